@@ -1,0 +1,22 @@
+// Failures of the correspondence activities, named by a string code because `instanceof` does not
+// survive Temporal: the workflow's retry policy lists the permanent ones as non-retryable.
+import { ApplicationFailure } from '@temporalio/common';
+
+export const ErrorType = {
+  /** The mail server refused a recipient or the message for good (5xx, malformed address). */
+  RecipientRejected: 'RecipientRejected',
+  /** The message could not be built from its input (missing template value, bad attachment path). */
+  InvalidMessage: 'InvalidMessage',
+} as const;
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Retrying these cannot help: the workflow records them and tells the officer instead. */
+export const NON_RETRYABLE_ERROR_TYPES: string[] = [ErrorType.RecipientRejected, ErrorType.InvalidMessage];
+
+export function recipientRejected(message: string, details: { recipients: string[]; smtpCode?: number }): ApplicationFailure {
+  return ApplicationFailure.create({ type: ErrorType.RecipientRejected, message, details: [details], nonRetryable: true });
+}
+
+export function invalidMessage(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: ErrorType.InvalidMessage, message, nonRetryable: true });
+}

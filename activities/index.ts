@@ -1,0 +1,26 @@
+// The worker's activities, built from their dependencies (SMTP transport, ledger, folders) so tests
+// and the embedded set-up can hand in their own. Workflows import only the `Activities` type.
+import type { Transporter } from 'nodemailer';
+import { FileDeliveryLedger, type DeliveryLedger } from './delivery-ledger';
+import { createEmailActivities, createSmtpTransport } from './email';
+import { join } from 'node:path';
+
+export interface ActivityDeps {
+  smtpUrl: string;
+  mailFrom: string;
+  outputDir: string;
+  stateDir: string;
+  /** Overrides for tests; built from the URLs and folders above when absent. */
+  transport?: Transporter;
+  ledger?: DeliveryLedger;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
+  const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
+  return {
+    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,121 @@
+// The embedded Temporal server: the real Temporal CLI dev server, started as a child process on
+// loopback with Dossier's search attributes registered. With a SQLite file its state survives a
+// restart; without one it lives in memory (tests).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { freePort } from './ports';
+import { resolveTemporalCli } from './temporal-cli';
+
+export interface DevServerOptions {
+  /** SQLite file for persistence; omitted means in-memory. */
+  dbFilename?: string;
+  /** gRPC port; a free one when omitted. */
+  port?: number;
+  /** Web UI port; `false` runs headless. A free one when omitted. */
+  uiPort?: number | false;
+  namespace?: string;
+  /** Codec server the Web UI calls to decode payloads. */
+  uiCodecEndpoint?: string;
+  /** Where the server's own log goes; discarded when omitted. */
+  logFile?: string;
+  /** How long to wait for the server to answer. */
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const { dbFilename, namespace = 'default', uiCodecEndpoint, logFile, startTimeoutMs = 60_000 } = options;
+  const port = options.port ?? (await freePort());
+  const uiPort = options.uiPort === false ? undefined : (options.uiPort ?? (await freePort()));
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', 'warn', '--log-format', 'json');
+  if (uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+  if (dbFilename) {
+    mkdirSync(dirname(dbFilename), { recursive: true });
+    args.push('--db-filename', dbFilename);
+  }
+  if (uiCodecEndpoint) args.push('--ui-codec-endpoint', uiCodecEndpoint);
+  for (const key of DOSSIER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${cliType(key.type)}`);
+  // Reminder timers of a demo fire seconds apart; the dev server's default visibility is already
+  // immediate, so nothing else needs tuning here.
+  const child = spawn(resolveTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = logFile ? (mkdirSync(dirname(logFile), { recursive: true }), createWriteStream(logFile, { flags: 'a' })) : undefined;
+  let recent = '';
+  const keep = (chunk: Buffer) => {
+    recent = (recent + chunk.toString()).slice(-4000);
+    log?.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(address, startTimeoutMs, exited);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\nTemporal dev server output:\n${recent}`);
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    process: child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killTimer);
+      }
+      log?.end();
+    },
+  };
+}
+
+function cliType(type: string): string {
+  const names: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    TEXT: 'Text',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    KEYWORD_LIST: 'KeywordList',
+  };
+  return names[type] ?? type;
+}
+
+async function waitUntilServing(address: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  let processEnded: number | null | undefined;
+  void exited.then((code) => (processEnded = code));
+  while (Date.now() < deadline) {
+    if (processEnded !== undefined) throw new Error(`The Temporal dev server exited with code ${processEnded}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`The Temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}

@@ -1,0 +1,77 @@
+// The embedded defaults: when no Temporal server or mail relay is configured, start the real dev
+// server (SQLite under .data/, Web UI on) and the local mail sink (every message kept as .eml
+// under out/mail/). `npm start`, the demo and the benchmarks all come up through here.
+import { join } from 'node:path';
+import { startDevServer, type DevServer } from './dev-server';
+import { MailSink } from './mail-sink';
+import { PROJECT_ROOT } from './temporal-cli';
+
+export interface EmbeddedOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  outputDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface Embedded {
+  /** The environment a worker or client should read: the caller's, plus what was started. */
+  env: NodeJS.ProcessEnv;
+  server?: DevServer;
+  sink?: MailSink;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+  const env = { ...(options.env ?? process.env) };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.data');
+  const outputDir = options.outputDir ?? env.DOSSIER_OUTPUT_DIR ?? join(PROJECT_ROOT, 'out');
+  env.DOSSIER_OUTPUT_DIR = outputDir;
+  env.DOSSIER_STATE_DIR ??= join(dataDir, 'state');
+  let server: DevServer | undefined;
+  let sink: MailSink | undefined;
+  const stop = async () => {
+    await sink?.stop();
+    await server?.stop();
+  };
+  try {
+    if (!env.TEMPORAL_ADDRESS) {
+      const port = Number(env.DOSSIER_DEV_SERVER_PORT ?? 7233);
+      const uiPort = Number(env.DOSSIER_UI_PORT ?? 8233);
+      server = await startDevServer({
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        port,
+        uiPort,
+        logFile: join(dataDir, 'temporal-server.log'),
+        uiCodecEndpoint: env.DOSSIER_UI_CODEC_ENDPOINT,
+      });
+      env.TEMPORAL_ADDRESS = server.address;
+      env.TEMPORAL_NAMESPACE = server.namespace;
+      log(`Temporal dev server  ${server.address}  (state: ${join(dataDir, 'temporal.sqlite')})`);
+      log(`Temporal Web UI      ${server.uiUrl}`);
+    } else {
+      log(`Temporal server      ${env.TEMPORAL_ADDRESS} (from TEMPORAL_ADDRESS)`);
+    }
+    if (!env.SMTP_URL) {
+      sink = await new MailSink({ port: Number(env.DOSSIER_SINK_PORT ?? 2525), folder: join(outputDir, 'mail') }).start();
+      env.SMTP_URL = sink.url;
+      log(`Mail sink            ${sink.url}  (messages: ${join(outputDir, 'mail')})`);
+    } else {
+      log(`Mail relay           ${redact(env.SMTP_URL)} (from SMTP_URL)`);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { env, server, sink, stop };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable SMTP_URL)';
+  }
+}

@@ -1,0 +1,140 @@
+// The local mail sink: a real SMTP server on loopback that keeps every message it accepts, in
+// memory and (when given a folder) as an .eml file. It stands in for the regulator's mail relay in
+// the embedded set-up, the demo and the tests; tests can make it refuse recipients (5xx or 4xx).
+import { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+
+export interface ReceivedMail {
+  /** Sequence number in arrival order, from 1. */
+  seq: number;
+  from: string;
+  to: string[];
+  raw: Buffer;
+  /** The Message-ID header as sent, angle brackets included. */
+  messageId?: string;
+  emlPath?: string;
+}
+
+/** Answer for one recipient: undefined accepts it; otherwise the SMTP code and text to refuse with. */
+export type RecipientPolicy = (address: string) => { code: number; message: string } | undefined;
+
+export interface MailSinkOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Folder for .eml files; none are written when omitted. */
+  folder?: string;
+}
+
+export class MailSink extends EventEmitter {
+  readonly messages: ReceivedMail[] = [];
+  recipientPolicy: RecipientPolicy = () => undefined;
+  private server: SMTPServer;
+  private listening?: { host: string; port: number };
+
+  constructor(private readonly options: MailSinkOptions = {}) {
+    super();
+    if (options.folder) mkdirSync(options.folder, { recursive: true });
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      size: 25 * 1024 * 1024,
+      onRcptTo: (address: SMTPServerAddress, _session, callback) => {
+        const refusal = this.recipientPolicy(address.address);
+        if (!refusal) return callback();
+        const error = new Error(refusal.message) as Error & { responseCode: number };
+        error.responseCode = refusal.code;
+        return callback(error);
+      },
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const mail: ReceivedMail = {
+            seq: this.messages.length + 1,
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            messageId: headerValue(raw, 'message-id'),
+          };
+          if (this.options.folder) {
+            mail.emlPath = join(this.options.folder, `${String(mail.seq).padStart(4, '0')}-${fileSafe(mail.messageId)}.eml`);
+            writeFileSync(mail.emlPath, raw);
+          }
+          this.messages.push(mail);
+          this.emit('message', mail);
+          callback();
+        });
+      },
+    });
+  }
+
+  async start(): Promise<this> {
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 0, host, () => resolve());
+    });
+    const address = this.server.server.address();
+    if (!address || typeof address !== 'object') throw new Error('mail sink did not bind');
+    this.listening = { host, port: address.port };
+    return this;
+  }
+
+  get port(): number {
+    if (!this.listening) throw new Error('mail sink not started');
+    return this.listening.port;
+  }
+
+  /** SMTP URL for nodemailer: plain SMTP on loopback, no TLS. */
+  get url(): string {
+    if (!this.listening) throw new Error('mail sink not started');
+    return `smtp://${this.listening.host}:${this.listening.port}`;
+  }
+
+  /** Resolves once `count` messages matching `filter` have arrived; rejects after `timeoutMs`. */
+  waitFor(count: number, filter: (m: ReceivedMail) => boolean = () => true, timeoutMs = 30_000): Promise<ReceivedMail[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.filter(filter);
+        if (found.length >= count) {
+          cleanup();
+          resolve(found);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`expected ${count} message(s), got ${this.messages.filter(filter).length} after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('message', check);
+      };
+      this.on('message', check);
+      check();
+    });
+  }
+
+  clear(): void {
+    this.messages.length = 0;
+    this.recipientPolicy = () => undefined;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function headerValue(raw: Buffer, name: string): string | undefined {
+  const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
+  const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+function fileSafe(text: string | undefined): string {
+  return (text ?? 'no-message-id').replace(/[^A-Za-z0-9.@_-]+/g, '_').slice(0, 120);
+}

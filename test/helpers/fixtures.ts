@@ -1,0 +1,60 @@
+// Small, realistic inputs for tests: a campaign led by two authorities, vendors in both languages
+// (one with a non-Latin contact name), and a policy whose durations are seconds, not weeks.
+import type { CampaignRef, EngagementInput, Policy, Vendor } from '../../workflows/types';
+
+export function fastPolicy(overrides: Partial<Policy> = {}): Policy {
+  return {
+    responseDue: '2s',
+    reminderCadence: ['1s', '2s'],
+    finalNoticeAfter: '3s',
+    closeAfter: '1s',
+    followUpDue: '2s',
+    demonstrationReminderLead: '1s',
+    approvalReminderEvery: '2s',
+    ...overrides,
+  };
+}
+
+export function testCampaign(id: string): CampaignRef {
+  return {
+    id,
+    reference: `TEST-${id.toUpperCase()}`,
+    title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
+    authorities: [
+      {
+        id: 'opc',
+        lead: true,
+        name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' },
+        contact: { name: 'Daniel Therrien', email: 'lead@opc.test' },
+      },
+      {
+        id: 'fdpic',
+        name: {
+          en: 'Swiss Federal Data Protection and Information Commissioner',
+          fr: 'Préposé fédéral à la protection des données et à la transparence',
+        },
+        contact: { name: 'Adrian Lobsiger', email: 'fdpic@edoeb.test' },
+      },
+    ],
+    letterDate: '2020-07-21',
+    letterBody: {
+      en: ['We are writing to you about the privacy of video-conferencing services.', 'Please reply within 30 days.'],
+      fr: ['Nous vous écrivons au sujet de la vie privée dans les services de vidéoconférence.', 'Veuillez répondre d’ici 30 jours.'],
+    },
+    officeContact: { name: 'Case office', email: 'office@opc.test' },
+  };
+}
+
+export function testVendor(id: string, overrides: Partial<Vendor> = {}): Vendor {
+  return {
+    id,
+    name: `Vendor ${id}`,
+    language: 'en',
+    contacts: [{ name: 'Zoë Łukasiewicz-Παπαδόπουλος', email: `privacy@${id}.test` }],
+    ...overrides,
+  };
+}
+
+export function engagementInput(campaignId: string, vendorId: string, policy = fastPolicy()): EngagementInput {
+  return { campaign: testCampaign(campaignId), vendor: testVendor(vendorId), policy };
+}

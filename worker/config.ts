@@ -1,0 +1,129 @@
+// Worker configuration, parsed once from the environment at start-up. A missing or malformed
+// variable stops the process with a message naming it, before anything connects. Secrets may come
+// from files (`*_FILE`) and never appear in logs: `describeConfig` masks them.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+
+export const DEFAULT_TASK_QUEUE = 'dossier';
+
+export interface WorkerConfig {
+  temporal: { connectionOptions: ClientConnectConfig['connectionOptions']; namespace: string };
+  taskQueue: string;
+  smtpUrl: string;
+  mailFrom: string;
+  /** Published statements, letters and other files users read. */
+  outputDir: string;
+  /** The worker's own durable state (delivery ledger). */
+  stateDir: string;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      return ['smtp:', 'smtps:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a URL such as smtp://user@mail.example.org:587 or smtps://mail.example.org:465');
+
+const envSchema = z.object({
+  SMTP_URL: smtpUrl,
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  DOSSIER_TASK_QUEUE: z.string().trim().regex(/^[\w.-]{1,200}$/, 'letters, digits, . _ - only').default(DEFAULT_TASK_QUEUE),
+  DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
+  DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
+  DOSSIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+});
+
+/** Reads `NAME` or, when set, the file named by `NAME_FILE` (for secrets mounted as files). */
+function withFileSecrets(env: NodeJS.ProcessEnv, names: string[], problems: string[]): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of names) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  return out;
+}
+
+/** Temporal connection from TEMPORAL_* variables or a client configuration profile. */
+export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): WorkerConfig['temporal'] {
+  const problems: string[] = [];
+  const resolved = withFileSecrets(env, ['TEMPORAL_API_KEY'], problems);
+  if (problems.length) throw new ConfigError(problems);
+  let loaded: ClientConnectConfig;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: stringsOnly(resolved) });
+  } catch (err) {
+    throw new ConfigError([`Temporal client configuration: ${(err as Error).message}`]);
+  }
+  const address = loaded.connectionOptions.address ?? 'localhost:7233';
+  if (!/^[^\s:]+:\d{1,5}$/.test(address)) {
+    throw new ConfigError([`TEMPORAL_ADDRESS: "${address}" must be host:port, e.g. localhost:7233`]);
+  }
+  return { connectionOptions: { ...loaded.connectionOptions, address }, namespace: loaded.namespace ?? 'default' };
+}
+
+export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const problems: string[] = [];
+  const resolved = withFileSecrets(env, ['SMTP_PASSWORD'], problems);
+  const parsed = envSchema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      problems.push(resolved[name] === undefined ? `${name} is required: ${issue.message}` : `${name}: ${issue.message}`);
+    }
+  }
+  let temporal: WorkerConfig['temporal'] | undefined;
+  try {
+    temporal = loadTemporalTarget(env);
+  } catch (err) {
+    problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+  }
+  if (problems.length || !parsed.success || !temporal) throw new ConfigError(problems);
+  const v = parsed.data;
+  const url = new URL(v.SMTP_URL);
+  if (v.SMTP_PASSWORD) url.password = v.SMTP_PASSWORD;
+  return {
+    temporal,
+    taskQueue: v.DOSSIER_TASK_QUEUE,
+    smtpUrl: url.toString(),
+    mailFrom: v.MAIL_FROM,
+    outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
+    stateDir: resolve(v.DOSSIER_STATE_DIR),
+    shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
+  };
+}
+
+/** One line for the start-up log, with every secret masked. */
+export function describeConfig(config: WorkerConfig): string {
+  const smtp = new URL(config.smtpUrl);
+  if (smtp.password) smtp.password = '***';
+  const tls = config.temporal.connectionOptions.tls ? 'TLS' : 'plaintext';
+  const apiKey = config.temporal.connectionOptions.apiKey ? ', API key' : '';
+  return (
+    `Temporal ${config.temporal.connectionOptions.address} namespace=${config.temporal.namespace} (${tls}${apiKey}), ` +
+    `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}`
+  );
+}
+
+function stringsOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

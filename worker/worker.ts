@@ -1,0 +1,49 @@
+// Builds the Dossier worker from a parsed configuration: one task queue serving every workflow and
+// activity. Several of these processes may share a task queue to spread the load.
+import { join } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createSmtpTransport } from '../activities/email';
+import type { WorkerConfig } from './config';
+
+export interface DossierWorker {
+  worker: Worker;
+  /** Runs until shutdown (SIGINT/SIGTERM or `worker.shutdown()`), then releases connections. */
+  run(): Promise<void>;
+}
+
+export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+
+// A .ts entry point works: the SDK's bundler compiles workflows with swc.
+export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
+
+export async function createDossierWorker(
+  config: WorkerConfig,
+  source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
+  extra: Partial<WorkerOptions> = {},
+): Promise<DossierWorker> {
+  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  const transport = createSmtpTransport(config.smtpUrl);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    ...source,
+    activities: createActivities({ ...config, transport }),
+    // In-flight activities get this long to finish on shutdown; what does not finish is retried by
+    // the server on another worker (or this one, restarted), so nothing is lost.
+    shutdownGraceTime: config.shutdownGraceMs,
+    ...extra,
+  });
+  return {
+    worker,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        transport.close();
+        await connection.close();
+      }
+    },
+  };
+}

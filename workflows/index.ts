@@ -1,0 +1,2 @@
+// Every workflow the Dossier worker runs; the bundler starts from this file.
+export { engagement } from './engagement';

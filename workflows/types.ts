@@ -1,0 +1,248 @@
+// Domain types of a correspondence campaign: authorities, vendors, policies, stages and outcomes.
+// Shared by workflows, activities, the client and the campaign-file schema, so it imports nothing
+// from Node or Temporal: everything here must be safe inside the deterministic workflow sandbox.
+
+/** Languages that every template, letter and statement exists in. */
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Text given in every supported language. */
+export type Bilingual = Record<Language, string>;
+
+/**
+ * A duration as Temporal accepts it: milliseconds, or a string such as `'14 days'`, `'2s'`,
+ * `'90 minutes'` (the `ms` package format).
+ */
+export type Duration = string | number;
+
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+export interface Authority {
+  id: string;
+  name: Bilingual;
+  /** Where the authority receives drafts, approval requests and the published statement. */
+  contact: Contact;
+  /** The lead authority signs first and steers the campaign. */
+  lead?: boolean;
+}
+
+export interface Vendor {
+  id: string;
+  name: string;
+  language: Language;
+  contacts: Contact[];
+}
+
+/**
+ * Every duration an engagement or campaign waits for. The same workflow code runs a real case over
+ * weeks and a demo or test in seconds: only this object changes.
+ */
+export interface Policy {
+  /** From the letter to the response due date. */
+  responseDue: Duration;
+  /** Reminders, each measured from the due date (e.g. `['14 days', '21 days']`). */
+  reminderCadence: Duration[];
+  /** From the due date to the final notice; later than every reminder. */
+  finalNoticeAfter: Duration;
+  /** From the final notice to closing the engagement as "no response". */
+  closeAfter: Duration;
+  /** Default time a vendor has to answer follow-up questions. */
+  followUpDue: Duration;
+  /** How long before a demonstration its reminder goes out. */
+  demonstrationReminderLead: Duration;
+  /** How often authorities that have not approved the statement draft are reminded. */
+  approvalReminderEvery: Duration;
+}
+
+/** The five principles of the July 2020 open letter, in its order. */
+export const PRINCIPLES = [
+  'security',
+  'privacy-by-design',
+  'know-your-audience',
+  'transparency',
+  'end-user-control',
+] as const;
+export type Principle = (typeof PRINCIPLES)[number];
+
+export const PRINCIPLE_TITLES: Record<Principle, Bilingual> = {
+  security: { en: 'Security', fr: 'Sécurité' },
+  'privacy-by-design': {
+    en: 'Privacy by design and by default',
+    fr: 'Protection de la vie privée dès la conception et par défaut',
+  },
+  'know-your-audience': { en: 'Know your audience', fr: 'Connaître son public' },
+  transparency: { en: 'Transparency and fairness', fr: 'Transparence et équité' },
+  'end-user-control': { en: 'End-user control', fr: "Contrôle par l'utilisateur final" },
+};
+
+/** The campaign an engagement belongs to, as the engagement needs to know it. */
+export interface CampaignRef {
+  id: string;
+  /** Case reference printed on letters and in email subjects, e.g. `OPC-2020-VC`. */
+  reference: string;
+  title: Bilingual;
+  /** Signatories in signing order; exactly one has `lead: true`. */
+  authorities: Authority[];
+  /** Date printed on the open letter (ISO `YYYY-MM-DD`). */
+  letterDate: string;
+  /** Body of the open letter, one entry per paragraph, in each language. */
+  letterBody: Record<Language, string[]>;
+  /** Where to send notices meant for the case officers (delivery failures, closures). */
+  officeContact: Contact;
+}
+
+export const ENGAGEMENT_STAGES = [
+  'sending-letter',
+  'awaiting-response',
+  'responded',
+  'follow-up',
+  'demonstration',
+  'concluded',
+  'closed-no-response',
+  'withdrawn',
+] as const;
+export type EngagementStage = (typeof ENGAGEMENT_STAGES)[number];
+
+/** Stages after which an engagement accepts nothing more. */
+export const FINAL_STAGES: readonly EngagementStage[] = ['concluded', 'closed-no-response', 'withdrawn'];
+
+export const DEMONSTRATION_RESULTS = ['validated', 'partly-validated', 'not-validated'] as const;
+export type DemonstrationResult = (typeof DEMONSTRATION_RESULTS)[number];
+
+export interface Finding {
+  assessment: string;
+  goodPractices: string[];
+}
+
+export type Findings = Record<Principle, Finding>;
+
+export interface TimelineEntry {
+  /** ISO timestamp (workflow time). */
+  at: string;
+  /** Case officer's name, or `dossier` for what the engine did on its own. */
+  by: string;
+  what: string;
+  detail?: string;
+}
+
+export interface ReminderSent {
+  at: string;
+  /** `response`, `follow-up:<round>` or `demonstration:<id>`. */
+  about: string;
+  kind: 'reminder' | 'final-notice';
+  number: number;
+}
+
+export interface Question {
+  id: string;
+  round: number;
+  text: string;
+  dueDate: string;
+  answer?: string;
+  answeredAt?: string;
+}
+
+export interface Demonstration {
+  id: string;
+  at: string;
+  durationMinutes: number;
+  attendees: Contact[];
+  topics: string[];
+  result?: DemonstrationResult;
+  notes?: string;
+  rescheduled: number;
+}
+
+export interface VendorResponse {
+  receivedAt: string;
+  summary: string;
+  attachments: string[];
+}
+
+/** What a finished engagement hands to its campaign's statement. */
+export interface EngagementOutcome {
+  vendorId: string;
+  vendorName: string;
+  stage: Extract<EngagementStage, 'concluded' | 'closed-no-response' | 'withdrawn'>;
+  response?: VendorResponse;
+  findings?: Findings;
+  demonstrations: Pick<Demonstration, 'id' | 'at' | 'result' | 'notes'>[];
+  remindersSent: ReminderSent[];
+  withdrawalReason?: string;
+  endedAt: string;
+}
+
+/** Workflow IDs are business IDs: one engagement per campaign and vendor. */
+export function engagementWorkflowId(campaignId: string, vendorId: string): string {
+  return `engagement:${campaignId}:${vendorId}`;
+}
+
+export function campaignWorkflowId(campaignId: string): string {
+  return `campaign:${campaignId}`;
+}
+
+/** Identifiers are short, lowercase and URL/file-name safe, since they end up in IDs and paths. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+// ── Correspondence: what a workflow asks the email activity to send ──────────────────────────────
+
+export const MESSAGE_KINDS = [
+  'open-letter',
+  'acknowledgement',
+  'reminder',
+  'final-notice',
+  'follow-up-questions',
+  'follow-up-reminder',
+  'demonstration-invitation',
+  'demonstration-reminder',
+  'approval-request',
+  'approval-reminder',
+  'statement-notice',
+  'officer-notice',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** Values a template may use; which ones are set depends on the message kind. */
+export interface MessageDetails {
+  dueDate?: string;
+  reminderNumber?: number;
+  receivedAt?: string;
+  questions?: Pick<Question, 'id' | 'text'>[];
+  demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'>;
+  /** Free text: an officer notice, a change request, a withdrawal reason. */
+  note?: string;
+  /** Files already published (statement PDFs) to attach, as paths under the output folder. */
+  attachmentPaths?: string[];
+}
+
+export interface OutgoingMessage {
+  /** The engagement or campaign workflow ID: every message of a thread refers to its first one. */
+  threadId: string;
+  /** Unique within the thread (e.g. `letter`, `reminder-response-2`); names the Message-ID. */
+  step: string;
+  kind: MessageKind;
+  language: Language;
+  to: Contact[];
+  campaign: CampaignRef;
+  /** The vendor the thread is about, when it is an engagement thread. */
+  vendor?: Vendor;
+  details: MessageDetails;
+}
+
+export interface SentMessage {
+  messageId: string;
+  accepted: string[];
+  /** Recipients the mail server refused while accepting the others. */
+  rejected: string[];
+  /** True when an earlier attempt had already delivered this message: nothing was sent again. */
+  alreadyDelivered: boolean;
+}
+
+export interface EngagementInput {
+  campaign: CampaignRef;
+  vendor: Vendor;
+  policy: Policy;
+}
