@@ -1,0 +1,51 @@
+// The payload codec: every payload client and worker send to Temporal is encrypted with AES-256-GCM
+// under the data key of the campaign it belongs to (from the serialization context's workflow ID),
+// its key id in the metadata so any holder of the key can decrypt it without knowing the context.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { keyIdForWorkflow, type FileKeyStore } from './keystore';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+const KEY_ID_METADATA = 'encryption-key-id';
+const CIPHER_METADATA = 'encryption-cipher';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
+
+export class EncryptionCodec implements PayloadCodec {
+  constructor(private readonly keys: FileKeyStore) {}
+
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const keyId = keyIdForWorkflow(context?.workflowId);
+    const key = this.keys.encryptionKey(keyId);
+    return payloads.map((payload) => {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          encoding: utf8(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: utf8(keyId),
+          [CIPHER_METADATA]: utf8('AES-256-GCM'),
+        },
+        data,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
+      const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
+      if (!keyId || !payload.data) throw new Error('encrypted payload without key id or data');
+      const key = this.keys.decryptionKey(keyId);
+      const data = Buffer.from(payload.data);
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}

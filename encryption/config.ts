@@ -1,0 +1,47 @@
+// Where client and worker get their encryption: master keys from DOSSIER_MASTER_KEYS or
+// DOSSIER_MASTER_KEYS_FILE, data keys under DOSSIER_KEYSTORE_DIR. Both sides must point at the same
+// keys; the embedded set-up generates a development master key once under .data/.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
+import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { EncryptionCodec } from './codec';
+import { FileKeyStore, KeyError, generateMasterKeySpec, parseMasterKeys } from './keystore';
+
+export interface Encryption {
+  keystore: FileKeyStore;
+  codec: EncryptionCodec;
+  dataConverter: DataConverter;
+}
+
+export const DEV_MASTER_KEYS_FILE = join(PROJECT_ROOT, '.data', 'master.keys');
+export const DEFAULT_KEYSTORE_DIR = join(PROJECT_ROOT, '.data', 'keys');
+
+export function loadEncryption(env: NodeJS.ProcessEnv = process.env): Encryption {
+  let spec = env.DOSSIER_MASTER_KEYS;
+  let source = 'DOSSIER_MASTER_KEYS';
+  const file = env.DOSSIER_MASTER_KEYS_FILE ?? (spec ? undefined : DEV_MASTER_KEYS_FILE);
+  if (!spec && file) {
+    source = `DOSSIER_MASTER_KEYS_FILE (${file})`;
+    if (!existsSync(file)) {
+      throw new KeyError(
+        'MasterKeyMissing',
+        `No master key: set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE (${file} does not exist). ` +
+          '`npm start` creates a development key on first run.',
+      );
+    }
+    spec = readFileSync(file, 'utf8');
+  }
+  const keystore = new FileKeyStore(resolve(env.DOSSIER_KEYSTORE_DIR ?? DEFAULT_KEYSTORE_DIR), parseMasterKeys(spec ?? '', source));
+  const codec = new EncryptionCodec(keystore);
+  return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
+}
+
+/** For the embedded set-up only: a development master key, created once and kept out of git. */
+export function ensureDevMasterKeys(file = DEV_MASTER_KEYS_FILE): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, generateMasterKeySpec('dev1') + '\n', { mode: 0o600 });
+  }
+  return file;
+}
