@@ -10,6 +10,9 @@ import { Client, Connection } from '@temporalio/client';
 import { Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { generateMasterKeySpec } from '../../encryption/keystore';
+import { loadEncryption, type Encryption } from '../../encryption/config';
+import { startDevServer, type DevServer } from '../../infra/dev-server';
 import { MailSink, type ReceivedMail } from '../../infra/mail-sink';
 import type { WorkerConfig } from '../../worker/config';
 import { createDossierWorker, type DossierWorker } from '../../worker/worker';
@@ -35,10 +38,21 @@ export interface DossierTestEnv {
   parsed(mails?: ReceivedMail[]): Promise<ParsedMail[]>;
   /** Stops this file's worker and starts a fresh one on the same queue (a restarted process). */
   restartWorker(): Promise<void>;
+  /** Set with `encrypted: true`. */
+  encryption?: Encryption;
+  /** Environment a subprocess (the CLI) needs to reach this server with the same keys. */
+  childEnv: NodeJS.ProcessEnv;
+  /** Set with `ownServer: true`. */
+  server?: DevServer;
+  serverDbFile?: string;
 }
 
 export interface UseDossierOptions {
   workerOptions?: Partial<WorkerOptions>;
+  /** Encrypt payloads (client and worker) with fresh master keys and a keystore of this file's own. */
+  encrypted?: boolean;
+  /** A dev server of this file's own, on a SQLite file under `scratch` (to inspect or restart it). */
+  ownServer?: boolean;
   /** Leave received mail in the sink between tests (default: cleared after each test). */
   keepMail?: boolean;
 }
@@ -52,7 +66,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     const worker = await createDossierWorker(
       env.config,
       { workflowBundle: { codePath: inject('workflowBundlePath') } },
-      options.workerOptions,
+      { ...(env.encryption ? { dataConverter: env.encryption.dataConverter } : {}), ...options.workerOptions },
     );
     running = { worker, done: worker.run() };
   };
@@ -65,11 +79,22 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
 
   beforeAll(async () => {
     quietRuntime();
-    const address = inject('temporalAddress');
-    const namespace = inject('temporalNamespace');
     env.scratch = mkdtempSync(join(tmpdir(), 'dossier-it-'));
+    if (options.ownServer) {
+      env.serverDbFile = join(env.scratch, 'temporal.sqlite');
+      env.server = await startDevServer({ dbFilename: env.serverDbFile, uiPort: false });
+    }
+    const address = env.server?.address ?? inject('temporalAddress');
+    const namespace = env.server?.namespace ?? inject('temporalNamespace');
+    env.childEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
+    if (options.encrypted) {
+      env.childEnv.DOSSIER_MASTER_KEYS = `${generateMasterKeySpec('t2')},${generateMasterKeySpec('t1')}`;
+      env.childEnv.DOSSIER_KEYSTORE_DIR = join(env.scratch, 'keys');
+      env.encryption = loadEncryption(env.childEnv);
+    }
     env.sink = await new MailSink({ folder: join(env.scratch, 'mail') }).start();
     env.taskQueue = `dossier-test-${randomUUID()}`;
+    env.childEnv.DOSSIER_TASK_QUEUE = env.taskQueue;
     env.config = {
       temporal: { connectionOptions: { address }, namespace },
       taskQueue: env.taskQueue,
@@ -80,7 +105,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       shutdownGraceMs: 5_000,
     };
     connection = await Connection.connect({ address });
-    env.client = new Client({ connection, namespace });
+    env.client = new Client({ connection, namespace, dataConverter: env.encryption?.dataConverter });
     env.uniqueId = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
     env.parsed = (mails = env.sink.messages) => Promise.all(mails.map((m) => simpleParser(m.raw)));
     env.restartWorker = async () => {
@@ -98,6 +123,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     await stopWorker();
     await connection?.close();
     await env.sink?.stop();
+    await env.server?.stop();
     if (env.scratch) rmSync(env.scratch, { recursive: true, force: true });
   });
 
