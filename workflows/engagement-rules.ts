@@ -1,0 +1,251 @@
+// What a case officer may ask of an engagement, and when: the pure checks behind every update
+// validator of the engagement workflow. They read an `EngagementStatus` (what the `status` query
+// returns), so the CLI can run the same checks before it sends anything. Each throws a plain Error
+// whose message says what is wrong and how to fix it; none changes anything.
+import type {
+  AskFollowUpInput,
+  ConcludeInput,
+  EngagementStatus,
+  ExtendDeadlineInput,
+  RecordAnswersInput,
+  RecordDemonstrationOutcomeInput,
+  RecordResponseInput,
+  RescheduleDemonstrationInput,
+  ScheduleDemonstrationInput,
+  WithdrawInput,
+} from './messages';
+import type { Demonstration, EngagementStage, FollowUpRound, Question } from './types';
+import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
+
+/** The engagement state the rules read: the `status` query's answer. */
+export type EngagementView = Pick<
+  EngagementStatus,
+  'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds'
+>;
+
+/** Stages in which the officer works with a vendor that has responded. */
+const AFTER_RESPONSE: readonly EngagementStage[] = ['responded', 'follow-up', 'demonstration'];
+
+/** A response dated a little ahead of the workflow's clock is clock skew, not a future date. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_DEMONSTRATION_MINUTES = 8 * 60;
+
+// ── Building blocks ──────────────────────────────────────────────────────────────────────────────
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Milliseconds since the epoch of an ISO date (`2020-08-10`) or timestamp with zone, or an Error. */
+export function parseIsoDate(value: unknown, field: string): number {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const time = ISO_DATE.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(time)) {
+    throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${JSON.stringify(value)})`);
+  }
+  return time;
+}
+
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${field} must not be empty`);
+}
+
+function requireOfficer(by: unknown): void {
+  if (typeof by !== 'string' || by.trim() === '') {
+    throw new Error('the case officer\'s name ("by") must not be blank: it is recorded in the timeline');
+  }
+}
+
+function requireOpen(view: EngagementView): void {
+  if (FINAL_STAGES.includes(view.stage)) {
+    throw new Error(`${view.workflowId} is ${view.stage}: it accepts no more changes`);
+  }
+}
+
+function requireStage(view: EngagementView, allowed: readonly EngagementStage[], action: string): void {
+  requireOpen(view);
+  if (!allowed.includes(view.stage)) {
+    throw new Error(`cannot ${action} while the engagement is ${view.stage} (allowed in: ${allowed.join(', ')})`);
+  }
+}
+
+function requireFuture(time: number, now: number, field: string): void {
+  if (time <= now) throw new Error(`${field} must be in the future (now is ${new Date(now).toISOString()})`);
+}
+
+/** Questions still waiting for an answer, in the order they were asked. */
+export function openQuestions(questions: readonly Question[]): Question[] {
+  return questions.filter((q) => q.answer === undefined);
+}
+
+/** A round is settled when every question is answered or its final notice has gone out. */
+export function isRoundSettled(round: FollowUpRound, questions: readonly Question[]): boolean {
+  return round.remindersExhausted || questions.every((q) => q.round !== round.round || q.answer !== undefined);
+}
+
+function findDemonstration(view: EngagementView, id: unknown): Demonstration {
+  const found = view.demonstrations.find((d) => d.id === id);
+  if (!found) {
+    const known = view.demonstrations.map((d) => d.id).join(', ') || 'none scheduled yet';
+    throw new Error(`unknown demonstration ${JSON.stringify(id)} (known: ${known})`);
+  }
+  return found;
+}
+
+// ── One check per update ─────────────────────────────────────────────────────────────────────────
+
+export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
+  requireOfficer(input.by);
+  requireStage(view, ['awaiting-response'], 'record a response');
+  const received = parseIsoDate(input.receivedAt, 'receivedAt');
+  if (received > now + CLOCK_SKEW_MS) throw new Error('receivedAt must not be in the future');
+  requireText(input.summary, 'the response summary');
+  if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
+  input.attachments.forEach((a, i) => requireText(a, `attachment ${i + 1}`));
+}
+
+/** The round an extension applies to, or undefined for the response itself. */
+export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadlineInput, 'round'>): FollowUpRound | undefined {
+  const rounds = view.rounds ?? [];
+  if (input.round !== undefined) {
+    const round = rounds.find((r) => r.round === input.round);
+    if (!round) throw new Error(`unknown follow-up round ${input.round} (asked: ${rounds.map((r) => r.round).join(', ') || 'none'})`);
+    return round;
+  }
+  if (view.stage === 'awaiting-response') return undefined;
+  const open = new Set(openQuestions(view.questions).map((q) => q.round));
+  const latest = [...rounds].reverse().find((r) => open.has(r.round));
+  if (!latest) throw new Error('there is nothing to extend: the response has arrived and no follow-up question is open');
+  return latest;
+}
+
+export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineInput, now: number): void {
+  requireOfficer(input.by);
+  requireOpen(view);
+  requireText(input.reason, 'the reason for the extension');
+  const dueDate = parseIsoDate(input.dueDate, 'dueDate');
+  const round = extensionTarget(view, input);
+  if (round === undefined && view.stage !== 'awaiting-response') {
+    throw new Error(`cannot extend the response deadline while the engagement is ${view.stage}`);
+  }
+  if (round && !view.questions.some((q) => q.round === round.round && q.answer === undefined)) {
+    throw new Error(`every question of follow-up round ${round.round} is answered: there is nothing to extend`);
+  }
+  const current = round ? round.dueDate : view.responseDueDate;
+  if (current !== undefined && dueDate <= Date.parse(current)) {
+    throw new Error(`the new due date must be later than the current one (${current})`);
+  }
+  requireFuture(dueDate, now, 'the new due date');
+}
+
+export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, now: number): void {
+  requireOfficer(input.by);
+  requireStage(view, AFTER_RESPONSE, 'ask follow-up questions');
+  if (!Array.isArray(input.questions) || input.questions.length === 0) throw new Error('ask at least one question');
+  input.questions.forEach((q, i) => requireText(q, `question ${i + 1}`));
+  if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date');
+  const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
+  if (unsettled) {
+    throw new Error(
+      `follow-up round ${unsettled.round} is still open: wait until all its questions are answered or its final notice has gone out`,
+    );
+  }
+}
+
+export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInput): void {
+  requireOfficer(input.by);
+  requireOpen(view);
+  if (view.questions.length === 0) throw new Error('no follow-up question has been asked yet: there is nothing to answer');
+  if (!Array.isArray(input.answers) || input.answers.length === 0) throw new Error('record at least one answer');
+  const seen = new Set<string>();
+  for (const { questionId, answer } of input.answers) {
+    const question = view.questions.find((q) => q.id === questionId);
+    if (!question) {
+      throw new Error(`unknown question ${JSON.stringify(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ')})`);
+    }
+    if (question.answer !== undefined) throw new Error(`question ${questionId} is already answered`);
+    if (seen.has(questionId)) throw new Error(`question ${questionId} is answered twice in the same request`);
+    seen.add(questionId);
+    requireText(answer, `the answer to ${questionId}`);
+  }
+}
+
+function checkMeetingTime(at: unknown, now: number): void {
+  requireFuture(parseIsoDate(at, 'at'), now, 'the demonstration time');
+}
+
+export function checkScheduleDemonstration(view: EngagementView, input: ScheduleDemonstrationInput, now: number): void {
+  requireOfficer(input.by);
+  requireStage(view, AFTER_RESPONSE, 'schedule a demonstration');
+  checkMeetingTime(input.at, now);
+  const minutes = input.durationMinutes;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_DEMONSTRATION_MINUTES) {
+    throw new Error(`durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`);
+  }
+  if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw new Error('invite at least one attendee');
+  for (const [i, a] of input.attendees.entries()) {
+    requireText(a?.name, `the name of attendee ${i + 1}`);
+    if (typeof a.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(a.email)) {
+      throw new Error(`attendee ${i + 1} needs an email address such as name@example.org (got ${JSON.stringify(a.email)})`);
+    }
+  }
+  if (!Array.isArray(input.topics) || input.topics.length === 0) {
+    throw new Error('name at least one topic: how the vendor achieves, monitors or validates a measure');
+  }
+  input.topics.forEach((t, i) => requireText(t, `topic ${i + 1}`));
+}
+
+export function checkRescheduleDemonstration(view: EngagementView, input: RescheduleDemonstrationInput, now: number): void {
+  requireOfficer(input.by);
+  requireOpen(view);
+  const demonstration = findDemonstration(view, input.demonstrationId);
+  if (demonstration.result !== undefined) {
+    throw new Error(`demonstration ${demonstration.id} already took place (${demonstration.result})`);
+  }
+  checkMeetingTime(input.at, now);
+  if (Date.parse(input.at) === Date.parse(demonstration.at)) {
+    throw new Error(`demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
+  }
+  requireText(input.reason, 'the reason for rescheduling');
+}
+
+export function checkDemonstrationOutcome(view: EngagementView, input: RecordDemonstrationOutcomeInput, now: number): void {
+  requireOfficer(input.by);
+  requireOpen(view);
+  if (view.demonstrations.length === 0) throw new Error('no demonstration has been scheduled: there is no outcome to record');
+  const demonstration = findDemonstration(view, input.demonstrationId);
+  if (demonstration.result !== undefined) {
+    throw new Error(`the outcome of demonstration ${demonstration.id} is already recorded (${demonstration.result})`);
+  }
+  if (now < Date.parse(demonstration.at)) {
+    throw new Error(`demonstration ${demonstration.id} has not started yet (it is scheduled at ${demonstration.at})`);
+  }
+  if (!DEMONSTRATION_RESULTS.includes(input.result)) {
+    throw new Error(`result must be one of ${DEMONSTRATION_RESULTS.join(', ')} (got ${JSON.stringify(input.result)})`);
+  }
+  requireText(input.notes, 'the demonstration notes');
+}
+
+export function checkConclude(view: EngagementView, input: ConcludeInput): void {
+  requireOfficer(input.by);
+  requireStage(view, AFTER_RESPONSE, 'conclude');
+  const findings = (input.findings ?? {}) as Record<string, unknown>;
+  const missing = PRINCIPLES.filter((p) => findings[p] === undefined);
+  if (missing.length > 0) throw new Error(`findings are missing for: ${missing.join(', ')} (all five principles are required)`);
+  const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
+  for (const principle of PRINCIPLES) {
+    const finding = input.findings[principle];
+    requireText(finding.assessment, `the assessment for ${principle}`);
+    if (!Array.isArray(finding.goodPractices)) throw new Error(`goodPractices for ${principle} must be a list (possibly empty)`);
+    finding.goodPractices.forEach((g, i) => requireText(g, `good practice ${i + 1} for ${principle}`));
+  }
+  const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
+  if (pending.length > 0) {
+    throw new Error(`record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
+  }
+}
+
+export function checkWithdraw(view: EngagementView, input: WithdrawInput): void {
+  requireOfficer(input.by);
+  requireOpen(view);
+  requireText(input.reason, 'the reason for withdrawing');
+}

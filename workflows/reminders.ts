@@ -1,0 +1,70 @@
+// The reminder loop shared by every deadline of an engagement (the response, each follow-up round):
+// reminders on the policy's cadence after the due date, then a final notice, then optionally
+// expiry. The due date is read again on every wake, so an extension re-plans what is left.
+import { condition } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Duration } from './types';
+
+export type ReminderKind = 'reminder' | 'final-notice';
+
+export interface ReminderPlan {
+  /** When the vendor's answer is due (ms since the epoch); may move while the loop runs. */
+  dueDate: () => number;
+  /** Reminders, each measured from the due date. */
+  cadence: Duration[];
+  /** From the due date to the final notice. */
+  finalNoticeAfter: Duration;
+  /** From the final notice to giving up; without it the loop waits for `settled` after the notice. */
+  expireAfter?: Duration;
+  /** True once nothing is owed any more (answered, withdrawn, concluded). */
+  settled: () => boolean;
+  /** Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans). */
+  remind: (kind: ReminderKind) => Promise<void>;
+}
+
+interface Step {
+  at: number;
+  kind: ReminderKind | 'expire';
+}
+
+function stepsFrom(due: number, plan: ReminderPlan): Step[] {
+  const reminders: Step[] = plan.cadence.map((d) => ({ at: due + msToNumber(d), kind: 'reminder' as const }));
+  reminders.sort((a, b) => a.at - b.at);
+  const finalAt = due + msToNumber(plan.finalNoticeAfter);
+  const steps: Step[] = [...reminders, { at: finalAt, kind: 'final-notice' }];
+  if (plan.expireAfter !== undefined) steps.push({ at: finalAt + msToNumber(plan.expireAfter), kind: 'expire' });
+  return steps;
+}
+
+/**
+ * Waits until `settled()`, reminding on the way. Returns `settled`, or `expired` once `expireAfter`
+ * has passed since the final notice. A new due date restarts the plan from its first reminder.
+ *
+ * @example
+ * const ended = await remindUntil({ dueDate: () => due, cadence: ['14 days'], finalNoticeAfter: '28 days',
+ *   expireAfter: '14 days', settled: () => responded, remind: (kind) => send(kind) });
+ */
+export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expired'> {
+  let plannedDue = plan.dueDate();
+  let next = 0;
+  for (;;) {
+    if (plan.settled()) return 'settled';
+    if (plan.dueDate() !== plannedDue) {
+      plannedDue = plan.dueDate();
+      next = 0;
+    }
+    const step = stepsFrom(plannedDue, plan)[next];
+    const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue;
+    if (step === undefined) {
+      await condition(interrupted);
+      continue;
+    }
+    const wait = step.at - Date.now();
+    // condition() with a timeout of 0 would wait forever, so a step already due runs at once.
+    if (wait > 0 && (await condition(interrupted, wait))) continue;
+    if (interrupted()) continue;
+    next++;
+    if (step.kind === 'expire') return 'expired';
+    await plan.remind(step.kind);
+  }
+}
