@@ -23,6 +23,11 @@ export interface DevServerOptions {
   logFile?: string;
   /** How long to wait for the server to answer. */
   startTimeoutMs?: number;
+  /**
+   * Run the server in a process group of its own, so a Ctrl-C in the terminal reaches only the
+   * parent, which stops the worker first and the server last (in-flight activities can finish).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -49,7 +54,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   for (const key of DOSSIER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${cliType(key.type)}`);
   // Reminder timers of a demo fire seconds apart; the dev server's default visibility is already
   // immediate, so nothing else needs tuning here.
-  const child = spawn(resolveTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(resolveTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup });
   const log = logFile ? (mkdirSync(dirname(logFile), { recursive: true }), createWriteStream(logFile, { flags: 'a' })) : undefined;
   let recent = '';
   const keep = (chunk: Buffer) => {

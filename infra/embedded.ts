@@ -1,7 +1,12 @@
 // The embedded defaults: when no Temporal server or mail relay is configured, start the real dev
 // server (SQLite under .data/, Web UI on) and the local mail sink (every message kept as .eml
 // under out/mail/). `npm start`, the demo and the benchmarks all come up through here.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
+import { createCodecServer } from '../encryption/codec-server';
 import { startDevServer, type DevServer } from './dev-server';
 import { MailSink } from './mail-sink';
 import { PROJECT_ROOT } from './temporal-cli';
@@ -30,25 +35,41 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   env.DOSSIER_STATE_DIR ??= join(dataDir, 'state');
   let server: DevServer | undefined;
   let sink: MailSink | undefined;
+  let codecServer: Server | undefined;
   const stop = async () => {
     await sink?.stop();
     await server?.stop();
+    codecServer?.close();
   };
   try {
+    if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE) {
+      env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys();
+      log(`Payload encryption   development master key in ${env.DOSSIER_MASTER_KEYS_FILE}`);
+    }
     if (!env.TEMPORAL_ADDRESS) {
-      const port = Number(env.DOSSIER_DEV_SERVER_PORT ?? 7233);
       const uiPort = Number(env.DOSSIER_UI_PORT ?? 8233);
+      // The Web UI decrypts payloads through this codec server, which holds the keys; the
+      // browser calls it directly, so it must allow the UI's origin.
+      codecServer = createCodecServer({
+        codec: loadEncryption(env).codec,
+        allowedOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+      });
+      codecServer.listen(Number(env.DOSSIER_CODEC_PORT ?? 8234), '127.0.0.1');
+      await once(codecServer, 'listening');
+      const codecUrl = `http://127.0.0.1:${(codecServer.address() as AddressInfo).port}`;
+      const port = Number(env.DOSSIER_DEV_SERVER_PORT ?? 7233);
       server = await startDevServer({
         dbFilename: join(dataDir, 'temporal.sqlite'),
         port,
         uiPort,
         logFile: join(dataDir, 'temporal-server.log'),
-        uiCodecEndpoint: env.DOSSIER_UI_CODEC_ENDPOINT,
+        uiCodecEndpoint: codecUrl,
+        ownProcessGroup: true,
       });
       env.TEMPORAL_ADDRESS = server.address;
       env.TEMPORAL_NAMESPACE = server.namespace;
       log(`Temporal dev server  ${server.address}  (state: ${join(dataDir, 'temporal.sqlite')})`);
-      log(`Temporal Web UI      ${server.uiUrl}`);
+      log(`Temporal Web UI      ${server.uiUrl}  (decrypts through the codec server ${codecUrl})`);
     } else {
       log(`Temporal server      ${env.TEMPORAL_ADDRESS} (from TEMPORAL_ADDRESS)`);
     }
