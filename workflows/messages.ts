@@ -13,6 +13,7 @@ import type {
   TimelineEntry,
   Contact,
   VendorResponse,
+  FollowUpRound,
 } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
@@ -28,6 +29,11 @@ export interface ExtendDeadlineInput extends ByOfficer {
   /** New due date (ISO date or timestamp), later than the current one. */
   dueDate: string;
   reason: string;
+  /**
+   * Follow-up round whose answers are due; omitted: the response while awaiting it, else the latest
+   * round with unanswered questions.
+   */
+  round?: number;
 }
 
 export interface AskFollowUpInput extends ByOfficer {
@@ -86,6 +92,10 @@ export interface EngagementStatus {
   findings?: Findings;
   /** Messages the mail server refused for good; the officer has to fix the address. */
   deliveryFailures: { at: string; step: string; reason: string }[];
+  /** When the response is (or was) due: letter date plus the policy's `responseDue`, or as extended. */
+  responseDueDate?: string;
+  rounds?: FollowUpRound[];
+  withdrawalReason?: string;
 }
 
 export const recordResponseUpdate = defineUpdate<EngagementStatus, [RecordResponseInput]>('recordResponse');

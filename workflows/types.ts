@@ -156,6 +156,16 @@ export interface Demonstration {
   rescheduled: number;
 }
 
+/** One round of follow-up questions; a new round may be asked once this one is settled. */
+export interface FollowUpRound {
+  round: number;
+  askedAt: string;
+  /** Current due date of the round's answers (an extension moves it). */
+  dueDate: string;
+  /** True once the round's final notice went out with questions still unanswered. */
+  remindersExhausted: boolean;
+}
+
 export interface VendorResponse {
   receivedAt: string;
   summary: string;
@@ -173,6 +183,8 @@ export interface EngagementOutcome {
   remindersSent: ReminderSent[];
   withdrawalReason?: string;
   endedAt: string;
+  /** Every follow-up question asked, answered or not. */
+  questions?: Question[];
 }
 
 /** Workflow IDs are business IDs: one engagement per campaign and vendor. */
@@ -245,4 +257,9 @@ export interface EngagementInput {
   campaign: CampaignRef;
   vendor: Vendor;
   policy: Policy;
+  /**
+   * `false` skips upserting the Dossier search attributes: for servers that have none registered
+   * (the time-skipping test server accepts no custom search attributes). Default: upsert.
+   */
+  searchAttributes?: boolean;
 }
