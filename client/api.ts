@@ -1,0 +1,261 @@
+// The typed engagement API: start an engagement, read its status, send it every update a case
+// officer can make, and find engagements across campaigns through Temporal visibility (search
+// attributes, never a scan of every workflow). The CLI is one caller; a web page or the demo can
+// import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { engagement } from '../workflows/engagement';
+import {
+  askFollowUpUpdate,
+  concludeUpdate,
+  engagementStatusQuery,
+  extendDeadlineUpdate,
+  recordAnswersUpdate,
+  recordDemonstrationOutcomeUpdate,
+  recordResponseUpdate,
+  rescheduleDemonstrationUpdate,
+  scheduleDemonstrationUpdate,
+  withdrawUpdate,
+  type AskFollowUpInput,
+  type ConcludeInput,
+  type EngagementStatus,
+  type ExtendDeadlineInput,
+  type RecordAnswersInput,
+  type RecordDemonstrationOutcomeInput,
+  type RecordResponseInput,
+  type RescheduleDemonstrationInput,
+  type ScheduleDemonstrationInput,
+  type WithdrawInput,
+} from '../workflows/messages';
+import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
+import {
+  ENGAGEMENT_STAGES,
+  engagementWorkflowId,
+  ID_PATTERN,
+  type EngagementInput,
+  type EngagementStage,
+} from '../workflows/types';
+import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
+
+export interface EngagementRef {
+  campaignId: string;
+  vendorId: string;
+}
+
+/** One engagement as visibility knows it: enough for a list, without querying the workflow. */
+export interface EngagementSummary {
+  workflowId: string;
+  campaignId?: string;
+  vendorId?: string;
+  stage?: string;
+  nextDeadline?: string;
+  /** Temporal's execution status: `RUNNING`, `COMPLETED`, `TERMINATED`… */
+  executionStatus: string;
+  startedAt: string;
+  closedAt?: string;
+}
+
+export interface EngagementFilter {
+  campaign?: string;
+  vendor?: string;
+  stage?: EngagementStage;
+  /** Only running engagements whose next deadline has passed. */
+  overdue?: boolean;
+  /** Only running engagements. */
+  running?: boolean;
+  /** "Now" for `overdue`; the current time when omitted. */
+  now?: Date;
+  /** Stop after this many (default 1000). */
+  limit?: number;
+}
+
+export interface DossierClientOptions {
+  /** Task queue the workers poll; new engagements start there. */
+  taskQueue: string;
+  /** Server address, named in connection errors. */
+  address: string;
+}
+
+/**
+ * @example
+ * const dossier = new DossierClient(client, { taskQueue: 'dossier', address: 'localhost:7233' });
+ * await dossier.recordResponse({ campaignId: 'vc-2020', vendorId: 'zoom' }, { by: 'A. Officer', … });
+ * const late = await dossier.findEngagements({ overdue: true });
+ */
+export class DossierClient {
+  constructor(
+    readonly client: Client,
+    readonly options: DossierClientOptions,
+  ) {}
+
+  /** Starts one engagement outside any campaign workflow (a late addition, or a test). */
+  async startEngagement(input: EngagementInput): Promise<EngagementRef & { workflowId: string }> {
+    const ref = { campaignId: input.campaign.id, vendorId: input.vendor.id };
+    const workflowId = engagementWorkflowId(ref.campaignId, ref.vendorId);
+    await this.call(ref, () =>
+      this.client.workflow.start<typeof engagement>('engagement', {
+        taskQueue: this.options.taskQueue,
+        workflowId,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: DossierCampaign, value: ref.campaignId },
+          { key: DossierVendor, value: ref.vendorId },
+          { key: DossierStage, value: 'sending-letter' },
+        ]),
+      }),
+    );
+    return { ...ref, workflowId };
+  }
+
+  status(ref: EngagementRef): Promise<EngagementStatus> {
+    return this.call(ref, () => this.handle(ref).query(engagementStatusQuery));
+  }
+
+  recordResponse(ref: EngagementRef, input: RecordResponseInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(recordResponseUpdate, { args: [input] }));
+  }
+
+  extendDeadline(ref: EngagementRef, input: ExtendDeadlineInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(extendDeadlineUpdate, { args: [input] }));
+  }
+
+  askFollowUp(ref: EngagementRef, input: AskFollowUpInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(askFollowUpUpdate, { args: [input] }));
+  }
+
+  recordAnswers(ref: EngagementRef, input: RecordAnswersInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(recordAnswersUpdate, { args: [input] }));
+  }
+
+  scheduleDemonstration(ref: EngagementRef, input: ScheduleDemonstrationInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(scheduleDemonstrationUpdate, { args: [input] }));
+  }
+
+  rescheduleDemonstration(ref: EngagementRef, input: RescheduleDemonstrationInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input] }));
+  }
+
+  recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input] }));
+  }
+
+  conclude(ref: EngagementRef, input: ConcludeInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
+  }
+
+  withdraw(ref: EngagementRef, input: WithdrawInput) {
+    return this.update(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+  }
+
+  /** Engagements matching every given filter, newest first, from Temporal visibility. */
+  findEngagements(filter: EngagementFilter = {}): Promise<EngagementSummary[]> {
+    return this.search(engagementQuery(filter), filter.limit);
+  }
+
+  /**
+   * Engagements matching a raw visibility query (`DossierStage = 'follow-up' AND …`); it is combined
+   * with `WorkflowType = 'engagement'` so other workflows never show up.
+   */
+  async search(query: string, limit = 1000): Promise<EngagementSummary[]> {
+    const full = query.trim() ? `WorkflowType = 'engagement' AND (${query})` : `WorkflowType = 'engagement'`;
+    const found: EngagementSummary[] = [];
+    try {
+      for await (const info of this.client.workflow.list({ query: full })) {
+        const attrs = info.typedSearchAttributes;
+        found.push({
+          workflowId: info.workflowId,
+          campaignId: attrs.get(DossierCampaign),
+          vendorId: attrs.get(DossierVendor),
+          stage: attrs.get(DossierStage),
+          nextDeadline: attrs.get(DossierNextDeadline)?.toISOString(),
+          executionStatus: info.status.name,
+          startedAt: info.startTime.toISOString(),
+          closedAt: info.closeTime?.toISOString(),
+        });
+        if (found.length >= limit) break;
+      }
+    } catch (err) {
+      const grpc = (err as { cause?: { code?: number; details?: string } }).cause;
+      if (grpc?.code === 3) throw invalidInput(`invalid search query: ${grpc.details ?? query}`);
+      throw fromTemporal(err, 'engagements', this.options.address);
+    }
+    return found;
+  }
+
+  private handle(ref: EngagementRef): WorkflowHandle<typeof engagement> {
+    return this.client.workflow.getHandle(engagementWorkflowId(ref.campaignId, ref.vendorId));
+  }
+
+  private async call<T>(ref: EngagementRef, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw fromTemporal(err, describe(ref), this.options.address);
+    }
+  }
+
+  // An update sent to an engagement that has already ended comes back as "not found" with the
+  // server's "already completed" detail: tell the officer it is closed, not that it never existed.
+  private async update<T>(ref: EngagementRef, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error && /already completed/i.test(err.message)) {
+        throw refused(`request to ${describe(ref)}`, 'the engagement has ended and accepts no more requests', err);
+      }
+      throw fromTemporal(err, describe(ref), this.options.address);
+    }
+  }
+}
+
+export function describe(ref: EngagementRef): string {
+  return `engagement ${engagementWorkflowId(ref.campaignId, ref.vendorId)}`;
+}
+
+/** Builds the visibility query for a filter, refusing values that could not be IDs or stages. */
+export function engagementQuery(filter: EngagementFilter): string {
+  const clauses: string[] = [];
+  if (filter.campaign !== undefined) clauses.push(`DossierCampaign = ${quote(checkId('campaign', filter.campaign))}`);
+  if (filter.vendor !== undefined) clauses.push(`DossierVendor = ${quote(checkId('vendor', filter.vendor))}`);
+  if (filter.stage !== undefined) {
+    if (!(ENGAGEMENT_STAGES as readonly string[]).includes(filter.stage)) {
+      throw invalidInput(`unknown stage "${filter.stage}": one of ${ENGAGEMENT_STAGES.join(', ')}`);
+    }
+    clauses.push(`DossierStage = ${quote(filter.stage)}`);
+  }
+  if (filter.overdue) {
+    clauses.push(`DossierNextDeadline < ${quote((filter.now ?? new Date()).toISOString())}`);
+  }
+  if (filter.overdue || filter.running) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
+}
+
+/** Parses `campaign vendor`, `campaign/vendor`, `campaign:vendor` or `engagement:campaign:vendor`. */
+export function parseEngagementRef(first: string, second?: string): EngagementRef {
+  let campaignId: string | undefined;
+  let vendorId: string | undefined;
+  if (second !== undefined) {
+    [campaignId, vendorId] = [first, second];
+  } else {
+    const parts = first.replace(/^engagement:/, '').split(/[/:]/);
+    if (parts.length === 2) [campaignId, vendorId] = parts;
+  }
+  if (!campaignId || !vendorId) {
+    throw invalidInput(`"${first}" does not name an engagement: give <campaign> <vendor>, or engagement:<campaign>:<vendor>`);
+  }
+  return { campaignId: checkId('campaign', campaignId), vendorId: checkId('vendor', vendorId) };
+}
+
+function checkId(what: string, id: string): string {
+  if (!ID_PATTERN.test(id)) {
+    throw new DossierClientError(
+      ClientErrorCode.InvalidInput,
+      `"${id}" is not a ${what} id: lowercase letters, digits and "-", at most 63 characters`,
+    );
+  }
+  return id;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,134 @@
+// The `dossier` command: the case officer's way to start campaigns, steer engagements and find
+// cases that need attention. A user's mistake (unknown case, refused request, bad file, server
+// down) ends with one line on stderr and a non-zero exit code; only `--debug` shows a stack trace.
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { campaignCommands } from './commands/campaign';
+import { Session } from './commands/context';
+import { engagementCommands } from './commands/engagement';
+import { listCommand, searchCommand } from './commands/search';
+import { statementCommands } from './commands/statement';
+import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
+
+/** Exit codes, so scripts can tell a typo from a refusal from an outage. */
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  notFound: 3,
+  refused: 4,
+  unreachable: 5,
+} as const;
+
+export function buildProgram(session: Session): Command {
+  const program = new Command('dossier')
+    .description("Dossier: a regulator's correspondence campaigns on Temporal, for case officers")
+    .option('--json', 'print results as JSON, for scripts')
+    .option('--by <name>', 'who is acting, recorded in the timeline (default: $DOSSIER_OFFICER or your login)')
+    .option('--debug', 'show stack traces of errors')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY… or a Temporal client profile' +
+        ' (TEMPORAL_PROFILE); new workflows go to DOSSIER_TASK_QUEUE (default "dossier").' +
+        '\nWith no server configured, start the embedded one in another terminal: npm start',
+    );
+  program.addCommand(campaignCommands(session));
+  program.addCommand(engagementCommands(session));
+  program.addCommand(statementCommands(session));
+  program.addCommand(listCommand(session));
+  program.addCommand(searchCommand(session));
+  forEachCommand(program, (command) => command.exitOverride());
+  return program;
+}
+
+function forEachCommand(command: Command, fn: (command: Command) => void): void {
+  fn(command);
+  for (const sub of command.commands) forEachCommand(sub, fn);
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const session = new Session(env);
+  const program = buildProgram(session);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message (or the help); only the exit code is left to choose.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const { message, exitCode } = explain(err, session);
+    process.stderr.write(`dossier: ${message}\n`);
+    if (debug && err instanceof Error) process.stderr.write(`${fullStack(err)}\n`);
+    return exitCode;
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+function explain(err: unknown, session: Session): { message: string; exitCode: number } {
+  let error = err;
+  // Errors from the campaign API reach here untranslated; name the workflow they were about.
+  if (err instanceof WorkflowNotFoundError) error = fromTemporal(err, describeWorkflowId(err.workflowId), session.address());
+  else error = fromTemporal(err, 'workflow', session.address());
+  if (error instanceof DossierClientError) {
+    const exitCode =
+      error.code === ClientErrorCode.NotFound
+        ? EXIT.notFound
+        : error.code === ClientErrorCode.Refused || error.code === ClientErrorCode.AlreadyStarted
+          ? EXIT.refused
+          : error.code === ClientErrorCode.ServerUnreachable
+            ? EXIT.unreachable
+            : EXIT.usage;
+    return { message: oneLine(error.message), exitCode };
+  }
+  if (isCodedError(error)) {
+    const problems = (error as { problems?: { where?: string; message?: string; line?: number; column?: number }[] }).problems;
+    const file = (error as { file?: string }).file;
+    if (file && Array.isArray(problems) && problems.length > 1) {
+      const listed = problems.map((p) => `${p.where}: ${p.message}${p.line === undefined ? '' : ` (line ${p.line})`}`);
+      return { message: `${file}: ${problems.length} problems: ${listed.join('; ')}`, exitCode: EXIT.usage };
+    }
+    return { message: oneLine(error.message), exitCode: EXIT.usage };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `${oneLine(message)} (unexpected; run again with --debug for details)`, exitCode: EXIT.unexpected };
+}
+
+/** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */
+function isCodedError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
+}
+
+function describeWorkflowId(workflowId: string): string {
+  if (workflowId.startsWith('campaign:')) return `campaign ${workflowId.slice('campaign:'.length)}`;
+  if (workflowId.startsWith('engagement:')) return `engagement ${workflowId}`;
+  return `workflow ${workflowId || '(unknown)'}`;
+}
+
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('; ');
+}
+
+function fullStack(err: Error): string {
+  let out = err.stack ?? String(err);
+  let cause = err.cause;
+  while (cause instanceof Error) {
+    out += `\nCaused by: ${cause.stack ?? cause.message}`;
+    cause = cause.cause;
+  }
+  return out;
+}
+
+// Run when started as `bin/dossier.js` or `tsx client/cli.ts`; stay quiet when imported.
+if (require.main === module || require.main?.filename.endsWith(join('bin', 'dossier.js'))) {
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

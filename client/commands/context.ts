@@ -1,0 +1,83 @@
+// What every command receives: the output (tables or `--json`), the officer acting (recorded in
+// the timeline) and a Temporal client that connects only when the command first needs it.
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { DossierClient } from '../api';
+import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
+import { invalidInput } from '../errors';
+import { createOutput, type Output } from '../output';
+
+export interface GlobalOptions {
+  json?: boolean;
+  debug?: boolean;
+  by?: string;
+}
+
+export interface CommandContext {
+  out: Output;
+  /** The case officer's name, from `--by`, DOSSIER_OFFICER or the login name. */
+  officer: string;
+  target: DossierTarget;
+  client(): Promise<TemporalClient>;
+  dossier(): Promise<DossierClient>;
+}
+
+/** One per process: commands share its connection, and the CLI closes it on the way out. */
+export class Session {
+  private connection: LazyConnection | undefined;
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  context(command: Command): CommandContext {
+    const options = command.optsWithGlobals<GlobalOptions>();
+    this.connection ??= connectLazily(this.env);
+    const connection = this.connection;
+    const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
+    if (!officer) throw invalidInput('say who is acting: --by "<your name>" (or set DOSSIER_OFFICER)');
+    return {
+      out: createOutput(Boolean(options.json)),
+      officer,
+      target: connection.target,
+      client: () => connection.client(),
+      dossier: async () =>
+        new DossierClient(await connection.client(), {
+          taskQueue: connection.target.taskQueue,
+          address: connection.target.address,
+        }),
+    };
+  }
+
+  /** The server address for error messages, even when the connection was never opened. */
+  address(): string {
+    if (this.connection) return this.connection.target.address;
+    try {
+      return (this.connection = connectLazily(this.env)).target.address;
+    } catch {
+      return this.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close();
+  }
+}
+
+/** Wraps a command's action so it receives its context; errors go to the CLI's one handler. */
+export function withContext<Args extends unknown[]>(
+  session: Session,
+  action: (context: CommandContext, ...args: Args) => Promise<void>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    await action(session.context(command), ...(args.slice(0, -1) as Args));
+  };
+}
+
+function safeLoginName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,324 @@
+// `dossier engagement …`: everything a case officer does to one vendor's engagement, from its start
+// to its conclusion. Each command reads its input (options or a file), sends one update or query
+// through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
+import { Command, Option } from 'commander';
+import type { EngagementStatus } from '../../workflows/messages';
+import { DEMONSTRATION_RESULTS, type Contact, type DemonstrationResult } from '../../workflows/types';
+import { describe, parseEngagementRef, type EngagementRef } from '../api';
+import { loadCampaignFile } from '../campaign-file';
+import { invalidInput } from '../errors';
+import { fields, section, table, when } from '../output';
+import { withContext, type CommandContext, type Session } from './context';
+import { readAnswersFile, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function engagementCommands(session: Session): Command {
+  const group = new Command('engagement').description("one vendor's engagement: show it, record what happened, steer it");
+  const refArgs = (command: Command) =>
+    command
+      .argument('<campaign>', 'campaign id, or the whole engagement id engagement:<campaign>:<vendor>')
+      .argument('[vendor]', 'vendor id');
+
+  group
+    .command('start')
+    .description('start one engagement from a campaign file, outside a campaign workflow')
+    .requiredOption('--campaign-file <file>', 'campaign file (YAML)')
+    .requiredOption('--vendor <id>', 'vendor of the campaign file to write to')
+    .action(
+      withContext(session, async (ctx, options: { campaignFile: string; vendor: string }) => {
+        const campaign = loadCampaignFile(options.campaignFile);
+        const vendor = campaign.vendors.find((v) => v.id === options.vendor);
+        if (!vendor) {
+          throw invalidInput(
+            `vendor "${options.vendor}" is not in ${options.campaignFile} (vendors: ${campaign.vendors.map((v) => v.id).join(', ') || 'none'})`,
+          );
+        }
+        const dossier = await ctx.dossier();
+        const started = await dossier.startEngagement({ campaign: campaign.campaign, vendor, policy: campaign.policy });
+        ctx.out.result(started, () => `Started ${started.workflowId}: the open letter goes to ${vendor.name}.`);
+      }),
+    );
+
+  refArgs(group.command('show'))
+    .description('stage, deadlines, reminders, questions, demonstrations and the timeline')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
+        const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
+        ctx.out.result(status, () => renderStatus(status));
+      }),
+    );
+
+  refArgs(group.command('respond'))
+    .description("record the vendor's response, from a text or Markdown file")
+    .requiredOption('--file <file>', 'the response (text or Markdown); an "Attachments" section lists attached documents')
+    .option('--attach <name>', 'an attached document (repeat for several)', collect, [])
+    .option('--received <date>', 'when it arrived (ISO date or timestamp)', new Date().toISOString())
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const response = readResponseFile(options.file);
+        const status = await (await ctx.dossier()).recordResponse(ref, {
+          by: ctx.officer,
+          receivedAt: isoTime('--received', options.received),
+          summary: response.summary,
+          attachments: [...response.attachments, ...options.attach],
+        });
+        ctx.out.result(status, () => `Response recorded; ${describe(ref)} is now ${status.stage}.`);
+      }),
+    );
+
+  refArgs(group.command('extend'))
+    .description('move the current deadline (response or follow-up answers) later')
+    .requiredOption('--until <date>', 'new due date (ISO date or timestamp)')
+    .requiredOption('--reason <text>', 'why, for the record')
+    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round'))
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until: string; reason: string; round?: number }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const status = await (await ctx.dossier()).extendDeadline(ref, {
+          by: ctx.officer,
+          dueDate: isoTime('--until', options.until),
+          reason: nonEmpty('--reason', options.reason),
+          round: options.round,
+        });
+        ctx.out.result(status, () => `Deadline of ${describe(ref)} moved to ${when(status.nextDeadline)}.`);
+      }),
+    );
+
+  refArgs(group.command('ask'))
+    .description('send follow-up questions, from a file (one per line or bullet) or --question')
+    .option('--file <file>', 'questions, one per line or per "- " bullet')
+    .option('--question <text>', 'a question (repeat for several)', collect, [])
+    .option('--due <date>', "when the answers are due (default: the policy's follow-up time)")
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; question: string[]; due?: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const questions = [...(options.file ? readQuestionsFile(options.file) : []), ...options.question.map((q) => q.trim())];
+        if (!questions.length) throw invalidInput('no questions: give --file <file> or --question "<text>"');
+        if (questions.some((q) => !q)) throw invalidInput('--question: a question is empty');
+        const asked = await (await ctx.dossier()).askFollowUp(ref, {
+          by: ctx.officer,
+          questions,
+          dueDate: options.due === undefined ? undefined : isoTime('--due', options.due),
+        });
+        ctx.out.result(asked, () =>
+          table(
+            ['question', 'round', 'due', 'text'],
+            asked.map((q) => [q.id, q.round, when(q.dueDate), q.text]),
+            { colWidths: [null, null, null, 70] },
+          ),
+        );
+      }),
+    );
+
+  refArgs(group.command('answer'))
+    .description("record the vendor's answers to follow-up questions")
+    .option('--file <file>', 'answers (YAML or JSON): question id → answer text')
+    .option('--answer <id=text>', 'one answer, e.g. --answer q1="We encrypt…" (repeat for several)', collect, [])
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; answer: string[] }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const answers = [...(options.file ? readAnswersFile(options.file) : []), ...options.answer.map(parseAnswerOption)];
+        if (!answers.length) throw invalidInput('no answers: give --file <file> or --answer <question-id>=<text>');
+        const status = await (await ctx.dossier()).recordAnswers(ref, { by: ctx.officer, answers });
+        ctx.out.result(status, () =>
+          `${answers.length} answer(s) recorded; ${status.openQuestions.length} question(s) still open; stage ${status.stage}.`,
+        );
+      }),
+    );
+
+  refArgs(group.command('schedule-demo'))
+    .description('schedule a demonstration: the vendor shows how it achieves, monitors and validates its measures')
+    .requiredOption('--at <time>', 'start of the meeting (ISO timestamp with time zone, e.g. 2021-02-03T15:00:00Z)')
+    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration'), 60)
+    .option('--attendee <"Name <email>">', 'someone to invite besides the vendor contacts (repeat)', collect, [])
+    .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
+    .action(
+      withContext(
+        session,
+        async (ctx, campaign: string, vendor: string | undefined, options: { at: string; duration: number; attendee: string[]; topic: string[] }) => {
+          const ref = parseEngagementRef(campaign, vendor);
+          const demonstration = await (await ctx.dossier()).scheduleDemonstration(ref, {
+            by: ctx.officer,
+            at: isoTime('--at', options.at),
+            durationMinutes: options.duration,
+            attendees: options.attendee.map(parseContact),
+            topics: options.topic.length ? options.topic : DEFAULT_TOPICS,
+          });
+          ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} scheduled for ${when(demonstration.at)}.`);
+        },
+      ),
+    );
+
+  refArgs(group.command('reschedule-demo'))
+    .description('move a scheduled demonstration')
+    .requiredOption('--at <time>', 'new start (ISO timestamp)')
+    .requiredOption('--reason <text>', 'why, for the record and the invitation')
+    .option('--demo <id>', 'which demonstration (default: the one still to be held)')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const dossier = await ctx.dossier();
+        const demonstration = await dossier.rescheduleDemonstration(ref, {
+          by: ctx.officer,
+          demonstrationId: options.demo ?? (await pendingDemonstration(ctx, ref)),
+          at: isoTime('--at', options.at),
+          reason: nonEmpty('--reason', options.reason),
+        });
+        ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} moved to ${when(demonstration.at)}.`);
+      }),
+    );
+
+  refArgs(group.command('demo-outcome'))
+    .description('record what a demonstration showed')
+    .addOption(new Option('--result <result>', 'what the demonstration established').choices(DEMONSTRATION_RESULTS).makeOptionMandatory())
+    .option('--notes <text>', 'observations')
+    .option('--notes-file <file>', 'observations, from a text or Markdown file')
+    .option('--demo <id>', 'which demonstration (default: the one still to be held)')
+    .action(
+      withContext(
+        session,
+        async (
+          ctx,
+          campaign: string,
+          vendor: string | undefined,
+          options: { result: DemonstrationResult; notes?: string; notesFile?: string; demo?: string },
+        ) => {
+          const ref = parseEngagementRef(campaign, vendor);
+          const notes = options.notesFile ? readText(options.notesFile).trim() : (options.notes ?? '').trim();
+          if (!notes) throw invalidInput('say what the demonstration showed: --notes "<text>" or --notes-file <file>');
+          const dossier = await ctx.dossier();
+          const demonstration = await dossier.recordDemonstrationOutcome(ref, {
+            by: ctx.officer,
+            demonstrationId: options.demo ?? (await pendingDemonstration(ctx, ref)),
+            result: options.result,
+            notes,
+          });
+          ctx.out.result(demonstration, () => `Demonstration ${demonstration.id}: ${demonstration.result}.`);
+        },
+      ),
+    );
+
+  refArgs(group.command('conclude'))
+    .description('conclude the engagement with findings under the five principles')
+    .requiredOption('--findings <file>', 'findings (YAML or JSON): security, privacy-by-design, know-your-audience, transparency, end-user-control')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { findings: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const findings = readFindingsFile(options.findings);
+        const outcome = await (await ctx.dossier()).conclude(ref, { by: ctx.officer, findings });
+        ctx.out.result(outcome, () => `${describe(ref)} concluded (${outcome.stage}).`);
+      }),
+    );
+
+  refArgs(group.command('withdraw'))
+    .description('end the engagement without findings')
+    .requiredOption('--reason <text>', 'why, for the record and the statement')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { reason: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const status = await (await ctx.dossier()).withdraw(ref, { by: ctx.officer, reason: nonEmpty('--reason', options.reason) });
+        ctx.out.result(status, () => `${describe(ref)} withdrawn.`);
+      }),
+    );
+
+  return group;
+}
+
+/** What the open letter asked vendors to demonstrate, when the officer names no topic. */
+const DEFAULT_TOPICS = [
+  'How the privacy measures are achieved',
+  'How they are monitored',
+  'How they are validated',
+];
+
+export function renderStatus(status: EngagementStatus): string {
+  const parts = [
+    fields([
+      ['engagement', status.workflowId],
+      ['vendor', `${status.vendorName} (${status.vendorId})`],
+      ['stage', status.stage],
+      ['next deadline', when(status.nextDeadline)],
+      ['response', status.response ? `received ${when(status.response.receivedAt)}` : 'none yet'],
+      ['reminders sent', status.remindersSent.length],
+      ['open questions', status.openQuestions.length],
+    ]),
+  ];
+  if (status.response?.attachments.length) {
+    parts.push(section('Attachments', status.response.attachments.map((a) => `  - ${a}`).join('\n')));
+  }
+  if (status.questions.length) {
+    parts.push(
+      section(
+        'Questions',
+        table(
+          ['id', 'round', 'due', 'question', 'answer'],
+          status.questions.map((q) => [q.id, q.round, when(q.dueDate), q.text, q.answer ?? '(open)']),
+        ),
+      ),
+    );
+  }
+  if (status.demonstrations.length) {
+    parts.push(
+      section(
+        'Demonstrations',
+        table(
+          ['id', 'at', 'minutes', 'result', 'notes'],
+          status.demonstrations.map((d) => [d.id, when(d.at), d.durationMinutes, d.result ?? '(to be held)', d.notes]),
+        ),
+      ),
+    );
+  }
+  if (status.deliveryFailures.length) {
+    parts.push(
+      section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))),
+    );
+  }
+  parts.push(section('Timeline', table(['at', 'by', 'what', 'detail'], status.timeline.map((e) => [when(e.at), e.by, e.what, e.detail]))));
+  return parts.join('\n');
+}
+
+async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {
+  const status = await (await ctx.dossier()).status(ref);
+  const pending = status.demonstrations.filter((d) => d.result === undefined);
+  if (pending.length === 1) return pending[0]!.id;
+  if (!pending.length) throw invalidInput(`${describe(ref)} has no demonstration still to be held; schedule one first`);
+  throw invalidInput(`${describe(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
+}
+
+function isoTime(option: string, value: string): string {
+  const trimmed = value.trim();
+  const date = new Date(trimmed);
+  if (!trimmed || Number.isNaN(date.getTime())) {
+    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03 or 2021-02-03T15:00:00Z`);
+  }
+  return date.toISOString();
+}
+
+function nonEmpty(option: string, value: string): string {
+  if (!value.trim()) throw invalidInput(`${option} must not be empty`);
+  return value.trim();
+}
+
+function positiveInt(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw invalidInput(`${option}: "${value}" is not a positive whole number`);
+    return n;
+  };
+}
+
+function parseAnswerOption(value: string): { questionId: string; answer: string } {
+  const eq = value.indexOf('=');
+  const questionId = value.slice(0, eq).trim();
+  const answer = value.slice(eq + 1).trim();
+  if (eq <= 0 || !questionId || !answer) throw invalidInput(`--answer: "${value}" must be <question-id>=<answer text>`);
+  return { questionId, answer };
+}
+
+function parseContact(value: string): Contact {
+  const match = /^\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value) ?? /^\s*()([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
+  if (!match) throw invalidInput(`--attendee: "${value}" must be "Name <email@example.org>"`);
+  return { name: match[1] || match[2]!, email: match[2]! };
+}

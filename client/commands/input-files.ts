@@ -1,0 +1,135 @@
+// Files a case officer hands to the CLI: a vendor's response (text or Markdown), follow-up
+// questions (one per line or bullet), answers and findings (YAML or JSON). Each reader names the
+// file and the field that is wrong, so the officer can fix the file without reading code.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PRINCIPLES, type Findings } from '../../workflows/types';
+import { invalidFile } from '../errors';
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw invalidFile(file, code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`, err);
+  }
+}
+
+export interface ResponseFile {
+  summary: string;
+  attachments: string[];
+}
+
+const ATTACHMENTS_HEADING = /^(?:#{1,6}\s*)?(attachments|attached|pièces jointes|annexes)\s*:?\s*$/i;
+const BULLET = /^\s*(?:[-*+•]|\d+[.)])\s+(.*)$/;
+
+/**
+ * A vendor's response: the text is the summary; a trailing "Attachments" section (a heading or a
+ * line `Attachments:`) lists the attached documents, one bullet each.
+ */
+export function readResponseFile(file: string): ResponseFile {
+  const lines = readText(file).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const heading = lines.findIndex((line) => ATTACHMENTS_HEADING.test(line.trim()));
+  const body = heading === -1 ? lines : lines.slice(0, heading);
+  const attachments: string[] = [];
+  if (heading !== -1) {
+    for (const line of lines.slice(heading + 1)) {
+      if (/^#{1,6}\s/.test(line)) break;
+      const item = BULLET.exec(line)?.[1]?.trim();
+      if (item) attachments.push(item);
+      else if (line.trim()) throw invalidFile(file, `attachments: "${line.trim()}" is not a list item (start it with "- ")`);
+    }
+  }
+  const summary = body.join('\n').trim();
+  if (!summary) throw invalidFile(file, 'the response text is empty');
+  return { summary, attachments };
+}
+
+/**
+ * Follow-up questions: with bullets, one question per bullet (indented lines continue it);
+ * without, one per non-empty line. Markdown headings are titles, not questions.
+ */
+export function readQuestionsFile(file: string): string[] {
+  const lines = readText(file)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() && !/^\s*#/.test(line));
+  const bulleted = lines.some((line) => BULLET.test(line));
+  const questions: string[] = [];
+  for (const line of lines) {
+    const item = BULLET.exec(line)?.[1];
+    if (!bulleted) questions.push(line.trim());
+    else if (item !== undefined) questions.push(item.trim());
+    else if (questions.length && /^\s/.test(line)) questions[questions.length - 1] += ` ${line.trim()}`;
+    else throw invalidFile(file, `"${line.trim()}" is neither a question bullet nor its continuation (indent it)`);
+  }
+  const empty = questions.findIndex((q) => !q);
+  if (empty !== -1) throw invalidFile(file, `question ${empty + 1} is empty`);
+  if (!questions.length) throw invalidFile(file, 'no questions: write one per line, or one per "- " bullet');
+  return questions;
+}
+
+function readStructured(file: string): unknown {
+  try {
+    return parseYaml(readText(file));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'InvalidFile') throw err;
+    throw invalidFile(file, `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`, err);
+  }
+}
+
+function firstIssue(file: string, error: z.ZodError): never {
+  const issue = error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  throw invalidFile(file, `${field}: ${issue.message}`);
+}
+
+const answerText = z.string().trim().min(1, 'the answer is empty');
+const answersSchema = z.union([
+  z.record(z.string().min(1), answerText),
+  z.array(z.strictObject({ questionId: z.string().min(1), answer: answerText })),
+]);
+
+/** Answers keyed by question id (`q1: "…"`), or a list of `{ questionId, answer }`. */
+export function readAnswersFile(file: string): { questionId: string; answer: string }[] {
+  const data = readStructured(file);
+  const unwrapped = isRecord(data) && 'answers' in data ? data.answers : data;
+  const parsed = answersSchema.safeParse(unwrapped);
+  if (!parsed.success) firstIssue(file, parsed.error);
+  const answers = Array.isArray(parsed.data)
+    ? parsed.data
+    : Object.entries(parsed.data).map(([questionId, answer]) => ({ questionId, answer }));
+  if (!answers.length) throw invalidFile(file, 'no answers');
+  return answers;
+}
+
+const findingSchema = z.strictObject({
+  assessment: z.string({ error: 'required: a paragraph assessing this principle' }).trim().min(1, 'is empty'),
+  goodPractices: z.array(z.string().trim().min(1, 'is empty'), { error: 'required: a list of good practices' }).default([]),
+});
+const findingsSchema = z.strictObject(
+  Object.fromEntries(PRINCIPLES.map((p) => [p, findingSchema])) as Record<(typeof PRINCIPLES)[number], typeof findingSchema>,
+);
+
+/** Findings under each of the five principles: `security: { assessment, goodPractices }`… */
+export function readFindingsFile(file: string): Findings {
+  const data = readStructured(file);
+  const unwrapped = isRecord(data) && 'findings' in data ? data.findings : data;
+  if (!isRecord(unwrapped)) throw invalidFile(file, `expected a mapping with the five principles: ${PRINCIPLES.join(', ')}`);
+  for (const key of Object.keys(unwrapped)) {
+    if (!(PRINCIPLES as readonly string[]).includes(key)) {
+      throw invalidFile(file, `${key}: not one of the five principles (${PRINCIPLES.join(', ')})`);
+    }
+  }
+  for (const principle of PRINCIPLES) {
+    if (!(principle in unwrapped)) throw invalidFile(file, `${principle}: missing (every one of the five principles needs a finding)`);
+  }
+  const parsed = findingsSchema.safeParse(unwrapped);
+  if (!parsed.success) firstIssue(file, parsed.error);
+  return parsed.data;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

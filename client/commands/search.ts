@@ -1,0 +1,62 @@
+// `dossier list` and `dossier search`: engagements across every campaign, found through Temporal
+// visibility and the Dossier search attributes (stage, vendor, campaign, next deadline), so the
+// answer costs one indexed query however many cases are open. Visibility lags a second or so.
+import { Command, Option } from 'commander';
+import { ENGAGEMENT_STAGES, type EngagementStage } from '../../workflows/types';
+import type { EngagementSummary } from '../api';
+import { table, when } from '../output';
+import { withContext, type Session } from './context';
+
+interface ListOptions {
+  campaign?: string;
+  vendor?: string;
+  stage?: EngagementStage;
+  overdue?: boolean;
+  all?: boolean;
+  limit: number;
+}
+
+export function listCommand(session: Session): Command {
+  return new Command('list')
+    .description('engagements across campaigns, by campaign, vendor, stage, or overdue (next deadline passed)')
+    .option('--campaign <id>', 'only this campaign')
+    .option('--vendor <id>', "only this vendor's engagements, in every campaign")
+    .addOption(new Option('--stage <stage>', 'only engagements at this stage').choices(ENGAGEMENT_STAGES))
+    .option('--overdue', 'only running engagements whose next deadline has passed')
+    .option('--all', 'include engagements that have ended (default: running only)')
+    .option('--limit <n>', 'at most this many', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
+    .action(
+      withContext(session, async (ctx, options: ListOptions) => {
+        const found = await (await ctx.dossier()).findEngagements({
+          campaign: options.campaign,
+          vendor: options.vendor,
+          stage: options.stage,
+          overdue: options.overdue,
+          running: !options.all,
+          limit: options.limit,
+        });
+        ctx.out.result(found, () => renderSummaries(found));
+      }),
+    );
+}
+
+export function searchCommand(session: Session): Command {
+  return new Command('search')
+    .description('engagements matching a Temporal visibility query over the Dossier search attributes')
+    .argument('<query>', `e.g. "DossierStage = 'follow-up' AND DossierNextDeadline < '2021-01-01T00:00:00Z'"`)
+    .option('--limit <n>', 'at most this many', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
+    .action(
+      withContext(session, async (ctx, query: string, options: { limit: number }) => {
+        const found = await (await ctx.dossier()).search(query, options.limit);
+        ctx.out.result(found, () => renderSummaries(found));
+      }),
+    );
+}
+
+export function renderSummaries(found: EngagementSummary[]): string {
+  if (!found.length) return 'No engagement matches.';
+  return table(
+    ['engagement', 'campaign', 'vendor', 'stage', 'next deadline', 'status'],
+    found.map((e) => [e.workflowId, e.campaignId, e.vendorId, e.stage, when(e.nextDeadline), e.executionStatus.toLowerCase()]),
+  );
+}

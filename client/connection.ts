@@ -1,0 +1,62 @@
+// Where the case officer's commands go: the Temporal server named by TEMPORAL_* variables or a
+// client configuration profile (the same rules as the worker's, through `loadTemporalTarget`), and
+// the task queue new workflows start on. Connects only when a command first needs the server, with
+// a short timeout, so `--help` works offline and an unreachable server is reported in seconds.
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget } from '../worker/config';
+import { DossierClientError, ClientErrorCode, serverUnreachable } from './errors';
+
+export interface DossierTarget {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export interface LazyConnection {
+  readonly target: DossierTarget;
+  /** Connects on first call; later calls return the same client. */
+  client(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export function connectLazily(env: NodeJS.ProcessEnv = process.env): LazyConnection {
+  let temporal: ReturnType<typeof loadTemporalTarget>;
+  try {
+    temporal = loadTemporalTarget(env);
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems.join('; ') : String(err);
+    throw new DossierClientError(ClientErrorCode.Configuration, problems, { cause: err });
+  }
+  const target: DossierTarget = {
+    address: temporal.connectionOptions.address ?? 'localhost:7233',
+    namespace: temporal.namespace,
+    taskQueue: env.DOSSIER_TASK_QUEUE?.trim() || DEFAULT_TASK_QUEUE,
+  };
+  const connectTimeoutMs = Number(env.DOSSIER_CONNECT_TIMEOUT_MS) || DEFAULT_CONNECT_TIMEOUT_MS;
+  let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
+
+  const connect = async () => {
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ ...temporal.connectionOptions, connectTimeout: connectTimeoutMs });
+    } catch (err) {
+      throw serverUnreachable(target.address, err);
+    }
+    return { connection, client: new Client({ connection, namespace: target.namespace }) };
+  };
+
+  return {
+    target,
+    async client() {
+      connecting ??= connect();
+      return (await connecting).client;
+    },
+    async close() {
+      if (!connecting) return;
+      const opened = await connecting.catch(() => undefined);
+      await opened?.connection.close();
+    },
+  };
+}

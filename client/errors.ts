@@ -1,0 +1,80 @@
+// What can go wrong for a case officer at the command line, one class per failure, each named by a
+// string code (the web page and scripts test `code`, not `instanceof`) and each message saying what
+// to do. `fromTemporal` turns the SDK's errors into these, so no caller sees a gRPC status.
+import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+
+export const ClientErrorCode = {
+  NotFound: 'NotFound',
+  Refused: 'Refused',
+  AlreadyStarted: 'AlreadyStarted',
+  InvalidFile: 'InvalidFile',
+  InvalidInput: 'InvalidInput',
+  ServerUnreachable: 'ServerUnreachable',
+  Configuration: 'Configuration',
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+export class DossierClientError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = `DossierClientError(${code})`;
+  }
+}
+
+/** No workflow with that ID (never started, or a typo in the campaign or vendor). */
+export function notFound(what: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(ClientErrorCode.NotFound, `no ${what}`, { cause });
+}
+
+/** The workflow's validator turned the request down; its reason is the message. */
+export function refused(what: string, reason: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause });
+}
+
+/** A file given on the command line is missing, unreadable or does not have the expected shape. */
+export function invalidFile(file: string, problem: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(ClientErrorCode.InvalidFile, `${file}: ${problem}`, { cause });
+}
+
+export function invalidInput(problem: string): DossierClientError {
+  return new DossierClientError(ClientErrorCode.InvalidInput, problem);
+}
+
+export function serverUnreachable(address: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(
+    ClientErrorCode.ServerUnreachable,
+    `cannot reach the Temporal server at ${address}: start the embedded one with \`npm start\`, ` +
+      'or set TEMPORAL_ADDRESS (or TEMPORAL_PROFILE) to a running cluster',
+    { cause },
+  );
+}
+
+/**
+ * Translates an error from the Temporal client. `what` names the workflow for the officer, e.g.
+ * `engagement engagement:vc-2020:zoom`; `address` is the server, for connection failures.
+ */
+export function fromTemporal(err: unknown, what: string, address: string): unknown {
+  if (err instanceof DossierClientError) return err;
+  if (err instanceof WorkflowNotFoundError) return notFound(what, err);
+  if (err instanceof WorkflowUpdateFailedError) {
+    return refused(`request to ${what}`, err.cause?.message ?? err.message, err);
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new DossierClientError(ClientErrorCode.AlreadyStarted, `${what} already exists`, { cause: err });
+  }
+  if (isUnavailable(err)) return serverUnreachable(address, err);
+  return err;
+}
+
+// gRPC status 14 (UNAVAILABLE) or 4 (DEADLINE_EXCEEDED) on a call: the server went away after we
+// connected, or never answered.
+function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof ServiceError)) return false;
+  const code = (err.cause as { code?: number } | undefined)?.code;
+  return code === 14 || code === 4;
+}

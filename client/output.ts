@@ -1,0 +1,87 @@
+// How the CLI shows results: tables for people (cli-table3), JSON for scripts (`--json`), and a
+// progress bar on stderr for work that takes more than a moment, so stdout stays parseable.
+// Colours are left off: officers paste these tables into case notes and emails.
+import { SingleBar } from 'cli-progress';
+import Table from 'cli-table3';
+
+export type Cell = string | number | boolean | undefined | null;
+
+export interface Output {
+  readonly json: boolean;
+  /** Prints `data` as JSON under `--json`, otherwise the text `human` renders. */
+  result(data: unknown, human: () => string): void;
+  /** A line for people only (a hint, a confirmation); silent under `--json`. */
+  note(line: string): void;
+}
+
+export function createOutput(json: boolean, write: (text: string) => void = (t) => process.stdout.write(t)): Output {
+  return {
+    json,
+    result(data, human) {
+      write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human().replace(/\n*$/, '')}\n`);
+    },
+    note(line) {
+      if (!json) write(`${line}\n`);
+    },
+  };
+}
+
+/** A table with a header row; empty cells show as `—`. */
+export function table(head: string[], rows: Cell[][], options: { colWidths?: (number | null)[] } = {}): string {
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: options.colWidths ?? [],
+  });
+  for (const row of rows) t.push(row.map(cell));
+  return t.toString();
+}
+
+/** Label/value pairs, one per line, for the header of a single record. */
+export function fields(pairs: [string, Cell][]): string {
+  const t = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: [null, 80] });
+  for (const [label, value] of pairs) t.push([label, cell(value)]);
+  return t.toString();
+}
+
+export function section(title: string, body: string): string {
+  return `\n${title}\n${body}`;
+}
+
+/** ISO timestamps shown to the minute, in UTC, as the workflow records them. */
+export function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}
+
+function cell(value: Cell): string {
+  if (value === undefined || value === null || value === '') return '—';
+  return String(value);
+}
+
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+/**
+ * A bar on stderr while `total` steps complete; nothing when stderr is not a terminal or under
+ * `--json` (a script reading stdout wants no noise).
+ */
+export function progressBar(label: string, total: number, enabled: boolean): Progress {
+  if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total}`,
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: false,
+  });
+  bar.start(total, 0);
+  return {
+    update: (done) => bar.update(Math.min(done, total)),
+    stop: () => bar.stop(),
+  };
+}
