@@ -1,6 +1,7 @@
 // Small, realistic inputs for tests: a campaign led by two authorities, vendors in both languages
 // (one with a non-Latin contact name), and a policy whose durations are seconds, not weeks.
-import type { CampaignRef, EngagementInput, Policy, Vendor } from '../../workflows/types';
+import type { CampaignRef, EngagementInput, Findings, Policy, Vendor } from '../../workflows/types';
+import { PRINCIPLES } from '../../workflows/types';
 
 export function fastPolicy(overrides: Partial<Policy> = {}): Policy {
   return {
@@ -57,4 +58,25 @@ export function testVendor(id: string, overrides: Partial<Vendor> = {}): Vendor 
 
 export function engagementInput(campaignId: string, vendorId: string, policy = fastPolicy()): EngagementInput {
   return { campaign: testCampaign(campaignId), vendor: testVendor(vendorId), policy };
+}
+
+// ── Engagement: what a case officer records ─────────────────────────────────────────────────────
+
+/** Findings for all five principles, as a conclusion needs them. */
+export function completeFindings(): Findings {
+  const entries = PRINCIPLES.map((p) => [p, { assessment: `Meets the ${p} principle.`, goodPractices: [`Documented ${p} controls`] }]);
+  return Object.fromEntries(entries) as Findings;
+}
+
+/** A policy measured in minutes: nothing is sent on its own while a test drives the case. */
+export function patientPolicy(overrides: Partial<Policy> = {}): Policy {
+  return fastPolicy({
+    responseDue: '10 minutes',
+    reminderCadence: ['11 minutes'],
+    finalNoticeAfter: '12 minutes',
+    closeAfter: '13 minutes',
+    followUpDue: '10 minutes',
+    demonstrationReminderLead: '1 minute',
+    ...overrides,
+  });
 }

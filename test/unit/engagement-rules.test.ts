@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import * as rules from '../../workflows/engagement-rules';
+import type { EngagementView } from '../../workflows/engagement-rules';
+import type { Demonstration, Question } from '../../workflows/types';
+import { completeFindings } from '../helpers/fixtures';
+
+const NOW = Date.parse('2020-08-01T12:00:00Z');
+
+function view(overrides: Partial<EngagementView> = {}): EngagementView {
+  return {
+    workflowId: 'engagement:c:zoom',
+    stage: 'awaiting-response',
+    questions: [],
+    demonstrations: [],
+    responseDueDate: '2020-08-20T00:00:00.000Z',
+    rounds: [],
+    ...overrides,
+  };
+}
+
+const question = (id: string, round: number, answer?: string): Question => ({
+  id,
+  round,
+  text: `Question ${id}?`,
+  dueDate: '2020-08-10T00:00:00.000Z',
+  ...(answer ? { answer } : {}),
+});
+
+const demonstration = (overrides: Partial<Demonstration> = {}): Demonstration => ({
+  id: 'd1',
+  at: '2020-08-05T14:00:00.000Z',
+  durationMinutes: 60,
+  attendees: [{ name: 'Ann', email: 'ann@zoom.test' }],
+  topics: ['How encryption keys are managed'],
+  rescheduled: 0,
+  ...overrides,
+});
+
+const responded = (overrides: Partial<EngagementView> = {}) =>
+  view({ stage: 'responded', response: { receivedAt: '2020-07-30', summary: 'ok', attachments: [] }, ...overrides });
+
+describe('engagement rules', () => {
+  describe('recording a response', () => {
+    const valid = { by: 'Officer Tremblay', receivedAt: '2020-07-30', summary: 'Detailed answer', attachments: ['reply.pdf'] };
+
+    it('accepts a dated, summarised response while awaiting it', () => {
+      expect(() => rules.checkRecordResponse(view(), valid, NOW)).not.toThrow();
+    });
+
+    it('refuses a blank officer name', () => {
+      expect(() => rules.checkRecordResponse(view(), { ...valid, by: '  ' }, NOW)).toThrow(/officer's name/);
+    });
+
+    it('refuses an empty summary', () => {
+      expect(() => rules.checkRecordResponse(view(), { ...valid, summary: ' ' }, NOW)).toThrow('the response summary must not be empty');
+    });
+
+    it('refuses a date that is not ISO, and one in the future', () => {
+      expect(() => rules.checkRecordResponse(view(), { ...valid, receivedAt: '30/07/2020' }, NOW)).toThrow(/receivedAt must be an ISO date/);
+      expect(() => rules.checkRecordResponse(view(), { ...valid, receivedAt: '2020-02-30x' }, NOW)).toThrow(/ISO date/);
+      expect(() => rules.checkRecordResponse(view(), { ...valid, receivedAt: '2020-09-01' }, NOW)).toThrow(/future/);
+    });
+
+    it('refuses a second response and anything after closure', () => {
+      expect(() => rules.checkRecordResponse(responded(), valid, NOW)).toThrow(/while the engagement is responded/);
+      expect(() => rules.checkRecordResponse(view({ stage: 'closed-no-response' }), valid, NOW)).toThrow(
+        'engagement:c:zoom is closed-no-response: it accepts no more changes',
+      );
+    });
+  });
+
+  describe('extending a deadline', () => {
+    const valid = { by: 'Officer', dueDate: '2020-09-01', reason: 'Vendor asked for time' };
+
+    it('moves the response due date forward only', () => {
+      expect(() => rules.checkExtendDeadline(view(), valid, NOW)).not.toThrow();
+      expect(() => rules.checkExtendDeadline(view(), { ...valid, dueDate: '2020-08-19' }, NOW)).toThrow(/later than the current one/);
+      expect(() => rules.checkExtendDeadline(view(), { ...valid, reason: '' }, NOW)).toThrow(/reason/);
+    });
+
+    it('targets the latest round with open questions after the response', () => {
+      const rounds = [
+        { round: 1, askedAt: '2020-08-01', dueDate: '2020-08-10T00:00:00.000Z', remindersExhausted: true },
+        { round: 2, askedAt: '2020-08-01', dueDate: '2020-08-12T00:00:00.000Z', remindersExhausted: false },
+      ];
+      const v = responded({ stage: 'follow-up', rounds, questions: [question('q1', 1), question('q2', 2, 'yes')] });
+      expect(rules.extensionTarget(v, {})?.round).toBe(1);
+      expect(() => rules.checkExtendDeadline(v, { ...valid, round: 2 }, NOW)).toThrow(/every question of follow-up round 2 is answered/);
+      expect(() => rules.checkExtendDeadline(responded(), valid, NOW)).toThrow(/nothing to extend/);
+    });
+  });
+
+  describe('follow-up questions', () => {
+    const rounds = [{ round: 1, askedAt: '2020-08-01', dueDate: '2020-08-10T00:00:00.000Z', remindersExhausted: false }];
+
+    it('needs a response first and at least one non-empty question', () => {
+      expect(() => rules.checkAskFollowUp(view(), { by: 'O', questions: ['Why?'] }, NOW)).toThrow(/cannot ask follow-up questions while the engagement is awaiting-response/);
+      expect(() => rules.checkAskFollowUp(responded(), { by: 'O', questions: [] }, NOW)).toThrow('ask at least one question');
+      expect(() => rules.checkAskFollowUp(responded(), { by: 'O', questions: ['ok', ' '] }, NOW)).toThrow('question 2 must not be empty');
+      expect(() => rules.checkAskFollowUp(responded(), { by: 'O', questions: ['Why?'], dueDate: 'soon' }, NOW)).toThrow(/dueDate must be an ISO date/);
+    });
+
+    it('opens a new round only once the previous one is answered or its reminders are exhausted', () => {
+      const open = responded({ stage: 'follow-up', rounds, questions: [question('q1', 1, 'yes'), question('q2', 1)] });
+      expect(() => rules.checkAskFollowUp(open, { by: 'O', questions: ['More?'] }, NOW)).toThrow(/round 1 is still open/);
+      const exhausted = { ...open, rounds: [{ ...rounds[0], remindersExhausted: true }] };
+      expect(() => rules.checkAskFollowUp(exhausted, { by: 'O', questions: ['More?'] }, NOW)).not.toThrow();
+      const answered = { ...open, questions: [question('q1', 1, 'yes'), question('q2', 1, 'no')] };
+      expect(() => rules.checkAskFollowUp(answered, { by: 'O', questions: ['More?'] }, NOW)).not.toThrow();
+    });
+
+    it('records answers only to known, unanswered questions', () => {
+      const v = responded({ stage: 'follow-up', rounds, questions: [question('q1', 1, 'yes'), question('q2', 1)] });
+      expect(() => rules.checkRecordAnswers(view(), { by: 'O', answers: [{ questionId: 'q1', answer: 'a' }] })).toThrow(
+        /no follow-up question has been asked yet/,
+      );
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [{ questionId: 'q9', answer: 'a' }] })).toThrow(/unknown question "q9"/);
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [{ questionId: 'q1', answer: 'a' }] })).toThrow(/already answered/);
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [{ questionId: 'q2', answer: '' }] })).toThrow(/answer to q2/);
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [{ questionId: 'q2', answer: 'a' }] })).not.toThrow();
+    });
+  });
+
+  describe('demonstrations', () => {
+    const schedule = {
+      by: 'O',
+      at: '2020-08-05T14:00:00Z',
+      durationMinutes: 60,
+      attendees: [{ name: 'Ann', email: 'ann@zoom.test' }],
+      topics: ['Key management'],
+    };
+
+    it('schedules a future meeting with attendees and topics', () => {
+      expect(() => rules.checkScheduleDemonstration(responded(), schedule, NOW)).not.toThrow();
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...schedule, at: '2020-07-01T00:00:00Z' }, NOW)).toThrow(/in the future/);
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...schedule, durationMinutes: 0 }, NOW)).toThrow(/durationMinutes/);
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...schedule, topics: [] }, NOW)).toThrow(/at least one topic/);
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...schedule, attendees: [{ name: 'X', email: 'x' }] }, NOW)).toThrow(
+        /email address/,
+      );
+    });
+
+    it('records an outcome only for a demonstration that has started and has none yet', () => {
+      const outcome = { by: 'O', demonstrationId: 'd1', result: 'validated' as const, notes: 'Shown live' };
+      expect(() => rules.checkDemonstrationOutcome(responded(), outcome, NOW)).toThrow(/no demonstration has been scheduled/);
+      const v = responded({ stage: 'demonstration', demonstrations: [demonstration()] });
+      expect(() => rules.checkDemonstrationOutcome(v, outcome, NOW)).toThrow(/has not started yet/);
+      const later = Date.parse('2020-08-05T14:30:00Z');
+      expect(() => rules.checkDemonstrationOutcome(v, outcome, later)).not.toThrow();
+      expect(() => rules.checkDemonstrationOutcome(v, { ...outcome, demonstrationId: 'd7' }, later)).toThrow(/unknown demonstration "d7"/);
+      expect(() => rules.checkDemonstrationOutcome(v, { ...outcome, result: 'great' as never }, later)).toThrow(/result must be one of/);
+      const done = responded({ demonstrations: [demonstration({ result: 'validated' })] });
+      expect(() => rules.checkDemonstrationOutcome(done, outcome, later)).toThrow(/already recorded/);
+    });
+
+    it('reschedules a pending demonstration to a new future time', () => {
+      const v = responded({ stage: 'demonstration', demonstrations: [demonstration()] });
+      const req = { by: 'O', demonstrationId: 'd1', at: '2020-08-06T14:00:00Z', reason: 'Vendor unavailable' };
+      expect(() => rules.checkRescheduleDemonstration(v, req, NOW)).not.toThrow();
+      expect(() => rules.checkRescheduleDemonstration(v, { ...req, at: '2020-08-05T14:00:00Z' }, NOW)).toThrow(/already scheduled/);
+      expect(() => rules.checkRescheduleDemonstration(v, { ...req, reason: '' }, NOW)).toThrow(/reason/);
+    });
+  });
+
+  describe('conclusion and withdrawal', () => {
+    it('needs findings for all five principles', () => {
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: completeFindings() })).not.toThrow();
+      const { transparency: _dropped, ...four } = completeFindings();
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: four as never })).toThrow(
+        'findings are missing for: transparency (all five principles are required)',
+      );
+      const blank = { ...completeFindings(), security: { assessment: '', goodPractices: [] } };
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: blank })).toThrow(/assessment for security/);
+    });
+
+    it('cannot conclude before the response or with a demonstration outcome pending', () => {
+      expect(() => rules.checkConclude(view(), { by: 'O', findings: completeFindings() })).toThrow(/awaiting-response/);
+      const pending = responded({ demonstrations: [demonstration()] });
+      expect(() => rules.checkConclude(pending, { by: 'O', findings: completeFindings() })).toThrow(/demonstration d1 first/);
+    });
+
+    it('withdraws any open engagement with a reason', () => {
+      expect(() => rules.checkWithdraw(view({ stage: 'sending-letter' }), { by: 'O', reason: 'Duplicate' })).not.toThrow();
+      expect(() => rules.checkWithdraw(view(), { by: 'O', reason: '' })).toThrow(/reason for withdrawing/);
+      expect(() => rules.checkWithdraw(view({ stage: 'withdrawn' }), { by: 'O', reason: 'x' })).toThrow(/accepts no more changes/);
+    });
+  });
+});
