@@ -1,13 +1,27 @@
-// Turns an OutgoingMessage into what nodemailer sends: subject, text and HTML parts, attachments.
-// Also names messages: the Message-ID is derived from thread and step, never random, so a retried
-// send and every later message of the thread refer to the same IDs.
+// Turns an OutgoingMessage into what nodemailer sends: subject, text and HTML parts in the
+// recipient's language, attachments (the open letter PDF, published statements) and, for a
+// demonstration, a calendar invitation. Also names messages: the Message-ID is derived from thread
+// and step, never random, so a retried send and every later message of the thread refer to the same IDs.
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { createEvent, type EventAttributes } from 'ics';
 import type Mail from 'nodemailer/lib/mailer';
-import type { OutgoingMessage } from '../workflows/types';
+import type { Contact, Language, MessageKind, OutgoingMessage } from '../workflows/types';
+import { invalidMessage } from './errors';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, joinNames, ordinal } from './format';
+import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
+import { renderEmail } from './templates';
 
 export type ComposedMessage = Pick<Mail.Options, 'subject' | 'text' | 'html' | 'attachments' | 'icalEvent' | 'headers'>;
 
+export interface ComposeOptions {
+  /** Relative `attachmentPaths` are resolved here (the worker's output folder). */
+  outputDir?: string;
+  /** Domain of the sender: names calendar event UIDs like Message-IDs. */
+  domain?: string;
+}
+
 export function messageIdFor(threadId: string, step: string, domain: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9.-]+/g, '.');
   return `<${safe(step)}.${safe(threadId)}@${domain}>`;
 }
 
@@ -16,8 +30,152 @@ export function threadRootStep(threadId: string): string {
   return threadId.startsWith('engagement:') ? 'letter' : 'opening';
 }
 
-export async function composeMessage(message: OutgoingMessage): Promise<ComposedMessage> {
-  const subject = `[${message.campaign.reference}] ${message.campaign.title[message.language]} — ${message.kind}`;
-  const text = [message.vendor?.name, message.details.note, message.details.dueDate].filter(Boolean).join('\n');
-  return { subject, text };
+/** A demonstration keeps one calendar UID across reschedules, so calendars update the event in place. */
+export function demonstrationEventUid(threadId: string, demonstrationId: string, domain: string): string {
+  return `demonstration-${safe(demonstrationId)}.${safe(threadId)}@${domain}`;
+}
+
+function safe(s: string): string {
+  return s.replace(/[^A-Za-z0-9.-]+/g, '.');
+}
+
+/** What each kind cannot be written without; checked before anything is rendered or sent. */
+const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | undefined>> = {
+  'open-letter': (m) => (m.vendor ? undefined : 'an open letter needs the vendor it is addressed to'),
+  reminder: (m) => (m.details.reminderNumber ? undefined : 'a reminder needs details.reminderNumber (1 for the first)'),
+  'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
+  'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
+  'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
+  'officer-notice': (m) => (m.details.note ? undefined : 'an officer notice needs its text in details.note'),
+};
+
+export async function composeMessage(message: OutgoingMessage, options: ComposeOptions = {}): Promise<ComposedMessage> {
+  const problem = message.to.length === 0 ? 'the message has no recipient' : REQUIRED[message.kind]?.(message);
+  if (problem) throw invalidMessage(`Cannot compose ${message.kind} ${message.step} of ${message.threadId}: ${problem}.`);
+  try {
+    const attachments = attachmentsOf(message, options.outputDir);
+    const view = viewOf(message, attachments.map((a) => String(a.filename)));
+    const rendered = renderEmail(message.kind, message.language, view);
+    if (message.kind === 'open-letter' && message.vendor) {
+      const input = { campaign: message.campaign, vendor: message.vendor, language: message.language };
+      attachments.unshift({
+        filename: openLetterFileName(input),
+        content: Buffer.from(await renderOpenLetter(input)),
+        contentType: 'application/pdf',
+      });
+    }
+    return {
+      // The case reference in brackets lets a reply be matched to its case even without threading headers.
+      subject: `[${message.campaign.reference}] ${rendered.subject}`,
+      text: rendered.text,
+      html: rendered.html,
+      attachments,
+      headers: { 'Content-Language': message.language },
+      ...(message.kind === 'demonstration-invitation' ? { icalEvent: invitationOf(message, options.domain ?? 'dossier.localhost') } : {}),
+    };
+  } catch (err) {
+    if (err instanceof FormatError) throw invalidMessage(`Cannot compose ${message.kind} ${message.step}: ${err.message}`);
+    throw err;
+  }
+}
+
+function attachmentsOf(message: OutgoingMessage, outputDir = '.'): Mail.Attachment[] {
+  return (message.details.attachmentPaths ?? []).map((path) => {
+    const full = resolve(outputDir, path);
+    // A missing file would otherwise fail inside nodemailer on every retry, forever.
+    if (!existsSync(full)) throw invalidMessage(`Attachment ${path} of ${message.step} does not exist (looked at ${full}); publish it before sending.`);
+    return { filename: basename(full), path: full };
+  });
+}
+
+/** Everything a template may show, already formatted for the message's language. */
+function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
+  const { campaign, vendor, details, language } = message;
+  const timeZone = checkTimeZone(details.timeZone ?? 'UTC');
+  const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
+  const authorityNames = [lead, ...coSignatories].filter(Boolean).map((a) => a.name[language]);
+  const demonstration = details.demonstration;
+  const reminderOrdinal = details.reminderNumber ? ordinal(details.reminderNumber, language) : undefined;
+  return {
+    language,
+    reference: campaign.reference,
+    campaignTitle: campaign.title[language],
+    vendorName: vendor?.name,
+    recipientNames: joinNames(
+      message.to.map((c) => c.name || c.email),
+      language,
+    ),
+    leadAuthority: lead?.name[language],
+    leadSignatory: lead?.contact.name,
+    coSignatories: coSignatories.map((a) => a.name[language]),
+    authorityList: joinNames(authorityNames, language),
+    office: campaign.officeContact.name,
+    letterDate: formatDate(campaign.letterDate, language, timeZone),
+    dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
+    receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
+    reminderNumber: details.reminderNumber,
+    reminderOrdinal,
+    reminderOrdinalTitle: reminderOrdinal ? capitalize(reminderOrdinal) : undefined,
+    questions: details.questions ?? [],
+    demonstration: demonstration && {
+      id: demonstration.id,
+      when: formatDateTime(demonstration.at, language, timeZone),
+      timeZone,
+      durationMinutes: demonstration.durationMinutes,
+      topics: demonstration.topics,
+      attendeeList: joinNames(
+        demonstration.attendees.map((c) => c.name || c.email),
+        language,
+      ),
+      attendees: demonstration.attendees,
+      rescheduled: demonstration.rescheduled ?? 0,
+    },
+    note: details.note,
+    attachments: attachmentNames,
+    attachmentList: attachmentNames.join(', '),
+  };
+}
+
+const EVENT_TITLE: Record<Language, (vendor: string, reference: string) => string> = {
+  en: (vendor, reference) => `Demonstration by ${vendor} (${reference})`,
+  fr: (vendor, reference) => `Démonstration de ${vendor} (${reference})`,
+};
+
+/** METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event. */
+function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttachment {
+  const demonstration = message.details.demonstration!;
+  const start = Date.parse(demonstration.at);
+  if (Number.isNaN(start)) throw invalidMessage(`Demonstration ${demonstration.id} has no valid start time ("${demonstration.at}").`);
+  // DTSTAMP from the input, never the clock: the same message gives the same invitation.
+  const stamp = Date.parse(message.details.issuedAt ?? `${message.campaign.letterDate}T00:00:00Z`);
+  const attendees = uniqueByEmail([...message.to, ...demonstration.attendees]);
+  const event: EventAttributes & { timestamp: number } = {
+    productId: '-//Dossier//Correspondence//EN',
+    method: 'REQUEST',
+    uid: demonstrationEventUid(message.threadId, demonstration.id, domain),
+    sequence: demonstration.rescheduled ?? 0,
+    timestamp: Number.isNaN(stamp) ? start : stamp,
+    start,
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    duration: { minutes: demonstration.durationMinutes },
+    title: EVENT_TITLE[message.language](message.vendor?.name ?? message.campaign.reference, message.campaign.reference),
+    description: demonstration.topics.join('\n'),
+    status: 'CONFIRMED',
+    organizer: { name: message.campaign.officeContact.name, email: message.campaign.officeContact.email },
+    attendees: attendees.map((c) => ({ name: c.name, email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
+  };
+  const { error, value } = createEvent(event);
+  if (error || !value) throw invalidMessage(`Cannot write the calendar invitation for ${demonstration.id}: ${error?.message ?? 'empty event'}.`);
+  return { method: 'REQUEST', filename: 'invitation.ics', content: value };
+}
+
+function uniqueByEmail(contacts: Contact[]): Contact[] {
+  const seen = new Set<string>();
+  return contacts.filter((c) => {
+    const key = c.email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,9 +1,13 @@
 // Remembers which Message-IDs the mail server has accepted, so an activity retried after a crash or
-// a timeout does not deliver a second copy. One small file per message under the state folder;
-// the Message-ID is deterministic (thread + step), so every attempt of a send looks up the same key.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// a timeout does not deliver a second copy. One small file per message under the state folder; the
+// Message-ID is deterministic (thread + step), so every attempt of a send looks up the same key.
+// A claim file marks a send in progress: a retry that starts while the earlier attempt is still in
+// its SMTP transaction (a timed-out attempt keeps running) waits for its outcome instead of sending.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface DeliveryRecord {
   messageId: string;
@@ -12,30 +16,128 @@ export interface DeliveryRecord {
   deliveredAt: string;
 }
 
+/** Either the message was already delivered, or this attempt holds the claim and must send it. */
+export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): void };
+
+export interface BeginOptions {
+  /** Stops waiting for another attempt's claim (the activity was cancelled or timed out). */
+  signal?: AbortSignal;
+}
+
 export interface DeliveryLedger {
   find(messageId: string): DeliveryRecord | undefined;
+  /** Waits until no other live attempt is sending `messageId`, then claims it, unless it was delivered. */
+  begin(messageId: string, options?: BeginOptions): Promise<SendTurn>;
   record(entry: DeliveryRecord): void;
 }
 
+interface Claim {
+  host: string;
+  pid: number;
+  token: string;
+  expiresAt: number;
+}
+
+export interface FileDeliveryLedgerOptions {
+  /**
+   * How long another process's claim is trusted. Past it, a claim whose process cannot be checked
+   * (another host) or is still alive but stuck is taken over. Longer than any SMTP transaction.
+   */
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+/** Claims held by sends in this process: their owner is alive exactly while they are listed here. */
+const activeTokens = new Set<string>();
+
 export class FileDeliveryLedger implements DeliveryLedger {
-  constructor(private readonly folder: string) {
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly folder: string,
+    { leaseMs = 120_000, pollMs = 100 }: FileDeliveryLedgerOptions = {},
+  ) {
     mkdirSync(folder, { recursive: true });
+    this.leaseMs = leaseMs;
+    this.pollMs = pollMs;
   }
 
-  private pathOf(messageId: string): string {
-    return join(this.folder, `${createHash('sha256').update(messageId).digest('hex')}.json`);
+  private pathOf(messageId: string, suffix = 'json'): string {
+    return join(this.folder, `${createHash('sha256').update(messageId).digest('hex')}.${suffix}`);
   }
 
   find(messageId: string): DeliveryRecord | undefined {
-    try {
-      return JSON.parse(readFileSync(this.pathOf(messageId), 'utf8')) as DeliveryRecord;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+    return readJson<DeliveryRecord>(this.pathOf(messageId));
+  }
+
+  async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
+    const claimPath = this.pathOf(messageId, 'sending');
+    for (;;) {
+      const delivered = this.find(messageId);
+      if (delivered) return { delivered };
+      const claim: Claim = { host: hostname(), pid: process.pid, token: randomUUID(), expiresAt: Date.now() + this.leaseMs };
+      try {
+        writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx' });
+        activeTokens.add(claim.token);
+        return { release: () => this.release(claimPath, claim.token) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const held = readJson<Claim>(claimPath);
+      if (held && !ownerAlive(held)) {
+        // The earlier attempt died without recording an outcome: whether the server accepted its
+        // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
+        removeIfToken(claimPath, held.token);
+        continue;
+      }
+      signal?.throwIfAborted();
+      await sleep(this.pollMs, undefined, { signal });
     }
   }
 
   record(entry: DeliveryRecord): void {
-    writeFileSync(this.pathOf(entry.messageId), JSON.stringify(entry));
+    // Written aside then renamed, so a reader never sees half a record.
+    const path = this.pathOf(entry.messageId);
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(entry));
+    renameSync(temporary, path);
+  }
+
+  private release(claimPath: string, token: string): void {
+    activeTokens.delete(token);
+    removeIfToken(claimPath, token);
+  }
+}
+
+function ownerAlive(claim: Claim): boolean {
+  if (claim.host === hostname() && claim.pid === process.pid) return activeTokens.has(claim.token);
+  if (Date.now() > claim.expiresAt) return false;
+  if (claim.host !== hostname()) return true;
+  try {
+    process.kill(claim.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeIfToken(path: string, token: string): void {
+  if (readJson<Claim>(path)?.token !== token) return;
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // A claim written at the very moment we read it may be empty: treat it as not there yet.
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }

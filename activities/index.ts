@@ -2,7 +2,7 @@
 // and the embedded set-up can hand in their own. Workflows import only the `Activities` type.
 import type { Transporter } from 'nodemailer';
 import { FileDeliveryLedger, type DeliveryLedger } from './delivery-ledger';
-import { createEmailActivities, createSmtpTransport } from './email';
+import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { join } from 'node:path';
 
 export interface ActivityDeps {
@@ -13,13 +13,15 @@ export interface ActivityDeps {
   /** Overrides for tests; built from the URLs and folders above when absent. */
   transport?: Transporter;
   ledger?: DeliveryLedger;
+  /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
+  emailHooks?: EmailHooks;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
   const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
   return {
-    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger }),
+    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
   };
 }
 

@@ -223,11 +223,17 @@ export interface MessageDetails {
   reminderNumber?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];
-  demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'>;
+  /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */
+  demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'> &
+    Partial<Pick<Demonstration, 'rescheduled'>>;
   /** Free text: an officer notice, a change request, a withdrawal reason. */
   note?: string;
   /** Files already published (statement PDFs) to attach, as paths under the output folder. */
   attachmentPaths?: string[];
+  /** IANA time zone for dates and times in the text (e.g. `America/Toronto`); UTC when absent. */
+  timeZone?: string;
+  /** When the workflow issued the message (workflow time, ISO): stamps calendar events reproducibly. */
+  issuedAt?: string;
 }
 
 export interface OutgoingMessage {

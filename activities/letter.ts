@@ -1,0 +1,85 @@
+// The open letter as a PDF, the first document of every engagement: letterhead naming the lead
+// authority and its co-signatories, reference and date, addressee, the campaign's body text and a
+// signature block per signatory. Built on the PDF kit, so the same input gives the same bytes.
+import { rgb } from 'pdf-lib';
+import type { Authority, CampaignRef, Language, Vendor } from '../workflows/types';
+import { LayoutDocument } from './pdf/document';
+import { formatDate, joinNames } from './format';
+import { renderLetterWording } from './templates';
+
+export interface OpenLetterInput {
+  campaign: CampaignRef;
+  vendor: Vendor;
+  language: Language;
+}
+
+const ACCENT = rgb(0.1, 0.2, 0.45);
+const GREY = rgb(0.35, 0.35, 0.35);
+
+/** Lead first, then the co-signatories in signing order. */
+export function signatoriesInOrder(authorities: Authority[]): Authority[] {
+  return [...authorities.filter((a) => a.lead), ...authorities.filter((a) => !a.lead)];
+}
+
+/** The attachment's file name: reference, vendor and language, safe on every file system. */
+export function openLetterFileName({ campaign, vendor, language }: OpenLetterInput): string {
+  return `${campaign.reference}-${vendor.id}-${language}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+export async function renderOpenLetter({ campaign, vendor, language }: OpenLetterInput): Promise<Uint8Array> {
+  const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
+  if (!lead) throw new Error(`Campaign ${campaign.id} has no signatory; add at least one authority, one of them with lead: true.`);
+  const title = campaign.title[language];
+  const wording = renderLetterWording(language, {
+    reference: campaign.reference,
+    letterDate: formatDate(campaign.letterDate, language),
+    campaignTitle: title,
+    recipientNames: joinNames(
+      vendor.contacts.map((c) => c.name),
+      language,
+    ),
+  });
+  const doc = await LayoutDocument.create(
+    {
+      title: `${title} — ${vendor.name}`,
+      author: [lead, ...coSignatories].map((a) => a.name[language]).join('; '),
+      subject: title,
+      keywords: [campaign.reference, vendor.name, 'open letter'],
+      language,
+      date: campaign.letterDate,
+    },
+    { footerText: campaign.reference },
+  );
+
+  // Letterhead.
+  doc.text(lead.name[language], { weight: 'bold', size: 14, color: ACCENT, spaceAfter: 2 });
+  if (coSignatories.length > 0) {
+    doc.text(`${wording.cosignedBy} ${joinNames(coSignatories.map((a) => a.name[language]), language)}`, {
+      size: 8.5,
+      color: GREY,
+      spaceAfter: 6,
+    });
+  }
+  doc.rule(18);
+
+  doc.text(wording.reference, { align: 'right', spaceAfter: 0 });
+  doc.text(wording.date, { align: 'right', spaceAfter: 18 });
+
+  // Addressee.
+  doc.text(vendor.name, { weight: 'bold', spaceAfter: 0 });
+  doc.text(vendor.contacts.map((c) => c.name).join('\n'), { spaceAfter: 18 });
+
+  doc.text(wording.subject, { weight: 'bold', spaceAfter: 12 });
+  doc.paragraph(wording.salutation, { spaceAfter: 8 });
+  for (const paragraph of campaign.letterBody[language]) doc.paragraph(paragraph, { spaceAfter: 8 });
+
+  // The closing and the first signature stay together on one page.
+  doc.ensureSpace(6 * doc.fontSize * doc.lineHeight);
+  doc.paragraph(wording.closing, { spaceAfter: 20 });
+  for (const authority of [lead, ...coSignatories]) {
+    doc.ensureSpace(3 * doc.fontSize * doc.lineHeight);
+    doc.text(authority.contact.name, { weight: 'bold', spaceAfter: 0 });
+    doc.text(authority.name[language], { size: 9, color: GREY, spaceAfter: 10 });
+  }
+  return doc.save();
+}

@@ -1,0 +1,142 @@
+// The texts of every message and letter, kept as Handlebars templates in templates/ with English and
+// French side by side (one YAML file per message kind). Loaded once and cached. HTML parts escape
+// every value, so a vendor's text can never inject markup; subjects, text parts and PDF letters
+// are not HTML and are rendered without escaping.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { parse } from 'yaml';
+import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
+
+export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The letter's fixed wording (labels, salutation, closing), rendered with the letter's values. */
+export interface LetterWording {
+  reference: string;
+  date: string;
+  subject: string;
+  salutation: string;
+  closing: string;
+  cosignedBy: string;
+}
+
+type Compiled = (view: object) => string;
+interface EmailTemplate {
+  subject: Compiled;
+  text: Compiled;
+  html: Compiled;
+}
+interface Layout {
+  text: Compiled;
+  html: Compiled;
+}
+
+const engine = Handlebars.create();
+
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+function compile(source: unknown, where: string, escape: boolean): Compiled {
+  if (typeof source !== 'string') throw new TemplateError(`${where} is missing; add it to the template file.`);
+  // Compiling eagerly reports a syntax error at load time, not at the first send.
+  const template = engine.compile(source, { noEscape: !escape, strict: false });
+  template({});
+  return (view) => template(view);
+}
+
+function readYaml(file: string): Record<string, Record<string, unknown>> {
+  const data = parse(readFileSync(file, 'utf8')) as unknown;
+  if (!data || typeof data !== 'object') throw new TemplateError(`${file} holds no templates; expected en: and fr: sections.`);
+  return data as Record<string, Record<string, unknown>>;
+}
+
+interface TemplateSet {
+  email: Map<string, EmailTemplate>;
+  layouts: Map<Language, Layout>;
+  letter: Map<Language, Record<keyof LetterWording, Compiled>>;
+}
+
+const cache = new Map<string, TemplateSet>();
+
+/** Reads and compiles every template under `dir` once; a missing kind or language fails at once. */
+export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
+  const cached = cache.get(dir);
+  if (cached) return cached;
+  const set: TemplateSet = { email: new Map(), layouts: new Map(), letter: new Map() };
+  const layoutFile = readYaml(join(dir, 'email', 'layout.yaml'));
+  const letterFile = readYaml(join(dir, 'letter.yaml'));
+  for (const lang of LANGUAGES) {
+    const layout = layoutFile[lang] ?? {};
+    set.layouts.set(lang, {
+      text: compile(layout.text, `layout.yaml ${lang}.text`, false),
+      html: compile(layout.html, `layout.yaml ${lang}.html`, true),
+    });
+    const letter = letterFile[lang] ?? {};
+    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy'];
+    set.letter.set(
+      lang,
+      Object.fromEntries(keys.map((k) => [k, compile(letter[k], `letter.yaml ${lang}.${k}`, false)])) as Record<keyof LetterWording, Compiled>,
+    );
+  }
+  for (const kind of MESSAGE_KINDS) {
+    const file = readYaml(join(dir, 'email', `${kind}.yaml`));
+    for (const lang of LANGUAGES) {
+      const t = file[lang] ?? {};
+      const where = `email/${kind}.yaml ${lang}`;
+      set.email.set(`${kind}.${lang}`, {
+        subject: compile(t.subject, `${where}.subject`, false),
+        text: compile(t.text, `${where}.text`, false),
+        html: compile(t.html, `${where}.html`, true),
+      });
+    }
+  }
+  cache.set(dir, set);
+  return set;
+}
+
+/**
+ * Renders one email's subject and both parts; the kind's body goes into the language's layout.
+ *
+ * @example
+ * renderEmail('reminder', 'fr', { vendorName: 'Zoom', reminderOrdinal: 'deuxième', dueDate: '21 août 2020', … })
+ */
+export function renderEmail(kind: MessageKind, language: Language, view: object, dir = TEMPLATES_DIR): RenderedEmail {
+  const set = loadTemplates(dir);
+  const template = set.email.get(`${kind}.${language}`);
+  const layout = set.layouts.get(language);
+  if (!template || !layout) throw new TemplateError(`No ${language} template for ${kind}; add templates/email/${kind}.yaml.`);
+  const subject = oneLine(template.subject(view));
+  const text = layout.text({ ...view, subject, body: tidyText(template.text(view)) });
+  const html = layout.html({ ...view, subject, body: new Handlebars.SafeString(template.html(view)) });
+  return { subject, text, html };
+}
+
+export function renderLetterWording(language: Language, view: object, dir = TEMPLATES_DIR): LetterWording {
+  const wording = loadTemplates(dir).letter.get(language);
+  if (!wording) throw new TemplateError(`No ${language} letter wording; add it to templates/letter.yaml.`);
+  return Object.fromEntries(Object.entries(wording).map(([k, t]) => [k, tidyText(t(view))])) as unknown as LetterWording;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Template sections leave blank runs where an `{{#if}}` was false; keep at most one blank line. */
+function tidyText(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
