@@ -4,6 +4,7 @@ import type { Transporter } from 'nodemailer';
 import { FileDeliveryLedger, type DeliveryLedger } from './delivery-ledger';
 import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { join } from 'node:path';
+import { createStatementActivities } from './statement';
 
 export interface ActivityDeps {
   smtpUrl: string;
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
   const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
   return {
     ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
+    ...createStatementActivities({ outputDir: deps.outputDir }),
   };
 }
 

@@ -1,2 +1,3 @@
 // Every workflow the Dossier worker runs; the bundler starts from this file.
 export { engagement } from './engagement';
+export { campaign } from './campaign';

@@ -111,3 +111,93 @@ export const concludeUpdate = defineUpdate<EngagementOutcome, [ConcludeInput]>('
 export const withdrawUpdate = defineUpdate<EngagementStatus, [WithdrawInput]>('withdraw');
 export const engagementStatusQuery = defineQuery<EngagementStatus>('status');
 
+
+// ── Campaign ─────────────────────────────────────────────────────────────────────────────────────
+// The lead's office steers the campaign; each signatory authority approves the statement or sends
+// it back. Approvals name a draft version, so an approval of a text that has since changed is refused.
+// (A second import keeps this section's edits apart from the engagement section's import list.)
+import type { BilingualParagraphs, PublishedStatement, StatementDraft, Vendor } from './types';
+
+export interface AddVendorInput extends ByOfficer {
+  vendor: Vendor;
+}
+
+export interface WithdrawVendorInput extends ByOfficer {
+  vendorId: string;
+  reason: string;
+}
+
+export interface SetConclusionsInput extends ByOfficer {
+  conclusions: BilingualParagraphs;
+  lessonsLearned: BilingualParagraphs;
+}
+
+export interface ApproveStatementInput extends ByOfficer {
+  authorityId: string;
+  /** The draft version the authority read; approving any other version is refused. */
+  version: number;
+}
+
+export interface RequestChangesInput extends ApproveStatementInput {
+  comment: string;
+}
+
+export const CAMPAIGN_PHASES = ['engaging', 'approving', 'publishing', 'published'] as const;
+export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];
+
+export interface CampaignEngagementState {
+  vendorId: string;
+  vendorName: string;
+  workflowId: string;
+  /** The campaign sees an engagement's stage only when it ends; the live stage is the engagement's own `status` query. */
+  state: 'in-progress' | 'ended' | 'failed';
+  addedLate: boolean;
+  /** Set once the engagement ended: its final stage and what the statement reports. */
+  outcome?: EngagementOutcome;
+  withdrawal?: { by: string; reason: string; at: string };
+  failure?: string;
+}
+
+export interface StatementApproval {
+  authorityId: string;
+  by: string;
+  at: string;
+}
+
+export interface StatementChangeRequest extends StatementApproval {
+  version: number;
+  comment: string;
+}
+
+export interface CampaignStatus {
+  workflowId: string;
+  campaignId: string;
+  reference: string;
+  phase: CampaignPhase;
+  engagements: CampaignEngagementState[];
+  conclusionsSet: boolean;
+  draft?: {
+    version: number;
+    date: string;
+    approvals: StatementApproval[];
+    /** Approvals the rule needs (every signatory, or the quorum). */
+    required: number;
+    /** Authorities that have not approved this version yet. */
+    pending: string[];
+  };
+  changeRequests: StatementChangeRequest[];
+  published?: PublishedStatement;
+  /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
+  deliveryFailures: { at: string; step: string; reason: string }[];
+}
+
+export const addVendorUpdate = defineUpdate<CampaignEngagementState, [AddVendorInput]>('addVendor');
+export const withdrawVendorUpdate = defineUpdate<CampaignEngagementState, [WithdrawVendorInput]>('withdrawVendor');
+/** Drafts the statement now, without waiting for engagements still in progress. */
+export const draftStatementUpdate = defineUpdate<CampaignStatus, [ByOfficer]>('draftStatement');
+export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusionsInput]>('setConclusions');
+export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
+export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');
+export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
+/** The current draft (or the published statement) in full, as the PDF shows it. */
+export const statementDraftQuery = defineQuery<StatementDraft | undefined>('statementDraft');

@@ -27,6 +27,8 @@ export interface Authority {
   contact: Contact;
   /** The lead authority signs first and steers the campaign. */
   lead?: boolean;
+  /** Language of the approval requests and notices sent to this authority (default `en`). */
+  language?: Language;
 }
 
 export interface Vendor {
@@ -268,4 +270,57 @@ export interface EngagementInput {
    * (the time-skipping test server accepts no custom search attributes). Default: upsert.
    */
   searchAttributes?: boolean;
+}
+
+// ── Campaign: many engagements, one joint statement ──────────────────────────────────────────────
+
+/** How many signatories must approve a statement draft before it is published. */
+export type ApprovalRule = { kind: 'all' } | { kind: 'quorum'; quorum: number };
+
+export interface PublicationSettings {
+  /** Folder under the worker's output folder that receives the statement PDFs (default: campaign id). */
+  folder: string;
+  /** Send the published statement to every vendor as well as to the signatories. */
+  notifyVendors: boolean;
+}
+
+/** Everything a campaign workflow needs, as the campaign file declares it. */
+export interface CampaignInput {
+  campaign: CampaignRef;
+  vendors: Vendor[];
+  policy: Policy;
+  approval: ApprovalRule;
+  publication: PublicationSettings;
+}
+
+/** Text entered by the lead for the statement, one entry per paragraph, in each language. */
+export type BilingualParagraphs = Record<Language, string[]>;
+
+/** One vendor's part of the statement: its outcome, or why there is none yet. */
+export interface StatementVendorEntry {
+  vendorId: string;
+  vendorName: string;
+  /** `in-progress` when the lead drafted the statement before this engagement ended. */
+  stage: EngagementOutcome['stage'] | 'in-progress' | 'failed';
+  outcome?: EngagementOutcome;
+}
+
+/** A draft of the joint statement, or the approved one; everything the PDF shows comes from here. */
+export interface StatementDraft {
+  campaign: CampaignRef;
+  version: number;
+  /** ISO date printed on the statement: the day this version was drafted (workflow time). */
+  date: string;
+  vendors: StatementVendorEntry[];
+  conclusions: BilingualParagraphs;
+  lessonsLearned: BilingualParagraphs;
+  /** Authorities that sign, in signing order; set when the statement is approved. */
+  signatories: Authority[];
+}
+
+export interface PublishedStatement {
+  version: number;
+  /** Paths relative to the worker's output folder, e.g. `video-conferencing-2020/statement-2.en.pdf`. */
+  files: Record<Language, string>;
+  publishedAt: string;
 }

@@ -1,0 +1,214 @@
+// The shape of a campaign file, checked field by field before anything starts. Pure (zod only), so
+// the campaign workflow re-checks its input and the `addVendor` validator checks a late vendor with
+// the very same rules the file loader applies on the officer's machine.
+import { z } from 'zod';
+import { ID_PATTERN, LANGUAGES, type CampaignInput, type Duration, type Vendor } from './types';
+
+const UNITS_MS: Record<string, number> = {
+  ms: 1, millisecond: 1, milliseconds: 1,
+  s: 1_000, sec: 1_000, secs: 1_000, second: 1_000, seconds: 1_000,
+  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
+  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
+  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+  w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
+};
+const DURATION_TEXT = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
+
+/** Milliseconds of a policy duration (`'14 days'`, `'2s'`, `90000`), or undefined if unreadable. */
+export function durationMs(duration: Duration): number | undefined {
+  if (typeof duration === 'number') return Number.isFinite(duration) && duration >= 0 ? duration : undefined;
+  const match = DURATION_TEXT.exec(duration.trim());
+  if (!match) return undefined;
+  const unit = match[2].toLowerCase() || 'ms';
+  return unit in UNITS_MS ? Number(match[1]) * UNITS_MS[unit] : undefined;
+}
+
+const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits and dashes (e.g. "opc-canada")');
+const text = z.string().trim().min(1, 'must not be empty');
+const duration = z.union([z.number(), z.string()]).refine((v) => durationMs(v) !== undefined, {
+  message: 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds',
+});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const language = z.enum(LANGUAGES);
+const bilingual = z.strictObject({ en: text, fr: text });
+const paragraphs = z.strictObject({ en: z.array(text).min(1), fr: z.array(text).min(1) });
+const contact = z.strictObject({ name: text, email: z.email({ error: 'invalid email' }) });
+
+const authority = z.strictObject({
+  id,
+  name: bilingual,
+  contact,
+  lead: z.boolean().optional(),
+  language: language.optional(),
+});
+
+export const vendorSchema = z.strictObject({
+  id,
+  name: text,
+  language,
+  contacts: z.array(contact).min(1, 'needs at least one contact'),
+});
+
+const policy = z.strictObject({
+  responseDue: duration,
+  reminderCadence: z.array(duration),
+  finalNoticeAfter: duration,
+  closeAfter: duration,
+  followUpDue: duration,
+  demonstrationReminderLead: duration,
+  approvalReminderEvery: duration,
+});
+
+const approval = z.discriminatedUnion('rule', [
+  z.strictObject({ rule: z.literal('all') }),
+  z.strictObject({ rule: z.literal('quorum'), quorum: z.int().min(1) }),
+]);
+
+/** Marks the second occurrence of each id in a list, at its own path. */
+function uniqueIds<T extends { id: string }>(what: string) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, index) => {
+      const first = seen.get(item.id);
+      if (first === undefined) seen.set(item.id, index);
+      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate ${what} id "${item.id}" (first at index ${first})` });
+    });
+  };
+}
+
+export const campaignFileSchema = z
+  .strictObject({
+    id,
+    reference: text,
+    title: bilingual,
+    authorities: z
+      .array(authority)
+      .min(1, 'needs at least one signatory authority')
+      .superRefine(uniqueIds('authority'))
+      .superRefine((list, ctx) => {
+        const leads = list.flatMap((a, index) => (a.lead ? [index] : []));
+        if (leads.length === 1) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: leads.length > 1 ? [leads[1], 'lead'] : [],
+          message:
+            leads.length > 1
+              ? `exactly one authority leads, but ${leads.map((i) => `"${list[i].id}"`).join(' and ')} both have lead: true`
+              : 'exactly one authority must have lead: true',
+        });
+      }),
+    vendors: z.array(vendorSchema).superRefine(uniqueIds('vendor')),
+    policy,
+    letter: z.strictObject({ date: isoDate, body: paragraphs }),
+    officeContact: contact,
+    approval: approval.default({ rule: 'all' }),
+    publication: z
+      .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true) })
+      .default({ notifyVendors: true }),
+  })
+  .superRefine((file, ctx) => {
+    if (file.approval.rule === 'quorum' && file.approval.quorum > file.authorities.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'quorum'],
+        message: `a quorum of ${file.approval.quorum} cannot be met by ${file.authorities.length} authorities`,
+      });
+    }
+    const finalNotice = durationMs(file.policy.finalNoticeAfter) ?? 0;
+    file.policy.reminderCadence.forEach((reminder, index) => {
+      if ((durationMs(reminder) ?? 0) >= finalNotice) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policy', 'reminderCadence', index],
+          message: `reminder at ${reminder} is not before the final notice (${file.policy.finalNoticeAfter})`,
+        });
+      }
+    });
+  });
+
+export type CampaignFile = z.output<typeof campaignFileSchema>;
+
+/** One problem in a campaign file: where it is (`vendors[2].contacts[0].email`) and what is wrong. */
+export interface CampaignProblem {
+  path: (string | number)[];
+  where: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || '(file)';
+}
+
+/** Short, officer-readable messages instead of zod's defaults (`received undefined` → `is required`). */
+const messages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    const got = Array.isArray(issue.input) ? 'a list' : issue.input === null ? 'nothing' : `a ${typeof issue.input}`;
+    return `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, not ${got}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_union' && issue.input === undefined) return 'is required';
+  return undefined;
+};
+
+export type CampaignCheck = { ok: true; input: CampaignInput } | { ok: false; problems: CampaignProblem[] };
+
+/** Checks parsed campaign data (from YAML or a workflow input) and maps it to the workflow input. */
+export function checkCampaign(data: unknown): CampaignCheck {
+  const parsed = campaignFileSchema.safeParse(data, { error: messages });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => ({
+        path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+        where: formatPath(issue.path),
+        message: issue.message,
+      })),
+    };
+  }
+  return { ok: true, input: toCampaignInput(parsed.data) };
+}
+
+export function toCampaignInput(file: CampaignFile): CampaignInput {
+  return {
+    campaign: {
+      id: file.id,
+      reference: file.reference,
+      title: file.title,
+      authorities: file.authorities,
+      letterDate: file.letter.date,
+      letterBody: file.letter.body,
+      officeContact: file.officeContact,
+    },
+    vendors: file.vendors,
+    policy: file.policy,
+    approval: file.approval.rule === 'all' ? { kind: 'all' } : { kind: 'quorum', quorum: file.approval.quorum },
+    publication: { folder: file.publication.folder ?? file.id, notifyVendors: file.publication.notifyVendors },
+  };
+}
+
+/** The campaign file's form of a workflow input: what `checkCampaign` reads back. */
+export function toCampaignFile(input: CampaignInput): CampaignFile {
+  const { campaign } = input;
+  return {
+    id: campaign.id,
+    reference: campaign.reference,
+    title: campaign.title,
+    authorities: campaign.authorities,
+    vendors: input.vendors,
+    policy: input.policy,
+    letter: { date: campaign.letterDate, body: campaign.letterBody },
+    officeContact: campaign.officeContact,
+    approval: input.approval.kind === 'all' ? { rule: 'all' } : { rule: 'quorum', quorum: input.approval.quorum },
+    publication: { folder: input.publication.folder, notifyVendors: input.publication.notifyVendors },
+  };
+}
+
+/** Problems with one vendor added to a running campaign, in the same words as the file checks. */
+export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[] } {
+  const parsed = vendorSchema.safeParse(vendor, { error: messages });
+  if (parsed.success) return { ok: true, vendor: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => `vendor${formatPath(i.path) === '(file)' ? '' : `.${formatPath(i.path)}`}: ${i.message}`) };
+}

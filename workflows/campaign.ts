@@ -1,0 +1,418 @@
+// A correspondence campaign: one engagement per vendor (child workflows), then the joint statement —
+// drafted from the engagements' outcomes and the lead's conclusions, approved by the co-signatories
+// (every one, or a quorum), rendered in English and French, published and sent to everyone involved.
+//
+// Children are started with ParentClosePolicy REQUEST_CANCEL: an engagement only makes sense inside
+// its campaign, so terminating a campaign (a mistaken start, a demo run cleaned up) must not leave
+// engagements sending reminders on their own. A withdrawal cancels the vendor's engagement through
+// its cancellation scope: workflows cannot send updates, and cancellation needs no handler in the
+// engagement (an engagement that turns cancellation into a `withdrawn` outcome is handled as well).
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
+import { checkCampaign, checkVendor, toCampaignFile } from './campaign-schema';
+import { engagement } from './engagement';
+import {
+  addVendorUpdate,
+  approveStatementUpdate,
+  campaignStatusQuery,
+  draftStatementUpdate,
+  requestChangesUpdate,
+  setConclusionsUpdate,
+  statementDraftQuery,
+  withdrawVendorUpdate,
+  type CampaignEngagementState,
+  type CampaignPhase,
+  type CampaignStatus,
+  type StatementApproval,
+  type StatementChangeRequest,
+} from './messages';
+import {
+  campaignWorkflowId,
+  engagementWorkflowId,
+  FINAL_STAGES,
+  LANGUAGES,
+  type Authority,
+  type BilingualParagraphs,
+  type CampaignInput,
+  type Contact,
+  type EngagementOutcome,
+  type Language,
+  type MessageDetails,
+  type MessageKind,
+  type PublishedStatement,
+  type StatementDraft,
+  type Vendor,
+} from './types';
+
+const email = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+
+// Rendering is local work: a failure that three attempts do not cure needs a person, not more retries.
+const documents = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+
+export const CampaignErrorType = { InvalidCampaign: 'InvalidCampaign' } as const;
+
+export interface CampaignResult {
+  campaignId: string;
+  published: PublishedStatement;
+  engagements: CampaignEngagementState[];
+}
+
+interface TrackedEngagement {
+  vendor: Vendor;
+  state: CampaignEngagementState;
+  cancel(): void;
+}
+
+export async function campaign(input: CampaignInput): Promise<CampaignResult> {
+  const checked = checkCampaign(toCampaignFile(input));
+  if (!checked.ok) {
+    throw ApplicationFailure.create({
+      type: CampaignErrorType.InvalidCampaign,
+      nonRetryable: true,
+      message: `Invalid campaign input: ${checked.problems.map((p) => `${p.where}: ${p.message}`).join('; ')}`,
+    });
+  }
+  const { campaign: ref, policy, approval, publication } = input;
+  const workflowId = campaignWorkflowId(ref.id);
+  const authorities = ref.authorities;
+  const required = approval.kind === 'all' ? authorities.length : approval.quorum;
+
+  const engagements = new Map<string, TrackedEngagement>();
+  const endings: Promise<void>[] = [];
+  let phase: CampaignPhase = 'engaging';
+  let draftRequested = false;
+  let conclusions: BilingualParagraphs = { en: [], fr: [] };
+  let lessonsLearned: BilingualParagraphs = { en: [], fr: [] };
+  let conclusionsSet = false;
+  let draft: StatementDraft | undefined;
+  let approvals: StatementApproval[] = [];
+  const changeRequests: StatementChangeRequest[] = [];
+  const deliveryFailures: CampaignStatus['deliveryFailures'] = [];
+  let published: PublishedStatement | undefined;
+
+  const now = () => new Date().toISOString();
+  const allEnded = () => [...engagements.values()].every((e) => e.state.state !== 'in-progress');
+  const approved = () => approvals.length >= required;
+
+  function startEngagement(vendor: Vendor, addedLate: boolean): TrackedEngagement {
+    const childId = engagementWorkflowId(ref.id, vendor.id);
+    const state: CampaignEngagementState = {
+      vendorId: vendor.id,
+      vendorName: vendor.name,
+      workflowId: childId,
+      state: 'in-progress',
+      addedLate,
+    };
+    const scope = new CancellationScope();
+    const tracked: TrackedEngagement = { vendor, state, cancel: () => scope.cancel() };
+    engagements.set(vendor.id, tracked);
+    const run = scope.run(() =>
+      executeChild(engagement, {
+        workflowId: childId,
+        args: [{ campaign: ref, vendor, policy }],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      }),
+    );
+    endings.push(
+      run.then(
+        (result) => {
+          state.outcome = asOutcome(result, vendor, state);
+          state.state = 'ended';
+        },
+        (err: unknown) => {
+          if (state.withdrawal && isCancellation(err)) {
+            state.outcome = withdrawnOutcome(vendor, state.withdrawal.reason, now());
+            state.state = 'ended';
+          } else {
+            state.failure = err instanceof Error ? err.message : String(err);
+            state.state = 'failed';
+          }
+        },
+      ),
+    );
+    return tracked;
+  }
+
+  function statementEntries(): StatementDraft['vendors'] {
+    return [...engagements.values()].map(({ vendor, state }) => ({
+      vendorId: vendor.id,
+      vendorName: vendor.name,
+      stage: state.state === 'ended' && state.outcome ? state.outcome.stage : state.state === 'failed' ? 'failed' : 'in-progress',
+      outcome: state.outcome,
+    }));
+  }
+
+  /** A new draft version from what is known now; approvals of earlier versions no longer count. */
+  function redraft(): void {
+    draft = {
+      campaign: ref,
+      version: (draft?.version ?? 0) + 1,
+      date: now().slice(0, 10),
+      vendors: statementEntries(),
+      conclusions,
+      lessonsLearned,
+      signatories: [],
+    };
+    approvals = [];
+  }
+
+  const status = (): CampaignStatus => ({
+    workflowId,
+    campaignId: ref.id,
+    reference: ref.reference,
+    phase,
+    engagements: [...engagements.values()].map((e) => e.state),
+    conclusionsSet,
+    draft: draft && {
+      version: draft.version,
+      date: draft.date,
+      approvals,
+      required,
+      pending: authorities.filter((a) => !approvals.some((x) => x.authorityId === a.id)).map((a) => a.id),
+    },
+    changeRequests,
+    published,
+    deliveryFailures,
+  });
+
+  setHandler(campaignStatusQuery, status);
+  setHandler(statementDraftQuery, () => draft);
+
+  setHandler(
+    addVendorUpdate,
+    ({ vendor }) => startEngagement(vendor, true).state,
+    {
+      validator: ({ vendor }) => {
+        if (phase !== 'engaging') reject(`Vendors can no longer be added: the statement is being drafted (phase ${phase}).`);
+        const check = checkVendor(vendor);
+        if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
+        if (engagements.has(vendor.id)) reject(`Vendor "${vendor.id}" is already part of campaign ${ref.id}; choose another id.`);
+      },
+    },
+  );
+
+  setHandler(
+    withdrawVendorUpdate,
+    ({ by, vendorId, reason }) => {
+      const tracked = engagements.get(vendorId)!;
+      tracked.state.withdrawal = { by, reason, at: now() };
+      tracked.cancel();
+      return tracked.state;
+    },
+    {
+      validator: ({ vendorId, reason }) => {
+        const tracked = engagements.get(vendorId);
+        if (!tracked) reject(`Unknown vendor "${vendorId}"; known: ${[...engagements.keys()].join(', ')}.`);
+        if (tracked.state.state !== 'in-progress') reject(`The engagement with ${tracked.vendor.name} has already ended.`);
+        if (tracked.state.withdrawal) reject(`${tracked.vendor.name} is already being withdrawn.`);
+        if (!reason.trim()) reject('Give the reason for the withdrawal: it is printed in the statement.');
+      },
+    },
+  );
+
+  setHandler(
+    draftStatementUpdate,
+    (_request) => {
+      if (phase === 'engaging') draftRequested = true;
+      else redraft();
+      return status();
+    },
+    {
+      validator: (_request) => {
+        if (phase !== 'engaging' && phase !== 'approving') reject(`The statement is already ${phase}.`);
+        if (engagements.size === 0) reject('There is nothing to report yet: the campaign has no vendors.');
+      },
+    },
+  );
+
+  setHandler(
+    setConclusionsUpdate,
+    (update) => {
+      conclusions = trimmed(update.conclusions);
+      lessonsLearned = trimmed(update.lessonsLearned);
+      conclusionsSet = true;
+      if (phase === 'approving') redraft();
+      return status();
+    },
+    {
+      validator: (update) => {
+        if (phase !== 'engaging' && phase !== 'approving') reject(`The statement is already ${phase}; its text can no longer change.`);
+        for (const field of ['conclusions', 'lessonsLearned'] as const) {
+          for (const language of LANGUAGES) {
+            const paragraphs = update[field]?.[language];
+            if (!Array.isArray(paragraphs) || !paragraphs.some((p) => typeof p === 'string' && p.trim())) {
+              reject(`${field}.${language}: give at least one paragraph; the statement is published in English and French.`);
+            }
+          }
+        }
+      },
+    },
+  );
+
+  const checkVote = ({ authorityId, version }: { authorityId: string; version: number }) => {
+    if (phase !== 'approving' || !draft) reject(`There is no draft awaiting approval (phase ${phase}).`);
+    if (!authorities.some((a) => a.id === authorityId)) {
+      reject(`Unknown authority "${authorityId}"; the signatories are ${authorities.map((a) => a.id).join(', ')}.`);
+    }
+    if (version !== draft.version) reject(`Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
+  };
+
+  setHandler(
+    approveStatementUpdate,
+    ({ authorityId, by }) => {
+      approvals = [...approvals, { authorityId, by, at: now() }];
+      return status();
+    },
+    {
+      validator: (vote) => {
+        checkVote(vote);
+        if (approvals.some((a) => a.authorityId === vote.authorityId)) {
+          reject(`${vote.authorityId} has already approved version ${vote.version}.`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    requestChangesUpdate,
+    ({ authorityId, by, version, comment }) => {
+      changeRequests.push({ authorityId, by, at: now(), version, comment: comment.trim() });
+      redraft();
+      return status();
+    },
+    {
+      validator: (vote) => {
+        checkVote(vote);
+        if (!vote.comment?.trim()) reject('Say what should change: the comment goes to the lead and the other signatories.');
+      },
+    },
+  );
+
+  async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor) {
+    try {
+      await email.sendMessage({ threadId: workflowId, step, kind, language, to, campaign: ref, vendor, details });
+    } catch (err) {
+      // A refused address must not stop the approval or the publication; the officer fixes it.
+      deliveryFailures.push({ at: now(), step, reason: err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err) });
+    }
+  }
+
+  const authorityLanguage = (a: Authority): Language => a.language ?? 'en';
+
+  // ── Engagements ─────────────────────────────────────────────────────────────────────────────
+  for (const vendor of input.vendors) startEngagement(vendor, false);
+  await condition(() => draftRequested || (engagements.size > 0 && allEnded()));
+
+  // ── Approval ────────────────────────────────────────────────────────────────────────────────
+  phase = 'approving';
+  redraft();
+  while (!approved()) {
+    const current = draft!;
+    const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true });
+    const sentBack = changeRequests.filter((c) => c.version === current.version - 1);
+    const note = sentBack.map((c) => `${c.authorityId} (${c.by}): ${c.comment}`).join('\n') || undefined;
+    await Promise.all(
+      authorities.map((a) =>
+        send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], authorityLanguage(a), {
+          note,
+          attachmentPaths: [drafts[authorityLanguage(a)]],
+        }),
+      ),
+    );
+    for (let n = 1; ; n++) {
+      if (await condition(() => approved() || draft !== current, policy.approvalReminderEvery)) break;
+      const waitingFor = authorities.filter((a) => !approvals.some((x) => x.authorityId === a.id));
+      await Promise.all(
+        waitingFor.map((a) =>
+          send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], authorityLanguage(a), {
+            reminderNumber: n,
+            attachmentPaths: [drafts[authorityLanguage(a)]],
+          }),
+        ),
+      );
+    }
+  }
+
+  // ── Publication ─────────────────────────────────────────────────────────────────────────────
+  phase = 'publishing';
+  const signed = new Set(approvals.map((a) => a.authorityId));
+  draft = { ...draft!, signatories: authorities.filter((a) => signed.has(a.id)) };
+  const files = await documents.renderStatement({ statement: draft, folder: publication.folder, draft: false });
+  published = { version: draft.version, files, publishedAt: now() };
+  const attachmentPaths = LANGUAGES.map((l) => files[l]);
+  const notices = authorities.map((a) =>
+    send('statement-notice', `statement-notice-v${draft!.version}-${a.id}`, [a.contact], authorityLanguage(a), { attachmentPaths }),
+  );
+  if (publication.notifyVendors) {
+    for (const { vendor } of engagements.values()) {
+      notices.push(
+        send('statement-notice', `statement-notice-v${draft.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor),
+      );
+    }
+  }
+  await Promise.all(notices);
+  phase = 'published';
+
+  // Engagements the lead did not wait for still run to their end; the campaign closes after them.
+  await Promise.all(endings);
+  await condition(allHandlersFinished);
+  return { campaignId: ref.id, published, engagements: [...engagements.values()].map((e) => e.state) };
+}
+
+/** Validators reject with an ApplicationFailure so the officer reads the reason as given. */
+function reject(message: string): never {
+  throw ApplicationFailure.create({ type: 'InvalidRequest', message, nonRetryable: true });
+}
+
+function trimmed(text: BilingualParagraphs): BilingualParagraphs {
+  return {
+    en: text.en.map((p) => p.trim()).filter(Boolean),
+    fr: text.fr.map((p) => p.trim()).filter(Boolean),
+  };
+}
+
+/** What the engagement returned, read as an outcome (an engagement that ended early may return less). */
+function asOutcome(result: unknown, vendor: Vendor, state: CampaignEngagementState): EngagementOutcome {
+  const r = (result ?? {}) as Partial<EngagementOutcome>;
+  const stage = r.stage && (FINAL_STAGES as readonly string[]).includes(r.stage) ? r.stage : state.withdrawal ? 'withdrawn' : 'closed-no-response';
+  return {
+    vendorId: vendor.id,
+    vendorName: vendor.name,
+    stage: stage as EngagementOutcome['stage'],
+    response: r.response,
+    findings: r.findings,
+    demonstrations: r.demonstrations ?? [],
+    remindersSent: r.remindersSent ?? [],
+    withdrawalReason: r.withdrawalReason ?? state.withdrawal?.reason,
+    endedAt: r.endedAt ?? new Date().toISOString(),
+  };
+}
+
+function withdrawnOutcome(vendor: Vendor, reason: string, at: string): EngagementOutcome {
+  return {
+    vendorId: vendor.id,
+    vendorName: vendor.name,
+    stage: 'withdrawn',
+    demonstrations: [],
+    remindersSent: [],
+    withdrawalReason: reason,
+    endedAt: at,
+  };
+}
