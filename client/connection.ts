@@ -2,7 +2,10 @@
 // client configuration profile (the same rules as the worker's, through `loadTemporalTarget`), and
 // the task queue new workflows start on. Connects only when a command first needs the server, with
 // a short timeout, so `--help` works offline and an unreachable server is reported in seconds.
+// Payloads are encrypted with the worker's keys (encryption/config.ts): the same variables, or the
+// development key `npm start` created.
 import { Client, Connection } from '@temporalio/client';
+import { loadEncryption } from '../encryption/config';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget } from '../worker/config';
 import { DossierClientError, ClientErrorCode, serverUnreachable } from './errors';
 
@@ -38,13 +41,15 @@ export function connectLazily(env: NodeJS.ProcessEnv = process.env): LazyConnect
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
 
   const connect = async () => {
+    // Keys first: a missing key is a set-up problem to report before any network wait.
+    const { dataConverter } = loadEncryption(env);
     let connection: Connection;
     try {
       connection = await Connection.connect({ ...temporal.connectionOptions, connectTimeout: connectTimeoutMs });
     } catch (err) {
       throw serverUnreachable(target.address, err);
     }
-    return { connection, client: new Client({ connection, namespace: target.namespace }) };
+    return { connection, client: new Client({ connection, namespace: target.namespace, dataConverter }) };
   };
 
   return {

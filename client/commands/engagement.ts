@@ -132,7 +132,7 @@ export function engagementCommands(session: Session): Command {
     .description('schedule a demonstration: the vendor shows how it achieves, monitors and validates its measures')
     .requiredOption('--at <time>', 'start of the meeting (ISO timestamp with time zone, e.g. 2021-02-03T15:00:00Z)')
     .option('--duration <minutes>', 'length in minutes', positiveInt('--duration'), 60)
-    .option('--attendee <"Name <email>">', 'someone to invite besides the vendor contacts (repeat)', collect, [])
+    .requiredOption('--attendee <"Name <email>">', 'who attends for the authorities (repeat); the vendor contacts are invited too', collect)
     .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
     .action(
       withContext(

@@ -1,0 +1,211 @@
+// The case officer's CLI, run as the officer runs it: `node bin/dossier.js …` in a subprocess,
+// against the run's real Temporal server and this file's worker (reached through TEMPORAL_ADDRESS
+// and DOSSIER_TASK_QUEUE). Each engagement is driven only through the CLI; the test client only
+// waits for visibility and mail, which the CLI cannot be asked to wait for.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/ports';
+import type { EngagementSummary } from '../../client/api';
+import type { EngagementStatus } from '../../workflows/messages';
+import type { Demonstration, EngagementOutcome, Question } from '../../workflows/types';
+import { useDossier } from '../helpers/harness';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
+const fixture = (name: string) => join(FIXTURES, name);
+const OFFICER = 'Agnès Officer';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the dossier CLI', () => {
+  const env = useDossier({ encrypted: true });
+
+  function dossier(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dossier.js'), '--by', OFFICER, ...args], {
+        cwd: ROOT,
+        env: { ...env.childEnv, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  /** Runs a command that must succeed; a failure shows its stderr in the assertion message. */
+  async function ok(args: string[]): Promise<string> {
+    const run = await dossier(args);
+    expect(run.code, `dossier ${args.join(' ')}\n${run.stderr}`).toBe(0);
+    return run.stdout;
+  }
+
+  async function okJson<T>(args: string[]): Promise<T> {
+    return JSON.parse(await ok(['--json', ...args])) as T;
+  }
+
+  /** A copy of the fixture campaign file with an id of this test's own (and policy changes). */
+  function campaignFile(campaignId: string, policy: Record<string, string> = {}): string {
+    let text = readFileSync(fixture('campaign.yaml'), 'utf8').replace(/^id: cli-test$/m, `id: ${campaignId}`);
+    for (const [key, value] of Object.entries(policy)) text = text.replace(new RegExp(`^  ${key}: .*$`, 'm'), `  ${key}: ${value}`);
+    const file = join(env.scratch, `${campaignId}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  /** Polls visibility (eventually consistent) until the query finds `count` engagements. */
+  async function waitForVisibility(query: string, count = 1, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await env.client.workflow.count(query)).count;
+      if (found >= count) return;
+      if (Date.now() > deadline) throw new Error(`visibility never showed ${count} for ${query} (saw ${found})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  function expectOneLineError(run: Run, exitCode: number, ...fragments: string[]) {
+    expect(run.code, run.stderr).toBe(exitCode);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    for (const fragment of fragments) expect(run.stderr).toContain(fragment);
+  }
+
+  it('drives one engagement from the open letter to its conclusion', { timeout: 300_000 }, async () => {
+    const campaignId = env.uniqueId('cli-walk');
+    const file = campaignFile(campaignId);
+
+    const started = await okJson<{ workflowId: string }>(['engagement', 'start', '--campaign-file', file, '--vendor', 'zoom']);
+    expect(started.workflowId).toBe(`engagement:${campaignId}:zoom`);
+    const [letter] = await env.sink.waitFor(1);
+    expect(letter.to).toEqual(['privacy@zoom.test']);
+
+    const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--attach', 'annex-b.pdf']);
+    expect(responded).toContain('responded');
+
+    const asked = await okJson<Question[]>(['engagement', 'ask', `engagement:${campaignId}:zoom`, '--file', fixture('questions.md')]);
+    expect(asked.map((q) => q.id)).toEqual(['q1', 'q2']);
+    expect(asked[1].text).toBe('Which default settings protect meetings held by schools, and who can change them?');
+
+    const answered = await ok(['engagement', 'answer', campaignId, 'zoom', '--file', fixture('answers.yaml')]);
+    expect(answered).toContain('0 question(s) still open');
+
+    const inTwoHours = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const scheduled = await okJson<Demonstration>([
+      'engagement', 'schedule-demo', campaignId, 'zoom', '--at', inTwoHours, '--duration', '45',
+      '--attendee', 'Geneviève Tremblay-Côté <lead@opc.test>', '--topic', 'End-to-end encryption key handling',
+    ]);
+    expect(scheduled).toMatchObject({ id: 'd1', durationMinutes: 45, topics: ['End-to-end encryption key handling'] });
+
+    // Moved to a few seconds from now, so that its outcome can be recorded once it has started.
+    const soon = new Date(Date.now() + 5_000);
+    const moved = await okJson<Demonstration>(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', soon.toISOString(), '--reason', 'vendor asked for an earlier slot']);
+    expect(moved).toMatchObject({ id: 'd1', rescheduled: 1, at: soon.toISOString() });
+    await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 1_000)));
+
+    const outcome = await ok(['engagement', 'demo-outcome', campaignId, 'zoom', '--result', 'validated', '--notes', 'Keys shown never leaving the device.']);
+    expect(outcome).toContain('d1: validated');
+
+    const concluded = await okJson<EngagementOutcome>(['engagement', 'conclude', campaignId, 'zoom', '--findings', fixture('findings.yaml')]);
+    expect(concluded.stage).toBe('concluded');
+    expect(concluded.findings?.security.goodPractices).toEqual(["Keys are generated on participants' devices"]);
+
+    const shown = await ok(['engagement', 'show', campaignId, 'zoom']);
+    expect(shown).toContain('concluded');
+    expect(shown).toContain('zoom-privacy-whitepaper.pdf');
+    expect(shown).toContain('annex-b.pdf');
+    expect(shown).toContain('demonstration d1 validated');
+    expect(shown).toContain(OFFICER);
+
+    const status = await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom']);
+    expect(status.stage).toBe('concluded');
+    expect(status.response?.attachments).toEqual(['zoom-privacy-whitepaper.pdf', 'zoom-encryption-design.pdf', 'annex-b.pdf']);
+    expect(status.questions.map((q) => q.answer)).toEqual([
+      "Keys are generated on the participants' devices and never leave them.",
+      'Waiting rooms and passcodes are on by default for education accounts; only account owners can change them.',
+    ]);
+    expect(status.timeline.filter((e) => e.by === OFFICER).map((e) => e.what)).toEqual([
+      'response recorded',
+      'follow-up round 1 asked',
+      'answers recorded',
+      'demonstration d1 scheduled',
+      'demonstration d1 rescheduled',
+      'demonstration d1 validated',
+      'concluded',
+    ]);
+  });
+
+  it('lists engagements by vendor, stage and overdue through visibility', { timeout: 180_000 }, async () => {
+    const campaignId = env.uniqueId('cli-list');
+    // Houseparty's response is due at once; Cisco's in an hour.
+    const dueNow = campaignFile(campaignId, { responseDue: '1s' });
+    await ok(['engagement', 'start', '--campaign-file', dueNow, '--vendor', 'houseparty']);
+    const later = campaignFile(`${campaignId}-later`);
+    await ok(['engagement', 'start', '--campaign-file', later, '--vendor', 'cisco']);
+
+    await waitForVisibility(
+      `DossierCampaign = '${campaignId}' AND DossierStage = 'awaiting-response' AND DossierNextDeadline < '${new Date(Date.now() + 1_000).toISOString()}'`,
+    );
+    await waitForVisibility(`DossierCampaign = '${campaignId}-later' AND DossierStage = 'awaiting-response'`);
+
+    const overdue = await okJson<EngagementSummary[]>(['list', '--overdue']);
+    const overdueIds = overdue.map((e) => e.workflowId);
+    expect(overdueIds).toContain(`engagement:${campaignId}:houseparty`);
+    expect(overdueIds).not.toContain(`engagement:${campaignId}-later:cisco`);
+    expect(overdue.every((e) => e.nextDeadline !== undefined && Date.parse(e.nextDeadline) < Date.now())).toBe(true);
+
+    const byVendor = await okJson<EngagementSummary[]>(['list', '--vendor', 'cisco', '--stage', 'awaiting-response']);
+    expect(byVendor.map((e) => e.workflowId)).toContain(`engagement:${campaignId}-later:cisco`);
+    expect(byVendor.every((e) => e.vendorId === 'cisco' && e.stage === 'awaiting-response')).toBe(true);
+
+    const table = await ok(['list', '--campaign', campaignId]);
+    expect(table).toContain(`engagement:${campaignId}:houseparty`);
+    expect(table).toContain('awaiting-response');
+    expect(table).not.toContain('cisco');
+
+    const searched = await okJson<EngagementSummary[]>(['search', `DossierVendor = 'houseparty' AND DossierCampaign = '${campaignId}'`]);
+    expect(searched).toHaveLength(1);
+    expect(searched[0]).toMatchObject({ campaignId, vendorId: 'houseparty', stage: 'awaiting-response', executionStatus: 'RUNNING' });
+  });
+
+  describe('tells the officer what went wrong, in one line, with a non-zero exit', () => {
+    it('names an engagement that does not exist', async () => {
+      const run = await dossier(['engagement', 'show', 'no-such-campaign', 'zoom']);
+      expectOneLineError(run, 3, 'no engagement engagement:no-such-campaign:zoom');
+    });
+
+    it('shows the reason the workflow refused an update', { timeout: 120_000 }, async () => {
+      const campaignId = env.uniqueId('cli-refuse');
+      await ok(['engagement', 'start', '--campaign-file', campaignFile(campaignId), '--vendor', 'zoom']);
+      // No response yet: follow-up questions are out of place.
+      const run = await dossier(['engagement', 'ask', campaignId, 'zoom', '--question', 'Why?']);
+      expectOneLineError(run, 4, 'cannot ask follow-up questions while the engagement is', 'awaiting-response');
+    });
+
+    it('names the malformed file and the field', async () => {
+      const findings = await dossier(['engagement', 'conclude', 'any-campaign', 'zoom', '--findings', fixture('findings-missing-transparency.yaml')]);
+      expectOneLineError(findings, 2, 'findings-missing-transparency.yaml', 'transparency');
+
+      const broken = join(env.scratch, 'broken-campaign.yaml');
+      writeFileSync(broken, readFileSync(fixture('campaign.yaml'), 'utf8').replace('email: privacy@zoom.test', 'email: not-an-address'));
+      const campaign = await dossier(['engagement', 'start', '--campaign-file', broken, '--vendor', 'zoom']);
+      expectOneLineError(campaign, 2, 'broken-campaign.yaml', 'vendors[0].contacts[0].email');
+    });
+
+    it('says which server is unreachable and how to start one', async () => {
+      const port = await freePort();
+      const run = await dossier(['engagement', 'show', 'vc', 'zoom'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DOSSIER_CONNECT_TIMEOUT_MS: '2000' });
+      expectOneLineError(run, 5, `127.0.0.1:${port}`, 'npm start');
+    });
+  });
+});
