@@ -1,0 +1,168 @@
+// The response stage of an engagement on a real dev server and a real SMTP sink: a prompt response,
+// a late one, no response at all, an extension, a withdrawal, search attributes and a refused address.
+import { describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { concludeUpdate, extendDeadlineUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { useDossier } from '../helpers/harness';
+import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
+import { fromNow, startEngagement, stepOf } from '../helpers/engagement-driver';
+
+const officer = 'Officer Tremblay';
+const response = { by: officer, receivedAt: '2020-08-14', summary: 'Detailed answers on all five principles', attachments: ['reply.pdf'] };
+
+describe('engagement: letter and response', () => {
+  const env = useDossier();
+
+  it('acknowledges a prompt response and concludes with findings for the five principles', async () => {
+    const e = await startEngagement(env, engagementInput(env.uniqueId('prompt'), 'zoom', patientPolicy()));
+    const [letter] = await e.waitForMail('letter');
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+
+    const afterResponse = await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    expect(afterResponse.stage).toBe('responded');
+    expect(afterResponse.response).toEqual({ receivedAt: '2020-08-14', summary: response.summary, attachments: ['reply.pdf'] });
+
+    const [ack] = await e.waitForMail('acknowledgement');
+    expect(ack.to).toEqual(['privacy@zoom.test']);
+    expect((await simpleParser(ack.raw)).inReplyTo).toBe(letter.messageId);
+    await e.waitForStatus((s) => s.timeline.some((t) => t.what === 'acknowledgement sent'));
+
+    const outcome = await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
+    expect(outcome.stage).toBe('concluded');
+    const result = await e.handle.result();
+    expect(result).toMatchObject({ vendorId: 'zoom', stage: 'concluded', findings: completeFindings(), remindersSent: [] });
+    expect(result.response?.summary).toBe(response.summary);
+    const timeline = (await e.status()).timeline.map((t) => `${t.by}: ${t.what}`);
+    expect(timeline).toEqual([
+      'dossier: open-letter sent',
+      `${officer}: response recorded`,
+      'dossier: acknowledgement sent',
+      `${officer}: concluded`,
+    ]);
+  });
+
+  it('sends reminders after the due date and stops them when a late response arrives', async () => {
+    const policy = fastPolicy({ responseDue: '1s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '40s', closeAfter: '40s' });
+    const e = await startEngagement(env, engagementInput(env.uniqueId('late'), 'cisco', policy));
+    const reminders = await e.waitForMail('reminder-response-', 2);
+    expect(reminders.map(stepOf).sort()).toEqual(['reminder-response-1', 'reminder-response-2']);
+    expect(reminders.every((m) => m.to.join() === 'privacy@cisco.test')).toBe(true);
+
+    await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    await e.waitForMail('acknowledgement');
+    const status = await e.waitForStatus((s) => s.timeline.some((t) => t.what === 'acknowledgement sent'));
+    expect(status.stage).toBe('responded');
+    expect(status.remindersSent.map((r) => `${r.about}/${r.kind}/${r.number}`)).toEqual(['response/reminder/1', 'response/reminder/2']);
+    expect(e.mails().some((m) => stepOf(m)?.startsWith('final-notice'))).toBe(false);
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+
+  it('closes as no response after reminders and a final notice, and tells the case office', async () => {
+    const e = await startEngagement(env, engagementInput(env.uniqueId('silent'), 'houseparty', fastPolicy()));
+    const outcome = await e.handle.result();
+
+    expect(outcome.stage).toBe('closed-no-response');
+    expect(outcome.response).toBeUndefined();
+    expect(outcome.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1', 'reminder/2', 'final-notice/1']);
+    const steps = e.mails().map((m) => `${stepOf(m)} -> ${m.to.join()}`);
+    expect(steps.sort()).toEqual([
+      'final-notice-response-1 -> privacy@houseparty.test',
+      'letter -> privacy@houseparty.test',
+      'officer-notice-closed-no-response -> office@opc.test',
+      'reminder-response-1 -> privacy@houseparty.test',
+      'reminder-response-2 -> privacy@houseparty.test',
+    ]);
+    const status = await e.status();
+    expect(status.stage).toBe('closed-no-response');
+    expect(status.nextDeadline).toBeUndefined();
+    // Reminders follow the cadence, each measured from the due date.
+    const due = Date.parse(status.responseDueDate!);
+    const [first, second, final] = status.remindersSent.map((r) => Date.parse(r.at) - due);
+    expect(first).toBeGreaterThanOrEqual(1000);
+    expect(second).toBeGreaterThanOrEqual(2000);
+    expect(final).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('re-plans reminders from an extended due date, keeping those already sent and their numbering', async () => {
+    const policy = fastPolicy({ responseDue: '1s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '60s', closeAfter: '60s' });
+    const e = await startEngagement(env, engagementInput(env.uniqueId('extend'), 'google', policy));
+    await e.waitForMail('reminder-response-1');
+    const newDue = fromNow(4_000);
+    const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
+    expect(extended.responseDueDate).toBe(newDue);
+    expect(extended.nextDeadline).toBe(newDue);
+
+    await e.waitForMail('reminder-response-3');
+    const status = await e.waitForStatus((s) => s.remindersSent.length === 3);
+    expect(status.remindersSent.map((r) => r.number)).toEqual([1, 2, 3]);
+    // Without the re-plan, reminder 2 would have gone out two seconds after the first due date.
+    expect(Date.parse(status.remindersSent[1].at)).toBeGreaterThanOrEqual(Date.parse(newDue) + 1000);
+    expect(Date.parse(status.remindersSent[2].at)).toBeGreaterThanOrEqual(Date.parse(newDue) + 2000);
+    expect(status.timeline.some((t) => t.what === 'response deadline extended' && t.detail?.includes('Asked for more time'))).toBe(true);
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+
+  it('withdraws an engagement with a reason and accepts nothing afterwards', async () => {
+    const e = await startEngagement(env, engagementInput(env.uniqueId('withdraw'), 'microsoft', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const status = await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'Vendor left the market' }] });
+    expect(status.stage).toBe('withdrawn');
+
+    const outcome = await e.handle.result();
+    expect(outcome).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'Vendor left the market' });
+    await expect(e.handle.executeUpdate(recordResponseUpdate, { args: [response] })).rejects.toThrow();
+    expect((await e.status()).stage).toBe('withdrawn');
+  });
+
+  it('publishes stage and next deadline as search attributes', async () => {
+    const campaignId = env.uniqueId('visible');
+    const e = await startEngagement(env, engagementInput(campaignId, 'zoom', patientPolicy()));
+    const workflowId = e.handle.workflowId;
+    const listed = async (query: string) => {
+      const ids: string[] = [];
+      for await (const w of env.client.workflow.list({ query })) ids.push(w.workflowId);
+      return ids;
+    };
+    const eventually = async (query: string) => {
+      const deadline = Date.now() + 45_000;
+      while (!(await listed(query)).includes(workflowId)) {
+        if (Date.now() > deadline) throw new Error(`${workflowId} never listed by ${query}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    };
+    const mine = `DossierCampaign = '${campaignId}' AND DossierVendor = 'zoom'`;
+    await eventually(`DossierStage = 'awaiting-response' AND ${mine}`);
+    // Overdue within the hour: the response is due in ten minutes.
+    await eventually(`DossierNextDeadline < '${fromNow(3_600_000)}' AND ${mine}`);
+
+    await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    await eventually(`DossierStage = 'responded' AND ${mine}`);
+    expect(await listed(`DossierStage = 'awaiting-response' AND ${mine}`)).toEqual([]);
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+    await eventually(`DossierStage = 'withdrawn' AND ${mine}`);
+  });
+
+  it('records a permanently refused address and notifies the case office instead of failing', async () => {
+    env.sink.recipientPolicy = (address) => (address === 'privacy@refused.test' ? { code: 550, message: 'No such user' } : undefined);
+    const e = await startEngagement(env, engagementInput(env.uniqueId('bounce'), 'refused', patientPolicy()));
+    const [notice] = await e.waitForMail('officer-notice-letter');
+    expect(notice.to).toEqual(['office@opc.test']);
+
+    const status = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    expect(status.deliveryFailures).toHaveLength(1);
+    expect(status.deliveryFailures[0]).toMatchObject({ step: 'letter' });
+    expect(status.deliveryFailures[0].reason).toMatch(/RecipientRejected/);
+    expect(status.timeline.map((t) => t.what)).toEqual(['open-letter not delivered', 'officer-notice sent']);
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+
+  it('only records the failure when the case office address is refused too', async () => {
+    env.sink.recipientPolicy = (address) => (address.endsWith('.test') ? { code: 550, message: 'Mailbox unavailable' } : undefined);
+    const e = await startEngagement(env, engagementInput(env.uniqueId('bounce2'), 'refused', patientPolicy()));
+    const status = await e.waitForStatus((s) => s.deliveryFailures.length === 2);
+    expect(status.deliveryFailures.map((f) => f.step)).toEqual(['letter', 'officer-notice-letter']);
+    expect(status.stage).toBe('awaiting-response');
+    expect(e.mails()).toEqual([]);
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+});
