@@ -1,0 +1,127 @@
+// Reads PDFs the way a recipient's viewer does, for tests: the text of each page (pdf.js, the engine
+// of Firefox's viewer), the fonts and whether each is embedded (pdf-lib's object model), and the
+// document information. Nothing here is used by production code.
+import {
+  decodePDFRawStream,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFRawStream,
+  PDFRef,
+  PDFString,
+  type PDFObject,
+} from 'pdf-lib';
+
+/** The text of every page, in reading order, one string per page. */
+export async function pdfPageTexts(bytes: Uint8Array): Promise<string[]> {
+  // The legacy build is the one meant for Node; it is an ES module, hence the dynamic import.
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
+    .promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const page = await document.getPage(n);
+    // pdf.js reports every space-like character (U+00A0, U+202F) as a plain space; see pdfUnicodeMap.
+    const content = await page.getTextContent();
+    const lines: string[] = [];
+    let line = '';
+    for (const item of content.items) {
+      if (!('str' in item)) continue;
+      line += item.str;
+      if (item.hasEOL) {
+        lines.push(line);
+        line = '';
+      }
+    }
+    if (line) lines.push(line);
+    pages.push(lines.join('\n'));
+  }
+  await document.destroy();
+  return pages;
+}
+
+export interface PdfFontInfo {
+  baseFont: string;
+  subtype: string;
+  /** True when a TrueType font program is embedded (FontDescriptor /FontFile2). */
+  embeddedTrueType: boolean;
+  hasToUnicode: boolean;
+}
+
+/** Every font the pages use, with whether its program is embedded. */
+export async function pdfFonts(bytes: Uint8Array): Promise<PdfFontInfo[]> {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const fonts = new Map<string, PdfFontInfo>();
+  for (const page of pdf.getPages()) {
+    const resources = page.node.Resources();
+    const fontDict = resources && lookupDict(pdf, resources.get(PDFName.of('Font')));
+    if (!fontDict) continue;
+    for (const [, value] of fontDict.entries()) {
+      const font = lookupDict(pdf, value);
+      if (!font) continue;
+      const baseFont = String(font.get(PDFName.of('BaseFont')));
+      // A composite (Type0) font keeps its descriptor on its descendant CIDFont.
+      const descendants = font.lookupMaybe(PDFName.of('DescendantFonts'), PDFArray);
+      const descendant = descendants ? lookupDict(pdf, descendants.get(0)) : undefined;
+      const descriptor = lookupDict(pdf, (descendant ?? font).get(PDFName.of('FontDescriptor')));
+      fonts.set(baseFont, {
+        baseFont,
+        subtype: String(font.get(PDFName.of('Subtype'))),
+        embeddedTrueType: Boolean(descriptor?.get(PDFName.of('FontFile2'))),
+        hasToUnicode: Boolean(font.get(PDFName.of('ToUnicode'))),
+      });
+    }
+  }
+  return [...fonts.values()];
+}
+
+/**
+ * Every character the fonts' ToUnicode maps give back for the glyphs drawn: what copying the text
+ * or a screen reader yields, space-like characters included (U+202F stays U+202F).
+ */
+export async function pdfUnicodeMap(bytes: Uint8Array): Promise<Set<string>> {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const chars = new Set<string>();
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFRawStream)) continue;
+    const text = Buffer.from(decodePDFRawStream(object).decode()).toString('latin1');
+    if (!text.includes('begincmap')) continue;
+    for (const [, hex] of text.matchAll(/<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>/g)) {
+      const units = hex.match(/.{4}/g)!.map((u) => parseInt(u, 16));
+      chars.add(String.fromCharCode(...units));
+    }
+  }
+  return chars;
+}
+
+export interface PdfInfo {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  creationDate?: Date;
+  /** The catalog's /Lang. */
+  language?: string;
+  pageCount: number;
+}
+
+export async function pdfInfo(bytes: Uint8Array): Promise<PdfInfo> {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const lang = pdf.catalog.get(PDFName.of('Lang'));
+  return {
+    title: pdf.getTitle(),
+    author: pdf.getAuthor(),
+    subject: pdf.getSubject(),
+    keywords: pdf.getKeywords(),
+    creationDate: pdf.getCreationDate(),
+    language: lang instanceof PDFString || lang instanceof PDFHexString ? lang.decodeText() : undefined,
+    pageCount: pdf.getPageCount(),
+  };
+}
+
+function lookupDict(pdf: PDFDocument, value: PDFObject | undefined): PDFDict | undefined {
+  const resolved = value instanceof PDFRef ? pdf.context.lookup(value) : value;
+  return resolved instanceof PDFDict ? resolved : undefined;
+}

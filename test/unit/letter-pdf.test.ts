@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { openLetterFileName, renderOpenLetter } from '../../activities/letter';
+import { FONT_PATHS, LayoutDocument } from '../../activities/pdf/document';
+import type { CampaignRef, Vendor } from '../../workflows/types';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+import { pdfFonts, pdfInfo, pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
+
+const NNBSP = '\u202f';
+
+function frenchCampaign(): CampaignRef {
+  const campaign = testCampaign('pdf');
+  campaign.letterBody.fr = [
+    `Nous vous écrivons au sujet de la «${NNBSP}vie privée${NNBSP}» dans les services de vidéoconférence${NNBSP}; votre réponse est attendue${NNBSP}!`,
+    'Les principes : sécurité, protection dès la conception, connaître son public, transparence et équité, contrôle par l’utilisateur final.',
+  ];
+  return campaign;
+}
+
+const vendor: Vendor = testVendor('zoom', {
+  name: 'Zoom Video Communications',
+  language: 'fr',
+  contacts: [
+    { name: 'Zoë Łukasiewicz-Παπαδόπουλος', email: 'privacy@zoom.test' },
+    { name: 'Дмитрий Жуков', email: 'legal@zoom.test' },
+  ],
+});
+
+describe('the open letter PDF', () => {
+  it('keeps French accents, guillemets and names in Greek, Cyrillic and Polish readable as text', async () => {
+    const bytes = await renderOpenLetter({ campaign: frenchCampaign(), vendor, language: 'fr' });
+    // pdf.js turns space-like characters into plain spaces; the ToUnicode map shows they are kept.
+    const text = (await pdfPageTexts(bytes)).join('\n');
+    expect(text).toContain('Commissariat à la protection de la vie privée du Canada');
+    expect(text).toContain('« vie privée »');
+    expect(text).toContain('vidéoconférence ;');
+    expect(text).toContain('Zoë Łukasiewicz-Παπαδόπουλος');
+    expect(text).toContain('Дмитрий Жуков');
+    expect(text).toContain('l’utilisateur final');
+    const drawn = await pdfUnicodeMap(bytes);
+    for (const char of [NNBSP, '\u00a0', '«', '»', 'é', 'Ł', 'Π', 'ό', 'Ж', 'й']) expect(drawn).toContain(char);
+  });
+
+  it('shows the letterhead with every signatory, the reference, the date, the addressee and a signature per authority', async () => {
+    const campaign = frenchCampaign();
+    const text = (await pdfPageTexts(await renderOpenLetter({ campaign, vendor, language: 'fr' }))).join('\n');
+    expect(text).toContain('Préposé fédéral à la protection des données et à la transparence');
+    expect(text).toContain(`Référence : ${campaign.reference}`);
+    expect(text).toContain('Le 21 juillet 2020');
+    expect(text).toContain('Zoom Video Communications');
+    expect(text).toContain('Daniel Therrien');
+    expect(text).toContain('Adrian Lobsiger');
+    expect(text).toMatch(/Page 1 sur 1/);
+  });
+
+  it('writes the letter in English for an English-speaking vendor', async () => {
+    const text = (await pdfPageTexts(await renderOpenLetter({ campaign: testCampaign('pdf'), vendor: testVendor('cisco'), language: 'en' }))).join('\n');
+    expect(text).toContain('Office of the Privacy Commissioner of Canada');
+    expect(text).toContain('Reference: TEST-PDF');
+    expect(text).toContain('21 July 2020');
+    expect(text).toContain('Yours sincerely,');
+    expect(text).toMatch(/Page 1 \/ 1/);
+  });
+
+  it('embeds its fonts as TrueType subsets, with no standard (non-embedded) font', async () => {
+    const fonts = await pdfFonts(await renderOpenLetter({ campaign: frenchCampaign(), vendor, language: 'fr' }));
+    expect(fonts.length).toBeGreaterThanOrEqual(2);
+    for (const font of fonts) {
+      expect(font.subtype).toBe('/Type0');
+      expect(font.embeddedTrueType).toBe(true);
+      expect(font.hasToUnicode).toBe(true);
+      // pdf-lib names a subset after its font and a tag, e.g. DejaVuSans-Bold-4869.
+      expect(font.baseFont).toMatch(/^\/DejaVuSans/);
+    }
+  });
+
+  it('records title, author, subject, language and the letter date as metadata', async () => {
+    const campaign = frenchCampaign();
+    const info = await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'fr' }));
+    expect(info.title).toBe('Vidéoconférence et vie privée — Zoom Video Communications');
+    expect(info.author).toContain('Commissariat à la protection de la vie privée du Canada');
+    expect(info.author).toContain('Préposé fédéral');
+    expect(info.subject).toBe('Vidéoconférence et vie privée');
+    expect(info.keywords).toContain(campaign.reference);
+    expect(info.language).toBe('fr');
+    expect(info.creationDate?.toISOString()).toBe('2020-07-21T00:00:00.000Z');
+  });
+
+  it('gives the same bytes for the same input, and different bytes for another language', async () => {
+    const input = { campaign: frenchCampaign(), vendor, language: 'fr' as const };
+    const first = await renderOpenLetter(input);
+    await new Promise((r) => setTimeout(r, 1100)); // a clock second later: nothing may depend on it
+    const second = await renderOpenLetter(input);
+    expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+    const english = await renderOpenLetter({ ...input, language: 'en' });
+    expect(Buffer.from(english).equals(Buffer.from(first))).toBe(false);
+    expect(openLetterFileName(input)).toBe('TEST-PDF-zoom-fr.pdf');
+  });
+
+  it('breaks a long letter over pages and numbers every page', async () => {
+    const campaign = frenchCampaign();
+    campaign.letterBody.fr = Array.from({ length: 40 }, (_, i) => `Paragraphe ${i + 1} : ${'des mots en français, '.repeat(20)}fin.`);
+    const pages = await pdfPageTexts(await renderOpenLetter({ campaign, vendor, language: 'fr' }));
+    expect(pages.length).toBeGreaterThan(2);
+    pages.forEach((page, i) => expect(page).toContain(`Page ${i + 1} sur ${pages.length}`));
+    expect(pages.join('\n')).toContain('Paragraphe 40');
+  });
+});
+
+describe('the PDF layout kit', () => {
+  const meta = { title: 'T', author: 'A', subject: 'S', language: 'fr' as const, date: '2021-10-27' };
+
+  it('wraps only at ordinary spaces, never at a no-break or narrow no-break space', async () => {
+    const doc = await LayoutDocument.create(meta);
+    const words = Array.from({ length: 60 }, (_, i) => `mot${i}${NNBSP}:`).join(' ');
+    const lines = doc.wrap(words, 'regular', 10.5, 200);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      expect(doc.widthOf(line)).toBeLessThanOrEqual(200);
+      expect(line.startsWith(':')).toBe(false);
+    }
+    expect(lines.join(' ')).toBe(words);
+  });
+
+  it('cuts a word longer than the line where it overflows', async () => {
+    const doc = await LayoutDocument.create(meta);
+    const url = `https://example.test/${'x'.repeat(200)}`;
+    const lines = doc.wrap(url, 'regular', 10.5, 150);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.join('')).toBe(url);
+  });
+
+  it('measures text exactly as pdf-lib does without its word cache, ligatures included', async () => {
+    const doc = await LayoutDocument.create(meta);
+    const plain = await PDFDocument.create();
+    plain.registerFontkit(fontkit);
+    const reference = await plain.embedFont(readFileSync(FONT_PATHS.regular), { subset: true });
+    for (const text of ['office fiancé affiche', `«${NNBSP}Παπαδόπουλος${NNBSP}»  Жуков  `, 'a', '']) {
+      expect(doc.widthOf(text, 'regular', 12)).toBeCloseTo(reference.widthOfTextAtSize(text, 12), 6);
+    }
+  });
+
+  it('lays out headings, paragraphs and bullet lists, numbering pages in the document language', async () => {
+    const doc = await LayoutDocument.create({ ...meta, language: 'en' }, { footerText: 'REF-1' });
+    doc.heading('Observations', 1);
+    for (let i = 0; i < 30; i++) {
+      doc.heading(`Vendor ${i}`, 3);
+      doc.paragraph('A paragraph of findings. '.repeat(8));
+      doc.bullets(['Security', 'End-user control']);
+    }
+    const pages = await pdfPageTexts(await doc.save());
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages[0]).toContain('Observations');
+    expect(pages.at(-1)).toContain('Vendor 29');
+    pages.forEach((page, i) => {
+      expect(page).toContain(`Page ${i + 1} / ${pages.length}`);
+      expect(page).toContain('REF-1');
+    });
+  });
+});
