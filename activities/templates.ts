@@ -2,7 +2,7 @@
 // French side by side (one YAML file per message kind). Loaded once and cached. HTML parts escape
 // every value, so a vendor's text can never inject markup; subjects, text parts and PDF letters
 // are not HTML and are rendered without escaping.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
@@ -55,6 +55,7 @@ function compile(source: unknown, where: string, escape: boolean): Compiled {
 }
 
 function readYaml(file: string): Record<string, Record<string, unknown>> {
+  if (!existsSync(file)) throw new TemplateError(`Template file ${file} is missing; every message kind needs one, with en: and fr: sections.`);
   const data = parse(readFileSync(file, 'utf8')) as unknown;
   if (!data || typeof data !== 'object') throw new TemplateError(`${file} holds no templates; expected en: and fr: sections.`);
   return data as Record<string, Record<string, unknown>>;
@@ -127,8 +128,9 @@ export function renderLetterWording(language: Language, view: object, dir = TEMP
   return Object.fromEntries(Object.entries(wording).map(([k, t]) => [k, tidyText(t(view))])) as unknown as LetterWording;
 }
 
+/** Collapses line breaks and runs of ordinary spaces; no-break spaces (French typography) stay. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
 }
 
 /** Template sections leave blank runs where an `{{#if}}` was false; keep at most one blank line. */

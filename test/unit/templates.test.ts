@@ -1,0 +1,176 @@
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeMessage, demonstrationEventUid } from '../../activities/compose';
+import { ErrorType } from '../../activities/errors';
+import { loadTemplates, TEMPLATES_DIR, TemplateError } from '../../activities/templates';
+import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const HOSTILE = '<script>alert(1)</script> & <b>bold</b>';
+
+function message(kind: MessageKind, language: Language, details: MessageDetails = {}): OutgoingMessage {
+  return {
+    threadId: 'engagement:tpl:zoom',
+    step: `${kind}-1`,
+    kind,
+    language,
+    to: [{ name: 'Zoë Łukasiewicz-Παπαδόπουλος', email: 'privacy@zoom.test' }],
+    campaign: testCampaign('tpl'),
+    vendor: testVendor('zoom', { name: 'Zoom', language }),
+    details,
+  };
+}
+
+/** A published statement under the output folder, as the campaign's publication leaves it. */
+function publishedStatement(): string[] {
+  mkdirSync(join(scratch, 'out', 'tpl'), { recursive: true });
+  writeFileSync(join(scratch, 'out', 'tpl', 'statement-1.en.pdf'), '%PDF-1.7 test');
+  return ['tpl/statement-1.en.pdf'];
+}
+
+/** Details that satisfy every kind, so each template can be rendered. */
+function fullDetails(): MessageDetails {
+  return {
+    dueDate: '2020-08-21',
+    reminderNumber: 2,
+    receivedAt: '2020-08-10T16:30:00Z',
+    questions: [{ id: 'Q1', text: 'How are meetings encrypted?' }],
+    demonstration: {
+      id: 'demo-1',
+      at: '2020-09-01T14:00:00Z',
+      durationMinutes: 60,
+      topics: ['End-to-end encryption'],
+      attendees: [{ name: 'Jan Kowalski', email: 'jan@zoom.test' }],
+    },
+    note: 'A note from the case officer.',
+  };
+}
+
+describe('message templates', () => {
+  it('has a subject, a text part and an HTML part in English and French for every kind of message', async () => {
+    for (const kind of MESSAGE_KINDS) {
+      const bodies: Record<string, string> = {};
+      for (const language of LANGUAGES) {
+        const details = { ...fullDetails(), attachmentPaths: publishedStatement() };
+        const composed = await composeMessage(message(kind, language, details), { outputDir: join(scratch, 'out') });
+        expect(composed.subject, `${kind} ${language}`).toMatch(/^\[TEST-TPL\] \S/);
+        expect(String(composed.text).length, `${kind} ${language} text`).toBeGreaterThan(40);
+        expect(String(composed.html), `${kind} ${language} html`).toContain(`<html lang="${language}">`);
+        expect(composed.headers).toEqual({ 'Content-Language': language });
+        bodies[language] = String(composed.text);
+      }
+      expect(bodies.fr, kind).not.toBe(bodies.en);
+    }
+  });
+
+  it('writes to a French-speaking vendor in French, with French dates and typography', async () => {
+    const composed = await composeMessage(message('reminder', 'fr', { reminderNumber: 2, dueDate: '2020-08-21' }));
+    expect(composed.subject).toBe('[TEST-TPL] Deuxième rappel\u00a0: réponse à notre lettre ouverte du 21 juillet 2020');
+    expect(composed.text).toContain('Ceci est notre deuxième rappel');
+    expect(composed.text).toContain('d’ici le 21 août 2020');
+    expect(composed.text).toContain('«\u202fVidéoconférence et vie privée\u202f»');
+  });
+
+  it('writes to an English-speaking vendor in English', async () => {
+    const composed = await composeMessage(message('reminder', 'en', { reminderNumber: 1, dueDate: '2020-08-21' }));
+    expect(composed.subject).toBe('[TEST-TPL] First reminder: response to our open letter of 21 July 2020');
+    expect(composed.text).toContain('by 21 August 2020');
+  });
+
+  it('escapes text a vendor supplied in the HTML part, and keeps it verbatim in the text part', async () => {
+    const hostile = message('follow-up-questions', 'en', { questions: [{ id: 'Q1', text: HOSTILE }], note: HOSTILE });
+    hostile.vendor!.name = HOSTILE;
+    hostile.to = [{ name: HOSTILE, email: 'privacy@zoom.test' }];
+    const composed = await composeMessage(hostile);
+    const html = String(composed.html);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(String(composed.text)).toContain(HOSTILE);
+  });
+
+  it('formats dates and times in the time zone the message names', async () => {
+    const details = fullDetails();
+    const toronto = await composeMessage(message('demonstration-reminder', 'fr', { ...details, timeZone: 'America/Toronto' }));
+    expect(toronto.text).toContain('mardi 1 septembre 2020 à 10 h 00');
+    const utc = await composeMessage(message('demonstration-reminder', 'en', details));
+    expect(utc.text).toContain('Tuesday, 1 September 2020 at 14:00 (60 minutes, UTC)');
+  });
+
+  it('refuses, without retry, a message that lacks what its kind needs or names an unknown time zone', async () => {
+    const cases: OutgoingMessage[] = [
+      message('reminder', 'en'),
+      message('follow-up-questions', 'fr', { questions: [] }),
+      message('demonstration-invitation', 'en'),
+      message('officer-notice', 'en'),
+      message('acknowledgement', 'en', { timeZone: 'Mars/Olympus_Mons' }),
+      message('statement-notice', 'en', { attachmentPaths: ['nowhere/statement.pdf'] }),
+      { ...message('acknowledgement', 'en'), to: [] },
+    ];
+    for (const bad of cases) {
+      const failure = await composeMessage(bad, { outputDir: scratch }).catch((err: unknown) => err);
+      expect(failure, bad.kind).toBeInstanceOf(ApplicationFailure);
+      expect((failure as ApplicationFailure).type).toBe(ErrorType.InvalidMessage);
+      expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+    }
+  });
+
+  it('attaches the published statement files to the statement notice', async () => {
+    const details = { ...fullDetails(), attachmentPaths: publishedStatement() };
+    const composed = await composeMessage(message('statement-notice', 'en', details), { outputDir: join(scratch, 'out') });
+    expect(composed.attachments).toEqual([{ filename: 'statement-1.en.pdf', path: join(scratch, 'out', 'tpl', 'statement-1.en.pdf') }]);
+    expect(composed.text).toContain('statement-1.en.pdf');
+  });
+
+  it('attaches the open letter as a PDF to the open-letter message only', async () => {
+    const letter = await composeMessage(message('open-letter', 'fr'));
+    expect(letter.attachments).toHaveLength(1);
+    expect(letter.attachments![0]).toMatchObject({ filename: 'TEST-TPL-zoom-fr.pdf', contentType: 'application/pdf' });
+    expect(Buffer.from(letter.attachments![0].content as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await composeMessage(message('reminder', 'fr', { reminderNumber: 1 }))).attachments).toEqual([]);
+  });
+
+  it('invites to a demonstration with a calendar request whose UID stays and whose SEQUENCE grows on reschedule', async () => {
+    const details = fullDetails();
+    const first = await composeMessage(message('demonstration-invitation', 'en', details), { domain: 'opc.test' });
+    const moved = await composeMessage(
+      message('demonstration-invitation', 'en', {
+        ...details,
+        demonstration: { ...details.demonstration!, at: '2020-09-03T15:00:00Z', rescheduled: 1 },
+      }),
+      { domain: 'opc.test' },
+    );
+    const uid = demonstrationEventUid('engagement:tpl:zoom', 'demo-1', 'opc.test');
+    const ics = (c: typeof first) => String((c.icalEvent as { content: string }).content).replace(/\r?\n[ \t]/g, '');
+    expect((first.icalEvent as { method: string }).method).toBe('REQUEST');
+    expect(ics(first)).toContain('METHOD:REQUEST');
+    expect(ics(first)).toContain(`UID:${uid}`);
+    expect(ics(first)).toContain('SEQUENCE:0');
+    expect(ics(first)).toContain('DTSTART:20200901T140000Z');
+    expect(ics(first)).toContain('mailto:jan@zoom.test');
+    expect(ics(moved)).toContain(`UID:${uid}`);
+    expect(ics(moved)).toContain('SEQUENCE:1');
+    expect(ics(moved)).toContain('DTSTART:20200903T150000Z');
+    expect(moved.subject).toContain('Rescheduled');
+    // Same input, same invitation: no clock in DTSTAMP.
+    const again = await composeMessage(message('demonstration-invitation', 'en', details), { domain: 'opc.test' });
+    expect(ics(again)).toBe(ics(first));
+  });
+
+  it('loads the templates once and reports a missing one by the file to add', () => {
+    expect(loadTemplates()).toBe(loadTemplates(TEMPLATES_DIR));
+    const broken = join(scratch, 'broken-templates');
+    cpSync(TEMPLATES_DIR, broken, { recursive: true });
+    unlinkSync(join(broken, 'email', 'final-notice.yaml'));
+    expect(() => loadTemplates(broken)).toThrow(/final-notice\.yaml/);
+    writeFileSync(join(broken, 'email', 'final-notice.yaml'), 'en:\n  subject: x\n  text: x\n  html: x\n');
+    expect(() => loadTemplates(broken)).toThrow(TemplateError);
+    expect(() => loadTemplates(broken)).toThrow(/final-notice\.yaml fr\.subject is missing/);
+  });
+});
