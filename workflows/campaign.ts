@@ -4,19 +4,18 @@
 //
 // Children are started with ParentClosePolicy REQUEST_CANCEL: an engagement only makes sense inside
 // its campaign, so terminating a campaign (a mistaken start, a demo run cleaned up) must not leave
-// engagements sending reminders on their own. A withdrawal cancels the vendor's engagement through
-// its cancellation scope: workflows cannot send updates, and cancellation needs no handler in the
-// engagement (an engagement that turns cancellation into a `withdrawn` outcome is handled as well).
+// engagements sending reminders on their own. A withdrawal is a signal to the engagement
+// (`withdrawSignal`; workflows cannot send updates), which applies its own withdrawal rules and
+// ends with a `withdrawn` outcome that reaches the campaign as the child's result, like any other.
 import {
   ApplicationFailure,
-  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
-  executeChild,
-  isCancellation,
   proxyActivities,
   setHandler,
+  startChild,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
@@ -30,6 +29,7 @@ import {
   requestChangesUpdate,
   setConclusionsUpdate,
   statementDraftQuery,
+  withdrawSignal,
   withdrawVendorUpdate,
   type CampaignEngagementState,
   type CampaignPhase,
@@ -40,13 +40,11 @@ import {
 import {
   campaignWorkflowId,
   engagementWorkflowId,
-  FINAL_STAGES,
   LANGUAGES,
   type Authority,
   type BilingualParagraphs,
   type CampaignInput,
   type Contact,
-  type EngagementOutcome,
   type Language,
   type MessageDetails,
   type MessageKind,
@@ -77,7 +75,8 @@ export interface CampaignResult {
 interface TrackedEngagement {
   vendor: Vendor;
   state: CampaignEngagementState;
-  cancel(): void;
+  /** Resolves once the server has started the child, so a signal cannot overtake it. */
+  started: Promise<ChildWorkflowHandle<typeof engagement>>;
 }
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
@@ -96,6 +95,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const engagements = new Map<string, TrackedEngagement>();
   const endings: Promise<void>[] = [];
+  const chores: Promise<void>[] = [];
   let phase: CampaignPhase = 'engaging';
   let draftRequested = false;
   let conclusions: BilingualParagraphs = { en: [], fr: [] };
@@ -105,6 +105,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   let approvals: StatementApproval[] = [];
   const changeRequests: StatementChangeRequest[] = [];
   const deliveryFailures: CampaignStatus['deliveryFailures'] = [];
+  const fileFailures = deliveryFailures;
   let published: PublishedStatement | undefined;
 
   const now = () => new Date().toISOString();
@@ -120,32 +121,34 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       state: 'in-progress',
       addedLate,
     };
-    const scope = new CancellationScope();
-    const tracked: TrackedEngagement = { vendor, state, cancel: () => scope.cancel() };
+    const started = startChild(engagement, {
+      workflowId: childId,
+      args: [{ campaign: ref, vendor, policy }],
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    });
+    const tracked: TrackedEngagement = { vendor, state, started };
     engagements.set(vendor.id, tracked);
-    const run = scope.run(() =>
-      executeChild(engagement, {
-        workflowId: childId,
-        args: [{ campaign: ref, vendor, policy }],
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      }),
+    // A copy of the letter the vendor receives, kept with the campaign's files; a failure to archive
+    // it is reported, never allowed to hold the campaign up.
+    chores.push(
+      documents.saveLetterCopy({ campaign: ref, vendor, folder: publication.folder }).then(
+        () => undefined,
+        (err: unknown) => void fileFailures.push({ at: now(), step: `letter-copy-${vendor.id}`, reason: errorText(err) }),
+      ),
     );
     endings.push(
-      run.then(
-        (result) => {
-          state.outcome = asOutcome(result, vendor, state);
-          state.state = 'ended';
-        },
-        (err: unknown) => {
-          if (state.withdrawal && isCancellation(err)) {
-            state.outcome = withdrawnOutcome(vendor, state.withdrawal.reason, now());
+      started
+        .then((child) => child.result())
+        .then(
+          (outcome) => {
+            state.outcome = outcome;
             state.state = 'ended';
-          } else {
-            state.failure = err instanceof Error ? err.message : String(err);
+          },
+          (err: unknown) => {
+            state.failure = errorText(err);
             state.state = 'failed';
-          }
-        },
-      ),
+          },
+        ),
     );
     return tracked;
   }
@@ -210,10 +213,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   setHandler(
     withdrawVendorUpdate,
-    ({ by, vendorId, reason }) => {
+    async ({ by, vendorId, reason }) => {
       const tracked = engagements.get(vendorId)!;
       tracked.state.withdrawal = { by, reason, at: now() };
-      tracked.cancel();
+      const child = await tracked.started;
+      await child.signal(withdrawSignal, { by, reason });
       return tracked.state;
     },
     {
@@ -310,7 +314,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       await email.sendMessage({ threadId: workflowId, step, kind, language, to, campaign: ref, vendor, details });
     } catch (err) {
       // A refused address must not stop the approval or the publication; the officer fixes it.
-      deliveryFailures.push({ at: now(), step, reason: err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err) });
+      deliveryFailures.push({ at: now(), step, reason: errorText(err) });
     }
   }
 
@@ -371,7 +375,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   phase = 'published';
 
   // Engagements the lead did not wait for still run to their end; the campaign closes after them.
-  await Promise.all(endings);
+  await Promise.all([...endings, ...chores]);
   await condition(allHandlersFinished);
   return { campaignId: ref.id, published, engagements: [...engagements.values()].map((e) => e.state) };
 }
@@ -381,38 +385,14 @@ function reject(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidRequest', message, nonRetryable: true });
 }
 
+/** An activity failure's own message (its cause), not the wrapper's "Activity task failed". */
+function errorText(err: unknown): string {
+  return err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+}
+
 function trimmed(text: BilingualParagraphs): BilingualParagraphs {
   return {
     en: text.en.map((p) => p.trim()).filter(Boolean),
     fr: text.fr.map((p) => p.trim()).filter(Boolean),
-  };
-}
-
-/** What the engagement returned, read as an outcome (an engagement that ended early may return less). */
-function asOutcome(result: unknown, vendor: Vendor, state: CampaignEngagementState): EngagementOutcome {
-  const r = (result ?? {}) as Partial<EngagementOutcome>;
-  const stage = r.stage && (FINAL_STAGES as readonly string[]).includes(r.stage) ? r.stage : state.withdrawal ? 'withdrawn' : 'closed-no-response';
-  return {
-    vendorId: vendor.id,
-    vendorName: vendor.name,
-    stage: stage as EngagementOutcome['stage'],
-    response: r.response,
-    findings: r.findings,
-    demonstrations: r.demonstrations ?? [],
-    remindersSent: r.remindersSent ?? [],
-    withdrawalReason: r.withdrawalReason ?? state.withdrawal?.reason,
-    endedAt: r.endedAt ?? new Date().toISOString(),
-  };
-}
-
-function withdrawnOutcome(vendor: Vendor, reason: string, at: string): EngagementOutcome {
-  return {
-    vendorId: vendor.id,
-    vendorName: vendor.name,
-    stage: 'withdrawn',
-    demonstrations: [],
-    remindersSent: [],
-    withdrawalReason: reason,
-    endedAt: at,
   };
 }

@@ -25,6 +25,7 @@ import {
   rescheduleDemonstrationUpdate,
   scheduleDemonstrationUpdate,
   withdrawUpdate,
+  withdrawSignal,
   type EngagementStatus,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
@@ -352,6 +353,20 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     },
     { validator: (req) => rules.checkWithdraw(state, req) },
   );
+
+  // The campaign withdraws a vendor by signal (workflows cannot send updates); the update's rules
+  // apply, and a signal that arrives after the engagement ended changes nothing.
+  setHandler(withdrawSignal, (req) => {
+    try {
+      rules.checkWithdraw(state, req);
+    } catch {
+      return;
+    }
+    state.withdrawalReason = req.reason.trim();
+    state.stage = 'withdrawn';
+    endedAt = iso(Date.now());
+    log(req.by, 'withdrawn', state.withdrawalReason);
+  });
 
   // ── The main flow ──────────────────────────────────────────────────────────────────────────────
 

@@ -1,7 +1,7 @@
 // Every update, signal and query a client may send to an engagement, defined once: the workflow
 // sets handlers on these objects and the client API sends them. A wire name, once released, never
 // changes (running cases would stop understanding it).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   DemonstrationResult,
   EngagementOutcome,
@@ -201,3 +201,9 @@ export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChanges
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
 /** The current draft (or the published statement) in full, as the PDF shows it. */
 export const statementDraftQuery = defineQuery<StatementDraft | undefined>('statementDraft');
+/**
+ * The campaign's way to withdraw one of its engagements: a workflow cannot send updates, so the
+ * campaign signals, and the engagement applies the same rules as its `withdraw` update, ignoring the
+ * signal once it has ended. The outcome (`withdrawn`) reaches the campaign as the child's result.
+ */
+export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaign');

@@ -1,0 +1,146 @@
+// The typed campaign API: start a campaign from its (checked) input, follow it, add or withdraw a
+// vendor, draft the statement, set its conclusions, and let each co-signatory approve it or send it
+// back. The CLI's `campaign` and `statement` commands and the demo call it; failures come back as
+// `DossierClientError`s with a string code, like the engagement API's (client/api.ts).
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { campaign, CampaignResult } from '../workflows/campaign';
+import { checkCampaign, toCampaignFile } from '../workflows/campaign-schema';
+import {
+  addVendorUpdate,
+  approveStatementUpdate,
+  campaignStatusQuery,
+  draftStatementUpdate,
+  engagementStatusQuery,
+  requestChangesUpdate,
+  setConclusionsUpdate,
+  statementDraftQuery,
+  withdrawVendorUpdate,
+  type AddVendorInput,
+  type ApproveStatementInput,
+  type CampaignStatus,
+  type EngagementStatus,
+  type RequestChangesInput,
+  type SetConclusionsInput,
+  type WithdrawVendorInput,
+} from '../workflows/messages';
+import { campaignWorkflowId, type CampaignInput, type StatementDraft } from '../workflows/types';
+import { fromTemporal, invalidInput, refused } from './errors';
+
+export interface CampaignClientOptions {
+  /** Task queue the workers poll; the campaign and its engagements run there. */
+  taskQueue: string;
+  /** Server address, named in connection errors. */
+  address: string;
+}
+
+/** The campaign's own view, plus each running engagement's live stage from its `status` query. */
+export interface CampaignOverview extends CampaignStatus {
+  live: Record<string, EngagementStatus | undefined>;
+}
+
+/**
+ * @example
+ * const campaigns = new CampaignClient(client, { taskQueue: 'dossier', address: 'localhost:7233' });
+ * await campaigns.start(loadCampaignFile('campaigns/video-conferencing-2020.yaml'));
+ * await campaigns.approve('video-conferencing-2020', { by: 'E. Whitfield', authorityId: 'ico', version: 1 });
+ */
+export class CampaignClient {
+  constructor(
+    readonly client: Client,
+    readonly options: CampaignClientOptions,
+  ) {}
+
+  /** Starts the campaign workflow; refuses an input the campaign file schema rejects. */
+  async start(input: CampaignInput): Promise<{ workflowId: string }> {
+    const checked = checkCampaign(toCampaignFile(input));
+    if (!checked.ok) throw invalidInput(checked.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
+    const workflowId = campaignWorkflowId(input.campaign.id);
+    await this.call(input.campaign.id, () =>
+      this.client.workflow.start<typeof campaign>('campaign', {
+        taskQueue: this.options.taskQueue,
+        workflowId,
+        args: [checked.input],
+        // A campaign id names one campaign for good: a finished one is not started again by mistake.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }),
+    );
+    return { workflowId };
+  }
+
+  status(campaignId: string): Promise<CampaignStatus> {
+    return this.call(campaignId, () => this.handle(campaignId).query(campaignStatusQuery));
+  }
+
+  statement(campaignId: string): Promise<StatementDraft | undefined> {
+    return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery));
+  }
+
+  /** Status with every running engagement's live stage (one query per running engagement). */
+  async overview(campaignId: string): Promise<CampaignOverview> {
+    const status = await this.status(campaignId);
+    const live: CampaignOverview['live'] = {};
+    await Promise.all(
+      status.engagements.map(async (e) => {
+        if (e.state !== 'in-progress') return;
+        live[e.vendorId] = await this.client.workflow
+          .getHandle(e.workflowId)
+          .query(engagementStatusQuery)
+          .catch(() => undefined);
+      }),
+    );
+    return { ...status, live };
+  }
+
+  addVendor(campaignId: string, input: AddVendorInput) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(addVendorUpdate, { args: [input] }));
+  }
+
+  withdrawVendor(campaignId: string, input: WithdrawVendorInput) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(withdrawVendorUpdate, { args: [input] }));
+  }
+
+  draftStatement(campaignId: string, by: string) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by }] }));
+  }
+
+  setConclusions(campaignId: string, input: SetConclusionsInput) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(setConclusionsUpdate, { args: [input] }));
+  }
+
+  approve(campaignId: string, input: ApproveStatementInput) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(approveStatementUpdate, { args: [input] }));
+  }
+
+  requestChanges(campaignId: string, input: RequestChangesInput) {
+    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input] }));
+  }
+
+  /** Waits for the campaign to finish (statement published, every engagement ended). */
+  result(campaignId: string): Promise<CampaignResult> {
+    return this.call(campaignId, () => this.handle(campaignId).result());
+  }
+
+  handle(campaignId: string): WorkflowHandle<typeof campaign> {
+    return this.client.workflow.getHandle(campaignWorkflowId(campaignId));
+  }
+
+  private async call<T>(campaignId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, this.options.address);
+    }
+  }
+
+  private async update<T>(campaignId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error && /already completed/i.test(err.message)) {
+        throw refused(`request to campaign ${campaignWorkflowId(campaignId)}`, 'the campaign has ended and accepts no more requests', err);
+      }
+      throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, this.options.address);
+    }
+  }
+}

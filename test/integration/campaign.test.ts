@@ -1,0 +1,217 @@
+// A whole campaign on a real dev server and a real SMTP sink: engagements as child workflows, a
+// vendor added late, a withdrawal, a non-responder, the statement drafted, sent back by one
+// co-signatory, approved (by everyone, or by a quorum), published as PDFs in both languages and mailed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { CampaignClient } from '../../client/campaign-api';
+import { DossierClient } from '../../client/api';
+import { DossierClientError } from '../../client/errors';
+import type { ReceivedMail } from '../../infra/mail-sink';
+import type { CampaignStatus } from '../../workflows/messages';
+import type { Authority, CampaignInput, Findings } from '../../workflows/types';
+import { PRINCIPLES } from '../../workflows/types';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { pdfPageTexts } from '../helpers/pdf';
+
+const officer = 'Officer Tremblay';
+const gibraltar: Authority = {
+  id: 'gra',
+  name: { en: 'Gibraltar Regulatory Authority', fr: 'Autorité de réglementation de Gibraltar' },
+  contact: { name: 'Joseph Caruana', email: 'privacy@gra.test' },
+};
+
+// Slow enough that the test records responses before any reminder, fast enough that a vendor who
+// never answers is closed within seconds.
+const policy = fastPolicy({ responseDue: '4s', reminderCadence: ['2s'], finalNoticeAfter: '4s', closeAfter: '3s', approvalReminderEvery: '3s' });
+
+function findingsFor(vendor: string): Findings {
+  const entries = PRINCIPLES.map((p) => [p, { assessment: `${vendor} assessment for ${p}.`, goodPractices: [`${vendor} good practice for ${p}`] }]);
+  return Object.fromEntries(entries) as Findings;
+}
+
+function campaignInput(id: string, vendors: string[], overrides: Partial<CampaignInput> = {}): CampaignInput {
+  return {
+    campaign: testCampaign(id),
+    vendors: vendors.map((v) => testVendor(v)),
+    policy,
+    approval: { kind: 'all' },
+    publication: { folder: id, notifyVendors: true },
+    ...overrides,
+  };
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, null, 1)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function expectRefused(run: () => Promise<unknown>, message: RegExp): Promise<void> {
+  const error = await run().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error, 'the update should have been refused').toBeInstanceOf(DossierClientError);
+  expect((error as DossierClientError).code).toBe('Refused');
+  expect((error as DossierClientError).cause).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((error as Error).message).toMatch(message);
+}
+
+const stepOf = (mail: ReceivedMail) => /^<([^@]+?)\.campaign\./.exec(mail.messageId ?? '')?.[1] ?? '';
+
+describe('campaign: engagements, approval and the published statement', () => {
+  const env = useDossier({ keepMail: true });
+  const clients = () => ({
+    campaigns: new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+    engagements: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+  });
+  const ofCampaign = (id: string) => (m: ReceivedMail) => (m.messageId ?? '').includes(`.campaign.${id}@`);
+
+  it('publishes a statement of every outcome in English and French once all signatories approve', { timeout: 240_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('camp');
+    await campaigns.start(campaignInput(id, ['alpha', 'beta', 'gamma']));
+    const status = (check: (s: CampaignStatus) => boolean, what: string) => until(() => campaigns.status(id), check, what);
+
+    // The lead adds a vendor while the others are under way; a duplicate or malformed one is refused.
+    await status((s) => s.engagements.length === 3, 'three engagements');
+    const late = await campaigns.addVendor(id, { by: officer, vendor: testVendor('delta', { language: 'fr', name: 'Delta SA' }) });
+    expect(late).toMatchObject({ vendorId: 'delta', state: 'in-progress', addedLate: true });
+    await expectRefused(() => campaigns.addVendor(id, { by: officer, vendor: testVendor('alpha') }), /already part of campaign/);
+    await expectRefused(
+      () => campaigns.addVendor(id, { by: officer, vendor: testVendor('epsilon', { contacts: [{ name: 'X', email: 'not-an-address' }] }) }),
+      /vendor\.contacts\[0\]\.email: invalid email/,
+    );
+
+    // Alpha and delta respond and are concluded; gamma is withdrawn; beta never answers.
+    for (const vendorId of ['alpha', 'delta']) {
+      const ref = { campaignId: id, vendorId };
+      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: `${vendorId} answered on all five principles`, attachments: [] });
+      await engagements.conclude(ref, { by: officer, findings: findingsFor(vendorId) });
+    }
+    await expectRefused(() => campaigns.withdrawVendor(id, { by: officer, vendorId: 'nobody', reason: 'x' }), /Unknown vendor "nobody"/);
+    await campaigns.withdrawVendor(id, { by: officer, vendorId: 'gamma', reason: 'gamma left the video-conferencing market' });
+    await campaigns.setConclusions(id, {
+      by: officer,
+      conclusions: { en: ['Most companies met the principles.'], fr: ['La plupart des entreprises respectent les principes.'] },
+      lessonsLearned: { en: ['Ask for demonstrations early.'], fr: ['Demander tôt des démonstrations.'] },
+    });
+
+    // Every engagement has ended: the campaign drafts version 1 and asks both signatories.
+    const drafted = await status((s) => s.phase === 'approving', 'the first draft');
+    expect(drafted.draft).toMatchObject({ version: 1, required: 2, pending: ['opc', 'fdpic'] });
+    expect(Object.fromEntries(drafted.engagements.map((e) => [e.vendorId, e.outcome?.stage]))).toEqual({
+      alpha: 'concluded',
+      beta: 'closed-no-response',
+      gamma: 'withdrawn',
+      delta: 'concluded',
+    });
+    const requests = await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-request-v1-'), 60_000);
+    expect(requests.flatMap((m) => m.to).sort()).toEqual(['fdpic@edoeb.test', 'lead@opc.test']);
+
+    // Validators: unknown authority, old version, double approval.
+    await expectRefused(() => campaigns.approve(id, { by: 'X', authorityId: 'cnil', version: 1 }), /Unknown authority "cnil"/);
+    await expectRefused(() => campaigns.approve(id, { by: 'X', authorityId: 'opc', version: 2 }), /Version 2 is not the current draft/);
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /already approved/);
+
+    // FDPIC sends the draft back: version 2, approvals reset, version 1 can no longer be approved.
+    const sentBack = await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the reminders sent to beta.' });
+    expect(sentBack.draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /Version 1 is not the current draft/);
+    const [request2] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-opc', 60_000);
+    expect((await simpleParser(request2.raw)).attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.pdf$/)]);
+
+    // Nobody answers for a while: both are reminded about version 2.
+    await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v2-1-'), 60_000);
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+
+    const result = await campaigns.result(id);
+    expect(result.published).toMatchObject({ version: 2, files: { en: `${id}/statement-2.en.pdf`, fr: `${id}/statement-2.fr.pdf` } });
+
+    const [en, fr] = await Promise.all(
+      (['en', 'fr'] as const).map(async (l) => (await pdfPageTexts(readFileSync(join(env.config.outputDir, result.published.files[l])))).join('\n')),
+    );
+    for (const text of [en, fr]) {
+      for (const vendor of ['alpha', 'delta']) {
+        expect(text).toContain(`${vendor} answered on all five principles`);
+        expect(text).toContain(`${vendor} assessment for security.`);
+        expect(text).toContain(`${vendor} good practice for end-user-control`);
+      }
+      expect(text).toContain('gamma left the video-conferencing market');
+      expect(text).toContain('Daniel Therrien');
+      expect(text).toContain('Adrian Lobsiger');
+    }
+    expect(en).toMatch(/Vendor alpha — Engagement concluded/);
+    expect(en).toMatch(/Delta SA — Engagement concluded/);
+    expect(en).toMatch(/Vendor beta — No response/);
+    expect(en).toMatch(/Reminder 1, /);
+    expect(en).toMatch(/Final notice, /);
+    expect(en).toMatch(/Vendor gamma — Withdrawn/);
+    expect(en).toContain('Most companies met the principles.');
+    expect(en).toContain('Swiss Federal Data Protection and Information Commissioner');
+    expect(fr).toMatch(/Vendor alpha — Dossier conclu/);
+    expect(fr).toMatch(/Vendor beta — Aucune réponse/);
+    expect(fr).toMatch(/Rappel 1, /);
+    expect(fr).toMatch(/Dernier avis, /);
+    expect(fr).toMatch(/Vendor gamma — Retiré/);
+    expect(fr).toContain('La plupart des entreprises respectent les principes.');
+    expect(fr).toContain('Préposé fédéral à la protection des données et à la transparence');
+
+    // Signatories and every vendor receive the published statement, both PDFs attached.
+    const notices = await env.sink.waitFor(6, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v2-'), 60_000);
+    expect(notices.flatMap((m) => m.to).sort()).toEqual(
+      ['fdpic@edoeb.test', 'lead@opc.test', 'privacy@alpha.test', 'privacy@beta.test', 'privacy@delta.test', 'privacy@gamma.test'],
+    );
+    const attachments = (await simpleParser(notices[0].raw)).attachments.map((a) => a.filename);
+    expect(attachments).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
+    // The letters each vendor received are kept beside the statement.
+    expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('publishes once a quorum approves a statement the lead drafted before an engagement ended', { timeout: 180_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('quorum');
+    const base = testCampaign(id);
+    const input = campaignInput(id, ['omega'], {
+      campaign: { ...base, authorities: [...base.authorities, gibraltar] },
+      approval: { kind: 'quorum', quorum: 2 },
+      policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }),
+    });
+    await campaigns.start(input);
+    await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+
+    await campaigns.draftStatement(id, officer);
+    const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    expect(drafted.draft).toMatchObject({ version: 1, required: 2 });
+    expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'in-progress' })]);
+
+    await campaigns.approve(id, { by: 'Joseph Caruana', authorityId: 'gra', version: 1 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
+    expect(published.published?.version).toBe(1);
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /no draft awaiting approval/);
+
+    // Only the two who approved sign; the engagement still running keeps the campaign open until it ends.
+    const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join('\n');
+    expect(en).toMatch(/Vendor omega — In progress/);
+    const signatures = en.slice(en.lastIndexOf('Signatories'));
+    expect(signatures).toContain('Gibraltar Regulatory Authority');
+    expect(signatures).toContain('Swiss Federal Data Protection and Information Commissioner');
+    expect(signatures).not.toContain('Office of the Privacy Commissioner of Canada');
+
+    await campaigns.withdrawVendor(id, { by: officer, vendorId: 'omega', reason: 'out of scope' });
+    const result = await campaigns.result(id);
+    expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: 'out of scope' } });
+  });
+});
