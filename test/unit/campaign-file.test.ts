@@ -1,0 +1,131 @@
+// The campaign file checks: every mistake an officer can make in the YAML is reported with the field's
+// path, the file and the line; the campaign `npm run demo` runs loads as it is.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CampaignFileError, loadCampaignFile, parseCampaignYaml } from '../../client/campaign-file';
+import { checkCampaign, checkVendor, toCampaignFile } from '../../workflows/campaign-schema';
+
+const DEMO_FILE = join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml');
+const demoYaml = readFileSync(DEMO_FILE, 'utf8');
+
+/** The demo file with one textual change; fails the test if the text to change is not there. */
+function edited(from: string, to: string): string {
+  expect(demoYaml).toContain(from);
+  return demoYaml.replace(from, to);
+}
+
+function problemsOf(yaml: string, file = 'campaigns/x.yaml'): string[] {
+  try {
+    parseCampaignYaml(yaml, file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(CampaignFileError);
+    return (err as CampaignFileError).problems.map((p) => `${p.where}: ${p.message} (${file}:${p.line})`);
+  }
+  throw new Error('the campaign file was accepted');
+}
+
+const lineOf = (yaml: string, text: string) => yaml.slice(0, yaml.indexOf(text)).split('\n').length;
+
+describe('campaign file', () => {
+  it('loads the 2020 video-conferencing campaign the demo runs', () => {
+    const input = loadCampaignFile(DEMO_FILE);
+    expect(input.campaign.id).toBe('video-conferencing-2020');
+    expect(input.campaign.authorities.map((a) => a.id)).toEqual(['opc', 'ico', 'oaic', 'gra', 'pcpd', 'fdpic']);
+    expect(input.campaign.authorities.filter((a) => a.lead).map((a) => a.id)).toEqual(['opc']);
+    expect(input.vendors.map((v) => v.name)).toEqual(['Microsoft', 'Cisco', 'Zoom', 'Houseparty', 'Google']);
+    expect(input.campaign.letterDate).toBe('2020-07-21');
+    expect(input.campaign.letterBody.fr.length).toBe(input.campaign.letterBody.en.length);
+    expect(input.approval).toEqual({ kind: 'all' });
+    expect(input.publication).toEqual({ folder: 'video-conferencing-2020', notifyVendors: true });
+    // What the workflow re-checks is the same campaign.
+    expect(checkCampaign(toCampaignFile(input))).toEqual({ ok: true, input });
+  });
+
+  it('reports a missing field with its path and the line of the object that lacks it', () => {
+    const yaml = edited('reference: OPC-2020-VC\n', '');
+    expect(problemsOf(yaml)).toEqual([`reference: is required (campaigns/x.yaml:${lineOf(yaml, 'id: video')})`]);
+  });
+
+  it('reports a value of the wrong type', () => {
+    const yaml = edited('  rule: all', '  rule: quorum\n  quorum: "three"');
+    expect(problemsOf(yaml)).toEqual([`approval.quorum: must be a number, not a string (campaigns/x.yaml:${lineOf(yaml, '"three"')})`]);
+    const list = edited('  reminderCadence: [14 days, 21 days]', '  reminderCadence: 14 days');
+    expect(problemsOf(list)).toEqual([`policy.reminderCadence: must be a list, not a string (campaigns/x.yaml:${lineOf(list, '  reminderCadence')})`]);
+  });
+
+  it('refuses two lead authorities, naming both', () => {
+    const yaml = edited('  - id: ico\n', '  - id: ico\n    lead: true\n');
+    expect(problemsOf(yaml)).toEqual([
+      `authorities[1].lead: exactly one authority leads, but "opc" and "ico" both have lead: true (campaigns/x.yaml:${lineOf(yaml, 'lead: true\n    name:\n      en: Information')})`,
+    ]);
+  });
+
+  it('refuses a campaign without a lead', () => {
+    expect(problemsOf(edited('    lead: true\n', ''))[0]).toMatch(/^authorities: exactly one authority must have lead: true/);
+  });
+
+  it('refuses a duplicate vendor id at the second occurrence', () => {
+    const yaml = edited('  - id: google', '  - id: zoom');
+    expect(problemsOf(yaml)).toEqual([
+      `vendors[4].id: duplicate vendor id "zoom" (first at index 2) (campaigns/x.yaml:${lineOf(yaml, '  - id: zoom\n    name: Google')})`,
+    ]);
+  });
+
+  it('refuses a malformed email address, pointing at the contact', () => {
+    const yaml = edited('email: legal@zoom.example', 'email: legal-at-zoom.example');
+    expect(problemsOf(yaml)).toEqual([`vendors[2].contacts[1].email: invalid email (campaigns/x.yaml:${lineOf(yaml, 'legal-at-zoom')})`]);
+  });
+
+  it('lists every problem at once, and the error message names the file and line of each', () => {
+    const yaml = edited('email: legal@zoom.example', 'email: nope').replace('language: en', 'language: de').replace('30 days', 'a month');
+    try {
+      parseCampaignYaml(yaml, 'campaigns/x.yaml');
+      throw new Error('accepted');
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toMatch(/^3 problems in campaigns\/x\.yaml/);
+      expect(message).toContain(`vendors[0].language: Invalid option: expected one of "en"|"fr" (campaigns/x.yaml:${lineOf(yaml, 'language: de')}:`);
+      expect(message).toContain(`vendors[2].contacts[1].email: invalid email (campaigns/x.yaml:${lineOf(yaml, 'email: nope')}:`);
+      expect(message).toMatch(/policy\.responseDue: must be a duration such as "14 days"/);
+    }
+  });
+
+  it('refuses unknown fields, reminders after the final notice and an unreachable quorum', () => {
+    const yaml = edited('  closeAfter: 14 days', '  closeAfter: 14 days\n  closeAfer: 3 days')
+      .replace('[14 days, 21 days]', '[14 days, 30 days]')
+      .replace('  rule: all', '  rule: quorum\n  quorum: 7');
+    const problems = problemsOf(yaml);
+    expect(problems).toContainEqual(expect.stringMatching(/^policy: unknown field closeAfer/));
+    expect(problems).toContainEqual(expect.stringMatching(/^policy\.reminderCadence\[1\]: reminder at 30 days is not before the final notice \(28 days\)/));
+    expect(problems).toContainEqual(expect.stringMatching(/^approval\.quorum: a quorum of 7 cannot be met by 6 authorities/));
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    expect(problemsOf('id: x\ntitle: [unclosed\n')[0]).toMatch(/^\(syntax\): .*\(campaigns\/x\.yaml:\d+\)$/);
+  });
+
+  it('names the file it could not read', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'campaign-file-')), 'absent.yaml');
+    expect(() => loadCampaignFile(missing)).toThrow(/\(file\): cannot be read \(ENOENT\)/);
+  });
+
+  it('loads a file given by path and reports problems against that path', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'campaign-file-'));
+    const path = join(folder, 'bad.yaml');
+    writeFileSync(path, edited('email: privacy@cisco.example', 'email: privacy@'));
+    expect(() => loadCampaignFile(path)).toThrow(`vendors[1].contacts[0].email: invalid email (${path}:`);
+  });
+
+  it('checks a vendor added to a running campaign with the same rules', () => {
+    expect(checkVendor({ id: 'whereby', name: 'Whereby', language: 'en', contacts: [{ name: 'A', email: 'a@whereby.example' }] }).ok).toBe(true);
+    expect(checkVendor({ id: 'Bad Id', name: 'X', language: 'en', contacts: [] })).toEqual({
+      ok: false,
+      problems: [
+        'vendor.id: must be lowercase letters, digits and dashes (e.g. "opc-canada")',
+        'vendor.contacts: needs at least one contact',
+      ],
+    });
+  });
+});
