@@ -31,13 +31,17 @@ export interface MailSinkOptions {
 export class MailSink extends EventEmitter {
   readonly messages: ReceivedMail[] = [];
   recipientPolicy: RecipientPolicy = () => undefined;
-  private server: SMTPServer;
+  private server?: SMTPServer;
   private listening?: { host: string; port: number };
 
   constructor(private readonly options: MailSinkOptions = {}) {
     super();
     if (options.folder) mkdirSync(options.folder, { recursive: true });
-    this.server = new SMTPServer({
+  }
+
+  // A closed SMTPServer keeps answering "421 shutting down", so every start gets a new one.
+  private build(): SMTPServer {
+    return new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
@@ -75,11 +79,13 @@ export class MailSink extends EventEmitter {
 
   async start(): Promise<this> {
     const host = this.options.host ?? '127.0.0.1';
+    const server = (this.server = this.build());
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, host, () => resolve());
+      server.once('error', reject);
+      // After a stop, start again on the same port: clients configured with its URL come back.
+      server.listen(this.listening?.port ?? this.options.port ?? 0, host, () => resolve());
     });
-    const address = this.server.server.address();
+    const address = server.server.address();
     if (!address || typeof address !== 'object') throw new Error('mail sink did not bind');
     this.listening = { host, port: address.port };
     return this;
@@ -125,7 +131,9 @@ export class MailSink extends EventEmitter {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

@@ -44,6 +44,8 @@ export interface DossierTestEnv {
   childEnv: NodeJS.ProcessEnv;
   /** Set with `ownServer: true`. */
   server?: DevServer;
+  /** With `ownServer: true`: stops the dev server and starts it again on the same SQLite file and port. */
+  restartServer(): Promise<void>;
   serverDbFile?: string;
 }
 
@@ -108,6 +110,12 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     env.client = new Client({ connection, namespace, dataConverter: env.encryption?.dataConverter });
     env.uniqueId = (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`;
     env.parsed = (mails = env.sink.messages) => Promise.all(mails.map((m) => simpleParser(m.raw)));
+    env.restartServer = async () => {
+      if (!env.server) throw new Error('restartServer needs useDossier({ ownServer: true })');
+      const port = Number(env.server.address.split(':')[1]);
+      await env.server.stop();
+      env.server = await startDevServer({ dbFilename: env.serverDbFile, port, uiPort: false });
+    };
     env.restartWorker = async () => {
       await stopWorker();
       await startWorker();

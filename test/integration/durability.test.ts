@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engagement } from '../../workflows';
+import { engagementStatusQuery } from '../../workflows/messages';
+import { engagementWorkflowId, type EngagementOutcome } from '../../workflows/types';
+import { engagementInput, fastPolicy } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import type { ReceivedMail } from '../../infra/mail-sink';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Steps a vendor that never answers is sent, in order, with the fast policy below. */
+const NO_RESPONSE_STEPS = ['letter', 'reminder-response-1', 'reminder-response-2', 'final-notice-response-1'];
+
+const stepOf = (mail: ReceivedMail) => /^<(.+?)\.engagement\./.exec(mail.messageId ?? "")?.[1];
+const threadOf = (mail: ReceivedMail) => /\.(engagement\.[^@]+)@/.exec(mail.messageId ?? '')?.[1];
+
+describe('durable under faults', () => {
+  const env = useDossier({ encrypted: true, ownServer: true, keepMail: false });
+
+  /** A worker in its own process, as in production (`npm run worker`), so it can be SIGKILLed. */
+  function spawnWorker(taskQueue: string, stateDir: string): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...env.childEnv, SMTP_URL: env.sink.url, DOSSIER_TASK_QUEUE: taskQueue, DOSSIER_STATE_DIR: stateDir, DOSSIER_OUTPUT_DIR: join(env.scratch, 'out') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 90_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("state: 'RUNNING'")) {
+          clearTimeout(timer);
+          resolve(child);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited (${code}) before running:\n${output}`));
+      });
+    });
+  }
+
+  function expectEachStepOnce(mails: ReceivedMail[], threads: string[], steps: string[]) {
+    const ids = mails.map((m) => m.messageId);
+    expect(new Set(ids).size, `duplicates among ${ids.join(', ')}`).toBe(ids.length);
+    for (const thread of threads) {
+      const got = mails.filter((m) => threadOf(m) === thread.replace(/:/g, '.')).map(stepOf);
+      for (const step of steps) expect(got, `${thread} should have received ${step}`).toContain(step);
+    }
+  }
+
+  it('completes every engagement with each email delivered once when the worker is SIGKILLed at random moments', async () => {
+    const taskQueue = `${env.taskQueue}-killed`;
+    const stateDir = join(env.scratch, 'killed-worker-state');
+    const campaignId = env.uniqueId('kill');
+    const vendors = ['cisco', 'zoom', 'google', 'houseparty', 'microsoft', 'webex'];
+    const policy = fastPolicy({ responseDue: '3s', reminderCadence: ['2s', '4s'], finalNoticeAfter: '6s', closeAfter: '2s' });
+    let worker = await spawnWorker(taskQueue, stateDir);
+    const handles = [];
+    for (const vendor of vendors) {
+      handles.push(
+        await env.client.workflow.start(engagement, {
+          taskQueue,
+          workflowId: engagementWorkflowId(campaignId, vendor),
+          args: [engagementInput(campaignId, vendor, policy)],
+        }),
+      );
+    }
+    for (let kill = 0; kill < 3; kill++) {
+      await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 3_000));
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+      worker = await spawnWorker(taskQueue, stateDir);
+    }
+    try {
+      const outcomes = (await Promise.all(handles.map((h) => h.result()))) as EngagementOutcome[];
+      expect(outcomes.map((o) => o.stage)).toEqual(vendors.map(() => 'closed-no-response'));
+      for (const outcome of outcomes) expect(outcome.remindersSent.map((r) => r.kind)).toEqual(['reminder', 'reminder', 'final-notice']);
+      const mails = env.sink.messages.filter((m) => m.messageId?.includes(campaignId));
+      expectEachStepOnce(mails, handles.map((h) => h.workflowId), [...NO_RESPONSE_STEPS, 'officer-notice-closed-no-response']);
+      expect(mails).toHaveLength(vendors.length * (NO_RESPONSE_STEPS.length + 1));
+    } finally {
+      worker.kill('SIGKILL');
+    }
+  }, 240_000);
+
+  it('delivers every message once after the mail server was down during a burst of reminders', async () => {
+    const campaignId = env.uniqueId('smtpdown');
+    const vendors = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'];
+    await env.sink.stop();
+    const handles = await Promise.all(
+      vendors.map((vendor) =>
+        env.client.workflow.start(engagement, {
+          taskQueue: env.taskQueue,
+          workflowId: engagementWorkflowId(campaignId, vendor),
+          args: [engagementInput(campaignId, vendor, fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '2s', closeAfter: '1s' }))],
+        }),
+      ),
+    );
+    // Letters and reminders all fall due while nothing listens on the SMTP port.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(env.sink.messages.filter((m) => m.messageId?.includes(campaignId))).toHaveLength(0);
+    await env.sink.start();
+    const outcomes = (await Promise.all(handles.map((h) => h.result()))) as EngagementOutcome[];
+    expect(outcomes.every((o) => o.stage === 'closed-no-response')).toBe(true);
+    const mails = env.sink.messages.filter((m) => m.messageId?.includes(campaignId));
+    expectEachStepOnce(mails, handles.map((h) => h.workflowId), ['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response']);
+    expect(mails).toHaveLength(vendors.length * 4);
+  }, 180_000);
+
+  it('carries on after the Temporal server is stopped and restarted on the same SQLite file', async () => {
+    const campaignId = env.uniqueId('restart');
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue: env.taskQueue,
+      workflowId: engagementWorkflowId(campaignId, 'zoom'),
+      args: [engagementInput(campaignId, 'zoom', fastPolicy({ responseDue: '4s', reminderCadence: ['2s'], finalNoticeAfter: '4s', closeAfter: '2s' }))],
+    });
+    await env.sink.waitFor(1, (m) => m.messageId?.includes(campaignId) ?? false);
+    await env.restartServer();
+    // The same handle works after the restart: the client reconnects to the same address.
+    await expect.poll(async () => (await handle.query(engagementStatusQuery)).stage, { timeout: 60_000, interval: 1_000 }).toBe('awaiting-response');
+    const outcome = (await handle.result()) as EngagementOutcome;
+    expect(outcome.stage).toBe('closed-no-response');
+    const steps = env.sink.messages.filter((m) => m.messageId?.includes(campaignId)).map(stepOf);
+    expect(steps).toEqual(['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response']);
+  }, 180_000);
+});
