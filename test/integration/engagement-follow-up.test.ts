@@ -1,0 +1,206 @@
+// After the response: follow-up rounds with reminders, demonstrations with invitations and
+// reminders, the conclusion, and every kind of officer request the engagement must refuse.
+import { describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import {
+  askFollowUpUpdate,
+  concludeUpdate,
+  extendDeadlineUpdate,
+  recordAnswersUpdate,
+  recordDemonstrationOutcomeUpdate,
+  recordResponseUpdate,
+  rescheduleDemonstrationUpdate,
+  scheduleDemonstrationUpdate,
+  withdrawUpdate,
+} from '../../workflows/messages';
+import type { EngagementInput } from '../../workflows/types';
+import { useDossier } from '../helpers/harness';
+import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
+import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
+
+const officer = 'Officer Tremblay';
+const response = { by: officer, receivedAt: '2020-08-14', summary: 'Detailed answers', attachments: [] };
+
+describe('engagement: follow-up, demonstrations, conclusion', () => {
+  const env = useDossier();
+
+  async function respondedEngagement(input: EngagementInput): Promise<EngagementDriver> {
+    const e = await startEngagement(env, input);
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    await e.waitForStatus((s) => s.timeline.some((t) => t.what === 'acknowledgement sent'));
+    return e;
+  }
+
+  it('runs two follow-up rounds with partial answers, reminders and a final notice, without closing', async () => {
+    // Round 1 is due in 3 s and its first reminder goes a second later: time to answer in part first.
+    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '3s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '4s' });
+    const e = await respondedEngagement(engagementInput(env.uniqueId('followup'), 'zoom', policy));
+
+    const round1 = await e.handle.executeUpdate(askFollowUpUpdate, {
+      args: [{ by: officer, questions: ['How are meeting IDs generated?', 'Who can see the attendee list?'] }],
+    });
+    expect(round1.map((q) => [q.id, q.round])).toEqual([['q1', 1], ['q2', 1]]);
+    await e.handle.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q1', answer: 'Randomly, 11 digits' }] }] });
+    await e.waitForStatus((s) => s.timeline.some((t) => t.what === 'follow-up-questions sent'));
+
+    await e.expectRejected(
+      () => e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['Too early?'] }] }),
+      /follow-up round 1 is still open/,
+    );
+    // q2 stays unanswered: two reminders, then the final notice; the engagement then waits.
+    await e.waitForMail('follow-up-r1-final-notice-1');
+    const exhausted = await e.waitForStatus((s) => s.rounds?.[0].remindersExhausted === true);
+    expect(exhausted.stage).toBe('follow-up');
+    expect(exhausted.openQuestions.map((q) => q.id)).toEqual(['q2']);
+    expect(exhausted.remindersSent.map((r) => `${r.about}/${r.kind}/${r.number}`)).toEqual([
+      'follow-up:1/reminder/1',
+      'follow-up:1/reminder/2',
+      'follow-up:1/final-notice/1',
+    ]);
+    const [questions] = await e.waitForMail('follow-up-r1-questions');
+    expect(questions.to).toEqual(['privacy@zoom.test']);
+    expect(e.mails().map(stepOf).filter((s) => s?.startsWith('follow-up-r1-')).sort()).toEqual([
+      'follow-up-r1-final-notice-1',
+      'follow-up-r1-questions',
+      'follow-up-r1-reminder-1',
+      'follow-up-r1-reminder-2',
+    ]);
+
+    const round2 = await e.handle.executeUpdate(askFollowUpUpdate, {
+      args: [{ by: officer, questions: ['Is the waiting room on by default?', 'How long are recordings kept?'], dueDate: fromNow(600_000) }],
+    });
+    expect(round2.map((q) => [q.id, q.round])).toEqual([['q3', 2], ['q4', 2]]);
+    await e.waitForMail('follow-up-r2-questions');
+    const partial = await e.handle.executeUpdate(recordAnswersUpdate, {
+      args: [{ by: officer, answers: [{ questionId: 'q4', answer: '30 days' }, { questionId: 'q2', answer: 'Hosts only' }] }],
+    });
+    expect(partial.openQuestions.map((q) => q.id)).toEqual(['q3']);
+    expect(partial.nextDeadline).toBe(round2[0].dueDate);
+    await e.handle.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q3', answer: 'Yes' }] }] });
+
+    const outcome = await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
+    expect(outcome.questions?.map((q) => `${q.id}=${q.answer}`)).toEqual(['q1=Randomly, 11 digits', 'q2=Hosts only', 'q3=Yes', 'q4=30 days']);
+    expect((await e.handle.result()).stage).toBe('concluded');
+  });
+
+  it('reminds of a round again from an extended due date after its final notice', async () => {
+    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '2s' });
+    const e = await respondedEngagement(engagementInput(env.uniqueId('fuextend'), 'cisco', policy));
+    await e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['Where are keys stored?'] }] });
+    await e.waitForStatus((s) => s.rounds?.[0].remindersExhausted === true);
+    const dueDate = fromNow(2_000);
+    const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate, reason: 'Vendor asked' }] });
+    expect(extended.rounds?.[0]).toMatchObject({ dueDate, remindersExhausted: false });
+    await e.waitForMail('follow-up-r1-reminder-2');
+    await e.waitForMail('follow-up-r1-final-notice-2');
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+
+  it('invites to a demonstration, reinvites when it is rescheduled, reminds before it and records its outcome', async () => {
+    const policy = patientPolicy({ demonstrationReminderLead: '2s' });
+    const e = await respondedEngagement(engagementInput(env.uniqueId('demo'), 'google', policy));
+    const attendees = [
+      { name: 'Ann Engineer', email: 'ann@google.test' },
+      { name: 'Daniel Therrien', email: 'lead@opc.test' },
+    ];
+    const scheduled = await e.handle.executeUpdate(scheduleDemonstrationUpdate, {
+      args: [{ by: officer, at: fromNow(600_000), durationMinutes: 60, attendees, topics: ['How end-to-end encryption is validated'] }],
+    });
+    expect(scheduled).toMatchObject({ id: 'd1', rescheduled: 0, durationMinutes: 60 });
+    const [invite] = await e.waitForMail('demo-d1-invite-1');
+    expect(invite.to).toEqual(['privacy@google.test', 'ann@google.test', 'lead@opc.test']);
+    const letterId = (await simpleParser(invite.raw)).inReplyTo;
+    expect(letterId).toMatch(/^<letter\.engagement\./);
+    await e.waitForStatus((s) => s.timeline.some((t) => t.what === 'demonstration-invitation sent'));
+
+    await e.expectRejected(
+      () => e.handle.executeUpdate(recordDemonstrationOutcomeUpdate, { args: [{ by: officer, demonstrationId: 'd1', result: 'validated', notes: 'Too early' }] }),
+      /demonstration d1 has not started yet/,
+    );
+
+    const newTime = fromNow(5_000);
+    const moved = await e.handle.executeUpdate(rescheduleDemonstrationUpdate, {
+      args: [{ by: officer, demonstrationId: 'd1', at: newTime, reason: 'Vendor engineer unavailable' }],
+    });
+    expect(moved).toMatchObject({ id: 'd1', at: newTime, rescheduled: 1 });
+    expect((await e.status()).nextDeadline).toBe(newTime);
+    await e.waitForMail('demo-d1-invite-2');
+    const [reminder] = await e.waitForMail('demo-d1-reminder-1');
+    expect(reminder.to).toHaveLength(3);
+
+    await e.waitForStatus(() => Date.now() > Date.parse(newTime) + 500);
+    const recorded = await e.handle.executeUpdate(recordDemonstrationOutcomeUpdate, {
+      args: [{ by: officer, demonstrationId: 'd1', result: 'partly-validated', notes: 'Key rotation shown; audit logs not shown' }],
+    });
+    expect(recorded.result).toBe('partly-validated');
+    await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
+    const outcome = await e.handle.result();
+    expect(outcome.demonstrations).toEqual([{ id: 'd1', at: newTime, result: 'partly-validated', notes: 'Key rotation shown; audit logs not shown' }]);
+    expect(outcome.remindersSent.map((r) => `${r.about}/${r.number}`)).toEqual(['demonstration:d1/1']);
+    expect(e.mails().filter((m) => stepOf(m)?.startsWith('demo-')).map(stepOf).sort()).toEqual([
+      'demo-d1-invite-1',
+      'demo-d1-invite-2',
+      'demo-d1-reminder-1',
+    ]);
+  });
+
+  it('refuses requests that do not fit the stage or carry invalid content, changing nothing', async () => {
+    const e = await startEngagement(env, engagementInput(env.uniqueId('refuse'), 'microsoft', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const h = e.handle;
+
+    await e.expectRejected(
+      () => h.executeUpdate(recordResponseUpdate, { args: [{ ...response, by: ' ' }] }),
+      'the case officer\'s name ("by") must not be blank: it is recorded in the timeline',
+    );
+    await e.expectRejected(() => h.executeUpdate(recordResponseUpdate, { args: [{ ...response, summary: '' }] }), 'the response summary must not be empty');
+    await e.expectRejected(
+      () => h.executeUpdate(recordResponseUpdate, { args: [{ ...response, receivedAt: '14/08/2020' }] }),
+      /receivedAt must be an ISO date/,
+    );
+    await e.expectRejected(
+      () => h.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q1', answer: 'Yes' }] }] }),
+      'no follow-up question has been asked yet: there is nothing to answer',
+    );
+    await e.expectRejected(
+      () => h.executeUpdate(recordDemonstrationOutcomeUpdate, { args: [{ by: officer, demonstrationId: 'd1', result: 'validated', notes: 'n' }] }),
+      'no demonstration has been scheduled: there is no outcome to record',
+    );
+    await e.expectRejected(
+      () => h.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] }),
+      /cannot conclude while the engagement is awaiting-response/,
+    );
+    await e.expectRejected(
+      () => h.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: 'next week', reason: 'r' }] }),
+      /dueDate must be an ISO date/,
+    );
+
+    await h.executeUpdate(recordResponseUpdate, { args: [response] });
+    await h.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['Why?'] }] });
+    await e.waitForStatus((s) => ['acknowledgement sent', 'follow-up-questions sent'].every((w) => s.timeline.some((t) => t.what === w)));
+    await e.expectRejected(
+      () => h.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q7', answer: 'Yes' }] }] }),
+      'unknown question "q7" (asked: q1)',
+    );
+    await e.expectRejected(() => h.executeUpdate(recordResponseUpdate, { args: [response] }), /cannot record a response while the engagement is follow-up/);
+    const { security: _missing, ...four } = completeFindings();
+    await e.expectRejected(
+      () => h.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: four as never }] }),
+      'findings are missing for: security (all five principles are required)',
+    );
+    await e.expectRejected(
+      () =>
+        h.executeUpdate(scheduleDemonstrationUpdate, {
+          args: [{ by: officer, at: '2020-01-01T10:00:00Z', durationMinutes: 60, attendees: [{ name: 'A', email: 'a@b.test' }], topics: ['t'] }],
+        }),
+      /the demonstration time must be in the future/,
+    );
+
+    await h.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+    await h.result();
+    // After closure the workflow is gone: the server refuses the update and nothing changes.
+    await expect(h.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'again' }] })).rejects.toThrow();
+    expect((await e.status()).withdrawalReason).toBe('test over');
+  });
+});

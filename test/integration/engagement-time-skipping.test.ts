@@ -1,0 +1,135 @@
+// The engagement with real-world durations (weeks) on the time-skipping test server, through the
+// same workflow code and the real activities delivering to a mail sink. The test server accepts no
+// custom search attributes, so the input turns their upserts off (`searchAttributes: false`).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
+import { MailSink } from '../../infra/mail-sink';
+import { resolveTimeSkippingServer } from '../../infra/temporal-cli';
+import { engagement } from '../../workflows';
+import { engagementStatusQuery, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { engagementWorkflowId, type EngagementInput, type Policy } from '../../workflows/types';
+import { engagementInput } from '../helpers/fixtures';
+import { stepOf } from '../helpers/engagement-driver';
+
+const DAY = 24 * 3600_000;
+
+/** The open letter's real rhythm: thirty days to respond, reminders at two and three weeks past due. */
+const realPolicy: Policy = {
+  responseDue: '30 days',
+  reminderCadence: ['14 days', '21 days'],
+  finalNoticeAfter: '28 days',
+  closeAfter: '14 days',
+  followUpDue: '21 days',
+  demonstrationReminderLead: '2 days',
+  approvalReminderEvery: '7 days',
+};
+
+describe('engagement with real durations on the time-skipping server', () => {
+  let testEnv: TestWorkflowEnvironment;
+  let sink: MailSink;
+  let worker: Worker;
+  let running: Promise<void>;
+  let scratch: string;
+  let transport: ReturnType<typeof createSmtpTransport>;
+  const taskQueue = `dossier-ts-${randomUUID()}`;
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    } catch {
+      // Installed already by another suite in this process.
+    }
+    scratch = mkdtempSync(join(tmpdir(), 'dossier-ts-'));
+    sink = await new MailSink().start();
+    // Our own pooled transport, closed afterwards: the sink waits for open connections when it stops.
+    transport = createSmtpTransport(sink.url);
+    testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } },
+    });
+    worker = await Worker.create({
+      connection: testEnv.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: createActivities({
+        smtpUrl: sink.url,
+        mailFrom: 'Dossier Test <dossier@test.example>',
+        outputDir: join(scratch, 'out'),
+        stateDir: join(scratch, 'state'),
+        transport,
+      }),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await testEnv?.teardown();
+    transport?.close();
+    await sink?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('closes a silent engagement after weeks of reminders and a final notice', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
+    const startedAt = await testEnv.currentTimeMs();
+    const handle = await testEnv.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(campaignId, 'houseparty'),
+      args: [input],
+    });
+
+    const outcome = await handle.result();
+
+    expect(outcome.stage).toBe('closed-no-response');
+    const [first, second, final] = outcome.remindersSent.map((r) => Date.parse(r.at) - startedAt);
+    // Due at day 30: reminders at days 44 and 51, the final notice at day 58, closure at day 72.
+    expect(Math.round(first / DAY)).toBe(44);
+    expect(Math.round(second / DAY)).toBe(51);
+    expect(Math.round(final / DAY)).toBe(58);
+    expect(Math.round((Date.parse(outcome.endedAt) - startedAt) / DAY)).toBe(72);
+    expect(sink.messages.map((m) => `${stepOf(m)} -> ${m.to.join()}`)).toEqual([
+      'letter -> privacy@houseparty.test',
+      'reminder-response-1 -> privacy@houseparty.test',
+      'reminder-response-2 -> privacy@houseparty.test',
+      'final-notice-response-1 -> privacy@houseparty.test',
+      'officer-notice-closed-no-response -> office@opc.test',
+    ]);
+    const status = await handle.query(engagementStatusQuery);
+    expect(status.stage).toBe('closed-no-response');
+    expect(Math.round((Date.parse(status.responseDueDate!) - startedAt) / DAY)).toBe(30);
+  });
+
+  it('stops reminding when the response arrives in the third week past due', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
+    const handle = await testEnv.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(campaignId, 'zoom'),
+      args: [input],
+    });
+    const ours = () => sink.messages.filter((m) => m.to.includes('privacy@zoom.test')).map(stepOf);
+    await testEnv.sleep('47 days');
+    expect(ours()).toEqual(['letter', 'reminder-response-1']);
+
+    await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ by: 'Officer Tremblay', receivedAt: new Date(await testEnv.currentTimeMs()).toISOString(), summary: 'Late but complete', attachments: [] }],
+    });
+    await sink.waitFor(1, (m) => stepOf(m) === 'acknowledgement' && m.to.includes('privacy@zoom.test'));
+    await testEnv.sleep('60 days');
+    const status = await handle.query(engagementStatusQuery);
+    expect(status.stage).toBe('responded');
+    expect(status.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1']);
+    expect(ours()).toEqual(['letter', 'reminder-response-1', 'acknowledgement']);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'Officer Tremblay', reason: 'test over' }] });
+    expect((await handle.result()).stage).toBe('withdrawn');
+  });
+});
