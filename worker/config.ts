@@ -3,8 +3,10 @@
 // from files (`*_FILE`) and never appear in logs: `describeConfig` masks them.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { loadEncryption } from '../encryption/config';
 
 export const DEFAULT_TASK_QUEUE = 'dossier';
 
@@ -18,6 +20,8 @@ export interface WorkerConfig {
   /** The worker's own durable state (delivery ledger). */
   stateDir: string;
   shutdownGraceMs: number;
+  /** Encrypts every payload (encryption/); absent only in tests that look at plaintext on purpose. */
+  dataConverter?: DataConverter;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +101,12 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
+  let dataConverter: DataConverter | undefined;
+  try {
+    dataConverter = loadEncryption(env).dataConverter;
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   if (problems.length || !parsed.success || !temporal) throw new ConfigError(problems);
   const v = parsed.data;
   const url = new URL(v.SMTP_URL);
@@ -109,6 +119,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
     stateDir: resolve(v.DOSSIER_STATE_DIR),
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
+    dataConverter,
   };
 }
 
@@ -120,7 +131,8 @@ export function describeConfig(config: WorkerConfig): string {
   const apiKey = config.temporal.connectionOptions.apiKey ? ', API key' : '';
   return (
     `Temporal ${config.temporal.connectionOptions.address} namespace=${config.temporal.namespace} (${tls}${apiKey}), ` +
-    `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}`
+    `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}, ` +
+    `payloads ${config.dataConverter ? 'encrypted' : 'NOT encrypted'}`
   );
 }
 

@@ -1,7 +1,6 @@
 // `npm start`: the main job on embedded defaults. Brings up the Temporal dev server (with Web UI),
 // the local mail sink and a worker; Ctrl-C stops the worker first (in-flight activities finish),
 // then the sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
-import { loadEncryption } from '../encryption/config';
 import { startEmbedded } from '../infra/embedded';
 import { ConfigError, describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
@@ -10,7 +9,7 @@ async function main(): Promise<void> {
   const embedded = await startEmbedded();
   try {
     const config = parseWorkerConfig(embedded.env);
-    const { run } = await createDossierWorker(config, undefined, { dataConverter: loadEncryption(embedded.env).dataConverter });
+    const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
     console.log('Ready. Press Ctrl-C to stop.');
     await run();

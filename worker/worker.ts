@@ -33,6 +33,7 @@ export async function createDossierWorker(
     // In-flight activities get this long to finish on shutdown; what does not finish is retried by
     // the server on another worker (or this one, restarted), so nothing is lost.
     shutdownGraceTime: config.shutdownGraceMs,
+    dataConverter: config.dataConverter,
     ...extra,
   });
   return {

@@ -68,7 +68,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     const worker = await createDossierWorker(
       env.config,
       { workflowBundle: { codePath: inject('workflowBundlePath') } },
-      { ...(env.encryption ? { dataConverter: env.encryption.dataConverter } : {}), ...options.workerOptions },
+      options.workerOptions,
     );
     running = { worker, done: worker.run() };
   };
@@ -105,6 +105,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       outputDir: join(env.scratch, 'out'),
       stateDir: join(env.scratch, 'state'),
       shutdownGraceMs: 5_000,
+      dataConverter: env.encryption?.dataConverter,
     };
     connection = await Connection.connect({ address });
     env.client = new Client({ connection, namespace, dataConverter: env.encryption?.dataConverter });

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateMasterKeySpec } from '../../encryption/keystore';
+import { ConfigError, describeConfig, parseWorkerConfig } from '../../worker/config';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-config-'));
+const valid = {
+  TEMPORAL_ADDRESS: 'temporal.internal:7233',
+  SMTP_URL: 'smtp://dossier@relay.example.org:587',
+  DOSSIER_MASTER_KEYS: generateMasterKeySpec('k1'),
+  DOSSIER_KEYSTORE_DIR: join(scratch, 'keys'),
+  TEMPORAL_CONFIG_FILE: join(scratch, 'absent.toml'),
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    parseWorkerConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('worker configuration', () => {
+  it('reads a complete environment once, with defaults for the rest', () => {
+    const config = parseWorkerConfig(valid);
+    expect(config.temporal.connectionOptions.address).toBe('temporal.internal:7233');
+    expect(config.temporal.namespace).toBe('default');
+    expect(config.taskQueue).toBe('dossier');
+    expect(config.dataConverter?.payloadCodecs).toHaveLength(1);
+  });
+
+  it('names a missing SMTP_URL', () => {
+    const { SMTP_URL: _omitted, ...env } = valid;
+    expect(problemsOf(env)).toEqual([expect.stringMatching(/^SMTP_URL is required/)]);
+  });
+
+  it('names every malformed variable at once', () => {
+    const problems = problemsOf({
+      ...valid,
+      SMTP_URL: 'http://relay.example.org',
+      TEMPORAL_ADDRESS: 'no port here',
+      DOSSIER_SHUTDOWN_GRACE_SECONDS: 'soon',
+      DOSSIER_MASTER_KEYS: 'k1:tooshort',
+    });
+    expect(problems.join('\n')).toMatch(/SMTP_URL: must be a URL/);
+    expect(problems.join('\n')).toMatch(/TEMPORAL_ADDRESS: "no port here" must be host:port/);
+    expect(problems.join('\n')).toMatch(/DOSSIER_SHUTDOWN_GRACE_SECONDS/);
+    expect(problems.join('\n')).toMatch(/DOSSIER_MASTER_KEYS: entry 1 must be <id>:<base64 of 32 random bytes>/);
+  });
+
+  it('reads secrets from files and never prints them', () => {
+    const passwordFile = join(scratch, 'smtp-password');
+    writeFileSync(passwordFile, 's3cr3t-p4ss\n');
+    const config = parseWorkerConfig({ ...valid, SMTP_PASSWORD_FILE: passwordFile });
+    expect(new URL(config.smtpUrl).password).toBe('s3cr3t-p4ss');
+    expect(describeConfig(config)).not.toContain('s3cr3t-p4ss');
+    expect(describeConfig(config)).toContain('***');
+    expect(problemsOf({ ...valid, SMTP_PASSWORD_FILE: join(scratch, 'missing') })).toEqual([
+      expect.stringMatching(/^SMTP_PASSWORD_FILE: cannot read .*missing \(ENOENT\)/),
+    ]);
+  });
+});
