@@ -60,7 +60,7 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
       continue;
     }
     const wait = step.at - Date.now();
-    // condition() with a timeout of 0 would wait forever, so a step already due runs at once.
+    // A step already due (after a replan or a slow send) runs at once: no timer of zero or less.
     if (wait > 0 && (await condition(interrupted, wait))) continue;
     if (interrupted()) continue;
     next++;
