@@ -55,6 +55,15 @@ export interface EngagementSummary {
   closedAt?: string;
 }
 
+/** One campaign as visibility knows it. */
+export interface CampaignSummary {
+  workflowId: string;
+  campaignId: string;
+  executionStatus: string;
+  startedAt: string;
+  closedAt?: string;
+}
+
 export interface EngagementFilter {
   campaign?: string;
   vendor?: string;
@@ -182,6 +191,37 @@ export class DossierClient {
     return found;
   }
 
+  /** Campaign workflows, newest first (running only unless `all`). */
+  async findCampaigns(options: { all?: boolean; limit?: number } = {}): Promise<CampaignSummary[]> {
+    const query = `WorkflowType = 'campaign'${options.all ? '' : ` AND ExecutionStatus = 'Running'`}`;
+    const found: CampaignSummary[] = [];
+    try {
+      for await (const info of this.client.workflow.list({ query })) {
+        found.push({
+          workflowId: info.workflowId,
+          campaignId: info.workflowId.replace(/^campaign:/, ''),
+          executionStatus: info.status.name,
+          startedAt: info.startTime.toISOString(),
+          closedAt: info.closeTime?.toISOString(),
+        });
+        if (found.length >= (options.limit ?? 1000)) break;
+      }
+    } catch (err) {
+      throw fromTemporal(err, 'campaigns', this.options.address);
+    }
+    return found;
+  }
+
+  /** How many engagements of a campaign are running or ran: one visibility count, no scan. */
+  async countEngagements(campaignId: string): Promise<number> {
+    const query = `WorkflowType = 'engagement' AND ${engagementQuery({ campaign: campaignId })}`;
+    try {
+      return (await this.client.workflow.count(query)).count;
+    } catch (err) {
+      throw fromTemporal(err, 'engagements', this.options.address);
+    }
+  }
+
   private handle(ref: EngagementRef): WorkflowHandle<typeof engagement> {
     return this.client.workflow.getHandle(engagementWorkflowId(ref.campaignId, ref.vendorId));
   }
@@ -201,7 +241,7 @@ export class DossierClient {
       return await fn();
     } catch (err) {
       if (err instanceof Error && /already completed/i.test(err.message)) {
-        throw refused(`request to ${describe(ref)}`, 'the engagement has ended and accepts no more requests', err);
+        throw refused(describe(ref), 'it has ended and accepts no more requests', err);
       }
       throw fromTemporal(err, describe(ref), this.options.address);
     }

@@ -130,5 +130,10 @@ function fullStack(err: Error): string {
 
 // Run when started as `bin/dossier.js` or `tsx client/cli.ts`; stay quiet when imported.
 if (require.main === module || require.main?.filename.endsWith(join('bin', 'dossier.js'))) {
+  // `dossier list | head`: the reader left; that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -61,9 +61,7 @@ export function serverUnreachable(address: string, cause?: unknown): DossierClie
 export function fromTemporal(err: unknown, what: string, address: string): unknown {
   if (err instanceof DossierClientError) return err;
   if (err instanceof WorkflowNotFoundError) return notFound(what, err);
-  if (err instanceof WorkflowUpdateFailedError) {
-    return refused(`request to ${what}`, err.cause?.message ?? err.message, err);
-  }
+  if (err instanceof WorkflowUpdateFailedError) return refused(what, err.cause?.message ?? err.message, err);
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return new DossierClientError(ClientErrorCode.AlreadyStarted, `${what} already exists`, { cause: err });
   }

@@ -26,23 +26,53 @@ export function createOutput(json: boolean, write: (text: string) => void = (t) 
   };
 }
 
-/** A table with a header row; empty cells show as `—`. */
-export function table(head: string[], rows: Cell[][], options: { colWidths?: (number | null)[] } = {}): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: options.colWidths ?? [],
-  });
-  for (const row of rows) t.push(row.map(cell));
+/** A table with a header row, as wide as the terminal at most; empty cells show as `—`. */
+export function table(head: string[], rows: Cell[][]): string {
+  const texts = rows.map((row) => row.map(cell));
+  const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: fitColumns([head, ...texts]) });
+  t.push(...texts);
   return t.toString();
 }
 
 /** Label/value pairs, one per line, for the header of a single record. */
 export function fields(pairs: [string, Cell][]): string {
-  const t = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: [null, 80] });
-  for (const [label, value] of pairs) t.push([label, cell(value)]);
+  const texts = pairs.map(([label, value]) => [label, cell(value)]);
+  const t = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: fitColumns(texts) });
+  t.push(...texts);
   return t.toString();
+}
+
+const MIN_COLUMN = 10;
+const MAX_UNBROKEN = 40;
+
+/**
+ * Column widths that fit a terminal: the widest columns narrow first (long texts wrap), but never
+ * below their longest word, so IDs stay whole for copying. Output to a pipe or file is not
+ * narrowed unless COLUMNS says so: a script or grep wants whole lines.
+ */
+function fitColumns(rows: string[][], maxWidth = terminalWidth()): number[] {
+  const count = Math.max(...rows.map((r) => r.length));
+  const column = (i: number) => rows.map((r) => r[i] ?? '');
+  const widths = Array.from({ length: count }, (_, i) => Math.max(3, ...column(i).flatMap((c) => c.split('\n')).map((l) => l.length)) + 2);
+  const floors = Array.from({ length: count }, (_, i) => Math.max(MIN_COLUMN, longestWord(column(i)) + 2));
+  if (maxWidth === undefined) return widths;
+  const budget = maxWidth - (count + 1);
+  while (widths.reduce((a, b) => a + b, 0) > budget) {
+    const shrinkable = widths.map((w, i) => (w > floors[i]! ? w : -1));
+    const widest = shrinkable.indexOf(Math.max(...shrinkable));
+    if (shrinkable[widest]! < 0) break;
+    widths[widest]!--;
+  }
+  return widths;
+}
+
+function longestWord(texts: string[]): number {
+  return Math.min(MAX_UNBROKEN, Math.max(0, ...texts.flatMap((t) => t.split(/\s+/)).map((w) => w.length)));
+}
+
+function terminalWidth(): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  return Number(process.env.COLUMNS) || undefined;
 }
 
 export function section(title: string, body: string): string {

@@ -1,7 +1,160 @@
-// `dossier campaign …`: start a campaign from its file, follow it, add a vendor, list campaigns.
+// `dossier campaign …`: start a campaign from its file, follow its engagements, add or withdraw a
+// vendor, list campaigns. The file is read and checked by client/campaign-file.ts (the campaign
+// helper's loader: one parser for the CLI, the demo and the workflow's own re-check).
 import { Command } from 'commander';
-import type { Session } from './context';
+import { campaignWorkflowId, type Vendor } from '../../workflows/types';
+import { loadCampaignFile } from '../campaign-file';
+import type { CampaignOverview } from '../campaign-api';
+import { invalidInput } from '../errors';
+import { fields, progressBar, section, table, when } from '../output';
+import { withContext, type CommandContext, type Session } from './context';
+import { readVendorFile } from './input-files';
 
-export function campaignCommands(_session: Session): Command {
-  return new Command('campaign').description('a whole campaign: start it from its file, follow it, add a vendor, list campaigns');
+const POLL_MS = 500;
+
+export function campaignCommands(session: Session): Command {
+  const group = new Command('campaign').description('a whole campaign: start it from its file, follow it, add a vendor, list campaigns');
+
+  group
+    .command('start')
+    .description('start a campaign from its file: one engagement (and open letter) per vendor')
+    .requiredOption('--file <file>', 'campaign file (YAML), e.g. campaigns/video-conferencing-2020.yaml')
+    .option('--no-wait', 'return once the campaign is started, without waiting for its engagements')
+    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', (v) => Number(v) || 120, 120)
+    .action(
+      withContext(session, async (ctx, options: { file: string; wait: boolean; waitTimeout: number }) => {
+        const input = loadCampaignFile(options.file);
+        const campaignId = input.campaign.id;
+        const started = await (await ctx.campaigns()).start(input);
+        const total = input.vendors.length;
+        const engagements = options.wait && total > 0 ? await waitForEngagements(ctx, campaignId, total, options.waitTimeout * 1000) : undefined;
+        ctx.out.result({ ...started, campaignId, vendors: total, engagementsStarted: engagements }, () =>
+          engagements === undefined
+            ? `Started ${started.workflowId} with ${total} vendor(s).`
+            : `Started ${started.workflowId}: ${engagements} of ${total} engagement(s) running.\n` +
+              `Follow it with: dossier campaign status ${campaignId}`,
+        );
+      }),
+    );
+
+  group
+    .command('status')
+    .description('the campaign and a table of its engagements: stage, next deadline, reminders sent')
+    .argument('<campaign>', 'campaign id')
+    .action(
+      withContext(session, async (ctx, campaignId: string) => {
+        const overview = await (await ctx.campaigns()).overview(campaignId);
+        ctx.out.result(overview, () => renderOverview(overview));
+      }),
+    );
+
+  group
+    .command('add-vendor')
+    .description('add a vendor to a running campaign (before the statement is drafted)')
+    .argument('<campaign>', 'campaign id')
+    .option('--vendor-file <file>', 'the vendor (YAML or JSON): id, name, language, contacts')
+    .option('--campaign-file <file>', 'take the vendor from this campaign file (with --vendor)')
+    .option('--vendor <id>', 'vendor id in --campaign-file')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { vendorFile?: string; campaignFile?: string; vendor?: string }) => {
+        const vendor = vendorToAdd(options);
+        const added = await (await ctx.campaigns()).addVendor(campaignId, { by: ctx.officer, vendor });
+        ctx.out.result(added, () => `${vendor.name} added to ${campaignWorkflowId(campaignId)}: ${added.workflowId} started.`);
+      }),
+    );
+
+  group
+    .command('withdraw-vendor')
+    .description("withdraw a vendor from the campaign: its engagement ends and the statement says why")
+    .argument('<campaign>', 'campaign id')
+    .argument('<vendor>', 'vendor id')
+    .requiredOption('--reason <text>', 'why; printed in the statement')
+    .action(
+      withContext(session, async (ctx, campaignId: string, vendorId: string, options: { reason: string }) => {
+        const state = await (await ctx.campaigns()).withdrawVendor(campaignId, { by: ctx.officer, vendorId, reason: options.reason });
+        ctx.out.result(state, () => `${state.vendorName} is being withdrawn from ${campaignWorkflowId(campaignId)}.`);
+      }),
+    );
+
+  group
+    .command('list')
+    .description('campaigns, newest first')
+    .option('--all', 'include campaigns that have ended')
+    .action(
+      withContext(session, async (ctx, options: { all?: boolean }) => {
+        const found = await (await ctx.dossier()).findCampaigns({ all: options.all });
+        ctx.out.result(found, () =>
+          found.length
+            ? table(
+                ['campaign', 'status', 'started', 'ended'],
+                found.map((c) => [c.campaignId, c.executionStatus.toLowerCase(), when(c.startedAt), when(c.closedAt)]),
+              )
+            : 'No campaign.',
+        );
+      }),
+    );
+
+  return group;
+}
+
+/**
+ * Waits until every engagement of a new campaign is running, ticking a bar as each starts. The
+ * count comes from visibility (each engagement publishes its campaign as a search attribute), one
+ * cheap query per poll however large the campaign; the campaign status query confirms the total.
+ */
+async function waitForEngagements(ctx: CommandContext, campaignId: string, total: number, timeoutMs: number): Promise<number> {
+  const dossier = await ctx.dossier();
+  const campaigns = await ctx.campaigns();
+  const bar = progressBar('Starting engagements', total, !ctx.out.json);
+  const deadline = Date.now() + timeoutMs;
+  let running = 0;
+  try {
+    for (;;) {
+      running = await dossier.countEngagements(campaignId);
+      bar.update(running);
+      if (running >= total) break;
+      if (Date.now() > deadline) {
+        const status = await campaigns.status(campaignId);
+        ctx.out.note(`Still starting: ${running} of ${status.engagements.length} engagement(s) visible so far.`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  } finally {
+    bar.stop();
+  }
+  return running;
+}
+
+function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vendor?: string }): Vendor {
+  if (options.vendorFile) return readVendorFile(options.vendorFile);
+  if (options.campaignFile && options.vendor) {
+    const input = loadCampaignFile(options.campaignFile);
+    const vendor = input.vendors.find((v) => v.id === options.vendor);
+    if (!vendor) throw invalidInput(`vendor "${options.vendor}" is not in ${options.campaignFile}`);
+    return vendor;
+  }
+  throw invalidInput('say which vendor: --vendor-file <file>, or --campaign-file <file> --vendor <id>');
+}
+
+export function renderOverview(overview: CampaignOverview): string {
+  const rows = overview.engagements.map((e) => {
+    const live = overview.live[e.vendorId];
+    const stage = e.state === 'ended' ? (e.outcome?.stage ?? 'ended') : e.state === 'failed' ? `failed: ${e.failure ?? ''}` : live?.stage;
+    const reminders = live?.remindersSent.length ?? e.outcome?.remindersSent.length ?? 0;
+    return [e.vendorName, stage ?? 'starting', when(live?.nextDeadline), reminders, e.workflowId];
+  });
+  const parts = [
+    fields([
+      ['campaign', `${overview.campaignId} (${overview.reference})`],
+      ['phase', overview.phase],
+      ['statement', overview.draft ? `version ${overview.draft.version}, ${overview.draft.approvals.length}/${overview.draft.required} approvals` : 'not drafted'],
+      ['published', overview.published ? Object.values(overview.published.files).join(', ') : '—'],
+    ]),
+    section('Engagements', rows.length ? table(['vendor', 'stage', 'next deadline', 'reminders sent', 'engagement'], rows) : 'none'),
+  ];
+  if (overview.deliveryFailures.length) {
+    parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))));
+  }
+  return parts.join('\n');
 }

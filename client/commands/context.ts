@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DossierClient } from '../api';
+import { CampaignClient } from '../campaign-api';
 import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
 import { invalidInput } from '../errors';
 import { createOutput, type Output } from '../output';
@@ -21,6 +22,7 @@ export interface CommandContext {
   target: DossierTarget;
   client(): Promise<TemporalClient>;
   dossier(): Promise<DossierClient>;
+  campaigns(): Promise<CampaignClient>;
 }
 
 /** One per process: commands share its connection, and the CLI closes it on the way out. */
@@ -42,6 +44,11 @@ export class Session {
       client: () => connection.client(),
       dossier: async () =>
         new DossierClient(await connection.client(), {
+          taskQueue: connection.target.taskQueue,
+          address: connection.target.address,
+        }),
+      campaigns: async () =>
+        new CampaignClient(await connection.client(), {
           taskQueue: connection.target.taskQueue,
           address: connection.target.address,
         }),

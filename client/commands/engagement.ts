@@ -3,7 +3,7 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, type Contact, type DemonstrationResult } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, engagementWorkflowId, type Contact, type DemonstrationResult } from '../../workflows/types';
 import { describe, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput } from '../errors';
@@ -64,7 +64,7 @@ export function engagementCommands(session: Session): Command {
           summary: response.summary,
           attachments: [...response.attachments, ...options.attach],
         });
-        ctx.out.result(status, () => `Response recorded; ${describe(ref)} is now ${status.stage}.`);
+        ctx.out.result(status, () => `Response recorded; ${status.workflowId} is now ${status.stage}.`);
       }),
     );
 
@@ -82,7 +82,7 @@ export function engagementCommands(session: Session): Command {
           reason: nonEmpty('--reason', options.reason),
           round: options.round,
         });
-        ctx.out.result(status, () => `Deadline of ${describe(ref)} moved to ${when(status.nextDeadline)}.`);
+        ctx.out.result(status, () => `Deadline of ${status.workflowId} moved to ${when(status.nextDeadline)}.`);
       }),
     );
 
@@ -106,7 +106,6 @@ export function engagementCommands(session: Session): Command {
           table(
             ['question', 'round', 'due', 'text'],
             asked.map((q) => [q.id, q.round, when(q.dueDate), q.text]),
-            { colWidths: [null, null, null, 70] },
           ),
         );
       }),
@@ -208,7 +207,7 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const findings = readFindingsFile(options.findings);
         const outcome = await (await ctx.dossier()).conclude(ref, { by: ctx.officer, findings });
-        ctx.out.result(outcome, () => `${describe(ref)} concluded (${outcome.stage}).`);
+        ctx.out.result(outcome, () => `${engagementWorkflowId(ref.campaignId, ref.vendorId)} ${outcome.stage}.`);
       }),
     );
 
@@ -219,7 +218,7 @@ export function engagementCommands(session: Session): Command {
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { reason: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const status = await (await ctx.dossier()).withdraw(ref, { by: ctx.officer, reason: nonEmpty('--reason', options.reason) });
-        ctx.out.result(status, () => `${describe(ref)} withdrawn.`);
+        ctx.out.result(status, () => `${status.workflowId} ${status.stage}.`);
       }),
     );
 
@@ -245,8 +244,11 @@ export function renderStatus(status: EngagementStatus): string {
       ['open questions', status.openQuestions.length],
     ]),
   ];
-  if (status.response?.attachments.length) {
-    parts.push(section('Attachments', status.response.attachments.map((a) => `  - ${a}`).join('\n')));
+  if (status.response) {
+    parts.push(section('Response', status.response.summary));
+    if (status.response.attachments.length) {
+      parts.push(section('Attachments', status.response.attachments.map((a) => `  - ${a}`).join('\n')));
+    }
   }
   if (status.questions.length) {
     parts.push(

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PRINCIPLES, type Findings } from '../../workflows/types';
+import { checkVendor } from '../../workflows/campaign-schema';
+import { PRINCIPLES, type Findings, type Vendor } from '../../workflows/types';
 import { invalidFile } from '../errors';
 
 export function readText(file: string): string {
@@ -132,4 +133,22 @@ export function readFindingsFile(file: string): Findings {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const paragraphs = z.array(z.string().trim().min(1, 'is empty'), { error: 'required: a list of paragraphs' }).min(1, 'needs at least one paragraph');
+const bilingualParagraphs = z.strictObject({ en: paragraphs, fr: paragraphs }, { error: 'required: en and fr paragraphs' });
+const conclusionsSchema = z.strictObject({ conclusions: bilingualParagraphs, lessonsLearned: bilingualParagraphs });
+
+/** The statement's conclusions and lessons learned, each as `en:` and `fr:` lists of paragraphs. */
+export function readConclusionsFile(file: string): z.output<typeof conclusionsSchema> {
+  const parsed = conclusionsSchema.safeParse(readStructured(file));
+  if (!parsed.success) firstIssue(file, parsed.error);
+  return parsed.data;
+}
+
+/** One vendor (id, name, language, contacts), checked with the campaign file's own rules. */
+export function readVendorFile(file: string): Vendor {
+  const checked = checkVendor(readStructured(file));
+  if (!checked.ok) throw invalidFile(file, checked.problems.join('; '));
+  return checked.vendor;
 }

@@ -1,7 +1,187 @@
-// `dossier statement …`: the joint statement's draft, the authorities' approval, its publication.
+// `dossier statement …`: the joint statement of a campaign. The lead drafts it (or the campaign does
+// once every engagement has ended) and sets its conclusions; each co-signatory approves the version
+// it read or sends it back; once approved the campaign renders and publishes it on its own, and
+// `publish` reports (or waits for) that publication.
 import { Command } from 'commander';
-import type { Session } from './context';
+import type { CampaignStatus } from '../../workflows/messages';
+import { campaignWorkflowId } from '../../workflows/types';
+import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
+import { fields, section, table, when } from '../output';
+import { withContext, type Session } from './context';
+import { readConclusionsFile } from './input-files';
 
-export function statementCommands(_session: Session): Command {
-  return new Command('statement').description("the joint statement: draft status, an authority's approval or change request, publication");
+const POLL_MS = 1_000;
+const DRAFT_WAIT_MS = 60_000;
+
+export function statementCommands(session: Session): Command {
+  const group = new Command('statement').description("the joint statement: draft status, an authority's approval or change request, publication");
+
+  group
+    .command('status')
+    .description('the current draft: version, approvals, pending authorities, change requests, published files')
+    .argument('<campaign>', 'campaign id')
+    .action(
+      withContext(session, async (ctx, campaignId: string) => {
+        const campaigns = await ctx.campaigns();
+        const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
+        ctx.out.result({ status, draft }, () => {
+          const parts = [renderStatementStatus(status)];
+          if (draft) {
+            parts.push(
+              section('Vendors in this version', table(['vendor', 'stage'], draft.vendors.map((v) => [v.vendorName, v.stage]))),
+            );
+          }
+          return parts.join('\n');
+        });
+      }),
+    );
+
+  group
+    .command('draft')
+    .description('draft the statement now, without waiting for engagements still in progress')
+    .argument('<campaign>', 'campaign id')
+    .action(
+      withContext(session, async (ctx, campaignId: string) => {
+        const campaigns = await ctx.campaigns();
+        let status = await campaigns.draftStatement(campaignId, ctx.officer);
+        // The update only asks: the campaign leaves its engagement phase and drafts in its own
+        // next step, a moment later. Wait for that draft so the officer can name its version.
+        const deadline = Date.now() + DRAFT_WAIT_MS;
+        while (!status.draft && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, POLL_MS / 2));
+          status = await campaigns.status(campaignId);
+        }
+        ctx.out.result(status, () =>
+          status.draft
+            ? `Draft version ${status.draft.version} goes out for approval to ${status.draft.pending.join(', ')}.`
+            : 'Drafting was requested; `dossier statement status` shows the draft once it is ready.',
+        );
+      }),
+    );
+
+  group
+    .command('conclusions')
+    .description("set the statement's conclusions and lessons learned (a new draft version if one is out)")
+    .argument('<campaign>', 'campaign id')
+    .requiredOption('--file <file>', 'YAML or JSON: conclusions and lessonsLearned, each with en and fr paragraph lists')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
+        const text = readConclusionsFile(options.file);
+        const status = await (await ctx.campaigns()).setConclusions(campaignId, { by: ctx.officer, ...text });
+        ctx.out.result(status, () => `Conclusions set${status.draft ? `; draft version ${status.draft.version} goes out for approval` : ''}.`);
+      }),
+    );
+
+  group
+    .command('approve')
+    .description('approve a draft version on behalf of a signatory authority')
+    .argument('<campaign>', 'campaign id')
+    .requiredOption('--authority <id>', 'the approving authority (its id in the campaign file)')
+    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version'))
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
+        const status = await (await ctx.campaigns()).approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
+        const complete = status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
+        ctx.out.result(status, () =>
+          renderStatementStatus(status) +
+            (complete ? `\nEvery approval is in: the statement is being published (dossier statement publish ${campaignId} --wait).` : ''),
+        );
+      }),
+    );
+
+  group
+    .command('request-changes')
+    .description('send a draft version back with a comment, on behalf of a signatory authority')
+    .argument('<campaign>', 'campaign id')
+    .requiredOption('--authority <id>', 'the authority asking for changes')
+    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version'))
+    .requiredOption('--comment <text>', 'what should change')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number; comment: string }) => {
+        const status = await (await ctx.campaigns()).requestChanges(campaignId, {
+          by: ctx.officer,
+          authorityId: options.authority,
+          version: options.version,
+          comment: options.comment,
+        });
+        ctx.out.result(status, () => `Changes requested; draft version ${status.draft?.version ?? '?'} goes out for approval.`);
+      }),
+    );
+
+  group
+    .command('publish')
+    .description('report the published statement; refuses (or, with --wait, waits) while approvals are missing')
+    .argument('<campaign>', 'campaign id')
+    .option('--wait', 'wait until the statement is published')
+    .option('--timeout <seconds>', 'how long --wait waits', (v) => Number(v) || 300, 300)
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { wait?: boolean; timeout: number }) => {
+        const campaigns = await ctx.campaigns();
+        const deadline = Date.now() + options.timeout * 1000;
+        let status = await campaigns.status(campaignId);
+        // Publishing follows the last approval within seconds (rendering and mail); wait for that
+        // even without --wait, but not for authorities that have yet to answer.
+        while (!status.published && (options.wait || status.phase === 'publishing') && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          status = await campaigns.status(campaignId);
+        }
+        if (!status.published) throw notPublished(status);
+        const published = status.published;
+        ctx.out.result(published, () =>
+          fields([
+            ['campaign', campaignWorkflowId(campaignId)],
+            ['version', published.version],
+            ['published', when(published.publishedAt)],
+            ...Object.entries(published.files).map(([language, file]): [string, string] => [`statement (${language})`, file]),
+          ]),
+        );
+      }),
+    );
+
+  return group;
+}
+
+function notPublished(status: CampaignStatus): DossierClientError {
+  const why =
+    status.phase === 'engaging'
+      ? 'the statement has not been drafted yet (engagements are in progress; `dossier statement draft` drafts it now)'
+      : status.phase === 'approving' && status.draft
+        ? `draft version ${status.draft.version} awaits approval from ${status.draft.pending.join(', ') || 'nobody'} (${status.draft.approvals.length}/${status.draft.required} approvals)`
+        : `the statement is ${status.phase}`;
+  return new DossierClientError(ClientErrorCode.Refused, `${status.workflowId} is not published: ${why}`);
+}
+
+export function renderStatementStatus(status: CampaignStatus): string {
+  const draft = status.draft;
+  const parts = [
+    fields([
+      ['campaign', `${status.campaignId} (${status.reference})`],
+      ['phase', status.phase],
+      ['conclusions', status.conclusionsSet ? 'set' : 'not set yet'],
+      ['draft', draft ? `version ${draft.version} of ${draft.date}` : 'not drafted'],
+      ['approvals', draft ? `${draft.approvals.length} of ${draft.required} needed` : '—'],
+      ['waiting for', draft?.pending.join(', ')],
+      ['published', status.published ? `${when(status.published.publishedAt)}: ${Object.values(status.published.files).join(', ')}` : '—'],
+    ]),
+  ];
+  if (draft?.approvals.length) {
+    parts.push(section('Approvals', table(['authority', 'by', 'at'], draft.approvals.map((a) => [a.authorityId, a.by, when(a.at)]))));
+  }
+  if (status.changeRequests.length) {
+    parts.push(
+      section(
+        'Change requests',
+        table(['version', 'authority', 'by', 'at', 'comment'], status.changeRequests.map((c) => [c.version, c.authorityId, c.by, when(c.at), c.comment])),
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
+function wholeNumber(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw invalidInput(`${option}: "${value}" is not a version number (1, 2, …)`);
+    return n;
+  };
 }

@@ -3,13 +3,13 @@
 // and DOSSIER_TASK_QUEUE). Each engagement is driven only through the CLI; the test client only
 // waits for visibility and mail, which the CLI cannot be asked to wait for.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
 import type { EngagementSummary } from '../../client/api';
-import type { EngagementStatus } from '../../workflows/messages';
-import type { Demonstration, EngagementOutcome, Question } from '../../workflows/types';
+import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
+import type { Demonstration, EngagementOutcome, PublishedStatement, Question } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -178,6 +178,49 @@ describe('the dossier CLI', () => {
     expect(searched[0]).toMatchObject({ campaignId, vendorId: 'houseparty', stage: 'awaiting-response', executionStatus: 'RUNNING' });
   });
 
+  it('starts a campaign, follows it, adds a vendor, and takes the statement to publication', { timeout: 300_000 }, async () => {
+    const campaignId = env.uniqueId('cli-camp');
+    const started = await okJson<{ workflowId: string; engagementsStarted: number }>(['campaign', 'start', '--file', campaignFile(campaignId)]);
+    expect(started.workflowId).toBe(`campaign:${campaignId}`);
+    expect(started.engagementsStarted).toBe(3);
+
+    const added = await okJson<{ workflowId: string; addedLate: boolean }>(['campaign', 'add-vendor', campaignId, '--vendor-file', fixture('vendor-google.yaml')]);
+    expect(added).toMatchObject({ workflowId: `engagement:${campaignId}:google`, addedLate: true });
+    await env.sink.waitFor(4);
+
+    const overview = await ok(['campaign', 'status', campaignId]);
+    for (const vendor of ['Zoom', 'Cisco', 'Houseparty', 'Google']) expect(overview).toContain(vendor);
+    expect(overview).toContain('reminders sent');
+    expect(overview).toContain('awaiting-response');
+
+    const campaigns = await okJson<{ campaignId: string }[]>(['campaign', 'list']);
+    expect(campaigns.map((c) => c.campaignId)).toContain(campaignId);
+
+    await ok(['statement', 'conclusions', campaignId, '--file', fixture('conclusions.yaml')]);
+    const drafted = await okJson<CampaignStatus>(['statement', 'draft', campaignId]);
+    expect(drafted.phase).toBe('approving');
+    expect(drafted.draft?.version).toBe(1);
+
+    const sentBack = await okJson<CampaignStatus>([
+      'statement', 'request-changes', campaignId, '--authority', 'fdpic', '--version', '1', '--comment', 'Name the Houseparty silence plainly.',
+    ]);
+    expect(sentBack.draft?.version).toBe(2);
+
+    // An approval of the version that was sent back is refused by the workflow, with its reason.
+    const stale = await dossier(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '1']);
+    expectOneLineError(stale, 4, 'Version 1 is not the current draft');
+
+    await ok(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '2']);
+    const notYet = await dossier(['statement', 'publish', campaignId]);
+    expectOneLineError(notYet, 4, 'not published', 'fdpic');
+    await ok(['statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
+
+    const published = await okJson<PublishedStatement>(['statement', 'publish', campaignId, '--wait', '--timeout', '120']);
+    expect(published.version).toBe(2);
+    expect(Object.keys(published.files).sort()).toEqual(['en', 'fr']);
+    expect(existsSync(join(env.config.outputDir, published.files.en))).toBe(true);
+  });
+
   describe('tells the officer what went wrong, in one line, with a non-zero exit', () => {
     it('names an engagement that does not exist', async () => {
       const run = await dossier(['engagement', 'show', 'no-such-campaign', 'zoom']);
@@ -187,9 +230,9 @@ describe('the dossier CLI', () => {
     it('shows the reason the workflow refused an update', { timeout: 120_000 }, async () => {
       const campaignId = env.uniqueId('cli-refuse');
       await ok(['engagement', 'start', '--campaign-file', campaignFile(campaignId), '--vendor', 'zoom']);
-      // No response yet: follow-up questions are out of place.
+      // No response yet: follow-up questions are out of place (the validator says so).
       const run = await dossier(['engagement', 'ask', campaignId, 'zoom', '--question', 'Why?']);
-      expectOneLineError(run, 4, 'cannot ask follow-up questions while the engagement is', 'awaiting-response');
+      expectOneLineError(run, 4, `engagement:${campaignId}:zoom refused`, 'cannot ask follow-up questions while the engagement is');
     });
 
     it('names the malformed file and the field', async () => {
