@@ -2,6 +2,9 @@
 // final notice and closure), follow-up rounds, demonstrations, findings. Deterministic: every wait
 // is a timer or condition, every side effect an activity, every duration from the input's policy.
 // What an officer may ask and when lives in engagement-rules.ts; the reminder loop in reminders.ts.
+// After the response the stage follows the officer's latest step (follow-up or demonstration); a new
+// follow-up round opens once the previous one is answered or its final notice went out, and an
+// unanswered round never closes the case: the officer decides what happens next.
 import {
   allHandlersFinished,
   condition,

@@ -33,8 +33,8 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
   }
 
   it('runs two follow-up rounds with partial answers, reminders and a final notice, without closing', async () => {
-    // Round 1 is due in 3 s and its first reminder goes a second later: time to answer in part first.
-    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '3s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '4s' });
+    // Round 1 is due in 5 s and its first reminder goes a second later: time to answer in part first.
+    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '5s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '4s' });
     const e = await respondedEngagement(engagementInput(env.uniqueId('followup'), 'zoom', policy));
 
     const round1 = await e.handle.executeUpdate(askFollowUpUpdate, {
