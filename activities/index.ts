@@ -5,6 +5,8 @@ import { FileDeliveryLedger, type DeliveryLedger } from './delivery-ledger';
 import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { join } from 'node:path';
 import { createStatementActivities } from './statement';
+import { createRetentionActivities } from './retention';
+import type { FileKeyStore } from '../encryption/keystore';
 
 export interface ActivityDeps {
   smtpUrl: string;
@@ -14,6 +16,8 @@ export interface ActivityDeps {
   /** Overrides for tests; built from the URLs and folders above when absent. */
   transport?: Transporter;
   ledger?: DeliveryLedger;
+  /** The data keys payloads are encrypted with; crypto-shredding destroys one of them. */
+  keystore?: FileKeyStore;
   /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
   emailHooks?: EmailHooks;
 }
@@ -24,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
+    ...createRetentionActivities(deps.keystore),
   };
 }
 

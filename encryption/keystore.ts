@@ -58,10 +58,14 @@ interface WrappedKeyFile {
   createdAt: string;
 }
 
+export function campaignKeyId(campaignId: string): string {
+  return `campaign-${campaignId}`;
+}
+
 /** The campaign a workflow belongs to, from its business ID (`engagement:<c>:<v>`, `campaign:<c>`). */
 export function keyIdForWorkflow(workflowId: string | undefined): string {
   const match = workflowId ? /^(?:engagement|campaign):([a-z0-9][a-z0-9-]*)/.exec(workflowId) : null;
-  return match ? `campaign-${match[1]}` : GLOBAL_KEY_ID;
+  return match ? campaignKeyId(match[1]) : GLOBAL_KEY_ID;
 }
 
 export class FileKeyStore {

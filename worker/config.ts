@@ -3,10 +3,9 @@
 // from files (`*_FILE`) and never appear in logs: `describeConfig` masks them.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { loadEncryption } from '../encryption/config';
+import { loadEncryption, type Encryption } from '../encryption/config';
 
 export const DEFAULT_TASK_QUEUE = 'dossier';
 
@@ -21,7 +20,7 @@ export interface WorkerConfig {
   stateDir: string;
   shutdownGraceMs: number;
   /** Encrypts every payload (encryption/); absent only in tests that look at plaintext on purpose. */
-  dataConverter?: DataConverter;
+  encryption?: Encryption;
 }
 
 export class ConfigError extends Error {
@@ -101,9 +100,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
-  let dataConverter: DataConverter | undefined;
+  let encryption: Encryption | undefined;
   try {
-    dataConverter = loadEncryption(env).dataConverter;
+    encryption = loadEncryption(env);
   } catch (err) {
     problems.push((err as Error).message);
   }
@@ -119,7 +118,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
     stateDir: resolve(v.DOSSIER_STATE_DIR),
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
-    dataConverter,
+    encryption,
   };
 }
 
@@ -132,7 +131,7 @@ export function describeConfig(config: WorkerConfig): string {
   return (
     `Temporal ${config.temporal.connectionOptions.address} namespace=${config.temporal.namespace} (${tls}${apiKey}), ` +
     `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}, ` +
-    `payloads ${config.dataConverter ? 'encrypted' : 'NOT encrypted'}`
+    `payloads ${config.encryption ? 'encrypted' : 'NOT encrypted'}`
   );
 }
 

@@ -29,11 +29,11 @@ export async function createDossierWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     ...source,
-    activities: createActivities({ ...config, transport }),
+    activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore }),
     // In-flight activities get this long to finish on shutdown; what does not finish is retried by
     // the server on another worker (or this one, restarted), so nothing is lost.
     shutdownGraceTime: config.shutdownGraceMs,
-    dataConverter: config.dataConverter,
+    dataConverter: config.encryption?.dataConverter,
     ...extra,
   });
   return {

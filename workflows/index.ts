@@ -1,3 +1,4 @@
 // Every workflow the Dossier worker runs; the bundler starts from this file.
 export { engagement } from './engagement';
 export { campaign } from './campaign';
+export { campaignRetention } from './retention';

@@ -105,7 +105,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       outputDir: join(env.scratch, 'out'),
       stateDir: join(env.scratch, 'state'),
       shutdownGraceMs: 5_000,
-      dataConverter: env.encryption?.dataConverter,
+      encryption: env.encryption,
     };
     connection = await Connection.connect({ address });
     env.client = new Client({ connection, namespace, dataConverter: env.encryption?.dataConverter });

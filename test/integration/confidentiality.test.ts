@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../encryption/codec-server';
 import { keyIdForWorkflow } from '../../encryption/keystore';
-import { engagement } from '../../workflows';
+import { campaignRetention, engagement } from '../../workflows';
+import { retentionWorkflowId } from '../../workflows/retention';
 import { engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/types';
+import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 
@@ -53,10 +55,16 @@ describe('confidential by design', () => {
         });
         return;
       }
-      for (const value of Object.values(node)) visit(value);
+      for (const [key, value] of Object.entries(node)) {
+        // Search attributes are indexed by the server, so they stay plaintext by design: they hold
+        // only stage, deadline, campaign and vendor ids, never what a vendor or officer wrote.
+        if (key === 'searchAttributes') plainSearchAttributes.push(value);
+        else visit(value);
+      }
     };
+    const plainSearchAttributes: unknown[] = [];
     visit(history);
-    return { history, found };
+    return { history, found, plainSearchAttributes };
   }
 
   function sqliteContains(needle: string): boolean {
@@ -71,16 +79,17 @@ describe('confidential by design', () => {
     const campaignId = env.uniqueId('conf');
     const input = engagementInput(campaignId, 'zoom');
     input.vendor.contacts = [{ name: 'Privacy lead', email: `${marker.toLowerCase()}@zoom.test` }];
-    const workflowId = engagementWorkflowId(campaignId, 'zoom');
-    const handle = await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId, args: [input] });
-    await env.sink.waitFor(1);
+    const { handle, waitForStatus } = await startEngagement(env, input);
+    const workflowId = handle.workflowId;
+    await waitForStatus((s) => s.stage === 'awaiting-response');
     await handle.executeUpdate(recordResponseUpdate, {
       args: [{ by: 'Officer Tremblay', receivedAt: '2020-09-15', summary: `Zoom answered. ${marker}`, attachments: [] }],
     });
     expect((await handle.query(engagementStatusQuery)).response?.summary).toContain(marker);
 
     // What the server stores and serves: neither the response nor the contact address.
-    const { history, found } = await rawPayloads(workflowId);
+    const { history, found, plainSearchAttributes } = await rawPayloads(workflowId);
+    expect(plainSearchAttributes.length).toBeGreaterThan(0);
     expect(found.length).toBeGreaterThan(2);
     expect(found.every((p) => Buffer.from(p.metadata.encoding, 'base64').toString() === 'binary/encrypted')).toBe(true);
     const served = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
@@ -105,5 +114,31 @@ describe('confidential by design', () => {
     expect(after.status).toBe(400);
     expect(await after.text()).toMatch(/does not exist/);
     await expect(env.encryption!.codec.decode(found.map(fromBase64))).rejects.toThrow(/does not exist/);
+  });
+
+  it('destroys a campaign key once its retention period has passed, leaving other campaigns readable', async () => {
+    const [expiring, kept] = [env.uniqueId('expiring'), env.uniqueId('kept')];
+    const handles = await Promise.all(
+      [expiring, kept].map((campaignId) =>
+        env.client.workflow.start(engagement, {
+          taskQueue: env.taskQueue,
+          workflowId: engagementWorkflowId(campaignId, 'cisco'),
+          args: [engagementInput(campaignId, 'cisco')],
+        }),
+      ),
+    );
+    await env.sink.waitFor(2);
+    await Promise.all(handles.map((h) => h.terminate('letters sent; only their payloads matter here')));
+    const payloadsOf = async (workflowId: string) => (await rawPayloads(workflowId)).found.map(fromBase64);
+
+    const retention = await env.client.workflow.execute(campaignRetention, {
+      taskQueue: env.taskQueue,
+      workflowId: retentionWorkflowId(expiring),
+      args: [{ campaignId: expiring, retainFor: '1s' }],
+    });
+    expect(retention).toMatchObject({ campaignId: expiring, destroyedNow: true });
+    await expect(env.encryption!.codec.decode(await payloadsOf(handles[0].workflowId))).rejects.toThrow(/does not exist/);
+    const readable = await env.encryption!.codec.decode(await payloadsOf(handles[1].workflowId));
+    expect(readable.map((p) => Buffer.from(p.data!).toString()).join()).toContain('privacy@cisco.test');
   });
 });

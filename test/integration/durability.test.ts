@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { engagementWorkflowId, type EngagementOutcome } from '../../workflows/types';
+import { stepOf } from '../helpers/engagement-driver';
 import { engagementInput, fastPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import type { ReceivedMail } from '../../infra/mail-sink';
@@ -13,7 +14,6 @@ const ROOT = join(__dirname, '..', '..');
 /** Steps a vendor that never answers is sent, in order, with the fast policy below. */
 const NO_RESPONSE_STEPS = ['letter', 'reminder-response-1', 'reminder-response-2', 'final-notice-response-1'];
 
-const stepOf = (mail: ReceivedMail) => /^<(.+?)\.engagement\./.exec(mail.messageId ?? "")?.[1];
 const threadOf = (mail: ReceivedMail) => /\.(engagement\.[^@]+)@/.exec(mail.messageId ?? '')?.[1];
 
 describe('durable under faults', () => {

@@ -30,7 +30,7 @@ describe('worker configuration', () => {
     expect(config.temporal.connectionOptions.address).toBe('temporal.internal:7233');
     expect(config.temporal.namespace).toBe('default');
     expect(config.taskQueue).toBe('dossier');
-    expect(config.dataConverter?.payloadCodecs).toHaveLength(1);
+    expect(config.encryption?.dataConverter.payloadCodecs).toHaveLength(1);
   });
 
   it('names a missing SMTP_URL', () => {
