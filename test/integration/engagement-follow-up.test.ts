@@ -1,6 +1,7 @@
 // After the response: follow-up rounds with reminders, demonstrations with invitations and
 // reminders, the conclusion, and every kind of officer request the engagement must refuse.
-import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import {
   askFollowUpUpdate,
@@ -23,6 +24,13 @@ const response = { by: officer, receivedAt: '2020-08-14', summary: 'Detailed ans
 
 describe('engagement: follow-up, demonstrations, conclusion', () => {
   const env = useDossier();
+
+  /** Replays the finished case's history against the current bundle: a non-determinism fails it. */
+  async function replays(e: EngagementDriver): Promise<void> {
+    const history = await e.handle.fetchHistory();
+    const options = { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: env.encryption?.dataConverter };
+    await Worker.runReplayHistory(options, history, e.handle.workflowId);
+  }
 
   async function respondedEngagement(input: EngagementInput): Promise<EngagementDriver> {
     const e = await startEngagement(env, input);
@@ -82,6 +90,7 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     const outcome = await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
     expect(outcome.questions?.map((q) => `${q.id}=${q.answer}`)).toEqual(['q1=Randomly, 11 digits', 'q2=Hosts only', 'q3=Yes', 'q4=30 days']);
     expect((await e.handle.result()).stage).toBe('concluded');
+    await replays(e);
   });
 
   it('reminds of a round again from an extended due date after its final notice', async () => {
@@ -143,6 +152,7 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
       'demo-d1-invite-2',
       'demo-d1-reminder-1',
     ]);
+    await replays(e);
   });
 
   it('refuses requests that do not fit the stage or carry invalid content, changing nothing', async () => {
