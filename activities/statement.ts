@@ -69,13 +69,12 @@ const WORDS = {
     responded: (date: string) => `Response received on ${date}.`,
     goodPractices: 'Good practices:',
     noFindings: 'No findings were recorded for this principle.',
-    demonstrations: 'Demonstrations',
     demonstration: (date: string, result: string) => `Demonstration of ${date}: ${result}.`,
     demonstrationPending: 'result not recorded',
     results: { validated: 'measures validated', 'partly-validated': 'measures partly validated', 'not-validated': 'measures not validated' },
     followUps: (asked: number, answered: number) => `Follow-up questions: ${asked} asked, ${answered} answered.`,
     noResponse: (name: string) => `${name} did not respond to the open letter.`,
-    remindersSent: 'Reminders sent',
+    remindersSent: 'Reminders sent:',
     reminder: (n: number, date: string) => `Reminder ${n}, ${date}`,
     finalNotice: (date: string) => `Final notice, ${date}`,
     noReminders: 'No reminder was sent.',
@@ -112,13 +111,12 @@ const WORDS = {
     responded: (date: string) => `Réponse reçue le ${date}.`,
     goodPractices: 'Bonnes pratiques\u202f:',
     noFindings: 'Aucune constatation n’a été consignée pour ce principe.',
-    demonstrations: 'Démonstrations',
     demonstration: (date: string, result: string) => `Démonstration du ${date} : ${result}.`,
     demonstrationPending: 'résultat non consigné',
     results: { validated: 'mesures validées', 'partly-validated': 'mesures partiellement validées', 'not-validated': 'mesures non validées' },
     followUps: (asked: number, answered: number) => `Questions de suivi : ${asked} posée${asked > 1 ? 's' : ''}, ${answered} répondue${answered > 1 ? 's' : ''}.`,
     noResponse: (name: string) => `${name} n’a pas répondu à la lettre ouverte.`,
-    remindersSent: 'Rappels envoyés',
+    remindersSent: 'Rappels envoyés\u202f:',
     reminder: (n: number, date: string) => `Rappel ${n}, ${date}`,
     finalNotice: (date: string) => `Dernier avis, ${date}`,
     noReminders: 'Aucun rappel n’a été envoyé.',
@@ -216,8 +214,8 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, language
       doc.paragraph(w.noResponse(entry.vendorName));
       const reminders = outcome?.remindersSent.filter((r) => r.about === 'response') ?? [];
       if (reminders.length) {
-        doc.paragraph(w.remindersSent, { weight: 'bold', spaceAfter: 2 });
-        doc.bullets(reminders.map((r) => (r.kind === 'final-notice' ? w.finalNotice(date(r.at)) : w.reminder(r.number, date(r.at)))));
+        const sent = reminders.map((r) => (r.kind === 'final-notice' ? w.finalNotice(date(r.at)) : w.reminder(r.number, date(r.at))));
+        doc.paragraph(`${w.remindersSent} ${sent.join(' · ')}.`);
       } else {
         doc.paragraph(w.noReminders);
       }
@@ -238,29 +236,19 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, language
 
 function renderConcluded(doc: LayoutDocument, outcome: EngagementOutcome, language: Language, date: (iso: string) => string): void {
   const w = WORDS[language];
-  if (outcome.response) {
-    doc.paragraph(w.responded(date(outcome.response.receivedAt)), { weight: 'bold', spaceAfter: 2 });
-    if (outcome.response.summary) doc.paragraph(outcome.response.summary);
-  }
+  // Few, long blocks: every drawn line costs a text object, and a statement may cover 1,000 vendors.
+  if (outcome.response) doc.paragraph(`${w.responded(date(outcome.response.receivedAt))} ${outcome.response.summary}`);
   for (const principle of PRINCIPLES) {
     const finding = outcome.findings?.[principle];
-    doc.paragraph(PRINCIPLE_TITLES[principle][language], { weight: 'bold', color: ACCENT, spaceAfter: 2 });
-    doc.paragraph(finding?.assessment || w.noFindings, { indent: 10 });
-    if (finding?.goodPractices.length) {
-      doc.paragraph(w.goodPractices, { indent: 10, spaceAfter: 2 });
-      doc.bullets(finding.goodPractices, { indent: 10 });
-    }
+    doc.paragraph(PRINCIPLE_TITLES[principle][language], { weight: 'bold', color: ACCENT, spaceAfter: 1 });
+    doc.paragraph(finding?.assessment || w.noFindings, { indent: 10, spaceAfter: finding?.goodPractices.length ? 1 : undefined });
+    if (finding?.goodPractices.length) doc.paragraph(`${w.goodPractices} ${finding.goodPractices.join(' · ')}`, { indent: 10, color: GREY });
   }
   const questions = outcome.questions ?? [];
   if (questions.length) doc.paragraph(w.followUps(questions.length, questions.filter((q) => q.answer !== undefined).length));
-  if (outcome.demonstrations.length) {
-    doc.paragraph(w.demonstrations, { weight: 'bold', spaceAfter: 2 });
-    doc.bullets(
-      outcome.demonstrations.map((d) => {
-        const line = w.demonstration(date(d.at), d.result ? w.results[d.result as DemonstrationResult] : w.demonstrationPending);
-        return d.notes ? `${line} ${d.notes}` : line;
-      }),
-    );
+  for (const d of outcome.demonstrations) {
+    const line = w.demonstration(date(d.at), d.result ? w.results[d.result as DemonstrationResult] : w.demonstrationPending);
+    doc.paragraph(d.notes ? `${line} ${d.notes}` : line);
   }
 }
 
