@@ -29,19 +29,26 @@ export function checkTimeZone(timeZone: string): string {
 /** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
   const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  const text = new Intl.DateTimeFormat(LOCALE[language], {
     dateStyle: 'long',
     timeZone: bareDate ? 'UTC' : checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date'));
+  return language === 'fr' ? premier(text) : text;
 }
 
 /** `Tuesday 1 September 2020 at 14:00` / `mardi 1 septembre 2020 à 14 h 00`, in the given zone. */
 export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  const text = new Intl.DateTimeFormat(LOCALE[language], {
     dateStyle: 'full',
     timeStyle: 'short',
     timeZone: checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date and time'));
+  return language === 'fr' ? premier(text) : text;
+}
+
+/** French writes the first day of a month as an ordinal: `1er septembre`; Intl writes `1 septembre`. */
+function premier(text: string): string {
+  return text.replace(/(^|\s)1 (?=\p{L})/u, '$11er ');
 }
 
 /** `A, B and C` / `A, B et C`. */

@@ -129,10 +129,11 @@ describe('correspondence over a real SMTP server', () => {
     const parsed = await simpleParser(mail.raw);
     expect(parsed.messageId).toBe(messageIdFor(letter.threadId, 'letter', domain));
     expect(parsed.subject).toBe(
-      `[${letter.campaign.reference}] Lettre ouverte de Commissariat à la protection de la vie privée du Canada et Préposé fédéral à la protection des données et à la transparence — Vidéoconférence et vie privée`,
+      `[${letter.campaign.reference}] Lettre ouverte des autorités de protection de la vie privée — Vidéoconférence et vie privée`,
     );
     expect(parsed.headers.get('content-language')).toBe('fr');
     expect(parsed.text).toContain('Veuillez trouver ci-joint une lettre ouverte adressée à Société Vidéo « Ἑλλάς »');
+    expect(parsed.text).toContain('Signataires\u00a0: Commissariat à la protection de la vie privée du Canada et Préposé fédéral');
     expect(parsed.text).toContain('d’ici le 21 août 2020');
     expect(parsed.html).toContain('<html lang="fr">');
     // A vendor's name is text, never markup, in the HTML part.
