@@ -186,9 +186,11 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   async function runDemonstration(demonstration: Demonstration): Promise<void> {
     const { id } = demonstration;
-    const details = () => ({
-      demonstration: (({ at, durationMinutes, topics, attendees }) => ({ id, at, durationMinutes, topics, attendees }))(demonstration),
-    });
+    // `rescheduled` numbers the calendar invitation (iCalendar SEQUENCE), so a new time replaces the old one.
+    const details = () => {
+      const { at, durationMinutes, topics, attendees, rescheduled } = demonstration;
+      return { demonstration: { id, at, durationMinutes, topics, attendees, rescheduled } };
+    };
     const lead = msToNumber(policy.demonstrationReminderLead);
     let invited = -1; // the schedule version (reschedule count) last invited to
     let reminded = -1; // the schedule version last reminded of
