@@ -87,7 +87,7 @@ describe('the dossier CLI', () => {
 
     const started = await okJson<{ workflowId: string }>(['engagement', 'start', '--campaign-file', file, '--vendor', 'zoom']);
     expect(started.workflowId).toBe(`engagement:${campaignId}:zoom`);
-    const [letter] = await env.sink.waitFor(1);
+    const [letter] = await env.sink.waitFor(1, undefined, 60_000);
     expect(letter.to).toEqual(['privacy@zoom.test']);
 
     const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--attach', 'annex-b.pdf']);
@@ -108,7 +108,7 @@ describe('the dossier CLI', () => {
     expect(scheduled).toMatchObject({ id: 'd1', durationMinutes: 45, topics: ['End-to-end encryption key handling'] });
 
     // Moved to a few seconds from now, so that its outcome can be recorded once it has started.
-    const soon = new Date(Date.now() + 5_000);
+    const soon = new Date(Date.now() + 15_000);
     const moved = await okJson<Demonstration>(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', soon.toISOString(), '--reason', 'vendor asked for an earlier slot']);
     expect(moved).toMatchObject({ id: 'd1', rescheduled: 1, at: soon.toISOString() });
     await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 1_000)));
@@ -186,7 +186,7 @@ describe('the dossier CLI', () => {
 
     const added = await okJson<{ workflowId: string; addedLate: boolean }>(['campaign', 'add-vendor', campaignId, '--vendor-file', fixture('vendor-google.yaml')]);
     expect(added).toMatchObject({ workflowId: `engagement:${campaignId}:google`, addedLate: true });
-    await env.sink.waitFor(4);
+    await env.sink.waitFor(4, undefined, 60_000);
 
     const overview = await ok(['campaign', 'status', campaignId]);
     for (const vendor of ['Zoom', 'Cisco', 'Houseparty', 'Google']) expect(overview).toContain(vendor);
