@@ -230,7 +230,7 @@ export class DossierClient {
     try {
       return await fn();
     } catch (err) {
-      throw fromTemporal(err, describe(ref), this.options.address);
+      throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }
   }
 
@@ -241,14 +241,14 @@ export class DossierClient {
       return await fn();
     } catch (err) {
       if (err instanceof Error && /already completed/i.test(err.message)) {
-        throw refused(describe(ref), 'it has ended and accepts no more requests', err);
+        throw refused(describeEngagement(ref), 'it has ended and accepts no more requests', err);
       }
-      throw fromTemporal(err, describe(ref), this.options.address);
+      throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }
   }
 }
 
-export function describe(ref: EngagementRef): string {
+export function describeEngagement(ref: EngagementRef): string {
   return `engagement ${engagementWorkflowId(ref.campaignId, ref.vendorId)}`;
 }
 

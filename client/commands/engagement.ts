@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, engagementWorkflowId, type Contact, type DemonstrationResult } from '../../workflows/types';
-import { describe, parseEngagementRef, type EngagementRef } from '../api';
+import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
@@ -285,8 +285,8 @@ async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Pr
   const status = await (await ctx.dossier()).status(ref);
   const pending = status.demonstrations.filter((d) => d.result === undefined);
   if (pending.length === 1) return pending[0]!.id;
-  if (!pending.length) throw invalidInput(`${describe(ref)} has no demonstration still to be held; schedule one first`);
-  throw invalidInput(`${describe(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
+  if (!pending.length) throw invalidInput(`${describeEngagement(ref)} has no demonstration still to be held; schedule one first`);
+  throw invalidInput(`${describeEngagement(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
 }
 
 function isoTime(option: string, value: string): string {
