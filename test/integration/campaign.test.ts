@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
-import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { DossierClientError } from '../../client/errors';
@@ -177,6 +178,14 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(attachments).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
     // The letters each vendor received are kept beside the statement.
     expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The finished campaign's history replays against the current bundle: its code is deterministic.
+    const handle = campaigns.handle(id);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: env.encryption?.dataConverter },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
   });
 
   it('publishes once a quorum approves a statement the lead drafted before an engagement ended', { timeout: 180_000 }, async () => {
