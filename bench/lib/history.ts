@@ -1,0 +1,63 @@
+// Reads a finished workflow's history and counts what the engine did for it: events, activities
+// scheduled, timers started, updates accepted. The floor is checked against a real engagement by it.
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface HistoryCounts {
+  events: number;
+  activities: number;
+  timers: number;
+  updates: number;
+  workflowTasks: number;
+}
+
+export async function countHistory(client: Client, workflowId: string): Promise<HistoryCounts> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const count = (type: number) => events.filter((e) => e.eventType === type).length;
+  return {
+    events: events.length,
+    activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    timers: count(EventType.EVENT_TYPE_TIMER_STARTED),
+    updates: count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+    workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+  };
+}
+
+/** True when the floor schedules the same activities and timers and accepts the same updates. */
+export function sameShape(a: HistoryCounts, b: HistoryCounts): boolean {
+  return a.activities === b.activities && a.timers === b.timers && a.updates === b.updates;
+}
+
+export interface ReminderTimes {
+  timerFired: number;
+  activityScheduled: number;
+  activityStarted: number;
+  activityCompleted: number;
+}
+
+/**
+ * When the engine fired the first timer that fired, and scheduled, started and completed the activity
+ * that followed it (the reminder's send), in ms since the epoch from the server's event times.
+ */
+export async function firstFiredTimer(client: Client, workflowId: string): Promise<ReminderTimes | undefined> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const fired = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+  if (fired < 0) return undefined;
+  const scheduled = events.findIndex((e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  const scheduledId = events[scheduled]?.eventId;
+  const find = (type: number) =>
+    events.find(
+      (e) =>
+        e.eventType === type &&
+        String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduledId),
+    );
+  const started = find(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+  const completed = find(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+  if (scheduled < 0 || !started || !completed) return undefined;
+  return { timerFired: at(events[fired]), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
+}

@@ -1,0 +1,128 @@
+// One engagement lifecycle driven from the client as a case officer would, the same for Dossier's
+// engagement and the engine floor: start, record the response once the letter is out, one follow-up
+// round asked, a demonstration scheduled, held and recorded, the round answered, the conclusion. An update
+// the workflow's stage gate refuses (the letter not out yet, the demonstration not started) is sent
+// again shortly after: that is what a client without a push channel does, and both sides pay it.
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  askFollowUpUpdate,
+  concludeUpdate,
+  recordAnswersUpdate,
+  recordDemonstrationOutcomeUpdate,
+  recordResponseUpdate,
+  scheduleDemonstrationUpdate,
+} from '../../workflows/messages';
+import { PRINCIPLES, type CampaignRef, type EngagementInput, type Findings, type Policy } from '../../workflows/types';
+import { sleep } from './stats';
+
+export const OFFICER = 'Officer Bench';
+
+/** Durations of the lifecycle: nothing is sent on its own while the driver runs the case. */
+export function lifecyclePolicy(): Policy {
+  return {
+    responseDue: '10 minutes',
+    reminderCadence: ['11 minutes'],
+    finalNoticeAfter: '12 minutes',
+    closeAfter: '13 minutes',
+    followUpDue: '10 minutes',
+    demonstrationReminderLead: '1 minute',
+    approvalReminderEvery: '10 minutes',
+  };
+}
+
+export function benchCampaign(id: string): CampaignRef {
+  return {
+    id,
+    reference: `BENCH-${id.toUpperCase()}`,
+    title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
+    authorities: [
+      {
+        id: 'opc',
+        lead: true,
+        name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' },
+        contact: { name: 'Daniel Therrien', email: 'lead@opc.test' },
+      },
+      {
+        id: 'ico',
+        name: { en: "UK Information Commissioner's Office", fr: 'Bureau du commissaire à l’information du Royaume-Uni' },
+        contact: { name: 'Elizabeth Denham', email: 'ico@ico.test' },
+      },
+    ],
+    letterDate: '2020-07-21',
+    letterBody: {
+      en: ['We are writing to you about the privacy of video-conferencing services.', 'Please reply within 30 days.'],
+      fr: ['Nous vous écrivons au sujet de la vie privée dans les services de vidéoconférence.', 'Veuillez répondre d’ici 30 jours.'],
+    },
+    officeContact: { name: 'Case office', email: 'office@opc.test' },
+  };
+}
+
+export function benchEngagementInput(campaignId: string, vendorId: string, policy: Policy): EngagementInput {
+  return {
+    campaign: benchCampaign(campaignId),
+    vendor: { id: vendorId, name: `Vendor ${vendorId}`, language: 'en', contacts: [{ name: 'Zoë Łukasiewicz', email: `privacy@${vendorId}.test` }] },
+    policy,
+  };
+}
+
+export function completeFindings(): Findings {
+  const entries = PRINCIPLES.map((p) => [p, { assessment: `Meets the ${p} principle.`, goodPractices: [`Documented ${p} controls`] }]);
+  return Object.fromEntries(entries) as Findings;
+}
+
+export interface LifecycleResult {
+  workflowId: string;
+  ms: number;
+  /** Updates the stage gate refused and the driver sent again. */
+  retries: number;
+}
+
+/** How far ahead the demonstration is scheduled: enough for the validator to see it in the future. */
+const DEMONSTRATION_AHEAD_MS = 300;
+const RETRY_EVERY_MS = 50;
+
+export async function driveLifecycle(
+  client: Client,
+  workflowType: 'engagement' | 'engineFloor',
+  taskQueue: string,
+  workflowId: string,
+  input: EngagementInput,
+): Promise<LifecycleResult> {
+  const started = performance.now();
+  let retries = 0;
+  /** Sends an update until the stage gate accepts it; any other failure is thrown. */
+  const whenAccepted = async <R>(send: () => Promise<R>, retryOn: RegExp): Promise<R> => {
+    for (;;) {
+      try {
+        return await send();
+      } catch (err) {
+        if (!(err instanceof WorkflowUpdateFailedError) || !retryOn.test(err.cause?.message ?? '')) throw err;
+        retries++;
+        await sleep(RETRY_EVERY_MS);
+      }
+    }
+  };
+  const handle = await client.workflow.start(workflowType, { taskQueue, workflowId, args: [input] });
+  await whenAccepted(
+    () => handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary: 'Detailed answers', attachments: [] }] }),
+    /sending-letter|while sending/,
+  );
+  const [question] = await handle.executeUpdate(askFollowUpUpdate, { args: [{ by: OFFICER, questions: ['How are meeting IDs generated?'] }] });
+  const at = new Date(Date.now() + DEMONSTRATION_AHEAD_MS).toISOString();
+  const demonstration = await handle.executeUpdate(scheduleDemonstrationUpdate, {
+    args: [{ by: OFFICER, at, durationMinutes: 30, attendees: [{ name: 'Ann Engineer', email: 'ann@vendor.test' }], topics: ['How encryption is validated'] }],
+  });
+  await sleep(Math.max(0, Date.parse(at) - Date.now()));
+  await whenAccepted(
+    () =>
+      handle.executeUpdate(recordDemonstrationOutcomeUpdate, {
+        args: [{ by: OFFICER, demonstrationId: demonstration.id, result: 'validated', notes: 'Key rotation shown' }],
+      }),
+    /has not started yet/,
+  );
+  // Answered after the demonstration, as a vendor would: by then the round's reminder timer runs.
+  await handle.executeUpdate(recordAnswersUpdate, { args: [{ by: OFFICER, answers: [{ questionId: question.id, answer: 'Randomly, 11 digits' }] }] });
+  await handle.executeUpdate(concludeUpdate, { args: [{ by: OFFICER, findings: completeFindings() }] });
+  await handle.result();
+  return { workflowId, ms: performance.now() - started, retries };
+}

@@ -1,0 +1,136 @@
+// What every measurement runs on: a dev server of the bench's own (free ports, SQLite in a temp
+// folder), the mail sink, the workflow bundle of bench/workflows, clients with and without payload
+// encryption, and a description of the machine for the report.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadEncryption } from '../../encryption/config';
+import { generateMasterKeySpec } from '../../encryption/keystore';
+import { startDevServer, type DevServer } from '../../infra/dev-server';
+import { MailSink } from '../../infra/mail-sink';
+import { resolveTemporalCli } from '../../infra/temporal-cli';
+import type { BenchWorkerSettings } from './worker-child';
+import { startBenchWorker, type BenchWorker } from './worker-process';
+
+export interface Bench {
+  scratch: string;
+  server: DevServer;
+  sink: MailSink;
+  bundlePath: string;
+  client: Client;
+  encryptedClient: Client;
+  /** Environment holding the encryption keys, for an encrypted worker. */
+  keysEnv: NodeJS.ProcessEnv;
+  /** Starts a bench worker on its own task queue; the caller stops it. */
+  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string }): Promise<BenchWorker>;
+  close(): Promise<void>;
+}
+
+export async function startBench(log: (line: string) => void): Promise<Bench> {
+  const scratch = mkdtempSync(join(os.tmpdir(), 'dossier-bench-'));
+  log(`scratch folder ${scratch}`);
+  const [server, bundle, sink] = await Promise.all([
+    startDevServer({ dbFilename: join(scratch, 'temporal.sqlite'), uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'), logger: quietLogger }),
+    new MailSink().start(),
+  ]);
+  const bundlePath = join(scratch, 'bench-workflows.js');
+  writeFileSync(bundlePath, bundle.code);
+  log(`dev server ${server.address} (pid ${server.process.pid}), mail sink ${sink.url}`);
+  const keysEnv = { DOSSIER_MASTER_KEYS: generateMasterKeySpec('bench1'), DOSSIER_KEYSTORE_DIR: join(scratch, 'keys') };
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const encryptedClient = new Client({ connection, namespace: server.namespace, dataConverter: loadEncryption(keysEnv).dataConverter });
+  return {
+    scratch,
+    server,
+    sink,
+    bundlePath,
+    client,
+    encryptedClient,
+    keysEnv,
+    startWorker({ taskQueue, encrypted = false, cpuProfileDir }) {
+      const settings: BenchWorkerSettings = {
+        address: server.address,
+        namespace: server.namespace,
+        taskQueue,
+        bundlePath,
+        smtpUrl: sink.url,
+        mailFrom: 'Dossier Bench <dossier@bench.example>',
+        outputDir: join(scratch, taskQueue, 'out'),
+        stateDir: join(scratch, taskQueue, 'state'),
+        encrypted,
+      };
+      return startBenchWorker(settings, { env: encrypted ? keysEnv : {}, cpuProfileDir });
+    },
+    async close() {
+      await connection.close();
+      await sink.stop();
+      await server.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface MachineInfo {
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  temporalCli: string;
+  platform: string;
+  loadAverage: number[];
+  /** Other processes' test runs seen at start (the machine is shared). */
+  vitestRunning: boolean;
+}
+
+export function machineInfo(): MachineInfo {
+  let temporalCli = 'unknown';
+  try {
+    temporalCli = execFileSync(resolveTemporalCli(), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // reported as unknown
+  }
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    temporalCli,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    vitestRunning: vitestRunning(),
+  };
+}
+
+/** True when another vitest run is going on (other people's tests share this machine's cores). */
+export function vitestRunning(): boolean {
+  try {
+    return execFileSync('pgrep', ['-f', 'vitest'], { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Total CPU time (user + system) of a process so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, see proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+};

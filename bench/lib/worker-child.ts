@@ -1,0 +1,60 @@
+// The bench worker, in a process of its own so its memory and CPU are its own: Dossier's real
+// activities (createActivities: pooled SMTP, delivery ledger, PDFs) plus the floor's no-op step, on
+// the bundle of bench/workflows. Started by worker-process.ts, which it answers over IPC.
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { loadEncryption } from '../../encryption/config';
+import type { FloorActivities } from '../workflows/floor';
+
+export interface BenchWorkerSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  bundlePath: string;
+  smtpUrl: string;
+  mailFrom: string;
+  outputDir: string;
+  stateDir: string;
+  /** Read the keys from DOSSIER_MASTER_KEYS / DOSSIER_KEYSTORE_DIR, as the worker does. */
+  encrypted: boolean;
+}
+
+export type ChildMessage = { type: 'ready' } | { type: 'memory'; rss: number; heapUsed: number; external: number };
+export type ParentMessage = { type: 'memory' } | { type: 'stop' };
+
+async function main(settings: BenchWorkerSettings): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const connection = await NativeConnection.connect({ address: settings.address });
+  const floor: FloorActivities = { async floorStep() {} };
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    workflowBundle: { codePath: settings.bundlePath },
+    activities: { ...createActivities(settings), ...floor },
+    dataConverter: settings.encrypted ? loadEncryption(process.env).dataConverter : undefined,
+    shutdownGraceTime: 5_000,
+  });
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'stop') worker.shutdown();
+    if (message.type === 'memory') {
+      const { rss, heapUsed, external } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed, external });
+    }
+  });
+  const running = worker.run();
+  send({ type: 'ready' });
+  await running;
+  await connection.close();
+  // A normal exit, so that --cpu-prof writes its profile.
+  process.exit(0);
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+main(JSON.parse(process.argv[2]) as BenchWorkerSettings).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,182 @@
+// `npm run bench`: what Dossier costs, measured on a dev server of its own. Four parts, each in
+// bench/parts: (1) a full engagement lifecycle against the engine's floor, (2) many open engagements
+// waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
+// pooled SMTP transport. Results go to a JSON file (bench/results/latest.json by default).
+//
+//   npm run bench -- --n 40 --m 300 --k 500 --skip scale --out bench/results/x.json --profile
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readProfile, summarizeProfile, type ProfileSummary } from './lib/profile';
+import { machineInfo, startBench, vitestRunning } from './lib/setup';
+import { measureLifecycles, type LifecycleReport } from './parts/lifecycle';
+import { defaultLeadMs, measureScale, type ScaleReport } from './parts/scale';
+import { measureSmtpBurst, type BurstReport } from './parts/smtp-burst';
+import { measureStatement, type StatementReport } from './parts/statement';
+
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp'] as const;
+type Part = (typeof PARTS)[number];
+
+const USAGE = `Usage: npm run bench -- [options]
+  --n <count>            lifecycles per batch, floor and engagement each (default 40)
+  --concurrency <count>  lifecycles driven at once (default 20)
+  --rounds <count>       alternating floor/engagement rounds (default 2)
+  --no-encryption        skip the encrypted variant of part 1
+  --m <count>            open engagements for the scale part (default 300; aim 10000)
+  --scale-lead-ms <ms>   from the first start to the common due date (default 20000 + 200 per engagement)
+  --k <count>            emails in the SMTP burst (default 500)
+  --sizes <list>         vendors per statement (default 10,100,1000)
+  --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
+  --profile              CPU profiles: the lifecycle worker and the largest statement
+  --out <file>           results JSON (default bench/results/latest.json)`;
+
+function parseFlags() {
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '40' },
+      concurrency: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '2' },
+      'no-encryption': { type: 'boolean', default: false },
+      m: { type: 'string', default: '300' },
+      'scale-lead-ms': { type: 'string' },
+      k: { type: 'string', default: '500' },
+      sizes: { type: 'string', default: '10,100,1000' },
+      skip: { type: 'string', multiple: true, default: [] },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string', default: join(__dirname, 'results', 'latest.json') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const count = (name: string, text: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1 (got ${text})\n${USAGE}`);
+    return value;
+  };
+  const skip = values.skip as string[];
+  for (const part of skip) {
+    if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--skip ${part}: unknown part (one of ${PARTS.join(', ')})\n${USAGE}`);
+  }
+  const m = count('m', values.m);
+  return {
+    n: count('n', values.n),
+    concurrency: count('concurrency', values.concurrency),
+    rounds: count('rounds', values.rounds),
+    encryption: !values['no-encryption'],
+    m,
+    leadMs: values['scale-lead-ms'] ? count('scale-lead-ms', values['scale-lead-ms']) : defaultLeadMs(m),
+    k: count('k', values.k),
+    sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
+    skip: new Set(skip as Part[]),
+    profile: values.profile,
+    out: resolve(values.out),
+  };
+}
+
+interface Results {
+  startedAt: string;
+  finishedAt?: string;
+  machine: ReturnType<typeof machineInfo>;
+  machineAtEnd?: { loadAverage: number[]; vitestRunning: boolean };
+  settings: Omit<ReturnType<typeof parseFlags>, 'skip'> & { skip: string[] };
+  lifecycle?: LifecycleReport & { workerProfile?: ProfileSummary };
+  scale?: ScaleReport;
+  statement?: StatementReport;
+  smtp?: BurstReport;
+}
+
+async function main() {
+  const flags = parseFlags();
+  const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  const machine = machineInfo();
+  log(`machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.temporalCli}`);
+  log(`load average ${machine.loadAverage.join(' ')}${machine.vitestRunning ? '; other test runs are using the machine' : ''}`);
+  const results: Results = { startedAt: new Date().toISOString(), machine, settings: { ...flags, skip: [...flags.skip] } };
+  const save = () => {
+    mkdirSync(dirname(flags.out), { recursive: true });
+    writeFileSync(flags.out, JSON.stringify(results, null, 2) + '\n');
+  };
+
+  const bench = await startBench(log);
+  try {
+    if (!flags.skip.has('lifecycle')) {
+      log(`── part 1: lifecycle against the engine floor (n=${flags.n}, concurrency ${flags.concurrency}, ${flags.rounds} rounds)`);
+      const cpuProfileDir = flags.profile ? join(bench.scratch, 'profiles') : undefined;
+      const lifecycle: Results['lifecycle'] = await measureLifecycles(
+        bench,
+        { n: flags.n, concurrency: flags.concurrency, rounds: flags.rounds, encryption: flags.encryption, cpuProfileDir },
+        log,
+      );
+      if (cpuProfileDir) {
+        const file = readdirSync(cpuProfileDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file) lifecycle.workerProfile = summarizeProfile(readProfile(join(cpuProfileDir, file)));
+      }
+      results.lifecycle = lifecycle;
+      save();
+    }
+    if (!flags.skip.has('scale')) {
+      log(`── part 2: ${flags.m} open engagements waiting on reminders (due ${flags.leadMs / 1000} s after the first start)`);
+      results.scale = await measureScale(bench, { m: flags.m, concurrency: 20, leadMs: flags.leadMs }, log);
+      save();
+    }
+  } finally {
+    await bench.close();
+  }
+  if (!flags.skip.has('statement')) {
+    log(`── part 3: statement PDF for ${flags.sizes.join(', ')} vendors`);
+    results.statement = await measureStatement({ sizes: flags.sizes, runs: 3, profile: flags.profile }, log);
+    save();
+  }
+  if (!flags.skip.has('smtp')) {
+    log(`── part 4: SMTP burst of ${flags.k} reminders, pooled against unpooled`);
+    const { MailSink } = await import('../infra/mail-sink');
+    const sink = await new MailSink().start();
+    // The sink keeps every message in memory; the bench only needs them counted by the transport.
+    sink.on('message', () => (sink.messages.length = 0));
+    try {
+      results.smtp = await measureSmtpBurst(sink, { k: flags.k, inFlight: 100, rounds: 3 }, log);
+    } finally {
+      await sink.stop();
+    }
+  }
+  results.finishedAt = new Date().toISOString();
+  results.machineAtEnd = { loadAverage: machineInfo().loadAverage, vitestRunning: vitestRunning() };
+  save();
+  printSummary(results);
+  console.log(`results: ${flags.out}`);
+}
+
+function printSummary(results: Results): void {
+  console.log('\n── summary');
+  const { lifecycle, scale, statement, smtp } = results;
+  if (lifecycle) {
+    for (const v of lifecycle.variants) {
+      const s = v.shape;
+      console.log(
+        `lifecycle${v.encrypted ? ' (encrypted)' : ''}: engagement ${v.engagementPerSecond}/s, floor ${v.floorPerSecond}/s, ratio ${v.ratio}; ` +
+          `shape engagement ${s.engagement.activities}a/${s.engagement.timers}t/${s.engagement.updates}u, floor ${s.floor.activities}a/${s.floor.timers}t/${s.floor.updates}u${s.match ? '' : ' (DIFFER)'}`,
+      );
+    }
+    console.log(`history events per engagement: ${lifecycle.historyEventsPerEngagement}`);
+    console.log(`ratio: ${lifecycle.ratio}`);
+  }
+  if (scale) {
+    console.log(
+      `scale: ${scale.settings.m} open, ${scale.startsPerSecond} starts/s, worker RSS ${scale.memory.allOpen.workerVmRss} MiB, server RSS ${scale.memory.allOpen.serverVmRss} MiB, ` +
+        `reminders late p50 ${scale.reminderLatenessMs.p50} ms p99 ${scale.reminderLatenessMs.p99} ms`,
+    );
+  }
+  if (statement) {
+    const en = statement.results.filter((r) => r.language === 'en');
+    console.log(`statement: ${en.map((r) => `${r.vendors} vendors ${r.medianMs} ms ${Math.round(r.bytes / 1024)} KiB`).join('; ')}`);
+  }
+  if (smtp) console.log(`smtp burst: pooled ${smtp.pooledPerSecond} msg/s, unpooled ${smtp.unpooledPerSecond} msg/s, ratio ${smtp.ratio}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

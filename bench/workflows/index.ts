@@ -1,0 +1,3 @@
+// Every workflow the bench worker runs: Dossier's own, plus the engine floor they are measured against.
+export * from '../../workflows';
+export { engineFloor } from './floor';
