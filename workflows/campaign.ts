@@ -202,7 +202,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     addVendorUpdate,
     ({ vendor }) => startEngagement(vendor, true).state,
     {
-      validator: ({ vendor }) => {
+      validator: ({ by, vendor }) => {
+        requireOfficer(by);
         if (phase !== 'engaging') reject(`Vendors can no longer be added: the statement is being drafted (phase ${phase}).`);
         const check = checkVendor(vendor);
         if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
@@ -217,29 +218,35 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       const tracked = engagements.get(vendorId)!;
       tracked.state.withdrawal = { by, reason, at: now() };
       const child = await tracked.started;
-      await child.signal(withdrawSignal, { by, reason });
+      try {
+        await child.signal(withdrawSignal, { by, reason });
+      } catch {
+        // The engagement ended meanwhile: its own outcome stands, as the engagement decides.
+      }
       return tracked.state;
     },
     {
-      validator: ({ vendorId, reason }) => {
+      validator: ({ by, vendorId, reason }) => {
+        requireOfficer(by);
         const tracked = engagements.get(vendorId);
         if (!tracked) reject(`Unknown vendor "${vendorId}"; known: ${[...engagements.keys()].join(', ')}.`);
         if (tracked.state.state !== 'in-progress') reject(`The engagement with ${tracked.vendor.name} has already ended.`);
         if (tracked.state.withdrawal) reject(`${tracked.vendor.name} is already being withdrawn.`);
-        if (!reason.trim()) reject('Give the reason for the withdrawal: it is printed in the statement.');
+        if (typeof reason !== 'string' || !reason.trim()) reject('Give the reason for the withdrawal: it is printed in the statement.');
       },
     },
   );
 
   setHandler(
     draftStatementUpdate,
-    (_request) => {
+    () => {
       if (phase === 'engaging') draftRequested = true;
       else redraft();
       return status();
     },
     {
-      validator: (_request) => {
+      validator: ({ by }) => {
+        requireOfficer(by);
         if (phase !== 'engaging' && phase !== 'approving') reject(`The statement is already ${phase}.`);
         if (engagements.size === 0) reject('There is nothing to report yet: the campaign has no vendors.');
       },
@@ -257,11 +264,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
     {
       validator: (update) => {
+        requireOfficer(update.by);
         if (phase !== 'engaging' && phase !== 'approving') reject(`The statement is already ${phase}; its text can no longer change.`);
         for (const field of ['conclusions', 'lessonsLearned'] as const) {
           for (const language of LANGUAGES) {
             const paragraphs = update[field]?.[language];
-            if (!Array.isArray(paragraphs) || !paragraphs.some((p) => typeof p === 'string' && p.trim())) {
+            if (!Array.isArray(paragraphs) || !paragraphs.every((p) => typeof p === 'string') || !paragraphs.some((p) => p.trim())) {
               reject(`${field}.${language}: give at least one paragraph; the statement is published in English and French.`);
             }
           }
@@ -270,7 +278,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
   );
 
-  const checkVote = ({ authorityId, version }: { authorityId: string; version: number }) => {
+  const checkVote = ({ by, authorityId, version }: { by: string; authorityId: string; version: number }) => {
+    requireOfficer(by);
     if (phase !== 'approving' || !draft) reject(`There is no draft awaiting approval (phase ${phase}).`);
     if (!authorities.some((a) => a.id === authorityId)) {
       reject(`Unknown authority "${authorityId}"; the signatories are ${authorities.map((a) => a.id).join(', ')}.`);
@@ -304,7 +313,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     {
       validator: (vote) => {
         checkVote(vote);
-        if (!vote.comment?.trim()) reject('Say what should change: the comment goes to the lead and the other signatories.');
+        if (typeof vote.comment !== 'string' || !vote.comment.trim()) reject('Say what should change: the comment goes to the lead and the other signatories.');
       },
     },
   );
@@ -378,6 +387,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   await Promise.all([...endings, ...chores]);
   await condition(allHandlersFinished);
   return { campaignId: ref.id, published, engagements: [...engagements.values()].map((e) => e.state) };
+}
+
+function requireOfficer(by: unknown): void {
+  if (typeof by !== 'string' || !by.trim()) reject('Say who is acting (`by`): the name goes into the case record.');
 }
 
 /** Validators reject with an ApplicationFailure so the officer reads the reason as given. */
