@@ -36,10 +36,13 @@ export class Session {
     this.connection ??= connectLazily(this.env);
     const connection = this.connection;
     const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
-    if (!officer) throw invalidInput('say who is acting: --by "<your name>" (or set DOSSIER_OFFICER)');
     return {
       out: createOutput(Boolean(options.json)),
-      officer,
+      // Asked for only by commands that change something; reading needs no name.
+      get officer() {
+        if (!officer) throw invalidInput('say who is acting: --by "<your name>" (or set DOSSIER_OFFICER)');
+        return officer;
+      },
       target: connection.target,
       client: () => connection.client(),
       dossier: async () =>
