@@ -30,6 +30,7 @@ import {
   withdrawUpdate,
   withdrawSignal,
   type EngagementStatus,
+  type WithdrawInput,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
@@ -347,13 +348,17 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     { validator: (req) => rules.checkConclude(state, req) },
   );
 
+  function withdraw({ by, reason }: WithdrawInput): void {
+    state.withdrawalReason = reason.trim();
+    state.stage = 'withdrawn';
+    endedAt = iso(Date.now());
+    log(by, 'withdrawn', state.withdrawalReason);
+  }
+
   setHandler(
     withdrawUpdate,
     (req) => {
-      state.withdrawalReason = req.reason.trim();
-      state.stage = 'withdrawn';
-      endedAt = iso(Date.now());
-      log(req.by, 'withdrawn', state.withdrawalReason);
+      withdraw(req);
       return status();
     },
     { validator: (req) => rules.checkWithdraw(state, req) },
@@ -367,10 +372,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     } catch {
       return;
     }
-    state.withdrawalReason = req.reason.trim();
-    state.stage = 'withdrawn';
-    endedAt = iso(Date.now());
-    log(req.by, 'withdrawn', state.withdrawalReason);
+    withdraw(req);
   });
 
   // ── The main flow ──────────────────────────────────────────────────────────────────────────────
