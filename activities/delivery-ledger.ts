@@ -14,6 +14,8 @@ export interface DeliveryRecord {
   accepted: string[];
   rejected: string[];
   deliveredAt: string;
+  /** Recipients the server deferred (4xx) who are still owed the message; absent once everyone has it. */
+  deferred?: string[];
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */
@@ -26,7 +28,10 @@ export interface BeginOptions {
 
 export interface DeliveryLedger {
   find(messageId: string): DeliveryRecord | undefined;
-  /** Waits until no other live attempt is sending `messageId`, then claims it, unless it was delivered. */
+  /**
+   * Waits until no other live attempt is sending `messageId`, then claims it, unless it was
+   * delivered to everyone (a record with `deferred` recipients is claimed again, to finish it).
+   */
   begin(messageId: string, options?: BeginOptions): Promise<SendTurn>;
   record(entry: DeliveryRecord): void;
 }
@@ -75,7 +80,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
     const claimPath = this.pathOf(messageId, 'sending');
     for (;;) {
       const delivered = this.find(messageId);
-      if (delivered) return { delivered };
+      if (delivered && !delivered.deferred?.length) return { delivered };
       const claim: Claim = { host: hostname(), pid: process.pid, token: randomUUID(), expiresAt: Date.now() + this.leaseMs };
       try {
         writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx' });

@@ -1,12 +1,14 @@
 // Sends one message of a case over SMTP with nodemailer. Thin on purpose: the text comes from
 // compose.ts, the delivered-once guarantee from the ledger, the retry decision from the error
-// type (a 5xx is permanent, a refused connection or a 4xx is retried by Temporal with backoff).
+// type (a 5xx is permanent, a refused connection or a 4xx is retried by Temporal with backoff; when
+// only some recipients are deferred, the retry sends to those alone).
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import type { OutgoingMessage, SentMessage } from '../workflows/types';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
-import { recipientRejected } from './errors';
+import { ErrorType, recipientRejected } from './errors';
 import { composeMessage, messageIdFor, threadRootStep } from './compose';
 
 export interface EmailDeps {
@@ -52,7 +54,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       const messageId = messageIdFor(message.threadId, message.step, domain);
       const previous = ledger.find(messageId);
-      if (previous) return alreadyDelivered(previous);
+      if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
       const composed = await composeMessage(message, { outputDir, domain });
       const root = messageIdFor(message.threadId, threadRootStep(message.threadId), domain);
       const threading = root === messageId ? {} : { inReplyTo: root, references: [root] };
@@ -60,32 +62,61 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
       if (turn.delivered) return alreadyDelivered(turn.delivered);
       try {
-        let info: { accepted: (string | { address: string })[]; rejected: (string | { address: string })[] };
+        // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
+        const partial = ledger.find(messageId);
+        const owed = new Set(partial?.deferred?.map(normal));
+        const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
+        let info: SmtpInfo;
         try {
           info = await transport.sendMail({
             from: mailFrom,
-            to: message.to.map((c) => ({ name: c.name, address: c.email })),
+            to: to.map((c) => ({ name: c.name, address: c.email })),
             messageId,
             ...threading,
             ...composed,
           });
         } catch (err) {
-          throw classifySmtpError(err, message);
+          const failure = classifySmtpError(err, to);
+          if (!partial || !isPermanent(failure)) throw failure;
+          // The others already have it: record these recipients as refused instead of failing the send.
+          info = { accepted: [], rejected: to.map((c) => c.email) };
         }
         await hooks.afterAccepted?.(messageId, activity?.info.attempt ?? 1);
-        const record = {
+        const deferred = (info.rejectedErrors ?? []).filter((e) => (e.responseCode ?? 500) < 500).map((e) => normal(e.recipient ?? ''));
+        const record: DeliveryRecord = {
           messageId,
-          accepted: info.accepted.map(addressOf),
-          rejected: info.rejected.map(addressOf),
+          accepted: [...(partial?.accepted ?? []), ...info.accepted.map(addressOf)],
+          rejected: [...(partial?.rejected ?? []), ...info.rejected.map(addressOf).filter((a) => !deferred.includes(normal(a)))],
           deliveredAt: new Date().toISOString(),
+          ...(deferred.length ? { deferred } : {}),
         };
         ledger.record(record);
+        if (deferred.length) {
+          throw ApplicationFailure.retryable(
+            `The mail server deferred ${deferred.join(', ')} (delivered to ${record.accepted.join(', ')}); retrying for them only.`,
+            ErrorType.RecipientDeferred,
+          );
+        }
         return { messageId, accepted: record.accepted, rejected: record.rejected, alreadyDelivered: false };
       } finally {
         turn.release();
       }
     },
   };
+}
+
+interface SmtpInfo {
+  accepted: (string | { address: string })[];
+  rejected: (string | { address: string })[];
+  rejectedErrors?: { responseCode?: number; recipient?: string }[];
+}
+
+function normal(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+function isPermanent(failure: unknown): boolean {
+  return failure instanceof ApplicationFailure && failure.type === ErrorType.RecipientRejected;
 }
 
 function alreadyDelivered(record: DeliveryRecord): SentMessage {
@@ -114,7 +145,7 @@ export function mailDomain(mailFrom: string): string {
  * A permanent refusal (5xx, or an address nodemailer cannot even send to) becomes a non-retryable
  * failure; a 4xx or a connection failure is thrown as is, and Temporal retries it with backoff.
  */
-function classifySmtpError(err: unknown, message: OutgoingMessage): unknown {
+function classifySmtpError(err: unknown, to: Contact[]): unknown {
   const e = err as {
     responseCode?: number;
     code?: string;
@@ -126,7 +157,7 @@ function classifySmtpError(err: unknown, message: OutgoingMessage): unknown {
   const permanent =
     codes.every((c) => c !== undefined && c >= 500) || (e.code === 'EENVELOPE' && codes.every((c) => c === undefined));
   if (!permanent) return err;
-  const recipients = e.rejected?.length ? e.rejected : message.to.map((c) => c.email);
+  const recipients = e.rejected?.length ? e.rejected : to.map((c) => c.email);
   return recipientRejected(`The mail server refused ${recipients.join(', ')}: ${e.message ?? 'no reason given'}`, {
     recipients,
     smtpCode: e.responseCode,

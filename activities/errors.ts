@@ -5,6 +5,11 @@ import { ApplicationFailure } from '@temporalio/common';
 export const ErrorType = {
   /** The mail server refused a recipient or the message for good (5xx, malformed address). */
   RecipientRejected: 'RecipientRejected',
+  /**
+   * The mail server deferred some recipients (4xx) while accepting the others: retried, and the
+   * retry sends only to the deferred ones, so nobody gets a second copy.
+   */
+  RecipientDeferred: 'RecipientDeferred',
   /** The message could not be built from its input (missing template value, bad attachment path). */
   InvalidMessage: 'InvalidMessage',
 } as const;

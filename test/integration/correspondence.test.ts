@@ -260,6 +260,38 @@ describe('correspondence over a real SMTP server', () => {
     expect(env.sink.messages).toHaveLength(1);
   });
 
+  it('retries only the recipient a 451 deferred, so each recipient gets exactly one copy', async () => {
+    const vendor = frenchVendor('zoom');
+    let deferrals = 0;
+    env.sink.recipientPolicy = (address) =>
+      address === 'legal@zoom.test' && deferrals++ < 1 ? { code: 451, message: 'Mailbox busy, try later' } : undefined;
+    const handle = await send([outgoing(env.uniqueId('deferred'), vendor, 'letter', 'open-letter')]);
+    const [sent] = await handle.result();
+
+    expect(sent.accepted.sort()).toEqual(['legal@zoom.test', 'privacy@zoom.test']);
+    expect(sent.rejected).toEqual([]);
+    expect(await activityAttempts(handle)).toEqual([2]);
+    await sleep(500);
+    const copies = env.sink.messages.filter((m) => m.messageId === sent.messageId);
+    expect(copies.map((m) => m.to)).toEqual([['privacy@zoom.test'], ['legal@zoom.test']]);
+  });
+
+  it('reports a recipient refused for good after the others were served, without failing the send', async () => {
+    const vendor = frenchVendor('zoom');
+    let calls = 0;
+    // Deferred first, refused for good on the retry: the other recipient already has the message.
+    env.sink.recipientPolicy = (address) => {
+      if (address !== 'legal@zoom.test') return undefined;
+      return calls++ < 1 ? { code: 451, message: 'Try later' } : { code: 550, message: 'No such user' };
+    };
+    const handle = await send([outgoing(env.uniqueId('deferred-then-refused'), vendor, 'letter', 'open-letter')]);
+    const [sent] = await handle.result();
+
+    expect(sent.accepted).toEqual(['privacy@zoom.test']);
+    expect(sent.rejected).toEqual(['legal@zoom.test']);
+    expect(env.sink.messages.filter((m) => m.messageId === sent.messageId).map((m) => m.to)).toEqual([['privacy@zoom.test']]);
+  });
+
   it('delivers one copy when the attempt that sent it times out before recording it and is retried', async () => {
     const campaignId = env.uniqueId('timeout');
     const vendor = testVendor('zoom');
