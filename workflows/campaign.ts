@@ -58,10 +58,11 @@ const email = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 
-// Rendering is local work: a failure that three attempts do not cure needs a person, not more retries.
+// Rendering is local work that fails only when the worker is broken (a missing font, a full disk):
+// retry, slowing down, until the worker is fixed; failing would close a months-long case.
 const documents = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 
 export const CampaignErrorType = { InvalidCampaign: 'InvalidCampaign' } as const;
@@ -104,8 +105,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   let draft: StatementDraft | undefined;
   let approvals: StatementApproval[] = [];
   const changeRequests: StatementChangeRequest[] = [];
+  // Refused addresses, and letter copies that could not be filed: problems for an officer to fix.
   const deliveryFailures: CampaignStatus['deliveryFailures'] = [];
-  const fileFailures = deliveryFailures;
   let published: PublishedStatement | undefined;
 
   const now = () => new Date().toISOString();
@@ -133,7 +134,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     chores.push(
       documents.saveLetterCopy({ campaign: ref, vendor, folder: publication.folder }).then(
         () => undefined,
-        (err: unknown) => void fileFailures.push({ at: now(), step: `letter-copy-${vendor.id}`, reason: errorText(err) }),
+        (err: unknown) => void deliveryFailures.push({ at: now(), step: `letter-copy-${vendor.id}`, reason: errorText(err) }),
       ),
     );
     endings.push(
