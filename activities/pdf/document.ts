@@ -176,10 +176,12 @@ export class LayoutDocument {
     items.forEach((item, i) => {
       const last = i === items.length - 1;
       const lines = this.wrap(item, style.weight ?? 'regular', size, this.contentWidth - indent);
-      this.ensureSpace(size * this.lineHeight);
+      const step = size * this.lineHeight;
+      this.ensureSpace(step);
       this.current.drawText('•', {
         x: this.margin + indent - size * 1.1,
-        y: this.cursorY - size,
+        // On the baseline of the item's first line (see drawLines).
+        y: this.cursorY - (step + size) / 2,
         size,
         font: this.fonts.regular,
         color: style.color,
@@ -214,21 +216,28 @@ export class LayoutDocument {
   /** Splits text into lines no wider than `width`; only ordinary spaces break (U+00A0 and U+202F do not). */
   wrap(text: string, weight: FontWeight, size: number, width: number): string[] {
     const lines: string[] = [];
+    // Widths add up word by word (pdf-lib sums advance widths), so each word is measured once.
+    const space = this.widthOf(' ', weight, size);
     for (const hardLine of text.split('\n')) {
       let line = '';
+      let lineWidth = 0;
       for (const word of hardLine.split(' ').filter((w) => w !== '')) {
-        const candidate = line === '' ? word : `${line} ${word}`;
-        if (this.widthOf(candidate, weight, size) <= width) {
-          line = candidate;
+        const wordWidth = this.widthOf(word, weight, size);
+        const candidateWidth = line === '' ? wordWidth : lineWidth + space + wordWidth;
+        if (candidateWidth <= width) {
+          line = line === '' ? word : `${line} ${word}`;
+          lineWidth = candidateWidth;
           continue;
         }
         if (line !== '') lines.push(line);
         line = word;
+        lineWidth = wordWidth;
         // A word wider than the page (a long URL) is cut where it overflows.
         while (this.widthOf(line, weight, size) > width) {
           const cut = this.longestFittingPrefix(line, weight, size, width);
           lines.push(line.slice(0, cut));
           line = line.slice(cut);
+          lineWidth = this.widthOf(line, weight, size);
         }
       }
       lines.push(line);
