@@ -38,7 +38,7 @@ export interface DossierTestEnv {
   parsed(mails?: ReceivedMail[]): Promise<ParsedMail[]>;
   /** Stops this file's worker and starts a fresh one on the same queue (a restarted process). */
   restartWorker(): Promise<void>;
-  /** Set with `encrypted: true`. */
+  /** Unless `encrypted: false`. */
   encryption?: Encryption;
   /** Environment a subprocess (the CLI) needs to reach this server with the same keys. */
   childEnv: NodeJS.ProcessEnv;
@@ -51,7 +51,10 @@ export interface DossierTestEnv {
 
 export interface UseDossierOptions {
   workerOptions?: Partial<WorkerOptions>;
-  /** Encrypt payloads (client and worker) with fresh master keys and a keystore of this file's own. */
+  /**
+   * Encrypt payloads (client and worker) with fresh master keys and a keystore of this file's own,
+   * as production does. Default true; false only to look at plaintext on purpose.
+   */
   encrypted?: boolean;
   /** A dev server of this file's own, on a SQLite file under `scratch` (to inspect or restart it). */
   ownServer?: boolean;
@@ -89,7 +92,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     const address = env.server?.address ?? inject('temporalAddress');
     const namespace = env.server?.namespace ?? inject('temporalNamespace');
     env.childEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
-    if (options.encrypted) {
+    if (options.encrypted !== false) {
       env.childEnv.DOSSIER_MASTER_KEYS = `${generateMasterKeySpec('t2')},${generateMasterKeySpec('t1')}`;
       env.childEnv.DOSSIER_KEYSTORE_DIR = join(env.scratch, 'keys');
       env.encryption = loadEncryption(env.childEnv);

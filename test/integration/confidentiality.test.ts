@@ -20,7 +20,7 @@ const fromBase64 = (p: { metadata: Record<string, string>; data: string }) => ({
 });
 
 describe('confidential by design', () => {
-  const env = useDossier({ encrypted: true, ownServer: true });
+  const env = useDossier({ ownServer: true });
   const servers: { close(): void }[] = [];
   afterAll(() => servers.forEach((s) => s.close()));
 

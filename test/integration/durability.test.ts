@@ -17,7 +17,7 @@ const NO_RESPONSE_STEPS = ['letter', 'reminder-response-1', 'reminder-response-2
 const threadOf = (mail: ReceivedMail) => /\.(engagement\.[^@]+)@/.exec(mail.messageId ?? '')?.[1];
 
 describe('durable under faults', () => {
-  const env = useDossier({ encrypted: true, ownServer: true, keepMail: false });
+  const env = useDossier({ ownServer: true });
 
   /** A worker in its own process, as in production (`npm run worker`), so it can be SIGKILLed. */
   function spawnWorker(taskQueue: string, stateDir: string): Promise<ChildProcess> {
