@@ -5,7 +5,10 @@ import { Command } from 'commander';
 import { campaignWorkflowId, type Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
 import type { CampaignOverview } from '../campaign-api';
-import { invalidInput } from '../errors';
+import { createInterface } from 'node:readline/promises';
+import { loadEncryption } from '../../encryption/config';
+import { campaignKeyId } from '../../encryption/keystore';
+import { fromTemporal, invalidInput, refused } from '../errors';
 import { fields, progressBar, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readVendorFile } from './input-files';
@@ -94,7 +97,43 @@ export function campaignCommands(session: Session): Command {
       }),
     );
 
+  group
+    .command('shred')
+    .description("crypto-shredding: destroy the campaign's data key, so its histories can never be read again (the published statement stays)")
+    .argument('<campaign>', 'campaign id')
+    .option('--confirm <campaign>', 'the campaign id again, to confirm without a prompt (scripts)')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { confirm?: string }) => {
+        const handle = (await ctx.client()).workflow.getHandle(campaignWorkflowId(campaignId));
+        const { status } = await handle.describe().catch((err: unknown) => {
+          throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, ctx.target.address);
+        });
+        if (status.name === 'RUNNING') {
+          throw refused(campaignWorkflowId(campaignId), 'the campaign is still running; its key can be destroyed once it has ended');
+        }
+        const confirmed = options.confirm ?? (await askToConfirm(campaignId));
+        if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
+        const destroyed = loadEncryption(process.env).keystore.shred(campaignKeyId(campaignId));
+        ctx.out.result({ campaignId, destroyed }, () =>
+          destroyed
+            ? `The data key of ${campaignId} is destroyed: its workflow histories are now unreadable. Published files are untouched.`
+            : `The data key of ${campaignId} was already destroyed.`,
+        );
+      }),
+    );
+
   return group;
+}
+
+/** Asks on the terminal; without one (a script, CI) there is nobody to ask, so nothing is confirmed. */
+async function askToConfirm(campaignId: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(`This destroys every history of campaign ${campaignId} for good. Type its id to confirm: `)).trim();
+  } finally {
+    rl.close();
+  }
 }
 
 /**
