@@ -27,7 +27,7 @@ const gibraltar: Authority = {
 
 // Slow enough that the test records responses before any reminder, fast enough that a vendor who
 // never answers is closed within seconds.
-const policy = fastPolicy({ responseDue: '4s', reminderCadence: ['2s'], finalNoticeAfter: '4s', closeAfter: '3s', approvalReminderEvery: '3s' });
+const policy = fastPolicy({ responseDue: '6s', reminderCadence: ['2s'], finalNoticeAfter: '5s', closeAfter: '3s', approvalReminderEvery: '3s' });
 
 function findingsFor(vendor: string): Findings {
   const entries = PRINCIPLES.map((p) => [p, { assessment: `${vendor} assessment for ${p}.`, goodPractices: [`${vendor} good practice for ${p}`] }]);
