@@ -23,7 +23,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds <count>       alternating floor/engagement rounds (default 2)
   --no-encryption        skip the encrypted variant of part 1
   --m <count>            open engagements for the scale part (default 300; aim 10000)
-  --scale-lead-ms <ms>   from the first start to the common due date (default 20000 + 200 per engagement)
+  --scale-lead-ms <ms>   from the first start to the common due date (default 20000 + 150 per engagement)
+  --scale-concurrency <count>  engagements being opened at once (default 20)
+  --scale-max-cached <count>   the scale worker's maxCachedWorkflows (default: the SDK's)
   --k <count>            emails in the SMTP burst (default 500)
   --sizes <list>         vendors per statement (default 10,100,1000)
   --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
@@ -39,6 +41,8 @@ function parseFlags() {
       'no-encryption': { type: 'boolean', default: false },
       m: { type: 'string', default: '300' },
       'scale-lead-ms': { type: 'string' },
+      'scale-concurrency': { type: 'string', default: '20' },
+      'scale-max-cached': { type: 'string' },
       k: { type: 'string', default: '500' },
       sizes: { type: 'string', default: '10,100,1000' },
       skip: { type: 'string', multiple: true, default: [] },
@@ -68,6 +72,8 @@ function parseFlags() {
     encryption: !values['no-encryption'],
     m,
     leadMs: values['scale-lead-ms'] ? count('scale-lead-ms', values['scale-lead-ms']) : defaultLeadMs(m),
+    scaleConcurrency: count('scale-concurrency', values['scale-concurrency']),
+    maxCachedWorkflows: values['scale-max-cached'] ? count('scale-max-cached', values['scale-max-cached']) : undefined,
     k: count('k', values.k),
     sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
     skip: new Set(skip as Part[]),
@@ -119,7 +125,11 @@ async function main() {
     }
     if (!flags.skip.has('scale')) {
       log(`── part 2: ${flags.m} open engagements waiting on reminders (due ${flags.leadMs / 1000} s after the first start)`);
-      results.scale = await measureScale(bench, { m: flags.m, concurrency: 20, leadMs: flags.leadMs }, log);
+      results.scale = await measureScale(
+        bench,
+        { m: flags.m, concurrency: flags.scaleConcurrency, leadMs: flags.leadMs, maxCachedWorkflows: flags.maxCachedWorkflows },
+        log,
+      );
       save();
     }
   } finally {
@@ -165,7 +175,7 @@ function printSummary(results: Results): void {
   }
   if (scale) {
     console.log(
-      `scale: ${scale.settings.m} open, ${scale.startsPerSecond} starts/s, worker RSS ${scale.memory.allOpen.workerVmRss} MiB, server RSS ${scale.memory.allOpen.serverVmRss} MiB, ` +
+      `scale: ${scale.settings.m} open, ${scale.opensPerSecond} opened/s, worker RSS ${scale.memory.allOpen.workerVmRss} MiB, server RSS ${scale.memory.allOpen.serverVmRss} MiB, ` +
         `reminders late p50 ${scale.reminderLatenessMs.p50} ms p99 ${scale.reminderLatenessMs.p99} ms`,
     );
   }
@@ -173,7 +183,12 @@ function printSummary(results: Results): void {
     const en = statement.results.filter((r) => r.language === 'en');
     console.log(`statement: ${en.map((r) => `${r.vendors} vendors ${r.medianMs} ms ${Math.round(r.bytes / 1024)} KiB`).join('; ')}`);
   }
-  if (smtp) console.log(`smtp burst: pooled ${smtp.pooledPerSecond} msg/s, unpooled ${smtp.unpooledPerSecond} msg/s, ratio ${smtp.ratio}`);
+  if (smtp) {
+    console.log(
+      `smtp burst: pooled ${smtp.pooledPerSecond} msg/s, unpooled ${smtp.unpooledPerSecond} msg/s (ratio ${smtp.ratio}); ` +
+        `unpooled with 5 in flight ${smtp.unpooled5PerSecond} msg/s (ratio ${smtp.ratioSameConnections})`,
+    );
+  }
 }
 
 main().catch((err) => {

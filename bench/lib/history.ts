@@ -32,6 +32,9 @@ export function sameShape(a: HistoryCounts, b: HistoryCounts): boolean {
 }
 
 export interface ReminderTimes {
+  /** When the server recorded the timer, and when it was due by the server's own reckoning. */
+  timerStarted: number;
+  timerDue: number;
   timerFired: number;
   activityScheduled: number;
   activityStarted: number;
@@ -48,6 +51,11 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
   const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
   const fired = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
   if (fired < 0) return undefined;
+  const startedId = String(events[fired].timerFiredEventAttributes?.startedEventId);
+  const timer = events.find((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED && String(e.eventId) === startedId);
+  const timeout = timer?.timerStartedEventAttributes?.startToFireTimeout;
+  if (!timer || !timeout) return undefined;
+  const timeoutMs = Number(timeout.seconds ?? 0) * 1000 + (timeout.nanos ?? 0) / 1e6;
   const scheduled = events.findIndex((e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
   const scheduledId = events[scheduled]?.eventId;
   const find = (type: number) =>
@@ -59,5 +67,8 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
   const started = find(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
   const completed = find(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
   if (scheduled < 0 || !started || !completed) return undefined;
-  return { timerFired: at(events[fired]), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
+  return {
+    timerStarted: at(timer),
+    timerDue: at(timer) + timeoutMs,
+    timerFired: at(events[fired]), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
 }

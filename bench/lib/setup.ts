@@ -25,7 +25,7 @@ export interface Bench {
   /** Environment holding the encryption keys, for an encrypted worker. */
   keysEnv: NodeJS.ProcessEnv;
   /** Starts a bench worker on its own task queue; the caller stops it. */
-  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string }): Promise<BenchWorker>;
+  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string; maxCachedWorkflows?: number }): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
@@ -52,7 +52,7 @@ export async function startBench(log: (line: string) => void): Promise<Bench> {
     client,
     encryptedClient,
     keysEnv,
-    startWorker({ taskQueue, encrypted = false, cpuProfileDir }) {
+    startWorker({ taskQueue, encrypted = false, cpuProfileDir, maxCachedWorkflows }) {
       const settings: BenchWorkerSettings = {
         address: server.address,
         namespace: server.namespace,
@@ -63,6 +63,7 @@ export async function startBench(log: (line: string) => void): Promise<Bench> {
         outputDir: join(scratch, taskQueue, 'out'),
         stateDir: join(scratch, taskQueue, 'state'),
         encrypted,
+        maxCachedWorkflows,
       };
       return startBenchWorker(settings, { env: encrypted ? keysEnv : {}, cpuProfileDir });
     },

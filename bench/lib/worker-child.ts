@@ -17,9 +17,19 @@ export interface BenchWorkerSettings {
   stateDir: string;
   /** Read the keys from DOSSIER_MASTER_KEYS / DOSSIER_KEYSTORE_DIR, as the worker does. */
   encrypted: boolean;
+  /** The SDK's default when absent (600 per GiB of heap limit above 200 MiB). */
+  maxCachedWorkflows?: number;
 }
 
-export type ChildMessage = { type: 'ready' } | { type: 'memory'; rss: number; heapUsed: number; external: number };
+export interface WorkerMemory {
+  rss: number;
+  /** The main thread's V8 heap only: workflows run in a worker thread with a heap of its own. */
+  heapUsed: number;
+  external: number;
+  cachedWorkflows: number;
+}
+
+export type ChildMessage = { type: 'ready' } | ({ type: 'memory' } & WorkerMemory);
 export type ParentMessage = { type: 'memory' } | { type: 'stop' };
 
 async function main(settings: BenchWorkerSettings): Promise<void> {
@@ -34,12 +44,13 @@ async function main(settings: BenchWorkerSettings): Promise<void> {
     activities: { ...createActivities(settings), ...floor },
     dataConverter: settings.encrypted ? loadEncryption(process.env).dataConverter : undefined,
     shutdownGraceTime: 5_000,
+    ...(settings.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: settings.maxCachedWorkflows }),
   });
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') worker.shutdown();
     if (message.type === 'memory') {
       const { rss, heapUsed, external } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed, external });
+      send({ type: 'memory', rss, heapUsed, external, cachedWorkflows: worker.getStatus().numCachedWorkflows });
     }
   });
   const running = worker.run();

@@ -3,12 +3,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchWorkerSettings, ChildMessage } from './worker-child';
+import type { BenchWorkerSettings, ChildMessage, WorkerMemory } from './worker-child';
 
 export interface BenchWorker {
   pid: number;
   /** The worker's own view: process.memoryUsage(). */
-  memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
+  memory(): Promise<WorkerMemory>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +43,8 @@ export async function startBenchWorker(settings: BenchWorkerSettings, options: S
         const onMessage = (m: ChildMessage) => {
           if (m.type !== 'memory') return;
           child.off('message', onMessage);
-          resolve({ rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+          const { type: _type, ...memory } = m;
+          resolve(memory);
         };
         child.on('message', onMessage);
         child.send({ type: 'memory' });

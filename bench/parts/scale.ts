@@ -1,30 +1,34 @@
 // Part 2: many open engagements at once, all waiting on their first reminder. Every engagement's
-// due date is set so that all reminders fall due at the same moment; the part measures how fast
-// engagements start, what the worker and the dev server hold in memory while they wait, and how
+// due date is set so that all reminders fall due at about the same moment; the part measures how
+// fast engagements open, what the worker and the dev server hold in memory while they wait, and how
 // late each reminder reaches the mail sink compared with its planned time (due date + cadence).
 import { randomUUID } from 'node:crypto';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { engagementWorkflowId, type Policy } from '../../workflows/types';
 import { firstFiredTimer } from '../lib/history';
 import { benchEngagementInput } from '../lib/lifecycle-driver';
-import { MailClock } from '../lib/mail-clock';
+import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
 import { cpuSeconds, type Bench } from '../lib/setup';
 import { mapLimit, mib, round, spread, type Spread } from '../lib/stats';
 import { procMemory } from '../lib/worker-process';
 
 export interface ScaleOptions {
   m: number;
-  /** Starts in flight at once from the client. */
+  /** Engagements being opened at once (started, letter not yet delivered). */
   concurrency: number;
   /** From the first start to the moment every reminder falls due; long enough for all letters to go out. */
   leadMs: number;
+  /** The worker's workflow cache; the SDK's default when absent. */
+  maxCachedWorkflows?: number;
 }
 
 export interface MemorySample {
   /** What the worker process reports itself (process.memoryUsage), in MiB. */
   workerRss: number;
+  /** The main thread's heap; workflows live in a worker thread's heap, which this does not count. */
   workerHeapUsed: number;
-  /** The kernel's figures (VmRSS, VmHWM), in MiB. */
+  workerCachedWorkflows: number;
+  /** The kernel's figures (VmRSS, VmHWM = peak), in MiB. */
   workerVmRss: number;
   workerVmPeak: number;
   serverVmRss: number;
@@ -33,27 +37,32 @@ export interface MemorySample {
 
 export interface ScaleReport {
   settings: ScaleOptions & { reminderAfterDueMs: number };
-  startsPerSecond: number;
-  startSeconds: number;
-  /** From the first start until every open letter had reached the sink. */
-  allOpenSeconds: number;
-  lettersPerSecond: number;
+  /** Engagements opened per second: started and their letter (with its PDF) delivered. */
+  opensPerSecond: number;
+  openSeconds: number;
+  /** Workflow starts alone, measured by the client. */
+  startMs: Spread;
   memory: { idle: MemorySample; warm: MemorySample; allOpen: MemorySample; afterReminders: MemorySample };
-  /** (all open − warm) / M: what each waiting engagement adds to the worker's resident memory. */
+  /** (all open − warm) / M: what each waiting engagement adds to the resident memory. */
   workerMiBPerEngagement: number;
   serverMiBPerEngagement: number;
-  /** Engagements still being opened when the reminders fell due: their lateness is not the timers' fault. */
+  /** Engagements still being opened when the reminders fell due. */
   openedLate: number;
+  /** How far apart the due dates ended up (each engagement computes its own at its first task). */
+  dueSpreadSeconds: number;
   reminderLatenessMs: Spread;
   /** Where the lateness goes, from the server's event times of a sample of engagements. */
   latenessBreakdownMs: {
     sampled: number;
+    /** Planned time to the server's due time: how long the workflow task that set the timer took to complete. */
+    timerSetLate: Spread;
+    /** The server's due time to its TimerFired event. */
     timerFiredLate: Spread;
     firedToActivityScheduled: Spread;
     scheduledToStarted: Spread;
     startedToSink: Spread;
   };
-  /** From the planned time until the last reminder arrived. */
+  /** From the earliest planned reminder until the last one arrived. */
   burstSeconds: number;
   cpuSeconds: { worker: number; server: number };
 }
@@ -64,9 +73,9 @@ const REMINDER_AFTER_DUE_MS = 1_000;
 export async function measureScale(bench: Bench, options: ScaleOptions, log: (line: string) => void): Promise<ScaleReport> {
   const taskQueue = 'bench-scale';
   const campaign = `scale-${randomUUID().slice(0, 6)}`;
-  const threadPrefix = `engagement.${campaign}.`;
+  const threadOf = (c: string, vendor: string) => `engagement.${c}.${vendor}`;
   const clock = new MailClock(bench.sink);
-  const worker = await bench.startWorker({ taskQueue });
+  const worker = await bench.startWorker({ taskQueue, maxCachedWorkflows: options.maxCachedWorkflows });
   const serverPid = bench.server.process.pid!;
   const sample = async (): Promise<MemorySample> => {
     const own = await worker.memory();
@@ -75,92 +84,88 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     return {
       workerRss: mib(own.rss),
       workerHeapUsed: mib(own.heapUsed),
+      workerCachedWorkflows: own.cachedWorkflows,
       workerVmRss: mib(workerProc.rss),
       workerVmPeak: mib(workerProc.peak),
       serverVmRss: mib(serverProc.rss),
       serverVmPeak: mib(serverProc.peak),
     };
   };
+  const start = (c: string, vendor: string, policy: Policy) =>
+    bench.client.workflow.start('engagement', { taskQueue, workflowId: engagementWorkflowId(c, vendor), args: [benchEngagementInput(c, vendor, policy)] });
+  const progress = setInterval(() => log(`[scale] ${clock.count(stepIn('letter', `engagement.${campaign}.`))} open`), 15_000);
   try {
     const idle = await sample();
     // A few engagements first, so fonts, templates, the SMTP pool and the bundle are loaded before
     // the baseline: the growth from there on is what waiting engagements cost.
     const warmCampaign = `${campaign}-warm`;
-    await mapLimit(['w1', 'w2', 'w3', 'w4', 'w5'], 5, (vendor) =>
-      bench.client.workflow.start('engagement', {
-        taskQueue,
-        workflowId: engagementWorkflowId(warmCampaign, vendor),
-        args: [benchEngagementInput(warmCampaign, vendor, waitingPolicy('1 hour'))],
-      }),
-    );
-    await clock.waitFor('letter', 5, `engagement.${warmCampaign}.`, 120_000);
+    await mapLimit(['w1', 'w2', 'w3', 'w4', 'w5'], 5, (vendor) => start(warmCampaign, vendor, waitingPolicy('1 hour')));
+    await clock.waitFor(stepIn('letter', `engagement.${warmCampaign}.`), 5, 120_000);
     const warm = await sample();
     const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid) };
+
+    // Each lane starts an engagement and waits for its letter before the next: the worker opens
+    // engagements as fast as it can, without a backlog that would delay their first workflow task
+    // (which fixes the due date) and so spread the due dates apart.
     const first = Date.now();
     const dueAt = first + options.leadMs;
     const vendors = Array.from({ length: options.m }, (_, i) => `v${i + 1}`);
-    let started = 0;
-    const progress = setInterval(() => log(`[scale] ${started} started, ${clock.count('letter', threadPrefix)} letters sent`), 10_000);
-    try {
-      await mapLimit(vendors, options.concurrency, async (vendor) => {
-        // The same absolute due date for all: each engagement measures it from its own start.
-        const policy = waitingPolicy(Math.max(1, dueAt - Date.now()));
-        await bench.client.workflow.start('engagement', {
-          taskQueue,
-          workflowId: engagementWorkflowId(campaign, vendor),
-          args: [benchEngagementInput(campaign, vendor, policy)],
-        });
-        started++;
-      });
-      const startSeconds = (Date.now() - first) / 1000;
-      log(`[scale] ${options.m} started in ${round(startSeconds)} s (${round(options.m / startSeconds)}/s)`);
-      await clock.waitFor('letter', options.m, threadPrefix, Math.max(60_000, dueAt - Date.now() + 60_000));
-      const allOpenSeconds = (Date.now() - first) / 1000;
-      const openedLate = clock.arrivals.filter((a) => a.step === 'letter' && a.thread.startsWith(threadPrefix) && a.at > dueAt).length;
-      log(`[scale] all ${options.m} letters out after ${round(allOpenSeconds)} s; reminders fall due in ${round((dueAt - Date.now()) / 1000)} s`);
-      if (openedLate > 0) log(`[scale] ** ${openedLate} engagements opened after the due date: raise --scale-lead-ms **`);
-      const allOpen = await sample();
-      log(`[scale] memory with all open: worker RSS ${allOpen.workerRss} MiB (heap ${allOpen.workerHeapUsed}), server RSS ${allOpen.serverVmRss} MiB`);
+    const startMs = await mapLimit(vendors, options.concurrency, async (vendor) => {
+      const before = performance.now();
+      await start(campaign, vendor, waitingPolicy(Math.max(1, dueAt - Date.now())));
+      const took = performance.now() - before;
+      await clock.waitFor(stepOfThread('letter', threadOf(campaign, vendor)), 1, Math.max(120_000, dueAt - Date.now()));
+      return took;
+    });
+    const openSeconds = (Date.now() - first) / 1000;
+    const openedLate = clock.count((a) => a.step === 'letter' && a.thread.startsWith(`engagement.${campaign}.`) && a.at > dueAt);
+    log(`[scale] all ${options.m} open after ${round(openSeconds)} s (${round(options.m / openSeconds)}/s); reminders fall due in ${round((dueAt - Date.now()) / 1000)} s`);
+    if (openedLate > 0) log(`[scale] ** ${openedLate} engagements opened after the due date: raise --scale-lead-ms **`);
+    const allOpen = await sample();
+    log(
+      `[scale] memory with all open: worker RSS ${allOpen.workerVmRss} MiB (main heap ${allOpen.workerHeapUsed} MiB, ${allOpen.workerCachedWorkflows} workflows cached), ` +
+        `server RSS ${allOpen.serverVmRss} MiB`,
+    );
 
-      const plannedBase = dueAt + REMINDER_AFTER_DUE_MS;
-      await clock.waitFor('reminder-response-1', options.m, threadPrefix, Math.max(0, plannedBase - Date.now()) + 120_000 + options.m * 50);
-      const afterReminders = await sample();
-      // The planned time of each reminder is its own due date (as the workflow computed it) + cadence.
-      const arrivals = new Map(
-        clock.arrivals.filter((a) => a.step === 'reminder-response-1' && a.thread.startsWith(threadPrefix)).map((a) => [a.thread, a.at]),
-      );
-      const lateness = await mapLimit(vendors, 20, async (vendor) => {
-        const status = await bench.client.workflow.getHandle(engagementWorkflowId(campaign, vendor)).query(engagementStatusQuery);
-        const planned = Date.parse(status.responseDueDate!) + REMINDER_AFTER_DUE_MS;
-        return arrivals.get(`${threadPrefix}${vendor}`)! - planned;
-      });
-      const latenessMs = spread(lateness);
-      const breakdown = await latenessBreakdown(bench, campaign, vendors, arrivals, threadPrefix);
-      const burstSeconds = (Math.max(...arrivals.values()) - plannedBase) / 1000;
-      log(
-        `[scale] of which: timer fired late p50 ${breakdown.timerFiredLate.p50} ms, fired→activity scheduled p50 ${breakdown.firedToActivityScheduled.p50} ms, ` +
-          `scheduled→started p50 ${breakdown.scheduledToStarted.p50} ms, started→at the sink p50 ${breakdown.startedToSink.p50} ms (${breakdown.sampled} sampled)`,
-      );
-      log(`[scale] reminders late by p50 ${latenessMs.p50} ms, p99 ${latenessMs.p99} ms, max ${latenessMs.max} ms; last one ${round(burstSeconds)} s after due`);
-      return {
-        settings: { ...options, reminderAfterDueMs: REMINDER_AFTER_DUE_MS },
-        startsPerSecond: round(options.m / startSeconds),
-        startSeconds: round(startSeconds, 2),
-        allOpenSeconds: round(allOpenSeconds, 2),
-        lettersPerSecond: round(options.m / allOpenSeconds),
-        memory: { idle, warm, allOpen, afterReminders },
-        workerMiBPerEngagement: round((allOpen.workerVmRss - warm.workerVmRss) / options.m, 3),
-        serverMiBPerEngagement: round((allOpen.serverVmRss - warm.serverVmRss) / options.m, 3),
-        openedLate,
-        reminderLatenessMs: latenessMs,
-        latenessBreakdownMs: breakdown,
-        burstSeconds: round(burstSeconds, 2),
-        cpuSeconds: { worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2), server: round(cpuSeconds(serverPid) - cpuBefore.server, 2) },
-      };
-    } finally {
-      clearInterval(progress);
-    }
+    await clock.waitFor(stepIn('reminder-response-1', `engagement.${campaign}.`), options.m, Math.max(0, dueAt - Date.now()) + 120_000 + options.m * 100);
+    const afterReminders = await sample();
+    const cpu = { worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2), server: round(cpuSeconds(serverPid) - cpuBefore.server, 2) };
+    const arrivals = new Map(clock.arrivals.filter(stepIn('reminder-response-1', `engagement.${campaign}.`)).map((a) => [a.thread, a.at]));
+    // The planned time of each reminder is its own due date (as the workflow computed it) + cadence.
+    const planned = await mapLimit(vendors, 20, async (vendor) => {
+      const status = await bench.client.workflow.getHandle(engagementWorkflowId(campaign, vendor)).query(engagementStatusQuery);
+      return Date.parse(status.responseDueDate!) + REMINDER_AFTER_DUE_MS;
+    });
+    const lateness = vendors.map((vendor, i) => arrivals.get(threadOf(campaign, vendor))! - planned[i]);
+    const reminderLatenessMs = spread(lateness);
+    const breakdown = await latenessBreakdown(bench, campaign, vendors, planned, arrivals);
+    const burstSeconds = (Math.max(...arrivals.values()) - Math.min(...planned)) / 1000;
+    const dueSpreadSeconds = (Math.max(...planned) - Math.min(...planned)) / 1000;
+    log(
+      `[scale] lateness: timer set late p50 ${breakdown.timerSetLate.p50} ms, fired late p50 ${breakdown.timerFiredLate.p50} ms, ` +
+        `fired→activity p50 ${breakdown.firedToActivityScheduled.p50} ms, activity→sink p50 ${breakdown.startedToSink.p50} ms (${breakdown.sampled} sampled)`,
+    );
+    log(
+      `[scale] reminders late by p50 ${reminderLatenessMs.p50} ms, p99 ${reminderLatenessMs.p99} ms, max ${reminderLatenessMs.max} ms; ` +
+        `due dates within ${round(dueSpreadSeconds)} s, all sent ${round(burstSeconds)} s after the first fell due`,
+    );
+    return {
+      settings: { ...options, reminderAfterDueMs: REMINDER_AFTER_DUE_MS },
+      opensPerSecond: round(options.m / openSeconds),
+      openSeconds: round(openSeconds, 2),
+      startMs: spread(startMs),
+      memory: { idle, warm, allOpen, afterReminders },
+      workerMiBPerEngagement: round((allOpen.workerVmRss - warm.workerVmRss) / options.m, 3),
+      serverMiBPerEngagement: round((allOpen.serverVmRss - warm.serverVmRss) / options.m, 3),
+      openedLate,
+      dueSpreadSeconds: round(dueSpreadSeconds, 2),
+      reminderLatenessMs,
+      latenessBreakdownMs: breakdown,
+      burstSeconds: round(burstSeconds, 2),
+      cpuSeconds: cpu,
+    };
   } finally {
+    clearInterval(progress);
     clock.stop();
     await worker.stop();
   }
@@ -183,33 +188,27 @@ async function latenessBreakdown(
   bench: Bench,
   campaign: string,
   vendors: string[],
+  planned: number[],
   arrivals: Map<string, number>,
-  threadPrefix: string,
 ): Promise<ScaleReport['latenessBreakdownMs']> {
-  const step = Math.max(1, Math.floor(vendors.length / 200));
-  const sample = vendors.filter((_, i) => i % step === 0);
-  const rows = await mapLimit(sample, 10, async (vendor) => {
-    const workflowId = engagementWorkflowId(campaign, vendor);
-    const [times, status] = await Promise.all([
-      firstFiredTimer(bench.client, workflowId),
-      bench.client.workflow.getHandle(workflowId).query(engagementStatusQuery),
-    ]);
-    if (!times) return undefined;
-    const planned = Date.parse(status.responseDueDate!) + REMINDER_AFTER_DUE_MS;
-    return { ...times, planned, arrived: arrivals.get(`${threadPrefix}${vendor}`)! };
+  const every = Math.max(1, Math.floor(vendors.length / 200));
+  const picked = vendors.map((vendor, i) => ({ vendor, planned: planned[i] })).filter((_, i) => i % every === 0);
+  const rows = await mapLimit(picked, 10, async ({ vendor, planned }) => {
+    const times = await firstFiredTimer(bench.client, engagementWorkflowId(campaign, vendor));
+    return times && { ...times, planned, arrived: arrivals.get(`engagement.${campaign}.${vendor}`)! };
   });
   const found = rows.filter((r) => r !== undefined);
   return {
     sampled: found.length,
-    timerFiredLate: spread(found.map((r) => r.timerFired - r.planned)),
+    timerSetLate: spread(found.map((r) => r.timerDue - r.planned)),
+    timerFiredLate: spread(found.map((r) => r.timerFired - r.timerDue)),
     firedToActivityScheduled: spread(found.map((r) => r.activityScheduled - r.timerFired)),
     scheduledToStarted: spread(found.map((r) => r.activityStarted - r.activityScheduled)),
     startedToSink: spread(found.map((r) => r.arrived - r.activityStarted)),
   };
 }
 
-/** Default lead: time enough to start M engagements and send their letters on this kind of machine. */
+/** Default lead: time enough to open M engagements (each renders and sends a letter PDF) on a machine like this one. */
 export function defaultLeadMs(m: number): number {
-  return 20_000 + m * 200;
+  return 20_000 + m * 150;
 }
-

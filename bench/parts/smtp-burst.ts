@@ -18,8 +18,11 @@ export interface BurstOptions {
   rounds: number;
 }
 
+type Variant = 'pooled' | 'unpooled' | 'unpooled-5';
+
 export interface BurstRun {
-  transport: 'pooled' | 'unpooled';
+  /** `unpooled-5`: unpooled with only as many sends in flight as the pool has connections. */
+  transport: Variant;
   round: number;
   seconds: number;
   messagesPerSecond: number;
@@ -30,40 +33,49 @@ export interface BurstReport {
   runs: BurstRun[];
   pooledPerSecond: number;
   unpooledPerSecond: number;
-  /** Pooled throughput over unpooled. */
+  unpooled5PerSecond: number;
+  /** Pooled throughput over unpooled, both with `inFlight` sends at once. */
   ratio: number;
+  /** Pooled over unpooled with as many connections at a time: what reusing a connection saves. */
+  ratioSameConnections: number;
 }
+
+const POOL_CONNECTIONS = 5;
 
 const FROM = 'Dossier Bench <dossier@bench.example>';
 
 export async function measureSmtpBurst(sink: MailSink, options: BurstOptions, log: (line: string) => void): Promise<BurstReport> {
   const runs: BurstRun[] = [];
   for (let r = 1; r <= options.rounds; r++) {
-    const order = r % 2 === 1 ? (['pooled', 'unpooled'] as const) : (['unpooled', 'pooled'] as const);
+    const variants: Variant[] = ['pooled', 'unpooled', 'unpooled-5'];
+    const order = r % 2 === 1 ? variants : [...variants].reverse();
     for (const kind of order) {
       const messages = await composeBurst(`burst-${kind}-${r}`, options.k);
       const transport = kind === 'pooled' ? createSmtpTransport(sink.url) : unpooledTransport(sink.url);
       try {
         const started = performance.now();
-        await mapLimit(messages, options.inFlight, (m) => transport.sendMail(m));
+        await mapLimit(messages, kind === 'unpooled-5' ? POOL_CONNECTIONS : options.inFlight, (m) => transport.sendMail(m));
         const seconds = (performance.now() - started) / 1000;
         const run = { transport: kind, round: r, seconds: round(seconds, 3), messagesPerSecond: round(options.k / seconds) };
         runs.push(run);
-        log(`[smtp] round ${r} ${kind.padEnd(8)} ${options.k} messages in ${run.seconds} s: ${run.messagesPerSecond} msg/s`);
+        log(`[smtp] round ${r} ${kind.padEnd(10)} ${options.k} messages in ${run.seconds} s: ${run.messagesPerSecond} msg/s`);
       } finally {
         transport.close();
       }
     }
   }
-  const rate = (kind: BurstRun['transport']) => median(runs.filter((x) => x.transport === kind).map((x) => x.messagesPerSecond));
+  const rate = (kind: Variant) => median(runs.filter((x) => x.transport === kind).map((x) => x.messagesPerSecond));
   const pooledPerSecond = rate('pooled');
   const unpooledPerSecond = rate('unpooled');
+  const unpooled5PerSecond = rate('unpooled-5');
   return {
-    settings: { ...options, pooledMaxConnections: 5 },
+    settings: { ...options, pooledMaxConnections: POOL_CONNECTIONS },
     runs,
     pooledPerSecond,
     unpooledPerSecond,
+    unpooled5PerSecond,
     ratio: round(pooledPerSecond / unpooledPerSecond, 2),
+    ratioSameConnections: round(pooledPerSecond / unpooled5PerSecond, 2),
   };
 }
 
