@@ -7,7 +7,9 @@
 // unanswered round never closes the case: the officer decides what happens next.
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -76,6 +78,14 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   let endedAt: string | undefined;
   /** Follow-up rounds and demonstrations run beside the main flow; all end once the case is final. */
   const chores: Promise<void>[] = [];
+  /**
+   * Starts work beside the main flow. A cancellation reaches it too; the main flow handles that
+   * once, so here it is swallowed (an unhandled rejection would fail every workflow task).
+   */
+  const beside = (work: Promise<void>): Promise<void> =>
+    work.catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
   const rounds = (): FollowUpRound[] => state.rounds ?? [];
   const isFinal = () => FINAL_STAGES.includes(state.stage);
   const log = (by: string, what: string, detail?: string) =>
@@ -272,7 +282,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       rounds().push(round);
       state.stage = 'follow-up';
       log(req.by, `follow-up round ${round.round} asked`, asked.map((q) => q.id).join(', '));
-      chores.push(runFollowUpRound(round));
+      chores.push(beside(runFollowUpRound(round)));
       return asked;
     },
     { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) },
@@ -306,7 +316,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       state.demonstrations.push(demonstration);
       state.stage = 'demonstration';
       log(req.by, `demonstration ${demonstration.id} scheduled`, demonstration.at);
-      chores.push(runDemonstration(demonstration));
+      chores.push(beside(runDemonstration(demonstration)));
       return demonstration;
     },
     { validator: (req) => rules.checkScheduleDemonstration(state, req, Date.now()) },
@@ -380,46 +390,56 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   if (input.searchAttributes !== false) {
     publishSearchAttributes();
     // One watcher upserts in the same activation as any change of stage or deadline.
-    void (async () => {
-      for (;;) {
-        await condition(() => attributesKey() !== published);
-        publishSearchAttributes();
-      }
-    })();
+    void beside(
+      (async () => {
+        for (;;) {
+          await condition(() => attributesKey() !== published);
+          publishSearchAttributes();
+        }
+      })(),
+    );
   }
 
-  await deliver('letter', 'open-letter', { dueDate: state.responseDueDate });
-  if (!isFinal()) state.stage = 'awaiting-response';
+  try {
+    await deliver('letter', 'open-letter', { dueDate: state.responseDueDate });
+    if (!isFinal()) state.stage = 'awaiting-response';
 
-  const waited = await remindUntil({
-    dueDate: () => Date.parse(state.responseDueDate!),
-    cadence: policy.reminderCadence,
-    finalNoticeAfter: policy.finalNoticeAfter,
-    expireAfter: policy.closeAfter,
-    settled: () => isFinal() || state.response !== undefined,
-    remind: (kind) =>
-      remind('response', kind, (number) =>
-        deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
-      ),
-  });
+    const waited = await remindUntil({
+      dueDate: () => Date.parse(state.responseDueDate!),
+      cadence: policy.reminderCadence,
+      finalNoticeAfter: policy.finalNoticeAfter,
+      expireAfter: policy.closeAfter,
+      settled: () => isFinal() || state.response !== undefined,
+      remind: (kind) =>
+        remind('response', kind, (number) =>
+          deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
+        ),
+    });
 
-  if (waited === 'expired') {
-    state.stage = 'closed-no-response';
-    endedAt = iso(Date.now());
-    log(ENGINE, 'closed: no response', `due ${state.responseDueDate}`);
-    const note = `${vendor.name} did not respond by ${state.responseDueDate}; reminders and a final notice went unanswered. The engagement is closed.`;
-    await deliver('officer-notice-closed-no-response', 'officer-notice', { note, dueDate: state.responseDueDate }, [campaign.officeContact]);
-  } else if (!isFinal() && state.response) {
-    await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
+    if (waited === 'expired') {
+      state.stage = 'closed-no-response';
+      endedAt = iso(Date.now());
+      log(ENGINE, 'closed: no response', `due ${state.responseDueDate}`);
+      const note = `${vendor.name} did not respond by ${state.responseDueDate}; reminders and a final notice went unanswered. The engagement is closed.`;
+      await deliver('officer-notice-closed-no-response', 'officer-notice', { note, dueDate: state.responseDueDate }, [campaign.officeContact]);
+    } else if (!isFinal() && state.response) {
+      await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
+    }
+
+    // From here on the officer drives the case through updates, and the chores remind. History grows
+    // by a few events per update or reminder, so even a long case stays far below Temporal's limits;
+    // should rounds ever become unbounded, this wait is where to check `workflowInfo().continueAsNewSuggested`
+    // and continue as new with `state` (plain data by design) as input.
+    await condition(isFinal);
+    await Promise.all(chores);
+  } catch (err) {
+    // Cancellation (a campaign ended early, an operator cancelled) withdraws the engagement at
+    // once: nothing more is sent, and the campaign still gets an outcome that says why.
+    if (!isCancellation(err)) throw err;
+    if (!isFinal()) withdraw({ by: ENGINE, reason: 'the engagement was cancelled' });
   }
-
-  // From here on the officer drives the case through updates, and the chores remind. History grows
-  // by a few events per update or reminder, so even a long case stays far below Temporal's limits;
-  // should rounds ever become unbounded, this wait is where to check `workflowInfo().continueAsNewSuggested`
-  // and continue as new with `state` (plain data by design) as input.
-  await condition(isFinal);
-  await Promise.all(chores);
-  await condition(allHandlersFinished);
+  // Outside any cancelled scope, or a cancelled run could not wait for its last handlers.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   publishSearchAttributes();
   return outcome();
 }

@@ -2,7 +2,7 @@
 // a late one, no response at all, an extension, a withdrawal, search attributes and a refused address.
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { concludeUpdate, extendDeadlineUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { askFollowUpUpdate, concludeUpdate, extendDeadlineUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import { useDossier } from '../helpers/harness';
 import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { fromNow, startEngagement, stepOf } from '../helpers/engagement-driver';
@@ -113,6 +113,22 @@ describe('engagement: letter and response', () => {
     expect(outcome).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'Vendor left the market' });
     await expect(e.handle.executeUpdate(recordResponseUpdate, { args: [response] })).rejects.toThrow();
     expect((await e.status()).stage).toBe('withdrawn');
+  });
+
+  it('withdraws itself, sending nothing more, when it is cancelled (a campaign ended early)', async () => {
+    const e = await startEngagement(env, engagementInput(env.uniqueId('cancel'), 'cisco', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    // A follow-up round is then running beside the main flow: cancellation must end it too.
+    await e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['Where is data stored?'] }] });
+    await e.waitForMail('follow-up-r1-questions');
+    await e.handle.cancel();
+    const outcome = await e.handle.result();
+    expect(outcome).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'the engagement was cancelled' });
+    expect((await e.handle.describe()).status.name).toBe('COMPLETED');
+    const sent = e.mails().length;
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(e.mails()).toHaveLength(sent);
   });
 
   it('publishes stage and next deadline as search attributes', async () => {
