@@ -103,7 +103,7 @@ export const campaignFileSchema = z
     officeContact: contact,
     approval: approval.default({ rule: 'all' }),
     publication: z
-      .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true) })
+      .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: duration.optional() })
       .default({ notifyVendors: true }),
   })
   .superRefine((file, ctx) => {
@@ -185,7 +185,11 @@ export function toCampaignInput(file: CampaignFile): CampaignInput {
     vendors: file.vendors,
     policy: file.policy,
     approval: file.approval.rule === 'all' ? { kind: 'all' } : { kind: 'quorum', quorum: file.approval.quorum },
-    publication: { folder: file.publication.folder ?? file.id, notifyVendors: file.publication.notifyVendors },
+    publication: {
+      folder: file.publication.folder ?? file.id,
+      notifyVendors: file.publication.notifyVendors,
+      ...(file.publication.retention === undefined ? {} : { retention: file.publication.retention }),
+    },
   };
 }
 
@@ -202,7 +206,7 @@ export function toCampaignFile(input: CampaignInput): CampaignFile {
     letter: { date: campaign.letterDate, body: campaign.letterBody },
     officeContact: campaign.officeContact,
     approval: input.approval.kind === 'all' ? { rule: 'all' } : { rule: 'quorum', quorum: input.approval.quorum },
-    publication: { folder: input.publication.folder, notifyVendors: input.publication.notifyVendors },
+    publication: { folder: input.publication.folder, notifyVendors: input.publication.notifyVendors, retention: input.publication.retention },
   };
 }
 

@@ -21,6 +21,7 @@ import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
 import { checkCampaign, checkVendor, toCampaignFile } from './campaign-schema';
 import { engagement } from './engagement';
+import { campaignRetention, retentionWorkflowId } from './retention';
 import {
   addVendorUpdate,
   approveStatementUpdate,
@@ -386,6 +387,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // Engagements the lead did not wait for still run to their end; the campaign closes after them.
   await Promise.all([...endings, ...chores]);
+  if (publication.retention !== undefined) {
+    // Abandoned, so it outlives this workflow; its ID lies outside the campaign's key (it must still
+    // run after that key is gone).
+    await startChild(campaignRetention, {
+      workflowId: retentionWorkflowId(ref.id),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ campaignId: ref.id, retainFor: publication.retention }],
+    });
+  }
   await condition(allHandlersFinished);
   return { campaignId: ref.id, published, engagements: [...engagements.values()].map((e) => e.state) };
 }

@@ -282,6 +282,11 @@ export interface PublicationSettings {
   folder: string;
   /** Send the published statement to every vendor as well as to the signatories. */
   notifyVendors: boolean;
+  /**
+   * How long the campaign's histories stay readable after publication; then its data key is
+   * destroyed (crypto-shredding). Kept forever when absent.
+   */
+  retention?: Duration;
 }
 
 /** Everything a campaign workflow needs, as the campaign file declares it. */

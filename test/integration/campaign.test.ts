@@ -16,6 +16,7 @@ import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { retentionWorkflowId } from '../../workflows/retention';
 import { pdfPageTexts } from '../helpers/pdf';
 
 const officer = 'Officer Tremblay';
@@ -196,6 +197,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       campaign: { ...base, authorities: [...base.authorities, gibraltar] },
       approval: { kind: 'quorum', quorum: 2 },
       policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }),
+      publication: { folder: id, notifyVendors: true, retention: '1s' },
     });
     await campaigns.start(input);
     await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
@@ -222,5 +224,13 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.withdrawVendor(id, { by: officer, vendorId: 'omega', reason: 'out of scope' });
     const result = await campaigns.result(id);
     expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: 'out of scope' } });
+
+    // Retention: once it has passed, the campaign's key is destroyed; the published statement stays.
+    const retention = await env.client.workflow.getHandle(retentionWorkflowId(id)).result();
+    expect(retention).toMatchObject({ campaignId: id, destroyedNow: true });
+    const history = await campaigns.handle(id).fetchHistory();
+    const input0 = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+    await expect(env.encryption!.codec.decode(input0)).rejects.toThrow(/does not exist/);
+    expect(readFileSync(join(env.config.outputDir, published.published!.files.fr)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
