@@ -7,13 +7,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadEncryption } from '../encryption/config';
 import { startEmbedded } from '../infra/embedded';
-import type { ReceivedMail } from '../infra/mail-sink';
+import type { MailSink, ReceivedMail } from '../infra/mail-sink';
 import { PROJECT_ROOT } from '../infra/temporal-cli';
 import { parseWorkerConfig } from '../worker/config';
 import { createDossierWorker } from '../worker/worker';
 import type { CampaignStatus } from '../workflows/messages';
+import type { CampaignResult } from '../workflows/campaign';
 import { PRINCIPLES, type CampaignInput, type DemonstrationResult, type Findings, type Policy, type Principle } from '../workflows/types';
 import { DossierClient } from './api';
 import { CampaignClient } from './campaign-api';
@@ -113,31 +113,33 @@ const SCRIPTS: Record<string, Script> = {
   },
 };
 
-const started = Date.now();
-const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const embedded = await startEmbedded({ log: (line) => console.log(line) });
-  const { dataConverter } = loadEncryption(embedded.env);
-  const config = parseWorkerConfig(embedded.env);
-  say('Bundling workflows and starting a worker…');
-  const worker = await createDossierWorker(config, undefined, { dataConverter });
-  const workerDone = worker.run();
-  const connection = await Connection.connect({ address: config.temporal.connectionOptions.address });
-  try {
-    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-    const address = config.temporal.connectionOptions.address ?? '';
-    const campaigns = new CampaignClient(client, { taskQueue: config.taskQueue, address });
-    const engagements = new DossierClient(client, { taskQueue: config.taskQueue, address });
+/** What the scripted campaign needs: a client on a server whose worker runs Dossier, and its mail sink. */
+export interface DemoDeps {
+  client: Client;
+  taskQueue: string;
+  address: string;
+  sink: MailSink;
+  say?: (line: string) => void;
+}
+
+/**
+ * Plays the July 2020 campaign as its case officers and authorities would, through the typed client
+ * APIs, and returns once the statement is published. Used by `npm run demo` and by the script that
+ * records the histories replayed in CI.
+ */
+export async function playDemoCampaign({ client, taskQueue, address, sink, say = () => {} }: DemoDeps): Promise<{ input: CampaignInput; result: CampaignResult }> {
+  const campaigns = new CampaignClient(client, { taskQueue, address });
+  const engagements = new DossierClient(client, { taskQueue, address });
     const input = demoCampaign();
     const id = input.campaign.id;
-    embedded.sink?.on('message', (mail: ReceivedMail) => say(`✉  ${describeMail(mail)}`));
+    const onMail = (mail: ReceivedMail) => say(`✉  ${describeMail(mail)}`);
+    sink.on('message', onMail);
 
     await campaigns.start(input);
     say(`Campaign ${id} started: ${input.vendors.length} companies, ${input.campaign.authorities.length} authorities`);
-    const stopWatching = watch(campaigns, id);
+    const stopWatching = watch(campaigns, id, say);
     const conclusions = campaigns.setConclusions(id, {
       by: OFFICER,
       conclusions: {
@@ -157,44 +159,27 @@ async function main(): Promise<void> {
     });
     void conclusions.then(() => say('Lead: conclusions and lessons learned entered (English and French)'));
 
-    await Promise.all([conclusions, ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, id, vendorId, script))]);
+    await Promise.all([conclusions, ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, id, vendorId, script, say))]);
 
     const drafted = await waitFor(() => campaigns.status(id), (s) => s.phase === 'approving' && s.draft !== undefined);
     const version = drafted.draft!.version;
     const authorities = input.campaign.authorities;
-    await embedded.sink!.waitFor(authorities.length, (m) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-`), 60_000);
+    await sink.waitFor(authorities.length, (m) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-`), 60_000);
     // Five approve at once; Hong Kong's office takes longer and gets an approval reminder first.
     for (const authority of authorities.filter((a) => a.id !== 'pcpd')) {
       await campaigns.approve(id, { by: authority.contact.name, authorityId: authority.id, version });
       say(`${authority.name.en}: approves draft version ${version}`);
       await sleep(300);
     }
-    await embedded.sink!.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<approval-reminder-v${version}-1-pcpd.`), 60_000);
+    await sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<approval-reminder-v${version}-1-pcpd.`), 60_000);
     const pcpd = authorities.find((a) => a.id === 'pcpd')!;
     await campaigns.approve(id, { by: pcpd.contact.name, authorityId: pcpd.id, version });
     say(`${pcpd.name.en}: approves draft version ${version}`);
 
     const result = await campaigns.result(id);
     stopWatching();
-    await sleep(500); // let the last notices reach the console
-    const out = config.outputDir;
-    const show = (path: string) => relative(process.cwd(), path) || path;
-    const campaignDir = join(out, input.publication.folder);
-    const letters = existsSync(join(campaignDir, 'letters')) ? readdirSync(join(campaignDir, 'letters')).sort() : [];
-    const mails = embedded.sink?.messages ?? [];
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Outputs:`);
-    console.log(`  Statement, English   ${show(join(out, result.published.files.en))}`);
-    console.log(`  Statement, French    ${show(join(out, result.published.files.fr))}`);
-    console.log(`  Drafts reviewed      ${show(join(campaignDir, 'drafts'))}/`);
-    console.log(`  Letters              ${show(join(campaignDir, 'letters'))}/ (${letters.join(', ')})`);
-    console.log(`  Emails (.eml)        ${mails.length} messages in ${show(join(out, 'mail'))}/, e.g. ${show(mails[0]?.emlPath ?? '')}`);
-    if (embedded.server) console.log(`  Workflow histories   ${embedded.server.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
-  } finally {
-    worker.worker.shutdown();
-    await workerDone;
-    await connection.close();
-    await embedded.stop();
-  }
+    sink.off('message', onMail);
+    return { input, result };
 }
 
 /** The campaign file as kept in the repository, with a fresh id for this run and demo durations. */
@@ -206,7 +191,7 @@ function demoCampaign(): CampaignInput {
 }
 
 /** One responding company, as its case officer records it: response, follow-up, demonstration, findings. */
-async function playVendor(engagements: DossierClient, campaignId: string, vendorId: string, script: Script): Promise<void> {
+async function playVendor(engagements: DossierClient, campaignId: string, vendorId: string, script: Script, say: (line: string) => void): Promise<void> {
   const ref = { campaignId, vendorId };
   const status = await waitFor(() => engagements.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response');
   const name = status!.vendorName;
@@ -237,7 +222,7 @@ async function playVendor(engagements: DossierClient, campaignId: string, vendor
 }
 
 /** Prints what changes in the campaign: engagements ending, drafts, approvals, publication. */
-function watch(campaigns: CampaignClient, id: string): () => void {
+function watch(campaigns: CampaignClient, id: string, say: (line: string) => void): () => void {
   let stopped = false;
   const seen = new Set<string>();
   const note = (key: string, line: string) => {
@@ -278,10 +263,49 @@ async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, tim
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+async function main(): Promise<void> {
+  const started = Date.now();
+  const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const embedded = await startEmbedded({ log: (line) => console.log(line) });
+  const config = parseWorkerConfig(embedded.env);
+  say('Bundling workflows and starting a worker…');
+  const worker = await createDossierWorker(config);
+  const workerDone = worker.run();
+  const connection = await Connection.connect(config.temporal.connectionOptions);
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter });
+    const address = config.temporal.connectionOptions.address ?? '';
+    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink: embedded.sink!, say });
+    await sleep(500); // let the last notices reach the console
+    const out = config.outputDir;
+    const show = (path: string) => relative(process.cwd(), path) || path;
+    const campaignDir = join(out, input.publication.folder);
+    const letters = existsSync(join(campaignDir, 'letters')) ? readdirSync(join(campaignDir, 'letters')).sort() : [];
+    const mails = embedded.sink?.messages ?? [];
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Outputs:`);
+    console.log(`  Statement, English   ${show(join(out, result.published.files.en))}`);
+    console.log(`  Statement, French    ${show(join(out, result.published.files.fr))}`);
+    console.log(`  Drafts reviewed      ${show(join(campaignDir, 'drafts'))}/`);
+    console.log(`  Letters              ${show(join(campaignDir, 'letters'))}/ (${letters.join(', ')})`);
+    console.log(`  Emails (.eml)        ${mails.length} messages in ${show(join(out, 'mail'))}/, e.g. ${show(mails[0]?.emlPath ?? '')}`);
+    if (embedded.server) console.log(`  Workflow histories   ${embedded.server.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+  } finally {
+    worker.worker.shutdown();
+    await workerDone;
+    await connection.close();
+    await embedded.stop();
+  }
+}
+
+
+// Run as `npm run demo`; imported (by the history recorder) it only provides playDemoCampaign.
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
