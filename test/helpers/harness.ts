@@ -18,7 +18,7 @@ import type { WorkerConfig } from '../../worker/config';
 import { createDossierWorker, type DossierWorker } from '../../worker/worker';
 
 let runtimeInstalled = false;
-function quietRuntime() {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   // Workers in tests log only warnings; the Runtime must be installed before the first worker.
