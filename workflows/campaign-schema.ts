@@ -1,7 +1,10 @@
 // The shape of a campaign file, checked field by field before anything starts. Pure (zod only), so
 // the campaign workflow re-checks its input and the `addVendor` validator checks a late vendor with
-// the very same rules the file loader applies on the officer's machine.
+// the very same rules the file loader applies on the officer's machine. Text fields follow
+// text-rules.ts (the rules engagement updates follow too): names are one line without `<` or `>`,
+// titles one line, paragraphs free text without active markup, every field with a maximum length.
 import { z } from 'zod';
+import { emailProblem, LIMITS, textProblem, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, type CampaignInput, type Duration, type Vendor } from './types';
 
 const UNITS_MS: Record<string, number> = {
@@ -24,19 +27,45 @@ export function durationMs(duration: Duration): number | undefined {
 }
 
 const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits and dashes (e.g. "opc-canada")');
-const text = z.string().trim().min(1, 'must not be empty');
+
+/** A string field checked by text-rules.ts, trimmed once it passes. */
+function ruled(rule: TextRule) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, rule);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => value.trim());
+}
+
+/** A list with a maximum length, said in the same words as text-rules.ts. */
+function listOf<T extends z.ZodType>(item: T, max: number) {
+  return z.array(item).max(max, `must have at most ${max} entries`);
+}
+
+const name = ruled({ kind: 'name', max: LIMITS.name });
+const text = ruled({ kind: 'line', max: LIMITS.title });
+const paragraph = ruled({ kind: 'text', max: LIMITS.paragraph });
+const email = z.string().superRefine((value, ctx) => {
+  const problem = emailProblem(value);
+  // zod's own wording for a malformed address, which the officer's guide quotes.
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.startsWith('must be an email address') ? 'invalid email' : problem });
+});
 const duration = z.union([z.number(), z.string()]).refine((v) => durationMs(v) !== undefined, {
   message: 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds',
 });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 const language = z.enum(LANGUAGES);
 const bilingual = z.strictObject({ en: text, fr: text });
-const paragraphs = z.strictObject({ en: z.array(text).min(1), fr: z.array(text).min(1) });
-const contact = z.strictObject({ name: text, email: z.email({ error: 'invalid email' }) });
+const bilingualName = z.strictObject({ en: name, fr: name });
+const paragraphList = listOf(paragraph, LIMITS.paragraphs).min(1, 'needs at least one paragraph');
+const paragraphs = z.strictObject({ en: paragraphList, fr: paragraphList });
+const contact = z.strictObject({ name, email });
 
 const authority = z.strictObject({
   id,
-  name: bilingual,
+  name: bilingualName,
   contact,
   lead: z.boolean().optional(),
   language: language.optional(),
@@ -44,9 +73,9 @@ const authority = z.strictObject({
 
 export const vendorSchema = z.strictObject({
   id,
-  name: text,
+  name,
   language,
-  contacts: z.array(contact).min(1, 'needs at least one contact'),
+  contacts: listOf(contact, LIMITS.contacts).min(1, 'needs at least one contact'),
 });
 
 const policy = z.strictObject({
@@ -79,10 +108,9 @@ function uniqueIds<T extends { id: string }>(what: string) {
 export const campaignFileSchema = z
   .strictObject({
     id,
-    reference: text,
+    reference: ruled({ kind: 'name', max: LIMITS.reference }),
     title: bilingual,
-    authorities: z
-      .array(authority)
+    authorities: listOf(authority, LIMITS.authorities)
       .min(1, 'needs at least one signatory authority')
       .superRefine(uniqueIds('authority'))
       .superRefine((list, ctx) => {
@@ -215,4 +243,16 @@ export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { o
   const parsed = vendorSchema.safeParse(vendor, { error: messages });
   if (parsed.success) return { ok: true, vendor: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => `vendor${formatPath(i.path) === '(file)' ? '' : `.${formatPath(i.path)}`}: ${i.message}`) };
+}
+
+const statementText = z.strictObject({ conclusions: paragraphs, lessonsLearned: paragraphs });
+
+/**
+ * Problems with the lead's statement text (conclusions and lessons learned, en and fr paragraphs),
+ * each as `conclusions.fr[2]: must…`; empty when it can go into the statement. For the
+ * `setConclusions` validator and the CLI's conclusions file alike.
+ */
+export function statementTextProblems(update: { conclusions: unknown; lessonsLearned: unknown }): string[] {
+  const parsed = statementText.safeParse({ conclusions: update.conclusions, lessonsLearned: update.lessonsLearned }, { error: messages });
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
 }

@@ -1,7 +1,8 @@
 // What a case officer may ask of an engagement, and when: the pure checks behind every update
 // validator of the engagement workflow. They read an `EngagementStatus` (what the `status` query
 // returns), so the CLI can run the same checks before it sends anything. Each throws a plain Error
-// whose message says what is wrong and how to fix it; none changes anything.
+// whose message says what is wrong and how to fix it; none changes anything. What text is accepted
+// (lengths, one-line names, no control characters, no active markup) is text-rules.ts's to say.
 import type {
   AskFollowUpInput,
   ConcludeInput,
@@ -16,6 +17,7 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
+import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -39,19 +41,28 @@ export function parseIsoDate(value: unknown, field: string): number {
   const text = typeof value === 'string' ? value.trim() : '';
   const time = ISO_DATE.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(time)) {
-    throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${JSON.stringify(value)})`);
+    throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${quote(value)})`);
   }
   return time;
 }
 
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${field} must not be empty`);
+const REASON: TextRule = { kind: 'text', max: LIMITS.reason };
+const LONG_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
+
+/** The request itself: an update sent without its input object gets a sentence, not a TypeError. */
+function requireRequest(input: unknown): void {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new Error(`the request must be an object with the update's fields (got ${quote(input)})`);
+  }
 }
 
-function requireOfficer(by: unknown): void {
+function requireOfficer(input: unknown): void {
+  requireRequest(input);
+  const { by } = input as { by?: unknown };
   if (typeof by !== 'string' || by.trim() === '') {
     throw new Error('the case officer\'s name ("by") must not be blank: it is recorded in the timeline');
   }
+  checkText('the case officer\'s name ("by")', by, NAME);
 }
 
 function requireOpen(view: EngagementView): void {
@@ -85,7 +96,7 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
   const found = view.demonstrations.find((d) => d.id === id);
   if (!found) {
     const known = view.demonstrations.map((d) => d.id).join(', ') || 'none scheduled yet';
-    throw new Error(`unknown demonstration ${JSON.stringify(id)} (known: ${known})`);
+    throw new Error(`unknown demonstration ${quote(id)} (known: ${known})`);
   }
   return found;
 }
@@ -93,13 +104,14 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
 // ── One check per update ─────────────────────────────────────────────────────────────────────────
 
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireStage(view, ['awaiting-response'], 'record a response');
   const received = parseIsoDate(input.receivedAt, 'receivedAt');
   if (received > now + CLOCK_SKEW_MS) throw new Error('receivedAt must not be in the future');
-  requireText(input.summary, 'the response summary');
+  checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary });
   if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
-  input.attachments.forEach((a, i) => requireText(a, `attachment ${i + 1}`));
+  checkList('attachments', input.attachments, LIMITS.attachments, true);
+  input.attachments.forEach((a, i) => checkFileName(`attachment ${i + 1}`, a));
 }
 
 /** The round an extension applies to, or undefined for the response itself. */
@@ -118,9 +130,9 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
 }
 
 export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireOpen(view);
-  requireText(input.reason, 'the reason for the extension');
+  checkText('the reason for the extension', input.reason, REASON);
   const dueDate = parseIsoDate(input.dueDate, 'dueDate');
   const round = extensionTarget(view, input);
   if (round === undefined && view.stage !== 'awaiting-response') {
@@ -137,10 +149,11 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
 }
 
 export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'ask follow-up questions');
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw new Error('ask at least one question');
-  input.questions.forEach((q, i) => requireText(q, `question ${i + 1}`));
+  checkList('the questions of a round', input.questions, LIMITS.questionsPerRound);
+  input.questions.forEach((q, i) => checkText(`question ${i + 1}`, q, { kind: 'text', max: LIMITS.question }));
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date');
   const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
   if (unsettled) {
@@ -151,20 +164,23 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
 }
 
 export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInput): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireOpen(view);
   if (view.questions.length === 0) throw new Error('no follow-up question has been asked yet: there is nothing to answer');
   if (!Array.isArray(input.answers) || input.answers.length === 0) throw new Error('record at least one answer');
+  checkList('the answers', input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
-  for (const { questionId, answer } of input.answers) {
+  for (const [i, entry] of input.answers.entries()) {
+    if (typeof entry !== 'object' || entry === null) throw new Error(`answer ${i + 1} must be { questionId, answer } (got ${quote(entry)})`);
+    const { questionId, answer } = entry;
     const question = view.questions.find((q) => q.id === questionId);
     if (!question) {
-      throw new Error(`unknown question ${JSON.stringify(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ')})`);
+      throw new Error(`unknown question ${quote(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ')})`);
     }
     if (question.answer !== undefined) throw new Error(`question ${questionId} is already answered`);
     if (seen.has(questionId)) throw new Error(`question ${questionId} is answered twice in the same request`);
     seen.add(questionId);
-    requireText(answer, `the answer to ${questionId}`);
+    checkText(`the answer to ${questionId}`, answer, LONG_TEXT);
   }
 }
 
@@ -173,7 +189,7 @@ function checkMeetingTime(at: unknown, now: number): void {
 }
 
 export function checkScheduleDemonstration(view: EngagementView, input: ScheduleDemonstrationInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'schedule a demonstration');
   checkMeetingTime(input.at, now);
   const minutes = input.durationMinutes;
@@ -181,20 +197,20 @@ export function checkScheduleDemonstration(view: EngagementView, input: Schedule
     throw new Error(`durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`);
   }
   if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw new Error('invite at least one attendee');
+  checkList('the attendees', input.attendees, LIMITS.attendees);
   for (const [i, a] of input.attendees.entries()) {
-    requireText(a?.name, `the name of attendee ${i + 1}`);
-    if (typeof a.email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(a.email)) {
-      throw new Error(`attendee ${i + 1} needs an email address such as name@example.org (got ${JSON.stringify(a.email)})`);
-    }
+    checkText(`the name of attendee ${i + 1}`, a?.name, NAME);
+    checkEmail(`the email address of attendee ${i + 1}`, a.email);
   }
   if (!Array.isArray(input.topics) || input.topics.length === 0) {
     throw new Error('name at least one topic: how the vendor achieves, monitors or validates a measure');
   }
-  input.topics.forEach((t, i) => requireText(t, `topic ${i + 1}`));
+  checkList('the topics', input.topics, LIMITS.topics);
+  input.topics.forEach((t, i) => checkText(`topic ${i + 1}`, t, { kind: 'line', max: LIMITS.topic }));
 }
 
 export function checkRescheduleDemonstration(view: EngagementView, input: RescheduleDemonstrationInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireOpen(view);
   const demonstration = findDemonstration(view, input.demonstrationId);
   if (demonstration.result !== undefined) {
@@ -204,11 +220,11 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
   if (Date.parse(input.at) === Date.parse(demonstration.at)) {
     throw new Error(`demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
   }
-  requireText(input.reason, 'the reason for rescheduling');
+  checkText('the reason for rescheduling', input.reason, REASON);
 }
 
 export function checkDemonstrationOutcome(view: EngagementView, input: RecordDemonstrationOutcomeInput, now: number): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireOpen(view);
   if (view.demonstrations.length === 0) throw new Error('no demonstration has been scheduled: there is no outcome to record');
   const demonstration = findDemonstration(view, input.demonstrationId);
@@ -219,24 +235,29 @@ export function checkDemonstrationOutcome(view: EngagementView, input: RecordDem
     throw new Error(`demonstration ${demonstration.id} has not started yet (it is scheduled at ${demonstration.at})`);
   }
   if (!DEMONSTRATION_RESULTS.includes(input.result)) {
-    throw new Error(`result must be one of ${DEMONSTRATION_RESULTS.join(', ')} (got ${JSON.stringify(input.result)})`);
+    throw new Error(`result must be one of ${DEMONSTRATION_RESULTS.join(', ')} (got ${quote(input.result)})`);
   }
-  requireText(input.notes, 'the demonstration notes');
+  checkText('the demonstration notes', input.notes, LONG_TEXT);
 }
 
 export function checkConclude(view: EngagementView, input: ConcludeInput): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'conclude');
-  const findings = (input.findings ?? {}) as Record<string, unknown>;
+  if (typeof input.findings !== 'object' || input.findings === null || Array.isArray(input.findings)) {
+    throw new Error(`findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
+  }
+  const findings = input.findings as Record<string, unknown>;
   const missing = PRINCIPLES.filter((p) => findings[p] === undefined);
   if (missing.length > 0) throw new Error(`findings are missing for: ${missing.join(', ')} (all five principles are required)`);
   const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
-    requireText(finding.assessment, `the assessment for ${principle}`);
+    if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);
+    checkText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT);
     if (!Array.isArray(finding.goodPractices)) throw new Error(`goodPractices for ${principle} must be a list (possibly empty)`);
-    finding.goodPractices.forEach((g, i) => requireText(g, `good practice ${i + 1} for ${principle}`));
+    checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
+    finding.goodPractices.forEach((g, i) => checkText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }));
   }
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {
@@ -245,7 +266,7 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
 }
 
 export function checkWithdraw(view: EngagementView, input: WithdrawInput): void {
-  requireOfficer(input.by);
+  requireOfficer(input);
   requireOpen(view);
-  requireText(input.reason, 'the reason for withdrawing');
+  checkText('the reason for withdrawing', input.reason, REASON);
 }

@@ -1,19 +1,45 @@
 // Files a case officer hands to the CLI: a vendor's response (text or Markdown), follow-up
 // questions (one per line or bullet), answers and findings (YAML or JSON). Each reader names the
-// file and the field that is wrong, so the officer can fix the file without reading code.
-import { readFileSync } from 'node:fs';
+// file and the field that is wrong, so the officer can fix the file without reading code. What the
+// text may contain (lengths, markup) is checked by the workflow's own rules, not here.
+import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { checkVendor } from '../../workflows/campaign-schema';
+import { checkVendor, statementTextProblems } from '../../workflows/campaign-schema';
 import { PRINCIPLES, type Findings, type Vendor } from '../../workflows/types';
-import { invalidFile } from '../errors';
+import { ClientErrorCode, DossierClientError, invalidFile } from '../errors';
 
+/** Far above any real letter or answer; a bigger file is a wrong argument (a PDF, a log, a disk image). */
+export const MAX_INPUT_FILE_BYTES = 1_000_000;
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+function cannotRead(file: string, why: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(ClientErrorCode.InvalidFile, `cannot read ${file === '' ? 'the file ""' : file}: ${why}`, { cause });
+}
+
+/** A text file named on the command line, or an error that names it and says why it cannot be read. */
 export function readText(file: string): string {
+  if (file.trim() === '') throw cannotRead(file, 'the file name is empty');
+  if (file.includes('\0')) throw cannotRead(JSON.stringify(file), 'the file name contains a NUL character');
   try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw cannotRead(file, READ_ERRORS.EISDIR);
+    if (!stats.isFile()) throw cannotRead(file, 'it is not a regular file');
+    if (stats.size > MAX_INPUT_FILE_BYTES) {
+      throw cannotRead(file, `it is ${stats.size} bytes; input files are text of at most ${MAX_INPUT_FILE_BYTES} bytes`);
+    }
     return readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof DossierClientError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw invalidFile(file, code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`, err);
+    throw cannotRead(file, (code && READ_ERRORS[code]) ?? `${code ?? String(err)}`, err);
   }
 }
 
@@ -143,6 +169,8 @@ const conclusionsSchema = z.strictObject({ conclusions: bilingualParagraphs, les
 export function readConclusionsFile(file: string): z.output<typeof conclusionsSchema> {
   const parsed = conclusionsSchema.safeParse(readStructured(file));
   if (!parsed.success) firstIssue(file, parsed.error);
+  const [problem] = statementTextProblems(parsed.data);
+  if (problem) throw invalidFile(file, problem);
   return parsed.data;
 }
 

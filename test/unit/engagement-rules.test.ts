@@ -185,4 +185,57 @@ describe('engagement rules', () => {
       expect(() => rules.checkWithdraw(view({ stage: 'withdrawn' }), { by: 'O', reason: 'x' })).toThrow(/accepts no more changes/);
     });
   });
+
+  describe('text limits, markup and file names (text-rules.ts)', () => {
+    const response = { by: 'Officer', receivedAt: '2020-07-30', summary: 'Detailed answer', attachments: ['reply.pdf'] };
+
+    it('refuses an oversized summary and too many attachments, naming the limit', () => {
+      expect(() => rules.checkRecordResponse(view(), { ...response, summary: 'x'.repeat(20_001) }, NOW)).toThrow(
+        'the response summary must be at most 20000 characters (got 20001)',
+      );
+      expect(() => rules.checkRecordResponse(view(), { ...response, attachments: Array.from({ length: 101 }, (_, i) => `a${i}.pdf`) }, NOW)).toThrow(
+        'attachments must have at most 100 entries (got 101)',
+      );
+    });
+
+    it('refuses attachment names that are paths, and active markup in the summary but not a harmless tag', () => {
+      expect(() => rules.checkRecordResponse(view(), { ...response, attachments: ['../../etc/passwd'] }, NOW)).toThrow(
+        'attachment 1 must be a file name, not a path',
+      );
+      expect(() => rules.checkRecordResponse(view(), { ...response, summary: 'Fine <script>alert(1)</script>' }, NOW)).toThrow(
+        /the response summary must not contain markup \(found "<script"\)/,
+      );
+      expect(() => rules.checkRecordResponse(view(), { ...response, summary: 'We use <b>end-to-end</b> encryption; a < b.' }, NOW)).not.toThrow();
+    });
+
+    it('refuses more than 50 questions in a round and a question over 2,000 characters', () => {
+      expect(() => rules.checkAskFollowUp(responded(), { by: 'O', questions: Array(51).fill('Why?') }, NOW)).toThrow(
+        'the questions of a round must have at most 50 entries (got 51)',
+      );
+      expect(() => rules.checkAskFollowUp(responded(), { by: 'O', questions: ['x'.repeat(2_001)] }, NOW)).toThrow(
+        'question 1 must be at most 2000 characters (got 2001)',
+      );
+    });
+
+    it('refuses header injection in an attendee, and an officer name with a line break', () => {
+      const schedule = { by: 'O', at: '2020-08-05T14:00:00Z', durationMinutes: 60, topics: ['Keys'], attendees: [{ name: 'Ann', email: 'ann@zoom.test' }] };
+      expect(() =>
+        rules.checkScheduleDemonstration(responded(), { ...schedule, attendees: [{ name: 'Ann\r\nBcc: x@evil.test', email: 'ann@zoom.test' }] }, NOW),
+      ).toThrow('the name of attendee 1 must be on one line: it contains a line break (U+000D)');
+      expect(() =>
+        rules.checkScheduleDemonstration(responded(), { ...schedule, attendees: [{ name: 'Ann', email: 'ann@zoom.test\nBcc: x@evil.test' }] }, NOW),
+      ).toThrow('the email address of attendee 1 must be on one line');
+      expect(() => rules.checkWithdraw(view(), { by: 'O\nFake entry', reason: 'Duplicate' })).toThrow(/officer's name \("by"\) must be on one line/);
+    });
+
+    it('answers a request of the wrong shape with a sentence, not a TypeError', () => {
+      expect(() => rules.checkWithdraw(view(), undefined as never)).toThrow(/the request must be an object/);
+      const v = responded({ stage: 'follow-up', questions: [question('q1', 1)] });
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [null as never] })).toThrow('answer 1 must be { questionId, answer } (got null)');
+      expect(() => rules.checkRecordAnswers(v, { by: 'O', answers: [{ questionId: 'q1', answer: 7 as never }] })).toThrow(
+        'the answer to q1 must be text, not a number',
+      );
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: 'all good' as never })).toThrow(/findings must be a mapping/);
+    });
+  });
 });

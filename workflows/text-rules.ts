@@ -1,0 +1,162 @@
+// What text Dossier accepts from officers, campaign files and vendors, decided once for engagement
+// updates, campaign updates and the campaign file. Pure (no Node, no zod), so workflow validators,
+// zod refinements and the CLI apply the very same rules. Three kinds of text:
+//  - names (people, vendors, authorities, references, attachment names): one line, no `<` or `>`
+//    (a name is never markup), no control characters — they reach email headers and file names;
+//  - lines (titles, topics): one line, no control characters, no active markup;
+//  - free text (summaries, answers, notes, findings, questions, reasons): line breaks and tabs
+//    allowed, other control characters refused, and active markup (`<script`, `<iframe`, `<img`,
+//    `<style`, `javascript:`, an `on…=` handler inside a tag…) refused. Ordinary characters such as
+//    "a < b" or a harmless `<b>` pass: every HTML template escapes its values anyway (defence in
+//    depth), and a vendor quoting "<b>" is not an attack.
+// Each problem is a sentence that starts after the field's name ("must be at most 200 characters…"),
+// so a validator says `the vendor name must…` and the file loader says `vendors[2].name: must…`.
+
+export type TextKind = 'name' | 'line' | 'text';
+
+export interface TextRule {
+  kind: TextKind;
+  /** Most characters (UTF-16 code units, as `String.length` counts them). */
+  max: number;
+  /** Accept an empty or blank value (default: refuse it). */
+  optional?: boolean;
+}
+
+/** The limits, in one place: long enough for any real letter, short enough to keep histories small. */
+export const LIMITS = {
+  name: 200,
+  reference: 100,
+  title: 300,
+  email: 254,
+  fileName: 255,
+  question: 2_000,
+  reason: 2_000,
+  topic: 500,
+  summary: 20_000,
+  paragraph: 20_000,
+  questionsPerRound: 50,
+  answersPerRequest: 50,
+  attachments: 100,
+  attendees: 50,
+  topics: 20,
+  goodPractices: 50,
+  paragraphs: 100,
+  contacts: 20,
+  authorities: 50,
+} as const;
+
+export const NAME: TextRule = { kind: 'name', max: LIMITS.name };
+export const FREE_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
+
+// C0 controls and DEL, plus the Unicode line breaks some mail clients honour (NEL, LS, PS).
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
+// Free text keeps its layout: tab, line feed and carriage return.
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+// Markup that does something when a careless reader renders it: elements that run code, load a
+// resource or restyle the page, URLs that run script, and event-handler attributes inside a tag.
+const ACTIVE_MARKUP: readonly RegExp[] = [
+  /<\s*\/?\s*(script|iframe|frame|frameset|img|image|style|object|embed|svg|math|link|meta|base|form|input|button|video|audio|source|applet)\b/i,
+  /\b(javascript|vbscript)\s*:/i,
+  /\bdata\s*:\s*text\/html/i,
+  /<[a-z][^>]*\son[a-z]+\s*=/i,
+];
+
+/** The same pattern as zod's `z.email()`, so the campaign file and the updates agree on an address. */
+export const EMAIL_ADDRESS =
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+
+/** A value for a message: quoted, and cut short so a megabyte of input does not become the error. */
+export function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The first markup that would be active if rendered, e.g. `<script`, or undefined. */
+export function activeMarkup(value: string): string | undefined {
+  for (const pattern of ACTIVE_MARKUP) {
+    const match = pattern.exec(value);
+    if (match) return match[0].length > 30 ? `${match[0].slice(0, 27)}…` : match[0];
+  }
+  return undefined;
+}
+
+/** What is wrong with `value` under `rule`, as the end of a sentence about the field; undefined if nothing. */
+export function textProblem(value: unknown, rule: TextRule): string | undefined {
+  if (value === undefined && rule.optional) return undefined;
+  if (typeof value !== 'string') return value === undefined ? 'is required' : `must be text, not ${typeName(value)}`;
+  if (value.trim() === '') return rule.optional ? undefined : 'must not be empty';
+  if (value.length > rule.max) return `must be at most ${rule.max} characters (got ${value.length})`;
+  if (rule.kind !== 'text') {
+    const lineBreak = LINE_BREAK.exec(value);
+    if (lineBreak) return `must be on one line: it contains a line break (${codePoint(lineBreak[0])})`;
+  }
+  const control = (rule.kind === 'text' ? CONTROL_IN_TEXT : CONTROL_IN_LINE).exec(value);
+  if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  if (rule.kind === 'name' && /[<>]/.test(value)) return 'must not contain < or >: a name is plain text, not markup';
+  const markup = activeMarkup(value);
+  if (markup) return `must not contain markup (found ${quote(markup)}): markup is not accepted, describe it in words`;
+  return undefined;
+}
+
+/** What is wrong with the name of a file received (an attachment): a name, never a path. */
+export function fileNameProblem(value: unknown): string | undefined {
+  const problem = textProblem(value, { kind: 'name', max: LIMITS.fileName });
+  if (problem) return problem;
+  const name = (value as string).trim();
+  if (/[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return `must be a file name, not a path (got ${quote(name)})`;
+  if (name === '.' || name === '..') return `must be a file name, not ${quote(name)}`;
+  return undefined;
+}
+
+/** What is wrong with an email address: one line, at most 254 characters, name@example.org. */
+export function emailProblem(value: unknown): string | undefined {
+  const problem = textProblem(value, { kind: 'line', max: LIMITS.email });
+  if (problem) return problem;
+  if (!EMAIL_ADDRESS.test(value as string)) return `must be an email address such as name@example.org (got ${quote(value)})`;
+  return undefined;
+}
+
+/** What is wrong with a list: not a list, too long, or (unless `optional`) empty. */
+export function listProblem(value: unknown, max: number, optional = false): string | undefined {
+  if (!Array.isArray(value)) return value === undefined ? 'is required' : `must be a list, not ${typeName(value)}`;
+  if (!optional && value.length === 0) return 'must not be empty';
+  if (value.length > max) return `must have at most ${max} entries (got ${value.length})`;
+  return undefined;
+}
+
+/** Throws `<field> <problem>` when the problem is there. */
+function fail(field: string, problem: string | undefined): void {
+  if (problem) throw new Error(`${field} ${problem}`);
+}
+
+/**
+ * Checks one text field, throwing an Error that names it.
+ * @example checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary })
+ */
+export function checkText(field: string, value: unknown, rule: TextRule): void {
+  fail(field, textProblem(value, rule));
+}
+
+export function checkFileName(field: string, value: unknown): void {
+  fail(field, fileNameProblem(value));
+}
+
+export function checkEmail(field: string, value: unknown): void {
+  fail(field, emailProblem(value));
+}
+
+export function checkList(field: string, value: unknown, max: number, optional = false): void {
+  fail(field, listProblem(value, max, optional));
+}
