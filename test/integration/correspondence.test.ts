@@ -39,10 +39,13 @@ async function startWorker(name: string, smtpUrl: string): Promise<RunningWorker
     namespace: env.config.temporal.namespace,
     taskQueue,
     workflowBundle: { code: workflowCode },
+    // The harness encrypts payloads as production does; this worker must read them the same way.
+    dataConverter: env.config.encryption?.dataConverter,
     activities: createActivities({
       ...env.config,
       smtpUrl,
       transport,
+      keystore: env.config.encryption?.keystore,
       stateDir: join(env.scratch, `state-${name}`),
       emailHooks: { afterAccepted: (id, attempt) => plan.afterAccepted?.(id, attempt) ?? Promise.resolve() },
     }),
