@@ -3,7 +3,7 @@
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
 // pooled SMTP transport. Results go to a JSON file (bench/results/latest.json by default).
 //
-//   npm run bench -- --n 40 --m 300 --k 500 --skip scale --out bench/results/x.json --profile
+//   npm run bench -- --n 30 --m 300 --k 500 --skip scale --out bench/results/x.json --profile
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,24 +18,25 @@ const PARTS = ['lifecycle', 'scale', 'statement', 'smtp'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --n <count>            lifecycles per batch, floor and engagement each (default 40)
+  --n <count>            lifecycles per batch, floor and engagement each (default 30)
   --concurrency <count>  lifecycles driven at once (default 20)
   --rounds <count>       alternating floor/engagement rounds (default 2)
   --no-encryption        skip the encrypted variant of part 1
   --m <count>            open engagements for the scale part (default 300; aim 10000)
-  --scale-lead-ms <ms>   from the first start to the common due date (default 20000 + 150 per engagement)
+  --scale-lead-ms <ms>   from the first start to the common due date (default 15000 + 100 per engagement)
   --scale-concurrency <count>  engagements being opened at once (default 20)
   --scale-max-cached <count>   the scale worker's maxCachedWorkflows (default: the SDK's)
   --k <count>            emails in the SMTP burst (default 500)
   --sizes <list>         vendors per statement (default 10,100,1000)
   --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
+  --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
   --out <file>           results JSON (default bench/results/latest.json)`;
 
 function parseFlags() {
   const { values } = parseArgs({
     options: {
-      n: { type: 'string', default: '40' },
+      n: { type: 'string', default: '30' },
       concurrency: { type: 'string', default: '20' },
       rounds: { type: 'string', default: '2' },
       'no-encryption': { type: 'boolean', default: false },
@@ -47,6 +48,7 @@ function parseFlags() {
       sizes: { type: 'string', default: '10,100,1000' },
       skip: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
+      'server-db': { type: 'string', default: 'file' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') },
       help: { type: 'boolean', default: false },
     },
@@ -78,8 +80,14 @@ function parseFlags() {
     sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
     skip: new Set(skip as Part[]),
     profile: values.profile,
+    serverDb: serverDb(values['server-db']),
     out: resolve(values.out),
   };
+}
+
+function serverDb(text: string): 'file' | 'memory' {
+  if (text !== 'file' && text !== 'memory') throw new Error(`--server-db must be file or memory (got ${text})\n${USAGE}`);
+  return text;
 }
 
 interface Results {
@@ -88,7 +96,7 @@ interface Results {
   machine: ReturnType<typeof machineInfo>;
   machineAtEnd?: { loadAverage: number[]; vitestRunning: boolean };
   settings: Omit<ReturnType<typeof parseFlags>, 'skip'> & { skip: string[] };
-  lifecycle?: LifecycleReport & { workerProfile?: ProfileSummary };
+  lifecycle?: LifecycleReport & { workerProfiles?: Record<string, ProfileSummary> };
   scale?: ScaleReport;
   statement?: StatementReport;
   smtp?: BurstReport;
@@ -106,7 +114,7 @@ async function main() {
     writeFileSync(flags.out, JSON.stringify(results, null, 2) + '\n');
   };
 
-  const bench = await startBench(log);
+  const bench = await startBench(log, { serverDb: flags.serverDb });
   try {
     if (!flags.skip.has('lifecycle')) {
       log(`── part 1: lifecycle against the engine floor (n=${flags.n}, concurrency ${flags.concurrency}, ${flags.rounds} rounds)`);
@@ -116,10 +124,7 @@ async function main() {
         { n: flags.n, concurrency: flags.concurrency, rounds: flags.rounds, encryption: flags.encryption, cpuProfileDir },
         log,
       );
-      if (cpuProfileDir) {
-        const file = readdirSync(cpuProfileDir).find((f) => f.endsWith('.cpuprofile'));
-        if (file) lifecycle.workerProfile = summarizeProfile(readProfile(join(cpuProfileDir, file)));
-      }
+      if (cpuProfileDir) lifecycle.workerProfiles = summarizeProfiles(cpuProfileDir, log);
       results.lifecycle = lifecycle;
       save();
     }
@@ -157,6 +162,23 @@ async function main() {
   save();
   printSummary(results);
   console.log(`results: ${flags.out}`);
+}
+
+/**
+ * One summary per thread of the plain lifecycle worker: `node --cpu-prof` writes a profile for the main
+ * thread (activities, the SDK's plumbing) and one per worker thread (the workflows' sandbox).
+ */
+function summarizeProfiles(folder: string, log: (line: string) => void): Record<string, ProfileSummary> {
+  const summaries: Record<string, ProfileSummary> = {};
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.cpuprofile'))) {
+    // CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main thread.
+    const thread = file.split('.')[4];
+    const label = thread === '0' ? 'main thread' : `worker thread ${thread}`;
+    const summary = summarizeProfile(readProfile(join(folder, file)));
+    summaries[label] = summary;
+    log(`[profile] worker ${label}: ${summary.busyMs} ms busy; ${summary.byPackage.slice(0, 6).map((p) => `${p.name} ${p.percent}%`).join(', ')}`);
+  }
+  return summaries;
 }
 
 function printSummary(results: Results): void {

@@ -36,6 +36,10 @@ export interface ReminderTimes {
   timerStarted: number;
   timerDue: number;
   timerFired: number;
+  /** The workflow task that the fired timer caused: queued, picked up by the worker, completed. */
+  taskScheduled: number;
+  taskStarted: number;
+  taskCompleted: number;
   activityScheduled: number;
   activityStarted: number;
   activityCompleted: number;
@@ -66,9 +70,18 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
     );
   const started = find(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
   const completed = find(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
-  if (scheduled < 0 || !started || !completed) return undefined;
+  const after = (type: number) => events.find((e, i) => i > fired && e.eventType === type);
+  const [taskScheduled, taskStarted, taskCompleted] = [
+    after(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    after(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    after(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+  ];
+  if (scheduled < 0 || !started || !completed || !taskScheduled || !taskStarted || !taskCompleted) return undefined;
   return {
     timerStarted: at(timer),
     timerDue: at(timer) + timeoutMs,
-    timerFired: at(events[fired]), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
+    timerFired: at(events[fired]),
+    taskScheduled: at(taskScheduled),
+    taskStarted: at(taskStarted),
+    taskCompleted: at(taskCompleted), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
 }

@@ -2,7 +2,7 @@
 // folder), the mail sink, the workflow bundle of bench/workflows, clients with and without payload
 // encryption, and a description of the machine for the report.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,17 +29,22 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-export async function startBench(log: (line: string) => void): Promise<Bench> {
+export interface BenchSetupOptions {
+  /** `file`: a SQLite file in the scratch folder, as `npm start` runs; `memory`: in-memory SQLite, for comparison. */
+  serverDb: 'file' | 'memory';
+}
+
+export async function startBench(log: (line: string) => void, { serverDb }: BenchSetupOptions = { serverDb: 'file' }): Promise<Bench> {
   const scratch = mkdtempSync(join(os.tmpdir(), 'dossier-bench-'));
   log(`scratch folder ${scratch}`);
   const [server, bundle, sink] = await Promise.all([
-    startDevServer({ dbFilename: join(scratch, 'temporal.sqlite'), uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
+    startDevServer({ dbFilename: serverDb === 'file' ? join(scratch, 'temporal.sqlite') : undefined, uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
     bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'), logger: quietLogger }),
     new MailSink().start(),
   ]);
   const bundlePath = join(scratch, 'bench-workflows.js');
   writeFileSync(bundlePath, bundle.code);
-  log(`dev server ${server.address} (pid ${server.process.pid}), mail sink ${sink.url}`);
+  log(`dev server ${server.address} (pid ${server.process.pid}, ${serverDb === 'file' ? 'SQLite file' : 'in-memory SQLite'}), mail sink ${sink.url}`);
   const keysEnv = { DOSSIER_MASTER_KEYS: generateMasterKeySpec('bench1'), DOSSIER_KEYSTORE_DIR: join(scratch, 'keys') };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
@@ -118,8 +123,27 @@ export function vitestRunning(): boolean {
 
 /** Total CPU time (user + system) of a process so far, in seconds, from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // After the command name: state is field 3, utime 14 and stime 15 (1-based, see proc(5)).
+  return statCpu(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's threads, summed by thread name (the JS thread is `node`, workflow threads too). */
+export function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const label = tid === String(pid) ? `${name} (main)` : name;
+      byName.set(label, (byName.get(label) ?? 0) + statCpu(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
+function statCpu(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, see proc(5)); ticks of 1/100 s.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 

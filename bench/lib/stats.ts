@@ -38,17 +38,27 @@ export function round(value: number, digits = 1): number {
 
 export const mib = (bytes: number) => round(bytes / 2 ** 20);
 
-/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
+/**
+ * Runs `task` over `items` with at most `limit` in flight; results keep the items' order. After a
+ * failure no new item starts, and the first error is thrown once every running task has settled
+ * (so nothing is left calling a connection the caller is about to close).
+ */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const index = next++;
-      results[index] = await task(items[index], index);
+      try {
+        results[index] = await task(items[index], index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
   return results;
 }
 

@@ -8,7 +8,7 @@ import { engagementWorkflowId, type Policy } from '../../workflows/types';
 import { firstFiredTimer } from '../lib/history';
 import { benchEngagementInput } from '../lib/lifecycle-driver';
 import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
-import { cpuSeconds, type Bench } from '../lib/setup';
+import { cpuSeconds, threadCpu, type Bench } from '../lib/setup';
 import { mapLimit, mib, round, spread, type Spread } from '../lib/stats';
 import { procMemory } from '../lib/worker-process';
 
@@ -58,6 +58,10 @@ export interface ScaleReport {
     timerSetLate: Spread;
     /** The server's due time to its TimerFired event. */
     timerFiredLate: Spread;
+    /** TimerFired to the workflow task's start: waiting for the worker to take the task. */
+    firedToTaskStarted: Spread;
+    /** The worker running the task (activation, commands) until the server has its completion. */
+    taskStartedToCompleted: Spread;
     firedToActivityScheduled: Spread;
     scheduledToStarted: Spread;
     startedToSink: Spread;
@@ -65,6 +69,8 @@ export interface ScaleReport {
   /** From the earliest planned reminder until the last one arrived. */
   burstSeconds: number;
   cpuSeconds: { worker: number; server: number };
+  /** The worker's CPU seconds by thread name from the moment all were open until the last reminder. */
+  workerThreadCpuDuringReminders: Record<string, number>;
 }
 
 /** The first reminder goes this long after the due date. */
@@ -122,6 +128,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     log(`[scale] all ${options.m} open after ${round(openSeconds)} s (${round(options.m / openSeconds)}/s); reminders fall due in ${round((dueAt - Date.now()) / 1000)} s`);
     if (openedLate > 0) log(`[scale] ** ${openedLate} engagements opened after the due date: raise --scale-lead-ms **`);
     const allOpen = await sample();
+    const threadsBefore = threadCpu(worker.pid);
     log(
       `[scale] memory with all open: worker RSS ${allOpen.workerVmRss} MiB (main heap ${allOpen.workerHeapUsed} MiB, ${allOpen.workerCachedWorkflows} workflows cached), ` +
         `server RSS ${allOpen.serverVmRss} MiB`,
@@ -129,6 +136,11 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
 
     await clock.waitFor(stepIn('reminder-response-1', `engagement.${campaign}.`), options.m, Math.max(0, dueAt - Date.now()) + 120_000 + options.m * 100);
     const afterReminders = await sample();
+    const threadsAfter = threadCpu(worker.pid);
+    const workerThreadCpuDuringReminders = Object.fromEntries(
+      [...threadsAfter].map(([name, seconds]) => [name, round(seconds - (threadsBefore.get(name) ?? 0), 2)]).filter(([, s]) => Number(s) > 0),
+    );
+    log(`[scale] worker CPU by thread during the reminders: ${JSON.stringify(workerThreadCpuDuringReminders)}`);
     const cpu = { worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2), server: round(cpuSeconds(serverPid) - cpuBefore.server, 2) };
     const arrivals = new Map(clock.arrivals.filter(stepIn('reminder-response-1', `engagement.${campaign}.`)).map((a) => [a.thread, a.at]));
     // The planned time of each reminder is its own due date (as the workflow computed it) + cadence.
@@ -143,6 +155,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     const dueSpreadSeconds = (Math.max(...planned) - Math.min(...planned)) / 1000;
     log(
       `[scale] lateness: timer set late p50 ${breakdown.timerSetLate.p50} ms, fired late p50 ${breakdown.timerFiredLate.p50} ms, ` +
+        `fired→task started p50 ${breakdown.firedToTaskStarted.p50} ms, task run p50 ${breakdown.taskStartedToCompleted.p50} ms, ` +
         `fired→activity p50 ${breakdown.firedToActivityScheduled.p50} ms, activity→sink p50 ${breakdown.startedToSink.p50} ms (${breakdown.sampled} sampled)`,
     );
     log(
@@ -163,6 +176,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
       latenessBreakdownMs: breakdown,
       burstSeconds: round(burstSeconds, 2),
       cpuSeconds: cpu,
+      workerThreadCpuDuringReminders,
     };
   } finally {
     clearInterval(progress);
@@ -202,6 +216,8 @@ async function latenessBreakdown(
     sampled: found.length,
     timerSetLate: spread(found.map((r) => r.timerDue - r.planned)),
     timerFiredLate: spread(found.map((r) => r.timerFired - r.timerDue)),
+    firedToTaskStarted: spread(found.map((r) => r.taskStarted - r.timerFired)),
+    taskStartedToCompleted: spread(found.map((r) => r.taskCompleted - r.taskStarted)),
     firedToActivityScheduled: spread(found.map((r) => r.activityScheduled - r.timerFired)),
     scheduledToStarted: spread(found.map((r) => r.activityStarted - r.activityScheduled)),
     startedToSink: spread(found.map((r) => r.arrived - r.activityStarted)),
@@ -210,5 +226,5 @@ async function latenessBreakdown(
 
 /** Default lead: time enough to open M engagements (each renders and sends a letter PDF) on a machine like this one. */
 export function defaultLeadMs(m: number): number {
-  return 20_000 + m * 150;
+  return 15_000 + m * 100;
 }
