@@ -1,8 +1,7 @@
-// Remembers which Message-IDs the mail server has accepted, so an activity retried after a crash or
-// a timeout does not deliver a second copy. One small file per message under the state folder; the
-// Message-ID is deterministic (thread + step), so every attempt of a send looks up the same key.
-// A claim file marks a send in progress: a retry that starts while the earlier attempt is still in
-// its SMTP transaction (a timed-out attempt keeps running) waits for its outcome instead of sending.
+// Remembers which Message-IDs the mail server accepted, so a send retried after a crash or a timeout
+// delivers no second copy: one file per message, keyed by the deterministic Message-ID. A claim file
+// marks a send in progress, so a retry that starts while a timed-out attempt is still in its SMTP
+// transaction waits for that attempt's outcome instead of sending again.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -126,9 +126,11 @@ export class LayoutDocument {
     pdf.setProducer('Dossier (pdf-lib)');
     pdf.setCreationDate(date);
     pdf.setModificationDate(date);
+    // A subset's name carries a six-letter tag (PDF 32000 §9.6.4), which viewers and PDF/A checkers
+    // look for; fixed tags keep the bytes reproducible and differ between the two subsets.
     const [regular, bold] = await Promise.all([
-      pdf.embedFont(loadFont('regular'), { subset: true }),
-      pdf.embedFont(loadFont('bold'), { subset: true }),
+      pdf.embedFont(loadFont('regular'), { subset: true, customName: 'DOSREG+DejaVuSans' }),
+      pdf.embedFont(loadFont('bold'), { subset: true, customName: 'DOSBLD+DejaVuSans-Bold' }),
     ]);
     memoizeLayoutByWord(regular);
     memoizeLayoutByWord(bold);
