@@ -25,7 +25,11 @@ export interface WorkerMemory {
   rss: number;
   /** The main thread's V8 heap only: workflows run in a worker thread with a heap of its own. */
   heapUsed: number;
+  heapTotal: number;
   external: number;
+  /** Resident memory again right after a full garbage collection of the main thread. */
+  rssAfterGc: number;
+  heapUsedAfterGc: number;
   cachedWorkflows: number;
 }
 
@@ -49,8 +53,20 @@ async function main(settings: BenchWorkerSettings): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') worker.shutdown();
     if (message.type === 'memory') {
-      const { rss, heapUsed, external } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed, external, cachedWorkflows: worker.getStatus().numCachedWorkflows });
+      const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+      // Started with --expose-gc by worker-process.ts.
+      (globalThis as { gc?: () => void }).gc?.();
+      const after = process.memoryUsage();
+      send({
+        type: 'memory',
+        rss,
+        heapUsed,
+        heapTotal,
+        external,
+        rssAfterGc: after.rss,
+        heapUsedAfterGc: after.heapUsed,
+        cachedWorkflows: worker.getStatus().numCachedWorkflows,
+      });
     }
   });
   const running = worker.run();

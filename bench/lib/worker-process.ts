@@ -21,7 +21,7 @@ export interface StartOptions {
 export async function startBenchWorker(settings: BenchWorkerSettings, options: StartOptions = {}): Promise<BenchWorker> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child: ChildProcess = fork(join(__dirname, 'worker-child.ts'), [JSON.stringify(settings)], {
-    execArgv: ['--import', 'tsx', ...profile],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -27,6 +27,11 @@ export interface MemorySample {
   workerRss: number;
   /** The main thread's heap; workflows live in a worker thread's heap, which this does not count. */
   workerHeapUsed: number;
+  workerHeapTotal: number;
+  workerExternal: number;
+  /** After a full garbage collection of the worker's main thread: what stays. */
+  workerRssAfterGc: number;
+  workerHeapUsedAfterGc: number;
   workerCachedWorkflows: number;
   /** The kernel's figures (VmRSS, VmHWM = peak), in MiB. */
   workerVmRss: number;
@@ -90,6 +95,10 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     return {
       workerRss: mib(own.rss),
       workerHeapUsed: mib(own.heapUsed),
+      workerHeapTotal: mib(own.heapTotal),
+      workerExternal: mib(own.external),
+      workerRssAfterGc: mib(own.rssAfterGc),
+      workerHeapUsedAfterGc: mib(own.heapUsedAfterGc),
       workerCachedWorkflows: own.cachedWorkflows,
       workerVmRss: mib(workerProc.rss),
       workerVmPeak: mib(workerProc.peak),
@@ -130,7 +139,8 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     const allOpen = await sample();
     const threadsBefore = threadCpu(worker.pid);
     log(
-      `[scale] memory with all open: worker RSS ${allOpen.workerVmRss} MiB (main heap ${allOpen.workerHeapUsed} MiB, ${allOpen.workerCachedWorkflows} workflows cached), ` +
+      `[scale] memory with all open: worker RSS ${allOpen.workerVmRss} MiB, ${allOpen.workerRssAfterGc} MiB after GC (main heap ${allOpen.workerHeapUsed} MiB of ${allOpen.workerHeapTotal}, ` +
+        `${allOpen.workerCachedWorkflows} workflows cached), ` +
         `server RSS ${allOpen.serverVmRss} MiB`,
     );
 
