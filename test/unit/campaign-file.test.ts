@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CampaignFileError, loadCampaignFile, parseCampaignYaml } from '../../client/campaign-file';
-import { checkCampaign, checkVendor, toCampaignFile } from '../../workflows/campaign-schema';
+import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from '../../workflows/campaign-schema';
 
 const DEMO_FILE = join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml');
 const demoYaml = readFileSync(DEMO_FILE, 'utf8');
@@ -127,5 +127,32 @@ describe('campaign file', () => {
         'vendor.contacts: needs at least one contact',
       ],
     });
+  });
+
+  it('applies the text rules: one-line names without < or >, no active markup, maximum lengths', () => {
+    const vendor = { id: 'whereby', name: 'Whereby', language: 'en', contacts: [{ name: 'A', email: 'a@whereby.example' }] };
+    expect(checkVendor({ ...vendor, name: 'Where<by>' })).toEqual({
+      ok: false,
+      problems: ['vendor.name: must not contain < or >: a name is plain text, not markup'],
+    });
+    expect(checkVendor({ ...vendor, contacts: [{ name: 'A\r\nBcc: x@evil.example', email: 'a@whereby.example' }] })).toEqual({
+      ok: false,
+      problems: ['vendor.contacts[0].name: must be on one line: it contains a line break (U+000D)'],
+    });
+    const yaml = edited('reference: OPC-2020-VC', `reference: ${'R'.repeat(101)}`);
+    expect(problemsOf(yaml)).toEqual([`reference: must be at most 100 characters (got 101) (campaigns/x.yaml:${lineOf(yaml, 'reference:')})`]);
+    const trimmed = checkVendor({ ...vendor, name: '  Whereby  ' });
+    expect(trimmed.ok && trimmed.vendor.name).toBe('Whereby');
+  });
+
+  it('checks the statement text with the same rules as the letter paragraphs', () => {
+    const good = { en: ['We found…'], fr: ['Nous avons constaté…'] };
+    expect(statementTextProblems({ conclusions: good, lessonsLearned: good })).toEqual([]);
+    expect(
+      statementTextProblems({ conclusions: { ...good, fr: ['ok', '<script>alert(1)</script>'] }, lessonsLearned: { en: [], fr: ['x'] } }),
+    ).toEqual([
+      'conclusions.fr[1]: must not contain markup (found "<script"): markup is not accepted, describe it in words',
+      'lessonsLearned.en: needs at least one paragraph',
+    ]);
   });
 });
