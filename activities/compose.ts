@@ -25,9 +25,12 @@ export function messageIdFor(threadId: string, step: string, domain: string): st
   return `<${safe(step)}.${safe(threadId)}@${domain}>`;
 }
 
-/** The first message of a thread, which every later one replies to. */
-export function threadRootStep(threadId: string): string {
-  return threadId.startsWith('engagement:') ? 'letter' : 'opening';
+/**
+ * The first message of a thread, which every later one replies to: an engagement's letter. A
+ * campaign's messages go to many different people and start no common thread.
+ */
+export function threadRootStep(threadId: string): string | undefined {
+  return threadId.startsWith('engagement:') ? 'letter' : undefined;
 }
 
 /** A demonstration keeps one calendar UID across reschedules, so calendars update the event in place. */

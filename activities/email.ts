@@ -56,8 +56,9 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
       const previous = ledger.find(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
       const composed = await composeMessage(message, { outputDir, domain });
-      const root = messageIdFor(message.threadId, threadRootStep(message.threadId), domain);
-      const threading = root === messageId ? {} : { inReplyTo: root, references: [root] };
+      const rootStep = threadRootStep(message.threadId);
+      const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
+      const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
       const activity = currentActivity();
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
       if (turn.delivered) return alreadyDelivered(turn.delivered);

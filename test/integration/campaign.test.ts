@@ -175,8 +175,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(notices.flatMap((m) => m.to).sort()).toEqual(
       ['fdpic@edoeb.test', 'lead@opc.test', 'privacy@alpha.test', 'privacy@beta.test', 'privacy@delta.test', 'privacy@gamma.test'],
     );
-    const attachments = (await simpleParser(notices[0].raw)).attachments.map((a) => a.filename);
-    expect(attachments).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
+    const notice = await simpleParser(notices[0].raw);
+    expect(notice.attachments.map((a) => a.filename)).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
+    // Campaign mail goes to many people and replies to no message anyone received.
+    expect(notice.inReplyTo).toBeUndefined();
     // The letters each vendor received are kept beside the statement.
     expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
 
