@@ -266,7 +266,16 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
 }
 
 export function checkWithdraw(view: EngagementView, input: WithdrawInput): void {
-  requireOfficer(input);
+  checkWithdrawalText(input);
   requireOpen(view);
+}
+
+/**
+ * The officer's name and the reason of a withdrawal. The campaign's `withdrawVendor` validator must
+ * apply it too: the engagement applies it to the campaign's withdrawal signal and ignores a signal
+ * that fails it, so a reason refused here has to be refused before the campaign records it.
+ */
+export function checkWithdrawalText(input: Pick<WithdrawInput, 'by' | 'reason'>): void {
+  requireOfficer(input);
   checkText('the reason for withdrawing', input.reason, REASON);
 }
