@@ -228,7 +228,7 @@ describe('engagement rules', () => {
       expect(() => rules.checkWithdraw(view(), { by: 'O\nFake entry', reason: 'Duplicate' })).toThrow(/officer's name \("by"\) must be on one line/);
     });
 
-    it('checks a withdrawal's text on its own, for the campaign to refuse what the engagement would ignore', () => {
+    it("checks a withdrawal's text on its own, for the campaign to refuse what the engagement would ignore", () => {
       expect(() => rules.checkWithdrawalText({ by: 'O', reason: 'Out of scope' })).not.toThrow();
       expect(() => rules.checkWithdrawalText({ by: 'O', reason: 'x'.repeat(2_001) })).toThrow(
         'the reason for withdrawing must be at most 2000 characters (got 2001)',
