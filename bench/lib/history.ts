@@ -40,6 +40,8 @@ export interface ReminderTimes {
   taskScheduled: number;
   taskStarted: number;
   taskCompleted: number;
+  /** Workflow tasks after the timer that timed out before a worker took them (a sticky queue left unpolled). */
+  taskTimeouts: number;
   activityScheduled: number;
   activityStarted: number;
   activityCompleted: number;
@@ -71,9 +73,14 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
   const started = find(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
   const completed = find(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
   const after = (type: number) => events.find((e, i) => i > fired && e.eventType === type);
+  const lastBefore = (type: number, before: number) => {
+    const end = events.findIndex((e, i) => i > fired && e.eventType === before);
+    return events.slice(fired + 1, end < 0 ? undefined : end).reverse().find((e) => e.eventType === type);
+  };
   const [taskScheduled, taskStarted, taskCompleted] = [
     after(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
-    after(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    // The last start before the completion: a task that timed out on the sticky queue starts again.
+    lastBefore(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
     after(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
   ];
   if (scheduled < 0 || !started || !completed || !taskScheduled || !taskStarted || !taskCompleted) return undefined;
@@ -83,5 +90,6 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
     timerFired: at(events[fired]),
     taskScheduled: at(taskScheduled),
     taskStarted: at(taskStarted),
-    taskCompleted: at(taskCompleted), activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
+    taskCompleted: at(taskCompleted),
+    taskTimeouts: events.filter((e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length, activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
 }

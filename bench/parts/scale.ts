@@ -59,6 +59,8 @@ export interface ScaleReport {
   /** Where the lateness goes, from the server's event times of a sample of engagements. */
   latenessBreakdownMs: {
     sampled: number;
+    /** Sampled engagements whose reminder task timed out once before a worker took it. */
+    withTaskTimeout: number;
     /** Planned time to the server's due time: how long the workflow task that set the timer took to complete. */
     timerSetLate: Spread;
     /** The server's due time to its TimerFired event. */
@@ -76,6 +78,8 @@ export interface ScaleReport {
   cpuSeconds: { worker: number; server: number };
   /** The worker's CPU seconds by thread name from the moment all were open until the last reminder. */
   workerThreadCpuDuringReminders: Record<string, number>;
+  /** The same window: seconds it lasted, and CPU seconds of the server and of this process (client, sink). */
+  reminderWindow: { seconds: number; serverCpu: number; benchCpu: number };
 }
 
 /** The first reminder goes this long after the due date. */
@@ -138,6 +142,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     if (openedLate > 0) log(`[scale] ** ${openedLate} engagements opened after the due date: raise --scale-lead-ms **`);
     const allOpen = await sample();
     const threadsBefore = threadCpu(worker.pid);
+    const windowStart = { at: Date.now(), server: cpuSeconds(serverPid), bench: process.cpuUsage() };
     log(
       `[scale] memory with all open: worker RSS ${allOpen.workerVmRss} MiB, ${allOpen.workerRssAfterGc} MiB after GC (main heap ${allOpen.workerHeapUsed} MiB of ${allOpen.workerHeapTotal}, ` +
         `${allOpen.workerCachedWorkflows} workflows cached), ` +
@@ -147,10 +152,19 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     await clock.waitFor(stepIn('reminder-response-1', `engagement.${campaign}.`), options.m, Math.max(0, dueAt - Date.now()) + 120_000 + options.m * 100);
     const afterReminders = await sample();
     const threadsAfter = threadCpu(worker.pid);
+    const benchCpu = process.cpuUsage(windowStart.bench);
+    const reminderWindow = {
+      seconds: round((Date.now() - windowStart.at) / 1000, 1),
+      serverCpu: round(cpuSeconds(serverPid) - windowStart.server, 2),
+      benchCpu: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+    };
     const workerThreadCpuDuringReminders = Object.fromEntries(
       [...threadsAfter].map(([name, seconds]) => [name, round(seconds - (threadsBefore.get(name) ?? 0), 2)]).filter(([, s]) => Number(s) > 0),
     );
-    log(`[scale] worker CPU by thread during the reminders: ${JSON.stringify(workerThreadCpuDuringReminders)}`);
+    log(
+      `[scale] CPU s from all open to the last reminder (${reminderWindow.seconds} s): worker ${JSON.stringify(workerThreadCpuDuringReminders)}, ` +
+        `server ${reminderWindow.serverCpu}, bench ${reminderWindow.benchCpu}`,
+    );
     const cpu = { worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2), server: round(cpuSeconds(serverPid) - cpuBefore.server, 2) };
     const arrivals = new Map(clock.arrivals.filter(stepIn('reminder-response-1', `engagement.${campaign}.`)).map((a) => [a.thread, a.at]));
     // The planned time of each reminder is its own due date (as the workflow computed it) + cadence.
@@ -166,7 +180,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     log(
       `[scale] lateness: timer set late p50 ${breakdown.timerSetLate.p50} ms, fired late p50 ${breakdown.timerFiredLate.p50} ms, ` +
         `fired→task started p50 ${breakdown.firedToTaskStarted.p50} ms, task run p50 ${breakdown.taskStartedToCompleted.p50} ms, ` +
-        `fired→activity p50 ${breakdown.firedToActivityScheduled.p50} ms, activity→sink p50 ${breakdown.startedToSink.p50} ms (${breakdown.sampled} sampled)`,
+        `fired→activity p50 ${breakdown.firedToActivityScheduled.p50} ms, activity→sink p50 ${breakdown.startedToSink.p50} ms (${breakdown.sampled} sampled, ${breakdown.withTaskTimeout} with a timed-out task)`,
     );
     log(
       `[scale] reminders late by p50 ${reminderLatenessMs.p50} ms, p99 ${reminderLatenessMs.p99} ms, max ${reminderLatenessMs.max} ms; ` +
@@ -187,6 +201,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
       burstSeconds: round(burstSeconds, 2),
       cpuSeconds: cpu,
       workerThreadCpuDuringReminders,
+      reminderWindow,
     };
   } finally {
     clearInterval(progress);
@@ -224,6 +239,7 @@ async function latenessBreakdown(
   const found = rows.filter((r) => r !== undefined);
   return {
     sampled: found.length,
+    withTaskTimeout: found.filter((r) => r.taskTimeouts > 0).length,
     timerSetLate: spread(found.map((r) => r.timerDue - r.planned)),
     timerFiredLate: spread(found.map((r) => r.timerFired - r.timerDue)),
     firedToTaskStarted: spread(found.map((r) => r.taskStarted - r.timerFired)),

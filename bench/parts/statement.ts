@@ -1,6 +1,8 @@
 // Part 3: the joint statement PDF for 10, 100 and 1,000 vendors, rendered by activities/statement.ts
 // directly from synthetic outcomes (most concluded with findings, questions and a demonstration;
 // some without response, a few withdrawn): time and size per document, and how the cost grows.
+// Also the one-page open letter every engagement renders, since it weighs on the lifecycle.
+import { renderOpenLetter } from '../../activities/letter';
 import { renderStatementPdf } from '../../activities/statement';
 import { PRINCIPLES, type EngagementOutcome, type Findings, type Language, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { benchCampaign } from '../lib/lifecycle-driver';
@@ -30,6 +32,8 @@ export interface StatementReport {
   results: StatementSize[];
   /** log(time ratio) / log(size ratio) between successive sizes: 1 is linear. */
   growthExponents: { from: number; to: number; exponent: number }[];
+  /** The open letter (one page) as each engagement renders it: time per letter over 20 renders. */
+  openLetter: { ms: number[]; medianMs: number; bytes: number };
   profile?: ProfileSummary;
 }
 
@@ -66,6 +70,16 @@ export async function measureStatement(options: StatementOptions, log: (line: st
     to: r.vendors,
     exponent: round(Math.log(r.medianMs / en[i].medianMs) / Math.log(r.vendors / en[i].vendors), 2),
   }));
+  const letterMs: number[] = [];
+  let letterBytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const vendor = { id: `v${i}`, name: `Vendor ${i}`, language: 'en' as const, contacts: [{ name: 'Zoë Łukasiewicz', email: `privacy@v${i}.test` }] };
+    const started = performance.now();
+    letterBytes = (await renderOpenLetter({ campaign: benchCampaign('letter-bench'), vendor, language: 'en' })).length;
+    letterMs.push(round(performance.now() - started));
+  }
+  const openLetter = { ms: letterMs, medianMs: median(letterMs), bytes: letterBytes };
+  log(`[statement] open letter: ${openLetter.medianMs} ms per letter (median of 20), ${round(letterBytes / 1024)} KiB`);
   let profile: ProfileSummary | undefined;
   if (options.profile) {
     const largest = Math.max(...options.sizes);
@@ -73,7 +87,7 @@ export async function measureStatement(options: StatementOptions, log: (line: st
     profile = summarizeProfile(cpu);
     log(`[statement] profile of ${largest} vendors: ${profile.byPackage.slice(0, 5).map((p) => `${p.name} ${p.percent}%`).join(', ')}`);
   }
-  return { settings: options, results, growthExponents, profile };
+  return { settings: options, results, growthExponents, openLetter, profile };
 }
 
 /** Page count from the document's page tree (`/Type /Pages ... /Count n`). */
