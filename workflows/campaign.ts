@@ -19,7 +19,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
-import { checkCampaign, checkVendor, toCampaignFile } from './campaign-schema';
+import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from './campaign-schema';
+import { checkWithdrawalText } from './engagement-rules';
+import { FREE_TEXT, NAME, textProblem } from './text-rules';
 import { engagement } from './engagement';
 import { campaignRetention, retentionWorkflowId } from './retention';
 import {
@@ -234,7 +236,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         if (!tracked) reject(`Unknown vendor "${vendorId}"; known: ${[...engagements.keys()].join(', ')}.`);
         if (tracked.state.state !== 'in-progress') reject(`The engagement with ${tracked.vendor.name} has already ended.`);
         if (tracked.state.withdrawal) reject(`${tracked.vendor.name} is already being withdrawn.`);
-        if (typeof reason !== 'string' || !reason.trim()) reject('Give the reason for the withdrawal: it is printed in the statement.');
+        // The engagement applies the same rule to the withdrawal signal and ignores one that fails
+        // it, so the campaign must refuse it first or it would record a withdrawal that never happens.
+        checkWithdrawalText({ by, reason });
       },
     },
   );
@@ -268,14 +272,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       validator: (update) => {
         requireOfficer(update.by);
         if (phase !== 'engaging' && phase !== 'approving') reject(`The statement is already ${phase}; its text can no longer change.`);
-        for (const field of ['conclusions', 'lessonsLearned'] as const) {
-          for (const language of LANGUAGES) {
-            const paragraphs = update[field]?.[language];
-            if (!Array.isArray(paragraphs) || !paragraphs.every((p) => typeof p === 'string') || !paragraphs.some((p) => p.trim())) {
-              reject(`${field}.${language}: give at least one paragraph; the statement is published in English and French.`);
-            }
-          }
-        }
+        const problems = statementTextProblems(update);
+        if (problems.length) reject(problems.join('; '));
       },
     },
   );
@@ -315,7 +313,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     {
       validator: (vote) => {
         checkVote(vote);
-        if (typeof vote.comment !== 'string' || !vote.comment.trim()) reject('Say what should change: the comment goes to the lead and the other signatories.');
+        const problem = textProblem(vote.comment, FREE_TEXT);
+        if (problem) reject(`The comment (what should change; it goes to the lead and the other signatories) ${problem}.`);
       },
     },
   );
@@ -401,7 +400,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 }
 
 function requireOfficer(by: unknown): void {
-  if (typeof by !== 'string' || !by.trim()) reject('Say who is acting (`by`): the name goes into the case record.');
+  const problem = textProblem(by, NAME);
+  if (problem) reject(`Say who is acting (\`by\`, the name goes into the case record): it ${problem}.`);
 }
 
 /** Validators reject with an ApplicationFailure so the officer reads the reason as given. */

@@ -24,6 +24,7 @@ import {
   rescheduleDemonstrationUpdate,
   scheduleDemonstrationUpdate,
   withdrawUpdate,
+  setConclusionsUpdate,
   withdrawVendorUpdate,
 } from '../../workflows/messages';
 import { campaignWorkflowId } from '../../workflows/types';
@@ -327,6 +328,19 @@ const updateRows: UpdateRow[] = [
     target: 'campaign',
     input: send(approveStatementUpdate, { by: OFFICER, authorityId: 'opc', version: 1 }),
     expected: /^There is no draft awaiting approval \(phase engaging\)\.$/,
+  },
+  {
+    // The engagement would ignore such a withdrawal signal, so the campaign must refuse it first.
+    name: 'a vendor withdrawal whose reason holds a script element',
+    target: 'campaign',
+    input: send(withdrawVendorUpdate, { by: OFFICER, vendorId: 'zoom', reason: 'Out of scope <script>alert(1)</script>' }),
+    expected: /^the reason for withdrawing must not contain markup \(found "<script"\)/,
+  },
+  {
+    name: 'an officer name carrying a header injection in the campaign',
+    target: 'campaign',
+    input: send(setConclusionsUpdate, { by: `Officer${CRLF_BCC}`, conclusions: { en: ['x'], fr: ['x'] }, lessonsLearned: { en: ['y'], fr: ['y'] } }),
+    expected: /^Say who is acting .*: it must be on one line/,
   },
 ];
 
