@@ -22,12 +22,12 @@ if (r.lifecycle) {
   const l = r.lifecycle;
   lines.push(`### Lifecycle against the floor (n=${l.settings.n}, concurrency ${l.settings.concurrency}, ${l.settings.rounds} rounds)`, '');
   table(
-    ['variant', 'engagement /s', 'floor /s', 'ratio', 'activities', 'timers', 'updates', 'events (engagement / floor)'],
+    ['variant', 'engagement /s', 'floor /s', 'ratio (rounds)', 'activities', 'timers', 'updates', 'events (engagement / floor)'],
     l.variants.map((v: Json) => [
       v.encrypted ? 'encrypted' : 'plain',
       v.engagementPerSecond,
       v.floorPerSecond,
-      v.ratio,
+      `${v.ratio} (${(v.roundRatios ?? []).join(', ')})`,
       `${v.shape.engagement.activities} / ${v.shape.floor.activities}`,
       `${v.shape.engagement.timers} / ${v.shape.floor.timers}`,
       `${v.shape.engagement.updates} / ${v.shape.floor.updates}`,

@@ -3,7 +3,7 @@
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
 // pooled SMTP transport. Results go to a JSON file (bench/results/latest.json by default).
 //
-//   npm run bench -- --n 30 --m 300 --k 500 --skip scale --out bench/results/x.json --profile
+//   npm run bench -- --n 30 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,8 +25,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --m <count>            open engagements for the scale part (default 300; aim 10000)
   --scale-lead-ms <ms>   from the first start to the common due date (default 15000 + 100 per engagement)
   --scale-concurrency <count>  engagements being opened at once (default 20)
-  --scale-max-cached <count>   the scale worker's maxCachedWorkflows (default: the SDK's)
-  --k <count>            emails in the SMTP burst (default 500)
+  --scale-worker-options <json>  worker options for the scale worker, e.g. '{"maxCachedWorkflows":50}' (default: the SDK's)
+  --k <count>            emails in the SMTP burst (default 300)
   --sizes <list>         vendors per statement (default 10,100,1000)
   --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
@@ -43,8 +43,8 @@ function parseFlags() {
       m: { type: 'string', default: '300' },
       'scale-lead-ms': { type: 'string' },
       'scale-concurrency': { type: 'string', default: '20' },
-      'scale-max-cached': { type: 'string' },
-      k: { type: 'string', default: '500' },
+      'scale-worker-options': { type: 'string' },
+      k: { type: 'string', default: '300' },
       sizes: { type: 'string', default: '10,100,1000' },
       skip: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
@@ -75,7 +75,7 @@ function parseFlags() {
     m,
     leadMs: values['scale-lead-ms'] ? count('scale-lead-ms', values['scale-lead-ms']) : defaultLeadMs(m),
     scaleConcurrency: count('scale-concurrency', values['scale-concurrency']),
-    maxCachedWorkflows: values['scale-max-cached'] ? count('scale-max-cached', values['scale-max-cached']) : undefined,
+    scaleWorkerOptions: values['scale-worker-options'] ? workerOptions(values['scale-worker-options']) : undefined,
     k: count('k', values.k),
     sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
     skip: new Set(skip as Part[]),
@@ -83,6 +83,16 @@ function parseFlags() {
     serverDb: serverDb(values['server-db']),
     out: resolve(values.out),
   };
+}
+
+function workerOptions(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new Error(`--scale-worker-options must be a JSON object such as '{"maxCachedWorkflows":50}' (got ${text})`);
 }
 
 function serverDb(text: string): 'file' | 'memory' {
@@ -132,7 +142,7 @@ async function main() {
       log(`── part 2: ${flags.m} open engagements waiting on reminders (due ${flags.leadMs / 1000} s after the first start)`);
       results.scale = await measureScale(
         bench,
-        { m: flags.m, concurrency: flags.scaleConcurrency, leadMs: flags.leadMs, maxCachedWorkflows: flags.maxCachedWorkflows },
+        { m: flags.m, concurrency: flags.scaleConcurrency, leadMs: flags.leadMs, workerOptions: flags.scaleWorkerOptions },
         log,
       );
       save();
@@ -152,7 +162,7 @@ async function main() {
     // The sink keeps every message in memory; the bench only needs them counted by the transport.
     sink.on('message', () => (sink.messages.length = 0));
     try {
-      results.smtp = await measureSmtpBurst(sink, { k: flags.k, inFlight: 100, rounds: 3 }, log);
+      results.smtp = await measureSmtpBurst(sink, { k: flags.k, inFlight: 100, rounds: 2 }, log);
     } finally {
       await sink.stop();
     }
@@ -188,7 +198,7 @@ function printSummary(results: Results): void {
     for (const v of lifecycle.variants) {
       const s = v.shape;
       console.log(
-        `lifecycle${v.encrypted ? ' (encrypted)' : ''}: engagement ${v.engagementPerSecond}/s, floor ${v.floorPerSecond}/s, ratio ${v.ratio}; ` +
+        `lifecycle${v.encrypted ? ' (encrypted)' : ''}: engagement ${v.engagementPerSecond}/s, floor ${v.floorPerSecond}/s, ratio ${v.ratio} (rounds ${v.roundRatios.join(', ')}); ` +
           `shape engagement ${s.engagement.activities}a/${s.engagement.timers}t/${s.engagement.updates}u, floor ${s.floor.activities}a/${s.floor.timers}t/${s.floor.updates}u${s.match ? '' : ' (DIFFER)'}`,
       );
     }

@@ -25,7 +25,7 @@ export interface Bench {
   /** Environment holding the encryption keys, for an encrypted worker. */
   keysEnv: NodeJS.ProcessEnv;
   /** Starts a bench worker on its own task queue; the caller stops it. */
-  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string; maxCachedWorkflows?: number }): Promise<BenchWorker>;
+  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string; workerOptions?: Record<string, unknown> }): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export async function startBench(log: (line: string) => void, { serverDb }: Benc
     client,
     encryptedClient,
     keysEnv,
-    startWorker({ taskQueue, encrypted = false, cpuProfileDir, maxCachedWorkflows }) {
+    startWorker({ taskQueue, encrypted = false, cpuProfileDir, workerOptions }) {
       const settings: BenchWorkerSettings = {
         address: server.address,
         namespace: server.namespace,
@@ -68,7 +68,7 @@ export async function startBench(log: (line: string) => void, { serverDb }: Benc
         outputDir: join(scratch, taskQueue, 'out'),
         stateDir: join(scratch, taskQueue, 'state'),
         encrypted,
-        maxCachedWorkflows,
+        workerOptions,
       };
       return startBenchWorker(settings, { env: encrypted ? keysEnv : {}, cpuProfileDir });
     },

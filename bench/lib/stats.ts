@@ -8,7 +8,13 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-export const median = (samples: readonly number[]) => percentile(samples, 50);
+/** The middle sample, or the mean of the two middle ones. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+}
 
 export interface Spread {
   count: number;

@@ -17,8 +17,8 @@ export interface BenchWorkerSettings {
   stateDir: string;
   /** Read the keys from DOSSIER_MASTER_KEYS / DOSSIER_KEYSTORE_DIR, as the worker does. */
   encrypted: boolean;
-  /** The SDK's default when absent (600 per GiB of heap limit above 200 MiB). */
-  maxCachedWorkflows?: number;
+  /** Worker options for an experiment (e.g. `{ "maxCachedWorkflows": 50 }`); the SDK's defaults otherwise. */
+  workerOptions?: Record<string, unknown>;
 }
 
 export interface WorkerMemory {
@@ -48,7 +48,7 @@ async function main(settings: BenchWorkerSettings): Promise<void> {
     activities: { ...createActivities(settings), ...floor },
     dataConverter: settings.encrypted ? loadEncryption(process.env).dataConverter : undefined,
     shutdownGraceTime: 5_000,
-    ...(settings.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: settings.maxCachedWorkflows }),
+    ...settings.workerOptions,
   });
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') worker.shutdown();

@@ -37,7 +37,9 @@ export interface VariantResult {
   batches: BatchResult[];
   floorPerSecond: number;
   engagementPerSecond: number;
-  /** Lifecycle time over floor time for the same N: floor throughput / engagement throughput. */
+  /** Per round, lifecycle time over floor time for the same N (floor throughput / engagement throughput). */
+  roundRatios: number[];
+  /** The median of the rounds' ratios: each pairs two batches run back to back, so drift cancels. */
   ratio: number;
 }
 
@@ -91,14 +93,22 @@ async function measureVariant(bench: Bench, options: LifecycleOptions, encrypted
         batches.push(batch);
         log(
           `[${label}] round ${r} ${kind.padEnd(11)} ${batch.n} in ${batch.wallSeconds} s: ${batch.lifecyclesPerSecond} lifecycles/s, ` +
-            `p50 ${batch.latencyMs.p50} ms, p99 ${batch.latencyMs.p99} ms, CPU/lifecycle worker ${batch.cpuPerLifecycle.worker * 1000} ms, server ${batch.cpuPerLifecycle.server * 1000} ms`,
+            `p50 ${Math.round(batch.latencyMs.p50)} ms, p99 ${Math.round(batch.latencyMs.p99)} ms, CPU/lifecycle worker ${Math.round(batch.cpuPerLifecycle.worker * 1000)} ms, server ${Math.round(batch.cpuPerLifecycle.server * 1000)} ms`,
         );
       }
     }
-    const rate = (kind: Kind) => median(batches.filter((b) => b.kind === kind).map((b) => b.lifecyclesPerSecond));
-    const floorPerSecond = rate('engineFloor');
-    const engagementPerSecond = rate('engagement');
-    return { encrypted, shape, batches, floorPerSecond, engagementPerSecond, ratio: round(floorPerSecond / engagementPerSecond, 2) };
+    const rate = (kind: Kind, r?: number) =>
+      median(batches.filter((b) => b.kind === kind && (r === undefined || b.round === r)).map((b) => b.lifecyclesPerSecond));
+    const roundRatios = Array.from({ length: options.rounds }, (_, i) => round(rate('engineFloor', i + 1) / rate('engagement', i + 1), 2));
+    return {
+      encrypted,
+      shape,
+      batches,
+      floorPerSecond: round(rate('engineFloor'), 2),
+      engagementPerSecond: round(rate('engagement'), 2),
+      roundRatios,
+      ratio: round(median(roundRatios), 2),
+    };
   } finally {
     await worker.stop();
   }

@@ -18,8 +18,8 @@ export interface ScaleOptions {
   concurrency: number;
   /** From the first start to the moment every reminder falls due; long enough for all letters to go out. */
   leadMs: number;
-  /** The worker's workflow cache; the SDK's default when absent. */
-  maxCachedWorkflows?: number;
+  /** Worker options for an experiment (cache size, pollers, slots); the SDK's defaults when absent. */
+  workerOptions?: Record<string, unknown>;
 }
 
 export interface MemorySample {
@@ -90,7 +90,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
   const campaign = `scale-${randomUUID().slice(0, 6)}`;
   const threadOf = (c: string, vendor: string) => `engagement.${c}.${vendor}`;
   const clock = new MailClock(bench.sink);
-  const worker = await bench.startWorker({ taskQueue, maxCachedWorkflows: options.maxCachedWorkflows });
+  const worker = await bench.startWorker({ taskQueue, workerOptions: options.workerOptions });
   const serverPid = bench.server.process.pid!;
   const sample = async (): Promise<MemorySample> => {
     const own = await worker.memory();
