@@ -35,7 +35,7 @@ if (r.lifecycle) {
     ]),
   );
   table(
-    ['variant', 'round', 'workflow', 'lifecycles/s', 'p50 ms', 'p99 ms', 'worker CPU ms', 'server CPU ms', 'bench CPU ms', 'retries'],
+    ['variant', 'round', 'workflow', 'lifecycles/s', 'p50 ms', 'p99 ms', 'worker CPU ms', 'server CPU ms', 'bench CPU ms', 'retries', 'activities ms', 'workflow tasks (ms)'],
     l.variants.flatMap((v: Json) =>
       v.batches.map((b: Json) => [
         v.encrypted ? 'encrypted' : 'plain',
@@ -48,6 +48,8 @@ if (r.lifecycle) {
         Math.round(b.cpuPerLifecycle.server * 1000),
         Math.round(b.cpuPerLifecycle.client * 1000),
         b.retriesPerLifecycle,
+        b.historyTimes ? b.historyTimes.activityMs.join(' / ') : '',
+        b.historyTimes ? `${b.historyTimes.workflowTasks} (${b.historyTimes.workflowTaskMs})` : '',
       ]),
     ),
   );

@@ -93,3 +93,37 @@ export async function firstFiredTimer(client: Client, workflowId: string): Promi
     taskCompleted: at(taskCompleted),
     taskTimeouts: events.filter((e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length, activityScheduled: at(events[scheduled]), activityStarted: at(started), activityCompleted: at(completed) };
 }
+
+export interface TimeSpent {
+  /** Started → completed of each activity, in the order they were scheduled (ms). */
+  activityMs: number[];
+  /** Workflow tasks and their summed started → completed time (ms): the worker's turns on the workflow. */
+  workflowTasks: number;
+  workflowTaskMs: number;
+}
+
+/** Where a finished workflow's time went, by the server's event times. */
+export async function timeSpent(client: Client, workflowId: string): Promise<TimeSpent> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const byId = new Map(events.map((e) => [String(e.eventId), e]));
+  const activityMs = events
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+    .map((e) => {
+      const started = byId.get(String(e.activityTaskCompletedEventAttributes?.startedEventId));
+      return { scheduled: Number(e.activityTaskCompletedEventAttributes?.scheduledEventId), ms: started ? at(e) - at(started) : NaN };
+    })
+    .sort((a, b) => a.scheduled - b.scheduled)
+    .map((a) => a.ms);
+  let workflowTaskMs = 0;
+  let workflowTasks = 0;
+  for (const e of events) {
+    if (e.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) continue;
+    const started = byId.get(String(e.workflowTaskCompletedEventAttributes?.startedEventId));
+    if (!started) continue;
+    workflowTasks++;
+    workflowTaskMs += at(e) - at(started);
+  }
+  return { activityMs, workflowTasks, workflowTaskMs };
+}

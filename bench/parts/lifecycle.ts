@@ -4,7 +4,7 @@
 // encryption on client and worker.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { countHistory, sameShape, type HistoryCounts } from '../lib/history';
+import { countHistory, sameShape, timeSpent, type HistoryCounts } from '../lib/history';
 import { benchEngagementInput, driveLifecycle, lifecyclePolicy, type LifecycleResult } from '../lib/lifecycle-driver';
 import { cpuSeconds, type Bench } from '../lib/setup';
 import { mapLimit, median, round, spread, type Spread } from '../lib/stats';
@@ -27,8 +27,10 @@ export interface BatchResult {
   lifecyclesPerSecond: number;
   latencyMs: Spread;
   retriesPerLifecycle: number;
-  /** CPU seconds per lifecycle, by process. */
+  /** CPU seconds per lifecycle, by process (client: this process, which also runs the mail sink). */
   cpuPerLifecycle: { worker: number; server: number; client: number };
+  /** From the histories of up to 10 of the batch: mean ms of each activity and of the workflow tasks. */
+  historyTimes: { activityMs: number[]; workflowTasks: number; workflowTaskMs: number; sampled: number };
 }
 
 export interface VariantResult {
@@ -93,7 +95,8 @@ async function measureVariant(bench: Bench, options: LifecycleOptions, encrypted
         batches.push(batch);
         log(
           `[${label}] round ${r} ${kind.padEnd(11)} ${batch.n} in ${batch.wallSeconds} s: ${batch.lifecyclesPerSecond} lifecycles/s, ` +
-            `p50 ${Math.round(batch.latencyMs.p50)} ms, p99 ${Math.round(batch.latencyMs.p99)} ms, CPU/lifecycle worker ${Math.round(batch.cpuPerLifecycle.worker * 1000)} ms, server ${Math.round(batch.cpuPerLifecycle.server * 1000)} ms`,
+            `p50 ${Math.round(batch.latencyMs.p50)} ms, p99 ${Math.round(batch.latencyMs.p99)} ms; activities ${batch.historyTimes.activityMs.join('/')} ms, ` +
+            `${batch.historyTimes.workflowTasks} workflow tasks ${batch.historyTimes.workflowTaskMs} ms; CPU/lifecycle worker ${Math.round(batch.cpuPerLifecycle.worker * 1000)} ms, server ${Math.round(batch.cpuPerLifecycle.server * 1000)} ms`,
         );
       }
     }
@@ -140,6 +143,9 @@ async function runBatch(
   );
   const wallSeconds = (performance.now() - started) / 1000;
   const clientCpu = process.cpuUsage(before.client);
+  const after = { worker: cpuSeconds(workerPid), server: cpuSeconds(serverPid) };
+  const spent = await Promise.all(results.slice(0, 10).map((r) => timeSpent(client, r.workflowId)));
+  const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / values.length, 1);
   const per = (seconds: number) => round(seconds / options.n, 4);
   return {
     kind,
@@ -150,9 +156,15 @@ async function runBatch(
     latencyMs: spread(results.map((r) => r.ms)),
     retriesPerLifecycle: round(results.reduce((sum, r) => sum + r.retries, 0) / options.n, 2),
     cpuPerLifecycle: {
-      worker: per(cpuSeconds(workerPid) - before.worker),
-      server: per(cpuSeconds(serverPid) - before.server),
+      worker: per(after.worker - before.worker),
+      server: per(after.server - before.server),
       client: per((clientCpu.user + clientCpu.system) / 1e6),
+    },
+    historyTimes: {
+      activityMs: spent[0].activityMs.map((_, i) => mean(spent.map((s) => s.activityMs[i]))),
+      workflowTasks: mean(spent.map((s) => s.workflowTasks)),
+      workflowTaskMs: mean(spent.map((s) => s.workflowTaskMs)),
+      sampled: spent.length,
     },
   };
 }
