@@ -15,10 +15,15 @@ export interface DeliveryRecord {
   deliveredAt: string;
   /** Recipients the server deferred (4xx) who are still owed the message; absent once everyone has it. */
   deferred?: string[];
+  /**
+   * Sent again after an earlier attempt died in its SMTP transaction: if the server had accepted
+   * that copy, recipients got two with the same Message-ID (which mail clients collapse).
+   */
+  resentAfterCrash?: boolean;
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */
-export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): void };
+export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): void; tookOverFromCrash: boolean };
 
 export interface BeginOptions {
   /** Stops waiting for another attempt's claim (the activity was cancelled or timed out). */
@@ -77,6 +82,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
 
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     const claimPath = this.pathOf(messageId, 'sending');
+    let tookOverFromCrash = false;
     for (;;) {
       const delivered = this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
@@ -84,7 +90,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
       try {
         writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx' });
         activeTokens.add(claim.token);
-        return { release: () => this.release(claimPath, claim.token) };
+        return { release: () => this.release(claimPath, claim.token), tookOverFromCrash };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
@@ -93,6 +99,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
         removeIfToken(claimPath, held.token);
+        tookOverFromCrash = true;
         continue;
       }
       signal?.throwIfAborted();

@@ -90,6 +90,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
           rejected: [...(partial?.rejected ?? []), ...info.rejected.map(addressOf).filter((a) => !deferred.includes(normal(a)))],
           deliveredAt: new Date().toISOString(),
           ...(deferred.length ? { deferred } : {}),
+          ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
         };
         ledger.record(record);
         if (deferred.length) {
@@ -98,7 +99,13 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
             ErrorType.RecipientDeferred,
           );
         }
-        return { messageId, accepted: record.accepted, rejected: record.rejected, alreadyDelivered: false };
+        return {
+          messageId,
+          accepted: record.accepted,
+          rejected: record.rejected,
+          alreadyDelivered: false,
+          ...(record.resentAfterCrash ? { resentAfterCrash: true } : {}),
+        };
       } finally {
         turn.release();
       }

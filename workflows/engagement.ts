@@ -151,7 +151,8 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign, vendor, details };
     const delivery = await sendOrExplain(email.sendMessage, message);
     if (delivery.sent) {
-      log(ENGINE, `${kind} sent`, step);
+      const note = delivery.sent.resentAfterCrash ? `${step} (resent after a worker crash: the vendor may hold two identical copies)` : step;
+      log(ENGINE, `${kind} sent`, note);
       return;
     }
     state.deliveryFailures.push({ at: iso(Date.now()), step, reason: delivery.refused });

@@ -259,6 +259,11 @@ export interface SentMessage {
   rejected: string[];
   /** True when an earlier attempt had already delivered this message: nothing was sent again. */
   alreadyDelivered: boolean;
+  /**
+   * Sent again because the worker died during an earlier attempt's SMTP transaction; if the server
+   * had accepted that copy, recipients hold two with the same Message-ID. SMTP cannot tell.
+   */
+  resentAfterCrash?: boolean;
 }
 
 export interface EngagementInput {

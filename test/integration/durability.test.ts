@@ -8,6 +8,7 @@ import { stepOf } from '../helpers/engagement-driver';
 import { engagementInput, fastPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import type { ReceivedMail } from '../../infra/mail-sink';
+import { FileDeliveryLedger } from '../../activities/delivery-ledger';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -45,9 +46,16 @@ describe('durable under faults', () => {
     });
   }
 
-  function expectEachStepOnce(mails: ReceivedMail[], threads: string[], steps: string[]) {
-    const ids = mails.map((m) => m.messageId);
-    expect(new Set(ids).size, `duplicates among ${ids.join(', ')}`).toBe(ids.length);
+  /**
+   * Each step arrived, and none twice, except where the ledger says the send was taken over from
+   * an attempt whose worker died inside the SMTP transaction (`crashedInFlight`): whether the server
+   * had accepted that copy is unknowable over SMTP, so the engine resends and flags it.
+   */
+  function expectEachStepOnce(mails: ReceivedMail[], threads: string[], steps: string[], crashedInFlight: (messageId: string) => boolean = () => false) {
+    const ids = mails.map((m) => m.messageId!);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    const unexplained = twice.filter((id) => !crashedInFlight(id));
+    expect(unexplained, `delivered twice without a crash during their send: ${unexplained.join(', ')}`).toEqual([]);
     for (const thread of threads) {
       const got = mails.filter((m) => threadOf(m) === thread.replace(/:/g, '.')).map(stepOf);
       for (const step of steps) expect(got, `${thread} should have received ${step}`).toContain(step);
@@ -82,8 +90,14 @@ describe('durable under faults', () => {
       expect(outcomes.map((o) => o.stage)).toEqual(vendors.map(() => 'closed-no-response'));
       for (const outcome of outcomes) expect(outcome.remindersSent.map((r) => r.kind)).toEqual(['reminder', 'reminder', 'final-notice']);
       const mails = env.sink.messages.filter((m) => m.messageId?.includes(campaignId));
-      expectEachStepOnce(mails, handles.map((h) => h.workflowId), [...NO_RESPONSE_STEPS, 'officer-notice-closed-no-response']);
-      expect(mails).toHaveLength(vendors.length * (NO_RESPONSE_STEPS.length + 1));
+      const ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'));
+      const crashedInFlight = (messageId: string) => ledger.find(messageId)?.resentAfterCrash === true;
+      expectEachStepOnce(mails, handles.map((h) => h.workflowId), [...NO_RESPONSE_STEPS, 'officer-notice-closed-no-response'], crashedInFlight);
+      // Extra copies only where a send was caught mid-transaction, one per such send at most.
+      const expected = vendors.length * (NO_RESPONSE_STEPS.length + 1);
+      const flagged = new Set(mails.map((m) => m.messageId!).filter(crashedInFlight)).size;
+      expect(mails.length - expected).toBeGreaterThanOrEqual(0);
+      expect(mails.length - expected).toBeLessThanOrEqual(flagged);
     } finally {
       worker.kill('SIGKILL');
     }
