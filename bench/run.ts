@@ -30,6 +30,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --sizes <list>         vendors per statement (default 10,100,1000)
   --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
+  --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
   --out <file>           results JSON (default bench/results/latest.json)`;
 
@@ -49,6 +50,7 @@ function parseFlags() {
       skip: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
       'server-db': { type: 'string', default: 'file' },
+      bundle: { type: 'string', default: 'full' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') },
       help: { type: 'boolean', default: false },
     },
@@ -81,6 +83,7 @@ function parseFlags() {
     skip: new Set(skip as Part[]),
     profile: values.profile,
     serverDb: serverDb(values['server-db']),
+    bundle: bundleEntry(values.bundle),
     out: resolve(values.out),
   };
 }
@@ -93,6 +96,11 @@ function workerOptions(text: string): Record<string, unknown> {
     // reported below
   }
   throw new Error(`--scale-worker-options must be a JSON object such as '{"maxCachedWorkflows":50}' (got ${text})`);
+}
+
+function bundleEntry(text: string): 'full' | 'engagement' {
+  if (text !== 'full' && text !== 'engagement') throw new Error(`--bundle must be full or engagement (got ${text})\n${USAGE}`);
+  return text;
 }
 
 function serverDb(text: string): 'file' | 'memory' {
@@ -124,7 +132,7 @@ async function main() {
     writeFileSync(flags.out, JSON.stringify(results, null, 2) + '\n');
   };
 
-  const bench = await startBench(log, { serverDb: flags.serverDb });
+  const bench = await startBench(log, { serverDb: flags.serverDb, bundle: flags.bundle });
   try {
     if (!flags.skip.has('lifecycle')) {
       log(`── part 1: lifecycle against the engine floor (n=${flags.n}, concurrency ${flags.concurrency}, ${flags.rounds} rounds)`);

@@ -32,18 +32,24 @@ export interface Bench {
 export interface BenchSetupOptions {
   /** `file`: a SQLite file in the scratch folder, as `npm start` runs; `memory`: in-memory SQLite, for comparison. */
   serverDb: 'file' | 'memory';
+  /** `full`: Dossier's workflows and the floor (bench/workflows/index.ts); `engagement`: engagement-only.ts. */
+  bundle: 'full' | 'engagement';
 }
 
-export async function startBench(log: (line: string) => void, { serverDb }: BenchSetupOptions = { serverDb: 'file' }): Promise<Bench> {
+export async function startBench(log: (line: string) => void, { serverDb, bundle: entry }: BenchSetupOptions = { serverDb: 'file', bundle: 'full' }): Promise<Bench> {
   const scratch = mkdtempSync(join(os.tmpdir(), 'dossier-bench-'));
   log(`scratch folder ${scratch}`);
   const [server, bundle, sink] = await Promise.all([
     startDevServer({ dbFilename: serverDb === 'file' ? join(scratch, 'temporal.sqlite') : undefined, uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
-    bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'), logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: join(__dirname, '..', 'workflows', entry === 'full' ? 'index.ts' : 'engagement-only.ts'),
+      logger: quietLogger,
+    }),
     new MailSink().start(),
   ]);
   const bundlePath = join(scratch, 'bench-workflows.js');
   writeFileSync(bundlePath, bundle.code);
+  log(`workflow bundle ${entry}: ${Math.round(bundle.code.length / 1024)} KiB`);
   log(`dev server ${server.address} (pid ${server.process.pid}, ${serverDb === 'file' ? 'SQLite file' : 'in-memory SQLite'}), mail sink ${sink.url}`);
   const keysEnv = { DOSSIER_MASTER_KEYS: generateMasterKeySpec('bench1'), DOSSIER_KEYSTORE_DIR: join(scratch, 'keys') };
   const connection = await Connection.connect({ address: server.address });
