@@ -2,7 +2,6 @@
 // live campaign (the workflows' validators, on the real server), and CLI arguments (`dossier` in a
 // subprocess). Every row must be refused with an error that names what is wrong — the field, the
 // argument or the file — and must leave what is already recorded exactly as it was.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -30,6 +29,7 @@ import {
 import { campaignWorkflowId } from '../../workflows/types';
 import { startEngagement, fromNow, type EngagementDriver } from '../helpers/engagement-driver';
 import { completeFindings, engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { runDossier } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -549,21 +549,7 @@ describe('bad input is refused with an error naming the problem, and nothing rec
   });
 
   describe('CLI arguments: one line on stderr, a non-zero exit, the case unchanged', () => {
-    function dossier(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin', 'dossier.js'), '--by', OFFICER, ...args], {
-          cwd: ROOT,
-          env: env.childEnv,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    }
+    const dossier = (args: string[]) => runDossier(env.childEnv, OFFICER, args);
 
     for (const { name, target, input, exitCode, expected } of cliRows) it(`refuses ${name}`, { timeout: 60_000 }, async () => {
       const before = await recorded(target);

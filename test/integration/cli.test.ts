@@ -2,7 +2,6 @@
 // against the run's real Temporal server and this file's worker (reached through TEMPORAL_ADDRESS
 // and DOSSIER_TASK_QUEUE). Each engagement is driven only through the CLI; the test client only
 // waits for visibility and mail, which the CLI cannot be asked to wait for.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { freePort } from '../../infra/ports';
 import type { EngagementSummary } from '../../client/api';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
 import type { Demonstration, EngagementOutcome, PublishedStatement, Question } from '../../workflows/types';
+import { runDossier, type CliRun } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,30 +17,13 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
 const fixture = (name: string) => join(FIXTURES, name);
 const OFFICER = 'Agnès Officer';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 describe('the dossier CLI', () => {
   const env = useDossier({ encrypted: true });
 
-  function dossier(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dossier.js'), '--by', OFFICER, ...args], {
-        cwd: ROOT,
-        env: { ...env.childEnv, ...extraEnv },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const dossier = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    runDossier({ ...env.childEnv, ...extraEnv }, OFFICER, args);
 
   /** Runs a command that must succeed; a failure shows its stderr in the assertion message. */
   async function ok(args: string[]): Promise<string> {
