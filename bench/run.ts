@@ -3,7 +3,7 @@
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
 // pooled SMTP transport. Results go to a JSON file (bench/results/latest.json by default).
 //
-//   npm run bench -- --n 30 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
+//   npm run bench -- --n 24 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,12 +18,12 @@ const PARTS = ['lifecycle', 'scale', 'statement', 'smtp'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --n <count>            lifecycles per batch, floor and engagement each (default 30)
+  --n <count>            lifecycles per batch, floor and engagement each (default 24)
   --concurrency <count>  lifecycles driven at once (default 20)
-  --rounds <count>       alternating floor/engagement rounds (default 2)
+  --rounds <count>       alternating floor/engagement rounds (default 3)
   --no-encryption        skip the encrypted variant of part 1
   --m <count>            open engagements for the scale part (default 300; aim 10000)
-  --scale-lead-ms <ms>   from the first start to the common due date (default 15000 + 100 per engagement)
+  --scale-lead-ms <ms>   from the first start to the common due date (default 12000 + 100 per engagement)
   --scale-concurrency <count>  engagements being opened at once (default 20)
   --scale-worker-options <json>  worker options for the scale worker, e.g. '{"maxCachedWorkflows":50}' (default: the SDK's)
   --k <count>            emails in the SMTP burst (default 300)
@@ -37,9 +37,9 @@ const USAGE = `Usage: npm run bench -- [options]
 function parseFlags() {
   const { values } = parseArgs({
     options: {
-      n: { type: 'string', default: '30' },
+      n: { type: 'string', default: '24' },
       concurrency: { type: 'string', default: '20' },
-      rounds: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
       'no-encryption': { type: 'boolean', default: false },
       m: { type: 'string', default: '300' },
       'scale-lead-ms': { type: 'string' },

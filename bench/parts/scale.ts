@@ -252,5 +252,5 @@ async function latenessBreakdown(
 
 /** Default lead: time enough to open M engagements (each renders and sends a letter PDF) on a machine like this one. */
 export function defaultLeadMs(m: number): number {
-  return 15_000 + m * 100;
+  return 12_000 + m * 100;
 }
