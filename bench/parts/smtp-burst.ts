@@ -64,7 +64,7 @@ export async function measureSmtpBurst(sink: MailSink, options: BurstOptions, lo
       }
     }
   }
-  const rate = (kind: Variant) => median(runs.filter((x) => x.transport === kind).map((x) => x.messagesPerSecond));
+  const rate = (kind: Variant) => round(median(runs.filter((x) => x.transport === kind).map((x) => x.messagesPerSecond)));
   const pooledPerSecond = rate('pooled');
   const unpooledPerSecond = rate('unpooled');
   const unpooled5PerSecond = rate('unpooled-5');
