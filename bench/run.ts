@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MailSink } from '../infra/mail-sink';
 import { readProfile, summarizeProfile, type ProfileSummary } from './lib/profile';
 import { machineInfo, startBench, vitestRunning } from './lib/setup';
 import { measureLifecycles, type LifecycleReport } from './parts/lifecycle';
@@ -165,7 +166,6 @@ async function main() {
   }
   if (!flags.skip.has('smtp')) {
     log(`── part 4: SMTP burst of ${flags.k} reminders, pooled against unpooled`);
-    const { MailSink } = await import('../infra/mail-sink');
     const sink = await new MailSink().start();
     // The sink keeps every message in memory; the bench only needs them counted by the transport.
     sink.on('message', () => (sink.messages.length = 0));
