@@ -24,7 +24,10 @@ export interface ProfileSummary {
   /** Time on the CPU (idle excluded); percentages below are of this. */
   busyMs: number;
   idleMs: number;
-  /** Self time by package (`pdf-lib`, `@pdf-lib/fontkit`, `dossier` for the project's own code, `node` for built-ins). */
+  /**
+   * Self time by package (`pdf-lib`, `@pdf-lib/fontkit`, `dossier` for the project's own code, `workflow bundle`
+   * for the bundled workflows with the SDK's workflow runtime, `node` for built-ins).
+   */
   byPackage: { name: string; ms: number; percent: number }[];
   /** The functions with the most self time. */
   topFunctions: { name: string; where: string; ms: number; percent: number }[];
@@ -94,7 +97,10 @@ function packageOf(url: string, functionName: string): string {
   if (url.startsWith('node:')) return 'node';
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (match) return match[1];
-  return 'dossier';
+  // The workflow bundle holds the SDK's workflow runtime as well as Dossier's workflows.
+  if (url.endsWith('.js') && url.includes('bench-workflows')) return 'workflow bundle';
+  if (url.startsWith('evalmachine')) return 'workflow sandbox';
+  return url.replace(/^file:\/\//, '').startsWith(PROJECT_ROOT) ? 'dossier' : 'other';
 }
 
 function shortPath(url: string): string {
