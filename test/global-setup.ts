@@ -8,6 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../infra/dev-server';
 import { WORKFLOWS_PATH } from '../worker/worker';
+import { quietLogger } from '../infra/quiet-logger';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,16 +34,3 @@ export default async function setup(project: TestProject) {
     rmSync(scratch, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    console.warn(message);
-  },
-  error(message: string) {
-    console.error(message);
-  },
-};

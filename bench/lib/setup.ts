@@ -14,6 +14,7 @@ import { MailSink } from '../../infra/mail-sink';
 import { resolveTemporalCli } from '../../infra/temporal-cli';
 import type { BenchWorkerSettings } from './worker-child';
 import { startBenchWorker, type BenchWorker } from './worker-process';
+import { quietLogger } from '../../infra/quiet-logger';
 
 export interface Bench {
   scratch: string;
@@ -152,16 +153,3 @@ function statCpu(path: string): number {
   // After the command name: state is field 3, utime 14 and stime 15 (1-based, see proc(5)); ticks of 1/100 s.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    console.warn(message);
-  },
-  error(message: string) {
-    console.error(message);
-  },
-};
