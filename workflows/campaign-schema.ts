@@ -1,11 +1,23 @@
-// The shape of a campaign file, checked field by field before anything starts. Pure (zod only), so
-// the campaign workflow re-checks its input and the `addVendor` validator checks a late vendor with
-// the very same rules the file loader applies on the officer's machine. Text fields follow
+// The shape of a campaign file, checked field by field before anything starts (the loader and the
+// client's start both run it). Vendors and paragraphs go through campaign-rules.ts, the zod-free
+// rules the running campaign applies to a late vendor and to the statement text, so both check
+// with the very same rules. Text fields follow
 // text-rules.ts (the rules engagement updates follow too): names are one line without `<` or `>`,
 // titles one line, paragraphs free text without active markup, every field with a maximum length.
 import { z } from 'zod';
+import {
+  cleanParagraphs,
+  cleanVendor,
+  formatPath,
+  ID_MESSAGE,
+  paragraphsProblems,
+  vendorProblems,
+  type Problem,
+} from './campaign-rules';
 import { emailProblem, LIMITS, textProblem, type TextRule } from './text-rules';
-import { ID_PATTERN, LANGUAGES, type CampaignInput, type Duration, type Vendor } from './types';
+import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Duration, type Vendor } from './types';
+
+export { checkVendor, formatPath, statementTextProblems } from './campaign-rules';
 
 const UNITS_MS: Record<string, number> = {
   ms: 1, millisecond: 1, milliseconds: 1,
@@ -26,7 +38,17 @@ export function durationMs(duration: Duration): number | undefined {
   return unit in UNITS_MS ? Number(match[1]) * UNITS_MS[unit] : undefined;
 }
 
-const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits and dashes (e.g. "opc-canada")');
+const id = z.string().regex(ID_PATTERN, ID_MESSAGE);
+
+/** A part checked by the plain rules of campaign-rules.ts (which the running campaign uses too). */
+function byRules<T>(problems: (value: unknown) => Problem[], clean: (value: T) => T) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      for (const p of problems(value)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    })
+    .transform((value) => clean(value as T));
+}
 
 /** A string field checked by text-rules.ts, trimmed once it passes. */
 function ruled(rule: TextRule) {
@@ -46,7 +68,6 @@ function listOf<T extends z.ZodType>(item: T, max: number) {
 
 const name = ruled({ kind: 'name', max: LIMITS.name });
 const text = ruled({ kind: 'line', max: LIMITS.title });
-const paragraph = ruled({ kind: 'text', max: LIMITS.paragraph });
 const email = z.string().superRefine((value, ctx) => {
   const problem = emailProblem(value);
   // zod's own wording for a malformed address, which the officer's guide quotes.
@@ -59,8 +80,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written 
 const language = z.enum(LANGUAGES);
 const bilingual = z.strictObject({ en: text, fr: text });
 const bilingualName = z.strictObject({ en: name, fr: name });
-const paragraphList = listOf(paragraph, LIMITS.paragraphs).min(1, 'needs at least one paragraph');
-const paragraphs = z.strictObject({ en: paragraphList, fr: paragraphList });
+const paragraphs = byRules<BilingualParagraphs>(paragraphsProblems, cleanParagraphs);
 const contact = z.strictObject({ name, email });
 
 const authority = z.strictObject({
@@ -71,12 +91,7 @@ const authority = z.strictObject({
   language: language.optional(),
 });
 
-export const vendorSchema = z.strictObject({
-  id,
-  name,
-  language,
-  contacts: listOf(contact, LIMITS.contacts).min(1, 'needs at least one contact'),
-});
+export const vendorSchema = byRules<Vendor>(vendorProblems, cleanVendor);
 
 const policy = z.strictObject({
   responseDue: duration,
@@ -163,11 +178,6 @@ export interface CampaignProblem {
   message: string;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || '(file)';
-}
 
 /** Short, officer-readable messages instead of zod's defaults (`received undefined` → `is required`). */
 const messages: z.core.$ZodErrorMap = (issue) => {
@@ -239,21 +249,4 @@ export function toCampaignFile(input: CampaignInput): CampaignFile {
   };
 }
 
-/** Problems with one vendor added to a running campaign, in the same words as the file checks. */
-export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[] } {
-  const parsed = vendorSchema.safeParse(vendor, { error: messages });
-  if (parsed.success) return { ok: true, vendor: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((i) => `vendor${formatPath(i.path) === '(file)' ? '' : `.${formatPath(i.path)}`}: ${i.message}`) };
-}
 
-const statementText = z.strictObject({ conclusions: paragraphs, lessonsLearned: paragraphs });
-
-/**
- * Problems with the lead's statement text (conclusions and lessons learned, en and fr paragraphs),
- * each as `conclusions.fr[2]: must…`; empty when it can go into the statement. For the
- * `setConclusions` validator and the CLI's conclusions file alike.
- */
-export function statementTextProblems(update: { conclusions: unknown; lessonsLearned: unknown }): string[] {
-  const parsed = statementText.safeParse({ conclusions: update.conclusions, lessonsLearned: update.lessonsLearned }, { error: messages });
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
-}

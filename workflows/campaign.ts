@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
-import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from './campaign-schema';
+import { checkVendor, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
 import { engagement } from './engagement';
@@ -68,8 +68,6 @@ const documents = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 
-export const CampaignErrorType = { InvalidCampaign: 'InvalidCampaign' } as const;
-
 export interface CampaignResult {
   campaignId: string;
   published: PublishedStatement;
@@ -84,14 +82,8 @@ interface TrackedEngagement {
 }
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
-  const checked = checkCampaign(toCampaignFile(input));
-  if (!checked.ok) {
-    throw ApplicationFailure.create({
-      type: CampaignErrorType.InvalidCampaign,
-      nonRetryable: true,
-      message: `Invalid campaign input: ${checked.problems.map((p) => `${p.where}: ${p.message}`).join('; ')}`,
-    });
-  }
+  // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
+  // the schema is not re-run here because zod in the workflow bundle costs every engagement memory.
   const { campaign: ref, policy, approval, publication } = input;
   const workflowId = campaignWorkflowId(ref.id);
   const authorities = ref.authorities;
