@@ -63,6 +63,29 @@ const PAGE_LABEL: Record<DocumentLanguage, (n: number, total: number) => string>
   fr: (n, total) => `Page ${n} sur ${total}`,
 };
 
+/**
+ * fontkit parses a font's tables on every `create`, which pdf-lib calls for every document: 50–75 ms
+ * per letter (BENCHMARKS.md). So each font file is parsed once per process, and each document gets a
+ * view of it with a glyph cache of its own: fontkit keeps a glyph with the code points of its first
+ * use, and a glyph first made while another document's subset was encoded has none, which would drop
+ * characters from this document's text layer. Decoded tables (read-only) stay shared.
+ */
+const parsedFonts = new Map<Uint8Array, object>();
+const perDocumentFontkit: typeof fontkit = {
+  ...fontkit,
+  create(bytes: Uint8Array, postscriptName?: string) {
+    if (postscriptName !== undefined) return fontkit.create(bytes, postscriptName);
+    let pristine = parsedFonts.get(bytes);
+    if (!pristine) {
+      pristine = fontkit.create(bytes) as unknown as object;
+      parsedFonts.set(bytes, pristine);
+    }
+    const view = Object.create(pristine) as { _glyphs: Record<number, unknown> };
+    view._glyphs = {};
+    return view as unknown as ReturnType<typeof fontkit.create>;
+  },
+};
+
 const fontBytes = new Map<FontWeight, Uint8Array>();
 function loadFont(weight: FontWeight): Uint8Array {
   let bytes = fontBytes.get(weight);
@@ -116,7 +139,7 @@ export class LayoutDocument {
     const date = parseDate(meta.date);
     // updateMetadata: false keeps pdf-lib from stamping the clock and its own producer string.
     const pdf = await PDFDocument.create({ updateMetadata: false });
-    pdf.registerFontkit(fontkit);
+    pdf.registerFontkit(perDocumentFontkit);
     pdf.setTitle(meta.title, { showInWindowTitleBar: true });
     pdf.setAuthor(meta.author);
     pdf.setSubject(meta.subject);
