@@ -12,63 +12,11 @@ import {
   recordResponseUpdate,
   scheduleDemonstrationUpdate,
 } from '../../workflows/messages';
-import { PRINCIPLES, type CampaignRef, type EngagementInput, type Findings, type Policy } from '../../workflows/types';
+import { completeFindings } from '../../test/helpers/fixtures';
+import type { EngagementInput } from '../../workflows/types';
 import { sleep } from './stats';
 
 export const OFFICER = 'Officer Bench';
-
-/** Durations of the lifecycle: nothing is sent on its own while the driver runs the case. */
-export function lifecyclePolicy(): Policy {
-  return {
-    responseDue: '10 minutes',
-    reminderCadence: ['11 minutes'],
-    finalNoticeAfter: '12 minutes',
-    closeAfter: '13 minutes',
-    followUpDue: '10 minutes',
-    demonstrationReminderLead: '1 minute',
-    approvalReminderEvery: '10 minutes',
-  };
-}
-
-export function benchCampaign(id: string): CampaignRef {
-  return {
-    id,
-    reference: `BENCH-${id.toUpperCase()}`,
-    title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
-    authorities: [
-      {
-        id: 'opc',
-        lead: true,
-        name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' },
-        contact: { name: 'Daniel Therrien', email: 'lead@opc.test' },
-      },
-      {
-        id: 'ico',
-        name: { en: "UK Information Commissioner's Office", fr: 'Bureau du commissaire à l’information du Royaume-Uni' },
-        contact: { name: 'Elizabeth Denham', email: 'ico@ico.test' },
-      },
-    ],
-    letterDate: '2020-07-21',
-    letterBody: {
-      en: ['We are writing to you about the privacy of video-conferencing services.', 'Please reply within 30 days.'],
-      fr: ['Nous vous écrivons au sujet de la vie privée dans les services de vidéoconférence.', 'Veuillez répondre d’ici 30 jours.'],
-    },
-    officeContact: { name: 'Case office', email: 'office@opc.test' },
-  };
-}
-
-export function benchEngagementInput(campaignId: string, vendorId: string, policy: Policy): EngagementInput {
-  return {
-    campaign: benchCampaign(campaignId),
-    vendor: { id: vendorId, name: `Vendor ${vendorId}`, language: 'en', contacts: [{ name: 'Zoë Łukasiewicz', email: `privacy@${vendorId}.test` }] },
-    policy,
-  };
-}
-
-export function completeFindings(): Findings {
-  const entries = PRINCIPLES.map((p) => [p, { assessment: `Meets the ${p} principle.`, goodPractices: [`Documented ${p} controls`] }]);
-  return Object.fromEntries(entries) as Findings;
-}
 
 export interface LifecycleResult {
   workflowId: string;

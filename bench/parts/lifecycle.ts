@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { countHistory, sameShape, timeSpent, type HistoryCounts } from '../lib/history';
-import { benchEngagementInput, driveLifecycle, lifecyclePolicy, type LifecycleResult } from '../lib/lifecycle-driver';
+import { engagementInput, patientPolicy } from '../../test/helpers/fixtures';
+import { driveLifecycle, type LifecycleResult } from '../lib/lifecycle-driver';
 import { cpuSeconds, type Bench } from '../lib/setup';
 import { mapLimit, median, round, spread, type Spread } from '../lib/stats';
 
@@ -118,7 +119,7 @@ async function measureVariant(bench: Bench, options: LifecycleOptions, encrypted
 }
 
 function run(client: Client, kind: Kind, taskQueue: string, campaign: string, vendor: string): Promise<LifecycleResult> {
-  const input = benchEngagementInput(campaign, vendor, lifecyclePolicy());
+  const input = engagementInput(campaign, vendor, patientPolicy());
   // The engagement's business ID; the floor gets its own prefix so the two never collide.
   const workflowId = kind === 'engagement' ? `engagement:${campaign}:${vendor}` : `floor:${campaign}:${vendor}`;
   return driveLifecycle(client, kind, taskQueue, workflowId, input);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { engagementWorkflowId, type Policy } from '../../workflows/types';
 import { firstFiredTimer } from '../lib/history';
-import { benchEngagementInput } from '../lib/lifecycle-driver';
+import { engagementInput } from '../../test/helpers/fixtures';
 import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
 import { cpuSeconds, threadCpu, type Bench } from '../lib/setup';
 import { mapLimit, mib, round, spread, type Spread } from '../lib/stats';
@@ -111,7 +111,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     };
   };
   const start = (c: string, vendor: string, policy: Policy) =>
-    bench.client.workflow.start('engagement', { taskQueue, workflowId: engagementWorkflowId(c, vendor), args: [benchEngagementInput(c, vendor, policy)] });
+    bench.client.workflow.start('engagement', { taskQueue, workflowId: engagementWorkflowId(c, vendor), args: [engagementInput(c, vendor, policy)] });
   const progress = setInterval(() => log(`[scale] ${clock.count(stepIn('letter', `engagement.${campaign}.`))} open`), 15_000);
   try {
     const idle = await sample();

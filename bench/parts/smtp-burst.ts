@@ -7,7 +7,7 @@ import { composeMessage, messageIdFor } from '../../activities/compose';
 import { createSmtpTransport } from '../../activities/email';
 import type { MailSink } from '../../infra/mail-sink';
 import { engagementWorkflowId, type OutgoingMessage } from '../../workflows/types';
-import { benchCampaign } from '../lib/lifecycle-driver';
+import { testCampaign } from '../../test/helpers/fixtures';
 import { mapLimit, median, round } from '../lib/stats';
 
 export interface BurstOptions {
@@ -86,7 +86,7 @@ function unpooledTransport(smtpUrl: string): Transporter {
 
 /** K first reminders, one per vendor of a campaign, as the worker would hand them to nodemailer. */
 async function composeBurst(campaignId: string, k: number) {
-  const campaign = benchCampaign(campaignId);
+  const campaign = testCampaign(campaignId);
   return Promise.all(
     Array.from({ length: k }, async (_, i) => {
       const vendor = { id: `v${i + 1}`, name: `Vendor ${i + 1}`, language: 'en' as const, contacts: [{ name: 'Privacy Office', email: `privacy@v${i + 1}.test` }] };

@@ -5,7 +5,7 @@
 import { renderOpenLetter } from '../../activities/letter';
 import { renderStatementPdf } from '../../activities/statement';
 import { PRINCIPLES, type EngagementOutcome, type Findings, type Language, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
-import { benchCampaign } from '../lib/lifecycle-driver';
+import { testCampaign } from '../../test/helpers/fixtures';
 import { profileCall, summarizeProfile, type ProfileSummary } from '../lib/profile';
 import { median, round } from '../lib/stats';
 
@@ -75,7 +75,7 @@ export async function measureStatement(options: StatementOptions, log: (line: st
   for (let i = 0; i < 20; i++) {
     const vendor = { id: `v${i}`, name: `Vendor ${i}`, language: 'en' as const, contacts: [{ name: 'Zoë Łukasiewicz', email: `privacy@v${i}.test` }] };
     const started = performance.now();
-    letterBytes = (await renderOpenLetter({ campaign: benchCampaign('letter-bench'), vendor, language: 'en' })).length;
+    letterBytes = (await renderOpenLetter({ campaign: testCampaign('letter-bench'), vendor, language: 'en' })).length;
     letterMs.push(round(performance.now() - started));
   }
   const openLetter = { ms: letterMs, medianMs: median(letterMs), bytes: letterBytes };
@@ -152,12 +152,12 @@ export function syntheticStatement(vendors: number): StatementDraft {
     return { vendorId, vendorName, stage: 'concluded', outcome };
   });
   return {
-    campaign: benchCampaign('statement-bench'),
+    campaign: testCampaign('statement-bench'),
     version: 1,
     date: '2021-10-27',
     vendors: entries,
     conclusions: { en: ['The companies engaged constructively.'], fr: ['Les entreprises ont collaboré de manière constructive.'] },
     lessonsLearned: { en: ['Privacy by default matters.'], fr: ['La protection par défaut compte.'] },
-    signatories: benchCampaign('statement-bench').authorities,
+    signatories: testCampaign('statement-bench').authorities,
   };
 }
