@@ -35,7 +35,7 @@ import {
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
-import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
+import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
 
 export interface EngagementRef {
   campaignId: string;
@@ -121,39 +121,39 @@ export class DossierClient {
   }
 
   recordResponse(ref: EngagementRef, input: RecordResponseInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(recordResponseUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordResponseUpdate, { args: [input] }));
   }
 
   extendDeadline(ref: EngagementRef, input: ExtendDeadlineInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(extendDeadlineUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(extendDeadlineUpdate, { args: [input] }));
   }
 
   askFollowUp(ref: EngagementRef, input: AskFollowUpInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(askFollowUpUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(askFollowUpUpdate, { args: [input] }));
   }
 
   recordAnswers(ref: EngagementRef, input: RecordAnswersInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(recordAnswersUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordAnswersUpdate, { args: [input] }));
   }
 
   scheduleDemonstration(ref: EngagementRef, input: ScheduleDemonstrationInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(scheduleDemonstrationUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(scheduleDemonstrationUpdate, { args: [input] }));
   }
 
   rescheduleDemonstration(ref: EngagementRef, input: RescheduleDemonstrationInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input] }));
   }
 
   recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input] }));
   }
 
   conclude(ref: EngagementRef, input: ConcludeInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
   }
 
   withdraw(ref: EngagementRef, input: WithdrawInput) {
-    return this.update(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
   }
 
   /** Engagements matching every given filter, newest first, from Temporal visibility. */
@@ -230,19 +230,6 @@ export class DossierClient {
     try {
       return await fn();
     } catch (err) {
-      throw fromTemporal(err, describeEngagement(ref), this.options.address);
-    }
-  }
-
-  // An update sent to an engagement that has already ended comes back as "not found" with the
-  // server's "already completed" detail: tell the officer it is closed, not that it never existed.
-  private async update<T>(ref: EngagementRef, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof Error && /already completed/i.test(err.message)) {
-        throw refused(describeEngagement(ref), 'it has ended and accepts no more requests', err);
-      }
       throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }
   }

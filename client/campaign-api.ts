@@ -25,7 +25,7 @@ import {
   type WithdrawVendorInput,
 } from '../workflows/messages';
 import { campaignWorkflowId, type CampaignInput, type StatementDraft } from '../workflows/types';
-import { fromTemporal, invalidInput, refused } from './errors';
+import { fromTemporal, invalidInput } from './errors';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */
@@ -93,27 +93,27 @@ export class CampaignClient {
   }
 
   addVendor(campaignId: string, input: AddVendorInput) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(addVendorUpdate, { args: [input] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(addVendorUpdate, { args: [input] }));
   }
 
   withdrawVendor(campaignId: string, input: WithdrawVendorInput) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(withdrawVendorUpdate, { args: [input] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(withdrawVendorUpdate, { args: [input] }));
   }
 
   draftStatement(campaignId: string, by: string) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by }] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by }] }));
   }
 
   setConclusions(campaignId: string, input: SetConclusionsInput) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(setConclusionsUpdate, { args: [input] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(setConclusionsUpdate, { args: [input] }));
   }
 
   approve(campaignId: string, input: ApproveStatementInput) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(approveStatementUpdate, { args: [input] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(approveStatementUpdate, { args: [input] }));
   }
 
   requestChanges(campaignId: string, input: RequestChangesInput) {
-    return this.update(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input] }));
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */
@@ -129,17 +129,6 @@ export class CampaignClient {
     try {
       return await fn();
     } catch (err) {
-      throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, this.options.address);
-    }
-  }
-
-  private async update<T>(campaignId: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof Error && /already completed/i.test(err.message)) {
-        throw refused(`request to campaign ${campaignWorkflowId(campaignId)}`, 'the campaign has ended and accepts no more requests', err);
-      }
       throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, this.options.address);
     }
   }

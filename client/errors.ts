@@ -62,7 +62,7 @@ export function fromTemporal(err: unknown, what: string, address: string): unkno
   if (err instanceof DossierClientError) return err;
   // The server answers an update to a finished workflow with NotFound too; it does exist.
   if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
-    return refused(what, 'it has ended and accepts no more changes (see its outcome with `show`)', err);
+    return refused(what, 'it has ended and accepts no more requests', err);
   }
   if (err instanceof WorkflowNotFoundError) return notFound(what, err);
   if (err instanceof WorkflowUpdateFailedError) return refused(what, err.cause?.message ?? err.message, err);

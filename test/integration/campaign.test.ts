@@ -226,6 +226,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.withdrawVendor(id, { by: officer, vendorId: 'omega', reason: 'out of scope' });
     const result = await campaigns.result(id);
     expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: 'out of scope' } });
+    // Once ended, the campaign is refused as ended, not reported as missing.
+    const late = await campaigns.draftStatement(id, officer).then(() => undefined, (err: unknown) => err);
+    expect(late).toBeInstanceOf(DossierClientError);
+    expect(late).toMatchObject({ code: 'Refused', message: expect.stringMatching(/has ended and accepts no more requests$/) });
 
     // Retention: once it has passed, the campaign's key is destroyed; the published statement stays.
     const retention = await env.client.workflow.getHandle(retentionWorkflowId(id)).result();
