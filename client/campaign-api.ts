@@ -25,7 +25,8 @@ import {
   type WithdrawVendorInput,
 } from '../workflows/messages';
 import { campaignWorkflowId, type CampaignInput, type StatementDraft } from '../workflows/types';
-import { fromTemporal, invalidInput } from './errors';
+import { campaignKeyId, type FileKeyStore } from '../encryption/keystore';
+import { fromTemporal, invalidInput, refused } from './errors';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */
@@ -114,6 +115,20 @@ export class CampaignClient {
 
   requestChanges(campaignId: string, input: RequestChangesInput) {
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input] }));
+  }
+
+  /**
+   * Crypto-shredding on demand: destroys the campaign's data key in `keystore`, so every history of
+   * the campaign becomes unreadable (published files stay). Refused while the campaign still runs,
+   * since its own workflow would then fail on the next payload it reads. Returns false when the key
+   * was already gone.
+   */
+  async shredKey(campaignId: string, keystore: Pick<FileKeyStore, 'shred'>): Promise<boolean> {
+    const { status } = await this.call(campaignId, () => this.handle(campaignId).describe());
+    if (status.name === 'RUNNING') {
+      throw refused(`campaign ${campaignWorkflowId(campaignId)}`, 'it is still running; its key can be destroyed once it has ended');
+    }
+    return keystore.shred(campaignKeyId(campaignId));
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */

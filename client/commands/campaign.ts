@@ -7,8 +7,7 @@ import { loadCampaignFile } from '../campaign-file';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
-import { campaignKeyId } from '../../encryption/keystore';
-import { fromTemporal, invalidInput, refused } from '../errors';
+import { invalidInput } from '../errors';
 import { fields, progressBar, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readVendorFile } from './input-files';
@@ -104,16 +103,10 @@ export function campaignCommands(session: Session): Command {
     .option('--confirm <campaign>', 'the campaign id again, to confirm without a prompt (scripts)')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { confirm?: string }) => {
-        const handle = (await ctx.client()).workflow.getHandle(campaignWorkflowId(campaignId));
-        const { status } = await handle.describe().catch((err: unknown) => {
-          throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, ctx.target.address);
-        });
-        if (status.name === 'RUNNING') {
-          throw refused(campaignWorkflowId(campaignId), 'the campaign is still running; its key can be destroyed once it has ended');
-        }
+        const campaigns = await ctx.campaigns();
         const confirmed = options.confirm ?? (await askToConfirm(campaignId));
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
-        const destroyed = loadEncryption(process.env).keystore.shred(campaignKeyId(campaignId));
+        const destroyed = await campaigns.shredKey(campaignId, loadEncryption(process.env).keystore);
         ctx.out.result({ campaignId, destroyed }, () =>
           destroyed
             ? `The data key of ${campaignId} is destroyed: its workflow histories are now unreadable. Published files are untouched.`

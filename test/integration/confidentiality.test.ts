@@ -9,9 +9,11 @@ import { keyIdForWorkflow } from '../../encryption/keystore';
 import { campaignRetention, engagement } from '../../workflows';
 import { retentionWorkflowId } from '../../workflows/retention';
 import { engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
-import { engagementWorkflowId } from '../../workflows/types';
+import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/types';
+import { CampaignClient } from '../../client/campaign-api';
+import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
-import { engagementInput } from '../helpers/fixtures';
+import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 
 const fromBase64 = (p: { metadata: Record<string, string>; data: string }) => ({
@@ -140,5 +142,35 @@ describe('confidential by design', () => {
     await expect(env.encryption!.codec.decode(await payloadsOf(handles[0].workflowId))).rejects.toThrow(/does not exist/);
     const readable = await env.encryption!.codec.decode(await payloadsOf(handles[1].workflowId));
     expect(readable.map((p) => Buffer.from(p.data!).toString()).join()).toContain('privacy@cisco.test');
+  });
+
+  it('destroys a campaign key on demand from the CLI, only once the campaign has ended and the officer confirmed', { timeout: 120_000 }, async () => {
+    const id = env.uniqueId('shred');
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start({
+      campaign: testCampaign(id),
+      vendors: [testVendor('zoom')],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    });
+    await env.sink.waitFor(1, (m) => m.messageId?.includes(id) ?? false);
+    const shred = (...extra: string[]) => runDossier(env.childEnv, 'Officer Tremblay', ['campaign', 'shred', id, ...extra]);
+
+    const running = await shred('--confirm', id);
+    expect(running.code).not.toBe(0);
+    expect(running.stderr.trim()).toMatch(/still running; its key can be destroyed once it has ended$/);
+
+    await campaigns.handle(id).terminate('ended for the shredding test');
+    const unconfirmed = await shred();
+    expect(unconfirmed.code).not.toBe(0);
+    expect(unconfirmed.stderr.trim()).toMatch(/not confirmed: type the campaign id/);
+    const payloads = (await rawPayloads(campaignWorkflowId(id))).found.map(fromBase64);
+    await expect(env.encryption!.codec.decode(payloads)).resolves.toHaveLength(payloads.length);
+
+    const confirmed = await shred('--confirm', id, '--json');
+    expect(confirmed.code).toBe(0);
+    expect(JSON.parse(confirmed.stdout)).toEqual({ campaignId: id, destroyed: true });
+    await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
   });
 });
