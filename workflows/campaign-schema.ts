@@ -1,9 +1,9 @@
 // The shape of a campaign file, checked field by field before anything starts (the loader and the
 // client's start both run it). Vendors and paragraphs go through campaign-rules.ts, the zod-free
 // rules the running campaign applies to a late vendor and to the statement text, so both check
-// with the very same rules. Text fields follow
-// text-rules.ts (the rules engagement updates follow too): names are one line without `<` or `>`,
-// titles one line, paragraphs free text without active markup, every field with a maximum length.
+// with the very same rules. Text fields follow text-rules.ts (as engagement updates do): names are
+// one line without `<` or `>`, titles one line, paragraphs free text without active markup, every
+// field with a maximum length.
 import { z } from 'zod';
 import {
   cleanParagraphs,
