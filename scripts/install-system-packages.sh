@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs (the embedded default, `npm start`, needs none of them).
+# Versions are those of Debian 12 (bookworm); apt pins them to the release.
+set -euo pipefail
+PACKAGES=(dovecot-imapd postgresql chromium poppler-utils qpdf icc-profiles-free fonts-noto-cjk)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "[dossier setup] system packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
