@@ -9,27 +9,33 @@ import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../infra/dev-server';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { quietLogger } from '../infra/quiet-logger';
+import { startDovecot } from '../infra/dovecot';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalNamespace: string;
     workflowBundlePath: string;
+    /** The run's IMAP server (Dovecot): any user name logs in with `password` and has its own Maildir. */
+    imap: { host: string; port: number; password: string };
   }
 }
 
 export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(join(tmpdir(), 'dossier-test-'));
-  const [server, bundle] = await Promise.all([
+  const [server, bundle, dovecot] = await Promise.all([
     startDevServer({ uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    startDovecot(),
   ]);
   const workflowBundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('imap', { host: dovecot.host, port: dovecot.port, password: dovecot.password });
   return async () => {
+    await dovecot.stop();
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   };

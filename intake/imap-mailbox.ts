@@ -1,0 +1,108 @@
+// The case mailbox over IMAP (imapflow). The inbox is locked while a pass reads it, so nothing else
+// on the connection changes the selected folder mid-pass; between passes the connection IDLEs and
+// the server's EXISTS notice wakes the intake. Messages are fetched one by one by UID (never the
+// whole backlog). A second intake on the same mailbox is harmless: recording is idempotent.
+import { ImapFlow } from 'imapflow';
+import { INBOX, type MailboxSource, type StoredMessage } from './mailbox';
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 993); otherwise plain, as Dovecot on loopback in tests. */
+  secure: boolean;
+  user: string;
+  password: string;
+}
+
+export class ImapMailbox implements MailboxSource {
+  private client?: ImapFlow;
+  private readonly created = new Set<string>([INBOX]);
+  private arrivals = new Set<() => void>();
+  /** The folder whose lock messages() holds while the caller handles a message. */
+  private locked?: string;
+
+  constructor(private readonly settings: ImapSettings) {}
+
+  private get imap(): ImapFlow {
+    if (!this.client) throw new Error('the IMAP mailbox is not open: call open() first');
+    return this.client;
+  }
+
+  async open(): Promise<void> {
+    const { host, port, secure, user, password } = this.settings;
+    const client = new ImapFlow({ host, port, secure, auth: { user, pass: password }, logger: false, emitLogs: false });
+    client.on('exists', () => {
+      for (const wake of this.arrivals) wake();
+    });
+    // A dropped connection is reported by the next call; without a listener it would crash the process.
+    client.on('error', () => undefined);
+    await client.connect();
+    this.client = client;
+    // Selecting the inbox lets the server announce new mail while the connection IDLEs.
+    await client.mailboxOpen(INBOX);
+  }
+
+  private async ensure(folder: string): Promise<void> {
+    if (this.created.has(folder)) return;
+    const list = await this.imap.list();
+    if (!list.some((m) => m.path === folder)) await this.imap.mailboxCreate(folder);
+    this.created.add(folder);
+  }
+
+  async *messages(folder = INBOX): AsyncIterable<StoredMessage> {
+    await this.ensure(folder);
+    const lock = await this.imap.getMailboxLock(folder);
+    this.locked = folder;
+    try {
+      const uids = (await this.imap.search({ all: true }, { uid: true })) || [];
+      for (const uid of uids) {
+        const message = await this.imap.fetchOne(String(uid), { source: true }, { uid: true });
+        if (!message || !message.source) continue; // expunged meanwhile
+        yield { ref: String(uid), raw: message.source };
+      }
+    } finally {
+      this.locked = undefined;
+      lock.release();
+    }
+    if (folder !== INBOX) await this.imap.mailboxOpen(INBOX);
+  }
+
+  async append(raw: Buffer, folder = INBOX): Promise<void> {
+    await this.ensure(folder);
+    await this.imap.append(folder, raw);
+  }
+
+  async move(ref: string, to: string, from = INBOX): Promise<void> {
+    await this.ensure(to);
+    // From inside messages() the lock on `from` is already ours; asking again would wait forever.
+    const lock = this.locked === from ? undefined : await this.imap.getMailboxLock(from);
+    try {
+      await this.imap.messageFlagsAdd(ref, ['\\Seen'], { uid: true });
+      await this.imap.messageMove(ref, to, { uid: true });
+    } finally {
+      lock?.release();
+    }
+  }
+
+  waitForMail(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolveWait) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.arrivals.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolveWait();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.arrivals.add(done);
+      signal?.addEventListener('abort', done);
+      // IDLE at once (imapflow would wait 15 s before its automatic IDLE); the next command ends it.
+      this.imap.idle().catch(() => undefined);
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.logout().catch(() => client.close());
+  }
+}

@@ -1,0 +1,81 @@
+// The case mailbox as a local Maildir (the embedded default: no mail server to install). The layout
+// is Maildir++ as Dovecot writes it: the inbox in the root's new/ and cur/, each folder in `.Name/`.
+// A message is written to tmp/ and renamed into new/, so a reader never sees half a message.
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { INBOX, type MailboxSource, type StoredMessage } from './mailbox';
+
+let counter = 0;
+
+export class MaildirMailbox implements MailboxSource {
+  constructor(readonly root: string) {}
+
+  private folderPath(folder = INBOX): string {
+    return folder === INBOX ? this.root : join(this.root, `.${folder}`);
+  }
+
+  private async ensure(folder = INBOX): Promise<string> {
+    const path = this.folderPath(folder);
+    await Promise.all(['new', 'cur', 'tmp'].map((sub) => mkdir(join(path, sub), { recursive: true })));
+    return path;
+  }
+
+  async open(): Promise<void> {
+    await this.ensure(INBOX);
+  }
+
+  async *messages(folder = INBOX): AsyncIterable<StoredMessage> {
+    const path = await this.ensure(folder);
+    const names: string[] = [];
+    for (const sub of ['new', 'cur']) for (const name of await readdir(join(path, sub))) names.push(`${sub}/${name}`);
+    // Unique names start with the delivery time in milliseconds, so name order is arrival order.
+    names.sort((a, b) => a.slice(4).localeCompare(b.slice(4)));
+    for (const ref of names) {
+      let raw: Buffer;
+      try {
+        raw = await readFile(join(path, ref));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved meanwhile by another reader
+        throw err;
+      }
+      yield { ref, raw };
+    }
+  }
+
+  async append(raw: Buffer, folder = INBOX): Promise<void> {
+    const path = await this.ensure(folder);
+    const name = `${Date.now()}.M${++counter}P${process.pid}.${hostname().replace(/[/:]/g, '_')}`;
+    await writeFile(join(path, 'tmp', name), raw);
+    await rename(join(path, 'tmp', name), join(path, 'new', name));
+  }
+
+  async move(ref: string, to: string, from = INBOX): Promise<void> {
+    if (!/^(new|cur)\/[^/]+$/.test(ref)) throw new Error(`"${ref}" is not a message of this Maildir`);
+    const target = await this.ensure(to);
+    const base = ref.slice(4).split(':')[0];
+    await rename(join(this.folderPath(from), ref), join(target, 'cur', `${base}:2,S`));
+  }
+
+  waitForMail(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolveWait) => {
+      let watcher: FSWatcher | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        watcher?.close();
+        signal?.removeEventListener('abort', done);
+        resolveWait();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done);
+      try {
+        watcher = watch(join(this.root, 'new'), done);
+      } catch {
+        // No watcher (folder gone): the timeout still ends the wait.
+      }
+    });
+  }
+
+  async close(): Promise<void> {}
+}

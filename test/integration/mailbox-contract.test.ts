@@ -1,0 +1,116 @@
+// One contract, two homes: the local Maildir (embedded default) and IMAP on the run's real Dovecot
+// behave the same for everything the intake relies on.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { ImapMailbox } from '../../intake/imap-mailbox';
+import { holdingFolder, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+
+interface Home {
+  mailbox: MailboxSource;
+  /** A second handle on the same mailbox, as the sink or the mail server delivering. */
+  another(): MailboxSource;
+  cleanup(): void;
+}
+
+const homes: [string, () => Home][] = [
+  [
+    'a local Maildir',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'dossier-maildir-'));
+      return { mailbox: new MaildirMailbox(root), another: () => new MaildirMailbox(root), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'IMAP (Dovecot)',
+    () => {
+      const { host, port, password } = inject('imap');
+      const settings = { host, port, secure: false, user: `contract-${randomUUID().slice(0, 8)}`, password };
+      return { mailbox: new ImapMailbox(settings), another: () => new ImapMailbox(settings), cleanup: () => undefined };
+    },
+  ],
+];
+
+function mail(n: number, extra = ''): Buffer {
+  return Buffer.from(
+    `From: Vendor <privacy@vendor.example>\r\nTo: case@regulator.example\r\nSubject: Reply ${n}\r\n` +
+      `Message-ID: <reply-${n}@vendor.example>\r\n${extra}\r\nBody ${n} with bytes \u00e9 kept as sent.\r\n`,
+    'utf8',
+  );
+}
+
+async function collect(mailbox: MailboxSource, folder?: string) {
+  const found = [];
+  for await (const message of mailbox.messages(folder)) found.push(message);
+  return found;
+}
+
+describe.each(homes)('the case mailbox in %s', (_name, make) => {
+  let opened: Home | undefined;
+  const open = async () => {
+    opened = make();
+    await opened.mailbox.open();
+    return opened.mailbox;
+  };
+  afterEach(async () => {
+    await opened?.mailbox.close();
+    opened?.cleanup();
+    opened = undefined;
+  });
+
+  it('gives back delivered messages byte for byte, oldest first', async () => {
+    const mailbox = await open();
+    for (const n of [1, 2, 3]) await mailbox.append(mail(n));
+    const found = await collect(mailbox);
+    expect(found.map((m) => m.raw.toString('utf8'))).toEqual([1, 2, 3].map((n) => mail(n).toString('utf8')));
+  });
+
+  it('moves a settled message out of the inbox into its folder, and nowhere else', async () => {
+    const mailbox = await open();
+    await mailbox.append(mail(1));
+    await mailbox.append(mail(2));
+    for await (const message of mailbox.messages()) {
+      if (message.raw.includes('Reply 1')) await mailbox.move(message.ref, RECORDED_FOLDER);
+      else await mailbox.move(message.ref, holdingFolder('video-2020'));
+    }
+    expect(await collect(mailbox)).toEqual([]);
+    expect((await collect(mailbox, RECORDED_FOLDER)).map((m) => m.raw.toString())).toEqual([mail(1).toString()]);
+    expect((await collect(mailbox, holdingFolder('video-2020'))).map((m) => m.raw.toString())).toEqual([mail(2).toString()]);
+  });
+
+  it('moves a held message back out of its holding folder when an officer assigns it', async () => {
+    const mailbox = await open();
+    await mailbox.append(mail(7), holdingFolder(undefined));
+    const [held] = await collect(mailbox, holdingFolder(undefined));
+    await mailbox.move(held.ref, RECORDED_FOLDER, holdingFolder(undefined));
+    expect(await collect(mailbox, holdingFolder(undefined))).toEqual([]);
+    expect(await collect(mailbox, RECORDED_FOLDER)).toHaveLength(1);
+  });
+
+  it('wakes a waiting reader when mail arrives, long before the timeout', async () => {
+    const mailbox = await open();
+    const sender = opened!.another();
+    await sender.open();
+    const started = Date.now();
+    const waiting = mailbox.waitForMail(20_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await sender.append(mail(9));
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await collect(mailbox)).toHaveLength(1);
+    await sender.close();
+  });
+
+  it('ends a wait on abort', async () => {
+    const mailbox = await open();
+    const abort = new AbortController();
+    const started = Date.now();
+    const waiting = mailbox.waitForMail(20_000, abort.signal);
+    abort.abort();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
