@@ -1,14 +1,14 @@
 // Sends one message of a case over SMTP with nodemailer. Thin on purpose: the text comes from
 // compose.ts, the delivered-once guarantee from the ledger, the retry decision from the error
-// type (a 5xx is permanent, a refused connection or a 4xx is retried by Temporal with backoff; when
-// only some recipients are deferred, the retry sends to those alone).
+// type (a recipient's 5xx is permanent; a 4xx or any fault of the relay itself is retried by Temporal
+// with backoff; when only some recipients are deferred, the retry sends to those alone).
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
-import { ErrorType, recipientRejected } from './errors';
+import { ErrorType, recipientDeferred, recipientRejected, relayFault } from './errors';
 import { composeMessage, messageIdFor, threadRootStep } from './compose';
 
 export interface EmailDeps {
@@ -94,9 +94,9 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
         };
         ledger.record(record);
         if (deferred.length) {
-          throw ApplicationFailure.retryable(
-            `The mail server deferred ${deferred.join(', ')} (delivered to ${record.accepted.join(', ')}); retrying for them only.`,
-            ErrorType.RecipientDeferred,
+          throw recipientDeferred(
+            `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.`,
+            { recipients: deferred },
           );
         }
         return {
@@ -149,25 +149,65 @@ export function mailDomain(mailFrom: string): string {
   return match ? match[1] : 'dossier.localhost';
 }
 
+interface NodemailerError {
+  responseCode?: number;
+  code?: string;
+  command?: string;
+  response?: string;
+  message?: string;
+  rejected?: string[];
+  rejectedErrors?: { responseCode?: number; recipient?: string }[];
+}
+
 /**
- * A permanent refusal (5xx, or an address nodemailer cannot even send to) becomes a non-retryable
- * failure; a 4xx or a connection failure is thrown as is, and Temporal retries it with backoff.
+ * Only a recipient refused at RCPT TO (5xx, or an address nodemailer cannot even send to) is
+ * permanent; a 4xx at RCPT TO is retried. Everything else is the relay's fault (credentials, TLS,
+ * connection, a refused sender or message): retried, with a message that tells the operator what
+ * to check. Messages name recipients by position only: failure messages are stored by the
+ * Temporal server in plaintext, so addresses travel only in the (encrypted) details.
  */
-function classifySmtpError(err: unknown, to: Contact[]): unknown {
-  const e = err as {
-    responseCode?: number;
-    code?: string;
-    message?: string;
-    rejected?: string[];
-    rejectedErrors?: { responseCode?: number }[];
-  };
-  const codes = e.rejectedErrors?.length ? e.rejectedErrors.map((r) => r.responseCode) : [e.responseCode];
-  const permanent =
-    codes.every((c) => c !== undefined && c >= 500) || (e.code === 'EENVELOPE' && codes.every((c) => c === undefined));
-  if (!permanent) return err;
-  const recipients = e.rejected?.length ? e.rejected : to.map((c) => c.email);
-  return recipientRejected(`The mail server refused ${recipients.join(', ')}: ${e.message ?? 'no reason given'}`, {
-    recipients,
-    smtpCode: e.responseCode,
-  });
+function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
+  const e = err as NodemailerError;
+  const said = redactAddresses(e.response ?? e.message ?? 'no reason given');
+  const atRecipients = e.code === 'EENVELOPE' && !/^MAIL/i.test(e.command ?? '');
+  if (atRecipients) {
+    const codes = e.rejectedErrors?.length ? e.rejectedErrors.map((r) => r.responseCode) : [e.responseCode];
+    const recipients = e.rejected?.length ? e.rejected : to.map((c) => c.email);
+    const which = positionsOf(recipients, to);
+    if (codes.every((c) => c === undefined || c >= 500)) {
+      return recipientRejected(`The mail server refused ${which} for good (SMTP ${e.responseCode ?? 'none'}): ${said}`, {
+        recipients,
+        smtpCode: e.responseCode,
+      });
+    }
+    return recipientDeferred(`The mail server deferred ${which} (SMTP ${e.responseCode ?? 'none'}); retrying: ${said}`, {
+      recipients,
+      smtpCode: e.responseCode,
+    });
+  }
+  const details = { smtpCode: e.responseCode, code: e.code };
+  const smtp = e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'no code');
+  if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 530) {
+    return relayFault(`The mail relay refused Dossier's credentials (${smtp}): check the user in SMTP_URL and SMTP_PASSWORD. It said: ${said}`, details);
+  }
+  if (e.code === 'ETLS' || /\b(TLS|SSL|certificate)\b/i.test(e.message ?? '')) {
+    return relayFault(`TLS with the mail relay failed (${smtp}): check SMTP_URL's scheme and port and the relay's certificate. ${said}`, details);
+  }
+  if (!e.responseCode) {
+    return relayFault(`The mail relay could not be reached (${smtp}): check SMTP_URL and that the relay is up. ${said}`, details);
+  }
+  return relayFault(`The mail relay refused the message (${smtp} at ${e.command ?? 'an unknown command'}): ${said}`, details);
+}
+
+/** "recipient 2 of 3", "recipients 1, 3 of 3": who, without saying their addresses. */
+function positionsOf(recipients: string[], to: Contact[]): string {
+  const all = to.map((c) => normal(c.email));
+  const positions = recipients.map((r) => all.indexOf(normal(r)) + 1).filter((p) => p > 0);
+  if (positions.length === 0) return `${recipients.length} recipient(s)`;
+  return `${positions.length === 1 ? 'recipient' : 'recipients'} ${positions.join(', ')} of ${all.length}`;
+}
+
+/** A mail server's reply often quotes the address it refuses; the address must not reach Temporal. */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g, '<address>');
 }

@@ -20,6 +20,9 @@ export interface ReceivedMail {
 /** Answer for one recipient: undefined accepts it; otherwise the SMTP code and text to refuse with. */
 export type RecipientPolicy = (address: string) => { code: number; message: string } | undefined;
 
+/** Whether a client's AUTH credentials are accepted; a refusal answers 535, as a relay would. */
+export type AuthPolicy = (username: string, password: string) => boolean;
+
 export interface MailSinkOptions {
   host?: string;
   /** 0 (default) picks a free port. */
@@ -31,6 +34,7 @@ export interface MailSinkOptions {
 export class MailSink extends EventEmitter {
   readonly messages: ReceivedMail[] = [];
   recipientPolicy: RecipientPolicy = () => undefined;
+  authPolicy: AuthPolicy = () => true;
   private server?: SMTPServer;
   private listening?: { host: string; port: number };
 
@@ -46,6 +50,14 @@ export class MailSink extends EventEmitter {
       disabledCommands: ['STARTTLS'],
       logger: false,
       size: 25 * 1024 * 1024,
+      // Clients that send no credentials are served as before; tests give credentials to see a 535.
+      allowInsecureAuth: true,
+      onAuth: (auth, _session, callback) => {
+        if (this.authPolicy(auth.username ?? '', auth.password ?? '')) return callback(null, { user: auth.username });
+        const error = new Error('Authentication credentials invalid') as Error & { responseCode: number };
+        error.responseCode = 535;
+        return callback(error);
+      },
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
         const refusal = this.recipientPolicy(address.address);
         if (!refusal) return callback();
@@ -128,6 +140,7 @@ export class MailSink extends EventEmitter {
   clear(): void {
     this.messages.length = 0;
     this.recipientPolicy = () => undefined;
+    this.authPolicy = () => true;
   }
 
   async stop(): Promise<void> {

@@ -19,7 +19,10 @@ export async function sendOrExplain(
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.type && NON_RETRYABLE_ERROR_TYPES.includes(cause.type)) {
-      return { refused: `${cause.type}: ${cause.message}` };
+      // The message names recipients by position only (the server stores it in plaintext); the
+      // addresses come in the encrypted details, for the officer's notice.
+      const recipients = (cause.details?.[0] as { recipients?: string[] } | undefined)?.recipients;
+      return { refused: `${cause.type}: ${cause.message}${recipients?.length ? ` [${recipients.join(', ')}]` : ''}` };
     }
     throw err;
   }
