@@ -1,7 +1,6 @@
 // Turns an OutgoingMessage into what nodemailer sends: subject, text and HTML parts in the
 // recipient's language, attachments (the open letter PDF, published statements) and, for a
-// demonstration, a calendar invitation. Also names messages: the Message-ID is derived from thread
-// and step, never random, so a retried send and every later message of the thread refer to the same IDs.
+// demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { createEvent, type EventAttributes } from 'ics';
@@ -11,6 +10,7 @@ import { invalidMessage } from './errors';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, joinNames, ordinal } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { renderEmail } from './templates';
+import { safe } from './threading';
 
 export type ComposedMessage = Pick<Mail.Options, 'subject' | 'text' | 'html' | 'attachments' | 'icalEvent' | 'headers'>;
 
@@ -21,25 +21,11 @@ export interface ComposeOptions {
   domain?: string;
 }
 
-export function messageIdFor(threadId: string, step: string, domain: string): string {
-  return `<${safe(step)}.${safe(threadId)}@${domain}>`;
-}
-
-/**
- * The first message of a thread, which every later one replies to: an engagement's letter. A
- * campaign's messages go to many different people and start no common thread.
- */
-export function threadRootStep(threadId: string): string | undefined {
-  return threadId.startsWith('engagement:') ? 'letter' : undefined;
-}
+export { messageIdFor, threadRootStep } from './threading';
 
 /** A demonstration keeps one calendar UID across reschedules, so calendars update the event in place. */
 export function demonstrationEventUid(threadId: string, demonstrationId: string, domain: string): string {
   return `demonstration-${safe(demonstrationId)}.${safe(threadId)}@${domain}`;
-}
-
-function safe(s: string): string {
-  return s.replace(/[^A-Za-z0-9.-]+/g, '.');
 }
 
 /** What each kind cannot be written without; checked before anything is rendered or sent. */

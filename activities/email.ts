@@ -9,7 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType, recipientDeferred, recipientRejected, relayFault } from './errors';
-import { composeMessage, messageIdFor, threadRootStep } from './compose';
+import { composeMessage } from './compose';
+import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -17,6 +18,8 @@ export interface EmailDeps {
   ledger: DeliveryLedger;
   /** Where relative attachment paths (published statements) are found. */
   outputDir?: string;
+  /** Where replies go (`Reply-To`, with an engagement's token); `case@<MAIL_FROM's domain>` by default. */
+  caseMailbox?: string;
   hooks?: EmailHooks;
 }
 
@@ -48,8 +51,9 @@ export function createSmtpTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(options);
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger, outputDir, hooks = {} }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger, outputDir, caseMailbox, hooks = {} }: EmailDeps) {
   const domain = mailDomain(mailFrom);
+  const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       const messageId = messageIdFor(message.threadId, message.step, domain);
@@ -73,6 +77,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
             from: mailFrom,
             to: to.map((c) => ({ name: c.name, address: c.email })),
             messageId,
+            replyTo: replyAddressFor(replyMailbox, message.threadId),
             ...threading,
             ...composed,
           });
@@ -142,6 +147,11 @@ function currentActivity(): Context | undefined {
 
 function addressOf(a: string | { address: string }): string {
   return typeof a === 'string' ? a : a.address;
+}
+
+/** The case mailbox when none is configured: `case@` the sender's domain. */
+export function defaultCaseMailbox(mailFrom: string): string {
+  return `case@${mailDomain(mailFrom)}`;
 }
 
 export function mailDomain(mailFrom: string): string {

@@ -11,6 +11,8 @@ import type { FileKeyStore } from '../encryption/keystore';
 export interface ActivityDeps {
   smtpUrl: string;
   mailFrom: string;
+  /** Replies' address (Reply-To); `case@<MAIL_FROM's domain>` when absent. */
+  caseMailbox?: string;
   outputDir: string;
   stateDir: string;
   /** Overrides for tests; built from the URLs and folders above when absent. */
@@ -26,7 +28,7 @@ export function createActivities(deps: ActivityDeps) {
   const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
   const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
   return {
-    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
+    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, caseMailbox: deps.caseMailbox, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
     ...createRetentionActivities(deps.keystore),
   };

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   taskQueue: string;
   smtpUrl: string;
   mailFrom: string;
+  /** The case mailbox replies go to (Reply-To); `case@<MAIL_FROM's domain>` when absent. */
+  caseMailbox?: string;
   /** Published statements, letters and other files users read. */
   outputDir: string;
   /** The worker's own durable state (delivery ledger). */
@@ -45,6 +47,11 @@ const envSchema = z.object({
   SMTP_URL: smtpUrl,
   SMTP_PASSWORD: z.string().min(1).optional(),
   MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  DOSSIER_CASE_MAILBOX: z
+    .string()
+    .trim()
+    .regex(/^[^\s@+<>]+@[^\s@<>]+$/, 'must be a plain address without "+", e.g. case@regulator.example')
+    .optional(),
   DOSSIER_TASK_QUEUE: z.string().trim().regex(/^[\w.-]{1,200}$/, 'letters, digits, . _ - only').default(DEFAULT_TASK_QUEUE),
   DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
   DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
@@ -115,6 +122,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     taskQueue: v.DOSSIER_TASK_QUEUE,
     smtpUrl: url.toString(),
     mailFrom: v.MAIL_FROM,
+    ...(v.DOSSIER_CASE_MAILBOX ? { caseMailbox: v.DOSSIER_CASE_MAILBOX } : {}),
     outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
     stateDir: resolve(v.DOSSIER_STATE_DIR),
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,

@@ -7,6 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createActivities } from '../../activities';
 import { messageIdFor } from '../../activities/compose';
+import { replyAddressFor } from '../../activities/threading';
 import { createSmtpTransport, mailDomain, type EmailHooks } from '../../activities/email';
 import { ErrorType } from '../../activities/errors';
 import { renderOpenLetter } from '../../activities/letter';
@@ -131,6 +132,9 @@ describe('correspondence over a real SMTP server', () => {
     expect(mail.to.sort()).toEqual([`legal@zoom.test`, `privacy@zoom.test`]);
     const parsed = await simpleParser(mail.raw);
     expect(parsed.messageId).toBe(messageIdFor(letter.threadId, 'letter', domain));
+    // Replies go to the case mailbox, with the engagement's token for clients that drop threading headers.
+    expect(parsed.replyTo?.value.map((a) => a.address)).toEqual([replyAddressFor(`case@${domain}`, letter.threadId)]);
+    expect(parsed.replyTo?.text).toMatch(/^case\+[0-9a-f]{16}@/);
     expect(parsed.subject).toBe(
       `[${letter.campaign.reference}] Lettre ouverte des autorités de protection de la vie privée — Vidéoconférence et vie privée`,
     );

@@ -52,6 +52,14 @@ describe('worker configuration', () => {
     expect(problems.join('\n')).toMatch(/DOSSIER_MASTER_KEYS: entry 1 must be <id>:<base64 of 32 random bytes>/);
   });
 
+  it('takes a case mailbox for replies, and refuses one with a sub-address', () => {
+    expect(parseWorkerConfig({ ...valid, DOSSIER_CASE_MAILBOX: 'case@regulator.example' }).caseMailbox).toBe('case@regulator.example');
+    expect(parseWorkerConfig(valid).caseMailbox).toBeUndefined();
+    expect(problemsOf({ ...valid, DOSSIER_CASE_MAILBOX: 'case+x@regulator.example' })).toEqual([
+      expect.stringMatching(/^DOSSIER_CASE_MAILBOX: must be a plain address without "\+"/),
+    ]);
+  });
+
   it('reads secrets from files and never prints them', () => {
     const passwordFile = join(scratch, 'smtp-password');
     writeFileSync(passwordFile, 's3cr3t-p4ss\n');
