@@ -3,9 +3,11 @@
 // attributes, never a scan of every workflow). The CLI is one caller; a web page or the demo can
 // import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import type { engagement } from '../workflows/engagement';
 import {
+  campaignStatusQuery,
+  withdrawVendorUpdate,
   askFollowUpUpdate,
   concludeUpdate,
   engagementStatusQuery,
@@ -29,6 +31,7 @@ import {
 } from '../workflows/messages';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
+  campaignWorkflowId,
   ENGAGEMENT_STAGES,
   engagementWorkflowId,
   ID_PATTERN,
@@ -36,6 +39,7 @@ import {
   type EngagementStage,
 } from '../workflows/types';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
+import { requireWorker } from './worker-check';
 
 export interface EngagementRef {
   campaignId: string;
@@ -112,12 +116,13 @@ export class DossierClient {
           { key: DossierStage, value: 'sending-letter' },
         ]),
       }),
+      'nothing',
     );
     return { ...ref, workflowId };
   }
 
   status(ref: EngagementRef): Promise<EngagementStatus> {
-    return this.call(ref, () => this.handle(ref).query(engagementStatusQuery));
+    return this.call(ref, () => this.handle(ref).query(engagementStatusQuery), 'query');
   }
 
   recordResponse(ref: EngagementRef, input: RecordResponseInput) {
@@ -152,8 +157,48 @@ export class DossierClient {
     return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
   }
 
-  withdraw(ref: EngagementRef, input: WithdrawInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+  /**
+   * The one way to withdraw a vendor. An engagement that a running campaign still follows is
+   * withdrawn through the campaign (which records why, for the statement, and signals the
+   * engagement); this waits until the engagement confirms it is withdrawn. An engagement on its
+   * own is withdrawn by its own update. Returns the engagement's status afterwards.
+   */
+  async withdraw(ref: EngagementRef, input: WithdrawInput, confirmWithinMs = 30_000): Promise<EngagementStatus> {
+    if (!(await this.followedByRunningCampaign(ref))) {
+      return this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+    }
+    const campaignId = campaignWorkflowId(ref.campaignId);
+    try {
+      await requireWorker(this.client, campaignId, campaignId, 'update');
+      await this.client.workflow
+        .getHandle(campaignId)
+        .executeUpdate(withdrawVendorUpdate, { args: [{ by: input.by, vendorId: ref.vendorId, reason: input.reason }] });
+    } catch (err) {
+      throw fromTemporal(err, campaignId, this.options.address);
+    }
+    const deadline = Date.now() + confirmWithinMs;
+    for (;;) {
+      const status = await this.status(ref);
+      if (status.stage === 'withdrawn' || Date.now() > deadline) return status;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private async followedByRunningCampaign(ref: EngagementRef): Promise<boolean> {
+    const handle = this.client.workflow.getHandle(campaignWorkflowId(ref.campaignId));
+    try {
+      if ((await handle.describe()).status.name !== 'RUNNING') return false;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw fromTemporal(err, describeEngagement(ref), this.options.address);
+    }
+    await requireWorker(this.client, handle.workflowId, handle.workflowId, 'query').catch((err: unknown) => {
+      throw fromTemporal(err, handle.workflowId, this.options.address);
+    });
+    const campaign = await handle.query(campaignStatusQuery).catch((err: unknown) => {
+      throw fromTemporal(err, handle.workflowId, this.options.address);
+    });
+    return campaign.engagements.some((e) => e.vendorId === ref.vendorId && e.state === 'in-progress');
   }
 
   /** Engagements matching every given filter, newest first, from Temporal visibility. */
@@ -185,7 +230,7 @@ export class DossierClient {
       }
     } catch (err) {
       const grpc = (err as { cause?: { code?: number; details?: string } }).cause;
-      if (grpc?.code === 3) throw invalidInput(`invalid search query: ${grpc.details ?? query}`);
+      if (grpc?.code === 3) throw invalidInput(explainInvalidQuery(query, grpc.details));
       throw fromTemporal(err, 'engagements', this.options.address);
     }
     return found;
@@ -226,8 +271,9 @@ export class DossierClient {
     return this.client.workflow.getHandle(engagementWorkflowId(ref.campaignId, ref.vendorId));
   }
 
-  private async call<T>(ref: EngagementRef, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(ref: EngagementRef, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {
     try {
+      if (needs !== 'nothing') await requireWorker(this.client, engagementWorkflowId(ref.campaignId, ref.vendorId), describeEngagement(ref), needs);
       return await fn();
     } catch (err) {
       throw fromTemporal(err, describeEngagement(ref), this.options.address);
@@ -235,8 +281,29 @@ export class DossierClient {
   }
 }
 
+/** How messages name an engagement: its workflow id, which already says "engagement". */
 export function describeEngagement(ref: EngagementRef): string {
-  return `engagement ${engagementWorkflowId(ref.campaignId, ref.vendorId)}`;
+  return engagementWorkflowId(ref.campaignId, ref.vendorId);
+}
+
+const ATTRIBUTE_NAMES = [DossierStage, DossierCampaign, DossierVendor, DossierNextDeadline].map((k) => k.name);
+
+/**
+ * The server's reason for refusing a visibility query is often a Go parser internal
+ * (`unexpected value type *sqlparser.BinaryExpr`); the usual mistake is an unquoted value, so name
+ * that comparison and show it quoted.
+ */
+export function explainInvalidQuery(query: string, details: string | undefined): string {
+  const unquoted = /\b([A-Za-z]\w*)\s*(=|!=|<=|>=|<|>)\s*([A-Za-z0-9][\w:.-]*)/.exec(query);
+  if (unquoted && !/^\d+(\.\d+)?$/.test(unquoted[3]!) && !/^(and|or|not|true|false|null)$/i.test(unquoted[3]!)) {
+    const [clause, name, op, value] = unquoted;
+    return `invalid search query: the value in "${clause}" needs quotes: ${name} ${op} '${value}'`;
+  }
+  const reason = details && !/sqlparser|unexpected value type|\*[a-z]+\./.test(details) ? `: ${details}` : '';
+  return (
+    `invalid search query "${query}"${reason}; write comparisons like DossierStage = 'follow-up' ` +
+    `(attributes: ${ATTRIBUTE_NAMES.join(', ')}, ExecutionStatus)`
+  );
 }
 
 /** Builds the visibility query for a filter, refusing values that could not be IDs or stages. */

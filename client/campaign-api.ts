@@ -27,6 +27,7 @@ import {
 import { campaignWorkflowId, type CampaignInput, type StatementDraft } from '../workflows/types';
 import { campaignKeyId, type FileKeyStore } from '../encryption/keystore';
 import { fromTemporal, invalidInput, refused } from './errors';
+import { requireWorker } from './worker-check';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */
@@ -57,24 +58,27 @@ export class CampaignClient {
     const checked = checkCampaign(toCampaignFile(input));
     if (!checked.ok) throw invalidInput(checked.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
     const workflowId = campaignWorkflowId(input.campaign.id);
-    await this.call(input.campaign.id, () =>
-      this.client.workflow.start<typeof campaign>('campaign', {
-        taskQueue: this.options.taskQueue,
-        workflowId,
-        args: [checked.input],
-        // A campaign id names one campaign for good: a finished one is not started again by mistake.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      }),
+    await this.call(
+      input.campaign.id,
+      () =>
+        this.client.workflow.start<typeof campaign>('campaign', {
+          taskQueue: this.options.taskQueue,
+          workflowId,
+          args: [checked.input],
+          // A campaign id names one campaign for good: a finished one is not started again by mistake.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        }),
+      'nothing',
     );
     return { workflowId };
   }
 
   status(campaignId: string): Promise<CampaignStatus> {
-    return this.call(campaignId, () => this.handle(campaignId).query(campaignStatusQuery));
+    return this.call(campaignId, () => this.handle(campaignId).query(campaignStatusQuery), 'query');
   }
 
   statement(campaignId: string): Promise<StatementDraft | undefined> {
-    return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery));
+    return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery), 'query');
   }
 
   /** Status with every running engagement's live stage (one query per running engagement). */
@@ -124,27 +128,28 @@ export class CampaignClient {
    * was already gone.
    */
   async shredKey(campaignId: string, keystore: Pick<FileKeyStore, 'shred'>): Promise<boolean> {
-    const { status } = await this.call(campaignId, () => this.handle(campaignId).describe());
+    const { status } = await this.call(campaignId, () => this.handle(campaignId).describe(), 'nothing');
     if (status.name === 'RUNNING') {
-      throw refused(`campaign ${campaignWorkflowId(campaignId)}`, 'it is still running; its key can be destroyed once it has ended');
+      throw refused(campaignWorkflowId(campaignId), 'it is still running; its key can be destroyed once it has ended');
     }
     return keystore.shred(campaignKeyId(campaignId));
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */
   result(campaignId: string): Promise<CampaignResult> {
-    return this.call(campaignId, () => this.handle(campaignId).result());
+    return this.call(campaignId, () => this.handle(campaignId).result(), 'nothing');
   }
 
   handle(campaignId: string): WorkflowHandle<typeof campaign> {
     return this.client.workflow.getHandle(campaignWorkflowId(campaignId));
   }
 
-  private async call<T>(campaignId: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(campaignId: string, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {
     try {
+      if (needs !== 'nothing') await requireWorker(this.client, campaignWorkflowId(campaignId), campaignWorkflowId(campaignId), needs);
       return await fn();
     } catch (err) {
-      throw fromTemporal(err, `campaign ${campaignWorkflowId(campaignId)}`, this.options.address);
+      throw fromTemporal(err, campaignWorkflowId(campaignId), this.options.address);
     }
   }
 }

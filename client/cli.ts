@@ -81,7 +81,7 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
         ? EXIT.notFound
         : error.code === ClientErrorCode.Refused || error.code === ClientErrorCode.AlreadyStarted
           ? EXIT.refused
-          : error.code === ClientErrorCode.ServerUnreachable
+          : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable
             : EXIT.usage;
     return { message: oneLine(error.message), exitCode };
@@ -105,8 +105,8 @@ function isCodedError(err: unknown): err is Error & { code: string } {
 }
 
 function describeWorkflowId(workflowId: string): string {
-  if (workflowId.startsWith('campaign:')) return `campaign ${workflowId.slice('campaign:'.length)}`;
-  if (workflowId.startsWith('engagement:')) return `engagement ${workflowId}`;
+  // Dossier's workflow ids name their kind (campaign:…, engagement:…), so the id says it all.
+  if (workflowId.startsWith('campaign:') || workflowId.startsWith('engagement:')) return workflowId;
   return `workflow ${workflowId || '(unknown)'}`;
 }
 

@@ -11,6 +11,8 @@ export const ClientErrorCode = {
   InvalidFile: 'InvalidFile',
   InvalidInput: 'InvalidInput',
   ServerUnreachable: 'ServerUnreachable',
+  /** The server is up but no worker polls the task queue: queries and updates would wait. */
+  NoWorker: 'NoWorker',
   Configuration: 'Configuration',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -28,7 +30,7 @@ export class DossierClientError extends Error {
 
 /** No workflow with that ID (never started, or a typo in the campaign or vendor). */
 export function notFound(what: string, cause?: unknown): DossierClientError {
-  return new DossierClientError(ClientErrorCode.NotFound, `no ${what}`, { cause });
+  return new DossierClientError(ClientErrorCode.NotFound, `${what} does not exist (check the campaign and vendor ids)`, { cause });
 }
 
 /** The workflow's validator turned the request down; its reason is the message. */

@@ -87,6 +87,28 @@ export function when(iso: string | undefined): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`;
 }
 
+/**
+ * A deadline: date and time to the second (a demo's deadlines are seconds apart) and how far it is
+ * from now, so an officer sees at a glance what is due soon and what is overdue.
+ */
+export function deadline(iso: string | undefined, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const stamp = `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  const span = distance(Math.abs(time - now));
+  return time >= now ? `${stamp} (in ${span})` : `${stamp} (${span} ago)`;
+}
+
+function distance(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} days`;
+}
+
 function cell(value: Cell): string {
   if (value === undefined || value === null || value === '') return '—';
   return String(value);

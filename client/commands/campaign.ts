@@ -1,6 +1,6 @@
-// `dossier campaign …`: start a campaign from its file, follow its engagements, add or withdraw a
-// vendor, list campaigns. The file is read and checked by client/campaign-file.ts (the campaign
-// helper's loader: one parser for the CLI, the demo and the workflow's own re-check).
+// `dossier campaign …`: start a campaign from its file, follow its engagements, add a vendor, list
+// campaigns (a vendor is withdrawn with `engagement withdraw`, the one way). The file is read and
+// checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
 import { campaignWorkflowId, type Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
@@ -8,7 +8,7 @@ import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
 import { invalidInput } from '../errors';
-import { fields, progressBar, section, table, when } from '../output';
+import { deadline, fields, progressBar, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readVendorFile } from './input-files';
 
@@ -46,7 +46,7 @@ export function campaignCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string) => {
         const overview = await (await ctx.campaigns()).overview(campaignId);
-        ctx.out.result(overview, () => renderOverview(overview));
+        ctx.out.result(overview, () => renderOverview(overview, Date.now(), (path) => ctx.published(path)));
       }),
     );
 
@@ -62,19 +62,6 @@ export function campaignCommands(session: Session): Command {
         const vendor = vendorToAdd(options);
         const added = await (await ctx.campaigns()).addVendor(campaignId, { by: ctx.officer, vendor });
         ctx.out.result(added, () => `${vendor.name} added to ${campaignWorkflowId(campaignId)}: ${added.workflowId} started.`);
-      }),
-    );
-
-  group
-    .command('withdraw-vendor')
-    .description("withdraw a vendor from the campaign: its engagement ends and the statement says why")
-    .argument('<campaign>', 'campaign id')
-    .argument('<vendor>', 'vendor id')
-    .requiredOption('--reason <text>', 'why; printed in the statement')
-    .action(
-      withContext(session, async (ctx, campaignId: string, vendorId: string, options: { reason: string }) => {
-        const state = await (await ctx.campaigns()).withdrawVendor(campaignId, { by: ctx.officer, vendorId, reason: options.reason });
-        ctx.out.result(state, () => `${state.vendorName} is being withdrawn from ${campaignWorkflowId(campaignId)}.`);
       }),
     );
 
@@ -169,21 +156,24 @@ function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vend
   throw invalidInput('say which vendor: --vendor-file <file>, or --campaign-file <file> --vendor <id>');
 }
 
-export function renderOverview(overview: CampaignOverview): string {
+export function renderOverview(overview: CampaignOverview, now = Date.now(), published: (path: string) => string = (path) => path): string {
   const rows = overview.engagements.map((e) => {
     const live = overview.live[e.vendorId];
     const stage = e.state === 'ended' ? (e.outcome?.stage ?? 'ended') : e.state === 'failed' ? `failed: ${e.failure ?? ''}` : live?.stage;
-    const reminders = live?.remindersSent.length ?? e.outcome?.remindersSent.length ?? 0;
-    return [e.vendorName, stage ?? 'starting', when(live?.nextDeadline), reminders, e.workflowId];
+    const sent = live?.remindersSent ?? e.outcome?.remindersSent ?? [];
+    // A final notice is not a reminder: it announces closure, so it gets a column of its own.
+    const reminders = sent.filter((r) => r.kind === 'reminder').length;
+    const finalNotices = sent.filter((r) => r.kind === 'final-notice').length;
+    return [e.vendorId, e.vendorName, stage ?? 'starting', deadline(live?.nextDeadline, now), reminders, finalNotices, e.workflowId];
   });
   const parts = [
     fields([
       ['campaign', `${overview.campaignId} (${overview.reference})`],
       ['phase', overview.phase],
       ['statement', overview.draft ? `version ${overview.draft.version}, ${overview.draft.approvals.length}/${overview.draft.required} approvals` : 'not drafted'],
-      ['published', overview.published ? Object.values(overview.published.files).join(', ') : '—'],
+      ['published', overview.published ? Object.values(overview.published.files).map(published).join(', ') : '—'],
     ]),
-    section('Engagements', rows.length ? table(['vendor', 'stage', 'next deadline', 'reminders sent', 'engagement'], rows) : 'none'),
+    section('Engagements', rows.length ? table(['vendor', 'name', 'stage', 'next deadline', 'reminders', 'final notices', 'engagement'], rows) : 'none'),
   ];
   if (overview.deliveryFailures.length) {
     parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))));

@@ -1,6 +1,7 @@
 // What every command receives: the output (tables or `--json`), the officer acting (recorded in
 // the timeline) and a Temporal client that connects only when the command first needs it.
 import { userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DossierClient } from '../api';
@@ -20,6 +21,10 @@ export interface CommandContext {
   /** The case officer's name, from `--by`, DOSSIER_OFFICER or the login name. */
   officer: string;
   target: DossierTarget;
+  /** Where the worker publishes files; the paths the workflows record are relative to it. */
+  outputDir: string;
+  /** A path the workflow recorded, made absolute so it opens from wherever the officer stands. */
+  published(path: string): string;
   client(): Promise<TemporalClient>;
   dossier(): Promise<DossierClient>;
   campaigns(): Promise<CampaignClient>;
@@ -36,6 +41,7 @@ export class Session {
     this.connection ??= connectLazily(this.env);
     const connection = this.connection;
     const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
+    const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
     return {
       out: createOutput(Boolean(options.json)),
       // Asked for only by commands that change something; reading needs no name.
@@ -44,6 +50,8 @@ export class Session {
         return officer;
       },
       target: connection.target,
+      outputDir,
+      published: (path) => (isAbsolute(path) ? path : join(outputDir, path)),
       client: () => connection.client(),
       dossier: async () =>
         new DossierClient(await connection.client(), {
@@ -83,6 +91,9 @@ export function withContext<Args extends unknown[]>(
     await action(session.context(command), ...(args.slice(0, -1) as Args));
   };
 }
+
+/** `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder. */
+const PROJECT_ROOT = join(__dirname, '..', '..');
 
 function safeLoginName(): string {
   try {

@@ -3,11 +3,11 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, engagementWorkflowId, type Contact, type DemonstrationResult } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, engagementWorkflowId, PRINCIPLES, type Contact, type DemonstrationResult } from '../../workflows/types';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
-import { invalidInput } from '../errors';
-import { fields, section, table, when } from '../output';
+import { invalidInput, refused } from '../errors';
+import { deadline, fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
 
@@ -212,13 +212,19 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('withdraw'))
-    .description('end the engagement without findings')
+    .description("withdraw the vendor: the engagement ends without findings (through its campaign, which records why for the statement); waits for the confirmation")
     .requiredOption('--reason <text>', 'why, for the record and the statement')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { reason: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const status = await (await ctx.dossier()).withdraw(ref, { by: ctx.officer, reason: nonEmpty('--reason', options.reason) });
-        ctx.out.result(status, () => `${status.workflowId} ${status.stage}.`);
+        const reason = nonEmpty('--reason', options.reason);
+        const status = await (await ctx.dossier()).withdraw(ref, { by: ctx.officer, reason });
+        ctx.out.result(status, () =>
+          status.stage === 'withdrawn'
+            ? `${status.vendorName} is withdrawn: ${status.workflowId} has ended (reason recorded: ${status.withdrawalReason ?? reason}).`
+            : `The withdrawal of ${status.vendorName} is recorded by its campaign but ${status.workflowId} is still ${status.stage}; ` +
+              `check again with: dossier engagement show ${status.workflowId}`,
+        );
       }),
     );
 
@@ -238,7 +244,7 @@ export function renderStatus(status: EngagementStatus): string {
       ['engagement', status.workflowId],
       ['vendor', `${status.vendorName} (${status.vendorId})`],
       ['stage', status.stage],
-      ['next deadline', when(status.nextDeadline)],
+      ['next deadline', deadline(status.nextDeadline)],
       ['response', status.response ? `received ${when(status.response.receivedAt)}` : 'none yet'],
       ['reminders sent', status.remindersSent.length],
       ['open questions', status.openQuestions.length],
@@ -272,6 +278,19 @@ export function renderStatus(status: EngagementStatus): string {
       ),
     );
   }
+  if (status.findings) {
+    const findings = status.findings;
+    parts.push(
+      section(
+        'Findings',
+        table(
+          ['principle', 'assessment', 'good practices'],
+          PRINCIPLES.map((p) => [p, findings[p].assessment, findings[p].goodPractices.map((g) => `- ${g}`).join('\n')]),
+        ),
+      ),
+    );
+  }
+  if (status.withdrawalReason) parts.push(section('Withdrawn', status.withdrawalReason));
   if (status.deliveryFailures.length) {
     parts.push(
       section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))),
@@ -285,7 +304,8 @@ async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Pr
   const status = await (await ctx.dossier()).status(ref);
   const pending = status.demonstrations.filter((d) => d.result === undefined);
   if (pending.length === 1) return pending[0]!.id;
-  if (!pending.length) throw invalidInput(`${describeEngagement(ref)} has no demonstration still to be held; schedule one first`);
+  // A refusal like the workflow's own (exit code 4), not a usage error: the command was well formed.
+  if (!pending.length) throw refused(describeEngagement(ref), 'it has no demonstration still to be held; schedule one first');
   throw invalidInput(`${describeEngagement(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
 }
 

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { ENGAGEMENT_STAGES, type EngagementStage } from '../../workflows/types';
 import type { EngagementSummary } from '../api';
-import { table, when } from '../output';
+import { deadline, table } from '../output';
 import { withContext, type Session } from './context';
 
 interface ListOptions {
@@ -35,7 +35,8 @@ export function listCommand(session: Session): Command {
           running: !options.all,
           limit: options.limit,
         });
-        ctx.out.result(found, () => renderSummaries(found));
+        const sorted = inStableOrder(found);
+        ctx.out.result(sorted, () => renderSummaries(sorted));
       }),
     );
 }
@@ -47,16 +48,26 @@ export function searchCommand(session: Session): Command {
     .option('--limit <n>', 'at most this many', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
     .action(
       withContext(session, async (ctx, query: string, options: { limit: number }) => {
-        const found = await (await ctx.dossier()).search(query, options.limit);
+        const found = inStableOrder(await (await ctx.dossier()).search(query, options.limit));
         ctx.out.result(found, () => renderSummaries(found));
       }),
     );
 }
 
-export function renderSummaries(found: EngagementSummary[]): string {
+/**
+ * By campaign, then vendor (the ids the officer types), whatever order visibility returned; a
+ * vendor's engagements in several campaigns stay together under each campaign.
+ */
+export function inStableOrder(found: EngagementSummary[]): EngagementSummary[] {
+  const key = (e: EngagementSummary) => `${e.campaignId ?? ''}\u0000${e.vendorId ?? ''}\u0000${e.workflowId}`;
+  return [...found].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Vendor ids, as in `campaign status`: the id is what every other command takes. */
+export function renderSummaries(found: EngagementSummary[], now = Date.now()): string {
   if (!found.length) return 'No engagement matches.';
   return table(
-    ['engagement', 'campaign', 'vendor', 'stage', 'next deadline', 'status'],
-    found.map((e) => [e.workflowId, e.campaignId, e.vendorId, e.stage, when(e.nextDeadline), e.executionStatus.toLowerCase()]),
+    ['campaign', 'vendor', 'stage', 'next deadline', 'status', 'engagement'],
+    found.map((e) => [e.campaignId, e.vendorId, e.stage, deadline(e.nextDeadline, now), e.executionStatus.toLowerCase(), e.workflowId]),
   );
 }

@@ -1,13 +1,13 @@
 // `dossier statement …`: the joint statement of a campaign. The lead drafts it (or the campaign does
 // once every engagement has ended) and sets its conclusions; each co-signatory approves the version
 // it read or sends it back; once approved the campaign renders and publishes it on its own, and
-// `publish` reports (or waits for) that publication.
+// `publication` shows (or waits for) that publication.
 import { Command } from 'commander';
 import type { CampaignStatus } from '../../workflows/messages';
 import { campaignWorkflowId } from '../../workflows/types';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
-import { withContext, type Session } from './context';
+import { withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile } from './input-files';
 
 const POLL_MS = 1_000;
@@ -25,7 +25,7 @@ export function statementCommands(session: Session): Command {
         const campaigns = await ctx.campaigns();
         const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
         ctx.out.result({ status, draft }, () => {
-          const parts = [renderStatementStatus(status)];
+          const parts = [renderStatementStatus(status, (path) => ctx.published(path))];
           if (draft) {
             parts.push(
               section('Vendors in this version', table(['vendor', 'stage'], draft.vendors.map((v) => [v.vendorName, v.stage]))),
@@ -84,7 +84,7 @@ export function statementCommands(session: Session): Command {
         const complete = status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
         ctx.out.result(status, () =>
           renderStatementStatus(status) +
-            (complete ? `\nEvery approval is in: the statement is being published (dossier statement publish ${campaignId} --wait).` : ''),
+            (complete ? `\nEvery approval is in: the statement is being published (dossier statement publication ${campaignId} --wait).` : ''),
         );
       }),
     );
@@ -108,9 +108,11 @@ export function statementCommands(session: Session): Command {
       }),
     );
 
+  // Publication itself is the campaign's own step once the approvals are in; this command shows it
+  // (hence its name), waiting for it with --wait.
   group
-    .command('publish')
-    .description('report the published statement; refuses (or, with --wait, waits) while approvals are missing')
+    .command('publication')
+    .description('show where the published statement is; says what is missing (or, with --wait, waits) until it is published')
     .argument('<campaign>', 'campaign id')
     .option('--wait', 'wait until the statement is published')
     .option('--timeout <seconds>', 'how long --wait waits', (v) => Number(v) || 300, 300)
@@ -126,7 +128,7 @@ export function statementCommands(session: Session): Command {
           status = await campaigns.status(campaignId);
         }
         if (!status.published) throw notPublished(status);
-        const published = status.published;
+        const published = { ...status.published, files: absoluteFiles(ctx, status.published.files) };
         ctx.out.result(published, () =>
           fields([
             ['campaign', campaignWorkflowId(campaignId)],
@@ -151,7 +153,11 @@ function notPublished(status: CampaignStatus): DossierClientError {
   return new DossierClientError(ClientErrorCode.Refused, `${status.workflowId} is not published: ${why}`);
 }
 
-export function renderStatementStatus(status: CampaignStatus): string {
+function absoluteFiles<T extends Record<string, string>>(ctx: CommandContext, files: T): T {
+  return Object.fromEntries(Object.entries(files).map(([language, path]) => [language, ctx.published(path)])) as T;
+}
+
+export function renderStatementStatus(status: CampaignStatus, published: (path: string) => string = (path) => path): string {
   const draft = status.draft;
   const parts = [
     fields([
@@ -161,7 +167,7 @@ export function renderStatementStatus(status: CampaignStatus): string {
       ['draft', draft ? `version ${draft.version} of ${draft.date}` : 'not drafted'],
       ['approvals', draft ? `${draft.approvals.length} of ${draft.required} needed` : '—'],
       ['waiting for', draft?.pending.join(', ')],
-      ['published', status.published ? `${when(status.published.publishedAt)}: ${Object.values(status.published.files).join(', ')}` : '—'],
+      ['published', status.published ? `${when(status.published.publishedAt)}: ${Object.values(status.published.files).map(published).join(', ')}` : '—'],
     ]),
   ];
   if (draft?.approvals.length) {

@@ -100,6 +100,8 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     env.sink = await new MailSink({ folder: join(env.scratch, 'mail') }).start();
     env.taskQueue = `dossier-test-${randomUUID()}`;
     env.childEnv.DOSSIER_TASK_QUEUE = env.taskQueue;
+    // The CLI shows published files under the worker's output folder.
+    env.childEnv.DOSSIER_OUTPUT_DIR = join(env.scratch, 'out');
     env.config = {
       temporal: { connectionOptions: { address }, namespace },
       taskQueue: env.taskQueue,

@@ -423,7 +423,7 @@ const cliRows: CliRow[] = [
     target: 'awaiting',
     input: () => ['engagement', 'respond', 'no-such-campaign', 'zoom', '--file', join(FIXTURES, 'response.md')],
     exitCode: 3,
-    expected: /^dossier: no engagement engagement:no-such-campaign:zoom$/,
+    expected: /^dossier: engagement:no-such-campaign:zoom does not exist/,
   },
   {
     name: 'schedule-demo --attendee with CR LF and a Bcc header',

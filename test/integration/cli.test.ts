@@ -3,7 +3,7 @@
 // and DOSSIER_TASK_QUEUE). Each engagement is driven only through the CLI; the test client only
 // waits for visibility and mail, which the CLI cannot be asked to wait for.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
 import type { EngagementSummary } from '../../client/api';
@@ -171,9 +171,19 @@ describe('the dossier CLI', () => {
     expect(added).toMatchObject({ workflowId: `engagement:${campaignId}:google`, addedLate: true });
     await env.sink.waitFor(4, undefined, 60_000);
 
+    // One way to withdraw: through the engagement, routed through its campaign, and confirmed.
+    const withdrawn = await ok(['engagement', 'withdraw', campaignId, 'houseparty', '--reason', 'The vendor ceased operations.']);
+    expect(withdrawn).toContain('Houseparty is withdrawn');
+    const houseparty = await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'houseparty']);
+    expect(houseparty.stage).toBe('withdrawn');
+    const { status: afterWithdrawal } = await okJson<{ status: CampaignStatus }>(['statement', 'status', campaignId]);
+    expect(afterWithdrawal.engagements.find((e) => e.vendorId === 'houseparty')?.withdrawal?.reason).toBe('The vendor ceased operations.');
+    const noSecondWay = await dossier(['campaign', 'withdraw-vendor', campaignId, 'zoom', '--reason', 'x']);
+    expect(noSecondWay.code).toBe(2);
+
     const overview = await ok(['campaign', 'status', campaignId]);
     for (const vendor of ['Zoom', 'Cisco', 'Houseparty', 'Google']) expect(overview).toContain(vendor);
-    expect(overview).toContain('reminders sent');
+    expect(overview).toContain('final notices');
     expect(overview).toContain('awaiting-response');
 
     const campaigns = await okJson<{ campaignId: string }[]>(['campaign', 'list']);
@@ -194,20 +204,24 @@ describe('the dossier CLI', () => {
     expectOneLineError(stale, 4, 'Version 1 is not the current draft');
 
     await ok(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '2']);
-    const notYet = await dossier(['statement', 'publish', campaignId]);
+    const notYet = await dossier(['statement', 'publication', campaignId]);
     expectOneLineError(notYet, 4, 'not published', 'fdpic');
     await ok(['statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
 
-    const published = await okJson<PublishedStatement>(['statement', 'publish', campaignId, '--wait', '--timeout', '120']);
+    const published = await okJson<PublishedStatement>(['statement', 'publication', campaignId, '--wait', '--timeout', '120']);
     expect(published.version).toBe(2);
     expect(Object.keys(published.files).sort()).toEqual(['en', 'fr']);
-    expect(existsSync(join(env.config.outputDir, published.files.en))).toBe(true);
+    // Paths that open from wherever the officer stands, not relative to the worker's out/.
+    expect(isAbsolute(published.files.en)).toBe(true);
+    expect(existsSync(published.files.en)).toBe(true);
+    expect(await ok(['statement', 'publication', campaignId])).toContain(published.files.fr);
   });
 
   describe('tells the officer what went wrong, in one line, with a non-zero exit', () => {
     it('names an engagement that does not exist', async () => {
       const run = await dossier(['engagement', 'show', 'no-such-campaign', 'zoom']);
-      expectOneLineError(run, 3, 'no engagement engagement:no-such-campaign:zoom');
+      expectOneLineError(run, 3, 'engagement:no-such-campaign:zoom does not exist');
+      expect(run.stderr).not.toContain('engagement engagement');
     });
 
     it('shows the reason the workflow refused an update', { timeout: 120_000 }, async () => {
@@ -216,6 +230,31 @@ describe('the dossier CLI', () => {
       // No response yet: follow-up questions are out of place (the validator says so).
       const run = await dossier(['engagement', 'ask', campaignId, 'zoom', '--question', 'Why?']);
       expectOneLineError(run, 4, `engagement:${campaignId}:zoom refused`, 'cannot ask follow-up questions while the engagement is');
+      // Equivalent refusals (nothing to answer, nothing to record an outcome for) share one exit code.
+      const noQuestions = await dossier(['engagement', 'answer', campaignId, 'zoom', '--answer', 'q1=Yes']);
+      expectOneLineError(noQuestions, 4, `engagement:${campaignId}:zoom refused`);
+      const noDemonstration = await dossier(['engagement', 'demo-outcome', campaignId, 'zoom', '--result', 'validated', '--notes', 'Shown.']);
+      expectOneLineError(noDemonstration, 4, `engagement:${campaignId}:zoom refused`, 'no demonstration');
+    });
+
+    it('explains a search value left unquoted instead of printing a parser internal', async () => {
+      const run = await dossier(['search', 'DossierStage = follow-up']);
+      expectOneLineError(run, 2, "DossierStage = 'follow-up'");
+      expect(run.stderr).not.toMatch(/sqlparser|BinaryExpr/);
+    });
+
+    it('says at once that no worker is polling, and how to start one', { timeout: 60_000 }, async () => {
+      const campaignId = env.uniqueId('cli-noworker');
+      const workflowId = `engagement:${campaignId}:zoom`;
+      const handle = await env.client.workflow.start('engagement', { taskQueue: `nobody-polls-${campaignId}`, workflowId, args: [{}] });
+      try {
+        const started = Date.now();
+        const run = await dossier(['engagement', 'show', campaignId, 'zoom']);
+        expectOneLineError(run, 5, 'no worker is polling', `nobody-polls-${campaignId}`, 'npm start');
+        expect(Date.now() - started).toBeLessThan(15_000);
+      } finally {
+        await handle.terminate('test over');
+      }
     });
 
     it('names the malformed file and the field', async () => {

@@ -1,0 +1,32 @@
+// Before a query or an update, make sure some worker polls the workflow's task queue. Without one
+// the server holds the request until its own deadline (about 35 s) and then answers with an
+// opaque failure; it can instead tell at once that nobody is polling, and the officer learns
+// what to start.
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { ClientErrorCode, DossierClientError } from './errors';
+
+export function noWorker(what: string, taskQueue: string): DossierClientError {
+  return new DossierClientError(
+    ClientErrorCode.NoWorker,
+    `no worker is polling task queue "${taskQueue}", so ${what} cannot answer: start one with \`npm start\` ` +
+      '(embedded) or `npm run worker` (against a cluster); nothing is lost, the case waits for it',
+  );
+}
+
+/**
+ * Throws `NoWorker` when the workflow exists but no worker polls its task queue. A query needs a
+ * worker even once the workflow has ended (it replays the history); an update to an ended workflow
+ * is refused by the server itself. Errors of the describe call (not found, unreachable) propagate
+ * for the caller to translate.
+ */
+export async function requireWorker(client: Client, workflowId: string, what: string, purpose: 'query' | 'update'): Promise<void> {
+  const description = await client.workflow.getHandle(workflowId).describe();
+  if (purpose === 'update' && description.status.name !== 'RUNNING') return;
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: description.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  if (!pollers?.length) throw noWorker(what, description.taskQueue);
+}

@@ -1,0 +1,112 @@
+// What the officer reads at the terminal: the tables and one-line errors of the CLI, checked on
+// plain values (no server), for the defects reported in issue 14.
+import { describe, expect, it } from 'vitest';
+import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
+import type { CampaignOverview } from '../../client/campaign-api';
+import { renderOverview } from '../../client/commands/campaign';
+import { renderStatus } from '../../client/commands/engagement';
+import { inStableOrder, renderSummaries } from '../../client/commands/search';
+import { notFound } from '../../client/errors';
+import { deadline } from '../../client/output';
+import type { EngagementStatus } from '../../workflows/messages';
+import { completeFindings } from '../helpers/fixtures';
+
+const NOW = Date.parse('2020-08-01T12:00:00Z');
+
+function engagementStatus(overrides: Partial<EngagementStatus> = {}): EngagementStatus {
+  return {
+    workflowId: 'engagement:vc:zoom',
+    campaignId: 'vc',
+    vendorId: 'zoom',
+    vendorName: 'Zoom Video Communications',
+    stage: 'concluded',
+    timeline: [],
+    openQuestions: [],
+    questions: [],
+    demonstrations: [],
+    remindersSent: [],
+    deliveryFailures: [],
+    ...overrides,
+  };
+}
+
+describe('engagement show', () => {
+  it('prints the findings of a concluded engagement, principle by principle', () => {
+    const findings = completeFindings();
+    const text = renderStatus(engagementStatus({ findings }));
+    expect(text).toContain('Findings');
+    expect(text).toContain(findings.security.assessment);
+    expect(text).toContain(findings['end-user-control'].assessment);
+  });
+});
+
+describe('deadlines', () => {
+  it('show the second and how far away they are', () => {
+    expect(deadline('2020-08-01T12:00:42Z', NOW)).toBe('2020-08-01 12:00:42Z (in 42 s)');
+    expect(deadline('2020-08-04T12:00:00Z', NOW)).toBe('2020-08-04 12:00:00Z (in 3 days)');
+    expect(deadline('2020-08-01T10:30:00Z', NOW)).toBe('2020-08-01 10:30:00Z (1 h 30 min ago)');
+  });
+});
+
+describe('one-line errors', () => {
+  it('name an engagement once, without a doubled word', () => {
+    const message = notFound(describeEngagement({ campaignId: 'vc', vendorId: 'zoom' })).message;
+    expect(message).toContain('engagement:vc:zoom');
+    expect(message).not.toMatch(/engagement engagement/);
+  });
+
+  it('explain an unquoted search value instead of a parser internal', () => {
+    const message = explainInvalidQuery('DossierStage = follow-up', 'unexpected value type *sqlparser.BinaryExpr');
+    expect(message).not.toContain('sqlparser');
+    expect(message).toContain("DossierStage = 'follow-up'");
+  });
+});
+
+describe('list and campaign status', () => {
+  const summary = (campaignId: string, vendorId: string): EngagementSummary => ({
+    workflowId: `engagement:${campaignId}:${vendorId}`,
+    campaignId,
+    vendorId,
+    stage: 'awaiting-response',
+    nextDeadline: '2020-08-02T12:00:00Z',
+    executionStatus: 'RUNNING',
+    startedAt: '2020-07-21T00:00:00Z',
+  });
+
+  it('lists engagements in one order whatever order visibility returned', () => {
+    const a = [summary('vc', 'zoom'), summary('ab', 'zoom'), summary('vc', 'cisco')];
+    const b = [a[2]!, a[0]!, a[1]!];
+    expect(inStableOrder(a).map((e) => e.workflowId)).toEqual(inStableOrder(b).map((e) => e.workflowId));
+    expect(inStableOrder(a).map((e) => e.workflowId)).toEqual(['engagement:ab:zoom', 'engagement:vc:cisco', 'engagement:vc:zoom']);
+  });
+
+  it('shows vendor ids in both the list and the campaign status, and counts a final notice apart from reminders', () => {
+    const listed = renderSummaries([summary('vc', 'zoom')], NOW);
+    const live = engagementStatus({
+      stage: 'awaiting-response',
+      remindersSent: [
+        { at: '2020-07-25T00:00:00Z', about: 'response', kind: 'reminder', number: 1 },
+        { at: '2020-07-28T00:00:00Z', about: 'response', kind: 'final-notice', number: 1 },
+      ],
+    });
+    const overview = {
+      workflowId: 'campaign:vc',
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'engaging',
+      engagements: [{ vendorId: 'zoom', vendorName: 'Zoom Video Communications', workflowId: 'engagement:vc:zoom', state: 'in-progress', addedLate: false }],
+      conclusionsSet: false,
+      changeRequests: [],
+      deliveryFailures: [],
+      live: { zoom: live },
+    } satisfies CampaignOverview;
+    const status = renderOverview(overview, NOW);
+    const row = (text: string) => text.split('\n').find((line) => line.includes('engagement:vc:zoom')) ?? '';
+    expect(row(listed)).toMatch(/│ zoom /);
+    expect(row(status)).toMatch(/│ zoom /);
+    const cells = row(status).split('│').map((c) => c.trim());
+    const header = status.split('\n').find((line) => line.includes('reminders'))!.split('│').map((c) => c.trim());
+    expect(cells[header.indexOf('reminders')]).toBe('1');
+    expect(cells[header.indexOf('final notices')]).toBe('1');
+  });
+});
