@@ -54,10 +54,28 @@ export function createSmtpTransport(smtpUrl: string): Transporter {
 export function createEmailActivities({ transport, mailFrom, ledger, outputDir, caseMailbox, hooks = {} }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
+  /**
+   * Accepted by the mail server, but the ledger could not record them (disk full, folder gone):
+   * remembered here so a retry in this process does not send them again, and written to the
+   * ledger as soon as it works again.
+   */
+  const unrecorded = new Map<string, DeliveryRecord>();
+  const lookup = (messageId: string) => ledger.find(messageId) ?? unrecorded.get(messageId);
+  const recordLater = () => {
+    for (const [messageId, record] of unrecorded) {
+      try {
+        ledger.record(record);
+        unrecorded.delete(messageId);
+      } catch {
+        return;
+      }
+    }
+  };
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
+      recordLater();
       const messageId = messageIdFor(message.threadId, message.step, domain);
-      const previous = ledger.find(messageId);
+      const previous = lookup(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
       const composed = await composeMessage(message, { outputDir, domain });
       const rootStep = threadRootStep(message.threadId);
@@ -68,7 +86,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
       if (turn.delivered) return alreadyDelivered(turn.delivered);
       try {
         // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
-        const partial = ledger.find(messageId);
+        const partial = lookup(messageId);
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;
@@ -97,7 +115,16 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
           ...(deferred.length ? { deferred } : {}),
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
         };
-        ledger.record(record);
+        // The message is out: a failing ledger must not fail the send, or Temporal would retry it
+        // and deliver a second copy. The failure is reported as what it is instead.
+        let ledgerError: string | undefined;
+        try {
+          ledger.record(record);
+        } catch (err) {
+          unrecorded.set(messageId, record);
+          ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${(err as Error).message}`;
+          activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
+        }
         if (deferred.length) {
           throw recipientDeferred(
             `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.`,
@@ -110,9 +137,15 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
           rejected: record.rejected,
           alreadyDelivered: false,
           ...(record.resentAfterCrash ? { resentAfterCrash: true } : {}),
+          ...(ledgerError ? { ledgerError } : {}),
         };
       } finally {
-        turn.release();
+        try {
+          turn.release();
+        } catch (err) {
+          // A claim left behind is harmless once the outcome is known; failing here would resend.
+          activity?.log.error(`Delivery ledger could not release its claim on ${messageId}`, { error: err });
+        }
       }
     },
   };

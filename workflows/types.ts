@@ -264,6 +264,11 @@ export interface SentMessage {
    * had accepted that copy, recipients hold two with the same Message-ID. SMTP cannot tell.
    */
   resentAfterCrash?: boolean;
+  /**
+   * The mail server accepted the message but the worker's delivery ledger could not record it
+   * (the error, without personal data); the message was not sent again.
+   */
+  ledgerError?: string;
 }
 
 export interface EngagementInput {

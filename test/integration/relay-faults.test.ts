@@ -2,6 +2,8 @@
 // server and SMTP sink: wrong relay credentials, a ledger that cannot be written after the relay
 // accepted a message. The relay's faults are retried and shown to the operator; they are never
 // blamed on the recipient, and nothing accepted is sent twice.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -82,6 +84,42 @@ describe('relay and ledger faults', () => {
     const status = await handle.query(engagementStatusQuery);
     expect(status.deliveryFailures).toEqual([]);
     expect(status.timeline.map((t) => t.what)).toEqual(['open-letter sent']);
+    await handle.terminate('test over');
+  });
+
+  it('sends one copy when the ledger cannot be written after the relay accepted the letter, and blames no crash', async () => {
+    const stateDir = join(env.scratch, 'state-broken-ledger');
+    const deliveries = join(stateDir, 'deliveries');
+    let broken = 0;
+    // Between the relay's acceptance and the record, the ledger folder stops being a folder (as a
+    // full or read-only disk would): every write and unlink in it fails, even for root.
+    const taskQueue = await startWorker('broken-ledger', {
+      stateDir,
+      emailHooks: {
+        async afterAccepted() {
+          if (broken++ > 0) return;
+          renameSync(deliveries, `${deliveries}.away`);
+          writeFileSync(deliveries, 'not a folder');
+          setTimeout(() => {
+            rmSync(deliveries);
+            renameSync(`${deliveries}.away`, deliveries);
+          }, 2_500);
+        },
+      },
+    });
+    const input = engagementInput(env.uniqueId('ledger'), 'cisco', patientPolicy());
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const [letter] = await env.sink.waitFor(1, () => true, 20_000);
+    await expect.poll(async () => (await handle.query(engagementStatusQuery)).stage, { timeout: 20_000 }).toBe('awaiting-response');
+    await sleep(6_000); // long enough for the retries a failed attempt would make
+    expect(env.sink.messages.filter((m) => m.messageId === letter.messageId)).toHaveLength(1);
+    const status = await handle.query(engagementStatusQuery);
+    expect(status.timeline.map((t) => t.what)).toEqual(['open-letter sent']);
+    expect(status.timeline.some((t) => /crash/.test(t.detail ?? ''))).toBe(false);
     await handle.terminate('test over');
   });
 });
