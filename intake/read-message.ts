@@ -1,0 +1,170 @@
+// Reads one raw message from the case mailbox into what the intake decides on: who sent it, which
+// of Dossier's messages it refers to, whether it is a person's reply, an auto-reply (RFC 3834) or a
+// bounce (RFC 3464 delivery report), its text and its attachments. Never throws on bad input: a
+// message mailparser cannot read comes back with `unreadable` set, so it is held, not lost.
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+
+export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
+
+export interface InboundAttachment {
+  /** A bare file name: any folder part the sender put in is dropped. */
+  name: string;
+  type: string;
+  size: number;
+  content: Buffer;
+}
+
+export interface ReadMessage {
+  /** The Message-ID header, or one derived from the bytes when it is missing (still unique and stable). */
+  messageId: string;
+  from?: string;
+  fromName?: string;
+  /** Every address the message was sent to (To, Cc, Delivered-To, X-Original-To). */
+  recipients: string[];
+  subject: string;
+  /** The Date header, if it is a real date. */
+  date?: string;
+  /** In-Reply-To then References, newest first: the messages this one answers. */
+  refersTo: string[];
+  kind: InboundKind;
+  bounce?: Bounce;
+  /** Plain text only (an HTML-only message is converted, scripts and markup dropped), at most TEXT_LIMIT characters. */
+  text: string;
+  attachments: InboundAttachment[];
+  /** Why the message could not be read (malformed MIME): it goes to the holding pen with this reason. */
+  unreadable?: string;
+}
+
+export interface Bounce {
+  /** The Message-ID of the message that bounced, from the report's copy of its headers. */
+  originalMessageId?: string;
+  recipients: string[];
+  status?: string;
+  diagnostic?: string;
+}
+
+export const TEXT_LIMIT = 20_000;
+
+export async function readMessage(raw: Buffer): Promise<ReadMessage> {
+  const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@no-message-id.dossier.invalid>`;
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
+  } catch (err) {
+    return { messageId: headerFromRaw(raw, 'message-id') ?? fallbackId, recipients: [], subject: '', refersTo: [], kind: 'reply', text: '', attachments: [], unreadable: `the message could not be parsed: ${(err as Error).message}` };
+  }
+  const from = firstAddress(parsed.from);
+  const headers = parsed.headers;
+  const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
+  const bounce = isReport ? readBounce(raw) : undefined;
+  const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
+  const kind: InboundKind = bounce ? 'bounce' : autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
+  const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
+  return {
+    messageId: parsed.messageId ? normalizeId(parsed.messageId) : fallbackId,
+    from: from?.address?.toLowerCase(),
+    fromName: from?.name || undefined,
+    recipients: recipientsOf(parsed),
+    subject: (parsed.subject ?? '').slice(0, 500),
+    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
+    refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
+    kind,
+    bounce,
+    text: text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}…` : text,
+    attachments: parsed.attachments
+      .filter((a) => !(bounce && textLike.has(a.contentType.toLowerCase())))
+      .map((a, i) => ({
+        name: bareFileName(a.filename, i + 1),
+        type: a.contentType.toLowerCase(),
+        size: a.size ?? a.content.length,
+        content: a.content,
+      })),
+  };
+}
+
+function normalizeId(id: string): string {
+  const trimmed = id.trim();
+  return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+}
+
+function idsOf(value: string | string[] | undefined): string[] {
+  const list = Array.isArray(value) ? value : value ? value.split(/\s+/) : [];
+  return list.map((id) => id.trim()).filter((id) => /^<[^<>\s]+>$/.test(id));
+}
+
+function firstAddress(value: AddressObject | AddressObject[] | undefined) {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  return list.flatMap((a) => a.value).find((a) => a.address);
+}
+
+function recipientsOf(parsed: ParsedMail): string[] {
+  const found = [parsed.to, parsed.cc].flatMap((v) => (Array.isArray(v) ? v : v ? [v] : [])).flatMap((a) => a.value.map((x) => x.address));
+  for (const name of ['delivered-to', 'x-original-to']) {
+    const value = parsed.headers.get(name);
+    const text = typeof value === 'string' ? value : (value as AddressObject | undefined)?.text;
+    if (text) found.push(...text.split(/[,\s]+/));
+  }
+  return [...new Set(found.filter((a): a is string => !!a && a.includes('@')).map((a) => a.replace(/^<|>$/g, '').toLowerCase()))];
+}
+
+/** Out-of-office tools that predate RFC 3834 still mark themselves in one of these. */
+function isAutoResponder(parsed: ParsedMail): boolean {
+  const precedence = String(parsed.headers.get('precedence') ?? '').toLowerCase();
+  return ['auto_reply', 'auto-reply'].includes(precedence) || parsed.headers.has('x-autoreply') || parsed.headers.has('x-autorespond');
+}
+
+/** A name to save the file under: no folders, no control characters, never empty. */
+export function bareFileName(name: string | undefined, n: number): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  return clean || `attachment-${n}`;
+}
+
+/** Text of an HTML-only message: scripts and styles dropped with their content, tags removed. */
+export function htmlAsText(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * The report's parts are read from the raw body: the copy of the bounced message's headers (a
+ * text/rfc822-headers or message/rfc822 part) carries its Message-ID, the delivery-status part the
+ * recipients, status and diagnostic. The bounce's own headers are skipped.
+ */
+function readBounce(raw: Buffer): Bounce {
+  const headerEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const body = raw
+    .subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000))
+    .toString('latin1')
+    .replace(/\r?\n[ \t]+/g, ' ');
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'gim');
+  const all = (name: string) => [...body.matchAll(field(name))].map((m) => m[1].trim());
+  const original = all('Message-ID').find((id) => /^<[^<>\s]+>$/.test(id));
+  return {
+    originalMessageId: original,
+    recipients: [...new Set(all('Final-Recipient').map((r) => r.replace(/^rfc822;\s*/i, '').toLowerCase()))],
+    status: all('Status')[0],
+    diagnostic: all('Diagnostic-Code')[0]?.replace(/^smtp;\s*/i, '').slice(0, 500),
+  };
+}
+
+function headerFromRaw(raw: Buffer, name: string): string | undefined {
+  const head = raw.subarray(0, Math.min(raw.length, 64_000)).toString('latin1').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name}:`));
+  const value = line?.slice(name.length + 1).trim();
+  return value && /^<[^<>\s]+>$/.test(value) ? value : undefined;
+}

@@ -1,0 +1,83 @@
+// Raw messages as vendors' mail systems send them to the case mailbox: threaded replies with
+// attachments, out-of-office answers (RFC 3834), delivery reports (RFC 3464), and bad input.
+// Built with nodemailer's MIME composer, so the bytes are what a real client produces.
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+
+export interface ReplyOptions {
+  from: string;
+  to: string;
+  subject: string;
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  text?: string;
+  html?: string;
+  attachments?: Mail.Attachment[];
+  headers?: Record<string, string>;
+}
+
+export function composeReply(o: ReplyOptions): Promise<Buffer> {
+  return new MailComposer({
+    from: o.from,
+    to: o.to,
+    subject: o.subject,
+    messageId: o.messageId,
+    inReplyTo: o.inReplyTo,
+    references: o.references,
+    text: o.text,
+    html: o.html,
+    attachments: o.attachments,
+    headers: o.headers,
+    date: new Date('2020-08-10T14:00:00Z'),
+  })
+    .compile()
+    .build();
+}
+
+export function outOfOffice(o: Omit<ReplyOptions, 'headers'>): Promise<Buffer> {
+  return composeReply({ ...o, text: o.text ?? 'I am out of the office until 24 August.', headers: { 'Auto-Submitted': 'auto-replied' } });
+}
+
+/** A delivery report from the vendor's mail server: the bounced message's headers ride along. */
+export function deliveryReport(o: { to: string; bouncedMessageId: string; recipient: string; messageId: string; subject?: string }): Buffer {
+  const b = 'dsn-boundary-1';
+  return Buffer.from(
+    [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>',
+      `To: ${o.to}`,
+      `Subject: ${o.subject ?? 'Undelivered Mail Returned to Sender'}`,
+      `Message-ID: ${o.messageId}`,
+      'Date: Mon, 10 Aug 2020 14:00:00 +0000',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      `Your message could not be delivered to ${o.recipient}.`,
+      '',
+      `--${b}`,
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.vendor.example',
+      '',
+      `Final-Recipient: rfc822; ${o.recipient}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+      '',
+      `--${b}`,
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: Dossier <dossier@test.example>',
+      `To: ${o.recipient}`,
+      `Message-ID: ${o.bouncedMessageId}`,
+      'Subject: Open letter',
+      '',
+      `--${b}--`,
+      '',
+    ].join('\r\n'),
+  );
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
+import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+
+const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
+
+describe('reading a message from the case mailbox', () => {
+  it('reads a threaded reply: sender, recipients, the messages it answers, text and attachments', async () => {
+    const raw = await composeReply({
+      ...base,
+      inReplyTo: '<letter.engagement.x.zoom@test.example>',
+      references: ['<letter.engagement.x.zoom@test.example>', '<reminder-response-1.engagement.x.zoom@test.example>'],
+      text: 'Please find our response attached.',
+      attachments: [{ filename: 'response.pdf', content: Buffer.from('%PDF-1.7 fake'), contentType: 'application/pdf' }],
+    });
+    const read = await readMessage(raw);
+    expect(read).toMatchObject({
+      messageId: '<r1@zoom.test>',
+      from: 'privacy@zoom.test',
+      fromName: 'Zoë',
+      recipients: ['case+0123456789abcdef@test.example'],
+      kind: 'reply',
+      text: 'Please find our response attached.',
+      date: '2020-08-10T14:00:00.000Z',
+    });
+    expect(read.refersTo[0]).toBe('<letter.engagement.x.zoom@test.example>');
+    expect(read.refersTo).toContain('<reminder-response-1.engagement.x.zoom@test.example>');
+    expect(read.attachments).toEqual([{ name: 'response.pdf', type: 'application/pdf', size: 13, content: Buffer.from('%PDF-1.7 fake') }]);
+  });
+
+  it('tells an out-of-office answer (Auto-Submitted) from a person’s reply', async () => {
+    expect((await readMessage(await outOfOffice(base))).kind).toBe('auto-reply');
+  });
+
+  it('reads a delivery report: which message bounced, for whom, and why', async () => {
+    const read = await readMessage(
+      deliveryReport({ to: 'case@test.example', bouncedMessageId: '<letter.engagement.x.zoom@test.example>', recipient: 'gone@zoom.test', messageId: '<dsn1@mx.zoom.test>' }),
+    );
+    expect(read.kind).toBe('bounce');
+    expect(read.messageId).toBe('<dsn1@mx.zoom.test>');
+    expect(read.bounce).toEqual({
+      originalMessageId: '<letter.engagement.x.zoom@test.example>',
+      recipients: ['gone@zoom.test'],
+      status: '5.1.1',
+      diagnostic: '550 5.1.1 User unknown',
+    });
+    expect(read.attachments).toEqual([]);
+  });
+
+  it('keeps only the text of HTML with scripts: no markup, no script', async () => {
+    const read = await readMessage(await composeReply({ ...base, html: '<p>Our answer</p><script>alert("x")</script><img src=x onerror=alert(1)>' }));
+    expect(read.text).toContain('Our answer');
+    expect(read.text).not.toMatch(/alert|<script|onerror/);
+  });
+
+  it('drops the folders from an attachment’s file name', async () => {
+    const read = await readMessage(await composeReply({ ...base, text: 'x', attachments: [{ filename: '../../etc/passwd', content: 'root:x' }, { filename: 'C:\\Windows\\evil.bat', content: 'x' }] }));
+    expect(read.attachments.map((a) => a.name)).toEqual(['passwd', 'evil.bat']);
+  });
+
+  it('derives a stable Message-ID when a message has none, and caps very long text', async () => {
+    const raw = Buffer.from(`From: a@zoom.test\r\nTo: case@test.example\r\nSubject: x\r\n\r\n${'long text '.repeat(5000)}\r\n`);
+    const [first, second] = [await readMessage(raw), await readMessage(raw)];
+    expect(first.messageId).toMatch(/^<[0-9a-f]{32}@no-message-id\.dossier\.invalid>$/);
+    expect(second.messageId).toBe(first.messageId);
+    expect(first.text.length).toBeLessThanOrEqual(TEXT_LIMIT + 1);
+  });
+
+  it('reads malformed MIME without throwing', async () => {
+    const raw = Buffer.from(
+      'From: privacy@zoom.test\r\nMessage-ID: <bad1@zoom.test>\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n\r\n--never-closed\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@\r\n',
+    );
+    const read = await readMessage(raw);
+    expect(read.messageId).toBe('<bad1@zoom.test>');
+    expect(read.from).toBe('privacy@zoom.test');
+  });
+});
