@@ -168,6 +168,21 @@ export interface FollowUpRound {
   remindersExhausted: boolean;
 }
 
+/**
+ * A document kept in the document store (documents/): payloads carry this reference, never the
+ * bytes. The bytes are encrypted under the campaign's data key.
+ */
+export interface DocumentRef {
+  /** Keyed hash of the bytes (per campaign): the same file stored twice has one id. */
+  id: string;
+  /** Bare file name, no folders. */
+  name: string;
+  /** MIME type as sent. */
+  type: string;
+  size: number;
+  sha256: string;
+}
+
 export interface VendorResponse {
   receivedAt: string;
   summary: string;

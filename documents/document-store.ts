@@ -1,0 +1,121 @@
+// Vendors' documents (reply attachments, files an officer attaches) kept outside Temporal: payloads
+// carry only a reference (name, type, size, SHA-256), never the bytes, so histories stay small.
+// Each document is encrypted under its campaign's data key, so crypto-shredding the campaign makes
+// its documents unreadable along with its histories. Bytes live in a BlobStore (local files here).
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { campaignKeyId, KeyError, type FileKeyStore } from '../encryption/keystore';
+import type { DocumentRef } from '../workflows/types';
+
+/** Where encrypted bytes live; keys are `<campaign>/<document id>`. */
+export interface BlobStore {
+  put(key: string, bytes: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer | undefined>;
+}
+
+export class FileBlobStore implements BlobStore {
+  constructor(readonly folder: string) {}
+
+  private pathOf(key: string): string {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}\/[0-9a-f]{32}$/.test(key)) throw new DocumentError('DocumentMissing', `"${key}" is not a document key`);
+    return join(this.folder, `${key}.bin`);
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, bytes, { mode: 0o600 });
+    await rename(tmp, path);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+}
+
+export class DocumentError extends Error {
+  constructor(
+    readonly code: 'DocumentShredded' | 'DocumentMissing' | 'DocumentCorrupt' | 'DocumentTooLarge',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Larger files are refused (an officer gets the reason); mail servers seldom carry more anyway. */
+export const MAX_DOCUMENT_BYTES = 25 * 1024 * 1024;
+
+const MAGIC = Buffer.from('DOSSIER-DOC-1\n');
+
+export class DocumentStore {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly keystore: FileKeyStore,
+  ) {}
+
+  /**
+   * Encrypts and keeps a document. Its id is a keyed hash of the bytes, so storing the same file
+   * twice (an intake retrying after a crash) gives the same reference and one copy.
+   */
+  async save(campaignId: string, file: { name: string; type: string; content: Buffer }): Promise<DocumentRef> {
+    if (file.content.length > MAX_DOCUMENT_BYTES) {
+      throw new DocumentError('DocumentTooLarge', `${file.name} is ${megabytes(file.content.length)}; documents may be at most ${megabytes(MAX_DOCUMENT_BYTES)}.`);
+    }
+    const key = this.keystore.encryptionKey(campaignKeyId(campaignId));
+    const id = createHmac('sha256', key).update(file.content).digest('hex').slice(0, 32);
+    const ref: DocumentRef = {
+      id,
+      name: file.name,
+      type: file.type,
+      size: file.content.length,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+    };
+    const blobKey = `${campaignId}/${id}`;
+    if (await this.blobs.get(blobKey)) return ref;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(blobKey));
+    const sealed = Buffer.concat([cipher.update(file.content), cipher.final()]);
+    await this.blobs.put(blobKey, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]));
+    return ref;
+  }
+
+  /** The document's bytes, checked against its SHA-256; fails once the campaign was shredded. */
+  async read(campaignId: string, ref: DocumentRef): Promise<Buffer> {
+    let key: Buffer;
+    try {
+      key = this.keystore.decryptionKey(campaignKeyId(campaignId));
+    } catch (err) {
+      if (err instanceof KeyError && err.code === 'KeyShredded') {
+        throw new DocumentError('DocumentShredded', `${ref.name} cannot be read: campaign ${campaignId}'s data key was destroyed (crypto-shredding).`);
+      }
+      throw err;
+    }
+    const blobKey = `${campaignId}/${ref.id}`;
+    const blob = await this.blobs.get(blobKey);
+    if (!blob) throw new DocumentError('DocumentMissing', `${ref.name} (${ref.id}) is not in the document store; check DOSSIER_DOCUMENTS_DIR.`);
+    const start = MAGIC.length;
+    try {
+      if (!blob.subarray(0, start).equals(MAGIC)) throw new Error('unknown format');
+      const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(start, start + 12));
+      decipher.setAAD(Buffer.from(blobKey));
+      decipher.setAuthTag(blob.subarray(start + 12, start + 28));
+      const content = Buffer.concat([decipher.update(blob.subarray(start + 28)), decipher.final()]);
+      if (createHash('sha256').update(content).digest('hex') !== ref.sha256) throw new Error('SHA-256 differs from the reference');
+      return content;
+    } catch (err) {
+      throw new DocumentError('DocumentCorrupt', `${ref.name} (${ref.id}) cannot be decrypted or does not match its reference: ${(err as Error).message}`);
+    }
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DocumentStore, FileBlobStore, MAX_DOCUMENT_BYTES } from '../../documents/document-store';
+import { campaignKeyId, FileKeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-docs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const keystore = new FileKeyStore(join(scratch, 'keys'), parseMasterKeys(generateMasterKeySpec('m1')));
+const blobs = new FileBlobStore(join(scratch, 'documents'));
+const store = new DocumentStore(blobs, keystore);
+const pdf = Buffer.from('%PDF-1.7\nConfidential response of Zoom, unique marker 7f3a9\n');
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('the document store', () => {
+  it('keeps a document encrypted and gives it back byte for byte with its name, type, size and SHA-256', async () => {
+    const ref = await store.save('video-2020', { name: 'response.pdf', type: 'application/pdf', content: pdf });
+    expect(ref).toMatchObject({ name: 'response.pdf', type: 'application/pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') });
+    expect(await store.read('video-2020', ref)).toEqual(pdf);
+    for (const file of filesUnder(join(scratch, 'documents'))) expect(readFileSync(file).includes('unique marker 7f3a9')).toBe(false);
+  });
+
+  it('stores the same file once, and under different ids in different campaigns', async () => {
+    const a = await store.save('video-2020', { name: 'a.pdf', type: 'application/pdf', content: pdf });
+    const b = await store.save('video-2020', { name: 'b.pdf', type: 'application/pdf', content: pdf });
+    const other = await store.save('other-2021', { name: 'a.pdf', type: 'application/pdf', content: pdf });
+    expect(b.id).toBe(a.id);
+    expect(other.id).not.toBe(a.id);
+  });
+
+  it('refuses a tampered file instead of returning other bytes', async () => {
+    const ref = await store.save('tamper', { name: 't.txt', type: 'text/plain', content: Buffer.from('original') });
+    const [file] = filesUnder(join(scratch, 'documents', 'tamper'));
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(file, bytes);
+    await expect(store.read('tamper', ref)).rejects.toMatchObject({ code: 'DocumentCorrupt' });
+  });
+
+  it('refuses a file larger than the limit, naming it and the limit', async () => {
+    await expect(store.save('video-2020', { name: 'huge.bin', type: 'application/octet-stream', content: Buffer.alloc(MAX_DOCUMENT_BYTES + 1) })).rejects.toMatchObject({
+      code: 'DocumentTooLarge',
+      message: expect.stringMatching(/^huge\.bin is 25\.0 MB; documents may be at most 25\.0 MB\.$/),
+    });
+  });
+
+  it('makes a campaign’s documents unreadable once its data key is shredded', async () => {
+    const ref = await store.save('shredded-2020', { name: 'response.pdf', type: 'application/pdf', content: pdf });
+    expect(keystore.shred(campaignKeyId('shredded-2020'))).toBe(true);
+    await expect(store.read('shredded-2020', ref)).rejects.toMatchObject({ code: 'DocumentShredded' });
+  });
+});
