@@ -32,7 +32,8 @@ export function buildProgram(session: Session): Command {
       'after',
       '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY… or a Temporal client profile' +
         ' (TEMPORAL_PROFILE); new workflows go to DOSSIER_TASK_QUEUE (default "dossier").' +
-        '\nWith no server configured, start the embedded one in another terminal: npm start',
+        '\nWith no server configured, start the embedded one in another terminal: npm start' +
+        '\nInput files (campaign, vendor, response, questions, answers, findings, conclusions), with examples: docs/input-files.md',
     );
   program.addCommand(campaignCommands(session));
   program.addCommand(engagementCommands(session));
