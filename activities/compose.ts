@@ -151,12 +151,26 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     title: EVENT_TITLE[message.language](message.vendor?.name ?? message.campaign.reference, message.campaign.reference),
     description: demonstration.topics.join('\n'),
     status: 'CONFIRMED',
-    organizer: { name: message.campaign.officeContact.name, email: message.campaign.officeContact.email },
-    attendees: attendees.map((c) => ({ name: c.name, email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
+    organizer: { name: parameterValue(message.campaign.officeContact.name), email: message.campaign.officeContact.email },
+    attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
   };
   const { error, value } = createEvent(event);
   if (error || !value) throw invalidMessage(`Cannot write the calendar invitation for ${demonstration.id}: ${error?.message ?? 'empty event'}.`);
   return { method: 'REQUEST', filename: 'invitation.ics', content: value };
+}
+
+/**
+ * A name as an iCalendar parameter value. `ics` quotes it but escapes `"` as `\"`, which RFC 5545
+ * does not know: a standards parser ends the value there, and a name could add or remove an
+ * attendee. RFC 6868's caret escapes leave no `"` for `ics` to touch; other control characters,
+ * which a quoted value may not hold either, become spaces.
+ */
+export function parameterValue(name: string): string {
+  return name
+    .replace(/\^/g, '^^')
+    .replace(/"/g, "^'")
+    .replace(/\r\n|\r|\n/g, '^n')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ');
 }
 
 function uniqueByEmail(contacts: Contact[]): Contact[] {
