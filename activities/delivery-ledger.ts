@@ -23,7 +23,7 @@ export interface DeliveryRecord {
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */
-export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): void; tookOverFromCrash: boolean };
+export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): Promise<void>; tookOverFromCrash: boolean };
 
 export interface BeginOptions {
   /** Stops waiting for another attempt's claim (the activity was cancelled or timed out). */
@@ -31,13 +31,13 @@ export interface BeginOptions {
 }
 
 export interface DeliveryLedger {
-  find(messageId: string): DeliveryRecord | undefined;
+  find(messageId: string): Promise<DeliveryRecord | undefined>;
   /**
    * Waits until no other live attempt is sending `messageId`, then claims it, unless it was
    * delivered to everyone (a record with `deferred` recipients is claimed again, to finish it).
    */
   begin(messageId: string, options?: BeginOptions): Promise<SendTurn>;
-  record(entry: DeliveryRecord): void;
+  record(entry: DeliveryRecord): Promise<void>;
 }
 
 interface Claim {
@@ -67,7 +67,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
     private readonly folder: string,
     { leaseMs = 120_000, pollMs = 100 }: FileDeliveryLedgerOptions = {},
   ) {
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
   }
@@ -76,7 +76,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
     return join(this.folder, `${createHash('sha256').update(messageId).digest('hex')}.${suffix}`);
   }
 
-  find(messageId: string): DeliveryRecord | undefined {
+  async find(messageId: string): Promise<DeliveryRecord | undefined> {
     return readJson<DeliveryRecord>(this.pathOf(messageId));
   }
 
@@ -84,13 +84,13 @@ export class FileDeliveryLedger implements DeliveryLedger {
     const claimPath = this.pathOf(messageId, 'sending');
     let tookOverFromCrash = false;
     for (;;) {
-      const delivered = this.find(messageId);
+      const delivered = await this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
       const claim: Claim = { host: hostname(), pid: process.pid, token: randomUUID(), expiresAt: Date.now() + this.leaseMs };
       try {
-        writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx' });
+        writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx', mode: 0o600 });
         activeTokens.add(claim.token);
-        return { release: () => this.release(claimPath, claim.token), tookOverFromCrash };
+        return { release: async () => this.release(claimPath, claim.token), tookOverFromCrash };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
@@ -107,11 +107,11 @@ export class FileDeliveryLedger implements DeliveryLedger {
     }
   }
 
-  record(entry: DeliveryRecord): void {
+  async record(entry: DeliveryRecord): Promise<void> {
     // Written aside then renamed, so a reader never sees half a record.
     const path = this.pathOf(entry.messageId);
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry));
+    writeFileSync(temporary, JSON.stringify(entry), { mode: 0o600 });
     renameSync(temporary, path);
   }
 

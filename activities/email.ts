@@ -60,11 +60,11 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
    * ledger as soon as it works again.
    */
   const unrecorded = new Map<string, DeliveryRecord>();
-  const lookup = (messageId: string) => ledger.find(messageId) ?? unrecorded.get(messageId);
-  const recordLater = () => {
+  const lookup = async (messageId: string) => (await ledger.find(messageId)) ?? unrecorded.get(messageId);
+  const recordLater = async () => {
     for (const [messageId, record] of unrecorded) {
       try {
-        ledger.record(record);
+        await ledger.record(record);
         unrecorded.delete(messageId);
       } catch {
         return;
@@ -73,9 +73,9 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
   };
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
-      recordLater();
+      await recordLater();
       const messageId = messageIdFor(message.threadId, message.step, domain);
-      const previous = lookup(messageId);
+      const previous = await lookup(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
       const composed = await composeMessage(message, { outputDir, domain });
       const rootStep = threadRootStep(message.threadId);
@@ -86,7 +86,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
       if (turn.delivered) return alreadyDelivered(turn.delivered);
       try {
         // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
-        const partial = lookup(messageId);
+        const partial = await lookup(messageId);
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;
@@ -119,7 +119,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
         // and deliver a second copy. The failure is reported as what it is instead.
         let ledgerError: string | undefined;
         try {
-          ledger.record(record);
+          await ledger.record(record);
         } catch (err) {
           unrecorded.set(messageId, record);
           ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${(err as Error).message}`;
@@ -141,7 +141,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
         };
       } finally {
         try {
-          turn.release();
+          await turn.release();
         } catch (err) {
           // A claim left behind is harmless once the outcome is known; failing here would resend.
           activity?.log.error(`Delivery ledger could not release its claim on ${messageId}`, { error: err });

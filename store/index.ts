@@ -1,0 +1,71 @@
+// The one door to shared state. DATABASE_URL (or DATABASE_URL_FILE) set: PostgreSQL, shared by every
+// worker and CLI pointed at it. Absent: local files, the embedded default that needs no server.
+// Workers call `ready()` at start so a wrong URL or a failed migration stops them before they poll.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { openLocalStore, type LocalStoreFolders } from './local';
+import { maskDatabaseUrl, openPostgresStore, type PostgresStoreOptions } from './postgres';
+import { StoreError, StoreErrorCode, type SharedStore } from './types';
+
+export * from './types';
+export { maskDatabaseUrl } from './postgres';
+
+export interface StoreSettings extends LocalStoreFolders {
+  /** postgres://user@host:5432/dossier; absent for local files. */
+  databaseUrl?: string;
+  postgres?: PostgresStoreOptions;
+}
+
+export const DEFAULT_OUTPUT_DIR = 'out';
+export const DEFAULT_STATE_DIR = join('.data', 'state');
+export const DEFAULT_KEYSTORE_DIR = join(PROJECT_ROOT, '.data', 'keys');
+
+/**
+ * @example
+ * const store = openStore(storeSettingsFromEnv(process.env));
+ * await store.ready();
+ * await store.files.read('video-conferencing-2020/statement-1.en.pdf');
+ */
+export function openStore(settings: StoreSettings): SharedStore {
+  return settings.databaseUrl ? openPostgresStore(settings.databaseUrl, settings.postgres) : openLocalStore(settings);
+}
+
+/** The same variables the worker reads (DATABASE_URL, DOSSIER_OUTPUT_DIR, DOSSIER_STATE_DIR, DOSSIER_KEYSTORE_DIR). */
+export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  return {
+    databaseUrl: databaseUrlFrom(env),
+    outputDir: resolve(env.DOSSIER_OUTPUT_DIR?.trim() || DEFAULT_OUTPUT_DIR),
+    stateDir: resolve(env.DOSSIER_STATE_DIR?.trim() || DEFAULT_STATE_DIR),
+    keysDir: resolve(env.DOSSIER_KEYSTORE_DIR?.trim() || DEFAULT_KEYSTORE_DIR),
+  };
+}
+
+/** DATABASE_URL, or the file DATABASE_URL_FILE names (a URL with a password is a secret); checked. */
+export function databaseUrlFrom(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let url = env.DATABASE_URL?.trim();
+  let source = 'DATABASE_URL';
+  const file = env.DATABASE_URL_FILE?.trim();
+  if (!url && file) {
+    source = `DATABASE_URL_FILE (${file})`;
+    try {
+      url = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new StoreError(StoreErrorCode.Unavailable, `${source}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  if (!url) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      `${source}: "${maskDatabaseUrl(url)}" must be a PostgreSQL URL such as postgres://dossier@db.example.org:5432/dossier (password in PGPASSWORD or the URL)`,
+    );
+  }
+  return url;
+}

@@ -1,0 +1,248 @@
+// The embedded default: shared state as files on one host, needing no server. Folders are created
+// owner-only (0700) and files written owner-only (0600), each write made atomic by a rename (or a
+// hard link, where an existing file must win), so a reader never sees half a file. Workers on other
+// hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { FileDeliveryLedger } from '../activities/delivery-ledger';
+import { checkCampaignId, checkDocumentKey, checkKeyId, normalPath, sha256Hex } from './rules';
+import {
+  StoreError,
+  StoreErrorCode,
+  type DocumentMetadata,
+  type DocumentStore,
+  type PublishedFiles,
+  type SharedStore,
+  type StoredDocument,
+  type WrappedKey,
+  type WrappedKeyStore,
+} from './types';
+
+export interface LocalStoreFolders {
+  /** Published files (`out/`). */
+  outputDir: string;
+  /** The delivery ledger and stored documents (`.data/state`). */
+  stateDir: string;
+  /** Wrapped data keys (`.data/keys`). */
+  keysDir: string;
+}
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+export function openLocalStore(folders: LocalStoreFolders): SharedStore {
+  const outputDir = resolve(folders.outputDir);
+  const stateDir = resolve(folders.stateDir);
+  const keysDir = resolve(folders.keysDir);
+  mkdirSync(join(stateDir, 'deliveries'), { recursive: true, mode: DIR_MODE });
+  return {
+    kind: 'local',
+    ledger: new FileDeliveryLedger(join(stateDir, 'deliveries')),
+    keys: new LocalWrappedKeys(keysDir),
+    files: new LocalPublishedFiles(outputDir),
+    documents: new LocalDocuments(join(stateDir, 'documents')),
+    ready: async () => undefined,
+    describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
+    close: async () => undefined,
+  };
+}
+
+/** Writes under a name of this writer's own, then renames: readers see the old file or the new one. */
+function writeAtomically(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
+  writeFileSync(temporary, bytes, { mode: FILE_MODE });
+  renameSync(temporary, path);
+}
+
+function readIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function removeIfExists(path: string): boolean {
+  try {
+    rmSync(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+export class LocalWrappedKeys implements WrappedKeyStore {
+  constructor(private readonly folder: string) {
+    mkdirSync(folder, { recursive: true, mode: DIR_MODE });
+  }
+
+  private pathOf(keyId: string): string {
+    return join(this.folder, `${checkKeyId(keyId)}.json`);
+  }
+
+  async get(keyId: string): Promise<WrappedKey | undefined> {
+    const bytes = readIfExists(this.pathOf(keyId));
+    return bytes ? (JSON.parse(bytes.toString('utf8')) as WrappedKey) : undefined;
+  }
+
+  async putIfAbsent(key: WrappedKey): Promise<WrappedKey> {
+    const path = this.pathOf(key.id);
+    const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(temporary, JSON.stringify(key), { mode: FILE_MODE });
+    try {
+      // A hard link fails if the name exists: of two workers racing, exactly one key is kept.
+      linkSync(temporary, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+    return (await this.get(key.id)) ?? key;
+  }
+
+  async replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean> {
+    const current = await this.get(key.id);
+    if (!current || current.masterKeyId !== expectedMasterKeyId) return false;
+    writeAtomically(this.pathOf(key.id), JSON.stringify(key));
+    return true;
+  }
+
+  async delete(keyId: string): Promise<boolean> {
+    const path = this.pathOf(keyId);
+    const current = readIfExists(path);
+    if (!current) return false;
+    // Overwrite before unlinking: a best effort on file systems that write in place.
+    writeFileSync(path, randomBytes(Math.max(512, current.length)));
+    return removeIfExists(path);
+  }
+
+  async list(): Promise<string[]> {
+    return readdirSync(this.folder)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -'.json'.length))
+      .sort();
+  }
+
+  async purgeDeleted(): Promise<string> {
+    return 'local files: a destroyed key file was overwritten with random bytes before it was unlinked';
+  }
+}
+
+export class LocalPublishedFiles implements PublishedFiles {
+  constructor(private readonly root: string) {}
+
+  private pathOf(path: string): string {
+    return join(this.root, ...normalPath(path).split('/'));
+  }
+
+  async write(path: string, bytes: Uint8Array): Promise<void> {
+    const full = this.pathOf(path);
+    const existing = readIfExists(full);
+    if (existing && existing.equals(Buffer.from(bytes))) return;
+    writeAtomically(full, bytes);
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    return readIfExists(this.pathOf(path));
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    const start = prefix ? this.pathOf(prefix) : this.root;
+    const found: string[] = [];
+    const walk = (folder: string) => {
+      let entries;
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = join(folder, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.isFile() && !entry.name.endsWith('.partial')) found.push(relative(this.root, full).split(sep).join('/'));
+      }
+    };
+    walk(start);
+    return found.sort();
+  }
+
+  async delete(path: string): Promise<boolean> {
+    return removeIfExists(this.pathOf(path));
+  }
+
+  locate(path: string): string {
+    return this.pathOf(path);
+  }
+}
+
+export class LocalDocuments implements DocumentStore {
+  constructor(private readonly root: string) {}
+
+  /** Keys may hold any character: files are named by their hash, the key kept in the metadata. */
+  private pathsOf(campaignId: string, key: string) {
+    const name = createHash('sha256').update(checkDocumentKey(key)).digest('hex');
+    const folder = join(this.root, checkCampaignId(campaignId));
+    return { metadata: join(folder, `${name}.json`), bytes: join(folder, `${name}.bin`) };
+  }
+
+  async put(campaignId: string, key: string, bytes: Uint8Array, metadata: DocumentMetadata): Promise<StoredDocument> {
+    const paths = this.pathsOf(campaignId, key);
+    const document: StoredDocument = {
+      campaignId,
+      key,
+      name: metadata.name,
+      type: metadata.type,
+      size: bytes.length,
+      sha256: sha256Hex(bytes),
+      storedAt: new Date().toISOString(),
+    };
+    // Bytes first, then the metadata that names their hash: a reader checks one against the other.
+    writeAtomically(paths.bytes, bytes);
+    writeAtomically(paths.metadata, JSON.stringify(document));
+    return document;
+  }
+
+  async get(campaignId: string, key: string): Promise<{ document: StoredDocument; bytes: Buffer } | undefined> {
+    const paths = this.pathsOf(campaignId, key);
+    for (let attempt = 1; ; attempt++) {
+      const metadata = readIfExists(paths.metadata);
+      const bytes = readIfExists(paths.bytes);
+      if (!metadata || !bytes) return undefined;
+      const document = JSON.parse(metadata.toString('utf8')) as StoredDocument;
+      if (sha256Hex(bytes) === document.sha256) return { document, bytes };
+      // A put racing this read may have replaced one file and not yet the other: read again.
+      if (attempt === 3) {
+        throw new StoreError(StoreErrorCode.Corrupt, `document "${key}" of campaign ${campaignId}: ${paths.bytes} does not match the SHA-256 in ${paths.metadata}`);
+      }
+    }
+  }
+
+  async list(campaignId: string): Promise<StoredDocument[]> {
+    const folder = join(this.root, checkCampaignId(campaignId));
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .flatMap((n) => {
+        const metadata = readIfExists(join(folder, n));
+        return metadata ? [JSON.parse(metadata.toString('utf8')) as StoredDocument] : [];
+      })
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(campaignId: string, key: string): Promise<boolean> {
+    const paths = this.pathsOf(campaignId, key);
+    const removed = removeIfExists(paths.metadata);
+    return removeIfExists(paths.bytes) || removed;
+  }
+}

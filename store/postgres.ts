@@ -1,0 +1,394 @@
+// Shared state in PostgreSQL, for workers on several hosts: every worker and CLI pointed at the same
+// DATABASE_URL sees the same ledger, keys, published files and documents. The schema is created and
+// migrated by node-pg-migrate from store/migrations/ on first use (workers call `ready()` at start).
+// A send's claim is owned by a database session this process keeps open: when the process dies its
+// session ends, so another worker takes the send over at once instead of waiting out the lease.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Pool, type QueryResultRow } from 'pg';
+import type { BeginOptions, DeliveryLedger, DeliveryRecord, SendTurn } from '../activities/delivery-ledger';
+import { checkCampaignId, checkDocumentKey, checkKeyId, normalPath, sha256Hex } from './rules';
+import {
+  StoreError,
+  StoreErrorCode,
+  type DocumentMetadata,
+  type DocumentStore,
+  type PublishedFiles,
+  type SharedStore,
+  type StoredDocument,
+  type WrappedKey,
+  type WrappedKeyStore,
+} from './types';
+
+export const MIGRATIONS_DIR = join(__dirname, 'migrations');
+export const MIGRATIONS_TABLE = 'dossier_migrations';
+
+export interface PostgresStoreOptions {
+  /** How long another worker's claim on a send is trusted while its session stays connected. */
+  leaseMs?: number;
+  pollMs?: number;
+  /** Connections in the pool. */
+  maxConnections?: number;
+}
+
+/** The URL without its password, for logs and error messages. */
+export function maskDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
+
+export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): SharedStore {
+  const pool = new Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, allowExitOnIdle: true });
+  // An idle connection dropped by the server (restart, failover) is replaced on next use; without a
+  // listener its 'error' event would end the process.
+  pool.on('error', () => undefined);
+  const where = maskDatabaseUrl(databaseUrl);
+  let migrating: Promise<void> | undefined;
+  const ready = () => (migrating ??= migrate(databaseUrl, where).catch((err) => {
+    migrating = undefined;
+    throw err;
+  }));
+  const query: Query = async (text, values) => {
+    await ready();
+    try {
+      return (await pool.query(text, values)).rows;
+    } catch (err) {
+      throw unavailable(err, where);
+    }
+  };
+  const ledger = new PostgresLedger(databaseUrl, query, options);
+  return {
+    kind: 'postgres',
+    ledger,
+    keys: new PostgresWrappedKeys(query),
+    files: new PostgresPublishedFiles(query),
+    documents: new PostgresDocuments(query),
+    ready,
+    describe: () => `PostgreSQL ${where}`,
+    async close() {
+      await ledger.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Connection failures carry a code, and name the database without its password. */
+function unavailable(err: unknown, where: string): unknown {
+  const code = (err as { code?: string }).code;
+  // SQLSTATE errors (five characters) are the query's own fault: pass them on as they are.
+  if (code && /^[0-9A-Z]{5}$/.test(code)) return err;
+  return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${(err as Error).message}`, { cause: err });
+}
+
+/** Runs pending migrations; concurrent starts wait on node-pg-migrate's advisory lock. */
+async function migrate(databaseUrl: string, where: string): Promise<void> {
+  // node-pg-migrate is an ES module; loaded only when a database is configured.
+  const { runner } = await import('node-pg-migrate');
+  try {
+    await runner({
+      databaseUrl,
+      dir: MIGRATIONS_DIR,
+      migrationsTable: MIGRATIONS_TABLE,
+      direction: 'up',
+      checkOrder: true,
+      singleTransaction: true,
+      // Workers starting together queue behind the first; the others then find nothing left to run.
+      advisoryLockMode: 'wait',
+      log: () => undefined,
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  } catch (err) {
+    throw new StoreError(StoreErrorCode.Migration, `Cannot create or migrate Dossier's schema in ${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Claims held by sends in this process: their owner is alive exactly while they are listed here. */
+const activeTokens = new Set<string>();
+
+interface Anchor {
+  client: Client;
+  pid: number;
+  started: Date | null;
+}
+
+interface ClaimRow {
+  token: string;
+  owner_pid: number;
+  owner_started: Date | null;
+  expired: boolean;
+  owner_connected: boolean;
+}
+
+class PostgresLedger implements DeliveryLedger {
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private anchor: Promise<Anchor> | undefined;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly query: Query,
+    { leaseMs = 120_000, pollMs = 100 }: PostgresStoreOptions,
+  ) {
+    this.leaseMs = leaseMs;
+    this.pollMs = pollMs;
+  }
+
+  /** The session that stands for this process in claims; reopened if the server dropped it. */
+  private session(): Promise<Anchor> {
+    this.anchor ??= (async () => {
+      const client = new Client({ connectionString: this.databaseUrl });
+      const forget = () => {
+        this.anchor = undefined;
+      };
+      client.on('error', forget);
+      client.on('end', forget);
+      await client.connect();
+      const { rows } = await client.query<{ pid: number; started: Date | null }>(
+        'SELECT pid, backend_start AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+      );
+      return { client, pid: rows[0].pid, started: rows[0].started };
+    })().catch((err) => {
+      this.anchor = undefined;
+      throw err;
+    });
+    return this.anchor;
+  }
+
+  async find(messageId: string): Promise<DeliveryRecord | undefined> {
+    const rows = await this.query<{ record: DeliveryRecord }>('SELECT record FROM delivery_records WHERE message_id = $1', [messageId]);
+    return rows[0]?.record;
+  }
+
+  async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
+    let tookOverFromCrash = false;
+    for (;;) {
+      const delivered = await this.find(messageId);
+      if (delivered && !delivered.deferred?.length) return { delivered };
+      const anchor = await this.session();
+      const token = randomUUID();
+      const inserted = await this.query(
+        // The session's start time is copied inside the database: a JavaScript Date would lose its microseconds.
+        `INSERT INTO delivery_claims (message_id, token, owner_pid, owner_started, host, expires_at)
+         VALUES ($1, $2, $3, (SELECT backend_start FROM pg_stat_activity WHERE pid = $3), $4, now() + $5 * interval '1 millisecond')
+         ON CONFLICT (message_id) DO NOTHING RETURNING token`,
+        [messageId, token, anchor.pid, hostname(), this.leaseMs],
+      );
+      if (inserted.length) {
+        activeTokens.add(token);
+        return { release: () => this.release(messageId, token), tookOverFromCrash };
+      }
+      // Another session's pid may be visible without its start time (another role): then the pid alone decides.
+      const [held] = await this.query<ClaimRow>(
+        `SELECT token, owner_pid, owner_started, expires_at < now() AS expired,
+                EXISTS (SELECT 1 FROM pg_stat_activity a
+                        WHERE a.pid = c.owner_pid AND (a.backend_start IS NULL OR a.backend_start = c.owner_started)) AS owner_connected
+         FROM delivery_claims c WHERE message_id = $1`,
+        [messageId],
+      );
+      if (!held) continue;
+      const ours = held.owner_pid === anchor.pid && held.owner_started?.getTime() === anchor.started?.getTime();
+      const alive = ours ? activeTokens.has(held.token) : !held.expired && held.owner_connected;
+      if (!alive) {
+        // The earlier attempt died without recording an outcome: whether the server accepted its
+        // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
+        await this.query('DELETE FROM delivery_claims WHERE message_id = $1 AND token = $2', [messageId, held.token]);
+        tookOverFromCrash = true;
+        continue;
+      }
+      signal?.throwIfAborted();
+      await sleep(this.pollMs, undefined, { signal });
+    }
+  }
+
+  async record(entry: DeliveryRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO delivery_records (message_id, record) VALUES ($1, $2)
+       ON CONFLICT (message_id) DO UPDATE SET record = excluded.record, recorded_at = now()`,
+      [entry.messageId, JSON.stringify(entry)],
+    );
+  }
+
+  private async release(messageId: string, token: string): Promise<void> {
+    activeTokens.delete(token);
+    await this.query('DELETE FROM delivery_claims WHERE message_id = $1 AND token = $2', [messageId, token]);
+  }
+
+  async close(): Promise<void> {
+    const anchor = await this.anchor?.catch(() => undefined);
+    this.anchor = undefined;
+    await anchor?.client.end().catch(() => undefined);
+  }
+}
+
+interface KeyRow {
+  key_id: string;
+  master_key_id: string;
+  iv: string;
+  wrapped: string;
+  tag: string;
+  created_at: Date;
+}
+
+const keyOf = (row: KeyRow): WrappedKey => ({
+  id: row.key_id,
+  masterKeyId: row.master_key_id,
+  iv: row.iv,
+  wrapped: row.wrapped,
+  tag: row.tag,
+  createdAt: row.created_at.toISOString(),
+});
+
+class PostgresWrappedKeys implements WrappedKeyStore {
+  constructor(private readonly query: Query) {}
+
+  async get(keyId: string): Promise<WrappedKey | undefined> {
+    const rows = await this.query<KeyRow>('SELECT * FROM wrapped_keys WHERE key_id = $1', [checkKeyId(keyId)]);
+    return rows[0] && keyOf(rows[0]);
+  }
+
+  async putIfAbsent(key: WrappedKey): Promise<WrappedKey> {
+    await this.query(
+      `INSERT INTO wrapped_keys (key_id, master_key_id, iv, wrapped, tag, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key_id) DO NOTHING`,
+      [checkKeyId(key.id), key.masterKeyId, key.iv, key.wrapped, key.tag, key.createdAt],
+    );
+    return (await this.get(key.id)) ?? key;
+  }
+
+  async replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean> {
+    const rows = await this.query(
+      `UPDATE wrapped_keys SET master_key_id = $2, iv = $3, wrapped = $4, tag = $5
+       WHERE key_id = $1 AND master_key_id = $6 RETURNING key_id`,
+      [checkKeyId(key.id), key.masterKeyId, key.iv, key.wrapped, key.tag, expectedMasterKeyId],
+    );
+    return rows.length === 1;
+  }
+
+  async delete(keyId: string): Promise<boolean> {
+    const rows = await this.query('DELETE FROM wrapped_keys WHERE key_id = $1 RETURNING key_id', [checkKeyId(keyId)]);
+    return rows.length === 1;
+  }
+
+  async list(): Promise<string[]> {
+    const rows = await this.query<{ key_id: string }>('SELECT key_id FROM wrapped_keys ORDER BY key_id COLLATE "C"');
+    return rows.map((r) => r.key_id);
+  }
+
+  async purgeDeleted(): Promise<string> {
+    // A DELETE only marks the row dead; VACUUM FULL writes the table anew without it and removes
+    // the old file. WAL, backups and replicas keep their copies: see README, "Crypto-shredding".
+    await this.query('VACUUM FULL wrapped_keys');
+    return 'PostgreSQL: VACUUM FULL rewrote the key table without the deleted rows';
+  }
+}
+
+/** `prefix/` as a LIKE pattern that matches it literally. */
+function folderPattern(prefix: string): string {
+  return `${normalPath(prefix).replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+}
+
+class PostgresPublishedFiles implements PublishedFiles {
+  constructor(private readonly query: Query) {}
+
+  async write(path: string, bytes: Uint8Array): Promise<void> {
+    const buffer = Buffer.from(bytes);
+    // The same bytes again (a retried activity) change nothing, not even the row.
+    await this.query(
+      `INSERT INTO published_files (path, bytes, size, sha256) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes, size = excluded.size, sha256 = excluded.sha256, written_at = now()
+       WHERE published_files.sha256 <> excluded.sha256`,
+      [normalPath(path), buffer, buffer.length, sha256Hex(buffer)],
+    );
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    const rows = await this.query<{ bytes: Buffer }>('SELECT bytes FROM published_files WHERE path = $1', [normalPath(path)]);
+    return rows[0]?.bytes;
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    const rows = prefix
+      ? await this.query<{ path: string }>('SELECT path FROM published_files WHERE path LIKE $1 ORDER BY path COLLATE "C"', [folderPattern(prefix)])
+      : await this.query<{ path: string }>('SELECT path FROM published_files ORDER BY path COLLATE "C"');
+    return rows.map((r) => r.path);
+  }
+
+  async delete(path: string): Promise<boolean> {
+    return (await this.query('DELETE FROM published_files WHERE path = $1 RETURNING path', [normalPath(path)])).length === 1;
+  }
+
+  locate(path: string): string {
+    return `postgres:${normalPath(path)}`;
+  }
+}
+
+interface DocumentRow {
+  campaign_id: string;
+  key: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  stored_at: Date;
+  bytes?: Buffer;
+}
+
+const documentOf = (row: DocumentRow): StoredDocument => ({
+  campaignId: row.campaign_id,
+  key: row.key,
+  name: row.name,
+  type: row.type,
+  size: row.size,
+  sha256: row.sha256,
+  storedAt: row.stored_at.toISOString(),
+});
+
+const DOCUMENT_COLUMNS = 'campaign_id, key, name, type, size, sha256, stored_at';
+
+class PostgresDocuments implements DocumentStore {
+  constructor(private readonly query: Query) {}
+
+  async put(campaignId: string, key: string, bytes: Uint8Array, metadata: DocumentMetadata): Promise<StoredDocument> {
+    const buffer = Buffer.from(bytes);
+    const rows = await this.query<DocumentRow>(
+      `INSERT INTO documents (campaign_id, key, name, type, size, sha256, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (campaign_id, key) DO UPDATE SET name = excluded.name, type = excluded.type, size = excluded.size,
+         sha256 = excluded.sha256, bytes = excluded.bytes, stored_at = now()
+       RETURNING ${DOCUMENT_COLUMNS}`,
+      [checkCampaignId(campaignId), checkDocumentKey(key), metadata.name, metadata.type, buffer.length, sha256Hex(buffer), buffer],
+    );
+    return documentOf(rows[0]);
+  }
+
+  async get(campaignId: string, key: string): Promise<{ document: StoredDocument; bytes: Buffer } | undefined> {
+    const rows = await this.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS}, bytes FROM documents WHERE campaign_id = $1 AND key = $2`, [
+      checkCampaignId(campaignId),
+      checkDocumentKey(key),
+    ]);
+    return rows[0] && { document: documentOf(rows[0]), bytes: rows[0].bytes! };
+  }
+
+  async list(campaignId: string): Promise<StoredDocument[]> {
+    const rows = await this.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE campaign_id = $1 ORDER BY key COLLATE "C"`, [
+      checkCampaignId(campaignId),
+    ]);
+    return rows.map(documentOf);
+  }
+
+  async delete(campaignId: string, key: string): Promise<boolean> {
+    const rows = await this.query('DELETE FROM documents WHERE campaign_id = $1 AND key = $2 RETURNING key', [
+      checkCampaignId(campaignId),
+      checkDocumentKey(key),
+    ]);
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,42 @@
+// What every store accepts as a key, a campaign id or a file path, checked the same way by both
+// homes so a name that works on one host's files also works in PostgreSQL, and none escapes its folder.
+import { createHash } from 'node:crypto';
+import { StoreError, StoreErrorCode } from './types';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function checkKeyId(keyId: string): string {
+  if (!/^[\w-][\w.-]{0,99}$/.test(keyId)) {
+    throw new StoreError(StoreErrorCode.InvalidKey, `invalid data key id "${keyId}": letters, digits, . _ - only, at most 100`);
+  }
+  return keyId;
+}
+
+export function checkCampaignId(campaignId: string): string {
+  if (!/^[\w-][\w.-]{0,199}$/.test(campaignId)) {
+    throw new StoreError(StoreErrorCode.InvalidKey, `invalid campaign id "${campaignId}": letters, digits, . _ - only, at most 200`);
+  }
+  return campaignId;
+}
+
+export function checkDocumentKey(key: string): string {
+  if (!key || key.length > 500 || /[\u0000-\u001f]/.test(key)) {
+    throw new StoreError(StoreErrorCode.InvalidKey, `invalid document key ${JSON.stringify(key)}: 1 to 500 characters, no control characters`);
+  }
+  return key;
+}
+
+/**
+ * A published file's path in one spelling: relative, `/`-separated, no `.` or `..` segment, no
+ * empty segment. Refused rather than repaired, so two spellings never name two copies.
+ */
+export function normalPath(path: string): string {
+  const segments = path.split('/');
+  const bad = !path || path.length > 1000 || path.includes('\\') || /[\u0000-\u001f]/.test(path) || segments.some((s) => s === '' || s === '.' || s === '..');
+  if (bad) {
+    throw new StoreError(StoreErrorCode.InvalidPath, `"${path}" is not a published file path: use a relative path like <campaign>/statement-1.en.pdf, without . or .. segments`);
+  }
+  return path;
+}

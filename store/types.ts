@@ -1,0 +1,116 @@
+// Every piece of state a worker or the CLI shares with others, behind one interface with two homes:
+// local files (the embedded default, one host) and PostgreSQL (workers on several hosts). The
+// delivery ledger keeps mail once-only, the wrapped data keys keep payloads readable (and shreddable),
+// published files are what users read and notices attach, and the document store keeps what arrives
+// with a case. `openStore` (store/index.ts) picks the home from DATABASE_URL.
+import type { DeliveryLedger } from '../activities/delivery-ledger';
+
+export type { BeginOptions, DeliveryLedger, DeliveryRecord, SendTurn } from '../activities/delivery-ledger';
+
+/** A campaign's data key as stored: encrypted (AES-256-GCM) under the master key `masterKeyId`. */
+export interface WrappedKey {
+  id: string;
+  masterKeyId: string;
+  iv: string;
+  wrapped: string;
+  tag: string;
+  createdAt: string;
+}
+
+/** Where wrapped data keys live; the keystore (encryption/keystore.ts) wraps and unwraps them. */
+export interface WrappedKeyStore {
+  get(keyId: string): Promise<WrappedKey | undefined>;
+  /** Stores `key` unless one with its id exists; returns whichever is stored (two workers may race). */
+  putIfAbsent(key: WrappedKey): Promise<WrappedKey>;
+  /** Replaces a key only while it is still wrapped by `expectedMasterKeyId` (master-key rotation). */
+  replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean>;
+  /** Crypto-shredding: removes the wrapped key. False when it was already gone. */
+  delete(keyId: string): Promise<boolean>;
+  list(): Promise<string[]>;
+  /**
+   * Reclaims what deleted keys left behind in the store's own files, where the store can (PostgreSQL:
+   * VACUUM FULL of the key table). Returns what was done, for the operator.
+   */
+  purgeDeleted(): Promise<string>;
+}
+
+/**
+ * Files users read and mail attaches: statements, drafts, letter copies. Paths are relative
+ * (`<campaign folder>/statement-1.en.pdf`); `..` and absolute paths are refused.
+ */
+export interface PublishedFiles {
+  /** Writes the file unless it already holds exactly these bytes, so a retried activity is harmless. */
+  write(path: string, bytes: Uint8Array): Promise<void>;
+  read(path: string): Promise<Buffer | undefined>;
+  /** Paths under `prefix` (a folder, or '' for all), sorted. */
+  list(prefix?: string): Promise<string[]>;
+  delete(path: string): Promise<boolean>;
+  /** Where a user finds the file: a local path, or `postgres:<path>` (read it with `dossier statement get`). */
+  locate(path: string): string;
+}
+
+export interface DocumentMetadata {
+  /** File name as received (`answers.pdf`). */
+  name: string;
+  /** Media type (`application/pdf`). */
+  type: string;
+}
+
+export interface StoredDocument extends DocumentMetadata {
+  campaignId: string;
+  key: string;
+  size: number;
+  /** Hex SHA-256 of the stored bytes (ciphertext when the caller encrypted). */
+  sha256: string;
+  storedAt: string;
+}
+
+/**
+ * Documents that arrive with a case (attachments of vendors' replies), by campaign and key. The
+ * store keeps bytes as given: callers encrypt confidential content under the campaign's key first,
+ * so shredding that key makes the documents unreadable too.
+ */
+export interface DocumentStore {
+  /** Stores (or replaces) the document; size and sha256 are computed here. */
+  put(campaignId: string, key: string, bytes: Uint8Array, metadata: DocumentMetadata): Promise<StoredDocument>;
+  get(campaignId: string, key: string): Promise<{ document: StoredDocument; bytes: Buffer } | undefined>;
+  /** Metadata only, sorted by key. */
+  list(campaignId: string): Promise<StoredDocument[]>;
+  delete(campaignId: string, key: string): Promise<boolean>;
+}
+
+export type StoreKind = 'local' | 'postgres';
+
+export interface SharedStore {
+  readonly kind: StoreKind;
+  readonly ledger: DeliveryLedger;
+  readonly keys: WrappedKeyStore;
+  readonly files: PublishedFiles;
+  readonly documents: DocumentStore;
+  /** Creates or migrates the schema (PostgreSQL); a no-op for local files. Other methods call it on first use. */
+  ready(): Promise<void>;
+  /** One line for logs, with no password. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+export const StoreErrorCode = {
+  InvalidPath: 'StoreInvalidPath',
+  InvalidKey: 'StoreInvalidKey',
+  Unavailable: 'StoreUnavailable',
+  Migration: 'StoreMigrationFailed',
+  Corrupt: 'StoreCorrupt',
+} as const;
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+/** A string code survives Temporal and process boundaries, where `instanceof` does not. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = code;
+  }
+}

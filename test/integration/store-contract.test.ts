@@ -1,0 +1,273 @@
+// The shared-state contract: the same cases against local files and against the run's PostgreSQL
+// server (a fresh database per implementation). A worker or the CLI may use either home without
+// noticing the difference, and two processes on one home see one another's state.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase } from '../../infra/postgres';
+import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type WrappedKey } from '../../store';
+import { MIGRATIONS_TABLE } from '../../store/postgres';
+
+const ROOT = join(__dirname, '..', '..');
+
+const HOMES: { name: string; settings(): Promise<StoreSettings> }[] = [
+  {
+    name: 'local files',
+    async settings() {
+      const scratch = mkdtempSync(join(tmpdir(), 'dossier-store-'));
+      return { outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    async settings() {
+      const scratch = mkdtempSync(join(tmpdir(), 'dossier-store-'));
+      return {
+        databaseUrl: await createDatabase(inject('postgresUrl')),
+        outputDir: join(scratch, 'out'),
+        stateDir: join(scratch, 'state'),
+        keysDir: join(scratch, 'keys'),
+      };
+    },
+  },
+];
+
+function wrappedKey(id: string, masterKeyId: string, wrapped: string): WrappedKey {
+  return { id, masterKeyId, iv: 'aXY=', wrapped, tag: 'dGFn', createdAt: '2026-11-28T08:00:00.000Z' };
+}
+
+/** A process that claims `messageId` and hangs until killed. */
+function claimInChild(settings: StoreSettings, messageId: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId })], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('claimed')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`claiming process exited (${code}):\n${output}`)));
+  });
+}
+
+describe.each(HOMES)('shared store on $name', (home) => {
+  let settings: StoreSettings;
+  let store: SharedStore;
+  let other: SharedStore;
+
+  beforeAll(async () => {
+    settings = await home.settings();
+    store = openStore(settings);
+    // A second instance on the same home stands for another worker or the CLI.
+    other = openStore(settings);
+    await Promise.all([store.ready(), other.ready()]);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await other?.close();
+    rmSync(join(settings.outputDir, '..'), { recursive: true, force: true });
+  });
+
+  describe('delivery ledger', () => {
+    it('records accepted Message-IDs that every instance finds', async () => {
+      expect(await store.ledger.find('<letter.a@test>')).toBeUndefined();
+      const record = { messageId: '<letter.a@test>', accepted: ['a@vendor.example'], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z' };
+      await store.ledger.record(record);
+      expect(await other.ledger.find('<letter.a@test>')).toEqual(record);
+      const turn = await other.ledger.begin('<letter.a@test>');
+      expect(turn.delivered).toEqual(record);
+    });
+
+    it('claims a message again while some recipients are still deferred, and keeps the resentAfterCrash flag', async () => {
+      const id = '<reminder.b@test>';
+      await store.ledger.record({ messageId: id, accepted: ['a@x.example'], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z', deferred: ['b@x.example'], resentAfterCrash: true });
+      const turn = await other.ledger.begin(id);
+      expect(turn.delivered).toBeUndefined();
+      if (turn.delivered) return;
+      expect(turn.tookOverFromCrash).toBe(false);
+      await turn.release();
+      expect((await store.ledger.find(id))?.resentAfterCrash).toBe(true);
+    });
+
+    it('makes a second attempt wait for the first one to finish, then reports its delivery', async () => {
+      const id = '<letter.c@test>';
+      const first = await store.ledger.begin(id);
+      expect(first.delivered).toBeUndefined();
+      let secondDone = false;
+      const second = other.ledger.begin(id).then((t) => ((secondDone = true), t));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(secondDone).toBe(false);
+      await store.ledger.record({ messageId: id, accepted: ['a@x.example'], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z' });
+      if (!first.delivered) await first.release();
+      expect((await second).delivered?.accepted).toEqual(['a@x.example']);
+    });
+
+    it('stops waiting for a live claim when the attempt is cancelled', async () => {
+      const id = '<letter.d@test>';
+      const first = await store.ledger.begin(id);
+      const cancelled = other.ledger.begin(id, { signal: AbortSignal.timeout(300) });
+      await expect(cancelled).rejects.toThrow();
+      if (!first.delivered) await first.release();
+    });
+
+    it('takes over, flagged as a crash, the claim of a process killed in the middle of its send', async () => {
+      const id = '<letter.e@test>';
+      const child = await claimInChild(settings, id);
+      try {
+        // Alive, its claim is respected.
+        await expect(store.ledger.begin(id, { signal: AbortSignal.timeout(500) })).rejects.toThrow();
+      } finally {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
+      const turn = await store.ledger.begin(id, { signal: AbortSignal.timeout(10_000) });
+      expect(turn.delivered).toBeUndefined();
+      if (!turn.delivered) {
+        expect(turn.tookOverFromCrash).toBe(true);
+        await turn.release();
+      }
+    }, 30_000);
+  });
+
+  describe('wrapped keys', () => {
+    it('keeps the first of two racing keys, and every instance reads that one', async () => {
+      expect(await store.keys.get('campaign-k1')).toBeUndefined();
+      const [a, b] = await Promise.all([
+        store.keys.putIfAbsent(wrappedKey('campaign-k1', 'm1', 'Zmlyc3Q=')),
+        other.keys.putIfAbsent(wrappedKey('campaign-k1', 'm1', 'c2Vjb25k')),
+      ]);
+      expect(a).toEqual(b);
+      expect(await other.keys.get('campaign-k1')).toEqual(a);
+      expect(await store.keys.list()).toContain('campaign-k1');
+    });
+
+    it('rewraps a key only while it is still under the expected master key', async () => {
+      await store.keys.putIfAbsent(wrappedKey('campaign-k2', 'm1', 'b2xk'));
+      expect(await other.keys.replace(wrappedKey('campaign-k2', 'm2', 'bmV3'), 'm0')).toBe(false);
+      expect(await other.keys.replace(wrappedKey('campaign-k2', 'm2', 'bmV3'), 'm1')).toBe(true);
+      expect(await store.keys.get('campaign-k2')).toMatchObject({ masterKeyId: 'm2', wrapped: 'bmV3' });
+    });
+
+    it('destroys a key for every instance, and purges what the deletion left', async () => {
+      await store.keys.putIfAbsent(wrappedKey('campaign-k3', 'm1', 'Z29uZQ=='));
+      expect(await other.keys.delete('campaign-k3')).toBe(true);
+      expect(await store.keys.delete('campaign-k3')).toBe(false);
+      expect(await store.keys.get('campaign-k3')).toBeUndefined();
+      expect(await store.keys.purgeDeleted()).toMatch(/\w/);
+      expect(await store.keys.list()).not.toContain('campaign-k3');
+    });
+
+    it('refuses a key id that could name something else', async () => {
+      await expect(store.keys.get('../master')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
+  describe('published files', () => {
+    it('writes once, reads back from every instance, and lists a folder without its namesakes', async () => {
+      const pdf = Buffer.from('%PDF-1.7 statement');
+      await store.files.write('c1/statement-1.en.pdf', pdf);
+      await store.files.write('c1/statement-1.en.pdf', pdf);
+      await store.files.write('c1/letters/zoom.pdf', Buffer.from('%PDF letter'));
+      await store.files.write('c10/statement-1.en.pdf', Buffer.from('%PDF other'));
+      expect(await other.files.read('c1/statement-1.en.pdf')).toEqual(pdf);
+      expect(await other.files.list('c1')).toEqual(['c1/letters/zoom.pdf', 'c1/statement-1.en.pdf']);
+      expect(await store.files.read('c1/missing.pdf')).toBeUndefined();
+    });
+
+    it('replaces a file whose content changed, and deletes it', async () => {
+      await store.files.write('c2/drafts/statement-1-draft.en.pdf', Buffer.from('v1'));
+      await other.files.write('c2/drafts/statement-1-draft.en.pdf', Buffer.from('v2'));
+      expect((await store.files.read('c2/drafts/statement-1-draft.en.pdf'))?.toString()).toBe('v2');
+      expect(await store.files.delete('c2/drafts/statement-1-draft.en.pdf')).toBe(true);
+      expect(await other.files.read('c2/drafts/statement-1-draft.en.pdf')).toBeUndefined();
+    });
+
+    it('refuses a path that leaves the output folder', async () => {
+      for (const path of ['../etc/passwd', '/etc/passwd', 'c1/../../x', '', 'c1//x']) {
+        await expect(store.files.write(path, Buffer.from('x')), path).rejects.toMatchObject({ code: StoreErrorCode.InvalidPath });
+      }
+    });
+  });
+
+  describe('documents', () => {
+    it('stores bytes with their name, type, size and SHA-256, per campaign', async () => {
+      const bytes = Buffer.from([0, 1, 2, 250, 255]);
+      const stored = await store.documents.put('c1', 'reply-1/answers.pdf', bytes, { name: 'answers.pdf', type: 'application/pdf' });
+      expect(stored).toMatchObject({
+        campaignId: 'c1',
+        key: 'reply-1/answers.pdf',
+        name: 'answers.pdf',
+        type: 'application/pdf',
+        size: 5,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      const got = await other.documents.get('c1', 'reply-1/answers.pdf');
+      expect(got?.bytes).toEqual(bytes);
+      expect(got?.document).toEqual(stored);
+      expect(await other.documents.get('c2', 'reply-1/answers.pdf')).toBeUndefined();
+    });
+
+    it('lists a campaign by key, replaces and deletes', async () => {
+      await store.documents.put('c3', 'b', Buffer.from('second'), { name: 'b.txt', type: 'text/plain' });
+      await store.documents.put('c3', 'a', Buffer.from('first'), { name: 'a.txt', type: 'text/plain' });
+      await other.documents.put('c3', 'b', Buffer.from('second, again'), { name: 'b2.txt', type: 'text/plain' });
+      const listed = await store.documents.list('c3');
+      expect(listed.map((d) => [d.key, d.name, d.size])).toEqual([
+        ['a', 'a.txt', 5],
+        ['b', 'b2.txt', 13],
+      ]);
+      expect(await other.documents.delete('c3', 'a')).toBe(true);
+      expect(await store.documents.delete('c3', 'a')).toBe(false);
+      expect((await store.documents.list('c3')).map((d) => d.key)).toEqual(['b']);
+    });
+
+    it('refuses an empty key and a campaign id with a path in it', async () => {
+      await expect(store.documents.put('c1', '', Buffer.from('x'), { name: 'x', type: 'text/plain' })).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.documents.list('../c1')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
+  if (home.name === 'local files') {
+    it('keeps every folder and file owner-only', async () => {
+      await store.files.write('c9/statement-1.en.pdf', Buffer.from('x'));
+      await store.keys.putIfAbsent(wrappedKey('campaign-k9', 'm1', 'eA=='));
+      await store.documents.put('c9', 'k', Buffer.from('x'), { name: 'x', type: 'text/plain' });
+      await store.ledger.record({ messageId: '<m.9@test>', accepted: [], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z' });
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      expect(mode(settings.keysDir)).toBe(0o700);
+      expect(mode(join(settings.stateDir, 'deliveries'))).toBe(0o700);
+      expect(mode(join(settings.outputDir, 'c9'))).toBe(0o700);
+      expect(mode(join(settings.outputDir, 'c9', 'statement-1.en.pdf'))).toBe(0o600);
+      expect(mode(join(settings.keysDir, 'campaign-k9.json'))).toBe(0o600);
+    });
+  } else {
+    it('creates its schema with a versioned migration, once, however many instances start together', async () => {
+      const client = new Client({ connectionString: settings.databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state']);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('names the database, without its password, when it cannot be reached', async () => {
+      const unreachable = openStore({ ...settings, databaseUrl: 'postgres://dossier:s3cret@127.0.0.1:1/none' });
+      const failure = await unreachable.ready().catch((err: unknown) => err);
+      await unreachable.close();
+      expect(failure).toMatchObject({ code: StoreErrorCode.Migration });
+      expect(String((failure as Error).message)).toContain('127.0.0.1:1');
+      expect(String((failure as Error).message)).not.toContain('s3cret');
+    });
+  }
+});
