@@ -1,7 +1,7 @@
-// One real Temporal dev server, one PostgreSQL server and one workflow bundle for the whole test
-// run: starting servers per file is slow on two cores, and the SDK's bundler takes seconds. Test
-// files connect through test/helpers/harness.ts with what is provided here (each file that needs
-// PostgreSQL creates a database of its own on the shared server).
+// One real Temporal dev server, one Dovecot, one PostgreSQL server and one workflow bundle for the
+// whole test run: starting servers per file is slow on two cores, and the SDK's bundler takes
+// seconds. Test files connect through test/helpers/harness.ts with what is provided here (each file
+// that needs PostgreSQL creates a database of its own on the shared server).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
