@@ -19,6 +19,8 @@ export interface ComposeOptions {
   outputDir?: string;
   /** Domain of the sender: names calendar event UIDs like Message-IDs. */
   domain?: string;
+  /** The web workspace's address: approval requests link to the statement page there. */
+  workspaceUrl?: string;
 }
 
 export { messageIdFor, threadRootStep } from './threading';
@@ -43,7 +45,7 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
   if (problem) throw invalidMessage(`Cannot compose ${message.kind} ${message.step} of ${message.threadId}: ${problem}.`);
   try {
     const attachments = attachmentsOf(message, options.outputDir);
-    const view = viewOf(message, attachments.map((a) => String(a.filename)));
+    const view = { ...viewOf(message, attachments.map((a) => String(a.filename))), statementUrl: statementUrlOf(message, options.workspaceUrl) };
     const rendered = renderEmail(message.kind, message.language, view);
     if (message.kind === 'open-letter' && message.vendor) {
       const input = { campaign: message.campaign, vendor: message.vendor, language: message.language };
@@ -123,6 +125,12 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };
+}
+
+/** Where a signatory reads and answers the draft: the workspace's statement page (sign-in first). */
+function statementUrlOf(message: OutgoingMessage, workspaceUrl: string | undefined): string | undefined {
+  if (!workspaceUrl || !['approval-request', 'approval-reminder'].includes(message.kind)) return undefined;
+  return `${workspaceUrl}/campaigns/${encodeURIComponent(message.campaign.id)}/statement`;
 }
 
 const EVENT_TITLE: Record<Language, (vendor: string, reference: string) => string> = {

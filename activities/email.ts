@@ -21,6 +21,8 @@ export interface EmailDeps {
   /** Where replies go (`Reply-To`, with an engagement's token); `case@<MAIL_FROM's domain>` by default. */
   caseMailbox?: string;
   hooks?: EmailHooks;
+  /** The web workspace's address, for links in approval emails. */
+  workspaceUrl?: string;
 }
 
 /** Test seams around the send; production passes none. */
@@ -51,7 +53,7 @@ export function createSmtpTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(options);
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger, outputDir, caseMailbox, hooks = {} }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger, outputDir, caseMailbox, hooks = {}, workspaceUrl }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
@@ -77,7 +79,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
       const messageId = messageIdFor(message.threadId, message.step, domain);
       const previous = await lookup(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
-      const composed = await composeMessage(message, { outputDir, domain });
+      const composed = await composeMessage(message, { outputDir, domain, workspaceUrl });
       const rootStep = threadRootStep(message.threadId);
       const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
       const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };

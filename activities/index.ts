@@ -20,6 +20,8 @@ export interface ActivityDeps {
   ledger?: DeliveryLedger;
   /** The data keys payloads are encrypted with; crypto-shredding destroys one of them. */
   keystore?: FileKeyStore;
+  /** The web workspace's address; approval emails link to the statement page there. */
+  workspaceUrl?: string;
   /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
   emailHooks?: EmailHooks;
 }
@@ -28,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
   const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
   return {
-    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, caseMailbox: deps.caseMailbox, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks }),
+    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, caseMailbox: deps.caseMailbox, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks, workspaceUrl: deps.workspaceUrl }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
     ...createRetentionActivities(deps.keystore),
   };

@@ -23,6 +23,8 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   /** Encrypts every payload (encryption/); absent only in tests that look at plaintext on purpose. */
   encryption?: Encryption;
+  /** The web workspace's address (DOSSIER_WEB_URL): approval emails link to the statement page there. */
+  workspaceUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,7 @@ const envSchema = z.object({
   DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
   DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
   DOSSIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
 });
 
 /** Reads `NAME` or, when set, the file named by `NAME_FILE` (for secrets mounted as files). */
@@ -127,6 +130,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     stateDir: resolve(v.DOSSIER_STATE_DIR),
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,
+    workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
   };
 }
 

@@ -1,19 +1,30 @@
 // `npm start`: the main job on embedded defaults. Brings up the Temporal dev server (with Web UI),
-// the local mail sink and a worker; Ctrl-C stops the worker first (in-flight activities finish),
-// then the sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
+// the local mail sink, a worker and the web workspace (with a development sign-in provider unless
+// DOSSIER_OIDC_ISSUER is set); Ctrl-C stops the workspace and the worker first (in-flight activities
+// finish), then the sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
+import { connectLazily } from '../client/connection';
 import { startEmbedded } from '../infra/embedded';
+import { DEFAULT_WEB_PORT } from '../web/config';
+import { startWorkspaceFor } from '../web/start';
 import { ConfigError, describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
   const embedded = await startEmbedded();
+  // Approval emails link to the workspace, so the worker learns its address.
+  embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
+  const connection = connectLazily(embedded.env);
+  let workspace: Awaited<ReturnType<typeof startWorkspaceFor>> | undefined;
   try {
     const config = parseWorkerConfig(embedded.env);
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
+    workspace = await startWorkspaceFor(connection, embedded.env);
     console.log('Ready. Press Ctrl-C to stop.');
     await run();
   } finally {
+    await workspace?.stop();
+    await connection.close();
     console.log('Stopping mail sink and Temporal dev server…');
     await embedded.stop();
   }

@@ -60,6 +60,8 @@ export interface UseDossierOptions {
   ownServer?: boolean;
   /** Leave received mail in the sink between tests (default: cleared after each test). */
   keepMail?: boolean;
+  /** Settings added to the worker's configuration before it starts (e.g. the workspace's address). */
+  workerConfig?: () => Promise<Partial<WorkerConfig>>;
 }
 
 export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
@@ -111,6 +113,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       stateDir: join(env.scratch, 'state'),
       shutdownGraceMs: 5_000,
       encryption: env.encryption,
+      ...(await options.workerConfig?.()),
     };
     connection = await Connection.connect({ address });
     env.client = new Client({ connection, namespace, dataConverter: env.encryption?.dataConverter });

@@ -1,0 +1,91 @@
+// The workspace for browser tests: a real OpenID Connect provider in-process with named users, the
+// web server on a free loopback port over the file's Temporal client, and Chromium driven by
+// playwright-core (Debian's binary, flags as in TECH-NOTES). Screenshots go to test-output/web/,
+// which git ignores.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { expect } from 'vitest';
+import { freePort } from '../../infra/ports';
+import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
+import { startWebServer, type WebServer } from '../../web/server';
+import type { DossierTestEnv } from './harness';
+
+export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'test-output', 'web');
+
+export interface Workspace {
+  url: string;
+  idp: DevIdentityProvider;
+  web: WebServer;
+  stop(): Promise<void>;
+}
+
+/** A free port for the workspace, known before the worker starts (its emails link to the workspace). */
+export async function workspaceUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
+}
+
+export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[]): Promise<Workspace> {
+  const port = Number(new URL(url).port);
+  const idp = await startDevIdentityProvider({ users, redirectUris: [`${url}/auth/callback`] });
+  const web = await startWebServer({
+    config: {
+      host: '127.0.0.1',
+      port,
+      publicUrl: url,
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      rolesClaim: 'dossier_roles',
+      sessionSecret: 'a-test-session-secret-of-at-least-32-characters',
+      sessionHours: 1,
+    },
+    client: async () => env.client,
+    taskQueue: env.taskQueue,
+    address: 'test',
+  });
+  return {
+    url,
+    idp,
+    web,
+    async stop() {
+      await web.stop();
+      await idp.stop();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in on the provider's page; the workspace then sends the browser back where it started. */
+export async function signIn(page: Page, login: string): Promise<void> {
+  await page.waitForURL(/\/interaction\//);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', 'any');
+  await page.click('button[type=submit]');
+}
+
+/** Fails on any serious or critical axe-core violation, naming each; saves a screenshot of the page. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(serious, `accessibility of ${name}`).toEqual([]);
+}

@@ -1,0 +1,216 @@
+// The workspace's HTTP application (Hono): security headers on every response, the sealed session
+// cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
+// and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
+// case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { CampaignClient } from '../client/campaign-api';
+import type { DossierClient } from '../client/api';
+import { ClientErrorCode, DossierClientError } from '../client/errors';
+import type { Language } from '../workflows/types';
+import { can, type Permission } from './access';
+import type { WebConfig } from './config';
+import { isLanguage } from './forms';
+import { SignInError, type OidcSignIn } from './oidc';
+import { registerPages } from './pages';
+import { CookieSealer, newCsrfToken, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
+import { STYLESHEET } from './stylesheet';
+import { loadViews, type Views } from './views';
+
+export interface WebDeps {
+  config: WebConfig;
+  signIn: OidcSignIn;
+  /** The typed client APIs, connected on first use. */
+  dossier(): Promise<DossierClient>;
+  campaigns(): Promise<CampaignClient>;
+  views?: Views;
+  now?: () => Date;
+}
+
+export type WebEnv = {
+  Variables: {
+    session: Session;
+    language: Language;
+    /** Set once the body was read for the CSRF check, so handlers do not read it twice. */
+    body: Record<string, string | File | (string | File)[]>;
+    sessionChanged: boolean;
+  };
+};
+
+/** A request the signed-in user may not make: answered 403, whatever the page showed. */
+export class AccessRefused extends Error {
+  readonly code = 'AccessRefused';
+}
+
+export class SignInRequired extends Error {
+  readonly code = 'SignInRequired';
+}
+
+const SESSION_COOKIE = 'dossier_session';
+const SIGN_IN_COOKIE = 'dossier_sign_in';
+
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const views = deps.views ?? loadViews();
+  const sealer = new CookieSealer(deps.config.sessionSecret);
+  const secure = deps.config.publicUrl.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${deps.config.publicUrl}/`);
+  const cookie = { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/' };
+  const sessionMs = deps.config.sessionHours * 3_600_000;
+  const app = new Hono<WebEnv>();
+
+  app.use('*', async (c, next) => {
+    const now = Date.now();
+    const session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    c.set('session', session ?? { csrf: newCsrfToken(), expiresAt: now + sessionMs });
+    c.set('sessionChanged', !session);
+    c.set('language', session?.language ?? preferredLanguage(c.req.header('accept-language')));
+    await next();
+    if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    // Nothing but this origin's own stylesheet and forms; no script at all.
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cache-Control', 'no-store');
+  });
+
+  // Every POST carries the session's CSRF token: a form posted from another site is refused.
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const body = (await c.req.parseBody({ all: true })) as WebEnv['Variables']['body'];
+    c.set('body', body);
+    if (!sameToken(c.get('session').csrf, body._csrf)) {
+      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
+    }
+    return next();
+  });
+
+  const page = (c: Context<WebEnv>, name: string, view: object) => {
+    const session = c.get('session');
+    return views.render(name, c.get('language'), {
+      ...view,
+      user: session.user,
+      csrf: session.csrf,
+      path: c.req.path,
+      roleKeys: session.user?.roles.map((r) => `role.${r}`),
+      canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
+    });
+  };
+
+  app.get('/static/web.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    return c.body(STYLESHEET);
+  });
+
+  app.get('/login', async (c) => {
+    const returnTo = safeReturn(c.req.query('returnTo'));
+    const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'));
+    setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
+    return c.redirect(url.href, 302);
+  });
+
+  app.get('/auth/callback', async (c) => {
+    const pending = sealer.open<PendingSignIn>(getCookie(c, SIGN_IN_COOKIE));
+    setCookie(c, SIGN_IN_COOKIE, '', { ...cookie, maxAge: 0 });
+    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
+    const callback = new URL(c.req.url);
+    const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
+    let user: SignedInUser & { locale?: string };
+    try {
+      user = await deps.signIn.finish(publicCallback, pending);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail }), 400);
+    }
+    if (!user.roles.length) {
+      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
+    }
+    const { locale, ...signedIn } = user;
+    const language = c.get('session').language ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
+    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
+    c.set('session', { user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
+    c.set('language', language);
+    c.set('sessionChanged', true);
+    return c.redirect(pending.returnTo, 303);
+  });
+
+  app.post('/logout', (c) => {
+    c.set('session', { csrf: newCsrfToken(), language: c.get('session').language, expiresAt: Date.now() + sessionMs });
+    c.set('sessionChanged', true);
+    return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
+  });
+
+  app.post('/language', (c) => {
+    const chosen = c.get('body').language;
+    if (isLanguage(chosen)) {
+      c.set('session', { ...c.get('session'), language: chosen });
+      c.set('sessionChanged', true);
+    }
+    return c.redirect(safeReturn(String(c.get('body').returnTo ?? '/')), 303);
+  });
+
+  registerPages(app, { ...deps, views, page });
+
+  app.onError((err, c) => {
+    const language = c.get('language') ?? 'en';
+    if (err instanceof SignInRequired) {
+      if (c.req.method === 'GET') return c.redirect(`/login?returnTo=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required' }), 401);
+    }
+    if (err instanceof AccessRefused) {
+      return c.html(page(c, 'error', { title: views.text(language, 'error.refused.title'), messageKey: 'error.refused' }), 403);
+    }
+    if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) {
+      return c.html(page(c, 'error', { title: views.text(language, 'error.not-found.title'), messageKey: 'error.not-found', detail: err.message }), 404);
+    }
+    if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
+      return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
+    }
+    if (err instanceof SignInError) {
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail: err.message }), 502);
+    }
+    console.error(`web: ${c.req.method} ${c.req.path}:`, err);
+    return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
+  });
+  app.notFound((c) =>
+    c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.not-found.title'), messageKey: 'error.no-page' }), 404),
+  );
+  return app;
+}
+
+/** The signed-in user, or a redirect to sign in. */
+export function signedIn(c: Context<WebEnv>): SignedInUser {
+  const user = c.get('session').user;
+  if (!user) throw new SignInRequired();
+  return user;
+}
+
+/** The signed-in user if they hold `permission`; refused (403) otherwise. */
+export function allowed(c: Context<WebEnv>, permission: Permission): SignedInUser {
+  const user = signedIn(c);
+  if (!can(user.roles, permission)) throw new AccessRefused(permission);
+  return user;
+}
+
+/**
+ * How the workspace names the person acting in a workflow's timeline and approvals: the name the
+ * identity provider gave, and its subject, so a record can always be traced to one account.
+ */
+export function actorName(user: SignedInUser): string {
+  return `${user.name} (${user.subject}, signed in)`;
+}
+
+/** Only paths on this site: an open redirect would send a signed-in officer anywhere. */
+function safeReturn(value: string | undefined): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : '/campaigns';
+}
+
+function preferredLanguage(header: string | undefined): Language {
+  for (const part of (header ?? '').split(',')) {
+    const tag = part.trim().slice(0, 2).toLowerCase();
+    if (isLanguage(tag)) return tag;
+  }
+  return 'en';
+}

@@ -1,0 +1,71 @@
+// The workspace's settings, read once from the environment at start-up; a missing or malformed
+// variable stops it with a message naming the variable. Secrets may come from `*_FILE` variables.
+import { readFileSync } from 'node:fs';
+
+export interface WebConfig {
+  host: string;
+  port: number;
+  /** The address users reach, as links in emails and the OIDC redirect name it. */
+  publicUrl: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  rolesClaim: string;
+  sessionSecret: string;
+  /** Hours a sign-in lasts. */
+  sessionHours: number;
+}
+
+export class WebConfigError extends Error {
+  readonly code = 'WebConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid workspace configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export const DEFAULT_WEB_PORT = 8300;
+
+export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const file = env[`${name}_FILE`];
+    if (file) {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        return undefined;
+      }
+    }
+    return env[name]?.trim() || undefined;
+  };
+  const required = (name: string, hint: string): string => {
+    const value = read(name);
+    if (!value) problems.push(`${name} is required: ${hint}`);
+    return value ?? '';
+  };
+  const port = Number(env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`DOSSIER_WEB_PORT: "${env.DOSSIER_WEB_PORT}" is not a port number`);
+  const host = env.DOSSIER_WEB_HOST?.trim() || '127.0.0.1';
+  const publicUrl = (env.DOSSIER_WEB_URL?.trim() || `http://${host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) problems.push(`DOSSIER_WEB_URL: "${publicUrl}" must be an http(s) URL`);
+  const issuer = required('DOSSIER_OIDC_ISSUER', "the identity provider's issuer URL, e.g. https://login.regulator.example");
+  const clientId = required('DOSSIER_OIDC_CLIENT_ID', 'the client id the identity provider gave the workspace');
+  const clientSecret = required('DOSSIER_OIDC_CLIENT_SECRET', "the workspace's client secret (or DOSSIER_OIDC_CLIENT_SECRET_FILE)");
+  const sessionSecret = required('DOSSIER_SESSION_SECRET', 'at least 32 random characters (openssl rand -base64 32), or DOSSIER_SESSION_SECRET_FILE');
+  if (sessionSecret && sessionSecret.length < 32) problems.push('DOSSIER_SESSION_SECRET must be at least 32 characters (openssl rand -base64 32)');
+  const sessionHours = Number(env.DOSSIER_SESSION_HOURS ?? 8);
+  if (!(sessionHours > 0 && sessionHours <= 24 * 7)) problems.push(`DOSSIER_SESSION_HOURS: "${env.DOSSIER_SESSION_HOURS}" must be between 0 and 168`);
+  if (problems.length) throw new WebConfigError(problems);
+  return {
+    host,
+    port,
+    publicUrl,
+    issuer,
+    clientId,
+    clientSecret,
+    rolesClaim: env.DOSSIER_OIDC_ROLES_CLAIM?.trim() || 'dossier_roles',
+    sessionSecret,
+    sessionHours,
+  };
+}

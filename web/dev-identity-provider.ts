@@ -1,0 +1,135 @@
+// A real OpenID Connect provider (oidc-provider 8) running in this process on loopback, with a few
+// named users: the embedded default (`npm start`) and the tests sign in through it, so the workspace
+// runs the same code path as against the regulator's provider. Development only: its sign-in page
+// (oidc-provider's devInteractions) accepts a known user name with any password.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+export interface DevUser {
+  /** What to type on the sign-in page; also the subject. */
+  login: string;
+  name: string;
+  email: string;
+  /** Values of the roles claim: `lead-officer`, `officer`, `auditor`, `co-signatory:<authority id>`. */
+  roles: string[];
+  locale?: 'en' | 'fr';
+}
+
+export interface DevIdentityProviderOptions {
+  users: DevUser[];
+  /** The workspace's redirect URIs (`<url>/auth/callback`). */
+  redirectUris: string[];
+  clientId?: string;
+  clientSecret?: string;
+  port?: number;
+  rolesClaim?: string;
+}
+
+export interface DevIdentityProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  users: DevUser[];
+  stop(): Promise<void>;
+}
+
+/** Users the embedded default prints at start, named after the July 2020 signatories' offices. */
+export const DEFAULT_DEV_USERS: DevUser[] = [
+  { login: 'lead', name: 'Léa Tremblay', email: 'lea.tremblay@opc.example', roles: ['lead-officer', 'co-signatory:opc'], locale: 'fr' },
+  { login: 'officer', name: 'Owen Okafor', email: 'owen.okafor@opc.example', roles: ['officer'] },
+  { login: 'ico', name: 'Emma Whitfield', email: 'emma.whitfield@ico.example', roles: ['co-signatory:ico'] },
+  { login: 'fdpic', name: 'Jonas Keller', email: 'jonas.keller@edoeb.example', roles: ['co-signatory:fdpic'], locale: 'fr' },
+  { login: 'auditor', name: 'Ada Auditor', email: 'ada.auditor@opc.example', roles: ['auditor'] },
+];
+
+export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
+  const rolesClaim = options.rolesClaim ?? 'dossier_roles';
+  const clientId = options.clientId ?? 'dossier-workspace';
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const users = new Map(options.users.map((u) => [u.login, u]));
+  const server: Server = createServer();
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const scope = 'openid profile email dossier';
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: options.redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'dev', use: 'sig', alg: 'RS256' }] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: { openid: ['sub'], profile: ['name', 'locale'], email: ['email'], dossier: [rolesClaim] },
+    scopes: ['openid', 'profile', 'email', 'dossier'],
+    features: { devInteractions: { enabled: true } },
+    pkce: { required: () => true },
+    // Short lives, set explicitly (oidc-provider warns about each default otherwise).
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
+    async findAccount(_ctx: KoaContextWithOIDC, id: string) {
+      const user = users.get(id);
+      if (!user) return undefined;
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: id, name: user.name, email: user.email, locale: user.locale ?? 'en', [rolesClaim]: user.roles };
+        },
+      };
+    },
+    // The workspace is the regulator's own application: no consent screen, every scope granted.
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const { Grant } = ctx.oidc.provider;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return Grant.find(grantId);
+      const grant = new Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
+      grant.addOIDCScope(scope);
+      grant.addOIDCClaims(['name', 'email', 'locale', rolesClaim]);
+      await grant.save();
+      return grant;
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  // An unknown name is refused on the sign-in page itself, before any redirect.
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && /\/interaction\/[^/]+\/login$/.test(ctx.path)) {
+      const body = await readForm(ctx.req);
+      if (!users.has(body.get('login') ?? '')) {
+        ctx.status = 401;
+        ctx.type = 'text/plain';
+        ctx.body = `Unknown user "${body.get('login')}". Known users: ${[...users.keys()].join(', ')}.`;
+        return;
+      }
+      // oidc-provider reads the body again: hand it a parsed copy.
+      (ctx.req as { body?: unknown }).body = Object.fromEntries(body);
+    }
+    await next();
+  });
+  server.on('request', provider.callback());
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    users: options.users,
+    async stop() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    },
+  };
+}
+
+async function readForm(req: NodeJS.ReadableStream): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}

@@ -1,0 +1,103 @@
+// Reading what a form sent into the typed inputs of the client API. Only shape is checked here (a
+// date that is not a date, a number that is not a number); whether the request is acceptable is the
+// workflow's validator's answer, shown next to the form's main field.
+import type { Language } from '../workflows/types';
+
+export type FormValues = Record<string, string>;
+
+/** Field name → message (a key of strings.yaml with its values, or a sentence from the workflow). */
+export type FieldErrors = Record<string, { key?: string; values?: object; message?: string }>;
+
+export class FormProblem extends Error {
+  readonly code = 'FormProblem';
+  constructor(readonly errors: FieldErrors) {
+    super(Object.keys(errors).join(', '));
+  }
+}
+
+/** Text fields of a parsed body (files and repeated fields are read elsewhere). */
+export function textFields(body: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') values[name] = value;
+  return values;
+}
+
+export class FormReader {
+  readonly errors: FieldErrors = {};
+  constructor(readonly values: FormValues) {}
+
+  text(field: string, { optional = false } = {}): string {
+    const value = (this.values[field] ?? '').replace(/\r\n/g, '\n').trim();
+    if (!value && !optional) this.errors[field] = { key: 'form.required' };
+    return value;
+  }
+
+  /** One entry per non-empty line. */
+  lines(field: string, { optional = false } = {}): string[] {
+    const lines = this.text(field, { optional: true })
+      .split('\n')
+      .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s+/, '').trim())
+      .filter(Boolean);
+    if (!lines.length && !optional) this.errors[field] = { key: 'form.required' };
+    return lines;
+  }
+
+  /** Paragraphs separated by blank lines. */
+  paragraphs(field: string): string[] {
+    const paragraphs = this.text(field, { optional: true })
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+      .filter(Boolean);
+    if (!paragraphs.length) this.errors[field] = { key: 'form.required' };
+    return paragraphs;
+  }
+
+  /** `YYYY-MM-DD` or a `datetime-local` value, taken as UTC; an ISO timestamp back. */
+  instant(field: string, { optional = false } = {}): string | undefined {
+    const value = this.text(field, { optional: true });
+    if (!value) {
+      if (!optional) this.errors[field] = { key: 'form.required' };
+      return undefined;
+    }
+    const normalised = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
+    const time = Date.parse(normalised);
+    if (Number.isNaN(time)) {
+      this.errors[field] = { key: 'form.not-a-date', values: { value } };
+      return undefined;
+    }
+    return new Date(time).toISOString();
+  }
+
+  wholeNumber(field: string, { optional = false } = {}): number | undefined {
+    const value = this.text(field, { optional: true });
+    if (!value) {
+      if (!optional) this.errors[field] = { key: 'form.required' };
+      return undefined;
+    }
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      this.errors[field] = { key: 'form.not-a-number', values: { value } };
+      return undefined;
+    }
+    return n;
+  }
+
+  /** `Name <address>` or a bare address, one per line. */
+  contacts(field: string): { name: string; email: string }[] {
+    const contacts = this.lines(field, { optional: true }).map((line) => {
+      const named = /^(.*?)\s*<([^<>\s]+)>$/.exec(line);
+      return named ? { name: named[1].trim() || named[2], email: named[2] } : { name: line, email: line };
+    });
+    if (!contacts.length) this.errors[field] = { key: 'form.required' };
+    return contacts;
+  }
+
+  /** Throws the collected problems, if any. */
+  done(): void {
+    if (Object.keys(this.errors).length) throw new FormProblem(this.errors);
+  }
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'en' || value === 'fr';
+}

@@ -1,0 +1,90 @@
+// Sign-in with OpenID Connect: authorization code flow with PKCE (openid-client 6) against the
+// regulator's identity provider. The provider's metadata is discovered on first use and kept; the
+// state, nonce and code verifier travel in a short-lived sealed cookie, never in the URL.
+import * as client from 'openid-client';
+import { rolesFromClaim } from './access';
+import type { PendingSignIn, SignedInUser } from './session';
+
+export interface SignInSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: `<workspace URL>/auth/callback`. */
+  redirectUri: string;
+  /** The claim that lists a user's roles (default `dossier_roles`). */
+  rolesClaim: string;
+}
+
+export class SignInError extends Error {
+  readonly code = 'SignInError';
+}
+
+const SIGN_IN_MINUTES = 10;
+
+export class OidcSignIn {
+  private discovered: Promise<client.Configuration> | undefined;
+
+  constructor(private readonly settings: SignInSettings) {}
+
+  private configuration(): Promise<client.Configuration> {
+    const { issuer, clientId, clientSecret } = this.settings;
+    // Plain http only for a provider on this machine (the development one); anywhere else, TLS.
+    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(issuer);
+    this.discovered ??= client
+      .discovery(new URL(issuer), clientId, clientSecret, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined)
+      .catch((err: unknown) => {
+        this.discovered = undefined; // try again on the next sign-in, the provider may be starting
+        throw new SignInError(`cannot reach the identity provider at ${issuer}: ${(err as Error).message}`, { cause: err });
+      });
+    return this.discovered;
+  }
+
+  /** The provider's authorization URL and what the callback must check. */
+  async begin(returnTo: string, language: string): Promise<{ url: URL; pending: PendingSignIn }> {
+    const config = await this.configuration();
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const pending: PendingSignIn = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier,
+      returnTo,
+      expiresAt: Date.now() + SIGN_IN_MINUTES * 60_000,
+    };
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: this.settings.redirectUri,
+      scope: 'openid profile email dossier',
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state: pending.state,
+      nonce: pending.nonce,
+      ui_locales: language,
+    });
+    return { url, pending };
+  }
+
+  /** Exchanges the code, checks state, nonce and PKCE, and reads who signed in and their roles. */
+  async finish(callbackUrl: URL, pending: PendingSignIn): Promise<SignedInUser & { locale?: string }> {
+    const config = await this.configuration();
+    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
+    const idClaims = tokens.claims();
+    if (!idClaims) throw new SignInError('the identity provider returned no ID token');
+    // Profile and role claims may come only from userinfo (providers keep ID tokens small).
+    const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+    const claims: Record<string, unknown> = { ...idClaims, ...info };
+    const { roles, authorityId } = rolesFromClaim(claims[this.settings.rolesClaim]);
+    const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find((v) => typeof v === 'string' && v.trim()) as string;
+    return {
+      subject: idClaims.sub,
+      name: name.trim(),
+      email: typeof claims.email === 'string' ? claims.email : undefined,
+      roles,
+      authorityId,
+      locale: typeof claims.locale === 'string' ? claims.locale : undefined,
+    };
+  }
+}

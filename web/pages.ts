@@ -1,0 +1,463 @@
+// The workspace's pages and actions. Each handler checks the user's permission first, then reads
+// through the typed client API (one visibility list for a board, one query for an engagement) or
+// sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
+// as the form's error, in the workflow's own words.
+import type { Context, Hono } from 'hono';
+import { engagementQuery, type EngagementRef, type EngagementSummary } from '../client/api';
+import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { ClientErrorCode, DossierClientError } from '../client/errors';
+import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
+import {
+  DEMONSTRATION_RESULTS,
+  ENGAGEMENT_STAGES,
+  FINAL_STAGES,
+  LANGUAGES,
+  PRINCIPLES,
+  type DemonstrationResult,
+  type EngagementStage,
+  type Findings,
+  type Language,
+  type StatementDraft,
+} from '../workflows/types';
+import { can } from './access';
+import { actorName, allowed, AccessRefused, signedIn, type WebDeps, type WebEnv } from './app';
+import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
+import type { SignedInUser } from './session';
+import type { Views } from './views';
+
+interface PageDeps extends WebDeps {
+  views: Views;
+  page(c: Context<WebEnv>, name: string, view: object): string;
+}
+
+const DAY_MS = 86_400_000;
+
+interface SubmittedForm {
+  action: string;
+  errors: FieldErrors;
+  values: Record<string, string>;
+}
+const MAX_CAMPAIGN_FILE_BYTES = 1_000_000;
+const BOARD_SORTS = ['vendor', 'stage', 'deadline', 'contact', 'action'] as const;
+
+export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
+  const { views, page } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
+
+  /** A form sent back: its values and errors under the action's name, so same-named fields of other forms stay empty. */
+  const formView = (form: SubmittedForm | undefined, language: Language) =>
+    form
+      ? {
+          form: { [form.action]: true },
+          values: { [form.action]: form.values },
+          errors: {
+            [form.action]: Object.fromEntries(
+              Object.entries(form.errors).map(([field, e]) => [field, e.message ?? views.text(language, e.key!, e.values)]),
+            ),
+          },
+        }
+      : {};
+
+  app.get('/', (c) => c.redirect('/campaigns', 303));
+
+  // ── Campaigns ────────────────────────────────────────────────────────────────────────────────
+
+  app.get('/campaigns', async (c) => {
+    const user = signedIn(c);
+    const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
+    const found = await dossier.findCampaigns({ all: true, limit: 200 });
+    let rows = found.map((f) => ({ ...f, running: f.executionStatus === 'RUNNING' }));
+    if (!can(user.roles, 'read-cases')) {
+      // A co-signatory sees only the statements its authority signs, and nothing else of a campaign.
+      const signs = await Promise.all(rows.map(async (r) => signsStatement(user, await campaigns.statement(r.campaignId).catch(() => undefined))));
+      rows = rows.filter((_, i) => signs[i]);
+    }
+    return c.html(
+      page(c, 'campaigns', {
+        title: title(c, 'campaigns.title'),
+        campaigns: rows,
+        canStart: can(user.roles, 'steer-campaigns'),
+        statementsOnly: !can(user.roles, 'read-cases'),
+      }),
+    );
+  });
+
+  app.get('/campaigns/new', (c) => {
+    allowed(c, 'steer-campaigns');
+    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title') }));
+  });
+
+  app.post('/campaigns', async (c) => {
+    allowed(c, 'steer-campaigns');
+    const file = c.get('body').campaignFile;
+    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422) =>
+      c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems }), status);
+    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400);
+    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400);
+    let input;
+    try {
+      input = parseCampaignYaml(await file.text(), file.name || 'campaign.yaml');
+    } catch (err) {
+      if (err instanceof CampaignFileError) return show(err.problems, 422);
+      throw err;
+    }
+    try {
+      await (await deps.campaigns()).start(input);
+    } catch (err) {
+      if (err instanceof DossierClientError && err.code !== ClientErrorCode.ServerUnreachable) {
+        return show([{ where: input.campaign.id, message: err.message }], err.code === ClientErrorCode.AlreadyStarted ? 409 : 422);
+      }
+      throw err;
+    }
+    return c.redirect(`/campaigns/${input.campaign.id}`, 303);
+  });
+
+  // ── The board: one row per vendor, from one visibility list and the campaign's own status ────────
+
+  app.get('/campaigns/:campaign', async (c) => {
+    const user = allowed(c, 'read-cases');
+    const campaignId = c.req.param('campaign');
+    const stageParam = c.req.query('stage');
+    const stage = (ENGAGEMENT_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as EngagementStage) : undefined;
+    const overdue = c.req.query('overdue') === '1';
+    const sortParam = c.req.query('sort');
+    const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : 'deadline';
+    const descending = c.req.query('dir') === 'desc';
+    const at = now();
+    const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
+    const [status, found] = await Promise.all([
+      campaigns.status(campaignId),
+      dossier.findEngagements({ campaign: campaignId, stage, overdue, now: at, limit: 100_000 }),
+    ]);
+    const rows = boardRows(status, found, at, c.get('language'), views);
+    rows.sort(compareRows(sort));
+    if (descending) rows.reverse();
+    const sortLinks = Object.fromEntries(
+      BOARD_SORTS.map((s) => {
+        const params = new URLSearchParams({ ...(stage ? { stage } : {}), ...(overdue ? { overdue: '1' } : {}), sort: s });
+        if (s === sort && !descending) params.set('dir', 'desc');
+        return [s, { href: `?${params}`, current: s === sort ? (descending ? 'descending' : 'ascending') : undefined }];
+      }),
+    );
+    return c.html(
+      page(c, 'board', {
+        title: title(c, 'board.title', { campaign: campaignId }),
+        campaign: status,
+        rows,
+        stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
+        overdue,
+        sortLinks,
+        total: status.engagements.length,
+        canSteer: can(user.roles, 'steer-campaigns'),
+        query: engagementQuery({ campaign: campaignId, stage, overdue, now: at }),
+      }),
+    );
+  });
+
+  // ── One engagement ─────────────────────────────────────────────────────────────────────────────
+
+  const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
+    const user = allowed(c, 'read-cases');
+    const status = await (await deps.dossier()).status(ref);
+    const view = engagementView(status, user, c.req.query('done'));
+    return page(c, 'engagement', {
+      title: title(c, 'engagement.title', { vendor: status.vendorName }),
+      ...view,
+      ...formView(form, c.get('language')),
+    });
+  };
+
+  app.get('/campaigns/:campaign/engagements/:vendor', async (c) => c.html(await engagementPage(c, refOf(c))));
+
+  app.post('/campaigns/:campaign/engagements/:vendor/:action', async (c) => {
+    const user = allowed(c, 'act-on-engagements');
+    const ref = refOf(c);
+    const action = c.req.param('action');
+    const values = textFields(c.get('body'));
+    const form = new FormReader(values);
+    const by = actorName(user);
+    const dossier = await deps.dossier();
+    // The field a refusal is shown next to: the one the officer most likely has to change.
+    const main: Record<string, string> = {
+      respond: 'summary',
+      extend: 'dueDate',
+      ask: 'questions',
+      answer: 'answers',
+      'schedule-demo': 'at',
+      'reschedule-demo': 'at',
+      'demo-outcome': 'notes',
+      conclude: 'findings',
+      withdraw: 'reason',
+    };
+    if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    try {
+      switch (action) {
+        case 'respond': {
+          const input = {
+            by,
+            summary: form.text('summary'),
+            attachments: form.lines('attachments', { optional: true }),
+            receivedAt: form.instant('receivedAt', { optional: true }) ?? now().toISOString(),
+          };
+          form.done();
+          await dossier.recordResponse(ref, input);
+          break;
+        }
+        case 'extend': {
+          const input = { by, dueDate: form.instant('dueDate')!, reason: form.text('reason'), round: form.wholeNumber('round', { optional: true }) };
+          form.done();
+          await dossier.extendDeadline(ref, input);
+          break;
+        }
+        case 'ask': {
+          const input = { by, questions: form.lines('questions'), dueDate: form.instant('dueDate', { optional: true }) };
+          form.done();
+          await dossier.askFollowUp(ref, input);
+          break;
+        }
+        case 'answer': {
+          const answers = Object.entries(values)
+            .filter(([k, v]) => k.startsWith('answer-') && v.trim())
+            .map(([k, v]) => ({ questionId: k.slice('answer-'.length), answer: v.trim() }));
+          if (!answers.length) form.errors.answers = { key: 'form.no-answers' };
+          form.done();
+          await dossier.recordAnswers(ref, { by, answers });
+          break;
+        }
+        case 'schedule-demo': {
+          const input = {
+            by,
+            at: form.instant('at')!,
+            durationMinutes: form.wholeNumber('durationMinutes')!,
+            attendees: form.contacts('attendees'),
+            topics: form.lines('topics'),
+          };
+          form.done();
+          await dossier.scheduleDemonstration(ref, input);
+          break;
+        }
+        case 'reschedule-demo': {
+          const input = { by, demonstrationId: form.text('demonstrationId'), at: form.instant('at')!, reason: form.text('reason') };
+          form.done();
+          await dossier.rescheduleDemonstration(ref, input);
+          break;
+        }
+        case 'demo-outcome': {
+          const result = form.text('result');
+          if (result && !(DEMONSTRATION_RESULTS as readonly string[]).includes(result)) form.errors.result = { key: 'form.required' };
+          const input = { by, demonstrationId: form.text('demonstrationId'), result: result as DemonstrationResult, notes: form.text('notes') };
+          form.done();
+          await dossier.recordDemonstrationOutcome(ref, input);
+          break;
+        }
+        case 'conclude': {
+          const findings = Object.fromEntries(
+            PRINCIPLES.map((p) => [p, { assessment: form.text(`assessment-${p}`), goodPractices: form.lines(`practices-${p}`, { optional: true }) }]),
+          ) as Findings;
+          form.done();
+          await dossier.conclude(ref, { by, findings });
+          break;
+        }
+        case 'withdraw': {
+          const input = { by, reason: form.text('reason') };
+          form.done();
+          await dossier.withdraw(ref, input);
+          break;
+        }
+      }
+    } catch (err) {
+      const errors = formErrors(err, main[action]);
+      if (!errors) throw err;
+      return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
+    }
+    return c.redirect(`/campaigns/${ref.campaignId}/engagements/${ref.vendorId}?done=${action}`, 303);
+  });
+
+  // ── The statement ────────────────────────────────────────────────────────────────────────────
+
+  /** Who may read this campaign's statement: officers and auditors, and its own co-signatories. */
+  const readStatement = async (c: Context<WebEnv>, campaignId: string) => {
+    const user = signedIn(c);
+    const campaigns = await deps.campaigns();
+    const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
+    if (!can(user.roles, 'read-cases') && !signsStatement(user, draft)) throw new AccessRefused('read-statement');
+    return { user, status, draft };
+  };
+
+  const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
+    const { user, status, draft } = await readStatement(c, campaignId);
+    const language = c.get('language');
+    const authorities = (draft?.campaign.authorities ?? []).map((a) => {
+      const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
+      const changes = status.changeRequests.filter((x) => x.authorityId === a.id && x.version === status.draft?.version);
+      return { id: a.id, name: a.name[language], lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
+    });
+    const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
+    return page(c, 'statement', {
+      title: title(c, 'statement.title', { campaign: campaignId }),
+      campaign: status,
+      draft,
+      campaignTitle: draft?.campaign.title[language],
+      authorities,
+      vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
+      // What led to this version: the change requests on earlier versions, newest first.
+      history: [...status.changeRequests].filter((x) => x.version < (status.draft?.version ?? 0)).reverse(),
+      languages: LANGUAGES,
+      canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
+      myAuthority: mine,
+      canSteer: can(user.roles, 'steer-campaigns') && (status.phase === 'engaging' || status.phase === 'approving'),
+      canReadCases: can(user.roles, 'read-cases'),
+      published: status.published,
+      ...formView(form, language),
+      done: c.req.query('done'),
+    });
+  };
+
+  app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
+
+  app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
+    const { draft } = await readStatement(c, c.req.param('campaign'));
+    const [kind, language] = c.req.param('file').split('.') as ['draft' | 'published', Language];
+    if (!draft) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-draft' }), 404);
+    // Rendering is reproducible (same draft, same bytes), so this is the very file the authorities were sent.
+    const { renderStatementPdf } = await import('../activities/statement');
+    const bytes = await renderStatementPdf(draft, language, kind === 'draft');
+    c.header('Content-Type', 'application/pdf');
+    c.header('Content-Disposition', `inline; filename="${draft.campaign.id}-statement-${draft.version}.${kind}.${language}.pdf"`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>);
+  });
+
+  app.post('/campaigns/:campaign/statement/:action', async (c) => {
+    const campaignId = c.req.param('campaign');
+    const action = c.req.param('action');
+    const values = textFields(c.get('body'));
+    const form = new FormReader(values);
+    const campaigns = await deps.campaigns();
+    const main: Record<string, string> = { approve: 'version', 'request-changes': 'comment', draft: 'draft', conclusions: 'conclusions-en' };
+    if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    try {
+      if (action === 'approve' || action === 'request-changes') {
+        const user = allowed(c, 'answer-for-authority');
+        const { draft } = await readStatement(c, campaignId);
+        if (!signsStatement(user, draft)) throw new AccessRefused('answer-for-authority');
+        const version = form.wholeNumber('version')!;
+        if (action === 'approve') {
+          form.done();
+          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version });
+        } else {
+          const comment = form.text('comment');
+          form.done();
+          await campaigns.requestChanges(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, comment });
+        }
+      } else if (action === 'draft') {
+        const user = allowed(c, 'steer-campaigns');
+        await campaigns.draftStatement(campaignId, actorName(user));
+      } else {
+        const user = allowed(c, 'steer-campaigns');
+        const text = {
+          conclusions: { en: form.paragraphs('conclusions-en'), fr: form.paragraphs('conclusions-fr') },
+          lessonsLearned: { en: form.paragraphs('lessons-en'), fr: form.paragraphs('lessons-fr') },
+        };
+        form.done();
+        await campaigns.setConclusions(campaignId, { by: actorName(user), ...text });
+      }
+    } catch (err) {
+      const errors = formErrors(err, main[action]);
+      if (!errors) throw err;
+      return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
+    }
+    return c.redirect(`/campaigns/${campaignId}/statement?done=${action}`, 303);
+  });
+}
+
+function refOf(c: Context<WebEnv>): EngagementRef {
+  return { campaignId: c.req.param('campaign')!, vendorId: c.req.param('vendor')! };
+}
+
+function signsStatement(user: SignedInUser, draft: StatementDraft | undefined): boolean {
+  return Boolean(user.authorityId && draft?.campaign.authorities.some((a) => a.id === user.authorityId));
+}
+
+/** A form's problems, or the workflow's refusal shown next to the action's main field; other errors pass. */
+function formErrors(err: unknown, mainField: string): FieldErrors | undefined {
+  if (err instanceof FormProblem) return err.errors;
+  if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
+    return { [mainField]: { message: err.message.replace(/^.*? refused: /, '') } };
+  }
+  return undefined;
+}
+
+export interface BoardRow {
+  vendorId: string;
+  vendorName: string;
+  stage?: string;
+  stageKey: string;
+  nextDeadline?: string;
+  overdueDays?: number;
+  lastContact?: string;
+  nextAction?: string;
+  running: boolean;
+}
+
+/** Joins the campaign's own list of vendors (names, withdrawals) with what visibility says of each engagement. */
+export function boardRows(status: CampaignStatus, found: EngagementSummary[], at: Date, _language: Language, _views: Views): BoardRow[] {
+  const names = new Map(status.engagements.map((e) => [e.vendorId, e.vendorName]));
+  return found.map((e) => {
+    const running = e.executionStatus === 'RUNNING';
+    const deadline = e.nextDeadline ? Date.parse(e.nextDeadline) : undefined;
+    const late = running && deadline !== undefined && deadline < at.getTime();
+    return {
+      vendorId: e.vendorId ?? e.workflowId,
+      vendorName: names.get(e.vendorId ?? '') ?? e.vendorId ?? e.workflowId,
+      stage: e.stage,
+      stageKey: `stage.${e.stage ?? 'sending-letter'}`,
+      nextDeadline: running ? e.nextDeadline : undefined,
+      overdueDays: late ? Math.max(1, Math.ceil((at.getTime() - deadline!) / DAY_MS)) : undefined,
+      running,
+    };
+  });
+}
+
+function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: BoardRow) => number {
+  const text = (a?: string, b?: string) => (a ?? '\uffff').localeCompare(b ?? '\uffff');
+  switch (sort) {
+    case 'vendor':
+      return (a, b) => text(a.vendorName, b.vendorName);
+    case 'stage':
+      return (a, b) => ENGAGEMENT_STAGES.indexOf(a.stage as EngagementStage) - ENGAGEMENT_STAGES.indexOf(b.stage as EngagementStage) || text(a.vendorName, b.vendorName);
+    case 'contact':
+      return (a, b) => text(a.lastContact, b.lastContact) || text(a.vendorName, b.vendorName);
+    case 'action':
+      return (a, b) => text(a.nextAction, b.nextAction) || text(a.vendorName, b.vendorName);
+    case 'deadline':
+      return (a, b) => text(a.nextDeadline, b.nextDeadline) || text(a.vendorName, b.vendorName);
+  }
+}
+
+/** What the engagement page shows, and which action forms the stage offers (the workflow still decides). */
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined) {
+  const final = FINAL_STAGES.includes(status.stage);
+  const act = can(user.roles, 'act-on-engagements') && !final;
+  const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
+  return {
+    status,
+    stageKey: `stage.${status.stage}`,
+    final,
+    done,
+    correspondence,
+    documents: status.response?.attachments ?? [],
+    pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),
+    findings: status.findings && PRINCIPLES.map((p) => ({ principle: p, key: `principle.${p}`, ...status.findings![p] })),
+    principles: PRINCIPLES.map((p) => ({ principle: p, key: `principle.${p}` })),
+    results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
+    // Every action is offered while the case is open; whether it is acceptable now is the
+    // workflow's answer, shown next to the field. Only forms with nothing to name are left out.
+    actions: act
+      ? {
+          answer: status.openQuestions.length > 0,
+          demonstrations: status.demonstrations.some((d) => d.result === undefined),
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,56 @@
+// Starts the workspace on a loopback (or configured) port with @hono/node-server and returns a
+// handle to stop it; `npm run web`, `npm start` and the tests all come up through here.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { CampaignClient } from '../client/campaign-api';
+import { DossierClient } from '../client/api';
+import type { Client } from '@temporalio/client';
+import { createWebApp } from './app';
+import type { WebConfig } from './config';
+import { OidcSignIn } from './oidc';
+
+export interface WebServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface WebServerOptions {
+  config: WebConfig;
+  /** A Temporal client (with the payload codec), connected lazily by the caller. */
+  client(): Promise<Client>;
+  taskQueue: string;
+  address: string;
+  now?: () => Date;
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { config } = options;
+  const clientOptions = { taskQueue: options.taskQueue, address: options.address };
+  const app = createWebApp({
+    config,
+    signIn: new OidcSignIn({
+      issuer: config.issuer,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      redirectUri: `${config.publicUrl}/auth/callback`,
+      rolesClaim: config.rolesClaim,
+    }),
+    dossier: async () => new DossierClient(await options.client(), clientOptions),
+    campaigns: async () => new CampaignClient(await options.client(), clientOptions),
+    now: options.now,
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: config.publicUrl,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

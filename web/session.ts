@@ -1,0 +1,74 @@
+// Who is signed in, kept in the browser as one encrypted, HTTP-only cookie (AES-256-GCM under a key
+// derived from DOSSIER_SESSION_SECRET): the server keeps no session store, so several web processes
+// can serve the same users, and a tampered or expired cookie simply reads as "not signed in".
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Language } from '../workflows/types';
+import type { Role } from './access';
+
+export interface SignedInUser {
+  /** The identity provider's subject: stable, never reused. */
+  subject: string;
+  name: string;
+  email?: string;
+  roles: Role[];
+  /** The authority a co-signatory acts for (its id in the campaign file). */
+  authorityId?: string;
+}
+
+export interface Session {
+  user?: SignedInUser;
+  language?: Language;
+  /** Echoed by every form; a POST without it is refused (CSRF). */
+  csrf: string;
+  /** Epoch ms after which the cookie is ignored. */
+  expiresAt: number;
+}
+
+/** What the sign-in redirect must find again when the identity provider sends the browser back. */
+export interface PendingSignIn {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+  expiresAt: number;
+}
+
+export class CookieSealer {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'dossier-web', 'session-cookie', 32));
+  }
+
+  seal(value: object): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /** The value, or undefined when the cookie was tampered with, sealed under another key, or expired. */
+  open<T extends { expiresAt: number }>(sealed: string | undefined, now = Date.now()): T | undefined {
+    if (!sealed) return undefined;
+    try {
+      const bytes = Buffer.from(sealed, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      const value = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as T;
+      return typeof value.expiresAt === 'number' && value.expiresAt > now ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function newCsrfToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function sameToken(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

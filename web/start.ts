@@ -1,0 +1,73 @@
+// Brings the workspace up for `npm run web` and `npm start`. With DOSSIER_OIDC_ISSUER set it signs
+// users in at that provider; without it (the embedded default) it starts the local development
+// provider with a few named users and prints them, and keeps a development session secret under
+// .data/, so a newcomer can sign in at once.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { LazyConnection } from '../client/connection';
+import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
+import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
+import { startWebServer, type WebServer } from './server';
+
+export interface RunningWorkspace {
+  web: WebServer;
+  idp?: DevIdentityProvider;
+  stop(): Promise<void>;
+}
+
+export async function startWorkspaceFor(
+  connection: LazyConnection,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<RunningWorkspace> {
+  const settings = { ...env };
+  let idp: DevIdentityProvider | undefined;
+  if (!settings.DOSSIER_OIDC_ISSUER) {
+    const port = Number(settings.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT);
+    const url = (settings.DOSSIER_WEB_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+    idp = await startDevIdentityProvider({
+      users: DEFAULT_DEV_USERS,
+      redirectUris: [`${url}/auth/callback`],
+      port: Number(settings.DOSSIER_DEV_IDP_PORT ?? 8301),
+    });
+    Object.assign(settings, { DOSSIER_OIDC_ISSUER: idp.issuer, DOSSIER_OIDC_CLIENT_ID: idp.clientId, DOSSIER_OIDC_CLIENT_SECRET: idp.clientSecret });
+    if (!settings.DOSSIER_SESSION_SECRET && !settings.DOSSIER_SESSION_SECRET_FILE) {
+      settings.DOSSIER_SESSION_SECRET_FILE = ensureDevSessionSecret();
+    }
+  }
+  try {
+    const config = parseWebConfig(settings);
+    const web = await startWebServer({
+      config,
+      client: () => connection.client(),
+      taskQueue: connection.target.taskQueue,
+      address: connection.target.address,
+    });
+    log(`Web workspace        ${config.publicUrl}  (sign-in: ${idp ? `development provider ${idp.issuer}` : config.issuer})`);
+    if (idp) {
+      log('  Development users (any password):');
+      for (const user of idp.users) log(`    ${user.login.padEnd(8)} ${user.name.padEnd(16)} ${user.roles.join(', ')}`);
+    }
+    return {
+      web,
+      idp,
+      async stop() {
+        await web.stop();
+        await idp?.stop();
+      },
+    };
+  } catch (err) {
+    await idp?.stop();
+    throw err;
+  }
+}
+
+function ensureDevSessionSecret(file = join(PROJECT_ROOT, '.data', 'web-session.secret')): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  }
+  return file;
+}

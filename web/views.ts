@@ -1,0 +1,104 @@
+// The workspace's pages, rendered on the server with Handlebars (the engine the emails already use):
+// the HTML structure lives in templates/web/*.hbs and every sentence in templates/web/strings.yaml,
+// English and French side by side, so a translator edits one file. Values are always escaped.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import { parse } from 'yaml';
+import { LANGUAGES, type Language } from '../workflows/types';
+
+export const WEB_TEMPLATES_DIR = join(__dirname, '..', 'templates', 'web');
+
+export type Strings = Record<Language, Record<string, string>>;
+
+export class WebTemplateError extends Error {
+  readonly code = 'WebTemplateError';
+}
+
+const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
+
+export interface Views {
+  render(page: string, language: Language, view: object): string;
+  /** One sentence from strings.yaml, with its `{{values}}` filled in (plain text, not escaped). */
+  text(language: Language, key: string, values?: object): string;
+  strings: Strings;
+}
+
+/** Reads strings.yaml and every page once; a key missing in one language fails at load, not on a page. */
+export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
+  const strings = parse(readFileSync(join(dir, 'strings.yaml'), 'utf8')) as Strings;
+  const [first, ...others] = LANGUAGES;
+  for (const language of others) {
+    const missing = Object.keys(strings[first]).filter((k) => !(k in (strings[language] ?? {})));
+    const extra = Object.keys(strings[language] ?? {}).filter((k) => !(k in strings[first]));
+    if (missing.length || extra.length) {
+      throw new WebTemplateError(
+        `templates/web/strings.yaml: ${language} lacks ${missing.join(', ') || 'nothing'} and has extra ${extra.join(', ') || 'nothing'}; every key needs en and fr`,
+      );
+    }
+  }
+  const engine = Handlebars.create();
+  // Sentences get an engine with no helpers, so a value named like a helper (`{{date}}`) is a value.
+  const sentences = Handlebars.create();
+  const sentence = new Map<string, HandlebarsTemplateDelegate>();
+  const text = (language: Language, key: string, values: object = {}, escape = false): string => {
+    const id = `${language}\u0000${key}\u0000${escape}`;
+    let compiled = sentence.get(id);
+    if (!compiled) {
+      const source = strings[language]?.[key];
+      if (source === undefined) throw new WebTemplateError(`templates/web/strings.yaml has no ${language} text for "${key}"`);
+      compiled = sentences.compile(source, { noEscape: !escape, strict: false });
+      sentence.set(id, compiled);
+    }
+    return compiled(values);
+  };
+  const languageOf = (options: Handlebars.HelperOptions): Language => (options.data?.root?.lang as Language) ?? 'en';
+
+  engine.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
+    return new Handlebars.SafeString(text(languageOf(options), key, options.hash, true));
+  });
+  engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
+    value ? formatDate(value, languageOf(options)) : '—',
+  );
+  engine.registerHelper('datetime', (value: string | undefined, options: Handlebars.HelperOptions) =>
+    value ? formatDateTime(value, languageOf(options)) : '—',
+  );
+  engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  engine.registerHelper('join', (list: unknown[] | undefined, separator: unknown) =>
+    (list ?? []).join(typeof separator === 'string' ? separator : ', '),
+  );
+  engine.registerHelper('paragraphs', (list: string[] | undefined) => (list ?? []).join('\n\n'));
+  engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
+
+  for (const file of readdirSync(join(dir, 'partials')).filter((f) => f.endsWith('.hbs'))) {
+    engine.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, 'partials', file), 'utf8'));
+  }
+  const layout = engine.compile(readFileSync(join(dir, 'layout.hbs'), 'utf8'), { strict: false });
+  const pages = new Map<string, HandlebarsTemplateDelegate>();
+  for (const file of readdirSync(join(dir, 'pages')).filter((f) => f.endsWith('.hbs'))) {
+    pages.set(basename(file, '.hbs'), engine.compile(readFileSync(join(dir, 'pages', file), 'utf8'), { strict: false }));
+  }
+
+  return {
+    strings,
+    text: (language, key, values) => text(language, key, values),
+    render(page, language, view) {
+      const template = pages.get(page);
+      if (!template) throw new WebTemplateError(`no page template templates/web/pages/${page}.hbs`);
+      const context = { ...view, lang: language };
+      return layout({ ...context, body: new Handlebars.SafeString(template(context)) });
+    },
+  };
+}
+
+export function formatDate(value: string, language: Language): string {
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(LOCALE[language], { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+export function formatDateTime(value: string, language: Language): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(LOCALE[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
+}
