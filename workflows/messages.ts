@@ -96,6 +96,8 @@ export interface EngagementStatus {
   responseDueDate?: string;
   rounds?: FollowUpRound[];
   withdrawalReason?: string;
+  /** Mail from the case mailbox recorded on this engagement (absent in engagements started before it). */
+  inbox?: InboundMessage[];
 }
 
 export const recordResponseUpdate = defineUpdate<EngagementStatus, [RecordResponseInput]>('recordResponse');
@@ -111,6 +113,58 @@ export const concludeUpdate = defineUpdate<EngagementOutcome, [ConcludeInput]>('
 export const withdrawUpdate = defineUpdate<EngagementStatus, [WithdrawInput]>('withdraw');
 export const engagementStatusQuery = defineQuery<EngagementStatus>('status');
 
+
+// ── Engagement: inbound correspondence (the intake records; the officer reviews) ────────────────
+// (A separate import keeps this section's edits apart from the other sections' import lists.)
+import type { DocumentRef as InboundDocumentRef, InboundKind, InboundMatch, InboundMessage } from './types';
+
+/** One message from the case mailbox, as the intake (or an officer assigning held mail) records it. */
+export interface RecordInboundInput {
+  /** The message's Message-ID; also the update id, so the same message is never recorded twice. */
+  messageId: string;
+  from: string;
+  fromName?: string;
+  subject: string;
+  /** When the message was sent (its Date header) or, failing that, when the intake read it. */
+  receivedAt: string;
+  kind: InboundKind;
+  matchedBy: InboundMatch;
+  /** The step of the engagement's own message it answers (or, for a bounce, the one that bounced). */
+  answersStep?: string;
+  /** Plain text, at most 20,000 characters; the original stays in the case mailbox. */
+  text: string;
+  documents: InboundDocumentRef[];
+  /** What the intake could not keep, said plainly (e.g. an attachment over the size limit). */
+  notes: string[];
+  bounce?: { recipients: string[]; status?: string; diagnostic?: string };
+  /** The officer who assigned the message from the holding pen. */
+  assignedBy?: string;
+}
+
+export interface RecordInboundResult {
+  messageId: string;
+  /** What recording did: a reply to review, a note only (auto-reply), or a delivery failure. */
+  effect: InboundMessage['review'] | 'delivery-failure';
+}
+
+export interface ConfirmInboundInput extends ByOfficer {
+  messageId: string;
+  /** The vendor's response to the open letter, or answers to follow-up questions. */
+  as: 'response' | 'answers';
+  /** For `as: 'answers'`: the questions it answers; each answer's text defaults to the message's text. */
+  answers?: { questionId: string; answer?: string }[];
+  /** For `as: 'response'`: the summary recorded; the message's text when omitted. */
+  summary?: string;
+}
+
+export interface DismissInboundInput extends ByOfficer {
+  messageId: string;
+  reason: string;
+}
+
+export const recordInboundUpdate = defineUpdate<RecordInboundResult, [RecordInboundInput]>('recordInbound');
+export const confirmInboundUpdate = defineUpdate<EngagementStatus, [ConfirmInboundInput]>('confirmInbound');
+export const dismissInboundUpdate = defineUpdate<EngagementStatus, [DismissInboundInput]>('dismissInbound');
 
 // ── Campaign ─────────────────────────────────────────────────────────────────────────────────────
 // The lead's office steers the campaign; each signatory authority approves the statement or sends

@@ -99,6 +99,8 @@ export interface CampaignRef {
 export const ENGAGEMENT_STAGES = [
   'sending-letter',
   'awaiting-response',
+  /** A reply to the open letter arrived: reminders stop until the officer confirms or dismisses it. */
+  'reply-received',
   'responded',
   'follow-up',
   'demonstration',
@@ -187,6 +189,36 @@ export interface VendorResponse {
   receivedAt: string;
   summary: string;
   attachments: string[];
+  /** The attachments as kept in the document store (a response confirmed from a reply, or `respond --attach`). */
+  documents?: DocumentRef[];
+  /** The Message-ID of the reply confirmed as this response. */
+  messageId?: string;
+}
+
+/** A person's reply, an automatic answer (RFC 3834: out of office) or a delivery report (bounce). */
+export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
+/** How the message found its engagement: threading headers, the Reply-To token, the subject's reference, or an officer. */
+export type InboundMatch = 'thread' | 'token' | 'subject' | 'officer';
+
+/** A message from the case mailbox, recorded on its engagement. */
+export interface InboundMessage {
+  messageId: string;
+  from: string;
+  fromName?: string;
+  subject: string;
+  receivedAt: string;
+  recordedAt: string;
+  kind: InboundKind;
+  matchedBy: InboundMatch;
+  answersStep?: string;
+  text: string;
+  documents: DocumentRef[];
+  notes: string[];
+  /** `to-review` until the officer confirms or dismisses it; `noted` for what needs no review. */
+  review: 'to-review' | 'confirmed' | 'dismissed' | 'noted';
+  reviewedBy?: string;
+  reviewNote?: string;
+  assignedBy?: string;
 }
 
 /** What a finished engagement hands to its campaign's statement. */

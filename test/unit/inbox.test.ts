@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { confirmInbound, dismissInbound, recordInbound } from '../../workflows/inbox';
+import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from '../../workflows/inbox-rules';
+import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
+import { testVendor } from '../helpers/fixtures';
+
+const vendor = testVendor('zoom'); // privacy@zoom.test
+const now = '2020-08-10T15:00:00.000Z';
+const log = () => undefined;
+
+function engagement(overrides: Partial<EngagementStatus> = {}): EngagementStatus {
+  return {
+    workflowId: 'engagement:video-2020:zoom',
+    campaignId: 'video-2020',
+    vendorId: 'zoom',
+    vendorName: 'Vendor zoom',
+    stage: 'awaiting-response',
+    timeline: [],
+    openQuestions: [],
+    questions: [],
+    demonstrations: [],
+    remindersSent: [],
+    deliveryFailures: [],
+    ...overrides,
+  };
+}
+
+function reply(overrides: Partial<RecordInboundInput> = {}): RecordInboundInput {
+  return {
+    messageId: '<r1@zoom.test>',
+    from: 'privacy@zoom.test',
+    subject: 'Re: [TEST] Open letter',
+    receivedAt: '2020-08-10T14:00:00.000Z',
+    kind: 'reply',
+    matchedBy: 'thread',
+    answersStep: 'letter',
+    text: 'Our response is attached.',
+    documents: [{ id: 'a'.repeat(32), name: 'response.pdf', type: 'application/pdf', size: 10, sha256: 'b'.repeat(64) }],
+    notes: [],
+    ...overrides,
+  };
+}
+
+describe('the engagement’s inbox', () => {
+  it('puts a reply to the open letter up for review, and a confirmation makes it the response', () => {
+    const state = engagement();
+    expect(recordInbound(state, reply(), now, log).result).toEqual({ messageId: '<r1@zoom.test>', effect: 'to-review' });
+    expect(state.stage).toBe('reply-received');
+    checkConfirmInbound(state, { by: 'Officer', messageId: '<r1@zoom.test>', as: 'response' });
+    confirmInbound(state, { by: 'Officer', messageId: '<r1@zoom.test>', as: 'response' }, now, log);
+    expect(state.stage).toBe('responded');
+    expect(state.response).toMatchObject({ summary: 'Our response is attached.', attachments: ['response.pdf'], messageId: '<r1@zoom.test>' });
+    expect(state.response?.documents?.[0].sha256).toBe('b'.repeat(64));
+  });
+
+  it('returns to awaiting the response when the only reply is dismissed', () => {
+    const state = engagement();
+    recordInbound(state, reply(), now, log);
+    checkDismissInbound(state, { by: 'Officer', messageId: '<r1@zoom.test>', reason: 'a question, not a response' });
+    dismissInbound(state, { by: 'Officer', messageId: '<r1@zoom.test>', reason: 'a question, not a response' }, log);
+    expect(state.stage).toBe('awaiting-response');
+    expect(state.inbox?.[0]).toMatchObject({ review: 'dismissed', reviewNote: 'a question, not a response' });
+    expect(() => checkDismissInbound(state, { by: 'Officer', messageId: '<r1@zoom.test>', reason: 'again' })).toThrow(/is dismissed, not waiting for review/);
+  });
+
+  it('notes an out-of-office answer without changing the stage', () => {
+    const state = engagement();
+    expect(recordInbound(state, reply({ kind: 'auto-reply', messageId: '<ooo@zoom.test>' }), now, log).result.effect).toBe('noted');
+    expect(state.stage).toBe('awaiting-response');
+  });
+
+  it('records a bounce as a delivery failure of the bounced message and tells the officer', () => {
+    const state = engagement();
+    const input = reply({ kind: 'bounce', from: 'mailer-daemon@mx.zoom.test', bounce: { recipients: ['privacy@zoom.test'], status: '5.1.1', diagnostic: '550 User unknown' } });
+    checkRecordInbound(state, vendor, input);
+    const recorded = recordInbound(state, input, now, log);
+    expect(recorded.result.effect).toBe('delivery-failure');
+    expect(state.deliveryFailures).toEqual([{ at: now, step: 'letter', reason: expect.stringContaining('privacy@zoom.test: 5.1.1 550 User unknown') }]);
+    expect(recorded.officerNotice?.note).toMatch(/^Vendor zoom: message letter was bounced/);
+    expect(state.stage).toBe('awaiting-response');
+  });
+
+  it('records the same message once', () => {
+    const state = engagement();
+    recordInbound(state, reply(), now, log);
+    recordInbound(state, reply({ assignedBy: 'Officer' }), now, log);
+    expect(state.inbox).toHaveLength(1);
+  });
+
+  it('confirms a reply as answers to named questions, with the reply’s text', () => {
+    const state = engagement({ stage: 'follow-up', questions: [{ id: 'q1', round: 1, text: 'How?', dueDate: now }] });
+    recordInbound(state, reply({ answersStep: 'follow-up-r1-questions' }), now, log);
+    expect(state.stage).toBe('follow-up');
+    expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r1@zoom.test>', as: 'answers', answers: [{ questionId: 'q9' }] })).toThrow(/unknown question "q9"/);
+    confirmInbound(state, { by: 'O', messageId: '<r1@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] }, now, log);
+    expect(state.questions[0]).toMatchObject({ answer: 'Our response is attached.', answeredAt: now });
+  });
+});
+
+describe('what the inbox refuses (the message then waits in the holding pen)', () => {
+  it('refuses a reply from an address that is not the vendor’s, and accepts a colleague at the vendor’s domain', () => {
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'attacker@evil.test' }))).toThrow(
+      /the sender attacker@evil\.test is not an address of Vendor zoom/,
+    );
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@zoom.test' }))).not.toThrow();
+  });
+
+  it('refuses a bounce about an address the engagement never wrote to', () => {
+    const input = reply({ kind: 'bounce', bounce: { recipients: ['someone@else.test'] } });
+    expect(() => checkRecordInbound(engagement(), vendor, input)).toThrow(/not an address this engagement wrote to/);
+  });
+
+  it('refuses mail for an engagement that has ended', () => {
+    expect(() => checkRecordInbound(engagement({ stage: 'concluded' }), vendor, reply())).toThrow(/is concluded: it records no more mail/);
+  });
+
+  it('refuses a malformed Message-ID or a path as a document name', () => {
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ messageId: 'no brackets' }))).toThrow(/messageId must look like/);
+    const documents = [{ id: 'a'.repeat(32), name: '../etc/passwd', type: 'text/plain', size: 1, sha256: 'c'.repeat(64) }];
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ documents }))).toThrow(/must be a file name, not a path/);
+  });
+});

@@ -1,0 +1,106 @@
+// What may be recorded on an engagement from the case mailbox, and what an officer may do with it:
+// the pure checks behind the inbound updates' validators. A refused message is never lost: the
+// intake moves it to the campaign's holding pen with the refusal as its reason. The sender check is
+// what keeps a forged In-Reply-To or a guessed token from reaching a case: only the vendor's own
+// addresses (or their domains) may reply, and a bounce must concern an address we wrote to.
+import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
+import type { InboundMessage, Vendor } from './types';
+import { FINAL_STAGES } from './types';
+import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote } from './text-rules';
+
+export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'>;
+
+const KINDS = ['reply', 'auto-reply', 'bounce'];
+const MATCHES = ['thread', 'token', 'subject', 'officer'];
+const MESSAGE_ID = /^<[^<>\s]{1,900}>$/;
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The vendor's addresses, exactly or by domain: a colleague at the vendor may answer too. */
+export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: string): boolean {
+  const from = address.trim().toLowerCase();
+  return vendor.contacts.some((c) => c.email.toLowerCase() === from || domainOf(c.email) === domainOf(from));
+}
+
+export function findInbound(view: Pick<InboxView, 'inbox'>, messageId: unknown): InboundMessage {
+  const found = (view.inbox ?? []).find((m) => m.messageId === messageId);
+  if (!found) {
+    const known = (view.inbox ?? []).filter((m) => m.review === 'to-review').map((m) => m.messageId);
+    throw new Error(`no message ${quote(messageId)} on this engagement (to review: ${known.join(', ') || 'none'})`);
+  }
+  return found;
+}
+
+export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contacts' | 'name'>, input: RecordInboundInput): void {
+  if (typeof input !== 'object' || input === null) throw new Error(`the request must be an object (got ${quote(input)})`);
+  if (typeof input.messageId !== 'string' || !MESSAGE_ID.test(input.messageId)) throw new Error(`messageId must look like <id@domain> (got ${quote(input.messageId)})`);
+  if (!KINDS.includes(input.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')} (got ${quote(input.kind)})`);
+  if (!MATCHES.includes(input.matchedBy)) throw new Error(`matchedBy must be one of ${MATCHES.join(', ')} (got ${quote(input.matchedBy)})`);
+  if (FINAL_STAGES.includes(view.stage)) throw new Error(`${view.workflowId} is ${view.stage}: it records no more mail`);
+  checkText('the subject', input.subject, { kind: 'line', max: 1_000, optional: true });
+  // A vendor's text is kept as data and always shown escaped, so markup in it is not refused.
+  if (typeof input.text !== 'string' || input.text.length > LIMITS.summary) throw new Error(`the text must be at most ${LIMITS.summary} characters`);
+  if (!Array.isArray(input.documents)) throw new Error('documents must be a list (possibly empty)');
+  checkList('the documents', input.documents, LIMITS.attachments, true);
+  input.documents.forEach((d, i) => checkFileName(`document ${i + 1}`, d?.name));
+  if (input.kind === 'bounce') {
+    if (!input.answersStep) throw new Error('a bounce must name the message that bounced (answersStep)');
+    const recipients = input.bounce?.recipients ?? [];
+    const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
+    if (!recipients.length || !recipients.every((r) => ours.has(r.toLowerCase()))) {
+      throw new Error(`the bounce concerns ${recipients.join(', ') || 'no recipient'}, not an address this engagement wrote to`);
+    }
+    return;
+  }
+  checkEmail('the sender', input.from);
+  if (!isVendorAddress(vendor, input.from)) {
+    throw new Error(`the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
+  }
+  if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
+}
+
+function requireOfficer(by: unknown): void {
+  if (typeof by !== 'string' || by.trim() === '') throw new Error('the case officer\'s name ("by") must not be blank: it is recorded in the timeline');
+  checkText('the case officer\'s name ("by")', by, NAME);
+}
+
+function requireToReview(view: InboxView, messageId: unknown): InboundMessage {
+  if (FINAL_STAGES.includes(view.stage)) throw new Error(`${view.workflowId} is ${view.stage}: it accepts no more changes`);
+  const message = findInbound(view, messageId);
+  if (message.review !== 'to-review') throw new Error(`message ${message.messageId} is ${message.review}, not waiting for review`);
+  return message;
+}
+
+export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput): void {
+  requireOfficer(input?.by);
+  const message = requireToReview(view, input.messageId);
+  if (input.as === 'response') {
+    if (!['reply-received', 'awaiting-response'].includes(view.stage)) {
+      throw new Error(`cannot take a reply as the response while the engagement is ${view.stage}: the response is already recorded`);
+    }
+    if (input.summary !== undefined) checkText('the summary', input.summary, { kind: 'text', max: LIMITS.summary });
+    else if (message.text.trim() === '') throw new Error('the reply has no text to take as the response: give a summary');
+    return;
+  }
+  if (input.as !== 'answers') throw new Error(`as must be "response" or "answers" (got ${quote(input.as)})`);
+  if (!Array.isArray(input.answers) || input.answers.length === 0) throw new Error('name the questions the reply answers');
+  checkList('the answers', input.answers, LIMITS.answersPerRequest);
+  const seen = new Set<string>();
+  for (const { questionId, answer } of input.answers) {
+    const question = view.questions.find((q) => q.id === questionId);
+    if (!question) throw new Error(`unknown question ${quote(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ') || 'none'})`);
+    if (question.answer !== undefined) throw new Error(`question ${questionId} is already answered`);
+    if (seen.has(questionId)) throw new Error(`question ${questionId} is named twice`);
+    seen.add(questionId);
+    if (answer !== undefined) checkText(`the answer to ${questionId}`, answer, { kind: 'text', max: LIMITS.summary });
+    else if (message.text.trim() === '') throw new Error(`the reply has no text to answer ${questionId} with: give the answer`);
+  }
+}
+
+export function checkDismissInbound(view: InboxView, input: DismissInboundInput): void {
+  requireOfficer(input?.by);
+  requireToReview(view, input.messageId);
+  checkText('the reason', input.reason, { kind: 'text', max: LIMITS.reason });
+}
