@@ -1,44 +1,12 @@
 // Vendors' documents (reply attachments, files an officer attaches) kept outside Temporal: payloads
 // carry only a reference (name, type, size, SHA-256), never the bytes, so histories stay small.
 // Each document is encrypted under its campaign's data key, so crypto-shredding the campaign makes
-// its documents unreadable along with its histories. Bytes live in a BlobStore (local files here).
+// its documents unreadable along with its histories. The sealed bytes live in the shared store's
+// document store (store/: local files, or PostgreSQL), which never sees plaintext.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { campaignKeyId, KeyError, type FileKeyStore } from '../encryption/keystore';
+import type { DocumentStore } from '../store/types';
 import type { DocumentRef } from '../workflows/types';
-
-/** Where encrypted bytes live; keys are `<campaign>/<document id>`. */
-export interface BlobStore {
-  put(key: string, bytes: Buffer): Promise<void>;
-  get(key: string): Promise<Buffer | undefined>;
-}
-
-export class FileBlobStore implements BlobStore {
-  constructor(readonly folder: string) {}
-
-  private pathOf(key: string): string {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}\/[0-9a-f]{32}$/.test(key)) throw new DocumentError('DocumentMissing', `"${key}" is not a document key`);
-    return join(this.folder, `${key}.bin`);
-  }
-
-  async put(key: string, bytes: Buffer): Promise<void> {
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, bytes, { mode: 0o600 });
-    await rename(tmp, path);
-  }
-
-  async get(key: string): Promise<Buffer | undefined> {
-    try {
-      return await readFile(this.pathOf(key));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  }
-}
 
 export class DocumentError extends Error {
   constructor(
@@ -54,9 +22,9 @@ export const MAX_DOCUMENT_BYTES = 25 * 1024 * 1024;
 
 const MAGIC = Buffer.from('DOSSIER-DOC-1\n');
 
-export class DocumentStore {
+export class CaseDocuments {
   constructor(
-    private readonly blobs: BlobStore,
+    private readonly store: DocumentStore,
     private readonly keystore: FileKeyStore,
   ) {}
 
@@ -78,12 +46,12 @@ export class DocumentStore {
       sha256: createHash('sha256').update(file.content).digest('hex'),
     };
     const blobKey = `${campaignId}/${id}`;
-    if (await this.blobs.get(blobKey)) return ref;
+    if (await this.store.get(campaignId, id)) return ref;
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(blobKey));
     const sealed = Buffer.concat([cipher.update(file.content), cipher.final()]);
-    await this.blobs.put(blobKey, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]));
+    await this.store.put(campaignId, id, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]), { name: ref.name, type: ref.type });
     return ref;
   }
 
@@ -99,8 +67,13 @@ export class DocumentStore {
       throw err;
     }
     const blobKey = `${campaignId}/${ref.id}`;
-    const blob = await this.blobs.get(blobKey);
-    if (!blob) throw new DocumentError('DocumentMissing', `${ref.name} (${ref.id}) is not in the document store; check DOSSIER_DOCUMENTS_DIR.`);
+    let blob: Buffer | undefined;
+    try {
+      blob = (await this.store.get(campaignId, ref.id))?.bytes;
+    } catch (err) {
+      throw new DocumentError('DocumentCorrupt', `${ref.name} (${ref.id}) cannot be read from the store: ${(err as Error).message}`);
+    }
+    if (!blob) throw new DocumentError('DocumentMissing', `${ref.name} (${ref.id}) is not in the document store (DOSSIER_STATE_DIR or DATABASE_URL of this process must be the intake's).`);
     const start = MAGIC.length;
     try {
       if (!blob.subarray(0, start).equals(MAGIC)) throw new Error('unknown format');

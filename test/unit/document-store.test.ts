@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DocumentStore, FileBlobStore, MAX_DOCUMENT_BYTES } from '../../documents/document-store';
+import { CaseDocuments, MAX_DOCUMENT_BYTES } from '../../documents/document-store';
+import { openLocalStore } from '../../store/local';
 import { campaignKeyId, FileKeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-docs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const keystore = new FileKeyStore(join(scratch, 'keys'), parseMasterKeys(generateMasterKeySpec('m1')));
-const blobs = new FileBlobStore(join(scratch, 'documents'));
-const store = new DocumentStore(blobs, keystore);
+const shared = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+const store = new CaseDocuments(shared.documents, keystore);
 const pdf = Buffer.from('%PDF-1.7\nConfidential response of Zoom, unique marker 7f3a9\n');
 
 function filesUnder(folder: string): string[] {
@@ -22,7 +23,7 @@ describe('the document store', () => {
     const ref = await store.save('video-2020', { name: 'response.pdf', type: 'application/pdf', content: pdf });
     expect(ref).toMatchObject({ name: 'response.pdf', type: 'application/pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') });
     expect(await store.read('video-2020', ref)).toEqual(pdf);
-    for (const file of filesUnder(join(scratch, 'documents'))) expect(readFileSync(file).includes('unique marker 7f3a9')).toBe(false);
+    for (const file of filesUnder(join(scratch, 'state', 'documents'))) expect(readFileSync(file).includes('unique marker 7f3a9')).toBe(false);
   });
 
   it('stores the same file once, and under different ids in different campaigns', async () => {
@@ -35,7 +36,7 @@ describe('the document store', () => {
 
   it('refuses a tampered file instead of returning other bytes', async () => {
     const ref = await store.save('tamper', { name: 't.txt', type: 'text/plain', content: Buffer.from('original') });
-    const [file] = filesUnder(join(scratch, 'documents', 'tamper'));
+    const [file] = filesUnder(join(scratch, 'state', 'documents', 'tamper')).filter((f) => f.endsWith('.bin'));
     const bytes = readFileSync(file);
     bytes[bytes.length - 1] ^= 1;
     writeFileSync(file, bytes);
