@@ -1,6 +1,8 @@
 // The codec server the Temporal Web UI calls to show decrypted payloads (POST /decode, /encode, the
-// protocol of Temporal's remote codec). Only whoever holds the master keys can run one; an optional
-// bearer token keeps others on the same host out.
+// protocol of Temporal's remote codec). Only whoever holds the master keys can run one; a required
+// token keeps others on the same host out, and bounded requests keep it from taking down the worker
+// process it runs in.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
 import type { EncryptionCodec } from './codec';
@@ -24,12 +26,53 @@ export interface CodecServerOptions {
   codec: EncryptionCodec;
   /** Origins allowed to call from a browser (the Web UI's). */
   allowedOrigins?: string[];
-  /** When set, requests must carry `Authorization: Bearer <token>`. */
-  token?: string;
+  /**
+   * Required on every request, as `Authorization: Bearer <token>` or as the first path segment
+   * (`POST /<token>/decode`): the Web UI sends no bearer token to a plain-HTTP endpoint, so the
+   * embedded set-up hands it an endpoint URL that carries the token. `false` only where something
+   * else (a proxy that authenticates) guards the server.
+   */
+  token: string | false;
+  /** Largest request body accepted (default 4 MiB, Temporal's gRPC message limit). */
+  maxBodyBytes?: number;
+  /** Most payloads in one request (default 1,000). */
+  maxPayloads?: number;
+  /** Requests served at once; more get 503 (default 8), so memory stays bounded. */
+  maxConcurrent?: number;
 }
 
-export function createCodecServer({ codec, allowedOrigins = [], token }: CodecServerOptions): Server {
-  return createServer(async (req: IncomingMessage, res: ServerResponse) => {
+export const CODEC_LIMITS = { maxBodyBytes: 4 * 1024 * 1024, maxPayloads: 1_000, maxConcurrent: 8 } as const;
+
+/** A token for the codec server: 32 random bytes, URL-safe (it may travel in the endpoint path). */
+export function generateCodecToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+class RequestRefused extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createCodecServer({
+  codec,
+  allowedOrigins = [],
+  token,
+  maxBodyBytes = CODEC_LIMITS.maxBodyBytes,
+  maxPayloads = CODEC_LIMITS.maxPayloads,
+  maxConcurrent = CODEC_LIMITS.maxConcurrent,
+}: CodecServerOptions): Server {
+  if (token !== false && (typeof token !== 'string' || token.length < 16)) {
+    throw new Error('The codec server needs a token of at least 16 characters (or token: false behind an authenticating proxy).');
+  }
+  let inFlight = 0;
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    // A client that goes away mid-body must not become an unhandled error in the worker's process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const origin = req.headers.origin;
     if (origin && allowedOrigins.includes(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
@@ -38,20 +81,72 @@ export function createCodecServer({ codec, allowedOrigins = [], token }: CodecSe
       res.setHeader('Access-Control-Allow-Credentials', 'true');
     }
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const route = req.url?.split('?')[0];
-    if (req.method !== 'POST' || (route !== '/decode' && route !== '/encode')) {
-      return void res.writeHead(404).end();
-    }
-    if (token && req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401).end();
+    const { route, pathToken } = routeOf(req.url ?? '/');
+    if (req.method !== 'POST' || (route !== '/decode' && route !== '/encode')) return refuse(req, res, 404, 'not found');
+    if (token !== false && !sameSecret(pathToken ?? bearerOf(req), token)) return refuse(req, res, 401, 'a valid codec token is required');
+    if (inFlight >= maxConcurrent) return refuse(req, res, 503, 'busy: too many requests at once');
+    inFlight++;
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payloads?: JsonPayload[] };
-      const payloads = (body.payloads ?? []).map(fromJson);
+      const body = await readBody(req, maxBodyBytes);
+      let parsed: { payloads?: JsonPayload[] };
+      try {
+        parsed = JSON.parse(body.toString('utf8')) as { payloads?: JsonPayload[] };
+      } catch {
+        throw new RequestRefused(400, 'the body must be JSON: { "payloads": [...] }');
+      }
+      const list = parsed?.payloads ?? [];
+      if (!Array.isArray(list)) throw new RequestRefused(400, '"payloads" must be a list');
+      if (list.length > maxPayloads) throw new RequestRefused(413, `at most ${maxPayloads} payloads per request (got ${list.length})`);
+      const payloads = list.map(fromJson);
       const out = route === '/decode' ? await codec.decode(payloads) : await codec.encode(payloads);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ payloads: out.map(toJson) }));
     } catch (err) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end((err as Error).message);
+      if (err instanceof RequestRefused) refuse(req, res, err.status, err.message);
+      else if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' }).end((err as Error).message);
+    } finally {
+      inFlight--;
     }
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  return server;
+}
+
+/** `/decode` or `/<token>/decode`, ignoring any query string. */
+function routeOf(url: string): { route: string; pathToken?: string } {
+  const path = url.split('?')[0];
+  const match = /^\/([A-Za-z0-9_-]+)(\/(?:decode|encode))$/.exec(path);
+  return match ? { route: match[2], pathToken: match[1] } : { route: path };
+}
+
+function bearerOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const [a, b] = [Buffer.from(given), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Reads at most `max` bytes; a larger body is refused before it is held in memory. */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) throw new RequestRefused(413, `the request body may be at most ${max} bytes (declared ${declared})`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new RequestRefused(413, `the request body may be at most ${max} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Answers, then closes the connection: an unread body is not drained into memory. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return void req.destroy();
+  res.writeHead(status, { 'Content-Type': 'text/plain', Connection: 'close' }).end(message, () => {
+    if (!req.complete) req.destroy();
   });
 }

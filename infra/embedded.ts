@@ -2,11 +2,12 @@
 // server (SQLite under .data/, Web UI on) and the local mail sink (every message kept as .eml
 // under out/mail/). `npm start`, the demo and the benchmarks all come up through here.
 import { once } from 'node:events';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
-import { createCodecServer } from '../encryption/codec-server';
+import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
 import { startDevServer, type DevServer } from './dev-server';
 import { MailSink } from './mail-sink';
 import { PROJECT_ROOT } from './temporal-cli';
@@ -23,6 +24,8 @@ export interface Embedded {
   env: NodeJS.ProcessEnv;
   server?: DevServer;
   sink?: MailSink;
+  /** The codec server the Web UI decrypts through, and the token it requires. */
+  codec?: { url: string; token: string };
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   let server: DevServer | undefined;
   let sink: MailSink | undefined;
   let codecServer: Server | undefined;
+  let codec: Embedded['codec'];
+  let codecTokenFile = '';
   const stop = async () => {
     await sink?.stop();
     await server?.stop();
@@ -50,26 +55,35 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       const uiPort = Number(env.DOSSIER_UI_PORT ?? 8233);
       // The Web UI decrypts payloads through this codec server, which holds the keys; the
       // browser calls it directly, so it must allow the UI's origin.
+      // The UI sends no bearer token to a plain-HTTP codec server, so it gets an endpoint URL that
+      // carries the token; the token is also kept owner-only in the data folder for other tools.
+      const token = env.DOSSIER_CODEC_TOKEN || generateCodecToken();
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(dataDir, 'codec.token'), `${token}\n`, { mode: 0o600 });
+      chmodSync(join(dataDir, 'codec.token'), 0o600);
       codecServer = createCodecServer({
         codec: loadEncryption(env).codec,
         allowedOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+        token,
       });
+      codecTokenFile = join(dataDir, 'codec.token');
       codecServer.listen(Number(env.DOSSIER_CODEC_PORT ?? 8234), '127.0.0.1');
       await once(codecServer, 'listening');
       const codecUrl = `http://127.0.0.1:${(codecServer.address() as AddressInfo).port}`;
+      codec = { url: codecUrl, token };
       const port = Number(env.DOSSIER_DEV_SERVER_PORT ?? 7233);
       server = await startDevServer({
         dbFilename: join(dataDir, 'temporal.sqlite'),
         port,
         uiPort,
         logFile: join(dataDir, 'temporal-server.log'),
-        uiCodecEndpoint: codecUrl,
+        uiCodecEndpoint: `${codecUrl}/${token}`,
         ownProcessGroup: true,
       });
       env.TEMPORAL_ADDRESS = server.address;
       env.TEMPORAL_NAMESPACE = server.namespace;
       log(`Temporal dev server  ${server.address}  (state: ${join(dataDir, 'temporal.sqlite')})`);
-      log(`Temporal Web UI      ${server.uiUrl}  (decrypts through the codec server ${codecUrl})`);
+      log(`Temporal Web UI      ${server.uiUrl}  (decrypts through the codec server ${codecUrl}; token in ${codecTokenFile})`);
     } else {
       log(`Temporal server      ${env.TEMPORAL_ADDRESS} (from TEMPORAL_ADDRESS)`);
     }
@@ -84,7 +98,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await stop();
     throw err;
   }
-  return { env, server, sink, stop };
+  return { env, server, sink, codec, stop };
 }
 
 function redact(url: string): string {

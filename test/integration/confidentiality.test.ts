@@ -27,12 +27,12 @@ describe('confidential by design', () => {
   afterAll(() => servers.forEach((s) => s.close()));
 
   async function codecServer() {
-    const server = createCodecServer({ codec: env.encryption!.codec, token: 'secret-token' });
+    const server = createCodecServer({ codec: env.encryption!.codec, token: 'secret-token-of-this-test' });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     servers.push(server);
     const { port } = server.address() as AddressInfo;
-    return async (payloads: unknown[], token = 'secret-token') =>
+    return async (payloads: unknown[], token = 'secret-token-of-this-test') =>
       fetch(`http://127.0.0.1:${port}/decode`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
