@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { campaignCommands } from './commands/campaign';
 import { Session } from './commands/context';
 import { engagementCommands } from './commands/engagement';
+import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
@@ -40,6 +41,7 @@ export function buildProgram(session: Session): Command {
   program.addCommand(statementCommands(session));
   program.addCommand(listCommand(session));
   program.addCommand(searchCommand(session));
+  program.addCommand(auditCommand(session));
   forEachCommand(program, (command) => command.exitOverride());
   return program;
 }

@@ -1,0 +1,102 @@
+// The audit trail as files an access-to-information officer can hand over: CSV (UTF-8 with a byte
+// order mark so spreadsheets read accents, one row per event, RFC 4180 quoting, formula-looking
+// cells neutralised) and a PDF on the same kit as the statements. Wording from templates/audit.yaml.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { parse } from 'yaml';
+import type { AuditEvent, AuditEventKind, AuditTrail } from '../client/audit';
+import type { Language } from '../workflows/types';
+import { LayoutDocument } from './pdf/document';
+import { TEMPLATES_DIR } from './templates';
+
+const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version'] as const;
+type Column = (typeof COLUMNS)[number];
+
+interface AuditWording {
+  title: string;
+  subjectCampaign: string;
+  subjectEngagement: string;
+  intro: string;
+  exported: string;
+  unreadable: string;
+  none: string;
+  columns: Record<Column, string>;
+  kinds: Record<AuditEventKind, string>;
+}
+
+let wordingFile: Record<Language, AuditWording> | undefined;
+function wording(language: Language): AuditWording {
+  wordingFile ??= parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<Language, AuditWording>;
+  const words = wordingFile[language];
+  if (!words) throw new Error(`templates/audit.yaml has no ${language} section; add one beside en.`);
+  return words;
+}
+
+const engine = Handlebars.create();
+function fill(template: string, view: object): string {
+  return engine.compile(template, { noEscape: true, strict: false })(view);
+}
+
+export interface AuditReportOptions {
+  language: Language;
+  /** When the export was made; printed, and the PDF's date (the same trail and time give the same bytes). */
+  exportedAt: string;
+}
+
+/** The CSV file's bytes: BOM, a header row, then one row per event. */
+export function auditCsv(trail: AuditTrail, { language }: Pick<AuditReportOptions, 'language'>): Buffer {
+  const words = wording(language);
+  const lines = [COLUMNS.map((c) => words.columns[c]), ...trail.events.map((e) => COLUMNS.map((c) => cell(e, c, words)))];
+  const text = lines.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+}
+
+function cell(event: AuditEvent, column: Column, words: AuditWording): string {
+  switch (column) {
+    case 'kind':
+      return words.kinds[event.kind] ?? event.kind;
+    case 'recipients':
+      return (event.recipients ?? []).join('; ');
+    case 'version':
+      return event.version === undefined ? '' : String(event.version);
+    default:
+      return event[column] ?? '';
+  }
+}
+
+function csvField(value: string): string {
+  // A cell starting with = + - @ is a formula to a spreadsheet: a vendor's subject line must not run.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function subjectOf(trail: AuditTrail, words: AuditWording): string {
+  const { campaignId, vendorId } = trail.scope;
+  return vendorId ? fill(words.subjectEngagement, { campaignId, vendorId }) : fill(words.subjectCampaign, { campaignId });
+}
+
+/** The PDF: a heading, what the export covers, a note on what shredding made unreadable, then each event. */
+export async function auditPdf(trail: AuditTrail, { language, exportedAt }: AuditReportOptions): Promise<Uint8Array> {
+  const words = wording(language);
+  const subject = subjectOf(trail, words);
+  const title = fill(words.title, { subject });
+  const doc = await LayoutDocument.create(
+    { title, author: 'Dossier', subject, keywords: ['audit', trail.scope.campaignId], language, date: exportedAt },
+    { footerText: trail.scope.campaignId, fontSize: 9 },
+  );
+  doc.heading(title, 1);
+  doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
+  doc.paragraph(fill(words.exported, { exportedAt }));
+  if (trail.unreadable > 0) doc.paragraph(fill(words.unreadable, { count: trail.unreadable }), { weight: 'bold' });
+  if (trail.events.length === 0) doc.paragraph(words.none);
+  for (const event of trail.events) {
+    doc.text(`${event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} · ${words.kinds[event.kind] ?? event.kind} · ${event.action}`, { weight: 'bold', spaceAfter: 1 });
+    const details = COLUMNS.filter((c) => !['at', 'kind', 'action'].includes(c))
+      .map((c) => [c, cell(event, c, words)] as const)
+      .filter(([, v]) => v !== '')
+      .map(([c, v]) => `${words.columns[c]}: ${v}`);
+    doc.paragraph(details.join(' — '), { indent: 12 });
+  }
+  return doc.save();
+}

@@ -1,0 +1,307 @@
+// The audit trail of a case, for an access-to-information request or a review: read from the
+// workflows' own histories (what Temporal recorded, not what the state happens to keep), so every
+// accepted officer action, every message in and out, every document and every approval appears with
+// its time and who acted. Payloads are decrypted with the campaign's key; after crypto-shredding they
+// cannot be, and each such row says so instead of silently dropping it.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
+import { campaignWorkflowId, engagementWorkflowId } from '../workflows/types';
+import { fromTemporal } from './errors';
+
+/** What a row of the trail records. */
+export const AUDIT_EVENT_KINDS = [
+  'case-opened',
+  'officer-action',
+  'signal',
+  'stage',
+  'email-sent',
+  'email-refused',
+  'email-received',
+  'document',
+  'approval',
+  'case-closed',
+  'unreadable',
+] as const;
+export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
+
+export interface AuditEvent {
+  /** ISO timestamp, as the server recorded the event. */
+  at: string;
+  /** Engagement or campaign workflow id. */
+  workflowId: string;
+  kind: AuditEventKind;
+  /** Who acted: an officer's recorded identity, a sender's address, or `dossier` for the engine. */
+  actor: string;
+  /** The action, message kind, stage or document, in the workflow's own words (update, step, stage). */
+  action: string;
+  detail?: string;
+  messageId?: string;
+  recipients?: string[];
+  documentName?: string;
+  sha256?: string;
+  /** Statement version an approval or change request is about. */
+  version?: number;
+}
+
+export interface AuditScope {
+  campaignId: string;
+  /** One engagement only; the whole campaign (its workflow and every engagement) when omitted. */
+  vendorId?: string;
+}
+
+export interface AuditTrail {
+  scope: AuditScope;
+  /** The workflows read, in order. */
+  workflowIds: string[];
+  events: AuditEvent[];
+  /** Rows whose content could not be decrypted (the campaign's data key was destroyed). */
+  unreadable: number;
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** Reads the trail of one engagement, or of a campaign with all its engagements, in time order. */
+export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = ''): Promise<AuditTrail> {
+  const workflowIds = scope.vendorId
+    ? [engagementWorkflowId(scope.campaignId, scope.vendorId)]
+    : [campaignWorkflowId(scope.campaignId), ...(await engagementIdsOf(client, scope.campaignId))];
+  const events: AuditEvent[] = [];
+  for (const workflowId of workflowIds) {
+    let history: temporal.api.history.v1.IHistory;
+    try {
+      history = await client.workflow.getHandle(workflowId).fetchHistory();
+    } catch (err) {
+      throw fromTemporal(err, workflowId, serverAddress);
+    }
+    events.push(...(await new HistoryReader(client, workflowId).read(history.events ?? [])));
+  }
+  // Stable: same time keeps the order of the histories and of their events.
+  const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
+  const sorted = ordered.map(([e]) => e);
+  return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
+}
+
+/** Every engagement the campaign ever started, found through visibility (running or ended). */
+async function engagementIdsOf(client: Client, campaignId: string): Promise<string[]> {
+  const ids = new Set<string>();
+  const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
+  for await (const wf of client.workflow.list({ query })) ids.add(wf.workflowId);
+  return [...ids].sort();
+}
+
+/** An unreadable payload: encrypted under a key that no longer exists (or never reached this client). */
+class Unreadable {
+  constructor(readonly reason: string) {}
+}
+
+class HistoryReader {
+  private readonly converter;
+  private readonly scheduled = new Map<string, { type: string; input: unknown }>();
+  private readonly updates = new Map<string, { name: string; input: unknown }>();
+  private readonly out: AuditEvent[] = [];
+
+  constructor(
+    client: Client,
+    private readonly workflowId: string,
+  ) {
+    this.converter = client.options.loadedDataConverter;
+  }
+
+  async read(events: HistoryEvent[]): Promise<AuditEvent[]> {
+    for (const event of events) await this.readOne(event);
+    return this.out;
+  }
+
+  private async readOne(e: HistoryEvent): Promise<void> {
+    const at = optionalTsToDate(e.eventTime)?.toISOString() ?? '';
+    const id = String(e.eventId ?? '');
+    if (e.workflowExecutionStartedEventAttributes) {
+      const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
+      this.push({ at, kind: 'case-opened', actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier', action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '', detail: this.describe(input, ['vendor', 'campaign']) }, input);
+    } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+      const request = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
+      const name = request?.input?.name ?? '';
+      const [input] = await this.args(request?.input?.args?.payloads);
+      this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId ?? id, { name, input });
+      this.recordUpdate(at, name, input, request?.meta?.identity ?? '');
+    } else if (e.workflowExecutionSignaledEventAttributes) {
+      const a = e.workflowExecutionSignaledEventAttributes;
+      const [input] = await this.args(a.input?.payloads);
+      this.push({ at, kind: 'signal', actor: byOf(input) ?? (a.identity || 'dossier'), action: a.signalName ?? '', detail: this.describe(input) }, input);
+    } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
+      const stage = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields?.DossierStage;
+      if (stage) this.push({ at, kind: 'stage', actor: 'dossier', action: String(searchAttributeValue(stage)) });
+    } else if (e.activityTaskScheduledEventAttributes) {
+      const a = e.activityTaskScheduledEventAttributes;
+      const [input] = await this.args(a.input?.payloads);
+      this.scheduled.set(id, { type: a.activityType?.name ?? '', input });
+    } else if (e.activityTaskCompletedEventAttributes) {
+      const a = e.activityTaskCompletedEventAttributes;
+      const task = this.scheduled.get(String(a.scheduledEventId ?? ''));
+      if (!task) return;
+      const [result] = await this.args(a.result?.payloads);
+      this.recordActivity(at, task, result);
+    } else if (e.activityTaskFailedEventAttributes) {
+      const a = e.activityTaskFailedEventAttributes;
+      const task = this.scheduled.get(String(a.scheduledEventId ?? ''));
+      if (task?.type !== 'sendMessage') return;
+      const message = task.input as { kind?: string; step?: string } | Unreadable;
+      this.push({
+        at,
+        kind: 'email-refused',
+        actor: 'dossier',
+        action: message instanceof Unreadable ? 'sendMessage' : `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
+        detail: a.failure?.message ?? '',
+      });
+    } else if (e.workflowExecutionCompletedEventAttributes) {
+      const [result] = await this.args(e.workflowExecutionCompletedEventAttributes.result?.payloads);
+      const stage = result instanceof Unreadable ? undefined : (result as { stage?: string } | undefined)?.stage;
+      this.push({ at, kind: 'case-closed', actor: 'dossier', action: stage ?? 'completed' }, result);
+    } else if (e.workflowExecutionContinuedAsNewEventAttributes) {
+      this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
+    } else if (e.workflowExecutionTerminatedEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: e.workflowExecutionTerminatedEventAttributes.identity || 'operator', action: 'terminated', detail: e.workflowExecutionTerminatedEventAttributes.reason ?? '' });
+    } else if (e.workflowExecutionFailedEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'failed', detail: e.workflowExecutionFailedEventAttributes.failure?.message ?? '' });
+    }
+  }
+
+  private recordUpdate(at: string, name: string, input: unknown, identity: string): void {
+    if (input instanceof Unreadable) {
+      this.push({ at, kind: 'unreadable', actor: identity || 'unknown', action: name, detail: input.reason });
+      return;
+    }
+    const value = (input ?? {}) as Record<string, unknown>;
+    if (name === 'recordInbound') {
+      this.push(
+        {
+          at,
+          kind: 'email-received',
+          actor: String(value.from ?? ''),
+          action: String(value.kind ?? 'reply'),
+          detail: String(value.subject ?? ''),
+          messageId: typeof value.messageId === 'string' ? value.messageId : undefined,
+        },
+        input,
+      );
+      return;
+    }
+    const version = typeof value.version === 'number' ? value.version : undefined;
+    const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' ? 'approval' : 'officer-action';
+    this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail: this.describe(value), ...(version !== undefined ? { version } : {}) }, input);
+  }
+
+  private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {
+    if (task.type !== 'sendMessage') {
+      // PDFs and other outputs: rows only for the documents they produced (found in the result).
+      if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, detail: result.reason });
+      else this.documentsIn(at, 'dossier', result);
+      return;
+    }
+    if (result instanceof Unreadable || task.input instanceof Unreadable) {
+      this.push({ at, kind: 'unreadable', actor: 'dossier', action: 'sendMessage', detail: (result instanceof Unreadable ? result : (task.input as Unreadable)).reason });
+      return;
+    }
+    const message = task.input as { kind?: string; step?: string };
+    const sent = result as { messageId?: string; accepted?: string[]; rejected?: string[]; alreadyDelivered?: boolean; resentAfterCrash?: boolean };
+    const notes = [
+      sent.rejected?.length ? `refused: ${sent.rejected.join(', ')}` : '',
+      sent.resentAfterCrash ? 'resent after a worker crash' : '',
+      sent.alreadyDelivered ? 'already delivered by an earlier attempt' : '',
+    ].filter(Boolean);
+    this.push({
+      at,
+      kind: 'email-sent',
+      actor: 'dossier',
+      action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
+      detail: notes.join('; '),
+      messageId: sent.messageId,
+      recipients: sent.accepted ?? [],
+    });
+  }
+
+  /** Adds the row, then one row per document reference found in the payload it carries. */
+  private push(row: Omit<AuditEvent, 'workflowId'>, payload?: unknown): void {
+    this.out.push({ workflowId: this.workflowId, ...row });
+    if (payload !== undefined && !(payload instanceof Unreadable)) this.documentsIn(row.at, row.actor, payload);
+  }
+
+  private documentsIn(at: string, actor: string, value: unknown): void {
+    for (const doc of documentRefsIn(value)) {
+      this.out.push({ workflowId: this.workflowId, at, kind: 'document', actor, action: doc.type ?? '', documentName: doc.name, sha256: doc.sha256, detail: doc.size !== undefined ? `${doc.size} bytes` : undefined });
+    }
+  }
+
+  /** A short description of an input: its scalar fields (not the officer, not long texts in full). */
+  private describe(input: unknown, skip: string[] = []): string {
+    if (input instanceof Unreadable) return input.reason;
+    if (!input || typeof input !== 'object') return '';
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+      if (key === 'by' || skip.includes(key)) continue;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}: ${clip(String(value))}`);
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) parts.push(`${key}: ${clip(value.join(' | '))}`);
+    }
+    return parts.join('; ');
+  }
+
+  private async args(payloads: Payload[] | null | undefined): Promise<unknown[]> {
+    if (!payloads?.length) return [];
+    try {
+      return await decodeArrayFromPayloads(this.converter, payloads);
+    } catch (err) {
+      // One payload per argument: try each, so a readable argument is not lost with an unreadable one.
+      return Promise.all(
+        payloads.map(async (p) => {
+          try {
+            return await decodeOptionalSinglePayload(this.converter, p);
+          } catch {
+            return new Unreadable(unreadableReason(err));
+          }
+        }),
+      );
+    }
+  }
+}
+
+function byOf(input: unknown): string | undefined {
+  const by = (input as { by?: unknown } | undefined)?.by;
+  return typeof by === 'string' && by.trim() ? by.trim() : undefined;
+}
+
+function clip(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function searchAttributeValue(payload: Payload): unknown {
+  const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function unreadableReason(err: unknown): string {
+  const code = (err as { code?: string; name?: string }).code ?? (err as { name?: string }).name ?? 'Error';
+  return `encrypted content that can no longer be read (${code}: ${(err as Error).message})`;
+}
+
+interface DocumentLike {
+  name?: string;
+  type?: string;
+  size?: number;
+  sha256: string;
+}
+
+/** Document references anywhere in a payload (responses, replies, answers), each once. */
+export function documentRefsIn(value: unknown, found = new Map<string, DocumentLike>()): DocumentLike[] {
+  if (Array.isArray(value)) for (const item of value) documentRefsIn(item, found);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.sha256 === 'string' && typeof record.name === 'string') {
+      found.set(`${record.sha256}:${record.name}`, record as unknown as DocumentLike);
+    } else for (const child of Object.values(record)) documentRefsIn(child, found);
+  }
+  return [...found.values()];
+}

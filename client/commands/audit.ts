@@ -1,0 +1,43 @@
+// `dossier audit`: the audit trail of an engagement or a whole campaign, as CSV or PDF, for an
+// access-to-information request or a review. Read from the workflows' histories (client/audit.ts).
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { auditCsv, auditPdf } from '../../activities/audit-report';
+import { LANGUAGES, type Language } from '../../workflows/types';
+import { collectAuditTrail } from '../audit';
+import { withContext, type Session } from './context';
+
+interface AuditOptions {
+  format: 'csv' | 'pdf';
+  language: Language;
+  out?: string;
+}
+
+export function auditCommand(session: Session): Command {
+  return new Command('audit')
+    .description('export the audit trail of a campaign (or one engagement): every action, message, document and approval, in time order')
+    .argument('<campaign>', 'campaign id')
+    .argument('[vendor]', 'vendor id: only this engagement')
+    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'pdf']).default('csv'))
+    .addOption(new Option('--language <lang>', 'language of headings and labels').choices([...LANGUAGES]).default('en'))
+    .option('--out <file>', 'where to write it (default: audit-<campaign>[-<vendor>].<format> here)')
+    .action(
+      withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
+        const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address);
+        const file = resolve(options.out ?? `audit-${campaignId}${vendorId ? `-${vendorId}` : ''}.${options.format}`);
+        const bytes =
+          options.format === 'csv'
+            ? auditCsv(trail, { language: options.language })
+            : await auditPdf(trail, { language: options.language, exportedAt: new Date().toISOString() });
+        writeFileSync(file, bytes, { mode: 0o600 });
+        const summary = { file, events: trail.events.length, workflows: trail.workflowIds.length, unreadable: trail.unreadable };
+        ctx.out.result(summary, () =>
+          [
+            `Audit trail written to ${file}: ${summary.events} events from ${summary.workflows} workflow(s).`,
+            ...(summary.unreadable ? [`${summary.unreadable} event(s) could not be read: the campaign's data key was destroyed.`] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+}

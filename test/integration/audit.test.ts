@@ -1,0 +1,152 @@
+// The audit export of a real campaign: read back from the workflows' histories on the dev server,
+// checked against what actually happened (the mail the sink received, the officers who acted, the
+// version each authority approved), written as CSV and PDF through the CLI, and again after the
+// campaign's key was destroyed, when it must say what can no longer be read.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { auditCsv } from '../../activities/audit-report';
+import { collectAuditTrail, documentRefsIn, type AuditTrail } from '../../client/audit';
+import { CampaignClient } from '../../client/campaign-api';
+import { DossierClient } from '../../client/api';
+import type { CampaignInput, Findings } from '../../workflows/types';
+import { PRINCIPLES } from '../../workflows/types';
+import { runDossier } from '../helpers/cli';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+
+const officer = 'Officer Tremblay';
+
+function findings(): Findings {
+  return Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `Assessed ${p}.`, goodPractices: [`Practice for ${p}`] }])) as Findings;
+}
+
+/** RFC 4180 fields of a CSV text (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('audit export', () => {
+  const env = useDossier({ keepMail: true });
+
+  it('finds document references wherever a payload carries them, each once', () => {
+    const doc = { id: 'd1', name: 'answers.pdf', type: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) };
+    expect(documentRefsIn({ response: { documents: [doc] }, inbox: [{ documents: [doc, { ...doc, name: 'b.pdf' }] }] })).toEqual([doc, { ...doc, name: 'b.pdf' }]);
+    expect(documentRefsIn({ text: 'no documents here', sha256: 42 })).toEqual([]);
+  });
+
+  it('lists every action, message and approval of a campaign in time order, as CSV and PDF, and says what shredding made unreadable', { timeout: 240_000 }, async () => {
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('audit');
+    const input: CampaignInput = {
+      campaign: testCampaign(id),
+      vendors: [testVendor('omega')],
+      policy: fastPolicy({ responseDue: '10 minutes', reminderCadence: [], finalNoticeAfter: '20 minutes', approvalReminderEvery: '10 minutes' }),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    };
+    await campaigns.start(input);
+    const ref = { campaignId: id, vendorId: 'omega' };
+    await until(() => engagements.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
+    await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Omega answered, "in full", on every principle', attachments: [] });
+    await engagements.conclude(ref, { by: officer, findings: findings() });
+    await campaigns.setConclusions(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Terminé.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    await campaigns.result(id);
+
+    const trail: AuditTrail = await collectAuditTrail(env.client, { campaignId: id });
+    expect(trail.workflowIds).toEqual([`campaign:${id}`, `engagement:${id}:omega`]);
+    expect(trail.unreadable).toBe(0);
+    const times = trail.events.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+
+    // Every message the sink received is in the trail with its Message-ID and recipients.
+    const mail = env.sink.messages.filter((m) => (m.messageId ?? '').includes(id));
+    expect(mail.length).toBeGreaterThanOrEqual(3);
+    const sent = trail.events.filter((e) => e.kind === 'email-sent');
+    for (const m of mail) {
+      const row = sent.find((e) => e.messageId === m.messageId);
+      expect(row, `row for ${m.messageId}`).toBeDefined();
+      expect(row!.recipients!.sort()).toEqual([...m.to].sort());
+    }
+    // Who did what: the officer's actions and each authority's approval with its version.
+    const actions = trail.events.filter((e) => e.kind === 'officer-action');
+    expect(actions.map((e) => [e.workflowId.split(':')[0], e.action, e.actor])).toEqual(
+      expect.arrayContaining([
+        ['engagement', 'recordResponse', officer],
+        ['engagement', 'conclude', officer],
+        ['campaign', 'setConclusions', officer],
+      ]),
+    );
+    expect(trail.events.filter((e) => e.kind === 'approval').map((e) => [e.actor, e.version])).toEqual([
+      ['Daniel Therrien', 1],
+      ['Adrian Lobsiger', 1],
+    ]);
+    expect(trail.events.filter((e) => e.kind === 'stage' && e.workflowId.startsWith('engagement')).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['awaiting-response', 'concluded']),
+    );
+
+    // CSV: BOM, one header row and one row per event; quotes and commas survive a spreadsheet's parser.
+    const csv = auditCsv(trail, { language: 'fr' });
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(csv.subarray(3).toString('utf8'));
+    expect(rows[0][0]).toBe('Heure (UTC)');
+    expect(rows).toHaveLength(trail.events.length + 1);
+    expect(rows.every((r) => r.length === rows[0].length)).toBe(true);
+    expect(rows.some((r) => r.some((f) => f.includes('Omega answered, "in full", on every principle')))).toBe(true);
+
+    // Through the CLI, as an officer would, in both formats.
+    const csvFile = join(env.scratch, 'audit.csv');
+    const pdfFile = join(env.scratch, 'audit.pdf');
+    const asCsv = await runDossier(env.childEnv, officer, ['audit', id, '--out', csvFile]);
+    expect(asCsv.stderr).toBe('');
+    expect(asCsv.code).toBe(0);
+    expect(readFileSync(csvFile).subarray(3).toString('utf8').split('\r\n')[0]).toMatch(/^Time \(UTC\),Case,Event,Who/);
+    const asPdf = await runDossier(env.childEnv, officer, ['audit', id, 'omega', '--format', 'pdf', '--out', pdfFile, '--language', 'fr']);
+    expect(asPdf.code).toBe(0);
+    const pdfText = execFileSync('pdftotext', [pdfFile, '-']).toString();
+    expect(pdfText).toContain(`Piste d’audit`);
+    expect(pdfText.replace(/\s+/g, ' ')).toContain(sent.find((e) => e.workflowId.startsWith('engagement'))!.messageId!);
+
+    // Crypto-shredding: the trail keeps times, kinds and actors it can, and says what is gone.
+    const shred = await runDossier(env.childEnv, officer, ['campaign', 'shred', id, '--confirm', id]);
+    expect(shred.code, shred.stderr).toBe(0);
+    const shredded = await collectAuditTrail(env.client, { campaignId: id });
+    expect(shredded.unreadable).toBeGreaterThan(0);
+    expect(shredded.events.filter((e) => e.kind === 'stage').length).toBe(trail.events.filter((e) => e.kind === 'stage').length);
+    const after = await runDossier(env.childEnv, officer, ['audit', id, '--format', 'pdf', '--out', pdfFile]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/could not be read: the campaign's data key was destroyed/);
+    expect(execFileSync('pdftotext', [pdfFile, '-']).toString().replace(/\s+/g, ' ')).toMatch(/could not be read: the campaign's data key was destroyed/);
+  });
+});
