@@ -155,4 +155,13 @@ describe('campaign file', () => {
       'lessonsLearned.en: needs at least one paragraph',
     ]);
   });
+
+  it('accepts a retention period in years, as the campaign file guide documents ("7 years")', () => {
+    const input = parseCampaignYaml(edited('  notifyVendors: true', '  notifyVendors: true\n  retention: "7 years"'), 'campaigns/x.yaml');
+    expect(input.publication.retention).toBe('7 years');
+    const refused = edited('  notifyVendors: true', '  notifyVendors: true\n  retention: 7 eons');
+    expect(problemsOf(refused)).toEqual([
+      `publication.retention: must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds (campaigns/x.yaml:${lineOf(refused, '7 eons')})`,
+    ]);
+  });
 });
