@@ -10,6 +10,7 @@ import { invalidMessage } from './errors';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, joinNames, ordinal } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { renderEmail } from './templates';
+import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
 
 export type ComposedMessage = Pick<Mail.Options, 'subject' | 'text' | 'html' | 'attachments' | 'icalEvent' | 'headers'>;
@@ -141,17 +142,17 @@ const EVENT_TITLE: Record<Language, (vendor: string, reference: string) => strin
 /** METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event. */
 function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttachment {
   const demonstration = message.details.demonstration!;
-  const start = Date.parse(demonstration.at);
-  if (Number.isNaN(start)) throw invalidMessage(`Demonstration ${demonstration.id} has no valid start time ("${demonstration.at}").`);
+  const start = isoInstant(demonstration.at);
+  if (start === undefined) throw invalidMessage(`Demonstration ${demonstration.id} has no valid start time ("${demonstration.at}").`);
   // DTSTAMP from the input, never the clock: the same message gives the same invitation.
-  const stamp = Date.parse(message.details.issuedAt ?? `${message.campaign.letterDate}T00:00:00Z`);
+  const stamp = isoInstant(message.details.issuedAt ?? message.campaign.letterDate);
   const attendees = uniqueByEmail([...message.to, ...demonstration.attendees]);
   const event: EventAttributes & { timestamp: number } = {
     productId: '-//Dossier//Correspondence//EN',
     method: 'REQUEST',
     uid: demonstrationEventUid(message.threadId, demonstration.id, domain),
     sequence: demonstration.rescheduled ?? 0,
-    timestamp: Number.isNaN(stamp) ? start : stamp,
+    timestamp: stamp ?? start,
     start,
     startInputType: 'utc',
     startOutputType: 'utc',

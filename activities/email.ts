@@ -8,7 +8,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
-import { ErrorType, recipientDeferred, recipientRejected, relayFault } from './errors';
+import { ErrorType } from '../workflows/errors';
+import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import { composeMessage } from './compose';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 

@@ -1,5 +1,6 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
+import { isDateOnly, isoInstant } from '../workflows/time';
 import type { Language } from '../workflows/types';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
@@ -12,9 +13,9 @@ export class FormatError extends Error {
 }
 
 function parseInstant(value: string, what: string): Date {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw new FormatError(`${what} "${value}" is not an ISO date or timestamp.`);
-  return date;
+  const time = isoInstant(value);
+  if (time === undefined) throw new FormatError(`${what} "${value}" is not an ISO date or timestamp.`);
+  return new Date(time);
 }
 
 export function checkTimeZone(timeZone: string): string {
@@ -28,7 +29,7 @@ export function checkTimeZone(timeZone: string): string {
 
 /** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
-  const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const bareDate = isDateOnly(value);
   const text = new Intl.DateTimeFormat(LOCALE[language], {
     dateStyle: 'long',
     timeZone: bareDate ? 'UTC' : checkTimeZone(timeZone),

@@ -3,6 +3,7 @@
 // per-engagement Reply-To address with a token, for mail clients that drop threading headers. The
 // intake reads them back with the functions here, so naming and reading live in one place.
 import { createHash } from 'node:crypto';
+import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export function messageIdFor(threadId: string, step: string, domain: string): string {
   return `<${safe(step)}.${safe(threadId)}@${domain}>`;
@@ -13,7 +14,7 @@ export function messageIdFor(threadId: string, step: string, domain: string): st
  * campaign's messages go to many different people and start no common thread.
  */
 export function threadRootStep(threadId: string): string | undefined {
-  return threadId.startsWith('engagement:') ? 'letter' : undefined;
+  return parseWorkflowId(threadId)?.kind === 'engagement' ? 'letter' : undefined;
 }
 
 export function safe(s: string): string {
@@ -30,7 +31,7 @@ export function replyToken(threadId: string): string {
  * engagement threads, e.g. `case+3f9a0c1d2b4e5f60@regulator.example`.
  */
 export function replyAddressFor(caseMailbox: string, threadId: string): string {
-  if (!threadId.startsWith('engagement:')) return caseMailbox;
+  if (parseWorkflowId(threadId)?.kind !== 'engagement') return caseMailbox;
   const at = caseMailbox.lastIndexOf('@');
   const local = caseMailbox.slice(0, at).split('+')[0];
   return `${local}+${replyToken(threadId)}@${caseMailbox.slice(at + 1)}`;

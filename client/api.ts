@@ -31,15 +31,14 @@ import {
 } from '../workflows/messages';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
-  campaignWorkflowId,
   ENGAGEMENT_STAGES,
-  engagementWorkflowId,
   ID_PATTERN,
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
 import { requireWorker } from './worker-check';
+import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 
 export interface EngagementRef {
   campaignId: string;
@@ -244,7 +243,7 @@ export class DossierClient {
       for await (const info of this.client.workflow.list({ query })) {
         found.push({
           workflowId: info.workflowId,
-          campaignId: info.workflowId.replace(/^campaign:/, ''),
+          campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
           executionStatus: info.status.name,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),
@@ -331,7 +330,8 @@ export function parseEngagementRef(first: string, second?: string): EngagementRe
   if (second !== undefined) {
     [campaignId, vendorId] = [first, second];
   } else {
-    const parts = first.replace(/^engagement:/, '').split(/[/:]/);
+    const named = parseWorkflowId(first);
+    const parts = named?.kind === 'engagement' ? [named.campaignId, named.vendorId] : first.split(/[/:]/);
     if (parts.length === 2) [campaignId, vendorId] = parts;
   }
   if (!campaignId || !vendorId) {

@@ -5,7 +5,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { campaign, CampaignResult } from '../workflows/campaign';
-import { checkCampaign, toCampaignFile } from '../workflows/campaign-schema';
+import { checkCampaign, toCampaignFile } from './campaign-schema';
 import {
   addVendorUpdate,
   approveStatementUpdate,
@@ -24,10 +24,11 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { campaignWorkflowId, type CampaignInput, type StatementDraft } from '../workflows/types';
+import { type CampaignInput, type StatementDraft } from '../workflows/types';
 import { campaignKeyId, type FileKeyStore } from '../encryption/keystore';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
+import { campaignWorkflowId } from '../workflows/workflow-ids';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */

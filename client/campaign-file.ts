@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { checkCampaign, type CampaignProblem } from '../workflows/campaign-schema';
+import { checkCampaign, type CampaignProblem } from './campaign-schema';
 import type { CampaignInput } from '../workflows/types';
 
 export class CampaignFileError extends Error {

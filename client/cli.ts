@@ -11,6 +11,7 @@ import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
+import { parseWorkflowId } from '../workflows/workflow-ids';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
 export const EXIT = {
@@ -109,7 +110,7 @@ function isCodedError(err: unknown): err is Error & { code: string } {
 
 function describeWorkflowId(workflowId: string): string {
   // Dossier's workflow ids name their kind (campaign:…, engagement:…), so the id says it all.
-  if (workflowId.startsWith('campaign:') || workflowId.startsWith('engagement:')) return workflowId;
+  if (parseWorkflowId(workflowId)) return workflowId;
   return `workflow ${workflowId || '(unknown)'}`;
 }
 

@@ -6,7 +6,7 @@
 // development key `npm start` created.
 import { Client, Connection } from '@temporalio/client';
 import { loadEncryption } from '../encryption/config';
-import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget } from '../worker/config';
+import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget } from '../config/temporal';
 import { DossierClientError, ClientErrorCode, serverUnreachable } from './errors';
 
 export interface DossierTarget {

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { PROJECT_ROOT } from '../paths';
 import { EncryptionCodec } from './codec';
 import { FileKeyStore, KeyError, generateMasterKeySpec, parseMasterKeys } from './keystore';
 

@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export const GLOBAL_KEY_ID = 'global';
 
@@ -62,10 +63,14 @@ export function campaignKeyId(campaignId: string): string {
   return `campaign-${campaignId}`;
 }
 
-/** The campaign a workflow belongs to, from its business ID (`engagement:<c>:<v>`, `campaign:<c>`). */
+/**
+ * The data key of a workflow's payloads: its campaign's for the engagements and the campaign itself.
+ * The retention workflow stays on the global key on purpose: it must still complete after it has
+ * destroyed the campaign's key, and its payloads (a campaign id, a duration) are not confidential.
+ */
 export function keyIdForWorkflow(workflowId: string | undefined): string {
-  const match = workflowId ? /^(?:engagement|campaign):([a-z0-9][a-z0-9-]*)/.exec(workflowId) : null;
-  return match ? campaignKeyId(match[1]) : GLOBAL_KEY_ID;
+  const ref = parseWorkflowId(workflowId);
+  return ref && ref.kind !== 'retention' ? campaignKeyId(ref.campaignId) : GLOBAL_KEY_ID;
 }
 
 export class FileKeyStore {

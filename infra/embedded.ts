@@ -10,7 +10,7 @@ import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
 import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
 import { startDevServer, type DevServer } from './dev-server';
 import { MailSink } from './mail-sink';
-import { PROJECT_ROOT } from './temporal-cli';
+import { PROJECT_ROOT } from '../paths';
 
 export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;

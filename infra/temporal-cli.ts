@@ -1,9 +1,8 @@
 // Finds the Temporal CLI binary that runs the embedded dev server. The user's own install wins
 // (TEMPORAL_CLI_PATH, then `temporal` on PATH); otherwise the copy `npm run setup` put in .tools/.
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
-
-export const PROJECT_ROOT = resolve(__dirname, '..');
+import { delimiter, join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 
 function isExecutable(path: string): boolean {
   try {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { playDemoCampaign } from '../client/demo';
+import { playDemoCampaign } from './demo';
 import { startDevServer } from '../infra/dev-server';
 import { MailSink } from '../infra/mail-sink';
-import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { PROJECT_ROOT } from '../paths';
 import { createDossierWorker } from '../worker/worker';
 
 const OUT = join(PROJECT_ROOT, 'test', 'replay', 'histories');

@@ -1,16 +1,13 @@
 // Worker configuration, parsed once from the environment at start-up. A missing or malformed
 // variable stops the process with a message naming it, before anything connects. Secrets may come
 // from files (`*_FILE`) and never appear in logs: `describeConfig` masks them.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
 
-export const DEFAULT_TASK_QUEUE = 'dossier';
-
 export interface WorkerConfig {
-  temporal: { connectionOptions: ClientConnectConfig['connectionOptions']; namespace: string };
+  temporal: TemporalTarget;
   taskQueue: string;
   smtpUrl: string;
   mailFrom: string;
@@ -25,13 +22,6 @@ export interface WorkerConfig {
   encryption?: Encryption;
   /** The web workspace's address (DOSSIER_WEB_URL): approval emails link to the statement page there. */
   workspaceUrl?: string;
-}
-
-export class ConfigError extends Error {
-  readonly code = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
 }
 
 const smtpUrl = z
@@ -61,39 +51,6 @@ const envSchema = z.object({
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
 });
 
-/** Reads `NAME` or, when set, the file named by `NAME_FILE` (for secrets mounted as files). */
-function withFileSecrets(env: NodeJS.ProcessEnv, names: string[], problems: string[]): NodeJS.ProcessEnv {
-  const out = { ...env };
-  for (const name of names) {
-    const file = env[`${name}_FILE`];
-    if (!file) continue;
-    try {
-      out[name] = readFileSync(file, 'utf8').trim();
-    } catch (err) {
-      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-  }
-  return out;
-}
-
-/** Temporal connection from TEMPORAL_* variables or a client configuration profile. */
-export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): WorkerConfig['temporal'] {
-  const problems: string[] = [];
-  const resolved = withFileSecrets(env, ['TEMPORAL_API_KEY'], problems);
-  if (problems.length) throw new ConfigError(problems);
-  let loaded: ClientConnectConfig;
-  try {
-    loaded = loadClientConnectConfig({ overrideEnvVars: stringsOnly(resolved) });
-  } catch (err) {
-    throw new ConfigError([`Temporal client configuration: ${(err as Error).message}`]);
-  }
-  const address = loaded.connectionOptions.address ?? 'localhost:7233';
-  if (!/^[^\s:]+:\d{1,5}$/.test(address)) {
-    throw new ConfigError([`TEMPORAL_ADDRESS: "${address}" must be host:port, e.g. localhost:7233`]);
-  }
-  return { connectionOptions: { ...loaded.connectionOptions, address }, namespace: loaded.namespace ?? 'default' };
-}
-
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const problems: string[] = [];
   const resolved = withFileSecrets(env, ['SMTP_PASSWORD'], problems);
@@ -104,7 +61,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
       problems.push(resolved[name] === undefined ? `${name} is required: ${issue.message}` : `${name}: ${issue.message}`);
     }
   }
-  let temporal: WorkerConfig['temporal'] | undefined;
+  let temporal: TemporalTarget | undefined;
   try {
     temporal = loadTemporalTarget(env);
   } catch (err) {
@@ -145,8 +102,4 @@ export function describeConfig(config: WorkerConfig): string {
     `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}, ` +
     `payloads ${config.encryption ? 'encrypted' : 'NOT encrypted'}`
   );
-}
-
-function stringsOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

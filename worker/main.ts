@@ -1,6 +1,7 @@
 // `npm run worker`: a Dossier worker against the Temporal server and mail relay named in the
 // environment (TEMPORAL_ADDRESS…, SMTP_URL). The SDK shuts it down gracefully on SIGINT/SIGTERM.
-import { ConfigError, describeConfig, parseWorkerConfig } from './config';
+import { ConfigError } from '../config/temporal';
+import { describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {

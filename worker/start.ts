@@ -4,9 +4,10 @@
 // finish), then the sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
 import { connectLazily } from '../client/connection';
 import { startEmbedded } from '../infra/embedded';
+import { ConfigError } from '../config/temporal';
 import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
-import { ConfigError, describeConfig, parseWorkerConfig } from './config';
+import { describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // statement's conclusions and lessons learned. Plain functions over text-rules.ts, without zod, on
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
-// schema (campaign-schema.ts) calls these same functions for its vendors and paragraphs.
+// schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import { emailProblem, LIMITS, textProblem, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type Contact, type Vendor } from './types';
 

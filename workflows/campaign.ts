@@ -18,12 +18,12 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
+import { NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { checkVendor, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
 import { engagement } from './engagement';
-import { campaignRetention, retentionWorkflowId } from './retention';
+import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
   approveStatementUpdate,
@@ -41,8 +41,6 @@ import {
   type StatementChangeRequest,
 } from './messages';
 import {
-  campaignWorkflowId,
-  engagementWorkflowId,
   LANGUAGES,
   type Authority,
   type BilingualParagraphs,
@@ -55,6 +53,7 @@ import {
   type StatementDraft,
   type Vendor,
 } from './types';
+import { engagementWorkflowId, campaignWorkflowId, retentionWorkflowId } from './workflow-ids';
 
 const email = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -2,7 +2,7 @@
 // refusal (RecipientRejected, InvalidMessage) comes back as a reason the workflow records and
 // reports to the officers; anything else is retried by the activity's policy or propagates.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
+import { NON_RETRYABLE_ERROR_TYPES } from './errors';
 import type { OutgoingMessage, SentMessage } from './types';
 
 export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string };

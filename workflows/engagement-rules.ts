@@ -17,6 +17,7 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
+import { isoInstant, toIsoString } from './time';
 import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -34,13 +35,10 @@ const MAX_DEMONSTRATION_MINUTES = 8 * 60;
 
 // ── Building blocks ──────────────────────────────────────────────────────────────────────────────
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
 /** Milliseconds since the epoch of an ISO date (`2020-08-10`) or timestamp with zone, or an Error. */
 export function parseIsoDate(value: unknown, field: string): number {
-  const text = typeof value === 'string' ? value.trim() : '';
-  const time = ISO_DATE.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(time)) {
+  const time = typeof value === 'string' ? isoInstant(value) : undefined;
+  if (time === undefined) {
     throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${quote(value)})`);
   }
   return time;
@@ -79,7 +77,7 @@ function requireStage(view: EngagementView, allowed: readonly EngagementStage[],
 }
 
 function requireFuture(time: number, now: number, field: string): void {
-  if (time <= now) throw new Error(`${field} must be in the future (now is ${new Date(now).toISOString()})`);
+  if (time <= now) throw new Error(`${field} must be in the future (now is ${toIsoString(now)})`);
 }
 
 /** Questions still waiting for an answer, in the order they were asked. */

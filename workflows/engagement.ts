@@ -14,9 +14,9 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { requireDurationMs, toIsoString } from './time';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../activities/errors';
+import { NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { sendOrExplain } from './delivery';
 import * as rules from './engagement-rules';
 import {
@@ -46,7 +46,8 @@ import type {
   MessageKind,
   ReminderSent,
 } from './types';
-import { FINAL_STAGES, engagementWorkflowId } from './types';
+import { FINAL_STAGES } from './types';
+import { engagementWorkflowId } from './workflow-ids';
 
 // Email is the only retry profile here: an SMTP relay that is down for hours must not lose a
 // letter, while a refused address (non-retryable) comes back at once to be recorded.
@@ -59,14 +60,14 @@ const ENGINE = 'dossier';
 
 export async function engagement(input: EngagementInput): Promise<EngagementOutcome> {
   const { campaign, vendor, policy } = input;
-  const iso = (time: number) => new Date(time).toISOString();
+  const iso = toIsoString;
   const state: EngagementStatus = {
     workflowId: engagementWorkflowId(campaign.id, vendor.id),
     campaignId: campaign.id,
     vendorId: vendor.id,
     vendorName: vendor.name,
     stage: 'sending-letter',
-    responseDueDate: iso(Date.now() + msToNumber(policy.responseDue)),
+    responseDueDate: iso(Date.now() + requireDurationMs(policy.responseDue)),
     timeline: [],
     openQuestions: [],
     questions: [],
@@ -203,7 +204,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       const { at, durationMinutes, topics, attendees, rescheduled } = demonstration;
       return { demonstration: { id, at, durationMinutes, topics, attendees, rescheduled } };
     };
-    const lead = msToNumber(policy.demonstrationReminderLead);
+    const lead = requireDurationMs(policy.demonstrationReminderLead);
     let invited = -1; // the schedule version (reschedule count) last invited to
     let reminded = -1; // the schedule version last reminded of
     for (;;) {
@@ -270,7 +271,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       const round: FollowUpRound = {
         round: rounds().length + 1,
         askedAt: iso(Date.now()),
-        dueDate: iso(req.dueDate ? Date.parse(req.dueDate) : Date.now() + msToNumber(policy.followUpDue)),
+        dueDate: iso(req.dueDate ? Date.parse(req.dueDate) : Date.now() + requireDurationMs(policy.followUpDue)),
         remindersExhausted: false,
       };
       const asked = req.questions.map((text, i) => ({

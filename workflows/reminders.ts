@@ -2,7 +2,7 @@
 // reminders on the policy's cadence after the due date, then a final notice, then optionally
 // expiry. The due date is read again on every wake, so an extension re-plans what is left.
 import { condition } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { requireDurationMs } from './time';
 import type { Duration } from './types';
 
 export type ReminderKind = 'reminder' | 'final-notice';
@@ -28,11 +28,11 @@ interface Step {
 }
 
 function stepsFrom(due: number, plan: ReminderPlan): Step[] {
-  const reminders: Step[] = plan.cadence.map((d) => ({ at: due + msToNumber(d), kind: 'reminder' as const }));
+  const reminders: Step[] = plan.cadence.map((d) => ({ at: due + requireDurationMs(d), kind: 'reminder' as const }));
   reminders.sort((a, b) => a.at - b.at);
-  const finalAt = due + msToNumber(plan.finalNoticeAfter);
+  const finalAt = due + requireDurationMs(plan.finalNoticeAfter);
   const steps: Step[] = [...reminders, { at: finalAt, kind: 'final-notice' }];
-  if (plan.expireAfter !== undefined) steps.push({ at: finalAt + msToNumber(plan.expireAfter), kind: 'expire' });
+  if (plan.expireAfter !== undefined) steps.push({ at: finalAt + requireDurationMs(plan.expireAfter), kind: 'expire' });
   return steps;
 }
 

@@ -24,10 +24,6 @@ export interface RetentionOutcome {
   destroyedNow: boolean;
 }
 
-export function retentionWorkflowId(campaignId: string): string {
-  return `retention:${campaignId}`;
-}
-
 export async function campaignRetention({ campaignId, retainFor }: RetentionInput): Promise<RetentionOutcome> {
   await sleep(retainFor);
   const destroyedNow = await shredCampaignKey(campaignId);

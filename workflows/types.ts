@@ -236,15 +236,6 @@ export interface EngagementOutcome {
   questions?: Question[];
 }
 
-/** Workflow IDs are business IDs: one engagement per campaign and vendor. */
-export function engagementWorkflowId(campaignId: string, vendorId: string): string {
-  return `engagement:${campaignId}:${vendorId}`;
-}
-
-export function campaignWorkflowId(campaignId: string): string {
-  return `campaign:${campaignId}`;
-}
-
 /** Identifiers are short, lowercase and URL/file-name safe, since they end up in IDs and paths. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { isoInstant } from '../../workflows/time';
 
 /** The TTF files the kit embeds (from the `dejavu-fonts-ttf` package). */
 export const FONT_PATHS = {
@@ -321,11 +322,11 @@ export class LayoutDocument {
 }
 
 function parseDate(value: string): Date {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) {
+  const time = isoInstant(value);
+  if (time === undefined) {
     throw new Error(`The document date "${value}" is not an ISO date; give it as YYYY-MM-DD or a full ISO timestamp.`);
   }
-  return date;
+  return new Date(time);
 }
 
 interface GlyphLike {

@@ -2,9 +2,8 @@
 // and sums any profile's self time by function and by package, so a missed target names its cause.
 import { Session } from 'node:inspector/promises';
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
+import { relative } from 'node:path';
+import { PROJECT_ROOT } from '../../paths';
 
 interface ProfileNode {
   id: number;

@@ -4,13 +4,14 @@
 // late each reminder reaches the mail sink compared with its planned time (due date + cadence).
 import { randomUUID } from 'node:crypto';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { engagementWorkflowId, type Policy } from '../../workflows/types';
+import { type Policy } from '../../workflows/types';
 import { firstFiredTimer } from '../lib/history';
 import { engagementInput } from '../../test/helpers/fixtures';
 import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
 import { cpuSeconds, threadCpu, type Bench } from '../lib/setup';
 import { mapLimit, mib, round, spread, type Spread } from '../lib/stats';
 import { procMemory } from '../lib/worker-process';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 export interface ScaleOptions {
   m: number;

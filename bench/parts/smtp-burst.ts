@@ -6,9 +6,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { composeMessage, messageIdFor } from '../../activities/compose';
 import { createSmtpTransport } from '../../activities/email';
 import type { MailSink } from '../../infra/mail-sink';
-import { engagementWorkflowId, type OutgoingMessage } from '../../workflows/types';
+import { type OutgoingMessage } from '../../workflows/types';
 import { testCampaign } from '../../test/helpers/fixtures';
 import { mapLimit, median, round } from '../lib/stats';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 export interface BurstOptions {
   k: number;

@@ -2,7 +2,7 @@
 // campaigns (a vendor is withdrawn with `engagement withdraw`, the one way). The file is read and
 // checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
-import { campaignWorkflowId, type Vendor } from '../../workflows/types';
+import { type Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
@@ -11,6 +11,7 @@ import { invalidInput } from '../errors';
 import { deadline, fields, progressBar, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readVendorFile } from './input-files';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const POLL_MS = 500;
 

@@ -3,13 +3,15 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, engagementWorkflowId, PRINCIPLES, type Contact, type DemonstrationResult } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, type Contact, type DemonstrationResult } from '../../workflows/types';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+import { isoInstant, toIsoString } from '../../workflows/time';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -310,12 +312,11 @@ async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Pr
 }
 
 function isoTime(option: string, value: string): string {
-  const trimmed = value.trim();
-  const date = new Date(trimmed);
-  if (!trimmed || Number.isNaN(date.getTime())) {
+  const time = isoInstant(value);
+  if (time === undefined) {
     throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03 or 2021-02-03T15:00:00Z`);
   }
-  return date.toISOString();
+  return toIsoString(time);
 }
 
 function nonEmpty(option: string, value: string): string {

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { checkVendor, statementTextProblems } from '../../workflows/campaign-schema';
+import { checkVendor, statementTextProblems } from '../campaign-schema';
 import { PRINCIPLES, type Findings, type Vendor } from '../../workflows/types';
 import { ClientErrorCode, DossierClientError, invalidFile } from '../errors';
 

@@ -4,11 +4,11 @@
 // `publication` shows (or waits for) that publication.
 import { Command } from 'commander';
 import type { CampaignStatus } from '../../workflows/messages';
-import { campaignWorkflowId } from '../../workflows/types';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile } from './input-files';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const POLL_MS = 1_000;
 const DRAFT_WAIT_MS = 60_000;

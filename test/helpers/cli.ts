@@ -2,8 +2,7 @@
 // server and keys of a file's `useDossier()` environment.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-
-export const PROJECT_ROOT = join(__dirname, '..', '..');
+import { PROJECT_ROOT } from '../../paths';
 
 export interface CliRun {
   code: number | null;

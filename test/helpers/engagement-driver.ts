@@ -5,8 +5,9 @@ import { expect } from 'vitest';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery, type EngagementStatus } from '../../workflows/messages';
-import { engagementWorkflowId, type EngagementInput } from '../../workflows/types';
+import { type EngagementInput } from '../../workflows/types';
 import type { DossierTestEnv } from './harness';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 export interface EngagementDriver {
   handle: WorkflowHandle<typeof engagement>;

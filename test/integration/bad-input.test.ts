@@ -26,11 +26,11 @@ import {
   setConclusionsUpdate,
   withdrawVendorUpdate,
 } from '../../workflows/messages';
-import { campaignWorkflowId } from '../../workflows/types';
 import { startEngagement, fromNow, type EngagementDriver } from '../helpers/engagement-driver';
 import { completeFindings, engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { runDossier } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');

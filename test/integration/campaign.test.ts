@@ -16,8 +16,8 @@ import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
-import { retentionWorkflowId } from '../../workflows/retention';
 import { pdfPageTexts } from '../helpers/pdf';
+import { retentionWorkflowId } from '../../workflows/workflow-ids';
 
 const officer = 'Officer Tremblay';
 const gibraltar: Authority = {

@@ -7,14 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../encryption/codec-server';
 import { keyIdForWorkflow } from '../../encryption/keystore';
 import { campaignRetention, engagement } from '../../workflows';
-import { retentionWorkflowId } from '../../workflows/retention';
 import { engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
-import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/types';
 import { CampaignClient } from '../../client/campaign-api';
 import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { engagementWorkflowId, campaignWorkflowId, retentionWorkflowId } from '../../workflows/workflow-ids';
 
 const fromBase64 = (p: { metadata: Record<string, string>; data: string }) => ({
   metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),

@@ -4,7 +4,7 @@
 // around it.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../../activities/errors';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../workflows/errors';
 import type { OutgoingMessage, SentMessage } from '../../workflows/types';
 
 export interface SendProfile {

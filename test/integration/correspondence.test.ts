@@ -9,14 +9,15 @@ import { createActivities } from '../../activities';
 import { messageIdFor } from '../../activities/compose';
 import { replyAddressFor } from '../../activities/threading';
 import { createSmtpTransport, mailDomain, type EmailHooks } from '../../activities/email';
-import { ErrorType } from '../../activities/errors';
+import { ErrorType } from '../../workflows/errors';
 import { renderOpenLetter } from '../../activities/letter';
 import { MailSink } from '../../infra/mail-sink';
-import { engagementWorkflowId, type MessageKind, type MessageDetails, type OutgoingMessage, type Vendor } from '../../workflows/types';
+import { type MessageKind, type MessageDetails, type OutgoingMessage, type Vendor } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { pdfFonts, pdfInfo, pdfPageTexts } from '../helpers/pdf';
 import { sendInOrder, type SendProfile } from './correspondence-workflows';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const env = useDossier();
 

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { engagementWorkflowId, type EngagementOutcome } from '../../workflows/types';
+import { type EngagementOutcome } from '../../workflows/types';
 import { stepOf } from '../helpers/engagement-driver';
 import { engagementInput, fastPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -14,9 +14,10 @@ import { MailSink } from '../../infra/mail-sink';
 import { resolveTimeSkippingServer } from '../../infra/temporal-cli';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
-import { engagementWorkflowId, type EngagementInput, type Policy } from '../../workflows/types';
+import { type EngagementInput, type Policy } from '../../workflows/types';
 import { engagementInput } from '../helpers/fixtures';
 import { stepOf } from '../helpers/engagement-driver';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const DAY = 24 * 3600_000;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { engagementWorkflowId } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
 import { engagementInput } from '../helpers/fixtures';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 describe('foundation: real Temporal server and real SMTP', () => {
   const env = useDossier();

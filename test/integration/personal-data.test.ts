@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { resolveTemporalCli } from '../../infra/temporal-cli';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/types';
 import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { runDossier } from '../helpers/cli';
+import { engagementWorkflowId, campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const run = promisify(execFile);
 

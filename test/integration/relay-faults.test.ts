@@ -10,12 +10,12 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
-import { ErrorType } from '../../activities/errors';
+import { ErrorType } from '../../workflows/errors';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { engagementWorkflowId } from '../../workflows/types';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const env = useDossier();
 const stops: (() => Promise<void>)[] = [];

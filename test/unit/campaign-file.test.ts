@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CampaignFileError, loadCampaignFile, parseCampaignYaml } from '../../client/campaign-file';
-import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from '../../workflows/campaign-schema';
+import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from '../../client/campaign-schema';
 
 const DEMO_FILE = join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml');
 const demoYaml = readFileSync(DEMO_FILE, 'utf8');

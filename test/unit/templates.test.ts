@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeMessage, demonstrationEventUid } from '../../activities/compose';
-import { ErrorType } from '../../activities/errors';
+import { ErrorType } from '../../workflows/errors';
 import { loadTemplates, TEMPLATES_DIR, TemplateError } from '../../activities/templates';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';

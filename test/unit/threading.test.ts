@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageIdFor, parseEngagementMessageId, replyAddressFor, replyToken, tokenOf } from '../../activities/threading';
-import { engagementWorkflowId } from '../../workflows/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 describe('threading: naming mail and reading replies back', () => {
   const thread = engagementWorkflowId('video-2020', 'zoom');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
-import { ConfigError, describeConfig, parseWorkerConfig } from '../../worker/config';
+import { ConfigError } from '../../config/temporal';
+import { describeConfig, parseWorkerConfig } from '../../worker/config';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-config-'));
 const valid = {

@@ -13,30 +13,12 @@ import {
   paragraphsProblems,
   vendorProblems,
   type Problem,
-} from './campaign-rules';
-import { emailProblem, LIMITS, textProblem, type TextRule } from './text-rules';
-import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Duration, type Vendor } from './types';
+} from '../workflows/campaign-rules';
+import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
+import { durationMs, DATE_ONLY } from '../workflows/time';
+import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 
-export { checkVendor, formatPath, statementTextProblems } from './campaign-rules';
-
-const UNITS_MS: Record<string, number> = {
-  ms: 1, millisecond: 1, milliseconds: 1,
-  s: 1_000, sec: 1_000, secs: 1_000, second: 1_000, seconds: 1_000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
-};
-const DURATION_TEXT = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
-
-/** Milliseconds of a policy duration (`'14 days'`, `'2s'`, `90000`), or undefined if unreadable. */
-export function durationMs(duration: Duration): number | undefined {
-  if (typeof duration === 'number') return Number.isFinite(duration) && duration >= 0 ? duration : undefined;
-  const match = DURATION_TEXT.exec(duration.trim());
-  if (!match) return undefined;
-  const unit = match[2].toLowerCase() || 'ms';
-  return unit in UNITS_MS ? Number(match[1]) * UNITS_MS[unit] : undefined;
-}
+export { checkVendor, formatPath, statementTextProblems } from '../workflows/campaign-rules';
 
 const id = z.string().regex(ID_PATTERN, ID_MESSAGE);
 
@@ -76,7 +58,7 @@ const email = z.string().superRefine((value, ctx) => {
 const duration = z.union([z.number(), z.string()]).refine((v) => durationMs(v) !== undefined, {
   message: 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds',
 });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const isoDate = z.string().regex(DATE_ONLY, 'must be a date written YYYY-MM-DD');
 const language = z.enum(LANGUAGES);
 const bilingual = z.strictObject({ en: text, fr: text });
 const bilingualName = z.strictObject({ en: name, fr: name });

@@ -7,17 +7,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DossierClient } from '../client/api';
+import { CampaignClient } from '../client/campaign-api';
+import { loadCampaignFile } from '../client/campaign-file';
 import { startEmbedded } from '../infra/embedded';
 import type { MailSink, ReceivedMail } from '../infra/mail-sink';
-import { PROJECT_ROOT } from '../infra/temporal-cli';
 import { parseWorkerConfig } from '../worker/config';
 import { createDossierWorker } from '../worker/worker';
 import type { CampaignStatus } from '../workflows/messages';
 import type { CampaignResult } from '../workflows/campaign';
 import { PRINCIPLES, type CampaignInput, type DemonstrationResult, type Findings, type Policy, type Principle } from '../workflows/types';
-import { DossierClient } from './api';
-import { CampaignClient } from './campaign-api';
-import { loadCampaignFile } from './campaign-file';
+import { PROJECT_ROOT } from '../paths';
 
 const CAMPAIGN_FILE = join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml');
 

@@ -1,0 +1,61 @@
+// Imports run one way: front ends (CLI, scripts) → client API → workflows' messages and types.
+// Workflows stay deterministic (no activity values, infrastructure, Node built-ins or zod);
+// activities are adapters the workflows know only as types. `npm test` runs this check first.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'workflows-know-activities-only-as-types',
+      comment: 'Workflow code may import activity types, never their values (error types live in workflows/errors.ts).',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'workflows-import-no-infrastructure',
+      comment: 'Workflow code is deterministic: nothing from the worker, client, encryption, config, infra or scripts.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^(worker|client|encryption|config|infra|scripts|bench|test)/|^paths\\.ts$' },
+    },
+    {
+      name: 'workflows-import-no-zod-or-node',
+      comment: 'zod stays out of the workflow bundle (the campaign file schema is client/campaign-schema.ts); no Node built-ins.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'workflows-import-no-zod',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '(^|/)node_modules/zod/' },
+    },
+    {
+      name: 'client-imports-no-worker-or-infra',
+      comment: 'The client API connects through config/temporal.ts; a program that also runs a worker (the demo) is a script.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(worker|infra|scripts|bench|test)/' },
+    },
+    {
+      name: 'activities-import-no-front-end-or-worker',
+      severity: 'error',
+      from: { path: '^activities/' },
+      to: { path: '^(client|worker|infra|scripts|bench|test)/' },
+    },
+    {
+      name: 'shared-modules-import-no-worker-client-or-infra',
+      comment: 'config/, encryption/ and paths.ts are shared by worker and client: they depend on neither, nor on infra/.',
+      severity: 'error',
+      from: { path: '^(config|encryption)/|^paths\\.ts$' },
+      to: { path: '^(worker|client|infra|scripts|bench|test)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,56 @@
+// Where the Temporal server is and which task queue Dossier works on, read the same way by the
+// worker and the case officer's client: TEMPORAL_* variables or a client configuration profile
+// (@temporalio/envconfig), secrets from `*_FILE` when given. A bad value is a ConfigError naming it.
+import { readFileSync } from 'node:fs';
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+
+export const DEFAULT_TASK_QUEUE = 'dossier';
+
+export interface TemporalTarget {
+  connectionOptions: ClientConnectConfig['connectionOptions'];
+  namespace: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads `NAME` or, when set, the file named by `NAME_FILE` (for secrets mounted as files). */
+export function withFileSecrets(env: NodeJS.ProcessEnv, names: string[], problems: string[]): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of names) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  return out;
+}
+
+/** Temporal connection from TEMPORAL_* variables or a client configuration profile. */
+export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const problems: string[] = [];
+  const resolved = withFileSecrets(env, ['TEMPORAL_API_KEY'], problems);
+  if (problems.length) throw new ConfigError(problems);
+  let loaded: ClientConnectConfig;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: stringsOnly(resolved) });
+  } catch (err) {
+    throw new ConfigError([`Temporal client configuration: ${(err as Error).message}`]);
+  }
+  const address = loaded.connectionOptions.address ?? 'localhost:7233';
+  if (!/^[^\s:]+:\d{1,5}$/.test(address)) {
+    throw new ConfigError([`TEMPORAL_ADDRESS: "${address}" must be host:port, e.g. localhost:7233`]);
+  }
+  return { connectionOptions: { ...loaded.connectionOptions, address }, namespace: loaded.namespace ?? 'default' };
+}
+
+function stringsOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
