@@ -19,14 +19,15 @@ module.exports = {
       to: { path: '^(worker|client|encryption|config|infra|scripts|bench|test)/|^paths\\.ts$' },
     },
     {
-      name: 'workflows-import-no-zod-or-node',
-      comment: 'zod stays out of the workflow bundle (the campaign file schema is client/campaign-schema.ts); no Node built-ins.',
+      name: 'workflows-import-no-node',
+      comment: 'Workflow code runs in the deterministic sandbox: values arrive as input, not from Node built-ins.',
       severity: 'error',
       from: { path: '^workflows/' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'workflows-import-no-zod',
+      comment: 'zod stays out of the workflow bundle: the campaign file schema is client/campaign-schema.ts.',
       severity: 'error',
       from: { path: '^workflows/' },
       to: { path: '(^|/)node_modules/zod/' },
