@@ -31,9 +31,9 @@ import { completeFindings, engagementInput, patientPolicy, testCampaign, testVen
 import { runDossier } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
+import { PROJECT_ROOT } from '../../paths';
 
-const ROOT = join(__dirname, '..', '..');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'cli');
 const OFFICER = 'Officer Tremblay';
 const CRLF_BCC = '\r\nBcc: victim@evil.example';
 

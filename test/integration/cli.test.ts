@@ -11,9 +11,9 @@ import type { CampaignStatus, EngagementStatus } from '../../workflows/messages'
 import type { Demonstration, EngagementOutcome, PublishedStatement, Question } from '../../workflows/types';
 import { runDossier, type CliRun } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
+import { PROJECT_ROOT } from '../../paths';
 
-const ROOT = join(__dirname, '..', '..');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'cli');
 const fixture = (name: string) => join(FIXTURES, name);
 const OFFICER = 'Agnès Officer';
 

@@ -10,8 +10,8 @@ import { useDossier } from '../helpers/harness';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { PROJECT_ROOT } from '../../paths';
 
-const ROOT = join(__dirname, '..', '..');
 
 /** Steps a vendor that never answers is sent, in order, with the fast policy below. */
 const NO_RESPONSE_STEPS = ['letter', 'reminder-response-1', 'reminder-response-2', 'final-notice-response-1'];
@@ -23,8 +23,8 @@ describe('durable under faults', () => {
 
   /** A worker in its own process, as in production (`npm run worker`), so it can be SIGKILLed. */
   function spawnWorker(taskQueue: string, stateDir: string): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'worker', 'main.ts')], {
+      cwd: PROJECT_ROOT,
       env: { ...env.childEnv, SMTP_URL: env.sink.url, DOSSIER_TASK_QUEUE: taskQueue, DOSSIER_STATE_DIR: stateDir, DOSSIER_OUTPUT_DIR: join(env.scratch, 'out') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
