@@ -13,10 +13,10 @@ module.exports = {
     },
     {
       name: 'workflows-import-no-infrastructure',
-      comment: 'Workflow code is deterministic: nothing from the worker, client, encryption, config, infra or scripts.',
+      comment: 'Workflow code is deterministic: nothing from the worker, client, encryption, config, infra, store or scripts.',
       severity: 'error',
       from: { path: '^workflows/' },
-      to: { path: '^(worker|client|encryption|config|infra|scripts|bench|test)/|^paths\\.ts$' },
+      to: { path: '^(worker|client|encryption|config|infra|store|scripts|bench|test)/|^paths\\.ts$' },
     },
     {
       name: 'workflows-import-no-node',

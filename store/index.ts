@@ -3,7 +3,7 @@
 // Workers call `ready()` at start so a wrong URL or a failed migration stops them before they poll.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../infra/temporal-cli';
+import { PROJECT_ROOT } from '../paths';
 import { openLocalStore, type LocalStoreFolders } from './local';
 import { maskDatabaseUrl, openPostgresStore, type PostgresStoreOptions } from './postgres';
 import { StoreError, StoreErrorCode, type SharedStore } from './types';

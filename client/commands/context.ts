@@ -9,6 +9,7 @@ import { CampaignClient } from '../campaign-api';
 import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
 import { invalidInput } from '../errors';
 import { createOutput, type Output } from '../output';
+import { PROJECT_ROOT } from '../../paths';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -41,6 +42,7 @@ export class Session {
     this.connection ??= connectLazily(this.env);
     const connection = this.connection;
     const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
+    // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
     const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
     return {
       out: createOutput(Boolean(options.json)),
@@ -91,9 +93,6 @@ export function withContext<Args extends unknown[]>(
     await action(session.context(command), ...(args.slice(0, -1) as Args));
   };
 }
-
-/** `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder. */
-const PROJECT_ROOT = join(__dirname, '..', '..');
 
 function safeLoginName(): string {
   try {

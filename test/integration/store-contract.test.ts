@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../../infra/postgres';
 import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type WrappedKey } from '../../store';
 import { MIGRATIONS_TABLE } from '../../store/postgres';
+import { PROJECT_ROOT } from '../../paths';
 
-const ROOT = join(__dirname, '..', '..');
 
 const HOMES: { name: string; settings(): Promise<StoreSettings> }[] = [
   {
@@ -42,8 +42,8 @@ function wrappedKey(id: string, masterKeyId: string, wrapped: string): WrappedKe
 
 /** A process that claims `messageId` and hangs until killed. */
 function claimInChild(settings: StoreSettings, messageId: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId })], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId })], {
+    cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -5,8 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
-import { engagementWorkflowId, type OutgoingMessage } from '../../workflows/types';
+import { type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const PYTHON = join(__dirname, '..', '..', '.tools', 'venv', 'bin', 'python');
 
