@@ -8,8 +8,8 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
-import { campaignWorkflowId, engagementWorkflowId } from '../workflows/types';
 import { fromTemporal } from './errors';
+import { engagementWorkflowId, campaignWorkflowId } from '../workflows/workflow-ids';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
