@@ -46,7 +46,17 @@ export function parseCampaignYaml(source: string, file = '(campaign file)'): Cam
       }),
     );
   }
-  const checked = checkCampaign(doc.toJS());
+  let value: unknown;
+  try {
+    // The yaml library stops an alias bomb (aliases of aliases expanding to billions of nodes) here.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    throw new CampaignFileError(file, [
+      { path: [], where: '(aliases)', message: `YAML aliases (*name) expand too far (${reason}); write the values out instead` },
+    ]);
+  }
+  const checked = checkCampaign(value);
   if (checked.ok) return checked.input;
   throw new CampaignFileError(
     file,

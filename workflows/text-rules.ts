@@ -53,6 +53,12 @@ const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
 // Free text keeps its layout: tab, line feed and carriage return.
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// Explicit direction overrides and isolates reorder what follows them ("invoice\u202Efdp.exe" shows
+// as "invoiceexe.pdf"); right-to-left scripts need none of them to display correctly.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// An RFC 2047 encoded word is decoded by mail clients in a display name, and may hide a line break
+// or another address; a name is written as plain text, so none is ever needed.
+const ENCODED_WORD = /=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=/;
 
 // Markup that does something when a careless reader renders it: elements that run code, load a
 // resource or restyle the page, URLs that run script, and event-handler attributes inside a tag.
@@ -104,6 +110,14 @@ export function textProblem(value: unknown, rule: TextRule): string | undefined 
   }
   const control = (rule.kind === 'text' ? CONTROL_IN_TEXT : CONTROL_IN_LINE).exec(value);
   if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  if (rule.kind !== 'text') {
+    const bidi = BIDI_CONTROL.exec(value);
+    if (bidi) return `must not contain a text-direction control (found ${codePoint(bidi[0])}): it reorders what readers see`;
+  }
+  if (rule.kind === 'name') {
+    const word = ENCODED_WORD.exec(value);
+    if (word) return `must not contain an RFC 2047 encoded word (found ${quote(word[0])}): write the name as plain text`;
+  }
   if (rule.kind === 'name' && /[<>]/.test(value)) return 'must not contain < or >: a name is plain text, not markup';
   const markup = activeMarkup(value);
   if (markup) return `must not contain markup (found ${quote(markup)}): markup is not accepted, describe it in words`;
