@@ -89,9 +89,10 @@ if (r.statement) {
   const st = r.statement;
   lines.push('### Statement PDF', '');
   table(
-    ['vendors', 'language', 'median ms', 'runs (ms)', 'ms per vendor', 'pages', 'KiB'],
-    st.results.map((x: Json) => [x.vendors, x.language, x.medianMs, x.ms.join(', '), x.msPerVendor, x.pages, Math.round(x.bytes / 1024)]),
+    ['vendors', 'language', 'median ms', 'runs (ms)', 'floor median ms', 'ratio to floor', 'ms per vendor', 'pages', 'KiB'],
+    st.results.map((x: Json) => [x.vendors, x.language, x.medianMs, x.ms.join(', '), x.floorMedianMs ?? '', x.floorRatio ?? '', x.msPerVendor, x.pages, Math.round(x.bytes / 1024)]),
   );
+  if (st.statementFloorRatio !== undefined) lines.push(`statement-floor-ratio: ${st.statementFloorRatio}`, '');
   lines.push(`Growth exponents (1 = linear): ${st.growthExponents.map((g: Json) => `${g.from}→${g.to}: ${g.exponent}`).join(', ')}.`);
   if (st.openLetter) lines.push(`Open letter: ${st.openLetter.medianMs} ms per letter (median of 20), ${Math.round(st.openLetter.bytes / 1024)} KiB.`);
   if (st.profile) {

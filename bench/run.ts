@@ -222,6 +222,7 @@ function printSummary(results: Results): void {
   if (statement) {
     const en = statement.results.filter((r) => r.language === 'en');
     console.log(`statement: ${en.map((r) => `${r.vendors} vendors ${r.medianMs} ms ${Math.round(r.bytes / 1024)} KiB`).join('; ')}`);
+    console.log(`statement-floor-ratio: ${statement.statementFloorRatio}`);
   }
   if (smtp) {
     console.log(

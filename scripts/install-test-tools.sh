@@ -6,3 +6,31 @@ cd "$(dirname "$0")/.."
 PY=.tools/venv/bin/python
 [ -x "$PY" ] || python3 -m venv .tools/venv
 .tools/venv/bin/pip install -q --only-binary=:all: icalendar==6.3.1
+
+# veraPDF (the PDF/A and PDF/UA validator) from Maven Central, pinned; its jars and classpath are
+# cached under .tools/verapdf so a second run resolves nothing. Tests run it as
+# `java -cp "$(cat .tools/verapdf/classpath)" org.verapdf.apps.GreenfieldCliWrapper`.
+VERAPDF_VERSION=1.28.2
+VERAPDF_DIR=.tools/verapdf
+if [ ! -s "$VERAPDF_DIR/classpath" ] || ! grep -q "greenfield-apps-$VERAPDF_VERSION" "$VERAPDF_DIR/classpath"; then
+  mkdir -p "$VERAPDF_DIR"
+  cat > "$VERAPDF_DIR/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dossier</groupId>
+  <artifactId>verapdf-classpath</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.verapdf.apps</groupId>
+      <artifactId>greenfield-apps</artifactId>
+      <version>$VERAPDF_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  mvn -q -B -f "$VERAPDF_DIR/pom.xml" -Dmaven.repo.local="$PWD/$VERAPDF_DIR/repository" \
+    dependency:build-classpath -Dmdep.outputFile="$PWD/$VERAPDF_DIR/classpath.partial"
+  mv "$VERAPDF_DIR/classpath.partial" "$VERAPDF_DIR/classpath"
+fi
+echo "[dossier setup] veraPDF $VERAPDF_VERSION: $VERAPDF_DIR/classpath"

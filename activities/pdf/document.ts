@@ -1,20 +1,18 @@
 // The PDF layout kit every Dossier document is built on (the open letter, the campaign statement):
-// a reproducible pdf-lib document with DejaVu Sans embedded as a subset, so French typography and
-// names in Greek, Cyrillic or Polish render; a top-to-bottom text flow with word wrapping, headings,
-// paragraphs, bullet lists, automatic page breaks and "Page n / N" footers.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+// a reproducible, archival (PDF/A-3b) and tagged pdf-lib document. Text is drawn with DejaVu Sans,
+// falling back to Noto Sans CJK, embedded as subsets; a top-to-bottom flow with word wrapping,
+// headings, paragraphs, bullet lists, automatic page breaks and "Page n / N" footers. Every drawn
+// line is marked content of a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { AFRelationship, PDFDocument, PDFName, rgb, type PDFContext, type PDFObject, type PDFRawStream, type PDFRef, type RGB } from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
+import { invalidMessage } from '../errors';
+import { makeArchival, setDocumentId } from './archive';
+import { DocumentFonts, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
+import { StructureTree, type StructureElement, type StructureType } from './structure';
 
-/** The TTF files the kit embeds (from the `dejavu-fonts-ttf` package). */
-export const FONT_PATHS = {
-  regular: join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf'),
-  bold: join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans-Bold.ttf'),
-} as const;
-
-export type FontWeight = keyof typeof FONT_PATHS;
+export { FONT_PATHS, undrawableCharacters, type FontWeight } from './fonts';
 export type DocumentLanguage = 'en' | 'fr';
 
 export interface DocumentMetadata {
@@ -55,6 +53,16 @@ export interface TextStyle {
   /** Space after the block, in points; defaults to half a line. */
   spaceAfter?: number;
   color?: RGB;
+  /** What the text is, for a refusal of a character no font can draw ("co-signatory name"). */
+  field?: string;
+}
+
+/** A file carried inside the PDF (PDF/A-3 associated file), e.g. the statement's findings as JSON. */
+export interface Attachment {
+  fileName: string;
+  bytes: Uint8Array;
+  mimeType: string;
+  description: string;
 }
 
 const A4: [number, number] = [595.28, 841.89];
@@ -64,37 +72,38 @@ const PAGE_LABEL: Record<DocumentLanguage, (n: number, total: number) => string>
   fr: (n, total) => `Page ${n} sur ${total}`,
 };
 
-/**
- * fontkit parses a font's tables on every `create`, which pdf-lib calls for every document: 50–75 ms
- * per letter (BENCHMARKS.md). So each font file is parsed once per process, and each document gets a
- * view of it with a glyph cache of its own: fontkit keeps a glyph with the code points of its first
- * use, and a glyph first made while another document's subset was encoded has none, which would drop
- * characters from this document's text layer. Decoded tables (read-only) stay shared.
- */
-const parsedFonts = new Map<Uint8Array, object>();
-const perDocumentFontkit: typeof fontkit = {
-  ...fontkit,
-  create(bytes: Uint8Array, postscriptName?: string) {
-    if (postscriptName !== undefined) return fontkit.create(bytes, postscriptName);
-    let pristine = parsedFonts.get(bytes);
-    if (!pristine) {
-      pristine = fontkit.create(bytes) as unknown as object;
-      parsedFonts.set(bytes, pristine);
-    }
-    const view = Object.create(pristine) as { _glyphs: Record<number, unknown> };
-    view._glyphs = {};
-    return view as unknown as ReturnType<typeof fontkit.create>;
-  },
-};
+/** Numbers as content-stream operands: two decimals are finer than any printer, and stable. */
+const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+const colorOperands = (color: RGB | undefined) => (color ? `${num(color.red)} ${num(color.green)} ${num(color.blue)}` : '0 0 0');
 
-const fontBytes = new Map<FontWeight, Uint8Array>();
-function loadFont(weight: FontWeight): Uint8Array {
-  let bytes = fontBytes.get(weight);
-  if (!bytes) {
-    bytes = readFileSync(FONT_PATHS[weight]);
-    fontBytes.set(weight, bytes);
+/** A line as drawn, for `recordDrawnLines`. */
+export interface DrawnLine {
+  page: number;
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+  weight: FontWeight;
+}
+
+let recorder: DrawnLine[] | undefined;
+/**
+ * Runs `render` and returns, with its result, every line of text it drew. For the benchmark's
+ * floor (the same lines drawn with pdf-lib's built-in Helvetica); not for concurrent use.
+ */
+export async function recordDrawnLines<T>(render: () => Promise<T>): Promise<{ result: T; lines: DrawnLine[] }> {
+  const lines: DrawnLine[] = [];
+  recorder = lines;
+  try {
+    return { result: await render(), lines };
+  } finally {
+    recorder = undefined;
   }
-  return bytes;
+}
+
+interface PageContent {
+  /** Content-stream operators, joined when the document is saved. */
+  ops: string[];
 }
 
 /**
@@ -109,25 +118,30 @@ function loadFont(weight: FontWeight): Uint8Array {
  * doc.heading('Observations');
  * doc.paragraph('Les entreprises ont répondu\u202f: « merci ».');
  * doc.bullets(['Sécurité', 'Contrôle par l’utilisateur final']);
- * const bytes = await doc.save(); // same input, same bytes
+ * const bytes = await doc.save(); // same input, same bytes; PDF/A-3b, tagged
  */
 export class LayoutDocument {
   readonly pdf: PDFDocument;
-  readonly fonts: Record<FontWeight, PDFFont>;
   readonly language: DocumentLanguage;
   readonly fontSize: number;
   readonly lineHeight: number;
   readonly margin: number;
+  private readonly fonts: DocumentFonts;
+  private readonly structure = new StructureTree();
   private readonly pageSize: [number, number];
   private readonly footerText?: string;
-  private current!: PDFPage;
+  private readonly pages: PageContent[] = [];
+  private readonly attachments: Attachment[] = [];
+  private readonly date: Date;
+  private current!: PageContent;
   /** Baseline position of the next line, from the page's bottom edge. */
   private cursorY = 0;
 
-  private constructor(pdf: PDFDocument, fonts: Record<FontWeight, PDFFont>, meta: DocumentMetadata, layout: LayoutOptions) {
+  private constructor(pdf: PDFDocument, meta: DocumentMetadata, layout: LayoutOptions, date: Date) {
     this.pdf = pdf;
-    this.fonts = fonts;
+    this.fonts = new DocumentFonts(pdf.context);
     this.language = meta.language;
+    this.date = date;
     this.pageSize = layout.pageSize ?? A4;
     this.margin = layout.margin ?? 56;
     this.fontSize = layout.fontSize ?? 10.5;
@@ -140,25 +154,17 @@ export class LayoutDocument {
     const date = parseDate(meta.date);
     // updateMetadata: false keeps pdf-lib from stamping the clock and its own producer string.
     const pdf = await PDFDocument.create({ updateMetadata: false });
-    pdf.registerFontkit(perDocumentFontkit);
-    pdf.setTitle(meta.title, { showInWindowTitleBar: true });
-    pdf.setAuthor(meta.author);
-    pdf.setSubject(meta.subject);
-    if (meta.keywords?.length) pdf.setKeywords(meta.keywords);
-    pdf.setLanguage(meta.language);
-    pdf.setCreator(meta.creator ?? 'Dossier');
-    pdf.setProducer('Dossier (pdf-lib)');
-    pdf.setCreationDate(date);
-    pdf.setModificationDate(date);
-    // A subset's name carries a six-letter tag (PDF 32000 §9.6.4), which viewers and PDF/A checkers
-    // look for; fixed tags keep the bytes reproducible and differ between the two subsets.
-    const [regular, bold] = await Promise.all([
-      pdf.embedFont(loadFont('regular'), { subset: true, customName: 'DOSREG+DejaVuSans' }),
-      pdf.embedFont(loadFont('bold'), { subset: true, customName: 'DOSBLD+DejaVuSans-Bold' }),
-    ]);
-    memoizeLayoutByWord(regular);
-    memoizeLayoutByWord(bold);
-    return new LayoutDocument(pdf, { regular, bold }, meta, layout);
+    makeArchival(pdf, {
+      title: meta.title,
+      author: meta.author,
+      subject: meta.subject,
+      keywords: meta.keywords ?? [],
+      language: meta.language,
+      creator: meta.creator ?? 'Dossier',
+      producer: 'Dossier (pdf-lib)',
+      date,
+    });
+    return new LayoutDocument(pdf, meta, layout, date);
   }
 
   /** Width available to text between the margins. */
@@ -166,12 +172,15 @@ export class LayoutDocument {
     return this.pageSize[0] - 2 * this.margin;
   }
 
-  get page(): PDFPage {
-    return this.current;
+  /** Number of pages so far. */
+  get pageCount(): number {
+    return this.pages.length;
   }
 
   newPage(): void {
-    this.current = this.pdf.addPage(this.pageSize);
+    this.pdf.addPage(this.pageSize);
+    this.current = { ops: [] };
+    this.pages.push(this.current);
     this.cursorY = this.pageSize[1] - this.margin;
   }
 
@@ -185,69 +194,66 @@ export class LayoutDocument {
     if (this.cursorY < this.bottomLimit()) this.newPage();
   }
 
-  heading(text: string, level: 1 | 2 | 3 = 2): void {
+  heading(text: string, level: 1 | 2 | 3 = 2, style: Pick<TextStyle, 'field'> = {}): void {
     const size = this.fontSize * ({ 1: 1.6, 2: 1.3, 3: 1.1 } as const)[level];
     // Keep a heading with at least two lines of what follows it.
     this.ensureSpace(size * this.lineHeight + 2 * this.fontSize * this.lineHeight);
-    this.text(text, { weight: 'bold', size, spaceAfter: size * 0.5 });
+    this.block(`H${level}`, text, { weight: 'bold', size, spaceAfter: size * 0.5, field: style.field });
   }
 
   paragraph(text: string, style: TextStyle = {}): void {
-    this.text(text, style);
+    this.block('P', text, style);
   }
 
   bullets(items: string[], style: TextStyle = {}): void {
     const size = style.size ?? this.fontSize;
     const indent = (style.indent ?? 0) + size * 1.4;
+    const list = this.structure.root.child('L');
     items.forEach((item, i) => {
       const last = i === items.length - 1;
       const lines = this.wrap(item, style.weight ?? 'regular', size, this.contentWidth - indent);
       const step = size * this.lineHeight;
       this.ensureSpace(step);
-      this.current.drawText('•', {
-        x: this.margin + indent - size * 1.1,
-        // On the baseline of the item's first line (see drawLines).
-        y: this.cursorY - (step + size) / 2,
-        size,
-        font: this.fonts.regular,
-        color: style.color,
-      });
-      this.drawLines(lines, { ...style, indent, spaceAfter: last ? style.spaceAfter : size * 0.2 });
+      const listItem = list.child('LI');
+      // On the baseline of the item's first line (see drawLines).
+      this.drawText(listItem.child('Lbl'), '•', this.margin + indent - size * 1.1, this.cursorY - (step + size) / 2, size, 'regular', style.color, 'list bullet');
+      this.drawLines(listItem.child('LBody'), lines, { ...style, indent, spaceAfter: last ? style.spaceAfter : size * 0.2 });
     });
   }
 
   /** A block of text, wrapped to the content width; `\n` starts a new line. */
   text(text: string, style: TextStyle = {}): void {
-    const size = style.size ?? this.fontSize;
-    const lines = this.wrap(text, style.weight ?? 'regular', size, this.contentWidth - (style.indent ?? 0));
-    this.drawLines(lines, style);
+    this.block('P', text, style);
   }
 
-  /** A thin horizontal line across the content width. */
+  /** A thin horizontal line across the content width: decoration, so an artifact. */
   rule(spaceAfter = this.fontSize): void {
     this.ensureSpace(spaceAfter);
-    this.current.drawLine({
-      start: { x: this.margin, y: this.cursorY },
-      end: { x: this.pageSize[0] - this.margin, y: this.cursorY },
-      thickness: 0.6,
-      color: GREY,
-    });
+    const y = num(this.cursorY);
+    this.current.ops.push(
+      `/Artifact BMC q ${colorOperands(GREY)} RG 0.6 w ${num(this.margin)} ${y} m ${num(this.pageSize[0] - this.margin)} ${y} l S Q EMC`,
+    );
     this.space(spaceAfter);
   }
 
+  /** Carries a file inside the PDF as a PDF/A-3 associated file (relationship: Data). */
+  attach(attachment: Attachment): void {
+    this.attachments.push(attachment);
+  }
+
   widthOf(text: string, weight: FontWeight = 'regular', size = this.fontSize): number {
-    return this.fonts[weight].widthOfTextAtSize(text, size);
+    return (widthOfText(text, weight) * size) / 1000;
   }
 
   /** Splits text into lines no wider than `width`; only ordinary spaces break (U+00A0 and U+202F do not). */
   wrap(text: string, weight: FontWeight, size: number, width: number): string[] {
     const lines: string[] = [];
-    // Widths add up word by word (pdf-lib sums advance widths), so each word is measured once.
     const space = this.widthOf(' ', weight, size);
     for (const hardLine of text.split('\n')) {
       let line = '';
       let lineWidth = 0;
-      for (const word of hardLine.split(' ').filter((w) => w !== '')) {
+      for (const word of hardLine.split(' ')) {
+        if (word === '') continue;
         const wordWidth = this.widthOf(word, weight, size);
         const candidateWidth = line === '' ? wordWidth : lineWidth + space + wordWidth;
         if (candidateWidth <= width) {
@@ -271,41 +277,94 @@ export class LayoutDocument {
     return lines;
   }
 
-  /** Draws page numbers (and the footer text) on every page, then returns the file's bytes. */
+  /** Draws page numbers and footers, embeds fonts, structure and attachments, then returns the bytes. */
   async save(): Promise<Uint8Array> {
-    const pages = this.pdf.getPages();
     const size = this.fontSize * 0.8;
     const label = PAGE_LABEL[this.language];
-    pages.forEach((page, i) => {
-      const y = this.margin / 2;
-      const number = label(i + 1, pages.length);
-      page.drawText(number, {
-        x: this.pageSize[0] - this.margin - this.widthOf(number, 'regular', size),
-        y,
-        size,
-        font: this.fonts.regular,
-        color: GREY,
-      });
-      if (this.footerText) page.drawText(this.footerText, { x: this.margin, y, size, font: this.fonts.regular, color: GREY });
+    const y = this.margin / 2;
+    this.pages.forEach((page, i) => {
+      const number = label(i + 1, this.pages.length);
+      const x = this.pageSize[0] - this.margin - this.widthOf(number, 'regular', size);
+      page.ops.push(this.artifactText(i, number, x, y, size));
+      if (this.footerText) page.ops.push(this.artifactText(i, this.footerText, this.margin, y, size));
     });
-    // Without object streams the output is byte-for-byte stable for the same input.
-    return this.pdf.save({ useObjectStreams: false });
+    const { context } = this.pdf;
+    const digest = createHash('sha256');
+    const pages = this.pdf.getPages();
+    const pageRefs: PDFRef[] = pages.map((p) => p.ref);
+    const fontDict = context.register(context.obj(Object.fromEntries(this.fonts.resources())));
+    pages.forEach((page, i) => {
+      const content = this.pages[i].ops.join('\n');
+      digest.update(content);
+      page.node.set(PDFName.of('Contents'), context.register(deflatedStream(context, content)));
+      page.node.Resources()!.set(PDFName.of('Font'), fontDict);
+    });
+    await this.fonts.embed();
+    this.structure.write(this.pdf, pageRefs);
+    for (const { fileName, bytes, mimeType, description } of this.attachments) {
+      digest.update(fileName).update(bytes);
+      await this.pdf.attach(bytes, fileName, {
+        mimeType,
+        description,
+        creationDate: this.date,
+        modificationDate: this.date,
+        afRelationship: AFRelationship.Data,
+      });
+    }
+    digest.update(this.pdf.getTitle() ?? '').update(this.pdf.getAuthor() ?? '').update(this.pdf.getKeywords() ?? '');
+    setDocumentId(this.pdf, digest.digest());
+    // Without object streams the output is byte-for-byte stable for the same input. pdf-lib
+    // yields to the event loop every 50 objects by default, which for the tens of thousands of
+    // structure elements of a large statement cost more than writing them.
+    return this.pdf.save({ useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY });
   }
 
-  private drawLines(lines: string[], style: TextStyle): void {
+  private block(type: StructureType, text: string, style: TextStyle): void {
     const size = style.size ?? this.fontSize;
-    const font = this.fonts[style.weight ?? 'regular'];
+    const lines = this.wrap(text, style.weight ?? 'regular', size, this.contentWidth - (style.indent ?? 0));
+    this.drawLines(this.structure.root.child(type), lines, style);
+  }
+
+  private drawLines(element: StructureElement, lines: string[], style: TextStyle): void {
+    const size = style.size ?? this.fontSize;
+    const weight = style.weight ?? 'regular';
     const step = size * this.lineHeight;
     const indent = style.indent ?? 0;
     for (const line of lines) {
       this.ensureSpace(step);
       this.cursorY -= step;
-      const width = style.align && style.align !== 'left' ? font.widthOfTextAtSize(line, size) : 0;
+      const width = style.align && style.align !== 'left' ? this.widthOf(line, weight, size) : 0;
       const free = this.contentWidth - indent - width;
       const x = this.margin + indent + (style.align === 'right' ? free : style.align === 'center' ? free / 2 : 0);
-      if (line !== '') this.current.drawText(line, { x, y: this.cursorY + (step - size) / 2, size, font, color: style.color });
+      if (line !== '') this.drawText(element, line, x, this.cursorY + (step - size) / 2, size, weight, style.color, style.field);
     }
     this.space(style.spaceAfter ?? step / 2);
+  }
+
+  /** One line of text as a marked-content sequence of `element`. */
+  private drawText(element: StructureElement, text: string, x: number, y: number, size: number, weight: FontWeight, color: RGB | undefined, field?: string): void {
+    recorder?.push({ page: this.pages.length - 1, text, x, y, size, weight });
+    const mcid = this.structure.mark(element, this.pages.length - 1);
+    this.current.ops.push(`/${element.type} <</MCID ${mcid}>> BDC BT ${colorOperands(color)} rg ${num(x)} ${num(y)} Td ${this.show(text, weight, size, field)} ET EMC`);
+  }
+
+  /** Page furniture (numbers, footer): an artifact, not part of the text a reader follows. */
+  private artifactText(page: number, text: string, x: number, y: number, size: number): string {
+    recorder?.push({ page, text, x, y, size, weight: 'regular' });
+    return `/Artifact <</Type /Pagination /Subtype /Footer>> BDC BT ${colorOperands(GREY)} rg ${num(x)} ${num(y)} Td ${this.show(text, 'regular', size, 'footer')} ET EMC`;
+  }
+
+  /** The text-showing operators for a line: one `Tf … Tj` per run of one font. */
+  private show(text: string, weight: FontWeight, size: number, field: string | undefined): string {
+    try {
+      return this.fonts
+        .encode(text, weight, field ?? `The text "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`)
+        .map((run) => `/${run.font} ${num(size)} Tf <${run.hex}> Tj`)
+        .join(' ');
+    } catch (err) {
+      if (err instanceof UndrawableTextError) throw invalidMessage(err.message);
+      throw err;
+    }
   }
 
   private longestFittingPrefix(word: string, weight: FontWeight, size: number, width: number): number {
@@ -321,50 +380,19 @@ export class LayoutDocument {
   }
 }
 
+/**
+ * A Flate-compressed stream, compressed by Node's zlib: pdf-lib's own (pako, in JavaScript) took
+ * a third of a large statement's time. Same zlib, same input: same bytes.
+ */
+export function deflatedStream(context: PDFContext, content: string | Uint8Array, dict: Record<string, PDFObject | string | number> = {}): PDFRawStream {
+  const bytes = deflateSync(typeof content === 'string' ? Buffer.from(content, 'latin1') : content, { level: 6 });
+  return context.stream(bytes, { ...dict, Filter: 'FlateDecode' });
+}
+
 function parseDate(value: string): Date {
   const time = isoInstant(value);
   if (time === undefined) {
     throw new Error(`The document date "${value}" is not an ISO date; give it as YYYY-MM-DD or a full ISO timestamp.`);
   }
   return new Date(time);
-}
-
-interface GlyphLike {
-  id: number;
-  advanceWidth: number;
-}
-interface LayoutFont {
-  layout(text: string, features?: unknown): { glyphs: GlyphLike[] };
-}
-
-/**
- * fontkit lays out every string pdf-lib measures or draws, which dominates the time of large
- * documents. Glyph runs do not interact across an ordinary space in DejaVu (ligatures and
- * substitutions stay inside a word; pdf-lib sums plain advance widths), so laying out each word once
- * and joining the runs gives the same glyphs, and the same bytes, much faster.
- */
-function memoizeLayoutByWord(font: PDFFont): void {
-  const fontkitFont = (font as unknown as { embedder?: { font?: LayoutFont } }).embedder?.font;
-  if (!fontkitFont || typeof fontkitFont.layout !== 'function') return;
-  const layoutOnce = fontkitFont.layout.bind(fontkitFont);
-  const cache = new Map<string, GlyphLike[]>();
-  const glyphsOf = (piece: string, features: unknown): GlyphLike[] => {
-    let glyphs = cache.get(piece);
-    if (!glyphs) {
-      glyphs = layoutOnce(piece, features).glyphs;
-      cache.set(piece, glyphs);
-    }
-    return glyphs;
-  };
-  fontkitFont.layout = (text: string, features?: unknown) => {
-    const words = text.split(' ');
-    if (words.length === 1) return { glyphs: glyphsOf(text, features) };
-    const space = glyphsOf(' ', features);
-    const glyphs: GlyphLike[] = [];
-    words.forEach((word, i) => {
-      if (i > 0) glyphs.push(...space);
-      if (word !== '') glyphs.push(...glyphsOf(word, features));
-    });
-    return { glyphs };
-  };
 }

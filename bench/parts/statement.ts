@@ -1,8 +1,12 @@
 // Part 3: the joint statement PDF for 10, 100 and 1,000 vendors, rendered by activities/statement.ts
 // directly from synthetic outcomes (most concluded with findings, questions and a demonstration;
 // some without response, a few withdrawn): time and size per document, and how the cost grows.
+// Each render is set against a floor measured in the same run, interleaved with it: pdf-lib
+// drawing the very lines the statement drew, with its built-in Helvetica, untagged, not PDF/A.
 // Also the one-page open letter every engagement renders, since it weighs on the lifecycle.
+import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import { renderOpenLetter } from '../../activities/letter';
+import { recordDrawnLines, type DrawnLine } from '../../activities/pdf/document';
 import { renderStatementPdf } from '../../activities/statement';
 import { PRINCIPLES, type EngagementOutcome, type Findings, type Language, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign } from '../../test/helpers/fixtures';
@@ -25,11 +29,19 @@ export interface StatementSize {
   medianMs: number;
   msPerVendor: number;
   bytes: number;
+  /** The floor for the same lines: pdf-lib, built-in Helvetica, no tags, no PDF/A. */
+  floorMs: number[];
+  floorMedianMs: number;
+  /** Median of render ÷ floor, run by run. */
+  floorRatio: number;
+  lines: number;
 }
 
 export interface StatementReport {
   settings: StatementOptions;
   results: StatementSize[];
+  /** The floor ratio of the largest statement, the worse of the two languages (target: at most 2). */
+  statementFloorRatio: number;
   /** log(time ratio) / log(size ratio) between successive sizes: 1 is linear. */
   growthExponents: { from: number; to: number; exponent: number }[];
   /** The open letter (one page) as each engagement renders it: time per letter over 20 renders. */
@@ -44,12 +56,20 @@ export async function measureStatement(options: StatementOptions, log: (line: st
   for (const vendors of options.sizes) {
     for (const language of ['en', 'fr'] as const) {
       const statement = syntheticStatement(vendors);
+      const { lines } = await recordDrawnLines(() => renderStatementPdf(statement, language, false));
       const ms: number[] = [];
+      const floorMs: number[] = [];
+      const ratios: number[] = [];
       let bytes: Uint8Array = new Uint8Array();
+      // Floor and render alternate, so a busy moment on a shared machine weighs on both.
       for (let i = 0; i < options.runs; i++) {
-        const started = performance.now();
+        let started = performance.now();
+        await drawFloor(lines);
+        floorMs.push(round(performance.now() - started));
+        started = performance.now();
         bytes = await renderStatementPdf(statement, language, false);
         ms.push(round(performance.now() - started));
+        ratios.push(ms[i] / floorMs[i]);
       }
       const result: StatementSize = {
         vendors,
@@ -59,11 +79,21 @@ export async function measureStatement(options: StatementOptions, log: (line: st
         medianMs: median(ms),
         msPerVendor: round(median(ms) / vendors, 2),
         bytes: bytes.length,
+        floorMs,
+        floorMedianMs: median(floorMs),
+        floorRatio: round(median(ratios), 2),
+        lines: lines.length,
       };
       results.push(result);
-      log(`[statement] ${vendors} vendors (${language}): ${result.medianMs} ms, ${result.pages} pages, ${round(bytes.length / 1024)} KiB`);
+      log(
+        `[statement] ${vendors} vendors (${language}): ${result.medianMs} ms, ${result.pages} pages, ${round(bytes.length / 1024)} KiB; ` +
+          `floor ${result.floorMedianMs} ms for the same ${lines.length} lines; ratio ${result.floorRatio}`,
+      );
     }
   }
+  const largest = Math.max(...options.sizes);
+  const statementFloorRatio = Math.max(...results.filter((r) => r.vendors === largest).map((r) => r.floorRatio));
+  log(`statement-floor-ratio: ${statementFloorRatio}`);
   const en = results.filter((r) => r.language === 'en');
   const growthExponents = en.slice(1).map((r, i) => ({
     from: en[i].vendors,
@@ -87,7 +117,41 @@ export async function measureStatement(options: StatementOptions, log: (line: st
     profile = summarizeProfile(cpu);
     log(`[statement] profile of ${largest} vendors: ${profile.byPackage.slice(0, 5).map((p) => `${p.name} ${p.percent}%`).join(', ')}`);
   }
-  return { settings: options, results, growthExponents, openLetter, profile };
+  return { settings: options, results, statementFloorRatio, growthExponents, openLetter, profile };
+}
+
+/**
+ * The floor: the same lines at the same places with pdf-lib's built-in Helvetica (regular and
+ * bold), untagged. Helvetica is WinAnsi only, so characters it cannot encode (U+202F in French)
+ * are drawn as spaces: the floor measures drawing, not typography.
+ */
+async function drawFloor(lines: DrawnLine[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
+  const pages = Array.from({ length: Math.max(...lines.map((l) => l.page)) + 1 }, () => pdf.addPage([595.28, 841.89]));
+  for (const line of lines) {
+    pages[line.page].drawText(winAnsi(fonts.regular, line.text), { x: line.x, y: line.y, size: line.size, font: fonts[line.weight] });
+  }
+  return pdf.save({ useObjectStreams: false });
+}
+
+const encodable = new Map<string, boolean>();
+function winAnsi(font: PDFFont, text: string): string {
+  let out = '';
+  for (const char of text) {
+    let ok = encodable.get(char);
+    if (ok === undefined) {
+      try {
+        font.encodeText(char);
+        ok = true;
+      } catch {
+        ok = false;
+      }
+      encodable.set(char, ok);
+    }
+    out += ok ? char : ' ';
+  }
+  return out;
 }
 
 /** Page count from the document's page tree (`/Type /Pages ... /Count n`). */

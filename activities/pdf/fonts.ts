@@ -1,0 +1,435 @@
+// The fonts every Dossier PDF draws with, and the cheap text encoder that puts them on the page.
+// DejaVu Sans (npm) draws Latin, Greek and Cyrillic; Noto Sans CJK (Debian's fonts-noto-cjk) is the
+// fallback for Chinese, Japanese and Korean names. Each character is drawn by the first face that
+// has it; a character no face has is refused by name (`undrawableCharacters`), never drawn as a box.
+// Glyph ids and advances are cached per code point for the whole process, so encoding a line is a
+// few map look-ups: fontkit's layout of every string cost 7.5x the built-in font (BENCHMARKS.md).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fontkit, { type Font, type Subset } from '@pdf-lib/fontkit';
+import { PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+
+export type FontWeight = 'regular' | 'bold';
+
+interface FaceSource {
+  /** Where the font file is; for a collection (.ttc), which face of it. */
+  path: string;
+  postscriptName?: string;
+}
+
+const DEJAVU = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+/** The TTF files of the primary face (from the `dejavu-fonts-ttf` package). */
+export const FONT_PATHS = {
+  regular: join(DEJAVU, 'DejaVuSans.ttf'),
+  bold: join(DEJAVU, 'DejaVuSans-Bold.ttf'),
+} as const;
+
+/**
+ * Debian's fonts-noto-cjk. The Hong Kong face: the traditional forms a Hong Kong authority's names
+ * are written in; Hangul and kana are the same in every face of the collection.
+ */
+export const CJK_FONT_DIR = process.env.DOSSIER_CJK_FONT_DIR ?? '/usr/share/fonts/opentype/noto';
+const CJK_SOURCES: Record<FontWeight, FaceSource> = {
+  regular: { path: join(CJK_FONT_DIR, 'NotoSansCJK-Regular.ttc'), postscriptName: 'NotoSansCJKhk-Regular' },
+  bold: { path: join(CJK_FONT_DIR, 'NotoSansCJK-Bold.ttc'), postscriptName: 'NotoSansCJKhk-Bold' },
+};
+
+/** One face of a font file, parsed once per process, with its glyph look-ups cached. */
+export class FontFace {
+  readonly font: Font;
+  readonly name: string;
+  readonly cff: boolean;
+  /** Font units to the 1/1000 text-space units PDF widths use. */
+  readonly scale: number;
+  private readonly glyphs = new Map<number, { id: number; width: number } | null>();
+
+  constructor(bytes: Uint8Array, postscriptName?: string) {
+    this.font = postscriptName ? fontkit.create(bytes, postscriptName) : fontkit.create(bytes);
+    this.name = (this.font.postscriptName ?? 'Font').replace(/[^A-Za-z0-9-]/g, '');
+    this.cff = Boolean((this.font as unknown as Record<string, unknown>)['CFF ']);
+    this.scale = 1000 / this.font.unitsPerEm;
+  }
+
+  /** The glyph id and advance (in 1/1000 em) for a code point, or null when the face has none. */
+  glyph(codePoint: number): { id: number; width: number } | null {
+    let glyph = this.glyphs.get(codePoint);
+    if (glyph === undefined) {
+      const found = this.font.hasGlyphForCodePoint(codePoint) ? this.font.glyphForCodePoint(codePoint) : undefined;
+      glyph = found && found.id !== 0 ? { id: found.id, width: found.advanceWidth * this.scale } : null;
+      this.glyphs.set(codePoint, glyph);
+    }
+    return glyph;
+  }
+}
+
+const faces = new Map<string, FontFace | null>();
+function loadFace(source: FaceSource): FontFace | null {
+  const key = `${source.path}#${source.postscriptName ?? ''}`;
+  let face = faces.get(key);
+  if (face === undefined) {
+    // A missing fallback font is not an error: the characters only it draws are refused by name.
+    face = existsSync(source.path) ? new FontFace(readFileSync(source.path), source.postscriptName) : null;
+    faces.set(key, face);
+  }
+  return face;
+}
+
+/** The faces tried in order for a weight: the primary face, then the fallbacks present on this machine. */
+function faceStack(weight: FontWeight): FontFace[] {
+  const primary = loadFace({ path: FONT_PATHS[weight] });
+  if (!primary) throw new Error(`The font ${FONT_PATHS[weight]} is missing; run npm install (package dejavu-fonts-ttf).`);
+  const cjk = loadFace(CJK_SOURCES[weight]) ?? loadFace(CJK_SOURCES.regular);
+  return cjk ? [primary, cjk] : [primary];
+}
+
+/** Which face draws a code point, at which glyph and advance. */
+interface ResolvedGlyph {
+  face: number;
+  id: number;
+  width: number;
+}
+
+const stacks = new Map<FontWeight, { faces: FontFace[]; resolved: Map<number, ResolvedGlyph | null> }>();
+function stackOf(weight: FontWeight) {
+  let stack = stacks.get(weight);
+  if (!stack) {
+    stack = { faces: faceStack(weight), resolved: new Map() };
+    stacks.set(weight, stack);
+  }
+  return stack;
+}
+
+function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
+  const stack = stackOf(weight);
+  let resolved = stack.resolved.get(codePoint);
+  if (resolved === undefined) {
+    resolved = null;
+    // Control characters have glyphs in some fonts but are never text a reader should see.
+    if (codePoint >= 0x20 && !(codePoint >= 0x7f && codePoint < 0xa0)) {
+      for (let i = 0; i < stack.faces.length && !resolved; i++) {
+        const glyph = stack.faces[i].glyph(codePoint);
+        if (glyph) resolved = { face: i, ...glyph };
+      }
+    }
+    stack.resolved.set(codePoint, resolved);
+  }
+  return resolved;
+}
+
+/**
+ * The characters of `text` (each once, in order of first appearance) that no embedded font can draw
+ * in either weight; line breaks are fine. Front ends call it where text enters, to refuse a name
+ * before anything is recorded; the PDF kit calls it again before drawing.
+ *
+ * @example
+ * undrawableCharacters('陳大文 김민준'); // [] where Debian's fonts-noto-cjk is installed
+ * undrawableCharacters('Team 🦄');       // ['🦄']
+ */
+export function undrawableCharacters(text: string): string[] {
+  const missing = new Set<string>();
+  for (const char of text) {
+    if (char === '\n') continue;
+    const codePoint = char.codePointAt(0)!;
+    if (!resolve('regular', codePoint) || !resolve('bold', codePoint)) missing.add(char);
+  }
+  return [...missing];
+}
+
+/** `U+1F984 "🦄"`: how a refusal names a character, readable even where the character is not. */
+export function describeCharacter(char: string): string {
+  const hex = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return /\p{L}|\p{N}|\p{P}|\p{S}/u.test(char) ? `U+${hex} "${char}"` : `U+${hex}`;
+}
+
+/** Width of text in 1/1000 em, as it will be drawn (advances summed, no kerning). */
+export function widthOfText(text: string, weight: FontWeight): number {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    let codePoint = text.charCodeAt(i);
+    if (codePoint >= 0xd800 && codePoint < 0xdc00 && i + 1 < text.length) codePoint = text.codePointAt(i++)!;
+    width += resolve(weight, codePoint)?.width ?? 0;
+  }
+  return width;
+}
+
+/** A run of text drawn with one font: its resource name and its glyphs as a hex string. */
+export interface EncodedRun {
+  font: string;
+  hex: string;
+}
+
+/** The glyphs one document uses from one face: becomes an embedded subset when the document is saved. */
+class DocumentSubset {
+  readonly resource: string;
+  readonly ref: PDFRef;
+  private readonly subset: Subset;
+  /** Code points of each subset glyph (index = subset glyph id), for the ToUnicode map. */
+  private readonly text: string[] = [''];
+  private readonly widths: number[] = [0];
+  private readonly glyphIds: number[] = [0];
+  private readonly hexById = new Map<number, string>();
+
+  constructor(
+    readonly face: FontFace,
+    resource: string,
+    ref: PDFRef,
+  ) {
+    this.resource = resource;
+    this.ref = ref;
+    this.subset = face.font.createSubset();
+    if (face.cff) fixCffSubset(this.subset);
+  }
+
+  hexOf(glyph: ResolvedGlyph, char: string): string {
+    let hex = this.hexById.get(glyph.id);
+    if (hex === undefined) {
+      const id = this.subset.includeGlyph(glyph.id);
+      this.text[id] = char;
+      this.widths[id] = glyph.width;
+      this.glyphIds[id] = glyph.id;
+      hex = id.toString(16).padStart(4, '0');
+      this.hexById.set(glyph.id, hex);
+    }
+    return hex;
+  }
+
+  get used(): boolean {
+    return this.text.length > 1;
+  }
+
+  async embed(context: PDFContext): Promise<void> {
+    const program = await serialize(this.subset);
+    // The six-letter subset tag (PDF 32000 §9.6.4) derives from the glyphs kept, so the same
+    // text gives the same name and two different subsets of one face never share one.
+    const digest = createHash('sha256').update(this.face.name).update(this.glyphIds.join(',')).digest();
+    const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+    const baseFont = `${tag}+${this.face.name}`;
+    const { font, scale } = this.face;
+    const fontFile = context.flateStream(program, this.face.cff ? { Subtype: 'CIDFontType0C' } : { Length1: program.length });
+    const descriptor = context.obj({
+      Type: 'FontDescriptor',
+      FontName: baseFont,
+      // Symbolic: the glyphs are addressed by id, not through a standard encoding.
+      Flags: 4,
+      FontBBox: [font.bbox.minX * scale, font.bbox.minY * scale, font.bbox.maxX * scale, font.bbox.maxY * scale].map(Math.round),
+      ItalicAngle: font.italicAngle,
+      Ascent: Math.round(font.ascent * scale),
+      Descent: Math.round(font.descent * scale),
+      CapHeight: Math.round((font.capHeight || font.ascent) * scale),
+      XHeight: Math.round((font.xHeight || 0) * scale),
+      StemV: 80,
+      [this.face.cff ? 'FontFile3' : 'FontFile2']: context.register(fontFile),
+    });
+    const widths = this.widths.slice(1).map((w) => Math.round(w * 1000) / 1000);
+    const cidFont = context.obj({
+      Type: 'Font',
+      Subtype: this.face.cff ? 'CIDFontType0' : 'CIDFontType2',
+      BaseFont: baseFont,
+      CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
+      FontDescriptor: context.register(descriptor),
+      W: [1, widths],
+      ...(this.face.cff ? {} : { CIDToGIDMap: 'Identity' }),
+    });
+    const type0 = context.obj({
+      Type: 'Font',
+      Subtype: 'Type0',
+      BaseFont: baseFont,
+      Encoding: 'Identity-H',
+      DescendantFonts: [context.register(cidFont)],
+      ToUnicode: context.register(context.flateStream(toUnicodeCMap(this.text))),
+    });
+    context.assign(this.ref, type0);
+  }
+}
+
+/**
+ * The fonts of one document: the subsets it draws with and the encoder of its lines. Fallback
+ * subsets are created on first use, so a document in Latin script embeds DejaVu only.
+ */
+export class DocumentFonts {
+  private readonly subsets: DocumentSubset[] = [];
+  private readonly byFace = new Map<FontFace, DocumentSubset>();
+  /** Per weight, per code point: the subset drawing it and its hex glyph code. */
+  private readonly encoded: Record<FontWeight, Map<number, { subset: DocumentSubset; hex: string }>> = {
+    regular: new Map(),
+    bold: new Map(),
+  };
+
+  constructor(private readonly context: PDFContext) {}
+
+  /**
+   * Encodes a line as runs of one font each. `field` names the text in a refusal.
+   * @throws UndrawableTextError for a character no font draws
+   */
+  encode(text: string, weight: FontWeight, field: string): EncodedRun[] {
+    const runs: EncodedRun[] = [];
+    const cache = this.encoded[weight];
+    let current: DocumentSubset | undefined;
+    let hex = '';
+    for (let i = 0; i < text.length; i++) {
+      let codePoint = text.charCodeAt(i);
+      if (codePoint >= 0xd800 && codePoint < 0xdc00 && i + 1 < text.length) codePoint = text.codePointAt(i++)!;
+      let entry = cache.get(codePoint);
+      if (!entry) {
+        const glyph = resolve(weight, codePoint);
+        if (!glyph) throw new UndrawableTextError(field, text, undrawableCharacters(text));
+        const subset = this.subsetFor(stackOf(weight).faces[glyph.face]);
+        entry = { subset, hex: subset.hexOf(glyph, String.fromCodePoint(codePoint)) };
+        cache.set(codePoint, entry);
+      }
+      if (entry.subset !== current) {
+        if (current && hex) runs.push({ font: current.resource, hex });
+        current = entry.subset;
+        hex = '';
+      }
+      hex += entry.hex;
+    }
+    if (current && hex) runs.push({ font: current.resource, hex });
+    return runs;
+  }
+
+  /** Resource names and references of the fonts used so far, for the pages' /Font dictionaries. */
+  resources(): [string, PDFRef][] {
+    return this.subsets.filter((s) => s.used).map((s) => [s.resource, s.ref]);
+  }
+
+  /** Names of the embedded faces (for tests and reports). */
+  faceNames(): string[] {
+    return this.subsets.filter((s) => s.used).map((s) => s.face.name);
+  }
+
+  async embed(): Promise<void> {
+    for (const subset of this.subsets) if (subset.used) await subset.embed(this.context);
+  }
+
+  private subsetFor(face: FontFace): DocumentSubset {
+    let subset = this.byFace.get(face);
+    if (!subset) {
+      subset = new DocumentSubset(face, `F${this.subsets.length + 1}`, this.context.nextRef());
+      this.subsets.push(subset);
+      this.byFace.set(face, subset);
+    }
+    return subset;
+  }
+}
+
+/** Refusal of text no embedded font can draw; names the field and each character. */
+export class UndrawableTextError extends Error {
+  readonly code = 'UndrawableText';
+  constructor(
+    readonly field: string,
+    readonly text: string,
+    readonly characters: string[],
+  ) {
+    super(
+      `${field} contains ${characters.map(describeCharacter).join(', ')}, which no embedded font can draw ` +
+        `(fonts: DejaVu Sans, and Noto Sans CJK from Debian's fonts-noto-cjk ${existsSync(CJK_SOURCES.regular.path) ? 'present' : `missing in ${CJK_FONT_DIR}`}); ` +
+        'write it in a supported script or leave the character out.',
+    );
+    this.name = 'UndrawableTextError';
+  }
+}
+
+function serialize(subset: Subset): Promise<Uint8Array> {
+  return new Promise((resolvePromise, reject) => {
+    const parts: Uint8Array[] = [];
+    const stream = subset.encodeStream() as unknown as NodeJS.EventEmitter;
+    stream.on('data', (bytes: Uint8Array) => parts.push(bytes));
+    stream.on('end', () => resolvePromise(Buffer.concat(parts)));
+    stream.on('error', reject);
+  });
+}
+
+/** A ToUnicode CMap: what copying, searching and screen readers get for each glyph. */
+function toUnicodeCMap(text: string[]): string {
+  const lines: string[] = [];
+  const entries = text.map((chars, id) => [id, chars] as const).filter(([id, chars]) => id > 0 && chars);
+  for (let i = 0; i < entries.length; i += 100) {
+    const chunk = entries.slice(i, i + 100);
+    lines.push(`${chunk.length} beginbfchar`);
+    for (const [id, chars] of chunk) {
+      const utf16 = Array.from({ length: chars.length }, (_, k) => chars.charCodeAt(k).toString(16).padStart(4, '0')).join('');
+      lines.push(`<${id.toString(16).padStart(4, '0')}> <${utf16}>`);
+    }
+    lines.push('endbfchar');
+  }
+  return [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000> <ffff>',
+    'endcodespacerange',
+    ...lines,
+    'endcmap',
+    'CMapName currentdict /CMap defineresource pop',
+    'end',
+    'end',
+  ].join('\n');
+}
+
+interface CffSubsetInternals {
+  glyphs: number[];
+  font: { getGlyph(id: number): { path: unknown; _usedSubrs: Record<string, boolean> } };
+  cff: {
+    length: number;
+    topDict: { FDArray: { Private?: { Subrs?: unknown[] } & Record<string, unknown> }[] };
+    fdForGlyph(gid: number): number | null;
+  };
+  subsetSubrs(subrs: unknown[], used: Record<string, boolean>): unknown[];
+  encode(stream: unknown): void;
+}
+
+/**
+ * @pdf-lib/fontkit 1.1.1 writes a broken subset of a CID-keyed CFF font (all of Noto CJK), which
+ * poppler and Acrobat refuse: (1) the header's offSize takes the CFF table's length (27 for Noto),
+ * where CFF allows 1–4; (2) each glyph's font dict and local subroutines are those of the last font
+ * dict seen rather than its own, so glyphs of a second script (hanzi after Hangul) draw garbage.
+ * These two fixes are applied to the subset's prototype once.
+ */
+function fixCffSubset(subset: Subset): void {
+  const proto = Object.getPrototypeOf(subset) as CffSubsetInternals & { dossierFixed?: boolean };
+  if (proto.dossierFixed) return;
+  proto.dossierFixed = true;
+  const encode = proto.encode;
+  proto.encode = function (this: CffSubsetInternals, stream: unknown) {
+    const saved = this.cff.length;
+    this.cff.length = 4;
+    try {
+      encode.call(this, stream);
+    } finally {
+      this.cff.length = saved;
+    }
+  };
+  (proto as unknown as Record<string, unknown>).subsetFontdict = function (this: CffSubsetInternals, topDict: Record<string, unknown>) {
+    const fdArray: { Private?: Record<string, unknown> & { Subrs?: unknown[] } }[] = [];
+    const fds: number[] = [];
+    const newIndex = new Map<number, number>();
+    const usedSubrs: Record<string, boolean>[] = [];
+    for (const gid of this.glyphs) {
+      const fd = this.cff.fdForGlyph(gid);
+      if (fd == null) continue;
+      let index = newIndex.get(fd);
+      if (index === undefined) {
+        index = fdArray.length;
+        newIndex.set(fd, index);
+        fdArray.push({ ...this.cff.topDict.FDArray[fd] });
+        usedSubrs.push({});
+      }
+      fds.push(index);
+      const glyph = this.font.getGlyph(gid);
+      void glyph.path; // parsing the outline records the subroutines it calls
+      for (const subr in glyph._usedSubrs) usedSubrs[index][subr] = true;
+    }
+    fdArray.forEach((dict, i) => {
+      delete (dict as Record<string, unknown>).FontName;
+      if (dict.Private?.Subrs) dict.Private = { ...dict.Private, Subrs: this.subsetSubrs(dict.Private.Subrs, usedSubrs[i]) };
+    });
+    topDict.FDArray = fdArray;
+    topDict.FDSelect = { version: 0, fds };
+  };
+}
