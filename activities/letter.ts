@@ -52,12 +52,13 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   );
 
   // Letterhead.
-  doc.text(lead.name[language], { weight: 'bold', size: 14, color: ACCENT, spaceAfter: 2 });
+  doc.text(lead.name[language], { weight: 'bold', size: 14, color: ACCENT, spaceAfter: 2, field: `The lead authority's name (${language})` });
   if (coSignatories.length > 0) {
     doc.text(`${wording.cosignedBy} ${joinNames(coSignatories.map((a) => a.name[language]), language)}`, {
       size: 8.5,
       color: GREY,
       spaceAfter: 6,
+      field: `A co-signatory's name (${language})`,
     });
   }
   doc.rule(18);
@@ -66,20 +67,20 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   doc.text(wording.date, { align: 'right', spaceAfter: 18 });
 
   // Addressee.
-  doc.text(vendor.name, { weight: 'bold', spaceAfter: 0 });
-  doc.text(vendor.contacts.map((c) => c.name).join('\n'), { spaceAfter: 18 });
+  doc.text(vendor.name, { weight: 'bold', spaceAfter: 0, field: `The name of vendor ${vendor.id}` });
+  doc.text(vendor.contacts.map((c) => c.name).join('\n'), { spaceAfter: 18, field: `A contact name of vendor ${vendor.id}` });
 
   doc.text(wording.subject, { weight: 'bold', spaceAfter: 12 });
-  doc.paragraph(wording.salutation, { spaceAfter: 8 });
-  for (const paragraph of campaign.letterBody[language]) doc.paragraph(paragraph, { spaceAfter: 8 });
+  doc.paragraph(wording.salutation, { spaceAfter: 8, field: `The salutation to vendor ${vendor.id}'s contacts` });
+  campaign.letterBody[language].forEach((paragraph, i) => doc.paragraph(paragraph, { spaceAfter: 8, field: `letterBody.${language}[${i}]` }));
 
   // The closing and the first signature stay together on one page.
   doc.ensureSpace(6 * doc.fontSize * doc.lineHeight);
   doc.paragraph(wording.closing, { spaceAfter: 20 });
   for (const authority of [lead, ...coSignatories]) {
     doc.ensureSpace(3 * doc.fontSize * doc.lineHeight);
-    doc.text(authority.contact.name, { weight: 'bold', spaceAfter: 0 });
-    doc.text(authority.name[language], { size: 9, color: GREY, spaceAfter: 10 });
+    doc.text(authority.contact.name, { weight: 'bold', spaceAfter: 0, field: `The contact name of authority ${authority.id}` });
+    doc.text(authority.name[language], { size: 9, color: GREY, spaceAfter: 10, field: `The name (${language}) of authority ${authority.id}` });
   }
   return doc.save();
 }

@@ -22,6 +22,7 @@ import { invalidMessage } from './errors';
 import { formatDate, joinNames } from './format';
 import { renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
+import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 
 export interface StatementDeps {
   /** The worker's output folder; every file is written beneath it. */
@@ -88,6 +89,7 @@ const WORDS = {
     signatories: 'Signatories',
     toBeSigned: 'To be signed, once approved, by:',
     lead: 'lead authority',
+    findingsFile: 'The statement’s findings, machine-readable (JSON)',
   },
   fr: {
     title: 'Déclaration commune',
@@ -130,6 +132,7 @@ const WORDS = {
     signatories: 'Signataires',
     toBeSigned: 'À signer, une fois approuvée, par :',
     lead: 'autorité responsable',
+    findingsFile: 'Constatations de la déclaration, lisibles par machine (JSON)',
   },
 } as const;
 
@@ -199,6 +202,12 @@ export async function renderStatementPdf(statement: StatementDraft, language: La
     doc.paragraph(authority.name[language], { weight: 'bold', spaceAfter: 0 });
     doc.paragraph(authority.lead ? `${authority.contact.name} · ${w.lead}` : authority.contact.name, { color: GREY });
   }
+  doc.attach({
+    fileName: STATEMENT_FINDINGS_FILE,
+    bytes: statementFindingsBytes(statement),
+    mimeType: 'application/json',
+    description: w.findingsFile,
+  });
   return doc.save();
 }
 

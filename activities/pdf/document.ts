@@ -3,9 +3,21 @@
 // falling back to Noto Sans CJK, embedded as subsets; a top-to-bottom flow with word wrapping,
 // headings, paragraphs, bullet lists, automatic page breaks and "Page n / N" footers. Every drawn
 // line is marked content of a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { AFRelationship, PDFDocument, PDFName, rgb, type PDFContext, type PDFObject, type PDFRawStream, type PDFRef, type RGB } from 'pdf-lib';
+import {
+  AFRelationship,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFString,
+  rgb,
+  type PDFContext,
+  type PDFObject,
+  type PDFRawStream,
+  type PDFRef,
+  type RGB,
+} from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
 import { invalidMessage } from '../errors';
 import { makeArchival, setDocumentId } from './archive';
@@ -301,22 +313,48 @@ export class LayoutDocument {
     });
     await this.fonts.embed();
     this.structure.write(this.pdf, pageRefs);
-    for (const { fileName, bytes, mimeType, description } of this.attachments) {
-      digest.update(fileName).update(bytes);
-      await this.pdf.attach(bytes, fileName, {
-        mimeType,
-        description,
-        creationDate: this.date,
-        modificationDate: this.date,
-        afRelationship: AFRelationship.Data,
-      });
-    }
+    this.embedAttachments(digest);
     digest.update(this.pdf.getTitle() ?? '').update(this.pdf.getAuthor() ?? '').update(this.pdf.getKeywords() ?? '');
     setDocumentId(this.pdf, digest.digest());
     // Without object streams the output is byte-for-byte stable for the same input. pdf-lib
     // yields to the event loop every 50 objects by default, which for the tens of thousands of
     // structure elements of a large statement cost more than writing them.
     return this.pdf.save({ useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY });
+  }
+
+  /**
+   * Associated files (PDF/A-3 §6.8): each listed in the catalog's /AF and its EmbeddedFiles name
+   * tree, with MIME type, dates and relationship. pdf-lib's `attach` would compress with pako,
+   * slow for the JSON of a 1,000-vendor statement.
+   */
+  private embedAttachments(digest: Hash): void {
+    if (!this.attachments.length) return;
+    const { context, catalog } = this.pdf;
+    const date = PDFString.fromDate(this.date);
+    const names: (PDFHexString | PDFRef)[] = [];
+    const specs: PDFRef[] = [];
+    for (const { fileName, bytes, mimeType, description } of [...this.attachments].sort((a, b) => (a.fileName < b.fileName ? -1 : 1))) {
+      digest.update(fileName).update(bytes);
+      const file = deflatedStream(context, bytes, {
+        Type: 'EmbeddedFile',
+        Subtype: PDFName.of(mimeType),
+        Params: context.obj({ Size: bytes.length, CreationDate: date, ModDate: date }),
+      });
+      const spec = context.register(
+        context.obj({
+          Type: 'Filespec',
+          F: PDFString.of(fileName),
+          UF: PDFHexString.fromText(fileName),
+          EF: { F: context.register(file) },
+          Desc: PDFHexString.fromText(description),
+          AFRelationship: AFRelationship.Data,
+        }),
+      );
+      names.push(PDFHexString.fromText(fileName), spec);
+      specs.push(spec);
+    }
+    catalog.set(PDFName.of('Names'), context.obj({ EmbeddedFiles: { Names: names } }));
+    catalog.set(PDFName.of('AF'), context.obj(specs));
   }
 
   private block(type: StructureType, text: string, style: TextStyle): void {

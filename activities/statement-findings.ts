@@ -1,0 +1,30 @@
+// The statement's findings as a machine-readable file, carried inside each statement PDF (PDF/A-3
+// associated file, relationship Data) so that another authority can import them without retyping:
+// per vendor, its outcome, the findings per principle and the demonstrations' results. Only what
+// the authorities wrote for the statement; nothing a vendor submitted.
+import { PRINCIPLES, type StatementDraft } from '../workflows/types';
+
+export const STATEMENT_FINDINGS_FILE = 'findings.json';
+export const STATEMENT_FINDINGS_FORMAT = 'dossier.statement-findings/1';
+
+export function statementFindings(statement: StatementDraft) {
+  const { campaign } = statement;
+  return {
+    format: STATEMENT_FINDINGS_FORMAT,
+    campaign: { id: campaign.id, reference: campaign.reference, title: campaign.title },
+    statement: { version: statement.version, date: statement.date },
+    principles: [...PRINCIPLES],
+    vendors: statement.vendors.map((entry) => ({
+      vendorId: entry.vendorId,
+      vendorName: entry.vendorName,
+      stage: entry.stage,
+      findings: entry.outcome?.findings ?? null,
+      demonstrations: (entry.outcome?.demonstrations ?? []).map((d) => ({ at: d.at, result: d.result ?? null })),
+    })),
+  };
+}
+
+/** The file's bytes: stable key order, so the same statement gives the same PDF. */
+export function statementFindingsBytes(statement: StatementDraft): Uint8Array {
+  return Buffer.from(`${JSON.stringify(statementFindings(statement), null, 2)}\n`, 'utf8');
+}
