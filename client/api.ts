@@ -18,6 +18,13 @@ import {
   rescheduleDemonstrationUpdate,
   scheduleDemonstrationUpdate,
   withdrawUpdate,
+  confirmInboundUpdate,
+  dismissInboundUpdate,
+  recordInboundUpdate,
+  type ConfirmInboundInput,
+  type DismissInboundInput,
+  type RecordInboundInput,
+  type RecordInboundResult,
   type AskFollowUpInput,
   type ConcludeInput,
   type EngagementStatus,
@@ -154,6 +161,26 @@ export class DossierClient {
 
   conclude(ref: EngagementRef, input: ConcludeInput) {
     return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
+  }
+
+  /**
+   * Records a message from the case mailbox (the intake, or an officer assigning held mail). The
+   * Message-ID is the update id: the same message sent twice, by a restarted or a second intake,
+   * is recorded once and both calls get the first result. No worker check: the intake leaves a
+   * message in the mailbox until this returns, so a missing worker delays it and loses nothing.
+   */
+  recordInbound(ref: EngagementRef, input: RecordInboundInput): Promise<RecordInboundResult> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: input.messageId }), 'nothing');
+  }
+
+  /** The officer takes a reply as the response, or as answers to named questions. */
+  confirmInbound(ref: EngagementRef, input: ConfirmInboundInput): Promise<EngagementStatus> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(confirmInboundUpdate, { args: [input] }));
+  }
+
+  /** The officer sets a reply aside (not a response); a reply to the letter then lets reminders resume. */
+  dismissInbound(ref: EngagementRef, input: DismissInboundInput): Promise<EngagementStatus> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(dismissInboundUpdate, { args: [input] }));
   }
 
   /**

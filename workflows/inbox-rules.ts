@@ -55,7 +55,9 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
     return;
   }
   checkEmail('the sender', input.from);
-  if (!isVendorAddress(vendor, input.from)) {
+  // An officer assigning held mail vouches for the sender (a vendor's lawyer, a personal address).
+  const vouched = input.matchedBy === 'officer' && input.assignedBy !== undefined;
+  if (!vouched && !isVendorAddress(vendor, input.from)) {
     throw new Error(`the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);

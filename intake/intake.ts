@@ -1,0 +1,235 @@
+// The intake: reads the case mailbox, finds each message's engagement (correlate.ts), keeps its
+// attachments in the document store, and records it on the engagement through an update whose id
+// is the message's Message-ID. A message leaves the inbox only after Temporal accepted it (moved
+// to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
+// holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
+// down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
+import type { DossierClient } from '../client/api';
+import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { DocumentError, type CaseDocuments } from '../documents/document-store';
+import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
+import { engagementWorkflowId, type DocumentRef } from '../workflows/types';
+import { correlate, type Candidate, type Directory } from './correlate';
+import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
+import { readMessage, type ReadMessage } from './read-message';
+
+/** Where the original of a held message goes: the holding pen keeps an annotated copy. */
+export const ORIGINALS_FOLDER = 'Originals';
+const HELD_REASON = 'X-Dossier-Held-Reason';
+const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
+
+export interface IntakeOptions {
+  mailbox: MailboxSource;
+  dossier: Pick<DossierClient, 'recordInbound'>;
+  documents: CaseDocuments;
+  directory: Directory;
+  /** The domain of MAIL_FROM, which Dossier's Message-IDs carry. */
+  domain: string;
+  caseMailbox: string;
+  /** Messages handled at once (updates in flight). */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export type Settled =
+  | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
+  | { messageId: string; outcome: 'held'; campaignId?: string; reason: string }
+  | { messageId: string; outcome: 'left'; reason: string };
+
+export interface HeldMessage {
+  ref: string;
+  messageId: string;
+  from?: string;
+  subject: string;
+  date?: string;
+  reason: string;
+  kind: ReadMessage['kind'];
+}
+
+const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
+
+export class Intake {
+  private readonly concurrency: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: IntakeOptions) {
+    this.concurrency = options.concurrency ?? 8;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** One pass over the inbox; returns what became of each message. */
+  async pass(): Promise<Settled[]> {
+    const settled: Settled[] = [];
+    const inFlight = new Set<Promise<void>>();
+    for await (const stored of this.options.mailbox.messages(INBOX)) {
+      const work: Promise<void> = this.handle(stored)
+        .then((result) => {
+          settled.push(result);
+          this.log(describe(result));
+        })
+        .finally(() => inFlight.delete(work));
+      inFlight.add(work);
+      if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return settled;
+  }
+
+  /** Passes until stopped: after a pass that moved mail, at once; otherwise on new mail or every `pollMs`. */
+  async run(signal: AbortSignal, pollMs = 30_000): Promise<void> {
+    while (!signal.aborted) {
+      let settled: Settled[] = [];
+      try {
+        settled = await this.pass();
+      } catch (err) {
+        this.log(`intake: the case mailbox could not be read (${(err as Error).message}); trying again`);
+      }
+      if (signal.aborted) return;
+      const moved = settled.filter((s) => s.outcome !== 'left').length;
+      const left = settled.length - moved;
+      if (moved > 0 && left === 0) continue;
+      // Messages left behind wait for whatever failed (Temporal, the store) at a slower pace.
+      await this.options.mailbox.waitForMail(left > 0 ? Math.min(pollMs, 5_000) : pollMs, signal);
+    }
+  }
+
+  /** One message: never throws; its outcome says where it went. */
+  async handle(stored: StoredMessage): Promise<Settled> {
+    let read: ReadMessage | undefined;
+    try {
+      read = await readMessage(stored.raw);
+      if (read.unreadable) return await this.hold(stored, read, undefined, read.unreadable);
+      const candidates = await correlate(read, this.options);
+      if (candidates.length === 0) {
+        return await this.hold(stored, read, undefined, 'no engagement matched: no Dossier Message-ID in its threading headers, no reply token, no running campaign\'s reference in the subject');
+      }
+      const refusals: string[] = [];
+      for (const candidate of candidates) {
+        const input = await this.inputFor(read, candidate);
+        try {
+          const result = await this.options.dossier.recordInbound(candidate, input);
+          await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
+          return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
+        } catch (err) {
+          if (!(err instanceof DossierClientError) || !REFUSALS.includes(err.code)) throw err;
+          refusals.push(err.message);
+        }
+      }
+      return await this.hold(stored, read, candidates[0].campaignId, refusals.join('; '));
+    } catch (err) {
+      return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
+    }
+  }
+
+  /** What the engagement records: text, the stored documents' references, and what could not be kept. */
+  private async inputFor(read: ReadMessage, candidate: Candidate, assignedBy?: string): Promise<RecordInboundInput> {
+    const documents: DocumentRef[] = [];
+    const notes: string[] = [];
+    for (const attachment of read.attachments) {
+      try {
+        documents.push(await this.options.documents.save(candidate.campaignId, attachment));
+      } catch (err) {
+        if (!(err instanceof DocumentError && err.code === 'DocumentTooLarge')) throw err;
+        notes.push(`${err.message} It was not kept; the original message is in the case mailbox.`);
+      }
+    }
+    const now = Date.now();
+    const dated = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : new Date(now).toISOString();
+    return {
+      messageId: read.messageId,
+      from: read.from ?? '',
+      ...(read.fromName ? { fromName: plainLine(read.fromName).slice(0, 200) } : {}),
+      subject: plainLine(read.subject),
+      receivedAt: dated,
+      kind: read.kind,
+      matchedBy: assignedBy ? 'officer' : candidate.matchedBy,
+      ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
+      text: plainText(read.text),
+      documents,
+      notes,
+      ...(read.bounce ? { bounce: { recipients: read.bounce.recipients, status: read.bounce.status, diagnostic: read.bounce.diagnostic } } : {}),
+      ...(assignedBy ? { assignedBy } : {}),
+    };
+  }
+
+  private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
+    const annotation = `${HELD_REASON}: ${headerSafe(reason)}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}`;
+    await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
+    await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
+    return { messageId: read.messageId, outcome: 'held', campaignId, reason };
+  }
+
+  /** The holding pen of a campaign (or of mail that names none), one entry per message. */
+  async held(campaignId: string | undefined): Promise<HeldMessage[]> {
+    const found = new Map<string, HeldMessage>();
+    for await (const stored of this.options.mailbox.messages(holdingFolder(campaignId))) {
+      const { reason, original } = unannotate(stored.raw);
+      const read = await readMessage(original);
+      if (found.has(read.messageId)) continue; // a copy left by a pass interrupted between copy and move
+      found.set(read.messageId, { ref: stored.ref, messageId: read.messageId, from: read.from, subject: read.subject, date: read.date, reason, kind: read.kind });
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * An officer assigns a held message to an engagement. The engagement's rules still apply, except
+   * that the officer vouches for the sender; on success the message leaves the holding pen.
+   */
+  async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
+    const folder = holdingFolder(heldIn);
+    let match: { ref: string; read: ReadMessage } | undefined;
+    for await (const stored of this.options.mailbox.messages(folder)) {
+      const read = await readMessage(unannotate(stored.raw).original);
+      if (read.messageId === messageId) {
+        match = { ref: stored.ref, read };
+        break;
+      }
+    }
+    if (!match) throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
+    const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
+    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, officer);
+    const result = await this.options.dossier.recordInbound(target, input);
+    await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
+    return result;
+  }
+}
+
+/** Splits a held copy into the intake's reason and the message as it arrived. */
+export function unannotate(raw: Buffer): { reason: string; campaignId?: string; original: Buffer } {
+  let rest = raw;
+  let reason = '';
+  let campaignId: string | undefined;
+  for (;;) {
+    const end = rest.indexOf('\r\n');
+    const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
+    if (line.startsWith(`${HELD_REASON}: `)) reason = line.slice(HELD_REASON.length + 2);
+    else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
+    else return { reason, campaignId, original: rest };
+    rest = rest.subarray(end + 2);
+  }
+}
+
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 900);
+}
+
+function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 1_000);
+}
+
+function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+}
+
+function describe(settled: Settled): string {
+  switch (settled.outcome) {
+    case 'recorded':
+      return `intake: ${settled.messageId} recorded on ${settled.workflowId} (${settled.effect})`;
+    case 'held':
+      return `intake: ${settled.messageId} held for ${settled.campaignId ?? 'no campaign'}: ${settled.reason}`;
+    case 'left':
+      return `intake: ${settled.messageId} left in the inbox for the next pass: ${settled.reason}`;
+  }
+}
