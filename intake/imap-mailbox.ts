@@ -54,6 +54,8 @@ export class ImapMailbox implements MailboxSource {
     const lock = await this.imap.getMailboxLock(folder);
     this.locked = folder;
     try {
+      // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
+      await this.imap.noop();
       const uids = (await this.imap.search({ all: true }, { uid: true })) || [];
       for (const uid of uids) {
         const message = await this.imap.fetchOne(String(uid), { source: true }, { uid: true });

@@ -104,6 +104,17 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     await sender.close();
   });
 
+  it('sees mail another handle delivered since its last read', async () => {
+    const mailbox = await open();
+    const sender = opened!.another();
+    await sender.open();
+    await sender.append(mail(1));
+    expect(await collect(mailbox)).toHaveLength(1);
+    await sender.append(mail(2));
+    expect(await collect(mailbox)).toHaveLength(2);
+    await sender.close();
+  });
+
   it('ends a wait on abort', async () => {
     const mailbox = await open();
     const abort = new AbortController();
