@@ -15,7 +15,7 @@ import {
   type Problem,
 } from '../workflows/campaign-rules';
 import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
-import { durationMs, DATE_ONLY } from '../workflows/time';
+import { durationMs, durationProblem, isCalendarDate, DATE_ONLY } from '../workflows/time';
 import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 
 export { checkVendor, formatPath, statementTextProblems } from '../workflows/campaign-rules';
@@ -55,10 +55,16 @@ const email = z.string().superRefine((value, ctx) => {
   // zod's own wording for a malformed address, which the officer's guide quotes.
   if (problem) ctx.addIssue({ code: 'custom', message: problem.startsWith('must be an email address') ? 'invalid email' : problem });
 });
-const duration = z.union([z.number(), z.string()]).refine((v) => durationMs(v) !== undefined, {
-  message: 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds',
+const duration = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const problem = durationProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-const isoDate = z.string().regex(DATE_ONLY, 'must be a date written YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(DATE_ONLY, 'must be a date written YYYY-MM-DD')
+  .superRefine((value, ctx) => {
+    if (DATE_ONLY.test(value) && !isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: `must be a date that exists (got "${value}")` });
+  });
 const language = z.enum(LANGUAGES);
 const bilingual = z.strictObject({ en: text, fr: text });
 const bilingualName = z.strictObject({ en: name, fr: name });

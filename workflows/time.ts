@@ -11,6 +11,19 @@ import type { Duration } from './types';
  * @example durationMs('7 years') // 220_898_664_000
  */
 export function durationMs(duration: unknown): number | undefined {
+  const millis = unboundedMs(duration);
+  return millis !== undefined && millis <= MAX_DURATION_MS ? millis : undefined;
+}
+
+/**
+ * The longest duration any input may give. A case runs for months, a retention for years; past
+ * this, a timer's end is a date JavaScript cannot write ("Invalid time value" on every workflow
+ * task), and Temporal's own timers stop at about 100 years.
+ */
+export const MAX_DURATION_MS = 10 * 365.25 * 86_400_000;
+const MAX_DURATION_TEXT = '10 years';
+
+function unboundedMs(duration: unknown): number | undefined {
   if (typeof duration !== 'number' && typeof duration !== 'string') return undefined;
   let millis: number;
   try {
@@ -21,28 +34,64 @@ export function durationMs(duration: unknown): number | undefined {
   return Number.isFinite(millis) && millis >= 0 ? millis : undefined;
 }
 
+/** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
+export function durationProblem(duration: unknown): string | undefined {
+  const millis = unboundedMs(duration);
+  if (millis === undefined) return 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds';
+  if (millis > MAX_DURATION_MS) return `must be at most ${MAX_DURATION_TEXT} (got ${shortly(duration)})`;
+  return undefined;
+}
+
+function shortly(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
 /** Milliseconds of a duration already checked (a policy from a validated campaign); throws otherwise. */
 export function requireDurationMs(duration: Duration, field = 'duration'): number {
   const millis = durationMs(duration);
-  if (millis === undefined) throw new RangeError(`${field} "${String(duration)}" is not a duration such as "14 days" or "2s"`);
-  return millis;
+  if (millis !== undefined) return millis;
+  if (unboundedMs(duration) !== undefined) throw new RangeError(`${field} ${durationProblem(duration)}`);
+  throw new RangeError(`${field} "${String(duration)}" is not a duration such as "14 days" or "2s"`);
 }
 
 /** A calendar date written `YYYY-MM-DD`, with no time: the day itself, whatever the time zone. */
 export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const ISO_DATE_OR_TIME = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2})))?$/;
 
 export function isDateOnly(text: string): boolean {
   return DATE_ONLY.test(text);
 }
 
 /**
+ * Whether an ISO date or timestamp names a day and time that exist: JavaScript rolls
+ * `2020-02-31` over to 2 March and accepts `T24:00`, so the parts are checked one by one.
+ */
+function isRealCalendarTime(match: RegExpExecArray): boolean {
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return false;
+  if (match[4] === undefined) return true;
+  const [hour, minute, second] = [Number(match[5]), Number(match[6]), Number(match[8] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  return match[11] === undefined || (Number(match[11]) <= 23 && Number(match[12]) <= 59);
+}
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD` (not 2020-02-31, not 2020-13-45). */
+export function isCalendarDate(text: string): boolean {
+  return DATE_ONLY.test(text) && isoInstant(text) !== undefined;
+}
+
+/**
  * Milliseconds since the epoch of an ISO date (`2020-08-10`, midnight UTC) or an ISO timestamp
- * with its zone (`2020-08-10T14:00:00Z`, `…+02:00`); undefined for anything else.
+ * with its zone (`2020-08-10T14:00:00Z`, `…+02:00`); undefined for anything else, including a
+ * day or time that does not exist (`2020-02-31`, `T25:00`).
  */
 export function isoInstant(text: string): number | undefined {
   const trimmed = text.trim();
-  if (!ISO_DATE_OR_TIME.test(trimmed)) return undefined;
+  const match = ISO_DATE_OR_TIME.exec(trimmed);
+  if (!match || !isRealCalendarTime(match)) return undefined;
   const time = Date.parse(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
   return Number.isNaN(time) ? undefined : time;
 }
