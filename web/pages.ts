@@ -178,17 +178,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const form = new FormReader(values);
     const by = actorName(user);
     const dossier = await deps.dossier();
-    // The field a refusal is shown next to: the one the officer most likely has to change.
-    const main: Record<string, string> = {
-      respond: 'summary',
-      extend: 'dueDate',
-      ask: 'questions',
-      answer: 'answers',
-      'schedule-demo': 'at',
-      'reschedule-demo': 'at',
-      'demo-outcome': 'notes',
-      conclude: 'findings',
-      withdraw: 'reason',
+    // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
+    const main: Record<string, FieldPlacement> = {
+      respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
+      extend: ['dueDate', [/reason/i, 'reason'], [/round/i, 'round']],
+      ask: ['questions', [/due/i, 'dueDate']],
+      answer: ['answers'],
+      'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics']],
+      'reschedule-demo': ['at', [/reason/i, 'reason']],
+      'demo-outcome': ['notes'],
+      conclude: ['findings'],
+      withdraw: ['reason'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
@@ -290,7 +290,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const language = c.get('language');
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
       const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
-      const changes = status.changeRequests.filter((x) => x.authorityId === a.id && x.version === status.draft?.version);
+      // Its latest change request, whichever version it was on: the lead revises from it.
+      const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1);
       return { id: a.id, name: a.name[language], lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
@@ -334,7 +335,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const campaigns = await deps.campaigns();
-    const main: Record<string, string> = { approve: 'version', 'request-changes': 'comment', draft: 'draft', conclusions: 'conclusions-en' };
+    const main: Record<string, FieldPlacement> = {
+      approve: ['version'],
+      'request-changes': ['comment', [/version/i, 'version']],
+      draft: ['draft'],
+      conclusions: ['conclusions-en', [/lesson/i, 'lessons-en']],
+    };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
       if (action === 'approve' || action === 'request-changes') {
@@ -379,11 +385,16 @@ function signsStatement(user: SignedInUser, draft: StatementDraft | undefined): 
   return Boolean(user.authorityId && draft?.campaign.authorities.some((a) => a.id === user.authorityId));
 }
 
-/** A form's problems, or the workflow's refusal shown next to the action's main field; other errors pass. */
-function formErrors(err: unknown, mainField: string): FieldErrors | undefined {
+/** A form's main field, then fields a refusal may name (matched against the workflow's words). */
+type FieldPlacement = [string, ...[RegExp, string][]];
+
+/** A form's problems, or the workflow's refusal next to the field it names; other errors pass. */
+function formErrors(err: unknown, [mainField, ...named]: FieldPlacement): FieldErrors | undefined {
   if (err instanceof FormProblem) return err.errors;
   if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
-    return { [mainField]: { message: err.message.replace(/^.*? refused: /, '') } };
+    const message = err.message.replace(/^.*? refused: /, '');
+    const field = named.find(([pattern]) => pattern.test(message))?.[1] ?? mainField;
+    return { [field]: { message } };
   }
   return undefined;
 }

@@ -155,3 +155,141 @@ describe('the workspace', () => {
     await checkPage(page, 'engagement-concluded');
   });
 });
+
+describe('the joint statement in the workspace', () => {
+  it('goes from the draft to publication: a co-signatory reaches it from the approval email, requests a change, the lead revises, all approve', { timeout: 150_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const lead = await as('lea', `/campaigns/${campaignId}/engagements/cisco`);
+    for (const vendor of ['cisco', 'houseparty']) {
+      await lead.goto(`${url}/campaigns/${campaignId}/engagements/${vendor}`);
+      await lead.click('summary:has-text("Withdraw the engagement")');
+      await lead.fill('#withdraw-reason', 'Out of scope for this statement.');
+      await lead.click('#withdraw button[type=submit]');
+      expect(await textOf(lead.locator('.notice'))).toBe('The engagement is withdrawn.');
+    }
+    // Every engagement has ended: the campaign drafts the statement and asks each authority.
+    await lead.goto(`${url}/campaigns/${campaignId}/statement`);
+    await eventually(lead, async () => (await lead.locator('#version').count()) === 1, 'the first draft');
+    const link = await approvalLink('fdpic@edoeb.test');
+    expect(link).toBe(`${url}/campaigns/${campaignId}/statement`);
+
+    const zofia = await as('zofia', new URL(link).pathname);
+    expect(zofia.url()).toBe(link);
+    expect(await textOf(zofia.locator('h1'))).toBe(`Déclaration commune de ${campaignId}`);
+    const pdf = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/draft.fr.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await checkPage(zofia, 'statement-co-signatory');
+    await zofia.fill('#changes-comment', 'Please name the five principles in the conclusions.');
+    await zofia.click('#request-changes button[type=submit]');
+    expect(await textOf(zofia.locator('.notice'))).toContain('Votre demande de modifications est consignée');
+
+    await lead.reload();
+    expect(await textOf(lead.locator('tr[data-authority=fdpic] td'))).toContain('Please name the five principles');
+    await lead.click('summary:has-text("Set conclusions and lessons learned")');
+    await lead.fill('#conclusions-en', 'The five principles: security, privacy by design, knowing the audience, transparency, user control.');
+    await lead.fill('#conclusions-fr', 'Les cinq principes : sécurité, protection dès la conception, public, transparence, contrôle.');
+    await lead.fill('#lessons-en', 'Ask for demonstrations early.');
+    await lead.fill('#lessons-fr', 'Demander les démonstrations tôt.');
+    await lead.click('#conclusions button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('The conclusions are set; a new version goes out for approval.');
+    await checkPage(lead, 'statement-lead');
+    await lead.click('#approve button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
+    expect(await textOf(lead.locator('tr[data-authority=opc] td'))).toContain('Léa Tremblay (lea, signed in)');
+
+    await zofia.reload();
+    await zofia.click('#approve button[type=submit]');
+    expect(await textOf(zofia.locator('.notice'))).toBe('Votre approbation est consignée.');
+    await eventually(zofia, async () => (await zofia.locator('#phase').innerText()) === 'publiée', 'publication');
+    await checkPage(zofia, 'statement-published');
+    const published = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.en.pdf`);
+    expect(published.status()).toBe(200);
+    expect((await published.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('what the workspace refuses', () => {
+  it('refuses, on the server, every page and action outside a role, and sends strangers to sign in', { timeout: 90_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const engagement = `${url}/campaigns/${campaignId}/engagements/zoom`;
+
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(engagement);
+    expect(new URL(stranger.url()).origin).toBe(workspace.idp.issuer);
+
+    const owen = await as('owen');
+    expect((await owen.goto(`${url}/campaigns/new`))!.status()).toBe(403);
+    expect(await textOf(owen.locator('main p').first())).toBe('Your role does not allow this page or action.');
+    await checkPage(owen, 'refused');
+    const owenToken = await csrfOf(owen);
+    const approve = await owen.request.post(`${url}/campaigns/${campaignId}/statement/approve`, { form: { _csrf: owenToken, version: '1' } });
+    expect(approve.status()).toBe(403);
+
+    const ada = await as('ada', `/campaigns/${campaignId}/engagements/zoom`);
+    expect(await textOf(ada.locator('h1'))).toBe('Engagement with Zoom');
+    expect(await ada.locator('form.action').count()).toBe(0);
+    const respond = await ada.request.post(`${engagement}/withdraw`, { form: { _csrf: await csrfOf(ada), reason: 'auditors may not' } });
+    expect(respond.status()).toBe(403);
+
+    const zofia = await as('zofia');
+    expect((await zofia.goto(`${url}/campaigns/${campaignId}`))!.status()).toBe(403);
+    expect((await zofia.goto(engagement))!.status()).toBe(403);
+    // Only the statements her authority signs are listed, and only as statements.
+    await zofia.goto(`${url}/campaigns`);
+    expect(await zofia.locator(`a[href="/campaigns/${campaignId}"]`).count()).toBe(0);
+    expect(await zofia.locator(`a[href="/campaigns/${campaignId}/statement"]`).count()).toBe(1);
+
+    const nobody = await (await browser.newContext()).newPage();
+    await nobody.goto(`${url}/campaigns`);
+    await signIn(nobody, 'nobody');
+    await nobody.waitForURL((u) => u.origin === url);
+    expect(await textOf(nobody.locator('main p').first())).toContain('Your account has no role in Dossier');
+  });
+
+  it('refuses a form sent without the session’s CSRF token, or with another session’s, and keeps every page under a strict CSP', { timeout: 60_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const owen = await as('owen', `/campaigns/${campaignId}/engagements/zoom`);
+    const other = await as('ada');
+    const action = `${url}/campaigns/${campaignId}/engagements/zoom/withdraw`;
+    const forms: Record<string, string>[] = [{ reason: 'no token' }, { reason: 'wrong token', _csrf: await csrfOf(other) }];
+    for (const form of forms) {
+      const response = await owen.request.post(action, { form });
+      expect(response.status()).toBe(403);
+      expect(await response.text()).toContain('security token is missing or out of date');
+    }
+    const page = await owen.request.get(`${url}/campaigns/${campaignId}/engagements/zoom`);
+    expect(page.headers()['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    const cookie = (await owen.context().cookies()).find((c) => c.name === 'dossier_session')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.secure).toBe(true);
+    expect(cookie.sameSite).toBe('Lax');
+  });
+});
+
+async function csrfOf(page: Page): Promise<string> {
+  return (await page.locator('input[name=_csrf]').first().getAttribute('value'))!;
+}
+
+/** The campaign the first test started (its board is reached through the campaign list). */
+async function firstCampaign(): Promise<string | undefined> {
+  const found = await env.client.workflow.list({ query: `WorkflowType = 'campaign' AND TaskQueue = '${env.taskQueue}'` });
+  for await (const info of found) return info.workflowId.replace(/^campaign:/, '');
+  return undefined;
+}
+
+/** The workspace link in the approval request an authority received. */
+async function approvalLink(address: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const mails = await env.parsed();
+    const request = mails.find((m) => m.to && JSON.stringify(m.to).includes(address) && /Approba|Approval/.test(m.subject ?? ''));
+    const link = request?.text?.match(/https?:\/\/\S+\/statement/)?.[0];
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error(`no approval request with a link reached ${address}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -1,0 +1,68 @@
+// The workspace's pieces that need no server: roles read from the identity provider's claim, the
+// sealed session cookie, the page texts in both languages, and the configuration's errors.
+import { describe, expect, it } from 'vitest';
+import { can, rolesFromClaim } from '../../web/access';
+import { parseWebConfig, WebConfigError } from '../../web/config';
+import { CookieSealer } from '../../web/session';
+import { loadViews } from '../../web/views';
+
+describe('roles from the claim', () => {
+  it('reads officers, auditors and a co-signatory bound to its authority, and ignores anything else', () => {
+    expect(rolesFromClaim(['officer', 'co-signatory:ico', 'admin', 'officer:extra', 42])).toEqual({ roles: ['officer', 'co-signatory'], authorityId: 'ico' });
+    expect(rolesFromClaim('lead-officer auditor')).toEqual({ roles: ['lead-officer', 'auditor'], authorityId: undefined });
+    expect(rolesFromClaim(['co-signatory'])).toEqual({ roles: [], authorityId: undefined });
+    expect(rolesFromClaim(undefined)).toEqual({ roles: [], authorityId: undefined });
+  });
+
+  it('lets an auditor read cases but act on none, and a co-signatory answer but read no case', () => {
+    expect(can(['auditor'], 'read-cases')).toBe(true);
+    expect(can(['auditor'], 'act-on-engagements')).toBe(false);
+    expect(can(['co-signatory'], 'read-cases')).toBe(false);
+    expect(can(['co-signatory'], 'answer-for-authority')).toBe(true);
+    expect(can(['officer'], 'steer-campaigns')).toBe(false);
+    expect(can(['lead-officer'], 'steer-campaigns')).toBe(true);
+  });
+});
+
+describe('the session cookie', () => {
+  const sealer = new CookieSealer('a-test-session-secret-of-at-least-32-characters');
+
+  it('opens what it sealed, and reads a tampered, foreign or expired cookie as no session', () => {
+    const session = { csrf: 't', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const sealed = sealer.seal(session);
+    expect(sealer.open(sealed)).toEqual(session);
+    const flipped = Buffer.from(sealed, 'base64url');
+    flipped[flipped.length - 1] ^= 1;
+    expect(sealer.open(flipped.toString('base64url'))).toBeUndefined();
+    expect(new CookieSealer('another-secret-of-at-least-32-characters!!').open(sealed)).toBeUndefined();
+    expect(sealer.open(sealer.seal({ ...session, expiresAt: Date.now() - 1 }))).toBeUndefined();
+    expect(sealer.open('not a cookie')).toBeUndefined();
+  });
+});
+
+describe('the page texts', () => {
+  it('has every sentence in English and French, and renders a page with its values escaped', () => {
+    const views = loadViews();
+    expect(Object.keys(views.strings.fr).sort()).toEqual(Object.keys(views.strings.en).sort());
+    const html = views.render('error', 'fr', { title: '<b>x</b>', messageKey: 'error.refused', csrf: 'c', path: '/' });
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(html).toContain('Votre rôle ne permet pas cette page ou cette action.');
+  });
+});
+
+describe('the workspace configuration', () => {
+  it('names every missing or malformed variable at once', () => {
+    let error: unknown;
+    try {
+      parseWebConfig({ DOSSIER_WEB_PORT: 'eighty', DOSSIER_SESSION_SECRET: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(WebConfigError);
+    const problems = (error as WebConfigError).problems.join('\n');
+    for (const name of ['DOSSIER_WEB_PORT', 'DOSSIER_OIDC_ISSUER', 'DOSSIER_OIDC_CLIENT_ID', 'DOSSIER_OIDC_CLIENT_SECRET', 'DOSSIER_SESSION_SECRET must be at least 32']) {
+      expect(problems).toContain(name);
+    }
+  });
+});
