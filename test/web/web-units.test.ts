@@ -1,7 +1,9 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
-import { can, rolesFromClaim } from '../../web/access';
+import { CAMPAIGN_PHASES } from '../../workflows/messages';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
+import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { loadViews } from '../../web/views';
@@ -48,6 +50,18 @@ describe('the page texts', () => {
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(html).toContain('Votre rôle ne permet pas cette page ou cette action.');
+  });
+
+  it('names every stage, phase, principle, result and role the workflows know', () => {
+    const { strings } = loadViews();
+    const keys = [
+      ...ENGAGEMENT_STAGES.map((s) => `stage.${s}`),
+      ...CAMPAIGN_PHASES.map((p) => `phase.${p}`),
+      ...PRINCIPLES.map((p) => `principle.${p}`),
+      ...DEMONSTRATION_RESULTS.map((r) => `result.${r}`),
+      ...ROLES.map((r) => `role.${r}`),
+    ];
+    expect(keys.filter((k) => !(k in strings.en))).toEqual([]);
   });
 });
 

@@ -117,8 +117,9 @@ describe('the workspace', () => {
     await page.fill('#ask-questions', 'How are meeting recordings protected at rest?');
     await page.fill('#ask-dueDate', '2020-01-01');
     await page.click('#ask button[type=submit]');
-    expect(await textOf(page.locator('#ask-questions-error'))).toContain('must be in the future');
-    expect(await page.locator('#ask-questions').getAttribute('aria-invalid')).toBe('true');
+    expect(await textOf(page.locator('#ask-dueDate-error'))).toContain('must be in the future');
+    expect(await page.locator('#ask-dueDate').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#ask-questions').inputValue()).toBe('How are meeting recordings protected at rest?');
     await checkPage(page, 'engagement-refused');
     await page.fill('#ask-dueDate', '');
     await page.click('#ask button[type=submit]');
