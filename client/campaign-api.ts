@@ -24,7 +24,7 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type CampaignInput, type StatementDraft } from '../workflows/types';
+import { type CampaignInput, type Language, type StatementDraft } from '../workflows/types';
 import { campaignKeyId, type FileKeyStore } from '../encryption/keystore';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
@@ -80,6 +80,19 @@ export class CampaignClient {
 
   statement(campaignId: string): Promise<StatementDraft | undefined> {
     return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery), 'query');
+  }
+
+  /**
+   * The statement as a PDF in one language: the published one once published, else the current
+   * draft; undefined before the first draft. Rendering is reproducible, so these are the very bytes
+   * the authorities received.
+   */
+  async statementPdf(campaignId: string, language: Language): Promise<{ bytes: Uint8Array; version: number; published: boolean } | undefined> {
+    const [status, statement] = await Promise.all([this.status(campaignId), this.statement(campaignId)]);
+    if (!statement) return undefined;
+    const { renderStatementPdf } = await import('../activities/statement');
+    const published = status.published !== undefined;
+    return { bytes: await renderStatementPdf(statement, language, !published), version: statement.version, published };
   }
 
   /** Status with every running engagement's live stage (one query per running engagement). */

@@ -318,15 +318,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
 
   app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
-    const { draft } = await readStatement(c, c.req.param('campaign'));
+    const campaignId = c.req.param('campaign');
+    await readStatement(c, campaignId);
     const [kind, language] = c.req.param('file').split('.') as ['draft' | 'published', Language];
-    if (!draft) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-draft' }), 404);
-    // Rendering is reproducible (same draft, same bytes), so this is the very file the authorities were sent.
-    const { renderStatementPdf } = await import('../activities/statement');
-    const bytes = await renderStatementPdf(draft, language, kind === 'draft');
+    const pdf = await (await deps.campaigns()).statementPdf(campaignId, language);
+    if (!pdf || pdf.published !== (kind === 'published')) {
+      return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-such-pdf' }), 404);
+    }
     c.header('Content-Type', 'application/pdf');
-    c.header('Content-Disposition', `inline; filename="${draft.campaign.id}-statement-${draft.version}.${kind}.${language}.pdf"`);
-    return c.body(bytes as Uint8Array<ArrayBuffer>);
+    c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${pdf.version}.${kind}.${language}.pdf"`);
+    return c.body(pdf.bytes as Uint8Array<ArrayBuffer>);
   });
 
   app.post('/campaigns/:campaign/statement/:action', async (c) => {

@@ -181,6 +181,7 @@ describe('the joint statement in the workspace', () => {
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.fr.pdf`)).status()).toBe(404);
     await checkPage(zofia, 'statement-co-signatory');
     await zofia.fill('#changes-comment', 'Please name the five principles in the conclusions.');
     await zofia.click('#request-changes button[type=submit]');
