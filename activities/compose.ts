@@ -39,6 +39,7 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
   'officer-notice': (m) => (m.details.note ? undefined : 'an officer notice needs its text in details.note'),
+  'officer-digest': (m) => (m.details.digest?.length ? undefined : 'an officer digest needs details.digest (an empty digest is not sent)'),
 };
 
 export async function composeMessage(message: OutgoingMessage, options: ComposeOptions = {}): Promise<ComposedMessage> {
@@ -123,6 +124,21 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       rescheduled: demonstration.rescheduled ?? 0,
     },
     note: details.note,
+    digest: details.digest?.map((section) => ({
+      reference: section.reference,
+      title: section.title[language],
+      items: section.items.map((item) => ({
+        vendorName: item.vendorName,
+        stage: item.stage,
+        due: formatDate(item.deadline, language, timeZone),
+        overdueDays: item.overdueDays,
+        overdue: item.overdue,
+        overdueToday: item.overdue && item.overdueDays === 0,
+        plural: item.overdueDays > 1,
+      })),
+    })),
+    digestCount: details.digest?.reduce((n, s) => n + s.items.length, 0),
+    digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };

@@ -6,6 +6,7 @@ import { createEmailActivities, createSmtpTransport, type EmailHooks } from './e
 import { join } from 'node:path';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
+import { createDigestActivities } from './officer-digest';
 import type { FileKeyStore } from '../encryption/keystore';
 
 export interface ActivityDeps {
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEmailActivities({ transport, mailFrom: deps.mailFrom, caseMailbox: deps.caseMailbox, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks, workspaceUrl: deps.workspaceUrl }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
+    ...createDigestActivities(),
     ...createRetentionActivities(deps.keystore),
   };
 }

@@ -31,6 +31,8 @@ interface EmailTemplate {
   subject: Compiled;
   text: Compiled;
   html: Compiled;
+  /** Labels the kind's templates look up (`{{lookup words.stages stage}}`), from its `words:` section. */
+  words: Record<string, unknown>;
 }
 interface Layout {
   text: Compiled;
@@ -98,6 +100,7 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
         subject: compile(t.subject, `${where}.subject`, false),
         text: compile(t.text, `${where}.text`, false),
         html: compile(t.html, `${where}.html`, true),
+        words: (t.words ?? {}) as Record<string, unknown>,
       });
     }
   }
@@ -116,9 +119,10 @@ export function renderEmail(kind: MessageKind, language: Language, view: object,
   const template = set.email.get(`${kind}.${language}`);
   const layout = set.layouts.get(language);
   if (!template || !layout) throw new TemplateError(`No ${language} template for ${kind}; add templates/email/${kind}.yaml.`);
-  const subject = oneLine(template.subject(view));
-  const text = layout.text({ ...view, subject, body: tidyText(template.text(view)) });
-  const html = layout.html({ ...view, subject, body: new Handlebars.SafeString(template.html(view)) });
+  const worded = { ...view, words: template.words };
+  const subject = oneLine(template.subject(worded));
+  const text = layout.text({ ...view, subject, body: tidyText(template.text(worded)) });
+  const html = layout.html({ ...view, subject, body: new Handlebars.SafeString(template.html(worded)) });
   return { subject, text, html };
 }
 

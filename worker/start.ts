@@ -8,6 +8,7 @@ import { ConfigError } from '../config/temporal';
 import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
 import { describeConfig, parseWorkerConfig } from './config';
+import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     const config = parseWorkerConfig(embedded.env);
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
+    const digest = await ensureOfficerDigestSchedule(await connection.client(), { taskQueue: config.taskQueue });
+    console.log(`Officer digest       daily at 06:00 UTC (Schedule ${digest === 'created' ? 'created' : 'already there'})`);
     workspace = await startWorkspaceFor(connection, embedded.env);
     console.log('Ready. Press Ctrl-C to stop.');
     await run();

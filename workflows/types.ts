@@ -94,6 +94,38 @@ export interface CampaignRef {
   letterBody: Record<Language, string[]>;
   /** Where to send notices meant for the case officers (delivery failures, closures). */
   officeContact: Contact;
+  /**
+   * The case officers who get the daily digest of what is overdue or due soon, each in their own
+   * language. When absent, the digest goes to `officeContact` in the lead authority's language.
+   */
+  officers?: Officer[];
+}
+
+/** A case officer of a campaign, as the digest addresses them. */
+export interface Officer extends Contact {
+  language: Language;
+}
+
+/** One line of an officer's digest: an engagement whose next deadline is past or within the horizon. */
+export interface DigestItem {
+  campaignId: string;
+  vendorId: string;
+  vendorName: string;
+  stage: string;
+  /** ISO timestamp of the engagement's next deadline. */
+  deadline: string;
+  /** The deadline has passed. */
+  overdue: boolean;
+  /** Whole days the deadline is past (0 when not yet due, or due earlier today). */
+  overdueDays: number;
+}
+
+/** What the digest tells one officer about one campaign. */
+export interface DigestSection {
+  campaignId: string;
+  reference: string;
+  title: Bilingual;
+  items: DigestItem[];
 }
 
 export const ENGAGEMENT_STAGES = [
@@ -254,6 +286,7 @@ export const MESSAGE_KINDS = [
   'approval-reminder',
   'statement-notice',
   'officer-notice',
+  'officer-digest',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -274,6 +307,8 @@ export interface MessageDetails {
   timeZone?: string;
   /** When the workflow issued the message (workflow time, ISO): stamps calendar events reproducibly. */
   issuedAt?: string;
+  /** An officer digest's sections: overdue and soon-due engagements, by campaign. */
+  digest?: DigestSection[];
 }
 
 export interface OutgoingMessage {

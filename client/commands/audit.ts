@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { auditCsv, auditPdf } from '../../activities/audit-report';
+import { auditCsv, auditPdf } from '../audit-report';
 import { LANGUAGES, type Language } from '../../workflows/types';
 import { collectAuditTrail } from '../audit';
 import { withContext, type Session } from './context';

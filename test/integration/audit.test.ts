@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditCsv } from '../../activities/audit-report';
+import { auditCsv } from '../../client/audit-report';
 import { collectAuditTrail, documentRefsIn, type AuditTrail } from '../../client/audit';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';

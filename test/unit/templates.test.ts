@@ -49,6 +49,14 @@ function fullDetails(): MessageDetails {
       attendees: [{ name: 'Jan Kowalski', email: 'jan@zoom.test' }],
     },
     note: 'A note from the case officer.',
+    digest: [
+      {
+        campaignId: 'tpl',
+        reference: 'TEST-TPL',
+        title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
+        items: [{ campaignId: 'tpl', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', deadline: '2020-08-21T00:00:00Z', overdue: true, overdueDays: 3 }],
+      },
+    ],
   };
 }
 

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
-import type { AuditEvent, AuditEventKind, AuditTrail } from '../client/audit';
+import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
 import type { Language } from '../workflows/types';
-import { LayoutDocument } from './pdf/document';
-import { TEMPLATES_DIR } from './templates';
+import { LayoutDocument } from '../activities/pdf/document';
+import { TEMPLATES_DIR } from '../activities/templates';
 
 const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version'] as const;
 type Column = (typeof COLUMNS)[number];

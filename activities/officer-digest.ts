@@ -1,0 +1,131 @@
+// Finds what each officer's digest holds: running engagements whose next deadline is past or within
+// the horizon, through one visibility query on the Dossier search attributes (never a scan), grouped
+// by campaign and addressed to each campaign's officers. A campaign's definition (title, officers,
+// vendor names) is read once from the first event of its workflow's history.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
+import {
+  type CampaignInput,
+  type CampaignRef,
+  type DigestItem,
+  type DigestSection,
+  type Duration,
+  type EngagementInput,
+  type Officer,
+} from '../workflows/types';
+
+export interface CollectDigestsInput {
+  /** "Now", from the workflow (so a replay agrees). */
+  asOf: string;
+  horizon: Duration;
+  /** Only engagements served by this deployment's task queue. */
+  taskQueue: string;
+}
+
+export interface OfficerDigest {
+  officer: Officer;
+  /** The first campaign of the digest: its reference and office sign the message. */
+  campaign: CampaignRef;
+  sections: DigestSection[];
+  timeZone: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function createDigestActivities(clientOf: () => Client = () => Context.current().client) {
+  return {
+    async collectOfficerDigests({ asOf, horizon, taskQueue }: CollectDigestsInput): Promise<OfficerDigest[]> {
+      const client = clientOf();
+      const now = Date.parse(asOf);
+      const until = new Date(now + msToNumber(horizon)).toISOString();
+      const query =
+        `WorkflowType = 'engagement' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'` +
+        ` AND DossierNextDeadline < '${until}'`;
+      const byCampaign = new Map<string, DigestItem[]>();
+      for await (const wf of client.workflow.list({ query })) {
+        const sa = wf.typedSearchAttributes;
+        const campaignId = sa.get(DossierCampaign);
+        const vendorId = sa.get(DossierVendor);
+        const deadline = sa.get(DossierNextDeadline);
+        if (!campaignId || !vendorId || !deadline) continue;
+        const items = byCampaign.get(campaignId) ?? [];
+        items.push({
+          campaignId,
+          vendorId,
+          vendorName: vendorId,
+          stage: sa.get(DossierStage) ?? '',
+          deadline: deadline.toISOString(),
+          overdue: deadline.getTime() < now,
+          overdueDays: Math.max(0, Math.floor((now - deadline.getTime()) / DAY_MS)),
+        });
+        byCampaign.set(campaignId, items);
+      }
+
+      const perOfficer = new Map<string, OfficerDigest>();
+      for (const [campaignId, items] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
+        const definition = await campaignDefinition(client, campaignId, items.map((i) => i.vendorId));
+        if (!definition) continue;
+        const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
+        const section: DigestSection = {
+          campaignId,
+          reference: definition.campaign.reference,
+          title: definition.campaign.title,
+          // Most overdue first, then soonest due.
+          items: items
+            .map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId }))
+            .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.vendorId.localeCompare(b.vendorId)),
+        };
+        for (const officer of officersOf(definition.campaign)) {
+          const key = officer.email.trim().toLowerCase();
+          const digest = perOfficer.get(key) ?? { officer, campaign: definition.campaign, sections: [], timeZone: 'UTC' };
+          digest.sections.push(section);
+          perOfficer.set(key, digest);
+        }
+      }
+      return [...perOfficer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, digest]) => digest);
+    },
+  };
+}
+
+/** The campaign's officers; without a list, its office in the lead authority's language. */
+export function officersOf(campaign: CampaignRef): Officer[] {
+  if (campaign.officers?.length) return campaign.officers;
+  const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
+  return [{ ...campaign.officeContact, language: lead?.language ?? 'en' }];
+}
+
+/**
+ * The campaign's definition from the input of its workflow, or, for engagements started on their
+ * own, from theirs. Only the first event of each history is fetched.
+ */
+async function campaignDefinition(client: Client, campaignId: string, vendorIds: string[]): Promise<Pick<CampaignInput, 'campaign' | 'vendors'> | undefined> {
+  const fromCampaign = await firstInput<CampaignInput>(client, campaignWorkflowId(campaignId));
+  if (fromCampaign) return { campaign: fromCampaign.campaign, vendors: fromCampaign.vendors };
+  const inputs = (await Promise.all(vendorIds.map((v) => firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v))))).filter(
+    (input): input is EngagementInput => input !== undefined,
+  );
+  return inputs.length ? { campaign: inputs[0].campaign, vendors: inputs.map((i) => i.vendor) } : undefined;
+}
+
+async function firstInput<T>(client: Client, workflowId: string): Promise<T | undefined> {
+  try {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId },
+      maximumPageSize: 1,
+    });
+    const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    if (!payloads) return undefined;
+    const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads);
+    return input as T;
+  } catch (err) {
+    // No such workflow (an engagement without a campaign), or a shredded key: nothing to tell.
+    if ((err as { code?: number }).code === 5 /* NOT_FOUND */) return undefined;
+    if (/does not exist|destroyed|shredded/i.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+// The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
+// workflow; each officer gets one email in their language listing what is overdue and what falls due
+// within seven days; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless.
+import { describe, expect, it } from 'vitest';
+import { DossierClient } from '../../client/api';
+import type { CampaignRef } from '../../workflows/types';
+import { ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('officer digest', () => {
+  const env = useDossier();
+
+  it('mails each officer, in their language, what is overdue and what falls due within seven days, and nobody else', { timeout: 180_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('digest');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: 'gagnon@opc.test', language: 'fr' },
+        { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' },
+      ],
+    };
+    // Overdue: due one second after its letter, reminded only in 10 minutes. Due soon: in three days.
+    // Not yet: due in thirty days, outside the horizon.
+    await engagements.startEngagement({ campaign, vendor: testVendor('late', { name: 'Late Corp' }), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['10 minutes'], finalNoticeAfter: '20 minutes' }) });
+    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+    await engagements.startEngagement({ campaign, vendor: testVendor('later', { name: 'Later Ltd' }), policy: fastPolicy({ responseDue: '30 days', reminderCadence: [], finalNoticeAfter: '31 days' }) });
+    for (const vendorId of ['late', 'soon', 'later']) {
+      await until(() => engagements.findEngagements({ campaign: id, vendor: vendorId, running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), `${vendorId} indexed`);
+    }
+    await until(() => engagements.status({ campaignId: id, vendorId: 'late' }), (s) => Date.parse(s.nextDeadline ?? '') < Date.now(), 'the first deadline to pass');
+    env.sink.clear();
+
+    const scheduleId = env.uniqueId('digest-schedule');
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('created');
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('exists');
+    const schedule = env.client.schedule.getHandle(scheduleId);
+    try {
+      await schedule.trigger();
+      const described = await until(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
+      const workflowId = described.info.recentActions[0].action.workflow.workflowId;
+      const result = await env.client.workflow.getHandle(workflowId).result();
+      expect(result.sent.map((s: { officer: string }) => s.officer).sort()).toEqual(['gagnon@opc.test', 'smith@opc.test']);
+    } finally {
+      await schedule.delete();
+    }
+
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    expect(fr, 'the French digest').toBeDefined();
+    expect(en, 'the English digest').toBeDefined();
+    expect((fr.to as { value: { address: string }[] }).value[0].address).toBe('gagnon@opc.test');
+    expect(en.subject).toContain('1 overdue, 2 to watch');
+    expect(fr.subject).toContain('1 en retard, 2 à suivre');
+    expect(en.text).toMatch(/Late Corp \(awaiting the response\): overdue since today, due /);
+    expect(fr.text).toMatch(/Late Corp \(réponse attendue\) : en retard depuis aujourd’hui, échéance le /);
+    expect(en.text).toMatch(/Soon SA \(awaiting the response\): due /);
+    expect(fr.text).toMatch(/Soon SA \(réponse attendue\) : échéance le /);
+    for (const digest of [en, fr]) {
+      expect(digest.text).toContain(campaign.reference);
+      expect(digest.text).not.toContain('Later Ltd');
+      expect(digest.html).toContain('<li><strong>Late Corp</strong>');
+    }
+  });
+});
