@@ -1,12 +1,14 @@
 // `npm start`: the main job on embedded defaults. Brings up the Temporal dev server (with Web UI),
-// the local mail sink, a worker and the web workspace (with a development sign-in provider unless
-// DOSSIER_OIDC_ISSUER is set); Ctrl-C stops the workspace and the worker first (in-flight activities
-// finish), then the sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
+// the local mail sink, a worker, the intake (a process of its own, reading the case mailbox) and
+// the web workspace (with a development sign-in provider unless DOSSIER_OIDC_ISSUER is set); Ctrl-C
+// stops the intake, the workspace and the worker first (in-flight activities finish), then the
+// sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
 import { connectLazily } from '../client/connection';
 import { startEmbedded } from '../infra/embedded';
 import { ConfigError } from '../config/temporal';
 import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
+import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { describeConfig, parseWorkerConfig } from './config';
 import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { createDossierWorker } from './worker';
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
   embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
   const connection = connectLazily(embedded.env);
   let workspace: Awaited<ReturnType<typeof startWorkspaceFor>> | undefined;
+  let intake: IntakeProcess | undefined;
   try {
     const config = parseWorkerConfig(embedded.env);
     const { run } = await createDossierWorker(config);
@@ -24,9 +27,11 @@ async function main(): Promise<void> {
     const digest = await ensureOfficerDigestSchedule(await connection.client(), { taskQueue: config.taskQueue });
     console.log(`Officer digest       daily at 06:00 UTC (Schedule ${digest === 'created' ? 'created' : 'already there'})`);
     workspace = await startWorkspaceFor(connection, embedded.env);
+    intake = spawnIntake(embedded.env);
     console.log('Ready. Press Ctrl-C to stop.');
     await run();
   } finally {
+    await intake?.stop();
     await workspace?.stop();
     await connection.close();
     console.log('Stopping mail sink and Temporal dev server…');

@@ -1,0 +1,55 @@
+// The intake's configuration, parsed once from the environment: which case mailbox to read (IMAP
+// with DOSSIER_IMAP_URL, else the local Maildir the embedded mail sink delivers into), the case
+// mailbox's address (DOSSIER_CASE_MAILBOX, as on outgoing Reply-To) and the sender domain that
+// Dossier's Message-IDs carry (MAIL_FROM's). A bad value is a ConfigError naming the variable.
+import { resolve } from 'node:path';
+import { mailDomain } from '../activities/email';
+import { ConfigError, withFileSecrets } from '../config/temporal';
+import { PROJECT_ROOT } from '../paths';
+import type { ImapSettings } from './imap-mailbox';
+
+export type MailboxConfig = { kind: 'imap'; settings: ImapSettings } | { kind: 'maildir'; root: string };
+
+export interface IntakeConfig {
+  mailbox: MailboxConfig;
+  caseMailbox: string;
+  domain: string;
+}
+
+export const DEFAULT_MAILDIR = resolve(PROJECT_ROOT, '.data', 'mailbox');
+const PLAIN_ADDRESS = /^[^\s@+<>]+@[^\s@<>]+$/;
+
+export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeConfig {
+  const problems: string[] = [];
+  const resolved = withFileSecrets(env, ['DOSSIER_IMAP_PASSWORD'], problems);
+  const domain = mailDomain(env.MAIL_FROM?.trim() || 'Dossier <dossier@localhost>');
+  const caseMailbox = env.DOSSIER_CASE_MAILBOX?.trim() || `case@${domain}`;
+  if (!PLAIN_ADDRESS.test(caseMailbox)) problems.push('DOSSIER_CASE_MAILBOX: must be a plain address without "+", e.g. case@regulator.example');
+  let mailbox: MailboxConfig = { kind: 'maildir', root: resolve(env.DOSSIER_MAILDIR?.trim() || DEFAULT_MAILDIR) };
+  const imapUrl = env.DOSSIER_IMAP_URL?.trim();
+  if (imapUrl) {
+    try {
+      const url = new URL(imapUrl);
+      if (!['imap:', 'imaps:'].includes(url.protocol)) throw new Error('protocol');
+      const user = decodeURIComponent(url.username);
+      const password = resolved.DOSSIER_IMAP_PASSWORD ?? decodeURIComponent(url.password);
+      if (!user) problems.push('DOSSIER_IMAP_URL: name the mailbox user, e.g. imaps://case@imap.regulator.example:993');
+      if (!password) problems.push('DOSSIER_IMAP_PASSWORD (or DOSSIER_IMAP_PASSWORD_FILE) is required with DOSSIER_IMAP_URL');
+      const secure = url.protocol === 'imaps:';
+      mailbox = { kind: 'imap', settings: { host: url.hostname, port: Number(url.port) || (secure ? 993 : 143), secure, user, password } };
+    } catch {
+      problems.push('DOSSIER_IMAP_URL: must be a URL such as imaps://case@imap.regulator.example:993');
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { mailbox, caseMailbox, domain };
+}
+
+/** One line for the start-up log, without the password. */
+export function describeIntakeConfig(config: IntakeConfig): string {
+  const where =
+    config.mailbox.kind === 'imap'
+      ? `${config.mailbox.settings.secure ? 'imaps' : 'imap'}://${config.mailbox.settings.user}@${config.mailbox.settings.host}:${config.mailbox.settings.port}`
+      : `Maildir ${config.mailbox.root}`;
+  return `case mailbox ${config.caseMailbox} read from ${where}`;
+}

@@ -1,0 +1,24 @@
+// `npm run intake`: the intake as a process of its own. It reads the case mailbox until SIGINT or
+// SIGTERM, finishing the message in hand before it stops (a message is moved only once recorded,
+// so even a kill loses nothing: the next start records it, once). `npm start` runs it beside the
+// worker on the embedded defaults; in production run one (or more) next to the workers.
+import { ConfigError } from '../config/temporal';
+import { describeIntakeConfig } from './config';
+import { openIntake } from './open';
+
+async function main(): Promise<void> {
+  const opened = await openIntake(process.env, (line) => console.log(line));
+  console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  try {
+    await opened.intake.run(stop.signal);
+  } finally {
+    await opened.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+// Everything the intake needs, built from the environment: the mailbox, the Temporal client (the
+// same variables and keys as the CLI), the document store and the directory. The intake process
+// and the CLI's `inbox` commands both start here.
+import { DossierClient } from '../client/api';
+import { CampaignClient } from '../client/campaign-api';
+import { connectLazily } from '../client/connection';
+import { CaseDocuments } from '../documents/document-store';
+import { loadEncryption } from '../encryption/config';
+import { openStore, storeSettingsFromEnv } from '../store';
+import { parseIntakeConfig, type IntakeConfig } from './config';
+import { TemporalDirectory } from './directory';
+import { ImapMailbox } from './imap-mailbox';
+import { Intake } from './intake';
+import type { MailboxSource } from './mailbox';
+import { MaildirMailbox } from './maildir-mailbox';
+
+export interface OpenedIntake {
+  config: IntakeConfig;
+  intake: Intake;
+  mailbox: MailboxSource;
+  close(): Promise<void>;
+}
+
+export function mailboxFor(config: IntakeConfig): MailboxSource {
+  return config.mailbox.kind === 'imap' ? new ImapMailbox(config.mailbox.settings) : new MaildirMailbox(config.mailbox.root);
+}
+
+export async function openIntake(env: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<OpenedIntake> {
+  const config = parseIntakeConfig(env);
+  const connection = connectLazily(env);
+  const client = await connection.client();
+  const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
+  const dossier = new DossierClient(client, target);
+  const store = openStore(storeSettingsFromEnv(env));
+  await store.ready();
+  const documents = new CaseDocuments(store.documents, loadEncryption(env).keystore);
+  const mailbox = mailboxFor(config);
+  await mailbox.open();
+  const directory = new TemporalDirectory(dossier, new CampaignClient(client, target));
+  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, log });
+  return {
+    config,
+    intake,
+    mailbox,
+    async close() {
+      await mailbox.close();
+      await store.close();
+      await connection.close();
+    },
+  };
+}
