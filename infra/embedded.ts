@@ -10,6 +10,8 @@ import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
 import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
 import { startDevServer, type DevServer } from './dev-server';
 import { MailSink } from './mail-sink';
+import { parseIntakeConfig } from '../intake/config';
+import { MaildirMailbox } from '../intake/maildir-mailbox';
 import { PROJECT_ROOT } from '../paths';
 
 export interface EmbeddedOptions {
@@ -88,9 +90,15 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       log(`Temporal server      ${env.TEMPORAL_ADDRESS} (from TEMPORAL_ADDRESS)`);
     }
     if (!env.SMTP_URL) {
-      sink = await new MailSink({ port: Number(env.DOSSIER_SINK_PORT ?? 2525), folder: join(outputDir, 'mail') }).start();
+      // Without a real IMAP server, mail to the case mailbox lands in a local Maildir the intake reads.
+      const intakeConfig = parseIntakeConfig(env);
+      const caseMailbox =
+        intakeConfig.mailbox.kind === 'maildir' ? { address: intakeConfig.caseMailbox, maildir: new MaildirMailbox(intakeConfig.mailbox.root) } : undefined;
+      await caseMailbox?.maildir.open();
+      sink = await new MailSink({ port: Number(env.DOSSIER_SINK_PORT ?? 2525), folder: join(outputDir, 'mail'), caseMailbox }).start();
       env.SMTP_URL = sink.url;
       log(`Mail sink            ${sink.url}  (messages: ${join(outputDir, 'mail')})`);
+      if (caseMailbox) log(`Case mailbox         ${caseMailbox.address} delivered to ${caseMailbox.maildir.root}`);
     } else {
       log(`Mail relay           ${redact(env.SMTP_URL)} (from SMTP_URL)`);
     }

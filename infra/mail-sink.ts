@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import type { MaildirMailbox } from '../intake/maildir-mailbox';
 
 export interface ReceivedMail {
   /** Sequence number in arrival order, from 1. */
@@ -29,6 +30,23 @@ export interface MailSinkOptions {
   port?: number;
   /** Folder for .eml files; none are written when omitted. */
   folder?: string;
+  /**
+   * Local delivery, as a mail server would do for its own domain: mail to the case mailbox (or a
+   * `+token` address of it) is also put into this Maildir, which the intake reads.
+   */
+  caseMailbox?: { address: string; maildir: MaildirMailbox };
+}
+
+/** Whether `address` is the case mailbox or one of its `+token` sub-addresses. */
+export function isCaseMailbox(address: string, caseMailbox: string): boolean {
+  const [local, domain] = splitAddress(address.toLowerCase());
+  const [caseLocal, caseDomain] = splitAddress(caseMailbox.toLowerCase());
+  return domain === caseDomain && local.split('+')[0] === caseLocal;
+}
+
+function splitAddress(address: string): [string, string] {
+  const at = address.lastIndexOf('@');
+  return [address.slice(0, at), address.slice(at + 1)];
 }
 
 export class MailSink extends EventEmitter {
@@ -70,6 +88,7 @@ export class MailSink extends EventEmitter {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
+          let pendingDelivery: Promise<void> = Promise.resolve();
           const mail: ReceivedMail = {
             seq: this.messages.length + 1,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -77,13 +96,24 @@ export class MailSink extends EventEmitter {
             raw,
             messageId: headerValue(raw, 'message-id'),
           };
+          const local = this.options.caseMailbox;
+          const forCase = local ? mail.to.filter((to) => isCaseMailbox(to, local.address)) : [];
+          if (local && forCase.length) {
+            // Delivered-To names the envelope recipient, as local delivery does: the token survives a Bcc.
+            const delivered = Buffer.concat([Buffer.from(`Delivered-To: ${forCase[0]}\r\n`), raw]);
+            pendingDelivery = local.maildir.append(delivered);
+          }
           if (this.options.folder) {
             mail.emlPath = join(this.options.folder, `${String(mail.seq).padStart(4, '0')}-${fileSafe(mail.messageId)}.eml`);
             writeFileSync(mail.emlPath, raw);
           }
           this.messages.push(mail);
           this.emit('message', mail);
-          callback();
+          // The sender hears "250 OK" only once the case mailbox holds the message.
+          pendingDelivery.then(
+            () => callback(),
+            (err: Error) => callback(Object.assign(new Error(`local delivery failed: ${err.message}`), { responseCode: 451 })),
+          );
         });
       },
     });
