@@ -1,0 +1,166 @@
+// Every transition of an engagement's state, without a server: what each officer step records,
+// which stage it leads to, what the status query and the outcome then say.
+import { describe, expect, it } from 'vitest';
+import { EngagementCase, ENGINE } from '../../workflows/engagement-state';
+import { completeFindings, engagementInput, fastPolicy } from '../helpers/fixtures';
+
+const T0 = Date.parse('2020-07-21T09:00:00Z');
+const MIN = 60_000;
+const at = (minutes: number) => T0 + minutes * MIN;
+const iso = (time: number) => new Date(time).toISOString();
+const OFFICER = 'Officer Tremblay';
+
+function newCase(policy = fastPolicy({ responseDue: '30 days', followUpDue: '14 days', demonstrationReminderLead: '1 day' })) {
+  return new EngagementCase(engagementInput('vc-2020', 'zoom', policy), T0);
+}
+
+function respondedCase() {
+  const kase = newCase();
+  kase.letterSent();
+  kase.recordResponse({ by: OFFICER, receivedAt: '2020-08-10', summary: '  Detailed answer ', attachments: ['reply.pdf'] }, at(10));
+  return kase;
+}
+
+describe('engagement state', () => {
+  it('starts sending the letter, its response due after the policy period', () => {
+    const kase = newCase();
+    expect(kase.state).toMatchObject({ workflowId: 'engagement:vc-2020:zoom', stage: 'sending-letter', responseDueDate: '2020-08-20T09:00:00.000Z' });
+    expect(kase.nextDeadline()).toBe('2020-08-20T09:00:00.000Z');
+    kase.letterSent();
+    expect(kase.state.stage).toBe('awaiting-response');
+    expect(kase.attributesKey()).toBe('awaiting-response|2020-08-20T09:00:00.000Z');
+  });
+
+  it('records a response, trimmed, with who recorded it and when', () => {
+    const kase = respondedCase();
+    expect(kase.state.stage).toBe('responded');
+    expect(kase.state.response).toEqual({ receivedAt: '2020-08-10', summary: 'Detailed answer', attachments: ['reply.pdf'] });
+    expect(kase.state.timeline).toEqual([{ at: iso(at(10)), by: OFFICER, what: 'response recorded', detail: 'received 2020-08-10' }]);
+    expect(kase.nextDeadline()).toBeUndefined();
+  });
+
+  it('extends the response deadline while awaiting it, and a follow-up round once asked', () => {
+    const waiting = newCase();
+    waiting.letterSent();
+    waiting.extendDeadline({ by: OFFICER, dueDate: '2020-09-15', reason: 'vendor asked' }, at(1));
+    expect(waiting.state.responseDueDate).toBe('2020-09-15T00:00:00.000Z');
+    expect(waiting.state.timeline.at(-1)?.what).toBe('response deadline extended');
+
+    const kase = respondedCase();
+    const { round } = kase.askFollowUp({ by: OFFICER, questions: ['Where are keys kept?'] }, at(20));
+    round.remindersExhausted = true;
+    kase.extendDeadline({ by: OFFICER, dueDate: '2020-10-01T12:00:00Z', reason: 'holidays' }, at(30));
+    expect(round).toMatchObject({ dueDate: '2020-10-01T12:00:00.000Z', remindersExhausted: false });
+    expect(kase.state.questions[0].dueDate).toBe('2020-10-01T12:00:00.000Z');
+    expect(kase.state.timeline.at(-1)).toMatchObject({ what: 'follow-up round 1 extended', detail: 'to 2020-10-01T12:00:00.000Z: holidays' });
+  });
+
+  it('asks follow-up questions in numbered rounds, due after the policy period unless a date is given', () => {
+    const kase = respondedCase();
+    const first = kase.askFollowUp({ by: OFFICER, questions: [' Where are keys kept? ', 'Who can read them?'] }, at(20));
+    expect(first.asked.map((q) => [q.id, q.text, q.round])).toEqual([
+      ['q1', 'Where are keys kept?', 1],
+      ['q2', 'Who can read them?', 1],
+    ]);
+    expect(first.round).toMatchObject({ round: 1, askedAt: iso(at(20)), dueDate: iso(at(20) + 14 * 24 * 60 * MIN) });
+    expect(kase.state.stage).toBe('follow-up');
+    expect(kase.nextDeadline()).toBe(first.round.dueDate);
+
+    const second = kase.askFollowUp({ by: OFFICER, questions: ['And backups?'], dueDate: '2020-08-01' }, at(40));
+    expect(second.asked[0]).toMatchObject({ id: 'q3', round: 2, dueDate: '2020-08-01T00:00:00.000Z' });
+    // The earliest open due date is the next deadline.
+    expect(kase.nextDeadline()).toBe('2020-08-01T00:00:00.000Z');
+  });
+
+  it('records answers; a round is settled once every question in it is answered', () => {
+    const kase = respondedCase();
+    const { round } = kase.askFollowUp({ by: OFFICER, questions: ['A?', 'B?'] }, at(20));
+    kase.recordAnswers({ by: OFFICER, answers: [{ questionId: 'q1', answer: ' In an HSM. ' }] }, at(30));
+    expect(kase.state.questions[0]).toMatchObject({ answer: 'In an HSM.', answeredAt: iso(at(30)) });
+    expect(kase.questionsOf(round, 'unanswered')).toEqual([{ id: 'q2', text: 'B?' }]);
+    expect(kase.questionsOf(round, 'all')).toHaveLength(2);
+    expect(kase.isRoundSettled(round)).toBe(false);
+    expect(kase.status().openQuestions.map((q) => q.id)).toEqual(['q2']);
+    kase.recordAnswers({ by: OFFICER, answers: [{ questionId: 'q2', answer: 'Nobody.' }] }, at(31));
+    expect(kase.isRoundSettled(round)).toBe(true);
+    expect(kase.nextDeadline()).toBeUndefined();
+  });
+
+  it('schedules, reschedules and records a demonstration, inviting the vendor contacts and new attendees once each', () => {
+    const kase = respondedCase();
+    const demo = kase.scheduleDemonstration(
+      {
+        by: OFFICER,
+        at: '2020-09-01T14:00:00Z',
+        durationMinutes: 60,
+        attendees: [{ name: 'Same', email: 'PRIVACY@zoom.test' }, { name: 'Ann Lee', email: 'ann@opc.test' }],
+        topics: [' Key management '],
+      },
+      at(20),
+    );
+    expect(demo).toMatchObject({ id: 'd1', at: '2020-09-01T14:00:00.000Z', topics: ['Key management'], rescheduled: 0 });
+    expect(kase.state.stage).toBe('demonstration');
+    expect(kase.nextDeadline()).toBe('2020-09-01T14:00:00.000Z');
+    expect(kase.demonstrationRecipients(demo).map((c) => c.email)).toEqual(['privacy@zoom.test', 'ann@opc.test']);
+    expect(kase.demonstrationReminderAt(demo)).toBe(Date.parse('2020-08-31T14:00:00Z'));
+
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-02T15:00:00+01:00', reason: 'vendor asked' }, at(30));
+    expect(demo).toMatchObject({ at: '2020-09-02T14:00:00.000Z', rescheduled: 1 });
+    expect(kase.demonstrationDetails(demo).demonstration).toMatchObject({ id: 'd1', rescheduled: 1 });
+
+    kase.recordDemonstrationOutcome({ by: OFFICER, demonstrationId: 'd1', result: 'validated', notes: ' Shown end to end. ' }, at(40));
+    expect(demo).toMatchObject({ result: 'validated', notes: 'Shown end to end.' });
+    expect(kase.nextDeadline()).toBeUndefined();
+    expect(kase.state.timeline.map((e) => e.what).slice(-3)).toEqual(['demonstration d1 scheduled', 'demonstration d1 rescheduled', 'demonstration d1 validated']);
+  });
+
+  it('concludes with findings, and the outcome carries when it ended', () => {
+    const kase = respondedCase();
+    const outcome = kase.conclude({ by: OFFICER, findings: completeFindings() }, at(50));
+    expect(kase.isFinal()).toBe(true);
+    expect(outcome).toMatchObject({ vendorId: 'zoom', stage: 'concluded', endedAt: iso(at(50)), findings: completeFindings() });
+    expect(kase.outcome(at(99)).endedAt).toBe(iso(at(50)));
+    expect(kase.nextDeadline()).toBeUndefined();
+  });
+
+  it('closes as no response, naming the due date in the timeline', () => {
+    const kase = newCase();
+    kase.letterSent();
+    kase.closeAsNoResponse(at(60));
+    expect(kase.outcome(at(99))).toMatchObject({ stage: 'closed-no-response', endedAt: iso(at(60)) });
+    expect(kase.state.timeline.at(-1)).toEqual({ at: iso(at(60)), by: ENGINE, what: 'closed: no response', detail: 'due 2020-08-20T09:00:00.000Z' });
+  });
+
+  it('is withdrawn by an update or a signal, and ignores a withdrawal signal once it has ended', () => {
+    const byUpdate = respondedCase();
+    expect(byUpdate.withdraw({ by: OFFICER, reason: ' Out of scope ' }, at(5))).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'Out of scope' });
+
+    const bySignal = respondedCase();
+    bySignal.withdrawBySignal({ by: 'Lead', reason: 'Merged with another vendor' }, at(6));
+    expect(bySignal.outcome(at(7))).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'Merged with another vendor', endedAt: iso(at(6)) });
+
+    const concluded = respondedCase();
+    concluded.conclude({ by: OFFICER, findings: completeFindings() }, at(8));
+    concluded.withdrawBySignal({ by: 'Lead', reason: 'Too late' }, at(9));
+    expect(concluded.state).toMatchObject({ stage: 'concluded' });
+    expect(concluded.state.withdrawalReason).toBeUndefined();
+  });
+
+  it('records deliveries, refusals and reminders with their numbers', () => {
+    const kase = newCase();
+    kase.delivered('letter', 'open-letter', false, at(1));
+    kase.delivered('reminder-response-1', 'reminder', true, at(2));
+    kase.notDelivered('reminder-response-2', 'reminder', 'RecipientRejected: 550', at(3));
+    expect(kase.state.timeline.map((e) => e.detail)).toEqual([
+      'letter',
+      'reminder-response-1 (resent after a worker crash: the vendor may hold two identical copies)',
+      'reminder-response-2: RecipientRejected: 550',
+    ]);
+    expect(kase.state.deliveryFailures).toEqual([{ at: iso(at(3)), step: 'reminder-response-2', reason: 'RecipientRejected: 550' }]);
+    expect(kase.nextReminderNumber('response', 'reminder')).toBe(1);
+    kase.reminderSent('response', 'reminder', 1, at(4));
+    expect(kase.nextReminderNumber('response', 'reminder')).toBe(2);
+    expect(kase.nextReminderNumber('response', 'final-notice')).toBe(1);
+    expect(kase.state.remindersSent).toEqual([{ at: iso(at(4)), about: 'response', kind: 'reminder', number: 1 }]);
+  });
+});

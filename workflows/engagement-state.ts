@@ -1,0 +1,304 @@
+// The state of one vendor engagement and every transition it goes through, with no Temporal call:
+// the workflow (engagement.ts) wires each update to one method here and keeps only the waiting, the
+// timers and the mail. So each transition is unit-tested without a server, and the validators
+// (engagement-rules.ts) and the inbox (inbox.ts) read and change the same `state`. Times come in as
+// arguments (the workflow's `Date.now()`), never from a clock.
+import * as rules from './engagement-rules';
+import type {
+  AskFollowUpInput,
+  ConcludeInput,
+  EngagementStatus,
+  ExtendDeadlineInput,
+  RecordAnswersInput,
+  RecordDemonstrationOutcomeInput,
+  RecordResponseInput,
+  RescheduleDemonstrationInput,
+  ScheduleDemonstrationInput,
+  WithdrawInput,
+} from './messages';
+import type { ReminderKind } from './reminders';
+import { isoInstant, requireDurationMs, toIsoString } from './time';
+import type {
+  Contact,
+  Demonstration,
+  EngagementInput,
+  EngagementOutcome,
+  FollowUpRound,
+  MessageKind,
+  Question,
+  ReminderSent,
+} from './types';
+import { FINAL_STAGES } from './types';
+import { engagementWorkflowId } from './workflow-ids';
+
+/** Who the timeline names for what the workflow did by itself. */
+export const ENGINE = 'dossier';
+
+/** Milliseconds of a date the validators already accepted. */
+const instant = (text: string): number => isoInstant(text) ?? Number.NaN;
+
+export class EngagementCase {
+  /** Plain data (what the `status` query returns), so it could seed a continue-as-new. */
+  readonly state: EngagementStatus;
+  private endedAt: string | undefined;
+
+  constructor(
+    private readonly input: EngagementInput,
+    now: number,
+  ) {
+    const { campaign, vendor, policy } = input;
+    this.state = {
+      workflowId: engagementWorkflowId(campaign.id, vendor.id),
+      campaignId: campaign.id,
+      vendorId: vendor.id,
+      vendorName: vendor.name,
+      stage: 'sending-letter',
+      responseDueDate: toIsoString(now + requireDurationMs(policy.responseDue)),
+      timeline: [],
+      openQuestions: [],
+      questions: [],
+      rounds: [],
+      demonstrations: [],
+      remindersSent: [],
+      deliveryFailures: [],
+    };
+  }
+
+  // ── Reading the case ───────────────────────────────────────────────────────────────────────────
+
+  isFinal(): boolean {
+    return FINAL_STAGES.includes(this.state.stage);
+  }
+
+  get rounds(): FollowUpRound[] {
+    return this.state.rounds ?? [];
+  }
+
+  /** Whatever the vendor owes next (response, answers) or the next demonstration to hold. */
+  nextDeadline(): string | undefined {
+    const { state } = this;
+    if (this.isFinal()) return undefined;
+    if (state.stage === 'sending-letter' || state.stage === 'awaiting-response') return state.responseDueDate;
+    const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
+    const dates = [
+      ...this.rounds.filter((r) => open.has(r.round)).map((r) => r.dueDate),
+      ...state.demonstrations.filter((d) => d.result === undefined).map((d) => d.at),
+    ];
+    return dates.sort((a, b) => instant(a) - instant(b))[0];
+  }
+
+  status(): EngagementStatus {
+    return { ...this.state, openQuestions: rules.openQuestions(this.state.questions), nextDeadline: this.nextDeadline() };
+  }
+
+  outcome(now: number): EngagementOutcome {
+    const { state, input } = this;
+    return {
+      vendorId: input.vendor.id,
+      vendorName: input.vendor.name,
+      stage: state.stage as EngagementOutcome['stage'],
+      response: state.response,
+      findings: state.findings,
+      demonstrations: state.demonstrations.map(({ id, at, result, notes }) => ({ id, at, result, notes })),
+      remindersSent: state.remindersSent,
+      withdrawalReason: state.withdrawalReason,
+      endedAt: this.endedAt ?? toIsoString(now),
+      questions: state.questions,
+    };
+  }
+
+  /** Changes whenever the search attributes (stage, next deadline) must be published again. */
+  attributesKey(): string {
+    return `${this.state.stage}|${this.nextDeadline() ?? ''}`;
+  }
+
+  log(by: string, what: string, now: number, detail?: string): void {
+    this.state.timeline.push({ at: toIsoString(now), by: by.trim(), what, ...(detail ? { detail } : {}) });
+  }
+
+  // ── The response ───────────────────────────────────────────────────────────────────────────────
+
+  letterSent(): void {
+    if (!this.isFinal()) this.state.stage = 'awaiting-response';
+  }
+
+  recordResponse({ by, receivedAt, summary, attachments }: RecordResponseInput, now: number): EngagementStatus {
+    this.state.response = { receivedAt, summary: summary.trim(), attachments };
+    this.state.stage = 'responded';
+    this.log(by, 'response recorded', now, `received ${receivedAt}`);
+    return this.status();
+  }
+
+  /** Reminders, the final notice and the close-after period all went by without a response. */
+  closeAsNoResponse(now: number): void {
+    this.state.stage = 'closed-no-response';
+    this.endedAt = toIsoString(now);
+    this.log(ENGINE, 'closed: no response', now, `due ${this.state.responseDueDate}`);
+  }
+
+  extendDeadline(req: ExtendDeadlineInput, now: number): EngagementStatus {
+    const dueDate = toIsoString(instant(req.dueDate));
+    const round = rules.extensionTarget(this.state, req);
+    if (round) {
+      round.dueDate = dueDate;
+      round.remindersExhausted = false;
+      for (const q of this.state.questions) if (q.round === round.round && q.answer === undefined) q.dueDate = dueDate;
+    } else {
+      this.state.responseDueDate = dueDate;
+    }
+    this.log(req.by, round ? `follow-up round ${round.round} extended` : 'response deadline extended', now, `to ${dueDate}: ${req.reason}`);
+    return this.status();
+  }
+
+  // ── Follow-up rounds ───────────────────────────────────────────────────────────────────────────
+
+  askFollowUp(req: AskFollowUpInput, now: number): { round: FollowUpRound; asked: Question[] } {
+    const { state } = this;
+    const round: FollowUpRound = {
+      round: this.rounds.length + 1,
+      askedAt: toIsoString(now),
+      dueDate: toIsoString(req.dueDate ? instant(req.dueDate) : now + requireDurationMs(this.input.policy.followUpDue)),
+      remindersExhausted: false,
+    };
+    const asked = req.questions.map((text, i) => ({
+      id: `q${state.questions.length + i + 1}`,
+      round: round.round,
+      text: text.trim(),
+      dueDate: round.dueDate,
+    }));
+    state.questions.push(...asked);
+    this.rounds.push(round);
+    state.stage = 'follow-up';
+    this.log(req.by, `follow-up round ${round.round} asked`, now, asked.map((q) => q.id).join(', '));
+    return { round, asked };
+  }
+
+  /** The round's questions as the vendor reads them: all of them, or those still unanswered. */
+  questionsOf(round: FollowUpRound, which: 'all' | 'unanswered'): Pick<Question, 'id' | 'text'>[] {
+    return this.state.questions
+      .filter((q) => q.round === round.round && (which === 'all' || q.answer === undefined))
+      .map(({ id, text }) => ({ id, text }));
+  }
+
+  /** Nothing more is owed on this round: every question answered, or the case is over. */
+  isRoundSettled(round: FollowUpRound): boolean {
+    return this.isFinal() || this.questionsOf(round, 'unanswered').length === 0;
+  }
+
+  recordAnswers(req: RecordAnswersInput, now: number): EngagementStatus {
+    for (const { questionId, answer } of req.answers) {
+      const question = this.state.questions.find((q) => q.id === questionId)!;
+      question.answer = answer.trim();
+      question.answeredAt = toIsoString(now);
+    }
+    this.log(req.by, 'answers recorded', now, req.answers.map((a) => a.questionId).join(', '));
+    return this.status();
+  }
+
+  // ── Demonstrations ─────────────────────────────────────────────────────────────────────────────
+
+  scheduleDemonstration(req: ScheduleDemonstrationInput, now: number): Demonstration {
+    const demonstration: Demonstration = {
+      id: `d${this.state.demonstrations.length + 1}`,
+      at: toIsoString(instant(req.at)),
+      durationMinutes: req.durationMinutes,
+      attendees: req.attendees,
+      topics: req.topics.map((t) => t.trim()),
+      rescheduled: 0,
+    };
+    this.state.demonstrations.push(demonstration);
+    this.state.stage = 'demonstration';
+    this.log(req.by, `demonstration ${demonstration.id} scheduled`, now, demonstration.at);
+    return demonstration;
+  }
+
+  rescheduleDemonstration(req: RescheduleDemonstrationInput, now: number): Demonstration {
+    const demonstration = this.demonstration(req.demonstrationId);
+    demonstration.at = toIsoString(instant(req.at));
+    demonstration.rescheduled++;
+    this.log(req.by, `demonstration ${demonstration.id} rescheduled`, now, `to ${demonstration.at}: ${req.reason}`);
+    return demonstration;
+  }
+
+  recordDemonstrationOutcome(req: RecordDemonstrationOutcomeInput, now: number): Demonstration {
+    const demonstration = this.demonstration(req.demonstrationId);
+    demonstration.result = req.result;
+    demonstration.notes = req.notes.trim();
+    this.log(req.by, `demonstration ${demonstration.id} ${req.result}`, now, demonstration.notes);
+    return demonstration;
+  }
+
+  /** Vendor contacts first, then attendees not already among them. */
+  demonstrationRecipients(demonstration: Demonstration): Contact[] {
+    const { contacts } = this.input.vendor;
+    const known = new Set(contacts.map((c) => c.email.toLowerCase()));
+    return [...contacts, ...demonstration.attendees.filter((a) => !known.has(a.email.toLowerCase()))];
+  }
+
+  /** What the invitation and its reminder carry; `rescheduled` numbers the calendar event (SEQUENCE). */
+  demonstrationDetails({ id, at, durationMinutes, topics, attendees, rescheduled }: Demonstration) {
+    return { demonstration: { id, at, durationMinutes, topics, attendees, rescheduled } };
+  }
+
+  /** When the demonstration's reminder is due: the policy's lead before the meeting. */
+  demonstrationReminderAt(demonstration: Demonstration): number {
+    return instant(demonstration.at) - requireDurationMs(this.input.policy.demonstrationReminderLead);
+  }
+
+  private demonstration(id: string): Demonstration {
+    return this.state.demonstrations.find((d) => d.id === id)!;
+  }
+
+  // ── Ending ─────────────────────────────────────────────────────────────────────────────────────
+
+  conclude(req: ConcludeInput, now: number): EngagementOutcome {
+    this.state.findings = req.findings;
+    this.state.stage = 'concluded';
+    this.endedAt = toIsoString(now);
+    this.log(req.by, 'concluded', now);
+    return this.outcome(now);
+  }
+
+  withdraw({ by, reason }: WithdrawInput, now: number): EngagementStatus {
+    this.state.withdrawalReason = reason.trim();
+    this.state.stage = 'withdrawn';
+    this.endedAt = toIsoString(now);
+    this.log(by, 'withdrawn', now, this.state.withdrawalReason);
+    return this.status();
+  }
+
+  /**
+   * The campaign withdraws a vendor by signal (workflows cannot send updates): the update's rules
+   * apply, and a signal that fails them (the engagement already ended) changes nothing.
+   */
+  withdrawBySignal(req: WithdrawInput, now: number): void {
+    try {
+      rules.checkWithdraw(this.state, req);
+    } catch {
+      return;
+    }
+    this.withdraw(req, now);
+  }
+
+  // ── Correspondence and reminders ───────────────────────────────────────────────────────────────
+
+  delivered(step: string, kind: MessageKind, resentAfterCrash: boolean | undefined, now: number): void {
+    const note = resentAfterCrash ? `${step} (resent after a worker crash: the vendor may hold two identical copies)` : step;
+    this.log(ENGINE, `${kind} sent`, now, note);
+  }
+
+  notDelivered(step: string, kind: MessageKind, reason: string, now: number): void {
+    this.state.deliveryFailures.push({ at: toIsoString(now), step, reason });
+    this.log(ENGINE, `${kind} not delivered`, now, `${step}: ${reason}`);
+  }
+
+  /** The number the next reminder of this kind about this deadline carries (1 for the first). */
+  nextReminderNumber(about: string, kind: ReminderKind): number {
+    return this.state.remindersSent.filter((r) => r.about === about && r.kind === kind).length + 1;
+  }
+
+  reminderSent(about: string, kind: ReminderKind, number: number, now: number): void {
+    const sent: ReminderSent = { at: toIsoString(now), about, kind, number };
+    this.state.remindersSent.push(sent);
+  }
+}
