@@ -44,14 +44,7 @@ module.exports = {
       comment: 'The web workspace is a front end: it calls the typed client API and holds no worker, activity or storage code.',
       severity: 'error',
       from: { path: '^web/' },
-      to: { path: '^(worker|store|scripts|bench|test)/' },
-    },
-    {
-      name: 'web-renders-no-documents-itself',
-      comment: 'A warning until the statement preview goes through the client API (web/pages.ts renders it with activities/).',
-      severity: 'warn',
-      from: { path: '^web/' },
-      to: { path: '^activities/' },
+      to: { path: '^(worker|activities|store|scripts|bench|test)/' },
     },
     {
       name: 'activities-import-no-front-end-or-worker',
