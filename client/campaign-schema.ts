@@ -132,6 +132,8 @@ export const campaignFileSchema = z
     policy,
     letter: z.strictObject({ date: isoDate, body: paragraphs }),
     officeContact: contact,
+    /** Who gets the daily digest, each in their language; the office in the lead's language when absent. */
+    officers: z.array(z.strictObject({ name, email, language })).optional(),
     approval: approval.default({ rule: 'all' }),
     publication: z
       .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: duration.optional() })
@@ -208,6 +210,7 @@ export function toCampaignInput(file: CampaignFile): CampaignInput {
       letterDate: file.letter.date,
       letterBody: file.letter.body,
       officeContact: file.officeContact,
+      ...(file.officers?.length ? { officers: file.officers } : {}),
     },
     vendors: file.vendors,
     policy: file.policy,
@@ -232,6 +235,7 @@ export function toCampaignFile(input: CampaignInput): CampaignFile {
     policy: input.policy,
     letter: { date: campaign.letterDate, body: campaign.letterBody },
     officeContact: campaign.officeContact,
+    ...(campaign.officers ? { officers: campaign.officers } : {}),
     approval: input.approval.kind === 'all' ? { rule: 'all' } : { rule: 'quorum', quorum: input.approval.quorum },
     publication: { folder: input.publication.folder, notifyVendors: input.publication.notifyVendors, retention: input.publication.retention },
   };

@@ -39,6 +39,7 @@ describe('campaign file', () => {
     expect(input.campaign.letterBody.fr.length).toBe(input.campaign.letterBody.en.length);
     expect(input.approval).toEqual({ kind: 'all' });
     expect(input.publication).toEqual({ folder: 'video-conferencing-2020', notifyVendors: true });
+    expect(input.campaign.officers?.map((o) => o.language)).toEqual(['fr', 'en']);
     // What the workflow re-checks is the same campaign.
     expect(checkCampaign(toCampaignFile(input))).toEqual({ ok: true, input });
   });
@@ -46,6 +47,13 @@ describe('campaign file', () => {
   it('reports a missing field with its path and the line of the object that lacks it', () => {
     const yaml = edited('reference: OPC-2020-VC\n', '');
     expect(problemsOf(yaml)).toEqual([`reference: is required (campaigns/x.yaml:${lineOf(yaml, 'id: video')})`]);
+  });
+
+  it("refuses a digest officer without a language the digest exists in", () => {
+    const yaml = edited('language: en }\n', 'language: de }\n');
+    const [problem] = problemsOf(yaml);
+    expect(problem).toMatch(/^officers\[1\]\.language: .*"en".*"fr"/);
+    expect(problem).toContain(`(campaigns/x.yaml:${lineOf(yaml, 'language: de')})`);
   });
 
   it('reports a value of the wrong type', () => {
