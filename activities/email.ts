@@ -11,6 +11,7 @@ import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import { composeMessage } from './compose';
+import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 
 export interface EmailDeps {
@@ -24,6 +25,11 @@ export interface EmailDeps {
   hooks?: EmailHooks;
   /** The web workspace's address, for links in approval emails. */
   workspaceUrl?: string;
+  /**
+   * The key a thread's addresses are sealed with in the ledger (derived from its campaign's data
+   * key); none when payload encryption is off.
+   */
+  ledgerKeyFor?: (threadId: string) => Buffer | undefined;
 }
 
 /** Test seams around the send; production passes none. */
@@ -54,7 +60,7 @@ export function createSmtpTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(options);
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger, outputDir, caseMailbox, hooks = {}, workspaceUrl }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
@@ -62,10 +68,9 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
    * remembered here so a retry in this process does not send them again, and written to the
    * ledger as soon as it works again.
    */
-  const unrecorded = new Map<string, DeliveryRecord>();
-  const lookup = async (messageId: string) => (await ledger.find(messageId)) ?? unrecorded.get(messageId);
+  const unrecorded = new Map<string, { record: DeliveryRecord; ledger: DeliveryLedger }>();
   const recordLater = async () => {
-    for (const [messageId, record] of unrecorded) {
+    for (const [messageId, { record, ledger }] of unrecorded) {
       try {
         await ledger.record(record);
         unrecorded.delete(messageId);
@@ -77,6 +82,8 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
+      const ledger = sealedLedger(plainLedger, ledgerKeyFor?.(message.threadId));
+      const lookup = async (messageId: string) => (await ledger.find(messageId)) ?? unrecorded.get(messageId)?.record;
       const messageId = messageIdFor(message.threadId, message.step, domain);
       const previous = await lookup(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
@@ -124,7 +131,7 @@ export function createEmailActivities({ transport, mailFrom, ledger, outputDir, 
         try {
           await ledger.record(record);
         } catch (err) {
-          unrecorded.set(messageId, record);
+          unrecorded.set(messageId, { record, ledger });
           ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${(err as Error).message}`;
           activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
         }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities } from './officer-digest';
-import type { FileKeyStore } from '../encryption/keystore';
+import { keyIdForWorkflow, type FileKeyStore } from '../encryption/keystore';
+import { ledgerKeyFrom } from './sealed-ledger';
 
 export interface ActivityDeps {
   smtpUrl: string;
@@ -30,8 +31,18 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
   const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
+  const keystore = deps.keystore;
   return {
-    ...createEmailActivities({ transport, mailFrom: deps.mailFrom, caseMailbox: deps.caseMailbox, ledger, outputDir: deps.outputDir, hooks: deps.emailHooks, workspaceUrl: deps.workspaceUrl }),
+    ...createEmailActivities({
+      transport,
+      mailFrom: deps.mailFrom,
+      caseMailbox: deps.caseMailbox,
+      ledger,
+      outputDir: deps.outputDir,
+      hooks: deps.emailHooks,
+      workspaceUrl: deps.workspaceUrl,
+      ledgerKeyFor: keystore && ((threadId) => ledgerKeyFrom(keystore.encryptionKey(keyIdForWorkflow(threadId)))),
+    }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
     ...createDigestActivities(),
     ...createRetentionActivities(deps.keystore),

@@ -273,9 +273,10 @@ function writeOnce(path: string, bytes: Uint8Array): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dirname(path), { recursive: true });
+  // Drafts and letters are confidential until published: owner-only, like the rest of local state.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.partial`;
-  writeFileSync(temporary, bytes);
+  writeFileSync(temporary, bytes, { mode: 0o600 });
   renameSync(temporary, path);
 }
 

@@ -58,7 +58,8 @@ export class MailSink extends EventEmitter {
 
   constructor(private readonly options: MailSinkOptions = {}) {
     super();
-    if (options.folder) mkdirSync(options.folder, { recursive: true });
+    // Every message holds contact addresses and case text: owner-only, like the rest of local state.
+    if (options.folder) mkdirSync(options.folder, { recursive: true, mode: 0o700 });
   }
 
   // A closed SMTPServer keeps answering "421 shutting down", so every start gets a new one.
@@ -105,7 +106,7 @@ export class MailSink extends EventEmitter {
           }
           if (this.options.folder) {
             mail.emlPath = join(this.options.folder, `${String(mail.seq).padStart(4, '0')}-${fileSafe(mail.messageId)}.eml`);
-            writeFileSync(mail.emlPath, raw);
+            writeFileSync(mail.emlPath, raw, { mode: 0o600 });
           }
           this.messages.push(mail);
           this.emit('message', mail);

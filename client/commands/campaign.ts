@@ -95,16 +95,27 @@ export function campaignCommands(session: Session): Command {
         const confirmed = options.confirm ?? (await askToConfirm(campaignId));
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
         const destroyed = await campaigns.shredKey(campaignId, loadEncryption(process.env).keystore);
-        ctx.out.result({ campaignId, destroyed }, () =>
-          destroyed
-            ? `The data key of ${campaignId} is destroyed: its workflow histories are now unreadable. Published files are untouched.`
-            : `The data key of ${campaignId} was already destroyed.`,
+        ctx.out.result({ campaignId, destroyed, leaves: SHREDDING_LEAVES }, () =>
+          [
+            destroyed
+              ? `The data key of ${campaignId} is destroyed: its workflow histories and the addresses in the delivery ledger are now unreadable.`
+              : `The data key of ${campaignId} was already destroyed.`,
+            'Shredding leaves, readable as before:',
+            ...SHREDDING_LEAVES.map((what) => `  - ${what}`),
+          ].join('\n'),
         );
       }),
     );
 
   return group;
 }
+
+/** What destroying a campaign's key does not reach: the officer must know to delete it by other means. */
+const SHREDDING_LEAVES = [
+  "files under the campaign's publication folder (DOSSIER_OUTPUT_DIR or the shared store): the published statements, and the drafts and letters written before publication",
+  'copies of every message at the mail relay and in recipients\' mailboxes (with the embedded mail sink, the .eml files under out/mail/)',
+  "on the Temporal server, in plaintext: workflow ids and the search attributes (campaign and vendor ids, stage, next deadline)",
+];
 
 /** Asks on the terminal; without one (a script, CI) there is nobody to ask, so nothing is confirmed. */
 async function askToConfirm(campaignId: string): Promise<string | undefined> {

@@ -169,7 +169,7 @@ describe('confidential by design', () => {
 
     const confirmed = await shred('--confirm', id, '--json');
     expect(confirmed.code).toBe(0);
-    expect(JSON.parse(confirmed.stdout)).toEqual({ campaignId: id, destroyed: true });
+    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true });
     await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
   });
 });
