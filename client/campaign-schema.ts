@@ -5,6 +5,7 @@
 // one line without `<` or `>`, titles one line, paragraphs free text without active markup, every
 // field with a maximum length.
 import { z } from 'zod';
+import { describeCharacter, undrawableCharacters } from '../activities/pdf/fonts';
 import {
   cleanParagraphs,
   cleanVendor,
@@ -140,6 +141,7 @@ export const campaignFileSchema = z
       .default({ notifyVendors: true }),
   })
   .superRefine((file, ctx) => {
+    refuseUndrawable(file, [], ctx);
     if (file.approval.rule === 'quorum' && file.approval.quorum > file.authorities.length) {
       ctx.addIssue({
         code: 'custom',
@@ -158,6 +160,24 @@ export const campaignFileSchema = z
       }
     });
   });
+
+/**
+ * Every text of the file ends up in a letter or statement PDF: a character no embedded font can
+ * draw (an emoji, a script without a font on this machine) is refused here, at its field, rather
+ * than printed as an empty box or refused by the PDF activity once the campaign runs.
+ */
+function refuseUndrawable(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (typeof value === 'string') {
+    const missing = undrawableCharacters(value);
+    if (missing.length) {
+      ctx.addIssue({ code: 'custom', path, message: `contains ${missing.map(describeCharacter).join(', ')}, which no font of Dossier's PDFs can draw` });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => refuseUndrawable(item, [...path, i], ctx));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) refuseUndrawable(item, [...path, key], ctx);
+  }
+}
 
 export type CampaignFile = z.output<typeof campaignFileSchema>;
 

@@ -164,6 +164,15 @@ describe('campaign file', () => {
     ]);
   });
 
+  it('accepts names in Chinese and Korean, and refuses at its field a character no PDF font can draw', () => {
+    const hongKong = edited('contact: { name: Chan Wing-yan,', 'contact: { name: 陳詠欣 Chan Wing-yan (김민준),');
+    expect(parseCampaignYaml(hongKong, 'campaigns/x.yaml').campaign.authorities[4].contact.name).toBe('陳詠欣 Chan Wing-yan (김민준)');
+    const emoji = edited('contact: { name: Chan Wing-yan,', 'contact: { name: Chan 🦄 Wing-yan สวัสดี,');
+    expect(problemsOf(emoji)).toEqual([
+      `authorities[4].contact.name: contains U+1F984 "🦄", U+0E2A "ส", U+0E27 "ว", U+0E31, U+0E14 "ด", U+0E35, which no font of Dossier's PDFs can draw (campaigns/x.yaml:${lineOf(emoji, 'Chan 🦄')})`,
+    ]);
+  });
+
   it('accepts a retention period in years, as the campaign file guide documents ("7 years")', () => {
     const input = parseCampaignYaml(edited('  notifyVendors: true', '  notifyVendors: true\n  retention: "7 years"'), 'campaigns/x.yaml');
     expect(input.publication.retention).toBe('7 years');
