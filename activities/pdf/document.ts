@@ -396,8 +396,8 @@ export class LayoutDocument {
   private show(text: string, weight: FontWeight, size: number, field: string | undefined): string {
     try {
       return this.fonts
-        .encode(text, weight, field ?? `The text "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`)
-        .map((run) => `/${run.font} ${num(size)} Tf <${run.hex}> Tj`)
+        .encode(text, weight, size, field ?? `The text "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`)
+        .map((run) => `/${run.font} ${num(size)} Tf ${run.show}`)
         .join(' ');
     } catch (err) {
       if (err instanceof UndrawableTextError) throw invalidMessage(err.message);

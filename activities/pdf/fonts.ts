@@ -1,9 +1,13 @@
 // The fonts every Dossier PDF draws with, and the cheap text encoder that puts them on the page.
 // DejaVu Sans (npm) draws Latin, Greek and Cyrillic; Noto Sans CJK (Debian's fonts-noto-cjk) is the
-// fallback for Chinese, Japanese and Korean names. Each character is drawn by the first face that
-// has it; a character no face has is refused by name (`undrawableCharacters`), never drawn as a box.
-// Glyph ids and advances are cached per code point for the whole process, so encoding a line is a
-// few map look-ups: fontkit's layout of every string cost 7.5x the built-in font (BENCHMARKS.md).
+// fallback for Chinese, Japanese and Korean names, Noto Sans Thai and Devanagari (npm) for those
+// scripts. Each character is drawn by the first face that has it; a character no face has is
+// refused by name (`undrawableCharacters`), never drawn as a box. Glyph ids and advances are cached
+// per code point for the whole process, so encoding a line is a few map look-ups: fontkit's layout
+// of every string cost 7.5x the built-in font (BENCHMARKS.md). Only Thai and Devanagari, whose
+// marks and conjuncts need OpenType shaping, go through fontkit's layout, run by run.
+// fontkit's Indic shaper (Devanagari) calls a global regeneratorRuntime its build does not bundle.
+import 'regenerator-runtime/runtime';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +20,8 @@ interface FaceSource {
   /** Where the font file is; for a collection (.ttc), which face of it. */
   path: string;
   postscriptName?: string;
+  /** A complex script: runs are shaped by fontkit (reordering, conjuncts, mark positions). */
+  shaped?: boolean;
 }
 
 const DEJAVU = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -35,16 +41,31 @@ const CJK_SOURCES: Record<FontWeight, FaceSource> = {
   bold: { path: join(CJK_FONT_DIR, 'NotoSansCJK-Bold.ttc'), postscriptName: 'NotoSansCJKhk-Bold' },
 };
 
+const googleFont = (pkg: string, file: string) => join(dirname(require.resolve(`@expo-google-fonts/${pkg}/package.json`)), file);
+/** Complex scripts from npm (Google Fonts' Noto builds, OFL), drawn with shaping. */
+const SHAPED_SOURCES: Record<FontWeight, FaceSource[]> = {
+  regular: [
+    { path: googleFont('noto-sans-thai', '400Regular/NotoSansThai_400Regular.ttf'), shaped: true },
+    { path: googleFont('noto-sans-devanagari', '400Regular/NotoSansDevanagari_400Regular.ttf'), shaped: true },
+  ],
+  bold: [
+    { path: googleFont('noto-sans-thai', '700Bold/NotoSansThai_700Bold.ttf'), shaped: true },
+    { path: googleFont('noto-sans-devanagari', '700Bold/NotoSansDevanagari_700Bold.ttf'), shaped: true },
+  ],
+};
+
 /** One face of a font file, parsed once per process, with its glyph look-ups cached. */
 export class FontFace {
   readonly font: Font;
   readonly name: string;
   readonly cff: boolean;
+  readonly shaped: boolean;
   /** Font units to the 1/1000 text-space units PDF widths use. */
   readonly scale: number;
   private readonly glyphs = new Map<number, { id: number; width: number } | null>();
 
-  constructor(bytes: Uint8Array, postscriptName?: string) {
+  constructor(bytes: Uint8Array, postscriptName?: string, shaped = false) {
+    this.shaped = shaped;
     this.font = postscriptName ? fontkit.create(bytes, postscriptName) : fontkit.create(bytes);
     this.name = (this.font.postscriptName ?? 'Font').replace(/[^A-Za-z0-9-]/g, '');
     this.cff = Boolean((this.font as unknown as Record<string, unknown>)['CFF ']);
@@ -69,7 +90,7 @@ function loadFace(source: FaceSource): FontFace | null {
   let face = faces.get(key);
   if (face === undefined) {
     // A missing fallback font is not an error: the characters only it draws are refused by name.
-    face = existsSync(source.path) ? new FontFace(readFileSync(source.path), source.postscriptName) : null;
+    face = existsSync(source.path) ? new FontFace(readFileSync(source.path), source.postscriptName, source.shaped) : null;
     faces.set(key, face);
   }
   return face;
@@ -80,7 +101,8 @@ function faceStack(weight: FontWeight): FontFace[] {
   const primary = loadFace({ path: FONT_PATHS[weight] });
   if (!primary) throw new Error(`The font ${FONT_PATHS[weight]} is missing; run npm install (package dejavu-fonts-ttf).`);
   const cjk = loadFace(CJK_SOURCES[weight]) ?? loadFace(CJK_SOURCES.regular);
-  return cjk ? [primary, cjk] : [primary];
+  const shaped = SHAPED_SOURCES[weight].map(loadFace).filter((f): f is FontFace => f !== null);
+  return [primary, ...(cjk ? [cjk] : []), ...shaped];
 }
 
 /** Which face draws a code point, at which glyph and advance. */
@@ -105,8 +127,10 @@ function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
   let resolved = stack.resolved.get(codePoint);
   if (resolved === undefined) {
     resolved = null;
-    // Control characters have glyphs in some fonts but are never text a reader should see.
-    if (codePoint >= 0x20 && !(codePoint >= 0x7f && codePoint < 0xa0)) {
+    // Control characters have glyphs in some fonts but are never text a reader should see; DejaVu
+    // has Hebrew and Arabic letters, but without bidirectional layout and Arabic joining they would
+    // print reversed and unjoined, so right-to-left scripts are refused too.
+    if (codePoint >= 0x20 && !(codePoint >= 0x7f && codePoint < 0xa0) && !isRightToLeft(codePoint)) {
       for (let i = 0; i < stack.faces.length && !resolved; i++) {
         const glyph = stack.faces[i].glyph(codePoint);
         if (glyph) resolved = { face: i, ...glyph };
@@ -117,6 +141,17 @@ function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
   return resolved;
 }
 
+/** Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms. */
+function isRightToLeft(codePoint: number): boolean {
+  return (
+    (codePoint >= 0x0590 && codePoint <= 0x08ff) ||
+    (codePoint >= 0xfb1d && codePoint <= 0xfdff) ||
+    (codePoint >= 0xfe70 && codePoint <= 0xfeff) ||
+    (codePoint >= 0x10800 && codePoint <= 0x10fff) ||
+    (codePoint >= 0x1e800 && codePoint <= 0x1efff)
+  );
+}
+
 /**
  * The characters of `text` (each once, in order of first appearance) that no embedded font can draw
  * in either weight; line breaks are fine. Front ends call it where text enters, to refuse a name
@@ -124,7 +159,7 @@ function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
  *
  * @example
  * undrawableCharacters('陳大文 김민준'); // [] where Debian's fonts-noto-cjk is installed
- * undrawableCharacters('Team 🦄');       // ['🦄']
+ * undrawableCharacters('Team 🦄 שלום');  // ['🦄', 'ש', 'ל', 'ו', 'ם']: emoji, right-to-left
  */
 export function undrawableCharacters(text: string): string[] {
   const missing = new Set<string>();
@@ -153,10 +188,11 @@ export function widthOfText(text: string, weight: FontWeight): number {
   return width;
 }
 
-/** A run of text drawn with one font: its resource name and its glyphs as a hex string. */
+/** A run of text drawn with one font: its resource name and the operators that show its glyphs. */
 export interface EncodedRun {
   font: string;
-  hex: string;
+  /** `<hex> Tj`, or for a shaped run a TJ sequence with its positions, inside an ActualText span. */
+  show: string;
 }
 
 /** The glyphs one document uses from one face: becomes an embedded subset when the document is saved. */
@@ -181,17 +217,55 @@ class DocumentSubset {
     if (face.cff) fixCffSubset(this.subset);
   }
 
-  hexOf(glyph: ResolvedGlyph, char: string): string {
+  hexOf(glyph: { id: number; width: number }, chars: string): string {
     let hex = this.hexById.get(glyph.id);
     if (hex === undefined) {
       const id = this.subset.includeGlyph(glyph.id);
-      this.text[id] = char;
+      this.text[id] = chars;
       this.widths[id] = glyph.width;
       this.glyphIds[id] = glyph.id;
       hex = id.toString(16).padStart(4, '0');
       this.hexById.set(glyph.id, hex);
     }
     return hex;
+  }
+
+  /**
+   * Characters for a glyph shaping produced from none of its own (Thai SARA AM splits into NIKHAHIT
+   * and SARA AA): the characters the font maps to it, else a zero-width space. PDF/UA wants every
+   * glyph mapped; what a reader extracts is the run's ActualText anyway.
+   */
+  private cmapCodePoints(glyphId: number): number[] {
+    const cmap = (this.face.font as unknown as { _cmapProcessor?: { codePointsForGlyph(id: number): number[] } })._cmapProcessor;
+    const codePoints = cmap?.codePointsForGlyph(glyphId) ?? [];
+    return codePoints.length ? codePoints.slice(0, 1) : [0x200b];
+  }
+
+  /**
+   * A run of a complex script, shaped by fontkit: glyphs in visual order, with the offsets of
+   * marks (TJ adjustments, text rise) and the run's characters as ActualText, since a reordered
+   * vowel or a conjunct glyph alone would extract in the wrong order.
+   */
+  shapedShow(text: string, size: number): string {
+    const { glyphs, positions } = this.face.font.layout(text);
+    const scale = this.face.scale;
+    const segments: { rise: number; items: string[] }[] = [];
+    glyphs.forEach((glyph, i) => {
+      const { xOffset, yOffset, xAdvance } = positions[i];
+      const chars = String.fromCodePoint(...(glyph.codePoints.length ? glyph.codePoints : this.cmapCodePoints(glyph.id)));
+      const hex = this.hexOf({ id: glyph.id, width: glyph.advanceWidth * scale }, chars);
+      const rise = (yOffset * size) / this.face.font.unitsPerEm;
+      let segment = segments.at(-1);
+      if (!segment || segment.rise !== rise) segments.push((segment = { rise, items: [] }));
+      // TJ numbers move the next glyph left by n/1000 em: shift by the mark's offset, then make the
+      // total advance the shaped one rather than the glyph's own.
+      if (xOffset) segment.items.push(formatNumber(-xOffset * scale));
+      segment.items.push(`<${hex}>`);
+      const after = (xOffset + glyph.advanceWidth - xAdvance) * scale;
+      if (after) segment.items.push(formatNumber(after));
+    });
+    const shows = segments.map(({ rise, items }) => (rise ? `${formatNumber(rise)} Ts [${items.join(' ')}] TJ 0 Ts` : `[${items.join(' ')}] TJ`));
+    return `/Span <</ActualText <feff${utf16Hex(text)}>>> BDC ${shows.join(' ')} EMC`;
   }
 
   get used(): boolean {
@@ -262,12 +336,18 @@ export class DocumentFonts {
    * Encodes a line as runs of one font each. `field` names the text in a refusal.
    * @throws UndrawableTextError for a character no font draws
    */
-  encode(text: string, weight: FontWeight, field: string): EncodedRun[] {
+  encode(text: string, weight: FontWeight, size: number, field: string): EncodedRun[] {
     const runs: EncodedRun[] = [];
     const cache = this.encoded[weight];
     let current: DocumentSubset | undefined;
-    let hex = '';
+    // For a plain face, the glyphs' hex codes; for a shaped one, the characters, shaped at the end.
+    let pending = '';
+    const flush = () => {
+      if (!current || !pending) return;
+      runs.push({ font: current.resource, show: current.face.shaped ? current.shapedShow(pending, size) : `<${pending}> Tj` });
+    };
     for (let i = 0; i < text.length; i++) {
+      const start = i;
       let codePoint = text.charCodeAt(i);
       if (codePoint >= 0xd800 && codePoint < 0xdc00 && i + 1 < text.length) codePoint = text.codePointAt(i++)!;
       let entry = cache.get(codePoint);
@@ -275,17 +355,17 @@ export class DocumentFonts {
         const glyph = resolve(weight, codePoint);
         if (!glyph) throw new UndrawableTextError(field, text, undrawableCharacters(text));
         const subset = this.subsetFor(stackOf(weight).faces[glyph.face]);
-        entry = { subset, hex: subset.hexOf(glyph, String.fromCodePoint(codePoint)) };
+        entry = { subset, hex: subset.face.shaped ? '' : subset.hexOf(glyph, String.fromCodePoint(codePoint)) };
         cache.set(codePoint, entry);
       }
       if (entry.subset !== current) {
-        if (current && hex) runs.push({ font: current.resource, hex });
+        flush();
         current = entry.subset;
-        hex = '';
+        pending = '';
       }
-      hex += entry.hex;
+      pending += current.face.shaped ? text.slice(start, i + 1) : entry.hex;
     }
-    if (current && hex) runs.push({ font: current.resource, hex });
+    flush();
     return runs;
   }
 
@@ -324,12 +404,15 @@ export class UndrawableTextError extends Error {
   ) {
     super(
       `${field} contains ${characters.map(describeCharacter).join(', ')}, which no embedded font can draw ` +
-        `(fonts: DejaVu Sans, and Noto Sans CJK from Debian's fonts-noto-cjk ${existsSync(CJK_SOURCES.regular.path) ? 'present' : `missing in ${CJK_FONT_DIR}`}); ` +
+        `(fonts: DejaVu Sans, Noto Sans Thai and Devanagari, and Noto Sans CJK from Debian's fonts-noto-cjk, ${existsSync(CJK_SOURCES.regular.path) ? 'present' : `missing in ${CJK_FONT_DIR}`}); ` +
         'write it in a supported script or leave the character out.',
     );
     this.name = 'UndrawableTextError';
   }
 }
+
+const formatNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+const utf16Hex = (text: string) => Array.from({ length: text.length }, (_, k) => text.charCodeAt(k).toString(16).padStart(4, '0')).join('');
 
 function serialize(subset: Subset): Promise<Uint8Array> {
   return new Promise((resolvePromise, reject) => {
@@ -349,8 +432,7 @@ function toUnicodeCMap(text: string[]): string {
     const chunk = entries.slice(i, i + 100);
     lines.push(`${chunk.length} beginbfchar`);
     for (const [id, chars] of chunk) {
-      const utf16 = Array.from({ length: chars.length }, (_, k) => chars.charCodeAt(k).toString(16).padStart(4, '0')).join('');
-      lines.push(`<${id.toString(16).padStart(4, '0')}> <${utf16}>`);
+      lines.push(`<${id.toString(16).padStart(4, '0')}> <${utf16Hex(chars)}>`);
     }
     lines.push('endbfchar');
   }

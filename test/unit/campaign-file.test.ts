@@ -167,9 +167,9 @@ describe('campaign file', () => {
   it('accepts names in Chinese and Korean, and refuses at its field a character no PDF font can draw', () => {
     const hongKong = edited('contact: { name: Chan Wing-yan,', 'contact: { name: 陳詠欣 Chan Wing-yan (김민준),');
     expect(parseCampaignYaml(hongKong, 'campaigns/x.yaml').campaign.authorities[4].contact.name).toBe('陳詠欣 Chan Wing-yan (김민준)');
-    const emoji = edited('contact: { name: Chan Wing-yan,', 'contact: { name: Chan 🦄 Wing-yan สวัสดี,');
+    const emoji = edited('contact: { name: Chan Wing-yan,', 'contact: { name: Chan 🦄 Wing-yan שלום,');
     expect(problemsOf(emoji)).toEqual([
-      `authorities[4].contact.name: contains U+1F984 "🦄", U+0E2A "ส", U+0E27 "ว", U+0E31, U+0E14 "ด", U+0E35, which no font of Dossier's PDFs can draw (campaigns/x.yaml:${lineOf(emoji, 'Chan 🦄')})`,
+      `authorities[4].contact.name: contains U+1F984 "🦄", U+05E9 "ש", U+05DC "ל", U+05D5 "ו", U+05DD "ם", which no font of Dossier's PDFs can draw (campaigns/x.yaml:${lineOf(emoji, 'Chan 🦄')})`,
     ]);
   });
 

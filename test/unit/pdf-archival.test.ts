@@ -15,8 +15,10 @@ import { pdfTool, veraPdf } from '../helpers/verapdf';
 
 const HONG_KONG = '鍾麗玲';
 const KOREAN = '김민준';
+const THAI = 'ปิ่นแก้ว สุขสำราญ';
+const HINDI = 'प्रिया शर्मा';
 
-/** A campaign co-signed by Hong Kong's and Korea's authorities, whose people sign in their own scripts. */
+/** A campaign co-signed by authorities of Hong Kong, Korea, Thailand and India, whose people sign in their own scripts. */
 function asianCampaign(): CampaignRef {
   const campaign = testCampaign('archival');
   const [lead, cosigner] = campaign.authorities;
@@ -26,6 +28,8 @@ function asianCampaign(): CampaignRef {
       lead,
       { ...cosigner, id: 'pcpd', name: { en: 'Privacy Commissioner for Personal Data, Hong Kong', fr: 'Commissaire à la protection des données personnelles, Hong Kong' }, contact: { name: `${HONG_KONG} (Ada Chung)`, email: 'pcpd@test' } },
       { ...cosigner, id: 'pipc', name: { en: 'Personal Information Protection Commission, Korea', fr: 'Commission de protection des informations personnelles, Corée' }, contact: { name: KOREAN, email: 'pipc@test' } },
+      { ...cosigner, id: 'pdpc', name: { en: 'Personal Data Protection Committee, Thailand', fr: 'Comité de protection des données personnelles, Thaïlande' }, contact: { name: THAI, email: 'pdpc@test' } },
+      { ...cosigner, id: 'dpb', name: { en: 'Data Protection Board of India', fr: 'Conseil indien de protection des données' }, contact: { name: HINDI, email: 'dpb@test' } },
     ],
   };
 }
@@ -169,6 +173,21 @@ describe('archival and accessible PDFs', () => {
 });
 
 describe('names in scripts DejaVu cannot draw', () => {
+  it('draws Thai and Devanagari names shaped (marks placed, conjuncts formed) and they copy as typed', async () => {
+    const letter = await renderOpenLetter({ campaign: asianCampaign(), vendor: testVendor('zoom'), language: 'en' });
+    const text = await pdfTool('pdftotext', ['{}', '-'], letter);
+    expect(text.stdout).toContain(THAI);
+    expect(text.stdout).toContain(HINDI);
+    const fonts = await pdfTool('pdffonts', ['{}'], letter);
+    expect(fonts.stdout).toMatch(/^[A-Z]{6}\+NotoSansThai-Bold\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/m);
+    expect(fonts.stdout).toMatch(/^[A-Z]{6}\+NotoSansDevanagari-Bold\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/m);
+    const { pdf } = await catalogOf(letter);
+    const content = Buffer.from(decodePDFRawStream(pdf.getPages()[0].node.lookup(PDFName.of('Contents')) as PDFRawStream).decode()).toString('latin1');
+    // The tone mark above the vowel of ปิ่ is raised (text rise) and shifted; the shaped run carries its text.
+    expect(content).toMatch(/\/Span <<\/ActualText <feff[0-9a-f]+>>> BDC .*TJ.* EMC/);
+    expect(content).toMatch(/ Ts \[/);
+  });
+
   it('draws a Hong Kong and a Korean co-signatory in their own script, with Noto Sans CJK embedded', async () => {
     const letter = await renderOpenLetter({ campaign: asianCampaign(), vendor: testVendor('zoom'), language: 'fr' });
     const text = await pdfTool('pdftotext', ['{}', '-'], letter);
@@ -185,8 +204,8 @@ describe('names in scripts DejaVu cannot draw', () => {
   });
 
   it('finds every character no embedded font can draw, once each', () => {
-    expect(undrawableCharacters(`${HONG_KONG} ${KOREAN} Zoë Łukasiewicz Παπαδόπουλος Жуков\nらくらく`)).toEqual([]);
-    expect(undrawableCharacters('สวัสดี Team 🦄🦄 नमस्ते')).toEqual(['ส', 'ว', 'ั', 'ด', 'ี', '🦄', 'न', 'म', 'स', '्', 'त', 'े']);
+    expect(undrawableCharacters(`${HONG_KONG} ${KOREAN} ${THAI} ${HINDI} Zoë Łukasiewicz Παπαδόπουλος Жуков\nらくらく`)).toEqual([]);
+    expect(undrawableCharacters('Team 🦄🦄 שלום 👍🏽')).toEqual(['🦄', 'ש', 'ל', 'ו', 'ם', '👍', '🏽']);
     expect(undrawableCharacters('tab\there')).toEqual(['\t']);
   });
 
