@@ -96,13 +96,18 @@ function loadFace(source: FaceSource): FontFace | null {
   return face;
 }
 
-/** The faces tried in order for a weight: the primary face, then the fallbacks present on this machine. */
-function faceStack(weight: FontWeight): FontFace[] {
-  const primary = loadFace({ path: FONT_PATHS[weight] });
-  if (!primary) throw new Error(`The font ${FONT_PATHS[weight]} is missing; run npm install (package dejavu-fonts-ttf).`);
-  const cjk = loadFace(CJK_SOURCES[weight]) ?? loadFace(CJK_SOURCES.regular);
-  const shaped = SHAPED_SOURCES[weight].map(loadFace).filter((f): f is FontFace => f !== null);
-  return [primary, ...(cjk ? [cjk] : []), ...shaped];
+/**
+ * The faces tried in order for a weight: the primary face, then the fallbacks. A fallback is read
+ * only when a character needs it (the CJK collection is 20 MB), and skipped if absent here.
+ */
+function faceStack(weight: FontWeight): (() => FontFace | null)[] {
+  const primary = () => {
+    const face = loadFace({ path: FONT_PATHS[weight] });
+    if (!face) throw new Error(`The font ${FONT_PATHS[weight]} is missing; run npm install (package dejavu-fonts-ttf).`);
+    return face;
+  };
+  const cjk = () => loadFace(CJK_SOURCES[weight]) ?? loadFace(CJK_SOURCES.regular);
+  return [primary, cjk, ...SHAPED_SOURCES[weight].map((source) => () => loadFace(source))];
 }
 
 /** Which face draws a code point, at which glyph and advance. */
@@ -112,7 +117,7 @@ interface ResolvedGlyph {
   width: number;
 }
 
-const stacks = new Map<FontWeight, { faces: FontFace[]; resolved: Map<number, ResolvedGlyph | null> }>();
+const stacks = new Map<FontWeight, { faces: (() => FontFace | null)[]; resolved: Map<number, ResolvedGlyph | null> }>();
 function stackOf(weight: FontWeight) {
   let stack = stacks.get(weight);
   if (!stack) {
@@ -132,7 +137,7 @@ function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
     // print reversed and unjoined, so right-to-left scripts are refused too.
     if (codePoint >= 0x20 && !(codePoint >= 0x7f && codePoint < 0xa0) && !isRightToLeft(codePoint)) {
       for (let i = 0; i < stack.faces.length && !resolved; i++) {
-        const glyph = stack.faces[i].glyph(codePoint);
+        const glyph = stack.faces[i]()?.glyph(codePoint);
         if (glyph) resolved = { face: i, ...glyph };
       }
     }
@@ -354,7 +359,7 @@ export class DocumentFonts {
       if (!entry) {
         const glyph = resolve(weight, codePoint);
         if (!glyph) throw new UndrawableTextError(field, text, undrawableCharacters(text));
-        const subset = this.subsetFor(stackOf(weight).faces[glyph.face]);
+        const subset = this.subsetFor(stackOf(weight).faces[glyph.face]()!);
         entry = { subset, hex: subset.face.shaped ? '' : subset.hexOf(glyph, String.fromCodePoint(codePoint)) };
         cache.set(codePoint, entry);
       }
