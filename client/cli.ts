@@ -12,6 +12,7 @@ import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
+import { withEmbeddedProfile } from '../infra/embedded-profile';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
 export const EXIT = {
@@ -54,7 +55,8 @@ function forEachCommand(command: Command, fn: (command: Command) => void): void 
 
 /** Runs the CLI; resolves to the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const session = new Session(env);
+  // With no server named, the embedded set-up that `npm start` runs, wherever its ports are.
+  const session = new Session(await withEmbeddedProfile(env));
   const program = buildProgram(session);
   const debug = argv.includes('--debug');
   try {

@@ -1,6 +1,8 @@
 // The embedded defaults: when no Temporal server or mail relay is configured, start the real dev
 // server (SQLite under .data/, Web UI on) and the local mail sink (every message kept as .eml
-// under out/mail/). `npm start`, the demo and the benchmarks all come up through here.
+// under out/mail/). `npm start`, the demo and the benchmarks all come up through here. While it
+// runs, .data/embedded.json tells the CLI and other processes where it is; a second process
+// (the demo, a worker started alone) uses the set-up already running instead of clashing with it.
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -8,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
 import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
+import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
+import { dataDir as defaultDataDir, removeProfile, runningProfile, withEmbeddedProfile, writeProfile } from './embedded-profile';
 import { MailSink } from './mail-sink';
 import { parseIntakeConfig } from '../intake/config';
 import { MaildirMailbox } from '../intake/maildir-mailbox';
@@ -28,13 +32,66 @@ export interface Embedded {
   sink?: MailSink;
   /** The codec server the Web UI decrypts through, and the token it requires. */
   codec?: { url: string; token: string };
+  /** Set when another process's embedded set-up was running and is used instead (nothing started). */
+  reusedFrom?: number;
   stop(): Promise<void>;
 }
 
+/** The ports `npm start` listens on, the variable that moves each, and its default. */
+export const EMBEDDED_PORTS = [
+  { variable: 'DOSSIER_DEV_SERVER_PORT', what: 'Temporal dev server', port: 7233 },
+  { variable: 'DOSSIER_UI_PORT', what: 'Temporal Web UI', port: 8233 },
+  { variable: 'DOSSIER_CODEC_PORT', what: 'codec server', port: 8234 },
+  { variable: 'DOSSIER_SINK_PORT', what: 'mail sink', port: 2525 },
+] as const;
+
+function portOf(env: NodeJS.ProcessEnv, variable: (typeof EMBEDDED_PORTS)[number]['variable']): number {
+  const entry = EMBEDDED_PORTS.find((p) => p.variable === variable)!;
+  const raw = env[variable]?.trim();
+  if (!raw) return entry.port;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${variable}="${raw}" is not a port number (1-65535)`);
+  return port;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** Every port this set-up needs is free, or an error naming each taken one and how to move it. */
+async function requireFreePorts(env: NodeJS.ProcessEnv, variables: (typeof EMBEDDED_PORTS)[number]['variable'][]): Promise<void> {
+  const taken: string[] = [];
+  for (const variable of variables) {
+    const port = portOf(env, variable);
+    if (!(await isFree(port))) taken.push(`${port} (${EMBEDDED_PORTS.find((p) => p.variable === variable)!.what}; set ${variable} to move it)`);
+  }
+  if (taken.length) {
+    throw new Error(
+      `port ${taken.join(', ')} is already in use on 127.0.0.1. If another \`npm start\` runs from a different folder, ` +
+        'stop it (Ctrl-C in its terminal) or give this one other ports.',
+    );
+  }
+}
+
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
-  const env = { ...(options.env ?? process.env) };
+  let env = { ...(options.env ?? process.env) };
   const log = options.log ?? ((line: string) => console.log(line));
-  const dataDir = options.dataDir ?? join(PROJECT_ROOT, '.data');
+  const dataDir = options.dataDir ?? defaultDataDir(env);
+  env.DOSSIER_DATA_DIR = dataDir;
+  if (!env.TEMPORAL_ADDRESS && !env.SMTP_URL) {
+    const running = await runningProfile(env);
+    if (running) {
+      env = await withEmbeddedProfile(env);
+      log(`Using the embedded set-up already running (pid ${running.pid}); it keeps running after this process.`);
+      log(`Temporal server      ${running.temporalAddress}${running.uiUrl ? `  (Web UI ${running.uiUrl})` : ''}`);
+      if (running.smtpUrl) log(`Mail sink            ${running.smtpUrl}  (messages: ${join(running.outputDir, 'mail')})`);
+      return { env, reusedFrom: running.pid, stop: async () => undefined };
+    }
+  }
   const outputDir = options.outputDir ?? env.DOSSIER_OUTPUT_DIR ?? join(PROJECT_ROOT, 'out');
   env.DOSSIER_OUTPUT_DIR = outputDir;
   env.DOSSIER_STATE_DIR ??= join(dataDir, 'state');
@@ -43,18 +100,24 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   let codecServer: Server | undefined;
   let codec: Embedded['codec'];
   let codecTokenFile = '';
+  let profileWritten = false;
   const stop = async () => {
+    if (profileWritten) removeProfile(process.pid, env);
     await sink?.stop();
     await server?.stop();
     codecServer?.close();
   };
   try {
+    await requireFreePorts(env, [
+      ...(env.TEMPORAL_ADDRESS ? [] : (['DOSSIER_DEV_SERVER_PORT', 'DOSSIER_UI_PORT', 'DOSSIER_CODEC_PORT'] as const)),
+      ...(env.SMTP_URL ? [] : (['DOSSIER_SINK_PORT'] as const)),
+    ]);
     if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE) {
-      env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys();
+      env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys(join(dataDir, 'master.keys'));
       log(`Payload encryption   development master key in ${env.DOSSIER_MASTER_KEYS_FILE}`);
     }
     if (!env.TEMPORAL_ADDRESS) {
-      const uiPort = Number(env.DOSSIER_UI_PORT ?? 8233);
+      const uiPort = portOf(env, 'DOSSIER_UI_PORT');
       // The Web UI decrypts payloads through this codec server, which holds the keys; the
       // browser calls it directly, so it must allow the UI's origin.
       // The UI sends no bearer token to a plain-HTTP codec server, so it gets an endpoint URL that
@@ -69,11 +132,11 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         token,
       });
       codecTokenFile = join(dataDir, 'codec.token');
-      codecServer.listen(Number(env.DOSSIER_CODEC_PORT ?? 8234), '127.0.0.1');
+      codecServer.listen(portOf(env, 'DOSSIER_CODEC_PORT'), '127.0.0.1');
       await once(codecServer, 'listening');
       const codecUrl = `http://127.0.0.1:${(codecServer.address() as AddressInfo).port}`;
       codec = { url: codecUrl, token };
-      const port = Number(env.DOSSIER_DEV_SERVER_PORT ?? 7233);
+      const port = portOf(env, 'DOSSIER_DEV_SERVER_PORT');
       server = await startDevServer({
         dbFilename: join(dataDir, 'temporal.sqlite'),
         port,
@@ -95,12 +158,30 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       const caseMailbox =
         intakeConfig.mailbox.kind === 'maildir' ? { address: intakeConfig.caseMailbox, maildir: new MaildirMailbox(intakeConfig.mailbox.root) } : undefined;
       await caseMailbox?.maildir.open();
-      sink = await new MailSink({ port: Number(env.DOSSIER_SINK_PORT ?? 2525), folder: join(outputDir, 'mail'), caseMailbox }).start();
+      sink = await new MailSink({ port: portOf(env, 'DOSSIER_SINK_PORT'), folder: join(outputDir, 'mail'), caseMailbox }).start();
       env.SMTP_URL = sink.url;
       log(`Mail sink            ${sink.url}  (messages: ${join(outputDir, 'mail')})`);
       if (caseMailbox) log(`Case mailbox         ${caseMailbox.address} delivered to ${caseMailbox.maildir.root}`);
     } else {
       log(`Mail relay           ${redact(env.SMTP_URL)} (from SMTP_URL)`);
+    }
+    if (server) {
+      const path = writeProfile(
+        {
+          pid: process.pid,
+          temporalAddress: server.address,
+          namespace: server.namespace,
+          smtpUrl: sink?.url,
+          uiUrl: server.uiUrl,
+          outputDir,
+          stateDir: env.DOSSIER_STATE_DIR!,
+          masterKeysFile: env.DOSSIER_MASTER_KEYS_FILE,
+        },
+        env,
+      );
+      profileWritten = true;
+      log(`CLI connection       export TEMPORAL_ADDRESS=${server.address} TEMPORAL_NAMESPACE=${server.namespace}`);
+      log(`                     (or nothing: \`npx dossier\` and \`npm run worker\` find this set-up through ${path})`);
     }
   } catch (err) {
     await stop();

@@ -105,8 +105,8 @@ export class MailSink extends EventEmitter {
             pendingDelivery = local.maildir.append(delivered);
           }
           if (this.options.folder) {
-            mail.emlPath = join(this.options.folder, `${String(mail.seq).padStart(4, '0')}-${fileSafe(mail.messageId)}.eml`);
-            writeFileSync(mail.emlPath, raw, { mode: 0o600 });
+            // Owner-only; 'wx': a name that somehow exists already is never overwritten (a copy gets a suffix).
+            mail.emlPath = writeUnique(join(this.options.folder, emlFileName(new Date(), mail.seq, mail.messageId)), raw);
           }
           this.messages.push(mail);
           this.emit('message', mail);
@@ -185,6 +185,31 @@ function headerValue(raw: Buffer, name: string): string | undefined {
   const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
   const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
   return line?.slice(name.length + 1).trim();
+}
+
+// Process id: two sinks started in the same millisecond (a test, a second `npm start`) still differ.
+const RUN = `${process.pid.toString(36)}`;
+
+/**
+ * `<UTC time to the millisecond>-<run>-<arrival number>-<Message-ID>.eml`: names sort in arrival
+ * order across restarts (the numbering of each run starts again at 1, the time does not) and two
+ * runs never write the same name, even for the same Message-ID (a resend).
+ */
+export function emlFileName(at: Date, seq: number, messageId: string | undefined): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('.', '-');
+  return `${stamp}-${RUN}-${String(seq).padStart(4, '0')}-${fileSafe(messageId)}.eml`;
+}
+
+function writeUnique(path: string, data: Buffer): string {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? path : path.replace(/\.eml$/, `.${n}.eml`);
+    try {
+      writeFileSync(candidate, data, { flag: 'wx', mode: 0o600 });
+      return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 function fileSafe(text: string | undefined): string {

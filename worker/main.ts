@@ -1,11 +1,13 @@
 // `npm run worker`: a Dossier worker against the Temporal server and mail relay named in the
-// environment (TEMPORAL_ADDRESS…, SMTP_URL). The SDK shuts it down gracefully on SIGINT/SIGTERM.
+// environment (TEMPORAL_ADDRESS…, SMTP_URL), or, when none is named, against the embedded set-up
+// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM.
 import { ConfigError } from '../config/temporal';
+import { withEmbeddedProfile } from '../infra/embedded-profile';
 import { describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
-  const config = parseWorkerConfig();
+  const config = parseWorkerConfig(await withEmbeddedProfile(process.env));
   console.log(`Dossier worker: ${describeConfig(config)}`);
   const { run } = await createDossierWorker(config);
   await run();

@@ -43,6 +43,7 @@ export class Session {
     const connection = this.connection;
     const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
     // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
+    // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
     const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
     return {
       out: createOutput(Boolean(options.json)),

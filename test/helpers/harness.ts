@@ -5,24 +5,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, type WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { loadEncryption, type Encryption } from '../../encryption/config';
 import { startDevServer, type DevServer } from '../../infra/dev-server';
 import { MailSink, type ReceivedMail } from '../../infra/mail-sink';
 import type { WorkerConfig } from '../../worker/config';
 import { createDossierWorker, type DossierWorker } from '../../worker/worker';
+import { testRunLog } from './test-log';
 
 let runtimeInstalled = false;
 export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  // Workers in tests log only warnings; the Runtime must be installed before the first worker.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // Workers in tests log only warnings, and count activity failures instead of printing each
+  // (test-log.ts); the Runtime must be installed before the first worker.
+  Runtime.install({ logger: testRunLog.logger(), shutdownSignals: [] });
 }
 
 export interface DossierTestEnv {
@@ -138,6 +140,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
 
   afterAll(async () => {
     await stopWorker();
+    testRunLog.printSummary(relative(process.cwd(), expect.getState().testPath ?? 'this file'));
     await connection?.close();
     await env.sink?.stop();
     await env.server?.stop();

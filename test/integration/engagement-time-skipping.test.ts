@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
@@ -18,6 +18,7 @@ import { type EngagementInput, type Policy } from '../../workflows/types';
 import { engagementInput } from '../helpers/fixtures';
 import { stepOf } from '../helpers/engagement-driver';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { testRunLog } from '../helpers/test-log';
 
 const DAY = 24 * 3600_000;
 
@@ -43,7 +44,7 @@ describe('engagement with real durations on the time-skipping server', () => {
 
   beforeAll(async () => {
     try {
-      Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+      Runtime.install({ logger: testRunLog.logger(), shutdownSignals: [] });
     } catch {
       // Installed already by another suite in this process.
     }

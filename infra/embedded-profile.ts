@@ -1,0 +1,100 @@
+// The running embedded set-up, written by `npm start` to `<data dir>/embedded.json` and removed when
+// it stops, so the officer's CLI, `npm run worker` and `npm run demo` find the server, sink and
+// folders it started (ports may come from DOSSIER_*_PORT) without the operator copying addresses.
+// A file left behind by a process that died is ignored: its pid must be alive and its Temporal
+// port must answer.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
+
+export interface EmbeddedProfile {
+  pid: number;
+  temporalAddress: string;
+  namespace: string;
+  smtpUrl?: string;
+  uiUrl?: string;
+  outputDir: string;
+  stateDir: string;
+  masterKeysFile?: string;
+}
+
+/** `DOSSIER_DATA_DIR`, or the project's `.data/`. */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOSSIER_DATA_DIR?.trim() || join(PROJECT_ROOT, '.data');
+}
+
+export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDir(env), 'embedded.json');
+}
+
+export function writeProfile(profile: EmbeddedProfile, env: NodeJS.ProcessEnv = process.env): string {
+  const path = profilePath(env);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(profile, null, 2)}\n`);
+  return path;
+}
+
+/** Removes the profile only if it is this process's own (another set-up may have replaced it). */
+export function removeProfile(pid: number, env: NodeJS.ProcessEnv = process.env): void {
+  const found = readProfileFile(env);
+  if (found?.pid === pid) rmSync(profilePath(env), { force: true });
+}
+
+function readProfileFile(env: NodeJS.ProcessEnv): EmbeddedProfile | undefined {
+  const path = profilePath(env);
+  if (!existsSync(path)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<EmbeddedProfile>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.temporalAddress !== 'string') return undefined;
+    return parsed as EmbeddedProfile;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function answers(address: string, timeoutMs = 1_000): Promise<boolean> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The embedded set-up running now, if any. */
+export async function runningProfile(env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedProfile | undefined> {
+  const profile = readProfileFile(env);
+  if (!profile || !isAlive(profile.pid) || !(await answers(profile.temporalAddress))) return undefined;
+  return profile;
+}
+
+/**
+ * `env` completed from the running embedded set-up when it names no server of its own
+ * (TEMPORAL_ADDRESS, TEMPORAL_PROFILE or TEMPORAL_CONFIG_FILE); variables already set win.
+ */
+export async function withEmbeddedProfile(env: NodeJS.ProcessEnv = process.env): Promise<NodeJS.ProcessEnv> {
+  if (env.TEMPORAL_ADDRESS || env.TEMPORAL_PROFILE || env.TEMPORAL_CONFIG_FILE) return env;
+  const profile = await runningProfile(env);
+  if (!profile) return env;
+  const filled: NodeJS.ProcessEnv = { ...env, TEMPORAL_ADDRESS: profile.temporalAddress, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? profile.namespace };
+  filled.DOSSIER_OUTPUT_DIR ??= profile.outputDir;
+  filled.DOSSIER_STATE_DIR ??= profile.stateDir;
+  if (!env.SMTP_URL && profile.smtpUrl) filled.SMTP_URL = profile.smtpUrl;
+  if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE && profile.masterKeysFile) filled.DOSSIER_MASTER_KEYS_FILE = profile.masterKeysFile;
+  return filled;
+}
