@@ -12,7 +12,7 @@ import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
-import { withEmbeddedProfile } from '../infra/embedded-profile';
+import { withEmbeddedProfile } from '../config/embedded-profile';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
 export const EXIT = {

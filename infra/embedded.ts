@@ -12,7 +12,7 @@ import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
 import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
 import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
-import { dataDir as defaultDataDir, removeProfile, runningProfile, withEmbeddedProfile, writeProfile } from './embedded-profile';
+import { dataDir as defaultDataDir, removeProfile, runningProfile, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
 import { MailSink } from './mail-sink';
 import { parseIntakeConfig } from '../intake/config';
 import { MaildirMailbox } from '../intake/maildir-mailbox';

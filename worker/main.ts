@@ -2,7 +2,7 @@
 // environment (TEMPORAL_ADDRESS…, SMTP_URL), or, when none is named, against the embedded set-up
 // that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM.
 import { ConfigError } from '../config/temporal';
-import { withEmbeddedProfile } from '../infra/embedded-profile';
+import { withEmbeddedProfile } from '../config/embedded-profile';
 import { describeConfig, parseWorkerConfig } from './config';
 import { createDossierWorker } from './worker';
 
