@@ -111,6 +111,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           });
         } catch (err) {
           const failure = classifySmtpError(err, to);
+          countFailure(activity, message.kind, failure);
           if (!partial || !isPermanent(failure)) throw failure;
           // The others already have it: record these recipients as refused instead of failing the send.
           info = { accepted: [], rejected: to.map((c) => c.email) };
@@ -135,6 +136,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${(err as Error).message}`;
           activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
         }
+        countDelivery(activity, message.kind, record, info.rejected.length, ledgerError);
         if (deferred.length) {
           throw recipientDeferred(
             `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.`,
@@ -159,6 +161,22 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     },
   };
+}
+
+/** Dossier's mail metrics, on the worker's Prometheus endpoint beside the SDK's (worker/telemetry.ts). */
+function countDelivery(activity: Context | undefined, kind: string, record: DeliveryRecord, refused: number, ledgerError: string | undefined): void {
+  const meter = activity?.metricMeter;
+  if (!meter) return;
+  const tags = { kind };
+  meter.createCounter('dossier_emails_sent', 'messages', 'Messages the mail server accepted (for at least one recipient)').add(1, tags);
+  if (refused) meter.createCounter('dossier_email_recipients_refused', 'recipients', 'Recipients the mail server refused for good').add(refused, tags);
+  if (record.resentAfterCrash) meter.createCounter('dossier_emails_resent_after_crash', 'messages', 'Messages sent again after a worker died mid-transaction').add(1, tags);
+  if (ledgerError) meter.createCounter('dossier_delivery_ledger_errors', 'messages', 'Accepted messages the delivery ledger could not record').add(1, tags);
+}
+
+function countFailure(activity: Context | undefined, kind: string, failure: unknown): void {
+  const reason = failure instanceof ApplicationFailure ? (failure.type ?? 'unknown') : 'unknown';
+  activity?.metricMeter.createCounter('dossier_email_failures', 'attempts', 'Send attempts that failed, by reason (refused recipient, relay fault…)').add(1, { kind, reason });
 }
 
 interface SmtpInfo {

@@ -4,11 +4,15 @@
 import { ConfigError } from '../config/temporal';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { describeConfig, parseWorkerConfig } from './config';
+import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(await withEmbeddedProfile(process.env));
+  const metricsAddress = metricsAddressFrom(process.env);
+  installTelemetry({ metricsAddress });
   console.log(`Dossier worker: ${describeConfig(config)}`);
+  if (metricsAddress) console.log(`Metrics: http://${metricsAddress}/metrics`);
   const { run } = await createDossierWorker(config);
   await run();
   console.log('Dossier worker stopped.');

@@ -15,6 +15,7 @@ import { startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { describeConfig, parseWorkerConfig } from './config';
 import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { defaultMetricsAddress, installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
 const USAGE = 'usage: npm start [-- --no-worker]';
@@ -23,6 +24,8 @@ async function main(argv: string[]): Promise<void> {
   const unknown = argv.filter((a) => a !== '--no-worker');
   if (unknown.length) throw new ConfigError([`unknown option ${unknown.join(' ')}; ${USAGE}`]);
   const withWorker = !argv.includes('--no-worker');
+  const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
+  installTelemetry({ metricsAddress });
   const embedded = await startEmbedded();
   // Approval emails link to the workspace, so the worker learns its address.
   embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
@@ -42,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
     const config = parseWorkerConfig(embedded.env);
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
+    console.log(`Metrics              http://${metricsAddress}/metrics`);
     const digest = await ensureOfficerDigestSchedule(await connection.client(), { taskQueue: config.taskQueue });
     console.log(`Officer digest       daily at 06:00 UTC (Schedule ${digest === 'created' ? 'created' : 'already there'})`);
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.

@@ -1,7 +1,7 @@
 // The reminder loop shared by every deadline of an engagement (the response, each follow-up round):
 // reminders on the policy's cadence after the due date, then a final notice, then optionally
 // expiry. The due date is read again on every wake, so an extension re-plans what is left.
-import { condition } from '@temporalio/workflow';
+import { condition, metricMeter } from '@temporalio/workflow';
 import { requireDurationMs } from './time';
 import type { Duration } from './types';
 
@@ -26,6 +26,8 @@ interface Step {
   at: number;
   kind: ReminderKind | 'expire';
 }
+
+const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'How late a reminder, final notice or expiry ran after its planned time');
 
 function stepsFrom(due: number, plan: ReminderPlan): Step[] {
   const reminders: Step[] = plan.cadence.map((d) => ({ at: due + requireDurationMs(d), kind: 'reminder' as const }));
@@ -64,6 +66,9 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
     if (wait > 0 && (await condition(interrupted, wait))) continue;
     if (interrupted()) continue;
     next++;
+    // How long after its planned time the step runs (the worker's backlog shows here first); the SDK
+    // records workflow metrics only on first execution, never on replay.
+    reminderLateness().record(Math.max(0, Date.now() - step.at), { kind: step.kind });
     if (step.kind === 'expire') return 'expired';
     await plan.remind(step.kind);
   }

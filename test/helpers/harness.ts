@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Runtime, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
@@ -17,14 +17,29 @@ import { MailSink, type ReceivedMail } from '../../infra/mail-sink';
 import type { WorkerConfig } from '../../worker/config';
 import { createDossierWorker, type DossierWorker } from '../../worker/worker';
 import { testRunLog } from './test-log';
+import { installTelemetry } from '../../worker/telemetry';
+import { freePort } from '../../infra/ports';
 
-let runtimeInstalled = false;
-export function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  // Workers in tests log only warnings, and count activity failures instead of printing each
-  // (test-log.ts); the Runtime must be installed before the first worker.
-  Runtime.install({ logger: testRunLog.logger(), shutdownSignals: [] });
+let runtimeInstalled: Promise<void> | undefined;
+let metricsAddress: string | undefined;
+/**
+ * Installs this process's Runtime once, before the first worker: warnings only, and the worker's
+ * Prometheus endpoint on a free port (see `metricsUrl`).
+ */
+export function quietRuntime(): Promise<void> {
+  runtimeInstalled ??= freePort().then((port) => {
+    metricsAddress = `127.0.0.1:${port}`;
+    // Workers in tests log only warnings, and count activity failures instead of printing each
+    // (test-log.ts); the Runtime must be installed before the first worker.
+    installTelemetry({ logger: testRunLog.logger(), shutdownSignals: [], metricsAddress });
+  });
+  return runtimeInstalled;
+}
+
+/** The `/metrics` URL of this process's workers (after `useDossier()`'s set-up ran). */
+export function metricsUrl(): string {
+  if (!metricsAddress) throw new Error('metricsUrl() needs the Runtime installed: call it inside a test of a useDossier() file');
+  return `http://${metricsAddress}/metrics`;
 }
 
 export interface DossierTestEnv {
@@ -87,7 +102,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
   };
 
   beforeAll(async () => {
-    quietRuntime();
+    await quietRuntime();
     env.scratch = mkdtempSync(join(tmpdir(), 'dossier-it-'));
     if (options.ownServer) {
       env.serverDbFile = join(env.scratch, 'temporal.sqlite');

@@ -1,0 +1,53 @@
+// The worker's Prometheus endpoint, scraped as a monitoring system would: the SDK's own metrics and
+// Dossier's (emails sent by kind, reminder lateness) after a real engagement sent
+// its letter and a reminder through the real SMTP sink.
+import { describe, expect, it } from 'vitest';
+import { DossierClient } from '../../client/api';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { metricsUrl, useDossier } from '../helpers/harness';
+
+/** Sum of a metric's samples whose labels include every given label (Prometheus text format). */
+function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = /\{([^}]*)\}/.exec(line)?.[1] ?? '';
+    if (!Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) continue;
+    sum += Number(line.trim().split(/\s+/).pop());
+  }
+  return sum;
+}
+
+async function scrape(): Promise<string> {
+  const response = await fetch(metricsUrl());
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe('worker metrics', () => {
+  const env = useDossier();
+
+  it('exposes the SDK metrics and counts emails and reminder lateness on the Prometheus endpoint', { timeout: 120_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('metrics');
+    const vendor = testVendor('acme');
+    const before = await scrape();
+    await engagements.startEngagement({ campaign: testCampaign(id), vendor, policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    // The reminder's lateness is recorded when its workflow task runs; the exporter reads it at scrape time.
+    let text = '';
+    for (let i = 0; i < 40; i++) {
+      text = await scrape();
+      if (sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' }) >= 1) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'open-letter' }) - sampleSum(before, 'dossier_emails_sent_total', { kind: 'open-letter' })).toBe(1);
+    expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
+    // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s).
+    expect(text).toMatch(/dossier_reminder_lateness_bucket\{[^}]*le="2000"/);
+    // The SDK's own worker metrics are on the same endpoint.
+    expect(text).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
+    expect(text).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
+  });
+});

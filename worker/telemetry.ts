@@ -1,0 +1,66 @@
+// The worker's Prometheus endpoint: the SDK's own metrics (workflow and activity task latencies,
+// schedule-to-start, sticky cache, slots) and Dossier's (emails sent, refused and resent, reminder
+// lateness, intake lag), all through the SDK runtime's exporter on one `/metrics` route. The Runtime
+// is process-wide and must be installed before the first connection or worker.
+import { createServer } from 'node:net';
+import { DefaultLogger, Runtime, type Logger, type LogLevel } from '@temporalio/worker';
+
+/** Reminder lateness buckets (ms): "on time" is under 2 s; a minute late is an incident. */
+export const REMINDER_LATENESS_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000];
+
+export interface TelemetryOptions {
+  /** `host:port` for `/metrics`; no endpoint when absent. */
+  metricsAddress?: string;
+  logLevel?: LogLevel;
+  /** A logger of the caller's (tests count failures quietly); a DefaultLogger at `logLevel` otherwise. */
+  logger?: Logger;
+  /** Signals the SDK handles by shutting workers down (none in tests, which stop workers themselves). */
+  shutdownSignals?: NodeJS.Signals[];
+}
+
+export function installTelemetry({ metricsAddress, logLevel = 'INFO', logger, shutdownSignals }: TelemetryOptions = {}): void {
+  Runtime.install({
+    logger: logger ?? new DefaultLogger(logLevel),
+    ...(shutdownSignals ? { shutdownSignals } : {}),
+    telemetryOptions: metricsAddress
+      ? {
+          metrics: {
+            prometheus: {
+              bindAddress: metricsAddress,
+              countersTotalSuffix: true,
+              histogramBucketOverrides: { dossier_reminder_lateness: REMINDER_LATENESS_BUCKETS_MS, dossier_intake_lag: REMINDER_LATENESS_BUCKETS_MS },
+            },
+          },
+        }
+      : undefined,
+  });
+}
+
+/** `DOSSIER_METRICS_ADDRESS` (e.g. `0.0.0.0:9464`), checked before the Runtime binds it. */
+export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string): string | undefined {
+  const value = env.DOSSIER_METRICS_ADDRESS?.trim() || fallback;
+  if (value === undefined) return undefined;
+  if (!/^[^\s:]+:\d{1,5}$/.test(value) || Number(value.split(':').pop()) > 65535) {
+    throw new Error(`DOSSIER_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9464), not "${value}".`);
+  }
+  return value;
+}
+
+/**
+ * The embedded set-up's endpoint: 127.0.0.1:9464 when free, else any free port (a second `npm start`
+ * that only adds a worker must not fail on the first one's endpoint).
+ */
+export function defaultMetricsAddress(preferredPort = 9464): Promise<string> {
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
+      });
+    });
+  return listen(preferredPort)
+    .catch(() => listen(0))
+    .then((port) => `127.0.0.1:${port}`);
+}
