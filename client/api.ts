@@ -44,6 +44,7 @@ import {
   type EngagementStage,
 } from '../workflows/types';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
+import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 
@@ -155,11 +156,13 @@ export class DossierClient {
     return this.call(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input] }));
   }
 
-  recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput) {
+  async recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput) {
+    refuseUndrawable('notes', input.notes);
     return this.call(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input] }));
   }
 
-  conclude(ref: EngagementRef, input: ConcludeInput) {
+  async conclude(ref: EngagementRef, input: ConcludeInput) {
+    refuseUndrawable('findings', input.findings);
     return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
   }
 
