@@ -1,7 +1,8 @@
-// `npm run bench`: what Dossier costs, measured on a dev server of its own. Four parts, each in
+// `npm run bench`: what Dossier costs, measured on a dev server of its own. Five parts, each in
 // bench/parts: (1) a full engagement lifecycle against the engine's floor, (2) many open engagements
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
-// pooled SMTP transport. Results go to a JSON file (bench/results/latest.json by default).
+// pooled SMTP transport, (5) the web workspace's board of a large campaign and an engagement page.
+// Results go to a JSON file (bench/results/latest.json by default).
 //
 //   npm run bench -- --n 24 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ import { measureLifecycles, type LifecycleReport } from './parts/lifecycle';
 import { defaultLeadMs, measureScale, type ScaleReport } from './parts/scale';
 import { measureSmtpBurst, type BurstReport } from './parts/smtp-burst';
 import { measureStatement, type StatementReport } from './parts/statement';
+import { measureWeb, type WebReport } from './parts/web';
 
-const PARTS = ['lifecycle', 'scale', 'statement', 'smtp'] as const;
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -29,7 +31,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --scale-worker-options <json>  worker options for the scale worker, e.g. '{"maxCachedWorkflows":50}' (default: the SDK's)
   --k <count>            emails in the SMTP burst (default 300)
   --sizes <list>         vendors per statement (default 10,100,1000)
-  --skip <part>          skip lifecycle, scale, statement or smtp (repeatable)
+  --web-vendors <count>  vendors of the campaign whose board the web part serves (default 1000)
+  --skip <part>          skip lifecycle, scale, statement, smtp or web (repeatable)
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
@@ -48,6 +51,7 @@ function parseFlags() {
       'scale-worker-options': { type: 'string' },
       k: { type: 'string', default: '300' },
       sizes: { type: 'string', default: '10,100,1000' },
+      'web-vendors': { type: 'string', default: '1000' },
       skip: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
       'server-db': { type: 'string', default: 'file' },
@@ -81,6 +85,7 @@ function parseFlags() {
     scaleWorkerOptions: values['scale-worker-options'] ? workerOptions(values['scale-worker-options']) : undefined,
     k: count('k', values.k),
     sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
+    webVendors: count('web-vendors', values['web-vendors']),
     skip: new Set(skip as Part[]),
     profile: values.profile,
     serverDb: serverDb(values['server-db']),
@@ -119,6 +124,7 @@ interface Results {
   scale?: ScaleReport;
   statement?: StatementReport;
   smtp?: BurstReport;
+  web?: WebReport;
 }
 
 async function main() {
@@ -154,6 +160,11 @@ async function main() {
         { m: flags.m, concurrency: flags.scaleConcurrency, leadMs: flags.leadMs, workerOptions: flags.scaleWorkerOptions },
         log,
       );
+      save();
+    }
+    if (!flags.skip.has('web')) {
+      log(`── part 5: the web workspace's board of a ${flags.webVendors}-vendor campaign and an engagement page`);
+      results.web = await measureWeb(bench, { vendors: flags.webVendors, runs: 20 }, log);
       save();
     }
   } finally {
@@ -201,7 +212,7 @@ function summarizeProfiles(folder: string, log: (line: string) => void): Record<
 
 function printSummary(results: Results): void {
   console.log('\n── summary');
-  const { lifecycle, scale, statement, smtp } = results;
+  const { lifecycle, scale, statement, smtp, web } = results;
   if (lifecycle) {
     for (const v of lifecycle.variants) {
       const s = v.shape;
@@ -228,6 +239,13 @@ function printSummary(results: Results): void {
     console.log(
       `smtp burst: pooled ${smtp.pooledPerSecond} msg/s, unpooled ${smtp.unpooledPerSecond} msg/s (ratio ${smtp.ratio}); ` +
         `unpooled with 5 in flight ${smtp.unpooled5PerSecond} msg/s (ratio ${smtp.ratioSameConnections})`,
+    );
+  }
+  if (web) {
+    console.log(
+      `web: board of ${web.settings.vendors} vendors p50 ${web.boardMs.p50} ms p90 ${web.boardMs.p90} ms (target < 300), ` +
+        `engagement page p50 ${web.engagementPageMs.p50} ms p90 ${web.engagementPageMs.p90} ms (target < 200); ` +
+        `board / one-query-per-engagement: ${web.boardRatio}`,
     );
   }
 }

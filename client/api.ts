@@ -35,6 +35,8 @@ import {
   type RescheduleDemonstrationInput,
   type ScheduleDemonstrationInput,
   type WithdrawInput,
+  BOARD_MEMO_KEY,
+  type EngagementBoardMemo,
 } from '../workflows/messages';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
@@ -64,6 +66,9 @@ export interface EngagementSummary {
   executionStatus: string;
   startedAt: string;
   closedAt?: string;
+  /** From the engagement's memo (engagements started before it existed have none). */
+  lastContact?: string;
+  nextAction?: EngagementBoardMemo['nextAction'];
 }
 
 /** One campaign as visibility knows it. */
@@ -254,6 +259,7 @@ export class DossierClient {
           executionStatus: info.status.name,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),
+          ...(info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined),
         });
         if (found.length >= limit) break;
       }

@@ -23,7 +23,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
-import type { Views } from './views';
+import { formatDate, type Views } from './views';
 
 interface PageDeps extends WebDeps {
   views: Views;
@@ -409,11 +409,19 @@ export interface BoardRow {
   overdueDays?: number;
   lastContact?: string;
   nextAction?: string;
+  nextActionAt?: string;
   running: boolean;
 }
 
+/** "reminder 2 on 12 Dec 2020", "final notice (follow-up round 1) on …": the engine's next step, as the workflow planned it. */
+function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, language: Language, views: Views): string {
+  const [subject, detail] = next.about.split(':');
+  const about = subject === 'follow-up' ? views.text(language, 'next.about-follow-up', { round: detail }) : '';
+  return views.text(language, `next.${next.kind}`, { number: next.number, date: formatDate(next.at, language), about });
+}
+
 /** Joins the campaign's own list of vendors (names, withdrawals) with what visibility says of each engagement. */
-export function boardRows(status: CampaignStatus, found: EngagementSummary[], at: Date, _language: Language, _views: Views): BoardRow[] {
+export function boardRows(status: CampaignStatus, found: EngagementSummary[], at: Date, language: Language, views: Views): BoardRow[] {
   const names = new Map(status.engagements.map((e) => [e.vendorId, e.vendorName]));
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';
@@ -426,6 +434,9 @@ export function boardRows(status: CampaignStatus, found: EngagementSummary[], at
       stageKey: `stage.${e.stage ?? 'sending-letter'}`,
       nextDeadline: running ? e.nextDeadline : undefined,
       overdueDays: late ? Math.max(1, Math.ceil((at.getTime() - deadline!) / DAY_MS)) : undefined,
+      lastContact: e.lastContact,
+      nextActionAt: running ? e.nextAction?.at : undefined,
+      nextAction: running && e.nextAction ? nextActionText(e.nextAction, language, views) : undefined,
       running,
     };
   });
@@ -441,7 +452,7 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
     case 'contact':
       return (a, b) => text(a.lastContact, b.lastContact) || text(a.vendorName, b.vendorName);
     case 'action':
-      return (a, b) => text(a.nextAction, b.nextAction) || text(a.vendorName, b.vendorName);
+      return (a, b) => text(a.nextActionAt, b.nextActionAt) || text(a.vendorName, b.vendorName);
     case 'deadline':
       return (a, b) => text(a.nextDeadline, b.nextDeadline) || text(a.vendorName, b.vendorName);
   }

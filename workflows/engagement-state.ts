@@ -15,6 +15,7 @@ import type {
   RescheduleDemonstrationInput,
   ScheduleDemonstrationInput,
   WithdrawInput,
+  EngagementBoardMemo,
 } from './messages';
 import type { ReminderKind } from './reminders';
 import { isoInstant, requireDurationMs, toIsoString } from './time';
@@ -33,6 +34,12 @@ import { engagementWorkflowId } from './workflow-ids';
 
 /** Who the timeline names for what the workflow did by itself. */
 export const ENGINE = 'dossier';
+
+/** A step a timer of the workflow waits for: a reminder, final notice, closure or demonstration reminder. */
+export interface UpcomingStep {
+  at: number;
+  kind: ReminderKind | 'expire' | 'demonstration-reminder';
+}
 
 /** Milliseconds of a date the validators already accepted. */
 const instant = (text: string): number => isoInstant(text) ?? Number.NaN;
@@ -285,6 +292,26 @@ export class EngagementCase {
   delivered(step: string, kind: MessageKind, resentAfterCrash: boolean | undefined, now: number): void {
     const note = resentAfterCrash ? `${step} (resent after a worker crash: the vendor may hold two identical copies)` : step;
     this.log(ENGINE, `${kind} sent`, now, note);
+  }
+
+  /** When the vendor was last written to (a message sent) or heard from (response, answers). */
+  lastContact(): string | undefined {
+    const sent = this.state.timeline.filter((t) => t.by === ENGINE && t.what.endsWith(' sent') && !t.what.startsWith('officer-notice'));
+    const times = [...sent.map((t) => t.at), this.state.response?.receivedAt, ...this.state.questions.map((q) => q.answeredAt)];
+    return times.filter((t): t is string => t !== undefined).sort().at(-1);
+  }
+
+  /**
+   * What the campaign board shows of this case without querying it: last contact and, of the steps
+   * the workflow's timers wait for (`upcoming`, by what each is about), the earliest.
+   */
+  boardMemo(upcoming: ReadonlyMap<string, UpcomingStep>): EngagementBoardMemo {
+    const lastContact = this.lastContact();
+    const [about, step] = [...upcoming].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
+    if (about === undefined || step === undefined || this.isFinal()) return { lastContact };
+    const kind = step.kind === 'expire' ? 'close-no-response' : step.kind;
+    const number = this.nextReminderNumber(about, kind === 'final-notice' ? 'final-notice' : 'reminder');
+    return { lastContact, nextAction: { kind, about, number, at: toIsoString(step.at) } };
   }
 
   notDelivered(step: string, kind: MessageKind, reason: string, now: number): void {

@@ -11,7 +11,9 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -36,7 +38,8 @@ import {
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import type { Contact, Demonstration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
-import { EngagementCase, ENGINE } from './engagement-state';
+import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
+import { BOARD_MEMO_KEY } from './messages';
 
 // Email is the only retry profile here: an SMTP relay that is down for hours must not lose a
 // letter, while a refused address (non-retryable) comes back at once to be recorded.
@@ -73,6 +76,20 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     published = kase.attributesKey();
   }
 
+  // ── The board's memo: last contact and the next automatic step, listed through visibility ─────
+
+  /** The step each timer waits for, by what it is about (`response`, `follow-up:2`, `demonstration:d1`). */
+  const upcoming = new Map<string, UpcomingStep>();
+  const planned = (about: string) => (step: UpcomingStep | undefined) => (step ? upcoming.set(about, step) : upcoming.delete(about));
+  let memoPublished: string | undefined;
+  const memoKey = () => JSON.stringify(kase.boardMemo(upcoming));
+  function publishBoardMemo(): void {
+    const memo = kase.boardMemo(upcoming);
+    if (JSON.stringify(memo) === memoPublished) return;
+    upsertMemo({ [BOARD_MEMO_KEY]: memo });
+    memoPublished = JSON.stringify(memo);
+  }
+
   // ── Correspondence ─────────────────────────────────────────────────────────────────────────────
 
   async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = vendor.contacts): Promise<void> {
@@ -101,6 +118,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       cadence: policy.reminderCadence,
       finalNoticeAfter: policy.finalNoticeAfter,
       settled: () => kase.isRoundSettled(round),
+      planned: planned(`follow-up:${round.round}`),
       remind: (kind) =>
         remind(`follow-up:${round.round}`, kind, async (number) => {
           const details = { questions: kase.questionsOf(round, 'unanswered'), dueDate: round.dueDate, reminderNumber: number };
@@ -132,7 +150,10 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
         continue;
       }
       const wait = kase.demonstrationReminderAt(demonstration) - Date.now();
-      if (wait > 0 && (await condition(changed, wait))) continue;
+      upcoming.set(`demonstration:${id}`, { at: kase.demonstrationReminderAt(demonstration), kind: 'demonstration-reminder' });
+      const interrupted = wait > 0 && (await condition(changed, wait));
+      upcoming.delete(`demonstration:${id}`);
+      if (interrupted) continue;
       if (changed()) continue;
       reminded = version;
       await remind(`demonstration:${id}`, 'reminder', (number) => send(`demo-${id}-reminder-${number}`, 'demonstration-reminder'));
@@ -181,6 +202,18 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   // ── The main flow ──────────────────────────────────────────────────────────────────────────────
 
+  // Old histories have no board memo: only engagements started with this code keep one.
+  const keepsBoardMemo = input.searchAttributes !== false && patched('board-memo');
+  if (keepsBoardMemo) {
+    void beside(
+      (async () => {
+        for (;;) {
+          await condition(() => memoKey() !== memoPublished);
+          publishBoardMemo();
+        }
+      })(),
+    );
+  }
   if (input.searchAttributes !== false) {
     publishSearchAttributes();
     // One watcher upserts in the same activation as any change of stage or deadline.
@@ -204,6 +237,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       finalNoticeAfter: policy.finalNoticeAfter,
       expireAfter: policy.closeAfter,
       settled: () => isFinal() || state.response !== undefined,
+      planned: planned('response'),
       remind: (kind) =>
         remind('response', kind, (number) =>
           deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
@@ -233,6 +267,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   // Outside any cancelled scope, or a cancelled run could not wait for its last handlers.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   publishSearchAttributes();
+  if (keepsBoardMemo) publishBoardMemo();
   return kase.outcome(Date.now());
 }
 

@@ -100,6 +100,25 @@ export interface EngagementStatus {
   inbox?: InboundMessage[];
 }
 
+/**
+ * What an engagement keeps in its memo (key `board`) for the campaign board, which lists a campaign
+ * through visibility and reads no engagement one by one: when the vendor was last written to or
+ * heard from, and the next thing the engine will do on its own.
+ */
+export const NEXT_ACTION_KINDS = ['reminder', 'final-notice', 'close-no-response', 'demonstration-reminder'] as const;
+export interface EngagementBoardMemo {
+  lastContact?: string;
+  nextAction?: {
+    kind: (typeof NEXT_ACTION_KINDS)[number];
+    /** `response`, `follow-up:<round>` or `demonstration:<id>`. */
+    about: string;
+    /** Which reminder of its kind this will be (1 for the first). */
+    number: number;
+    at: string;
+  };
+}
+export const BOARD_MEMO_KEY = 'board';
+
 export const recordResponseUpdate = defineUpdate<EngagementStatus, [RecordResponseInput]>('recordResponse');
 export const extendDeadlineUpdate = defineUpdate<EngagementStatus, [ExtendDeadlineInput]>('extendDeadline');
 export const askFollowUpUpdate = defineUpdate<Question[], [AskFollowUpInput]>('askFollowUp');

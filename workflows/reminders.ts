@@ -20,6 +20,8 @@ export interface ReminderPlan {
   settled: () => boolean;
   /** Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans). */
   remind: (kind: ReminderKind) => Promise<void>;
+  /** Told the step the loop waits for next (undefined once nothing more is planned), for the case board. */
+  planned?: (step: { at: number; kind: ReminderKind | 'expire' } | undefined) => void;
 }
 
 interface Step {
@@ -50,13 +52,17 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
   let plannedDue = plan.dueDate();
   let next = 0;
   for (;;) {
-    if (plan.settled()) return 'settled';
+    if (plan.settled()) {
+      plan.planned?.(undefined);
+      return 'settled';
+    }
     if (plan.dueDate() !== plannedDue) {
       plannedDue = plan.dueDate();
       next = 0;
     }
     const step = stepsFrom(plannedDue, plan)[next];
     const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue;
+    plan.planned?.(step);
     if (step === undefined) {
       await condition(interrupted);
       continue;
@@ -69,7 +75,10 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
     // How long after its planned time the step runs (the worker's backlog shows here first); the SDK
     // records workflow metrics only on first execution, never on replay.
     reminderLateness().record(Math.max(0, Date.now() - step.at), { kind: step.kind });
-    if (step.kind === 'expire') return 'expired';
+    if (step.kind === 'expire') {
+      plan.planned?.(undefined);
+      return 'expired';
+    }
     await plan.remind(step.kind);
   }
 }

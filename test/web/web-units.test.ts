@@ -1,7 +1,7 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGN_PHASES } from '../../workflows/messages';
+import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { parseWebConfig, WebConfigError } from '../../web/config';
@@ -52,7 +52,7 @@ describe('the page texts', () => {
     expect(html).toContain('Votre rôle ne permet pas cette page ou cette action.');
   });
 
-  it('names every stage, phase, principle, result and role the workflows know', () => {
+  it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
     const { strings } = loadViews();
     const keys = [
       ...ENGAGEMENT_STAGES.map((s) => `stage.${s}`),
@@ -60,6 +60,7 @@ describe('the page texts', () => {
       ...PRINCIPLES.map((p) => `principle.${p}`),
       ...DEMONSTRATION_RESULTS.map((r) => `result.${r}`),
       ...ROLES.map((r) => `role.${r}`),
+      ...NEXT_ACTION_KINDS.map((k) => `next.${k}`),
     ];
     expect(keys.filter((k) => !(k in strings.en))).toEqual([]);
   });

@@ -97,6 +97,11 @@ describe('the workspace', () => {
     await page.click('button[type=submit]:has-text("Check and start")');
     await page.waitForURL(`${url}/campaigns/${campaignId}`);
     await eventually(page, async () => (await page.locator('tbody tr').count()) === 3, 'three vendors on the board');
+    // Each row says when the vendor was last written to and what the engine will do next, from the
+    // engagement's memo (one visibility list, no query per engagement).
+    const zoomRow = page.locator('tr[data-vendor=zoom] td');
+    await eventually(page, async () => (await zoomRow.nth(2).innerText()).trim() !== '—', 'the letter as last contact');
+    expect(await zoomRow.nth(3).innerText()).toMatch(/^reminder 1 on \d{1,2} \w{3} \d{4}$/);
     await checkPage(page, 'board');
 
     await page.click('a:has-text("Zoom")');

@@ -1,0 +1,162 @@
+// Part 5: the web workspace under a large campaign: N engagements (1,000 by default) of one campaign
+// run on a bench worker; the workspace serves the campaign's board and one engagement page over HTTP
+// to a signed-in officer (a sealed session cookie, as after sign-in). The campaign workflow itself
+// holds 10 of the vendors and the others are started as engagements of the same campaign id: a
+// campaign workflow starting 1,000 children in its first task overran the SDK's 5-second workflow
+// task limit on this machine (reported), and the board reads the engagements through visibility
+// either way. Measured side by side in one run:
+// the board (one visibility list plus the campaign's own status query) against reading the same
+// engagements with one status query each (what the board avoids), and the engagement page against
+// its one status query alone.
+import { randomUUID } from 'node:crypto';
+import { CampaignClient } from '../../client/campaign-api';
+import { DossierClient } from '../../client/api';
+import type { CampaignInput } from '../../workflows/types';
+import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/workflow-ids';
+import { patientPolicy, testCampaign, testVendor } from '../../test/helpers/fixtures';
+import { freePort } from '../../infra/ports';
+import { CookieSealer } from '../../web/session';
+import { startWebServer } from '../../web/server';
+import type { Bench } from '../lib/setup';
+import { mapLimit, round, sleep, spread, type Spread } from '../lib/stats';
+
+export interface WebOptions {
+  vendors: number;
+  /** Timed requests per page, after warm-up. */
+  runs: number;
+}
+
+export interface WebReport {
+  settings: WebOptions;
+  /** Seconds until every engagement had sent its letter and was visible as awaiting a response. */
+  openSeconds: number;
+  boardMs: Spread;
+  boardBytes: number;
+  /** The same engagements read with one status query each (all at once), for comparison; 3 runs. */
+  perEngagementQueriesMs: Spread;
+  engagementPageMs: Spread;
+  /** The engagement page's one status query alone: the page's own cost is the difference. */
+  engagementQueryMs: Spread;
+  /** Board time over the per-engagement reading's, medians (lower is better). */
+  boardRatio: number;
+}
+
+const SESSION_SECRET = 'bench-session-secret-of-at-least-32-characters';
+
+export async function measureWeb(bench: Bench, options: WebOptions, log: (line: string) => void): Promise<WebReport> {
+  const taskQueue = `bench-web-${randomUUID().slice(0, 8)}`;
+  const worker = await bench.startWorker({ taskQueue, encrypted: true });
+  const clientOptions = { taskQueue, address: bench.server.address };
+  const campaigns = new CampaignClient(bench.encryptedClient, clientOptions);
+  const dossier = new DossierClient(bench.encryptedClient, clientOptions);
+  const campaignId = `bench-web-${randomUUID().slice(0, 8)}`;
+  const vendors = Array.from({ length: options.vendors }, (_, i) => testVendor(`vendor-${String(i).padStart(4, '0')}`));
+  const inCampaign = Math.min(10, options.vendors);
+  const input: CampaignInput = {
+    campaign: testCampaign(campaignId),
+    vendors: vendors.slice(0, inCampaign),
+    policy: patientPolicy({ responseDue: '30 days', reminderCadence: ['14 days'], finalNoticeAfter: '21 days', closeAfter: '14 days', followUpDue: '30 days', approvalReminderEvery: '7 days' }),
+    approval: { kind: 'all' },
+    publication: { folder: campaignId, notifyVendors: false },
+  };
+  const port = await freePort();
+  const web = await startWebServer({
+    config: {
+      host: '127.0.0.1',
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      // Never contacted: the bench arrives signed in.
+      issuer: 'http://127.0.0.1:9/unused',
+      clientId: 'bench',
+      clientSecret: 'bench',
+      rolesClaim: 'dossier_roles',
+      sessionSecret: SESSION_SECRET,
+      sessionHours: 1,
+    },
+    client: async () => bench.encryptedClient,
+    taskQueue,
+    address: bench.server.address,
+  });
+  const cookie = `dossier_session=${new CookieSealer(SESSION_SECRET).seal({
+    user: { subject: 'bench', name: 'Bench Officer', roles: ['officer'] },
+    language: 'en',
+    csrf: 'bench',
+    expiresAt: Date.now() + 3_600_000,
+  })}`;
+  const get = async (path: string) => {
+    const started = performance.now();
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { cookie } });
+    const body = await response.text();
+    const ms = performance.now() - started;
+    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${body.slice(0, 300)}`);
+    return { ms, bytes: Buffer.byteLength(body) };
+  };
+  const time = async (fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    await fn();
+    return performance.now() - started;
+  };
+  try {
+    const opening = performance.now();
+    await campaigns.start(input);
+    await mapLimit(vendors.slice(inCampaign), 20, (vendor) => dossier.startEngagement({ campaign: input.campaign, vendor, policy: input.policy }));
+    for (;;) {
+      const waiting = await bench.encryptedClient.workflow.count(
+        `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId}' AND DossierStage = 'awaiting-response'`,
+      );
+      if (waiting.count >= options.vendors) break;
+      if (performance.now() - opening > 600_000) throw new Error(`only ${waiting.count} of ${options.vendors} engagements opened in 10 minutes`);
+      await sleep(1_000);
+    }
+    const openSeconds = round((performance.now() - opening) / 1000);
+    log(`[web] ${options.vendors} engagements open in ${openSeconds} s`);
+
+    const board = `/campaigns/${campaignId}`;
+    const ref = { campaignId, vendorId: vendors[Math.floor(options.vendors / 2)].id };
+    const engagement = `/campaigns/${campaignId}/engagements/${ref.vendorId}`;
+    for (let i = 0; i < 3; i++) {
+      await get(board);
+      await get(engagement);
+    }
+    const boardSamples: number[] = [];
+    const perEngagementSamples: number[] = [];
+    const pageSamples: number[] = [];
+    const querySamples: number[] = [];
+    let boardBytes = 0;
+    // Interleaved, so a slow moment on the shared machine falls on both sides of each comparison.
+    for (let i = 0; i < options.runs; i++) {
+      const b = await get(board);
+      boardSamples.push(b.ms);
+      boardBytes = b.bytes;
+      pageSamples.push((await get(engagement)).ms);
+      querySamples.push(await time(() => dossier.status(ref)));
+    }
+    for (let i = 0; i < 3; i++) {
+      perEngagementSamples.push(await time(() => Promise.all(vendors.map((v) => dossier.status({ campaignId, vendorId: v.id })))));
+    }
+    const report: WebReport = {
+      settings: options,
+      openSeconds,
+      boardMs: spread(boardSamples),
+      boardBytes,
+      perEngagementQueriesMs: spread(perEngagementSamples),
+      engagementPageMs: spread(pageSamples),
+      engagementQueryMs: spread(querySamples),
+      boardRatio: 0,
+    };
+    report.boardRatio = round(report.boardMs.p50 / report.perEngagementQueriesMs.p50, 2);
+    log(
+      `[web] board of ${options.vendors}: p50 ${report.boardMs.p50} ms p90 ${report.boardMs.p90} ms (${Math.round(boardBytes / 1024)} KiB); ` +
+        `one query per engagement p50 ${report.perEngagementQueriesMs.p50} ms; engagement page p50 ${report.engagementPageMs.p50} ms p90 ${report.engagementPageMs.p90} ms ` +
+        `(its status query alone p50 ${report.engagementQueryMs.p50} ms)`,
+    );
+    return report;
+  } finally {
+    await web.stop();
+    await bench.encryptedClient.workflow.getHandle(campaignWorkflowId(campaignId)).terminate('bench over').catch(() => undefined);
+    await mapLimit(vendors.slice(inCampaign), 20, (v) =>
+      bench.encryptedClient.workflow.getHandle(engagementWorkflowId(campaignId, v.id)).terminate('bench over').catch(() => undefined),
+    );
+    await worker.stop();
+  }
+}
