@@ -236,6 +236,22 @@ class DocumentSubset {
   }
 
   /**
+   * fontkit caches each glyph with the characters of its first layout in the process, so a glyph
+   * this document shapes could carry another document's characters into its ToUnicode map, and the
+   * bytes would depend on what the worker rendered before. A view of the font with a glyph cache of
+   * its own keeps each document to its own text (decoded tables stay shared).
+   */
+  private layoutFont(): Font {
+    if (!this.shapingView) {
+      const view = Object.create(this.face.font) as Font & { _glyphs: Record<number, unknown> };
+      view._glyphs = {};
+      this.shapingView = view;
+    }
+    return this.shapingView;
+  }
+  private shapingView?: Font;
+
+  /**
    * Characters for a glyph shaping produced from none of its own (Thai SARA AM splits into NIKHAHIT
    * and SARA AA): the characters the font maps to it, else a zero-width space. PDF/UA wants every
    * glyph mapped; what a reader extracts is the run's ActualText anyway.
@@ -252,7 +268,7 @@ class DocumentSubset {
    * vowel or a conjunct glyph alone would extract in the wrong order.
    */
   shapedShow(text: string, size: number): string {
-    const { glyphs, positions } = this.face.font.layout(text);
+    const { glyphs, positions } = this.layoutFont().layout(text);
     const scale = this.face.scale;
     const segments: { rise: number; items: string[] }[] = [];
     glyphs.forEach((glyph, i) => {
