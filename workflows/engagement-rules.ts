@@ -103,7 +103,7 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
 
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, ['awaiting-response'], 'record a response');
+  requireStage(view, ['awaiting-response', 'reply-received'], 'record a response');
   const received = parseIsoDate(input.receivedAt, 'receivedAt');
   if (received > now + CLOCK_SKEW_MS) throw new Error('receivedAt must not be in the future');
   checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary });

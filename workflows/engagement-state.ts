@@ -7,7 +7,10 @@ import * as rules from './engagement-rules';
 import type {
   AskFollowUpInput,
   ConcludeInput,
+  ConfirmInboundInput,
+  DismissInboundInput,
   EngagementStatus,
+  RecordInboundInput,
   ExtendDeadlineInput,
   RecordAnswersInput,
   RecordDemonstrationOutcomeInput,
@@ -18,6 +21,7 @@ import type {
   EngagementBoardMemo,
 } from './messages';
 import type { ReminderKind } from './reminders';
+import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
 import { isoInstant, requireDurationMs, toIsoString } from './time';
 import type {
   Contact,
@@ -68,6 +72,7 @@ export class EngagementCase {
       demonstrations: [],
       remindersSent: [],
       deliveryFailures: [],
+      inbox: [],
     };
   }
 
@@ -85,7 +90,7 @@ export class EngagementCase {
   nextDeadline(): string | undefined {
     const { state } = this;
     if (this.isFinal()) return undefined;
-    if (state.stage === 'sending-letter' || state.stage === 'awaiting-response') return state.responseDueDate;
+    if (state.stage === 'sending-letter' || state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
     const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
     const dates = [
       ...this.rounds.filter((r) => open.has(r.round)).map((r) => r.dueDate),
@@ -193,13 +198,34 @@ export class EngagementCase {
   }
 
   recordAnswers(req: RecordAnswersInput, now: number): EngagementStatus {
-    for (const { questionId, answer } of req.answers) {
-      const question = this.state.questions.find((q) => q.id === questionId)!;
-      question.answer = answer.trim();
-      question.answeredAt = toIsoString(now);
-    }
+    answerQuestions(this.state.questions, req.answers, toIsoString(now));
     this.log(req.by, 'answers recorded', now, req.answers.map((a) => a.questionId).join(', '));
     return this.status();
+  }
+
+  // ── Mail from the case mailbox (inbox.ts holds the transitions) ──────────────────────────────
+
+  /** While a reply to the letter waits for review, the response reminders wait too. */
+  awaitingReview(): boolean {
+    return this.state.stage === 'reply-received';
+  }
+
+  recordInbound(input: RecordInboundInput, now: number): Recorded {
+    return recordInbound(this.state, input, toIsoString(now), this.logAt(now));
+  }
+
+  confirmInbound(input: ConfirmInboundInput, now: number): EngagementStatus {
+    confirmInbound(this.state, input, toIsoString(now), this.logAt(now));
+    return this.status();
+  }
+
+  dismissInbound(input: DismissInboundInput, now: number): EngagementStatus {
+    dismissInbound(this.state, input, this.logAt(now));
+    return this.status();
+  }
+
+  private logAt(now: number) {
+    return (by: string, what: string, detail?: string) => this.log(by, what, now, detail);
   }
 
   // ── Demonstrations ─────────────────────────────────────────────────────────────────────────────

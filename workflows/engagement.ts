@@ -32,7 +32,11 @@ import {
   scheduleDemonstrationUpdate,
   withdrawUpdate,
   withdrawSignal,
+  confirmInboundUpdate,
+  dismissInboundUpdate,
+  recordInboundUpdate,
   type AskFollowUpInput,
+  type RecordInboundInput,
   type ScheduleDemonstrationInput,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
@@ -40,6 +44,7 @@ import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } fro
 import type { Contact, Demonstration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
+import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
 // Email is the only retry profile here: an SMTP relay that is down for hours must not lose a
 // letter, while a refused address (non-retryable) comes back at once to be recorded.
@@ -189,10 +194,25 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   setHandler(concludeUpdate, (req) => kase.conclude(req, Date.now()), { validator: (req) => rules.checkConclude(state, req) });
   setHandler(withdrawUpdate, (req) => kase.withdraw(req, Date.now()), { validator: (req) => rules.checkWithdraw(state, req) });
   setHandler(withdrawSignal, (req) => kase.withdrawBySignal(req, Date.now()));
+  // Mail from the case mailbox: the intake records, the officer reviews (inbox.ts). New handlers
+  // only: a history recorded before them holds none of these updates and replays unchanged.
+  setHandler(recordInboundUpdate, (req) => recordInbound(req), { validator: (req) => checkRecordInbound(state, vendor, req) });
+  setHandler(confirmInboundUpdate, (req) => kase.confirmInbound(req, Date.now()), { validator: (req) => checkConfirmInbound(state, req) });
+  setHandler(dismissInboundUpdate, (req) => kase.dismissInbound(req, Date.now()), { validator: (req) => checkDismissInbound(state, req) });
 
   function askFollowUp(req: AskFollowUpInput): Question[] {
     const { round, asked } = kase.askFollowUp(req, Date.now());
     return startChore(() => runFollowUpRound(round), asked);
+  }
+
+  /** A bounce's officer notice goes out as a refused address's does. */
+  async function recordInbound(req: RecordInboundInput) {
+    const recorded = kase.recordInbound(req, Date.now());
+    if (recorded.officerNotice) {
+      const { step, note } = recorded.officerNotice;
+      await deliver(step, 'officer-notice', { note }, [campaign.officeContact]);
+    }
+    return recorded.result;
   }
 
   function scheduleDemonstration(req: ScheduleDemonstrationInput): Demonstration {
@@ -238,6 +258,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       expireAfter: policy.closeAfter,
       settled: () => isFinal() || state.response !== undefined,
       planned: planned('response'),
+      paused: () => kase.awaitingReview(),
       remind: (kind) =>
         remind('response', kind, (number) =>
           deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),

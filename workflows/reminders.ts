@@ -18,6 +18,11 @@ export interface ReminderPlan {
   expireAfter?: Duration;
   /** True once nothing is owed any more (answered, withdrawn, concluded). */
   settled: () => boolean;
+  /**
+   * True while reminders must wait (a reply is under review); when it turns false the plan goes on
+   * where it was, and a step that fell due meanwhile runs at once.
+   */
+  paused?: () => boolean;
   /** Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans). */
   remind: (kind: ReminderKind) => Promise<void>;
   /** Told the step the loop waits for next (undefined once nothing more is planned), for the case board. */
@@ -51,17 +56,24 @@ function stepsFrom(due: number, plan: ReminderPlan): Step[] {
 export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expired'> {
   let plannedDue = plan.dueDate();
   let next = 0;
+  const paused = () => plan.paused?.() ?? false;
   for (;;) {
     if (plan.settled()) {
       plan.planned?.(undefined);
       return 'settled';
+    }
+    if (paused()) {
+      // Under review nothing is planned: the board shows no next automatic action.
+      plan.planned?.(undefined);
+      await condition(() => plan.settled() || !paused());
+      continue;
     }
     if (plan.dueDate() !== plannedDue) {
       plannedDue = plan.dueDate();
       next = 0;
     }
     const step = stepsFrom(plannedDue, plan)[next];
-    const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue;
+    const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue || paused();
     plan.planned?.(step);
     if (step === undefined) {
       await condition(interrupted);
