@@ -17,7 +17,7 @@ import { Intake, ORIGINALS_FOLDER } from '../../intake/intake';
 import { INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
 import { openLocalStore } from '../../store/local';
 import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
-import { engagementWorkflowId } from '../../workflows/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
