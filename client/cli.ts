@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { campaignCommands } from './commands/campaign';
 import { Session } from './commands/context';
 import { engagementCommands } from './commands/engagement';
+import { addReplyCommands, inboxCommands } from './commands/inbox';
 import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
@@ -39,7 +40,10 @@ export function buildProgram(session: Session): Command {
         '\nInput files (campaign, vendor, response, questions, answers, findings, conclusions), with examples: docs/input-files.md',
     );
   program.addCommand(campaignCommands(session));
-  program.addCommand(engagementCommands(session));
+  const engagement = engagementCommands(session);
+  addReplyCommands(engagement, session);
+  program.addCommand(engagement);
+  program.addCommand(inboxCommands(session));
   program.addCommand(statementCommands(session));
   program.addCommand(listCommand(session));
   program.addCommand(searchCommand(session));

@@ -1,0 +1,170 @@
+// Mail from the case mailbox, for the case officer: `dossier engagement replies|confirm-reply|
+// dismiss-reply|documents` review what the intake recorded on one engagement and save its documents
+// (decrypted), and `dossier inbox held|assign` list a campaign's holding pen and assign held mail to
+// an engagement. The engagement's own rules decide what is accepted, as for every other command.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { CaseDocuments } from '../../documents/document-store';
+import { loadEncryption } from '../../encryption/config';
+import { openIntake } from '../../intake/open';
+import { openStore, storeSettingsFromEnv } from '../../store';
+import type { EngagementStatus } from '../../workflows/messages';
+import type { DocumentRef } from '../../workflows/types';
+import { parseEngagementRef } from '../api';
+import { invalidInput } from '../errors';
+import { section, table, when } from '../output';
+import { withContext, type Session } from './context';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Every document of an engagement (its replies', its response's), once each. */
+export function documentsOf(status: EngagementStatus): (DocumentRef & { from: string })[] {
+  const found = new Map<string, DocumentRef & { from: string }>();
+  for (const message of status.inbox ?? []) for (const d of message.documents) if (!found.has(d.id)) found.set(d.id, { ...d, from: message.messageId });
+  for (const d of status.response?.documents ?? []) if (!found.has(d.id)) found.set(d.id, { ...d, from: 'response' });
+  return [...found.values()];
+}
+
+export function renderInbox(status: EngagementStatus): string {
+  const inbox = status.inbox ?? [];
+  if (!inbox.length) return `No mail recorded on ${status.workflowId}.`;
+  return section(
+    `Mail (${inbox.filter((m) => m.review === 'to-review').length} to review)`,
+    table(
+      ['message', 'received', 'from', 'kind', 'review', 'subject', 'documents'],
+      inbox.map((m) => [m.messageId, when(m.receivedAt), m.from, m.kind, m.review, m.subject, m.documents.map((d) => d.name).join(', ')]),
+    ),
+  );
+}
+
+export function addReplyCommands(group: Command, session: Session): void {
+  const refArgs = (command: Command) =>
+    command.argument('<campaign>', 'campaign id, or the whole engagement id engagement:<campaign>:<vendor>').argument('[vendor]', 'vendor id');
+
+  refArgs(group.command('replies'))
+    .description('mail the intake recorded on the engagement: replies to review, automatic replies, bounces')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
+        const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
+        ctx.out.result(status.inbox ?? [], () => renderInbox(status));
+      }),
+    );
+
+  refArgs(group.command('confirm-reply'))
+    .description('take a reply as the response to the open letter, or as answers to named questions')
+    .requiredOption('--message <message-id>', 'the reply (its Message-ID, as `replies` lists it)')
+    .addOption(new Option('--as <what>', 'what the reply is').choices(['response', 'answers']).default('response'))
+    .option('--question <id>', 'a question the reply answers (repeat; with --as answers)', collect, [])
+    .option('--summary <text>', 'the summary to record instead of the reply’s text (with --as response)')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; as: 'response' | 'answers'; question: string[]; summary?: string }) => {
+        if (options.as === 'answers' && options.question.length === 0) throw invalidInput('name the questions the reply answers: --question q1 --question q2');
+        const status = await (await ctx.dossier()).confirmInbound(parseEngagementRef(campaign, vendor), {
+          by: ctx.officer,
+          messageId: options.message,
+          as: options.as,
+          ...(options.as === 'answers' ? { answers: options.question.map((questionId) => ({ questionId })) } : {}),
+          ...(options.summary !== undefined ? { summary: options.summary } : {}),
+        });
+        ctx.out.result(status, () => `Reply ${options.message} confirmed as ${options.as === 'response' ? 'the response' : `answers to ${options.question.join(', ')}`}; ${status.workflowId} is now ${status.stage}.`);
+      }),
+    );
+
+  refArgs(group.command('dismiss-reply'))
+    .description('set a reply aside: not a response (a reply to the letter lets reminders resume)')
+    .requiredOption('--message <message-id>', 'the reply (its Message-ID)')
+    .requiredOption('--reason <text>', 'why, for the timeline')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; reason: string }) => {
+        const status = await (await ctx.dossier()).dismissInbound(parseEngagementRef(campaign, vendor), { by: ctx.officer, messageId: options.message, reason: options.reason });
+        ctx.out.result(status, () => `Reply ${options.message} dismissed; ${status.workflowId} is now ${status.stage}.`);
+      }),
+    );
+
+  refArgs(group.command('documents'))
+    .description('list the documents of the engagement; with --save, write them decrypted into a folder')
+    .option('--save <folder>', 'folder to write the documents into (created if missing; existing files are kept)')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { save?: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const status = await (await ctx.dossier()).status(ref);
+        const documents = documentsOf(status);
+        const saved: string[] = [];
+        if (options.save) {
+          const folder = resolve(options.save);
+          mkdirSync(folder, { recursive: true });
+          const store = openStore(storeSettingsFromEnv(process.env));
+          try {
+            const reader = new CaseDocuments(store.documents, loadEncryption(process.env).keystore);
+            for (const document of documents) {
+              const bytes = await reader.read(ref.campaignId, document);
+              // Names are bare file names (checked on the way in); a clash gets the id in front.
+              let path = join(folder, document.name);
+              if (existsSync(path)) path = join(folder, `${document.id.slice(0, 8)}-${document.name}`);
+              writeFileSync(path, bytes, { flag: 'wx' });
+              saved.push(path);
+            }
+          } finally {
+            await store.close();
+          }
+        }
+        ctx.out.result({ documents, saved }, () =>
+          documents.length
+            ? [
+                table(['name', 'type', 'bytes', 'sha-256', 'from'], documents.map((d) => [d.name, d.type, d.size, d.sha256, d.from])),
+                ...saved.map((p) => `saved ${p}`),
+              ].join('\n')
+            : `No documents on ${status.workflowId}.`,
+        );
+      }),
+    );
+}
+
+export function inboxCommands(session: Session): Command {
+  const group = new Command('inbox').description('the case mailbox: mail the intake could not place, waiting for an officer');
+
+  group
+    .command('held')
+    .description("a campaign's holding pen (without --campaign: mail that names no campaign)")
+    .option('--campaign <id>', 'campaign id')
+    .action(
+      withContext(session, async (ctx, options: { campaign?: string }) => {
+        const opened = await openIntake(process.env);
+        try {
+          const held = await opened.intake.held(options.campaign);
+          ctx.out.result(held, () =>
+            held.length
+              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, h.reason]))
+              : `Nothing held${options.campaign ? ` for ${options.campaign}` : ''}.`,
+          );
+        } finally {
+          await opened.close();
+        }
+      }),
+    );
+
+  group
+    .command('assign')
+    .description('record a held message on an engagement (you vouch for its sender)')
+    .argument('<message-id>', 'the held message (its Message-ID, as `inbox held` lists it)')
+    .argument('<campaign>', 'campaign id, or the whole engagement id')
+    .argument('[vendor]', 'vendor id')
+    .option('--held-in <campaign>', 'the holding pen it is in (default: the target campaign’s; "unsorted" for mail that names none)')
+    .action(
+      withContext(session, async (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
+        const officer = ctx.officer;
+        const opened = await openIntake(process.env);
+        try {
+          const result = await opened.intake.assign(heldIn, messageId, ref, officer);
+          ctx.out.result(result, () => `${messageId} recorded on engagement:${ref.campaignId}:${ref.vendorId} (${result.effect}).`);
+        } finally {
+          await opened.close();
+        }
+      }),
+    );
+
+  return group;
+}
