@@ -21,6 +21,9 @@ import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { runDossier } from '../helpers/cli';
+import { existsSync, readFileSync } from 'node:fs';
+import { campaignKeyId } from '../../encryption/keystore';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
 
 const env = useDossier();
@@ -31,10 +34,12 @@ let intake: Intake;
 let documents: CaseDocuments;
 let domain: string;
 let caseMailbox: string;
+let imapUser: string;
 
 beforeAll(async () => {
   const { host, port, password } = inject('imap');
-  const settings = { host, port, secure: false, user: `intake-${randomUUID().slice(0, 8)}`, password };
+  imapUser = `intake-${randomUUID().slice(0, 8)}`;
+  const settings = { host, port, secure: false, user: imapUser, password };
   mailbox = new ImapMailbox(settings);
   sender = new ImapMailbox(settings);
   await mailbox.open();
@@ -246,5 +251,67 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(left).toMatchObject({ outcome: 'left', reason: expect.stringContaining('UNAVAILABLE') });
     expect(await count(mailbox, INBOX)).toBe(1);
     expect((await intake.pass())[0]).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(e.input.campaign.id, 'outage') });
+  });
+});
+
+describe('the officer at the command line', () => {
+  const cli = (args: string[]) => {
+    const { host, port, password } = inject('imap');
+    return runDossier(
+      {
+        ...env.childEnv,
+        DOSSIER_STATE_DIR: join(env.scratch, 'state'),
+        MAIL_FROM: env.config.mailFrom,
+        DOSSIER_IMAP_URL: `imap://${imapUser}@${host}:${port}`,
+        DOSSIER_IMAP_PASSWORD: password,
+      },
+      officer,
+      args,
+    );
+  };
+
+  it('lists replies, saves their documents decrypted, and confirms one as the response', async () => {
+    const e = await openEngagement('zoom');
+    await sender.append(await vendorReply(e));
+    await intake.pass();
+    const ref = e.handle.workflowId;
+
+    const listed = await cli(['--json', 'engagement', 'replies', ref]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const [reply] = JSON.parse(listed.stdout) as { messageId: string; review: string }[];
+    expect(reply.review).toBe('to-review');
+
+    const folder = join(env.scratch, `saved-${randomUUID().slice(0, 6)}`);
+    const saved = await cli(['engagement', 'documents', ref, '--save', folder]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(readFileSync(join(folder, 'response.pdf'), 'utf8')).toContain('response of the vendor');
+
+    const confirmed = await cli(['engagement', 'confirm-reply', ref, '--message', reply.messageId]);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toContain('is now responded');
+
+    // Crypto-shredding (once the case is over: a running one would get a fresh key) makes the
+    // history and the documents unreadable, though the sealed bytes are still in the store.
+    const [document] = (await e.status()).inbox![0].documents;
+    await e.handle.terminate('case over');
+    env.encryption!.keystore.shred(campaignKeyId(e.input.campaign.id));
+    await expect(documents.read(e.input.campaign.id, document)).rejects.toMatchObject({ code: 'DocumentShredded' });
+    const after = await cli(['engagement', 'documents', ref, '--save', `${folder}-after`]);
+    expect(after.code).not.toBe(0);
+    expect(existsSync(join(`${folder}-after`, 'response.pdf'))).toBe(false);
+  });
+
+  it('lists the holding pen and assigns held mail to an engagement', async () => {
+    const e = await openEngagement('cisco');
+    await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));
+    await intake.pass();
+    const held = await cli(['--json', 'inbox', 'held', '--campaign', e.input.campaign.id]);
+    expect(held.code, held.stderr).toBe(0);
+    const [message] = JSON.parse(held.stdout) as { messageId: string; reason: string }[];
+    expect(message.reason).toContain('counsel@lawfirm.test is not an address of Vendor cisco');
+
+    const assigned = await cli(['inbox', 'assign', message.messageId, e.handle.workflowId]);
+    expect(assigned.code, assigned.stderr).toBe(0);
+    expect((await e.status()).inbox![0]).toMatchObject({ from: 'counsel@lawfirm.test', assignedBy: officer });
   });
 });
