@@ -1,8 +1,10 @@
 // `npm run demo`: the July 2020 video-conferencing campaign, end to end, in about a minute. Starts the
-// embedded server and mail sink and a worker in this process, then plays the case officers through
-// the typed client APIs: four companies respond, answer follow-up questions and demonstrate their
-// measures; Houseparty never answers and is closed; the six authorities approve; the statement is
-// published. Each run uses a fresh campaign id, so the demo can run again on the same server.
+// embedded server and mail sink, a worker and the intake in this process, then plays the companies
+// and the case officers: four companies reply to the open letter by email (threaded, a PDF
+// attached), which the intake records and an officer confirms as the response; they answer
+// follow-up questions and demonstrate their measures; Houseparty's mail system only sends an
+// out-of-office answer and it is closed; one of Zoom's addresses bounces; the six authorities
+// approve; the statement is published. Each run uses a fresh campaign id, so the demo can run again.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -18,6 +20,13 @@ import type { CampaignStatus } from '../workflows/messages';
 import type { CampaignResult } from '../workflows/campaign';
 import { PRINCIPLES, type CampaignInput, type DemonstrationResult, type Findings, type Policy, type Principle } from '../workflows/types';
 import { PROJECT_ROOT } from '../paths';
+import { CaseDocuments } from '../documents/document-store';
+import { parseIntakeConfig } from '../intake/config';
+import { TemporalDirectory } from '../intake/directory';
+import { Intake } from '../intake/intake';
+import { mailboxFor } from '../intake/open';
+import { openStore, storeSettingsFromEnv } from '../store';
+import { VendorMail, type Letter } from './demo-mail';
 
 const CAMPAIGN_FILE = join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml');
 
@@ -122,6 +131,8 @@ export interface DemoDeps {
   address: string;
   sink: MailSink;
   say?: (line: string) => void;
+  /** Companies answer by email (read by a running intake); without it the officer records responses. */
+  vendorMail?: VendorMail;
 }
 
 /**
@@ -129,7 +140,7 @@ export interface DemoDeps {
  * APIs, and returns once the statement is published. Used by `npm run demo` and by the script that
  * records the histories replayed in CI.
  */
-export async function playDemoCampaign({ client, taskQueue, address, sink, say = () => {} }: DemoDeps): Promise<{ input: CampaignInput; result: CampaignResult }> {
+export async function playDemoCampaign({ client, taskQueue, address, sink, say = () => {}, vendorMail }: DemoDeps): Promise<{ input: CampaignInput; result: CampaignResult }> {
   const campaigns = new CampaignClient(client, { taskQueue, address });
   const engagements = new DossierClient(client, { taskQueue, address });
     const input = demoCampaign();
@@ -159,7 +170,12 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     });
     void conclusions.then(() => say('Lead: conclusions and lessons learned entered (English and French)'));
 
-    await Promise.all([conclusions, ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, id, vendorId, script, say))]);
+    const mailSystems = vendorMail ? playMailSystems(vendorMail, input, say) : Promise.resolve();
+    await Promise.all([
+      conclusions,
+      mailSystems,
+      ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, id, vendorId, script, say, vendorMail && { mail: vendorMail, from: input.vendors.find((v) => v.id === vendorId)!.contacts[0].email })),
+    ]);
 
     const drafted = await waitFor(() => campaigns.status(id), (s) => s.phase === 'approving' && s.draft !== undefined);
     const version = drafted.draft!.version;
@@ -191,13 +207,30 @@ function demoCampaign(): CampaignInput {
 }
 
 /** One responding company, as its case officer records it: response, follow-up, demonstration, findings. */
-async function playVendor(engagements: DossierClient, campaignId: string, vendorId: string, script: Script, say: (line: string) => void): Promise<void> {
+async function playVendor(
+  engagements: DossierClient,
+  campaignId: string,
+  vendorId: string,
+  script: Script,
+  say: (line: string) => void,
+  byEmail?: { mail: VendorMail; from: string },
+): Promise<void> {
   const ref = { campaignId, vendorId };
   const status = await waitFor(() => engagements.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response');
   const name = status!.vendorName;
   await sleep(script.respondsAfter * 1000);
-  await engagements.recordResponse(ref, { by: OFFICER, receivedAt: new Date().toISOString(), summary: script.summary, attachments: [`${vendorId}-response.pdf`] });
-  say(`${name}: response recorded`);
+  if (byEmail) {
+    const letter = await byEmail.mail.letter(campaignId, vendorId);
+    const messageId = await byEmail.mail.reply(letter, byEmail.from, script.summary, `${vendorId}-response.pdf`);
+    say(`${name}: replies to the letter by email, ${vendorId}-response.pdf attached`);
+    await waitFor(() => engagements.status(ref), (s) => (s.inbox ?? []).some((m) => m.messageId === messageId && m.review === 'to-review'));
+    say(`${name}: the intake recorded the reply (reply received, to review); reminders stop`);
+    await engagements.confirmInbound(ref, { by: OFFICER, messageId, as: 'response' });
+    say(`${name}: the officer confirms the reply as the response`);
+  } else {
+    await engagements.recordResponse(ref, { by: OFFICER, receivedAt: new Date().toISOString(), summary: script.summary, attachments: [`${vendorId}-response.pdf`] });
+    say(`${name}: response recorded`);
+  }
   const questions = await engagements.askFollowUp(ref, { by: OFFICER, questions: script.questions });
   say(`${name}: ${questions.length} follow-up question(s) asked`);
   await sleep(1500);
@@ -219,6 +252,18 @@ async function playVendor(engagements: DossierClient, campaignId: string, vendor
   ) as Findings;
   await engagements.conclude(ref, { by: OFFICER, findings });
   say(`${name}: concluded with findings on the five principles`);
+}
+
+/** Houseparty's mail system answers the letter with an out-of-office; one of Zoom's addresses bounces. */
+async function playMailSystems(mail: VendorMail, input: CampaignInput, say: (line: string) => void): Promise<void> {
+  const id = input.campaign.id;
+  const houseparty: Letter = await mail.letter(id, 'houseparty');
+  await mail.outOfOffice(houseparty, input.vendors.find((v) => v.id === 'houseparty')!.contacts[0].email);
+  say('Houseparty: an out-of-office answer arrives (recorded, no effect: reminders go on)');
+  const zoom = input.vendors.find((v) => v.id === 'zoom')!;
+  const bounced = zoom.contacts[zoom.contacts.length - 1].email;
+  await mail.bounce(await mail.letter(id, 'zoom'), bounced);
+  say(`Zoom: the letter bounces for ${bounced} (delivery failure recorded, the office is told)`);
 }
 
 /** Prints what changes in the campaign: engagements ending, drafts, approvals, publication. */
@@ -273,10 +318,29 @@ async function main(): Promise<void> {
   const worker = await createDossierWorker(config);
   const workerDone = worker.run();
   const connection = await Connection.connect(config.temporal.connectionOptions);
+  const stopIntake = new AbortController();
+  let intakeDone: Promise<void> = Promise.resolve();
+  const vendorMail = new VendorMail(embedded.sink!);
+  const store = openStore(storeSettingsFromEnv(embedded.env));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter });
     const address = config.temporal.connectionOptions.address ?? '';
-    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink: embedded.sink!, say });
+    // The intake, as `npm start` runs it, reading the Maildir the sink delivers the case mailbox into.
+    const intakeConfig = parseIntakeConfig(embedded.env);
+    const mailbox = mailboxFor(intakeConfig);
+    await mailbox.open();
+    const dossier = new DossierClient(client, { taskQueue: config.taskQueue, address });
+    const intake = new Intake({
+      mailbox,
+      dossier,
+      documents: new CaseDocuments(store.documents, config.encryption!.keystore),
+      directory: new TemporalDirectory(dossier, new CampaignClient(client, { taskQueue: config.taskQueue, address })),
+      domain: intakeConfig.domain,
+      caseMailbox: intakeConfig.caseMailbox,
+      log: say,
+    });
+    intakeDone = intake.run(stopIntake.signal, 1000).finally(() => mailbox.close());
+    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink: embedded.sink!, say, vendorMail });
     await sleep(500); // let the last notices reach the console
     const out = config.outputDir;
     const show = (path: string) => relative(process.cwd(), path) || path;
@@ -291,6 +355,10 @@ async function main(): Promise<void> {
     console.log(`  Emails (.eml)        ${mails.length} messages in ${show(join(out, 'mail'))}/, e.g. ${show(mails[0]?.emlPath ?? '')}`);
     if (embedded.server) console.log(`  Workflow histories   ${embedded.server.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
   } finally {
+    stopIntake.abort();
+    await intakeDone;
+    vendorMail.close();
+    await store.close();
     worker.worker.shutdown();
     await workerDone;
     await connection.close();
