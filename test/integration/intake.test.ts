@@ -150,6 +150,22 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(notice.to).toEqual([e.input.campaign.officeContact.email]);
   });
 
+  it('holds the reminders while a reply is under review, and they resume once it is dismissed', async () => {
+    const policy = patientPolicy({ responseDue: '3s', reminderCadence: ['1s', '2s', '3s'], finalNoticeAfter: '60s', closeAfter: '60s' });
+    const e = await startEngagement(env, engagementInput(env.uniqueId('paused'), 'paused', policy));
+    await e.waitForMail('letter');
+    const letterId = messageIdFor(e.handle.workflowId, 'letter', domain);
+    await sender.append(await vendorReply(Object.assign(e, { letterId }), { attachments: [] }));
+    await intake.pass();
+    const review = await e.status();
+    expect(review.stage).toBe('reply-received');
+    const before = review.remindersSent.length;
+    await new Promise((r) => setTimeout(r, 7_000));
+    expect((await e.status()).remindersSent.length).toBe(before);
+    await e.handle.executeUpdate(dismissInboundUpdate, { args: [{ by: officer, messageId: review.inbox![0].messageId, reason: 'not a response' }] });
+    await e.waitForStatus((s) => s.remindersSent.length > before);
+  }, 90_000);
+
   it('lets the officer dismiss a reply, and the engagement awaits the response again', async () => {
     const e = await openEngagement('webex');
     await sender.append(await vendorReply(e, { text: 'Could you resend the letter?', attachments: [] }));
