@@ -11,13 +11,12 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
-  proxyActivities,
+  patched,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from './errors';
+import { documents, email, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
 import { campaignRetention } from './retention';
@@ -37,19 +36,10 @@ import {
 import { LANGUAGES, type CampaignInput, type Contact, type Language, type MessageDetails, type MessageKind, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
-const email = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
-});
-
-// Rendering is local work that fails only when the worker is broken (a missing font, a full disk):
-// retry, slowing down, until the worker is fixed; failing would close a months-long case.
-const documents = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
-});
-
 export type { CampaignResult } from './campaign-state';
+
+/** Campaign mail goes through sendOrExplain, like the engagement's (see `send`). */
+const ONE_DELIVERY_PATH = 'one-delivery-path';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -110,13 +100,21 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(approveStatementUpdate, (req) => kase.approve(req, now()), { validator: (req) => kase.checkApproval(req) });
   setHandler(requestChangesUpdate, (req) => kase.requestChanges(req, now()), { validator: (req) => kase.checkChangeRequest(req) });
 
+  // A refused address must not stop the approval or the publication; it is recorded for the officer
+  // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial
+  // refusals; they keep doing so, so that their histories replay.
   async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor) {
-    try {
-      await email.sendMessage({ threadId: workflowId, step, kind, language, to, campaign: ref, vendor, details });
-    } catch (err) {
-      // A refused address must not stop the approval or the publication; the officer fixes it.
-      kase.deliveryFailed(step, errorText(err), now());
+    const message = { threadId: workflowId, step, kind, language, to, campaign: ref, vendor, details };
+    if (!patched(ONE_DELIVERY_PATH)) {
+      try {
+        await email.sendMessage(message);
+      } catch (err) {
+        kase.deliveryFailed(step, errorText(err), now());
+      }
+      return;
     }
+    const delivery = await sendOrExplain(message);
+    if (delivery.refused) kase.deliveryFailed(step, delivery.refused, now());
   }
 
   const languageOf = CampaignCase.languageOf;

@@ -1,18 +1,36 @@
-// Sending a message from a workflow without letting a refused address fail the case: a permanent
-// refusal (RecipientRejected, InvalidMessage) comes back as a reason the workflow records and
-// reports to the officers; anything else is retried by the activity's policy or propagates.
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+// The one way a workflow sends mail and calls its activities. Retry profiles are defined here once:
+// email retries a relay that is down for hours but takes a refused address back at once; rendering
+// retries a broken worker, slowing down. `sendOrExplain` turns a permanent refusal (RecipientRejected,
+// InvalidMessage, or a server that took the message but refused some recipients) into a reason the
+// workflow records and reports to the officers; anything else is retried by the profile or propagates.
+import { ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from './errors';
 import type { OutgoingMessage, SentMessage } from './types';
 
+/** Email: an SMTP relay that is down for hours must not lose a letter; a refused address comes back at once. */
+export const EMAIL_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+};
+
+/**
+ * Rendering is local work that fails only when the worker is broken (a missing font, a full disk):
+ * retry, slowing down, until the worker is fixed; failing would close a months-long case.
+ */
+export const DOCUMENT_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+};
+
+export const email = proxyActivities<Activities>(EMAIL_PROFILE);
+export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
+
 export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string };
 
-export async function sendOrExplain(
-  send: (message: OutgoingMessage) => Promise<SentMessage>,
-  message: OutgoingMessage,
-): Promise<Delivery> {
+export async function sendOrExplain(message: OutgoingMessage): Promise<Delivery> {
   try {
-    const sent = await send(message);
+    const sent = await email.sendMessage(message);
     // The server took the message but refused some of its recipients: as permanent as a 5xx.
     if (sent.rejected.length > 0) return { refused: `the mail server refused ${sent.rejected.join(', ')}` };
     return { sent };

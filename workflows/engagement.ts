@@ -10,14 +10,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   patched,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { sendOrExplain } from './delivery';
 import * as rules from './engagement-rules';
 import {
@@ -45,13 +42,6 @@ import type { Contact, Demonstration, EngagementInput, EngagementOutcome, Follow
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
-
-// Email is the only retry profile here: an SMTP relay that is down for hours must not lose a
-// letter, while a refused address (non-retryable) comes back at once to be recorded.
-const email = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
-});
 
 export async function engagement(input: EngagementInput): Promise<EngagementOutcome> {
   const { campaign, vendor, policy } = input;
@@ -99,7 +89,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = vendor.contacts): Promise<void> {
     const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign, vendor, details };
-    const delivery = await sendOrExplain(email.sendMessage, message);
+    const delivery = await sendOrExplain(message);
     if (delivery.sent) return kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now());
     kase.notDelivered(step, kind, delivery.refused, Date.now());
     if (kind === 'officer-notice') return; // the office's own address failing: recording it is all we can do

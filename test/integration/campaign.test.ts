@@ -239,4 +239,28 @@ describe('campaign: engagements, approval and the published statement', () => {
     await expect(env.encryption!.codec.decode(input0)).rejects.toThrow(/does not exist/);
     expect(readFileSync(join(env.config.outputDir, published.published!.files.fr)).subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('refused');
+    const vendor = testVendor('split', { contacts: [{ name: 'Privacy office', email: 'privacy@split.test' }, { name: 'Gone', email: 'gone@split.test' }] });
+    env.sink.recipientPolicy = (address) => (address === 'gone@split.test' ? { code: 550, message: 'No such user' } : undefined);
+    try {
+      await campaigns.start(campaignInput(id, [], { vendors: [vendor], policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+      await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      await campaigns.draftStatement(id, officer);
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
+      const notices = await env.sink.waitFor(3, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-'), 60_000);
+      expect(notices.flatMap((m) => m.to)).toContain('privacy@split.test');
+      expect(published.deliveryFailures).toEqual([
+        expect.objectContaining({ step: 'statement-notice-v1-vendor-split', reason: expect.stringContaining('gone@split.test') }),
+      ]);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+      await campaigns.withdrawVendor(id, { by: officer, vendorId: 'split', reason: 'test over' }).catch(() => undefined);
+    }
+  });
 });
