@@ -1,14 +1,15 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
+import { DossierError } from '../workflows/errors';
 import { isDateOnly, isoInstant } from '../workflows/time';
 import type { Language } from '../workflows/types';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
-export class FormatError extends Error {
+/** A date or time zone the correspondence cannot be written with; the message shows a valid one. */
+export class FormatError extends DossierError<'FormatError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'FormatError';
+    super('FormatError', message);
   }
 }
 

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
+import { DossierError } from '../workflows/errors';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
 
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
@@ -41,10 +42,10 @@ interface Layout {
 
 const engine = Handlebars.create();
 
-export class TemplateError extends Error {
+/** A template file or one of its texts is missing or malformed; the message names the file to fix. */
+export class TemplateError extends DossierError<'TemplateError'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'TemplateError';
+    super('TemplateError', message);
   }
 }
 

@@ -5,20 +5,20 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkCampaign, type CampaignProblem } from './campaign-schema';
+import { DossierError } from '../workflows/errors';
 import type { CampaignInput } from '../workflows/types';
 
-export class CampaignFileError extends Error {
-  readonly code = 'InvalidCampaignFile';
+export class CampaignFileError extends DossierError<'InvalidCampaignFile'> {
   constructor(
     readonly file: string,
     readonly problems: (CampaignProblem & { line?: number; column?: number })[],
   ) {
     super(
+      'InvalidCampaignFile',
       problems.length === 1
         ? problemLine(file, problems[0])
         : `${problems.length} problems in ${file}; fix them and load it again:\n${problems.map((p) => `  - ${problemLine(file, p)}`).join('\n')}`,
     );
-    this.name = 'CampaignFileError';
   }
 }
 

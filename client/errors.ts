@@ -3,6 +3,7 @@
 // to do. `fromTemporal` turns the SDK's errors into these, so no caller sees a gRPC status.
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { DossierError } from '../workflows/errors';
 
 export const ClientErrorCode = {
   NotFound: 'NotFound',
@@ -17,16 +18,7 @@ export const ClientErrorCode = {
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-export class DossierClientError extends Error {
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = `DossierClientError(${code})`;
-  }
-}
+export class DossierClientError extends DossierError<ClientErrorCode> {}
 
 /** No workflow with that ID (never started, or a typo in the campaign or vendor). */
 export function notFound(what: string, cause?: unknown): DossierClientError {

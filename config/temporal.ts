@@ -3,6 +3,7 @@
 // (@temporalio/envconfig), secrets from `*_FILE` when given. A bad value is a ConfigError naming it.
 import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { DossierError } from '../workflows/errors';
 
 export const DEFAULT_TASK_QUEUE = 'dossier';
 
@@ -11,10 +12,9 @@ export interface TemporalTarget {
   namespace: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'ConfigError';
+export class ConfigError extends DossierError<'ConfigError'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('ConfigError', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

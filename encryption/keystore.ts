@@ -5,18 +5,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DossierError } from '../workflows/errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export const GLOBAL_KEY_ID = 'global';
 
-export class KeyError extends Error {
-  constructor(
-    readonly code: 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeysInvalid',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeysInvalid';
+
+export class KeyError extends DossierError<KeyErrorCode> {}
 
 export interface MasterKey {
   id: string;

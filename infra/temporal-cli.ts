@@ -3,6 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PROJECT_ROOT } from '../paths';
+import { DossierError } from '../workflows/errors';
 
 function isExecutable(path: string): boolean {
   try {
@@ -20,10 +21,10 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-export class TemporalCliMissingError extends Error {
-  readonly code = 'TemporalCliMissing';
+export class TemporalCliMissingError extends DossierError<'TemporalCliMissing'> {
   constructor(what: string) {
     super(
+      'TemporalCliMissing',
       `${what} was not found. Run \`npm run setup\` to install it into .tools/, ` +
         'set TEMPORAL_CLI_PATH to your own Temporal CLI, or set TEMPORAL_ADDRESS to use a running server.',
     );

@@ -4,6 +4,7 @@
 // published files are what users read and notices attach, and the document store keeps what arrives
 // with a case. `openStore` (store/index.ts) picks the home from DATABASE_URL.
 import type { DeliveryLedger } from '../activities/delivery-ledger';
+import { DossierError } from '../workflows/errors';
 
 export type { BeginOptions, DeliveryLedger, DeliveryRecord, SendTurn } from '../activities/delivery-ledger';
 
@@ -104,13 +105,4 @@ export const StoreErrorCode = {
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
 /** A string code survives Temporal and process boundaries, where `instanceof` does not. */
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = code;
-  }
-}
+export class StoreError extends DossierError<StoreErrorCode> {}

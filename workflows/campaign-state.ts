@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { checkVendor, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
+import { ErrorType } from './errors';
 import type {
   AddVendorInput,
   ApproveStatementInput,
@@ -294,7 +295,7 @@ function requireOfficer(by: unknown): void {
 
 /** Validators reject with an ApplicationFailure so the officer reads the reason as given. */
 function reject(message: string): never {
-  throw ApplicationFailure.create({ type: 'InvalidRequest', message, nonRetryable: true });
+  throw ApplicationFailure.create({ type: ErrorType.InvalidRequest, message, nonRetryable: true });
 }
 
 function trimmed(text: BilingualParagraphs): BilingualParagraphs {

@@ -1,6 +1,35 @@
-// The failures a workflow tells apart, by the string `type` they cross Temporal with (`instanceof`
-// does not survive it). Activities raise them; the workflows' retry policies name the permanent ones
-// as non-retryable. Defined on the workflow side so workflows need nothing from activities/ but types.
+// One error convention for all of Dossier (pdf-lib's errors.ts style): one class per failure, each
+// with a string `code` (also its `name`) and a message that says how to fix it. `instanceof` does not
+// survive Temporal or a process boundary; the code does: an activity raises it as the ApplicationFailure
+// `type` (activities/errors.ts), and callers read it with `errorCode`, never with `instanceof`. The
+// codes the retry policies name are listed here, on the workflow side, so workflows need nothing
+// from activities/ but types.
+
+/**
+ * The base of every Dossier error.
+ * @example throw new DossierError('ConfigError', 'DOSSIER_TASK_QUEUE: letters, digits, . _ - only; fix the variable and start again');
+ */
+export class DossierError<Code extends string = string> extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = code;
+  }
+}
+
+/**
+ * The code of an error, wherever it came from: a DossierError (or any error with a string `code`),
+ * or an ApplicationFailure whose `type` carries it across Temporal; undefined for anything else.
+ */
+export function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, type } = err as { code?: unknown; type?: unknown };
+  if (typeof code === 'string') return code;
+  return typeof type === 'string' ? type : undefined;
+}
 
 export const ErrorType = {
   /** The mail server refused a recipient or the message for good (5xx, malformed address). */
@@ -18,6 +47,8 @@ export const ErrorType = {
   RelayFault: 'RelayFault',
   /** The message could not be built from its input (missing template value, bad attachment path). */
   InvalidMessage: 'InvalidMessage',
+  /** An update's validator refused the officer's request; the message says why. */
+  InvalidRequest: 'InvalidRequest',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fontkit, { type Font, type Subset } from '@pdf-lib/fontkit';
 import { PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { DossierError } from '../../workflows/errors';
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -416,19 +417,18 @@ export class DocumentFonts {
 }
 
 /** Refusal of text no embedded font can draw; names the field and each character. */
-export class UndrawableTextError extends Error {
-  readonly code = 'UndrawableText';
+export class UndrawableTextError extends DossierError<'UndrawableText'> {
   constructor(
     readonly field: string,
     readonly text: string,
     readonly characters: string[],
   ) {
     super(
+      'UndrawableText',
       `${field} contains ${characters.map(describeCharacter).join(', ')}, which no embedded font can draw ` +
         `(fonts: DejaVu Sans, Noto Sans Thai and Devanagari, and Noto Sans CJK from Debian's fonts-noto-cjk, ${existsSync(CJK_SOURCES.regular.path) ? 'present' : `missing in ${CJK_FONT_DIR}`}); ` +
         'write it in a supported script or leave the character out.',
     );
-    this.name = 'UndrawableTextError';
   }
 }
 
