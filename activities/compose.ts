@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { createEvent, type EventAttributes } from 'ics';
 import type Mail from 'nodemailer/lib/mailer';
-import type { Contact, Language, MessageKind, OutgoingMessage } from '../workflows/types';
+import type { Contact, MessageKind, OutgoingMessage } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, joinNames, ordinal } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
-import { renderEmail } from './templates';
+import { renderEmail, wordOf } from './templates';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
 
@@ -150,11 +150,6 @@ function statementUrlOf(message: OutgoingMessage, workspaceUrl: string | undefin
   return `${workspaceUrl}/campaigns/${encodeURIComponent(message.campaign.id)}/statement`;
 }
 
-const EVENT_TITLE: Record<Language, (vendor: string, reference: string) => string> = {
-  en: (vendor, reference) => `Demonstration by ${vendor} (${reference})`,
-  fr: (vendor, reference) => `Démonstration de ${vendor} (${reference})`,
-};
-
 /** METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event. */
 function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttachment {
   const demonstration = message.details.demonstration!;
@@ -163,6 +158,11 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
   // DTSTAMP from the input, never the clock: the same message gives the same invitation.
   const stamp = isoInstant(message.details.issuedAt ?? message.campaign.letterDate);
   const attendees = uniqueByEmail([...message.to, ...demonstration.attendees]);
+  const title = wordOf(message.language, 'demonstrationEventTitle', {
+    vendor: message.vendor?.name ?? message.campaign.reference,
+    reference: message.campaign.reference,
+  });
+  if (!title) throw invalidMessage(`templates/words.yaml has no ${message.language} demonstrationEventTitle; add it.`);
   const event: EventAttributes & { timestamp: number } = {
     productId: '-//Dossier//Correspondence//EN',
     method: 'REQUEST',
@@ -173,7 +173,7 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     startInputType: 'utc',
     startOutputType: 'utc',
     duration: { minutes: demonstration.durationMinutes },
-    title: EVENT_TITLE[message.language](message.vendor?.name ?? message.campaign.reference, message.campaign.reference),
+    title,
     description: demonstration.topics.join('\n'),
     status: 'CONFIRMED',
     organizer: { name: parameterValue(message.campaign.officeContact.name), email: message.campaign.officeContact.email },

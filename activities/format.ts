@@ -3,6 +3,7 @@
 import { DossierError } from '../workflows/errors';
 import { isDateOnly, isoInstant } from '../workflows/time';
 import type { Language } from '../workflows/types';
+import { wordListOf, wordOf } from './templates';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
@@ -35,7 +36,7 @@ export function formatDate(value: string, language: Language, timeZone = 'UTC'):
     dateStyle: 'long',
     timeZone: bareDate ? 'UTC' : checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date'));
-  return language === 'fr' ? premier(text) : text;
+  return firstOfMonth(text, language);
 }
 
 /** `Tuesday 1 September 2020 at 14:00` / `mardi 1 septembre 2020 à 14 h 00`, in the given zone. */
@@ -45,12 +46,13 @@ export function formatDateTime(value: string, language: Language, timeZone = 'UT
     timeStyle: 'short',
     timeZone: checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date and time'));
-  return language === 'fr' ? premier(text) : text;
+  return firstOfMonth(text, language);
 }
 
-/** French writes the first day of a month as an ordinal: `1er septembre`; Intl writes `1 septembre`. */
-function premier(text: string): string {
-  return text.replace(/(^|\s)1 (?=\p{L})/u, '$11er ');
+/** A language that writes the first day of a month as an ordinal (French `1er septembre`); Intl writes `1`. */
+function firstOfMonth(text: string, language: Language): string {
+  const word = wordOf(language, 'firstOfMonth');
+  return word ? text.replace(/(^|\s)1 (?=\p{L})/u, `$1${word} `) : text;
 }
 
 /** `A, B and C` / `A, B et C`. */
@@ -58,18 +60,14 @@ export function joinNames(names: string[], language: Language): string {
   return new Intl.ListFormat(LOCALE[language], { style: 'long', type: 'conjunction' }).format(names);
 }
 
-const ORDINALS: Record<Language, string[]> = {
-  en: ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'],
-  fr: ['premier', 'deuxième', 'troisième', 'quatrième', 'cinquième', 'sixième', 'septième', 'huitième', 'neuvième', 'dixième'],
-};
-
-/** `second` / `deuxième`; past ten, `11th` / `11e`. */
+/** `second` / `deuxième`; past the words of templates/words.yaml, `11th` / `11e`. */
 export function ordinal(n: number, language: Language): string {
-  const word = ORDINALS[language][n - 1];
+  const word = wordListOf(language, 'ordinals')[n - 1];
   if (word) return word;
-  if (language === 'fr') return `${n}e`;
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
-  return `${n}${suffix}`;
+  const category = new Intl.PluralRules(LOCALE[language], { type: 'ordinal' }).select(n);
+  const numbered = wordOf(language, `numberedOrdinal.${category}`, { n }) ?? wordOf(language, 'numberedOrdinal.other', { n });
+  if (!numbered) throw new FormatError(`templates/words.yaml has no ${language} numberedOrdinal.other; add it.`);
+  return numbered;
 }
 
 export function capitalize(text: string): string {

@@ -68,6 +68,8 @@ interface TemplateSet {
   email: Map<string, EmailTemplate>;
   layouts: Map<Language, Layout>;
   letter: Map<Language, Record<keyof LetterWording, Compiled>>;
+  /** templates/words.yaml: words the correspondence builds sentences from, by language. */
+  words: Map<Language, Record<string, unknown>>;
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -76,10 +78,12 @@ const cache = new Map<string, TemplateSet>();
 export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
   const cached = cache.get(dir);
   if (cached) return cached;
-  const set: TemplateSet = { email: new Map(), layouts: new Map(), letter: new Map() };
+  const set: TemplateSet = { email: new Map(), layouts: new Map(), letter: new Map(), words: new Map() };
   const layoutFile = readYaml(join(dir, 'email', 'layout.yaml'));
   const letterFile = readYaml(join(dir, 'letter.yaml'));
+  const wordsFile = readYaml(join(dir, 'words.yaml'));
   for (const lang of LANGUAGES) {
+    set.words.set(lang, wordsFile[lang] ?? {});
     const layout = layoutFile[lang] ?? {};
     set.layouts.set(lang, {
       text: compile(layout.text, `layout.yaml ${lang}.text`, false),
@@ -131,6 +135,33 @@ export function renderLetterWording(language: Language, view: object, dir = TEMP
   const wording = loadTemplates(dir).letter.get(language);
   if (!wording) throw new TemplateError(`No ${language} letter wording; add it to templates/letter.yaml.`);
   return Object.fromEntries(Object.entries(wording).map(([k, t]) => [k, tidyText(t(view))])) as unknown as LetterWording;
+}
+
+/**
+ * One entry of templates/words.yaml in a language: a list (`ordinals`), or a text (`firstOfMonth`,
+ * `numberedOrdinal.few`) with its values filled in; undefined when the language has none.
+ * @example wordOf('fr', 'demonstrationEventTitle', { vendor: 'Zoom', reference: 'OPC-2020' }) // 'Démonstration de Zoom (OPC-2020)'
+ */
+export function wordOf(language: Language, path: string, view?: object, dir = TEMPLATES_DIR): string | undefined {
+  const found = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), loadTemplates(dir).words.get(language));
+  if (found === undefined) return undefined;
+  if (typeof found !== 'string') throw new TemplateError(`templates/words.yaml ${language}.${path} must be a text.`);
+  return view ? compiledWord(found)(view) : found;
+}
+
+/** A list from templates/words.yaml (`ordinals`); empty when the language has none. */
+export function wordListOf(language: Language, path: string, dir = TEMPLATES_DIR): string[] {
+  const found = loadTemplates(dir).words.get(language)?.[path];
+  if (found === undefined) return [];
+  if (!Array.isArray(found) || !found.every((w) => typeof w === 'string')) throw new TemplateError(`templates/words.yaml ${language}.${path} must be a list of texts.`);
+  return found;
+}
+
+const compiledWords = new Map<string, Compiled>();
+function compiledWord(source: string): Compiled {
+  let compiled = compiledWords.get(source);
+  if (!compiled) compiledWords.set(source, (compiled = compile(source, `templates/words.yaml "${source}"`, false)));
+  return compiled;
 }
 
 /** Collapses line breaks and runs of ordinary spaces; no-break spaces (French typography) stay. */

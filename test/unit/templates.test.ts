@@ -5,7 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeMessage, demonstrationEventUid } from '../../activities/compose';
 import { ErrorType } from '../../workflows/errors';
-import { loadTemplates, TEMPLATES_DIR, TemplateError } from '../../activities/templates';
+import { formatDate, ordinal } from '../../activities/format';
+import { loadTemplates, TEMPLATES_DIR, TemplateError, wordListOf, wordOf } from '../../activities/templates';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 
@@ -180,5 +181,21 @@ describe('message templates', () => {
     writeFileSync(join(broken, 'email', 'final-notice.yaml'), 'en:\n  subject: x\n  text: x\n  html: x\n');
     expect(() => loadTemplates(broken)).toThrow(TemplateError);
     expect(() => loadTemplates(broken)).toThrow(/final-notice\.yaml fr\.subject is missing/);
+  });
+
+  it('takes the words sentences are built from (ordinals, first of the month, the event title) from templates/words.yaml, in both languages', async () => {
+    for (const language of LANGUAGES) {
+      expect(wordListOf(language, 'ordinals'), language).toHaveLength(10);
+      expect(wordOf(language, 'demonstrationEventTitle', { vendor: 'Zoom', reference: 'OPC-2020' }), language).toContain('Zoom (OPC-2020)');
+    }
+    expect([2, 11, 12, 13, 21, 22, 23, 101].map((n) => ordinal(n, 'en'))).toEqual(['second', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st']);
+    expect([1, 11, 21].map((n) => ordinal(n, 'fr'))).toEqual(['premier', '11e', '21e']);
+    expect(formatDate('2020-09-01', 'fr')).toBe('1er septembre 2020');
+    expect(formatDate('2020-09-01', 'en')).toBe('1 September 2020');
+    const invitation = await composeMessage(
+      message('demonstration-invitation', 'fr', { demonstration: { id: 'd1', at: '2020-09-01T14:00:00Z', durationMinutes: 60, topics: [], attendees: [], rescheduled: 0 } }),
+      { domain: 'opc.test' },
+    );
+    expect(String((invitation.icalEvent as { content: string }).content).replace(/\r?\n[ \t]/g, '')).toContain('SUMMARY:Démonstration de Zoom (TEST-TPL)');
   });
 });
