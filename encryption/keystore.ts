@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WrappedKey } from '../store/types';
 import { DossierError } from '../workflows/errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 
@@ -46,15 +47,6 @@ export function generateMasterKeySpec(id = `k${Date.now().toString(36)}`): strin
   return `${id}:${randomBytes(32).toString('base64')}`;
 }
 
-interface WrappedKeyFile {
-  id: string;
-  masterKeyId: string;
-  iv: string;
-  wrapped: string;
-  tag: string;
-  createdAt: string;
-}
-
 export function campaignKeyId(campaignId: string): string {
   return `campaign-${campaignId}`;
 }
@@ -93,7 +85,7 @@ export class FileKeyStore {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', master.key, iv);
     const wrapped = Buffer.concat([cipher.update(key), cipher.final()]);
-    const file: WrappedKeyFile = {
+    const file: WrappedKey = {
       id: keyId,
       masterKeyId: master.id,
       iv: iv.toString('base64'),
@@ -126,7 +118,7 @@ export class FileKeyStore {
     }
     const cached = this.cache.get(keyId);
     if (cached) return cached;
-    const file = JSON.parse(readFileSync(path, 'utf8')) as WrappedKeyFile;
+    const file = JSON.parse(readFileSync(path, 'utf8')) as WrappedKey;
     const master = this.masterKeys.find((m) => m.id === file.masterKeyId);
     if (!master) {
       throw new KeyError('MasterKeyMissing', `data key "${keyId}" is wrapped by master key "${file.masterKeyId}", which is not configured`);
