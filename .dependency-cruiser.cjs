@@ -13,10 +13,10 @@ module.exports = {
     },
     {
       name: 'workflows-import-no-infrastructure',
-      comment: 'Workflow code is deterministic: nothing from the worker, client, encryption, config, infra, store or scripts.',
+      comment: 'Workflow code is deterministic: nothing from the worker, front ends, intake, encryption, config, infra, store, documents or scripts.',
       severity: 'error',
       from: { path: '^workflows/' },
-      to: { path: '^(worker|client|web|encryption|config|infra|store|scripts|bench|test)/|^paths\\.ts$' },
+      to: { path: '^(worker|client|web|intake|documents|encryption|config|infra|store|scripts|bench|test)/|^paths\\.ts$' },
     },
     {
       name: 'workflows-import-no-node',
