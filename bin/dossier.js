@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-// The `dossier` command: runs the TypeScript CLI through tsx's require hook.
-require('tsx/cjs');
-require('../client/cli.ts');
+// The `dossier` command. Runs the compiled CLI (dist/cli.js, built by `npm install`) when it is
+// current; otherwise the TypeScript sources through tsx, so an edited checkout never runs a stale
+// build (it only starts slower until `npm run build:cli`).
+const { compiledIsCurrent } = require('./compiled-cli');
+
+if (process.env.DOSSIER_CLI_FROM_SOURCE !== '1' && compiledIsCurrent()) {
+  require('../dist/cli.js');
+} else {
+  require('tsx/cjs');
+  require('../client/cli.ts');
+}

@@ -1,4 +1,99 @@
+// Compiles the `dossier` CLI to one JavaScript file (dist/cli.js) so it starts without compiling
+// TypeScript at every run. `npm install` runs it (the `prepare` script); bin/dossier.js falls back to
+// the TypeScript sources whenever one of them changed after the build, so a stale build never runs.
+// Packages stay external: they load from node_modules as they would from the sources.
 import { build } from 'esbuild';
-const t=Date.now();
-await build({ entryPoints: ['client/cli.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/cli.js', packages: 'external', sourcemap: true, logLevel: 'warning', metafile: true });
-console.log('built in', Date.now()-t, 'ms');
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'dist', 'cli.js');
+mkdirSync(dirname(outfile), { recursive: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['client/cli.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile,
+  packages: 'external',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [sourceFolders(), lazyPackages()],
+});
+// Every project file the bundle holds, with its modification time: bin/dossier.js compares them.
+const inputs = Object.keys(result.metafile.inputs)
+  .filter((file) => !file.includes('node_modules') && !file.includes(':'))
+  .map((file) => ({ file, mtimeMs: statSync(join(root, file)).mtimeMs }));
+writeFileSync(join(root, 'dist', 'cli.inputs.json'), JSON.stringify({ builtAt: Date.now(), inputs }) + '\n');
+console.log(`[dossier setup] CLI compiled: ${relative(root, outfile)} (${inputs.length} source files)`);
+
+/**
+ * The sources find templates, fonts and migrations relative to their own folder (`__dirname`); in the
+ * bundle every module would see dist/. Each project file gets its own folder back, relative to the
+ * bundle, so the compiled CLI still works when the project is moved.
+ */
+function sourceFolders() {
+  return {
+    name: 'source-folders',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes('node_modules')) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!/\b__dirname\b/.test(source)) return undefined;
+        const folder = relative(dirname(outfile), dirname(args.path));
+        const contents =
+          `const __sourceDir = require('node:path').join(__dirname, ${JSON.stringify(folder)});\n` +
+          source.replace(/\b__dirname\b/g, '__sourceDir');
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * Loads each package when the CLI first touches it, not when the CLI starts: `--help` or a typo then
+ * answers without loading Temporal's protobufs, the PDF kit or the IMAP client. The bundle reads a
+ * package's exports as properties of its module object, so each package is replaced by an object with
+ * one getter per export (listed at build time) that requires the package on first read. A package
+ * that cannot be listed here is left as it was, loaded at start.
+ */
+function lazyPackages() {
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  return {
+    name: 'lazy-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.namespace === 'lazy-package' || args.path.startsWith('node:') || args.kind !== 'import-statement') return undefined;
+        let keys;
+        try {
+          keys = Object.keys(requireFromRoot(args.path));
+        } catch {
+          return undefined;
+        }
+        return { path: args.path, namespace: 'lazy-package', pluginData: { keys } };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
+        const keys = new Set([...args.pluginData.keys, 'default']);
+        const esModule = Boolean(requireFromRoot(args.path).__esModule);
+        keys.delete('__esModule');
+        const getters = [...keys]
+          .map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => ${k === 'default' && !esModule ? 'load()' : `load()[${JSON.stringify(k)}]`} },`)
+          .join('\n');
+        return {
+          contents:
+            `let loaded;\n` +
+            `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));\n` +
+            `Object.defineProperties(module.exports, {\n${getters}\n});\n` +
+            (esModule ? `Object.defineProperty(module.exports, '__esModule', { value: true });\n` : ''),
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // whole test run: starting servers per file is slow on two cores, and the SDK's bundler takes
 // seconds. Test files connect through test/helpers/harness.ts with what is provided here (each file
 // that needs PostgreSQL creates a database of its own on the shared server).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The CLI tests run `dossier` as an officer would: the compiled build, current with the sources.
+  execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-cli.mjs')], { stdio: 'ignore' });
   const scratch = mkdtempSync(join(tmpdir(), 'dossier-test-'));
   const [server, bundle, dovecot, postgres] = await Promise.all([
     startDevServer({ uiPort: false, logFile: join(scratch, 'temporal-server.log') }),

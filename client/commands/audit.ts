@@ -3,9 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { auditCsv, auditPdf } from '../audit-report';
 import { LANGUAGES, type Language } from '../../workflows/types';
-import { collectAuditTrail } from '../audit';
 import { withContext, type Session } from './context';
 
 interface AuditOptions {
@@ -24,6 +22,8 @@ export function auditCommand(session: Session): Command {
     .option('--out <file>', 'where to write it (default: audit-<campaign>[-<vendor>].<format> here)')
     .action(
       withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
+        // Loaded here, not at start: the PDF kit is heavy and `dossier --help` needs none of it.
+        const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../audit'), import('../audit-report')]);
         const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address);
         const file = resolve(options.out ?? `audit-${campaignId}${vendorId ? `-${vendorId}` : ''}.${options.format}`);
         const bytes =
