@@ -89,6 +89,7 @@ const policy = z.strictObject({
   closeAfter: duration,
   followUpDue: duration,
   demonstrationReminderLead: duration,
+  deliveryAlertAfter: duration.optional(),
   approvalReminderEvery: duration,
 });
 

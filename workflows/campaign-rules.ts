@@ -112,7 +112,16 @@ export function paragraphsProblems(value: unknown, path: Path = []): Problem[] {
     if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
     else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph' });
     else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
-    else list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+    else {
+      list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+      const total = list.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0);
+      if (total > LIMITS.paragraphsTotal) {
+        problems.push({
+          path: at,
+          message: `must total at most ${LIMITS.paragraphsTotal} characters (got ${total}): Temporal refuses a payload over 2 MB, and this text travels in every engagement's input`,
+        });
+      }
+    }
   }
   return [...problems, ...(shape ?? [])];
 }

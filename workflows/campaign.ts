@@ -8,6 +8,7 @@
 // (`withdrawSignal`; workflows cannot send updates), which applies its own withdrawal rules and
 // ends with a `withdrawn` outcome that reaches the campaign as the child's result, like any other.
 import {
+  ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -19,6 +20,7 @@ import {
 import { documents, email, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
+import { engagementInputProblem } from './engagement-rules';
 import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
@@ -45,6 +47,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
   // the schema is not re-run here because zod in the workflow bundle costs every engagement memory.
   const { campaign: ref, policy, publication } = input;
+  // Started some other way with a bad policy or date, it fails at once, naming the field.
+  const invalid = engagementInputProblem({ campaign: ref, policy });
+  if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidCampaignInput');
+  // Only the engagements' open letters need the letter's body; the campaign's own mail leaves it out.
+  const refWithoutLetter = { ...ref, letterBody: { en: [], fr: [] } };
   const kase = new CampaignCase(input);
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
@@ -104,7 +111,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial
   // refusals; they keep doing so, so that their histories replay.
   async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor) {
-    const message = { threadId: workflowId, step, kind, language, to, campaign: ref, vendor, details };
+    const message = { threadId: workflowId, step, kind, language, to, campaign: refWithoutLetter, vendor, details };
     if (!patched(ONE_DELIVERY_PATH)) {
       try {
         await email.sendMessage(message);

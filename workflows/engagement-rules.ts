@@ -15,9 +15,9 @@ import type {
   ScheduleDemonstrationInput,
   WithdrawInput,
 } from './messages';
-import type { Demonstration, EngagementStage, FollowUpRound, Question } from './types';
+import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
-import { isoInstant, toIsoString } from './time';
+import { durationProblem, isCalendarDate, isoInstant, toIsoString } from './time';
 import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -42,6 +42,37 @@ export function parseIsoDate(value: unknown, field: string): number {
     throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${quote(value)})`);
   }
   return time;
+}
+
+/**
+ * What is wrong with an engagement's input, naming the field; undefined if nothing. The client
+ * checks campaign files before a start, but a workflow started another way must fail at once with
+ * this sentence, not retry a workflow task for ever on a date JavaScript cannot write.
+ */
+export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' | 'policy'>): string | undefined {
+  const policy = (input?.policy ?? {}) as unknown as Record<string, unknown>;
+  for (const field of ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue', 'demonstrationReminderLead', 'approvalReminderEvery'] as const) {
+    const problem = durationProblem(policy[field]);
+    if (problem) return `policy.${field} ${problem}`;
+  }
+  const optional = policy.deliveryAlertAfter === undefined ? undefined : durationProblem(policy.deliveryAlertAfter);
+  if (optional) return `policy.deliveryAlertAfter ${optional}`;
+  const cadence = policy.reminderCadence;
+  if (!Array.isArray(cadence)) return 'policy.reminderCadence must be a list of durations';
+  for (const [i, reminder] of cadence.entries()) {
+    const problem = durationProblem(reminder);
+    if (problem) return `policy.reminderCadence[${i}] ${problem}`;
+  }
+  for (const language of ['en', 'fr'] as const) {
+    const body = input?.campaign?.letterBody?.[language];
+    const total = Array.isArray(body) ? body.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0) : 0;
+    if (total > LIMITS.paragraphsTotal) return `campaign.letterBody.${language} must total at most ${LIMITS.paragraphsTotal} characters (got ${total})`;
+  }
+  const letterDate = input?.campaign?.letterDate;
+  if (typeof letterDate !== 'string' || !isCalendarDate(letterDate)) {
+    return `campaign.letterDate must be a date that exists, written YYYY-MM-DD (got ${quote(letterDate)})`;
+  }
+  return undefined;
 }
 
 const REASON: TextRule = { kind: 'text', max: LIMITS.reason };
@@ -179,6 +210,14 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     if (seen.has(questionId)) throw new Error(`question ${questionId} is answered twice in the same request`);
     seen.add(questionId);
     checkText(`the answer to ${questionId}`, answer, LONG_TEXT);
+  }
+  const recorded = (view.response?.summary.length ?? 0) + view.questions.reduce((sum, q) => sum + (q.answer?.length ?? 0), 0);
+  const total = recorded + input.answers.reduce((sum, a) => sum + a.answer.length, 0);
+  if (total > LIMITS.caseText) {
+    throw new Error(
+      `these answers would bring the text this engagement records to ${total} characters; at most ${LIMITS.caseText} ` +
+        "(its outcome must stay under Temporal's 2 MB payload limit): summarise, or keep the full text as a document",
+    );
   }
 }
 

@@ -134,6 +134,27 @@ export class EngagementCase {
     if (!this.isFinal()) this.state.stage = 'awaiting-response';
   }
 
+  /**
+   * The letter has gone out now: the response is due `responseDue` from now, not from the start
+   * (a relay down for a day must not eat the vendor's time). Never earlier than the date the letter
+   * itself states, which was computed at the start.
+   */
+  letterSentAt(now: number): void {
+    const due = now + requireDurationMs(this.input.policy.responseDue);
+    const stated = instant(this.state.responseDueDate!);
+    if (due > stated) {
+      this.state.responseDueDate = toIsoString(due);
+      // Seconds of sending are not news; a letter held up for a minute or more is.
+      if (due - stated >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
+    }
+    this.letterSent();
+  }
+
+  /** A message is still not delivered after the alert delay; sending goes on. */
+  deliveryDelayed(step: string, kind: MessageKind, after: string, now: number): void {
+    this.log(ENGINE, `${kind} delayed`, now, `${step}: not delivered after ${after}; still retrying`);
+  }
+
   recordResponse({ by, receivedAt, summary, attachments }: RecordResponseInput, now: number): EngagementStatus {
     this.state.response = { receivedAt, summary: summary.trim(), attachments };
     this.state.stage = 'responded';
@@ -315,8 +336,9 @@ export class EngagementCase {
 
   // ── Correspondence and reminders ───────────────────────────────────────────────────────────────
 
-  delivered(step: string, kind: MessageKind, resentAfterCrash: boolean | undefined, now: number): void {
-    const note = resentAfterCrash ? `${step} (resent after a worker crash: the vendor may hold two identical copies)` : step;
+  delivered(step: string, kind: MessageKind, resentAfterCrash: boolean | undefined, now: number, ledgerError?: string): void {
+    let note = resentAfterCrash ? `${step} (resent after a worker crash: the vendor may hold two identical copies)` : step;
+    if (ledgerError) note += ` (sent once; ${ledgerError})`;
     this.log(ENGINE, `${kind} sent`, now, note);
   }
 

@@ -7,6 +7,7 @@
 // unanswered round never closes the case: the officer decides what happens next.
 import {
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -38,13 +39,24 @@ import {
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
-import type { Contact, Demonstration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
+import { requireDurationMs } from './time';
+import type { CampaignRef, Contact, Demonstration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
+/** Told to the case office when a message is still not delivered after this long (policy default). */
+const DELIVERY_ALERT_AFTER = '1 hour';
+
 export async function engagement(input: EngagementInput): Promise<EngagementOutcome> {
+  // A bad input fails the start at once, naming the field, instead of every workflow task for ever.
+  const invalid = rules.engagementInputProblem(input);
+  if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidEngagementInput');
   const { campaign, vendor, policy } = input;
+  // The letter's body (up to megabytes) is needed by the open letter alone; every other message
+  // leaves it out, or each activity input would carry it into the history again.
+  const campaignWithoutLetter: CampaignRef = { ...campaign, letterBody: { en: [], fr: [] } };
+  const alertAfter = policy.deliveryAlertAfter ?? DELIVERY_ALERT_AFTER;
   const kase = new EngagementCase(input, Date.now());
   const { state } = kase;
   /** Follow-up rounds and demonstrations run beside the main flow; all end once the case is final. */
@@ -88,14 +100,28 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   // ── Correspondence ─────────────────────────────────────────────────────────────────────────────
 
   async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = vendor.contacts): Promise<void> {
-    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign, vendor, details };
-    const delivery = await sendOrExplain(message);
-    if (delivery.sent) return kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now());
+    const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
+    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor, details };
+    let settled = false;
+    // A message the relay keeps refusing for now is retried for ever; after a while the case
+    // office is told, once, and sending goes on.
+    if (kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
+    const delivery = await sendOrExplain(message).finally(() => (settled = true));
+    if (delivery.sent) return kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
     kase.notDelivered(step, kind, delivery.refused, Date.now());
     if (kind === 'officer-notice') return; // the office's own address failing: recording it is all we can do
     await deliver(`officer-notice-${step}`, 'officer-notice', { note: `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}` }, [
       campaign.officeContact,
     ]);
+  }
+
+  async function alertIfStillSending(step: string, kind: MessageKind, settled: () => boolean): Promise<void> {
+    if (await condition(settled, requireDurationMs(alertAfter))) return;
+    kase.deliveryDelayed(step, kind, String(alertAfter), Date.now());
+    const note =
+      `${vendor.name}: message ${step} (${kind}) is still not delivered after ${alertAfter}. The mail relay or the recipient's ` +
+      'server keeps refusing it for now (the reason is in the worker log and the Temporal Web UI); Dossier keeps retrying.';
+    await deliver(`officer-notice-delayed-${step}`, 'officer-notice', { note }, [campaign.officeContact]);
   }
 
   async function remind(about: string, kind: ReminderKind, send: (number: number) => Promise<void>): Promise<void> {
@@ -239,7 +265,9 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   try {
     await deliver('letter', 'open-letter', { dueDate: state.responseDueDate });
-    kase.letterSent();
+    // No deadline runs before the letter has really gone out (a relay may be down for a day).
+    if (patched('response-due-after-letter')) kase.letterSentAt(Date.now());
+    else kase.letterSent();
 
     const waited = await remindUntil({
       dueDate: () => Date.parse(state.responseDueDate!),

@@ -41,6 +41,17 @@ export const LIMITS = {
   topics: 20,
   goodPractices: 50,
   paragraphs: 100,
+  /**
+   * Characters of all paragraphs of one language together (a letter, conclusions). The text
+   * travels in the campaign's input and every engagement's, and Temporal refuses a payload over
+   * 2 MB: 100 paragraphs of 20,000 characters would be 4 MB in two languages.
+   */
+  paragraphsTotal: 100_000,
+  /**
+   * Characters an engagement records in all (response summary and every answer): its outcome, one
+   * payload, must stay well under Temporal's 2 MB even in three-byte UTF-8.
+   */
+  caseText: 400_000,
   contacts: 20,
   authorities: 50,
 } as const;

@@ -57,6 +57,11 @@ export interface Policy {
   demonstrationReminderLead: Duration;
   /** How often authorities that have not approved the statement draft are reminded. */
   approvalReminderEvery: Duration;
+  /**
+   * How long a message may stay undelivered (the relay down, a recipient deferring for ever) before
+   * the case office is told; sending goes on. Default 1 hour.
+   */
+  deliveryAlertAfter?: Duration;
 }
 
 /** The five principles of the July 2020 open letter, in its order. */

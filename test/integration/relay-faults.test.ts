@@ -5,7 +5,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
@@ -13,7 +13,8 @@ import { createSmtpTransport } from '../../activities/email';
 import { ErrorType } from '../../workflows/errors';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
-import { engagementInput, patientPolicy } from '../helpers/fixtures';
+import { engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
+import type { EngagementInput } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -120,6 +121,88 @@ describe('relay and ledger faults', () => {
     const status = await handle.query(engagementStatusQuery);
     expect(status.timeline.map((t) => t.what)).toEqual(['open-letter sent']);
     expect(status.timeline.some((t) => /crash/.test(t.detail ?? ''))).toBe(false);
+    // Reported as what it is: accepted and sent once, but not recorded by the ledger.
+    expect(status.timeline[0].detail).toMatch(/sent once; accepted by the mail server, but the delivery ledger could not record it: ENOTDIR/);
     await handle.terminate('test over');
+  });
+
+  it('tells the office when a recipient defers for ever, keeps retrying, and starts the deadline only once the letter is out', async () => {
+    let deferring = true;
+    env.sink.recipientPolicy = (address) => (deferring && address === 'privacy@houseparty.test' ? { code: 451, message: '4.7.1 Try again later' } : undefined);
+    const input = engagementInput(env.uniqueId('defer'), 'houseparty', patientPolicy({ deliveryAlertAfter: '2s' }));
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue: env.taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const started = Date.now();
+
+    const [notice] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<officer-notice-delayed-letter.'), 20_000);
+    expect(notice.to).toEqual(['office@opc.test']);
+    expect((await env.parsed([notice]))[0].text).toMatch(/still not delivered after 2s/);
+    const waiting = await handle.query(engagementStatusQuery);
+    expect(waiting.stage).toBe('sending-letter');
+    expect(waiting.timeline.map((t) => t.what)).toContain('open-letter delayed');
+    expect(waiting.deliveryFailures).toEqual([]);
+
+    await sleep(1_500);
+    deferring = false;
+    const [letter] = await env.sink.waitFor(1, (m) => m.to.includes('privacy@houseparty.test'), 30_000);
+    const sentAt = Date.now();
+    expect(sentAt - started).toBeGreaterThan(3_000);
+    const status = await (async () => {
+      for (;;) {
+        const s = await handle.query(engagementStatusQuery);
+        if (s.stage === 'awaiting-response') return s;
+        await sleep(200);
+      }
+    })();
+    expect(letter).toBeDefined();
+    // patientPolicy: the response is due 10 minutes after the letter went out, not after the start.
+    expect(Date.parse(status.responseDueDate!)).toBeGreaterThanOrEqual(sentAt - 2_000 + 10 * 60_000);
+    await handle.terminate('test over');
+  });
+
+  it('fails at once, naming the field, an engagement started with an absurd duration or a date that does not exist', async () => {
+    const cases: [EngagementInput, RegExp][] = [];
+    const absurd = engagementInput(env.uniqueId('absurd'), 'zoom', patientPolicy({ responseDue: 1e300 }));
+    cases.push([absurd, /^policy\.responseDue must be at most 10 years/]);
+    const weeks = engagementInput(env.uniqueId('weeks'), 'zoom', patientPolicy({ closeAfter: '99999999999999 weeks' }));
+    cases.push([weeks, /^policy\.closeAfter must be at most 10 years/]);
+    const date = engagementInput(env.uniqueId('date'), 'zoom', patientPolicy());
+    date.campaign.letterDate = '2020-02-31';
+    cases.push([date, /^campaign\.letterDate must be a date that exists/]);
+    for (const [input, message] of cases) {
+      const handle = await env.client.workflow.start(engagement, {
+        taskQueue: env.taskQueue,
+        workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+        args: [input],
+      });
+      const outcome = await Promise.race([handle.result().then(() => 'completed', (err: unknown) => err), sleep(15_000).then(() => 'still running')]);
+      if (typeof outcome === 'string') await handle.terminate('test over');
+      expect(outcome).toBeInstanceOf(WorkflowFailedError);
+      expect((outcome as WorkflowFailedError).cause?.message).toMatch(message);
+    }
+    expect(env.sink.messages).toHaveLength(0);
+  });
+
+  it('carries the letter body in the open letter alone, not in every later message of the history', async () => {
+    const input = engagementInput(env.uniqueId('lean'), 'google', fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '30s', closeAfter: '30s' }));
+    input.campaign.letterBody.en = Array.from({ length: 4 }, (_, i) => `${i} `.padEnd(20_000, 'long letter '));
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue: env.taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<reminder-response-1.'), 30_000);
+    await handle.terminate('test over');
+    const { events } = await handle.fetchHistory();
+    const inputBytes = (events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      return scheduled ? [(scheduled.input?.payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0)] : [];
+    });
+    expect(inputBytes.length).toBeGreaterThanOrEqual(2);
+    expect(inputBytes[0]).toBeGreaterThan(80_000); // the open letter
+    for (const later of inputBytes.slice(1)) expect(later).toBeLessThan(20_000);
   });
 });

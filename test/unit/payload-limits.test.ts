@@ -1,0 +1,45 @@
+// Inputs inside Dossier's documented limits must fit Temporal's (2 MB a payload): a letter of 100
+// paragraphs of 20,000 characters (4 MB in two languages) failed to start with "unexpected", and
+// answers piling up made the engagement's outcome too large to complete. Each limit is refused
+// where it enters, naming the limit.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CampaignFileError, parseCampaignYaml } from '../../client/campaign-file';
+import { checkRecordAnswers, engagementInputProblem, type EngagementView } from '../../workflows/engagement-rules';
+import { LIMITS } from '../../workflows/text-rules';
+import type { Question } from '../../workflows/types';
+import { engagementInput, patientPolicy } from '../helpers/fixtures';
+
+const DEMO_YAML = readFileSync(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+
+describe('payload limits', () => {
+  it('refuses a letter of 90 paragraphs of 20,000 characters, naming the total limit', () => {
+    const paragraphs = Array.from({ length: 90 }, (_, i) => `      - ${String(i).padEnd(20_000, 'x')}`).join('\n');
+    const yaml = DEMO_YAML.replace(/letter:\n  date: (\S+)\n  body:\n    en:\n/, `letter:\n  date: $1\n  body:\n    en:\n${paragraphs}\n`);
+    expect(yaml.length).toBeGreaterThan(1_800_000);
+    let problems: string[] = [];
+    try {
+      parseCampaignYaml(yaml, 'campaigns/x.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(CampaignFileError);
+      problems = (err as CampaignFileError).problems.map((p) => `${p.where}: ${p.message}`);
+    }
+    expect(problems).toEqual([expect.stringMatching(/^letter\.body\.en: must total at most 100000 characters \(got \d+\): Temporal refuses a payload over 2 MB/)]);
+
+    const input = engagementInput('limits', 'zoom', patientPolicy());
+    input.campaign.letterBody.fr = Array.from({ length: 100 }, () => 'y'.repeat(20_000));
+    expect(engagementInputProblem(input)).toBe('campaign.letterBody.fr must total at most 100000 characters (got 2000000)');
+  });
+
+  it('refuses answers that would make the engagement record more text than its outcome can carry', () => {
+    const questions: Question[] = Array.from({ length: 30 }, (_, i) => ({ id: `q${i + 1}`, round: 1, text: 'Why?', dueDate: '2030-01-01T00:00:00.000Z' }));
+    const view = { workflowId: 'engagement:limits:zoom', stage: 'follow-up', questions, demonstrations: [], rounds: [] } as unknown as EngagementView;
+    const answer = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ questionId: `q${from + i}`, answer: 'a'.repeat(20_000) }));
+    expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(1, 19) })).not.toThrow();
+    for (const q of questions.slice(0, 19)) q.answer = 'a'.repeat(20_000);
+    expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(20, 2) })).toThrow(
+      `these answers would bring the text this engagement records to 420000 characters; at most ${LIMITS.caseText}`,
+    );
+  });
+});
