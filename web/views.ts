@@ -91,14 +91,25 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
 }
 
+// One formatter per language and style: building an Intl.DateTimeFormat costs far more than using
+// one, and a 1,000-vendor board formats thousands of dates.
+const DATE_FORMATS = new Map<Language, Intl.DateTimeFormat>();
+const DATE_TIME_FORMATS = new Map<Language, Intl.DateTimeFormat>();
+
+function formatter(cache: Map<Language, Intl.DateTimeFormat>, language: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let format = cache.get(language);
+  if (!format) cache.set(language, (format = new Intl.DateTimeFormat(LOCALE[language], { ...options, timeZone: 'UTC' })));
+  return format;
+}
+
 export function formatDate(value: string, language: Language): string {
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(LOCALE[language], { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return formatter(DATE_FORMATS, language, { dateStyle: 'medium' }).format(date);
 }
 
 export function formatDateTime(value: string, language: Language): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(LOCALE[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
+  return formatter(DATE_TIME_FORMATS, language, { dateStyle: 'medium', timeStyle: 'short' }).format(date) + ' UTC';
 }
