@@ -2,7 +2,9 @@
 # Debian packages the test suite needs (the embedded default, `npm start`, needs none of them).
 # Versions are those of Debian 12 (bookworm); apt pins them to the release.
 set -euo pipefail
-PACKAGES=(dovecot-imapd postgresql chromium poppler-utils qpdf icc-profiles-free fonts-noto-cjk)
+# Java 17 and Maven fetch and run veraPDF (scripts/install-test-tools.sh); fonts-noto-cjk draws CJK
+# names in PDFs (without it, those names are refused with the character named).
+PACKAGES=(dovecot-imapd postgresql chromium poppler-utils qpdf icc-profiles-free fonts-noto-cjk openjdk-17-jre-headless maven)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
