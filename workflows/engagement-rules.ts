@@ -211,6 +211,8 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     seen.add(questionId);
     checkText(`the answer to ${questionId}`, answer, LONG_TEXT);
   }
+  const tooLarge = answersSizeProblem(input.answers);
+  if (tooLarge) throw new Error(tooLarge);
   const recorded = (view.response?.summary.length ?? 0) + view.questions.reduce((sum, q) => sum + (q.answer?.length ?? 0), 0);
   const total = recorded + input.answers.reduce((sum, a) => sum + a.answer.length, 0);
   if (total > LIMITS.caseText) {
@@ -219,6 +221,16 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
         "(its outcome must stay under Temporal's 2 MB payload limit): summarise, or keep the full text as a document",
     );
   }
+}
+
+/** The answers of one request together, checked by the CLI before sending and by the validator. */
+export function answersSizeProblem(answers: { answer: string }[]): string | undefined {
+  const total = answers.reduce((sum, a) => sum + (typeof a?.answer === 'string' ? a.answer.length : 0), 0);
+  if (total <= LIMITS.answersRequestTotal) return undefined;
+  return (
+    `the answers in one request must total at most ${LIMITS.answersRequestTotal} characters (got ${total}): ` +
+    'Temporal refuses a request over 2 MB; record them in several requests'
+  );
 }
 
 function checkMeetingTime(at: unknown, now: number): void {

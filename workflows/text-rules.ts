@@ -52,6 +52,11 @@ export const LIMITS = {
    * payload, must stay well under Temporal's 2 MB even in three-byte UTF-8.
    */
   caseText: 400_000,
+  /**
+   * Characters of all answers in one request: 50 answers of 20,000 characters in three-byte UTF-8
+   * would be 3 MB, which Temporal refuses before any validator can explain why.
+   */
+  answersRequestTotal: 200_000,
   contacts: 20,
   authorities: 50,
 } as const;

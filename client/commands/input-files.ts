@@ -4,6 +4,7 @@
 // text may contain (lengths, markup) is checked by the workflow's own rules, not here.
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { answersSizeProblem } from '../../workflows/engagement-rules';
 import { z } from 'zod';
 import { checkVendor, statementTextProblems } from '../campaign-schema';
 import { PRINCIPLES, type Findings, type Vendor } from '../../workflows/types';
@@ -128,6 +129,8 @@ export function readAnswersFile(file: string): { questionId: string; answer: str
     ? parsed.data
     : Object.entries(parsed.data).map(([questionId, answer]) => ({ questionId, answer }));
   if (!answers.length) throw invalidFile(file, 'no answers');
+  const tooLarge = answersSizeProblem(answers);
+  if (tooLarge) throw invalidFile(file, tooLarge);
   return answers;
 }
 

@@ -2,10 +2,12 @@
 // paragraphs of 20,000 characters (4 MB in two languages) failed to start with "unexpected", and
 // answers piling up made the engagement's outcome too large to complete. Each limit is refused
 // where it enters, naming the limit.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CampaignFileError, parseCampaignYaml } from '../../client/campaign-file';
+import { readAnswersFile } from '../../client/commands/input-files';
 import { checkRecordAnswers, engagementInputProblem, type EngagementView } from '../../workflows/engagement-rules';
 import { LIMITS } from '../../workflows/text-rules';
 import type { Question } from '../../workflows/types';
@@ -36,10 +38,19 @@ describe('payload limits', () => {
     const questions: Question[] = Array.from({ length: 30 }, (_, i) => ({ id: `q${i + 1}`, round: 1, text: 'Why?', dueDate: '2030-01-01T00:00:00.000Z' }));
     const view = { workflowId: 'engagement:limits:zoom', stage: 'follow-up', questions, demonstrations: [], rounds: [] } as unknown as EngagementView;
     const answer = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ questionId: `q${from + i}`, answer: 'a'.repeat(20_000) }));
-    expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(1, 19) })).not.toThrow();
+    expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(1, 10) })).not.toThrow();
+    expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(1, 11) })).toThrow(
+      'the answers in one request must total at most 200000 characters (got 220000)',
+    );
     for (const q of questions.slice(0, 19)) q.answer = 'a'.repeat(20_000);
     expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(20, 2) })).toThrow(
       `these answers would bring the text this engagement records to 420000 characters; at most ${LIMITS.caseText}`,
     );
+  });
+
+  it('refuses an answers file too large for one request before sending it, naming the file and the limit', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'answers-')), 'answers.yaml');
+    writeFileSync(file, Array.from({ length: 15 }, (_, i) => `q${i + 1}: ${'b'.repeat(20_000)}`).join('\n'));
+    expect(() => readAnswersFile(file)).toThrow(/answers\.yaml.*must total at most 200000 characters \(got 300000\)/);
   });
 });
