@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities } from './officer-digest';
+import { createCalendarActivities } from './calendar';
 import { keyIdForWorkflow, type FileKeyStore } from '../encryption/keystore';
 import { ledgerKeyFrom } from './sealed-ledger';
 
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createStatementActivities({ outputDir: deps.outputDir }),
     ...createDigestActivities(),
+    ...createCalendarActivities(),
     ...createRetentionActivities(deps.keystore),
   };
 }

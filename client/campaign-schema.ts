@@ -6,6 +6,7 @@
 // field with a maximum length.
 import { z } from 'zod';
 import { describeCharacter, undrawableCharacters } from '../activities/pdf/fonts';
+import { checkTimeZoneName, holidaysFor } from '../activities/calendar';
 import {
   cleanParagraphs,
   cleanVendor,
@@ -16,7 +17,7 @@ import {
   type Problem,
 } from '../workflows/campaign-rules';
 import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
-import { durationMs, durationProblem, isCalendarDate, DATE_ONLY } from '../workflows/time';
+import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
 import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 
 export { checkVendor, formatPath, statementTextProblems } from '../workflows/campaign-rules';
@@ -60,6 +61,21 @@ const duration = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const problem = durationProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+/** A deadline a vendor owes: a duration, or working days on the lead authority's calendar. */
+const deadline = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const problem = durationProblem(value, { workingDays: true });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** Either error thrown by a check, as an issue on this field. */
+function checkedBy(check: (value: string) => void) {
+  return z.string().superRefine((value, ctx) => {
+    try {
+      check(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+}
 const isoDate = z
   .string()
   .regex(DATE_ONLY, 'must be a date written YYYY-MM-DD')
@@ -78,16 +94,18 @@ const authority = z.strictObject({
   contact,
   lead: z.boolean().optional(),
   language: language.optional(),
+  jurisdiction: checkedBy((value) => void holidaysFor(value)).optional(),
+  timeZone: checkedBy(checkTimeZoneName).optional(),
 });
 
 export const vendorSchema = byRules<Vendor>(vendorProblems, cleanVendor);
 
 const policy = z.strictObject({
-  responseDue: duration,
-  reminderCadence: z.array(duration),
-  finalNoticeAfter: duration,
-  closeAfter: duration,
-  followUpDue: duration,
+  responseDue: deadline,
+  reminderCadence: z.array(deadline),
+  finalNoticeAfter: deadline,
+  closeAfter: deadline,
+  followUpDue: deadline,
   demonstrationReminderLead: duration,
   deliveryAlertAfter: duration.optional(),
   approvalReminderEvery: duration,
@@ -150,9 +168,26 @@ export const campaignFileSchema = z
         message: `a quorum of ${file.approval.quorum} cannot be met by ${file.authorities.length} authorities`,
       });
     }
-    const finalNotice = durationMs(file.policy.finalNoticeAfter) ?? 0;
+    const inWorkingDays = (['responseDue', 'reminderCadence', 'finalNoticeAfter', 'closeAfter', 'followUpDue'] as const).filter((field) =>
+      [file.policy[field]].flat().some((d) => workingDays(d) !== undefined),
+    );
+    const lead = file.authorities.findIndex((a) => a.lead);
+    if (inWorkingDays.length && lead !== -1) {
+      for (const field of ['jurisdiction', 'timeZone'] as const) {
+        if (!file.authorities[lead]![field]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['authorities', lead, field],
+            message: `the lead authority needs a ${field} to count ${inWorkingDays.map((f) => `policy.${f}`).join(', ')} in working days (e.g. ${field === 'jurisdiction' ? 'CA' : 'America/Toronto'})`,
+          });
+        }
+      }
+    }
+    // Compared in one unit: days of either kind (a working day is at least a calendar day).
+    const reach = (d: string | number) => durationMs(d) ?? (workingDays(d) ?? 0) * 86_400_000;
+    const finalNotice = reach(file.policy.finalNoticeAfter);
     file.policy.reminderCadence.forEach((reminder, index) => {
-      if ((durationMs(reminder) ?? 0) >= finalNotice) {
+      if (reach(reminder) >= finalNotice) {
         ctx.addIssue({
           code: 'custom',
           path: ['policy', 'reminderCadence', index],

@@ -17,7 +17,7 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
-import { durationProblem, isCalendarDate, isoInstant, toIsoString } from './time';
+import { durationProblem, isCalendarDate, isoInstant, toIsoString, workingDays } from './time';
 import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -51,8 +51,10 @@ export function parseIsoDate(value: unknown, field: string): number {
  */
 export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' | 'policy'>): string | undefined {
   const policy = (input?.policy ?? {}) as unknown as Record<string, unknown>;
+  // Deadlines a vendor owes may be counted in working days; the others are plain durations.
+  const vendorDeadlines: readonly string[] = ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue'];
   for (const field of ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue', 'demonstrationReminderLead', 'approvalReminderEvery'] as const) {
-    const problem = durationProblem(policy[field]);
+    const problem = durationProblem(policy[field], { workingDays: vendorDeadlines.includes(field) });
     if (problem) return `policy.${field} ${problem}`;
   }
   const optional = policy.deliveryAlertAfter === undefined ? undefined : durationProblem(policy.deliveryAlertAfter);
@@ -60,8 +62,13 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
   const cadence = policy.reminderCadence;
   if (!Array.isArray(cadence)) return 'policy.reminderCadence must be a list of durations';
   for (const [i, reminder] of cadence.entries()) {
-    const problem = durationProblem(reminder);
+    const problem = durationProblem(reminder, { workingDays: true });
     if (problem) return `policy.reminderCadence[${i}] ${problem}`;
+  }
+  const countsWorkingDays = [...vendorDeadlines.map((f) => policy[f]), ...cadence].some((d) => workingDays(d) !== undefined);
+  const lead = Array.isArray(input?.campaign?.authorities) ? input.campaign.authorities.find((a) => a?.lead) : undefined;
+  if (countsWorkingDays && !(lead?.jurisdiction && lead.timeZone)) {
+    return 'the lead authority needs a jurisdiction and a timeZone for deadlines in working days';
   }
   for (const language of ['en', 'fr'] as const) {
     const body = input?.campaign?.letterBody?.[language];

@@ -22,7 +22,7 @@ import type {
 } from './messages';
 import type { ReminderKind } from './reminders';
 import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
-import { isoInstant, requireDurationMs, toIsoString } from './time';
+import { isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
 import type {
   Contact,
   Demonstration,
@@ -32,6 +32,7 @@ import type {
   MessageKind,
   Question,
   ReminderSent,
+  WorkingCalendar,
 } from './types';
 import { FINAL_STAGES } from './types';
 import { engagementWorkflowId } from './workflow-ids';
@@ -64,7 +65,8 @@ export class EngagementCase {
       vendorId: vendor.id,
       vendorName: vendor.name,
       stage: 'sending-letter',
-      responseDueDate: toIsoString(now + requireDurationMs(policy.responseDue)),
+      // In working days, the date comes from the calendar (an activity) before the letter goes out.
+      responseDueDate: workingDays(policy.responseDue) === undefined ? toIsoString(now + requireDurationMs(policy.responseDue)) : undefined,
       timeline: [],
       openQuestions: [],
       questions: [],
@@ -77,6 +79,17 @@ export class EngagementCase {
   }
 
   // ── Reading the case ───────────────────────────────────────────────────────────────────────────
+
+  /** The lead authority's calendar, on which working days are counted; undefined when it names none. */
+  workingCalendar(): WorkingCalendar | undefined {
+    const lead = this.input.campaign.authorities.find((a) => a.lead);
+    return lead?.jurisdiction && lead.timeZone ? { jurisdiction: lead.jurisdiction, timeZone: lead.timeZone } : undefined;
+  }
+
+  /** The response due date, counted on the calendar by the workflow's activity. */
+  responseDueOnCalendar(dueDate: string): void {
+    this.state.responseDueDate = dueDate;
+  }
 
   isFinal(): boolean {
     return FINAL_STAGES.includes(this.state.stage);
@@ -140,6 +153,8 @@ export class EngagementCase {
    * itself states, which was computed at the start.
    */
   letterSentAt(now: number): void {
+    // Working days were counted on the calendar just before sending; the day does not move.
+    if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent();
     const due = now + requireDurationMs(this.input.policy.responseDue);
     const stated = instant(this.state.responseDueDate!);
     if (due > stated) {

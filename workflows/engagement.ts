@@ -6,6 +6,7 @@
 // follow-up round opens once the previous one is answered or its final notice went out, and an
 // unanswered round never closes the case: the officer decides what happens next.
 import {
+  proxyActivities,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -16,6 +17,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { sendOrExplain } from './delivery';
 import * as rules from './engagement-rules';
 import {
@@ -39,14 +41,21 @@ import {
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
-import { requireDurationMs } from './time';
-import type { CampaignRef, Contact, Demonstration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
+import { requireDurationMs, toIsoString, workingDays } from './time';
+import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
 /** Told to the case office when a message is still not delivered after this long (policy default). */
 const DELIVERY_ALERT_AFTER = '1 hour';
+
+// Working days are counted by an activity (the holiday tables stay out of this bundle); the
+// history keeps each answer, so a replay reads the same dates.
+const calendar = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['CalendarError'] },
+});
 
 export async function engagement(input: EngagementInput): Promise<EngagementOutcome> {
   // A bad input fails the start at once, naming the field, instead of every workflow task for ever.
@@ -59,6 +68,12 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   const alertAfter = policy.deliveryAlertAfter ?? DELIVERY_ALERT_AFTER;
   const kase = new EngagementCase(input, Date.now());
   const { state } = kase;
+  const workingCalendar = kase.workingCalendar();
+  /** Moments `durations` after `from` on the lead authority's calendar. */
+  const onCalendar = async (from: number, durations: Duration[]): Promise<number[]> =>
+    (await calendar.workingDeadlines({ from: toIsoString(from), durations, calendar: workingCalendar })).map((d) => Date.parse(d));
+  /** Letters and reminders show dates in the lead authority's zone when it names one. */
+  const zone = workingCalendar ? { timeZone: workingCalendar.timeZone } : {};
   /** Follow-up rounds and demonstrations run beside the main flow; all end once the case is final. */
   const chores: Promise<void>[] = [];
   const isFinal = () => kase.isFinal();
@@ -101,7 +116,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = vendor.contacts): Promise<void> {
     const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
-    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor, details };
+    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor, details: { ...zone, ...details } };
     let settled = false;
     // A message the relay keeps refusing for now is retried for ever; after a while the case
     // office is told, once, and sending goes on.
@@ -140,6 +155,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       finalNoticeAfter: policy.finalNoticeAfter,
       settled: () => kase.isRoundSettled(round),
       planned: planned(`follow-up:${round.round}`),
+      onCalendar,
       remind: (kind) =>
         remind(`follow-up:${round.round}`, kind, async (number) => {
           const details = { questions: kase.questionsOf(round, 'unanswered'), dueDate: round.dueDate, reminderNumber: number };
@@ -216,9 +232,16 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   setHandler(confirmInboundUpdate, (req) => kase.confirmInbound(req, Date.now()), { validator: (req) => checkConfirmInbound(state, req) });
   setHandler(dismissInboundUpdate, (req) => kase.dismissInbound(req, Date.now()), { validator: (req) => checkDismissInbound(state, req) });
 
-  function askFollowUp(req: AskFollowUpInput): Question[] {
-    const { round, asked } = kase.askFollowUp(req, Date.now());
-    return startChore(() => runFollowUpRound(round), asked);
+  function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
+    const now = Date.now();
+    const open = (dueDate: string | undefined) => {
+      const { round, asked } = kase.askFollowUp({ ...req, dueDate }, now);
+      return startChore(() => runFollowUpRound(round), asked);
+    };
+    // The policy's answer time in working days comes from the calendar (an activity); any other
+    // is added at once, with no await, as in every history recorded before working days.
+    if (req.dueDate !== undefined || workingDays(policy.followUpDue) === undefined) return open(req.dueDate);
+    return onCalendar(now, [policy.followUpDue]).then(([due]) => open(toIsoString(due!)));
   }
 
   /** A bounce's officer notice goes out as a refused address's does. */
@@ -264,6 +287,10 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   }
 
   try {
+    if (state.responseDueDate === undefined) {
+      const [due] = await onCalendar(Date.now(), [policy.responseDue]);
+      kase.responseDueOnCalendar(toIsoString(due!));
+    }
     await deliver('letter', 'open-letter', { dueDate: state.responseDueDate });
     // No deadline runs before the letter has really gone out (a relay may be down for a day).
     if (patched('response-due-after-letter')) kase.letterSentAt(Date.now());
@@ -277,6 +304,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       settled: () => isFinal() || state.response !== undefined,
       planned: planned('response'),
       paused: () => kase.awaitingReview(),
+      onCalendar,
       remind: (kind) =>
         remind('response', kind, (number) =>
           deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),

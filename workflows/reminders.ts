@@ -1,8 +1,9 @@
 // The reminder loop shared by every deadline of an engagement (the response, each follow-up round):
 // reminders on the policy's cadence after the due date, then a final notice, then optionally
-// expiry. The due date is read again on every wake, so an extension re-plans what is left.
+// expiry. The due date is read again on every wake, so an extension re-plans what is left. Steps
+// given in working days are placed on the campaign's calendar by an activity (`onCalendar`).
 import { condition, metricMeter } from '@temporalio/workflow';
-import { requireDurationMs } from './time';
+import { requireDurationMs, workingDays } from './time';
 import type { Duration } from './types';
 
 export type ReminderKind = 'reminder' | 'final-notice';
@@ -25,6 +26,11 @@ export interface ReminderPlan {
   paused?: () => boolean;
   /** Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans). */
   remind: (kind: ReminderKind) => Promise<void>;
+  /**
+   * The moments `durations` after `from` on the campaign's working calendar (an activity): needed
+   * only when a duration is given in working days, which the workflow cannot count itself.
+   */
+  onCalendar?: (from: number, durations: Duration[]) => Promise<number[]>;
   /** Told the step the loop waits for next (undefined once nothing more is planned), for the case board. */
   planned?: (step: { at: number; kind: ReminderKind | 'expire' } | undefined) => void;
 }
@@ -36,13 +42,33 @@ interface Step {
 
 const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'How late a reminder, final notice or expiry ran after its planned time');
 
-function stepsFrom(due: number, plan: ReminderPlan): Step[] {
-  const reminders: Step[] = plan.cadence.map((d) => ({ at: due + requireDurationMs(d), kind: 'reminder' as const }));
+function plainSteps(reminderTimes: number[], finalAt: number, expireAt: number | undefined): Step[] {
+  const reminders: Step[] = reminderTimes.map((at) => ({ at, kind: 'reminder' as const }));
   reminders.sort((a, b) => a.at - b.at);
-  const finalAt = due + requireDurationMs(plan.finalNoticeAfter);
   const steps: Step[] = [...reminders, { at: finalAt, kind: 'final-notice' }];
-  if (plan.expireAfter !== undefined) steps.push({ at: finalAt + requireDurationMs(plan.expireAfter), kind: 'expire' });
+  if (expireAt !== undefined) steps.push({ at: expireAt, kind: 'expire' });
   return steps;
+}
+
+/**
+ * The plan's steps from a due date. Plain durations are added at once, with no await (as every
+ * case recorded before working days existed did, so their histories replay unchanged); working
+ * days go through `onCalendar`, an activity.
+ */
+function stepsFrom(due: number, plan: ReminderPlan): Step[] | Promise<Step[]> {
+  const counted = [...plan.cadence, plan.finalNoticeAfter, ...(plan.expireAfter === undefined ? [] : [plan.expireAfter])];
+  if (!plan.onCalendar || !counted.some((d) => workingDays(d) !== undefined)) {
+    const finalAt = due + requireDurationMs(plan.finalNoticeAfter);
+    const expireAt = plan.expireAfter === undefined ? undefined : finalAt + requireDurationMs(plan.expireAfter);
+    return plainSteps(plan.cadence.map((d) => due + requireDurationMs(d)), finalAt, expireAt);
+  }
+  const onCalendar = plan.onCalendar;
+  return (async () => {
+    const times = await onCalendar(due, [...plan.cadence, plan.finalNoticeAfter]);
+    const finalAt = times.pop()!;
+    const expireAt = plan.expireAfter === undefined ? undefined : (await onCalendar(finalAt, [plan.expireAfter]))[0];
+    return plainSteps(times, finalAt, expireAt);
+  })();
 }
 
 /**
@@ -55,6 +81,8 @@ function stepsFrom(due: number, plan: ReminderPlan): Step[] {
  */
 export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expired'> {
   let plannedDue = plan.dueDate();
+  let steps = stepsFrom(plannedDue, plan);
+  if (!Array.isArray(steps)) steps = await steps;
   let next = 0;
   const paused = () => plan.paused?.() ?? false;
   for (;;) {
@@ -70,9 +98,11 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
     }
     if (plan.dueDate() !== plannedDue) {
       plannedDue = plan.dueDate();
+      const replanned = stepsFrom(plannedDue, plan);
+      steps = Array.isArray(replanned) ? replanned : await replanned;
       next = 0;
     }
-    const step = stepsFrom(plannedDue, plan)[next];
+    const step = steps[next];
     const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue || paused();
     plan.planned?.(step);
     if (step === undefined) {

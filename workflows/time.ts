@@ -34,10 +34,34 @@ function unboundedMs(duration: unknown): number | undefined {
   return Number.isFinite(millis) && millis >= 0 ? millis : undefined;
 }
 
+const WORKING_DAYS = /^(\d{1,4})\s+working\s+days?$/i;
+/** At most ten years of working days, like every other duration. */
+const MAX_WORKING_DAYS = 2_600;
+
+/**
+ * The number of working days of a duration written `"20 working days"`, or undefined when it is a
+ * plain duration. Working days are counted on a calendar (weekends and the lead authority's public
+ * holidays), which only an activity can read: the workflow asks one for the resulting date.
+ * @example workingDays('20 working days') // 20
+ */
+export function workingDays(duration: unknown): number | undefined {
+  if (typeof duration !== 'string') return undefined;
+  const match = WORKING_DAYS.exec(duration.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
 /** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
-export function durationProblem(duration: unknown): string | undefined {
+export function durationProblem(duration: unknown, options: { workingDays?: boolean } = {}): string | undefined {
+  const days = workingDays(duration);
+  if (days !== undefined) {
+    if (!options.workingDays) return 'must be a duration such as "14 days" or "36 hours": working days count only for deadlines owed by a vendor';
+    if (days < 1 || days > MAX_WORKING_DAYS) return `must be between 1 and ${MAX_WORKING_DAYS} working days (got ${days})`;
+    return undefined;
+  }
   const millis = unboundedMs(duration);
-  if (millis === undefined) return 'must be a duration such as "14 days", "36 hours", "2s" or a number of milliseconds';
+  if (millis === undefined) {
+    return `must be a duration such as "14 days", "36 hours", "2s"${options.workingDays ? ', "20 working days"' : ''} or a number of milliseconds`;
+  }
   if (millis > MAX_DURATION_MS) return `must be at most ${MAX_DURATION_TEXT} (got ${shortly(duration)})`;
   return undefined;
 }

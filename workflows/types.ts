@@ -29,6 +29,19 @@ export interface Authority {
   lead?: boolean;
   /** Language of the approval requests and notices sent to this authority (default `en`). */
   language?: Language;
+  /**
+   * Where the authority sits, as a `date-holidays` code: a country (`CA`, `FR`) or a country and
+   * region (`CA-QC`). The lead's public holidays, with weekends, are not counted in working days.
+   */
+  jurisdiction?: string;
+  /** IANA time zone of the authority (`America/Toronto`): working days end at its midnight, letters show its dates. */
+  timeZone?: string;
+}
+
+/** The calendar working days are counted on: the lead authority's jurisdiction and time zone. */
+export interface WorkingCalendar {
+  jurisdiction: string;
+  timeZone: string;
 }
 
 export interface Vendor {

@@ -11,7 +11,7 @@ describe('the workflow bundle', () => {
     expect(code).toMatch(/workflows\/campaign-rules\.ts/);
   });
 
-  it('carries no Node-only module of the activities (email, PDF, templates)', () => {
-    for (const library of ['nodemailer', 'pdf-lib', 'handlebars', 'yaml']) expect(code).not.toMatch(new RegExp(`node_modules/${library}/`));
+  it('carries no Node-only module of the activities (email, PDF, templates, holiday calendars)', () => {
+    for (const library of ['nodemailer', 'pdf-lib', 'handlebars', 'yaml', 'date-holidays']) expect(code).not.toMatch(new RegExp(`node_modules/${library}/`));
   });
 });

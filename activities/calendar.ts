@@ -1,0 +1,112 @@
+// Deadlines on a working calendar: "20 working days" from a moment, counted in the lead authority's
+// time zone, skipping weekends and its public holidays (date-holidays). Workflows reach this only
+// through an activity, whose result the history records: the holiday tables stay out of the
+// workflow bundle and a replay reads the dates it computed then, whatever the tables say later.
+import Holidays from 'date-holidays';
+import { requireDurationMs, toIsoString, workingDays } from '../workflows/time';
+import type { Duration, WorkingCalendar } from '../workflows/types';
+
+export class CalendarError extends Error {
+  readonly code = 'CalendarError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalendarError';
+  }
+}
+
+/** `CA`, `CA-QC`, `FR`: a country or country-region code that date-holidays knows, or an error saying so. */
+export function holidaysFor(jurisdiction: string): Holidays {
+  const [country, region] = jurisdiction.trim().toUpperCase().split('-');
+  const all = new Holidays();
+  if (!country || !all.getCountries()[country]) {
+    throw new CalendarError(`unknown jurisdiction "${jurisdiction}": use a country code such as CA or FR, or a country and region such as CA-QC`);
+  }
+  if (region && !all.getStates(country)?.[region]) {
+    throw new CalendarError(`unknown region "${region}" of ${country} in jurisdiction "${jurisdiction}" (known: ${Object.keys(all.getStates(country) ?? {}).join(', ') || 'none'})`);
+  }
+  return region ? new Holidays(country, region) : new Holidays(country);
+}
+
+export function checkTimeZoneName(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new CalendarError(`unknown time zone "${timeZone}": use an IANA name such as America/Toronto or Europe/Paris`);
+  }
+}
+
+/** `YYYY-MM-DD` of an instant in a time zone. */
+function localDate(time: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(time));
+}
+
+/** Milliseconds the zone is ahead of UTC at an instant. */
+function offsetAt(time: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(time));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(time / 1000) * 1000;
+}
+
+/** The instant local midnight begins `date` (`YYYY-MM-DD`) in the zone. */
+function startOfLocalDay(date: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  let guess = utcMidnight - offsetAt(utcMidnight, timeZone);
+  guess = utcMidnight - offsetAt(guess, timeZone);
+  return guess;
+}
+
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The last moment of the `count`th working day after the day of `from` (that day itself does not
+ * count), in the calendar's zone: a vendor has the whole of its last day.
+ */
+export function addWorkingDays(from: number, count: number, calendar: WorkingCalendar): number {
+  checkTimeZoneName(calendar.timeZone);
+  const holidays = holidaysFor(calendar.jurisdiction);
+  const publicHolidays = new Map<number, Set<string>>();
+  const isHoliday = (date: string) => {
+    const year = Number(date.slice(0, 4));
+    if (!publicHolidays.has(year)) {
+      publicHolidays.set(year, new Set(holidays.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10))));
+    }
+    return publicHolidays.get(year)!.has(date);
+  };
+  let date = localDate(from, calendar.timeZone);
+  for (let counted = 0; counted < count; ) {
+    date = nextDate(date);
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !isHoliday(date)) counted++;
+  }
+  return startOfLocalDay(nextDate(date), calendar.timeZone) - 1;
+}
+
+/** One deadline per duration from `from`: working days on the calendar, other durations as they are. */
+export function deadlinesFrom(from: number, durations: Duration[], calendar: WorkingCalendar | undefined): number[] {
+  return durations.map((duration) => {
+    const days = workingDays(duration);
+    if (days === undefined) return from + requireDurationMs(duration);
+    if (!calendar) throw new CalendarError(`"${String(duration)}" needs a working calendar: give the lead authority a jurisdiction and a timeZone`);
+    return addWorkingDays(from, days, calendar);
+  });
+}
+
+export function createCalendarActivities() {
+  return {
+    /** ISO deadlines, one per duration, from the ISO moment `from` (see `deadlinesFrom`). */
+    async workingDeadlines(request: { from: string; durations: Duration[]; calendar?: WorkingCalendar }): Promise<string[]> {
+      return deadlinesFrom(Date.parse(request.from), request.durations, request.calendar).map(toIsoString);
+    },
+  };
+}

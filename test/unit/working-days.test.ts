@@ -1,0 +1,80 @@
+// Deadlines in working days, counted on the lead authority's calendar: weekends and its public
+// holidays (date-holidays) do not count, and the last day ends at the authority's midnight.
+import { describe, expect, it } from 'vitest';
+import { addWorkingDays, deadlinesFrom } from '../../activities/calendar';
+import { durationProblem, workingDays } from '../../workflows/time';
+import { parseCampaignYaml } from '../../client/campaign-file';
+
+const OTTAWA = { jurisdiction: 'CA', timeZone: 'America/Toronto' };
+const PARIS = { jurisdiction: 'FR', timeZone: 'Europe/Paris' };
+const localDay = (time: number, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(time));
+
+describe('working days', () => {
+  it('reads "20 working days" and refuses it where only a fixed duration makes sense', () => {
+    expect(workingDays('20 working days')).toBe(20);
+    expect(workingDays('1 working day')).toBe(1);
+    expect(workingDays('20 days')).toBeUndefined();
+    expect(durationProblem('20 working days', { workingDays: true })).toBeUndefined();
+    expect(durationProblem('20 working days')).toMatch(/working days count only for deadlines owed by a vendor/);
+    expect(durationProblem('0 working days', { workingDays: true })).toMatch(/between 1 and/);
+  });
+
+  it('skips Christmas and New Year in Canada', () => {
+    // Friday 18 December 2020, late afternoon in Ottawa.
+    const from = Date.parse('2020-12-18T16:00:00-05:00');
+    const due = addWorkingDays(from, 10, OTTAWA);
+    // 21-24 Dec (4), 28-31 Dec (8), 4-5 Jan (10): 25 Dec and 1 Jan are public holidays, weekends skipped.
+    expect(localDay(due, OTTAWA.timeZone)).toBe('2021-01-05');
+    // The vendor has the whole day: the deadline is the last moment before Ottawa's midnight.
+    expect(new Date(due + 1).toISOString()).toBe('2021-01-06T05:00:00.000Z');
+  });
+
+  it('skips 14 July in France', () => {
+    const from = Date.parse('2020-07-10T10:00:00+02:00'); // a Friday
+    const due = addWorkingDays(from, 3, PARIS);
+    // 13 July (1), 14 July is the Fête nationale, 15 (2), 16 (3).
+    expect(localDay(due, PARIS.timeZone)).toBe('2020-07-16');
+    expect(new Date(due + 1).toISOString()).toBe('2020-07-16T22:00:00.000Z');
+  });
+
+  it('counts a plain duration as it is and refuses working days without a calendar', () => {
+    const from = Date.parse('2020-07-10T10:00:00Z');
+    expect(deadlinesFrom(from, ['2 days', '3 working days'], PARIS)).toEqual([from + 2 * 86_400_000, addWorkingDays(from, 3, PARIS)]);
+    expect(() => deadlinesFrom(from, ['3 working days'], undefined)).toThrow(/jurisdiction and a timeZone/);
+    expect(() => addWorkingDays(from, 3, { jurisdiction: 'XX', timeZone: 'Europe/Paris' })).toThrow(/unknown jurisdiction "XX"/);
+  });
+});
+
+describe('a campaign file with working days', () => {
+  const file = (lead: string, responseDue = '20 working days') => `
+id: wd-test
+reference: WD-1
+title: { en: T, fr: T }
+authorities:
+  - id: opc
+    lead: true
+    name: { en: OPC, fr: CPVP }
+    contact: { name: Office, email: office@opc.example }
+${lead}
+vendors:
+  - { id: zoom, name: Zoom, language: en, contacts: [{ name: P, email: p@zoom.example }] }
+policy:
+  responseDue: ${responseDue}
+  reminderCadence: [5 working days]
+  finalNoticeAfter: 10 working days
+  closeAfter: 14 days
+  followUpDue: 10 working days
+  demonstrationReminderLead: 1 day
+  approvalReminderEvery: 7 days
+letter: { date: 2020-07-21, body: { en: [Hello], fr: [Bonjour] } }
+officeContact: { name: Office, email: office@opc.example }
+`;
+
+  it('needs the lead authority jurisdiction and time zone, and checks both', () => {
+    expect(parseCampaignYaml(file('    jurisdiction: CA\n    timeZone: America/Toronto')).policy.responseDue).toBe('20 working days');
+    expect(() => parseCampaignYaml(file(''))).toThrow(/authorities\[0\]\.jurisdiction: the lead authority needs a jurisdiction/);
+    expect(() => parseCampaignYaml(file('    jurisdiction: XX\n    timeZone: America/Toronto'))).toThrow(/unknown jurisdiction "XX"/);
+    expect(() => parseCampaignYaml(file('    jurisdiction: FR\n    timeZone: Europe/Lutece'))).toThrow(/unknown time zone "Europe\/Lutece"/);
+  });
+});
