@@ -84,11 +84,19 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
 }
 
-/** Every engagement the campaign ever started, found through visibility (running or ended). */
+/**
+ * Every engagement the campaign ever started, found through visibility (running or ended). The raw
+ * list call: the SDK's would decode each workflow's memo, which a shredded key makes unreadable.
+ */
 async function engagementIdsOf(client: Client, campaignId: string): Promise<string[]> {
   const ids = new Set<string>();
   const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
-  for await (const wf of client.workflow.list({ query })) ids.add(wf.workflowId);
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, nextPageToken });
+    for (const execution of page.executions ?? []) if (execution.execution?.workflowId) ids.add(execution.execution.workflowId);
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
   return [...ids].sort();
 }
 

@@ -34,11 +34,13 @@ describe('worker metrics', () => {
     const before = await scrape();
     await engagements.startEngagement({ campaign: testCampaign(id), vendor, policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
     await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
-    // The reminder's lateness is recorded when its workflow task runs; the exporter reads it at scrape time.
+    // The reminder's lateness is recorded when its workflow task runs, its email once the activity
+    // completes; the exporter reads both at scrape time.
     let text = '';
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 120; i++) {
       text = await scrape();
-      if (sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' }) >= 1) break;
+      const reminded = sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' }) >= 1;
+      if (reminded && sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' }) >= 1) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'open-letter' }) - sampleSum(before, 'dossier_emails_sent_total', { kind: 'open-letter' })).toBe(1);
