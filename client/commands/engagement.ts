@@ -10,7 +10,7 @@ import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
-import { isoInstant, toIsoString } from '../../workflows/time';
+import { durationMs, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -311,10 +311,15 @@ async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Pr
   throw invalidInput(`${describeEngagement(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
 }
 
-function isoTime(option: string, value: string): string {
-  const time = isoInstant(value);
+/**
+ * An ISO date or timestamp, or a time relative to now written `in 2 minutes` / `in 3 days`, so a
+ * walkthrough or script can schedule a meeting that is always in the future.
+ */
+export function isoTime(option: string, value: string, now = Date.now()): string {
+  const relative = /^\s*in\s+(.+)$/i.exec(value);
+  const time = relative ? ((ms) => (ms === undefined ? undefined : now + ms))(durationMs(relative[1]!)) : isoInstant(value);
   if (time === undefined) {
-    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03 or 2021-02-03T15:00:00Z`);
+    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03, 2021-02-03T15:00:00Z or "in 2 minutes"`);
   }
   return toIsoString(time);
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { renderOverview } from '../../client/commands/campaign';
-import { renderStatus } from '../../client/commands/engagement';
+import { isoTime, renderStatus } from '../../client/commands/engagement';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { notFound } from '../../client/errors';
 import { deadline } from '../../client/output';
@@ -108,5 +108,13 @@ describe('list and campaign status', () => {
     const header = status.split('\n').find((line) => line.includes('reminders'))!.split('│').map((c) => c.trim());
     expect(cells[header.indexOf('reminders')]).toBe('1');
     expect(cells[header.indexOf('final notices')]).toBe('1');
+  });
+});
+
+describe('times on the command line', () => {
+  it('take "in 2 minutes" as well as ISO dates, so the walkthrough schedules a demonstration that is always ahead', () => {
+    expect(isoTime('--at', 'in 2 minutes', NOW)).toBe('2020-08-01T12:02:00.000Z');
+    expect(isoTime('--at', '2021-02-03T15:00:00Z', NOW)).toBe('2021-02-03T15:00:00.000Z');
+    expect(() => isoTime('--at', 'in a while', NOW)).toThrow(/"in 2 minutes"/);
   });
 });
