@@ -1,8 +1,7 @@
 // Turns an OutgoingMessage into what nodemailer sends: subject, text and HTML parts in the
 // recipient's language, attachments (the open letter PDF, published statements) and, for a
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { posix } from 'node:path';
 import { createEvent, type EventAttributes } from 'ics';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Contact, MessageKind, OutgoingMessage } from '../workflows/types';
@@ -12,11 +11,15 @@ import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './lett
 import { renderEmail, wordOf } from './templates';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
+import { LocalPublishedFiles } from '../store/local';
+import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
 
 export type ComposedMessage = Pick<Mail.Options, 'subject' | 'text' | 'html' | 'attachments' | 'icalEvent' | 'headers'>;
 
 export interface ComposeOptions {
-  /** Relative `attachmentPaths` are resolved here (the worker's output folder). */
+  /** Where `attachmentPaths` (published files) are read: the worker's store. */
+  files?: PublishedFiles;
+  /** Without `files`: the local output folder they are read from. */
   outputDir?: string;
   /** Domain of the sender: names calendar event UIDs like Message-IDs. */
   domain?: string;
@@ -46,7 +49,7 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
   const problem = message.to.length === 0 ? 'the message has no recipient' : REQUIRED[message.kind]?.(message);
   if (problem) throw invalidMessage(`Cannot compose ${message.kind} ${message.step} of ${message.threadId}: ${problem}.`);
   try {
-    const attachments = attachmentsOf(message, options.outputDir);
+    const attachments = await attachmentsOf(message, options.files ?? new LocalPublishedFiles(options.outputDir ?? '.'));
     const view = { ...viewOf(message, attachments.map((a) => String(a.filename))), statementUrl: statementUrlOf(message, options.workspaceUrl) };
     const rendered = renderEmail(message.kind, message.language, view);
     if (message.kind === 'open-letter' && message.vendor) {
@@ -72,13 +75,21 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
   }
 }
 
-function attachmentsOf(message: OutgoingMessage, outputDir = '.'): Mail.Attachment[] {
-  return (message.details.attachmentPaths ?? []).map((path) => {
-    const full = resolve(outputDir, path);
+async function attachmentsOf(message: OutgoingMessage, files: PublishedFiles): Promise<Mail.Attachment[]> {
+  const attachments: Mail.Attachment[] = [];
+  for (const path of message.details.attachmentPaths ?? []) {
+    let content: Buffer | undefined;
+    try {
+      content = await files.read(path);
+    } catch (err) {
+      if (err instanceof StoreError && err.code !== StoreErrorCode.Unavailable) throw invalidMessage(`Attachment ${path} of ${message.step}: ${err.message}`);
+      throw err;
+    }
     // A missing file would otherwise fail inside nodemailer on every retry, forever.
-    if (!existsSync(full)) throw invalidMessage(`Attachment ${path} of ${message.step} does not exist (looked at ${full}); publish it before sending.`);
-    return { filename: basename(full), path: full };
-  });
+    if (!content) throw invalidMessage(`Attachment ${path} of ${message.step} does not exist (looked at ${files.locate(path)}); publish it before sending.`);
+    attachments.push({ filename: posix.basename(path), content });
+  }
+  return attachments;
 }
 
 /** Everything a template may show, already formatted for the message's language. */

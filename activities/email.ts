@@ -10,6 +10,7 @@ import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
+import type { PublishedFiles } from '../store/types';
 import { composeMessage } from './compose';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
@@ -18,7 +19,8 @@ export interface EmailDeps {
   transport: Transporter;
   mailFrom: string;
   ledger: DeliveryLedger;
-  /** Where relative attachment paths (published statements) are found. */
+  /** Where attachment paths (published statements) are read; the local `outputDir` without it. */
+  files?: PublishedFiles;
   outputDir?: string;
   /** Where replies go (`Reply-To`, with an engagement's token); `case@<MAIL_FROM's domain>` by default. */
   caseMailbox?: string;
@@ -29,7 +31,7 @@ export interface EmailDeps {
    * The key a thread's addresses are sealed with in the ledger (derived from its campaign's data
    * key); none when payload encryption is off.
    */
-  ledgerKeyFor?: (threadId: string) => Buffer | undefined;
+  ledgerKeyFor?: (threadId: string) => Promise<Buffer | undefined>;
 }
 
 /** Test seams around the send; production passes none. */
@@ -60,7 +62,7 @@ export function createSmtpTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(options);
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
@@ -82,12 +84,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
-      const ledger = sealedLedger(plainLedger, ledgerKeyFor?.(message.threadId));
+      const ledger = sealedLedger(plainLedger, await ledgerKeyFor?.(message.threadId));
       const lookup = async (messageId: string) => (await ledger.find(messageId)) ?? unrecorded.get(messageId)?.record;
       const messageId = messageIdFor(message.threadId, message.step, domain);
       const previous = await lookup(messageId);
       if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
-      const composed = await composeMessage(message, { outputDir, domain, workspaceUrl });
+      const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
       const rootStep = threadRootStep(message.threadId);
       const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
       const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };

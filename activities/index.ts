@@ -1,15 +1,17 @@
 // The worker's activities, built from their dependencies (SMTP transport, ledger, folders) so tests
 // and the embedded set-up can hand in their own. Workflows import only the `Activities` type.
-import type { Transporter } from 'nodemailer';
-import { FileDeliveryLedger, type DeliveryLedger } from './delivery-ledger';
-import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { join } from 'node:path';
+import type { Transporter } from 'nodemailer';
+import type { DeliveryLedger } from './delivery-ledger';
+import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities } from './officer-digest';
 import { createCalendarActivities } from './calendar';
-import { keyIdForWorkflow, type FileKeyStore } from '../encryption/keystore';
+import { keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
 import { ledgerKeyFrom } from './sealed-ledger';
+import { openLocalStore } from '../store/local';
+import type { SharedStore } from '../store/types';
 
 export interface ActivityDeps {
   smtpUrl: string;
@@ -18,11 +20,13 @@ export interface ActivityDeps {
   caseMailbox?: string;
   outputDir: string;
   stateDir: string;
+  /** Shared state (ledger, published files): local files under the folders above when absent. */
+  store?: SharedStore;
   /** Overrides for tests; built from the URLs and folders above when absent. */
   transport?: Transporter;
   ledger?: DeliveryLedger;
   /** The data keys payloads are encrypted with; crypto-shredding destroys one of them. */
-  keystore?: FileKeyStore;
+  keystore?: KeyStore;
   /** The web workspace's address; approval emails link to the statement page there. */
   workspaceUrl?: string;
   /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
@@ -31,7 +35,10 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const transport = deps.transport ?? createSmtpTransport(deps.smtpUrl);
-  const ledger = deps.ledger ?? new FileDeliveryLedger(join(deps.stateDir, 'deliveries'));
+  // Without a store of its own (tests), state is local; the keys folder is never used from here.
+  const store = deps.store ?? openLocalStore({ outputDir: deps.outputDir, stateDir: deps.stateDir, keysDir: join(deps.stateDir, 'keys') });
+  const ledger = deps.ledger ?? store.ledger;
+  const files = store.files;
   const keystore = deps.keystore;
   return {
     ...createEmailActivities({
@@ -39,12 +46,12 @@ export function createActivities(deps: ActivityDeps) {
       mailFrom: deps.mailFrom,
       caseMailbox: deps.caseMailbox,
       ledger,
-      outputDir: deps.outputDir,
+      files,
       hooks: deps.emailHooks,
       workspaceUrl: deps.workspaceUrl,
-      ledgerKeyFor: keystore && ((threadId) => ledgerKeyFrom(keystore.encryptionKey(keyIdForWorkflow(threadId)))),
+      ledgerKeyFor: keystore && (async (threadId) => ledgerKeyFrom(await keystore.encryptionKey(keyIdForWorkflow(threadId)))),
     }),
-    ...createStatementActivities({ outputDir: deps.outputDir }),
+    ...createStatementActivities({ files }),
     ...createDigestActivities(),
     ...createCalendarActivities(),
     ...createRetentionActivities(deps.keystore),

@@ -3,8 +3,7 @@
 // demonstrations; non-responders named with the reminders they were sent), conclusions, lessons
 // learned and the signatories. Built on the PDF kit; file names derive from campaign folder and
 // version, and a file already holding the same bytes is left alone, so a retried activity is harmless.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import { rgb } from 'pdf-lib';
 import {
   LANGUAGES,
@@ -19,14 +18,15 @@ import {
   type Vendor,
 } from '../workflows/types';
 import { invalidMessage } from './errors';
+import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
 import { formatDate, joinNames } from './format';
 import { renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 
 export interface StatementDeps {
-  /** The worker's output folder; every file is written beneath it. */
-  outputDir: string;
+  /** Published files (the output folder, or the shared store); every file is written there. */
+  files: PublishedFiles;
 }
 
 export interface RenderStatementInput {
@@ -41,7 +41,7 @@ export interface RenderStatementInput {
 export type StatementFiles = Record<Language, string>;
 
 export function statementFileName(version: number, language: Language, draft: boolean): string {
-  return draft ? join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
+  return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
 }
 
 const ACCENT = rgb(0.1, 0.2, 0.45);
@@ -266,48 +266,41 @@ function paragraphsOrPlaceholder(doc: LayoutDocument, paragraphs: string[], plac
   for (const p of paragraphs) doc.paragraph(p);
 }
 
-/** Writes `bytes` unless the file already holds exactly them; a rename makes the write atomic. */
-function writeOnce(path: string, bytes: Uint8Array): void {
-  try {
-    if (Buffer.from(readFileSync(path)).equals(Buffer.from(bytes))) return;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  // Drafts and letters are confidential until published: owner-only, like the rest of local state.
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.partial`;
-  writeFileSync(temporary, bytes, { mode: 0o600 });
-  renameSync(temporary, path);
-}
-
-/** Resolves `relativePath` under `root`, refusing anything that would escape it. */
-function inside(root: string, relativePath: string): string {
-  const path = resolve(root, relativePath);
-  if (path !== root && !path.startsWith(root + sep)) {
-    throw invalidMessage(`"${relativePath}" is outside the output folder ${root}; use a plain folder name.`);
+/** `folder/name` as a published file's path; refused if it would leave the output folder. */
+function publishedPath(folder: string, ...names: string[]): string {
+  const path = posix.normalize(posix.join(folder, ...names));
+  if (path.startsWith('../') || posix.isAbsolute(path)) {
+    throw invalidMessage(`"${folder}" is outside the output folder; use a plain folder name.`);
   }
   return path;
 }
 
-export function createStatementActivities({ outputDir }: StatementDeps) {
-  const root = resolve(outputDir);
+export function createStatementActivities({ files }: StatementDeps) {
+  const publish = async (path: string, bytes: Uint8Array) => {
+    try {
+      await files.write(path, bytes);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === StoreErrorCode.InvalidPath) throw invalidMessage(err.message);
+      throw err;
+    }
+  };
   return {
     /** Renders the statement (or a draft) in every language; returns paths relative to the output folder. */
     async renderStatement({ statement, folder, draft }: RenderStatementInput): Promise<StatementFiles> {
-      const files = {} as StatementFiles;
+      const written = {} as StatementFiles;
       for (const language of LANGUAGES) {
-        const path = inside(root, join(folder, statementFileName(statement.version, language, draft)));
-        writeOnce(path, await renderStatementPdf(statement, language, draft));
-        files[language] = relative(root, path);
+        const path = publishedPath(folder, statementFileName(statement.version, language, draft));
+        await publish(path, await renderStatementPdf(statement, language, draft));
+        written[language] = path;
       }
-      return files;
+      return written;
     },
 
     /** Keeps a copy of the open letter a vendor received, in its language, beside the statement. */
     async saveLetterCopy({ campaign, vendor, folder }: { campaign: CampaignRef; vendor: Vendor; folder: string }): Promise<string> {
-      const path = inside(root, join(folder, 'letters', `${vendor.id}.pdf`));
-      writeOnce(path, await renderOpenLetter({ campaign, vendor, language: vendor.language }));
-      return relative(root, path);
+      const path = publishedPath(folder, 'letters', `${vendor.id}.pdf`);
+      await publish(path, await renderOpenLetter({ campaign, vendor, language: vendor.language }));
+      return path;
     },
   };
 }

@@ -25,7 +25,7 @@ import {
   type WithdrawVendorInput,
 } from '../workflows/messages';
 import { type CampaignInput, type Language, type StatementDraft } from '../workflows/types';
-import { campaignKeyId, type FileKeyStore } from '../encryption/keystore';
+import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -141,7 +141,7 @@ export class CampaignClient {
    * since its own workflow would then fail on the next payload it reads. Returns false when the key
    * was already gone.
    */
-  async shredKey(campaignId: string, keystore: Pick<FileKeyStore, 'shred'>): Promise<boolean> {
+  async shredKey(campaignId: string, keystore: Pick<KeyStore, 'shred'>): Promise<boolean> {
     const { status } = await this.call(campaignId, () => this.handle(campaignId).describe(), 'nothing');
     if (status.name === 'RUNNING') {
       throw refused(campaignWorkflowId(campaignId), 'it is still running; its key can be destroyed once it has ended');

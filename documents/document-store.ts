@@ -4,7 +4,7 @@
 // its documents unreadable along with its histories. The sealed bytes live in the shared store's
 // document store (store/: local files, or PostgreSQL), which never sees plaintext.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { campaignKeyId, KeyError, type FileKeyStore } from '../encryption/keystore';
+import { campaignKeyId, KeyError, type KeyStore } from '../encryption/keystore';
 import type { DocumentStore } from '../store/types';
 import type { DocumentRef } from '../workflows/types';
 
@@ -25,7 +25,7 @@ const MAGIC = Buffer.from('DOSSIER-DOC-1\n');
 export class CaseDocuments {
   constructor(
     private readonly store: DocumentStore,
-    private readonly keystore: FileKeyStore,
+    private readonly keystore: KeyStore,
   ) {}
 
   /**
@@ -36,7 +36,7 @@ export class CaseDocuments {
     if (file.content.length > MAX_DOCUMENT_BYTES) {
       throw new DocumentError('DocumentTooLarge', `${file.name} is ${megabytes(file.content.length)}; documents may be at most ${megabytes(MAX_DOCUMENT_BYTES)}.`);
     }
-    const key = this.keystore.encryptionKey(campaignKeyId(campaignId));
+    const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
     const id = createHmac('sha256', key).update(file.content).digest('hex').slice(0, 32);
     const ref: DocumentRef = {
       id,
@@ -59,7 +59,7 @@ export class CaseDocuments {
   async read(campaignId: string, ref: DocumentRef): Promise<Buffer> {
     let key: Buffer;
     try {
-      key = this.keystore.decryptionKey(campaignKeyId(campaignId));
+      key = await this.keystore.decryptionKey(campaignKeyId(campaignId));
     } catch (err) {
       if (err instanceof KeyError && err.code === 'KeyShredded') {
         throw new DocumentError('DocumentShredded', `${ref.name} cannot be read: campaign ${campaignId}'s data key was destroyed (crypto-shredding).`);

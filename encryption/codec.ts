@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { keyIdForWorkflow, type FileKeyStore } from './keystore';
+import { keyIdForWorkflow, type KeyStore } from './keystore';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -14,11 +14,11 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly keys: FileKeyStore) {}
+  constructor(private readonly keys: KeyStore) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const keyId = keyIdForWorkflow(context?.workflowId);
-    const key = this.keys.encryptionKey(keyId);
+    const key = await this.keys.encryptionKey(keyId);
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -36,16 +36,20 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
-      if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
-      const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
-      if (!keyId || !payload.data) throw new Error('encrypted payload without key id or data');
-      const key = this.keys.decryptionKey(keyId);
-      const data = Buffer.from(payload.data);
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
-    });
+    const decoded: Payload[] = [];
+    for (const payload of payloads) decoded.push(await this.decodeOne(payload));
+    return decoded;
+  }
+
+  private async decodeOne(payload: Payload): Promise<Payload> {
+    if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
+    const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
+    if (!keyId || !payload.data) throw new Error('encrypted payload without key id or data');
+    const key = await this.keys.decryptionKey(keyId);
+    const data = Buffer.from(payload.data);
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+    return temporal.api.common.v1.Payload.decode(plain);
   }
 }

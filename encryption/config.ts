@@ -1,23 +1,26 @@
 // Where client and worker get their encryption: master keys from DOSSIER_MASTER_KEYS or
-// DOSSIER_MASTER_KEYS_FILE, data keys under DOSSIER_KEYSTORE_DIR. Both sides must point at the same
-// keys; the embedded set-up generates a development master key once under .data/.
+// DOSSIER_MASTER_KEYS_FILE, wrapped data keys in the shared store (PostgreSQL when DATABASE_URL is
+// set, else files under DOSSIER_KEYSTORE_DIR). Both sides must point at the same keys; the embedded
+// set-up generates a development master key once under .data/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { PROJECT_ROOT } from '../paths';
 import { EncryptionCodec } from './codec';
-import { FileKeyStore, KeyError, generateMasterKeySpec, parseMasterKeys } from './keystore';
+import { openStore, storeSettingsFromEnv, type WrappedKeyStore } from '../store';
+import { KeyStore, KeyError, generateMasterKeySpec, parseMasterKeys } from './keystore';
 
 export interface Encryption {
-  keystore: FileKeyStore;
+  keystore: KeyStore;
   codec: EncryptionCodec;
   dataConverter: DataConverter;
 }
 
 export const DEV_MASTER_KEYS_FILE = join(PROJECT_ROOT, '.data', 'master.keys');
-export const DEFAULT_KEYSTORE_DIR = join(PROJECT_ROOT, '.data', 'keys');
+export { DEFAULT_KEYSTORE_DIR } from '../store';
 
-export function loadEncryption(env: NodeJS.ProcessEnv = process.env): Encryption {
+/** `keys`: the worker's store's; absent, the store the same variables name (DATABASE_URL…). */
+export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: WrappedKeyStore): Encryption {
   let spec = env.DOSSIER_MASTER_KEYS;
   let source = 'DOSSIER_MASTER_KEYS';
   const file = env.DOSSIER_MASTER_KEYS_FILE ?? (spec ? undefined : DEV_MASTER_KEYS_FILE);
@@ -32,7 +35,8 @@ export function loadEncryption(env: NodeJS.ProcessEnv = process.env): Encryption
     }
     spec = readFileSync(file, 'utf8');
   }
-  const keystore = new FileKeyStore(resolve(env.DOSSIER_KEYSTORE_DIR ?? DEFAULT_KEYSTORE_DIR), parseMasterKeys(spec ?? '', source));
+  const masterKeys = parseMasterKeys(spec ?? '', source);
+  const keystore = new KeyStore(keys ?? openStore(storeSettingsFromEnv(env)).keys, masterKeys);
   const codec = new EncryptionCodec(keystore);
   return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
 }

@@ -3,9 +3,7 @@
 // its histories unreadable while the published statement stays. Master keys come only from the
 // environment or a file; several may be listed so that an old one still unwraps during rotation.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { WrappedKey } from '../store/types';
+import type { WrappedKey, WrappedKeyStore } from '../store/types';
 import { DossierError } from '../workflows/errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 
@@ -61,89 +59,111 @@ export function keyIdForWorkflow(workflowId: string | undefined): string {
   return ref && ref.kind !== 'retention' ? campaignKeyId(ref.campaignId) : GLOBAL_KEY_ID;
 }
 
-export class FileKeyStore {
-  private readonly cache = new Map<string, Buffer>();
+/**
+ * Wraps and unwraps the campaigns' data keys; where the wrapped keys live (files, PostgreSQL) is the
+ * store's business (store/). Every use reads the stored key, so a key shredded by another process
+ * or host stops working here too; only the unwrapping is cached.
+ */
+export class KeyStore {
+  private readonly cache = new Map<string, { wrapped: string; key: Buffer }>();
 
   constructor(
-    private readonly folder: string,
+    private readonly keys: WrappedKeyStore,
     private readonly masterKeys: MasterKey[],
-  ) {
-    mkdirSync(folder, { recursive: true });
-  }
-
-  private pathOf(keyId: string): string {
-    if (!/^[\w.-]{1,100}$/.test(keyId)) throw new KeyError('KeyShredded', `invalid data key id "${keyId}"`);
-    return join(this.folder, `${keyId}.json`);
-  }
+  ) {}
 
   /** The data key to encrypt with, created on first use. */
-  encryptionKey(keyId: string): Buffer {
-    const existing = this.find(keyId);
+  async encryptionKey(keyId: string): Promise<Buffer> {
+    const existing = await this.find(keyId);
     if (existing) return existing;
     const key = randomBytes(32);
-    const master = this.masterKeys[0];
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', master.key, iv);
-    const wrapped = Buffer.concat([cipher.update(key), cipher.final()]);
-    const file: WrappedKey = {
-      id: keyId,
-      masterKeyId: master.id,
-      iv: iv.toString('base64'),
-      wrapped: wrapped.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      createdAt: new Date().toISOString(),
-    };
-    // Written under a temporary name and renamed, so a concurrent reader never sees half a key;
-    // if two workers race, both keys are valid until the later rename wins, and the loser re-reads.
-    const tmp = `${this.pathOf(keyId)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
-    if (existsSync(this.pathOf(keyId))) rmSync(tmp);
-    else renameSync(tmp, this.pathOf(keyId));
-    return this.find(keyId) ?? key;
+    // Of two workers creating the same key at once, the store keeps one: both use that one.
+    const stored = await this.keys.putIfAbsent({ ...this.wrap(keyId, key), createdAt: new Date().toISOString() });
+    return this.unwrap(stored);
   }
 
   /** The data key to decrypt with; throws KeyShredded when it was destroyed. */
-  decryptionKey(keyId: string): Buffer {
-    const key = this.find(keyId);
+  async decryptionKey(keyId: string): Promise<Buffer> {
+    const key = await this.find(keyId);
     if (!key) throw new KeyError('KeyShredded', `data key "${keyId}" does not exist (destroyed by crypto-shredding?)`);
     return key;
   }
 
-  private find(keyId: string): Buffer | undefined {
-    const path = this.pathOf(keyId);
-    // The file is checked on every use so that a key shredded by another process stops working here too.
-    if (!existsSync(path)) {
+  private async find(keyId: string): Promise<Buffer | undefined> {
+    checkKeyId(keyId);
+    const stored = await this.keys.get(keyId);
+    if (!stored) {
       this.cache.delete(keyId);
       return undefined;
     }
-    const cached = this.cache.get(keyId);
-    if (cached) return cached;
-    const file = JSON.parse(readFileSync(path, 'utf8')) as WrappedKey;
-    const master = this.masterKeys.find((m) => m.id === file.masterKeyId);
+    return this.unwrap(stored);
+  }
+
+  private wrap(keyId: string, key: Buffer): Omit<WrappedKey, 'createdAt'> {
+    const master = this.masterKeys[0];
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', master.key, iv);
+    const wrapped = Buffer.concat([cipher.update(key), cipher.final()]);
+    return { id: keyId, masterKeyId: master.id, iv: iv.toString('base64'), wrapped: wrapped.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  }
+
+  private unwrap(stored: WrappedKey): Buffer {
+    const cached = this.cache.get(stored.id);
+    if (cached?.wrapped === stored.wrapped) return cached.key;
+    const master = this.masterKeys.find((m) => m.id === stored.masterKeyId);
     if (!master) {
-      throw new KeyError('MasterKeyMissing', `data key "${keyId}" is wrapped by master key "${file.masterKeyId}", which is not configured`);
+      throw new KeyError('MasterKeyMissing', `data key "${stored.id}" is wrapped by master key "${stored.masterKeyId}", which is not configured`);
     }
-    const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(file.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(file.tag, 'base64'));
-    const key = Buffer.concat([decipher.update(Buffer.from(file.wrapped, 'base64')), decipher.final()]);
-    this.cache.set(keyId, key);
+    const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(stored.iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
+    const key = Buffer.concat([decipher.update(Buffer.from(stored.wrapped, 'base64')), decipher.final()]);
+    this.cache.set(stored.id, { wrapped: stored.wrapped, key });
     return key;
   }
 
   /** Crypto-shredding: destroys the data key for good. Returns false when it was already gone. */
-  shred(keyId: string): boolean {
-    const path = this.pathOf(keyId);
+  async shred(keyId: string): Promise<boolean> {
+    checkKeyId(keyId);
     this.cache.delete(keyId);
-    if (!existsSync(path)) return false;
-    // Overwrite before unlinking: a best effort on file systems that write in place.
-    writeFileSync(path, randomBytes(512));
-    rmSync(path);
-    return true;
+    return this.keys.delete(keyId);
   }
 
-  list(): string[] {
-    return readdirSync(this.folder)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -'.json'.length));
+  /**
+   * Clears what destroyed keys left in the store's own files (PostgreSQL: VACUUM FULL of the key
+   * table). Copies elsewhere (WAL, backups, replicas) stay until the master key is retired: README.
+   */
+  purgeShredded(): Promise<string> {
+    return this.keys.purgeDeleted();
   }
+
+  /**
+   * Master-key rotation: rewraps every data key not yet under the first (current) master key. Once
+   * it returns, the older master keys can be removed from DOSSIER_MASTER_KEYS and destroyed; then
+   * no copy of a key wrapped under them (a backup, WAL, a deleted row) can be unwrapped again.
+   */
+  async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number }> {
+    const current = this.masterKeys[0].id;
+    const rewrapped: string[] = [];
+    let unchanged = 0;
+    for (const keyId of await this.keys.list()) {
+      const stored = await this.keys.get(keyId);
+      if (!stored) continue;
+      if (stored.masterKeyId === current) {
+        unchanged++;
+        continue;
+      }
+      const key = this.unwrap(stored);
+      if (await this.keys.replace({ ...this.wrap(keyId, key), createdAt: stored.createdAt }, stored.masterKeyId)) rewrapped.push(keyId);
+    }
+    return { rewrapped, unchanged };
+  }
+
+  list(): Promise<string[]> {
+    return this.keys.list();
+  }
+}
+
+/** Refused before the store sees it, with the error shredding and decryption already report. */
+function checkKeyId(keyId: string): void {
+  if (!/^[\w-][\w.-]{0,99}$/.test(keyId)) throw new KeyError('KeyShredded', `invalid data key id "${keyId}"`);
 }

@@ -35,11 +35,21 @@ export function openLocalStore(folders: LocalStoreFolders): SharedStore {
   const outputDir = resolve(folders.outputDir);
   const stateDir = resolve(folders.stateDir);
   const keysDir = resolve(folders.keysDir);
-  mkdirSync(join(stateDir, 'deliveries'), { recursive: true, mode: DIR_MODE });
+  // Folders are made on first use: a CLI that only reads keys creates no ledger folder.
+  let ledger: FileDeliveryLedger | undefined;
+  let keys: LocalWrappedKeys | undefined;
   return {
     kind: 'local',
-    ledger: new FileDeliveryLedger(join(stateDir, 'deliveries')),
-    keys: new LocalWrappedKeys(keysDir),
+    get ledger() {
+      if (!ledger) {
+        mkdirSync(join(stateDir, 'deliveries'), { recursive: true, mode: DIR_MODE });
+        ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'));
+      }
+      return ledger;
+    },
+    get keys() {
+      return (keys ??= new LocalWrappedKeys(keysDir));
+    },
     files: new LocalPublishedFiles(outputDir),
     documents: new LocalDocuments(join(stateDir, 'documents')),
     ready: async () => undefined,

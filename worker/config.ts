@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
+import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 
 export interface WorkerConfig {
   temporal: TemporalTarget;
@@ -15,8 +16,10 @@ export interface WorkerConfig {
   caseMailbox?: string;
   /** Published statements, letters and other files users read. */
   outputDir: string;
-  /** The worker's own durable state (delivery ledger). */
+  /** The worker's own durable state (delivery ledger) when no database is configured. */
   stateDir: string;
+  /** Shared state (ledger, keys, published files, documents): PostgreSQL with DATABASE_URL, else local files. */
+  store?: SharedStore;
   shutdownGraceMs: number;
   /** Encrypts every payload (encryption/); absent only in tests that look at plaintext on purpose. */
   encryption?: Encryption;
@@ -67,9 +70,15 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
+  let store: SharedStore | undefined;
+  try {
+    store = openStore(storeSettingsFromEnv(env));
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   let encryption: Encryption | undefined;
   try {
-    encryption = loadEncryption(env);
+    if (store) encryption = loadEncryption(env, store.keys);
   } catch (err) {
     problems.push((err as Error).message);
   }
@@ -85,6 +94,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     ...(v.DOSSIER_CASE_MAILBOX ? { caseMailbox: v.DOSSIER_CASE_MAILBOX } : {}),
     outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
     stateDir: resolve(v.DOSSIER_STATE_DIR),
+    store,
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,
     workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
@@ -99,7 +109,7 @@ export function describeConfig(config: WorkerConfig): string {
   const apiKey = config.temporal.connectionOptions.apiKey ? ', API key' : '';
   return (
     `Temporal ${config.temporal.connectionOptions.address} namespace=${config.temporal.namespace} (${tls}${apiKey}), ` +
-    `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, output ${config.outputDir}, ` +
+    `task queue ${config.taskQueue}, SMTP ${smtp.toString()}, state ${config.store?.describe() ?? `local files (output ${config.outputDir})`}, ` +
     `payloads ${config.encryption ? 'encrypted' : 'NOT encrypted'}`
   );
 }

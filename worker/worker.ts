@@ -22,6 +22,8 @@ export async function createDossierWorker(
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
   extra: Partial<WorkerOptions> = {},
 ): Promise<DossierWorker> {
+  // Schema created or migrated before polling: a wrong DATABASE_URL stops the worker here.
+  await config.store?.ready();
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
   const transport = createSmtpTransport(config.smtpUrl);
   const worker = await Worker.create({
@@ -44,6 +46,7 @@ export async function createDossierWorker(
       } finally {
         transport.close();
         await connection.close();
+        await config.store?.close();
       }
     },
   };

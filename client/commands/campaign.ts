@@ -94,12 +94,16 @@ export function campaignCommands(session: Session): Command {
         const campaigns = await ctx.campaigns();
         const confirmed = options.confirm ?? (await askToConfirm(campaignId));
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
-        const destroyed = await campaigns.shredKey(campaignId, loadEncryption(process.env).keystore);
-        ctx.out.result({ campaignId, destroyed, leaves: SHREDDING_LEAVES }, () =>
+        const { keystore } = loadEncryption(process.env, ctx.store().keys);
+        const destroyed = await campaigns.shredKey(campaignId, keystore);
+        // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
+        const purged = await keystore.purgeShredded();
+        ctx.out.result({ campaignId, destroyed, purged, leaves: SHREDDING_LEAVES }, () =>
           [
             destroyed
               ? `The data key of ${campaignId} is destroyed: its workflow histories and the addresses in the delivery ledger are now unreadable.`
               : `The data key of ${campaignId} was already destroyed.`,
+            `${purged}.`,
             'Shredding leaves, readable as before:',
             ...SHREDDING_LEAVES.map((what) => `  - ${what}`),
           ].join('\n'),
@@ -115,6 +119,7 @@ const SHREDDING_LEAVES = [
   "files under the campaign's publication folder (DOSSIER_OUTPUT_DIR or the shared store): the published statements, and the drafts and letters written before publication",
   'copies of every message at the mail relay and in recipients\' mailboxes (with the embedded mail sink, the .eml files under out/mail/)',
   "on the Temporal server, in plaintext: workflow ids and the search attributes (campaign and vendor ids, stage, next deadline)",
+  'copies of the wrapped key in backups, and with PostgreSQL in its WAL and replicas: unusable once the master key that wrapped it is retired (dossier keys rewrap, README)',
 ];
 
 /** Asks on the terminal; without one (a script, CI) there is nobody to ask, so nothing is confirmed. */

@@ -10,6 +10,7 @@ import { connectLazily, type DossierTarget, type LazyConnection } from '../conne
 import { invalidInput } from '../errors';
 import { createOutput, type Output } from '../output';
 import { PROJECT_ROOT } from '../../paths';
+import { openStore, storeSettingsFromEnv, type SharedStore } from '../../store';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -26,6 +27,8 @@ export interface CommandContext {
   outputDir: string;
   /** A path the workflow recorded, made absolute so it opens from wherever the officer stands. */
   published(path: string): string;
+  /** The workers' shared state (published files, keys): PostgreSQL with DATABASE_URL, else local files. */
+  store(): SharedStore;
   client(): Promise<TemporalClient>;
   dossier(): Promise<DossierClient>;
   campaigns(): Promise<CampaignClient>;
@@ -34,6 +37,7 @@ export interface CommandContext {
 /** One per process: commands share its connection, and the CLI closes it on the way out. */
 export class Session {
   private connection: LazyConnection | undefined;
+  private shared: SharedStore | undefined;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -45,6 +49,7 @@ export class Session {
     // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
     // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
     const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
+    const store = () => (this.shared ??= openStore({ ...storeSettingsFromEnv(this.env), outputDir }));
     return {
       out: createOutput(Boolean(options.json)),
       // Asked for only by commands that change something; reading needs no name.
@@ -54,7 +59,8 @@ export class Session {
       },
       target: connection.target,
       outputDir,
-      published: (path) => (isAbsolute(path) ? path : join(outputDir, path)),
+      published: (path) => (isAbsolute(path) ? path : store().files.locate(path)),
+      store,
       client: () => connection.client(),
       dossier: async () =>
         new DossierClient(await connection.client(), {
@@ -81,6 +87,7 @@ export class Session {
 
   async close(): Promise<void> {
     await this.connection?.close();
+    await this.shared?.close();
   }
 }
 

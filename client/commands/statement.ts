@@ -2,6 +2,8 @@
 // once every engagement has ended) and sets its conclusions; each co-signatory approves the version
 // it read or sends it back; once approved the campaign renders and publishes it on its own, and
 // `publication` shows (or waits for) that publication.
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { CampaignStatus } from '../../workflows/messages';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
@@ -137,6 +139,31 @@ export function statementCommands(session: Session): Command {
             ...Object.entries(published.files).map(([language, file]): [string, string] => [`statement (${language})`, file]),
           ]),
         );
+      }),
+    );
+
+  // With workers on several hosts the files are in the shared store, not on the officer's disk:
+  // this reads them through it (PostgreSQL or the local output folder alike).
+  group
+    .command('download')
+    .description('save a copy of the published statement (read from the shared store) to a file')
+    .argument('<campaign>', 'campaign id')
+    .option('--language <language>', 'en or fr', 'en')
+    .option('--output <file>', 'where to save it (default: its own name in the current folder); never overwrites')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { language: string; output?: string }) => {
+        const status = await (await ctx.campaigns()).status(campaignId);
+        if (!status.published) throw notPublished(status);
+        const path = (status.published.files as Record<string, string>)[options.language];
+        if (!path) throw invalidInput(`--language: "${options.language}" is not one of ${Object.keys(status.published.files).join(', ')}`);
+        const bytes = await ctx.store().files.read(path);
+        if (!bytes) {
+          throw new DossierClientError(ClientErrorCode.NotFound, `${path} is not in the store (${ctx.store().describe()}): point DATABASE_URL (or DOSSIER_OUTPUT_DIR) where the workers publish`);
+        }
+        const target = resolve(options.output ?? basename(path));
+        if (existsSync(target)) throw invalidInput(`--output: ${target} already exists; name another file`);
+        writeFileSync(target, bytes, { flag: 'wx' });
+        ctx.out.result({ campaignId, language: options.language, path, file: target, size: bytes.length }, () => `Saved ${path} (${bytes.length} bytes) to ${target}.`);
       }),
     );
 

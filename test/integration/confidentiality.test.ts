@@ -110,7 +110,7 @@ describe('confidential by design', () => {
     // Crypto-shredding: the campaign's key is destroyed; its history can no longer be read.
     const { status } = await handle.describe();
     if (status.name === 'RUNNING') await handle.terminate('confidentiality test over');
-    expect(env.encryption!.keystore.shred(keyIdForWorkflow(workflowId))).toBe(true);
+    expect(await env.encryption!.keystore.shred(keyIdForWorkflow(workflowId))).toBe(true);
     const after = await decode(found);
     expect(after.status).toBe(400);
     expect(await after.text()).toMatch(/does not exist/);
@@ -169,7 +169,7 @@ describe('confidential by design', () => {
 
     const confirmed = await shred('--confirm', id, '--json');
     expect(confirmed.code).toBe(0);
-    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true });
+    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true, purged: expect.stringMatching(/^local files: .*overwritten/) });
     await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
   });
 });

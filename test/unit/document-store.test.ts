@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaseDocuments, MAX_DOCUMENT_BYTES } from '../../documents/document-store';
 import { openLocalStore } from '../../store/local';
-import { campaignKeyId, FileKeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
+import { campaignKeyId, KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-docs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const keystore = new FileKeyStore(join(scratch, 'keys'), parseMasterKeys(generateMasterKeySpec('m1')));
 const shared = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+const keystore = new KeyStore(shared.keys, parseMasterKeys(generateMasterKeySpec('m1')));
 const store = new CaseDocuments(shared.documents, keystore);
 const pdf = Buffer.from('%PDF-1.7\nConfidential response of Zoom, unique marker 7f3a9\n');
 
@@ -52,7 +52,7 @@ describe('the document store', () => {
 
   it('makes a campaign’s documents unreadable once its data key is shredded', async () => {
     const ref = await store.save('shredded-2020', { name: 'response.pdf', type: 'application/pdf', content: pdf });
-    expect(keystore.shred(campaignKeyId('shredded-2020'))).toBe(true);
+    expect(await keystore.shred(campaignKeyId('shredded-2020'))).toBe(true);
     await expect(store.read('shredded-2020', ref)).rejects.toMatchObject({ code: 'DocumentShredded' });
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -133,7 +133,7 @@ describe('message templates', () => {
   it('attaches the published statement files to the statement notice', async () => {
     const details = { ...fullDetails(), attachmentPaths: publishedStatement() };
     const composed = await composeMessage(message('statement-notice', 'en', details), { outputDir: join(scratch, 'out') });
-    expect(composed.attachments).toEqual([{ filename: 'statement-1.en.pdf', path: join(scratch, 'out', 'tpl', 'statement-1.en.pdf') }]);
+    expect(composed.attachments).toEqual([{ filename: 'statement-1.en.pdf', content: readFileSync(join(scratch, 'out', 'tpl', 'statement-1.en.pdf')) }]);
     expect(composed.text).toContain('statement-1.en.pdf');
   });
 

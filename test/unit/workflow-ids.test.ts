@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRetentionActivities } from '../../activities/retention';
 import { EncryptionCodec } from '../../encryption/codec';
-import { FileKeyStore, GLOBAL_KEY_ID, campaignKeyId, generateMasterKeySpec, keyIdForWorkflow, parseMasterKeys } from '../../encryption/keystore';
+import { LocalWrappedKeys } from '../../store/local';
+import { KeyStore, GLOBAL_KEY_ID, campaignKeyId, generateMasterKeySpec, keyIdForWorkflow, parseMasterKeys } from '../../encryption/keystore';
 import {
   campaignWorkflowId,
   engagementWorkflowId,
@@ -54,7 +55,7 @@ describe('workflow ids', () => {
 
 describe('crypto-shredding a campaign', () => {
   it('makes the payloads of every engagement and of the campaign unreadable, and nothing of another campaign', async () => {
-    const keystore = new FileKeyStore(mkdtempSync(join(tmpdir(), 'dossier-keys-')), parseMasterKeys(generateMasterKeySpec('test')));
+    const keystore = new KeyStore(new LocalWrappedKeys(mkdtempSync(join(tmpdir(), 'dossier-keys-'))), parseMasterKeys(generateMasterKeySpec('test')));
     const codec = new EncryptionCodec(keystore);
     const secret = (id: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(`"confidential ${id}"`) });
     const encrypted = async (ref: WorkflowRef) => {
