@@ -11,6 +11,7 @@ import { addReplyCommands, inboxCommands } from './commands/inbox';
 import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
+import { keysCommands } from './commands/keys';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { withEmbeddedProfile } from '../config/embedded-profile';
@@ -48,6 +49,7 @@ export function buildProgram(session: Session): Command {
   program.addCommand(listCommand(session));
   program.addCommand(searchCommand(session));
   program.addCommand(auditCommand(session));
+  program.addCommand(keysCommands(session));
   forEachCommand(program, (command) => command.exitOverride());
   return program;
 }

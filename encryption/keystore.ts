@@ -140,10 +140,12 @@ export class KeyStore {
    * Master-key rotation: rewraps every data key not yet under the first (current) master key. Once
    * it returns, the older master keys can be removed from DOSSIER_MASTER_KEYS and destroyed; then
    * no copy of a key wrapped under them (a backup, WAL, a deleted row) can be unwrapped again.
+   * A key that cannot be unwrapped (its master key is not listed) is reported, not skipped silently.
    */
-  async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number }> {
+  async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number; failed: { keyId: string; problem: string }[] }> {
     const current = this.masterKeys[0].id;
     const rewrapped: string[] = [];
+    const failed: { keyId: string; problem: string }[] = [];
     let unchanged = 0;
     for (const keyId of await this.keys.list()) {
       const stored = await this.keys.get(keyId);
@@ -152,10 +154,16 @@ export class KeyStore {
         unchanged++;
         continue;
       }
-      const key = this.unwrap(stored);
+      let key: Buffer;
+      try {
+        key = this.unwrap(stored);
+      } catch (err) {
+        failed.push({ keyId, problem: (err as Error).message });
+        continue;
+      }
       if (await this.keys.replace({ ...this.wrap(keyId, key), createdAt: stored.createdAt }, stored.masterKeyId)) rewrapped.push(keyId);
     }
-    return { rewrapped, unchanged };
+    return { rewrapped, unchanged, failed };
   }
 
   list(): Promise<string[]> {

@@ -1,0 +1,20 @@
+// The production worker (worker/config.ts + worker/worker.ts, configured from the environment like
+// `npm run worker`) in a process of its own, on the run's prebuilt workflow bundle so a restart
+// takes a second, not a bundling. Argument: the bundle's path. Prints "worker running" once polling.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseWorkerConfig } from '../../worker/config';
+import { createDossierWorker } from '../../worker/worker';
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = parseWorkerConfig();
+  const { run } = await createDossierWorker(config, { workflowBundle: { codePath: process.argv[2] } });
+  const running = run();
+  process.stdout.write('worker running\n');
+  await running;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
