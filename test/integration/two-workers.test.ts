@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { loadEncryption } from '../../encryption/config';
+import { campaignKeyId } from '../../encryption/keystore';
 import { createDatabase } from '../../infra/postgres';
 import { openStore, type StoreSettings } from '../../store';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -21,7 +22,7 @@ const VENDORS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
 describe('two workers sharing PostgreSQL', () => {
   const env = useDossier({ keepMail: true });
 
-  it('runs a campaign across two worker processes, one SIGKILLed three times, with shared ledger, keys and files', { timeout: 240_000 }, async () => {
+  it('runs a campaign across two worker processes, one SIGKILLed three times, with shared ledger, keys and files, then shreds its key for both', { timeout: 240_000 }, async () => {
     const databaseUrl = await createDatabase(inject('postgresUrl'));
     const taskQueue = `${env.taskQueue}-pair`;
     const hostEnv = (host: string): NodeJS.ProcessEnv => {
@@ -40,6 +41,12 @@ describe('two workers sharing PostgreSQL', () => {
     };
     const envA = hostEnv('host-a');
     const envB = hostEnv('host-b');
+    const storeOf = (e: NodeJS.ProcessEnv): StoreSettings => ({
+      databaseUrl,
+      outputDir: e.DOSSIER_OUTPUT_DIR!,
+      stateDir: e.DOSSIER_STATE_DIR!,
+      keysDir: e.DOSSIER_KEYSTORE_DIR!,
+    });
     // The officer's client encrypts with the keys in PostgreSQL too, as the CLI on a third host would.
     const encryption = loadEncryption(envA);
     const client = new Client({ connection: env.client.connection, namespace: env.client.options.namespace, dataConverter: encryption.dataConverter });
@@ -98,12 +105,6 @@ describe('two workers sharing PostgreSQL', () => {
 
       // The statement is in the shared store, not in either host's folder, and both read it.
       const files = result.published!.files;
-      const storeOf = (e: NodeJS.ProcessEnv): StoreSettings => ({
-        databaseUrl,
-        outputDir: e.DOSSIER_OUTPUT_DIR!,
-        stateDir: e.DOSSIER_STATE_DIR!,
-        keysDir: e.DOSSIER_KEYSTORE_DIR!,
-      });
       const [storeA, storeB] = [openStore(storeOf(envA)), openStore(storeOf(envB))];
       try {
         for (const path of [files.en, files.fr]) {
@@ -138,6 +139,18 @@ describe('two workers sharing PostgreSQL', () => {
       expect(download.stderr).toBe('');
       expect(JSON.parse(download.stdout)).toMatchObject({ path: files.fr, file: saved });
       expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
+
+      // Shredding from that host deletes the key's row for every host, then vacuums the key table.
+      const shred = await runDossier(envB, 'Officer Tremblay', ['campaign', 'shred', id, '--confirm', id, '--json']);
+      expect(JSON.parse(shred.stdout)).toMatchObject({ campaignId: id, destroyed: true, purged: expect.stringMatching(/VACUUM FULL/) });
+      const after = openStore(storeOf(envA));
+      try {
+        expect(await after.keys.get(campaignKeyId(id))).toBeUndefined();
+      } finally {
+        await after.close();
+      }
+      const input = (await campaigns.handle(id).fetchHistory()).events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+      await expect(loadEncryption(envA).codec.decode(input)).rejects.toThrow(/does not exist/);
     } finally {
       await Promise.all([workerA?.stop(), workerB.stop()]);
     }
