@@ -4,11 +4,11 @@
 import { posix } from 'node:path';
 import { createEvent, type EventAttributes } from 'ics';
 import type Mail from 'nodemailer/lib/mailer';
-import type { Contact, MessageKind, OutgoingMessage } from '../workflows/types';
+import { PRINCIPLE_TITLES, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, joinNames, ordinal } from './format';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
-import { renderEmail, wordOf } from './templates';
+import { renderEmail, statementWording, wordOf } from './templates';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
@@ -43,6 +43,7 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
   'officer-notice': (m) => (m.details.note ? undefined : 'an officer notice needs its text in details.note'),
   'officer-digest': (m) => (m.details.digest?.length ? undefined : 'an officer digest needs details.digest (an empty digest is not sent)'),
+  'change-request': (m) => (m.details.note && m.details.version ? undefined : 'a change request needs the comment (details.note) and the version'),
 };
 
 export async function composeMessage(message: OutgoingMessage, options: ComposeOptions = {}): Promise<ComposedMessage> {
@@ -92,29 +93,73 @@ async function attachmentsOf(message: OutgoingMessage, files: PublishedFiles): P
   return attachments;
 }
 
+/**
+ * What the campaign is about, inside a sentence: English "about {{topic}}", French
+ * "au sujet {{topicDe}}" (with "de" contracted: « au sujet des attentes… »). From the campaign's
+ * `topic` when it has one; otherwise from the title, in lower case in English and quoted in French.
+ */
+function topicOf(campaign: CampaignRef, language: Language): { topic: string; topicDe: string } {
+  const given = campaign.topic?.[language]?.trim();
+  if (language === 'fr') {
+    const topic = given ?? `«\u202f${campaign.title.fr}\u202f»`;
+    return { topic, topicDe: given ? frenchDe(given) : `de ${topic}` };
+  }
+  const topic = given ?? lowerFirst(campaign.title.en);
+  return { topic, topicDe: `of ${topic}` };
+}
+
+/** The office's name in the message's language (older campaigns have one name for both). */
+function officeOf(campaign: CampaignRef, language: Language): string {
+  return campaign.officeName?.[language]?.trim() || campaign.officeContact.name;
+}
+
+/** The list of changes an approval request carries, section by section, in the recipient's language. */
+function changesView(changes: StatementChange[] | undefined, language: Language) {
+  if (!changes?.length) return [];
+  const w = statementWording(language);
+  const stage = (s: StatementChange['stageBefore']) => (s ? w.say(`changes.outcome.${s}`) : w.say('changes.empty'));
+  return changes.map((c) => {
+    const section = w.say(`changes.section.${c.section}`, {
+      vendor: c.vendorName,
+      principle: c.principle ? PRINCIPLE_TITLES[c.principle][language] : undefined,
+      demonstration: c.demonstrationId,
+    });
+    if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
+    return { section, before: c.before?.[language]?.trim() || w.say('changes.empty'), after: c.after?.[language]?.trim() || w.say('changes.empty') };
+  });
+}
+
 /** Everything a template may show, already formatted for the message's language. */
 function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   const { campaign, vendor, details, language } = message;
   const timeZone = checkTimeZone(details.timeZone ?? 'UTC');
   const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
-  const authorityNames = [lead, ...coSignatories].filter(Boolean).map((a) => a.name[language]);
+  const authorityNames = [lead, ...coSignatories].filter(Boolean).map((a) => (language === 'en' ? withArticle(a.name.en) : a.name[language]));
   const demonstration = details.demonstration;
   const reminderOrdinal = details.reminderNumber ? ordinal(details.reminderNumber, language) : undefined;
+  const letterDate = formatDate(campaign.letterDate, language, timeZone);
+  const sentDate = details.issuedAt ? formatDate(details.issuedAt, language, timeZone) : undefined;
+  const [addressee] = message.to;
   return {
     language,
     reference: campaign.reference,
     campaignTitle: campaign.title[language],
+    ...topicOf(campaign, language),
     vendorName: vendor?.name,
     recipientNames: joinNames(
       message.to.map((c) => c.name || c.email),
       language,
     ),
+    // The salutation greets the addressee; the others (a legal department, a team) are copied.
+    salutationName: addressee ? addressee.name || addressee.email : '',
     leadAuthority: lead?.name[language],
     leadSignatory: lead?.contact.name,
     coSignatories: coSignatories.map((a) => a.name[language]),
-    authorityList: joinNames(authorityNames, language),
-    office: campaign.officeContact.name,
-    letterDate: formatDate(campaign.letterDate, language, timeZone),
+    authorityList: joinAuthorityNames(authorityNames, language),
+    office: officeOf(campaign, language),
+    letterDate,
+    // Set only when the letter goes out on another day than the one printed on it, so the email says why.
+    sentDate: sentDate && sentDate !== letterDate ? sentDate : undefined,
     dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
@@ -150,6 +195,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     })),
     digestCount: details.digest?.reduce((n, s) => n + s.items.length, 0),
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
+    version: details.version,
+    sinceVersion: details.sinceVersion,
+    changes: changesView(details.changes, language),
+    fromName: details.from?.[language],
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };
@@ -187,7 +236,7 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     title,
     description: demonstration.topics.join('\n'),
     status: 'CONFIRMED',
-    organizer: { name: parameterValue(message.campaign.officeContact.name), email: message.campaign.officeContact.email },
+    organizer: { name: parameterValue(officeOf(message.campaign, message.language)), email: message.campaign.officeContact.email },
     attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
   };
   const { error, value } = createEvent(event);

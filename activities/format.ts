@@ -73,3 +73,38 @@ export function ordinal(n: number, language: Language): string {
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** `A, B and C`, or `A; B; and C` when a name holds a comma ("…Personal Data, Hong Kong"), so each name stays whole. */
+export function joinAuthorityNames(names: string[], language: Language): string {
+  if (!names.some((n) => n.includes(','))) return joinNames(names, language);
+  if (names.length < 2) return names.join('');
+  const last = names[names.length - 1];
+  const rest = names.slice(0, -1);
+  return language === 'fr' ? `${rest.join('\u202f; ')} et ${last}` : `${rest.join('; ')}; and ${last}`;
+}
+
+/**
+ * An organisation's name as English writes it inside a sentence: "the Office of the Privacy
+ * Commissioner of Canada". English names of authorities take the article; one that already has it
+ * is left alone.
+ */
+export function withArticle(name: string): string {
+  return /^the\s/i.test(name) ? name : `the ${name}`;
+}
+
+/** The first letter in lower case, unless the first word is an acronym or a name in capitals ("EU", "GDPR"). */
+export function lowerFirst(text: string): string {
+  const first = text.split(/\s/, 1)[0] ?? '';
+  if (first.length > 1 && first === first.toUpperCase()) return text;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/**
+ * French "de" before a noun phrase that carries its article: de + les → des, de + le → du
+ * ("au sujet des attentes…", "au sujet du cadre…"); "de la", "de l’" stay.
+ */
+export function frenchDe(phrase: string): string {
+  const match = /^(les|le)\s+(.*)$/isu.exec(phrase);
+  if (match) return `${match[1].toLowerCase() === 'les' ? 'des' : 'du'} ${match[2]}`;
+  return `de ${phrase}`;
+}

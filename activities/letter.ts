@@ -4,7 +4,7 @@
 import { rgb } from 'pdf-lib';
 import type { Authority, CampaignRef, Language, Vendor } from '../workflows/types';
 import { LayoutDocument } from './pdf/document';
-import { formatDate, joinNames } from './format';
+import { formatDate, joinAuthorityNames, joinNames } from './format';
 import { renderLetterWording } from './templates';
 
 export interface OpenLetterInput {
@@ -15,6 +15,17 @@ export interface OpenLetterInput {
 
 const ACCENT = rgb(0.1, 0.2, 0.45);
 const GREY = rgb(0.35, 0.35, 0.35);
+
+/** The kit's pages are A4 (842 points high). */
+const A4_HEIGHT = 842;
+
+/**
+ * The tallest block kept together on one page: three quarters of the space between the margins.
+ * A taller one is split where it falls, since it would leave most of a page empty.
+ */
+export function keepTogetherLimit(doc: LayoutDocument): number {
+  return (A4_HEIGHT - 2 * doc.margin) * 0.75;
+}
 
 /** Lead first, then the co-signatories in signing order. */
 export function signatoriesInOrder(authorities: Authority[]): Authority[] {
@@ -38,6 +49,8 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
       vendor.contacts.map((c) => c.name),
       language,
     ),
+    // The salutation greets the addressee; further contacts (a legal department) are listed, not greeted.
+    salutationName: vendor.contacts[0]?.name ?? vendor.name,
   });
   const doc = await LayoutDocument.create(
     {
@@ -54,7 +67,7 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   // Letterhead.
   doc.text(lead.name[language], { weight: 'bold', size: 14, color: ACCENT, spaceAfter: 2, field: `The lead authority's name (${language})` });
   if (coSignatories.length > 0) {
-    doc.text(`${wording.cosignedBy} ${joinNames(coSignatories.map((a) => a.name[language]), language)}`, {
+    doc.text(`${wording.cosignedBy} ${joinAuthorityNames(coSignatories.map((a) => a.name[language]), language)}`, {
       size: 8.5,
       color: GREY,
       spaceAfter: 6,
@@ -74,8 +87,10 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   doc.paragraph(wording.salutation, { spaceAfter: 8, field: `The salutation to vendor ${vendor.id}'s contacts` });
   campaign.letterBody[language].forEach((paragraph, i) => doc.paragraph(paragraph, { spaceAfter: 8, field: `letterBody.${language}[${i}]` }));
 
-  // The closing and the first signature stay together on one page.
-  doc.ensureSpace(6 * doc.fontSize * doc.lineHeight);
+  // The closing and the signatures stay together on one page when they fit on one: a block split
+  // three and three, with an almost empty last page, reads as two documents.
+  const signatureBlock = (4 + 3 * (coSignatories.length + 1)) * doc.fontSize * doc.lineHeight;
+  doc.ensureSpace(signatureBlock < keepTogetherLimit(doc) ? signatureBlock : 6 * doc.fontSize * doc.lineHeight);
   doc.paragraph(wording.closing, { spaceAfter: 20 });
   for (const authority of [lead, ...coSignatories]) {
     doc.ensureSpace(3 * doc.fontSize * doc.lineHeight);

@@ -18,8 +18,10 @@ export function statementFindings(statement: StatementDraft) {
       vendorId: entry.vendorId,
       vendorName: entry.vendorName,
       stage: entry.stage,
-      findings: entry.outcome?.findings ?? null,
-      demonstrations: (entry.outcome?.demonstrations ?? []).map((d) => ({ at: d.at, result: d.result ?? null })),
+      summary: entry.summary ?? null,
+      findings: entry.findings ?? null,
+      demonstrations: (entry.demonstrations ?? []).map((d) => ({ at: d.at, result: d.result ?? null, observation: d.observation ?? null })),
+      reason: entry.reason ?? null,
     })),
   };
 }

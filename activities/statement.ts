@@ -1,7 +1,8 @@
 // The campaign's joint statement as PDFs, one complete document per language with the same
-// structure: background, each vendor's outcome (findings per principle, good practices,
-// demonstrations; non-responders named with the reminders they were sent), conclusions, lessons
-// learned and the signatories. Built on the PDF kit; file names derive from campaign folder and
+// structure: background, each vendor's outcome (the authorities' public summary, findings per
+// principle, good practices, demonstration observations; non-responders named with the reminders
+// they were sent), conclusions, lessons learned and the signatories. Only public text is printed:
+// the draft carries no submission, and the wording is templates/statement.yaml's. Built on the PDF kit; file names derive from campaign folder and
 // version, and a file already holding the same bytes is left alone, so a retried activity is harmless.
 import { posix } from 'node:path';
 import { rgb } from 'pdf-lib';
@@ -10,9 +11,10 @@ import {
   PRINCIPLES,
   PRINCIPLE_TITLES,
   type CampaignRef,
-  type DemonstrationResult,
   type EngagementOutcome,
+  type Findings,
   type Language,
+  type PublicText,
   type StatementDraft,
   type StatementVendorEntry,
   type Vendor,
@@ -20,9 +22,11 @@ import {
 import { invalidMessage } from './errors';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
 import { formatDate, joinNames } from './format';
-import { renderOpenLetter, signatoriesInOrder } from './letter';
+import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
+import { statementWording, type StatementWording } from './templates';
+import { statementEntry } from '../workflows/statement-text';
 
 export interface StatementDeps {
   /** Published files (the output folder, or the shared store); every file is written there. */
@@ -47,99 +51,24 @@ export function statementFileName(version: number, language: Language, draft: bo
 const ACCENT = rgb(0.1, 0.2, 0.45);
 const GREY = rgb(0.35, 0.35, 0.35);
 
-const WORDS = {
-  en: {
-    title: 'Joint statement',
-    draftBanner: (v: number) => `DRAFT version ${v} — for approval by the signatories, not for publication`,
-    version: (v: number) => `Version ${v}`,
-    reference: 'Reference',
-    background: 'Background',
-    backgroundText: (date: string, count: number, names: string, vendors: string) =>
-      `On ${date}, ${count === 1 ? 'the signatory authority' : `the ${count} signatory authorities`} (${names}) sent an open letter to ${vendors}, setting out five principles for the protection of privacy in their services and inviting each company to explain how it applies them.`,
-    principles: 'The five principles',
-    summary: 'Summary',
-    counts: { concluded: 'concluded', 'closed-no-response': 'did not respond', withdrawn: 'withdrawn', 'in-progress': 'still in progress', failed: 'without a recorded outcome' },
-    companies: 'Outcomes by company',
-    stage: {
-      concluded: 'Engagement concluded',
-      'closed-no-response': 'No response',
-      withdrawn: 'Withdrawn',
-      'in-progress': 'In progress',
-      failed: 'No outcome recorded',
-    },
-    responded: (date: string) => `Response received on ${date}.`,
-    goodPractices: 'Good practices:',
-    noFindings: 'No findings were recorded for this principle.',
-    demonstration: (date: string, result: string) => `Demonstration of ${date}: ${result}.`,
-    demonstrationPending: 'result not recorded',
-    results: { validated: 'measures validated', 'partly-validated': 'measures partly validated', 'not-validated': 'measures not validated' },
-    followUps: (asked: number, answered: number) => `Follow-up questions: ${asked} asked, ${answered} answered.`,
-    noResponse: (name: string) => `${name} did not respond to the open letter.`,
-    remindersSent: 'Reminders sent:',
-    reminder: (n: number, date: string) => `Reminder ${n}, ${date}`,
-    finalNotice: (date: string) => `Final notice, ${date}`,
-    noReminders: 'No reminder was sent.',
-    closedOn: (date: string) => `The engagement was closed on ${date}.`,
-    withdrawn: (reason: string) => `The signatories withdrew this engagement: ${reason}`,
-    inProgress: 'The engagement was still in progress when this statement was drafted.',
-    failed: 'The engagement ended without a recorded outcome.',
-    conclusions: 'Conclusions',
-    lessons: 'Lessons learned',
-    none: 'To be completed by the lead authority.',
-    signatories: 'Signatories',
-    toBeSigned: 'To be signed, once approved, by:',
-    lead: 'lead authority',
-    findingsFile: 'The statement’s findings, machine-readable (JSON)',
-  },
-  fr: {
-    title: 'Déclaration commune',
-    draftBanner: (v: number) => `PROJET, version ${v} — soumis à l’approbation des signataires, ne pas publier`,
-    version: (v: number) => `Version ${v}`,
-    reference: 'Référence',
-    background: 'Contexte',
-    backgroundText: (date: string, count: number, names: string, vendors: string) =>
-      `Le ${date}, ${count === 1 ? 'l’autorité signataire' : `les ${count} autorités signataires`} (${names}) ont adressé une lettre ouverte à ${vendors}, exposant cinq principes de protection de la vie privée dans leurs services et invitant chaque entreprise à expliquer comment elle les applique.`,
-    principles: 'Les cinq principes',
-    summary: 'Synthèse',
-    counts: { concluded: 'dossiers conclus', 'closed-no-response': 'sans réponse', withdrawn: 'retirés', 'in-progress': 'en cours', failed: 'sans résultat consigné' },
-    companies: 'Résultats par entreprise',
-    stage: {
-      concluded: 'Dossier conclu',
-      'closed-no-response': 'Aucune réponse',
-      withdrawn: 'Retiré',
-      'in-progress': 'En cours',
-      failed: 'Aucun résultat consigné',
-    },
-    responded: (date: string) => `Réponse reçue le ${date}.`,
-    goodPractices: 'Bonnes pratiques\u202f:',
-    noFindings: 'Aucune constatation n’a été consignée pour ce principe.',
-    demonstration: (date: string, result: string) => `Démonstration du ${date} : ${result}.`,
-    demonstrationPending: 'résultat non consigné',
-    results: { validated: 'mesures validées', 'partly-validated': 'mesures partiellement validées', 'not-validated': 'mesures non validées' },
-    followUps: (asked: number, answered: number) => `Questions de suivi : ${asked} posée${asked > 1 ? 's' : ''}, ${answered} répondue${answered > 1 ? 's' : ''}.`,
-    noResponse: (name: string) => `${name} n’a pas répondu à la lettre ouverte.`,
-    remindersSent: 'Rappels envoyés\u202f:',
-    reminder: (n: number, date: string) => `Rappel ${n}, ${date}`,
-    finalNotice: (date: string) => `Dernier avis, ${date}`,
-    noReminders: 'Aucun rappel n’a été envoyé.',
-    closedOn: (date: string) => `Le dossier a été clos le ${date}.`,
-    withdrawn: (reason: string) => `Les signataires ont retiré ce dossier : ${reason}`,
-    inProgress: 'Le dossier était encore en cours lors de la rédaction de la présente déclaration.',
-    failed: 'Le dossier s’est terminé sans résultat consigné.',
-    conclusions: 'Conclusions',
-    lessons: 'Leçons apprises',
-    none: 'À compléter par l’autorité responsable.',
-    signatories: 'Signataires',
-    toBeSigned: 'À signer, une fois approuvée, par :',
-    lead: 'autorité responsable',
-    findingsFile: 'Constatations de la déclaration, lisibles par machine (JSON)',
-  },
-} as const;
+/**
+ * Drafts scheduled by older campaign code carry each engagement's whole outcome (response included);
+ * such a task may still be retried on this worker. Keep only the public part, as the campaign now does.
+ */
+function publicEntries(statement: StatementDraft): StatementVendorEntry[] {
+  return statement.vendors.map((entry) => {
+    const legacy = entry as StatementVendorEntry & { outcome?: EngagementOutcome };
+    if (!legacy.outcome) return entry;
+    const state = entry.stage === 'in-progress' ? 'in-progress' : entry.stage === 'failed' ? 'failed' : 'ended';
+    return statementEntry({ vendorId: entry.vendorId, vendorName: entry.vendorName, workflowId: '', state, addedLate: false, outcome: legacy.outcome }, undefined);
+  });
+}
 
-/** The statement in one language. Same input, same bytes. */
-export async function renderStatementPdf(statement: StatementDraft, language: Language, draft: boolean): Promise<Uint8Array> {
-  const w = WORDS[language];
-  const { campaign } = statement;
+/** The statement in one language. Same input, same bytes. Every sentence comes from templates/statement.yaml. */
+export async function renderStatementPdf(input: StatementDraft, language: Language, draft: boolean): Promise<Uint8Array> {
+  const statement = { ...input, vendors: publicEntries(input) };
+  const w = statementWording(language);
+  const { campaign, version } = statement;
   const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
   // Dates repeat across vendors; Intl formatting is the costly part of a 1,000-vendor statement.
   const dates = new Map<string, string>();
@@ -150,114 +79,122 @@ export async function renderStatementPdf(statement: StatementDraft, language: La
   };
   const doc = await LayoutDocument.create(
     {
-      title: `${w.title} — ${campaign.title[language]}`,
+      title: `${w.say('title')} — ${campaign.title[language]}`,
       author: lead ? lead.name[language] : campaign.reference,
       subject: campaign.title[language],
-      keywords: [campaign.reference, draft ? `draft-${statement.version}` : `version-${statement.version}`],
+      keywords: [campaign.reference, draft ? `draft-${version}` : `version-${version}`],
       language,
       date: statement.date,
     },
-    { footerText: `${campaign.reference} · ${w.version(statement.version)}` },
+    { footerText: w.say('footer', { reference: campaign.reference, version }) },
   );
 
-  if (draft) doc.paragraph(w.draftBanner(statement.version), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });
-  doc.heading(w.title, 1);
+  if (draft) doc.paragraph(w.say('draftBanner', { version }), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });
+  doc.heading(w.say('title'), 1);
   doc.paragraph(campaign.title[language], { size: doc.fontSize * 1.15, color: ACCENT });
-  doc.paragraph(`${w.reference} ${campaign.reference} · ${date(statement.date)} · ${w.version(statement.version)}`, { color: GREY });
+  doc.paragraph(w.say('byline', { reference: campaign.reference, date: date(statement.date), version }), { color: GREY });
   doc.rule();
 
-  doc.heading(w.background);
+  doc.heading(w.say('background'));
   const vendorNames = statement.vendors.map((v) => v.vendorName);
+  const authorities = signatoriesInOrder(campaign.authorities);
   doc.paragraph(
-    w.backgroundText(
-      date(campaign.letterDate),
-      campaign.authorities.length,
-      joinNames(signatoriesInOrder(campaign.authorities).map((a) => a.name[language]), language),
-      vendorNames.length > 12 ? `${vendorNames.length} companies` : joinNames(vendorNames, language),
-    ),
+    w.count('backgroundText', authorities.length, {
+      date: date(campaign.letterDate),
+      vendors: vendorNames.length > 12 ? w.say('manyCompanies', { count: vendorNames.length }) : joinNames(vendorNames, language),
+    }),
   );
-  doc.heading(w.principles, 3);
+  // One authority per line: their names hold commas ("…Personal Data, Hong Kong"), so a list in a
+  // sentence would not say where one name ends and the next begins.
+  doc.bullets(authorities.map((a) => a.name[language]));
+  doc.heading(w.say('principles'), 3);
   doc.bullets(PRINCIPLES.map((p) => PRINCIPLE_TITLES[p][language]));
 
-  doc.heading(w.summary);
+  doc.heading(w.say('summary'));
   const counts = new Map<StatementVendorEntry['stage'], number>();
   for (const v of statement.vendors) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
-  doc.bullets([...counts].map(([stage, n]) => `${n} ${w.counts[stage]}`));
+  doc.bullets([...counts].map(([stage, n]) => w.count(`counts.${stage}`, n)));
 
-  doc.heading(w.companies);
-  for (const entry of statement.vendors) renderVendor(doc, entry, language, date);
+  doc.heading(w.say('companies'));
+  for (const entry of statement.vendors) renderVendor(doc, entry, w, date);
 
-  doc.heading(w.conclusions);
-  paragraphsOrPlaceholder(doc, statement.conclusions[language], w.none);
-  doc.heading(w.lessons);
-  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language], w.none);
+  doc.heading(w.say('conclusions'));
+  paragraphsOrPlaceholder(doc, statement.conclusions[language], w.say('none'));
+  doc.heading(w.say('lessons'));
+  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language], w.say('none'));
 
-  doc.heading(w.signatories);
-  const signatories = signatoriesInOrder(statement.signatories.length ? statement.signatories : campaign.authorities);
-  if (draft || !statement.signatories.length) doc.paragraph(w.toBeSigned, { color: GREY });
-  for (const authority of signatories) {
-    doc.ensureSpace(doc.fontSize * 6);
-    doc.space(doc.fontSize * 1.5);
-    doc.rule(doc.fontSize * 0.6);
-    doc.paragraph(authority.name[language], { weight: 'bold', spaceAfter: 0 });
-    doc.paragraph(authority.lead ? `${authority.contact.name} · ${w.lead}` : authority.contact.name, { color: GREY });
-  }
+  renderSignatures(doc, statement, w, draft);
   doc.attach({
     fileName: STATEMENT_FINDINGS_FILE,
     bytes: statementFindingsBytes(statement),
     mimeType: 'application/json',
-    description: w.findingsFile,
+    description: w.say('findingsFile'),
   });
   return doc.save();
 }
 
-function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, language: Language, date: (iso: string) => string): void {
-  const w = WORDS[language];
-  const outcome = entry.outcome;
-  doc.heading(`${entry.vendorName} — ${w.stage[entry.stage]}`, 3);
-  switch (entry.stage) {
-    case 'concluded':
-      renderConcluded(doc, outcome!, language, date);
-      return;
-    case 'closed-no-response': {
-      doc.paragraph(w.noResponse(entry.vendorName));
-      const reminders = outcome?.remindersSent.filter((r) => r.about === 'response') ?? [];
-      if (reminders.length) {
-        const sent = reminders.map((r) => (r.kind === 'final-notice' ? w.finalNotice(date(r.at)) : w.reminder(r.number, date(r.at))));
-        doc.paragraph(`${w.remindersSent} ${sent.join(' · ')}.`);
-      } else {
-        doc.paragraph(w.noReminders);
-      }
-      if (outcome) doc.paragraph(w.closedOn(date(outcome.endedAt)), { color: GREY });
-      return;
-    }
-    case 'withdrawn':
-      doc.paragraph(w.withdrawn(outcome?.withdrawalReason ?? '—'));
-      return;
-    case 'in-progress':
-      doc.paragraph(w.inProgress, { color: GREY });
-      return;
-    case 'failed':
-      doc.paragraph(w.failed, { color: GREY });
-      return;
+/**
+ * The signature block stays on one page when it fits on one: split across pages (three names here,
+ * three on an almost empty last page) it reads as two documents.
+ */
+function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: StatementWording, draft: boolean): void {
+  const signatories = signatoriesInOrder(statement.signatories.length ? statement.signatories : statement.campaign.authorities);
+  const perSignatory = doc.fontSize * 6;
+  const block = doc.fontSize * 5 + signatories.length * perSignatory;
+  if (block < keepTogetherLimit(doc)) doc.ensureSpace(block);
+  doc.heading(w.say('signatories'));
+  if (draft || !statement.signatories.length) doc.paragraph(w.say('toBeSigned'), { color: GREY });
+  for (const authority of signatories) {
+    doc.ensureSpace(perSignatory);
+    doc.space(doc.fontSize * 1.5);
+    doc.rule(doc.fontSize * 0.6);
+    doc.paragraph(authority.name[w.language], { weight: 'bold', spaceAfter: 0 });
+    doc.paragraph(authority.lead ? `${authority.contact.name} · ${w.say('lead')}` : authority.contact.name, { color: GREY });
   }
 }
 
-function renderConcluded(doc: LayoutDocument, outcome: EngagementOutcome, language: Language, date: (iso: string) => string): void {
-  const w = WORDS[language];
-  // Few, long blocks: every drawn line costs a text object, and a statement may cover 1,000 vendors.
-  if (outcome.response) doc.paragraph(`${w.responded(date(outcome.response.receivedAt))} ${outcome.response.summary}`);
-  for (const principle of PRINCIPLES) {
-    const finding = outcome.findings?.[principle];
-    doc.paragraph(PRINCIPLE_TITLES[principle][language], { weight: 'bold', color: ACCENT, spaceAfter: 1 });
-    doc.paragraph(finding?.assessment || w.noFindings, { indent: 10, spaceAfter: finding?.goodPractices.length ? 1 : undefined });
-    if (finding?.goodPractices.length) doc.paragraph(`${w.goodPractices} ${finding.goodPractices.join(' · ')}`, { indent: 10, color: GREY });
+function text(value: PublicText | undefined, language: Language): string | undefined {
+  return value?.[language]?.trim() || undefined;
+}
+
+function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: StatementWording, date: (iso: string) => string): void {
+  const language = w.language;
+  const vendor = entry.vendorName;
+  doc.heading(vendor, 3);
+  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }));
+  const reason = text(entry.reason, language);
+  if (reason) doc.paragraph(reason, { indent: 10 });
+  const summary = text(entry.summary, language);
+  if (summary) doc.paragraph(summary);
+  if (entry.stage === 'closed-no-response') {
+    const reminders = entry.remindersSent ?? [];
+    const sent = reminders.map((r) => w.say(r.kind === 'final-notice' ? 'finalNotice' : 'reminder', { date: date(r.at) }));
+    doc.paragraph(sent.length ? w.say('reminders', { vendor, list: joinNames(sent, language) }) : w.say('noReminders'));
+    if (entry.endedAt) doc.paragraph(w.say('closedOn', { date: date(entry.endedAt) }), { color: GREY });
   }
-  const questions = outcome.questions ?? [];
-  if (questions.length) doc.paragraph(w.followUps(questions.length, questions.filter((q) => q.answer !== undefined).length));
-  for (const d of outcome.demonstrations) {
-    const line = w.demonstration(date(d.at), d.result ? w.results[d.result as DemonstrationResult] : w.demonstrationPending);
-    doc.paragraph(d.notes ? `${line} ${d.notes}` : line);
+  if (entry.findings) renderFindings(doc, entry.findings, w);
+  const asked = entry.questionsAsked ?? 0;
+  if (asked) {
+    const answered = entry.questionsAnswered ?? 0;
+    const key = answered === asked ? 'followUpsAllAnswered' : answered === 0 ? 'followUpsUnanswered' : 'followUpsPartlyAnswered';
+    doc.paragraph(w.count(key, asked, { vendor, answered }));
+  }
+  for (const d of entry.demonstrations ?? []) {
+    doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }));
+    const observation = text(d.observation, language);
+    if (observation) doc.paragraph(observation, { indent: 10 });
+  }
+}
+
+function renderFindings(doc: LayoutDocument, findings: Findings, w: StatementWording): void {
+  const language = w.language;
+  // Few, long blocks: every drawn line costs a text object, and a statement may cover 1,000 vendors.
+  for (const principle of PRINCIPLES) {
+    const finding = findings[principle];
+    const practices = (finding?.goodPractices ?? []).map((g) => text(g, language)).filter((g): g is string => g !== undefined);
+    doc.paragraph(PRINCIPLE_TITLES[principle][language], { weight: 'bold', color: ACCENT, spaceAfter: 1 });
+    doc.paragraph(text(finding?.assessment, language) ?? w.say('noFindings'), { indent: 10, spaceAfter: practices.length ? 1 : undefined });
+    if (practices.length) doc.paragraph(`${w.say('goodPractices')} ${practices.join(' · ')}`, { indent: 10, color: GREY });
   }
 }
 

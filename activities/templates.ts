@@ -70,6 +70,18 @@ interface TemplateSet {
   letter: Map<Language, Record<keyof LetterWording, Compiled>>;
   /** templates/words.yaml: words the correspondence builds sentences from, by language. */
   words: Map<Language, Record<string, unknown>>;
+  statement: Map<Language, Map<string, Compiled>>;
+}
+
+/**
+ * The statement's wording in one language: `say('stage.concluded', { vendor })`, and
+ * `count('counts.withdrawn', 2)` for a key with `one:`/`other:` forms chosen by the language's
+ * plural rule. An unknown key throws, naming the file to fix.
+ */
+export interface StatementWording {
+  language: Language;
+  say(key: string, view?: object): string;
+  count(key: string, count: number, view?: object): string;
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -78,7 +90,26 @@ const cache = new Map<string, TemplateSet>();
 export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
   const cached = cache.get(dir);
   if (cached) return cached;
-  const set: TemplateSet = { email: new Map(), layouts: new Map(), letter: new Map(), words: new Map() };
+  const set: TemplateSet = { email: new Map(), layouts: new Map(), letter: new Map(), words: new Map(), statement: new Map() };
+  const statementFile = readYaml(join(dir, 'statement.yaml'));
+  const statementKeys = new Map<Language, string[]>();
+  for (const lang of LANGUAGES) {
+    const compiled = new Map<string, Compiled>();
+    const walk = (node: unknown, path: string) => {
+      if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+      else compiled.set(path, compile(node, `statement.yaml ${lang}.${path}`, false));
+    };
+    walk(statementFile[lang], '');
+    set.statement.set(lang, compiled);
+    statementKeys.set(lang, [...compiled.keys()].sort());
+  }
+  // Both languages must say the same things: a key in one only would print nothing in the other.
+  const [first, ...others] = LANGUAGES;
+  for (const lang of others) {
+    const a = new Set(statementKeys.get(first)), b = new Set(statementKeys.get(lang));
+    const lacking = [...[...a].filter((k) => !b.has(k)).map((k) => `${lang}.${k}`), ...[...b].filter((k) => !a.has(k)).map((k) => `${first}.${k}`)];
+    if (lacking.length) throw new TemplateError(`statement.yaml lacks ${lacking.join(', ')}; every key needs an en and an fr text.`);
+  }
   const layoutFile = readYaml(join(dir, 'email', 'layout.yaml'));
   const letterFile = readYaml(join(dir, 'letter.yaml'));
   const wordsFile = readYaml(join(dir, 'words.yaml'));
@@ -162,6 +193,24 @@ function compiledWord(source: string): Compiled {
   let compiled = compiledWords.get(source);
   if (!compiled) compiledWords.set(source, (compiled = compile(source, `templates/words.yaml "${source}"`, false)));
   return compiled;
+}
+
+const PLURAL_LOCALE: Record<Language, string> = { en: 'en', fr: 'fr' };
+
+export function statementWording(language: Language, dir = TEMPLATES_DIR): StatementWording {
+  const compiled = loadTemplates(dir).statement.get(language);
+  if (!compiled) throw new TemplateError(`No ${language} statement wording; add it to templates/statement.yaml.`);
+  const plural = new Intl.PluralRules(PLURAL_LOCALE[language]);
+  const say = (key: string, view: object = {}) => {
+    const template = compiled.get(key);
+    if (!template) throw new TemplateError(`templates/statement.yaml has no ${language}.${key}; add it (in en and fr).`);
+    return oneLine(template(view));
+  };
+  return {
+    language,
+    say,
+    count: (key, count, view = {}) => say(`${key}.${plural.select(count) === 'one' ? 'one' : 'other'}`, { ...view, count }),
+  };
 }
 
 /** Collapses line breaks and runs of ordinary spaces; no-break spaces (French typography) stay. */

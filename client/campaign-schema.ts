@@ -87,6 +87,8 @@ const bilingual = z.strictObject({ en: text, fr: text });
 const bilingualName = z.strictObject({ en: name, fr: name });
 const paragraphs = byRules<BilingualParagraphs>(paragraphsProblems, cleanParagraphs);
 const contact = z.strictObject({ name, email });
+/** The office that signs the emails: one name, or its name in each language (`{ en, fr }`). */
+const officeContact = z.strictObject({ name: z.union([name, bilingualName]), email });
 
 const authority = z.strictObject({
   id,
@@ -133,6 +135,7 @@ export const campaignFileSchema = z
     id,
     reference: ruled({ kind: 'name', max: LIMITS.reference }),
     title: bilingual,
+    topic: bilingual.optional(),
     authorities: listOf(authority, LIMITS.authorities)
       .min(1, 'needs at least one signatory authority')
       .superRefine(uniqueIds('authority'))
@@ -151,7 +154,7 @@ export const campaignFileSchema = z
     vendors: z.array(vendorSchema).superRefine(uniqueIds('vendor')),
     policy,
     letter: z.strictObject({ date: isoDate, body: paragraphs }),
-    officeContact: contact,
+    officeContact,
     /** Who gets the daily digest, each in their language; the office in the lead's language when absent. */
     officers: z.array(z.strictObject({ name, email, language })).optional(),
     approval: approval.default({ rule: 'all' }),
@@ -257,6 +260,7 @@ export function checkCampaign(data: unknown): CampaignCheck {
 }
 
 export function toCampaignInput(file: CampaignFile): CampaignInput {
+  const office = file.officeContact;
   return {
     campaign: {
       id: file.id,
@@ -265,7 +269,10 @@ export function toCampaignInput(file: CampaignFile): CampaignInput {
       authorities: file.authorities,
       letterDate: file.letter.date,
       letterBody: file.letter.body,
-      officeContact: file.officeContact,
+      // Mail headers carry one name; footers and signatures use the office's name in each language.
+      officeContact: { name: typeof office.name === 'string' ? office.name : office.name.en, email: office.email },
+      ...(typeof office.name === 'string' ? {} : { officeName: office.name }),
+      ...(file.topic ? { topic: file.topic } : {}),
       ...(file.officers?.length ? { officers: file.officers } : {}),
     },
     vendors: file.vendors,
@@ -290,7 +297,8 @@ export function toCampaignFile(input: CampaignInput): CampaignFile {
     vendors: input.vendors,
     policy: input.policy,
     letter: { date: campaign.letterDate, body: campaign.letterBody },
-    officeContact: campaign.officeContact,
+    officeContact: { name: campaign.officeName ?? campaign.officeContact.name, email: campaign.officeContact.email },
+    ...(campaign.topic ? { topic: campaign.topic } : {}),
     ...(campaign.officers ? { officers: campaign.officers } : {}),
     approval: input.approval.kind === 'all' ? { rule: 'all' } : { rule: 'quorum', quorum: input.approval.quorum },
     publication: { folder: input.publication.folder, notifyVendors: input.publication.notifyVendors, retention: input.publication.retention },

@@ -52,7 +52,8 @@ interface Script {
   topics: string[];
   result: DemonstrationResult;
   notes: string;
-  findings: Record<Principle, [assessment: string, goodPractice: string]>;
+  /** Each finding written for publication: assessment and one good practice, in English and French. */
+  findings: Record<Principle, [assessmentEn: string, assessmentFr: string, goodPracticeEn: string, goodPracticeFr: string]>;
 }
 
 const SCRIPTS: Record<string, Script> = {
@@ -65,11 +66,11 @@ const SCRIPTS: Record<string, Script> = {
     result: 'validated',
     notes: 'Key management and administrator controls shown in a live tenant.',
     findings: {
-      security: ['Encryption in transit and at rest; end-to-end encryption announced for one-to-one calls.', 'Independent security certifications published'],
-      'privacy-by-design': ['Privacy reviews are part of the release process.', 'Privacy impact assessments for new features'],
-      'know-your-audience': ['Education offerings apply stricter defaults for students.', 'Separate defaults for education tenants'],
-      transparency: ['Privacy statement and data-processing terms are detailed but long.', 'Layered privacy notices'],
-      'end-user-control': ['Meeting organisers control recording and lobby settings.', 'Recording indicator shown to every participant'],
+      security: ['Encryption in transit and at rest; end-to-end encryption announced for one-to-one calls.', 'Chiffrement en transit et au repos ; chiffrement de bout en bout annoncé pour les appels individuels.', 'Independent security certifications published', 'Certifications de sécurité indépendantes publiées'],
+      'privacy-by-design': ['Privacy reviews are part of the release process.', 'Les examens de protection de la vie privée font partie du processus de mise en production.', 'Privacy impact assessments for new features', 'Évaluations des facteurs relatifs à la vie privée pour les nouvelles fonctions'],
+      'know-your-audience': ['Education offerings apply stricter defaults for students.', 'Les offres destinées à l’enseignement appliquent aux élèves des paramètres par défaut plus stricts.', 'Separate defaults for education tenants', 'Paramètres par défaut distincts pour les établissements d’enseignement'],
+      transparency: ['Privacy statement and data-processing terms are detailed but long.', 'La déclaration de confidentialité et les conditions de traitement des données sont détaillées, mais longues.', 'Layered privacy notices', 'Avis de confidentialité à plusieurs niveaux'],
+      'end-user-control': ['Meeting organisers control recording and lobby settings.', 'Les organisateurs de réunions contrôlent l’enregistrement et la salle d’attente.', 'Recording indicator shown to every participant', 'Indicateur d’enregistrement visible par chaque participant'],
     },
   },
   cisco: {
@@ -81,11 +82,11 @@ const SCRIPTS: Record<string, Script> = {
     result: 'validated',
     notes: 'End-to-end encrypted meeting demonstrated; key handling explained.',
     findings: {
-      security: ['End-to-end encryption available; regular third-party testing.', 'Published vulnerability disclosure policy'],
-      'privacy-by-design': ['Privacy data sheets document each product’s processing.', 'Per-product privacy data sheets'],
-      'know-your-audience': ['Guidance for health-care and education customers.', 'Sector-specific deployment guides'],
-      transparency: ['Clear descriptions of data retained and for how long.', 'Retention periods stated per data category'],
-      'end-user-control': ['Hosts can lock meetings and remove participants.', 'Meeting lock and participant removal'],
+      security: ['End-to-end encryption available; regular third-party testing.', 'Chiffrement de bout en bout disponible ; essais réguliers par des tiers.', 'Published vulnerability disclosure policy', 'Politique publique de divulgation des vulnérabilités'],
+      'privacy-by-design': ['Privacy data sheets document each product’s processing.', 'Des fiches de confidentialité décrivent le traitement propre à chaque produit.', 'Per-product privacy data sheets', 'Fiches de confidentialité par produit'],
+      'know-your-audience': ['Guidance for health-care and education customers.', 'Des conseils pour les clients des secteurs de la santé et de l’enseignement.', 'Sector-specific deployment guides', 'Guides de déploiement par secteur'],
+      transparency: ['Clear descriptions of data retained and for how long.', 'Des descriptions claires des données conservées et de leur durée de conservation.', 'Retention periods stated per data category', 'Durées de conservation indiquées par catégorie de données'],
+      'end-user-control': ['Hosts can lock meetings and remove participants.', 'Les hôtes peuvent verrouiller les réunions et en exclure des participants.', 'Meeting lock and participant removal', 'Verrouillage des réunions et exclusion de participants'],
     },
   },
   zoom: {
@@ -97,11 +98,11 @@ const SCRIPTS: Record<string, Script> = {
     result: 'partly-validated',
     notes: 'Defaults validated; end-to-end encryption still being rolled out at the time of the call.',
     findings: {
-      security: ['Security improved markedly during 2020; end-to-end encryption rolled out.', 'Passcodes and waiting rooms on by default'],
-      'privacy-by-design': ['Privacy-protective defaults adopted after public concerns.', 'Privacy review of new features'],
-      'know-your-audience': ['Specific protections for schools using the service.', 'Education account defaults'],
-      transparency: ['Privacy policy rewritten in plainer language.', 'Plain-language privacy policy'],
-      'end-user-control': ['Attention tracking removed; hosts control recording.', 'Removal of attention tracking'],
+      security: ['Security improved markedly during 2020; end-to-end encryption rolled out.', 'La sécurité s’est nettement améliorée en 2020 ; le chiffrement de bout en bout a été déployé.', 'Passcodes and waiting rooms on by default', 'Codes d’accès et salles d’attente activés par défaut'],
+      'privacy-by-design': ['Privacy-protective defaults adopted after public concerns.', 'Des paramètres par défaut protecteurs adoptés à la suite des préoccupations du public.', 'Privacy review of new features', 'Examen des nouvelles fonctions sous l’angle de la vie privée'],
+      'know-your-audience': ['Specific protections for schools using the service.', 'Des protections propres aux écoles qui utilisent le service.', 'Education account defaults', 'Paramètres par défaut des comptes d’enseignement'],
+      transparency: ['Privacy policy rewritten in plainer language.', 'Politique de confidentialité réécrite en langage plus clair.', 'Plain-language privacy policy', 'Politique de confidentialité en langage clair'],
+      'end-user-control': ['Attention tracking removed; hosts control recording.', 'Suivi de l’attention supprimé ; les hôtes contrôlent l’enregistrement.', 'Removal of attention tracking', 'Suppression du suivi de l’attention'],
     },
   },
   google: {
@@ -113,11 +114,11 @@ const SCRIPTS: Record<string, Script> = {
     result: 'validated',
     notes: 'Host controls and data-use commitments demonstrated.',
     findings: {
-      security: ['Encryption in transit and at rest; security keys for administrators.', 'Anti-abuse protections for meetings'],
-      'privacy-by-design': ['Meeting data is not used for advertising.', 'No advertising use of meeting data'],
-      'know-your-audience': ['Education editions restrict external participants by default.', 'Restricted external access for schools'],
-      transparency: ['Commitments summarised on a dedicated privacy page.', 'Dedicated privacy commitments page'],
-      'end-user-control': ['Hosts mute, remove and admit participants.', 'Host management controls'],
+      security: ['Encryption in transit and at rest; security keys for administrators.', 'Chiffrement en transit et au repos ; clés de sécurité pour les administrateurs.', 'Anti-abuse protections for meetings', 'Protections des réunions contre les abus'],
+      'privacy-by-design': ['Meeting data is not used for advertising.', 'Les données des réunions ne servent pas à la publicité.', 'No advertising use of meeting data', 'Aucune utilisation publicitaire des données des réunions'],
+      'know-your-audience': ['Education editions restrict external participants by default.', 'Les éditions pour l’enseignement limitent par défaut les participants externes.', 'Restricted external access for schools', 'Accès externe restreint pour les écoles'],
+      transparency: ['Commitments summarised on a dedicated privacy page.', 'Engagements résumés sur une page consacrée à la vie privée.', 'Dedicated privacy commitments page', 'Page consacrée aux engagements en matière de vie privée'],
+      'end-user-control': ['Hosts mute, remove and admit participants.', 'Les hôtes coupent le micro des participants, les excluent et les admettent.', 'Host management controls', 'Commandes de gestion réservées aux hôtes'],
     },
   },
 };
@@ -248,7 +249,10 @@ async function playVendor(
   await engagements.recordDemonstrationOutcome(ref, { by: OFFICER, demonstrationId: demonstration.id, result: script.result, notes: script.notes });
   say(`${name}: demonstration ${script.result}`);
   const findings = Object.fromEntries(
-    PRINCIPLES.map((p) => [p, { assessment: script.findings[p][0], goodPractices: [script.findings[p][1]] }]),
+    PRINCIPLES.map((p) => {
+      const [en, fr, practiceEn, practiceFr] = script.findings[p];
+      return [p, { assessment: { en, fr }, goodPractices: [{ en: practiceEn, fr: practiceFr }] }];
+    }),
   ) as Findings;
   await engagements.conclude(ref, { by: OFFICER, findings });
   say(`${name}: concluded with findings on the five principles`);

@@ -3,8 +3,8 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import { emailProblem, LIMITS, textProblem, type TextRule } from './text-rules';
-import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type Contact, type Vendor } from './types';
+import { emailProblem, LIMITS, publicTextProblem, quote, textProblem, type TextRule } from './text-rules';
+import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
 
@@ -139,4 +139,122 @@ export function statementTextProblems(update: { conclusions: unknown; lessonsLea
   return [...paragraphsProblems(update.conclusions, ['conclusions']), ...paragraphsProblems(update.lessonsLearned, ['lessonsLearned'])].map(
     (p) => `${formatPath(p.path)}: ${p.message}`,
   );
+}
+
+// ── The statement's public text: the lead's edits and the decisions on open engagements ─────────
+
+const PUBLIC_TEXT: TextRule = { kind: 'text', max: LIMITS.paragraph };
+const GOOD_PRACTICE: TextRule = { kind: 'text', max: LIMITS.question };
+const DEMONSTRATION_ID = /^d[0-9]{1,4}$/;
+
+function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT): Problem[] {
+  const problem = publicTextProblem(value, rule);
+  return problem ? [{ path, message: problem }] : [];
+}
+
+/** Paragraphs in an edit: either language may still be empty (the draft lists what is missing). */
+function editParagraphsProblems(value: unknown, path: Path): Problem[] {
+  const shape = mappingProblems(value, path, LANGUAGES);
+  if (shape && !isMapping(value)) return shape;
+  const problems: Problem[] = [];
+  for (const language of LANGUAGES) {
+    const list = (value as Record<string, unknown>)[language];
+    if (list === undefined) continue;
+    const at = [...path, language];
+    if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
+    else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
+    else list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+  }
+  return [...problems, ...(shape ?? [])];
+}
+
+function findingEditProblems(value: unknown, path: Path): Problem[] {
+  const shape = mappingProblems(value, path, ['assessment', 'goodPractices']);
+  if (shape && !isMapping(value)) return shape;
+  const { assessment, goodPractices } = value as Record<string, unknown>;
+  const problems = publicTextAt(assessment, [...path, 'assessment']);
+  if (goodPractices !== undefined) {
+    if (!Array.isArray(goodPractices)) problems.push({ path: [...path, 'goodPractices'], message: wrongType('list', goodPractices) });
+    else if (goodPractices.length > LIMITS.goodPractices) problems.push({ path: [...path, 'goodPractices'], message: `must have at most ${LIMITS.goodPractices} entries` });
+    else goodPractices.forEach((g, i) => problems.push(...publicTextAt(g, [...path, 'goodPractices', i], GOOD_PRACTICE)));
+  }
+  return [...problems, ...(shape ?? [])];
+}
+
+/**
+ * Everything wrong with the lead's edit of the statement text (`editStatement`), each as
+ * `vendors.zoom.summary: must…`; `vendorIds` are the campaign's vendors. Empty when it applies.
+ */
+export function statementEditProblems(edit: unknown, vendorIds: readonly string[]): string[] {
+  const shape = mappingProblems(edit, [], ['by', 'vendors', 'conclusions', 'lessonsLearned']);
+  if (shape && !isMapping(edit)) return shape.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  const { vendors, conclusions, lessonsLearned } = edit as Record<string, unknown>;
+  const problems: Problem[] = [...(shape ?? [])];
+  if (vendors === undefined && conclusions === undefined && lessonsLearned === undefined) {
+    problems.push({ path: [], message: 'nothing to change: give vendors, conclusions or lessonsLearned' });
+  }
+  if (vendors !== undefined) {
+    if (!isMapping(vendors)) problems.push({ path: ['vendors'], message: wrongType('mapping', vendors) });
+    else {
+      for (const [vendorId, text] of Object.entries(vendors)) {
+        const at: Path = ['vendors', vendorId];
+        if (!vendorIds.includes(vendorId)) {
+          problems.push({ path: at, message: `unknown vendor (the campaign's vendors: ${vendorIds.join(', ')})` });
+          continue;
+        }
+        const fields = mappingProblems(text, at, ['summary', 'findings', 'demonstrations']);
+        if (fields && !isMapping(text)) {
+          problems.push(...fields);
+          continue;
+        }
+        problems.push(...(fields ?? []));
+        const { summary, findings, demonstrations } = text as Record<string, unknown>;
+        if (summary !== undefined) problems.push(...publicTextAt(summary, [...at, 'summary']));
+        if (findings !== undefined) {
+          const principles = mappingProblems(findings, [...at, 'findings'], PRINCIPLES);
+          if (principles) problems.push(...principles);
+          if (isMapping(findings)) {
+            for (const p of PRINCIPLES) if (findings[p] !== undefined) problems.push(...findingEditProblems(findings[p], [...at, 'findings', p]));
+          }
+        }
+        if (demonstrations !== undefined) {
+          if (!isMapping(demonstrations)) problems.push({ path: [...at, 'demonstrations'], message: wrongType('mapping', demonstrations) });
+          else {
+            for (const [id, observation] of Object.entries(demonstrations)) {
+              if (!DEMONSTRATION_ID.test(id)) problems.push({ path: [...at, 'demonstrations', id], message: 'is not a demonstration id (d1, d2, …)' });
+              else problems.push(...publicTextAt(observation, [...at, 'demonstrations', id]));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (conclusions !== undefined) problems.push(...editParagraphsProblems(conclusions, ['conclusions']));
+  if (lessonsLearned !== undefined) problems.push(...editParagraphsProblems(lessonsLearned, ['lessonsLearned']));
+  return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/**
+ * Everything wrong with the lead's decisions on open engagements at drafting: each names a vendor
+ * whose engagement is open (`openVendorIds`) once, says close or exclude, and gives a public reason.
+ */
+export function openCasesProblems(value: unknown, openVendorIds: readonly string[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return [`openCases: ${wrongType('list', value)}`];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  value.forEach((decision, i) => {
+    const at: Path = ['openCases', i];
+    const shape = mappingProblems(decision, at, ['vendorId', 'action', 'reason']);
+    if (shape && !isMapping(decision)) return void problems.push(...shape);
+    problems.push(...(shape ?? []));
+    const { vendorId, action, reason } = decision as Record<string, unknown>;
+    if (typeof vendorId !== 'string' || !openVendorIds.includes(vendorId)) {
+      problems.push({ path: [...at, 'vendorId'], message: `${quote(vendorId)} is not an open engagement (open: ${openVendorIds.join(', ') || 'none'})` });
+    } else if (seen.has(vendorId)) problems.push({ path: [...at, 'vendorId'], message: `${vendorId} is named twice` });
+    else seen.add(vendorId);
+    if (!OPEN_CASE_ACTIONS.includes(action as OpenCaseAction)) problems.push({ path: [...at, 'action'], message: `must be ${OPEN_CASE_ACTIONS.join(' or ')}` });
+    problems.push(...publicTextAt(reason, [...at, 'reason'], { kind: 'text', max: LIMITS.reason }));
+  });
+  return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
 }

@@ -18,7 +18,7 @@ import type {
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationProblem, isCalendarDate, isoInstant, toIsoString, workingDays } from './time';
-import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
+import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -310,10 +310,10 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);
-    checkText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT);
+    checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT);
     if (!Array.isArray(finding.goodPractices)) throw new Error(`goodPractices for ${principle} must be a list (possibly empty)`);
     checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
-    finding.goodPractices.forEach((g, i) => checkText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }));
+    finding.goodPractices.forEach((g, i) => checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }));
   }
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {

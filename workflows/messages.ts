@@ -189,7 +189,7 @@ export const dismissInboundUpdate = defineUpdate<EngagementStatus, [DismissInbou
 // The lead's office steers the campaign; each signatory authority approves the statement or sends
 // it back. Approvals name a draft version, so an approval of a text that has since changed is refused.
 // (A second import keeps this section's edits apart from the engagement section's import list.)
-import type { BilingualParagraphs, PublishedStatement, StatementDraft, Vendor } from './types';
+import type { BilingualParagraphs, OpenCaseDecision, PublishedStatement, StatementDraft, StatementText, Vendor, VendorPublicText } from './types';
 
 export interface AddVendorInput extends ByOfficer {
   vendor: Vendor;
@@ -205,6 +205,25 @@ export interface SetConclusionsInput extends ByOfficer {
   lessonsLearned: BilingualParagraphs;
 }
 
+/**
+ * The lead submits the statement: the next version goes out for approval. Engagements still open
+ * must each be closed or excluded here, with a public reason the statement prints.
+ */
+export interface DraftStatementInput extends ByOfficer {
+  openCases?: OpenCaseDecision[];
+}
+
+/**
+ * The lead's edit of the statement's public text: each text given replaces the current one (a
+ * vendor's summary, a principle's finding, a demonstration's observation, the conclusions, the
+ * lessons learned). Nothing goes out until the lead submits a new version (`draftStatement`).
+ */
+export interface EditStatementInput extends ByOfficer {
+  vendors?: Record<string, VendorPublicText>;
+  conclusions?: BilingualParagraphs;
+  lessonsLearned?: BilingualParagraphs;
+}
+
 export interface ApproveStatementInput extends ByOfficer {
   authorityId: string;
   /** The draft version the authority read; approving any other version is refused. */
@@ -215,7 +234,8 @@ export interface RequestChangesInput extends ApproveStatementInput {
   comment: string;
 }
 
-export const CAMPAIGN_PHASES = ['engaging', 'approving', 'publishing', 'published'] as const;
+/** `revising`: an authority sent the current version back; the lead edits, then submits the next one. */
+export const CAMPAIGN_PHASES = ['engaging', 'approving', 'revising', 'publishing', 'published'] as const;
 export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];
 
 export interface CampaignEngagementState {
@@ -235,6 +255,8 @@ export interface StatementApproval {
   authorityId: string;
   by: string;
   at: string;
+  /** The version approved; an approval counts for a later version only if its text is the same. */
+  version?: number;
 }
 
 export interface StatementChangeRequest extends StatementApproval {
@@ -259,6 +281,10 @@ export interface CampaignStatus {
     pending: string[];
   };
   changeRequests: StatementChangeRequest[];
+  /** Open engagements the lead closed or excluded when drafting, with the public reason. */
+  openCases?: OpenCaseDecision[];
+  /** True once the lead has edited the public text after the current version went out. */
+  unsubmittedEdits?: boolean;
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: { at: string; step: string; reason: string }[];
@@ -267,7 +293,10 @@ export interface CampaignStatus {
 export const addVendorUpdate = defineUpdate<CampaignEngagementState, [AddVendorInput]>('addVendor');
 export const withdrawVendorUpdate = defineUpdate<CampaignEngagementState, [WithdrawVendorInput]>('withdrawVendor');
 /** Drafts the statement now, without waiting for engagements still in progress. */
-export const draftStatementUpdate = defineUpdate<CampaignStatus, [ByOfficer]>('draftStatement');
+export const draftStatementUpdate = defineUpdate<CampaignStatus, [DraftStatementInput]>('draftStatement');
+export const editStatementUpdate = defineUpdate<CampaignStatus, [EditStatementInput]>('editStatement');
+/** The statement's public text as the lead last edited it (what the next version will print). */
+export const statementTextQuery = defineQuery<StatementText>('statementText');
 export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusionsInput]>('setConclusions');
 export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');

@@ -190,3 +190,29 @@ export function checkEmail(field: string, value: unknown): void {
 export function checkList(field: string, value: unknown, max: number, optional = false): void {
   fail(field, listProblem(value, max, optional));
 }
+
+/**
+ * What is wrong with public text (`{ en, fr }`), as the end of a sentence about the field. Either
+ * language may still be empty (the draft lists what is missing), not both; a single string is
+ * refused, since it would print one language in both documents.
+ */
+export function publicTextProblem(value: unknown, rule: TextRule): string | undefined {
+  if (typeof value === 'string') return 'must be given in English and French ({ en, fr }), not as one string';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return value === undefined ? 'is required' : `must be a mapping { en, fr }, not ${typeName(value)}`;
+  }
+  const text = value as Record<string, unknown>;
+  const unknown = Object.keys(text).filter((k) => k !== 'en' && k !== 'fr');
+  if (unknown.length) return `has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (expected en and fr)`;
+  for (const language of ['en', 'fr'] as const) {
+    const problem = textProblem(text[language], { ...rule, optional: true });
+    if (problem) return `${problem} (in ${language === 'en' ? 'English' : 'French'})`;
+  }
+  const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
+  if (blank(text.en) && blank(text.fr)) return 'must not be empty in both languages';
+  return undefined;
+}
+
+export function checkPublicText(field: string, value: unknown, rule: TextRule): void {
+  fail(field, publicTextProblem(value, rule));
+}

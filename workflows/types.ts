@@ -10,6 +10,28 @@ export type Language = (typeof LANGUAGES)[number];
 export type Bilingual = Record<Language, string>;
 
 /**
+ * Text the authorities wrote for publication (a statement, a draft), in English and French. Nothing
+ * a vendor sent is ever public text: a submission stays in the engagement.
+ */
+export type PublicText = Bilingual;
+
+/**
+ * Public text as histories may hold it: older engagements recorded findings and notes as one
+ * string, in whatever language the officer wrote. Read it through `publicText()`.
+ */
+export type RecordedText = string | PublicText;
+
+/**
+ * Public text from what a history recorded. A lone string (older histories) counts as English with
+ * the French still to write, so a draft lists it as missing instead of printing English in French.
+ */
+export function publicText(value: RecordedText | undefined): PublicText {
+  if (typeof value === 'string') return { en: value, fr: '' };
+  if (value && typeof value === 'object') return { en: typeof value.en === 'string' ? value.en : '', fr: typeof value.fr === 'string' ? value.fr : '' };
+  return { en: '', fr: '' };
+}
+
+/**
  * A duration as Temporal accepts it: milliseconds, or a string such as `'14 days'`, `'2s'`,
  * `'90 minutes'` (the `ms` package format).
  */
@@ -113,6 +135,17 @@ export interface CampaignRef {
   /** Where to send notices meant for the case officers (delivery failures, closures). */
   officeContact: Contact;
   /**
+   * The office's name in each language, as email footers print it; `officeContact.name` in both
+   * when absent (campaigns started before it existed).
+   */
+  officeName?: Bilingual;
+  /**
+   * What the campaign is about, as it reads inside a sentence: `the privacy expectations of video
+   * conferencing companies` / `les attentes … envers les entreprises de vidéoconférence` (with its
+   * article, so French can write « au sujet des … »). Derived from the title when absent.
+   */
+  topic?: Bilingual;
+  /**
    * The case officers who get the daily digest of what is overdue or due soon, each in their own
    * language. When absent, the digest goes to `officeContact` in the lead authority's language.
    */
@@ -166,9 +199,10 @@ export const FINAL_STAGES: readonly EngagementStage[] = ['concluded', 'closed-no
 export const DEMONSTRATION_RESULTS = ['validated', 'partly-validated', 'not-validated'] as const;
 export type DemonstrationResult = (typeof DEMONSTRATION_RESULTS)[number];
 
+/** The authorities' finding on one principle, written for publication in both languages. */
 export interface Finding {
-  assessment: string;
-  goodPractices: string[];
+  assessment: PublicText;
+  goodPractices: PublicText[];
 }
 
 export type Findings = Record<Principle, Finding>;
@@ -305,6 +339,7 @@ export const MESSAGE_KINDS = [
   'statement-notice',
   'officer-notice',
   'officer-digest',
+  'change-request',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -327,6 +362,42 @@ export interface MessageDetails {
   issuedAt?: string;
   /** An officer digest's sections: overdue and soon-due engagements, by campaign. */
   digest?: DigestSection[];
+  /** The statement draft version a message is about (approval requests, change requests). */
+  version?: number;
+  /** The version this recipient last saw, when `changes` lists what differs since then. */
+  sinceVersion?: number;
+  /** What changed in the statement's public text since `sinceVersion`, section by section. */
+  changes?: StatementChange[];
+  /** Who asked for changes (an authority's name in each language), for the lead's change request. */
+  from?: Bilingual;
+}
+
+/** Sections of the statement a change can touch; templates/statement.yaml names each. */
+export const STATEMENT_SECTIONS = [
+  'outcome',
+  'summary',
+  'assessment',
+  'good-practices',
+  'demonstration',
+  'reason',
+  'conclusions',
+  'lessons-learned',
+] as const;
+export type StatementSection = (typeof STATEMENT_SECTIONS)[number];
+
+/** One change between two versions of the statement: a section's text before and after. */
+export interface StatementChange {
+  section: StatementSection;
+  /** The vendor whose part changed; absent for conclusions and lessons learned. */
+  vendorName?: string;
+  principle?: Principle;
+  demonstrationId?: string;
+  /** Public text before and after; absent where the section did not exist on that side. */
+  before?: PublicText;
+  after?: PublicText;
+  /** For `outcome`: the vendor's stage in the statement before and after. */
+  stageBefore?: StatementVendorEntry['stage'];
+  stageAfter?: StatementVendorEntry['stage'];
 }
 
 export interface OutgoingMessage {
@@ -402,13 +473,69 @@ export interface CampaignInput {
 /** Text entered by the lead for the statement, one entry per paragraph, in each language. */
 export type BilingualParagraphs = Record<Language, string[]>;
 
-/** One vendor's part of the statement: its outcome, or why there is none yet. */
+/** How the lead settles an engagement still open when the statement is drafted. */
+export const OPEN_CASE_ACTIONS = ['close', 'exclude'] as const;
+export type OpenCaseAction = (typeof OPEN_CASE_ACTIONS)[number];
+
+/**
+ * The lead's decision on one open engagement at drafting: `close` ends it now and the statement
+ * reports it as closed early; `exclude` ends it too and the statement says it does not cover that
+ * vendor. Either way the reason is public text, printed in the statement.
+ */
+export interface OpenCaseDecision {
+  vendorId: string;
+  action: OpenCaseAction;
+  reason: PublicText;
+}
+
+/** What the authorities write about one vendor for the statement; never anything the vendor sent. */
+export interface VendorPublicText {
+  /** A public summary of the vendor's position, written by the authorities. */
+  summary?: PublicText;
+  /** Per principle; replaces the finding recorded at the engagement's conclusion. */
+  findings?: Partial<Findings>;
+  /** Public observations per demonstration id (`d1`, …); the officer's notes stay internal. */
+  demonstrations?: Record<string, PublicText>;
+}
+
+/** Every public text of the statement that the lead writes and edits. */
+export interface StatementText {
+  vendors: Record<string, VendorPublicText>;
+  conclusions: BilingualParagraphs;
+  lessonsLearned: BilingualParagraphs;
+}
+
+/** One demonstration as the statement reports it: when, the result, the public observation. */
+export interface StatementDemonstration {
+  id: string;
+  at: string;
+  result?: DemonstrationResult;
+  observation?: PublicText;
+}
+
+/**
+ * One vendor's part of the statement: public facts (dates, reminders, results) and the
+ * authorities' public text. No submission (response, answers, documents) ever reaches it.
+ */
 export interface StatementVendorEntry {
   vendorId: string;
   vendorName: string;
-  /** `in-progress` when the lead drafted the statement before this engagement ended. */
-  stage: EngagementOutcome['stage'] | 'in-progress' | 'failed';
-  outcome?: EngagementOutcome;
+  /**
+   * `closed-by-lead` / `excluded`: open when the lead drafted and settled so (with `reason`);
+   * `in-progress`: drafted early by a campaign started before that rule.
+   */
+  stage: EngagementOutcome['stage'] | 'in-progress' | 'failed' | 'closed-by-lead' | 'excluded';
+  respondedAt?: string;
+  /** Reminders and final notices about the response (for a vendor that never responded). */
+  remindersSent?: ReminderSent[];
+  endedAt?: string;
+  questionsAsked?: number;
+  questionsAnswered?: number;
+  demonstrations?: StatementDemonstration[];
+  summary?: PublicText;
+  findings?: Findings;
+  /** Why the lead closed or excluded the engagement at drafting. */
+  reason?: PublicText;
 }
 
 /** A draft of the joint statement, or the approved one; everything the PDF shows comes from here. */

@@ -8,7 +8,16 @@ import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import { renderOpenLetter } from '../../activities/letter';
 import { recordDrawnLines, type DrawnLine } from '../../activities/pdf/document';
 import { renderStatementPdf } from '../../activities/statement';
-import { PRINCIPLES, type EngagementOutcome, type Findings, type Language, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
+import { statementEntry } from '../../workflows/statement-text';
+import {
+  PRINCIPLES,
+  type EngagementOutcome,
+  type Findings,
+  type Language,
+  type StatementDraft,
+  type StatementVendorEntry,
+  type VendorPublicText,
+} from '../../workflows/types';
 import { testCampaign } from '../../test/helpers/fixtures';
 import { profileCall, summarizeProfile, type ProfileSummary } from '../lib/profile';
 import { median, round } from '../lib/stats';
@@ -167,11 +176,23 @@ function findings(vendor: number): Findings {
   const entries = PRINCIPLES.map((p, i) => [
     p,
     {
-      assessment: `Vendor ${vendor} explained how it applies the ${p} principle; the measures described were ${i % 2 ? 'documented and tested' : 'partly documented'}.`,
-      goodPractices: [`Annual audit of ${p} controls`, `Published ${p} report`],
+      assessment: {
+        en: `Vendor ${vendor} explained how it applies the ${p} principle; the measures described were ${i % 2 ? 'documented and tested' : 'partly documented'}.`,
+        fr: `Vendor ${vendor} a expliqué comment il applique le principe ${p}\u202f; les mesures décrites étaient ${i % 2 ? 'documentées et testées' : 'en partie documentées'}.`,
+      },
+      goodPractices: [
+        { en: `Annual audit of ${p} controls`, fr: `Audit annuel des contrôles ${p}` },
+        { en: `Published ${p} report`, fr: `Rapport ${p} publié` },
+      ],
     },
   ]);
   return Object.fromEntries(entries) as Findings;
+}
+
+/** The statement's part for an ended engagement, as the campaign builds it. */
+function publicEntry(outcome: EngagementOutcome, text?: VendorPublicText): StatementVendorEntry {
+  const { vendorId, vendorName } = outcome;
+  return statementEntry({ vendorId, vendorName, workflowId: `engagement:bench:${vendorId}`, state: 'ended', addedLate: false, outcome }, text);
 }
 
 export function syntheticStatement(vendors: number): StatementDraft {
@@ -186,7 +207,7 @@ export function syntheticStatement(vendors: number): StatementDraft {
     };
     if (i % 20 === 19) {
       const outcome: EngagementOutcome = { ...base, stage: 'withdrawn', withdrawalReason: 'Service discontinued.', endedAt: day(40) };
-      return { vendorId, vendorName, stage: 'withdrawn', outcome };
+      return publicEntry(outcome);
     }
     if (i % 7 === 6) {
       const outcome: EngagementOutcome = {
@@ -199,7 +220,7 @@ export function syntheticStatement(vendors: number): StatementDraft {
         ],
         endedAt: day(72),
       };
-      return { vendorId, vendorName, stage: 'closed-no-response', outcome };
+      return publicEntry(outcome);
     }
     const outcome: EngagementOutcome = {
       ...base,
@@ -213,7 +234,10 @@ export function syntheticStatement(vendors: number): StatementDraft {
       ],
       endedAt: day(100),
     };
-    return { vendorId, vendorName, stage: 'concluded', outcome };
+    return publicEntry(outcome, {
+      summary: { en: `${vendorName} answered on all five principles.`, fr: `${vendorName} a répondu sur les cinq principes.` },
+      demonstrations: { d1: { en: 'Key rotation shown.', fr: 'Rotation des clés montrée.' } },
+    });
   });
   return {
     campaign: testCampaign('statement-bench'),

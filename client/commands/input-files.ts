@@ -7,7 +7,8 @@ import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
 import { z } from 'zod';
 import { checkVendor, statementTextProblems } from '../campaign-schema';
-import { PRINCIPLES, type Findings, type Vendor } from '../../workflows/types';
+import type { EditStatementInput } from '../../workflows/messages';
+import { OPEN_CASE_ACTIONS, PRINCIPLES, type Findings, type OpenCaseDecision, type PublicText, type Vendor } from '../../workflows/types';
 import { ClientErrorCode, DossierClientError, invalidFile } from '../errors';
 
 /** Far above any real letter or answer; a bigger file is a wrong argument (a PDF, a log, a disk image). */
@@ -134,15 +135,49 @@ export function readAnswersFile(file: string): { questionId: string; answer: str
   return answers;
 }
 
+/**
+ * Public text in a file: `{ en: …, fr: … }`, or `{ same: … }` for a name written alike in both
+ * languages (a product, a feature). A language left out stays to be written: the draft lists it.
+ */
+const publicText = z.unknown().transform((value, ctx): PublicText => {
+  if (isRecord(value) && 'same' in value) {
+    const keys = Object.keys(value).filter((k) => k !== 'same');
+    if (keys.length) ctx.addIssue({ code: 'custom', message: `"same" stands alone: drop ${keys.join(', ')}` });
+    if (typeof value.same !== 'string' || !value.same.trim()) ctx.addIssue({ code: 'custom', message: 'same: must be the text used in both languages' });
+    const same = String(value.same ?? '').trim();
+    return { en: same, fr: same };
+  }
+  if (!isRecord(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: typeof value === 'string' ? 'give the text in English and French (en: and fr:), or same: for a name written alike in both' : 'required: en and fr texts',
+    });
+    return { en: '', fr: '' };
+  }
+  const unknown = Object.keys(value).filter((k) => k !== 'en' && k !== 'fr');
+  if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (expected en and fr, or same)` });
+  for (const language of ['en', 'fr'] as const) {
+    if (value[language] !== undefined && value[language] !== null && typeof value[language] !== 'string') {
+      ctx.addIssue({ code: 'custom', path: [language], message: 'must be text' });
+    }
+  }
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  if (!text(value.en) && !text(value.fr)) ctx.addIssue({ code: 'custom', message: 'is empty in both languages' });
+  return { en: text(value.en), fr: text(value.fr) };
+});
+
 const findingSchema = z.strictObject({
-  assessment: z.string({ error: 'required: a paragraph assessing this principle' }).trim().min(1, 'is empty'),
-  goodPractices: z.array(z.string().trim().min(1, 'is empty'), { error: 'required: a list of good practices' }).default([]),
+  assessment: publicText,
+  goodPractices: z.array(publicText, { error: 'required: a list of good practices' }).default([]),
 });
 const findingsSchema = z.strictObject(
   Object.fromEntries(PRINCIPLES.map((p) => [p, findingSchema])) as Record<(typeof PRINCIPLES)[number], typeof findingSchema>,
 );
 
-/** Findings under each of the five principles: `security: { assessment, goodPractices }`… */
+/**
+ * Findings under each of the five principles, written for publication in both languages:
+ * `security: { assessment: { en, fr }, goodPractices: [{ en, fr }, { same: … }] }`…
+ */
 export function readFindingsFile(file: string): Findings {
   const data = readStructured(file);
   const unwrapped = isRecord(data) && 'findings' in data ? data.findings : data;
@@ -158,6 +193,55 @@ export function readFindingsFile(file: string): Findings {
   const parsed = findingsSchema.safeParse(unwrapped);
   if (!parsed.success) firstIssue(file, parsed.error);
   return parsed.data;
+}
+
+const statementTextSchema = z.strictObject({
+  vendors: z
+    .record(
+      z.string(),
+      z.strictObject({
+        summary: publicText.optional(),
+        findings: z.strictObject(
+          Object.fromEntries(PRINCIPLES.map((p) => [p, findingSchema.optional()])) as Record<(typeof PRINCIPLES)[number], z.ZodOptional<typeof findingSchema>>,
+        ).optional(),
+        demonstrations: z.record(z.string(), publicText).optional(),
+      }),
+    )
+    .optional(),
+  conclusions: z.strictObject({ en: z.array(z.string()).default([]), fr: z.array(z.string()).default([]) }).optional(),
+  lessonsLearned: z.strictObject({ en: z.array(z.string()).default([]), fr: z.array(z.string()).default([]) }).optional(),
+});
+
+/**
+ * The lead's edit of the statement's public text (docs/statement-text.md): any of a vendor's
+ * summary, findings and demonstration observations, the conclusions and the lessons learned, each
+ * in English and French. Texts not in the file stay as they are.
+ */
+export function readStatementTextFile(file: string): Omit<EditStatementInput, 'by'> {
+  const parsed = statementTextSchema.safeParse(readStructured(file));
+  if (!parsed.success) firstIssue(file, parsed.error);
+  const edit = parsed.data;
+  if (!edit.vendors && !edit.conclusions && !edit.lessonsLearned) {
+    throw invalidFile(file, 'nothing to change: give vendors, conclusions or lessonsLearned');
+  }
+  return edit as Omit<EditStatementInput, 'by'>;
+}
+
+const openCasesSchema = z.record(
+  z.string(),
+  z.strictObject({ action: z.enum(OPEN_CASE_ACTIONS, { error: 'must be close or exclude' }), reason: publicText }),
+);
+
+/**
+ * How the lead settles the engagements still open at drafting: `<vendor>: { action: close |
+ * exclude, reason: { en, fr } }`. The reason is printed in the statement.
+ */
+export function readOpenCasesFile(file: string): OpenCaseDecision[] {
+  const parsed = openCasesSchema.safeParse(readStructured(file));
+  if (!parsed.success) firstIssue(file, parsed.error);
+  const decisions = Object.entries(parsed.data).map(([vendorId, d]) => ({ vendorId, action: d.action, reason: d.reason }));
+  if (!decisions.length) throw invalidFile(file, 'no engagement named: write one entry per open engagement');
+  return decisions;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -64,7 +64,13 @@ export function engagementInput(campaignId: string, vendorId: string, policy = f
 
 /** Findings for all five principles, as a conclusion needs them. */
 export function completeFindings(): Findings {
-  const entries = PRINCIPLES.map((p) => [p, { assessment: `Meets the ${p} principle.`, goodPractices: [`Documented ${p} controls`] }]);
+  const entries = PRINCIPLES.map((p) => [
+    p,
+    {
+      assessment: { en: `Meets the ${p} principle.`, fr: `Respecte le principe ${p}.` },
+      goodPractices: [{ en: `Documented ${p} controls`, fr: `Contrôles ${p} documentés` }],
+    },
+  ]);
   return Object.fromEntries(entries) as Findings;
 }
 

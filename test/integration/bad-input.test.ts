@@ -282,7 +282,7 @@ const updateRows: UpdateRow[] = [
     target: 'follow-up',
     input: send(concludeUpdate, {
       by: OFFICER,
-      findings: { ...completeFindings(), security: { assessment: 'Encrypted <img src=x onerror=alert(1)>', goodPractices: [] } },
+      findings: { ...completeFindings(), security: { assessment: { en: 'Encrypted <img src=x onerror=alert(1)>', fr: 'Chiffré' }, goodPractices: [] } },
     }),
     expected: /^the assessment for security must not contain markup \(found "<img"\)/,
   },
@@ -465,7 +465,7 @@ describe('bad input is refused with an error naming the problem, and nothing rec
     writeFileSync(join(scratch, 'huge-response.md'), 'x'.repeat(25_000));
     writeFileSync(join(scratch, 'script-response.md'), 'Zoom answered.\n\n<script>document.location="https://evil.example"</script>\n');
     const findings = completeFindings();
-    findings.security.assessment = 'Encrypted. <iframe src="https://evil.example"></iframe>';
+    findings.security.assessment = { en: 'Encrypted. <iframe src="https://evil.example"></iframe>', fr: 'Chiffré.' };
     writeFileSync(join(scratch, 'iframe-findings.yaml'), stringifyYaml(findings));
     writeFileSync(join(scratch, 'script-vendor.yaml'), stringifyYaml({ ...newVendor, name: 'Whereby<script>alert(1)</script>' }));
     live.ids = { campaignId, liveCampaignId, scratch };

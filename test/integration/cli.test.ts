@@ -101,7 +101,10 @@ describe('the dossier CLI', () => {
 
     const concluded = await okJson<EngagementOutcome>(['engagement', 'conclude', campaignId, 'zoom', '--findings', fixture('findings.yaml')]);
     expect(concluded.stage).toBe('concluded');
-    expect(concluded.findings?.security.goodPractices).toEqual(["Keys are generated on participants' devices"]);
+    expect(concluded.findings?.security.goodPractices).toEqual([
+      { en: "Keys are generated on participants' devices", fr: 'Les clés sont générées sur les appareils des participants' },
+    ]);
+    expect(concluded.findings?.['know-your-audience'].goodPractices[1]).toEqual({ en: 'Zoom for Education', fr: 'Zoom for Education' });
 
     const shown = await ok(['engagement', 'show', campaignId, 'zoom']);
     expect(shown).toContain('concluded');

@@ -137,7 +137,7 @@ describe('correspondence over a real SMTP server', () => {
     expect(parsed.replyTo?.value.map((a) => a.address)).toEqual([replyAddressFor(`case@${domain}`, letter.threadId)]);
     expect(parsed.replyTo?.text).toMatch(/^case\+[0-9a-f]{16}@/);
     expect(parsed.subject).toBe(
-      `[${letter.campaign.reference}] Lettre ouverte des autorités de protection de la vie privée — Vidéoconférence et vie privée`,
+      `[${letter.campaign.reference}] Lettre ouverte\u00a0: Vidéoconférence et vie privée`,
     );
     expect(parsed.headers.get('content-language')).toBe('fr');
     expect(parsed.text).toContain('Veuillez trouver ci-joint une lettre ouverte adressée à Société Vidéo « Ἑλλάς »');

@@ -169,8 +169,20 @@ describe('engagement rules', () => {
       expect(() => rules.checkConclude(responded(), { by: 'O', findings: four as never })).toThrow(
         'findings are missing for: transparency (all five principles are required)',
       );
-      const blank = { ...completeFindings(), security: { assessment: '', goodPractices: [] } };
-      expect(() => rules.checkConclude(responded(), { by: 'O', findings: blank })).toThrow(/assessment for security/);
+      const blank = { ...completeFindings(), security: { assessment: { en: '', fr: ' ' }, goodPractices: [] } };
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: blank })).toThrow(/assessment for security must not be empty in both languages/);
+    });
+
+    it('takes findings only in English and French: one string would print one language in both documents', () => {
+      const single = { ...completeFindings(), security: { assessment: 'Encrypted end to end.', goodPractices: [] } };
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: single as never })).toThrow(
+        'the assessment for security must be given in English and French ({ en, fr }), not as one string',
+      );
+      const practice = { ...completeFindings(), security: { assessment: { en: 'A', fr: 'B' }, goodPractices: ['Waiting rooms'] } };
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: practice as never })).toThrow(/good practice 1 for security must be given in English and French/);
+      // Half written is accepted here: the draft lists what is still missing.
+      const englishOnly = { ...completeFindings(), security: { assessment: { en: 'Encrypted.', fr: '' }, goodPractices: [] } };
+      expect(() => rules.checkConclude(responded(), { by: 'O', findings: englishOnly })).not.toThrow();
     });
 
     it('cannot conclude before the response or with a demonstration outcome pending', () => {

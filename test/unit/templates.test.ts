@@ -58,6 +58,7 @@ function fullDetails(): MessageDetails {
         items: [{ campaignId: 'tpl', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', deadline: '2020-08-21T00:00:00Z', overdue: true, overdueDays: 3 }],
       },
     ],
+    version: 2,
   };
 }
 

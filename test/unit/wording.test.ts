@@ -1,0 +1,99 @@
+// What a reader at an authority or a company sees in the July 2020 campaign's correspondence, as
+// issue 13 reported it: articles, capitals mid-sentence, French contractions, the office's name in
+// each language and only once, short subjects, unambiguous lists of authorities, salutations that
+// greet a person, and a letter whose printed date and sending date agree or are explained.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { composeMessage } from '../../activities/compose';
+import { loadCampaignFile } from '../../client/campaign-file';
+import type { Language, MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
+
+const input = loadCampaignFile(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'));
+const zoom = input.vendors.find((v) => v.id === 'zoom')!;
+const opc = input.campaign.authorities.find((a) => a.id === 'opc')!;
+
+function toVendor(kind: MessageKind, language: Language, details: MessageDetails = {}): OutgoingMessage {
+  return {
+    threadId: `engagement:${input.campaign.id}:zoom`,
+    step: kind,
+    kind,
+    language,
+    to: zoom.contacts,
+    campaign: input.campaign,
+    vendor: { ...zoom, language },
+    details: { dueDate: '2020-08-20', ...details },
+  };
+}
+
+function toAuthority(kind: MessageKind, language: Language, details: MessageDetails = {}): OutgoingMessage {
+  return { threadId: `campaign:${input.campaign.id}`, step: kind, kind, language, to: [opc.contact], campaign: input.campaign, details };
+}
+
+const compose = async (m: OutgoingMessage) => {
+  const c = await composeMessage(m);
+  return { subject: String(c.subject), text: String(c.text), html: String(c.html) };
+};
+
+describe('wording of the 2020 campaign as a reader expects it', () => {
+  it('puts the article before the authorities’ names in English', async () => {
+    const { text } = await compose(toVendor('open-letter', 'en'));
+    expect(text).toContain('from the Office of the Privacy Commissioner of Canada; the Information Commissioner');
+    expect(text).not.toMatch(/from Office of/);
+  });
+
+  it('writes the campaign’s subject in lower case inside an English sentence', async () => {
+    for (const kind of ['open-letter', 'reminder'] as const) {
+      const { text } = await compose(toVendor(kind, 'en', { reminderNumber: 1 }));
+      expect(text).toContain('about global privacy expectations of video conferencing companies');
+      expect(text).not.toMatch(/about Global/);
+    }
+  });
+
+  it('contracts French “de les” into “des” before the campaign’s subject', async () => {
+    for (const kind of ['open-letter', 'reminder', 'final-notice'] as const) {
+      const { text } = await compose(toVendor(kind, 'fr', { reminderNumber: 1 }));
+      expect(text, kind).toContain('au sujet des attentes mondiales en matière de respect de la vie privée');
+      expect(text, kind).not.toMatch(/au sujet de «/);
+    }
+  });
+
+  it('prints the office’s name in the language of the message, once', async () => {
+    const en = await compose(toAuthority('approval-request', 'en', { version: 1 }));
+    const fr = await compose(toAuthority('approval-request', 'fr', { version: 1 }));
+    expect(en.text).toContain('International Affairs Directorate');
+    expect(en.text).not.toContain('Direction des affaires internationales');
+    expect(fr.text.split('Direction des affaires internationales')).toHaveLength(2);
+    expect(en.text.split('International Affairs Directorate')).toHaveLength(2);
+  });
+
+  it('keeps the open letter’s subject short', async () => {
+    for (const language of ['en', 'fr'] as const) {
+      const { subject } = await compose(toVendor('open-letter', language));
+      expect(subject.length, subject).toBeLessThanOrEqual(130);
+    }
+  });
+
+  it('lists authorities whose names hold commas so that each name stays whole', async () => {
+    const { text } = await compose(toVendor('open-letter', 'en'));
+    expect(text).toContain('the Office of the Privacy Commissioner for Personal Data, Hong Kong; and the Swiss Federal Data Protection');
+    expect(text).not.toMatch(/Hong Kong and Swiss|Hong Kong, and the Swiss/);
+  });
+
+  it('greets the addressee, not a department copied on the message', async () => {
+    const en = await compose(toVendor('open-letter', 'en'));
+    const fr = await compose(toVendor('reminder', 'fr', { reminderNumber: 1 }));
+    expect(en.text).toMatch(/^Dear Νικόλαος Αντωνίου,$/m);
+    expect(fr.text).toMatch(/^Bonjour Νικόλαος Αντωνίου,$/m);
+    for (const text of [en.text, fr.text]) expect(text).not.toContain('Legal department,');
+  });
+
+  it('explains a letter sent on another day than the one printed on it, and says nothing when they agree', async () => {
+    const late = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-09-03T10:00:00Z' }));
+    expect(late.text).toContain('dated 21 July 2020');
+    expect(late.text).toContain('it is sent to Zoom on 3 September 2020');
+    const lateFr = await compose(toVendor('open-letter', 'fr', { issuedAt: '2020-09-03T10:00:00Z' }));
+    expect(lateFr.text).toContain('elle est envoyée à Zoom le 3 septembre 2020');
+    const onTime = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-07-21T09:00:00Z' }));
+    expect(onTime.text).not.toContain('it is sent to');
+  });
+});

@@ -1,0 +1,263 @@
+// The statement's public text: what the campaign prints for each vendor (public facts and the
+// authorities' own bilingual text, never a submission), what is still missing in either language,
+// how the lead's edits apply, and what changed between two versions. Pure, so the campaign
+// workflow, its validators and the client run the same code, and each rule has a unit test.
+import type { CampaignEngagementState } from './messages';
+import {
+  LANGUAGES,
+  PRINCIPLES,
+  publicText,
+  type BilingualParagraphs,
+  type Finding,
+  type Findings,
+  type Language,
+  type OpenCaseDecision,
+  type PublicText,
+  type RecordedText,
+  type StatementChange,
+  type StatementDraft,
+  type StatementText,
+  type StatementVendorEntry,
+  type VendorPublicText,
+} from './types';
+
+export function emptyStatementText(): StatementText {
+  return { vendors: {}, conclusions: { en: [], fr: [] }, lessonsLearned: { en: [], fr: [] } };
+}
+
+/** A finding as a history recorded it, older ones with plain strings, read as public text. */
+function recordedFinding(value: unknown): Finding {
+  const finding = (value ?? {}) as { assessment?: RecordedText; goodPractices?: RecordedText[] };
+  return {
+    assessment: publicText(finding.assessment),
+    goodPractices: Array.isArray(finding.goodPractices) ? finding.goodPractices.map(publicText) : [],
+  };
+}
+
+function stageOf(state: CampaignEngagementState, decision: OpenCaseDecision | undefined): StatementVendorEntry['stage'] {
+  const ended = state.state === 'ended' ? state.outcome?.stage : undefined;
+  // A decision stands unless the engagement reached an outcome of its own before it took effect.
+  if (decision && (ended === undefined || ended === 'withdrawn')) return decision.action === 'close' ? 'closed-by-lead' : 'excluded';
+  if (ended) return ended;
+  return state.state === 'failed' ? 'failed' : 'in-progress';
+}
+
+/**
+ * One vendor's part of the statement: its stage and public facts from the engagement's outcome,
+ * its text from the lead's (which replaces, principle by principle, the findings recorded at the
+ * conclusion). The response, answers and officer's notes are left behind on purpose.
+ */
+export function statementEntry(
+  state: CampaignEngagementState,
+  text: VendorPublicText | undefined,
+  decision?: OpenCaseDecision,
+): StatementVendorEntry {
+  const outcome = state.state === 'ended' ? state.outcome : undefined;
+  const stage = stageOf(state, decision);
+  const entry: StatementVendorEntry = { vendorId: state.vendorId, vendorName: state.vendorName, stage };
+  if (stage === 'closed-by-lead' || stage === 'excluded') {
+    entry.reason = publicText(decision!.reason);
+    if (text?.summary) entry.summary = publicText(text.summary);
+    return entry;
+  }
+  if (text?.summary) entry.summary = publicText(text.summary);
+  if (!outcome) return entry;
+  entry.endedAt = outcome.endedAt;
+  if (outcome.response) entry.respondedAt = outcome.response.receivedAt;
+  if (stage === 'closed-no-response') entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
+  const questions = outcome.questions ?? [];
+  if (questions.length) {
+    entry.questionsAsked = questions.length;
+    entry.questionsAnswered = questions.filter((q) => q.answer !== undefined).length;
+  }
+  if (outcome.demonstrations.length) {
+    entry.demonstrations = outcome.demonstrations.map(({ id, at, result }) => {
+      const observation = text?.demonstrations?.[id];
+      return { id, at, ...(result ? { result } : {}), ...(observation ? { observation: publicText(observation) } : {}) };
+    });
+  }
+  if (outcome.findings || text?.findings) {
+    entry.findings = Object.fromEntries(
+      PRINCIPLES.map((p) => [p, recordedFinding(text?.findings?.[p] ?? outcome.findings?.[p])]),
+    ) as Findings;
+  }
+  return entry;
+}
+
+/** The lead's edit applied: each text given replaces the one before; texts not given stay. */
+export function applyStatementEdit(
+  text: StatementText,
+  edit: { vendors?: Record<string, VendorPublicText>; conclusions?: BilingualParagraphs; lessonsLearned?: BilingualParagraphs },
+): StatementText {
+  const vendors = { ...text.vendors };
+  for (const [vendorId, change] of Object.entries(edit.vendors ?? {})) {
+    const before = vendors[vendorId] ?? {};
+    vendors[vendorId] = {
+      ...before,
+      ...(change.summary ? { summary: trimText(change.summary) } : {}),
+      ...(change.findings
+        ? {
+            findings: {
+              ...before.findings,
+              ...Object.fromEntries(
+                Object.entries(change.findings).map(([p, f]) => [
+                  p,
+                  { assessment: trimText(f!.assessment), goodPractices: (f!.goodPractices ?? []).map(trimText) },
+                ]),
+              ),
+            },
+          }
+        : {}),
+      ...(change.demonstrations
+        ? {
+            demonstrations: {
+              ...before.demonstrations,
+              ...Object.fromEntries(Object.entries(change.demonstrations).map(([id, t]) => [id, trimText(t)])),
+            },
+          }
+        : {}),
+    };
+  }
+  return {
+    vendors,
+    conclusions: edit.conclusions ? trimParagraphs(edit.conclusions) : text.conclusions,
+    lessonsLearned: edit.lessonsLearned ? trimParagraphs(edit.lessonsLearned) : text.lessonsLearned,
+  };
+}
+
+function trimText(text: PublicText): PublicText {
+  const t = publicText(text);
+  return { en: t.en.trim(), fr: t.fr.trim() };
+}
+
+function trimParagraphs(text: BilingualParagraphs): BilingualParagraphs {
+  const clean = (list: unknown) => (Array.isArray(list) ? list.map((p) => String(p).trim()).filter(Boolean) : []);
+  return { en: clean(text.en), fr: clean(text.fr) };
+}
+
+// ── What a draft still lacks ─────────────────────────────────────────────────────────────────────
+
+/** Where the lead enters each kind of text, so a refusal says which file to fix. */
+export const TEXT_SOURCES = {
+  summary: 'statement text file',
+  findings: 'findings file (or statement text file)',
+  demonstrations: 'statement text file',
+  reason: 'draft command (--close/--exclude)',
+  conclusions: 'conclusions file (or statement text file)',
+} as const;
+
+export interface TextGap {
+  /** Which file (or command) the text is entered in. */
+  source: string;
+  vendorId?: string;
+  /** e.g. `summary`, `findings.security.assessment`, `demonstrations.d1`, `conclusions`. */
+  field: string;
+  language: Language;
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'French' };
+
+function missing(text: PublicText | undefined): Language[] {
+  return LANGUAGES.filter((l) => !text || !text[l]?.trim());
+}
+
+/** Every public text a draft needs and lacks, in either language; empty when it can go out. */
+export function statementGaps(draft: Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'>): TextGap[] {
+  const gaps: TextGap[] = [];
+  const need = (text: PublicText | undefined, source: string, field: string, vendorId?: string) => {
+    for (const language of missing(text)) gaps.push({ source, field, language, ...(vendorId ? { vendorId } : {}) });
+  };
+  for (const entry of draft.vendors) {
+    const id = entry.vendorId;
+    if (entry.stage === 'concluded') need(entry.summary, TEXT_SOURCES.summary, 'summary', id);
+    else if (entry.summary) need(entry.summary, TEXT_SOURCES.summary, 'summary', id);
+    if (entry.stage === 'closed-by-lead' || entry.stage === 'excluded') need(entry.reason, TEXT_SOURCES.reason, 'reason', id);
+    if (entry.stage === 'concluded' || entry.findings) {
+      for (const p of PRINCIPLES) {
+        const finding = entry.findings?.[p];
+        need(finding?.assessment, TEXT_SOURCES.findings, `findings.${p}.assessment`, id);
+        finding?.goodPractices.forEach((g, i) => need(g, TEXT_SOURCES.findings, `findings.${p}.goodPractices[${i}]`, id));
+      }
+    }
+    for (const d of entry.demonstrations ?? []) {
+      if (d.result !== undefined || d.observation) need(d.observation, TEXT_SOURCES.demonstrations, `demonstrations.${d.id}`, id);
+    }
+  }
+  for (const [field, paragraphs] of [
+    ['conclusions', draft.conclusions],
+    ['lessonsLearned', draft.lessonsLearned],
+  ] as const) {
+    for (const language of LANGUAGES) {
+      if (!paragraphs[language]?.some((p) => p.trim())) gaps.push({ source: TEXT_SOURCES.conclusions, field, language });
+    }
+  }
+  return gaps;
+}
+
+/** `statement text file, vendor zoom, summary (French)` */
+export function describeGap(gap: TextGap): string {
+  return `${gap.source}, ${gap.vendorId ? `vendor ${gap.vendorId}, ` : ''}${gap.field} (${LANGUAGE_NAMES[gap.language]})`;
+}
+
+/** One line for a refusal: how many texts are missing, then each. */
+export function describeGaps(gaps: TextGap[]): string {
+  const count = gaps.length === 1 ? '1 text is' : `${gaps.length} texts are`;
+  return `${count} missing in the statement: ${gaps.map(describeGap).join('; ')}.`;
+}
+
+// ── What changed between two versions ────────────────────────────────────────────────────────────
+
+type Comparable = Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'>;
+
+function sameText(a: PublicText | undefined, b: PublicText | undefined): boolean {
+  return (a?.en ?? '') === (b?.en ?? '') && (a?.fr ?? '') === (b?.fr ?? '');
+}
+
+function joined(list: PublicText[] | undefined): PublicText | undefined {
+  if (!list?.length) return undefined;
+  return { en: list.map((t) => t.en).join(' · '), fr: list.map((t) => t.fr).join(' · ') };
+}
+
+function paragraphsText(p: BilingualParagraphs): PublicText | undefined {
+  if (!p.en.length && !p.fr.length) return undefined;
+  return { en: p.en.join('\n\n'), fr: p.fr.join('\n\n') };
+}
+
+/**
+ * What differs, section by section, from `before` to `after` (old → new), in the order the
+ * statement prints it. Empty when the public text of the two is the same.
+ */
+export function statementChanges(before: Comparable, after: Comparable): StatementChange[] {
+  const changes: StatementChange[] = [];
+  const compare = (change: Omit<StatementChange, 'before' | 'after'>, a: PublicText | undefined, b: PublicText | undefined) => {
+    if (!sameText(a, b)) changes.push({ ...change, ...(a ? { before: a } : {}), ...(b ? { after: b } : {}) });
+  };
+  const old = new Map(before.vendors.map((v) => [v.vendorId, v]));
+  const seen = new Set<string>();
+  for (const entry of after.vendors) {
+    seen.add(entry.vendorId);
+    const prior = old.get(entry.vendorId);
+    const vendorName = entry.vendorName;
+    if (prior?.stage !== entry.stage) changes.push({ section: 'outcome', vendorName, ...(prior ? { stageBefore: prior.stage } : {}), stageAfter: entry.stage });
+    compare({ section: 'reason', vendorName }, prior?.reason, entry.reason);
+    compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);
+    for (const principle of PRINCIPLES) {
+      compare({ section: 'assessment', vendorName, principle }, prior?.findings?.[principle]?.assessment, entry.findings?.[principle]?.assessment);
+      compare(
+        { section: 'good-practices', vendorName, principle },
+        joined(prior?.findings?.[principle]?.goodPractices),
+        joined(entry.findings?.[principle]?.goodPractices),
+      );
+    }
+    const priorDemos = new Map((prior?.demonstrations ?? []).map((d) => [d.id, d]));
+    for (const d of entry.demonstrations ?? []) {
+      compare({ section: 'demonstration', vendorName, demonstrationId: d.id }, priorDemos.get(d.id)?.observation, d.observation);
+    }
+  }
+  for (const gone of before.vendors.filter((v) => !seen.has(v.vendorId))) {
+    changes.push({ section: 'outcome', vendorName: gone.vendorName, stageBefore: gone.stage });
+  }
+  compare({ section: 'conclusions' }, paragraphsText(before.conclusions), paragraphsText(after.conclusions));
+  compare({ section: 'lessons-learned' }, paragraphsText(before.lessonsLearned), paragraphsText(after.lessonsLearned));
+  return changes;
+}
