@@ -13,10 +13,12 @@ import {
   FINAL_STAGES,
   LANGUAGES,
   PRINCIPLES,
+  publicText,
   type DemonstrationResult,
   type EngagementStage,
   type Findings,
   type Language,
+  type RecordedText,
   type StatementDraft,
 } from '../workflows/types';
 import { can } from './access';
@@ -252,8 +254,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           break;
         }
         case 'conclude': {
+          // Findings are public text: each in English and French; a language left blank is listed as missing at drafting.
           const findings = Object.fromEntries(
-            PRINCIPLES.map((p) => [p, { assessment: form.text(`assessment-${p}`), goodPractices: form.lines(`practices-${p}`, { optional: true }) }]),
+            PRINCIPLES.map((p) => {
+              const en = form.lines(`practices-${p}`, { optional: true });
+              const fr = form.lines(`practices-${p}-fr`, { optional: true });
+              const goodPractices = Array.from({ length: Math.max(en.length, fr.length) }, (_, i) => ({ en: en[i] ?? '', fr: fr[i] ?? '' }));
+              return [p, { assessment: { en: form.text(`assessment-${p}`, { optional: true }), fr: form.text(`assessment-${p}-fr`, { optional: true }) }, goodPractices }];
+            }),
           ) as Findings;
           form.done();
           await dossier.conclude(ref, { by, findings });
@@ -471,7 +479,13 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     correspondence,
     documents: status.response?.attachments ?? [],
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),
-    findings: status.findings && PRINCIPLES.map((p) => ({ principle: p, key: `principle.${p}`, ...status.findings![p] })),
+    findings:
+      status.findings &&
+      PRINCIPLES.map((p) => {
+        const both = (t: RecordedText) => Object.values(publicText(t)).filter(Boolean).join(' / ');
+        const finding = status.findings![p];
+        return { principle: p, key: `principle.${p}`, assessment: both(finding.assessment), goodPractices: finding.goodPractices.map(both) };
+      }),
     principles: PRINCIPLES.map((p) => ({ principle: p, key: `principle.${p}` })),
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the

@@ -3,7 +3,7 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, type Contact, type DemonstrationResult } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DemonstrationResult, type RecordedText } from '../../workflows/types';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput, refused } from '../errors';
@@ -287,7 +287,7 @@ export function renderStatus(status: EngagementStatus): string {
         'Findings',
         table(
           ['principle', 'assessment', 'good practices'],
-          PRINCIPLES.map((p) => [p, findings[p].assessment, findings[p].goodPractices.map((g) => `- ${g}`).join('\n')]),
+          PRINCIPLES.map((p) => [p, bothLanguages(findings[p].assessment), findings[p].goodPractices.map((g) => `- ${bothLanguages(g)}`).join('\n')]),
         ),
       ),
     );
@@ -349,4 +349,10 @@ function parseContact(value: string): Contact {
   const match = /^\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value) ?? /^\s*()([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
   if (!match) throw invalidInput(`--attendee: "${value}" must be "Name <email@example.org>"`);
   return { name: match[1] || match[2]!, email: match[2]! };
+}
+
+/** Public text as the officer checks it: English, then French; a language still to write shows as "(fr: —)". */
+function bothLanguages(text: RecordedText): string {
+  const { en, fr } = publicText(text);
+  return `${en || '(en: —)'}\n${fr || '(fr: —)'}`;
 }

@@ -35,8 +35,9 @@ describe('engagement show', () => {
     const findings = completeFindings();
     const text = renderStatus(engagementStatus({ findings }));
     expect(text).toContain('Findings');
-    expect(text).toContain(findings.security.assessment);
-    expect(text).toContain(findings['end-user-control'].assessment);
+    expect(text).toContain(findings.security.assessment.en);
+    expect(text).toContain(findings.security.assessment.fr);
+    expect(text).toContain(findings['end-user-control'].assessment.en);
   });
 });
 

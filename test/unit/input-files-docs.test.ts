@@ -9,7 +9,9 @@ import {
   readAnswersFile,
   readConclusionsFile,
   readFindingsFile,
+  readOpenCasesFile,
   readQuestionsFile,
+  readStatementTextFile,
   readResponseFile,
   readVendorFile,
 } from '../../client/commands/input-files';
@@ -40,7 +42,17 @@ describe('the documented input files', () => {
 
   it('documents every file the CLI reads', () => {
     expect([...examples.keys()].sort()).toEqual(
-      ['answers.yaml', 'campaign.yaml', 'conclusions.yaml', 'findings.yaml', 'questions.md', 'response.md', 'vendor.yaml'].sort(),
+      [
+        'answers.yaml',
+        'campaign.yaml',
+        'conclusions.yaml',
+        'findings.yaml',
+        'open-cases.yaml',
+        'questions.md',
+        'response.md',
+        'statement-text.yaml',
+        'vendor.yaml',
+      ].sort(),
     );
   });
 
@@ -48,6 +60,8 @@ describe('the documented input files', () => {
     const campaign = loadCampaignFile(file('campaign.yaml'));
     expect(campaign.campaign.id).toBe('example-2020');
     expect(campaign.vendors.map((v) => v.id)).toEqual(['zoom']);
+    expect(campaign.campaign.officeName).toEqual({ en: 'Case office', fr: 'Bureau des dossiers' });
+    expect(campaign.campaign.topic?.fr).toBe('la vie privée dans les services de vidéoconférence');
   });
 
   it('a vendor', () => {
@@ -68,8 +82,25 @@ describe('the documented input files', () => {
     expect(readAnswersFile(file('answers.yaml')).map((a) => a.questionId)).toEqual(['q1', 'q2']);
   });
 
-  it('findings under the five principles', () => {
-    expect(Object.keys(readFindingsFile(file('findings.yaml'))).sort()).toEqual([...PRINCIPLES].sort());
+  it('findings under the five principles, in English and French', () => {
+    const findings = readFindingsFile(file('findings.yaml'));
+    expect(Object.keys(findings).sort()).toEqual([...PRINCIPLES].sort());
+    expect(findings.security.assessment.fr).toMatch(/^Le chiffrement/);
+    expect(findings['know-your-audience'].goodPractices[1]).toEqual({ en: 'Zoom for Education', fr: 'Zoom for Education' });
+  });
+
+  it('the statement text the lead edits', () => {
+    const edit = readStatementTextFile(file('statement-text.yaml'));
+    expect(edit.vendors?.zoom.summary?.fr).toMatch(/^Zoom a exposé/);
+    expect(edit.vendors?.zoom.findings?.transparency?.goodPractices).toEqual([{ en: 'Zoom Privacy Center', fr: 'Zoom Privacy Center' }]);
+    expect(edit.vendors?.zoom.demonstrations?.d1.en).toMatch(/^Default meeting/);
+  });
+
+  it('the decisions on engagements still open at drafting', () => {
+    expect(readOpenCasesFile(file('open-cases.yaml')).map((d) => [d.vendorId, d.action])).toEqual([
+      ['houseparty', 'close'],
+      ['whereby', 'exclude'],
+    ]);
   });
 
   it('the statement conclusions', () => {
