@@ -11,6 +11,8 @@ import {
   approveStatementUpdate,
   campaignStatusQuery,
   draftStatementUpdate,
+  editStatementUpdate,
+  statementTextQuery,
   engagementStatusQuery,
   requestChangesUpdate,
   setConclusionsUpdate,
@@ -19,12 +21,13 @@ import {
   type AddVendorInput,
   type ApproveStatementInput,
   type CampaignStatus,
+  type EditStatementInput,
   type EngagementStatus,
   type RequestChangesInput,
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type CampaignInput, type Language, type StatementDraft } from '../workflows/types';
+import { type CampaignInput, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
@@ -119,8 +122,23 @@ export class CampaignClient {
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(withdrawVendorUpdate, { args: [input] }));
   }
 
-  draftStatement(campaignId: string, by: string) {
-    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by }] }));
+  /**
+   * The lead submits the statement: the next version goes out for approval. Refused while an
+   * engagement is open and not settled in `openCases`, or while a public text is missing in
+   * either language (the refusal lists every one).
+   */
+  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[]) {
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by, ...(openCases ? { openCases } : {}) }] }));
+  }
+
+  /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */
+  editStatement(campaignId: string, input: EditStatementInput) {
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(editStatementUpdate, { args: [input] }));
+  }
+
+  /** The public text as the lead last edited it. */
+  statementText(campaignId: string): Promise<StatementText> {
+    return this.call(campaignId, () => this.handle(campaignId).query(statementTextQuery));
   }
 
   setConclusions(campaignId: string, input: SetConclusionsInput) {

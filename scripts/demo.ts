@@ -46,7 +46,12 @@ const OFFICER = 'Geneviève Tremblay-Côté';
 interface Script {
   /** Seconds after the letter before the company's response is recorded. */
   respondsAfter: number;
+  /** The company's response (its submission: confidential, never printed in the statement). */
   summary: string;
+  /** What the authorities say of the company's position in the statement, in English and French. */
+  publicSummary: [en: string, fr: string];
+  /** The authorities' public observation of the demonstration, in English and French. */
+  observation: [en: string, fr: string];
   questions: string[];
   answers: string[];
   topics: string[];
@@ -60,6 +65,8 @@ const SCRIPTS: Record<string, Script> = {
   microsoft: {
     respondsAfter: 1,
     summary: 'Microsoft described the security and privacy controls of Teams, its data-handling commitments and its approach to children in education.',
+    publicSummary: ['Microsoft described the security and privacy controls of Teams, its commitments on the handling of data and its approach to students in education.', 'Microsoft a décrit les mesures de sécurité et de protection de la vie privée de Teams, ses engagements en matière de traitement des données et son approche à l’égard des élèves.'],
+    observation: ['Key management and administrator privacy controls were shown in a live environment.', 'La gestion des clés et les paramètres de confidentialité des administrateurs ont été montrés dans un environnement réel.'],
     questions: ['How are meeting recordings protected at rest?', 'Which telemetry is collected from education tenants?'],
     answers: ['Recordings are encrypted at rest with per-tenant keys.', 'Only service diagnostics, configurable by the school administrator.'],
     topics: ['Encryption of recordings', 'Administrator privacy controls'],
@@ -76,6 +83,8 @@ const SCRIPTS: Record<string, Script> = {
   cisco: {
     respondsAfter: 2,
     summary: 'Cisco explained Webex security architecture, including an end-to-end encryption option, and its privacy data sheets.',
+    publicSummary: ['Cisco explained the security architecture of Webex, including an end-to-end encryption option, and its privacy data sheets.', 'Cisco a expliqué l’architecture de sécurité de Webex, dont une option de chiffrement de bout en bout, et ses fiches de confidentialité.'],
+    observation: ['An end-to-end encrypted meeting was held and the handling of keys explained.', 'Une réunion chiffrée de bout en bout a été tenue et la gestion des clés expliquée.'],
     questions: ['Is end-to-end encryption available to free accounts?'],
     answers: ['It is being extended to all account types.'],
     topics: ['End-to-end encrypted meetings', 'Privacy data sheets'],
@@ -92,6 +101,8 @@ const SCRIPTS: Record<string, Script> = {
   zoom: {
     respondsAfter: 3,
     summary: 'Zoom set out the changes of its 90-day security and privacy plan, including end-to-end encryption and meeting passcodes by default.',
+    publicSummary: ['Zoom set out the changes of its 90-day security and privacy plan, including end-to-end encryption and meeting passcodes by default.', 'Zoom a exposé les changements de son plan de 90 jours en matière de sécurité et de vie privée, dont le chiffrement de bout en bout et les codes d’accès par défaut.'],
+    observation: ['The default meeting protections were validated; end-to-end encryption was still being rolled out at the time.', 'Les protections par défaut des réunions ont été validées ; le chiffrement de bout en bout était alors encore en cours de déploiement.'],
     questions: ['What happened to the attention-tracking feature?', 'How are waiting rooms enabled by default?'],
     answers: ['Attention tracking was removed in April 2020.', 'Waiting rooms and passcodes are on by default for all accounts.'],
     topics: ['Default meeting protections', 'End-to-end encryption roll-out'],
@@ -108,6 +119,8 @@ const SCRIPTS: Record<string, Script> = {
   google: {
     respondsAfter: 4,
     summary: 'Google described the protections of Meet, including encryption in transit and the absence of attention tracking or advertising use of meeting data.',
+    publicSummary: ['Google described the protections of Meet, including encryption in transit and its commitment not to use meeting data for advertising.', 'Google a décrit les protections de Meet, dont le chiffrement en transit et son engagement à ne pas utiliser les données des réunions à des fins publicitaires.'],
+    observation: ['Host controls and the commitments on the use of data were demonstrated.', 'Les commandes des hôtes et les engagements sur l’utilisation des données ont été démontrés.'],
     questions: ['Is meeting content used for advertising?'],
     answers: ['No: Meet data is not used for advertising.'],
     topics: ['Encryption in transit', 'Host controls in Meet'],
@@ -175,7 +188,7 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     await Promise.all([
       conclusions,
       mailSystems,
-      ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, id, vendorId, script, say, vendorMail && { mail: vendorMail, from: input.vendors.find((v) => v.id === vendorId)!.contacts[0].email })),
+      ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, campaigns, id, vendorId, script, say, vendorMail && { mail: vendorMail, from: input.vendors.find((v) => v.id === vendorId)!.contacts[0].email })),
     ]);
 
     const drafted = await waitFor(() => campaigns.status(id), (s) => s.phase === 'approving' && s.draft !== undefined);
@@ -210,6 +223,7 @@ function demoCampaign(): CampaignInput {
 /** One responding company, as its case officer records it: response, follow-up, demonstration, findings. */
 async function playVendor(
   engagements: DossierClient,
+  campaigns: CampaignClient,
   campaignId: string,
   vendorId: string,
   script: Script,
@@ -256,6 +270,14 @@ async function playVendor(
   ) as Findings;
   await engagements.conclude(ref, { by: OFFICER, findings });
   say(`${name}: concluded with findings on the five principles`);
+  // The statement prints what the authorities write, never the response: the lead writes the public summary.
+  const [summaryEn, summaryFr] = script.publicSummary;
+  const [observationEn, observationFr] = script.observation;
+  await campaigns.editStatement(campaignId, {
+    by: OFFICER,
+    vendors: { [vendorId]: { summary: { en: summaryEn, fr: summaryFr }, demonstrations: { [demonstration.id]: { en: observationEn, fr: observationFr } } } },
+  });
+  say(`${name}: public summary and demonstration observation written (English and French)`);
 }
 
 /** Houseparty's mail system answers the letter with an out-of-office; one of Zoom's addresses bounces. */

@@ -285,6 +285,8 @@ export interface CampaignStatus {
   openCases?: OpenCaseDecision[];
   /** True once the lead has edited the public text after the current version went out. */
   unsubmittedEdits?: boolean;
+  /** Every public text the next version still lacks (file, vendor, field, language), one per line. */
+  missingTexts?: string[];
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: { at: string; step: string; reason: string }[];

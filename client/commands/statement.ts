@@ -9,7 +9,7 @@ import type { CampaignStatus } from '../../workflows/messages';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
-import { readConclusionsFile } from './input-files';
+import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const POLL_MS = 1_000;
@@ -40,24 +40,44 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('draft')
-    .description('draft the statement now, without waiting for engagements still in progress')
+    .description('submit the statement: the next version goes out for approval (refused while a text is missing or an engagement is open)')
     .argument('<campaign>', 'campaign id')
+    .option('--open-cases <file>', 'YAML or JSON: close or exclude each engagement still open, with a reason in en and fr (docs/input-files.md)')
     .action(
-      withContext(session, async (ctx, campaignId: string) => {
+      withContext(session, async (ctx, campaignId: string, options: { openCases?: string }) => {
+        const openCases = options.openCases ? readOpenCasesFile(options.openCases) : undefined;
         const campaigns = await ctx.campaigns();
-        let status = await campaigns.draftStatement(campaignId, ctx.officer);
-        // The update only asks: the campaign leaves its engagement phase and drafts in its own
-        // next step, a moment later. Wait for that draft so the officer can name its version.
+        const before = (await campaigns.status(campaignId)).draft?.version ?? 0;
+        let status = await campaigns.draftStatement(campaignId, ctx.officer, openCases);
+        // The update only asks: the campaign renders the version and mails it in its own next
+        // step, a moment later. Wait for that version so the officer can name it.
         const deadline = Date.now() + DRAFT_WAIT_MS;
-        while (!status.draft && Date.now() < deadline) {
+        while ((status.draft?.version ?? 0) <= before && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, POLL_MS / 2));
           status = await campaigns.status(campaignId);
         }
         ctx.out.result(status, () =>
-          status.draft
-            ? `Draft version ${status.draft.version} goes out for approval to ${status.draft.pending.join(', ')}.`
-            : 'Drafting was requested; `dossier statement status` shows the draft once it is ready.',
+          status.draft && status.draft.version > before
+            ? `Draft version ${status.draft.version} goes out for approval to ${status.draft.pending.join(', ') || 'nobody (every approval carried over)'}.`
+            : 'The draft was submitted; `dossier statement status` shows the version once it is out.',
         );
+      }),
+    );
+
+  group
+    .command('edit')
+    .description("edit the statement's public text (summaries, findings, observations, conclusions); nothing goes out until `statement draft`")
+    .argument('<campaign>', 'campaign id')
+    .requiredOption('--file <file>', 'YAML or JSON: the texts to change, each in en and fr (docs/input-files.md, "Statement text")')
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
+        const edit = readStatementTextFile(options.file);
+        const status = await (await ctx.campaigns()).editStatement(campaignId, { by: ctx.officer, ...edit });
+        ctx.out.result(status, () => {
+          const missing = status.missingTexts ?? [];
+          const next = status.draft ? `submit version ${status.draft.version + 1} with \`dossier statement draft ${campaignId}\`` : `submit it with \`dossier statement draft ${campaignId}\``;
+          return `Statement text updated; ${missing.length ? `${missing.length} text(s) still missing (\`dossier statement status\` lists them)` : next}.`;
+        });
       }),
     );
 
@@ -70,7 +90,7 @@ export function statementCommands(session: Session): Command {
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
         const text = readConclusionsFile(options.file);
         const status = await (await ctx.campaigns()).setConclusions(campaignId, { by: ctx.officer, ...text });
-        ctx.out.result(status, () => `Conclusions set${status.draft ? `; draft version ${status.draft.version} goes out for approval` : ''}.`);
+        ctx.out.result(status, () => `Conclusions set; they go out with the next version the lead submits (\`dossier statement draft ${campaignId}\`).`);
       }),
     );
 
@@ -106,7 +126,11 @@ export function statementCommands(session: Session): Command {
           version: options.version,
           comment: options.comment,
         });
-        ctx.out.result(status, () => `Changes requested; draft version ${status.draft?.version ?? '?'} goes out for approval.`);
+        ctx.out.result(status, () =>
+          status.phase === 'revising'
+            ? `Changes requested: version ${options.version} goes back to the lead, who edits the text and submits the next version.`
+            : `Changes requested; draft version ${status.draft?.version ?? '?'} goes out for approval.`,
+        );
       }),
     );
 
@@ -198,8 +222,17 @@ export function renderStatementStatus(status: CampaignStatus, published: (path: 
     ]),
   ];
   if (draft?.approvals.length) {
-    parts.push(section('Approvals', table(['authority', 'by', 'at'], draft.approvals.map((a) => [a.authorityId, a.by, when(a.at)]))));
+    parts.push(
+      section('Approvals', table(['authority', 'version', 'by', 'at'], draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, a.by, when(a.at)]))),
+    );
   }
+  if (status.openCases?.length) {
+    parts.push(section('Open engagements settled at drafting', table(['vendor', 'action', 'reason (en)'], status.openCases.map((d) => [d.vendorId, d.action, d.reason.en]))));
+  }
+  if (status.missingTexts?.length) {
+    parts.push(section('Texts still missing (the next version is refused until they are written)', status.missingTexts.map((t) => `- ${t}`).join('\n')));
+  }
+  if (status.unsubmittedEdits) parts.push('The lead has edited the text since the current version: it goes out with the next `statement draft`.');
   if (status.changeRequests.length) {
     parts.push(
       section(

@@ -1,0 +1,197 @@
+// The statement's public text without a server: what each vendor's entry carries (never a
+// submission), what a draft still lacks in either language, how the lead's edits apply, what
+// changed between two versions, and the rules on edits and on open engagements at drafting.
+import { describe, expect, it } from 'vitest';
+import { openCasesProblems, statementEditProblems } from '../../workflows/campaign-rules';
+import type { CampaignEngagementState } from '../../workflows/messages';
+import {
+  applyStatementEdit,
+  describeGaps,
+  emptyStatementText,
+  statementChanges,
+  statementEntry,
+  statementGaps,
+} from '../../workflows/statement-text';
+import { PRINCIPLES, type EngagementOutcome, type Findings, type StatementText } from '../../workflows/types';
+import { completeFindings } from '../helpers/fixtures';
+
+const both = (en: string, fr: string) => ({ en, fr });
+
+function ended(vendorId: string, outcome: Partial<EngagementOutcome> = {}): CampaignEngagementState {
+  return {
+    vendorId,
+    vendorName: vendorId.toUpperCase(),
+    workflowId: `engagement:c:${vendorId}`,
+    state: 'ended',
+    addedLate: false,
+    outcome: {
+      vendorId,
+      vendorName: vendorId.toUpperCase(),
+      stage: 'concluded',
+      response: { receivedAt: '2020-08-14T00:00:00Z', summary: 'CONFIDENTIAL response', attachments: ['secret.pdf'] },
+      findings: completeFindings(),
+      demonstrations: [{ id: 'd1', at: '2020-09-01T14:00:00Z', result: 'validated', notes: 'internal notes' }],
+      questions: [{ id: 'q1', round: 1, text: 'Q?', dueDate: '2020-09-01', answer: 'CONFIDENTIAL answer' }],
+      remindersSent: [],
+      endedAt: '2020-10-01T00:00:00Z',
+      ...outcome,
+    },
+  };
+}
+
+const open = (vendorId: string): CampaignEngagementState => ({
+  vendorId,
+  vendorName: vendorId.toUpperCase(),
+  workflowId: `engagement:c:${vendorId}`,
+  state: 'in-progress',
+  addedLate: false,
+});
+
+function draftOf(states: CampaignEngagementState[], text: StatementText, decisions: Parameters<typeof statementEntry>[2][] = []) {
+  return {
+    vendors: states.map((s, i) => statementEntry(s, text.vendors[s.vendorId], decisions[i])),
+    conclusions: text.conclusions,
+    lessonsLearned: text.lessonsLearned,
+  };
+}
+
+const complete = (): StatementText =>
+  applyStatementEdit(emptyStatementText(), {
+    vendors: { zoom: { summary: both('Zoom explained its plan.', 'Zoom a expliqué son plan.'), demonstrations: { d1: both('Shown.', 'Montré.') } } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  });
+
+describe('a vendor’s part of the statement', () => {
+  it('carries public facts and the authorities’ text, never the response, answers or officer’s notes', () => {
+    const entry = statementEntry(ended('zoom'), complete().vendors.zoom);
+    expect(JSON.stringify(entry)).not.toMatch(/CONFIDENTIAL|secret\.pdf|internal notes/);
+    expect(entry).toMatchObject({
+      stage: 'concluded',
+      respondedAt: '2020-08-14T00:00:00Z',
+      questionsAsked: 1,
+      questionsAnswered: 1,
+      summary: both('Zoom explained its plan.', 'Zoom a expliqué son plan.'),
+      demonstrations: [{ id: 'd1', result: 'validated', observation: both('Shown.', 'Montré.') }],
+    });
+    expect(entry.findings?.security).toEqual(completeFindings().security);
+  });
+
+  it('reads findings an older history recorded as one string as English, with the French to write', () => {
+    const legacy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `Old ${p}.`, goodPractices: ['Old practice'] }])) as unknown as Findings;
+    const entry = statementEntry(ended('zoom', { findings: legacy }), undefined);
+    expect(entry.findings?.security).toEqual({ assessment: both('Old security.', ''), goodPractices: [both('Old practice', '')] });
+  });
+
+  it('reports an open engagement the lead closed or excluded, with the reason', () => {
+    const reason = both('Acquired.', 'Rachetée.');
+    expect(statementEntry(open('party'), undefined, { vendorId: 'party', action: 'close', reason })).toMatchObject({ stage: 'closed-by-lead', reason });
+    expect(statementEntry(open('party'), undefined, { vendorId: 'party', action: 'exclude', reason }).stage).toBe('excluded');
+    // Withdrawn by the decision itself: still reported as the lead decided.
+    const withdrawn = ended('party', { stage: 'withdrawn', findings: undefined, response: undefined });
+    expect(statementEntry(withdrawn, undefined, { vendorId: 'party', action: 'close', reason }).stage).toBe('closed-by-lead');
+  });
+});
+
+describe('what a draft still lacks', () => {
+  it('lists every missing English or French text with its file, vendor and field', () => {
+    const text = applyStatementEdit(emptyStatementText(), {
+      vendors: { zoom: { summary: both('Zoom explained its plan.', '') } },
+      conclusions: { en: ['Done.'], fr: [] },
+    });
+    const findings = completeFindings();
+    findings.transparency.assessment = both('Clear.', '');
+    const gaps = statementGaps(draftOf([ended('zoom', { findings })], text));
+    expect(gaps.map((g) => `${g.vendorId ?? '-'} ${g.field} ${g.language}`)).toEqual([
+      'zoom summary fr',
+      'zoom findings.transparency.assessment fr',
+      'zoom demonstrations.d1 en',
+      'zoom demonstrations.d1 fr',
+      '- conclusions fr',
+      '- lessonsLearned en',
+      '- lessonsLearned fr',
+    ]);
+    expect(describeGaps(gaps)).toMatch(
+      /^7 texts are missing in the statement: statement text file, vendor zoom, summary \(French\); findings file \(or statement text file\), vendor zoom, findings\.transparency\.assessment \(French\);/,
+    );
+  });
+
+  it('needs a reason in both languages for an engagement closed or excluded at drafting, and nothing for a non-responder', () => {
+    const silent = ended('party', { stage: 'closed-no-response', response: undefined, findings: undefined, demonstrations: [], questions: [] });
+    const text = complete();
+    const draft = draftOf([ended('zoom'), silent, open('late')], text, [undefined, undefined, { vendorId: 'late', action: 'exclude', reason: both('Too late.', '') }]);
+    expect(statementGaps(draft)).toEqual([{ source: 'draft command (--close/--exclude)', vendorId: 'late', field: 'reason', language: 'fr' }]);
+  });
+
+  it('is empty once every text is there', () => {
+    expect(statementGaps(draftOf([ended('zoom')], complete()))).toEqual([]);
+  });
+});
+
+describe('the lead’s edits and the changes between versions', () => {
+  it('replaces only the texts an edit names', () => {
+    const text = applyStatementEdit(complete(), { vendors: { zoom: { findings: { security: { assessment: both(' New. ', ' Nouveau. '), goodPractices: [] } } } } });
+    expect(text.vendors.zoom.summary).toEqual(both('Zoom explained its plan.', 'Zoom a expliqué son plan.'));
+    expect(text.vendors.zoom.findings?.security).toEqual({ assessment: both('New.', 'Nouveau.'), goodPractices: [] });
+    expect(text.conclusions).toEqual({ en: ['Done.'], fr: ['Fait.'] });
+  });
+
+  it('lists each changed section, old → new, and nothing when the text is the same', () => {
+    const before = draftOf([ended('zoom')], complete());
+    const edited = applyStatementEdit(complete(), {
+      vendors: { zoom: { summary: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.'), findings: { security: { assessment: both('New.', 'Nouveau.'), goodPractices: [] } } } },
+      lessonsLearned: { en: ['Ask early.', 'Demonstrate.'], fr: ['Demander tôt.', 'Démontrer.'] },
+    });
+    const after = draftOf([ended('zoom')], edited);
+    const changes = statementChanges(before, after);
+    expect(changes.map((c) => [c.section, c.principle ?? ''])).toEqual([
+      ['summary', ''],
+      ['assessment', 'security'],
+      ['good-practices', 'security'],
+      ['lessons-learned', ''],
+    ]);
+    expect(changes[0]).toMatchObject({ vendorName: 'ZOOM', before: both('Zoom explained its plan.', 'Zoom a expliqué son plan.'), after: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') });
+    expect(changes[2].after).toBeUndefined();
+    expect(changes[2].before).toEqual(completeFindings().security.goodPractices[0]);
+    expect(statementChanges(after, draftOf([ended('zoom')], edited))).toEqual([]);
+  });
+
+  it('names a vendor whose outcome changed', () => {
+    const changes = statementChanges(draftOf([open('late')], complete()), draftOf([ended('late', { findings: undefined })], complete()));
+    expect(changes[0]).toEqual({ section: 'outcome', vendorName: 'LATE', stageBefore: 'in-progress', stageAfter: 'concluded' });
+  });
+});
+
+describe('rules on the lead’s statement requests', () => {
+  it('refuses an edit that names an unknown vendor, one string for two languages, or markup', () => {
+    expect(statementEditProblems({ by: 'L', vendors: { nobody: { summary: both('a', 'b') } } }, ['zoom'])).toEqual([
+      "vendors.nobody: unknown vendor (the campaign's vendors: zoom)",
+    ]);
+    expect(statementEditProblems({ by: 'L', vendors: { zoom: { summary: 'One language only' } } }, ['zoom'])).toEqual([
+      'vendors.zoom.summary: must be given in English and French ({ en, fr }), not as one string',
+    ]);
+    expect(statementEditProblems({ by: 'L', conclusions: { en: ['<script>x</script>'], fr: [] } }, ['zoom'])[0]).toMatch(/^conclusions\.en\[0\]: must not contain markup/);
+    expect(statementEditProblems({ by: 'L' }, ['zoom'])).toEqual(['(file): nothing to change: give vendors, conclusions or lessonsLearned']);
+    expect(statementEditProblems({ by: 'L', vendors: { zoom: { demonstrations: { d1: both('Shown.', '') } } } }, ['zoom'])).toEqual([]);
+  });
+
+  it('refuses decisions on engagements that are not open, twice the same one, or without a bilingual reason', () => {
+    const reason = both('Acquired.', 'Rachetée.');
+    expect(openCasesProblems([{ vendorId: 'zoom', action: 'close', reason }], ['party'])).toEqual([
+      'openCases[0].vendorId: "zoom" is not an open engagement (open: party)',
+    ]);
+    expect(openCasesProblems([{ vendorId: 'party', action: 'forget', reason: 'gone' }], ['party'])).toEqual([
+      'openCases[0].action: must be close or exclude',
+      'openCases[0].reason: must be given in English and French ({ en, fr }), not as one string',
+    ]);
+    expect(
+      openCasesProblems(
+        [
+          { vendorId: 'party', action: 'close', reason },
+          { vendorId: 'party', action: 'exclude', reason },
+        ],
+        ['party'],
+      ),
+    ).toEqual(['openCases[1].vendorId: party is named twice']);
+  });
+});
