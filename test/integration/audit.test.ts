@@ -19,7 +19,9 @@ import { useDossier } from '../helpers/harness';
 const officer = 'Officer Tremblay';
 
 function findings(): Findings {
-  return Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `Assessed ${p}.`, goodPractices: [`Practice for ${p}`] }])) as Findings;
+  return Object.fromEntries(
+    PRINCIPLES.map((p) => [p, { assessment: { en: `Assessed ${p}.`, fr: `Évalué ${p}.` }, goodPractices: [{ en: `Practice for ${p}`, fr: `Pratique pour ${p}` }] }]),
+  ) as Findings;
 }
 
 /** RFC 4180 fields of a CSV text (quoted fields may hold commas, quotes and line breaks). */

@@ -35,20 +35,17 @@ function asianCampaign(): CampaignRef {
 }
 
 function concluded(id: string): StatementVendorEntry {
-  const findings = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `${id}: ${p} assessed.`, goodPractices: [`${id} practice`] }])) as Findings;
+  const findings = Object.fromEntries(
+    PRINCIPLES.map((p) => [p, { assessment: { en: `${id}: ${p} assessed.`, fr: `${id} : ${p} évalué.` }, goodPractices: [{ en: `${id} practice`, fr: `${id} pratique` }] }]),
+  ) as Findings;
   return {
     vendorId: id,
     vendorName: `Vendor ${id}`,
     stage: 'concluded',
-    outcome: {
-      vendorId: id,
-      vendorName: `Vendor ${id}`,
-      stage: 'concluded',
-      findings,
-      demonstrations: [{ id: 'd1', at: '2020-10-01T14:00:00Z', result: 'validated' }],
-      remindersSent: [],
-      endedAt: '2020-12-01T00:00:00Z',
-    },
+    summary: { en: `Vendor ${id} explained its measures.`, fr: `Vendor ${id} a expliqué ses mesures.` },
+    findings,
+    demonstrations: [{ id: 'd1', at: '2020-10-01T14:00:00Z', result: 'validated' }],
+    endedAt: '2020-12-01T00:00:00Z',
   };
 }
 
@@ -147,7 +144,7 @@ describe('archival and accessible PDFs', () => {
     const findings = JSON.parse(saved.stdout);
     expect(findings).toEqual(JSON.parse(JSON.stringify(statementFindings(statement()))));
     expect(findings.vendors.map((v: { vendorId: string }) => v.vendorId)).toEqual(['zoom', 'cisco']);
-    expect(findings.vendors[0].findings.security.assessment).toBe('zoom: security assessed.');
+    expect(findings.vendors[0].findings.security.assessment).toEqual({ en: 'zoom: security assessed.', fr: 'zoom : security évalué.' });
     const { pdf, catalog } = await catalogOf(statementFr);
     const spec = pdf.context.lookup(catalog.lookup(PDFName.of('AF'), PDFArray).get(0), PDFDict);
     expect(String(spec.get(PDFName.of('AFRelationship')))).toBe('/Data');
