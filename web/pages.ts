@@ -20,6 +20,7 @@ import {
   type Language,
   type RecordedText,
   type StatementDraft,
+  type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type WebDeps, type WebEnv } from './app';
@@ -293,6 +294,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return { user, status, draft };
   };
 
+  /** Each vendor's public summary and demonstration observations as the lead last wrote them (the lead's form only). */
+  const summariesOf = async (campaignId: string, status: CampaignStatus) => {
+    const text = await (await deps.campaigns()).statementText(campaignId);
+    return status.engagements.map((e) => ({
+      vendorId: e.vendorId,
+      vendorName: e.vendorName,
+      ...publicText(text.vendors[e.vendorId]?.summary),
+      demonstrations: (e.outcome?.demonstrations ?? []).map((d) => ({ id: d.id, ...publicText(text.vendors[e.vendorId]?.demonstrations?.[d.id]) })),
+    }));
+  };
+
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
@@ -315,7 +327,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       languages: LANGUAGES,
       canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
       myAuthority: mine,
-      canSteer: can(user.roles, 'steer-campaigns') && (status.phase === 'engaging' || status.phase === 'approving'),
+      canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
+      summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status) : [],
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       ...formView(form, language),
@@ -349,6 +362,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       'request-changes': ['comment', [/version/i, 'version']],
       draft: ['draft'],
       conclusions: ['conclusions-en', [/lesson/i, 'lessons-en']],
+      summaries: ['summaries'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
@@ -368,6 +382,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       } else if (action === 'draft') {
         const user = allowed(c, 'steer-campaigns');
         await campaigns.draftStatement(campaignId, actorName(user));
+      } else if (action === 'summaries') {
+        const user = allowed(c, 'steer-campaigns');
+        const status = await campaigns.status(campaignId);
+        // Only the texts given: one left blank in both languages keeps what it had.
+        const given = (field: string) => {
+          const text = { en: form.text(`${field}-en`, { optional: true }), fr: form.text(`${field}-fr`, { optional: true }) };
+          return text.en || text.fr ? text : undefined;
+        };
+        const vendors: Record<string, VendorPublicText> = {};
+        for (const e of status.engagements) {
+          const summary = given(`summary-${e.vendorId}`);
+          const observations = (e.outcome?.demonstrations ?? []).flatMap((d) => {
+            const observation = given(`observation-${e.vendorId}-${d.id}`);
+            return observation ? [[d.id, observation] as const] : [];
+          });
+          if (summary || observations.length) {
+            vendors[e.vendorId] = { ...(summary ? { summary } : {}), ...(observations.length ? { demonstrations: Object.fromEntries(observations) } : {}) };
+          }
+        }
+        form.done();
+        await campaigns.editStatement(campaignId, { by: actorName(user), vendors });
       } else {
         const user = allowed(c, 'steer-campaigns');
         const text = {

@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { checkVendor, statementTextProblems } from './campaign-rules';
+import { checkVendor, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import type {
@@ -13,6 +13,8 @@ import type {
   CampaignEngagementState,
   CampaignPhase,
   CampaignStatus,
+  DraftStatementInput,
+  EditStatementInput,
   RequestChangesInput,
   SetConclusionsInput,
   StatementApproval,
@@ -20,7 +22,20 @@ import type {
   WithdrawVendorInput,
 } from './messages';
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
-import type { Authority, BilingualParagraphs, CampaignInput, EngagementOutcome, Language, PublishedStatement, StatementDraft, Vendor } from './types';
+import { applyStatementEdit, describeGap, describeGaps, emptyStatementText, statementChanges, statementEntry, statementGaps } from './statement-text';
+import type {
+  Authority,
+  BilingualParagraphs,
+  CampaignInput,
+  EngagementOutcome,
+  Language,
+  MessageDetails,
+  OpenCaseDecision,
+  PublishedStatement,
+  StatementDraft,
+  StatementText,
+  Vendor,
+} from './types';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
 
 export interface CampaignResult {
@@ -34,6 +49,15 @@ interface TrackedVendor {
   state: CampaignEngagementState;
 }
 
+/**
+ * How the statement is drafted and approved. `edit-loop` (every campaign started since): the lead
+ * edits the public text and submits each version; a change request goes back to the lead; an
+ * approval names its version and carries over while the text is unchanged; drafting with open
+ * engagements needs the lead's decision on each. `legacy`: campaigns started before, replayed as
+ * they ran (a change request made the next version at once; every version was approved afresh).
+ */
+export type StatementRules = 'edit-loop' | 'legacy';
+
 export class CampaignCase {
   readonly workflowId: string;
   readonly authorities: Authority[];
@@ -44,15 +68,25 @@ export class CampaignCase {
   draft: StatementDraft | undefined;
   published: PublishedStatement | undefined;
   private readonly engagements = new Map<string, TrackedVendor>();
-  private conclusions: BilingualParagraphs = { en: [], fr: [] };
-  private lessonsLearned: BilingualParagraphs = { en: [], fr: [] };
+  /** The public text the lead writes and edits; the next version prints it. */
+  text: StatementText = emptyStatementText();
   private conclusionsSet = false;
   private approvals: StatementApproval[] = [];
+  /** Every version sent out, by number, so each authority sees what changed since its last one. */
+  private readonly versions = new Map<number, StatementDraft>();
+  /** The version each authority last received. */
+  private readonly lastSeen = new Map<string, number>();
+  /** The lead's decisions on engagements open at drafting. */
+  private readonly decisions = new Map<string, OpenCaseDecision>();
+  private editedSinceDraft = false;
   private readonly changeRequests: StatementChangeRequest[] = [];
   /** Refused addresses, and letter copies that could not be filed: problems for an officer to fix. */
   private readonly deliveryFailures: CampaignStatus['deliveryFailures'] = [];
 
-  constructor(private readonly input: CampaignInput) {
+  constructor(
+    private readonly input: CampaignInput,
+    readonly rules: StatementRules = 'edit-loop',
+  ) {
     this.workflowId = campaignWorkflowId(input.campaign.id);
     this.authorities = input.campaign.authorities;
     this.required = input.approval.kind === 'all' ? this.authorities.length : input.approval.quorum;
@@ -77,6 +111,9 @@ export class CampaignCase {
         pending: this.waitingFor().map((a) => a.id),
       },
       changeRequests: this.changeRequests,
+      ...(this.decisions.size ? { openCases: [...this.decisions.values()] } : {}),
+      ...(this.editedSinceDraft ? { unsubmittedEdits: true } : {}),
+      ...(this.rules === 'edit-loop' && !this.published ? { missingTexts: statementGaps(this.prospectiveDraft()).map(describeGap) } : {}),
       published: this.published,
       deliveryFailures: this.deliveryFailures,
     };
@@ -98,18 +135,47 @@ export class CampaignCase {
     return [...this.engagements.values()].every((e) => e.state.state !== 'in-progress');
   }
 
-  /** The lead asked for the draft, or every engagement has ended: time to draft the statement. */
+  /**
+   * The lead submitted the statement, or every engagement has ended (and, under the edit loop,
+   * every public text is written): time to draft the first version.
+   */
   readyToDraft(): boolean {
-    return this.draftRequested || (this.hasVendors() && this.allEnded());
+    if (this.draftRequested) return true;
+    if (!this.hasVendors() || !this.allEnded()) return false;
+    return this.rules === 'legacy' || statementGaps(this.prospectiveDraft()).length === 0;
   }
 
+  /** Enough approvals of the current version's text, and no change request waiting on the lead. */
   approved(): boolean {
-    return this.approvals.length >= this.required;
+    return this.phase !== 'revising' && this.approvals.length >= this.required;
   }
 
-  /** Authorities that have not approved the current draft. */
+  /** Authorities whose approval does not count for the current version. */
   waitingFor(): Authority[] {
     return this.authorities.filter((a) => !this.approvals.some((x) => x.authorityId === a.id));
+  }
+
+  /** Who gets the current version's approval request: everyone once; later, those still to approve it. */
+  approvalRequestRecipients(): Authority[] {
+    return this.rules === 'legacy' ? this.authorities : this.waitingFor();
+  }
+
+  /**
+   * The approval request's details for one authority: the version and, if it saw an earlier one,
+   * what changed since. Records that it has now seen the current version.
+   */
+  approvalRequestFor(authority: Authority): Pick<MessageDetails, 'version' | 'sinceVersion' | 'changes'> {
+    const current = this.draft!;
+    const since = this.lastSeen.get(authority.id);
+    this.lastSeen.set(authority.id, current.version);
+    const previous = since === undefined ? undefined : this.versions.get(since);
+    if (this.rules === 'legacy' || !previous) return { version: current.version };
+    return { version: current.version, sinceVersion: since, changes: statementChanges(previous, current) };
+  }
+
+  /** The lead authority, to whom change requests go back. */
+  lead(): Authority {
+    return this.authorities.find((a) => a.lead) ?? this.authorities[0]!;
   }
 
   /** What the signatories sent back on the previous draft, for the new approval request. */
@@ -179,37 +245,91 @@ export class CampaignCase {
     return state;
   }
 
+  /** Engagements still running that the lead has not closed or excluded. */
+  openEngagements(): CampaignEngagementState[] {
+    return this.engagementStates().filter((e) => e.state === 'in-progress' && !this.decisions.has(e.vendorId));
+  }
+
+  /** Engagements still running once the statement is published: they must end, sending nothing more. */
+  stillRunning(): CampaignEngagementState[] {
+    return this.engagementStates().filter((e) => e.state === 'in-progress');
+  }
+
   deliveryFailed(step: string, reason: string, now: string): void {
     this.deliveryFailures.push({ at: now, step, reason });
   }
 
   // ── The statement ──────────────────────────────────────────────────────────────────────────────
 
-  checkDraft({ by }: { by: string }): void {
-    requireOfficer(by);
-    if (this.phase !== 'engaging' && this.phase !== 'approving') reject(`The statement is already ${this.phase}.`);
+  checkDraft(req: DraftStatementInput): void {
+    requireOfficer(req.by);
+    if (this.rules === 'legacy') {
+      if (this.phase !== 'engaging' && this.phase !== 'approving') reject(`The statement is already ${this.phase}.`);
+      if (!this.hasVendors()) reject('There is nothing to report yet: the campaign has no vendors.');
+      return;
+    }
+    if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: no further version can be drafted.`);
     if (!this.hasVendors()) reject('There is nothing to report yet: the campaign has no vendors.');
+    const open = this.openEngagements();
+    const problems = openCasesProblems(req.openCases, open.map((e) => e.vendorId));
+    if (problems.length) reject(`Cannot draft: ${problems.join('; ')}.`);
+    const settled = new Set((req.openCases ?? []).map((d) => d.vendorId));
+    const unsettled = open.filter((e) => !settled.has(e.vendorId));
+    if (unsettled.length) {
+      reject(
+        `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${unsettled.map((e) => e.vendorId).join(', ')}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`,
+      );
+    }
+    const next = this.prospectiveDraft(req.openCases);
+    const gaps = statementGaps(next);
+    if (gaps.length) reject(`Cannot draft: ${describeGaps(gaps)}`);
+    if (this.phase === 'approving' && this.draft && statementChanges(this.draft, next).length === 0) {
+      reject(`Nothing changed since version ${this.draft.version}: the signatories are answering on it; edit the text first.`);
+    }
   }
 
-  /** While engaging, the draft waits for the main flow; while approving, a new version is made now. */
-  requestDraft(now: string): CampaignStatus {
+  /**
+   * The lead's decisions are recorded (the workflow ends those engagements). While engaging, the
+   * draft waits for the main flow; after that, the next version is made now.
+   */
+  requestDraft(req: DraftStatementInput, now: string): CampaignStatus {
+    for (const decision of req.openCases ?? []) this.decisions.set(decision.vendorId, decision);
     if (this.phase === 'engaging') this.draftRequested = true;
     else this.redraft(now);
     return this.status();
   }
 
+  checkEdit(req: EditStatementInput): void {
+    requireOfficer(req.by);
+    if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: its text can no longer change.`);
+    const problems = statementEditProblems(req, [...this.engagements.keys()]);
+    if (problems.length) reject(`Cannot edit the statement: ${problems.join('; ')}.`);
+  }
+
+  /** The lead's edit: the text changes; nothing goes out until the lead submits the next version. */
+  edit(req: EditStatementInput): CampaignStatus {
+    this.text = applyStatementEdit(this.text, req);
+    if (this.draft) this.editedSinceDraft = true;
+    return this.status();
+  }
+
   checkConclusions(update: SetConclusionsInput): void {
     requireOfficer(update.by);
-    if (this.phase !== 'engaging' && this.phase !== 'approving') reject(`The statement is already ${this.phase}; its text can no longer change.`);
+    if (this.phase === 'publishing' || this.phase === 'published' || (this.rules === 'legacy' && this.phase !== 'engaging' && this.phase !== 'approving')) {
+      reject(`The statement is already ${this.phase}; its text can no longer change.`);
+    }
     const problems = statementTextProblems(update);
     if (problems.length) reject(problems.join('; '));
   }
 
   setConclusions(update: SetConclusionsInput, now: string): CampaignStatus {
-    this.conclusions = trimmed(update.conclusions);
-    this.lessonsLearned = trimmed(update.lessonsLearned);
+    this.text = { ...this.text, conclusions: trimmed(update.conclusions), lessonsLearned: trimmed(update.lessonsLearned) };
     this.conclusionsSet = true;
-    if (this.phase === 'approving') this.redraft(now);
+    if (this.rules === 'legacy') {
+      if (this.phase === 'approving') this.redraft(now);
+    } else if (this.draft) {
+      this.editedSinceDraft = true;
+    }
     return this.status();
   }
 
@@ -219,29 +339,46 @@ export class CampaignCase {
     this.redraft(now);
   }
 
-  /** A new draft version from what is known now; approvals of earlier versions no longer count. */
+  /** The statement as the next version would print it, from what is known and written now. */
+  private prospectiveDraft(extra: OpenCaseDecision[] = []): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> {
+    const decisions = new Map(this.decisions);
+    for (const d of extra) decisions.set(d.vendorId, d);
+    return {
+      vendors: [...this.engagements.values()].map(({ state }) => statementEntry(state, this.text.vendors[state.vendorId], decisions.get(state.vendorId))),
+      conclusions: this.text.conclusions,
+      lessonsLearned: this.text.lessonsLearned,
+    };
+  }
+
+  /**
+   * A new version from what is known now. An approval of an earlier version still counts where that
+   * version's public text is the same as this one's (edit loop); otherwise approvals start afresh.
+   */
   private redraft(now: string): void {
-    this.draft = {
+    const draft: StatementDraft = {
       campaign: this.input.campaign,
       version: (this.draft?.version ?? 0) + 1,
       date: now.slice(0, 10),
-      vendors: [...this.engagements.values()].map(({ vendor, state }) => ({
-        vendorId: vendor.id,
-        vendorName: vendor.name,
-        stage: state.state === 'ended' && state.outcome ? state.outcome.stage : state.state === 'failed' ? 'failed' : 'in-progress',
-        outcome: state.outcome,
-      })),
-      conclusions: this.conclusions,
-      lessonsLearned: this.lessonsLearned,
+      ...this.prospectiveDraft(),
       signatories: [],
     };
-    this.approvals = [];
+    this.approvals =
+      this.rules === 'legacy'
+        ? []
+        : this.approvals.filter((a) => {
+            const approved = this.versions.get(a.version ?? draft.version - 1);
+            return approved !== undefined && statementChanges(approved, draft).length === 0;
+          });
+    this.draft = draft;
+    this.versions.set(draft.version, draft);
+    this.editedSinceDraft = false;
+    if (this.phase === 'revising') this.phase = 'approving';
   }
 
   private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }): void {
     requireOfficer(by);
     const { draft } = this;
-    if (this.phase !== 'approving' || !draft) reject(`There is no draft awaiting approval (phase ${this.phase}).`);
+    if ((this.phase !== 'approving' && this.phase !== 'revising') || !draft) reject(`There is no draft awaiting approval (phase ${this.phase}).`);
     if (!this.authorities.some((a) => a.id === authorityId)) {
       reject(`Unknown authority "${authorityId}"; the signatories are ${this.authorities.map((a) => a.id).join(', ')}.`);
     }
@@ -250,11 +387,15 @@ export class CampaignCase {
 
   checkApproval(vote: ApproveStatementInput): void {
     this.checkVote(vote);
-    if (this.approvals.some((a) => a.authorityId === vote.authorityId)) reject(`${vote.authorityId} has already approved version ${vote.version}.`);
+    const given = this.approvals.find((a) => a.authorityId === vote.authorityId);
+    if (given) {
+      const carried = given.version !== undefined && given.version !== vote.version ? ` (its approval of version ${given.version} stands: the text did not change)` : '';
+      reject(`${vote.authorityId} has already approved version ${vote.version}${carried}.`);
+    }
   }
 
-  approve({ authorityId, by }: ApproveStatementInput, now: string): CampaignStatus {
-    this.approvals = [...this.approvals, { authorityId, by, at: now }];
+  approve({ authorityId, by, version }: ApproveStatementInput, now: string): CampaignStatus {
+    this.approvals = [...this.approvals, { authorityId, by, at: now, ...(this.rules === 'legacy' ? {} : { version }) }];
     return this.status();
   }
 
@@ -264,9 +405,15 @@ export class CampaignCase {
     if (problem) reject(`The comment (what should change; it goes to the lead and the other signatories) ${problem}.`);
   }
 
+  /** Legacy: the next version at once. Edit loop: the version goes back to the lead, who edits and submits. */
   requestChanges({ authorityId, by, version, comment }: RequestChangesInput, now: string): CampaignStatus {
     this.changeRequests.push({ authorityId, by, at: now, version, comment: comment.trim() });
-    this.redraft(now);
+    if (this.rules === 'legacy') this.redraft(now);
+    else {
+      this.phase = 'revising';
+      // Its own approval of this version, if any, no longer stands.
+      this.approvals = this.approvals.filter((a) => a.authorityId !== authorityId);
+    }
     return this.status();
   }
 

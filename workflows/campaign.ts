@@ -27,12 +27,16 @@ import {
   approveStatementUpdate,
   campaignStatusQuery,
   draftStatementUpdate,
+  editStatementUpdate,
   requestChangesUpdate,
   setConclusionsUpdate,
   statementDraftQuery,
+  statementTextQuery,
   withdrawSignal,
   withdrawVendorUpdate,
   type CampaignEngagementState,
+  type DraftStatementInput,
+  type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
 import { LANGUAGES, type CampaignInput, type Contact, type Language, type MessageDetails, type MessageKind, type Vendor } from './types';
@@ -52,7 +56,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidCampaignInput');
   // Only the engagements' open letters need the letter's body; the campaign's own mail leaves it out.
   const refWithoutLetter = { ...ref, letterBody: { en: [], fr: [] } };
-  const kase = new CampaignCase(input);
+  // Campaigns started before the edit loop replay as they ran (see StatementRules).
+  const kase = new CampaignCase(input, patched('statement-edit-loop') ? 'edit-loop' : 'legacy');
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
   const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement>>>();
@@ -87,25 +92,54 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     return state;
   }
 
+  /** Ends an engagement by signal (its own withdrawal rules apply); one that has ended ignores it. */
+  async function signalWithdrawal(vendorId: string, by: string, reason: string): Promise<void> {
+    const child = await children.get(vendorId)!;
+    try {
+      await child.signal(withdrawSignal, { by, reason });
+    } catch {
+      // The engagement ended meanwhile: its own outcome stands.
+    }
+  }
+
+  /** The lead submits a version; engagements it closed or excluded end now, sending nothing more. */
+  async function draftStatement(req: DraftStatementInput) {
+    const status = kase.requestDraft(req, now());
+    await Promise.all((req.openCases ?? []).map((d) => signalWithdrawal(d.vendorId, req.by, d.reason.en || d.reason.fr)));
+    return status;
+  }
+
+  /** Edit loop: the version goes back to the lead, with the comment, by mail. */
+  async function requestChanges(req: RequestChangesInput) {
+    const status = kase.requestChanges(req, now());
+    if (kase.rules === 'edit-loop') {
+      const lead = kase.lead();
+      const from = authorities.find((a) => a.id === req.authorityId)!;
+      await send('change-request', `change-request-v${req.version}-${req.authorityId}`, [lead.contact], languageOf(lead), {
+        note: req.comment.trim(),
+        version: req.version,
+        from: from.name,
+      });
+    }
+    return status;
+  }
+
   async function withdrawVendor(req: WithdrawVendorInput): Promise<CampaignEngagementState> {
     const state = kase.withdrawVendor(req, now());
-    const child = await children.get(req.vendorId)!;
-    try {
-      await child.signal(withdrawSignal, { by: req.by, reason: req.reason });
-    } catch {
-      // The engagement ended meanwhile: its own outcome stands, as the engagement decides.
-    }
+    await signalWithdrawal(req.vendorId, req.by, req.reason);
     return state;
   }
 
   setHandler(campaignStatusQuery, () => kase.status());
   setHandler(statementDraftQuery, () => kase.draft);
+  setHandler(statementTextQuery, () => kase.text);
   setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true), { validator: (req) => kase.checkAddVendor(req) });
   setHandler(withdrawVendorUpdate, (req) => withdrawVendor(req), { validator: (req) => kase.checkWithdrawVendor(req) });
-  setHandler(draftStatementUpdate, () => kase.requestDraft(now()), { validator: (req) => kase.checkDraft(req) });
+  setHandler(draftStatementUpdate, (req) => draftStatement(req), { validator: (req) => kase.checkDraft(req) });
+  setHandler(editStatementUpdate, (req) => kase.edit(req), { validator: (req) => kase.checkEdit(req) });
   setHandler(setConclusionsUpdate, (req) => kase.setConclusions(req, now()), { validator: (req) => kase.checkConclusions(req) });
   setHandler(approveStatementUpdate, (req) => kase.approve(req, now()), { validator: (req) => kase.checkApproval(req) });
-  setHandler(requestChangesUpdate, (req) => kase.requestChanges(req, now()), { validator: (req) => kase.checkChangeRequest(req) });
+  setHandler(requestChangesUpdate, (req) => requestChanges(req), { validator: (req) => kase.checkChangeRequest(req) });
 
   // A refused address must not stop the approval or the publication; it is recorded for the officer
   // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial
@@ -137,15 +171,21 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true });
     const note = kase.changesRequestedBefore(current.version);
     await Promise.all(
-      authorities.map((a) =>
+      kase.approvalRequestRecipients().map((a) =>
         send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], languageOf(a), {
           note,
           attachmentPaths: [drafts[languageOf(a)]],
+          ...kase.approvalRequestFor(a),
         }),
       ),
     );
     for (let n = 1; ; n++) {
       if (await condition(() => kase.approved() || kase.draft !== current, policy.approvalReminderEvery)) break;
+      // Sent back to the lead: no reminders until the next version goes out.
+      if (kase.phase === 'revising') {
+        await condition(() => kase.approved() || kase.draft !== current);
+        break;
+      }
       await Promise.all(
         kase.waitingFor().map((a) =>
           send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), {
@@ -174,6 +214,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
   await Promise.all(notices);
   kase.noticesSent();
+  // Published: nothing more goes out for this campaign, so an engagement still running ends now.
+  if (kase.rules === 'edit-loop') {
+    await Promise.all(kase.stillRunning().map((e) => signalWithdrawal(e.vendorId, 'dossier', 'the joint statement has been published')));
+  }
 
   // Engagements the lead did not wait for still run to their end; the campaign closes after them.
   await Promise.all([...endings, ...chores]);

@@ -291,7 +291,8 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       const [due] = await onCalendar(Date.now(), [policy.responseDue]);
       kase.responseDueOnCalendar(toIsoString(due!));
     }
-    await deliver('letter', 'open-letter', { dueDate: state.responseDueDate });
+    // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
+    await deliver('letter', 'open-letter', { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() });
     // No deadline runs before the letter has really gone out (a relay may be down for a day).
     if (patched('response-due-after-letter')) kase.letterSentAt(Date.now());
     else kase.letterSent();

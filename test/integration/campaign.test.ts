@@ -113,8 +113,20 @@ describe('campaign: engagements, approval and the published statement', () => {
       conclusions: { en: ['Most companies met the principles.'], fr: ['La plupart des entreprises respectent les principes.'] },
       lessonsLearned: { en: ['Ask for demonstrations early.'], fr: ['Demander tôt des démonstrations.'] },
     });
+    // The statement prints what the authorities write: a public summary of each concluded vendor.
+    await expectRefused(
+      () => campaigns.editStatement(id, { by: officer, vendors: { alpha: { summary: 'one language' as never } } }),
+      /refused: Cannot edit the statement: vendors\.alpha\.summary: must be given in English and French/,
+    );
+    await campaigns.editStatement(id, {
+      by: officer,
+      vendors: {
+        alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } },
+        delta: { summary: { en: 'Delta explained its measures.', fr: 'Delta a expliqué ses mesures.' } },
+      },
+    });
 
-    // Every engagement has ended: the campaign drafts version 1 and asks both signatories.
+    // Every engagement has ended and every text is written: the campaign drafts version 1 and asks both signatories.
     const drafted = await status((s) => s.phase === 'approving', 'the first draft');
     expect(drafted.draft).toMatchObject({ version: 1, required: 2, pending: ['opc', 'fdpic'] });
     expect(Object.fromEntries(drafted.engagements.map((e) => [e.vendorId, e.outcome?.stage]))).toEqual({
@@ -132,12 +144,29 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
     await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /already approved/);
 
-    // FDPIC sends the draft back: version 2, approvals reset, version 1 can no longer be approved.
+    // FDPIC sends the draft back: it goes to the lead with the comment; no new version until the lead submits one.
     const sentBack = await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the reminders sent to beta.' });
-    expect(sentBack.draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
-    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /Version 1 is not the current draft/);
+    expect(sentBack).toMatchObject({ phase: 'revising', draft: { version: 1 } });
+    const [toLead] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
+    expect(toLead.to).toEqual(['lead@opc.test']);
+    expect((await simpleParser(toLead.raw)).text).toContain('Name the reminders sent to beta.');
+    const toSignatories = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-')).length;
+    const sentSoFar = toSignatories();
+    await new Promise((r) => setTimeout(r, 4_000)); // longer than the reminder period: nothing goes to the signatories meanwhile
+    expect(toSignatories()).toBe(sentSoFar);
+
+    // The lead edits a text and submits version 2; opc's approval of version 1 does not carry over (the text changed).
+    await campaigns.editStatement(id, { by: officer, vendors: { alpha: { summary: { en: 'Alpha explained its measures in detail.', fr: 'Alpha a expliqué ses mesures en détail.' } } } });
+    await campaigns.draftStatement(id, officer);
+    const v2 = await status((s) => s.draft?.version === 2, 'version 2');
+    expect(v2.draft).toMatchObject({ approvals: [], pending: ['opc', 'fdpic'] });
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /refused: Version 1 is not the current draft: read version 2/);
     const [request2] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-opc', 60_000);
-    expect((await simpleParser(request2.raw)).attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.pdf$/)]);
+    const parsed2 = await simpleParser(request2.raw);
+    expect(parsed2.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.pdf$/)]);
+    // What changed since version 1, which opc saw: the section, old → new.
+    expect(parsed2.text).toContain('What changed since version 1, which you last saw:');
+    expect(parsed2.text).toMatch(/Vendor alpha: summary\s+before: Alpha explained its measures\.\s+now: {4}Alpha explained its measures in detail\./);
 
     // Nobody answers for a while: both are reminded about version 2.
     await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v2-1-'), 60_000);
@@ -162,6 +191,9 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(text).toContain('Daniel Therrien');
       expect(text).toContain('Adrian Lobsiger');
     }
+    expect(en).toContain('Alpha explained its measures in detail.');
+    expect(fr).toContain('Alpha a expliqué ses mesures en détail.');
+    expect(fr).not.toContain('Alpha explained');
     for (const vendor of ['alpha', 'delta']) {
       expect(en).toContain(`${vendor} assessment for security.`);
       expect(en).toContain(`${vendor} good practice for end-user-control`);
@@ -204,7 +236,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     );
   });
 
-  it('publishes once a quorum approves a statement the lead drafted before an engagement ended', { timeout: 180_000 }, async () => {
+  it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('quorum');
     const base = testCampaign(id);
@@ -217,28 +249,42 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.start(input);
     await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
 
-    await campaigns.draftStatement(id, officer);
+    await campaigns.editStatement(id, {
+      by: officer,
+      conclusions: { en: ['Omega left before its review was complete.'], fr: ['Omega est partie avant la fin de son examen.'] },
+      lessonsLearned: { en: ['Start early.'], fr: ['Commencer tôt.'] },
+    });
+    // Drafting while omega's engagement is open is refused until the lead settles it, with a reason in both languages.
+    await expectRefused(() => campaigns.draftStatement(id, officer), /refused: Cannot draft while 1 engagement is open \(omega\): close or exclude each/);
+    const reason = { en: 'The company left the market during the review.', fr: 'L’entreprise a quitté le marché pendant l’examen.' };
+    await expectRefused(
+      () => campaigns.draftStatement(id, officer, [{ vendorId: 'omega', action: 'close', reason: { en: reason.en, fr: '' } }]),
+      /refused: Cannot draft: 1 text is missing in the statement: draft command \(--close\/--exclude\), vendor omega, reason \(French\)\.$/,
+    );
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'omega', action: 'close', reason }]);
     const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
     expect(drafted.draft).toMatchObject({ version: 1, required: 2 });
-    expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'in-progress' })]);
+    expect(drafted.openCases).toEqual([{ vendorId: 'omega', action: 'close', reason }]);
+    expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'closed-by-lead', reason })]);
 
     await campaigns.approve(id, { by: 'Joseph Caruana', authorityId: 'gra', version: 1 });
     await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
     const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
     expect(published.published?.version).toBe(1);
-    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /no draft awaiting approval/);
 
-    // Only the two who approved sign; the engagement still running keeps the campaign open until it ends.
+    // Only the two who approved sign; the statement reports the closed engagement and why.
     const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join('\n');
-    expect(en.replace(/\s+/g, ' ')).toMatch(/review of Vendor omega was still under way when this statement was drafted/);
+    const fr = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.fr)))).join(' ').replace(/\s+/g, ' ');
+    expect(en.replace(/\s+/g, ' ')).toContain(`The authorities closed their review of Vendor omega before it was complete, for the following reason. ${reason.en}`);
+    expect(fr).toContain(reason.fr);
     const signatures = en.slice(en.lastIndexOf('Signatories'));
     expect(signatures).toContain('Gibraltar Regulatory Authority');
     expect(signatures).toContain('Swiss Federal Data Protection and Information Commissioner');
     expect(signatures).not.toContain('Office of the Privacy Commissioner of Canada');
 
-    await campaigns.withdrawVendor(id, { by: officer, vendorId: 'omega', reason: 'out of scope' });
+    // The closed engagement ended at drafting, sending nothing more.
     const result = await campaigns.result(id);
-    expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: 'out of scope' } });
+    expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: reason.en } });
     // Once ended, the campaign is refused as ended, not reported as missing.
     const late = await campaigns.draftStatement(id, officer).then(() => undefined, (err: unknown) => err);
     expect(late).toBeInstanceOf(DossierClientError);

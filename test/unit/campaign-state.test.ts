@@ -1,7 +1,7 @@
 // Every transition of a campaign's state, without a server: tracking engagements, drafting,
 // approving (all or a quorum), change requests and publication, and the refusals an officer reads.
 import { describe, expect, it } from 'vitest';
-import { CampaignCase } from '../../workflows/campaign-state';
+import { CampaignCase, type StatementRules } from '../../workflows/campaign-state';
 import type { CampaignInput, EngagementOutcome } from '../../workflows/types';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
@@ -9,7 +9,7 @@ const NOW = '2020-12-01T10:00:00.000Z';
 const LATER = '2020-12-02T10:00:00.000Z';
 const LEAD = 'Officer Tremblay';
 
-function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }) {
+function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }, rules: StatementRules = 'legacy') {
   const input: CampaignInput = {
     campaign: testCampaign('vc-2020'),
     vendors: [testVendor('zoom'), testVendor('cisco')],
@@ -17,7 +17,7 @@ function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }) {
     approval,
     publication: { folder: 'vc-2020', notifyVendors: true },
   };
-  const kase = new CampaignCase(input);
+  const kase = new CampaignCase(input, rules);
   for (const vendor of input.vendors) kase.addEngagement(vendor, false);
   return kase;
 }
@@ -49,6 +49,8 @@ function approvingCampaign(approval: CampaignInput['approval'] = { kind: 'all' }
   return kase;
 }
 
+// The first describe block states the rules campaigns started before the edit loop still replay
+// under ('legacy'); the edit loop's own rules follow it.
 describe('campaign state', () => {
   it('tracks one engagement per vendor until each ends or fails, then is ready to draft', () => {
     const kase = newCampaign();
@@ -65,7 +67,7 @@ describe('campaign state', () => {
 
   it('drafts early when the lead asks, from what is known then', () => {
     const kase = newCampaign();
-    kase.requestDraft(NOW);
+    kase.requestDraft({ by: LEAD }, NOW);
     expect(kase.readyToDraft()).toBe(true);
     kase.startApproval(NOW);
     expect(kase.draft).toMatchObject({ version: 1, date: '2020-12-01', signatories: [] });
@@ -156,5 +158,124 @@ describe('campaign state', () => {
     const kase = newCampaign();
     kase.deliveryFailed('letter-copy-zoom', 'disk full', NOW);
     expect(kase.status().deliveryFailures).toEqual([{ at: NOW, step: 'letter-copy-zoom', reason: 'disk full' }]);
+  });
+});
+
+describe('the edit loop: public text, versions the lead submits, approvals that name their version', () => {
+  const both = (en: string, fr: string) => ({ en, fr });
+  const publicText = {
+    vendors: { zoom: { summary: both('Zoom explained its plan.', 'Zoom a expliqué son plan.') } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  };
+
+  function editLoop(approval: CampaignInput['approval'] = { kind: 'all' }) {
+    const kase = newCampaign(approval, 'edit-loop');
+    kase.engagementEnded('zoom', concluded('zoom'));
+    return kase;
+  }
+
+  it('refuses a draft while an engagement is open, unless the lead closes or excludes it with a bilingual reason', () => {
+    const kase = editLoop();
+    kase.checkEdit({ by: LEAD, ...publicText });
+    kase.edit({ by: LEAD, ...publicText });
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe(
+      'Cannot draft while 1 engagement is open (cisco): close or exclude each with a reason in English and French (openCases; the CLI\'s --open-cases file), or wait until they end.',
+    );
+    const exclude = { vendorId: 'cisco', action: 'exclude' as const, reason: both('Joined too late.', '') };
+    expect(refusal(() => kase.checkDraft({ by: LEAD, openCases: [exclude] }))).toBe(
+      'Cannot draft: 1 text is missing in the statement: draft command (--close/--exclude), vendor cisco, reason (French).',
+    );
+    const settled = { ...exclude, reason: both('Joined too late.', 'Arrivée trop tard.') };
+    kase.checkDraft({ by: LEAD, openCases: [settled] });
+    kase.requestDraft({ by: LEAD, openCases: [settled] }, NOW);
+    expect(kase.readyToDraft()).toBe(true);
+    kase.startApproval(NOW);
+    expect(kase.draft!.vendors.map((v) => [v.vendorId, v.stage])).toEqual([['zoom', 'concluded'], ['cisco', 'excluded']]);
+    expect(kase.status().openCases).toEqual([settled]);
+  });
+
+  it('lists every missing text before the first version, and drafts on its own once all is written and every engagement ended', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', { ...concluded('cisco'), stage: 'closed-no-response', findings: undefined });
+    expect(kase.readyToDraft()).toBe(false);
+    expect(kase.status().missingTexts).toEqual([
+      'statement text file, vendor zoom, summary (English)',
+      'statement text file, vendor zoom, summary (French)',
+      'conclusions file (or statement text file), conclusions (English)',
+      'conclusions file (or statement text file), conclusions (French)',
+      'conclusions file (or statement text file), lessonsLearned (English)',
+      'conclusions file (or statement text file), lessonsLearned (French)',
+    ]);
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toMatch(/^Cannot draft: 6 texts are missing in the statement: statement text file, vendor zoom, summary \(English\);/);
+    kase.edit({ by: LEAD, ...publicText });
+    expect(kase.status().missingTexts).toEqual([]);
+    expect(kase.readyToDraft()).toBe(true);
+  });
+
+  it('sends a change request back to the lead; the next version goes out only when the lead submits it', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    expect(kase.approvalRequestFor(kase.authorities[0]!)).toEqual({ version: 1 });
+    expect(kase.approvalRequestFor(kase.authorities[1]!)).toEqual({ version: 1 });
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say more about Zoom.' }, LATER);
+    expect(kase.phase).toBe('revising');
+    expect(kase.draft!.version).toBe(1);
+    expect(kase.approved()).toBe(false);
+    // Resubmitting nothing new while the signatories answer is refused; editing then submitting makes version 2.
+    kase.edit({ by: LEAD, vendors: { zoom: { summary: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') } } });
+    expect(kase.status().unsubmittedEdits).toBe(true);
+    kase.checkDraft({ by: LEAD });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.phase).toBe('approving');
+    expect(kase.draft!.version).toBe(2);
+    // The text changed: opc's approval of version 1 does not carry over; both get version 2 with what changed.
+    expect(kase.status().draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
+    const request = kase.approvalRequestFor(kase.authorities[1]!);
+    expect(request).toMatchObject({ version: 2, sinceVersion: 1 });
+    expect(request.changes).toEqual([
+      { section: 'summary', vendorName: 'Vendor zoom', before: both('Zoom explained its plan.', 'Zoom a expliqué son plan.'), after: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') },
+    ]);
+    expect(refusal(() => kase.checkApproval({ by: LEAD, authorityId: 'opc', version: 1 }))).toBe('Version 1 is not the current draft: read version 2 and answer on it.');
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 2: the signatories are answering on it; edit the text first.');
+  });
+
+  it('carries an approval over to a version whose text did not change, so that authority is not asked again', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'On reflection, no change.' }, LATER);
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.status().draft).toMatchObject({ version: 2, pending: ['fdpic'], approvals: [{ authorityId: 'opc', version: 1 }] });
+    expect(kase.approvalRequestRecipients().map((a) => a.id)).toEqual(['fdpic']);
+    expect(refusal(() => kase.checkApproval({ by: LEAD, authorityId: 'opc', version: 2 }))).toBe(
+      'opc has already approved version 2 (its approval of version 1 stands: the text did not change).',
+    );
+    kase.approve({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 }, LATER);
+    expect(kase.approved()).toBe(true);
+  });
+
+  it('refuses edits and drafts once published, and names an unknown vendor in an edit', () => {
+    const kase = editLoop();
+    expect(refusal(() => kase.checkEdit({ by: LEAD, vendors: { meet: { summary: both('a', 'b') } } }))).toBe(
+      "Cannot edit the statement: vendors.meet: unknown vendor (the campaign's vendors: zoom, cisco).",
+    );
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.approve({ by: LEAD, authorityId: 'fdpic', version: 1 }, NOW);
+    kase.sign();
+    kase.publish({ en: 'a.pdf', fr: 'b.pdf' }, LATER);
+    kase.noticesSent();
+    const before = JSON.stringify(kase.status());
+    expect(refusal(() => kase.checkEdit({ by: LEAD, conclusions: { en: ['Late.'], fr: ['Tard.'] } }))).toBe('The statement is already published: its text can no longer change.');
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('The statement is already published: no further version can be drafted.');
+    expect(JSON.stringify(kase.status())).toBe(before);
   });
 });

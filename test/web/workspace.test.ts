@@ -154,6 +154,7 @@ describe('the workspace', () => {
     await page.click('summary:has-text("Conclude with findings")');
     for (const principle of ['security', 'privacy-by-design', 'know-your-audience', 'transparency', 'end-user-control']) {
       await page.fill(`#assessment-${principle}`, `Zoom meets the ${principle} principle.`);
+      await page.fill(`#assessment-${principle}-fr`, `Zoom respecte le principe ${principle}.`);
     }
     await page.click('#conclude button[type=submit]');
     expect(await textOf(page.locator('.notice'))).toBe('The engagement is concluded.');
@@ -173,8 +174,24 @@ describe('the joint statement in the workspace', () => {
       await lead.click('#withdraw button[type=submit]');
       expect(await textOf(lead.locator('.notice'))).toBe('The engagement is withdrawn.');
     }
-    // Every engagement has ended: the campaign drafts the statement and asks each authority.
+    // Every engagement has ended; the lead writes the public text in both languages, then submits version 1.
     await lead.goto(`${url}/campaigns/${campaignId}/statement`);
+    expect(await lead.locator('#missing-texts li').count()).toBeGreaterThan(0);
+    await lead.click('summary:has-text("Write the public summaries")');
+    await lead.fill('#summary-zoom-en', 'Zoom explained the changes of its 90-day plan.');
+    await lead.fill('#summary-zoom-fr', 'Zoom a expliqué les changements de son plan de 90 jours.');
+    await lead.fill('#observation-zoom-d1-en', 'Key management was shown end to end.');
+    await lead.fill('#observation-zoom-d1-fr', 'La gestion des clés a été montrée de bout en bout.');
+    await lead.click('#summaries button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('The summaries are saved; they go out with the next version you submit.');
+    await lead.click('summary:has-text("Set conclusions and lessons learned")');
+    await lead.fill('#conclusions-en', 'The companies described their measures.');
+    await lead.fill('#conclusions-fr', 'Les entreprises ont décrit leurs mesures.');
+    await lead.fill('#lessons-en', 'Ask for demonstrations early.');
+    await lead.fill('#lessons-fr', 'Demander les démonstrations tôt.');
+    await lead.click('#conclusions button[type=submit]');
+    expect(await lead.locator('#missing-texts li').count()).toBe(0);
+    await lead.click('#draft button[type=submit]');
     await eventually(lead, async () => (await lead.locator('#version').count()) === 1, 'the first draft');
     const link = await approvalLink('fdpic@edoeb.test');
     expect(link).toBe(`${url}/campaigns/${campaignId}/statement`);
@@ -200,8 +217,10 @@ describe('the joint statement in the workspace', () => {
     await lead.fill('#lessons-en', 'Ask for demonstrations early.');
     await lead.fill('#lessons-fr', 'Demander les démonstrations tôt.');
     await lead.click('#conclusions button[type=submit]');
-    expect(await textOf(lead.locator('.notice'))).toBe('The conclusions are set; a new version goes out for approval.');
+    expect(await textOf(lead.locator('.notice'))).toBe('The conclusions are set; they go out with the next version you submit.');
     await checkPage(lead, 'statement-lead');
+    await lead.click('#draft button[type=submit]');
+    await eventually(lead, async () => (await lead.locator('#version').innerText()).startsWith('version 2'), 'version 2');
     await lead.click('#approve button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
     expect(await textOf(lead.locator('tr[data-authority=opc] td'))).toContain('Léa Tremblay (lea, signed in)');
