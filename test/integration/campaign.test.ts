@@ -99,15 +99,15 @@ describe('campaign: engagements, approval and the published statement', () => {
       /vendor\.contacts\[0\]\.email: invalid email/,
     );
 
-    // Alpha and delta respond and are concluded; gamma is withdrawn; beta never answers.
+    // Gamma is withdrawn (before its response is due); alpha and delta respond and are concluded; beta never answers.
+    await expectRefused(() => campaigns.withdrawVendor(id, { by: officer, vendorId: 'nobody', reason: 'x' }), /Unknown vendor "nobody"/);
+    await campaigns.withdrawVendor(id, { by: officer, vendorId: 'gamma', reason: 'gamma left the video-conferencing market' });
     for (const vendorId of ['alpha', 'delta']) {
       const ref = { campaignId: id, vendorId };
       await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
       await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: `${vendorId} answered on all five principles`, attachments: [] });
       await engagements.conclude(ref, { by: officer, findings: findingsFor(vendorId) });
     }
-    await expectRefused(() => campaigns.withdrawVendor(id, { by: officer, vendorId: 'nobody', reason: 'x' }), /Unknown vendor "nobody"/);
-    await campaigns.withdrawVendor(id, { by: officer, vendorId: 'gamma', reason: 'gamma left the video-conferencing market' });
     await campaigns.setConclusions(id, {
       by: officer,
       conclusions: { en: ['Most companies met the principles.'], fr: ['La plupart des entreprises respectent les principes.'] },
@@ -224,6 +224,14 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(notice.attachments.map((a) => a.filename)).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
     // Campaign mail goes to many people and replies to no message anyone received.
     expect(notice.inReplyTo).toBeUndefined();
+    // Nothing a vendor sent reaches anyone else: no message to another recipient carries its response.
+    const everyMail = await Promise.all(env.sink.messages.filter((m) => (m.messageId ?? '').includes(id)).map(async (m) => ({ to: m.to, parsed: await simpleParser(m.raw) })));
+    for (const vendor of ['alpha', 'delta']) {
+      const others = everyMail.filter((m) => !m.to.every((address) => address === `privacy@${vendor}.test`));
+      expect(others.length).toBeGreaterThan(5);
+      for (const { parsed } of others) expect(`${parsed.subject} ${parsed.text} ${parsed.html}`).not.toContain(`${vendor} answered on all five principles`);
+    }
+
     // The letters each vendor received are kept beside the statement.
     expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -267,10 +275,13 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(drafted.openCases).toEqual([{ vendorId: 'omega', action: 'close', reason }]);
     expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'closed-by-lead', reason })]);
 
+    // The result is read as the campaign ends: a second later, retention destroys the campaign's key.
+    const ended = campaigns.result(id);
     await campaigns.approve(id, { by: 'Joseph Caruana', authorityId: 'gra', version: 1 });
     await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
-    const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
-    expect(published.published?.version).toBe(1);
+    const result = await ended;
+    const published = { published: result.published };
+    expect(published.published.version).toBe(1);
 
     // Only the two who approved sign; the statement reports the closed engagement and why.
     const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join('\n');
@@ -283,7 +294,6 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(signatures).not.toContain('Office of the Privacy Commissioner of Canada');
 
     // The closed engagement ended at drafting, sending nothing more.
-    const result = await campaigns.result(id);
     expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: reason.en } });
     // Once ended, the campaign is refused as ended, not reported as missing.
     const late = await campaigns.draftStatement(id, officer).then(() => undefined, (err: unknown) => err);

@@ -193,14 +193,22 @@ describe('the dossier CLI', () => {
     expect(campaigns.map((c) => c.campaignId)).toContain(campaignId);
 
     await ok(['statement', 'conclusions', campaignId, '--file', fixture('conclusions.yaml')]);
-    const drafted = await okJson<CampaignStatus>(['statement', 'draft', campaignId]);
+    // Engagements are still open: drafting is refused until the lead closes or excludes each, with a reason.
+    const refusedDraft = await dossier(['statement', 'draft', campaignId]);
+    expectOneLineError(refusedDraft, 4, 'Cannot draft while 3 engagements are open (zoom, cisco, google)');
+    const drafted = await okJson<CampaignStatus>(['statement', 'draft', campaignId, '--open-cases', fixture('open-cases.yaml')]);
     expect(drafted.phase).toBe('approving');
     expect(drafted.draft?.version).toBe(1);
+    expect(drafted.openCases?.map((d) => [d.vendorId, d.action])).toEqual([['zoom', 'close'], ['cisco', 'close'], ['google', 'exclude']]);
 
+    // A change request goes back to the lead: no new version until the lead edits and submits.
     const sentBack = await okJson<CampaignStatus>([
       'statement', 'request-changes', campaignId, '--authority', 'fdpic', '--version', '1', '--comment', 'Name the Houseparty silence plainly.',
     ]);
-    expect(sentBack.draft?.version).toBe(2);
+    expect(sentBack).toMatchObject({ phase: 'revising', draft: { version: 1 } });
+    expect(await ok(['statement', 'edit', campaignId, '--file', fixture('statement-edit.yaml')])).toContain(`submit version 2 with \`dossier statement draft ${campaignId}\``);
+    const resubmitted = await okJson<CampaignStatus>(['statement', 'draft', campaignId]);
+    expect(resubmitted.draft?.version).toBe(2);
 
     // An approval of the version that was sent back is refused by the workflow, with its reason.
     const stale = await dossier(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '1']);

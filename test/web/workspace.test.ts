@@ -190,9 +190,9 @@ describe('the joint statement in the workspace', () => {
     await lead.fill('#lessons-en', 'Ask for demonstrations early.');
     await lead.fill('#lessons-fr', 'Demander les démonstrations tôt.');
     await lead.click('#conclusions button[type=submit]');
-    expect(await lead.locator('#missing-texts li').count()).toBe(0);
-    await lead.click('#draft button[type=submit]');
+    // Every engagement has ended and every text is written: version 1 goes out on its own.
     await eventually(lead, async () => (await lead.locator('#version').count()) === 1, 'the first draft');
+    expect(await lead.locator('#missing-texts li').count()).toBe(0);
     const link = await approvalLink('fdpic@edoeb.test');
     expect(link).toBe(`${url}/campaigns/${campaignId}/statement`);
 
@@ -220,6 +220,7 @@ describe('the joint statement in the workspace', () => {
     expect(await textOf(lead.locator('.notice'))).toBe('The conclusions are set; they go out with the next version you submit.');
     await checkPage(lead, 'statement-lead');
     await lead.click('#draft button[type=submit]');
+    expect(await lead.locator('.error').allInnerTexts()).toEqual([]);
     await eventually(lead, async () => (await lead.locator('#version').innerText()).startsWith('version 2'), 'version 2');
     await lead.click('#approve button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
