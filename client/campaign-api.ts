@@ -29,6 +29,7 @@ import {
 } from '../workflows/messages';
 import { type CampaignInput, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
+import { refuseUndrawable } from './drawable';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -128,11 +129,16 @@ export class CampaignClient {
    * either language (the refusal lists every one).
    */
   draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[]) {
+    refuseUndrawable('openCases', openCases);
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by, ...(openCases ? { openCases } : {}) }] }));
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */
   editStatement(campaignId: string, input: EditStatementInput) {
+    // Printed in the statement PDFs: refused here, naming the character, if no font can draw it.
+    refuseUndrawable('vendors', input.vendors);
+    refuseUndrawable('conclusions', input.conclusions);
+    refuseUndrawable('lessonsLearned', input.lessonsLearned);
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(editStatementUpdate, { args: [input] }));
   }
 

@@ -16,14 +16,16 @@ const api = new DossierClient(unreachable, { taskQueue: 'never', namespace: 'def
 const ref = { campaignId: 'c', vendorId: 'v' };
 
 function findings(assessment: string): Findings {
-  return Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: p === 'transparency' ? assessment : 'Fine.', goodPractices: [] as string[] }])) as Findings;
+  return Object.fromEntries(
+    PRINCIPLES.map((p) => [p, { assessment: { en: p === 'transparency' ? assessment : 'Fine.', fr: 'Bien.' }, goodPractices: [] }]),
+  ) as Findings;
 }
 
 describe('text for the statement, at the client API', () => {
   it('refuses findings with an emoji, naming the principle and the character', async () => {
     const refusal = api.conclude(ref, { by: 'officer', findings: findings('Clear notices 👍') });
     await expect(refusal).rejects.toBeInstanceOf(DossierClientError);
-    await expect(refusal).rejects.toThrow('findings.transparency.assessment: contains U+1F44D "👍", which no font of Dossier\'s PDFs can draw');
+    await expect(refusal).rejects.toThrow('findings.transparency.assessment.en: contains U+1F44D "👍", which no font of Dossier\'s PDFs can draw');
   });
 
   it('refuses demonstration notes in a right-to-left script', async () => {
