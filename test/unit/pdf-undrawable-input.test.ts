@@ -18,7 +18,7 @@ const ref = { campaignId: 'c', vendorId: 'v' };
 function findings(assessment: string): Findings {
   return Object.fromEntries(
     PRINCIPLES.map((p) => [p, { assessment: { en: p === 'transparency' ? assessment : 'Fine.', fr: 'Bien.' }, goodPractices: [] }]),
-  ) as Findings;
+  ) as unknown as Findings;
 }
 
 describe('text for the statement, at the client API', () => {
