@@ -317,7 +317,9 @@ describe('campaign: engagements, approval and the published statement', () => {
     try {
       await campaigns.start(campaignInput(id, [], { vendors: [vendor], policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
       await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
-      await campaigns.draftStatement(id, officer);
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'The statement was published before this review could end.', fr: 'La déclaration a été publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'split', action: 'exclude', reason }]);
       await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
