@@ -59,7 +59,8 @@ function sourceFolders() {
  * Loads each package when the CLI first touches it, not when the CLI starts: `--help` or a typo then
  * answers without loading Temporal's protobufs, the PDF kit or the IMAP client. The bundle reads a
  * package's exports as properties of its module object, so each package is replaced by an object with
- * one getter per export (listed at build time) that requires the package on first read. A package
+ * one getter per export (listed at build time) that requires the package on first read; its default
+ * import reads the package's default export, or the whole module for a CommonJS package. A package
  * that cannot be listed here is left as it was, loaded at start.
  */
 function lazyPackages() {
@@ -70,26 +71,32 @@ function lazyPackages() {
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.namespace === 'lazy-package' || args.path.startsWith('node:') || args.kind !== 'import-statement') return undefined;
         let keys;
+        let esModule;
         try {
-          keys = Object.keys(requireFromRoot(args.path));
+          const exported = requireFromRoot(args.path);
+          if ((typeof exported !== 'object' && typeof exported !== 'function') || exported === null) return undefined;
+          esModule = Boolean(exported.__esModule);
+          const own = typeof exported === 'function' ? ['length', 'name', 'prototype', 'arguments', 'caller'] : [];
+          keys = Object.getOwnPropertyNames(exported).filter((k) => !own.includes(k) && k !== 'default' && k !== '__esModule');
         } catch {
           return undefined;
         }
-        return { path: args.path, namespace: 'lazy-package', pluginData: { keys } };
+        return { path: args.path, namespace: 'lazy-package', pluginData: { keys, esModule } };
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
-        const keys = new Set([...args.pluginData.keys, 'default']);
-        const esModule = Boolean(requireFromRoot(args.path).__esModule);
-        keys.delete('__esModule');
-        const getters = [...keys]
-          .map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => ${k === 'default' && !esModule ? 'load()' : `load()[${JSON.stringify(k)}]`} },`)
-          .join('\n');
+        const { keys, esModule } = args.pluginData;
+        // The default import is the package's own default export, or the whole CommonJS module.
+        const getters = [
+          ...keys.map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] },`),
+          `  "default": { enumerable: true, get: () => ${esModule ? 'load().default' : 'load()'} },`,
+        ].join('\n');
         return {
           contents:
             `let loaded;\n` +
             `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));\n` +
             `Object.defineProperties(module.exports, {\n${getters}\n});\n` +
-            (esModule ? `Object.defineProperty(module.exports, '__esModule', { value: true });\n` : ''),
+            // Marked as an ES module so the bundle reads \`default\` through the getter above.
+            `Object.defineProperty(module.exports, '__esModule', { value: true });\n`,
           loader: 'js',
           resolveDir: root,
         };
