@@ -1,7 +1,8 @@
-// `npm run bench`: what Dossier costs, measured on a dev server of its own. Five parts, each in
+// `npm run bench`: what Dossier costs, measured on a dev server of its own. Six parts, each in
 // bench/parts: (1) a full engagement lifecycle against the engine's floor, (2) many open engagements
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
-// pooled SMTP transport, (5) the web workspace's board of a large campaign and an engagement page.
+// pooled SMTP transport, (5) the web workspace's board of a large campaign and an engagement page,
+// (6) the intake recording replies from the case mailbox, against the same updates sent directly.
 // Results go to a JSON file (bench/results/latest.json by default).
 //
 //   npm run bench -- --n 24 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
@@ -16,8 +17,9 @@ import { defaultLeadMs, measureScale, type ScaleReport } from './parts/scale';
 import { measureSmtpBurst, type BurstReport } from './parts/smtp-burst';
 import { measureStatement, type StatementReport } from './parts/statement';
 import { measureWeb, type WebReport } from './parts/web';
+import { measureIntake, type IntakeReport } from './parts/intake';
 
-const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web'] as const;
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -32,7 +34,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --k <count>            emails in the SMTP burst (default 300)
   --sizes <list>         vendors per statement (default 10,100,1000)
   --web-vendors <count>  vendors of the campaign whose board the web part serves (default 1000)
-  --skip <part>          skip lifecycle, scale, statement, smtp or web (repeatable)
+  --replies <count>      replies waiting in the case mailbox for the intake part (default 1000)
+  --intake-concurrency <count>  messages the intake handles at once, and floor updates in flight (default 32)
+  --skip <part>          skip lifecycle, scale, statement, smtp, web or intake (repeatable)
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
@@ -52,6 +56,8 @@ function parseFlags() {
       k: { type: 'string', default: '300' },
       sizes: { type: 'string', default: '10,100,1000' },
       'web-vendors': { type: 'string', default: '1000' },
+      replies: { type: 'string', default: '1000' },
+      'intake-concurrency': { type: 'string', default: '32' },
       skip: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
       'server-db': { type: 'string', default: 'file' },
@@ -86,6 +92,8 @@ function parseFlags() {
     k: count('k', values.k),
     sizes: values.sizes.split(',').map((s) => count('sizes', s.trim())),
     webVendors: count('web-vendors', values['web-vendors']),
+    replies: count('replies', values.replies),
+    intakeConcurrency: count('intake-concurrency', values['intake-concurrency']),
     skip: new Set(skip as Part[]),
     profile: values.profile,
     serverDb: serverDb(values['server-db']),
@@ -125,6 +133,7 @@ interface Results {
   statement?: StatementReport;
   smtp?: BurstReport;
   web?: WebReport;
+  intake?: IntakeReport;
 }
 
 async function main() {
@@ -165,6 +174,11 @@ async function main() {
     if (!flags.skip.has('web')) {
       log(`── part 5: the web workspace's board of a ${flags.webVendors}-vendor campaign and an engagement page`);
       results.web = await measureWeb(bench, { vendors: flags.webVendors, runs: 20 }, log);
+      save();
+    }
+    if (!flags.skip.has('intake')) {
+      log(`── part 6: the intake, ${flags.replies} replies waiting in the case mailbox, against the same updates sent directly`);
+      results.intake = await measureIntake(bench, { n: flags.replies, concurrency: flags.intakeConcurrency }, log);
       save();
     }
   } finally {
@@ -212,7 +226,7 @@ function summarizeProfiles(folder: string, log: (line: string) => void): Record<
 
 function printSummary(results: Results): void {
   console.log('\n── summary');
-  const { lifecycle, scale, statement, smtp, web } = results;
+  const { lifecycle, scale, statement, smtp, web, intake } = results;
   if (lifecycle) {
     for (const v of lifecycle.variants) {
       const s = v.shape;
@@ -247,6 +261,10 @@ function printSummary(results: Results): void {
         `engagement page p50 ${web.engagementPageMs.p50} ms p90 ${web.engagementPageMs.p90} ms (target < 200); ` +
         `board / one-query-per-engagement: ${web.boardRatio}`,
     );
+  }
+  if (intake) {
+    const line = intake.runs.map((r) => `${r.variant} ${r.messagesPerSecond} msg/s${r.heapMiB ? ` (heap ${r.heapMiB.early}→${r.heapMiB.end} MiB)` : ''}`).join(', ');
+    console.log(`intake: ${line}; ratio maildir/floor ${intake.ratio}${intake.imapRatio !== undefined ? `, imap/floor ${intake.imapRatio}` : ''}`);
   }
 }
 
