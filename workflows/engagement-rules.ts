@@ -148,6 +148,11 @@ export function checkRecordResponse(view: EngagementView, input: RecordResponseI
   if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
   checkList('attachments', input.attachments, LIMITS.attachments, true);
   input.attachments.forEach((a, i) => checkFileName(`attachment ${i + 1}`, a));
+  if (input.documents !== undefined) {
+    if (!Array.isArray(input.documents)) throw new Error('documents must be a list of stored documents');
+    checkList('documents', input.documents, LIMITS.attachments, true);
+    input.documents.forEach((d, i) => checkFileName(`document ${i + 1}`, d?.name));
+  }
 }
 
 /** The round an extension applies to, or undefined for the response itself. */

@@ -170,8 +170,8 @@ export class EngagementCase {
     this.log(ENGINE, `${kind} delayed`, now, `${step}: not delivered after ${after}; still retrying`);
   }
 
-  recordResponse({ by, receivedAt, summary, attachments }: RecordResponseInput, now: number): EngagementStatus {
-    this.state.response = { receivedAt, summary: summary.trim(), attachments };
+  recordResponse({ by, receivedAt, summary, attachments, documents }: RecordResponseInput, now: number): EngagementStatus {
+    this.state.response = { receivedAt, summary: summary.trim(), attachments, ...(documents?.length ? { documents } : {}) };
     this.state.stage = 'responded';
     this.log(by, 'response recorded', now, `received ${receivedAt}`);
     return this.status();

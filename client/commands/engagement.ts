@@ -9,7 +9,9 @@ import { loadCampaignFile } from '../campaign-file';
 import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
-import { readAnswersFile, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
+import { storeDocuments } from './inbox';
 import { durationMs, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -54,17 +56,20 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('respond'))
     .description("record the vendor's response, from a text or Markdown file")
     .requiredOption('--file <file>', 'the response (text or Markdown); an "Attachments" section lists attached documents')
-    .option('--attach <name>', 'an attached document (repeat for several)', collect, [])
+    .option('--attach <file>', 'a document to attach: kept encrypted in the document store (repeat for several)', collect, [])
     .option('--received <date>', 'when it arrived (ISO date or timestamp)', new Date().toISOString())
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const response = readResponseFile(options.file);
+        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
+        const documents = files.length ? await storeDocuments(ref.campaignId, files) : [];
         const status = await (await ctx.dossier()).recordResponse(ref, {
           by: ctx.officer,
           receivedAt: isoTime('--received', options.received),
           summary: response.summary,
-          attachments: [...response.attachments, ...options.attach],
+          attachments: [...response.attachments, ...documents.map((d) => d.name)],
+          ...(documents.length ? { documents } : {}),
         });
         ctx.out.result(status, () => `Response recorded; ${status.workflowId} is now ${status.stage}.`);
       }),

@@ -18,6 +18,19 @@ import { withContext, type Session } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Keeps files the officer attaches in the document store, sealed under the campaign's key. */
+export async function storeDocuments(campaignId: string, files: { name: string; type: string; content: Buffer }[]): Promise<DocumentRef[]> {
+  const store = openStore(storeSettingsFromEnv(process.env));
+  try {
+    const documents = new CaseDocuments(store.documents, loadEncryption(process.env).keystore);
+    const stored: DocumentRef[] = [];
+    for (const file of files) stored.push(await documents.save(campaignId, file));
+    return stored;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Every document of an engagement (its replies', its response's), once each. */
 export function documentsOf(status: EngagementStatus): (DocumentRef & { from: string })[] {
   const found = new Map<string, DocumentRef & { from: string }>();

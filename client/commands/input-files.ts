@@ -3,6 +3,7 @@
 // file and the field that is wrong, so the officer can fix the file without reading code. What the
 // text may contain (lengths, markup) is checked by the workflow's own rules, not here.
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
 import { z } from 'zod';
@@ -38,6 +39,42 @@ export function readText(file: string): string {
       throw cannotRead(file, `it is ${stats.size} bytes; input files are text of at most ${MAX_INPUT_FILE_BYTES} bytes`);
     }
     return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof DossierClientError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw cannotRead(file, (code && READ_ERRORS[code]) ?? `${code ?? String(err)}`, err);
+  }
+}
+
+const DOCUMENT_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  html: 'text/html',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  odt: 'application/vnd.oasis.opendocument.text',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  zip: 'application/zip',
+  eml: 'message/rfc822',
+};
+
+/**
+ * A document to attach (`respond --attach FILE`): its bare name, a media type from its extension,
+ * and its bytes; refused, naming the file, when it cannot be read or exceeds `maxBytes`.
+ */
+export function readDocument(file: string, maxBytes: number): { name: string; type: string; content: Buffer } {
+  if (file.trim() === '') throw cannotRead(file, 'the file name is empty');
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw cannotRead(file, READ_ERRORS.EISDIR);
+    if (!stats.isFile()) throw cannotRead(file, 'it is not a regular file');
+    if (stats.size > maxBytes) throw cannotRead(file, `it is ${stats.size} bytes; a document may be at most ${maxBytes} bytes`);
+    const name = basename(file);
+    const extension = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+    return { name, type: DOCUMENT_TYPES[extension] ?? 'application/octet-stream', content: readFileSync(file) };
   } catch (err) {
     if (err instanceof DossierClientError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

@@ -377,11 +377,18 @@ const cliRows: CliRow[] = [
     expected: /^dossier: cannot read \S+: it is a folder, not a file$/,
   },
   {
-    name: 'respond --attach ../../etc/passwd',
+    name: 'respond --attach naming a file that does not exist',
     target: 'awaiting',
-    input: ({ campaignId }) => ['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--attach', '../../etc/passwd'],
-    exitCode: 4,
-    expected: /refused: attachment 3 must be a file name, not a path/,
+    input: ({ campaignId, scratch }) => ['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--attach', join(scratch, 'no-such-annex.pdf')],
+    exitCode: 2,
+    expected: /^dossier: cannot read \S*no-such-annex\.pdf: no such file$/,
+  },
+  {
+    name: 'respond --attach naming a folder',
+    target: 'awaiting',
+    input: ({ campaignId, scratch }) => ['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--attach', scratch],
+    exitCode: 2,
+    expected: /^dossier: cannot read \S+: it is a folder, not a file$/,
   },
   {
     name: 'respond --file with a 25,000-character response',

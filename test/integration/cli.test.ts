@@ -73,8 +73,11 @@ describe('the dossier CLI', () => {
     const [letter] = await env.sink.waitFor(1, undefined, 60_000);
     expect(letter.to).toEqual(['privacy@zoom.test']);
 
-    const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--attach', 'annex-b.pdf']);
+    const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--attach', fixture('annex-b.pdf')]);
     expect(responded).toContain('responded');
+    // The attached file is kept encrypted in the document store; the engagement holds its reference.
+    const documents = await okJson<{ documents: { name: string; type: string; size: number }[] }>(['engagement', 'documents', campaignId, 'zoom']);
+    expect(documents.documents).toEqual([expect.objectContaining({ name: 'annex-b.pdf', type: 'application/pdf', size: readFileSync(fixture('annex-b.pdf')).length })]);
 
     const asked = await okJson<Question[]>(['engagement', 'ask', `engagement:${campaignId}:zoom`, '--file', fixture('questions.md')]);
     expect(asked.map((q) => q.id)).toEqual(['q1', 'q2']);
