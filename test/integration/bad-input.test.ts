@@ -384,13 +384,6 @@ const cliRows: CliRow[] = [
     expected: /^dossier: cannot read \S*no-such-annex\.pdf: no such file$/,
   },
   {
-    name: 'respond --attach naming a folder',
-    target: 'awaiting',
-    input: ({ campaignId, scratch }) => ['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--attach', scratch],
-    exitCode: 2,
-    expected: /^dossier: cannot read \S+: it is a folder, not a file$/,
-  },
-  {
     name: 'respond --file with a 25,000-character response',
     target: 'awaiting',
     input: ({ campaignId, scratch }) => ['engagement', 'respond', campaignId, 'zoom', '--file', join(scratch, 'huge-response.md')],
