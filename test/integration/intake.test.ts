@@ -298,7 +298,7 @@ describe('the officer at the command line', () => {
     expect(reply.review).toBe('to-review');
 
     const folder = join(env.scratch, `saved-${randomUUID().slice(0, 6)}`);
-    const saved = await cli(['engagement', 'documents', ref, '--save', folder]);
+    const saved = await cli(['--json', 'engagement', 'documents', ref, '--save', folder]);
     expect(saved.code, saved.stderr).toBe(0);
     expect(readFileSync(join(folder, 'response.pdf'), 'utf8')).toContain('response of the vendor');
 
