@@ -8,7 +8,8 @@ const ROOT = join(__dirname, '..');
 function compiledIsCurrent(root = ROOT) {
   try {
     const { inputs } = JSON.parse(readFileSync(join(root, 'dist', 'cli.inputs.json'), 'utf8'));
-    return inputs.length > 0 && inputs.every(({ file, mtimeMs }) => statSync(join(root, file)).mtimeMs <= mtimeMs);
+    // Whole milliseconds: a time restored from a Date (tools that copy or touch files) has no fraction.
+    return inputs.length > 0 && inputs.every(({ file, mtimeMs }) => Math.floor(statSync(join(root, file)).mtimeMs) <= Math.floor(mtimeMs));
   } catch {
     return false;
   }

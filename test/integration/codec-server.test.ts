@@ -67,8 +67,8 @@ describe('the codec server', () => {
       ...keysEnv,
       DOSSIER_DEV_SERVER_PORT: String(await freePort()),
       DOSSIER_UI_PORT: String(await freePort()),
-      DOSSIER_CODEC_PORT: '0',
-      DOSSIER_SINK_PORT: '0',
+      DOSSIER_CODEC_PORT: String(await freePort()),
+      DOSSIER_SINK_PORT: String(await freePort()),
     };
     embedded = await startEmbedded({ env, dataDir: join(scratch, 'data'), outputDir: join(scratch, 'out'), log: () => undefined });
     stops.push(() => embedded.stop());

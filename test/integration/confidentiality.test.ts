@@ -60,12 +60,16 @@ describe('confidential by design', () => {
         // Search attributes are indexed by the server, so they stay plaintext by design: they hold
         // only stage, deadline, campaign and vendor ids, never what a vendor or officer wrote.
         if (key === 'searchAttributes') plainSearchAttributes.push(value);
+        // The SDK records a patch's name in plain JSON (core_patch markers, not through the codec):
+        // they name a code change, never a case's content, and are checked apart below.
+        else if (key === 'markerRecordedEventAttributes' && (value as { markerName?: string }).markerName === 'core_patch') patchMarkers.push(value);
         else visit(value);
       }
     };
     const plainSearchAttributes: unknown[] = [];
+    const patchMarkers: unknown[] = [];
     visit(history);
-    return { history, found, plainSearchAttributes };
+    return { history, found, plainSearchAttributes, patchMarkers };
   }
 
   function sqliteContains(needle: string): boolean {
@@ -89,8 +93,12 @@ describe('confidential by design', () => {
     expect((await handle.query(engagementStatusQuery)).response?.summary).toContain(marker);
 
     // What the server stores and serves: neither the response nor the contact address.
-    const { history, found, plainSearchAttributes } = await rawPayloads(workflowId);
+    const { history, found, plainSearchAttributes, patchMarkers } = await rawPayloads(workflowId);
     expect(plainSearchAttributes.length).toBeGreaterThan(0);
+    for (const marker of patchMarkers) {
+      const [{ data }] = Object.values((marker as { details: Record<string, { payloads: { data: Uint8Array }[] }> }).details).map((d) => d.payloads[0]);
+      expect(Object.keys(JSON.parse(Buffer.from(data).toString())).sort()).toEqual(['deprecated', 'id']);
+    }
     expect(found.length).toBeGreaterThan(2);
     expect(found.every((p) => Buffer.from(p.metadata.encoding, 'base64').toString() === 'binary/encrypted')).toBe(true);
     const served = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
