@@ -16,6 +16,8 @@ import { startEmbedded } from '../infra/embedded';
 import type { MailSink, ReceivedMail } from '../infra/mail-sink';
 import { parseWorkerConfig } from '../worker/config';
 import { createDossierWorker } from '../worker/worker';
+import { ensureOfficerDigestSchedule } from '../worker/officer-digest-schedule';
+import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import type { CampaignStatus } from '../workflows/messages';
 import type { CampaignResult } from '../workflows/campaign';
 import { PRINCIPLES, type CampaignInput, type DemonstrationResult, type Findings, type Policy, type Principle } from '../workflows/types';
@@ -185,7 +187,19 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     void conclusions.then(() => say('Lead: conclusions and lessons learned entered (English and French)'));
 
     const mailSystems = vendorMail ? playMailSystems(vendorMail, input, say) : Promise.resolve();
+    // The officers' daily digest, as its Schedule would send it tomorrow morning: triggered now, once
+    // every letter is out and each engagement has a deadline this week.
+    const digest = (async () => {
+      await waitFor(
+        () => engagements.findEngagements({ campaign: id, running: true }),
+        (found) => found.length === input.vendors.length && found.every((e) => e.nextDeadline !== undefined && e.stage !== 'sending-letter'),
+      );
+      await ensureOfficerDigestSchedule(client, { taskQueue });
+      await client.schedule.getHandle(OFFICER_DIGEST_SCHEDULE_ID).trigger();
+      say(`Officer digest: its daily Schedule triggered now; ${input.campaign.officers?.map((o) => o.name).join(' and ')} each get what is due this week, in their language`);
+    })();
     await Promise.all([
+      digest,
       conclusions,
       mailSystems,
       ...Object.entries(SCRIPTS).map(([vendorId, script]) => playVendor(engagements, campaigns, id, vendorId, script, say, vendorMail && { mail: vendorMail, from: input.vendors.find((v) => v.id === vendorId)!.contacts[0].email })),
