@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { listWorkflows } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
   type CampaignInput,
@@ -46,7 +47,7 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         `WorkflowType = 'engagement' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'` +
         ` AND DossierNextDeadline < '${until}'`;
       const byCampaign = new Map<string, DigestItem[]>();
-      for await (const wf of client.workflow.list({ query })) {
+      for await (const wf of listWorkflows(client, query)) {
         const sa = wf.typedSearchAttributes;
         const campaignId = sa.get(DossierCampaign);
         const vendorId = sa.get(DossierVendor);

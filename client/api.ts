@@ -45,6 +45,7 @@ import {
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
+import { listWorkflows } from '../activities/visibility';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
@@ -248,7 +249,7 @@ export class DossierClient {
     const full = query.trim() ? `WorkflowType = 'engagement' AND (${query})` : `WorkflowType = 'engagement'`;
     const found: EngagementSummary[] = [];
     try {
-      for await (const info of this.client.workflow.list({ query: full })) {
+      for await (const info of listWorkflows(this.client, full)) {
         const attrs = info.typedSearchAttributes;
         found.push({
           workflowId: info.workflowId,
@@ -256,7 +257,7 @@ export class DossierClient {
           vendorId: attrs.get(DossierVendor),
           stage: attrs.get(DossierStage),
           nextDeadline: attrs.get(DossierNextDeadline)?.toISOString(),
-          executionStatus: info.status.name,
+          executionStatus: info.status,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),
           ...(info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined),
@@ -276,11 +277,11 @@ export class DossierClient {
     const query = `WorkflowType = 'campaign'${options.all ? '' : ` AND ExecutionStatus = 'Running'`}`;
     const found: CampaignSummary[] = [];
     try {
-      for await (const info of this.client.workflow.list({ query })) {
+      for await (const info of listWorkflows(this.client, query)) {
         found.push({
           workflowId: info.workflowId,
           campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
-          executionStatus: info.status.name,
+          executionStatus: info.status,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),
         });

@@ -9,6 +9,7 @@ import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporali
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
+import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId } from '../workflows/workflow-ids';
 
 /** What a row of the trail records. */
@@ -84,19 +85,11 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
 }
 
-/**
- * Every engagement the campaign ever started, found through visibility (running or ended). The raw
- * list call: the SDK's would decode each workflow's memo, which a shredded key makes unreadable.
- */
+/** Every engagement the campaign ever started, found through visibility (running or ended). */
 async function engagementIdsOf(client: Client, campaignId: string): Promise<string[]> {
   const ids = new Set<string>();
   const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const page = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, nextPageToken });
-    for (const execution of page.executions ?? []) if (execution.execution?.workflowId) ids.add(execution.execution.workflowId);
-    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-  } while (nextPageToken);
+  for await (const wf of listWorkflows(client, query)) ids.add(wf.workflowId);
   return [...ids].sort();
 }
 
