@@ -68,6 +68,12 @@ describe('two workers sharing PostgreSQL', () => {
         publication: { folder: id, notifyVendors: true },
       });
       await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id));
+      // The statement is drafted once the lead's own texts are written (every vendor here ends unanswered).
+      await campaigns.setConclusions(id, {
+        by: 'Officer Tremblay',
+        conclusions: { en: ['No company answered.'], fr: ['Aucune entreprise n’a répondu.'] },
+        lessonsLearned: { en: ['Send reminders early.'], fr: ['Envoyer les rappels tôt.'] },
+      });
       workerA = await startWorkerProcess(envA);
       for (let kill = 0; kill < 3; kill++) {
         await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 2_500));
