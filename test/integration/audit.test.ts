@@ -15,6 +15,7 @@ import { PRINCIPLES } from '../../workflows/types';
 import { runDossier } from '../helpers/cli';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 
 const officer = 'Officer Tremblay';
 
@@ -45,15 +46,6 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('audit export', () => {
   const env = useDossier({ keepMail: true });

@@ -7,16 +7,8 @@ import type { CampaignRef } from '../../workflows/types';
 import { ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('officer digest', () => {
   const env = useDossier();
