@@ -265,7 +265,9 @@ export class DossierClient {
         if (found.length >= limit) break;
       }
     } catch (err) {
-      const grpc = (err as { cause?: { code?: number; details?: string } }).cause;
+      // The raw visibility call throws the gRPC error itself; the SDK's wrappers keep it as `cause`.
+      const raw = err as { code?: number; details?: string; cause?: { code?: number; details?: string } };
+      const grpc = raw.code === undefined ? raw.cause : raw;
       if (grpc?.code === 3) throw invalidInput(explainInvalidQuery(query, grpc.details));
       throw fromTemporal(err, 'engagements', this.options.address);
     }
