@@ -46,6 +46,13 @@ export type { CampaignResult } from './campaign-state';
 
 /** Campaign mail goes through sendOrExplain, like the engagement's (see `send`). */
 const ONE_DELIVERY_PATH = 'one-delivery-path';
+/**
+ * The campaign's engagements start this many at a time, each batch in a workflow task of its own:
+ * 1,000 children started in one task overran the 5-second workflow task timeout (and their inputs
+ * approach the 4 MB limit of one task's commands). Campaigns started before it replay as they ran.
+ */
+const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
+const ENGAGEMENTS_PER_TASK = 100;
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -65,18 +72,25 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const chores: Promise<void>[] = [];
   const now = () => new Date().toISOString();
 
-  function startEngagement(vendor: Vendor, addedLate: boolean): CampaignEngagementState {
+  /**
+   * Tracks the vendor's engagement at once (so every handler knows it) and starts its child now, or
+   * when `turn` resolves (its batch's turn).
+   */
+  function startEngagement(vendor: Vendor, addedLate: boolean, turn?: Promise<void>): CampaignEngagementState {
     const state = kase.addEngagement(vendor, addedLate);
-    const started = startChild(engagement, {
-      workflowId: state.workflowId,
-      args: [{ campaign: ref, vendor, policy }],
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    });
+    const launch = () =>
+      startChild(engagement, {
+        workflowId: state.workflowId,
+        args: [{ campaign: ref, vendor, policy }],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      });
+    const started = turn ? turn.then(launch) : launch();
     children.set(vendor.id, started);
     // A copy of the letter the vendor receives, kept with the campaign's files; a failure to archive
     // it is reported, never allowed to hold the campaign up.
+    const saveCopy = () => documents.saveLetterCopy({ campaign: ref, vendor, folder: publication.folder });
     chores.push(
-      documents.saveLetterCopy({ campaign: ref, vendor, folder: publication.folder }).then(
+      (turn ? turn.then(saveCopy) : saveCopy()).then(
         () => undefined,
         (err: unknown) => kase.deliveryFailed(`letter-copy-${vendor.id}`, errorText(err), now()),
       ),
@@ -161,7 +175,23 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const languageOf = CampaignCase.languageOf;
 
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
-  for (const vendor of input.vendors) startEngagement(vendor, false);
+  if (patched(ENGAGEMENTS_IN_BATCHES)) {
+    const batches: { vendors: Vendor[]; open: () => void }[] = [];
+    for (let i = 0; i < input.vendors.length; i += ENGAGEMENTS_PER_TASK) {
+      let open!: () => void;
+      const turn = new Promise<void>((resolve) => (open = resolve));
+      const vendors = input.vendors.slice(i, i + ENGAGEMENTS_PER_TASK);
+      for (const vendor of vendors) startEngagement(vendor, false, turn);
+      batches.push({ vendors, open });
+    }
+    for (const batch of batches) {
+      batch.open();
+      // The server answers each start in a later task: the next batch goes out in that one.
+      await Promise.allSettled(batch.vendors.map((v) => children.get(v.id)!));
+    }
+  } else {
+    for (const vendor of input.vendors) startEngagement(vendor, false);
+  }
   await condition(() => kase.readyToDraft());
 
   // ── Approval ────────────────────────────────────────────────────────────────────────────────

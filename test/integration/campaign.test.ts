@@ -14,7 +14,7 @@ import type { ReceivedMail } from '../../infra/mail-sink';
 import type { CampaignStatus } from '../../workflows/messages';
 import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
-import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { pdfPageTexts } from '../helpers/pdf';
 import { retentionWorkflowId } from '../../workflows/workflow-ids';
@@ -332,6 +332,33 @@ describe('campaign: engagements, approval and the published statement', () => {
     } finally {
       env.sink.recipientPolicy = () => undefined;
       await campaigns.withdrawVendor(id, { by: officer, vendorId: 'split', reason: 'test over' }).catch(() => undefined);
+    }
+  });
+
+  it('starts a large campaign\'s engagements a hundred per workflow task, so the first task never overruns its timeout', { timeout: 240_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('batch');
+    const vendors = Array.from({ length: 150 }, (_, i) => `v${String(i).padStart(3, '0')}`);
+    await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: false } }));
+    const handle = env.client.workflow.getHandle(`campaign:${id}`);
+    try {
+      const events = await until(
+        async () => (await handle.fetchHistory()).events ?? [],
+        (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length,
+        'every engagement started',
+      );
+      // Each child start is initiated by the workflow task whose completion carried it.
+      const perTask = new Map<string, number>();
+      for (const event of events) {
+        const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
+        if (!initiated) continue;
+        const task = String(initiated.workflowTaskCompletedEventId);
+        perTask.set(task, (perTask.get(task) ?? 0) + 1);
+      }
+      expect([...perTask.values()]).toEqual([100, 50]);
+      expect((await campaigns.status(id)).engagements).toHaveLength(vendors.length);
+    } finally {
+      await handle.terminate('test over');
     }
   });
 });
