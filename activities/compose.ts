@@ -180,6 +180,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       rescheduled: demonstration.rescheduled ?? 0,
     },
     note: details.note,
+    letterUndeliverable: details.letterUndeliverable,
+    engagementId: message.threadId,
     digest: details.digest?.map((section) => ({
       reference: section.reference,
       title: section.title[language],

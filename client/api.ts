@@ -10,6 +10,7 @@ import {
   withdrawVendorUpdate,
   askFollowUpUpdate,
   concludeUpdate,
+  correctContactsUpdate,
   engagementStatusQuery,
   extendDeadlineUpdate,
   recordAnswersUpdate,
@@ -27,6 +28,7 @@ import {
   type RecordInboundResult,
   type AskFollowUpInput,
   type ConcludeInput,
+  type CorrectContactsInput,
   type EngagementStatus,
   type ExtendDeadlineInput,
   type RecordAnswersInput,
@@ -170,6 +172,14 @@ export class DossierClient {
   async conclude(ref: EngagementRef, input: ConcludeInput) {
     refuseUndrawable('findings', input.findings);
     return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
+  }
+
+  /**
+   * After the recipient's server refused the letter for good (`letter-undeliverable`): the vendor's
+   * new addresses, recorded in the timeline; the letter goes again to them and the deadline starts then.
+   */
+  correctContacts(ref: EngagementRef, input: CorrectContactsInput): Promise<EngagementStatus> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(correctContactsUpdate, { args: [input] }));
   }
 
   /**

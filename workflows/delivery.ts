@@ -26,13 +26,14 @@ export const DOCUMENT_PROFILE: ActivityOptions = {
 export const email = proxyActivities<Activities>(EMAIL_PROFILE);
 export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
 
-export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string };
+/** `accepted`: the recipients the server took when it refused only some (the message did go out). */
+export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string; accepted?: string[] };
 
 export async function sendOrExplain(message: OutgoingMessage): Promise<Delivery> {
   try {
     const sent = await email.sendMessage(message);
     // The server took the message but refused some of its recipients: as permanent as a 5xx.
-    if (sent.rejected.length > 0) return { refused: `the mail server refused ${sent.rejected.join(', ')}` };
+    if (sent.rejected.length > 0) return { refused: `the mail server refused ${sent.rejected.join(', ')}`, accepted: sent.accepted };
     return { sent };
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;

@@ -6,6 +6,7 @@
 import type {
   AskFollowUpInput,
   ConcludeInput,
+  CorrectContactsInput,
   EngagementStatus,
   ExtendDeadlineInput,
   RecordAnswersInput,
@@ -23,7 +24,7 @@ import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMIT
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
   EngagementStatus,
-  'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds'
+  'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds' | 'contacts'
 >;
 
 /** Stages in which the officer works with a vendor that has responded. */
@@ -339,4 +340,24 @@ export function checkWithdraw(view: EngagementView, input: WithdrawInput): void 
 export function checkWithdrawalText(input: Pick<WithdrawInput, 'by' | 'reason'>): void {
   requireOfficer(input);
   checkText('the reason for withdrawing', input.reason, REASON);
+}
+
+/** Vendor contacts an engagement writes to at once (the campaign file allows as many). */
+const MAX_CONTACTS = 20;
+
+export function checkCorrectContacts(view: EngagementView, input: CorrectContactsInput): void {
+  requireOfficer(input);
+  requireStage(view, ['letter-undeliverable'], 'correct the contact address');
+  if (!Array.isArray(input.contacts) || input.contacts.length === 0) throw new Error('give at least one contact address for the vendor');
+  checkList('the contacts', input.contacts, MAX_CONTACTS);
+  const refused = new Set((view.contacts ?? []).map((c) => c.email.trim().toLowerCase()));
+  for (const [i, c] of input.contacts.entries()) {
+    if (typeof c !== 'object' || c === null) throw new Error(`contact ${i + 1} must be { name, email } (got ${quote(c)})`);
+    checkText(`the name of contact ${i + 1}`, c.name, NAME);
+    checkEmail(`the email address of contact ${i + 1}`, c.email);
+    if (refused.has(c.email.trim().toLowerCase())) {
+      throw new Error(`${c.email.trim()} is the address the mail server refused for good: give another one`);
+    }
+  }
+  checkText('the reason for the correction', input.reason, REASON);
 }

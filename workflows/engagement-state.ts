@@ -7,6 +7,7 @@ import * as rules from './engagement-rules';
 import type {
   AskFollowUpInput,
   ConcludeInput,
+  CorrectContactsInput,
   ConfirmInboundInput,
   DismissInboundInput,
   EngagementStatus,
@@ -75,6 +76,7 @@ export class EngagementCase {
       remindersSent: [],
       deliveryFailures: [],
       inbox: [],
+      contacts: vendor.contacts,
     };
   }
 
@@ -91,6 +93,15 @@ export class EngagementCase {
     this.state.responseDueDate = dueDate;
   }
 
+  /** The vendor as mail reaches it now: its addresses as the officer last corrected them. */
+  vendor(): EngagementInput['vendor'] {
+    return { ...this.input.vendor, contacts: this.contacts() };
+  }
+
+  contacts(): Contact[] {
+    return this.state.contacts ?? this.input.vendor.contacts;
+  }
+
   isFinal(): boolean {
     return FINAL_STAGES.includes(this.state.stage);
   }
@@ -103,6 +114,8 @@ export class EngagementCase {
   nextDeadline(): string | undefined {
     const { state } = this;
     if (this.isFinal()) return undefined;
+    // A letter refused for good has not gone out: nothing is owed until it has.
+    if (state.stage === 'letter-undeliverable') return undefined;
     if (state.stage === 'sending-letter' || state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
     const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
     const dates = [
@@ -163,6 +176,30 @@ export class EngagementCase {
       if (due - stated >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
     }
     this.letterSent();
+  }
+
+  /** Every address refused the letter for good: the case waits for the officer, with no deadline. */
+  letterUndeliverable(step: string, now: number): void {
+    if (this.isFinal()) return;
+    this.state.stage = 'letter-undeliverable';
+    this.log(ENGINE, 'letter undeliverable', now, `${step}: waiting for a corrected address or a withdrawal`);
+  }
+
+  /** The officer's corrected addresses: the letter goes again to them, and every later message. */
+  correctContacts(req: CorrectContactsInput, now: number): EngagementStatus {
+    const before = this.contacts().map((c) => c.email).join(', ');
+    this.state.contacts = req.contacts.map((c) => ({ name: c.name.trim(), email: c.email.trim() }));
+    this.state.stage = 'sending-letter';
+    this.log(req.by, 'contact address corrected', now, `${before} → ${this.state.contacts.map((c) => c.email).join(', ')}: ${req.reason.trim()}`);
+    return this.status();
+  }
+
+  /**
+   * The letter goes again after a correction: the response is due `responseDue` from now (the
+   * letter states it). Working days come from the calendar instead (`responseDueOnCalendar`).
+   */
+  letterResending(now: number): void {
+    if (workingDays(this.input.policy.responseDue) === undefined) this.state.responseDueDate = toIsoString(now + requireDurationMs(this.input.policy.responseDue));
   }
 
   /** A message is still not delivered after the alert delay; sending goes on. */
@@ -299,7 +336,7 @@ export class EngagementCase {
 
   /** Vendor contacts first, then attendees not already among them. */
   demonstrationRecipients(demonstration: Demonstration): Contact[] {
-    const { contacts } = this.input.vendor;
+    const contacts = this.contacts();
     const known = new Set(contacts.map((c) => c.email.toLowerCase()));
     return [...contacts, ...demonstration.attendees.filter((a) => !known.has(a.email.toLowerCase()))];
   }

@@ -23,6 +23,7 @@ import * as rules from './engagement-rules';
 import {
   askFollowUpUpdate,
   concludeUpdate,
+  correctContactsUpdate,
   engagementStatusQuery,
   extendDeadlineUpdate,
   recordAnswersUpdate,
@@ -114,20 +115,46 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   // ── Correspondence ─────────────────────────────────────────────────────────────────────────────
 
-  async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = vendor.contacts): Promise<void> {
+  /** Sends one message; true once it reached at least one of its recipients. */
+  async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = kase.contacts(), onRefusal: MessageDetails = {}): Promise<boolean> {
     const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
-    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor, details: { ...zone, ...details } };
+    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
     let settled = false;
     // A message the relay keeps refusing for now is retried for ever; after a while the case
     // office is told, once, and sending goes on.
     if (kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
     const delivery = await sendOrExplain(message).finally(() => (settled = true));
-    if (delivery.sent) return kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
+    if (delivery.sent) {
+      kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
+      return true;
+    }
     kase.notDelivered(step, kind, delivery.refused, Date.now());
-    if (kind === 'officer-notice') return; // the office's own address failing: recording it is all we can do
-    await deliver(`officer-notice-${step}`, 'officer-notice', { note: `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}` }, [
-      campaign.officeContact,
-    ]);
+    if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
+    const note = `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}`;
+    await deliver(`officer-notice-${step}`, 'officer-notice', { note, ...onRefusal }, [campaign.officeContact]);
+    return (delivery.accepted?.length ?? 0) > 0;
+  }
+
+  /**
+   * Sends the open letter; false if the case ended while the letter could not be delivered. When the
+   * recipient's server refuses it for good (every address), the case waits in `letter-undeliverable`,
+   * with no deadline and no reminder, until the officer corrects the address (the letter then goes
+   * again as `letter-2`, …, stating a due date counted from then) or withdraws the engagement.
+   */
+  async function sendLetter(): Promise<boolean> {
+    const waitsForCorrection = patched('letter-undeliverable');
+    for (let attempt = 1; ; attempt++) {
+      const step = attempt === 1 ? 'letter' : `letter-${attempt}`;
+      // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
+      const details = { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() };
+      if (await deliver(step, 'open-letter', details, kase.contacts(), waitsForCorrection ? { letterUndeliverable: true } : {})) return true;
+      if (!waitsForCorrection) return true; // as cases started before: the deadline runs anyway
+      kase.letterUndeliverable(step, Date.now());
+      await condition(() => isFinal() || state.stage === 'sending-letter');
+      if (isFinal()) return false;
+      if (workingDays(policy.responseDue) === undefined) kase.letterResending(Date.now());
+      else kase.responseDueOnCalendar(toIsoString((await onCalendar(Date.now(), [policy.responseDue]))[0]!));
+    }
   }
 
   async function alertIfStillSending(step: string, kind: MessageKind, settled: () => boolean): Promise<void> {
@@ -139,7 +166,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     await deliver(`officer-notice-delayed-${step}`, 'officer-notice', { note }, [campaign.officeContact]);
   }
 
-  async function remind(about: string, kind: ReminderKind, send: (number: number) => Promise<void>): Promise<void> {
+  async function remind(about: string, kind: ReminderKind, send: (number: number) => Promise<unknown>): Promise<void> {
     const number = kase.nextReminderNumber(about, kind);
     await send(number);
     kase.reminderSent(about, kind, number, Date.now());
@@ -228,9 +255,11 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   setHandler(withdrawSignal, (req) => kase.withdrawBySignal(req, Date.now()));
   // Mail from the case mailbox: the intake records, the officer reviews (inbox.ts). New handlers
   // only: a history recorded before them holds none of these updates and replays unchanged.
-  setHandler(recordInboundUpdate, (req) => recordInbound(req), { validator: (req) => checkRecordInbound(state, vendor, req) });
+  setHandler(recordInboundUpdate, (req) => recordInbound(req), { validator: (req) => checkRecordInbound(state, kase.vendor(), req) });
   setHandler(confirmInboundUpdate, (req) => kase.confirmInbound(req, Date.now()), { validator: (req) => checkConfirmInbound(state, req) });
   setHandler(dismissInboundUpdate, (req) => kase.dismissInbound(req, Date.now()), { validator: (req) => checkDismissInbound(state, req) });
+  // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
+  setHandler(correctContactsUpdate, (req) => kase.correctContacts(req, Date.now()), { validator: (req) => rules.checkCorrectContacts(state, req) });
 
   function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
     const now = Date.now();
@@ -291,13 +320,12 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       const [due] = await onCalendar(Date.now(), [policy.responseDue]);
       kase.responseDueOnCalendar(toIsoString(due!));
     }
-    // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
-    await deliver('letter', 'open-letter', { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() });
+    const letterOut = await sendLetter();
     // No deadline runs before the letter has really gone out (a relay may be down for a day).
-    if (patched('response-due-after-letter')) kase.letterSentAt(Date.now());
-    else kase.letterSent();
+    if (letterOut && patched('response-due-after-letter')) kase.letterSentAt(Date.now());
+    else if (letterOut) kase.letterSent();
 
-    const waited = await remindUntil({
+    const waited = !letterOut ? 'settled' : await remindUntil({
       dueDate: () => Date.parse(state.responseDueDate!),
       cadence: policy.reminderCadence,
       finalNoticeAfter: policy.finalNoticeAfter,

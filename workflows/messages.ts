@@ -98,6 +98,8 @@ export interface EngagementStatus {
   withdrawalReason?: string;
   /** Mail from the case mailbox recorded on this engagement (absent in engagements started before it). */
   inbox?: InboundMessage[];
+  /** Where the vendor's mail goes: the campaign file's contacts, or as the officer corrected them. */
+  contacts?: Contact[];
 }
 
 /**
@@ -119,6 +121,12 @@ export interface EngagementBoardMemo {
 }
 export const BOARD_MEMO_KEY = 'board';
 
+/** The officer replaces the vendor's addresses after the letter was refused for good; the letter goes again. */
+export interface CorrectContactsInput extends ByOfficer {
+  contacts: Contact[];
+  reason: string;
+}
+
 export const recordResponseUpdate = defineUpdate<EngagementStatus, [RecordResponseInput]>('recordResponse');
 export const extendDeadlineUpdate = defineUpdate<EngagementStatus, [ExtendDeadlineInput]>('extendDeadline');
 export const askFollowUpUpdate = defineUpdate<Question[], [AskFollowUpInput]>('askFollowUp');
@@ -131,6 +139,7 @@ export const recordDemonstrationOutcomeUpdate = defineUpdate<Demonstration, [Rec
 export const concludeUpdate = defineUpdate<EngagementOutcome, [ConcludeInput]>('conclude');
 export const withdrawUpdate = defineUpdate<EngagementStatus, [WithdrawInput]>('withdraw');
 export const engagementStatusQuery = defineQuery<EngagementStatus>('status');
+export const correctContactsUpdate = defineUpdate<EngagementStatus, [CorrectContactsInput]>('correctContacts');
 
 
 // ── Engagement: inbound correspondence (the intake records; the officer reviews) ────────────────

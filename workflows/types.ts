@@ -181,6 +181,8 @@ export interface DigestSection {
 
 export const ENGAGEMENT_STAGES = [
   'sending-letter',
+  /** The recipient's server refused the letter for good: no deadline runs until the officer corrects the address. */
+  'letter-undeliverable',
   'awaiting-response',
   /** A reply to the open letter arrived: reminders stop until the officer confirms or dismisses it. */
   'reply-received',
@@ -354,6 +356,8 @@ export interface MessageDetails {
     Partial<Pick<Demonstration, 'rescheduled'>>;
   /** Free text: an officer notice, a change request, a withdrawal reason. */
   note?: string;
+  /** An officer notice about an open letter refused for good: it says what the officer can do. */
+  letterUndeliverable?: boolean;
   /** Files already published (statement PDFs) to attach, as paths under the output folder. */
   attachmentPaths?: string[];
   /** IANA time zone for dates and times in the text (e.g. `America/Toronto`); UTC when absent. */

@@ -218,6 +218,21 @@ export function engagementCommands(session: Session): Command {
       }),
     );
 
+  refArgs(group.command('correct-contact'))
+    .description("after the vendor's mail server refused the letter for good: write to this address instead; the letter goes again")
+    .requiredOption('--email <address>', "the vendor's new address")
+    .option('--name <name>', 'who the letter greets there (default: the name of the refused contact)')
+    .requiredOption('--reason <text>', 'why, for the record')
+    .action(
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { email: string; name?: string; reason: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const dossier = await ctx.dossier();
+        const name = options.name ?? (await dossier.status(ref)).contacts?.[0]?.name ?? '';
+        const status = await dossier.correctContacts(ref, { by: ctx.officer, contacts: [{ name, email: options.email }], reason: nonEmpty('--reason', options.reason) });
+        ctx.out.result(status, () => `${status.workflowId} now writes to ${options.email}; the open letter goes again.`);
+      }),
+    );
+
   refArgs(group.command('withdraw'))
     .description("withdraw the vendor: the engagement ends without findings (through its campaign, which records why for the statement); waits for the confirmation")
     .requiredOption('--reason <text>', 'why, for the record and the statement')

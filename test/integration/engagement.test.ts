@@ -165,11 +165,13 @@ describe('engagement: letter and response', () => {
     const [notice] = await e.waitForMail('officer-notice-letter');
     expect(notice.to).toEqual(['office@opc.test']);
 
-    const status = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    // The letter has not gone out: no deadline runs (letter-undeliverable.test.ts follows the correction).
+    const status = await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+    expect(status.nextDeadline).toBeUndefined();
     expect(status.deliveryFailures).toHaveLength(1);
     expect(status.deliveryFailures[0]).toMatchObject({ step: 'letter' });
     expect(status.deliveryFailures[0].reason).toMatch(/RecipientRejected/);
-    expect(status.timeline.map((t) => t.what)).toEqual(['open-letter not delivered', 'officer-notice sent']);
+    expect(status.timeline.map((t) => t.what)).toEqual(['open-letter not delivered', 'officer-notice sent', 'letter undeliverable']);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });
 
@@ -178,7 +180,7 @@ describe('engagement: letter and response', () => {
     const e = await startEngagement(env, engagementInput(env.uniqueId('bounce2'), 'refused', patientPolicy()));
     const status = await e.waitForStatus((s) => s.deliveryFailures.length === 2);
     expect(status.deliveryFailures.map((f) => f.step)).toEqual(['letter', 'officer-notice-letter']);
-    expect(status.stage).toBe('awaiting-response');
+    expect((await e.waitForStatus((s) => s.stage !== 'sending-letter')).stage).toBe('letter-undeliverable');
     expect(e.mails()).toEqual([]);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });

@@ -259,3 +259,21 @@ describe('engagement rules', () => {
     });
   });
 });
+
+describe('correcting a contact address', () => {
+  const refused = (overrides: Partial<EngagementView> = {}) =>
+    view({ stage: 'letter-undeliverable', contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }], ...overrides });
+  const input = (contacts: unknown, reason = 'moved') => ({ by: 'Officer', contacts, reason }) as never;
+
+  it('is accepted only while the letter is undeliverable, with a new, valid address', () => {
+    expect(() => rules.checkCorrectContacts(refused(), input([{ name: 'Privacy', email: 'new@zoom.test' }]))).not.toThrow();
+    expect(() => rules.checkCorrectContacts(refused({ stage: 'awaiting-response' }), input([{ name: 'P', email: 'new@zoom.test' }]))).toThrow(
+      /cannot correct the contact address while the engagement is awaiting-response/,
+    );
+    expect(() => rules.checkCorrectContacts(refused(), input([]))).toThrow(/at least one contact/);
+    expect(() => rules.checkCorrectContacts(refused(), input([{ name: 'P', email: 'nope' }]))).toThrow(/email address of contact 1/);
+    expect(() => rules.checkCorrectContacts(refused(), input([{ name: 'P', email: 'PRIVACY@zoom.test' }]))).toThrow(/refused for good/);
+    expect(() => rules.checkCorrectContacts(refused(), input([{ name: 'P', email: 'new@zoom.test' }], ''))).toThrow(/reason for the correction/);
+  });
+});
+

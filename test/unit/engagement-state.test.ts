@@ -163,4 +163,20 @@ describe('engagement state', () => {
     expect(kase.nextReminderNumber('response', 'final-notice')).toBe(1);
     expect(kase.state.remindersSent).toEqual([{ at: iso(at(4)), about: 'response', kind: 'reminder', number: 1 }]);
   });
+
+  it('waits with no deadline while the letter is undeliverable, and writes to the corrected address from then on', () => {
+    const kase = newCase();
+    kase.letterUndeliverable('letter', at(1));
+    expect(kase.state.stage).toBe('letter-undeliverable');
+    expect(kase.nextDeadline()).toBeUndefined();
+    expect(kase.attributesKey()).toBe('letter-undeliverable|');
+    const status = kase.correctContacts({ by: OFFICER, contacts: [{ name: ' Privacy ', email: ' new@zoom.test ' }], reason: ' moved ' }, at(60));
+    expect(status.stage).toBe('sending-letter');
+    expect(kase.contacts()).toEqual([{ name: 'Privacy', email: 'new@zoom.test' }]);
+    expect(kase.vendor().contacts).toEqual([{ name: 'Privacy', email: 'new@zoom.test' }]);
+    expect(kase.state.timeline.at(-1)).toEqual({ at: iso(at(60)), by: OFFICER, what: 'contact address corrected', detail: 'privacy@zoom.test → new@zoom.test: moved' });
+    // The letter goes again: the response is due 30 days from then, as the new letter states.
+    kase.letterResending(at(61));
+    expect(kase.state.responseDueDate).toBe(iso(at(61) + 30 * 24 * 60 * MIN));
+  });
 });
