@@ -53,7 +53,8 @@ export class FormReader {
   }
 
   /** `YYYY-MM-DD` or a `datetime-local` value, taken as UTC; an ISO timestamp back. */
-  instant(field: string, { optional = false } = {}): string | undefined {
+  /** `keepDay`: a date given without a time stays a day (a response received that day, wherever the officer is). */
+  instant(field: string, { optional = false, keepDay = false } = {}): string | undefined {
     const value = this.text(field, { optional: true });
     if (!value) {
       if (!optional) this.errors[field] = { key: 'form.required' };
@@ -65,7 +66,7 @@ export class FormReader {
       this.errors[field] = { key: 'form.not-a-date', values: { value } };
       return undefined;
     }
-    return new Date(time).toISOString();
+    return keepDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : new Date(time).toISOString();
   }
 
   wholeNumber(field: string, { optional = false } = {}): number | undefined {

@@ -201,7 +201,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             by,
             summary: form.text('summary'),
             attachments: form.lines('attachments', { optional: true }),
-            receivedAt: form.instant('receivedAt', { optional: true }) ?? now().toISOString(),
+            receivedAt: form.instant('receivedAt', { optional: true, keepDay: true }) ?? now().toISOString(),
           };
           form.done();
           await dossier.recordResponse(ref, input);

@@ -18,14 +18,15 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
-import { durationProblem, isCalendarDate, isoInstant, toIsoString, workingDays } from './time';
+import { durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
 import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
   EngagementStatus,
   'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds' | 'contacts'
->;
+> &
+  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline'>>;
 
 /** Stages in which the officer works with a vendor that has responded. */
 const AFTER_RESPONSE: readonly EngagementStage[] = ['responded', 'follow-up', 'demonstration'];
@@ -33,6 +34,8 @@ const AFTER_RESPONSE: readonly EngagementStage[] = ['responded', 'follow-up', 'd
 /** A response dated a little ahead of the workflow's clock is clock skew, not a future date. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_DEMONSTRATION_MINUTES = 8 * 60;
+/** A day written without a time has ended everywhere (UTC−12) 36 hours after it began in UTC. */
+const LAST_DAY_END_MS = 36 * 3_600_000;
 
 // ── Building blocks ──────────────────────────────────────────────────────────────────────────────
 
@@ -119,6 +122,31 @@ function requireFuture(time: number, now: number, field: string): void {
   if (time <= now) throw new Error(`${field} must be in the future (now is ${toIsoString(now)})`);
 }
 
+/**
+ * When the open letter went out. Engagements started before the state kept it have it in their
+ * timeline only.
+ */
+export function letterSentAt(view: Pick<EngagementView, 'letterSentAt' | 'timeline'>): string | undefined {
+  return view.letterSentAt ?? view.timeline?.find((t) => t.what === 'open-letter sent')?.at;
+}
+
+/** When a round's questions went out (its message in the timeline), or at least when they were asked. */
+export function questionsSentAt(view: Pick<EngagementView, 'timeline'>, round: FollowUpRound): string {
+  const step = `follow-up-r${round.round}-questions`;
+  return view.timeline?.find((t) => t.what === 'follow-up-questions sent' && t.detail?.startsWith(step))?.at ?? round.askedAt;
+}
+
+/**
+ * Whether something dated `text` (ISO date or timestamp) came before `sent`, so cannot answer what
+ * was sent then. A date without a time is a whole day wherever the officer stands; a timestamp a
+ * few minutes early is clock skew between mail servers.
+ */
+export function predates(text: string, sent: string): boolean {
+  const time = isoInstant(text);
+  if (time === undefined) return false;
+  return isDateOnly(text.trim()) ? time + LAST_DAY_END_MS <= Date.parse(sent) : time + CLOCK_SKEW_MS < Date.parse(sent);
+}
+
 /** Questions still waiting for an answer, in the order they were asked. */
 export function openQuestions(questions: readonly Question[]): Question[] {
   return questions.filter((q) => q.answer === undefined);
@@ -144,7 +172,11 @@ export function checkRecordResponse(view: EngagementView, input: RecordResponseI
   requireOfficer(input);
   requireStage(view, ['awaiting-response', 'reply-received'], 'record a response');
   const received = parseIsoDate(input.receivedAt, 'receivedAt');
-  if (received > now + CLOCK_SKEW_MS) throw new Error('receivedAt must not be in the future');
+  if (received > now + CLOCK_SKEW_MS) throw new Error(`the date the response was received (${input.receivedAt}) must not be in the future`);
+  const sent = letterSentAt(view);
+  if (sent !== undefined && predates(input.receivedAt, sent)) {
+    throw new Error(`the date the response was received (${input.receivedAt}) is earlier than the open letter, sent ${sent}: a response cannot predate its letter`);
+  }
   checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary });
   if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
   checkList('attachments', input.attachments, LIMITS.attachments, true);

@@ -156,7 +156,9 @@ export class EngagementCase {
 
   // ── The response ───────────────────────────────────────────────────────────────────────────────
 
-  letterSent(): void {
+  /** `now`: when it went out, which no response can predate (absent in tests of the stage alone). */
+  letterSent(now?: number): void {
+    if (now !== undefined) this.state.letterSentAt = toIsoString(now);
     if (!this.isFinal()) this.state.stage = 'awaiting-response';
   }
 
@@ -167,7 +169,7 @@ export class EngagementCase {
    */
   letterSentAt(now: number): void {
     // Working days were counted on the calendar just before sending; the day does not move.
-    if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent();
+    if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent(now);
     const due = now + requireDurationMs(this.input.policy.responseDue);
     const stated = instant(this.state.responseDueDate!);
     if (due > stated) {
@@ -175,7 +177,7 @@ export class EngagementCase {
       // Seconds of sending are not news; a letter held up for a minute or more is.
       if (due - stated >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
     }
-    this.letterSent();
+    this.letterSent(now);
   }
 
   /** Every address refused the letter for good: the case waits for the officer, with no deadline. */

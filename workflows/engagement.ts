@@ -323,7 +323,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     const letterOut = await sendLetter();
     // No deadline runs before the letter has really gone out (a relay may be down for a day).
     if (letterOut && patched('response-due-after-letter')) kase.letterSentAt(Date.now());
-    else if (letterOut) kase.letterSent();
+    else if (letterOut) kase.letterSent(Date.now());
 
     const waited = !letterOut ? 'settled' : await remindUntil({
       dueDate: () => Date.parse(state.responseDueDate!),

@@ -7,8 +7,10 @@ import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, Record
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES } from './types';
 import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote } from './text-rules';
+import { letterSentAt, predates, questionsSentAt } from './engagement-rules';
 
-export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'>;
+export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
+  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds'>>;
 
 const KINDS = ['reply', 'auto-reply', 'bounce'];
 const MATCHES = ['thread', 'token', 'subject', 'officer'];
@@ -84,6 +86,13 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
     }
     if (input.summary !== undefined) checkText('the summary', input.summary, { kind: 'text', max: LIMITS.summary });
     else if (message.text.trim() === '') throw new Error('the reply has no text to take as the response: give a summary');
+    const sent = letterSentAt(view);
+    if (sent !== undefined && predates(message.receivedAt, sent)) {
+      throw new Error(
+        `the reply ${message.messageId} is dated ${message.receivedAt}, earlier than the open letter, sent ${sent}: it cannot be the response to it ` +
+          '(dismiss it, or record the response with the date it really arrived)',
+      );
+    }
     return;
   }
   if (input.as !== 'answers') throw new Error(`as must be "response" or "answers" (got ${quote(input.as)})`);
@@ -98,6 +107,11 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
     seen.add(questionId);
     if (answer !== undefined) checkText(`the answer to ${questionId}`, answer, { kind: 'text', max: LIMITS.summary });
     else if (message.text.trim() === '') throw new Error(`the reply has no text to answer ${questionId} with: give the answer`);
+    const round = (view.rounds ?? []).find((r) => r.round === question.round);
+    const sent = round && questionsSentAt(view, round);
+    if (sent !== undefined && predates(message.receivedAt, sent)) {
+      throw new Error(`the reply ${message.messageId} is dated ${message.receivedAt}, earlier than question ${questionId}, sent ${sent}: it cannot answer it`);
+    }
   }
 }
 

@@ -92,6 +92,8 @@ export interface EngagementStatus {
   findings?: Findings;
   /** Messages the mail server refused for good; the officer has to fix the address. */
   deliveryFailures: { at: string; step: string; reason: string }[];
+  /** When the open letter really went out (absent before it has; and in engagements started before it was kept). */
+  letterSentAt?: string;
   /** When the response is (or was) due: letter date plus the policy's `responseDue`, or as extended. */
   responseDueDate?: string;
   rounds?: FollowUpRound[];

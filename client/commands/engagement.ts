@@ -12,7 +12,7 @@ import { withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
 import { storeDocuments } from './inbox';
-import { durationMs, isoInstant, toIsoString } from '../../workflows/time';
+import { durationMs, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -66,7 +66,7 @@ export function engagementCommands(session: Session): Command {
         const documents = files.length ? await storeDocuments(ref.campaignId, files) : [];
         const status = await (await ctx.dossier()).recordResponse(ref, {
           by: ctx.officer,
-          receivedAt: isoTime('--received', options.received),
+          receivedAt: receivedTime(options.received),
           summary: response.summary,
           attachments: [...response.attachments, ...documents.map((d) => d.name)],
           ...(documents.length ? { documents } : {}),
@@ -342,6 +342,12 @@ export function isoTime(option: string, value: string, now = Date.now()): string
     throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03, 2021-02-03T15:00:00Z or "in 2 minutes"`);
   }
   return toIsoString(time);
+}
+
+/** A date given without a time stays a day: the response arrived that day, wherever the officer is. */
+function receivedTime(value: string): string {
+  const time = isoTime('--received', value);
+  return isDateOnly(value.trim()) ? value.trim() : time;
 }
 
 function nonEmpty(option: string, value: string): string {

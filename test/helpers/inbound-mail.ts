@@ -15,6 +15,8 @@ export interface ReplyOptions {
   html?: string;
   attachments?: Mail.Attachment[];
   headers?: Record<string, string>;
+  /** The Date header; now by default, since a reply cannot predate the letter it answers. */
+  date?: Date;
 }
 
 export function composeReply(o: ReplyOptions): Promise<Buffer> {
@@ -29,7 +31,7 @@ export function composeReply(o: ReplyOptions): Promise<Buffer> {
     html: o.html,
     attachments: o.attachments,
     headers: o.headers,
-    date: new Date('2020-08-10T14:00:00Z'),
+    date: o.date ?? new Date(),
   })
     .compile()
     .build();

@@ -157,7 +157,9 @@ const send = <Req>(update: UpdateDefinition<unknown, [Req]>, request: unknown) =
   request,
 });
 
-const response = { by: OFFICER, receivedAt: '2020-08-14', summary: 'Detailed answers on all five principles', attachments: ['reply.pdf'] };
+// The day the test runs: a response cannot predate its letter, sent when the test starts.
+const today = new Date().toISOString().slice(0, 10);
+const response = { by: OFFICER, receivedAt: today, summary: 'Detailed answers on all five principles', attachments: ['reply.pdf'] };
 const demo = {
   by: OFFICER,
   at: fromNow(3 * 3_600_000),

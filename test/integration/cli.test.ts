@@ -249,6 +249,13 @@ describe('the dossier CLI', () => {
       expectOneLineError(noQuestions, 4, `engagement:${campaignId}:zoom refused`);
       const noDemonstration = await dossier(['engagement', 'demo-outcome', campaignId, 'zoom', '--result', 'validated', '--notes', 'Shown.']);
       expectOneLineError(noDemonstration, 4, `engagement:${campaignId}:zoom refused`, 'no demonstration');
+      // A response cannot predate the letter it answers, which went out just now; the day itself is fine.
+      await waitForVisibility(`WorkflowId = 'engagement:${campaignId}:zoom' AND DossierStage = 'awaiting-response'`);
+      const predated = await dossier(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--received', '2019-01-01']);
+      expectOneLineError(predated, 4, `engagement:${campaignId}:zoom refused`, 'the date the response was received (2019-01-01) is earlier than the open letter, sent');
+      const today = new Date().toISOString().slice(0, 10);
+      await ok(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--received', today]);
+      expect((await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom'])).response?.receivedAt).toBe(today);
     });
 
     it('explains a search value left unquoted instead of printing a parser internal', async () => {

@@ -88,7 +88,7 @@ describe('confidential by design', () => {
     const workflowId = handle.workflowId;
     await waitForStatus((s) => s.stage === 'awaiting-response');
     await handle.executeUpdate(recordResponseUpdate, {
-      args: [{ by: 'Officer Tremblay', receivedAt: '2020-09-15', summary: `Zoom answered. ${marker}`, attachments: [] }],
+      args: [{ by: 'Officer Tremblay', receivedAt: new Date().toISOString(), summary: `Zoom answered. ${marker}`, attachments: [] }],
     });
     expect((await handle.query(engagementStatusQuery)).response?.summary).toContain(marker);
 

@@ -20,7 +20,9 @@ import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '..
 import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 
 const officer = 'Officer Tremblay';
-const response = { by: officer, receivedAt: '2020-08-14', summary: 'Detailed answers', attachments: [] };
+// The day the test runs: a response cannot predate its letter, sent when the test starts.
+const today = new Date().toISOString().slice(0, 10);
+const response = { by: officer, receivedAt: today, summary: 'Detailed answers', attachments: [] };
 
 describe('engagement: follow-up, demonstrations, conclusion', () => {
   const env = useDossier();

@@ -61,6 +61,22 @@ describe('engagement rules', () => {
       expect(() => rules.checkRecordResponse(view(), { ...valid, receivedAt: '2020-09-01' }, NOW)).toThrow(/future/);
     });
 
+    it('refuses a response received before its letter went out, naming the date received', () => {
+      const sent = view({ letterSentAt: '2020-07-21T14:00:00.000Z' });
+      expect(() => rules.checkRecordResponse(sent, { ...valid, receivedAt: '2019-01-01' }, NOW)).toThrow(
+        /the date the response was received \(2019-01-01\) is earlier than the open letter, sent 2020-07-21T14:00:00.000Z/,
+      );
+      expect(() => rules.checkRecordResponse(sent, { ...valid, receivedAt: '2020-07-21T13:00:00Z' }, NOW)).toThrow(/earlier than the open letter/);
+      // The day the letter went out, written without a time, is that day wherever the officer is.
+      expect(() => rules.checkRecordResponse(sent, { ...valid, receivedAt: '2020-07-21' }, NOW)).not.toThrow();
+      expect(() => rules.checkRecordResponse(sent, { ...valid, receivedAt: '2020-07-21T14:30:00Z' }, NOW)).not.toThrow();
+    });
+
+    it('reads when the letter went out from the timeline of an engagement started before that was recorded', () => {
+      const timeline = [{ at: '2020-07-21T14:00:00.000Z', by: 'dossier', what: 'open-letter sent', detail: 'letter' }];
+      expect(() => rules.checkRecordResponse(view({ timeline }), { ...valid, receivedAt: '2020-07-20' }, NOW)).toThrow(/earlier than the open letter/);
+    });
+
     it('refuses a second response and anything after closure', () => {
       expect(() => rules.checkRecordResponse(responded(), valid, NOW)).toThrow(/while the engagement is responded/);
       expect(() => rules.checkRecordResponse(view({ stage: 'closed-no-response' }), valid, NOW)).toThrow(

@@ -110,6 +110,26 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     expect(() => checkRecordInbound(engagement(), vendor, input)).toThrow(/not an address this engagement wrote to/);
   });
 
+  it('refuses to take a reply dated before the open letter went out as the response', () => {
+    const state = engagement({ letterSentAt: '2020-08-10T14:30:00.000Z' });
+    recordInbound(state, reply(), now, log);
+    expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r1@zoom.test>', as: 'response' })).toThrow(
+      /the reply <r1@zoom\.test> is dated 2020-08-10T14:00:00\.000Z, earlier than the open letter, sent 2020-08-10T14:30:00\.000Z/,
+    );
+  });
+
+  it('refuses to take a reply dated before the questions were sent as their answers', () => {
+    const rounds = [{ round: 1, askedAt: '2020-08-10T14:30:00.000Z', dueDate: '2020-08-30T00:00:00.000Z', remindersExhausted: false }];
+    const state = engagement({ stage: 'follow-up', rounds, questions: [{ id: 'q1', round: 1, text: 'How?', dueDate: '2020-08-30T00:00:00.000Z' }] });
+    recordInbound(state, reply(), now, log);
+    expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r1@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] })).toThrow(
+      /earlier than question q1, sent 2020-08-10T14:30:00\.000Z/,
+    );
+    // Within a few minutes it is clock skew between mail servers, not a reply from the past.
+    recordInbound(state, reply({ messageId: '<r2@zoom.test>', receivedAt: '2020-08-10T14:27:00.000Z' }), now, log);
+    expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r2@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] })).not.toThrow();
+  });
+
   it('refuses mail for an engagement that has ended', () => {
     expect(() => checkRecordInbound(engagement({ stage: 'concluded' }), vendor, reply())).toThrow(/is concluded: it records no more mail/);
   });

@@ -11,6 +11,7 @@ describe('reading a message from the case mailbox', () => {
       inReplyTo: '<letter.engagement.x.zoom@test.example>',
       references: ['<letter.engagement.x.zoom@test.example>', '<reminder-response-1.engagement.x.zoom@test.example>'],
       text: 'Please find our response attached.',
+      date: new Date('2020-08-10T14:00:00Z'),
       attachments: [{ filename: 'response.pdf', content: Buffer.from('%PDF-1.7 fake'), contentType: 'application/pdf' }],
     });
     const read = await readMessage(raw);
