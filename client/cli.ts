@@ -30,7 +30,7 @@ export function buildProgram(session: Session): Command {
   const program = new Command('dossier')
     .description("Dossier: a regulator's correspondence campaigns on Temporal, for case officers")
     .option('--json', 'print results as JSON, for scripts')
-    .option('--by <name>', 'who is acting, recorded in the timeline (default: $DOSSIER_OFFICER or your login)')
+    .option('--by <name>', 'deprecated: set DOSSIER_OFFICER instead (who is acting; recorded as a CLI identity either way)')
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(

@@ -7,6 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { signedInActor } from '../client/identity';
 import type { Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import type { WebConfig } from './config';
@@ -199,7 +200,7 @@ export function allowed(c: Context<WebEnv>, permission: Permission): SignedInUse
  * identity provider gave, and its subject, so a record can always be traced to one account.
  */
 export function actorName(user: SignedInUser): string {
-  return `${user.name} (${user.subject}, signed in)`;
+  return signedInActor(user.name, user.subject);
 }
 
 /** Only paths on this site: an open redirect would send a signed-in officer anywhere. */

@@ -1,6 +1,5 @@
 // What every command receives: the output (tables or `--json`), the officer acting (recorded in
 // the timeline) and a Temporal client that connects only when the command first needs it.
-import { userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
@@ -8,6 +7,7 @@ import { DossierClient } from '../api';
 import { CampaignClient } from '../campaign-api';
 import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
 import { invalidInput } from '../errors';
+import { cliAccount, cliActor } from '../identity';
 import { createOutput, type Output } from '../output';
 import { PROJECT_ROOT } from '../../paths';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../../store';
@@ -20,7 +20,10 @@ export interface GlobalOptions {
 
 export interface CommandContext {
   out: Output;
-  /** The case officer's name, from `--by`, DOSSIER_OFFICER or the login name. */
+  /**
+   * The CLI identity recorded for a change: the name DOSSIER_OFFICER configures (else the login),
+   * marked with the account the CLI runs under and `CLI` (client/identity.ts).
+   */
   officer: string;
   target: DossierTarget;
   /** Where the worker publishes files; the paths the workflows record are relative to it. */
@@ -45,8 +48,8 @@ export class Session {
     const options = command.optsWithGlobals<GlobalOptions>();
     this.connection ??= connectLazily(this.env);
     const connection = this.connection;
-    const officer = (options.by ?? this.env.DOSSIER_OFFICER ?? safeLoginName()).trim();
-    // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
+    const account = cliAccount();
+    const name = (options.by ?? this.env.DOSSIER_OFFICER ?? account.split('@')[0]).trim();
     // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
     const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
     const store = () => (this.shared ??= openStore({ ...storeSettingsFromEnv(this.env), outputDir }));
@@ -54,8 +57,12 @@ export class Session {
       out: createOutput(Boolean(options.json)),
       // Asked for only by commands that change something; reading needs no name.
       get officer() {
-        if (!officer) throw invalidInput('say who is acting: --by "<your name>" (or set DOSSIER_OFFICER)');
-        return officer;
+        if (!name) throw invalidInput('say who is acting: set DOSSIER_OFFICER="<your name>"');
+        if (options.by !== undefined && !warnedAboutBy) {
+          warnedAboutBy = true;
+          process.stderr.write('dossier: --by is deprecated and will be removed; set DOSSIER_OFFICER instead (recorded the same way, as a CLI identity)\n');
+        }
+        return cliActor(name, account);
       },
       target: connection.target,
       outputDir,
@@ -102,10 +109,4 @@ export function withContext<Args extends unknown[]>(
   };
 }
 
-function safeLoginName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return '';
-  }
-}
+let warnedAboutBy = false;

@@ -10,11 +10,12 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The officer's name comes from configuration (DOSSIER_OFFICER), as on an officer's desk. */
 export function runDossier(env: NodeJS.ProcessEnv, officer: string, args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'dossier.js'), '--by', officer, ...args], {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'dossier.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env,
+      env: { ...env, DOSSIER_OFFICER: officer },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

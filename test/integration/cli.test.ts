@@ -9,6 +9,7 @@ import { freePort } from '../../infra/ports';
 import type { EngagementSummary } from '../../client/api';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
 import type { Demonstration, EngagementOutcome, PublishedStatement, Question } from '../../workflows/types';
+import { cliAccount, cliActor } from '../../client/identity';
 import { runDossier, type CliRun } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
 import { PROJECT_ROOT } from '../../paths';
@@ -123,7 +124,8 @@ describe('the dossier CLI', () => {
       "Keys are generated on the participants' devices and never leave them.",
       'Waiting rooms and passcodes are on by default for education accounts; only account owners can change them.',
     ]);
-    expect(status.timeline.filter((e) => e.by === OFFICER).map((e) => e.what)).toEqual([
+    // Recorded as a CLI identity: the configured name, the account the CLI ran under, and `CLI`.
+    expect(status.timeline.filter((e) => e.by === cliActor(OFFICER, cliAccount())).map((e) => e.what)).toEqual([
       'response recorded',
       'follow-up round 1 asked',
       'answers recorded',
@@ -217,10 +219,17 @@ describe('the dossier CLI', () => {
     const stale = await dossier(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '1']);
     expectOneLineError(stale, 4, 'Version 1 is not the current draft');
 
-    await ok(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '2']);
+    const byOpc = await okJson<CampaignStatus>(['statement', 'approve', campaignId, '--authority', 'opc', '--version', '2']);
+    // Recorded as a CLI identity from configuration, never as a bare typed name.
+    expect(byOpc.draft?.approvals.map((a) => a.by)).toEqual([cliActor(OFFICER, cliAccount())]);
     const notYet = await dossier(['statement', 'publication', campaignId]);
     expectOneLineError(notYet, 4, 'not published', 'fdpic');
-    await ok(['statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
+    // `--by` still names the person, but is deprecated and still recorded as a CLI identity.
+    const typed = await dossier(['--json', '--by', 'Adrian Lobsiger', 'statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
+    expect(typed.code, typed.stderr).toBe(0);
+    expect(typed.stderr).toContain('--by is deprecated');
+    const byFdpic = JSON.parse(typed.stdout) as CampaignStatus;
+    expect(byFdpic.draft?.approvals.find((a) => a.authorityId === 'fdpic')?.by).toBe(cliActor('Adrian Lobsiger', cliAccount()));
 
     const published = await okJson<PublishedStatement>(['statement', 'publication', campaignId, '--wait', '--timeout', '120']);
     expect(published.version).toBe(2);

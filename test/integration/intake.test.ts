@@ -22,6 +22,7 @@ import { startEngagement, type EngagementDriver } from '../helpers/engagement-dr
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { runDossier } from '../helpers/cli';
+import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readFileSync } from 'node:fs';
 import { campaignKeyId } from '../../encryption/keystore';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
@@ -328,6 +329,6 @@ describe('the officer at the command line', () => {
 
     const assigned = await cli(['inbox', 'assign', message.messageId, e.handle.workflowId]);
     expect(assigned.code, assigned.stderr).toBe(0);
-    expect((await e.status()).inbox![0]).toMatchObject({ from: 'counsel@lawfirm.test', assignedBy: officer });
+    expect((await e.status()).inbox![0]).toMatchObject({ from: 'counsel@lawfirm.test', assignedBy: cliActor(officer, cliAccount()) });
   });
 });
