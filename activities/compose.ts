@@ -38,6 +38,7 @@ export function demonstrationEventUid(threadId: string, demonstrationId: string,
 const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | undefined>> = {
   'open-letter': (m) => (m.vendor ? undefined : 'an open letter needs the vendor it is addressed to'),
   reminder: (m) => (m.details.reminderNumber ? undefined : 'a reminder needs details.reminderNumber (1 for the first)'),
+  'deadline-extension': (m) => (m.details.dueDate ? undefined : 'an extension needs the new due date (details.dueDate)'),
   'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
@@ -161,6 +162,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     // Set only when the letter goes out on another day than the one printed on it, so the email says why.
     sentDate: sentDate && sentDate !== letterDate ? sentDate : undefined,
     dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
+    previousDueDate: details.previousDueDate ? formatDate(details.previousDueDate, language, timeZone) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
     reminderOrdinal,

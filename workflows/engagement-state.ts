@@ -237,6 +237,11 @@ export class EngagementCase {
     return this.status();
   }
 
+  /** How many deadlines were extended so far: numbers the vendor's confirmations. */
+  extensionCount(): number {
+    return this.state.timeline.filter((t) => t.what === 'response deadline extended' || /^follow-up round \d+ extended$/.test(t.what)).length;
+  }
+
   // ── Follow-up rounds ───────────────────────────────────────────────────────────────────────────
 
   askFollowUp(req: AskFollowUpInput, now: number): { round: FollowUpRound; asked: Question[] } {

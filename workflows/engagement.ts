@@ -37,6 +37,8 @@ import {
   dismissInboundUpdate,
   recordInboundUpdate,
   type AskFollowUpInput,
+  type EngagementStatus,
+  type ExtendDeadlineInput,
   type RecordInboundInput,
   type ScheduleDemonstrationInput,
 } from './messages';
@@ -236,7 +238,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   setHandler(recordResponseUpdate, (req) => kase.recordResponse(req, Date.now()), {
     validator: (req) => rules.checkRecordResponse(state, req, Date.now()),
   });
-  setHandler(extendDeadlineUpdate, (req) => kase.extendDeadline(req, Date.now()), {
+  setHandler(extendDeadlineUpdate, (req) => extendDeadline(req), {
     validator: (req) => rules.checkExtendDeadline(state, req, Date.now()),
   });
   setHandler(askFollowUpUpdate, (req) => askFollowUp(req), { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) });
@@ -271,6 +273,18 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     // is added at once, with no await, as in every history recorded before working days.
     if (req.dueDate !== undefined || workingDays(policy.followUpDue) === undefined) return open(req.dueDate);
     return onCalendar(now, [policy.followUpDue]).then(([due]) => open(toIsoString(due!)));
+  }
+
+  /** The vendor learns the new date in its language, in the letter's thread (cases started before: nothing was sent). */
+  function extendDeadline(req: ExtendDeadlineInput): EngagementStatus {
+    const round = rules.extensionTarget(state, req);
+    const previousDueDate = round ? round.dueDate : state.responseDueDate;
+    const status = kase.extendDeadline(req, Date.now());
+    if (!patched('extension-confirmed-to-vendor')) return status;
+    const dueDate = round ? round.dueDate : state.responseDueDate;
+    const questions = round ? kase.questionsOf(round, 'unanswered') : undefined;
+    const step = `deadline-extension-${kase.extensionCount()}`;
+    return startChore(() => deliver(step, 'deadline-extension', { dueDate, previousDueDate, ...(questions ? { questions } : {}) }).then(() => undefined), status);
   }
 
   /** A bounce's officer notice goes out as a refused address's does. */

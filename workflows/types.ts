@@ -330,6 +330,7 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const MESSAGE_KINDS = [
   'open-letter',
   'acknowledgement',
+  'deadline-extension',
   'reminder',
   'final-notice',
   'follow-up-questions',
@@ -348,6 +349,8 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 /** Values a template may use; which ones are set depends on the message kind. */
 export interface MessageDetails {
   dueDate?: string;
+  /** The due date an extension replaces. */
+  previousDueDate?: string;
   reminderNumber?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];

@@ -89,6 +89,7 @@ describe('engagement: letter and response', () => {
     // Five seconds between the first two reminders leave time to extend before the second one.
     const policy = fastPolicy({ responseDue: '1s', reminderCadence: ['1s', '6s'], finalNoticeAfter: '60s', closeAfter: '60s' });
     const e = await startEngagement(env, engagementInput(env.uniqueId('extend'), 'google', policy));
+    const [letter] = await e.waitForMail('letter');
     await e.waitForMail('reminder-response-1');
     const newDue = fromNow(2_000);
     const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
@@ -102,6 +103,13 @@ describe('engagement: letter and response', () => {
     expect(Date.parse(status.remindersSent[1].at)).toBeGreaterThanOrEqual(Date.parse(newDue) + 1000);
     expect(Date.parse(status.remindersSent[2].at)).toBeGreaterThanOrEqual(Date.parse(newDue) + 6000);
     expect(status.timeline.some((t) => t.what === 'response deadline extended' && t.detail?.includes('Asked for more time'))).toBe(true);
+    // The vendor is told the new date, in the letter's thread, and the timeline says so.
+    const [confirmation] = await e.waitForMail('deadline-extension-1');
+    const parsed = await simpleParser(confirmation.raw);
+    expect(parsed.inReplyTo).toBe(letter.messageId);
+    const stated = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(newDue));
+    expect(parsed.text).toContain(`is extended to ${stated}`);
+    expect((await e.status()).timeline.some((t) => t.what === 'deadline-extension sent' && t.detail === 'deadline-extension-1')).toBe(true);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });
 

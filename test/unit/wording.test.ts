@@ -57,6 +57,17 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     }
   });
 
+  it('confirms an extension to the vendor with the new and the old date, in its language', async () => {
+    const response = await compose(toVendor('deadline-extension', 'fr', { dueDate: '2020-09-15', previousDueDate: '2020-08-20', timeZone: 'America/Toronto' }));
+    expect(response.subject).toBe('[OPC-2020-VC] Nouvelle échéance : 15 septembre 2020');
+    expect(response.text).toContain('L’échéance de la réponse de Zoom à notre lettre ouverte du 21 juillet 2020 est reportée au 15 septembre 2020 (elle était fixée au 20 août 2020).');
+    const answers = await compose(
+      toVendor('deadline-extension', 'en', { dueDate: '2020-10-01T03:59:59.999Z', questions: [{ id: 'q2', text: 'Where?' }, { id: 'q3', text: 'How?' }], timeZone: 'America/Toronto' }),
+    );
+    expect(answers.text).toContain('The deadline for the answers of Zoom to our follow-up questions (q2, q3) is extended to 30 September 2020.');
+    expect(answers.html).toContain('is extended to <strong>30 September 2020</strong>');
+  });
+
   it('prints the office’s name in the language of the message, once', async () => {
     const en = await compose(toAuthority('approval-request', 'en', { version: 1 }));
     const fr = await compose(toAuthority('approval-request', 'fr', { version: 1 }));
