@@ -16,8 +16,12 @@ import { readMessage, type ReadMessage } from './read-message';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
 export const ORIGINALS_FOLDER = 'Originals';
+/** Held mail an officer set aside (spam, a wrong address): kept, with who dismissed it and why. */
+export const DISMISSED_FOLDER = 'Dismissed';
 const HELD_REASON = 'X-Dossier-Held-Reason';
 const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
+const DISMISSED_BY = 'X-Dossier-Dismissed-By';
+const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
@@ -45,6 +49,14 @@ export interface HeldMessage {
   date?: string;
   reason: string;
   kind: ReadMessage['kind'];
+}
+
+/** One held message in full, for an officer deciding where it belongs. */
+export interface HeldMessageContent extends HeldMessage {
+  fromName?: string;
+  recipients: string[];
+  text: string;
+  attachments: { name: string; type: string; size: number }[];
 }
 
 const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
@@ -172,21 +184,56 @@ export class Intake {
     return [...found.values()];
   }
 
+  /** One held message, read in full (text and the list of its attachments; nothing is stored). */
+  async read(heldIn: string | undefined, messageId: string): Promise<HeldMessageContent> {
+    const { stored, read, reason } = await this.findHeld(heldIn, messageId);
+    return {
+      ref: stored.ref,
+      messageId: read.messageId,
+      from: read.from,
+      fromName: read.fromName,
+      recipients: read.recipients,
+      subject: read.subject,
+      date: read.date,
+      reason,
+      kind: read.kind,
+      text: read.text,
+      attachments: read.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+    };
+  }
+
+  /**
+   * An officer sets a held message aside: it leaves the holding pen for the Dismissed folder, with
+   * who dismissed it and why written on top, so nothing is lost and the decision can be traced.
+   */
+  async dismiss(heldIn: string | undefined, messageId: string, officer: string, reason: string): Promise<void> {
+    const why = plainLine(reason);
+    if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
+    const { stored } = await this.findHeld(heldIn, messageId);
+    const note = `${DISMISSED_BY}: ${encodedWord(officer)}\r\n${DISMISSED_REASON}: ${encodedWord(why)}\r\n`;
+    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
+    // The annotated copy above is the record; the held copy goes with the originals it duplicates.
+    await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+  }
+
+  private async findHeld(heldIn: string | undefined, messageId: string): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string }> {
+    const folder = holdingFolder(heldIn);
+    for await (const stored of this.options.mailbox.messages(folder)) {
+      const { reason, original } = unannotate(stored.raw);
+      const read = await readMessage(original);
+      if (read.messageId === messageId) return { stored, read, reason };
+    }
+    throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
+  }
+
   /**
    * An officer assigns a held message to an engagement. The engagement's rules still apply, except
    * that the officer vouches for the sender; on success the message leaves the holding pen.
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
     const folder = holdingFolder(heldIn);
-    let match: { ref: string; read: ReadMessage } | undefined;
-    for await (const stored of this.options.mailbox.messages(folder)) {
-      const read = await readMessage(unannotate(stored.raw).original);
-      if (read.messageId === messageId) {
-        match = { ref: stored.ref, read };
-        break;
-      }
-    }
-    if (!match) throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
+    const { stored, read } = await this.findHeld(heldIn, messageId);
+    const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
     const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, officer);
     const result = await this.options.dossier.recordInbound(target, input);
@@ -208,6 +255,12 @@ export function unannotate(raw: Buffer): { reason: string; campaignId?: string; 
     else return { reason, campaignId, original: rest };
     rest = rest.subarray(end + 2);
   }
+}
+
+/** A header value as written, in an RFC 2047 encoded word when it is not plain ASCII (names with accents). */
+function encodedWord(text: string): string {
+  const line = plainLine(text).slice(0, 600);
+  return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line).toString('base64')}?=`;
 }
 
 function headerSafe(text: string): string {

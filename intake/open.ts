@@ -25,18 +25,30 @@ export function mailboxFor(config: IntakeConfig): MailboxSource {
   return config.mailbox.kind === 'imap' ? new ImapMailbox(config.mailbox.settings) : new MaildirMailbox(config.mailbox.root);
 }
 
-export async function openIntake(env: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<OpenedIntake> {
+/**
+ * `clients`: the typed client APIs of a process that is already connected (the web workspace); the
+ * intake connects on its own from the environment without them.
+ */
+export async function openIntake(
+  env: NodeJS.ProcessEnv = process.env,
+  log?: (line: string) => void,
+  clients?: { dossier: DossierClient; campaigns: CampaignClient },
+): Promise<OpenedIntake> {
   const config = parseIntakeConfig(env);
-  const connection = connectLazily(env);
-  const client = await connection.client();
-  const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
-  const dossier = new DossierClient(client, target);
+  let connection: ReturnType<typeof connectLazily> | undefined;
+  if (!clients) {
+    connection = connectLazily(env);
+    const client = await connection.client();
+    const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
+    clients = { dossier: new DossierClient(client, target), campaigns: new CampaignClient(client, target) };
+  }
+  const { dossier, campaigns } = clients;
   const store = openStore(storeSettingsFromEnv(env));
   await store.ready();
   const documents = new CaseDocuments(store.documents, loadEncryption(env).keystore);
   const mailbox = mailboxFor(config);
   await mailbox.open();
-  const directory = new TemporalDirectory(dossier, new CampaignClient(client, target));
+  const directory = new TemporalDirectory(dossier, campaigns);
   const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, log });
   return {
     config,
@@ -45,7 +57,7 @@ export async function openIntake(env: NodeJS.ProcessEnv = process.env, log?: (li
     async close() {
       await mailbox.close();
       await store.close();
-      await connection.close();
+      await connection?.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
+import type { Intake } from '../intake/intake';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import type { Language } from '../workflows/types';
@@ -24,8 +25,18 @@ export interface WebDeps {
   /** The typed client APIs, connected on first use. */
   dossier(): Promise<DossierClient>;
   campaigns(): Promise<CampaignClient>;
+  /**
+   * The case mailbox's holding pen, opened for one request (the same Intake the CLI's `inbox`
+   * commands use); absent where the workspace has no mailbox configured.
+   */
+  holdingPen?(): Promise<HoldingPen>;
   views?: Views;
   now?: () => Date;
+}
+
+export interface HoldingPen {
+  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss'>;
+  close(): Promise<void>;
 }
 
 export type WebEnv = {

@@ -23,7 +23,7 @@ import {
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
-import { actorName, allowed, AccessRefused, signedIn, type WebDeps, type WebEnv } from './app';
+import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { formatDate, type Views } from './views';
@@ -81,6 +81,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         title: title(c, 'campaigns.title'),
         campaigns: rows,
         canStart: can(user.roles, 'steer-campaigns'),
+        canAct: can(user.roles, 'act-on-engagements'),
         statementsOnly: !can(user.roles, 'read-cases'),
       }),
     );
@@ -153,6 +154,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         sortLinks,
         total: status.engagements.length,
         canSteer: can(user.roles, 'steer-campaigns'),
+        canAct: can(user.roles, 'act-on-engagements'),
         query: engagementQuery({ campaign: campaignId, stage, overdue, now: at }),
       }),
     );
@@ -281,6 +283,109 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
     return c.redirect(`/campaigns/${ref.campaignId}/engagements/${ref.vendorId}?done=${action}`, 303);
+  });
+
+  // ── Mail of one engagement, each message on a page of its own ─────────────────────────────────
+
+  app.get('/campaigns/:campaign/engagements/:vendor/mail/received', async (c) => {
+    allowed(c, 'read-cases');
+    const ref = refOf(c);
+    const status = await (await deps.dossier()).status(ref);
+    const message = (status.inbox ?? []).find((m) => m.messageId === c.req.query('id'));
+    if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    return c.html(
+      page(c, 'mail', {
+        title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
+        status,
+        mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents },
+        received: {
+          reviewKey: `review.${message.review}`,
+          reviewedBy: message.reviewedBy,
+          reviewNote: message.reviewNote,
+          matchKey: `match.${message.matchedBy}`,
+          assignedBy: message.assignedBy,
+          notes: message.notes,
+        },
+      }),
+    );
+  });
+
+  // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────
+
+  /** A campaign's holding pen, or `unsorted` for mail that names no campaign. */
+  const penOf = (c: Context<WebEnv>) => {
+    const pen = c.req.param('pen')!;
+    return { pen, campaignId: pen === 'unsorted' ? undefined : pen };
+  };
+  const withPen = async <T>(fn: (pen: HoldingPen) => Promise<T>): Promise<T> => {
+    if (!deps.holdingPen) throw new DossierClientError(ClientErrorCode.NotFound, 'no case mailbox is configured for this workspace');
+    const opened = await deps.holdingPen();
+    try {
+      return await fn(opened);
+    } finally {
+      await opened.close();
+    }
+  };
+
+  app.get('/held/:pen', async (c) => {
+    allowed(c, 'act-on-engagements');
+    const { pen, campaignId } = penOf(c);
+    const messages = await withPen((p) => p.intake.held(campaignId));
+    return c.html(
+      page(c, 'held', {
+        title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
+        pen,
+        campaignId,
+        messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
+        done: c.req.query('done'),
+      }),
+    );
+  });
+
+  const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
+    allowed(c, 'act-on-engagements');
+    const { pen, campaignId } = penOf(c);
+    const message = await withPen((p) => p.intake.read(campaignId, messageId));
+    // The vendors to choose from are the campaign's own list; without one, the officer names both.
+    const status = campaignId ? await (await deps.campaigns()).status(campaignId).catch(() => undefined) : undefined;
+    return page(c, 'held-message', {
+      title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
+      pen,
+      message,
+      vendors: status?.engagements.map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
+      ...formView(form, c.get('language')),
+    });
+  };
+
+  app.get('/held/:pen/message', async (c) => c.html(await heldMessagePage(c, c.req.query('id') ?? '')));
+
+  app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {
+    const user = allowed(c, 'act-on-engagements');
+    const { pen, campaignId } = penOf(c);
+    const action = c.req.param('action') as 'assign' | 'dismiss';
+    const values = textFields(c.get('body'));
+    const form = new FormReader(values);
+    const messageId = form.text('messageId');
+    try {
+      if (action === 'assign') {
+        const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        form.done();
+        await withPen((p) => p.intake.assign(campaignId, messageId, target, actorName(user)));
+        return c.redirect(`/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}?done=assign`, 303);
+      }
+      const reason = form.text('reason');
+      form.done();
+      await withPen((p) => p.intake.dismiss(campaignId, messageId, actorName(user), reason));
+      return c.redirect(`/held/${pen}?done=dismiss`, 303);
+    } catch (err) {
+      // An engagement that does not exist is the officer's choice to correct, like a refusal.
+      const unknownTarget = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && !/no held message/.test(err.message);
+      const errors = unknownTarget
+        ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message } }
+        : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);
+      if (!errors) throw err;
+      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
+    }
   });
 
   // ── The statement ────────────────────────────────────────────────────────────────────────────
@@ -506,12 +611,14 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
+  const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
   return {
     status,
     stageKey: `stage.${status.stage}`,
     final,
     done,
     correspondence,
+    received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),
     findings:

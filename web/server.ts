@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { CampaignClient } from '../client/campaign-api';
 import { DossierClient } from '../client/api';
+import { openIntake } from '../intake/open';
 import type { Client } from '@temporalio/client';
 import { createWebApp } from './app';
 import type { WebConfig } from './config';
@@ -21,6 +22,8 @@ export interface WebServerOptions {
   client(): Promise<Client>;
   taskQueue: string;
   address: string;
+  /** Where the holding pen's mailbox, store and keys are configured (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   now?: () => Date;
 }
 
@@ -38,6 +41,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }),
     dossier: async () => new DossierClient(await options.client(), clientOptions),
     campaigns: async () => new CampaignClient(await options.client(), clientOptions),
+    holdingPen: async () => {
+      const client = await options.client();
+      return openIntake(options.env ?? process.env, undefined, {
+        dossier: new DossierClient(client, clientOptions),
+        campaigns: new CampaignClient(client, clientOptions),
+      });
+    },
     now: options.now,
   });
   const server: ServerType = await new Promise((resolve) => {

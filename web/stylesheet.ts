@@ -31,4 +31,5 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.facts dt{font-weight:bold}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .filters label{margin:0}
+pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;

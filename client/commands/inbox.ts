@@ -179,5 +179,24 @@ export function inboxCommands(session: Session): Command {
       }),
     );
 
+  group
+    .command('dismiss')
+    .description('set a held message aside (kept in the Dismissed folder with your name and reason)')
+    .argument('<message-id>', 'the held message (its Message-ID, as `inbox held` lists it)')
+    .requiredOption('--reason <text>', 'why it is dismissed')
+    .option('--campaign <id>', 'the holding pen it is in (default: mail that names no campaign)')
+    .action(
+      withContext(session, async (ctx, messageId: string, options: { reason: string; campaign?: string }) => {
+        const officer = ctx.officer;
+        const opened = await openIntake(process.env);
+        try {
+          await opened.intake.dismiss(options.campaign, messageId, officer, options.reason);
+          ctx.out.result({ messageId, dismissed: true }, () => `${messageId} dismissed.`);
+        } finally {
+          await opened.close();
+        }
+      }),
+    );
+
   return group;
 }

@@ -18,6 +18,8 @@ export interface Workspace {
   url: string;
   idp: DevIdentityProvider;
   web: WebServer;
+  /** The workspace's settings: the case mailbox (a Maildir under scratch), the store and keys the worker uses. */
+  env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,12 @@ export async function workspaceUrl(): Promise<string> {
 export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[]): Promise<Workspace> {
   const port = Number(new URL(url).port);
   const idp = await startDevIdentityProvider({ users, redirectUris: [`${url}/auth/callback`] });
+  const settings: NodeJS.ProcessEnv = {
+    ...env.childEnv,
+    DOSSIER_STATE_DIR: env.config.stateDir,
+    DOSSIER_MAILDIR: join(env.scratch, 'mailbox'),
+    MAIL_FROM: env.config.mailFrom,
+  };
   const web = await startWebServer({
     config: {
       host: '127.0.0.1',
@@ -44,11 +52,13 @@ export async function startWorkspace(env: DossierTestEnv, url: string, users: De
     client: async () => env.client,
     taskQueue: env.taskQueue,
     address: 'test',
+    env: settings,
   });
   return {
     url,
     idp,
     web,
+    env: settings,
     async stop() {
       await web.stop();
       await idp.stop();

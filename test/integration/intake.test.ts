@@ -13,7 +13,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { CaseDocuments } from '../../documents/document-store';
 import { TemporalDirectory } from '../../intake/directory';
 import { ImapMailbox } from '../../intake/imap-mailbox';
-import { Intake, ORIGINALS_FOLDER } from '../../intake/intake';
+import { DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
 import { INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
 import { openLocalStore } from '../../store/local';
 import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
@@ -330,5 +330,25 @@ describe('the officer at the command line', () => {
     const assigned = await cli(['inbox', 'assign', message.messageId, e.handle.workflowId]);
     expect(assigned.code, assigned.stderr).toBe(0);
     expect((await e.status()).inbox![0]).toMatchObject({ from: 'counsel@lawfirm.test', assignedBy: cliActor(officer, cliAccount()) });
+  });
+
+  it('dismisses held mail, keeping it with who dismissed it and why', async () => {
+    const e = await openEngagement('cisco');
+    await sender.append(await vendorReply(e, { from: 'spam@ads.test' }));
+    await intake.pass();
+    const [message] = await intake.held(e.input.campaign.id);
+    const noReason = await cli(['inbox', 'dismiss', message.messageId, '--campaign', e.input.campaign.id, '--reason', ' ']);
+    expect(noReason.stderr).toContain('a reason is required');
+    expect(await intake.held(e.input.campaign.id)).toHaveLength(1);
+
+    const dismissed = await cli(['inbox', 'dismiss', message.messageId, '--campaign', e.input.campaign.id, '--reason', 'Advertising']);
+    expect(dismissed.code, dismissed.stderr).toBe(0);
+    expect(await intake.held(e.input.campaign.id)).toEqual([]);
+    const kept: string[] = [];
+    for await (const stored of mailbox.messages(DISMISSED_FOLDER)) kept.push(stored.raw.toString());
+    const copy = kept.find((raw) => raw.includes(message.messageId))!;
+    expect(copy).toContain('X-Dossier-Dismissed-Reason: Advertising');
+    expect(copy).toContain(`X-Dossier-Dismissed-By: ${officer} (`);
+    expect((await e.status()).inbox).toEqual([]);
   });
 });

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
+import { mailDomain } from '../../activities/email';
+import { messageIdFor } from '../../activities/threading';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { openIntake } from '../../intake/open';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { useDossier } from '../helpers/harness';
+import { composeReply } from '../helpers/inbound-mail';
 import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [
@@ -160,6 +168,75 @@ describe('the workspace', () => {
     expect(await textOf(page.locator('.notice'))).toBe('The engagement is concluded.');
     expect(await textOf(page.locator('#stage'))).toBe('concluded');
     await checkPage(page, 'engagement-concluded');
+  });
+});
+
+describe('mail in the workspace', () => {
+  it('lets an officer read held mail, assign one message to its engagement and dismiss another, then read it on the engagement', { timeout: 120_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const cisco = engagementWorkflowId(campaignId, 'cisco');
+    const letterId = messageIdFor(cisco, 'letter', mailDomain(env.config.mailFrom));
+    // Replies to Cisco's letter from an address that is not Cisco's: the intake holds them for an officer.
+    const inbox = new MaildirMailbox(workspace.env.DOSSIER_MAILDIR!);
+    await inbox.open();
+    const reply = (n: number, text: string) =>
+      composeReply({ from: `counsel${n}@lawfirm.test`, to: 'case@test.example', subject: `Re: open letter (${n})`, messageId: `<held-${n}-${campaignId}@lawfirm.test>`, inReplyTo: letterId, references: [letterId], text, attachments: n === 1 ? [{ filename: 'mandate.pdf', content: Buffer.from('%PDF-1.4 mandate') }] : [] });
+    await inbox.append(await reply(1, 'We act for Cisco; its answers to your letter follow.'));
+    await inbox.append(await reply(2, 'Unrelated advertising.'));
+    const intake = await openIntake(workspace.env, undefined, {
+      dossier: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+      campaigns: new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+    });
+    try {
+      expect((await intake.intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held']);
+    } finally {
+      await intake.close();
+    }
+
+    const owen = await as('owen', `/campaigns/${campaignId}`);
+    await owen.click('a:has-text("Holding pen")');
+    await owen.waitForURL(`${url}/held/${campaignId}`);
+    expect(await owen.locator('tbody tr').count()).toBe(2);
+    expect(await textOf(owen.locator('tbody tr').first())).toContain('counsel1@lawfirm.test');
+    await checkPage(owen, 'held');
+
+    await owen.click('a:has-text("Re: open letter (1)")');
+    expect(await textOf(owen.locator('#mail-text'))).toBe('We act for Cisco; its answers to your letter follow.');
+    expect(await textOf(owen.locator('#mail-attachments li'))).toContain('mandate.pdf');
+    expect(await textOf(owen.locator('#held-reason'))).toContain('counsel1@lawfirm.test');
+    await checkPage(owen, 'held-message');
+    await owen.selectOption('#assign-vendor', 'cisco');
+    await owen.click('#assign button[type=submit]');
+    await owen.waitForURL(`${url}/campaigns/${campaignId}/engagements/cisco?done=assign`);
+    expect(await textOf(owen.locator('.notice'))).toBe('The message is recorded on the engagement.');
+
+    // Every email received has a page of its own: headers, text, attachments, and who assigned it.
+    await owen.click('#received-mail a:has-text("Re: open letter (1)")');
+    expect(await textOf(owen.locator('#mail-text'))).toBe('We act for Cisco; its answers to your letter follow.');
+    expect(await textOf(owen.locator('#mail-attachments li'))).toContain('mandate.pdf');
+    expect(await owen.locator('dd', { hasText: 'Owen Okafor (owen, signed in)' }).count()).toBe(1);
+    await checkPage(owen, 'mail-received');
+
+    await owen.goto(`${url}/held/${campaignId}`);
+    expect(await owen.locator('tbody tr').count()).toBe(1);
+    await owen.click('a:has-text("Re: open letter (2)")');
+    await owen.click('summary:has-text("Dismiss the message")');
+    await owen.click('#dismiss button[type=submit]');
+    expect(await textOf(owen.locator('#dismiss-reason-error'))).toBe('This field is required.');
+    await owen.fill('#dismiss-reason', 'Advertising, not correspondence.');
+    await owen.click('#dismiss button[type=submit]');
+    await owen.waitForURL(`${url}/held/${campaignId}?done=dismiss`);
+    expect(await textOf(owen.locator('.notice'))).toBe('The message is dismissed and kept with your reason.');
+    expect(await owen.locator('tbody tr').count()).toBe(0);
+    const dismissed = await inbox.messages('Dismissed')[Symbol.asyncIterator]().next();
+    expect(dismissed.value?.raw.toString()).toContain('X-Dossier-Dismissed-Reason: Advertising, not correspondence.');
+    await inbox.close();
+
+    // Officers only: an auditor and a co-signatory are refused the holding pen, on the server.
+    const ada = await as('ada');
+    expect((await ada.goto(`${url}/held/${campaignId}`))!.status()).toBe(403);
+    const assign = await ada.request.post(`${url}/held/${campaignId}/dismiss`, { form: { _csrf: await csrfOf(ada), messageId: 'x', reason: 'x' } });
+    expect(assign.status()).toBe(403);
   });
 });
 
