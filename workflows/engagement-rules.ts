@@ -18,7 +18,7 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
-import { durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
+import { durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
 import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -203,11 +203,25 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
   return latest;
 }
 
-export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineInput, now: number): void {
+/**
+ * `calendar`: whether the lead authority names a jurisdiction and a time zone, without which working
+ * days cannot be counted. An extension by working days is dated by the workflow (an activity reads
+ * the calendar), which checks the date again with `dueDate` set.
+ */
+export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineInput, now: number, { calendar = false } = {}): void {
   requireOfficer(input);
   requireOpen(view);
   checkText('the reason for the extension', input.reason, REASON);
-  const dueDate = parseIsoDate(input.dueDate, 'dueDate');
+  if ((input.dueDate === undefined) === (input.extendBy === undefined)) {
+    throw new Error('give either the new due date or how much longer the vendor has ("10 working days", "14 days"), not both');
+  }
+  if (input.extendBy !== undefined) {
+    const problem = durationProblem(input.extendBy, { workingDays: true });
+    if (problem) throw new Error(`the extension ${problem}`);
+    if (workingDays(input.extendBy) !== undefined && !calendar) {
+      throw new Error('the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead');
+    }
+  }
   const round = extensionTarget(view, input);
   if (round === undefined && view.stage !== 'awaiting-response') {
     throw new Error(`cannot extend the response deadline while the engagement is ${view.stage}`);
@@ -216,6 +230,13 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
     throw new Error(`every question of follow-up round ${round.round} is answered: there is nothing to extend`);
   }
   const current = round ? round.dueDate : view.responseDueDate;
+  if (input.dueDate === undefined) {
+    // A plain duration is added here; working days wait for the calendar.
+    const extra = workingDays(input.extendBy) === undefined ? durationMs(input.extendBy) : undefined;
+    if (extra !== undefined && current !== undefined) requireFuture(Date.parse(current) + extra, now, `the current due date (${current}) plus ${input.extendBy}`);
+    return;
+  }
+  const dueDate = parseIsoDate(input.dueDate, 'dueDate');
   if (current !== undefined && dueDate <= Date.parse(current)) {
     throw new Error(`the new due date must be later than the current one (${current})`);
   }

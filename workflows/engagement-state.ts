@@ -223,8 +223,9 @@ export class EngagementCase {
     this.log(ENGINE, 'closed: no response', now, `due ${this.state.responseDueDate}`);
   }
 
+  /** `req.dueDate` is set: an extension by a duration is dated by the workflow first. */
   extendDeadline(req: ExtendDeadlineInput, now: number): EngagementStatus {
-    const dueDate = toIsoString(instant(req.dueDate));
+    const dueDate = toIsoString(instant(req.dueDate!));
     const round = rules.extensionTarget(this.state, req);
     if (round) {
       round.dueDate = dueDate;

@@ -239,7 +239,7 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     validator: (req) => rules.checkRecordResponse(state, req, Date.now()),
   });
   setHandler(extendDeadlineUpdate, (req) => extendDeadline(req), {
-    validator: (req) => rules.checkExtendDeadline(state, req, Date.now()),
+    validator: (req) => rules.checkExtendDeadline(state, req, Date.now(), { calendar: workingCalendar !== undefined }),
   });
   setHandler(askFollowUpUpdate, (req) => askFollowUp(req), { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) });
   setHandler(recordAnswersUpdate, (req) => kase.recordAnswers(req, Date.now()), { validator: (req) => rules.checkRecordAnswers(state, req) });
@@ -276,7 +276,20 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   }
 
   /** The vendor learns the new date in its language, in the letter's thread (cases started before: nothing was sent). */
-  function extendDeadline(req: ExtendDeadlineInput): EngagementStatus {
+  async function extendDeadline(req: ExtendDeadlineInput): Promise<EngagementStatus> {
+    if (req.dueDate === undefined) {
+      // Counted from the current due date; working days on the lead authority's calendar (an activity).
+      const target = rules.extensionTarget(state, req);
+      const current = Date.parse((target ? target.dueDate : state.responseDueDate)!);
+      const [due] = workingDays(req.extendBy) === undefined ? [current + requireDurationMs(req.extendBy!)] : await onCalendar(current, [req.extendBy!]);
+      req = { ...req, dueDate: toIsoString(due!), extendBy: undefined };
+      // The case may have moved while the calendar answered: the same rules, on the date itself.
+      try {
+        rules.checkExtendDeadline(state, req, Date.now(), { calendar: true });
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'ExtensionRefused');
+      }
+    }
     const round = rules.extensionTarget(state, req);
     const previousDueDate = round ? round.dueDate : state.responseDueDate;
     const status = kase.extendDeadline(req, Date.now());

@@ -14,6 +14,7 @@ import type {
   Contact,
   VendorResponse,
   FollowUpRound,
+  Duration,
 } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
@@ -26,8 +27,13 @@ interface ByOfficer {
 export interface RecordResponseInput extends ByOfficer, VendorResponse {}
 
 export interface ExtendDeadlineInput extends ByOfficer {
-  /** New due date (ISO date or timestamp), later than the current one. */
-  dueDate: string;
+  /** New due date (ISO date or timestamp), later than the current one; or else `extendBy`. */
+  dueDate?: string;
+  /**
+   * How much longer, from the current due date: `"10 working days"` (on the lead authority's
+   * calendar) or a duration (`"14 days"`).
+   */
+  extendBy?: Duration;
   reason: string;
   /**
    * Follow-up round whose answers are due; omitted: the response while awaiting it, else the latest

@@ -77,15 +77,19 @@ export function engagementCommands(session: Session): Command {
 
   refArgs(group.command('extend'))
     .description('move the current deadline (response or follow-up answers) later')
-    .requiredOption('--until <date>', 'new due date (ISO date or timestamp)')
+    .option('--until <date>', 'new due date (ISO date or timestamp, or "in 30 days")')
+    .option('--for <duration>', 'or how much longer, from the current due date: "10 working days" (lead authority\'s calendar) or "14 days"')
     .requiredOption('--reason <text>', 'why, for the record')
     .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round'))
     .action(
-      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until: string; reason: string; round?: number }) => {
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until?: string; for?: string; reason: string; round?: number }) => {
         const ref = parseEngagementRef(campaign, vendor);
+        if ((options.until === undefined) === (options.for === undefined)) {
+          throw invalidInput('give the new due date (--until 2021-02-03) or how much longer (--for "10 working days"), one of them');
+        }
         const status = await (await ctx.dossier()).extendDeadline(ref, {
           by: ctx.officer,
-          dueDate: isoTime('--until', options.until),
+          ...(options.until !== undefined ? { dueDate: isoTime('--until', options.until) } : { extendBy: options.for!.trim() }),
           reason: nonEmpty('--reason', options.reason),
           round: options.round,
         });

@@ -260,6 +260,12 @@ describe('the dossier CLI', () => {
       expectOneLineError(noDemonstration, 4, `engagement:${campaignId}:zoom refused`, 'no demonstration');
       // A response cannot predate the letter it answers, which went out just now; the day itself is fine.
       await waitForVisibility(`WorkflowId = 'engagement:${campaignId}:zoom' AND DossierStage = 'awaiting-response'`);
+      // An extension by how much longer: a plain duration moves the date; working days need the lead's calendar.
+      const noCalendar = await dossier(['engagement', 'extend', campaignId, 'zoom', '--for', '10 working days', '--reason', 'Vendor asked']);
+      expectOneLineError(noCalendar, 4, 'needs a jurisdiction and a timeZone to count working days');
+      const before = await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom']);
+      const longer = await okJson<EngagementStatus>(['engagement', 'extend', campaignId, 'zoom', '--for', '2 days', '--reason', 'Vendor asked']);
+      expect(Date.parse(longer.responseDueDate!) - Date.parse(before.responseDueDate!)).toBe(2 * 86_400_000);
       const predated = await dossier(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--received', '2019-01-01']);
       expectOneLineError(predated, 4, `engagement:${campaignId}:zoom refused`, 'the date the response was received (2019-01-01) is earlier than the open letter, sent');
       const today = new Date().toISOString().slice(0, 10);

@@ -3,13 +3,29 @@
 // states the resulting date in that zone, and the history records the answer for replay.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../activities/calendar';
-import { askFollowUpUpdate, recordResponseUpdate } from '../../workflows/messages';
-import type { EngagementInput } from '../../workflows/types';
+import { askFollowUpUpdate, extendDeadlineUpdate, recordResponseUpdate } from '../../workflows/messages';
+import type { EngagementInput, Language, WorkingCalendar } from '../../workflows/types';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 
 const OTTAWA = { jurisdiction: 'CA', timeZone: 'America/Toronto' };
+const PARIS = { jurisdiction: 'FR', timeZone: 'Europe/Paris' };
+
+/** A lead authority on `calendar`, writing to a vendor in `language`, on plain-duration deadlines. */
+function ledFrom(campaignId: string, calendar: WorkingCalendar, language: Language): EngagementInput {
+  const input = engagementInput(campaignId, 'zoom', patientPolicy());
+  input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, ...calendar } : a));
+  input.vendor.language = language;
+  return input;
+}
+
+/** The next year, from now on, whose `month`/`day` falls on a Tuesday, Wednesday or Thursday. */
+function nextYearWithMidweek(month: number, day: number): number {
+  for (let year = new Date().getUTCFullYear() + 1; ; year++) {
+    if ([2, 3, 4].includes(new Date(Date.UTC(year, month - 1, day)).getUTCDay())) return year;
+  }
+}
 
 function inWorkingDays(campaignId: string): EngagementInput {
   const input = engagementInput(campaignId, 'zoom', patientPolicy({ responseDue: '20 working days', followUpDue: '10 working days' }));
@@ -41,4 +57,31 @@ describe('deadlines in working days', () => {
     expect(question!.dueDate).toBe(new Date(addWorkingDays(Date.parse(round.askedAt), 10, OTTAWA)).toISOString());
     await e.waitForMail('follow-up-r1-questions');
   });
+
+  // A holiday mid-week, the day after the current due date: one working day more ends the day after it.
+  const holidays = [
+    { name: 'Christmas in Canada', calendar: OTTAWA, language: 'en' as const, month: 12, day: 25, offset: '-05:00', stated: (y: number) => `is extended to 26 December ${y}` },
+    { name: '14 July in France', calendar: PARIS, language: 'fr' as const, month: 7, day: 14, offset: '+02:00', stated: (y: number) => `est reportée au 15 juillet ${y}` },
+  ];
+  for (const holiday of holidays) {
+    it(`extends a deadline by working days over ${holiday.name}, and the vendor is told the date in its language`, { timeout: 120_000 }, async () => {
+      const e = await startEngagement(env, ledFrom(env.uniqueId('wd-extend'), holiday.calendar, holiday.language));
+      await e.waitForStatus((s) => s.stage === 'awaiting-response');
+      const year = nextYearWithMidweek(holiday.month, holiday.day);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const eve = `${year}-${pad(holiday.month)}-${pad(holiday.day - 1)}`;
+      const dayAfter = `${year}-${pad(holiday.month)}-${pad(holiday.day + 1)}`;
+      // The vendor has until the end of the eve of the holiday...
+      const endOfEve = new Date(Date.parse(`${eve}T23:59:59.999${holiday.offset}`)).toISOString();
+      await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', dueDate: endOfEve, reason: 'Asked for time' }] });
+      // ...then one working day more: the holiday does not count, the day after it does, to its end.
+      const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', extendBy: '1 working day', reason: 'Asked again' }] });
+      const endOfDayAfter = Date.parse(`${dayAfter}T00:00:00${holiday.offset}`) + 86_400_000 - 1;
+      expect(extended.responseDueDate).toBe(new Date(endOfDayAfter).toISOString());
+      expect(extended.responseDueDate).toBe(new Date(addWorkingDays(Date.parse(endOfEve), 1, holiday.calendar)).toISOString());
+      const [confirmation] = await e.waitForMail('deadline-extension-2');
+      expect((await env.parsed([confirmation]))[0]!.text).toContain(holiday.stated(year));
+      await e.handle.terminate('test over');
+    });
+  }
 });

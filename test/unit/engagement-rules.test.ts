@@ -88,6 +88,20 @@ describe('engagement rules', () => {
   describe('extending a deadline', () => {
     const valid = { by: 'Officer', dueDate: '2020-09-01', reason: 'Vendor asked for time' };
 
+    it('takes how much longer instead of a date: working days only on a calendar, a duration only if it ends ahead', () => {
+      const longer = { by: 'Officer', extendBy: '10 working days', reason: 'Vendor asked for time' };
+      expect(() => rules.checkExtendDeadline(view(), longer, NOW, { calendar: true })).not.toThrow();
+      expect(() => rules.checkExtendDeadline(view(), longer, NOW)).toThrow(/needs a jurisdiction and a timeZone to count working days/);
+      expect(() => rules.checkExtendDeadline(view(), { ...longer, extendBy: '14 days' }, NOW)).not.toThrow();
+      expect(() => rules.checkExtendDeadline(view(), { ...longer, extendBy: 'a fortnight' }, NOW)).toThrow(/the extension must be a duration such as/);
+      expect(() => rules.checkExtendDeadline(view(), { ...longer, dueDate: '2020-09-01' }, NOW, { calendar: true })).toThrow(/either the new due date or how much longer/);
+      expect(() => rules.checkExtendDeadline(view(), { by: 'Officer', reason: 'r' }, NOW)).toThrow(/either the new due date or how much longer/);
+      // Overdue since 20 July: two days more still ends before now.
+      expect(() => rules.checkExtendDeadline(view({ responseDueDate: '2020-07-20T00:00:00.000Z' }), { ...longer, extendBy: '2 days' }, NOW)).toThrow(
+        /the current due date \(2020-07-20T00:00:00.000Z\) plus 2 days must be in the future/,
+      );
+    });
+
     it('moves the response due date forward only', () => {
       expect(() => rules.checkExtendDeadline(view(), valid, NOW)).not.toThrow();
       expect(() => rules.checkExtendDeadline(view(), { ...valid, dueDate: '2020-08-19' }, NOW)).toThrow(/later than the current one/);
