@@ -19,6 +19,7 @@ import {
 import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
 import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
 import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
+import { HISTORY_EVENTS_PER_RUN } from '../workflows/engagement-rules';
 
 export { checkVendor, formatPath, statementTextProblems } from '../workflows/campaign-rules';
 
@@ -110,6 +111,7 @@ const policy = z.strictObject({
   followUpDue: deadline,
   demonstrationReminderLead: duration,
   deliveryAlertAfter: duration.optional(),
+  historyEventsPerRun: z.int().min(HISTORY_EVENTS_PER_RUN.min).max(HISTORY_EVENTS_PER_RUN.max).optional(),
   approvalReminderEvery: duration,
 });
 

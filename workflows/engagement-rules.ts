@@ -63,6 +63,13 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
   }
   const optional = policy.deliveryAlertAfter === undefined ? undefined : durationProblem(policy.deliveryAlertAfter);
   if (optional) return `policy.deliveryAlertAfter ${optional}`;
+  const perRun = policy.historyEventsPerRun;
+  if (perRun !== undefined && !(Number.isInteger(perRun) && (perRun as number) >= HISTORY_EVENTS_PER_RUN.min && (perRun as number) <= HISTORY_EVENTS_PER_RUN.max)) {
+    return (
+      `policy.historyEventsPerRun must be a whole number from ${HISTORY_EVENTS_PER_RUN.min} to ${HISTORY_EVENTS_PER_RUN.max} ` +
+      `(Temporal terminates a history at 51,200 events) (got ${quote(perRun)})`
+    );
+  }
   const cadence = policy.reminderCadence;
   if (!Array.isArray(cadence)) return 'policy.reminderCadence must be a list of durations';
   for (const [i, reminder] of cadence.entries()) {
@@ -85,6 +92,12 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
   }
   return undefined;
 }
+
+/**
+ * Bounds of `policy.historyEventsPerRun`: a fresh run starts with a few dozen events (one timer per
+ * open deadline), so below the minimum a run could continue as new again at once.
+ */
+export const HISTORY_EVENTS_PER_RUN = { min: 50, max: 40_000, default: 10_000 } as const;
 
 const REASON: TextRule = { kind: 'text', max: LIMITS.reason };
 const LONG_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };

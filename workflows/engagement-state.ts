@@ -55,12 +55,14 @@ export class EngagementCase {
   readonly state: EngagementStatus;
   private endedAt: string | undefined;
 
+  /** `resumed`: the state a previous run handed over when it continued as new. */
   constructor(
     private readonly input: EngagementInput,
     now: number,
+    resumed?: EngagementStatus,
   ) {
     const { campaign, vendor, policy } = input;
-    this.state = {
+    this.state = resumed ?? {
       workflowId: engagementWorkflowId(campaign.id, vendor.id),
       campaignId: campaign.id,
       vendorId: vendor.id,

@@ -9,6 +9,8 @@ import {
   proxyActivities,
   allHandlersFinished,
   ApplicationFailure,
+  continueAsNew,
+  workflowInfo,
   CancellationScope,
   condition,
   isCancellation,
@@ -20,6 +22,7 @@ import {
 import type { Activities } from '../activities';
 import { sendOrExplain } from './delivery';
 import * as rules from './engagement-rules';
+import { HISTORY_EVENTS_PER_RUN } from './engagement-rules';
 import {
   askFollowUpUpdate,
   concludeUpdate,
@@ -37,6 +40,7 @@ import {
   dismissInboundUpdate,
   recordInboundUpdate,
   type AskFollowUpInput,
+  type EngagementContinuation,
   type EngagementStatus,
   type ExtendDeadlineInput,
   type RecordInboundInput,
@@ -50,6 +54,9 @@ import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
+/** A run continues as new past this history size: a fifth of the 50 MB at which Temporal terminates it. */
+const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
+
 /** Told to the case office when a message is still not delivered after this long (policy default). */
 const DELIVERY_ALERT_AFTER = '1 hour';
 
@@ -60,7 +67,11 @@ const calendar = proxyActivities<Activities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['CalendarError'] },
 });
 
-export async function engagement(input: EngagementInput): Promise<EngagementOutcome> {
+/**
+ * `continued`: set only by the engagement itself when a long case continues as new (a fresh
+ * history for the same workflow id); the case then resumes where the previous run left it.
+ */
+export async function engagement(input: EngagementInput, continued?: EngagementContinuation): Promise<EngagementOutcome> {
   // A bad input fails the start at once, naming the field, instead of every workflow task for ever.
   const invalid = rules.engagementInputProblem(input);
   if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidEngagementInput');
@@ -69,12 +80,27 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   // leaves it out, or each activity input would carry it into the history again.
   const campaignWithoutLetter: CampaignRef = { ...campaign, letterBody: { en: [], fr: [] } };
   const alertAfter = policy.deliveryAlertAfter ?? DELIVERY_ALERT_AFTER;
-  const kase = new EngagementCase(input, Date.now());
+  const eventsPerRun = policy.historyEventsPerRun ?? HISTORY_EVENTS_PER_RUN.default;
+  const kase = new EngagementCase(input, Date.now(), continued?.state);
   const { state } = kase;
+  /** Where each chore stands, handed to the next run if this one continues as new. */
+  const progress: Omit<EngagementContinuation, 'run' | 'state'> = {
+    reminders: { ...continued?.reminders },
+    questionsSent: [...(continued?.questionsSent ?? [])],
+    demonstrations: { ...continued?.demonstrations },
+  };
+  /** Messages and calendar look-ups under way: a run continues as new only when none is. */
+  let inFlight = 0;
   const workingCalendar = kase.workingCalendar();
   /** Moments `durations` after `from` on the lead authority's calendar. */
-  const onCalendar = async (from: number, durations: Duration[]): Promise<number[]> =>
-    (await calendar.workingDeadlines({ from: toIsoString(from), durations, calendar: workingCalendar })).map((d) => Date.parse(d));
+  const onCalendar = async (from: number, durations: Duration[]): Promise<number[]> => {
+    inFlight++;
+    try {
+      return (await calendar.workingDeadlines({ from: toIsoString(from), durations, calendar: workingCalendar })).map((d) => Date.parse(d));
+    } finally {
+      inFlight--;
+    }
+  };
   /** Letters and reminders show dates in the lead authority's zone when it names one. */
   const zone = workingCalendar ? { timeZone: workingCalendar.timeZone } : {};
   /** Follow-up rounds and demonstrations run beside the main flow; all end once the case is final. */
@@ -119,22 +145,28 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
 
   /** Sends one message; true once it reached at least one of its recipients. */
   async function deliver(step: string, kind: MessageKind, details: MessageDetails, to: Contact[] = kase.contacts(), onRefusal: MessageDetails = {}): Promise<boolean> {
-    const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
-    const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
-    let settled = false;
-    // A message the relay keeps refusing for now is retried for ever; after a while the case
-    // office is told, once, and sending goes on.
-    if (kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
-    const delivery = await sendOrExplain(message).finally(() => (settled = true));
-    if (delivery.sent) {
-      kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
-      return true;
+    // Counted in place (no wrapper): an extra async layer would reorder commands in recorded histories.
+    inFlight++;
+    try {
+      const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
+      const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
+      let settled = false;
+      // A message the relay keeps refusing for now is retried for ever; after a while the case
+      // office is told, once, and sending goes on.
+      if (kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
+      const delivery = await sendOrExplain(message).finally(() => (settled = true));
+      if (delivery.sent) {
+        kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
+        return true;
+      }
+      kase.notDelivered(step, kind, delivery.refused, Date.now());
+      if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
+      const note = `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}`;
+      await deliver(`officer-notice-${step}`, 'officer-notice', { note, ...onRefusal }, [campaign.officeContact]);
+      return (delivery.accepted?.length ?? 0) > 0;
+    } finally {
+      inFlight--;
     }
-    kase.notDelivered(step, kind, delivery.refused, Date.now());
-    if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
-    const note = `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}`;
-    await deliver(`officer-notice-${step}`, 'officer-notice', { note, ...onRefusal }, [campaign.officeContact]);
-    return (delivery.accepted?.length ?? 0) > 0;
   }
 
   /**
@@ -177,8 +209,14 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
   // ── Chores beside the main flow ────────────────────────────────────────────────────────────────
 
   async function runFollowUpRound(round: FollowUpRound): Promise<void> {
-    await deliver(`follow-up-r${round.round}-questions`, 'follow-up-questions', { questions: kase.questionsOf(round, 'all'), dueDate: round.dueDate });
+    if (!progress.questionsSent.includes(round.round)) {
+      await deliver(`follow-up-r${round.round}-questions`, 'follow-up-questions', { questions: kase.questionsOf(round, 'all'), dueDate: round.dueDate });
+      progress.questionsSent.push(round.round);
+    }
+    const about = `follow-up:${round.round}`;
     await remindUntil({
+      resume: progress.reminders[about],
+      progress: (at) => (progress.reminders[about] = at),
       dueDate: () => Date.parse(round.dueDate),
       cadence: policy.reminderCadence,
       finalNoticeAfter: policy.finalNoticeAfter,
@@ -198,9 +236,10 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     const { id } = demonstration;
     const send = (step: string, kind: MessageKind) =>
       deliver(step, kind, kase.demonstrationDetails(demonstration), kase.demonstrationRecipients(demonstration));
-    let invited = -1; // the schedule version (reschedule count) last invited to
-    let reminded = -1; // the schedule version last reminded of
+    let invited = progress.demonstrations[id]?.invited ?? -1; // the schedule version (reschedule count) last invited to
+    let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
     for (;;) {
+      progress.demonstrations[id] = { invited, reminded };
       if (isFinal() || demonstration.result !== undefined) return;
       const version = demonstration.rescheduled;
       if (invited !== version) {
@@ -224,6 +263,18 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
       reminded = version;
       await remind(`demonstration:${id}`, 'reminder', (number) => send(`demo-${id}-reminder-${number}`, 'demonstration-reminder'));
     }
+  }
+
+  /** A new run picks up every follow-up round still owed and every demonstration still to hold. */
+  function resumeChores(): void {
+    for (const round of kase.rounds) if (!kase.isRoundSettled(round)) startChore(() => runFollowUpRound(round), undefined);
+    for (const demonstration of state.demonstrations) if (demonstration.result === undefined) startChore(() => runDemonstration(demonstration), undefined);
+  }
+
+  /** Past the policy's events per run, the history's size margin, or the server's own suggestion. */
+  function historyIsLong(): boolean {
+    const { historyLength, historySize, continueAsNewSuggested } = workflowInfo();
+    return continueAsNewSuggested || historyLength >= eventsPerRun || historySize >= HISTORY_BYTES_PER_RUN;
   }
 
   /** Starts work beside the main flow (see `beside`). */
@@ -342,50 +393,66 @@ export async function engagement(input: EngagementInput): Promise<EngagementOutc
     );
   }
 
+  let continuing = false;
   try {
-    if (state.responseDueDate === undefined) {
-      const [due] = await onCalendar(Date.now(), [policy.responseDue]);
-      kase.responseDueOnCalendar(toIsoString(due!));
+    if (continued) resumeChores();
+    else {
+      if (state.responseDueDate === undefined) {
+        const [due] = await onCalendar(Date.now(), [policy.responseDue]);
+        kase.responseDueOnCalendar(toIsoString(due!));
+      }
+      const letterOut = await sendLetter();
+      // No deadline runs before the letter has really gone out (a relay may be down for a day).
+      if (letterOut && patched('response-due-after-letter')) kase.letterSentAt(Date.now());
+      else if (letterOut) kase.letterSent(Date.now());
+
+      const waited = !letterOut ? 'settled' : await remindUntil({
+        dueDate: () => Date.parse(state.responseDueDate!),
+        cadence: policy.reminderCadence,
+        finalNoticeAfter: policy.finalNoticeAfter,
+        expireAfter: policy.closeAfter,
+        settled: () => isFinal() || state.response !== undefined,
+        planned: planned('response'),
+        paused: () => kase.awaitingReview(),
+        onCalendar,
+        remind: (kind) =>
+          remind('response', kind, (number) =>
+            deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
+          ),
+      });
+
+      if (waited === 'expired') {
+        kase.closeAsNoResponse(Date.now());
+        const note = `${vendor.name} did not respond by ${state.responseDueDate}; reminders and a final notice went unanswered. The engagement is closed.`;
+        await deliver('officer-notice-closed-no-response', 'officer-notice', { note, dueDate: state.responseDueDate }, [campaign.officeContact]);
+      } else if (!isFinal() && state.response) {
+        await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
+      }
     }
-    const letterOut = await sendLetter();
-    // No deadline runs before the letter has really gone out (a relay may be down for a day).
-    if (letterOut && patched('response-due-after-letter')) kase.letterSentAt(Date.now());
-    else if (letterOut) kase.letterSent(Date.now());
 
-    const waited = !letterOut ? 'settled' : await remindUntil({
-      dueDate: () => Date.parse(state.responseDueDate!),
-      cadence: policy.reminderCadence,
-      finalNoticeAfter: policy.finalNoticeAfter,
-      expireAfter: policy.closeAfter,
-      settled: () => isFinal() || state.response !== undefined,
-      planned: planned('response'),
-      paused: () => kase.awaitingReview(),
-      onCalendar,
-      remind: (kind) =>
-        remind('response', kind, (number) =>
-          deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
-        ),
-    });
-
-    if (waited === 'expired') {
-      kase.closeAsNoResponse(Date.now());
-      const note = `${vendor.name} did not respond by ${state.responseDueDate}; reminders and a final notice went unanswered. The engagement is closed.`;
-      await deliver('officer-notice-closed-no-response', 'officer-notice', { note, dueDate: state.responseDueDate }, [campaign.officeContact]);
-    } else if (!isFinal() && state.response) {
-      await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
+    // From here on the officer drives the case through updates, and the chores remind. Each round
+    // or demonstration adds events, so a long case continues as new before its history nears
+    // Temporal's limits: once no message is being sent and no request is being handled, with the
+    // case (plain data) and where each chore stands. Older cases wait as they always did.
+    if (patched('engagement-continue-as-new')) {
+      await condition(() => isFinal() || (historyIsLong() && inFlight === 0 && allHandlersFinished()));
+      continuing = !isFinal();
+    } else {
+      await condition(isFinal);
     }
-
-    // From here on the officer drives the case through updates, and the chores remind. History grows
-    // by a few events per update or reminder, so even a long case stays far below Temporal's limits;
-    // should rounds ever become unbounded, this wait is where to check `workflowInfo().continueAsNewSuggested`
-    // and continue as new with `state` (plain data by design) as input.
-    await condition(isFinal);
-    await Promise.all(chores);
+    if (!continuing) await Promise.all(chores);
   } catch (err) {
     // Cancellation (a campaign ended early, an operator cancelled) withdraws the engagement at
     // once: nothing more is sent, and the campaign still gets an outcome that says why.
     if (!isCancellation(err)) throw err;
     if (!isFinal()) kase.withdraw({ by: ENGINE, reason: 'the engagement was cancelled' }, Date.now());
+  }
+  if (continuing) {
+    const run = (continued?.run ?? 1) + 1;
+    const { historyLength, historySize } = workflowInfo();
+    kase.log(ENGINE, 'history continued in a new run', Date.now(), `run ${run}, after ${historyLength} events (${Math.round(historySize / 1024)} KiB)`);
+    // The letter's body is not needed any more: the new run's input stays small.
+    return continueAsNew<typeof engagement>({ ...input, campaign: campaignWithoutLetter }, { run, state, ...progress });
   }
   // Outside any cancelled scope, or a cancelled run could not wait for its last handlers.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

@@ -129,6 +129,23 @@ export interface EngagementBoardMemo {
 }
 export const BOARD_MEMO_KEY = 'board';
 
+/**
+ * What a long engagement hands to its next run when it continues as new (the workflow's second
+ * argument): the case as it stood, and where each timer-driven chore was, so reminders keep their
+ * times and numbers instead of starting over.
+ */
+export interface EngagementContinuation {
+  /** The run that continues (2 for the first continuation). */
+  run: number;
+  state: EngagementStatus;
+  /** Reminder loops by what they are about (`follow-up:2`): the due date their steps were planned from, and how many ran. */
+  reminders: Record<string, { plannedDue: number; next: number }>;
+  /** Follow-up rounds whose questions went out. */
+  questionsSent: number[];
+  /** Demonstrations by id: the schedule version last invited to and last reminded of (-1: none). */
+  demonstrations: Record<string, { invited: number; reminded: number }>;
+}
+
 /** The officer replaces the vendor's addresses after the letter was refused for good; the letter goes again. */
 export interface CorrectContactsInput extends ByOfficer {
   contacts: Contact[];

@@ -33,6 +33,18 @@ export interface ReminderPlan {
   onCalendar?: (from: number, durations: Duration[]) => Promise<number[]>;
   /** Told the step the loop waits for next (undefined once nothing more is planned), for the case board. */
   planned?: (step: { at: number; kind: ReminderKind | 'expire' } | undefined) => void;
+  /**
+   * Where a previous run of the workflow left this loop (it continued as new): the due date its
+   * steps were planned from and how many of them ran. The loop goes on from there, at the same times.
+   */
+  resume?: ReminderProgress;
+  /** Told where the loop is after each step or re-plan, so a continuation can resume it. */
+  progress?: (at: ReminderProgress) => void;
+}
+
+export interface ReminderProgress {
+  plannedDue: number;
+  next: number;
 }
 
 interface Step {
@@ -80,10 +92,11 @@ function stepsFrom(due: number, plan: ReminderPlan): Step[] | Promise<Step[]> {
  *   expireAfter: '14 days', settled: () => responded, remind: (kind) => send(kind) });
  */
 export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expired'> {
-  let plannedDue = plan.dueDate();
+  let plannedDue = plan.resume?.plannedDue ?? plan.dueDate();
   let steps = stepsFrom(plannedDue, plan);
   if (!Array.isArray(steps)) steps = await steps;
-  let next = 0;
+  let next = plan.resume?.next ?? 0;
+  const report = () => plan.progress?.({ plannedDue, next });
   const paused = () => plan.paused?.() ?? false;
   for (;;) {
     if (plan.settled()) {
@@ -101,6 +114,7 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
       const replanned = stepsFrom(plannedDue, plan);
       steps = Array.isArray(replanned) ? replanned : await replanned;
       next = 0;
+      report();
     }
     const step = steps[next];
     const interrupted = () => plan.settled() || plan.dueDate() !== plannedDue || paused();
@@ -114,6 +128,7 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
     if (wait > 0 && (await condition(interrupted, wait))) continue;
     if (interrupted()) continue;
     next++;
+    report();
     // How long after its planned time the step runs (the worker's backlog shows here first); the SDK
     // records workflow metrics only on first execution, never on replay.
     reminderLateness().record(Math.max(0, Date.now() - step.at), { kind: step.kind });

@@ -97,6 +97,12 @@ export interface Policy {
    * the case office is told; sending goes on. Default 1 hour.
    */
   deliveryAlertAfter?: Duration;
+  /**
+   * Events one run of an engagement's history may reach before it continues as new (a fresh
+   * history, the same case); whole number from 50 to 40,000, default 10,000. Temporal terminates a
+   * history at 51,200 events or 50 MB; tests set it low to switch runs quickly.
+   */
+  historyEventsPerRun?: number;
 }
 
 /** The five principles of the July 2020 open letter, in its order. */

@@ -53,4 +53,18 @@ describe('payload limits', () => {
     writeFileSync(file, Array.from({ length: 15 }, (_, i) => `q${i + 1}: ${'b'.repeat(20_000)}`).join('\n'));
     expect(() => readAnswersFile(file)).toThrow(/answers\.yaml.*must total at most 200000 characters \(got 300000\)/);
   });
+
+  it('refuses an events-per-run setting outside what keeps an engagement continuing as new in time, naming the limit', () => {
+    const problem = (historyEventsPerRun: unknown) => engagementInputProblem(engagementInput('limits', 'zoom', patientPolicy({ historyEventsPerRun: historyEventsPerRun as number })));
+    expect(problem(50)).toBeUndefined();
+    expect(problem(40_000)).toBeUndefined();
+    for (const bad of [49, 40_001, 60_000, 1.5, '100']) {
+      expect(problem(bad)).toMatch(/^policy\.historyEventsPerRun must be a whole number from 50 to 40000 \(Temporal terminates a history at 51,200 events\)/);
+    }
+    const yaml = DEMO_YAML.replace(/\npolicy:\n/, '\npolicy:\n  historyEventsPerRun: 60000\n');
+    expect(yaml).toContain('historyEventsPerRun: 60000');
+    expect(() => parseCampaignYaml(yaml, 'campaigns/x.yaml')).toThrow(CampaignFileError);
+    expect(parseCampaignYaml(yaml.replace('60000', '500'), 'campaigns/x.yaml').policy.historyEventsPerRun).toBe(500);
+  });
 });
+

@@ -1,0 +1,127 @@
+// A long engagement continues as new before its history nears Temporal's limits (51,200 events or
+// 50 MB terminate it). `policy.historyEventsPerRun` is set low here so a few officer steps force
+// several switches: the case must go on under the same workflow id, its timeline whole, its
+// reminders at their times (not restarted), answering the CLI, and its campaign must see it end.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
+import type { ReceivedMail } from '../../infra/mail-sink';
+import { runDossier } from '../helpers/cli';
+import { stepOf } from '../helpers/engagement-driver';
+import { completeFindings, engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+
+const env = useDossier();
+const officer = 'Officer Tremblay';
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+describe('a long engagement', () => {
+  it('continues as new several times, keeping its timeline, its reminders\' times and its workflow id, and still takes requests', { timeout: 180_000 }, async () => {
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaignId = env.uniqueId('can');
+    const policy = patientPolicy({ reminderCadence: ['3s', '6s'], finalNoticeAfter: '9s', historyEventsPerRun: 50 });
+    const ref = { campaignId, vendorId: 'zoom' };
+    const { workflowId } = await dossier.startEngagement(engagementInput(campaignId, 'zoom', policy));
+    const handle = env.client.workflow.getHandle(workflowId);
+    const firstRunId = (await handle.describe()).runId;
+    const ours = (step: string) => env.sink.messages.filter((m) => (m.messageId ?? '').includes(`.${campaignId}.`) && stepOf(m) === step);
+    const arrivedAt = new Map<string | undefined, number>();
+    const onMessage = (m: ReceivedMail) => arrivedAt.set(m.messageId, Date.now());
+    env.sink.on('message', onMessage);
+
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
+    await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [] });
+    // Rounds answered at once: each adds events, none leaves a timer.
+    for (let round = 1; round <= 3; round++) {
+      const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question of round ${round}?`] });
+      await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
+    }
+    // A round left unanswered, due in 4 s: its reminders fall due 3 s and 6 s later, its final notice 9 s later.
+    const dueDate = inSeconds(4);
+    const [open] = await dossier.askFollowUp(ref, { by: officer, questions: ['Still open?'], dueDate });
+    // Meanwhile a demonstration moved again and again adds events while those timers wait.
+    const demo = await dossier.scheduleDemonstration(ref, { by: officer, at: inSeconds(600), durationMinutes: 30, attendees: [{ name: 'Ann', email: 'ann@zoom.test' }], topics: ['Encryption'] });
+    const runs = new Set<string>([firstRunId]);
+    for (let i = 1; i <= 20 && runs.size < 3; i++) {
+      await dossier.rescheduleDemonstration(ref, { by: officer, demonstrationId: demo.id, at: inSeconds(600 + i * 60), reason: `move ${i}` });
+      // A run continues as new only between sends: let each invitation go out.
+      const idle = await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the invitation to go out');
+      runs.add(idle.runId);
+    }
+    expect(runs.size).toBeGreaterThanOrEqual(3);
+    const first = await env.client.workflow.getHandle(workflowId, firstRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+
+    // Each reminder once, at its time from the round's due date, across the switches.
+    const due = Date.parse(dueDate);
+    const [finalNotice] = await env.sink.waitFor(1, (m) => stepOf(m) === 'follow-up-r4-final-notice-1' && (m.messageId ?? '').includes(`.${campaignId}.`), 30_000);
+    for (const [step, after] of [['follow-up-r4-reminder-1', 3_000], ['follow-up-r4-reminder-2', 6_000], ['follow-up-r4-final-notice-1', 9_000]] as const) {
+      const sent = ours(step);
+      expect(sent, step).toHaveLength(1);
+      const at = arrivedAt.get(sent[0].messageId)!;
+      expect(at, step).toBeGreaterThanOrEqual(due + after - 1_000);
+      expect(at, step).toBeLessThan(due + after + 4_000);
+    }
+    expect(finalNotice.to).toEqual(['privacy@zoom.test']);
+    await sleep(1_500);
+    // Nothing was sent twice by a run that started over.
+    const steps = env.sink.messages.filter((m) => (m.messageId ?? '').includes(`.${campaignId}.`)).map((m) => m.messageId);
+    expect(new Set(steps).size).toBe(steps.length);
+
+    // The client, the CLI and further rounds work on the latest run, with the whole timeline.
+    const status = await dossier.status(ref);
+    // Later switches happen too (each reminder adds events); every one is in the timeline, and one
+    // came while the round's reminders were still waiting on their timers.
+    const switches = status.timeline.filter((t) => t.what === 'history continued in a new run');
+    expect(switches.length).toBeGreaterThanOrEqual(runs.size - 1);
+    const asked = Date.parse(status.timeline.find((t) => t.what === 'follow-up round 4 asked')!.at);
+    const firstReminder = arrivedAt.get(ours('follow-up-r4-reminder-1')[0].messageId)!;
+    expect(switches.some((t) => Date.parse(t.at) > asked && Date.parse(t.at) < firstReminder)).toBe(true);
+    expect(status.timeline.filter((t) => /^follow-up round \d asked$/.test(t.what)).map((t) => t.what)).toEqual(
+      [1, 2, 3, 4].map((n) => `follow-up round ${n} asked`),
+    );
+    expect(status.remindersSent.filter((r) => r.about === 'follow-up:4').map((r) => `${r.kind} ${r.number}`)).toEqual(['reminder 1', 'reminder 2', 'final-notice 1']);
+    const shown = await runDossier(env.childEnv, officer, ['engagement', 'show', workflowId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('history continued in a new run');
+    expect(shown.stdout).toContain('Still open?');
+    await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: open.id, answer: 'Now answered.' }] });
+    const [fifth] = await dossier.askFollowUp(ref, { by: officer, questions: ['One more?'] });
+    await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: fifth.id, answer: 'Yes.' }] });
+    env.sink.off('message', onMessage);
+    // The result, read by workflow id alone, follows the chain of runs to the end.
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+    expect(await handle.result()).toMatchObject({ stage: 'withdrawn', questions: expect.arrayContaining([expect.objectContaining({ id: fifth.id, answer: 'Yes.' })]) });
+  });
+
+  it('is followed by its campaign through the switches to its conclusion', { timeout: 180_000 }, async () => {
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('can-campaign');
+    const ref = { campaignId: id, vendorId: 'cisco' };
+    await campaigns.start({
+      campaign: testCampaign(id),
+      vendors: [testVendor('cisco')],
+      policy: patientPolicy({ historyEventsPerRun: 50 }),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    });
+    await until(() => dossier.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
+    const handle = env.client.workflow.getHandle(engagementWorkflowId(id, 'cisco'));
+    const firstRunId = (await handle.describe()).runId;
+    await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [] });
+    for (let round = 1; round <= 12 && (await handle.describe()).runId === firstRunId; round++) {
+      const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question ${round}?`] });
+      await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
+    }
+    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    await dossier.conclude(ref, { by: officer, findings: completeFindings() });
+    const campaign = await until(() => campaigns.status(id), (s) => s.engagements[0]?.state === 'ended', 'the campaign to see the engagement end');
+    expect(campaign.engagements[0].outcome).toMatchObject({ stage: 'concluded', vendorId: 'cisco' });
+    expect(campaign.engagements[0].outcome?.questions?.length).toBeGreaterThanOrEqual(2);
+    await campaigns.handle(id).terminate('test over');
+  });
+});
