@@ -44,11 +44,11 @@ export interface EmailHooks {
 }
 
 /** A pooled transport: bursts of reminders reuse a few connections instead of one per message. */
-export function createSmtpTransport(smtpUrl: string): Transporter {
+export function createSmtpTransport(smtpUrl: string, { maxConnections = 5 }: { maxConnections?: number } = {}): Transporter {
   const url = new URL(smtpUrl);
   const options: SMTPPool.Options = {
     pool: true,
-    maxConnections: 5,
+    maxConnections,
     host: url.hostname,
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
     secure: url.protocol === 'smtps:',

@@ -18,9 +18,12 @@ import { measureSmtpBurst, type BurstReport } from './parts/smtp-burst';
 import { measureStatement, type StatementReport } from './parts/statement';
 import { measureWeb, type WebReport } from './parts/web';
 import { measureIntake, type IntakeReport } from './parts/intake';
+import { measureBurst, measureSpread, type ReminderBurstReport, type SpreadReport } from './parts/reminders';
 
-const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake'] as const;
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake', 'spread', 'burst'] as const;
 type Part = (typeof PARTS)[number];
+/** Long parts, run only when named with --only. */
+const OPT_IN: readonly Part[] = ['spread', 'burst'];
 
 const USAGE = `Usage: npm run bench -- [options]
   --n <count>            lifecycles per batch, floor and engagement each (default 24)
@@ -36,7 +39,15 @@ const USAGE = `Usage: npm run bench -- [options]
   --web-vendors <count>  vendors of the campaign whose board the web part serves (default 1000)
   --replies <count>      replies waiting in the case mailbox for the intake part (default 1000)
   --intake-concurrency <count>  messages the intake handles at once, and floor updates in flight (default 32)
+  --spread-count <count> engagements whose reminders fall due spread over a window (part spread; default 500; aim 10000)
+  --spread-seconds <s>   the window the spread reminders fall due in (default 300; aim 3600)
+  --spread-lead-ms <ms>  from the first start to the window's beginning (default 60000)
+  --spread-worker-options <json>  worker options over Dossier's tuning for the spread part
+  --burst-count <count>  reminders falling due at once, engagements and floor each (part burst; default 1000)
+  --burst-rounds <count> alternating floor/engagement bursts (default 2)
+  --smtp-pool <count>    SMTP connections of the burst worker (default: Dossier's, worker/config.ts)
   --skip <part>          skip lifecycle, scale, statement, smtp, web or intake (repeatable)
+  --only <part>          run only the named parts (repeatable); spread and burst run only when named
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
@@ -58,7 +69,15 @@ function parseFlags() {
       'web-vendors': { type: 'string', default: '1000' },
       replies: { type: 'string', default: '1000' },
       'intake-concurrency': { type: 'string', default: '32' },
+      'spread-count': { type: 'string', default: '500' },
+      'spread-seconds': { type: 'string', default: '300' },
+      'spread-lead-ms': { type: 'string', default: '60000' },
+      'spread-worker-options': { type: 'string' },
+      'burst-count': { type: 'string', default: '1000' },
+      'burst-rounds': { type: 'string', default: '2' },
+      'smtp-pool': { type: 'string' },
       skip: { type: 'string', multiple: true, default: [] },
+      only: { type: 'string', multiple: true, default: [] },
       profile: { type: 'boolean', default: false },
       'server-db': { type: 'string', default: 'file' },
       bundle: { type: 'string', default: 'full' },
@@ -75,8 +94,9 @@ function parseFlags() {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1 (got ${text})\n${USAGE}`);
     return value;
   };
-  const skip = values.skip as string[];
-  for (const part of skip) {
+  const only = values.only as string[];
+  const skip = [...(values.skip as string[]), ...PARTS.filter((p) => (only.length ? !only.includes(p) : OPT_IN.includes(p)))];
+  for (const part of [...skip, ...only]) {
     if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--skip ${part}: unknown part (one of ${PARTS.join(', ')})\n${USAGE}`);
   }
   const m = count('m', values.m);
@@ -94,6 +114,13 @@ function parseFlags() {
     webVendors: count('web-vendors', values['web-vendors']),
     replies: count('replies', values.replies),
     intakeConcurrency: count('intake-concurrency', values['intake-concurrency']),
+    spreadCount: count('spread-count', values['spread-count']),
+    spreadSeconds: count('spread-seconds', values['spread-seconds']),
+    spreadLeadMs: count('spread-lead-ms', values['spread-lead-ms']),
+    spreadWorkerOptions: values['spread-worker-options'] ? workerOptions(values['spread-worker-options']) : undefined,
+    burstCount: count('burst-count', values['burst-count']),
+    burstRounds: count('burst-rounds', values['burst-rounds']),
+    smtpPool: values['smtp-pool'] ? count('smtp-pool', values['smtp-pool']) : undefined,
     skip: new Set(skip as Part[]),
     profile: values.profile,
     serverDb: serverDb(values['server-db']),
@@ -134,6 +161,8 @@ interface Results {
   smtp?: BurstReport;
   web?: WebReport;
   intake?: IntakeReport;
+  spread?: SpreadReport;
+  burst?: ReminderBurstReport;
 }
 
 async function main() {
@@ -181,6 +210,31 @@ async function main() {
       results.intake = await measureIntake(bench, { n: flags.replies, concurrency: flags.intakeConcurrency }, log);
       save();
     }
+    if (!flags.skip.has('burst')) {
+      log(`── part 8: a burst of ${flags.burstCount} reminders falling due at once, engagements against the floor (${flags.burstRounds} rounds)`);
+      results.burst = await measureBurst(
+        bench,
+        { m: flags.burstCount, rounds: flags.burstRounds, concurrency: flags.scaleConcurrency, workerOptions: flags.scaleWorkerOptions, smtpPoolSize: flags.smtpPool },
+        log,
+      );
+      save();
+    }
+    if (!flags.skip.has('spread')) {
+      log(`── part 7: ${flags.spreadCount} open engagements, reminders falling due over ${flags.spreadSeconds} s`);
+      results.spread = await measureSpread(
+        bench,
+        {
+          count: flags.spreadCount,
+          spreadSeconds: flags.spreadSeconds,
+          leadMs: flags.spreadLeadMs,
+          concurrency: flags.scaleConcurrency,
+          workerOptions: flags.spreadWorkerOptions,
+          seed: 16,
+        },
+        log,
+      );
+      save();
+    }
   } finally {
     await bench.close();
   }
@@ -226,7 +280,7 @@ function summarizeProfiles(folder: string, log: (line: string) => void): Record<
 
 function printSummary(results: Results): void {
   console.log('\n── summary');
-  const { lifecycle, scale, statement, smtp, web, intake } = results;
+  const { lifecycle, scale, statement, smtp, web, intake, spread, burst } = results;
   if (lifecycle) {
     for (const v of lifecycle.variants) {
       const s = v.shape;
@@ -265,6 +319,22 @@ function printSummary(results: Results): void {
   if (intake) {
     const line = intake.runs.map((r) => `${r.variant} ${r.messagesPerSecond} msg/s${r.heapMiB ? ` (heap ${r.heapMiB.early}→${r.heapMiB.end} MiB)` : ''}`).join(', ');
     console.log(`intake: ${line}; ratio maildir/floor ${intake.ratio}${intake.imapRatio !== undefined ? `, imap/floor ${intake.imapRatio}` : ''}`);
+  }
+  if (spread) {
+    const s = spread.settings;
+    console.log(
+      `spread: ${s.count} open, ${spread.opensPerSecond} opened/s, worker RSS peak ${spread.memory.peakMiB} MiB, settled ${spread.memory.settledMiB} MiB; ` +
+        `query evicted p50 ${spread.queryMs.evicted.p50} ms, cached p50 ${spread.queryMs.cached.p50} ms; ` +
+        `reminders over ${s.spreadSeconds} s late p50 ${spread.reminderLatenessMs.p50} ms p99 ${spread.reminderLatenessMs.p99} ms`,
+    );
+    if (s.count >= 10_000) console.log(`open-10000-rss-mib: ${Math.round(spread.memory.peakMiB)}`);
+    if (s.count >= 10_000 && s.spreadSeconds >= 3600) console.log(`reminder-p99-ms: ${Math.round(spread.reminderLatenessMs.p99)}`);
+  }
+  if (burst) {
+    console.log(
+      `burst: ${burst.settings.m} reminders at once, engagement ${burst.engagementPerSecond}/s, floor ${burst.floorPerSecond}/s (rounds ${burst.roundRatios.join(', ')})`,
+    );
+    console.log(`burst-drain-ratio: ${burst.ratio}`);
   }
 }
 

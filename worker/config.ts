@@ -25,6 +25,54 @@ export interface WorkerConfig {
   encryption?: Encryption;
   /** The web workspace's address (DOSSIER_WEB_URL): approval emails link to the statement page there. */
   workspaceUrl?: string;
+  /** How much the worker holds and runs at once; `DEFAULT_WORKER_TUNING` when absent. */
+  tuning?: WorkerTuning;
+}
+
+/**
+ * What one worker holds and runs at once. The defaults keep 10,000 open engagements under 1 GiB and
+ * reminders on time on a 2-core machine (BENCHMARKS.md, parts 7 and 8); each is an environment
+ * variable for a cluster, where the numbers depend on the machine and on how many workers share the
+ * task queue.
+ */
+export interface WorkerTuning {
+  /**
+   * Engagements kept in memory between their tasks (DOSSIER_MAX_CACHED_WORKFLOWS). The SDK's own
+   * default follows the heap limit (about 2,300 for a 4 GiB heap) at 0.5–1 MiB each; one evicted is
+   * replayed from its short history when it wakes, which costs a few milliseconds.
+   */
+  maxCachedWorkflows: number;
+  /** Workflow tasks run at once (DOSSIER_WORKFLOW_TASK_SLOTS). */
+  workflowTaskSlots: number;
+  /** Activities (emails, PDFs) run at once (DOSSIER_ACTIVITY_TASK_SLOTS). */
+  activityTaskSlots: number;
+  /**
+   * How long a task waits on this worker's sticky queue before any worker may take it
+   * (DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS). The SDK's 10 s made a busy single worker time its own
+   * tasks out and take them again by replay; a longer wait delays the cached workflows of a worker
+   * that died without shutting down by as much.
+   */
+  stickyQueueTimeoutMs: number;
+  /** SMTP connections kept open to the relay (DOSSIER_SMTP_POOL_SIZE). */
+  smtpPoolSize: number;
+}
+
+export const DEFAULT_WORKER_TUNING: WorkerTuning = {
+  maxCachedWorkflows: 500,
+  workflowTaskSlots: 40,
+  activityTaskSlots: 100,
+  stickyQueueTimeoutMs: 30_000,
+  smtpPoolSize: 10,
+};
+
+/** The SDK's worker options for a tuning. */
+export function workerTuningOptions(tuning: WorkerTuning) {
+  return {
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: tuning.workflowTaskSlots,
+    maxConcurrentActivityTaskExecutions: tuning.activityTaskSlots,
+    stickyQueueScheduleToStartTimeout: tuning.stickyQueueTimeoutMs,
+  };
 }
 
 const smtpUrl = z
@@ -51,6 +99,12 @@ const envSchema = z.object({
   DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
   DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
   DOSSIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  DOSSIER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
+  // The SDK refuses fewer than 2 workflow slots while it caches workflows.
+  DOSSIER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(10_000).default(DEFAULT_WORKER_TUNING.workflowTaskSlots),
+  DOSSIER_ACTIVITY_TASK_SLOTS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WORKER_TUNING.activityTaskSlots),
+  DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_WORKER_TUNING.stickyQueueTimeoutMs / 1000),
+  DOSSIER_SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_WORKER_TUNING.smtpPoolSize),
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
 });
 
@@ -98,6 +152,13 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,
     workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
+    tuning: {
+      maxCachedWorkflows: v.DOSSIER_MAX_CACHED_WORKFLOWS,
+      workflowTaskSlots: v.DOSSIER_WORKFLOW_TASK_SLOTS,
+      activityTaskSlots: v.DOSSIER_ACTIVITY_TASK_SLOTS,
+      stickyQueueTimeoutMs: v.DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS * 1000,
+      smtpPoolSize: v.DOSSIER_SMTP_POOL_SIZE,
+    },
   };
 }
 

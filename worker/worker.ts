@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
-import type { WorkerConfig } from './config';
+import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
 
 export interface DossierWorker {
   worker: Worker;
@@ -25,7 +25,8 @@ export async function createDossierWorker(
   // Schema created or migrated before polling: a wrong DATABASE_URL stops the worker here.
   await config.store?.ready();
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
-  const transport = createSmtpTransport(config.smtpUrl);
+  const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
+  const transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -36,6 +37,7 @@ export async function createDossierWorker(
     // the server on another worker (or this one, restarted), so nothing is lost.
     shutdownGraceTime: config.shutdownGraceMs,
     dataConverter: config.encryption?.dataConverter,
+    ...workerTuningOptions(tuning),
     ...extra,
   });
   return {

@@ -26,7 +26,13 @@ export interface Bench {
   /** Environment holding the encryption keys, for an encrypted worker. */
   keysEnv: NodeJS.ProcessEnv;
   /** Starts a bench worker on its own task queue; the caller stops it. */
-  startWorker(options: { taskQueue: string; encrypted?: boolean; cpuProfileDir?: string; workerOptions?: Record<string, unknown> }): Promise<BenchWorker>;
+  startWorker(options: {
+    taskQueue: string;
+    encrypted?: boolean;
+    cpuProfileDir?: string;
+    workerOptions?: Record<string, unknown>;
+    smtpPoolSize?: number;
+  }): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
@@ -64,7 +70,7 @@ export async function startBench(log: (line: string) => void, { serverDb, bundle
     client,
     encryptedClient,
     keysEnv,
-    startWorker({ taskQueue, encrypted = false, cpuProfileDir, workerOptions }) {
+    startWorker({ taskQueue, encrypted = false, cpuProfileDir, workerOptions, smtpPoolSize }) {
       const settings: BenchWorkerSettings = {
         address: server.address,
         namespace: server.namespace,
@@ -76,6 +82,7 @@ export async function startBench(log: (line: string) => void, { serverDb, bundle
         stateDir: join(scratch, taskQueue, 'state'),
         encrypted,
         workerOptions,
+        smtpPoolSize,
       };
       return startBenchWorker(settings, { env: encrypted ? keysEnv : {}, cpuProfileDir });
     },

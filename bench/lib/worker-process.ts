@@ -3,12 +3,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchWorkerSettings, ChildMessage, WorkerMemory } from './worker-child';
+import type { BenchWorkerSettings, ChildMessage, FloorReminders, WorkerMemory } from './worker-child';
 
 export interface BenchWorker {
   pid: number;
   /** The worker's own view: process.memoryUsage(). */
   memory(): Promise<WorkerMemory>;
+  /** When each floor workflow's reminder step ran, by workflow ID. */
+  floorReminders(): Promise<FloorReminders>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,16 @@ export async function startBenchWorker(settings: BenchWorkerSettings, options: S
         };
         child.on('message', onMessage);
         child.send({ type: 'memory' });
+      }),
+    floorReminders: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: ChildMessage) => {
+          if (m.type !== 'floor-reminders') return;
+          child.off('message', onMessage);
+          resolve(m.reminders);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'floor-reminders' });
       }),
     async stop() {
       if (child.exitCode !== null) return;

@@ -211,7 +211,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
   }
 }
 
-function waitingPolicy(responseDue: Policy['responseDue']): Policy {
+export function waitingPolicy(responseDue: Policy['responseDue']): Policy {
   return {
     responseDue,
     reminderCadence: [REMINDER_AFTER_DUE_MS],
@@ -224,7 +224,7 @@ function waitingPolicy(responseDue: Policy['responseDue']): Policy {
 }
 
 /** Up to 200 engagements, evenly spread over the start order, read from their histories. */
-async function latenessBreakdown(
+export async function latenessBreakdown(
   bench: Bench,
   campaign: string,
   vendors: string[],

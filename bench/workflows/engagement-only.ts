@@ -3,3 +3,4 @@
 // workflow, since each workflow instantiates the bundle's modules for itself.
 export { engagement } from '../../workflows/engagement';
 export { engineFloor } from './floor';
+export { reminderFloor } from './reminder-floor';

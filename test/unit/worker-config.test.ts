@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { ConfigError } from '../../config/temporal';
-import { describeConfig, parseWorkerConfig } from '../../worker/config';
+import { DEFAULT_WORKER_TUNING, describeConfig, parseWorkerConfig, workerTuningOptions } from '../../worker/config';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-config-'));
 const valid = {
@@ -71,5 +71,31 @@ describe('worker configuration', () => {
     expect(problemsOf({ ...valid, SMTP_PASSWORD_FILE: join(scratch, 'missing') })).toEqual([
       expect.stringMatching(/^SMTP_PASSWORD_FILE: cannot read .*missing \(ENOENT\)/),
     ]);
+  });
+
+  it('bounds the workflow cache by default and takes the tuning from the environment', () => {
+    expect(parseWorkerConfig(valid).tuning).toEqual(DEFAULT_WORKER_TUNING);
+    expect(DEFAULT_WORKER_TUNING.maxCachedWorkflows).toBeLessThan(2000);
+    const tuning = parseWorkerConfig({
+      ...valid,
+      DOSSIER_MAX_CACHED_WORKFLOWS: '2000',
+      DOSSIER_WORKFLOW_TASK_SLOTS: '80',
+      DOSSIER_ACTIVITY_TASK_SLOTS: '50',
+      DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: '60',
+      DOSSIER_SMTP_POOL_SIZE: '20',
+    }).tuning!;
+    expect(workerTuningOptions(tuning)).toEqual({
+      maxCachedWorkflows: 2000,
+      maxConcurrentWorkflowTaskExecutions: 80,
+      maxConcurrentActivityTaskExecutions: 50,
+      stickyQueueScheduleToStartTimeout: 60_000,
+    });
+    expect(tuning.smtpPoolSize).toBe(20);
+  });
+
+  it('names a tuning variable out of range', () => {
+    const problems = problemsOf({ ...valid, DOSSIER_WORKFLOW_TASK_SLOTS: '1', DOSSIER_SMTP_POOL_SIZE: 'many' });
+    expect(problems.join('\n')).toMatch(/DOSSIER_WORKFLOW_TASK_SLOTS/);
+    expect(problems.join('\n')).toMatch(/DOSSIER_SMTP_POOL_SIZE/);
   });
 });
