@@ -44,7 +44,11 @@ export interface WorkerTuning {
   maxCachedWorkflows: number;
   /** Workflow tasks run at once (DOSSIER_WORKFLOW_TASK_SLOTS). */
   workflowTaskSlots: number;
-  /** Activities (emails, PDFs) run at once (DOSSIER_ACTIVITY_TASK_SLOTS). */
+  /**
+   * Activities (emails, PDFs) run at once (DOSSIER_ACTIVITY_TASK_SLOTS). The SDK's 100 let a
+   * hundred letters render at once, which holds several hundred MiB; sends queue on the SMTP pool
+   * anyway, so more slots than connections buy little.
+   */
   activityTaskSlots: number;
   /**
    * How long a task waits on this worker's sticky queue before any worker may take it
@@ -60,7 +64,7 @@ export interface WorkerTuning {
 export const DEFAULT_WORKER_TUNING: WorkerTuning = {
   maxCachedWorkflows: 500,
   workflowTaskSlots: 40,
-  activityTaskSlots: 100,
+  activityTaskSlots: 20,
   stickyQueueTimeoutMs: 30_000,
   smtpPoolSize: 10,
 };

@@ -340,7 +340,7 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
     // Time to open them all first (an engagement renders and sends its letter; the floor does nothing),
     // with room to spare so that the worker is idle when the burst falls due.
     const first = Date.now();
-    const reminderAt = first + 20_000 + options.m * (kind === 'engagement' ? 300 : 50);
+    const reminderAt = first + 20_000 + options.m * (kind === 'engagement' ? 400 : 50);
     await mapLimit(vendors, options.concurrency, async (vendor) => {
       if (kind === 'engagement') {
         await bench.client.workflow.start('engagement', {
