@@ -3,6 +3,7 @@
 // type (a recipient's 5xx is permanent; a 4xx or any fault of the relay itself is retried by Temporal
 // with backoff; when only some recipients are deferred, the retry sends to those alone).
 import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -32,6 +33,11 @@ export interface EmailDeps {
    * key); none when payload encryption is off.
    */
   ledgerKeyFor?: (threadId: string) => Promise<Buffer | undefined>;
+  /**
+   * Keeps a copy of each message the mail server accepted (its raw MIME), for the workspace's message
+   * pages; a failure is logged and never fails the send (that would send it again).
+   */
+  keepCopy?: (message: OutgoingMessage, raw: Buffer) => Promise<void>;
 }
 
 /** Test seams around the send; production passes none. */
@@ -62,7 +68,7 @@ export function createSmtpTransport(smtpUrl: string, { maxConnections = 5 }: { m
   return nodemailer.createTransport(options);
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
@@ -102,15 +108,16 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;
+        const mail = {
+          from: mailFrom,
+          to: to.map((c) => ({ name: c.name, address: c.email })),
+          messageId,
+          replyTo: replyAddressFor(replyMailbox, message.threadId),
+          ...threading,
+          ...composed,
+        };
         try {
-          info = await transport.sendMail({
-            from: mailFrom,
-            to: to.map((c) => ({ name: c.name, address: c.email })),
-            messageId,
-            replyTo: replyAddressFor(replyMailbox, message.threadId),
-            ...threading,
-            ...composed,
-          });
+          info = await transport.sendMail(mail);
         } catch (err) {
           const failure = classifySmtpError(err, to);
           countFailure(activity, message.kind, failure);
@@ -139,6 +146,13 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
         }
         countDelivery(activity, message.kind, record, info.rejected.length, ledgerError);
+        if (keepCopy && info.accepted.length) {
+          try {
+            await keepCopy(message, await new MailComposer({ ...mail, date: new Date(record.deliveredAt) }).compile().build());
+          } catch (err) {
+            activity?.log.error(`Could not keep a copy of ${messageId} for the workspace; the message was sent`, { error: err });
+          }
+        }
         if (deferred.length) {
           throw recipientDeferred(
             `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.`,

@@ -9,6 +9,8 @@ import { createRetentionActivities } from './retention';
 import { createDigestActivities } from './officer-digest';
 import { createCalendarActivities } from './calendar';
 import { keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
+import { CaseDocuments } from '../documents/document-store';
+import { parseWorkflowId } from '../workflows/workflow-ids';
 import { ledgerKeyFrom } from './sealed-ledger';
 import { openLocalStore } from '../store/local';
 import type { SharedStore } from '../store/types';
@@ -50,6 +52,13 @@ export function createActivities(deps: ActivityDeps) {
       hooks: deps.emailHooks,
       workspaceUrl: deps.workspaceUrl,
       ledgerKeyFor: keystore && (async (threadId) => ledgerKeyFrom(await keystore.encryptionKey(keyIdForWorkflow(threadId)))),
+      // Copies are sealed under the campaign's key, so only cases' mail is kept (none without keys).
+      keepCopy:
+        keystore &&
+        (async (message, raw) => {
+          const ref = parseWorkflowId(message.threadId);
+          if (ref && ref.kind !== 'retention') await new CaseDocuments(store.documents, keystore).saveSentCopy(ref.campaignId, message.threadId, message.step, raw);
+        }),
     }),
     ...createStatementActivities({ files }),
     ...createDigestActivities(),

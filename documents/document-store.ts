@@ -55,6 +55,42 @@ export class CaseDocuments {
     return ref;
   }
 
+  /**
+   * Keeps a copy of a message Dossier sent (its raw MIME), so the workspace can show it later. Its
+   * id derives from the thread and step under the campaign's key: the same send kept twice (a
+   * retried activity) is one copy, and the id says nothing to whoever reads the store.
+   */
+  async saveSentCopy(campaignId: string, threadId: string, step: string, raw: Buffer): Promise<void> {
+    const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
+    const id = sentCopyId(key, threadId, step);
+    if (await this.store.get(campaignId, id)) return;
+    await this.store.put(campaignId, id, seal(key, `${campaignId}/${id}`, raw), { name: `${step}.eml`, type: 'message/rfc822' });
+  }
+
+  /** The copy of a sent message, or undefined when none was kept (sent before copies were kept). */
+  async readSentCopy(campaignId: string, threadId: string, step: string): Promise<Buffer | undefined> {
+    const key = await this.readKey(campaignId, `${step}.eml`);
+    const id = sentCopyId(key, threadId, step);
+    const blob = (await this.store.get(campaignId, id))?.bytes;
+    if (!blob) return undefined;
+    try {
+      return unseal(key, `${campaignId}/${id}`, blob);
+    } catch (err) {
+      throw new DocumentError('DocumentCorrupt', `the copy of ${step} (${id}) cannot be decrypted: ${(err as Error).message}`);
+    }
+  }
+
+  private async readKey(campaignId: string, name: string): Promise<Buffer> {
+    try {
+      return await this.keystore.decryptionKey(campaignKeyId(campaignId));
+    } catch (err) {
+      if (err instanceof KeyError && err.code === 'KeyShredded') {
+        throw new DocumentError('DocumentShredded', `${name} cannot be read: campaign ${campaignId}'s data key was destroyed (crypto-shredding).`);
+      }
+      throw err;
+    }
+  }
+
   /** The document's bytes, checked against its SHA-256; fails once the campaign was shredded. */
   async read(campaignId: string, ref: DocumentRef): Promise<Buffer> {
     let key: Buffer;
@@ -87,6 +123,27 @@ export class CaseDocuments {
       throw new DocumentError('DocumentCorrupt', `${ref.name} (${ref.id}) cannot be decrypted or does not match its reference: ${(err as Error).message}`);
     }
   }
+}
+
+function sentCopyId(key: Buffer, threadId: string, step: string): string {
+  return 'sent-' + createHmac('sha256', key).update(`sent\n${threadId}\n${step}`).digest('hex').slice(0, 32);
+}
+
+function seal(key: Buffer, blobKey: string, content: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(blobKey));
+  const sealed = Buffer.concat([cipher.update(content), cipher.final()]);
+  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]);
+}
+
+function unseal(key: Buffer, blobKey: string, blob: Buffer): Buffer {
+  const start = MAGIC.length;
+  if (!blob.subarray(0, start).equals(MAGIC)) throw new Error('unknown format');
+  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(start, start + 12));
+  decipher.setAAD(Buffer.from(blobKey));
+  decipher.setAuthTag(blob.subarray(start + 12, start + 28));
+  return Buffer.concat([decipher.update(blob.subarray(start + 28)), decipher.final()]);
 }
 
 function megabytes(bytes: number): string {

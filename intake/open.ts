@@ -45,7 +45,7 @@ export async function openIntake(
   const { dossier, campaigns } = clients;
   const store = openStore(storeSettingsFromEnv(env));
   await store.ready();
-  const documents = new CaseDocuments(store.documents, loadEncryption(env).keystore);
+  const documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
   const mailbox = mailboxFor(config);
   await mailbox.open();
   const directory = new TemporalDirectory(dossier, campaigns);

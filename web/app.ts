@@ -7,6 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
 import type { Intake } from '../intake/intake';
+import type { SentMailReader } from '../client/sent-mail';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import type { Language } from '../workflows/types';
@@ -30,6 +31,8 @@ export interface WebDeps {
    * commands use); absent where the workspace has no mailbox configured.
    */
   holdingPen?(): Promise<HoldingPen>;
+  /** The kept copy of a message sent on an engagement, by its step (client/sent-mail.ts). */
+  sentMail?: SentMailReader;
   views?: Views;
   now?: () => Date;
 }

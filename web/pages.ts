@@ -310,6 +310,21 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     );
   });
 
+  app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
+    allowed(c, 'read-cases');
+    const ref = refOf(c);
+    const step = c.req.param('step');
+    const status = await (await deps.dossier()).status(ref);
+    const sent = status.timeline.find((t) => / sent$/.test(t.what) && stepOf(t) === step);
+    if (!sent) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    const mail = await deps.sentMail?.(ref, step).catch((err: unknown) => {
+      // An unreadable copy (a shredded key, a damaged file) leaves the page saying so, with the timeline's record.
+      console.error(`web: the copy of ${step} on ${status.workflowId} cannot be read:`, err);
+      return undefined;
+    });
+    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what: sent.what }), status, mail, sent }));
+  });
+
   // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────
 
   /** A campaign's holding pen, or `unsorted` for mail that names no campaign. */
@@ -526,6 +541,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   });
 }
 
+/** The step a `… sent` timeline entry names first in its detail (`letter`, `reminder-1`, …). */
+function stepOf(entry: { detail?: string }): string | undefined {
+  return entry.detail?.split(' ')[0] || undefined;
+}
+
 function refOf(c: Context<WebEnv>): EngagementRef {
   return { campaignId: c.req.param('campaign')!, vendorId: c.req.param('vendor')! };
 }
@@ -617,7 +637,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     stageKey: `stage.${status.stage}`,
     final,
     done,
-    correspondence,
+    correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),

@@ -5,6 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { CampaignClient } from '../client/campaign-api';
 import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
+import { sentMailReader } from '../client/sent-mail';
 import type { Client } from '@temporalio/client';
 import { createWebApp } from './app';
 import type { WebConfig } from './config';
@@ -48,6 +49,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         campaigns: new CampaignClient(client, clientOptions),
       });
     },
+    sentMail: sentMailReader(options.env ?? process.env),
     now: options.now,
   });
   const server: ServerType = await new Promise((resolve) => {

@@ -34,6 +34,18 @@ describe('the document store', () => {
     expect(other.id).not.toBe(a.id);
   });
 
+  it('keeps a sealed copy of a sent message by its thread and step, once, and has none for a step never kept', async () => {
+    const raw = Buffer.from('Subject: letter\r\n\r\nSent text, unique marker 41c2e\r\n');
+    await store.saveSentCopy('sent-2020', 'engagement:sent-2020:zoom', 'letter', raw);
+    await store.saveSentCopy('sent-2020', 'engagement:sent-2020:zoom', 'letter', Buffer.from('a retried send'));
+    expect(await store.readSentCopy('sent-2020', 'engagement:sent-2020:zoom', 'letter')).toEqual(raw);
+    expect(await store.readSentCopy('sent-2020', 'engagement:sent-2020:zoom', 'reminder-1')).toBeUndefined();
+    expect(await store.readSentCopy('sent-2020', 'engagement:sent-2020:cisco', 'letter')).toBeUndefined();
+    for (const file of filesUnder(join(scratch, 'state', 'documents', 'sent-2020'))) expect(readFileSync(file).includes('unique marker 41c2e')).toBe(false);
+    await keystore.shred(campaignKeyId('sent-2020'));
+    await expect(store.readSentCopy('sent-2020', 'engagement:sent-2020:zoom', 'letter')).rejects.toMatchObject({ code: 'DocumentShredded' });
+  });
+
   it('refuses a tampered file instead of returning other bytes', async () => {
     const ref = await store.save('tamper', { name: 't.txt', type: 'text/plain', content: Buffer.from('original') });
     const [file] = filesUnder(join(scratch, 'state', 'documents', 'tamper')).filter((f) => f.endsWith('.bin'));

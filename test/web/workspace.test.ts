@@ -197,7 +197,7 @@ describe('mail in the workspace', () => {
     await owen.click('a:has-text("Holding pen")');
     await owen.waitForURL(`${url}/held/${campaignId}`);
     expect(await owen.locator('tbody tr').count()).toBe(2);
-    expect(await textOf(owen.locator('tbody tr').first())).toContain('counsel1@lawfirm.test');
+    expect(await owen.locator('tbody tr', { hasText: 'counsel1@lawfirm.test' }).count()).toBe(1);
     await checkPage(owen, 'held');
 
     await owen.click('a:has-text("Re: open letter (1)")');
@@ -217,6 +217,16 @@ describe('mail in the workspace', () => {
     expect(await owen.locator('dd', { hasText: 'Owen Okafor (owen, signed in)' }).count()).toBe(1);
     await checkPage(owen, 'mail-received');
 
+    // And every email sent: the copy the worker kept of the letter, as the mail server accepted it.
+    await owen.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
+    await owen.click('#sent-mail a:has-text("letter sent")');
+    expect(await textOf(owen.locator('#mail-subject'))).toContain('[CLI-TEST-2020]');
+    expect(await textOf(owen.locator('#mail-headers'))).toContain('privacy@cisco.test');
+    expect(await textOf(owen.locator('#mail-text'))).toContain('Cisco');
+    expect(await textOf(owen.locator('#mail-attachments li'))).toMatch(/\.pdf \(application\/pdf, \d+ bytes\)/);
+    const sentPage = owen.url();
+    await checkPage(owen, 'mail-sent');
+
     await owen.goto(`${url}/held/${campaignId}`);
     expect(await owen.locator('tbody tr').count()).toBe(1);
     await owen.click('a:has-text("Re: open letter (2)")');
@@ -232,9 +242,14 @@ describe('mail in the workspace', () => {
     expect(dismissed.value?.raw.toString()).toContain('X-Dossier-Dismissed-Reason: Advertising, not correspondence.');
     await inbox.close();
 
-    // Officers only: an auditor and a co-signatory are refused the holding pen, on the server.
+    // Officers only: an auditor and a co-signatory are refused the holding pen, on the server; the
+    // auditor may read the case's mail, a co-signatory may not.
     const ada = await as('ada');
     expect((await ada.goto(`${url}/held/${campaignId}`))!.status()).toBe(403);
+    expect((await ada.goto(sentPage))!.status()).toBe(200);
+    const zofia = await as('zofia');
+    expect((await zofia.goto(sentPage))!.status()).toBe(403);
+    expect((await zofia.goto(`${url}/held/unsorted`))!.status()).toBe(403);
     const assign = await ada.request.post(`${url}/held/${campaignId}/dismiss`, { form: { _csrf: await csrfOf(ada), messageId: 'x', reason: 'x' } });
     expect(assign.status()).toBe(403);
   });

@@ -1,0 +1,53 @@
+// Mail Dossier sent on a case, read back for the workspace's message pages: the worker keeps a
+// sealed copy of each message the mail server accepted (documents/, under the campaign's key), and
+// this reads it with the same store and keys as the CLI, then parses it (mailparser) into headers,
+// text and the list of attachments. A message sent before copies were kept has none.
+import { simpleParser, type AddressObject } from 'mailparser';
+import { CaseDocuments } from '../documents/document-store';
+import { loadEncryption } from '../encryption/config';
+import { openStore, storeSettingsFromEnv } from '../store';
+import type { EngagementRef } from './api';
+import { engagementWorkflowId } from '../workflows/workflow-ids';
+
+export interface SentMail {
+  messageId: string;
+  subject: string;
+  from: string;
+  recipients: string[];
+  date?: string;
+  text: string;
+  attachments: { name: string; type: string; size: number }[];
+}
+
+export type SentMailReader = (ref: EngagementRef, step: string) => Promise<SentMail | undefined>;
+
+/**
+ * Reads copies through the store and keys `env` configures (DATABASE_URL or local folders, master
+ * keys), opened on first use and kept for the process: a page view opens no connection of its own.
+ */
+export function sentMailReader(env: NodeJS.ProcessEnv = process.env): SentMailReader {
+  let documents: CaseDocuments | undefined;
+  return async (ref, step) => {
+    if (!documents) {
+      const store = openStore(storeSettingsFromEnv(env));
+      documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
+    }
+    const raw = await documents.readSentCopy(ref.campaignId, engagementWorkflowId(ref.campaignId, ref.vendorId), step);
+    return raw ? parseSentMail(raw) : undefined;
+  };
+}
+
+export async function parseSentMail(raw: Buffer): Promise<SentMail> {
+  const parsed = await simpleParser(raw);
+  const addresses = (field: AddressObject | AddressObject[] | undefined) =>
+    (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.name ? `${v.name} <${v.address}>` : (v.address ?? ''))));
+  return {
+    messageId: parsed.messageId ?? '',
+    subject: parsed.subject ?? '',
+    from: addresses(parsed.from).join(', '),
+    recipients: [...addresses(parsed.to), ...addresses(parsed.cc)],
+    date: parsed.date?.toISOString(),
+    text: parsed.text ?? '',
+    attachments: parsed.attachments.map((a) => ({ name: a.filename ?? '(unnamed)', type: a.contentType, size: a.size })),
+  };
+}
