@@ -3,10 +3,12 @@
 // retries a broken worker, slowing down. `sendOrExplain` turns a permanent refusal (RecipientRejected,
 // InvalidMessage, or a server that took the message but refused some recipients) into a reason the
 // workflow records and reports to the officers; anything else is retried by the profile or propagates.
-import { ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
+import { RetryState, TimeoutType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from './errors';
-import type { OutgoingMessage, SentMessage } from './types';
+import { requireDurationMs } from './time';
+import type { Duration, OutgoingMessage, SentMessage } from './types';
 
 /** Email: an SMTP relay that is down for hours must not lose a letter; a refused address comes back at once. */
 export const EMAIL_PROFILE: ActivityOptions = {
@@ -26,12 +28,26 @@ export const DOCUMENT_PROFILE: ActivityOptions = {
 export const email = proxyActivities<Activities>(EMAIL_PROFILE);
 export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
 
+/** Email that gives up once `after` has passed since it was scheduled, retries included (see `isScheduleToCloseTimeout`). */
+export function emailGivingUpAfter(after: Duration): typeof email {
+  return proxyActivities<Activities>({ ...EMAIL_PROFILE, scheduleToCloseTimeout: requireDurationMs(after) });
+}
+
+/**
+ * The failure of an activity that ran out of its schedule-to-close time: during an attempt (a
+ * timeout), or between attempts (the last attempt's failure, with no retry left in the time).
+ */
+export function isScheduleToCloseTimeout(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  return err.retryState === RetryState.TIMEOUT || (err.cause instanceof TimeoutFailure && err.cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE);
+}
+
 /** `accepted`: the recipients the server took when it refused only some (the message did go out). */
 export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string; accepted?: string[] };
 
-export async function sendOrExplain(message: OutgoingMessage): Promise<Delivery> {
+export async function sendOrExplain(message: OutgoingMessage, via = email): Promise<Delivery> {
   try {
-    const sent = await email.sendMessage(message);
+    const sent = await via.sendMessage(message);
     // The server took the message but refused some of its recipients: as permanent as a 5xx.
     if (sent.rejected.length > 0) return { refused: `the mail server refused ${sent.rejected.join(', ')}`, accepted: sent.accepted };
     return { sent };

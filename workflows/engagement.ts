@@ -20,7 +20,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { sendOrExplain } from './delivery';
+import { emailGivingUpAfter, isScheduleToCloseTimeout, sendOrExplain, type Delivery } from './delivery';
 import * as rules from './engagement-rules';
 import { HISTORY_EVENTS_PER_RUN } from './engagement-rules';
 import {
@@ -49,7 +49,7 @@ import {
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { requireDurationMs, toIsoString, workingDays } from './time';
-import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, Question } from './types';
+import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
@@ -76,6 +76,13 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   const invalid = rules.engagementInputProblem(input);
   if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidEngagementInput');
   const { campaign, vendor, policy } = input;
+  // Engagements started with this code take the lean path (the lifecycle bench's findings): this one
+  // marker stands for every patch before it, since each patch costs a marker and a search-attribute
+  // upsert; one publisher upserts the search attributes and the board memo; a message still not
+  // delivered is noticed by its activity's schedule-to-close timeout instead of a timer per message.
+  const lean = patched('lean-lifecycle');
+  /** A change made before the lean path: always on for a lean engagement, else as the case recorded it. */
+  const since = (patchId: string) => lean || patched(patchId);
   // The letter's body (up to megabytes) is needed by the open letter alone; every other message
   // leaves it out, or each activity input would carry it into the history again.
   const campaignWithoutLetter: CampaignRef = { ...campaign, letterBody: { en: [], fr: [] } };
@@ -153,8 +160,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       let settled = false;
       // A message the relay keeps refusing for now is retried for ever; after a while the case
       // office is told, once, and sending goes on.
-      if (kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
-      const delivery = await sendOrExplain(message).finally(() => (settled = true));
+      if (!lean && kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
+      const delivery = await (lean && kind !== 'officer-notice' ? sendAlertingOnDelay(message) : sendOrExplain(message)).finally(() => (settled = true));
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
@@ -176,7 +183,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
    * again as `letter-2`, …, stating a due date counted from then) or withdraws the engagement.
    */
   async function sendLetter(): Promise<boolean> {
-    const waitsForCorrection = patched('letter-undeliverable');
+    const waitsForCorrection = since('letter-undeliverable');
     for (let attempt = 1; ; attempt++) {
       const step = attempt === 1 ? 'letter' : `letter-${attempt}`;
       // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
@@ -191,13 +198,32 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     }
   }
 
+  /**
+   * The send gives up after the alert delay (its schedule-to-close timeout); the office is told, once,
+   * beside the main flow, and the same message (same Message-ID: the ledger never sends it twice) is
+   * sent again with no limit.
+   */
+  async function sendAlertingOnDelay(message: OutgoingMessage): Promise<Delivery> {
+    try {
+      return await sendOrExplain(message, emailGivingUpAfter(alertAfter));
+    } catch (err) {
+      if (!isScheduleToCloseTimeout(err)) throw err;
+      chores.push(beside(tellOfficeOfDelay(message.step, message.kind).then(() => undefined)));
+      return sendOrExplain(message);
+    }
+  }
+
   async function alertIfStillSending(step: string, kind: MessageKind, settled: () => boolean): Promise<void> {
     if (await condition(settled, requireDurationMs(alertAfter))) return;
+    await tellOfficeOfDelay(step, kind);
+  }
+
+  function tellOfficeOfDelay(step: string, kind: MessageKind): Promise<boolean> {
     kase.deliveryDelayed(step, kind, String(alertAfter), Date.now());
     const note =
       `${vendor.name}: message ${step} (${kind}) is still not delivered after ${alertAfter}. The mail relay or the recipient's ` +
       'server keeps refusing it for now (the reason is in the worker log and the Temporal Web UI); Dossier keeps retrying.';
-    await deliver(`officer-notice-delayed-${step}`, 'officer-notice', { note }, [campaign.officeContact]);
+    return deliver(`officer-notice-delayed-${step}`, 'officer-notice', { note }, [campaign.officeContact]);
   }
 
   async function remind(about: string, kind: ReminderKind, send: (number: number) => Promise<unknown>): Promise<void> {
@@ -344,7 +370,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const round = rules.extensionTarget(state, req);
     const previousDueDate = round ? round.dueDate : state.responseDueDate;
     const status = kase.extendDeadline(req, Date.now());
-    if (!patched('extension-confirmed-to-vendor')) return status;
+    if (!since('extension-confirmed-to-vendor')) return status;
     const dueDate = round ? round.dueDate : state.responseDueDate;
     const questions = round ? kase.questionsOf(round, 'unanswered') : undefined;
     const step = `deadline-extension-${kase.extensionCount()}`;
@@ -369,8 +395,23 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // ── The main flow ──────────────────────────────────────────────────────────────────────────────
 
   // Old histories have no board memo: only engagements started with this code keep one.
-  const keepsBoardMemo = input.searchAttributes !== false && patched('board-memo');
-  if (keepsBoardMemo) {
+  const keepsBoardMemo = input.searchAttributes !== false && since('board-memo');
+  if (keepsBoardMemo && lean) {
+    // Nothing to show yet (or, in a continued run, what the previous run showed): not written again.
+    memoPublished = memoKey();
+    publishSearchAttributes();
+    // One watcher for both, so a change of stage and of the memo in one activation is one pass.
+    void beside(
+      (async () => {
+        for (;;) {
+          await condition(() => kase.attributesKey() !== published || memoKey() !== memoPublished);
+          await nextPass();
+          publishSearchAttributes();
+          publishBoardMemo();
+        }
+      })(),
+    );
+  } else if (keepsBoardMemo) {
     void beside(
       (async () => {
         for (;;) {
@@ -380,7 +421,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       })(),
     );
   }
-  if (input.searchAttributes !== false) {
+  if (input.searchAttributes !== false && !lean) {
     publishSearchAttributes();
     // One watcher upserts in the same activation as any change of stage or deadline.
     void beside(
@@ -403,7 +444,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       }
       const letterOut = await sendLetter();
       // No deadline runs before the letter has really gone out (a relay may be down for a day).
-      if (letterOut && patched('response-due-after-letter')) kase.letterSentAt(Date.now());
+      if (letterOut && since('response-due-after-letter')) kase.letterSentAt(Date.now());
       else if (letterOut) kase.letterSent(Date.now());
 
       const waited = !letterOut ? 'settled' : await remindUntil({
@@ -434,7 +475,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     // or demonstration adds events, so a long case continues as new before its history nears
     // Temporal's limits: once no message is being sent and no request is being handled, with the
     // case (plain data) and where each chore stands. Older cases wait as they always did.
-    if (patched('engagement-continue-as-new')) {
+    if (since('engagement-continue-as-new')) {
       await condition(() => isFinal() || (historyIsLong() && inFlight === 0 && allHandlersFinished()));
       continuing = !isFinal();
     } else {
@@ -459,6 +500,16 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   publishSearchAttributes();
   if (keepsBoardMemo) publishBoardMemo();
   return kase.outcome(Date.now());
+}
+
+/**
+ * Resolves on the SDK's next pass over blocked conditions, once everything the current pass set
+ * going (handlers, timers, the reminder loops' replanning) has run: a change and its consequences
+ * are then published in one upsert instead of one each.
+ */
+function nextPass(): Promise<void> {
+  let asked = false;
+  return condition(() => asked || !(asked = true));
 }
 
 /**
