@@ -58,9 +58,10 @@ export class ImapMailbox implements MailboxSource {
       await this.imap.noop();
       const uids = (await this.imap.search({ all: true }, { uid: true })) || [];
       for (const uid of uids) {
-        const message = await this.imap.fetchOne(String(uid), { source: true }, { uid: true });
+        const message = await this.imap.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
         if (!message || !message.source) continue; // expunged meanwhile
-        yield { ref: String(uid), raw: message.source };
+        const arrivedAt = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
+        yield { ref: String(uid), raw: message.source, ...(Number.isFinite(arrivedAt) ? { arrivedAt } : {}) };
       }
     } finally {
       this.locked = undefined;

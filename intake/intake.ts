@@ -4,6 +4,7 @@
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
+import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError, type CaseDocuments } from '../documents/document-store';
@@ -34,6 +35,8 @@ export interface IntakeOptions {
   /** Messages handled at once (updates in flight). */
   concurrency?: number;
   log?: (line: string) => void;
+  /** Where `dossier_intake_lag` is recorded (the intake process's Prometheus endpoint); nowhere without it. */
+  metricMeter?: MetricMeter;
 }
 
 export type Settled =
@@ -64,10 +67,17 @@ const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 export class Intake {
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
+  private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
 
   constructor(private readonly options: IntakeOptions) {
     this.concurrency = options.concurrency ?? 8;
     this.log = options.log ?? (() => undefined);
+    this.lag = options.metricMeter?.createHistogram(
+      'dossier_intake_lag',
+      'int',
+      'ms',
+      'From a message\'s arrival in the case mailbox to its recording on an engagement (or its holding for an officer)',
+    );
   }
 
   /** One pass over the inbox; returns what became of each message. */
@@ -108,6 +118,15 @@ export class Intake {
 
   /** One message: never throws; its outcome says where it went. */
   async handle(stored: StoredMessage): Promise<Settled> {
+    const settled = await this.settle(stored);
+    // Recorded or held: the message's fate is settled. Left in the inbox, it is measured when it is.
+    if (settled.outcome !== 'left' && stored.arrivedAt !== undefined) {
+      this.lag?.record(Math.max(0, Math.round(Date.now() - stored.arrivedAt)), { outcome: settled.outcome });
+    }
+    return settled;
+  }
+
+  private async settle(stored: StoredMessage): Promise<Settled> {
     let read: ReadMessage | undefined;
     try {
       read = await readMessage(stored.raw);

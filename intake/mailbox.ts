@@ -8,6 +8,11 @@
 export interface StoredMessage {
   ref: string;
   raw: Buffer;
+  /**
+   * When the mailbox received it (ms since the epoch): IMAP's INTERNALDATE (to the second), a
+   * Maildir file's modification time. The intake's lag is measured from here.
+   */
+  arrivedAt?: number;
 }
 
 /** Where settled messages go: recorded on a case, or held (per campaign) for an officer to assign. */

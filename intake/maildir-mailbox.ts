@@ -2,7 +2,7 @@
 // is Maildir++ as Dovecot writes it: the inbox in the root's new/ and cur/, each folder in `.Name/`.
 // A message is written to tmp/ and renamed into new/, so a reader never sees half a message.
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { INBOX, type MailboxSource, type StoredMessage } from './mailbox';
@@ -34,13 +34,15 @@ export class MaildirMailbox implements MailboxSource {
     names.sort((a, b) => a.slice(4).localeCompare(b.slice(4)));
     for (const ref of names) {
       let raw: Buffer;
+      let arrivedAt: number;
       try {
-        raw = await readFile(join(path, ref));
+        // Written in tmp/ and renamed into new/ at delivery: the time written is the arrival.
+        [raw, { mtimeMs: arrivedAt }] = await Promise.all([readFile(join(path, ref)), stat(join(path, ref))]);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved meanwhile by another reader
         throw err;
       }
-      yield { ref, raw };
+      yield { ref, raw, arrivedAt };
     }
   }
 

@@ -2,13 +2,19 @@
 // SIGTERM, finishing the message in hand before it stops (a message is moved only once recorded,
 // so even a kill loses nothing: the next start records it, once). `npm start` runs it beside the
 // worker on the embedded defaults; in production run one (or more) next to the workers.
+import { Runtime } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
+import { installTelemetry, metricsAddressFrom } from '../worker/telemetry';
 import { describeIntakeConfig } from './config';
 import { openIntake } from './open';
 
 async function main(): Promise<void> {
-  const opened = await openIntake(process.env, (line) => console.log(line));
+  // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
+  const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
+  if (metricsAddress) installTelemetry({ metricsAddress, shutdownSignals: [] });
+  const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
   console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
+  if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   try {

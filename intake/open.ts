@@ -1,6 +1,7 @@
 // Everything the intake needs, built from the environment: the mailbox, the Temporal client (the
 // same variables and keys as the CLI), the document store and the directory. The intake process
 // and the CLI's `inbox` commands both start here.
+import type { MetricMeter } from '@temporalio/common';
 import { DossierClient } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import { connectLazily } from '../client/connection';
@@ -33,6 +34,7 @@ export async function openIntake(
   env: NodeJS.ProcessEnv = process.env,
   log?: (line: string) => void,
   clients?: { dossier: DossierClient; campaigns: CampaignClient },
+  metricMeter?: MetricMeter,
 ): Promise<OpenedIntake> {
   const config = parseIntakeConfig(env);
   let connection: ReturnType<typeof connectLazily> | undefined;
@@ -49,7 +51,7 @@ export async function openIntake(
   const mailbox = mailboxFor(config);
   await mailbox.open();
   const directory = new TemporalDirectory(dossier, campaigns);
-  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, log });
+  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, log, metricMeter });
   return {
     config,
     intake,

@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.
     if (embedded.reusedFrom === undefined) {
       workspace = await startWorkspaceFor(connection, embedded.env);
+      embedded.env.DOSSIER_INTAKE_METRICS_ADDRESS ??= process.env.DOSSIER_INTAKE_METRICS_ADDRESS ?? (await defaultMetricsAddress(9465));
       intake = spawnIntake(embedded.env);
     }
     console.log('Ready. Press Ctrl-C to stop.');

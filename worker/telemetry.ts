@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { DefaultLogger, Runtime, type Logger, type LogLevel } from '@temporalio/worker';
 
-/** Reminder lateness buckets (ms): "on time" is under 2 s; a minute late is an incident. */
+/** Reminder lateness and intake lag buckets (ms): "on time" is under 2 s; a minute late is an incident. */
 export const REMINDER_LATENESS_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000];
 
 export interface TelemetryOptions {
@@ -36,12 +36,15 @@ export function installTelemetry({ metricsAddress, logLevel = 'INFO', logger, sh
   });
 }
 
-/** `DOSSIER_METRICS_ADDRESS` (e.g. `0.0.0.0:9464`), checked before the Runtime binds it. */
-export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string): string | undefined {
-  const value = env.DOSSIER_METRICS_ADDRESS?.trim() || fallback;
+/**
+ * `DOSSIER_METRICS_ADDRESS` (e.g. `0.0.0.0:9464`; the intake's is `DOSSIER_INTAKE_METRICS_ADDRESS`),
+ * checked before the Runtime binds it.
+ */
+export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string, variable = 'DOSSIER_METRICS_ADDRESS'): string | undefined {
+  const value = env[variable]?.trim() || fallback;
   if (value === undefined) return undefined;
   if (!/^[^\s:]+:\d{1,5}$/.test(value) || Number(value.split(':').pop()) > 65535) {
-    throw new Error(`DOSSIER_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9464), not "${value}".`);
+    throw new Error(`${variable} must be host:port (e.g. 127.0.0.1:9464), not "${value}".`);
   }
   return value;
 }

@@ -20,7 +20,8 @@ import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/mess
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
-import { useDossier } from '../helpers/harness';
+import { metricsUrl, useDossier } from '../helpers/harness';
+import { Runtime } from '@temporalio/worker';
 import { runDossier } from '../helpers/cli';
 import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const officer = 'Officer Tremblay';
 let mailbox: ImapMailbox;
 let sender: ImapMailbox;
 let intake: Intake;
+let intakeOptions: () => ConstructorParameters<typeof Intake>[0];
 let documents: CaseDocuments;
 let domain: string;
 let caseMailbox: string;
@@ -52,7 +54,8 @@ beforeAll(async () => {
   const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
   documents = new CaseDocuments(store.documents, env.encryption!.keystore);
   const directory = new TemporalDirectory(dossier, new CampaignClient(env.client, { taskQueue: env.taskQueue, address }), 0);
-  intake = new Intake({ mailbox, dossier, documents, directory, domain, caseMailbox });
+  intakeOptions = () => ({ mailbox, dossier, documents, directory, domain, caseMailbox });
+  intake = new Intake(intakeOptions());
 });
 
 afterAll(async () => {
@@ -108,6 +111,26 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(confirmed.stage).toBe('responded');
     expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
     await e.waitForMail('acknowledgement');
+  });
+
+  it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {
+    const lag = async () => {
+      const text = await (await fetch(metricsUrl())).text();
+      const sample = (name: string) => Number(new RegExp(`^${name}\\{[^}]*outcome="recorded"[^}]*\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+      return { count: sample('dossier_intake_lag_count'), sum: sample('dossier_intake_lag_sum') };
+    };
+    const measured = new Intake({ ...intakeOptions(), metricMeter: Runtime.instance().metricMeter });
+    const e = await openEngagement('webex');
+    const before = await lag();
+    await sender.append(await vendorReply(e));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const [settled] = await measured.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId });
+    const after = await lag();
+    expect(after.count - before.count).toBe(1);
+    // It sat in the mailbox for 1.5 s before the pass (IMAP dates arrivals to the second).
+    expect(after.sum - before.sum).toBeGreaterThanOrEqual(1_400);
+    expect(after.sum - before.sum).toBeLessThan(60_000);
   });
 
   it('records a message once, however often it arrives', async () => {

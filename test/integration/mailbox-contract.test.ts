@@ -68,6 +68,17 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     expect(found.map((m) => m.raw.toString('utf8'))).toEqual([1, 2, 3].map((n) => mail(n).toString('utf8')));
   });
 
+  it('dates each message by its arrival in the mailbox (the intake measures its lag from there)', async () => {
+    const mailbox = await open();
+    const before = Date.now();
+    await mailbox.append(mail(1));
+    const after = Date.now();
+    const [found] = await collect(mailbox);
+    // IMAP's INTERNALDATE has whole seconds; a Maildir file's time has milliseconds.
+    expect(found.arrivedAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(found.arrivedAt).toBeLessThanOrEqual(after + 1000);
+  });
+
   it('moves a settled message out of the inbox into its folder, and nowhere else', async () => {
     const mailbox = await open();
     await mailbox.append(mail(1));
