@@ -13,6 +13,8 @@ import {
   draftStatementUpdate,
   editStatementUpdate,
   statementTextQuery,
+  statementChangesQuery,
+  type StatementVersionChanges,
   engagementStatusQuery,
   requestChangesUpdate,
   setConclusionsUpdate,
@@ -140,6 +142,11 @@ export class CampaignClient {
     refuseUndrawable('conclusions', input.conclusions);
     refuseUndrawable('lessonsLearned', input.lessonsLearned);
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(editStatementUpdate, { args: [input] }));
+  }
+
+  /** What the current version changed since the previous one, section by section; undefined before version 2. */
+  statementChanges(campaignId: string): Promise<StatementVersionChanges | undefined> {
+    return this.call(campaignId, () => this.handle(campaignId).query(statementChangesQuery), 'query');
   }
 
   /** The public text as the lead last edited it. */

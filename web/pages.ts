@@ -26,6 +26,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
+import { changesView } from './text-diff';
 import { formatDate, type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -428,6 +429,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
+    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId) : undefined;
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
       const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
       // Its latest change request, whichever version it was on: the lead revises from it.
@@ -444,6 +446,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests].filter((x) => x.version < (status.draft?.version ?? 0)).reverse(),
+      changes: changesView(changes, language, views),
       languages: LANGUAGES,
       canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
       myAuthority: mine,

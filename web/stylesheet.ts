@@ -31,5 +31,10 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.facts dt{font-weight:bold}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .filters label{margin:0}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+ins{background:#e3f1e3;color:#1a1a1a;text-decoration:underline}
+del{background:#f8e3e3;color:#1a1a1a;text-decoration:line-through}
+ol.changes h4{margin:.75rem 0 .25rem}
+.diff-language{font-weight:bold;font-size:.9rem}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;

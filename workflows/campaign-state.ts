@@ -19,6 +19,7 @@ import type {
   SetConclusionsInput,
   StatementApproval,
   StatementChangeRequest,
+  StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
@@ -171,6 +172,14 @@ export class CampaignCase {
     const previous = since === undefined ? undefined : this.versions.get(since);
     if (this.rules === 'legacy' || !previous) return { version: current.version };
     return { version: current.version, sinceVersion: since, changes: statementChanges(previous, current) };
+  }
+
+  /** What the current version changed since the previous one; undefined before version 2. */
+  changesOfCurrentVersion(): StatementVersionChanges | undefined {
+    const current = this.draft;
+    const previous = current && this.versions.get(current.version - 1);
+    if (!current || !previous) return undefined;
+    return { version: current.version, sinceVersion: previous.version, changes: statementChanges(previous, current) };
   }
 
   /** The lead authority, to whom change requests go back. */

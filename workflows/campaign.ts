@@ -30,6 +30,7 @@ import {
   editStatementUpdate,
   requestChangesUpdate,
   setConclusionsUpdate,
+  statementChangesQuery,
   statementDraftQuery,
   statementTextQuery,
   withdrawSignal,
@@ -147,6 +148,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignStatusQuery, () => kase.status());
   setHandler(statementDraftQuery, () => kase.draft);
   setHandler(statementTextQuery, () => kase.text);
+  setHandler(statementChangesQuery, () => kase.changesOfCurrentVersion());
   setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true), { validator: (req) => kase.checkAddVendor(req) });
   setHandler(withdrawVendorUpdate, (req) => withdrawVendor(req), { validator: (req) => kase.checkWithdrawVendor(req) });
   setHandler(draftStatementUpdate, (req) => draftStatement(req), { validator: (req) => kase.checkDraft(req) });

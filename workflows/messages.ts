@@ -223,7 +223,7 @@ export const dismissInboundUpdate = defineUpdate<EngagementStatus, [DismissInbou
 // The lead's office steers the campaign; each signatory authority approves the statement or sends
 // it back. Approvals name a draft version, so an approval of a text that has since changed is refused.
 // (A second import keeps this section's edits apart from the engagement section's import list.)
-import type { BilingualParagraphs, OpenCaseDecision, PublishedStatement, StatementDraft, StatementText, Vendor, VendorPublicText } from './types';
+import type { BilingualParagraphs, OpenCaseDecision, PublishedStatement, StatementChange, StatementDraft, StatementText, Vendor, VendorPublicText } from './types';
 
 export interface AddVendorInput extends ByOfficer {
   vendor: Vendor;
@@ -333,6 +333,13 @@ export const draftStatementUpdate = defineUpdate<CampaignStatus, [DraftStatement
 export const editStatementUpdate = defineUpdate<CampaignStatus, [EditStatementInput]>('editStatement');
 /** The statement's public text as the lead last edited it (what the next version will print). */
 export const statementTextQuery = defineQuery<StatementText>('statementText');
+/** What the current version changed since the one before it, section by section (none before version 2). */
+export interface StatementVersionChanges {
+  version: number;
+  sinceVersion: number;
+  changes: StatementChange[];
+}
+export const statementChangesQuery = defineQuery<StatementVersionChanges | undefined>('statementChanges');
 export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusionsInput]>('setConclusions');
 export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');

@@ -6,6 +6,7 @@ import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../work
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
+import { changesView, wordDiff } from '../../web/text-diff';
 import { loadViews } from '../../web/views';
 
 describe('roles from the claim', () => {
@@ -79,5 +80,35 @@ describe('the workspace configuration', () => {
     for (const name of ['DOSSIER_WEB_PORT', 'DOSSIER_OIDC_ISSUER', 'DOSSIER_OIDC_CLIENT_ID', 'DOSSIER_OIDC_CLIENT_SECRET', 'DOSSIER_SESSION_SECRET must be at least 32']) {
       expect(problems).toContain(name);
     }
+  });
+});
+
+describe('what changed between two versions of the statement', () => {
+  const views = loadViews();
+
+  it('splits a section into words kept, removed and added, and names it in the reader’s language', () => {
+    expect(wordDiff('The companies described their measures.', 'The companies described the five principles.')).toEqual([
+      { kind: 'same', text: 'The companies described ' },
+      { kind: 'removed', text: 'their measures' },
+      { kind: 'added', text: 'the five principles' },
+      { kind: 'same', text: '.' },
+    ]);
+    const view = changesView(
+      {
+        version: 2,
+        sinceVersion: 1,
+        changes: [
+          { section: 'outcome', vendorName: 'Zoom', stageBefore: 'in-progress', stageAfter: 'closed-by-lead' },
+          { section: 'assessment', vendorName: 'Zoom', principle: 'security', before: { en: 'Weak.', fr: 'Faible.' }, after: { en: 'Strong.', fr: 'Faible.' } },
+        ],
+      },
+      'fr',
+      views,
+    )!;
+    expect(view.items.map((i) => i.label)).toEqual(['Zoom : issue', 'Zoom : Sécurité, évaluation']);
+    expect(view.items[0]).toMatchObject({ stageBefore: 'encore en cours', stageAfter: 'clos par l’autorité responsable', languages: [] });
+    // Only the language whose text changed.
+    expect(view.items[1].languages).toEqual([{ language: 'en', parts: [{ kind: 'removed', text: 'Weak' }, { kind: 'added', text: 'Strong' }, { kind: 'same', text: '.' }] }]);
+    expect(changesView(undefined, 'en', views)).toBeUndefined();
   });
 });

@@ -314,6 +314,12 @@ describe('the joint statement in the workspace', () => {
     await lead.click('#draft button[type=submit]');
     expect(await lead.locator('.error').allInnerTexts()).toEqual([]);
     await eventually(lead, async () => (await lead.locator('#version').innerText()).startsWith('version 2'), 'version 2');
+    // What changed since version 1, word by word, each change marked in words as well as by style.
+    const conclusions = lead.locator('#changes li', { hasText: 'Conclusions' });
+    expect((await conclusions.locator('p[lang=en] del').allTextContents()).join(' ')).toMatch(/\[removed: .*measures/);
+    expect((await conclusions.locator('p[lang=en] ins').allTextContents()).join(' ')).toMatch(/\[added: .*five principles/);
+    expect(await conclusions.locator('p[lang=fr] ins').count()).toBeGreaterThan(0);
+    await checkPage(lead, 'statement-changes');
     await lead.click('#approve button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
     expect(await textOf(lead.locator('tr[data-authority=opc] td'))).toContain('Léa Tremblay (lea, signed in)');

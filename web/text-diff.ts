@@ -1,0 +1,51 @@
+// What changed between two versions of the statement, for reading on the statement page: the
+// sections come from the workflows' own comparison (statementChanges, through the campaign's
+// `statementChanges` query); this only splits each section's old and new text into words kept,
+// removed and added (jsdiff), for <del>/<ins> markup. Nothing here decides what counts as a change.
+import { diffWords } from 'diff';
+import type { StatementVersionChanges } from '../workflows/messages';
+import { LANGUAGES, publicText, type Language, type StatementChange } from '../workflows/types';
+import type { Views } from './views';
+
+export interface DiffPart {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+}
+
+export interface ChangeView {
+  label: string;
+  stageBefore?: string;
+  stageAfter?: string;
+  /** One line per language whose text differs, as words kept, removed and added. */
+  languages: { language: Language; parts: DiffPart[] }[];
+}
+
+export function wordDiff(before: string, after: string): DiffPart[] {
+  return diffWords(before, after).map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
+}
+
+export function changesView(found: StatementVersionChanges | undefined, language: Language, views: Views) {
+  if (!found) return undefined;
+  const items: ChangeView[] = found.changes.map((change) => ({
+    label: views.text(language, `change.${change.section}`, {
+      vendor: change.vendorName ?? '',
+      principle: change.principle ? views.text(language, `principle.${change.principle}`) : '',
+      demonstration: change.demonstrationId ?? '',
+    }),
+    ...(change.section === 'outcome'
+      ? {
+          stageBefore: views.text(language, change.stageBefore ? `stage.${change.stageBefore}` : 'change.absent'),
+          stageAfter: views.text(language, change.stageAfter ? `stage.${change.stageAfter}` : 'change.absent'),
+        }
+      : {}),
+    languages: textLanguages(change),
+  }));
+  return { version: found.version, sinceVersion: found.sinceVersion, items };
+}
+
+function textLanguages(change: StatementChange): ChangeView['languages'] {
+  if (change.section === 'outcome') return [];
+  const before = publicText(change.before);
+  const after = publicText(change.after);
+  return LANGUAGES.filter((l) => (before[l] ?? '') !== (after[l] ?? '')).map((l) => ({ language: l, parts: wordDiff(before[l] ?? '', after[l] ?? '') }));
+}
