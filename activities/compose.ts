@@ -180,6 +180,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       ),
       attendees: demonstration.attendees,
       rescheduled: demonstration.rescheduled ?? 0,
+      location: demonstration.location,
+      meetingUrl: demonstration.meetingUrl,
+      previousWhen: demonstration.previousAt ? formatDateTime(demonstration.previousAt, language, timeZone) : undefined,
+      reason: demonstration.rescheduleReason,
     },
     note: details.note,
     letterUndeliverable: details.letterUndeliverable,
@@ -227,6 +231,14 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     reference: message.campaign.reference,
   });
   if (!title) throw invalidMessage(`templates/words.yaml has no ${message.language} demonstrationEventTitle; add it.`);
+  const timeZone = checkTimeZone(message.details.timeZone ?? 'UTC');
+  const moved = demonstration.previousAt
+    ? wordOf(message.language, 'demonstrationMoved', {
+        previous: formatDateTime(demonstration.previousAt, message.language, timeZone),
+        timeZone,
+        reason: demonstration.rescheduleReason ?? '',
+      })
+    : undefined;
   const event: EventAttributes & { timestamp: number } = {
     productId: '-//Dossier//Correspondence//EN',
     method: 'REQUEST',
@@ -238,7 +250,9 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     startOutputType: 'utc',
     duration: { minutes: demonstration.durationMinutes },
     title,
-    description: demonstration.topics.join('\n'),
+    description: [...(moved ? [moved] : []), ...demonstration.topics].join('\n'),
+    ...(demonstration.location ? { location: demonstration.location } : {}),
+    ...(demonstration.meetingUrl ? { url: demonstration.meetingUrl } : {}),
     status: 'CONFIRMED',
     organizer: { name: parameterValue(officeOf(message.campaign, message.language)), email: message.campaign.officeContact.email },
     attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),

@@ -316,6 +316,23 @@ function checkMeetingTime(at: unknown, now: number): void {
   requireFuture(parseIsoDate(at, 'at'), now, 'the demonstration time');
 }
 
+/** A web address a mail client may open: https, a host name, no credentials, no spaces or quotes. */
+const MEETING_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?([/?#][^\s<>"'`\\]*)?$/;
+const MEETING_URL_MAX = 2_000;
+
+/** Where a demonstration is held (optional, one line) and its video call's link (optional, https). */
+export function checkMeetingPlace(input: { location?: unknown; meetingUrl?: unknown }): void {
+  if (input.location !== undefined) checkText('the location', input.location, { kind: 'line', max: LIMITS.topic });
+  const url = input.meetingUrl;
+  if (url === undefined) return;
+  if (typeof url !== 'string' || !/^https:\/\//i.test(url.trim())) {
+    throw new Error(`the meeting link must be an address starting with https:// (got ${quote(url)})`);
+  }
+  if (url.trim().length > MEETING_URL_MAX || !MEETING_URL.test(url.trim())) {
+    throw new Error(`the meeting link ${quote(url)} is not a web address such as https://meet.example.org/room-42 (no spaces, quotes or user name)`);
+  }
+}
+
 export function checkScheduleDemonstration(view: EngagementView, input: ScheduleDemonstrationInput, now: number): void {
   requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'schedule a demonstration');
@@ -335,6 +352,7 @@ export function checkScheduleDemonstration(view: EngagementView, input: Schedule
   }
   checkList('the topics', input.topics, LIMITS.topics);
   input.topics.forEach((t, i) => checkText(`topic ${i + 1}`, t, { kind: 'line', max: LIMITS.topic }));
+  checkMeetingPlace(input);
 }
 
 export function checkRescheduleDemonstration(view: EngagementView, input: RescheduleDemonstrationInput, now: number): void {
@@ -349,6 +367,7 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
     throw new Error(`demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
   }
   checkText('the reason for rescheduling', input.reason, REASON);
+  checkMeetingPlace(input);
 }
 
 export function checkDemonstrationOutcome(view: EngagementView, input: RecordDemonstrationOutcomeInput, now: number): void {

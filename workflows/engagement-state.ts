@@ -321,6 +321,7 @@ export class EngagementCase {
       attendees: req.attendees,
       topics: req.topics.map((t) => t.trim()),
       rescheduled: 0,
+      ...meetingPlace(req),
     };
     this.state.demonstrations.push(demonstration);
     this.state.stage = 'demonstration';
@@ -330,8 +331,11 @@ export class EngagementCase {
 
   rescheduleDemonstration(req: RescheduleDemonstrationInput, now: number): Demonstration {
     const demonstration = this.demonstration(req.demonstrationId);
+    demonstration.previousAt = demonstration.at;
+    demonstration.rescheduleReason = req.reason.trim();
     demonstration.at = toIsoString(instant(req.at));
     demonstration.rescheduled++;
+    Object.assign(demonstration, meetingPlace(req));
     this.log(req.by, `demonstration ${demonstration.id} rescheduled`, now, `to ${demonstration.at}: ${req.reason}`);
     return demonstration;
   }
@@ -351,9 +355,18 @@ export class EngagementCase {
     return [...contacts, ...demonstration.attendees.filter((a) => !known.has(a.email.toLowerCase()))];
   }
 
-  /** What the invitation and its reminder carry; `rescheduled` numbers the calendar event (SEQUENCE). */
-  demonstrationDetails({ id, at, durationMinutes, topics, attendees, rescheduled }: Demonstration) {
-    return { demonstration: { id, at, durationMinutes, topics, attendees, rescheduled } };
+  /**
+   * What the invitation and its reminder carry; `rescheduled` numbers the calendar event (SEQUENCE).
+   * `withChange`: the time a reschedule replaced and why (invitations sent before they had it, without).
+   */
+  demonstrationDetails(
+    { id, at, durationMinutes, topics, attendees, rescheduled, location, meetingUrl, previousAt, rescheduleReason }: Demonstration,
+    withChange = false,
+  ) {
+    const change = withChange && previousAt !== undefined ? { previousAt, rescheduleReason } : {};
+    return {
+      demonstration: { id, at, durationMinutes, topics, attendees, rescheduled, ...(location ? { location } : {}), ...(meetingUrl ? { meetingUrl } : {}), ...change },
+    };
   }
 
   /** When the demonstration's reminder is due: the policy's lead before the meeting. */
@@ -438,4 +451,12 @@ export class EngagementCase {
     const sent: ReminderSent = { at: toIsoString(now), about, kind, number };
     this.state.remindersSent.push(sent);
   }
+}
+
+/** The place and link a schedule or reschedule gives, trimmed; nothing for what it leaves out. */
+function meetingPlace(req: { location?: string; meetingUrl?: string }): Pick<Demonstration, 'location' | 'meetingUrl'> {
+  return {
+    ...(req.location?.trim() ? { location: req.location.trim() } : {}),
+    ...(req.meetingUrl?.trim() ? { meetingUrl: req.meetingUrl.trim() } : {}),
+  };
 }

@@ -260,8 +260,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
   async function runDemonstration(demonstration: Demonstration): Promise<void> {
     const { id } = demonstration;
-    const send = (step: string, kind: MessageKind) =>
-      deliver(step, kind, kase.demonstrationDetails(demonstration), kase.demonstrationRecipients(demonstration));
+    const send = (step: string, kind: MessageKind) => {
+      // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
+      const current = patched('invitation-sent-at-with-change');
+      const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
+      return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
+    };
     let invited = progress.demonstrations[id]?.invited ?? -1; // the schedule version (reschedule count) last invited to
     let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
     for (;;) {

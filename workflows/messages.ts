@@ -59,12 +59,19 @@ export interface ScheduleDemonstrationInput extends ByOfficer {
   attendees: Contact[];
   /** What the vendor will show: how it achieves, monitors and validates its measures. */
   topics: string[];
+  /** Where it is held (an address, a room), and the video call's link: https only. */
+  location?: string;
+  meetingUrl?: string;
 }
 
 export interface RescheduleDemonstrationInput extends ByOfficer {
   demonstrationId: string;
   at: string;
+  /** Why it moved: the new invitation tells the vendor, with the time it replaces. */
   reason: string;
+  /** A new place or link; the previous ones stay when omitted. */
+  location?: string;
+  meetingUrl?: string;
 }
 
 export interface RecordDemonstrationOutcomeInput extends ByOfficer {

@@ -250,6 +250,12 @@ export interface Demonstration {
   result?: DemonstrationResult;
   notes?: string;
   rescheduled: number;
+  /** Where it is held (an address, a room), and the video call's link (https). */
+  location?: string;
+  meetingUrl?: string;
+  /** Set by a reschedule: the time it replaced and why, for the new invitation. */
+  previousAt?: string;
+  rescheduleReason?: string;
 }
 
 /** One round of follow-up questions; a new round may be asked once this one is settled. */
@@ -362,7 +368,7 @@ export interface MessageDetails {
   questions?: Pick<Question, 'id' | 'text'>[];
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */
   demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'> &
-    Partial<Pick<Demonstration, 'rescheduled'>>;
+    Partial<Pick<Demonstration, 'rescheduled' | 'location' | 'meetingUrl' | 'previousAt' | 'rescheduleReason'>>;
   /** Free text: an officer notice, a change request, a withdrawal reason. */
   note?: string;
   /** An officer notice about an open letter refused for good: it says what the officer can do. */

@@ -144,10 +144,17 @@ export function engagementCommands(session: Session): Command {
     .option('--duration <minutes>', 'length in minutes', positiveInt('--duration'), 60)
     .requiredOption('--attendee <"Name <email>">', 'who attends for the authorities (repeat); the vendor contacts are invited too', collect)
     .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
+    .option('--location <text>', 'where it is held (an address, a room)')
+    .option('--link <url>', "the video call's link (https://…)")
     .action(
       withContext(
         session,
-        async (ctx, campaign: string, vendor: string | undefined, options: { at: string; duration: number; attendee: string[]; topic: string[] }) => {
+        async (
+          ctx,
+          campaign: string,
+          vendor: string | undefined,
+          options: { at: string; duration: number; attendee: string[]; topic: string[]; location?: string; link?: string },
+        ) => {
           const ref = parseEngagementRef(campaign, vendor);
           const demonstration = await (await ctx.dossier()).scheduleDemonstration(ref, {
             by: ctx.officer,
@@ -155,6 +162,7 @@ export function engagementCommands(session: Session): Command {
             durationMinutes: options.duration,
             attendees: options.attendee.map(parseContact),
             topics: options.topic.length ? options.topic : DEFAULT_TOPICS,
+            ...meetingPlaceOptions(options),
           });
           ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} scheduled for ${when(demonstration.at)}.`);
         },
@@ -164,10 +172,12 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('reschedule-demo'))
     .description('move a scheduled demonstration')
     .requiredOption('--at <time>', 'new start (ISO timestamp)')
-    .requiredOption('--reason <text>', 'why, for the record and the invitation')
+    .requiredOption('--reason <text>', 'why, for the record and the invitation (which also gives the time it replaces)')
     .option('--demo <id>', 'which demonstration (default: the one still to be held)')
+    .option('--location <text>', 'a new place (default: unchanged)')
+    .option('--link <url>', 'a new video call link, https://… (default: unchanged)')
     .action(
-      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string }) => {
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string; location?: string; link?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const dossier = await ctx.dossier();
         const demonstration = await dossier.rescheduleDemonstration(ref, {
@@ -175,6 +185,7 @@ export function engagementCommands(session: Session): Command {
           demonstrationId: options.demo ?? (await pendingDemonstration(ctx, ref)),
           at: isoTime('--at', options.at),
           reason: nonEmpty('--reason', options.reason),
+          ...meetingPlaceOptions(options),
         });
         ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} moved to ${when(demonstration.at)}.`);
       }),
@@ -346,6 +357,11 @@ export function isoTime(option: string, value: string, now = Date.now()): string
     throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03, 2021-02-03T15:00:00Z or "in 2 minutes"`);
   }
   return toIsoString(time);
+}
+
+/** --location and --link as the update's fields; the workflow's rules check them. */
+function meetingPlaceOptions(options: { location?: string; link?: string }): { location?: string; meetingUrl?: string } {
+  return { ...(options.location !== undefined ? { location: options.location } : {}), ...(options.link !== undefined ? { meetingUrl: options.link } : {}) };
 }
 
 /** A date given without a time stays a day: the response arrived that day, wherever the officer is. */

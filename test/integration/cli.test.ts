@@ -91,13 +91,17 @@ describe('the dossier CLI', () => {
     const scheduled = await okJson<Demonstration>([
       'engagement', 'schedule-demo', campaignId, 'zoom', '--at', inTwoHours, '--duration', '45',
       '--attendee', 'Geneviève Tremblay-Côté <lead@opc.test>', '--topic', 'End-to-end encryption key handling',
+      '--location', 'OPC, Gatineau', '--link', 'https://meet.example.org/opc-zoom',
     ]);
-    expect(scheduled).toMatchObject({ id: 'd1', durationMinutes: 45, topics: ['End-to-end encryption key handling'] });
+    expect(scheduled).toMatchObject({ id: 'd1', durationMinutes: 45, topics: ['End-to-end encryption key handling'], location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/opc-zoom' });
+
+    const plainLink = await dossier(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', inTwoHours.replace(/^(\d{4})/, (y) => String(Number(y) + 1)), '--reason', 'r', '--link', 'http://meet.example.org/x']);
+    expectOneLineError(plainLink, 4, 'the meeting link must be an address starting with https://');
 
     // Moved to a few seconds from now, so that its outcome can be recorded once it has started.
     const soon = new Date(Date.now() + 15_000);
     const moved = await okJson<Demonstration>(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', soon.toISOString(), '--reason', 'vendor asked for an earlier slot']);
-    expect(moved).toMatchObject({ id: 'd1', rescheduled: 1, at: soon.toISOString() });
+    expect(moved).toMatchObject({ id: 'd1', rescheduled: 1, at: soon.toISOString(), previousAt: scheduled.at, rescheduleReason: 'vendor asked for an earlier slot' });
     await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 1_000)));
 
     const outcome = await ok(['engagement', 'demo-outcome', campaignId, 'zoom', '--result', 'validated', '--notes', 'Keys shown never leaving the device.']);

@@ -16,6 +16,7 @@ import {
 } from '../../workflows/messages';
 import type { EngagementInput } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
+import { eventByPython } from '../helpers/icalendar';
 import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 
@@ -116,9 +117,19 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
       { name: 'Daniel Therrien', email: 'lead@opc.test' },
     ];
     const scheduled = await e.handle.executeUpdate(scheduleDemonstrationUpdate, {
-      args: [{ by: officer, at: fromNow(600_000), durationMinutes: 60, attendees, topics: ['How end-to-end encryption is validated'] }],
+      args: [
+        {
+          by: officer,
+          at: fromNow(600_000),
+          durationMinutes: 60,
+          attendees,
+          topics: ['How end-to-end encryption is validated'],
+          location: 'OPC, 30 Victoria Street, Gatineau',
+          meetingUrl: 'https://meet.example.org/opc-google',
+        },
+      ],
     });
-    expect(scheduled).toMatchObject({ id: 'd1', rescheduled: 0, durationMinutes: 60 });
+    expect(scheduled).toMatchObject({ id: 'd1', rescheduled: 0, durationMinutes: 60, meetingUrl: 'https://meet.example.org/opc-google' });
     const [invite] = await e.waitForMail('demo-d1-invite-1');
     expect(invite.to).toEqual(['privacy@google.test', 'ann@google.test', 'lead@opc.test']);
     const letterId = (await simpleParser(invite.raw)).inReplyTo;
@@ -131,12 +142,25 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     );
 
     const newTime = fromNow(5_000);
+    const rescheduledAt = Date.now();
     const moved = await e.handle.executeUpdate(rescheduleDemonstrationUpdate, {
-      args: [{ by: officer, demonstrationId: 'd1', at: newTime, reason: 'Vendor engineer unavailable' }],
+      args: [{ by: officer, demonstrationId: 'd1', at: newTime, reason: 'Vendor engineer unavailable', meetingUrl: 'https://meet.example.org/opc-google-2' }],
     });
-    expect(moved).toMatchObject({ id: 'd1', at: newTime, rescheduled: 1 });
+    expect(moved).toMatchObject({ id: 'd1', at: newTime, rescheduled: 1, previousAt: scheduled.at, location: 'OPC, 30 Victoria Street, Gatineau' });
     expect((await e.status()).nextDeadline).toBe(newTime);
-    await e.waitForMail('demo-d1-invite-2');
+    // The new invitation says from when and why, in the email and in the event, stamped when it went out.
+    const [reinvite] = await e.waitForMail('demo-d1-invite-2');
+    const parsed = await simpleParser(reinvite.raw);
+    const previous = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(scheduled.at));
+    expect(parsed.text).toContain(`Moved from: ${previous}, because: Vendor engineer unavailable`);
+    expect(parsed.text).toContain('Where: OPC, 30 Victoria Street, Gatineau');
+    expect(parsed.text).toContain('Video call: https://meet.example.org/opc-google-2');
+    const ics = parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8');
+    const event = eventByPython(ics ?? '');
+    expect(event).toMatchObject({ sequence: 1, location: 'OPC, 30 Victoria Street, Gatineau', url: 'https://meet.example.org/opc-google-2' });
+    expect(event.description).toContain(`Moved from ${previous} (UTC). Reason: Vendor engineer unavailable`);
+    expect(Date.parse(event.dtstamp)).toBeGreaterThanOrEqual(Math.floor(rescheduledAt / 1000) * 1000 - 2_000);
+    expect(Date.parse(event.dtstamp)).toBeLessThanOrEqual(Date.now());
     const [reminder] = await e.waitForMail('demo-d1-reminder-1');
     expect(reminder.to).toHaveLength(3);
 

@@ -2,14 +2,12 @@
 // attendees that carry quotes, colons and semicolons must stay names, and never add, move or
 // remove an attendee or a parameter (RFC 5545 §3.2 quoting, RFC 6868 ^-escapes).
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
 import { type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
-
-const PYTHON = join(__dirname, '..', '..', '.tools', 'venv', 'bin', 'python');
+import { eventByPython, PYTHON } from '../helpers/icalendar';
 
 /** Every ATTENDEE as icalendar reads it: address, CN and ROLE. */
 function attendeesByPython(ics: string): { address: string; cn: string; role: string }[] {
@@ -26,19 +24,23 @@ function attendeesByPython(ics: string): { address: string; cn: string; role: st
   return JSON.parse(execFileSync(PYTHON, ['-c', script], { input: ics, encoding: 'utf8' }));
 }
 
-async function invitationFor(attendees: { name: string; email: string }[]): Promise<string> {
+async function invitationFor(
+  attendees: { name: string; email: string }[],
+  change: Partial<NonNullable<OutgoingMessage['details']['demonstration']>> = {},
+  language: OutgoingMessage['language'] = 'en',
+): Promise<string> {
   const campaign = testCampaign('calendar');
   const vendor = testVendor('zoom', { contacts: [{ name: 'Privacy team', email: 'privacy@zoom.test' }] });
   const message: OutgoingMessage = {
     threadId: engagementWorkflowId(campaign.id, vendor.id),
     step: 'demo-d1-invite-1',
     kind: 'demonstration-invitation',
-    language: 'en',
+    language,
     to: vendor.contacts,
     campaign,
     vendor,
     details: {
-      demonstration: { id: 'd1', at: '2020-10-06T15:00:00Z', durationMinutes: 45, topics: ['Security'], attendees, rescheduled: 0 },
+      demonstration: { id: 'd1', at: '2020-10-06T15:00:00Z', durationMinutes: 45, topics: ['Security'], attendees, rescheduled: 0, ...change },
       issuedAt: '2020-09-20T10:00:00Z',
     },
   };
@@ -67,5 +69,32 @@ describe('calendar invitations', () => {
     ]);
     expect(attendees.map((a) => a.cn)).toEqual(['Privacy team', bob, ann, caret]);
     expect(attendees.every((a) => a.role === 'REQ-PARTICIPANT')).toBe(true);
+  });
+
+  it('stamps the event when it was sent and carries the place, the link and, once moved, the old time and the reason', async () => {
+    const moved = {
+      at: '2020-10-08T15:00:00Z',
+      rescheduled: 1,
+      previousAt: '2020-10-06T15:00:00Z',
+      rescheduleReason: 'The vendor’s engineer is ill; a colleague will present.',
+      location: 'OPC, 30 Victoria St, Gatineau; room 4',
+      meetingUrl: 'https://meet.example/opc-zoom?pwd=a,b;c',
+    };
+    const event = eventByPython(await invitationFor([{ name: 'Ann', email: 'ann@zoom.test' }], moved));
+    // DTSTAMP is when the invitation was sent (issuedAt), not the letter's date.
+    expect(event.dtstamp).toBe('2020-09-20T10:00:00+00:00');
+    expect(event.sequence).toBe(1);
+    expect(event.location).toBe(moved.location);
+    expect(event.url).toBe(moved.meetingUrl);
+    expect(event.description).toContain('Moved from Tuesday, 6 October 2020 at 15:00 (UTC). Reason: The vendor’s engineer is ill; a colleague will present.');
+    expect(event.description).toContain('Security');
+    const fr = eventByPython(await invitationFor([{ name: 'Ann', email: 'ann@zoom.test' }], moved, 'fr'));
+    expect(fr.description).toContain('Déplacée\u00a0; prévue initialement le mardi 6 octobre 2020 à 15 h 00 (UTC). Motif\u00a0: The vendor’s engineer is ill');
+  });
+
+  it('has no place, link or change note when none was given', async () => {
+    const event = eventByPython(await invitationFor([{ name: 'Ann', email: 'ann@zoom.test' }]));
+    expect([event.location, event.url]).toEqual([null, null]);
+    expect(event.description).toBe('Security');
   });
 });

@@ -170,6 +170,20 @@ describe('engagement rules', () => {
       );
     });
 
+    it('takes a place and an https meeting link, on a schedule and a reschedule', () => {
+      const placed = { ...schedule, location: 'OPC, Gatineau, room 4', meetingUrl: 'https://meet.example.org/opc-zoom?pwd=x1' };
+      expect(() => rules.checkScheduleDemonstration(responded(), placed, NOW)).not.toThrow();
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...placed, meetingUrl: 'http://meet.example.org/opc' }, NOW)).toThrow(
+        'the meeting link must be an address starting with https:// (got "http://meet.example.org/opc")',
+      );
+      for (const bad of ['https://', 'https://user:pw@meet.example.org/', 'https://meet.example.org/a b', 'https://meet.example.org/"onmouseover=x']) {
+        expect(() => rules.checkScheduleDemonstration(responded(), { ...placed, meetingUrl: bad }, NOW), bad).toThrow(/is not a web address/);
+      }
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...placed, location: 'Room 4\nBCC: x@evil.example' }, NOW)).toThrow(/the location/);
+      const reschedule = { by: 'O', demonstrationId: 'd1', at: '2020-08-06T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'javascript:alert(1)' };
+      expect(() => rules.checkRescheduleDemonstration(responded({ demonstrations: [demonstration()] }), reschedule, NOW)).toThrow(/https:\/\//);
+    });
+
     it('records an outcome only for a demonstration that has started and has none yet', () => {
       const outcome = { by: 'O', demonstrationId: 'd1', result: 'validated' as const, notes: 'Shown live' };
       expect(() => rules.checkDemonstrationOutcome(responded(), outcome, NOW)).toThrow(/no demonstration has been scheduled/);
