@@ -190,7 +190,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       extend: ['dueDate', [/reason/i, 'reason'], [/round/i, 'round']],
       ask: ['questions', [/due/i, 'dueDate']],
       answer: ['answers'],
-      'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics']],
+      'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
       'reschedule-demo': ['at', [/reason/i, 'reason']],
       'demo-outcome': ['notes'],
       conclude: ['findings'],
@@ -238,6 +238,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             durationMinutes: form.wholeNumber('durationMinutes')!,
             attendees: form.contacts('attendees'),
             topics: form.lines('topics'),
+            ...(form.text('location', { optional: true }) ? { location: form.text('location') } : {}),
+            ...(form.text('meetingUrl', { optional: true }) ? { meetingUrl: form.text('meetingUrl') } : {}),
           };
           form.done();
           await dossier.scheduleDemonstration(ref, input);

@@ -148,6 +148,13 @@ describe('the workspace', () => {
     await page.fill('#demo-at', stamp(4_000));
     await page.fill('#demo-attendees', 'Privacy lead <privacy@zoom.test>');
     await page.fill('#demo-topics', 'How encryption keys are managed');
+    await page.fill('#demo-location', 'OPC, Gatineau');
+    // A plain http link is refused by the workflow's rules, next to the field it names.
+    await page.fill('#demo-meeting-url', 'http://meet.example.org/opc-zoom');
+    await page.click('#schedule-demo button[type=submit]');
+    expect(await textOf(page.locator('#demo-meeting-url-error'))).toContain('must be an address starting with https://');
+    await page.fill('#demo-at', stamp(4_000));
+    await page.fill('#demo-meeting-url', 'https://meet.example.org/opc-zoom');
     await page.click('#schedule-demo button[type=submit]');
     expect(await textOf(page.locator('.notice'))).toBe('The demonstration is scheduled and the invitation sent.');
     expect(await textOf(page.locator('#stage'))).toBe('demonstration');
