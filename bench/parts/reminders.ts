@@ -83,6 +83,8 @@ export interface SpreadReport {
   startMs: Spread;
   /** Engagements whose letter reached the sink after their reminder's planned time (excluded from lateness). */
   openedLate: number;
+  /** Reminders that had not reached the sink ten minutes after the last one fell due. */
+  missingReminders: number;
   memory: {
     idleMiB: number;
     /** VmHWM once the last reminder was out: the most the worker held while opening and reminding. */
@@ -171,13 +173,14 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
       const before = performance.now();
       await start(campaign, vendor, reminderAt[i]);
       const took = performance.now() - before;
-      await clock.waitFor(stepOfThread('letter', threadOf(vendor)), 1, 600_000);
+      // A letter that never comes counts as opened late below, rather than ending a long run.
+      await clock.waitFor(stepOfThread('letter', threadOf(vendor)), 1, 600_000).catch(() => undefined);
       return took;
     });
     const allOpenAt = Date.now();
     const openSeconds = (allOpenAt - first) / 1000;
     const letters = new Map(clock.arrivals.filter(stepIn('letter', prefix)).map((a) => [a.thread, a.at]));
-    const late = new Set(vendors.filter((v, i) => letters.get(threadOf(v))! > reminderAt[i] - REMINDER_AFTER_DUE_MS));
+    const late = new Set(vendors.filter((v, i) => (letters.get(threadOf(v)) ?? Infinity) > reminderAt[i] - REMINDER_AFTER_DUE_MS));
     const loadAllOpen = load();
     log(`[spread] all ${options.count} open after ${round(openSeconds)} s (${round(options.count / openSeconds)}/s), ${late.size} opened after their due date`);
 
@@ -193,7 +196,8 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
     );
 
     const lastDue = reminderAt[reminderAt.length - 1];
-    await clock.waitFor(stepIn('reminder-response-1', prefix), options.count, Math.max(0, lastDue - Date.now()) + 600_000);
+    // A long run keeps what it measured even if some reminders never come: they are counted as missing.
+    await clock.waitFor(stepIn('reminder-response-1', prefix), options.count, Math.max(0, lastDue - Date.now()) + 600_000).catch((err: Error) => log(`[spread] ** ${err.message} **`));
     const end = await takeSample();
     const peakBeforeQueries = procMemory(worker.pid).peak;
     const cpu = {
@@ -208,7 +212,8 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
       const status = await bench.client.workflow.getHandle(engagementWorkflowId(campaign, vendor)).query(engagementStatusQuery);
       return Date.parse(status.responseDueDate!) + REMINDER_AFTER_DUE_MS;
     });
-    const onTime = vendors.map((v, i) => ({ v, i })).filter(({ v }) => !late.has(v));
+    const missing = vendors.filter((v) => !arrivals.has(threadOf(v))).length;
+    const onTime = vendors.map((v, i) => ({ v, i })).filter(({ v }) => !late.has(v) && arrivals.has(threadOf(v)));
     const lateness = onTime.map(({ v, i }) => arrivals.get(threadOf(v))! - planned[i]);
     const afterAllOpen = onTime.filter(({ i }) => planned[i] > allOpenAt).map(({ v, i }) => arrivals.get(threadOf(v))! - planned[i]);
     const breakdown = await latenessBreakdown(bench, campaign, vendors, planned, arrivals);
@@ -219,6 +224,7 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
       openSeconds: round(openSeconds),
       startMs: spread(startMs),
       openedLate: late.size,
+      missingReminders: missing,
       memory: {
         idleMiB: mib(idle.rss),
         peakMiB: mib(peakBeforeQueries),
