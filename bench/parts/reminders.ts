@@ -16,7 +16,7 @@ import type { Policy } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementInput } from '../../test/helpers/fixtures';
 import { MailClock, stepIn, stepOfThread } from '../lib/mail-clock';
-import { cpuSeconds, vitestRunning, type Bench } from '../lib/setup';
+import { cpuSeconds, threadCpu, vitestRunning, type Bench } from '../lib/setup';
 import { mapLimit, median, mib, round, sleep, spread, type Spread } from '../lib/stats';
 import { procMemory, type BenchWorker } from '../lib/worker-process';
 import { latenessBreakdown, type ScaleReport } from './scale';
@@ -299,7 +299,10 @@ export interface ReminderBurstRun {
   drainSeconds: number;
   latenessMs: Spread;
   cachedWorkflows: number;
-  cpuSeconds: { worker: number; server: number };
+  /** From two seconds before the burst fell due until its last reminder: worker, dev server, bench (client and sink). */
+  cpuSeconds: { worker: number; server: number; bench: number };
+  /** The worker's CPU seconds in that window by thread name (main: activities and the SDK's plumbing; workflow threads). */
+  workerThreadCpu: Record<string, number>;
 }
 
 export interface ReminderBurstReport {
@@ -372,7 +375,8 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
     log(`[burst] round ${roundNumber} ${kind}: ${options.m} open after ${openSeconds} s; the burst falls due in ${round((reminderAt - Date.now()) / 1000)} s`);
     if (openedLate) log(`[burst] ** still opening when the burst fell due **`);
     await sleep(Math.max(0, reminderAt - Date.now() - 2_000));
-    const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid) };
+    const cpuBefore = { worker: cpuSeconds(worker.pid), server: cpuSeconds(serverPid), bench: process.cpuUsage() };
+    const threadsBefore = threadCpu(worker.pid);
     let done: Map<string, number>;
     const deadline = Date.now() + 600_000;
     if (kind === 'engagement') {
@@ -390,7 +394,16 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
         await sleep(250);
       }
     }
-    const cpu = { worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2), server: round(cpuSeconds(serverPid) - cpuBefore.server, 2) };
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const cpu = {
+      worker: round(cpuSeconds(worker.pid) - cpuBefore.worker, 2),
+      server: round(cpuSeconds(serverPid) - cpuBefore.server, 2),
+      bench: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+    };
+    const threadsAfter = threadCpu(worker.pid);
+    const workerThreadCpu = Object.fromEntries(
+      [...threadsAfter].map(([name, seconds]) => [name, round(seconds - (threadsBefore.get(name) ?? 0), 2)]).filter(([, seconds]) => Number(seconds) > 0),
+    );
     const cached = (await worker.memory()).cachedWorkflows;
     // Each engagement's planned time is its own due date (status query) + cadence; the floor's is fixed.
     const planned =
@@ -413,6 +426,7 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
       latenessMs: spread(outAt.map((at, i) => at - planned[i])),
       cachedWorkflows: cached,
       cpuSeconds: cpu,
+      workerThreadCpu,
     };
   } finally {
     clock.stop();
