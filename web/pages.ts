@@ -191,7 +191,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ask: ['questions', [/due/i, 'dueDate']],
       answer: ['answers'],
       'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
-      'reschedule-demo': ['at', [/reason/i, 'reason']],
+      'reschedule-demo': ['at', [/reason/i, 'reason'], [/meeting link/i, 'meetingUrl']],
       'demo-outcome': ['notes'],
       conclude: ['findings'],
       withdraw: ['reason'],
@@ -246,7 +246,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           break;
         }
         case 'reschedule-demo': {
-          const input = { by, demonstrationId: form.text('demonstrationId'), at: form.instant('at')!, reason: form.text('reason') };
+          const input = {
+            by,
+            demonstrationId: form.text('demonstrationId'),
+            at: form.instant('at')!,
+            reason: form.text('reason'),
+            ...(form.text('location', { optional: true }) ? { location: form.text('location') } : {}),
+            ...(form.text('meetingUrl', { optional: true }) ? { meetingUrl: form.text('meetingUrl') } : {}),
+          };
           form.done();
           await dossier.rescheduleDemonstration(ref, input);
           break;
