@@ -36,16 +36,24 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
+    // Each key is read from the store once per call, not once per payload: a board decoding 1,000
+    // memos of one campaign in one call reads its key once. A shredded key still fails the next call.
+    const keys = new Map<string, Promise<Buffer>>();
+    const keyFor = (keyId: string) => {
+      let key = keys.get(keyId);
+      if (!key) keys.set(keyId, (key = this.keys.decryptionKey(keyId)));
+      return key;
+    };
     const decoded: Payload[] = [];
-    for (const payload of payloads) decoded.push(await this.decodeOne(payload));
+    for (const payload of payloads) decoded.push(await this.decodeOne(payload, keyFor));
     return decoded;
   }
 
-  private async decodeOne(payload: Payload): Promise<Payload> {
+  private async decodeOne(payload: Payload, keyFor: (keyId: string) => Promise<Buffer>): Promise<Payload> {
     if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
     const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
     if (!keyId || !payload.data) throw new Error('encrypted payload without key id or data');
-    const key = await this.keys.decryptionKey(keyId);
+    const key = await keyFor(keyId);
     const data = Buffer.from(payload.data);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
     decipher.setAuthTag(data.subarray(data.length - 16));

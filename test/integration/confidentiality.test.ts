@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../encryption/codec-server';
 import { keyIdForWorkflow } from '../../encryption/keystore';
 import { campaignRetention, engagement } from '../../workflows';
-import { engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
+import { BOARD_MEMO_KEY, engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
+import { listWorkflows, type ListedWorkflow } from '../../activities/visibility';
 import { CampaignClient } from '../../client/campaign-api';
 import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
@@ -149,6 +150,21 @@ describe('confidential by design', () => {
     await expect(env.encryption!.codec.decode(await payloadsOf(handles[0].workflowId))).rejects.toThrow(/does not exist/);
     const readable = await env.encryption!.codec.decode(await payloadsOf(handles[1].workflowId));
     expect(readable.map((p) => Buffer.from(p.data!).toString()).join()).toContain('privacy@cisco.test');
+
+    // A visibility page holding both: the kept campaign's memo is still read (memos are decoded a
+    // page at a time, and one by one once a destroyed key fails the page), the other is left out.
+    const query = `WorkflowType = 'engagement' AND DossierCampaign IN ('${expiring}', '${kept}')`;
+    for (const batchMemos of [true, false]) {
+      let listed: ListedWorkflow[] = [];
+      for (let tries = 0; listed.length < 2 && tries < 40; tries++) {
+        listed = [];
+        for await (const w of listWorkflows(env.client, query, { batchMemos })) listed.push(w);
+        if (listed.length < 2) await new Promise((r) => setTimeout(r, 250));
+      }
+      const memoOf = (campaignId: string) => listed.find((w) => w.workflowId === engagementWorkflowId(campaignId, 'cisco'))?.memo;
+      expect(memoOf(kept)).toHaveProperty(BOARD_MEMO_KEY);
+      expect(memoOf(expiring)).toBeUndefined();
+    }
   });
 
   it('destroys a campaign key on demand from the CLI, only once the campaign has ended and the officer confirmed', { timeout: 120_000 }, async () => {
