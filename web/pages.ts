@@ -12,8 +12,11 @@ import {
   ENGAGEMENT_STAGES,
   FINAL_STAGES,
   LANGUAGES,
+  OPEN_CASE_ACTIONS,
   PRINCIPLES,
   publicText,
+  type OpenCaseAction,
+  type OpenCaseDecision,
   type DemonstrationResult,
   type EngagementStage,
   type Findings,
@@ -461,6 +464,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       myAuthority: mine,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
       summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status) : [],
+      openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       ...formView(form, language),
@@ -513,7 +517,19 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         }
       } else if (action === 'draft') {
         const user = allowed(c, 'steer-campaigns');
-        await campaigns.draftStatement(campaignId, actorName(user));
+        // How the lead settles each engagement still open (closed with a reason, or left out); the
+        // workflow decides whether that is enough to draft, and says what is missing.
+        const status = await campaigns.status(campaignId);
+        const openCases: OpenCaseDecision[] = status.engagements
+          .filter((e) => e.state === 'in-progress' && values[`open-${e.vendorId}-action`])
+          .map((e) => {
+            const action = values[`open-${e.vendorId}-action`];
+            if (!(OPEN_CASE_ACTIONS as readonly string[]).includes(action)) form.errors.draft = { key: 'form.required' };
+            const reason = { en: form.text(`open-${e.vendorId}-reason-en`, { optional: true }), fr: form.text(`open-${e.vendorId}-reason-fr`, { optional: true }) };
+            return { vendorId: e.vendorId, action: action as OpenCaseAction, reason };
+          });
+        form.done();
+        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined);
       } else if (action === 'summaries') {
         const user = allowed(c, 'steer-campaigns');
         const status = await campaigns.status(campaignId);

@@ -266,14 +266,13 @@ describe('the joint statement in the workspace', () => {
   it('goes from the draft to publication: a co-signatory reaches it from the approval email, requests a change, the lead revises, all approve', { timeout: 150_000 }, async () => {
     const campaignId = (await firstCampaign())!;
     const lead = await as('lea', `/campaigns/${campaignId}/engagements/cisco`);
-    for (const vendor of ['cisco', 'houseparty']) {
-      await lead.goto(`${url}/campaigns/${campaignId}/engagements/${vendor}`);
-      await lead.click('summary:has-text("Withdraw the engagement")');
-      await lead.fill('#withdraw-reason', 'Out of scope for this statement.');
-      await lead.click('#withdraw button[type=submit]');
-      expect(await textOf(lead.locator('.notice'))).toBe('The engagement is withdrawn.');
-    }
-    // Every engagement has ended; the lead writes the public text in both languages, then submits version 1.
+    await lead.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
+    await lead.click('summary:has-text("Withdraw the engagement")');
+    await lead.fill('#withdraw-reason', 'Out of scope for this statement.');
+    await lead.click('#withdraw button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('The engagement is withdrawn.');
+    // Houseparty is still open; the lead writes the public text in both languages, then submits
+    // version 1, closing Houseparty's case there with a public reason.
     await lead.goto(`${url}/campaigns/${campaignId}/statement`);
     expect(await lead.locator('#missing-texts li').count()).toBeGreaterThan(0);
     await lead.click('summary:has-text("Write the public summaries")');
@@ -289,8 +288,18 @@ describe('the joint statement in the workspace', () => {
     await lead.fill('#lessons-en', 'Ask for demonstrations early.');
     await lead.fill('#lessons-fr', 'Demander les démonstrations tôt.');
     await lead.click('#conclusions button[type=submit]');
-    // Every engagement has ended and every text is written: version 1 goes out on its own.
+    expect(await lead.locator('#version').count()).toBe(0);
+    // An open case settled without its French reason: the workflow's refusal shows next to the form.
+    await lead.selectOption('#open-houseparty-action', 'close');
+    await lead.fill('#open-houseparty-reason-en', 'Houseparty never answered the letter.');
+    await lead.click('#draft button[type=submit]');
+    expect(await textOf(lead.locator('#draft-draft-error'))).toMatch(/houseparty/i);
+    expect(await lead.locator('#open-houseparty-reason-en').inputValue()).toBe('Houseparty never answered the letter.');
+    await checkPage(lead, 'statement-open-cases-refused');
+    await lead.fill('#open-houseparty-reason-fr', 'Houseparty n’a jamais répondu à la lettre.');
+    await lead.click('#draft button[type=submit]');
     await eventually(lead, async () => (await lead.locator('#version').count()) === 1, 'the first draft');
+    expect(await textOf(lead.locator('#version'))).toMatch(/^version 1/);
     expect(await lead.locator('#missing-texts li').count()).toBe(0);
     const link = await approvalLink('fdpic@edoeb.test');
     expect(link).toBe(`${url}/campaigns/${campaignId}/statement`);
