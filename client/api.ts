@@ -334,7 +334,8 @@ export function describeEngagement(ref: EngagementRef): string {
   return engagementWorkflowId(ref.campaignId, ref.vendorId);
 }
 
-const ATTRIBUTE_NAMES = [DossierStage, DossierCampaign, DossierVendor, DossierNextDeadline].map((k) => k.name);
+/** A function, not a constant: the CLI's `--help` must not load the SDK that defines the keys. */
+const attributeNames = () => [DossierStage, DossierCampaign, DossierVendor, DossierNextDeadline].map((k) => k.name);
 
 /**
  * The server's reason for refusing a visibility query is often a Go parser internal
@@ -350,7 +351,7 @@ export function explainInvalidQuery(query: string, details: string | undefined):
   const reason = details && !/sqlparser|unexpected value type|\*[a-z]+\./.test(details) ? `: ${details}` : '';
   return (
     `invalid search query "${query}"${reason}; write comparisons like DossierStage = 'follow-up' ` +
-    `(attributes: ${ATTRIBUTE_NAMES.join(', ')}, ExecutionStatus)`
+    `(attributes: ${attributeNames().join(', ')}, ExecutionStatus)`
   );
 }
 

@@ -9,6 +9,21 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Project modules that use a heavy package at their top level (message definitions: the workflow
+ * SDK; the campaign file's schema: zod; templates: Handlebars; the PDF structure: pdf-lib). In the
+ * bundle each runs when a command first reads one of its exports, so `--help` loads none of them.
+ */
+const LAZY_MODULES = [
+  'workflows/messages.ts',
+  'workflows/search-attributes.ts',
+  'client/campaign-schema.ts',
+  'client/commands/input-files.ts',
+  'activities/templates.ts',
+  'activities/pdf/structure.ts',
+  'activities/pdf/document.ts',
+  'activities/letter.ts',
+];
 const outfile = join(root, 'dist', 'cli.js');
 mkdirSync(dirname(outfile), { recursive: true });
 const result = await build({
@@ -23,7 +38,7 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [sourceFolders(), lazyPackages()],
+  plugins: [lazyModules(LAZY_MODULES), sourceFolders(), lazyPackages()],
 });
 // Every project file the bundle holds, with its modification time: bin/dossier.js compares them.
 const inputs = Object.keys(result.metafile.inputs)
@@ -50,6 +65,42 @@ function sourceFolders() {
           `const __sourceDir = require('node:path').join(__dirname, ${JSON.stringify(folder)});\n` +
           source.replace(/\b__dirname\b/g, '__sourceDir');
         return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * Each listed project module is replaced, for its importers, by an object with one getter per export
+ * (listed by a build of the module alone) that runs the module on first read; the module itself is
+ * bundled as usual, behind esbuild's lazy initialiser for required modules.
+ */
+function lazyModules(files) {
+  const lazy = new Set(files.map((file) => join(root, file)));
+  const REAL = '?run-now';
+  return {
+    name: 'lazy-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, async (args) => {
+        if (args.namespace === 'lazy-module' || args.kind !== 'import-statement' || args.pluginData?.lazyChecked) return undefined;
+        const resolved = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { lazyChecked: true } });
+        if (resolved.errors.length || !lazy.has(resolved.path)) return undefined;
+        return { path: resolved.path, namespace: 'lazy-module' };
+      });
+      b.onResolve({ filter: /\?run-now$/ }, (args) => ({ path: args.path.slice(0, -REAL.length) }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async (args) => {
+        const alone = await build({ absWorkingDir: root, entryPoints: [args.path], bundle: true, platform: 'node', format: 'esm', packages: 'external', metafile: true, write: false, logLevel: 'silent' });
+        const exports = Object.values(alone.metafile.outputs)[0].exports;
+        const getters = exports.map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] },`).join('\n');
+        return {
+          contents:
+            `let loaded;\n` +
+            `const load = () => (loaded ??= require(${JSON.stringify(args.path + REAL)}));\n` +
+            `Object.defineProperties(module.exports, {\n${getters}\n});\n` +
+            `Object.defineProperty(module.exports, '__esModule', { value: true });\n`,
+          loader: 'js',
+          resolveDir: root,
+        };
       });
     },
   };

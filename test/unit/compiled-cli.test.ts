@@ -1,6 +1,7 @@
 // The compiled CLI (dist/cli.js): the same program as the sources, used only while it is current.
-import { execFileSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../paths';
@@ -17,6 +18,36 @@ describe('compiled CLI', () => {
     expect(compiledIsCurrent()).toBe(true);
     for (const args of [['--help'], ['engagement', 'show', '--help'], ['audit', '--help']]) {
       expect(run(args)).toBe(run(args, { DOSSIER_CLI_FROM_SOURCE: '1' }));
+    }
+  });
+
+  it('answers --help without loading the workflow SDK, zod, Handlebars or pdf-lib', () => {
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
+    const folder = mkdtempSync(join(tmpdir(), 'dossier-cli-loads-'));
+    try {
+      // Preloaded into the CLI's process: lists every module it loaded, as it exits.
+      const hook = join(folder, 'list-loaded.cjs');
+      writeFileSync(hook, "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+      const loaded = (args: string[]) => {
+        const result = spawnSync(process.execPath, ['--require', hook, join(PROJECT_ROOT, 'bin', 'dossier.js'), ...args], { encoding: 'utf8' });
+        expect(result.status).toBe(0);
+        return JSON.parse(/^LOADED (.*)$/m.exec(result.stderr)![1]) as string[];
+      };
+      const packages = (files: string[]) => new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean));
+      const atHelp = packages(loaded(['--help']));
+      expect(atHelp.has('commander')).toBe(true);
+      for (const heavy of ['@temporalio/workflow', '@temporalio/client', 'zod', 'handlebars', 'pdf-lib', '@pdf-lib/fontkit']) expect(atHelp.has(heavy), heavy).toBe(false);
+      // The hook does see packages as they load: checking a campaign file loads zod (refused before any connection).
+      const badFile = join(folder, 'bad.yaml');
+      writeFileSync(badFile, 'id: NOT AN ID\n');
+      const started = spawnSync(process.execPath, ['--require', hook, join(PROJECT_ROOT, 'bin', 'dossier.js'), 'campaign', 'start', '--file', badFile], {
+        encoding: 'utf8',
+        env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      });
+      expect(started.stderr).toMatch(/must be lowercase letters/);
+      expect(packages(JSON.parse(/^LOADED (.*)$/m.exec(started.stderr)![1]) as string[]).has('zod')).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
