@@ -182,6 +182,21 @@ export class EngagementCase {
     this.letterSent(now);
   }
 
+  /** The letter has not reached the vendor yet: being sent, or waiting for a corrected address. */
+  letterNotOut(): boolean {
+    return this.state.stage === 'sending-letter' || this.state.stage === 'letter-undeliverable';
+  }
+
+  /**
+   * A bounce (recorded by the intake) of the latest open letter from every address the vendor has,
+   * while the response is owed: the letter has not reached the vendor after all.
+   */
+  bouncedFromEveryContact(input: RecordInboundInput, letterStep: string): boolean {
+    if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
+    const bounced = new Set((input.bounce?.recipients ?? []).map((r) => r.trim().toLowerCase()));
+    return this.contacts().every((c) => bounced.has(c.email.trim().toLowerCase()));
+  }
+
   /** Every address refused the letter for good: the case waits for the officer, with no deadline. */
   letterUndeliverable(step: string, now: number): void {
     if (this.isFinal()) return;

@@ -40,6 +40,7 @@ import {
   dismissInboundUpdate,
   recordInboundUpdate,
   type AskFollowUpInput,
+  type CorrectContactsInput,
   type EngagementContinuation,
   type EngagementStatus,
   type ExtendDeadlineInput,
@@ -184,18 +185,41 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
    */
   async function sendLetter(): Promise<boolean> {
     const waitsForCorrection = since('letter-undeliverable');
-    for (let attempt = 1; ; attempt++) {
-      const step = attempt === 1 ? 'letter' : `letter-${attempt}`;
-      // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
-      const details = { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() };
-      if (await deliver(step, 'open-letter', details, kase.contacts(), waitsForCorrection ? { letterUndeliverable: true } : {})) return true;
+    for (;;) {
+      if (await deliverLetter(waitsForCorrection)) return true;
       if (!waitsForCorrection) return true; // as cases started before: the deadline runs anyway
-      kase.letterUndeliverable(step, Date.now());
       await condition(() => isFinal() || state.stage === 'sending-letter');
       if (isFinal()) return false;
+    }
+  }
+
+  /** Open letters sent so far: `letter`, then `letter-2`, … to corrected addresses. */
+  let letterAttempts = 0;
+  /** Set once the main flow is past the letter: a correction after a bounce sends it again beside. */
+  let letterPhaseDone = false;
+  const letterStep = () => (letterAttempts <= 1 ? 'letter' : `letter-${letterAttempts}`);
+
+  /** Sends the letter (again, with the response due from now); true once it reached the vendor. */
+  async function deliverLetter(waitsForCorrection: boolean): Promise<boolean> {
+    letterAttempts++;
+    if (letterAttempts > 1) {
       if (workingDays(policy.responseDue) === undefined) kase.letterResending(Date.now());
       else kase.responseDueOnCalendar(toIsoString((await onCalendar(Date.now(), [policy.responseDue]))[0]!));
     }
+    // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
+    const details = { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() };
+    const reached = await deliver(letterStep(), 'open-letter', details, kase.contacts(), waitsForCorrection ? { letterUndeliverable: true } : {});
+    if (!reached && waitsForCorrection) kase.letterUndeliverable(letterStep(), Date.now());
+    return reached;
+  }
+
+  /** Refused while sending, the main flow sends the letter again itself; bounced later, a chore does. */
+  function correctContacts(req: CorrectContactsInput): EngagementStatus {
+    const status = kase.correctContacts(req, Date.now());
+    if (!letterPhaseDone) return status;
+    return startChore(async () => {
+      if (await deliverLetter(true)) kase.letterSentAt(Date.now());
+    }, status);
   }
 
   /**
@@ -342,7 +366,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   setHandler(confirmInboundUpdate, (req) => kase.confirmInbound(req, Date.now()), { validator: (req) => checkConfirmInbound(state, req) });
   setHandler(dismissInboundUpdate, (req) => kase.dismissInbound(req, Date.now()), { validator: (req) => checkDismissInbound(state, req) });
   // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
-  setHandler(correctContactsUpdate, (req) => kase.correctContacts(req, Date.now()), { validator: (req) => rules.checkCorrectContacts(state, req) });
+  setHandler(correctContactsUpdate, (req) => correctContacts(req), { validator: (req) => rules.checkCorrectContacts(state, req) });
 
   function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
     const now = Date.now();
@@ -384,9 +408,13 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   /** A bounce's officer notice goes out as a refused address's does. */
   async function recordInbound(req: RecordInboundInput) {
     const recorded = kase.recordInbound(req, Date.now());
+    // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
+    const letterBounced =
+      recorded.result.effect === 'delivery-failure' && kase.bouncedFromEveryContact(req, letterStep()) && patched('letter-bounce-undeliverable');
+    if (letterBounced) kase.letterUndeliverable(letterStep(), Date.now());
     if (recorded.officerNotice) {
       const { step, note } = recorded.officerNotice;
-      await deliver(step, 'officer-notice', { note }, [campaign.officeContact]);
+      await deliver(step, 'officer-notice', { note, ...(letterBounced ? { letterUndeliverable: true } : {}) }, [campaign.officeContact]);
     }
     return recorded.result;
   }
@@ -447,6 +475,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         kase.responseDueOnCalendar(toIsoString(due!));
       }
       const letterOut = await sendLetter();
+      letterPhaseDone = true;
       // No deadline runs before the letter has really gone out (a relay may be down for a day).
       if (letterOut && since('response-due-after-letter')) kase.letterSentAt(Date.now());
       else if (letterOut) kase.letterSent(Date.now());
@@ -458,7 +487,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         expireAfter: policy.closeAfter,
         settled: () => isFinal() || state.response !== undefined,
         planned: planned('response'),
-        paused: () => kase.awaitingReview(),
+        // Also while a bounced letter waits for a corrected address and goes again.
+        paused: () => kase.awaitingReview() || kase.letterNotOut(),
         onCalendar,
         remind: (kind) =>
           remind('response', kind, (number) =>

@@ -18,7 +18,7 @@ import { INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox
 import { openLocalStore } from '../../store/local';
 import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
-import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
+import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { metricsUrl, useDossier } from '../helpers/harness';
 import { Runtime } from '@temporalio/worker';
@@ -173,6 +173,33 @@ describe('the intake records vendors’ mail on their engagements', () => {
     const [notice] = await e.waitForMail('officer-notice-bounce-1');
     expect(notice.to).toEqual([e.input.campaign.officeContact.email]);
   });
+
+  it('takes a bounce of the letter from every contact as a letter not delivered: no deadline until the address is corrected', async () => {
+    const policy = patientPolicy({ responseDue: '3s', reminderCadence: ['1s'], finalNoticeAfter: '3s', closeAfter: '60s' });
+    const e = await startEngagement(env, engagementInput(env.uniqueId('bounced'), 'bounced', policy));
+    await e.waitForMail('letter');
+    const letterId = messageIdFor(e.handle.workflowId, 'letter', domain);
+    await sender.append(deliveryReport({ to: caseMailbox, bouncedMessageId: letterId, recipient: 'privacy@bounced.test', messageId: `<${randomUUID()}@mx.bounced.test>` }));
+    await intake.pass();
+    const waiting = await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+    expect(waiting.nextDeadline).toBeUndefined();
+    const [notice] = await e.waitForMail('officer-notice-bounce-1');
+    expect((await env.parsed([notice]))[0].text).toMatch(/No deadline runs/);
+    // Past the due date, the reminder and the final notice of this policy: nothing goes to the bounced address.
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect((await e.status()).remindersSent).toEqual([]);
+    expect(e.mails().filter((m) => m.to.includes('privacy@bounced.test')).map(stepOf)).toEqual(['letter']);
+
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId: e.input.campaign.id, vendorId: 'bounced' };
+    await dossier.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy', email: 'privacy@found.test' }], reason: 'the old mailbox was closed' });
+    const [letter] = await e.waitForMail('letter-2');
+    expect(letter.to).toEqual(['privacy@found.test']);
+    await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.nextDeadline !== undefined);
+    const [reminder] = await e.waitForMail('reminder-response-1');
+    expect(reminder.to).toEqual(['privacy@found.test']);
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+  }, 90_000);
 
   it('holds the reminders while a reply is under review, and they resume once it is dismissed', async () => {
     const policy = patientPolicy({ responseDue: '3s', reminderCadence: ['1s', '2s', '3s'], finalNoticeAfter: '60s', closeAfter: '60s' });

@@ -2,6 +2,7 @@
 // which stage it leads to, what the status query and the outcome then say.
 import { describe, expect, it } from 'vitest';
 import { EngagementCase, ENGINE } from '../../workflows/engagement-state';
+import type { RecordInboundInput } from '../../workflows/messages';
 import { completeFindings, engagementInput, fastPolicy } from '../helpers/fixtures';
 
 const T0 = Date.parse('2020-07-21T09:00:00Z');
@@ -179,4 +180,21 @@ describe('engagement state', () => {
     kase.letterResending(at(61));
     expect(kase.state.responseDueDate).toBe(iso(at(61) + 30 * 24 * 60 * MIN));
   });
+
+  it('takes a bounce of the latest letter as undelivered only when every contact bounced while the response is owed', () => {
+    const kase = newCase();
+    const bounce = (recipients: string[], answersStep = 'letter'): RecordInboundInput => ({
+      messageId: '<b@mx>', from: 'mailer-daemon@mx', subject: 'Undelivered', receivedAt: iso(at(2)), kind: 'bounce', matchedBy: 'thread', answersStep, text: '', documents: [], notes: [], bounce: { recipients },
+    });
+    expect(kase.bouncedFromEveryContact(bounce(['privacy@zoom.test']), 'letter')).toBe(false); // still sending
+    kase.letterSent(at(1));
+    expect(kase.bouncedFromEveryContact(bounce(['PRIVACY@zoom.test']), 'letter')).toBe(true);
+    expect(kase.bouncedFromEveryContact(bounce(['other@zoom.test']), 'letter')).toBe(false);
+    expect(kase.bouncedFromEveryContact(bounce(['privacy@zoom.test'], 'reminder-response-1'), 'letter')).toBe(false);
+    expect(kase.bouncedFromEveryContact(bounce(['privacy@zoom.test']), 'letter-2')).toBe(false);
+    expect(kase.letterNotOut()).toBe(false);
+    kase.letterUndeliverable('letter', at(3));
+    expect(kase.letterNotOut()).toBe(true);
+  });
 });
+
