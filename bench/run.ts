@@ -18,9 +18,10 @@ import { measureSmtpBurst, type BurstReport } from './parts/smtp-burst';
 import { measureStatement, type StatementReport } from './parts/statement';
 import { measureWeb, type WebReport } from './parts/web';
 import { measureIntake, type IntakeReport } from './parts/intake';
+import { measureCli, type CliReport } from './parts/cli';
 import { measureBurst, measureSpread, type ReminderBurstReport, type SpreadReport } from './parts/reminders';
 
-const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake', 'spread', 'burst'] as const;
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake', 'spread', 'burst', 'cli'] as const;
 type Part = (typeof PARTS)[number];
 /** Long parts, run only when named with --only. */
 const OPT_IN: readonly Part[] = ['spread', 'burst'];
@@ -46,7 +47,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --burst-count <count>  reminders falling due at once, engagements and floor each (part burst; default 1000)
   --burst-rounds <count> alternating floor/engagement bursts (default 2)
   --smtp-pool <count>    SMTP connections of the burst worker (default: Dossier's, worker/config.ts)
-  --skip <part>          skip lifecycle, scale, statement, smtp, web or intake (repeatable)
+  --cli-runs <count>     timed runs of each command in part cli (default 10)
+  --skip <part>          skip lifecycle, scale, statement, smtp, web, intake or cli (repeatable)
   --only <part>          run only the named parts (repeatable); spread and burst run only when named
   --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
@@ -69,6 +71,7 @@ function parseFlags() {
       'web-vendors': { type: 'string', default: '1000' },
       replies: { type: 'string', default: '1000' },
       'intake-concurrency': { type: 'string', default: '32' },
+      'cli-runs': { type: 'string', default: '10' },
       'spread-count': { type: 'string', default: '500' },
       'spread-seconds': { type: 'string', default: '300' },
       'spread-lead-ms': { type: 'string', default: '60000' },
@@ -114,6 +117,7 @@ function parseFlags() {
     webVendors: count('web-vendors', values['web-vendors']),
     replies: count('replies', values.replies),
     intakeConcurrency: count('intake-concurrency', values['intake-concurrency']),
+    cliRuns: count('cli-runs', values['cli-runs']),
     spreadCount: count('spread-count', values['spread-count']),
     spreadSeconds: count('spread-seconds', values['spread-seconds']),
     spreadLeadMs: count('spread-lead-ms', values['spread-lead-ms']),
@@ -161,6 +165,7 @@ interface Results {
   smtp?: BurstReport;
   web?: WebReport;
   intake?: IntakeReport;
+  cli?: CliReport;
   spread?: SpreadReport;
   burst?: ReminderBurstReport;
 }
@@ -208,6 +213,11 @@ async function main() {
     if (!flags.skip.has('intake')) {
       log(`── part 6: the intake, ${flags.replies} replies waiting in the case mailbox, against the same updates sent directly`);
       results.intake = await measureIntake(bench, { n: flags.replies, concurrency: flags.intakeConcurrency }, log);
+      save();
+    }
+    if (!flags.skip.has('cli')) {
+      log(`── part cli: whole-process time of dossier --help and engagement show (${flags.cliRuns} runs each)`);
+      results.cli = await measureCli(bench, { runs: flags.cliRuns }, log);
       save();
     }
     if (!flags.skip.has('burst')) {
@@ -280,7 +290,7 @@ function summarizeProfiles(folder: string, log: (line: string) => void): Record<
 
 function printSummary(results: Results): void {
   console.log('\n── summary');
-  const { lifecycle, scale, statement, smtp, web, intake, spread, burst } = results;
+  const { lifecycle, scale, statement, smtp, web, intake, spread, burst, cli } = results;
   if (lifecycle) {
     for (const v of lifecycle.variants) {
       const s = v.shape;
@@ -320,6 +330,10 @@ function printSummary(results: Results): void {
   if (intake) {
     const line = intake.runs.map((r) => `${r.variant} ${r.messagesPerSecond} msg/s${r.heapMiB ? ` (heap ${r.heapMiB.early}→${r.heapMiB.end} MiB)` : ''}`).join(', ');
     console.log(`intake: ${line}; ratio maildir/floor ${intake.ratio}${intake.imapRatio !== undefined ? `, imap/floor ${intake.imapRatio}` : ''}`);
+  }
+  if (cli) {
+    console.log(`cli: engagement show median ${cli.show.medianMs} ms (target < 1000); load average ${cli.loadAverage.start.join(' ')}`);
+    console.log(`cli-help-ms: ${Math.round(cli.help.medianMs)}`);
   }
   if (spread) {
     const s = spread.settings;
