@@ -465,6 +465,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
       summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status) : [],
       openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
+      withFindings: status.engagements.filter((e) => e.outcome?.stage === 'concluded').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       ...formView(form, language),
@@ -473,6 +474,77 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
+
+  // ── One vendor's findings as the statement prints them (the lead's edit replaces the engagement's) ──
+
+  /** Per principle, the finding the next version prints: the lead's edit, else the engagement's own. */
+  const findingsOf = async (campaignId: string, vendorId: string) => {
+    const campaigns = await deps.campaigns();
+    const [status, text] = await Promise.all([campaigns.status(campaignId), campaigns.statementText(campaignId)]);
+    const engagement = status.engagements.find((e) => e.vendorId === vendorId);
+    if (!engagement) throw new DossierClientError(ClientErrorCode.NotFound, `campaign ${campaignId} has no vendor ${vendorId}`);
+    const edited = text.vendors[vendorId]?.findings;
+    const recorded = engagement.outcome?.findings;
+    const current = Object.fromEntries(
+      PRINCIPLES.map((p) => {
+        const finding = edited?.[p] ?? recorded?.[p];
+        return [p, { assessment: publicText(finding?.assessment), goodPractices: (finding?.goodPractices ?? []).map((g) => publicText(g)) }];
+      }),
+    ) as Findings;
+    return { status, engagement, current };
+  };
+
+  const findingsPage = async (c: Context<WebEnv>, form?: SubmittedForm) => {
+    allowed(c, 'steer-campaigns');
+    const campaignId = c.req.param('campaign')!;
+    const { engagement, current } = await findingsOf(campaignId, c.req.param('vendor')!);
+    const submitted = form?.values;
+    return page(c, 'statement-findings', {
+      title: title(c, 'findings.title', { vendor: engagement.vendorName }),
+      campaignId,
+      vendorId: engagement.vendorId,
+      principles: PRINCIPLES.map((p) => ({
+        principle: p,
+        key: `principle.${p}`,
+        assessmentEn: submitted?.[`assessment-${p}-en`] ?? current[p].assessment.en,
+        assessmentFr: submitted?.[`assessment-${p}-fr`] ?? current[p].assessment.fr,
+        practicesEn: submitted?.[`practices-${p}-en`] ?? current[p].goodPractices.map((g) => g.en).join('\n'),
+        practicesFr: submitted?.[`practices-${p}-fr`] ?? current[p].goodPractices.map((g) => g.fr).join('\n'),
+      })),
+      ...formView(form, c.get('language')),
+    });
+  };
+
+  app.get('/campaigns/:campaign/statement/findings/:vendor', async (c) => c.html(await findingsPage(c)));
+
+  app.post('/campaigns/:campaign/statement/findings/:vendor', async (c) => {
+    const user = allowed(c, 'steer-campaigns');
+    const campaignId = c.req.param('campaign')!;
+    const vendorId = c.req.param('vendor')!;
+    const values = textFields(c.get('body'));
+    const form = new FormReader(values);
+    try {
+      const { current } = await findingsOf(campaignId, vendorId);
+      // Only the principles whose text the lead changed: the others keep following the engagement.
+      const findings: Partial<Findings> = {};
+      for (const p of PRINCIPLES) {
+        const en = form.lines(`practices-${p}-en`, { optional: true });
+        const fr = form.lines(`practices-${p}-fr`, { optional: true });
+        const finding = {
+          assessment: { en: form.text(`assessment-${p}-en`, { optional: true }), fr: form.text(`assessment-${p}-fr`, { optional: true }) },
+          goodPractices: Array.from({ length: Math.max(en.length, fr.length) }, (_, i) => ({ en: en[i] ?? '', fr: fr[i] ?? '' })),
+        };
+        if (JSON.stringify(finding) !== JSON.stringify(current[p])) findings[p] = finding;
+      }
+      form.done();
+      if (Object.keys(findings).length) await (await deps.campaigns()).editStatement(campaignId, { by: actorName(user), vendors: { [vendorId]: { findings } } });
+    } catch (err) {
+      const errors = formErrors(err, ['findings']);
+      if (!errors) throw err;
+      return c.html(await findingsPage(c, { action: 'findings', errors, values }), 422);
+    }
+    return c.redirect(`/campaigns/${encodeURIComponent(campaignId)}/statement?done=findings`, 303);
+  });
 
   app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
     const campaignId = c.req.param('campaign');

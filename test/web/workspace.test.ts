@@ -282,6 +282,17 @@ describe('the joint statement in the workspace', () => {
     await lead.fill('#observation-zoom-d1-fr', 'La gestion des clés a été montrée de bout en bout.');
     await lead.click('#summaries button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('The summaries are saved; they go out with the next version you submit.');
+    // The findings the statement prints, edited per vendor; a refusal shows on the form, nothing lost.
+    await lead.click('#findings-links a:has-text("Zoom")');
+    expect(await lead.locator('#assessment-security-en').inputValue()).toBe('Zoom meets the security principle.');
+    await lead.fill('#assessment-security-en', 'Zoom encrypts meetings end to end 🙂');
+    await lead.click('#findings button[type=submit]');
+    expect(await textOf(lead.locator('#findings-findings-error'))).toContain('🙂');
+    expect(await lead.locator('#assessment-security-en').inputValue()).toBe('Zoom encrypts meetings end to end 🙂');
+    await checkPage(lead, 'statement-findings-refused');
+    await lead.fill('#assessment-security-en', 'Zoom encrypts meetings end to end.');
+    await lead.click('#findings button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('The findings are saved; they go out with the next version you submit.');
     await lead.click('summary:has-text("Set conclusions and lessons learned")');
     await lead.fill('#conclusions-en', 'The companies described their measures.');
     await lead.fill('#conclusions-fr', 'Les entreprises ont décrit leurs mesures.');
@@ -367,6 +378,9 @@ describe('what the workspace refuses', () => {
     const owenToken = await csrfOf(owen);
     const approve = await owen.request.post(`${url}/campaigns/${campaignId}/statement/approve`, { form: { _csrf: owenToken, version: '1' } });
     expect(approve.status()).toBe(403);
+    expect((await owen.goto(`${url}/campaigns/${campaignId}/statement/findings/zoom`))!.status()).toBe(403);
+    const findings = await owen.request.post(`${url}/campaigns/${campaignId}/statement/findings/zoom`, { form: { _csrf: owenToken } });
+    expect(findings.status()).toBe(403);
 
     const ada = await as('ada', `/campaigns/${campaignId}/engagements/zoom`);
     expect(await textOf(ada.locator('h1'))).toBe('Engagement with Zoom');
