@@ -13,13 +13,15 @@ export type Permission =
   /** Start a campaign, draft and revise the statement. */
   | 'steer-campaigns'
   /** Approve a statement or request changes, for one's own authority. */
-  | 'answer-for-authority';
+  | 'answer-for-authority'
+  /** Download a campaign's audit trail (every action, message and approval, decrypted). */
+  | 'export-audit';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  'lead-officer': ['read-cases', 'act-on-engagements', 'steer-campaigns'],
+  'lead-officer': ['read-cases', 'act-on-engagements', 'steer-campaigns', 'export-audit'],
   officer: ['read-cases', 'act-on-engagements'],
   'co-signatory': ['answer-for-authority'],
-  auditor: ['read-cases'],
+  auditor: ['read-cases', 'export-audit'],
 };
 
 export function can(roles: readonly Role[], permission: Permission): boolean {

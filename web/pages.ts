@@ -159,9 +159,26 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         total: status.engagements.length,
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
+        canAudit: can(user.roles, 'export-audit'),
         query: engagementQuery({ campaign: campaignId, stage, overdue, now: at }),
       }),
     );
+  });
+
+  // ── The audit trail, as the CLI's `audit` exports it ──────────────────────────────────────────
+
+  app.get('/campaigns/:campaign/audit/:file{audit\\.(csv|pdf)}', async (c) => {
+    allowed(c, 'export-audit');
+    const campaignId = c.req.param('campaign');
+    const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
+    // Loaded on first use: the PDF kit is heavy and most pages need none of it.
+    const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
+    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId });
+    const language = c.get('language');
+    const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
+    c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
+    c.header('Content-Disposition', `attachment; filename="audit-${campaignId}.${format}"`);
+    return c.body(new Uint8Array(bytes));
   });
 
   // ── One engagement ─────────────────────────────────────────────────────────────────────────────

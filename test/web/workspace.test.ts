@@ -382,7 +382,16 @@ describe('what the workspace refuses', () => {
     const findings = await owen.request.post(`${url}/campaigns/${campaignId}/statement/findings/zoom`, { form: { _csrf: owenToken } });
     expect(findings.status()).toBe(403);
 
-    const ada = await as('ada', `/campaigns/${campaignId}/engagements/zoom`);
+    // The audit trail: for the lead and auditors, not officers.
+    expect((await owen.request.get(`${url}/campaigns/${campaignId}/audit/audit.csv`)).status()).toBe(403);
+    const ada = await as('ada', `/campaigns/${campaignId}`);
+    const csv = await ada.request.get(`${url}${await ada.locator('#audit-csv').getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(await csv.text()).toContain(`engagement:${campaignId}:zoom`);
+    const pdf = await ada.request.get(`${url}/campaigns/${campaignId}/audit/audit.pdf`);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await ada.goto(`${url}/campaigns/${campaignId}/engagements/zoom`);
     expect(await textOf(ada.locator('h1'))).toBe('Engagement with Zoom');
     expect(await ada.locator('form.action').count()).toBe(0);
     const respond = await ada.request.post(`${engagement}/withdraw`, { form: { _csrf: await csrfOf(ada), reason: 'auditors may not' } });
