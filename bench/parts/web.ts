@@ -42,6 +42,8 @@ export interface WebReport {
   boardListOneByOneMs: Spread;
   /** … and the campaign's status query. Page time minus the slower of list and status is rendering and HTTP. */
   boardStatusMs: Spread;
+  /** The board page's Server-Timing parts (status and list run side by side, then rows, then render). */
+  boardServerTiming: Record<string, Spread>;
   /** Board time over the per-engagement reading's, medians (lower is better). */
   boardRatio: number;
 }
@@ -93,7 +95,14 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     const body = await response.text();
     const ms = performance.now() - started;
     if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${body.slice(0, 300)}`);
-    return { ms, bytes: Buffer.byteLength(body) };
+    // `list;dur=12.3, render;dur=4.5`: the page's own account of where its time went.
+    const parts = Object.fromEntries(
+      (response.headers.get('server-timing') ?? '').split(',').flatMap((p) => {
+        const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(p);
+        return m ? [[m[1], Number(m[2])]] : [];
+      }),
+    ) as Record<string, number>;
+    return { ms, bytes: Buffer.byteLength(body), parts };
   };
   const time = async (fn: () => Promise<unknown>) => {
     const started = performance.now();
@@ -129,6 +138,7 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     const listSamples: number[] = [];
     const listOneByOneSamples: number[] = [];
     const statusSamples: number[] = [];
+    const serverParts: Record<string, number[]> = {};
     const boardQuery = `WorkflowType = 'engagement' AND (${engagementQuery({ campaign: campaignId, now: new Date() })})`;
     const drain = async (batchMemos: boolean) => {
       let n = 0;
@@ -140,6 +150,7 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     for (let i = 0; i < options.runs; i++) {
       const b = await get(board);
       boardSamples.push(b.ms);
+      for (const [name, ms] of Object.entries(b.parts)) (serverParts[name] ??= []).push(ms);
       boardBytes = b.bytes;
       pageSamples.push((await get(engagement)).ms);
       querySamples.push(await time(() => dossier.status(ref)));
@@ -163,6 +174,7 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
       boardListMs: spread(listSamples),
       boardListOneByOneMs: spread(listOneByOneSamples),
       boardStatusMs: spread(statusSamples),
+      boardServerTiming: Object.fromEntries(Object.entries(serverParts).map(([name, samples]) => [name, spread(samples)])),
       boardRatio: 0,
     };
     report.boardRatio = round(report.boardMs.p50 / report.perEngagementQueriesMs.p50, 2);
@@ -170,7 +182,8 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
       `[web] board of ${options.vendors}: p50 ${report.boardMs.p50} ms p90 ${report.boardMs.p90} ms (${Math.round(boardBytes / 1024)} KiB); ` +
         `one query per engagement p50 ${report.perEngagementQueriesMs.p50} ms; engagement page p50 ${report.engagementPageMs.p50} ms p90 ${report.engagementPageMs.p90} ms ` +
         `(its status query alone p50 ${report.engagementQueryMs.p50} ms); board parts: list p50 ${report.boardListMs.p50} ms ` +
-        `(memos one by one p50 ${report.boardListOneByOneMs.p50} ms), campaign status p50 ${report.boardStatusMs.p50} ms`,
+        `(memos one by one p50 ${report.boardListOneByOneMs.p50} ms), campaign status p50 ${report.boardStatusMs.p50} ms; ` +
+        `inside the page (Server-Timing p50): ${Object.entries(report.boardServerTiming).map(([n, s]) => `${n} ${s.p50} ms`).join(', ')}`,
     );
     return report;
   } finally {
