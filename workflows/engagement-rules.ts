@@ -24,7 +24,7 @@ import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMIT
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
   EngagementStatus,
-  'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds' | 'contacts'
+  'workflowId' | 'stage' | 'questions' | 'demonstrations' | 'response' | 'responseDueDate' | 'rounds' | 'contacts' | 'inbox'
 > &
   Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline'>>;
 
@@ -263,6 +263,8 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   checkList('the questions of a round', input.questions, LIMITS.questionsPerRound);
   input.questions.forEach((q, i) => checkText(`question ${i + 1}`, q, { kind: 'text', max: LIMITS.question }));
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date');
+  const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
+  if (tooMuch) throw new Error(tooMuch);
   const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
   if (unsettled) {
     throw new Error(
@@ -292,14 +294,29 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
   }
   const tooLarge = answersSizeProblem(input.answers);
   if (tooLarge) throw new Error(tooLarge);
-  const recorded = (view.response?.summary.length ?? 0) + view.questions.reduce((sum, q) => sum + (q.answer?.length ?? 0), 0);
-  const total = recorded + input.answers.reduce((sum, a) => sum + a.answer.length, 0);
-  if (total > LIMITS.caseText) {
-    throw new Error(
-      `these answers would bring the text this engagement records to ${total} characters; at most ${LIMITS.caseText} ` +
-        "(its outcome must stay under Temporal's 2 MB payload limit): summarise, or keep the full text as a document",
-    );
-  }
+  const tooMuch = caseTextProblem(view, 'these answers', input.answers.reduce((sum, a) => sum + a.answer.length, 0));
+  if (tooMuch) throw new Error(`${tooMuch}: summarise, or keep the full text as a document`);
+}
+
+/**
+ * Characters of text an engagement records: the response, every question and answer, and the mail
+ * received. Its outcome, its status and (when it continues as new) the next run's input carry all
+ * of it, each one payload that Temporal refuses over 2 MB.
+ */
+export function recordedText(view: Pick<EngagementStatus, 'response' | 'questions' | 'inbox'>): number {
+  const questions = view.questions.reduce((sum, q) => sum + q.text.length + (q.answer?.length ?? 0), 0);
+  const mail = (view.inbox ?? []).reduce((sum, m) => sum + m.text.length, 0);
+  return (view.response?.summary.length ?? 0) + questions + mail;
+}
+
+/** The sentence refusing `adding` more characters when the engagement's text would pass its limit. */
+export function caseTextProblem(view: Pick<EngagementStatus, 'response' | 'questions' | 'inbox'>, what: string, adding: number): string | undefined {
+  const total = recordedText(view) + adding;
+  if (total <= LIMITS.caseText) return undefined;
+  return (
+    `${what} would bring the text this engagement records to ${total} characters; at most ${LIMITS.caseText} ` +
+    "(its outcome must stay under Temporal's 2 MB payload limit)"
+  );
 }
 
 /** The answers of one request together, checked by the CLI before sending and by the validator. */

@@ -7,10 +7,10 @@ import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, Record
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES } from './types';
 import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote } from './text-rules';
-import { letterSentAt, predates, questionsSentAt } from './engagement-rules';
+import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
 
 export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
-  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds'>>;
+  Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds' | 'response'>>;
 
 const KINDS = ['reply', 'auto-reply', 'bounce'];
 const MATCHES = ['thread', 'token', 'subject', 'officer'];
@@ -44,6 +44,8 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   checkText('the subject', input.subject, { kind: 'line', max: 1_000, optional: true });
   // A vendor's text is kept as data and always shown escaped, so markup in it is not refused.
   if (typeof input.text !== 'string' || input.text.length > LIMITS.summary) throw new Error(`the text must be at most ${LIMITS.summary} characters`);
+  const tooMuch = caseTextProblem(view, 'this message', input.text.length);
+  if (tooMuch) throw new Error(`${tooMuch}; the intake keeps it in the holding pen`);
   if (!Array.isArray(input.documents)) throw new Error('documents must be a list (possibly empty)');
   checkList('the documents', input.documents, LIMITS.attachments, true);
   input.documents.forEach((d, i) => checkFileName(`document ${i + 1}`, d?.name));

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CampaignFileError, parseCampaignYaml } from '../../client/campaign-file';
 import { readAnswersFile } from '../../client/commands/input-files';
-import { checkRecordAnswers, engagementInputProblem, type EngagementView } from '../../workflows/engagement-rules';
+import { checkAskFollowUp, checkRecordAnswers, engagementInputProblem, recordedText, type EngagementView } from '../../workflows/engagement-rules';
+import { checkRecordInbound } from '../../workflows/inbox-rules';
+import type { EngagementStatus } from '../../workflows/messages';
 import { LIMITS } from '../../workflows/text-rules';
 import type { Question } from '../../workflows/types';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
@@ -44,7 +46,7 @@ describe('payload limits', () => {
     );
     for (const q of questions.slice(0, 19)) q.answer = 'a'.repeat(20_000);
     expect(() => checkRecordAnswers(view, { by: 'Officer Tremblay', answers: answer(20, 2) })).toThrow(
-      `these answers would bring the text this engagement records to 420000 characters; at most ${LIMITS.caseText}`,
+      `these answers would bring the text this engagement records to 420120 characters; at most ${LIMITS.caseText}`,
     );
   });
 
@@ -65,6 +67,21 @@ describe('payload limits', () => {
     expect(yaml).toContain('historyEventsPerRun: 60000');
     expect(() => parseCampaignYaml(yaml, 'campaigns/x.yaml')).toThrow(CampaignFileError);
     expect(parseCampaignYaml(yaml.replace('60000', '500'), 'campaigns/x.yaml').policy.historyEventsPerRun).toBe(500);
+  });
+
+  it('counts questions and mail received in the text an engagement records, and refuses what would pass the limit', () => {
+    const questions: Question[] = Array.from({ length: 19 }, (_, i) => ({ id: `q${i + 1}`, round: 1, text: 'q'.repeat(2_000), dueDate: '2030-01-01T00:00:00.000Z', answer: 'a'.repeat(18_000) }));
+    const inbox = [{ text: 'm'.repeat(15_000) }] as unknown as EngagementStatus['inbox'];
+    const view = { workflowId: 'engagement:limits:zoom', stage: 'follow-up', questions, inbox, demonstrations: [], rounds: [], response: { summary: 's'.repeat(4_000) } } as unknown as EngagementView;
+    expect(recordedText(view)).toBe(19 * 20_000 + 15_000 + 4_000);
+    expect(() => checkAskFollowUp(view, { by: 'Officer Tremblay', questions: ['x'.repeat(1_000)] }, Date.now())).not.toThrow();
+    expect(() => checkAskFollowUp(view, { by: 'Officer Tremblay', questions: ['x'.repeat(1_001)] }, Date.now())).toThrow(
+      `these questions would bring the text this engagement records to 400001 characters; at most ${LIMITS.caseText}`,
+    );
+    const mail = { messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re', receivedAt: '2030-01-01T00:00:00Z', kind: 'reply', matchedBy: 'thread', text: 'y'.repeat(1_001), documents: [], notes: [] } as const;
+    expect(() => checkRecordInbound(view, { name: 'Zoom', contacts: [{ name: 'P', email: 'privacy@zoom.test' }] }, { ...mail, documents: [], notes: [] })).toThrow(
+      /^this message would bring the text this engagement records to 400001 characters; at most 400000 .*; the intake keeps it in the holding pen$/,
+    );
   });
 });
 
