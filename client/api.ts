@@ -30,6 +30,7 @@ import {
   type ConcludeInput,
   type CorrectContactsInput,
   type EngagementStatus,
+  type EngagementUpdated,
   type ExtendDeadlineInput,
   type RecordAnswersInput,
   type RecordDemonstrationOutcomeInput,
@@ -178,7 +179,7 @@ export class DossierClient {
    * After the recipient's server refused the letter for good (`letter-undeliverable`): the vendor's
    * new addresses, recorded in the timeline; the letter goes again to them and the deadline starts then.
    */
-  correctContacts(ref: EngagementRef, input: CorrectContactsInput): Promise<EngagementStatus> {
+  correctContacts(ref: EngagementRef, input: CorrectContactsInput): Promise<EngagementUpdated> {
     return this.call(ref, () => this.handle(ref).executeUpdate(correctContactsUpdate, { args: [input] }));
   }
 
@@ -193,12 +194,12 @@ export class DossierClient {
   }
 
   /** The officer takes a reply as the response, or as answers to named questions. */
-  confirmInbound(ref: EngagementRef, input: ConfirmInboundInput): Promise<EngagementStatus> {
+  confirmInbound(ref: EngagementRef, input: ConfirmInboundInput): Promise<EngagementUpdated> {
     return this.call(ref, () => this.handle(ref).executeUpdate(confirmInboundUpdate, { args: [input] }));
   }
 
   /** The officer sets a reply aside (not a response); a reply to the letter then lets reminders resume. */
-  dismissInbound(ref: EngagementRef, input: DismissInboundInput): Promise<EngagementStatus> {
+  dismissInbound(ref: EngagementRef, input: DismissInboundInput): Promise<EngagementUpdated> {
     return this.call(ref, () => this.handle(ref).executeUpdate(dismissInboundUpdate, { args: [input] }));
   }
 
@@ -210,7 +211,8 @@ export class DossierClient {
    */
   async withdraw(ref: EngagementRef, input: WithdrawInput, confirmWithinMs = 30_000): Promise<EngagementStatus> {
     if (!(await this.followedByRunningCampaign(ref))) {
-      return this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+      await this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+      return this.status(ref);
     }
     const campaignId = campaignWorkflowId(ref.campaignId);
     try {

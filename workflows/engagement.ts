@@ -46,6 +46,7 @@ import {
   type ExtendDeadlineInput,
   type RecordInboundInput,
   type ScheduleDemonstrationInput,
+  type EngagementUpdated,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
@@ -340,14 +341,17 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // ── What the officer asks: validated by engagement-rules.ts, applied by EngagementCase ─────────
 
   setHandler(engagementStatusQuery, () => kase.status());
-  setHandler(recordResponseUpdate, (req) => kase.recordResponse(req, Date.now()), {
+  /** An update's result on the lean path: the engagement and its stage (the client queries the rest). */
+  const updated = (status: EngagementStatus): EngagementUpdated => (lean ? { workflowId: status.workflowId, stage: status.stage } : status);
+  setHandler(recordResponseUpdate, (req) => updated(kase.recordResponse(req, Date.now())), {
     validator: (req) => rules.checkRecordResponse(state, req, Date.now()),
   });
-  setHandler(extendDeadlineUpdate, (req) => extendDeadline(req), {
+  // Recorded histories complete the update without the extra turn that `then` takes.
+  setHandler(extendDeadlineUpdate, (req) => (lean ? extendDeadline(req).then(updated) : extendDeadline(req)), {
     validator: (req) => rules.checkExtendDeadline(state, req, Date.now(), { calendar: workingCalendar !== undefined }),
   });
   setHandler(askFollowUpUpdate, (req) => askFollowUp(req), { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) });
-  setHandler(recordAnswersUpdate, (req) => kase.recordAnswers(req, Date.now()), { validator: (req) => rules.checkRecordAnswers(state, req) });
+  setHandler(recordAnswersUpdate, (req) => updated(kase.recordAnswers(req, Date.now())), { validator: (req) => rules.checkRecordAnswers(state, req) });
   setHandler(scheduleDemonstrationUpdate, (req) => scheduleDemonstration(req), {
     validator: (req) => rules.checkScheduleDemonstration(state, req, Date.now()),
   });
@@ -358,15 +362,15 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     validator: (req) => rules.checkDemonstrationOutcome(state, req, Date.now()),
   });
   setHandler(concludeUpdate, (req) => kase.conclude(req, Date.now()), { validator: (req) => rules.checkConclude(state, req) });
-  setHandler(withdrawUpdate, (req) => kase.withdraw(req, Date.now()), { validator: (req) => rules.checkWithdraw(state, req) });
+  setHandler(withdrawUpdate, (req) => updated(kase.withdraw(req, Date.now())), { validator: (req) => rules.checkWithdraw(state, req) });
   setHandler(withdrawSignal, (req) => kase.withdrawBySignal(req, Date.now()));
   // Mail from the case mailbox: the intake records, the officer reviews (inbox.ts). New handlers
   // only: a history recorded before them holds none of these updates and replays unchanged.
   setHandler(recordInboundUpdate, (req) => recordInbound(req), { validator: (req) => checkRecordInbound(state, kase.vendor(), req) });
-  setHandler(confirmInboundUpdate, (req) => kase.confirmInbound(req, Date.now()), { validator: (req) => checkConfirmInbound(state, req) });
-  setHandler(dismissInboundUpdate, (req) => kase.dismissInbound(req, Date.now()), { validator: (req) => checkDismissInbound(state, req) });
+  setHandler(confirmInboundUpdate, (req) => updated(kase.confirmInbound(req, Date.now())), { validator: (req) => checkConfirmInbound(state, req) });
+  setHandler(dismissInboundUpdate, (req) => updated(kase.dismissInbound(req, Date.now())), { validator: (req) => checkDismissInbound(state, req) });
   // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
-  setHandler(correctContactsUpdate, (req) => correctContacts(req), { validator: (req) => rules.checkCorrectContacts(state, req) });
+  setHandler(correctContactsUpdate, (req) => updated(correctContacts(req)), { validator: (req) => rules.checkCorrectContacts(state, req) });
 
   function askFollowUp(req: AskFollowUpInput): Question[] | Promise<Question[]> {
     const now = Date.now();

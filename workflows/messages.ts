@@ -159,19 +159,27 @@ export interface CorrectContactsInput extends ByOfficer {
   reason: string;
 }
 
-export const recordResponseUpdate = defineUpdate<EngagementStatus, [RecordResponseInput]>('recordResponse');
-export const extendDeadlineUpdate = defineUpdate<EngagementStatus, [ExtendDeadlineInput]>('extendDeadline');
+/**
+ * What an officer's update returns: which engagement, and its stage now. A caller that shows the
+ * whole status queries it (`status`); carrying it, timeline and all, in every update's result cost
+ * each update its size in the history. Engagements started before the lean path return the whole
+ * status, of which this is a part.
+ */
+export type EngagementUpdated = Pick<EngagementStatus, 'workflowId' | 'stage'>;
+
+export const recordResponseUpdate = defineUpdate<EngagementUpdated, [RecordResponseInput]>('recordResponse');
+export const extendDeadlineUpdate = defineUpdate<EngagementUpdated, [ExtendDeadlineInput]>('extendDeadline');
 export const askFollowUpUpdate = defineUpdate<Question[], [AskFollowUpInput]>('askFollowUp');
-export const recordAnswersUpdate = defineUpdate<EngagementStatus, [RecordAnswersInput]>('recordAnswers');
+export const recordAnswersUpdate = defineUpdate<EngagementUpdated, [RecordAnswersInput]>('recordAnswers');
 export const scheduleDemonstrationUpdate = defineUpdate<Demonstration, [ScheduleDemonstrationInput]>('scheduleDemonstration');
 export const rescheduleDemonstrationUpdate = defineUpdate<Demonstration, [RescheduleDemonstrationInput]>('rescheduleDemonstration');
 export const recordDemonstrationOutcomeUpdate = defineUpdate<Demonstration, [RecordDemonstrationOutcomeInput]>(
   'recordDemonstrationOutcome',
 );
 export const concludeUpdate = defineUpdate<EngagementOutcome, [ConcludeInput]>('conclude');
-export const withdrawUpdate = defineUpdate<EngagementStatus, [WithdrawInput]>('withdraw');
+export const withdrawUpdate = defineUpdate<EngagementUpdated, [WithdrawInput]>('withdraw');
 export const engagementStatusQuery = defineQuery<EngagementStatus>('status');
-export const correctContactsUpdate = defineUpdate<EngagementStatus, [CorrectContactsInput]>('correctContacts');
+export const correctContactsUpdate = defineUpdate<EngagementUpdated, [CorrectContactsInput]>('correctContacts');
 
 
 // ── Engagement: inbound correspondence (the intake records; the officer reviews) ────────────────
@@ -223,8 +231,8 @@ export interface DismissInboundInput extends ByOfficer {
 }
 
 export const recordInboundUpdate = defineUpdate<RecordInboundResult, [RecordInboundInput]>('recordInbound');
-export const confirmInboundUpdate = defineUpdate<EngagementStatus, [ConfirmInboundInput]>('confirmInbound');
-export const dismissInboundUpdate = defineUpdate<EngagementStatus, [DismissInboundInput]>('dismissInbound');
+export const confirmInboundUpdate = defineUpdate<EngagementUpdated, [ConfirmInboundInput]>('confirmInbound');
+export const dismissInboundUpdate = defineUpdate<EngagementUpdated, [DismissInboundInput]>('dismissInbound');
 
 // ── Campaign ─────────────────────────────────────────────────────────────────────────────────────
 // The lead's office steers the campaign; each signatory authority approves the statement or sends

@@ -64,13 +64,16 @@ export function engagementCommands(session: Session): Command {
         const response = readResponseFile(options.file);
         const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
         const documents = files.length ? await storeDocuments(ref.campaignId, files) : [];
-        const status = await (await ctx.dossier()).recordResponse(ref, {
+        const dossier = await ctx.dossier();
+        await dossier.recordResponse(ref, {
           by: ctx.officer,
           receivedAt: receivedTime(options.received),
           summary: response.summary,
           attachments: [...response.attachments, ...documents.map((d) => d.name)],
           ...(documents.length ? { documents } : {}),
         });
+        // The update answers with the stage alone; the whole status is read when shown.
+        const status = await dossier.status(ref);
         ctx.out.result(status, () => `Response recorded; ${status.workflowId} is now ${status.stage}.`);
       }),
     );
@@ -87,12 +90,15 @@ export function engagementCommands(session: Session): Command {
         if ((options.until === undefined) === (options.for === undefined)) {
           throw invalidInput('give the new due date (--until 2021-02-03) or how much longer (--for "10 working days"), one of them');
         }
-        const status = await (await ctx.dossier()).extendDeadline(ref, {
+        const dossier = await ctx.dossier();
+        await dossier.extendDeadline(ref, {
           by: ctx.officer,
           ...(options.until !== undefined ? { dueDate: isoTime('--until', options.until) } : { extendBy: options.for!.trim() }),
           reason: nonEmpty('--reason', options.reason),
           round: options.round,
         });
+        // The update answers with the stage alone; the whole status is read when shown.
+        const status = await dossier.status(ref);
         ctx.out.result(status, () => `Deadline of ${status.workflowId} moved to ${when(status.nextDeadline)}.`);
       }),
     );
@@ -131,7 +137,10 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const answers = [...(options.file ? readAnswersFile(options.file) : []), ...options.answer.map(parseAnswerOption)];
         if (!answers.length) throw invalidInput('no answers: give --file <file> or --answer <question-id>=<text>');
-        const status = await (await ctx.dossier()).recordAnswers(ref, { by: ctx.officer, answers });
+        const dossier = await ctx.dossier();
+        await dossier.recordAnswers(ref, { by: ctx.officer, answers });
+        // The update answers with the stage alone; the whole status is read when shown.
+        const status = await dossier.status(ref);
         ctx.out.result(status, () =>
           `${answers.length} answer(s) recorded; ${status.openQuestions.length} question(s) still open; stage ${status.stage}.`,
         );
@@ -243,7 +252,9 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const dossier = await ctx.dossier();
         const name = options.name ?? (await dossier.status(ref)).contacts?.[0]?.name ?? '';
-        const status = await dossier.correctContacts(ref, { by: ctx.officer, contacts: [{ name, email: options.email }], reason: nonEmpty('--reason', options.reason) });
+        await dossier.correctContacts(ref, { by: ctx.officer, contacts: [{ name, email: options.email }], reason: nonEmpty('--reason', options.reason) });
+        const status = await dossier.status(ref);
+
         ctx.out.result(status, () => `${status.workflowId} now writes to ${options.email}; the open letter goes again.`);
       }),
     );

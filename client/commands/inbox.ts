@@ -73,13 +73,17 @@ export function addReplyCommands(group: Command, session: Session): void {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; as: 'response' | 'answers'; question: string[]; summary?: string }) => {
         if (options.as === 'answers' && options.question.length === 0) throw invalidInput('name the questions the reply answers: --question q1 --question q2');
-        const status = await (await ctx.dossier()).confirmInbound(parseEngagementRef(campaign, vendor), {
+        const dossier = await ctx.dossier();
+        const ref = parseEngagementRef(campaign, vendor);
+        await dossier.confirmInbound(ref, {
           by: ctx.officer,
           messageId: options.message,
           as: options.as,
           ...(options.as === 'answers' ? { answers: options.question.map((questionId) => ({ questionId })) } : {}),
           ...(options.summary !== undefined ? { summary: options.summary } : {}),
         });
+        // The update answers with the stage alone; the whole status is read when shown.
+        const status = await dossier.status(ref);
         ctx.out.result(status, () => `Reply ${options.message} confirmed as ${options.as === 'response' ? 'the response' : `answers to ${options.question.join(', ')}`}; ${status.workflowId} is now ${status.stage}.`);
       }),
     );
@@ -90,7 +94,11 @@ export function addReplyCommands(group: Command, session: Session): void {
     .requiredOption('--reason <text>', 'why, for the timeline')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; reason: string }) => {
-        const status = await (await ctx.dossier()).dismissInbound(parseEngagementRef(campaign, vendor), { by: ctx.officer, messageId: options.message, reason: options.reason });
+        const dossier = await ctx.dossier();
+        const ref = parseEngagementRef(campaign, vendor);
+        await dossier.dismissInbound(ref, { by: ctx.officer, messageId: options.message, reason: options.reason });
+        // The update answers with the stage alone; the whole status is read when shown.
+        const status = await dossier.status(ref);
         ctx.out.result(status, () => `Reply ${options.message} dismissed; ${status.workflowId} is now ${status.stage}.`);
       }),
     );

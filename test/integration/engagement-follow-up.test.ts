@@ -83,9 +83,10 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     });
     expect(round2.map((q) => [q.id, q.round])).toEqual([['q3', 2], ['q4', 2]]);
     await e.waitForMail('follow-up-r2-questions');
-    const partial = await e.handle.executeUpdate(recordAnswersUpdate, {
+    await e.handle.executeUpdate(recordAnswersUpdate, {
       args: [{ by: officer, answers: [{ questionId: 'q4', answer: '30 days' }, { questionId: 'q2', answer: 'Hosts only' }] }],
     });
+    const partial = await e.status();
     expect(partial.openQuestions.map((q) => q.id)).toEqual(['q3']);
     expect(partial.nextDeadline).toBe(round2[0].dueDate);
     await e.handle.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q3', answer: 'Yes' }] }] });
@@ -102,7 +103,8 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     await e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['Where are keys stored?'] }] });
     await e.waitForStatus((s) => s.rounds?.[0].remindersExhausted === true);
     const dueDate = fromNow(2_000);
-    const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate, reason: 'Vendor asked' }] });
+    await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate, reason: 'Vendor asked' }] });
+    const extended = await e.status();
     expect(extended.rounds?.[0]).toMatchObject({ dueDate, remindersExhausted: false });
     await e.waitForMail('follow-up-r1-reminder-2');
     await e.waitForMail('follow-up-r1-final-notice-2');

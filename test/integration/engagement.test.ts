@@ -20,7 +20,10 @@ describe('engagement: letter and response', () => {
     const [letter] = await e.waitForMail('letter');
     await e.waitForStatus((s) => s.stage === 'awaiting-response');
 
-    const afterResponse = await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    // The update answers with the engagement and its stage; the rest is read by the status query.
+    const updated = await e.handle.executeUpdate(recordResponseUpdate, { args: [response] });
+    expect(updated).toEqual({ workflowId: e.handle.workflowId, stage: 'responded' });
+    const afterResponse = await e.status();
     expect(afterResponse.stage).toBe('responded');
     expect(afterResponse.response).toEqual({ receivedAt: today, summary: response.summary, attachments: ['reply.pdf'] });
 
@@ -92,7 +95,8 @@ describe('engagement: letter and response', () => {
     const [letter] = await e.waitForMail('letter');
     await e.waitForMail('reminder-response-1');
     const newDue = fromNow(2_000);
-    const extended = await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
+    await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: officer, dueDate: newDue, reason: 'Asked for more time' }] });
+    const extended = await e.status();
     expect(extended.responseDueDate).toBe(newDue);
     expect(extended.nextDeadline).toBe(newDue);
 

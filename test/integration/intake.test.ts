@@ -107,7 +107,8 @@ describe('the intake records vendors’ mail on their engagements', () => {
     // The payload carries a reference; the bytes come back only through the store, decrypted.
     expect((await documents.read(e.input.campaign.id, message.documents[0])).toString()).toContain('response of the vendor');
 
-    const confirmed = await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    const confirmed = await e.status();
     expect(confirmed.stage).toBe('responded');
     expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
     await e.waitForMail('acknowledgement');
