@@ -298,6 +298,10 @@ export function renderStatus(status: EngagementStatus): string {
       ['open questions', status.openQuestions.length],
     ]),
   ];
+  if (status.stage === 'letter-undeliverable') {
+    const refused = (status.contacts ?? []).map((c) => c.email).join(', ');
+    parts.push(section('Letter not delivered', `Refused for good at ${refused}. Correct it: dossier engagement correct-contact ${status.workflowId} --email <address> --reason <why>; or withdraw.`));
+  }
   if (status.response) {
     parts.push(section('Response', status.response.summary));
     if (status.response.attachments.length) {

@@ -50,6 +50,10 @@ describe('a letter refused for good', () => {
       /cannot record a response while the engagement is letter-undeliverable/,
     );
 
+    const shown = await runDossier(env.childEnv, officer, ['engagement', 'show', e.handle.workflowId]);
+    expect(shown.stdout).toContain('letter-undeliverable');
+    expect(shown.stdout).toContain(`Refused for good at privacy@gone.test. Correct it: dossier engagement correct-contact ${e.handle.workflowId}`);
+
     // A bad address is refused by the CLI with the field named, and changes nothing.
     const bad = await runDossier(env.childEnv, officer, ['engagement', 'correct-contact', e.handle.workflowId, '--email', 'not-an-address', '--reason', 'typo']);
     expect(bad.code).not.toBe(0);
