@@ -20,9 +20,21 @@ function parseInstant(value: string, what: string): Date {
   return new Date(time);
 }
 
+/**
+ * Formatters by locale, style and zone, made once per process: building an Intl.DateTimeFormat costs
+ * more than formatting with it, and every message formats a few dates.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${options.dateStyle ?? ''}|${options.timeStyle ?? ''}|${options.timeZone ?? ''}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
 export function checkTimeZone(timeZone: string): string {
   try {
-    new Intl.DateTimeFormat('en', { timeZone });
+    dateTimeFormat('en', { timeZone });
     return timeZone;
   } catch {
     throw new FormatError(`Unknown time zone "${timeZone}"; use an IANA name such as "America/Toronto" or "UTC".`);
@@ -32,7 +44,7 @@ export function checkTimeZone(timeZone: string): string {
 /** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
   const bareDate = isDateOnly(value);
-  const text = new Intl.DateTimeFormat(LOCALE[language], {
+  const text = dateTimeFormat(LOCALE[language], {
     dateStyle: 'long',
     timeZone: bareDate ? 'UTC' : checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date'));
@@ -41,7 +53,7 @@ export function formatDate(value: string, language: Language, timeZone = 'UTC'):
 
 /** `Tuesday 1 September 2020 at 14:00` / `mardi 1 septembre 2020 à 14 h 00`, in the given zone. */
 export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
-  const text = new Intl.DateTimeFormat(LOCALE[language], {
+  const text = dateTimeFormat(LOCALE[language], {
     dateStyle: 'full',
     timeStyle: 'short',
     timeZone: checkTimeZone(timeZone),
