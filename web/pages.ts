@@ -211,7 +211,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
-      extend: ['dueDate', [/reason/i, 'reason'], [/round/i, 'round']],
+      extend: ['dueDate', [/reason/i, 'reason'], [/round/i, 'round'], [/extension|working days|how much longer/i, 'extendBy']],
       ask: ['questions', [/due/i, 'dueDate']],
       answer: ['answers'],
       'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
@@ -235,7 +235,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           break;
         }
         case 'extend': {
-          const input = { by, dueDate: form.instant('dueDate')!, reason: form.text('reason'), round: form.wholeNumber('round', { optional: true }) };
+          // A due date, or how much longer from the current one ("10 working days"): the workflow refuses both.
+          const extendBy = form.text('extendBy', { optional: true });
+          const dueDate = form.instant('dueDate', { optional: extendBy !== '' });
+          const input = { by, ...(dueDate ? { dueDate } : {}), ...(extendBy ? { extendBy } : {}), reason: form.text('reason'), round: form.wholeNumber('round', { optional: true }) };
           form.done();
           await dossier.extendDeadline(ref, input);
           break;

@@ -117,6 +117,16 @@ describe('the workspace', () => {
     await eventually(page, async () => (await page.locator('#stage').textContent()) === 'awaiting the response', 'the letter to go out');
     await checkPage(page, 'engagement');
 
+    // An extension by how much longer: working days need the lead authority's calendar (this campaign names none).
+    await page.click('summary:has-text("Extend the deadline")');
+    await page.fill('#extend-extendBy', '10 working days');
+    await page.fill('#extend-reason', 'Zoom asked for more time');
+    await page.click('#extend button[type=submit]');
+    expect(await textOf(page.locator('#extend-extendBy-error'))).toContain('needs a jurisdiction and a timeZone to count working days');
+    await page.fill('#extend-extendBy', '3 days');
+    await page.click('#extend button[type=submit]');
+    expect(await textOf(page.locator('.notice'))).toBe('The deadline is extended.');
+
     await page.click('summary:has-text("Record the response")');
     await page.fill('#respond-summary', 'Zoom describes its end-to-end encryption and its privacy programme.');
     await page.fill('#respond-attachments', 'zoom-privacy-programme.pdf');
