@@ -12,7 +12,13 @@ PY=.tools/venv/bin/python
 # `java -cp "$(cat .tools/verapdf/classpath)" org.verapdf.apps.GreenfieldCliWrapper`.
 VERAPDF_VERSION=1.28.2
 VERAPDF_DIR=.tools/verapdf
-if [ ! -s "$VERAPDF_DIR/classpath" ] || ! grep -q "greenfield-apps-$VERAPDF_VERSION" "$VERAPDF_DIR/classpath"; then
+# The classpath holds absolute paths: a project folder moved (or a worktree that made it removed)
+# leaves it naming jars that are gone, so it is made again then.
+classpath_current() {
+  [ -s "$VERAPDF_DIR/classpath" ] && grep -q "greenfield-apps-$VERAPDF_VERSION" "$VERAPDF_DIR/classpath" &&
+    [ -f "$(cut -d: -f1 "$VERAPDF_DIR/classpath")" ]
+}
+if ! classpath_current; then
   mkdir -p "$VERAPDF_DIR"
   cat > "$VERAPDF_DIR/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
