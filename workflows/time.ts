@@ -34,7 +34,9 @@ function unboundedMs(duration: unknown): number | undefined {
   return Number.isFinite(millis) && millis >= 0 ? millis : undefined;
 }
 
-const WORKING_DAYS = /^(\d{1,4})\s+working\s+days?$/i;
+// « jours ouvrés » are Monday to Friday, as counted here; « jours ouvrables » are not taken: in France
+// they include Saturdays (in Quebec they do not), so the same words would give two deadlines.
+const WORKING_DAYS = /^(\d{1,4})\s+(?:working\s+days?|jours?\s+ouvrés?)$/i;
 /** At most ten years of working days, like every other duration. */
 const MAX_WORKING_DAYS = 2_600;
 

@@ -14,6 +14,10 @@ describe('working days', () => {
   it('reads "20 working days" and refuses it where only a fixed duration makes sense', () => {
     expect(workingDays('20 working days')).toBe(20);
     expect(workingDays('1 working day')).toBe(1);
+    expect(workingDays('10 jours ouvrés')).toBe(10);
+    expect(workingDays('1 jour ouvré')).toBe(1);
+    // Saturdays count as « ouvrables » in France and not in Quebec: refused rather than guessed.
+    expect(workingDays('10 jours ouvrables')).toBeUndefined();
     expect(workingDays('20 days')).toBeUndefined();
     expect(durationProblem('20 working days', { workingDays: true })).toBeUndefined();
     expect(durationProblem('20 working days')).toMatch(/working days count only for deadlines owed by a vendor/);
