@@ -57,7 +57,7 @@ export function engagementCommands(session: Session): Command {
     .description("record the vendor's response, from a text or Markdown file")
     .requiredOption('--file <file>', 'the response (text or Markdown); an "Attachments" section lists attached documents')
     .option('--attach <file>', 'a document to attach: kept encrypted in the document store (repeat for several)', collect, [])
-    .option('--received <date>', 'when it arrived (ISO date or timestamp)', new Date().toISOString())
+    .option('--received <date>', 'when it arrived (ISO date or timestamp; not before the letter went out)', new Date().toISOString())
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -324,8 +324,15 @@ export function renderStatus(status: EngagementStatus): string {
       section(
         'Demonstrations',
         table(
-          ['id', 'at', 'minutes', 'result', 'notes'],
-          status.demonstrations.map((d) => [d.id, when(d.at), d.durationMinutes, d.result ?? '(to be held)', d.notes]),
+          ['id', 'at', 'minutes', 'where', 'result', 'notes'],
+          status.demonstrations.map((d) => [
+            d.id,
+            d.previousAt ? `${when(d.at)} (moved from ${when(d.previousAt)}: ${d.rescheduleReason ?? ''})` : when(d.at),
+            d.durationMinutes,
+            [d.location, d.meetingUrl].filter(Boolean).join(' · '),
+            d.result ?? '(to be held)',
+            d.notes,
+          ]),
         ),
       ),
     );

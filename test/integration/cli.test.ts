@@ -119,6 +119,8 @@ describe('the dossier CLI', () => {
     expect(shown).toContain('zoom-privacy-whitepaper.pdf');
     expect(shown).toContain('annex-b.pdf');
     expect(shown).toContain('demonstration d1 validated');
+    expect(shown).toContain('vendor asked for an earlier slot');
+    expect(shown).toContain('https://meet.example.org/opc-zoom');
     expect(shown).toContain(OFFICER);
 
     const status = await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom']);
