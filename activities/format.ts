@@ -67,9 +67,13 @@ function firstOfMonth(text: string, language: Language): string {
   return word ? text.replace(/(^|\s)1 (?=\p{L})/u, `$1${word} `) : text;
 }
 
+const listFormats = new Map<Language, Intl.ListFormat>();
+
 /** `A, B and C` / `A, B et C`. */
 export function joinNames(names: string[], language: Language): string {
-  return new Intl.ListFormat(LOCALE[language], { style: 'long', type: 'conjunction' }).format(names);
+  let format = listFormats.get(language);
+  if (!format) listFormats.set(language, (format = new Intl.ListFormat(LOCALE[language], { style: 'long', type: 'conjunction' })));
+  return format.format(names);
 }
 
 /** `second` / `deuxième`; past the words of templates/words.yaml, `11th` / `11e`. */
