@@ -194,7 +194,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       items: section.items.map((item) => ({
         vendorName: item.vendorName,
         stage: item.stage,
-        due: formatDate(item.deadline, language, timeZone),
+        waitsForOfficer: item.waitsForOfficer,
+        due: item.deadline ? formatDate(item.deadline, language, timeZone) : undefined,
         overdueDays: item.overdueDays,
         overdue: item.overdue,
         overdueToday: item.overdue && item.overdueDays === 0,

@@ -17,6 +17,7 @@ import {
   type Duration,
   type EngagementInput,
   type Officer,
+  STAGES_WAITING_FOR_OFFICER,
 } from '../workflows/types';
 
 export interface CollectDigestsInput {
@@ -43,25 +44,29 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
       const client = clientOf();
       const now = Date.parse(asOf);
       const until = new Date(now + msToNumber(horizon)).toISOString();
+      const waiting = STAGES_WAITING_FOR_OFFICER.map((stage) => `'${stage}'`).join(', ');
       const query =
         `WorkflowType = 'engagement' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'` +
-        ` AND DossierNextDeadline < '${until}'`;
+        ` AND (DossierNextDeadline < '${until}' OR DossierStage IN (${waiting}))`;
       const byCampaign = new Map<string, DigestItem[]>();
       for await (const wf of listWorkflows(client, query)) {
         const sa = wf.typedSearchAttributes;
         const campaignId = sa.get(DossierCampaign);
         const vendorId = sa.get(DossierVendor);
         const deadline = sa.get(DossierNextDeadline);
-        if (!campaignId || !vendorId || !deadline) continue;
+        const stage = sa.get(DossierStage) ?? '';
+        const waitsForOfficer = (STAGES_WAITING_FOR_OFFICER as readonly string[]).includes(stage);
+        if (!campaignId || !vendorId || !(deadline || waitsForOfficer)) continue;
         const items = byCampaign.get(campaignId) ?? [];
         items.push({
           campaignId,
           vendorId,
           vendorName: vendorId,
-          stage: sa.get(DossierStage) ?? '',
-          deadline: deadline.toISOString(),
-          overdue: deadline.getTime() < now,
-          overdueDays: Math.max(0, Math.floor((now - deadline.getTime()) / DAY_MS)),
+          stage,
+          waitsForOfficer,
+          deadline: deadline?.toISOString(),
+          overdue: deadline !== undefined && deadline.getTime() < now,
+          overdueDays: deadline ? Math.max(0, Math.floor((now - deadline.getTime()) / DAY_MS)) : 0,
         });
         byCampaign.set(campaignId, items);
       }
@@ -75,10 +80,15 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           campaignId,
           reference: definition.campaign.reference,
           title: definition.campaign.title,
-          // Most overdue first, then soonest due.
+          // What waits for an officer first, then most overdue, then soonest due.
           items: items
             .map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId }))
-            .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.vendorId.localeCompare(b.vendorId)),
+            .sort(
+              (a, b) =>
+                Number(b.waitsForOfficer) - Number(a.waitsForOfficer) ||
+                (a.deadline ?? '').localeCompare(b.deadline ?? '') ||
+                a.vendorId.localeCompare(b.vendorId),
+            ),
         };
         for (const officer of officersOf(definition.campaign)) {
           const key = officer.email.trim().toLowerCase();

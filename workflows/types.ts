@@ -169,8 +169,10 @@ export interface DigestItem {
   vendorId: string;
   vendorName: string;
   stage: string;
-  /** ISO timestamp of the engagement's next deadline. */
-  deadline: string;
+  /** The stage waits for an officer (see `STAGES_WAITING_FOR_OFFICER`), deadline or not. */
+  waitsForOfficer: boolean;
+  /** ISO timestamp of the engagement's next deadline; none while the letter has not gone out. */
+  deadline?: string;
   /** The deadline has passed. */
   overdue: boolean;
   /** Whole days the deadline is past (0 when not yet due, or due earlier today). */
@@ -184,6 +186,9 @@ export interface DigestSection {
   title: Bilingual;
   items: DigestItem[];
 }
+
+/** Stages in which nothing moves until an officer acts, whatever the deadlines say. */
+export const STAGES_WAITING_FOR_OFFICER = ['letter-undeliverable', 'reply-received'] as const;
 
 export const ENGAGEMENT_STAGES = [
   'sending-letter',

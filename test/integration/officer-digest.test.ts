@@ -1,7 +1,7 @@
 // The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
 // within seven days; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import type { CampaignRef } from '../../workflows/types';
 import { ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
@@ -12,6 +12,9 @@ import { until } from '../helpers/until';
 
 describe('officer digest', () => {
   const env = useDossier();
+  afterEach(() => {
+    env.sink.recipientPolicy = () => undefined;
+  });
 
   it('mails each officer, in their language, what is overdue and what falls due within seven days, and nobody else', { timeout: 180_000 }, async () => {
     const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
@@ -24,10 +27,19 @@ describe('officer digest', () => {
       ],
     };
     // Overdue: due one second after its letter, reminded only in 10 minutes. Due soon: in three days.
-    // Not yet: due in thirty days, outside the horizon.
+    // Not yet: due in thirty days, outside the horizon. Refused: its letter never went out, so it has
+    // no deadline at all, yet it waits for an officer to correct the address.
+    const refused = `privacy@refused-${id}.test`;
+    env.sink.recipientPolicy = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user' } : undefined);
     await engagements.startEngagement({ campaign, vendor: testVendor('late', { name: 'Late Corp' }), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['10 minutes'], finalNoticeAfter: '20 minutes' }) });
     await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
     await engagements.startEngagement({ campaign, vendor: testVendor('later', { name: 'Later Ltd' }), policy: fastPolicy({ responseDue: '30 days', reminderCadence: [], finalNoticeAfter: '31 days' }) });
+    await engagements.startEngagement({
+      campaign,
+      vendor: testVendor('refused', { name: 'Refused Inc', contacts: [{ name: 'Nobody', email: refused }] }),
+      policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }),
+    });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'refused', running: true }), (found) => found[0]?.stage === 'letter-undeliverable', 'refused indexed');
     for (const vendorId of ['late', 'soon', 'later']) {
       await until(() => engagements.findEngagements({ campaign: id, vendor: vendorId, running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), `${vendorId} indexed`);
     }
@@ -54,8 +66,12 @@ describe('officer digest', () => {
     expect(fr, 'the French digest').toBeDefined();
     expect(en, 'the English digest').toBeDefined();
     expect((fr.to as { value: { address: string }[] }).value[0].address).toBe('gagnon@opc.test');
-    expect(en.subject).toContain('1 overdue, 2 to watch');
-    expect(fr.subject).toContain('1 en retard, 2 à suivre');
+    expect(en.subject).toContain('1 overdue, 3 to watch');
+    expect(fr.subject).toContain('1 en retard, 3 à suivre');
+    expect(en.text).toMatch(/Refused Inc \(letter refused, address to correct\): waits for you\n/);
+    expect(fr.text).toMatch(/Refused Inc \(lettre refusée, adresse à corriger\) : attend votre intervention\n/);
+    // What waits for an officer comes first in its campaign.
+    expect(en.text!.indexOf('Refused Inc')).toBeLessThan(en.text!.indexOf('Late Corp'));
     expect(en.text).toMatch(/Late Corp \(awaiting the response\): overdue since today, due /);
     expect(fr.text).toMatch(/Late Corp \(réponse attendue\) : en retard depuis aujourd’hui, échéance le /);
     expect(en.text).toMatch(/Soon SA \(awaiting the response\): due /);

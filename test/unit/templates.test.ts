@@ -55,7 +55,7 @@ function fullDetails(): MessageDetails {
         campaignId: 'tpl',
         reference: 'TEST-TPL',
         title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
-        items: [{ campaignId: 'tpl', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', deadline: '2020-08-21T00:00:00Z', overdue: true, overdueDays: 3 }],
+        items: [{ campaignId: 'tpl', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', waitsForOfficer: false, deadline: '2020-08-21T00:00:00Z', overdue: true, overdueDays: 3 }],
       },
     ],
     version: 2,
