@@ -42,6 +42,9 @@ export interface WebReport {
   boardListOneByOneMs: Spread;
   /** … and the campaign's status query. Page time minus the slower of list and status is rendering and HTTP. */
   boardStatusMs: Spread;
+  /** Status and list side by side, as the page reads them, against one after the other. */
+  boardReadsTogetherMs: Spread;
+  boardReadsOneAfterOtherMs: Spread;
   /** The board page's Server-Timing parts (status and list run side by side, then rows, then render). */
   boardServerTiming: Record<string, Spread>;
   /** Board time over the per-engagement reading's, medians (lower is better). */
@@ -139,6 +142,8 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     const listOneByOneSamples: number[] = [];
     const statusSamples: number[] = [];
     const serverParts: Record<string, number[]> = {};
+    const togetherSamples: number[] = [];
+    const oneAfterOtherSamples: number[] = [];
     const boardQuery = `WorkflowType = 'engagement' AND (${engagementQuery({ campaign: campaignId, now: new Date() })})`;
     const drain = async (batchMemos: boolean) => {
       let n = 0;
@@ -157,6 +162,9 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
       listSamples.push(await time(() => drain(true)));
       listOneByOneSamples.push(await time(() => drain(false)));
       statusSamples.push(await time(() => campaigns.status(campaignId)));
+      // The page runs both reads side by side; do they slow each other down on the dev server?
+      togetherSamples.push(await time(() => Promise.all([campaigns.status(campaignId), drain(true)])));
+      oneAfterOtherSamples.push(await time(async () => (await campaigns.status(campaignId), await drain(true))));
     }
     log(`[web] board p50 ${round(spread(boardSamples).p50)} ms, engagement page p50 ${round(spread(pageSamples).p50)} ms; now one query per engagement`);
     // 50 at a time: all 1,000 at once overwhelmed the dev server (NamespaceNotFound under load).
@@ -174,6 +182,8 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
       boardListMs: spread(listSamples),
       boardListOneByOneMs: spread(listOneByOneSamples),
       boardStatusMs: spread(statusSamples),
+      boardReadsTogetherMs: spread(togetherSamples),
+      boardReadsOneAfterOtherMs: spread(oneAfterOtherSamples),
       boardServerTiming: Object.fromEntries(Object.entries(serverParts).map(([name, samples]) => [name, spread(samples)])),
       boardRatio: 0,
     };
@@ -183,6 +193,7 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
         `one query per engagement p50 ${report.perEngagementQueriesMs.p50} ms; engagement page p50 ${report.engagementPageMs.p50} ms p90 ${report.engagementPageMs.p90} ms ` +
         `(its status query alone p50 ${report.engagementQueryMs.p50} ms); board parts: list p50 ${report.boardListMs.p50} ms ` +
         `(memos one by one p50 ${report.boardListOneByOneMs.p50} ms), campaign status p50 ${report.boardStatusMs.p50} ms; ` +
+        `status and list side by side p50 ${report.boardReadsTogetherMs.p50} ms, one after the other ${report.boardReadsOneAfterOtherMs.p50} ms; ` +
         `inside the page (Server-Timing p50): ${Object.entries(report.boardServerTiming).map(([n, s]) => `${n} ${s.p50} ms`).join(', ')}`,
     );
     return report;
