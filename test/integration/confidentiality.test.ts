@@ -14,6 +14,7 @@ import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 import { engagementWorkflowId, campaignWorkflowId, retentionWorkflowId } from '../../workflows/workflow-ids';
 
 const fromBase64 = (p: { metadata: Record<string, string>; data: string }) => ({
@@ -138,6 +139,9 @@ describe('confidential by design', () => {
       ),
     );
     await env.sink.waitFor(2);
+    // The board memo is published on the workflow task after the letter's: terminating before it
+    // would leave nothing for the listing below to decode.
+    await Promise.all(handles.map((h) => until(() => h.describe(), (d) => d.memo?.[BOARD_MEMO_KEY] !== undefined, `${h.workflowId}'s board memo`)));
     await Promise.all(handles.map((h) => h.terminate('letters sent; only their payloads matter here')));
     const payloadsOf = async (workflowId: string) => (await rawPayloads(workflowId)).found.map(fromBase64);
 
