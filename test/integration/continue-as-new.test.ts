@@ -98,28 +98,7 @@ describe('a long engagement', () => {
   });
 
   it('is followed by its campaign through the switches to its conclusion', { timeout: 180_000 }, async () => {
-    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const id = env.uniqueId('can-campaign');
-    const ref = { campaignId: id, vendorId: 'cisco' };
-    await campaigns.start({
-      campaign: testCampaign(id),
-      vendors: [testVendor('cisco')],
-      policy: patientPolicy({ historyEventsPerRun: 50 }),
-      approval: { kind: 'all' },
-      publication: { folder: id, notifyVendors: false },
-    });
-    await until(() => dossier.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
-    const handle = env.client.workflow.getHandle(engagementWorkflowId(id, 'cisco'));
-    const firstRunId = (await handle.describe()).runId;
-    await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [] });
-    for (let round = 1; round <= 12 && (await handle.describe()).runId === firstRunId; round++) {
-      const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question ${round}?`] });
-      await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
-      // A run continues as new only between sends: let the questions go out.
-      await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the questions to go out');
-    }
-    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    const { campaigns, dossier, id, ref } = await campaignWithSwitchedEngagement(env, 'can-campaign', 'cisco');
     await dossier.conclude(ref, { by: officer, findings: completeFindings() });
     const campaign = await until(() => campaigns.status(id), (s) => s.engagements[0]?.state === 'ended', 'the campaign to see the engagement end');
     expect(campaign.engagements[0].outcome).toMatchObject({ stage: 'concluded', vendorId: 'cisco' });
@@ -128,28 +107,7 @@ describe('a long engagement', () => {
   });
 
   it('is withdrawn through its campaign after switching runs (the campaign signals whichever run is current)', { timeout: 120_000 }, async () => {
-    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const id = env.uniqueId('can-withdraw');
-    const ref = { campaignId: id, vendorId: 'zoom' };
-    await campaigns.start({
-      campaign: testCampaign(id),
-      vendors: [testVendor('zoom')],
-      policy: patientPolicy({ historyEventsPerRun: 50 }),
-      approval: { kind: 'all' },
-      publication: { folder: id, notifyVendors: false },
-    });
-    await until(() => dossier.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
-    const handle = env.client.workflow.getHandle(engagementWorkflowId(id, 'zoom'));
-    const firstRunId = (await handle.describe()).runId;
-    await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [] });
-    for (let round = 1; round <= 12 && (await handle.describe()).runId === firstRunId; round++) {
-      const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question ${round}?`] });
-      await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
-      // A run continues as new only between sends: let the questions go out.
-      await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the questions to go out');
-    }
-    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    const { campaigns, dossier, id, ref } = await campaignWithSwitchedEngagement(env, 'can-withdraw', 'zoom');
     const withdrawn = await dossier.withdraw(ref, { by: officer, reason: 'the vendor left the market' });
     expect(withdrawn.stage).toBe('withdrawn');
     const campaign = await until(() => campaigns.status(id), (s) => s.engagements[0]?.state === 'ended', 'the campaign to see the withdrawal');
@@ -158,3 +116,29 @@ describe('a long engagement', () => {
   });
 });
 
+/** A campaign of one vendor whose engagement, after its response, has continued as new at least once. */
+async function campaignWithSwitchedEngagement(env: ReturnType<typeof useDossier>, idPrefix: string, vendorId: string) {
+  const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+  const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+  const id = env.uniqueId(idPrefix);
+  const ref = { campaignId: id, vendorId };
+  await campaigns.start({
+    campaign: testCampaign(id),
+    vendors: [testVendor(vendorId)],
+    policy: patientPolicy({ historyEventsPerRun: 50 }),
+    approval: { kind: 'all' },
+    publication: { folder: id, notifyVendors: false },
+  });
+  await until(() => dossier.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
+  const handle = env.client.workflow.getHandle(engagementWorkflowId(id, vendorId));
+  const firstRunId = (await handle.describe()).runId;
+  await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [] });
+  for (let round = 1; round <= 12 && (await handle.describe()).runId === firstRunId; round++) {
+    const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question ${round}?`] });
+    await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
+    // A run continues as new only between sends: let the questions go out.
+    await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the questions to go out');
+  }
+  expect((await handle.describe()).runId).not.toBe(firstRunId);
+  return { campaigns, dossier, id, ref };
+}
