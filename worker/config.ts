@@ -30,10 +30,10 @@ export interface WorkerConfig {
 }
 
 /**
- * What one worker holds and runs at once. The defaults keep 10,000 open engagements under 1 GiB and
- * reminders on time on a 2-core machine (BENCHMARKS.md, parts 7 and 8); each is an environment
- * variable for a cluster, where the numbers depend on the machine and on how many workers share the
- * task queue.
+ * What one worker holds and runs at once. With the cache bounded, the worker's memory stops growing
+ * with the number of open engagements (BENCHMARKS.md, parts 7 and 8, for what was measured on a
+ * 2-core machine); each is an environment variable for a cluster, where the numbers depend on the
+ * machine and on how many workers share the task queue.
  */
 export interface WorkerTuning {
   /**
