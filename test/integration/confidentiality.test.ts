@@ -118,7 +118,9 @@ describe('confidential by design', () => {
     expect(plain).toContain(marker);
 
     // Crypto-shredding: the campaign's key is destroyed; its history can no longer be read.
-    const { status } = await handle.describe();
+    // Terminated once idle: a message still being sent when the key is destroyed would make a new
+    // key for the campaign on completion (a known gap: destroyed keys are not yet remembered).
+    const { status } = await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the engagement to be idle');
     if (status.name === 'RUNNING') await handle.terminate('confidentiality test over');
     expect(await env.encryption!.keystore.shred(keyIdForWorkflow(workflowId))).toBe(true);
     const after = await decode(found);
