@@ -189,8 +189,12 @@ export class DossierClient {
    * is recorded once and both calls get the first result. No worker check: the intake leaves a
    * message in the mailbox until this returns, so a missing worker delays it and loses nothing.
    */
-  recordInbound(ref: EngagementRef, input: RecordInboundInput): Promise<RecordInboundResult> {
-    return this.call(ref, () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: input.messageId }), 'nothing');
+  recordInbound(ref: EngagementRef, input: RecordInboundInput, options: { timeoutMs?: number } = {}): Promise<RecordInboundResult> {
+    const update = () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: input.messageId });
+    // A deadline on every RPC of the update (its start and the polls for its outcome), so a caller
+    // that gives up does not leave a poll running for ever.
+    const bounded = options.timeoutMs === undefined ? update : () => this.client.withDeadline(Date.now() + options.timeoutMs!, update);
+    return this.call(ref, bounded, 'nothing');
   }
 
   /** The officer takes a reply as the response, or as answers to named questions. */

@@ -37,6 +37,11 @@ export interface IntakeOptions {
   log?: (line: string) => void;
   /** Where `dossier_intake_lag` is recorded (the intake process's Prometheus endpoint); nowhere without it. */
   metricMeter?: MetricMeter;
+  /**
+   * How long one recording may take before the message is left for the next pass (default 30 s).
+   * An engagement whose workflow task is stuck must not hold up the rest of the mailbox.
+   */
+  recordTimeoutMs?: number;
 }
 
 export type Settled =
@@ -66,11 +71,13 @@ const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 
 export class Intake {
   private readonly concurrency: number;
+  private readonly recordTimeoutMs: number;
   private readonly log: (line: string) => void;
   private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
 
   constructor(private readonly options: IntakeOptions) {
     this.concurrency = options.concurrency ?? 8;
+    this.recordTimeoutMs = options.recordTimeoutMs ?? 30_000;
     this.log = options.log ?? (() => undefined);
     this.lag = options.metricMeter?.createHistogram(
       'dossier_intake_lag',
@@ -139,7 +146,7 @@ export class Intake {
       for (const candidate of candidates) {
         const input = await this.inputFor(read, candidate);
         try {
-          const result = await this.options.dossier.recordInbound(candidate, input);
+          const result = await this.record(candidate, input);
           await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
           return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
         } catch (err) {
@@ -150,6 +157,26 @@ export class Intake {
       return await this.hold(stored, read, candidates[0].campaignId, refusals.join('; '));
     } catch (err) {
       return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
+    }
+  }
+
+  /**
+   * Records within the time limit, or throws so the message stays in the inbox. The call given up on
+   * may still land later; recording is idempotent (the Message-ID is the update's id), so the next
+   * pass records it once.
+   */
+  private async record(candidate: Candidate, input: RecordInboundInput): Promise<RecordInboundResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} did not record the message within ${this.recordTimeoutMs} ms; it stays in the inbox for the next pass`)),
+        this.recordTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.options.dossier.recordInbound(candidate, input, { timeoutMs: this.recordTimeoutMs }), limit]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

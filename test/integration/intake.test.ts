@@ -323,6 +323,31 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(await count(mailbox, INBOX)).toBe(1);
     expect((await intake.pass())[0]).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(e.input.campaign.id, 'outage') });
   });
+
+  it('leaves a message in the inbox when its engagement does not answer in time, and goes on with the rest', async () => {
+    const stuck = await openEngagement('stuck');
+    const answering = await openEngagement('answering');
+    await sender.append(await vendorReply(stuck));
+    await sender.append(await vendorReply(answering));
+    const real = intakeOptions().dossier;
+    const hanging = new Intake({
+      ...intakeOptions(),
+      concurrency: 1,
+      recordTimeoutMs: 1_000,
+      dossier: { recordInbound: (ref, input, options) => (ref.vendorId === 'stuck' ? new Promise(() => undefined) : real.recordInbound(ref, input, options)) },
+    });
+    const started = Date.now();
+    const settled = await hanging.pass();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(settled).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: 'left', reason: expect.stringContaining('did not record the message within 1000 ms') }),
+        expect.objectContaining({ outcome: 'recorded', workflowId: answering.handle.workflowId }),
+      ]),
+    );
+    expect(await count(mailbox, INBOX)).toBe(1);
+    expect((await intake.pass())[0]).toMatchObject({ outcome: 'recorded', workflowId: stuck.handle.workflowId });
+  });
 });
 
 describe('the officer at the command line', () => {

@@ -22,9 +22,17 @@ describe('personal data and the Temporal server', () => {
 
   function sqliteFiles(): Buffer[] {
     const folder = dirname(env.serverDbFile!);
+    // SQLite's rollback journal comes and goes with each write transaction: one listed may be gone when read.
     return readdirSync(folder)
       .filter((f) => f.startsWith('temporal.sqlite'))
-      .map((f) => readFileSync(join(folder, f)));
+      .flatMap((f) => {
+        try {
+          return [readFileSync(join(folder, f))];
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT' && f !== 'temporal.sqlite') return [];
+          throw err;
+        }
+      });
   }
 
   async function workflowShow(workflowId: string): Promise<string> {
