@@ -8,7 +8,7 @@ import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities } from './officer-digest';
 import { createCalendarActivities } from './calendar';
-import { keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
+import { failureIfShredded, keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
 import { CaseDocuments } from '../documents/document-store';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { ledgerKeyFrom } from './sealed-ledger';
@@ -51,7 +51,15 @@ export function createActivities(deps: ActivityDeps) {
       files,
       hooks: deps.emailHooks,
       workspaceUrl: deps.workspaceUrl,
-      ledgerKeyFor: keystore && (async (threadId) => ledgerKeyFrom(await keystore.encryptionKey(keyIdForWorkflow(threadId)))),
+      // A shredded campaign's send fails before anything goes out, once (no retry can bring the key back).
+      ledgerKeyFor:
+        keystore &&
+        (async (threadId) =>
+          ledgerKeyFrom(
+            await keystore.encryptionKey(keyIdForWorkflow(threadId)).catch((err: unknown) => {
+              throw failureIfShredded(err);
+            }),
+          )),
       // Copies are sealed under the campaign's key, so only cases' mail is kept (none without keys).
       keepCopy:
         keystore &&

@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { keyIdForWorkflow, type KeyStore } from './keystore';
+import { failureIfShredded, keyIdForWorkflow, type KeyStore } from './keystore';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -17,8 +17,12 @@ export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly keys: KeyStore) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    // Nothing to encrypt (a query without arguments) needs no key, and must not fail for a shredded campaign.
+    if (!payloads.length) return payloads;
     const keyId = keyIdForWorkflow(context?.workflowId);
-    const key = await this.keys.encryptionKey(keyId);
+    const key = await this.keys.encryptionKey(keyId).catch((err: unknown) => {
+      throw failureIfShredded(err);
+    });
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

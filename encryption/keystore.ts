@@ -3,6 +3,7 @@
 // its histories unreadable while the published statement stays. Master keys come only from the
 // environment or a file; several may be listed so that an old one still unwraps during rotation.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { WrappedKey, WrappedKeyStore } from '../store/types';
 import { DossierError } from '../workflows/errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
@@ -49,6 +50,22 @@ export function campaignKeyId(campaignId: string): string {
   return `campaign-${campaignId}`;
 }
 
+/** What a key id stands for, in words: `campaign "x"` for a campaign's key. */
+function keyOwner(keyId: string): string {
+  return keyId.startsWith('campaign-') ? `campaign "${keyId.slice('campaign-'.length)}"` : `data key "${keyId}"`;
+}
+
+/**
+ * A shredded key stays shredded, so retrying cannot help. Where Temporal sees the error (an
+ * activity's result that cannot be encrypted, a send that cannot seal its ledger entry), it is a
+ * non-retryable ApplicationFailure of type KeyShredded: the activity fails once, and the workflow
+ * waiting on it fails with this message instead of retrying for ever. Other errors pass unchanged.
+ */
+export function failureIfShredded(err: unknown): unknown {
+  if (!(err instanceof KeyError) || err.code !== 'KeyShredded') return err;
+  return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+}
+
 /**
  * The data key of a workflow's payloads: its campaign's for the engagements and the campaign itself.
  * The retention workflow stays on the global key on purpose: it must still complete after it has
@@ -72,21 +89,44 @@ export class KeyStore {
     private readonly masterKeys: MasterKey[],
   ) {}
 
-  /** The data key to encrypt with, created on first use. */
+  /**
+   * The data key to encrypt with, created on first use. Once the key was shredded it is never made
+   * again: throws KeyShredded, naming the campaign and when it was shredded, so whatever was about
+   * to be written for the campaign fails instead of being written under a fresh, readable key.
+   */
   async encryptionKey(keyId: string): Promise<Buffer> {
     const existing = await this.find(keyId);
     if (existing) return existing;
+    await this.refuseIfShredded(keyId);
     const key = randomBytes(32);
     // Of two workers creating the same key at once, the store keeps one: both use that one.
     const stored = await this.keys.putIfAbsent({ ...this.wrap(keyId, key), createdAt: new Date().toISOString() });
-    return this.unwrap(stored);
+    // A shredding between the check above and the put: its tombstone was written before its delete,
+    // so either the delete removed this key or this read sees the tombstone and removes it here.
+    if (!stored || (await this.keys.shreddedAt(keyId))) {
+      if (stored) await this.keys.delete(keyId);
+      this.cache.delete(keyId);
+      await this.refuseIfShredded(keyId);
+    }
+    return this.unwrap(stored!);
   }
 
   /** The data key to decrypt with; throws KeyShredded when it was destroyed. */
   async decryptionKey(keyId: string): Promise<Buffer> {
     const key = await this.find(keyId);
-    if (!key) throw new KeyError('KeyShredded', `data key "${keyId}" does not exist (destroyed by crypto-shredding?)`);
-    return key;
+    if (key) return key;
+    const shreddedAt = await this.keys.shreddedAt(keyId);
+    const why = shreddedAt ? `: ${keyOwner(keyId)} was shredded at ${shreddedAt}` : ' (destroyed by crypto-shredding?)';
+    throw new KeyError('KeyShredded', `data key "${keyId}" does not exist${why}`);
+  }
+
+  private async refuseIfShredded(keyId: string): Promise<void> {
+    const shreddedAt = await this.keys.shreddedAt(keyId);
+    if (!shreddedAt) return;
+    throw new KeyError(
+      'KeyShredded',
+      `${keyOwner(keyId)} was shredded at ${shreddedAt}: its data key was destroyed and is never made again, so nothing more can be encrypted or recorded for it`,
+    );
   }
 
   private async find(keyId: string): Promise<Buffer | undefined> {
@@ -121,7 +161,11 @@ export class KeyStore {
     return key;
   }
 
-  /** Crypto-shredding: destroys the data key for good. Returns false when it was already gone. */
+  /**
+   * Crypto-shredding: destroys the data key for good, and remembers it was (a tombstone in the
+   * store), so no later encryption for the campaign makes a new key. Returns false when it was
+   * already gone.
+   */
   async shred(keyId: string): Promise<boolean> {
     checkKeyId(keyId);
     this.cache.delete(keyId);

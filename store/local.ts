@@ -94,12 +94,18 @@ export class LocalWrappedKeys implements WrappedKeyStore {
     return join(this.folder, `${checkKeyId(keyId)}.json`);
   }
 
+  /** The tombstone of a shredded key: `<id>.shredded`, holding the time; never a `.json`, so never listed. */
+  private tombstoneOf(keyId: string): string {
+    return join(this.folder, `${checkKeyId(keyId)}.shredded`);
+  }
+
   async get(keyId: string): Promise<WrappedKey | undefined> {
     const bytes = readIfExists(this.pathOf(keyId));
     return bytes ? (JSON.parse(bytes.toString('utf8')) as WrappedKey) : undefined;
   }
 
-  async putIfAbsent(key: WrappedKey): Promise<WrappedKey> {
+  async putIfAbsent(key: WrappedKey): Promise<WrappedKey | undefined> {
+    if (await this.shreddedAt(key.id)) return undefined;
     const path = this.pathOf(key.id);
     const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(temporary, JSON.stringify(key), { mode: FILE_MODE });
@@ -122,12 +128,30 @@ export class LocalWrappedKeys implements WrappedKeyStore {
   }
 
   async delete(keyId: string): Promise<boolean> {
+    const tombstone = this.tombstoneOf(keyId);
+    if (!readIfExists(tombstone)) {
+      const temporary = `${tombstone}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ shreddedAt: new Date().toISOString() }), { mode: FILE_MODE });
+      try {
+        // As for keys, a hard link keeps the first of two shreddings racing, and its time.
+        linkSync(temporary, tombstone);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        rmSync(temporary, { force: true });
+      }
+    }
     const path = this.pathOf(keyId);
     const current = readIfExists(path);
     if (!current) return false;
     // Overwrite before unlinking: a best effort on file systems that write in place.
     writeFileSync(path, randomBytes(Math.max(512, current.length)));
     return removeIfExists(path);
+  }
+
+  async shreddedAt(keyId: string): Promise<string | undefined> {
+    const tombstone = readIfExists(this.tombstoneOf(keyId));
+    return tombstone && (JSON.parse(tombstone.toString('utf8')) as { shreddedAt: string }).shreddedAt;
   }
 
   async list(): Promise<string[]> {

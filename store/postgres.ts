@@ -255,13 +255,14 @@ class PostgresWrappedKeys implements WrappedKeyStore {
     return rows[0] && keyOf(rows[0]);
   }
 
-  async putIfAbsent(key: WrappedKey): Promise<WrappedKey> {
+  async putIfAbsent(key: WrappedKey): Promise<WrappedKey | undefined> {
     await this.query(
-      `INSERT INTO wrapped_keys (key_id, master_key_id, iv, wrapped, tag, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO wrapped_keys (key_id, master_key_id, iv, wrapped, tag, created_at)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM shredded_keys WHERE key_id = $1)
        ON CONFLICT (key_id) DO NOTHING`,
       [checkKeyId(key.id), key.masterKeyId, key.iv, key.wrapped, key.tag, key.createdAt],
     );
-    return (await this.get(key.id)) ?? key;
+    return this.get(key.id);
   }
 
   async replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean> {
@@ -274,8 +275,16 @@ class PostgresWrappedKeys implements WrappedKeyStore {
   }
 
   async delete(keyId: string): Promise<boolean> {
-    const rows = await this.query('DELETE FROM wrapped_keys WHERE key_id = $1 RETURNING key_id', [checkKeyId(keyId)]);
+    // Two statements, tombstone first: a key inserted before the tombstone was committed is then
+    // visible to the DELETE, and one inserted after it finds the tombstone (keystore.ts reads it again).
+    await this.query('INSERT INTO shredded_keys (key_id) VALUES ($1) ON CONFLICT (key_id) DO NOTHING', [checkKeyId(keyId)]);
+    const rows = await this.query('DELETE FROM wrapped_keys WHERE key_id = $1 RETURNING key_id', [keyId]);
     return rows.length === 1;
+  }
+
+  async shreddedAt(keyId: string): Promise<string | undefined> {
+    const rows = await this.query<{ shredded_at: Date }>('SELECT shredded_at FROM shredded_keys WHERE key_id = $1', [checkKeyId(keyId)]);
+    return rows[0]?.shredded_at.toISOString();
   }
 
   async list(): Promise<string[]> {

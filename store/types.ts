@@ -21,12 +21,21 @@ export interface WrappedKey {
 /** Where wrapped data keys live; the keystore (encryption/keystore.ts) wraps and unwraps them. */
 export interface WrappedKeyStore {
   get(keyId: string): Promise<WrappedKey | undefined>;
-  /** Stores `key` unless one with its id exists; returns whichever is stored (two workers may race). */
-  putIfAbsent(key: WrappedKey): Promise<WrappedKey>;
+  /**
+   * Stores `key` unless one with its id exists; returns whichever is stored (two workers may race),
+   * or undefined when that id was shredded: a destroyed key is never made again.
+   */
+  putIfAbsent(key: WrappedKey): Promise<WrappedKey | undefined>;
   /** Replaces a key only while it is still wrapped by `expectedMasterKeyId` (master-key rotation). */
   replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean>;
-  /** Crypto-shredding: removes the wrapped key. False when it was already gone. */
+  /**
+   * Crypto-shredding: records that the key was destroyed (a tombstone with the time, kept for good
+   * and written first, so a key made meanwhile sees it), then removes the wrapped key. False when
+   * the key was already gone.
+   */
   delete(keyId: string): Promise<boolean>;
+  /** When the key was shredded (ISO time, the first shredding's), or undefined if it never was. */
+  shreddedAt(keyId: string): Promise<string | undefined>;
   list(): Promise<string[]>;
   /**
    * Reclaims what deleted keys left behind in the store's own files, where the store can (PostgreSQL:

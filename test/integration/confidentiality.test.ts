@@ -3,9 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
 import { createCodecServer } from '../../encryption/codec-server';
-import { keyIdForWorkflow } from '../../encryption/keystore';
+import { campaignKeyId, keyIdForWorkflow } from '../../encryption/keystore';
 import { campaignRetention, engagement } from '../../workflows';
 import { BOARD_MEMO_KEY, engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
 import { listWorkflows, type ListedWorkflow } from '../../activities/visibility';
@@ -118,8 +122,8 @@ describe('confidential by design', () => {
     expect(plain).toContain(marker);
 
     // Crypto-shredding: the campaign's key is destroyed; its history can no longer be read.
-    // Terminated once idle: a message still being sent when the key is destroyed would make a new
-    // key for the campaign on completion (a known gap: destroyed keys are not yet remembered).
+    // Terminated once idle, so the case ends here; a send completing after the shredding is the
+    // next test's case.
     const { status } = await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the engagement to be idle');
     if (status.name === 'RUNNING') await handle.terminate('confidentiality test over');
     expect(await env.encryption!.keystore.shred(keyIdForWorkflow(workflowId))).toBe(true);
@@ -127,6 +131,71 @@ describe('confidential by design', () => {
     expect(after.status).toBe(400);
     expect(await after.text()).toMatch(/does not exist/);
     await expect(env.encryption!.codec.decode(found.map(fromBase64))).rejects.toThrow(/does not exist/);
+  });
+
+  it('keeps a campaign shredded when a letter being sent completes after its key was destroyed: no new key, the engagement fails at once', { timeout: 120_000 }, async () => {
+    const campaignId = env.uniqueId('late-send');
+    const keyId = campaignKeyId(campaignId);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // A worker of this test's own, whose send of this campaign's letter waits, once the mail server
+    // accepted it, until the key is destroyed: the activity completes after the shredding.
+    const taskQueue = `${env.taskQueue}-late-send`;
+    const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
+    const worker = await Worker.create({
+      connection,
+      namespace: env.config.temporal.namespace,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter: env.encryption!.dataConverter,
+      activities: createActivities({
+        ...env.config,
+        keystore: env.encryption!.keystore,
+        emailHooks: { afterAccepted: (messageId) => (messageId.includes(campaignId) ? released : Promise.resolve()) },
+      }),
+    });
+    const running = worker.run();
+    const describeRaw = (workflowId: string) =>
+      env.client.workflowService.describeWorkflowExecution({ namespace: env.client.options.namespace, execution: { workflowId } });
+    try {
+      const handle = await env.client.workflow.start(engagement, {
+        taskQueue,
+        workflowId: engagementWorkflowId(campaignId, 'zoom'),
+        args: [engagementInput(campaignId, 'zoom', patientPolicy())],
+      });
+      await env.sink.waitFor(1, (m) => m.messageId?.includes(campaignId) ?? false);
+      expect((await describeRaw(handle.workflowId)).pendingActivities).toHaveLength(1);
+      expect(await env.encryption!.keystore.shred(keyId)).toBe(true);
+      release();
+
+      await until(() => describeRaw(handle.workflowId), (d) => !d.pendingActivities?.length, 'the letter activity to complete');
+      expect(await env.encryption!.keystore.list()).not.toContain(keyId);
+
+      // Its result could not be encrypted: the activity failed without a retry, and so did the engagement.
+      const failure = await handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      const cause = (failure as WorkflowFailedError).cause?.cause as { type?: string; message?: string; nonRetryable?: boolean } | undefined;
+      expect(cause).toMatchObject({ type: 'KeyShredded', nonRetryable: true, message: expect.stringMatching(new RegExp(`campaign "${campaignId}" was shredded at \\d{4}-`)) });
+      const { history } = await rawPayloads(handle.workflowId);
+      const started = history!.events!.filter((e) => e.activityTaskStartedEventAttributes);
+      expect(started.map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+      const failed = history!.events!.find((e) => e.activityTaskFailedEventAttributes)!.activityTaskFailedEventAttributes!;
+      expect(failed.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+
+      // Nothing later gets a key for the campaign either: its next engagement is refused at the client.
+      await expect(
+        env.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'cisco'), args: [engagementInput(campaignId, 'cisco', patientPolicy())] }),
+      ).rejects.toThrow(/was shredded at/);
+      expect(await env.encryption!.keystore.list()).not.toContain(keyId);
+    } finally {
+      release();
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
   });
 
   it('destroys a campaign key once its retention period has passed, leaving other campaigns readable', async () => {

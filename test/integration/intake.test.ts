@@ -386,7 +386,7 @@ describe('the officer at the command line', () => {
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stdout).toContain('is now responded');
 
-    // Crypto-shredding (once the case is over: a running one would get a fresh key) makes the
+    // Crypto-shredding (once the case is over: a running one would fail at its next step) makes the
     // history and the documents unreadable, though the sealed bytes are still in the store.
     const [document] = (await e.status()).inbox![0].documents;
     await e.handle.terminate('case over');

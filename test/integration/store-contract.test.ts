@@ -268,6 +268,27 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(await there.shred('campaign-shredded')).toBe(true);
       await expect(here.decryptionKey('campaign-shredded')).rejects.toMatchObject({ code: 'KeyShredded' });
     });
+
+    it('never makes a new key for a campaign whose key was shredded, in this process or another', async () => {
+      const master = parseMasterKeys(generateMasterKeySpec('m'));
+      const here = new KeyStore(store.keys, master);
+      const there = new KeyStore(other.keys, master);
+      await here.encryptionKey('campaign-tombstoned');
+      expect(await there.shred('campaign-tombstoned')).toBe(true);
+      const refusal = /campaign "tombstoned" was shredded at \d{4}-\d\d-\d\dT[\d:.]+Z/;
+      for (const keystore of [here, there]) {
+        await expect(keystore.encryptionKey('campaign-tombstoned')).rejects.toMatchObject({ code: 'KeyShredded', message: expect.stringMatching(refusal) });
+      }
+      expect(await store.keys.get('campaign-tombstoned')).toBeUndefined();
+      expect(await other.keys.list()).not.toContain('campaign-tombstoned');
+      // The time stays the first shredding's, however often the shredding is repeated.
+      const [shreddedAt] = refusal.exec(String(await here.encryptionKey('campaign-tombstoned').catch((err: Error) => err.message)))!;
+      expect(await here.shred('campaign-tombstoned')).toBe(false);
+      await expect(there.encryptionKey('campaign-tombstoned')).rejects.toThrow(shreddedAt);
+      await expect(there.decryptionKey('campaign-tombstoned')).rejects.toThrow(/does not exist: campaign "tombstoned" was shredded at/);
+      // Other campaigns are untouched.
+      expect(await there.encryptionKey('campaign-not-tombstoned')).toEqual(await here.decryptionKey('campaign-not-tombstoned'));
+    });
   });
 
   if (home.name === 'local files') {
@@ -289,7 +310,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys']);
       } finally {
         await client.end();
       }

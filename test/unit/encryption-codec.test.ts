@@ -25,6 +25,7 @@ describe('the payload codec', () => {
       },
       putIfAbsent: (k) => keys.putIfAbsent(k),
       delete: (keyId) => keys.delete(keyId),
+      shreddedAt: (keyId) => keys.shreddedAt(keyId),
     };
     const keystore = new KeyStore(counting, parseMasterKeys(generateMasterKeySpec('m1')));
     const codec = new EncryptionCodec(keystore);
