@@ -43,6 +43,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --spread-count <count> engagements whose reminders fall due spread over a window (part spread; default 500; aim 10000)
   --spread-seconds <s>   the window the spread reminders fall due in (default 300; aim 3600)
   --spread-lead-ms <ms>  from the first start to the window's beginning (default 60000)
+  --spread-observe-seconds <s>  measure only the reminders due in the window's first s seconds, then stop
+                         (default: the whole window); every engagement is still opened and waits
   --spread-worker-options <json>  worker options over Dossier's tuning for the spread part
   --burst-count <count>  reminders falling due at once, engagements and floor each (part burst; default 1000)
   --burst-rounds <count> alternating floor/engagement bursts (default 2)
@@ -75,6 +77,7 @@ function parseFlags() {
       'spread-count': { type: 'string', default: '500' },
       'spread-seconds': { type: 'string', default: '300' },
       'spread-lead-ms': { type: 'string', default: '60000' },
+      'spread-observe-seconds': { type: 'string' },
       'spread-worker-options': { type: 'string' },
       'burst-count': { type: 'string', default: '1000' },
       'burst-rounds': { type: 'string', default: '2' },
@@ -121,6 +124,7 @@ function parseFlags() {
     spreadCount: count('spread-count', values['spread-count']),
     spreadSeconds: count('spread-seconds', values['spread-seconds']),
     spreadLeadMs: count('spread-lead-ms', values['spread-lead-ms']),
+    spreadObserveSeconds: values['spread-observe-seconds'] ? count('spread-observe-seconds', values['spread-observe-seconds']) : undefined,
     spreadWorkerOptions: values['spread-worker-options'] ? workerOptions(values['spread-worker-options']) : undefined,
     burstCount: count('burst-count', values['burst-count']),
     burstRounds: count('burst-rounds', values['burst-rounds']),
@@ -237,6 +241,7 @@ async function main() {
           count: flags.spreadCount,
           spreadSeconds: flags.spreadSeconds,
           leadMs: flags.spreadLeadMs,
+          observeSeconds: flags.spreadObserveSeconds,
           concurrency: flags.scaleConcurrency,
           workerOptions: flags.spreadWorkerOptions,
           seed: 16,

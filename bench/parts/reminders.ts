@@ -68,6 +68,11 @@ export interface SpreadOptions {
   spreadSeconds: number;
   /** From the first start to the beginning of that window. */
   leadMs: number;
+  /**
+   * Measure only the reminders due in the window's first seconds (all engagements are still opened
+   * and wait): the same shape and rate as the whole window, in less time. Default: the whole window.
+   */
+  observeSeconds?: number;
   /** Engagements being opened at once. */
   concurrency: number;
   /** Over Dossier's tuning, for an experiment (e.g. a smaller cache on a small run). */
@@ -85,6 +90,8 @@ export interface SpreadReport {
   openedLate: number;
   /** Reminders that had not reached the sink ten minutes after the last one fell due. */
   missingReminders: number;
+  /** Reminders measured: all of them, or those due in the observed part of the window. */
+  observedReminders: number;
   memory: {
     idleMiB: number;
     /** VmHWM once the last reminder was out: the most the worker held while opening and reminding. */
@@ -195,9 +202,12 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
       `[spread] query round trip p50: evicted ${queryMs.evicted.p50} ms, the same again ${queryMs.evictedAgain.p50} ms, never evicted ${queryMs.cached.p50} ms`,
     );
 
-    const lastDue = reminderAt[reminderAt.length - 1];
+    const observeUntil = windowStart + (options.observeSeconds ?? options.spreadSeconds) * 1000;
+    const observed = vendors.filter((_, i) => reminderAt[i] <= observeUntil);
+    if (observed.length < vendors.length) log(`[spread] observing the ${observed.length} reminders due in the window's first ${options.observeSeconds} s`);
+    const lastDue = reminderAt[observed.length - 1];
     // A long run keeps what it measured even if some reminders never come: they are counted as missing.
-    await clock.waitFor(stepIn('reminder-response-1', prefix), options.count, Math.max(0, lastDue - Date.now()) + 600_000).catch((err: Error) => log(`[spread] ** ${err.message} **`));
+    await clock.waitFor(stepIn('reminder-response-1', prefix), observed.length, Math.max(0, lastDue - Date.now()) + 600_000).catch((err: Error) => log(`[spread] ** ${err.message} **`));
     const end = await takeSample();
     const peakBeforeQueries = procMemory(worker.pid).peak;
     const cpu = {
@@ -208,15 +218,15 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
     const loadAtEnd = load();
     const arrivals = new Map(clock.arrivals.filter(stepIn('reminder-response-1', prefix)).map((a) => [a.thread, a.at]));
     // The planned time of each reminder: its due date as the workflow fixed it (status query) + cadence.
-    const planned = await mapLimit(vendors, 20, async (vendor) => {
+    const planned = await mapLimit(observed, 20, async (vendor) => {
       const status = await bench.client.workflow.getHandle(engagementWorkflowId(campaign, vendor)).query(engagementStatusQuery);
       return Date.parse(status.responseDueDate!) + REMINDER_AFTER_DUE_MS;
     });
-    const missing = vendors.filter((v) => !arrivals.has(threadOf(v))).length;
-    const onTime = vendors.map((v, i) => ({ v, i })).filter(({ v }) => !late.has(v) && arrivals.has(threadOf(v)));
+    const missing = observed.filter((v) => !arrivals.has(threadOf(v))).length;
+    const onTime = observed.map((v, i) => ({ v, i })).filter(({ v }) => !late.has(v) && arrivals.has(threadOf(v)));
     const lateness = onTime.map(({ v, i }) => arrivals.get(threadOf(v))! - planned[i]);
     const afterAllOpen = onTime.filter(({ i }) => planned[i] > allOpenAt).map(({ v, i }) => arrivals.get(threadOf(v))! - planned[i]);
-    const breakdown = await latenessBreakdown(bench, campaign, vendors, planned, arrivals);
+    const breakdown = await latenessBreakdown(bench, campaign, observed, planned, arrivals);
     const report: SpreadReport = {
       settings: { ...options, reminderAfterDueMs: REMINDER_AFTER_DUE_MS },
       load: { start: loadAtStart, allOpen: loadAllOpen, end: loadAtEnd },
@@ -225,6 +235,7 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
       startMs: spread(startMs),
       openedLate: late.size,
       missingReminders: missing,
+      observedReminders: observed.length,
       memory: {
         idleMiB: mib(idle.rss),
         peakMiB: mib(peakBeforeQueries),
