@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFArray, PDFHexString, PDFName, type PDFDocument } from 'pdf-lib';
+import { deflated, flateStreamOf } from './deflate';
 
 export interface ArchivalMetadata {
   title: string;
@@ -17,9 +18,12 @@ export interface ArchivalMetadata {
 }
 
 let srgbProfile: Uint8Array | undefined;
-/** The sRGB ICC profile (from Debian's icc-profiles-free; see assets/README.md). */
-function srgb(): Uint8Array {
-  srgbProfile ??= readFileSync(join(__dirname, 'assets', 'sRGB.icc'));
+/**
+ * The sRGB ICC profile (from Debian's icc-profiles-free; see assets/README.md), compressed once for
+ * the process: every document carries the same bytes.
+ */
+function srgbDeflated(): Uint8Array {
+  srgbProfile ??= deflated(readFileSync(join(__dirname, 'assets', 'sRGB.icc')));
   return srgbProfile;
 }
 
@@ -99,7 +103,7 @@ export function makeArchival(pdf: PDFDocument, meta: ArchivalMetadata): void {
   // PDF/A wants the metadata stream readable without decoding, hence no filter.
   const metadata = context.stream(Buffer.from(xmpPacket(meta), 'utf8'), { Type: 'Metadata', Subtype: 'XML' });
   catalog.set(PDFName.of('Metadata'), context.register(metadata));
-  const profile = context.register(context.flateStream(srgb(), { N: 3 }));
+  const profile = context.register(flateStreamOf(context, srgbDeflated(), { N: 3 }));
   const intent = context.obj({
     Type: 'OutputIntent',
     S: 'GTS_PDFA1',

@@ -4,7 +4,6 @@
 // headings, paragraphs, bullet lists, automatic page breaks and "Page n / N" footers. Every drawn
 // line is marked content of a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
 import { createHash, type Hash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import {
   AFRelationship,
   PDFDocument,
@@ -12,19 +11,18 @@ import {
   PDFName,
   PDFString,
   rgb,
-  type PDFContext,
-  type PDFObject,
-  type PDFRawStream,
   type PDFRef,
   type RGB,
 } from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
 import { invalidMessage } from '../errors';
 import { makeArchival, setDocumentId } from './archive';
+import { deflatedStream } from './deflate';
 import { DocumentFonts, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
 import { StructureTree, type StructureElement, type StructureType } from './structure';
 
 export { FONT_PATHS, undrawableCharacters, type FontWeight } from './fonts';
+export { deflatedStream } from './deflate';
 export type DocumentLanguage = 'en' | 'fr';
 
 export interface DocumentMetadata {
@@ -416,15 +414,6 @@ export class LayoutDocument {
     // Leave room for the footer line.
     return this.margin;
   }
-}
-
-/**
- * A Flate-compressed stream, compressed by Node's zlib: pdf-lib's own (pako, in JavaScript) took
- * a third of a large statement's time. Same zlib, same input: same bytes.
- */
-export function deflatedStream(context: PDFContext, content: string | Uint8Array, dict: Record<string, PDFObject | string | number> = {}): PDFRawStream {
-  const bytes = deflateSync(typeof content === 'string' ? Buffer.from(content, 'latin1') : content, { level: 6 });
-  return context.stream(bytes, { ...dict, Filter: 'FlateDecode' });
 }
 
 function parseDate(value: string): Date {

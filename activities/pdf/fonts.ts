@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import fontkit, { type Font, type Subset } from '@pdf-lib/fontkit';
 import { PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
 import { DossierError } from '../../workflows/errors';
+import { deflated, deflatedStream, flateStreamOf } from './deflate';
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -295,14 +296,14 @@ class DocumentSubset {
   }
 
   async embed(context: PDFContext): Promise<void> {
-    const program = await serialize(this.subset);
+    const program = await compressedProgram(this.face, this.glyphIds, this.subset);
     // The six-letter subset tag (PDF 32000 §9.6.4) derives from the glyphs kept, so the same
     // text gives the same name and two different subsets of one face never share one.
     const digest = createHash('sha256').update(this.face.name).update(this.glyphIds.join(',')).digest();
     const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
     const baseFont = `${tag}+${this.face.name}`;
     const { font, scale } = this.face;
-    const fontFile = context.flateStream(program, this.face.cff ? { Subtype: 'CIDFontType0C' } : { Length1: program.length });
+    const fontFile = flateStreamOf(context, program.compressed, this.face.cff ? { Subtype: 'CIDFontType0C' } : { Length1: program.length });
     const descriptor = context.obj({
       Type: 'FontDescriptor',
       FontName: baseFont,
@@ -333,7 +334,7 @@ class DocumentSubset {
       BaseFont: baseFont,
       Encoding: 'Identity-H',
       DescendantFonts: [context.register(cidFont)],
-      ToUnicode: context.register(context.flateStream(toUnicodeCMap(this.text))),
+      ToUnicode: context.register(deflatedStream(context, toUnicodeCMap(this.text))),
     });
     context.assign(this.ref, type0);
   }
@@ -434,6 +435,26 @@ export class UndrawableTextError extends DossierError<'UndrawableText'> {
 
 const formatNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const utf16Hex = (text: string) => Array.from({ length: text.length }, (_, k) => text.charCodeAt(k).toString(16).padStart(4, '0')).join('');
+
+/**
+ * Subset font programs, compressed, by face and glyph list (in subset order). The open letters of
+ * a campaign draw their glyphs in the same order (letterhead and body come first), so a vendor whose
+ * name and contacts add no glyph gets the program subset and compressed for an earlier letter:
+ * encoding a subset and compressing it were most of a letter's cost. Bounded, oldest out first.
+ */
+const programs = new Map<string, { compressed: Uint8Array; length: number }>();
+const PROGRAMS_KEPT = 32;
+
+async function compressedProgram(face: FontFace, glyphIds: number[], subset: Subset): Promise<{ compressed: Uint8Array; length: number }> {
+  const key = `${face.name}:${glyphIds.join(',')}`;
+  const known = programs.get(key);
+  if (known) return known;
+  const program = await serialize(subset);
+  const entry = { compressed: deflated(program), length: program.length };
+  programs.set(key, entry);
+  if (programs.size > PROGRAMS_KEPT) programs.delete(programs.keys().next().value!);
+  return entry;
+}
 
 function serialize(subset: Subset): Promise<Uint8Array> {
   return new Promise((resolvePromise, reject) => {

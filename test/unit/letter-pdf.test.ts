@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, type PDFRef } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, it } from 'vitest';
 import { openLetterFileName, renderOpenLetter } from '../../activities/letter';
@@ -98,6 +100,21 @@ describe('the open letter PDF', () => {
     expect(openLetterFileName(input)).toBe('TEST-PDF-zoom-fr.pdf');
   });
 
+  it('gives each letter a font program of its own glyphs, even when an earlier letter of the campaign is reused', async () => {
+    const campaign = frenchCampaign();
+    // The same vendor again reuses the program subset for the first letter; another name adds glyphs.
+    const first = await renderOpenLetter({ campaign, vendor, language: 'fr' });
+    const again = await renderOpenLetter({ campaign, vendor, language: 'fr' });
+    const other = await renderOpenLetter({ campaign, vendor: { ...vendor, name: 'Quixotic Wharf Ltd (№ 7)' }, language: 'fr' });
+    const [firstPrograms, againPrograms, otherPrograms] = await Promise.all([first, again, other].map(embeddedPrograms));
+    expect(againPrograms).toEqual(firstPrograms);
+    // Every program holds at least the glyphs its ToUnicode map names, plus .notdef (and the parts
+    // of composite glyphs); the other name's new letters are in its program, not the first one's.
+    for (const { glyphs, mapped } of [...firstPrograms, ...otherPrograms]) expect(glyphs).toBeGreaterThanOrEqual(mapped + 1);
+    const total = (programs: { glyphs: number }[]) => programs.reduce((sum, p) => sum + p.glyphs, 0);
+    expect(total(otherPrograms)).toBeGreaterThan(total(firstPrograms));
+  });
+
   it('breaks a long letter over pages and numbers every page', async () => {
     const campaign = frenchCampaign();
     campaign.letterBody.fr = Array.from({ length: 40 }, (_, i) => `Paragraphe ${i + 1} : ${'des mots en français, '.repeat(20)}fin.`);
@@ -160,3 +177,19 @@ describe('the PDF layout kit', () => {
     });
   });
 });
+
+/** Each embedded TrueType program's glyph count, and how many glyphs its font's ToUnicode map names. */
+async function embeddedPrograms(bytes: Uint8Array): Promise<{ glyphs: number; mapped: number }[]> {
+  const pdf = await PDFDocument.load(bytes);
+  const decoded = (ref: unknown) => inflateSync((pdf.context.lookup(ref as PDFRef) as PDFRawStream).contents);
+  const programs: { glyphs: number; mapped: number }[] = [];
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Subtype'))?.toString() !== '/Type0') continue;
+    const cidFont = pdf.context.lookup((object.get(PDFName.of('DescendantFonts')) as PDFArray).get(0), PDFDict);
+    const descriptor = pdf.context.lookup(cidFont.get(PDFName.of('FontDescriptor')), PDFDict);
+    const program = fontkit.create(decoded(descriptor.get(PDFName.of('FontFile2'))));
+    const cmap = decoded(object.get(PDFName.of('ToUnicode'))).toString('latin1');
+    programs.push({ glyphs: program.numGlyphs, mapped: (cmap.match(/^<[0-9a-f]{4}> </gm) ?? []).length });
+  }
+  return programs.sort((a, b) => a.glyphs - b.glyphs);
+}
