@@ -219,6 +219,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       'demo-outcome': ['notes'],
       conclude: ['findings'],
       withdraw: ['reason'],
+      'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
@@ -311,6 +312,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           const input = { by, reason: form.text('reason') };
           form.done();
           await dossier.withdraw(ref, input);
+          break;
+        }
+        case 'correct-contact': {
+          // The page fills in the refused contact's name; an address given alone is greeted as itself.
+          const email = form.text('email');
+          const input = { by, contacts: [{ name: form.text('name', { optional: true }) || email, email }], reason: form.text('reason') };
+          form.done();
+          await dossier.correctContacts(ref, input);
           break;
         }
       }
@@ -799,7 +808,11 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
       ? {
           answer: status.openQuestions.length > 0,
           demonstrations: status.demonstrations.some((d) => d.result === undefined),
+          // Only while the letter waits for a corrected address: at any other stage there is none to correct.
+          correctContact: status.stage === 'letter-undeliverable',
         }
       : undefined,
+    refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
+    contactName: status.contacts?.[0]?.name,
   };
 }

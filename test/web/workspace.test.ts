@@ -14,6 +14,8 @@ import { CampaignClient } from '../../client/campaign-api';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { openIntake } from '../../intake/open';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { startEngagement } from '../helpers/engagement-driver';
+import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { composeReply } from '../helpers/inbound-mail';
 import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
@@ -369,6 +371,59 @@ describe('the joint statement in the workspace', () => {
     const published = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.en.pdf`);
     expect(published.status()).toBe(200);
     expect((await published.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('corrections on the engagement page', () => {
+  it('corrects a refused contact address, with the workflow’s refusal next to the field, and sends the letter again', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-gone');
+    env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    try {
+      const e = await startEngagement(env, engagementInput(campaignId, 'gone', patientPolicy()));
+      await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+      const path = `/campaigns/${campaignId}/engagements/gone`;
+      const page = await as('owen', path);
+      expect(await textOf(page.locator('#stage'))).toBe('letter refused, address to correct');
+      expect(await textOf(page.locator('#correct-contact .hint'))).toContain('refused the open letter for good at privacy@gone.test');
+      expect(await page.locator('#correct-contact-name').inputValue()).toBe(e.input.vendor.contacts[0].name);
+      await checkPage(page, 'engagement-letter-undeliverable');
+
+      // The workflow's own refusal, next to the address field; what was typed stays.
+      await page.fill('#correct-contact-email', 'privacy@gone.test');
+      await page.fill('#correct-contact-reason', 'The vendor moved its privacy office');
+      await page.click('#correct-contact button[type=submit]');
+      expect(await textOf(page.locator('#correct-contact-email-error'))).toContain('privacy@gone.test is the address the mail server refused for good: give another one');
+      expect(await page.locator('#correct-contact-email').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#correct-contact-reason').inputValue()).toBe('The vendor moved its privacy office');
+      await checkPage(page, 'engagement-correct-contact-refused');
+      expect((await e.status()).stage).toBe('letter-undeliverable');
+
+      // Refused on the server to an auditor, and to a form without the session's token.
+      const ada = await as('ada', path);
+      expect(await ada.locator('#correct-contact').count()).toBe(0);
+      const byAuditor = await ada.request.post(`${url}${path}/correct-contact`, { form: { _csrf: await csrfOf(ada), email: 'privacy@found.test', reason: 'auditors may not' } });
+      expect(byAuditor.status()).toBe(403);
+      const noToken = await page.request.post(`${url}${path}/correct-contact`, { form: { email: 'privacy@found.test', reason: 'no token' } });
+      expect(noToken.status()).toBe(403);
+      expect((await e.status()).stage).toBe('letter-undeliverable');
+
+      await page.fill('#correct-contact-email', 'privacy@found.test');
+      await page.click('#correct-contact button[type=submit]');
+      expect(await textOf(page.locator('.notice'))).toBe('The address is corrected; the open letter goes again.');
+      const [letter] = await e.waitForMail('letter-2');
+      expect(letter.to).toEqual(['privacy@found.test']);
+      const sent = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+      expect(sent.contacts).toEqual([{ name: e.input.vendor.contacts[0].name, email: 'privacy@found.test' }]);
+      expect(sent.timeline.find((t) => t.what === 'contact address corrected')).toMatchObject({
+        by: 'Owen Okafor (owen, signed in)',
+        detail: expect.stringContaining('privacy@found.test'),
+      });
+      await page.reload();
+      expect(await page.locator('#correct-contact').count()).toBe(0);
+      await e.handle.terminate('test over');
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
   });
 });
 
