@@ -215,7 +215,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ask: ['questions', [/due/i, 'dueDate']],
       answer: ['answers'],
       'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
-      'reschedule-demo': ['at', [/reason/i, 'reason'], [/meeting link/i, 'meetingUrl']],
+      'reschedule-demo': ['at', [/reason/i, 'reason'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
       'demo-outcome': ['notes'],
       conclude: ['findings'],
       withdraw: ['reason'],
@@ -274,13 +274,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           break;
         }
         case 'reschedule-demo': {
+          // The form shows the current place and link: kept as they are, unchanged; emptied, removed.
+          const placeField = (field: 'location' | 'meetingUrl') =>
+            field in values ? { [field]: form.text(field, { optional: true }) || null } : {};
           const input = {
             by,
             demonstrationId: form.text('demonstrationId'),
             at: form.instant('at')!,
             reason: form.text('reason'),
-            ...(form.text('location', { optional: true }) ? { location: form.text('location') } : {}),
-            ...(form.text('meetingUrl', { optional: true }) ? { meetingUrl: form.text('meetingUrl') } : {}),
+            ...placeField('location'),
+            ...placeField('meetingUrl'),
           };
           form.done();
           await dossier.rescheduleDemonstration(ref, input);

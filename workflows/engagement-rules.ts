@@ -384,7 +384,8 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
     throw new Error(`demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
   }
   checkText('the reason for rescheduling', input.reason, REASON);
-  checkMeetingPlace(input);
+  // null removes the place or the link; anything else given is checked as when scheduling.
+  checkMeetingPlace({ location: input.location ?? undefined, meetingUrl: input.meetingUrl ?? undefined });
 }
 
 export function checkDemonstrationOutcome(view: EngagementView, input: RecordDemonstrationOutcomeInput, now: number): void {

@@ -351,6 +351,9 @@ export class EngagementCase {
     demonstration.at = toIsoString(instant(req.at));
     demonstration.rescheduled++;
     Object.assign(demonstration, meetingPlace(req));
+    // Only a request that says null removes: histories before it never carry one.
+    if (req.location === null) delete demonstration.location;
+    if (req.meetingUrl === null) delete demonstration.meetingUrl;
     this.log(req.by, `demonstration ${demonstration.id} rescheduled`, now, `to ${demonstration.at}: ${req.reason}`);
     return demonstration;
   }
@@ -469,7 +472,7 @@ export class EngagementCase {
 }
 
 /** The place and link a schedule or reschedule gives, trimmed; nothing for what it leaves out. */
-function meetingPlace(req: { location?: string; meetingUrl?: string }): Pick<Demonstration, 'location' | 'meetingUrl'> {
+function meetingPlace(req: { location?: string | null; meetingUrl?: string | null }): Pick<Demonstration, 'location' | 'meetingUrl'> {
   return {
     ...(req.location?.trim() ? { location: req.location.trim() } : {}),
     ...(req.meetingUrl?.trim() ? { meetingUrl: req.meetingUrl.trim() } : {}),

@@ -69,9 +69,12 @@ export interface RescheduleDemonstrationInput extends ByOfficer {
   at: string;
   /** Why it moved: the new invitation tells the vendor, with the time it replaces. */
   reason: string;
-  /** A new place or link; the previous ones stay when omitted. */
-  location?: string;
-  meetingUrl?: string;
+  /**
+   * A new place or link; the previous ones stay when omitted, and `null` removes one (a meeting
+   * moved online has no place any more). Workers before `null` was understood refuse it.
+   */
+  location?: string | null;
+  meetingUrl?: string | null;
 }
 
 export interface RecordDemonstrationOutcomeInput extends ByOfficer {

@@ -182,6 +182,10 @@ describe('engagement rules', () => {
       expect(() => rules.checkScheduleDemonstration(responded(), { ...placed, location: 'Room 4\nBCC: x@evil.example' }, NOW)).toThrow(/the location/);
       const reschedule = { by: 'O', demonstrationId: 'd1', at: '2020-08-06T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'javascript:alert(1)' };
       expect(() => rules.checkRescheduleDemonstration(responded({ demonstrations: [demonstration()] }), reschedule, NOW)).toThrow(/https:\/\//);
+      // A reschedule may remove the place or the link (null); a schedule has none to remove.
+      const removing = { ...reschedule, location: null, meetingUrl: null };
+      expect(() => rules.checkRescheduleDemonstration(responded({ demonstrations: [demonstration()] }), removing, NOW)).not.toThrow();
+      expect(() => rules.checkScheduleDemonstration(responded(), { ...placed, location: null } as never, NOW)).toThrow(/the location must be text/);
     });
 
     it('records an outcome only for a demonstration that has started and has none yet', () => {

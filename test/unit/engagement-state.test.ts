@@ -115,6 +115,25 @@ describe('engagement state', () => {
     expect(kase.state.timeline.map((e) => e.what).slice(-3)).toEqual(['demonstration d1 scheduled', 'demonstration d1 rescheduled', 'demonstration d1 validated']);
   });
 
+  it('keeps the place and link of a rescheduled demonstration unless the request gives new ones or removes them with null', () => {
+    const kase = respondedCase();
+    const demo = kase.scheduleDemonstration(
+      { by: OFFICER, at: '2020-09-01T14:00:00Z', durationMinutes: 60, attendees: [{ name: 'Ann Lee', email: 'ann@opc.test' }], topics: ['Keys'], location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/a' },
+      at(20),
+    );
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-02T14:00:00Z', reason: 'vendor asked' }, at(21));
+    expect(demo).toMatchObject({ location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/a' });
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-03T14:00:00Z', reason: 'online only', location: null }, at(22));
+    expect(demo).not.toHaveProperty('location');
+    expect(demo.meetingUrl).toBe('https://meet.example.org/a');
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-04T14:00:00Z', reason: 'in person', location: 'ICO, Wilmslow', meetingUrl: null }, at(23));
+    expect(demo).toMatchObject({ location: 'ICO, Wilmslow' });
+    expect(demo).not.toHaveProperty('meetingUrl');
+    const { demonstration } = kase.demonstrationDetails(demo);
+    expect(demonstration).not.toHaveProperty('meetingUrl');
+    expect(demonstration.location).toBe('ICO, Wilmslow');
+  });
+
   it('concludes with findings, and the outcome carries when it ended', () => {
     const kase = respondedCase();
     const outcome = kase.conclude({ by: OFFICER, findings: completeFindings() }, at(50));

@@ -17,6 +17,7 @@ import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { eventByPython } from '../helpers/icalendar';
 import { composeReply } from '../helpers/inbound-mail';
 import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
@@ -424,6 +425,60 @@ describe('corrections on the engagement page', () => {
     } finally {
       env.sink.recipientPolicy = () => undefined;
     }
+  });
+
+  it('reschedules a demonstration keeping its place and link as shown, or removing one the officer empties', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-moved');
+    const e = await startEngagement(env, engagementInput(campaignId, 'cisco', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId, vendorId: 'cisco' };
+    await dossier.recordResponse(ref, { by: 'Officer Test', summary: 'Cisco answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await dossier.scheduleDemonstration(ref, {
+      by: 'Officer Test',
+      at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      durationMinutes: 60,
+      attendees: [{ name: 'Privacy lead', email: 'privacy@cisco.test' }],
+      topics: ['How encryption keys are managed'],
+      location: 'OPC, Gatineau',
+      meetingUrl: 'https://meet.example.org/opc-cisco',
+    });
+    const invitation = async (n: number) => {
+      const [mail] = await env.parsed(await e.waitForMail(`demo-d1-invite-${n}`));
+      return eventByPython(mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8'));
+    };
+    expect(await invitation(1)).toMatchObject({ location: 'OPC, Gatineau', url: 'https://meet.example.org/opc-cisco' });
+
+    const page = await as('owen', `/campaigns/${campaignId}/engagements/cisco`);
+    const reschedule = async (days: number, reason: string, place: { location?: string; meetingUrl?: string }) => {
+      await page.click('summary:has-text("Record the demonstration")');
+      await page.fill('#reschedule-at-d1', stamp(days * 86_400_000));
+      await page.fill('#reschedule-reason-d1', reason);
+      if (place.location !== undefined) await page.fill('#reschedule-location-d1', place.location);
+      if (place.meetingUrl !== undefined) await page.fill('#reschedule-meeting-url-d1', place.meetingUrl);
+      await page.click('#reschedule-demo-d1 button[type=submit]');
+    };
+
+    // The place emptied, the link left as the form shows it.
+    expect(await page.locator('#reschedule-location-d1').inputValue()).toBe('OPC, Gatineau');
+    await reschedule(4, 'Held online only', { location: '' });
+    expect(await textOf(page.locator('.notice'))).toBe('The demonstration is rescheduled.');
+    let [demonstration] = (await e.status()).demonstrations;
+    expect(demonstration).not.toHaveProperty('location');
+    expect(demonstration.meetingUrl).toBe('https://meet.example.org/opc-cisco');
+    expect(await invitation(2)).toMatchObject({ location: null, url: 'https://meet.example.org/opc-cisco' });
+
+    // A bad place is the workflow's refusal, next to the field; then the link emptied and a place given.
+    await reschedule(5, 'In person after all', { location: 'Room 4\u2028BCC: x@evil.example' });
+    expect(await textOf(page.locator('#reschedule-location-d1-error'))).toMatch(/the location must be on one line/);
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
+    await reschedule(5, 'In person after all', { location: 'ICO, Wilmslow', meetingUrl: '' });
+    expect(await textOf(page.locator('.notice'))).toBe('The demonstration is rescheduled.');
+    [demonstration] = (await e.status()).demonstrations;
+    expect(demonstration).toMatchObject({ location: 'ICO, Wilmslow', rescheduled: 2 });
+    expect(demonstration).not.toHaveProperty('meetingUrl');
+    expect(await invitation(3)).toMatchObject({ location: 'ICO, Wilmslow', url: null });
+    await e.handle.terminate('test over');
   });
 });
 
