@@ -82,9 +82,14 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // marker stands for every patch before it, since each patch costs a marker and a search-attribute
   // upsert; one publisher upserts the search attributes and the board memo; a message still not
   // delivered is noticed by its activity's schedule-to-close timeout instead of a timer per message.
-  const lean = patched('lean-lifecycle');
+  // `lean-lifecycle-2` stands the same way for `lean-lifecycle` and every patch after it: one marker
+  // for a new case instead of one per patch (each is an event and a search-attribute upsert).
+  const lean2 = patched('lean-lifecycle-2');
+  const lean = lean2 || patched('lean-lifecycle');
   /** A change made before the lean path: always on for a lean engagement, else as the case recorded it. */
   const since = (patchId: string) => lean || patched(patchId);
+  /** A change made after `lean-lifecycle`: always on since `lean-lifecycle-2`, else as the case recorded it. */
+  const sinceLean = (patchId: string) => lean2 || patched(patchId);
   // The letter's body (up to megabytes) is needed by the open letter alone; every other message
   // leaves it out, or each activity input would carry it into the history again.
   const campaignWithoutLetter: CampaignRef = { ...campaign, letterBody: { en: [], fr: [] } };
@@ -163,7 +168,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // A message the relay keeps refusing for now is retried for ever; after a while the case
       // office is told, once, and sending goes on.
       if (!lean && kind !== 'officer-notice' && patched('delivery-delay-alert')) chores.push(beside(alertIfStillSending(step, kind, () => settled)));
-      const delivery = await (lean && kind !== 'officer-notice' ? sendAlertingOnDelay(message) : sendOrExplain(message)).finally(() => (settled = true));
+      const sending = lean && kind !== 'officer-notice' ? sendAlertingOnDelay(message) : sendOrExplain(message);
+      // Only the timer of cases before the lean path reads `settled`; a lean case saves the extra turn.
+      const delivery = await (lean2 ? sending : sending.finally(() => (settled = true)));
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
@@ -287,7 +294,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const { id } = demonstration;
     const send = (step: string, kind: MessageKind) => {
       // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
-      const current = patched('invitation-sent-at-with-change');
+      const current = sinceLean('invitation-sent-at-with-change');
       const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
       return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
     };
@@ -414,7 +421,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const recorded = kase.recordInbound(req, Date.now());
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
     const letterBounced =
-      recorded.result.effect === 'delivery-failure' && kase.bouncedFromEveryContact(req, letterStep()) && patched('letter-bounce-undeliverable');
+      recorded.result.effect === 'delivery-failure' && kase.bouncedFromEveryContact(req, letterStep()) && sinceLean('letter-bounce-undeliverable');
     if (letterBounced) kase.letterUndeliverable(letterStep(), Date.now());
     if (recorded.officerNotice) {
       const { step, note } = recorded.officerNotice;
