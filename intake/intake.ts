@@ -11,6 +11,7 @@ import { DocumentError, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
 import type { DocumentRef } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
+import { errorCode } from '../workflows/errors';
 import { correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { readMessage, type ReadMessage } from './read-message';
@@ -144,14 +145,16 @@ export class Intake {
       }
       const refusals: string[] = [];
       for (const candidate of candidates) {
-        const input = await this.inputFor(read, candidate);
         try {
+          const input = await this.inputFor(read, candidate);
           const result = await this.record(candidate, input);
           await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
           return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
         } catch (err) {
-          if (!(err instanceof DossierClientError) || !REFUSALS.includes(err.code)) throw err;
-          refusals.push(err.message);
+          // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
+          const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
+          if (!refused) throw err;
+          refusals.push((err as Error).message);
         }
       }
       return await this.hold(stored, read, candidates[0].campaignId, refusals.join('; '));

@@ -146,6 +146,18 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await count(mailbox, INBOX)).toBe(0);
   });
 
+  it('holds a reply to an engagement of a shredded campaign, saying so, instead of retrying it or making the campaign a new key', async () => {
+    const e = await openEngagement('zoom');
+    await e.handle.terminate('case over');
+    const keyId = campaignKeyId(e.input.campaign.id);
+    expect(await env.encryption!.keystore.shred(keyId)).toBe(true);
+    await sender.append(await vendorReply(e));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: expect.stringMatching(`campaign "${e.input.campaign.id}" was shredded at`) });
+    expect(await count(mailbox, INBOX)).toBe(0);
+    expect(await env.encryption!.keystore.list()).not.toContain(keyId);
+  });
+
   it('finds the engagement by the reply token when a mail client dropped the threading headers', async () => {
     const e = await openEngagement('google');
     await sender.append(await vendorReply(e, { inReplyTo: undefined, references: undefined, subject: 'Our answer' }));
