@@ -184,9 +184,11 @@ export function engagementCommands(session: Session): Command {
     .requiredOption('--reason <text>', 'why, for the record and the invitation (which also gives the time it replaces)')
     .option('--demo <id>', 'which demonstration (default: the one still to be held)')
     .option('--location <text>', 'a new place (default: unchanged)')
+    .option('--no-location', 'no place any more (a meeting now held online only)')
     .option('--link <url>', 'a new video call link, https://… (default: unchanged)')
+    .option('--no-link', 'no video call link any more')
     .action(
-      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string; location?: string; link?: string }) => {
+      withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string; location?: string | false; link?: string | false }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const dossier = await ctx.dossier();
         const demonstration = await dossier.rescheduleDemonstration(ref, {
@@ -194,7 +196,10 @@ export function engagementCommands(session: Session): Command {
           demonstrationId: options.demo ?? (await pendingDemonstration(ctx, ref)),
           at: isoTime('--at', options.at),
           reason: nonEmpty('--reason', options.reason),
-          ...meetingPlaceOptions(options),
+          // --no-location / --no-link: null removes the place or link; omitted, it stays.
+          ...meetingPlaceOptions({ location: options.location || undefined, link: options.link || undefined }),
+          ...(options.location === false ? { location: null } : {}),
+          ...(options.link === false ? { meetingUrl: null } : {}),
         });
         ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} moved to ${when(demonstration.at)}.`);
       }),

@@ -100,8 +100,11 @@ describe('the dossier CLI', () => {
 
     // Moved to a few seconds from now, so that its outcome can be recorded once it has started.
     const soon = new Date(Date.now() + 15_000);
-    const moved = await okJson<Demonstration>(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', soon.toISOString(), '--reason', 'vendor asked for an earlier slot']);
+    const moved = await okJson<Demonstration>(['engagement', 'reschedule-demo', campaignId, 'zoom', '--at', soon.toISOString(), '--reason', 'vendor asked for an earlier slot', '--no-location']);
     expect(moved).toMatchObject({ id: 'd1', rescheduled: 1, at: soon.toISOString(), previousAt: scheduled.at, rescheduleReason: 'vendor asked for an earlier slot' });
+    // --no-location removes the place; the link, not named, stays.
+    expect(moved).not.toHaveProperty('location');
+    expect(moved.meetingUrl).toBe('https://meet.example.org/opc-zoom');
     await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 1_000)));
 
     const outcome = await ok(['engagement', 'demo-outcome', campaignId, 'zoom', '--result', 'validated', '--notes', 'Keys shown never leaving the device.']);
