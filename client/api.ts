@@ -48,7 +48,7 @@ import {
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
-import { listWorkflows } from '../activities/visibility';
+import { listWorkflowPage, listWorkflows, type ListedWorkflow } from '../activities/visibility';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
@@ -96,6 +96,13 @@ export interface EngagementFilter {
   now?: Date;
   /** Stop after this many (default 1000). */
   limit?: number;
+}
+
+/** One page of engagements, in visibility's order (open ones first, the most recently started first). */
+export interface EngagementPage {
+  engagements: EngagementSummary[];
+  /** Where the next page starts (opaque, URL-safe); undefined on the last page. */
+  nextPage?: string;
 }
 
 export interface DossierClientOptions {
@@ -258,36 +265,58 @@ export class DossierClient {
   }
 
   /**
+   * One page of the engagements matching a filter, for a screen that shows a page at a time: the
+   * server's cost grows with every row it returns, so a 1,000-vendor board asks for the rows it shows.
+   * The dev server's SQL visibility cannot sort by a search attribute: pages come in its own order.
+   * `page` is a previous page's `nextPage`.
+   */
+  async findEngagementsPage(filter: EngagementFilter, { pageSize, page }: { pageSize: number; page?: string }): Promise<EngagementPage> {
+    const query = engagementQuery(filter);
+    const nextPageToken = page === undefined ? undefined : Buffer.from(page, 'base64url');
+    if (page !== undefined && (!/^[A-Za-z0-9_-]+$/.test(page) || nextPageToken!.toString('base64url') !== page)) throw invalidInput(unknownPage(page));
+    try {
+      const listed = await listWorkflowPage(this.client, withEngagementType(query), { pageSize, nextPageToken });
+      return {
+        engagements: listed.workflows.map(engagementSummary),
+        nextPage: listed.nextPageToken && Buffer.from(listed.nextPageToken).toString('base64url'),
+      };
+    } catch (err) {
+      // A token the server did not give out, or one from another query, is refused as invalid.
+      if (page !== undefined && grpcCode(err) === 3) throw invalidInput(unknownPage(page));
+      throw this.searchError(err, query);
+    }
+  }
+
+  /** How many engagements match a filter: one visibility count, no rows read. */
+  async countMatching(filter: EngagementFilter): Promise<number> {
+    const query = engagementQuery(filter);
+    try {
+      return (await this.client.workflow.count(withEngagementType(query))).count;
+    } catch (err) {
+      throw this.searchError(err, query);
+    }
+  }
+
+  /**
    * Engagements matching a raw visibility query (`DossierStage = 'follow-up' AND …`); it is combined
    * with `WorkflowType = 'engagement'` so other workflows never show up.
    */
   async search(query: string, limit = 1000): Promise<EngagementSummary[]> {
-    const full = query.trim() ? `WorkflowType = 'engagement' AND (${query})` : `WorkflowType = 'engagement'`;
     const found: EngagementSummary[] = [];
     try {
-      for await (const info of listWorkflows(this.client, full)) {
-        const attrs = info.typedSearchAttributes;
-        found.push({
-          workflowId: info.workflowId,
-          campaignId: attrs.get(DossierCampaign),
-          vendorId: attrs.get(DossierVendor),
-          stage: attrs.get(DossierStage),
-          nextDeadline: attrs.get(DossierNextDeadline)?.toISOString(),
-          executionStatus: info.status,
-          startedAt: info.startTime.toISOString(),
-          closedAt: info.closeTime?.toISOString(),
-          ...(info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined),
-        });
+      for await (const info of listWorkflows(this.client, withEngagementType(query))) {
+        found.push(engagementSummary(info));
         if (found.length >= limit) break;
       }
     } catch (err) {
-      // The raw visibility call throws the gRPC error itself; the SDK's wrappers keep it as `cause`.
-      const raw = err as { code?: number; details?: string; cause?: { code?: number; details?: string } };
-      const grpc = raw.code === undefined ? raw.cause : raw;
-      if (grpc?.code === 3) throw invalidInput(explainInvalidQuery(query, grpc.details));
-      throw fromTemporal(err, 'engagements', this.options.address);
+      throw this.searchError(err, query);
     }
     return found;
+  }
+
+  private searchError(err: unknown, query: string): unknown {
+    if (grpcCode(err) === 3) return invalidInput(explainInvalidQuery(query, grpcDetails(err)));
+    return fromTemporal(err, 'engagements', this.options.address);
   }
 
   /** Campaign workflows, newest first (running only unless `all`). */
@@ -333,6 +362,37 @@ export class DossierClient {
       throw fromTemporal(err, describeEngagement(ref), this.options.address);
     }
   }
+}
+
+function withEngagementType(query: string): string {
+  return query.trim() ? `WorkflowType = 'engagement' AND (${query})` : `WorkflowType = 'engagement'`;
+}
+
+function engagementSummary(info: ListedWorkflow): EngagementSummary {
+  const attrs = info.typedSearchAttributes;
+  return {
+    workflowId: info.workflowId,
+    campaignId: attrs.get(DossierCampaign),
+    vendorId: attrs.get(DossierVendor),
+    stage: attrs.get(DossierStage),
+    nextDeadline: attrs.get(DossierNextDeadline)?.toISOString(),
+    executionStatus: info.status,
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString(),
+    ...(info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined),
+  };
+}
+
+/** The raw visibility call throws the gRPC error itself; the SDK's wrappers keep it as `cause`. */
+function grpcError(err: unknown): { code?: number; details?: string } | undefined {
+  const raw = err as { code?: number; details?: string; cause?: { code?: number; details?: string } };
+  return raw.code === undefined ? raw.cause : raw;
+}
+const grpcCode = (err: unknown) => grpcError(err)?.code;
+const grpcDetails = (err: unknown) => grpcError(err)?.details;
+
+function unknownPage(page: string): string {
+  return `"${page.length > 40 ? `${page.slice(0, 40)}…` : page}" is not a page of this list: start again from its first page`;
 }
 
 /** How messages name an engagement: its workflow id, which already says "engagement". */

@@ -35,6 +35,8 @@ export interface WebDeps {
   sentMail?: SentMailReader;
   views?: Views;
   now?: () => Date;
+  /** Rows per page of a campaign's board (default 100). */
+  boardPageSize?: number;
 }
 
 export interface HoldingPen {

@@ -2,8 +2,9 @@
 // through the typed client API (one visibility list for a board, one query for an engagement) or
 // sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
 // as the form's error, in the workflow's own words.
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { engagementQuery, type EngagementRef, type EngagementSummary } from '../client/api';
+import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -46,6 +47,15 @@ interface SubmittedForm {
 }
 const MAX_CAMPAIGN_FILE_BYTES = 1_000_000;
 const BOARD_SORTS = ['vendor', 'stage', 'deadline', 'contact', 'action'] as const;
+const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
+  vendor: 'board.vendor',
+  stage: 'board.stage',
+  deadline: 'board.deadline',
+  contact: 'board.last-contact',
+  action: 'board.next-action',
+};
+/** Rows per board page: enough to scan, few enough that a page answers in well under 300 ms. */
+const BOARD_PAGE_SIZE = 100;
 
 export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const { views, page } = deps;
@@ -123,6 +133,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   // ── The board: one row per vendor, from one visibility list and the campaign's own status ────────
 
+  // A page of rows at a time: the visibility server's cost grows with every row it returns (about
+  // 1 s for 1,000 on the dev server), so the board reads only the rows it shows. Unsorted, a page is
+  // one visibility page in the server's own order (open engagements first, the most recently started
+  // first: SQL visibility sorts by nothing else) and the next page follows its token. Sorted by a
+  // column, the order must span every matching vendor, so that view reads them all, then shows a page.
+  //
+  // The server's page token, signed: a link the board did not give out is refused at once, without
+  // asking the server (which answers a malformed token with an internal error, retried for seconds).
+  const pageLinks = pageLinkSigner(deps.config.sessionSecret);
+  const noSuchPage = (c: Context<WebEnv>) => c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'board.no-such-page' }), 400);
+
   app.get('/campaigns/:campaign', async (c) => {
     const user = allowed(c, 'read-cases');
     const campaignId = c.req.param('campaign');
@@ -130,26 +151,72 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const stage = (ENGAGEMENT_STAGES as readonly string[]).includes(stageParam ?? '') ? (stageParam as EngagementStage) : undefined;
     const overdue = c.req.query('overdue') === '1';
     const sortParam = c.req.query('sort');
-    const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : 'deadline';
-    const descending = c.req.query('dir') === 'desc';
+    const sort = (BOARD_SORTS as readonly string[]).includes(sortParam ?? '') ? (sortParam as (typeof BOARD_SORTS)[number]) : undefined;
+    const descending = sort !== undefined && c.req.query('dir') === 'desc';
+    const pageParam = sort ? undefined : c.req.query('page') || undefined;
+    const pageToken = pageParam === undefined ? undefined : pageLinks.open(pageParam);
+    if (pageParam !== undefined && pageToken === undefined) return noSuchPage(c);
+    // Sorted, where the page starts; unsorted, only how the rows are numbered (the token says where).
+    const from = Math.max(0, Math.floor(Number(c.req.query('from')) || 0));
+    const pageSize = deps.boardPageSize ?? BOARD_PAGE_SIZE;
     const at = now();
+    const filter = { campaign: campaignId, stage, overdue, now: at };
     const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
     // Where a board's time goes, for the bench and the browser's network panel (Server-Timing).
     const timing = new Timing();
-    const [status, found] = await Promise.all([
-      timing.time('status', () => campaigns.status(campaignId)),
-      timing.time('list', () => dossier.findEngagements({ campaign: campaignId, stage, overdue, now: at, limit: 100_000 })),
-    ]);
-    const rows = await timing.time('rows', async () => boardRows(status, found, at, c.get('language'), views));
-    rows.sort(compareRows(sort));
-    if (descending) rows.reverse();
+    let found: EngagementSummary[];
+    let matching: number;
+    let nextPage: string | undefined;
+    let status: CampaignStatus;
+    try {
+      if (sort) {
+        let all: EngagementSummary[];
+        [status, all] = await Promise.all([
+          timing.time('status', () => campaigns.status(campaignId)),
+          timing.time('list', () => dossier.findEngagements({ ...filter, limit: 100_000 })),
+        ]);
+        found = all;
+        matching = all.length;
+      } else {
+        let listed: EngagementPage;
+        [status, listed, matching] = await Promise.all([
+          timing.time('status', () => campaigns.status(campaignId)),
+          timing.time('list', () => dossier.findEngagementsPage(filter, { pageSize, page: pageToken })),
+          timing.time('count', () => dossier.countMatching(filter)),
+        ]);
+        found = listed.engagements;
+        nextPage = listed.nextPage;
+      }
+    } catch (err) {
+      if (err instanceof DossierClientError && err.code === ClientErrorCode.InvalidInput && pageToken !== undefined) return noSuchPage(c);
+      throw err;
+    }
+    let rows = await timing.time('rows', async () => boardRows(status, found, at, c.get('language'), views));
+    if (sort) {
+      rows.sort(compareRows(sort));
+      if (descending) rows.reverse();
+      rows = rows.slice(from, from + pageSize);
+    }
+    const filterParams = { ...(stage ? { stage } : {}), ...(overdue ? { overdue: '1' } : {}) };
+    const link = (params: Record<string, string>) => `?${new URLSearchParams({ ...filterParams, ...params })}`;
     const sortLinks = Object.fromEntries(
-      BOARD_SORTS.map((s) => {
-        const params = new URLSearchParams({ ...(stage ? { stage } : {}), ...(overdue ? { overdue: '1' } : {}), sort: s });
-        if (s === sort && !descending) params.set('dir', 'desc');
-        return [s, { href: `?${params}`, current: s === sort ? (descending ? 'descending' : 'ascending') : undefined }];
-      }),
+      BOARD_SORTS.map((s) => [
+        s,
+        {
+          href: link({ sort: s, ...(s === sort && !descending ? { dir: 'desc' } : {}) }),
+          current: s === sort ? (descending ? 'descending' : 'ascending') : undefined,
+        },
+      ]),
     );
+    const sorted = sort ? { sort, ...(descending ? { dir: 'desc' } : {}) } : {};
+    const pages = {
+      first: from > 0 || pageToken !== undefined ? link(sorted) : undefined,
+      previous: sort && from > 0 ? link({ ...sorted, ...(from > pageSize ? { from: String(from - pageSize) } : {}) }) : undefined,
+      next: sort
+        ? from + pageSize < matching ? link({ ...sorted, from: String(from + pageSize) }) : undefined
+        : // The server hands out a token after every full page, even the last one: the count says whether more follow.
+          nextPage && from + rows.length < matching ? link({ page: pageLinks.sign(nextPage), from: String(from + rows.length) }) : undefined,
+    };
     const html = await timing.time('render', async () =>
       page(c, 'board', {
         title: title(c, 'board.title', { campaign: campaignId }),
@@ -158,11 +225,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
         overdue,
         sortLinks,
+        sort,
+        descending,
+        sortedBy: sort && views.text(c.get('language'), BOARD_SORT_LABELS[sort]),
+        range: rows.length ? { first: from + 1, last: from + rows.length } : undefined,
+        matching,
         total: status.engagements.length,
+        pages: pages.first || pages.previous || pages.next ? pages : undefined,
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
         canAudit: can(user.roles, 'export-audit'),
-        query: engagementQuery({ campaign: campaignId, stage, overdue, now: at }),
+        query: engagementQuery(filter),
       }),
     );
     c.header('Server-Timing', timing.header());
@@ -680,6 +753,21 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 /** The step a `… sent` timeline entry names first in its detail (`letter`, `reminder-1`, …). */
 function stepOf(entry: { detail?: string }): string | undefined {
   return entry.detail?.split(' ')[0] || undefined;
+}
+
+/** Signs the server's page tokens in the board's links, and opens only what it signed. */
+function pageLinkSigner(secret: string) {
+  const key = Buffer.from(hkdfSync('sha256', secret, 'dossier-web', 'board-page-link', 32));
+  const mac = (token: string) => createHmac('sha256', key).update(token).digest().subarray(0, 16);
+  return {
+    sign: (token: string) => `${token}.${mac(token).toString('base64url')}`,
+    /** The token, or undefined when the link was not signed here. */
+    open(link: string): string | undefined {
+      const dot = link.lastIndexOf('.');
+      const [token, given] = [link.slice(0, dot), Buffer.from(link.slice(dot + 1), 'base64url')];
+      return dot > 0 && given.length === 16 && timingSafeEqual(given, mac(token)) ? token : undefined;
+    },
+  };
 }
 
 /** Durations of a request's parts, as a Server-Timing header (`list;dur=12.3, render;dur=4.5`). */

@@ -26,6 +26,8 @@ export interface WebServerOptions {
   /** Where the holding pen's mailbox, store and keys are configured (default: this process's). */
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Rows per page of a campaign's board (default 100; tests use fewer). */
+  boardPageSize?: number;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -51,6 +53,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
     sentMail: sentMailReader(options.env ?? process.env),
     now: options.now,
+    boardPageSize: options.boardPageSize,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

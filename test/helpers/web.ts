@@ -28,7 +28,7 @@ export async function workspaceUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`;
 }
 
-export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[]): Promise<Workspace> {
+export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[], options: { boardPageSize?: number } = {}): Promise<Workspace> {
   const port = Number(new URL(url).port);
   const idp = await startDevIdentityProvider({ users, redirectUris: [`${url}/auth/callback`] });
   const settings: NodeJS.ProcessEnv = {
@@ -53,6 +53,7 @@ export async function startWorkspace(env: DossierTestEnv, url: string, users: De
     taskQueue: env.taskQueue,
     address: 'test',
     env: settings,
+    boardPageSize: options.boardPageSize,
   });
   return {
     url,
