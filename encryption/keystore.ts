@@ -107,8 +107,9 @@ export class KeyStore {
       if (stored) await this.keys.delete(keyId);
       this.cache.delete(keyId);
       await this.refuseIfShredded(keyId);
+      throw new KeyError('KeyShredded', `data key "${keyId}" was removed while it was being made; try again`);
     }
-    return this.unwrap(stored!);
+    return this.unwrap(stored);
   }
 
   /** The data key to decrypt with; throws KeyShredded when it was destroyed. */
