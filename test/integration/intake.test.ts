@@ -63,6 +63,19 @@ afterAll(async () => {
   await sender?.close();
 });
 
+/** Fails with the step's name when it takes longer than `ms`, instead of the test timing out silently. */
+async function within<T>(step: string, work: Promise<T>, ms = 45_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const started = Date.now();
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${step} took more than ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+    const took = Date.now() - started;
+    if (took > 10_000) console.log(`[intake test] ${step} took ${took} ms`);
+  }
+}
+
 async function count(box: MailboxSource, folder: string): Promise<number> {
   let n = 0;
   for await (const _ of box.messages(folder)) n++;
@@ -135,16 +148,18 @@ describe('the intake records vendors’ mail on their engagements', () => {
   });
 
   it('records a message once, however often it arrives', async () => {
-    const e = await openEngagement('cisco');
+    // This test twice outlived vitest's timeout in CI with no trace of where; each step now has a
+    // limit of its own that names it.
+    const e = await within('opening the engagement', openEngagement('cisco'));
     const raw = await vendorReply(e);
-    await sender.append(raw);
-    await intake.pass();
-    await sender.append(raw);
-    const [again] = await intake.pass();
+    await within('the first delivery', sender.append(raw));
+    await within('the first pass', intake.pass());
+    await within('the second delivery', sender.append(raw));
+    const [again] = await within('the second pass', intake.pass());
     expect(again).toMatchObject({ outcome: 'recorded', effect: 'to-review' });
-    expect((await e.status()).inbox).toHaveLength(1);
-    expect(await count(mailbox, INBOX)).toBe(0);
-  });
+    expect((await within('the status query', e.status())).inbox).toHaveLength(1);
+    expect(await within('counting the inbox', count(mailbox, INBOX))).toBe(0);
+  }, 150_000);
 
   it('holds a reply to an engagement of a shredded campaign, saying so, instead of retrying it or making the campaign a new key', async () => {
     const e = await openEngagement('zoom');
