@@ -198,22 +198,10 @@ export class DossierClient {
    */
   recordInbound(ref: EngagementRef, input: RecordInboundInput, options: { timeoutMs?: number } = {}): Promise<RecordInboundResult> {
     const update = () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: input.messageId });
-    if (options.timeoutMs === undefined) return this.call(ref, update, 'nothing');
-    const until = Date.now() + options.timeoutMs;
-    // A deadline on every RPC of the update, so a caller that gives up leaves no poll running. Within
-    // the limit the update is asked again every few seconds: on a busy server a caller waiting for an
-    // update's outcome can be left waiting until its deadline after the update completed (the full
-    // suite saw 29 s of a 30 s limit per message), while the same update id asked again answers at once.
-    const attempts = async (): Promise<RecordInboundResult> => {
-      for (;;) {
-        try {
-          return await this.client.withDeadline(Math.min(until, Date.now() + UPDATE_ATTEMPT_MS), update);
-        } catch (err) {
-          if ((err as Error)?.name !== 'WorkflowUpdateRPCTimeoutOrCancelledError' || Date.now() >= until) throw err;
-        }
-      }
-    };
-    return this.call(ref, attempts, 'nothing');
+    // A deadline on every RPC of the update (its start and the polls for its outcome), so a caller
+    // that gives up does not leave a poll running for ever.
+    const bounded = options.timeoutMs === undefined ? update : () => this.client.withDeadline(Date.now() + options.timeoutMs!, update);
+    return this.call(ref, bounded, 'nothing');
   }
 
   /** The officer takes a reply as the response, or as answers to named questions. */
@@ -406,9 +394,6 @@ const grpcDetails = (err: unknown) => grpcError(err)?.details;
 function unknownPage(page: string): string {
   return `"${page.length > 40 ? `${page.slice(0, 40)}…` : page}" is not a page of this list: start again from its first page`;
 }
-
-/** How long one attempt of a bounded update waits before the same update id is asked again. */
-const UPDATE_ATTEMPT_MS = 5_000;
 
 /** How messages name an engagement: its workflow id, which already says "engagement". */
 export function describeEngagement(ref: EngagementRef): string {
