@@ -106,17 +106,7 @@ export class LocalWrappedKeys implements WrappedKeyStore {
 
   async putIfAbsent(key: WrappedKey): Promise<WrappedKey | undefined> {
     if (await this.shreddedAt(key.id)) return undefined;
-    const path = this.pathOf(key.id);
-    const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temporary, JSON.stringify(key), { mode: FILE_MODE });
-    try {
-      // A hard link fails if the name exists: of two workers racing, exactly one key is kept.
-      linkSync(temporary, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      rmSync(temporary, { force: true });
-    }
+    writeOnce(this.pathOf(key.id), JSON.stringify(key));
     return (await this.get(key.id)) ?? key;
   }
 
@@ -129,17 +119,9 @@ export class LocalWrappedKeys implements WrappedKeyStore {
 
   async delete(keyId: string): Promise<boolean> {
     const tombstone = this.tombstoneOf(keyId);
+    // The first of two shreddings racing keeps its time.
     if (!readIfExists(tombstone)) {
-      const temporary = `${tombstone}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ shreddedAt: new Date().toISOString() }), { mode: FILE_MODE });
-      try {
-        // As for keys, a hard link keeps the first of two shreddings racing, and its time.
-        linkSync(temporary, tombstone);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      } finally {
-        rmSync(temporary, { force: true });
-      }
+      writeOnce(tombstone, JSON.stringify({ shreddedAt: new Date().toISOString() }));
     }
     const path = this.pathOf(keyId);
     const current = readIfExists(path);
@@ -278,5 +260,21 @@ export class LocalDocuments implements DocumentStore {
     const paths = this.pathsOf(campaignId, key);
     const removed = removeIfExists(paths.metadata);
     return removeIfExists(paths.bytes) || removed;
+  }
+}
+
+/**
+ * Writes `path` only if it does not exist yet, whole or not at all: a hard link fails if the name
+ * exists, so of two writers racing exactly one file is kept.
+ */
+function writeOnce(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, text, { mode: FILE_MODE });
+  try {
+    linkSync(temporary, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }
