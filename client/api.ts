@@ -39,6 +39,8 @@ import {
   type ScheduleDemonstrationInput,
   type WithdrawInput,
   BOARD_MEMO_KEY,
+  CAMPAIGN_MEMO_KEY,
+  type CampaignListingMemo,
   type EngagementBoardMemo,
 } from '../workflows/messages';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
@@ -79,6 +81,8 @@ export interface EngagementSummary {
 export interface CampaignSummary {
   workflowId: string;
   campaignId: string;
+  /** The case reference, from the campaign's memo; undefined for a campaign started before it was kept there. */
+  reference?: string;
   executionStatus: string;
   startedAt: string;
   closedAt?: string;
@@ -328,6 +332,7 @@ export class DossierClient {
         found.push({
           workflowId: info.workflowId,
           campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
+          reference: (info.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined)?.reference,
           executionStatus: info.status,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),

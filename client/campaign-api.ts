@@ -20,6 +20,8 @@ import {
   setConclusionsUpdate,
   statementDraftQuery,
   withdrawVendorUpdate,
+  CAMPAIGN_MEMO_KEY,
+  type CampaignListingMemo,
   type AddVendorInput,
   type ApproveStatementInput,
   type CampaignStatus,
@@ -72,6 +74,7 @@ export class CampaignClient {
           taskQueue: this.options.taskQueue,
           workflowId,
           args: [checked.input],
+          memo: { [CAMPAIGN_MEMO_KEY]: { reference: checked.input.campaign.reference } satisfies CampaignListingMemo },
           // A campaign id names one campaign for good: a finished one is not started again by mistake.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         }),
@@ -80,8 +83,11 @@ export class CampaignClient {
     return { workflowId };
   }
 
-  status(campaignId: string): Promise<CampaignStatus> {
-    return this.call(campaignId, () => this.handle(campaignId).query(campaignStatusQuery), 'query');
+  /** `timeoutMs` bounds the query's RPCs: past it, the call fails instead of waiting on the server's deadline. */
+  status(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignStatus> {
+    const query = () => this.handle(campaignId).query(campaignStatusQuery);
+    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
+    return this.call(campaignId, bounded, 'query');
   }
 
   statement(campaignId: string): Promise<StatementDraft | undefined> {

@@ -1,15 +1,21 @@
 // The intake's look-ups in Temporal, cached: reply tokens of running engagements (from one
-// visibility list, never a scan of histories) and campaigns by case reference (from each running
-// campaign's status query). A miss refreshes the cache, at most once per `refreshMs`, so a burst
-// of unmatched mail cannot hammer the server.
+// visibility list, never a scan of histories) and campaigns by case reference (from the running
+// campaigns' memos in one visibility list; the vendors still in progress from a list of the
+// campaign's running engagements). No campaign is queried one by one: a campaign whose worker is
+// gone would hold each query until the server's deadline, and every pass with it. A miss refreshes
+// the cache, at most once per `refreshMs`, so a burst of unmatched mail cannot hammer the server.
 import { replyToken } from '../activities/threading';
 import type { DossierClient } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import type { Directory } from './correlate';
 
+/** How long a campaign started before its memo named its reference has to answer its status query. */
+const LEGACY_STATUS_TIMEOUT_MS = 2_000;
+
 export class TemporalDirectory implements Directory {
   private tokens = new Map<string, { campaignId: string; vendorId: string }>();
-  private campaigns = new Map<string, { campaignId: string; vendorIds: string[] }>();
+  /** Campaign id by upper-cased case reference. */
+  private campaigns = new Map<string, string>();
   private tokensAt = 0;
   private campaignsAt = 0;
 
@@ -34,15 +40,20 @@ export class TemporalDirectory implements Directory {
     const key = reference.toUpperCase();
     if (!this.campaigns.has(key) && Date.now() - this.campaignsAt > this.refreshMs) {
       this.campaignsAt = Date.now();
-      const next = new Map<string, { campaignId: string; vendorIds: string[] }>();
+      const next = new Map<string, string>();
+      const legacy: string[] = [];
       for (const summary of await this.dossier.findCampaigns({ limit: 10_000 })) {
-        const status = await this.campaignsApi.status(summary.campaignId).catch(() => undefined);
-        if (!status) continue;
-        const vendorIds = status.engagements.filter((e) => e.state === 'in-progress').map((e) => e.vendorId);
-        next.set(status.reference.toUpperCase(), { campaignId: status.campaignId, vendorIds });
+        if (summary.reference) next.set(summary.reference.toUpperCase(), summary.campaignId);
+        else legacy.push(summary.campaignId);
       }
+      // Campaigns started before the memo are asked, all at once and briefly; one that does not answer is not matched by subject.
+      const answers = await Promise.all(legacy.map((id) => this.campaignsApi.status(id, { timeoutMs: LEGACY_STATUS_TIMEOUT_MS }).catch(() => undefined)));
+      for (const status of answers) if (status) next.set(status.reference.toUpperCase(), status.campaignId);
       this.campaigns = next;
     }
-    return this.campaigns.get(key);
+    const campaignId = this.campaigns.get(key);
+    if (campaignId === undefined) return undefined;
+    const running = await this.dossier.findEngagements({ campaign: campaignId, running: true, limit: 10_000 });
+    return { campaignId, vendorIds: running.flatMap((e) => (e.vendorId ? [e.vendorId] : [])) };
   }
 }

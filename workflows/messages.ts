@@ -140,6 +140,16 @@ export interface EngagementBoardMemo {
 export const BOARD_MEMO_KEY = 'board';
 
 /**
+ * What a campaign keeps in its memo (key `campaign`), set when it starts: the intake finds the
+ * campaign a subject's case reference names from one visibility list, without querying campaigns
+ * one by one (a campaign whose worker is gone would hold each query until the server's deadline).
+ */
+export interface CampaignListingMemo {
+  reference: string;
+}
+export const CAMPAIGN_MEMO_KEY = 'campaign';
+
+/**
  * What a long engagement hands to its next run when it continues as new (the workflow's second
  * argument): the case as it stood, and where each timer-driven chore was, so reminders keep their
  * times and numbers instead of starting over.

@@ -19,7 +19,10 @@ import { openLocalStore } from '../../store/local';
 import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
-import { engagementInput, patientPolicy } from '../helpers/fixtures';
+import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { until } from '../helpers/until';
+import { createDossierWorker } from '../../worker/worker';
+import type { CampaignInput } from '../../workflows/types';
 import { metricsUrl, useDossier } from '../helpers/harness';
 import { Runtime } from '@temporalio/worker';
 import { runDossier } from '../helpers/cli';
@@ -333,6 +336,52 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
       ['bomb.zip', bomb.length],
     ]);
   });
+
+  it('finds a campaign by the case reference in the subject without waiting on a campaign whose worker is gone', async () => {
+    // A campaign whose worker stopped a moment ago: the server still lists its poller, so a query to
+    // it waits for the server's deadline. In the full suite every earlier file leaves such campaigns.
+    const goneQueue = `${env.taskQueue}-gone`;
+    const gone = await createDossierWorker({ ...env.config, taskQueue: goneQueue }, { workflowBundle: { codePath: inject('workflowBundlePath') } });
+    const goneRun = gone.run();
+    const goneId = env.uniqueId('gone');
+    const campaignOptions = (id: string, vendorId: string): CampaignInput => ({
+      campaign: testCampaign(id),
+      vendors: [testVendor(vendorId)],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    });
+    try {
+      await new CampaignClient(env.client, { taskQueue: goneQueue, address: 'test' }).start(campaignOptions(goneId, 'gone'));
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(goneId));
+    } finally {
+      gone.worker.shutdown();
+      await goneRun;
+    }
+
+    const liveId = env.uniqueId('live');
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start(campaignOptions(liveId, 'whereby'));
+    const live = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId: liveId, vendorId: 'whereby' };
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(liveId));
+    await until(() => live.status(ref), (s) => s.stage === 'awaiting-response', 'the live campaign’s letter to be sent');
+    // No threading headers and no reply token: only the subject's case reference names the case.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@whereby.test>',
+        to: caseMailbox,
+        subject: `Re: [${testCampaign(liveId).reference}] Open letter`,
+        messageId: `<${randomUUID()}@whereby.test>`,
+        text: 'Our response is below.',
+      }),
+    );
+    const started = Date.now();
+    const [settled] = await intake.pass();
+    const took = Date.now() - started;
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(liveId, 'whereby') });
+    expect((await live.status(ref)).inbox).toEqual([expect.objectContaining({ matchedBy: 'subject' })]);
+    expect(took).toBeLessThan(5_000);
+  }, 90_000);
 
   it('leaves a message in the inbox while Temporal does not accept it, and records it once it does', async () => {
     const e = await openEngagement('outage');
