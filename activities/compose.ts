@@ -2,10 +2,10 @@
 // recipient's language, attachments (the open letter PDF, published statements) and, for a
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
-import { createEvent, type EventAttributes } from 'ics';
 import type Mail from 'nodemailer/lib/mailer';
 import { PRINCIPLE_TITLES, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
+import { invitationText } from './icalendar';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { renderEmail, statementWording, wordOf } from './templates';
@@ -240,34 +240,28 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
         reason: demonstration.rescheduleReason ?? '',
       })
     : undefined;
-  const event: EventAttributes & { timestamp: number } = {
+  const content = invitationText({
     productId: '-//Dossier//Correspondence//EN',
-    method: 'REQUEST',
     uid: demonstrationEventUid(message.threadId, demonstration.id, domain),
     sequence: demonstration.rescheduled ?? 0,
-    timestamp: stamp ?? start,
+    stamp: stamp ?? start,
     start,
-    startInputType: 'utc',
-    startOutputType: 'utc',
-    duration: { minutes: demonstration.durationMinutes },
-    title,
+    durationMinutes: demonstration.durationMinutes,
+    summary: title,
     description: [...(moved ? [moved] : []), ...demonstration.topics].join('\n'),
-    ...(demonstration.location ? { location: demonstration.location } : {}),
-    ...(demonstration.meetingUrl ? { url: demonstration.meetingUrl } : {}),
-    status: 'CONFIRMED',
+    location: demonstration.location,
+    url: demonstration.meetingUrl,
     organizer: { name: parameterValue(officeOf(message.campaign, message.language)), email: message.campaign.officeContact.email },
-    attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' })),
-  };
-  const { error, value } = createEvent(event);
-  if (error || !value) throw invalidMessage(`Cannot write the calendar invitation for ${demonstration.id}: ${error?.message ?? 'empty event'}.`);
-  return { method: 'REQUEST', filename: 'invitation.ics', content: value };
+    attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email })),
+  });
+  return { method: 'REQUEST', filename: 'invitation.ics', content };
 }
 
 /**
- * A name as an iCalendar parameter value. `ics` quotes it but escapes `"` as `\"`, which RFC 5545
- * does not know: a standards parser ends the value there, and a name could add or remove an
- * attendee. RFC 6868's caret escapes leave no `"` for `ics` to touch; other control characters,
- * which a quoted value may not hold either, become spaces.
+ * A name as an iCalendar parameter value, to be quoted. A quoted value may not hold `"` (a standards
+ * parser ends the value there, and a name could add or remove an attendee): RFC 6868's caret
+ * escapes stand for it and for line breaks; other control characters, which a quoted value may not
+ * hold either, become spaces.
  */
 export function parameterValue(name: string): string {
   return name

@@ -97,4 +97,13 @@ describe('calendar invitations', () => {
     expect([event.location, event.url]).toEqual([null, null]);
     expect(event.description).toBe('Security');
   });
+
+  it('folds long lines at 75 octets without cutting a character, and a parser reads the names back whole', async () => {
+    const names = ['Émilie Côté-Bérubé de la Fontaine-Saint-Jean-Baptiste, Québec et Montréal', '山田太郎 プライバシー担当 データ保護責任者 山田太郎 プライバシー担当'];
+    const ics = await invitationFor(names.map((name, i) => ({ name, email: `a${i}@zoom.test` })), {}, 'fr');
+    const longest = Math.max(...ics.split('\r\n').map((line) => Buffer.byteLength(line, 'utf8')));
+    expect(longest).toBeLessThanOrEqual(75);
+    expect(ics).not.toContain('\ufffd');
+    expect(attendeesByPython(ics).map((a) => a.cn)).toEqual(['Privacy team', ...names]);
+  });
 });
