@@ -136,7 +136,9 @@ async function cpu(): Promise<void> {
   try {
     const run = (kind: (typeof kinds)[number], id: string) => {
       const workflowId = `${kind === 'engagement' ? 'engagement' : 'floor'}:probe:${id}`;
-      return driveLifecycle(bench.client, kind, 'probe', workflowId, engagementInput('probe', id, patientPolicy())).then(() => workflowId);
+      // NO_SEARCH_ATTRIBUTES=1: the engagement without its board data, to weigh what publishing it costs.
+      const input = { ...engagementInput('probe', id, patientPolicy()), ...(process.env.NO_SEARCH_ATTRIBUTES === '1' ? { searchAttributes: false } : {}) };
+      return driveLifecycle(bench.client, kind, 'probe', workflowId, input).then(() => workflowId);
     };
     await run('engagement', 'warm-e');
     await run('engineFloor', 'warm-f');

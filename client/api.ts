@@ -40,10 +40,22 @@ import {
   type WithdrawInput,
   BOARD_MEMO_KEY,
   CAMPAIGN_MEMO_KEY,
+  parseNextActionKeyword,
   type CampaignListingMemo,
   type EngagementBoardMemo,
 } from '../workflows/messages';
-import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
+import {
+  DOSSIER_SEARCH_ATTRIBUTES,
+  DossierCampaign,
+  DossierLastContact,
+  DossierNextAction,
+  DossierNextActionAt,
+  DossierNextDeadline,
+  DossierStage,
+  DossierVendor,
+  engagementStartAttributes,
+} from '../workflows/search-attributes';
+import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import {
   ENGAGEMENT_STAGES,
   ID_PATTERN,
@@ -136,12 +148,8 @@ export class DossierClient {
       this.client.workflow.start<typeof engagement>('engagement', {
         taskQueue: this.options.taskQueue,
         workflowId,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: DossierCampaign, value: ref.campaignId },
-          { key: DossierVendor, value: ref.vendorId },
-          { key: DossierStage, value: 'sending-letter' },
-        ]),
+        args: [{ ...input, revision: ENGAGEMENT_REVISION }],
+        typedSearchAttributes: new TypedSearchAttributes(engagementStartAttributes(ref.campaignId, ref.vendorId)),
       }),
       'nothing',
     );
@@ -375,6 +383,10 @@ function withEngagementType(query: string): string {
 
 function engagementSummary(info: ListedWorkflow): EngagementSummary {
   const attrs = info.typedSearchAttributes;
+  // Engagements of revision 3 list the board's data as search attributes; older ones in their memo.
+  const memo = info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined;
+  const lastContact = attrs.get(DossierLastContact)?.toISOString() ?? memo?.lastContact;
+  const nextAction = parseNextActionKeyword(attrs.get(DossierNextAction), attrs.get(DossierNextActionAt)) ?? memo?.nextAction;
   return {
     workflowId: info.workflowId,
     campaignId: attrs.get(DossierCampaign),
@@ -384,7 +396,8 @@ function engagementSummary(info: ListedWorkflow): EngagementSummary {
     executionStatus: info.status,
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString(),
-    ...(info.memo?.[BOARD_MEMO_KEY] as EngagementBoardMemo | undefined),
+    ...(lastContact === undefined ? {} : { lastContact }),
+    ...(nextAction === undefined ? {} : { nextAction }),
   };
 }
 
@@ -406,7 +419,7 @@ export function describeEngagement(ref: EngagementRef): string {
 }
 
 /** A function, not a constant: the CLI's `--help` must not load the SDK that defines the keys. */
-const attributeNames = () => [DossierStage, DossierCampaign, DossierVendor, DossierNextDeadline].map((k) => k.name);
+const attributeNames = () => DOSSIER_SEARCH_ATTRIBUTES.map((k) => k.name);
 
 /**
  * The server's reason for refusing a visibility query is often a Go parser internal

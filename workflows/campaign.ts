@@ -20,7 +20,8 @@ import {
 import { documents, email, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
-import { engagementInputProblem } from './engagement-rules';
+import { ENGAGEMENT_REVISION, engagementInputProblem } from './engagement-rules';
+import { engagementStartAttributes } from './search-attributes';
 import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
@@ -82,7 +83,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const launch = () =>
       startChild(engagement, {
         workflowId: state.workflowId,
-        args: [{ campaign: ref, vendor, policy }],
+        args: [{ campaign: ref, vendor, policy, revision: ENGAGEMENT_REVISION }],
+        typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
     const started = turn ? turn.then(launch) : launch();

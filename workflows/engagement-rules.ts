@@ -49,11 +49,20 @@ export function parseIsoDate(value: unknown, field: string): number {
 }
 
 /**
+ * The engagement code's revision that starters write into its input (`EngagementInput.revision`):
+ * 3 is the first that branches on it rather than on patch markers, and whose starter sets the
+ * search attributes of its first stage (`engagementStartAttributes`).
+ */
+export const ENGAGEMENT_REVISION = 3;
+
+/**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client
  * checks campaign files before a start, but a workflow started another way must fail at once with
  * this sentence, not retry a workflow task for ever on a date JavaScript cannot write.
  */
-export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' | 'policy'>): string | undefined {
+export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' | 'policy'> & { revision?: unknown }): string | undefined {
+  const revision = input?.revision;
+  if (revision !== undefined && !(Number.isInteger(revision) && (revision as number) >= 1)) return `revision must be a whole number from 1 (got ${quote(revision)})`;
   const policy = (input?.policy ?? {}) as unknown as Record<string, unknown>;
   // Deadlines a vendor owes may be counted in working days; the others are plain durations.
   const vendorDeadlines: readonly string[] = ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue'];

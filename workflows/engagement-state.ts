@@ -118,7 +118,10 @@ export class EngagementCase {
     if (this.isFinal()) return undefined;
     // A letter refused for good has not gone out: nothing is owed until it has.
     if (state.stage === 'letter-undeliverable') return undefined;
-    if (state.stage === 'sending-letter' || state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
+    // The response is due a while after the letter's delivery: until the letter is out, its date is
+    // only provisional (and the engagement's starter can list it without one).
+    if (state.stage === 'sending-letter') return undefined;
+    if (state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
     const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
     const dates = [
       ...this.rounds.filter((r) => open.has(r.round)).map((r) => r.dueDate),

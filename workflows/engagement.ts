@@ -19,6 +19,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { emailGivingUpAfter, isScheduleToCloseTimeout, sendOrExplain, type Delivery } from './delivery';
 import * as rules from './engagement-rules';
@@ -49,11 +50,11 @@ import {
   type EngagementUpdated,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
-import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
+import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
 import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
-import { BOARD_MEMO_KEY } from './messages';
+import { BOARD_MEMO_KEY, nextActionKeyword } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
 /** A run continues as new past this history size: a fifth of the 50 MB at which Temporal terminates it. */
@@ -84,7 +85,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // delivered is noticed by its activity's schedule-to-close timeout instead of a timer per message.
   // `lean-lifecycle-2` stands the same way for `lean-lifecycle` and every patch after it: one marker
   // for a new case instead of one per patch (each is an event and a search-attribute upsert).
-  const lean2 = patched('lean-lifecycle-2');
+  // From revision 3 the input says which code the case was started for, and no marker is recorded.
+  const revision3 = (input.revision ?? 0) >= 3;
+  const lean2 = revision3 || patched('lean-lifecycle-2');
   const lean = lean2 || patched('lean-lifecycle');
   /** A change made before the lean path: always on for a lean engagement, else as the case recorded it. */
   const since = (patchId: string) => lean || patched(patchId);
@@ -153,6 +156,54 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     if (JSON.stringify(memo) === memoPublished) return;
     upsertMemo({ [BOARD_MEMO_KEY]: memo });
     memoPublished = JSON.stringify(memo);
+  }
+
+  // ── Revision 3: the board's data are search attributes too ────────────────────────────────────
+  // A change of stage and of last contact in one activation is then one upsert, one visibility
+  // write, where a search-attribute upsert and a memo upsert were two.
+
+  /** What this run has listed, as `listing()` says it; undefined until the start's attributes are read. */
+  let listed: string | undefined;
+  let identityListed = false;
+  function listing(): Record<ListedField, string | null> {
+    const memo = kase.boardMemo(upcoming);
+    return {
+      stage: state.stage,
+      deadline: kase.nextDeadline() ?? null,
+      lastContact: memo.lastContact ?? null,
+      nextAction: memo.nextAction ? nextActionKeyword(memo.nextAction) : null,
+      nextActionAt: memo.nextAction?.at ?? null,
+    };
+  }
+  /** Reads what the starter set (or continue-as-new carried over), so only what differs is upserted. */
+  function readStartListing(): void {
+    const given = workflowInfo().typedSearchAttributes;
+    const date = (d: Date | undefined) => d?.toISOString() ?? null;
+    identityListed = given.get(DossierCampaign) === campaign.id && given.get(DossierVendor) === vendor.id;
+    listed = JSON.stringify({
+      stage: given.get(DossierStage) ?? null,
+      deadline: date(given.get(DossierNextDeadline)),
+      lastContact: date(given.get(DossierLastContact)),
+      nextAction: given.get(DossierNextAction) ?? null,
+      nextActionAt: date(given.get(DossierNextActionAt)),
+    } satisfies Record<ListedField, string | null>);
+  }
+  function publishListing(): void {
+    const now = listing();
+    const before = JSON.parse(listed ?? '{}') as Partial<Record<ListedField, string | null>>;
+    const changed = (Object.keys(now) as ListedField[]).filter((field) => now[field] !== before[field]);
+    if (!changed.length && identityListed) return;
+    upsertSearchAttributes([
+      ...(identityListed
+        ? []
+        : [
+            { key: DossierCampaign, value: campaign.id },
+            { key: DossierVendor, value: vendor.id },
+          ]),
+      ...changed.map((field) => listedPair(field, now[field])),
+    ]);
+    listed = JSON.stringify(now);
+    identityListed = true;
   }
 
   // ── Correspondence ─────────────────────────────────────────────────────────────────────────────
@@ -437,9 +488,24 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
   // ── The main flow ──────────────────────────────────────────────────────────────────────────────
 
-  // Old histories have no board memo: only engagements started with this code keep one.
-  const keepsBoardMemo = input.searchAttributes !== false && since('board-memo');
-  if (keepsBoardMemo && lean) {
+  // Old histories have no board memo: only engagements started with this code keep one. From
+  // revision 3 the board's data are search attributes instead.
+  const listsBoard = revision3 && input.searchAttributes !== false;
+  const keepsBoardMemo = !revision3 && input.searchAttributes !== false && since('board-memo');
+  if (listsBoard) {
+    readStartListing();
+    publishListing();
+    // As below: one pass later, so a change and its consequences are one upsert.
+    void beside(
+      (async () => {
+        for (;;) {
+          await condition(() => JSON.stringify(listing()) !== listed);
+          await nextPass();
+          publishListing();
+        }
+      })(),
+    );
+  } else if (keepsBoardMemo && lean) {
     // Nothing to show yet (or, in a continued run, what the previous run showed): not written again.
     memoPublished = memoKey();
     publishSearchAttributes();
@@ -542,9 +608,28 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   }
   // Outside any cancelled scope, or a cancelled run could not wait for its last handlers.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
-  publishSearchAttributes();
-  if (keepsBoardMemo) publishBoardMemo();
+  if (listsBoard) publishListing();
+  else {
+    publishSearchAttributes();
+    if (keepsBoardMemo) publishBoardMemo();
+  }
   return kase.outcome(Date.now());
+}
+
+type ListedField = 'stage' | 'deadline' | 'lastContact' | 'nextAction' | 'nextActionAt';
+
+/** One listed field as the search attribute that holds it (null removes it). */
+function listedPair(field: ListedField, value: string | null): SearchAttributeUpdatePair {
+  switch (field) {
+    case 'stage':
+      return { key: DossierStage, value };
+    case 'nextAction':
+      return { key: DossierNextAction, value };
+    default: {
+      const key = field === 'deadline' ? DossierNextDeadline : field === 'lastContact' ? DossierLastContact : DossierNextActionAt;
+      return { key, value: value === null ? null : new Date(value) };
+    }
+  }
 }
 
 /**

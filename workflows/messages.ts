@@ -139,6 +139,24 @@ export interface EngagementBoardMemo {
 }
 export const BOARD_MEMO_KEY = 'board';
 
+type NextAction = NonNullable<EngagementBoardMemo['nextAction']>;
+
+/**
+ * The next action as the `DossierNextAction` search attribute holds it (its time is
+ * `DossierNextActionAt`): engagements of revision 3 list the board's data as search attributes, so
+ * a change of stage and of last contact is one upsert, one visibility write, instead of two.
+ */
+export function nextActionKeyword(next: NextAction): string {
+  return `${next.kind} ${next.number} ${next.about}`;
+}
+
+/** The next action back from its search attributes; undefined when either is absent or not one. */
+export function parseNextActionKeyword(keyword: string | undefined, at: Date | undefined): NextAction | undefined {
+  const [kind, number, about, ...rest] = keyword?.split(' ') ?? [];
+  if (at === undefined || rest.length || !about || !(NEXT_ACTION_KINDS as readonly string[]).includes(kind) || !/^[1-9]\d*$/.test(number)) return undefined;
+  return { kind: kind as NextAction['kind'], number: Number(number), about, at: at.toISOString() };
+}
+
 /**
  * What a campaign keeps in its memo (key `campaign`), set when it starts: the intake finds the
  * campaign a subject's case reference names from one visibility list, without querying campaigns

@@ -1,10 +1,29 @@
 // Search attributes that make engagements findable by stage and by deadline without scanning every
 // workflow. Workflow, client and the embedded dev server all register the same keys from here.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 export const DossierStage = defineSearchAttributeKey('DossierStage', SearchAttributeType.KEYWORD);
 export const DossierNextDeadline = defineSearchAttributeKey('DossierNextDeadline', SearchAttributeType.DATETIME);
 export const DossierCampaign = defineSearchAttributeKey('DossierCampaign', SearchAttributeType.KEYWORD);
 export const DossierVendor = defineSearchAttributeKey('DossierVendor', SearchAttributeType.KEYWORD);
 
-export const DOSSIER_SEARCH_ATTRIBUTES = [DossierStage, DossierNextDeadline, DossierCampaign, DossierVendor];
+/** When the vendor was last written to or heard from (engagements of revision 3; older ones keep it in their memo). */
+export const DossierLastContact = defineSearchAttributeKey('DossierLastContact', SearchAttributeType.DATETIME);
+/** The engine's next automatic step, `<kind> <number> <about>` (`reminder 2 follow-up:1`); see `nextActionKeyword`. */
+export const DossierNextAction = defineSearchAttributeKey('DossierNextAction', SearchAttributeType.KEYWORD);
+/** When that step is due. */
+export const DossierNextActionAt = defineSearchAttributeKey('DossierNextActionAt', SearchAttributeType.DATETIME);
+
+export const DOSSIER_SEARCH_ATTRIBUTES = [DossierStage, DossierNextDeadline, DossierCampaign, DossierVendor, DossierLastContact, DossierNextAction, DossierNextActionAt];
+
+/**
+ * What an engagement's starter (client or campaign) sets when it starts one: listed from its first
+ * moment, and the engagement need not upsert them in its first workflow task.
+ */
+export function engagementStartAttributes(campaignId: string, vendorId: string): SearchAttributePair[] {
+  return [
+    { key: DossierCampaign, value: campaignId },
+    { key: DossierVendor, value: vendorId },
+    { key: DossierStage, value: 'sending-letter' },
+  ];
+}

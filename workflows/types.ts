@@ -466,6 +466,13 @@ export interface EngagementInput {
    * (the time-skipping test server accepts no custom search attributes). Default: upsert.
    */
   searchAttributes?: boolean;
+  /**
+   * The revision of the engagement's code its starter wrote the input for (`ENGAGEMENT_REVISION`,
+   * set by the client and the campaign). From revision 3 the workflow branches on this instead of on
+   * patch markers, each of which costs a new case a history event and a search-attribute upsert;
+   * a case without it branches as its history recorded.
+   */
+  revision?: number;
 }
 
 // ── Campaign: many engagements, one joint statement ──────────────────────────────────────────────

@@ -2,7 +2,9 @@
 // a late one, no response at all, an extension, a withdrawal, search attributes and a refused address.
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { askFollowUpUpdate, concludeUpdate, extendDeadlineUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { askFollowUpUpdate, BOARD_MEMO_KEY, concludeUpdate, extendDeadlineUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { DossierClient } from '../../client/api';
+import { until } from '../helpers/until';
 import { useDossier } from '../helpers/harness';
 import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { fromNow, startEngagement, stepOf } from '../helpers/engagement-driver';
@@ -171,6 +173,32 @@ describe('engagement: letter and response', () => {
     expect(await listed(`DossierStage = 'awaiting-response' AND ${mine}`)).toEqual([]);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
     await eventually(`DossierStage = 'withdrawn' AND ${mine}`);
+  });
+
+  it('from revision 3, lists the board’s data as search attributes, in the same upsert as the stage, with no patch marker and no memo', async () => {
+    const campaignId = env.uniqueId('listed');
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = await dossier.startEngagement(engagementInput(campaignId, 'zoom', patientPolicy()));
+    const [row] = await until(
+      () => dossier.findEngagements({ campaign: campaignId }),
+      (rows) => rows[0]?.stage === 'awaiting-response' && rows[0]?.nextAction !== undefined,
+      'the engagement listed as awaiting its response',
+    );
+    const status = await dossier.status(ref);
+    expect(row).toMatchObject({ vendorId: 'zoom', nextDeadline: status.nextDeadline, lastContact: status.letterSentAt });
+    expect(row.nextAction).toMatchObject({ kind: 'reminder', number: 1, about: 'response' });
+    expect(Date.parse(row.nextAction!.at)).toBeGreaterThan(Date.parse(status.letterSentAt!));
+
+    const handle = env.client.workflow.getHandle(ref.workflowId);
+    expect((await handle.describe()).memo?.[BOARD_MEMO_KEY]).toBeUndefined();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const has = (type: string) => events.filter((ev) => ev[type as keyof typeof ev] != null);
+    expect(has('markerRecordedEventAttributes')).toEqual([]);
+    expect(has('workflowPropertiesModifiedEventAttributes')).toEqual([]);
+    // The letter's delivery moved the stage, the deadline, the last contact and the next step: one upsert.
+    const upserts = has('upsertWorkflowSearchAttributesEventAttributes').map((ev) => Object.keys(ev.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).sort());
+    expect(upserts).toEqual([['DossierLastContact', 'DossierNextAction', 'DossierNextActionAt', 'DossierNextDeadline', 'DossierStage']]);
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
   });
 
   it('records a permanently refused address and notifies the case office instead of failing', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as rules from '../../workflows/engagement-rules';
 import type { EngagementView } from '../../workflows/engagement-rules';
 import type { Demonstration, Question } from '../../workflows/types';
-import { completeFindings } from '../helpers/fixtures';
+import { completeFindings, engagementInput, patientPolicy } from '../helpers/fixtures';
+import { nextActionKeyword, parseNextActionKeyword } from '../../workflows/messages';
 
 const NOW = Date.parse('2020-08-01T12:00:00Z');
 
@@ -325,3 +326,26 @@ describe('correcting a contact address', () => {
   });
 });
 
+
+describe('what an engagement lists and how its input names its revision', () => {
+  it('writes the next automatic step as one keyword and reads it back with its time', () => {
+    const next = { kind: 'final-notice' as const, number: 1, about: 'follow-up:2', at: '2020-09-01T09:00:00.000Z' };
+    expect(nextActionKeyword(next)).toBe('final-notice 1 follow-up:2');
+    expect(parseNextActionKeyword(nextActionKeyword(next), new Date(next.at))).toEqual(next);
+  });
+
+  it('reads nothing from a keyword that is not a next step, or without its time', () => {
+    const at = new Date('2020-09-01T09:00:00.000Z');
+    for (const keyword of [undefined, '', 'reminder', 'reminder 0 response', 'reminder x response', 'wave 1 response', 'reminder 1 response extra']) {
+      expect(parseNextActionKeyword(keyword, at)).toBeUndefined();
+    }
+    expect(parseNextActionKeyword('reminder 1 response', undefined)).toBeUndefined();
+  });
+
+  it('refuses a revision that is not a whole number from 1, naming it', () => {
+    const input = engagementInput('revisions', 'zoom', patientPolicy());
+    expect(rules.engagementInputProblem({ ...input, revision: rules.ENGAGEMENT_REVISION })).toBeUndefined();
+    expect(rules.engagementInputProblem({ ...input, revision: 2.5 })).toBe('revision must be a whole number from 1 (got 2.5)');
+    expect(rules.engagementInputProblem({ ...input, revision: '3' })).toBe('revision must be a whole number from 1 (got "3")');
+  });
+});

@@ -23,12 +23,14 @@ function respondedCase() {
 }
 
 describe('engagement state', () => {
-  it('starts sending the letter, its response due after the policy period', () => {
+  it('starts sending the letter, its response due after the policy period, and no deadline runs before the letter is out', () => {
     const kase = newCase();
     expect(kase.state).toMatchObject({ workflowId: 'engagement:vc-2020:zoom', stage: 'sending-letter', responseDueDate: '2020-08-20T09:00:00.000Z' });
-    expect(kase.nextDeadline()).toBe('2020-08-20T09:00:00.000Z');
+    expect(kase.nextDeadline()).toBeUndefined();
+    expect(kase.attributesKey()).toBe('sending-letter|');
     kase.letterSent();
     expect(kase.state.stage).toBe('awaiting-response');
+    expect(kase.nextDeadline()).toBe('2020-08-20T09:00:00.000Z');
     expect(kase.attributesKey()).toBe('awaiting-response|2020-08-20T09:00:00.000Z');
   });
 
