@@ -89,7 +89,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
-function cliType(type: string): string {
+/** A search attribute type as the `temporal` CLI names it (`Datetime`, `KeywordList`). */
+export function cliType(type: string): string {
   const names: Record<string, string> = {
     KEYWORD: 'Keyword',
     TEXT: 'Text',

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
+import { cliType } from '../infra/dev-server';
+import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
 
 export interface DossierWorker {
@@ -17,6 +19,22 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<Worker
 // A .ts entry point works: the SDK's bundler compiles workflows with swc.
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 
+/**
+ * Refuses to start on a namespace that lacks one of Dossier's search attributes: every engagement
+ * would otherwise fail its workflow task at its first change of stage, and keep failing, until an
+ * operator registered it.
+ */
+async function requireSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => !customAttributes?.[key.name]);
+  if (!missing.length) return;
+  const flags = missing.map((key) => `--name ${key.name} --type ${cliType(key.type)}`).join(' ');
+  throw new Error(
+    `namespace "${namespace}" lacks Dossier's search attributes ${missing.map((k) => k.name).join(', ')}: ` +
+      `register them once with \`temporal operator search-attribute create --namespace ${namespace} ${flags}\`, then start the worker again`,
+  );
+}
+
 export async function createDossierWorker(
   config: WorkerConfig,
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
@@ -25,6 +43,12 @@ export async function createDossierWorker(
   // Schema created or migrated before polling: a wrong DATABASE_URL stops the worker here.
   await config.store?.ready();
   const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  try {
+    await requireSearchAttributes(connection, config.temporal.namespace);
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
   const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
   const transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
   const worker = await Worker.create({

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { createDossierWorker } from '../../worker/worker';
+import { until } from '../helpers/until';
+import { msToTs } from '@temporalio/common/lib/time';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { useDossier } from '../helpers/harness';
@@ -21,5 +24,20 @@ describe('foundation: real Temporal server and real SMTP', () => {
     expect(parsed.messageId).toContain('letter.engagement');
     expect((await handle.query(engagementStatusQuery)).stage).toBe('awaiting-response');
     await handle.terminate('test over');
+  });
+
+  it('refuses to start a worker on a namespace that lacks Dossier’s search attributes, naming them and the command that registers them', async () => {
+    const namespace = env.uniqueId('bare');
+    await env.client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    // A new namespace takes a moment to be known to every service of the server.
+    await until(
+      () => env.client.workflowService.describeNamespace({ namespace }).then(() => true, () => false),
+      (known) => known,
+      `namespace ${namespace}`,
+    );
+    const refused = createDossierWorker({ ...env.config, temporal: { ...env.config.temporal, namespace } }, { workflowBundle: { codePath: inject('workflowBundlePath') } });
+    await expect(refused).rejects.toThrow(`namespace "${namespace}" lacks Dossier's search attributes DossierStage, DossierNextDeadline`);
+    await expect(refused).rejects.toThrow(`temporal operator search-attribute create --namespace ${namespace} --name DossierStage --type Keyword`);
+    await expect(refused).rejects.toThrow('--name DossierNextActionAt --type Datetime');
   });
 });
