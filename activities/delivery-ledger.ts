@@ -1,9 +1,12 @@
 // Remembers which Message-IDs the mail server accepted, so a send retried after a crash or a timeout
 // delivers no second copy: one file per message, keyed by the deterministic Message-ID. A claim file
 // marks a send in progress, so a retry that starts while a timed-out attempt is still in its SMTP
-// transaction waits for that attempt's outcome instead of sending again.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+// transaction waits for that attempt's outcome instead of sending again. The claim is a symbolic
+// link whose target is the claim itself, kept under 60 bytes: creating one is exclusive like an
+// O_EXCL file, but the filesystem keeps so short a target in the inode, with no data block to
+// write and free: these synchronous calls hold the worker's event loop, once per email (issue 16).
+import { hash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,28 +76,29 @@ export class FileDeliveryLedger implements DeliveryLedger {
   }
 
   private pathOf(messageId: string, suffix = 'json'): string {
-    return join(this.folder, `${createHash('sha256').update(messageId).digest('hex')}.${suffix}`);
+    return join(this.folder, `${hash('sha256', messageId, 'hex')}.${suffix}`);
   }
 
   async find(messageId: string): Promise<DeliveryRecord | undefined> {
-    return readJson<DeliveryRecord>(this.pathOf(messageId));
+    return readRecord(this.pathOf(messageId));
   }
 
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
+    const recordPath = this.pathOf(messageId);
     const claimPath = this.pathOf(messageId, 'sending');
     let tookOverFromCrash = false;
     for (;;) {
-      const delivered = await this.find(messageId);
+      const delivered = readRecord(recordPath);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      const claim: Claim = { host: hostname(), pid: process.pid, token: randomUUID(), expiresAt: Date.now() + this.leaseMs };
+      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
       try {
-        writeFileSync(claimPath, JSON.stringify(claim), { flag: 'wx', mode: 0o600 });
+        symlinkSync(claimText(claim), claimPath);
         activeTokens.add(claim.token);
         return { release: async () => this.release(claimPath, claim.token), tookOverFromCrash };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const held = readJson<Claim>(claimPath);
+      const held = readClaim(claimPath);
       if (held && !ownerAlive(held)) {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
@@ -122,9 +126,10 @@ export class FileDeliveryLedger implements DeliveryLedger {
 }
 
 function ownerAlive(claim: Claim): boolean {
-  if (claim.host === hostname() && claim.pid === process.pid) return activeTokens.has(claim.token);
+  const sameHost = claim.host === thisHost() || claim.host === hostname();
+  if (sameHost && claim.pid === process.pid) return activeTokens.has(claim.token);
   if (Date.now() > claim.expiresAt) return false;
-  if (claim.host !== hostname()) return true;
+  if (!sameHost) return true;
   try {
     process.kill(claim.pid, 0);
     return true;
@@ -134,7 +139,7 @@ function ownerAlive(claim: Claim): boolean {
 }
 
 function removeIfToken(path: string, token: string): void {
-  if (readJson<Claim>(path)?.token !== token) return;
+  if (readClaim(path)?.token !== token) return;
   try {
     unlinkSync(path);
   } catch (err) {
@@ -142,12 +147,48 @@ function removeIfToken(path: string, token: string): void {
   }
 }
 
-function readJson<T>(path: string): T | undefined {
+/**
+ * The record, or undefined when there is none. Most sends find none: asking first spares the
+ * ENOENT error a failed read would build; any other failure (the folder gone) still throws.
+ */
+function readRecord(path: string): DeliveryRecord | undefined {
+  if (!statSync(path, { throwIfNoEntry: false })) return undefined;
+  return readJson<DeliveryRecord>(() => readFileSync(path, 'utf8'));
+}
+
+let hostTag: string | undefined;
+/** The host name, hashed to a fixed length so a claim stays short whatever the name. */
+function thisHost(): string {
+  hostTag ??= hash('sha256', hostname(), 'base64url').slice(0, 11);
+  return hostTag;
+}
+
+/** `pid token expiresAt(base 36) host`: at most 40 characters. */
+function claimText({ pid, token, expiresAt, host }: Claim): string {
+  return `${pid} ${token} ${expiresAt.toString(36)} ${host}`;
+}
+
+function readClaim(path: string): Claim | undefined {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    text = readlinkSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    // A claim an earlier version wrote as a JSON file (its host in clear).
+    if (code === 'EINVAL') return readJson<Claim>(() => readFileSync(path, 'utf8'));
+    throw err;
+  }
+  const [pid, token, expiresAt, host] = text.split(' ');
+  return { pid: Number(pid), token, expiresAt: parseInt(expiresAt, 36), host };
+}
+
+function readJson<T>(read: () => string): T | undefined {
+  try {
+    return JSON.parse(read()) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // A claim written at the very moment we read it may be empty: treat it as not there yet.
+    // A claim an earlier version was writing at the very moment we read it may be empty: treat it as not there yet.
     if (err instanceof SyntaxError) return undefined;
     throw err;
   }
