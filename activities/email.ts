@@ -116,8 +116,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...threading,
           ...composed,
         };
+        // Built once: the copy kept for the workspace is the very bytes the server accepted.
+        let raw: Buffer | undefined;
         try {
-          info = await transport.sendMail(mail);
+          const built = new MailComposer(mail).compile();
+          raw = await built.build();
+          info = await transport.sendMail({ envelope: built.getEnvelope(), raw, messageId });
         } catch (err) {
           const failure = classifySmtpError(err, to);
           countFailure(activity, message.kind, failure);
@@ -146,9 +150,9 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
         }
         countDelivery(activity, message.kind, record, info.rejected.length, ledgerError);
-        if (keepCopy && info.accepted.length) {
+        if (keepCopy && raw && info.accepted.length) {
           try {
-            await keepCopy(message, await new MailComposer({ ...mail, date: new Date(record.deliveredAt) }).compile().build());
+            await keepCopy(message, raw);
           } catch (err) {
             activity?.log.error(`Could not keep a copy of ${messageId} for the workspace; the message was sent`, { error: err });
           }
