@@ -134,6 +134,19 @@ export interface DossierClientOptions {
  * await dossier.recordResponse({ campaignId: 'vc-2020', vendorId: 'zoom' }, { by: 'A. Officer', … });
  * const late = await dossier.findEngagements({ overdue: true });
  */
+/**
+ * How Dossier starts an engagement: the input names the code's revision, and its first stage is
+ * listed from the start. The benchmarks start theirs the same way, so they measure what runs.
+ */
+export function engagementStartOptions(input: EngagementInput, taskQueue: string) {
+  return {
+    taskQueue,
+    workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+    args: [{ ...input, revision: ENGAGEMENT_REVISION }] as [EngagementInput],
+    typedSearchAttributes: new TypedSearchAttributes(engagementStartAttributes(input.campaign.id, input.vendor.id)),
+  };
+}
+
 export class DossierClient {
   constructor(
     readonly client: Client,
@@ -143,17 +156,9 @@ export class DossierClient {
   /** Starts one engagement outside any campaign workflow (a late addition, or a test). */
   async startEngagement(input: EngagementInput): Promise<EngagementRef & { workflowId: string }> {
     const ref = { campaignId: input.campaign.id, vendorId: input.vendor.id };
-    const workflowId = engagementWorkflowId(ref.campaignId, ref.vendorId);
-    await this.call(ref, () =>
-      this.client.workflow.start<typeof engagement>('engagement', {
-        taskQueue: this.options.taskQueue,
-        workflowId,
-        args: [{ ...input, revision: ENGAGEMENT_REVISION }],
-        typedSearchAttributes: new TypedSearchAttributes(engagementStartAttributes(ref.campaignId, ref.vendorId)),
-      }),
-      'nothing',
-    );
-    return { ...ref, workflowId };
+    const options = engagementStartOptions(input, this.options.taskQueue);
+    await this.call(ref, () => this.client.workflow.start<typeof engagement>('engagement', options), 'nothing');
+    return { ...ref, workflowId: options.workflowId };
   }
 
   status(ref: EngagementRef): Promise<EngagementStatus> {

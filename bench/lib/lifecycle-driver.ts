@@ -4,9 +4,7 @@
 // the workflow's stage gate refuses (the letter not out yet, the demonstration not started) is sent
 // again shortly after: that is what a client without a push channel does, and both sides pay it.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
-import { engagementStartAttributes } from '../../workflows/search-attributes';
+import { engagementStartOptions } from '../../client/api';
 import {
   askFollowUpUpdate,
   concludeUpdate,
@@ -54,12 +52,7 @@ export async function driveLifecycle(
     }
   };
   // Started as Dossier's client starts one (its code's revision, its first stage listed), the floor the same way.
-  const handle = await client.workflow.start(workflowType, {
-    taskQueue,
-    workflowId,
-    args: [{ ...input, revision: ENGAGEMENT_REVISION }],
-    typedSearchAttributes: new TypedSearchAttributes(engagementStartAttributes(input.campaign.id, input.vendor.id)),
-  });
+  const handle = await client.workflow.start(workflowType, { ...engagementStartOptions(input, taskQueue), workflowId });
   await whenAccepted(
     () => handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary: 'Detailed answers', attachments: [] }] }),
     /sending-letter|while sending/,

@@ -10,6 +10,7 @@
 // Part 8 (`burst`) opens M engagements whose reminders fall due at the same moment and measures how
 // fast the worker drains them (reminders/s), against the same burst of bare workflows with the same
 // timers and a no-op step (bench/workflows/reminder-floor.ts), side by side in one run.
+import { engagementStartOptions } from '../../client/api';
 import os from 'node:os';
 import { engagementStatusQuery } from '../../workflows/messages';
 import type { Policy } from '../../workflows/types';
@@ -140,11 +141,7 @@ export async function measureSpread(bench: Bench, options: SpreadOptions, log: (
   const worker = await bench.startWorker({ taskQueue, workerOptions: options.workerOptions });
   const serverPid = bench.server.process.pid!;
   const start = (c: string, vendor: string, reminderAt: number) =>
-    bench.client.workflow.start('engagement', {
-      taskQueue,
-      workflowId: engagementWorkflowId(c, vendor),
-      args: [engagementInput(c, vendor, waitingPolicy(reminderAt - REMINDER_AFTER_DUE_MS - Date.now()))],
-    });
+    bench.client.workflow.start('engagement', engagementStartOptions(engagementInput(c, vendor, waitingPolicy(reminderAt - REMINDER_AFTER_DUE_MS - Date.now())), taskQueue));
   const samples: WorkerSample[] = [];
   const first = Date.now();
   const takeSample = async () => {
@@ -373,11 +370,8 @@ async function burstOnce(bench: Bench, kind: ReminderBurstRun['kind'], roundNumb
     const reminderAt = first + 20_000 + options.m * (kind === 'engagement' ? 400 : 50);
     await mapLimit(vendors, options.concurrency, async (vendor) => {
       if (kind === 'engagement') {
-        await bench.client.workflow.start('engagement', {
-          taskQueue,
-          workflowId: workflowId(vendor),
-          args: [engagementInput(campaign, vendor, waitingPolicy(reminderAt - REMINDER_AFTER_DUE_MS - Date.now()))],
-        });
+        const input = engagementInput(campaign, vendor, waitingPolicy(reminderAt - REMINDER_AFTER_DUE_MS - Date.now()));
+        await bench.client.workflow.start('engagement', { ...engagementStartOptions(input, taskQueue), workflowId: workflowId(vendor) });
         await clock.waitFor(stepOfThread('letter', `${prefix}${vendor}`), 1, 600_000);
       } else {
         const input: ReminderFloorInput = { reminderAt, finalNoticeAfterMs: 86_400_000 };

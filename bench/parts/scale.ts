@@ -2,6 +2,7 @@
 // due date is set so that all reminders fall due at about the same moment; the part measures how
 // fast engagements open, what the worker and the dev server hold in memory while they wait, and how
 // late each reminder reaches the mail sink compared with its planned time (due date + cadence).
+import { engagementStartOptions } from '../../client/api';
 import { randomUUID } from 'node:crypto';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { type Policy } from '../../workflows/types';
@@ -112,7 +113,7 @@ export async function measureScale(bench: Bench, options: ScaleOptions, log: (li
     };
   };
   const start = (c: string, vendor: string, policy: Policy) =>
-    bench.client.workflow.start('engagement', { taskQueue, workflowId: engagementWorkflowId(c, vendor), args: [engagementInput(c, vendor, policy)] });
+    bench.client.workflow.start('engagement', engagementStartOptions(engagementInput(c, vendor, policy), taskQueue));
   const progress = setInterval(() => log(`[scale] ${clock.count(stepIn('letter', `engagement.${campaign}.`))} open`), 15_000);
   try {
     const idle = await sample();
