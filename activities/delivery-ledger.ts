@@ -26,7 +26,15 @@ export interface DeliveryRecord {
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */
-export type SendTurn = { delivered: DeliveryRecord } | { delivered?: undefined; release(): Promise<void>; tookOverFromCrash: boolean };
+export type SendTurn =
+  | { delivered: DeliveryRecord }
+  | {
+      delivered?: undefined;
+      release(): Promise<void>;
+      tookOverFromCrash: boolean;
+      /** The record of an earlier partial delivery (recipients still `deferred`), read under the claim. */
+      partial?: DeliveryRecord;
+    };
 
 export interface BeginOptions {
   /** Stops waiting for another attempt's claim (the activity was cancelled or timed out). */
@@ -36,8 +44,10 @@ export interface BeginOptions {
 export interface DeliveryLedger {
   find(messageId: string): Promise<DeliveryRecord | undefined>;
   /**
-   * Waits until no other live attempt is sending `messageId`, then claims it, unless it was
-   * delivered to everyone (a record with `deferred` recipients is claimed again, to finish it).
+   * Waits until no other live attempt is sending `messageId`, claims it, then reads its record:
+   * delivered to everyone, the claim is released and the record returned; otherwise (no record, or
+   * one with `deferred` recipients, claimed again to finish it) the claim is this attempt's turn.
+   * Read under the claim, the record cannot change before the turn is released.
    */
   begin(messageId: string, options?: BeginOptions): Promise<SendTurn>;
   record(entry: DeliveryRecord): Promise<void>;
@@ -88,16 +98,26 @@ export class FileDeliveryLedger implements DeliveryLedger {
     const claimPath = this.pathOf(messageId, 'sending');
     let tookOverFromCrash = false;
     for (;;) {
+      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
+      if (createClaim(claimPath, claim)) {
+        activeTokens.add(claim.token);
+        const release = async () => this.release(claimPath, claim.token);
+        let record: DeliveryRecord | undefined;
+        try {
+          record = readRecord(recordPath);
+        } catch (err) {
+          await release().catch(() => undefined);
+          throw err;
+        }
+        if (record && !record.deferred?.length) {
+          await release();
+          return { delivered: record };
+        }
+        return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
+      }
+      // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = readRecord(recordPath);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
-      try {
-        symlinkSync(claimText(claim), claimPath);
-        activeTokens.add(claim.token);
-        return { release: async () => this.release(claimPath, claim.token), tookOverFromCrash };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
       const held = readClaim(claimPath);
       if (held && !ownerAlive(held)) {
         // The earlier attempt died without recording an outcome: whether the server accepted its
@@ -135,6 +155,17 @@ function ownerAlive(claim: Claim): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates the claim, or returns false when another attempt's claim is there. */
+function createClaim(path: string, claim: Claim): boolean {
+  try {
+    symlinkSync(claimText(claim), path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 

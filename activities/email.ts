@@ -91,20 +91,21 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
       const ledger = sealedLedger(plainLedger, await ledgerKeyFor?.(message.threadId));
-      const lookup = async (messageId: string) => (await ledger.find(messageId)) ?? unrecorded.get(messageId)?.record;
       const messageId = messageIdFor(message.threadId, message.step, domain);
-      const previous = await lookup(messageId);
-      if (previous && !previous.deferred?.length) return alreadyDelivered(previous);
-      const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
-      const rootStep = threadRootStep(message.threadId);
-      const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
-      const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
+      // Newer than what the ledger holds, when the ledger could not record it.
+      const remembered = unrecorded.get(messageId)?.record;
+      if (remembered && !remembered.deferred?.length) return alreadyDelivered(remembered);
       const activity = currentActivity();
+      // Claimed before anything is composed: a message already delivered is not even rendered again.
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
       if (turn.delivered) return alreadyDelivered(turn.delivered);
       try {
+        const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
+        const rootStep = threadRootStep(message.threadId);
+        const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
+        const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
         // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
-        const partial = await lookup(messageId);
+        const partial = remembered ?? turn.partial;
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;

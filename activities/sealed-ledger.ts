@@ -54,7 +54,8 @@ export function sealedLedger(ledger: DeliveryLedger, key: Buffer | undefined): D
     find: async (messageId) => opened(await ledger.find(messageId)),
     async begin(messageId: string, options?: BeginOptions): Promise<SendTurn> {
       const turn = await ledger.begin(messageId, options);
-      return turn.delivered ? { delivered: opened(turn.delivered)! } : turn;
+      if (turn.delivered) return { delivered: opened(turn.delivered)! };
+      return turn.partial ? { ...turn, partial: opened(turn.partial) } : turn;
     },
     record: (entry) => ledger.record(mapAddresses(entry, (a) => seal(a, key))),
   };

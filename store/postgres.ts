@@ -171,8 +171,6 @@ class PostgresLedger implements DeliveryLedger {
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     let tookOverFromCrash = false;
     for (;;) {
-      const delivered = await this.find(messageId);
-      if (delivered && !delivered.deferred?.length) return { delivered };
       const anchor = await this.session();
       const token = randomUUID();
       const inserted = await this.query(
@@ -184,8 +182,23 @@ class PostgresLedger implements DeliveryLedger {
       );
       if (inserted.length) {
         activeTokens.add(token);
-        return { release: () => this.release(messageId, token), tookOverFromCrash };
+        const release = () => this.release(messageId, token);
+        let record: DeliveryRecord | undefined;
+        try {
+          record = await this.find(messageId);
+        } catch (err) {
+          await release().catch(() => undefined);
+          throw err;
+        }
+        if (record && !record.deferred?.length) {
+          await release();
+          return { delivered: record };
+        }
+        return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
       }
+      // A claim left behind by an attempt that did record its outcome must not hold this one up.
+      const delivered = await this.find(messageId);
+      if (delivered && !delivered.deferred?.length) return { delivered };
       // Another session's pid may be visible without its start time (another role): then the pid alone decides.
       const [held] = await this.query<ClaimRow>(
         `SELECT token, owner_pid, owner_started, expires_at < now() AS expired,

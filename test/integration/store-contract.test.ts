@@ -95,6 +95,8 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(turn.delivered).toBeUndefined();
       if (turn.delivered) return;
       expect(turn.tookOverFromCrash).toBe(false);
+      // Read under the claim, so the attempt knows who is still owed the message.
+      expect(turn.partial?.deferred).toEqual(['b@x.example']);
       await turn.release();
       expect((await store.ledger.find(id))?.resentAfterCrash).toBe(true);
     });
