@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
@@ -138,6 +139,8 @@ describe('durable under faults', () => {
       args: [engagementInput(campaignId, 'zoom', fastPolicy({ responseDue: '4s', reminderCadence: ['2s'], finalNoticeAfter: '4s', closeAfter: '2s' }))],
     });
     await env.sink.waitFor(1, (m) => m.messageId?.includes(campaignId) ?? false);
+    // The server writes ahead to a log beside its file (infra/dev-server.ts), and replays it on restart.
+    expect(existsSync(`${env.serverDbFile}-wal`)).toBe(true);
     await env.restartServer();
     // The same handle works after the restart: the client reconnects to the same address.
     await expect.poll(async () => (await handle.query(engagementStatusQuery)).stage, { timeout: 60_000, interval: 1_000 }).toBe('awaiting-response');
