@@ -52,7 +52,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --cli-runs <count>     timed runs of each command in part cli (default 10)
   --skip <part>          skip lifecycle, scale, statement, smtp, web, intake or cli (repeatable)
   --only <part>          run only the named parts (repeatable); spread and burst run only when named
-  --server-db <kind>     file (default: SQLite in a temp folder) or memory (in-memory SQLite, to compare)
+  --server-db <kind>     file (default: SQLite in a temp folder, write-ahead log, as npm start runs it), rollback
+                         (the same with SQLite's rollback journal, as before cb78659) or memory (in-memory SQLite), to compare
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
   --profile              CPU profiles: the lifecycle worker and the largest statement
   --out <file>           results JSON (default bench/results/latest.json)`;
@@ -152,8 +153,8 @@ function bundleEntry(text: string): 'full' | 'engagement' {
   return text;
 }
 
-function serverDb(text: string): 'file' | 'memory' {
-  if (text !== 'file' && text !== 'memory') throw new Error(`--server-db must be file or memory (got ${text})\n${USAGE}`);
+function serverDb(text: string): 'file' | 'rollback' | 'memory' {
+  if (text !== 'file' && text !== 'rollback' && text !== 'memory') throw new Error(`--server-db must be file, rollback or memory (got ${text})\n${USAGE}`);
   return text;
 }
 

@@ -38,7 +38,7 @@ export interface Bench {
 
 export interface BenchSetupOptions {
   /** `file`: a SQLite file in the scratch folder, as `npm start` runs; `memory`: in-memory SQLite, for comparison. */
-  serverDb: 'file' | 'memory';
+  serverDb: 'file' | 'rollback' | 'memory';
   /** `full`: Dossier's workflows and the floor (bench/workflows/index.ts); `engagement`: engagement-only.ts. */
   bundle: 'full' | 'engagement';
 }
@@ -47,7 +47,12 @@ export async function startBench(log: (line: string) => void, { serverDb, bundle
   const scratch = mkdtempSync(join(os.tmpdir(), 'dossier-bench-'));
   log(`scratch folder ${scratch}`);
   const [server, bundle, sink] = await Promise.all([
-    startDevServer({ dbFilename: serverDb === 'file' ? join(scratch, 'temporal.sqlite') : undefined, uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
+    startDevServer({
+      dbFilename: serverDb === 'memory' ? undefined : join(scratch, 'temporal.sqlite'),
+      journal: serverDb === 'rollback' ? 'rollback' : 'wal',
+      uiPort: false,
+      logFile: join(scratch, 'temporal-server.log'),
+    }),
     bundleWorkflowCode({
       workflowsPath: join(__dirname, '..', 'workflows', entry === 'full' ? 'index.ts' : 'engagement-only.ts'),
       logger: quietLogger,
@@ -57,7 +62,7 @@ export async function startBench(log: (line: string) => void, { serverDb, bundle
   const bundlePath = join(scratch, 'bench-workflows.js');
   writeFileSync(bundlePath, bundle.code);
   log(`workflow bundle ${entry}: ${Math.round(bundle.code.length / 1024)} KiB`);
-  log(`dev server ${server.address} (pid ${server.process.pid}, ${serverDb === 'file' ? 'SQLite file' : 'in-memory SQLite'}), mail sink ${sink.url}`);
+  log(`dev server ${server.address} (pid ${server.process.pid}, ${{ file: 'SQLite file, write-ahead log', rollback: 'SQLite file, rollback journal', memory: 'in-memory SQLite' }[serverDb]}), mail sink ${sink.url}`);
   const keysEnv = { DOSSIER_MASTER_KEYS: generateMasterKeySpec('bench1'), DOSSIER_KEYSTORE_DIR: join(scratch, 'keys') };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
