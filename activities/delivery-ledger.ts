@@ -36,6 +36,25 @@ export type SendTurn =
       partial?: DeliveryRecord;
     };
 
+/**
+ * The turn of an attempt that has just taken a message's claim, for both ledgers: the record is read
+ * under the claim, so a delivery another attempt finished meanwhile is returned, not sent again.
+ */
+export async function turnUnderClaim(release: () => Promise<void>, read: () => DeliveryRecord | undefined | Promise<DeliveryRecord | undefined>, tookOverFromCrash: boolean): Promise<SendTurn> {
+  let record: DeliveryRecord | undefined;
+  try {
+    record = await read();
+  } catch (err) {
+    await release().catch(() => undefined);
+    throw err;
+  }
+  if (record && !record.deferred?.length) {
+    await release();
+    return { delivered: record };
+  }
+  return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
+}
+
 export interface BeginOptions {
   /** Stops waiting for another attempt's claim (the activity was cancelled or timed out). */
   signal?: AbortSignal;
@@ -101,19 +120,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
       const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
       if (createClaim(claimPath, claim)) {
         activeTokens.add(claim.token);
-        const release = async () => this.release(claimPath, claim.token);
-        let record: DeliveryRecord | undefined;
-        try {
-          record = readRecord(recordPath);
-        } catch (err) {
-          await release().catch(() => undefined);
-          throw err;
-        }
-        if (record && !record.deferred?.length) {
-          await release();
-          return { delivered: record };
-        }
-        return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
+        return turnUnderClaim(async () => this.release(claimPath, claim.token), () => readRecord(recordPath), tookOverFromCrash);
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = readRecord(recordPath);

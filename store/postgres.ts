@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
-import type { BeginOptions, DeliveryLedger, DeliveryRecord, SendTurn } from '../activities/delivery-ledger';
+import { turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
 import { checkCampaignId, checkDocumentKey, checkKeyId, normalPath, sha256Hex } from './rules';
 import {
   StoreError,
@@ -182,19 +182,7 @@ class PostgresLedger implements DeliveryLedger {
       );
       if (inserted.length) {
         activeTokens.add(token);
-        const release = () => this.release(messageId, token);
-        let record: DeliveryRecord | undefined;
-        try {
-          record = await this.find(messageId);
-        } catch (err) {
-          await release().catch(() => undefined);
-          throw err;
-        }
-        if (record && !record.deferred?.length) {
-          await release();
-          return { delivered: record };
-        }
-        return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
+        return turnUnderClaim(() => this.release(messageId, token), () => this.find(messageId), tookOverFromCrash);
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);
