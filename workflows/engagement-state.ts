@@ -21,6 +21,7 @@ import type {
   WithdrawInput,
   EngagementBoardMemo,
 } from './messages';
+import { nextActionKeyword } from './messages';
 import type { ReminderKind } from './reminders';
 import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
 import { isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
@@ -42,6 +43,9 @@ import { engagementWorkflowId } from './workflow-ids';
 export const ENGINE = 'dossier';
 
 /** A step a timer of the workflow waits for: a reminder, final notice, closure or demonstration reminder. */
+/** What an engagement of revision 3 lists as search attributes, each as text (dates in ISO form) or null when absent. */
+export type BoardListing = Record<'stage' | 'deadline' | 'lastContact' | 'nextAction' | 'nextActionAt', string | null>;
+
 export interface UpcomingStep {
   at: number;
   kind: ReminderKind | 'expire' | 'demonstration-reminder';
@@ -456,6 +460,18 @@ export class EngagementCase {
     const kind = step.kind === 'expire' ? 'close-no-response' : step.kind;
     const number = this.nextReminderNumber(about, kind === 'final-notice' ? 'final-notice' : 'reminder');
     return { lastContact, nextAction: { kind, about, number, at: toIsoString(step.at) } };
+  }
+
+  /** The board's data as search attributes list them (revision 3): the stage and deadline with the memo's fields. */
+  boardListing(upcoming: ReadonlyMap<string, UpcomingStep>): BoardListing {
+    const memo = this.boardMemo(upcoming);
+    return {
+      stage: this.state.stage,
+      deadline: this.nextDeadline() ?? null,
+      lastContact: memo.lastContact ?? null,
+      nextAction: memo.nextAction ? nextActionKeyword(memo.nextAction) : null,
+      nextActionAt: memo.nextAction?.at ?? null,
+    };
   }
 
   notDelivered(step: string, kind: MessageKind, reason: string, now: number): void {

@@ -53,8 +53,8 @@ import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
-import { EngagementCase, ENGINE, type UpcomingStep } from './engagement-state';
-import { BOARD_MEMO_KEY, nextActionKeyword } from './messages';
+import { EngagementCase, ENGINE, type BoardListing, type UpcomingStep } from './engagement-state';
+import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
 
 /** A run continues as new past this history size: a fifth of the 50 MB at which Temporal terminates it. */
@@ -162,36 +162,28 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // A change of stage and of last contact in one activation is then one upsert, one visibility
   // write, where a search-attribute upsert and a memo upsert were two.
 
-  /** What this run has listed, as `listing()` says it; undefined until the start's attributes are read. */
-  let listed: string | undefined;
+  /** What this run has listed, and its key; set from the start's attributes before the first upsert. */
+  let listed: BoardListing | undefined;
+  let listedKey = '';
   let identityListed = false;
-  function listing(): Record<ListedField, string | null> {
-    const memo = kase.boardMemo(upcoming);
-    return {
-      stage: state.stage,
-      deadline: kase.nextDeadline() ?? null,
-      lastContact: memo.lastContact ?? null,
-      nextAction: memo.nextAction ? nextActionKeyword(memo.nextAction) : null,
-      nextActionAt: memo.nextAction?.at ?? null,
-    };
-  }
+  const listingKey = () => JSON.stringify(kase.boardListing(upcoming));
   /** Reads what the starter set (or continue-as-new carried over), so only what differs is upserted. */
   function readStartListing(): void {
     const given = workflowInfo().typedSearchAttributes;
     const date = (d: Date | undefined) => d?.toISOString() ?? null;
     identityListed = given.get(DossierCampaign) === campaign.id && given.get(DossierVendor) === vendor.id;
-    listed = JSON.stringify({
+    listed = {
       stage: given.get(DossierStage) ?? null,
       deadline: date(given.get(DossierNextDeadline)),
       lastContact: date(given.get(DossierLastContact)),
       nextAction: given.get(DossierNextAction) ?? null,
       nextActionAt: date(given.get(DossierNextActionAt)),
-    } satisfies Record<ListedField, string | null>);
+    };
+    listedKey = JSON.stringify(listed);
   }
   function publishListing(): void {
-    const now = listing();
-    const before = JSON.parse(listed ?? '{}') as Partial<Record<ListedField, string | null>>;
-    const changed = (Object.keys(now) as ListedField[]).filter((field) => now[field] !== before[field]);
+    const now = kase.boardListing(upcoming);
+    const changed = (Object.keys(now) as (keyof BoardListing)[]).filter((field) => now[field] !== listed?.[field]);
     if (!changed.length && identityListed) return;
     upsertSearchAttributes([
       ...(identityListed
@@ -202,7 +194,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
           ]),
       ...changed.map((field) => listedPair(field, now[field])),
     ]);
-    listed = JSON.stringify(now);
+    listed = now;
+    listedKey = JSON.stringify(now);
     identityListed = true;
   }
 
@@ -499,7 +492,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     void beside(
       (async () => {
         for (;;) {
-          await condition(() => JSON.stringify(listing()) !== listed);
+          await condition(() => listingKey() !== listedKey);
           await nextPass();
           publishListing();
         }
@@ -616,10 +609,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   return kase.outcome(Date.now());
 }
 
-type ListedField = 'stage' | 'deadline' | 'lastContact' | 'nextAction' | 'nextActionAt';
-
 /** One listed field as the search attribute that holds it (null removes it). */
-function listedPair(field: ListedField, value: string | null): SearchAttributeUpdatePair {
+function listedPair(field: keyof BoardListing, value: string | null): SearchAttributeUpdatePair {
   switch (field) {
     case 'stage':
       return { key: DossierStage, value };

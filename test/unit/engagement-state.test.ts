@@ -34,6 +34,21 @@ describe('engagement state', () => {
     expect(kase.attributesKey()).toBe('awaiting-response|2020-08-20T09:00:00.000Z');
   });
 
+  it('lists the board’s data for search attributes: no deadline while the letter is being sent, then the deadline, the last contact and the next step', () => {
+    const kase = newCase();
+    expect(kase.boardListing(new Map())).toEqual({ stage: 'sending-letter', deadline: null, lastContact: null, nextAction: null, nextActionAt: null });
+    kase.log(ENGINE, 'open-letter sent', at(1));
+    kase.letterSentAt(at(1));
+    const reminderAt = at(31 * 24 * 60);
+    expect(kase.boardListing(new Map([['response', { kind: 'reminder', at: reminderAt }]]))).toEqual({
+      stage: 'awaiting-response',
+      deadline: kase.state.responseDueDate,
+      lastContact: iso(at(1)),
+      nextAction: 'reminder 1 response',
+      nextActionAt: iso(reminderAt),
+    });
+  });
+
   it('records a response, trimmed, with who recorded it and when', () => {
     const kase = respondedCase();
     expect(kase.state.stage).toBe('responded');
