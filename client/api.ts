@@ -129,12 +129,6 @@ export interface DossierClientOptions {
 }
 
 /**
- * @example
- * const dossier = new DossierClient(client, { taskQueue: 'dossier', address: 'localhost:7233' });
- * await dossier.recordResponse({ campaignId: 'vc-2020', vendorId: 'zoom' }, { by: 'A. Officer', … });
- * const late = await dossier.findEngagements({ overdue: true });
- */
-/**
  * How Dossier starts an engagement: the input names the code's revision, and its first stage is
  * listed from the start. The benchmarks start theirs the same way, so they measure what runs.
  */
@@ -147,6 +141,12 @@ export function engagementStartOptions(input: EngagementInput, taskQueue: string
   };
 }
 
+/**
+ * @example
+ * const dossier = new DossierClient(client, { taskQueue: 'dossier', address: 'localhost:7233' });
+ * await dossier.recordResponse({ campaignId: 'vc-2020', vendorId: 'zoom' }, { by: 'A. Officer', … });
+ * const late = await dossier.findEngagements({ overdue: true });
+ */
 export class DossierClient {
   constructor(
     readonly client: Client,
