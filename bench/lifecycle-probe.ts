@@ -184,8 +184,9 @@ async function main(mode: string): Promise<void> {
   else if (mode === 'describe') [files.engagement, files.floor].forEach(describe);
   else if (mode === 'replay') {
     countSandboxCalls();
-    await replay(files.floor);
-    await replay(files.engagement);
+    // ONLY=engagement|floor replays one kind, for a CPU profile of it alone (node --cpu-prof).
+    if (process.env.ONLY !== 'engagement') await replay(files.floor);
+    if (process.env.ONLY !== 'floor') await replay(files.engagement);
   } else if (mode === 'activities') await activities(process.env.PROFILE === '1');
   else if (mode === 'cpu') await cpu();
   else throw new Error(`unknown mode ${mode}: record, describe, replay, activities or cpu`);
