@@ -8,9 +8,11 @@
 // each kind, four at a time, in alternating rounds on the bench's worker and server, and prints the
 // CPU each process spent per lifecycle and the histories' events and workflow tasks. CPU time, not wall time: on
 // a shared machine it moves far less with the load. Run the same command in two trees to compare.
-//   node --import tsx bench/lifecycle-probe.ts record|describe|replay|activities|cpu   (PROBE_OUT=<folder>, N=<count>)
+//   node --import tsx bench/lifecycle-probe.ts record|describe|replay|activities|cpu   (PROBE_OUT=<folder>, N=<count>;
+//   replay: ONLY=engagement|floor, UNTIL=first-timer)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { promiseHooks } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -78,17 +80,41 @@ function countSandboxCalls(): void {
   } as typeof run;
 }
 
+/**
+ * The history as it stood when the case slept on its first timer (the response's first reminder):
+ * what a worker replays when it wakes a case it had evicted.
+ */
+function untilFirstTimer(json: { events: { eventType: string }[] }): typeof json {
+  const timer = json.events.findIndex((e) => e.eventType === 'EVENT_TYPE_TIMER_STARTED');
+  let end = timer;
+  while (end + 1 < json.events.length && json.events[end + 1]!.eventType !== 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED') end++;
+  return { ...json, events: json.events.slice(0, end + 1) };
+}
+
+/** Promises created in a workflow sandbox: the SDK captures a stack trace for each (its stack-trace query). */
+let sandboxPromises = 0;
+function countSandboxPromises(): void {
+  promiseHooks.onInit((promise) => {
+    if (promise.constructor !== Promise) sandboxPromises++;
+  });
+}
+
 async function replay(file: string): Promise<void> {
-  const json = JSON.parse(readFileSync(file, 'utf8'));
+  const recorded = JSON.parse(readFileSync(file, 'utf8'));
+  const json = process.env.UNTIL === 'first-timer' ? untilFirstTimer(recorded) : recorded;
   const histories = (count: number) => Array.from({ length: count }, (_, i) => ({ workflowId: `replay-${i}`, history: historyFromJSON(json) }));
   const options = { workflowBundle: { codePath: files.bundle } };
   for await (const r of Worker.runReplayHistories({ ...options, replayName: 'warm' }, histories(3))) if (r.error) throw r.error;
   sandboxCalls.clear();
+  sandboxPromises = 0;
   const before = process.cpuUsage();
   for await (const r of Worker.runReplayHistories({ ...options, replayName: 'probe' }, histories(n))) if (r.error) throw r.error;
   const cpu = process.cpuUsage(before);
   const calls = Object.fromEntries([...sandboxCalls].map(([entry, count]) => [entry, Math.round((10 * count) / n) / 10]));
-  console.log(`replay ${file}: ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU per lifecycle; sandbox calls ${JSON.stringify(calls)}`);
+  console.log(
+    `replay ${file}${json === recorded ? '' : ' (until its first timer)'}: ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU per lifecycle; sandbox calls ${JSON.stringify(calls)}, ` +
+      `${Math.round(sandboxPromises / n)} promises created in the sandbox`,
+  );
 }
 
 async function activities(profile: boolean): Promise<void> {
@@ -184,6 +210,8 @@ async function main(mode: string): Promise<void> {
   else if (mode === 'describe') [files.engagement, files.floor].forEach(describe);
   else if (mode === 'replay') {
     countSandboxCalls();
+    countSandboxPromises();
+    // UNTIL=first-timer replays each history only as far as its first timer (a case woken by its first reminder).
     // ONLY=engagement|floor replays one kind, for a CPU profile of it alone (node --cpu-prof).
     if (process.env.ONLY !== 'engagement') await replay(files.floor);
     if (process.env.ONLY !== 'floor') await replay(files.engagement);
