@@ -209,12 +209,15 @@ async function main(mode: string): Promise<void> {
   if (mode === 'record') await record();
   else if (mode === 'describe') [files.engagement, files.floor].forEach(describe);
   else if (mode === 'replay') {
+    const { ONLY, UNTIL } = process.env;
+    if (ONLY !== undefined && ONLY !== 'engagement' && ONLY !== 'floor') throw new Error(`ONLY=${ONLY}: engagement or floor`);
+    if (UNTIL !== undefined && UNTIL !== 'first-timer') throw new Error(`UNTIL=${UNTIL}: first-timer, or unset for the whole history`);
     countSandboxCalls();
     countSandboxPromises();
     // UNTIL=first-timer replays each history only as far as its first timer (a case woken by its first reminder).
     // ONLY=engagement|floor replays one kind, for a CPU profile of it alone (node --cpu-prof).
-    if (process.env.ONLY !== 'engagement') await replay(files.floor);
-    if (process.env.ONLY !== 'floor') await replay(files.engagement);
+    if (ONLY !== 'engagement') await replay(files.floor);
+    if (ONLY !== 'floor') await replay(files.engagement);
   } else if (mode === 'activities') await activities(process.env.PROFILE === '1');
   else if (mode === 'cpu') await cpu();
   else throw new Error(`unknown mode ${mode}: record, describe, replay, activities or cpu`);
