@@ -123,9 +123,11 @@ export class EngagementCase {
     // A letter refused for good has not gone out: nothing is owed until it has.
     if (state.stage === 'letter-undeliverable') return undefined;
     // The response is due a while after the letter's delivery: until the letter is out, its date is
-    // only provisional (and the engagement's starter can list it without one).
-    if (state.stage === 'sending-letter') return undefined;
-    if (state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
+    // only provisional (and the engagement's starter can list it without one). Cases started before
+    // revision 3 listed it, and upserted it again when the calendar answered: they still do, or
+    // their recorded histories would no longer replay.
+    if (state.stage === 'sending-letter' && (this.input.revision ?? 0) >= 3) return undefined;
+    if (state.stage === 'sending-letter' || state.stage === 'awaiting-response' || state.stage === 'reply-received') return state.responseDueDate;
     const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
     const dates = [
       ...this.rounds.filter((r) => open.has(r.round)).map((r) => r.dueDate),

@@ -1,6 +1,7 @@
 // Every transition of an engagement's state, without a server: what each officer step records,
 // which stage it leads to, what the status query and the outcome then say.
 import { describe, expect, it } from 'vitest';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { EngagementCase, ENGINE } from '../../workflows/engagement-state';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { completeFindings, engagementInput, fastPolicy } from '../helpers/fixtures';
@@ -11,8 +12,9 @@ const at = (minutes: number) => T0 + minutes * MIN;
 const iso = (time: number) => new Date(time).toISOString();
 const OFFICER = 'Officer Tremblay';
 
-function newCase(policy = fastPolicy({ responseDue: '30 days', followUpDue: '14 days', demonstrationReminderLead: '1 day' })) {
-  return new EngagementCase(engagementInput('vc-2020', 'zoom', policy), T0);
+/** A case as a starter of this code opens it (its revision in the input). */
+function newCase(policy = fastPolicy({ responseDue: '30 days', followUpDue: '14 days', demonstrationReminderLead: '1 day' }), revision = ENGAGEMENT_REVISION) {
+  return new EngagementCase({ ...engagementInput('vc-2020', 'zoom', policy), revision }, T0);
 }
 
 function respondedCase() {
@@ -32,6 +34,15 @@ describe('engagement state', () => {
     expect(kase.state.stage).toBe('awaiting-response');
     expect(kase.nextDeadline()).toBe('2020-08-20T09:00:00.000Z');
     expect(kase.attributesKey()).toBe('awaiting-response|2020-08-20T09:00:00.000Z');
+  });
+
+  it('lists the provisional due date while the letter is being sent for a case started before revision 3, as its recorded history did', () => {
+    // Such a case upserted its deadline again when the calendar answered; the replayed history
+    // test/replay/histories/engagement-working-days-lean2-2026-11-28.json holds that upsert.
+    const kase = newCase(undefined, 2);
+    expect(kase.nextDeadline()).toBe('2020-08-20T09:00:00.000Z');
+    expect(kase.attributesKey()).toBe('sending-letter|2020-08-20T09:00:00.000Z');
+    expect(newCase(undefined, 3).attributesKey()).toBe('sending-letter|');
   });
 
   it('lists the board’s data for search attributes: no deadline while the letter is being sent, then the deadline, the last contact and the next step', () => {
