@@ -1,6 +1,7 @@
 // Builds the Dossier worker from a parsed configuration: one task queue serving every workflow and
 // activity. Several of these processes may share a task queue to spread the load.
 import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
@@ -19,20 +20,34 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<Worker
 // A .ts entry point works: the SDK's bundler compiles workflows with swc.
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 
+/** A registered search attribute's type as the `temporal` CLI names it (`INDEXED_VALUE_TYPE_DATETIME` → `Datetime`). */
+const registeredType = (type: temporal.api.enums.v1.IndexedValueType): string =>
+  cliType((temporal.api.enums.v1.IndexedValueType[type] ?? String(type)).replace(/^INDEXED_VALUE_TYPE_/, ''));
+
 /**
- * Refuses to start on a namespace that lacks one of Dossier's search attributes: every engagement
- * would otherwise fail its workflow task at its first change of stage, and keep failing, until an
- * operator registered it.
+ * Refuses to start on a namespace that lacks one of Dossier's search attributes, or holds one with
+ * another type: every engagement would otherwise fail its workflow task at its first change of
+ * stage, and keep failing, until an operator fixed it.
  */
 async function requireSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => !customAttributes?.[key.name]);
-  if (!missing.length) return;
-  const flags = missing.map((key) => `--name ${key.name} --type ${cliType(key.type)}`).join(' ');
-  throw new Error(
-    `namespace "${namespace}" lacks Dossier's search attributes ${missing.map((k) => k.name).join(', ')}: ` +
-      `register them once with \`temporal operator search-attribute create --namespace ${namespace} ${flags}\`, then start the worker again`,
-  );
+  const missing = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => customAttributes?.[key.name] === undefined);
+  if (missing.length) {
+    const flags = missing.map((key) => `--name ${key.name} --type ${cliType(key.type)}`).join(' ');
+    throw new Error(
+      `namespace "${namespace}" lacks Dossier's search attributes ${missing.map((k) => k.name).join(', ')}: ` +
+        `register them once with \`temporal operator search-attribute create --namespace ${namespace} ${flags}\`, then start the worker again`,
+    );
+  }
+  const mistyped = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => registeredType(customAttributes![key.name]!) !== cliType(key.type));
+  if (mistyped.length) {
+    const each = mistyped.map((key) => `${key.name} is ${registeredType(customAttributes![key.name]!)}, Dossier needs ${cliType(key.type)}`);
+    throw new Error(
+      `namespace "${namespace}" holds Dossier's search attributes with other types (${each.join('; ')}): ` +
+        `a search attribute's type cannot change, so remove each (\`temporal operator search-attribute remove --namespace ${namespace} --name …\`) ` +
+        'and create it again with the type named here, then start the worker again',
+    );
+  }
 }
 
 export async function createDossierWorker(
