@@ -30,7 +30,10 @@ const registeredType = (type: temporal.api.enums.v1.IndexedValueType): string =>
  * stage, and keep failing, until an operator fixed it.
  */
 async function requireSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace }).catch((err: unknown) => {
+    // A role without the operator service's list (or a proxy that hides it) gets a sentence, not a bare gRPC status.
+    throw new Error(`cannot check namespace "${namespace}" for Dossier's search attributes: ${(err as Error).message}`, { cause: err });
+  });
   const missing = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => customAttributes?.[key.name] === undefined);
   if (missing.length) {
     const flags = missing.map((key) => `--name ${key.name} --type ${cliType(key.type)}`).join(' ');
