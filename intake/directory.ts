@@ -49,6 +49,9 @@ export class TemporalDirectory implements Directory {
       // Campaigns started before the memo are asked, all at once and briefly; one that does not answer is not matched by subject.
       const answers = await Promise.all(legacy.map((id) => this.campaignsApi.status(id, { timeoutMs: LEGACY_STATUS_TIMEOUT_MS }).catch(() => undefined)));
       for (const status of answers) if (status) next.set(status.reference.toUpperCase(), status.campaignId);
+      // One that answered before and is busy this once (a large history to replay) keeps its reference.
+      const silent = new Set(legacy.filter((_, i) => answers[i] === undefined));
+      for (const [known, campaignId] of this.campaigns) if (silent.has(campaignId) && !next.has(known)) next.set(known, campaignId);
       this.campaigns = next;
     }
     const campaignId = this.campaigns.get(key);
