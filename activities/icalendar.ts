@@ -49,14 +49,17 @@ export function invitationText(event: Invitation): string {
   return lines.map(fold).join('\r\n') + '\r\n';
 }
 
+/** Any line break a reader might honour: CRLF, a lone CR (which some parsers end a line at) or LF. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+
 /** A TEXT value (RFC 5545 §3.3.11): backslash, line breaks, `;` and `,` escaped. */
 function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/;/g, '\\;').replace(/,/g, '\\,');
+  return value.replace(/\\/g, '\\\\').replace(LINE_BREAK, '\\n').replace(/;/g, '\\;').replace(/,/g, '\\,');
 }
 
 /** A value that must stay on its content line. */
 function oneLine(value: string): string {
-  return value.replace(/\r?\n/g, '\\n');
+  return value.replace(LINE_BREAK, '\\n');
 }
 
 /** A quoted parameter value; the name holds no `"` (RFC 6868 escapes replaced them). */

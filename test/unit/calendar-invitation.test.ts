@@ -92,6 +92,15 @@ describe('calendar invitations', () => {
     expect(fr.description).toContain('Déplacée\u00a0; prévue initialement le mardi 6 octobre 2020 à 15 h 00 (UTC). Motif\u00a0: The vendor’s engineer is ill');
   });
 
+  it('keeps a reason that holds a lone carriage return on its own line: it neither ends the line nor adds an attendee', async () => {
+    const rescheduleReason = 'The engineer is ill.\rATTENDEE;CN=Eve:mailto:eve@evil.example';
+    const moved = { at: '2020-10-08T15:00:00Z', rescheduled: 1, previousAt: '2020-10-06T15:00:00Z', rescheduleReason };
+    const ics = await invitationFor([{ name: 'Ann', email: 'ann@zoom.test' }], moved);
+    expect(ics.split('\r\n').filter((line) => line.includes('\r'))).toEqual([]);
+    expect(attendeesByPython(ics).map((a) => a.address.toLowerCase())).toEqual(['mailto:privacy@zoom.test', 'mailto:ann@zoom.test']);
+    expect(eventByPython(ics).description).toContain('The engineer is ill.\nATTENDEE;CN=Eve:mailto:eve@evil.example');
+  });
+
   it('has no place, link or change note when none was given', async () => {
     const event = eventByPython(await invitationFor([{ name: 'Ann', email: 'ann@zoom.test' }]));
     expect([event.location, event.url]).toEqual([null, null]);
