@@ -122,7 +122,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.get('/login', async (c) => {
-    const returnTo = safeReturn(c.req.query('returnTo'));
+    const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'));
     setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
     return c.redirect(url.href, 302);
@@ -165,7 +165,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       c.set('session', { ...c.get('session'), language: chosen });
       c.set('sessionChanged', true);
     }
-    return c.redirect(safeReturn(String(c.get('body').returnTo ?? '/')), 303);
+    return c.redirect(sameSiteReturnPath(String(c.get('body').returnTo ?? '/')), 303);
   });
 
   registerPages(app, { ...deps, views, page });
@@ -219,9 +219,19 @@ export function actorName(user: SignedInUser): string {
   return signedInActor(user.name, user.subject);
 }
 
-/** Only paths on this site: an open redirect would send a signed-in officer anywhere. */
-function safeReturn(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : '/campaigns';
+/** Stands for this site's origin when a return path is resolved as a browser would resolve it. */
+const THIS_SITE = 'http://this-site.invalid';
+
+/**
+ * Only paths on this site: an open redirect would send a signed-in officer anywhere. Browsers drop
+ * tabs and line breaks from a URL and read `\` as `/`, so `/<tab>/evil.example` is another site: the
+ * path is resolved as a browser would, and anything that leaves the site or holds a control
+ * character goes to the campaigns instead.
+ */
+export function sameSiteReturnPath(value: string | undefined): string {
+  if (!value || !value.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(value)) return '/campaigns';
+  const resolved = new URL(value, THIS_SITE);
+  return resolved.origin === THIS_SITE ? `${resolved.pathname}${resolved.search}` : '/campaigns';
 }
 
 function preferredLanguage(header: string | undefined): Language {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
+import { sameSiteReturnPath } from '../../web/app';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { changesView, wordDiff } from '../../web/text-diff';
@@ -24,6 +25,16 @@ describe('roles from the claim', () => {
     expect(can(['co-signatory'], 'answer-for-authority')).toBe(true);
     expect(can(['officer'], 'steer-campaigns')).toBe(false);
     expect(can(['lead-officer'], 'steer-campaigns')).toBe(true);
+  });
+});
+
+describe('the path a sign-in or a change of language returns to', () => {
+  it('stays on this site however a browser would read it, and keeps a path and query of the site', () => {
+    for (const elsewhere of ['//evil.example/x', '/\t/evil.example/x', '/\n/evil.example', '/\\evil.example', 'https://evil.example', 'evil', '', undefined]) {
+      expect(sameSiteReturnPath(elsewhere), JSON.stringify(elsewhere)).toBe('/campaigns');
+    }
+    expect(sameSiteReturnPath('/campaigns/vc-2020/board?sort=deadline&page=2')).toBe('/campaigns/vc-2020/board?sort=deadline&page=2');
+    expect(sameSiteReturnPath('/campaigns/vc-2020/../held')).toBe('/campaigns/held');
   });
 });
 

@@ -532,6 +532,14 @@ describe('what the workspace refuses', () => {
     expect(await textOf(nobody.locator('main p').first())).toContain('Your account has no role in Dossier');
   });
 
+  it('returns after sign-in to the page asked for, and never to another site a crafted link names', { timeout: 60_000 }, async () => {
+    const board = await as('owen', `/login?returnTo=${encodeURIComponent('/campaigns?page=1')}`);
+    expect(new URL(board.url()).pathname + new URL(board.url()).search).toBe('/campaigns?page=1');
+    // A tab the browser drops would turn `/<tab>/evil.example` into `//evil.example`: another site.
+    const crafted = await as('owen', `/login?returnTo=${encodeURIComponent('/\t/evil.example/expired')}`);
+    expect(new URL(crafted.url()).pathname).toBe('/campaigns');
+  });
+
   it('refuses a form sent without the session’s CSRF token, or with another session’s, and keeps every page under a strict CSP', { timeout: 60_000 }, async () => {
     const campaignId = (await firstCampaign())!;
     const owen = await as('owen', `/campaigns/${campaignId}/engagements/zoom`);
