@@ -4,6 +4,7 @@
 // message mailparser cannot read comes back with `unreadable` set, so it is held, not lost.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { LIMITS } from '../workflows/text-rules';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
@@ -44,7 +45,16 @@ export interface Bounce {
   diagnostic?: string;
 }
 
-export const TEXT_LIMIT = 20_000;
+/** What an engagement records of a message's text at most (the inbox rules refuse more). */
+export const TEXT_LIMIT = LIMITS.summary;
+
+/** The text cut to TEXT_LIMIT with its ellipsis, never between the two halves of a character. */
+function capped(text: string): string {
+  if (text.length <= TEXT_LIMIT) return text;
+  let end = TEXT_LIMIT - 1;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  return `${text.slice(0, end)}…`;
+}
 
 export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@no-message-id.dossier.invalid>`;
@@ -73,7 +83,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
     kind,
     bounce,
-    text: text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}…` : text,
+    text: capped(text),
     attachments: parsed.attachments
       .filter((a) => !(bounce && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({

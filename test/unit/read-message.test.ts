@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
+import { LIMITS } from '../../workflows/text-rules';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
@@ -64,7 +65,12 @@ describe('reading a message from the case mailbox', () => {
     const [first, second] = [await readMessage(raw), await readMessage(raw)];
     expect(first.messageId).toMatch(/^<[0-9a-f]{32}@no-message-id\.dossier\.invalid>$/);
     expect(second.messageId).toBe(first.messageId);
-    expect(first.text.length).toBeLessThanOrEqual(TEXT_LIMIT + 1);
+    // The cut text with its ellipsis is what the inbox rules accept at most, so the reply can be recorded.
+    expect(first.text.length).toBe(LIMITS.summary);
+    expect(first.text.endsWith('…')).toBe(true);
+    const emoji = await readMessage(Buffer.from(`From: a@zoom.test\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${'a'.repeat(TEXT_LIMIT - 2)}${'😀'.repeat(10)}\r\n`));
+    expect(emoji.text.length).toBeLessThanOrEqual(LIMITS.summary);
+    expect(emoji.text).not.toMatch(/[\uD800-\uDBFF]…$/);
   });
 
   it('reads malformed MIME without throwing', async () => {
