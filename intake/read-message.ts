@@ -68,9 +68,11 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const headers = parsed.headers;
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
-  const bounce = isReport ? readBounce(raw) : undefined;
+  // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
+  const report = isReport ? readBounce(raw) : undefined;
+  const bounce = report?.recipients.length ? report : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
-  const kind: InboundKind = bounce ? 'bounce' : autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
   return {
@@ -152,8 +154,11 @@ export function htmlAsText(html: string): string {
 
 /**
  * The report's parts are read from the raw body: the copy of the bounced message's headers (a
- * text/rfc822-headers or message/rfc822 part) carries its Message-ID, the delivery-status part the
- * recipients, status and diagnostic. The bounce's own headers are skipped.
+ * text/rfc822-headers or message/rfc822 part) carries its Message-ID, the delivery-status part one
+ * group of fields per recipient (RFC 3464 §2.3). Only recipients whose delivery failed count: a
+ * relay also reports `delayed` (it is still trying), `delivered`, `relayed` and `expanded`. A group
+ * without an Action is read from its status: 5.x.x failed, anything else not. The bounce's own
+ * headers are skipped.
  */
 function readBounce(raw: Buffer): Bounce {
   const headerEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
@@ -161,14 +166,20 @@ function readBounce(raw: Buffer): Bounce {
     .subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000))
     .toString('latin1')
     .replace(/\r?\n[ \t]+/g, ' ');
-  const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'gim');
-  const all = (name: string) => [...body.matchAll(field(name))].map((m) => m[1].trim());
-  const original = all('Message-ID').find((id) => /^<[^<>\s]+>$/.test(id));
+  const fieldIn = (text: string, name: string) => text.match(new RegExp(`^${name}:\\s*(.+)$`, 'im'))?.[1]?.trim();
+  const original = [...body.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).find((id) => /^<[^<>\s]+>$/.test(id));
+  const failed = body
+    .split(/\r?\n[ \t]*\r?\n/)
+    .filter((group) => fieldIn(group, 'Final-Recipient') !== undefined)
+    .filter((group) => {
+      const action = fieldIn(group, 'Action')?.toLowerCase();
+      return action === undefined ? fieldIn(group, 'Status')?.startsWith('5') === true : action === 'failed';
+    });
   return {
     originalMessageId: original,
-    recipients: [...new Set(all('Final-Recipient').map((r) => r.replace(/^rfc822;\s*/i, '').toLowerCase()))],
-    status: all('Status')[0],
-    diagnostic: all('Diagnostic-Code')[0]?.replace(/^smtp;\s*/i, '').slice(0, 500),
+    recipients: [...new Set(failed.map((group) => fieldIn(group, 'Final-Recipient')!.replace(/^rfc822;\s*/i, '').toLowerCase()))],
+    status: failed.map((group) => fieldIn(group, 'Status')).find(Boolean),
+    diagnostic: failed.map((group) => fieldIn(group, 'Diagnostic-Code')).find(Boolean)?.replace(/^smtp;\s*/i, '').slice(0, 500),
   };
 }
 

@@ -42,7 +42,17 @@ export function outOfOffice(o: Omit<ReplyOptions, 'headers'>): Promise<Buffer> {
 }
 
 /** A delivery report from the vendor's mail server: the bounced message's headers ride along. */
-export function deliveryReport(o: { to: string; bouncedMessageId: string; recipient: string; messageId: string; subject?: string }): Buffer {
+/** A relay's report on a message; by default one recipient whose delivery failed (`Action: failed`, 5.1.1). */
+export function deliveryReport(o: {
+  to: string;
+  bouncedMessageId: string;
+  recipient: string;
+  messageId: string;
+  subject?: string;
+  /** Every recipient group of the report instead of the one failed `recipient`. */
+  groups?: { recipient: string; action: string; status: string; diagnostic?: string }[];
+}): Buffer {
+  const groups = o.groups ?? [{ recipient: o.recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }];
   const b = 'dsn-boundary-1';
   return Buffer.from(
     [
@@ -65,11 +75,13 @@ export function deliveryReport(o: { to: string; bouncedMessageId: string; recipi
       '',
       'Reporting-MTA: dns; mx.vendor.example',
       '',
-      `Final-Recipient: rfc822; ${o.recipient}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
-      '',
+      ...groups.flatMap((g) => [
+        `Final-Recipient: rfc822; ${g.recipient}`,
+        `Action: ${g.action}`,
+        `Status: ${g.status}`,
+        ...(g.diagnostic ? [`Diagnostic-Code: smtp; ${g.diagnostic}`] : []),
+        '',
+      ]),
       `--${b}`,
       'Content-Type: text/rfc822-headers',
       '',

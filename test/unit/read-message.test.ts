@@ -49,6 +49,20 @@ describe('reading a message from the case mailbox', () => {
     expect(read.attachments).toEqual([]);
   });
 
+  it('counts only the recipients whose delivery failed, and reads a report of a delay as an automatic message, not a bounce', async () => {
+    const report = (groups: { recipient: string; action: string; status: string; diagnostic?: string }[]) =>
+      readMessage(deliveryReport({ to: 'case@test.example', bouncedMessageId: '<letter.engagement.x.zoom@test.example>', recipient: '', messageId: '<dsn2@mx.zoom.test>', groups }));
+    const delayed = await report([{ recipient: 'privacy@zoom.test', action: 'delayed', status: '4.4.7', diagnostic: '451 4.4.7 still trying for 4 hours' }]);
+    expect(delayed.kind).toBe('auto-reply');
+    expect(delayed.bounce).toBeUndefined();
+    const mixed = await report([
+      { recipient: 'privacy@zoom.test', action: 'delayed', status: '4.4.7' },
+      { recipient: 'gone@zoom.test', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' },
+    ]);
+    expect(mixed.kind).toBe('bounce');
+    expect(mixed.bounce).toMatchObject({ recipients: ['gone@zoom.test'], status: '5.1.1', diagnostic: '550 5.1.1 User unknown' });
+  });
+
   it('keeps only the text of HTML with scripts: no markup, no script', async () => {
     const read = await readMessage(await composeReply({ ...base, html: '<p>Our answer</p><script>alert("x")</script><img src=x onerror=alert(1)>' }));
     expect(read.text).toContain('Our answer');
