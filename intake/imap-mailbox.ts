@@ -21,14 +21,30 @@ export class ImapMailbox implements MailboxSource {
   /** The folder whose lock messages() holds while the caller handles a message. */
   private locked?: string;
 
+  /** Between open() and close(): a dropped connection is then made again by the next call. */
+  private opened = false;
+
   constructor(private readonly settings: ImapSettings) {}
 
-  private get imap(): ImapFlow {
-    if (!this.client) throw new Error('the IMAP mailbox is not open: call open() first');
-    return this.client;
+  /**
+   * The connection, made again when the server or the network dropped it (imapflow never reconnects
+   * by itself): a restarted Dovecot must not leave the intake retrying on a dead client for ever.
+   */
+  private async imap(): Promise<ImapFlow> {
+    if (!this.opened) throw new Error('the IMAP mailbox is not open: call open() first');
+    if (this.client?.usable) return this.client;
+    this.client?.close();
+    this.client = undefined;
+    await this.connect();
+    return this.client!;
   }
 
   async open(): Promise<void> {
+    this.opened = true;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
     const { host, port, secure, user, password } = this.settings;
     const client = new ImapFlow({ host, port, secure, auth: { user, pass: password }, logger: false, emitLogs: false });
     client.on('exists', () => {
@@ -44,21 +60,23 @@ export class ImapMailbox implements MailboxSource {
 
   private async ensure(folder: string): Promise<void> {
     if (this.created.has(folder)) return;
-    const list = await this.imap.list();
-    if (!list.some((m) => m.path === folder)) await this.imap.mailboxCreate(folder);
+    const imap = await this.imap();
+    const list = await imap.list();
+    if (!list.some((m) => m.path === folder)) await imap.mailboxCreate(folder);
     this.created.add(folder);
   }
 
   async *messages(folder = INBOX): AsyncIterable<StoredMessage> {
     await this.ensure(folder);
-    const lock = await this.imap.getMailboxLock(folder);
+    const imap = await this.imap();
+    const lock = await imap.getMailboxLock(folder);
     this.locked = folder;
     try {
       // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
-      await this.imap.noop();
-      const uids = (await this.imap.search({ all: true }, { uid: true })) || [];
+      await imap.noop();
+      const uids = (await imap.search({ all: true }, { uid: true })) || [];
       for (const uid of uids) {
-        const message = await this.imap.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
+        const message = await imap.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
         if (!message || !message.source) continue; // expunged meanwhile
         const arrivedAt = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
         yield { ref: String(uid), raw: message.source, ...(Number.isFinite(arrivedAt) ? { arrivedAt } : {}) };
@@ -67,21 +85,22 @@ export class ImapMailbox implements MailboxSource {
       this.locked = undefined;
       lock.release();
     }
-    if (folder !== INBOX) await this.imap.mailboxOpen(INBOX);
+    if (folder !== INBOX) await imap.mailboxOpen(INBOX);
   }
 
   async append(raw: Buffer, folder = INBOX): Promise<void> {
     await this.ensure(folder);
-    await this.imap.append(folder, raw);
+    await (await this.imap()).append(folder, raw);
   }
 
   async move(ref: string, to: string, from = INBOX): Promise<void> {
     await this.ensure(to);
+    const imap = await this.imap();
     // From inside messages() the lock on `from` is already ours; asking again would wait forever.
-    const lock = this.locked === from ? undefined : await this.imap.getMailboxLock(from);
+    const lock = this.locked === from ? undefined : await imap.getMailboxLock(from);
     try {
-      await this.imap.messageFlagsAdd(ref, ['\\Seen'], { uid: true });
-      await this.imap.messageMove(ref, to, { uid: true });
+      await imap.messageFlagsAdd(ref, ['\\Seen'], { uid: true });
+      await imap.messageMove(ref, to, { uid: true });
     } finally {
       lock?.release();
     }
@@ -99,11 +118,13 @@ export class ImapMailbox implements MailboxSource {
       this.arrivals.add(done);
       signal?.addEventListener('abort', done);
       // IDLE at once (imapflow would wait 15 s before its automatic IDLE); the next command ends it.
-      this.imap.idle().catch(() => undefined);
+      // A dropped connection just waits out the timeout: the next pass connects again.
+      if (this.client?.usable) this.client.idle().catch(() => undefined);
     });
   }
 
   async close(): Promise<void> {
+    this.opened = false;
     const client = this.client;
     this.client = undefined;
     if (client) await client.logout().catch(() => client.close());

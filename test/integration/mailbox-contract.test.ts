@@ -2,6 +2,7 @@
 // behave the same for everything the intake relies on.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -134,5 +135,46 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     abort.abort();
     await waiting;
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+/** A TCP relay to the IMAP server whose connections the test can cut, as a network failure does. */
+async function cuttableRelay(host: string, port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const server = connect(port, host);
+    for (const socket of [client, server]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(server).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as AddressInfo).port,
+    cut: () => sockets.forEach((socket) => socket.destroy()),
+    close: () => new Promise((resolve) => relay.close(() => resolve())),
+  };
+}
+
+describe('the case mailbox over IMAP when the connection drops', () => {
+  it('connects again by itself, so the intake goes on reading mail without a restart of its own', { timeout: 60_000 }, async () => {
+    const { host, port, password } = inject('imap');
+    const relay = await cuttableRelay(host, port);
+    const mailbox = new ImapMailbox({ host: '127.0.0.1', port: relay.port, secure: false, user: `dropped-${randomUUID().slice(0, 8)}`, password });
+    try {
+      await mailbox.open();
+      await mailbox.append(mail(1));
+      expect((await collect(mailbox)).length).toBe(1);
+      relay.cut();
+      // imapflow learns of the closed socket from its close event.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await mailbox.append(mail(2));
+      expect((await collect(mailbox)).map((m) => m.raw.toString('utf8'))).toEqual([expect.stringContaining('Subject: Reply 1'), expect.stringContaining('Subject: Reply 2')]);
+    } finally {
+      await mailbox.close();
+      await relay.close();
+    }
   });
 });
