@@ -2,6 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { CampaignClient } from '../client/campaign-api';
@@ -63,6 +64,12 @@ export class SignInRequired extends Error {
   readonly code = 'SignInRequired';
 }
 
+/**
+ * The largest request body accepted: a campaign file (1 MB) or a statement's summaries for every
+ * vendor, percent-encoded, which Temporal's 2 MB payload limit bounds long before this.
+ */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
 const SESSION_COOKIE = 'dossier_session';
 const SIGN_IN_COOKIE = 'dossier_sign_in';
 
@@ -92,6 +99,16 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('X-Frame-Options', 'DENY');
     c.header('Cache-Control', 'no-store');
   });
+
+  // A body is read whole before anything else looks at it: past the largest form the workspace
+  // takes, the request is refused as it streams in, so no one fills the server's memory.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: (c) => c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.too-large.title'), messageKey: 'error.too-large' }), 413),
+    }),
+  );
 
   // Every POST carries the session's CSRF token: a form posted from another site is refused.
   app.use('*', async (c, next) => {

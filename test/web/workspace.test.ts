@@ -540,6 +540,16 @@ describe('what the workspace refuses', () => {
     expect(new URL(crafted.url()).pathname).toBe('/campaigns');
   });
 
+  it('refuses a request body larger than any form the workspace takes, before reading it whole', { timeout: 60_000 }, async () => {
+    const owen = await as('owen');
+    const response = await owen.request.post(`${url}/logout`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      data: Buffer.alloc(17 * 1024 * 1024, 'a'),
+    });
+    expect(response.status()).toBe(413);
+    expect(await response.text()).toContain('larger than the workspace accepts');
+  });
+
   it('refuses a form sent without the session’s CSRF token, or with another session’s, and keeps every page under a strict CSP', { timeout: 60_000 }, async () => {
     const campaignId = (await firstCampaign())!;
     const owen = await as('owen', `/campaigns/${campaignId}/engagements/zoom`);
