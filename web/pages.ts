@@ -263,7 +263,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const status = await (await deps.dossier()).status(ref);
-    const view = engagementView(status, user, c.req.query('done'));
+    const view = engagementView(status, user, takeNotice(c));
     return page(c, 'engagement', {
       title: title(c, 'engagement.title', { vendor: status.vendorName }),
       ...view,
@@ -404,7 +404,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!errors) throw err;
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
-    return c.redirect(`/campaigns/${ref.campaignId}/engagements/${ref.vendorId}?done=${action}`, 303);
+    return doneThen(c, action, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
   });
 
   // ── Mail of one engagement, each message on a page of its own ─────────────────────────────────
@@ -474,7 +474,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         pen,
         campaignId,
         messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
-        done: c.req.query('done'),
+        done: takeNotice(c),
       }),
     );
   });
@@ -508,12 +508,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
         form.done();
         await withPen((p) => p.intake.assign(campaignId, messageId, target, actorName(user)));
-        return c.redirect(`/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}?done=assign`, 303);
+        return doneThen(c, 'assign', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
       }
       const reason = form.text('reason');
       form.done();
       await withPen((p) => p.intake.dismiss(campaignId, messageId, actorName(user), reason));
-      return c.redirect(`/held/${pen}?done=dismiss`, 303);
+      return doneThen(c, 'dismiss', `/held/${pen}`);
     } catch (err) {
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && !/no held message/.test(err.message);
@@ -578,7 +578,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       ...formView(form, language),
-      done: c.req.query('done'),
+      done: takeNotice(c),
     });
   };
 
@@ -652,7 +652,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!errors) throw err;
       return c.html(await findingsPage(c, { action: 'findings', errors, values }), 422);
     }
-    return c.redirect(`/campaigns/${encodeURIComponent(campaignId)}/statement?done=findings`, 303);
+    return doneThen(c, 'findings', `/campaigns/${encodeURIComponent(campaignId)}/statement`);
   });
 
   app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
@@ -746,11 +746,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!errors) throw err;
       return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
     }
-    return c.redirect(`/campaigns/${campaignId}/statement?done=${action}`, 303);
+    return doneThen(c, action, `/campaigns/${campaignId}/statement`);
   });
 }
 
 /** The step a `… sent` timeline entry names first in its detail (`letter`, `reminder-1`, …). */
+/** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */
+function doneThen(c: Context<WebEnv>, action: string, to: string): Response {
+  c.set('session', { ...c.get('session'), notice: action });
+  c.set('sessionChanged', true);
+  return c.redirect(to, 303);
+}
+
+/** The notice a form left for this page, removed as it is shown. */
+function takeNotice(c: Context<WebEnv>): string | undefined {
+  const { notice, ...session } = c.get('session');
+  if (notice === undefined) return undefined;
+  c.set('session', session);
+  c.set('sessionChanged', true);
+  return notice;
+}
+
 function stepOf(entry: { detail?: string }): string | undefined {
   return entry.detail?.split(' ')[0] || undefined;
 }

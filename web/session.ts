@@ -22,6 +22,11 @@ export interface Session {
   csrf: string;
   /** Epoch ms after which the cookie is ignored. */
   expiresAt: number;
+  /**
+   * What the last form did (its action), shown once on the page it led to. Kept here, never in the
+   * URL: a link anyone can write must not tell a co-signatory that an approval was recorded.
+   */
+  notice?: string;
 }
 
 /** What the sign-in redirect must find again when the identity provider sends the browser back. */

@@ -227,7 +227,7 @@ describe('mail in the workspace', () => {
     await checkPage(owen, 'held-message');
     await owen.selectOption('#assign-vendor', 'cisco');
     await owen.click('#assign button[type=submit]');
-    await owen.waitForURL(`${url}/campaigns/${campaignId}/engagements/cisco?done=assign`);
+    await owen.waitForURL(`${url}/campaigns/${campaignId}/engagements/cisco`);
     expect(await textOf(owen.locator('.notice'))).toBe('The message is recorded on the engagement.');
 
     // Every email received has a page of its own: headers, text, attachments, and who assigned it.
@@ -255,7 +255,7 @@ describe('mail in the workspace', () => {
     expect(await textOf(owen.locator('#dismiss-reason-error'))).toBe('This field is required.');
     await owen.fill('#dismiss-reason', 'Advertising, not correspondence.');
     await owen.click('#dismiss button[type=submit]');
-    await owen.waitForURL(`${url}/held/${campaignId}?done=dismiss`);
+    await owen.waitForURL(`${url}/held/${campaignId}`);
     expect(await textOf(owen.locator('.notice'))).toBe('The message is dismissed and kept with your reason.');
     expect(await owen.locator('tbody tr').count()).toBe(0);
     const dismissed = await inbox.messages('Dismissed')[Symbol.asyncIterator]().next();
@@ -538,6 +538,16 @@ describe('what the workspace refuses', () => {
     // A tab the browser drops would turn `/<tab>/evil.example` into `//evil.example`: another site.
     const crafted = await as('owen', `/login?returnTo=${encodeURIComponent('/\t/evil.example/expired')}`);
     expect(new URL(crafted.url()).pathname).toBe('/campaigns');
+  });
+
+  it('says what a form did only after the form did it: a link cannot make a page claim an action', { timeout: 60_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const owen = await as('owen');
+    for (const done of ['withdraw', 'bogus']) {
+      const response = await owen.goto(`${url}/campaigns/${campaignId}/engagements/zoom?done=${done}`);
+      expect(response!.status()).toBe(200);
+      expect(await owen.locator('.notice').count()).toBe(0);
+    }
   });
 
   it('refuses a request body larger than any form the workspace takes, before reading it whole', { timeout: 60_000 }, async () => {
