@@ -3,7 +3,10 @@
 // message's ID), then the reply token of the address it was sent to (`case+<token>@…`), then the
 // case reference in the subject (`[OPC-2020-VC]`), which names a campaign but not a vendor: every
 // engagement of that campaign is a candidate, and the engagement's own rule (the sender must be
-// its vendor's) picks one or none. Candidates are only proposals; the workflow decides.
+// its vendor's) picks one or none. Candidates are only proposals; the workflow decides. A message
+// that names its engagement (thread or token) is proposed to that one alone: if it refuses (the
+// case has ended), the message is held for an officer rather than offered to the campaign's other
+// vendors, one of which may share the sender's domain.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
 import type { InboundMatch } from '../workflows/types';
 import type { ReadMessage } from './read-message';
@@ -56,6 +59,7 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
     const found = token ? await context.directory.engagementByToken(token) : undefined;
     if (found) add({ ...found, matchedBy: 'token' });
   }
+  if (candidates.length > 0) return candidates;
   for (const reference of referencesIn(message.subject)) {
     const campaign = await context.directory.campaignByReference(reference);
     for (const vendorId of campaign?.vendorIds ?? []) add({ campaignId: campaign!.campaignId, vendorId, matchedBy: 'subject' });
