@@ -22,6 +22,8 @@ export const ORIGINALS_FOLDER = 'Originals';
 export const DISMISSED_FOLDER = 'Dismissed';
 const HELD_REASON = 'X-Dossier-Held-Reason';
 const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
+/** When the held message reached the case mailbox: its date of receipt, whenever an officer assigns it. */
+const HELD_ARRIVED = 'X-Dossier-Arrived-At';
 const DISMISSED_BY = 'X-Dossier-Dismissed-By';
 const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 
@@ -146,7 +148,7 @@ export class Intake {
       const refusals: string[] = [];
       for (const candidate of candidates) {
         try {
-          const input = await this.inputFor(read, candidate);
+          const input = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
           const result = await this.record(candidate, input);
           await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
           return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
@@ -184,7 +186,7 @@ export class Intake {
   }
 
   /** What the engagement records: text, the stored documents' references, and what could not be kept. */
-  private async inputFor(read: ReadMessage, candidate: Candidate, assignedBy?: string): Promise<RecordInboundInput> {
+  private async inputFor(read: ReadMessage, candidate: Candidate, { assignedBy, arrivedAt }: { assignedBy?: string; arrivedAt?: number }): Promise<RecordInboundInput> {
     const documents: DocumentRef[] = [];
     const notes: string[] = [];
     for (const attachment of read.attachments) {
@@ -195,8 +197,11 @@ export class Intake {
         notes.push(`${err.message} It was not kept; the original message is in the case mailbox.`);
       }
     }
+    // Received when the case mailbox took it: the sender writes the Date header, and a late reply
+    // could date itself on time. Without the mailbox's time, the header if it is not in the future.
     const now = Date.now();
-    const dated = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : new Date(now).toISOString();
+    const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
+    const dated = arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
     return {
       messageId: read.messageId,
       from: read.from ?? '',
@@ -215,7 +220,9 @@ export class Intake {
   }
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
-    const annotation = `${HELD_REASON}: ${headerSafe(reason)}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}`;
+    const annotation =
+      `${HELD_REASON}: ${headerSafe(reason)}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
+      (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '');
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
     return { messageId: read.messageId, outcome: 'held', campaignId, reason };
@@ -284,7 +291,8 @@ export class Intake {
     const { stored, read } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, officer);
+    const { arrivedAt } = unannotate(stored.raw);
+    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt });
     const result = await this.options.dossier.recordInbound(target, input);
     await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
     return result;
@@ -292,16 +300,18 @@ export class Intake {
 }
 
 /** Splits a held copy into the intake's reason and the message as it arrived. */
-export function unannotate(raw: Buffer): { reason: string; campaignId?: string; original: Buffer } {
+export function unannotate(raw: Buffer): { reason: string; campaignId?: string; arrivedAt?: number; original: Buffer } {
   let rest = raw;
   let reason = '';
   let campaignId: string | undefined;
+  let arrivedAt: number | undefined;
   for (;;) {
     const end = rest.indexOf('\r\n');
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
     if (line.startsWith(`${HELD_REASON}: `)) reason = line.slice(HELD_REASON.length + 2);
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
-    else return { reason, campaignId, original: rest };
+    else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
+    else return { reason, campaignId, arrivedAt, original: rest };
     rest = rest.subarray(end + 2);
   }
 }

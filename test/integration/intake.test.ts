@@ -262,6 +262,24 @@ describe('the intake records vendors’ mail on their engagements', () => {
 });
 
 describe('bad input: never lost, never on the wrong case, never a crash', () => {
+  it('dates a reply when the case mailbox received it, not by the Date header its sender wrote, also once assigned from the holding pen', async () => {
+    const e = await openEngagement('zoom');
+    const arrived = Math.floor(Date.now() / 1000) * 1000; // IMAP keeps arrival times to the second
+    const backdated = new Date(Date.now() - 10 * 86_400_000);
+    await sender.append(await vendorReply(e, { date: backdated }));
+    await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test', date: backdated, messageId: `<backdated-held.${randomUUID()}@lawfirm.test>` }));
+    const settled = await intake.pass();
+    expect(settled.map((s) => s.outcome).sort()).toEqual(['held', 'recorded']);
+    const held = await intake.held(e.input.campaign.id);
+    await intake.assign(e.input.campaign.id, held[0]!.messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+    const inbox = (await e.status()).inbox!;
+    expect(inbox).toHaveLength(2);
+    for (const message of inbox) {
+      expect(Date.parse(message.receivedAt)).toBeGreaterThanOrEqual(arrived);
+      expect(Date.parse(message.receivedAt)).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
   it('holds a reply from an address that is not the vendor’s, and the officer assigns it from the holding pen', async () => {
     const e = await openEngagement('zoom');
     await sender.append(await vendorReply(e, { from: 'someone@lawfirm.test' }));
