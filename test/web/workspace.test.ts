@@ -450,13 +450,16 @@ describe('corrections on the engagement page', () => {
     expect(await invitation(1)).toMatchObject({ location: 'OPC, Gatineau', url: 'https://meet.example.org/opc-cisco' });
 
     const page = await as('owen', `/campaigns/${campaignId}/engagements/cisco`);
+    /** Sends the form; returns the time it typed. */
     const reschedule = async (days: number, reason: string, place: { location?: string; meetingUrl?: string }) => {
       await page.click('summary:has-text("Record the demonstration")');
-      await page.fill('#reschedule-at-d1', stamp(days * 86_400_000));
+      const at = stamp(days * 86_400_000);
+      await page.fill('#reschedule-at-d1', at);
       await page.fill('#reschedule-reason-d1', reason);
       if (place.location !== undefined) await page.fill('#reschedule-location-d1', place.location);
       if (place.meetingUrl !== undefined) await page.fill('#reschedule-meeting-url-d1', place.meetingUrl);
       await page.click('#reschedule-demo-d1 button[type=submit]');
+      return at;
     };
 
     // The place emptied, the link left as the form shows it.
@@ -469,8 +472,16 @@ describe('corrections on the engagement page', () => {
     expect(await invitation(2)).toMatchObject({ location: null, url: 'https://meet.example.org/opc-cisco' });
 
     // A bad place is the workflow's refusal, next to the field; then the link emptied and a place given.
-    await reschedule(5, 'In person after all', { location: 'Room 4\u2028BCC: x@evil.example' });
+    const typed = await reschedule(5, 'In person after all', { location: 'Room 4\u2028BCC: x@evil.example' });
     expect(await textOf(page.locator('#reschedule-location-d1-error'))).toMatch(/the location must be on one line/);
+    // What was typed stays in the form sent back.
+    expect(await page.locator('#reschedule-reason-d1').inputValue()).toBe('In person after all');
+    expect(await page.locator('#reschedule-at-d1').inputValue()).toBe(typed);
+    // No reason: the refusal is shown next to the reason, and the time chosen is still there.
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
+    const chosen = await reschedule(6, '', {});
+    expect(await textOf(page.locator('#reschedule-reason-d1-error'))).toBe('This field is required.');
+    expect(await page.locator('#reschedule-at-d1').inputValue()).toBe(chosen);
     await page.goto(`${url}/campaigns/${campaignId}/engagements/cisco`);
     await reschedule(5, 'In person after all', { location: 'ICO, Wilmslow', meetingUrl: '' });
     expect(await textOf(page.locator('.notice'))).toBe('The demonstration is rescheduled.');
