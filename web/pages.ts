@@ -536,14 +536,22 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return { user, status, draft };
   };
 
-  /** Each vendor's public summary and demonstration observations as the lead last wrote them (the lead's form only). */
-  const summariesOf = async (campaignId: string, status: CampaignStatus) => {
+  /**
+   * Each vendor's public summary and demonstration observations as the lead last wrote them (the
+   * lead's form only); when the form comes back refused, as the lead typed them, so no edit is lost.
+   */
+  const summariesOf = async (campaignId: string, status: CampaignStatus, sent?: SubmittedForm) => {
     const text = await (await deps.campaigns()).statementText(campaignId);
+    const typed = sent?.action === 'summaries' ? sent.values : {};
+    const both = (field: string, saved: { en: string; fr: string }) => ({ en: typed[`${field}-en`] ?? saved.en, fr: typed[`${field}-fr`] ?? saved.fr });
     return status.engagements.map((e) => ({
       vendorId: e.vendorId,
       vendorName: e.vendorName,
-      ...publicText(text.vendors[e.vendorId]?.summary),
-      demonstrations: (e.outcome?.demonstrations ?? []).map((d) => ({ id: d.id, ...publicText(text.vendors[e.vendorId]?.demonstrations?.[d.id]) })),
+      ...both(`summary-${e.vendorId}`, publicText(text.vendors[e.vendorId]?.summary)),
+      demonstrations: (e.outcome?.demonstrations ?? []).map((d) => ({
+        id: d.id,
+        ...both(`observation-${e.vendorId}-${d.id}`, publicText(text.vendors[e.vendorId]?.demonstrations?.[d.id])),
+      })),
     }));
   };
 
@@ -572,7 +580,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
       myAuthority: mine,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
-      summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status) : [],
+      summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],
       openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       withFindings: status.engagements.filter((e) => e.outcome?.stage === 'concluded').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),

@@ -288,6 +288,15 @@ describe('the joint statement in the workspace', () => {
     // version 1, closing Houseparty's case there with a public reason.
     await lead.goto(`${url}/campaigns/${campaignId}/statement`);
     expect(await lead.locator('#missing-texts li').count()).toBeGreaterThan(0);
+    // A refused summary is named, and every text typed in the form comes back as typed.
+    await lead.click('summary:has-text("Write the public summaries")');
+    await lead.fill('#summary-zoom-en', 'Zoom explained <script>alert(1)</script> its plan.');
+    await lead.fill('#summary-zoom-fr', 'Zoom a expliqué les changements de son plan de 90 jours.');
+    await lead.click('#summaries button[type=submit]');
+    expect(await textOf(lead.locator('#summaries-summaries-error'))).toMatch(/script/i);
+    expect(await lead.locator('#summary-zoom-en').inputValue()).toBe('Zoom explained <script>alert(1)</script> its plan.');
+    expect(await lead.locator('#summary-zoom-fr').inputValue()).toBe('Zoom a expliqué les changements de son plan de 90 jours.');
+    await lead.goto(`${url}/campaigns/${campaignId}/statement`);
     await lead.click('summary:has-text("Write the public summaries")');
     await lead.fill('#summary-zoom-en', 'Zoom explained the changes of its 90-day plan.');
     await lead.fill('#summary-zoom-fr', 'Zoom a expliqué les changements de son plan de 90 jours.');
