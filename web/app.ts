@@ -127,7 +127,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       ...view,
       user: session.user,
       csrf: session.csrf,
-      path: c.req.path,
+      // Where a change of language returns: this page with its sort, page and filter; after a refused
+      // form (a POST), the page its action belongs to, which the form's path names up to the action.
+      returnTo: c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : formPage(c.req.path),
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
     });
@@ -234,6 +236,16 @@ export function allowed(c: Context<WebEnv>, permission: Permission): SignedInUse
  */
 export function actorName(user: SignedInUser): string {
   return signedInActor(user.name, user.subject);
+}
+
+/**
+ * The page a form's action belongs to: `<page>/<action>` for an engagement's, a statement's or a
+ * held message's actions; a vendor's findings post to their own page; a new campaign to `/campaigns`.
+ */
+function formPage(actionPath: string): string {
+  if (/\/statement\/findings\/[^/]+$/.test(actionPath)) return actionPath;
+  if (actionPath === '/campaigns') return '/campaigns/new';
+  return actionPath.replace(/\/[^/]+$/, '') || '/campaigns';
 }
 
 /** Stands for this site's origin when a return path is resolved as a browser would resolve it. */

@@ -560,6 +560,19 @@ describe('what the workspace refuses', () => {
     expect(new URL(crafted.url()).pathname).toBe('/campaigns');
   });
 
+  it('switches language on the same page: the board with its sort and page, an engagement after a refused form', { timeout: 60_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const owen = await as('owen', `/campaigns/${campaignId}?sort=deadline`);
+    await owen.click('form[action="/language"] button');
+    expect(owen.url()).toBe(`${url}/campaigns/${campaignId}?sort=deadline`);
+    await owen.click('form[action="/language"] button'); // back to English
+    const engagement = `${url}/campaigns/${campaignId}/engagements/zoom`;
+    const refused = await owen.request.post(`${engagement}/withdraw`, { form: { _csrf: await csrfOf(owen), reason: '' } });
+    expect(refused.status(), await refused.text()).toBe(422);
+    await owen.setContent(await refused.text(), { waitUntil: 'domcontentloaded' });
+    expect(await owen.locator('form[action="/language"] input[name=returnTo]').inputValue()).toBe(`/campaigns/${campaignId}/engagements/zoom`);
+  });
+
   it('says what a form did only after the form did it: a link cannot make a page claim an action', { timeout: 60_000 }, async () => {
     const campaignId = (await firstCampaign())!;
     const owen = await as('owen');
