@@ -125,7 +125,8 @@ function recipientsOf(parsed: ParsedMail): string[] {
 /** Out-of-office tools that predate RFC 3834 still mark themselves in one of these. */
 function isAutoResponder(parsed: ParsedMail): boolean {
   const precedence = String(parsed.headers.get('precedence') ?? '').toLowerCase();
-  return ['auto_reply', 'auto-reply'].includes(precedence) || parsed.headers.has('x-autoreply') || parsed.headers.has('x-autorespond');
+  // Besides RFC 3834's Auto-Submitted: the Precedence values responders and bulk senders use (RFC 3834 §3.1.8).
+  return ['auto_reply', 'auto-reply', 'bulk', 'junk'].includes(precedence) || parsed.headers.has('x-autoreply') || parsed.headers.has('x-autorespond');
 }
 
 /** A name to save the file under: no folders, no control characters, never empty. */

@@ -32,6 +32,11 @@ describe('reading a message from the case mailbox', () => {
 
   it('tells an out-of-office answer (Auto-Submitted) from a person’s reply', async () => {
     expect((await readMessage(await outOfOffice(base))).kind).toBe('auto-reply');
+    // Some responders mark their answers only with a Precedence of bulk or junk.
+    for (const precedence of ['bulk', 'junk']) {
+      expect((await readMessage(await composeReply({ ...base, headers: { Precedence: precedence } }))).kind, precedence).toBe('auto-reply');
+    }
+    expect((await readMessage(await composeReply(base))).kind).toBe('reply');
   });
 
   it('reads a delivery report: which message bounced, for whom, and why', async () => {
