@@ -76,7 +76,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
   return {
-    messageId: parsed.messageId ? normalizeId(parsed.messageId) : fallbackId,
+    messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
     fromName: from?.name || undefined,
     recipients: recipientsOf(parsed),
@@ -95,6 +95,16 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
         content: a.content,
       })),
   };
+}
+
+/**
+ * The Message-ID as the intake records it, or undefined when it cannot serve: it is the update's id
+ * too, and one longer than Temporal's ids (1,000 characters) would fail every pass without being
+ * refused. The message then gets the id derived from its bytes, like one that has none.
+ */
+function usableId(id: string | undefined): string | undefined {
+  const normalized = id ? normalizeId(id) : undefined;
+  return normalized && /^<[^<>\s]{1,900}>$/.test(normalized) ? normalized : undefined;
 }
 
 function normalizeId(id: string): string {

@@ -92,6 +92,11 @@ describe('reading a message from the case mailbox', () => {
     expect(emoji.text).not.toMatch(/[\uD800-\uDBFF]…$/);
   });
 
+  it('gives a message whose Message-ID is too long to be an update id the id derived from its bytes', async () => {
+    const raw = Buffer.from(`From: a@zoom.test\r\nTo: case@test.example\r\nMessage-ID: <${'x'.repeat(1_500)}@zoom.test>\r\nSubject: x\r\n\r\nBody\r\n`);
+    expect((await readMessage(raw)).messageId).toMatch(/^<[0-9a-f]{32}@no-message-id\.dossier\.invalid>$/);
+  });
+
   it('reads malformed MIME without throwing', async () => {
     const raw = Buffer.from(
       'From: privacy@zoom.test\r\nMessage-ID: <bad1@zoom.test>\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n\r\n--never-closed\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@not base64@@@\r\n',
