@@ -34,9 +34,13 @@ export interface CorrelationContext {
   directory: Directory;
 }
 
-/** Case references in a subject: `[REF]`, as Dossier's subjects carry them. */
+/**
+ * Case references in a subject: `[REF]`, as Dossier's subjects carry them. A reference is any name
+ * (spaces, accents, `:` included), so any bracketed text is one to look up; the look-up is exact,
+ * and a tag such as `[EXTERNAL]` simply names no campaign.
+ */
 export function referencesIn(subject: string): string[] {
-  return [...subject.matchAll(/\[([A-Za-z0-9][A-Za-z0-9._\/-]{0,99})\]/g)].map((m) => m[1]);
+  return [...subject.matchAll(/\[([^[\]\r\n]{1,100})\]/g)].map((m) => m[1]!.trim()).filter((reference) => reference.length > 0);
 }
 
 export async function correlate(message: ReadMessage, context: CorrelationContext): Promise<Candidate[]> {

@@ -2,7 +2,7 @@
 // stood in for (the real ones run in test/integration/intake.test.ts).
 import { describe, expect, it } from 'vitest';
 import { messageIdFor, replyAddressFor, replyToken } from '../../activities/threading';
-import { correlate, type Directory } from '../../intake/correlate';
+import { correlate, referencesIn, type Directory } from '../../intake/correlate';
 import type { ReadMessage } from '../../intake/read-message';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -26,6 +26,11 @@ describe('proposing a message to engagements', () => {
     expect(await correlate(threaded, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'thread', answersStep: 'letter' }]);
     const byToken = reply({ recipients: [replyAddressFor(caseMailbox, ended)] });
     expect(await correlate(byToken, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'token' }]);
+  });
+
+  it('reads every bracketed name in a subject as a reference, since a reference may hold spaces and accents', () => {
+    expect(referencesIn('RE: [EXTERNAL] Lettre ouverte [CPVP 2020 / Vidéoconférence] [OPC-2020-VC]')).toEqual(['EXTERNAL', 'CPVP 2020 / Vidéoconférence', 'OPC-2020-VC']);
+    expect(referencesIn('[ ] no reference [')).toEqual([]);
   });
 
   it('proposes a message that names only the case reference to every engagement of that campaign still in progress', async () => {
