@@ -23,6 +23,7 @@ export class ImapMailbox implements MailboxSource {
 
   /** Between open() and close(): a dropped connection is then made again by the next call. */
   private opened = false;
+  private reconnecting?: Promise<void>;
 
   constructor(private readonly settings: ImapSettings) {}
 
@@ -33,9 +34,13 @@ export class ImapMailbox implements MailboxSource {
   private async imap(): Promise<ImapFlow> {
     if (!this.opened) throw new Error('the IMAP mailbox is not open: call open() first');
     if (this.client?.usable) return this.client;
-    this.client?.close();
-    this.client = undefined;
-    await this.connect();
+    // Calls that find the connection gone at the same moment (a pass moves messages while it reads) share one reconnection.
+    if (!this.reconnecting) {
+      this.client?.close();
+      this.client = undefined;
+      this.reconnecting = this.connect().finally(() => (this.reconnecting = undefined));
+    }
+    await this.reconnecting;
     return this.client!;
   }
 
