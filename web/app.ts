@@ -97,6 +97,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
+    // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
+    if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
     c.header('Cache-Control', 'no-store');
   });
 

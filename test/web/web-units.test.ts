@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
-import { sameSiteReturnPath } from '../../web/app';
+import { createWebApp, sameSiteReturnPath } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { changesView, wordDiff } from '../../web/text-diff';
@@ -35,6 +36,22 @@ describe('the path a sign-in or a change of language returns to', () => {
     }
     expect(sameSiteReturnPath('/campaigns/vc-2020/board?sort=deadline&page=2')).toBe('/campaigns/vc-2020/board?sort=deadline&page=2');
     expect(sameSiteReturnPath('/campaigns/vc-2020/../held')).toBe('/campaigns/held');
+  });
+});
+
+describe('the headers of every response', () => {
+  const config = { host: '127.0.0.1', port: 0, issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: 'a-test-session-secret-of-at-least-32-characters', sessionHours: 8 };
+  // The stylesheet needs no sign-in and no client: only the configuration matters here.
+  const unused = async (): Promise<never> => {
+    throw new Error('not used by this page');
+  };
+  const headersFor = async (publicUrl: string) =>
+    (await createWebApp({ config: { ...config, publicUrl }, signIn: {} as OidcSignIn, dossier: unused, campaigns: unused }).request('/static/web.css')).headers;
+
+  it('tells the browser to keep to HTTPS when the workspace is served over it, and not over plain HTTP on a loopback', async () => {
+    expect((await headersFor('https://dossier.example')).get('strict-transport-security')).toBe('max-age=31536000');
+    expect((await headersFor('http://127.0.0.1:8080')).get('strict-transport-security')).toBeNull();
+    expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
   });
 });
 
