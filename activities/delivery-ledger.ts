@@ -6,7 +6,7 @@
 // O_EXCL file, but the filesystem keeps so short a target in the inode, with no data block to
 // write and free: these synchronous calls hold the worker's event loop, once per email (issue 16).
 import { hash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,22 +36,39 @@ export type SendTurn =
       partial?: DeliveryRecord;
     };
 
+/** How a ledger holds one claim: given back, and kept alive while the send takes its time. */
+export interface HeldClaim {
+  release(): Promise<void>;
+  /** Pushes the claim's expiry a lease further, if it is still this attempt's. */
+  renew(): Promise<void>;
+  leaseMs: number;
+}
+
 /**
  * The turn of an attempt that has just taken a message's claim, for both ledgers: the record is read
  * under the claim, so a delivery another attempt finished meanwhile is returned, not sent again.
+ * While the turn is held the claim is renewed three times a lease: a send that waits its turn on a
+ * busy SMTP pool for longer than a lease is still alive, and another host must not send it too.
  */
-export async function turnUnderClaim(release: () => Promise<void>, read: () => DeliveryRecord | undefined | Promise<DeliveryRecord | undefined>, tookOverFromCrash: boolean): Promise<SendTurn> {
+export async function turnUnderClaim(claim: HeldClaim, read: () => DeliveryRecord | undefined | Promise<DeliveryRecord | undefined>, tookOverFromCrash: boolean): Promise<SendTurn> {
   let record: DeliveryRecord | undefined;
   try {
     record = await read();
   } catch (err) {
-    await release().catch(() => undefined);
+    await claim.release().catch(() => undefined);
     throw err;
   }
   if (record && !record.deferred?.length) {
-    await release();
+    await claim.release();
     return { delivered: record };
   }
+  // A renewal that fails (the database away for a moment) is tried again at the next tick.
+  const renewing = setInterval(() => void claim.renew().catch(() => undefined), Math.max(10, Math.floor(claim.leaseMs / 3)));
+  renewing.unref();
+  const release = () => {
+    clearInterval(renewing);
+    return claim.release();
+  };
   return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
 }
 
@@ -120,7 +137,12 @@ export class FileDeliveryLedger implements DeliveryLedger {
       const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
       if (createClaim(claimPath, claim)) {
         activeTokens.add(claim.token);
-        return turnUnderClaim(async () => this.release(claimPath, claim.token), () => readRecord(recordPath), tookOverFromCrash);
+        const held: HeldClaim = {
+          release: async () => this.release(claimPath, claim.token),
+          renew: async () => renewClaim(claimPath, claim, this.leaseMs),
+          leaseMs: this.leaseMs,
+        };
+        return turnUnderClaim(held, () => readRecord(recordPath), tookOverFromCrash);
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = readRecord(recordPath);
@@ -174,6 +196,20 @@ function createClaim(path: string, claim: Claim): boolean {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
+}
+
+/**
+ * The same claim with a later expiry, swapped in whole (a new link renamed over the old one), and
+ * only while it is still ours and not yet expired: an expired claim may already be another's.
+ */
+function renewClaim(path: string, claim: Claim, leaseMs: number): void {
+  if (Date.now() >= claim.expiresAt || readClaim(path)?.token !== claim.token) return;
+  const renewed = { ...claim, expiresAt: Date.now() + leaseMs };
+  const aside = `${path}.${claim.token}.renew`;
+  rmSync(aside, { force: true });
+  symlinkSync(claimText(renewed), aside);
+  renameSync(aside, path);
+  claim.expiresAt = renewed.expiresAt;
 }
 
 function removeIfToken(path: string, token: string): void {

@@ -15,6 +15,8 @@ export interface StoreSettings extends LocalStoreFolders {
   /** postgres://user@host:5432/dossier; absent for local files. */
   databaseUrl?: string;
   postgres?: PostgresStoreOptions;
+  /** How long a send's claim holds unless renewed (default two minutes; tests shorten it). */
+  ledgerLeaseMs?: number;
 }
 
 export const DEFAULT_OUTPUT_DIR = 'out';
@@ -28,7 +30,10 @@ export const DEFAULT_KEYSTORE_DIR = join(PROJECT_ROOT, '.data', 'keys');
  * await store.files.read('video-conferencing-2020/statement-1.en.pdf');
  */
 export function openStore(settings: StoreSettings): SharedStore {
-  return settings.databaseUrl ? openPostgresStore(settings.databaseUrl, settings.postgres) : openLocalStore(settings);
+  const { ledgerLeaseMs } = settings;
+  return settings.databaseUrl
+    ? openPostgresStore(settings.databaseUrl, { ...settings.postgres, ...(ledgerLeaseMs ? { leaseMs: ledgerLeaseMs } : {}) })
+    : openLocalStore(settings, { ledgerLeaseMs });
 }
 
 /** The same variables the worker reads (DATABASE_URL, DOSSIER_OUTPUT_DIR, DOSSIER_STATE_DIR, DOSSIER_KEYSTORE_DIR). */

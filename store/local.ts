@@ -31,7 +31,7 @@ export interface LocalStoreFolders {
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 
-export function openLocalStore(folders: LocalStoreFolders): SharedStore {
+export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { ledgerLeaseMs?: number } = {}): SharedStore {
   const outputDir = resolve(folders.outputDir);
   const stateDir = resolve(folders.stateDir);
   const keysDir = resolve(folders.keysDir);
@@ -43,7 +43,7 @@ export function openLocalStore(folders: LocalStoreFolders): SharedStore {
     get ledger() {
       if (!ledger) {
         mkdirSync(join(stateDir, 'deliveries'), { recursive: true, mode: DIR_MODE });
-        ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'));
+        ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'), ledgerLeaseMs ? { leaseMs: ledgerLeaseMs } : {});
       }
       return ledger;
     },

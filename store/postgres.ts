@@ -182,7 +182,14 @@ class PostgresLedger implements DeliveryLedger {
       );
       if (inserted.length) {
         activeTokens.add(token);
-        return turnUnderClaim(() => this.release(messageId, token), () => this.find(messageId), tookOverFromCrash);
+        const held = {
+          release: () => this.release(messageId, token),
+          renew: async () => {
+            await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
+          },
+          leaseMs: this.leaseMs,
+        };
+        return turnUnderClaim(held, () => this.find(messageId), tookOverFromCrash);
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);

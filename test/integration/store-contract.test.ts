@@ -122,6 +122,20 @@ describe.each(HOMES)('shared store on $name', (home) => {
       if (!first.delivered) await first.release();
     });
 
+    it('keeps the claim of a live process whose send outlasts the lease: renewed, it is never taken over', async () => {
+      const id = '<letter.f@test>';
+      // Both sides on a lease of 300 ms; the child holds its turn (its send "waits on the SMTP pool").
+      const child = await claimInChild({ ...settings, ledgerLeaseMs: 300 }, id);
+      const impatient = openStore({ ...settings, ledgerLeaseMs: 300 });
+      try {
+        await expect(impatient.ledger.begin(id, { signal: AbortSignal.timeout(1_500) })).rejects.toThrow();
+      } finally {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        await impatient.close();
+      }
+    }, 30_000);
+
     it('takes over, flagged as a crash, the claim of a process killed in the middle of its send', async () => {
       const id = '<letter.e@test>';
       const child = await claimInChild(settings, id);
