@@ -22,11 +22,12 @@ export class TemporalDirectory implements Directory {
   constructor(
     private readonly dossier: DossierClient,
     private readonly campaignsApi: CampaignClient,
+    /** A miss refreshes at most this often; 0 refreshes on every miss (tests). */
     private readonly refreshMs = 10_000,
   ) {}
 
   async engagementByToken(token: string): Promise<{ campaignId: string; vendorId: string } | undefined> {
-    if (!this.tokens.has(token) && Date.now() - this.tokensAt > this.refreshMs) {
+    if (!this.tokens.has(token) && Date.now() - this.tokensAt >= this.refreshMs) {
       this.tokensAt = Date.now();
       const running = await this.dossier.findEngagements({ running: true, limit: 100_000 });
       this.tokens = new Map(
@@ -38,7 +39,7 @@ export class TemporalDirectory implements Directory {
 
   async campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined> {
     const key = reference.toUpperCase();
-    if (!this.campaigns.has(key) && Date.now() - this.campaignsAt > this.refreshMs) {
+    if (!this.campaigns.has(key) && Date.now() - this.campaignsAt >= this.refreshMs) {
       this.campaignsAt = Date.now();
       const next = new Map<string, string>();
       const legacy: string[] = [];

@@ -124,11 +124,11 @@ describe.each(HOMES)('shared store on $name', (home) => {
 
     it('keeps the claim of a live process whose send outlasts the lease: renewed, it is never taken over', async () => {
       const id = '<letter.f@test>';
-      // Both sides on a lease of 300 ms; the child holds its turn (its send "waits on the SMTP pool").
-      const child = await claimInChild({ ...settings, ledgerLeaseMs: 300 }, id);
-      const impatient = openStore({ ...settings, ledgerLeaseMs: 300 });
+      // Both sides on a lease of 600 ms; the child holds its turn (its send "waits on the SMTP pool") three times as long.
+      const child = await claimInChild({ ...settings, ledgerLeaseMs: 600 }, id);
+      const impatient = openStore({ ...settings, ledgerLeaseMs: 600 });
       try {
-        await expect(impatient.ledger.begin(id, { signal: AbortSignal.timeout(1_500) })).rejects.toThrow();
+        await expect(impatient.ledger.begin(id, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
       } finally {
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
