@@ -169,7 +169,7 @@ describe('the case mailbox over IMAP when the connection drops', () => {
       expect((await collect(mailbox)).length).toBe(1);
       relay.cut();
       // imapflow learns of the closed socket from its close event.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await mailbox.append(mail(2));
       expect((await collect(mailbox)).map((m) => m.raw.toString('utf8'))).toEqual([expect.stringContaining('Subject: Reply 1'), expect.stringContaining('Subject: Reply 2')]);
     } finally {
