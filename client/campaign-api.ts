@@ -123,7 +123,9 @@ export class CampaignClient {
     return { ...status, live };
   }
 
-  addVendor(campaignId: string, input: AddVendorInput) {
+  async addVendor(campaignId: string, input: AddVendorInput) {
+    // The vendor's name heads its part of the statement PDF.
+    refuseUndrawable('vendor.name', input.vendor?.name);
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(addVendorUpdate, { args: [input] }));
   }
 
@@ -160,7 +162,10 @@ export class CampaignClient {
     return this.call(campaignId, () => this.handle(campaignId).query(statementTextQuery));
   }
 
-  setConclusions(campaignId: string, input: SetConclusionsInput) {
+  async setConclusions(campaignId: string, input: SetConclusionsInput) {
+    // Printed in the statement PDFs, like editStatement's text: a character no font draws would fail the render.
+    refuseUndrawable('conclusions', input.conclusions);
+    refuseUndrawable('lessonsLearned', input.lessonsLearned);
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(setConclusionsUpdate, { args: [input] }));
   }
 

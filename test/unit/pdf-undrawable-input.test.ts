@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
 import { DossierClientError } from '../../client/errors';
 import { PRINCIPLES, type Findings } from '../../workflows/types';
 
@@ -14,6 +15,7 @@ const unreachable = new Proxy({} as Client, {
 });
 const api = new DossierClient(unreachable, { taskQueue: 'never', namespace: 'default' } as unknown as ConstructorParameters<typeof DossierClient>[1]);
 const ref = { campaignId: 'c', vendorId: 'v' };
+const campaigns = new CampaignClient(unreachable, { taskQueue: 'never', namespace: 'default' } as unknown as ConstructorParameters<typeof CampaignClient>[1]);
 
 function findings(assessment: string): Findings {
   return Object.fromEntries(
@@ -36,5 +38,14 @@ describe('text for the statement, at the client API', () => {
 
   it('lets findings in Chinese, Thai and Devanagari through to Temporal', async () => {
     await expect(api.conclude(ref, { by: 'officer', findings: findings('透明 โปร่งใส पारदर्शी') })).rejects.toThrow(/reached Temporal/);
+  });
+
+  it('refuses conclusions, lessons and a late vendor’s name the statement could not print', async () => {
+    const conclusions = { en: ['The companies improved their products.'], fr: ['Les entreprises ont amélioré leurs produits 🙂'] };
+    await expect(campaigns.setConclusions('c', { by: 'lead', conclusions, lessonsLearned: { en: [], fr: [] } })).rejects.toThrow(
+      'conclusions.fr[0]: contains U+1F642 "🙂", which no font of Dossier\'s PDFs can draw',
+    );
+    const vendor = { id: 'v2', name: 'Vendor 🦄', language: 'en' as const, contacts: [{ name: 'Privacy', email: 'privacy@v2.test' }] };
+    await expect(campaigns.addVendor('c', { by: 'lead', vendor })).rejects.toThrow(/^vendor\.name: contains U\+1F984 "🦄", which no font/);
   });
 });
