@@ -396,6 +396,9 @@ export class CampaignCase {
 
   checkApproval(vote: ApproveStatementInput): void {
     this.checkVote(vote);
+    // One person signs for one authority: approving for a second would fill the quorum alone.
+    const signedElsewhere = this.approvals.find((a) => a.by.trim() === vote.by.trim() && a.authorityId !== vote.authorityId);
+    if (signedElsewhere) reject(`${vote.by.trim()} has already approved for ${signedElsewhere.authorityId}; each authority approves through its own signatory.`);
     const given = this.approvals.find((a) => a.authorityId === vote.authorityId);
     if (given) {
       const carried = given.version !== undefined && given.version !== vote.version ? ` (its approval of version ${given.version} stands: the text did not change)` : '';

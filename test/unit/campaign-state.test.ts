@@ -106,6 +106,10 @@ describe('campaign state', () => {
     expect(kase.approved()).toBe(false);
     expect(kase.waitingFor().map((a) => a.id)).toEqual(['fdpic']);
     expect(refusal(() => kase.checkApproval({ by: LEAD, authorityId: 'opc', version: 1 }))).toBe('opc has already approved version 1.');
+    // The same person cannot approve for the other authority as well.
+    expect(refusal(() => kase.checkApproval({ by: ` ${LEAD}`, authorityId: 'fdpic', version: 1 }))).toBe(
+      `${LEAD} has already approved for opc; each authority approves through its own signatory.`,
+    );
     expect(refusal(() => kase.checkApproval({ by: LEAD, authorityId: 'cnil', version: 1 }))).toBe(
       'Unknown authority "cnil"; the signatories are opc, fdpic.',
     );
