@@ -98,6 +98,15 @@ export class Session {
   }
 }
 
+/** An option's parser for a count or a number of seconds: a whole number above zero, or a one-line error naming the option. */
+export function positiveInt(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw invalidInput(`${option}: "${value}" is not a positive whole number`);
+    return n;
+  };
+}
+
 /** Wraps a command's action so it receives its context; errors go to the CLI's one handler. */
 export function withContext<Args extends unknown[]>(
   session: Session,

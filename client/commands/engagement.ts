@@ -8,7 +8,7 @@ import { describeEngagement, parseEngagementRef, type EngagementRef } from '../a
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
-import { withContext, type CommandContext, type Session } from './context';
+import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
 import { storeDocuments } from './inbox';
@@ -402,13 +402,6 @@ function nonEmpty(option: string, value: string): string {
   return value.trim();
 }
 
-function positiveInt(option: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw invalidInput(`${option}: "${value}" is not a positive whole number`);
-    return n;
-  };
-}
 
 function parseAnswerOption(value: string): { questionId: string; answer: string } {
   const eq = value.indexOf('=');

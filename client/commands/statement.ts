@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import type { CampaignStatus } from '../../workflows/messages';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
-import { withContext, type CommandContext, type Session } from './context';
+import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
@@ -103,7 +103,8 @@ export function statementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
         const status = await (await ctx.campaigns()).approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
-        const complete = status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
+        // While the version is sent back for changes (revising), approvals of it do not publish it.
+        const complete = status.phase === 'approving' && status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
         ctx.out.result(status, () =>
           renderStatementStatus(status) +
             (complete ? `\nEvery approval is in: the statement is being published (dossier statement publication ${campaignId} --wait).` : ''),
@@ -141,7 +142,7 @@ export function statementCommands(session: Session): Command {
     .description('show where the published statement is; says what is missing (or, with --wait, waits) until it is published')
     .argument('<campaign>', 'campaign id')
     .option('--wait', 'wait until the statement is published')
-    .option('--timeout <seconds>', 'how long --wait waits', (v) => Number(v) || 300, 300)
+    .option('--timeout <seconds>', 'how long --wait waits', positiveInt('--timeout'), 300)
     .action(
       withContext(session, async (ctx, campaignId: string, options: { wait?: boolean; timeout: number }) => {
         const campaigns = await ctx.campaigns();

@@ -233,6 +233,9 @@ describe('the dossier CLI', () => {
     expect(byOpc.draft?.approvals.map((a) => a.by)).toEqual([cliActor(OFFICER, cliAccount())]);
     const notYet = await dossier(['statement', 'publication', campaignId]);
     expectOneLineError(notYet, 4, 'not published', 'fdpic');
+    // A wait that is not a number of seconds is named, not silently replaced by the default.
+    const badTimeout = await dossier(['statement', 'publication', campaignId, '--wait', '--timeout', 'soon']);
+    expectOneLineError(badTimeout, 2, '--timeout: "soon" is not a positive whole number');
     // `--by` still names the person, but is deprecated and still recorded as a CLI identity.
     const typed = await dossier(['--json', '--by', 'Adrian Lobsiger', 'statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
     expect(typed.code, typed.stderr).toBe(0);
