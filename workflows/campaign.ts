@@ -132,7 +132,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     if (kase.rules === 'edit-loop') {
       const lead = kase.lead();
       const from = authorities.find((a) => a.id === req.authorityId)!;
-      await send('change-request', `change-request-v${req.version}-${req.authorityId}`, [lead.contact], languageOf(lead), {
+      // A second request of one authority on one version is a message of its own (the ledger sends a step once).
+      const nth = status.changeRequests.filter((c) => c.version === req.version && c.authorityId === req.authorityId).length;
+      await send('change-request', `change-request-v${req.version}-${req.authorityId}${nth > 1 ? `-${nth}` : ''}`, [lead.contact], languageOf(lead), {
         note: req.comment.trim(),
         version: req.version,
         from: from.name,

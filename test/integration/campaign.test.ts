@@ -150,6 +150,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     const [toLead] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
     expect(toLead.to).toEqual(['lead@opc.test']);
     expect((await simpleParser(toLead.raw)).text).toContain('Name the reminders sent to beta.');
+    // A second request of the same authority on the same version reaches the lead too.
+    await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'And date the final notices.' });
+    const [again] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic-2', 60_000);
+    expect((await simpleParser(again.raw)).text).toContain('And date the final notices.');
     const toSignatories = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-')).length;
     const sentSoFar = toSignatories();
     await new Promise((r) => setTimeout(r, 4_000)); // longer than the reminder period: nothing goes to the signatories meanwhile
