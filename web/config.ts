@@ -49,6 +49,13 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
   const host = env.DOSSIER_WEB_HOST?.trim() || '127.0.0.1';
   const publicUrl = (env.DOSSIER_WEB_URL?.trim() || `http://${host}:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) problems.push(`DOSSIER_WEB_URL: "${publicUrl}" must be an http(s) URL`);
+  else if (publicUrl.startsWith('http:') && !isLoopback(hostnameOf(publicUrl))) {
+    // The session cookie is only marked Secure over HTTPS: on a network, plain HTTP would carry it in clear.
+    problems.push(
+      `DOSSIER_WEB_URL: "${publicUrl}" is plain HTTP on a network address, where sign-in cookies would travel unencrypted: ` +
+        'serve the workspace over https:// (a TLS proxy in front of it) and name that address, or keep it on 127.0.0.1 for development',
+    );
+  }
   const issuer = required('DOSSIER_OIDC_ISSUER', "the identity provider's issuer URL, e.g. https://login.regulator.example");
   const clientId = required('DOSSIER_OIDC_CLIENT_ID', 'the client id the identity provider gave the workspace');
   const clientSecret = required('DOSSIER_OIDC_CLIENT_SECRET', "the workspace's client secret (or DOSSIER_OIDC_CLIENT_SECRET_FILE)");
@@ -68,4 +75,18 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     sessionSecret,
     sessionHours,
   };
+}
+
+/** The URL's host, or '' when the rest of it is malformed (a bad port is named on its own). */
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** 127.0.0.0/8, ::1 or localhost (or a host that could not be read): only this machine reaches it. */
+function isLoopback(hostname: string): boolean {
+  return hostname === '' || hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

@@ -111,6 +111,24 @@ describe('the workspace configuration', () => {
   });
 });
 
+describe('the address users reach the workspace at', () => {
+  const required = {
+    DOSSIER_OIDC_ISSUER: 'https://login.regulator.example',
+    DOSSIER_OIDC_CLIENT_ID: 'dossier',
+    DOSSIER_OIDC_CLIENT_SECRET: 'secret',
+    DOSSIER_SESSION_SECRET: 'a-test-session-secret-of-at-least-32-characters',
+  };
+
+  it('takes HTTPS anywhere and plain HTTP on this machine only, where the session cookie cannot travel in clear', () => {
+    expect(parseWebConfig({ ...required, DOSSIER_WEB_URL: 'https://dossier.regulator.example/' }).publicUrl).toBe('https://dossier.regulator.example');
+    expect(parseWebConfig({ ...required, DOSSIER_WEB_URL: 'http://localhost:8300' }).publicUrl).toBe('http://localhost:8300');
+    expect(parseWebConfig(required).publicUrl).toBe('http://127.0.0.1:8300');
+    for (const env of [{ DOSSIER_WEB_URL: 'http://dossier.regulator.example' }, { DOSSIER_WEB_HOST: '0.0.0.0' }]) {
+      expect(() => parseWebConfig({ ...required, ...env }), JSON.stringify(env)).toThrow(/is plain HTTP on a network address.*https:\/\//);
+    }
+  });
+});
+
 describe('what changed between two versions of the statement', () => {
   const views = loadViews();
 
