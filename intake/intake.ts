@@ -272,12 +272,12 @@ export class Intake {
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
   }
 
-  private async findHeld(heldIn: string | undefined, messageId: string): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string }> {
+  private async findHeld(heldIn: string | undefined, messageId: string): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; arrivedAt?: number }> {
     const folder = holdingFolder(heldIn);
     for await (const stored of this.options.mailbox.messages(folder)) {
-      const { reason, original } = unannotate(stored.raw);
+      const { reason, arrivedAt, original } = unannotate(stored.raw);
       const read = await readMessage(original);
-      if (read.messageId === messageId) return { stored, read, reason };
+      if (read.messageId === messageId) return { stored, read, reason, arrivedAt };
     }
     throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
   }
@@ -288,10 +288,9 @@ export class Intake {
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
     const folder = holdingFolder(heldIn);
-    const { stored, read } = await this.findHeld(heldIn, messageId);
+    const { stored, read, arrivedAt } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const { arrivedAt } = unannotate(stored.raw);
     const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt });
     const result = await this.options.dossier.recordInbound(target, input);
     await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);

@@ -4,6 +4,7 @@
 // message mailparser cannot read comes back with `unreadable` set, so it is held, not lost.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { LIMITS } from '../workflows/text-rules';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
@@ -104,7 +105,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
  */
 function usableId(id: string | undefined): string | undefined {
   const normalized = id ? normalizeId(id) : undefined;
-  return normalized && /^<[^<>\s]{1,900}>$/.test(normalized) ? normalized : undefined;
+  return normalized && MESSAGE_ID.test(normalized) ? normalized : undefined;
 }
 
 function normalizeId(id: string): string {

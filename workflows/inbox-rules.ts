@@ -14,7 +14,8 @@ export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questio
 
 const KINDS = ['reply', 'auto-reply', 'bounce'];
 const MATCHES = ['thread', 'token', 'subject', 'officer'];
-const MESSAGE_ID = /^<[^<>\s]{1,900}>$/;
+/** A Message-ID the engagement records (it is the intake's update id too, so it stays under Temporal's id length). */
+export const MESSAGE_ID = /^<[^<>\s]{1,900}>$/;
 
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
