@@ -60,7 +60,7 @@ function publicEntries(statement: StatementDraft): StatementVendorEntry[] {
     const legacy = entry as StatementVendorEntry & { outcome?: EngagementOutcome };
     if (!legacy.outcome) return entry;
     const state = entry.stage === 'in-progress' ? 'in-progress' : entry.stage === 'failed' ? 'failed' : 'ended';
-    return statementEntry({ vendorId: entry.vendorId, vendorName: entry.vendorName, workflowId: '', state, addedLate: false, outcome: legacy.outcome }, undefined);
+    return statementEntry({ vendorId: entry.vendorId, vendorName: entry.vendorName, workflowId: '', state, addedLate: false }, legacy.outcome, undefined);
   });
 }
 

@@ -12,6 +12,7 @@ import {
   campaignStatusQuery,
   draftStatementUpdate,
   editStatementUpdate,
+  engagementOutcomeQuery,
   statementTextQuery,
   statementChangesQuery,
   type StatementVersionChanges,
@@ -31,7 +32,7 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type CampaignInput, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
+import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
 import { fromTemporal, invalidInput, refused } from './errors';
@@ -88,6 +89,11 @@ export class CampaignClient {
     const query = () => this.handle(campaignId).query(campaignStatusQuery);
     const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
     return this.call(campaignId, bounded, 'query');
+  }
+
+  /** One vendor's outcome whole (the status lists how each ended, not what was submitted); undefined until it ends. */
+  engagementOutcome(campaignId: string, vendorId: string): Promise<EngagementOutcome | undefined> {
+    return this.call(campaignId, () => this.handle(campaignId).query(engagementOutcomeQuery, vendorId), 'query');
   }
 
   statement(campaignId: string): Promise<StatementDraft | undefined> {

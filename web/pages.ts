@@ -597,11 +597,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   /** Per principle, the finding the next version prints: the lead's edit, else the engagement's own. */
   const findingsOf = async (campaignId: string, vendorId: string) => {
     const campaigns = await deps.campaigns();
-    const [status, text] = await Promise.all([campaigns.status(campaignId), campaigns.statementText(campaignId)]);
+    const [status, text, outcome] = await Promise.all([campaigns.status(campaignId), campaigns.statementText(campaignId), campaigns.engagementOutcome(campaignId, vendorId)]);
     const engagement = status.engagements.find((e) => e.vendorId === vendorId);
     if (!engagement) throw new DossierClientError(ClientErrorCode.NotFound, `campaign ${campaignId} has no vendor ${vendorId}`);
     const edited = text.vendors[vendorId]?.findings;
-    const recorded = engagement.outcome?.findings;
+    const recorded = outcome?.findings;
     const current = Object.fromEntries(
       PRINCIPLES.map((p) => {
         const finding = edited?.[p] ?? recorded?.[p];

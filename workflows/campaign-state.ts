@@ -14,6 +14,7 @@ import type {
   CampaignPhase,
   CampaignStatus,
   DraftStatementInput,
+  EngagementOutcomeSummary,
   EditStatementInput,
   RequestChangesInput,
   SetConclusionsInput,
@@ -47,7 +48,10 @@ export interface CampaignResult {
 
 interface TrackedVendor {
   vendor: Vendor;
+  /** What the status lists. */
   state: CampaignEngagementState;
+  /** The outcome whole, for the statement and for `outcomeOf`. */
+  outcome?: EngagementOutcome;
 }
 
 /**
@@ -225,9 +229,15 @@ export class CampaignCase {
   }
 
   engagementEnded(vendorId: string, outcome: EngagementOutcome): void {
-    const { state } = this.engagements.get(vendorId)!;
-    state.outcome = outcome;
-    state.state = 'ended';
+    const tracked = this.engagements.get(vendorId)!;
+    tracked.outcome = outcome;
+    tracked.state.outcome = outcomeSummary(outcome);
+    tracked.state.state = 'ended';
+  }
+
+  /** One vendor's outcome whole; undefined for an unknown vendor or one still in progress. */
+  outcomeOf(vendorId: string): EngagementOutcome | undefined {
+    return this.engagements.get(vendorId)?.outcome;
   }
 
   engagementFailed(vendorId: string, failure: string): void {
@@ -353,7 +363,9 @@ export class CampaignCase {
     const decisions = new Map(this.decisions);
     for (const d of extra) decisions.set(d.vendorId, d);
     return {
-      vendors: [...this.engagements.values()].map(({ state }) => statementEntry(state, this.text.vendors[state.vendorId], decisions.get(state.vendorId))),
+      vendors: [...this.engagements.values()].map(({ state, outcome }) =>
+        statementEntry(state, outcome, this.text.vendors[state.vendorId], decisions.get(state.vendorId)),
+      ),
       conclusions: this.text.conclusions,
       lessonsLearned: this.text.lessonsLearned,
     };
@@ -461,5 +473,17 @@ function trimmed(text: BilingualParagraphs): BilingualParagraphs {
   return {
     en: text.en.map((p) => p.trim()).filter(Boolean),
     fr: text.fr.map((p) => p.trim()).filter(Boolean),
+  };
+}
+
+function outcomeSummary(outcome: EngagementOutcome): EngagementOutcomeSummary {
+  const { stage, endedAt, withdrawalReason, remindersSent, response } = outcome;
+  return {
+    stage,
+    endedAt,
+    ...(withdrawalReason !== undefined ? { withdrawalReason } : {}),
+    ...(response ? { respondedAt: response.receivedAt } : {}),
+    remindersSent,
+    demonstrations: outcome.demonstrations.map(({ id, at, result }) => ({ id, at, ...(result !== undefined ? { result } : {}) })),
   };
 }

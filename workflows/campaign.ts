@@ -29,6 +29,7 @@ import {
   campaignStatusQuery,
   draftStatementUpdate,
   editStatementUpdate,
+  engagementOutcomeQuery,
   requestChangesUpdate,
   setConclusionsUpdate,
   statementChangesQuery,
@@ -150,6 +151,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
 
   setHandler(campaignStatusQuery, () => kase.status());
+  setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
   setHandler(statementDraftQuery, () => kase.draft);
   setHandler(statementTextQuery, () => kase.text);
   setHandler(statementChangesQuery, () => kase.changesOfCurrentVersion());

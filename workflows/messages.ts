@@ -325,10 +325,22 @@ export interface CampaignEngagementState {
   /** The campaign sees an engagement's stage only when it ends; the live stage is the engagement's own `status` query. */
   state: 'in-progress' | 'ended' | 'failed';
   addedLate: boolean;
-  /** Set once the engagement ended: its final stage and what the statement reports. */
-  outcome?: EngagementOutcome;
+  /**
+   * Set once the engagement ended: how it ended, without what the vendor submitted or the findings
+   * (one vendor's whole outcome is `engagementOutcomeQuery`). Each engagement may record 400,000
+   * characters, so every outcome whole in the campaign's status passed Temporal's 2 MB a payload
+   * from three long ones on.
+   */
+  outcome?: EngagementOutcomeSummary;
   withdrawal?: { by: string; reason: string; at: string };
   failure?: string;
+}
+
+/** How an engagement ended, as its campaign lists it. */
+export interface EngagementOutcomeSummary extends Pick<EngagementOutcome, 'stage' | 'endedAt' | 'withdrawalReason' | 'remindersSent'> {
+  /** When the vendor's response was received, if it responded. */
+  respondedAt?: string;
+  demonstrations: Pick<Demonstration, 'id' | 'at' | 'result'>[];
 }
 
 export interface StatementApproval {
@@ -390,6 +402,8 @@ export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusions
 export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
+/** One vendor's engagement outcome in full (response, questions and answers, findings); undefined until it ends. */
+export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
 /** The current draft (or the published statement) in full, as the PDF shows it. */
 export const statementDraftQuery = defineQuery<StatementDraft | undefined>('statementDraft');
 /**

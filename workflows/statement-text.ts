@@ -8,6 +8,7 @@ import {
   PRINCIPLES,
   publicText,
   type BilingualParagraphs,
+  type EngagementOutcome,
   type Finding,
   type Findings,
   type Language,
@@ -49,10 +50,11 @@ function stageOf(state: CampaignEngagementState, decision: OpenCaseDecision | un
  */
 export function statementEntry(
   state: CampaignEngagementState,
+  ended: EngagementOutcome | undefined,
   text: VendorPublicText | undefined,
   decision?: OpenCaseDecision,
 ): StatementVendorEntry {
-  const outcome = state.state === 'ended' ? state.outcome : undefined;
+  const outcome = state.state === 'ended' ? ended : undefined;
   const stage = stageOf(state, decision);
   const entry: StatementVendorEntry = { vendorId: state.vendorId, vendorName: state.vendorName, stage };
   if (stage === 'closed-by-lead' || stage === 'excluded') {

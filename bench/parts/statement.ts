@@ -192,7 +192,7 @@ function findings(vendor: number): Findings {
 /** The statement's part for an ended engagement, as the campaign builds it. */
 function publicEntry(outcome: EngagementOutcome, text?: VendorPublicText): StatementVendorEntry {
   const { vendorId, vendorName } = outcome;
-  return statementEntry({ vendorId, vendorName, workflowId: `engagement:bench:${vendorId}`, state: 'ended', addedLate: false, outcome }, text);
+  return statementEntry({ vendorId, vendorName, workflowId: `engagement:bench:${vendorId}`, state: 'ended', addedLate: false }, outcome, text);
 }
 
 export function syntheticStatement(vendors: number): StatementDraft {

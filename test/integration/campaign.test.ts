@@ -248,6 +248,49 @@ describe('campaign: engagements, approval and the published statement', () => {
     );
   });
 
+  it('publishes a campaign whose vendors recorded as much as each engagement may (outcomes together over 2 MB)', { timeout: 240_000 }, async () => {
+    // Each engagement may record 400,000 characters; in two-byte UTF-8 three of them pass Temporal's
+    // 2 MB a payload. The campaign's status, every update's result and its own result carried every
+    // outcome whole, so such a campaign could not be steered or end.
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('large');
+    const vendors = ['lima', 'mike', 'oscar'];
+    await campaigns.start(campaignInput(id, vendors, { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    await until(() => campaigns.status(id), (s) => s.engagements.length === 3, 'three engagements');
+    const long = (n: number) => 'é'.repeat(n);
+    for (const vendorId of vendors) {
+      const ref = { campaignId: id, vendorId };
+      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: long(20_000), attachments: [] });
+      const questions = await engagements.askFollowUp(ref, { by: officer, questions: Array.from({ length: 18 }, () => long(1_000)) });
+      for (const half of [questions.slice(0, 9), questions.slice(9)]) {
+        await engagements.recordAnswers(ref, { by: officer, answers: half.map((q) => ({ questionId: q.id, answer: long(20_000) })) });
+      }
+      await engagements.conclude(ref, { by: officer, findings: findingsFor(vendorId) });
+    }
+    const ended = await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+    expect(ended.engagements.map((e) => e.outcome?.stage)).toEqual(['concluded', 'concluded', 'concluded']);
+    // What an officer reads of one vendor is still there, whole, from the campaign.
+    const oscar = await campaigns.engagementOutcome(id, 'oscar');
+    expect(oscar?.response?.summary).toBe(long(20_000));
+    expect(oscar?.questions?.map((q) => q.answer)).toEqual(Array.from({ length: 18 }, () => long(20_000)));
+
+    await campaigns.editStatement(id, {
+      by: officer,
+      conclusions: { en: ['Every company answered at length.'], fr: ['Chaque entreprise a répondu longuement.'] },
+      lessonsLearned: { en: ['Read early.'], fr: ['Lire tôt.'] },
+      vendors: Object.fromEntries(vendors.map((v) => [v, { summary: { en: `${v} explained its measures.`, fr: `${v} a expliqué ses mesures.` } }])),
+    });
+    // Every engagement has ended and every text is written: version 1 goes out on its own.
+    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    const finished = campaigns.result(id);
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    const result = await finished;
+    expect(result.published.version).toBe(1);
+    expect(result.engagements.map((e) => [e.vendorId, e.outcome?.stage])).toEqual(vendors.map((v) => [v, 'concluded']));
+  });
+
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('quorum');

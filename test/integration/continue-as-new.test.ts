@@ -101,8 +101,10 @@ describe('a long engagement', () => {
     const { campaigns, dossier, id, ref } = await campaignWithSwitchedEngagement(env, 'can-campaign', 'cisco');
     await dossier.conclude(ref, { by: officer, findings: completeFindings() });
     const campaign = await until(() => campaigns.status(id), (s) => s.engagements[0]?.state === 'ended', 'the campaign to see the engagement end');
-    expect(campaign.engagements[0].outcome).toMatchObject({ stage: 'concluded', vendorId: 'cisco' });
-    expect(campaign.engagements[0].outcome?.questions?.length).toBeGreaterThanOrEqual(2);
+    expect(campaign.engagements[0]).toMatchObject({ vendorId: 'cisco', outcome: { stage: 'concluded' } });
+    const outcome = await campaigns.engagementOutcome(id, 'cisco');
+    expect(outcome).toMatchObject({ stage: 'concluded', vendorId: 'cisco' });
+    expect(outcome?.questions?.length).toBeGreaterThanOrEqual(2);
     await campaigns.handle(id).terminate('test over');
   });
 

@@ -12,44 +12,50 @@ import {
   statementEntry,
   statementGaps,
 } from '../../workflows/statement-text';
-import { PRINCIPLES, type EngagementOutcome, type Findings, type StatementText } from '../../workflows/types';
+import { PRINCIPLES, type EngagementOutcome, type Findings, type OpenCaseDecision, type StatementText, type VendorPublicText } from '../../workflows/types';
 import { completeFindings } from '../helpers/fixtures';
 
 const both = (en: string, fr: string) => ({ en, fr });
 
-function ended(vendorId: string, outcome: Partial<EngagementOutcome> = {}): CampaignEngagementState {
-  return {
+/** An engagement as the campaign tracks it: the state its status lists, and the outcome whole. */
+interface Tracked {
+  state: CampaignEngagementState;
+  outcome?: EngagementOutcome;
+}
+
+function ended(vendorId: string, changes: Partial<EngagementOutcome> = {}): Tracked {
+  const outcome: EngagementOutcome = {
+    vendorId,
+    vendorName: vendorId.toUpperCase(),
+    stage: 'concluded',
+    response: { receivedAt: '2020-08-14T00:00:00Z', summary: 'CONFIDENTIAL response', attachments: ['secret.pdf'] },
+    findings: completeFindings(),
+    demonstrations: [{ id: 'd1', at: '2020-09-01T14:00:00Z', result: 'validated', notes: 'internal notes' }],
+    questions: [{ id: 'q1', round: 1, text: 'Q?', dueDate: '2020-09-01', answer: 'CONFIDENTIAL answer' }],
+    remindersSent: [],
+    endedAt: '2020-10-01T00:00:00Z',
+    ...changes,
+  };
+  const state: CampaignEngagementState = {
     vendorId,
     vendorName: vendorId.toUpperCase(),
     workflowId: `engagement:c:${vendorId}`,
     state: 'ended',
     addedLate: false,
-    outcome: {
-      vendorId,
-      vendorName: vendorId.toUpperCase(),
-      stage: 'concluded',
-      response: { receivedAt: '2020-08-14T00:00:00Z', summary: 'CONFIDENTIAL response', attachments: ['secret.pdf'] },
-      findings: completeFindings(),
-      demonstrations: [{ id: 'd1', at: '2020-09-01T14:00:00Z', result: 'validated', notes: 'internal notes' }],
-      questions: [{ id: 'q1', round: 1, text: 'Q?', dueDate: '2020-09-01', answer: 'CONFIDENTIAL answer' }],
-      remindersSent: [],
-      endedAt: '2020-10-01T00:00:00Z',
-      ...outcome,
-    },
+    outcome: { stage: outcome.stage, endedAt: outcome.endedAt, remindersSent: outcome.remindersSent, demonstrations: [] },
   };
+  return { state, outcome };
 }
 
-const open = (vendorId: string): CampaignEngagementState => ({
-  vendorId,
-  vendorName: vendorId.toUpperCase(),
-  workflowId: `engagement:c:${vendorId}`,
-  state: 'in-progress',
-  addedLate: false,
+const open = (vendorId: string): Tracked => ({
+  state: { vendorId, vendorName: vendorId.toUpperCase(), workflowId: `engagement:c:${vendorId}`, state: 'in-progress', addedLate: false },
 });
 
-function draftOf(states: CampaignEngagementState[], text: StatementText, decisions: Parameters<typeof statementEntry>[2][] = []) {
+const entryOf = (tracked: Tracked, text: VendorPublicText | undefined, decision?: OpenCaseDecision) => statementEntry(tracked.state, tracked.outcome, text, decision);
+
+function draftOf(tracked: Tracked[], text: StatementText, decisions: (OpenCaseDecision | undefined)[] = []) {
   return {
-    vendors: states.map((s, i) => statementEntry(s, text.vendors[s.vendorId], decisions[i])),
+    vendors: tracked.map((t, i) => entryOf(t, text.vendors[t.state.vendorId], decisions[i])),
     conclusions: text.conclusions,
     lessonsLearned: text.lessonsLearned,
   };
@@ -64,7 +70,7 @@ const complete = (): StatementText =>
 
 describe('a vendor’s part of the statement', () => {
   it('carries public facts and the authorities’ text, never the response, answers or officer’s notes', () => {
-    const entry = statementEntry(ended('zoom'), complete().vendors.zoom);
+    const entry = entryOf(ended('zoom'), complete().vendors.zoom);
     expect(JSON.stringify(entry)).not.toMatch(/CONFIDENTIAL|secret\.pdf|internal notes/);
     expect(entry).toMatchObject({
       stage: 'concluded',
@@ -79,17 +85,17 @@ describe('a vendor’s part of the statement', () => {
 
   it('reads findings an older history recorded as one string as English, with the French to write', () => {
     const legacy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `Old ${p}.`, goodPractices: ['Old practice'] }])) as unknown as Findings;
-    const entry = statementEntry(ended('zoom', { findings: legacy }), undefined);
+    const entry = entryOf(ended('zoom', { findings: legacy }), undefined);
     expect(entry.findings?.security).toEqual({ assessment: both('Old security.', ''), goodPractices: [both('Old practice', '')] });
   });
 
   it('reports an open engagement the lead closed or excluded, with the reason', () => {
     const reason = both('Acquired.', 'Rachetée.');
-    expect(statementEntry(open('party'), undefined, { vendorId: 'party', action: 'close', reason })).toMatchObject({ stage: 'closed-by-lead', reason });
-    expect(statementEntry(open('party'), undefined, { vendorId: 'party', action: 'exclude', reason }).stage).toBe('excluded');
+    expect(entryOf(open('party'), undefined, { vendorId: 'party', action: 'close', reason })).toMatchObject({ stage: 'closed-by-lead', reason });
+    expect(entryOf(open('party'), undefined, { vendorId: 'party', action: 'exclude', reason }).stage).toBe('excluded');
     // Withdrawn by the decision itself: still reported as the lead decided.
     const withdrawn = ended('party', { stage: 'withdrawn', findings: undefined, response: undefined });
-    expect(statementEntry(withdrawn, undefined, { vendorId: 'party', action: 'close', reason }).stage).toBe('closed-by-lead');
+    expect(entryOf(withdrawn, undefined, { vendorId: 'party', action: 'close', reason }).stage).toBe('closed-by-lead');
   });
 });
 
