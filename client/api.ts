@@ -56,6 +56,7 @@ import {
   engagementStartAttributes,
 } from '../workflows/search-attributes';
 import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
+import { findingsSizeProblem } from '../workflows/text-rules';
 import {
   ENGAGEMENT_STAGES,
   ID_PATTERN,
@@ -195,6 +196,9 @@ export class DossierClient {
   }
 
   async conclude(ref: EngagementRef, input: ConcludeInput) {
+    // Over the limit the request could pass 2 MB, which Temporal refuses before any validator explains why.
+    const tooLarge = findingsSizeProblem(input.findings);
+    if (tooLarge) throw invalidInput(tooLarge);
     refuseUndrawable('findings', input.findings);
     return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
   }

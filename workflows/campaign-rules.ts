@@ -3,7 +3,7 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import { emailProblem, LIMITS, publicTextProblem, quote, textProblem, type TextRule } from './text-rules';
+import { emailProblem, findingsSizeProblem, LIMITS, publicTextProblem, quote, textProblem, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -215,6 +215,8 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
           if (principles) problems.push(...principles);
           if (isMapping(findings)) {
             for (const p of PRINCIPLES) if (findings[p] !== undefined) problems.push(...findingEditProblems(findings[p], [...at, 'findings', p]));
+            const tooLarge = findingsSizeProblem(findings);
+            if (tooLarge) problems.push({ path: [...at, 'findings'], message: tooLarge });
           }
         }
         if (demonstrations !== undefined) {

@@ -24,7 +24,16 @@ import type {
   WithdrawVendorInput,
 } from './messages';
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
-import { applyStatementEdit, describeGap, describeGaps, emptyStatementText, statementChanges, statementEntry, statementGaps } from './statement-text';
+import {
+  applyStatementEdit,
+  describeGap,
+  describeGaps,
+  emptyStatementText,
+  statementChanges,
+  statementEntry,
+  statementGaps,
+  statementSizeProblem,
+} from './statement-text';
 import type {
   Authority,
   BilingualParagraphs,
@@ -118,7 +127,7 @@ export class CampaignCase {
       changeRequests: this.changeRequests,
       ...(this.decisions.size ? { openCases: [...this.decisions.values()] } : {}),
       ...(this.editedSinceDraft ? { unsubmittedEdits: true } : {}),
-      ...(this.rules === 'edit-loop' && !this.published ? { missingTexts: statementGaps(this.prospectiveDraft()).map(describeGap) } : {}),
+      ...(this.rules === 'edit-loop' && !this.published ? this.prospectiveProblems() : {}),
       published: this.published,
       deliveryFailures: this.deliveryFailures,
     };
@@ -147,7 +156,27 @@ export class CampaignCase {
   readyToDraft(): boolean {
     if (this.draftRequested) return true;
     if (!this.hasVendors() || !this.allEnded()) return false;
-    return this.rules === 'legacy' || statementGaps(this.prospectiveDraft()).length === 0;
+    if (this.rules === 'legacy') return true;
+    const next = this.prospectiveDraft();
+    return statementGaps(next).length === 0 && statementSizeProblem(next) === undefined;
+  }
+
+  /** What keeps the next version from going out: texts missing, or a text too large to send. */
+  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'statementTooLarge'> {
+    const next = this.prospectiveDraft();
+    const tooLarge = statementSizeProblem(next);
+    return { missingTexts: statementGaps(next).map(describeGap), ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+  }
+
+  /**
+   * Refuses the lead's change that would take the statement past its size, so the lead learns it
+   * from the change that did it. One already past it (by what the engagements recorded) takes any
+   * change; the status says what is too large, and no version goes out until it is shortened.
+   */
+  private refuseGrowthPastLimit(text: StatementText, what: string): void {
+    if (this.rules !== 'edit-loop' || statementSizeProblem(this.prospectiveDraft())) return;
+    const tooLarge = statementSizeProblem(this.prospectiveDraft([], text));
+    if (tooLarge) reject(`Cannot ${what}: ${tooLarge}.`);
   }
 
   /** Enough approvals of the current version's text, and no change request waiting on the lead. */
@@ -302,6 +331,8 @@ export class CampaignCase {
     const next = this.prospectiveDraft(req.openCases);
     const gaps = statementGaps(next);
     if (gaps.length) reject(`Cannot draft: ${describeGaps(gaps)}`);
+    const tooLarge = statementSizeProblem(next);
+    if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
     if (this.phase === 'approving' && this.draft && statementChanges(this.draft, next).length === 0) {
       reject(`Nothing changed since version ${this.draft.version}: the signatories are answering on it; edit the text first.`);
     }
@@ -323,6 +354,7 @@ export class CampaignCase {
     if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: its text can no longer change.`);
     const problems = statementEditProblems(req, [...this.engagements.keys()]);
     if (problems.length) reject(`Cannot edit the statement: ${problems.join('; ')}.`);
+    this.refuseGrowthPastLimit(applyStatementEdit(this.text, req), 'edit the statement');
   }
 
   /** The lead's edit: the text changes; nothing goes out until the lead submits the next version. */
@@ -339,10 +371,15 @@ export class CampaignCase {
     }
     const problems = statementTextProblems(update);
     if (problems.length) reject(problems.join('; '));
+    this.refuseGrowthPastLimit(this.withConclusions(update), 'set the conclusions');
+  }
+
+  private withConclusions(update: SetConclusionsInput): StatementText {
+    return { ...this.text, conclusions: trimmed(update.conclusions), lessonsLearned: trimmed(update.lessonsLearned) };
   }
 
   setConclusions(update: SetConclusionsInput, now: string): CampaignStatus {
-    this.text = { ...this.text, conclusions: trimmed(update.conclusions), lessonsLearned: trimmed(update.lessonsLearned) };
+    this.text = this.withConclusions(update);
     this.conclusionsSet = true;
     if (this.rules === 'legacy') {
       if (this.phase === 'approving') this.redraft(now);
@@ -359,15 +396,13 @@ export class CampaignCase {
   }
 
   /** The statement as the next version would print it, from what is known and written now. */
-  private prospectiveDraft(extra: OpenCaseDecision[] = []): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> {
+  private prospectiveDraft(extra: OpenCaseDecision[] = [], text = this.text): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> {
     const decisions = new Map(this.decisions);
     for (const d of extra) decisions.set(d.vendorId, d);
     return {
-      vendors: [...this.engagements.values()].map(({ state, outcome }) =>
-        statementEntry(state, outcome, this.text.vendors[state.vendorId], decisions.get(state.vendorId)),
-      ),
-      conclusions: this.text.conclusions,
-      lessonsLearned: this.text.lessonsLearned,
+      vendors: [...this.engagements.values()].map(({ state, outcome }) => statementEntry(state, outcome, text.vendors[state.vendorId], decisions.get(state.vendorId))),
+      conclusions: text.conclusions,
+      lessonsLearned: text.lessonsLearned,
     };
   }
 
@@ -377,7 +412,8 @@ export class CampaignCase {
    */
   private redraft(now: string): void {
     const draft: StatementDraft = {
-      campaign: this.input.campaign,
+      // The statement never prints the letter's body (up to 200,000 characters): it stays out of every version.
+      campaign: { ...this.input.campaign, letterBody: { en: [], fr: [] } },
       version: (this.draft?.version ?? 0) + 1,
       date: now.slice(0, 10),
       ...this.prospectiveDraft(),

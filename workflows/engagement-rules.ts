@@ -19,7 +19,7 @@ import type {
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
-import { checkEmail, checkFileName, checkList, checkPublicText, checkText, LIMITS, NAME, quote, type TextRule } from './text-rules';
+import { checkEmail, checkFileName, checkList, checkPublicText, checkText, findingsSizeProblem, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -425,6 +425,8 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   if (missing.length > 0) throw new Error(`findings are missing for: ${missing.join(', ')} (all five principles are required)`);
   const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
+  const tooLarge = findingsSizeProblem(input.findings);
+  if (tooLarge) throw new Error(tooLarge);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);

@@ -379,6 +379,8 @@ export interface CampaignStatus {
   unsubmittedEdits?: boolean;
   /** Every public text the next version still lacks (file, vendor, field, language), one per line. */
   missingTexts?: string[];
+  /** Why the next version cannot go out while its text is this large (the lead shortens it). */
+  statementTooLarge?: string;
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: { at: string; step: string; reason: string }[];

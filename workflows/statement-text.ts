@@ -3,6 +3,7 @@
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
 import type { CampaignEngagementState } from './messages';
+import { LIMITS } from './text-rules';
 import {
   LANGUAGES,
   PRINCIPLES,
@@ -205,6 +206,49 @@ export function describeGap(gap: TextGap): string {
 export function describeGaps(gaps: TextGap[]): string {
   const count = gaps.length === 1 ? '1 text is' : `${gaps.length} texts are`;
   return `${count} missing in the statement: ${gaps.map(describeGap).join('; ')}.`;
+}
+
+// ── How large the statement may grow ─────────────────────────────────────────────────────────────
+
+/** Bytes a string takes in UTF-8, as TextEncoder counts them (a lone surrogate as its replacement, 3). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** What the statement's text weighs as it travels (UTF-8 JSON). */
+export function statementBytes(draft: Comparable): number {
+  return utf8Length(JSON.stringify(draft));
+}
+
+const kilobytes = (bytes: number) => `${Math.ceil(bytes / 1000)} KB`;
+
+/**
+ * The statement's text as it travels, or why it is too large. Each version goes whole to the PDF
+ * renderer (one activity input) and to every reader of the draft (one query result), and Temporal
+ * refuses a payload over 2 MB: a campaign whose draft passed it could never render, and waited for
+ * ever. Names the vendors whose text weighs most, since the lead's edit replaces what they recorded.
+ */
+export function statementSizeProblem(draft: Comparable): string | undefined {
+  const bytes = statementBytes(draft);
+  if (bytes <= LIMITS.statementBytes) return undefined;
+  const heaviest = draft.vendors
+    .map((v) => ({ vendorId: v.vendorId, bytes: utf8Length(JSON.stringify(v)) }))
+    .sort((a, b) => b.bytes - a.bytes || (a.vendorId < b.vendorId ? -1 : 1))
+    .slice(0, 3);
+  return (
+    `the statement's text would take ${kilobytes(bytes)}; at most ${kilobytes(LIMITS.statementBytes)} (Temporal refuses a payload over 2 MB): ` +
+    `shorten the conclusions, the lessons learned or the vendors' texts (largest: ${heaviest.map((v) => `${v.vendorId} ${kilobytes(v.bytes)}`).join(', ')})`
+  );
 }
 
 // ── What changed between two versions ────────────────────────────────────────────────────────────

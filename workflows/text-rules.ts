@@ -57,9 +57,40 @@ export const LIMITS = {
    * would be 3 MB, which Temporal refuses before any validator can explain why.
    */
   answersRequestTotal: 200_000,
+  /**
+   * Characters of one vendor's findings together (assessments and good practices, both languages):
+   * 50 good practices of 2,000 characters per principle would otherwise allow 1.2 million, over
+   * 2 MB in any script but Latin, and the conclusion carrying them would be refused unexplained.
+   */
+  findingsTotal: 100_000,
+  /**
+   * Bytes of the statement's text in UTF-8 (every vendor's part, the conclusions and lessons): the
+   * draft goes whole to the PDF renderer, and Temporal refuses a payload over 2 MB.
+   */
+  statementBytes: 1_500_000,
   contacts: 20,
   authorities: 50,
 } as const;
+
+/** Characters of every text in a value (its strings, however nested). */
+function textLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (typeof value !== 'object' || value === null) return 0;
+  return Object.values(value).reduce((sum: number, v) => sum + textLength(v), 0);
+}
+
+/**
+ * One vendor's findings together (every assessment and good practice, both languages), checked by
+ * the client before sending, by the conclusion's validator and by the lead's statement edits.
+ */
+export function findingsSizeProblem(findings: unknown): string | undefined {
+  const total = textLength(findings);
+  if (total <= LIMITS.findingsTotal) return undefined;
+  return (
+    `the findings must total at most ${LIMITS.findingsTotal} characters in both languages (got ${total}): ` +
+    'Temporal refuses a request over 2 MB; summarise, or keep the full analysis as a document'
+  );
+}
 
 export const NAME: TextRule = { kind: 'name', max: LIMITS.name };
 export const FREE_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };

@@ -76,7 +76,8 @@ export function statementCommands(session: Session): Command {
         ctx.out.result(status, () => {
           const missing = status.missingTexts ?? [];
           const next = status.draft ? `submit version ${status.draft.version + 1} with \`dossier statement draft ${campaignId}\`` : `submit it with \`dossier statement draft ${campaignId}\``;
-          return `Statement text updated; ${missing.length ? `${missing.length} text(s) still missing (\`dossier statement status\` lists them)` : next}.`;
+          const blocked = missing.length ? `${missing.length} text(s) still missing (\`dossier statement status\` lists them)` : status.statementTooLarge;
+          return `Statement text updated; ${blocked ?? next}.`;
         });
       }),
     );
@@ -233,6 +234,7 @@ export function renderStatementStatus(status: CampaignStatus, published: (path: 
   if (status.missingTexts?.length) {
     parts.push(section('Texts still missing (the next version is refused until they are written)', status.missingTexts.map((t) => `- ${t}`).join('\n')));
   }
+  if (status.statementTooLarge) parts.push(section('Too long to go out (the next version is refused until it is shorter)', status.statementTooLarge));
   if (status.unsubmittedEdits) parts.push('The lead has edited the text since the current version: it goes out with the next `statement draft`.');
   if (status.changeRequests.length) {
     parts.push(

@@ -291,6 +291,49 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(result.engagements.map((e) => [e.vendorId, e.outcome?.stage])).toEqual(vendors.map((v) => [v, 'concluded']));
   });
 
+  it('holds a statement too large to send until the lead shortens it, then publishes it', { timeout: 240_000 }, async () => {
+    // Eleven vendors concluded with findings as long as a conclusion may carry (100,000 characters,
+    // two-byte UTF-8): the draft would be 2.2 MB, one activity input the server refuses, and the
+    // campaign used to wait for ever on a render it could not schedule.
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('heavy');
+    const vendors = Array.from({ length: 11 }, (_, i) => `v${String(i + 1).padStart(2, '0')}`);
+    await campaigns.start(campaignInput(id, vendors, { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    await until(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement');
+    const long = (n: number) => 'é'.repeat(n);
+    const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: long(10_000), fr: long(10_000) }, goodPractices: [] }])) as unknown as Findings;
+    for (const vendorId of vendors) {
+      const ref = { campaignId: id, vendorId };
+      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Answered.', attachments: [] });
+      await engagements.conclude(ref, { by: officer, findings: heavy });
+    }
+    const summaries = Object.fromEntries(vendors.map((v) => [v, { summary: { en: `${v} explained its measures.`, fr: `${v} a expliqué ses mesures.` } }]));
+    await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Long findings.'], fr: ['De longues conclusions.'] }, lessonsLearned: { en: ['Be brief.'], fr: ['Être bref.'] }, vendors: summaries });
+    const held = await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended') && s.missingTexts?.length === 0, 'every engagement ended');
+    expect(held.phase).toBe('engaging');
+    expect(held.statementTooLarge).toMatch(/^the statement's text would take 2\d{3} KB; at most 1500 KB \(Temporal refuses a payload over 2 MB\): .*\(largest: v01 2\d\d KB, v02 2\d\d KB, v03 2\d\d KB\)$/);
+    await expectRefused(() => campaigns.draftStatement(id, officer), /refused: Cannot draft: the statement's text would take 2\d{3} KB; at most 1500 KB/);
+
+    // The lead's findings replace what five engagements recorded: the first version goes out on its own.
+    const brief = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: `Meets ${p}.`, fr: `Respecte ${p}.` }, goodPractices: [] }]));
+    await campaigns.editStatement(id, { by: officer, vendors: Object.fromEntries(vendors.slice(0, 5).map((v) => [v, { findings: brief }])) });
+    const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    expect(drafted.statementTooLarge).toBeUndefined();
+    const draft = await campaigns.statement(id);
+    expect(draft?.campaign.letterBody).toEqual({ en: [], fr: [] });
+    // Within its size again, the statement refuses the lead's change that would take it past.
+    const paragraphs = Array.from({ length: 5 }, () => long(20_000));
+    await expectRefused(
+      () => campaigns.setConclusions(id, { by: officer, conclusions: { en: paragraphs, fr: paragraphs }, lessonsLearned: { en: ['Be brief.'], fr: ['Être bref.'] } }),
+      /refused: Cannot set the conclusions: the statement's text would take 1\d{3} KB; at most 1500 KB/,
+    );
+    const finished = campaigns.result(id);
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    expect((await finished).published.version).toBe(1);
+  });
+
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('quorum');

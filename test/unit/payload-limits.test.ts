@@ -8,12 +8,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CampaignFileError, parseCampaignYaml } from '../../client/campaign-file';
 import { readAnswersFile } from '../../client/commands/input-files';
-import { checkAskFollowUp, checkRecordAnswers, engagementInputProblem, recordedText, type EngagementView } from '../../workflows/engagement-rules';
+import { checkAskFollowUp, checkConclude, checkRecordAnswers, engagementInputProblem, recordedText, type EngagementView } from '../../workflows/engagement-rules';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { EngagementStatus } from '../../workflows/messages';
 import { LIMITS } from '../../workflows/text-rules';
-import type { Question } from '../../workflows/types';
-import { engagementInput, patientPolicy } from '../helpers/fixtures';
+import { statementBytes, utf8Length } from '../../workflows/statement-text';
+import { statementEditProblems } from '../../workflows/campaign-rules';
+import { CampaignCase } from '../../workflows/campaign-state';
+import { DossierClient } from '../../client/api';
+import type { EditStatementInput } from '../../workflows/messages';
+import { PRINCIPLES, type CampaignInput, type Findings, type Question } from '../../workflows/types';
+import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
 const DEMO_YAML = readFileSync(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
 
@@ -82,6 +87,57 @@ describe('payload limits', () => {
     expect(() => checkRecordInbound(view, { name: 'Zoom', contacts: [{ name: 'P', email: 'privacy@zoom.test' }] }, { ...mail, documents: [], notes: [] })).toThrow(
       /^this message would bring the text this engagement records to 400001 characters; at most 400000 .*; the intake keeps it in the holding pen$/,
     );
+  });
+
+  it('refuses findings longer than one conclusion may carry, at the client before sending and in the validator', async () => {
+    const findings = (each: number) =>
+      Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(each), fr: 'é'.repeat(each) }, goodPractices: [{ en: 'Audit', fr: 'Audit' }] }])) as unknown as Findings;
+    const view = { workflowId: 'engagement:limits:zoom', stage: 'responded', questions: [], demonstrations: [], rounds: [] } as unknown as EngagementView;
+    // 10 x 9,990 + 10 x 5 characters: at the limit.
+    expect(() => checkConclude(view, { by: 'Officer Tremblay', findings: findings(9_995) })).not.toThrow();
+    const over = 'the findings must total at most 100000 characters in both languages (got 100020)';
+    expect(() => checkConclude(view, { by: 'Officer Tremblay', findings: findings(9_997) })).toThrow(over);
+    const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
+    const api = new DossierClient(neverCalled, { taskQueue: 'never', address: 'test' });
+    await expect(api.conclude({ campaignId: 'limits', vendorId: 'zoom' }, { by: 'Officer Tremblay', findings: findings(9_997) })).rejects.toThrow(over);
+    expect(statementEditProblems({ by: 'Officer Tremblay', vendors: { zoom: { findings: findings(9_997) } } }, ['zoom'])).toEqual([`vendors.zoom.findings: ${over}: Temporal refuses a request over 2 MB; summarise, or keep the full analysis as a document`]);
+  });
+
+  it('holds a statement whose text would pass its size until it is shortened, and refuses the lead’s change that would take it past', () => {
+    const vendors = Array.from({ length: 8 }, (_, i) => testVendor(`v${i + 1}`));
+    const input: CampaignInput = { campaign: testCampaign('limits'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'limits', notifyVendors: false } };
+    input.campaign.letterBody = { en: ['x'.repeat(100_000)], fr: ['y'.repeat(100_000)] };
+    const kase = new CampaignCase(input, 'edit-loop');
+    const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(10_000), fr: 'è'.repeat(10_000) }, goodPractices: [] }])) as unknown as Findings;
+    const texts: EditStatementInput['vendors'] = {};
+    for (const v of vendors) {
+      kase.addEngagement(v, false);
+      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+      texts[v.id] = { summary: { en: 'Summary.', fr: 'Résumé.' } };
+    }
+    kase.edit({ by: 'Officer Tremblay', vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    // Eight vendors of 200 KB each: 1.6 MB, over the 1.5 MB a draft may take.
+    expect(kase.status().missingTexts).toEqual([]);
+    expect(kase.status().statementTooLarge).toMatch(/^the statement's text would take 1605 KB; at most 1500 KB \(Temporal refuses a payload over 2 MB\): .* \(largest: v1 201 KB, v2 201 KB, v3 201 KB\)$/);
+    expect(kase.readyToDraft()).toBe(false);
+    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: the statement's text would take 1605 KB/);
+
+    const brief = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'Met.', fr: 'Respecté.' }, goodPractices: [] }])) as unknown as Findings;
+    kase.edit({ by: 'Officer Tremblay', vendors: { v1: { findings: brief } } });
+    expect(kase.status().statementTooLarge).toBeUndefined();
+    expect(kase.readyToDraft()).toBe(true);
+    // The lead's own change that would take it back over is refused, naming the size.
+    expect(() => kase.checkEdit({ by: 'Officer Tremblay', vendors: { v1: { findings: heavy } } })).toThrow(/^Cannot edit the statement: the statement's text would take 1605 KB; at most 1500 KB/);
+    kase.startApproval('2020-12-01T10:00:00.000Z');
+    // The letter's body, never printed in the statement, stays out of every version.
+    expect(kase.draft?.campaign.letterBody).toEqual({ en: [], fr: [] });
+    expect(statementBytes(kase.draft!)).toBeLessThan(LIMITS.statementBytes + 10_000);
+  });
+
+  it('counts a statement’s bytes as UTF-8 does, surrogate pairs and lone surrogates included', () => {
+    for (const text of ['plain', 'éèà', '€ and 中文', '😀 emoji', 'lone \ud800 high', 'lone \udc00 low', 'end \ud83d']) {
+      expect(utf8Length(text), text).toBe(new TextEncoder().encode(text).length);
+    }
   });
 });
 
