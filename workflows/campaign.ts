@@ -56,6 +56,8 @@ const ONE_DELIVERY_PATH = 'one-delivery-path';
  */
 const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
 const ENGAGEMENTS_PER_TASK = 100;
+/** A first version too large to send waits until the lead shortens it (see CampaignCase.readyToDraft). */
+const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -66,8 +68,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   if (invalid) throw ApplicationFailure.nonRetryable(invalid, 'InvalidCampaignInput');
   // Only the engagements' open letters need the letter's body; the campaign's own mail leaves it out.
   const refWithoutLetter = { ...ref, letterBody: { en: [], fr: [] } };
-  // Campaigns started before the edit loop replay as they ran (see StatementRules).
-  const kase = new CampaignCase(input, patched('statement-edit-loop') ? 'edit-loop' : 'legacy');
+  // Campaigns started before the edit loop replay as they ran (see StatementRules); those started
+  // before the statement's size limit drafted whatever its size, and replay so.
+  const rules = patched('statement-edit-loop') ? 'edit-loop' : 'legacy';
+  const kase = new CampaignCase(input, rules, { holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT) });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
   const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement>>>();

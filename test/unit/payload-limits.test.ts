@@ -107,15 +107,21 @@ describe('payload limits', () => {
     const vendors = Array.from({ length: 8 }, (_, i) => testVendor(`v${i + 1}`));
     const input: CampaignInput = { campaign: testCampaign('limits'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'limits', notifyVendors: false } };
     input.campaign.letterBody = { en: ['x'.repeat(100_000)], fr: ['y'.repeat(100_000)] };
-    const kase = new CampaignCase(input, 'edit-loop');
     const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(10_000), fr: 'è'.repeat(10_000) }, goodPractices: [] }])) as unknown as Findings;
-    const texts: EditStatementInput['vendors'] = {};
-    for (const v of vendors) {
-      kase.addEngagement(v, false);
-      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
-      texts[v.id] = { summary: { en: 'Summary.', fr: 'Résumé.' } };
-    }
-    kase.edit({ by: 'Officer Tremblay', vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    const oversized = (options?: { holdsOversizedDraft: boolean }) => {
+      const kase = new CampaignCase(input, 'edit-loop', options);
+      const texts: EditStatementInput['vendors'] = {};
+      for (const v of vendors) {
+        kase.addEngagement(v, false);
+        kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+        texts[v.id] = { summary: { en: 'Summary.', fr: 'Résumé.' } };
+      }
+      kase.edit({ by: 'Officer Tremblay', vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+      return kase;
+    };
+    // A campaign started before the limit drafts as it did, so that its history replays.
+    expect(oversized({ holdsOversizedDraft: false }).readyToDraft()).toBe(true);
+    const kase = oversized();
     // Eight vendors of 200 KB each: 1.6 MB, over the 1.5 MB a draft may take.
     expect(kase.status().missingTexts).toEqual([]);
     expect(kase.status().statementTooLarge).toMatch(/^the statement's text would take 1605 KB; at most 1500 KB \(Temporal refuses a payload over 2 MB\): .* \(largest: v1 201 KB, v2 201 KB, v3 201 KB\)$/);
