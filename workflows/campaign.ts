@@ -56,6 +56,8 @@ const ONE_DELIVERY_PATH = 'one-delivery-path';
  */
 const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
 const ENGAGEMENTS_PER_TASK = 100;
+/** A change request is recorded without waiting for its mail to the lead (histories before it waited). */
+const CHANGE_REQUEST_MAIL_BESIDE = 'change-request-mail-beside';
 /** A first version too large to send waits until the lead shortens it (see CampaignCase.readyToDraft). */
 const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
 
@@ -131,7 +133,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     return status;
   }
 
-  /** Edit loop: the version goes back to the lead, with the comment, by mail. */
+  /**
+   * Edit loop: the version goes back to the lead, with the comment, by mail. The mail goes beside
+   * the request, which is recorded at once: with the relay down, the co-signatory's request used to
+   * wait for the mail until the command timed out.
+   */
   async function requestChanges(req: RequestChangesInput) {
     const status = kase.requestChanges(req, now());
     if (kase.rules === 'edit-loop') {
@@ -139,11 +145,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       const from = authorities.find((a) => a.id === req.authorityId)!;
       // A second request of one authority on one version is a message of its own (the ledger sends a step once).
       const nth = status.changeRequests.filter((c) => c.version === req.version && c.authorityId === req.authorityId).length;
-      await send('change-request', `change-request-v${req.version}-${req.authorityId}${nth > 1 ? `-${nth}` : ''}`, [lead.contact], languageOf(lead), {
+      const beside = patched(CHANGE_REQUEST_MAIL_BESIDE);
+      const mail = send('change-request', `change-request-v${req.version}-${req.authorityId}${nth > 1 ? `-${nth}` : ''}`, [lead.contact], languageOf(lead), {
         note: req.comment.trim(),
         version: req.version,
         from: from.name,
       });
+      if (beside) chores.push(mail);
+      else await mail;
     }
     return status;
   }

@@ -399,6 +399,35 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(readFileSync(join(env.config.outputDir, published.published!.files.fr)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('records a change request at once while the relay turns the lead away for now, and mails it once the relay takes it', { timeout: 180_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('relay-down');
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    try {
+      await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      const toLead = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic');
+      env.sink.recipientPolicy = (address) => (address === 'lead@opc.test' ? { code: 451, message: 'Mailbox busy, try later' } : undefined);
+      const started = Date.now();
+      const answered = await Promise.race([
+        campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' }),
+        new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 8_000)),
+      ]);
+      expect(answered, 'the request waited for its mail').not.toBe('waiting');
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect((await campaigns.status(id)).changeRequests).toEqual([expect.objectContaining({ authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' })]);
+      expect(toLead()).toEqual([]);
+      env.sink.recipientPolicy = () => undefined;
+      await until(async () => toLead().length, (n) => n === 1, 'the change request mailed to the lead', 60_000);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+      await campaigns.handle(id).terminate('test over');
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
