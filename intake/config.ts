@@ -14,6 +14,8 @@ export interface IntakeConfig {
   mailbox: MailboxConfig;
   caseMailbox: string;
   domain: string;
+  /** The border mail server's authserv-id (DOSSIER_MAIL_AUTHSERV_ID): only mail it verified is recorded unreviewed. */
+  authservId?: string;
 }
 
 export const DEFAULT_MAILDIR = resolve(PROJECT_ROOT, '.data', 'mailbox');
@@ -41,8 +43,12 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
       problems.push('DOSSIER_IMAP_URL: must be a URL such as imaps://case@imap.regulator.example:993');
     }
   }
+  const authservId = env.DOSSIER_MAIL_AUTHSERV_ID?.trim() || undefined;
+  if (authservId !== undefined && !/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(authservId)) {
+    problems.push('DOSSIER_MAIL_AUTHSERV_ID: must be the authserv-id your mail server writes in Authentication-Results, e.g. mx.regulator.example');
+  }
   if (problems.length) throw new ConfigError(problems);
-  return { mailbox, caseMailbox, domain };
+  return { mailbox, caseMailbox, domain, ...(authservId ? { authservId } : {}) };
 }
 
 /** One line for the start-up log, without the password. */
@@ -51,5 +57,6 @@ export function describeIntakeConfig(config: IntakeConfig): string {
     config.mailbox.kind === 'imap'
       ? `${config.mailbox.settings.secure ? 'imaps' : 'imap'}://${config.mailbox.settings.user}@${config.mailbox.settings.host}:${config.mailbox.settings.port}`
       : `Maildir ${config.mailbox.root}`;
-  return `case mailbox ${config.caseMailbox} read from ${where}`;
+  const senders = config.authservId ? `senders verified by ${config.authservId}` : 'senders taken at their From (DOSSIER_MAIL_AUTHSERV_ID unset)';
+  return `case mailbox ${config.caseMailbox} read from ${where}; ${senders}`;
 }

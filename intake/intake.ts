@@ -15,6 +15,7 @@ import { errorCode } from '../workflows/errors';
 import { correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { readMessage, type ReadMessage } from './read-message';
+import { senderVerdict } from './sender-check';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
 export const ORIGINALS_FOLDER = 'Originals';
@@ -40,6 +41,12 @@ export interface IntakeOptions {
   log?: (line: string) => void;
   /** Where `dossier_intake_lag` is recorded (the intake process's Prometheus endpoint); nowhere without it. */
   metricMeter?: MetricMeter;
+  /**
+   * The authserv-id under which the regulator's border mail server writes its Authentication-Results
+   * (DOSSIER_MAIL_AUTHSERV_ID). With it, mail whose sender that server did not verify is held for an
+   * officer; without it, the From header is taken as written.
+   */
+  authservId?: string;
   /**
    * How long one recording may take before the message is left for the next pass (default 30 s).
    * An engagement whose workflow task is stuck must not hold up the rest of the mailbox.
@@ -145,6 +152,8 @@ export class Intake {
       if (candidates.length === 0) {
         return await this.hold(stored, read, undefined, 'no engagement matched: no Dossier Message-ID in its threading headers, no reply token, no running campaign\'s reference in the subject');
       }
+      const unverified = this.unverifiedSender(read);
+      if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const refusals: string[] = [];
       for (const candidate of candidates) {
         try {
@@ -163,6 +172,13 @@ export class Intake {
     } catch (err) {
       return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
     }
+  }
+
+  /** Why the sender is not taken at its word, when a trusted server's verdict is required and did not verify it. */
+  private unverifiedSender(read: ReadMessage): string | undefined {
+    if (!this.options.authservId) return undefined;
+    const verdict = senderVerdict(read.authenticationResults, read.from, this.options.authservId);
+    return verdict.verified ? undefined : `the sender could not be verified: ${verdict.reason}; an officer who knows the sender can assign it`;
   }
 
   /**

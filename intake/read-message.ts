@@ -34,6 +34,8 @@ export interface ReadMessage {
   /** Plain text only (an HTML-only message is converted, scripts and markup dropped), at most TEXT_LIMIT characters. */
   text: string;
   attachments: InboundAttachment[];
+  /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
+  authenticationResults: string[];
   /** Why the message could not be read (malformed MIME): it goes to the holding pen with this reason. */
   unreadable?: string;
 }
@@ -63,7 +65,17 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   try {
     parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
   } catch (err) {
-    return { messageId: headerFromRaw(raw, 'message-id') ?? fallbackId, recipients: [], subject: '', refersTo: [], kind: 'reply', text: '', attachments: [], unreadable: `the message could not be parsed: ${(err as Error).message}` };
+    return {
+      messageId: headerFromRaw(raw, 'message-id') ?? fallbackId,
+      recipients: [],
+      subject: '',
+      refersTo: [],
+      kind: 'reply',
+      text: '',
+      attachments: [],
+      authenticationResults: [],
+      unreadable: `the message could not be parsed: ${(err as Error).message}`,
+    };
   }
   const from = firstAddress(parsed.from);
   const headers = parsed.headers;
@@ -95,6 +107,9 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
         size: a.size ?? a.content.length,
         content: a.content,
       })),
+    authenticationResults: parsed.headerLines
+      .filter((h) => h.key === 'authentication-results')
+      .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()),
   };
 }
 

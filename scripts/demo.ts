@@ -377,6 +377,7 @@ async function main(): Promise<void> {
       directory: new TemporalDirectory(dossier, new CampaignClient(client, { taskQueue: config.taskQueue, address })),
       domain: intakeConfig.domain,
       caseMailbox: intakeConfig.caseMailbox,
+      authservId: intakeConfig.authservId,
       log: say,
     });
     intakeDone = intake.run(stopIntake.signal, 1000).finally(() => mailbox.close());

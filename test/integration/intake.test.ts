@@ -296,6 +296,31 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(await intake.held(e.input.campaign.id)).toEqual([]);
   });
 
+  it('holds mail whose sender the border server did not verify, records the verified, and the officer vouches for the held', async () => {
+    // The regulator's border server writes its verdict under its authserv-id; a sender can write a
+    // header too, under any other id, and one under the trusted id would have been removed on the way in.
+    const verifying = new Intake({ ...intakeOptions(), authservId: 'mx.regulator.test' });
+    const verdict = (text: string) => ({ 'Authentication-Results': text });
+    const e = await openEngagement('zoom');
+    await sender.append(await vendorReply(e, { headers: verdict('mx.regulator.test; spf=pass smtp.mailfrom=zoom.test; dkim=fail header.d=zoom.test; dmarc=fail header.from=zoom.test') }));
+    const [forged] = await verifying.pass();
+    expect(forged).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: 'the sender could not be verified: dmarc=fail for zoom.test, as mx.regulator.test found; an officer who knows the sender can assign it' });
+    expect((await e.status()).inbox).toEqual([]);
+
+    await sender.append(await vendorReply(e, { headers: verdict('relay.sender.test; dmarc=pass header.from=zoom.test') }));
+    const [selfVouched] = await verifying.pass();
+    expect(selfVouched).toMatchObject({ outcome: 'held', reason: expect.stringContaining('mx.regulator.test left no Authentication-Results on it') });
+
+    await sender.append(await vendorReply(e, { headers: verdict('mx.regulator.test;\r\n  dkim=pass (good signature) header.d=zoom.test header.s=s1;\r\n  dmarc=pass (p=reject) header.from=zoom.test') }));
+    const [verified] = await verifying.pass();
+    expect(verified).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId });
+
+    const held = await verifying.held(e.input.campaign.id);
+    expect(held).toHaveLength(2);
+    await verifying.assign(e.input.campaign.id, held[0]!.messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+    expect((await e.status()).inbox!.map((m) => m.matchedBy).sort()).toEqual(['officer', 'thread']);
+  });
+
   it('never lets a forged In-Reply-To carry a vendor’s mail into another campaign’s case', async () => {
     const ours = await openEngagement('zoom');
     const theirs = await openEngagement('cisco');
