@@ -6,13 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, normalPath, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
   type DocumentMetadata,
   type DocumentStore,
   type PublishedFiles,
+  type RevokedSessions,
   type SharedStore,
   type StoredDocument,
   type WrappedKey,
@@ -52,6 +53,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     },
     files: new LocalPublishedFiles(outputDir),
     documents: new LocalDocuments(join(stateDir, 'documents')),
+    sessions: new LocalRevokedSessions(join(stateDir, 'revoked-sessions')),
     ready: async () => undefined,
     describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
     close: async () => undefined,
@@ -278,3 +280,26 @@ function writeOnce(path: string, text: string): void {
     rmSync(temporary, { force: true });
   }
 }
+
+/** One file per revoked session, named by its id, holding when the session would have expired. */
+class LocalRevokedSessions implements RevokedSessions {
+  constructor(private readonly folder: string) {}
+
+  async revoke(sessionId: string, until: Date): Promise<void> {
+    mkdirSync(this.folder, { recursive: true, mode: DIR_MODE });
+    writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
+    // Each sign-out clears the entries whose sessions have expired anyway.
+    const now = Date.now();
+    for (const name of readdirSync(this.folder)) {
+      const path = join(this.folder, name);
+      const expires = Number(readIfExists(path)?.toString('utf8'));
+      if (Number.isFinite(expires) && expires <= now) removeIfExists(path);
+    }
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    const until = readIfExists(join(this.folder, checkSessionId(sessionId)));
+    return until !== undefined && Number(until.toString('utf8')) > Date.now();
+  }
+}
+

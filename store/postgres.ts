@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, normalPath, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
   type DocumentMetadata,
   type DocumentStore,
   type PublishedFiles,
+  type RevokedSessions,
   type SharedStore,
   type StoredDocument,
   type WrappedKey,
@@ -72,6 +73,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     keys: new PostgresWrappedKeys(query),
     files: new PostgresPublishedFiles(query),
     documents: new PostgresDocuments(query),
+    sessions: new PostgresRevokedSessions(query),
     ready,
     describe: () => `PostgreSQL ${where}`,
     async close() {
@@ -409,3 +411,22 @@ class PostgresDocuments implements DocumentStore {
     return rows.length === 1;
   }
 }
+
+class PostgresRevokedSessions implements RevokedSessions {
+  constructor(private readonly query: Query) {}
+
+  async revoke(sessionId: string, until: Date): Promise<void> {
+    await this.query('INSERT INTO revoked_sessions (session_id, until) VALUES ($1, $2) ON CONFLICT (session_id) DO UPDATE SET until = EXCLUDED.until', [
+      checkSessionId(sessionId),
+      until,
+    ]);
+    // Each sign-out clears the entries whose sessions have expired anyway.
+    await this.query('DELETE FROM revoked_sessions WHERE until <= now()');
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    const rows = await this.query('SELECT 1 FROM revoked_sessions WHERE session_id = $1 AND until > now()', [checkSessionId(sessionId)]);
+    return rows.length > 0;
+  }
+}
+

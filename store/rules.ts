@@ -40,3 +40,10 @@ export function normalPath(path: string): string {
   }
   return path;
 }
+
+export function checkSessionId(sessionId: string): string {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(sessionId)) {
+    throw new StoreError(StoreErrorCode.InvalidKey, `invalid session id "${sessionId.slice(0, 80)}": 16 to 64 letters, digits, _ or -`);
+  }
+  return sessionId;
+}

@@ -89,6 +89,16 @@ export interface DocumentStore {
   delete(campaignId: string, key: string): Promise<boolean>;
 }
 
+/**
+ * Workspace sessions signed out before they expire. A session lives in a sealed cookie, not on the
+ * server, so several web processes serve the same users; without this list, a copy of the cookie
+ * would stay signed in after its owner signed out. Ids only, each kept until its session expires.
+ */
+export interface RevokedSessions {
+  revoke(sessionId: string, until: Date): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
 export type StoreKind = 'local' | 'postgres';
 
 export interface SharedStore {
@@ -97,6 +107,7 @@ export interface SharedStore {
   readonly keys: WrappedKeyStore;
   readonly files: PublishedFiles;
   readonly documents: DocumentStore;
+  readonly sessions: RevokedSessions;
   /** Creates or migrates the schema (PostgreSQL); a no-op for local files. Other methods call it on first use. */
   ready(): Promise<void>;
   /** One line for logs, with no password. */

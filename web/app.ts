@@ -9,6 +9,7 @@ import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
 import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
+import type { RevokedSessions } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import type { Language } from '../workflows/types';
@@ -17,7 +18,7 @@ import type { WebConfig } from './config';
 import { isLanguage } from './forms';
 import { SignInError, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
-import { CookieSealer, newCsrfToken, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
+import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
 import { STYLESHEET } from './stylesheet';
 import { loadViews, type Views } from './views';
 
@@ -34,6 +35,8 @@ export interface WebDeps {
   holdingPen?(): Promise<HoldingPen>;
   /** The kept copy of a message sent on an engagement, by its step (client/sent-mail.ts). */
   sentMail?: SentMailReader;
+  /** Sessions signed out before they expire, in the shared store every web process reads. */
+  revokedSessions(): RevokedSessions;
   views?: Views;
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100). */
@@ -83,7 +86,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.use('*', async (c, next) => {
     const now = Date.now();
-    const session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    let session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    // Signed in only while not signed out: a copy of the cookie dies with its sign-out. A cookie
+    // sealed before sessions had ids cannot be revoked, so it signs in again.
+    if (session?.user && (!session.id || (await deps.revokedSessions().isRevoked(session.id)))) session = undefined;
     c.set('session', session ?? { csrf: newCsrfToken(), expiresAt: now + sessionMs });
     c.set('sessionChanged', !session);
     c.set('language', session?.language ?? preferredLanguage(c.req.header('accept-language')));
@@ -168,13 +174,15 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const { locale, ...signedIn } = user;
     const language = c.get('session').language ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
     // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
-    c.set('session', { user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
+    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
     c.set('language', language);
     c.set('sessionChanged', true);
     return c.redirect(pending.returnTo, 303);
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
+    const { id, user, expiresAt } = c.get('session');
+    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     c.set('session', { csrf: newCsrfToken(), language: c.get('session').language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));

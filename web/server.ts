@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
+import { revokedSessionsFrom } from '../client/revoked-sessions';
 
 export interface WebServer {
   url: string;
@@ -52,6 +53,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       });
     },
     sentMail: sentMailReader(options.env ?? process.env),
+    revokedSessions: revokedSessionsFrom(options.env ?? process.env),
     now: options.now,
     boardPageSize: options.boardPageSize,
   });

@@ -1,6 +1,7 @@
 // Who is signed in, kept in the browser as one encrypted, HTTP-only cookie (AES-256-GCM under a key
 // derived from DOSSIER_SESSION_SECRET): the server keeps no session store, so several web processes
-// can serve the same users, and a tampered or expired cookie simply reads as "not signed in".
+// can serve the same users, and a tampered or expired cookie simply reads as "not signed in". The
+// shared store keeps only the ids of sessions signed out before they expire.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Language } from '../workflows/types';
 import type { Role } from './access';
@@ -16,6 +17,8 @@ export interface SignedInUser {
 }
 
 export interface Session {
+  /** Set at sign-in; signing out revokes it in the shared store (store/types.ts, RevokedSessions). */
+  id?: string;
   user?: SignedInUser;
   language?: Language;
   /** Echoed by every form; a POST without it is refused (CSRF). */
@@ -65,6 +68,10 @@ export class CookieSealer {
       return undefined;
     }
   }
+}
+
+export function newSessionId(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 export function newCsrfToken(): string {

@@ -2,7 +2,7 @@
 // server (a fresh database per implementation). A worker or the CLI may use either home without
 // noticing the difference, and two processes on one home see one another's state.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,6 +253,28 @@ describe.each(HOMES)('shared store on $name', (home) => {
     });
   });
 
+  describe('revoked sessions', () => {
+    it('keeps a signed-out session revoked for every instance until it would have expired', async () => {
+      const id = randomBytes(24).toString('base64url');
+      const soon = randomBytes(24).toString('base64url');
+      expect(await other.sessions.isRevoked(id)).toBe(false);
+      await store.sessions.revoke(id, new Date(Date.now() + 3_600_000));
+      await store.sessions.revoke(soon, new Date(Date.now() + 300));
+      expect(await other.sessions.isRevoked(id)).toBe(true);
+      expect(await other.sessions.isRevoked(soon)).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      // Past its session's expiry the entry is not needed (the cookie itself has expired), and the next sign-out clears it.
+      expect(await other.sessions.isRevoked(soon)).toBe(false);
+      await other.sessions.revoke(randomBytes(24).toString('base64url'), new Date(Date.now() + 3_600_000));
+      expect(await store.sessions.isRevoked(id)).toBe(true);
+    });
+
+    it('refuses a session id that could name something else', async () => {
+      await expect(store.sessions.revoke('../../keys/campaign-k1', new Date())).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.sessions.isRevoked('short')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
   describe('keystore on this store', () => {
     it('rewraps every data key under a new master key, after which the old master key can be retired', async () => {
       const [oldMaster, newMaster] = [parseMasterKeys(generateMasterKeySpec('old'))[0], parseMasterKeys(generateMasterKeySpec('new'))[0]];
@@ -326,7 +348,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions']);
       } finally {
         await client.end();
       }

@@ -46,7 +46,7 @@ describe('the headers of every response', () => {
     throw new Error('not used by this page');
   };
   const headersFor = async (publicUrl: string) =>
-    (await createWebApp({ config: { ...config, publicUrl }, signIn: {} as OidcSignIn, dossier: unused, campaigns: unused }).request('/static/web.css')).headers;
+    (await createWebApp({ config: { ...config, publicUrl }, signIn: {} as OidcSignIn, dossier: unused, campaigns: unused, revokedSessions: () => { throw new Error('not used by this page'); } }).request('/static/web.css')).headers;
 
   it('tells the browser to keep to HTTPS when the workspace is served over it, and not over plain HTTP on a loopback', async () => {
     expect((await headersFor('https://dossier.example')).get('strict-transport-security')).toBe('max-age=31536000');

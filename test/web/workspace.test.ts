@@ -583,6 +583,22 @@ describe('what the workspace refuses', () => {
     }
   });
 
+  it('signs out every copy of a session: its cookie, replayed after the sign-out, is signed in no more', { timeout: 60_000 }, async () => {
+    const owen = await as('owen');
+    const copied = await owen.context().cookies();
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    const before = await thief.request.get(`${url}/campaigns`, { maxRedirects: 0 });
+    expect(before.status()).toBe(200);
+
+    await owen.click('form[action="/logout"] button[type=submit]');
+    expect(await owen.title()).toMatch(/^Signed out/);
+    const after = await thief.request.get(`${url}/campaigns`, { maxRedirects: 0 });
+    expect(after.status()).toBe(303);
+    expect(after.headers().location).toBe('/login?returnTo=%2Fcampaigns');
+    await thief.close();
+  });
+
   it('refuses a request body larger than any form the workspace takes, before reading it whole', { timeout: 60_000 }, async () => {
     const owen = await as('owen');
     const response = await owen.request.post(`${url}/logout`, {
