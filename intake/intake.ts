@@ -177,7 +177,7 @@ export class Intake {
   /** Why the sender is not taken at its word, when a trusted server's verdict is required and did not verify it. */
   private unverifiedSender(read: ReadMessage): string | undefined {
     if (!this.options.authservId) return undefined;
-    const verdict = senderVerdict(read.authenticationResults, read.from, this.options.authservId);
+    const verdict = senderVerdict(read.authenticationResults, { address: read.from, count: read.fromCount }, this.options.authservId);
     return verdict.verified ? undefined : `the sender could not be verified: ${verdict.reason}; an officer who knows the sender can assign it`;
   }
 

@@ -22,6 +22,8 @@ export interface ReadMessage {
   messageId: string;
   from?: string;
   fromName?: string;
+  /** Addresses in every From header together: one, for a message whose sender can be verified. */
+  fromCount: number;
   /** Every address the message was sent to (To, Cc, Delivered-To, X-Original-To). */
   recipients: string[];
   subject: string;
@@ -73,6 +75,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
       kind: 'reply',
       text: '',
       attachments: [],
+      fromCount: 0,
       authenticationResults: [],
       unreadable: `the message could not be parsed: ${(err as Error).message}`,
     };
@@ -92,6 +95,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
     fromName: from?.name || undefined,
+    fromCount: fromCount(parsed),
     recipients: recipientsOf(parsed),
     subject: (parsed.subject ?? '').slice(0, 500),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
@@ -136,6 +140,14 @@ function idsOf(value: string | string[] | undefined): string[] {
 function firstAddress(value: AddressObject | AddressObject[] | undefined) {
   const list = Array.isArray(value) ? value : value ? [value] : [];
   return list.flatMap((a) => a.value).find((a) => a.address);
+}
+
+/** Two From headers count as two, whatever they hold; a group counts its members. */
+function fromCount(parsed: ParsedMail): number {
+  const headers = parsed.headerLines.filter((h) => h.key === 'from').length;
+  if (headers > 1) return headers;
+  const fields = Array.isArray(parsed.from) ? parsed.from : parsed.from ? [parsed.from] : [];
+  return fields.flatMap((f) => f.value).flatMap((a) => a.group ?? [a]).length;
 }
 
 function recipientsOf(parsed: ParsedMail): string[] {

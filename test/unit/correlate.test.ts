@@ -17,7 +17,7 @@ const directory: Directory = {
 };
 
 function reply(overrides: Partial<ReadMessage>): ReadMessage {
-  return { messageId: '<r1@group.example>', from: 'privacy@group.example', recipients: [caseMailbox], subject: 'Re: Open letter [OPC-2020-VC]', refersTo: [], kind: 'reply', text: 'Answers', attachments: [], authenticationResults: [], ...overrides };
+  return { messageId: '<r1@group.example>', from: 'privacy@group.example', recipients: [caseMailbox], subject: 'Re: Open letter [OPC-2020-VC]', refersTo: [], kind: 'reply', text: 'Answers', attachments: [], fromCount: 1, authenticationResults: [], ...overrides };
 }
 
 describe('proposing a message to engagements', () => {
