@@ -1,13 +1,28 @@
 // The workspace's signed-out sessions, kept in the shared store that the worker and the CLI use
-// (local files, or PostgreSQL for several hosts), so that every web process refuses a cookie
-// whose session was signed out on any of them.
+// (local files on one host, or PostgreSQL for several), so that every web process sharing it
+// refuses a cookie whose session was signed out on any of them.
 import { openStore, storeSettingsFromEnv } from '../store';
-import type { RevokedSessions } from '../store/types';
+import { StoreError, StoreErrorCode, type RevokedSessions } from '../store/types';
+import { ClientErrorCode, DossierClientError } from './errors';
 
 export type { RevokedSessions };
 
-/** The store `env` configures, opened on first use and kept for the process. */
+/**
+ * The store `env` configures, opened on first use and kept for the process. An unreachable store is
+ * a ServerUnreachable error, which the workspace answers with its "temporarily unavailable" page.
+ */
 export function revokedSessionsFrom(env: NodeJS.ProcessEnv = process.env): () => RevokedSessions {
   let sessions: RevokedSessions | undefined;
-  return () => (sessions ??= openStore(storeSettingsFromEnv(env)).sessions);
+  const reachable = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      if (err instanceof StoreError && err.code === StoreErrorCode.Unavailable) throw new DossierClientError(ClientErrorCode.ServerUnreachable, err.message, { cause: err });
+      throw err;
+    });
+  return () => {
+    if (!sessions) {
+      const store = openStore(storeSettingsFromEnv(env)).sessions;
+      sessions = { revoke: (id, until) => reachable(store.revoke(id, until)), isRevoked: (id) => reachable(store.isRevoked(id)) };
+    }
+    return sessions;
+  };
 }

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -289,11 +289,13 @@ class LocalRevokedSessions implements RevokedSessions {
     mkdirSync(this.folder, { recursive: true, mode: DIR_MODE });
     writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
     // Each sign-out clears the entries whose sessions have expired anyway.
+    // Only entries: another process's file being written (a temporary name) is not one.
     const now = Date.now();
     for (const name of readdirSync(this.folder)) {
+      if (!SESSION_ID.test(name)) continue;
       const path = join(this.folder, name);
-      const expires = Number(readIfExists(path)?.toString('utf8'));
-      if (Number.isFinite(expires) && expires <= now) removeIfExists(path);
+      const expires = Number(readIfExists(path)?.toString('utf8') || Number.NaN);
+      if (expires <= now) removeIfExists(path);
     }
   }
 

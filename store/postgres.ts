@@ -48,7 +48,8 @@ export function maskDatabaseUrl(url: string): string {
 type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
 export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): SharedStore {
-  const pool = new Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, allowExitOnIdle: true });
+  // A database host that drops packets fails a query in 10 s, not after the system's connect timeout (minutes).
+  const pool = new Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
   // An idle connection dropped by the server (restart, failover) is replaced on next use; without a
   // listener its 'error' event would end the process.
   pool.on('error', () => undefined);
@@ -420,12 +421,13 @@ class PostgresRevokedSessions implements RevokedSessions {
       checkSessionId(sessionId),
       until,
     ]);
-    // Each sign-out clears the entries whose sessions have expired anyway.
-    await this.query('DELETE FROM revoked_sessions WHERE until <= now()');
+    // Each sign-out clears the entries whose sessions have expired anyway. Times are the web host's,
+    // as the cookie's expiry is: a database clock running ahead would let a copy back in early.
+    await this.query('DELETE FROM revoked_sessions WHERE until <= $1', [new Date()]);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    const rows = await this.query('SELECT 1 FROM revoked_sessions WHERE session_id = $1 AND until > now()', [checkSessionId(sessionId)]);
+    const rows = await this.query('SELECT 1 FROM revoked_sessions WHERE session_id = $1 AND until > $2', [checkSessionId(sessionId), new Date()]);
     return rows.length > 0;
   }
 }

@@ -41,8 +41,11 @@ export function normalPath(path: string): string {
   return path;
 }
 
+/** A workspace session's id: random, URL-safe base64. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 export function checkSessionId(sessionId: string): string {
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(sessionId)) {
+  if (!SESSION_ID.test(sessionId)) {
     throw new StoreError(StoreErrorCode.InvalidKey, `invalid session id "${sessionId.slice(0, 80)}": 16 to 64 letters, digits, _ or -`);
   }
   return sessionId;

@@ -88,12 +88,23 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const now = Date.now();
     let session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
     // Signed in only while not signed out: a copy of the cookie dies with its sign-out. A cookie
-    // sealed before sessions had ids cannot be revoked, so it signs in again.
-    if (session?.user && (!session.id || (await deps.revokedSessions().isRevoked(session.id)))) session = undefined;
-    c.set('session', session ?? { csrf: newCsrfToken(), expiresAt: now + sessionMs });
-    c.set('sessionChanged', !session);
+    // sealed before sessions had ids cannot be revoked, so it signs in again. With the store out of
+    // reach nobody is let in, and nobody is signed out either: the cookie is left as it is.
+    let unavailable: unknown;
+    if (session?.user) {
+      try {
+        if (!session.id || (await deps.revokedSessions().isRevoked(session.id))) session = undefined;
+      } catch (err) {
+        unavailable = err;
+      }
+    }
+    c.set('session', unavailable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
+    c.set('sessionChanged', !session && !unavailable);
     c.set('language', session?.language ?? preferredLanguage(c.req.header('accept-language')));
-    await next();
+    if (unavailable) {
+      console.error(`web: ${c.req.method} ${c.req.path}: cannot tell whether the session was signed out:`, unavailable);
+      c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
+    } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
     // Nothing but this origin's own stylesheet and forms; no script at all.
     c.header(
@@ -181,10 +192,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.post('/logout', async (c) => {
-    const { id, user, expiresAt } = c.get('session');
-    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
-    c.set('session', { csrf: newCsrfToken(), language: c.get('session').language, expiresAt: Date.now() + sessionMs });
+    const { id, user, expiresAt, language } = c.get('session');
+    // This browser is signed out first, whatever happens to the revocation of other copies.
+    c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
+    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
   });
 

@@ -8,6 +8,7 @@ import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { loadViews } from '../../web/views';
 
@@ -68,6 +69,42 @@ describe('the session cookie', () => {
     expect(new CookieSealer('another-secret-of-at-least-32-characters!!').open(sealed)).toBeUndefined();
     expect(sealer.open(sealer.seal({ ...session, expiresAt: Date.now() - 1 }))).toBeUndefined();
     expect(sealer.open('not a cookie')).toBeUndefined();
+  });
+});
+
+describe('a signed-in session while the shared store is out of reach', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const down = () => Promise.reject(new DossierClientError(ClientErrorCode.ServerUnreachable, 'PostgreSQL at postgres://db/dossier is unreachable'));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: down, isRevoked: down }),
+  });
+  const session = { id: 'a'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+
+  it('lets nobody in and signs nobody out: a 503 page under the usual headers, the cookie left as it is', async () => {
+    const response = await app.request('/campaigns', { headers: { cookie } });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('cannot be reached right now');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('still signs this browser out when the sign-out cannot be recorded for other copies', async () => {
+    const response = await app.request('/logout', { method: 'POST', headers: { cookie: `${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
+    // Checking the session itself needs the store: the request is answered 503, and nothing changes.
+    expect(response.status).toBe(503);
+    // Readable but not writable: the revocation fails, and this browser's cookie is replaced all the same.
+    const reachable = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: down, isRevoked: async () => false }) });
+    const out = await reachable.request('/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
+    expect(out.status).toBe(503);
+    const replaced = out.headers.get('set-cookie') ?? '';
+    expect(replaced).toMatch(/^dossier_session=/);
+    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('dossier_session='.length)))?.user).toBeUndefined();
   });
 });
 
