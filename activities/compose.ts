@@ -207,6 +207,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     version: details.version,
     sinceVersion: details.sinceVersion,
     changes: changesView(details.changes, language),
+    moreChanges: details.moreChanges,
     fromName: details.from?.[language],
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),

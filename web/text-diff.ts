@@ -40,7 +40,7 @@ export function changesView(found: StatementVersionChanges | undefined, language
       : {}),
     languages: textLanguages(change),
   }));
-  return { version: found.version, sinceVersion: found.sinceVersion, items };
+  return { version: found.version, sinceVersion: found.sinceVersion, items, more: found.more ?? 0 };
 }
 
 function textLanguages(change: StatementChange): ChangeView['languages'] {

@@ -26,6 +26,7 @@ import type {
 import { FREE_TEXT, NAME, textProblem } from './text-rules';
 import {
   applyStatementEdit,
+  changesShown,
   describeGap,
   describeGaps,
   emptyStatementText,
@@ -48,6 +49,14 @@ import type {
   Vendor,
 } from './types';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
+
+/**
+ * How much of the changes since the last version an approval request carries (every authority's in
+ * one workflow task: 50 authorities stay under its 4 MB) and the workspace's page shows (one query
+ * result, under 2 MB): the draft itself has them all.
+ */
+const CHANGES_IN_MAIL = { count: 20, excerpt: 500 };
+const CHANGES_ON_PAGE = { count: 100, excerpt: 1_000 };
 
 export interface CampaignResult {
   campaignId: string;
@@ -199,13 +208,14 @@ export class CampaignCase {
    * The approval request's details for one authority: the version and, if it saw an earlier one,
    * what changed since. Records that it has now seen the current version.
    */
-  approvalRequestFor(authority: Authority): Pick<MessageDetails, 'version' | 'sinceVersion' | 'changes'> {
+  approvalRequestFor(authority: Authority): Pick<MessageDetails, 'version' | 'sinceVersion' | 'changes' | 'moreChanges'> {
     const current = this.draft!;
     const since = this.lastSeen.get(authority.id);
     this.lastSeen.set(authority.id, current.version);
     const previous = since === undefined ? undefined : this.versions.get(since);
     if (this.rules === 'legacy' || !previous) return { version: current.version };
-    return { version: current.version, sinceVersion: since, changes: statementChanges(previous, current) };
+    const { changes, more } = changesShown(statementChanges(previous, current), CHANGES_IN_MAIL);
+    return { version: current.version, sinceVersion: since, changes, ...(more ? { moreChanges: more } : {}) };
   }
 
   /** What the current version changed since the previous one; undefined before version 2. */
@@ -213,7 +223,8 @@ export class CampaignCase {
     const current = this.draft;
     const previous = current && this.versions.get(current.version - 1);
     if (!current || !previous) return undefined;
-    return { version: current.version, sinceVersion: previous.version, changes: statementChanges(previous, current) };
+    const { changes, more } = changesShown(statementChanges(previous, current), CHANGES_ON_PAGE);
+    return { version: current.version, sinceVersion: previous.version, changes, ...(more ? { more } : {}) };
   }
 
   /** The lead authority, to whom change requests go back. */

@@ -397,7 +397,10 @@ export const statementTextQuery = defineQuery<StatementText>('statementText');
 export interface StatementVersionChanges {
   version: number;
   sinceVersion: number;
+  /** The first changes, each text cut to an excerpt; the draft has them whole. */
   changes: StatementChange[];
+  /** Changes left out. */
+  more?: number;
 }
 export const statementChangesQuery = defineQuery<StatementVersionChanges | undefined>('statementChanges');
 export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusionsInput]>('setConclusions');

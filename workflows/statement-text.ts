@@ -208,6 +208,37 @@ export function describeGaps(gaps: TextGap[]): string {
   return `${count} missing in the statement: ${gaps.map(describeGap).join('; ')}.`;
 }
 
+// ── What a reader is sent of the changes ─────────────────────────────────────────────────────────
+
+/** Changes as a message or a page shows them: some of them, each text cut; `more` were left out. */
+export interface ChangesShown {
+  changes: StatementChange[];
+  more: number;
+}
+
+/**
+ * At most `count` changes, each text cut to `excerpt` characters (with "…"). Every version goes to
+ * the signatories whole, as the attached draft; the changes travel beside it, and a lead who rewrote
+ * every vendor's findings would otherwise send each authority the statement twice over, past
+ * Temporal's 2 MB a payload.
+ */
+export function changesShown(changes: StatementChange[], { count, excerpt }: { count: number; excerpt: number }): ChangesShown {
+  const cut = (text: PublicText) => ({ en: excerptOf(text.en, excerpt), fr: excerptOf(text.fr, excerpt) });
+  return {
+    changes: changes.slice(0, count).map((c) => ({ ...c, ...(c.before ? { before: cut(c.before) } : {}), ...(c.after ? { after: cut(c.after) } : {}) })),
+    more: Math.max(0, changes.length - count),
+  };
+}
+
+/** The text cut to `max` characters with its ellipsis, never between the two halves of a character. */
+function excerptOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last < 0xdc00) end--;
+  return `${text.slice(0, end)}…`;
+}
+
 // ── How large the statement may grow ─────────────────────────────────────────────────────────────
 
 /** Bytes a string takes in UTF-8, as TextEncoder counts them (a lone surrogate as its replacement, 3). */

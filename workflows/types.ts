@@ -390,8 +390,10 @@ export interface MessageDetails {
   version?: number;
   /** The version this recipient last saw, when `changes` lists what differs since then. */
   sinceVersion?: number;
-  /** What changed in the statement's public text since `sinceVersion`, section by section. */
+  /** What changed in the statement's public text since `sinceVersion`, section by section (the first ones, texts cut). */
   changes?: StatementChange[];
+  /** Changes left out of `changes`: the attached draft has them. */
+  moreChanges?: number;
   /** Who asked for changes (an authority's name in each language), for the lead's change request. */
   from?: Bilingual;
 }

@@ -16,6 +16,7 @@ import { statementBytes, utf8Length } from '../../workflows/statement-text';
 import { statementEditProblems } from '../../workflows/campaign-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { DossierClient } from '../../client/api';
+import { composeMessage } from '../../activities/compose';
 import type { EditStatementInput } from '../../workflows/messages';
 import { PRINCIPLES, type CampaignInput, type Findings, type Question } from '../../workflows/types';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -144,6 +145,38 @@ describe('payload limits', () => {
     for (const text of ['plain', 'éèà', '€ and 中文', '😀 emoji', 'lone \ud800 high', 'lone \udc00 low', 'end \ud83d']) {
       expect(utf8Length(text), text).toBe(new TextEncoder().encode(text).length);
     }
+  });
+
+  it('sends the signatories the first changes of a rewritten statement, each text cut, and says how many it left out', async () => {
+    const vendors = Array.from({ length: 30 }, (_, i) => testVendor(`v${i + 1}`));
+    const input: CampaignInput = { campaign: testCampaign('limits'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'limits', notifyVendors: false } };
+    const kase = new CampaignCase(input, 'edit-loop');
+    const summaries = (text: string): EditStatementInput['vendors'] => Object.fromEntries(vendors.map((v) => [v.id, { summary: { en: text, fr: text } }]));
+    for (const v of vendors) {
+      kase.addEngagement(v, false);
+      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: undefined, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+    }
+    kase.edit({ by: 'Officer Tremblay', vendors: summaries('Short.'), conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    kase.startApproval('2020-12-01T10:00:00.000Z');
+    const [opc] = input.campaign.authorities;
+    expect(kase.approvalRequestFor(opc!)).toEqual({ version: 1 });
+    kase.requestChanges({ by: 'Daniel Therrien', authorityId: opc!.id, version: 1, comment: 'Say more.' }, '2020-12-02T10:00:00.000Z');
+    kase.edit({ by: 'Officer Tremblay', vendors: summaries('é'.repeat(20_000)) });
+    kase.requestDraft({ by: 'Officer Tremblay' }, '2020-12-03T10:00:00.000Z');
+    const request = kase.approvalRequestFor(opc!);
+    expect(request).toMatchObject({ version: 2, sinceVersion: 1, moreChanges: 10 });
+    expect(request.changes).toHaveLength(20);
+    expect(request.changes![0]!.after!.fr).toBe(`${'é'.repeat(499)}…`);
+    expect(request.changes![0]!.before!.fr).toBe('Short.');
+    // The whole rewrite was 30 x 2 x 20,000 characters; the request carries a bounded part of it.
+    expect(JSON.stringify(request).length).toBeLessThan(25_000);
+    const page = kase.changesOfCurrentVersion()!;
+    expect(page.changes).toHaveLength(30);
+    expect(page.more).toBeUndefined();
+    expect(page.changes[29]!.after!.en).toHaveLength(1_000);
+
+    const mail = await composeMessage({ threadId: 'campaign:limits', step: 'approval-request-v2-opc', kind: 'approval-request', language: 'fr', to: [opc!.contact], campaign: input.campaign, details: request });
+    expect(String(mail.text)).toContain('…et 10 autres sections modifiées. Les textes de plus de 500 caractères sont coupés ici');
   });
 });
 
