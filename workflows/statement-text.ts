@@ -36,8 +36,9 @@ function recordedFinding(value: unknown): Finding {
   };
 }
 
-function stageOf(state: CampaignEngagementState, decision: OpenCaseDecision | undefined): StatementVendorEntry['stage'] {
-  const ended = state.state === 'ended' ? state.outcome?.stage : undefined;
+function stageOf(state: CampaignEngagementState, outcome: EngagementOutcome | undefined, decision: OpenCaseDecision | undefined): StatementVendorEntry['stage'] {
+  // The outcome whole where the caller has it (a draft scheduled by older code carries only that).
+  const ended = state.state === 'ended' ? (outcome?.stage ?? state.outcome?.stage) : undefined;
   // A decision stands unless the engagement reached an outcome of its own before it took effect.
   if (decision && (ended === undefined || ended === 'withdrawn')) return decision.action === 'close' ? 'closed-by-lead' : 'excluded';
   if (ended) return ended;
@@ -56,7 +57,7 @@ export function statementEntry(
   decision?: OpenCaseDecision,
 ): StatementVendorEntry {
   const outcome = state.state === 'ended' ? ended : undefined;
-  const stage = stageOf(state, decision);
+  const stage = stageOf(state, outcome, decision);
   const entry: StatementVendorEntry = { vendorId: state.vendorId, vendorName: state.vendorName, stage };
   if (stage === 'closed-by-lead' || stage === 'excluded') {
     entry.reason = publicText(decision!.reason);

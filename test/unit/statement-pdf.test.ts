@@ -172,6 +172,11 @@ describe('statement PDF', () => {
       const body = (await text(await renderStatementPdf(legacy, language, true))).replace(/\s+/g, ' ');
       expect(body).not.toMatch(/CONFIDENTIAL|secret\.pdf|internal officer notes/);
       expect(body).toContain(language === 'en' ? 'Zoom — security assessed.' : 'Zoom — security évalué.');
+      // Still reported as the engagement ended, not as a review under way.
+      if (language === 'en') {
+        expect(body).toContain('Zoom responded to the open letter on');
+        expect(body).not.toContain('was still under way');
+      }
     }
   });
 
