@@ -35,6 +35,7 @@ import {
 import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
+import { findingsSizeProblem } from '../workflows/text-rules';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -150,7 +151,12 @@ export class CampaignClient {
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */
-  editStatement(campaignId: string, input: EditStatementInput) {
+  async editStatement(campaignId: string, input: EditStatementInput) {
+    // Over its limit, one vendor's findings could take the request past 2 MB, which Temporal refuses unexplained.
+    for (const [vendorId, text] of Object.entries(input.vendors ?? {})) {
+      const tooLarge = text?.findings && findingsSizeProblem(text.findings);
+      if (tooLarge) throw invalidInput(`vendors.${vendorId}.findings: ${tooLarge}`);
+    }
     // Printed in the statement PDFs: refused here, naming the character, if no font can draw it.
     refuseUndrawable('vendors', input.vendors);
     refuseUndrawable('conclusions', input.conclusions);

@@ -30,6 +30,7 @@ import {
   describeGap,
   describeGaps,
   emptyStatementText,
+  statementBytes,
   statementChanges,
   statementEntry,
   statementGaps,
@@ -56,6 +57,8 @@ import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
  * result, under 2 MB): the draft itself has them all.
  */
 const CHANGES_IN_MAIL = { count: 20, excerpt: 500 };
+/** A draft past this many bytes of text could never be rendered: its activity input is over Temporal's 2 MiB. */
+const UNSENDABLE_BYTES = 2 * 1024 * 1024;
 const CHANGES_ON_PAGE = { count: 100, excerpt: 1_000 };
 
 export interface CampaignResult {
@@ -168,7 +171,10 @@ export class CampaignCase {
     if (!this.hasVendors() || !this.allEnded()) return false;
     if (this.rules === 'legacy') return true;
     const next = this.prospectiveDraft();
-    return statementGaps(next).length === 0 && !(this.options.holdsOversizedDraft && statementSizeProblem(next));
+    if (statementGaps(next).length) return false;
+    // Campaigns started before the hold wait only for a draft whose render the server refused on
+    // every try: such a history recorded no render, so it replays the same.
+    return this.options.holdsOversizedDraft ? statementSizeProblem(next) === undefined : statementBytes(next) <= UNSENDABLE_BYTES;
   }
 
   /** What keeps the next version from going out: texts missing, or a text too large to send. */
@@ -180,11 +186,15 @@ export class CampaignCase {
 
   /**
    * Refuses the lead's change that would take the statement past its size, so the lead learns it
-   * from the change that did it. One already past it (by what the engagements recorded) takes any
-   * change; the status says what is too large, and no version goes out until it is shortened.
+   * from the change that did it. Under the hold, one already past it (by what the engagements
+   * recorded) takes any change: the status says what is too large, and no version goes out until it
+   * is shortened. A campaign started before the hold (or under the legacy rules, which redraft on
+   * a change) has no such wait, so there every change must leave the statement within its size.
+   * Validators do not run on replay: these refusals change no recorded history.
    */
   private refuseGrowthPastLimit(text: StatementText, what: string): void {
-    if (this.rules !== 'edit-loop' || statementSizeProblem(this.prospectiveDraft())) return;
+    const held = this.rules === 'edit-loop' && this.options.holdsOversizedDraft;
+    if (held && statementSizeProblem(this.prospectiveDraft())) return;
     const tooLarge = statementSizeProblem(this.prospectiveDraft([], text));
     if (tooLarge) reject(`Cannot ${what}: ${tooLarge}.`);
   }
@@ -326,6 +336,8 @@ export class CampaignCase {
     if (this.rules === 'legacy') {
       if (this.phase !== 'engaging' && this.phase !== 'approving') reject(`The statement is already ${this.phase}.`);
       if (!this.hasVendors()) reject('There is nothing to report yet: the campaign has no vendors.');
+      const tooLarge = statementSizeProblem(this.prospectiveDraft(req.openCases));
+      if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
       return;
     }
     if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: no further version can be drafted.`);

@@ -146,12 +146,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       // A second request of one authority on one version is a message of its own (the ledger sends a step once).
       const nth = status.changeRequests.filter((c) => c.version === req.version && c.authorityId === req.authorityId).length;
       const beside = patched(CHANGE_REQUEST_MAIL_BESIDE);
-      const mail = send('change-request', `change-request-v${req.version}-${req.authorityId}${nth > 1 ? `-${nth}` : ''}`, [lead.contact], languageOf(lead), {
+      const step = `change-request-v${req.version}-${req.authorityId}${nth > 1 ? `-${nth}` : ''}`;
+      const mail = send('change-request', step, [lead.contact], languageOf(lead), {
         note: req.comment.trim(),
         version: req.version,
         from: from.name,
       });
-      if (beside) chores.push(mail);
+      // Beside, a failure that is not a refusal (sendOrExplain passes those on) is recorded, not left unhandled.
+      if (beside) chores.push(mail.catch((err: unknown) => kase.deliveryFailed(step, errorText(err), now())));
       else await mail;
     }
     return status;

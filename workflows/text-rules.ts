@@ -65,7 +65,9 @@ export const LIMITS = {
   findingsTotal: 100_000,
   /**
    * Bytes of the statement's text in UTF-8 (every vendor's part, the conclusions and lessons): the
-   * draft goes whole to the PDF renderer, and Temporal refuses a payload over 2 MB.
+   * draft goes whole to the PDF renderer, and Temporal refuses a payload over 2 MB. Unlike the other
+   * limits, a campaign's workflow waits on this one (CampaignCase.readyToDraft): lowering it, or
+   * adding to what a vendor's part holds, changes when recorded campaigns drafted, and needs a patch.
    */
   statementBytes: 1_500_000,
   contacts: 20,

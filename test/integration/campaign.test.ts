@@ -411,13 +411,11 @@ describe('campaign: engagements, approval and the published statement', () => {
       await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       const toLead = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic');
       env.sink.recipientPolicy = (address) => (address === 'lead@opc.test' ? { code: 451, message: 'Mailbox busy, try later' } : undefined);
-      const started = Date.now();
       const answered = await Promise.race([
         campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' }),
         new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 8_000)),
       ]);
       expect(answered, 'the request waited for its mail').not.toBe('waiting');
-      expect(Date.now() - started).toBeLessThan(8_000);
       expect((await campaigns.status(id)).changeRequests).toEqual([expect.objectContaining({ authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' })]);
       expect(toLead()).toEqual([]);
       env.sink.recipientPolicy = () => undefined;

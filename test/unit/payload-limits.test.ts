@@ -16,6 +16,7 @@ import { statementBytes, utf8Length } from '../../workflows/statement-text';
 import { statementEditProblems } from '../../workflows/campaign-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
 import { composeMessage } from '../../activities/compose';
 import type { EditStatementInput } from '../../workflows/messages';
 import { PRINCIPLES, type CampaignInput, type Findings, type Question } from '../../workflows/types';
@@ -94,13 +95,15 @@ describe('payload limits', () => {
     const findings = (each: number) =>
       Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(each), fr: 'é'.repeat(each) }, goodPractices: [{ en: 'Audit', fr: 'Audit' }] }])) as unknown as Findings;
     const view = { workflowId: 'engagement:limits:zoom', stage: 'responded', questions: [], demonstrations: [], rounds: [] } as unknown as EngagementView;
-    // 10 x 9,990 + 10 x 5 characters: at the limit.
+    // 10 x 9,995 + 10 x 5 characters: at the limit.
     expect(() => checkConclude(view, { by: 'Officer Tremblay', findings: findings(9_995) })).not.toThrow();
     const over = 'the findings must total at most 100000 characters in both languages (got 100020)';
     expect(() => checkConclude(view, { by: 'Officer Tremblay', findings: findings(9_997) })).toThrow(over);
     const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
     const api = new DossierClient(neverCalled, { taskQueue: 'never', address: 'test' });
     await expect(api.conclude({ campaignId: 'limits', vendorId: 'zoom' }, { by: 'Officer Tremblay', findings: findings(9_997) })).rejects.toThrow(over);
+    const campaigns = new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' });
+    await expect(campaigns.editStatement('limits', { by: 'Officer Tremblay', vendors: { zoom: { findings: findings(9_997) } } })).rejects.toThrow(`vendors.zoom.findings: ${over}`);
     expect(statementEditProblems({ by: 'Officer Tremblay', vendors: { zoom: { findings: findings(9_997) } } }, ['zoom'])).toEqual([`vendors.zoom.findings: ${over}: Temporal refuses a request over 2 MB; summarise, or keep the full analysis as a document`]);
   });
 
@@ -120,8 +123,24 @@ describe('payload limits', () => {
       kase.edit({ by: 'Officer Tremblay', vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
       return kase;
     };
-    // A campaign started before the limit drafts as it did, so that its history replays.
-    expect(oversized({ holdsOversizedDraft: false }).readyToDraft()).toBe(true);
+    // A campaign started before the hold drafts as it did, so that its history replays, unless the
+    // draft is past what its render could ever have carried; there, every change must keep within the size.
+    const before = oversized({ holdsOversizedDraft: false });
+    expect(before.readyToDraft()).toBe(true);
+    expect(() => before.checkEdit({ by: 'Officer Tremblay', vendors: { v1: { summary: { en: 'Longer summary.', fr: 'Résumé plus long.' } } } })).toThrow(/^Cannot edit the statement: the statement's text would take 1605 KB/);
+    for (const v of ['v9', 'v10', 'v11']) {
+      before.addEngagement(testVendor(v), false);
+      before.engagementEnded(v, { vendorId: v, vendorName: v, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+    }
+    before.edit({ by: 'Officer Tremblay', vendors: { v9: { summary: { en: 'S.', fr: 'R.' } }, v10: { summary: { en: 'S.', fr: 'R.' } }, v11: { summary: { en: 'S.', fr: 'R.' } } } });
+    expect(before.status().missingTexts).toEqual([]);
+    expect(before.readyToDraft()).toBe(false);
+    const legacy = new CampaignCase(input, 'legacy');
+    for (const v of vendors) {
+      legacy.addEngagement(v, false);
+      legacy.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+    }
+    expect(() => legacy.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: the statement's text would take 16\d\d KB/);
     const kase = oversized();
     // Eight vendors of 200 KB each: 1.6 MB, over the 1.5 MB a draft may take.
     expect(kase.status().missingTexts).toEqual([]);
