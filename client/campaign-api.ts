@@ -35,7 +35,7 @@ import {
 import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
-import { findingsSizeProblem } from '../workflows/text-rules';
+import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -68,6 +68,13 @@ export class CampaignClient {
   async start(input: CampaignInput): Promise<{ workflowId: string }> {
     const checked = checkCampaign(toCampaignFile(input));
     if (!checked.ok) throw invalidInput(checked.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
+    // Each part within its limits can still add up past what one payload carries.
+    const bytes = Buffer.byteLength(JSON.stringify(checked.input));
+    if (bytes > LIMITS.campaignInputBytes) {
+      throw invalidInput(
+        `the campaign takes ${Math.ceil(bytes / 1000)} KB as it travels; at most ${LIMITS.campaignInputBytes / 1000} KB (Temporal refuses a payload over 2 MB): fewer vendors or contacts, or a shorter letter`,
+      );
+    }
     const workflowId = campaignWorkflowId(input.campaign.id);
     await this.call(
       input.campaign.id,

@@ -153,7 +153,7 @@ export const campaignFileSchema = z
               : 'exactly one authority must have lead: true',
         });
       }),
-    vendors: z.array(vendorSchema).superRefine(uniqueIds('vendor')),
+    vendors: listOf(vendorSchema, LIMITS.vendorsPerCampaign).superRefine(uniqueIds('vendor')),
     policy,
     letter: z.strictObject({ date: isoDate, body: paragraphs }),
     officeContact,

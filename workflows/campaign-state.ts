@@ -23,7 +23,7 @@ import type {
   StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
-import { FREE_TEXT, NAME, textProblem } from './text-rules';
+import { FREE_TEXT, LIMITS, NAME, textProblem } from './text-rules';
 import {
   applyStatementEdit,
   changesShown,
@@ -57,6 +57,8 @@ import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
  * result, under 2 MB): the draft itself has them all.
  */
 const CHANGES_IN_MAIL = { count: 20, excerpt: 500 };
+/** Missing texts the status lists; the rest are counted. */
+const MISSING_TEXTS_LISTED = 200;
 /** A draft past this many bytes of text could never be rendered: its activity input is over Temporal's 2 MiB. */
 const UNSENDABLE_BYTES = 2 * 1024 * 1024;
 const CHANGES_ON_PAGE = { count: 100, excerpt: 1_000 };
@@ -181,7 +183,11 @@ export class CampaignCase {
   private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'statementTooLarge'> {
     const next = this.prospectiveDraft();
     const tooLarge = statementSizeProblem(next);
-    return { missingTexts: statementGaps(next).map(describeGap), ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+    // Two thousand vendors with their findings in one language would be some 24,000 lines.
+    const gaps = statementGaps(next);
+    const listed = gaps.slice(0, MISSING_TEXTS_LISTED).map(describeGap);
+    if (gaps.length > listed.length) listed.push(`… and ${gaps.length - listed.length} more`);
+    return { missingTexts: listed, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
   }
 
   /**
@@ -264,6 +270,9 @@ export class CampaignCase {
     const check = checkVendor(vendor);
     if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
     if (this.engagements.has(vendor.id)) reject(`Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
+    if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
+      reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
+    }
   }
 
   /** Tracks the vendor's engagement (the workflow starts it as a child). */

@@ -203,10 +203,11 @@ export function describeGap(gap: TextGap): string {
   return `${gap.source}, ${gap.vendorId ? `vendor ${gap.vendorId}, ` : ''}${gap.field} (${LANGUAGE_NAMES[gap.language]})`;
 }
 
-/** One line for a refusal: how many texts are missing, then each. */
+/** One line for a refusal: how many texts are missing, then the first twenty. */
 export function describeGaps(gaps: TextGap[]): string {
   const count = gaps.length === 1 ? '1 text is' : `${gaps.length} texts are`;
-  return `${count} missing in the statement: ${gaps.map(describeGap).join('; ')}.`;
+  const rest = gaps.length > 20 ? `; and ${gaps.length - 20} more (\`dossier statement status\` lists them)` : '';
+  return `${count} missing in the statement: ${gaps.slice(0, 20).map(describeGap).join('; ')}${rest}.`;
 }
 
 // ── What a reader is sent of the changes ─────────────────────────────────────────────────────────

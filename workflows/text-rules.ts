@@ -72,6 +72,13 @@ export const LIMITS = {
   statementBytes: 1_500_000,
   contacts: 20,
   authorities: 50,
+  /**
+   * Vendors in one campaign, added ones included: its status lists each, and the statement gives
+   * each a part (some 350 bytes with no text at all), within the 1.5 MB a draft may take.
+   */
+  vendorsPerCampaign: 2_000,
+  /** Bytes of a campaign's input in UTF-8 (vendors, contacts, the letter): one payload, under Temporal's 2 MB. */
+  campaignInputBytes: 1_500_000,
 } as const;
 
 /** Characters of every text in a value (its strings, however nested). */

@@ -20,7 +20,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { composeMessage } from '../../activities/compose';
 import type { EditStatementInput } from '../../workflows/messages';
 import { PRINCIPLES, type CampaignInput, type Findings, type Question } from '../../workflows/types';
-import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { completeFindings, engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
 const DEMO_YAML = readFileSync(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
 
@@ -196,6 +196,40 @@ describe('payload limits', () => {
 
     const mail = await composeMessage({ threadId: 'campaign:limits', step: 'approval-request-v2-opc', kind: 'approval-request', language: 'fr', to: [opc!.contact], campaign: input.campaign, details: request });
     expect(String(mail.text)).toContain('…et 10 autres sections modifiées. Les textes de plus de 500 caractères sont coupés ici');
+  });
+
+  it('keeps a campaign to what its status, statement and input can carry: vendors, bytes, the list of missing texts', async () => {
+    const vendors = Array.from({ length: LIMITS.vendorsPerCampaign }, (_, i) => testVendor(`v${i + 1}`));
+    const input: CampaignInput = { campaign: testCampaign('limits'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'limits', notifyVendors: false } };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const v of vendors) {
+      kase.addEngagement(v, false);
+      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2020-12-01T10:00:00Z' });
+    }
+    expect(() => kase.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('one-more') })).toThrow(
+      /^Campaign limits already has 2000 vendors, the most one campaign takes \(its status and statement must stay under Temporal's 2 MB\): start another campaign\.$/,
+    );
+    // Every vendor's summary is missing in both languages: 4,000 texts, 200 of them listed.
+    const { missingTexts } = kase.status();
+    expect(missingTexts).toHaveLength(201);
+    expect(missingTexts!.at(-1)).toBe('… and 3804 more');
+    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: 4004 texts are missing in the statement: .*; and 3984 more \(`dossier statement status` lists them\)\.$/);
+    expect(JSON.stringify(kase.status()).length).toBeLessThan(1_000_000);
+
+    const yaml = DEMO_YAML.replace(/\nvendors:\n/, `\nvendors:\n${Array.from({ length: 2_001 }, (_, i) => `  - { id: x${i}, name: X ${i}, language: en, contacts: [{ name: P, email: p@x${i}.test }] }`).join('\n')}\n`);
+    expect(() => parseCampaignYaml(yaml, 'campaigns/x.yaml')).toThrow(CampaignFileError);
+    try {
+      parseCampaignYaml(yaml, 'campaigns/x.yaml');
+    } catch (err) {
+      expect((err as CampaignFileError).problems).toContainEqual(expect.objectContaining({ where: 'vendors', message: 'must have at most 2000 entries' }));
+    }
+
+    // Within every limit one by one, too large together: 1,000 vendors of 20 contacts each.
+    const crowded = { ...input, vendors: Array.from({ length: 1_000 }, (_, i) => testVendor(`c${i}`, { contacts: Array.from({ length: 20 }, (_, j) => ({ name: `Privacy officer number ${j} of vendor ${i}`, email: `privacy-officer-${j}@vendor-${i}.example` })) })) };
+    const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
+    await expect(new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' }).start(crowded)).rejects.toThrow(
+      /^the campaign takes \d{4} KB as it travels; at most 1500 KB \(Temporal refuses a payload over 2 MB\): fewer vendors or contacts, or a shorter letter$/,
+    );
   });
 });
 
