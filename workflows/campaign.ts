@@ -56,6 +56,11 @@ const ONE_DELIVERY_PATH = 'one-delivery-path';
  */
 const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
 const ENGAGEMENTS_PER_TASK = 100;
+/**
+ * The statement's notices go out a hundred at a time: 2,000 vendors' notices scheduled in one
+ * workflow task would pass the 4 MB of one task's commands. Campaigns published before sent all at once.
+ */
+const NOTICES_IN_WINDOW = 'notices-in-window';
 /** A change request is recorded without waiting for its mail to the lead (histories before it waited). */
 const CHANGE_REQUEST_MAIL_BESIDE = 'change-request-mail-beside';
 /** A first version too large to send waits until the lead shortens it (see CampaignCase.readyToDraft). */
@@ -255,17 +260,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
-  const notices = authorities.map((a) =>
-    send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }),
-  );
+  const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }));
   if (publication.notifyVendors) {
     for (const vendor of kase.vendors()) {
-      notices.push(
-        send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor),
-      );
+      notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor));
     }
   }
-  await Promise.all(notices);
+  if (patched(NOTICES_IN_WINDOW)) await inWindow(notices, ENGAGEMENTS_PER_TASK);
+  else await Promise.all(notices.map((notice) => notice()));
   kase.noticesSent();
   // Published: nothing more goes out for this campaign, so an engagement still running ends now.
   if (kase.rules === 'edit-loop') {
@@ -291,3 +293,16 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 function errorText(err: unknown): string {
   return err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
 }
+
+/**
+ * Runs `works` at most `width` at a time, each next one as soon as a running one ends (so one slow
+ * message holds up nobody), in order; a failure fails the whole, as Promise.all does.
+ */
+async function inWindow(works: (() => Promise<void>)[], width: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < works.length) await works[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(width, works.length) }, lane));
+}
+

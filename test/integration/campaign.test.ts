@@ -452,6 +452,33 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('sends a large campaign\'s statement notices a hundred at a time, so no workflow task carries them all', { timeout: 240_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('notices');
+    const vendors = Array.from({ length: 150 }, (_, i) => `n${String(i).padStart(3, '0')}`);
+    await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: true } }));
+    await until(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement', 120_000);
+    await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Too many to review.'], fr: ['Trop nombreuses pour l’examen.'] }, lessonsLearned: { en: ['Fewer.'], fr: ['Moins.'] } });
+    const reason = { en: 'Not reviewed in this campaign.', fr: 'Non examinée dans cette campagne.' };
+    await campaigns.draftStatement(id, officer, vendors.map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 120_000);
+    const finished = campaigns.result(id);
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    expect((await finished).published.version).toBe(1);
+    const notices = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-'));
+    expect(notices).toHaveLength(vendors.length + 2);
+    // Each send is scheduled by the workflow task whose completion carried it.
+    const perTask = new Map<string, number>();
+    for (const event of (await campaigns.handle(id).fetchHistory()).events ?? []) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name !== 'sendMessage') continue;
+      const task = String(scheduled.workflowTaskCompletedEventId);
+      perTask.set(task, (perTask.get(task) ?? 0) + 1);
+    }
+    expect(Math.max(...perTask.values())).toBe(100);
+  });
+
   it('starts a large campaign\'s engagements a hundred per workflow task, so the first task never overruns its timeout', { timeout: 240_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('batch');
