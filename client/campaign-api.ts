@@ -99,7 +99,7 @@ export class CampaignClient {
     return this.call(campaignId, bounded, 'query');
   }
 
-  /** One vendor's outcome whole (the status lists how each ended, not what was submitted); undefined until it ends. */
+  /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */
   engagementOutcome(campaignId: string, vendorId: string): Promise<EngagementOutcome | undefined> {
     return this.call(campaignId, () => this.handle(campaignId).query(engagementOutcomeQuery, vendorId), 'query');
   }

@@ -73,7 +73,7 @@ interface TrackedVendor {
   vendor: Vendor;
   /** What the status lists. */
   state: CampaignEngagementState;
-  /** The outcome whole, for the statement and for `outcomeOf`. */
+  /** The engagement's result, for the statement and for `outcomeOf`. */
   outcome?: EngagementOutcome;
 }
 
@@ -295,7 +295,7 @@ export class CampaignCase {
     tracked.state.state = 'ended';
   }
 
-  /** One vendor's outcome whole; undefined for an unknown vendor or one still in progress. */
+  /** One vendor's outcome, findings included; undefined for an unknown vendor or one still in progress. */
   outcomeOf(vendorId: string): EngagementOutcome | undefined {
     return this.engagements.get(vendorId)?.outcome;
   }
@@ -546,12 +546,13 @@ function trimmed(text: BilingualParagraphs): BilingualParagraphs {
 }
 
 function outcomeSummary(outcome: EngagementOutcome): EngagementOutcomeSummary {
-  const { stage, endedAt, withdrawalReason, remindersSent, response } = outcome;
+  const { stage, endedAt, withdrawalReason, remindersSent } = outcome;
+  const respondedAt = outcome.respondedAt ?? outcome.response?.receivedAt;
   return {
     stage,
     endedAt,
     ...(withdrawalReason !== undefined ? { withdrawalReason } : {}),
-    ...(response ? { respondedAt: response.receivedAt } : {}),
+    ...(respondedAt ? { respondedAt } : {}),
     remindersSent,
     demonstrations: outcome.demonstrations.map(({ id, at, result }) => ({ id, at, ...(result !== undefined ? { result } : {}) })),
   };

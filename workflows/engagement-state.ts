@@ -142,17 +142,18 @@ export class EngagementCase {
 
   outcome(now: number): EngagementOutcome {
     const { state, input } = this;
+    const answered = state.questions.filter((q) => q.answer !== undefined).length;
     return {
       vendorId: input.vendor.id,
       vendorName: input.vendor.name,
       stage: state.stage as EngagementOutcome['stage'],
-      response: state.response,
+      ...(state.response ? { respondedAt: state.response.receivedAt } : {}),
       findings: state.findings,
-      demonstrations: state.demonstrations.map(({ id, at, result, notes }) => ({ id, at, result, notes })),
+      demonstrations: state.demonstrations.map(({ id, at, result }) => ({ id, at, result })),
       remindersSent: state.remindersSent,
       withdrawalReason: state.withdrawalReason,
       endedAt: this.endedAt ?? toIsoString(now),
-      questions: state.questions,
+      ...(state.questions.length ? { questionsAsked: state.questions.length, questionsAnswered: answered } : {}),
     };
   }
 

@@ -326,10 +326,10 @@ export interface CampaignEngagementState {
   state: 'in-progress' | 'ended' | 'failed';
   addedLate: boolean;
   /**
-   * Set once the engagement ended: how it ended, without what the vendor submitted or the findings
-   * (one vendor's whole outcome is `engagementOutcomeQuery`). Each engagement may record 400,000
-   * characters, so every outcome whole in the campaign's status passed Temporal's 2 MB a payload
-   * from three long ones on.
+   * Set once the engagement ended: how it ended, without the findings (one vendor's outcome with
+   * them is `engagementOutcomeQuery`) or what older engagements returned of the vendor's submission:
+   * every outcome whole in the campaign's status passed Temporal's 2 MB a payload from three long
+   * ones on. What the vendor submitted is in the engagement's own status.
    */
   outcome?: EngagementOutcomeSummary;
   withdrawal?: { by: string; reason: string; at: string };
@@ -407,7 +407,7 @@ export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusions
 export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
-/** One vendor's engagement outcome in full (response, questions and answers, findings); undefined until it ends. */
+/** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
 /** The current draft (or the published statement) in full, as the PDF shows it. */
 export const statementDraftQuery = defineQuery<StatementDraft | undefined>('statementDraft');

@@ -67,12 +67,14 @@ export function statementEntry(
   if (text?.summary) entry.summary = publicText(text.summary);
   if (!outcome) return entry;
   entry.endedAt = outcome.endedAt;
-  if (outcome.response) entry.respondedAt = outcome.response.receivedAt;
+  // Outcomes of engagements that ended before it was slimmed carry the response and questions themselves.
+  const respondedAt = outcome.respondedAt ?? outcome.response?.receivedAt;
+  if (respondedAt) entry.respondedAt = respondedAt;
   if (stage === 'closed-no-response') entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
-  const questions = outcome.questions ?? [];
-  if (questions.length) {
-    entry.questionsAsked = questions.length;
-    entry.questionsAnswered = questions.filter((q) => q.answer !== undefined).length;
+  const asked = outcome.questionsAsked ?? outcome.questions?.length ?? 0;
+  if (asked) {
+    entry.questionsAsked = asked;
+    entry.questionsAnswered = outcome.questionsAnswered ?? outcome.questions!.filter((q) => q.answer !== undefined).length;
   }
   if (outcome.demonstrations.length) {
     entry.demonstrations = outcome.demonstrations.map(({ id, at, result }) => {

@@ -325,17 +325,29 @@ export interface InboundMessage {
 }
 
 /** What a finished engagement hands to its campaign's statement. */
+/**
+ * How an engagement ended: its workflow's result, which its campaign keeps (the child's result, in
+ * the campaign's history) and prints in the statement. The vendor's submission stays with the
+ * engagement (its status): a campaign of 2,000 vendors who each wrote at length would otherwise hold
+ * them all, past Temporal's 50 MB a history.
+ */
 export interface EngagementOutcome {
   vendorId: string;
   vendorName: string;
   stage: Extract<EngagementStage, 'concluded' | 'closed-no-response' | 'withdrawn'>;
-  response?: VendorResponse;
+  /** When the vendor's response was received, if it responded. */
+  respondedAt?: string;
   findings?: Findings;
   demonstrations: Pick<Demonstration, 'id' | 'at' | 'result' | 'notes'>[];
   remindersSent: ReminderSent[];
   withdrawalReason?: string;
   endedAt: string;
-  /** Every follow-up question asked, answered or not. */
+  /** Follow-up questions asked, and how many of them were answered. */
+  questionsAsked?: number;
+  questionsAnswered?: number;
+  /** Engagements that ended before the outcome was slimmed returned the response itself… */
+  response?: VendorResponse;
+  /** …and every question with its answer; their campaigns replay with them. */
   questions?: Question[];
 }
 

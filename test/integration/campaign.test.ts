@@ -270,10 +270,13 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
     const ended = await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
     expect(ended.engagements.map((e) => e.outcome?.stage)).toEqual(['concluded', 'concluded', 'concluded']);
-    // What an officer reads of one vendor is still there, whole, from the campaign.
+    // The campaign keeps how each ended; what the vendor wrote is read whole from its engagement.
     const oscar = await campaigns.engagementOutcome(id, 'oscar');
-    expect(oscar?.response?.summary).toBe(long(20_000));
-    expect(oscar?.questions?.map((q) => q.answer)).toEqual(Array.from({ length: 18 }, () => long(20_000)));
+    expect(oscar).toMatchObject({ stage: 'concluded', questionsAsked: 18, questionsAnswered: 18, findings: findingsFor('oscar') });
+    expect(JSON.stringify(oscar).length).toBeLessThan(20_000);
+    const written = await engagements.status({ campaignId: id, vendorId: 'oscar' });
+    expect(written.response?.summary).toBe(long(20_000));
+    expect(written.questions.map((q) => q.answer)).toEqual(Array.from({ length: 18 }, () => long(20_000)));
 
     await campaigns.editStatement(id, {
       by: officer,

@@ -94,7 +94,10 @@ describe('a long engagement', () => {
     env.sink.off('message', onMessage);
     // The result, read by workflow id alone, follows the chain of runs to the end.
     await dossier.withdraw(ref, { by: officer, reason: 'test over' });
-    expect(await handle.result()).toMatchObject({ stage: 'withdrawn', questions: expect.arrayContaining([expect.objectContaining({ id: fifth.id, answer: 'Yes.' })]) });
+    const result = await handle.result();
+    const { questions } = await dossier.status(ref);
+    expect(questions).toContainEqual(expect.objectContaining({ id: fifth.id, answer: 'Yes.' }));
+    expect(result).toMatchObject({ stage: 'withdrawn', questionsAsked: questions.length, questionsAnswered: questions.filter((q) => q.answer !== undefined).length });
   });
 
   it('is followed by its campaign through the switches to its conclusion', { timeout: 180_000 }, async () => {
@@ -104,7 +107,7 @@ describe('a long engagement', () => {
     expect(campaign.engagements[0]).toMatchObject({ vendorId: 'cisco', outcome: { stage: 'concluded' } });
     const outcome = await campaigns.engagementOutcome(id, 'cisco');
     expect(outcome).toMatchObject({ stage: 'concluded', vendorId: 'cisco' });
-    expect(outcome?.questions?.length).toBeGreaterThanOrEqual(2);
+    expect(outcome?.questionsAsked).toBeGreaterThanOrEqual(2);
     await campaigns.handle(id).terminate('test over');
   });
 

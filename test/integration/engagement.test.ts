@@ -37,8 +37,10 @@ describe('engagement: letter and response', () => {
     const outcome = await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
     expect(outcome.stage).toBe('concluded');
     const result = await e.handle.result();
-    expect(result).toMatchObject({ vendorId: 'zoom', stage: 'concluded', findings: completeFindings(), remindersSent: [] });
-    expect(result.response?.summary).toBe(response.summary);
+    expect(result).toMatchObject({ vendorId: 'zoom', stage: 'concluded', findings: completeFindings(), remindersSent: [], respondedAt: response.receivedAt });
+    // The submission stays with the engagement: its campaign keeps the result, for every vendor.
+    expect(result.response).toBeUndefined();
+    expect((await e.status()).response?.summary).toBe(response.summary);
     const timeline = (await e.status()).timeline.map((t) => `${t.by}: ${t.what}`);
     expect(timeline).toEqual([
       'dossier: open-letter sent',

@@ -83,6 +83,15 @@ describe('a vendor’s part of the statement', () => {
     expect(entry.findings?.security).toEqual(completeFindings().security);
   });
 
+  it('reports the same facts from an outcome that carries no submission, as engagements now return it', () => {
+    const legacy = ended('zoom');
+    const slim: Tracked = {
+      state: legacy.state,
+      outcome: { ...legacy.outcome!, response: undefined, questions: undefined, respondedAt: '2020-08-14T00:00:00Z', questionsAsked: 1, questionsAnswered: 1 },
+    };
+    expect(entryOf(slim, complete().vendors.zoom)).toEqual(entryOf(legacy, complete().vendors.zoom));
+  });
+
   it('reads findings an older history recorded as one string as English, with the French to write', () => {
     const legacy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: `Old ${p}.`, goodPractices: ['Old practice'] }])) as unknown as Findings;
     const entry = entryOf(ended('zoom', { findings: legacy }), undefined);
