@@ -92,7 +92,8 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     await e.handle.executeUpdate(recordAnswersUpdate, { args: [{ by: officer, answers: [{ questionId: 'q3', answer: 'Yes' }] }] });
 
     const outcome = await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
-    expect(outcome.questions?.map((q) => `${q.id}=${q.answer}`)).toEqual(['q1=Randomly, 11 digits', 'q2=Hosts only', 'q3=Yes', 'q4=30 days']);
+    expect(outcome).toMatchObject({ questionsAsked: 4, questionsAnswered: 4 });
+    expect((await e.status()).questions.map((q) => `${q.id}=${q.answer}`)).toEqual(['q1=Randomly, 11 digits', 'q2=Hosts only', 'q3=Yes', 'q4=30 days']);
     expect((await e.handle.result()).stage).toBe('concluded');
     await replays(e);
   });
@@ -173,7 +174,9 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     expect(recorded.result).toBe('partly-validated');
     await e.handle.executeUpdate(concludeUpdate, { args: [{ by: officer, findings: completeFindings() }] });
     const outcome = await e.handle.result();
-    expect(outcome.demonstrations).toEqual([{ id: 'd1', at: newTime, result: 'partly-validated', notes: 'Key rotation shown; audit logs not shown' }]);
+    // The result says how the demonstration went; the officer's notes stay with the engagement.
+    expect(outcome.demonstrations).toEqual([{ id: 'd1', at: newTime, result: 'partly-validated' }]);
+    expect((await e.status()).demonstrations[0]).toMatchObject({ id: 'd1', notes: 'Key rotation shown; audit logs not shown' });
     expect(outcome.remindersSent.map((r) => `${r.about}/${r.number}`)).toEqual(['demonstration:d1/1']);
     expect(e.mails().filter((m) => stepOf(m)?.startsWith('demo-')).map(stepOf).sort()).toEqual([
       'demo-d1-invite-1',

@@ -71,7 +71,7 @@ describe('engagement: letter and response', () => {
     const outcome = await e.handle.result();
 
     expect(outcome.stage).toBe('closed-no-response');
-    expect(outcome.response).toBeUndefined();
+    expect(outcome.respondedAt).toBeUndefined();
     expect(outcome.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1', 'reminder/2', 'final-notice/1']);
     const steps = e.mails().map((m) => `${stepOf(m)} -> ${m.to.join()}`);
     expect(steps.sort()).toEqual([
