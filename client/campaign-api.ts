@@ -36,6 +36,7 @@ import { type CampaignInput, type EngagementOutcome, type Language, type OpenCas
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
+import { campaignHistoryProblem } from '../workflows/campaign-rules';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -68,6 +69,8 @@ export class CampaignClient {
   async start(input: CampaignInput): Promise<{ workflowId: string }> {
     const checked = checkCampaign(toCampaignFile(input));
     if (!checked.ok) throw invalidInput(checked.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
+    const crowded = campaignHistoryProblem(checked.input, checked.input.vendors.length);
+    if (crowded) throw invalidInput(crowded);
     // Each part within its limits can still add up past what one payload carries.
     const bytes = Buffer.byteLength(JSON.stringify(checked.input));
     if (bytes > LIMITS.campaignInputBytes) {

@@ -3,8 +3,8 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import { emailProblem, findingsSizeProblem, LIMITS, publicTextProblem, quote, textProblem, type TextRule } from './text-rules';
-import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type Contact, type OpenCaseAction, type Vendor } from './types';
+import { emailProblem, findingsSizeProblem, LIMITS, publicTextProblem, quote, textProblem, utf8Length, type TextRule } from './text-rules';
+import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
 
@@ -260,3 +260,37 @@ export function openCasesProblems(value: unknown, openVendorIds: readonly string
   });
   return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
 }
+
+/** Engagements a campaign starts in one workflow task (campaign.ts): their inputs share its 4 MB of commands. */
+export const ENGAGEMENTS_PER_TASK = 100;
+/**
+ * What a campaign's history may grow to from its vendors alone, leaving 10 MB for the rest (updates,
+ * approvals, timers): Temporal ends a history at 50 MB. 2,000 vendors of the 2020 campaign (a
+ * 3.4 KB letter) come to some 36 MB.
+ */
+const VENDORS_HISTORY_BYTES = 40_000_000;
+/** Per vendor beyond the two copies of its engagement's input: its notice, its result, their events. */
+const PER_VENDOR_OVERHEAD_BYTES = 6_000;
+/** An engagement's inputs in one task, with room for the task's other commands. */
+const BATCH_BYTES = 3_500_000;
+
+/**
+ * Why `vendorCount` vendors are too many for this campaign's letter, or undefined. Each vendor's
+ * engagement gets the letter in its input, which the campaign's history keeps twice (the child's
+ * start and the copy kept with its files); a batch of starts shares one workflow task.
+ */
+export function campaignHistoryProblem(input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>, vendorCount: number): string | undefined {
+  const largest = input.vendors.reduce((max, v) => Math.max(max, utf8Length(JSON.stringify(v))), 0);
+  const perEngagement = utf8Length(JSON.stringify({ campaign: input.campaign, policy: input.policy })) + largest;
+  const history = vendorCount * (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES);
+  if (history > VENDORS_HISTORY_BYTES) {
+    const most = Math.floor(VENDORS_HISTORY_BYTES / (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES));
+    return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input carries the letter, ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this letter, or a shorter letter`;
+  }
+  const batch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK) * perEngagement;
+  if (batch > BATCH_BYTES) {
+    return `the letter makes each engagement's input ${Math.ceil(perEngagement / 1000)} KB, and the campaign starts ${ENGAGEMENTS_PER_TASK} at a time in one workflow task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${Math.floor(BATCH_BYTES / perEngagement)} vendors`;
+  }
+  return undefined;
+}
+

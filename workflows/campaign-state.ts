@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { checkVendor, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, checkVendor, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import type {
@@ -13,6 +13,7 @@ import type {
   CampaignEngagementState,
   CampaignPhase,
   CampaignStatus,
+  CampaignUpdated,
   DraftStatementInput,
   EngagementOutcomeSummary,
   EditStatementInput,
@@ -28,6 +29,7 @@ import {
   applyStatementEdit,
   changesShown,
   describeGap,
+  excerptOf,
   describeGaps,
   emptyStatementText,
   statementBytes,
@@ -57,6 +59,8 @@ import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
  * result, under 2 MB): the draft itself has them all.
  */
 const CHANGES_IN_MAIL = { count: 20, excerpt: 500 };
+/** Change requests an approval request quotes, each cut like a change. */
+const NOTE_REQUESTS = 10;
 /** Missing texts the status lists; the rest are counted. */
 const MISSING_TEXTS_LISTED = 200;
 /** A draft past this many bytes of text could never be rendered: its activity input is over Temporal's 2 MiB. */
@@ -148,6 +152,15 @@ export class CampaignCase {
     };
   }
 
+  /**
+   * What an update answers: the status without its list of engagements. Each answer is kept in the
+   * campaign's history, and 2,000 engagements listed in every one would fill it (some 840 KB each).
+   */
+  updated(): CampaignUpdated {
+    const { engagements: _listed, ...rest } = this.status();
+    return rest;
+  }
+
   result(): CampaignResult {
     return { campaignId: this.input.campaign.id, published: this.published!, engagements: this.engagementStates() };
   }
@@ -171,7 +184,8 @@ export class CampaignCase {
   readyToDraft(): boolean {
     if (this.draftRequested) return true;
     if (!this.hasVendors() || !this.allEnded()) return false;
-    if (this.rules === 'legacy') return true;
+    // Legacy campaigns wait only for a draft whose render the server refused on every try (below).
+    if (this.rules === 'legacy') return statementBytes(this.prospectiveDraft()) <= UNSENDABLE_BYTES;
     const next = this.prospectiveDraft();
     if (statementGaps(next).length) return false;
     // Campaigns started before the hold wait only for a draft whose render the server refused on
@@ -180,29 +194,26 @@ export class CampaignCase {
   }
 
   /** What keeps the next version from going out: texts missing, or a text too large to send. */
-  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'statementTooLarge'> {
+  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextCount' | 'statementTooLarge'> {
     const next = this.prospectiveDraft();
     const tooLarge = statementSizeProblem(next);
     // Two thousand vendors with their findings in one language would be some 24,000 lines.
     const gaps = statementGaps(next);
     const listed = gaps.slice(0, MISSING_TEXTS_LISTED).map(describeGap);
     if (gaps.length > listed.length) listed.push(`… and ${gaps.length - listed.length} more`);
-    return { missingTexts: listed, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+    return { missingTexts: listed, missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
   }
 
   /**
-   * Refuses the lead's change that would take the statement past its size, so the lead learns it
-   * from the change that did it. Under the hold, one already past it (by what the engagements
-   * recorded) takes any change: the status says what is too large, and no version goes out until it
-   * is shortened. A campaign started before the hold (or under the legacy rules, which redraft on
-   * a change) has no such wait, so there every change must leave the statement within its size.
-   * Validators do not run on replay: these refusals change no recorded history.
+   * Refuses the lead's change that would leave the statement past its size and larger than it is,
+   * so the lead learns it from the change that did it; one that shortens a statement already past
+   * it (by what the engagements recorded) goes through, however many steps it takes. Validators do
+   * not run on replay: these refusals change no recorded history.
    */
   private refuseGrowthPastLimit(text: StatementText, what: string): void {
-    const held = this.rules === 'edit-loop' && this.options.holdsOversizedDraft;
-    if (held && statementSizeProblem(this.prospectiveDraft())) return;
-    const tooLarge = statementSizeProblem(this.prospectiveDraft([], text));
-    if (tooLarge) reject(`Cannot ${what}: ${tooLarge}.`);
+    const after = this.prospectiveDraft([], text);
+    const tooLarge = statementSizeProblem(after);
+    if (tooLarge && statementBytes(after) > statementBytes(this.prospectiveDraft())) reject(`Cannot ${what}: ${tooLarge}.`);
   }
 
   /** Enough approvals of the current version's text, and no change request waiting on the lead. */
@@ -250,8 +261,11 @@ export class CampaignCase {
 
   /** What the signatories sent back on the previous draft, for the new approval request. */
   changesRequestedBefore(version: number): string | undefined {
+    // Cut like the changes beside it: the note goes into every authority's request, in one task.
     const sentBack = this.changeRequests.filter((c) => c.version === version - 1);
-    return sentBack.map((c) => `${c.authorityId} (${c.by}): ${c.comment}`).join('\n') || undefined;
+    const listed = sentBack.slice(0, NOTE_REQUESTS).map((c) => `${c.authorityId} (${c.by}): ${excerptOf(c.comment, CHANGES_IN_MAIL.excerpt)}`);
+    if (sentBack.length > NOTE_REQUESTS) listed.push(`(+${sentBack.length - NOTE_REQUESTS})`);
+    return listed.join('\n') || undefined;
   }
 
   static languageOf(authority: Authority): Language {
@@ -273,6 +287,8 @@ export class CampaignCase {
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
       reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
+    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1);
+    if (crowded) reject(`Cannot add this vendor: ${crowded}.`);
   }
 
   /** Tracks the vendor's engagement (the workflow starts it as a child). */
@@ -375,11 +391,11 @@ export class CampaignCase {
    * The lead's decisions are recorded (the workflow ends those engagements). While engaging, the
    * draft waits for the main flow; after that, the next version is made now.
    */
-  requestDraft(req: DraftStatementInput, now: string): CampaignStatus {
+  requestDraft(req: DraftStatementInput, now: string): CampaignUpdated {
     for (const decision of req.openCases ?? []) this.decisions.set(decision.vendorId, decision);
     if (this.phase === 'engaging') this.draftRequested = true;
     else this.redraft(now);
-    return this.status();
+    return this.updated();
   }
 
   checkEdit(req: EditStatementInput): void {
@@ -391,10 +407,10 @@ export class CampaignCase {
   }
 
   /** The lead's edit: the text changes; nothing goes out until the lead submits the next version. */
-  edit(req: EditStatementInput): CampaignStatus {
+  edit(req: EditStatementInput): CampaignUpdated {
     this.text = applyStatementEdit(this.text, req);
     if (this.draft) this.editedSinceDraft = true;
-    return this.status();
+    return this.updated();
   }
 
   checkConclusions(update: SetConclusionsInput): void {
@@ -411,7 +427,7 @@ export class CampaignCase {
     return { ...this.text, conclusions: trimmed(update.conclusions), lessonsLearned: trimmed(update.lessonsLearned) };
   }
 
-  setConclusions(update: SetConclusionsInput, now: string): CampaignStatus {
+  setConclusions(update: SetConclusionsInput, now: string): CampaignUpdated {
     this.text = this.withConclusions(update);
     this.conclusionsSet = true;
     if (this.rules === 'legacy') {
@@ -419,7 +435,7 @@ export class CampaignCase {
     } else if (this.draft) {
       this.editedSinceDraft = true;
     }
-    return this.status();
+    return this.updated();
   }
 
   /** The engagements are done (or the lead did not wait): the first draft goes for approval. */
@@ -487,9 +503,9 @@ export class CampaignCase {
     }
   }
 
-  approve({ authorityId, by, version }: ApproveStatementInput, now: string): CampaignStatus {
+  approve({ authorityId, by, version }: ApproveStatementInput, now: string): CampaignUpdated {
     this.approvals = [...this.approvals, { authorityId, by, at: now, ...(this.rules === 'legacy' ? {} : { version }) }];
-    return this.status();
+    return this.updated();
   }
 
   checkChangeRequest(vote: RequestChangesInput): void {
@@ -499,7 +515,7 @@ export class CampaignCase {
   }
 
   /** Legacy: the next version at once. Edit loop: the version goes back to the lead, who edits and submits. */
-  requestChanges({ authorityId, by, version, comment }: RequestChangesInput, now: string): CampaignStatus {
+  requestChanges({ authorityId, by, version, comment }: RequestChangesInput, now: string): CampaignUpdated {
     this.changeRequests.push({ authorityId, by, at: now, version, comment: comment.trim() });
     if (this.rules === 'legacy') this.redraft(now);
     else {
@@ -507,7 +523,7 @@ export class CampaignCase {
       // Its own approval of this version, if any, no longer stands.
       this.approvals = this.approvals.filter((a) => a.authorityId !== authorityId);
     }
-    return this.status();
+    return this.updated();
   }
 
   /** Approved: the draft is signed by the authorities that approved it, and goes to rendering. */

@@ -22,6 +22,7 @@ import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
 import { ENGAGEMENT_REVISION, engagementInputProblem } from './engagement-rules';
 import { engagementStartAttributes } from './search-attributes';
+import { ENGAGEMENTS_PER_TASK } from './campaign-rules';
 import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
@@ -55,7 +56,6 @@ const ONE_DELIVERY_PATH = 'one-delivery-path';
  * approach the 4 MB limit of one task's commands). Campaigns started before it replay as they ran.
  */
 const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
-const ENGAGEMENTS_PER_TASK = 100;
 /**
  * The statement's notices go out a hundred at a time: 2,000 vendors' notices scheduled in one
  * workflow task would pass the 4 MB of one task's commands. Campaigns published before sent all at once.

@@ -377,8 +377,10 @@ export interface CampaignStatus {
   openCases?: OpenCaseDecision[];
   /** True once the lead has edited the public text after the current version went out. */
   unsubmittedEdits?: boolean;
-  /** Every public text the next version still lacks (file, vendor, field, language), one per line. */
+  /** The public texts the next version still lacks (file, vendor, field, language), one per line: the first 200, then how many more. */
   missingTexts?: string[];
+  /** How many public texts the next version still lacks. */
+  missingTextCount?: number;
   /** Why the next version cannot go out while its text is this large (the lead shortens it). */
   statementTooLarge?: string;
   published?: PublishedStatement;
@@ -386,11 +388,14 @@ export interface CampaignStatus {
   deliveryFailures: { at: string; step: string; reason: string }[];
 }
 
+/** What a statement update answers: the campaign's status without its engagements (the status query lists them). */
+export type CampaignUpdated = Omit<CampaignStatus, 'engagements'>;
+
 export const addVendorUpdate = defineUpdate<CampaignEngagementState, [AddVendorInput]>('addVendor');
 export const withdrawVendorUpdate = defineUpdate<CampaignEngagementState, [WithdrawVendorInput]>('withdrawVendor');
 /** Drafts the statement now, without waiting for engagements still in progress. */
-export const draftStatementUpdate = defineUpdate<CampaignStatus, [DraftStatementInput]>('draftStatement');
-export const editStatementUpdate = defineUpdate<CampaignStatus, [EditStatementInput]>('editStatement');
+export const draftStatementUpdate = defineUpdate<CampaignUpdated, [DraftStatementInput]>('draftStatement');
+export const editStatementUpdate = defineUpdate<CampaignUpdated, [EditStatementInput]>('editStatement');
 /** The statement's public text as the lead last edited it (what the next version will print). */
 export const statementTextQuery = defineQuery<StatementText>('statementText');
 /** What the current version changed since the one before it, section by section (none before version 2). */
@@ -403,9 +408,9 @@ export interface StatementVersionChanges {
   more?: number;
 }
 export const statementChangesQuery = defineQuery<StatementVersionChanges | undefined>('statementChanges');
-export const setConclusionsUpdate = defineUpdate<CampaignStatus, [SetConclusionsInput]>('setConclusions');
-export const approveStatementUpdate = defineUpdate<CampaignStatus, [ApproveStatementInput]>('approveStatement');
-export const requestChangesUpdate = defineUpdate<CampaignStatus, [RequestChangesInput]>('requestChanges');
+export const setConclusionsUpdate = defineUpdate<CampaignUpdated, [SetConclusionsInput]>('setConclusions');
+export const approveStatementUpdate = defineUpdate<CampaignUpdated, [ApproveStatementInput]>('approveStatement');
+export const requestChangesUpdate = defineUpdate<CampaignUpdated, [RequestChangesInput]>('requestChanges');
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');

@@ -3,7 +3,7 @@
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
 import type { CampaignEngagementState } from './messages';
-import { LIMITS } from './text-rules';
+import { LIMITS, utf8Length } from './text-rules';
 import {
   LANGUAGES,
   PRINCIPLES,
@@ -208,7 +208,7 @@ export function describeGap(gap: TextGap): string {
 /** One line for a refusal: how many texts are missing, then the first twenty. */
 export function describeGaps(gaps: TextGap[]): string {
   const count = gaps.length === 1 ? '1 text is' : `${gaps.length} texts are`;
-  const rest = gaps.length > 20 ? `; and ${gaps.length - 20} more (\`dossier statement status\` lists them)` : '';
+  const rest = gaps.length > 20 ? `; and ${gaps.length - 20} more (\`dossier statement status\` lists the first 200)` : '';
   return `${count} missing in the statement: ${gaps.slice(0, 20).map(describeGap).join('; ')}${rest}.`;
 }
 
@@ -235,7 +235,7 @@ export function changesShown(changes: StatementChange[], { count, excerpt }: { c
 }
 
 /** The text cut to `max` characters with its ellipsis, never between the two halves of a character. */
-function excerptOf(text: string, max: number): string {
+export function excerptOf(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = max - 1;
   const last = text.charCodeAt(end - 1);
@@ -244,21 +244,6 @@ function excerptOf(text: string, max: number): string {
 }
 
 // ── How large the statement may grow ─────────────────────────────────────────────────────────────
-
-/** Bytes a string takes in UTF-8, as TextEncoder counts them (a lone surrogate as its replacement, 3). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /** What the statement's text weighs as it travels (UTF-8 JSON). */
 export function statementBytes(draft: Comparable): number {

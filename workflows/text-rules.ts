@@ -81,6 +81,21 @@ export const LIMITS = {
   campaignInputBytes: 1_500_000,
 } as const;
 
+/** Bytes a string takes in UTF-8, as TextEncoder counts them (a lone surrogate as its replacement, 3). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** Characters of every text in a value (its strings, however nested). */
 function textLength(value: unknown): number {
   if (typeof value === 'string') return value.length;

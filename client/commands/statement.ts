@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { CampaignStatus } from '../../workflows/messages';
+import type { CampaignStatus, CampaignUpdated } from '../../workflows/messages';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
 import { fields, section, table, when } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
@@ -48,7 +48,7 @@ export function statementCommands(session: Session): Command {
         const openCases = options.openCases ? readOpenCasesFile(options.openCases) : undefined;
         const campaigns = await ctx.campaigns();
         const before = (await campaigns.status(campaignId)).draft?.version ?? 0;
-        let status = await campaigns.draftStatement(campaignId, ctx.officer, openCases);
+        let status: CampaignUpdated = await campaigns.draftStatement(campaignId, ctx.officer, openCases);
         // The update only asks: the campaign renders the version and mails it in its own next
         // step, a moment later. Wait for that version so the officer can name it.
         const deadline = Date.now() + DRAFT_WAIT_MS;
@@ -74,9 +74,9 @@ export function statementCommands(session: Session): Command {
         const edit = readStatementTextFile(options.file);
         const status = await (await ctx.campaigns()).editStatement(campaignId, { by: ctx.officer, ...edit });
         ctx.out.result(status, () => {
-          const missing = status.missingTexts ?? [];
+          const missing = status.missingTextCount ?? status.missingTexts?.length ?? 0;
           const next = status.draft ? `submit version ${status.draft.version + 1} with \`dossier statement draft ${campaignId}\`` : `submit it with \`dossier statement draft ${campaignId}\``;
-          const blocked = missing.length ? `${missing.length} text(s) still missing (\`dossier statement status\` lists them)` : status.statementTooLarge;
+          const blocked = missing ? `${missing} text(s) still missing (\`dossier statement status\` lists them)` : status.statementTooLarge;
           return `Statement text updated; ${blocked ?? next}.`;
         });
       }),
@@ -210,7 +210,7 @@ function absoluteFiles<T extends Record<string, string>>(ctx: CommandContext, fi
   return Object.fromEntries(Object.entries(files).map(([language, path]) => [language, ctx.published(path)])) as T;
 }
 
-export function renderStatementStatus(status: CampaignStatus, published: (path: string) => string = (path) => path): string {
+export function renderStatementStatus(status: CampaignUpdated, published: (path: string) => string = (path) => path): string {
   const draft = status.draft;
   const parts = [
     fields([

@@ -11,10 +11,11 @@ import { readAnswersFile } from '../../client/commands/input-files';
 import { checkAskFollowUp, checkConclude, checkRecordAnswers, engagementInputProblem, recordedText, type EngagementView } from '../../workflows/engagement-rules';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { EngagementStatus } from '../../workflows/messages';
-import { LIMITS } from '../../workflows/text-rules';
-import { statementBytes, utf8Length } from '../../workflows/statement-text';
+import { LIMITS, utf8Length } from '../../workflows/text-rules';
+import { statementBytes } from '../../workflows/statement-text';
 import { statementEditProblems } from '../../workflows/campaign-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
+import { campaignHistoryProblem } from '../../workflows/campaign-rules';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import { composeMessage } from '../../activities/compose';
@@ -195,7 +196,7 @@ describe('payload limits', () => {
     expect(page.changes[29]!.after!.en).toHaveLength(1_000);
 
     const mail = await composeMessage({ threadId: 'campaign:limits', step: 'approval-request-v2-opc', kind: 'approval-request', language: 'fr', to: [opc!.contact], campaign: input.campaign, details: request });
-    expect(String(mail.text)).toContain('…et 10 autres sections modifiées. Les textes de plus de 500 caractères sont coupés ici');
+    expect(String(mail.text)).toContain('Modifications non listées ici : 10. Les textes de plus de 500 caractères sont coupés ici');
   });
 
   it('keeps a campaign to what its status, statement and input can carry: vendors, bytes, the list of missing texts', async () => {
@@ -213,7 +214,8 @@ describe('payload limits', () => {
     const { missingTexts } = kase.status();
     expect(missingTexts).toHaveLength(201);
     expect(missingTexts!.at(-1)).toBe('… and 3804 more');
-    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: 4004 texts are missing in the statement: .*; and 3984 more \(`dossier statement status` lists them\)\.$/);
+    expect(kase.status().missingTextCount).toBe(4004);
+    expect(() => kase.checkDraft({ by: 'Officer Tremblay' })).toThrow(/^Cannot draft: 4004 texts are missing in the statement: .*; and 3984 more \(`dossier statement status` lists the first 200\)\.$/);
     expect(JSON.stringify(kase.status()).length).toBeLessThan(1_000_000);
 
     const yaml = DEMO_YAML.replace(/\nvendors:\n/, `\nvendors:\n${Array.from({ length: 2_001 }, (_, i) => `  - { id: x${i}, name: X ${i}, language: en, contacts: [{ name: P, email: p@x${i}.test }] }`).join('\n')}\n`);
@@ -230,6 +232,28 @@ describe('payload limits', () => {
     await expect(new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' }).start(crowded)).rejects.toThrow(
       /^the campaign takes \d{4} KB as it travels; at most 1500 KB \(Temporal refuses a payload over 2 MB\): fewer vendors or contacts, or a shorter letter$/,
     );
+  });
+
+  it('refuses a campaign whose letter, carried by every engagement, would fill its history or one workflow task', async () => {
+    const letter = (characters: number) => ({ en: Array.from({ length: 5 }, () => 'x'.repeat(characters / 5)), fr: Array.from({ length: 5 }, () => 'é'.repeat(characters / 5)) });
+    const input = (vendors: number, characters: number): CampaignInput => ({
+      campaign: { ...testCampaign('letters'), letterBody: letter(characters) },
+      vendors: Array.from({ length: vendors }, (_, i) => testVendor(`v${i + 1}`)),
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'letters', notifyVendors: false },
+    });
+    expect(campaignHistoryProblem(input(2_000, 1_500), 2_000)).toBeUndefined();
+    // 100,000 characters a language: 300 KB an engagement, twice in the history for each vendor.
+    expect(campaignHistoryProblem(input(80, 100_000), 80)).toMatch(/^80 vendors would put some 49 MB in the campaign's history \(each engagement's input carries the letter, 30\d KB\); Temporal ends a history at 50 MB: at most 65 vendors with this letter, or a shorter letter$/);
+    // 20,000 characters a language: under the history's budget for 40 vendors, over one task's 4 MB for 100.
+    expect(campaignHistoryProblem(input(40, 20_000), 40)).toBeUndefined();
+    expect(campaignHistoryProblem(input(100, 20_000), 100)).toMatch(/^the letter makes each engagement's input 6\d KB, and the campaign starts 100 at a time in one workflow task, which Temporal refuses over 4 MB: a shorter letter, or fewer than \d\d vendors$/);
+    const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
+    await expect(new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' }).start(input(100, 20_000))).rejects.toThrow(/^the letter makes each engagement's input/);
+    const kase = new CampaignCase(input(65, 100_000), 'edit-loop');
+    for (const v of input(65, 100_000).vendors) kase.addEngagement(v, false);
+    expect(() => kase.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late') })).toThrow(/^Cannot add this vendor: 66 vendors would put some 41 MB in the campaign's history/);
   });
 });
 
