@@ -205,15 +205,20 @@ export class CampaignCase {
   }
 
   /**
-   * Refuses the lead's change that would leave the statement past its size and larger than it is,
-   * so the lead learns it from the change that did it; one that shortens a statement already past
-   * it (by what the engagements recorded) goes through, however many steps it takes. Validators do
-   * not run on replay: these refusals change no recorded history.
+   * Refuses the lead's change that takes the statement past its size, so the lead learns it from the
+   * change that did it. Under the hold, a statement already past it (by what the engagements
+   * recorded) takes any change: no version goes out until it is shortened, and the status says so.
+   * Without the hold (campaigns started before it, legacy ones), where a complete statement goes out
+   * at once, one past it takes only changes that shorten it. Validators do not run on replay: these
+   * refusals change no recorded history.
    */
   private refuseGrowthPastLimit(text: StatementText, what: string): void {
     const after = this.prospectiveDraft([], text);
     const tooLarge = statementSizeProblem(after);
-    if (tooLarge && statementBytes(after) > statementBytes(this.prospectiveDraft())) reject(`Cannot ${what}: ${tooLarge}.`);
+    if (!tooLarge) return;
+    const before = this.prospectiveDraft();
+    const held = this.rules === 'edit-loop' && this.options.holdsOversizedDraft;
+    if (held ? !statementSizeProblem(before) : statementBytes(after) > statementBytes(before)) reject(`Cannot ${what}: ${tooLarge}.`);
   }
 
   /** Enough approvals of the current version's text, and no change request waiting on the lead. */
