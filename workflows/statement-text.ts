@@ -227,11 +227,34 @@ export interface ChangesShown {
  * Temporal's 2 MB a payload.
  */
 export function changesShown(changes: StatementChange[], { count, excerpt }: { count: number; excerpt: number }): ChangesShown {
-  const cut = (text: PublicText) => ({ en: excerptOf(text.en, excerpt), fr: excerptOf(text.fr, excerpt) });
-  return {
-    changes: changes.slice(0, count).map((c) => ({ ...c, ...(c.before ? { before: cut(c.before) } : {}), ...(c.after ? { after: cut(c.after) } : {}) })),
-    more: Math.max(0, changes.length - count),
+  const shown = (c: StatementChange): StatementChange => {
+    if (!c.before || !c.after) {
+      const cut = (text: PublicText) => ({ en: excerptOf(text.en, excerpt), fr: excerptOf(text.fr, excerpt) });
+      return { ...c, ...(c.before ? { before: cut(c.before) } : {}), ...(c.after ? { after: cut(c.after) } : {}) };
+    }
+    // Both sides from a little before their first difference: a change past the excerpt's length
+    // would otherwise show the same start twice.
+    const pair = (language: Language) => aroundFirstDifference(c.before![language], c.after![language], excerpt);
+    const [enBefore, enAfter] = pair('en');
+    const [frBefore, frAfter] = pair('fr');
+    return { ...c, before: { en: enBefore, fr: frBefore }, after: { en: enAfter, fr: frAfter } };
   };
+  return { changes: changes.slice(0, count).map(shown), more: Math.max(0, changes.length - count) };
+}
+
+/** Context kept before the first difference of two long texts. */
+const LEAD_IN = 100;
+
+/** Both texts cut to `max` characters from shortly before where they first differ, marked "…" where cut. */
+function aroundFirstDifference(before: string, after: string, max: number): [string, string] {
+  if (before.length <= max && after.length <= max) return [before, after];
+  let first = 0;
+  while (first < before.length && first < after.length && before[first] === after[first]) first++;
+  let start = Math.max(0, first - LEAD_IN);
+  // Never between the two halves of a character.
+  if (start > 0 && (before.charCodeAt(start) & 0xfc00) === 0xdc00) start--;
+  const from = (text: string) => (start > 0 ? `…${excerptOf(text.slice(start), max - 1)}` : excerptOf(text, max));
+  return [from(before), from(after)];
 }
 
 /** The text cut to `max` characters with its ellipsis, never between the two halves of a character. */

@@ -8,11 +8,12 @@ import {
   applyStatementEdit,
   describeGaps,
   emptyStatementText,
+  changesShown,
   statementChanges,
   statementEntry,
   statementGaps,
 } from '../../workflows/statement-text';
-import { PRINCIPLES, type EngagementOutcome, type Findings, type OpenCaseDecision, type StatementText, type VendorPublicText } from '../../workflows/types';
+import { PRINCIPLES, type EngagementOutcome, type Findings, type OpenCaseDecision, type StatementChange, type StatementText, type VendorPublicText } from '../../workflows/types';
 import { completeFindings } from '../helpers/fixtures';
 
 const both = (en: string, fr: string) => ({ en, fr });
@@ -210,3 +211,18 @@ describe('rules on the lead’s statement requests', () => {
     ).toEqual(['openCases[1].vendorId: party is named twice']);
   });
 });
+
+describe('the changes a signatory is sent', () => {
+  it('shows a change deep in a long text from just before it, not the same start twice', () => {
+    const long = 'Le chiffrement est documenté. '.repeat(400);
+    const changed = `${long.slice(0, 9_000)}Les clés tournent chaque mois. ${long.slice(9_000)}`;
+    const change: StatementChange = { section: 'summary', vendorName: 'Zoom', before: { en: 'Same.', fr: long }, after: { en: 'Same.', fr: changed } };
+    const [shown] = changesShown([change], { count: 20, excerpt: 500 }).changes;
+    expect(shown!.before!.fr).not.toBe(shown!.after!.fr);
+    expect(shown!.after!.fr).toContain('Les clés tournent chaque mois.');
+    expect(shown!.after!.fr.startsWith('…')).toBe(true);
+    expect(shown!.after!.fr.length).toBeLessThanOrEqual(500);
+    expect(shown!.before!.en).toBe('Same.');
+  });
+});
+
