@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
-import { LIMITS } from '../workflows/text-rules';
+import { excerptOf, LIMITS } from '../workflows/text-rules';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
@@ -53,14 +53,6 @@ export interface Bounce {
 /** What an engagement records of a message's text at most (the inbox rules refuse more). */
 export const TEXT_LIMIT = LIMITS.summary;
 
-/** The text cut to TEXT_LIMIT with its ellipsis, never between the two halves of a character. */
-function capped(text: string): string {
-  if (text.length <= TEXT_LIMIT) return text;
-  let end = TEXT_LIMIT - 1;
-  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@no-message-id.dossier.invalid>`;
   let parsed: ParsedMail;
@@ -102,7 +94,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
     kind,
     bounce,
-    text: capped(text),
+    text: excerptOf(text, TEXT_LIMIT),
     attachments: parsed.attachments
       .filter((a) => !(bounce && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({

@@ -24,12 +24,11 @@ import type {
   StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
-import { FREE_TEXT, LIMITS, NAME, textProblem } from './text-rules';
+import { excerptOf, FREE_TEXT, LIMITS, NAME, textProblem } from './text-rules';
 import {
   applyStatementEdit,
   changesShown,
   describeGap,
-  excerptOf,
   describeGaps,
   emptyStatementText,
   statementBytes,

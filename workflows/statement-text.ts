@@ -3,7 +3,7 @@
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
 import type { CampaignEngagementState } from './messages';
-import { LIMITS, utf8Length } from './text-rules';
+import { excerptOf, LIMITS, utf8Length } from './text-rules';
 import {
   LANGUAGES,
   PRINCIPLES,
@@ -257,14 +257,6 @@ function aroundFirstDifference(before: string, after: string, max: number): [str
   return [from(before), from(after)];
 }
 
-/** The text cut to `max` characters with its ellipsis, never between the two halves of a character. */
-export function excerptOf(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last < 0xdc00) end--;
-  return `${text.slice(0, end)}…`;
-}
 
 // ── How large the statement may grow ─────────────────────────────────────────────────────────────
 

@@ -96,6 +96,15 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** The text cut to `max` characters with its ellipsis, never between the two halves of a character. */
+export function excerptOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last < 0xdc00) end--;
+  return `${text.slice(0, end)}…`;
+}
+
 /** Characters of every text in a value (its strings, however nested). */
 function textLength(value: unknown): number {
   if (typeof value === 'string') return value.length;
