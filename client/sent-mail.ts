@@ -5,7 +5,7 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import { CaseDocuments } from '../documents/document-store';
 import { loadEncryption } from '../encryption/config';
-import { openStore, storeSettingsFromEnv } from '../store';
+import type { SharedStore } from '../store';
 import type { EngagementRef } from './api';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 
@@ -22,15 +22,15 @@ export interface SentMail {
 export type SentMailReader = (ref: EngagementRef, step: string) => Promise<SentMail | undefined>;
 
 /**
- * Reads copies through the store and keys `env` configures (DATABASE_URL or local folders, master
- * keys), opened on first use and kept for the process: a page view opens no connection of its own.
+ * Reads copies through `store` (opened on first use, see sharedStoreOnce) and the master keys `env`
+ * configures: a page view opens no connection of its own.
  */
-export function sentMailReader(env: NodeJS.ProcessEnv = process.env): SentMailReader {
+export function sentMailReader(env: NodeJS.ProcessEnv, store: () => SharedStore): SentMailReader {
   let documents: CaseDocuments | undefined;
   return async (ref, step) => {
     if (!documents) {
-      const store = openStore(storeSettingsFromEnv(env));
-      documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
+      const shared = store();
+      documents = new CaseDocuments(shared.documents, loadEncryption(env, shared.keys).keystore);
     }
     const raw = await documents.readSentCopy(ref.campaignId, engagementWorkflowId(ref.campaignId, ref.vendorId), step);
     return raw ? parseSentMail(raw) : undefined;

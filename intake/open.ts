@@ -7,7 +7,7 @@ import { CampaignClient } from '../client/campaign-api';
 import { connectLazily } from '../client/connection';
 import { CaseDocuments } from '../documents/document-store';
 import { loadEncryption } from '../encryption/config';
-import { openStore, storeSettingsFromEnv } from '../store';
+import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { parseIntakeConfig, type IntakeConfig } from './config';
 import { TemporalDirectory } from './directory';
 import { ImapMailbox } from './imap-mailbox';
@@ -28,12 +28,13 @@ export function mailboxFor(config: IntakeConfig): MailboxSource {
 
 /**
  * `clients`: the typed client APIs of a process that is already connected (the web workspace); the
- * intake connects on its own from the environment without them.
+ * intake connects on its own from the environment without them. `clients.store`: that process's
+ * shared store, used and left open; without it the intake opens its own and closes it with itself.
  */
 export async function openIntake(
   env: NodeJS.ProcessEnv = process.env,
   log?: (line: string) => void,
-  clients?: { dossier: DossierClient; campaigns: CampaignClient },
+  clients?: { dossier: DossierClient; campaigns: CampaignClient; store?: SharedStore },
   metricMeter?: MetricMeter,
 ): Promise<OpenedIntake> {
   const config = parseIntakeConfig(env);
@@ -45,7 +46,8 @@ export async function openIntake(
     clients = { dossier: new DossierClient(client, target), campaigns: new CampaignClient(client, target) };
   }
   const { dossier, campaigns } = clients;
-  const store = openStore(storeSettingsFromEnv(env));
+  const ownStore = !clients.store;
+  const store = clients.store ?? openStore(storeSettingsFromEnv(env));
   await store.ready();
   const documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
   const mailbox = mailboxFor(config);
@@ -58,7 +60,7 @@ export async function openIntake(
     mailbox,
     async close() {
       await mailbox.close();
-      await store.close();
+      if (ownStore) await store.close();
       await connection?.close();
     },
   };

@@ -11,6 +11,7 @@ import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
 import { revokedSessionsFrom } from '../client/revoked-sessions';
+import { sharedStoreOnce } from '../client/shared-store';
 
 export interface WebServer {
   url: string;
@@ -34,6 +35,9 @@ export interface WebServerOptions {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { config } = options;
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
+  const env = options.env ?? process.env;
+  // One store (one PostgreSQL pool) for sent mail, signed-out sessions and the holding pen.
+  const store = sharedStoreOnce(env);
   const app = createWebApp({
     config,
     signIn: new OidcSignIn({
@@ -47,13 +51,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     campaigns: async () => new CampaignClient(await options.client(), clientOptions),
     holdingPen: async () => {
       const client = await options.client();
-      return openIntake(options.env ?? process.env, undefined, {
+      return openIntake(env, undefined, {
         dossier: new DossierClient(client, clientOptions),
         campaigns: new CampaignClient(client, clientOptions),
+        store: store(),
       });
     },
-    sentMail: sentMailReader(options.env ?? process.env),
-    revokedSessions: revokedSessionsFrom(options.env ?? process.env),
+    sentMail: sentMailReader(env, store),
+    revokedSessions: revokedSessionsFrom(store),
     now: options.now,
     boardPageSize: options.boardPageSize,
   });
@@ -64,10 +69,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     url: config.publicUrl,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    async stop() {
+      await new Promise<void>((resolve) => {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+      await store.close();
+    },
   };
 }
