@@ -21,6 +21,9 @@ export interface ReceivedMail {
 /** Answer for one recipient: undefined accepts it; otherwise the SMTP code and text to refuse with. */
 export type RecipientPolicy = (address: string) => { code: number; message: string } | undefined;
 
+/** Answer for a whole message at the end of its DATA: undefined accepts it, as for RecipientPolicy. */
+export type MessagePolicy = (mail: ReceivedMail) => { code: number; message: string } | undefined;
+
 /** Whether a client's AUTH credentials are accepted; a refusal answers 535, as a relay would. */
 export type AuthPolicy = (username: string, password: string) => boolean;
 
@@ -52,6 +55,7 @@ function splitAddress(address: string): [string, string] {
 export class MailSink extends EventEmitter {
   readonly messages: ReceivedMail[] = [];
   recipientPolicy: RecipientPolicy = () => undefined;
+  messagePolicy: MessagePolicy = () => undefined;
   authPolicy: AuthPolicy = () => true;
   private server?: SMTPServer;
   private listening?: { host: string; port: number };
@@ -97,6 +101,8 @@ export class MailSink extends EventEmitter {
             raw,
             messageId: headerValue(raw, 'message-id'),
           };
+          const refusal = this.messagePolicy(mail);
+          if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
           const local = this.options.caseMailbox;
           const forCase = local ? mail.to.filter((to) => isCaseMailbox(to, local.address)) : [];
           if (local && forCase.length) {

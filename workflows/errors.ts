@@ -41,7 +41,8 @@ export const ErrorType = {
   RecipientDeferred: 'RecipientDeferred',
   /**
    * The mail relay failed, not the recipient: it refused Dossier's credentials (535), TLS or the
-   * connection failed, or it refused the sender or the message. Retried with backoff until an
+   * connection failed, or it refused the sender, or the message for now (4xx) or for a policy
+   * reason (5.7.x: the relay does not vouch for the sender). Retried with backoff until an
    * operator fixes the relay or its configuration; the message names what to check.
    */
   RelayFault: 'RelayFault',

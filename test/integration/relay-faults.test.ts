@@ -16,6 +16,7 @@ import { engagementStatusQuery } from '../../workflows/messages';
 import { engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import type { EngagementInput } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const env = useDossier();
@@ -161,6 +162,41 @@ describe('relay and ledger faults', () => {
     // patientPolicy: the response is due 10 minutes after the letter went out, not after the start.
     expect(Date.parse(status.responseDueDate!)).toBeGreaterThanOrEqual(sentAt - 2_000 + 10 * 60_000);
     await handle.terminate('test over');
+  });
+
+  it('records a message the relay refuses for good at DATA (552) at once, and retries one refused for a policy reason (550 5.7.1)', async () => {
+    env.sink.messagePolicy = (mail) => {
+      if (mail.to.includes('privacy@cisco.test')) return { code: 552, message: '5.3.4 Message size exceeds fixed maximum message size' };
+      if (mail.to.includes('privacy@zoom.test')) return { code: 550, message: '5.7.1 Sender not authorised by the domain (DMARC)' };
+      return undefined;
+    };
+    const handles: WorkflowHandle[] = [];
+    try {
+      for (const vendor of ['cisco', 'zoom']) {
+        const input = engagementInput(env.uniqueId(`data-${vendor}`), vendor, patientPolicy());
+        handles.push(await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] }));
+      }
+      const [tooLarge, notVouched] = handles as [WorkflowHandle, WorkflowHandle];
+
+      // The same message would get the same answer: recorded as not delivered, and the office told.
+      const [notice] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<officer-notice-letter.') && m.to.includes('office@opc.test'), 20_000);
+      const status = await until(() => tooLarge.query(engagementStatusQuery), (s) => s.stage === 'letter-undeliverable', 'the refused letter recorded', 10_000);
+      expect(status.deliveryFailures).toHaveLength(1);
+      expect(status.deliveryFailures[0]!.reason).toMatch(/refused the message for good \(SMTP 552 at DATA\).*5\.3\.4 Message size exceeds/);
+      expect((await env.parsed([notice]))[0].text).toMatch(/552/);
+      expect((await tooLarge.describe()).raw.pendingActivities ?? []).toHaveLength(0);
+
+      // A policy refusal is the relay's to fix (the sender's DKIM, SPF or DMARC): retried, never blamed on the vendor.
+      const pending = await pendingSend(notVouched, 3);
+      expect(pending.lastFailure?.applicationFailureInfo?.type).toBe(ErrorType.RelayFault);
+      expect(pending.lastFailure?.message).toMatch(/SMTP 550 at DATA.*5\.7\.1/);
+      const waiting = await notVouched.query(engagementStatusQuery);
+      expect(waiting.stage).toBe('sending-letter');
+      expect(waiting.deliveryFailures).toEqual([]);
+    } finally {
+      env.sink.messagePolicy = () => undefined;
+      for (const handle of handles) await handle.terminate('test over').catch(() => undefined);
+    }
   });
 
   it('fails at once, naming the field, an engagement started with an absurd duration or a date that does not exist', async () => {
