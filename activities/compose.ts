@@ -8,6 +8,7 @@ import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
+import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
@@ -51,11 +52,12 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
   const problem = message.to.length === 0 ? 'the message has no recipient' : REQUIRED[message.kind]?.(message);
   if (problem) throw invalidMessage(`Cannot compose ${message.kind} ${message.step} of ${message.threadId}: ${problem}.`);
   try {
-    const attachments = await attachmentsOf(message, options.files ?? new LocalPublishedFiles(options.outputDir ?? '.'));
+    const files = options.files ?? new LocalPublishedFiles(options.outputDir ?? '.');
+    const attachments = await attachmentsOf(message, files);
     const view = { ...viewOf(message, attachments.map((a) => String(a.filename))), statementUrl: statementUrlOf(message, options.workspaceUrl) };
     const rendered = renderEmail(message.kind, message.language, view);
     if (message.kind === 'open-letter' && message.vendor) {
-      const input = { campaign: message.campaign, vendor: message.vendor, language: message.language };
+      const input = { campaign: await withLetterBody(message.campaign, files), vendor: message.vendor, language: message.language };
       attachments.unshift({
         filename: openLetterFileName(input),
         content: Buffer.from(await renderOpenLetter(input)),

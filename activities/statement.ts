@@ -17,6 +17,7 @@ import {
   type PublicText,
   type StatementDraft,
   type StatementVendorEntry,
+  type StoredLetter,
   type Vendor,
 } from '../workflows/types';
 import { invalidMessage } from './errors';
@@ -27,6 +28,7 @@ import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
 import { statementEntry } from '../workflows/statement-text';
+import { storeLetter, withLetterBody } from './stored-letter';
 
 export interface StatementDeps {
   /** Published files (the output folder, or the shared store); every file is written there. */
@@ -236,8 +238,13 @@ export function createStatementActivities({ files }: StatementDeps) {
     /** Keeps a copy of the open letter a vendor received, in its language, beside the statement. */
     async saveLetterCopy({ campaign, vendor, folder }: { campaign: CampaignRef; vendor: Vendor; folder: string }): Promise<string> {
       const path = publishedPath(folder, 'letters', `${vendor.id}.pdf`);
-      await publish(path, await renderOpenLetter({ campaign, vendor, language: vendor.language }));
+      await publish(path, await renderOpenLetter({ campaign: await withLetterBody(campaign, files), vendor, language: vendor.language }));
       return path;
+    },
+
+    /** Keeps the letter's body once for the campaign's engagements and copies (see stored-letter.ts). */
+    async storeLetter({ campaign, folder }: { campaign: CampaignRef; folder: string }): Promise<StoredLetter> {
+      return storeLetter(files, campaign, publishedPath(folder));
     },
   };
 }

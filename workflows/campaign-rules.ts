@@ -266,26 +266,32 @@ export const ENGAGEMENTS_PER_TASK = 100;
 /**
  * What a campaign's history may grow to from its vendors alone, leaving 10 MB for the rest (updates,
  * approvals, timers): Temporal ends a history at 50 MB. 2,000 vendors of the 2020 campaign (a
- * 3.4 KB letter) come to some 36 MB.
+ * 3.4 KB letter) came to some 36 MB while each engagement's input carried the letter.
  */
 const VENDORS_HISTORY_BYTES = 40_000_000;
 /** Per vendor beyond the two copies of its engagement's input: its notice, its result, their events. */
 const PER_VENDOR_OVERHEAD_BYTES = 6_000;
 /** An engagement's inputs in one task, with room for the task's other commands. */
 const BATCH_BYTES = 3_500_000;
+/** As large as the reference to a kept letter gets (a folder of up to 100 characters). */
+const STORED_LETTER_SHAPE = { path: 'x'.repeat(130), sha256: '0'.repeat(64) };
 
 /**
  * Why `vendorCount` vendors are too many for this campaign's letter, or undefined. Each vendor's
- * engagement gets the letter in its input, which the campaign's history keeps twice (the child's
- * start and the copy kept with its files); a batch of starts shares one workflow task.
+ * engagement input is kept twice in the campaign's history (the child's start and the copy kept with
+ * its files), and a batch of starts shares one workflow task. `letterKeptOnce`: the campaign keeps its
+ * letter in the published files (patch `letter-kept-once`), so those inputs carry a reference to it
+ * instead of the body; campaigns before it carried the body in both.
  */
-export function campaignHistoryProblem(input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>, vendorCount: number): string | undefined {
+export function campaignHistoryProblem(input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>, vendorCount: number, letterKeptOnce = false): string | undefined {
   const largest = input.vendors.reduce((max, v) => Math.max(max, utf8Length(JSON.stringify(v))), 0);
-  const perEngagement = utf8Length(JSON.stringify({ campaign: input.campaign, policy: input.policy })) + largest;
+  const campaign = letterKeptOnce ? { ...input.campaign, letterBody: { en: [], fr: [] }, letterFile: STORED_LETTER_SHAPE } : input.campaign;
+  const perEngagement = utf8Length(JSON.stringify({ campaign, policy: input.policy })) + largest;
   const history = vendorCount * (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES);
   if (history > VENDORS_HISTORY_BYTES) {
     const most = Math.floor(VENDORS_HISTORY_BYTES / (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES));
-    return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input carries the letter, ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this letter, or a shorter letter`;
+    const carries = letterKeptOnce ? 'is' : 'carries the letter,';
+    return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`;
   }
   const batch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK) * perEngagement;
   if (batch > BATCH_BYTES) {

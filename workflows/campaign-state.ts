@@ -117,7 +117,7 @@ export class CampaignCase {
   constructor(
     private readonly input: CampaignInput,
     readonly rules: StatementRules = 'edit-loop',
-    private readonly options: { holdsOversizedDraft: boolean } = { holdsOversizedDraft: true },
+    private readonly options: { holdsOversizedDraft: boolean; keepsLetterOnce?: boolean } = { holdsOversizedDraft: true },
   ) {
     this.workflowId = campaignWorkflowId(input.campaign.id);
     this.authorities = input.campaign.authorities;
@@ -291,7 +291,7 @@ export class CampaignCase {
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
       reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
-    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1);
+    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce);
     if (crowded) reject(`Cannot add this vendor: ${crowded}.`);
   }
 

@@ -43,7 +43,7 @@ import {
   type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
-import { LANGUAGES, type CampaignInput, type Contact, type Language, type MessageDetails, type MessageKind, type Vendor } from './types';
+import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
 export type { CampaignResult } from './campaign-state';
@@ -65,6 +65,11 @@ const NOTICES_IN_WINDOW = 'notices-in-window';
 const CHANGE_REQUEST_MAIL_BESIDE = 'change-request-mail-beside';
 /** A first version too large to send waits until the lead shortens it (see CampaignCase.readyToDraft). */
 const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
+/**
+ * The letter's body is kept once in the published files and the engagements get a reference to it:
+ * it was in every engagement's input and every letter copy's, twice per vendor in this history.
+ */
+const LETTER_KEPT_ONCE = 'letter-kept-once';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -78,13 +83,16 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Campaigns started before the edit loop replay as they ran (see StatementRules); those started
   // before the statement's size limit drafted whatever its size, and replay so.
   const rules = patched('statement-edit-loop') ? 'edit-loop' : 'legacy';
-  const kase = new CampaignCase(input, rules, { holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT) });
+  const keepsLetterOnce = patched(LETTER_KEPT_ONCE);
+  const kase = new CampaignCase(input, rules, { holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT), keepsLetterOnce });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
   const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement>>>();
   const endings: Promise<void>[] = [];
   const chores: Promise<void>[] = [];
   const now = () => new Date().toISOString();
+  /** The campaign as its engagements and letter copies get it: with the letter, or once it is kept, a reference to it. */
+  let engagementRef: CampaignRef = ref;
 
   /**
    * Tracks the vendor's engagement at once (so every handler knows it) and starts its child now, or
@@ -95,7 +103,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const launch = () =>
       startChild(engagement, {
         workflowId: state.workflowId,
-        args: [{ campaign: ref, vendor, policy, revision: ENGAGEMENT_REVISION }],
+        args: [{ campaign: engagementRef, vendor, policy, revision: ENGAGEMENT_REVISION }],
         typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
@@ -103,7 +111,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     children.set(vendor.id, started);
     // A copy of the letter the vendor receives, kept with the campaign's files; a failure to archive
     // it is reported, never allowed to hold the campaign up.
-    const saveCopy = () => documents.saveLetterCopy({ campaign: ref, vendor, folder: publication.folder });
+    const saveCopy = () => documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
     chores.push(
       (turn ? turn.then(saveCopy) : saveCopy()).then(
         () => undefined,
@@ -203,6 +211,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const languageOf = CampaignCase.languageOf;
 
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
+  // A vendor added while the letter is being kept gets it in its input, as before.
+  if (keepsLetterOnce) engagementRef = { ...refWithoutLetter, letterFile: await documents.storeLetter({ campaign: ref, folder: publication.folder }) };
   if (patched(ENGAGEMENTS_IN_BATCHES)) {
     const batches: { vendors: Vendor[]; open: () => void }[] = [];
     for (let i = 0; i < input.vendors.length; i += ENGAGEMENTS_PER_TASK) {

@@ -95,6 +95,12 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
     const total = Array.isArray(body) ? body.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0) : 0;
     if (total > LIMITS.paragraphsTotal) return `campaign.letterBody.${language} must total at most ${LIMITS.paragraphsTotal} characters (got ${total})`;
   }
+  const letterFile = input?.campaign?.letterFile;
+  if (letterFile !== undefined) {
+    const { path, sha256 } = (letterFile ?? {}) as { path?: unknown; sha256?: unknown };
+    if (typeof path !== 'string' || path.length === 0 || path.length > 300) return `campaign.letterFile.path must be the kept letter's path, 1 to 300 characters (got ${quote(path)})`;
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return `campaign.letterFile.sha256 must be 64 lowercase hexadecimal digits (got ${quote(sha256)})`;
+  }
   const letterDate = input?.campaign?.letterDate;
   if (typeof letterDate !== 'string' || !isCalendarDate(letterDate)) {
     return `campaign.letterDate must be a date that exists, written YYYY-MM-DD (got ${quote(letterDate)})`;

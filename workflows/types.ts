@@ -126,6 +126,12 @@ export const PRINCIPLE_TITLES: Record<Principle, Bilingual> = {
   'end-user-control': { en: 'End-user control', fr: "Contrôle par l'utilisateur final" },
 };
 
+/** A letter's body kept in the published files: its path, and the SHA-256 of its bytes. */
+export interface StoredLetter {
+  path: string;
+  sha256: string;
+}
+
 /** The campaign an engagement belongs to, as the engagement needs to know it. */
 export interface CampaignRef {
   id: string;
@@ -136,8 +142,17 @@ export interface CampaignRef {
   authorities: Authority[];
   /** Date printed on the open letter (ISO `YYYY-MM-DD`). */
   letterDate: string;
-  /** Body of the open letter, one entry per paragraph, in each language. */
+  /**
+   * Body of the open letter, one entry per paragraph, in each language. Empty when `letterFile` holds
+   * it, and in every message but the open letter.
+   */
   letterBody: Record<Language, string[]>;
+  /**
+   * Where the campaign keeps the letter's body once, in the published files (campaigns since the
+   * patch `letter-kept-once`): its engagements' inputs then carry this instead of the body, and the
+   * open letter reads it back (activities/stored-letter.ts).
+   */
+  letterFile?: StoredLetter;
   /** Where to send notices meant for the case officers (delivery failures, closures). */
   officeContact: Contact;
   /**

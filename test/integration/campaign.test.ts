@@ -482,6 +482,48 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(Math.max(...perTask.values())).toBe(100);
   });
 
+  it('keeps a long letter once: the engagements and the letter copies get a reference, and every vendor still receives the letter', { timeout: 180_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('kept');
+    const vendors = ['alpha', 'bravo', 'charlie'];
+    const paragraph = (n: number, word: string) => `${n}. ${`${word} `.repeat(1_500)}`;
+    const input = campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: false } });
+    input.campaign.letterBody = { en: [1, 2, 3].map((n) => paragraph(n, 'expectations')), fr: [1, 2, 3].map((n) => paragraph(n, 'attentes')) };
+    const letterBytes = Buffer.byteLength(JSON.stringify(input.campaign.letterBody));
+    await campaigns.start(input);
+    const handle = env.client.workflow.getHandle(`campaign:${id}`);
+    try {
+      const letters = await env.sink.waitFor(vendors.length, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id) && vendors.some((v) => m.to.includes(`privacy@${v}.test`)), 60_000);
+      for (const mail of letters) {
+        const pdf = (await simpleParser(mail.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
+        const text = (await pdfPageTexts(pdf.content)).join(' ');
+        expect(text).toMatch(/3\. (expectations|attentes) (expectations|attentes)/);
+      }
+      for (const vendor of vendors) {
+        const copy = await until(
+          async () => readFileSync(join(env.config.outputDir, id, 'letters', `${vendor}.pdf`)),
+          () => true,
+          `the letter copy of ${vendor}`,
+        ).catch(() => undefined);
+        expect(copy, vendor).toBeDefined();
+        expect((await pdfPageTexts(copy!)).join(' ')).toMatch(/3\. (expectations|attentes)/);
+      }
+      // The body is in the campaign's own input alone: no child start, no copy carries it again.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const payloadBytes = (payloads: { data?: Uint8Array | null }[] | null | undefined) => (payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
+      const starts = events.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [payloadBytes(e.startChildWorkflowExecutionInitiatedEventAttributes.input?.payloads)] : []));
+      const copies = events.flatMap((e) => {
+        const scheduled = e.activityTaskScheduledEventAttributes;
+        return scheduled?.activityType?.name === 'saveLetterCopy' ? [payloadBytes(scheduled.input?.payloads)] : [];
+      });
+      expect(starts).toHaveLength(vendors.length);
+      expect(copies).toHaveLength(vendors.length);
+      for (const bytes of [...starts, ...copies]) expect(bytes).toBeLessThan(letterBytes / 4);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
   it('starts a large campaign\'s engagements a hundred per workflow task, so the first task never overruns its timeout', { timeout: 240_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('batch');

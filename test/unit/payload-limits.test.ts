@@ -234,7 +234,7 @@ describe('payload limits', () => {
     );
   });
 
-  it('refuses a campaign whose letter, carried by every engagement, would fill its history or one workflow task', async () => {
+  it('refuses a campaign whose letter, carried by every engagement before the letter was kept once, would fill its history or one workflow task', async () => {
     const letter = (characters: number) => ({ en: Array.from({ length: 5 }, () => 'x'.repeat(characters / 5)), fr: Array.from({ length: 5 }, () => 'é'.repeat(characters / 5)) });
     const input = (vendors: number, characters: number): CampaignInput => ({
       campaign: { ...testCampaign('letters'), letterBody: letter(characters) },
@@ -249,11 +249,28 @@ describe('payload limits', () => {
     // 20,000 characters a language: under the history's budget for 40 vendors, over one task's 4 MB for 100.
     expect(campaignHistoryProblem(input(40, 20_000), 40)).toBeUndefined();
     expect(campaignHistoryProblem(input(100, 20_000), 100)).toMatch(/^the letter makes each engagement's input 6\d KB, and the campaign starts 100 at a time in one workflow task, which Temporal refuses over 4 MB: a shorter letter, or fewer than \d\d vendors$/);
-    const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
-    await expect(new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' }).start(input(100, 20_000))).rejects.toThrow(/^the letter makes each engagement's input/);
     const kase = new CampaignCase(input(65, 100_000), 'edit-loop');
     for (const v of input(65, 100_000).vendors) kase.addEngagement(v, false);
     expect(() => kase.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late') })).toThrow(/^Cannot add this vendor: 66 vendors would put some 41 MB in the campaign's history/);
+  });
+
+  it('lets a campaign that keeps its letter once take the most vendors with the longest letter', async () => {
+    const letter = { en: Array.from({ length: 5 }, () => 'x'.repeat(20_000)), fr: Array.from({ length: 5 }, () => 'é'.repeat(20_000)) };
+    const input = (vendors: number): CampaignInput => ({
+      campaign: { ...testCampaign('kept-once'), letterBody: letter },
+      vendors: Array.from({ length: vendors }, (_, i) => testVendor(`v${i + 1}`)),
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'kept-once', notifyVendors: false },
+    });
+    expect(campaignHistoryProblem(input(2_000), 2_000, true)).toBeUndefined();
+    expect(campaignHistoryProblem(input(2_000), 2_000)).toMatch(/^2000 vendors would put some 1\d\d\d MB/);
+    // The client checks as the campaign it starts will run: the request goes out.
+    const neverCalled = new Proxy({}, { get: () => { throw new Error('the request was sent'); } }) as never;
+    await expect(new CampaignClient(neverCalled, { taskQueue: 'never', address: 'test' }).start(input(100))).rejects.toThrow(/^the request was sent$/);
+    const kase = new CampaignCase(input(65), 'edit-loop', { holdsOversizedDraft: true, keepsLetterOnce: true });
+    for (const v of input(65).vendors) kase.addEngagement(v, false);
+    expect(() => kase.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late') })).not.toThrow();
   });
 });
 
