@@ -2,7 +2,8 @@
 // bench/parts: (1) a full engagement lifecycle against the engine's floor, (2) many open engagements
 // waiting on reminders, (3) the statement PDF for 10–1,000 vendors, (4) a reminder burst through the
 // pooled SMTP transport, (5) the web workspace's board of a large campaign and an engagement page,
-// (6) the intake recording replies from the case mailbox, against the same updates sent directly.
+// (6) the intake recording replies from the case mailbox, against the same updates sent directly;
+// and, when named, reminders spread over an hour, a burst of reminders, and one campaign end to end.
 // Results go to a JSON file (bench/results/latest.json by default).
 //
 //   npm run bench -- --n 24 --m 300 --k 300 --skip scale --out bench/results/x.json --profile
@@ -20,11 +21,13 @@ import { measureWeb, type WebReport } from './parts/web';
 import { measureIntake, type IntakeReport } from './parts/intake';
 import { measureCli, type CliReport } from './parts/cli';
 import { measureBurst, measureSpread, type ReminderBurstReport, type SpreadReport } from './parts/reminders';
+import { measureCampaign, type CampaignReport } from './parts/campaign';
+import { round } from './lib/stats';
 
-const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake', 'spread', 'burst', 'cli'] as const;
+const PARTS = ['lifecycle', 'scale', 'statement', 'smtp', 'web', 'intake', 'spread', 'burst', 'cli', 'campaign'] as const;
 type Part = (typeof PARTS)[number];
 /** Long parts, run only when named with --only. */
-const OPT_IN: readonly Part[] = ['spread', 'burst'];
+const OPT_IN: readonly Part[] = ['spread', 'burst', 'campaign'];
 
 const USAGE = `Usage: npm run bench -- [options]
   --n <count>            lifecycles per batch, floor and engagement each (default 24)
@@ -50,8 +53,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --burst-rounds <count> alternating floor/engagement bursts (default 2)
   --smtp-pool <count>    SMTP connections of the burst worker (default: Dossier's, worker/config.ts)
   --cli-runs <count>     timed runs of each command in part cli (default 10)
+  --campaign-vendors <count>  vendors of the campaign run end to end (part campaign; default 2000)
   --skip <part>          skip lifecycle, scale, statement, smtp, web, intake or cli (repeatable)
-  --only <part>          run only the named parts (repeatable); spread and burst run only when named
+  --only <part>          run only the named parts (repeatable); spread, burst and campaign run only when named
   --server-db <kind>     file (default: SQLite in a temp folder, write-ahead log, as npm start runs it), rollback
                          (the same with SQLite's rollback journal, as before cb78659) or memory (in-memory SQLite), to compare
   --bundle <entry>       full (default: every Dossier workflow) or engagement (engagement alone, to compare)
@@ -75,6 +79,7 @@ function parseFlags() {
       replies: { type: 'string', default: '1000' },
       'intake-concurrency': { type: 'string', default: '32' },
       'cli-runs': { type: 'string', default: '10' },
+      'campaign-vendors': { type: 'string', default: '2000' },
       'spread-count': { type: 'string', default: '500' },
       'spread-seconds': { type: 'string', default: '300' },
       'spread-lead-ms': { type: 'string', default: '60000' },
@@ -122,6 +127,7 @@ function parseFlags() {
     replies: count('replies', values.replies),
     intakeConcurrency: count('intake-concurrency', values['intake-concurrency']),
     cliRuns: count('cli-runs', values['cli-runs']),
+    campaignVendors: count('campaign-vendors', values['campaign-vendors']),
     spreadCount: count('spread-count', values['spread-count']),
     spreadSeconds: count('spread-seconds', values['spread-seconds']),
     spreadLeadMs: count('spread-lead-ms', values['spread-lead-ms']),
@@ -173,6 +179,7 @@ interface Results {
   cli?: CliReport;
   spread?: SpreadReport;
   burst?: ReminderBurstReport;
+  campaign?: CampaignReport;
 }
 
 async function main() {
@@ -251,6 +258,11 @@ async function main() {
       );
       save();
     }
+    if (!flags.skip.has('campaign')) {
+      log(`── part campaign: one campaign of ${flags.campaignVendors} vendors end to end, its history against Temporal's limits`);
+      results.campaign = await measureCampaign(bench, { vendors: flags.campaignVendors }, log);
+      save();
+    }
   } finally {
     await bench.close();
   }
@@ -296,7 +308,7 @@ function summarizeProfiles(folder: string, log: (line: string) => void): Record<
 
 function printSummary(results: Results): void {
   console.log('\n── summary');
-  const { lifecycle, scale, statement, smtp, web, intake, spread, burst, cli } = results;
+  const { lifecycle, scale, statement, smtp, web, intake, spread, burst, cli, campaign } = results;
   if (lifecycle) {
     for (const v of lifecycle.variants) {
       const s = v.shape;
@@ -356,6 +368,14 @@ function printSummary(results: Results): void {
       `burst: ${burst.settings.m} reminders at once, engagement ${burst.engagementPerSecond}/s, floor ${burst.floorPerSecond}/s (rounds ${burst.roundRatios.join(', ')})`,
     );
     console.log(`burst-drain-ratio: ${burst.ratio}`);
+  }
+  if (campaign) {
+    const last = campaign.phases[campaign.phases.length - 1]!;
+    console.log(
+      `campaign: ${campaign.settings.vendors} vendors end to end in ${round(campaign.phases.reduce((sum, p) => sum + p.seconds, 0))} s; ` +
+        `history ${round(last.historyBytes / 1e6)} MB of 52.4, ${last.historyEvents} events of 51,200; largest status ${round(campaign.largestStatusBytes / 1e6, 2)} MB of 2.1; ` +
+        `worker RSS peak ${campaign.workerPeakRssMiB} MiB; mail ${Object.entries(campaign.mail).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    );
   }
 }
 
