@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateMasterKeySpec } from '../../encryption/keystore';
 import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { until } from '../helpers/until';
@@ -61,6 +62,7 @@ describe('the workspace on PostgreSQL', () => {
         DOSSIER_KEYSTORE_DIR: join(scratch, 'keys'),
         DOSSIER_MAILDIR: join(scratch, 'mailbox'),
         MAIL_FROM: 'dossier@authority.example',
+        DOSSIER_MASTER_KEYS: generateMasterKeySpec('web-store'),
       },
     });
     expect(await connections()).toBe(0);
