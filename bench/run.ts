@@ -342,7 +342,7 @@ function printSummary(results: Results): void {
       `web: board of ${web.settings.vendors} vendors p50 ${web.boardMs.p50} ms p90 ${web.boardMs.p90} ms (target < 300), ` +
         `engagement page p50 ${web.engagementPageMs.p50} ms p90 ${web.engagementPageMs.p90} ms (target < 200); ` +
         `board / one-query-per-engagement: ${web.boardRatio}; board list p50 ${web.boardListMs.p50} ms ` +
-        `(memos one by one ${web.boardListOneByOneMs.p50} ms), campaign status p50 ${web.boardStatusMs.p50} ms`,
+        `(memos one by one ${web.boardListOneByOneMs.p50} ms), campaign status p50 ${web.boardStatusMs.p50} ms, board query p50 ${web.boardQueryMs?.p50} ms`,
     );
   }
   if (intake) {

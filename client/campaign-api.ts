@@ -2,13 +2,14 @@
 // vendor, draft the statement, set its conclusions, and let each co-signatory approve it or send it
 // back. The CLI's `campaign` and `statement` commands and the demo call it; failures come back as
 // `DossierClientError`s with a string code, like the engagement API's (client/api.ts).
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { campaign, CampaignResult } from '../workflows/campaign';
 import { checkCampaign, toCampaignFile } from './campaign-schema';
 import {
   addVendorUpdate,
   approveStatementUpdate,
+  campaignBoardQuery,
   campaignStatusQuery,
   draftStatementUpdate,
   editStatementUpdate,
@@ -25,6 +26,7 @@ import {
   type CampaignListingMemo,
   type AddVendorInput,
   type ApproveStatementInput,
+  type CampaignBoard,
   type CampaignStatus,
   type EditStatementInput,
   type EngagementStatus,
@@ -101,6 +103,26 @@ export class CampaignClient {
     const query = () => this.handle(campaignId).query(campaignStatusQuery);
     const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
     return this.call(campaignId, bounded, 'query');
+  }
+
+  /**
+   * The campaign as the workspace's board shows it: phase and vendors' names, without every
+   * engagement's state. A worker older than this query is asked for the status instead.
+   */
+  board(campaignId: string): Promise<CampaignBoard> {
+    return this.call(
+      campaignId,
+      () =>
+        this.handle(campaignId)
+          .query(campaignBoardQuery)
+          .catch(async (err: unknown) => {
+            if (!(err instanceof QueryNotRegisteredError)) throw err;
+            const status = await this.handle(campaignId).query(campaignStatusQuery);
+            const vendorNames = Object.fromEntries(status.engagements.map((e) => [e.vendorId, e.vendorName]));
+            return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames };
+          }),
+      'query',
+    );
   }
 
   /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */

@@ -7,7 +7,7 @@ import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
-import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
+import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
   DEMONSTRATION_RESULTS,
   ENGAGEMENT_STAGES,
@@ -167,20 +167,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let found: EngagementSummary[];
     let matching: number;
     let nextPage: string | undefined;
-    let status: CampaignStatus;
+    let board: CampaignBoard;
     try {
       if (sort) {
         let all: EngagementSummary[];
-        [status, all] = await Promise.all([
-          timing.time('status', () => campaigns.status(campaignId)),
+        [board, all] = await Promise.all([
+          timing.time('campaign', () => campaigns.board(campaignId)),
           timing.time('list', () => dossier.findEngagements({ ...filter, limit: 100_000 })),
         ]);
         found = all;
         matching = all.length;
       } else {
         let listed: EngagementPage;
-        [status, listed, matching] = await Promise.all([
-          timing.time('status', () => campaigns.status(campaignId)),
+        [board, listed, matching] = await Promise.all([
+          timing.time('campaign', () => campaigns.board(campaignId)),
           timing.time('list', () => dossier.findEngagementsPage(filter, { pageSize, page: pageToken })),
           timing.time('count', () => dossier.countMatching(filter)),
         ]);
@@ -191,7 +191,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (err instanceof DossierClientError && err.code === ClientErrorCode.InvalidInput && pageToken !== undefined) return noSuchPage(c);
       throw err;
     }
-    let rows = await timing.time('rows', async () => boardRows(status, found, at, c.get('language'), views));
+    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views));
     if (sort) {
       rows.sort(compareRows(sort));
       if (descending) rows.reverse();
@@ -220,7 +220,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const html = await timing.time('render', async () =>
       page(c, 'board', {
         title: title(c, 'board.title', { campaign: campaignId }),
-        campaign: status,
+        campaign: board,
         rows,
         stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
         overdue,
@@ -230,7 +230,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         sortedBy: sort && views.text(c.get('language'), BOARD_SORT_LABELS[sort]),
         range: rows.length ? { first: from + 1, last: from + rows.length } : undefined,
         matching,
-        total: status.engagements.length,
+        total: board.engagementCount,
         pages: pages.first || pages.previous || pages.next ? pages : undefined,
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
@@ -853,15 +853,14 @@ function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, lang
 }
 
 /** Joins the campaign's own list of vendors (names, withdrawals) with what visibility says of each engagement. */
-export function boardRows(status: CampaignStatus, found: EngagementSummary[], at: Date, language: Language, views: Views): BoardRow[] {
-  const names = new Map(status.engagements.map((e) => [e.vendorId, e.vendorName]));
+export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views): BoardRow[] {
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';
     const deadline = e.nextDeadline ? Date.parse(e.nextDeadline) : undefined;
     const late = running && deadline !== undefined && deadline < at.getTime();
     return {
       vendorId: e.vendorId ?? e.workflowId,
-      vendorName: names.get(e.vendorId ?? '') ?? e.vendorId ?? e.workflowId,
+      vendorName: (e.vendorId !== undefined && Object.hasOwn(vendorNames, e.vendorId) ? vendorNames[e.vendorId] : undefined) ?? e.vendorId ?? e.workflowId,
       stage: e.stage,
       stageKey: `stage.${e.stage ?? 'sending-letter'}`,
       nextDeadline: running ? e.nextDeadline : undefined,

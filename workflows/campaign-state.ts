@@ -10,6 +10,7 @@ import { ErrorType } from './errors';
 import type {
   AddVendorInput,
   ApproveStatementInput,
+  CampaignBoard,
   CampaignEngagementState,
   CampaignPhase,
   CampaignStatus,
@@ -149,6 +150,14 @@ export class CampaignCase {
       published: this.published,
       deliveryFailures: this.deliveryFailures,
     };
+  }
+
+  /** The board's view: phase and names only, so a board of a large campaign reads kilobytes, not the status. */
+  board(): CampaignBoard {
+    const { campaign } = this.input;
+    const vendorNames: Record<string, string> = {};
+    for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
+    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames };
   }
 
   /**

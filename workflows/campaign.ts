@@ -27,6 +27,7 @@ import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
   approveStatementUpdate,
+  campaignBoardQuery,
   campaignStatusQuery,
   draftStatementUpdate,
   editStatementUpdate,
@@ -179,6 +180,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
 
   setHandler(campaignStatusQuery, () => kase.status());
+  setHandler(campaignBoardQuery, () => kase.board());
   setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
   setHandler(statementDraftQuery, () => kase.draft);
   setHandler(statementTextQuery, () => kase.text);

@@ -412,6 +412,19 @@ export const setConclusionsUpdate = defineUpdate<CampaignUpdated, [SetConclusion
 export const approveStatementUpdate = defineUpdate<CampaignUpdated, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignUpdated, [RequestChangesInput]>('requestChanges');
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
+/**
+ * What the workspace's board reads beside its page of engagements: the campaign's phase and every
+ * vendor's name, not every engagement's state. The status of a 2,000-vendor campaign is some 880 KB.
+ */
+export interface CampaignBoard {
+  campaignId: string;
+  reference: string;
+  phase: CampaignPhase;
+  engagementCount: number;
+  /** Each vendor's name, by vendor id. */
+  vendorNames: Record<string, string>;
+}
+export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
 /** The current draft (or the published statement) in full, as the PDF shows it. */

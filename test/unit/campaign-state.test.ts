@@ -283,3 +283,25 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(JSON.stringify(kase.status())).toBe(before);
   });
 });
+
+describe('the campaign as the board reads it', () => {
+  it('names every vendor of a 2,000-vendor campaign in a small fraction of its status', () => {
+    const input: CampaignInput = {
+      campaign: testCampaign('board'),
+      vendors: Array.from({ length: 2_000 }, (_, i) => testVendor(`vendor-${i}`, { name: `Vendor ${i} Inc.` })),
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'board', notifyVendors: false },
+    };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    for (const vendor of input.vendors.slice(0, 1_000)) kase.engagementEnded(vendor.id, concluded(vendor.id));
+    const board = kase.board();
+    expect(board).toMatchObject({ campaignId: 'board', reference: 'TEST-BOARD', phase: 'engaging', engagementCount: 2_000 });
+    expect(Object.keys(board.vendorNames)).toHaveLength(2_000);
+    expect(board.vendorNames['vendor-1999']).toBe('Vendor 1999 Inc.');
+    const boardBytes = Buffer.byteLength(JSON.stringify(board));
+    const statusBytes = Buffer.byteLength(JSON.stringify(kase.status()));
+    expect(boardBytes).toBeLessThan(statusBytes / 5);
+  });
+});
