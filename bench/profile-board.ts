@@ -173,7 +173,7 @@ async function measure(client: Client, serverPid: number) {
 
 async function web(client: Client, address: string, namespace: string) {
   const { startWebServer } = await import('../web/server');
-  const { CookieSealer } = await import('../web/session');
+  const { CookieSealer, newSessionId } = await import('../web/session');
   const { freePort } = await import('../infra/ports');
   const worker = await startBenchWorker(
     { address, namespace, taskQueue: 'prof', bundlePath: join(dir, 'bundle.js'), smtpUrl: 'smtp://127.0.0.1:9', mailFrom: 'P <p@example.org>', outputDir: join(dir, 'out'), stateDir: join(dir, 'state'), encrypted: true },
@@ -187,7 +187,7 @@ async function web(client: Client, address: string, namespace: string) {
     taskQueue: 'prof',
     address,
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ user: { subject: 'b', name: 'B', roles: ['officer'] }, language: 'en', csrf: 'b', expiresAt: Date.now() + 3_600_000 })}`;
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: newSessionId(), user: { subject: 'b', name: 'B', roles: ['officer'] }, language: 'en', csrf: 'b', expiresAt: Date.now() + 3_600_000 })}`;
   const get = async (path: string) => {
     const t0 = performance.now();
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { cookie } });

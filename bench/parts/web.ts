@@ -16,7 +16,7 @@ import type { CampaignInput } from '../../workflows/types';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { patientPolicy, testCampaign, testVendor } from '../../test/helpers/fixtures';
 import { freePort } from '../../infra/ports';
-import { CookieSealer } from '../../web/session';
+import { CookieSealer, newSessionId } from '../../web/session';
 import { startWebServer } from '../../web/server';
 import type { Bench } from '../lib/setup';
 import { mapLimit, round, sleep, spread, type Spread } from '../lib/stats';
@@ -100,6 +100,8 @@ export async function measureWeb(bench: Bench, options: WebOptions, log: (line: 
     address: bench.server.address,
   });
   const cookie = `dossier_session=${new CookieSealer(SESSION_SECRET).seal({
+    // A session without an id cannot be signed out, so the workspace no longer takes it (sign-out revocation).
+    id: newSessionId(),
     user: { subject: 'bench', name: 'Bench Officer', roles: ['officer'] },
     language: 'en',
     csrf: 'bench',
