@@ -1,8 +1,8 @@
 // Sends one message of a case over SMTP with nodemailer. Thin on purpose: the text comes from
 // compose.ts, the delivered-once guarantee from the ledger, the retry decision from the error
-// type (a recipient's 5xx and a 5xx to the message itself are permanent; a 4xx, a policy refusal
-// or any fault of the relay itself is retried by Temporal with backoff; when only some recipients
-// are deferred, the retry sends to those alone).
+// type (a recipient's 5xx, and a message too large or malformed for the relay, are permanent; a 4xx,
+// any other refusal or fault of the relay itself is retried by Temporal with backoff; when only some
+// recipients are deferred, the retry sends to those alone).
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
@@ -254,9 +254,9 @@ interface NodemailerError {
 
 /**
  * A recipient refused at RCPT TO (5xx, or an address nodemailer cannot even send to) and a message
- * refused at DATA (see isMessageRefusedForGood) are permanent; a 4xx at RCPT TO is retried.
- * Everything else is the relay's fault (credentials, TLS, connection, a refused sender, a 4xx or a
- * policy refusal of the message): retried, with a message that tells the operator what to check.
+ * too large or malformed for the relay (see isMessageRefusedForGood) are permanent; a 4xx at RCPT TO
+ * is retried. Everything else is the relay's fault (credentials, TLS, connection, a refused sender,
+ * any other refusal of the message): retried, with a message that tells the operator what to check.
  * Messages name recipients by position only: failure messages are stored by the Temporal server in
  * plaintext, so addresses travel only in the (encrypted) details.
  */
@@ -282,7 +282,7 @@ function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
   const details = { smtpCode: e.responseCode, code: e.code };
   const smtp = e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'no code');
   if (isMessageRefusedForGood(e)) {
-    return recipientRejected(`The mail server refused the message for good (${smtp} at ${e.command ?? 'DATA'}): ${said}`, {
+    return recipientRejected(`The mail server refused the message itself for good, not an address (${smtp} at ${e.command ?? 'DATA'}): ${said}`, {
       recipients: to.map((c) => c.email),
       smtpCode: e.responseCode,
     });
@@ -300,17 +300,16 @@ function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
 }
 
 /**
- * RFC 5321: a 5yz reply to a message's data is final for that message (its size, its content), and
- * the same message sent again gets the same answer; so is a message larger than the size the relay
- * announced. A 5.7.x reply (security or policy) is the exception, retried as the relay's fault: it
- * usually means the relay does not vouch for Dossier's sender (DKIM, SPF, DMARC, relaying denied),
- * which an operator fixes, and then the message goes.
+ * A message the relay refuses for what it is, at the end of its DATA: too large (552, or 5.3.4) or
+ * malformed for it (5.6.x). The same message sent again gets the same answer, so it is refused for
+ * good. Any other 5xx there is left to the operator as the relay's fault, retried: a policy refusal
+ * (5.7.x) or an unexplained 550/554 often means the relay does not vouch for Dossier's sender (DKIM,
+ * SPF, DMARC, an unverified sending identity), which is fixed once for every message.
  */
 function isMessageRefusedForGood(e: NodemailerError): boolean {
-  if (e.code !== 'EMESSAGE') return false;
-  if (e.responseCode === undefined) return e.command === 'MAIL FROM' && /size larger than allowed/i.test(e.message ?? '');
-  const enhanced = /^\d{3}[ -](\d)\.(\d{1,3})\.\d{1,3}\b/.exec(e.response ?? '');
-  return e.responseCode >= 500 && !(enhanced && enhanced[2] === '7');
+  if (e.code !== 'EMESSAGE' || e.responseCode === undefined || e.responseCode < 500) return false;
+  const enhanced = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/.exec(e.response ?? '')?.[1];
+  return enhanced === undefined ? e.responseCode === 552 : enhanced === '5.3.4' || enhanced.startsWith('5.6.');
 }
 
 /** "recipient 2 of 3", "recipients 1, 3 of 3": who, without saying their addresses. */

@@ -852,7 +852,7 @@ function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, lang
   return views.text(language, `next.${next.kind}`, { number: next.number, date: formatDate(next.at, language), about });
 }
 
-/** Joins the campaign's own list of vendors (names, withdrawals) with what visibility says of each engagement. */
+/** Names each engagement visibility listed with its vendor's name, as the campaign knows it. */
 export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views): BoardRow[] {
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';

@@ -12,12 +12,14 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  isCancellation,
+  log,
   patched,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { documents, email, sendOrExplain } from './delivery';
+import { documents, documentsGivingUpAfter, email, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
 import { ENGAGEMENT_REVISION, engagementInputProblem } from './engagement-rules';
@@ -71,6 +73,8 @@ const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
  * it was in every engagement's input and every letter copy's, twice per vendor in this history.
  */
 const LETTER_KEPT_ONCE = 'letter-kept-once';
+/** How long keeping the letter may take before the engagements carry it instead, as before. */
+const LETTER_KEEPING_TIME = '2 minutes';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -94,6 +98,21 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const now = () => new Date().toISOString();
   /** The campaign as its engagements and letter copies get it: with the letter, or once it is kept, a reference to it. */
   let engagementRef: CampaignRef = ref;
+  /**
+   * Resolves once the letter is kept, or could not be (its engagements then carry it, as before). Every
+   * vendor is the campaign's from the start, for its checks and queries; none is started before this.
+   */
+  const letterKept = keepsLetterOnce ? keepLetter() : undefined;
+  async function keepLetter(): Promise<void> {
+    try {
+      const letterFile = await documentsGivingUpAfter(LETTER_KEEPING_TIME).storeLetter({ campaign: ref, folder: publication.folder });
+      engagementRef = { ...refWithoutLetter, letterFile };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // A store out of reach must not hold the campaign up.
+      log.warn('the letter could not be kept in the published files; each engagement carries it', { error: errorText(err) });
+    }
+  }
 
   /**
    * Tracks the vendor's engagement at once (so every handler knows it) and starts its child now, or
@@ -185,7 +204,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(statementDraftQuery, () => kase.draft);
   setHandler(statementTextQuery, () => kase.text);
   setHandler(statementChangesQuery, () => kase.changesOfCurrentVersion());
-  setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true), { validator: (req) => kase.checkAddVendor(req) });
+  setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true, letterKept), { validator: (req) => kase.checkAddVendor(req) });
   setHandler(withdrawVendorUpdate, (req) => withdrawVendor(req), { validator: (req) => kase.checkWithdrawVendor(req) });
   setHandler(draftStatementUpdate, (req) => draftStatement(req), { validator: (req) => kase.checkDraft(req) });
   setHandler(editStatementUpdate, (req) => kase.edit(req), { validator: (req) => kase.checkEdit(req) });
@@ -213,8 +232,6 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const languageOf = CampaignCase.languageOf;
 
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
-  // A vendor added while the letter is being kept gets it in its input, as before.
-  if (keepsLetterOnce) engagementRef = { ...refWithoutLetter, letterFile: await documents.storeLetter({ campaign: ref, folder: publication.folder }) };
   if (patched(ENGAGEMENTS_IN_BATCHES)) {
     const batches: { vendors: Vendor[]; open: () => void }[] = [];
     for (let i = 0; i < input.vendors.length; i += ENGAGEMENTS_PER_TASK) {
@@ -224,6 +241,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       for (const vendor of vendors) startEngagement(vendor, false, turn);
       batches.push({ vendors, open });
     }
+    // Only when keeping it: an extra turn here would reorder the commands of histories before the patch.
+    if (letterKept) await letterKept;
     for (const batch of batches) {
       batch.open();
       // The server answers each start in a later task: the next batch goes out in that one.

@@ -33,6 +33,11 @@ export function emailGivingUpAfter(after: Duration): typeof email {
   return proxyActivities<Activities>({ ...EMAIL_PROFILE, scheduleToCloseTimeout: requireDurationMs(after) });
 }
 
+/** Rendering or keeping files that gives up once `after` has passed since it was scheduled, retries included. */
+export function documentsGivingUpAfter(after: Duration): typeof documents {
+  return proxyActivities<Activities>({ ...DOCUMENT_PROFILE, scheduleToCloseTimeout: requireDurationMs(after) });
+}
+
 /**
  * The failure of an activity that ran out of its schedule-to-close time: during an attempt (a
  * timeout), or between attempts (the last attempt's failure, with no retry left in the time).

@@ -1,7 +1,7 @@
 // Part campaign: one campaign of N vendors (2,000, the most a campaign takes) run end to end on a
 // bench worker, with the 2020 campaign's letter and authorities: every engagement opens and mails
 // its letter, none answers, so each is reminded, given its final notice and closed; the lead's texts
-// are in, the statement is drafted for all N, both authorities approve, and it is published with a
+// are in, the statement is drafted for all N, every authority approves, and it is published with a
 // notice to every vendor. What it measures is what the campaign's history holds against Temporal's
 // limits (50 MB, 51,200 events), the largest status the client reads against 2 MB, the time of
 // each phase and the worker's memory; the campaign-size limits (README, "Sizes and Temporal's

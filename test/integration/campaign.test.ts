@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
-import { DossierClientError } from '../../client/errors';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import type { CampaignStatus } from '../../workflows/messages';
 import type { Authority, CampaignInput, Findings } from '../../workflows/types';
@@ -52,11 +52,18 @@ function campaignInput(id: string, vendors: string[], overrides: Partial<Campaig
   };
 }
 
+/**
+ * Polls until `ok`. A campaign lists its vendors from its start, and starts their engagements once
+ * its letter is kept: until then an engagement's status is NotFound, read as not there yet.
+ */
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
+    const value = await read().catch((err: unknown) => {
+      if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) return undefined;
+      throw err;
+    });
+    if (value !== undefined && ok(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, null, 1)}`);
     await new Promise((r) => setTimeout(r, 250));
   }

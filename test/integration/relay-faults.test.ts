@@ -164,25 +164,26 @@ describe('relay and ledger faults', () => {
     await handle.terminate('test over');
   });
 
-  it('records a message the relay refuses for good at DATA (552) at once, and retries one refused for a policy reason (550 5.7.1)', async () => {
+  it('records a message the relay refuses as too large (552 5.3.4) at once, and retries one refused for a policy reason (550 5.7.1) or a bare 554', async () => {
     env.sink.messagePolicy = (mail) => {
       if (mail.to.includes('privacy@cisco.test')) return { code: 552, message: '5.3.4 Message size exceeds fixed maximum message size' };
       if (mail.to.includes('privacy@zoom.test')) return { code: 550, message: '5.7.1 Sender not authorised by the domain (DMARC)' };
+      if (mail.to.includes('privacy@google.test')) return { code: 554, message: 'Message rejected: Email address is not verified' };
       return undefined;
     };
     const handles: WorkflowHandle[] = [];
     try {
-      for (const vendor of ['cisco', 'zoom']) {
+      for (const vendor of ['cisco', 'zoom', 'google']) {
         const input = engagementInput(env.uniqueId(`data-${vendor}`), vendor, patientPolicy());
         handles.push(await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] }));
       }
-      const [tooLarge, notVouched] = handles as [WorkflowHandle, WorkflowHandle];
+      const [tooLarge, notVouched, unverifiedSender] = handles as [WorkflowHandle, WorkflowHandle, WorkflowHandle];
 
       // The same message would get the same answer: recorded as not delivered, and the office told.
       const [notice] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<officer-notice-letter.') && m.to.includes('office@opc.test'), 20_000);
       const status = await until(() => tooLarge.query(engagementStatusQuery), (s) => s.stage === 'letter-undeliverable', 'the refused letter recorded', 10_000);
       expect(status.deliveryFailures).toHaveLength(1);
-      expect(status.deliveryFailures[0]!.reason).toMatch(/refused the message for good \(SMTP 552 at DATA\).*5\.3\.4 Message size exceeds/);
+      expect(status.deliveryFailures[0]!.reason).toMatch(/refused the message itself for good, not an address \(SMTP 552 at DATA\).*5\.3\.4 Message size exceeds/);
       expect((await env.parsed([notice]))[0].text).toMatch(/552/);
       expect((await tooLarge.describe()).raw.pendingActivities ?? []).toHaveLength(0);
 
@@ -193,6 +194,10 @@ describe('relay and ledger faults', () => {
       const waiting = await notVouched.query(engagementStatusQuery);
       expect(waiting.stage).toBe('sending-letter');
       expect(waiting.deliveryFailures).toEqual([]);
+      // So is a bare 554 that says why (here, as a relay says of a sending identity it has not verified).
+      const unexplained = await pendingSend(unverifiedSender, 3);
+      expect(unexplained.lastFailure?.applicationFailureInfo?.type).toBe(ErrorType.RelayFault);
+      expect(unexplained.lastFailure?.message).toMatch(/SMTP 554 at DATA.*not verified/);
     } finally {
       env.sink.messagePolicy = () => undefined;
       for (const handle of handles) await handle.terminate('test over').catch(() => undefined);

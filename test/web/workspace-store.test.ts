@@ -78,8 +78,9 @@ describe('the workspace on PostgreSQL', () => {
       const page = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
       expect(page.status, path).toBe(200);
     }
-    // One page after another: one pool, one connection, whichever reader asked (a closed
-    // connection leaves pg_stat_activity a moment after its client let go).
+    // One page after another leaves one connection open (a closed one leaves pg_stat_activity a
+    // moment after its client let go). The old code did too, as each held page closed its own pool:
+    // what tells them apart is the stop below.
     await until(connections, (n) => n === 1, 'one connection from the workspace', 3_000, 50);
 
     const signOut = await fetch(`${url}/logout`, {
