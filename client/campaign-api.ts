@@ -119,7 +119,8 @@ export class CampaignClient {
             if (!(err instanceof QueryNotRegisteredError)) throw err;
             const status = await this.handle(campaignId).query(campaignStatusQuery);
             const vendorNames = Object.fromEntries(status.engagements.map((e) => [e.vendorId, e.vendorName]));
-            return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames };
+            const waiting = status.letterNotKept ? { letterNotKept: status.letterNotKept } : {};
+            return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting };
           }),
       'query',
     );

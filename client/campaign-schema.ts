@@ -112,6 +112,7 @@ const policy = z.strictObject({
   demonstrationReminderLead: duration,
   deliveryAlertAfter: duration.optional(),
   historyEventsPerRun: z.int().min(HISTORY_EVENTS_PER_RUN.min).max(HISTORY_EVENTS_PER_RUN.max).optional(),
+  letterKeptWithin: duration.optional(),
   approvalReminderEvery: duration,
 });
 

@@ -114,6 +114,10 @@ export class CampaignCase {
   private readonly changeRequests: StatementChangeRequest[] = [];
   /** Refused addresses, and letter copies that could not be filed: problems for an officer to fix. */
   private readonly deliveryFailures: CampaignStatus['deliveryFailures'] = [];
+  /** The letter could not be kept in the published files: the engagements carry it, and count so. */
+  private lettersCarried = false;
+  /** Why no engagement has started yet, while the letter waits for the published files. */
+  private letterWaiting: string | undefined;
 
   constructor(
     private readonly input: CampaignInput,
@@ -149,6 +153,7 @@ export class CampaignCase {
       ...(this.rules === 'edit-loop' && !this.published ? this.prospectiveProblems() : {}),
       published: this.published,
       deliveryFailures: this.deliveryFailures,
+      ...(this.letterWaiting ? { letterNotKept: this.letterWaiting } : {}),
     };
   }
 
@@ -157,7 +162,8 @@ export class CampaignCase {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
     for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
-    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames };
+    const waiting = this.letterWaiting ? { letterNotKept: this.letterWaiting } : {};
+    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames, ...waiting };
   }
 
   /**
@@ -300,8 +306,30 @@ export class CampaignCase {
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
       reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
-    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce);
+    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce && !this.lettersCarried);
     if (crowded) reject(`Cannot add this vendor: ${crowded}.`);
+  }
+
+  // ── The letter, kept once in the published files (patch letter-kept-once) ─────────────────────
+
+  /** Why the engagements listed so far cannot each carry the letter (the history has no room), or undefined. */
+  letterCarriedProblem(): string | undefined {
+    const vendors = [...this.engagements.values()].map((e) => e.vendor);
+    return campaignHistoryProblem({ ...this.input, vendors }, vendors.length, false);
+  }
+
+  /** The letter could not be kept: each engagement carries it, and a vendor added later is counted so. */
+  carryLetter(): void {
+    this.lettersCarried = true;
+  }
+
+  /** Keeping the letter failed (`error`) where the engagements cannot carry it (`problem`): the status says so until it is kept. */
+  waitForLetterStore(error: string, problem: string): void {
+    this.letterWaiting = `The letter could not be kept in the published files (${error}), and the engagements cannot carry it: ${problem}. The campaign keeps trying, and starts its engagements once the letter is kept.`;
+  }
+
+  letterKept(): void {
+    this.letterWaiting = undefined;
   }
 
   /** Tracks the vendor's engagement (the workflow starts it as a child). */

@@ -73,8 +73,14 @@ const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
  * it was in every engagement's input and every letter copy's, twice per vendor in this history.
  */
 const LETTER_KEPT_ONCE = 'letter-kept-once';
-/** How long keeping the letter may take before the engagements carry it instead, as before. */
+/** How long keeping the letter may take before the engagements carry it instead, as before (`policy.letterKeptWithin`). */
 const LETTER_KEEPING_TIME = '2 minutes';
+/**
+ * A letter the engagements cannot carry (the history has no room for it in every input) waits for
+ * the published files instead: before, the campaign gave the engagements the letter regardless, and
+ * a large campaign then outgrew its history or the 4 MB of one workflow task.
+ */
+const LETTER_WAITS_FOR_STORE = 'letter-waits-for-store';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -104,14 +110,27 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
    */
   const letterKept = keepsLetterOnce ? keepLetter() : undefined;
   async function keepLetter(): Promise<void> {
+    const letter = { campaign: ref, folder: publication.folder };
     try {
-      const letterFile = await documentsGivingUpAfter(LETTER_KEEPING_TIME).storeLetter({ campaign: ref, folder: publication.folder });
+      const letterFile = await documentsGivingUpAfter(policy.letterKeptWithin ?? LETTER_KEEPING_TIME).storeLetter(letter);
       engagementRef = { ...refWithoutLetter, letterFile };
+      return;
     } catch (err) {
       if (isCancellation(err)) throw err;
-      // A store out of reach must not hold the campaign up.
-      log.warn('the letter could not be kept in the published files; each engagement carries it', { error: errorText(err) });
+      const problem = kase.letterCarriedProblem();
+      if (!problem || !patched(LETTER_WAITS_FOR_STORE)) {
+        // A store out of reach must not hold up a campaign whose engagements can carry the letter.
+        log.warn('the letter could not be kept in the published files; each engagement carries it', { error: errorText(err) });
+        kase.carryLetter();
+        return;
+      }
+      log.warn('the letter could not be kept in the published files, and the engagements cannot carry it: trying until it is kept', { error: errorText(err), problem });
+      kase.waitForLetterStore(errorText(err), problem);
     }
+    // Retried until the store takes it (slowing to one try in 10 minutes): nothing has started yet.
+    const letterFile = await documents.storeLetter(letter);
+    engagementRef = { ...refWithoutLetter, letterFile };
+    kase.letterKept();
   }
 
   /**

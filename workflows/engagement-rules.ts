@@ -70,8 +70,10 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
     const problem = durationProblem(policy[field], { workingDays: vendorDeadlines.includes(field) });
     if (problem) return `policy.${field} ${problem}`;
   }
-  const optional = policy.deliveryAlertAfter === undefined ? undefined : durationProblem(policy.deliveryAlertAfter);
-  if (optional) return `policy.deliveryAlertAfter ${optional}`;
+  for (const field of ['deliveryAlertAfter', 'letterKeptWithin'] as const) {
+    const optional = policy[field] === undefined ? undefined : durationProblem(policy[field]);
+    if (optional) return `policy.${field} ${optional}`;
+  }
   const perRun = policy.historyEventsPerRun;
   if (perRun !== undefined && !(Number.isInteger(perRun) && (perRun as number) >= HISTORY_EVENTS_PER_RUN.min && (perRun as number) <= HISTORY_EVENTS_PER_RUN.max)) {
     return (

@@ -386,6 +386,8 @@ export interface CampaignStatus {
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: { at: string; step: string; reason: string }[];
+  /** Why no engagement has started: the letter is not kept in the published files yet, and is too large for each engagement to carry. */
+  letterNotKept?: string;
 }
 
 /** What a statement update answers: the campaign's status without its engagements (the status query lists them). */
@@ -423,6 +425,8 @@ export interface CampaignBoard {
   engagementCount: number;
   /** Each vendor's name, by vendor id. */
   vendorNames: Record<string, string>;
+  /** As in the status: why no engagement has started while the letter waits for the published files. */
+  letterNotKept?: string;
 }
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */

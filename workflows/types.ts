@@ -103,6 +103,12 @@ export interface Policy {
    * history at 51,200 events or 50 MB; tests set it low to switch runs quickly.
    */
   historyEventsPerRun?: number;
+  /**
+   * How long a campaign tries to keep its letter in the published files before its engagements
+   * carry the letter themselves, when its history has room for that; default 2 minutes. When it has
+   * not (many vendors, a long letter), the campaign keeps trying and starts no engagement meanwhile.
+   */
+  letterKeptWithin?: Duration;
 }
 
 /** The five principles of the July 2020 open letter, in its order. */

@@ -194,6 +194,7 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
     ]),
     section('Engagements', rows.length ? table(['vendor', 'name', 'stage', 'next deadline', 'reminders', 'final notices', 'engagement'], rows) : 'none'),
   ];
+  if (overview.letterNotKept) parts.push(section('Waiting for the published files', overview.letterNotKept));
   if (overview.deliveryFailures.length) {
     parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))));
   }

@@ -109,6 +109,9 @@ describe('list and campaign status', () => {
     const header = status.split('\n').find((line) => line.includes('reminders'))!.split('│').map((c) => c.trim());
     expect(cells[header.indexOf('reminders')]).toBe('1');
     expect(cells[header.indexOf('final notices')]).toBe('1');
+    expect(status).not.toContain('Waiting for the published files');
+    const waiting = renderOverview({ ...overview, letterNotKept: 'The letter could not be kept in the published files (connect ECONNREFUSED).' }, NOW);
+    expect(waiting).toMatch(/Waiting for the published files[\s\S]*The letter could not be kept in the published files \(connect ECONNREFUSED\)\./);
   });
 });
 

@@ -77,6 +77,15 @@ describe('payload limits', () => {
     expect(parseCampaignYaml(yaml.replace('60000', '500'), 'campaigns/x.yaml').policy.historyEventsPerRun).toBe(500);
   });
 
+  it('takes how long a campaign tries to keep its letter as a duration, and names the field when it is not one', () => {
+    const problem = (letterKeptWithin: unknown) => engagementInputProblem(engagementInput('limits', 'zoom', patientPolicy({ letterKeptWithin: letterKeptWithin as string })));
+    expect(problem('5 minutes')).toBeUndefined();
+    expect(problem('soon')).toMatch(/^policy\.letterKeptWithin /);
+    const yaml = DEMO_YAML.replace(/\npolicy:\n/, '\npolicy:\n  letterKeptWithin: 10 minutes\n');
+    expect(parseCampaignYaml(yaml, 'campaigns/x.yaml').policy.letterKeptWithin).toBe('10 minutes');
+    expect(() => parseCampaignYaml(yaml.replace('10 minutes', 'soon'), 'campaigns/x.yaml')).toThrow(CampaignFileError);
+  });
+
   it('counts questions and mail received in the text an engagement records, and refuses what would pass the limit', () => {
     const questions: Question[] = Array.from({ length: 19 }, (_, i) => ({ id: `q${i + 1}`, round: 1, text: 'q'.repeat(2_000), dueDate: '2030-01-01T00:00:00.000Z', answer: 'a'.repeat(18_000) }));
     const inbox = [{ text: 'm'.repeat(15_000) }] as unknown as EngagementStatus['inbox'];
@@ -271,6 +280,24 @@ describe('payload limits', () => {
     const kase = new CampaignCase(input(65), 'edit-loop', { holdsOversizedDraft: true, keepsLetterOnce: true });
     for (const v of input(65).vendors) kase.addEngagement(v, false);
     expect(() => kase.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late') })).not.toThrow();
+    // The letter could not be kept: 65 engagements cannot each carry it (100 KB a language), so the
+    // campaign waits for the files; a campaign small enough lets them carry it, and counts a late vendor so.
+    const tooMany = /^the letter makes each engagement's input 30\d KB, and the campaign starts 100 at a time in one workflow task, which Temporal refuses over 4 MB: a shorter letter, or fewer than 11 vendors$/;
+    expect(kase.letterCarriedProblem()).toMatch(tooMany);
+    kase.waitForLetterStore('connect ECONNREFUSED', kase.letterCarriedProblem()!);
+    expect(kase.status().letterNotKept).toMatch(/^The letter could not be kept in the published files \(connect ECONNREFUSED\), and the engagements cannot carry it: the letter makes each engagement's input 30\d KB.* The campaign keeps trying, and starts its engagements once the letter is kept\.$/);
+    kase.letterKept();
+    expect(kase.status().letterNotKept).toBeUndefined();
+    const small = () => {
+      const few = new CampaignCase(input(10), 'edit-loop', { holdsOversizedDraft: true, keepsLetterOnce: true });
+      for (const v of [...input(10).vendors, testVendor('late1')]) few.addEngagement(v, false);
+      return few;
+    };
+    expect(small().letterCarriedProblem()).toBeUndefined();
+    expect(() => small().checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late2') })).not.toThrow();
+    const carrying = small();
+    carrying.carryLetter();
+    expect(() => carrying.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late2') })).toThrow(/^Cannot add this vendor: the letter makes each engagement's input 30\d KB/);
   });
 });
 

@@ -1,0 +1,117 @@
+// A campaign keeps its letter once in the published files, and its engagements carry a reference to
+// it. When the files are out of reach, the engagements used to carry the letter themselves whatever
+// its size: ten vendors of a 500 KB letter then started in one workflow task of 5 MB, which Temporal
+// refuses, and the campaign was stuck for good. Now it waits for the files, and says why.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
+import { CampaignClient } from '../../client/campaign-api';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import type { CampaignStatus } from '../../workflows/messages';
+import type { CampaignInput } from '../../workflows/types';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
+import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+
+const env = useDossier();
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+});
+
+/** A worker of this file's own whose published files refuse the letter until `storeUp` is set. */
+async function workerWithFlakyStore(taskQueue: string, store: { up: boolean; refused: number }): Promise<void> {
+  // A transport of its own, closed with the worker: the mail sink stops only once its clients hang up.
+  const transport = createSmtpTransport(env.config.smtpUrl);
+  const activities = createActivities({ ...env.config, transport, keystore: env.encryption?.keystore });
+  const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
+  const worker = await Worker.create({
+    connection,
+    namespace: env.config.temporal.namespace,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    dataConverter: env.encryption?.dataConverter,
+    activities: {
+      ...activities,
+      async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
+        if (!store.up) {
+          store.refused++;
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (the published files, in this test)');
+        }
+        return activities.storeLetter(request);
+      },
+    },
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    transport.close();
+  });
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch((err: unknown) => {
+      if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) return undefined;
+      throw err;
+    });
+    if (value !== undefined && ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, null, 1)?.slice(0, 2_000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('a campaign whose letter the published files cannot keep yet', () => {
+  it('waits for the files when its engagements cannot carry the letter, says so, and starts them with a reference once it is kept', { timeout: 240_000 }, async () => {
+    const taskQueue = `${env.taskQueue}-flaky-store`;
+    const store = { up: false, refused: 0 };
+    await workerWithFlakyStore(taskQueue, store);
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+
+    const id = env.uniqueId('unkept');
+    const vendors = Array.from({ length: 10 }, (_, i) => testVendor(`v${i}`));
+    // 95,000 characters a language, three bytes each in UTF-8 but the spaces: about 250 KB a language.
+    const paragraph = (n: number) => `${n}. ${'€€€€ '.repeat(3_799)}`;
+    const input: CampaignInput = {
+      campaign: { ...testCampaign(id), letterBody: { en: [1, 2, 3, 4, 5].map(paragraph), fr: [1, 2, 3, 4, 5].map(paragraph) } },
+      vendors,
+      policy: { ...patientPolicy(), letterKeptWithin: '1s' },
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    };
+    const letterBytes = Buffer.byteLength(JSON.stringify(input.campaign.letterBody));
+    expect(letterBytes * vendors.length, 'ten inputs carrying the letter would pass the 4 MB of one workflow task').toBeGreaterThan(4.5 * 1024 * 1024);
+    await campaigns.start(input);
+    const handle = env.client.workflow.getHandle(campaignWorkflowId(id));
+    try {
+      // Past letterKeptWithin, the store still down: the status says why nothing has started.
+      const waiting = await until(() => campaigns.status(id), (s: CampaignStatus) => s.letterNotKept !== undefined, 'the campaign to say it waits for the files');
+      expect(waiting.letterNotKept).toMatch(/^The letter could not be kept in the published files \(connect ECONNREFUSED .*\), and the engagements cannot carry it: the letter makes each engagement's input \d+ KB.*The campaign keeps trying/);
+      expect(waiting.engagements.map((e) => e.vendorId)).toEqual(vendors.map((v) => v.id));
+      // The workspace's board shows it too.
+      expect((await campaigns.board(id)).letterNotKept).toBe(waiting.letterNotKept);
+      const history = async () => (await handle.fetchHistory()).events ?? [];
+      expect((await history()).filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toHaveLength(0);
+      const refusedWhileDown = store.refused;
+      expect(refusedWhileDown).toBeGreaterThanOrEqual(2);
+
+      store.up = true;
+      const events = await until(history, (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length, 'every engagement started');
+      const payloadBytes = (payloads: { data?: Uint8Array | null }[] | null | undefined) => (payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
+      const starts = events.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [payloadBytes(e.startChildWorkflowExecutionInitiatedEventAttributes.input?.payloads)] : []));
+      for (const bytes of starts) expect(bytes).toBeLessThan(letterBytes / 10);
+      expect((await campaigns.status(id)).letterNotKept).toBeUndefined();
+      expect((await campaigns.board(id)).letterNotKept).toBeUndefined();
+
+      // Every vendor gets the whole letter, read back from the files.
+      const letters = await env.sink.waitFor(vendors.length, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id), 120_000);
+      expect(new Set(letters.flatMap((m) => m.to))).toEqual(new Set(vendors.map((v) => v.contacts[0]!.email)));
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+});
