@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
 import { createCodecServer } from '../../encryption/codec-server';
 import { campaignKeyId, keyIdForWorkflow } from '../../encryption/keystore';
 import { campaignRetention, engagement } from '../../workflows';
@@ -142,6 +143,8 @@ describe('confidential by design', () => {
     // accepted it, until the key is destroyed: the activity completes after the shredding.
     const taskQueue = `${env.taskQueue}-late-send`;
     const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
+    // Closed with the worker: the mail sink stops only once its clients hang up (30 s otherwise).
+    const transport = createSmtpTransport(env.config.smtpUrl);
     const worker = await Worker.create({
       connection,
       namespace: env.config.temporal.namespace,
@@ -150,6 +153,7 @@ describe('confidential by design', () => {
       dataConverter: env.encryption!.dataConverter,
       activities: createActivities({
         ...env.config,
+        transport,
         keystore: env.encryption!.keystore,
         emailHooks: { afterAccepted: (messageId) => (messageId.includes(campaignId) ? released : Promise.resolve()) },
       }),
@@ -194,6 +198,7 @@ describe('confidential by design', () => {
       release();
       worker.shutdown();
       await running;
+      transport.close();
       await connection.close();
     }
   });
