@@ -7,12 +7,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { CampaignClient } from '../../client/campaign-api';
-import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import type { CampaignStatus } from '../../workflows/messages';
 import type { CampaignInput } from '../../workflows/types';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { untilFound } from '../helpers/until';
 
 const env = useDossier();
 const stops: (() => Promise<void>)[] = [];
@@ -52,19 +52,6 @@ async function workerWithFlakyStore(taskQueue: string, store: { up: boolean; ref
   });
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((err: unknown) => {
-      if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) return undefined;
-      throw err;
-    });
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, null, 1)?.slice(0, 2_000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('a campaign whose letter the published files cannot keep yet', () => {
   it('waits for the files when its engagements cannot carry the letter, says so, and starts them with a reference once it is kept', { timeout: 240_000 }, async () => {
     const taskQueue = `${env.taskQueue}-flaky-store`;
@@ -89,7 +76,7 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
     const handle = env.client.workflow.getHandle(campaignWorkflowId(id));
     try {
       // Past letterKeptWithin, the store still down: the status says why nothing has started.
-      const waiting = await until(() => campaigns.status(id), (s: CampaignStatus) => s.letterNotKept !== undefined, 'the campaign to say it waits for the files');
+      const waiting = await untilFound(() => campaigns.status(id), (s: CampaignStatus) => s.letterNotKept !== undefined, 'the campaign to say it waits for the files');
       expect(waiting.letterNotKept).toMatch(/^The letter could not be kept in the published files \(connect ECONNREFUSED .*\), and the engagements cannot carry it: the letter makes each engagement's input \d+ KB.*The campaign keeps trying/);
       expect(waiting.engagements.map((e) => e.vendorId)).toEqual(vendors.map((v) => v.id));
       // The workspace's board shows it too.
@@ -100,7 +87,7 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
       expect(refusedWhileDown).toBeGreaterThanOrEqual(2);
 
       store.up = true;
-      const events = await until(history, (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length, 'every engagement started');
+      const events = await untilFound(history, (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length, 'every engagement started');
       const payloadBytes = (payloads: { data?: Uint8Array | null }[] | null | undefined) => (payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
       const starts = events.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [payloadBytes(e.startChildWorkflowExecutionInitiatedEventAttributes.input?.payloads)] : []));
       for (const bytes of starts) expect(bytes).toBeLessThan(letterBytes / 10);

@@ -9,13 +9,14 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
-import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { DossierClientError } from '../../client/errors';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import type { CampaignStatus } from '../../workflows/messages';
 import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
 import { retentionWorkflowId } from '../../workflows/workflow-ids';
 
@@ -52,23 +53,6 @@ function campaignInput(id: string, vendors: string[], overrides: Partial<Campaig
   };
 }
 
-/**
- * Polls until `ok`. A campaign lists its vendors from its start, and starts their engagements once
- * its letter is kept: until then an engagement's status is NotFound, read as not there yet.
- */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((err: unknown) => {
-      if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) return undefined;
-      throw err;
-    });
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, null, 1)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function expectRefused(run: () => Promise<unknown>, message: RegExp): Promise<void> {
   const error = await run().then(
     () => undefined,
@@ -94,7 +78,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('camp');
     await campaigns.start(campaignInput(id, ['alpha', 'beta', 'gamma']));
-    const status = (check: (s: CampaignStatus) => boolean, what: string) => until(() => campaigns.status(id), check, what);
+    const status = (check: (s: CampaignStatus) => boolean, what: string) => untilFound(() => campaigns.status(id), check, what);
 
     // The lead adds a vendor while the others are under way; a duplicate or malformed one is refused.
     await status((s) => s.engagements.length === 3, 'three engagements');
@@ -111,7 +95,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.withdrawVendor(id, { by: officer, vendorId: 'gamma', reason: 'gamma left the video-conferencing market' });
     for (const vendorId of ['alpha', 'delta']) {
       const ref = { campaignId: id, vendorId };
-      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await untilFound(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
       await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: `${vendorId} answered on all five principles`, attachments: [] });
       await engagements.conclude(ref, { by: officer, findings: findingsFor(vendorId) });
     }
@@ -263,11 +247,11 @@ describe('campaign: engagements, approval and the published statement', () => {
     const id = env.uniqueId('large');
     const vendors = ['lima', 'mike', 'oscar'];
     await campaigns.start(campaignInput(id, vendors, { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
-    await until(() => campaigns.status(id), (s) => s.engagements.length === 3, 'three engagements');
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 3, 'three engagements');
     const long = (n: number) => 'é'.repeat(n);
     for (const vendorId of vendors) {
       const ref = { campaignId: id, vendorId };
-      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await untilFound(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
       await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: long(20_000), attachments: [] });
       const questions = await engagements.askFollowUp(ref, { by: officer, questions: Array.from({ length: 18 }, () => long(1_000)) });
       for (const half of [questions.slice(0, 9), questions.slice(9)]) {
@@ -275,7 +259,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       }
       await engagements.conclude(ref, { by: officer, findings: findingsFor(vendorId) });
     }
-    const ended = await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+    const ended = await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
     expect(ended.engagements.map((e) => e.outcome?.stage)).toEqual(['concluded', 'concluded', 'concluded']);
     // The campaign keeps how each ended; what the vendor wrote is read whole from its engagement.
     const oscar = await campaigns.engagementOutcome(id, 'oscar');
@@ -292,7 +276,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       vendors: Object.fromEntries(vendors.map((v) => [v, { summary: { en: `${v} explained its measures.`, fr: `${v} a expliqué ses mesures.` } }])),
     });
     // Every engagement has ended and every text is written: version 1 goes out on its own.
-    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
     const finished = campaigns.result(id);
     await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
     await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
@@ -309,18 +293,18 @@ describe('campaign: engagements, approval and the published statement', () => {
     const id = env.uniqueId('heavy');
     const vendors = Array.from({ length: 11 }, (_, i) => `v${String(i + 1).padStart(2, '0')}`);
     await campaigns.start(campaignInput(id, vendors, { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
-    await until(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement');
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement');
     const long = (n: number) => 'é'.repeat(n);
     const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: long(10_000), fr: long(10_000) }, goodPractices: [] }])) as unknown as Findings;
     for (const vendorId of vendors) {
       const ref = { campaignId: id, vendorId };
-      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
+      await untilFound(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', `${vendorId} awaiting a response`);
       await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Answered.', attachments: [] });
       await engagements.conclude(ref, { by: officer, findings: heavy });
     }
     const summaries = Object.fromEntries(vendors.map((v) => [v, { summary: { en: `${v} explained its measures.`, fr: `${v} a expliqué ses mesures.` } }]));
     await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Long findings.'], fr: ['De longues conclusions.'] }, lessonsLearned: { en: ['Be brief.'], fr: ['Être bref.'] }, vendors: summaries });
-    const held = await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended') && s.missingTexts?.length === 0, 'every engagement ended');
+    const held = await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended') && s.missingTexts?.length === 0, 'every engagement ended');
     expect(held.phase).toBe('engaging');
     expect(held.statementTooLarge).toMatch(/^the statement's text would take 2\d{3} KB; at most 1500 KB \(Temporal refuses a payload over 2 MB\): .*\(largest: v01 2\d\d KB, v02 2\d\d KB, v03 2\d\d KB\)$/);
     await expectRefused(() => campaigns.draftStatement(id, officer), /refused: Cannot draft: the statement's text would take 2\d{3} KB; at most 1500 KB/);
@@ -328,7 +312,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // The lead's findings replace what five engagements recorded: the first version goes out on its own.
     const brief = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: `Meets ${p}.`, fr: `Respecte ${p}.` }, goodPractices: [] }]));
     await campaigns.editStatement(id, { by: officer, vendors: Object.fromEntries(vendors.slice(0, 5).map((v) => [v, { findings: brief }])) });
-    const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    const drafted = await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
     expect(drafted.statementTooLarge).toBeUndefined();
     const draft = await campaigns.statement(id);
     expect(draft?.campaign.letterBody).toEqual({ en: [], fr: [] });
@@ -355,7 +339,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       publication: { folder: id, notifyVendors: true, retention: '1s' },
     });
     await campaigns.start(input);
-    await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
 
     await campaigns.editStatement(id, {
       by: officer,
@@ -370,7 +354,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       /refused: Cannot draft: 1 text is missing in the statement: draft command \(--close\/--exclude\), vendor omega, reason \(French\)\.$/,
     );
     await campaigns.draftStatement(id, officer, [{ vendorId: 'omega', action: 'close', reason }]);
-    const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    const drafted = await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
     expect(drafted.draft).toMatchObject({ version: 1, required: 2 });
     expect(drafted.openCases).toEqual([{ vendorId: 'omega', action: 'close', reason }]);
     expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'closed-by-lead', reason })]);
@@ -414,11 +398,11 @@ describe('campaign: engagements, approval and the published statement', () => {
     const id = env.uniqueId('relay-down');
     await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
     try {
-      await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
       const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
       await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
-      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       const toLead = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic');
       env.sink.recipientPolicy = (address) => (address === 'lead@opc.test' ? { code: 451, message: 'Mailbox busy, try later' } : undefined);
       const answered = await Promise.race([
@@ -429,7 +413,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect((await campaigns.status(id)).changeRequests).toEqual([expect.objectContaining({ authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' })]);
       expect(toLead()).toEqual([]);
       env.sink.recipientPolicy = () => undefined;
-      await until(async () => toLead().length, (n) => n === 1, 'the change request mailed to the lead', 60_000);
+      await untilFound(async () => toLead().length, (n) => n === 1, 'the change request mailed to the lead', 60_000);
     } finally {
       env.sink.recipientPolicy = () => undefined;
       await campaigns.handle(id).terminate('test over');
@@ -443,14 +427,14 @@ describe('campaign: engagements, approval and the published statement', () => {
     env.sink.recipientPolicy = (address) => (address === 'gone@split.test' ? { code: 550, message: 'No such user' } : undefined);
     try {
       await campaigns.start(campaignInput(id, [], { vendors: [vendor], policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
-      await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
       const reason = { en: 'The statement was published before this review could end.', fr: 'La déclaration a été publiée avant la fin de cet examen.' };
       await campaigns.draftStatement(id, officer, [{ vendorId: 'split', action: 'exclude', reason }]);
-      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
-      const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
+      const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
       const notices = await env.sink.waitFor(3, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-'), 60_000);
       expect(notices.flatMap((m) => m.to)).toContain('privacy@split.test');
       expect(published.deliveryFailures).toEqual([
@@ -467,11 +451,11 @@ describe('campaign: engagements, approval and the published statement', () => {
     const id = env.uniqueId('notices');
     const vendors = Array.from({ length: 150 }, (_, i) => `n${String(i).padStart(3, '0')}`);
     await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: true } }));
-    await until(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement', 120_000);
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement', 120_000);
     await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Too many to review.'], fr: ['Trop nombreuses pour l’examen.'] }, lessonsLearned: { en: ['Fewer.'], fr: ['Moins.'] } });
     const reason = { en: 'Not reviewed in this campaign.', fr: 'Non examinée dans cette campagne.' };
     await campaigns.draftStatement(id, officer, vendors.map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
-    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 120_000);
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 120_000);
     const finished = campaigns.result(id);
     await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
     await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
@@ -507,7 +491,7 @@ describe('campaign: engagements, approval and the published statement', () => {
         expect(text).toMatch(/3\. (expectations|attentes) (expectations|attentes)/);
       }
       for (const vendor of vendors) {
-        const copy = await until(
+        const copy = await untilFound(
           async () => readFileSync(join(env.config.outputDir, id, 'letters', `${vendor}.pdf`)),
           () => true,
           `the letter copy of ${vendor}`,
@@ -538,7 +522,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: false } }));
     const handle = env.client.workflow.getHandle(`campaign:${id}`);
     try {
-      const events = await until(
+      const events = await untilFound(
         async () => (await handle.fetchHistory()).events ?? [],
         (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length,
         'every engagement started',
