@@ -332,6 +332,11 @@ export class CampaignCase {
     this.letterWaiting = undefined;
   }
 
+  /** True while the letter waits for the published files and no engagement has started. */
+  letterWaits(): boolean {
+    return this.letterWaiting !== undefined;
+  }
+
   /** Tracks the vendor's engagement (the workflow starts it as a child). */
   addEngagement(vendor: Vendor, addedLate: boolean): CampaignEngagementState {
     const state: CampaignEngagementState = {

@@ -213,7 +213,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   async function withdrawVendor(req: WithdrawVendorInput): Promise<CampaignEngagementState> {
     const state = kase.withdrawVendor(req, now());
-    await signalWithdrawal(req.vendorId, req.by, req.reason);
+    const told = signalWithdrawal(req.vendorId, req.by, req.reason);
+    // While the letter waits for the published files (it may be hours) no engagement has started:
+    // the officer is answered now, and the engagement is told as soon as it starts.
+    if (kase.letterWaits()) chores.push(told);
+    else await told;
     return state;
   }
 

@@ -83,8 +83,12 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
       expect((await campaigns.board(id)).letterNotKept).toBe(waiting.letterNotKept);
       const history = async () => (await handle.fetchHistory()).events ?? [];
       expect((await history()).filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toHaveLength(0);
-      const refusedWhileDown = store.refused;
-      expect(refusedWhileDown).toBeGreaterThanOrEqual(2);
+      expect(store.refused).toBeGreaterThanOrEqual(2);
+      // The officer withdrawing a vendor meanwhile is answered at once; its engagement is told once it starts.
+      const asked = Date.now();
+      const withdrawn = await campaigns.withdrawVendor(id, { by: 'Officer Tremblay', vendorId: 'v9', reason: 'Out of scope after all.' });
+      expect(withdrawn.withdrawal?.by).toBe('Officer Tremblay');
+      expect(Date.now() - asked).toBeLessThan(10_000);
 
       store.up = true;
       const events = await untilFound(history, (e) => e.filter((x) => x.childWorkflowExecutionStartedEventAttributes).length === vendors.length, 'every engagement started');
@@ -94,9 +98,12 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
       expect((await campaigns.status(id)).letterNotKept).toBeUndefined();
       expect((await campaigns.board(id)).letterNotKept).toBeUndefined();
 
-      // Every vendor gets the whole letter, read back from the files.
-      const letters = await env.sink.waitFor(vendors.length, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id), 120_000);
-      expect(new Set(letters.flatMap((m) => m.to))).toEqual(new Set(vendors.map((v) => v.contacts[0]!.email)));
+      // Every vendor still in the campaign gets the whole letter, read back from the files; the one withdrawn ends so.
+      const remaining = vendors.filter((v) => v.id !== 'v9');
+      const letters = await env.sink.waitFor(remaining.length, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id) && !m.to.includes('privacy@v9.test'), 120_000);
+      expect(new Set(letters.flatMap((m) => m.to))).toEqual(new Set(remaining.map((v) => v.contacts[0]!.email)));
+      const ended = await untilFound(() => campaigns.status(id), (s) => s.engagements.find((e) => e.vendorId === 'v9')?.state === 'ended', 'the withdrawn engagement to end');
+      expect(ended.engagements.find((e) => e.vendorId === 'v9')?.outcome?.stage).toBe('withdrawn');
     } finally {
       await handle.terminate('test over');
     }
