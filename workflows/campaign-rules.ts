@@ -275,7 +275,7 @@ const VENDORS_HISTORY_BYTES = 40_000_000;
  * 13 KB a vendor with inputs of 2.9 KB (BENCHMARKS.md, section 13).
  */
 const PER_VENDOR_OVERHEAD_BYTES = 7_500;
-/** An engagement's inputs in one task, with room for the task's other commands. */
+/** The inputs a task starting engagements carries (each start, and each letter copy), with room for its other commands. */
 const BATCH_BYTES = 3_500_000;
 /** As large as the reference to a kept letter gets (a folder of up to 100 characters). */
 const STORED_LETTER_SHAPE = { path: 'x'.repeat(130), sha256: '0'.repeat(64) };
@@ -283,11 +283,18 @@ const STORED_LETTER_SHAPE = { path: 'x'.repeat(130), sha256: '0'.repeat(64) };
 /**
  * Why `vendorCount` vendors are too many for this campaign's letter, or undefined. Each vendor's
  * engagement input is kept twice in the campaign's history (the child's start and the copy kept with
- * its files), and a batch of starts shares one workflow task. `letterKeptOnce`: the campaign keeps its
- * letter in the published files (patch `letter-kept-once`), so those inputs carry a reference to it
- * instead of the body; campaigns before it carried the body in both.
+ * its files), both in the workflow task that starts it, and a batch of starts shares one task
+ * (`firstBatch` vendors in the largest: a batch, or more when vendors added meanwhile start with
+ * it). `letterKeptOnce`: the campaign keeps its letter in the published files (patch
+ * `letter-kept-once`), so those inputs carry a reference to it instead of the body; campaigns
+ * before it carried the body in both.
  */
-export function campaignHistoryProblem(input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>, vendorCount: number, letterKeptOnce = false): string | undefined {
+export function campaignHistoryProblem(
+  input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>,
+  vendorCount: number,
+  letterKeptOnce = false,
+  firstBatch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK),
+): string | undefined {
   const largest = input.vendors.reduce((max, v) => Math.max(max, utf8Length(JSON.stringify(v))), 0);
   const campaign = letterKeptOnce ? { ...input.campaign, letterBody: { en: [], fr: [] }, letterFile: STORED_LETTER_SHAPE } : input.campaign;
   const perEngagement = utf8Length(JSON.stringify({ campaign, policy: input.policy })) + largest;
@@ -297,9 +304,8 @@ export function campaignHistoryProblem(input: Pick<CampaignInput, 'campaign' | '
     const carries = letterKeptOnce ? 'is' : 'carries the letter,';
     return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`;
   }
-  const batch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK) * perEngagement;
-  if (batch > BATCH_BYTES) {
-    return `the letter makes each engagement's input ${Math.ceil(perEngagement / 1000)} KB, and the campaign starts ${ENGAGEMENTS_PER_TASK} at a time in one workflow task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${Math.floor(BATCH_BYTES / perEngagement)} vendors`;
+  if (firstBatch * 2 * perEngagement > BATCH_BYTES) {
+    return `the letter makes each engagement's input ${Math.ceil(perEngagement / 1000)} KB, sent twice in the workflow task that starts it (its start and the letter's copy), and the campaign starts ${firstBatch} in one task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${Math.floor(BATCH_BYTES / (2 * perEngagement))} vendors`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, checkVendor, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import type {
@@ -18,6 +18,7 @@ import type {
   DraftStatementInput,
   EngagementOutcomeSummary,
   EditStatementInput,
+  LetterNotKept,
   RequestChangesInput,
   SetConclusionsInput,
   StatementApproval,
@@ -117,7 +118,7 @@ export class CampaignCase {
   /** The letter could not be kept in the published files: the engagements carry it, and count so. */
   private lettersCarried = false;
   /** Why no engagement has started yet, while the letter waits for the published files. */
-  private letterWaiting: string | undefined;
+  private letterWaiting: LetterNotKept | undefined;
 
   constructor(
     private readonly input: CampaignInput,
@@ -312,10 +313,15 @@ export class CampaignCase {
 
   // ── The letter, kept once in the published files (patch letter-kept-once) ─────────────────────
 
-  /** Why the engagements listed so far cannot each carry the letter (the history has no room), or undefined. */
+  /**
+   * Why the engagements listed so far cannot each carry the letter (the history has no room), or
+   * undefined. Those added meanwhile start with the first batch, in its workflow task.
+   */
   letterCarriedProblem(): string | undefined {
-    const vendors = [...this.engagements.values()].map((e) => e.vendor);
-    return campaignHistoryProblem({ ...this.input, vendors }, vendors.length, false);
+    const tracked = [...this.engagements.values()];
+    const vendors = tracked.map((e) => e.vendor);
+    const firstBatch = Math.min(this.input.vendors.length, ENGAGEMENTS_PER_TASK) + tracked.filter((e) => e.state.addedLate).length;
+    return campaignHistoryProblem({ ...this.input, vendors }, vendors.length, false, firstBatch);
   }
 
   /** The letter could not be kept: each engagement carries it, and a vendor added later is counted so. */
@@ -325,16 +331,17 @@ export class CampaignCase {
 
   /** Keeping the letter failed (`error`) where the engagements cannot carry it (`problem`): the status says so until it is kept. */
   waitForLetterStore(error: string, problem: string): void {
-    this.letterWaiting = `The letter could not be kept in the published files (${error}), and the engagements cannot carry it: ${problem}. The campaign keeps trying, and starts its engagements once the letter is kept.`;
+    this.letterWaiting = { error, problem };
   }
 
   letterKept(): void {
     this.letterWaiting = undefined;
   }
 
-  /** True while the letter waits for the published files and no engagement has started. */
-  letterWaits(): boolean {
-    return this.letterWaiting !== undefined;
+  /** How an engagement withdrawn before it started ends: no letter went out, nothing was recorded. */
+  withdrawnBeforeStart(vendorId: string, now: string): EngagementOutcome {
+    const { vendor, state } = this.engagements.get(vendorId)!;
+    return { vendorId, vendorName: vendor.name, stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason: state.withdrawal?.reason, endedAt: now };
   }
 
   /** Tracks the vendor's engagement (the workflow starts it as a child). */

@@ -95,10 +95,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // before the statement's size limit drafted whatever its size, and replay so.
   const rules = patched('statement-edit-loop') ? 'edit-loop' : 'legacy';
   const keepsLetterOnce = patched(LETTER_KEPT_ONCE);
+  const waitsForStore = keepsLetterOnce && patched(LETTER_WAITS_FOR_STORE);
   const kase = new CampaignCase(input, rules, { holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT), keepsLetterOnce });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
-  const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement>>>();
+  const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement> | undefined>>();
   const endings: Promise<void>[] = [];
   const chores: Promise<void>[] = [];
   const now = () => new Date().toISOString();
@@ -108,20 +109,24 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
    * Resolves once the letter is kept, or could not be (its engagements then carry it, as before). Every
    * vendor is the campaign's from the start, for its checks and queries; none is started before this.
    */
+  /** The letter is kept, or the engagements carry it: they are being started. */
+  let letterSettled = !keepsLetterOnce;
   const letterKept = keepsLetterOnce ? keepLetter() : undefined;
   async function keepLetter(): Promise<void> {
     const letter = { campaign: ref, folder: publication.folder };
     try {
       const letterFile = await documentsGivingUpAfter(policy.letterKeptWithin ?? LETTER_KEEPING_TIME).storeLetter(letter);
       engagementRef = { ...refWithoutLetter, letterFile };
+      letterSettled = true;
       return;
     } catch (err) {
       if (isCancellation(err)) throw err;
       const problem = kase.letterCarriedProblem();
-      if (!problem || !patched(LETTER_WAITS_FOR_STORE)) {
+      if (!problem || !waitsForStore) {
         // A store out of reach must not hold up a campaign whose engagements can carry the letter.
         log.warn('the letter could not be kept in the published files; each engagement carries it', { error: errorText(err) });
         kase.carryLetter();
+        letterSettled = true;
         return;
       }
       log.warn('the letter could not be kept in the published files, and the engagements cannot carry it: trying until it is kept', { error: errorText(err), problem });
@@ -131,6 +136,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const letterFile = await documents.storeLetter(letter);
     engagementRef = { ...refWithoutLetter, letterFile };
     kase.letterKept();
+    letterSettled = true;
   }
 
   /**
@@ -139,18 +145,24 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
    */
   function startEngagement(vendor: Vendor, addedLate: boolean, turn?: Promise<void>): CampaignEngagementState {
     const state = kase.addEngagement(vendor, addedLate);
-    const launch = () =>
-      startChild(engagement, {
-        workflowId: state.workflowId,
-        args: [{ campaign: engagementRef, vendor, policy, revision: ENGAGEMENT_REVISION }],
-        typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      });
+    // Withdrawn while the letter waited for the files: it never starts, and no letter goes out.
+    const withdrawnBeforeStart = () => waitsForStore && state.withdrawal !== undefined;
+    const launch = (): Promise<ChildWorkflowHandle<typeof engagement> | undefined> =>
+      withdrawnBeforeStart()
+        ? Promise.resolve(undefined)
+        : startChild(engagement, {
+            workflowId: state.workflowId,
+            args: [{ campaign: engagementRef, vendor, policy, revision: ENGAGEMENT_REVISION }],
+            typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          });
     const started = turn ? turn.then(launch) : launch();
     children.set(vendor.id, started);
     // A copy of the letter the vendor receives, kept with the campaign's files; a failure to archive
     // it is reported, never allowed to hold the campaign up.
-    const saveCopy = () => documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
+    const saveCopy = async () => {
+      if (!withdrawnBeforeStart()) await documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
+    };
     chores.push(
       (turn ? turn.then(saveCopy) : saveCopy()).then(
         () => undefined,
@@ -159,7 +171,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     );
     endings.push(
       started
-        .then((child) => child.result())
+        .then((child) => child?.result() ?? kase.withdrawnBeforeStart(vendor.id, now()))
         .then(
           (outcome) => kase.engagementEnded(vendor.id, outcome),
           (err: unknown) => kase.engagementFailed(vendor.id, errorText(err)),
@@ -171,6 +183,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   /** Ends an engagement by signal (its own withdrawal rules apply); one that has ended ignores it. */
   async function signalWithdrawal(vendorId: string, by: string, reason: string): Promise<void> {
     const child = await children.get(vendorId)!;
+    if (!child) return;
     try {
       await child.signal(withdrawSignal, { by, reason });
     } catch {
@@ -181,7 +194,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   /** The lead submits a version; engagements it closed or excluded end now, sending nothing more. */
   async function draftStatement(req: DraftStatementInput) {
     const status = kase.requestDraft(req, now());
-    await Promise.all((req.openCases ?? []).map((d) => signalWithdrawal(d.vendorId, req.by, d.reason.en || d.reason.fr)));
+    await Promise.all((req.openCases ?? []).map((d) => tellWithdrawal(d.vendorId, req.by, d.reason.en || d.reason.fr)));
     return status;
   }
 
@@ -213,12 +226,20 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   async function withdrawVendor(req: WithdrawVendorInput): Promise<CampaignEngagementState> {
     const state = kase.withdrawVendor(req, now());
-    const told = signalWithdrawal(req.vendorId, req.by, req.reason);
-    // While the letter waits for the published files (it may be hours) no engagement has started:
-    // the officer is answered now, and the engagement is told as soon as it starts.
-    if (kase.letterWaits()) chores.push(told);
-    else await told;
+    await tellWithdrawal(req.vendorId, req.by, req.reason);
     return state;
+  }
+
+  /**
+   * Withdraws an engagement for the officer. While the letter waits for the published files (it may
+   * be hours) none has started: the officer is answered at once, and one withdrawn meanwhile never
+   * starts; a signal still goes to one that starts in the same moment.
+   */
+  async function tellWithdrawal(vendorId: string, by: string, reason: string): Promise<void> {
+    const told = signalWithdrawal(vendorId, by, reason);
+    // A start that failed is the engagement's ending to record, not the withdrawal's.
+    if (waitsForStore && !letterSettled) chores.push(told.catch(() => undefined));
+    else await told;
   }
 
   setHandler(campaignStatusQuery, () => kase.status());

@@ -387,7 +387,13 @@ export interface CampaignStatus {
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: { at: string; step: string; reason: string }[];
   /** Why no engagement has started: the letter is not kept in the published files yet, and is too large for each engagement to carry. */
-  letterNotKept?: string;
+  letterNotKept?: LetterNotKept;
+}
+
+/** Keeping the letter in the published files failed (`error`), and the engagements cannot carry it instead (`problem`); the campaign keeps trying. */
+export interface LetterNotKept {
+  error: string;
+  problem: string;
 }
 
 /** What a statement update answers: the campaign's status without its engagements (the status query lists them). */
@@ -426,7 +432,7 @@ export interface CampaignBoard {
   /** Each vendor's name, by vendor id. */
   vendorNames: Record<string, string>;
   /** As in the status: why no engagement has started while the letter waits for the published files. */
-  letterNotKept?: string;
+  letterNotKept?: LetterNotKept;
 }
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */

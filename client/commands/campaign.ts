@@ -194,7 +194,11 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
     ]),
     section('Engagements', rows.length ? table(['vendor', 'name', 'stage', 'next deadline', 'reminders', 'final notices', 'engagement'], rows) : 'none'),
   ];
-  if (overview.letterNotKept) parts.push(section('Waiting for the published files', overview.letterNotKept));
+  const waiting = overview.letterNotKept;
+  if (waiting) {
+    const why = `The letter could not be kept in the published files (${waiting.error}), and the engagements cannot carry it: ${waiting.problem}.`;
+    parts.push(section('Waiting for the published files (no engagement has started)', `${why}\nThe campaign keeps trying, and starts its engagements once the letter is kept: check the worker's store (DATABASE_URL).`));
+  }
   if (overview.deliveryFailures.length) {
     parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))));
   }

@@ -110,8 +110,8 @@ describe('list and campaign status', () => {
     expect(cells[header.indexOf('reminders')]).toBe('1');
     expect(cells[header.indexOf('final notices')]).toBe('1');
     expect(status).not.toContain('Waiting for the published files');
-    const waiting = renderOverview({ ...overview, letterNotKept: 'The letter could not be kept in the published files (connect ECONNREFUSED).' }, NOW);
-    expect(waiting).toMatch(/Waiting for the published files[\s\S]*The letter could not be kept in the published files \(connect ECONNREFUSED\)\./);
+    const waiting = renderOverview({ ...overview, letterNotKept: { error: 'connect ECONNREFUSED', problem: 'the letter makes each engagement\'s input 496 KB' } }, NOW);
+    expect(waiting).toMatch(/Waiting for the published files \(no engagement has started\)[\s\S]*The letter could not be kept in the published files \(connect ECONNREFUSED\), and the engagements cannot carry it: the letter makes each engagement's input 496 KB\./);
   });
 });
 

@@ -121,11 +121,12 @@ describe('the page texts', () => {
   it('tells the officers on the board why no engagement has started while the letter waits for the published files', () => {
     const views = loadViews();
     const campaign = { campaignId: 'vc', reference: 'VC-2020', phase: 'engaging', engagementCount: 10, vendorNames: {} };
-    const board = (letterNotKept?: string) => views.render('board', 'fr', { title: 'Campagne VC-2020', campaign: { ...campaign, letterNotKept }, rows: [], total: 10, csrf: 'c', path: '/campaigns/vc' });
+    const board = (letterNotKept?: { error: string; problem: string }) => views.render('board', 'fr', { title: 'Campagne VC-2020', campaign: { ...campaign, letterNotKept }, rows: [], total: 10, csrf: 'c', path: '/campaigns/vc' });
     expect(board()).not.toContain('id="letter-not-kept"');
-    const html = board('The letter could not be kept in the published files (connect ECONNREFUSED <store>).');
+    const html = board({ error: 'connect ECONNREFUSED <store>', problem: 'the letter makes each engagement’s input 496 KB' });
     expect(html).toMatch(/<div class="problems" role="status" id="letter-not-kept"><p>Aucun dossier n’a encore commencé\. La lettre n’a pas pu être conservée/);
-    expect(html).toContain('<code>The letter could not be kept in the published files (connect ECONNREFUSED &lt;store&gt;).</code>');
+    expect(html).toContain('<code>the letter makes each engagement’s input 496 KB</code>');
+    expect(html).toContain('<code>connect ECONNREFUSED &lt;store&gt;</code>');
   });
 
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
