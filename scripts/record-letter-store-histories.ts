@@ -1,7 +1,8 @@
 // Records the two campaign histories of a letter the published files could not keep within
 // policy.letterKeptWithin (patch letter-waits-for-store), replayed in CI beside the demo's: 40 vendors
-// of a letter their engagements cannot carry (the campaign waits, a vendor withdrawn meanwhile never
-// starts, then the store comes back), and 6 vendors of a short one (the engagements carry it). The
+// of a 66 KB letter their engagements cannot carry (the campaign waits; one vendor withdrawn before
+// the wait began and one during it never start; then the store comes back), and 6 vendors of a
+// 100-word letter (the engagements carry it; the one withdrawn early never starts). The
 // worker's store refuses the letter until told otherwise; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key.
 //   node --import tsx scripts/record-letter-store-histories.ts
@@ -46,15 +47,19 @@ async function main() {
     const vendors = Array.from({ length: vendorCount }, (_, i) => testVendor(`v${i}`));
     const input: CampaignInput = {
       campaign: { ...testCampaign(id), letterBody: { en: Array.from({ length: paragraphs }, (_, i) => para(i + 1, 'expectations', words)), fr: Array.from({ length: paragraphs }, (_, i) => para(i + 1, 'attentes', words)) } },
-      vendors, policy: { ...patientPolicy(), letterKeptWithin: '1s' }, approval: { kind: 'all' }, publication: { folder: id, notifyVendors: false },
+      vendors, policy: { ...patientPolicy(), letterKeptWithin: '5s' }, approval: { kind: 'all' }, publication: { folder: id, notifyVendors: false },
     };
     await campaigns.start(input);
-    await campaigns.withdrawVendor(id, { by: 'Officer Tremblay', vendorId: 'v1', reason: 'Out of scope after all.' });
-    for (;;) { const s = await campaigns.status(id).catch(() => undefined); if (s && (s.letterNotKept || s.engagements.some((e) => e.state === 'ended'))) break; await new Promise((r) => setTimeout(r, 250)); }
+    const withdraw = (vendorId: string) => campaigns.withdrawVendor(id, { by: 'Officer Tremblay', vendorId, reason: 'Out of scope after all.' });
+    for (;;) { const s = await campaigns.status(id).catch(() => undefined); if (s?.engagements.length === vendorCount) break; await new Promise((r) => setTimeout(r, 100)); }
+    await withdraw('v1');
+    for (;;) { const s = await campaigns.status(id); if (s.letterNotKept || s.engagements.some((e) => e.state === 'in-progress' && e.vendorId !== 'v1' && s.phase !== 'engaging')) break; if (!s.letterNotKept && (await client.workflow.getHandle(`campaign:${id}`).fetchHistory()).events?.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)) break; await new Promise((r) => setTimeout(r, 250)); }
+    if ((await campaigns.status(id)).letterNotKept) await withdraw('v2');
     await new Promise((r) => setTimeout(r, 2_000));
     store.up = true;
     for (;;) { const s = await campaigns.status(id); if (s.engagements.filter((e) => e.state === 'ended').length >= 1 && !s.letterNotKept) break; await new Promise((r) => setTimeout(r, 250)); }
-    await sink.waitFor(vendorCount - 1, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id), 120_000);
+    const withdrawn = (await campaigns.status(id)).engagements.filter((e) => e.withdrawal).length;
+    await sink.waitFor(vendorCount - withdrawn, (m) => (m.messageId ?? '').startsWith('<letter.') && (m.messageId ?? '').includes(id), 120_000);
     await new Promise((r) => setTimeout(r, 2_000));
     const handle = client.workflow.getHandle(`campaign:${id}`);
     await handle.terminate('recorded');
@@ -64,9 +69,9 @@ async function main() {
     console.log(name, history.events?.length, 'events ->', file);
   };
   try {
-    // 40 vendors of a 3 × 1,800-word letter: too large for each engagement to carry, so it waits.
+    // 40 vendors of a 2 × 1,500-word letter: too large for each engagement to carry, so it waits.
     await run('letter-waits-for-store', 40, 2, 1_500);
-    // 6 vendors of the same letter: it fits, so the engagements carry it.
+    // 6 vendors of a 100-word letter: it fits, so the engagements carry it.
     await run('letter-carried', 6, 1, 100);
   } finally {
     worker.shutdown(); await running; transport.close(); await nc.close(); await connection.close(); await sink.stop(); await server.stop();

@@ -318,9 +318,9 @@ export class CampaignCase {
    * undefined. Those added meanwhile start with the first batch, in its workflow task.
    */
   letterCarriedProblem(): string | undefined {
-    const tracked = [...this.engagements.values()];
-    const vendors = tracked.map((e) => e.vendor);
-    const firstBatch = Math.min(this.input.vendors.length, ENGAGEMENTS_PER_TASK) + tracked.filter((e) => e.state.addedLate).length;
+    const starting = [...this.engagements.values()].filter((e) => this.stopReasonBeforeStart(e.vendor.id) === undefined);
+    const vendors = starting.map((e) => e.vendor);
+    const firstBatch = Math.min(starting.filter((e) => !e.state.addedLate).length, ENGAGEMENTS_PER_TASK) + starting.filter((e) => e.state.addedLate).length;
     return campaignHistoryProblem({ ...this.input, vendors }, vendors.length, false, firstBatch);
   }
 
@@ -338,10 +338,19 @@ export class CampaignCase {
     this.letterWaiting = undefined;
   }
 
-  /** How an engagement withdrawn before it started ends: no letter went out, nothing was recorded. */
-  withdrawnBeforeStart(vendorId: string, now: string): EngagementOutcome {
+  /** Why this vendor's engagement must not start (withdrawn, or closed or excluded by the lead), or undefined. */
+  stopReasonBeforeStart(vendorId: string): string | undefined {
+    const { state } = this.engagements.get(vendorId)!;
+    const decision = this.decisions.get(vendorId);
+    return state.withdrawal?.reason ?? (decision && (decision.reason.en || decision.reason.fr));
+  }
+
+  /** Ends an engagement that never started, withdrawn when it was stopped: no letter went out, nothing was recorded. */
+  endBeforeStart(vendorId: string, now: string): void {
     const { vendor, state } = this.engagements.get(vendorId)!;
-    return { vendorId, vendorName: vendor.name, stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason: state.withdrawal?.reason, endedAt: now };
+    if (state.state !== 'in-progress') return;
+    const withdrawalReason = this.stopReasonBeforeStart(vendorId)?.trim();
+    this.engagementEnded(vendorId, { vendorId, vendorName: vendor.name, stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason, endedAt: state.withdrawal?.at ?? now });
   }
 
   /** Tracks the vendor's engagement (the workflow starts it as a child). */

@@ -145,23 +145,26 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
    */
   function startEngagement(vendor: Vendor, addedLate: boolean, turn?: Promise<void>): CampaignEngagementState {
     const state = kase.addEngagement(vendor, addedLate);
-    // Withdrawn while the letter waited for the files: it never starts, and no letter goes out.
-    const withdrawnBeforeStart = () => waitsForStore && state.withdrawal !== undefined;
-    const launch = (): Promise<ChildWorkflowHandle<typeof engagement> | undefined> =>
-      withdrawnBeforeStart()
-        ? Promise.resolve(undefined)
-        : startChild(engagement, {
-            workflowId: state.workflowId,
-            args: [{ campaign: engagementRef, vendor, policy, revision: ENGAGEMENT_REVISION }],
-            typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          });
+    // Withdrawn, closed or excluded while the letter waited for the files: it never starts, and no letter goes out.
+    const stoppedBeforeStart = () => waitsForStore && kase.stopReasonBeforeStart(vendor.id) !== undefined;
+    const launch = (): Promise<ChildWorkflowHandle<typeof engagement> | undefined> => {
+      if (!stoppedBeforeStart()) {
+        return startChild(engagement, {
+          workflowId: state.workflowId,
+          args: [{ campaign: engagementRef, vendor, policy, revision: ENGAGEMENT_REVISION }],
+          typedSearchAttributes: engagementStartAttributes(ref.id, vendor.id),
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        });
+      }
+      kase.endBeforeStart(vendor.id, now());
+      return Promise.resolve(undefined);
+    };
     const started = turn ? turn.then(launch) : launch();
     children.set(vendor.id, started);
     // A copy of the letter the vendor receives, kept with the campaign's files; a failure to archive
     // it is reported, never allowed to hold the campaign up.
     const saveCopy = async () => {
-      if (!withdrawnBeforeStart()) await documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
+      if (!stoppedBeforeStart()) await documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
     };
     chores.push(
       (turn ? turn.then(saveCopy) : saveCopy()).then(
@@ -171,9 +174,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     );
     endings.push(
       started
-        .then((child) => child?.result() ?? kase.withdrawnBeforeStart(vendor.id, now()))
+        .then((child) => child?.result())
         .then(
-          (outcome) => kase.engagementEnded(vendor.id, outcome),
+          // No outcome: it never started, and ended when it was stopped.
+          (outcome) => outcome && kase.engagementEnded(vendor.id, outcome),
           (err: unknown) => kase.engagementFailed(vendor.id, errorText(err)),
         ),
     );
@@ -231,15 +235,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
 
   /**
-   * Withdraws an engagement for the officer. While the letter waits for the published files (it may
-   * be hours) none has started: the officer is answered at once, and one withdrawn meanwhile never
-   * starts; a signal still goes to one that starts in the same moment.
+   * Ends an engagement the officer withdrew (or the lead closed or excluded). While the letter is
+   * being kept (with the files out of reach, it may be hours) no engagement has started: it ends at
+   * once, never starts, and the officer is not held up. Not async: an update of a campaign before
+   * the patch completes on the same turn as before.
    */
-  async function tellWithdrawal(vendorId: string, by: string, reason: string): Promise<void> {
-    const told = signalWithdrawal(vendorId, by, reason);
-    // A start that failed is the engagement's ending to record, not the withdrawal's.
-    if (waitsForStore && !letterSettled) chores.push(told.catch(() => undefined));
-    else await told;
+  function tellWithdrawal(vendorId: string, by: string, reason: string): Promise<void> {
+    if (!waitsForStore || letterSettled) return signalWithdrawal(vendorId, by, reason);
+    kase.endBeforeStart(vendorId, now());
+    return Promise.resolve();
   }
 
   setHandler(campaignStatusQuery, () => kase.status());

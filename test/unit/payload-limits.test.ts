@@ -302,10 +302,17 @@ describe('payload limits', () => {
     const carrying = few(4);
     carrying.carryLetter();
     expect(() => carrying.checkAddVendor({ by: 'Officer Tremblay', vendor: testVendor('late2') })).toThrow(/^Cannot add this vendor: the letter makes each engagement's input 30\d KB/);
-    // Withdrawn before its engagement started: it ends so, with nothing recorded.
-    const withdrawing = few(4);
-    withdrawing.withdrawVendor({ by: 'Officer Tremblay', vendorId: 'v2', reason: 'Out of scope.' }, '2026-11-29T05:00:00Z');
-    expect(withdrawing.withdrawnBeforeStart('v2', '2026-11-29T05:00:01Z')).toEqual({ vendorId: 'v2', vendorName: 'Vendor v2', stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason: 'Out of scope.', endedAt: '2026-11-29T05:00:01Z' });
+    // Withdrawn before its engagement started: it ends so, when it was withdrawn, with nothing recorded,
+    // and no longer counts among the engagements that would carry the letter.
+    const withdrawing = few(5);
+    expect(withdrawing.stopReasonBeforeStart('v2')).toBeUndefined();
+    withdrawing.withdrawVendor({ by: 'Officer Tremblay', vendorId: 'v2', reason: ' Out of scope. ' }, '2026-11-29T05:00:00Z');
+    expect(withdrawing.stopReasonBeforeStart('v2')).toBe(' Out of scope. ');
+    withdrawing.endBeforeStart('v2', '2026-11-29T07:00:00Z');
+    withdrawing.endBeforeStart('v2', '2026-11-29T08:00:00Z');
+    expect(withdrawing.outcomeOf('v2')).toEqual({ vendorId: 'v2', vendorName: 'Vendor v2', stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason: 'Out of scope.', endedAt: '2026-11-29T05:00:00Z' });
+    expect(withdrawing.status().engagements.find((e) => e.vendorId === 'v2')?.state).toBe('ended');
+    expect(withdrawing.letterCarriedProblem()).toBeUndefined();
   });
 });
 
