@@ -313,6 +313,11 @@ describe('payload limits', () => {
     expect(withdrawing.outcomeOf('v2')).toEqual({ vendorId: 'v2', vendorName: 'Vendor v2', stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason: 'Out of scope.', endedAt: '2026-11-29T05:00:00Z' });
     expect(withdrawing.status().engagements.find((e) => e.vendorId === 'v2')?.state).toBe('ended');
     expect(withdrawing.letterCarriedProblem()).toBeUndefined();
+    // Closed by the lead's draft before it started: it ends the same way, with the lead's public reason.
+    withdrawing.requestDraft({ by: 'Officer Tremblay', openCases: [{ vendorId: 'v3', action: 'close', reason: { en: 'No answer needed.', fr: 'Aucune réponse requise.' } }] }, '2026-11-29T06:00:00Z');
+    expect(withdrawing.stopReasonBeforeStart('v3')).toBe('No answer needed.');
+    withdrawing.endBeforeStart('v3', '2026-11-29T06:00:00Z');
+    expect(withdrawing.outcomeOf('v3')).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'No answer needed.', endedAt: '2026-11-29T06:00:00Z' });
   });
 });
 
