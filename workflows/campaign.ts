@@ -105,12 +105,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const now = () => new Date().toISOString();
   /** The campaign as its engagements and letter copies get it: with the letter, or once it is kept, a reference to it. */
   let engagementRef: CampaignRef = ref;
+  /** The letter is kept, or the engagements carry it: they are being started. */
+  let letterSettled = !keepsLetterOnce;
   /**
    * Resolves once the letter is kept, or could not be (its engagements then carry it, as before). Every
    * vendor is the campaign's from the start, for its checks and queries; none is started before this.
    */
-  /** The letter is kept, or the engagements carry it: they are being started. */
-  let letterSettled = !keepsLetterOnce;
   const letterKept = keepsLetterOnce ? keepLetter() : undefined;
   async function keepLetter(): Promise<void> {
     const letter = { campaign: ref, folder: publication.folder };
