@@ -154,7 +154,7 @@ export class CampaignCase {
       ...(this.rules === 'edit-loop' && !this.published ? this.prospectiveProblems() : {}),
       published: this.published,
       deliveryFailures: this.deliveryFailures,
-      ...(this.letterWaiting ? { letterNotKept: this.letterWaiting } : {}),
+      ...this.letterNotKept(),
     };
   }
 
@@ -163,8 +163,12 @@ export class CampaignCase {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
     for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
-    const waiting = this.letterWaiting ? { letterNotKept: this.letterWaiting } : {};
-    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames, ...waiting };
+    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames, ...this.letterNotKept() };
+  }
+
+  /** The status's and the board's `letterNotKept`, while the letter waits for the published files. */
+  private letterNotKept(): Pick<CampaignStatus, 'letterNotKept'> {
+    return this.letterWaiting ? { letterNotKept: this.letterWaiting } : {};
   }
 
   /**

@@ -16,7 +16,7 @@ import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
-import { untilFound } from '../helpers/until';
+import { until, untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
 import { retentionWorkflowId } from '../../workflows/workflow-ids';
 
@@ -413,7 +413,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect((await campaigns.status(id)).changeRequests).toEqual([expect.objectContaining({ authorityId: 'fdpic', version: 1, comment: 'Name the vendor in French too.' })]);
       expect(toLead()).toEqual([]);
       env.sink.recipientPolicy = () => undefined;
-      await untilFound(async () => toLead().length, (n) => n === 1, 'the change request mailed to the lead', 60_000);
+      await until(async () => toLead().length, (n) => n === 1, 'the change request mailed to the lead', 60_000);
     } finally {
       env.sink.recipientPolicy = () => undefined;
       await campaigns.handle(id).terminate('test over');
