@@ -3,10 +3,10 @@
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { PRINCIPLE_TITLES, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
+import { type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, withArticle } from './format';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
@@ -124,7 +124,7 @@ function changesView(changes: StatementChange[] | undefined, language: Language)
   return changes.map((c) => {
     const section = w.say(`changes.section.${c.section}`, {
       vendor: c.vendorName,
-      principle: c.principle ? PRINCIPLE_TITLES[c.principle][language] : undefined,
+      principle: c.principle ? principleTitle(c.principle, language) : undefined,
       demonstration: c.demonstrationId,
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };

@@ -2,7 +2,7 @@
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
 import { isDateOnly, isoInstant } from '../workflows/time';
-import type { Language } from '../workflows/types';
+import type { Language, Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
@@ -84,6 +84,13 @@ export function ordinal(n: number, language: Language): string {
   const numbered = wordOf(language, `numberedOrdinal.${category}`, { n }) ?? wordOf(language, 'numberedOrdinal.other', { n });
   if (!numbered) throw new FormatError(`templates/words.yaml has no ${language} numberedOrdinal.other; add it.`);
   return numbered;
+}
+
+/** `End-user control` / `Contrôle par l’utilisateur final`, from templates/words.yaml. */
+export function principleTitle(principle: Principle, language: Language): string {
+  const title = wordOf(language, `principles.${principle}`);
+  if (!title) throw new FormatError(`templates/words.yaml has no ${language} principles.${principle}; add it.`);
+  return title;
 }
 
 export function capitalize(text: string): string {

@@ -9,7 +9,6 @@ import { rgb } from 'pdf-lib';
 import {
   LANGUAGES,
   PRINCIPLES,
-  PRINCIPLE_TITLES,
   type CampaignRef,
   type EngagementOutcome,
   type Findings,
@@ -22,7 +21,7 @@ import {
 } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
-import { formatDate, joinNames } from './format';
+import { formatDate, joinNames, principleTitle } from './format';
 import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
@@ -110,7 +109,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   // sentence would not say where one name ends and the next begins.
   doc.bullets(authorities.map((a) => a.name[language]));
   doc.heading(w.say('principles'), 3);
-  doc.bullets(PRINCIPLES.map((p) => PRINCIPLE_TITLES[p][language]));
+  doc.bullets(PRINCIPLES.map((p) => principleTitle(p, language)));
 
   doc.heading(w.say('summary'));
   const counts = new Map<StatementVendorEntry['stage'], number>();
@@ -194,7 +193,7 @@ function renderFindings(doc: LayoutDocument, findings: Findings, w: StatementWor
   for (const principle of PRINCIPLES) {
     const finding = findings[principle];
     const practices = (finding?.goodPractices ?? []).map((g) => text(g, language)).filter((g): g is string => g !== undefined);
-    doc.paragraph(PRINCIPLE_TITLES[principle][language], { weight: 'bold', color: ACCENT, spaceAfter: 1 });
+    doc.paragraph(principleTitle(principle, language), { weight: 'bold', color: ACCENT, spaceAfter: 1 });
     doc.paragraph(text(finding?.assessment, language) ?? w.say('noFindings'), { indent: 10, spaceAfter: practices.length ? 1 : undefined });
     if (practices.length) doc.paragraph(`${w.say('goodPractices')} ${practices.join(' · ')}`, { indent: 10, color: GREY });
   }

@@ -121,17 +121,6 @@ export const PRINCIPLES = [
 ] as const;
 export type Principle = (typeof PRINCIPLES)[number];
 
-export const PRINCIPLE_TITLES: Record<Principle, Bilingual> = {
-  security: { en: 'Security', fr: 'Sécurité' },
-  'privacy-by-design': {
-    en: 'Privacy by design and by default',
-    fr: 'Protection de la vie privée dès la conception et par défaut',
-  },
-  'know-your-audience': { en: 'Know your audience', fr: 'Connaître son public' },
-  transparency: { en: 'Transparency and fairness', fr: 'Transparence et équité' },
-  'end-user-control': { en: 'End-user control', fr: "Contrôle par l'utilisateur final" },
-};
-
 /** A letter's body kept in the published files: its path, and the SHA-256 of its bytes. */
 export interface StoredLetter {
   path: string;

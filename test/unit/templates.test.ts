@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { composeMessage, demonstrationEventUid } from '../../activities/compose';
 import { ErrorType } from '../../workflows/errors';
-import { formatDate, ordinal } from '../../activities/format';
+import { formatDate, ordinal, principleTitle } from '../../activities/format';
 import { loadTemplates, TEMPLATES_DIR, TemplateError, wordListOf, wordOf } from '../../activities/templates';
-import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
+import { LANGUAGES, MESSAGE_KINDS, PRINCIPLES, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
@@ -198,5 +199,14 @@ describe('message templates', () => {
       { domain: 'opc.test' },
     );
     expect(String((invitation.icalEvent as { content: string }).content).replace(/\r?\n[ \t]/g, '')).toContain('SUMMARY:Démonstration de Zoom (TEST-TPL)');
+  });
+
+  it('names each principle as the workspace does, with French typography', () => {
+    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
+    for (const language of LANGUAGES) {
+      for (const p of PRINCIPLES) expect(principleTitle(p, language), `${language} ${p}`).toBe(web[language][`principle.${p}`]);
+    }
+    expect(PRINCIPLES.map((p) => principleTitle(p, 'fr')).join(' ')).not.toMatch(/\p{L}'\p{L}/u);
+    expect(principleTitle('end-user-control', 'fr')).toBe('Contrôle par l’utilisateur final');
   });
 });
