@@ -102,7 +102,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.paragraph(
     w.count('backgroundText', authorities.length, {
       date: date(campaign.letterDate),
-      vendors: vendorNames.length > 12 ? w.say('manyCompanies', { count: vendorNames.length }) : joinNames(vendorNames, language),
+      vendors: vendorNames.length > 12 ? w.say('manyCompanies', { count: w.number(vendorNames.length) }) : joinNames(vendorNames, language),
     }),
   );
   // One authority per line: their names hold commas ("…Personal Data, Hong Kong"), so a list in a
@@ -178,7 +178,7 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
   if (asked) {
     const answered = entry.questionsAnswered ?? 0;
     const key = answered === asked ? 'followUpsAllAnswered' : answered === 0 ? 'followUpsUnanswered' : 'followUpsPartlyAnswered';
-    doc.paragraph(w.count(key, asked, { vendor, answered }));
+    doc.paragraph(w.count(key, asked, { vendor, answered: key === 'followUpsPartlyAnswered' ? w.count('answeredOf', answered) : undefined }));
   }
   for (const d of entry.demonstrations ?? []) {
     doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }));

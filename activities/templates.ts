@@ -82,6 +82,8 @@ export interface StatementWording {
   language: Language;
   say(key: string, view?: object): string;
   count(key: string, count: number, view?: object): string;
+  /** `2,000` / `2 000`: digits grouped as the language writes them. */
+  number(n: number): string;
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -206,10 +208,17 @@ export function statementWording(language: Language, dir = TEMPLATES_DIR): State
     if (!template) throw new TemplateError(`templates/statement.yaml has no ${language}.${key}; add it (in en and fr).`);
     return oneLine(template(view));
   };
+  const digits = new Intl.NumberFormat(PLURAL_LOCALE[language]);
+  const cardinals = wordListOf(language, 'cardinals', dir);
   return {
     language,
     say,
-    count: (key, count, view = {}) => say(`${key}.${plural.select(count) === 'one' ? 'one' : 'other'}`, { ...view, count }),
+    number: (n) => digits.format(n),
+    count: (key, count, view = {}) => {
+      const countInWords = cardinals[count] ?? digits.format(count);
+      const CountInWords = countInWords.charAt(0).toUpperCase() + countInWords.slice(1);
+      return say(`${key}.${plural.select(count) === 'one' ? 'one' : 'other'}`, { ...view, count: digits.format(count), countInWords, CountInWords });
+    },
   };
 }
 

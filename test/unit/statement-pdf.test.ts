@@ -100,18 +100,36 @@ describe('statement PDF', () => {
     const [en, fr] = (await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))])).map((b) =>
       b.replace(/\s+/g, ' '),
     );
-    expect(fr).toContain('1 examen interrompu par les autorités');
-    expect(fr).toContain('2 entreprises ont répondu et ont été évaluées');
-    expect(fr).toContain('1 entreprise n’a pas répondu');
-    expect(en).toContain('1 review ended early by the authorities');
-    expect(en).toContain('2 companies responded and were assessed');
-    expect(en).toContain('1 company did not respond');
+    expect(fr).toContain('Un examen interrompu par les autorités');
+    expect(fr).toContain('Deux entreprises ont répondu et ont été évaluées');
+    expect(fr).toContain('Une entreprise n’a pas répondu');
+    expect(en).toContain('One review ended early by the authorities');
+    expect(en).toContain('Two companies responded and were assessed');
+    expect(en).toContain('One company did not respond');
     expect(fr).not.toMatch(/\b1 retirés|1 dossiers/);
     for (const body of [en, fr]) {
       expect(body).not.toMatch(/Engagement concluded|Dossier conclu|Follow-up questions: \d+ asked|Questions de suivi ?: \d+ posée/);
     }
-    expect(en).toContain('The authorities asked Zoom 2 further questions, all of which it answered.');
-    expect(fr).toContain('Les autorités ont posé 2 questions complémentaires à Zoom, qui a répondu à chacune.');
+    expect(en).toContain('The authorities asked Zoom two further questions, all of which it answered.');
+    expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu à chacune.');
+  });
+
+  it('spells out numbers up to ten in its prose, with the gender French gives one, and groups the digits of larger ones', async () => {
+    const partly = (id: string, asked: number, answered: number) => ({ ...concluded(id, `Vendor ${id}`), questionsAsked: asked, questionsAnswered: answered });
+    const many = Array.from({ length: 1_200 }, (_, i) => ({ vendorId: `v${i}`, vendorName: `Vendor ${i}`, stage: 'closed-no-response' as const }));
+    const input = statement([partly('one', 3, 1), partly('two', 12, 11), ...many]);
+    const [en, fr] = (await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))])).map((b) =>
+      b.replace(/\s+/g, ' '),
+    );
+    expect(en).toContain('The authorities asked Vendor one three further questions; it answered one of them.');
+    expect(fr).toContain('Les autorités ont posé trois questions complémentaires à Vendor one, qui a répondu à une d’entre elles.');
+    expect(en).toContain('The authorities asked Vendor two 12 further questions; it answered 11 of them.');
+    expect(fr).toContain('Les autorités ont posé 12 questions complémentaires à Vendor two, qui a répondu à 11 d’entre elles.');
+    expect(en).toContain('1,200 companies did not respond');
+    // pdf.js reads the narrow no-break space French groups digits with as a space.
+    expect(fr).toContain('1 200 entreprises n’ont pas répondu');
+    expect(en).toContain('sent an open letter to 1,202 companies');
+    expect(fr).toContain('une lettre ouverte à 1 202 entreprises');
   });
 
   it('names the signatory authorities one per line, so names holding commas stay apart', async () => {
@@ -130,7 +148,7 @@ describe('statement PDF', () => {
     const lines = background.split('\n').map((l) => l.replace(/^•\s*/, '').trim());
     expect(lines).toContain('Office of the Privacy Commissioner for Personal Data, Hong Kong');
     expect(lines).toContain('Gibraltar Regulatory Authority');
-    expect(background).toContain('the 4 authorities named below sent an open letter to Zoom');
+    expect(background).toContain('the four authorities named below sent an open letter to Zoom');
   });
 
   it('keeps the signature block on one page whenever it fits on one', { timeout: 60_000 }, async () => {
