@@ -168,10 +168,20 @@ export class EngagementCase {
 
   // ── The response ───────────────────────────────────────────────────────────────────────────────
 
-  /** `now`: when it went out, which no response can predate (absent in tests of the stage alone). */
-  letterSent(now?: number): void {
+  /**
+   * `now`: when it went out, which no response can predate (absent in tests of the stage alone).
+   * `keepsLaterStage`: a reply or a response recorded while the letter was still going out keeps its
+   * stage (cases before the `letter-keeps-later-stage` patch were put back to awaiting the response).
+   */
+  letterSent(now?: number, keepsLaterStage = false): void {
     if (now !== undefined) this.state.letterSentAt = toIsoString(now);
-    if (!this.isFinal()) this.state.stage = 'awaiting-response';
+    if (this.isFinal() || (keepsLaterStage && this.movedWhileLetterWentOut())) return;
+    this.state.stage = 'awaiting-response';
+  }
+
+  /** A reply to review or a response arrived before the letter's delivery was known. */
+  movedWhileLetterWentOut(): boolean {
+    return !this.isFinal() && !this.letterNotOut();
   }
 
   /**
@@ -179,9 +189,9 @@ export class EngagementCase {
    * (a relay down for a day must not eat the vendor's time). Never earlier than the date the letter
    * itself states, which was computed at the start.
    */
-  letterSentAt(now: number): void {
+  letterSentAt(now: number, keepsLaterStage = false): void {
     // Working days were counted on the calendar just before sending; the day does not move.
-    if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent(now);
+    if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent(now, keepsLaterStage);
     const due = now + requireDurationMs(this.input.policy.responseDue);
     const stated = instant(this.state.responseDueDate!);
     if (due > stated) {
@@ -189,7 +199,7 @@ export class EngagementCase {
       // Seconds of sending are not news; a letter held up for a minute or more is.
       if (due - stated >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
     }
-    this.letterSent(now);
+    this.letterSent(now, keepsLaterStage);
   }
 
   /** The letter has not reached the vendor yet: being sent, or waiting for a corrected address. */
@@ -203,8 +213,28 @@ export class EngagementCase {
    */
   bouncedFromEveryContact(input: RecordInboundInput, letterStep: string): boolean {
     if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
-    const bounced = new Set((input.bounce?.recipients ?? []).map((r) => r.trim().toLowerCase()));
-    return this.contacts().every((c) => bounced.has(c.email.trim().toLowerCase()));
+    const bounced = new Set((input.bounce?.recipients ?? []).map(address));
+    return this.contacts().every((c) => bounced.has(address(c.email)));
+  }
+
+  /**
+   * The same, counting every bounce of that letter recorded so far and the addresses the relay
+   * refused when it went out: one report per recipient (relays often send them apart, hours apart)
+   * adds up to a letter that reached nobody. Call after `recordInbound`, which keeps this bounce.
+   */
+  bouncesAddUp(input: RecordInboundInput, letterStep: string): boolean {
+    if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
+    const bounced = new Set(
+      (this.state.inbox ?? []).filter((m) => m.kind === 'bounce' && m.answersStep === letterStep).flatMap((m) => (m.bounceRecipients ?? []).map(address)),
+    );
+    const partly = this.state.letterReachedOnly;
+    const reached = partly?.step === letterStep ? partly.addresses : this.contacts().map((c) => c.email);
+    return reached.every((a) => bounced.has(address(a)));
+  }
+
+  /** The relay took the letter for some addresses only: a later bounce need cover just those. */
+  letterReachedOnly(step: string, addresses: string[]): void {
+    this.state.letterReachedOnly = { step, addresses };
   }
 
   /** Every address refused the letter for good: the case waits for the officer, with no deadline. */
@@ -499,4 +529,9 @@ function meetingPlace(req: { location?: string | null; meetingUrl?: string | nul
     ...(req.location?.trim() ? { location: req.location.trim() } : {}),
     ...(req.meetingUrl?.trim() ? { meetingUrl: req.meetingUrl.trim() } : {}),
   };
+}
+
+/** An address as a bounce report and a contact list compare it. */
+function address(email: string): string {
+  return email.trim().toLowerCase();
 }

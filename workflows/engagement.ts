@@ -220,6 +220,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         return true;
       }
       kase.notDelivered(step, kind, delivery.refused, Date.now());
+      if (kind === 'open-letter' && delivery.accepted?.length) kase.letterReachedOnly(step, delivery.accepted);
       if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
       const note = `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}`;
       await deliver(`officer-notice-${step}`, 'officer-notice', { note, ...onRefusal }, [campaign.officeContact]);
@@ -265,12 +266,19 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     return reached;
   }
 
+  /**
+   * A reply or a response that arrived while the letter was going out (a relay down, a corrected
+   * address) keeps its stage once the letter is delivered: the response stays recorded and reminders
+   * stay paused for the reply. Asked only then, so a case without that race records no marker.
+   */
+  const keepsLaterStage = () => kase.movedWhileLetterWentOut() && patched('letter-keeps-later-stage');
+
   /** Refused while sending, the main flow sends the letter again itself; bounced later, a chore does. */
   function correctContacts(req: CorrectContactsInput): EngagementStatus {
     const status = kase.correctContacts(req, Date.now());
     if (!letterPhaseDone) return status;
     return startChore(async () => {
-      if (await deliverLetter(true)) kase.letterSentAt(Date.now());
+      if (await deliverLetter(true)) kase.letterSentAt(Date.now(), keepsLaterStage());
     }, status);
   }
 
@@ -432,7 +440,25 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     // The policy's answer time in working days comes from the calendar (an activity); any other
     // is added at once, with no await, as in every history recorded before working days.
     if (req.dueDate !== undefined || workingDays(policy.followUpDue) === undefined) return open(req.dueDate);
-    return onCalendar(now, [policy.followUpDue]).then(([due]) => open(toIsoString(due!)));
+    return onCalendar(now, [policy.followUpDue]).then(([due]) => {
+      // The case may have been withdrawn or concluded while the calendar answered: the same rules
+      // again, or the questions would reopen an ended case (refused only from the patch on, so a
+      // case recorded before it replays as it ran).
+      const dueDate = toIsoString(due!);
+      const problem = refusal(() => rules.checkAskFollowUp(state, { ...req, dueDate }, Date.now()));
+      if (problem && patched('ask-rechecks-after-calendar')) throw ApplicationFailure.nonRetryable(problem, 'FollowUpRefused');
+      return open(dueDate);
+    });
+  }
+
+  /** The message of a rule's refusal, or undefined when the rule passes. */
+  function refusal(check: () => void): string | undefined {
+    try {
+      check();
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   /** The vendor learns the new date in its language, in the letter's thread (cases started before: nothing was sent). */
@@ -464,8 +490,10 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   async function recordInbound(req: RecordInboundInput) {
     const recorded = kase.recordInbound(req, Date.now());
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
-    const letterBounced =
-      recorded.result.effect === 'delivery-failure' && kase.bouncedFromEveryContact(req, letterStep()) && sinceLean('letter-bounce-undeliverable');
+    // One report per address adds up from the `bounces-add-up` patch on (asked only when it does).
+    const bouncedFromAll = () =>
+      kase.bouncedFromEveryContact(req, letterStep()) || (kase.bouncesAddUp(req, letterStep()) && patched('bounces-add-up'));
+    const letterBounced = recorded.result.effect === 'delivery-failure' && bouncedFromAll() && sinceLean('letter-bounce-undeliverable');
     if (letterBounced) kase.letterUndeliverable(letterStep(), Date.now());
     if (recorded.officerNotice) {
       const { step, note } = recorded.officerNotice;
@@ -547,8 +575,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       const letterOut = await sendLetter();
       letterPhaseDone = true;
       // No deadline runs before the letter has really gone out (a relay may be down for a day).
-      if (letterOut && since('response-due-after-letter')) kase.letterSentAt(Date.now());
-      else if (letterOut) kase.letterSent(Date.now());
+      if (letterOut && since('response-due-after-letter')) kase.letterSentAt(Date.now(), keepsLaterStage());
+      else if (letterOut) kase.letterSent(Date.now(), keepsLaterStage());
 
       const waited = !letterOut ? 'settled' : await remindUntil({
         dueDate: () => Date.parse(state.responseDueDate!),

@@ -31,6 +31,7 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
     kind: input.kind,
     matchedBy: input.matchedBy,
     ...(input.answersStep ? { answersStep: input.answersStep } : {}),
+    ...(input.kind === 'bounce' && input.bounce ? { bounceRecipients: input.bounce.recipients } : {}),
     text: input.text,
     documents: input.documents,
     notes: input.notes ?? [],

@@ -110,6 +110,8 @@ export interface EngagementStatus {
   deliveryFailures: { at: string; step: string; reason: string }[];
   /** When the open letter really went out (absent before it has; and in engagements started before it was kept). */
   letterSentAt?: string;
+  /** The addresses an open letter reached when the mail server refused the others at sending. */
+  letterReachedOnly?: { step: string; addresses: string[] };
   /** When the response is (or was) due: letter date plus the policy's `responseDue`, or as extended. */
   responseDueDate?: string;
   rounds?: FollowUpRound[];

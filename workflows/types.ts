@@ -324,6 +324,8 @@ export interface InboundMessage {
   kind: InboundKind;
   matchedBy: InboundMatch;
   answersStep?: string;
+  /** A bounce's recipients: separate reports of one letter add up to every address it was sent to. */
+  bounceRecipients?: string[];
   text: string;
   documents: DocumentRef[];
   notes: string[];
@@ -334,7 +336,6 @@ export interface InboundMessage {
   assignedBy?: string;
 }
 
-/** What a finished engagement hands to its campaign's statement. */
 /**
  * How an engagement ended: its workflow's result, which its campaign keeps (the child's result, in
  * the campaign's history) and prints in the statement. The vendor's submission stays with the

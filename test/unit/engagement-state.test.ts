@@ -243,5 +243,55 @@ describe('engagement state', () => {
     kase.letterUndeliverable('letter', at(3));
     expect(kase.letterNotOut()).toBe(true);
   });
+
+  it('adds up the bounces of one letter, reported one address at a time or after the relay refused the others', () => {
+    const twoContacts = () => {
+      const input = { ...engagementInput('vc-2020', 'zoom', fastPolicy({ responseDue: '30 days' })), revision: ENGAGEMENT_REVISION };
+      input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
+      return new EngagementCase(input, T0);
+    };
+    const bounce = (n: number, recipients: string[], answersStep = 'letter'): RecordInboundInput => ({
+      messageId: `<b${n}@mx>`, from: 'mailer-daemon@mx', subject: 'Undelivered', receivedAt: iso(at(2)), kind: 'bounce', matchedBy: 'thread', answersStep, text: '', documents: [], notes: [], bounce: { recipients },
+    });
+    const record = (kase: EngagementCase, input: RecordInboundInput) => {
+      kase.recordInbound(input, at(2));
+      return { alone: kase.bouncedFromEveryContact(input, 'letter'), together: kase.bouncesAddUp(input, 'letter') };
+    };
+
+    const apart = twoContacts();
+    apart.letterSent(at(1));
+    expect(record(apart, bounce(1, ['privacy@zoom.test']))).toEqual({ alone: false, together: false });
+    expect(record(apart, bounce(2, ['other@zoom.test'], 'reminder-response-1'))).toEqual({ alone: false, together: false });
+    expect(record(apart, bounce(3, ['DPO@zoom.test']))).toEqual({ alone: false, together: true });
+    expect(apart.state.inbox!.map((m) => m.bounceRecipients)).toEqual([['privacy@zoom.test'], ['other@zoom.test'], ['DPO@zoom.test']]);
+
+    // The relay took the letter for one address only; that address bouncing later is enough.
+    const partly = twoContacts();
+    partly.letterReachedOnly('letter', ['dpo@zoom.test']);
+    partly.letterSent(at(1));
+    expect(record(partly, bounce(1, ['dpo@zoom.test']))).toEqual({ alone: false, together: true });
+    // Only the letter it went out as: a later letter to corrected addresses starts afresh.
+    expect(partly.bouncesAddUp(bounce(2, ['dpo@zoom.test'], 'letter-2'), 'letter-2')).toBe(false);
+  });
+
+  it('keeps a reply or a response that arrived while the letter went out once it is delivered, from the patch on', () => {
+    const early = newCase();
+    early.recordResponse({ by: OFFICER, receivedAt: iso(at(1)), summary: 'Early answer', attachments: [] }, at(1));
+    expect(early.movedWhileLetterWentOut()).toBe(true);
+    early.letterSent(at(2), true);
+    expect(early.state.stage).toBe('responded');
+    expect(early.state.letterSentAt).toBe(iso(at(2)));
+
+    // A case recorded before the patch replays as it ran: back to awaiting the response.
+    const recorded = newCase();
+    recorded.recordResponse({ by: OFFICER, receivedAt: iso(at(1)), summary: 'Early answer', attachments: [] }, at(1));
+    recorded.letterSent(at(2));
+    expect(recorded.state.stage).toBe('awaiting-response');
+
+    const plain = newCase();
+    expect(plain.movedWhileLetterWentOut()).toBe(false);
+    plain.letterSent(at(2), true);
+    expect(plain.state.stage).toBe('awaiting-response');
+  });
 });
 

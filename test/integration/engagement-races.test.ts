@@ -1,0 +1,185 @@
+// Updates that land while the engagement waits on an activity, against the real dev server: the
+// letter still going out when a reply and a response arrive, and a withdrawal while a follow-up
+// round waits for the calendar. Each activity is held by the test, so the race is certain.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
+import { engagement } from '../../workflows';
+import {
+  askFollowUpUpdate,
+  engagementStatusQuery,
+  recordInboundUpdate,
+  recordResponseUpdate,
+  withdrawUpdate,
+} from '../../workflows/messages';
+import type { OutgoingMessage } from '../../workflows/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { engagementInput, patientPolicy } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
+
+const env = useDossier();
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+});
+
+/** A gate the test opens; an activity waits at it. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** A worker on a queue of its own whose activities the test may hold. */
+async function startWorker(name: string, hold: (activities: Activities) => Activities): Promise<string> {
+  const taskQueue = `${env.taskQueue}-${name}`;
+  const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
+  const transport = createSmtpTransport(env.sink.url);
+  const activities = hold(createActivities({ ...env.config, keystore: env.config.encryption?.keystore, smtpUrl: env.sink.url, transport }));
+  const worker = await Worker.create({
+    connection,
+    namespace: env.config.temporal.namespace,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    dataConverter: env.config.encryption?.dataConverter,
+    activities,
+  });
+  const done = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await done;
+    transport.close();
+    await connection.close();
+  });
+  return taskQueue;
+}
+
+const reply = (messageId: string) => ({
+  messageId,
+  from: 'privacy@zoom.test',
+  subject: 'Re: open letter',
+  receivedAt: new Date().toISOString(),
+  kind: 'reply' as const,
+  matchedBy: 'subject' as const,
+  text: 'Our answer to the open letter.',
+  documents: [],
+  notes: [],
+});
+
+describe('engagement: updates while an activity is under way', () => {
+  it('keeps a reply and a response recorded while the letter was still going out, once it is delivered', async () => {
+    const letterHeld = gate();
+    const taskQueue = await startWorker('races-letter', (activities) => ({
+      ...activities,
+      async sendMessage(message: OutgoingMessage) {
+        if (message.kind === 'open-letter') await letterHeld.opened;
+        return activities.sendMessage(message);
+      },
+    }));
+    const input = { ...engagementInput(env.uniqueId('races-letter'), 'zoom', patientPolicy()), revision: 3 };
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const status = () => handle.query(engagementStatusQuery);
+    await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
+
+    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<reply-${input.campaign.id}@zoom.test>`)] });
+    expect((await status()).stage).toBe('reply-received');
+    letterHeld.open();
+    await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
+    // The reply still waits for the officer: its reminders stay paused.
+    expect((await status()).stage).toBe('reply-received');
+
+    await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Zoom described its measures.', attachments: [] }],
+    });
+    expect((await status()).stage).toBe('responded');
+    // The case goes on: follow-up questions are accepted after the response.
+    const asked = await handle.executeUpdate(askFollowUpUpdate, { args: [{ by: 'Officer', questions: ['How are keys stored?'] }] });
+    expect(asked.map((q) => q.text)).toEqual(['How are keys stored?']);
+    await handle.terminate('test over');
+  });
+
+  it('records a response that arrived before the letter was delivered, and keeps it once the letter is', async () => {
+    const letterHeld = gate();
+    const taskQueue = await startWorker('races-response', (activities) => ({
+      ...activities,
+      async sendMessage(message: OutgoingMessage) {
+        if (message.kind === 'open-letter') await letterHeld.opened;
+        return activities.sendMessage(message);
+      },
+    }));
+    const input = { ...engagementInput(env.uniqueId('races-response'), 'zoom', patientPolicy()), revision: 3 };
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const status = () => handle.query(engagementStatusQuery);
+    await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
+    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<early-${input.campaign.id}@zoom.test>`)] });
+    await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Answered before the letter arrived.', attachments: [] }],
+    });
+    letterHeld.open();
+    const after = await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
+    expect(after.stage).toBe('responded');
+    expect(after.response?.summary).toBe('Answered before the letter arrived.');
+    await handle.terminate('test over');
+  });
+
+  it('refuses follow-up questions when the case was withdrawn while the calendar counted their working days', async () => {
+    const calendarHeld = gate();
+    let calls = 0;
+    const taskQueue = await startWorker('races-ask', (activities) => ({
+      ...activities,
+      async workingDeadlines(request) {
+        // The first call counts the response's deadline; the second, the round's.
+        if (++calls > 1) await calendarHeld.opened;
+        return activities.workingDeadlines(request);
+      },
+    }));
+    const input = {
+      ...engagementInput(env.uniqueId('races-ask'), 'zoom', patientPolicy({ responseDue: '20 working days', followUpDue: '10 working days' })),
+      revision: 3,
+    };
+    // Working days are counted on the lead authority's calendar.
+    input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const status = () => handle.query(engagementStatusQuery);
+    await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
+    await handle.executeUpdate(recordResponseUpdate, {
+      args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Zoom described its measures.', attachments: [] }],
+    });
+
+    const asking = handle.executeUpdate(askFollowUpUpdate, { args: [{ by: 'Officer A', questions: ['How are keys stored?'] }] });
+    await until(async () => calls, (n) => n >= 2, 'the round’s working days asked of the calendar');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'Officer B', reason: 'The vendor left the market.' }] });
+    calendarHeld.open();
+
+    const refused = await asking.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toMatch(/withdrawn/);
+    const outcome = await handle.result();
+    expect(outcome.stage).toBe('withdrawn');
+    expect(outcome.questionsAsked).toBeUndefined();
+    const history = await handle.fetchHistory();
+    const sent = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMessage').length;
+    // The open letter and the response's acknowledgement: no questions went to the vendor.
+    expect(sent).toBe(2);
+  });
+});
