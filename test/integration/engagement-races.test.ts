@@ -1,6 +1,7 @@
-// Updates that land while the engagement waits on an activity, against the real dev server: the
+// What reaches an engagement while it waits on an activity, or in pieces, against the real dev server: the
 // letter still going out when a reply and a response arrive, and a withdrawal while a follow-up
-// round waits for the calendar. Each activity is held by the test, so the race is certain.
+// round waits for the calendar (each activity held by the test, so the race is certain), and a
+// letter bounced from each of its addresses in a report of its own.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -71,7 +72,7 @@ const reply = (messageId: string) => ({
   notes: [],
 });
 
-describe('engagement: updates while an activity is under way', () => {
+describe('engagement: what arrives while it waits, or in pieces', () => {
   it('keeps a reply and a response recorded while the letter was still going out, once it is delivered', async () => {
     const letterHeld = gate();
     const taskQueue = await startWorker('races-letter', (activities) => ({
@@ -132,6 +133,35 @@ describe('engagement: updates while an activity is under way', () => {
     const after = await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
     expect(after.stage).toBe('responded');
     expect(after.response?.summary).toBe('Answered before the letter arrived.');
+    await handle.terminate('test over');
+  });
+
+  it('takes a letter bounced from each address in separate reports as undelivered, with no deadline running', async () => {
+    const taskQueue = await startWorker('races-bounces', (activities) => activities);
+    const input = { ...engagementInput(env.uniqueId('races-bounces'), 'zoom', patientPolicy()), revision: 3 };
+    input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
+    const handle = await env.client.workflow.start(engagement, {
+      taskQueue,
+      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+      args: [input],
+    });
+    const status = () => handle.query(engagementStatusQuery);
+    await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
+    const bounce = (n: number, recipient: string) => ({
+      ...reply(`<bounce-${n}-${input.campaign.id}@mx.zoom.test>`),
+      from: 'mailer-daemon@mx.zoom.test',
+      subject: 'Undelivered Mail Returned to Sender',
+      kind: 'bounce' as const,
+      matchedBy: 'thread' as const,
+      answersStep: 'letter',
+      bounce: { recipients: [recipient], status: '5.1.1', diagnostic: 'no such user' },
+    });
+    await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
+    expect((await status()).stage).toBe('awaiting-response');
+    await handle.executeUpdate(recordInboundUpdate, { args: [bounce(2, 'dpo@zoom.test')] });
+    const after = await status();
+    expect(after.stage).toBe('letter-undeliverable');
+    expect(after.nextDeadline).toBeUndefined();
     await handle.terminate('test over');
   });
 
