@@ -197,7 +197,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
         vendorName: item.vendorName,
         stage: item.stage,
         waitsForOfficer: item.waitsForOfficer,
-        due: item.deadline ? formatDate(item.deadline, language, timeZone) : undefined,
+        due: item.deadline ? formatDate(item.deadline, language, section.timeZone ?? timeZone) : undefined,
         overdueDays: item.overdueDays,
         overdue: item.overdue,
         overdueToday: item.overdue && item.overdueDays === 0,

@@ -2,7 +2,7 @@
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
 import { isDateOnly, isoInstant } from '../workflows/time';
-import type { Language, Principle } from '../workflows/types';
+import { leadCalendar, type CampaignRef, type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
@@ -39,6 +39,14 @@ export function checkTimeZone(timeZone: string): string {
   } catch {
     throw new FormatError(`Unknown time zone "${timeZone}"; use an IANA name such as "America/Toronto" or "UTC".`);
   }
+}
+
+/**
+ * The zone a campaign's documents print dates in: the one its letters use (the lead authority's
+ * calendar, see `leadCalendar`), else UTC.
+ */
+export function campaignTimeZone(campaign: Pick<CampaignRef, 'authorities'>): string {
+  return leadCalendar(campaign.authorities)?.timeZone ?? 'UTC';
 }
 
 /** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { campaignTimeZone } from './format';
 import { listWorkflows } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
@@ -33,6 +34,7 @@ export interface OfficerDigest {
   /** The first campaign of the digest: its reference and office sign the message. */
   campaign: CampaignRef;
   sections: DigestSection[];
+  /** The message's zone (UTC); each section prints its due dates in its own campaign's. */
   timeZone: string;
 }
 
@@ -80,6 +82,8 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           campaignId,
           reference: definition.campaign.reference,
           title: definition.campaign.title,
+          // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
+          timeZone: campaignTimeZone(definition.campaign),
           // What waits for an officer first, then most overdue, then soonest due.
           items: items
             .map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId }))

@@ -21,7 +21,7 @@ import {
 } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
-import { formatDate, joinNames, principleTitle } from './format';
+import { campaignTimeZone, formatDate, joinNames, principleTitle } from './format';
 import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
@@ -71,11 +71,14 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   const w = statementWording(language);
   const { campaign, version } = statement;
   const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
+  // On the lead authority's calendar, as the letters and reminders gave them: a response received
+  // late in the evening in Toronto is dated that day, not the next (UTC) one.
+  const timeZone = campaignTimeZone(campaign);
   // Dates repeat across vendors; Intl formatting is the costly part of a 1,000-vendor statement.
   const dates = new Map<string, string>();
   const date = (iso: string) => {
     let text = dates.get(iso);
-    if (text === undefined) dates.set(iso, (text = formatDate(iso, language)));
+    if (text === undefined) dates.set(iso, (text = formatDate(iso, language, timeZone)));
     return text;
   };
   const doc = await LayoutDocument.create(

@@ -66,6 +66,16 @@ export interface WorkingCalendar {
   timeZone: string;
 }
 
+/**
+ * The lead authority's calendar when it names both a jurisdiction and a zone, else undefined. Its
+ * zone is the one an engagement's letters print dates in; every other document about the same case
+ * (the officers' digest, the statement) prints them in the same zone, so the dates agree.
+ */
+export function leadCalendar(authorities: Authority[]): WorkingCalendar | undefined {
+  const lead = authorities.find((a) => a.lead);
+  return lead?.jurisdiction && lead.timeZone ? { jurisdiction: lead.jurisdiction, timeZone: lead.timeZone } : undefined;
+}
+
 export interface Vendor {
   id: string;
   name: string;
@@ -195,6 +205,12 @@ export interface DigestSection {
   reference: string;
   title: Bilingual;
   items: DigestItem[];
+  /**
+   * IANA zone the section's dates are printed in: its campaign's, as its letters print them (one
+   * digest may cover campaigns led from several zones). Sections recorded before it existed have
+   * none and use the message's zone (UTC).
+   */
+  timeZone?: string;
 }
 
 /** Stages in which nothing moves until an officer acts, whatever the deadlines say. */

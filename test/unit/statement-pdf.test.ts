@@ -198,6 +198,40 @@ describe('statement PDF', () => {
     }
   });
 
+  it('prints its dates on the lead authority\'s calendar day, as the letters do, and a bare date as that day', async () => {
+    const campaign = testCampaign('vc-2026');
+    campaign.authorities[0] = { ...campaign.authorities[0]!, jurisdiction: 'CA-ON', timeZone: 'America/Toronto' };
+    // Each instant falls on the next day in UTC: late evening in Toronto (UTC−5 in winter, −4 in summer).
+    const zoom: StatementVendorEntry = {
+      ...concluded('zoom', 'Zoom'),
+      respondedAt: '2026-12-01T04:59:59.999Z',
+      demonstrations: [{ id: 'd1', at: '2026-12-02T01:30:00Z', result: 'validated', observation: both('Zoom showed its console.', 'Zoom a montré sa console.') }],
+    };
+    const houseparty: StatementVendorEntry = {
+      ...silent,
+      remindersSent: [
+        { at: '2026-09-04T03:00:00Z', about: 'response', kind: 'reminder', number: 1 },
+        { at: '2026-11-17T04:30:00Z', about: 'response', kind: 'final-notice', number: 1 },
+      ],
+      endedAt: '2026-12-01T04:59:59.999Z',
+    };
+    const input = { ...statement([zoom, houseparty], true, campaign), date: '2026-12-04' };
+    const [en, fr] = await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))]);
+    const flat = { en: en.replace(/\s+/g, ' '), fr: fr.replace(/\s+/g, ' ') };
+    expect(flat.en).toContain('Zoom responded to the open letter on 30 November 2026.');
+    expect(flat.en).toContain('Zoom demonstrated its measures on 1 December 2026;');
+    expect(flat.en).toContain('The authorities sent Houseparty a reminder on 3 September 2026 and a final notice on 16 November 2026.');
+    expect(flat.en).toContain('The authorities closed their review on 30 November 2026.');
+    expect(flat.fr).toContain('Zoom a répondu à la lettre ouverte le 30 novembre 2026.');
+    expect(flat.fr).toMatch(/Zoom a fait la démonstration de ses mesures le 1er décembre 2026 ?;/);
+    expect(flat.fr).toContain('Les autorités ont adressé à Houseparty un rappel le 3 septembre 2026 et un dernier avis le 16 novembre 2026.');
+    expect(flat.fr).toContain('Les autorités ont clos leur examen le 30 novembre 2026.');
+    // Bare dates (the version's, the letter's) are that day in any zone.
+    expect(flat.en).toContain('· 4 December 2026 ·');
+    expect(flat.en).toContain('On 21 July 2020,');
+    expect(flat.fr).toContain('· 4 décembre 2026 ·');
+  });
+
   it('gives the same bytes for the same input', async () => {
     const input = statement([concluded('zoom'), silent]);
     expect(Buffer.from(await renderStatementPdf(input, 'en', false)).equals(Buffer.from(await renderStatementPdf(input, 'en', false)))).toBe(true);

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { addWorkingDays, deadlinesFrom } from '../../activities/calendar';
 import { durationProblem, workingDays } from '../../workflows/time';
 import { parseCampaignYaml } from '../../client/campaign-file';
+import { campaignTimeZone } from '../../activities/format';
+import { EngagementCase } from '../../workflows/engagement-state';
+import { engagementInput } from '../helpers/fixtures';
 
 const OTTAWA = { jurisdiction: 'CA', timeZone: 'America/Toronto' };
 const PARIS = { jurisdiction: 'FR', timeZone: 'Europe/Paris' };
@@ -80,5 +83,18 @@ officeContact: { name: Office, email: office@opc.example }
     expect(() => parseCampaignYaml(file(''))).toThrow(/authorities\[0\]\.jurisdiction: the lead authority needs a jurisdiction/);
     expect(() => parseCampaignYaml(file('    jurisdiction: XX\n    timeZone: America/Toronto'))).toThrow(/unknown jurisdiction "XX"/);
     expect(() => parseCampaignYaml(file('    jurisdiction: FR\n    timeZone: Europe/Lutece'))).toThrow(/unknown time zone "Europe\/Lutece"/);
+  });
+});
+
+describe('the zone a campaign\'s documents print dates in', () => {
+  it('is the zone its engagements\' letters use, so the digest and the statement agree with them', () => {
+    const leads = [OTTAWA, PARIS, { timeZone: 'America/Vancouver' }, { jurisdiction: 'CA' }, {}];
+    for (const calendar of leads) {
+      const input = engagementInput('vc-2026', 'zoom');
+      input.campaign.authorities[0] = { ...input.campaign.authorities[0]!, ...calendar };
+      const lettersZone = new EngagementCase(input, 0).workingCalendar()?.timeZone ?? 'UTC';
+      expect(campaignTimeZone(input.campaign), JSON.stringify(calendar)).toBe(lettersZone);
+    }
+    expect(campaignTimeZone({ authorities: [{ ...engagementInput('vc-2026', 'zoom').campaign.authorities[0]!, ...OTTAWA }] })).toBe('America/Toronto');
   });
 });

@@ -1,0 +1,115 @@
+// The officers' digest as its activity collects it and the email composes it, without a server: a
+// stand-in for the two Temporal calls the activity makes (one visibility listing, the first event of
+// each campaign's history). Each campaign's dates read on its lead authority's calendar, as its letters do.
+import type { Client } from '@temporalio/client';
+import { defaultDataConverter, defaultPayloadConverter } from '@temporalio/common';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { describe, expect, it } from 'vitest';
+import { composeMessage } from '../../activities/compose';
+import { createDigestActivities } from '../../activities/officer-digest';
+import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../../workflows/search-attributes';
+import type { CampaignInput, CampaignRef, Officer } from '../../workflows/types';
+import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/workflow-ids';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+
+interface Engagement {
+  campaignId: string;
+  vendorId: string;
+  stage: string;
+  deadline: string;
+}
+
+/** A client that answers the activity's visibility query with `engagements` and its history reads with `campaigns`' inputs. */
+function fakeClient(campaigns: CampaignRef[], engagements: Engagement[]): Client {
+  const inputs = new Map(campaigns.map((c) => [campaignWorkflowId(c.id), { campaign: c, vendors: [testVendor('zoom', { name: 'Zoom' })] }]));
+  const workflowService = {
+    listWorkflowExecutions: async () => ({
+      executions: engagements.map((e) => ({
+        execution: { workflowId: engagementWorkflowId(e.campaignId, e.vendorId) },
+        status: 1,
+        searchAttributes: {
+          indexedFields: encodeUnifiedSearchAttributes(undefined, [
+            { key: DossierCampaign, value: e.campaignId },
+            { key: DossierVendor, value: e.vendorId },
+            { key: DossierStage, value: e.stage },
+            { key: DossierNextDeadline, value: new Date(e.deadline) },
+          ]),
+        },
+      })),
+    }),
+    getWorkflowExecutionHistory: async ({ execution }: { execution: { workflowId: string } }) => {
+      const input = inputs.get(execution.workflowId) as Partial<CampaignInput> | undefined;
+      if (!input) throw Object.assign(new Error(`workflow ${execution.workflowId} not found`), { code: 5 });
+      return { history: { events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [defaultPayloadConverter.toPayload({ ...input, policy: fastPolicy() })] } } }] } };
+    },
+  };
+  return { workflowService, options: { namespace: 'default', loadedDataConverter: defaultDataConverter } } as unknown as Client;
+}
+
+const gagnon: Officer = { name: 'Agente Gagnon', email: 'gagnon@opc.test', language: 'fr' };
+
+function campaignLedFrom(id: string, timeZone: string | undefined): CampaignRef {
+  const campaign = { ...testCampaign(id), officers: [gagnon] };
+  if (timeZone) campaign.authorities[0] = { ...campaign.authorities[0]!, jurisdiction: 'CA-ON', timeZone };
+  return campaign;
+}
+
+describe('officer digest', () => {
+  it('gives each campaign its due dates on its lead authority’s calendar, as its letters do, in one officer’s digest', async () => {
+    // 20 working days from a letter of 2 November 2026 in Toronto: the last moment of 30 November there.
+    const deadline = '2026-12-01T04:59:59.999Z';
+    const toronto = campaignLedFrom('toronto', 'America/Toronto');
+    const utc = campaignLedFrom('utc', undefined);
+    const { collectOfficerDigests } = createDigestActivities(() =>
+      fakeClient(
+        [toronto, utc],
+        [toronto, utc].map((c) => ({ campaignId: c.id, vendorId: 'zoom', stage: 'awaiting-response', deadline })),
+      ),
+    );
+    const digests = await collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    expect(digests.map((d) => d.officer.email)).toEqual(['gagnon@opc.test']);
+    const [digest] = digests;
+    expect(digest!.sections.map((s) => s.campaignId)).toEqual(['toronto', 'utc']);
+
+    // Composed as the digest workflow sends it.
+    const composed = await composeMessage({
+      threadId: 'officer-digest-test',
+      step: 'digest-1',
+      kind: 'officer-digest',
+      language: digest!.officer.language,
+      to: [{ name: digest!.officer.name, email: digest!.officer.email }],
+      campaign: digest!.campaign,
+      details: { digest: digest!.sections, timeZone: digest!.timeZone },
+    });
+    const text = String(composed.text);
+    const section = (reference: string) => text.slice(text.indexOf(reference)).split('\n\n')[0];
+    expect(section(toronto.reference)).toContain('Zoom (réponse attendue) : échéance le 30 novembre 2026');
+    // A lead that names no zone: UTC, as before.
+    expect(section(utc.reference)).toContain('Zoom (réponse attendue) : échéance le 1er décembre 2026');
+  });
+
+  it('reads a section recorded before sections carried a zone in UTC, as it was sent then', async () => {
+    const composed = await composeMessage({
+      threadId: 'officer-digest-test',
+      step: 'digest-1',
+      kind: 'officer-digest',
+      language: 'en',
+      to: [{ name: 'Officer Smith', email: 'smith@opc.test' }],
+      campaign: campaignLedFrom('toronto', 'America/Toronto'),
+      details: {
+        timeZone: 'UTC',
+        digest: [
+          {
+            campaignId: 'toronto',
+            reference: 'TEST-TORONTO',
+            title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
+            items: [
+              { campaignId: 'toronto', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', waitsForOfficer: false, deadline: '2026-12-01T04:59:59.999Z', overdue: false, overdueDays: 0 },
+            ],
+          },
+        ],
+      },
+    });
+    expect(composed.text).toContain('Zoom (awaiting the response): due 1 December 2026');
+  });
+});
