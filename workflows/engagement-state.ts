@@ -36,7 +36,7 @@ import type {
   ReminderSent,
   WorkingCalendar,
 } from './types';
-import { FINAL_STAGES } from './types';
+import { FINAL_STAGES, leadCalendar } from './types';
 import { engagementWorkflowId } from './workflow-ids';
 
 /** Who the timeline names for what the workflow did by itself. */
@@ -90,8 +90,7 @@ export class EngagementCase {
 
   /** The lead authority's calendar, on which working days are counted; undefined when it names none. */
   workingCalendar(): WorkingCalendar | undefined {
-    const lead = this.input.campaign.authorities.find((a) => a.lead);
-    return lead?.jurisdiction && lead.timeZone ? { jurisdiction: lead.jurisdiction, timeZone: lead.timeZone } : undefined;
+    return leadCalendar(this.input.campaign.authorities);
   }
 
   /** The response due date, counted on the calendar by the workflow's activity. */
