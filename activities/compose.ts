@@ -188,6 +188,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       reason: demonstration.rescheduleReason,
     },
     note: details.note,
+    changeRequests: details.changeRequests ?? [],
+    moreChangeRequests: details.moreChangeRequests,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,
     digest: details.digest?.map((section) => ({

@@ -9,6 +9,7 @@ import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
 import type { Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
+import { formatDateTime } from '../activities/format';
 
 const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -19,6 +20,9 @@ interface AuditWording {
   subjectEngagement: string;
   intro: string;
   exported: string;
+  eventHeading: string;
+  field: string;
+  fieldSeparator: string;
   unreadable: string;
   none: string;
   columns: Record<Column, string>;
@@ -34,8 +38,12 @@ function wording(language: Language): AuditWording {
 }
 
 const engine = Handlebars.create();
+// Compiled once each: a campaign's export fills the per-event templates thousands of times.
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
 function fill(template: string, view: object): string {
-  return engine.compile(template, { noEscape: true, strict: false })(view);
+  let render = compiled.get(template);
+  if (!render) compiled.set(template, (render = engine.compile(template, { noEscape: true, strict: false })));
+  return render(view);
 }
 
 export interface AuditReportOptions {
@@ -87,16 +95,17 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
   );
   doc.heading(title, 1);
   doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
-  doc.paragraph(fill(words.exported, { exportedAt }));
+  doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
   if (trail.unreadable > 0) doc.paragraph(fill(words.unreadable, { count: trail.unreadable }), { weight: 'bold' });
   if (trail.events.length === 0) doc.paragraph(words.none);
   for (const event of trail.events) {
-    doc.text(`${event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} · ${words.kinds[event.kind] ?? event.kind} · ${event.action}`, { weight: 'bold', spaceAfter: 1 });
+    const at = event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    doc.text(fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: event.action }), { weight: 'bold', spaceAfter: 1 });
     const details = COLUMNS.filter((c) => !['at', 'kind', 'action'].includes(c))
       .map((c) => [c, cell(event, c, words)] as const)
       .filter(([, v]) => v !== '')
-      .map(([c, v]) => `${words.columns[c]}: ${v}`);
-    doc.paragraph(details.join(' — '), { indent: 12 });
+      .map(([c, v]) => fill(words.field, { label: words.columns[c], value: v }));
+    doc.paragraph(details.join(words.fieldSeparator), { indent: 12 });
   }
   return doc.save();
 }

@@ -71,18 +71,38 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     : [campaignWorkflowId(scope.campaignId), ...(await engagementIdsOf(client, scope.campaignId))];
   const events: AuditEvent[] = [];
   for (const workflowId of workflowIds) {
-    let history: temporal.api.history.v1.IHistory;
+    let runs: HistoryEvent[][];
     try {
-      history = await client.workflow.getHandle(workflowId).fetchHistory();
+      runs = await runsOf(client, workflowId);
     } catch (err) {
       throw fromTemporal(err, workflowId, serverAddress);
     }
-    events.push(...(await new HistoryReader(client, workflowId).read(history.events ?? [])));
+    // A reader per run: event ids (which link an activity's result to its input) restart in each run.
+    for (const run of runs) events.push(...(await new HistoryReader(client, workflowId).read(run)));
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
+}
+
+/**
+ * The histories of every run of a workflow, oldest first. A workflow id alone gives only its latest
+ * run; an engagement that continued as new keeps its earlier events in the runs before, each found
+ * through the `continuedExecutionRunId` its successor started with.
+ */
+async function runsOf(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
+  const runs: HistoryEvent[][] = [];
+  const read = new Set<string>();
+  let runId: string | undefined;
+  do {
+    if (runId) read.add(runId);
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  } while (runId && !read.has(runId));
+  return runs;
 }
 
 /** Every engagement the campaign ever started, found through visibility (running or ended). */
@@ -120,6 +140,9 @@ class HistoryReader {
     const at = optionalTsToDate(e.eventTime)?.toISOString() ?? '';
     const id = String(e.eventId ?? '');
     if (e.workflowExecutionStartedEventAttributes) {
+      // A run that continues an earlier one opens nothing: the case opened in the first run, and the
+      // previous run's own row says it continued. Its input carries state already recorded there.
+      if (e.workflowExecutionStartedEventAttributes.continuedExecutionRunId) return;
       const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
       this.push({ at, kind: 'case-opened', actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier', action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '', detail: this.describe(input, ['vendor', 'campaign']) }, input);
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {

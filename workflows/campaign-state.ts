@@ -284,12 +284,13 @@ export class CampaignCase {
   }
 
   /** What the signatories sent back on the previous draft, for the new approval request. */
-  changesRequestedBefore(version: number): string | undefined {
-    // Cut like the changes beside it: the note goes into every authority's request, in one task.
+  changesRequestedBefore(version: number): Pick<MessageDetails, 'changeRequests' | 'moreChangeRequests'> {
+    // Cut like the changes beside it: the requests go into every authority's request, in one task.
+    // The template words them, in each recipient's language.
     const sentBack = this.changeRequests.filter((c) => c.version === version - 1);
-    const listed = sentBack.slice(0, NOTE_REQUESTS).map((c) => `${c.authorityId} (${c.by}): ${excerptOf(c.comment, CHANGES_IN_MAIL.excerpt)}`);
-    if (sentBack.length > NOTE_REQUESTS) listed.push(`(+${sentBack.length - NOTE_REQUESTS})`);
-    return listed.join('\n') || undefined;
+    if (!sentBack.length) return {};
+    const changeRequests = sentBack.slice(0, NOTE_REQUESTS).map((c) => ({ authorityId: c.authorityId, by: c.by, comment: excerptOf(c.comment, CHANGES_IN_MAIL.excerpt) }));
+    return { changeRequests, ...(sentBack.length > NOTE_REQUESTS ? { moreChangeRequests: sentBack.length - NOTE_REQUESTS } : {}) };
   }
 
   static languageOf(authority: Authority): Language {

@@ -306,11 +306,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   while (!kase.approved()) {
     const current = kase.draft!;
     const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true });
-    const note = kase.changesRequestedBefore(current.version);
+    const sentBack = kase.changesRequestedBefore(current.version);
     await Promise.all(
       kase.approvalRequestRecipients().map((a) =>
         send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], languageOf(a), {
-          note,
+          ...sentBack,
           attachmentPaths: [drafts[languageOf(a)]],
           ...kase.approvalRequestFor(a),
         }),

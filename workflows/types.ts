@@ -402,6 +402,13 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** One signatory's change request as the next approval request repeats it. */
+export interface ChangeRequestNote {
+  authorityId: string;
+  by: string;
+  comment: string;
+}
+
 /** Values a template may use; which ones are set depends on the message kind. */
 export interface MessageDetails {
   dueDate?: string;
@@ -415,6 +422,10 @@ export interface MessageDetails {
     Partial<Pick<Demonstration, 'rescheduled' | 'location' | 'meetingUrl' | 'previousAt' | 'rescheduleReason'>>;
   /** Free text: an officer notice, a change request, a withdrawal reason. */
   note?: string;
+  /** What the signatories sent back on the previous draft, for the next approval request (the first ones, comments cut). */
+  changeRequests?: ChangeRequestNote[];
+  /** Change requests left out of `changeRequests`. */
+  moreChangeRequests?: number;
   /** An officer notice about an open letter refused for good: it says what the officer can do. */
   letterUndeliverable?: boolean;
   /** Files already published (statement PDFs) to attach, as paths under the output folder. */

@@ -10,10 +10,10 @@ import { auditCsv } from '../../client/audit-report';
 import { collectAuditTrail, documentRefsIn, type AuditTrail } from '../../client/audit';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
-import type { CampaignInput, Findings } from '../../workflows/types';
+import type { CampaignInput, DocumentRef, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { runDossier } from '../helpers/cli';
-import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 
@@ -54,6 +54,50 @@ describe('audit export', () => {
     const doc = { id: 'd1', name: 'answers.pdf', type: 'application/pdf', size: 10, sha256: 'ab'.repeat(32) };
     expect(documentRefsIn({ response: { documents: [doc] }, inbox: [{ documents: [doc, { ...doc, name: 'b.pdf' }] }] })).toEqual([doc, { ...doc, name: 'b.pdf' }]);
     expect(documentRefsIn({ text: 'no documents here', sha256: 42 })).toEqual([]);
+  });
+
+  it('reads every run of an engagement that continued as new, oldest first, each event once, the case opened once at its start', { timeout: 180_000 }, async () => {
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaignId = env.uniqueId('audit-can');
+    const ref = { campaignId, vendorId: 'zoom' };
+    // A low ceiling, as in continue-as-new.test.ts: the response and a few rounds fill the first run.
+    const { workflowId } = await dossier.startEngagement(engagementInput(campaignId, 'zoom', patientPolicy({ historyEventsPerRun: 50 })));
+    const handle = env.client.workflow.getHandle(workflowId);
+    const first = await handle.describe();
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
+    const document: DocumentRef = { id: 'doc-1', name: 'measures.pdf', type: 'application/pdf', size: 1234, sha256: 'cd'.repeat(32) };
+    await dossier.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Our measures.', attachments: [], documents: [document] });
+    for (let round = 1; round <= 3; round++) {
+      const [question] = await dossier.askFollowUp(ref, { by: officer, questions: [`Question of round ${round}?`] });
+      await dossier.recordAnswers(ref, { by: officer, answers: [{ questionId: question.id, answer: `Answer ${round}.` }] });
+    }
+    await until(() => handle.describe(), (d) => d.runId !== first.runId && !d.raw.pendingActivities?.length, 'a new run');
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+    await handle.result();
+    const switches = (await dossier.status(ref)).timeline.filter((t) => t.what === 'history continued in a new run').length;
+    expect(switches).toBeGreaterThanOrEqual(1);
+
+    const { events } = await collectAuditTrail(env.client, { campaignId, vendorId: 'zoom' });
+    const times = events.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+    // Opened once, when the first run started; closed once, at the end of the last.
+    expect(events.filter((e) => e.kind === 'case-opened').map((e) => e.at)).toEqual([first.startTime.toISOString()]);
+    expect(events[0].kind).toBe('case-opened');
+    expect(events.filter((e) => e.kind === 'case-closed').map((e) => e.action)).toEqual(['withdrawn']);
+    expect(events.at(-1)!.kind).toBe('case-closed');
+    expect(events.filter((e) => e.kind === 'stage' && e.action === 'continued-as-new')).toHaveLength(switches);
+    // The first run's officer actions and documents, each once.
+    expect(events.filter((e) => e.kind === 'officer-action').map((e) => e.action)).toEqual([
+      'recordResponse',
+      ...[1, 2, 3].flatMap(() => ['askFollowUp', 'recordAnswers']),
+      'withdraw',
+    ]);
+    expect(events.filter((e) => e.kind === 'document').map((e) => e.sha256)).toEqual([document.sha256]);
+    // Every message the engagement sent, the letter first, each once.
+    const mail = env.sink.messages.filter((m) => (m.messageId ?? '').includes(`.${campaignId}.`)).map((m) => m.messageId);
+    const sent = events.filter((e) => e.kind === 'email-sent');
+    expect(sent.map((e) => e.messageId).sort()).toEqual([...mail].sort());
+    expect(sent[0].action).toBe('open-letter letter');
   });
 
   it('lists every action, message and approval of a campaign in time order, as CSV and PDF, and says what shredding made unreadable', { timeout: 240_000 }, async () => {

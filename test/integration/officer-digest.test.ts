@@ -69,13 +69,13 @@ describe('officer digest', () => {
     expect(en.subject).toContain('1 overdue, 3 to watch');
     expect(fr.subject).toContain('1 en retard, 3 à suivre');
     expect(en.text).toMatch(/Refused Inc \(letter refused, address to correct\): waits for you\n/);
-    expect(fr.text).toMatch(/Refused Inc \(lettre refusée, adresse à corriger\) : attend votre intervention\n/);
+    expect(fr.text).toMatch(/Refused Inc \(lettre refusée, adresse à corriger\)\u00a0: attend votre intervention\n/);
     // What waits for an officer comes first in its campaign.
     expect(en.text!.indexOf('Refused Inc')).toBeLessThan(en.text!.indexOf('Late Corp'));
     expect(en.text).toMatch(/Late Corp \(awaiting the response\): overdue since today, due /);
-    expect(fr.text).toMatch(/Late Corp \(réponse attendue\) : en retard depuis aujourd’hui, échéance le /);
+    expect(fr.text).toMatch(/Late Corp \(réponse attendue\)\u00a0: en retard depuis aujourd’hui, échéance le /);
     expect(en.text).toMatch(/Soon SA \(awaiting the response\): due /);
-    expect(fr.text).toMatch(/Soon SA \(réponse attendue\) : échéance le /);
+    expect(fr.text).toMatch(/Soon SA \(réponse attendue\)\u00a0: échéance le /);
     for (const digest of [en, fr]) {
       expect(digest.text).toContain(campaign.reference);
       expect(digest.text).not.toContain('Later Ltd');

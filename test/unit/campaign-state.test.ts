@@ -117,7 +117,7 @@ describe('campaign state', () => {
     kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: ' Name the encryption gaps. ' }, LATER);
     expect(kase.draft!.version).toBe(2);
     expect(kase.status().draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'], required: 2 });
-    expect(kase.changesRequestedBefore(2)).toBe('fdpic (Adrian Lobsiger): Name the encryption gaps.');
+    expect(kase.changesRequestedBefore(2)).toEqual({ changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Name the encryption gaps.' }] });
     expect(refusal(() => kase.checkApproval({ by: LEAD, authorityId: 'opc', version: 1 }))).toBe(
       'Version 1 is not the current draft: read version 2 and answer on it.',
     );

@@ -199,7 +199,7 @@ describe('what changed between two versions of the statement', () => {
       'fr',
       views,
     )!;
-    expect(view.items.map((i) => i.label)).toEqual(['Zoom : issue', 'Zoom : Sécurité, évaluation']);
+    expect(view.items.map((i) => i.label)).toEqual(['Zoom\u00a0: issue', 'Zoom\u00a0: Sécurité, évaluation']);
     expect(view.items[0]).toMatchObject({ stageBefore: 'encore en cours', stageAfter: 'clos par l’autorité responsable', languages: [] });
     // Only the language whose text changed.
     expect(view.items[1].languages).toEqual([{ language: 'en', parts: [{ kind: 'removed', text: 'Weak' }, { kind: 'added', text: 'Strong' }, { kind: 'same', text: '.' }] }]);

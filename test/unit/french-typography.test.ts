@@ -1,0 +1,88 @@
+// French typography in everything a French reader sees: a no-break space (U+00A0, or the narrow
+// U+202F) before « : ; ? ! » and inside guillemets, never an ordinary one that lets a line break
+// leave the colon alone at the start of a line. Checked over the French part of every template, and
+// on the two places that put French text together from several templates: the audit PDF and the
+// approval request that repeats the signatories' change requests.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { composeMessage } from '../../activities/compose';
+import { TEMPLATES_DIR } from '../../activities/templates';
+import { auditPdf } from '../../client/audit-report';
+import type { AuditTrail } from '../../client/audit';
+import type { OutgoingMessage } from '../../workflows/types';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+import { pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
+
+const TEMPLATE_FILES = [
+  ...readdirSync(join(TEMPLATES_DIR, 'email'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join('email', f)),
+  'audit.yaml',
+  'statement.yaml',
+  'letter.yaml',
+  'words.yaml',
+  join('web', 'strings.yaml'),
+];
+
+/** Every string under a node, with the path that leads to it. */
+function* stringsIn(node: unknown, path: string): Generator<[string, string]> {
+  if (typeof node === 'string') yield [path, node];
+  else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) yield* stringsIn(child, `${path}.${key}`);
+}
+
+/** Each ordinary space where French wants a no-break one, shown in its surroundings. */
+function ordinarySpaces(text: string): string[] {
+  return [...text.matchAll(/.{0,20}(?: [:;?!»]|« ).{0,10}/gs)].map((m) => m[0]);
+}
+
+describe('French typography', () => {
+  it.each(TEMPLATE_FILES)('puts no ordinary space before « : ; ? ! » or inside guillemets in the French part of templates/%s', (file) => {
+    const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
+    expect(templates.fr, `${file} has a fr section`).toBeDefined();
+    const faults = [...stringsIn(templates.fr, 'fr')].flatMap(([path, text]) => ordinarySpaces(text).map((at) => `${path}: ${JSON.stringify(at)}`));
+    expect(faults).toEqual([]);
+  });
+
+  it('writes the audit PDF in French: labels with their colon from the template, the export time as a French date and time', async () => {
+    const trail: AuditTrail = {
+      scope: { campaignId: 'typo', vendorId: 'zoom' },
+      workflowIds: ['engagement:typo:zoom'],
+      unreadable: 0,
+      events: [{ at: '2026-11-29T06:14:05.123Z', workflowId: 'engagement:typo:zoom', kind: 'officer-action', actor: 'Officer Tremblay', action: 'recordResponse', detail: 'summary: Our measures.' }],
+    };
+    const pdf = await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T06:14:05.123Z' });
+    const text = (await pdfPageTexts(pdf)).join('\n');
+    expect(text).toMatch(/Exporté le dimanche 29 novembre 2026 à 06[\s\u202f]h[\s\u202f]14 \(UTC\)\./);
+    expect(text).not.toMatch(/2026-11-29T/);
+    // The text layer reads a no-break space back as a space: that it was drawn, the font's map says.
+    expect(text).toContain('Auteur : Officer Tremblay');
+    expect(text).toContain('Dossier : engagement:typo:zoom');
+    expect(await pdfUnicodeMap(pdf)).toContain('\u00a0');
+    const english = (await pdfPageTexts(await auditPdf(trail, { language: 'en', exportedAt: '2026-11-29T06:14:05.123Z' }))).join('\n');
+    expect(english).toContain('Exported on Sunday, 29 November 2026 at 06:14 (UTC).');
+    expect(english).toContain('Who: Officer Tremblay');
+  });
+
+  it('repeats the signatories\' change requests in each recipient\'s language and typography', async () => {
+    const request = (language: 'en' | 'fr'): OutgoingMessage => ({
+      threadId: 'campaign:typo',
+      step: 'approval-request-v2-opc',
+      kind: 'approval-request',
+      language,
+      to: [{ name: 'Daniel Therrien', email: 'opc@authority.test' }],
+      campaign: testCampaign('typo'),
+      vendor: testVendor('zoom'),
+      details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Name the encryption gaps.' }], moreChangeRequests: 2 },
+    });
+    const fr = await composeMessage(request('fr'));
+    expect(fr.text).toContain('fdpic (Adrian Lobsiger)\u00a0: Name the encryption gaps.');
+    expect(fr.text).toContain('(2 autres dans l’espace de travail)');
+    expect(fr.html).toContain('<li>fdpic (Adrian Lobsiger)\u00a0: Name the encryption gaps.</li>');
+    expect(ordinarySpaces(String(fr.text))).toEqual([]);
+    const en = await composeMessage(request('en'));
+    expect(en.text).toContain('fdpic (Adrian Lobsiger): Name the encryption gaps.');
+    expect(en.text).toContain('(2 more in the workspace)');
+  });
+});
