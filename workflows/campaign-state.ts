@@ -18,6 +18,7 @@ import type {
   DraftStatementInput,
   EngagementOutcomeSummary,
   EditStatementInput,
+  DraftUnprintable,
   LetterNotKept,
   RequestChangesInput,
   SetConclusionsInput,
@@ -119,6 +120,8 @@ export class CampaignCase {
   private lettersCarried = false;
   /** Why no engagement has started yet, while the letter waits for the published files. */
   private letterWaiting: LetterNotKept | undefined;
+  /** The version the worker could not print, and why. */
+  private unprintable: DraftUnprintable | undefined;
 
   constructor(
     private readonly input: CampaignInput,
@@ -155,6 +158,7 @@ export class CampaignCase {
       published: this.published,
       deliveryFailures: this.deliveryFailures,
       ...this.letterNotKept(),
+      ...(this.currentUnprintable() ? { draftUnprintable: this.currentUnprintable() } : {}),
     };
   }
 
@@ -242,7 +246,20 @@ export class CampaignCase {
 
   /** Enough approvals of the current version's text, and no change request waiting on the lead. */
   approved(): boolean {
-    return this.phase !== 'revising' && this.approvals.length >= this.required;
+    return this.phase !== 'revising' && this.approvals.length >= this.required && !this.currentUnprintable();
+  }
+
+  /**
+   * The current version could not be printed (a character no font of the worker draws, sent by a
+   * client that did not check it): nobody can approve it, and the campaign waits for the lead's
+   * next version instead of failing with every engagement in it.
+   */
+  draftUnprintable(version: number, error: string): void {
+    this.unprintable = { version, error };
+  }
+
+  private currentUnprintable(): DraftUnprintable | undefined {
+    return this.unprintable && this.unprintable.version === this.draft?.version ? this.unprintable : undefined;
   }
 
   /** Authorities whose approval does not count for the current version. */
@@ -556,6 +573,8 @@ export class CampaignCase {
       reject(`Unknown authority "${authorityId}"; the signatories are ${this.authorities.map((a) => a.id).join(', ')}.`);
     }
     if (version !== draft.version) reject(`Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
+    const unprintable = this.currentUnprintable();
+    if (unprintable) reject(`Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
   }
 
   checkApproval(vote: ApproveStatementInput): void {

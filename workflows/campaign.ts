@@ -8,6 +8,7 @@
 // (`withdrawSignal`; workflows cannot send updates), which applies its own withdrawal rules and
 // ends with a `withdrawn` outcome that reaches the campaign as the child's result, like any other.
 import {
+  ActivityFailure,
   ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -64,6 +65,8 @@ const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
  * workflow task would pass the 4 MB of one task's commands. Campaigns published before sent all at once.
  */
 const NOTICES_IN_WINDOW = 'notices-in-window';
+/** A version the worker cannot print waits for the lead's next one instead of failing the campaign. */
+const UNPRINTABLE_DRAFT_WAITS = 'unprintable-draft-waits';
 /** A change request is recorded without waiting for its mail to the lead (histories before it waited). */
 const CHANGE_REQUEST_MAIL_BESIDE = 'change-request-mail-beside';
 /** A first version too large to send waits until the lead shortens it (see CampaignCase.readyToDraft). */
@@ -305,7 +308,18 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   kase.startApproval(now());
   while (!kase.approved()) {
     const current = kase.draft!;
-    const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true });
+    const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
+      // Refused for good (a character no font of the worker draws): the version waits for the next
+      // one, where it used to fail the campaign and every engagement in it. Asked only then, so a
+      // campaign recorded before replays as it ran.
+      if (!refusedForGood(err) || !patched(UNPRINTABLE_DRAFT_WAITS)) throw err;
+      kase.draftUnprintable(current.version, errorText(err));
+      return undefined;
+    });
+    if (!drafts) {
+      await condition(() => kase.draft !== current);
+      continue;
+    }
     const sentBack = kase.changesRequestedBefore(current.version);
     await Promise.all(
       kase.approvalRequestRecipients().map((a) =>
@@ -366,6 +380,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
   await condition(allHandlersFinished);
   return kase.result();
+}
+
+/** An activity that gave up at once: its error is not one a retry can mend. */
+function refusedForGood(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
 }
 
 /** An activity failure's own message (its cause), not the wrapper's "Activity task failed". */

@@ -390,6 +390,14 @@ export interface CampaignStatus {
   deliveryFailures: { at: string; step: string; reason: string }[];
   /** Why no engagement has started: the letter is not kept in the published files yet, and is too large for each engagement to carry. */
   letterNotKept?: LetterNotKept;
+  /** The current version could not be printed: nobody can approve it, and the lead submits a new one. */
+  draftUnprintable?: DraftUnprintable;
+}
+
+/** A version of the statement the worker could not print (`error`, e.g. a character no font has). */
+export interface DraftUnprintable {
+  version: number;
+  error: string;
 }
 
 /** Keeping the letter in the published files failed (`error`), and the engagements cannot carry it instead (`problem`); the campaign keeps trying. */

@@ -235,6 +235,9 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(section('Texts still missing (the next version is refused until they are written)', status.missingTexts.map((t) => `- ${t}`).join('\n')));
   }
   if (status.statementTooLarge) parts.push(section('Too long to go out (the next version is refused until it is shorter)', status.statementTooLarge));
+  if (status.draftUnprintable) {
+    parts.push(section(`Version ${status.draftUnprintable.version} could not be printed (nobody can approve it; submit a new version)`, status.draftUnprintable.error));
+  }
   if (status.unsubmittedEdits) parts.push('The lead has edited the text since the current version: it goes out with the next `statement draft`.');
   if (status.changeRequests.length) {
     parts.push(

@@ -11,7 +11,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { DossierClientError } from '../../client/errors';
 import type { ReceivedMail } from '../../infra/mail-sink';
-import type { CampaignStatus } from '../../workflows/messages';
+import { editStatementUpdate, type CampaignStatus } from '../../workflows/messages';
 import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -420,6 +420,31 @@ describe('campaign: engagements, approval and the published statement', () => {
       env.sink.recipientPolicy = () => undefined;
       await campaigns.handle(id).terminate('test over');
     }
+  });
+
+  it('holds a version the worker cannot print for the lead to replace, instead of failing the campaign', { timeout: 180_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('unprintable');
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    // Straight to the workflow, as any Temporal client may send it: the client API refuses it first.
+    await campaigns.handle(id).executeUpdate(editStatementUpdate, {
+      args: [{ by: officer, conclusions: { en: ['Kilo 🦄 explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }],
+    });
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    const held = await untilFound(() => campaigns.status(id), (s) => s.draftUnprintable !== undefined, 'the version refused by the printer');
+    expect(held.draftUnprintable).toEqual({ version: 1, error: expect.stringMatching(/U\+1F984/) });
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /Version 1 could not be printed, so it cannot be approved/);
+
+    const finished = campaigns.result(id);
+    await campaigns.setConclusions(id, { by: officer, conclusions: { en: ['Kilo explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await campaigns.draftStatement(id, officer);
+    const redrafted = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'the second version');
+    expect(redrafted.draftUnprintable).toBeUndefined();
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+    expect((await finished).published.version).toBe(2);
   });
 
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
