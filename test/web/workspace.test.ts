@@ -504,6 +504,48 @@ describe('corrections on the engagement page', () => {
   });
 });
 
+describe('a form sent twice', () => {
+  it('records the action once and answers the repeat as the first: the deadline moved once, one demonstration, one invitation', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-twice');
+    const e = await startEngagement(env, engagementInput(campaignId, 'cisco', patientPolicy()));
+    const before = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const path = `/campaigns/${campaignId}/engagements/cisco`;
+    const page = await as('owen', path);
+    /** The form's hidden fields as the page rendered them, with `fields` typed in, posted twice at once (a double click). */
+    const sendTwice = async (form: string, fields: Record<string, string>) => {
+      const rendered: Record<string, string> = {};
+      for (const hidden of await page.locator(`#${form} input[type=hidden]`).all()) rendered[(await hidden.getAttribute('name'))!] = (await hidden.getAttribute('value'))!;
+      const sent = await Promise.all([0, 1].map(() => page.request.post(`${url}${path}/${form}`, { form: { ...rendered, ...fields }, maxRedirects: 0 })));
+      return sent.map((r) => `${r.status()} ${r.headers().location}`);
+    };
+
+    expect(await sendTwice('extend', { extendBy: '3 days', reason: 'Asked for time' })).toEqual([`303 ${path}`, `303 ${path}`]);
+    const extended = await e.status();
+    expect(Date.parse(extended.responseDueDate!) - Date.parse(before.responseDueDate!)).toBe(3 * 86_400_000);
+
+    // A form rendered afresh is a request of its own.
+    await page.reload();
+    await page.click('summary:has-text("Extend the deadline")');
+    await page.fill('#extend-extendBy', '3 days');
+    await page.fill('#extend-reason', 'Asked for more time');
+    await page.click('#extend button[type=submit]');
+    await e.waitForStatus((s) => Date.parse(s.responseDueDate!) - Date.parse(before.responseDueDate!) === 6 * 86_400_000, 10_000);
+
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await dossier.recordResponse({ campaignId, vendorId: 'cisco' }, { by: 'Officer Test', summary: 'Cisco answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await page.reload();
+    const demo = { at: stamp(3 * 86_400_000), durationMinutes: '60', attendees: 'Privacy lead <privacy@cisco.test>', topics: 'Key management', location: 'OPC, Gatineau' };
+    expect(await sendTwice('schedule-demo', demo)).toEqual([`303 ${path}`, `303 ${path}`]);
+    expect((await e.status()).demonstrations.map((d) => d.id)).toEqual(['d1']);
+    await e.waitForMail('demo-d1-invite');
+    // Time for a second invitation to arrive, were there one.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(e.mails().filter((m) => /^<demo-/.test(m.messageId ?? '')).length).toBe(1);
+
+    await e.handle.terminate('test over');
+  });
+});
+
 describe('what the workspace refuses', () => {
   it('refuses, on the server, every page and action outside a role, and sends strangers to sign in', { timeout: 90_000 }, async () => {
     const campaignId = (await firstCampaign())!;
