@@ -134,6 +134,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (c.req.method !== 'POST') return next();
     const body = (await c.req.parseBody({ all: true })) as WebEnv['Variables']['body'];
     c.set('body', body);
+    // A form sent after its sign-in lapsed (expired, or signed out elsewhere) meets a fresh session
+    // whose token it cannot carry: it is told to sign in, not that the form was forged. Nothing is
+    // done for it either way; changing the language and signing out need no one signed in.
+    if (!c.get('session').user && c.req.path !== '/language' && c.req.path !== '/logout') {
+      const language = c.get('language');
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed: typedFields(c) }), 401);
+    }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
     }

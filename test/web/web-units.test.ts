@@ -150,6 +150,42 @@ describe('the cases while no worker runs', () => {
   });
 });
 
+describe('a form sent after its sign-in lapsed', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async (id: string) => id === 'c'.repeat(32) }),
+  });
+  const session = { id: 'd'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() - 1_000 };
+  const sealer = new CookieSealer(secret);
+  const post = (path: string, cookie: string, form: Record<string, string>) =>
+    app.request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'token-of-the-session', ...form }).toString() });
+
+  it('is told to sign in again (401), with what it typed, not that the form was refused', async () => {
+    const expired = `dossier_session=${sealer.seal(session)}`;
+    const signedOut = `dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    for (const cookie of [expired, signedOut, '']) {
+      const response = await post('/campaigns/vc/engagements/zoom/respond', cookie, { summary: 'A summary typed for an hour' });
+      expect(response.status).toBe(401);
+      const html = await response.text();
+      expect(html).toContain('Sign in first.');
+      expect(html).not.toContain('security token');
+      expect(html).toContain('>A summary typed for an hour</textarea>');
+    }
+  });
+
+  it('still changes the language with no one signed in', async () => {
+    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const response = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns');
+  });
+});
+
 describe('the page texts', () => {
   it('has every sentence in English and French, and renders a page with its values escaped', () => {
     const views = loadViews();
