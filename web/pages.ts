@@ -264,10 +264,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const status = await (await deps.dossier()).status(ref);
     const view = engagementView(status, user, takeNotice(c));
+    const sent = formView(form, c.get('language'));
+    // Each pending demonstration has its own outcome and reschedule forms under the same field
+    // names: a refused one is given back, values and errors, on the demonstration it named only.
+    const sentFor = (action: string, id: string) =>
+      form?.action === action && form.values.demonstrationId === id ? { values: sent.values![action], errors: sent.errors![action] } : undefined;
     return page(c, 'engagement', {
       title: title(c, 'engagement.title', { vendor: status.vendorName }),
       ...view,
-      ...formView(form, c.get('language')),
+      ...sent,
+      pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });
   };
 
