@@ -130,6 +130,15 @@ export interface DossierClientOptions {
 }
 
 /**
+ * `updateId`: one per request the caller means once (the workspace: one per form it rendered).
+ * Temporal runs an update id once per run and answers a repeat with the first outcome, so a form
+ * sent twice is recorded once. Without it (the CLI) every call is a request of its own.
+ */
+export interface UpdateOptions {
+  updateId?: string;
+}
+
+/**
  * How Dossier starts an engagement: the input names the code's revision, and its first stage is
  * listed from the start. The benchmarks start theirs the same way, so they measure what runs.
  */
@@ -166,49 +175,49 @@ export class DossierClient {
     return this.call(ref, () => this.handle(ref).query(engagementStatusQuery), 'query');
   }
 
-  recordResponse(ref: EngagementRef, input: RecordResponseInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(recordResponseUpdate, { args: [input] }));
+  recordResponse(ref: EngagementRef, input: RecordResponseInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordResponseUpdate, { args: [input], updateId }));
   }
 
-  extendDeadline(ref: EngagementRef, input: ExtendDeadlineInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(extendDeadlineUpdate, { args: [input] }));
+  extendDeadline(ref: EngagementRef, input: ExtendDeadlineInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(extendDeadlineUpdate, { args: [input], updateId }));
   }
 
-  askFollowUp(ref: EngagementRef, input: AskFollowUpInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(askFollowUpUpdate, { args: [input] }));
+  askFollowUp(ref: EngagementRef, input: AskFollowUpInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(askFollowUpUpdate, { args: [input], updateId }));
   }
 
-  recordAnswers(ref: EngagementRef, input: RecordAnswersInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(recordAnswersUpdate, { args: [input] }));
+  recordAnswers(ref: EngagementRef, input: RecordAnswersInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordAnswersUpdate, { args: [input], updateId }));
   }
 
-  scheduleDemonstration(ref: EngagementRef, input: ScheduleDemonstrationInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(scheduleDemonstrationUpdate, { args: [input] }));
+  scheduleDemonstration(ref: EngagementRef, input: ScheduleDemonstrationInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(scheduleDemonstrationUpdate, { args: [input], updateId }));
   }
 
-  rescheduleDemonstration(ref: EngagementRef, input: RescheduleDemonstrationInput) {
-    return this.call(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input] }));
+  rescheduleDemonstration(ref: EngagementRef, input: RescheduleDemonstrationInput, { updateId }: UpdateOptions = {}) {
+    return this.call(ref, () => this.handle(ref).executeUpdate(rescheduleDemonstrationUpdate, { args: [input], updateId }));
   }
 
-  async recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput) {
+  async recordDemonstrationOutcome(ref: EngagementRef, input: RecordDemonstrationOutcomeInput, { updateId }: UpdateOptions = {}) {
     refuseUndrawable('notes', input.notes);
-    return this.call(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(recordDemonstrationOutcomeUpdate, { args: [input], updateId }));
   }
 
-  async conclude(ref: EngagementRef, input: ConcludeInput) {
+  async conclude(ref: EngagementRef, input: ConcludeInput, { updateId }: UpdateOptions = {}) {
     // Over the limit the request could pass 2 MB, which Temporal refuses before any validator explains why.
     const tooLarge = findingsSizeProblem(input.findings);
     if (tooLarge) throw invalidInput(tooLarge);
     refuseUndrawable('findings', input.findings);
-    return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input] }));
+    return this.call(ref, () => this.handle(ref).executeUpdate(concludeUpdate, { args: [input], updateId }));
   }
 
   /**
    * After the recipient's server refused the letter for good (`letter-undeliverable`): the vendor's
    * new addresses, recorded in the timeline; the letter goes again to them and the deadline starts then.
    */
-  correctContacts(ref: EngagementRef, input: CorrectContactsInput): Promise<EngagementUpdated> {
-    return this.call(ref, () => this.handle(ref).executeUpdate(correctContactsUpdate, { args: [input] }));
+  correctContacts(ref: EngagementRef, input: CorrectContactsInput, { updateId }: UpdateOptions = {}): Promise<EngagementUpdated> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(correctContactsUpdate, { args: [input], updateId }));
   }
 
   /**
@@ -241,9 +250,9 @@ export class DossierClient {
    * engagement); this waits until the engagement confirms it is withdrawn. An engagement on its
    * own is withdrawn by its own update. Returns the engagement's status afterwards.
    */
-  async withdraw(ref: EngagementRef, input: WithdrawInput, confirmWithinMs = 30_000): Promise<EngagementStatus> {
+  async withdraw(ref: EngagementRef, input: WithdrawInput, { updateId, confirmWithinMs = 30_000 }: UpdateOptions & { confirmWithinMs?: number } = {}): Promise<EngagementStatus> {
     if (!(await this.followedByRunningCampaign(ref))) {
-      await this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input] }));
+      await this.call(ref, () => this.handle(ref).executeUpdate(withdrawUpdate, { args: [input], updateId }));
       return this.status(ref);
     }
     const campaignId = campaignWorkflowId(ref.campaignId);
@@ -251,7 +260,7 @@ export class DossierClient {
       await requireWorker(this.client, campaignId, campaignId, 'update');
       await this.client.workflow
         .getHandle(campaignId)
-        .executeUpdate(withdrawVendorUpdate, { args: [{ by: input.by, vendorId: ref.vendorId, reason: input.reason }] });
+        .executeUpdate(withdrawVendorUpdate, { args: [{ by: input.by, vendorId: ref.vendorId, reason: input.reason }], updateId });
     } catch (err) {
       throw fromTemporal(err, campaignId, this.options.address);
     }

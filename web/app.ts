@@ -15,7 +15,7 @@ import { signedInActor } from '../client/identity';
 import type { Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import type { WebConfig } from './config';
-import { isLanguage } from './forms';
+import { isLanguage, textFields } from './forms';
 import { SignInError, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
@@ -134,6 +134,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (c.req.method !== 'POST') return next();
     const body = (await c.req.parseBody({ all: true })) as WebEnv['Variables']['body'];
     c.set('body', body);
+    // A form sent after its sign-in lapsed (expired, or signed out elsewhere) meets a fresh session
+    // whose token it cannot carry: it is told to sign in, not that the form was forged. Nothing is
+    // done for it either way; changing the language and signing out need no one signed in.
+    if (!c.get('session').user && c.req.path !== '/language' && c.req.path !== '/logout') {
+      const language = c.get('language');
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed: typedFields(c) }), 401);
+    }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
     }
@@ -223,6 +230,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.not-found.title'), messageKey: 'error.not-found', detail: err.message }), 404);
     }
+    // No worker polls the cases' task queue: the server holds every case as it was, so this is a
+    // wait, not a fault. Every page of a case queries its workflow, which needs that worker too: a
+    // refused form cannot be shown again on its page, so what was typed is given back here.
+    if (err instanceof DossierClientError && err.code === ClientErrorCode.NoWorker) {
+      console.error(`web: ${c.req.method} ${c.req.path}: ${err.message}`);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c) }), 503);
+    }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     }
@@ -236,6 +250,18 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.not-found.title'), messageKey: 'error.no-page' }), 404),
   );
   return app;
+}
+
+/** Fields a form carries for the workspace, not typed by anyone. */
+const FORM_MACHINERY = new Set(['_csrf', 'submission', 'demonstrationId', 'returnTo']);
+
+/** What the user typed into a POSTed form that was not recorded, so the page can give it back. */
+function typedFields(c: Context<WebEnv>): { field: string; value: string }[] | undefined {
+  if (c.req.method !== 'POST') return undefined;
+  const typed = Object.entries(textFields(c.get('body') ?? {}))
+    .filter(([field, value]) => !FORM_MACHINERY.has(field) && value.trim())
+    .map(([field, value]) => ({ field, value }));
+  return typed.length ? typed : undefined;
 }
 
 /** The signed-in user, or a redirect to sign in. */

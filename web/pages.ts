@@ -264,10 +264,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const status = await (await deps.dossier()).status(ref);
     const view = engagementView(status, user, takeNotice(c));
+    const sent = formView(form, c.get('language'));
+    // Each pending demonstration has its own outcome and reschedule forms under the same field
+    // names: a refused one is given back, values and errors, on the demonstration it named only.
+    const sentFor = (action: string, id: string) =>
+      form?.action === action && form.values.demonstrationId === id ? { values: sent.values![action], errors: sent.errors![action] } : undefined;
     return page(c, 'engagement', {
       title: title(c, 'engagement.title', { vendor: status.vendorName }),
       ...view,
-      ...formView(form, c.get('language')),
+      ...sent,
+      pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });
   };
 
@@ -281,6 +287,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const form = new FormReader(values);
     const by = actorName(user);
     const dossier = await deps.dossier();
+    // The form's own id (views.ts, `submissionId`) names the update: sent twice, by a double click or
+    // a resend after a slow answer, it is recorded once and both answered as the first was. Prefixed
+    // with the action, so a value copied into another form is another update; a malformed one is none.
+    const submission = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(values.submission ?? '') ? values.submission : undefined;
+    const once = { updateId: submission && `web:${action}:${submission}` };
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
@@ -305,7 +316,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             receivedAt: form.instant('receivedAt', { optional: true, keepDay: true }) ?? now().toISOString(),
           };
           form.done();
-          await dossier.recordResponse(ref, input);
+          await dossier.recordResponse(ref, input, once);
           break;
         }
         case 'extend': {
@@ -314,13 +325,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           const dueDate = form.instant('dueDate', { optional: extendBy !== '' });
           const input = { by, ...(dueDate ? { dueDate } : {}), ...(extendBy ? { extendBy } : {}), reason: form.text('reason'), round: form.wholeNumber('round', { optional: true }) };
           form.done();
-          await dossier.extendDeadline(ref, input);
+          await dossier.extendDeadline(ref, input, once);
           break;
         }
         case 'ask': {
           const input = { by, questions: form.lines('questions'), dueDate: form.instant('dueDate', { optional: true }) };
           form.done();
-          await dossier.askFollowUp(ref, input);
+          await dossier.askFollowUp(ref, input, once);
           break;
         }
         case 'answer': {
@@ -329,7 +340,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             .map(([k, v]) => ({ questionId: k.slice('answer-'.length), answer: v.trim() }));
           if (!answers.length) form.errors.answers = { key: 'form.no-answers' };
           form.done();
-          await dossier.recordAnswers(ref, { by, answers });
+          await dossier.recordAnswers(ref, { by, answers }, once);
           break;
         }
         case 'schedule-demo': {
@@ -343,7 +354,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             ...(form.text('meetingUrl', { optional: true }) ? { meetingUrl: form.text('meetingUrl') } : {}),
           };
           form.done();
-          await dossier.scheduleDemonstration(ref, input);
+          await dossier.scheduleDemonstration(ref, input, once);
           break;
         }
         case 'reschedule-demo': {
@@ -359,7 +370,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             ...placeField('meetingUrl'),
           };
           form.done();
-          await dossier.rescheduleDemonstration(ref, input);
+          await dossier.rescheduleDemonstration(ref, input, once);
           break;
         }
         case 'demo-outcome': {
@@ -367,7 +378,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           if (result && !(DEMONSTRATION_RESULTS as readonly string[]).includes(result)) form.errors.result = { key: 'form.required' };
           const input = { by, demonstrationId: form.text('demonstrationId'), result: result as DemonstrationResult, notes: form.text('notes') };
           form.done();
-          await dossier.recordDemonstrationOutcome(ref, input);
+          await dossier.recordDemonstrationOutcome(ref, input, once);
           break;
         }
         case 'conclude': {
@@ -381,13 +392,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             }),
           ) as Findings;
           form.done();
-          await dossier.conclude(ref, { by, findings });
+          await dossier.conclude(ref, { by, findings }, once);
           break;
         }
         case 'withdraw': {
           const input = { by, reason: form.text('reason') };
           form.done();
-          await dossier.withdraw(ref, input);
+          await dossier.withdraw(ref, input, once);
           break;
         }
         case 'correct-contact': {
@@ -395,7 +406,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           const email = form.text('email');
           const input = { by, contacts: [{ name: form.text('name', { optional: true }) || email, email }], reason: form.text('reason') };
           form.done();
-          await dossier.correctContacts(ref, input);
+          await dossier.correctContacts(ref, input, once);
           break;
         }
       }

@@ -1,6 +1,7 @@
 // The workspace's pages, rendered on the server with Handlebars (the engine the emails already use):
 // the HTML structure lives in templates/web/*.hbs and every sentence in templates/web/strings.yaml,
 // English and French side by side, so a translator edits one file. Values are always escaped.
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -68,6 +69,9 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     (list ?? []).join(typeof separator === 'string' ? separator : ', '),
   );
   engine.registerHelper('paragraphs', (list: string[] | undefined) => (list ?? []).join('\n\n'));
+  // A fresh id in each form as it is rendered: the workspace sends it as the update's id, so the same
+  // form sent twice is one request (web/pages.ts).
+  engine.registerHelper('submissionId', () => randomUUID());
   engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
 
   for (const file of readdirSync(join(dir, 'partials')).filter((f) => f.endsWith('.hbs'))) {

@@ -9,6 +9,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { loadViews } from '../../web/views';
 
@@ -105,6 +106,83 @@ describe('a signed-in session while the shared store is out of reach', () => {
     const replaced = out.headers.get('set-cookie') ?? '';
     expect(replaced).toMatch(/^dossier_session=/);
     expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('dossier_session='.length)))?.user).toBeUndefined();
+  });
+});
+
+describe('the cases while no worker runs', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const waiting = async () => {
+    throw noWorker('engagement engagement:vc:zoom', 'dossier');
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: waiting, recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
+    campaigns: async () => ({ board: waiting }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) => {
+    const session = { id: 'b'.repeat(32), csrf: 'token-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    return `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  };
+
+  it('answers 503 saying the case waits and nothing is lost, in the reader’s language', async () => {
+    const en = await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('en') } });
+    expect(en.status).toBe(503);
+    expect(await en.text()).toContain('Each case waits where it was and nothing is lost. Try again once the worker runs again.');
+    const fr = await app.request('/campaigns/vc', { headers: { cookie: cookie('fr') } });
+    expect(fr.status).toBe(503);
+    expect(await fr.text()).toContain('Chaque dossier attend là où il en était et rien n’est perdu.');
+  });
+
+  it('gives a form’s typed text back, since its page cannot be shown without the worker', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/respond', {
+      method: 'POST',
+      headers: { cookie: cookie('en'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'token-of-the-session', summary: 'A summary typed for an hour & more', attachments: '' }).toString(),
+    });
+    expect(response.status).toBe(503);
+    const html = await response.text();
+    expect(html).toContain('This form was not recorded.');
+    expect(html).toMatch(/<textarea id="typed-0" readonly>A summary typed for an hour &amp; more<\/textarea>/);
+    expect(html).not.toContain('token-of-the-session</textarea>');
+  });
+});
+
+describe('a form sent after its sign-in lapsed', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async (id: string) => id === 'c'.repeat(32) }),
+  });
+  const session = { id: 'd'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() - 1_000 };
+  const sealer = new CookieSealer(secret);
+  const post = (path: string, cookie: string, form: Record<string, string>) =>
+    app.request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'token-of-the-session', ...form }).toString() });
+
+  it('is told to sign in again (401), with what it typed, not that the form was refused', async () => {
+    const expired = `dossier_session=${sealer.seal(session)}`;
+    const signedOut = `dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    for (const cookie of [expired, signedOut, '']) {
+      const response = await post('/campaigns/vc/engagements/zoom/respond', cookie, { summary: 'A summary typed for an hour' });
+      expect(response.status).toBe(401);
+      const html = await response.text();
+      expect(html).toContain('Sign in first.');
+      expect(html).not.toContain('security token');
+      expect(html).toContain('>A summary typed for an hour</textarea>');
+    }
+  });
+
+  it('still changes the language with no one signed in', async () => {
+    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const response = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns');
   });
 });
 

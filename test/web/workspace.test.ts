@@ -504,6 +504,94 @@ describe('corrections on the engagement page', () => {
   });
 });
 
+describe('forms of one demonstration among several', () => {
+  it('gives a refused form back on the demonstration it named only, with the place and link as typed', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-two-demos');
+    const e = await startEngagement(env, engagementInput(campaignId, 'cisco', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId, vendorId: 'cisco' };
+    await dossier.recordResponse(ref, { by: 'Officer Test', summary: 'Cisco answered.', attachments: [], receivedAt: new Date().toISOString() });
+    const demo = { by: 'Officer Test', durationMinutes: 60, attendees: [{ name: 'Privacy lead', email: 'privacy@cisco.test' }], topics: ['Key management'] };
+    await dossier.scheduleDemonstration(ref, { ...demo, at: new Date(Date.now() + 3 * 86_400_000).toISOString(), location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/opc-cisco' });
+    await dossier.scheduleDemonstration(ref, { ...demo, at: new Date(Date.now() + 5 * 86_400_000).toISOString(), location: 'ICO, Wilmslow' });
+
+    const page = await as('owen', `/campaigns/${campaignId}/engagements/cisco`);
+    // d1 moved and its place emptied (to remove it), but with no reason: refused.
+    await page.click('summary:has-text("outcome: d1")');
+    const at = stamp(4 * 86_400_000);
+    await page.fill('#reschedule-at-d1', at);
+    await page.fill('#reschedule-location-d1', '');
+    await page.click('#reschedule-demo-d1 button[type=submit]');
+    expect(await textOf(page.locator('#reschedule-reason-d1-error'))).toBe('This field is required.');
+    expect(await page.locator('#reschedule-reason-d1').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#reschedule-at-d1').inputValue()).toBe(asShown(at));
+    expect(await page.locator('#reschedule-location-d1').inputValue()).toBe('');
+    expect(await page.locator('#reschedule-meeting-url-d1').inputValue()).toBe('https://meet.example.org/opc-cisco');
+    // d2 shows what is stored, with no error of d1's.
+    expect(await page.locator('#reschedule-reason-d2-error').count()).toBe(0);
+    expect(await page.locator('#reschedule-reason-d2').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#reschedule-location-d2').inputValue()).toBe('ICO, Wilmslow');
+    expect(await page.locator('#reschedule-demo-d2').isVisible()).toBe(false);
+
+    // The outcome of d2 with no notes: the error is d2's alone.
+    await page.click('summary:has-text("outcome: d2")');
+    await page.click('#demo-outcome-d2 button[type=submit]');
+    expect(await textOf(page.locator('#outcome-notes-d2-error'))).toBe('This field is required.');
+    expect(await page.locator('#outcome-notes-d1-error').count()).toBe(0);
+    expect(await page.locator('#outcome-notes-d1').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#reschedule-location-d1').inputValue()).toBe('OPC, Gatineau');
+    await checkPage(page, 'engagement-demo-outcome-refused');
+    expect((await e.status()).demonstrations.map((d) => [d.id, d.location, d.result])).toEqual([
+      ['d1', 'OPC, Gatineau', undefined],
+      ['d2', 'ICO, Wilmslow', undefined],
+    ]);
+    await e.handle.terminate('test over');
+  });
+});
+
+describe('a form sent twice', () => {
+  it('records the action once and answers the repeat as the first: the deadline moved once, one demonstration, one invitation', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-twice');
+    const e = await startEngagement(env, engagementInput(campaignId, 'cisco', patientPolicy()));
+    const before = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const path = `/campaigns/${campaignId}/engagements/cisco`;
+    const page = await as('owen', path);
+    /** The form's hidden fields as the page rendered them, with `fields` typed in, posted twice at once (a double click). */
+    const sendTwice = async (form: string, fields: Record<string, string>) => {
+      const rendered: Record<string, string> = {};
+      for (const hidden of await page.locator(`#${form} input[type=hidden]`).all()) rendered[(await hidden.getAttribute('name'))!] = (await hidden.getAttribute('value'))!;
+      const sent = await Promise.all([0, 1].map(() => page.request.post(`${url}${path}/${form}`, { form: { ...rendered, ...fields }, maxRedirects: 0 })));
+      return sent.map((r) => `${r.status()} ${r.headers().location}`);
+    };
+
+    expect(await sendTwice('extend', { extendBy: '3 days', reason: 'Asked for time' })).toEqual([`303 ${path}`, `303 ${path}`]);
+    const extended = await e.status();
+    expect(Date.parse(extended.responseDueDate!) - Date.parse(before.responseDueDate!)).toBe(3 * 86_400_000);
+
+    // A form rendered afresh is a request of its own.
+    await page.reload();
+    await page.click('summary:has-text("Extend the deadline")');
+    await page.fill('#extend-extendBy', '3 days');
+    await page.fill('#extend-reason', 'Asked for more time');
+    await page.click('#extend button[type=submit]');
+    await e.waitForStatus((s) => Date.parse(s.responseDueDate!) - Date.parse(before.responseDueDate!) === 6 * 86_400_000, 10_000);
+
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await dossier.recordResponse({ campaignId, vendorId: 'cisco' }, { by: 'Officer Test', summary: 'Cisco answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await page.reload();
+    const demo = { at: stamp(3 * 86_400_000), durationMinutes: '60', attendees: 'Privacy lead <privacy@cisco.test>', topics: 'Key management', location: 'OPC, Gatineau' };
+    expect(await sendTwice('schedule-demo', demo)).toEqual([`303 ${path}`, `303 ${path}`]);
+    expect((await e.status()).demonstrations.map((d) => d.id)).toEqual(['d1']);
+    await e.waitForMail('demo-d1-invite');
+    // Time for a second invitation to arrive, were there one.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(e.mails().filter((m) => /^<demo-/.test(m.messageId ?? '')).length).toBe(1);
+
+    await e.handle.terminate('test over');
+  });
+});
+
 describe('what the workspace refuses', () => {
   it('refuses, on the server, every page and action outside a role, and sends strangers to sign in', { timeout: 90_000 }, async () => {
     const campaignId = (await firstCampaign())!;
