@@ -207,6 +207,16 @@ describe('the page texts', () => {
     expect(html).toContain('<code>connect ECONNREFUSED &lt;store&gt;</code>');
   });
 
+  it('tells the lead on the statement page that a version could not be printed, and why', () => {
+    const views = loadViews();
+    const page = (draftUnprintable?: { version: number; error: string }) =>
+      views.render('statement', 'fr', { title: 'Déclaration', canSteer: true, campaign: { campaignId: 'vc', reference: 'VC', phase: 'approving', changeRequests: [], engagements: [], draftUnprintable }, csrf: 'c', path: '/campaigns/vc/statement' });
+    expect(page()).not.toContain('id="statement-unprintable"');
+    const html = page({ version: 2, error: 'The text "Kilo <🦄>" contains U+1F984' });
+    expect(html).toContain('<p id="statement-unprintable" role="alert">La version 2 n’a pas pu être imprimée\u00a0; personne ne peut donc l’approuver.');
+    expect(html).toContain('<p lang="en">The text &quot;Kilo &lt;🦄&gt;&quot; contains U+1F984</p>');
+  });
+
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
     const { strings } = loadViews();
     const keys = [
