@@ -188,8 +188,9 @@ export class CampaignCase {
     return { campaignId: this.input.campaign.id, published: this.published!, engagements: this.engagementStates() };
   }
 
+  /** The vendors, each with its addresses as its engagement last corrected them (a refused letter's). */
   vendors(): Vendor[] {
-    return [...this.engagements.values()].map((e) => e.vendor);
+    return [...this.engagements.values()].map(({ vendor, outcome }) => (outcome?.contacts ? { ...vendor, contacts: outcome.contacts } : vendor));
   }
 
   hasVendors(): boolean {

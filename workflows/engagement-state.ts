@@ -153,6 +153,7 @@ export class EngagementCase {
       withdrawalReason: state.withdrawalReason,
       endedAt: this.endedAt ?? toIsoString(now),
       ...(state.questions.length ? { questionsAsked: state.questions.length, questionsAnswered: answered } : {}),
+      ...(state.contacts ? { contacts: state.contacts } : {}),
     };
   }
 

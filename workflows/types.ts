@@ -372,6 +372,8 @@ export interface EngagementOutcome {
   /** Follow-up questions asked, and how many of them were answered. */
   questionsAsked?: number;
   questionsAnswered?: number;
+  /** The vendor's addresses as an officer corrected them (absent when never corrected): later campaign mail goes there. */
+  contacts?: Contact[];
   /** Engagements that ended before the outcome was slimmed returned the response itself… */
   response?: VendorResponse;
   /** …and every question with its answer; their campaigns replay with them. */

@@ -447,6 +447,32 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect((await finished).published.version).toBe(2);
   });
 
+  it('sends the published statement to the address an officer corrected after the letter was refused, not the refused one', { timeout: 180_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('corrected');
+    const ref = { campaignId: id, vendorId: 'gone' };
+    env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    try {
+      await campaigns.start(campaignInput(id, ['gone'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+      await untilFound(() => engagements.status(ref), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+      await engagements.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy team', email: 'privacy@new.test' }], reason: 'The old mailbox was closed.' });
+      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Answered.', attachments: [] });
+      await engagements.conclude(ref, { by: officer, findings: findingsFor('gone') });
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] }, vendors: { gone: { summary: { en: 'Gone explained.', fr: 'Gone a expliqué.' } } } });
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      const finished = campaigns.result(id);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await finished;
+      const notice = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m) === 'statement-notice-v1-vendor-gone');
+      expect(notice.map((m) => m.to)).toEqual([['privacy@new.test']]);
+      expect((await campaigns.status(id)).deliveryFailures.filter((f) => f.step.startsWith('statement-notice'))).toEqual([]);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
