@@ -1,0 +1,113 @@
+// The intake over a real Maildir and document store, with the engagement's own validator and
+// handler in place of Temporal: what a vendor's mail looks like decides whether it is recorded or
+// held, and whether an officer can assign it. No server, so each case runs in milliseconds.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { refused } from '../../client/errors';
+import { CaseDocuments } from '../../documents/document-store';
+import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
+import { Intake } from '../../intake/intake';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { openLocalStore } from '../../store/local';
+import { recordInbound } from '../../workflows/inbox';
+import { checkRecordInbound } from '../../workflows/inbox-rules';
+import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
+import { testVendor } from '../helpers/fixtures';
+import { composeReply } from '../helpers/inbound-mail';
+
+const vendor = testVendor('zoom'); // privacy@zoom.test
+
+async function setUp() {
+  const scratch = mkdtempSync(join(tmpdir(), 'intake-holding-'));
+  const shared = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+  const documents = new CaseDocuments(shared.documents, new KeyStore(shared.keys, parseMasterKeys(generateMasterKeySpec('m1'))));
+  const mailbox = new MaildirMailbox(join(scratch, 'mail'));
+  await mailbox.open();
+  const state = {
+    workflowId: 'engagement:vc:zoom',
+    campaignId: 'vc',
+    vendorId: 'zoom',
+    vendorName: vendor.name,
+    stage: 'awaiting-response',
+    timeline: [],
+    openQuestions: [],
+    questions: [],
+    demonstrations: [],
+    remindersSent: [],
+    deliveryFailures: [],
+  } as EngagementStatus;
+  // The engagement as Temporal runs it: the validator refuses, the handler records.
+  const dossier = {
+    recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
+      try {
+        checkRecordInbound(state, vendor, input);
+      } catch (err) {
+        throw refused(`engagement ${state.workflowId}`, (err as Error).message);
+      }
+      return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+    },
+  };
+  const directory = { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }) };
+  const intake = new Intake({ mailbox, dossier: dossier as never, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' });
+  return { state, mailbox, intake };
+}
+
+describe('the intake takes a vendor’s subject and file names as data', () => {
+  it('records replies whose subject or attachment name holds markup words, < and >, or direction controls', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const from = vendor.contacts[0].email;
+    const mail = (n: number, subject: string, attachment?: string) =>
+      composeReply({
+        from,
+        to: 'case@test.example',
+        subject: `Re: [VC] ${subject}`,
+        messageId: `<s${n}@zoom.test>`,
+        text: 'Our answers.',
+        attachments: attachment ? [{ filename: attachment, content: Buffer.from(`%PDF-1.7 ${n}`) }] : undefined,
+      });
+    await mailbox.append(await mail(1, 'Q3 – JavaScript: the scripts our web client loads'));
+    await mailbox.append(await mail(2, 'Q4 – <video> recordings: retention'));
+    await mailbox.append(await mail(3, 'response', 'Réponse <version finale>.pdf'));
+    await mailbox.append(await mail(4, 'response\u2028second line'));
+    await mailbox.append(await mail(5, 'facture \u202Efdp.exe', 'invoice\u202Efdp.exe'));
+    const settled = await intake.pass();
+    // Eight messages are handled at once: the order they settle in is not their order of arrival.
+    expect(settled.map((s) => [s.messageId, s.outcome, 'reason' in s ? s.reason : '']).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [`<s${n}@zoom.test>`, 'recorded', '']),
+    );
+    const recorded = new Map(state.inbox!.map((m) => [m.messageId, m]));
+    expect(recorded.get('<s1@zoom.test>')!.subject).toBe('Re: [VC] Q3 – JavaScript: the scripts our web client loads');
+    expect(recorded.get('<s2@zoom.test>')!.subject).toBe('Re: [VC] Q4 – <video> recordings: retention');
+    expect(recorded.get('<s3@zoom.test>')!.documents.map((d) => d.name)).toEqual(['Réponse <version finale>.pdf']);
+    expect(recorded.get('<s4@zoom.test>')!.subject).toBe('Re: [VC] response second line');
+    // A direction control would show "invoice\u202Efdp.exe" as "invoiceexe.pdf": it is dropped, not obeyed.
+    expect(recorded.get('<s5@zoom.test>')!.subject).toBe('Re: [VC] facture fdp.exe');
+    expect(recorded.get('<s5@zoom.test>')!.documents.map((d) => d.name)).toEqual(['invoicefdp.exe']);
+  });
+
+  it('lets an officer assign a held reply whose subject and attachment name hold markup', async () => {
+    const { state, mailbox, intake } = await setUp();
+    await mailbox.append(
+      await composeReply({
+        from: 'counsel@lawfirm.test',
+        to: 'case@test.example',
+        subject: 'Re: [VC] Q4 – <video> recordings, JavaScript: our answers',
+        messageId: '<held1@lawfirm.test>',
+        text: 'On behalf of our client.',
+        attachments: [{ filename: 'Réponse <version finale>.pdf', content: Buffer.from('%PDF-1.7') }],
+      }),
+    );
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', reason: expect.stringMatching(/the sender counsel@lawfirm\.test is not an address of/) });
+    await expect(intake.assign('vc', '<held1@lawfirm.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay')).resolves.toEqual({
+      messageId: '<held1@lawfirm.test>',
+      effect: 'to-review',
+    });
+    expect(state.inbox!.map((m) => [m.subject, m.documents.map((d) => d.name)])).toEqual([
+      ['Re: [VC] Q4 – <video> recordings, JavaScript: our answers', ['Réponse <version finale>.pdf']],
+    ]);
+    expect(await intake.held('vc')).toEqual([]);
+  });
+});
