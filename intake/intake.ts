@@ -237,7 +237,7 @@ export class Intake {
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
     const annotation =
-      `${HELD_REASON}: ${headerSafe(reason)}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
+      `${HELD_REASON}: ${encodedWords(plainLine(reason).slice(0, 900))}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
       (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '');
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
@@ -282,7 +282,7 @@ export class Intake {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
     const { stored } = await this.findHeld(heldIn, messageId);
-    const note = `${DISMISSED_BY}: ${encodedWord(officer)}\r\n${DISMISSED_REASON}: ${encodedWord(why)}\r\n`;
+    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
     // The annotated copy above is the record; the held copy goes with the originals it duplicates.
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
@@ -314,16 +314,21 @@ export class Intake {
   }
 }
 
-/** Splits a held copy into the intake's reason and the message as it arrived. */
+/**
+ * Splits a held copy into the intake's reason and the message as it arrived. A reason is read back
+ * from its encoded words; one held before reasons were encoded reads as written (its accents were
+ * "?"); folded lines after one of the intake's headers are part of it.
+ */
 export function unannotate(raw: Buffer): { reason: string; campaignId?: string; arrivedAt?: number; original: Buffer } {
   let rest = raw;
   let reason = '';
   let campaignId: string | undefined;
   let arrivedAt: number | undefined;
   for (;;) {
-    const end = rest.indexOf('\r\n');
+    let end = rest.indexOf('\r\n');
+    while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    if (line.startsWith(`${HELD_REASON}: `)) reason = line.slice(HELD_REASON.length + 2);
+    if (line.startsWith(`${HELD_REASON}: `)) reason = decodedWords(line.slice(HELD_REASON.length + 2));
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
     else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
     else return { reason, campaignId, arrivedAt, original: rest };
@@ -331,14 +336,43 @@ export function unannotate(raw: Buffer): { reason: string; campaignId?: string; 
   }
 }
 
-/** A header value as written, in an RFC 2047 encoded word when it is not plain ASCII (names with accents). */
-function encodedWord(text: string): string {
-  const line = plainLine(text).slice(0, 600);
-  return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line).toString('base64')}?=`;
+const ENCODED_WORD = /=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi;
+/** A continuation line the intake wrote: whitespace, then one encoded word (never a line of the original message). */
+const FOLDED_WORD = /^[ \t]+=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=$/i;
+
+/** The line starting at `start`, or '' when it is longer than any line the intake folds. */
+function lineAt(buffer: Buffer, start: number): string {
+  const end = buffer.indexOf('\r\n', start);
+  return end < 0 || end - start > 100 ? '' : buffer.subarray(start, end).toString('latin1');
 }
 
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 900);
+/**
+ * A header value as written when it is plain ASCII, else in RFC 2047 encoded words (UTF-8, base64),
+ * so accents survive ("Société Générale", not "Soci?t? G?n?rale"). Each word stays under 75
+ * characters and words are folded onto lines of their own, as RFC 2047 asks of a mail client's
+ * reader; a word never splits a character, so each decodes alone. Text that already looks like an
+ * encoded word is encoded too, so reading it back cannot mistake it for one.
+ */
+function encodedWords(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text) && !text.includes('=?')) return text;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of text) {
+    if (Buffer.byteLength(chunk + char) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
+}
+
+/** The text of a header value the intake wrote: its encoded words decoded and joined (RFC 2047 §6.2), or the value as written. */
+function decodedWords(value: string): string {
+  const unfolded = value.replace(/\r\n(?=[ \t])/g, '');
+  if (!/^(?:=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=\s*)+$/i.test(unfolded)) return unfolded;
+  return Buffer.concat([...unfolded.matchAll(ENCODED_WORD)].map((m) => Buffer.from(m[1], 'base64'))).toString('utf8');
 }
 
 function plainLine(text: string): string {

@@ -50,8 +50,12 @@ async function setUp() {
     },
   };
   const directory = { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }) };
-  const intake = new Intake({ mailbox, dossier: dossier as never, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' });
-  return { state, mailbox, intake };
+  const options = { mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' };
+  const intake = new Intake({ ...options, dossier: dossier as never });
+  /** An intake whose every engagement refuses mail with this reason. */
+  const refusing = (reason: string) =>
+    new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
+  return { state, mailbox, intake, refusing };
 }
 
 describe('the intake takes a vendor’s subject and file names as data', () => {
@@ -109,5 +113,36 @@ describe('the intake takes a vendor’s subject and file names as data', () => {
       ['Re: [VC] Q4 – <video> recordings, JavaScript: our answers', ['Réponse <version finale>.pdf']],
     ]);
     expect(await intake.held('vc')).toEqual([]);
+  });
+});
+
+describe('why a message is held, as the officer reads it', () => {
+  it('keeps every accent of the reason, however long, in header lines a mail client reads', async () => {
+    const { mailbox, intake, refusing } = await setUp();
+    const reason = 'the sender x@evil.example is not an address of Société Générale: an officer must check it and assign it';
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
+    await refusing(reason).pass();
+    const [held] = await intake.held('vc');
+    expect(held.reason).toBe(`engagement engagement:vc:sg refused: ${reason}`);
+    expect((await intake.read('vc', '<m1@evil.example>')).reason).toBe(held.reason);
+
+    const long = `${'Réponse reçue « hors délai » — '.repeat(40)}fin`;
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] encore', messageId: '<m2@evil.example>', text: 'x' }));
+    await refusing(long).pass();
+    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
+    for await (const stored of mailbox.messages('Held-vc')) {
+      const header = stored.raw.subarray(0, stored.raw.indexOf('\r\n\r\n')).toString('latin1');
+      for (const line of header.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(998);
+    }
+  });
+
+  it('still reads a copy held before reasons were encoded', async () => {
+    const { mailbox, intake } = await setUp();
+    const original = await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] old', messageId: '<old@evil.example>', text: 'x' });
+    const annotation = 'X-Dossier-Held-Reason: the sender x@evil.example is not an address of Soci?t? G?n?rale\r\nX-Dossier-Held-Campaign: vc\r\n';
+    await mailbox.append(Buffer.concat([Buffer.from(annotation), original]), 'Held-vc');
+    expect((await intake.held('vc')).map((h) => [h.messageId, h.reason])).toEqual([
+      ['<old@evil.example>', 'the sender x@evil.example is not an address of Soci?t? G?n?rale'],
+    ]);
   });
 });
