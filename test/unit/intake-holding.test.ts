@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
+import { parseIntakeConfig } from '../../intake/config';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { openLocalStore } from '../../store/local';
@@ -19,7 +20,7 @@ import { composeReply } from '../helpers/inbound-mail';
 
 const vendor = testVendor('zoom'); // privacy@zoom.test
 
-async function setUp() {
+async function setUp(settings: { maxMessageBytes?: number } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'intake-holding-'));
   const shared = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
   const documents = new CaseDocuments(shared.documents, new KeyStore(shared.keys, parseMasterKeys(generateMasterKeySpec('m1'))));
@@ -51,7 +52,7 @@ async function setUp() {
   };
   const directory = { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }) };
   const options = { mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' };
-  const intake = new Intake({ ...options, dossier: dossier as never });
+  const intake = new Intake({ ...options, ...settings, dossier: dossier as never });
   /** An intake whose every engagement refuses mail with this reason. */
   const refusing = (reason: string) =>
     new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
@@ -144,5 +145,49 @@ describe('why a message is held, as the officer reads it', () => {
     expect((await intake.held('vc')).map((h) => [h.messageId, h.reason])).toEqual([
       ['<old@evil.example>', 'the sender x@evil.example is not an address of Soci?t? G?n?rale'],
     ]);
+  });
+});
+
+describe('a message too large to read', () => {
+  it('is held unread, with its size as the reason, while the rest of the inbox is recorded; an officer can still assign it', async () => {
+    const { state, mailbox, intake } = await setUp({ maxMessageBytes: 1024 * 1024 });
+    const from = vendor.contacts[0].email;
+    const huge = await composeReply({
+      from,
+      to: 'case@test.example',
+      subject: 'Re: [VC] our recordings',
+      messageId: '<huge@zoom.test>',
+      text: 'All of them.',
+      attachments: [{ filename: 'recordings.zip', content: Buffer.alloc(3 * 1024 * 1024, 7) }],
+    });
+    await mailbox.append(huge);
+    await mailbox.append(await composeReply({ from, to: 'case@test.example', subject: 'Re: [VC] small', messageId: '<small@zoom.test>', text: 'Short.' }));
+    const settled = await intake.pass();
+    const reason = `the message is ${(huge.length / 1024 / 1024).toFixed(1)} MB, more than the 1.0 MB the intake reads: it was not opened, and its original is in the case mailbox (Originals)`;
+    expect(settled.map((s) => [s.messageId, s.outcome, 'reason' in s ? s.reason : '']).sort()).toEqual([
+      ['<huge@zoom.test>', 'held', reason],
+      ['<small@zoom.test>', 'recorded', ''],
+    ]);
+    expect((await intake.held('vc')).map((h) => [h.messageId, h.subject, h.reason])).toEqual([['<huge@zoom.test>', 'Re: [VC] our recordings', reason]]);
+    // The holding pen keeps its header only; the original stays whole, byte for byte.
+    const pen = [];
+    for await (const stored of mailbox.messages('Held-vc')) pen.push(stored.raw);
+    expect(pen[0].length).toBeLessThan(10_000);
+    const originals = [];
+    for await (const stored of mailbox.messages('Originals')) originals.push(stored.raw);
+    expect(originals.map((raw) => raw.equals(huge))).toEqual([true]);
+
+    await intake.assign('vc', '<huge@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    const recorded = state.inbox!.find((m) => m.messageId === '<huge@zoom.test>')!;
+    expect(recorded).toMatchObject({ subject: 'Re: [VC] our recordings', text: '', documents: [], assignedBy: 'Officer Tremblay' });
+    expect(recorded.notes).toEqual([`The message is ${(huge.length / 1024 / 1024).toFixed(1)} MB, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`]);
+  });
+
+  it('takes its limit from DOSSIER_INTAKE_MAX_MESSAGE_MB, and names a bad one', () => {
+    expect(parseIntakeConfig({ DOSSIER_INTAKE_MAX_MESSAGE_MB: '25' }).maxMessageBytes).toBe(25 * 1024 * 1024);
+    expect(parseIntakeConfig({}).maxMessageBytes).toBeUndefined();
+    for (const bad of ['0', 'forty', '-3']) {
+      expect(() => parseIntakeConfig({ DOSSIER_INTAKE_MAX_MESSAGE_MB: bad }), bad).toThrow(/DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes, at least 1/);
+    }
   });
 });
