@@ -16,6 +16,8 @@ export interface IntakeConfig {
   domain: string;
   /** The border mail server's authserv-id (DOSSIER_MAIL_AUTHSERV_ID): only mail it verified is recorded unreviewed. */
   authservId?: string;
+  /** Bytes of the largest message the intake reads (DOSSIER_INTAKE_MAX_MESSAGE_MB); a larger one is held unread. */
+  maxMessageBytes?: number;
 }
 
 export const DEFAULT_MAILDIR = resolve(PROJECT_ROOT, '.data', 'mailbox');
@@ -47,8 +49,13 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
   if (authservId !== undefined && !/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(authservId)) {
     problems.push('DOSSIER_MAIL_AUTHSERV_ID: must be the authserv-id your mail server writes in Authentication-Results, e.g. mx.regulator.example');
   }
+  const maxMb = env.DOSSIER_INTAKE_MAX_MESSAGE_MB?.trim();
+  const maxMessageBytes = maxMb ? Number(maxMb) * 1024 * 1024 : undefined;
+  if (maxMessageBytes !== undefined && !(Number.isFinite(maxMessageBytes) && maxMessageBytes >= 1024 * 1024)) {
+    problems.push('DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes, at least 1, e.g. 40');
+  }
   if (problems.length) throw new ConfigError(problems);
-  return { mailbox, caseMailbox, domain, ...(authservId ? { authservId } : {}) };
+  return { mailbox, caseMailbox, domain, ...(authservId ? { authservId } : {}), ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}) };
 }
 
 /** One line for the start-up log, without the password. */

@@ -3,7 +3,7 @@
 // the server's EXISTS notice wakes the intake. Messages are fetched one by one by UID (never the
 // whole backlog). A second intake on the same mailbox is harmless: recording is idempotent.
 import { ImapFlow } from 'imapflow';
-import { INBOX, type MailboxSource, type StoredMessage } from './mailbox';
+import { headerOf, INBOX, type MailboxSource, type ReadOptions, type StoredMessage } from './mailbox';
 
 export interface ImapSettings {
   host: string;
@@ -71,7 +71,7 @@ export class ImapMailbox implements MailboxSource {
     this.created.add(folder);
   }
 
-  async *messages(folder = INBOX): AsyncIterable<StoredMessage> {
+  async *messages(folder = INBOX, { maxBytes = Infinity }: ReadOptions = {}): AsyncIterable<StoredMessage> {
     await this.ensure(folder);
     const imap = await this.imap();
     const lock = await imap.getMailboxLock(folder);
@@ -80,11 +80,19 @@ export class ImapMailbox implements MailboxSource {
       // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
       await imap.noop();
       const uids = (await imap.search({ all: true }, { uid: true })) || [];
+      // Sizes first (RFC822.SIZE, one FETCH for the folder), so a huge message is never fetched whole.
+      const sizes = new Map<number, number>();
+      if (uids.length && Number.isFinite(maxBytes)) {
+        for await (const m of imap.fetch(uids, { size: true }, { uid: true })) if (m.size !== undefined) sizes.set(m.uid, m.size);
+      }
       for (const uid of uids) {
-        const message = await imap.fetchOne(String(uid), { source: true, internalDate: true }, { uid: true });
-        if (!message || !message.source) continue; // expunged meanwhile
+        const size = sizes.get(uid);
+        const oversize = size !== undefined && size > maxBytes;
+        const message = await imap.fetchOne(String(uid), oversize ? { headers: true, internalDate: true } : { source: true, internalDate: true }, { uid: true });
+        const raw = !message ? undefined : oversize ? message.headers && headerOf(message.headers) : message.source;
+        if (!message || !raw) continue; // expunged meanwhile
         const arrivedAt = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
-        yield { ref: String(uid), raw: message.source, ...(Number.isFinite(arrivedAt) ? { arrivedAt } : {}) };
+        yield { ref: String(uid), raw, ...(Number.isFinite(arrivedAt) ? { arrivedAt } : {}), ...(oversize ? { oversize: size } : {}) };
       }
     } finally {
       this.locked = undefined;

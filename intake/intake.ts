@@ -25,6 +25,8 @@ const HELD_REASON = 'X-Dossier-Held-Reason';
 const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
 /** When the held message reached the case mailbox: its date of receipt, whenever an officer assigns it. */
 const HELD_ARRIVED = 'X-Dossier-Arrived-At';
+/** The size of a message held unread because it is too large: the held copy is its header alone. */
+const HELD_SIZE = 'X-Dossier-Held-Size';
 const DISMISSED_BY = 'X-Dossier-Dismissed-By';
 const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 
@@ -52,7 +54,15 @@ export interface IntakeOptions {
    * An engagement whose workflow task is stuck must not hold up the rest of the mailbox.
    */
   recordTimeoutMs?: number;
+  /**
+   * Bytes of the largest message the intake reads (default 40 MB). A larger one is held unread, its
+   * header copied to the holding pen and its original kept: eight of them read at once would take
+   * gigabytes, and one the intake cannot finish would hold up the inbox on every pass.
+   */
+  maxMessageBytes?: number;
 }
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export type Settled =
   | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
@@ -82,12 +92,14 @@ const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 export class Intake {
   private readonly concurrency: number;
   private readonly recordTimeoutMs: number;
+  private readonly maxMessageBytes: number;
   private readonly log: (line: string) => void;
   private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
 
   constructor(private readonly options: IntakeOptions) {
     this.concurrency = options.concurrency ?? 8;
     this.recordTimeoutMs = options.recordTimeoutMs ?? 30_000;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.log = options.log ?? (() => undefined);
     this.lag = options.metricMeter?.createHistogram(
       'dossier_intake_lag',
@@ -101,7 +113,7 @@ export class Intake {
   async pass(): Promise<Settled[]> {
     const settled: Settled[] = [];
     const inFlight = new Set<Promise<void>>();
-    for await (const stored of this.options.mailbox.messages(INBOX)) {
+    for await (const stored of this.options.mailbox.messages(INBOX, { maxBytes: this.maxMessageBytes })) {
       const work: Promise<void> = this.handle(stored)
         .then((result) => {
           settled.push(result);
@@ -149,6 +161,11 @@ export class Intake {
       read = await readMessage(stored.raw);
       if (read.unreadable) return await this.hold(stored, read, undefined, read.unreadable);
       const candidates = await correlate(read, this.options);
+      // Its header alone names its case: held there, for an officer, without reading the rest.
+      if (stored.oversize !== undefined) {
+        const reason = `the message is ${megabytes(stored.oversize)}, more than the ${megabytes(this.maxMessageBytes)} the intake reads: it was not opened, and its original is in the case mailbox (${ORIGINALS_FOLDER})`;
+        return await this.hold(stored, read, candidates[0]?.campaignId, reason);
+      }
       if (candidates.length === 0) {
         return await this.hold(stored, read, undefined, 'no engagement matched: no Dossier Message-ID in its threading headers, no reply token, no running campaign\'s reference in the subject');
       }
@@ -202,9 +219,16 @@ export class Intake {
   }
 
   /** What the engagement records: text, the stored documents' references, and what could not be kept. */
-  private async inputFor(read: ReadMessage, candidate: Candidate, { assignedBy, arrivedAt }: { assignedBy?: string; arrivedAt?: number }): Promise<RecordInboundInput> {
+  private async inputFor(
+    read: ReadMessage,
+    candidate: Candidate,
+    { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
+  ): Promise<RecordInboundInput> {
     const documents: DocumentRef[] = [];
     const notes: string[] = [];
+    if (unreadSize !== undefined) {
+      notes.push(`The message is ${megabytes(unreadSize)}, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`);
+    }
     for (const attachment of read.attachments) {
       try {
         documents.push(await this.options.documents.save(candidate.campaignId, attachment));
@@ -237,8 +261,9 @@ export class Intake {
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
     const annotation =
-      `${HELD_REASON}: ${headerSafe(reason)}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
-      (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '');
+      `${HELD_REASON}: ${encodedWords(plainLine(reason).slice(0, 900))}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
+      (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '') +
+      (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '');
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
     return { messageId: read.messageId, outcome: 'held', campaignId, reason };
@@ -282,18 +307,21 @@ export class Intake {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
     const { stored } = await this.findHeld(heldIn, messageId);
-    const note = `${DISMISSED_BY}: ${encodedWord(officer)}\r\n${DISMISSED_REASON}: ${encodedWord(why)}\r\n`;
+    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
     // The annotated copy above is the record; the held copy goes with the originals it duplicates.
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
   }
 
-  private async findHeld(heldIn: string | undefined, messageId: string): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; arrivedAt?: number }> {
+  private async findHeld(
+    heldIn: string | undefined,
+    messageId: string,
+  ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; arrivedAt?: number; unreadSize?: number }> {
     const folder = holdingFolder(heldIn);
     for await (const stored of this.options.mailbox.messages(folder)) {
-      const { reason, arrivedAt, original } = unannotate(stored.raw);
+      const { reason, arrivedAt, unreadSize, original } = unannotate(stored.raw);
       const read = await readMessage(original);
-      if (read.messageId === messageId) return { stored, read, reason, arrivedAt };
+      if (read.messageId === messageId) return { stored, read, reason, arrivedAt, unreadSize };
     }
     throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
   }
@@ -304,41 +332,77 @@ export class Intake {
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
     const folder = holdingFolder(heldIn);
-    const { stored, read, arrivedAt } = await this.findHeld(heldIn, messageId);
+    const { stored, read, arrivedAt, unreadSize } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt });
+    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
     const result = await this.options.dossier.recordInbound(target, input);
     await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
     return result;
   }
 }
 
-/** Splits a held copy into the intake's reason and the message as it arrived. */
-export function unannotate(raw: Buffer): { reason: string; campaignId?: string; arrivedAt?: number; original: Buffer } {
+/**
+ * Splits a held copy into the intake's reason and the message as it arrived. A reason is read back
+ * from its encoded words; one held before reasons were encoded reads as written (its accents were
+ * "?"); folded lines after one of the intake's headers are part of it.
+ */
+export function unannotate(raw: Buffer): { reason: string; campaignId?: string; arrivedAt?: number; unreadSize?: number; original: Buffer } {
   let rest = raw;
   let reason = '';
   let campaignId: string | undefined;
   let arrivedAt: number | undefined;
+  let unreadSize: number | undefined;
   for (;;) {
-    const end = rest.indexOf('\r\n');
+    let end = rest.indexOf('\r\n');
+    while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    if (line.startsWith(`${HELD_REASON}: `)) reason = line.slice(HELD_REASON.length + 2);
+    if (line.startsWith(`${HELD_REASON}: `)) reason = decodedWords(line.slice(HELD_REASON.length + 2));
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
     else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
-    else return { reason, campaignId, arrivedAt, original: rest };
+    else if (line.startsWith(`${HELD_SIZE}: `)) unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
+    else return { reason, campaignId, arrivedAt, unreadSize, original: rest };
     rest = rest.subarray(end + 2);
   }
 }
 
-/** A header value as written, in an RFC 2047 encoded word when it is not plain ASCII (names with accents). */
-function encodedWord(text: string): string {
-  const line = plainLine(text).slice(0, 600);
-  return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line).toString('base64')}?=`;
+const ENCODED_WORD = /=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi;
+/** A continuation line the intake wrote: whitespace, then one encoded word (never a line of the original message). */
+const FOLDED_WORD = /^[ \t]+=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=$/i;
+
+/** The line starting at `start`, or '' when it is longer than any line the intake folds. */
+function lineAt(buffer: Buffer, start: number): string {
+  const end = buffer.indexOf('\r\n', start);
+  return end < 0 || end - start > 100 ? '' : buffer.subarray(start, end).toString('latin1');
 }
 
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 900);
+/**
+ * A header value as written when it is plain ASCII, else in RFC 2047 encoded words (UTF-8, base64),
+ * so accents survive ("Société Générale", not "Soci?t? G?n?rale"). Each word stays under 75
+ * characters and words are folded onto lines of their own, as RFC 2047 asks of a mail client's
+ * reader; a word never splits a character, so each decodes alone. Text that already looks like an
+ * encoded word is encoded too, so reading it back cannot mistake it for one.
+ */
+function encodedWords(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text) && !text.includes('=?')) return text;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of text) {
+    if (Buffer.byteLength(chunk + char) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
+}
+
+/** The text of a header value the intake wrote: its encoded words decoded and joined (RFC 2047 §6.2), or the value as written. */
+function decodedWords(value: string): string {
+  const unfolded = value.replace(/\r\n(?=[ \t])/g, '');
+  if (!/^(?:=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=\s*)+$/i.test(unfolded)) return unfolded;
+  return Buffer.concat([...unfolded.matchAll(ENCODED_WORD)].map((m) => Buffer.from(m[1], 'base64'))).toString('utf8');
 }
 
 function plainLine(text: string): string {
@@ -360,4 +424,8 @@ function describe(settled: Settled): string {
     case 'left':
       return `intake: ${settled.messageId} left in the inbox for the next pass: ${settled.reason}`;
   }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

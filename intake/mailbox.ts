@@ -13,6 +13,30 @@ export interface StoredMessage {
    * Maildir file's modification time. The intake's lag is measured from here.
    */
   arrivedAt?: number;
+  /**
+   * The size of the whole message in bytes when it is larger than the `maxBytes` given to
+   * messages(): `raw` then holds only its header, so one huge message never sits in memory.
+   */
+  oversize?: number;
+}
+
+export interface ReadOptions {
+  /** Messages larger than this many bytes are given as their header only, with `oversize` set. */
+  maxBytes?: number;
+}
+
+/** Bytes of a header read for a message too large to read whole: far more than any real header. */
+export const HEADER_LIMIT = 256 * 1024;
+
+/** The header of a message (up to and with its blank line), or its first `limit` bytes cut at a line end. */
+export function headerOf(start: Buffer, limit = HEADER_LIMIT): Buffer {
+  const crlf = start.indexOf('\r\n\r\n');
+  const lf = start.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  if (end >= 0 && end <= limit) return start.subarray(0, end);
+  const cut = start.subarray(0, limit);
+  const lastLine = cut.lastIndexOf('\n');
+  return Buffer.concat([cut.subarray(0, lastLine >= 0 ? lastLine + 1 : 0), Buffer.from('\r\n')]);
 }
 
 /** Where settled messages go: recorded on a case, or held (per campaign) for an officer to assign. */
@@ -28,9 +52,10 @@ export interface MailboxSource {
   open(): Promise<void>;
   /**
    * The messages in `folder` (default the inbox), oldest first, read one at a time so a large
-   * backlog never sits in memory at once. Hold no other call open while iterating.
+   * backlog never sits in memory at once; a message over `maxBytes` is not read whole either (its
+   * size comes first: IMAP's RFC822.SIZE, the file's). Hold no other call open while iterating.
    */
-  messages(folder?: string): AsyncIterable<StoredMessage>;
+  messages(folder?: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
   /** Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. */
   append(raw: Buffer, folder?: string): Promise<void>;
   /** Moves a message out of `from` once its fate is settled (it is marked seen on the way). */

@@ -2,10 +2,10 @@
 // is Maildir++ as Dovecot writes it: the inbox in the root's new/ and cur/, each folder in `.Name/`.
 // A message is written to tmp/ and renamed into new/, so a reader never sees half a message.
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { INBOX, type MailboxSource, type StoredMessage } from './mailbox';
+import { HEADER_LIMIT, headerOf, INBOX, type MailboxSource, type ReadOptions, type StoredMessage } from './mailbox';
 
 let counter = 0;
 
@@ -26,23 +26,23 @@ export class MaildirMailbox implements MailboxSource {
     await this.ensure(INBOX);
   }
 
-  async *messages(folder = INBOX): AsyncIterable<StoredMessage> {
+  async *messages(folder = INBOX, { maxBytes = Infinity }: ReadOptions = {}): AsyncIterable<StoredMessage> {
     const path = await this.ensure(folder);
     const names: string[] = [];
     for (const sub of ['new', 'cur']) for (const name of await readdir(join(path, sub))) names.push(`${sub}/${name}`);
     // Unique names start with the delivery time in milliseconds, so name order is arrival order.
     names.sort((a, b) => a.slice(4).localeCompare(b.slice(4)));
     for (const ref of names) {
-      let raw: Buffer;
-      let arrivedAt: number;
+      let message: StoredMessage;
       try {
         // Written in tmp/ and renamed into new/ at delivery: the time written is the arrival.
-        [raw, { mtimeMs: arrivedAt }] = await Promise.all([readFile(join(path, ref)), stat(join(path, ref))]);
+        const { mtimeMs: arrivedAt, size } = await stat(join(path, ref));
+        message = size > maxBytes ? { ref, raw: await readHeader(join(path, ref)), arrivedAt, oversize: size } : { ref, raw: await readFile(join(path, ref)), arrivedAt };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved meanwhile by another reader
         throw err;
       }
-      yield { ref, raw, arrivedAt };
+      yield message;
     }
   }
 
@@ -80,4 +80,15 @@ export class MaildirMailbox implements MailboxSource {
   }
 
   async close(): Promise<void> {}
+}
+
+async function readHeader(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const start = Buffer.alloc(HEADER_LIMIT);
+    const { bytesRead } = await handle.read(start, 0, HEADER_LIMIT, 0);
+    return Buffer.from(headerOf(start.subarray(0, bytesRead)));
+  } finally {
+    await handle.close();
+  }
 }

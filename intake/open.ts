@@ -53,7 +53,7 @@ export async function openIntake(
   const mailbox = mailboxFor(config);
   await mailbox.open();
   const directory = new TemporalDirectory(dossier, campaigns);
-  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, log, metricMeter });
+  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter });
   return {
     config,
     intake,

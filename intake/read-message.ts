@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
-import { excerptOf, LIMITS } from '../workflows/text-rules';
+import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
@@ -89,7 +89,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     fromName: from?.name || undefined,
     fromCount: fromCount(parsed),
     recipients: recipientsOf(parsed),
-    subject: (parsed.subject ?? '').slice(0, 500),
+    subject: oneLine((parsed.subject ?? '').slice(0, 500)),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
     refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
     kind,
@@ -159,11 +159,21 @@ function isAutoResponder(parsed: ParsedMail): boolean {
   return ['auto_reply', 'auto-reply', 'bulk', 'junk'].includes(precedence) || parsed.headers.has('x-autoreply') || parsed.headers.has('x-autorespond');
 }
 
-/** A name to save the file under: no folders, no control characters, never empty. */
+/**
+ * A subject as the engagement records it: what the vendor wrote, markup and all (it is data, shown
+ * escaped), on one line and without direction controls, which would reorder what a reader sees
+ * ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"). Replaced here rather than refused, so a
+ * genuine reply is recorded instead of held. Control characters are left to the intake's plainLine.
+ */
+function oneLine(text: string): string {
+  return withoutDirectionControls(text).replace(/[\u0085\u2028\u2029]/g, ' ');
+}
+
+/** A name to save the file under: no folders, no control characters or line breaks, no direction controls, never empty. */
 export function bareFileName(name: string | undefined, n: number): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  const clean = withoutDirectionControls(base).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
   return clean || `attachment-${n}`;
 }
 

@@ -6,7 +6,7 @@
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES } from './types';
-import { checkEmail, checkFileName, checkList, checkText, LIMITS, NAME, quote } from './text-rules';
+import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
 
 export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
@@ -42,14 +42,15 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   if (!KINDS.includes(input.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')} (got ${quote(input.kind)})`);
   if (!MATCHES.includes(input.matchedBy)) throw new Error(`matchedBy must be one of ${MATCHES.join(', ')} (got ${quote(input.matchedBy)})`);
   if (FINAL_STAGES.includes(view.stage)) throw new Error(`${view.workflowId} is ${view.stage}: it records no more mail`);
-  checkText('the subject', input.subject, { kind: 'line', max: 1_000, optional: true });
-  // A vendor's text is kept as data and always shown escaped, so markup in it is not refused.
+  // A vendor's subject, text and file names are kept as data and always shown escaped, so markup
+  // in them is not refused (loosening a validator is replay-safe: a refusal is not in history).
+  checkVendorLine('the subject', input.subject, 1_000, true);
   if (typeof input.text !== 'string' || input.text.length > LIMITS.summary) throw new Error(`the text must be at most ${LIMITS.summary} characters`);
   const tooMuch = caseTextProblem(view, 'this message', input.text.length);
   if (tooMuch) throw new Error(`${tooMuch}; the intake keeps it in the holding pen`);
   if (!Array.isArray(input.documents)) throw new Error('documents must be a list (possibly empty)');
   checkList('the documents', input.documents, LIMITS.attachments, true);
-  input.documents.forEach((d, i) => checkFileName(`document ${i + 1}`, d?.name));
+  input.documents.forEach((d, i) => checkVendorFileName(`document ${i + 1}`, d?.name));
   if (input.kind === 'bounce') {
     if (!input.answersStep) throw new Error('a bounce must name the message that bounced (answersStep)');
     const recipients = input.bounce?.recipients ?? [];

@@ -191,8 +191,8 @@ export function textProblem(value: unknown, rule: TextRule): string | undefined 
   const control = (rule.kind === 'text' ? CONTROL_IN_TEXT : CONTROL_IN_LINE).exec(value);
   if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
   if (rule.kind !== 'text') {
-    const bidi = BIDI_CONTROL.exec(value);
-    if (bidi) return `must not contain a text-direction control (found ${codePoint(bidi[0])}): it reorders what readers see`;
+    const bidi = directionControlProblem(value);
+    if (bidi) return bidi;
   }
   if (rule.kind === 'name') {
     const word = ENCODED_WORD.exec(value);
@@ -204,14 +204,52 @@ export function textProblem(value: unknown, rule: TextRule): string | undefined 
   return undefined;
 }
 
-/** What is wrong with the name of a file received (an attachment): a name, never a path. */
-export function fileNameProblem(value: unknown): string | undefined {
-  const problem = textProblem(value, { kind: 'name', max: LIMITS.fileName });
-  if (problem) return problem;
-  const name = (value as string).trim();
+function directionControlProblem(value: string): string | undefined {
+  const bidi = BIDI_CONTROL.exec(value);
+  return bidi ? `must not contain a text-direction control (found ${codePoint(bidi[0])}): it reorders what readers see` : undefined;
+}
+
+/** The text without its direction controls: what the intake records of a vendor's line that had some. */
+export function withoutDirectionControls(text: string): string {
+  return text.replace(new RegExp(BIDI_CONTROL.source, 'g'), '');
+}
+
+/**
+ * What is wrong with a line a vendor's mail carries (its subject, an attachment's name). Unlike an
+ * officer's input it is data, quoted as the vendor wrote it and shown escaped wherever it appears
+ * (HTML templates, the CLI; PDFs print none), so markup, `<`, `>`, "JavaScript:" or an encoded word
+ * pass: refusing them held genuine replies that no officer could then assign. Refused is only what
+ * cannot be kept as one line and shown as written: control characters, line breaks, direction
+ * controls (the intake drops these before recording, see read-message.ts) and too many characters.
+ */
+export function vendorLineProblem(value: unknown, max: number, optional = false): string | undefined {
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string') return value === undefined ? 'is required' : `must be text, not ${typeName(value)}`;
+  if (value.trim() === '') return optional ? undefined : 'must not be empty';
+  if (value.length > max) return `must be at most ${max} characters (got ${value.length})`;
+  const lineBreak = LINE_BREAK.exec(value);
+  if (lineBreak) return `must be on one line: it contains a line break (${codePoint(lineBreak[0])})`;
+  const control = CONTROL_IN_LINE.exec(value);
+  if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  return directionControlProblem(value);
+}
+
+/** The name must be a name, never a path: it may become a file name when a document is saved. */
+function pathProblem(value: string): string | undefined {
+  const name = value.trim();
   if (/[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return `must be a file name, not a path (got ${quote(name)})`;
   if (name === '.' || name === '..') return `must be a file name, not ${quote(name)}`;
   return undefined;
+}
+
+/** What is wrong with the name of a file an officer attaches: a name, never a path. */
+export function fileNameProblem(value: unknown): string | undefined {
+  return textProblem(value, { kind: 'name', max: LIMITS.fileName }) ?? pathProblem(value as string);
+}
+
+/** What is wrong with the name of a file a vendor sent (an attachment): data, but a name, never a path. */
+export function vendorFileNameProblem(value: unknown): string | undefined {
+  return vendorLineProblem(value, LIMITS.fileName) ?? pathProblem(value as string);
 }
 
 /** What is wrong with an email address: one line, at most 254 characters, name@example.org. */
@@ -245,6 +283,14 @@ export function checkText(field: string, value: unknown, rule: TextRule): void {
 
 export function checkFileName(field: string, value: unknown): void {
   fail(field, fileNameProblem(value));
+}
+
+export function checkVendorLine(field: string, value: unknown, max: number, optional = false): void {
+  fail(field, vendorLineProblem(value, max, optional));
+}
+
+export function checkVendorFileName(field: string, value: unknown): void {
+  fail(field, vendorFileNameProblem(value));
 }
 
 export function checkEmail(field: string, value: unknown): void {

@@ -69,6 +69,21 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     expect(found.map((m) => m.raw.toString('utf8'))).toEqual([1, 2, 3].map((n) => mail(n).toString('utf8')));
   });
 
+  it('gives a message over the size limit as its header and its size, and the others whole', async () => {
+    const mailbox = await open();
+    const big = Buffer.concat([mail(1).subarray(0, mail(1).indexOf('\r\n\r\n') + 4), Buffer.alloc(300_000, 'x')]);
+    await mailbox.append(big);
+    await mailbox.append(mail(2));
+    const found = [];
+    for await (const message of mailbox.messages(undefined, { maxBytes: 100_000 })) found.push(message);
+    const header = big.subarray(0, big.indexOf('\r\n\r\n') + 4);
+    expect(found.map((m) => [m.raw.length, m.oversize])).toEqual([
+      [header.length, big.length],
+      [mail(2).length, undefined],
+    ]);
+    expect(found[0].raw.equals(header)).toBe(true);
+  });
+
   it('dates each message by its arrival in the mailbox (the intake measures its lag from there)', async () => {
     const mailbox = await open();
     const before = Date.now();

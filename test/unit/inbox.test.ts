@@ -97,6 +97,28 @@ describe('the engagement’s inbox', () => {
   });
 });
 
+describe('what a vendor writes is data, not input to check for markup', () => {
+  const documentNamed = (name: string) => [{ id: 'a'.repeat(32), name, type: 'application/pdf', size: 10, sha256: 'b'.repeat(64) }];
+
+  it('records a subject or a file name with markup words, < and >, as written', () => {
+    for (const subject of ['Re: [VC] Q3 – JavaScript: the scripts our web client loads', 'Re: [VC] Q4 – <video> recordings: retention', 'Re: <script>alert(1)</script>']) {
+      expect(() => checkRecordInbound(engagement(), vendor, reply({ subject })), subject).not.toThrow();
+    }
+    for (const name of ['Réponse <version finale>.pdf', '<img src=x onerror=alert(1)>.pdf', 'javascript: notes.txt', '=?UTF-8?B?eA==?=.pdf']) {
+      expect(() => checkRecordInbound(engagement(), vendor, reply({ documents: documentNamed(name) })), name).not.toThrow();
+    }
+  });
+
+  it('refuses only what cannot be kept or shown as one line: control characters, line breaks, direction controls, too long', () => {
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ subject: 'Re: a\u0000b' }))).toThrow(/the subject must not contain control characters \(found U\+0000\)/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ subject: 'Re: a\u2028b' }))).toThrow(/the subject must be on one line/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ subject: 'x'.repeat(1_001) }))).toThrow(/the subject must be at most 1000 characters/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ documents: documentNamed('invoice\u202Efdp.exe') }))).toThrow(/document 1 must not contain a text-direction control/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ documents: documentNamed('x'.repeat(256)) }))).toThrow(/document 1 must be at most 255 characters/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ documents: documentNamed('') }))).toThrow(/document 1 must not be empty/);
+  });
+});
+
 describe('what the inbox refuses (the message then waits in the holding pen)', () => {
   it('refuses a reply from an address that is not the vendor’s, and accepts a colleague at the vendor’s domain', () => {
     expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'attacker@evil.test' }))).toThrow(

@@ -1,0 +1,193 @@
+// The intake over a real Maildir and document store, with the engagement's own validator and
+// handler in place of Temporal: what a vendor's mail looks like decides whether it is recorded or
+// held, and whether an officer can assign it. No server, so each case runs in milliseconds.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { refused } from '../../client/errors';
+import { CaseDocuments } from '../../documents/document-store';
+import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
+import { parseIntakeConfig } from '../../intake/config';
+import { Intake } from '../../intake/intake';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { openLocalStore } from '../../store/local';
+import { recordInbound } from '../../workflows/inbox';
+import { checkRecordInbound } from '../../workflows/inbox-rules';
+import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
+import { testVendor } from '../helpers/fixtures';
+import { composeReply } from '../helpers/inbound-mail';
+
+const vendor = testVendor('zoom'); // privacy@zoom.test
+
+async function setUp(settings: { maxMessageBytes?: number } = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), 'intake-holding-'));
+  const shared = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+  const documents = new CaseDocuments(shared.documents, new KeyStore(shared.keys, parseMasterKeys(generateMasterKeySpec('m1'))));
+  const mailbox = new MaildirMailbox(join(scratch, 'mail'));
+  await mailbox.open();
+  const state = {
+    workflowId: 'engagement:vc:zoom',
+    campaignId: 'vc',
+    vendorId: 'zoom',
+    vendorName: vendor.name,
+    stage: 'awaiting-response',
+    timeline: [],
+    openQuestions: [],
+    questions: [],
+    demonstrations: [],
+    remindersSent: [],
+    deliveryFailures: [],
+  } as EngagementStatus;
+  // The engagement as Temporal runs it: the validator refuses, the handler records.
+  const dossier = {
+    recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
+      try {
+        checkRecordInbound(state, vendor, input);
+      } catch (err) {
+        throw refused(`engagement ${state.workflowId}`, (err as Error).message);
+      }
+      return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+    },
+  };
+  const directory = { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }) };
+  const options = { mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' };
+  const intake = new Intake({ ...options, ...settings, dossier: dossier as never });
+  /** An intake whose every engagement refuses mail with this reason. */
+  const refusing = (reason: string) =>
+    new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
+  return { state, mailbox, intake, refusing };
+}
+
+describe('the intake takes a vendor’s subject and file names as data', () => {
+  it('records replies whose subject or attachment name holds markup words, < and >, or direction controls', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const from = vendor.contacts[0].email;
+    const mail = (n: number, subject: string, attachment?: string) =>
+      composeReply({
+        from,
+        to: 'case@test.example',
+        subject: `Re: [VC] ${subject}`,
+        messageId: `<s${n}@zoom.test>`,
+        text: 'Our answers.',
+        attachments: attachment ? [{ filename: attachment, content: Buffer.from(`%PDF-1.7 ${n}`) }] : undefined,
+      });
+    await mailbox.append(await mail(1, 'Q3 – JavaScript: the scripts our web client loads'));
+    await mailbox.append(await mail(2, 'Q4 – <video> recordings: retention'));
+    await mailbox.append(await mail(3, 'response', 'Réponse <version finale>.pdf'));
+    await mailbox.append(await mail(4, 'response\u2028second line'));
+    await mailbox.append(await mail(5, 'facture \u202Efdp.exe', 'invoice\u202Efdp.exe'));
+    const settled = await intake.pass();
+    // Eight messages are handled at once: the order they settle in is not their order of arrival.
+    expect(settled.map((s) => [s.messageId, s.outcome, 'reason' in s ? s.reason : '']).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [`<s${n}@zoom.test>`, 'recorded', '']),
+    );
+    const recorded = new Map(state.inbox!.map((m) => [m.messageId, m]));
+    expect(recorded.get('<s1@zoom.test>')!.subject).toBe('Re: [VC] Q3 – JavaScript: the scripts our web client loads');
+    expect(recorded.get('<s2@zoom.test>')!.subject).toBe('Re: [VC] Q4 – <video> recordings: retention');
+    expect(recorded.get('<s3@zoom.test>')!.documents.map((d) => d.name)).toEqual(['Réponse <version finale>.pdf']);
+    expect(recorded.get('<s4@zoom.test>')!.subject).toBe('Re: [VC] response second line');
+    // A direction control would show "invoice\u202Efdp.exe" as "invoiceexe.pdf": it is dropped, not obeyed.
+    expect(recorded.get('<s5@zoom.test>')!.subject).toBe('Re: [VC] facture fdp.exe');
+    expect(recorded.get('<s5@zoom.test>')!.documents.map((d) => d.name)).toEqual(['invoicefdp.exe']);
+  });
+
+  it('lets an officer assign a held reply whose subject and attachment name hold markup', async () => {
+    const { state, mailbox, intake } = await setUp();
+    await mailbox.append(
+      await composeReply({
+        from: 'counsel@lawfirm.test',
+        to: 'case@test.example',
+        subject: 'Re: [VC] Q4 – <video> recordings, JavaScript: our answers',
+        messageId: '<held1@lawfirm.test>',
+        text: 'On behalf of our client.',
+        attachments: [{ filename: 'Réponse <version finale>.pdf', content: Buffer.from('%PDF-1.7') }],
+      }),
+    );
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', reason: expect.stringMatching(/the sender counsel@lawfirm\.test is not an address of/) });
+    await expect(intake.assign('vc', '<held1@lawfirm.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay')).resolves.toEqual({
+      messageId: '<held1@lawfirm.test>',
+      effect: 'to-review',
+    });
+    expect(state.inbox!.map((m) => [m.subject, m.documents.map((d) => d.name)])).toEqual([
+      ['Re: [VC] Q4 – <video> recordings, JavaScript: our answers', ['Réponse <version finale>.pdf']],
+    ]);
+    expect(await intake.held('vc')).toEqual([]);
+  });
+});
+
+describe('why a message is held, as the officer reads it', () => {
+  it('keeps every accent of the reason, however long, in header lines a mail client reads', async () => {
+    const { mailbox, intake, refusing } = await setUp();
+    const reason = 'the sender x@evil.example is not an address of Société Générale: an officer must check it and assign it';
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
+    await refusing(reason).pass();
+    const [held] = await intake.held('vc');
+    expect(held.reason).toBe(`engagement engagement:vc:sg refused: ${reason}`);
+    expect((await intake.read('vc', '<m1@evil.example>')).reason).toBe(held.reason);
+
+    const long = `${'Réponse reçue « hors délai » — '.repeat(40)}fin`;
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] encore', messageId: '<m2@evil.example>', text: 'x' }));
+    await refusing(long).pass();
+    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
+    for await (const stored of mailbox.messages('Held-vc')) {
+      const header = stored.raw.subarray(0, stored.raw.indexOf('\r\n\r\n')).toString('latin1');
+      for (const line of header.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(998);
+    }
+  });
+
+  it('still reads a copy held before reasons were encoded', async () => {
+    const { mailbox, intake } = await setUp();
+    const original = await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] old', messageId: '<old@evil.example>', text: 'x' });
+    const annotation = 'X-Dossier-Held-Reason: the sender x@evil.example is not an address of Soci?t? G?n?rale\r\nX-Dossier-Held-Campaign: vc\r\n';
+    await mailbox.append(Buffer.concat([Buffer.from(annotation), original]), 'Held-vc');
+    expect((await intake.held('vc')).map((h) => [h.messageId, h.reason])).toEqual([
+      ['<old@evil.example>', 'the sender x@evil.example is not an address of Soci?t? G?n?rale'],
+    ]);
+  });
+});
+
+describe('a message too large to read', () => {
+  it('is held unread, with its size as the reason, while the rest of the inbox is recorded; an officer can still assign it', async () => {
+    const { state, mailbox, intake } = await setUp({ maxMessageBytes: 1024 * 1024 });
+    const from = vendor.contacts[0].email;
+    const huge = await composeReply({
+      from,
+      to: 'case@test.example',
+      subject: 'Re: [VC] our recordings',
+      messageId: '<huge@zoom.test>',
+      text: 'All of them.',
+      attachments: [{ filename: 'recordings.zip', content: Buffer.alloc(3 * 1024 * 1024, 7) }],
+    });
+    await mailbox.append(huge);
+    await mailbox.append(await composeReply({ from, to: 'case@test.example', subject: 'Re: [VC] small', messageId: '<small@zoom.test>', text: 'Short.' }));
+    const settled = await intake.pass();
+    const reason = `the message is ${(huge.length / 1024 / 1024).toFixed(1)} MB, more than the 1.0 MB the intake reads: it was not opened, and its original is in the case mailbox (Originals)`;
+    expect(settled.map((s) => [s.messageId, s.outcome, 'reason' in s ? s.reason : '']).sort()).toEqual([
+      ['<huge@zoom.test>', 'held', reason],
+      ['<small@zoom.test>', 'recorded', ''],
+    ]);
+    expect((await intake.held('vc')).map((h) => [h.messageId, h.subject, h.reason])).toEqual([['<huge@zoom.test>', 'Re: [VC] our recordings', reason]]);
+    // The holding pen keeps its header only; the original stays whole, byte for byte.
+    const pen = [];
+    for await (const stored of mailbox.messages('Held-vc')) pen.push(stored.raw);
+    expect(pen[0].length).toBeLessThan(10_000);
+    const originals = [];
+    for await (const stored of mailbox.messages('Originals')) originals.push(stored.raw);
+    expect(originals.map((raw) => raw.equals(huge))).toEqual([true]);
+
+    await intake.assign('vc', '<huge@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    const recorded = state.inbox!.find((m) => m.messageId === '<huge@zoom.test>')!;
+    expect(recorded).toMatchObject({ subject: 'Re: [VC] our recordings', text: '', documents: [], assignedBy: 'Officer Tremblay' });
+    expect(recorded.notes).toEqual([`The message is ${(huge.length / 1024 / 1024).toFixed(1)} MB, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`]);
+  });
+
+  it('takes its limit from DOSSIER_INTAKE_MAX_MESSAGE_MB, and names a bad one', () => {
+    expect(parseIntakeConfig({ DOSSIER_INTAKE_MAX_MESSAGE_MB: '25' }).maxMessageBytes).toBe(25 * 1024 * 1024);
+    expect(parseIntakeConfig({}).maxMessageBytes).toBeUndefined();
+    for (const bad of ['0', 'forty', '-3']) {
+      expect(() => parseIntakeConfig({ DOSSIER_INTAKE_MAX_MESSAGE_MB: bad }), bad).toThrow(/DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes, at least 1/);
+    }
+  });
+});
