@@ -72,28 +72,33 @@ const reply = (messageId: string) => ({
   notes: [],
 });
 
+/** An engagement whose open letter waits at a gate until the test opens it. */
+async function withLetterHeld(name: string) {
+  const letterHeld = gate();
+  const taskQueue = await startWorker(name, (activities) => ({
+    ...activities,
+    async sendMessage(message: OutgoingMessage) {
+      if (message.kind === 'open-letter') await letterHeld.opened;
+      return activities.sendMessage(message);
+    },
+  }));
+  const input = { ...engagementInput(env.uniqueId(name), 'zoom', patientPolicy()), revision: 3 };
+  const handle = await env.client.workflow.start(engagement, {
+    taskQueue,
+    workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+    args: [input],
+  });
+  const status = () => handle.query(engagementStatusQuery);
+  await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
+  return { handle, status, releaseLetter: letterHeld.open, campaignId: input.campaign.id };
+}
+
 describe('engagement: what arrives while it waits, or in pieces', () => {
   it('keeps a reply and a response recorded while the letter was still going out, once it is delivered', async () => {
-    const letterHeld = gate();
-    const taskQueue = await startWorker('races-letter', (activities) => ({
-      ...activities,
-      async sendMessage(message: OutgoingMessage) {
-        if (message.kind === 'open-letter') await letterHeld.opened;
-        return activities.sendMessage(message);
-      },
-    }));
-    const input = { ...engagementInput(env.uniqueId('races-letter'), 'zoom', patientPolicy()), revision: 3 };
-    const handle = await env.client.workflow.start(engagement, {
-      taskQueue,
-      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
-      args: [input],
-    });
-    const status = () => handle.query(engagementStatusQuery);
-    await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
-
-    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<reply-${input.campaign.id}@zoom.test>`)] });
+    const { handle, status, releaseLetter, campaignId } = await withLetterHeld('races-letter');
+    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<reply-${campaignId}@zoom.test>`)] });
     expect((await status()).stage).toBe('reply-received');
-    letterHeld.open();
+    releaseLetter();
     await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
     // The reply still waits for the officer: its reminders stay paused.
     expect((await status()).stage).toBe('reply-received');
@@ -109,27 +114,12 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
   });
 
   it('records a response that arrived before the letter was delivered, and keeps it once the letter is', async () => {
-    const letterHeld = gate();
-    const taskQueue = await startWorker('races-response', (activities) => ({
-      ...activities,
-      async sendMessage(message: OutgoingMessage) {
-        if (message.kind === 'open-letter') await letterHeld.opened;
-        return activities.sendMessage(message);
-      },
-    }));
-    const input = { ...engagementInput(env.uniqueId('races-response'), 'zoom', patientPolicy()), revision: 3 };
-    const handle = await env.client.workflow.start(engagement, {
-      taskQueue,
-      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
-      args: [input],
-    });
-    const status = () => handle.query(engagementStatusQuery);
-    await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
-    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<early-${input.campaign.id}@zoom.test>`)] });
+    const { handle, status, releaseLetter, campaignId } = await withLetterHeld('races-response');
+    await handle.executeUpdate(recordInboundUpdate, { args: [reply(`<early-${campaignId}@zoom.test>`)] });
     await handle.executeUpdate(recordResponseUpdate, {
       args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Answered before the letter arrived.', attachments: [] }],
     });
-    letterHeld.open();
+    releaseLetter();
     const after = await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
     expect(after.stage).toBe('responded');
     expect(after.response?.summary).toBe('Answered before the letter arrived.');
