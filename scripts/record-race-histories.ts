@@ -1,0 +1,191 @@
+// Records the histories of the four patches asked only when their case arises, replayed in CI
+// beside the demo's: a reply and a response recorded while the letter was still going out
+// (letter-keeps-later-stage), a withdrawal while a follow-up round waited for the calendar
+// (ask-rechecks-after-calendar), a letter bounced from each address in a report of its own
+// (bounces-add-up), and a statement version the worker could not print (unprintable-draft-waits).
+// The worker's activities are held where the race needs it; payloads are left unencrypted, as in
+// record-histories.ts, so the replay needs no key.
+//   node --import tsx scripts/record-race-histories.ts
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createSmtpTransport } from '../activities/email';
+import { CampaignClient } from '../client/campaign-api';
+import { startDevServer } from '../infra/dev-server';
+import { MailSink } from '../infra/mail-sink';
+import { PROJECT_ROOT } from '../paths';
+import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../test/helpers/fixtures';
+import { engagement } from '../workflows';
+import {
+  askFollowUpUpdate,
+  correctContactsUpdate,
+  editStatementUpdate,
+  engagementStatusQuery,
+  recordInboundUpdate,
+  recordResponseUpdate,
+  withdrawUpdate,
+  type EngagementStatus,
+  type RecordInboundInput,
+} from '../workflows/messages';
+import type { OutgoingMessage } from '../workflows/types';
+import { engagementWorkflowId } from '../workflows/workflow-ids';
+
+const OFFICER = 'Officer Tremblay';
+const day = new Date().toISOString().slice(0, 10);
+
+/** Polls `read` until `ok`, for a minute. */
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 240; i++) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && ok(value)) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A gate the script opens; a held activity waits at it. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+async function save(name: string, handle: WorkflowHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  const file = join(PROJECT_ROOT, 'test', 'replay', 'histories', `${name}-${day}.json`);
+  writeFileSync(file, historyToJSON(history));
+  console.log(name, history.events?.length, 'events ->', file);
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const scratch = mkdtempSync(join(tmpdir(), 'dossier-record-races-'));
+  const server = await startDevServer({ uiPort: false });
+  const sink = await new MailSink().start();
+  const taskQueue = 'dossier-record-races';
+  const transport = createSmtpTransport(sink.url);
+  const activities = createActivities({ smtpUrl: sink.url, mailFrom: 'Dossier <dossier@regulator.example>', outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), transport });
+  const held = { letter: undefined as ReturnType<typeof gate> | undefined, calendar: undefined as ReturnType<typeof gate> | undefined, calendarCalls: 0 };
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const nc = await NativeConnection.connect({ address: server.address });
+  const worker = await Worker.create({
+    connection: nc,
+    namespace: server.namespace,
+    taskQueue,
+    workflowBundle: { code },
+    activities: {
+      ...activities,
+      async sendMessage(message: OutgoingMessage) {
+        if (message.kind === 'open-letter' && held.letter) await held.letter.opened;
+        return activities.sendMessage(message);
+      },
+      async workingDeadlines(request: Parameters<typeof activities.workingDeadlines>[0]) {
+        if (held.calendar && ++held.calendarCalls > 1) await held.calendar.opened;
+        return activities.workingDeadlines(request);
+      },
+    },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const startEngagement = (input: ReturnType<typeof engagementInput>) =>
+    client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [{ ...input, revision: 3 }] });
+  const statusOf = (handle: WorkflowHandle) => () => handle.query(engagementStatusQuery) as Promise<EngagementStatus>;
+  const inbound = (messageId: string, extra: Partial<RecordInboundInput> = {}): RecordInboundInput => ({
+    messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'subject', text: 'Our answer.', documents: [], notes: [], ...extra,
+  });
+  const respond = (handle: WorkflowHandle, summary: string) =>
+    handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary, attachments: [] }] });
+
+  try {
+    {
+      held.letter = gate();
+      const handle = await startEngagement(engagementInput('record-later-stage', 'zoom', patientPolicy()));
+      const status = statusOf(handle);
+      await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
+      await handle.executeUpdate(recordInboundUpdate, { args: [inbound('<reply-later-stage@zoom.test>')] });
+      await respond(handle, 'Answered before the letter arrived.');
+      held.letter.open();
+      held.letter = undefined;
+      await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
+      await handle.executeUpdate(askFollowUpUpdate, { args: [{ by: OFFICER, questions: ['How are keys stored?'] }] });
+      await new Promise((r) => setTimeout(r, 1_000));
+      await handle.terminate('recorded');
+      await save('engagement-letter-keeps-later-stage', handle);
+    }
+    {
+      held.calendar = gate();
+      held.calendarCalls = 0;
+      const input = engagementInput('record-ask-recheck', 'zoom', patientPolicy({ responseDue: '20 working days', followUpDue: '10 working days' }));
+      input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
+      const handle = await startEngagement(input);
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      const asking = handle.executeUpdate(askFollowUpUpdate, { args: [{ by: OFFICER, questions: ['How are keys stored?'] }] }).catch(() => undefined);
+      await until(async () => held.calendarCalls, (n) => n >= 2, 'the round asked of the calendar');
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: OFFICER, reason: 'The vendor left the market.' }] });
+      held.calendar.open();
+      held.calendar = undefined;
+      await asking;
+      await handle.result();
+      await save('engagement-ask-rechecks-after-calendar', handle);
+    }
+    {
+      const input = engagementInput('record-bounces', 'zoom', patientPolicy());
+      input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
+      const handle = await startEngagement(input);
+      const status = statusOf(handle);
+      await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      const bounce = (n: number, recipient: string) =>
+        inbound(`<bounce-${n}@mx.zoom.test>`, { from: 'mailer-daemon@mx.zoom.test', kind: 'bounce', matchedBy: 'thread', answersStep: 'letter', bounce: { recipients: [recipient], status: '5.1.1', diagnostic: 'no such user' } });
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(2, 'dpo@zoom.test')] });
+      await until(status, (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
+      await handle.executeUpdate(correctContactsUpdate, { args: [{ by: OFFICER, contacts: [{ name: 'Privacy team', email: 'privacy@new.zoom.test' }], reason: 'Both mailboxes were closed.' }] });
+      await until(status, (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      await handle.terminate('recorded');
+      await save('engagement-bounces-add-up', handle);
+    }
+    {
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-unprintable';
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('kilo')],
+        policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: false },
+      });
+      await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      await campaigns.handle(id).executeUpdate(editStatementUpdate, {
+        args: [{ by: OFFICER, conclusions: { en: ['Kilo 🦄 explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }],
+      });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(() => campaigns.status(id), (s) => s.draftUnprintable !== undefined, 'the version refused by the printer');
+      await campaigns.setConclusions(id, { by: OFFICER, conclusions: { en: ['Kilo explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      await campaigns.draftStatement(id, OFFICER);
+      await until(() => campaigns.status(id), (s) => s.draft?.version === 2, 'the second version');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await campaigns.result(id);
+      await save('campaign-unprintable-draft-waits', campaigns.handle(id));
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    transport.close();
+    await nc.close();
+    await connection.close();
+    await sink.stop();
+    await server.stop();
+  }
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
