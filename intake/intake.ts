@@ -1,6 +1,6 @@
-// The intake: reads the case mailbox, finds each message's engagement (correlate.ts), keeps its
-// attachments in the document store, and records it on the engagement through an update whose id
-// is the message's Message-ID. A message leaves the inbox only after Temporal accepted it (moved
+// The intake: reads the case mailbox, finds each message's engagement (correlate.ts), records it on
+// the engagement through an update whose id is the message's Message-ID, and keeps its attachments
+// in the document store once the engagement accepted it. A message leaves the inbox only after Temporal accepted it (moved
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
@@ -14,7 +14,7 @@ import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
-import { readMessage, type ReadMessage } from './read-message';
+import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { senderVerdict } from './sender-check';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
@@ -173,17 +173,23 @@ export class Intake {
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const refusals: string[] = [];
       for (const candidate of candidates) {
+        let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
         try {
-          const input = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
-          const result = await this.record(candidate, input);
-          await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
-          return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
+          const { input, files } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
+          accepted = { result: await this.record(candidate, input), files };
         } catch (err) {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
           if (!refused) throw err;
           refusals.push((err as Error).message);
+          continue;
         }
+        // The attachments are stored only now, so refused mail (a forged sender) leaves nothing in the
+        // store. A crash before the move leaves the message in the inbox: the next pass records it
+        // again under the same update id, which Temporal answers with the first outcome, and stores them.
+        await this.keep(candidate.campaignId, accepted.files);
+        await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
+        return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
       return await this.hold(stored, read, candidates[0].campaignId, refusals.join('; '));
     } catch (err) {
@@ -218,20 +224,30 @@ export class Intake {
     }
   }
 
-  /** What the engagement records: text, the stored documents' references, and what could not be kept. */
+  /** Saves the attachments an engagement accepted in the document store (each once: its id is a hash of its bytes). */
+  private async keep(campaignId: string, files: InboundAttachment[]): Promise<void> {
+    for (const file of files) await this.options.documents.save(campaignId, file);
+  }
+
+  /**
+   * What the engagement records (text, the references its documents will have, what could not be
+   * kept) and the attachments to save once it accepts. Nothing is stored here.
+   */
   private async inputFor(
     read: ReadMessage,
     candidate: Candidate,
     { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
-  ): Promise<RecordInboundInput> {
+  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[] }> {
     const documents: DocumentRef[] = [];
+    const files: InboundAttachment[] = [];
     const notes: string[] = [];
     if (unreadSize !== undefined) {
       notes.push(`The message is ${megabytes(unreadSize)}, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`);
     }
     for (const attachment of read.attachments) {
       try {
-        documents.push(await this.options.documents.save(candidate.campaignId, attachment));
+        documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
+        files.push(attachment);
       } catch (err) {
         if (!(err instanceof DocumentError && err.code === 'DocumentTooLarge')) throw err;
         notes.push(`${err.message} It was not kept; the original message is in the case mailbox.`);
@@ -242,7 +258,7 @@ export class Intake {
     const now = Date.now();
     const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
     const dated = arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
-    return {
+    const input: RecordInboundInput = {
       messageId: read.messageId,
       from: read.from ?? '',
       ...(read.fromName ? { fromName: plainLine(read.fromName).slice(0, 200) } : {}),
@@ -257,6 +273,7 @@ export class Intake {
       ...(read.bounce ? { bounce: { recipients: read.bounce.recipients, status: read.bounce.status, diagnostic: read.bounce.diagnostic } } : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
+    return { input, files };
   }
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
@@ -335,7 +352,10 @@ export class Intake {
     const { stored, read, arrivedAt, unreadSize } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+    const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+    // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
+    // after recording would leave the case naming documents nobody stores. The officer vouched for it.
+    await this.keep(target.campaignId, files);
     const result = await this.options.dossier.recordInbound(target, input);
     await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
     return result;

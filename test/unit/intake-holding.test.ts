@@ -56,7 +56,7 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
   /** An intake whose every engagement refuses mail with this reason. */
   const refusing = (reason: string) =>
     new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
-  return { state, mailbox, intake, refusing };
+  return { state, mailbox, intake, refusing, documents, store: shared.documents, options, dossier };
 }
 
 describe('the intake takes a vendor’s subject and file names as data', () => {
@@ -114,6 +114,57 @@ describe('the intake takes a vendor’s subject and file names as data', () => {
       ['Re: [VC] Q4 – <video> recordings, JavaScript: our answers', ['Réponse <version finale>.pdf']],
     ]);
     expect(await intake.held('vc')).toEqual([]);
+  });
+});
+
+describe('the attachments of a message, in the document store', () => {
+  it('keeps none of a message every engagement refuses, and an officer who assigns it keeps them all', async () => {
+    const { state, mailbox, intake, documents, store } = await setUp();
+    for (const n of [1, 2, 3]) {
+      await mailbox.append(
+        await composeReply({
+          from: 'x@evil.example',
+          to: 'case@test.example',
+          subject: '[VC] invoice',
+          messageId: `<forged${n}@evil.example>`,
+          text: 'x',
+          attachments: [{ filename: 'big.bin', content: Buffer.alloc(64 * 1024, n) }],
+        }),
+      );
+    }
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held', 'held']);
+    expect(await store.list('vc')).toEqual([]);
+
+    await intake.assign('vc', '<forged2@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    expect((await store.list('vc')).map((d) => d.name)).toEqual(['big.bin']);
+    expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(Buffer.alloc(64 * 1024, 2));
+  });
+
+  it('stores a recorded message’s attachments; when storing fails after recording, the next pass records it once and stores them', async () => {
+    const { state, mailbox, documents, options, dossier } = await setUp();
+    let failures = 1;
+    const flaky = Object.create(documents) as CaseDocuments;
+    flaky.save = async (...args: Parameters<CaseDocuments['save']>) => {
+      if (failures-- > 0) throw new Error('the document store is unreachable');
+      return documents.save(...args);
+    };
+    const intake = new Intake({ ...options, documents: flaky, dossier: dossier as never });
+    const content = Buffer.from('%PDF-1.7 our response');
+    await mailbox.append(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'Re: [VC] response',
+        messageId: '<r1@zoom.test>',
+        text: 'Attached.',
+        attachments: [{ filename: 'response.pdf', content }],
+      }),
+    );
+    expect(await intake.pass()).toEqual([{ messageId: '<r1@zoom.test>', outcome: 'left', reason: 'the document store is unreachable' }]);
+    expect(await intake.pass()).toMatchObject([{ messageId: '<r1@zoom.test>', outcome: 'recorded' }]);
+    expect(await intake.pass()).toEqual([]);
+    expect(state.inbox!.map((m) => m.messageId)).toEqual(['<r1@zoom.test>']);
+    expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(content);
   });
 });
 
