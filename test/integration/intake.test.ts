@@ -324,7 +324,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     const e = await openEngagement('zoom');
     await sender.append(await vendorReply(e, { headers: verdict('mx.regulator.test; spf=pass smtp.mailfrom=zoom.test; dkim=fail header.d=zoom.test; dmarc=fail header.from=zoom.test') }));
     const [forged] = await verifying.pass();
-    expect(forged).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: 'the sender could not be verified: dmarc=fail for zoom.test, as mx.regulator.test found; an officer who knows the sender can assign it' });
+    expect(forged).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: 'the sender could not be verified (an officer who knows the sender can assign it); the border mail server found: dmarc=fail for zoom.test, as mx.regulator.test found' });
     expect((await e.status()).inbox).toEqual([]);
 
     await sender.append(await vendorReply(e, { headers: verdict('relay.sender.test; dmarc=pass header.from=zoom.test') }));

@@ -9,6 +9,7 @@ import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { parseIntakeConfig } from '../../intake/config';
+import { heldReasonText } from '../../intake/held-reason';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { openLocalStore } from '../../store/local';
@@ -175,17 +176,36 @@ describe('why a message is held, as the officer reads it', () => {
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
     await refusing(reason).pass();
     const [held] = await intake.held('vc');
-    expect(held.reason).toBe(`engagement engagement:vc:sg refused: ${reason}`);
+    expect(held.reason).toBe(`the engagement refused it: engagement engagement:vc:sg refused: ${reason}`);
     expect((await intake.read('vc', '<m1@evil.example>')).reason).toBe(held.reason);
 
     const long = `${'Réponse reçue « hors délai » — '.repeat(40)}fin`;
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] encore', messageId: '<m2@evil.example>', text: 'x' }));
     await refusing(long).pass();
-    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
+    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`the engagement refused it: engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
     for await (const stored of mailbox.messages('Held-vc')) {
       const header = stored.raw.subarray(0, stored.raw.indexOf('\r\n\r\n')).toString('latin1');
       for (const line of header.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(998);
     }
+  });
+
+  it('keeps its own reasons as a code and values, worded in English or French, and an engagement’s refusal in its words', async () => {
+    const { mailbox, intake, refusing } = await setUp({ maxMessageBytes: 64 * 1024 });
+    await mailbox.append(await composeReply({ from: 'x@nowhere.test', to: 'case@test.example', subject: 'hello', messageId: '<lost@nowhere.test>', text: 'x' }));
+    await mailbox.append(
+      await composeReply({ from: 'x@nowhere.test', to: 'case@test.example', subject: '[VC] big', messageId: '<big@nowhere.test>', text: 'x', attachments: [{ filename: 'a.bin', content: Buffer.alloc(200 * 1024, 1) }] }),
+    );
+    await intake.pass();
+    const why = new Map((await intake.held(undefined)).concat(await intake.held('vc')).map((h) => [h.messageId, h.why]));
+    expect(why.get('<lost@nowhere.test>')).toEqual({ code: 'no-match' });
+    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB' });
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 0\.\d MB, plus que les 0\.1 MB que la réception lit\u00a0: il n’a pas été ouvert/);
+
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
+    await refusing('the sender x@evil.example is not an address of SG').pass();
+    const held = await intake.read('vc', '<m1@evil.example>');
+    expect(held.why).toEqual({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG' });
+    expect(heldReasonText(held.why, 'fr')).toBe('le dossier l’a refusé\u00a0: engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG');
   });
 
   it('still reads a copy held before reasons were encoded', async () => {
@@ -196,6 +216,7 @@ describe('why a message is held, as the officer reads it', () => {
     expect((await intake.held('vc')).map((h) => [h.messageId, h.reason])).toEqual([
       ['<old@evil.example>', 'the sender x@evil.example is not an address of Soci?t? G?n?rale'],
     ]);
+    expect((await intake.read('vc', '<old@evil.example>')).why).toEqual({ code: 'as-written', detail: 'the sender x@evil.example is not an address of Soci?t? G?n?rale' });
   });
 });
 
