@@ -332,23 +332,30 @@ export class Intake {
   async dismiss(heldIn: string | undefined, messageId: string, officer: string, reason: string): Promise<void> {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
-    const { stored } = await this.findHeld(heldIn, messageId);
+    const { stored, copies } = await this.findHeld(heldIn, messageId);
     const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
-    // The annotated copy above is the record; the held copy goes with the originals it duplicates.
-    await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    // The annotated copy above is the record; the held copies go with the originals they duplicate.
+    for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
   }
 
   private async findHeld(
     heldIn: string | undefined,
     messageId: string,
-  ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; why: HeldWhy; arrivedAt?: number; unreadSize?: number }> {
+  ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; why: HeldWhy; arrivedAt?: number; unreadSize?: number; copies: string[] }> {
     const folder = holdingFolder(heldIn);
+    let first: Omit<Awaited<ReturnType<Intake['findHeld']>>, 'copies'> | undefined;
+    // Every copy of it: a pass cut short between writing the held copy and moving the original
+    // writes a second on the next pass, and one left behind would come back once the first is gone.
+    const copies: string[] = [];
     for await (const stored of this.options.mailbox.messages(folder)) {
       const { reason, why, arrivedAt, unreadSize, original } = unannotate(stored.raw);
       const read = await readMessage(original);
-      if (read.messageId === messageId) return { stored, read, reason, why, arrivedAt, unreadSize };
+      if (read.messageId !== messageId) continue;
+      first ??= { stored, read, reason, why, arrivedAt, unreadSize };
+      copies.push(stored.ref);
     }
+    if (first) return { ...first, copies };
     throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
   }
 
@@ -358,7 +365,7 @@ export class Intake {
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
     const folder = holdingFolder(heldIn);
-    const { stored, read, arrivedAt, unreadSize } = await this.findHeld(heldIn, messageId);
+    const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
     const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
@@ -366,7 +373,7 @@ export class Intake {
     // after recording would leave the case naming documents nobody stores. The officer vouched for it.
     await this.keep(target.campaignId, files);
     const result = await this.options.dossier.recordInbound(target, input);
-    await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
+    for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
     return result;
   }
 }

@@ -220,6 +220,24 @@ describe('why a message is held, as the officer reads it', () => {
   });
 });
 
+describe('held copies left by a pass cut short', () => {
+  it('leave the holding pen together when the message is assigned or dismissed', async () => {
+    const { mailbox, intake } = await setUp();
+    for (const id of ['<twice1@evil.example>', '<twice2@evil.example>']) {
+      const original = await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] twice', messageId: id, text: 'x' });
+      const held = Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the sender x@evil.example is not an address of SG\r\nX-Dossier-Held-Campaign: vc\r\n'), original]);
+      await mailbox.append(held, 'Held-vc');
+      await mailbox.append(held, 'Held-vc');
+    }
+    await intake.assign('vc', '<twice1@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    await intake.dismiss('vc', '<twice2@evil.example>', 'Officer Tremblay', 'spam');
+    expect((await intake.held('vc')).map((h) => h.messageId)).toEqual([]);
+    let dismissed = 0;
+    for await (const _ of mailbox.messages('Dismissed')) dismissed++;
+    expect(dismissed).toBe(1);
+  });
+});
+
 describe('a message too large to read', () => {
   it('is held unread, with its size as the reason, while the rest of the inbox is recorded; an officer can still assign it', async () => {
     const { state, mailbox, intake } = await setUp({ maxMessageBytes: 1024 * 1024 });
