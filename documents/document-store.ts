@@ -33,26 +33,30 @@ export class CaseDocuments {
    * twice (an intake retrying after a crash) gives the same reference and one copy.
    */
   async save(campaignId: string, file: { name: string; type: string; content: Buffer }): Promise<DocumentRef> {
+    const ref = await this.reference(campaignId, file);
+    if (await this.store.get(campaignId, ref.id)) return ref;
+    const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
+    await this.store.put(campaignId, ref.id, seal(key, `${campaignId}/${ref.id}`, file.content), { name: ref.name, type: ref.type });
+    return ref;
+  }
+
+  /**
+   * The reference `save` gives the file, without storing anything: the intake names a vendor's
+   * attachments to the engagement first and saves them only once it accepted the message, so mail
+   * it refuses leaves nothing in the store. Refuses a file too large to keep, as `save` does.
+   */
+  async reference(campaignId: string, file: { name: string; type: string; content: Buffer }): Promise<DocumentRef> {
     if (file.content.length > MAX_DOCUMENT_BYTES) {
       throw new DocumentError('DocumentTooLarge', `${file.name} is ${megabytes(file.content.length)}; documents may be at most ${megabytes(MAX_DOCUMENT_BYTES)}.`);
     }
     const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
-    const id = createHmac('sha256', key).update(file.content).digest('hex').slice(0, 32);
-    const ref: DocumentRef = {
-      id,
+    return {
+      id: createHmac('sha256', key).update(file.content).digest('hex').slice(0, 32),
       name: file.name,
       type: file.type,
       size: file.content.length,
       sha256: createHash('sha256').update(file.content).digest('hex'),
     };
-    const blobKey = `${campaignId}/${id}`;
-    if (await this.store.get(campaignId, id)) return ref;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(blobKey));
-    const sealed = Buffer.concat([cipher.update(file.content), cipher.final()]);
-    await this.store.put(campaignId, id, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), sealed]), { name: ref.name, type: ref.type });
-    return ref;
   }
 
   /**

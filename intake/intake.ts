@@ -1,6 +1,6 @@
-// The intake: reads the case mailbox, finds each message's engagement (correlate.ts), keeps its
-// attachments in the document store, and records it on the engagement through an update whose id
-// is the message's Message-ID. A message leaves the inbox only after Temporal accepted it (moved
+// The intake: reads the case mailbox, finds each message's engagement (correlate.ts), records it on
+// the engagement through an update whose id is the message's Message-ID, and keeps its attachments
+// in the document store once the engagement accepted it. A message leaves the inbox only after Temporal accepted it (moved
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
@@ -14,14 +14,18 @@ import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
-import { readMessage, type ReadMessage } from './read-message';
+import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
+import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
 import { senderVerdict } from './sender-check';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
 export const ORIGINALS_FOLDER = 'Originals';
 /** Held mail an officer set aside (spam, a wrong address): kept, with who dismissed it and why. */
 export const DISMISSED_FOLDER = 'Dismissed';
+/** The reason in English, for a mail client and for copies read by older code. */
 const HELD_REASON = 'X-Dossier-Held-Reason';
+/** The reason as data (JSON of a HeldWhy), which each reader words in its language. */
+const HELD_WHY = 'X-Dossier-Held-Why';
 const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
 /** When the held message reached the case mailbox: its date of receipt, whenever an officer assigns it. */
 const HELD_ARRIVED = 'X-Dossier-Arrived-At';
@@ -66,7 +70,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export type Settled =
   | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
-  | { messageId: string; outcome: 'held'; campaignId?: string; reason: string }
+  | { messageId: string; outcome: 'held'; campaignId?: string; reason: string; why: HeldWhy }
   | { messageId: string; outcome: 'left'; reason: string };
 
 export interface HeldMessage {
@@ -75,7 +79,9 @@ export interface HeldMessage {
   from?: string;
   subject: string;
   date?: string;
+  /** Why it is held, in English (the CLI's words); `why` is the same as data, for other languages. */
   reason: string;
+  why: HeldWhy;
   kind: ReadMessage['kind'];
 }
 
@@ -159,43 +165,49 @@ export class Intake {
     let read: ReadMessage | undefined;
     try {
       read = await readMessage(stored.raw);
-      if (read.unreadable) return await this.hold(stored, read, undefined, read.unreadable);
+      if (read.unreadable) return await this.hold(stored, read, undefined, { code: 'unreadable', detail: read.unreadable });
       const candidates = await correlate(read, this.options);
       // Its header alone names its case: held there, for an officer, without reading the rest.
       if (stored.oversize !== undefined) {
-        const reason = `the message is ${megabytes(stored.oversize)}, more than the ${megabytes(this.maxMessageBytes)} the intake reads: it was not opened, and its original is in the case mailbox (${ORIGINALS_FOLDER})`;
-        return await this.hold(stored, read, candidates[0]?.campaignId, reason);
+        const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes) };
+        return await this.hold(stored, read, candidates[0]?.campaignId, why);
       }
       if (candidates.length === 0) {
-        return await this.hold(stored, read, undefined, 'no engagement matched: no Dossier Message-ID in its threading headers, no reply token, no running campaign\'s reference in the subject');
+        return await this.hold(stored, read, undefined, { code: 'no-match' });
       }
       const unverified = this.unverifiedSender(read);
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const refusals: string[] = [];
       for (const candidate of candidates) {
+        let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
         try {
-          const input = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
-          const result = await this.record(candidate, input);
-          await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
-          return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: result.effect };
+          const { input, files } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
+          accepted = { result: await this.record(candidate, input), files };
         } catch (err) {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
           if (!refused) throw err;
           refusals.push((err as Error).message);
+          continue;
         }
+        // The attachments are stored only now, so refused mail (a forged sender) leaves nothing in the
+        // store. A crash before the move leaves the message in the inbox: the next pass records it
+        // again under the same update id, which Temporal answers with the first outcome, and stores them.
+        await this.keep(candidate.campaignId, accepted.files);
+        await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
+        return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
-      return await this.hold(stored, read, candidates[0].campaignId, refusals.join('; '));
+      return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail: plainLine(refusals.join('; ')).slice(0, 900) });
     } catch (err) {
       return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
     }
   }
 
   /** Why the sender is not taken at its word, when a trusted server's verdict is required and did not verify it. */
-  private unverifiedSender(read: ReadMessage): string | undefined {
+  private unverifiedSender(read: ReadMessage): HeldWhy | undefined {
     if (!this.options.authservId) return undefined;
     const verdict = senderVerdict(read.authenticationResults, { address: read.from, count: read.fromCount }, this.options.authservId);
-    return verdict.verified ? undefined : `the sender could not be verified: ${verdict.reason}; an officer who knows the sender can assign it`;
+    return verdict.verified ? undefined : { code: 'unverified-sender', detail: verdict.reason };
   }
 
   /**
@@ -218,20 +230,30 @@ export class Intake {
     }
   }
 
-  /** What the engagement records: text, the stored documents' references, and what could not be kept. */
+  /** Saves the attachments an engagement accepted in the document store (each once: its id is a hash of its bytes). */
+  private async keep(campaignId: string, files: InboundAttachment[]): Promise<void> {
+    for (const file of files) await this.options.documents.save(campaignId, file);
+  }
+
+  /**
+   * What the engagement records (text, the references its documents will have, what could not be
+   * kept) and the attachments to save once it accepts. Nothing is stored here.
+   */
   private async inputFor(
     read: ReadMessage,
     candidate: Candidate,
     { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
-  ): Promise<RecordInboundInput> {
+  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[] }> {
     const documents: DocumentRef[] = [];
+    const files: InboundAttachment[] = [];
     const notes: string[] = [];
     if (unreadSize !== undefined) {
       notes.push(`The message is ${megabytes(unreadSize)}, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`);
     }
     for (const attachment of read.attachments) {
       try {
-        documents.push(await this.options.documents.save(candidate.campaignId, attachment));
+        documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
+        files.push(attachment);
       } catch (err) {
         if (!(err instanceof DocumentError && err.code === 'DocumentTooLarge')) throw err;
         notes.push(`${err.message} It was not kept; the original message is in the case mailbox.`);
@@ -242,7 +264,7 @@ export class Intake {
     const now = Date.now();
     const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
     const dated = arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
-    return {
+    const input: RecordInboundInput = {
       messageId: read.messageId,
       from: read.from ?? '',
       ...(read.fromName ? { fromName: plainLine(read.fromName).slice(0, 200) } : {}),
@@ -257,33 +279,36 @@ export class Intake {
       ...(read.bounce ? { bounce: { recipients: read.bounce.recipients, status: read.bounce.status, diagnostic: read.bounce.diagnostic } } : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
+    return { input, files };
   }
 
-  private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, reason: string): Promise<Settled> {
+  private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, why: HeldWhy): Promise<Settled> {
+    const reason = heldReasonText(why);
     const annotation =
-      `${HELD_REASON}: ${encodedWords(plainLine(reason).slice(0, 900))}\r\n${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
+      `${HELD_REASON}: ${encodedWords(plainLine(reason).slice(0, 900))}\r\n${HELD_WHY}: ${encodedWords(JSON.stringify(why), true)}\r\n` +
+      `${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
       (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '') +
       (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '');
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
-    return { messageId: read.messageId, outcome: 'held', campaignId, reason };
+    return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
   }
 
   /** The holding pen of a campaign (or of mail that names none), one entry per message. */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
     const found = new Map<string, HeldMessage>();
     for await (const stored of this.options.mailbox.messages(holdingFolder(campaignId))) {
-      const { reason, original } = unannotate(stored.raw);
+      const { reason, why, original } = unannotate(stored.raw);
       const read = await readMessage(original);
       if (found.has(read.messageId)) continue; // a copy left by a pass interrupted between copy and move
-      found.set(read.messageId, { ref: stored.ref, messageId: read.messageId, from: read.from, subject: read.subject, date: read.date, reason, kind: read.kind });
+      found.set(read.messageId, { ref: stored.ref, messageId: read.messageId, from: read.from, subject: read.subject, date: read.date, reason, why, kind: read.kind });
     }
     return [...found.values()];
   }
 
   /** One held message, read in full (text and the list of its attachments; nothing is stored). */
   async read(heldIn: string | undefined, messageId: string): Promise<HeldMessageContent> {
-    const { stored, read, reason } = await this.findHeld(heldIn, messageId);
+    const { stored, read, reason, why } = await this.findHeld(heldIn, messageId);
     return {
       ref: stored.ref,
       messageId: read.messageId,
@@ -293,6 +318,7 @@ export class Intake {
       subject: read.subject,
       date: read.date,
       reason,
+      why,
       kind: read.kind,
       text: read.text,
       attachments: read.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
@@ -306,23 +332,30 @@ export class Intake {
   async dismiss(heldIn: string | undefined, messageId: string, officer: string, reason: string): Promise<void> {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
-    const { stored } = await this.findHeld(heldIn, messageId);
+    const { stored, copies } = await this.findHeld(heldIn, messageId);
     const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
-    // The annotated copy above is the record; the held copy goes with the originals it duplicates.
-    await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    // The annotated copy above is the record; the held copies go with the originals they duplicate.
+    for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
   }
 
   private async findHeld(
     heldIn: string | undefined,
     messageId: string,
-  ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; arrivedAt?: number; unreadSize?: number }> {
+  ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; why: HeldWhy; arrivedAt?: number; unreadSize?: number; copies: string[] }> {
     const folder = holdingFolder(heldIn);
+    let first: Omit<Awaited<ReturnType<Intake['findHeld']>>, 'copies'> | undefined;
+    // Every copy of it: a pass cut short between writing the held copy and moving the original
+    // writes a second on the next pass, and one left behind would come back once the first is gone.
+    const copies: string[] = [];
     for await (const stored of this.options.mailbox.messages(folder)) {
-      const { reason, arrivedAt, unreadSize, original } = unannotate(stored.raw);
+      const { reason, why, arrivedAt, unreadSize, original } = unannotate(stored.raw);
       const read = await readMessage(original);
-      if (read.messageId === messageId) return { stored, read, reason, arrivedAt, unreadSize };
+      if (read.messageId !== messageId) continue;
+      first ??= { stored, read, reason, why, arrivedAt, unreadSize };
+      copies.push(stored.ref);
     }
+    if (first) return { ...first, copies };
     throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
   }
 
@@ -332,12 +365,15 @@ export class Intake {
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
     const folder = holdingFolder(heldIn);
-    const { stored, read, arrivedAt, unreadSize } = await this.findHeld(heldIn, messageId);
+    const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
     const match = { ref: stored.ref, read };
     const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const input = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+    const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+    // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
+    // after recording would leave the case naming documents nobody stores. The officer vouched for it.
+    await this.keep(target.campaignId, files);
     const result = await this.options.dossier.recordInbound(target, input);
-    await this.options.mailbox.move(match.ref, RECORDED_FOLDER, folder);
+    for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
     return result;
   }
 }
@@ -345,11 +381,13 @@ export class Intake {
 /**
  * Splits a held copy into the intake's reason and the message as it arrived. A reason is read back
  * from its encoded words; one held before reasons were encoded reads as written (its accents were
- * "?"); folded lines after one of the intake's headers are part of it.
+ * "?"), and one held before reasons were kept as data is shown as its English sentence;
+ * folded lines after one of the intake's headers are part of it.
  */
-export function unannotate(raw: Buffer): { reason: string; campaignId?: string; arrivedAt?: number; unreadSize?: number; original: Buffer } {
+export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaignId?: string; arrivedAt?: number; unreadSize?: number; original: Buffer } {
   let rest = raw;
   let reason = '';
+  let why: HeldWhy | undefined;
   let campaignId: string | undefined;
   let arrivedAt: number | undefined;
   let unreadSize: number | undefined;
@@ -358,10 +396,11 @@ export function unannotate(raw: Buffer): { reason: string; campaignId?: string; 
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
     if (line.startsWith(`${HELD_REASON}: `)) reason = decodedWords(line.slice(HELD_REASON.length + 2));
+    else if (line.startsWith(`${HELD_WHY}: `)) why = parseHeldWhy(decodedWords(line.slice(HELD_WHY.length + 2)));
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
     else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
     else if (line.startsWith(`${HELD_SIZE}: `)) unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
-    else return { reason, campaignId, arrivedAt, unreadSize, original: rest };
+    else return { reason, why: why ?? { code: 'as-written', detail: reason }, campaignId, arrivedAt, unreadSize, original: rest };
     rest = rest.subarray(end + 2);
   }
 }
@@ -383,8 +422,8 @@ function lineAt(buffer: Buffer, start: number): string {
  * reader; a word never splits a character, so each decodes alone. Text that already looks like an
  * encoded word is encoded too, so reading it back cannot mistake it for one.
  */
-function encodedWords(text: string): string {
-  if (/^[\x20-\x7e]*$/.test(text) && !text.includes('=?')) return text;
+function encodedWords(text: string, always = false): string {
+  if (!always && /^[\x20-\x7e]*$/.test(text) && !text.includes('=?')) return text;
   const words: string[] = [];
   let chunk = '';
   for (const char of text) {

@@ -38,7 +38,7 @@ export interface ReadMessage {
   attachments: InboundAttachment[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
-  /** Why the message could not be read (malformed MIME): it goes to the holding pen with this reason. */
+  /** The parser's error when the message could not be read (malformed MIME): it goes to the holding pen. */
   unreadable?: string;
 }
 
@@ -69,7 +69,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
       attachments: [],
       fromCount: 0,
       authenticationResults: [],
-      unreadable: `the message could not be parsed: ${(err as Error).message}`,
+      unreadable: (err as Error).message,
     };
   }
   const from = firstAddress(parsed.from);

@@ -164,6 +164,26 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await within('counting the inbox', count(mailbox, INBOX))).toBe(0);
   }, 150_000);
 
+  it('stores a reply’s attachments only once the engagement recorded it, and a pass cut short in between heals on the next', async () => {
+    const e = await openEngagement('webex');
+    await sender.append(await vendorReply(e));
+    let failures = 1;
+    const flaky = Object.create(documents) as CaseDocuments;
+    flaky.save = async (...args: Parameters<CaseDocuments['save']>) => {
+      if (failures-- > 0) throw new Error('the document store is unreachable');
+      return documents.save(...args);
+    };
+    const cutShort = new Intake({ ...intakeOptions(), documents: flaky });
+    expect(await cutShort.pass()).toMatchObject([{ outcome: 'left', reason: 'the document store is unreachable' }]);
+    const [message] = (await e.status()).inbox!;
+    await expect(documents.read(e.input.campaign.id, message.documents[0])).rejects.toThrow(/is not in the document store/);
+    // The same update id: Temporal answers with the first outcome instead of recording it again.
+    expect(await cutShort.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
+    expect((await e.status()).inbox).toHaveLength(1);
+    expect((await documents.read(e.input.campaign.id, message.documents[0])).toString()).toContain('response of the vendor');
+    expect(await count(mailbox, INBOX)).toBe(0);
+  });
+
   it('holds a reply to an engagement of a shredded campaign, saying so, instead of retrying it or making the campaign a new key', async () => {
     const e = await openEngagement('zoom');
     await e.handle.terminate('case over');
@@ -304,7 +324,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     const e = await openEngagement('zoom');
     await sender.append(await vendorReply(e, { headers: verdict('mx.regulator.test; spf=pass smtp.mailfrom=zoom.test; dkim=fail header.d=zoom.test; dmarc=fail header.from=zoom.test') }));
     const [forged] = await verifying.pass();
-    expect(forged).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: 'the sender could not be verified: dmarc=fail for zoom.test, as mx.regulator.test found; an officer who knows the sender can assign it' });
+    expect(forged).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id, reason: 'the sender could not be verified (an officer who knows the sender can assign it); the border mail server found: dmarc=fail for zoom.test, as mx.regulator.test found' });
     expect((await e.status()).inbox).toEqual([]);
 
     await sender.append(await vendorReply(e, { headers: verdict('relay.sender.test; dmarc=pass header.from=zoom.test') }));

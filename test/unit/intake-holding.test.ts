@@ -9,6 +9,7 @@ import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { parseIntakeConfig } from '../../intake/config';
+import { heldReasonText } from '../../intake/held-reason';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { openLocalStore } from '../../store/local';
@@ -56,7 +57,7 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
   /** An intake whose every engagement refuses mail with this reason. */
   const refusing = (reason: string) =>
     new Intake({ ...options, dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:sg', reason)) } as never });
-  return { state, mailbox, intake, refusing };
+  return { state, mailbox, intake, refusing, documents, store: shared.documents, options, dossier };
 }
 
 describe('the intake takes a vendor’s subject and file names as data', () => {
@@ -117,6 +118,57 @@ describe('the intake takes a vendor’s subject and file names as data', () => {
   });
 });
 
+describe('the attachments of a message, in the document store', () => {
+  it('keeps none of a message every engagement refuses, and an officer who assigns it keeps them all', async () => {
+    const { state, mailbox, intake, documents, store } = await setUp();
+    for (const n of [1, 2, 3]) {
+      await mailbox.append(
+        await composeReply({
+          from: 'x@evil.example',
+          to: 'case@test.example',
+          subject: '[VC] invoice',
+          messageId: `<forged${n}@evil.example>`,
+          text: 'x',
+          attachments: [{ filename: 'big.bin', content: Buffer.alloc(64 * 1024, n) }],
+        }),
+      );
+    }
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held', 'held']);
+    expect(await store.list('vc')).toEqual([]);
+
+    await intake.assign('vc', '<forged2@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    expect((await store.list('vc')).map((d) => d.name)).toEqual(['big.bin']);
+    expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(Buffer.alloc(64 * 1024, 2));
+  });
+
+  it('stores a recorded message’s attachments; when storing fails after recording, the next pass records it once and stores them', async () => {
+    const { state, mailbox, documents, options, dossier } = await setUp();
+    let failures = 1;
+    const flaky = Object.create(documents) as CaseDocuments;
+    flaky.save = async (...args: Parameters<CaseDocuments['save']>) => {
+      if (failures-- > 0) throw new Error('the document store is unreachable');
+      return documents.save(...args);
+    };
+    const intake = new Intake({ ...options, documents: flaky, dossier: dossier as never });
+    const content = Buffer.from('%PDF-1.7 our response');
+    await mailbox.append(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'Re: [VC] response',
+        messageId: '<r1@zoom.test>',
+        text: 'Attached.',
+        attachments: [{ filename: 'response.pdf', content }],
+      }),
+    );
+    expect(await intake.pass()).toEqual([{ messageId: '<r1@zoom.test>', outcome: 'left', reason: 'the document store is unreachable' }]);
+    expect(await intake.pass()).toMatchObject([{ messageId: '<r1@zoom.test>', outcome: 'recorded' }]);
+    expect(await intake.pass()).toEqual([]);
+    expect(state.inbox!.map((m) => m.messageId)).toEqual(['<r1@zoom.test>']);
+    expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(content);
+  });
+});
+
 describe('why a message is held, as the officer reads it', () => {
   it('keeps every accent of the reason, however long, in header lines a mail client reads', async () => {
     const { mailbox, intake, refusing } = await setUp();
@@ -124,17 +176,36 @@ describe('why a message is held, as the officer reads it', () => {
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
     await refusing(reason).pass();
     const [held] = await intake.held('vc');
-    expect(held.reason).toBe(`engagement engagement:vc:sg refused: ${reason}`);
+    expect(held.reason).toBe(`the engagement refused it: engagement engagement:vc:sg refused: ${reason}`);
     expect((await intake.read('vc', '<m1@evil.example>')).reason).toBe(held.reason);
 
     const long = `${'Réponse reçue « hors délai » — '.repeat(40)}fin`;
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] encore', messageId: '<m2@evil.example>', text: 'x' }));
     await refusing(long).pass();
-    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
+    expect((await intake.read('vc', '<m2@evil.example>')).reason).toBe(`the engagement refused it: engagement engagement:vc:sg refused: ${long}`.slice(0, 900));
     for await (const stored of mailbox.messages('Held-vc')) {
       const header = stored.raw.subarray(0, stored.raw.indexOf('\r\n\r\n')).toString('latin1');
       for (const line of header.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(998);
     }
+  });
+
+  it('keeps its own reasons as a code and values, worded in English or French, and an engagement’s refusal in its words', async () => {
+    const { mailbox, intake, refusing } = await setUp({ maxMessageBytes: 64 * 1024 });
+    await mailbox.append(await composeReply({ from: 'x@nowhere.test', to: 'case@test.example', subject: 'hello', messageId: '<lost@nowhere.test>', text: 'x' }));
+    await mailbox.append(
+      await composeReply({ from: 'x@nowhere.test', to: 'case@test.example', subject: '[VC] big', messageId: '<big@nowhere.test>', text: 'x', attachments: [{ filename: 'a.bin', content: Buffer.alloc(200 * 1024, 1) }] }),
+    );
+    await intake.pass();
+    const why = new Map((await intake.held(undefined)).concat(await intake.held('vc')).map((h) => [h.messageId, h.why]));
+    expect(why.get('<lost@nowhere.test>')).toEqual({ code: 'no-match' });
+    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB' });
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 0\.\d MB, plus que les 0\.1 MB que la réception lit\u00a0: il n’a pas été ouvert/);
+
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
+    await refusing('the sender x@evil.example is not an address of SG').pass();
+    const held = await intake.read('vc', '<m1@evil.example>');
+    expect(held.why).toEqual({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG' });
+    expect(heldReasonText(held.why, 'fr')).toBe('le dossier l’a refusé\u00a0: engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG');
   });
 
   it('still reads a copy held before reasons were encoded', async () => {
@@ -145,6 +216,25 @@ describe('why a message is held, as the officer reads it', () => {
     expect((await intake.held('vc')).map((h) => [h.messageId, h.reason])).toEqual([
       ['<old@evil.example>', 'the sender x@evil.example is not an address of Soci?t? G?n?rale'],
     ]);
+    expect((await intake.read('vc', '<old@evil.example>')).why).toEqual({ code: 'as-written', detail: 'the sender x@evil.example is not an address of Soci?t? G?n?rale' });
+  });
+});
+
+describe('held copies left by a pass cut short', () => {
+  it('leave the holding pen together when the message is assigned or dismissed', async () => {
+    const { mailbox, intake } = await setUp();
+    for (const id of ['<twice1@evil.example>', '<twice2@evil.example>']) {
+      const original = await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] twice', messageId: id, text: 'x' });
+      const held = Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the sender x@evil.example is not an address of SG\r\nX-Dossier-Held-Campaign: vc\r\n'), original]);
+      await mailbox.append(held, 'Held-vc');
+      await mailbox.append(held, 'Held-vc');
+    }
+    await intake.assign('vc', '<twice1@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    await intake.dismiss('vc', '<twice2@evil.example>', 'Officer Tremblay', 'spam');
+    expect((await intake.held('vc')).map((h) => h.messageId)).toEqual([]);
+    let dismissed = 0;
+    for await (const _ of mailbox.messages('Dismissed')) dismissed++;
+    expect(dismissed).toBe(1);
   });
 });
 

@@ -217,6 +217,28 @@ describe('the page texts', () => {
     expect(html).toContain('<p lang="en">The text &quot;Kilo &lt;🦄&gt;&quot; contains U+1F984</p>');
   });
 
+  it('says in French why mail is held, keeping an engagement’s English refusal as English', () => {
+    const views = loadViews();
+    const message = (why: object) => ({ ref: '1', messageId: '<m@x.test>', subject: 'Re: [VC]', kind: 'reply', reason: 'English', why, encoded: 'm' });
+    const html = views.render('held', 'fr', {
+      title: 'Courrier en attente',
+      pen: 'vc',
+      campaignId: 'vc',
+      csrf: 'c',
+      path: '/held/vc',
+      messages: [
+        message({ code: 'oversize', size: '3.1 MB', limit: '1.0 MB' }),
+        message({ code: 'no-match' }),
+        message({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.test is not an address of <SG>' }),
+      ],
+    });
+    expect(html).toContain('<td>le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
+    expect(html).toContain('<td>aucun dossier ne correspond\u00a0:');
+    expect(html).toContain('<td>le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
+    const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
+    expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
+  });
+
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
     const { strings } = loadViews();
     const keys = [
