@@ -320,7 +320,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   while (!kase.approved()) {
     const current = kase.draft!;
     const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
-      // Refused for good (a character no font of the worker draws): the version waits for the next
+      // Refused for good (a character no font Dossier embeds draws): the version waits for the next
       // one, where it used to fail the campaign and every engagement in it. Asked only then, so a
       // campaign recorded before replays as it ran.
       if (!refusedForGood(err) || !patched(UNPRINTABLE_DRAFT_WAITS)) throw err;

@@ -15,10 +15,10 @@ import {
   type RGB,
 } from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
-import { invalidMessage } from '../errors';
+import { fontMissing, invalidMessage } from '../errors';
 import { makeArchival, setDocumentId } from './archive';
 import { deflatedStream } from './deflate';
-import { DocumentFonts, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
+import { DocumentFonts, FontMissingError, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
 import { StructureTree, type StructureElement, type StructureType } from './structure';
 
 export { FONT_PATHS, undrawableCharacters, type FontWeight } from './fonts';
@@ -405,6 +405,7 @@ export class LayoutDocument {
         .join(' ');
     } catch (err) {
       if (err instanceof UndrawableTextError) throw invalidMessage(err.message);
+      if (err instanceof FontMissingError) throw fontMissing(err.message);
       throw err;
     }
   }
