@@ -18,3 +18,8 @@ export function recipientDeferred(message: string, details: { recipients: string
 export function invalidMessage(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: ErrorType.InvalidMessage, message, nonRetryable: true });
 }
+
+/** Retried: the worker, not the text, is at fault; the message names the font file and how to install it. */
+export function fontMissing(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: ErrorType.FontMissing, message, nonRetryable: false });
+}

@@ -53,6 +53,8 @@ import type {
   StatementText,
   Vendor,
 } from './types';
+import { leadCalendar } from './types';
+import { calendarDayIn } from './time';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
 
 /**
@@ -92,6 +94,17 @@ interface TrackedVendor {
  */
 export type StatementRules = 'edit-loop' | 'legacy';
 
+export interface CampaignCaseOptions {
+  holdsOversizedDraft: boolean;
+  keepsLetterOnce?: boolean;
+  /**
+   * Whether a version is dated with the lead authority's calendar day (its zone) rather than the
+   * UTC day; asked only when the two differ. The workflow answers with a patch, so versions drafted
+   * before keep the date they were sent with when their history replays. Absent: yes.
+   */
+  datesInLeadZone?: () => boolean;
+}
+
 export class CampaignCase {
   readonly workflowId: string;
   readonly authorities: Authority[];
@@ -126,7 +139,7 @@ export class CampaignCase {
   constructor(
     private readonly input: CampaignInput,
     readonly rules: StatementRules = 'edit-loop',
-    private readonly options: { holdsOversizedDraft: boolean; keepsLetterOnce?: boolean } = { holdsOversizedDraft: true },
+    private readonly options: CampaignCaseOptions = { holdsOversizedDraft: true },
   ) {
     this.workflowId = campaignWorkflowId(input.campaign.id);
     this.authorities = input.campaign.authorities;
@@ -540,6 +553,13 @@ export class CampaignCase {
     };
   }
 
+  /** The version's date: the day `now` falls on for the lead authority, as the statement prints every other date. */
+  private draftDate(now: string): string {
+    const utcDay = calendarDayIn(now, undefined);
+    const leadDay = calendarDayIn(now, leadCalendar(this.authorities)?.timeZone);
+    return leadDay === utcDay || (this.options.datesInLeadZone?.() ?? true) ? leadDay : utcDay;
+  }
+
   /**
    * A new version from what is known now. An approval of an earlier version still counts where that
    * version's public text is the same as this one's (edit loop); otherwise approvals start afresh.
@@ -549,7 +569,7 @@ export class CampaignCase {
       // The statement never prints the letter's body (up to 200,000 characters): it stays out of every version.
       campaign: { ...this.input.campaign, letterBody: { en: [], fr: [] } },
       version: (this.draft?.version ?? 0) + 1,
-      date: now.slice(0, 10),
+      date: this.draftDate(now),
       ...this.prospectiveDraft(),
       signatories: [],
     };

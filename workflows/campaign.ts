@@ -84,6 +84,12 @@ const LETTER_KEEPING_TIME = '2 minutes';
  * a large campaign then outgrew its history or the 4 MB of one workflow task.
  */
 const LETTER_WAITS_FOR_STORE = 'letter-waits-for-store';
+/**
+ * A version is dated with the lead authority's calendar day, not the UTC day (a draft made after
+ * 7 pm in Toronto was dated the next day). The date is data, not a command; the patch keeps the
+ * versions an older history drafted dated as they were sent, in its status and its PDFs.
+ */
+const DRAFT_DATED_IN_LEAD_ZONE = 'draft-dated-in-lead-zone';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -99,7 +105,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const rules = patched('statement-edit-loop') ? 'edit-loop' : 'legacy';
   const keepsLetterOnce = patched(LETTER_KEPT_ONCE);
   const waitsForStore = keepsLetterOnce && patched(LETTER_WAITS_FOR_STORE);
-  const kase = new CampaignCase(input, rules, { holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT), keepsLetterOnce });
+  const kase = new CampaignCase(input, rules, {
+    holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT),
+    keepsLetterOnce,
+    // Asked when a version is drafted, and only if the lead's day and the UTC day differ then.
+    datesInLeadZone: () => patched(DRAFT_DATED_IN_LEAD_ZONE),
+  });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
   const children = new Map<string, Promise<ChildWorkflowHandle<typeof engagement> | undefined>>();
@@ -309,7 +320,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   while (!kase.approved()) {
     const current = kase.draft!;
     const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
-      // Refused for good (a character no font of the worker draws): the version waits for the next
+      // Refused for good (a character no font Dossier embeds draws): the version waits for the next
       // one, where it used to fail the campaign and every engagement in it. Asked only then, so a
       // campaign recorded before replays as it ran.
       if (!refusedForGood(err) || !patched(UNPRINTABLE_DRAFT_WAITS)) throw err;

@@ -48,6 +48,11 @@ export const ErrorType = {
   RelayFault: 'RelayFault',
   /** The message could not be built from its input (missing template value, bad attachment path). */
   InvalidMessage: 'InvalidMessage',
+  /**
+   * The worker lacks the font file that draws some of the text (Debian's fonts-noto-cjk): the
+   * worker is at fault, not the text, so it is retried until an operator installs the font.
+   */
+  FontMissing: 'FontMissing',
   /** An update's validator refused the officer's request; the message says why. */
   InvalidRequest: 'InvalidRequest',
 } as const;

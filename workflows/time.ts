@@ -126,3 +126,18 @@ export function isoInstant(text: string): number | undefined {
 export function toIsoString(time: number): string {
   return new Date(time).toISOString();
 }
+
+/**
+ * The calendar day (`YYYY-MM-DD`) an ISO timestamp falls on in a time zone, or in UTC without one.
+ * Deterministic in workflow code: an explicit zone never reads the machine's, and Node ships the
+ * time-zone data with ICU.
+ * @example calendarDayIn('2026-11-30T02:00:00Z', 'America/Toronto') // '2026-11-29'
+ */
+export function calendarDayIn(instant: string, timeZone: string | undefined): string {
+  const time = isoInstant(instant);
+  if (time === undefined) throw new RangeError(`"${instant}" is not an ISO timestamp`);
+  if (!timeZone) return toIsoString(time).slice(0, 10);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(time);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

@@ -15,10 +15,10 @@ import {
   type RGB,
 } from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
-import { invalidMessage } from '../errors';
+import { fontMissing, invalidMessage } from '../errors';
 import { makeArchival, setDocumentId } from './archive';
 import { deflatedStream } from './deflate';
-import { DocumentFonts, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
+import { DocumentFonts, FontMissingError, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
 import { StructureTree, type StructureElement, type StructureType } from './structure';
 
 export { FONT_PATHS, undrawableCharacters, type FontWeight } from './fonts';
@@ -81,6 +81,9 @@ const PAGE_LABEL: Record<DocumentLanguage, (n: number, total: number) => string>
   en: (n, total) => `Page ${n} / ${total}`,
   fr: (n, total) => `Page ${n} sur ${total}`,
 };
+
+const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
 /** Numbers as content-stream operands: two decimals are finer than any printer, and stable. */
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
@@ -292,11 +295,14 @@ export class LayoutDocument {
     const size = this.fontSize * 0.8;
     const label = PAGE_LABEL[this.language];
     const y = this.margin / 2;
+    const numbers = this.pages.map((_, i) => label(i + 1, this.pages.length));
+    // The footer ends an em before the widest page number, so the two never run into each other.
+    const footerWidth = this.contentWidth - Math.max(...numbers.map((n) => this.widthOf(n, 'regular', size))) - size;
+    const footer = this.footerText && this.fitted(this.footerText, 'regular', size, footerWidth);
     this.pages.forEach((page, i) => {
-      const number = label(i + 1, this.pages.length);
-      const x = this.pageSize[0] - this.margin - this.widthOf(number, 'regular', size);
-      page.ops.push(this.artifactText(i, number, x, y, size));
-      if (this.footerText) page.ops.push(this.artifactText(i, this.footerText, this.margin, y, size));
+      const x = this.pageSize[0] - this.margin - this.widthOf(numbers[i], 'regular', size);
+      page.ops.push(this.artifactText(i, numbers[i], x, y, size));
+      if (footer) page.ops.push(this.artifactText(i, footer, this.margin, y, size));
     });
     const { context } = this.pdf;
     const digest = createHash('sha256');
@@ -399,8 +405,24 @@ export class LayoutDocument {
         .join(' ');
     } catch (err) {
       if (err instanceof UndrawableTextError) throw invalidMessage(err.message);
+      if (err instanceof FontMissingError) throw fontMissing(err.message);
       throw err;
     }
+  }
+
+  /**
+   * The text, or as much of it as fits in `width` followed by "…". Cut between graphemes, so never
+   * inside a surrogate pair nor between a letter and its marks.
+   */
+  fitted(text: string, weight: FontWeight, size: number, width: number): string {
+    if (this.widthOf(text, weight, size) <= width) return text;
+    const room = width - this.widthOf(ELLIPSIS, weight, size);
+    let kept = '';
+    for (const { segment } of graphemes.segment(text)) {
+      if (this.widthOf(kept + segment, weight, size) > room) break;
+      kept += segment;
+    }
+    return `${kept.trimEnd()}${ELLIPSIS}`;
   }
 
   private longestFittingPrefix(word: string, weight: FontWeight, size: number, width: number): number {

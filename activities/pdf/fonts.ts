@@ -2,7 +2,8 @@
 // DejaVu Sans (npm) draws Latin, Greek and Cyrillic; Noto Sans CJK (Debian's fonts-noto-cjk) is the
 // fallback for Chinese, Japanese and Korean names, Noto Sans Thai and Devanagari (npm) for those
 // scripts. Each character is drawn by the first face that has it; a character no face has is
-// refused by name (`undrawableCharacters`), never drawn as a box. Glyph ids and advances are cached
+// refused by name (`undrawableCharacters`), never drawn as a box, and one only a font file missing
+// on this worker would draw fails the PDF as the worker's fault (`FontMissingError`, retried). Glyph ids and advances are cached
 // per code point for the whole process, so encoding a line is a few map look-ups: fontkit's layout
 // of every string cost 7.5x the built-in font (BENCHMARKS.md). Only Thai and Devanagari, whose
 // marks and conjuncts need OpenType shaping, go through fontkit's layout, run by run.
@@ -86,16 +87,54 @@ export class FontFace {
   }
 }
 
-const faces = new Map<string, FontFace | null>();
+/**
+ * What each fallback face is there for, to tell a character no face draws from one this worker's
+ * missing font file would draw (`missingFontFor`). By script, as the files' coverage is not known
+ * without them: a rare ideograph Noto lacks is refused for good once the font is installed.
+ */
+const FALLBACK_COVERAGE: { covers: RegExp; files: Record<FontWeight, string[]>; install: string }[] = [
+  {
+    covers: /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef]/u,
+    // The bold face falls back to the regular one (faceStack).
+    files: { regular: [CJK_SOURCES.regular.path], bold: [CJK_SOURCES.bold.path, CJK_SOURCES.regular.path] },
+    install:
+      "install Debian's fonts-noto-cjk on this worker (apt-get install fonts-noto-cjk, as scripts/install-system-packages.sh does), or set DOSSIER_CJK_FONT_DIR to the folder holding NotoSansCJK-Regular.ttc and NotoSansCJK-Bold.ttc",
+  },
+  ...[0, 1].map((i) => ({
+    covers: i === 0 ? /\p{Script=Thai}/u : /\p{Script=Devanagari}/u,
+    files: { regular: [SHAPED_SOURCES.regular[i].path], bold: [SHAPED_SOURCES.bold[i].path] },
+    install: `run npm install (package ${i === 0 ? '@expo-google-fonts/noto-sans-thai' : '@expo-google-fonts/noto-sans-devanagari'})`,
+  })),
+];
+
+/** A font file this worker lacks, which would draw a character. */
+export interface MissingFont {
+  file: string;
+  /** How to install it. */
+  install: string;
+}
+
+/** The font file this worker lacks that would draw `char` in either weight; undefined if none. */
+export function missingFontFor(char: string): MissingFont | undefined {
+  for (const { covers, files, install } of FALLBACK_COVERAGE) {
+    if (!covers.test(char)) continue;
+    for (const weight of ['regular', 'bold'] as const) {
+      if (!files[weight].some((path) => existsSync(path))) return { file: files[weight][0], install };
+    }
+  }
+  return undefined;
+}
+
+const faces = new Map<string, FontFace>();
 function loadFace(source: FaceSource): FontFace | null {
   const key = `${source.path}#${source.postscriptName ?? ''}`;
   let face = faces.get(key);
-  if (face === undefined) {
-    // A missing fallback font is not an error: the characters only it draws are refused by name.
-    face = existsSync(source.path) ? new FontFace(readFileSync(source.path), source.postscriptName, source.shaped) : null;
+  // An absent file is looked for again next time: an operator may install it while the worker runs.
+  if (face === undefined && existsSync(source.path)) {
+    face = new FontFace(readFileSync(source.path), source.postscriptName, source.shaped);
     faces.set(key, face);
   }
-  return face;
+  return face ?? null;
 }
 
 /**
@@ -143,7 +182,8 @@ function resolve(weight: FontWeight, codePoint: number): ResolvedGlyph | null {
         if (glyph) resolved = { face: i, ...glyph };
       }
     }
-    stack.resolved.set(codePoint, resolved);
+    // Not remembered while a missing font file would draw it: the file may be installed yet.
+    if (resolved || !missingFontFor(String.fromCodePoint(codePoint))) stack.resolved.set(codePoint, resolved);
   }
   return resolved;
 }
@@ -160,12 +200,14 @@ function isRightToLeft(codePoint: number): boolean {
 }
 
 /**
- * The characters of `text` (each once, in order of first appearance) that no embedded font can draw
- * in either weight; line breaks are fine. Front ends call it where text enters, to refuse a name
- * before anything is recorded; the PDF kit calls it again before drawing.
+ * The characters of `text` (each once, in order of first appearance) that no font Dossier embeds
+ * can draw in either weight; line breaks are fine. A character only a font file missing on this
+ * machine would draw is not one of them (see `missingFontFor`): the text is fine, the machine is
+ * not. Front ends call it where text enters, to refuse a name before anything is recorded; the PDF
+ * kit calls it again before drawing.
  *
  * @example
- * undrawableCharacters('陳大文 김민준'); // [] where Debian's fonts-noto-cjk is installed
+ * undrawableCharacters('陳大文 김민준'); // []
  * undrawableCharacters('Team 🦄 שלום');  // ['🦄', 'ש', 'ל', 'ו', 'ם']: emoji, right-to-left
  */
 export function undrawableCharacters(text: string): string[] {
@@ -173,9 +215,24 @@ export function undrawableCharacters(text: string): string[] {
   for (const char of text) {
     if (char === '\n') continue;
     const codePoint = char.codePointAt(0)!;
-    if (!resolve('regular', codePoint) || !resolve('bold', codePoint)) missing.add(char);
+    if ((!resolve('regular', codePoint) || !resolve('bold', codePoint)) && !missingFontFor(char)) missing.add(char);
   }
   return [...missing];
+}
+
+/** The characters of `text` this machine cannot draw only because it lacks a font file, with the files. */
+function charactersOfMissingFonts(text: string): { characters: string[]; fonts: MissingFont[] } {
+  const characters = new Set<string>();
+  const fonts = new Map<string, MissingFont>();
+  for (const char of text) {
+    const codePoint = char.codePointAt(0)!;
+    if (resolve('regular', codePoint) && resolve('bold', codePoint)) continue;
+    const font = missingFontFor(char);
+    if (!font) continue;
+    characters.add(char);
+    fonts.set(font.file, font);
+  }
+  return { characters: [...characters], fonts: [...fonts.values()] };
 }
 
 /** `U+1F984 "🦄"`: how a refusal names a character, readable even where the character is not. */
@@ -358,6 +415,7 @@ export class DocumentFonts {
   /**
    * Encodes a line as runs of one font each. `field` names the text in a refusal.
    * @throws UndrawableTextError for a character no font draws
+   * @throws FontMissingError for a character only a font file this worker lacks would draw
    */
   encode(text: string, weight: FontWeight, size: number, field: string): EncodedRun[] {
     const runs: EncodedRun[] = [];
@@ -376,7 +434,13 @@ export class DocumentFonts {
       let entry = cache.get(codePoint);
       if (!entry) {
         const glyph = resolve(weight, codePoint);
-        if (!glyph) throw new UndrawableTextError(field, text, undrawableCharacters(text));
+        if (!glyph) {
+          // A character no font draws is the text's fault; one a missing font file would draw is the worker's.
+          const undrawable = undrawableCharacters(text);
+          if (undrawable.length) throw new UndrawableTextError(field, text, undrawable);
+          const { characters, fonts } = charactersOfMissingFonts(text);
+          throw new FontMissingError(field, characters, fonts);
+        }
         const subset = this.subsetFor(stackOf(weight).faces[glyph.face]()!);
         entry = { subset, hex: subset.face.shaped ? '' : subset.hexOf(glyph, String.fromCodePoint(codePoint)) };
         cache.set(codePoint, entry);
@@ -429,6 +493,24 @@ export class UndrawableTextError extends DossierError<'UndrawableText'> {
       `${field} contains ${characters.map(describeCharacter).join(', ')}, which no embedded font can draw ` +
         `(fonts: DejaVu Sans, Noto Sans Thai and Devanagari, and Noto Sans CJK from Debian's fonts-noto-cjk, ${existsSync(CJK_SOURCES.regular.path) ? 'present' : `missing in ${CJK_FONT_DIR}`}); ` +
         'write it in a supported script or leave the character out.',
+    );
+  }
+}
+
+/**
+ * A character only a font file this worker lacks would draw: the worker is at fault, not the text,
+ * so the PDF is retried until an operator installs the font.
+ */
+export class FontMissingError extends DossierError<'FontMissing'> {
+  constructor(
+    readonly field: string,
+    readonly characters: string[],
+    readonly fonts: MissingFont[],
+  ) {
+    super(
+      'FontMissing',
+      `${field} contains ${characters.map(describeCharacter).join(', ')}, drawn by ${fonts.map((f) => f.file).join(' and ')}, ` +
+        `which this worker lacks: ${fonts.map((f) => f.install).join('; ')}. The PDF is retried until the font is there.`,
     );
   }
 }

@@ -125,3 +125,27 @@ function lookupDict(pdf: PDFDocument, value: PDFObject | undefined): PDFDict | u
   const resolved = value instanceof PDFRef ? pdf.context.lookup(value) : value;
   return resolved instanceof PDFDict ? resolved : undefined;
 }
+
+export interface PdfTextItem {
+  str: string;
+  /** Left edge and baseline, in points from the page's bottom-left corner. */
+  x: number;
+  y: number;
+  width: number;
+}
+
+/** Every run of text on each page with where pdf.js places it: to check that two never overlap. */
+export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
+    .promise;
+  const pages: PdfTextItem[][] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const content = await (await document.getPage(n)).getTextContent();
+    pages.push(
+      content.items.flatMap((item) => ('str' in item && item.str.trim() ? [{ str: item.str, x: item.transform[4], y: item.transform[5], width: item.width }] : [])),
+    );
+  }
+  await document.destroy();
+  return pages;
+}

@@ -305,3 +305,39 @@ describe('the campaign as the board reads it', () => {
     expect(boardBytes).toBeLessThan(statusBytes / 5);
   });
 });
+
+describe('the date a version carries', () => {
+  // 02:00 UTC on 30 November is 21:00 on the 29th in Toronto (UTC−5 in winter).
+  const EVENING_IN_TORONTO = '2026-11-30T02:00:00.000Z';
+
+  function drafted(timeZone: { jurisdiction?: string; timeZone?: string }, options?: ConstructorParameters<typeof CampaignCase>[2]) {
+    const campaign = testCampaign('vc-2026');
+    campaign.authorities[0] = { ...campaign.authorities[0]!, ...timeZone };
+    const input: CampaignInput = { campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc-2026', notifyVendors: true } };
+    const kase = new CampaignCase(input, 'edit-loop', options);
+    kase.addEngagement(input.vendors[0]!, false);
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.startApproval(EVENING_IN_TORONTO);
+    return kase;
+  }
+
+  it('is the calendar day in the lead authority\'s zone, as every other date of the statement', () => {
+    const kase = drafted({ jurisdiction: 'CA-ON', timeZone: 'America/Toronto' });
+    expect(kase.draft!.date).toBe('2026-11-29');
+    expect(kase.status().draft!.date).toBe('2026-11-29');
+  });
+
+  it('is the UTC day where the lead names no zone (or no jurisdiction to go with it)', () => {
+    expect(drafted({}).draft!.date).toBe('2026-11-30');
+    expect(drafted({ timeZone: 'America/Toronto' }).draft!.date).toBe('2026-11-30');
+  });
+
+  it('stays the UTC day for a campaign whose version was drafted before versions took the lead\'s day, and asks only when the days differ', () => {
+    const asked: string[] = [];
+    const oldCode = { holdsOversizedDraft: true, datesInLeadZone: () => (asked.push('asked'), false) };
+    expect(drafted({ jurisdiction: 'CA-ON', timeZone: 'America/Toronto' }, oldCode).draft!.date).toBe('2026-11-30');
+    expect(asked).toEqual(['asked']);
+    drafted({ jurisdiction: 'JP', timeZone: 'Asia/Tokyo' }, oldCode);
+    expect(asked).toEqual(['asked']);
+  });
+});

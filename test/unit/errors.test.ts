@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { recipientRejected } from '../../activities/errors';
 import { FormatError } from '../../activities/format';
-import { UndrawableTextError } from '../../activities/pdf/fonts';
+import { FontMissingError, UndrawableTextError } from '../../activities/pdf/fonts';
 import { TemplateError } from '../../activities/templates';
 import { CampaignFileError } from '../../client/campaign-file';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../../client/errors';
@@ -21,6 +21,7 @@ describe('errors', () => {
       [new FormatError('Unknown time zone "Mars/Olympus"; use an IANA name such as "UTC".'), 'FormatError'],
       [new TemplateError('templates/email/reminder.yaml is missing; add it.'), 'TemplateError'],
       [new UndrawableTextError('vendor name', '\u{1F600}', ['\u{1F600}']), 'UndrawableText'],
+      [new FontMissingError('vendor name', ['김'], [{ file: '/fonts/NotoSansCJK-Regular.ttc', install: 'install fonts-noto-cjk' }]), 'FontMissing'],
       [new CampaignFileError('campaigns/x.yaml', [{ path: ['id'], where: 'id', message: 'is required' }]), 'InvalidCampaignFile'],
       [invalidInput('"2021-13-01" is not a date; write it like 2021-02-03'), ClientErrorCode.InvalidInput],
       [new ConfigError(['TEMPORAL_ADDRESS: "x" must be host:port, e.g. localhost:7233']), 'ConfigError'],

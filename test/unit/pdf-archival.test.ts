@@ -2,6 +2,9 @@
 // would use: veraPDF (PDF/A-3b, PDF/UA-1), poppler (pdfinfo, pdffonts, pdftotext, pdfdetach) and
 // qpdf; the structure tree and the associated findings file read back with pdf-lib.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, decodePDFRawStream } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -206,30 +209,50 @@ describe('names in scripts DejaVu cannot draw', () => {
     expect(undrawableCharacters('tab\there')).toEqual(['\t']);
   });
 
-  it('refuses a letter whose vendor contact has a character no font can draw, naming the field and the character', async () => {
+  it('refuses a letter whose vendor contact has a character no font can draw, naming the field and the character, for good', async () => {
     const vendor = testVendor('zoom', { contacts: [{ name: 'Unicorn 🦄 Team', email: 'u@zoom.test' }] });
-    await expect(renderOpenLetter({ campaign: testCampaign('archival'), vendor, language: 'en' })).rejects.toThrow(
+    const refusal = renderOpenLetter({ campaign: testCampaign('archival'), vendor, language: 'en' });
+    await expect(refusal).rejects.toThrow(
       /^(The salutation to vendor zoom's contacts|A contact name of vendor zoom) contains U\+1F984 "🦄", which no embedded font can draw/,
     );
+    await expect(refusal).rejects.toMatchObject({ type: 'InvalidMessage', nonRetryable: true });
   });
 
-  it('refuses Chinese and Korean by name where Debian’s Noto CJK font is missing', { timeout: 60_000 }, async () => {
-    const script = `
-      const { undrawableCharacters } = require('./activities/pdf/fonts');
-      const { renderOpenLetter } = require('./activities/letter');
-      const { testCampaign, testVendor } = require('./test/helpers/fixtures');
-      const vendor = testVendor('zoom', { contacts: [{ name: '${KOREAN}', email: 'k@zoom.test' }] });
-      renderOpenLetter({ campaign: testCampaign('x'), vendor, language: 'en' }).then(
-        () => console.log(JSON.stringify({ missing: undrawableCharacters('${KOREAN}') })),
-        (err) => console.log(JSON.stringify({ missing: undrawableCharacters('${KOREAN}'), error: err.message })),
-      );`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], {
-      cwd: `${__dirname}/../..`,
-      env: { ...process.env, DOSSIER_CJK_FONT_DIR: '/nonexistent-font-dir' },
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(result.missing).toEqual([...KOREAN]);
-    expect(result.error).toMatch(/contains U\+AE40 "김", U\+BBFC "민", U\+C900 "준", which no embedded font can draw/);
-    expect(result.error).toContain('missing in /nonexistent-font-dir');
+  it('retries, naming the package, a letter in Korean on a worker without Debian’s Noto CJK font, and prints it once the font is installed', { timeout: 60_000 }, async () => {
+    const fontDir = mkdtempSync(join(tmpdir(), 'dossier-no-cjk-'));
+    try {
+      // A worker process of its own: the font folder is read when the PDF kit loads.
+      const script = `
+        const { symlinkSync } = require('node:fs');
+        const { undrawableCharacters } = require('./activities/pdf/fonts');
+        const { renderOpenLetter } = require('./activities/letter');
+        const { testCampaign, testVendor } = require('./test/helpers/fixtures');
+        const vendor = testVendor('zoom', { contacts: [{ name: '${KOREAN}', email: 'k@zoom.test' }] });
+        const render = () => renderOpenLetter({ campaign: testCampaign('x'), vendor, language: 'en' }).then(
+          (bytes) => ({ bytes: bytes.length }),
+          (err) => ({ error: err.message, type: err.type, nonRetryable: err.nonRetryable }),
+        );
+        (async () => {
+          const before = await render();
+          // The operator installs the package; the activity's next attempt, in the same worker, succeeds.
+          for (const file of ['NotoSansCJK-Regular.ttc', 'NotoSansCJK-Bold.ttc']) symlinkSync('/usr/share/fonts/opentype/noto/' + file, '${fontDir}/' + file);
+          const after = await render();
+          console.log(JSON.stringify({ missing: undrawableCharacters('${KOREAN} 🦄'), before, after }));
+        })();`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script], {
+        cwd: `${__dirname}/../..`,
+        env: { ...process.env, DOSSIER_CJK_FONT_DIR: fontDir },
+      });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      expect(result.before).toMatchObject({ type: 'FontMissing', nonRetryable: false });
+      expect(result.before.error).toContain(`${fontDir}/NotoSansCJK-Regular.ttc`);
+      expect(result.before.error).toContain('fonts-noto-cjk');
+      expect(result.before.error).toContain('U+AE40 "김"');
+      expect(result.after.bytes).toBeGreaterThan(1000);
+      // Korean is text Dossier prints; only the unicorn is refused wherever the check runs.
+      expect(result.missing).toEqual(['🦄']);
+    } finally {
+      rmSync(fontDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,12 @@
 // The joint statement as PDFs: both languages complete and alike in structure, the same bytes for
 // the same input, drafts marked as such, and a 1,000-vendor campaign rendered in reasonable time.
 import { describe, expect, it } from 'vitest';
+import { renderOpenLetter } from '../../activities/letter';
 import { renderStatementPdf } from '../../activities/statement';
 import { PRINCIPLES, type Findings, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
-import { testCampaign } from '../helpers/fixtures';
-import { pdfInfo, pdfPageTexts } from '../helpers/pdf';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+import { pdfInfo, pdfPageTexts, pdfTextItems } from '../helpers/pdf';
+import { pdfTool, veraPdf } from '../helpers/verapdf';
 
 const both = (en: string, fr: string) => ({ en, fr });
 
@@ -56,6 +58,8 @@ function statement(vendors: StatementVendorEntry[], signed = true, campaign = te
     signatories: signed ? campaign.authorities : [],
   };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const text = async (bytes: Uint8Array) => (await pdfPageTexts(bytes)).join('\n');
 
@@ -254,5 +258,35 @@ describe('statement PDF', () => {
     // on a machine shared with other test runs.
     expect(elapsed).toBeLessThan(20_000);
     console.log(`1,000-vendor statement: ${pages.length} pages, ${bytes.length} bytes, ${elapsed.toFixed(0)} ms`);
+  });
+
+  it('cuts a long reference in the footer with an ellipsis before the page number, letter and statement alike', { timeout: 120_000 }, async () => {
+    // References may be up to 100 characters; the letter's ends in surrogate pairs, which are never split.
+    const long = `OPC-2020-VC-${'JOINT-STATEMENT-'.repeat(4)}PRIVACY-VC`;
+    const astral = `OPC-2020-VC-JOINT-STATEMENT-${'🄰'.repeat(36)}`;
+    expect([long.length, astral.length]).toEqual([86, 100]);
+    const statementFr = await renderStatementPdf(statement([concluded('zoom', 'Zoom'), silent], true, { ...testCampaign('vc-2020'), reference: long }), 'fr', false);
+    const letterEn = await renderOpenLetter({ campaign: { ...testCampaign('vc-2020'), reference: astral }, vendor: testVendor('zoom'), language: 'en' });
+    for (const [name, bytes, reference, label] of [
+      ['statement', statementFr, long, /^Page \d+ sur \d+$/],
+      ['letter', letterEn, astral, /^Page \d+ \/ \d+$/],
+    ] as const) {
+      for (const items of await pdfTextItems(bytes)) {
+        const footerLine = items.filter((item) => item.y < 40);
+        const number = footerLine.find((item) => item.str.startsWith('Page'));
+        // pdf.js gives one item per font run: the footer is every item of that line but the number.
+        const parts = footerLine.filter((item) => item !== number).sort((a, b) => a.x - b.x);
+        const footer = parts.length ? { str: parts.map((p) => p.str).join(''), x: parts[0]!.x, width: Math.max(...parts.map((p) => p.x + p.width)) - parts[0]!.x } : undefined;
+        expect(footer?.str, name).toMatch(/^OPC-2020-VC-/);
+        expect(number?.str, name).toMatch(label);
+        expect(footer?.str, name).toMatch(/…$/);
+        expect(reference.startsWith(footer!.str.slice(0, -1)) && !LONE_SURROGATE.test(footer!.str), `${name}: ${footer!.str}`).toBe(true);
+        expect(footer!.x + footer!.width, `${name}: the footer ends before the page number`).toBeLessThan(number!.x);
+      }
+      const layout = await pdfTool('pdftotext', ['-layout', '-f', '1', '-l', '1', '{}', '-'], bytes);
+      expect(layout.stdout, name).toMatch(/^\s*OPC-2020-VC-\S*…\s+Page 1 (sur|\/) \d+\s*$/m);
+    }
+    const results = await veraPdf({ statement: statementFr, letter: letterEn }, '3b');
+    for (const name of ['statement', 'letter']) expect(results[name]!.failures, name).toEqual([]);
   });
 });
