@@ -53,6 +53,7 @@ import type {
   StatementText,
   Vendor,
 } from './types';
+import { campaignTimeZone } from './types';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
 
 /**
@@ -167,7 +168,15 @@ export class CampaignCase {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
     for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
-    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames, ...this.letterNotKept() };
+    return {
+      campaignId: campaign.id,
+      reference: campaign.reference,
+      phase: this.phase,
+      engagementCount: this.engagements.size,
+      vendorNames,
+      timeZone: campaignTimeZone(campaign),
+      ...this.letterNotKept(),
+    };
   }
 
   /** The status's and the board's `letterNotKept`, while the letter waits for the published files. */
