@@ -2,7 +2,7 @@
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
 import { isDateOnly, isoInstant } from '../workflows/time';
-import { leadCalendar, type CampaignRef, type Language, type Principle } from '../workflows/types';
+import { type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
 
 const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
@@ -41,13 +41,8 @@ export function checkTimeZone(timeZone: string): string {
   }
 }
 
-/**
- * The zone a campaign's documents print dates in: the one its letters use (the lead authority's
- * calendar, see `leadCalendar`), else UTC.
- */
-export function campaignTimeZone(campaign: Pick<CampaignRef, 'authorities'>): string {
-  return leadCalendar(campaign.authorities)?.timeZone ?? 'UTC';
-}
+// Which zone a campaign's dates are in is a domain rule, kept beside `leadCalendar` (the web reads it too).
+export { campaignTimeZone } from '../workflows/types';
 
 /** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {

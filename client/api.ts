@@ -4,6 +4,7 @@
 // import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { engagement } from '../workflows/engagement';
 import {
   campaignStatusQuery,
@@ -58,6 +59,7 @@ import {
 import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import { findingsSizeProblem } from '../workflows/text-rules';
 import {
+  campaignTimeZone,
   ENGAGEMENT_STAGES,
   ID_PATTERN,
   type EngagementInput,
@@ -173,6 +175,26 @@ export class DossierClient {
 
   status(ref: EngagementRef): Promise<EngagementStatus> {
     return this.call(ref, () => this.handle(ref).query(engagementStatusQuery), 'query');
+  }
+
+  /**
+   * The zone the engagement's dates are in (`campaignTimeZone`: its lead authority's, as its letters
+   * print them, else UTC), from the campaign its current run was started with: only the first event
+   * of the history is read. The workspace shows and reads dates in it, and so does the CLI.
+   */
+  async campaignTimeZone(ref: EngagementRef): Promise<string> {
+    const input = await this.call(ref, async () => {
+      const page = await this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.client.options.namespace,
+        execution: { workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId) },
+        maximumPageSize: 1,
+      });
+      const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+      if (!payloads?.length) return undefined;
+      const [first] = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, payloads);
+      return first as Partial<EngagementInput> | undefined;
+    }, 'nothing');
+    return input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC';
   }
 
   recordResponse(ref: EngagementRef, input: RecordResponseInput, { updateId }: UpdateOptions = {}) {

@@ -1,6 +1,7 @@
 // Reading what a form sent into the typed inputs of the client API. Only shape is checked here (a
 // date that is not a date, a number that is not a number); whether the request is acceptable is the
 // workflow's validator's answer, shown next to the form's main field.
+import { instantInZone, isCalendarDate, toIsoString } from '../workflows/time';
 import type { Language } from '../workflows/types';
 
 export type FormValues = Record<string, string>;
@@ -24,7 +25,11 @@ export function textFields(body: Record<string, unknown>): FormValues {
 
 export class FormReader {
   readonly errors: FieldErrors = {};
-  constructor(readonly values: FormValues) {}
+  /** `timeZone`: the campaign's (`campaignTimeZone`), in which the officer reads and types its dates. */
+  constructor(
+    readonly values: FormValues,
+    readonly timeZone = 'UTC',
+  ) {}
 
   text(field: string, { optional = false } = {}): string {
     const value = (this.values[field] ?? '').replace(/\r\n/g, '\n').trim();
@@ -52,21 +57,24 @@ export class FormReader {
     return paragraphs;
   }
 
-  /** `YYYY-MM-DD` or a `datetime-local` value, taken as UTC; an ISO timestamp back. */
-  /** `keepDay`: a date given without a time stays a day (a response received that day, wherever the officer is). */
+  /**
+   * A `date` or `datetime-local` value, read in the campaign's zone as the CLI reads one
+   * (`instantInZone`): a day is the end of that day there, a time that time there; an ISO timestamp back.
+   * `keepDay`: a date given without a time stays a day (a response received that day, wherever the officer is).
+   */
   instant(field: string, { optional = false, keepDay = false } = {}): string | undefined {
     const value = this.text(field, { optional: true });
     if (!value) {
       if (!optional) this.errors[field] = { key: 'form.required' };
       return undefined;
     }
-    const normalised = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
-    const time = Date.parse(normalised);
-    if (Number.isNaN(time)) {
+    if (keepDay && isCalendarDate(value)) return value;
+    const time = instantInZone(value, this.timeZone);
+    if (time === undefined) {
       this.errors[field] = { key: 'form.not-a-date', values: { value } };
       return undefined;
     }
-    return keepDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : new Date(time).toISOString();
+    return toIsoString(time);
   }
 
   wholeNumber(field: string, { optional = false } = {}): number | undefined {

@@ -12,6 +12,7 @@ import {
   DEMONSTRATION_RESULTS,
   ENGAGEMENT_STAGES,
   FINAL_STAGES,
+  campaignTimeZone,
   LANGUAGES,
   OPEN_CASE_ACTIONS,
   PRINCIPLES,
@@ -191,7 +192,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (err instanceof DossierClientError && err.code === ClientErrorCode.InvalidInput && pageToken !== undefined) return noSuchPage(c);
       throw err;
     }
-    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views));
+    const timeZone = board.timeZone ?? 'UTC';
+    let rows = await timing.time('rows', async () => boardRows(board.vendorNames, found, at, c.get('language'), views, timeZone));
     if (sort) {
       rows.sort(compareRows(sort));
       if (descending) rows.reverse();
@@ -221,6 +223,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       page(c, 'board', {
         title: title(c, 'board.title', { campaign: campaignId }),
         campaign: board,
+        timeZone,
         rows,
         stages: ENGAGEMENT_STAGES.map((s) => ({ value: s, selected: s === stage, key: `stage.${s}` })),
         overdue,
@@ -262,7 +265,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
-    const status = await (await deps.dossier()).status(ref);
+    const dossier = await deps.dossier();
+    const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
     const view = engagementView(status, user, takeNotice(c));
     const sent = formView(form, c.get('language'));
     // Each pending demonstration has its own outcome and reschedule forms under the same field
@@ -271,6 +275,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       form?.action === action && form.values.demonstrationId === id ? { values: sent.values![action], errors: sent.errors![action] } : undefined;
     return page(c, 'engagement', {
       title: title(c, 'engagement.title', { vendor: status.vendorName }),
+      // Dates shown and typed in the campaign's zone, as its letters print them.
+      timeZone,
       ...view,
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
@@ -284,9 +290,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const ref = refOf(c);
     const action = c.req.param('action');
     const values = textFields(c.get('body'));
-    const form = new FormReader(values);
     const by = actorName(user);
     const dossier = await deps.dossier();
+    // A day typed in a form is a day in the campaign's zone, as the page shows its dates.
+    const form = new FormReader(values, await dossier.campaignTimeZone(ref));
     // The form's own id (views.ts, `submissionId`) names the update: sent twice, by a double click or
     // a resend after a slow answer, it is recorded once and both answered as the first was. Prefixed
     // with the action, so a value copied into another form is another update; a malformed one is none.
@@ -423,13 +430,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received', async (c) => {
     allowed(c, 'read-cases');
     const ref = refOf(c);
-    const status = await (await deps.dossier()).status(ref);
+    const dossier = await deps.dossier();
+    const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
     const message = (status.inbox ?? []).find((m) => m.messageId === c.req.query('id'));
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     return c.html(
       page(c, 'mail', {
         title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
         status,
+        timeZone,
         mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents },
         received: {
           reviewKey: `review.${message.review}`,
@@ -447,7 +456,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     allowed(c, 'read-cases');
     const ref = refOf(c);
     const step = c.req.param('step');
-    const status = await (await deps.dossier()).status(ref);
+    const dossier = await deps.dossier();
+    const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
     const sent = status.timeline.find((t) => / sent$/.test(t.what) && stepOf(t) === step);
     if (!sent) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     const mail = await deps.sentMail?.(ref, step).catch((err: unknown) => {
@@ -455,7 +465,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       console.error(`web: the copy of ${step} on ${status.workflowId} cannot be read:`, err);
       return undefined;
     });
-    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what: sent.what }), status, mail, sent }));
+    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what: sent.what }), status, mail, sent, timeZone }));
   });
 
   // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────
@@ -581,6 +591,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       title: title(c, 'statement.title', { campaign: campaignId }),
       campaign: status,
       draft,
+      ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],
       authorities,
       vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
@@ -857,14 +868,14 @@ export interface BoardRow {
 }
 
 /** "reminder 2 on 12 Dec 2020", "final notice (follow-up round 1) on …": the engine's next step, as the workflow planned it. */
-function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, language: Language, views: Views): string {
+function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, language: Language, views: Views, timeZone: string): string {
   const [subject, detail] = next.about.split(':');
   const about = subject === 'follow-up' ? views.text(language, 'next.about-follow-up', { round: detail }) : '';
-  return views.text(language, `next.${next.kind}`, { number: next.number, date: formatDate(next.at, language), about });
+  return views.text(language, `next.${next.kind}`, { number: next.number, date: formatDate(next.at, language, timeZone), about });
 }
 
 /** Names each engagement visibility listed with its vendor's name, as the campaign knows it. */
-export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views): BoardRow[] {
+export function boardRows(vendorNames: Record<string, string>, found: EngagementSummary[], at: Date, language: Language, views: Views, timeZone = 'UTC'): BoardRow[] {
   return found.map((e) => {
     const running = e.executionStatus === 'RUNNING';
     const deadline = e.nextDeadline ? Date.parse(e.nextDeadline) : undefined;
@@ -878,7 +889,7 @@ export function boardRows(vendorNames: Record<string, string>, found: Engagement
       overdueDays: late ? Math.max(1, Math.ceil((at.getTime() - deadline!) / DAY_MS)) : undefined,
       lastContact: e.lastContact,
       nextActionAt: running ? e.nextAction?.at : undefined,
-      nextAction: running && e.nextAction ? nextActionText(e.nextAction, language, views) : undefined,
+      nextAction: running && e.nextAction ? nextActionText(e.nextAction, language, views, timeZone) : undefined,
       running,
     };
   });

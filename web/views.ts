@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
+import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language } from '../workflows/types';
 
 export const WEB_TEMPLATES_DIR = join(__dirname, '..', 'templates', 'web');
@@ -54,15 +55,17 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     return compiled(values);
   };
   const languageOf = (options: Handlebars.HelperOptions): Language => (options.data?.root?.lang as Language) ?? 'en';
+  // A page about a case names its campaign's zone (`timeZone` in its view); the others print UTC.
+  const zoneOf = (options: Handlebars.HelperOptions): string => (options.data?.root?.timeZone as string | undefined) ?? 'UTC';
 
   engine.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
     return new Handlebars.SafeString(text(languageOf(options), key, options.hash, true));
   });
   engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDate(value, languageOf(options)) : '—',
+    value ? formatDate(value, languageOf(options), zoneOf(options)) : '—',
   );
   engine.registerHelper('datetime', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDateTime(value, languageOf(options)) : '—',
+    value ? formatDateTime(value, languageOf(options), zoneOf(options)) : '—',
   );
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   engine.registerHelper('join', (list: unknown[] | undefined, separator: unknown) =>
@@ -95,25 +98,31 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
 }
 
-// One formatter per language and style: building an Intl.DateTimeFormat costs far more than using
-// one, and a 1,000-vendor board formats thousands of dates.
-const DATE_FORMATS = new Map<Language, Intl.DateTimeFormat>();
-const DATE_TIME_FORMATS = new Map<Language, Intl.DateTimeFormat>();
+// One formatter per language, style and zone: building an Intl.DateTimeFormat costs far more than
+// using one, and a 1,000-vendor board formats thousands of dates.
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(cache: Map<Language, Intl.DateTimeFormat>, language: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  let format = cache.get(language);
-  if (!format) cache.set(language, (format = new Intl.DateTimeFormat(LOCALE[language], { ...options, timeZone: 'UTC' })));
+function formatter(language: Language, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language}|${timeZone}|${options.timeStyle ?? ''}`;
+  let format = FORMATS.get(key);
+  if (!format) FORMATS.set(key, (format = new Intl.DateTimeFormat(LOCALE[language], { ...options, timeZone })));
   return format;
 }
 
-export function formatDate(value: string, language: Language): string {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+/**
+ * The day of a moment in the campaign's zone, as its letters print it (a deadline that ends at
+ * 23:59 in Toronto is that Toronto day). A bare `YYYY-MM-DD` is that day, whatever the zone.
+ */
+export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
+  const bareDate = isDateOnly(value);
+  const date = new Date(bareDate ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return formatter(DATE_FORMATS, language, { dateStyle: 'medium' }).format(date);
+  return formatter(language, bareDate ? 'UTC' : timeZone, { dateStyle: 'medium' }).format(date);
 }
 
-export function formatDateTime(value: string, language: Language): string {
+/** A moment as the clock reads it in the campaign's zone, with the zone's name. */
+export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return formatter(DATE_TIME_FORMATS, language, { dateStyle: 'medium', timeStyle: 'short' }).format(date) + ' UTC';
+  return `${formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)} ${timeZone}`;
 }

@@ -53,7 +53,7 @@ import type {
   StatementText,
   Vendor,
 } from './types';
-import { leadCalendar } from './types';
+import { campaignTimeZone } from './types';
 import { calendarDayIn } from './time';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
 
@@ -180,7 +180,15 @@ export class CampaignCase {
     const { campaign } = this.input;
     const vendorNames: Record<string, string> = {};
     for (const { vendor } of this.engagements.values()) vendorNames[vendor.id] = vendor.name;
-    return { campaignId: campaign.id, reference: campaign.reference, phase: this.phase, engagementCount: this.engagements.size, vendorNames, ...this.letterNotKept() };
+    return {
+      campaignId: campaign.id,
+      reference: campaign.reference,
+      phase: this.phase,
+      engagementCount: this.engagements.size,
+      vendorNames,
+      timeZone: campaignTimeZone(campaign),
+      ...this.letterNotKept(),
+    };
   }
 
   /** The status's and the board's `letterNotKept`, while the letter waits for the published files. */
@@ -556,7 +564,7 @@ export class CampaignCase {
   /** The version's date: the day `now` falls on for the lead authority, as the statement prints every other date. */
   private draftDate(now: string): string {
     const utcDay = calendarDayIn(now, undefined);
-    const leadDay = calendarDayIn(now, leadCalendar(this.authorities)?.timeZone);
+    const leadDay = calendarDayIn(now, campaignTimeZone(this.input.campaign));
     return leadDay === utcDay || (this.options.datesInLeadZone?.() ?? true) ? leadDay : utcDay;
   }
 

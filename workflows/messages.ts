@@ -443,6 +443,8 @@ export interface CampaignBoard {
   vendorNames: Record<string, string>;
   /** As in the status: why no engagement has started while the letter waits for the published files. */
   letterNotKept?: LetterNotKept;
+  /** The zone the campaign's dates are in (`campaignTimeZone`); absent from workers older than it (then UTC). */
+  timeZone?: string;
 }
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */

@@ -141,3 +141,71 @@ export function calendarDayIn(instant: string, timeZone: string | undefined): st
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
+
+// ── A day or a wall-clock time in a campaign's zone ──────────────────────────────────────────────
+// An officer names a due date as a day on the lead authority's calendar, as the letters print it;
+// a working-day deadline ends at the last moment of its local day (activities/calendar.ts), so a
+// day typed in the workspace or the CLI ends there too. Intl gives the zone's offsets: no clock read.
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?$/;
+const DAY_MS = 86_400_000;
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Milliseconds the zone is ahead of UTC at an instant (negative west of Greenwich). */
+export function zoneOffsetMs(time: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(time));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wholeSecond = Math.floor(time / 1000) * 1000;
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - wholeSecond;
+}
+
+/**
+ * The instant a wall-clock time (`YYYY-MM-DDTHH:MM[:SS[.mmm]]`, no zone) names in a zone. A time the
+ * clocks skip (02:30 when they spring forward) is read with the offset before the change (03:30);
+ * a time they repeat (01:30 when they fall back) is its first occurrence.
+ */
+export function localTimeInstant(local: string, timeZone: string): number | undefined {
+  const trimmed = local.trim();
+  // Read as if at UTC, the wall clock's own reading; isoInstant refuses a day or time that does not exist.
+  const wall = LOCAL_TIME.test(trimmed) ? isoInstant(`${trimmed}Z`) : undefined;
+  if (wall === undefined) return undefined;
+  const before = zoneOffsetMs(wall - DAY_MS, timeZone);
+  const after = zoneOffsetMs(wall + DAY_MS, timeZone);
+  const candidates = [wall - before, wall - after].filter((t) => t + zoneOffsetMs(t, timeZone) === wall);
+  return candidates.length ? Math.min(...candidates) : wall - before;
+}
+
+/** The last millisecond of a calendar day (`YYYY-MM-DD`) in a zone: where a deadline on that day ends. */
+export function endOfLocalDay(date: string, timeZone: string): number | undefined {
+  if (!isCalendarDate(date)) return undefined;
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  const start = localTimeInstant(`${next}T00:00`, timeZone);
+  return start === undefined ? undefined : start - 1;
+}
+
+/**
+ * A moment an officer typed, read in the campaign's zone: a bare day (`2021-02-03`) is the end of
+ * that day there, a wall-clock time (`2021-02-03T14:00`, a `datetime-local` field) that time there,
+ * and a timestamp with its zone (`…Z`, `…+01:00`) as written. Undefined when it is none of these.
+ * @example instantInZone('2021-02-03', 'America/Toronto') // Date.parse('2021-02-04T04:59:59.999Z')
+ */
+export function instantInZone(text: string, timeZone: string): number | undefined {
+  const trimmed = text.trim();
+  if (DATE_ONLY.test(trimmed)) return endOfLocalDay(trimmed, timeZone);
+  if (LOCAL_TIME.test(trimmed)) return localTimeInstant(trimmed, timeZone);
+  return isoInstant(trimmed);
+}

@@ -76,6 +76,14 @@ export function leadCalendar(authorities: Authority[]): WorkingCalendar | undefi
   return lead?.jurisdiction && lead.timeZone ? { jurisdiction: lead.jurisdiction, timeZone: lead.timeZone } : undefined;
 }
 
+/**
+ * The zone a campaign's dates are printed and read in: the one its letters use (the lead authority's
+ * calendar, see `leadCalendar`), else UTC.
+ */
+export function campaignTimeZone(campaign: Pick<CampaignRef, 'authorities'>): string {
+  return leadCalendar(campaign.authorities)?.timeZone ?? 'UTC';
+}
+
 export interface Vendor {
   id: string;
   name: string;

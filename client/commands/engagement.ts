@@ -12,7 +12,7 @@ import { positiveInt, withContext, type CommandContext, type Session } from './c
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
 import { storeDocuments } from './inbox';
-import { durationMs, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
+import { durationMs, instantInZone, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -80,7 +80,7 @@ export function engagementCommands(session: Session): Command {
 
   refArgs(group.command('extend'))
     .description('move the current deadline (response or follow-up answers) later')
-    .option('--until <date>', 'new due date (ISO date or timestamp, or "in 30 days")')
+    .option('--until <date>', 'new due date: a day (to its end in the lead authority\'s time zone), a timestamp, or "in 30 days"')
     .option('--for <duration>', 'or how much longer, from the current due date: "10 working days" (lead authority\'s calendar) or "14 days"')
     .requiredOption('--reason <text>', 'why, for the record')
     .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round'))
@@ -93,7 +93,7 @@ export function engagementCommands(session: Session): Command {
         const dossier = await ctx.dossier();
         await dossier.extendDeadline(ref, {
           by: ctx.officer,
-          ...(options.until !== undefined ? { dueDate: isoTime('--until', options.until) } : { extendBy: options.for!.trim() }),
+          ...(options.until !== undefined ? { dueDate: dueTime('--until', options.until, await dossier.campaignTimeZone(ref)) } : { extendBy: options.for!.trim() }),
           reason: nonEmpty('--reason', options.reason),
           round: options.round,
         });
@@ -107,17 +107,18 @@ export function engagementCommands(session: Session): Command {
     .description('send follow-up questions, from a file (one per line or bullet) or --question')
     .option('--file <file>', 'questions, one per line or per "- " bullet')
     .option('--question <text>', 'a question (repeat for several)', collect, [])
-    .option('--due <date>', "when the answers are due (default: the policy's follow-up time)")
+    .option('--due <date>', "when the answers are due: a day (to its end in the lead authority's time zone), a timestamp (default: the policy's follow-up time)")
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; question: string[]; due?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const questions = [...(options.file ? readQuestionsFile(options.file) : []), ...options.question.map((q) => q.trim())];
         if (!questions.length) throw invalidInput('no questions: give --file <file> or --question "<text>"');
         if (questions.some((q) => !q)) throw invalidInput('--question: a question is empty');
-        const asked = await (await ctx.dossier()).askFollowUp(ref, {
+        const dossier = await ctx.dossier();
+        const asked = await dossier.askFollowUp(ref, {
           by: ctx.officer,
           questions,
-          dueDate: options.due === undefined ? undefined : isoTime('--due', options.due),
+          dueDate: options.due === undefined ? undefined : dueTime('--due', options.due, await dossier.campaignTimeZone(ref)),
         });
         ctx.out.result(asked, () =>
           table(
@@ -382,6 +383,20 @@ export function isoTime(option: string, value: string, now = Date.now()): string
   const time = relative ? ((ms) => (ms === undefined ? undefined : now + ms))(durationMs(relative[1]!)) : isoInstant(value);
   if (time === undefined) {
     throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03, 2021-02-03T15:00:00Z or "in 2 minutes"`);
+  }
+  return toIsoString(time);
+}
+
+/**
+ * A due date as the officer wrote it, read in the campaign's zone as the workspace reads one
+ * (`instantInZone`): `2021-02-03` runs to the end of that day there, `2021-02-03T17:00` is 17:00
+ * there; a timestamp with its zone and "in 30 days" are kept as they are.
+ */
+export function dueTime(option: string, value: string, timeZone: string, now = Date.now()): string {
+  if (/^\s*in\s/i.test(value)) return isoTime(option, value, now);
+  const time = instantInZone(value, timeZone);
+  if (time === undefined) {
+    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03 (to the end of that day in ${timeZone}), 2021-02-03T17:00:00Z or "in 30 days"`);
   }
   return toIsoString(time);
 }

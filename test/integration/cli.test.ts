@@ -285,6 +285,17 @@ describe('the dossier CLI', () => {
       expect((await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom'])).response?.receivedAt).toBe(today);
     });
 
+    it('reads a bare due date as that day in the lead authority\'s zone, to its end', { timeout: 120_000 }, async () => {
+      const campaignId = env.uniqueId('cli-toronto');
+      const file = campaignFile(campaignId);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^    lead: true$/m, '    lead: true\n    jurisdiction: CA\n    timeZone: America/Toronto'));
+      await ok(['engagement', 'start', '--campaign-file', file, '--vendor', 'zoom']);
+      await waitForVisibility(`WorkflowId = 'engagement:${campaignId}:zoom' AND DossierStage = 'awaiting-response'`);
+      const extended = await okJson<EngagementStatus>(['engagement', 'extend', campaignId, 'zoom', '--until', '2030-02-04', '--reason', 'Vendor asked']);
+      // The end of 4 February in Toronto (EST), as a working-day deadline on that day ends; not midnight UTC, 19:00 the day before there.
+      expect(extended.responseDueDate).toBe('2030-02-05T04:59:59.999Z');
+    });
+
     it('explains a search value left unquoted instead of printing a parser internal', async () => {
       const run = await dossier(['search', 'DossierStage = follow-up']);
       expectOneLineError(run, 2, "DossierStage = 'follow-up'");

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { renderOverview } from '../../client/commands/campaign';
-import { isoTime, renderStatus } from '../../client/commands/engagement';
+import { dueTime, isoTime, renderStatus } from '../../client/commands/engagement';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { notFound } from '../../client/errors';
 import { deadline } from '../../client/output';
@@ -120,5 +120,17 @@ describe('times on the command line', () => {
     expect(isoTime('--at', 'in 2 minutes', NOW)).toBe('2020-08-01T12:02:00.000Z');
     expect(isoTime('--at', '2021-02-03T15:00:00Z', NOW)).toBe('2021-02-03T15:00:00.000Z');
     expect(() => isoTime('--at', 'in a while', NOW)).toThrow(/"in 2 minutes"/);
+  });
+
+  it('read a due date as a day in the lead authority\'s zone, running to its end, as the workspace reads one', () => {
+    // `extend --until 2021-02-03` for a Toronto lead: the vendor is told 3 February, and has all of it.
+    expect(dueTime('--until', '2021-02-03', 'America/Toronto', NOW)).toBe('2021-02-04T04:59:59.999Z');
+    expect(dueTime('--due', '2021-02-03', 'Australia/Sydney', NOW)).toBe('2021-02-03T12:59:59.999Z');
+    expect(dueTime('--due', '2021-02-03', 'UTC', NOW)).toBe('2021-02-03T23:59:59.999Z');
+    expect(dueTime('--until', '2021-02-03T17:00', 'America/Toronto', NOW)).toBe('2021-02-03T22:00:00.000Z');
+    // A timestamp that names its zone, and a relative time, are kept as they are.
+    expect(dueTime('--until', '2021-02-03T14:00:00Z', 'America/Toronto', NOW)).toBe('2021-02-03T14:00:00.000Z');
+    expect(dueTime('--until', 'in 2 minutes', 'America/Toronto', NOW)).toBe('2020-08-01T12:02:00.000Z');
+    expect(() => dueTime('--until', '2021-02-31', 'America/Toronto', NOW)).toThrow(/--until: "2021-02-31" is not a date; write it like 2021-02-03 \(to the end of that day in America\/Toronto\)/);
   });
 });

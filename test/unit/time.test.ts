@@ -1,7 +1,8 @@
 // One reading of durations and dates for the campaign file, the validators, the workflows' timers
 // and the correspondence.
 import { describe, expect, it } from 'vitest';
-import { durationMs, isDateOnly, isoInstant, requireDurationMs, toIsoString } from '../../workflows/time';
+import { addWorkingDays } from '../../activities/calendar';
+import { durationMs, endOfLocalDay, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
 
 const DAY = 86_400_000;
 
@@ -39,5 +40,58 @@ describe('ISO dates', () => {
     for (const bad of ['2020-09-01T14:00', 'tomorrow', '21/07/2020', '2020-13-45', '']) {
       expect(isoInstant(bad), bad).toBeUndefined();
     }
+  });
+});
+
+describe('a day or a time an officer types, in the campaign\'s zone', () => {
+  const iso = (time: number | undefined) => (time === undefined ? undefined : toIsoString(time));
+
+  it('reads a bare day as the last moment of that day in the zone', () => {
+    expect(iso(instantInZone('2026-12-11', 'America/Toronto'))).toBe('2026-12-12T04:59:59.999Z');
+    expect(iso(instantInZone('2026-12-30', 'America/Toronto'))).toBe('2026-12-31T04:59:59.999Z');
+    expect(iso(instantInZone('2021-07-14', 'Europe/Paris'))).toBe('2021-07-14T21:59:59.999Z');
+    expect(iso(instantInZone('2021-01-14', 'Europe/Paris'))).toBe('2021-01-14T22:59:59.999Z');
+    expect(iso(instantInZone('2021-02-03', 'UTC'))).toBe('2021-02-03T23:59:59.999Z');
+    // East of UTC, the day ends before midnight UTC of the same date.
+    expect(iso(instantInZone('2021-02-03', 'Australia/Sydney'))).toBe('2021-02-03T12:59:59.999Z');
+  });
+
+  it('ends a day where a working-day deadline on that day ends', () => {
+    for (const timeZone of ['America/Toronto', 'Europe/Paris', 'Australia/Sydney', 'UTC']) {
+      const calendar = { jurisdiction: 'CA', timeZone };
+      // 10 working days from a Monday in Toronto's calendar; whichever day that lands on, the rule agrees.
+      const due = addWorkingDays(Date.parse('2026-11-30T15:00:00Z'), 10, calendar);
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(due);
+      expect(endOfLocalDay(day, timeZone), timeZone).toBe(due);
+    }
+  });
+
+  it('ends the days the clocks change on after 23 and 25 hours', () => {
+    // Toronto springs forward on 14 March 2021 and falls back on 7 November 2021.
+    expect(iso(endOfLocalDay('2021-03-13', 'America/Toronto'))).toBe('2021-03-14T04:59:59.999Z');
+    expect(iso(endOfLocalDay('2021-03-14', 'America/Toronto'))).toBe('2021-03-15T03:59:59.999Z');
+    expect(iso(endOfLocalDay('2021-11-06', 'America/Toronto'))).toBe('2021-11-07T03:59:59.999Z');
+    expect(iso(endOfLocalDay('2021-11-07', 'America/Toronto'))).toBe('2021-11-08T04:59:59.999Z');
+    expect(endOfLocalDay('2021-03-14', 'America/Toronto')! - endOfLocalDay('2021-03-13', 'America/Toronto')!).toBe(23 * 3_600_000);
+    expect(endOfLocalDay('2021-11-07', 'America/Toronto')! - endOfLocalDay('2021-11-06', 'America/Toronto')!).toBe(25 * 3_600_000);
+  });
+
+  it('reads a wall-clock time as that time in the zone, through the clock changes', () => {
+    expect(iso(instantInZone('2021-02-03T14:00', 'America/Toronto'))).toBe('2021-02-03T19:00:00.000Z');
+    expect(iso(instantInZone('2021-02-03T14:00:30', 'Europe/Paris'))).toBe('2021-02-03T13:00:30.000Z');
+    expect(iso(instantInZone('2021-02-03T09:00', 'Australia/Sydney'))).toBe('2021-02-02T22:00:00.000Z');
+    // 02:30 does not exist on 14 March in Toronto: read as 03:30 EDT, the time an hour's shift gives.
+    expect(iso(localTimeInstant('2021-03-14T02:30', 'America/Toronto'))).toBe('2021-03-14T07:30:00.000Z');
+    // 01:30 happens twice on 7 November: the first, still EDT.
+    expect(iso(localTimeInstant('2021-11-07T01:30', 'America/Toronto'))).toBe('2021-11-07T05:30:00.000Z');
+    expect(iso(localTimeInstant('2021-11-07T03:00', 'America/Toronto'))).toBe('2021-11-07T08:00:00.000Z');
+  });
+
+  it('keeps a timestamp that names its zone, and refuses what is not a day or a time', () => {
+    expect(iso(instantInZone('2021-02-03T14:00:00Z', 'America/Toronto'))).toBe('2021-02-03T14:00:00.000Z');
+    expect(iso(instantInZone('2021-02-03T14:00:00+01:00', 'America/Toronto'))).toBe('2021-02-03T13:00:00.000Z');
+    expect(instantInZone('2021-02-31', 'America/Toronto')).toBeUndefined();
+    expect(instantInZone('2021-02-03T25:00', 'America/Toronto')).toBeUndefined();
+    expect(instantInZone('next Tuesday', 'America/Toronto')).toBeUndefined();
   });
 });

@@ -118,7 +118,7 @@ describe('the cases while no worker runs', () => {
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: waiting, recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
+    dossier: async () => ({ status: waiting, campaignTimeZone: async () => 'UTC', recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
     campaigns: async () => ({ board: waiting }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -183,6 +183,55 @@ describe('a form sent after its sign-in lapsed', () => {
     const response = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/campaigns');
+  });
+});
+
+describe('dates on a case whose lead authority is in Toronto', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  // "10 working days" from the letter: the letter says "respond by 11 December 2026", which ends at 23:59:59.999 in Toronto.
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    nextDeadline: '2026-12-12T04:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
+    timeline: [{ at: '2026-11-27T15:30:00.000Z', by: 'system', what: 'letter sent' }],
+    openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const sent: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'America/Toronto',
+        extendDeadline: async (_ref: unknown, input: unknown) => {
+          sent.push(input);
+          return { workflowId: status.workflowId, stage: status.stage };
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'token-of-the-session', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+
+  it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields', async () => {
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    expect(html).toMatch(/<dd>11 Dec 2026<\/dd>/);
+    expect(html).not.toContain('12 Dec 2026');
+    expect(html).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(html).toContain('<label for="extend-dueDate">New due date <span class="hint">until the end of that day in America/Toronto, the lead authority\'s time zone</span></label>');
+    expect(html).toMatch(/<label for="demo-at">[^<]*<span class="hint">in America\/Toronto/);
+  });
+
+  it('records a day typed in the extend form as the end of that day in Toronto', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/extend', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'token-of-the-session', dueDate: '2026-12-30', reason: 'Asked for time' }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(sent).toEqual([expect.objectContaining({ dueDate: '2026-12-31T04:59:59.999Z', reason: 'Asked for time' })]);
   });
 });
 

@@ -592,6 +592,32 @@ describe('a form sent twice', () => {
   });
 });
 
+describe('dates of a case whose lead authority is in Toronto', () => {
+  it('shows the response due on the day the letter states, and records a new due date typed in the page as the end of that Toronto day', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-toronto');
+    const input = engagementInput(campaignId, 'zoom', patientPolicy({ responseDue: '10 working days' }));
+    input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
+    const e = await startEngagement(env, input);
+    const before = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    // The day the letter states (it prints dates in the lead's zone), e.g. "11 December 2026".
+    const [letter] = await env.parsed(await e.waitForMail('letter'));
+    const toronto = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'America/Toronto' }).format(new Date(before.responseDueDate!));
+    expect(letter.text).toContain(toronto({ day: 'numeric', month: 'long', year: 'numeric' }));
+
+    const page = await as('owen', `/campaigns/${campaignId}/engagements/zoom`);
+    expect(await page.locator('dl.facts dt:has-text("Response due") + dd').innerText()).toBe(toronto({ day: 'numeric', month: 'short', year: 'numeric' }));
+    expect(await page.locator('label[for=extend-dueDate] .hint').textContent()).toContain('America/Toronto');
+
+    await page.click('summary:has-text("Extend the deadline")');
+    await page.fill('#extend-dueDate', '2030-12-30');
+    await page.fill('#extend-reason', 'Asked for time');
+    await page.click('#extend button[type=submit]');
+    const extended = await e.waitForStatus((s) => s.responseDueDate !== before.responseDueDate, 15_000);
+    expect(extended.responseDueDate).toBe('2030-12-31T04:59:59.999Z');
+    await e.handle.terminate('test over');
+  });
+});
+
 describe('what the workspace refuses', () => {
   it('refuses, on the server, every page and action outside a role, and sends strangers to sign in', { timeout: 90_000 }, async () => {
     const campaignId = (await firstCampaign())!;
