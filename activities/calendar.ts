@@ -3,7 +3,7 @@
 // through an activity, whose result the history records: the holiday tables stay out of the
 // workflow bundle and a replay reads the dates it computed then, whatever the tables say later.
 import Holidays from 'date-holidays';
-import { requireDurationMs, toIsoString, workingDays } from '../workflows/time';
+import { calendarDays, requireDurationMs, toIsoString, workingDays } from '../workflows/time';
 import type { Duration, WorkingCalendar } from '../workflows/types';
 
 export class CalendarError extends Error {
@@ -92,11 +92,34 @@ export function addWorkingDays(from: number, count: number, calendar: WorkingCal
   return startOfLocalDay(nextDate(date), calendar.timeZone) - 1;
 }
 
-/** One deadline per duration from `from`: working days on the calendar, other durations as they are. */
+/** Whether `time` is the last moment of a day in the zone, as a deadline counted on the calendar is. */
+function endsLocalDay(time: number, timeZone: string): boolean {
+  checkTimeZoneName(timeZone);
+  return startOfLocalDay(localDate(time + 1, timeZone), timeZone) === time + 1;
+}
+
+/**
+ * The last moment of the local day `count` calendar days after the local day that `endOfDay` ends:
+ * a day with a change of clocks lasts 23 or 25 hours, so 24-hour days would end an hour off.
+ */
+export function addCalendarDays(endOfDay: number, count: number, calendar: Pick<WorkingCalendar, 'timeZone'>): number {
+  checkTimeZoneName(calendar.timeZone);
+  const day = Date.parse(`${localDate(endOfDay, calendar.timeZone)}T00:00:00Z`) + (count + 1) * 86_400_000;
+  return startOfLocalDay(new Date(day).toISOString().slice(0, 10), calendar.timeZone) - 1;
+}
+
+/**
+ * One deadline per duration from `from`: working days on the calendar; whole days or weeks from the
+ * end of a local day (a deadline) as calendar days in its zone; other durations as they are.
+ */
 export function deadlinesFrom(from: number, durations: Duration[], calendar: WorkingCalendar | undefined): number[] {
   return durations.map((duration) => {
     const days = workingDays(duration);
-    if (days === undefined) return from + requireDurationMs(duration);
+    if (days === undefined) {
+      const whole = calendarDays(duration);
+      const fromDayEnd = calendar !== undefined && whole !== undefined && endsLocalDay(from, calendar.timeZone);
+      return fromDayEnd ? addCalendarDays(from, whole, calendar) : from + requireDurationMs(duration);
+    }
     if (!calendar) throw new CalendarError(`"${String(duration)}" needs a working calendar: give the lead authority a jurisdiction and a timeZone`);
     return addWorkingDays(from, days, calendar);
   });

@@ -227,10 +227,34 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
     return round;
   }
   if (view.stage === 'awaiting-response') return undefined;
+  // A reply under review (a vendor asking for more time lands here) has not settled the response.
+  if (view.stage === 'reply-received') {
+    if (letterStillGoingOut(view)) throw new Error(`${LETTER_GOING_OUT}: extend the response deadline once it has gone out`);
+    return undefined;
+  }
+  if (view.stage === 'sending-letter') throw new Error(`cannot extend the response deadline while the engagement is sending-letter: ${LETTER_GOING_OUT}`);
+  if (view.stage === 'letter-undeliverable') {
+    throw new Error(
+      'cannot extend the response deadline while the engagement is letter-undeliverable: the open letter has not reached the vendor, so no ' +
+        'response deadline runs; correct the contact address, and the letter sent again states a new due date',
+    );
+  }
   const open = new Set(openQuestions(view.questions).map((q) => q.round));
   const latest = [...rounds].reverse().find((r) => open.has(r.round));
   if (!latest) throw new Error('there is nothing to extend: the response has arrived and no follow-up question is open');
   return latest;
+}
+
+const LETTER_GOING_OUT = 'the open letter is still being sent, and the response is due a set time after it goes out';
+
+/**
+ * A reply recorded while the letter (or the letter sent again to corrected addresses) was still
+ * going out: the delivery is recorded as `letterSentAt`, after any correction of the addresses.
+ */
+function letterStillGoingOut(view: EngagementView): boolean {
+  const sent = letterSentAt(view);
+  if (sent === undefined) return true;
+  return (view.timeline ?? []).some((t) => t.what === 'contact address corrected' && Date.parse(t.at) > Date.parse(sent));
 }
 
 /**
@@ -253,7 +277,7 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
     }
   }
   const round = extensionTarget(view, input);
-  if (round === undefined && view.stage !== 'awaiting-response') {
+  if (round === undefined && view.stage !== 'awaiting-response' && view.stage !== 'reply-received') {
     throw new Error(`cannot extend the response deadline while the engagement is ${view.stage}`);
   }
   if (round && !view.questions.some((q) => q.round === round.round && q.answer === undefined)) {

@@ -51,7 +51,7 @@ import {
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
-import { requireDurationMs, toIsoString, workingDays } from './time';
+import { calendarDays, requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
 import { EngagementCase, ENGINE, type BoardListing, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
@@ -467,7 +467,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // Counted from the current due date; working days on the lead authority's calendar (an activity).
       const target = rules.extensionTarget(state, req);
       const current = Date.parse((target ? target.dueDate : state.responseDueDate)!);
-      const [due] = workingDays(req.extendBy) === undefined ? [current + requireDurationMs(req.extendBy!)] : await onCalendar(current, [req.extendBy!]);
+      const onTheCalendar = workingDays(req.extendBy) !== undefined || addsCalendarDays(current, req.extendBy!);
+      const [due] = onTheCalendar ? await onCalendar(current, [req.extendBy!]) : [current + requireDurationMs(req.extendBy!)];
       req = { ...req, dueDate: toIsoString(due!), extendBy: undefined };
       // The case may have moved while the calendar answered: the same rules, on the date itself.
       try {
@@ -484,6 +485,17 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const questions = round ? kase.questionsOf(round, 'unanswered') : undefined;
     const step = `deadline-extension-${kase.extensionCount()}`;
     return startChore(() => deliver(step, 'deadline-extension', { dueDate, previousDueDate, ...(questions ? { questions } : {}) }).then(() => undefined), status);
+  }
+
+  /**
+   * Whole days added to a deadline that ends a local day (…:59:59.999, as the calendar dates them)
+   * are counted by the calendar activity, in the lead authority's zone: 24-hour days would end an
+   * hour off across a change of clocks. Cases recorded before added 24-hour days; the patch is asked
+   * only for such an extension, so any other records no marker.
+   */
+  function addsCalendarDays(current: number, extendBy: Duration): boolean {
+    const endsAMinute = (current + 1) % 60_000 === 0;
+    return workingCalendar !== undefined && calendarDays(extendBy) !== undefined && endsAMinute && patched('extension-counts-calendar-days');
   }
 
   /** A bounce's officer notice goes out as a refused address's does. */

@@ -81,12 +81,20 @@ function requireToReview(view: InboxView, messageId: unknown): InboundMessage {
   return message;
 }
 
+/** Why a stage before the response takes no reply as the response (after it, the response is recorded). */
+const RESPONSE_NOT_OWED: Partial<Record<InboxView['stage'], string>> = {
+  'sending-letter': 'the open letter is still being sent; take the reply as the response once it has gone out',
+  'letter-undeliverable':
+    'the open letter has not reached the vendor; correct the contact address, and take the reply as the response once the letter has gone out again',
+};
+
 export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput): void {
   requireOfficer(input?.by);
   const message = requireToReview(view, input.messageId);
   if (input.as === 'response') {
     if (!['reply-received', 'awaiting-response'].includes(view.stage)) {
-      throw new Error(`cannot take a reply as the response while the engagement is ${view.stage}: the response is already recorded`);
+      const why = RESPONSE_NOT_OWED[view.stage] ?? 'the response is already recorded';
+      throw new Error(`cannot take a reply as the response while the engagement is ${view.stage}: ${why}`);
     }
     if (input.summary !== undefined) checkText('the summary', input.summary, { kind: 'text', max: LIMITS.summary });
     else if (message.text.trim() === '') throw new Error('the reply has no text to take as the response: give a summary');

@@ -52,6 +52,21 @@ export function workingDays(duration: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const CALENDAR_DAYS = /^(\d{1,5})\s*(d|days?|w|weeks?)$/i;
+
+/**
+ * The number of days of a plain duration written in whole days or weeks (`"14 days"`, `"2 weeks"`),
+ * or undefined (hours, milliseconds, working days). Added to a deadline at the end of a local day,
+ * such days are calendar days in the lead authority's zone, not 24-hour spans (activities/calendar.ts).
+ * @example calendarDays('2 weeks') // 14
+ */
+export function calendarDays(duration: unknown): number | undefined {
+  if (typeof duration !== 'string' || durationMs(duration) === undefined) return undefined;
+  const match = CALENDAR_DAYS.exec(duration.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (match[2]!.toLowerCase().startsWith('w') ? 7 : 1);
+}
+
 /** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
 export function durationProblem(duration: unknown, options: { workingDays?: boolean } = {}): string | undefined {
   const days = workingDays(duration);

@@ -99,7 +99,7 @@ export function engagementCommands(session: Session): Command {
         });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => `Deadline of ${status.workflowId} moved to ${when(status.nextDeadline)}.`);
+        ctx.out.result(status, () => renderExtension(status));
       }),
     );
 
@@ -291,6 +291,19 @@ const DEFAULT_TOPICS = [
   'How they are monitored',
   'How they are validated',
 ];
+
+/**
+ * The success line of `extend`: the date that moved, the round's or the response's. The latest
+ * extension in the timeline names it (a request without --round leaves the round to the workflow);
+ * `nextDeadline` is the earliest of every open date and demonstration, not necessarily this one.
+ */
+export function renderExtension(status: EngagementStatus): string {
+  const extended = [...status.timeline].reverse().find((t) => t.what === 'response deadline extended' || /^follow-up round \d+ extended$/.test(t.what));
+  const round = extended && /^follow-up round (\d+) extended$/.exec(extended.what)?.[1];
+  if (round === undefined) return `Deadline of ${status.workflowId} moved to ${when(status.responseDueDate)}.`;
+  const dueDate = (status.rounds ?? []).find((r) => r.round === Number(round))?.dueDate;
+  return `Deadline of ${status.workflowId} (follow-up round ${round}) moved to ${when(dueDate)}.`;
+}
 
 export function renderStatus(status: EngagementStatus): string {
   const parts = [

@@ -13,7 +13,7 @@ import { createSmtpTransport } from '../../activities/email';
 import { MailSink } from '../../infra/mail-sink';
 import { resolveTimeSkippingServer } from '../../infra/temporal-cli';
 import { engagement } from '../../workflows';
-import { engagementStatusQuery, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
+import { dismissInboundUpdate, engagementStatusQuery, extendDeadlineUpdate, recordInboundUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import { type EngagementInput, type Policy } from '../../workflows/types';
 import { engagementInput } from '../helpers/fixtures';
 import { stepOf } from '../helpers/engagement-driver';
@@ -132,6 +132,37 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(status.stage).toBe('responded');
     expect(status.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1']);
     expect(ours()).toEqual(['letter', 'reminder-response-1', 'acknowledgement']);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'Officer Tremblay', reason: 'test over' }] });
+    expect((await handle.result()).stage).toBe('withdrawn');
+  });
+
+  it('extends the response deadline while a reply asking for time is under review, and reminds from the new date', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
+    const startedAt = await testEnv.currentTimeMs();
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
+    const ours = () => sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && m.to.includes('privacy@zoom.test')).map(stepOf);
+    await testEnv.sleep('20 days');
+    const messageId = `<time-${campaignId}@zoom.test>`;
+    const receivedAt = new Date(await testEnv.currentTimeMs()).toISOString();
+    await handle.executeUpdate(recordInboundUpdate, {
+      args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt, kind: 'reply', matchedBy: 'subject', text: 'We need two more weeks.', documents: [], notes: [] }],
+    });
+    expect((await handle.query(engagementStatusQuery)).stage).toBe('reply-received');
+
+    await handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', extendBy: '14 days', reason: 'Zoom asked for two more weeks' }] });
+    await sink.waitFor(1, (m) => stepOf(m) === 'deadline-extension-1' && (m.messageId ?? '').includes(campaignId));
+    const extended = await handle.query(engagementStatusQuery);
+    expect(Math.round((Date.parse(extended.responseDueDate!) - startedAt) / DAY)).toBe(44);
+    await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer Tremblay', messageId, reason: 'a request for time, not the response' }] });
+
+    // Due at day 44 now: no reminder at day 44 (the old date plus two weeks), the first at day 58.
+    await testEnv.sleep('30 days');
+    expect(ours()).toEqual(['letter', 'deadline-extension-1']);
+    await testEnv.sleep('10 days');
+    const status = await handle.query(engagementStatusQuery);
+    expect(status.remindersSent.map((r) => Math.round((Date.parse(r.at) - startedAt) / DAY))).toEqual([58]);
+    expect(ours()).toEqual(['letter', 'deadline-extension-1', 'reminder-response-1']);
     await handle.executeUpdate(withdrawUpdate, { args: [{ by: 'Officer Tremblay', reason: 'test over' }] });
     expect((await handle.result()).stage).toBe('withdrawn');
   });

@@ -85,4 +85,29 @@ describe('deadlines in working days', () => {
       await e.handle.terminate('test over');
     });
   }
+
+  it('extends a deadline by "14 days" across the change to summer time: the same local day two weeks on, to its end', { timeout: 120_000 }, async () => {
+    const e = await startEngagement(env, ledFrom(env.uniqueId('dst-extend'), OTTAWA, 'en'));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    // Toronto's clocks go forward on the second Sunday of March; due the Tuesday before, to its end.
+    const year = new Date().getUTCFullYear() + 1;
+    const firstSunday = 1 + ((7 - new Date(Date.UTC(year, 2, 1)).getUTCDay()) % 7);
+    const day = (d: number) => `${year}-03-${String(d).padStart(2, '0')}`;
+    const tuesday = firstSunday + 7 - 5;
+    const endOfTuesday = new Date(Date.parse(`${day(tuesday)}T23:59:59.999-05:00`)).toISOString();
+    await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', dueDate: endOfTuesday, reason: 'Asked for time' }] });
+    await e.handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', extendBy: '14 days', reason: 'Asked again' }] });
+    // 24-hour days would end at 00:59:59.999 on the Wednesday, daylight time.
+    expect((await e.status()).responseDueDate).toBe(new Date(Date.parse(`${day(tuesday + 14)}T23:59:59.999-04:00`)).toISOString());
+    const [confirmation] = await e.waitForMail('deadline-extension-2');
+    expect((await env.parsed([confirmation]))[0]!.text).toContain(`is extended to ${tuesday + 14} March ${year}`);
+    // Counted by the calendar activity, behind a patch (its id is plain JSON in the marker).
+    const events = (await e.handle.fetchHistory()).events!;
+    const patches = events
+      .filter((ev) => ev.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .flatMap((ev) => Object.values(ev.markerRecordedEventAttributes!.details!).map((d) => JSON.parse(Buffer.from(d.payloads![0]!.data!).toString()).id));
+    expect(patches).toContain('extension-counts-calendar-days');
+    expect(events.filter((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'workingDeadlines')).toHaveLength(1);
+    await e.handle.terminate('test over');
+  });
 });

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { renderOverview } from '../../client/commands/campaign';
-import { dueTime, isoTime, renderStatus } from '../../client/commands/engagement';
+import { dueTime, engagementCommands, isoTime, renderStatus } from '../../client/commands/engagement';
+import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { notFound } from '../../client/errors';
-import { deadline } from '../../client/output';
+import { createOutput, deadline } from '../../client/output';
 import type { EngagementStatus } from '../../workflows/messages';
 import { completeFindings } from '../helpers/fixtures';
 
@@ -38,6 +39,44 @@ describe('engagement show', () => {
     expect(text).toContain(findings.security.assessment.en);
     expect(text).toContain(findings.security.assessment.fr);
     expect(text).toContain(findings['end-user-control'].assessment.en);
+  });
+});
+
+describe('engagement extend', () => {
+  /** Runs `dossier engagement extend …` against a client that answers with `status`; the printed lines. */
+  async function extend(status: EngagementStatus, args: string[], json = false): Promise<string> {
+    let printed = '';
+    const dossier = { extendDeadline: async () => ({ workflowId: status.workflowId, stage: status.stage }), status: async () => status, campaignTimeZone: async () => 'UTC' };
+    const context = { out: createOutput(json, (t) => (printed += t)), officer: 'Officer', dossier: async () => dossier };
+    const session = { context: () => context } as unknown as Session;
+    await engagementCommands(session).exitOverride().parseAsync(['extend', 'vc', 'zoom', ...args, '--reason', 'asked'], { from: 'user' });
+    return printed;
+  }
+
+  // Round 1 moved to 30 September; a demonstration on 1 August is the earliest open date.
+  const rounds = [{ round: 1, askedAt: '2020-07-25T10:00:00.000Z', dueDate: '2020-09-30T00:00:00.000Z', remindersExhausted: false }];
+  const roundExtended = { at: '2020-07-27T10:00:00.000Z', by: 'Officer', what: 'follow-up round 1 extended', detail: 'to 2020-09-30T00:00:00.000Z: asked' };
+  const demonstrating = engagementStatus({
+    stage: 'demonstration',
+    responseDueDate: '2020-08-20T00:00:00.000Z',
+    rounds,
+    timeline: [{ at: '2020-07-26T10:00:00.000Z', by: 'Officer', what: 'response deadline extended' }, roundExtended],
+    nextDeadline: '2020-08-01T14:00:00.000Z',
+  });
+
+  it('prints the date that moved, not an earlier demonstration', async () => {
+    expect(await extend(demonstrating, ['--until', '2020-09-30'])).toBe('Deadline of engagement:vc:zoom (follow-up round 1) moved to 2020-09-30 00:00Z.\n');
+    const response = engagementStatus({
+      stage: 'reply-received',
+      responseDueDate: '2020-09-15T00:00:00.000Z',
+      timeline: [{ ...roundExtended, what: 'response deadline extended' }],
+      nextDeadline: '2020-08-01T14:00:00.000Z',
+    });
+    expect(await extend(response, ['--for', '14 days'])).toBe('Deadline of engagement:vc:zoom moved to 2020-09-15 00:00Z.\n');
+  });
+
+  it('prints the whole status under --json, as before', async () => {
+    expect(JSON.parse(await extend(demonstrating, ['--until', '2020-09-30'], true))).toEqual(demonstrating);
   });
 });
 

@@ -119,6 +119,32 @@ describe('engagement rules', () => {
       expect(() => rules.checkExtendDeadline(v, { ...valid, round: 2 }, NOW)).toThrow(/every question of follow-up round 2 is answered/);
       expect(() => rules.checkExtendDeadline(responded(), valid, NOW)).toThrow(/nothing to extend/);
     });
+
+    it('extends the response deadline while a reply is under review (a vendor asking for two more weeks lands there)', () => {
+      const underReview = view({ stage: 'reply-received', letterSentAt: '2020-07-21T09:00:00.000Z' });
+      expect(rules.extensionTarget(underReview, {})).toBeUndefined();
+      expect(() => rules.checkExtendDeadline(underReview, { by: 'Officer', extendBy: '14 days', reason: 'Vendor asked for time' }, NOW)).not.toThrow();
+      expect(() => rules.checkExtendDeadline(underReview, valid, NOW)).not.toThrow();
+      expect(() => rules.checkExtendDeadline(underReview, { ...valid, dueDate: '2020-08-19' }, NOW)).toThrow(/later than the current one/);
+    });
+
+    it('names the stage truthfully when the letter has not reached the vendor yet', () => {
+      const longer = { by: 'Officer', extendBy: '14 days', reason: 'Vendor asked for time' };
+      expect(() => rules.checkExtendDeadline(view({ stage: 'sending-letter' }), longer, NOW)).toThrow(
+        'cannot extend the response deadline while the engagement is sending-letter: the open letter is still being sent, and the response is due a set time after it goes out',
+      );
+      expect(() => rules.checkExtendDeadline(view({ stage: 'letter-undeliverable', letterSentAt: '2020-07-21T09:00:00.000Z' }), valid, NOW)).toThrow(
+        /while the engagement is letter-undeliverable: the open letter has not reached the vendor, so no response deadline runs; correct the contact address/,
+      );
+      // A reply that came in while the letter (again, after a correction) was still going out.
+      const corrected = { at: '2020-07-25T09:00:00.000Z', by: 'Officer', what: 'contact address corrected' };
+      for (const v of [view({ stage: 'reply-received' }), view({ stage: 'reply-received', letterSentAt: '2020-07-21T09:00:00.000Z', timeline: [corrected] })]) {
+        expect(() => rules.checkExtendDeadline(v, longer, NOW)).toThrow(/the open letter is still being sent, .*: extend the response deadline once it has gone out/);
+      }
+      expect(() =>
+        rules.checkExtendDeadline(view({ stage: 'reply-received', letterSentAt: '2020-07-26T09:00:00.000Z', timeline: [corrected] }), longer, NOW),
+      ).not.toThrow();
+    });
   });
 
   describe('follow-up questions', () => {

@@ -152,6 +152,20 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r2@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] })).not.toThrow();
   });
 
+  it('says why a reply cannot be the response before the letter has reached the vendor', () => {
+    for (const [stage, why] of [
+      ['letter-undeliverable', /letter-undeliverable: the open letter has not reached the vendor; correct the contact address/],
+      ['sending-letter', /sending-letter: the open letter is still being sent; take the reply as the response once it has gone out/],
+      ['follow-up', /follow-up: the response is already recorded/],
+    ] as const) {
+      // Recorded first (a reply moves sending-letter to reply-received); a correction then sends the letter again.
+      const state = engagement();
+      recordInbound(state, reply(), now, log);
+      state.stage = stage;
+      expect(() => checkConfirmInbound(state, { by: 'O', messageId: '<r1@zoom.test>', as: 'response' })).toThrow(why);
+    }
+  });
+
   it('refuses mail for an engagement that has ended', () => {
     expect(() => checkRecordInbound(engagement({ stage: 'concluded' }), vendor, reply())).toThrow(/is concluded: it records no more mail/);
   });

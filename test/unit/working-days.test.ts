@@ -2,7 +2,7 @@
 // holidays (date-holidays) do not count, and the last day ends at the authority's midnight.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, deadlinesFrom } from '../../activities/calendar';
-import { durationProblem, workingDays } from '../../workflows/time';
+import { calendarDays, durationProblem, workingDays } from '../../workflows/time';
 import { parseCampaignYaml } from '../../client/campaign-file';
 import { campaignTimeZone } from '../../activities/format';
 import { EngagementCase } from '../../workflows/engagement-state';
@@ -50,6 +50,32 @@ describe('working days', () => {
     expect(deadlinesFrom(from, ['2 days', '3 working days'], PARIS)).toEqual([from + 2 * 86_400_000, addWorkingDays(from, 3, PARIS)]);
     expect(() => deadlinesFrom(from, ['3 working days'], undefined)).toThrow(/jurisdiction and a timeZone/);
     expect(() => addWorkingDays(from, 3, { jurisdiction: 'XX', timeZone: 'Europe/Paris' })).toThrow(/unknown jurisdiction "XX"/);
+  });
+
+  it('extends a deadline at the end of a local day by calendar days across a change to summer time', () => {
+    // Due at the end of Tuesday 9 March 2021 in Toronto; clocks go forward on Sunday 14 March.
+    const due = Date.parse('2021-03-10T04:59:59.999Z');
+    const [twoWeeks, oneWeek] = deadlinesFrom(due, ['14 days', '1 week'], OTTAWA);
+    expect(new Date(twoWeeks!).toISOString()).toBe('2021-03-24T03:59:59.999Z');
+    expect(localDay(twoWeeks!, OTTAWA.timeZone)).toBe('2021-03-23');
+    expect(new Date(oneWeek!).toISOString()).toBe('2021-03-17T03:59:59.999Z');
+  });
+
+  it('extends a deadline at the end of a local day by calendar days across a change back to winter time', () => {
+    // Due at the end of Friday 5 November 2021 in Toronto; clocks go back on Sunday 7 November.
+    const due = Date.parse('2021-11-06T03:59:59.999Z');
+    const [later] = deadlinesFrom(due, ['7 days'], OTTAWA);
+    expect(new Date(later!).toISOString()).toBe('2021-11-13T04:59:59.999Z');
+    expect(localDay(later!, OTTAWA.timeZone)).toBe('2021-11-12');
+  });
+
+  it('adds hours, and days to a moment that is not the end of a local day, as they are', () => {
+    expect([calendarDays('14 days'), calendarDays('2 weeks'), calendarDays('3d'), calendarDays('36 hours'), calendarDays('10 working days')]).toEqual([14, 14, 3, undefined, undefined]);
+    const endOfDay = Date.parse('2021-03-10T04:59:59.999Z');
+    expect(deadlinesFrom(endOfDay, ['336 hours'], OTTAWA)).toEqual([endOfDay + 336 * 3_600_000]);
+    const afternoon = Date.parse('2021-03-09T20:00:00Z');
+    expect(deadlinesFrom(afternoon, ['14 days'], OTTAWA)).toEqual([afternoon + 14 * 86_400_000]);
+    expect(deadlinesFrom(endOfDay, ['14 days'], undefined)).toEqual([endOfDay + 14 * 86_400_000]);
   });
 });
 
