@@ -3,7 +3,7 @@
 // through an activity, whose result the history records: the holiday tables stay out of the
 // workflow bundle and a replay reads the dates it computed then, whatever the tables say later.
 import Holidays from 'date-holidays';
-import { calendarDays, requireDurationMs, toIsoString, workingDays } from '../workflows/time';
+import { calendarDayAfter, calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from '../workflows/time';
 import type { Duration, WorkingCalendar } from '../workflows/types';
 
 export class CalendarError extends Error {
@@ -37,35 +37,12 @@ export function checkTimeZoneName(timeZone: string): void {
 
 /** `YYYY-MM-DD` of an instant in a time zone. */
 function localDate(time: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(time));
+  return calendarDayIn(toIsoString(time), timeZone);
 }
 
-/** Milliseconds the zone is ahead of UTC at an instant. */
-function offsetAt(time: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(time));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(time / 1000) * 1000;
-}
-
-/** The instant local midnight begins `date` (`YYYY-MM-DD`) in the zone. */
-function startOfLocalDay(date: string, timeZone: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  let guess = utcMidnight - offsetAt(utcMidnight, timeZone);
-  guess = utcMidnight - offsetAt(guess, timeZone);
-  return guess;
-}
-
-function nextDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** The last moment of `date` (`YYYY-MM-DD`) in the zone, where a vendor's last day ends. */
+function lastMomentOf(date: string, timeZone: string): number {
+  return endOfLocalDay(date, timeZone)!;
 }
 
 /**
@@ -85,17 +62,17 @@ export function addWorkingDays(from: number, count: number, calendar: WorkingCal
   };
   let date = localDate(from, calendar.timeZone);
   for (let counted = 0; counted < count; ) {
-    date = nextDate(date);
+    date = calendarDayAfter(date, 1);
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
     if (weekday !== 0 && weekday !== 6 && !isHoliday(date)) counted++;
   }
-  return startOfLocalDay(nextDate(date), calendar.timeZone) - 1;
+  return lastMomentOf(date, calendar.timeZone);
 }
 
 /** Whether `time` is the last moment of a day in the zone, as a deadline counted on the calendar is. */
 function endsLocalDay(time: number, timeZone: string): boolean {
   checkTimeZoneName(timeZone);
-  return startOfLocalDay(localDate(time + 1, timeZone), timeZone) === time + 1;
+  return lastMomentOf(localDate(time, timeZone), timeZone) === time;
 }
 
 /**
@@ -104,8 +81,7 @@ function endsLocalDay(time: number, timeZone: string): boolean {
  */
 export function addCalendarDays(endOfDay: number, count: number, calendar: Pick<WorkingCalendar, 'timeZone'>): number {
   checkTimeZoneName(calendar.timeZone);
-  const day = Date.parse(`${localDate(endOfDay, calendar.timeZone)}T00:00:00Z`) + (count + 1) * 86_400_000;
-  return startOfLocalDay(new Date(day).toISOString().slice(0, 10), calendar.timeZone) - 1;
+  return lastMomentOf(calendarDayAfter(localDate(endOfDay, calendar.timeZone), count), calendar.timeZone);
 }
 
 /**

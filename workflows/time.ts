@@ -204,11 +204,15 @@ export function localTimeInstant(local: string, timeZone: string): number | unde
   return candidates.length ? Math.min(...candidates) : wall - before;
 }
 
+/** The calendar day (`YYYY-MM-DD`) `count` days after `date`, whatever the clocks do. */
+export function calendarDayAfter(date: string, count: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** The last millisecond of a calendar day (`YYYY-MM-DD`) in a zone: where a deadline on that day ends. */
 export function endOfLocalDay(date: string, timeZone: string): number | undefined {
   if (!isCalendarDate(date)) return undefined;
-  const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-  const start = localTimeInstant(`${next}T00:00`, timeZone);
+  const start = localTimeInstant(`${calendarDayAfter(date, 1)}T00:00`, timeZone);
   return start === undefined ? undefined : start - 1;
 }
 
