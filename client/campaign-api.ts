@@ -39,6 +39,7 @@ import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
+import type { UpdateOptions } from './api';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -179,9 +180,9 @@ export class CampaignClient {
    * engagement is open and not settled in `openCases`, or while a public text is missing in
    * either language (the refusal lists every one).
    */
-  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[]) {
+  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[], { updateId }: UpdateOptions = {}) {
     refuseUndrawable('openCases', openCases);
-    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by, ...(openCases ? { openCases } : {}) }] }));
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by, ...(openCases ? { openCases } : {}) }], updateId }));
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */
@@ -215,12 +216,12 @@ export class CampaignClient {
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(setConclusionsUpdate, { args: [input] }));
   }
 
-  approve(campaignId: string, input: ApproveStatementInput) {
-    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(approveStatementUpdate, { args: [input] }));
+  approve(campaignId: string, input: ApproveStatementInput, { updateId }: UpdateOptions = {}) {
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(approveStatementUpdate, { args: [input], updateId }));
   }
 
-  requestChanges(campaignId: string, input: RequestChangesInput) {
-    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input] }));
+  requestChanges(campaignId: string, input: RequestChangesInput, { updateId }: UpdateOptions = {}) {
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input], updateId }));
   }
 
   /**

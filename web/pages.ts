@@ -2,9 +2,9 @@
 // through the typed client API (one visibility list for a board, one query for an engagement) or
 // sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
 // as the form's error, in the workflow's own words.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary } from '../client/api';
+import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -294,11 +294,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const dossier = await deps.dossier();
     // A day typed in a form is a day in the campaign's zone, as the page shows its dates.
     const form = new FormReader(values, await dossier.campaignTimeZone(ref));
-    // The form's own id (views.ts, `submissionId`) names the update: sent twice, by a double click or
-    // a resend after a slow answer, it is recorded once and both answered as the first was. Prefixed
-    // with the action, so a value copied into another form is another update; a malformed one is none.
-    const submission = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(values.submission ?? '') ? values.submission : undefined;
-    const once = { updateId: submission && `web:${action}:${submission}` };
+    const once = submittedOnce(action, values);
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
@@ -703,6 +699,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const action = c.req.param('action');
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
+    const once = submittedOnce(`statement-${action}`, values);
     const campaigns = await deps.campaigns();
     const main: Record<string, FieldPlacement> = {
       approve: ['version'],
@@ -720,11 +717,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         const version = form.wholeNumber('version')!;
         if (action === 'approve') {
           form.done();
-          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version });
+          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);
         } else {
           const comment = form.text('comment');
           form.done();
-          await campaigns.requestChanges(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, comment });
+          await campaigns.requestChanges(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, comment }, once);
         }
       } else if (action === 'draft') {
         const user = allowed(c, 'steer-campaigns');
@@ -740,7 +737,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             return { vendorId: e.vendorId, action: action as OpenCaseAction, reason };
           });
         form.done();
-        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined);
+        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined, once);
       } else if (action === 'summaries') {
         const user = allowed(c, 'steer-campaigns');
         const status = await campaigns.status(campaignId);
@@ -780,7 +777,23 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   });
 }
 
-/** The step a `… sent` timeline entry names first in its detail (`letter`, `reminder-1`, …). */
+/**
+ * The form's own id (views.ts, `submissionId`) names the update: sent twice, by a double click or a
+ * resend after a slow answer, it is recorded once and both answered as the first was. Prefixed with
+ * the action, so a value copied into another form is another update, and followed by a digest of
+ * what was typed, so the same form sent again with other values (30 days corrected to 3) is another
+ * request, not the first one's answer. A malformed id is none.
+ */
+function submittedOnce(action: string, values: Record<string, string>): UpdateOptions {
+  const submission = values.submission ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(submission)) return {};
+  const typed = Object.entries(values)
+    .filter(([name]) => name !== '_csrf' && name !== 'submission')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const digest = createHash('sha256').update(JSON.stringify(typed)).digest('hex').slice(0, 16);
+  return { updateId: `web:${action}:${submission}:${digest}` };
+}
+
 /** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */
 function doneThen(c: Context<WebEnv>, action: string, to: string): Response {
   c.set('session', { ...c.get('session'), notice: action });

@@ -348,9 +348,13 @@ describe('the joint statement in the workspace', () => {
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     expect((await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.fr.pdf`)).status()).toBe(404);
     await checkPage(zofia, 'statement-co-signatory');
-    await zofia.fill('#changes-comment', 'Please name the five principles in the conclusions.');
-    await zofia.click('#request-changes button[type=submit]');
+    // Sent twice (a double click): one request, one mail to the lead.
+    const statementPath = `/campaigns/${campaignId}/statement`;
+    expect(await postedTwice(zofia, 'request-changes', { comment: 'Please name the five principles in the conclusions.' })).toEqual([`303 ${statementPath}`, `303 ${statementPath}`]);
+    await zofia.goto(link);
     expect(await textOf(zofia.locator('.notice'))).toContain('Votre demande de modifications est consignée');
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    expect((await campaigns.status(campaignId)).changeRequests.map((r) => [r.authorityId, r.version])).toEqual([['fdpic', 1]]);
 
     await lead.reload();
     expect(await textOf(lead.locator('tr[data-authority=fdpic] td'))).toContain('Please name the five principles');
@@ -362,9 +366,12 @@ describe('the joint statement in the workspace', () => {
     await lead.click('#conclusions button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('The conclusions are set; they go out with the next version you submit.');
     await checkPage(lead, 'statement-lead');
-    await lead.click('#draft button[type=submit]');
+    // Version 2 submitted twice at once is one version, not 2 and 3.
+    expect(await postedTwice(lead, 'draft', {})).toEqual([`303 ${statementPath}`, `303 ${statementPath}`]);
+    await lead.goto(`${url}${statementPath}`);
     expect(await lead.locator('.error').allInnerTexts()).toEqual([]);
     await eventually(lead, async () => (await lead.locator('#version').innerText()).startsWith('version 2'), 'version 2');
+    expect((await campaigns.status(campaignId)).draft?.version).toBe(2);
     // What changed since version 1, word by word, each change marked in words as well as by style.
     const conclusions = lead.locator('#changes li', { hasText: 'Conclusions' });
     expect((await conclusions.locator('p[lang=en] del').allTextContents()).join(' ')).toMatch(/\[removed: .*measures/);
@@ -550,6 +557,18 @@ describe('forms of one demonstration among several', () => {
   });
 });
 
+/**
+ * The form `form` as the page rendered it (its hidden fields, its action), with `fields` typed in,
+ * posted twice at once (a double click): each answer's status and where it sends the browser.
+ */
+async function postedTwice(page: Page, form: string, fields: Record<string, string>): Promise<string[]> {
+  const rendered: Record<string, string> = {};
+  for (const hidden of await page.locator(`#${form} input[type=hidden]`).all()) rendered[(await hidden.getAttribute('name'))!] = (await hidden.getAttribute('value'))!;
+  const action = new URL((await page.locator(`form#${form}`).getAttribute('action'))!, url).href;
+  const sent = await Promise.all([0, 1].map(() => page.request.post(action, { form: { ...rendered, ...fields }, maxRedirects: 0 })));
+  return sent.map((r) => `${r.status()} ${r.headers().location}`);
+}
+
 describe('a form sent twice', () => {
   it('records the action once and answers the repeat as the first: the deadline moved once, one demonstration, one invitation', { timeout: 90_000 }, async () => {
     const campaignId = env.uniqueId('web-twice');
@@ -557,17 +576,14 @@ describe('a form sent twice', () => {
     const before = await e.waitForStatus((s) => s.stage === 'awaiting-response');
     const path = `/campaigns/${campaignId}/engagements/cisco`;
     const page = await as('owen', path);
-    /** The form's hidden fields as the page rendered them, with `fields` typed in, posted twice at once (a double click). */
-    const sendTwice = async (form: string, fields: Record<string, string>) => {
-      const rendered: Record<string, string> = {};
-      for (const hidden of await page.locator(`#${form} input[type=hidden]`).all()) rendered[(await hidden.getAttribute('name'))!] = (await hidden.getAttribute('value'))!;
-      const sent = await Promise.all([0, 1].map(() => page.request.post(`${url}${path}/${form}`, { form: { ...rendered, ...fields }, maxRedirects: 0 })));
-      return sent.map((r) => `${r.status()} ${r.headers().location}`);
-    };
+    const sendTwice = (form: string, fields: Record<string, string>) => postedTwice(page, form, fields);
 
     expect(await sendTwice('extend', { extendBy: '3 days', reason: 'Asked for time' })).toEqual([`303 ${path}`, `303 ${path}`]);
     const extended = await e.status();
     expect(Date.parse(extended.responseDueDate!) - Date.parse(before.responseDueDate!)).toBe(3 * 86_400_000);
+    // The same form sent again with other values (the officer corrected it) is a request of its own.
+    expect(await sendTwice('extend', { extendBy: '2 days', reason: 'Asked for two more days' })).toEqual([`303 ${path}`, `303 ${path}`]);
+    expect(Date.parse((await e.status()).responseDueDate!) - Date.parse(before.responseDueDate!)).toBe(5 * 86_400_000);
 
     // A form rendered afresh is a request of its own.
     await page.reload();
@@ -575,7 +591,7 @@ describe('a form sent twice', () => {
     await page.fill('#extend-extendBy', '3 days');
     await page.fill('#extend-reason', 'Asked for more time');
     await page.click('#extend button[type=submit]');
-    await e.waitForStatus((s) => Date.parse(s.responseDueDate!) - Date.parse(before.responseDueDate!) === 6 * 86_400_000, 10_000);
+    await e.waitForStatus((s) => Date.parse(s.responseDueDate!) - Date.parse(before.responseDueDate!) === 8 * 86_400_000, 10_000);
 
     const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
     await dossier.recordResponse({ campaignId, vendorId: 'cisco' }, { by: 'Officer Test', summary: 'Cisco answered.', attachments: [], receivedAt: new Date().toISOString() });
