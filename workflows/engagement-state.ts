@@ -179,9 +179,9 @@ export class EngagementCase {
     this.state.stage = 'awaiting-response';
   }
 
-  /** A reply to review or a response arrived before the letter's delivery was known. */
+  /** A reply to review or a response arrived before the letter's delivery was known (one dismissed meanwhile left nothing to keep). */
   movedWhileLetterWentOut(): boolean {
-    return !this.isFinal() && !this.letterNotOut();
+    return !this.isFinal() && !this.letterNotOut() && this.state.stage !== 'awaiting-response';
   }
 
   /**

@@ -51,7 +51,7 @@ import {
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
-import { calendarDays, requireDurationMs, toIsoString, workingDays } from './time';
+import { calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
 import { EngagementCase, ENGINE, type BoardListing, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
@@ -467,6 +467,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // Counted from the current due date; working days on the lead authority's calendar (an activity).
       const target = rules.extensionTarget(state, req);
       const current = Date.parse((target ? target.dueDate : state.responseDueDate)!);
+      const stageBefore = state.stage;
       const onTheCalendar = workingDays(req.extendBy) !== undefined || addsCalendarDays(current, req.extendBy!);
       const [due] = onTheCalendar ? await onCalendar(current, [req.extendBy!]) : [current + requireDurationMs(req.extendBy!)];
       req = { ...req, dueDate: toIsoString(due!), extendBy: undefined };
@@ -475,6 +476,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         rules.checkExtendDeadline(state, req, Date.now(), { calendar: true });
       } catch (err) {
         throw ApplicationFailure.nonRetryable((err as Error).message, 'ExtensionRefused');
+      }
+      // A reply recorded meanwhile: code before `extend-while-reply-received` found nothing to extend
+      // then, and a case that recorded that refusal replays it (asked only in that race).
+      const replyArrived = req.round === undefined && stageBefore !== 'reply-received' && state.stage === 'reply-received';
+      if (replyArrived && !patched('extend-while-reply-received')) {
+        throw ApplicationFailure.nonRetryable('there is nothing to extend: the response has arrived and no follow-up question is open', 'ExtensionRefused');
       }
     }
     const round = rules.extensionTarget(state, req);
@@ -494,8 +501,10 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
    * only for such an extension, so any other records no marker.
    */
   function addsCalendarDays(current: number, extendBy: Duration): boolean {
-    const endsAMinute = (current + 1) % 60_000 === 0;
-    return workingCalendar !== undefined && calendarDays(extendBy) !== undefined && endsAMinute && patched('extension-counts-calendar-days');
+    if (!workingCalendar || calendarDays(extendBy) === undefined) return false;
+    const { timeZone } = workingCalendar;
+    const endsLocalDay = endOfLocalDay(calendarDayIn(toIsoString(current), timeZone), timeZone) === current;
+    return endsLocalDay && patched('extension-counts-calendar-days');
   }
 
   /** A bounce's officer notice goes out as a refused address's does. */

@@ -16,6 +16,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import type { OutgoingMessage } from '../../workflows/types';
+import { DossierNextAction } from '../../workflows/search-attributes';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
@@ -100,8 +101,9 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
     expect((await status()).stage).toBe('reply-received');
     releaseLetter();
     await until(status, (s) => s.letterSentAt !== undefined, 'the letter delivered');
-    // The reply still waits for the officer: its reminders stay paused.
+    // The reply still waits for the officer: its reminders stay paused, and the board lists none.
     expect((await status()).stage).toBe('reply-received');
+    expect((await handle.describe()).typedSearchAttributes.get(DossierNextAction)).toBeUndefined();
 
     await handle.executeUpdate(recordResponseUpdate, {
       args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Zoom described its measures.', attachments: [] }],

@@ -270,8 +270,13 @@ describe('engagement state', () => {
     partly.letterReachedOnly('letter', ['dpo@zoom.test']);
     partly.letterSent(at(1));
     expect(record(partly, bounce(1, ['dpo@zoom.test']))).toEqual({ alone: false, together: true });
-    // Only the letter it went out as: a later letter to corrected addresses starts afresh.
-    expect(partly.bouncesAddUp(bounce(2, ['dpo@zoom.test'], 'letter-2'), 'letter-2')).toBe(false);
+    // Only the letter it went out as: bounces of an earlier letter do not count for a later one.
+    const again = twoContacts();
+    again.letterSent(at(1));
+    again.recordInbound(bounce(1, ['privacy@zoom.test'], 'letter'), at(2));
+    const later = bounce(2, ['dpo@zoom.test'], 'letter-2');
+    again.recordInbound(later, at(3));
+    expect(again.bouncesAddUp(later, 'letter-2')).toBe(false);
   });
 
   it('keeps a reply or a response that arrived while the letter went out once it is delivered, from the patch on', () => {
