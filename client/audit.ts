@@ -4,6 +4,7 @@
 // its time and who acted. Payloads are decrypted with the campaign's key; after crypto-shredding they
 // cannot be, and each such row says so instead of silently dropping it.
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -25,6 +26,7 @@ export const AUDIT_EVENT_KINDS = [
   'approval',
   'case-closed',
   'unreadable',
+  'history-not-kept',
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
@@ -71,14 +73,15 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     : [campaignWorkflowId(scope.campaignId), ...(await engagementIdsOf(client, scope.campaignId))];
   const events: AuditEvent[] = [];
   for (const workflowId of workflowIds) {
-    let runs: HistoryEvent[][];
+    let runs: Runs;
     try {
       runs = await runsOf(client, workflowId);
     } catch (err) {
       throw fromTemporal(err, workflowId, serverAddress);
     }
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
-    for (const run of runs) events.push(...(await new HistoryReader(client, workflowId).read(run)));
+    for (const run of runs.kept) events.push(...(await new HistoryReader(client, workflowId).read(run)));
+    if (runs.notKept) events.push(runs.notKept);
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
@@ -86,23 +89,38 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
 }
 
+/** A workflow's runs the server still keeps, oldest first, and a row saying so when it no longer keeps the earlier ones. */
+interface Runs {
+  kept: HistoryEvent[][];
+  notKept?: AuditEvent;
+}
+
 /**
  * The histories of every run of a workflow, oldest first. A workflow id alone gives only its latest
  * run; an engagement that continued as new keeps its earlier events in the runs before, each found
- * through the `continuedExecutionRunId` its successor started with.
+ * through the `continuedExecutionRunId` its successor started with. The server deletes a run it has
+ * closed once the namespace's retention has passed, and a run that continued as new is closed: the
+ * export then reads what is kept and says, in a row of its own, where the rest went.
  */
-async function runsOf(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
-  const runs: HistoryEvent[][] = [];
+async function runsOf(client: Client, workflowId: string): Promise<Runs> {
+  const kept: HistoryEvent[][] = [];
   const read = new Set<string>();
   let runId: string | undefined;
   do {
     if (runId) read.add(runId);
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    runs.unshift(events);
+    let events: HistoryEvent[];
+    try {
+      events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+    } catch (err) {
+      if (!runId || !(err instanceof WorkflowNotFoundError)) throw err;
+      const firstKept = kept[0]?.[0]?.eventTime;
+      const at = (firstKept && optionalTsToDate(firstKept)?.toISOString()) ?? new Date(0).toISOString();
+      return { kept, notKept: { at, workflowId, kind: 'history-not-kept', actor: 'dossier', action: 'earlier runs', detail: `run ${runId} and any before it` } };
+    }
+    kept.unshift(events);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   } while (runId && !read.has(runId));
-  return runs;
+  return { kept };
 }
 
 /** Every engagement the campaign ever started, found through visibility (running or ended). */
