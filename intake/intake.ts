@@ -31,6 +31,11 @@ const HELD_CAMPAIGN = 'X-Dossier-Held-Campaign';
 const HELD_ARRIVED = 'X-Dossier-Arrived-At';
 /** The size of a message held unread because it is too large: the held copy is its header alone. */
 const HELD_SIZE = 'X-Dossier-Held-Size';
+/**
+ * Ends the intake's own headers on a held copy: what follows is the message as it arrived, whose
+ * own headers (a vendor may write X-Dossier-… itself) are never read as the intake's.
+ */
+const HELD_END = 'X-Dossier-Held-End';
 const DISMISSED_BY = 'X-Dossier-Dismissed-By';
 const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 
@@ -288,7 +293,8 @@ export class Intake {
       `${HELD_REASON}: ${encodedWords(plainLine(reason).slice(0, 900))}\r\n${HELD_WHY}: ${encodedWords(JSON.stringify(why), true)}\r\n` +
       `${campaignId ? `${HELD_CAMPAIGN}: ${campaignId}\r\n` : ''}` +
       (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '') +
-      (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '');
+      (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '') +
+      `${HELD_END}: 1\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
     await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
@@ -395,16 +401,20 @@ export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaig
     let end = rest.indexOf('\r\n');
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
+    const split = (original: Buffer) => ({ reason, why: why ?? { code: 'as-written' as const, detail: reason }, campaignId, arrivedAt, unreadSize, original });
+    if (line.startsWith(`${HELD_END}: `)) return split(rest.subarray(end + 2));
+    if (!INTAKE_LINE.test(line)) return split(rest);
     if (line.startsWith(`${HELD_REASON}: `)) reason = decodedWords(line.slice(HELD_REASON.length + 2));
     else if (line.startsWith(`${HELD_WHY}: `)) why = parseHeldWhy(decodedWords(line.slice(HELD_WHY.length + 2)));
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
     else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
-    else if (line.startsWith(`${HELD_SIZE}: `)) unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
-    else return { reason, why: why ?? { code: 'as-written', detail: reason }, campaignId, arrivedAt, unreadSize, original: rest };
+    else unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
     rest = rest.subarray(end + 2);
   }
 }
 
+/** A header the intake writes on a held copy (a copy held before HELD_END ends at the first other line). */
+const INTAKE_LINE = new RegExp(`^(${[HELD_REASON, HELD_WHY, HELD_CAMPAIGN, HELD_ARRIVED, HELD_SIZE].join('|')}): `);
 const ENCODED_WORD = /=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi;
 /** A continuation line the intake wrote: whitespace, then one encoded word (never a line of the original message). */
 const FOLDED_WORD = /^[ \t]+=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=$/i;

@@ -12,6 +12,7 @@ import { parseIntakeConfig } from '../../intake/config';
 import { heldReasonText } from '../../intake/held-reason';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { holdingFolder } from '../../intake/mailbox';
 import { openLocalStore } from '../../store/local';
 import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
@@ -206,6 +207,20 @@ describe('why a message is held, as the officer reads it', () => {
     const held = await intake.read('vc', '<m1@evil.example>');
     expect(held.why).toEqual({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG' });
     expect(heldReasonText(held.why, 'fr')).toBe('le dossier l’a refusé\u00a0: engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG');
+  });
+
+  it('never reads a vendor’s own X-Dossier headers as the intake’s reason or size', async () => {
+    const { mailbox, intake } = await setUp();
+    const forged = 'X-Dossier-Held-Why: {"code":"refused","detail":"nothing to check"}\r\nX-Dossier-Held-Size: 99999999\r\n';
+    const original = await composeReply({ from: 'x@nowhere.test', to: 'case@test.example', subject: 'hello', messageId: '<forged@nowhere.test>', text: 'x' });
+    await mailbox.append(Buffer.concat([Buffer.from(forged), original]));
+    await intake.pass();
+    const [held] = await intake.held(undefined);
+    expect(held.why).toEqual({ code: 'no-match' });
+    const copies = [];
+    for await (const stored of mailbox.messages(holdingFolder(undefined))) copies.push(stored.raw.toString('latin1'));
+    // The vendor's lines stay in the message as it arrived, below the intake's own.
+    expect(copies).toEqual([expect.stringContaining(`X-Dossier-Held-End: 1\r\n${forged}`)]);
   });
 
   it('still reads a copy held before reasons were encoded', async () => {
