@@ -139,7 +139,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // done for it either way; changing the language and signing out need no one signed in.
     if (!c.get('session').user && c.req.path !== '/language' && c.req.path !== '/logout') {
       const language = c.get('language');
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed: typedFields(c) }), 401);
+      // What was typed comes back only to a form of this site: another site could otherwise make a
+      // workspace page show any text it likes.
+      const typed = fromThisSite(c, deps.config.publicUrl) ? typedFields(c) : undefined;
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed }), 401);
     }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
@@ -256,6 +259,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 const FORM_MACHINERY = new Set(['_csrf', 'submission', 'demonstrationId', 'returnTo']);
 
 /** What the user typed into a POSTed form that was not recorded, so the page can give it back. */
+/** A request a page of this workspace sent (browsers say so in Sec-Fetch-Site, or at least in Origin). */
+function fromThisSite(c: Context<WebEnv>, publicUrl: string): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  const origin = c.req.header('origin');
+  return origin !== undefined && (origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin);
+}
+
 function typedFields(c: Context<WebEnv>): { field: string; value: string }[] | undefined {
   if (c.req.method !== 'POST') return undefined;
   const typed = Object.entries(textFields(c.get('body') ?? {}))

@@ -162,8 +162,12 @@ describe('a form sent after its sign-in lapsed', () => {
   });
   const session = { id: 'd'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() - 1_000 };
   const sealer = new CookieSealer(secret);
-  const post = (path: string, cookie: string, form: Record<string, string>) =>
-    app.request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'token-of-the-session', ...form }).toString() });
+  const post = (path: string, cookie: string, form: Record<string, string>, site = 'same-origin') =>
+    app.request(path, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': site },
+      body: new URLSearchParams({ _csrf: 'token-of-the-session', ...form }).toString(),
+    });
 
   it('is told to sign in again (401), with what it typed, not that the form was refused', async () => {
     const expired = `dossier_session=${sealer.seal(session)}`;
@@ -178,11 +182,20 @@ describe('a form sent after its sign-in lapsed', () => {
     }
   });
 
+  it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
+    const response = await post('/campaigns/vc/engagements/zoom/respond', '', { summary: 'Text another site wants shown here' }, 'cross-site');
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain('Text another site wants shown here');
+  });
+
   it('still changes the language with no one signed in', async () => {
     const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
     const response = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/campaigns');
+    // The next page comes in French: the session the change set says so.
+    const next = await post('/campaigns/vc/engagements/zoom/respond', (response.headers.get('set-cookie') ?? '').split(';')[0], { summary: 'x' });
+    expect(await next.text()).toMatch(/<html lang="fr"/);
   });
 });
 
