@@ -62,6 +62,11 @@ const duration = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const problem = durationProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+/** How often a reminder repeats: a duration of at least a second. */
+const interval = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const problem = durationProblem(value, { atLeastOneSecond: true });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 /** A deadline a vendor owes: a duration, or working days on the lead authority's calendar. */
 const deadline = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const problem = durationProblem(value, { workingDays: true });
@@ -113,7 +118,7 @@ const policy = z.strictObject({
   deliveryAlertAfter: duration.optional(),
   historyEventsPerRun: z.int().min(HISTORY_EVENTS_PER_RUN.min).max(HISTORY_EVENTS_PER_RUN.max).optional(),
   letterKeptWithin: duration.optional(),
-  approvalReminderEvery: duration,
+  approvalReminderEvery: interval,
 });
 
 const approval = z.discriminatedUnion('rule', [

@@ -65,6 +65,12 @@ const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
  * workflow task would pass the 4 MB of one task's commands. Campaigns published before sent all at once.
  */
 const NOTICES_IN_WINDOW = 'notices-in-window';
+/**
+ * Approval reminders per version: an interval of a second, or a signatory who never answers, would
+ * otherwise mail for ever (and grow the history to Temporal's limit, which ends the campaign).
+ */
+export const APPROVAL_REMINDERS_PER_VERSION = 10;
+const APPROVAL_REMINDERS_CAPPED = 'approval-reminders-capped';
 /** A version the worker cannot print waits for the lead's next one instead of failing the campaign. */
 const UNPRINTABLE_DRAFT_WAITS = 'unprintable-draft-waits';
 /** A change request is recorded without waiting for its mail to the lead (histories before it waited). */
@@ -343,8 +349,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     );
     for (let n = 1; ; n++) {
       if (await condition(() => kase.approved() || kase.draft !== current, policy.approvalReminderEvery)) break;
-      // Sent back to the lead: no reminders until the next version goes out.
-      if (kase.phase === 'revising') {
+      // Sent back to the lead: no reminders until the next version goes out. Past the last reminder
+      // a version gets, the campaign waits without reminding (the status names who has not answered);
+      // a campaign that sent more before the patch replays as it ran.
+      if (kase.phase === 'revising' || (n > APPROVAL_REMINDERS_PER_VERSION && patched(APPROVAL_REMINDERS_CAPPED))) {
         await condition(() => kase.approved() || kase.draft !== current);
         break;
       }

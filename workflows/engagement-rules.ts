@@ -67,7 +67,8 @@ export function engagementInputProblem(input: Pick<EngagementInput, 'campaign' |
   // Deadlines a vendor owes may be counted in working days; the others are plain durations.
   const vendorDeadlines: readonly string[] = ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue'];
   for (const field of ['responseDue', 'finalNoticeAfter', 'closeAfter', 'followUpDue', 'demonstrationReminderLead', 'approvalReminderEvery'] as const) {
-    const problem = durationProblem(policy[field], { workingDays: vendorDeadlines.includes(field) });
+    // Approval reminders repeat at this interval until every signatory answers: 0 would send them without pause.
+    const problem = durationProblem(policy[field], { workingDays: vendorDeadlines.includes(field), atLeastOneSecond: field === 'approvalReminderEvery' });
     if (problem) return `policy.${field} ${problem}`;
   }
   for (const field of ['deliveryAlertAfter', 'letterKeptWithin'] as const) {

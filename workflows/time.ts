@@ -68,7 +68,7 @@ export function calendarDays(duration: unknown): number | undefined {
 }
 
 /** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
-export function durationProblem(duration: unknown, options: { workingDays?: boolean } = {}): string | undefined {
+export function durationProblem(duration: unknown, options: { workingDays?: boolean; atLeastOneSecond?: boolean } = {}): string | undefined {
   const days = workingDays(duration);
   if (days !== undefined) {
     if (!options.workingDays) return 'must be a duration such as "14 days" or "36 hours": working days count only for deadlines owed by a vendor';
@@ -80,6 +80,7 @@ export function durationProblem(duration: unknown, options: { workingDays?: bool
     return `must be a duration such as "14 days", "36 hours", "2s"${options.workingDays ? ', "20 working days"' : ''} or a number of milliseconds`;
   }
   if (millis > MAX_DURATION_MS) return `must be at most ${MAX_DURATION_TEXT} (got ${shortly(duration)})`;
+  if (options.atLeastOneSecond && millis < 1_000) return `must be at least 1 second: it is how often a reminder repeats (got ${shortly(duration)})`;
   return undefined;
 }
 

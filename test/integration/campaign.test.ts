@@ -19,6 +19,7 @@ import { useDossier } from '../helpers/harness';
 import { until, untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
 import { retentionWorkflowId } from '../../workflows/workflow-ids';
+import { APPROVAL_REMINDERS_PER_VERSION } from '../../workflows/campaign';
 
 const officer = 'Officer Tremblay';
 const gibraltar: Authority = {
@@ -420,6 +421,27 @@ describe('campaign: engagements, approval and the published statement', () => {
       env.sink.recipientPolicy = () => undefined;
       await campaigns.handle(id).terminate('test over');
     }
+  });
+
+  it('stops reminding a signatory who never answers after the last reminder a version gets, and still publishes once it does', { timeout: 120_000 }, async () => {
+    const { campaigns } = clients();
+    const id = env.uniqueId('reminded');
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '1s' }) }));
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    const reminders = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-'));
+    await until(async () => reminders().length, (n) => n >= APPROVAL_REMINDERS_PER_VERSION, 'every reminder of the version', 60_000);
+    // A second of the interval and then some: no further reminder comes.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(reminders().map(stepOf)).toEqual(Array.from({ length: APPROVAL_REMINDERS_PER_VERSION }, (_, i) => `approval-reminder-v1-${i + 1}-fdpic`));
+    expect((await campaigns.status(id)).draft?.pending).toEqual(['fdpic']);
+    const finished = campaigns.result(id);
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    expect((await finished).published.version).toBe(1);
   });
 
   it('holds a version the worker cannot print for the lead to replace, instead of failing the campaign', { timeout: 180_000 }, async () => {

@@ -110,6 +110,14 @@ describe('campaign file', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^approval\.quorum: a quorum of 7 cannot be met by 6 authorities/));
   });
 
+  it('refuses approval reminders that would repeat without pause, naming the field', () => {
+    for (const every of ['0', '0s', '500']) {
+      const problems = problemsOf(edited('  approvalReminderEvery: 7 days', `  approvalReminderEvery: ${every}`));
+      expect(problems, every).toContainEqual(expect.stringMatching(/^policy\.approvalReminderEvery: must be at least 1 second: it is how often a reminder repeats/));
+    }
+    expect(parseCampaignYaml(edited('  approvalReminderEvery: 7 days', '  approvalReminderEvery: 1s'), 'campaigns/x.yaml').policy.approvalReminderEvery).toBe('1s');
+  });
+
   it('reports a YAML syntax error with its line', () => {
     expect(problemsOf('id: x\ntitle: [unclosed\n')[0]).toMatch(/^\(syntax\): .*\(campaigns\/x\.yaml:\d+\)$/);
   });

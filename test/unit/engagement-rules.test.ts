@@ -374,4 +374,9 @@ describe('what an engagement lists and how its input names its revision', () => 
     expect(rules.engagementInputProblem({ ...input, revision: 2.5 })).toBe('revision must be a whole number from 1 (got 2.5)');
     expect(rules.engagementInputProblem({ ...input, revision: '3' })).toBe('revision must be a whole number from 1 (got "3")');
   });
+
+  it('refuses approval reminders every 0 seconds in an input another client started', () => {
+    const input = engagementInput('reminders', 'zoom', patientPolicy({ approvalReminderEvery: 0 }));
+    expect(rules.engagementInputProblem(input)).toBe('policy.approvalReminderEvery must be at least 1 second: it is how often a reminder repeats (got 0)');
+  });
 });
