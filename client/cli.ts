@@ -67,7 +67,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return session.shortfall ? EXIT.refused : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed its message (or the help); only the exit code is left to choose.

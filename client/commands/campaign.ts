@@ -97,9 +97,10 @@ export function campaignCommands(session: Session): Command {
         const { keystore } = loadEncryption(process.env, ctx.store().keys);
         const destroyed = await campaigns.shredKey(campaignId, keystore);
         // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
-        const purged = await keystore.purgeShredded().catch(
-          (err: unknown) => `the deleted key's leftovers were NOT purged (${(err as Error).message}); run VACUUM FULL wrapped_keys as the table's owner`,
-        );
+        const purged = await keystore.purgeShredded().catch((err: unknown) => {
+          ctx.fellShort();
+          return `the deleted key's leftovers were NOT purged (${(err as Error).message}); run VACUUM FULL wrapped_keys as the table's owner`;
+        });
         ctx.out.result({ campaignId, destroyed, purged, leaves: SHREDDING_LEAVES }, () =>
           [
             destroyed

@@ -35,12 +35,19 @@ export interface CommandContext {
   client(): Promise<TemporalClient>;
   dossier(): Promise<DossierClient>;
   campaigns(): Promise<CampaignClient>;
+  /**
+   * The command printed its result but did not do all it was asked (a key not rewrapped, leftovers
+   * not purged): the CLI exits with `refused`, so a script stops before the next, irreversible step.
+   */
+  fellShort(): void;
 }
 
 /** One per process: commands share its connection, and the CLI closes it on the way out. */
 export class Session {
   private connection: LazyConnection | undefined;
   private shared: SharedStore | undefined;
+  /** Set by a command that printed its result but fell short of what it was asked (`fellShort`). */
+  shortfall = false;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -79,6 +86,9 @@ export class Session {
           taskQueue: connection.target.taskQueue,
           address: connection.target.address,
         }),
+      fellShort: () => {
+        this.shortfall = true;
+      },
     };
   }
 

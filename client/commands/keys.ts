@@ -32,7 +32,7 @@ export function keysCommands(session: Session): Command {
           ]),
         );
         // Retiring a master key now would lose these keys' campaigns: say so with the exit code too.
-        if (failed.length) process.exitCode = 1;
+        if (failed.length) ctx.fellShort();
       }),
     );
 
