@@ -344,7 +344,9 @@ export class CampaignCase {
 
   checkAddVendor({ by, vendor }: AddVendorInput): void {
     requireOfficer(by);
-    if (this.phase !== 'engaging') reject(`Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
+    // Asked for while engaging, the draft is made on the workflow's next turn: a vendor added in
+    // between would go into it open and unsettled, past the rule that the lead settles each one.
+    if (this.phase !== 'engaging' || this.draftRequested) reject(`Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
     const check = checkVendor(vendor);
     if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
     if (this.engagements.has(vendor.id)) reject(`Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
@@ -434,6 +436,10 @@ export class CampaignCase {
     if (!tracked) reject(`Unknown vendor "${vendorId}"; known: ${[...this.engagements.keys()].join(', ')}.`);
     if (tracked.state.state !== 'in-progress') reject(`The engagement with ${tracked.vendor.name} has already ended.`);
     if (tracked.state.withdrawal) reject(`${tracked.vendor.name} is already being withdrawn.`);
+    const decided = this.decisions.get(vendorId);
+    if (decided) {
+      reject(`${tracked.vendor.name} was ${decided.action === 'close' ? 'closed' : 'left out'} by the lead at drafting, with the reason the statement prints; it ends with that decision.`);
+    }
     // The engagement applies the same rule to the withdrawal signal and ignores one that fails
     // it, so the campaign must refuse it first or it would record a withdrawal that never happens.
     checkWithdrawalText({ by, reason });

@@ -148,7 +148,7 @@ export const TEXT_SOURCES = {
   summary: 'statement text file',
   findings: 'findings file (or statement text file)',
   demonstrations: 'statement text file',
-  reason: 'draft command (--close/--exclude)',
+  reason: "open-cases file (statement draft --open-cases, or the workspace's draft form)",
   conclusions: 'conclusions file (or statement text file)',
 } as const;
 

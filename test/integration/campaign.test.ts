@@ -354,7 +354,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     const reason = { en: 'The company left the market during the review.', fr: 'L’entreprise a quitté le marché pendant l’examen.' };
     await expectRefused(
       () => campaigns.draftStatement(id, officer, [{ vendorId: 'omega', action: 'close', reason: { en: reason.en, fr: '' } }]),
-      /refused: Cannot draft: 1 text is missing in the statement: draft command \(--close\/--exclude\), vendor omega, reason \(French\)\.$/,
+      /refused: Cannot draft: 1 text is missing in the statement: open-cases file \(statement draft --open-cases, or the workspace's draft form\), vendor omega, reason \(French\)\.$/,
     );
     await campaigns.draftStatement(id, officer, [{ vendorId: 'omega', action: 'close', reason }]);
     const drafted = await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');

@@ -188,7 +188,7 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     );
     const exclude = { vendorId: 'cisco', action: 'exclude' as const, reason: both('Joined too late.', '') };
     expect(refusal(() => kase.checkDraft({ by: LEAD, openCases: [exclude] }))).toBe(
-      'Cannot draft: 1 text is missing in the statement: draft command (--close/--exclude), vendor cisco, reason (French).',
+      "Cannot draft: 1 text is missing in the statement: open-cases file (statement draft --open-cases, or the workspace's draft form), vendor cisco, reason (French).",
     );
     const settled = { ...exclude, reason: both('Joined too late.', 'Arrivée trop tard.') };
     kase.checkDraft({ by: LEAD, openCases: [settled] });
@@ -197,6 +197,29 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     kase.startApproval(NOW);
     expect(kase.draft!.vendors.map((v) => [v.vendorId, v.stage])).toEqual([['zoom', 'concluded'], ['cisco', 'excluded']]);
     expect(kase.status().openCases).toEqual([settled]);
+  });
+
+  it('refuses a vendor added once the lead asked for the draft, before the workflow made it', () => {
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop');
+    kase.checkEdit({ by: LEAD, conclusions: publicText.conclusions, lessonsLearned: publicText.lessonsLearned });
+    kase.edit({ by: LEAD, conclusions: publicText.conclusions, lessonsLearned: publicText.lessonsLearned });
+    const closed = ['zoom', 'cisco'].map((vendorId) => ({ vendorId, action: 'close' as const, reason: both('Closed.', 'Fermé.') }));
+    kase.checkDraft({ by: LEAD, openCases: closed });
+    kase.requestDraft({ by: LEAD, openCases: closed }, NOW);
+    expect(kase.phase).toBe('engaging');
+    expect(refusal(() => kase.checkAddVendor({ by: LEAD, vendor: testVendor('late') }))).toBe('Vendors can no longer be added: the statement is being drafted (phase engaging).');
+  });
+
+  it('refuses to withdraw a vendor the lead closed or left out at drafting: the statement prints the lead’s reason', () => {
+    const kase = editLoop();
+    kase.checkEdit({ by: LEAD, ...publicText });
+    kase.edit({ by: LEAD, ...publicText });
+    const excluded = { vendorId: 'cisco', action: 'exclude' as const, reason: both('Joined too late.', 'Arrivée trop tard.') };
+    kase.requestDraft({ by: LEAD, openCases: [excluded] }, NOW);
+    kase.startApproval(NOW);
+    expect(refusal(() => kase.checkWithdrawVendor({ by: 'Officer Other', vendorId: 'cisco', reason: 'Another reason.' }))).toBe(
+      'Vendor cisco was left out by the lead at drafting, with the reason the statement prints; it ends with that decision.',
+    );
   });
 
   it('lists every missing text before the first version, and drafts on its own once all is written and every engagement ended', () => {

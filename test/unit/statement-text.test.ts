@@ -136,7 +136,7 @@ describe('what a draft still lacks', () => {
     const silent = ended('party', { stage: 'closed-no-response', response: undefined, findings: undefined, demonstrations: [], questions: [] });
     const text = complete();
     const draft = draftOf([ended('zoom'), silent, open('late')], text, [undefined, undefined, { vendorId: 'late', action: 'exclude', reason: both('Too late.', '') }]);
-    expect(statementGaps(draft)).toEqual([{ source: 'draft command (--close/--exclude)', vendorId: 'late', field: 'reason', language: 'fr' }]);
+    expect(statementGaps(draft)).toEqual([{ source: "open-cases file (statement draft --open-cases, or the workspace's draft form)", vendorId: 'late', field: 'reason', language: 'fr' }]);
   });
 
   it('is empty once every text is there', () => {
