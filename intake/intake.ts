@@ -174,7 +174,7 @@ export class Intake {
       const candidates = await correlate(read, this.options);
       // Its header alone names its case: held there, for an officer, without reading the rest.
       if (stored.oversize !== undefined) {
-        const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes) };
+        const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes), bytes: stored.oversize, limitBytes: this.maxMessageBytes };
         return await this.hold(stored, read, candidates[0]?.campaignId, why);
       }
       if (candidates.length === 0) {

@@ -199,8 +199,12 @@ describe('why a message is held, as the officer reads it', () => {
     await intake.pass();
     const why = new Map((await intake.held(undefined)).concat(await intake.held('vc')).map((h) => [h.messageId, h.why]));
     expect(why.get('<lost@nowhere.test>')).toEqual({ code: 'no-match' });
-    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB' });
-    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 0\.\d MB, plus que les 0\.1 MB que la réception lit\u00a0: il n’a pas été ouvert/);
+    // The English words stay for older readers; the numbers let each reader write the sizes its way.
+    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB', limitBytes: 64 * 1024, bytes: expect.any(Number) });
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 2\d\d,\d\u00a0ko, plus que les 64,0\u00a0ko que la réception lit\u00a0: il n’a pas été ouvert/);
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'en')).toMatch(/^the message is 2\d\d\.\d KB, more than the 64\.0 KB the intake reads/);
+    // A copy held before sizes were kept as numbers reads as it was written.
+    expect(heldReasonText({ code: 'oversize', size: '3.1 MB', limit: '1.0 MB' }, 'fr')).toMatch(/^le message fait 3\.1 MB, plus que les 1\.0 MB/);
 
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
     await refusing('the sender x@evil.example is not an address of SG').pass();

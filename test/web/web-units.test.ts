@@ -301,6 +301,22 @@ describe('the page texts', () => {
     expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
   });
 
+  it('writes sizes the French way on French pages (3,1 Mo), and a size held by older code as it was written', () => {
+    const views = loadViews();
+    const message = (why: object) => ({ ref: '1', messageId: '<m@x.test>', subject: 'Re: [VC]', kind: 'reply', reason: 'English', why, encoded: 'm' });
+    const oversize = { code: 'oversize', size: '3.1 MB', limit: '1.0 MB', bytes: 3_250_586, limitBytes: 1024 * 1024 };
+    const pen = (language: 'en' | 'fr') =>
+      views.render('held', language, { title: 'x', pen: 'vc', campaignId: 'vc', csrf: 'c', path: '/held/vc', messages: [message(oversize), message({ code: 'oversize', size: '2.0 MB', limit: '1.0 MB' })] });
+    expect(pen('fr')).toContain('<td>le message fait 3,1\u00a0Mo, plus que les 1,0\u00a0Mo que la réception lit');
+    expect(pen('fr')).toContain('<td>le message fait 2.0 MB, plus que les 1.0 MB');
+    expect(pen('en')).toContain('<td>the message is 3.1 MB, more than the 1.0 MB the intake reads');
+    const attachments = [{ name: 'a.pdf', type: 'application/pdf', size: 3_250_586 }, { name: 'b.txt', type: 'text/plain', size: 12_345 }, { name: 'c.txt', type: 'text/plain', size: 512 }];
+    const one = (language: 'en' | 'fr') =>
+      views.render('held-message', language, { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message(oversize), recipients: [], text: '', attachments } });
+    expect(one('fr')).toContain('<li>a.pdf (application/pdf, 3,1\u00a0Mo)</li><li>b.txt (text/plain, 12,1\u00a0ko)</li><li>c.txt (text/plain, 512\u00a0octets)</li>');
+    expect(one('en')).toContain('<li>a.pdf (application/pdf, 3.1 MB)</li><li>b.txt (text/plain, 12.1 KB)</li><li>c.txt (text/plain, 512 bytes)</li>');
+  });
+
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
     const { strings } = loadViews();
     const keys = [
