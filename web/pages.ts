@@ -6,6 +6,7 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { messageNotes } from '../intake/inbound-notes';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -442,7 +443,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           reviewNote: message.reviewNote,
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy,
-          notes: message.notes,
+          notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
         },
       }),
     );

@@ -248,6 +248,48 @@ describe('dates on a case whose lead authority is in Toronto', () => {
   });
 });
 
+describe('notes on mail the intake recorded', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const received = (messageId: string, notes: string[], noteCodes?: object[]) => ({
+    messageId, from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Attached.', documents: [], notes, review: 'to-review', ...(noteCodes ? { noteCodes } : {}),
+  });
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+    inbox: [
+      received('<new@zoom.test>', ['everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.'], [
+        { code: 'attachment-too-large', name: 'everything.bin', bytes: 26 * 1024 * 1024, limitBytes: 25 * 1024 * 1024 },
+      ]),
+      received('<old@zoom.test>', ['old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.']),
+    ],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC' }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const notesOn = async (language: string, id: string) => {
+    const html = await (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(id)}`, { headers: { cookie: cookie(language) } })).text();
+    return /<dd id="mail-notes">(.*?)<\/dd>/.exec(html)?.[1] ?? html;
+  };
+
+  it('words a note recorded as a code in the page’s language, sizes included', async () => {
+    expect(await notesOn('fr', '<new@zoom.test>')).toBe('everything.bin fait 26,0\u00a0Mo\u00a0; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u00a0; le message original est dans la boîte des dossiers.');
+    expect(await notesOn('en', '<new@zoom.test>')).toBe('everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.');
+  });
+
+  it('shows a note recorded before notes had codes as written, marked as English on a French page', async () => {
+    expect(await notesOn('fr', '<old@zoom.test>')).toBe('<span lang="en">old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.</span>');
+    expect(await notesOn('en', '<old@zoom.test>')).toBe('old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.');
+  });
+});
+
 describe('the page texts', () => {
   it('has every sentence in English and French, and renders a page with its values escaped', () => {
     const views = loadViews();
