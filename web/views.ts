@@ -65,8 +65,9 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
     value ? formatDate(value, languageOf(options), zoneOf(options)) : '—',
   );
+  // `zone=` names a row's own zone where a page lists several campaigns.
   engine.registerHelper('datetime', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDateTime(value, languageOf(options), zoneOf(options)) : '—',
+    value ? formatDateTime(value, languageOf(options), (options.hash?.zone as string | undefined) ?? zoneOf(options)) : '—',
   );
   // A size in bytes as the reader's language writes it ("3,1 Mo"); a size kept only as English text
   // (a copy held by older code) is shown as written.

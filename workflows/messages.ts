@@ -166,6 +166,8 @@ export function parseNextActionKeyword(keyword: string | undefined, at: Date | u
  */
 export interface CampaignListingMemo {
   reference: string;
+  /** The zone its dates are in (`campaignTimeZone`), for lists that show many campaigns; absent from campaigns started before. */
+  timeZone?: string;
 }
 export const CAMPAIGN_MEMO_KEY = 'campaign';
 

@@ -290,6 +290,58 @@ describe('notes on mail the intake recorded', () => {
   });
 });
 
+describe('dates on the holding pen and the campaigns list', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const boards: string[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        findCampaigns: async () => [
+          { workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', timeZone: 'America/Toronto' },
+          { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' },
+        ],
+      }) as never,
+    campaigns: async () =>
+      ({
+        board: async (campaignId: string) => {
+          boards.push(campaignId);
+          if (campaignId !== 'vc') throw new Error('no worker');
+          return { campaignId, reference: 'VC', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'America/Toronto' };
+        },
+      }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [held, { ...held, messageId: '<n@zoom.test>' }], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const html = async (path: string) => (await app.request(path, { headers: { cookie } })).text();
+
+  it('shows a campaign’s held mail in the campaign’s zone, from one query for the page', async () => {
+    boards.length = 0;
+    const pen = await html('/held/vc');
+    expect(pen.match(/27 Nov 2026, 10:30 America\/Toronto/g)).toHaveLength(2);
+    expect(boards).toEqual(['vc']);
+    const one = await html('/held/vc/message?id=%3Cm%40zoom.test%3E');
+    expect(one).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(one).toContain('<option value="zoom">Zoom</option>');
+  });
+
+  it('names UTC by the times of mail that names no campaign, or whose campaign cannot say its zone', async () => {
+    expect(await html('/held/unsorted')).toContain('27 Nov 2026, 15:30 UTC');
+    expect(await html('/held/gone')).toContain('27 Nov 2026, 15:30 UTC');
+  });
+
+  it('shows when each campaign started in its zone, and UTC, named, for one started before its zone was kept', async () => {
+    const list = await html('/campaigns');
+    expect(list).toContain('<td>27 Nov 2026, 10:30 America/Toronto</td>');
+    expect(list).toContain('<td>27 Nov 2026, 15:30 UTC</td>');
+  });
+});
+
 describe('the page texts', () => {
   it('has every sentence in English and French, and renders a page with its values escaped', () => {
     const views = loadViews();
