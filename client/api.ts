@@ -98,6 +98,8 @@ export interface CampaignSummary {
   campaignId: string;
   /** The case reference, from the campaign's memo; undefined for a campaign started before it was kept there. */
   reference?: string;
+  /** The zone its dates are in, from the memo; undefined for a campaign started before it was kept there. */
+  timeZone?: string;
   executionStatus: string;
   startedAt: string;
   closedAt?: string;
@@ -377,10 +379,12 @@ export class DossierClient {
     const found: CampaignSummary[] = [];
     try {
       for await (const info of listWorkflows(this.client, query)) {
+        const memo = info.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined;
         found.push({
           workflowId: info.workflowId,
           campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
-          reference: (info.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined)?.reference,
+          reference: memo?.reference,
+          ...(memo?.timeZone ? { timeZone: memo.timeZone } : {}),
           executionStatus: info.status,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),

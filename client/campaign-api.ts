@@ -34,7 +34,7 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
+import { campaignTimeZone, type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
@@ -90,7 +90,7 @@ export class CampaignClient {
           taskQueue: this.options.taskQueue,
           workflowId,
           args: [checked.input],
-          memo: { [CAMPAIGN_MEMO_KEY]: { reference: checked.input.campaign.reference } satisfies CampaignListingMemo },
+          memo: { [CAMPAIGN_MEMO_KEY]: { reference: checked.input.campaign.reference, timeZone: campaignTimeZone(checked.input.campaign) } satisfies CampaignListingMemo },
           // A campaign id names one campaign for good: a finished one is not started again by mistake.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         }),
@@ -109,22 +109,21 @@ export class CampaignClient {
   /**
    * The campaign as the workspace's board shows it: phase and vendors' names, without every
    * engagement's state. A worker older than this query is asked for the status instead.
+   * `timeoutMs` bounds the query, as for `status`.
    */
-  board(campaignId: string): Promise<CampaignBoard> {
-    return this.call(
-      campaignId,
-      () =>
-        this.handle(campaignId)
-          .query(campaignBoardQuery)
-          .catch(async (err: unknown) => {
-            if (!(err instanceof QueryNotRegisteredError)) throw err;
-            const status = await this.handle(campaignId).query(campaignStatusQuery);
-            const vendorNames = Object.fromEntries(status.engagements.map((e) => [e.vendorId, e.vendorName]));
-            const waiting = status.letterNotKept ? { letterNotKept: status.letterNotKept } : {};
-            return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting };
-          }),
-      'query',
-    );
+  board(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignBoard> {
+    const query = () =>
+      this.handle(campaignId)
+        .query(campaignBoardQuery)
+        .catch(async (err: unknown) => {
+          if (!(err instanceof QueryNotRegisteredError)) throw err;
+          const status = await this.handle(campaignId).query(campaignStatusQuery);
+          const vendorNames = Object.fromEntries(status.engagements.map((e) => [e.vendorId, e.vendorName]));
+          const waiting = status.letterNotKept ? { letterNotKept: status.letterNotKept } : {};
+          return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting };
+        });
+    const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
+    return this.call(campaignId, bounded, 'query');
   }
 
   /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */

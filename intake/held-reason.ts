@@ -2,16 +2,16 @@
 // language from templates/web/strings.yaml (keys `held.why.*`), the CLI and the held copy's header in
 // English. A `detail` is text the intake does not write and cannot translate (an engagement's
 // refusal, a parser's error, the border server's verdict); readers show it as written, in English.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../paths';
 import type { Language } from '../workflows/types';
+import { formatSize, sentence } from './wording';
 
 export type HeldWhy =
   | { code: 'unreadable'; detail: string }
-  | { code: 'oversize'; size: string; limit: string }
+  /**
+   * `size` and `limit` in English, as older readers show them; `bytes` and `limitBytes` (absent
+   * from copies held before) let each reader word them in its language.
+   */
+  | { code: 'oversize'; size: string; limit: string; bytes?: number; limitBytes?: number }
   | { code: 'no-match' }
   | { code: 'unverified-sender'; detail: string }
   /** Every candidate engagement's validator refused it; `detail` is their words. */
@@ -21,22 +21,17 @@ export type HeldWhy =
 
 const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'refused', 'as-written'];
 
-let strings: Record<Language, Record<string, string>> | undefined;
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
-
 /** The reason in words: the sentence for its code, then its detail as written. */
 export function heldReasonText(why: HeldWhy, language: Language = 'en'): string {
-  strings ??= parse(readFileSync(join(PROJECT_ROOT, 'templates', 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
-  const key = `${language}\u0000held.why.${why.code}`;
-  let sentence = compiled.get(key);
-  if (!sentence) {
-    const source = strings[language]?.[`held.why.${why.code}`];
-    if (source === undefined) throw new Error(`templates/web/strings.yaml has no ${language} text for "held.why.${why.code}"`);
-    sentence = Handlebars.create().compile(source, { noEscape: true, strict: false });
-    compiled.set(key, sentence);
-  }
-  const label = sentence(why);
+  const label = sentence(language, `held.why.${why.code}`, heldWhyValues(why, language));
   return 'detail' in why ? (label ? `${label} ${why.detail}` : why.detail) : label;
+}
+
+/** The values its sentence names: an oversize message's sizes in the reader's language where the copy kept them as numbers. */
+function heldWhyValues(why: HeldWhy, language: Language): object {
+  if (why.code !== 'oversize') return why;
+  const size = (bytes: unknown, asWritten: string) => (typeof bytes === 'number' && Number.isFinite(bytes) ? formatSize(bytes, language) : asWritten);
+  return { ...why, size: size(why.bytes, why.size), limit: size(why.limitBytes, why.limit) };
 }
 
 /** A reason read back from a held copy's header, or undefined when it is not one this intake wrote. */

@@ -7,15 +7,16 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
-import { DocumentError, type CaseDocuments } from '../documents/document-store';
+import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
-import type { DocumentRef } from '../workflows/types';
+import type { DocumentRef, InboundNote } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
+import { inboundNoteText } from './inbound-notes';
 import { senderVerdict } from './sender-check';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
@@ -174,7 +175,7 @@ export class Intake {
       const candidates = await correlate(read, this.options);
       // Its header alone names its case: held there, for an officer, without reading the rest.
       if (stored.oversize !== undefined) {
-        const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes) };
+        const why: HeldWhy = { code: 'oversize', size: megabytes(stored.oversize), limit: megabytes(this.maxMessageBytes), bytes: stored.oversize, limitBytes: this.maxMessageBytes };
         return await this.hold(stored, read, candidates[0]?.campaignId, why);
       }
       if (candidates.length === 0) {
@@ -251,17 +252,15 @@ export class Intake {
   ): Promise<{ input: RecordInboundInput; files: InboundAttachment[] }> {
     const documents: DocumentRef[] = [];
     const files: InboundAttachment[] = [];
-    const notes: string[] = [];
-    if (unreadSize !== undefined) {
-      notes.push(`The message is ${megabytes(unreadSize)}, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`);
-    }
+    const noteCodes: InboundNote[] = [];
+    if (unreadSize !== undefined) noteCodes.push({ code: 'message-too-large', bytes: unreadSize });
     for (const attachment of read.attachments) {
       try {
         documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
         files.push(attachment);
       } catch (err) {
         if (!(err instanceof DocumentError && err.code === 'DocumentTooLarge')) throw err;
-        notes.push(`${err.message} It was not kept; the original message is in the case mailbox.`);
+        noteCodes.push({ code: 'attachment-too-large', name: attachment.name, bytes: attachment.content.length, limitBytes: MAX_DOCUMENT_BYTES });
       }
     }
     // Received when the case mailbox took it: the sender writes the Date header, and a late reply
@@ -280,7 +279,9 @@ export class Intake {
       ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
       text: plainText(read.text),
       documents,
-      notes,
+      // The English sentences for readers that know only `notes` (an older workspace or CLI).
+      notes: noteCodes.map((note) => inboundNoteText(note, 'en')),
+      ...(noteCodes.length ? { noteCodes } : {}),
       ...(read.bounce ? { bounce: { recipients: read.bounce.recipients, status: read.bounce.status, diagnostic: read.bounce.diagnostic } } : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };

@@ -6,6 +6,7 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { messageNotes } from '../intake/inbound-notes';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -57,6 +58,8 @@ const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
 };
 /** Rows per board page: enough to scan, few enough that a page answers in well under 300 ms. */
 const BOARD_PAGE_SIZE = 100;
+/** How long a holding-pen page waits for its campaign's board before showing its mail without it. */
+const HELD_CAMPAIGN_QUERY_MS = 5_000;
 
 export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const { views, page } = deps;
@@ -442,7 +445,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           reviewNote: message.reviewNote,
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy,
-          notes: message.notes,
+          notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
         },
       }),
     );
@@ -481,15 +484,23 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
   };
 
+  /**
+   * A held campaign's board (its vendors, its zone): one bounded query a page. Held mail is read
+   * from the mailbox, so a campaign whose worker is gone leaves the page in UTC, not waiting.
+   */
+  const heldCampaign = async (campaignId: string | undefined) =>
+    campaignId ? (await deps.campaigns()).board(campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }).catch(() => undefined) : undefined;
+
   app.get('/held/:pen', async (c) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
-    const messages = await withPen((p) => p.intake.held(campaignId));
+    const [messages, board] = await Promise.all([withPen((p) => p.intake.held(campaignId)), heldCampaign(campaignId)]);
     return c.html(
       page(c, 'held', {
         title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
         pen,
         campaignId,
+        timeZone: board?.timeZone ?? 'UTC',
         messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
         done: takeNotice(c),
       }),
@@ -499,14 +510,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
-    const message = await withPen((p) => p.intake.read(campaignId, messageId));
-    // The vendors to choose from are the campaign's own list; without one, the officer names both.
-    const status = campaignId ? await (await deps.campaigns()).status(campaignId).catch(() => undefined) : undefined;
+    // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the officer names both.
+    const [message, board] = await Promise.all([withPen((p) => p.intake.read(campaignId, messageId)), heldCampaign(campaignId)]);
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
       message,
-      vendors: status?.engagements.map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
+      timeZone: board?.timeZone ?? 'UTC',
+      vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       ...formView(form, c.get('language')),
     });
   };

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
+import { formatSize } from '../intake/wording';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language } from '../workflows/types';
 
@@ -64,9 +65,17 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
     value ? formatDate(value, languageOf(options), zoneOf(options)) : '—',
   );
+  // `zone=` names a row's own zone where a page lists several campaigns.
   engine.registerHelper('datetime', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDateTime(value, languageOf(options), zoneOf(options)) : '—',
+    value ? formatDateTime(value, languageOf(options), (options.hash?.zone as string | undefined) ?? zoneOf(options)) : '—',
   );
+  // A size in bytes as the reader's language writes it ("3,1 Mo"); a size kept only as English text
+  // (a copy held by older code) is shown as written.
+  engine.registerHelper('size', (bytes: unknown, ...rest: unknown[]) => {
+    const options = rest.pop() as Handlebars.HelperOptions;
+    if (typeof bytes === 'number' && Number.isFinite(bytes)) return formatSize(bytes, languageOf(options), (language, key, values) => text(language, key, values));
+    return typeof rest[0] === 'string' ? rest[0] : '—';
+  });
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   engine.registerHelper('join', (list: unknown[] | undefined, separator: unknown) =>
     (list ?? []).join(typeof separator === 'string' ? separator : ', '),

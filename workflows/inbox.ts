@@ -35,6 +35,7 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
     text: input.text,
     documents: input.documents,
     notes: input.notes ?? [],
+    ...(input.noteCodes?.length ? { noteCodes: input.noteCodes } : {}),
     review: input.kind === 'reply' ? 'to-review' : 'noted',
     ...(input.assignedBy ? { assignedBy: input.assignedBy } : {}),
   };

@@ -166,6 +166,8 @@ export function parseNextActionKeyword(keyword: string | undefined, at: Date | u
  */
 export interface CampaignListingMemo {
   reference: string;
+  /** The zone its dates are in (`campaignTimeZone`), for lists that show many campaigns; absent from campaigns started before. */
+  timeZone?: string;
 }
 export const CAMPAIGN_MEMO_KEY = 'campaign';
 
@@ -217,7 +219,7 @@ export const correctContactsUpdate = defineUpdate<EngagementUpdated, [CorrectCon
 
 // ── Engagement: inbound correspondence (the intake records; the officer reviews) ────────────────
 // (A separate import keeps this section's edits apart from the other sections' import lists.)
-import type { DocumentRef as InboundDocumentRef, InboundKind, InboundMatch, InboundMessage } from './types';
+import type { DocumentRef as InboundDocumentRef, InboundKind, InboundMatch, InboundMessage, InboundNote } from './types';
 
 /** One message from the case mailbox, as the intake (or an officer assigning held mail) records it. */
 export interface RecordInboundInput {
@@ -235,8 +237,10 @@ export interface RecordInboundInput {
   /** Plain text, at most 20,000 characters; the original stays in the case mailbox. */
   text: string;
   documents: InboundDocumentRef[];
-  /** What the intake could not keep, said plainly (e.g. an attachment over the size limit). */
+  /** What the intake could not keep, said plainly in English (e.g. an attachment over the size limit). */
   notes: string[];
+  /** The same notes as codes and values, for readers in other languages; an older intake sends `notes` alone. */
+  noteCodes?: InboundNote[];
   bounce?: { recipients: string[]; status?: string; diagnostic?: string };
   /** The officer who assigned the message from the holding pen. */
   assignedBy?: string;

@@ -337,6 +337,16 @@ export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 /** How the message found its engagement: threading headers, the Reply-To token, the subject's reference, or an officer. */
 export type InboundMatch = 'thread' | 'token' | 'subject' | 'officer';
 
+/**
+ * Something the intake could not keep of a message, as a code and values (sizes in bytes): the
+ * workspace words it in the reader's language, the CLI in English (templates/web/strings.yaml, `note.*`).
+ */
+export type InboundNote =
+  /** Larger than the intake reads: recorded without its text and attachments. */
+  | { code: 'message-too-large'; bytes: number }
+  /** An attachment over the document store's limit, left out. */
+  | { code: 'attachment-too-large'; name: string; bytes: number; limitBytes: number };
+
 /** A message from the case mailbox, recorded on its engagement. */
 export interface InboundMessage {
   messageId: string;
@@ -352,7 +362,10 @@ export interface InboundMessage {
   bounceRecipients?: string[];
   text: string;
   documents: DocumentRef[];
+  /** What the intake could not keep, in English: all that messages recorded before `noteCodes` have. */
   notes: string[];
+  /** The same notes as codes and values, which each reader words in its language. */
+  noteCodes?: InboundNote[];
   /** `to-review` until the officer confirms or dismisses it; `noted` for what needs no review. */
   review: 'to-review' | 'confirmed' | 'dismissed' | 'noted';
   reviewedBy?: string;

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
+import { messageNotes } from '../../intake/inbound-notes';
 import { openIntake } from '../../intake/open';
 import { openStore, storeSettingsFromEnv } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
@@ -42,12 +43,17 @@ export function documentsOf(status: EngagementStatus): (DocumentRef & { from: st
 export function renderInbox(status: EngagementStatus): string {
   const inbox = status.inbox ?? [];
   if (!inbox.length) return `No mail recorded on ${status.workflowId}.`;
+  // What the intake could not keep of a message, below the table: a sentence is too long for a cell.
+  const notes = inbox.flatMap((m) => messageNotes(m, 'en').map((note) => `${m.messageId}: ${note.text}`));
   return section(
     `Mail (${inbox.filter((m) => m.review === 'to-review').length} to review)`,
-    table(
-      ['message', 'received', 'from', 'kind', 'review', 'subject', 'documents'],
-      inbox.map((m) => [m.messageId, when(m.receivedAt), m.from, m.kind, m.review, m.subject, m.documents.map((d) => d.name).join(', ')]),
-    ),
+    [
+      table(
+        ['message', 'received', 'from', 'kind', 'review', 'subject', 'documents'],
+        inbox.map((m) => [m.messageId, when(m.receivedAt), m.from, m.kind, m.review, m.subject, m.documents.map((d) => d.name).join(', ')]),
+      ),
+      ...(notes.length ? ['', 'Notes:', ...notes] : []),
+    ].join('\n'),
   );
 }
 

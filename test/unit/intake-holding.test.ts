@@ -9,7 +9,9 @@ import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { parseIntakeConfig } from '../../intake/config';
+import { renderInbox } from '../../client/commands/inbox';
 import { heldReasonText } from '../../intake/held-reason';
+import { messageNotes } from '../../intake/inbound-notes';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { holdingFolder } from '../../intake/mailbox';
@@ -199,8 +201,12 @@ describe('why a message is held, as the officer reads it', () => {
     await intake.pass();
     const why = new Map((await intake.held(undefined)).concat(await intake.held('vc')).map((h) => [h.messageId, h.why]));
     expect(why.get('<lost@nowhere.test>')).toEqual({ code: 'no-match' });
-    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB' });
-    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 0\.\d MB, plus que les 0\.1 MB que la réception lit\u00a0: il n’a pas été ouvert/);
+    // The English words stay for older readers; the numbers let each reader write the sizes its way.
+    expect(why.get('<big@nowhere.test>')).toMatchObject({ code: 'oversize', limit: '0.1 MB', limitBytes: 64 * 1024, bytes: expect.any(Number) });
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'fr')).toMatch(/^le message fait 2\d\d,\d\u00a0ko, plus que les 64,0\u00a0ko que la réception lit\u00a0: il n’a pas été ouvert/);
+    expect(heldReasonText(why.get('<big@nowhere.test>')!, 'en')).toMatch(/^the message is 2\d\d\.\d KB, more than the 64\.0 KB the intake reads/);
+    // A copy held before sizes were kept as numbers reads as it was written.
+    expect(heldReasonText({ code: 'oversize', size: '3.1 MB', limit: '1.0 MB' }, 'fr')).toMatch(/^le message fait 3\.1 MB, plus que les 1\.0 MB/);
 
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
     await refusing('the sender x@evil.example is not an address of SG').pass();
@@ -286,6 +292,32 @@ describe('a message too large to read', () => {
     const recorded = state.inbox!.find((m) => m.messageId === '<huge@zoom.test>')!;
     expect(recorded).toMatchObject({ subject: 'Re: [VC] our recordings', text: '', documents: [], assignedBy: 'Officer Tremblay' });
     expect(recorded.notes).toEqual([`The message is ${(huge.length / 1024 / 1024).toFixed(1)} MB, more than the intake reads: its text and attachments were not kept; the original message is in the case mailbox.`]);
+    // The same note as a code, which the French workspace words in French and the CLI in English.
+    expect(recorded.noteCodes).toEqual([{ code: 'message-too-large', bytes: huge.length }]);
+    const size = (huge.length / 1024 / 1024).toFixed(1);
+    expect(messageNotes(recorded, 'fr')).toEqual([
+      { text: `Le message fait ${size.replace('.', ',')}\u00a0Mo, plus que ce que la réception lit\u00a0: son texte et ses pièces jointes n’ont pas été conservés\u00a0; le message original est dans la boîte des dossiers.`, english: false },
+    ]);
+    expect(renderInbox(state)).toContain(`<huge@zoom.test>: The message is ${size} MB, more than the intake reads`);
+  });
+
+  it('notes an attachment it could not keep as a code and values, with the English sentence older readers show', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const from = vendor.contacts[0].email;
+    const content = Buffer.alloc(26 * 1024 * 1024, 1);
+    await mailbox.append(await composeReply({ from, to: 'case@test.example', subject: 'Re: [VC] all of it', messageId: '<big@zoom.test>', text: 'Attached.', attachments: [{ filename: 'everything.bin', content }] }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const recorded = state.inbox!.find((m) => m.messageId === '<big@zoom.test>')!;
+    expect(recorded.noteCodes).toEqual([{ code: 'attachment-too-large', name: 'everything.bin', bytes: content.length, limitBytes: 25 * 1024 * 1024 }]);
+    expect(recorded.notes).toEqual(['everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.']);
+    expect(messageNotes(recorded, 'fr').map((n) => n.text)).toEqual([
+      'everything.bin fait 26,0\u00a0Mo\u00a0; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u00a0; le message original est dans la boîte des dossiers.',
+    ]);
+    // A message recorded before notes had codes: its English sentence, marked as English on a French page.
+    expect(messageNotes({ notes: ['x.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept.'] }, 'fr')).toEqual([
+      { text: 'x.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept.', english: true },
+    ]);
+    expect(renderInbox(state)).toContain('<big@zoom.test>: everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept');
   });
 
   it('takes its limit from DOSSIER_INTAKE_MAX_MESSAGE_MB, and names a bad one', () => {

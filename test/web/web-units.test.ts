@@ -248,6 +248,100 @@ describe('dates on a case whose lead authority is in Toronto', () => {
   });
 });
 
+describe('notes on mail the intake recorded', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const received = (messageId: string, notes: string[], noteCodes?: object[]) => ({
+    messageId, from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Attached.', documents: [], notes, review: 'to-review', ...(noteCodes ? { noteCodes } : {}),
+  });
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+    inbox: [
+      received('<new@zoom.test>', ['everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.'], [
+        { code: 'attachment-too-large', name: 'everything.bin', bytes: 26 * 1024 * 1024, limitBytes: 25 * 1024 * 1024 },
+      ]),
+      received('<old@zoom.test>', ['old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.']),
+    ],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC' }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const notesOn = async (language: string, id: string) => {
+    const html = await (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(id)}`, { headers: { cookie: cookie(language) } })).text();
+    return /<dd id="mail-notes">(.*?)<\/dd>/.exec(html)?.[1] ?? html;
+  };
+
+  it('words a note recorded as a code in the page’s language, sizes included', async () => {
+    expect(await notesOn('fr', '<new@zoom.test>')).toBe('everything.bin fait 26,0\u00a0Mo\u00a0; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u00a0; le message original est dans la boîte des dossiers.');
+    expect(await notesOn('en', '<new@zoom.test>')).toBe('everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.');
+  });
+
+  it('shows a note recorded before notes had codes as written, marked as English on a French page', async () => {
+    expect(await notesOn('fr', '<old@zoom.test>')).toBe('<span lang="en">old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.</span>');
+    expect(await notesOn('en', '<old@zoom.test>')).toBe('old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.');
+  });
+});
+
+describe('dates on the holding pen and the campaigns list', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const boards: string[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        findCampaigns: async () => [
+          { workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', timeZone: 'America/Toronto' },
+          { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' },
+        ],
+      }) as never,
+    campaigns: async () =>
+      ({
+        board: async (campaignId: string) => {
+          boards.push(campaignId);
+          if (campaignId !== 'vc') throw new Error('no worker');
+          return { campaignId, reference: 'VC', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'America/Toronto' };
+        },
+      }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [held, { ...held, messageId: '<n@zoom.test>' }], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const html = async (path: string) => (await app.request(path, { headers: { cookie } })).text();
+
+  it('shows a campaign’s held mail in the campaign’s zone, from one query for the page', async () => {
+    boards.length = 0;
+    const pen = await html('/held/vc');
+    expect(pen.match(/27 Nov 2026, 10:30 America\/Toronto/g)).toHaveLength(2);
+    expect(boards).toEqual(['vc']);
+    const one = await html('/held/vc/message?id=%3Cm%40zoom.test%3E');
+    expect(one).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(one).toContain('<option value="zoom">Zoom</option>');
+  });
+
+  it('names UTC by the times of mail that names no campaign, or whose campaign cannot say its zone', async () => {
+    expect(await html('/held/unsorted')).toContain('27 Nov 2026, 15:30 UTC');
+    expect(await html('/held/gone')).toContain('27 Nov 2026, 15:30 UTC');
+  });
+
+  it('shows when each campaign started in its zone, and UTC, named, for one started before its zone was kept', async () => {
+    const list = await html('/campaigns');
+    expect(list).toContain('<td>27 Nov 2026, 10:30 America/Toronto</td>');
+    expect(list).toContain('<td>27 Nov 2026, 15:30 UTC</td>');
+  });
+});
+
 describe('the page texts', () => {
   it('has every sentence in English and French, and renders a page with its values escaped', () => {
     const views = loadViews();
@@ -299,6 +393,22 @@ describe('the page texts', () => {
     expect(html).toContain('<td>le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
     const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
     expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
+  });
+
+  it('writes sizes the French way on French pages (3,1 Mo), and a size held by older code as it was written', () => {
+    const views = loadViews();
+    const message = (why: object) => ({ ref: '1', messageId: '<m@x.test>', subject: 'Re: [VC]', kind: 'reply', reason: 'English', why, encoded: 'm' });
+    const oversize = { code: 'oversize', size: '3.1 MB', limit: '1.0 MB', bytes: 3_250_586, limitBytes: 1024 * 1024 };
+    const pen = (language: 'en' | 'fr') =>
+      views.render('held', language, { title: 'x', pen: 'vc', campaignId: 'vc', csrf: 'c', path: '/held/vc', messages: [message(oversize), message({ code: 'oversize', size: '2.0 MB', limit: '1.0 MB' })] });
+    expect(pen('fr')).toContain('<td>le message fait 3,1\u00a0Mo, plus que les 1,0\u00a0Mo que la réception lit');
+    expect(pen('fr')).toContain('<td>le message fait 2.0 MB, plus que les 1.0 MB');
+    expect(pen('en')).toContain('<td>the message is 3.1 MB, more than the 1.0 MB the intake reads');
+    const attachments = [{ name: 'a.pdf', type: 'application/pdf', size: 3_250_586 }, { name: 'b.txt', type: 'text/plain', size: 12_345 }, { name: 'c.txt', type: 'text/plain', size: 512 }];
+    const one = (language: 'en' | 'fr') =>
+      views.render('held-message', language, { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message(oversize), recipients: [], text: '', attachments } });
+    expect(one('fr')).toContain('<li>a.pdf (application/pdf, 3,1\u00a0Mo)</li><li>b.txt (text/plain, 12,1\u00a0ko)</li><li>c.txt (text/plain, 512\u00a0octets)</li>');
+    expect(one('en')).toContain('<li>a.pdf (application/pdf, 3.1 MB)</li><li>b.txt (text/plain, 12.1 KB)</li><li>c.txt (text/plain, 512 bytes)</li>');
   });
 
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {

@@ -245,7 +245,7 @@ describe('mail in the workspace', () => {
     expect(await textOf(owen.locator('#mail-subject'))).toContain('[CLI-TEST-2020]');
     expect(await textOf(owen.locator('#mail-headers'))).toContain('privacy@cisco.test');
     expect(await textOf(owen.locator('#mail-text'))).toContain('Cisco');
-    expect(await textOf(owen.locator('#mail-attachments li'))).toMatch(/\.pdf \(application\/pdf, \d+ bytes\)/);
+    expect(await textOf(owen.locator('#mail-attachments li'))).toMatch(/\.pdf \(application\/pdf, \d+\.\d KB\)/);
     const sentPage = owen.url();
     await checkPage(owen, 'mail-sent');
 
