@@ -15,6 +15,24 @@ import { campaignWorkflowId } from '../../workflows/workflow-ids';
 const POLL_MS = 1_000;
 const DRAFT_WAIT_MS = 60_000;
 
+/**
+ * The first version goes out on its own once every engagement has ended and no text is missing
+ * (the campaign drafts it on its next turn): after the edit that wrote the last text, the
+ * authorities it went to; undefined when the edit left it to the lead's `statement draft`.
+ */
+async function firstVersionOnItsOwn(campaigns: Awaited<ReturnType<CommandContext['campaigns']>>, campaignId: string, updated: CampaignUpdated): Promise<string[] | undefined> {
+  const blocked = updated.draft || updated.published || (updated.missingTextCount ?? updated.missingTexts?.length ?? 0) > 0 || updated.statementTooLarge;
+  if (blocked) return undefined;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const status = await campaigns.status(campaignId);
+    if (status.draft) return status.draft.pending;
+    // Engagements still under way: the lead submits the first version (settling them), or waits.
+    if (status.engagements.some((e) => e.state === 'in-progress') || Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, POLL_MS / 4));
+  }
+}
+
 export function statementCommands(session: Session): Command {
   const group = new Command('statement').description("the joint statement: draft status, an authority's approval or change request, publication");
 
@@ -66,14 +84,19 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('edit')
-    .description("edit the statement's public text (summaries, findings, observations, conclusions); nothing goes out until `statement draft`")
+    .description(
+      "edit the statement's public text (summaries, findings, observations, conclusions); a version goes out when the lead submits it with `statement draft`, or, the first one, on its own once every engagement has ended and no text is missing",
+    )
     .argument('<campaign>', 'campaign id')
     .requiredOption('--file <file>', 'YAML or JSON: the texts to change, each in en and fr (docs/input-files.md, "Statement text")')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
         const edit = readStatementTextFile(options.file);
-        const status = await (await ctx.campaigns()).editStatement(campaignId, { by: ctx.officer, ...edit });
+        const campaigns = await ctx.campaigns();
+        const status = await campaigns.editStatement(campaignId, { by: ctx.officer, ...edit });
+        const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
         ctx.out.result(status, () => {
+          if (firstOut) return `Statement text updated; it was the last text missing, so version 1 went out for approval to ${firstOut.join(', ') || 'nobody'}.`;
           const missing = status.missingTextCount ?? status.missingTexts?.length ?? 0;
           const next = status.draft ? `submit version ${status.draft.version + 1} with \`dossier statement draft ${campaignId}\`` : `submit it with \`dossier statement draft ${campaignId}\``;
           const blocked = missing ? `${missing} text(s) still missing (\`dossier statement status\` lists them)` : status.statementTooLarge;
@@ -90,8 +113,14 @@ export function statementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
         const text = readConclusionsFile(options.file);
-        const status = await (await ctx.campaigns()).setConclusions(campaignId, { by: ctx.officer, ...text });
-        ctx.out.result(status, () => `Conclusions set; they go out with the next version the lead submits (\`dossier statement draft ${campaignId}\`).`);
+        const campaigns = await ctx.campaigns();
+        const status = await campaigns.setConclusions(campaignId, { by: ctx.officer, ...text });
+        const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
+        ctx.out.result(status, () =>
+          firstOut
+            ? `Conclusions set; they were the last text missing, so version 1 went out for approval to ${firstOut.join(', ') || 'nobody'}.`
+            : `Conclusions set; they go out with the next version the lead submits (\`dossier statement draft ${campaignId}\`).`,
+        );
       }),
     );
 

@@ -1,5 +1,8 @@
 // What the officer reads at the terminal: the tables and one-line errors of the CLI, checked on
 // plain values (no server), for the defects reported in issue 14.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
@@ -7,6 +10,7 @@ import { renderOverview } from '../../client/commands/campaign';
 import { dueTime, engagementCommands, isoTime, renderStatus } from '../../client/commands/engagement';
 import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
+import { statementCommands } from '../../client/commands/statement';
 import { notFound } from '../../client/errors';
 import { createOutput, deadline } from '../../client/output';
 import type { EngagementStatus } from '../../workflows/messages';
@@ -77,6 +81,31 @@ describe('engagement extend', () => {
 
   it('prints the whole status under --json, as before', async () => {
     expect(JSON.parse(await extend(demonstrating, ['--until', '2020-09-30'], true))).toEqual(demonstrating);
+  });
+});
+
+describe('statement edit', () => {
+  /** Runs `dossier statement edit vc --file …` against a campaign that answers `updated`, then `status`. */
+  async function edit(updated: object, status: object): Promise<string> {
+    let printed = '';
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-edit-')), 'text.yaml');
+    writeFileSync(file, 'conclusions:\n  en: [Done.]\n  fr: [Fait.]\nlessonsLearned:\n  en: [Early.]\n  fr: [Tôt.]\n');
+    const campaigns = { editStatement: async () => updated, status: async () => status };
+    const context = { out: createOutput(false, (t) => (printed += t)), officer: 'Officer', campaigns: async () => campaigns };
+    const session = { context: () => context } as unknown as Session;
+    await statementCommands(session).exitOverride().parseAsync(['edit', 'vc', '--file', file], { from: 'user' });
+    return printed;
+  }
+  const ended = { engagements: [{ vendorId: 'zoom', state: 'ended' }] };
+
+  it('says version 1 went out when the edit wrote the last text missing and every engagement had ended', async () => {
+    const out = await edit({ missingTextCount: 0 }, { ...ended, draft: { version: 1, pending: ['opc', 'fdpic'] } });
+    expect(out).toBe('Statement text updated; it was the last text missing, so version 1 went out for approval to opc, fdpic.\n');
+  });
+
+  it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {
+    expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `dossier statement draft vc`.\n');
+    expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 text(s) still missing (`dossier statement status` lists them).\n');
   });
 });
 
