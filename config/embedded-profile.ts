@@ -30,7 +30,7 @@ export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
 
 export function writeProfile(profile: EmbeddedProfile, env: NodeJS.ProcessEnv = process.env): string {
   const path = profilePath(env);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(profile, null, 2)}\n`);
   return path;
 }

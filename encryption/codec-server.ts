@@ -1,7 +1,8 @@
 // The codec server the Temporal Web UI calls to show decrypted payloads (POST /decode, /encode, the
 // protocol of Temporal's remote codec). Only whoever holds the master keys can run one; a required
-// token keeps others on the same host out, and bounded requests keep it from taking down the worker
-// process it runs in.
+// token keeps out callers that do not know it (web pages, port scanners), though not other accounts
+// on a shared host, which can read it from the dev server's command line (README); bounded requests
+// keep it from taking down the worker process it runs in.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
@@ -46,6 +47,23 @@ export const CODEC_LIMITS = { maxBodyBytes: 4 * 1024 * 1024, maxPayloads: 1_000,
 /** A token for the codec server: 32 random bytes, URL-safe (it may travel in the endpoint path). */
 export function generateCodecToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The codec token from DOSSIER_CODEC_TOKEN, else a new one. A token travels as a path segment of the
+ * Web UI's codec endpoint, so one with characters that change the path (`/`, `+`, `%`, `?`, `#`…)
+ * or shorter than 16 characters is refused, naming the variable.
+ */
+export function codecTokenFromEnv(env: NodeJS.ProcessEnv): string {
+  const token = env.DOSSIER_CODEC_TOKEN?.trim();
+  if (!token) return generateCodecToken();
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new Error(
+      'DOSSIER_CODEC_TOKEN must be at least 16 characters of A-Z, a-z, 0-9, "-" and "_" only (it travels in the codec endpoint\'s path); ' +
+        'generate one with `openssl rand -base64 32 | tr "+/" "-_" | tr -d "="`, or leave it unset for a new one each start.',
+    );
+  }
+  return token;
 }
 
 class RequestRefused extends Error {

@@ -44,7 +44,7 @@ export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: Wrap
 /** For the embedded set-up only: a development master key, created once and kept out of git. */
 export function ensureDevMasterKeys(file = DEV_MASTER_KEYS_FILE): string {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, generateMasterKeySpec('dev1') + '\n', { mode: 0o600 });
   }
   return file;

@@ -39,6 +39,15 @@ export function parseMasterKeys(spec: string, source = 'DOSSIER_MASTER_KEYS'): M
       return { id, key };
     });
   if (!keys.length) throw new KeyError('MasterKeysInvalid', `${source} is empty`);
+  // Two keys under one id: only the first would ever be tried, so keys wrapped under the other would
+  // be counted as current by a rotation and then never open again.
+  const duplicate = keys.find((k, i) => keys.findIndex((other) => other.id === k.id) !== i);
+  if (duplicate) {
+    throw new KeyError(
+      'MasterKeysInvalid',
+      `${source}: master key id "${duplicate.id}" is listed twice; give the new master key an id of its own (a data key records only the id of the master key that wrapped it)`,
+    );
+  }
   return keys;
 }
 
@@ -185,7 +194,9 @@ export class KeyStore {
    * Master-key rotation: rewraps every data key not yet under the first (current) master key. Once
    * it returns, the older master keys can be removed from DOSSIER_MASTER_KEYS and destroyed; then
    * no copy of a key wrapped under them (a backup, WAL, a deleted row) can be unwrapped again.
-   * A key that cannot be unwrapped (its master key is not listed) is reported, not skipped silently.
+   * A key that cannot be unwrapped (its master key is not listed, or the master key listed under its
+   * id is not the one that wrapped it) is reported, not skipped silently; "unchanged" counts only keys
+   * the current master key was seen to unwrap.
    */
   async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number; failed: { keyId: string; problem: string }[] }> {
     const current = this.masterKeys[0].id;
@@ -195,15 +206,16 @@ export class KeyStore {
     for (const keyId of await this.keys.list()) {
       const stored = await this.keys.get(keyId);
       if (!stored) continue;
-      if (stored.masterKeyId === current) {
-        unchanged++;
-        continue;
-      }
       let key: Buffer;
       try {
         key = this.unwrap(stored);
       } catch (err) {
-        failed.push({ keyId, problem: (err as Error).message });
+        const problem = err instanceof KeyError ? err.message : `data key "${keyId}" does not unwrap under the configured master key "${stored.masterKeyId}" (${(err as Error).message}): is the right key listed under that id?`;
+        failed.push({ keyId, problem });
+        continue;
+      }
+      if (stored.masterKeyId === current) {
+        unchanged++;
         continue;
       }
       if (await this.keys.replace({ ...this.wrap(keyId, key), createdAt: stored.createdAt }, stored.masterKeyId)) rewrapped.push(keyId);

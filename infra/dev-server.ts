@@ -49,7 +49,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (dbFilename) {
-    mkdirSync(dirname(dbFilename), { recursive: true });
+    mkdirSync(dirname(dbFilename), { recursive: true, mode: 0o700 });
     args.push('--db-filename', dbFilename);
     // A write-ahead log instead of SQLite's default rollback journal: each transaction appends to one
     // file instead of creating, syncing and deleting a journal, and every commit is still synced
@@ -62,7 +62,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // Reminder timers of a demo fire seconds apart; the dev server's default visibility is already
   // immediate, so nothing else needs tuning here.
   const child = spawn(resolveTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup });
-  const log = logFile ? (mkdirSync(dirname(logFile), { recursive: true }), createWriteStream(logFile, { flags: 'a' })) : undefined;
+  const log = logFile ? (mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 }), createWriteStream(logFile, { flags: 'a' })) : undefined;
   let recent = '';
   const keep = (chunk: Buffer) => {
     recent = (recent + chunk.toString()).slice(-4000);

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
-import { createCodecServer, generateCodecToken } from '../encryption/codec-server';
+import { codecTokenFromEnv, createCodecServer } from '../encryption/codec-server';
 import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
 import { dataDir as defaultDataDir, removeProfile, runningProfile, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
@@ -122,7 +122,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       // browser calls it directly, so it must allow the UI's origin.
       // The UI sends no bearer token to a plain-HTTP codec server, so it gets an endpoint URL that
       // carries the token; the token is also kept owner-only in the data folder for other tools.
-      const token = env.DOSSIER_CODEC_TOKEN || generateCodecToken();
+      const token = codecTokenFromEnv(env);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(join(dataDir, 'codec.token'), `${token}\n`, { mode: 0o600 });
       chmodSync(join(dataDir, 'codec.token'), 0o600);

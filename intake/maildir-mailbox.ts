@@ -1,6 +1,7 @@
 // The case mailbox as a local Maildir (the embedded default: no mail server to install). The layout
 // is Maildir++ as Dovecot writes it: the inbox in the root's new/ and cur/, each folder in `.Name/`.
 // A message is written to tmp/ and renamed into new/, so a reader never sees half a message.
+// Vendors' replies are confidential: folders are created owner-only (0700), messages 0600.
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -18,7 +19,7 @@ export class MaildirMailbox implements MailboxSource {
 
   private async ensure(folder = INBOX): Promise<string> {
     const path = this.folderPath(folder);
-    await Promise.all(['new', 'cur', 'tmp'].map((sub) => mkdir(join(path, sub), { recursive: true })));
+    await Promise.all(['new', 'cur', 'tmp'].map((sub) => mkdir(join(path, sub), { recursive: true, mode: 0o700 })));
     return path;
   }
 
@@ -49,7 +50,7 @@ export class MaildirMailbox implements MailboxSource {
   async append(raw: Buffer, folder = INBOX): Promise<void> {
     const path = await this.ensure(folder);
     const name = `${Date.now()}.M${++counter}P${process.pid}.${hostname().replace(/[/:]/g, '_')}`;
-    await writeFile(join(path, 'tmp', name), raw);
+    await writeFile(join(path, 'tmp', name), raw, { mode: 0o600 });
     await rename(join(path, 'tmp', name), join(path, 'new', name));
   }
 

@@ -1,11 +1,13 @@
 // The embedded default: shared state as files on one host, needing no server. Folders are created
 // owner-only (0700) and files written owner-only (0600), each write made atomic by a rename (or a
-// hard link, where an existing file must win), so a reader never sees half a file. Workers on other
-// hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
+// hard link, where an existing file must win), so a reader never sees half a file, and flushed to
+// disk with its folder (store/durable-files.ts), so a power cut cannot leave a key file empty.
+// Workers on other hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
+import { makeFolder, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
@@ -43,7 +45,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     kind: 'local',
     get ledger() {
       if (!ledger) {
-        mkdirSync(join(stateDir, 'deliveries'), { recursive: true, mode: DIR_MODE });
+        makeFolder(join(stateDir, 'deliveries'), DIR_MODE);
         ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'), ledgerLeaseMs ? { leaseMs: ledgerLeaseMs } : {});
       }
       return ledger;
@@ -62,10 +64,12 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
 
 /** Writes under a name of this writer's own, then renames: readers see the old file or the new one. */
 function writeAtomically(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
-  writeFileSync(temporary, bytes, { mode: FILE_MODE });
-  renameSync(temporary, path);
+  writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+}
+
+/** Writes `path` only if it does not exist yet (of two writers racing, exactly one file is kept). */
+function writeOnce(path: string, text: string): void {
+  writeOnceDurably(path, text, FILE_MODE);
 }
 
 function readIfExists(path: string): Buffer | undefined {
@@ -77,9 +81,11 @@ function readIfExists(path: string): Buffer | undefined {
   }
 }
 
+/** Removes a file, and flushes its folder so the removal survives a power cut too. */
 function removeIfExists(path: string): boolean {
   try {
     rmSync(path);
+    syncFolder(dirname(path));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -89,7 +95,7 @@ function removeIfExists(path: string): boolean {
 
 export class LocalWrappedKeys implements WrappedKeyStore {
   constructor(private readonly folder: string) {
-    mkdirSync(folder, { recursive: true, mode: DIR_MODE });
+    makeFolder(folder, DIR_MODE);
   }
 
   private pathOf(keyId: string): string {
@@ -129,7 +135,13 @@ export class LocalWrappedKeys implements WrappedKeyStore {
     const current = readIfExists(path);
     if (!current) return false;
     // Overwrite before unlinking: a best effort on file systems that write in place.
-    writeFileSync(path, randomBytes(Math.max(512, current.length)));
+    try {
+      overwriteSynced(path, randomBytes(Math.max(512, current.length)));
+    } catch (err) {
+      // Another shredding removed it meanwhile.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
     return removeIfExists(path);
   }
 
@@ -265,28 +277,11 @@ export class LocalDocuments implements DocumentStore {
   }
 }
 
-/**
- * Writes `path` only if it does not exist yet, whole or not at all: a hard link fails if the name
- * exists, so of two writers racing exactly one file is kept.
- */
-function writeOnce(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, text, { mode: FILE_MODE });
-  try {
-    linkSync(temporary, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
-
 /** One file per revoked session, named by its id, holding when the session would have expired. */
 class LocalRevokedSessions implements RevokedSessions {
   constructor(private readonly folder: string) {}
 
   async revoke(sessionId: string, until: Date): Promise<void> {
-    mkdirSync(this.folder, { recursive: true, mode: DIR_MODE });
     writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
     // Each sign-out clears the entries whose sessions have expired anyway.
     // Only entries: another process's file being written (a temporary name) is not one.

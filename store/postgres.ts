@@ -34,11 +34,16 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
 }
 
-/** The URL without its password, for logs and error messages. */
+/**
+ * The URL without its passwords, for logs and error messages: the one before the host and any given
+ * as a query parameter (libpq and pg read `password=` and `sslpassword=` there too).
+ */
 export function maskDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    const secrets = [...parsed.searchParams.keys()].filter((name) => /pass|secret|token/i.test(name));
+    for (const name of new Set(secrets)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return '(unparseable DATABASE_URL)';

@@ -90,6 +90,26 @@ const smtpUrl = z
     }
   }, 'must be a URL such as smtp://user@mail.example.org:587 or smtps://mail.example.org:465');
 
+/**
+ * A number from the environment, in decimal digits only (`0x1e`, `1e2` and `-5` are refused rather
+ * than read as 30, 100 or a negative), bounded; empty or blank is unset, so `VAR=` in a compose file
+ * gives the default instead of 0 (a grace of 0 s would cancel in-flight activities at once).
+ */
+function envNumber({ min, max, fallback, fraction = false }: { min: number; max: number; fallback: number; fraction?: boolean }) {
+  const digits = fraction ? /^\d+(\.\d+)?$/ : /^\d+$/;
+  const wording = fraction ? `a number in decimal digits (such as 30 or 2.5) from ${min} to ${max}` : `a whole number in decimal digits from ${min} to ${max}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(digits, `must be ${wording}`)
+      .transform(Number)
+      .pipe(z.number().min(min, `must be ${wording}`).max(max, `must be ${wording}`))
+      .default(fallback),
+  );
+}
+
 const envSchema = z.object({
   SMTP_URL: smtpUrl,
   SMTP_PASSWORD: z.string().min(1).optional(),
@@ -102,13 +122,13 @@ const envSchema = z.object({
   DOSSIER_TASK_QUEUE: z.string().trim().regex(/^[\w.-]{1,200}$/, 'letters, digits, . _ - only').default(DEFAULT_TASK_QUEUE),
   DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
   DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
-  DOSSIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  DOSSIER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
+  DOSSIER_SHUTDOWN_GRACE_SECONDS: envNumber({ min: 0, max: 3600, fallback: 30 }),
+  DOSSIER_MAX_CACHED_WORKFLOWS: envNumber({ min: 0, max: 1_000_000, fallback: DEFAULT_WORKER_TUNING.maxCachedWorkflows }),
   // The SDK refuses fewer than 2 workflow slots while it caches workflows.
-  DOSSIER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(10_000).default(DEFAULT_WORKER_TUNING.workflowTaskSlots),
-  DOSSIER_ACTIVITY_TASK_SLOTS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WORKER_TUNING.activityTaskSlots),
-  DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(DEFAULT_WORKER_TUNING.stickyQueueTimeoutMs / 1000),
-  DOSSIER_SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_WORKER_TUNING.smtpPoolSize),
+  DOSSIER_WORKFLOW_TASK_SLOTS: envNumber({ min: 2, max: 10_000, fallback: DEFAULT_WORKER_TUNING.workflowTaskSlots }),
+  DOSSIER_ACTIVITY_TASK_SLOTS: envNumber({ min: 1, max: 10_000, fallback: DEFAULT_WORKER_TUNING.activityTaskSlots }),
+  DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: envNumber({ min: 1, max: 3600, fallback: DEFAULT_WORKER_TUNING.stickyQueueTimeoutMs / 1000, fraction: true }),
+  DOSSIER_SMTP_POOL_SIZE: envNumber({ min: 1, max: 1000, fallback: DEFAULT_WORKER_TUNING.smtpPoolSize }),
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
 });
 

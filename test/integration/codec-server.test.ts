@@ -90,6 +90,23 @@ describe('the codec server', () => {
     expect((await post(`${url}/decode`, payloads, { Authorization: `Bearer ${token}` })).status).toBe(200);
   });
 
+  it('refuses a DOSSIER_CODEC_TOKEN too short or with characters that would change the endpoint path, naming it', { timeout: 120_000 }, async () => {
+    for (const [n, token] of ['short-token', 'abc+def/ghi+jkl/mno=', 'abcdefgh%2Fijklmnop'].entries()) {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        ...keysEnv,
+        DOSSIER_CODEC_TOKEN: token,
+        DOSSIER_DEV_SERVER_PORT: String(await freePort()),
+        DOSSIER_UI_PORT: String(await freePort()),
+        DOSSIER_CODEC_PORT: String(await freePort()),
+        DOSSIER_SINK_PORT: String(await freePort()),
+      };
+      const started = startEmbedded({ env, dataDir: join(scratch, `bad-token-${n}`), outputDir: join(scratch, `bad-token-out-${n}`), log: () => undefined });
+      started.then((e) => stops.push(() => e.stop()), () => undefined);
+      await expect(started, token).rejects.toThrow(/^DOSSIER_CODEC_TOKEN must be at least 16 characters of A-Z, a-z, 0-9, "-" and "_"/);
+    }
+  });
+
   it('refuses a 120 MB request and too many payloads, without holding them, and keeps serving', { timeout: 120_000 }, async () => {
     const token = 'a-token-for-the-limits-test';
     const server = createCodecServer({ codec: loadEncryption(keysEnv).codec, token });

@@ -93,6 +93,25 @@ describe('worker configuration', () => {
     expect(tuning.smtpPoolSize).toBe(20);
   });
 
+  it('takes an empty or blank number as unset, and refuses one not written in decimal digits, naming it', () => {
+    const config = parseWorkerConfig({ ...valid, DOSSIER_SHUTDOWN_GRACE_SECONDS: '', DOSSIER_MAX_CACHED_WORKFLOWS: '  ', DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: '' });
+    expect(config.shutdownGraceMs).toBe(30_000);
+    expect(config.tuning).toEqual(DEFAULT_WORKER_TUNING);
+    expect(parseWorkerConfig({ ...valid, DOSSIER_SHUTDOWN_GRACE_SECONDS: ' 45 ', DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: '2.5' })).toMatchObject({
+      shutdownGraceMs: 45_000,
+      tuning: { stickyQueueTimeoutMs: 2_500 },
+    });
+    const problems = problemsOf({ ...valid, DOSSIER_MAX_CACHED_WORKFLOWS: '0x1e', DOSSIER_SHUTDOWN_GRACE_SECONDS: '1e2', DOSSIER_SMTP_POOL_SIZE: '-5', DOSSIER_WORKFLOW_TASK_SLOTS: '4.0' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DOSSIER_MAX_CACHED_WORKFLOWS: must be a whole number in decimal digits/),
+        expect.stringMatching(/^DOSSIER_SHUTDOWN_GRACE_SECONDS: must be a whole number in decimal digits/),
+        expect.stringMatching(/^DOSSIER_SMTP_POOL_SIZE: must be a whole number in decimal digits/),
+        expect.stringMatching(/^DOSSIER_WORKFLOW_TASK_SLOTS: must be a whole number in decimal digits/),
+      ]),
+    );
+  });
+
   it('names a tuning variable out of range', () => {
     const problems = problemsOf({ ...valid, DOSSIER_WORKFLOW_TASK_SLOTS: '1', DOSSIER_SMTP_POOL_SIZE: 'many' });
     expect(problems.join('\n')).toMatch(/DOSSIER_WORKFLOW_TASK_SLOTS/);

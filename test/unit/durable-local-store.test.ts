@@ -1,0 +1,113 @@
+// The local store's writes must survive a power cut, not only a crash: the Temporal dev server
+// commits histories encrypted under a new data key with synchronous=full, so the key file must be on
+// disk no later. No test can cut the power; this one watches the file-system calls instead: every
+// file is flushed before it is linked or renamed into place, and its folder after.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const calls = vi.hoisted(() => ({ log: [] as string[], fds: new Map<number, string>() }));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const named = (p: unknown) => String(p);
+  const mocked = {
+    ...fs,
+    openSync: (path: import('node:fs').PathLike, ...rest: unknown[]) => {
+      const fd = (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
+      calls.fds.set(fd, named(path));
+      return fd;
+    },
+    closeSync: (fd: number) => {
+      calls.fds.delete(fd);
+      return fs.closeSync(fd);
+    },
+    fsyncSync: (fd: number) => {
+      calls.log.push(`fsync ${calls.fds.get(fd) ?? `fd ${fd}`}`);
+      return fs.fsyncSync(fd);
+    },
+    linkSync: (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
+      calls.log.push(`link ${named(from)} -> ${named(to)}`);
+      return fs.linkSync(from, to);
+    },
+    renameSync: (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
+      calls.log.push(`rename ${named(from)} -> ${named(to)}`);
+      return fs.renameSync(from, to);
+    },
+    rmSync: (path: import('node:fs').PathLike, options?: import('node:fs').RmOptions) => {
+      calls.log.push(`rm ${named(path)}`);
+      return fs.rmSync(path, options);
+    },
+  };
+  return { ...mocked, default: mocked };
+});
+
+const { openLocalStore } = await import('../../store/local');
+const { generateMasterKeySpec, KeyStore, parseMasterKeys } = await import('../../encryption/keystore');
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-durable-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+beforeEach(() => {
+  calls.log.length = 0;
+});
+
+const store = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+const keysDir = join(scratch, 'keys');
+
+/** Asserts that `path` reached its name durably: its temporary flushed, moved into place, then its folder flushed. */
+function expectDurable(path: string, how: 'link' | 'rename') {
+  const placed = calls.log.findIndex((c) => c.startsWith(`${how} `) && c.endsWith(` -> ${path}`));
+  expect(placed, `${how} into ${path} in:\n${calls.log.join('\n')}`).toBeGreaterThanOrEqual(0);
+  const temporary = calls.log[placed].slice(`${how} `.length, calls.log[placed].indexOf(' -> '));
+  const fileFlushed = calls.log.indexOf(`fsync ${temporary}`);
+  expect(fileFlushed, `fsync ${temporary} before the ${how}, in:\n${calls.log.join('\n')}`).toBeGreaterThanOrEqual(0);
+  expect(fileFlushed).toBeLessThan(placed);
+  expect(calls.log.indexOf(`fsync ${dirname(path)}`, placed), `fsync ${dirname(path)} after the ${how}, in:\n${calls.log.join('\n')}`).toBeGreaterThan(placed);
+}
+
+describe('the local store on disk', () => {
+  const [oldMaster, newMaster] = [parseMasterKeys(generateMasterKeySpec('m1'))[0], parseMasterKeys(generateMasterKeySpec('m2'))[0]];
+
+  it('flushes a new data key file before linking it into place, and its folder after', async () => {
+    await new KeyStore(store.keys, [oldMaster]).encryptionKey('campaign-alpha');
+    expectDurable(join(keysDir, 'campaign-alpha.json'), 'link');
+  });
+
+  it('flushes a rewrapped key before renaming it over the old one, and its folder after', async () => {
+    await new KeyStore(store.keys, [oldMaster]).encryptionKey('campaign-beta');
+    calls.log.length = 0;
+    expect((await new KeyStore(store.keys, [newMaster, oldMaster]).rewrapAll()).rewrapped).toContain('campaign-beta');
+    expectDurable(join(keysDir, 'campaign-beta.json'), 'rename');
+  });
+
+  it('makes the tombstone of a shredded key durable before the key file is removed, and the removal durable', async () => {
+    await new KeyStore(store.keys, [newMaster]).encryptionKey('campaign-gamma');
+    calls.log.length = 0;
+    expect(await new KeyStore(store.keys, [newMaster]).shred('campaign-gamma')).toBe(true);
+    const tombstone = join(keysDir, 'campaign-gamma.shredded');
+    expectDurable(tombstone, 'link');
+    const removed = calls.log.indexOf(`rm ${join(keysDir, 'campaign-gamma.json')}`);
+    expect(removed).toBeGreaterThan(calls.log.indexOf(`fsync ${keysDir}`));
+    // The random bytes written over the key are flushed before the unlink.
+    expect(calls.log.lastIndexOf(`fsync ${join(keysDir, 'campaign-gamma.json')}`, removed)).toBeGreaterThanOrEqual(0);
+    expect(calls.log.indexOf(`fsync ${keysDir}`, removed)).toBeGreaterThan(removed);
+  });
+
+  it('flushes stored documents, published files and revoked sessions the same way', async () => {
+    await store.documents.put('alpha', 'reply/1', new TextEncoder().encode('a reply'), { name: 'reply.txt', type: 'text/plain' });
+    const documents = calls.log.filter((c) => c.startsWith('rename ')).map((c) => c.slice(c.indexOf(' -> ') + 4));
+    expect(documents).toHaveLength(2);
+    for (const path of documents) expectDurable(path, 'rename');
+
+    await store.files.write('alpha/statement.pdf', new TextEncoder().encode('%PDF'));
+    expectDurable(join(scratch, 'out', 'alpha', 'statement.pdf'), 'rename');
+    // The new folders themselves are recorded in their parents.
+    expect(calls.log).toContain(`fsync ${join(scratch, 'out')}`);
+    expect(calls.log).toContain(`fsync ${scratch}`);
+
+    const session = 'a'.repeat(43);
+    await store.sessions.revoke(session, new Date(Date.now() + 60_000));
+    expectDurable(join(scratch, 'state', 'revoked-sessions', session), 'rename');
+  });
+});

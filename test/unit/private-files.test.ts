@@ -1,0 +1,43 @@
+// Vendor replies and keys are readable by the account that runs Dossier only: the embedded case
+// mailbox and the development data folder are created owner-only whatever the umask says.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevMasterKeys } from '../../encryption/config';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-modes-'));
+let umask: number;
+beforeAll(() => {
+  umask = process.umask(0o022);
+});
+afterAll(() => {
+  process.umask(umask);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('files Dossier creates for itself', () => {
+  it('keeps the case mailbox, its folders and every message owner-only under umask 022', async () => {
+    const root = join(scratch, 'data', 'mailbox');
+    const mailbox = new MaildirMailbox(root);
+    await mailbox.open();
+    await mailbox.append(Buffer.from('Subject: our reply\r\n\r\nConfidential.\r\n'));
+    await mailbox.append(Buffer.from('Subject: held\r\n\r\n.\r\n'), 'Held');
+    for (const folder of [join(scratch, 'data'), root, join(root, 'new'), join(root, 'cur'), join(root, 'tmp'), join(root, '.Held'), join(root, '.Held', 'new')]) {
+      expect([folder, modeOf(folder)]).toEqual([folder, '700']);
+    }
+    const [message] = readdirSync(join(root, 'new'));
+    expect(modeOf(join(root, 'new', message))).toBe('600');
+    const [held] = readdirSync(join(root, '.Held', 'new'));
+    expect(modeOf(join(root, '.Held', 'new', held))).toBe('600');
+  });
+
+  it('creates the development data folder owner-only with its master key', () => {
+    const file = ensureDevMasterKeys(join(scratch, 'dev', '.data', 'master.keys'));
+    expect(modeOf(join(scratch, 'dev', '.data'))).toBe('700');
+    expect(modeOf(file)).toBe('600');
+  });
+});
