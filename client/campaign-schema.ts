@@ -67,6 +67,15 @@ const interval = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const problem = durationProblem(value, { atLeastOneSecond: true });
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+/**
+ * How long a published campaign's histories stay readable before its data key is destroyed: more
+ * than nothing, so the key outlives the campaign's own last step (its result is sealed with it).
+ */
+const retention = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const millis = durationMs(value);
+  const problem = durationProblem(value) ?? (millis !== undefined && millis < 1_000 ? `must be at least 1 second (got ${JSON.stringify(value)})` : undefined);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 /** A deadline a vendor owes: a duration, or working days on the lead authority's calendar. */
 const deadline = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const problem = durationProblem(value, { workingDays: true });
@@ -167,7 +176,7 @@ export const campaignFileSchema = z
     officers: z.array(z.strictObject({ name, email, language })).optional(),
     approval: approval.default({ rule: 'all' }),
     publication: z
-      .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: duration.optional() })
+      .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: retention.optional() })
       .default({ notifyVendors: true }),
   })
   .superRefine((file, ctx) => {

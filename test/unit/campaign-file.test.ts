@@ -118,6 +118,12 @@ describe('campaign file', () => {
     expect(parseCampaignYaml(edited('  approvalReminderEvery: 7 days', '  approvalReminderEvery: 1s'), 'campaigns/x.yaml').policy.approvalReminderEvery).toBe('1s');
   });
 
+  it('refuses a retention of nothing, which would destroy the key as the campaign ends', () => {
+    const withRetention = (value: string) => edited('publication:\n', `publication:\n  retention: ${value}\n`);
+    expect(problemsOf(withRetention('0'))).toContainEqual(expect.stringMatching(/^publication\.retention: must be at least 1 second \(got 0\)/));
+    expect(parseCampaignYaml(withRetention('7 years'), 'campaigns/x.yaml').publication.retention).toBe('7 years');
+  });
+
   it('reports a YAML syntax error with its line', () => {
     expect(problemsOf('id: x\ntitle: [unclosed\n')[0]).toMatch(/^\(syntax\): .*\(campaigns\/x\.yaml:\d+\)$/);
   });
