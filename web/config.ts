@@ -44,7 +44,12 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     if (!value) problems.push(`${name} is required: ${hint}`);
     return value ?? '';
   };
-  const port = Number(env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT);
+  // A blank value is unset; anything else must be written in digits ("" read as a number is 0: any free port).
+  const whole = (name: string, fallback: number): number => {
+    const text = read(name);
+    return text === undefined ? fallback : /^\d+$/.test(text) ? Number(text) : NaN;
+  };
+  const port = whole('DOSSIER_WEB_PORT', DEFAULT_WEB_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`DOSSIER_WEB_PORT: "${env.DOSSIER_WEB_PORT}" is not a port number`);
   const host = env.DOSSIER_WEB_HOST?.trim() || '127.0.0.1';
   const publicUrl = (env.DOSSIER_WEB_URL?.trim() || `http://${host}:${port}`).replace(/\/+$/, '');
@@ -61,8 +66,8 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
   const clientSecret = required('DOSSIER_OIDC_CLIENT_SECRET', "the workspace's client secret (or DOSSIER_OIDC_CLIENT_SECRET_FILE)");
   const sessionSecret = required('DOSSIER_SESSION_SECRET', 'at least 32 random characters (openssl rand -base64 32), or DOSSIER_SESSION_SECRET_FILE');
   if (sessionSecret && sessionSecret.length < 32) problems.push('DOSSIER_SESSION_SECRET must be at least 32 characters (openssl rand -base64 32)');
-  const sessionHours = Number(env.DOSSIER_SESSION_HOURS ?? 8);
-  if (!(sessionHours > 0 && sessionHours <= 24 * 7)) problems.push(`DOSSIER_SESSION_HOURS: "${env.DOSSIER_SESSION_HOURS}" must be between 0 and 168`);
+  const sessionHours = whole('DOSSIER_SESSION_HOURS', 8);
+  if (!(sessionHours > 0 && sessionHours <= 24 * 7)) problems.push(`DOSSIER_SESSION_HOURS: "${env.DOSSIER_SESSION_HOURS}" must be a whole number of hours from 1 to 168`);
   if (problems.length) throw new WebConfigError(problems);
   return {
     host,

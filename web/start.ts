@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { LazyConnection } from '../client/connection';
-import { PROJECT_ROOT } from '../paths';
+import { dataDir } from '../config/embedded-profile';
 import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';
@@ -34,7 +34,7 @@ export async function startWorkspaceFor(
     });
     Object.assign(settings, { DOSSIER_OIDC_ISSUER: idp.issuer, DOSSIER_OIDC_CLIENT_ID: idp.clientId, DOSSIER_OIDC_CLIENT_SECRET: idp.clientSecret });
     if (!settings.DOSSIER_SESSION_SECRET && !settings.DOSSIER_SESSION_SECRET_FILE) {
-      settings.DOSSIER_SESSION_SECRET_FILE = ensureDevSessionSecret();
+      settings.DOSSIER_SESSION_SECRET_FILE = ensureDevSessionSecret(join(dataDir(settings), 'web-session.secret'));
     }
   }
   try {
@@ -64,9 +64,10 @@ export async function startWorkspaceFor(
   }
 }
 
-function ensureDevSessionSecret(file = join(PROJECT_ROOT, '.data', 'web-session.secret')): string {
+/** The development session secret, in the embedded set-up's data folder (DOSSIER_DATA_DIR, else .data/). */
+function ensureDevSessionSecret(file: string): string {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
   }
   return file;

@@ -449,6 +449,13 @@ describe('the address users reach the workspace at', () => {
     DOSSIER_SESSION_SECRET: 'a-test-session-secret-of-at-least-32-characters',
   };
 
+  it('reads a blank port or session length as unset, and refuses one not written in digits', () => {
+    expect(parseWebConfig({ ...required, DOSSIER_WEB_PORT: ' ', DOSSIER_SESSION_HOURS: '' })).toMatchObject({ port: 8300, sessionHours: 8 });
+    for (const [name, value] of [['DOSSIER_WEB_PORT', '0x1f90'], ['DOSSIER_SESSION_HOURS', '1e1']]) {
+      expect(() => parseWebConfig({ ...required, [name]: value }), name).toThrow(new RegExp(`${name}: "${value}"`));
+    }
+  });
+
   it('takes HTTPS anywhere and plain HTTP on this machine only, where the session cookie cannot travel in clear', () => {
     expect(parseWebConfig({ ...required, DOSSIER_WEB_URL: 'https://dossier.regulator.example/' }).publicUrl).toBe('https://dossier.regulator.example');
     expect(parseWebConfig({ ...required, DOSSIER_WEB_URL: 'http://localhost:8300' }).publicUrl).toBe('http://localhost:8300');
