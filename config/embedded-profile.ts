@@ -10,6 +10,8 @@ import { PROJECT_ROOT } from '../paths';
 
 export interface EmbeddedProfile {
   pid: number;
+  /** The Temporal dev server's pid: it runs in a process group of its own, which outlives a crashed `npm start`. */
+  serverPid?: number;
   temporalAddress: string;
   namespace: string;
   smtpUrl?: string;
@@ -74,6 +76,47 @@ function answers(address: string, timeoutMs = 1_000): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/**
+ * A dev server left running by an `npm start` that died without stopping it (a crash, a kill -9):
+ * its process group is stopped, so its ports and its SQLite file are free for this start, and the
+ * profile is removed. Only a process whose command line is the Temporal CLI's `server start-dev`
+ * is stopped (a pid may have been reused); false when there was none.
+ */
+export async function stopOrphanedServer(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Promise<boolean> {
+  const profile = readProfileFile(env);
+  if (!profile?.serverPid || isAlive(profile.pid) || !isAlive(profile.serverPid) || !isDevServer(profile.serverPid)) return false;
+  log(`Stopping the Temporal dev server (pid ${profile.serverPid}) left running by an earlier \`npm start\` (pid ${profile.pid}) that stopped without it.`);
+  signalGroup(profile.serverPid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (isAlive(profile.serverPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(profile.serverPid)) signalGroup(profile.serverPid, 'SIGKILL');
+  rmSync(profilePath(env), { force: true });
+  return true;
+}
+
+/** The process's command line names the Temporal CLI's dev server (Linux; elsewhere nothing is stopped). */
+function isDevServer(pid: number): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.includes('server') && args.includes('start-dev');
+  } catch {
+    return false;
+  }
+}
+
+/** The process group `pid` leads (the dev server runs detached), else the process alone. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
 }
 
 /** The embedded set-up running now, if any. */

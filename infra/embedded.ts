@@ -12,7 +12,7 @@ import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
 import { codecTokenFromEnv, createCodecServer } from '../encryption/codec-server';
 import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
-import { dataDir as defaultDataDir, removeProfile, runningProfile, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
+import { dataDir as defaultDataDir, removeProfile, runningProfile, stopOrphanedServer, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
 import { MailSink } from './mail-sink';
 import { parseIntakeConfig } from '../intake/config';
 import { MaildirMailbox } from '../intake/maildir-mailbox';
@@ -108,6 +108,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     codecServer?.close();
   };
   try {
+    if (!env.TEMPORAL_ADDRESS) await stopOrphanedServer(env, log);
     await requireFreePorts(env, [
       ...(env.TEMPORAL_ADDRESS ? [] : (['DOSSIER_DEV_SERVER_PORT', 'DOSSIER_UI_PORT', 'DOSSIER_CODEC_PORT'] as const)),
       ...(env.SMTP_URL ? [] : (['DOSSIER_SINK_PORT'] as const)),
@@ -169,6 +170,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       const path = writeProfile(
         {
           pid: process.pid,
+          serverPid: server.process.pid,
           temporalAddress: server.address,
           namespace: server.namespace,
           smtpUrl: sink?.url,

@@ -17,10 +17,17 @@ async function main(): Promise<void> {
   if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  // Spawned by `npm start` (spawn.ts): the end of stdin means that process died without stopping it.
+  const watchesParent = process.env.DOSSIER_INTAKE_STOPS_WITH_PARENT === '1';
+  if (watchesParent) {
+    process.stdin.once('end', () => stop.abort());
+    process.stdin.resume();
+  }
   try {
     await opened.intake.run(stop.signal);
   } finally {
     await opened.close();
+    if (watchesParent) process.stdin.destroy();
   }
 }
 

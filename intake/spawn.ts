@@ -6,13 +6,20 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 
 export interface IntakeProcess {
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
 export function spawnIntake(env: NodeJS.ProcessEnv): IntakeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its stdin is a pipe from this process: when this process dies, even by SIGKILL, the pipe closes
+  // and the intake stops as on SIGTERM instead of reading the mailbox on its own.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts')], {
+    env: { ...env, DOSSIER_INTAKE_STOPS_WITH_PARENT: '1' },
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
   const exited = once(child, 'exit');
   return {
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -2,6 +2,7 @@
 // APPEND of the bytes a mail client sends), the intake correlates and records it on engagements
 // running on the real dev server, and the officer reviews it. Then bad input, each case asserting
 // the message is neither lost nor recorded on a case it does not belong to.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -28,7 +29,8 @@ import { Runtime } from '@temporalio/worker';
 import { runDossier } from '../helpers/cli';
 import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readFileSync } from 'node:fs';
-import { campaignKeyId } from '../../encryption/keystore';
+import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
+import { PROJECT_ROOT } from '../../paths';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
 
 const env = useDossier();
@@ -569,5 +571,48 @@ describe('the officer at the command line', () => {
     expect(copy).toContain('X-Dossier-Dismissed-Reason: Advertising');
     expect(copy).toContain(`X-Dossier-Dismissed-By: ${officer} (`);
     expect((await e.status()).inbox).toEqual([]);
+  });
+});
+
+describe('the intake that npm start runs', () => {
+  it('stops when the process that spawned it dies, even killed outright', { timeout: 60_000 }, async () => {
+    const scratch = join(env.scratch, 'orphan');
+    // A parent that spawns the intake as `npm start` does, prints its pid, then waits to be killed.
+    const parentScript = `const { spawnIntake } = require(${JSON.stringify(join(PROJECT_ROOT, 'intake', 'spawn.ts'))});
+      const intake = spawnIntake(process.env); console.log('intake pid ' + intake.pid); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', parentScript], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...env.childEnv,
+        DOSSIER_MAILDIR: join(scratch, 'mail'),
+        DOSSIER_CASE_MAILBOX: 'case@test.example',
+        DOSSIER_STATE_DIR: join(scratch, 'state'),
+        DOSSIER_OUTPUT_DIR: join(scratch, 'out'),
+        DOSSIER_KEYSTORE_DIR: join(scratch, 'keys'),
+        DOSSIER_MASTER_KEYS: generateMasterKeySpec('orphan'),
+        DOSSIER_INTAKE_METRICS_ADDRESS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    parent.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    parent.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const ready = await until(async () => output, (o) => /intake pid \d+/.test(o) && /^Intake {2,}/m.test(o), 'the intake running', 30_000);
+    const pid = Number(/intake pid (\d+)/.exec(ready)![1]);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    parent.kill('SIGKILL');
+    try {
+      await until(async () => alive(), (running) => !running, 'the intake stopped after its parent died', 20_000);
+    } finally {
+      if (alive()) process.kill(pid, 'SIGKILL');
+    }
   });
 });
