@@ -80,7 +80,9 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
       throw fromTemporal(err, workflowId, serverAddress);
     }
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
-    for (const run of runs.kept) events.push(...(await new HistoryReader(client, workflowId).read(run)));
+    const rows: AuditEvent[] = [];
+    for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
+    events.push(...withoutRepeatedStages(rows));
     if (runs.notKept) events.push(runs.notKept);
   }
   // Stable: same time keeps the order of the histories and of their events.
@@ -121,6 +123,20 @@ async function runsOf(client: Client, workflowId: string): Promise<Runs> {
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   } while (runId && !read.has(runId));
   return { kept };
+}
+
+/**
+ * A run that continued as new lists its stage again (an engagement before revision 3 publishes it
+ * afresh in each run): the same stage twice in a row is one change, not two.
+ */
+function withoutRepeatedStages(rows: AuditEvent[]): AuditEvent[] {
+  let stage: string | undefined;
+  return rows.filter((row) => {
+    if (row.kind !== 'stage' || row.action === 'continued-as-new') return true;
+    const repeated = row.action === stage;
+    stage = row.action;
+    return !repeated;
+  });
 }
 
 /** Every engagement the campaign ever started, found through visibility (running or ended). */

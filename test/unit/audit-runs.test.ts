@@ -2,7 +2,7 @@
 // continued as new is closed, and deleted once the namespace's retention has passed): what is kept
 // is exported, and a row says the rest is gone, instead of the whole export failing.
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,13 @@ function clientKeepingLatestRun(): Client {
   } as unknown as Client;
 }
 
+/** An upsert of the board's stage, as an engagement's history records it. */
+const stageListed = (eventId: number, seconds: number, stage: string) => ({
+  eventId,
+  eventTime: { seconds: Long.fromNumber(seconds), nanos: 0 },
+  upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { DossierStage: defaultPayloadConverter.toPayload(stage) } } },
+});
+
 describe('audit export across runs', () => {
   it('exports the runs the server keeps and says in a row of its own that the earlier ones are gone', async () => {
     const trail = await collectAuditTrail(clientKeepingLatestRun(), { campaignId: 'vc', vendorId: 'zoom' });
@@ -41,6 +48,19 @@ describe('audit export across runs', () => {
     const [fr] = await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }));
     expect(auditCsv(trail, { language: 'en' }).toString()).toContain('Earlier history no longer kept by the server');
     expect(fr.replace(/\s+/g, ' ')).toContain('Historique antérieur que le serveur ne conserve plus');
+  });
+
+  it('lists a stage a continued run publishes again once, as the one change it is', async () => {
+    const runs: Record<string, unknown[]> = {
+      first: [started(1_790_000_000), stageListed(2, 1_790_000_010, 'follow-up'), { eventId: 3, eventTime: { seconds: Long.fromNumber(1_790_000_020), nanos: 0 }, workflowExecutionContinuedAsNewEventAttributes: {} }],
+      latest: [started(1_790_000_021, 'first'), stageListed(2, 1_790_000_022, 'follow-up'), stageListed(3, 1_790_000_030, 'concluded')],
+    };
+    const client = {
+      options: { loadedDataConverter: loadDataConverter() },
+      workflow: { getHandle: (_id: string, runId?: string) => ({ fetchHistory: async () => ({ events: runs[runId ?? 'latest'] }) }) },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'stage').map((e) => e.action)).toEqual(['follow-up', 'continued-as-new', 'concluded']);
   });
 
   it('still fails, naming the case, when the workflow itself is not found', async () => {
