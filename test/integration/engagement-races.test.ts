@@ -15,7 +15,7 @@ import {
   recordResponseUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
-import type { OutgoingMessage } from '../../workflows/types';
+import type { EngagementInput, OutgoingMessage } from '../../workflows/types';
 import { DossierNextAction } from '../../workflows/search-attributes';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
@@ -73,6 +73,16 @@ const reply = (messageId: string) => ({
   notes: [],
 });
 
+/** The engagement started on the test's queue, and its status as the query answers it. */
+async function startOn(taskQueue: string, input: EngagementInput) {
+  const handle = await env.client.workflow.start(engagement, {
+    taskQueue,
+    workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
+    args: [input],
+  });
+  return { handle, status: () => handle.query(engagementStatusQuery) };
+}
+
 /** An engagement whose open letter waits at a gate until the test opens it. */
 async function withLetterHeld(name: string) {
   const letterHeld = gate();
@@ -84,12 +94,7 @@ async function withLetterHeld(name: string) {
     },
   }));
   const input = { ...engagementInput(env.uniqueId(name), 'zoom', patientPolicy()), revision: 3 };
-  const handle = await env.client.workflow.start(engagement, {
-    taskQueue,
-    workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
-    args: [input],
-  });
-  const status = () => handle.query(engagementStatusQuery);
+  const { handle, status } = await startOn(taskQueue, input);
   await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
   return { handle, status, releaseLetter: letterHeld.open, campaignId: input.campaign.id };
 }
@@ -132,12 +137,7 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
     const taskQueue = await startWorker('races-bounces', (activities) => activities);
     const input = { ...engagementInput(env.uniqueId('races-bounces'), 'zoom', patientPolicy()), revision: 3 };
     input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
-    const handle = await env.client.workflow.start(engagement, {
-      taskQueue,
-      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
-      args: [input],
-    });
-    const status = () => handle.query(engagementStatusQuery);
+    const { handle, status } = await startOn(taskQueue, input);
     await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
     const bounce = (n: number, recipient: string) => ({
       ...reply(`<bounce-${n}-${input.campaign.id}@mx.zoom.test>`),
@@ -174,12 +174,7 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
     };
     // Working days are counted on the lead authority's calendar.
     input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
-    const handle = await env.client.workflow.start(engagement, {
-      taskQueue,
-      workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id),
-      args: [input],
-    });
-    const status = () => handle.query(engagementStatusQuery);
+    const { handle, status } = await startOn(taskQueue, input);
     await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
     await handle.executeUpdate(recordResponseUpdate, {
       args: [{ by: 'Officer', receivedAt: new Date().toISOString(), summary: 'Zoom described its measures.', attachments: [] }],
