@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { loadEncryption, type Encryption } from '../../encryption/config';
 import { startDevServer, type DevServer } from '../../infra/dev-server';
@@ -64,7 +66,15 @@ export interface DossierTestEnv {
   /** With `ownServer: true`: stops the dev server and starts it again on the same SQLite file and port. */
   restartServer(): Promise<void>;
   serverDbFile?: string;
+  /**
+   * A worker of the test's own on a queue named after `name`, with the real activities given `deps`
+   * (its own relay URL, hooks), wrapped by `wrap` (a test holding or failing one); stopped, with its
+   * SMTP transport, when the file ends. Resolves to its task queue.
+   */
+  ownWorker(name: string, options?: { deps?: Partial<ActivityDeps>; wrap?: (activities: Activities) => object }): Promise<string>;
 }
+
+type Activities = ReturnType<typeof createActivities>;
 
 export interface UseDossierOptions {
   workerOptions?: Partial<WorkerOptions>;
@@ -85,6 +95,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
   const env = {} as DossierTestEnv;
   let connection: Connection;
   let running: { worker: DossierWorker; done: Promise<void> } | undefined;
+  const ownWorkers: (() => Promise<void>)[] = [];
 
   const startWorker = async () => {
     const worker = await createDossierWorker(
@@ -146,6 +157,29 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       await stopWorker();
       await startWorker();
     };
+    env.ownWorker = async (name, { deps = {}, wrap = (activities: Activities): object => activities } = {}) => {
+      const taskQueue = `${env.taskQueue}-${name}`;
+      const smtpUrl = deps.smtpUrl ?? env.sink.url;
+      const native = await NativeConnection.connect(env.config.temporal.connectionOptions);
+      // The worker's own pool: closed with it, or the sink would wait for its idle connections at the end.
+      const transport = createSmtpTransport(smtpUrl);
+      const worker = await Worker.create({
+        connection: native,
+        namespace: env.config.temporal.namespace,
+        taskQueue,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        dataConverter: env.config.encryption?.dataConverter,
+        activities: wrap(createActivities({ ...env.config, keystore: env.config.encryption?.keystore, ...deps, smtpUrl, transport })),
+      });
+      const done = worker.run();
+      ownWorkers.push(async () => {
+        worker.shutdown();
+        await done;
+        transport.close();
+        await native.close();
+      });
+      return taskQueue;
+    };
     await startWorker();
   });
 
@@ -154,6 +188,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
   });
 
   afterAll(async () => {
+    for (const stop of ownWorkers.splice(0)) await stop();
     await stopWorker();
     testRunLog.printSummary(relative(process.cwd(), expect.getState().testPath ?? 'this file'));
     await connection?.close();

@@ -3,10 +3,7 @@
 // its size: ten vendors of a 496 KB letter then started in one workflow task of 9.9 MB (each start
 // and each letter copy carrying the letter), which Temporal refuses, and the server terminated the
 // campaign. Now it waits for the files, says why, and answers an officer who withdraws a vendor meanwhile.
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createSmtpTransport } from '../../activities/email';
+import { describe, expect, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignStatus } from '../../workflows/messages';
 import type { CampaignInput } from '../../workflows/types';
@@ -16,24 +13,11 @@ import { useDossier } from '../helpers/harness';
 import { untilFound } from '../helpers/until';
 
 const env = useDossier();
-const stops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const stop of stops) await stop();
-});
 
-/** A worker of this file's own whose published files refuse the letter until `storeUp` is set. */
-async function workerWithFlakyStore(taskQueue: string, store: { up: boolean; refused: number }): Promise<void> {
-  // A transport of its own, closed with the worker: the mail sink stops only once its clients hang up.
-  const transport = createSmtpTransport(env.config.smtpUrl);
-  const activities = createActivities({ ...env.config, transport, keystore: env.encryption?.keystore });
-  const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
-  const worker = await Worker.create({
-    connection,
-    namespace: env.config.temporal.namespace,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    dataConverter: env.encryption?.dataConverter,
-    activities: {
+/** A worker of this file's own whose published files refuse the letter until `store.up` is set; its task queue. */
+function workerWithFlakyStore(store: { up: boolean; refused: number }): Promise<string> {
+  return env.ownWorker('flaky-store', {
+    wrap: (activities) => ({
       ...activities,
       async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
         if (!store.up) {
@@ -42,22 +26,14 @@ async function workerWithFlakyStore(taskQueue: string, store: { up: boolean; ref
         }
         return activities.storeLetter(request);
       },
-    },
-  });
-  const running = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    transport.close();
+    }),
   });
 }
 
 describe('a campaign whose letter the published files cannot keep yet', () => {
   it('waits for the files when its engagements cannot carry the letter, says so, and starts them with a reference once it is kept', { timeout: 240_000 }, async () => {
-    const taskQueue = `${env.taskQueue}-flaky-store`;
     const store = { up: false, refused: 0 };
-    await workerWithFlakyStore(taskQueue, store);
+    const taskQueue = await workerWithFlakyStore(store);
     const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
 
     const id = env.uniqueId('unkept');

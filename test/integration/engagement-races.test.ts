@@ -2,11 +2,8 @@
 // letter still going out when a reply and a response arrive, and a withdrawal while a follow-up
 // round waits for the calendar (each activity held by the test, so the race is certain), and a
 // letter bounced from each of its addresses in a report of its own.
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createSmtpTransport } from '../../activities/email';
+import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
 import {
   askFollowUpUpdate,
@@ -23,42 +20,12 @@ import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 
 const env = useDossier();
-const stops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const stop of stops) await stop();
-});
 
 /** A gate the test opens; an activity waits at it. */
 function gate() {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };
-}
-
-type Activities = ReturnType<typeof createActivities>;
-
-/** A worker on a queue of its own whose activities the test may hold. */
-async function startWorker(name: string, hold: (activities: Activities) => Activities): Promise<string> {
-  const taskQueue = `${env.taskQueue}-${name}`;
-  const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
-  const transport = createSmtpTransport(env.sink.url);
-  const activities = hold(createActivities({ ...env.config, keystore: env.config.encryption?.keystore, smtpUrl: env.sink.url, transport }));
-  const worker = await Worker.create({
-    connection,
-    namespace: env.config.temporal.namespace,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    dataConverter: env.config.encryption?.dataConverter,
-    activities,
-  });
-  const done = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await done;
-    transport.close();
-    await connection.close();
-  });
-  return taskQueue;
 }
 
 const reply = (messageId: string) => ({
@@ -86,13 +53,15 @@ async function startOn(taskQueue: string, input: EngagementInput) {
 /** An engagement whose open letter waits at a gate until the test opens it. */
 async function withLetterHeld(name: string) {
   const letterHeld = gate();
-  const taskQueue = await startWorker(name, (activities) => ({
-    ...activities,
-    async sendMessage(message: OutgoingMessage) {
-      if (message.kind === 'open-letter') await letterHeld.opened;
-      return activities.sendMessage(message);
-    },
-  }));
+  const taskQueue = await env.ownWorker(name, {
+    wrap: (activities) => ({
+      ...activities,
+      async sendMessage(message: OutgoingMessage) {
+        if (message.kind === 'open-letter') await letterHeld.opened;
+        return activities.sendMessage(message);
+      },
+    }),
+  });
   const input = { ...engagementInput(env.uniqueId(name), 'zoom', patientPolicy()), revision: 3 };
   const { handle, status } = await startOn(taskQueue, input);
   await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
@@ -134,7 +103,7 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
   });
 
   it('takes a letter bounced from each address in separate reports as undelivered, with no deadline running', async () => {
-    const taskQueue = await startWorker('races-bounces', (activities) => activities);
+    const taskQueue = await env.ownWorker('races-bounces');
     const input = { ...engagementInput(env.uniqueId('races-bounces'), 'zoom', patientPolicy()), revision: 3 };
     input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
     const { handle, status } = await startOn(taskQueue, input);
@@ -160,14 +129,16 @@ describe('engagement: what arrives while it waits, or in pieces', () => {
   it('refuses follow-up questions when the case was withdrawn while the calendar counted their working days', async () => {
     const calendarHeld = gate();
     let calls = 0;
-    const taskQueue = await startWorker('races-ask', (activities) => ({
-      ...activities,
-      async workingDeadlines(request) {
-        // The first call counts the response's deadline; the second, the round's.
-        if (++calls > 1) await calendarHeld.opened;
-        return activities.workingDeadlines(request);
-      },
-    }));
+    const taskQueue = await env.ownWorker('races-ask', {
+      wrap: (activities) => ({
+        ...activities,
+        async workingDeadlines(request: Parameters<typeof activities.workingDeadlines>[0]) {
+          // The first call counts the response's deadline; the second, the round's.
+          if (++calls > 1) await calendarHeld.opened;
+          return activities.workingDeadlines(request);
+        },
+      }),
+    });
     const input = {
       ...engagementInput(env.uniqueId('races-ask'), 'zoom', patientPolicy({ responseDue: '20 working days', followUpDue: '10 working days' })),
       revision: 3,

@@ -6,10 +6,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createActivities, type ActivityDeps } from '../../activities';
-import { createSmtpTransport } from '../../activities/email';
+import { describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../activities';
 import { ErrorType } from '../../workflows/errors';
 import { engagement } from '../../workflows';
 import { engagementStatusQuery } from '../../workflows/messages';
@@ -20,34 +18,9 @@ import { until } from '../helpers/until';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const env = useDossier();
-const stops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const stop of stops) await stop();
-});
 
 /** A worker on a queue of its own with the real activities, given its own relay URL or hooks. */
-async function startWorker(name: string, deps: Partial<ActivityDeps>): Promise<string> {
-  const taskQueue = `${env.taskQueue}-${name}`;
-  const smtpUrl = deps.smtpUrl ?? env.sink.url;
-  const connection = await NativeConnection.connect(env.config.temporal.connectionOptions);
-  const transport = createSmtpTransport(smtpUrl);
-  const worker = await Worker.create({
-    connection,
-    namespace: env.config.temporal.namespace,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    dataConverter: env.config.encryption?.dataConverter,
-    activities: createActivities({ ...env.config, keystore: env.config.encryption?.keystore, ...deps, smtpUrl, transport }),
-  });
-  const done = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await done;
-    transport.close();
-    await connection.close();
-  });
-  return taskQueue;
-}
+const startWorker = (name: string, deps: Partial<ActivityDeps>): Promise<string> => env.ownWorker(name, { deps });
 
 async function pendingSend(handle: WorkflowHandle, minAttempt: number) {
   for (let i = 0; i < 80; i++) {
