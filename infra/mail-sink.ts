@@ -2,7 +2,7 @@
 // memory and (when given a folder) as an .eml file. It stands in for the regulator's mail relay in
 // the embedded set-up, the demo and the tests; tests can make it refuse recipients (5xx or 4xx).
 import { EventEmitter } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { MaildirMailbox } from '../intake/maildir-mailbox';
@@ -153,25 +153,7 @@ export class MailSink extends EventEmitter {
 
   /** Resolves once `count` messages matching `filter` have arrived; rejects after `timeoutMs`. */
   waitFor(count: number, filter: (m: ReceivedMail) => boolean = () => true, timeoutMs = 30_000): Promise<ReceivedMail[]> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.messages.filter(filter);
-        if (found.length >= count) {
-          cleanup();
-          resolve(found);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`expected ${count} message(s), got ${this.messages.filter(filter).length} after ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('message', check);
-      };
-      this.on('message', check);
-      check();
-    });
+    return waitForMessages(this, count, filter, timeoutMs);
   }
 
   clear(): void {
@@ -220,4 +202,92 @@ function writeUnique(path: string, data: Buffer): string {
 
 function fileSafe(text: string | undefined): string {
   return (text ?? 'no-message-id').replace(/[^A-Za-z0-9.@_-]+/g, '_').slice(0, 120);
+}
+
+/** The mail a sink received, as a process that did not start the sink sees it (the demo beside `npm start`). */
+export interface MailSeen {
+  readonly messages: ReceivedMail[];
+  readonly port: number;
+  waitFor(count: number, filter?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail[]>;
+  on(event: 'message', listener: (mail: ReceivedMail) => void): unknown;
+  off(event: 'message', listener: (mail: ReceivedMail) => void): unknown;
+}
+
+/**
+ * The messages another process's sink keeps as `.eml` files (its folder), from now on: each new file
+ * is read once it appears, in the sink's own arrival order (the names sort so). The envelope is not
+ * in the file: its To and Cc headers stand for the recipients.
+ */
+export class MailFolderWatcher extends EventEmitter implements MailSeen {
+  readonly messages: ReceivedMail[] = [];
+  private readonly seen = new Set<string>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly folder: string,
+    readonly port: number,
+    private readonly everyMs = 200,
+  ) {
+    super();
+  }
+
+  start(): this {
+    for (const name of this.names()) this.seen.add(name);
+    this.timer = setInterval(() => this.poll(), this.everyMs);
+    return this;
+  }
+
+  private names(): string[] {
+    return existsSync(this.folder) ? readdirSync(this.folder).filter((n) => n.endsWith('.eml')).sort() : [];
+  }
+
+  private poll(): void {
+    for (const name of this.names()) {
+      if (this.seen.has(name)) continue;
+      this.seen.add(name);
+      const emlPath = join(this.folder, name);
+      const raw = readFileSync(emlPath);
+      const addresses = (header: string) => (headerValue(raw, header) ?? '').split(',').map((a) => /<([^>]+)>/.exec(a)?.[1] ?? a.trim()).filter(Boolean);
+      const mail: ReceivedMail = {
+        seq: this.messages.length + 1,
+        from: addresses('from')[0] ?? '',
+        to: [...addresses('to'), ...addresses('cc')],
+        raw,
+        messageId: headerValue(raw, 'message-id'),
+        emlPath,
+      };
+      this.messages.push(mail);
+      this.emit('message', mail);
+    }
+  }
+
+  waitFor(count: number, filter: (m: ReceivedMail) => boolean = () => true, timeoutMs = 30_000): Promise<ReceivedMail[]> {
+    return waitForMessages(this, count, filter, timeoutMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function waitForMessages(source: EventEmitter & { messages: ReceivedMail[] }, count: number, filter: (m: ReceivedMail) => boolean, timeoutMs: number): Promise<ReceivedMail[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const found = source.messages.filter(filter);
+      if (found.length >= count) {
+        cleanup();
+        resolve(found);
+      }
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`expected ${count} message(s), got ${source.messages.filter(filter).length} after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      source.off('message', check);
+    };
+    source.on('message', check);
+    check();
+  });
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { MailSink, ReceivedMail } from '../infra/mail-sink';
+import type { MailSeen, ReceivedMail } from '../infra/mail-sink';
 
 export interface Letter {
   messageId: string;
@@ -17,7 +17,7 @@ export interface Letter {
 export class VendorMail {
   private readonly transport: nodemailer.Transporter;
 
-  constructor(private readonly sink: MailSink) {
+  constructor(private readonly sink: MailSeen) {
     this.transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
   }
 

@@ -13,7 +13,7 @@ import { DossierClient } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import { loadCampaignFile } from '../client/campaign-file';
 import { startEmbedded } from '../infra/embedded';
-import type { MailSink, ReceivedMail } from '../infra/mail-sink';
+import { MailFolderWatcher, type MailSeen, type ReceivedMail } from '../infra/mail-sink';
 import { parseWorkerConfig } from '../worker/config';
 import { createDossierWorker } from '../worker/worker';
 import { ensureOfficerDigestSchedule } from '../worker/officer-digest-schedule';
@@ -145,7 +145,7 @@ export interface DemoDeps {
   client: Client;
   taskQueue: string;
   address: string;
-  sink: MailSink;
+  sink: MailSeen;
   say?: (line: string) => void;
   /** Companies answer by email (read by a running intake); without it the officer records responses. */
   vendorMail?: VendorMail;
@@ -360,7 +360,10 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(config.temporal.connectionOptions);
   const stopIntake = new AbortController();
   let intakeDone: Promise<void> = Promise.resolve();
-  const vendorMail = new VendorMail(embedded.sink!);
+  // Its own sink, or the running `npm start`'s, seen through the .eml files that sink keeps.
+  const watcher = embedded.sink ? undefined : new MailFolderWatcher(join(config.outputDir, 'mail'), Number(new URL(config.smtpUrl).port || 25)).start();
+  const sink: MailSeen = embedded.sink ?? watcher!;
+  const vendorMail = new VendorMail(sink);
   const store = openStore(storeSettingsFromEnv(embedded.env));
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter });
@@ -381,13 +384,13 @@ async function main(): Promise<void> {
       log: say,
     });
     intakeDone = intake.run(stopIntake.signal, 1000).finally(() => mailbox.close());
-    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink: embedded.sink!, say, vendorMail });
+    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink, say, vendorMail });
     await sleep(500); // let the last notices reach the console
     const out = config.outputDir;
     const show = (path: string) => relative(process.cwd(), path) || path;
     const campaignDir = join(out, input.publication.folder);
     const letters = existsSync(join(campaignDir, 'letters')) ? readdirSync(join(campaignDir, 'letters')).sort() : [];
-    const mails = embedded.sink?.messages ?? [];
+    const mails = sink.messages;
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Outputs:`);
     console.log(`  Statement, English   ${show(join(out, result.published.files.en))}`);
     console.log(`  Statement, French    ${show(join(out, result.published.files.fr))}`);
@@ -399,6 +402,7 @@ async function main(): Promise<void> {
     stopIntake.abort();
     await intakeDone;
     vendorMail.close();
+    watcher?.stop();
     await store.close();
     worker.worker.shutdown();
     await workerDone;

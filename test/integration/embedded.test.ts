@@ -115,6 +115,19 @@ describe('npm start for an operator', () => {
     }
   });
 
+  it('runs the demo beside it, through its server and sink, as README says', { timeout: 240_000 }, async () => {
+    const demo = startScript('scripts/demo.ts', [], shell());
+    try {
+      const output = await demo.waitFor(/Done in \d+ s\. Outputs:/, 200_000);
+      expect(output).toContain('Using the embedded set-up already running');
+      // The companies' replies went through the running sink, and their mail is listed from its files.
+      expect(output).toMatch(/Emails \(\.eml\) +\d+ messages in /);
+      expect(output).toContain('Statement version 1 approved by all and published');
+    } finally {
+      await demo.stop();
+    }
+  });
+
   it('names a taken port and the variable that moves it', async () => {
     const elsewhere = { ...shell(), DOSSIER_DATA_DIR: join(scratch, 'other-data') };
     await expect(startEmbedded({ env: elsewhere, outputDir: join(scratch, 'other-out'), log: () => undefined })).rejects.toThrow(
