@@ -94,7 +94,7 @@ export function campaignCommands(session: Session): Command {
         const campaigns = await ctx.campaigns();
         const confirmed = options.confirm ?? (await askToConfirm(campaignId));
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
-        const { keystore } = loadEncryption(process.env, ctx.store().keys);
+        const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const destroyed = await campaigns.shredKey(campaignId, keystore);
         // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
         const purged = await keystore.purgeShredded().catch((err: unknown) => {

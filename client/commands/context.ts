@@ -20,6 +20,8 @@ export interface GlobalOptions {
 
 export interface CommandContext {
   out: Output;
+  /** The environment the CLI runs with, completed from a running `npm start` (its server, folders and keys). */
+  env: NodeJS.ProcessEnv;
   /**
    * The CLI identity recorded for a change: the name DOSSIER_OFFICER configures (else the login),
    * marked with the account the CLI runs under and `CLI` (client/identity.ts).
@@ -62,6 +64,7 @@ export class Session {
     const store = () => (this.shared ??= openStore({ ...storeSettingsFromEnv(this.env), outputDir }));
     return {
       out: createOutput(Boolean(options.json)),
+      env: this.env,
       // Asked for only by commands that change something; reading needs no name.
       get officer() {
         if (!name) throw invalidInput('say who is acting: set DOSSIER_OFFICER="<your name>"');

@@ -63,7 +63,7 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const response = readResponseFile(options.file);
         const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
-        const documents = files.length ? await storeDocuments(ref.campaignId, files) : [];
+        const documents = files.length ? await storeDocuments(ctx.env, ref.campaignId, files) : [];
         const dossier = await ctx.dossier();
         await dossier.recordResponse(ref, {
           by: ctx.officer,

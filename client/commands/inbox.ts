@@ -20,10 +20,10 @@ import { withContext, type Session } from './context';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Keeps files the officer attaches in the document store, sealed under the campaign's key. */
-export async function storeDocuments(campaignId: string, files: { name: string; type: string; content: Buffer }[]): Promise<DocumentRef[]> {
-  const store = openStore(storeSettingsFromEnv(process.env));
+export async function storeDocuments(env: NodeJS.ProcessEnv, campaignId: string, files: { name: string; type: string; content: Buffer }[]): Promise<DocumentRef[]> {
+  const store = openStore(storeSettingsFromEnv(env));
   try {
-    const documents = new CaseDocuments(store.documents, loadEncryption(process.env).keystore);
+    const documents = new CaseDocuments(store.documents, loadEncryption(env).keystore);
     const stored: DocumentRef[] = [];
     for (const file of files) stored.push(await documents.save(campaignId, file));
     return stored;
@@ -121,9 +121,9 @@ export function addReplyCommands(group: Command, session: Session): void {
         if (options.save) {
           const folder = resolve(options.save);
           mkdirSync(folder, { recursive: true });
-          const store = openStore(storeSettingsFromEnv(process.env));
+          const store = openStore(storeSettingsFromEnv(ctx.env));
           try {
-            const reader = new CaseDocuments(store.documents, loadEncryption(process.env).keystore);
+            const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env).keystore);
             for (const document of documents) {
               const bytes = await reader.read(ref.campaignId, document);
               // Names are bare file names (checked on the way in); a clash gets the id in front.
@@ -157,7 +157,7 @@ export function inboxCommands(session: Session): Command {
     .option('--campaign <id>', 'campaign id')
     .action(
       withContext(session, async (ctx, options: { campaign?: string }) => {
-        const opened = await openIntake(process.env);
+        const opened = await openIntake(ctx.env);
         try {
           const held = await opened.intake.held(options.campaign);
           ctx.out.result(held, () =>
@@ -183,7 +183,7 @@ export function inboxCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
         const officer = ctx.officer;
-        const opened = await openIntake(process.env);
+        const opened = await openIntake(ctx.env);
         try {
           const result = await opened.intake.assign(heldIn, messageId, ref, officer);
           ctx.out.result(result, () => `${messageId} recorded on engagement:${ref.campaignId}:${ref.vendorId} (${result.effect}).`);
@@ -202,7 +202,7 @@ export function inboxCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, messageId: string, options: { reason: string; campaign?: string }) => {
         const officer = ctx.officer;
-        const opened = await openIntake(process.env);
+        const opened = await openIntake(ctx.env);
         try {
           await opened.intake.dismiss(options.campaign, messageId, officer, options.reason);
           ctx.out.result({ messageId, dismissed: true }, () => `${messageId} dismissed.`);

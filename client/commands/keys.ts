@@ -15,7 +15,7 @@ export function keysCommands(session: Session): Command {
     .description('rewrap every data key under the first master key of DOSSIER_MASTER_KEYS, so older master keys can be retired')
     .action(
       withContext(session, async (ctx) => {
-        const { keystore } = loadEncryption(process.env, ctx.store().keys);
+        const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const { rewrapped, unchanged, failed } = await keystore.rewrapAll();
         ctx.out.result({ rewrapped, unchanged, failed, store: ctx.store().describe() }, () =>
           fields([
