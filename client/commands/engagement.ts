@@ -419,8 +419,13 @@ function meetingPlaceOptions(options: { location?: string; link?: string }): { l
   return { ...(options.location !== undefined ? { location: options.location } : {}), ...(options.link !== undefined ? { meetingUrl: options.link } : {}) };
 }
 
-/** A date given without a time stays a day: the response arrived that day, wherever the officer is. */
-function receivedTime(value: string): string {
+/**
+ * When the response arrived: a date or a timestamp, never "in …" (the future is refused by the
+ * workflow only beyond its clock-skew allowance, so "in 2 minutes" would pass). A date given without
+ * a time stays a day: the response arrived that day, wherever the officer is.
+ */
+export function receivedTime(value: string): string {
+  if (/^\s*in\s/i.test(value)) throw invalidInput(`--received: "${value}" is in the future; write when the response arrived, like 2021-02-03 or 2021-02-03T15:00:00Z`);
   const time = isoTime('--received', value);
   return isDateOnly(value.trim()) ? value.trim() : time;
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { renderOverview } from '../../client/commands/campaign';
-import { dueTime, engagementCommands, isoTime, renderStatus } from '../../client/commands/engagement';
+import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from '../../client/commands/engagement';
 import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { statementCommands } from '../../client/commands/statement';
@@ -106,6 +106,14 @@ describe('statement edit', () => {
   it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {
     expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `dossier statement draft vc`.\n');
     expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 text(s) still missing (`dossier statement status` lists them).\n');
+  });
+});
+
+describe('--received', () => {
+  it('takes a date or a timestamp, keeps a bare date a day, and refuses "in …", which names the future', () => {
+    expect(receivedTime('2020-08-10')).toBe('2020-08-10');
+    expect(receivedTime('2020-08-10T14:00:00Z')).toBe('2020-08-10T14:00:00.000Z');
+    expect(() => receivedTime('in 2 minutes')).toThrow('--received: "in 2 minutes" is in the future; write when the response arrived');
   });
 });
 
