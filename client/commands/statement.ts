@@ -263,6 +263,16 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
   if (status.missingTexts?.length) {
     parts.push(section('Texts still missing (the next version is refused until they are written)', status.missingTexts.map((t) => `- ${t}`).join('\n')));
   }
+  // The full status lists the engagements: before the first version, those still open hold it up.
+  const open = 'engagements' in status && !draft ? (status as CampaignStatus).engagements.filter((e) => e.state === 'in-progress').map((e) => e.vendorId) : [];
+  if (open.length) {
+    parts.push(
+      section(
+        'Engagements still open (version 1 goes out on its own once they end; `statement draft --open-cases <file>` settles them now)',
+        open.join(', '),
+      ),
+    );
+  }
   if (status.statementTooLarge) parts.push(section('Too long to go out (the next version is refused until it is shorter)', status.statementTooLarge));
   if (status.draftUnprintable) {
     parts.push(section(`Version ${status.draftUnprintable.version} could not be printed (nobody can approve it; submit a new version)`, status.draftUnprintable.error));

@@ -10,10 +10,10 @@ import { renderOverview } from '../../client/commands/campaign';
 import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from '../../client/commands/engagement';
 import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
-import { statementCommands } from '../../client/commands/statement';
+import { renderStatementStatus, statementCommands } from '../../client/commands/statement';
 import { notFound } from '../../client/errors';
 import { createOutput, deadline } from '../../client/output';
-import type { EngagementStatus } from '../../workflows/messages';
+import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
 import { completeFindings } from '../helpers/fixtures';
 
 const NOW = Date.parse('2020-08-01T12:00:00Z');
@@ -106,6 +106,17 @@ describe('statement edit', () => {
   it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {
     expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `dossier statement draft vc`.\n');
     expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 text(s) still missing (`dossier statement status` lists them).\n');
+  });
+});
+
+describe('statement status', () => {
+  const status = { campaignId: 'vc', reference: 'VC', phase: 'engaging', conclusionsSet: true, changeRequests: [], deliveryFailures: [] };
+  it('names the engagements still open before the first version, and how to settle them', () => {
+    const engagements = [{ vendorId: 'zoom', state: 'ended' }, { vendorId: 'cisco', state: 'in-progress' }, { vendorId: 'google', state: 'in-progress' }];
+    const shown = renderStatementStatus({ ...status, engagements } as unknown as CampaignStatus);
+    expect(shown).toContain('Engagements still open (version 1 goes out on its own once they end; `statement draft --open-cases <file>` settles them now)');
+    expect(shown).toContain('cisco, google');
+    expect(renderStatementStatus({ ...status, engagements: engagements.slice(0, 1) } as unknown as CampaignStatus)).not.toContain('still open');
   });
 });
 
