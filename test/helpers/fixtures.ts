@@ -1,5 +1,6 @@
 // Small, realistic inputs for tests: a campaign led by two authorities, vendors in both languages
 // (one with a non-Latin contact name), and a policy whose durations are seconds, not weeks.
+import type { EngagementStatus } from '../../workflows/messages';
 import type { CampaignRef, EngagementInput, Findings, Policy, Vendor } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 
@@ -52,6 +53,24 @@ export function testVendor(id: string, overrides: Partial<Vendor> = {}): Vendor 
     name: `Vendor ${id}`,
     language: 'en',
     contacts: [{ name: 'Zoë Łukasiewicz-Παπαδόπουλος', email: `privacy@${id}.test` }],
+    ...overrides,
+  };
+}
+
+/** An engagement's status with nothing recorded yet (awaiting its response), as its query answers. */
+export function engagementStatusOf(campaignId: string, vendorId: string, overrides: Partial<EngagementStatus> = {}): EngagementStatus {
+  return {
+    workflowId: `engagement:${campaignId}:${vendorId}`,
+    campaignId,
+    vendorId,
+    vendorName: `Vendor ${vendorId}`,
+    stage: 'awaiting-response',
+    timeline: [],
+    openQuestions: [],
+    questions: [],
+    demonstrations: [],
+    remindersSent: [],
+    deliveryFailures: [],
     ...overrides,
   };
 }

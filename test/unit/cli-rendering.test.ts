@@ -14,25 +14,12 @@ import { renderStatementStatus, statementCommands } from '../../client/commands/
 import { notFound } from '../../client/errors';
 import { createOutput, deadline } from '../../client/output';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
-import { completeFindings } from '../helpers/fixtures';
+import { completeFindings, engagementStatusOf } from '../helpers/fixtures';
 
 const NOW = Date.parse('2020-08-01T12:00:00Z');
 
 function engagementStatus(overrides: Partial<EngagementStatus> = {}): EngagementStatus {
-  return {
-    workflowId: 'engagement:vc:zoom',
-    campaignId: 'vc',
-    vendorId: 'zoom',
-    vendorName: 'Zoom Video Communications',
-    stage: 'concluded',
-    timeline: [],
-    openQuestions: [],
-    questions: [],
-    demonstrations: [],
-    remindersSent: [],
-    deliveryFailures: [],
-    ...overrides,
-  };
+  return engagementStatusOf('vc', 'zoom', { vendorName: 'Zoom Video Communications', stage: 'concluded', ...overrides });
 }
 
 describe('engagement show', () => {

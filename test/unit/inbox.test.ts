@@ -2,27 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { confirmInbound, dismissInbound, recordInbound } from '../../workflows/inbox';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from '../../workflows/inbox-rules';
 import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
-import { testVendor } from '../helpers/fixtures';
+import { engagementStatusOf, testVendor } from '../helpers/fixtures';
 
 const vendor = testVendor('zoom'); // privacy@zoom.test
 const now = '2020-08-10T15:00:00.000Z';
 const log = () => undefined;
 
 function engagement(overrides: Partial<EngagementStatus> = {}): EngagementStatus {
-  return {
-    workflowId: 'engagement:video-2020:zoom',
-    campaignId: 'video-2020',
-    vendorId: 'zoom',
-    vendorName: 'Vendor zoom',
-    stage: 'awaiting-response',
-    timeline: [],
-    openQuestions: [],
-    questions: [],
-    demonstrations: [],
-    remindersSent: [],
-    deliveryFailures: [],
-    ...overrides,
-  };
+  return engagementStatusOf('video-2020', 'zoom', overrides);
 }
 
 function reply(overrides: Partial<RecordInboundInput> = {}): RecordInboundInput {

@@ -18,8 +18,8 @@ import { holdingFolder } from '../../intake/mailbox';
 import { openLocalStore } from '../../store/local';
 import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
-import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
-import { testVendor } from '../helpers/fixtures';
+import type { RecordInboundInput } from '../../workflows/messages';
+import { engagementStatusOf, testVendor } from '../helpers/fixtures';
 import { composeReply } from '../helpers/inbound-mail';
 
 const vendor = testVendor('zoom'); // privacy@zoom.test
@@ -30,19 +30,7 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
   const documents = new CaseDocuments(shared.documents, new KeyStore(shared.keys, parseMasterKeys(generateMasterKeySpec('m1'))));
   const mailbox = new MaildirMailbox(join(scratch, 'mail'));
   await mailbox.open();
-  const state = {
-    workflowId: 'engagement:vc:zoom',
-    campaignId: 'vc',
-    vendorId: 'zoom',
-    vendorName: vendor.name,
-    stage: 'awaiting-response',
-    timeline: [],
-    openQuestions: [],
-    questions: [],
-    demonstrations: [],
-    remindersSent: [],
-    deliveryFailures: [],
-  } as EngagementStatus;
+  const state = engagementStatusOf('vc', 'zoom', { vendorName: vendor.name });
   // The engagement as Temporal runs it: the validator refuses, the handler records.
   const dossier = {
     recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
