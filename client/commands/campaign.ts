@@ -79,7 +79,9 @@ export function campaignCommands(session: Session): Command {
                 ['campaign', 'status', 'started', 'ended'],
                 found.map((c) => [c.campaignId, c.executionStatus.toLowerCase(), when(c.startedAt), when(c.closedAt)]),
               )
-            : 'No campaign.',
+            : options.all
+              ? 'No campaign.'
+              : 'No running campaign (`dossier campaign list --all` lists published and ended ones too).',
         );
       }),
     );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
-import { renderOverview } from '../../client/commands/campaign';
+import { campaignCommands, renderOverview } from '../../client/commands/campaign';
 import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from '../../client/commands/engagement';
 import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
@@ -104,6 +104,21 @@ describe('statement status', () => {
     expect(shown).toContain('Engagements still open (version 1 goes out on its own once they end; `statement draft --open-cases <file>` settles them now)');
     expect(shown).toContain('cisco, google');
     expect(renderStatementStatus({ ...status, engagements: engagements.slice(0, 1) } as unknown as CampaignStatus)).not.toContain('still open');
+  });
+});
+
+describe('campaign list', () => {
+  async function list(args: string[]): Promise<string> {
+    let printed = '';
+    const dossier = { findCampaigns: async () => [] };
+    const context = { out: createOutput(false, (t) => (printed += t)), dossier: async () => dossier };
+    await campaignCommands({ context: () => context } as unknown as Session).exitOverride().parseAsync(['list', ...args], { from: 'user' });
+    return printed;
+  }
+
+  it('says that ended campaigns are listed with --all when no running one is found', async () => {
+    expect(await list([])).toBe('No running campaign (`dossier campaign list --all` lists published and ended ones too).\n');
+    expect(await list(['--all'])).toBe('No campaign.\n');
   });
 });
 
