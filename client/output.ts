@@ -3,6 +3,7 @@
 // Colours are left off: officers paste these tables into case notes and emails.
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
+import { isDateOnly } from '../workflows/time';
 
 export type Cell = string | number | boolean | undefined | null;
 
@@ -82,6 +83,8 @@ export function section(title: string, body: string): string {
 /** ISO timestamps shown to the minute, in UTC, as the workflow records them. */
 export function when(iso: string | undefined): string {
   if (!iso) return '—';
+  // A day recorded as a day (a response received "2026-11-29") stays one: not midnight UTC.
+  if (isDateOnly(iso.trim())) return iso.trim();
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`;

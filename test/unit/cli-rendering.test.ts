@@ -12,7 +12,7 @@ import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { renderStatementStatus, statementCommands } from '../../client/commands/statement';
 import { notFound } from '../../client/errors';
-import { createOutput, deadline } from '../../client/output';
+import { createOutput, deadline, when } from '../../client/output';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
 import { completeFindings, engagementStatusOf } from '../helpers/fixtures';
 
@@ -119,6 +119,13 @@ describe('campaign list', () => {
   it('says that ended campaigns are listed with --all when no running one is found', async () => {
     expect(await list([])).toBe('No running campaign (`dossier campaign list --all` lists published and ended ones too).\n');
     expect(await list(['--all'])).toBe('No campaign.\n');
+  });
+});
+
+describe('times', () => {
+  it('print a day recorded as a day as that day, not as midnight UTC', () => {
+    expect(when('2026-11-29')).toBe('2026-11-29');
+    expect(when('2026-11-29T07:31:12.345Z')).toBe('2026-11-29 07:31Z');
   });
 });
 
