@@ -5,10 +5,9 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
 import { campaignTimeZone } from './format';
-import { listWorkflows } from './visibility';
+import { listWorkflows, startInputOf } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
   type CampaignInput,
@@ -128,15 +127,7 @@ async function campaignDefinition(client: Client, campaignId: string, vendorIds:
 
 async function firstInput<T>(client: Client, workflowId: string): Promise<T | undefined> {
   try {
-    const page = await client.workflowService.getWorkflowExecutionHistory({
-      namespace: client.options.namespace,
-      execution: { workflowId },
-      maximumPageSize: 1,
-    });
-    const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    if (!payloads) return undefined;
-    const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads);
-    return input as T;
+    return await startInputOf<T>(client, workflowId);
   } catch (err) {
     // No such workflow (an engagement without a campaign), or a shredded key: nothing to tell.
     if ((err as { code?: number }).code === 5 /* NOT_FOUND */) return undefined;

@@ -6,7 +6,7 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Payload, TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeArrayFromPayloads, decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 
@@ -103,4 +103,20 @@ async function decodePageMemos(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The input the workflow's current run was started with, read from the first event of its history
+ * alone (a page of one, however long the history); undefined when the start carries none.
+ */
+export async function startInputOf<T>(client: Client, workflowId: string): Promise<T | undefined> {
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
+  });
+  const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  if (!payloads?.length) return undefined;
+  const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads);
+  return input as T;
 }

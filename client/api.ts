@@ -4,7 +4,6 @@
 // import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { engagement } from '../workflows/engagement';
 import {
   campaignStatusQuery,
@@ -65,7 +64,7 @@ import {
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
-import { listWorkflowPage, listWorkflows, type ListedWorkflow } from '../activities/visibility';
+import { listWorkflowPage, listWorkflows, startInputOf, type ListedWorkflow } from '../activities/visibility';
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
@@ -185,17 +184,7 @@ export class DossierClient {
    * of the history is read. The workspace shows and reads dates in it, and so does the CLI.
    */
   async campaignTimeZone(ref: EngagementRef): Promise<string> {
-    const input = await this.call(ref, async () => {
-      const page = await this.client.workflowService.getWorkflowExecutionHistory({
-        namespace: this.client.options.namespace,
-        execution: { workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId) },
-        maximumPageSize: 1,
-      });
-      const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-      if (!payloads?.length) return undefined;
-      const [first] = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, payloads);
-      return first as Partial<EngagementInput> | undefined;
-    }, 'nothing');
+    const input = await this.call(ref, () => startInputOf<Partial<EngagementInput>>(this.client, engagementWorkflowId(ref.campaignId, ref.vendorId)), 'nothing');
     return input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC';
   }
 
