@@ -3,85 +3,109 @@
 // synchronous=full. Each file is flushed (fsync) before it is renamed or linked into place, and its
 // folder after, so the name and the bytes reach the disk together; new folders are recorded in their
 // parents the same way.
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+//
+// The writes are asynchronous: a flush waits for the disk (about 5 ms for a file and its folder here),
+// and done synchronously it would hold the worker's event loop, and every activity and poll on it,
+// once per letter, document and sealed email (issue 16). Folders made once, at start, may block.
+import { mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 
 /** Flushes a folder's entries (names created, renamed or removed in it). Not possible on Windows. */
-export function syncFolder(folder: string): void {
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const fd = openSync(folder, 'r');
+  const handle = await open(folder, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
+  }
+}
+
+/** The folders `mkdir -p` has just made, deepest first, up to the first one it made. */
+function parentsToFlush(folder: string, first: string): string[] {
+  const top = resolve(first);
+  const parents: string[] = [];
+  for (let made = resolve(folder); ; made = dirname(made)) {
+    parents.push(dirname(made));
+    if (made === top || dirname(made) === made) return parents;
   }
 }
 
 /** `mkdir -p` whose new folders survive a power cut: each one is flushed into its parent. */
-export function makeFolder(folder: string, mode: number): void {
-  const first = mkdirSync(folder, { recursive: true, mode });
+export async function makeFolder(folder: string, mode: number): Promise<void> {
+  const first = await mkdir(folder, { recursive: true, mode });
   if (!first) return;
-  const top = resolve(first);
-  for (let made = resolve(folder); ; made = dirname(made)) {
-    syncFolder(dirname(made));
-    if (made === top || dirname(made) === made) break;
+  for (const parent of parentsToFlush(folder, first)) await syncFolder(parent);
+}
+
+/** `makeFolder` for a store opening, where blocking once is fine and a constructor cannot wait. */
+export function makeFolderNow(folder: string, mode: number): void {
+  const first = mkdirSync(folder, { recursive: true, mode });
+  if (!first || process.platform === 'win32') return;
+  for (const parent of parentsToFlush(folder, first)) {
+    const fd = openSync(parent, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
 /** Writes a new file (it must not exist) and flushes it to disk before returning. */
-export function writeSyncedFile(path: string, bytes: Uint8Array | string, mode: number): void {
-  const fd = openSync(path, 'wx', mode);
+export async function writeSyncedFile(path: string, bytes: Uint8Array | string, mode: number): Promise<void> {
+  const handle = await open(path, 'wx', mode);
   try {
-    const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-    for (let written = 0; written < buffer.length; ) written += writeSync(fd, buffer, written, buffer.length - written);
-    fsyncSync(fd);
+    await handle.writeFile(bytes);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
 /** Replaces `path` whole (readers see the old file or the new one), durably. */
-export function writeAtomically(path: string, bytes: Uint8Array | string, { mode, folderMode }: { mode: number; folderMode: number }): void {
-  makeFolder(dirname(path), folderMode);
+export async function writeAtomically(path: string, bytes: Uint8Array | string, { mode, folderMode }: { mode: number; folderMode: number }): Promise<void> {
+  await makeFolder(dirname(path), folderMode);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
   try {
-    writeSyncedFile(temporary, bytes, mode);
-    renameSync(temporary, path);
+    await writeSyncedFile(temporary, bytes, mode);
+    await rename(temporary, path);
   } catch (err) {
-    rmSync(temporary, { force: true });
+    await rm(temporary, { force: true });
     throw err;
   }
-  syncFolder(dirname(path));
+  await syncFolder(dirname(path));
 }
 
 /**
  * Writes `path` only if it does not exist yet, whole or not at all, durably: a hard link fails if the
  * name exists, so of two writers racing exactly one file is kept. Returns false when it existed.
  */
-export function writeOnce(path: string, bytes: Uint8Array | string, mode: number): boolean {
+export async function writeOnce(path: string, bytes: Uint8Array | string, mode: number): Promise<boolean> {
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   let linked = false;
   try {
-    writeSyncedFile(temporary, bytes, mode);
-    linkSync(temporary, path);
+    await writeSyncedFile(temporary, bytes, mode);
+    await link(temporary, path);
     linked = true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   } finally {
-    rmSync(temporary, { force: true });
+    await rm(temporary, { force: true });
   }
-  syncFolder(dirname(path));
+  await syncFolder(dirname(path));
   return linked;
 }
 
 /** Overwrites a file in place with `bytes` and flushes them (a best effort before unlinking it). */
-export function overwriteSynced(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'r+');
+export async function overwriteSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'r+');
   try {
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    await handle.writeFile(bytes);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }

@@ -4,10 +4,11 @@
 // disk with its folder (store/durable-files.ts), so a power cut cannot leave a key file empty.
 // Workers on other hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { makeFolder, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
+import { makeFolderNow, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
@@ -45,7 +46,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     kind: 'local',
     get ledger() {
       if (!ledger) {
-        makeFolder(join(stateDir, 'deliveries'), DIR_MODE);
+        makeFolderNow(join(stateDir, 'deliveries'), DIR_MODE);
         ledger = new FileDeliveryLedger(join(stateDir, 'deliveries'), ledgerLeaseMs ? { leaseMs: ledgerLeaseMs } : {});
       }
       return ledger;
@@ -63,13 +64,13 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
 }
 
 /** Writes under a name of this writer's own, then renames: readers see the old file or the new one. */
-function writeAtomically(path: string, bytes: Uint8Array | string): void {
-  writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  return writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
 }
 
 /** Writes `path` only if it does not exist yet (of two writers racing, exactly one file is kept). */
-function writeOnce(path: string, text: string): void {
-  writeOnceDurably(path, text, FILE_MODE);
+async function writeOnce(path: string, text: string): Promise<void> {
+  await writeOnceDurably(path, text, FILE_MODE);
 }
 
 function readIfExists(path: string): Buffer | undefined {
@@ -82,10 +83,10 @@ function readIfExists(path: string): Buffer | undefined {
 }
 
 /** Removes a file, and flushes its folder so the removal survives a power cut too. */
-function removeIfExists(path: string): boolean {
+async function removeIfExists(path: string): Promise<boolean> {
   try {
-    rmSync(path);
-    syncFolder(dirname(path));
+    await rm(path);
+    await syncFolder(dirname(path));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -95,7 +96,7 @@ function removeIfExists(path: string): boolean {
 
 export class LocalWrappedKeys implements WrappedKeyStore {
   constructor(private readonly folder: string) {
-    makeFolder(folder, DIR_MODE);
+    makeFolderNow(folder, DIR_MODE);
   }
 
   private pathOf(keyId: string): string {
@@ -114,14 +115,14 @@ export class LocalWrappedKeys implements WrappedKeyStore {
 
   async putIfAbsent(key: WrappedKey): Promise<WrappedKey | undefined> {
     if (await this.shreddedAt(key.id)) return undefined;
-    writeOnce(this.pathOf(key.id), JSON.stringify(key));
+    await writeOnce(this.pathOf(key.id), JSON.stringify(key));
     return (await this.get(key.id)) ?? key;
   }
 
   async replace(key: WrappedKey, expectedMasterKeyId: string): Promise<boolean> {
     const current = await this.get(key.id);
     if (!current || current.masterKeyId !== expectedMasterKeyId) return false;
-    writeAtomically(this.pathOf(key.id), JSON.stringify(key));
+    await writeAtomically(this.pathOf(key.id), JSON.stringify(key));
     return true;
   }
 
@@ -129,14 +130,14 @@ export class LocalWrappedKeys implements WrappedKeyStore {
     const tombstone = this.tombstoneOf(keyId);
     // The first of two shreddings racing keeps its time.
     if (!readIfExists(tombstone)) {
-      writeOnce(tombstone, JSON.stringify({ shreddedAt: new Date().toISOString() }));
+      await writeOnce(tombstone, JSON.stringify({ shreddedAt: new Date().toISOString() }));
     }
     const path = this.pathOf(keyId);
     const current = readIfExists(path);
     if (!current) return false;
     // Overwrite before unlinking: a best effort on file systems that write in place.
     try {
-      overwriteSynced(path, randomBytes(Math.max(512, current.length)));
+      await overwriteSynced(path, randomBytes(Math.max(512, current.length)));
     } catch (err) {
       // Another shredding removed it meanwhile.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -173,7 +174,7 @@ export class LocalPublishedFiles implements PublishedFiles {
     const full = this.pathOf(path);
     const existing = readIfExists(full);
     if (existing && existing.equals(Buffer.from(bytes))) return;
-    writeAtomically(full, bytes);
+    await writeAtomically(full, bytes);
   }
 
   async read(path: string): Promise<Buffer | undefined> {
@@ -232,8 +233,8 @@ export class LocalDocuments implements DocumentStore {
       storedAt: new Date().toISOString(),
     };
     // Bytes first, then the metadata that names their hash: a reader checks one against the other.
-    writeAtomically(paths.bytes, bytes);
-    writeAtomically(paths.metadata, JSON.stringify(document));
+    await writeAtomically(paths.bytes, bytes);
+    await writeAtomically(paths.metadata, JSON.stringify(document));
     return document;
   }
 
@@ -272,8 +273,8 @@ export class LocalDocuments implements DocumentStore {
 
   async delete(campaignId: string, key: string): Promise<boolean> {
     const paths = this.pathsOf(campaignId, key);
-    const removed = removeIfExists(paths.metadata);
-    return removeIfExists(paths.bytes) || removed;
+    const removed = await removeIfExists(paths.metadata);
+    return (await removeIfExists(paths.bytes)) || removed;
   }
 }
 
@@ -282,7 +283,7 @@ class LocalRevokedSessions implements RevokedSessions {
   constructor(private readonly folder: string) {}
 
   async revoke(sessionId: string, until: Date): Promise<void> {
-    writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
+    await writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
     // Each sign-out clears the entries whose sessions have expired anyway.
     // Only entries: another process's file being written (a temporary name) is not one.
     const now = Date.now();
@@ -290,7 +291,7 @@ class LocalRevokedSessions implements RevokedSessions {
       if (!SESSION_ID.test(name)) continue;
       const path = join(this.folder, name);
       const expires = Number(readIfExists(path)?.toString('utf8') || Number.NaN);
-      if (expires <= now) removeIfExists(path);
+      if (expires <= now) await removeIfExists(path);
     }
   }
 

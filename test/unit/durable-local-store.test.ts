@@ -7,37 +7,35 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const calls = vi.hoisted(() => ({ log: [] as string[], fds: new Map<number, string>() }));
+const calls = vi.hoisted(() => ({ log: [] as string[] }));
 
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+// The store writes through node:fs/promises (a flush must not hold the event loop); sync() is
+// watched on each file handle opened, named by the path it was opened with.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
   const named = (p: unknown) => String(p);
   const mocked = {
     ...fs,
-    openSync: (path: import('node:fs').PathLike, ...rest: unknown[]) => {
-      const fd = (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
-      calls.fds.set(fd, named(path));
-      return fd;
+    open: async (path: import('node:fs').PathLike, ...rest: unknown[]) => {
+      const handle = await (fs.open as (...a: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(path, ...rest);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        calls.log.push(`fsync ${named(path)}`);
+        return sync();
+      };
+      return handle;
     },
-    closeSync: (fd: number) => {
-      calls.fds.delete(fd);
-      return fs.closeSync(fd);
-    },
-    fsyncSync: (fd: number) => {
-      calls.log.push(`fsync ${calls.fds.get(fd) ?? `fd ${fd}`}`);
-      return fs.fsyncSync(fd);
-    },
-    linkSync: (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
+    link: async (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
       calls.log.push(`link ${named(from)} -> ${named(to)}`);
-      return fs.linkSync(from, to);
+      return fs.link(from, to);
     },
-    renameSync: (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
+    rename: async (from: import('node:fs').PathLike, to: import('node:fs').PathLike) => {
       calls.log.push(`rename ${named(from)} -> ${named(to)}`);
-      return fs.renameSync(from, to);
+      return fs.rename(from, to);
     },
-    rmSync: (path: import('node:fs').PathLike, options?: import('node:fs').RmOptions) => {
+    rm: async (path: import('node:fs').PathLike, options?: import('node:fs').RmOptions) => {
       calls.log.push(`rm ${named(path)}`);
-      return fs.rmSync(path, options);
+      return fs.rm(path, options);
     },
   };
   return { ...mocked, default: mocked };
@@ -109,5 +107,23 @@ describe('the local store on disk', () => {
     const session = 'a'.repeat(43);
     await store.sessions.revoke(session, new Date(Date.now() + 60_000));
     expectDurable(join(scratch, 'state', 'revoked-sessions', session), 'rename');
+  });
+});
+
+describe('the local store and the event loop', () => {
+  // A flush waits for the disk; done synchronously it held the worker's event loop (every activity
+  // and poll on it) for each letter, document and sealed email.
+  it('lets the event loop run while a document, a published file and a key are flushed', async () => {
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      ['a document', () => store.documents.put('delta', 'reply/1', new TextEncoder().encode('a reply'), { name: 'reply.txt', type: 'text/plain' })],
+      ['a published file', () => store.files.write('delta/letter.pdf', new TextEncoder().encode('%PDF-1.7'))],
+      ['a data key', () => new KeyStore(store.keys, parseMasterKeys(generateMasterKeySpec('m3'))).encryptionKey('campaign-delta')],
+    ];
+    for (const [what, write] of writes) {
+      let loopRan = false;
+      setImmediate(() => (loopRan = true));
+      await write();
+      expect(loopRan, `the event loop ran while ${what} was written`).toBe(true);
+    }
   });
 });
