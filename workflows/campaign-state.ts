@@ -83,6 +83,8 @@ interface TrackedVendor {
   state: CampaignEngagementState;
   /** The engagement's result, for the statement and for `outcomeOf`. */
   outcome?: EngagementOutcome;
+  /** Stopped before its engagement started: no letter went out, so the vendor was never written to. */
+  neverStarted?: boolean;
 }
 
 /**
@@ -212,6 +214,19 @@ export class CampaignCase {
   /** The vendors, each with its addresses as its engagement last corrected them (a refused letter's). */
   vendors(): Vendor[] {
     return [...this.engagements.values()].map(({ vendor, outcome }) => (outcome?.contacts ? { ...vendor, contacts: outcome.contacts } : vendor));
+  }
+
+  /**
+   * The vendors the published statement is mailed to: not one stopped before its engagement started,
+   * which never received the letter the statement answers.
+   */
+  vendorsWrittenTo(): Vendor[] {
+    return this.vendors().filter((vendor) => !this.engagements.get(vendor.id)!.neverStarted);
+  }
+
+  /** Whether some vendor was stopped before its engagement started (so `vendorsWrittenTo` leaves it out). */
+  someVendorNeverWrittenTo(): boolean {
+    return [...this.engagements.values()].some((tracked) => tracked.neverStarted);
   }
 
   hasVendors(): boolean {
@@ -393,8 +408,10 @@ export class CampaignCase {
 
   /** Ends an engagement that never started, withdrawn when it was stopped: no letter went out, nothing was recorded. */
   endBeforeStart(vendorId: string, now: string): void {
-    const { vendor, state } = this.engagements.get(vendorId)!;
+    const tracked = this.engagements.get(vendorId)!;
+    const { vendor, state } = tracked;
     if (state.state !== 'in-progress') return;
+    tracked.neverStarted = true;
     const withdrawalReason = this.stopReasonBeforeStart(vendorId)?.trim();
     this.engagementEnded(vendorId, { vendorId, vendorName: vendor.name, stage: 'withdrawn', demonstrations: [], remindersSent: [], withdrawalReason, endedAt: state.withdrawal?.at ?? now });
   }

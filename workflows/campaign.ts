@@ -65,6 +65,8 @@ const ENGAGEMENTS_IN_BATCHES = 'engagements-in-batches';
  * workflow task would pass the 4 MB of one task's commands. Campaigns published before sent all at once.
  */
 const NOTICES_IN_WINDOW = 'notices-in-window';
+/** The statement is not mailed to a vendor stopped before its engagement started: it never had the letter. */
+const NO_NOTICE_UNLESS_WRITTEN_TO = 'no-notice-unless-written-to';
 /**
  * Approval reminders per version: an interval of a second, or a signatory who never answers, would
  * otherwise mail for ever (and grow the history to Temporal's limit, which ends the campaign).
@@ -374,7 +376,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
   const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }));
   if (publication.notifyVendors) {
-    for (const vendor of kase.vendors()) {
+    // A campaign that published before this rule mailed every vendor, and replays so.
+    const writtenToOnly = kase.someVendorNeverWrittenTo() && patched(NO_NOTICE_UNLESS_WRITTEN_TO);
+    for (const vendor of writtenToOnly ? kase.vendorsWrittenTo() : kase.vendors()) {
       notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor));
     }
   }

@@ -31,7 +31,7 @@ function workerWithFlakyStore(store: { up: boolean; refused: number }): Promise<
 }
 
 describe('a campaign whose letter the published files cannot keep yet', () => {
-  it('waits for the files when its engagements cannot carry the letter, says so, and starts them with a reference once it is kept', { timeout: 240_000 }, async () => {
+  it('waits for the files when its engagements cannot carry the letter, says so, and starts them with a reference once it is kept, and mails the statement only to the vendors that had the letter', { timeout: 240_000 }, async () => {
     const store = { up: false, refused: 0 };
     const taskQueue = await workerWithFlakyStore(store);
     const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
@@ -45,7 +45,7 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
       vendors,
       policy: { ...patientPolicy(), letterKeptWithin: '5s' },
       approval: { kind: 'all' },
-      publication: { folder: id, notifyVendors: false },
+      publication: { folder: id, notifyVendors: true },
     };
     const letterBytes = Buffer.byteLength(JSON.stringify(input.campaign.letterBody));
     expect(letterBytes * vendors.length, 'ten inputs carrying the letter would pass the 4 MB of one workflow task').toBeGreaterThan(4.5 * 1024 * 1024);
@@ -99,8 +99,25 @@ describe('a campaign whose letter the published files cannot keep yet', () => {
       for (const vendorId of ['v8', 'v9']) {
         expect(events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId?.endsWith(`:${vendorId}`))).toEqual([]);
       }
+
+      // Published, the statement goes to every vendor that had the letter, and not to the two that
+      // never did: it would be the first they heard of the campaign.
+      const officer = 'Officer Tremblay';
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Reviewed in part.'], fr: ['Examinées en partie.'] }, lessonsLearned: { en: ['Keep the letter.'], fr: ['Garder la lettre.'] } });
+      await campaigns.draftStatement(id, officer, remaining.map((v) => ({ vendorId: v.id, action: 'exclude' as const, reason: { en: 'Out of time.', fr: 'Hors délai.' } })));
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 120_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const statementNotice = (m: { messageId?: string }) => (m.messageId ?? '').startsWith('<statement-notice-') && (m.messageId ?? '').includes(`.campaign.${id}@`);
+      // The two authorities' notices and the vendors' go out before the campaign says it is published.
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication', 120_000);
+      const noticed = new Set(env.sink.messages.filter(statementNotice).flatMap((m) => m.to));
+      expect(env.sink.messages.filter(statementNotice)).toHaveLength(remaining.length + 2);
+      for (const vendor of remaining) expect(noticed, vendor.id).toContain(vendor.contacts[0]!.email);
+      expect(noticed).not.toContain('privacy@v8.test');
+      expect(noticed).not.toContain('privacy@v9.test');
     } finally {
-      await handle.terminate('test over');
+      await handle.terminate('test over').catch(() => undefined); // published, it has ended
     }
   });
 });
