@@ -1,13 +1,15 @@
 // Where client and worker get their encryption: master keys from DOSSIER_MASTER_KEYS or
 // DOSSIER_MASTER_KEYS_FILE, wrapped data keys in the shared store (PostgreSQL when DATABASE_URL is
 // set, else files under DOSSIER_KEYSTORE_DIR). Both sides must point at the same keys; the embedded
-// set-up generates a development master key once under .data/.
+// set-up generates a development master key once under .data/, on one host only: with a shared store
+// every host must be given the cluster's master keys.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { PROJECT_ROOT } from '../paths';
 import { EncryptionCodec } from './codec';
-import { openStore, storeSettingsFromEnv, type WrappedKeyStore } from '../store';
+import { namesSharedStore, openStore, storeSettingsFromEnv, type WrappedKeyStore } from '../store';
 import { KeyStore, KeyError, generateMasterKeySpec, parseMasterKeys } from './keystore';
 
 export interface Encryption {
@@ -23,6 +25,14 @@ export { DEFAULT_KEYSTORE_DIR } from '../store';
 export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: WrappedKeyStore): Encryption {
   let spec = env.DOSSIER_MASTER_KEYS;
   let source = 'DOSSIER_MASTER_KEYS';
+  // A key of this host's own would wrap data keys the other hosts cannot open, and fail to open theirs.
+  if (!spec && !env.DOSSIER_MASTER_KEYS_FILE && namesSharedStore(env)) {
+    throw new KeyError(
+      'MasterKeyMissing',
+      'No master key: with DATABASE_URL (state shared by several hosts) set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE ' +
+        'to the cluster\'s master keys, the same on every host; a development key is made only for one host without a database.',
+    );
+  }
   const file = env.DOSSIER_MASTER_KEYS_FILE ?? (spec ? undefined : DEV_MASTER_KEYS_FILE);
   if (!spec && file) {
     source = `DOSSIER_MASTER_KEYS_FILE (${file})`;
@@ -41,11 +51,15 @@ export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: Wrap
   return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
 }
 
-/** For the embedded set-up only: a development master key, created once and kept out of git. */
+/**
+ * For the embedded set-up only: a development master key, created once and kept out of git. Its id is
+ * drawn at random (`dev-…`), so two hosts' development keys are never taken for one another; a file
+ * made earlier under the id `dev1` still loads.
+ */
 export function ensureDevMasterKeys(file = DEV_MASTER_KEYS_FILE): string {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, generateMasterKeySpec('dev1') + '\n', { mode: 0o600 });
+    writeFileSync(file, generateMasterKeySpec(`dev-${randomBytes(6).toString('hex')}`) + '\n', { mode: 0o600 });
   }
   return file;
 }

@@ -10,7 +10,7 @@ import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export const GLOBAL_KEY_ID = 'global';
 
-export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeysInvalid';
+export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeyMismatch' | 'MasterKeysInvalid';
 
 export class KeyError extends DossierError<KeyErrorCode> {}
 
@@ -166,7 +166,17 @@ export class KeyStore {
     }
     const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(stored.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
-    const key = Buffer.concat([decipher.update(Buffer.from(stored.wrapped, 'base64')), decipher.final()]);
+    let key: Buffer;
+    try {
+      key = Buffer.concat([decipher.update(Buffer.from(stored.wrapped, 'base64')), decipher.final()]);
+    } catch {
+      // GCM's own words ("unable to authenticate data") do not say which key, nor that the keys differ.
+      throw new KeyError(
+        'MasterKeyMismatch',
+        `data key "${stored.id}" does not unwrap under the master key "${master.id}" configured here: it was wrapped by another master key ` +
+          `under the same id, so this host's master keys differ from the ones that wrapped it; give every host the same DOSSIER_MASTER_KEYS`,
+      );
+    }
     this.cache.set(stored.id, { wrapped: stored.wrapped, key });
     return key;
   }

@@ -9,12 +9,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevMasterKeys, loadEncryption } from '../encryption/config';
+import { namesSharedStore } from '../store';
 import { codecTokenFromEnv, createCodecServer } from '../encryption/codec-server';
 import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
 import { dataDir as defaultDataDir, removeProfile, runningProfile, stopOrphanedServer, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
 import { MailSink } from './mail-sink';
-import { parseIntakeConfig } from '../intake/config';
+import { DEFAULT_MAILDIR, parseIntakeConfig } from '../intake/config';
 import { MaildirMailbox } from '../intake/maildir-mailbox';
 import { PROJECT_ROOT } from '../paths';
 
@@ -113,7 +114,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       ...(env.TEMPORAL_ADDRESS ? [] : (['DOSSIER_DEV_SERVER_PORT', 'DOSSIER_UI_PORT', 'DOSSIER_CODEC_PORT'] as const)),
       ...(env.SMTP_URL ? [] : (['DOSSIER_SINK_PORT'] as const)),
     ]);
-    if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE) {
+    // With a shared store the cluster's keys must be given: the worker refuses to start without them.
+    if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE && !namesSharedStore(env)) {
       env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys(join(dataDir, 'master.keys'));
       log(`Payload encryption   development master key in ${env.DOSSIER_MASTER_KEYS_FILE}`);
     }
@@ -154,7 +156,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       log(`Temporal server      ${env.TEMPORAL_ADDRESS} (from TEMPORAL_ADDRESS)`);
     }
     if (!env.SMTP_URL) {
-      // Without a real IMAP server, mail to the case mailbox lands in a local Maildir the intake reads.
+      // Without a real IMAP server, mail to the case mailbox lands in a local Maildir the intake reads;
+      // named, since an intake with a shared store reads no Maildir it was not told of.
+      env.DOSSIER_MAILDIR ||= DEFAULT_MAILDIR;
       const intakeConfig = parseIntakeConfig(env);
       const caseMailbox =
         intakeConfig.mailbox.kind === 'maildir' ? { address: intakeConfig.caseMailbox, maildir: new MaildirMailbox(intakeConfig.mailbox.root) } : undefined;

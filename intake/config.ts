@@ -1,11 +1,13 @@
 // The intake's configuration, parsed once from the environment: which case mailbox to read (IMAP
-// with DOSSIER_IMAP_URL, else the local Maildir the embedded mail sink delivers into), the case
-// mailbox's address (DOSSIER_CASE_MAILBOX, as on outgoing Reply-To) and the sender domain that
-// Dossier's Message-IDs carry (MAIL_FROM's). A bad value is a ConfigError naming the variable.
+// with DOSSIER_IMAP_URL, else the local Maildir the embedded mail sink delivers into, which a host
+// with a shared store must name in DOSSIER_MAILDIR), the case mailbox's address (DOSSIER_CASE_MAILBOX,
+// as on outgoing Reply-To) and the sender domain that Dossier's Message-IDs carry (MAIL_FROM's). A
+// bad value is a ConfigError naming the variable.
 import { resolve } from 'node:path';
 import { mailDomain } from '../activities/email';
 import { ConfigError, withFileSecrets } from '../config/temporal';
 import { PROJECT_ROOT } from '../paths';
+import { namesSharedStore } from '../store';
 import type { ImapSettings } from './imap-mailbox';
 
 export type MailboxConfig = { kind: 'imap'; settings: ImapSettings } | { kind: 'maildir'; root: string };
@@ -44,6 +46,12 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
     } catch {
       problems.push('DOSSIER_IMAP_URL: must be a URL such as imaps://case@imap.regulator.example:993');
     }
+  } else if (!env.DOSSIER_MAILDIR?.trim() && namesSharedStore(env)) {
+    // The default Maildir is where this host's embedded mail sink delivers; on a cluster host nothing does.
+    problems.push(
+      'DOSSIER_IMAP_URL is required with DATABASE_URL (a host of a cluster reads the case mailbox over IMAP), e.g. imaps://case@imap.regulator.example:993; ' +
+        'or name the Maildir to read in DOSSIER_MAILDIR',
+    );
   }
   const authservId = env.DOSSIER_MAIL_AUTHSERV_ID?.trim() || undefined;
   if (authservId !== undefined && !/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(authservId)) {

@@ -46,11 +46,31 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Stor
   };
 }
 
-/** DATABASE_URL, or the file DATABASE_URL_FILE names (a URL with a password is a secret); checked. */
+/**
+ * Whether the environment names a shared store (DATABASE_URL or DATABASE_URL_FILE), without reading
+ * it: a host so configured is one of several, and must not make up state of its own (master keys, a
+ * local mailbox) that the others cannot see.
+ */
+export function namesSharedStore(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.DATABASE_URL !== undefined || Boolean(env.DATABASE_URL_FILE?.trim());
+}
+
+/**
+ * DATABASE_URL, or the file DATABASE_URL_FILE names (a URL with a password is a secret); checked.
+ * Neither set: local files. Set but empty (`DATABASE_URL=` from an unset compose variable, a secret
+ * file not mounted yet) is refused rather than read as unset: a host that fell back to local files
+ * would send, key and publish apart from the cluster, with nothing to show it.
+ */
 export function databaseUrlFrom(env: NodeJS.ProcessEnv = process.env): string | undefined {
   let url = env.DATABASE_URL?.trim();
   let source = 'DATABASE_URL';
   const file = env.DATABASE_URL_FILE?.trim();
+  if (env.DATABASE_URL !== undefined && !url && !file) {
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      'DATABASE_URL is set but empty: give the PostgreSQL URL (or DATABASE_URL_FILE), or unset it to keep the state in local files on this host',
+    );
+  }
   if (!url && file) {
     source = `DATABASE_URL_FILE (${file})`;
     try {
@@ -58,6 +78,7 @@ export function databaseUrlFrom(env: NodeJS.ProcessEnv = process.env): string | 
     } catch (err) {
       throw new StoreError(StoreErrorCode.Unavailable, `${source}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
+    if (!url) throw new StoreError(StoreErrorCode.Unavailable, `${source}: the file is empty; it must hold the PostgreSQL URL (is the secret mounted?)`);
   }
   if (!url) return undefined;
   let protocol: string | undefined;

@@ -1,13 +1,14 @@
 // Shared state in PostgreSQL, for workers on several hosts: every worker and CLI pointed at the same
 // DATABASE_URL sees the same ledger, keys, published files and documents. The schema is created and
 // migrated by node-pg-migrate from store/migrations/ on first use (workers call `ready()` at start).
-// A send's claim is owned by a database session this process keeps open: when the process dies its
-// session ends, so another worker takes the send over at once instead of waiting out the lease.
+// A send's claim is owned by the worker process that took it and renewed while its send lasts; another
+// worker takes it over only once the lease has run out, so a dropped database connection (restart,
+// failover) never lets a second worker send a message the first one is still sending.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Pool, type QueryResultRow } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 import { turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
 import {
@@ -27,12 +28,20 @@ export const MIGRATIONS_DIR = join(__dirname, 'migrations');
 export const MIGRATIONS_TABLE = 'dossier_migrations';
 
 export interface PostgresStoreOptions {
-  /** How long another worker's claim on a send is trusted while its session stays connected. */
+  /**
+   * How long a claim on a send holds unless renewed (it is, three times a lease, while the send
+   * lasts): how long a send started by a worker that died waits before another worker takes it.
+   */
   leaseMs?: number;
   pollMs?: number;
-  /** Connections in the pool. */
+  /** Connections in the pool (DOSSIER_DB_POOL_SIZE; the worker's default follows its activity slots). */
   maxConnections?: number;
 }
+
+export const DEFAULT_LEASE_MS = 120_000;
+export const DEFAULT_POOL_SIZE = 10;
+/** How long a query waits for a connection, to a database host that drops packets or from a busy pool. */
+const CONNECTION_WAIT_MS = 10_000;
 
 /**
  * The URL without its passwords, for logs and error messages: the one before the host and any given
@@ -53,8 +62,9 @@ export function maskDatabaseUrl(url: string): string {
 type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
 export function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): SharedStore {
+  const size = options.maxConnections ?? DEFAULT_POOL_SIZE;
   // A database host that drops packets fails a query in 10 s, not after the system's connect timeout (minutes).
-  const pool = new Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
+  const pool = new Pool({ connectionString: databaseUrl, max: size, allowExitOnIdle: true, connectionTimeoutMillis: CONNECTION_WAIT_MS });
   // An idle connection dropped by the server (restart, failover) is replaced on next use; without a
   // listener its 'error' event would end the process.
   pool.on('error', () => undefined);
@@ -69,10 +79,10 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     try {
       return (await pool.query(text, values)).rows;
     } catch (err) {
-      throw unavailable(err, where);
+      throw unavailable(err, where, { size, full: pool.totalCount >= size });
     }
   };
-  const ledger = new PostgresLedger(databaseUrl, query, options);
+  const ledger = new PostgresLedger(query, options);
   return {
     kind: 'postgres',
     ledger,
@@ -83,17 +93,28 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     ready,
     describe: () => `PostgreSQL ${where}`,
     async close() {
-      await ledger.close();
       await pool.end();
     },
   };
 }
 
-/** Connection failures carry a code, and name the database without its password. */
-function unavailable(err: unknown, where: string): unknown {
+/**
+ * Connection failures carry a code, and name the database without its password. A query that waited
+ * out its time for a connection while every one of the pool's was open and in use met a busy pool, not
+ * an unreachable database: that message names the pool's size and the variable that sets it.
+ */
+function unavailable(err: unknown, where: string, pool: { size: number; full: boolean }): unknown {
   const code = (err as { code?: string }).code;
   // SQLSTATE errors (five characters) are the query's own fault: pass them on as they are.
   if (code && /^[0-9A-Z]{5}$/.test(code)) return err;
+  if (pool.full && /timeout exceeded when trying to connect/i.test((err as Error).message)) {
+    return new StoreError(
+      StoreErrorCode.Unavailable,
+      `PostgreSQL at ${where}: all ${pool.size} connections of this process's pool were busy for ${CONNECTION_WAIT_MS / 1000} s; ` +
+        'raise DOSSIER_DB_POOL_SIZE (within the server\'s max_connections) or lower DOSSIER_ACTIVITY_TASK_SLOTS',
+      { cause: err },
+    );
+  }
   return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${(err as Error).message}`, { cause: err });
 }
 
@@ -119,56 +140,29 @@ async function migrate(databaseUrl: string, where: string): Promise<void> {
   }
 }
 
-/** Claims held by sends in this process: their owner is alive exactly while they are listed here. */
-const activeTokens = new Set<string>();
-
-interface Anchor {
-  client: Client;
-  pid: number;
-  started: Date | null;
-}
-
 interface ClaimRow {
   token: string;
-  owner_pid: number;
-  owner_started: Date | null;
+  owner: string | null;
   expired: boolean;
-  owner_connected: boolean;
 }
 
 class PostgresLedger implements DeliveryLedger {
   private readonly leaseMs: number;
   private readonly pollMs: number;
-  private anchor: Promise<Anchor> | undefined;
+  /**
+   * Who owns this ledger's claims: drawn once, so it outlives any database connection. A session
+   * would not do: a dropped connection (restart, failover, idle reaper) is not a dead worker.
+   */
+  private readonly owner = randomUUID();
+  /** Claims held by sends of this ledger: its own attempt is alive exactly while listed here. */
+  private readonly activeTokens = new Set<string>();
 
   constructor(
-    private readonly databaseUrl: string,
     private readonly query: Query,
-    { leaseMs = 120_000, pollMs = 100 }: PostgresStoreOptions,
+    { leaseMs = DEFAULT_LEASE_MS, pollMs = 100 }: PostgresStoreOptions,
   ) {
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
-  }
-
-  /** The session that stands for this process in claims; reopened if the server dropped it. */
-  private session(): Promise<Anchor> {
-    this.anchor ??= (async () => {
-      const client = new Client({ connectionString: this.databaseUrl });
-      const forget = () => {
-        this.anchor = undefined;
-      };
-      client.on('error', forget);
-      client.on('end', forget);
-      await client.connect();
-      const { rows } = await client.query<{ pid: number; started: Date | null }>(
-        'SELECT pid, backend_start AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()',
-      );
-      return { client, pid: rows[0].pid, started: rows[0].started };
-    })().catch((err) => {
-      this.anchor = undefined;
-      throw err;
-    });
-    return this.anchor;
   }
 
   async find(messageId: string): Promise<DeliveryRecord | undefined> {
@@ -179,17 +173,15 @@ class PostgresLedger implements DeliveryLedger {
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     let tookOverFromCrash = false;
     for (;;) {
-      const anchor = await this.session();
       const token = randomUUID();
       const inserted = await this.query(
-        // The session's start time is copied inside the database: a JavaScript Date would lose its microseconds.
-        `INSERT INTO delivery_claims (message_id, token, owner_pid, owner_started, host, expires_at)
-         VALUES ($1, $2, $3, (SELECT backend_start FROM pg_stat_activity WHERE pid = $3), $4, now() + $5 * interval '1 millisecond')
+        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at)
+         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
          ON CONFLICT (message_id) DO NOTHING RETURNING token`,
-        [messageId, token, anchor.pid, hostname(), this.leaseMs],
+        [messageId, token, this.owner, hostname(), this.leaseMs],
       );
       if (inserted.length) {
-        activeTokens.add(token);
+        this.activeTokens.add(token);
         const held = {
           release: () => this.release(messageId, token),
           renew: async () => {
@@ -202,17 +194,11 @@ class PostgresLedger implements DeliveryLedger {
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      // Another session's pid may be visible without its start time (another role): then the pid alone decides.
-      const [held] = await this.query<ClaimRow>(
-        `SELECT token, owner_pid, owner_started, expires_at < now() AS expired,
-                EXISTS (SELECT 1 FROM pg_stat_activity a
-                        WHERE a.pid = c.owner_pid AND (a.backend_start IS NULL OR a.backend_start = c.owner_started)) AS owner_connected
-         FROM delivery_claims c WHERE message_id = $1`,
-        [messageId],
-      );
+      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired FROM delivery_claims WHERE message_id = $1', [messageId]);
       if (!held) continue;
-      const ours = held.owner_pid === anchor.pid && held.owner_started?.getTime() === anchor.started?.getTime();
-      const alive = ours ? activeTokens.has(held.token) : !held.expired && held.owner_connected;
+      // Another process's claim is renewed three times a lease while its send lasts: expired, that
+      // process died (or lost the database for a whole lease). One of this ledger's own is known here.
+      const alive = held.owner === this.owner ? this.activeTokens.has(held.token) : !held.expired;
       if (!alive) {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
@@ -234,14 +220,8 @@ class PostgresLedger implements DeliveryLedger {
   }
 
   private async release(messageId: string, token: string): Promise<void> {
-    activeTokens.delete(token);
+    this.activeTokens.delete(token);
     await this.query('DELETE FROM delivery_claims WHERE message_id = $1 AND token = $2', [messageId, token]);
-  }
-
-  async close(): Promise<void> {
-    const anchor = await this.anchor?.catch(() => undefined);
-    this.anchor = undefined;
-    await anchor?.client.end().catch(() => undefined);
   }
 }
 

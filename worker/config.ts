@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
+import { DEFAULT_LEASE_MS } from '../store/postgres';
 
 export interface WorkerConfig {
   temporal: TemporalTarget;
@@ -61,6 +62,13 @@ export interface WorkerTuning {
   smtpPoolSize: number;
 }
 
+/**
+ * Connections to PostgreSQL beyond the activity slots (DOSSIER_DB_POOL_SIZE's default is their sum):
+ * every running activity may hold one, and the payload codec's key reads and the claims' renewals
+ * need some of their own.
+ */
+export const DB_POOL_HEADROOM = 5;
+
 export const DEFAULT_WORKER_TUNING: WorkerTuning = {
   maxCachedWorkflows: 500,
   workflowTaskSlots: 40,
@@ -96,18 +104,25 @@ const smtpUrl = z
  * gives the default instead of 0 (a grace of 0 s would cancel in-flight activities at once).
  */
 function envNumber({ min, max, fallback, fraction = false }: { min: number; max: number; fallback: number; fraction?: boolean }) {
+  return z.preprocess(blankIsUnset, decimalNumber({ min, max, fraction }).default(fallback));
+}
+
+/** The same, with no default: unset is undefined (a default that depends on other variables). */
+function optionalEnvNumber({ min, max, fraction = false }: { min: number; max: number; fraction?: boolean }) {
+  return z.preprocess(blankIsUnset, decimalNumber({ min, max, fraction }).optional());
+}
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+function decimalNumber({ min, max, fraction }: { min: number; max: number; fraction: boolean }) {
   const digits = fraction ? /^\d+(\.\d+)?$/ : /^\d+$/;
   const wording = fraction ? `a number in decimal digits (such as 30 or 2.5) from ${min} to ${max}` : `a whole number in decimal digits from ${min} to ${max}`;
-  return z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .trim()
-      .regex(digits, `must be ${wording}`)
-      .transform(Number)
-      .pipe(z.number().min(min, `must be ${wording}`).max(max, `must be ${wording}`))
-      .default(fallback),
-  );
+  return z
+    .string()
+    .trim()
+    .regex(digits, `must be ${wording}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be ${wording}`).max(max, `must be ${wording}`));
 }
 
 const envSchema = z.object({
@@ -129,6 +144,9 @@ const envSchema = z.object({
   DOSSIER_ACTIVITY_TASK_SLOTS: envNumber({ min: 1, max: 10_000, fallback: DEFAULT_WORKER_TUNING.activityTaskSlots }),
   DOSSIER_STICKY_QUEUE_TIMEOUT_SECONDS: envNumber({ min: 1, max: 3600, fallback: DEFAULT_WORKER_TUNING.stickyQueueTimeoutMs / 1000, fraction: true }),
   DOSSIER_SMTP_POOL_SIZE: envNumber({ min: 1, max: 1000, fallback: DEFAULT_WORKER_TUNING.smtpPoolSize }),
+  // Unset: the activity slots plus DB_POOL_HEADROOM.
+  DOSSIER_DB_POOL_SIZE: optionalEnvNumber({ min: 1, max: 1000 }),
+  DOSSIER_LEDGER_LEASE_SECONDS: envNumber({ min: 1, max: 3600, fallback: DEFAULT_LEASE_MS / 1000, fraction: true }),
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
 });
 
@@ -150,7 +168,14 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   }
   let store: SharedStore | undefined;
   try {
-    store = openStore(storeSettingsFromEnv(env));
+    // With a malformed number the store still opens (on defaults) so that its own problems are listed too.
+    const numbers = parsed.success ? parsed.data : undefined;
+    const poolSize = numbers && (numbers.DOSSIER_DB_POOL_SIZE ?? numbers.DOSSIER_ACTIVITY_TASK_SLOTS + DB_POOL_HEADROOM);
+    store = openStore({
+      ...storeSettingsFromEnv(env),
+      ...(numbers ? { ledgerLeaseMs: numbers.DOSSIER_LEDGER_LEASE_SECONDS * 1000 } : {}),
+      ...(poolSize ? { postgres: { maxConnections: poolSize } } : {}),
+    });
   } catch (err) {
     problems.push((err as Error).message);
   }

@@ -138,7 +138,8 @@ describe.each(HOMES)('shared store on $name', (home) => {
 
     it('takes over, flagged as a crash, the claim of a process killed in the middle of its send', async () => {
       const id = '<letter.e@test>';
-      const child = await claimInChild(settings, id);
+      // On a lease of 1.5 s: a claim in PostgreSQL is taken over once its lease runs out unrenewed.
+      const child = await claimInChild({ ...settings, ledgerLeaseMs: 1_500 }, id);
       try {
         // Alive, its claim is respected.
         await expect(store.ledger.begin(id, { signal: AbortSignal.timeout(500) })).rejects.toThrow();
@@ -348,7 +349,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease']);
       } finally {
         await client.end();
       }

@@ -37,6 +37,8 @@ describe('two workers sharing PostgreSQL', () => {
         DOSSIER_STATE_DIR: join(folder, 'state'),
         DOSSIER_KEYSTORE_DIR: join(folder, 'keys'),
         DOSSIER_SHUTDOWN_GRACE_SECONDS: '2',
+        // A send claimed by a killed worker is taken over once its lease runs out unrenewed.
+        DOSSIER_LEDGER_LEASE_SECONDS: '3',
       };
     };
     const envA = hostEnv('host-a');

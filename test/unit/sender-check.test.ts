@@ -89,3 +89,12 @@ describe('the intake’s setting for it', () => {
     expect(() => parseIntakeConfig({ DOSSIER_MAIL_AUTHSERV_ID: 'mx.regulator.example; dmarc=pass' })).toThrow(/DOSSIER_MAIL_AUTHSERV_ID: must be the authserv-id/);
   });
 });
+
+describe('the intake’s case mailbox on a host of a cluster', () => {
+  it('refuses a host with a shared database but no DOSSIER_IMAP_URL, instead of reading an empty local Maildir', () => {
+    const cluster = { DATABASE_URL: 'postgres://dossier@db.example.org/dossier', TEMPORAL_ADDRESS: 'temporal.example.org:7233', MAIL_FROM: 'Dossier <dossier@regulator.example>' };
+    expect(() => parseIntakeConfig(cluster)).toThrow(/DOSSIER_IMAP_URL is required with DATABASE_URL/);
+    expect(parseIntakeConfig({ ...cluster, DOSSIER_MAILDIR: '/srv/mail/case' }).mailbox).toEqual({ kind: 'maildir', root: '/srv/mail/case' });
+    expect(parseIntakeConfig({ MAIL_FROM: 'Dossier <dossier@regulator.example>' }).mailbox.kind).toBe('maildir');
+  });
+});

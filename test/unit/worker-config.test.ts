@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ensureDevMasterKeys } from '../../encryption/config';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { ConfigError } from '../../config/temporal';
 import { DEFAULT_WORKER_TUNING, describeConfig, parseWorkerConfig, workerTuningOptions } from '../../worker/config';
@@ -116,5 +117,26 @@ describe('worker configuration', () => {
     const problems = problemsOf({ ...valid, DOSSIER_WORKFLOW_TASK_SLOTS: '1', DOSSIER_SMTP_POOL_SIZE: 'many' });
     expect(problems.join('\n')).toMatch(/DOSSIER_WORKFLOW_TASK_SLOTS/);
     expect(problems.join('\n')).toMatch(/DOSSIER_SMTP_POOL_SIZE/);
+  });
+
+  it('refuses to start on a shared database without master keys given, instead of making a key of its own', () => {
+    const { DOSSIER_MASTER_KEYS: _omitted, ...env } = valid;
+    const problems = problemsOf({ ...env, DATABASE_URL: 'postgres://dossier@db.example.org/dossier' });
+    expect(problems.join('\n')).toMatch(/No master key: with DATABASE_URL .* set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE/);
+  });
+
+  it('gives each development master key an id of its own, and still loads one made as "dev1"', () => {
+    const [a, b] = ['a', 'b'].map((host) => ensureDevMasterKeys(join(scratch, `dev-${host}`, 'master.keys')));
+    const idOf = (file: string) => readFileSync(file, 'utf8').split(':')[0];
+    expect(idOf(a)).toMatch(/^dev-[0-9a-f]{12}$/);
+    expect(idOf(b)).not.toBe(idOf(a));
+    const older = join(scratch, 'older.keys');
+    writeFileSync(older, `${generateMasterKeySpec('dev1')}\n`);
+    expect(() => parseWorkerConfig({ ...valid, DOSSIER_MASTER_KEYS: undefined, DOSSIER_MASTER_KEYS_FILE: older })).not.toThrow();
+  });
+
+  it('refuses a database pool size not written in decimal digits, naming it', () => {
+    expect(problemsOf({ ...valid, DOSSIER_DB_POOL_SIZE: '1e2' })).toEqual([expect.stringMatching(/^DOSSIER_DB_POOL_SIZE: must be a whole number in decimal digits from 1 to 1000/)]);
+    expect(problemsOf({ ...valid, DOSSIER_LEDGER_LEASE_SECONDS: '0' })).toEqual([expect.stringMatching(/^DOSSIER_LEDGER_LEASE_SECONDS: must be a number/)]);
   });
 });
