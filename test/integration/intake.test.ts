@@ -532,7 +532,7 @@ describe('the officer at the command line', () => {
     // history and the documents unreadable, though the sealed bytes are still in the store.
     const [document] = (await e.status()).inbox![0].documents;
     await e.handle.terminate('case over');
-    env.encryption!.keystore.shred(campaignKeyId(e.input.campaign.id));
+    await env.encryption!.keystore.shred(campaignKeyId(e.input.campaign.id));
     await expect(documents.read(e.input.campaign.id, document)).rejects.toMatchObject({ code: 'DocumentShredded' });
     const after = await cli(['engagement', 'documents', ref, '--save', `${folder}-after`]);
     expect(after.code).not.toBe(0);
