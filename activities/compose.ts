@@ -8,6 +8,7 @@ import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
+import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { isoInstant } from '../workflows/time';
@@ -43,7 +44,8 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
-  'officer-notice': (m) => (m.details.note ? undefined : 'an officer notice needs its text in details.note'),
+  // `note`: the text of a notice scheduled before `notice` existed, retried by an upgraded worker.
+  'officer-notice': (m) => (m.details.notice || m.details.note ? undefined : 'an officer notice needs details.notice (or its text in details.note)'),
   'officer-digest': (m) => (m.details.digest?.length ? undefined : 'an officer digest needs details.digest (an empty digest is not sent)'),
   'change-request': (m) => (m.details.note && m.details.version ? undefined : 'a change request needs the comment (details.note) and the version'),
 };
@@ -188,6 +190,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       reason: demonstration.rescheduleReason,
     },
     note: details.note,
+    notice: officerNoticeView(details.notice, language, timeZone),
     changeRequests: details.changeRequests ?? [],
     moreChangeRequests: details.moreChangeRequests,
     letterUndeliverable: details.letterUndeliverable,

@@ -11,7 +11,9 @@ import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDateTime } from '../activities/format';
 
-const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version'] as const;
+// `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
+// the CSV; `actionInWords` says the same to a reader. New columns go last: a reader by position keeps working.
+const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version', 'actionInWords', 'revision'] as const;
 type Column = (typeof COLUMNS)[number];
 
 interface AuditWording {
@@ -27,6 +29,15 @@ interface AuditWording {
   none: string;
   columns: Record<Column, string>;
   kinds: Record<AuditEventKind, string>;
+  /** An email's kind in words, with its step: `{{kind}} ({{step}})`. */
+  message: string;
+  /** The codes each kind of row carries in `action`, in words. */
+  stages: Record<string, string>;
+  outcomes: Record<string, string>;
+  messageKinds: Record<string, string>;
+  inboundKinds: Record<string, string>;
+  workflowTypes: Record<string, string>;
+  actions: Record<string, string>;
 }
 
 let wordingFile: Record<Language, AuditWording> | undefined;
@@ -68,8 +79,37 @@ function cell(event: AuditEvent, column: Column, words: AuditWording): string {
       return (event.recipients ?? []).join('; ');
     case 'version':
       return event.version === undefined ? '' : String(event.version);
+    case 'revision':
+      return event.revision === undefined ? '' : String(event.revision);
+    case 'actionInWords':
+      return actionInWords(event, words);
     default:
       return event[column] ?? '';
+  }
+}
+
+/** What `action` holds, as the export's language says it; the code itself when the template has no word for it. */
+function actionInWords(event: AuditEvent, words: AuditWording): string {
+  const { action } = event;
+  switch (event.kind) {
+    case 'stage':
+      return words.stages[action] ?? action;
+    case 'case-closed':
+      return words.outcomes[action] ?? words.stages[action] ?? action;
+    case 'email-sent':
+    case 'email-refused':
+      if (!event.messageKind) return action;
+      return fill(words.message, { kind: words.messageKinds[event.messageKind] ?? event.messageKind, step: event.step });
+    case 'email-received':
+      return words.inboundKinds[action] ?? action;
+    case 'case-opened':
+      return words.workflowTypes[action] ?? action;
+    case 'officer-action':
+    case 'approval':
+    case 'signal':
+      return words.actions[action] ?? action;
+    default:
+      return action;
   }
 }
 
@@ -100,8 +140,8 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
   if (trail.events.length === 0) doc.paragraph(words.none);
   for (const event of trail.events) {
     const at = event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-    doc.text(fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: event.action }), { weight: 'bold', spaceAfter: 1 });
-    const details = COLUMNS.filter((c) => !['at', 'kind', 'action'].includes(c))
+    doc.text(fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: actionInWords(event, words) }), { weight: 'bold', spaceAfter: 1 });
+    const details = COLUMNS.filter((c) => !['at', 'kind', 'action', 'actionInWords'].includes(c))
       .map((c) => [c, cell(event, c, words)] as const)
       .filter(([, v]) => v !== '')
       .map(([c, v]) => fill(words.field, { label: words.columns[c], value: v }));

@@ -40,6 +40,11 @@ export interface AuditEvent {
   actor: string;
   /** The action, message kind, stage or document, in the workflow's own words (update, step, stage). */
   action: string;
+  /** For an email sent or refused: the kind of message and its step, which `action` joins. */
+  messageKind?: string;
+  step?: string;
+  /** For a case opened: the revision of Dossier's workflow code its input was written for. */
+  revision?: number;
   detail?: string;
   messageId?: string;
   recipients?: string[];
@@ -178,7 +183,18 @@ class HistoryReader {
       // previous run's own row says it continued. Its input carries state already recorded there.
       if (e.workflowExecutionStartedEventAttributes.continuedExecutionRunId) return;
       const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
-      this.push({ at, kind: 'case-opened', actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier', action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '', detail: this.describe(input, ['vendor', 'campaign']) }, input);
+      const revision = (input as { revision?: unknown } | undefined)?.revision;
+      this.push(
+        {
+          at,
+          kind: 'case-opened',
+          actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier',
+          action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '',
+          detail: this.describe(input, ['vendor', 'campaign', 'revision']),
+          ...(typeof revision === 'number' ? { revision } : {}),
+        },
+        input,
+      );
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       const request = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = request?.input?.name ?? '';
@@ -212,6 +228,7 @@ class HistoryReader {
         kind: 'email-refused',
         actor: 'dossier',
         action: message instanceof Unreadable ? 'sendMessage' : `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
+        ...(message instanceof Unreadable ? {} : messageOf(message)),
         detail: a.failure?.message ?? '',
       });
     } else if (e.workflowExecutionCompletedEventAttributes) {
@@ -275,6 +292,7 @@ class HistoryReader {
       kind: 'email-sent',
       actor: 'dossier',
       action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
+      ...messageOf(message),
       detail: notes.join('; '),
       messageId: sent.messageId,
       recipients: sent.accepted ?? [],
@@ -323,6 +341,11 @@ class HistoryReader {
       );
     }
   }
+}
+
+/** The kind and step of a message, each when the input names it. */
+function messageOf(message: { kind?: string; step?: string }): Pick<AuditEvent, 'messageKind' | 'step'> {
+  return { ...(message.kind ? { messageKind: message.kind } : {}), ...(message.step ? { step: message.step } : {}) };
 }
 
 function byOf(input: unknown): string | undefined {

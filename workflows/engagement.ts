@@ -52,7 +52,8 @@ import {
 import { remindUntil, type ReminderKind } from './reminders';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from './time';
-import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OutgoingMessage, Question } from './types';
+import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OfficerNotice, OutgoingMessage, Question } from './types';
+import { officeLanguage } from './types';
 import { EngagementCase, ENGINE, type BoardListing, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
 import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from './inbox-rules';
@@ -207,7 +208,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     inFlight++;
     try {
       const letter = kind === 'open-letter' ? campaign : campaignWithoutLetter;
-      const message = { threadId: state.workflowId, step, kind, language: vendor.language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
+      // The case office reads its notices in its own language, not the vendor's.
+      const language = kind === 'officer-notice' ? officeLanguage(campaign) : vendor.language;
+      const message = { threadId: state.workflowId, step, kind, language, to, campaign: letter, vendor: kase.vendor(), details: { ...zone, ...details } };
       let settled = false;
       // A message the relay keeps refusing for now is retried for ever; after a while the case
       // office is told, once, and sending goes on.
@@ -222,8 +225,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       kase.notDelivered(step, kind, delivery.refused, Date.now());
       if (kind === 'open-letter' && delivery.accepted?.length) kase.letterReachedOnly(step, delivery.accepted);
       if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
-      const note = `${vendor.name}: message ${step} (${kind}) was not delivered: ${delivery.refused}`;
-      await deliver(`officer-notice-${step}`, 'officer-notice', { note, ...onRefusal }, [campaign.officeContact]);
+      await tellOffice(`officer-notice-${step}`, { code: 'not-delivered', step, kind, reason: delivery.refused }, onRefusal);
       return (delivery.accepted?.length ?? 0) > 0;
     } finally {
       inFlight--;
@@ -304,10 +306,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
   function tellOfficeOfDelay(step: string, kind: MessageKind): Promise<boolean> {
     kase.deliveryDelayed(step, kind, String(alertAfter), Date.now());
-    const note =
-      `${vendor.name}: message ${step} (${kind}) is still not delivered after ${alertAfter}. The mail relay or the recipient's ` +
-      'server keeps refusing it for now (the reason is in the worker log and the Temporal Web UI); Dossier keeps retrying.';
-    return deliver(`officer-notice-delayed-${step}`, 'officer-notice', { note }, [campaign.officeContact]);
+    return tellOffice(`officer-notice-delayed-${step}`, { code: 'delivery-delayed', step, kind, after: alertAfter });
+  }
+
+  /** A notice to the case office: the facts only; the activity words them (templates/email/officer-notice.yaml). */
+  function tellOffice(step: string, notice: OfficerNotice, details: MessageDetails = {}): Promise<boolean> {
+    return deliver(step, 'officer-notice', { notice, ...details }, [campaign.officeContact]);
   }
 
   async function remind(about: string, kind: ReminderKind, send: (number: number) => Promise<unknown>): Promise<void> {
@@ -517,8 +521,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const letterBounced = recorded.result.effect === 'delivery-failure' && bouncedFromAll() && sinceLean('letter-bounce-undeliverable');
     if (letterBounced) kase.letterUndeliverable(letterStep(), Date.now());
     if (recorded.officerNotice) {
-      const { step, note } = recorded.officerNotice;
-      await deliver(step, 'officer-notice', { note, ...(letterBounced ? { letterUndeliverable: true } : {}) }, [campaign.officeContact]);
+      const { step, notice } = recorded.officerNotice;
+      await tellOffice(step, notice, letterBounced ? { letterUndeliverable: true } : {});
     }
     return recorded.result;
   }
@@ -617,8 +621,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
       if (waited === 'expired') {
         kase.closeAsNoResponse(Date.now());
-        const note = `${vendor.name} did not respond by ${state.responseDueDate}; reminders and a final notice went unanswered. The engagement is closed.`;
-        await deliver('officer-notice-closed-no-response', 'officer-notice', { note, dueDate: state.responseDueDate }, [campaign.officeContact]);
+        await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate! });
       } else if (!isFinal() && state.response) {
         await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
       }

@@ -4,7 +4,7 @@
 // the open letter moves the engagement to `reply-received` (its reminders wait); an auto-reply is
 // only noted; a bounce is a delivery failure the officer is told about, as a refused address is.
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput, RecordInboundResult } from './messages';
-import type { InboundMessage, Question } from './types';
+import { MESSAGE_KINDS, type InboundMessage, type MessageKind, type OfficerNotice, type Question } from './types';
 
 type Log = (by: string, what: string, detail?: string) => void;
 const ENGINE = 'dossier';
@@ -12,7 +12,7 @@ const ENGINE = 'dossier';
 export interface Recorded {
   result: RecordInboundResult;
   /** For a bounce: the notice the officer gets (sent by the workflow, as for a refused address). */
-  officerNotice?: { step: string; note: string };
+  officerNotice?: { step: string; notice: OfficerNotice };
 }
 
 export function recordInbound(state: EngagementStatus, input: RecordInboundInput, now: string, log: Log): Recorded {
@@ -47,9 +47,20 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
     state.deliveryFailures.push({ at: now, step: input.answersStep!, reason });
     log(who, 'message bounced', `${input.answersStep}: ${reason}`);
     const count = inbox.filter((m) => m.kind === 'bounce').length;
+    const kind = kindSent(state, input.answersStep!);
     return {
       result: { messageId: message.messageId, effect: 'delivery-failure' },
-      officerNotice: { step: `officer-notice-bounce-${count}`, note: `${state.vendorName}: message ${input.answersStep} was ${reason}` },
+      officerNotice: {
+        step: `officer-notice-bounce-${count}`,
+        notice: {
+          code: 'bounced',
+          step: input.answersStep!,
+          ...(kind ? { kind } : {}),
+          recipients: bounce.recipients,
+          ...(bounce.status ? { status: bounce.status } : {}),
+          ...(bounce.diagnostic ? { diagnostic: bounce.diagnostic } : {}),
+        },
+      },
     };
   }
   if (input.kind === 'auto-reply') {
@@ -59,6 +70,13 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
   if (state.stage === 'awaiting-response' || state.stage === 'sending-letter') state.stage = 'reply-received';
   log(who, 'reply received, to review', `${message.from}: ${message.subject}${message.documents.length ? ` (${message.documents.length} document(s))` : ''}`);
   return { result: { messageId: message.messageId, effect: 'to-review' } };
+}
+
+/** The kind of message the engagement sent as `step`, from its timeline (`open-letter sent`, detail `letter …`). */
+function kindSent(state: EngagementStatus, step: string): MessageKind | undefined {
+  const sent = state.timeline.find((t) => t.by === ENGINE && t.what.endsWith(' sent') && (t.detail === step || t.detail?.startsWith(`${step} (`)));
+  const kind = sent?.what.slice(0, -' sent'.length);
+  return MESSAGE_KINDS.find((k) => k === kind);
 }
 
 /** Records answers on their questions: the officer's `answer` update and a confirmed reply share it. */

@@ -84,6 +84,11 @@ export function campaignTimeZone(campaign: Pick<CampaignRef, 'authorities'>): st
   return leadCalendar(campaign.authorities)?.timeZone ?? 'UTC';
 }
 
+/** The language the case office reads its notices in: the lead authority's, as for its digest (default `en`). */
+export function officeLanguage(campaign: Pick<CampaignRef, 'authorities'>): Language {
+  return campaign.authorities.find((a) => a.lead)?.language ?? 'en';
+}
+
 export interface Vendor {
   id: string;
   name: string;
@@ -432,6 +437,20 @@ export interface ChangeRequestNote {
   comment: string;
 }
 
+/**
+ * What an officer notice reports. The workflow records facts (instants in ISO form, the kind of the
+ * message concerned); the activity words them in the office's language and the campaign's zone.
+ */
+export type OfficerNotice =
+  /** A message refused for good; `reason` is the mail server's or Dossier's diagnostic, quoted as given. */
+  | { code: 'not-delivered'; step: string; kind: MessageKind; reason: string }
+  /** A message the relay or the recipient's server keeps refusing for now, past the alert delay. */
+  | { code: 'delivery-delayed'; step: string; kind: MessageKind; after: Duration }
+  /** A delivery report from the vendor's mail server; `kind` when the engagement recorded sending that step. */
+  | { code: 'bounced'; step: string; kind?: MessageKind; recipients: string[]; status?: string; diagnostic?: string }
+  /** No response by the due date, after the reminders and the final notice: the engagement is closed. */
+  | { code: 'closed-no-response'; dueDate: string };
+
 /** Values a template may use; which ones are set depends on the message kind. */
 export interface MessageDetails {
   dueDate?: string;
@@ -443,8 +462,10 @@ export interface MessageDetails {
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */
   demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'> &
     Partial<Pick<Demonstration, 'rescheduled' | 'location' | 'meetingUrl' | 'previousAt' | 'rescheduleReason'>>;
-  /** Free text: an officer notice, a change request, a withdrawal reason. */
+  /** Free text: a change request, a withdrawal reason; an officer notice recorded before `notice`. */
   note?: string;
+  /** What an officer notice reports, as a code and values: templates/email/officer-notice.yaml words it. */
+  notice?: OfficerNotice;
   /** What the signatories sent back on the previous draft, for the next approval request (the first ones, comments cut). */
   changeRequests?: ChangeRequestNote[];
   /** Change requests left out of `changeRequests`. */

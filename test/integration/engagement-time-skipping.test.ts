@@ -19,6 +19,8 @@ import { engagementInput } from '../helpers/fixtures';
 import { stepOf } from '../helpers/engagement-driver';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { testRunLog } from '../helpers/test-log';
+import { simpleParser } from 'mailparser';
+import { formatDate } from '../../activities/format';
 
 const DAY = 24 * 3600_000;
 
@@ -109,6 +111,25 @@ describe('engagement with real durations on the time-skipping server', () => {
     const status = await handle.query(engagementStatusQuery);
     expect(status.stage).toBe('closed-no-response');
     expect(Math.round((Date.parse(status.responseDueDate!) - startedAt) / DAY)).toBe(30);
+  });
+
+  it('tells the case office in the lead authority’s language that a silent engagement is closed, the due date written as a date', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const base = engagementInput(campaignId, 'houseparty', realPolicy);
+    // The vendor writes in English; the office reads French, as its lead authority does.
+    const authorities = base.campaign.authorities.map((a) => (a.lead ? { ...a, language: 'fr' as const } : a));
+    const input: EngagementInput = { ...base, campaign: { ...base.campaign, authorities }, searchAttributes: false };
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    await handle.result();
+    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'officer-notice-closed-no-response');
+    const { subject, text } = await simpleParser(notice!.raw);
+    const dueDate = (await handle.query(engagementStatusQuery)).responseDueDate!;
+    expect(subject).toBe(`[${input.campaign.reference}] Avis de dossier\u00a0: Vendor houseparty`);
+    expect(text).toContain(`Vendor houseparty n’a pas répondu dans le délai, échu le ${formatDate(dueDate, 'fr')}\u00a0;`);
+    expect(text).not.toContain(dueDate);
+    // The vendor's own mail stays in its language.
+    const [letter] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'letter');
+    expect((await simpleParser(letter!.raw)).headers.get('content-language')).toBe('en');
   });
 
   it('stops reminding when the response arrives in the third week past due', async () => {

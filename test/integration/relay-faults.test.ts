@@ -113,7 +113,7 @@ describe('relay and ledger faults', () => {
 
     const [notice] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<officer-notice-delayed-letter.'), 20_000);
     expect(notice.to).toEqual(['office@opc.test']);
-    expect((await env.parsed([notice]))[0].text).toMatch(/still not delivered after 2s/);
+    expect((await env.parsed([notice]))[0].text).toMatch(/still not delivered after 2 seconds/);
     const waiting = await handle.query(engagementStatusQuery);
     expect(waiting.stage).toBe('sending-letter');
     expect(waiting.timeline.map((t) => t.what)).toContain('open-letter delayed');

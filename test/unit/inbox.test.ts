@@ -57,13 +57,17 @@ describe('the engagement’s inbox', () => {
   });
 
   it('records a bounce as a delivery failure of the bounced message and tells the officer', () => {
-    const state = engagement();
+    const state = engagement({ timeline: [{ at: now, by: 'dossier', what: 'open-letter sent', detail: 'letter' }] });
     const input = reply({ kind: 'bounce', from: 'mailer-daemon@mx.zoom.test', bounce: { recipients: ['privacy@zoom.test'], status: '5.1.1', diagnostic: '550 User unknown' } });
     checkRecordInbound(state, vendor, input);
     const recorded = recordInbound(state, input, now, log);
     expect(recorded.result.effect).toBe('delivery-failure');
     expect(state.deliveryFailures).toEqual([{ at: now, step: 'letter', reason: expect.stringContaining('privacy@zoom.test: 5.1.1 550 User unknown') }]);
-    expect(recorded.officerNotice?.note).toMatch(/^Vendor zoom: message letter was bounced/);
+    // Facts for the template to word in the office's language: which message, what the report said.
+    expect(recorded.officerNotice).toEqual({
+      step: 'officer-notice-bounce-1',
+      notice: { code: 'bounced', step: 'letter', kind: 'open-letter', recipients: ['privacy@zoom.test'], status: '5.1.1', diagnostic: '550 User unknown' },
+    });
     expect(state.stage).toBe('awaiting-response');
   });
 

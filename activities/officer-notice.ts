@@ -1,0 +1,42 @@
+// What an officer notice reports, made ready for templates/email/officer-notice.yaml: the workflow
+// sends facts (a code, the kind of message, instants); here they become values in the office's
+// language, dates in the campaign's zone. The sentences themselves are the template's.
+import type { Language, OfficerNotice } from '../workflows/types';
+import { durationMs } from '../workflows/time';
+import { formatDate, joinNames } from './format';
+
+/** The notice as its template reads it: one flag for its code, and its values formatted. */
+export function officerNoticeView(notice: OfficerNotice | undefined, language: Language, timeZone: string) {
+  if (!notice) return undefined;
+  switch (notice.code) {
+    case 'not-delivered':
+      return { notDelivered: true, kind: notice.kind, reason: notice.reason };
+    case 'delivery-delayed':
+      return { deliveryDelayed: true, kind: notice.kind, after: durationInWords(notice.after, language) };
+    case 'bounced':
+      return {
+        bounced: true,
+        kind: notice.kind,
+        step: notice.step,
+        recipients: joinNames(notice.recipients, language),
+        report: [notice.status, notice.diagnostic].filter(Boolean).join(' '),
+      };
+    case 'closed-no-response':
+      return { closedNoResponse: true, dueDate: formatDate(notice.dueDate, language, timeZone) };
+  }
+}
+
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+] as const;
+
+/** `1 hour`, `90 minutes`, `2 secondes`: in the largest unit that measures it whole. */
+export function durationInWords(duration: string | number, language: Language): string {
+  const ms = durationMs(duration);
+  if (ms === undefined) return String(duration);
+  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? UNITS[UNITS.length - 1]!;
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(ms / size));
+}

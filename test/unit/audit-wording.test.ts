@@ -1,0 +1,56 @@
+// The audit export says in the reader's language what a stage, an outcome, a message and the code's
+// revision are, while the CSV keeps the workflow's codes in their own columns for a program to read.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import Long from 'long';
+import { describe, expect, it } from 'vitest';
+import { collectAuditTrail } from '../../client/audit';
+import { auditCsv, auditPdf } from '../../client/audit-report';
+import { pdfPageTexts } from '../helpers/pdf';
+
+const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
+const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
+
+/** An engagement that opened (revision 3), sent its letter, waited and closed without a response. */
+const history = [
+  { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, identity: 'officer', input: payloads({ revision: 3, policy: {} }) } },
+  { eventId: 2, ...at(1), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads({ kind: 'open-letter', step: 'letter' }) } },
+  { eventId: 3, ...at(2), activityTaskCompletedEventAttributes: { scheduledEventId: 2, result: payloads({ messageId: '<letter.1@dossier.test>', accepted: ['privacy@zoom.test'], rejected: [] }) } },
+  { eventId: 4, ...at(3), upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { DossierStage: defaultPayloadConverter.toPayload('awaiting-response') } } } },
+  { eventId: 5, ...at(4), workflowExecutionCompletedEventAttributes: { result: payloads({ stage: 'closed-no-response' }) } },
+];
+
+const client = {
+  options: { loadedDataConverter: loadDataConverter() },
+  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
+} as unknown as Client;
+
+function parseCsv(bytes: Buffer): string[][] {
+  // No field here holds a comma, a quote or a line break.
+  return bytes.subarray(3).toString('utf8').trim().split('\r\n').map((line) => line.split(','));
+}
+
+describe('audit export wording', () => {
+  it('names stages, outcomes, messages and the code revision in French in the PDF, not by their internal codes', async () => {
+    const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
+    const text = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
+    expect(text).toContain('Ouverture du dossier · échanges avec une entreprise');
+    expect(text).toContain('Courriel envoyé · lettre ouverte (letter)');
+    expect(text).toContain('Étape · réponse attendue');
+    expect(text).toContain('Clôture du dossier · clos sans réponse');
+    expect(text).toContain('Révision du code des flux de Dossier au démarrage du dossier : 3');
+    expect(text).not.toMatch(/awaiting-response|closed-no-response|open-letter|revision: 3/);
+  });
+
+  it('keeps the codes in the CSV’s Action column and adds them in words, and the revision, in columns of their own at the end', async () => {
+    const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
+    const [header, ...rows] = parseCsv(auditCsv(trail, { language: 'en' }));
+    expect(header!.slice(0, 11)).toEqual(['Time (UTC)', 'Case', 'Event', 'Who', 'Action', 'Detail', 'Message-ID', 'Recipients', 'Document', 'SHA-256', 'Statement version']);
+    const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);
+    expect(column('Action')).toEqual(['engagement', 'open-letter letter', 'awaiting-response', 'closed-no-response']);
+    expect(column('Action (in words)')).toEqual(['engagement with a vendor', 'open letter (letter)', 'awaiting the response', 'closed without a response']);
+    expect(column("Revision of Dossier's workflow code the case started with")).toEqual(['3', '', '', '']);
+    expect(column('Detail')[0]).toBe('');
+  });
+});
