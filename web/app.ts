@@ -314,12 +314,16 @@ const THIS_SITE = 'http://this-site.invalid';
  * Only paths on this site: an open redirect would send a signed-in officer anywhere. Browsers drop
  * tabs and line breaks from a URL and read `\` as `/`, so `/<tab>/evil.example` is another site: the
  * path is resolved as a browser would, and anything that leaves the site or holds a control
- * character goes to the campaigns instead.
+ * character goes to the campaigns instead. Resolving can itself make a `//` path (`/..//evil.example`
+ * resolves to `//evil.example`), which a browser reads in a Location header as another host: such a
+ * result goes to the campaigns too.
  */
 export function sameSiteReturnPath(value: string | undefined): string {
   if (!value || !value.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(value)) return '/campaigns';
   const resolved = new URL(value, THIS_SITE);
-  return resolved.origin === THIS_SITE ? `${resolved.pathname}${resolved.search}` : '/campaigns';
+  if (resolved.origin !== THIS_SITE) return '/campaigns';
+  const path = `${resolved.pathname}${resolved.search}`;
+  return path.startsWith('//') || path.includes('\\') ? '/campaigns' : path;
 }
 
 function preferredLanguage(header: string | undefined): Language {

@@ -39,6 +39,54 @@ describe('the path a sign-in or a change of language returns to', () => {
     expect(sameSiteReturnPath('/campaigns/vc-2020/board?sort=deadline&page=2')).toBe('/campaigns/vc-2020/board?sort=deadline&page=2');
     expect(sameSiteReturnPath('/campaigns/vc-2020/../held')).toBe('/campaigns/held');
   });
+
+  it('never gives a path that a browser reads as another host once dot segments are resolved', () => {
+    for (const crafted of ['/..//evil.example/phish', '/.//evil.example', '/%2e%2e//evil.example', '/a/..//evil.example']) {
+      expect(sameSiteReturnPath(crafted), crafted).toBe('/campaigns');
+    }
+  });
+});
+
+describe('where the browser goes after a sign-in or a change of language a crafted link asked for', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const sealer = new CookieSealer(secret);
+  // A stand-in provider: begin() keeps the return path the workspace gives it; finish() signs Owen in.
+  const signIn = {
+    begin: async (returnTo: string) => ({
+      url: new URL('https://id.example/auth'),
+      pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 },
+    }),
+    finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+  } as unknown as OidcSignIn;
+  const app = createWebApp({
+    config,
+    signIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const crafted = '/..//evil.example/phish';
+
+  it('stays on this site after the provider sends the browser back', async () => {
+    const login = await app.request(`/login?returnTo=${encodeURIComponent(crafted)}`);
+    expect(login.status).toBe(302);
+    const pending = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get('location')).toBe('/campaigns');
+  });
+
+  it('stays on this site after the language changes', async () => {
+    const session = { id: 'e'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request('/language', {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', language: 'fr', returnTo: crafted }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns');
+  });
 });
 
 describe('the headers of every response', () => {
