@@ -75,6 +75,13 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 const SESSION_COOKIE = 'dossier_session';
 const SIGN_IN_COOKIE = 'dossier_sign_in';
+/**
+ * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
+ * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
+ * outlasts the provider sessions a regulator would configure for its staff.
+ */
+const SIGNED_OUT_COOKIE = 'dossier_signed_out';
+const SIGNED_OUT_SECONDS = 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -82,6 +89,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const secure = deps.config.publicUrl.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${deps.config.publicUrl}/`);
   const cookie = { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/' };
   const sessionMs = deps.config.sessionHours * 3_600_000;
+  // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
+  const provider = new URL(deps.config.issuer).origin;
+  const formAction = `'self' ${provider}`;
   const app = new Hono<WebEnv>();
 
   app.use('*', async (c, next) => {
@@ -106,10 +116,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
-    // Nothing but this origin's own stylesheet and forms; no script at all.
+    // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
+    // no script at all.
     c.header(
       'Content-Security-Policy',
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     );
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
@@ -171,7 +182,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
-    const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'));
+    const reauthenticate = getCookie(c, SIGNED_OUT_COOKIE) !== undefined;
+    const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
     setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
     return c.redirect(url.href, 302);
   });
@@ -198,6 +210,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
     c.set('language', language);
     c.set('sessionChanged', true);
+    setCookie(c, SIGNED_OUT_COOKIE, '', { ...cookie, maxAge: 0 });
     return c.redirect(pending.returnTo, 303);
   });
 
@@ -207,6 +220,25 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
+    setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
+    // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
+    // the next sign-in ask for credentials.
+    let endSession: URL | undefined;
+    try {
+      endSession = await deps.signIn.endSessionUrl(`${deps.config.publicUrl}/signed-out`, c.get('language'));
+    } catch (err) {
+      console.error('web: POST /logout: cannot end the session at the identity provider:', err);
+    }
+    if (endSession && endSession.origin !== provider) {
+      console.error(`web: POST /logout: the provider's end-session endpoint ${endSession.origin} is not on the issuer's origin, which alone the pages' form-action allows`);
+    } else if (endSession) return c.redirect(endSession.href, 303);
+    return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
+  });
+
+  // Where the provider sends the browser back once its session ended.
+  app.get('/signed-out', (c) => {
+    if (c.get('session').user) return c.redirect('/campaigns', 303);
     return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
   });
 

@@ -89,6 +89,54 @@ describe('where the browser goes after a sign-in or a change of language a craft
   });
 });
 
+describe('signing out', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const sealer = new CookieSealer(secret);
+  const session = { id: 'g'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const workspace = (endSessionUrl: () => Promise<URL | undefined>) => {
+    const reauthenticated: boolean[] = [];
+    const signIn = {
+      begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => {
+        reauthenticated.push(reauthenticate);
+        return { url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+      },
+      finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+      endSessionUrl,
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const logout = () =>
+      app.request('/logout', {
+        method: 'POST',
+        headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+      });
+    return { app, logout, reauthenticated };
+  };
+  const cookiesOf = (response: Response) => response.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('='));
+
+  it('sends the browser to the provider’s end-session endpoint, which returns it to the signed-out page', async () => {
+    const { logout } = workspace(async () => new URL('https://id.example/session/end?client_id=dossier'));
+    const response = await logout();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('https://id.example/session/end?client_id=dossier');
+    // Every page lets its sign-out form end there.
+    expect(response.headers.get('content-security-policy')).toContain("form-action 'self' https://id.example;");
+  });
+
+  it('at a provider with no end-session endpoint, says the user is signed out and has the next sign-in ask for credentials', async () => {
+    for (const endSessionUrl of [async () => undefined, async () => Promise.reject(new Error('provider out of reach'))]) {
+      const { app, logout, reauthenticated } = workspace(endSessionUrl);
+      const response = await logout();
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('You are signed out of the workspace.');
+      await app.request('/login', { headers: { cookie: cookiesOf(response).join('; ') } });
+      await app.request('/login');
+      expect(reauthenticated).toEqual([true, false]);
+    }
+  });
+});
+
 describe('the headers of every response', () => {
   const config = { host: '127.0.0.1', port: 0, issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: 'a-test-session-secret-of-at-least-32-characters', sessionHours: 8 };
   // The stylesheet needs no sign-in and no client: only the configuration matters here.
