@@ -204,6 +204,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!user.roles.length) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
+    // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
+    const before = c.get('session');
+    if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
     const { locale, ...signedIn } = user;
     const language = c.get('session').language ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
     // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.

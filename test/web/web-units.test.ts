@@ -8,6 +8,7 @@ import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
+import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
@@ -134,6 +135,38 @@ describe('signing out', () => {
       await app.request('/login');
       expect(reauthenticated).toEqual([true, false]);
     }
+  });
+});
+
+describe('signing in over a live session', () => {
+  it('signs the session it replaces out, so a copy of that cookie is signed in no more', async () => {
+    const secret = 'a-test-session-secret-of-at-least-32-characters';
+    const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+    const sealer = new CookieSealer(secret);
+    const revoked: string[] = [];
+    const signIn = {
+      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      finish: async () => ({ subject: 'emma', name: 'Emma', roles: ['co-signatory'], authorityId: 'ico' }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async (id: string) => revoked.includes(id) }) });
+    const owen = `dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const login = await app.request('/login?returnTo=/campaigns', { headers: { cookie: owen } });
+    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('dossier_sign_in=')) ?? '').split(';')[0];
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
+    expect(callback.status).toBe(303);
+    expect(revoked).toEqual(['h'.repeat(32)]);
+  });
+});
+
+describe('the id a form is recorded under', () => {
+  const form = { submission: '0f8fad5b-d9cb-469f-a165-70867728950e', version: '2', _csrf: 'tok' };
+  const emma = { subject: 'emma', name: 'Emma', roles: ['co-signatory' as const], authorityId: 'ico' };
+  const jonas = { subject: 'jonas', name: 'Jonas', roles: ['co-signatory' as const], authorityId: 'fdpic' };
+
+  it('is the same for one user sending the same form twice, and another for someone else sending it', () => {
+    expect(submittedOnce('statement-approve', form, emma)).toEqual(submittedOnce('statement-approve', { ...form, _csrf: 'other' }, emma));
+    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, jonas).updateId);
+    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, { ...emma, authorityId: 'opc' }).updateId);
   });
 });
 
