@@ -75,6 +75,13 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 const SESSION_COOKIE = 'dossier_session';
 const SIGN_IN_COOKIE = 'dossier_sign_in';
+/**
+ * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
+ * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
+ * outlasts the provider sessions a regulator would configure for its staff.
+ */
+const SIGNED_OUT_COOKIE = 'dossier_signed_out';
+const SIGNED_OUT_SECONDS = 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -82,6 +89,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const secure = deps.config.publicUrl.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${deps.config.publicUrl}/`);
   const cookie = { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/' };
   const sessionMs = deps.config.sessionHours * 3_600_000;
+  // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
+  const provider = new URL(deps.config.issuer).origin;
+  const formAction = `'self' ${provider}`;
   const app = new Hono<WebEnv>();
 
   app.use('*', async (c, next) => {
@@ -106,10 +116,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
-    // Nothing but this origin's own stylesheet and forms; no script at all.
+    // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
+    // no script at all.
     c.header(
       'Content-Security-Policy',
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     );
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
@@ -171,7 +182,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
-    const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'));
+    const reauthenticate = getCookie(c, SIGNED_OUT_COOKIE) !== undefined;
+    const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
     setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
     return c.redirect(url.href, 302);
   });
@@ -192,12 +204,16 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!user.roles.length) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
+    // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
+    const before = c.get('session');
+    if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
     const { locale, ...signedIn } = user;
     const language = c.get('session').language ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
     // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
     c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
     c.set('language', language);
     c.set('sessionChanged', true);
+    setCookie(c, SIGNED_OUT_COOKIE, '', { ...cookie, maxAge: 0 });
     return c.redirect(pending.returnTo, 303);
   });
 
@@ -207,6 +223,25 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
+    setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
+    // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
+    // the next sign-in ask for credentials.
+    let endSession: URL | undefined;
+    try {
+      endSession = await deps.signIn.endSessionUrl(`${deps.config.publicUrl}/signed-out`, c.get('language'));
+    } catch (err) {
+      console.error('web: POST /logout: cannot end the session at the identity provider:', err);
+    }
+    if (endSession && endSession.origin !== provider) {
+      console.error(`web: POST /logout: the provider's end-session endpoint ${endSession.origin} is not on the issuer's origin, which alone the pages' form-action allows`);
+    } else if (endSession) return c.redirect(endSession.href, 303);
+    return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
+  });
+
+  // Where the provider sends the browser back once its session ended.
+  app.get('/signed-out', (c) => {
+    if (c.get('session').user) return c.redirect('/campaigns', 303);
     return c.html(page(c, 'signed-out', { title: views.text(c.get('language'), 'signed-out.title') }));
   });
 
@@ -314,12 +349,16 @@ const THIS_SITE = 'http://this-site.invalid';
  * Only paths on this site: an open redirect would send a signed-in officer anywhere. Browsers drop
  * tabs and line breaks from a URL and read `\` as `/`, so `/<tab>/evil.example` is another site: the
  * path is resolved as a browser would, and anything that leaves the site or holds a control
- * character goes to the campaigns instead.
+ * character goes to the campaigns instead. Resolving can itself make a `//` path (`/..//evil.example`
+ * resolves to `//evil.example`), which a browser reads in a Location header as another host: such a
+ * result goes to the campaigns too.
  */
 export function sameSiteReturnPath(value: string | undefined): string {
   if (!value || !value.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(value)) return '/campaigns';
   const resolved = new URL(value, THIS_SITE);
-  return resolved.origin === THIS_SITE ? `${resolved.pathname}${resolved.search}` : '/campaigns';
+  if (resolved.origin !== THIS_SITE) return '/campaigns';
+  const path = `${resolved.pathname}${resolved.search}`;
+  return path.startsWith('//') || path.includes('\\') ? '/campaigns' : path;
 }
 
 function preferredLanguage(header: string | undefined): Language {

@@ -22,6 +22,8 @@ export interface DevIdentityProviderOptions {
   users: DevUser[];
   /** The workspace's redirect URIs (`<url>/auth/callback`). */
   redirectUris: string[];
+  /** Where a sign-out returns; by default the workspace's `<url>/signed-out` for each redirect URI. */
+  postLogoutRedirectUris?: string[];
   clientId?: string;
   clientSecret?: string;
   port?: number;
@@ -63,6 +65,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: options.redirectUris,
+        post_logout_redirect_uris: options.postLogoutRedirectUris ?? options.redirectUris.map((uri) => uri.replace(/\/auth\/callback$/, '/signed-out')),
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -72,7 +75,20 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], profile: ['name', 'locale'], email: ['email'], dossier: [rolesClaim] },
     scopes: ['openid', 'profile', 'email', 'dossier'],
-    features: { devInteractions: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // The workspace's sign-out ends this provider's session at once, without the confirmation page
+      // (any site may sign a developer out of this provider: harmless for development).
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx: KoaContextWithOIDC, form: string) {
+          ctx.type = 'html';
+          ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signing out</title>
+<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });</script></head>
+<body>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/><noscript><button type="submit">Sign out</button></noscript></form>')}</body></html>`;
+        },
+      },
+    },
     pkce: { required: () => true },
     // Short lives, set explicitly (oidc-provider warns about each default otherwise).
     ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },

@@ -39,8 +39,12 @@ export class OidcSignIn {
     return this.discovered;
   }
 
-  /** The provider's authorization URL and what the callback must check. */
-  async begin(returnTo: string, language: string): Promise<{ url: URL; pending: PendingSignIn }> {
+  /**
+   * The provider's authorization URL and what the callback must check. `reauthenticate` makes the
+   * provider ask for credentials even while its own session lasts (`prompt=login`): the first sign-in
+   * after a sign-out on a shared machine must not let the next person in as the last one.
+   */
+  async begin(returnTo: string, language: string, { reauthenticate = false } = {}): Promise<{ url: URL; pending: PendingSignIn }> {
     const config = await this.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
     const pending: PendingSignIn = {
@@ -58,8 +62,21 @@ export class OidcSignIn {
       state: pending.state,
       nonce: pending.nonce,
       ui_locales: language,
+      ...(reauthenticate ? { prompt: 'login' } : {}),
     });
     return { url, pending };
+  }
+
+  /**
+   * Where the browser goes so the provider ends its own session too (RP-initiated logout), then
+   * comes back to `postLogoutRedirectUri`; undefined when the provider has no end-session endpoint.
+   * No id_token_hint: keeping the ID token would swell the session cookie, and the client_id this
+   * URL carries names the workspace (the provider may then ask the user to confirm).
+   */
+  async endSessionUrl(postLogoutRedirectUri: string, language: string): Promise<URL | undefined> {
+    const config = await this.configuration();
+    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    return client.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirectUri, ui_locales: language });
   }
 
   /** Exchanges the code, checks state, nonce and PKCE, and reads who signed in and their roles. */

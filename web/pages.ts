@@ -297,7 +297,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const dossier = await deps.dossier();
     // A day typed in a form is a day in the campaign's zone, as the page shows its dates.
     const form = new FormReader(values, await dossier.campaignTimeZone(ref));
-    const once = submittedOnce(action, values);
+    const once = submittedOnce(action, values, user);
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
@@ -710,7 +710,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const action = c.req.param('action');
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
-    const once = submittedOnce(`statement-${action}`, values);
+    // A POST reaches here only signed in (app.ts); each branch checks the role itself.
+    const once = submittedOnce(`statement-${action}`, values, signedIn(c));
     const campaigns = await deps.campaigns();
     const main: Record<string, FieldPlacement> = {
       approve: ['version'],
@@ -793,15 +794,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
  * resend after a slow answer, it is recorded once and both answered as the first was. Prefixed with
  * the action, so a value copied into another form is another update, and followed by a digest of
  * what was typed, so the same form sent again with other values (30 days corrected to 3) is another
- * request, not the first one's answer. A malformed id is none.
+ * request, not the first one's answer. The digest covers who sent it (subject and authority) too: two
+ * co-signatories approving the same version with the same form id are two approvals, never one
+ * answered twice. A malformed id is none.
  */
-function submittedOnce(action: string, values: Record<string, string>): UpdateOptions {
+export function submittedOnce(action: string, values: Record<string, string>, user: SignedInUser): UpdateOptions {
   const submission = values.submission ?? '';
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(submission)) return {};
   const typed = Object.entries(values)
     .filter(([name]) => name !== '_csrf' && name !== 'submission')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const digest = createHash('sha256').update(JSON.stringify(typed)).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([user.subject, user.authorityId ?? null, typed]))
+    .digest('hex')
+    .slice(0, 16);
   return { updateId: `web:${action}:${submission}:${digest}` };
 }
 

@@ -8,6 +8,7 @@ import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
+import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
@@ -38,6 +39,134 @@ describe('the path a sign-in or a change of language returns to', () => {
     }
     expect(sameSiteReturnPath('/campaigns/vc-2020/board?sort=deadline&page=2')).toBe('/campaigns/vc-2020/board?sort=deadline&page=2');
     expect(sameSiteReturnPath('/campaigns/vc-2020/../held')).toBe('/campaigns/held');
+  });
+
+  it('never gives a path that a browser reads as another host once dot segments are resolved', () => {
+    for (const crafted of ['/..//evil.example/phish', '/.//evil.example', '/%2e%2e//evil.example', '/a/..//evil.example']) {
+      expect(sameSiteReturnPath(crafted), crafted).toBe('/campaigns');
+    }
+  });
+});
+
+describe('where the browser goes after a sign-in or a change of language a crafted link asked for', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const sealer = new CookieSealer(secret);
+  // A stand-in provider: begin() keeps the return path the workspace gives it; finish() signs Owen in.
+  const signIn = {
+    begin: async (returnTo: string) => ({
+      url: new URL('https://id.example/auth'),
+      pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 },
+    }),
+    finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+  } as unknown as OidcSignIn;
+  const app = createWebApp({
+    config,
+    signIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const crafted = '/..//evil.example/phish';
+
+  it('stays on this site after the provider sends the browser back', async () => {
+    const login = await app.request(`/login?returnTo=${encodeURIComponent(crafted)}`);
+    expect(login.status).toBe(302);
+    const pending = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get('location')).toBe('/campaigns');
+  });
+
+  it('stays on this site after the language changes', async () => {
+    const session = { id: 'e'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request('/language', {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', language: 'fr', returnTo: crafted }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns');
+  });
+});
+
+describe('signing out', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const sealer = new CookieSealer(secret);
+  const session = { id: 'g'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const workspace = (endSessionUrl: () => Promise<URL | undefined>) => {
+    const reauthenticated: boolean[] = [];
+    const signIn = {
+      begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => {
+        reauthenticated.push(reauthenticate);
+        return { url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+      },
+      finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+      endSessionUrl,
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const logout = () =>
+      app.request('/logout', {
+        method: 'POST',
+        headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+      });
+    return { app, logout, reauthenticated };
+  };
+  const cookiesOf = (response: Response) => response.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('='));
+
+  it('sends the browser to the provider’s end-session endpoint, which returns it to the signed-out page', async () => {
+    const { logout } = workspace(async () => new URL('https://id.example/session/end?client_id=dossier'));
+    const response = await logout();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('https://id.example/session/end?client_id=dossier');
+    // Every page lets its sign-out form end there.
+    expect(response.headers.get('content-security-policy')).toContain("form-action 'self' https://id.example;");
+  });
+
+  it('at a provider with no end-session endpoint, says the user is signed out and has the next sign-in ask for credentials', async () => {
+    for (const endSessionUrl of [async () => undefined, async () => Promise.reject(new Error('provider out of reach'))]) {
+      const { app, logout, reauthenticated } = workspace(endSessionUrl);
+      const response = await logout();
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('You are signed out of the workspace.');
+      await app.request('/login', { headers: { cookie: cookiesOf(response).join('; ') } });
+      await app.request('/login');
+      expect(reauthenticated).toEqual([true, false]);
+    }
+  });
+});
+
+describe('signing in over a live session', () => {
+  it('signs the session it replaces out, so a copy of that cookie is signed in no more', async () => {
+    const secret = 'a-test-session-secret-of-at-least-32-characters';
+    const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+    const sealer = new CookieSealer(secret);
+    const revoked: string[] = [];
+    const signIn = {
+      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      finish: async () => ({ subject: 'emma', name: 'Emma', roles: ['co-signatory'], authorityId: 'ico' }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async (id: string) => revoked.includes(id) }) });
+    const owen = `dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const login = await app.request('/login?returnTo=/campaigns', { headers: { cookie: owen } });
+    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('dossier_sign_in=')) ?? '').split(';')[0];
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
+    expect(callback.status).toBe(303);
+    expect(revoked).toEqual(['h'.repeat(32)]);
+  });
+});
+
+describe('the id a form is recorded under', () => {
+  const form = { submission: '0f8fad5b-d9cb-469f-a165-70867728950e', version: '2', _csrf: 'tok' };
+  const emma = { subject: 'emma', name: 'Emma', roles: ['co-signatory' as const], authorityId: 'ico' };
+  const jonas = { subject: 'jonas', name: 'Jonas', roles: ['co-signatory' as const], authorityId: 'fdpic' };
+
+  it('is the same for one user sending the same form twice, and another for someone else sending it', () => {
+    expect(submittedOnce('statement-approve', form, emma)).toEqual(submittedOnce('statement-approve', { ...form, _csrf: 'other' }, emma));
+    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, jonas).updateId);
+    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, { ...emma, authorityId: 'opc' }).updateId);
   });
 });
 

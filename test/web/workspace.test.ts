@@ -724,6 +724,7 @@ describe('what the workspace refuses', () => {
     expect(before.status()).toBe(200);
 
     await owen.click('form[action="/logout"] button[type=submit]');
+    await owen.waitForURL(`${url}/signed-out`);
     expect(await owen.title()).toMatch(/^Signed out/);
     const after = await thief.request.get(`${url}/campaigns`, { maxRedirects: 0 });
     expect(after.status()).toBe(303);
@@ -754,7 +755,7 @@ describe('what the workspace refuses', () => {
     }
     const page = await owen.request.get(`${url}/campaigns/${campaignId}/engagements/zoom`);
     expect(page.headers()['content-security-policy']).toBe(
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${workspace.idp.issuer}; frame-ancestors 'none'; base-uri 'none'`,
     );
     const cookie = (await owen.context().cookies()).find((c) => c.name === 'dossier_session')!;
     expect(cookie.httpOnly).toBe(true);
