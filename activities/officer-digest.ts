@@ -10,6 +10,7 @@ import { campaignTimeZone } from './format';
 import { listWorkflows, startInputOf } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
+  officeLanguage,
   type CampaignInput,
   type CampaignRef,
   type DigestItem,
@@ -108,8 +109,7 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
 /** The campaign's officers; without a list, its office in the lead authority's language. */
 export function officersOf(campaign: CampaignRef): Officer[] {
   if (campaign.officers?.length) return campaign.officers;
-  const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
-  return [{ ...campaign.officeContact, language: lead?.language ?? 'en' }];
+  return [{ ...campaign.officeContact, language: officeLanguage(campaign) }];
 }
 
 /**

@@ -86,7 +86,7 @@ export function campaignTimeZone(campaign: Pick<CampaignRef, 'authorities'>): st
 
 /** The language the case office reads its notices in: the lead authority's, as for its digest (default `en`). */
 export function officeLanguage(campaign: Pick<CampaignRef, 'authorities'>): Language {
-  return campaign.authorities.find((a) => a.lead)?.language ?? 'en';
+  return (campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0])?.language ?? 'en';
 }
 
 export interface Vendor {
