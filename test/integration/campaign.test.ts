@@ -373,7 +373,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // Only the two who approved sign; the statement reports the closed engagement and why.
     const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join('\n');
     const fr = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.fr)))).join(' ').replace(/\s+/g, ' ');
-    expect(en.replace(/\s+/g, ' ')).toContain(`The authorities closed their review of Vendor omega before it was complete, for the following reason. ${reason.en}`);
+    expect(en.replace(/\s+/g, ' ')).toContain(`The authorities closed their review of Vendor omega before it was complete, for the following reason: ${reason.en}`);
     expect(fr).toContain(reason.fr);
     const signatures = en.slice(en.lastIndexOf('Signatories'));
     expect(signatures).toContain('Gibraltar Regulatory Authority');
