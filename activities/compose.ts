@@ -6,7 +6,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, withArticle } from './format';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, timeZoneName, withArticle } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
@@ -158,6 +158,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     // The salutation greets the addressee; the others (a legal department, a team) are copied.
     salutationName: addressee ? addressee.name || addressee.email : '',
     leadAuthority: lead?.name[language],
+    // English names of authorities take the article in a sentence ("On behalf of the Office…").
+    leadAuthorityInSentence: lead && (language === 'en' ? withArticle(lead.name.en) : lead.name[language]),
     leadSignatory: lead?.contact.name,
     coSignatories: coSignatories.map((a) => a.name[language]),
     authorityList: joinAuthorityNames(authorityNames, language),
@@ -176,6 +178,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       id: demonstration.id,
       when: formatDateTime(demonstration.at, language, timeZone),
       timeZone,
+      timeZoneName: timeZoneName(timeZone, language, demonstration.at),
       durationMinutes: demonstration.durationMinutes,
       topics: demonstration.topics,
       attendeeList: joinNames(
@@ -191,8 +194,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     },
     note: details.note,
     notice: officerNoticeView(details.notice, language, timeZone),
-    changeRequests: details.changeRequests ?? [],
+    // Named as the signatories know each other, not by the campaign file's id ("ico").
+    changeRequests: (details.changeRequests ?? []).map((r) => ({ ...r, authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId })),
     moreChangeRequests: details.moreChangeRequests,
+    oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,
     digest: details.digest?.map((section) => ({
@@ -215,7 +220,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     sinceVersion: details.sinceVersion,
     changes: changesView(details.changes, language),
     moreChanges: details.moreChanges,
-    fromName: details.from?.[language],
+    fromName: details.from && (language === 'en' ? capitalize(withArticle(details.from.en)) : details.from[language]),
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };
@@ -244,7 +249,7 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
   const moved = demonstration.previousAt
     ? wordOf(message.language, 'demonstrationMoved', {
         previous: formatDateTime(demonstration.previousAt, message.language, timeZone),
-        timeZone,
+        timeZone: timeZoneName(timeZone, message.language, demonstration.previousAt),
         reason: demonstration.rescheduleReason ?? '',
       })
     : undefined;

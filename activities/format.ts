@@ -44,24 +44,47 @@ export function checkTimeZone(timeZone: string): string {
 // Which zone a campaign's dates are in is a domain rule, kept beside `leadCalendar` (the web reads it too).
 export { campaignTimeZone } from '../workflows/types';
 
-/** `21 July 2020` / `21 juillet 2020`. A bare `YYYY-MM-DD` is that calendar day, whatever the zone. */
+/**
+ * `21 July 2020` / `21 juillet 2020`, its words joined by no-break spaces (U+00A0) so that a line
+ * never ends inside a date ("29 / novembre 2026"). A bare `YYYY-MM-DD` is that calendar day, whatever the zone.
+ */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
   const bareDate = isDateOnly(value);
   const text = dateTimeFormat(LOCALE[language], {
     dateStyle: 'long',
     timeZone: bareDate ? 'UTC' : checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date'));
-  return firstOfMonth(text, language);
+  return firstOfMonth(text, language).replace(/ /g, '\u00a0');
 }
 
-/** `Tuesday 1 September 2020 at 14:00` / `mardi 1 septembre 2020 à 14 h 00`, in the given zone. */
+/**
+ * `Tuesday 1 September 2020 at 14:00` / `mardi 1er septembre 2020 à 14 h`, in the given zone. French
+ * writes the hour without a leading zero and without ":00" minutes ("9 h", "9 h 30"); Intl writes "09 h 00".
+ */
 export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
   const text = dateTimeFormat(LOCALE[language], {
     dateStyle: 'full',
     timeStyle: 'short',
     timeZone: checkTimeZone(timeZone),
   }).format(parseInstant(value, 'Date and time'));
-  return firstOfMonth(text, language);
+  const dated = firstOfMonth(text, language);
+  if (language !== 'fr') return dated;
+  return dated.replace(/(\d{1,2})[\s\u202f]h[\s\u202f](\d{2})$/u, (_, hour: string, minutes: string) => `${Number(hour)}\u00a0h${minutes === '00' ? '' : `\u00a0${minutes}`}`);
+}
+
+/**
+ * A time zone as a reader names it, in their language: "heure de l’Est" / "Eastern Time" for
+ * America/Toronto, not the IANA id. UTC stays "UTC" (Intl would write "UTC+00:00" or "GMT+00:00").
+ */
+export function timeZoneName(timeZone: string, language: Language, at: string): string {
+  const zone = checkTimeZone(timeZone);
+  if (/^(Etc\/)?(UTC|GMT|UCT|Zulu|Universal)$/i.test(zone)) return 'UTC';
+  const name = new Intl.DateTimeFormat(LOCALE[language], { timeZone: zone, timeZoneName: 'longGeneric' })
+    .formatToParts(parseInstant(at, 'Date and time'))
+    .find((part) => part.type === 'timeZoneName')?.value;
+  if (!name || /^(UTC|GMT)[+-]/.test(name)) return zone;
+  // Some French names hold a colon ("heure : Royaume-Uni"); French wants a no-break space before it.
+  return language === 'fr' ? name.replace(/ ([:;?!])/g, '\u00a0$1') : name;
 }
 
 /** A language that writes the first day of a month as an ordinal (French `1er septembre`); Intl writes `1`. */

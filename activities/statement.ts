@@ -21,7 +21,7 @@ import {
 } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
-import { campaignTimeZone, formatDate, joinNames, principleTitle } from './format';
+import { campaignTimeZone, formatDate, joinNames, ordinal, principleTitle } from './format';
 import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './letter';
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
@@ -106,6 +106,8 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
     w.count('backgroundText', authorities.length, {
       date: date(campaign.letterDate),
       vendors: vendorNames.length > 12 ? w.say('manyCompanies', { count: w.number(vendorNames.length) }) : joinNames(vendorNames, language),
+      // The sentence counts the authorities; its end follows the companies (one: "in its services").
+      invitation: w.say(`backgroundInvitation.${vendorNames.length === 1 ? 'one' : 'other'}`),
     }),
   );
   // One authority per line: their names hold commas ("…Personal Data, Hong Kong"), so a list in a
@@ -172,7 +174,14 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
   if (summary) doc.paragraph(summary);
   if (entry.stage === 'closed-no-response') {
     const reminders = entry.remindersSent ?? [];
-    const sent = reminders.map((r) => w.say(r.kind === 'final-notice' ? 'finalNotice' : 'reminder', { date: date(r.at) }));
+    // Two reminders read "a first reminder on …, a second reminder on …", not the same words twice.
+    const numbered = reminders.filter((r) => r.kind !== 'final-notice').length > 1;
+    let n = 0;
+    const sent = reminders.map((r) => {
+      if (r.kind === 'final-notice') return w.say('finalNotice', { date: date(r.at) });
+      n += 1;
+      return numbered ? w.say('nthReminder', { ordinal: ordinal(n, language), date: date(r.at) }) : w.say('reminder', { date: date(r.at) });
+    });
     doc.paragraph(sent.length ? w.say('reminders', { vendor, list: joinNames(sent, language) }) : w.say('noReminders'));
     if (entry.endedAt) doc.paragraph(w.say('closedOn', { date: date(entry.endedAt) }), { color: GREY });
   }

@@ -63,11 +63,11 @@ interface Script {
   findings: Record<Principle, [assessmentEn: string, assessmentFr: string, goodPracticeEn: string, goodPracticeFr: string]>;
 }
 
-const SCRIPTS: Record<string, Script> = {
+export const SCRIPTS: Record<string, Script> = {
   microsoft: {
     respondsAfter: 1,
     summary: 'Microsoft described the security and privacy controls of Teams, its data-handling commitments and its approach to children in education.',
-    publicSummary: ['Microsoft described the security and privacy controls of Teams, its commitments on the handling of data and its approach to students in education.', 'Microsoft a décrit les mesures de sécurité et de protection de la vie privée de Teams, ses engagements en matière de traitement des données et son approche à l’égard des élèves.'],
+    publicSummary: ['In its response, Microsoft set out how Teams is secured and what it commits to in handling data. The authorities note the specific measures it described for students and schools.', 'Dans sa réponse, Microsoft a exposé la sécurisation de Teams et ses engagements en matière de traitement des données. Les autorités relèvent les mesures propres aux élèves et aux établissements scolaires qu’elle a décrites.'],
     observation: ['Key management and administrator privacy controls were shown in a live environment.', 'La gestion des clés et les paramètres de confidentialité des administrateurs ont été montrés dans un environnement réel.'],
     questions: ['How are meeting recordings protected at rest?', 'Which telemetry is collected from education tenants?'],
     answers: ['Recordings are encrypted at rest with per-tenant keys.', 'Only service diagnostics, configurable by the school administrator.'],
@@ -85,7 +85,7 @@ const SCRIPTS: Record<string, Script> = {
   cisco: {
     respondsAfter: 2,
     summary: 'Cisco explained Webex security architecture, including an end-to-end encryption option, and its privacy data sheets.',
-    publicSummary: ['Cisco explained the security architecture of Webex, including an end-to-end encryption option, and its privacy data sheets.', 'Cisco a expliqué l’architecture de sécurité de Webex, dont une option de chiffrement de bout en bout, et ses fiches de confidentialité.'],
+    publicSummary: ['Cisco’s response explains how Webex is built to protect meetings and points to published privacy data sheets. The authorities welcome that end-to-end encryption is offered, as an option users must turn on.', 'La réponse de Cisco explique la conception de Webex pour protéger les réunions et renvoie à des fiches de confidentialité publiées. Les autorités saluent l’offre d’un chiffrement de bout en bout, sous forme d’option que les utilisateurs doivent activer.'],
     observation: ['An end-to-end encrypted meeting was held and the handling of keys explained.', 'Une réunion chiffrée de bout en bout a été tenue et la gestion des clés expliquée.'],
     questions: ['Is end-to-end encryption available to free accounts?'],
     answers: ['It is being extended to all account types.'],
@@ -103,7 +103,7 @@ const SCRIPTS: Record<string, Script> = {
   zoom: {
     respondsAfter: 3,
     summary: 'Zoom set out the changes of its 90-day security and privacy plan, including end-to-end encryption and meeting passcodes by default.',
-    publicSummary: ['Zoom set out the changes of its 90-day security and privacy plan, including end-to-end encryption and meeting passcodes by default.', 'Zoom a exposé les changements de son plan de 90 jours en matière de sécurité et de vie privée, dont le chiffrement de bout en bout et les codes d’accès par défaut.'],
+    publicSummary: ['Zoom reported on the security and privacy plan it carried out over 90 days. The authorities note that end-to-end encryption is now available and that meetings are protected by a passcode by default.', 'Zoom a rendu compte du plan de sécurité et de protection de la vie privée qu’elle a mené sur 90 jours. Les autorités relèvent que le chiffrement de bout en bout est désormais offert et que les réunions sont protégées par défaut par un code d’accès.'],
     observation: ['The default meeting protections were validated; end-to-end encryption was still being rolled out at the time.', 'Les protections par défaut des réunions ont été validées ; le chiffrement de bout en bout était alors encore en cours de déploiement.'],
     questions: ['What happened to the attention-tracking feature?', 'How are waiting rooms enabled by default?'],
     answers: ['Attention tracking was removed in April 2020.', 'Waiting rooms and passcodes are on by default for all accounts.'],
@@ -121,7 +121,7 @@ const SCRIPTS: Record<string, Script> = {
   google: {
     respondsAfter: 4,
     summary: 'Google described the protections of Meet, including encryption in transit and the absence of attention tracking or advertising use of meeting data.',
-    publicSummary: ['Google described the protections of Meet, including encryption in transit and its commitment not to use meeting data for advertising.', 'Google a décrit les protections de Meet, dont le chiffrement en transit et son engagement à ne pas utiliser les données des réunions à des fins publicitaires.'],
+    publicSummary: ['According to Google’s response, Meet encrypts data in transit and meeting data is not used for advertising. The authorities take note of this commitment and of the absence of attention tracking.', 'Selon la réponse de Google, Meet chiffre les données en transit et les données des réunions ne servent pas à la publicité. Les autorités prennent acte de cet engagement et de l’absence de suivi de l’attention.'],
     observation: ['Host controls and the commitments on the use of data were demonstrated.', 'Les commandes des hôtes et les engagements sur l’utilisation des données ont été démontrés.'],
     questions: ['Is meeting content used for advertising?'],
     answers: ['No: Meet data is not used for advertising.'],

@@ -164,7 +164,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(parsed2.text).toContain('What changed since version 1, which you last saw:');
     expect(parsed2.text).toMatch(/Vendor alpha: summary\s+before: Alpha explained its measures\.\s+now: {4}Alpha explained its measures in detail\./);
     // And what the signatories sent back on version 1, worded by the template.
-    expect(parsed2.text).toContain('Changes the signatories requested on the previous version:\nfdpic (Adrian Lobsiger): Name the reminders sent to beta.\nfdpic (Adrian Lobsiger): And date the final notices.\n');
+    expect(parsed2.text).toContain('Changes the signatories requested on the previous version:\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Name the reminders sent to beta.\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: And date the final notices.\n');
 
     // Nobody answers for a while: both are reminded about version 2.
     await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v2-1-'), 60_000);
@@ -373,7 +373,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // Only the two who approved sign; the statement reports the closed engagement and why.
     const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join('\n');
     const fr = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.fr)))).join(' ').replace(/\s+/g, ' ');
-    expect(en.replace(/\s+/g, ' ')).toContain(`The authorities closed their review of Vendor omega before it was complete, for the following reason. ${reason.en}`);
+    expect(en.replace(/\s+/g, ' ')).toContain(`The authorities closed their review of Vendor omega before it was complete, for the following reason: ${reason.en}`);
     expect(fr).toContain(reason.fr);
     const signatures = en.slice(en.lastIndexOf('Signatories'));
     expect(signatures).toContain('Gibraltar Regulatory Authority');

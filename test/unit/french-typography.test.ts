@@ -1,7 +1,8 @@
 // French typography in everything a French reader sees: a no-break space (U+00A0, or the narrow
 // U+202F) before « : ; ? ! » and inside guillemets, never an ordinary one that lets a line break
 // leave the colon alone at the start of a line. Checked over the French part of every template, and
-// on the two places that put French text together from several templates: the audit PDF and the
+// over the French texts of the campaign files under campaigns/, and on the two places that put French
+// text together from several templates: the audit PDF and the
 // approval request that repeats the signatories' change requests.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ const TEMPLATE_FILES = [
   join('web', 'strings.yaml'),
 ];
 
+const CAMPAIGNS_DIR = join(__dirname, '..', '..', 'campaigns');
+const CAMPAIGN_FILES = readdirSync(CAMPAIGNS_DIR).filter((f) => f.endsWith('.yaml'));
+
 /** Every string under a node, with the path that leads to it. */
 function* stringsIn(node: unknown, path: string): Generator<[string, string]> {
   if (typeof node === 'string') yield [path, node];
@@ -45,6 +49,15 @@ describe('French typography', () => {
     expect(faults).toEqual([]);
   });
 
+  // A campaign file's French (its title, topic and the letter's body) is printed in the letter and the statement.
+  it.each(CAMPAIGN_FILES)('puts no ordinary space before « : ; ? ! » or inside guillemets in the French texts of campaigns/%s', (file) => {
+    const campaign = parseYaml(readFileSync(join(CAMPAIGNS_DIR, file), 'utf8')) as unknown;
+    const faults = [...stringsIn(campaign, '')]
+      .filter(([path]) => /(^|\.)fr(\.|$)/.test(path))
+      .flatMap(([path, text]) => ordinarySpaces(text).map((at) => `${path}: ${JSON.stringify(at)}`));
+    expect(faults).toEqual([]);
+  });
+
   it('writes the audit PDF in French: labels with their colon from the template, the export time as a French date and time', async () => {
     const trail: AuditTrail = {
       scope: { campaignId: 'typo', vendorId: 'zoom' },
@@ -54,7 +67,7 @@ describe('French typography', () => {
     };
     const pdf = await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T06:14:05.123Z' });
     const text = (await pdfPageTexts(pdf)).join('\n');
-    expect(text).toMatch(/Exporté le dimanche 29 novembre 2026 à 06[\s\u202f]h[\s\u202f]14 \(UTC\)\./);
+    expect(text).toMatch(/Exporté le dimanche 29 novembre 2026 à 6[\s\u202f]h[\s\u202f]14 \(UTC\)\./);
     expect(text).not.toMatch(/2026-11-29T/);
     // The text layer reads a no-break space back as a space: that it was drawn, the font's map says.
     expect(text).toContain('Auteur : Officer Tremblay');
@@ -77,12 +90,12 @@ describe('French typography', () => {
       details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Name the encryption gaps.' }], moreChangeRequests: 2 },
     });
     const fr = await composeMessage(request('fr'));
-    expect(fr.text).toContain('fdpic (Adrian Lobsiger)\u00a0: Name the encryption gaps.');
-    expect(fr.text).toContain('(2 autres dans l’espace de travail)');
-    expect(fr.html).toContain('<li>fdpic (Adrian Lobsiger)\u00a0: Name the encryption gaps.</li>');
+    expect(fr.text).toContain('Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.');
+    expect(fr.text).toContain('(2 autres demandes dans l’espace de travail)');
+    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.</li>');
     expect(ordinarySpaces(String(fr.text))).toEqual([]);
     const en = await composeMessage(request('en'));
-    expect(en.text).toContain('fdpic (Adrian Lobsiger): Name the encryption gaps.');
-    expect(en.text).toContain('(2 more in the workspace)');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Name the encryption gaps.');
+    expect(en.text).toContain('(2 more requests in the workspace)');
   });
 });

@@ -83,9 +83,9 @@ describe('officer digest', () => {
     });
     const text = String(composed.text);
     const section = (reference: string) => text.slice(text.indexOf(reference)).split('\n\n')[0];
-    expect(section(toronto.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 30 novembre 2026');
+    expect(section(toronto.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 30\u00a0novembre\u00a02026');
     // A lead that names no zone: UTC, as before.
-    expect(section(utc.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 1er décembre 2026');
+    expect(section(utc.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 1er\u00a0décembre\u00a02026');
   });
 
   it('reads a section recorded before sections carried a zone in UTC, as it was sent then', async () => {
@@ -110,6 +110,6 @@ describe('officer digest', () => {
         ],
       },
     });
-    expect(composed.text).toContain('Zoom (awaiting the response): due 1 December 2026');
+    expect(composed.text).toContain('Zoom (awaiting the response): due 1\u00a0December\u00a02026');
   });
 });

@@ -32,13 +32,13 @@ describe('officer notice', () => {
     const composed = await composeMessage(notice('fr', { notice: closed, timeZone: 'America/Toronto' }));
     const text = String(composed.text).replace(/[ \t\r\n]+/g, ' ');
     expect(composed.subject).toBe('[TEST-VC] Avis de dossier\u00a0: Zoom');
-    expect(text).toContain('Zoom n’a pas répondu dans le délai, échu le 19 août 2020\u00a0; les rappels et le dernier avis sont restés sans réponse. Les échanges sont clos.');
+    expect(text).toContain('Zoom n’a pas répondu dans le délai, échu le 19\u00a0août\u00a02020\u00a0; les rappels et le dernier avis sont restés sans réponse. Les échanges sont clos.');
     expect(text).not.toMatch(/2020-08-20T|did not respond/);
-    expect(String(composed.html)).toContain('échu le 19 août 2020');
+    expect(String(composed.html)).toContain('échu le 19\u00a0août\u00a02020');
   });
 
   it('words each notice in English, naming the message by what it is, not by its internal kind', async () => {
-    expect(await textOf('en', closed)).toContain('Zoom did not respond by 19 August 2020; reminders and a final notice went unanswered.');
+    expect(await textOf('en', closed)).toContain('Zoom did not respond by 19\u00a0August\u00a02020; reminders and a final notice went unanswered.');
     const refused = await textOf('en', { code: 'not-delivered', step: 'letter', kind: 'open-letter', reason: 'RecipientRejected: 550 No such user' });
     expect(refused).toContain('Zoom: the open letter was not delivered, and will not be retried. Reason given: RecipientRejected: 550 No such user');
     const delayed = await textOf('en', { code: 'delivery-delayed', step: 'reminder-response-1', kind: 'reminder', after: '1 hour' });
@@ -61,6 +61,6 @@ describe('officer notice', () => {
     const note = 'Zoom did not respond by 2020-08-20T03:59:59.999Z; reminders and a final notice went unanswered. The engagement is closed.';
     const composed = await composeMessage(notice('en', { note, dueDate: '2020-08-20T03:59:59.999Z', timeZone: 'America/Toronto' }));
     expect(String(composed.text)).toContain(note);
-    expect(String(composed.text)).toContain('Date: 19 August 2020');
+    expect(String(composed.text)).toContain('Date: 19\u00a0August\u00a02020');
   });
 });

@@ -82,16 +82,16 @@ describe('message templates', () => {
 
   it('writes to a French-speaking vendor in French, with French dates and typography', async () => {
     const composed = await composeMessage(message('reminder', 'fr', { reminderNumber: 2, dueDate: '2020-08-21' }));
-    expect(composed.subject).toBe('[TEST-TPL] Deuxième rappel\u00a0: réponse à notre lettre ouverte du 21 juillet 2020');
+    expect(composed.subject).toBe('[TEST-TPL] Deuxième rappel\u00a0: réponse à notre lettre ouverte du 21\u00a0juillet\u00a02020');
     expect(composed.text).toContain('Ceci est notre deuxième rappel');
-    expect(composed.text).toContain('d’ici le 21 août 2020');
+    expect(composed.text).toContain('d’ici le 21\u00a0août\u00a02020');
     expect(composed.text).toContain('«\u202fVidéoconférence et vie privée\u202f»');
   });
 
   it('writes to an English-speaking vendor in English', async () => {
     const composed = await composeMessage(message('reminder', 'en', { reminderNumber: 1, dueDate: '2020-08-21' }));
-    expect(composed.subject).toBe('[TEST-TPL] First reminder: response to our open letter of 21 July 2020');
-    expect(composed.text).toContain('by 21 August 2020');
+    expect(composed.subject).toBe('[TEST-TPL] First reminder: response to our open letter of 21\u00a0July\u00a02020');
+    expect(composed.text).toContain('by 21\u00a0August\u00a02020');
   });
 
   it('escapes text a vendor supplied in the HTML part, and keeps it verbatim in the text part', async () => {
@@ -109,7 +109,7 @@ describe('message templates', () => {
   it('formats dates and times in the time zone the message names', async () => {
     const details = fullDetails();
     const toronto = await composeMessage(message('demonstration-reminder', 'fr', { ...details, timeZone: 'America/Toronto' }));
-    expect(toronto.text).toContain('mardi 1er septembre 2020 à 10 h 00');
+    expect(toronto.text).toContain('mardi 1er septembre 2020 à 10\u00a0h (60 minutes, heure de l’Est)');
     const utc = await composeMessage(message('demonstration-reminder', 'en', details));
     expect(utc.text).toContain('Tuesday, 1 September 2020 at 14:00 (60 minutes, UTC)');
   });
@@ -192,8 +192,8 @@ describe('message templates', () => {
     }
     expect([2, 11, 12, 13, 21, 22, 23, 101].map((n) => ordinal(n, 'en'))).toEqual(['second', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st']);
     expect([1, 11, 21].map((n) => ordinal(n, 'fr'))).toEqual(['premier', '11e', '21e']);
-    expect(formatDate('2020-09-01', 'fr')).toBe('1er septembre 2020');
-    expect(formatDate('2020-09-01', 'en')).toBe('1 September 2020');
+    expect(formatDate('2020-09-01', 'fr')).toBe('1er\u00a0septembre\u00a02020');
+    expect(formatDate('2020-09-01', 'en')).toBe('1\u00a0September\u00a02020');
     const invitation = await composeMessage(
       message('demonstration-invitation', 'fr', { demonstration: { id: 'd1', at: '2020-09-01T14:00:00Z', durationMinutes: 60, topics: [], attendees: [], rescheduled: 0 } }),
       { domain: 'opc.test' },

@@ -59,13 +59,13 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
 
   it('confirms an extension to the vendor with the new and the old date, in its language', async () => {
     const response = await compose(toVendor('deadline-extension', 'fr', { dueDate: '2020-09-15', previousDueDate: '2020-08-20', timeZone: 'America/Toronto' }));
-    expect(response.subject).toBe('[OPC-2020-VC] Nouvelle échéance\u00a0: 15 septembre 2020');
-    expect(response.text).toContain('L’échéance de la réponse de Zoom à notre lettre ouverte du 21 juillet 2020 est reportée au 15 septembre 2020 (elle était fixée au 20 août 2020).');
+    expect(response.subject).toBe('[OPC-2020-VC] Nouvelle échéance\u00a0: 15\u00a0septembre\u00a02020');
+    expect(response.text).toContain('L’échéance de la réponse de Zoom à notre lettre ouverte du 21\u00a0juillet\u00a02020 est reportée au 15\u00a0septembre\u00a02020 (elle était fixée au 20\u00a0août\u00a02020).');
     const answers = await compose(
       toVendor('deadline-extension', 'en', { dueDate: '2020-10-01T03:59:59.999Z', questions: [{ id: 'q2', text: 'Where?' }, { id: 'q3', text: 'How?' }], timeZone: 'America/Toronto' }),
     );
-    expect(answers.text).toContain('The deadline for the answers of Zoom to our follow-up questions (q2, q3) is extended to 30 September 2020.');
-    expect(answers.html).toContain('is extended to <strong>30 September 2020</strong>');
+    expect(answers.text).toContain('The deadline for the answers of Zoom to our follow-up questions (q2, q3) is extended to 30\u00a0September\u00a02020.');
+    expect(answers.html).toContain('is extended to <strong>30\u00a0September\u00a02020</strong>');
   });
 
   it('tells the vendor, in its language, where a moved demonstration was, why it moved, where it is and its link', async () => {
@@ -88,7 +88,7 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     // Escaped as HTML (an attribute may not hold a bare & or =), which a browser reads back as the link.
     expect(en.html).toContain('<a href="https://meet.example/opc?x&#x3D;1&amp;y&#x3D;2">');
     const fr = await compose(toVendor('demonstration-invitation', 'fr', { demonstration }));
-    expect(fr.text).toContain('Prévue initialement le\u00a0: mardi 6 octobre 2020 à 15 h 00\u00a0; motif du changement\u00a0: our expert is unavailable that day');
+    expect(fr.text).toContain('Date initiale\u00a0: mardi 6 octobre 2020 à 15\u00a0h\u00a0; motif du changement\u00a0: our expert is unavailable that day');
     expect(fr.text).toContain('Lieu\u00a0: Gatineau, room 4');
     const reminder = await compose(toVendor('demonstration-reminder', 'fr', { demonstration }));
     expect(reminder.text).toContain('Vidéoconférence\u00a0: https://meet.example/opc?x=1&y=2');
@@ -126,10 +126,10 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
 
   it('explains a letter sent on another day than the one printed on it, and says nothing when they agree', async () => {
     const late = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-09-03T10:00:00Z' }));
-    expect(late.text).toContain('dated 21 July 2020');
-    expect(late.text).toContain('it is sent to Zoom on 3 September 2020');
+    expect(late.text).toContain('dated 21\u00a0July\u00a02020');
+    expect(late.text).toContain('it is sent to Zoom on 3\u00a0September\u00a02020');
     const lateFr = await compose(toVendor('open-letter', 'fr', { issuedAt: '2020-09-03T10:00:00Z' }));
-    expect(lateFr.text).toContain('elle est envoyée à Zoom le 3 septembre 2020');
+    expect(lateFr.text).toContain('elle est envoyée à Zoom le 3\u00a0septembre\u00a02020');
     const onTime = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-07-21T09:00:00Z' }));
     expect(onTime.text).not.toContain('it is sent to');
   });

@@ -1,0 +1,221 @@
+// What Dossier publishes, read as its readers read it: the statement PDF, the emails to companies and
+// authorities, the calendar invitation and the workspace's French. Each case renders the real output
+// and checks a sentence a French or English editor corrected: one company written to, reminders told
+// apart, French elision before a vowel, dates that stay on one line, articles before authority names.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { composeMessage } from '../../activities/compose';
+import { formatDate, formatDateTime, timeZoneName } from '../../activities/format';
+import { renderStatementPdf } from '../../activities/statement';
+import { elide, statementWording, TEMPLATES_DIR } from '../../activities/templates';
+import { SCRIPTS } from '../../scripts/demo';
+import { PRINCIPLES, type Findings, type Language, type OutgoingMessage, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+import { pdfPageTexts } from '../helpers/pdf';
+
+const both = (en: string, fr: string) => ({ en, fr });
+const NBSP = '\u00a0';
+/** pdf.js reads a no-break space back as a space; the text is compared with ordinary spaces. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+/** The PDF's text as one line: where a line breaks depends on the page's width. */
+const flat = (text: string) => plain(text).replace(/\s+/g, ' ');
+
+async function statementText(vendors: StatementVendorEntry[], language: Language, authorities = testCampaign('wording').authorities): Promise<string> {
+  const campaign = { ...testCampaign('wording'), authorities, timeZone: 'America/Toronto' };
+  const draft: StatementDraft = { campaign, version: 1, date: '2021-10-27', vendors, conclusions: { en: [], fr: [] }, lessonsLearned: { en: [], fr: [] }, signatories: [] };
+  return (await pdfPageTexts(await renderStatementPdf(draft, language, false))).join('\n');
+}
+
+const findings = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: both('Assessed.', 'Évalué.'), goodPractices: [] }])) as unknown as Findings;
+
+function toVendor(kind: OutgoingMessage['kind'], language: Language, vendorName: string, details: OutgoingMessage['details'] = {}): OutgoingMessage {
+  return {
+    threadId: 'engagement:wording:v',
+    step: kind,
+    kind,
+    language,
+    to: [{ name: 'Jan Kowalczyk', email: 'privacy@vendor.test' }],
+    campaign: testCampaign('wording'),
+    vendor: testVendor('v', { name: vendorName, language }),
+    details: { dueDate: '2020-09-01T03:59:59Z', timeZone: 'America/Toronto', ...details },
+  };
+}
+
+function toAuthority(kind: OutgoingMessage['kind'], language: Language, details: OutgoingMessage['details'] = {}): OutgoingMessage {
+  return { threadId: 'campaign:wording', step: kind, kind, language, to: [{ name: 'Daniel Therrien', email: 'lead@opc.test' }], campaign: testCampaign('wording'), details: { timeZone: 'America/Toronto', ...details } };
+}
+
+const demonstration = {
+  id: 'd1',
+  at: '2020-10-08T13:00:00Z',
+  durationMinutes: 60,
+  topics: ['Chiffrement'],
+  attendees: [{ name: 'Eleanor Whitfield', email: 'e@ico.test' }],
+  rescheduled: 1,
+  previousAt: '2020-10-01T13:30:00Z',
+  rescheduleReason: 'notre expert est absent',
+};
+
+describe('the statement', () => {
+  it('speaks of one company in the singular when the letter went to one company', async () => {
+    const zoom: StatementVendorEntry = { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', respondedAt: '2020-08-20', findings };
+    const fr = flat(await statementText([zoom], 'fr'));
+    expect(fr).toContain('dans ses services et l’invitant à expliquer comment elle les applique.');
+    expect(fr).not.toContain('chaque entreprise');
+    const en = flat(await statementText([zoom], 'en'));
+    expect(en).toContain('in its services and inviting it to explain how it applies them.');
+    const two = flat(await statementText([zoom, { ...zoom, vendorId: 'cisco', vendorName: 'Cisco' }], 'en'));
+    expect(two).toContain('in their services and inviting each company');
+  });
+
+  const apple: StatementVendorEntry = {
+    vendorId: 'apple',
+    vendorName: 'Apple',
+    stage: 'closed-no-response',
+    remindersSent: [
+      { at: '2020-09-01T12:00:00Z', about: 'response', kind: 'reminder', number: 1 },
+      { at: '2020-09-08T12:00:00Z', about: 'response', kind: 'reminder', number: 2 },
+      { at: '2020-09-15T12:00:00Z', about: 'response', kind: 'final-notice', number: 1 },
+    ],
+    endedAt: '2020-10-02T12:00:00Z',
+  };
+
+  it('tells several reminders apart by their order, and keeps each date on one line', async () => {
+    const fr = await statementText([apple], 'fr');
+    expect(flat(fr)).toContain('un premier rappel le 1er septembre 2020, un deuxième rappel le 8 septembre 2020 et un dernier avis le 15 septembre 2020');
+    const en = await statementText([apple], 'en');
+    expect(flat(en)).toContain('a first reminder on 1 September 2020, a second reminder on 8 September 2020 and a final notice');
+    // No line of the PDF ends inside a date ("le 8" / "septembre 2020", "8 September" / "2020").
+    expect(fr).not.toMatch(/\b\d{1,2}(er)?\n(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)/);
+    expect(en).not.toMatch(/(January|February|March|April|May|June|July|August|September|October|November|December)\n\d{4}/);
+    const one = flat(await statementText([{ ...apple, remindersSent: apple.remindersSent!.slice(0, 1) }], 'fr'));
+    expect(one).toContain('Les autorités ont adressé à Apple un rappel le 1er septembre 2020.');
+  });
+
+  it('elides "de" before a name that begins with a vowel, not before a consonant or an h', async () => {
+    const fr = flat(await statementText(
+      [
+        { vendorId: 'e', vendorName: 'Epsilon', stage: 'failed' },
+        { vendorId: 'u', vendorName: 'Uber', stage: 'withdrawn', endedAt: '2020-09-01' },
+        { vendorId: 'z', vendorName: 'Zoom', stage: 'in-progress' },
+        { vendorId: 'h', vendorName: 'Houseparty', stage: 'closed-by-lead', reason: both('Ceased operations.', 'L’entreprise a cessé ses activités.') },
+      ],
+      'fr',
+    ));
+    expect(fr).toContain('Aucun résultat n’a été consigné pour l’examen d’Epsilon.');
+    expect(fr).toContain('leur examen d’Uber avant');
+    expect(fr).toContain('L’examen de Zoom par les autorités');
+    expect(fr).toContain('leur examen de Houseparty avant son terme, pour le motif suivant :');
+    expect(elide('que', 'Apple')).toBe('qu’Apple');
+    expect(elide('le', 'Écho')).toBe('l’Écho');
+  });
+
+  it('introduces the reason that follows with a colon, and names the lessons as the authorities do', () => {
+    const fr = statementWording('fr');
+    expect(fr.say('stage.excluded', { vendor: 'Zoom' })).toBe(`La présente déclaration ne vise pas Zoom, pour le motif suivant${NBSP}:`);
+    expect(statementWording('en').say('stage.closed-by-lead', { vendor: 'Zoom' })).toBe('The authorities closed their review of Zoom before it was complete, for the following reason:');
+    expect(fr.say('lessons')).toBe('Leçons apprises');
+    expect(fr.say('changes.section.lessons-learned')).toBe('Leçons apprises');
+  });
+});
+
+describe('dates and times', () => {
+  it('joins the words of a date with no-break spaces', () => {
+    expect(formatDate('2026-11-29', 'fr')).toBe(`29${NBSP}novembre${NBSP}2026`);
+    expect(formatDate('2020-09-08', 'en')).toBe(`8${NBSP}September${NBSP}2020`);
+  });
+
+  it('writes French hours as "9 h" and "9 h 30", and names the time zone as a reader does', () => {
+    expect(formatDateTime('2020-10-01T13:00:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er octobre 2020 à 9${NBSP}h`);
+    expect(formatDateTime('2020-10-01T13:30:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30`);
+    expect(timeZoneName('America/Toronto', 'fr', '2020-10-01T13:00:00Z')).toBe('heure de l’Est');
+    expect(timeZoneName('America/Toronto', 'en', '2020-10-01T13:00:00Z')).toBe('Eastern Time');
+    expect(timeZoneName('UTC', 'fr', '2020-10-01T13:00:00Z')).toBe('UTC');
+  });
+});
+
+describe('emails', () => {
+  it('elides "de" and "que" before a company name that begins with a vowel', async () => {
+    const reminder = await composeMessage(toVendor('reminder', 'fr', 'Apple', { reminderNumber: 1 }));
+    expect(reminder.text).toContain('la réponse d’Apple à la lettre ouverte');
+    expect(reminder.html).toContain('la réponse d’<strong>Apple</strong>');
+    const final = await composeMessage(toVendor('final-notice', 'fr', 'Apple'));
+    expect(final.text).toContain('consigneront qu’Apple n’a pas répondu');
+    const zoom = await composeMessage(toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 }));
+    expect(zoom.text).toContain('la réponse de Zoom à la lettre ouverte');
+  });
+
+  it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
+    const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
+    expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);
+    expect(fr.text).toContain(`Quand${NBSP}: jeudi 8 octobre 2020 à 9${NBSP}h (60 minutes, heure de l’Est)`);
+    expect(fr.text).toContain(`Date initiale${NBSP}: jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30${NBSP}; motif du changement${NBSP}: notre expert est absent`);
+    const calendar = String((fr.icalEvent as { content: string }).content).replace(/\r\n[ \t]/g, '');
+    expect(calendar).toContain('SUMMARY:Démonstration d’Epsilon (TEST-WORDING)');
+    expect(calendar).toContain(`DESCRIPTION:Date initiale${NBSP}: jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30 (heure de l’Est)`);
+    const en = await composeMessage(toVendor('demonstration-reminder', 'en', 'Epsilon', { demonstration }));
+    expect(en.text).toContain('(60 minutes, Eastern Time)');
+    expect(en.text).not.toContain('America/Toronto');
+  });
+
+  it('signs English emails on behalf of "the" lead authority', async () => {
+    const en = await composeMessage(toVendor('reminder', 'en', 'Zoom', { reminderNumber: 1 }));
+    expect(en.text).toContain('On behalf of the Office of the Privacy Commissioner of Canada and the co-signatories');
+    expect(en.html).toContain('On behalf of the Office of the Privacy Commissioner of Canada');
+  });
+
+  it('names the authority that asked for changes, and counts the requests left out', async () => {
+    const details = { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Nuancer.' }], moreChangeRequests: 1 };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain('(1 autre demande dans l’espace de travail)');
+    const en = await composeMessage(toAuthority('approval-request', 'en', { ...details, moreChangeRequests: 2 }));
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    expect(en.text).toContain('(2 more requests in the workspace)');
+  });
+
+  it('writes the authority asking for changes with its article in English, and on a line of its own in French', async () => {
+    const from = both('Information Commissioner’s Office (United Kingdom)', 'Bureau du commissaire à l’information (Royaume-Uni)');
+    const en = await composeMessage(toAuthority('change-request', 'en', { version: 2, note: 'Soften.', from }));
+    expect(en.text).toContain('The Information Commissioner’s Office (United Kingdom) asks for changes to version 2');
+    const fr = await composeMessage(toAuthority('change-request', 'fr', { version: 2, note: 'Nuancer.', from }));
+    expect(fr.text).toContain(`Autorité signataire${NBSP}: Bureau du commissaire à l’information (Royaume-Uni)\n\nCette autorité demande des modifications à la version 2`);
+    expect(fr.text).not.toMatch(/^Bureau du commissaire[^\n]*demande/m);
+  });
+
+  it('calls follow-up questions "questions complémentaires" in the French digest', async () => {
+    const digest = [{ campaignId: 'wording', reference: 'TEST-WORDING', title: both('T', 'T'), timeZone: 'America/Toronto', items: [{ campaignId: 'wording', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up', waitsForOfficer: false, deadline: '2020-09-01T03:59:59Z', overdue: true, overdueDays: 1 }] }];
+    const fr = await composeMessage(toAuthority('officer-digest', 'fr', { digest } as unknown as OutgoingMessage['details']));
+    expect(fr.text).toContain('Zoom (questions complémentaires)');
+    expect(fr.text).not.toContain('questions de suivi');
+  });
+
+  it('announces the published statement with its "leçons apprises"', async () => {
+    const fr = await composeMessage(toAuthority('statement-notice', 'fr'));
+    expect(fr.text).toContain('de leçons apprises au sujet');
+  });
+});
+
+describe('the demo and the workspace', () => {
+  it('publishes the authorities’ own summary of each company, never its response', () => {
+    for (const [vendor, script] of Object.entries(SCRIPTS)) {
+      const [en] = script.publicSummary;
+      expect(en, vendor).not.toBe(script.summary);
+      expect(script.summary.includes(en) || en.includes(script.summary), vendor).toBe(false);
+    }
+  });
+
+  it('writes the workspace’s French without the word "worker" and without middle-dot forms', () => {
+    const strings = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as { fr: Record<string, string> };
+    const faults = Object.entries(strings.fr).filter(([, text]) => typeof text === 'string' && (/\bworker\b/i.test(text) || /\p{L}·\p{L}/u.test(text)));
+    expect(faults).toEqual([]);
+  });
+
+  it('says "ressorts respectifs" in the French letter of the video-conferencing campaign', () => {
+    const campaign = readFileSync(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+    expect(campaign).toContain('dans nos ressorts respectifs');
+    expect(campaign).not.toContain('juridictions respectives');
+  });
+});
