@@ -161,7 +161,7 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     const ics = parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8');
     const event = eventByPython(ics ?? '');
     expect(event).toMatchObject({ sequence: 1, location: 'OPC, 30 Victoria Street, Gatineau', url: 'https://meet.example.org/opc-google-2' });
-    expect(event.description).toContain(`Moved from ${previous} (UTC). Reason: Vendor engineer unavailable`);
+    expect(event.description).toContain(`Moved from ${previous} (UTC); reason for the change: Vendor engineer unavailable`);
     expect(Date.parse(event.dtstamp)).toBeGreaterThanOrEqual(Math.floor(rescheduledAt / 1000) * 1000 - 2_000);
     expect(Date.parse(event.dtstamp)).toBeLessThanOrEqual(Date.now());
     const [reminder] = await e.waitForMail('demo-d1-reminder-1');

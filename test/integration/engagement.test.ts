@@ -116,7 +116,8 @@ describe('engagement: letter and response', () => {
     const parsed = await simpleParser(confirmation.raw);
     expect(parsed.inReplyTo).toBe(letter.messageId);
     const stated = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(newDue));
-    expect(parsed.text).toContain(`is extended to ${stated}`);
+    // A date's words are joined by no-break spaces.
+    expect(parsed.text).toContain(`is extended to ${stated.replaceAll(' ', '\u00a0')}`);
     expect((await e.status()).timeline.some((t) => t.what === 'deadline-extension sent' && t.detail === 'deadline-extension-1')).toBe(true);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });

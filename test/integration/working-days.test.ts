@@ -47,7 +47,8 @@ describe('deadlines in working days', () => {
     // More than 20 calendar days: at least the four weekends in between are skipped.
     expect(due - started).toBeGreaterThan(26 * 86_400_000);
     const stated = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: OTTAWA.timeZone }).format(new Date(due));
-    expect((await env.parsed([letter]))[0]!.text).toContain(stated);
+    // A date's words are joined by no-break spaces.
+    expect((await env.parsed([letter]))[0]!.text).toContain(stated.replaceAll(' ', '\u00a0'));
 
     await e.handle.executeUpdate(recordResponseUpdate, {
       args: [{ by: 'Officer Tremblay', receivedAt: new Date().toISOString(), summary: 'Answers on all five principles', attachments: [] }],
@@ -60,8 +61,8 @@ describe('deadlines in working days', () => {
 
   // A holiday mid-week, the day after the current due date: one working day more ends the day after it.
   const holidays = [
-    { name: 'Christmas in Canada', calendar: OTTAWA, language: 'en' as const, month: 12, day: 25, offset: '-05:00', stated: (y: number) => `is extended to 26 December ${y}` },
-    { name: '14 July in France', calendar: PARIS, language: 'fr' as const, month: 7, day: 14, offset: '+02:00', stated: (y: number) => `est reportée au 15 juillet ${y}` },
+    { name: 'Christmas in Canada', calendar: OTTAWA, language: 'en' as const, month: 12, day: 25, offset: '-05:00', stated: (y: number) => `is extended to 26\u00a0December\u00a0${y}` },
+    { name: '14 July in France', calendar: PARIS, language: 'fr' as const, month: 7, day: 14, offset: '+02:00', stated: (y: number) => `est reportée au 15\u00a0juillet\u00a0${y}` },
   ];
   for (const holiday of holidays) {
     it(`extends a deadline by working days over ${holiday.name}, and the vendor is told the date in its language`, { timeout: 120_000 }, async () => {
@@ -100,7 +101,7 @@ describe('deadlines in working days', () => {
     // 24-hour days would end at 00:59:59.999 on the Wednesday, daylight time.
     expect((await e.status()).responseDueDate).toBe(new Date(Date.parse(`${day(tuesday + 14)}T23:59:59.999-04:00`)).toISOString());
     const [confirmation] = await e.waitForMail('deadline-extension-2');
-    expect((await env.parsed([confirmation]))[0]!.text).toContain(`is extended to ${tuesday + 14} March ${year}`);
+    expect((await env.parsed([confirmation]))[0]!.text).toContain(`is extended to ${tuesday + 14}\u00a0March\u00a0${year}`);
     // Counted by the calendar activity, behind a patch (its id is plain JSON in the marker).
     const events = (await e.handle.fetchHistory()).events!;
     const patches = events
