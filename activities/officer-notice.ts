@@ -23,6 +23,9 @@ export function officerNoticeView(notice: OfficerNotice | undefined, language: L
       };
     case 'closed-no-response':
       return { closedNoResponse: true, dueDate: formatDate(notice.dueDate, language, timeZone) };
+    case 'letter-bounced-before-delivery':
+      // The letterUndeliverable paragraph says it all.
+      return { letterBouncedBeforeDelivery: true, step: notice.step };
   }
 }
 

@@ -224,6 +224,19 @@ export class EngagementCase {
    */
   bouncesAddUp(input: RecordInboundInput, letterStep: string): boolean {
     if (this.state.stage !== 'awaiting-response' || input.kind !== 'bounce' || input.answersStep !== letterStep) return false;
+    return this.bouncedFromEveryAddress(letterStep);
+  }
+
+  /**
+   * The letter has just been found delivered, yet the bounces of it recorded meanwhile cover every
+   * address it reached: a report read while the send was still finishing (the intake can read the
+   * vendor's server's report before the worker records the send) still counts.
+   */
+  bouncedBeforeDelivery(letterStep: string): boolean {
+    return this.state.stage === 'awaiting-response' && this.bouncedFromEveryAddress(letterStep);
+  }
+
+  private bouncedFromEveryAddress(letterStep: string): boolean {
     const bounced = new Set(
       (this.state.inbox ?? []).filter((m) => m.kind === 'bounce' && m.answersStep === letterStep).flatMap((m) => (m.bounceRecipients ?? []).map(address)),
     );

@@ -280,8 +280,23 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const status = kase.correctContacts(req, Date.now());
     if (!letterPhaseDone) return status;
     return startChore(async () => {
-      if (await deliverLetter(true)) kase.letterSentAt(Date.now(), keepsLaterStage());
+      if (await deliverLetter(true)) {
+        kase.letterSentAt(Date.now(), keepsLaterStage());
+        await undeliverableIfBouncedMeanwhile();
+      }
     }, status);
+  }
+
+  /**
+   * Bounces from every address, read while the letter's send was still finishing, make it
+   * undeliverable once the send is known to be done, and the office is told. Asked only then, so a
+   * case without that race records no marker.
+   */
+  async function undeliverableIfBouncedMeanwhile(): Promise<void> {
+    const step = letterStep();
+    if (!kase.bouncedBeforeDelivery(step) || !patched('bounce-before-delivery')) return;
+    kase.letterUndeliverable(step, Date.now());
+    await tellOffice(`officer-notice-undeliverable-${step}`, { code: 'letter-bounced-before-delivery', step }, { letterUndeliverable: true });
   }
 
   /**
@@ -602,6 +617,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // No deadline runs before the letter has really gone out (a relay may be down for a day).
       if (letterOut && since('response-due-after-letter')) kase.letterSentAt(Date.now(), keepsLaterStage());
       else if (letterOut) kase.letterSent(Date.now(), keepsLaterStage());
+      if (letterOut) await undeliverableIfBouncedMeanwhile();
 
       const waited = !letterOut ? 'settled' : await remindUntil({
         dueDate: () => Date.parse(state.responseDueDate!),

@@ -26,9 +26,10 @@ export function stepOf(mail: ReceivedMail): string | undefined {
   return /^<([^.]+)\.engagement\./.exec(mail.messageId ?? '')?.[1];
 }
 
-export async function startEngagement(env: DossierTestEnv, input: EngagementInput): Promise<EngagementDriver> {
+/** `taskQueue`: a test's own worker's (`env.ownWorker`); the shared worker's by default. */
+export async function startEngagement(env: DossierTestEnv, input: EngagementInput, { taskQueue = env.taskQueue }: { taskQueue?: string } = {}): Promise<EngagementDriver> {
   const workflowId = engagementWorkflowId(input.campaign.id, input.vendor.id);
-  const handle = await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId, args: [input] });
+  const handle = await env.client.workflow.start(engagement, { taskQueue, workflowId, args: [input] });
   const threadTag = `.${workflowId.replace(/[^A-Za-z0-9.-]+/g, '.')}@`;
   const ours = (m: ReceivedMail) => (m.messageId ?? '').includes(threadTag);
   const status = () => handle.query(engagementStatusQuery);

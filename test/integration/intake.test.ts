@@ -234,6 +234,8 @@ describe('the intake records vendors’ mail on their engagements', () => {
     const e = await startEngagement(env, engagementInput(env.uniqueId('bounced'), 'bounced', policy));
     await e.waitForMail('letter');
     const letterSent = Date.now();
+    // The send recorded first; a bounce read before that is the next test's case.
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
     const letterId = messageIdFor(e.handle.workflowId, 'letter', domain);
     await sender.append(deliveryReport({ to: caseMailbox, bouncedMessageId: letterId, recipient: 'privacy@bounced.test', messageId: `<${randomUUID()}@mx.bounced.test>` }));
     await intake.pass();
@@ -255,6 +257,43 @@ describe('the intake records vendors’ mail on their engagements', () => {
     const [reminder] = await e.waitForMail('reminder-response-1');
     expect(reminder.to).toEqual(['privacy@found.test']);
     await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+  }, 90_000);
+
+  it('takes a bounce from every contact read while the letter\'s send was still finishing as a letter not delivered, and tells the office', async () => {
+    // The vendor's server can report the bounce before the worker has recorded the send: the intake
+    // reads it while the engagement still says the letter is going out.
+    let release!: () => void;
+    const sendFinished = new Promise<void>((resolve) => (release = resolve));
+    const taskQueue = await env.ownWorker('bounce-before-delivery', {
+      wrap: (activities) => ({
+        ...activities,
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          const delivery = await activities.sendMessage(message);
+          if (message.step === 'letter') await sendFinished;
+          return delivery;
+        },
+      }),
+    });
+    const policy = patientPolicy({ responseDue: '60s', reminderCadence: ['30s'], finalNoticeAfter: '60s', closeAfter: '60s' });
+    const e = await startEngagement(env, engagementInput(env.uniqueId('early-bounce'), 'early', policy), { taskQueue });
+    try {
+      await e.waitForMail('letter');
+      const letterId = messageIdFor(e.handle.workflowId, 'letter', domain);
+      await sender.append(deliveryReport({ to: caseMailbox, bouncedMessageId: letterId, recipient: 'privacy@early.test', messageId: `<${randomUUID()}@mx.early.test>` }));
+      const [settled] = await intake.pass();
+      expect(settled).toMatchObject({ outcome: 'recorded', effect: 'delivery-failure' });
+      expect((await e.status()).stage).toBe('sending-letter');
+
+      release();
+      const waiting = await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+      expect(waiting.nextDeadline).toBeUndefined();
+      const [notice] = await e.waitForMail('officer-notice-undeliverable-letter');
+      expect((await env.parsed([notice]))[0].text).toMatch(/The open letter did not reach Vendor early: .*No deadline runs/s);
+      expect((await e.status()).remindersSent).toEqual([]);
+    } finally {
+      release();
+      await e.handle.terminate('test over').catch(() => undefined);
+    }
   }, 90_000);
 
   it('holds the reminders while a reply is under review, and they resume once it is dismissed', async () => {
