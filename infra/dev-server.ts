@@ -63,11 +63,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // immediate, so nothing else needs tuning here.
   const child = spawn(resolveTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup });
   const log = logFile ? (mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 }), createWriteStream(logFile, { flags: 'a' })) : undefined;
-  let recent = '';
+  // A Go panic puts its cause first and thousands of stack lines after: keep both ends.
+  let head = '';
+  let tail = '';
+  let total = 0;
   const keep = (chunk: Buffer) => {
-    recent = (recent + chunk.toString()).slice(-4000);
+    const text = chunk.toString();
+    total += text.length;
+    if (head.length < 2000) head += text.slice(0, 2000 - head.length);
+    tail = (tail + text).slice(-2000);
     log?.write(chunk);
   };
+  const output = () => (total <= 2000 ? head : total <= 4000 ? head + tail.slice(-(total - 2000)) : `${head}\n…\n${tail}`);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
@@ -77,7 +84,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await waitUntilServing(address, startTimeoutMs, exited);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\nTemporal dev server output:\n${recent}`);
+    throw new Error(`${(err as Error).message}\nTemporal dev server output:\n${output()}`);
   }
   return {
     address,

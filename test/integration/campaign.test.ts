@@ -527,6 +527,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     const vendors = Array.from({ length: 150 }, (_, i) => `n${String(i).padStart(3, '0')}`);
     await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy(), publication: { folder: id, notifyVendors: true } }));
     await untilFound(() => campaigns.status(id), (s) => s.engagements.length === vendors.length, 'every engagement', 120_000);
+    // Every vendor had the letter: one excluded before its engagement started would get no statement.
+    await env.sink.waitFor(vendors.length, (m) => (m.messageId ?? '').startsWith('<letter.engagement.') && (m.messageId ?? '').includes(`.${id}.`), 120_000);
     await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Too many to review.'], fr: ['Trop nombreuses pour l’examen.'] }, lessonsLearned: { en: ['Fewer.'], fr: ['Moins.'] } });
     const reason = { en: 'Not reviewed in this campaign.', fr: 'Non examinée dans cette campagne.' };
     await campaigns.draftStatement(id, officer, vendors.map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));

@@ -25,7 +25,8 @@ describe('foundation: real Temporal server and real SMTP', () => {
     expect(mail.to).toEqual(['privacy@zoom.test']);
     expect(parsed.subject).toContain(input.campaign.reference);
     expect(parsed.messageId).toContain('letter.engagement');
-    expect((await handle.query(engagementStatusQuery)).stage).toBe('awaiting-response');
+    // The mail server has the letter a moment before the worker records the send.
+    await until(() => handle.query(engagementStatusQuery), (s) => s.stage === 'awaiting-response', 'the letter recorded as sent');
     await handle.terminate('test over');
   });
 
