@@ -1,11 +1,13 @@
-// Records the histories of the four patches asked only when their case arises, replayed in CI
-// beside the demo's: a reply and a response recorded while the letter was still going out
+// Records the histories of the patches asked only when their case arises, replayed in CI beside the
+// demo's: a reply and a response recorded while the letter was still going out
 // (letter-keeps-later-stage), a withdrawal while a follow-up round waited for the calendar
 // (ask-rechecks-after-calendar), a letter bounced from each address in a report of its own
-// (bounces-add-up), and a statement version the worker could not print (unprintable-draft-waits).
+// (bounces-add-up), a statement version the worker could not print (unprintable-draft-waits), and a
+// bounce from every address read while the letter was still going out (bounce-before-delivery).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
-// record-histories.ts, so the replay needs no key.
-//   node --import tsx scripts/record-race-histories.ts
+// record-histories.ts, so the replay needs no key. Names given on the command line record only those
+// (a history recorded by an earlier version of the code is worth keeping):
+//   node --import tsx scripts/record-race-histories.ts [bounce-before-delivery …]
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ import type { OutgoingMessage } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 
 const OFFICER = 'Officer Tremblay';
+const only = process.argv.slice(2);
+const wanted = (patch: string) => only.length === 0 || only.includes(patch);
 const day = new Date().toISOString().slice(0, 10);
 
 /** Polls `read` until `ok`, for a minute. */
@@ -102,7 +106,7 @@ async function main() {
     handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary, attachments: [] }] });
 
   try {
-    {
+    if (wanted('letter-keeps-later-stage')) {
       held.letter = gate();
       const handle = await startEngagement(engagementInput('record-later-stage', 'zoom', patientPolicy()));
       const status = statusOf(handle);
@@ -117,7 +121,7 @@ async function main() {
       await handle.terminate('recorded');
       await save('engagement-letter-keeps-later-stage', handle);
     }
-    {
+    if (wanted('ask-rechecks-after-calendar')) {
       held.calendar = gate();
       held.calendarCalls = 0;
       const input = engagementInput('record-ask-recheck', 'zoom', patientPolicy({ responseDue: '20 working days', followUpDue: '10 working days' }));
@@ -134,14 +138,14 @@ async function main() {
       await handle.result();
       await save('engagement-ask-rechecks-after-calendar', handle);
     }
-    {
+    const bounce = (n: number, recipient: string) =>
+      inbound(`<bounce-${n}@mx.zoom.test>`, { from: 'mailer-daemon@mx.zoom.test', kind: 'bounce', matchedBy: 'thread', answersStep: 'letter', bounce: { recipients: [recipient], status: '5.1.1', diagnostic: 'no such user' } });
+    if (wanted('bounces-add-up')) {
       const input = engagementInput('record-bounces', 'zoom', patientPolicy());
       input.vendor = { ...input.vendor, contacts: [{ name: 'Privacy', email: 'privacy@zoom.test' }, { name: 'DPO', email: 'dpo@zoom.test' }] };
       const handle = await startEngagement(input);
       const status = statusOf(handle);
       await until(status, (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      const bounce = (n: number, recipient: string) =>
-        inbound(`<bounce-${n}@mx.zoom.test>`, { from: 'mailer-daemon@mx.zoom.test', kind: 'bounce', matchedBy: 'thread', answersStep: 'letter', bounce: { recipients: [recipient], status: '5.1.1', diagnostic: 'no such user' } });
       await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
       await handle.executeUpdate(recordInboundUpdate, { args: [bounce(2, 'dpo@zoom.test')] });
       await until(status, (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
@@ -150,7 +154,20 @@ async function main() {
       await handle.terminate('recorded');
       await save('engagement-bounces-add-up', handle);
     }
-    {
+    if (wanted('bounce-before-delivery')) {
+      held.letter = gate();
+      const handle = await startEngagement(engagementInput('record-early-bounce', 'zoom', patientPolicy()));
+      const status = statusOf(handle);
+      await until(status, (s) => s.stage === 'sending-letter', 'the letter being sent');
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
+      held.letter.open();
+      held.letter = undefined;
+      await until(status, (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
+      await until(async () => sink.messages.filter((m) => (m.messageId ?? '').startsWith('<officer-notice-undeliverable-letter.')).length, (n) => n === 1, 'the office told');
+      await handle.terminate('recorded');
+      await save('engagement-bounce-before-delivery', handle);
+    }
+    if (wanted('unprintable-draft-waits')) {
       const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-unprintable';
       await campaigns.start({
