@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { startWebServer, type WebServer } from '../../web/server';
+import type { WebConfig } from '../../web/config';
 import type { DossierTestEnv } from './harness';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'test-output', 'web');
@@ -28,8 +29,22 @@ export async function workspaceUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`;
 }
 
+/** The workspace's settings at `url`, signing in at the development provider `idp`. */
+export function workspaceConfig(url: string, idp: DevIdentityProvider): WebConfig {
+  return {
+    host: '127.0.0.1',
+    port: Number(new URL(url).port),
+    publicUrl: url,
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    rolesClaim: 'dossier_roles',
+    sessionSecret: 'a-test-session-secret-of-at-least-32-characters',
+    sessionHours: 1,
+  };
+}
+
 export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[], options: { boardPageSize?: number } = {}): Promise<Workspace> {
-  const port = Number(new URL(url).port);
   const idp = await startDevIdentityProvider({ users, redirectUris: [`${url}/auth/callback`] });
   const settings: NodeJS.ProcessEnv = {
     ...env.childEnv,
@@ -38,17 +53,7 @@ export async function startWorkspace(env: DossierTestEnv, url: string, users: De
     MAIL_FROM: env.config.mailFrom,
   };
   const web = await startWebServer({
-    config: {
-      host: '127.0.0.1',
-      port,
-      publicUrl: url,
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      rolesClaim: 'dossier_roles',
-      sessionSecret: 'a-test-session-secret-of-at-least-32-characters',
-      sessionHours: 1,
-    },
+    config: workspaceConfig(url, idp),
     client: async () => env.client,
     taskQueue: env.taskQueue,
     address: 'test',

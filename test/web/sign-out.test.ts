@@ -8,7 +8,7 @@ import { freePort } from '../../infra/ports';
 import { createWebApp } from '../../web/app';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
 import { OidcSignIn } from '../../web/oidc';
-import { launchBrowser, signIn } from '../helpers/web';
+import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 
 let idp: DevIdentityProvider;
 let server: ServerType;
@@ -21,17 +21,7 @@ beforeAll(async () => {
   idp = await startDevIdentityProvider({ users: [{ login: 'owen', name: 'Owen Okafor', email: 'owen@opc.example', roles: ['officer'] }], redirectUris: [`${url}/auth/callback`] });
   const revoked = new Set<string>();
   const app = createWebApp({
-    config: {
-      host: '127.0.0.1',
-      port,
-      publicUrl: url,
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      rolesClaim: 'dossier_roles',
-      sessionSecret: 'a-test-session-secret-of-at-least-32-characters',
-      sessionHours: 1,
-    },
+    config: workspaceConfig(url, idp),
     signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
     dossier: async () => ({ findCampaigns: async () => [] }) as never,
     campaigns: async () => ({}) as never,
