@@ -221,7 +221,7 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     say(`${pcpd.name.en}: approves draft version ${version}`);
 
     const result = await campaigns.result(id);
-    stopWatching();
+    await stopWatching();
     sink.off('message', onMail);
     return { input, result };
 }
@@ -306,8 +306,12 @@ async function playMailSystems(mail: VendorMail, input: CampaignInput, say: (lin
   say(`Zoom: the letter bounces for ${bounced} (delivery failure recorded, the office is told)`);
 }
 
-/** Prints what changes in the campaign: engagements ending, drafts, approvals, publication. */
-function watch(campaigns: CampaignClient, id: string, say: (line: string) => void): () => void {
+/**
+ * Prints what changes in the campaign: engagements ending, drafts, approvals, publication. Stopping
+ * reads the status once more, so what happened between the last look and the campaign's end (its
+ * publication above all) is printed too.
+ */
+function watch(campaigns: CampaignClient, id: string, say: (line: string) => void): () => Promise<void> {
   let stopped = false;
   const seen = new Set<string>();
   const note = (key: string, line: string) => {
@@ -315,19 +319,23 @@ function watch(campaigns: CampaignClient, id: string, say: (line: string) => voi
     seen.add(key);
     say(line);
   };
-  void (async () => {
+  const look = async () => {
+    const s: CampaignStatus | undefined = await campaigns.status(id).catch(() => undefined);
+    if (!s) return;
+    for (const e of s.engagements) if (e.outcome) note(`end:${e.vendorId}`, `${e.vendorName}: engagement ended (${e.outcome.stage})`);
+    if (s.draft) note(`draft:${s.draft.version}`, `Statement draft version ${s.draft.version} drafted; ${s.draft.required} approvals needed`);
+    if (s.published) note('published', `Statement version ${s.published.version} approved by all and published`);
+  };
+  const watching = (async () => {
     while (!stopped) {
-      const s: CampaignStatus | undefined = await campaigns.status(id).catch(() => undefined);
-      if (s) {
-        for (const e of s.engagements) if (e.outcome) note(`end:${e.vendorId}`, `${e.vendorName}: engagement ended (${e.outcome.stage})`);
-        if (s.draft) note(`draft:${s.draft.version}`, `Statement draft version ${s.draft.version} drafted; ${s.draft.required} approvals needed`);
-        if (s.published) note('published', `Statement version ${s.published.version} approved by all and published`);
-      }
+      await look();
       await sleep(400);
     }
   })();
-  return () => {
+  return async () => {
     stopped = true;
+    await watching;
+    await look();
   };
 }
 
