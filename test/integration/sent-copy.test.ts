@@ -3,24 +3,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
 import { createEmailActivities, createSmtpTransport } from '../../activities/email';
-import { MailSink } from '../../infra/mail-sink';
 import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { testCampaign, testVendor } from '../helpers/fixtures';
+import { useMailSink } from '../helpers/mail-sink';
 
 const root = mkdtempSync(join(tmpdir(), 'dossier-sent-copy-'));
-const sink = new MailSink();
-
-beforeAll(async () => {
-  await sink.start();
-});
-afterAll(async () => {
-  await sink.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const sink = useMailSink();
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the copy kept of a sent message', () => {
   it('holds the bytes the mail server accepted, attachment included', async () => {

@@ -1,31 +1,20 @@
 // Workers on several hosts sharing one PostgreSQL: what a dropped database connection, a host's own
 // development master key and a busy connection pool must not do to the cluster.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Transporter } from 'nodemailer';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createEmailActivities, createSmtpTransport } from '../../activities/email';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { createDatabase } from '../../infra/postgres';
-import { MailSink } from '../../infra/mail-sink';
 import { openPostgresStore } from '../../store/postgres';
 import { parseWorkerConfig } from '../../worker/config';
 import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { testCampaign, testVendor } from '../helpers/fixtures';
+import { useMailSink } from '../helpers/mail-sink';
 
-const root = mkdtempSync(join(tmpdir(), 'dossier-hosts-'));
-const sink = new MailSink();
-beforeAll(async () => {
-  await sink.start();
-});
-afterAll(async () => {
-  await sink.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const sink = useMailSink();
 
 /** What a PostgreSQL restart or failover does: every session but the caller's ends. */
 async function dropEverySession(admin: Client): Promise<number> {
