@@ -87,6 +87,14 @@ interface TrackedVendor {
   neverStarted?: boolean;
 }
 
+/** Why a vendor never received the letter; as a filter, which of these reasons leave it out. */
+export interface NotWrittenTo {
+  /** Stopped before its engagement started: no letter went out (patch no-notice-unless-written-to). */
+  neverStarted: boolean;
+  /** Its engagement ended without the letter reaching it (patch no-notice-unless-letter-delivered). */
+  letterUndelivered: boolean;
+}
+
 /**
  * How the statement is drafted and approved. `edit-loop` (every campaign started since): the lead
  * edits the public text and submits each version; a change request goes back to the lead; an
@@ -217,16 +225,27 @@ export class CampaignCase {
   }
 
   /**
-   * The vendors the published statement is mailed to: not one stopped before its engagement started,
-   * which never received the letter the statement answers.
+   * The vendors the published statement is mailed to: not one that never received the letter the
+   * statement answers, for the reasons `leaveOut` names. One whose engagement failed, is still
+   * running, or ended before outcomes said whether the letter arrived counts as written to.
    */
-  vendorsWrittenTo(): Vendor[] {
-    return this.vendors().filter((vendor) => !this.engagements.get(vendor.id)!.neverStarted);
+  vendorsWrittenTo(leaveOut: NotWrittenTo = { neverStarted: true, letterUndelivered: true }): Vendor[] {
+    return this.vendors().filter((vendor) => {
+      const why = this.whyNotWrittenTo(vendor.id);
+      return why === undefined || !leaveOut[why];
+    });
   }
 
-  /** Whether some vendor was stopped before its engagement started (so `vendorsWrittenTo` leaves it out). */
-  someVendorNeverWrittenTo(): boolean {
-    return [...this.engagements.values()].some((tracked) => tracked.neverStarted);
+  /** For each reason, whether it leaves some vendor out (the workflow asks a reason's patch only then). */
+  notWrittenTo(): NotWrittenTo {
+    const reasons = new Set([...this.engagements.keys()].map((vendorId) => this.whyNotWrittenTo(vendorId)));
+    return { neverStarted: reasons.has('neverStarted'), letterUndelivered: reasons.has('letterUndelivered') };
+  }
+
+  private whyNotWrittenTo(vendorId: string): keyof NotWrittenTo | undefined {
+    const { neverStarted, outcome } = this.engagements.get(vendorId)!;
+    if (neverStarted) return 'neverStarted';
+    return outcome?.letterUndelivered ? 'letterUndelivered' : undefined;
   }
 
   hasVendors(): boolean {

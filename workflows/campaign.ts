@@ -68,6 +68,11 @@ const NOTICES_IN_WINDOW = 'notices-in-window';
 /** The statement is not mailed to a vendor stopped before its engagement started: it never had the letter. */
 const NO_NOTICE_UNLESS_WRITTEN_TO = 'no-notice-unless-written-to';
 /**
+ * Nor to one whose engagement ended without the letter reaching it (refused or bounced for good,
+ * then withdrawn; or withdrawn while it went out, and then refused), as its outcome reports.
+ */
+const NO_NOTICE_UNLESS_LETTER_DELIVERED = 'no-notice-unless-letter-delivered';
+/**
  * Approval reminders per version: an interval of a second, or a signatory who never answers, would
  * otherwise mail for ever (and grow the history to Temporal's limit, which ends the campaign).
  */
@@ -376,9 +381,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
   const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }));
   if (publication.notifyVendors) {
-    // A campaign that published before this rule mailed every vendor, and replays so.
-    const writtenToOnly = kase.someVendorNeverWrittenTo() && patched(NO_NOTICE_UNLESS_WRITTEN_TO);
-    for (const vendor of writtenToOnly ? kase.vendorsWrittenTo() : kase.vendors()) {
+    // A campaign that published before a rule mailed the vendors it leaves out, and replays so; each
+    // patch is asked only when its rule leaves someone out.
+    const unwritten = kase.notWrittenTo();
+    const leaveOut = {
+      neverStarted: unwritten.neverStarted && patched(NO_NOTICE_UNLESS_WRITTEN_TO),
+      letterUndelivered: unwritten.letterUndelivered && patched(NO_NOTICE_UNLESS_LETTER_DELIVERED),
+    };
+    for (const vendor of kase.vendorsWrittenTo(leaveOut)) {
       notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor));
     }
   }

@@ -58,6 +58,11 @@ export class EngagementCase {
   /** Plain data (what the `status` query returns), so it could seed a continue-as-new. */
   readonly state: EngagementStatus;
   private endedAt: string | undefined;
+  /**
+   * The open letter has reached the vendor, and no bounce or refusal has undone that since. A run
+   * continued as new starts past the letter, so it takes the stage's word.
+   */
+  private letterReached: boolean;
 
   /** `resumed`: the state a previous run handed over when it continued as new. */
   constructor(
@@ -84,6 +89,7 @@ export class EngagementCase {
       inbox: [],
       contacts: vendor.contacts,
     };
+    this.letterReached = resumed !== undefined && !this.letterNotOut();
   }
 
   // ── Reading the case ───────────────────────────────────────────────────────────────────────────
@@ -154,6 +160,8 @@ export class EngagementCase {
       endedAt: this.endedAt ?? toIsoString(now),
       ...(state.questions.length ? { questionsAsked: state.questions.length, questionsAnswered: answered } : {}),
       ...(state.contacts ? { contacts: state.contacts } : {}),
+      // The campaign mails its statement only to vendors the letter reached.
+      ...(this.letterReached ? {} : { letterUndelivered: true as const }),
     };
   }
 
@@ -174,6 +182,8 @@ export class EngagementCase {
    * stage (cases before the `letter-keeps-later-stage` patch were put back to awaiting the response).
    */
   letterSent(now?: number, keepsLaterStage = false): void {
+    // Even once the case has ended: a letter withdrawn while it went out still reached the vendor.
+    this.letterReached = true;
     if (now !== undefined) this.state.letterSentAt = toIsoString(now);
     if (this.isFinal() || (keepsLaterStage && this.movedWhileLetterWentOut())) return;
     this.state.stage = 'awaiting-response';
@@ -253,6 +263,7 @@ export class EngagementCase {
   /** Every address refused the letter for good: the case waits for the officer, with no deadline. */
   letterUndeliverable(step: string, now: number): void {
     if (this.isFinal()) return;
+    this.letterReached = false;
     this.state.stage = 'letter-undeliverable';
     this.log(ENGINE, 'letter undeliverable', now, `${step}: waiting for a corrected address or a withdrawal`);
   }

@@ -400,6 +400,12 @@ export interface EngagementOutcome {
   questionsAnswered?: number;
   /** The vendor's addresses as an officer corrected them (absent when never corrected): later campaign mail goes there. */
   contacts?: Contact[];
+  /**
+   * The open letter never reached the vendor: refused or bounced for good from every address, or
+   * still going out when the case ended and then refused. Absent when it did reach it, and in
+   * outcomes of engagements that ended before this was reported (read as reached, as before).
+   */
+  letterUndelivered?: true;
   /** Engagements that ended before the outcome was slimmed returned the response itself… */
   response?: VendorResponse;
   /** …and every question with its answer; their campaigns replay with them. */

@@ -11,7 +11,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { DossierClientError } from '../../client/errors';
 import type { ReceivedMail } from '../../infra/mail-sink';
-import { editStatementUpdate, type CampaignStatus } from '../../workflows/messages';
+import { editStatementUpdate, recordInboundUpdate, type CampaignStatus } from '../../workflows/messages';
 import type { Authority, CampaignInput, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -492,6 +492,100 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect((await campaigns.status(id)).deliveryFailures.filter((f) => f.step.startsWith('statement-notice'))).toEqual([]);
     } finally {
       env.sink.recipientPolicy = () => undefined;
+    }
+  });
+
+  it('mails the published statement only to the vendors its letter reached, not to one withdrawn after its letter was refused, bounced or never sent', { timeout: 180_000 }, async () => {
+    // gone: refused for good as it went out; bounced: a bounce from its only address after the relay
+    // took it; late: withdrawn while its letter was still going out, which was then refused. The
+    // officer withdraws each after its engagement started: none of them ever had the letter.
+    // kilo (excluded at drafting) and mike (withdrawn) had it.
+    const letterHeld: { reached?: () => void; open?: () => void } = {};
+    const reached = new Promise<void>((resolve) => (letterHeld.reached = resolve));
+    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
+    const asked: { step: string; to: string[] }[] = [];
+    const taskQueue = await env.ownWorker('notice-unless-delivered', {
+      wrap: (activities) => ({
+        ...activities,
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          asked.push({ step: message.step, to: message.to.map((c) => c.email) });
+          if (message.kind === 'open-letter' && message.vendor?.id === 'late') {
+            letterHeld.reached!();
+            await opened;
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('undelivered');
+    const vendors = ['gone', 'bounced', 'late', 'kilo', 'mike'];
+    const refused = new Set(['privacy@gone.test', 'privacy@late.test']);
+    env.sink.recipientPolicy = (address) => (refused.has(address) ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    const stage = (vendorId: string, wanted: string) =>
+      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+    const withdraw = (vendorId: string, reason: string) => campaigns.withdrawVendor(id, { by: officer, vendorId, reason });
+    try {
+      await campaigns.start(campaignInput(id, vendors, { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+
+      await stage('gone', 'letter-undeliverable');
+      await withdraw('gone', 'The vendor has no working address.');
+
+      await stage('bounced', 'awaiting-response');
+      await env.client.workflow.getHandle(`engagement:${id}:bounced`).executeUpdate(recordInboundUpdate, {
+        args: [
+          {
+            messageId: `<bounce-${id}@mx.bounced.test>`,
+            from: 'mailer-daemon@mx.bounced.test',
+            subject: 'Undelivered Mail Returned to Sender',
+            receivedAt: new Date().toISOString(),
+            kind: 'bounce',
+            matchedBy: 'thread',
+            answersStep: 'letter',
+            text: 'The mailbox does not exist.',
+            documents: [],
+            notes: [],
+            bounce: { recipients: ['privacy@bounced.test'], status: '5.1.1', diagnostic: 'no such user' },
+          },
+        ],
+      });
+      await stage('bounced', 'letter-undeliverable');
+      await withdraw('bounced', 'The vendor has no working address.');
+
+      await reached;
+      await withdraw('late', 'The vendor left the market.');
+      await stage('late', 'withdrawn');
+      letterHeld.open!();
+
+      await stage('mike', 'awaiting-response');
+      await withdraw('mike', 'The vendor left the market.');
+      const ended = ['gone', 'bounced', 'late', 'mike'];
+      await untilFound(
+        () => campaigns.status(id),
+        (s) => s.engagements.filter((e) => ended.includes(e.vendorId)).every((e) => e.state === 'ended'),
+        'the four withdrawn engagements ended',
+      );
+      // The refused letter of late was tried (and refused) after its withdrawal.
+      expect(asked.filter((m) => m.step === 'letter').map((m) => m.to)).toContainEqual(['privacy@late.test']);
+      // Each outcome says whether the letter reached the vendor.
+      for (const vendorId of ['gone', 'bounced', 'late']) expect(await campaigns.engagementOutcome(id, vendorId), vendorId).toMatchObject({ letterUndelivered: true });
+      expect(await campaigns.engagementOutcome(id, 'mike')).not.toHaveProperty('letterUndelivered');
+      refused.clear();
+
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving' && s.engagements.every((e) => e.state === 'ended'), 'the draft, every engagement ended');
+      const finished = campaigns.result(id);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      expect((await finished).published.version).toBe(1);
+      const noticed = asked.filter((m) => m.step.startsWith('statement-notice-v1-')).map((m) => m.step).sort();
+      expect(noticed).toEqual(['statement-notice-v1-fdpic', 'statement-notice-v1-opc', 'statement-notice-v1-vendor-kilo', 'statement-notice-v1-vendor-mike']);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+      letterHeld.open!();
     }
   });
 

@@ -158,6 +158,45 @@ describe('campaign state', () => {
     expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('The statement is already publishing.');
   });
 
+  it('mails the statement only to vendors the letter reached, leaving out each kind of vendor it did not only where told to', () => {
+    const input: CampaignInput = {
+      campaign: testCampaign('vc-2020'),
+      vendors: ['zoom', 'cisco', 'gone', 'early', 'failed', 'old', 'open'].map((id) => testVendor(id)),
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'vc-2020', notifyVendors: true },
+    };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    const ids = (vendors: { id: string }[]) => vendors.map((v) => v.id);
+    expect(kase.notWrittenTo()).toEqual({ neverStarted: false, letterUndelivered: false });
+
+    const withdrawn = (vendorId: string, extra: Partial<EngagementOutcome> = {}): EngagementOutcome => ({
+      ...concluded(vendorId),
+      stage: 'withdrawn',
+      findings: undefined,
+      withdrawalReason: 'Out of scope',
+      ...extra,
+    });
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.engagementEnded('cisco', withdrawn('cisco'));
+    // Its letter refused or bounced for good (or still going out) when it was withdrawn.
+    kase.engagementEnded('gone', withdrawn('gone', { letterUndelivered: true }));
+    expect(kase.notWrittenTo()).toEqual({ neverStarted: false, letterUndelivered: true });
+    // Withdrawn before its engagement started.
+    kase.withdrawVendor({ by: LEAD, vendorId: 'early', reason: 'Out of scope' }, NOW);
+    kase.endBeforeStart('early', NOW);
+    kase.engagementFailed('failed', 'worker lost');
+    // An outcome of an engagement that ended before outcomes said whether the letter arrived.
+    kase.engagementEnded('old', withdrawn('old'));
+
+    expect(kase.notWrittenTo()).toEqual({ neverStarted: true, letterUndelivered: true });
+    expect(ids(kase.vendorsWrittenTo())).toEqual(['zoom', 'cisco', 'failed', 'old', 'open']);
+    // A campaign that published before a rule mailed the vendors it leaves out, and replays so.
+    expect(ids(kase.vendorsWrittenTo({ neverStarted: true, letterUndelivered: false }))).toEqual(['zoom', 'cisco', 'gone', 'failed', 'old', 'open']);
+    expect(ids(kase.vendorsWrittenTo({ neverStarted: false, letterUndelivered: false }))).toEqual(ids(kase.vendors()));
+  });
+
   it('keeps delivery failures for the officer', () => {
     const kase = newCampaign();
     kase.deliveryFailed('letter-copy-zoom', 'disk full', NOW);

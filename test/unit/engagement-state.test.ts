@@ -228,6 +228,47 @@ describe('engagement state', () => {
     expect(kase.state.responseDueDate).toBe(iso(at(61) + 30 * 24 * 60 * MIN));
   });
 
+  it('says in its outcome when the letter never reached the vendor, so the campaign does not mail it the statement', () => {
+    const withdrawn = (kase: EngagementCase) => {
+      kase.withdraw({ by: OFFICER, reason: 'Out of scope' }, at(9));
+      return kase.outcome(at(10));
+    };
+    // Refused (or bounced) for good, then withdrawn.
+    const refused = newCase();
+    refused.letterUndeliverable('letter', at(1));
+    expect(withdrawn(refused)).toMatchObject({ stage: 'withdrawn', letterUndelivered: true });
+    // Delivered, then bounced from every address.
+    const bounced = newCase();
+    bounced.letterSent(at(1));
+    bounced.letterUndeliverable('letter', at(2));
+    expect(withdrawn(bounced).letterUndelivered).toBe(true);
+    // Withdrawn while it went out; the send then failed (undeliverable is not recorded on an ended case).
+    const stillSending = newCase();
+    expect(withdrawn(stillSending).letterUndelivered).toBe(true);
+    stillSending.letterUndeliverable('letter', at(11));
+    expect(stillSending.outcome(at(12)).letterUndelivered).toBe(true);
+
+    // Withdrawn while it went out, and delivered after all: the vendor has it.
+    const lateDelivery = newCase();
+    lateDelivery.withdraw({ by: OFFICER, reason: 'Out of scope' }, at(1));
+    lateDelivery.letterSentAt(at(2));
+    expect(lateDelivery.state.stage).toBe('withdrawn');
+    expect(lateDelivery.outcome(at(3))).not.toHaveProperty('letterUndelivered');
+    // Sent again to a corrected address, and delivered.
+    const corrected = newCase();
+    corrected.letterUndeliverable('letter', at(1));
+    corrected.correctContacts({ by: OFFICER, contacts: [{ name: 'Privacy', email: 'new@zoom.test' }], reason: 'moved' }, at(2));
+    corrected.letterSentAt(at(3));
+    expect(withdrawn(corrected)).not.toHaveProperty('letterUndelivered');
+    // Delivered, then ended the usual ways.
+    expect(withdrawn(respondedCase())).not.toHaveProperty('letterUndelivered');
+    expect(respondedCase().conclude({ by: OFFICER, findings: completeFindings() }, at(50))).not.toHaveProperty('letterUndelivered');
+    // A run continued as new starts past the letter, unless its stage says the letter is not out.
+    const continued = respondedCase();
+    const resumed = new EngagementCase({ ...engagementInput('vc-2020', 'zoom'), revision: ENGAGEMENT_REVISION }, at(20), continued.state);
+    expect(withdrawn(resumed)).not.toHaveProperty('letterUndelivered');
+  });
+
   it('takes a bounce of the latest letter as undelivered only when every contact bounced while the response is owed', () => {
     const kase = newCase();
     const bounce = (recipients: string[], answersStep = 'letter'): RecordInboundInput => ({
