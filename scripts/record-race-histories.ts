@@ -2,8 +2,10 @@
 // demo's: a reply and a response recorded while the letter was still going out
 // (letter-keeps-later-stage), a withdrawal while a follow-up round waited for the calendar
 // (ask-rechecks-after-calendar), a letter bounced from each address in a report of its own
-// (bounces-add-up), a statement version the worker could not print (unprintable-draft-waits), and a
-// bounce from every address read while the letter was still going out (bounce-before-delivery).
+// (bounces-add-up), a statement version the worker could not print (unprintable-draft-waits), a
+// bounce from every address read while the letter was still going out (bounce-before-delivery), and
+// a statement published after a vendor whose letter was refused for good was withdrawn
+// (no-notice-unless-letter-delivered).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -191,6 +193,31 @@ async function main() {
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
       await campaigns.result(id);
       await save('campaign-unprintable-draft-waits', campaigns.handle(id));
+    }
+    if (wanted('no-notice-unless-letter-delivered')) {
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-undelivered';
+      sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('gone'), testVendor('kilo')],
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+      await until(engagementOf('gone'), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+      await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'gone', reason: 'The vendor has no working address.' });
+      await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving' && s.engagements.every((e) => e.state === 'ended'), 'the draft, every engagement ended');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await campaigns.result(id);
+      sink.recipientPolicy = () => undefined;
+      await save('campaign-no-notice-unless-letter-delivered', campaigns.handle(id));
     }
   } finally {
     worker.shutdown();
