@@ -1,6 +1,7 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
+import { frenchHour } from '../workflows/french';
 import { isDateOnly, isoInstant } from '../workflows/time';
 import { type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
@@ -69,7 +70,7 @@ export function formatDateTime(value: string, language: Language, timeZone = 'UT
   }).format(parseInstant(value, 'Date and time'));
   const dated = firstOfMonth(text, language);
   if (language !== 'fr') return dated;
-  return dated.replace(/(\d{1,2})[\s\u202f]h[\s\u202f](\d{2})$/u, (_, hour: string, minutes: string) => `${Number(hour)}\u00a0h${minutes === '00' ? '' : `\u00a0${minutes}`}`);
+  return frenchHour(dated);
 }
 
 /**

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
+import { elide, elision, frenchHour } from '../workflows/french';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language } from '../workflows/types';
 
@@ -41,8 +42,11 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     }
   }
   const engine = Handlebars.create();
-  // Sentences get an engine with no helpers, so a value named like a helper (`{{date}}`) is a value.
+  // Sentences get an engine with no helpers but French elision (`{{elide 'de' vendor}}` gives
+  // "d’Epsilon", as the letters write it), so a value named like a page helper (`{{date}}`) is a value.
   const sentences = Handlebars.create();
+  sentences.registerHelper('elide', (word: unknown, name: unknown) => elide(String(word), String(name ?? '')));
+  sentences.registerHelper('elision', (word: unknown, name: unknown) => elision(String(word), String(name ?? '')));
   const sentence = new Map<string, HandlebarsTemplateDelegate>();
   const text = (language: Language, key: string, values: object = {}, escape = false): string => {
     const id = `${language}\u0000${key}\u0000${escape}`;
@@ -120,18 +124,28 @@ function formatter(language: Language, timeZone: string, options: Intl.DateTimeF
 
 /**
  * The day of a moment in the campaign's zone, as its letters print it (a deadline that ends at
- * 23:59 in Toronto is that Toronto day). A bare `YYYY-MM-DD` is that day, whatever the zone.
+ * 23:59 in Toronto is that Toronto day). A bare `YYYY-MM-DD` is that day, whatever the zone. Its words
+ * are joined by no-break spaces (U+00A0), as in the letters, so a line never ends inside a date.
  */
 export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
   const bareDate = isDateOnly(value);
   const date = new Date(bareDate ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return formatter(language, bareDate ? 'UTC' : timeZone, { dateStyle: 'medium' }).format(date);
+  return noBreak(formatter(language, bareDate ? 'UTC' : timeZone, { dateStyle: 'medium' }).format(date));
 }
 
-/** A moment as the clock reads it in the campaign's zone, with the zone's name. */
+/**
+ * A moment as the clock reads it in the campaign's zone, with the zone's name: "27 Nov 2026, 09:00",
+ * "27 nov. 2026, 9 h" (French writes its hours as the letters do, not as Intl's "09 h 00"). The date
+ * and the time each hold together; a line may break only after the comma between them or before the zone.
+ */
 export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return `${formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)} ${timeZone}`;
+  const text = formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date).replace(/(?<!,)[ \u202f]/g, '\u00a0');
+  return `${language === 'fr' ? frenchHour(text) : text} ${timeZone}`;
+}
+
+function noBreak(text: string): string {
+  return text.replace(/[ \u202f]/g, '\u00a0');
 }

@@ -12,7 +12,7 @@ import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
-import { loadViews } from '../../web/views';
+import { formatDate, formatDateTime, loadViews } from '../../web/views';
 
 describe('roles from the claim', () => {
   it('reads officers, auditors and a co-signatory bound to its authority, and ignores anything else', () => {
@@ -359,9 +359,9 @@ describe('dates on a case whose lead authority is in Toronto', () => {
 
   it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields', async () => {
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
-    expect(html).toMatch(/<dd>11 Dec 2026<\/dd>/);
-    expect(html).not.toContain('12 Dec 2026');
-    expect(html).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(html).toMatch(/<dd>11\u00a0Dec\u00a02026<\/dd>/);
+    expect(html).not.toContain('12\u00a0Dec\u00a02026');
+    expect(html).toContain('27\u00a0Nov\u00a02026, 10:30 America/Toronto');
     expect(html).toContain('<label for="extend-dueDate">New due date <span class="hint">until the end of that day in America/Toronto, the lead authority\'s time zone</span></label>');
     expect(html).toMatch(/<label for="demo-at">[^<]*<span class="hint">in America\/Toronto/);
   });
@@ -452,22 +452,95 @@ describe('dates on the holding pen and the campaigns list', () => {
   it('shows a campaign’s held mail in the campaign’s zone, from one query for the page', async () => {
     boards.length = 0;
     const pen = await html('/held/vc');
-    expect(pen.match(/27 Nov 2026, 10:30 America\/Toronto/g)).toHaveLength(2);
+    expect(pen.match(/27\u00a0Nov\u00a02026, 10:30 America\/Toronto/g)).toHaveLength(2);
     expect(boards).toEqual(['vc']);
     const one = await html('/held/vc/message?id=%3Cm%40zoom.test%3E');
-    expect(one).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(one).toContain('27\u00a0Nov\u00a02026, 10:30 America/Toronto');
     expect(one).toContain('<option value="zoom">Zoom</option>');
   });
 
   it('names UTC by the times of mail that names no campaign, or whose campaign cannot say its zone', async () => {
-    expect(await html('/held/unsorted')).toContain('27 Nov 2026, 15:30 UTC');
-    expect(await html('/held/gone')).toContain('27 Nov 2026, 15:30 UTC');
+    expect(await html('/held/unsorted')).toContain('27\u00a0Nov\u00a02026, 15:30 UTC');
+    expect(await html('/held/gone')).toContain('27\u00a0Nov\u00a02026, 15:30 UTC');
   });
 
   it('shows when each campaign started in its zone, and UTC, named, for one started before its zone was kept', async () => {
     const list = await html('/campaigns');
-    expect(list).toContain('<td>27 Nov 2026, 10:30 America/Toronto</td>');
-    expect(list).toContain('<td>27 Nov 2026, 15:30 UTC</td>');
+    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 America/Toronto</td>');
+    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 UTC</td>');
+  });
+});
+
+describe('dates, times and names as the workspace writes them', () => {
+  const NBSP = '\u00a0';
+
+  it('writes French hours as "9 h" and "10 h 30", as the letters do, and English ones on the 24-hour clock', () => {
+    expect(formatDateTime('2026-11-27T14:00:00Z', 'fr', 'America/Toronto')).toBe(`27${NBSP}nov.${NBSP}2026, 9${NBSP}h America/Toronto`);
+    expect(formatDateTime('2026-11-27T15:30:00Z', 'fr', 'America/Toronto')).toBe(`27${NBSP}nov.${NBSP}2026, 10${NBSP}h${NBSP}30 America/Toronto`);
+    expect(formatDateTime('2026-11-27T00:05:00Z', 'fr')).toBe(`27${NBSP}nov.${NBSP}2026, 0${NBSP}h${NBSP}05 UTC`);
+    expect(formatDateTime('2026-11-27T14:00:00Z', 'en', 'America/Toronto')).toBe(`27${NBSP}Nov${NBSP}2026, 09:00 America/Toronto`);
+  });
+
+  it('joins the words of a date with no-break spaces, so a line never ends inside one', () => {
+    expect(formatDate('2026-12-12T04:59:59.999Z', 'fr', 'America/Toronto')).toBe(`11${NBSP}déc.${NBSP}2026`);
+    expect(formatDate('2026-12-11', 'en')).toBe(`11${NBSP}Dec${NBSP}2026`);
+  });
+
+  it('elides "de" before a French name that begins with a vowel, and keeps it before a consonant or an h', () => {
+    const views = loadViews();
+    expect(views.text('fr', 'engagement.title', { vendor: 'Epsilon' })).toBe('Dossier d’Epsilon');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Uber' })).toBe('Dossier d’Uber');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Zoom' })).toBe('Dossier de Zoom');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Houseparty' })).toBe('Dossier de Houseparty');
+    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune d’ocvid-2020');
+    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration de vc');
+    expect(views.text('fr', 'mail.received-title', { from: 'Alice <alice@epsilon.test>' })).toBe('Courriel reçu d’Alice <alice@epsilon.test>');
+    expect(views.text('en', 'engagement.title', { vendor: 'Epsilon' })).toBe('Engagement with Epsilon');
+  });
+
+  it('writes every French sentence that puts "de", "que", "le" or "la" before a value with the elision rule, unless the value is a date or a number', () => {
+    const { strings } = loadViews();
+    // Values that are dates or counts: they begin with a digit, never with a vowel.
+    const datesAndNumbers = new Set(['date', 'days']);
+    const unelided = Object.entries(strings.fr).flatMap(([key, text]) =>
+      [...text.matchAll(/(?<![\p{L}’'])(de|que|le|la|jusque|lorsque|puisque) \{\{\s*(\w+)\s*\}\}/giu)]
+        .filter((m) => !datesAndNumbers.has(m[2]))
+        .map((m) => `${key}: ${m[0]}`),
+    );
+    expect(unelided).toEqual([]);
+  });
+});
+
+describe('a French page about a vendor whose name begins with a vowel, in Toronto', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const status = {
+    workflowId: 'engagement:vc:epsilon', campaignId: 'vc', vendorId: 'epsilon', vendorName: 'Epsilon', stage: 'awaiting-response',
+    nextDeadline: '2026-12-12T04:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
+    timeline: [
+      { at: '2026-11-27T14:00:00.000Z', by: 'system', what: 'letter sent' },
+      { at: '2026-11-27T15:30:00.000Z', by: 'system', what: 'letter delivered' },
+    ],
+    openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'America/Toronto' }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('is titled "Dossier d’Epsilon" and writes its times "9 h" and "10 h 30", never breaking a date across lines', async () => {
+    const html = await (await app.request('/campaigns/vc/engagements/epsilon', { headers: { cookie } })).text();
+    expect(html).toContain('<title>Dossier d’Epsilon — Dossier</title>');
+    expect(html).toContain('<h1>Dossier d’Epsilon</h1>');
+    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h America/Toronto</td>');
+    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 America/Toronto</td>');
+    expect(html).toMatch(/<dd>11\u00a0déc\.\u00a02026<\/dd>/);
+    expect(html).not.toMatch(/\d\d h \d\d/);
+    expect(html).toContain('heure d’America/Toronto, le fuseau horaire de l’autorité responsable');
   });
 });
 
