@@ -1,11 +1,11 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
+import { frenchHour } from '../workflows/french';
+import { firstOfMonth as ordinalFirstOfMonth, LOCALE, timeZoneName as zoneName } from '../workflows/locale';
 import { isDateOnly, isoInstant } from '../workflows/time';
 import { type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
-
-const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
 /** A date or time zone the correspondence cannot be written with; the message shows a valid one. */
 export class FormatError extends DossierError<'FormatError'> {
@@ -69,28 +69,21 @@ export function formatDateTime(value: string, language: Language, timeZone = 'UT
   }).format(parseInstant(value, 'Date and time'));
   const dated = firstOfMonth(text, language);
   if (language !== 'fr') return dated;
-  return dated.replace(/(\d{1,2})[\s\u202f]h[\s\u202f](\d{2})$/u, (_, hour: string, minutes: string) => `${Number(hour)}\u00a0h${minutes === '00' ? '' : `\u00a0${minutes}`}`);
+  return frenchHour(dated);
 }
 
 /**
  * A time zone as a reader names it, in their language: "heure de l’Est" / "Eastern Time" for
- * America/Toronto, not the IANA id. UTC stays "UTC" (Intl would write "UTC+00:00" or "GMT+00:00").
+ * America/Toronto, not the IANA id; UTC stays "UTC". The rule is workflows/locale.ts's, which the
+ * workspace follows too; here an unknown zone or instant is refused with a FormatError.
  */
 export function timeZoneName(timeZone: string, language: Language, at: string): string {
-  const zone = checkTimeZone(timeZone);
-  if (/^(Etc\/)?(UTC|GMT|UCT|Zulu|Universal)$/i.test(zone)) return 'UTC';
-  const name = new Intl.DateTimeFormat(LOCALE[language], { timeZone: zone, timeZoneName: 'longGeneric' })
-    .formatToParts(parseInstant(at, 'Date and time'))
-    .find((part) => part.type === 'timeZoneName')?.value;
-  if (!name || /^(UTC|GMT)[+-]/.test(name)) return zone;
-  // Some French names hold a colon ("heure : Royaume-Uni"); French wants a no-break space before it.
-  return language === 'fr' ? name.replace(/ ([:;?!])/g, '\u00a0$1') : name;
+  return zoneName(checkTimeZone(timeZone), language, parseInstant(at, 'Date and time'));
 }
 
 /** A language that writes the first day of a month as an ordinal (French `1er septembre`); Intl writes `1`. */
 function firstOfMonth(text: string, language: Language): string {
-  const word = wordOf(language, 'firstOfMonth');
-  return word ? text.replace(/(^|\s)1 (?=\p{L})/u, `$1${word} `) : text;
+  return ordinalFirstOfMonth(text, wordOf(language, 'firstOfMonth'));
 }
 
 const listFormats = new Map<Language, Intl.ListFormat>();

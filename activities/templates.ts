@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { DossierError } from '../workflows/errors';
+import { elide, elision } from '../workflows/french';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
 
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
@@ -42,20 +43,8 @@ interface Layout {
 
 const engine = Handlebars.create();
 
-/**
- * French elision before a name: `{{elide 'de' vendorName}}` gives "de Zoom" but "d’Epsilon", "d’Uber";
- * likewise "que" → "qu’", "le"/"la" → "l’". `{{elision 'de' vendorName}}` gives the word alone ("d’",
- * "de "), for a name set in bold. Only before a written vowel: whether a name's h is mute
- * ("d’Hydro-Québec") or aspirated ("de Houseparty") cannot be read from its letters, so an h keeps the
- * full word, as does a y (a consonant in "de Yahoo").
- */
-export function elision(word: string, name: string): string {
-  const vowelFirst = /^[aeiouœæ]/i.test(name.normalize('NFD'));
-  return vowelFirst && /^(de|que|le|la|ne|se|je|me|te|jusque|lorsque|puisque)$/i.test(word) ? `${word.slice(0, -1)}\u2019` : `${word} `;
-}
-export function elide(word: string, name: string): string {
-  return `${elision(word, name)}${name}`;
-}
+// `{{elide 'de' vendorName}}` gives "d’Epsilon", `{{elision 'de' vendorName}}` the word alone (for a name
+// set in bold); the rule lives in workflows/french.ts, which the workspace's pages follow too.
 engine.registerHelper('elide', (word: unknown, name: unknown) => elide(String(word), String(name ?? '')));
 engine.registerHelper('elision', (word: unknown, name: unknown) => elision(String(word), String(name ?? '')));
 

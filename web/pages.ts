@@ -33,7 +33,7 @@ import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebD
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
-import { formatDate, type Views } from './views';
+import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
   views: Views;
@@ -901,7 +901,7 @@ export interface BoardRow {
 function nextActionText(next: NonNullable<EngagementSummary['nextAction']>, language: Language, views: Views, timeZone: string): string {
   const [subject, detail] = next.about.split(':');
   const about = subject === 'follow-up' ? views.text(language, 'next.about-follow-up', { round: detail }) : '';
-  return views.text(language, `next.${next.kind}`, { number: next.number, date: formatDate(next.at, language, timeZone), about });
+  return views.text(language, `next.${next.kind}`, { number: next.number, date: views.date(next.at, language, timeZone), about });
 }
 
 /** Names each engagement visibility listed with its vendor's name, as the campaign knows it. */

@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
+import { elide, elision, frenchHour } from '../workflows/french';
+import { firstOfMonth, LOCALE, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language } from '../workflows/types';
 
@@ -18,12 +20,16 @@ export class WebTemplateError extends Error {
   readonly code = 'WebTemplateError';
 }
 
-const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
-
 export interface Views {
   render(page: string, language: Language, view: object): string;
   /** One sentence from strings.yaml, with its `{{values}}` filled in (plain text, not escaped). */
   text(language: Language, key: string, values?: object): string;
+  /** A day as the letters date it, shorter: "1er juill. 2026", "11 Dec 2026". */
+  date(value: string, language: Language, timeZone?: string): string;
+  /** A moment on the zone's clocks, with the zone's name: "27 Nov 2026, 10:30 (Eastern Time)". */
+  dateTime(value: string, language: Language, timeZone?: string): string;
+  /** The zone as the letters name it ("heure de l’Est", "UTC"), at a moment (now if none). */
+  zoneName(timeZone: string, language: Language, at?: Date): string;
   strings: Strings;
 }
 
@@ -41,8 +47,11 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     }
   }
   const engine = Handlebars.create();
-  // Sentences get an engine with no helpers, so a value named like a helper (`{{date}}`) is a value.
+  // Sentences get an engine with no helpers but French elision (`{{elide 'de' vendor}}` gives
+  // "d’Epsilon", as the letters write it), so a value named like a page helper (`{{date}}`) is a value.
   const sentences = Handlebars.create();
+  sentences.registerHelper('elide', (word: unknown, name: unknown) => elide(String(word), String(name ?? '')));
+  sentences.registerHelper('elision', (word: unknown, name: unknown) => elision(String(word), String(name ?? '')));
   const sentence = new Map<string, HandlebarsTemplateDelegate>();
   const text = (language: Language, key: string, values: object = {}, escape = false): string => {
     const id = `${language}\u0000${key}\u0000${escape}`;
@@ -55,6 +64,14 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     }
     return compiled(values);
   };
+  const date = (value: string, language: Language, timeZone = 'UTC') => formatDate(value, language, timeZone, text(language, 'date.first-of-month'));
+  const zoneName = (timeZone: string, language: Language, at = new Date()) => timeZoneName(timeZone, language, at);
+  const dateTime = (value: string, language: Language, timeZone = 'UTC') => {
+    const at = new Date(value);
+    if (Number.isNaN(at.getTime())) return value;
+    const time = formatDateTime(at, language, timeZone, text(language, 'date.first-of-month'));
+    return text(language, 'date.in-zone', { time, zone: zoneName(timeZone, language, at) });
+  };
   const languageOf = (options: Handlebars.HelperOptions): Language => (options.data?.root?.lang as Language) ?? 'en';
   // A page about a case names its campaign's zone (`timeZone` in its view); the others print UTC.
   const zoneOf = (options: Handlebars.HelperOptions): string => (options.data?.root?.timeZone as string | undefined) ?? 'UTC';
@@ -63,12 +80,14 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     return new Handlebars.SafeString(text(languageOf(options), key, options.hash, true));
   });
   engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDate(value, languageOf(options), zoneOf(options)) : '—',
+    value ? date(value, languageOf(options), zoneOf(options)) : '—',
   );
   // `zone=` names a row's own zone where a page lists several campaigns.
   engine.registerHelper('datetime', (value: string | undefined, options: Handlebars.HelperOptions) =>
-    value ? formatDateTime(value, languageOf(options), (options.hash?.zone as string | undefined) ?? zoneOf(options)) : '—',
+    value ? dateTime(value, languageOf(options), (options.hash?.zone as string | undefined) ?? zoneOf(options)) : '—',
   );
+  // The page's zone by name, for a form's hint about the day or time it asks for.
+  engine.registerHelper('zoneName', (options: Handlebars.HelperOptions) => zoneName(zoneOf(options), languageOf(options)));
   // A size in bytes as the reader's language writes it ("3,1 Mo"); a size kept only as English text
   // (a copy held by older code) is shown as written.
   engine.registerHelper('size', (bytes: unknown, ...rest: unknown[]) => {
@@ -77,8 +96,9 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     return typeof rest[0] === 'string' ? rest[0] : '—';
   });
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // The separator may be a sentence's punctuation (`(t "punctuation.list")`, "; " or French " ; ").
   engine.registerHelper('join', (list: unknown[] | undefined, separator: unknown) =>
-    (list ?? []).join(typeof separator === 'string' ? separator : ', '),
+    (list ?? []).join(typeof separator === 'string' ? separator : separator instanceof Handlebars.SafeString ? separator.toString() : ', '),
   );
   engine.registerHelper('paragraphs', (list: string[] | undefined) => (list ?? []).join('\n\n'));
   // A fresh id in each form as it is rendered: the workspace sends it as the update's id, so the same
@@ -98,6 +118,9 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   return {
     strings,
     text: (language, key, values) => text(language, key, values),
+    date,
+    dateTime,
+    zoneName,
     render(page, language, view) {
       const template = pages.get(page);
       if (!template) throw new WebTemplateError(`no page template templates/web/pages/${page}.hbs`);
@@ -120,18 +143,27 @@ function formatter(language: Language, timeZone: string, options: Intl.DateTimeF
 
 /**
  * The day of a moment in the campaign's zone, as its letters print it (a deadline that ends at
- * 23:59 in Toronto is that Toronto day). A bare `YYYY-MM-DD` is that day, whatever the zone.
+ * 23:59 in Toronto is that Toronto day), the first of a month as the language's ordinal ("1er juill.
+ * 2026", the rule the letters follow). A bare `YYYY-MM-DD` is that day, whatever the zone. Its words
+ * are joined by no-break spaces (U+00A0), as in the letters, so a line never ends inside a date.
  */
-export function formatDate(value: string, language: Language, timeZone = 'UTC'): string {
+function formatDate(value: string, language: Language, timeZone: string, ordinalFirst: string): string {
   const bareDate = isDateOnly(value);
   const date = new Date(bareDate ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return formatter(language, bareDate ? 'UTC' : timeZone, { dateStyle: 'medium' }).format(date);
+  return noBreak(firstOfMonth(formatter(language, bareDate ? 'UTC' : timeZone, { dateStyle: 'medium' }).format(date), ordinalFirst));
 }
 
-/** A moment as the clock reads it in the campaign's zone, with the zone's name. */
-export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  return `${formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)} ${timeZone}`;
+/**
+ * A moment as the clock reads it in the campaign's zone: "27 Nov 2026, 09:00", "1er déc. 2026, 9 h"
+ * (French writes its hours as the letters do, not as Intl's "09 h 00"). The date and the time each
+ * hold together; a line may break only after the comma between them.
+ */
+function formatDateTime(date: Date, language: Language, timeZone: string, ordinalFirst: string): string {
+  const text = firstOfMonth(formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date), ordinalFirst).replace(/(?<!,)[ \u202f]/g, '\u00a0');
+  return language === 'fr' ? frenchHour(text) : text;
+}
+
+function noBreak(text: string): string {
+  return text.replace(/[ \u202f]/g, '\u00a0');
 }

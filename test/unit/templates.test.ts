@@ -6,10 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { composeMessage, demonstrationEventUid } from '../../activities/compose';
 import { ErrorType } from '../../workflows/errors';
-import { formatDate, ordinal, principleTitle } from '../../activities/format';
+import { formatDate, ordinal, principleTitle, timeZoneName } from '../../activities/format';
 import { loadTemplates, TEMPLATES_DIR, TemplateError, wordListOf, wordOf } from '../../activities/templates';
 import { LANGUAGES, MESSAGE_KINDS, PRINCIPLES, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
+import { loadViews } from '../../web/views';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -208,5 +209,17 @@ describe('message templates', () => {
     }
     expect(PRINCIPLES.map((p) => principleTitle(p, 'fr')).join(' ')).not.toMatch(/\p{L}'\p{L}/u);
     expect(principleTitle('end-user-control', 'fr')).toBe('Contrôle par l’utilisateur final');
+  });
+
+  it('dates as the workspace does: the first of a month with the same word, a zone by the same name', () => {
+    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
+    for (const language of LANGUAGES) expect(web[language]['date.first-of-month'], language).toBe(wordOf(language, 'firstOfMonth') ?? '1');
+    const views = loadViews();
+    for (const language of LANGUAGES) {
+      expect(views.date('2020-09-01', language).replaceAll('\u00a0', ' '), language).toMatch(new RegExp(`^${formatDate('2020-09-01', language).split('\u00a0')[0]} `));
+      for (const zone of ['America/Toronto', 'Europe/London', 'UTC']) {
+        expect(views.zoneName(zone, language, new Date('2020-10-01T13:00:00Z')), `${language} ${zone}`).toBe(timeZoneName(zone, language, '2020-10-01T13:00:00Z'));
+      }
+    }
   });
 });

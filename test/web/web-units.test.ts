@@ -12,7 +12,9 @@ import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
-import { loadViews } from '../../web/views';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 
 describe('roles from the claim', () => {
   it('reads officers, auditors and a co-signatory bound to its authority, and ignores anything else', () => {
@@ -357,13 +359,14 @@ describe('dates on a case whose lead authority is in Toronto', () => {
   const session = { id: 'c'.repeat(32), csrf: 'token-of-the-session', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
   const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
 
-  it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields', async () => {
+  it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields as the letters name it', async () => {
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
-    expect(html).toMatch(/<dd>11 Dec 2026<\/dd>/);
-    expect(html).not.toContain('12 Dec 2026');
-    expect(html).toContain('27 Nov 2026, 10:30 America/Toronto');
-    expect(html).toContain('<label for="extend-dueDate">New due date <span class="hint">until the end of that day in America/Toronto, the lead authority\'s time zone</span></label>');
-    expect(html).toMatch(/<label for="demo-at">[^<]*<span class="hint">in America\/Toronto/);
+    expect(html).toMatch(/<dd>11\u00a0Dec\u00a02026<\/dd>/);
+    expect(html).not.toContain('12\u00a0Dec\u00a02026');
+    expect(html).toContain('27\u00a0Nov\u00a02026, 10:30 (Eastern Time)');
+    expect(html).toContain('<label for="extend-dueDate">New due date <span class="hint">until the end of that day in Eastern Time, the lead authority\'s time zone</span></label>');
+    expect(html).toMatch(/<label for="demo-at">[^<]*<span class="hint">in Eastern Time,/);
+    expect(html).not.toContain('America/Toronto');
   });
 
   it('records a day typed in the extend form as the end of that day in Toronto', async () => {
@@ -452,24 +455,166 @@ describe('dates on the holding pen and the campaigns list', () => {
   it('shows a campaign’s held mail in the campaign’s zone, from one query for the page', async () => {
     boards.length = 0;
     const pen = await html('/held/vc');
-    expect(pen.match(/27 Nov 2026, 10:30 America\/Toronto/g)).toHaveLength(2);
+    expect(pen.match(/27\u00a0Nov\u00a02026, 10:30 \(Eastern Time\)/g)).toHaveLength(2);
     expect(boards).toEqual(['vc']);
     const one = await html('/held/vc/message?id=%3Cm%40zoom.test%3E');
-    expect(one).toContain('27 Nov 2026, 10:30 America/Toronto');
+    expect(one).toContain('27\u00a0Nov\u00a02026, 10:30 (Eastern Time)');
     expect(one).toContain('<option value="zoom">Zoom</option>');
   });
 
   it('names UTC by the times of mail that names no campaign, or whose campaign cannot say its zone', async () => {
-    expect(await html('/held/unsorted')).toContain('27 Nov 2026, 15:30 UTC');
-    expect(await html('/held/gone')).toContain('27 Nov 2026, 15:30 UTC');
+    expect(await html('/held/unsorted')).toContain('27\u00a0Nov\u00a02026, 15:30 (UTC)');
+    expect(await html('/held/gone')).toContain('27\u00a0Nov\u00a02026, 15:30 (UTC)');
   });
 
   it('shows when each campaign started in its zone, and UTC, named, for one started before its zone was kept', async () => {
     const list = await html('/campaigns');
-    expect(list).toContain('<td>27 Nov 2026, 10:30 America/Toronto</td>');
-    expect(list).toContain('<td>27 Nov 2026, 15:30 UTC</td>');
+    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
+    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
   });
 });
+
+describe('dates, times and names as the workspace writes them', () => {
+  const NBSP = '\u00a0';
+
+  const views = loadViews();
+
+  it('writes French hours as "9 h" and "10 h 30", as the letters do, and English ones on the 24-hour clock', () => {
+    expect(views.dateTime('2026-11-27T14:00:00Z', 'fr', 'America/Toronto')).toBe(`27${NBSP}nov.${NBSP}2026, 9${NBSP}h (heure de l’Est)`);
+    expect(views.dateTime('2026-11-27T15:30:00Z', 'fr', 'America/Toronto')).toBe(`27${NBSP}nov.${NBSP}2026, 10${NBSP}h${NBSP}30 (heure de l’Est)`);
+    expect(views.dateTime('2026-11-27T00:05:00Z', 'fr')).toBe(`27${NBSP}nov.${NBSP}2026, 0${NBSP}h${NBSP}05 (UTC)`);
+    expect(views.dateTime('2026-11-27T14:00:00Z', 'en', 'America/Toronto')).toBe(`27${NBSP}Nov${NBSP}2026, 09:00 (Eastern Time)`);
+  });
+
+  it('joins the words of a date with no-break spaces, so a line never ends inside one', () => {
+    expect(views.date('2026-12-12T04:59:59.999Z', 'fr', 'America/Toronto')).toBe(`11${NBSP}déc.${NBSP}2026`);
+    expect(views.date('2026-12-11', 'en')).toBe(`11${NBSP}Dec${NBSP}2026`);
+  });
+
+  it('writes the first of a month "1er" in French, as the letters do, in a date and in a date and time', () => {
+    expect(views.date('2026-07-01', 'fr')).toBe(`1er${NBSP}juill.${NBSP}2026`);
+    expect(views.date('2026-07-02T03:59:59.999Z', 'fr', 'America/Toronto')).toBe(`1er${NBSP}juill.${NBSP}2026`);
+    expect(views.dateTime('2026-12-01T14:00:00Z', 'fr', 'America/Toronto')).toBe(`1er${NBSP}déc.${NBSP}2026, 9${NBSP}h (heure de l’Est)`);
+    expect(views.date('2026-07-01', 'en')).toBe(`1${NBSP}Jul${NBSP}2026`);
+    // Only the day: the 1st of a year or a time at 1 o'clock keep their digit.
+    expect(views.date('2026-07-11', 'fr')).toBe(`11${NBSP}juill.${NBSP}2026`);
+    expect(views.dateTime('2026-07-11T05:00:00Z', 'fr', 'America/Toronto')).toBe(`11${NBSP}juill.${NBSP}2026, 1${NBSP}h (heure de l’Est)`);
+  });
+
+  it('names a zone as the letters do, and UTC as "UTC", never by its IANA id where Intl has a name', () => {
+    const at = new Date('2026-11-27T14:00:00Z');
+    expect(views.zoneName('America/Toronto', 'fr', at)).toBe('heure de l’Est');
+    expect(views.zoneName('America/Toronto', 'en', at)).toBe('Eastern Time');
+    expect(views.zoneName('UTC', 'fr', at)).toBe('UTC');
+    expect(views.zoneName('Europe/London', 'fr', at)).toBe('heure\u00a0: Royaume-Uni');
+    expect(views.text('fr', 'hint.time-zone', { zone: 'UTC' })).toBe('UTC, le fuseau horaire de l’autorité responsable');
+  });
+
+  it('elides "de" before a French name that begins with a vowel, and keeps it before a consonant or an h', () => {
+    const views = loadViews();
+    expect(views.text('fr', 'engagement.title', { vendor: 'Epsilon' })).toBe('Dossier d’Epsilon');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Uber' })).toBe('Dossier d’Uber');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Zoom' })).toBe('Dossier de Zoom');
+    expect(views.text('fr', 'engagement.title', { vendor: 'Houseparty' })).toBe('Dossier de Houseparty');
+    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune d’ocvid-2020');
+    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration de vc');
+    expect(views.text('fr', 'mail.received-title', { from: 'Alice <alice@epsilon.test>' })).toBe('Courriel reçu d’Alice <alice@epsilon.test>');
+    expect(views.text('en', 'engagement.title', { vendor: 'Epsilon' })).toBe('Engagement with Epsilon');
+  });
+
+  it('writes every French sentence that puts "de", "que", "le" or "la" before a value with the elision rule, unless the value is a date or a number', () => {
+    const { strings } = loadViews();
+    // Values that are dates or counts: they begin with a digit, never with a vowel.
+    const datesAndNumbers = new Set(['date', 'days']);
+    const unelided = Object.entries(strings.fr).flatMap(([key, text]) =>
+      [...text.matchAll(/(?<![\p{L}’'])(de|que|le|la|jusque|lorsque|puisque) \{\{\s*(\w+)\s*\}\}/giu)]
+        .filter((m) => !datesAndNumbers.has(m[2]))
+        .map((m) => `${key}: ${m[0]}`),
+    );
+    expect(unelided).toEqual([]);
+  });
+});
+
+describe('a French page about a vendor whose name begins with a vowel, in Toronto', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const status = {
+    workflowId: 'engagement:vc:epsilon', campaignId: 'vc', vendorId: 'epsilon', vendorName: 'Epsilon', stage: 'awaiting-response',
+    // The next deadline is the end of 1 July in Toronto; the response was due on 11 December.
+    nextDeadline: '2026-07-02T03:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
+    timeline: [
+      { at: '2026-11-27T14:00:00.000Z', by: 'system', what: 'letter sent' },
+      { at: '2026-11-27T15:30:00.000Z', by: 'system', what: 'letter delivered', detail: 'mx.epsilon.test' },
+    ],
+    deliveryFailures: [{ at: '2026-11-27T14:05:00.000Z', step: 'reminder 1', reason: 'mailbox full' }],
+    questions: [{ id: 'Q1', round: 1, text: 'How are keys kept?', dueDate: '2026-12-12T04:59:59.999Z' }],
+    openQuestions: [{ id: 'Q1', round: 1, text: 'How are keys kept?', dueDate: '2026-12-12T04:59:59.999Z' }],
+    demonstrations: [
+      { id: 'D1', at: '2026-12-01T14:00:00.000Z', topics: ['keys', 'logs'], result: 'validated', notes: 'as shown' },
+      { id: 'D2', at: '2026-12-02T14:00:00.000Z', topics: ['deletion'] },
+    ],
+    remindersSent: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'America/Toronto' }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+  const page = async () => (await app.request('/campaigns/vc/engagements/epsilon', { headers: { cookie } })).text();
+
+  it('is titled "Dossier d’Epsilon" and writes its times "9 h" and "10 h 30", never breaking a date across lines', async () => {
+    const html = await page();
+    expect(html).toContain('<title>Dossier d’Epsilon — Dossier</title>');
+    expect(html).toContain('<h1>Dossier d’Epsilon</h1>');
+    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
+    expect(html).toMatch(/<dd>11\u00a0déc\.\u00a02026<\/dd>/);
+    expect(html).not.toMatch(/\d\d h \d\d/);
+  });
+
+  it('writes the first of a month "1er", as the letters do', async () => {
+    const html = await page();
+    expect(html).toMatch(/<dd>1er\u00a0juill\.\u00a02026<\/dd>/);
+    expect(html).toContain('<td>1er\u00a0déc.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
+  });
+
+  it('names the zone as the letters do ("heure de l’Est"), by every time and in the hints of the forms', async () => {
+    const html = await page();
+    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)</td>');
+    expect(html).toContain('<span class="hint">heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
+    expect(html).toContain('<span class="hint">jusqu’à la fin de ce jour, heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
+    expect(html).not.toContain('America/Toronto');
+  });
+
+  it('puts a no-break space before each colon and semicolon it shows, and no English quotation marks', async () => {
+    const html = await page();
+    const shown = visibleText(html);
+    for (const text of ['Compte\u00a0: Owen', ' (analyste\u00a0: opc)', '\u00a0: reminder 1 — mailbox full', 'Q1 (série 1)\u00a0: How are keys kept?', 'keys\u00a0; logs', 'validé\u00a0: as shown', 'letter delivered\u00a0: mx.epsilon.test', 'Consigner le résultat de la démonstration\u00a0: D2']) {
+      expect(shown).toContain(text);
+    }
+    expect(frenchPunctuationFaults(shown)).toEqual([]);
+  });
+});
+
+/** The text a reader sees in a page's main part and header (tags dropped, the few entities the pages use read). */
+function visibleText(html: string): string {
+  return html
+    .replace(/^[\s\S]*?<body>/, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&');
+}
+
+/** Each colon or semicolon with no no-break space before it (but a URL's "https://"), and each English quotation mark, in its surroundings. */
+function frenchPunctuationFaults(text: string): string[] {
+  return [...text.matchAll(/.{0,20}(?:(?<![\u00a0\u202f])(?:;|:(?!\/\/))|[“”"]|« | »).{0,10}/g)].map((m) => m[0]);
+}
 
 describe('the page texts', () => {
   it('has every sentence in English and French, and renders a page with its values escaped', () => {
@@ -500,6 +645,46 @@ describe('the page texts', () => {
     const html = page({ version: 2, error: 'The text "Kilo <🦄>" contains U+1F984' });
     expect(html).toContain('<p id="statement-unprintable" role="alert">La version 2 n’a pas pu être imprimée\u00a0; personne ne peut donc l’approuver.');
     expect(html).toContain('<p lang="en">The text &quot;Kilo &lt;🦄&gt;&quot; contains U+1F984</p>');
+  });
+
+  it('quotes a signatory’s comment on the statement page as French quotes it, « … », with a no-break space before each colon', () => {
+    const views = loadViews();
+    const view = {
+      title: 'Déclaration',
+      campaign: { campaignId: 'vc', reference: 'VC', phase: 'revising', changeRequests: [] },
+      authorities: [{ id: 'ico', name: 'ICO', changes: [{ version: 2, by: 'Ivy', at: '2026-11-27T15:30:00.000Z', comment: 'Say "sooner" <here>' }] }],
+      history: [{ version: 1, authorityId: 'ico', by: 'Ivy', comment: 'Too long' }],
+      vendors: [{ vendorName: 'Zoom', stageKey: 'stage.awaiting-response' }],
+      timeZone: 'America/Toronto',
+      csrf: 'c',
+      path: '/campaigns/vc/statement',
+    };
+    const shown = visibleText(views.render('statement', 'fr', view));
+    expect(shown).toContain('demandées par Ivy le 27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)\u00a0: «\u202fSay "sooner" <here>\u202f»');
+    expect(shown).toContain('La version 1 a été renvoyée par ico (Ivy)\u00a0: «\u202fToo long\u202f»');
+    expect(shown).toContain('Zoom\u00a0: ');
+    expect(frenchPunctuationFaults(shown.replace('"sooner"', 'sooner'))).toEqual([]);
+    const english = visibleText(views.render('statement', 'en', view));
+    expect(english).toContain('requested by Ivy on 27\u00a0Nov\u00a02026, 10:30 (Eastern Time): “Say "sooner" <here>”');
+    expect(english).toContain('Version 1 was sent back by ico (Ivy): “Too long”');
+  });
+
+  // A page template holds the HTML; every word and mark of punctuation around its values comes from
+  // strings.yaml, where French puts its no-break spaces and quotes («\u202f…\u202f»).
+  it('leaves every mark of punctuation between words to strings.yaml: no page template writes a colon, a semicolon or a quotation mark of its own', () => {
+    const templates = ['layout.hbs', ...['pages', 'partials'].flatMap((folder) => readdirSync(join(WEB_TEMPLATES_DIR, folder)).map((file) => join(folder, file)))];
+    const faults = templates.flatMap((file) =>
+      readFileSync(join(WEB_TEMPLATES_DIR, file), 'utf8')
+        .split('\n')
+        .flatMap((line, n) => {
+          const withoutComments = line.replace(/\{\{!--.*?--\}\}/g, '');
+          // Text between tags and values, and texts written inside a value's braces ({{join topics "; "}}).
+          const text = withoutComments.replace(/\{\{[^}]*\}\}/g, '\u0001').replace(/<[^>]*>/g, '\u0001').replace(/&\w+;/g, '');
+          const literals = [...withoutComments.matchAll(/\{\{[^}]*\}\}/g)].flatMap((m) => [...m[0].matchAll(/"([^"]*)"/g)].map((q) => q[1]));
+          return [...text.split('\u0001'), ...literals].filter((part) => /[:;?!“”«»]/.test(part)).map((part) => `${file}:${n + 1}: ${JSON.stringify(part)}`);
+        }),
+    );
+    expect(faults).toEqual([]);
   });
 
   it('says in French why mail is held, keeping an engagement’s English refusal as English', () => {
