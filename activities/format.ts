@@ -1,8 +1,7 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
-import { frenchHour } from '../workflows/french';
-import { firstOfMonth as ordinalFirstOfMonth, LOCALE, timeZoneName as zoneName } from '../workflows/locale';
+import { frenchHour, firstOfMonth as ordinalFirstOfMonth, LOCALE, timeZoneName as zoneName } from '../workflows/locale';
 import { isDateOnly, isoInstant } from '../workflows/time';
 import { type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';

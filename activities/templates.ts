@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { DossierError } from '../workflows/errors';
-import { elide, elision } from '../workflows/french';
+import { elide, elision } from '../workflows/locale';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
 
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');

@@ -7,8 +7,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
-import { elide, elision, frenchHour } from '../workflows/french';
-import { firstOfMonth, LOCALE, timeZoneName } from '../workflows/locale';
+import { elide, elision, firstOfMonth, frenchHour, LOCALE, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language } from '../workflows/types';
 

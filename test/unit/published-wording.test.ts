@@ -10,7 +10,7 @@ import { composeMessage } from '../../activities/compose';
 import { formatDate, formatDateTime, timeZoneName } from '../../activities/format';
 import { renderStatementPdf } from '../../activities/statement';
 import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
-import { elide } from '../../workflows/french';
+import { elide } from '../../workflows/locale';
 import { SCRIPTS } from '../../scripts/demo';
 import { PRINCIPLES, type Findings, type Language, type OutgoingMessage, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
