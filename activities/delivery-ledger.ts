@@ -5,11 +5,14 @@
 // link whose target is the claim itself, kept under 60 bytes: creating one is exclusive like an
 // O_EXCL file, but the filesystem keeps so short a target in the inode, with no data block to
 // write and free: these synchronous calls hold the worker's event loop, once per email (issue 16).
+// A claim need not outlive a power cut (its process does not either); the record must, since it is
+// all a retry has to know the message went out: it is flushed to disk, off the event loop.
 import { hash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makeFolderNow, writeAtomically } from '../store/durable-files';
 
 export interface DeliveryRecord {
   messageId: string;
@@ -116,7 +119,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
     private readonly folder: string,
     { leaseMs = 120_000, pollMs = 100 }: FileDeliveryLedgerOptions = {},
   ) {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeFolderNow(folder, 0o700);
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
   }
@@ -160,12 +163,13 @@ export class FileDeliveryLedger implements DeliveryLedger {
     }
   }
 
+  /**
+   * Written aside, flushed, renamed into place and its folder flushed, before the send is reported
+   * done: the retry of a send whose completion Temporal never committed (the host lost power), or
+   * whose deferred recipients are still owed it, reads this record to learn who already has it.
+   */
   async record(entry: DeliveryRecord): Promise<void> {
-    // Written aside then renamed, so a reader never sees half a record.
-    const path = this.pathOf(entry.messageId);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(temporary, path);
+    await writeAtomically(this.pathOf(entry.messageId), JSON.stringify(entry), { mode: 0o600 });
   }
 
   private release(claimPath: string, token: string): void {

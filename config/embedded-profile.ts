@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { PROJECT_ROOT } from '../paths';
+import { dataDir } from './local-folders';
 
 export interface EmbeddedProfile {
   pid: number;
@@ -18,12 +18,9 @@ export interface EmbeddedProfile {
   uiUrl?: string;
   outputDir: string;
   stateDir: string;
+  /** Absent in a profile an earlier version wrote. */
+  keysDir?: string;
   masterKeysFile?: string;
-}
-
-/** `DOSSIER_DATA_DIR`, or the project's `.data/`. */
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOSSIER_DATA_DIR?.trim() || join(PROJECT_ROOT, '.data');
 }
 
 export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -137,6 +134,7 @@ export async function withEmbeddedProfile(env: NodeJS.ProcessEnv = process.env):
   const filled: NodeJS.ProcessEnv = { ...env, TEMPORAL_ADDRESS: profile.temporalAddress, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? profile.namespace };
   filled.DOSSIER_OUTPUT_DIR ??= profile.outputDir;
   filled.DOSSIER_STATE_DIR ??= profile.stateDir;
+  if (profile.keysDir) filled.DOSSIER_KEYSTORE_DIR ??= profile.keysDir;
   if (!env.SMTP_URL && profile.smtpUrl) filled.SMTP_URL = profile.smtpUrl;
   if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE && profile.masterKeysFile) filled.DOSSIER_MASTER_KEYS_FILE = profile.masterKeysFile;
   return filled;

@@ -10,7 +10,7 @@ import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export const GLOBAL_KEY_ID = 'global';
 
-export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeyMismatch' | 'MasterKeysInvalid';
+export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeyMismatch' | 'MasterKeysInvalid' | 'KeysElsewhere';
 
 export class KeyError extends DossierError<KeyErrorCode> {}
 

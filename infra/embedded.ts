@@ -1,8 +1,9 @@
 // The embedded defaults: when no Temporal server or mail relay is configured, start the real dev
-// server (SQLite under .data/, Web UI on) and the local mail sink (every message kept as .eml
-// under out/mail/). `npm start`, the demo and the benchmarks all come up through here. While it
-// runs, .data/embedded.json tells the CLI and other processes where it is; a second process
-// (the demo, a worker started alone) uses the set-up already running instead of clashing with it.
+// server (SQLite in the data folder, DOSSIER_DATA_DIR else .data/; Web UI on) and the local mail
+// sink (every message kept as .eml under out/mail/). `npm start`, the demo and the benchmarks all
+// come up through here. While it runs, embedded.json in the data folder tells the CLI and other
+// processes where it is; a second process (the demo, a worker started alone) uses the set-up
+// already running instead of clashing with it.
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -13,11 +14,11 @@ import { namesSharedStore } from '../store';
 import { codecTokenFromEnv, createCodecServer } from '../encryption/codec-server';
 import { createServer } from 'node:net';
 import { startDevServer, type DevServer } from './dev-server';
-import { dataDir as defaultDataDir, removeProfile, runningProfile, stopOrphanedServer, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
+import { removeProfile, runningProfile, stopOrphanedServer, withEmbeddedProfile, writeProfile } from '../config/embedded-profile';
+import { localFolders } from '../config/local-folders';
 import { MailSink } from './mail-sink';
-import { DEFAULT_MAILDIR, parseIntakeConfig } from '../intake/config';
+import { parseIntakeConfig } from '../intake/config';
 import { MaildirMailbox } from '../intake/maildir-mailbox';
-import { PROJECT_ROOT } from '../paths';
 
 export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;
@@ -81,7 +82,12 @@ async function requireFreePorts(env: NodeJS.ProcessEnv, variables: (typeof EMBED
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   let env = { ...(options.env ?? process.env) };
   const log = options.log ?? ((line: string) => console.log(line));
-  const dataDir = options.dataDir ?? defaultDataDir(env);
+  if (options.dataDir) env.DOSSIER_DATA_DIR = options.dataDir;
+  // The folders this set-up and the processes it starts share, named in their environment so they
+  // agree whatever their working folder. The keystore is left to DOSSIER_DATA_DIR: named, it would
+  // hide keys an earlier version kept elsewhere (encryption/config.ts refuses to start over them).
+  const folders = localFolders(env, { fromProject: true });
+  const { dataDir } = folders;
   env.DOSSIER_DATA_DIR = dataDir;
   if (!env.TEMPORAL_ADDRESS && !env.SMTP_URL) {
     const running = await runningProfile(env);
@@ -93,9 +99,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       return { env, reusedFrom: running.pid, stop: async () => undefined };
     }
   }
-  const outputDir = options.outputDir ?? env.DOSSIER_OUTPUT_DIR ?? join(PROJECT_ROOT, 'out');
+  const outputDir = options.outputDir ?? folders.outputDir;
   env.DOSSIER_OUTPUT_DIR = outputDir;
-  env.DOSSIER_STATE_DIR ??= join(dataDir, 'state');
+  env.DOSSIER_STATE_DIR = folders.stateDir;
   let server: DevServer | undefined;
   let sink: MailSink | undefined;
   let codecServer: Server | undefined;
@@ -116,7 +122,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     ]);
     // With a shared store the cluster's keys must be given: the worker refuses to start without them.
     if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE && !namesSharedStore(env)) {
-      env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys(join(dataDir, 'master.keys'));
+      env.DOSSIER_MASTER_KEYS_FILE = ensureDevMasterKeys(folders.devMasterKeysFile);
       log(`Payload encryption   development master key in ${env.DOSSIER_MASTER_KEYS_FILE}`);
     }
     if (!env.TEMPORAL_ADDRESS) {
@@ -158,7 +164,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     if (!env.SMTP_URL) {
       // Without a real IMAP server, mail to the case mailbox lands in a local Maildir the intake reads;
       // named, since an intake with a shared store reads no Maildir it was not told of.
-      env.DOSSIER_MAILDIR ||= DEFAULT_MAILDIR;
+      env.DOSSIER_MAILDIR = folders.maildir;
       const intakeConfig = parseIntakeConfig(env);
       const caseMailbox =
         intakeConfig.mailbox.kind === 'maildir' ? { address: intakeConfig.caseMailbox, maildir: new MaildirMailbox(intakeConfig.mailbox.root) } : undefined;
@@ -180,7 +186,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           smtpUrl: sink?.url,
           uiUrl: server.uiUrl,
           outputDir,
-          stateDir: env.DOSSIER_STATE_DIR!,
+          stateDir: folders.stateDir,
+          keysDir: folders.keysDir,
           masterKeysFile: env.DOSSIER_MASTER_KEYS_FILE,
         },
         env,

@@ -3,10 +3,9 @@
 // with a shared store must name in DOSSIER_MAILDIR), the case mailbox's address (DOSSIER_CASE_MAILBOX,
 // as on outgoing Reply-To) and the sender domain that Dossier's Message-IDs carry (MAIL_FROM's). A
 // bad value is a ConfigError naming the variable.
-import { resolve } from 'node:path';
 import { mailDomain } from '../activities/email';
+import { localFolders } from '../config/local-folders';
 import { ConfigError, withFileSecrets } from '../config/temporal';
-import { PROJECT_ROOT } from '../paths';
 import { namesSharedStore } from '../store';
 import type { ImapSettings } from './imap-mailbox';
 
@@ -22,7 +21,6 @@ export interface IntakeConfig {
   maxMessageBytes?: number;
 }
 
-export const DEFAULT_MAILDIR = resolve(PROJECT_ROOT, '.data', 'mailbox');
 const PLAIN_ADDRESS = /^[^\s@+<>]+@[^\s@<>]+$/;
 
 export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeConfig {
@@ -31,7 +29,7 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
   const domain = mailDomain(env.MAIL_FROM?.trim() || 'Dossier <dossier@localhost>');
   const caseMailbox = env.DOSSIER_CASE_MAILBOX?.trim() || `case@${domain}`;
   if (!PLAIN_ADDRESS.test(caseMailbox)) problems.push('DOSSIER_CASE_MAILBOX: must be a plain address without "+", e.g. case@regulator.example');
-  let mailbox: MailboxConfig = { kind: 'maildir', root: resolve(env.DOSSIER_MAILDIR?.trim() || DEFAULT_MAILDIR) };
+  let mailbox: MailboxConfig = { kind: 'maildir', root: localFolders(env).maildir };
   const imapUrl = env.DOSSIER_IMAP_URL?.trim();
   if (imapUrl) {
     try {

@@ -65,15 +65,19 @@ export async function writeSyncedFile(path: string, bytes: Uint8Array | string, 
   }
 }
 
-/** Replaces `path` whole (readers see the old file or the new one), durably. */
-export async function writeAtomically(path: string, bytes: Uint8Array | string, { mode, folderMode }: { mode: number; folderMode: number }): Promise<void> {
-  await makeFolder(dirname(path), folderMode);
+/**
+ * Replaces `path` whole (readers see the old file or the new one), durably. With `folderMode`, its
+ * folder is made first; without, it must exist (a folder made once, at start, is not asked for again).
+ */
+export async function writeAtomically(path: string, bytes: Uint8Array | string, { mode, folderMode }: { mode: number; folderMode?: number }): Promise<void> {
+  if (folderMode !== undefined) await makeFolder(dirname(path), folderMode);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
   try {
     await writeSyncedFile(temporary, bytes, mode);
     await rename(temporary, path);
   } catch (err) {
-    await rm(temporary, { force: true });
+    // The write's own error is the one to report (the folder gone, the disk full), not the clean-up's.
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw err;
   }
   await syncFolder(dirname(path));

@@ -2,8 +2,7 @@
 // worker and CLI pointed at it. Absent: local files, the embedded default that needs no server.
 // Workers call `ready()` at start so a wrong URL or a failed migration stops them before they poll.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../paths';
+import { localFolders } from '../config/local-folders';
 import { openLocalStore, type LocalStoreFolders } from './local';
 import { maskDatabaseUrl, openPostgresStore, type PostgresStoreOptions } from './postgres';
 import { StoreError, StoreErrorCode, type SharedStore } from './types';
@@ -19,10 +18,6 @@ export interface StoreSettings extends LocalStoreFolders {
   ledgerLeaseMs?: number;
 }
 
-export const DEFAULT_OUTPUT_DIR = 'out';
-export const DEFAULT_STATE_DIR = join('.data', 'state');
-export const DEFAULT_KEYSTORE_DIR = join(PROJECT_ROOT, '.data', 'keys');
-
 /**
  * @example
  * const store = openStore(storeSettingsFromEnv(process.env));
@@ -36,14 +31,13 @@ export function openStore(settings: StoreSettings): SharedStore {
     : openLocalStore(settings, { ledgerLeaseMs });
 }
 
-/** The same variables the worker reads (DATABASE_URL, DOSSIER_OUTPUT_DIR, DOSSIER_STATE_DIR, DOSSIER_KEYSTORE_DIR). */
+/**
+ * The same variables the worker reads (DATABASE_URL, DOSSIER_OUTPUT_DIR, DOSSIER_STATE_DIR,
+ * DOSSIER_KEYSTORE_DIR; the folders default under DOSSIER_DATA_DIR when it is set).
+ */
 export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreSettings {
-  return {
-    databaseUrl: databaseUrlFrom(env),
-    outputDir: resolve(env.DOSSIER_OUTPUT_DIR?.trim() || DEFAULT_OUTPUT_DIR),
-    stateDir: resolve(env.DOSSIER_STATE_DIR?.trim() || DEFAULT_STATE_DIR),
-    keysDir: resolve(env.DOSSIER_KEYSTORE_DIR?.trim() || DEFAULT_KEYSTORE_DIR),
-  };
+  const { outputDir, stateDir, keysDir } = localFolders(env);
+  return { databaseUrl: databaseUrlFrom(env), outputDir, stateDir, keysDir };
 }
 
 /**

@@ -24,11 +24,11 @@ import {
 } from './types';
 
 export interface LocalStoreFolders {
-  /** Published files (`out/`). */
+  /** Published files (`out/` in DOSSIER_DATA_DIR, else `out/`). */
   outputDir: string;
-  /** The delivery ledger and stored documents (`.data/state`). */
+  /** The delivery ledger and stored documents (`state/` in DOSSIER_DATA_DIR, else `.data/state`). */
   stateDir: string;
-  /** Wrapped data keys (`.data/keys`). */
+  /** Wrapped data keys (`keys/` in DOSSIER_DATA_DIR, else `.data/keys`). */
   keysDir: string;
 }
 

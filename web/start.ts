@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { LazyConnection } from '../client/connection';
-import { dataDir } from '../config/embedded-profile';
+import { dataDir } from '../config/local-folders';
 import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';

@@ -1,8 +1,8 @@
 // Worker configuration, parsed once from the environment at start-up. A missing or malformed
 // variable stops the process with a message naming it, before anything connects. Secrets may come
 // from files (`*_FILE`) and never appear in logs: `describeConfig` masks them.
-import { resolve } from 'node:path';
 import { z } from 'zod';
+import { localFolders } from '../config/local-folders';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
@@ -135,8 +135,9 @@ const envSchema = z.object({
     .regex(/^[^\s@+<>]+@[^\s@<>]+$/, 'must be a plain address without "+", e.g. case@regulator.example')
     .optional(),
   DOSSIER_TASK_QUEUE: z.string().trim().regex(/^[\w.-]{1,200}$/, 'letters, digits, . _ - only').default(DEFAULT_TASK_QUEUE),
-  DOSSIER_OUTPUT_DIR: z.string().trim().min(1).default('out'),
-  DOSSIER_STATE_DIR: z.string().trim().min(1).default('.data/state'),
+  // Unset, under DOSSIER_DATA_DIR when it is set (config/local-folders.ts).
+  DOSSIER_OUTPUT_DIR: z.string().trim().min(1).optional(),
+  DOSSIER_STATE_DIR: z.string().trim().min(1).optional(),
   DOSSIER_SHUTDOWN_GRACE_SECONDS: envNumber({ min: 0, max: 3600, fallback: 30 }),
   DOSSIER_MAX_CACHED_WORKFLOWS: envNumber({ min: 0, max: 1_000_000, fallback: DEFAULT_WORKER_TUNING.maxCachedWorkflows }),
   // The SDK refuses fewer than 2 workflow slots while it caches workflows.
@@ -187,6 +188,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   }
   if (problems.length || !parsed.success || !temporal) throw new ConfigError(problems);
   const v = parsed.data;
+  const folders = localFolders(env);
   const url = new URL(v.SMTP_URL);
   if (v.SMTP_PASSWORD) url.password = v.SMTP_PASSWORD;
   return {
@@ -195,8 +197,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     smtpUrl: url.toString(),
     mailFrom: v.MAIL_FROM,
     ...(v.DOSSIER_CASE_MAILBOX ? { caseMailbox: v.DOSSIER_CASE_MAILBOX } : {}),
-    outputDir: resolve(v.DOSSIER_OUTPUT_DIR),
-    stateDir: resolve(v.DOSSIER_STATE_DIR),
+    outputDir: folders.outputDir,
+    stateDir: folders.stateDir,
     store,
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,

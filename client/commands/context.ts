@@ -1,6 +1,6 @@
 // What every command receives: the output (tables or `--json`), the officer acting (recorded in
 // the timeline) and a Temporal client that connects only when the command first needs it.
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DossierClient } from '../api';
@@ -9,7 +9,7 @@ import { connectLazily, type DossierTarget, type LazyConnection } from '../conne
 import { invalidInput } from '../errors';
 import { cliAccount, cliActor } from '../identity';
 import { createOutput, type Output } from '../output';
-import { PROJECT_ROOT } from '../../paths';
+import { localFolders } from '../../config/local-folders';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../../store';
 
 export interface GlobalOptions {
@@ -59,8 +59,8 @@ export class Session {
     const connection = this.connection;
     const account = cliAccount();
     const name = (options.by ?? this.env.DOSSIER_OFFICER ?? account.split('@')[0]).trim();
-    // `npm start` publishes under the project's `out/` (infra/embedded.ts), whatever the officer's folder.
-    const outputDir = resolve(this.env.DOSSIER_OUTPUT_DIR?.trim() || join(PROJECT_ROOT, 'out'));
+    // Where `npm start` publishes (infra/embedded.ts): the data folder's `out/`, else the project's, whatever the officer's folder.
+    const { outputDir } = localFolders(this.env, { fromProject: true });
     const store = () => (this.shared ??= openStore({ ...storeSettingsFromEnv(this.env), outputDir }));
     return {
       out: createOutput(Boolean(options.json)),

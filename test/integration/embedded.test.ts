@@ -62,8 +62,8 @@ describe('npm start for an operator', () => {
   let worker: Started | undefined;
   // What the operator's shell holds: no server address, no relay; only where the data lives.
   const shell = (): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...ports, DOSSIER_DATA_DIR: dataDir, DOSSIER_MASTER_KEYS: masterKeys, DOSSIER_KEYSTORE_DIR: join(dataDir, 'keys') };
-    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SMTP_URL', 'DOSSIER_TASK_QUEUE', 'DOSSIER_OUTPUT_DIR', 'DOSSIER_STATE_DIR']) delete env[name];
+    const env: NodeJS.ProcessEnv = { ...process.env, ...ports, DOSSIER_DATA_DIR: dataDir, DOSSIER_MASTER_KEYS: masterKeys };
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SMTP_URL', 'DOSSIER_TASK_QUEUE', 'DOSSIER_OUTPUT_DIR', 'DOSSIER_STATE_DIR', 'DOSSIER_KEYSTORE_DIR', 'DOSSIER_MAILDIR']) delete env[name];
     return env;
   };
 
@@ -101,6 +101,10 @@ describe('npm start for an operator', () => {
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('"awaiting-response"');
     expect(readdirSync(join(outputDir, 'mail')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+    // Its keys, ledger and case mailbox are in the data folder the shell named, not the project's .data/.
+    expect(readdirSync(join(dataDir, 'keys'))).toContain('campaign-cli-test.json');
+    expect(readdirSync(join(dataDir, 'state', 'deliveries')).some((f) => f.endsWith('.json'))).toBe(true);
+    expect(infra!.output()).toContain(`delivered to ${join(dataDir, 'mailbox')}`);
   });
 
   it('is reused by a second process (the demo) instead of failing on a taken port', async () => {

@@ -43,6 +43,9 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const { openLocalStore } = await import('../../store/local');
 const { generateMasterKeySpec, KeyStore, parseMasterKeys } = await import('../../encryption/keystore');
+const { createEmailActivities } = await import('../../activities/email');
+const { testCampaign, testVendor } = await import('../helpers/fixtures');
+const { engagementWorkflowId } = await import('../../workflows/workflow-ids');
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-durable-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -110,14 +113,50 @@ describe('the local store on disk', () => {
   });
 });
 
+describe('the delivery ledger on disk', () => {
+  // A retry of a send reads the ledger to learn who already has the message: the retry of a send whose
+  // completion Temporal never committed (the host lost power), or whose deferred recipients are owed it.
+  it('flushes the record of a send, and its folder, before the send is reported done', async () => {
+    const transport = {
+      sendMail: async () => {
+        calls.log.push('accepted by the mail server');
+        return { accepted: ['privacy@zoom.test'], rejected: [] };
+      },
+    };
+    const { sendMessage } = createEmailActivities({
+      transport: transport as unknown as Parameters<typeof createEmailActivities>[0]['transport'],
+      mailFrom: 'Dossier <dossier@regulator.test>',
+      ledger: store.ledger,
+      outputDir: join(scratch, 'out'),
+    });
+    const campaign = testCampaign('ledger');
+    const vendor = testVendor('zoom');
+    const sent = await sendMessage({ threadId: engagementWorkflowId(campaign.id, vendor.id), step: 'acknowledgement', kind: 'acknowledgement', language: 'en', to: vendor.contacts, campaign, vendor, details: {} });
+    calls.log.push('send reported done');
+    expect(sent.accepted).toEqual(['privacy@zoom.test']);
+    const deliveries = join(scratch, 'state', 'deliveries');
+    const placed = calls.log.find((c) => c.startsWith('rename ') && dirname(c.slice(c.indexOf(' -> ') + 4)) === deliveries);
+    expect(placed, `a record renamed into ${deliveries}, in:\n${calls.log.join('\n')}`).toBeDefined();
+    const record = placed!.slice(placed!.indexOf(' -> ') + 4);
+    expectDurable(record, 'rename');
+    const [accepted, renamed, done] = ['accepted by the mail server', placed!, 'send reported done'].map((c) => calls.log.indexOf(c));
+    expect(accepted).toBeGreaterThanOrEqual(0);
+    expect(accepted).toBeLessThan(renamed);
+    const folderFlushed = calls.log.indexOf(`fsync ${deliveries}`, renamed);
+    expect(folderFlushed).toBeGreaterThan(renamed);
+    expect(folderFlushed).toBeLessThan(done);
+  });
+});
+
 describe('the local store and the event loop', () => {
   // A flush waits for the disk; done synchronously it held the worker's event loop (every activity
   // and poll on it) for each letter, document and sealed email.
-  it('lets the event loop run while a document, a published file and a key are flushed', async () => {
+  it('lets the event loop run while a document, a published file, a key and a delivery record are flushed', async () => {
     const writes: Array<[string, () => Promise<unknown>]> = [
       ['a document', () => store.documents.put('delta', 'reply/1', new TextEncoder().encode('a reply'), { name: 'reply.txt', type: 'text/plain' })],
       ['a published file', () => store.files.write('delta/letter.pdf', new TextEncoder().encode('%PDF-1.7'))],
       ['a data key', () => new KeyStore(store.keys, parseMasterKeys(generateMasterKeySpec('m3'))).encryptionKey('campaign-delta')],
+      ['a delivery record', () => store.ledger.record({ messageId: '<letter.delta@test>', accepted: ['privacy@delta.test'], rejected: [], deliveredAt: new Date().toISOString() })],
     ];
     for (const [what, write] of writes) {
       let loopRan = false;
