@@ -2,7 +2,7 @@
 // memory and (when given a folder) as an .eml file. It stands in for the regulator's mail relay in
 // the embedded set-up, the demo and the tests; tests can make it refuse recipients (5xx or 4xx).
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { MaildirMailbox } from '../intake/maildir-mailbox';
@@ -188,15 +188,26 @@ export function emlFileName(at: Date, seq: number, messageId: string | undefined
   return `${stamp}-${RUN}-${String(seq).padStart(4, '0')}-${fileSafe(messageId)}.eml`;
 }
 
+/**
+ * Writes the message whole under a name no watcher lists, then links it to its `.eml` name: a
+ * watcher in another process (the demo beside `npm start`) polls the folder and would otherwise read
+ * a file still being written, and see a message with no headers.
+ */
 function writeUnique(path: string, data: Buffer): string {
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? path : path.replace(/\.eml$/, `.${n}.eml`);
-    try {
-      writeFileSync(candidate, data, { flag: 'wx', mode: 0o600 });
-      return candidate;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, data, { mode: 0o600 });
+  try {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? path : path.replace(/\.eml$/, `.${n}.eml`);
+      try {
+        linkSync(partial, candidate);
+        return candidate;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
     }
+  } finally {
+    rmSync(partial, { force: true });
   }
 }
 
