@@ -73,20 +73,37 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
-   * Accepted by the mail server, but the ledger could not record them (disk full, folder gone):
-   * remembered here so a retry in this process does not send them again, and written to the
-   * ledger as soon as it works again.
+   * Accepted by the mail server, but the ledger could not record them (database down, disk full):
+   * remembered here, each with its claim still held and renewed, and written to the ledger as soon as
+   * it works again; only then is the claim released. Until then a retry, on this host or another,
+   * waits for the claim instead of sending again to recipients who already have the message.
    */
-  const unrecorded = new Map<string, { record: DeliveryRecord; ledger: DeliveryLedger }>();
-  const recordLater = async () => {
-    for (const [messageId, { record, ledger }] of unrecorded) {
-      try {
-        await ledger.record(record);
+  const unrecorded = new Map<string, { record: DeliveryRecord; ledger: DeliveryLedger; release(): Promise<void> }>();
+  let recording: Promise<void> | undefined;
+  let retrying: NodeJS.Timeout | undefined;
+  const recordLater = (): Promise<void> =>
+    (recording ??= (async () => {
+      for (const [messageId, pending] of unrecorded) {
+        try {
+          await pending.ledger.record(pending.record);
+        } catch {
+          return;
+        }
         unrecorded.delete(messageId);
-      } catch {
-        return;
+        // Once the record is written a claim left behind holds no send up: its release may fail.
+        await pending.release().catch(() => undefined);
       }
-    }
+    })().finally(() => {
+      recording = undefined;
+      if (unrecorded.size === 0 && retrying) {
+        clearInterval(retrying);
+        retrying = undefined;
+      }
+    }));
+  const keepUnrecorded = (record: DeliveryRecord, ledger: DeliveryLedger, release: () => Promise<void>) => {
+    unrecorded.set(record.messageId, { record, ledger, release });
+    retrying ??= setInterval(() => void recordLater(), RECORD_RETRY_MS);
+    retrying.unref();
   };
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
@@ -98,15 +115,17 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       if (remembered && !remembered.deferred?.length) return alreadyDelivered(remembered);
       const activity = currentActivity();
       // Claimed before anything is composed: a message already delivered is not even rendered again.
+      // A partial delivery still unrecorded holds its claim: this waits until it is written.
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
       if (turn.delivered) return alreadyDelivered(turn.delivered);
+      let claimKept = false;
       try {
         const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
         const rootStep = threadRootStep(message.threadId);
         const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
         const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
         // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
-        const partial = remembered ?? turn.partial;
+        const partial = turn.partial;
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;
@@ -144,12 +163,15 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
         // and deliver a second copy. The failure is reported as what it is instead.
         let ledgerError: string | undefined;
+        let ledgerFailure: string | undefined;
         try {
           await ledger.record(record);
         } catch (err) {
-          unrecorded.set(messageId, { record, ledger });
-          ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${(err as Error).message}`;
-          activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; not sending again`, { error: err });
+          keepUnrecorded(record, ledger, turn.release);
+          claimKept = true;
+          ledgerFailure = (err as Error).message;
+          ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${ledgerFailure}; ${RECORDED_LATER}`;
+          activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; keeping its claim and the record until the ledger works again`, { error: err });
         }
         countDelivery(activity, message.kind, record, info.rejected.length, ledgerError);
         if (keepCopy && raw && info.accepted.length) {
@@ -160,8 +182,9 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           }
         }
         if (deferred.length) {
+          const unrecordedNote = ledgerFailure ? ` The delivery ledger could not record who has it (${ledgerFailure}): ${RECORDED_LATER}, so the retry waits for it.` : '';
           throw recipientDeferred(
-            `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.`,
+            `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.${unrecordedNote}`,
             { recipients: deferred },
           );
         }
@@ -175,7 +198,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         };
       } finally {
         try {
-          await turn.release();
+          if (!claimKept) await turn.release();
         } catch (err) {
           // A claim left behind is harmless once the outcome is known; failing here would resend.
           activity?.log.error(`Delivery ledger could not release its claim on ${messageId}`, { error: err });
@@ -184,6 +207,10 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     },
   };
 }
+
+/** How often a record the ledger could not write is tried again (and at every send). */
+const RECORD_RETRY_MS = 1_000;
+const RECORDED_LATER = 'this worker writes the record once the ledger works again and, until then, no worker sends this message again';
 
 /** Dossier's mail metrics, on the worker's Prometheus endpoint beside the SDK's (worker/telemetry.ts). */
 function countDelivery(activity: Context | undefined, kind: string, record: DeliveryRecord, refused: number, ledgerError: string | undefined): void {

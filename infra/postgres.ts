@@ -24,6 +24,9 @@ export interface PostgresServer {
   port: number;
   /** A fresh, empty database on this server; returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server and keeps its data, as an outage or a restart would; `start()` brings it back. */
+  halt(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,11 +65,12 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     const [file, fullArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(binDir, command), ...args]] : [join(binDir, command), args];
     return runQuietly(file, fullArgs);
   };
+  // Durability is pointless for a server that lives as long as one test run; fsync off saves seconds.
+  const serverOptions = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const start = () => run('pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
   try {
     await run('initdb', ['-D', dataDir, '-A', 'trust', '-U', user, '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    // Durability is pointless for a server that lives as long as one test run; fsync off saves seconds.
-    const serverOptions = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await run('pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
+    await start();
   } catch (err) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
     rmSync(folder, { recursive: true, force: true });
@@ -78,6 +82,9 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     url,
     port,
     createDatabase: (name) => createDatabase(url, name),
+    // A fast shutdown ends every session and writes what was committed, so the data is there on start.
+    halt: () => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']),
+    start,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -105,8 +105,13 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
  */
 function unavailable(err: unknown, where: string, pool: { size: number; full: boolean }): unknown {
   const code = (err as { code?: string }).code;
-  // SQLSTATE errors (five characters) are the query's own fault: pass them on as they are.
-  if (code && /^[0-9A-Z]{5}$/.test(code)) return err;
+  // SQLSTATE errors (five characters) are the query's own fault: pass them on as they are, but for a
+  // session the server ended (class 08, and 57P01–57P05: shut down, restarted, terminated by an
+  // administrator or a failover), which is the database's.
+  if (code && /^[0-9A-Z]{5}$/.test(code)) {
+    if (!/^(08|57P0)/.test(code)) return err;
+    return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} ended the connection (SQLSTATE ${code}): ${(err as Error).message}`, { cause: err });
+  }
   if (pool.full && /timeout exceeded when trying to connect/i.test((err as Error).message)) {
     return new StoreError(
       StoreErrorCode.Unavailable,

@@ -1,0 +1,201 @@
+// The shared ledger's database fails just after the relay accepted a message, before the ledger has
+// recorded who got it: the server stopped and started again, or the writing session terminated as a
+// failover does. The send is then retried on another host, as Temporal may. Nobody who has the
+// message gets it again, the recipients the relay deferred still get it, and the operator reads
+// which database failed and what happens next. A PostgreSQL server of its own, so it can be stopped.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmailActivities, createSmtpTransport, type EmailHooks } from '../../activities/email';
+import { startPostgres, type PostgresServer } from '../../infra/postgres';
+import { openPostgresStore } from '../../store/postgres';
+import { ErrorType } from '../../workflows/errors';
+import type { OutgoingMessage } from '../../workflows/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { testCampaign, testVendor } from '../helpers/fixtures';
+import { useMailSink } from '../helpers/mail-sink';
+
+const sink = useMailSink();
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const PRIVACY = 'privacy@zoom.test';
+const DPO = 'dpo@zoom.test';
+
+function letter(campaignId: string): OutgoingMessage {
+  const campaign = testCampaign(campaignId);
+  const vendor = testVendor('zoom', {
+    contacts: [
+      { name: 'Privacy team', email: PRIVACY },
+      { name: 'Data protection officer', email: DPO },
+    ],
+  });
+  return { threadId: engagementWorkflowId(campaign.id, vendor.id), step: 'letter', kind: 'open-letter', language: 'en', to: vendor.contacts, campaign, vendor, details: {} };
+}
+
+/** How many copies of the message each recipient received. */
+function copies(messageId: string): Record<string, number> {
+  const count: Record<string, number> = {};
+  for (const mail of sink.messages.filter((m) => m.messageId === messageId)) for (const to of mail.to) count[to] = (count[to] ?? 0) + 1;
+  return count;
+}
+
+/** Defers the DPO (451) until `deliver()`; the privacy team's address is accepted at once. */
+function deferDpo(): { deliver(): void } {
+  let deferring = true;
+  sink.recipientPolicy = (address) => (deferring && address === DPO ? { code: 451, message: '4.3.0 Mailbox busy, try again later' } : undefined);
+  return { deliver: () => (deferring = false) };
+}
+
+/** Two worker hosts on one database: host A runs `afterAccepted` between the relay's answer and the ledger's record. */
+async function twoHosts(url: string, afterAccepted: EmailHooks['afterAccepted']) {
+  // A lease longer than the outage: a live host's claim must outlast it.
+  const stores = [openPostgresStore(url, { leaseMs: 15_000 }), openPostgresStore(url, { leaseMs: 15_000 })] as const;
+  await Promise.all(stores.map((s) => s.ready()));
+  const relay = createSmtpTransport(sink.url);
+  const mailFrom = 'Dossier <dossier@regulator.test>';
+  return {
+    hostA: createEmailActivities({ transport: relay, mailFrom, ledger: stores[0].ledger, files: stores[0].files, hooks: { afterAccepted } }),
+    hostB: createEmailActivities({ transport: relay, mailFrom, ledger: stores[1].ledger, files: stores[1].files }),
+    ledgerB: stores[1].ledger,
+    async close() {
+      relay.close();
+      await Promise.all(stores.map((s) => s.close()));
+    },
+  };
+}
+
+/**
+ * What a failover or `pg_terminate_backend` does to the session writing the delivery record: the
+ * write is held on a table lock until it is seen waiting, then its session is terminated. Seen from
+ * a second session: one inside a transaction keeps reading the same snapshot of pg_stat_activity.
+ */
+async function terminateTheRecordWrite(url: string) {
+  const [locker, watcher] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
+  for (const client of [locker, watcher]) {
+    client.on('error', () => undefined);
+    await client.connect();
+  }
+  let terminated: Promise<number> | undefined;
+  return {
+    async afterAccepted() {
+      if (terminated) return;
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE delivery_records IN ACCESS EXCLUSIVE MODE');
+      terminated = (async () => {
+        for (;;) {
+          const { rows } = await watcher.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO delivery_records%'`,
+          );
+          if (rows.length) {
+            await locker.query('ROLLBACK');
+            return rows.length;
+          }
+          await sleep(20);
+        }
+      })();
+    },
+    terminated: () => terminated,
+    close: () => Promise.all([locker.end(), watcher.end()]),
+  };
+}
+
+const databaseNamed = () => new RegExp(`PostgreSQL at postgres://dossier@127\\.0\\.0\\.1:${server.port}/dossier_\\w+`);
+
+describe('the shared ledger losing its database after the relay accepted a message', () => {
+  it('sends the deferred recipient alone, once, when the database was stopped as the partial delivery was recorded and another host retries', { timeout: 90_000 }, async () => {
+    const url = await server.createDatabase();
+    const dpo = deferDpo();
+    let restarted: Promise<void> | undefined;
+    const hosts = await twoHosts(url, async () => {
+      if (restarted) return;
+      await server.halt();
+      restarted = sleep(2_000).then(() => server.start());
+    });
+    const message = letter('stopped');
+    try {
+      // Host A: the relay takes the message for the privacy team, defers the DPO; then the database stops.
+      const failure = await hosts.hostA.sendMessage(message).then(
+        () => undefined,
+        (err: Error & { type?: string }) => err,
+      );
+      await restarted;
+      dpo.deliver();
+      // Temporal retries the send, here on host B, once the database is back.
+      const sent = await hosts.hostB.sendMessage(message);
+      await sleep(500);
+      expect(copies(sent.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
+      const record = await hosts.ledgerB.find(sent.messageId);
+      expect(record).toMatchObject({ accepted: [PRIVACY, DPO], rejected: [] });
+      expect(record?.deferred).toBeUndefined();
+      expect(record?.resentAfterCrash).toBeUndefined();
+      // What the operator reads on the pending send: the deferral, the database by name, and what happens next.
+      expect(failure?.type).toBe(ErrorType.RecipientDeferred);
+      expect(failure?.message).toMatch(/deferred recipient 2 of 2/);
+      expect(failure?.message).toMatch(databaseNamed());
+      expect(failure?.message).toMatch(/unreachable/);
+      expect(failure?.message).toMatch(/once the ledger works again/);
+    } finally {
+      await restarted;
+      sink.clear();
+      await hosts.close();
+    }
+  });
+
+  it('sends the deferred recipient alone, once, when the session recording the partial delivery was terminated and another host retries at once', { timeout: 60_000 }, async () => {
+    const url = await server.createDatabase();
+    const dpo = deferDpo();
+    const terminate = await terminateTheRecordWrite(url);
+    const hosts = await twoHosts(url, () => terminate.afterAccepted());
+    const message = letter('terminated');
+    try {
+      const failure = await hosts.hostA.sendMessage(message).then(
+        () => undefined,
+        (err: Error & { type?: string }) => err,
+      );
+      expect(await terminate.terminated()).toBe(1);
+      dpo.deliver();
+      const sent = await hosts.hostB.sendMessage(message);
+      await sleep(500);
+      expect(copies(sent.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
+      expect(await hosts.ledgerB.find(sent.messageId)).toMatchObject({ accepted: [PRIVACY, DPO], rejected: [] });
+      expect(failure?.type).toBe(ErrorType.RecipientDeferred);
+      expect(failure?.message).toMatch(databaseNamed());
+      expect(failure?.message).toMatch(/terminat/i);
+    } finally {
+      sink.clear();
+      await terminate.close();
+      await hosts.close();
+    }
+  });
+
+  it('sends no second copy of a message delivered to everyone when the session recording it was terminated and another host retries', { timeout: 60_000 }, async () => {
+    const url = await server.createDatabase();
+    const terminate = await terminateTheRecordWrite(url);
+    const hosts = await twoHosts(url, () => terminate.afterAccepted());
+    const message = letter('terminated-full');
+    try {
+      const first = await hosts.hostA.sendMessage(message);
+      expect(await terminate.terminated()).toBe(1);
+      // The result never reached Temporal (the attempt timed out, the worker lost the server): retried on host B.
+      const second = await hosts.hostB.sendMessage(message);
+      await sleep(500);
+      expect(copies(first.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
+      expect(second).toMatchObject({ messageId: first.messageId, alreadyDelivered: true, accepted: [PRIVACY, DPO] });
+      // The send succeeded, and says the ledger failed, where, and what happens next.
+      expect(first.ledgerError).toMatch(/accepted by the mail server, but the delivery ledger could not record it/);
+      expect(first.ledgerError).toMatch(databaseNamed());
+      expect(first.ledgerError).toMatch(/once the ledger works again/);
+    } finally {
+      sink.clear();
+      await terminate.close();
+      await hosts.close();
+    }
+  });
+});
