@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../paths';
+import { LOCALE } from '../workflows/locale';
 import type { Language } from '../workflows/types';
 
 let strings: Record<Language, Record<string, string>> | undefined;
@@ -25,7 +26,6 @@ export function sentence(language: Language, key: string, values: object = {}): 
   return template(values);
 }
 
-const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 const NUMBERS = new Map<string, Intl.NumberFormat>();
 
 function number(language: Language, value: number, fractionDigits: number): string {
