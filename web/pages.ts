@@ -33,6 +33,7 @@ import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebD
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
+import { entryWords, wordTimeline } from './timeline';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -281,6 +282,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // Dates shown and typed in the campaign's zone, as its letters print them.
       timeZone,
       ...view,
+      // The workflow records its timeline in English; the page reads each entry in its reader's words.
+      timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views),
+      correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views) })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });
@@ -464,7 +468,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       console.error(`web: the copy of ${step} on ${status.workflowId} cannot be read:`, err);
       return undefined;
     });
-    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what: sent.what }), status, mail, sent, timeZone }));
+    const what = entryWords(sent, c.get('language'), timeZone, views);
+    return c.html(page(c, 'mail', { title: title(c, 'mail.sent-title', { what }), status, mail, sent: { ...sent, what }, timeZone }));
   });
 
   // ── The holding pen: mail the intake could not place, for officers to assign or dismiss ────────

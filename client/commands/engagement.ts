@@ -3,7 +3,8 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DemonstrationResult, type RecordedText } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DemonstrationResult, type RecordedText, type TimelineEntry } from '../../workflows/types';
+import { readTimelineEntry } from '../../workflows/timeline';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { invalidInput, refused } from '../errors';
@@ -374,8 +375,17 @@ export function renderStatus(status: EngagementStatus): string {
       section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))),
     );
   }
-  parts.push(section('Timeline', table(['at', 'by', 'what', 'detail'], status.timeline.map((e) => [when(e.at), e.by, e.what, e.detail]))));
+  parts.push(section('Timeline', table(['at', 'by', 'what', 'detail'], status.timeline.map((e) => [when(e.at), e.by, e.what, timelineDetail(e)]))));
   return parts.join('\n');
+}
+
+/**
+ * An entry's detail with the date it records printed as the rest of the output prints times: the
+ * phrases are English already, but a raw `2026-12-12T04:59:59.999Z` is not how this CLI writes one.
+ */
+function timelineDetail(entry: TimelineEntry): string | undefined {
+  const date = readTimelineEntry(entry)?.date;
+  return date && entry.detail ? entry.detail.replace(date, when(date)) : entry.detail;
 }
 
 async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {

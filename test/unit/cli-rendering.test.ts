@@ -31,6 +31,20 @@ describe('engagement show', () => {
     expect(text).toContain(findings.security.assessment.fr);
     expect(text).toContain(findings['end-user-control'].assessment.en);
   });
+
+  it('prints the dates a timeline entry records as it prints every other time, not as raw ISO strings', () => {
+    const text = renderStatus(
+      engagementStatus({
+        timeline: [
+          { at: '2020-07-26T10:00:00.000Z', by: 'dossier', what: "response deadline set from the letter's delivery", detail: 'to 2020-08-21T03:59:59.999Z' },
+          { at: '2020-07-27T10:00:00.000Z', by: 'Officer', what: 'follow-up round 1 asked', detail: 'Q1, Q2' },
+        ],
+      }),
+    );
+    expect(text).toContain('to 2020-08-21 03:59Z');
+    expect(text).toContain('Q1, Q2');
+    expect(text).not.toContain('T03:59:59.999Z');
+  });
 });
 
 describe('engagement extend', () => {

@@ -12,6 +12,7 @@ import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
+import { entryWords } from '../../web/timeline';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
@@ -542,9 +543,12 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     workflowId: 'engagement:vc:epsilon', campaignId: 'vc', vendorId: 'epsilon', vendorName: 'Epsilon', stage: 'awaiting-response',
     // The next deadline is the end of 1 July in Toronto; the response was due on 11 December.
     nextDeadline: '2026-07-02T03:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
+    // As the workflow records them: English phrases, ISO dates and actors' codes, which the page words.
     timeline: [
-      { at: '2026-11-27T14:00:00.000Z', by: 'system', what: 'letter sent' },
-      { at: '2026-11-27T15:30:00.000Z', by: 'system', what: 'letter delivered', detail: 'mx.epsilon.test' },
+      { at: '2026-11-27T14:00:00.000Z', by: 'dossier', what: 'open-letter sent', detail: 'letter' },
+      { at: '2026-11-27T15:30:00.000Z', by: 'dossier', what: "response deadline set from the letter's delivery", detail: 'to 2026-12-12T04:59:59.999Z' },
+      { at: '2026-11-28T15:00:00.000Z', by: 'Owen (owen, signed in)', what: 'follow-up round 1 asked', detail: 'Q1' },
+      { at: '2026-12-01T16:00:00.000Z', by: 'Owen (owen, signed in)', what: 'demonstration D1 validated', detail: 'as shown' },
     ],
     deliveryFailures: [{ at: '2026-11-27T14:05:00.000Z', step: 'reminder 1', reason: 'mailbox full' }],
     questions: [{ id: 'Q1', round: 1, text: 'How are keys kept?', dueDate: '2026-12-12T04:59:59.999Z' }],
@@ -588,10 +592,28 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     expect(html).not.toContain('America/Toronto');
   });
 
+  it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
+    const html = await page();
+    const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
+    expect(timeline).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td><td>Dossier (automatique)</td><td>message envoyé (lettre ouverte, letter)</td>');
+    expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
+    expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
+    expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
+    for (const english of ['sent', 'delivery', 'asked', 'validated', 'dossier<', 'signed in', '2026-12-12T']) expect(timeline).not.toContain(english);
+  });
+
+  it('shows an entry it cannot read as recorded, and a day recorded as a day', () => {
+    const views = loadViews();
+    expect(entryWords({ what: 'letter delivered', detail: 'mx.epsilon.test' }, 'fr', 'America/Toronto', views)).toBe('letter delivered\u00a0: mx.epsilon.test');
+    expect(entryWords({ what: 'concluded' }, 'fr', 'America/Toronto', views)).toBe('conclu');
+    // A response received on a day recorded as that day is that day, not midnight UTC on Toronto clocks.
+    expect(entryWords({ what: 'response recorded', detail: 'received 2026-11-29' }, 'fr', 'America/Toronto', views)).toBe('réponse consignée, reçue le 29\u00a0nov.\u00a02026');
+  });
+
   it('puts a no-break space before each colon and semicolon it shows, and no English quotation marks', async () => {
     const html = await page();
     const shown = visibleText(html);
-    for (const text of ['Compte\u00a0: Owen', ' (analyste\u00a0: opc)', '\u00a0: reminder 1 — mailbox full', 'Q1 (série 1)\u00a0: How are keys kept?', 'keys\u00a0; logs', 'validé\u00a0: as shown', 'letter delivered\u00a0: mx.epsilon.test', 'Consigner le résultat de la démonstration\u00a0: D2']) {
+    for (const text of ['Compte\u00a0: Owen', ' (analyste\u00a0: opc)', '\u00a0: reminder 1 — mailbox full', 'Q1 (série 1)\u00a0: How are keys kept?', 'keys\u00a0; logs', 'validé\u00a0: as shown', 'désormais le 11\u00a0déc.\u00a02026', 'posée\u00a0: Q1', 'Consigner le résultat de la démonstration\u00a0: D2']) {
       expect(shown).toContain(text);
     }
     expect(frenchPunctuationFaults(shown)).toEqual([]);
