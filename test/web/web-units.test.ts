@@ -595,7 +595,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
-    expect(timeline).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td><td>Dossier (automatique)</td><td>message envoyé (lettre ouverte, letter)</td>');
+    expect(timeline).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
     expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
     expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
