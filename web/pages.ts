@@ -6,6 +6,7 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { deliveryFailureText } from '../client/delivery-failures';
 import { messageNotes } from '../intake/inbound-notes';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -281,6 +282,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // Dates shown and typed in the campaign's zone, as its letters print them.
       timeZone,
       ...view,
+      deliveryFailures: status.deliveryFailures.map((f) => ({ ...f, ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)) })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });
