@@ -299,6 +299,8 @@ function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
       return recipientRejected(`The mail server refused ${which} for good (SMTP ${e.responseCode ?? 'none'}): ${said}`, {
         recipients,
         smtpCode: e.responseCode,
+        ...(e.response ? { reply: e.response } : {}),
+        refused: 'recipients',
       });
     }
     return recipientDeferred(`The mail server deferred ${which} (SMTP ${e.responseCode ?? 'none'}); retrying: ${said}`, {
@@ -312,6 +314,8 @@ function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
     return recipientRejected(`The mail server refused the message itself for good, not an address (${smtp} at ${e.command ?? 'DATA'}): ${said}`, {
       recipients: to.map((c) => c.email),
       smtpCode: e.responseCode,
+      ...(e.response ? { reply: e.response } : {}),
+      refused: 'message',
     });
   }
   if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 530) {

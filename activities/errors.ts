@@ -1,9 +1,9 @@
 // Failures of the correspondence activities, raised as ApplicationFailures whose `type` is one of
 // the workflow side's ErrorType codes (workflows/errors.ts), so the retry policy can tell them apart.
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../workflows/errors';
+import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 
-export function recipientRejected(message: string, details: { recipients: string[]; smtpCode?: number }): ApplicationFailure {
+export function recipientRejected(message: string, details: RecipientRejectedDetails): ApplicationFailure {
   return ApplicationFailure.create({ type: ErrorType.RecipientRejected, message, details: [details], nonRetryable: true });
 }
 

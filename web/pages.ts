@@ -6,6 +6,7 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { deliveryFailureText } from '../client/delivery-failures';
 import { messageNotes } from '../intake/inbound-notes';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -285,6 +286,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
       timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views),
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views) })),
+      deliveryFailures: status.deliveryFailures.map((f) => ({ ...f, ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)) })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });

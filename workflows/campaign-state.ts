@@ -49,6 +49,7 @@ import type {
   MessageDetails,
   OpenCaseDecision,
   PublishedStatement,
+  Refusal,
   StatementDraft,
   StatementText,
   Vendor,
@@ -498,8 +499,8 @@ export class CampaignCase {
     return this.engagementStates().filter((e) => e.state === 'in-progress');
   }
 
-  deliveryFailed(step: string, reason: string, now: string): void {
-    this.deliveryFailures.push({ at: now, step, reason });
+  deliveryFailed(step: string, reason: string, now: string, refusal?: Refusal): void {
+    this.deliveryFailures.push({ at: now, step, reason, ...(refusal ? { refusal } : {}) });
   }
 
   // ── The statement ──────────────────────────────────────────────────────────────────────────────

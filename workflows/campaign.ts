@@ -301,7 +301,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       return;
     }
     const delivery = await sendOrExplain(message);
-    if (delivery.refused) kase.deliveryFailed(step, delivery.refused, now());
+    if (delivery.refused) kase.deliveryFailed(step, delivery.refused, now(), delivery.refusal);
   }
 
   const languageOf = CampaignCase.languageOf;

@@ -1,14 +1,14 @@
 // The one way a workflow sends mail and calls its activities. Retry profiles are defined here once:
 // email retries a relay that is down for hours but takes a refused address back at once; rendering
 // retries a broken worker, slowing down. `sendOrExplain` turns a permanent refusal (RecipientRejected,
-// InvalidMessage, or a server that took the message but refused some recipients) into a reason the
+// InvalidMessage, or a server that took the message but refused some recipients) into a refusal the
 // workflow records and reports to the officers; anything else is retried by the profile or propagates.
 import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
 import { RetryState, TimeoutType } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from './errors';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES, type RecipientRejectedDetails } from './errors';
 import { requireDurationMs } from './time';
-import type { Duration, OutgoingMessage, SentMessage } from './types';
+import type { Duration, OutgoingMessage, Refusal, SentMessage } from './types';
 
 /** Email: an SMTP relay that is down for hours must not lose a letter; a refused address comes back at once. */
 export const EMAIL_PROFILE: ActivityOptions = {
@@ -47,23 +47,49 @@ export function isScheduleToCloseTimeout(err: unknown): boolean {
   return err.retryState === RetryState.TIMEOUT || (err.cause instanceof TimeoutFailure && err.cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE);
 }
 
-/** `accepted`: the recipients the server took when it refused only some (the message did go out). */
-export type Delivery = { sent: SentMessage; refused?: undefined } | { sent?: undefined; refused: string; accepted?: string[] };
+/**
+ * `refused`: Dossier's technical diagnostic (English), as the timeline records it; `refusal`: the same
+ * facts for the officers' notice and the workspace to word in their language. `accepted`: the
+ * recipients the server took when it refused only some (the message did go out).
+ */
+export type Delivery = { sent: SentMessage; refused?: undefined; refusal?: undefined } | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[] };
 
 export async function sendOrExplain(message: OutgoingMessage, via = email): Promise<Delivery> {
   try {
     const sent = await via.sendMessage(message);
     // The server took the message but refused some of its recipients: as permanent as a 5xx.
-    if (sent.rejected.length > 0) return { refused: `the mail server refused ${sent.rejected.join(', ')}`, accepted: sent.accepted };
+    if (sent.rejected.length > 0) {
+      return {
+        refused: `the mail server refused ${sent.rejected.join(', ')}`,
+        refusal: { code: 'some-recipients-refused', recipients: sent.rejected },
+        accepted: sent.accepted,
+      };
+    }
     return { sent };
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.type && NON_RETRYABLE_ERROR_TYPES.includes(cause.type)) {
       // The message names recipients by position only (the server stores it in plaintext); the
       // addresses come in the encrypted details, for the officer's notice.
-      const recipients = (cause.details?.[0] as { recipients?: string[] } | undefined)?.recipients;
-      return { refused: `${cause.type}: ${cause.message}${recipients?.length ? ` [${recipients.join(', ')}]` : ''}` };
+      const details = cause.details?.[0] as Partial<RecipientRejectedDetails> | undefined;
+      const recipients = details?.recipients;
+      return {
+        refused: `${cause.type}: ${cause.message}${recipients?.length ? ` [${recipients.join(', ')}]` : ''}`,
+        refusal: refusalOf(cause.type, cause.message, details),
+      };
     }
     throw err;
   }
+}
+
+function refusalOf(type: string, message: string, details: Partial<RecipientRejectedDetails> | undefined): Refusal {
+  if (type === ErrorType.InvalidMessage) return { code: 'invalid-message', diagnostic: message };
+  // A worker of an older release says the message was refused only in its (English) message.
+  const ofMessage = details?.refused === 'message' || (details?.refused === undefined && /refused the message itself/.test(message));
+  return {
+    code: ofMessage ? 'message-refused' : 'recipients-refused',
+    ...(details?.recipients?.length ? { recipients: details.recipients } : {}),
+    ...(details?.reply ? { reply: details.reply } : {}),
+    ...(typeof details?.smtpCode === 'number' ? { smtpCode: details.smtpCode } : {}),
+  };
 }

@@ -33,6 +33,7 @@ import type {
   FollowUpRound,
   MessageKind,
   Question,
+  Refusal,
   ReminderSent,
   WorkingCalendar,
 } from './types';
@@ -531,8 +532,8 @@ export class EngagementCase {
     };
   }
 
-  notDelivered(step: string, kind: MessageKind, reason: string, now: number): void {
-    this.state.deliveryFailures.push({ at: toIsoString(now), step, reason });
+  notDelivered(step: string, kind: MessageKind, reason: string, now: number, refusal?: Refusal): void {
+    this.state.deliveryFailures.push({ at: toIsoString(now), step, reason, ...(refusal ? { refusal } : {}) });
     this.log(ENGINE, `${kind} not delivered`, now, `${step}: ${reason}`);
   }
 

@@ -222,10 +222,10 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
       }
-      kase.notDelivered(step, kind, delivery.refused, Date.now());
+      kase.notDelivered(step, kind, delivery.refused, Date.now(), delivery.refusal);
       if (kind === 'open-letter' && delivery.accepted?.length) kase.letterReachedOnly(step, delivery.accepted);
       if (kind === 'officer-notice') return false; // the office's own address failing: recording it is all we can do
-      await tellOffice(`officer-notice-${step}`, { code: 'not-delivered', step, kind, reason: delivery.refused }, onRefusal);
+      await tellOffice(`officer-notice-${step}`, { code: 'not-delivered', step, kind, reason: delivery.refused, refusal: delivery.refusal }, onRefusal);
       return (delivery.accepted?.length ?? 0) > 0;
     } finally {
       inFlight--;

@@ -58,5 +58,19 @@ export const ErrorType = {
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
+/**
+ * What a RecipientRejected failure carries in its details (activities/errors.ts raises it,
+ * workflows/delivery.ts reads it). Details are encrypted with the payloads; the failure's message
+ * is not, so addresses travel here only.
+ */
+export interface RecipientRejectedDetails {
+  recipients: string[];
+  smtpCode?: number;
+  /** The mail server's reply as it gave it, addresses included. */
+  reply?: string;
+  /** `message`: the server refused the message itself (too large, malformed for it), not an address. Absent from older workers. */
+  refused?: 'message' | 'recipients';
+}
+
 /** Retrying these cannot help: the workflow records them and tells the officer instead. */
 export const NON_RETRYABLE_ERROR_TYPES: string[] = [ErrorType.RecipientRejected, ErrorType.InvalidMessage];

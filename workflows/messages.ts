@@ -15,6 +15,7 @@ import type {
   VendorResponse,
   FollowUpRound,
   Duration,
+  DeliveryFailure,
 } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
@@ -107,7 +108,7 @@ export interface EngagementStatus {
   response?: VendorResponse;
   findings?: Findings;
   /** Messages the mail server refused for good; the officer has to fix the address. */
-  deliveryFailures: { at: string; step: string; reason: string }[];
+  deliveryFailures: DeliveryFailure[];
   /** When the open letter really went out (absent before it has; and in engagements started before it was kept). */
   letterSentAt?: string;
   /** The addresses an open letter reached when the mail server refused the others at sending. */
@@ -391,7 +392,7 @@ export interface CampaignStatus {
   statementTooLarge?: string;
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
-  deliveryFailures: { at: string; step: string; reason: string }[];
+  deliveryFailures: DeliveryFailure[];
   /** Why no engagement has started: the letter is not kept in the published files yet, and is too large for each engagement to carry. */
   letterNotKept?: LetterNotKept;
   /** The current version could not be printed: nobody can approve it, and the lead submits a new one. */

@@ -444,12 +444,49 @@ export interface ChangeRequestNote {
 }
 
 /**
+ * Why a message was refused for good, as facts a reader's language words (the officer notice,
+ * templates/email/officer-notice.yaml; the workspace, templates/web/strings.yaml):
+ * - `recipients-refused`: the mail server refused every address (5xx at RCPT TO);
+ * - `some-recipients-refused`: it took the message for some addresses and refused the others;
+ * - `message-refused`: it refused the message itself, whatever the address (too large, malformed for it);
+ * - `invalid-message`: Dossier could not build the message from its input.
+ */
+export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  code: RefusalCode;
+  /** The addresses refused; for `message-refused`, every recipient of the message. */
+  recipients?: string[];
+  /** The mail server's reply as it gave it (`550 5.1.1 <a@b.test>: Recipient address rejected`), when it gave one. */
+  reply?: string;
+  smtpCode?: number;
+  /** Dossier's own diagnostic (English, for whoever runs Dossier), for `invalid-message`. */
+  diagnostic?: string;
+}
+
+/**
+ * A message refused or bounced for good, as the case's status lists it. `reason` is the diagnostic as
+ * Dossier recorded it (English, technical); `refusal` the same facts for a reader's language, absent
+ * for bounces and for failures recorded before it was kept.
+ */
+export interface DeliveryFailure {
+  at: string;
+  step: string;
+  reason: string;
+  refusal?: Refusal;
+}
+
+/**
  * What an officer notice reports. The workflow records facts (instants in ISO form, the kind of the
  * message concerned); the activity words them in the office's language and the campaign's zone.
  */
 export type OfficerNotice =
-  /** A message refused for good; `reason` is the mail server's or Dossier's diagnostic, quoted as given. */
-  | { code: 'not-delivered'; step: string; kind: MessageKind; reason: string }
+  /**
+   * A message refused for good: `refusal` says why, for the notice to word; `reason` is Dossier's
+   * technical diagnostic, the only explanation in notices scheduled before `refusal` was sent.
+   */
+  | { code: 'not-delivered'; step: string; kind: MessageKind; reason: string; refusal?: Refusal }
   /** A message the relay or the recipient's server keeps refusing for now, past the alert delay. */
   | { code: 'delivery-delayed'; step: string; kind: MessageKind; after: Duration }
   /** A delivery report from the vendor's mail server; `kind` when the engagement recorded sending that step. */

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { type Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
+import { deliveryFailureText } from '../delivery-failures';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
@@ -203,7 +204,7 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
     parts.push(section('Waiting for the published files (no engagement has started)', `${why}\nThe campaign keeps trying, and starts its engagements once the letter is kept: check the worker's store (DATABASE_URL).`));
   }
   if (overview.deliveryFailures.length) {
-    parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))));
+    parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, deliveryFailureText(f, 'en').text]))));
   }
   return parts.join('\n');
 }

@@ -7,6 +7,7 @@ import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type Demon
 import { readTimelineEntry } from '../../workflows/timeline';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
+import { deliveryFailureText } from '../delivery-failures';
 import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
@@ -372,7 +373,7 @@ export function renderStatus(status: EngagementStatus): string {
   if (status.withdrawalReason) parts.push(section('Withdrawn', status.withdrawalReason));
   if (status.deliveryFailures.length) {
     parts.push(
-      section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, f.reason]))),
+      section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, deliveryFailureText(f, 'en').text]))),
     );
   }
   parts.push(section('Timeline', table(['at', 'by', 'what', 'detail'], status.timeline.map((e) => [when(e.at), e.by, e.what, timelineDetail(e)]))));

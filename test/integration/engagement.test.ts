@@ -204,11 +204,21 @@ describe('engagement: letter and response', () => {
     await dossier.withdraw(ref, { by: officer, reason: 'test over' });
   });
 
-  it('records a permanently refused address and notifies the case office instead of failing', async () => {
+  it('records a permanently refused address and notifies the case office, in its language, instead of failing', async () => {
     env.sink.recipientPolicy = (address) => (address === 'privacy@refused.test' ? { code: 550, message: 'No such user' } : undefined);
-    const e = await startEngagement(env, engagementInput(env.uniqueId('bounce'), 'refused', patientPolicy()));
+    const input = engagementInput(env.uniqueId('bounce'), 'refused', patientPolicy());
+    // The office reads French: the lead authority's language.
+    input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, language: 'fr' as const } : a));
+    const e = await startEngagement(env, input);
     const [notice] = await e.waitForMail('officer-notice-letter');
     expect(notice.to).toEqual(['office@opc.test']);
+    // What happened, in the office's words; the server's reply quoted as it gave it.
+    const text = (await env.parsed([notice]))[0]!.text!.replace(/[ \t\r\n]+/g, ' ');
+    expect(text).toContain(
+      'Vendor refused\u00a0: la remise de la lettre ouverte a échoué et ne sera pas retentée. Le serveur de messagerie a refusé définitivement l’adresse privacy@refused.test, en général parce qu’elle n’existe pas ou ne reçoit plus de courrier.',
+    );
+    expect(text).toMatch(/Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f[^»]*550 No such user[^»]*\u202f»/);
+    expect(text).not.toMatch(/RecipientRejected|recipient 1 of 1|Motif indiqué|The mail server/);
 
     // The letter has not gone out: no deadline runs (letter-undeliverable.test.ts follows the correction).
     const status = await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
@@ -216,6 +226,7 @@ describe('engagement: letter and response', () => {
     expect(status.deliveryFailures).toHaveLength(1);
     expect(status.deliveryFailures[0]).toMatchObject({ step: 'letter' });
     expect(status.deliveryFailures[0].reason).toMatch(/RecipientRejected/);
+    expect(status.deliveryFailures[0].refusal).toMatchObject({ code: 'recipients-refused', recipients: ['privacy@refused.test'], smtpCode: 550 });
     expect(status.timeline.map((t) => t.what)).toEqual(['open-letter not delivered', 'officer-notice sent', 'letter undeliverable']);
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });

@@ -45,6 +45,25 @@ describe('engagement show', () => {
     expect(text).toContain('Q1, Q2');
     expect(text).not.toContain('T03:59:59.999Z');
   });
+
+  it('says why a message was refused in words, with the server’s reply, and a failure recorded before that as recorded', () => {
+    const text = renderStatus(
+      engagementStatus({
+        deliveryFailures: [
+          {
+            at: '2020-07-21T14:00:00.000Z',
+            step: 'letter',
+            reason: 'RecipientRejected: The mail server refused recipient 1 of 1 for good (SMTP 550): 550 No such user [privacy@zoom.test]',
+            refusal: { code: 'recipients-refused', recipients: ['privacy@zoom.test'], smtpCode: 550, reply: '550 No such user' },
+          },
+          { at: '2020-07-22T14:00:00.000Z', step: 'reminder-response-1', reason: 'RecipientRejected: 550 Mailbox unavailable' },
+        ],
+      }),
+    ).replace(/[\s│|]+/g, ' ');
+    expect(text).toContain('The mail server refused the address privacy@zoom.test for good, usually because it does not exist or no longer accepts mail. The mail server\'s reply, as it gave it: “550 No such user”');
+    expect(text).not.toContain('recipient 1 of 1');
+    expect(text).toContain('RecipientRejected: 550 Mailbox unavailable');
+  });
 });
 
 describe('engagement extend', () => {

@@ -633,6 +633,45 @@ function visibleText(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
+describe('a delivery failure on the engagement page', () => {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'letter-undeliverable',
+    timeline: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [],
+    deliveryFailures: [
+      {
+        at: '2026-11-27T14:05:00.000Z', step: 'letter',
+        reason: 'RecipientRejected: The mail server refused recipient 1 of 2 for good (SMTP 550): 550 5.1.1 <address>: Recipient address rejected [a@zoom.test, b@zoom.test]',
+        refusal: { code: 'recipients-refused', recipients: ['a@zoom.test', 'b@zoom.test'], smtpCode: 550, reply: '550 5.1.1 <a@zoom.test>: Recipient address rejected' },
+      },
+      { at: '2026-11-28T14:05:00.000Z', step: 'reminder-response-1', reason: 'RecipientRejected: 550 Mailbox unavailable' },
+    ],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC' }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const page = async (language: 'en' | 'fr') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return /<div class="problems">[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  };
+
+  it('says in the reader’s language which addresses were refused, quoting the server’s reply, and tags a reason recorded before in English', async () => {
+    const fr = await page('fr');
+    expect(visibleText(fr)).toContain('letter — Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
+    expect(fr).toContain('<span lang="en">RecipientRejected: 550 Mailbox unavailable</span>');
+    expect(fr).not.toContain('recipient 1 of 2');
+    const en = await page('en');
+    expect(visibleText(en)).toContain('letter — The mail server refused the addresses a@zoom.test and b@zoom.test for good, usually because they do not exist or no longer accept mail.');
+    expect(en).toContain('reminder-response-1 — RecipientRejected: 550 Mailbox unavailable');
+  });
+});
+
 /** Each colon or semicolon with no no-break space before it (but a URL's "https://"), and each English quotation mark, in its surroundings. */
 function frenchPunctuationFaults(text: string): string[] {
   return [...text.matchAll(/.{0,20}(?:(?<![\u00a0\u202f])(?:;|:(?!\/\/))|[“”"]|« | »).{0,10}/g)].map((m) => m[0]);
