@@ -17,6 +17,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 
+// The workspace's settings in every test of this file that builds the app.
+const secret = 'a-test-session-secret-of-at-least-32-characters';
+const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+
+/** The workspace serving one engagement's status, in a campaign of the given zone. */
+function appShowing(status: unknown, timeZone: string) {
+  return createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+}
+
 describe('roles from the claim', () => {
   it('reads officers, auditors and a co-signatory bound to its authority, and ignores anything else', () => {
     expect(rolesFromClaim(['officer', 'co-signatory:ico', 'admin', 'officer:extra', 42])).toEqual({ roles: ['officer', 'co-signatory'], authorityId: 'ico' });
@@ -52,8 +67,6 @@ describe('the path a sign-in or a change of language returns to', () => {
 });
 
 describe('where the browser goes after a sign-in or a change of language a crafted link asked for', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const sealer = new CookieSealer(secret);
   // A stand-in provider: begin() keeps the return path the workspace gives it; finish() signs Owen in.
   const signIn = {
@@ -94,8 +107,6 @@ describe('where the browser goes after a sign-in or a change of language a craft
 });
 
 describe('signing out', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const sealer = new CookieSealer(secret);
   const session = { id: 'g'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
   const workspace = (endSessionUrl: () => Promise<URL | undefined>) => {
@@ -143,8 +154,6 @@ describe('signing out', () => {
 
 describe('signing in over a live session', () => {
   it('signs the session it replaces out, so a copy of that cookie is signed in no more', async () => {
-    const secret = 'a-test-session-secret-of-at-least-32-characters';
-    const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
     const sealer = new CookieSealer(secret);
     const revoked: string[] = [];
     const signIn = {
@@ -206,8 +215,6 @@ describe('the session cookie', () => {
 });
 
 describe('a signed-in session while the shared store is out of reach', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const down = () => Promise.reject(new DossierClientError(ClientErrorCode.ServerUnreachable, 'PostgreSQL at postgres://db/dossier is unreachable'));
   const app = createWebApp({
     config,
@@ -242,8 +249,6 @@ describe('a signed-in session while the shared store is out of reach', () => {
 });
 
 describe('the cases while no worker runs', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const waiting = async () => {
     throw noWorker('engagement engagement:vc:zoom', 'dossier');
   };
@@ -283,8 +288,6 @@ describe('the cases while no worker runs', () => {
 });
 
 describe('a form sent after its sign-in lapsed', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
@@ -332,8 +335,6 @@ describe('a form sent after its sign-in lapsed', () => {
 });
 
 describe('dates on a case whose lead authority is in Toronto', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   // "10 working days" from the letter: the letter says "respond by 11 December 2026", which ends at 23:59:59.999 in Toronto.
   const status = {
     workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
@@ -382,8 +383,6 @@ describe('dates on a case whose lead authority is in Toronto', () => {
 });
 
 describe('notes on mail the intake recorded', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const received = (messageId: string, notes: string[], noteCodes?: object[]) => ({
     messageId, from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
     kind: 'reply', matchedBy: 'thread', text: 'Attached.', documents: [], notes, review: 'to-review', ...(noteCodes ? { noteCodes } : {}),
@@ -398,13 +397,7 @@ describe('notes on mail the intake recorded', () => {
       received('<old@zoom.test>', ['old.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.']),
     ],
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC' }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
+  const app = appShowing(status, 'UTC');
   const cookie = (language: string) =>
     `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
   const notesOn = async (language: string, id: string) => {
@@ -424,8 +417,6 @@ describe('notes on mail the intake recorded', () => {
 });
 
 describe('dates on the holding pen and the campaigns list', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const boards: string[] = [];
   const app = createWebApp({
@@ -537,8 +528,6 @@ describe('dates, times and names as the workspace writes them', () => {
 });
 
 describe('a French page about a vendor whose name begins with a vowel, in Toronto', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const status = {
     workflowId: 'engagement:vc:epsilon', campaignId: 'vc', vendorId: 'epsilon', vendorName: 'Epsilon', stage: 'awaiting-response',
     // The next deadline is the end of 1 July in Toronto; the response was due on 11 December.
@@ -559,13 +548,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     ],
     remindersSent: [],
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'America/Toronto' }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
+  const app = appShowing(status, 'America/Toronto');
   const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
   const page = async () => (await app.request('/campaigns/vc/engagements/epsilon', { headers: { cookie } })).text();
 
@@ -634,8 +617,6 @@ function visibleText(html: string): string {
 }
 
 describe('a delivery failure on the engagement page', () => {
-  const secret = 'a-test-session-secret-of-at-least-32-characters';
-  const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
   const status = {
     workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'letter-undeliverable',
     timeline: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [],
@@ -648,13 +629,7 @@ describe('a delivery failure on the engagement page', () => {
       { at: '2026-11-28T14:05:00.000Z', step: 'reminder-response-1', reason: 'RecipientRejected: 550 Mailbox unavailable' },
     ],
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC' }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
+  const app = appShowing(status, 'UTC');
   const page = async (language: 'en' | 'fr') => {
     const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
