@@ -2,7 +2,7 @@
 // sends facts (a code, the kind of message, instants); here they become values in the office's
 // language, dates in the campaign's zone. The sentences themselves are the template's.
 import type { Language, OfficerNotice, Refusal } from '../workflows/types';
-import { durationMs } from '../workflows/time';
+import { durationInWords } from '../workflows/locale';
 import { formatDate, joinNames } from './format';
 
 /** The notice as its template reads it: one flag for its code, and its values formatted. */
@@ -54,18 +54,3 @@ const REFUSAL_FLAGS: Record<string, string | undefined> = {
   'message-refused': 'messageRefused',
   'invalid-message': 'invalidMessage',
 } satisfies Record<Refusal['code'], string>;
-
-const UNITS = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1_000],
-] as const;
-
-/** `1 hour`, `90 minutes`, `2 secondes`: in the largest unit that measures it whole. */
-export function durationInWords(duration: string | number, language: Language): string {
-  const ms = durationMs(duration);
-  if (ms === undefined) return String(duration);
-  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? UNITS[UNITS.length - 1]!;
-  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(ms / size));
-}

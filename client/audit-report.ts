@@ -1,12 +1,14 @@
 // The audit trail as files an access-to-information officer can hand over: CSV (UTF-8 with a byte
 // order mark so spreadsheets read accents, one row per event, RFC 4180 quoting, formula-looking
-// cells neutralised) and a PDF on the same kit as the statements. Wording from templates/audit.yaml.
+// cells neutralised) and a PDF on the same kit as the statements. Wording from templates/audit.yaml,
+// and each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
-import type { Language } from '../workflows/types';
+import { sentence } from '../intake/wording';
+import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDateTime } from '../activities/format';
@@ -29,23 +31,27 @@ interface AuditWording {
   none: string;
   columns: Record<Column, string>;
   kinds: Record<AuditEventKind, string>;
-  /** An email's kind in words, with its step: `{{kind}} ({{step}})`. */
+  /** An email's kind in words (strings.yaml `message.*`), with its step: `{{kind}} ({{step}})`. */
   message: string;
   /** The codes each kind of row carries in `action`, in words. */
   stages: Record<string, string>;
   outcomes: Record<string, string>;
-  messageKinds: Record<string, string>;
   inboundKinds: Record<string, string>;
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
 }
 
+/** The export's words in one language, and a kind of message in the workspace's word for it. */
+type Words = AuditWording & { messageKind(kind: string): string };
+
 let wordingFile: Record<Language, AuditWording> | undefined;
-function wording(language: Language): AuditWording {
+function wording(language: Language): Words {
   wordingFile ??= parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<Language, AuditWording>;
   const words = wordingFile[language];
   if (!words) throw new Error(`templates/audit.yaml has no ${language} section; add one beside en.`);
-  return words;
+  // A kind this release does not know (a newer worker's) is shown by its code.
+  const messageKind = (kind: string) => ((MESSAGE_KINDS as readonly string[]).includes(kind) ? sentence(language, `message.${kind}`) : kind);
+  return { ...words, messageKind };
 }
 
 const engine = Handlebars.create();
@@ -71,7 +77,7 @@ export function auditCsv(trail: AuditTrail, { language }: Pick<AuditReportOption
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 
-function cell(event: AuditEvent, column: Column, words: AuditWording): string {
+function cell(event: AuditEvent, column: Column, words: Words): string {
   switch (column) {
     case 'kind':
       return words.kinds[event.kind] ?? event.kind;
@@ -89,7 +95,7 @@ function cell(event: AuditEvent, column: Column, words: AuditWording): string {
 }
 
 /** What `action` holds, as the export's language says it; the code itself when the template has no word for it. */
-function actionInWords(event: AuditEvent, words: AuditWording): string {
+function actionInWords(event: AuditEvent, words: Words): string {
   const { action } = event;
   switch (event.kind) {
     case 'stage':
@@ -99,7 +105,7 @@ function actionInWords(event: AuditEvent, words: AuditWording): string {
     case 'email-sent':
     case 'email-refused':
       if (!event.messageKind) return action;
-      return fill(words.message, { kind: words.messageKinds[event.messageKind] ?? event.messageKind, step: event.step });
+      return fill(words.message, { kind: words.messageKind(event.messageKind), step: event.step });
     case 'email-received':
       return words.inboundKinds[action] ?? action;
     case 'case-opened':

@@ -284,8 +284,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone,
       ...view,
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
-      timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views),
-      correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views) })),
+      timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures),
+      correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
       deliveryFailures: status.deliveryFailures.map((f) => ({ ...f, ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)) })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),

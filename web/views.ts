@@ -32,9 +32,14 @@ export interface Views {
   strings: Strings;
 }
 
-/** Reads strings.yaml and every page once; a key missing in one language fails at load, not on a page. */
+/**
+ * Reads strings.yaml and every page once; a key missing in one language fails at load, not on a page.
+ * The first of a month is written with the letters' word for it, read from templates/words.yaml
+ * beside `dir` (`firstOfMonth`), so a page and a letter date the same day alike.
+ */
 export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   const strings = parse(readFileSync(join(dir, 'strings.yaml'), 'utf8')) as Strings;
+  const ordinalFirst = firstOfMonthWords(join(dir, '..', 'words.yaml'));
   const [first, ...others] = LANGUAGES;
   for (const language of others) {
     const missing = Object.keys(strings[first]).filter((k) => !(k in (strings[language] ?? {})));
@@ -63,12 +68,12 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     }
     return compiled(values);
   };
-  const date = (value: string, language: Language, timeZone = 'UTC') => formatDate(value, language, timeZone, text(language, 'date.first-of-month'));
+  const date = (value: string, language: Language, timeZone = 'UTC') => formatDate(value, language, timeZone, ordinalFirst[language]);
   const zoneName = (timeZone: string, language: Language, at = new Date()) => timeZoneName(timeZone, language, at);
   const dateTime = (value: string, language: Language, timeZone = 'UTC') => {
     const at = new Date(value);
     if (Number.isNaN(at.getTime())) return value;
-    const time = formatDateTime(at, language, timeZone, text(language, 'date.first-of-month'));
+    const time = formatDateTime(at, language, timeZone, ordinalFirst[language]);
     return text(language, 'date.in-zone', { time, zone: zoneName(timeZone, language, at) });
   };
   const languageOf = (options: Handlebars.HelperOptions): Language => (options.data?.root?.lang as Language) ?? 'en';
@@ -129,6 +134,18 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
 }
 
+/** Each language's word for the first of a month (`1er`), or undefined where the language writes "1". */
+function firstOfMonthWords(file: string): Record<Language, string | undefined> {
+  const words = parse(readFileSync(file, 'utf8')) as Partial<Record<Language, Record<string, unknown>>> | null;
+  return Object.fromEntries(
+    LANGUAGES.map((language) => {
+      const word = words?.[language]?.firstOfMonth;
+      if (word !== undefined && typeof word !== 'string') throw new WebTemplateError(`templates/words.yaml ${language}.firstOfMonth must be a text, such as "1er".`);
+      return [language, word];
+    }),
+  ) as Record<Language, string | undefined>;
+}
+
 // One formatter per language, style and zone: building an Intl.DateTimeFormat costs far more than
 // using one, and a 1,000-vendor board formats thousands of dates.
 const FORMATS = new Map<string, Intl.DateTimeFormat>();
@@ -146,7 +163,7 @@ function formatter(language: Language, timeZone: string, options: Intl.DateTimeF
  * 2026", the rule the letters follow). A bare `YYYY-MM-DD` is that day, whatever the zone. Its words
  * are joined by no-break spaces (U+00A0), as in the letters, so a line never ends inside a date.
  */
-function formatDate(value: string, language: Language, timeZone: string, ordinalFirst: string): string {
+function formatDate(value: string, language: Language, timeZone: string, ordinalFirst: string | undefined): string {
   const bareDate = isDateOnly(value);
   const date = new Date(bareDate ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
@@ -158,7 +175,7 @@ function formatDate(value: string, language: Language, timeZone: string, ordinal
  * (French writes its hours as the letters do, not as Intl's "09 h 00"). The date and the time each
  * hold together; a line may break only after the comma between them.
  */
-function formatDateTime(date: Date, language: Language, timeZone: string, ordinalFirst: string): string {
+function formatDateTime(date: Date, language: Language, timeZone: string, ordinalFirst: string | undefined): string {
   const text = firstOfMonth(formatter(language, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date), ordinalFirst).replace(/(?<!,)[ \u202f]/g, '\u00a0');
   return language === 'fr' ? frenchHour(text) : text;
 }

@@ -1,10 +1,11 @@
 // How dates and names read in each language, where the correspondence (activities/) and the web
 // workspace (web/) must agree: the locale each language is written in, the first day of a month as
-// an ordinal ("1er juillet"), a time zone named as its readers name it ("heure de l’Est"), and two
-// rules of written French: a word elided before a name that starts with a vowel ("d’Epsilon"), and
+// an ordinal ("1er juillet"), a duration in words ("4 heures"), a time zone named as its readers name
+// it ("heure de l’Est"), and two rules of written French: a word elided before a name that starts with a vowel ("d’Epsilon"), and
 // the hour as French typography writes it ("9 h", "9 h 30").
 // Pure, here because both sides may import workflows/ and neither may import the other; no workflow
 // uses it, so it stays out of the workflow bundle.
+import { durationMs } from './time';
 import type { Language } from './types';
 
 export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
@@ -17,6 +18,24 @@ export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
  */
 export function firstOfMonth(text: string, ordinal: string | undefined): string {
   return ordinal ? text.replace(/(^|\s)1([ \u00a0\u202f])(?=\p{L})/u, (_, before: string, space: string) => `${before}${ordinal}${space}`) : text;
+}
+
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+] as const;
+
+/**
+ * A duration as the policy wrote it (`'4 hours'`, `'2s'`, milliseconds), in words in the largest unit
+ * that measures it whole: `1 hour`, `90 minutes`, `2 secondes`. One that is not a duration is given back as written.
+ */
+export function durationInWords(duration: string | number, language: Language): string {
+  const ms = durationMs(duration);
+  if (ms === undefined) return String(duration);
+  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? UNITS[UNITS.length - 1]!;
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(ms / size));
 }
 
 // One formatter per language and zone: a page of times names its zone once per time shown, and

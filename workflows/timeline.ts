@@ -96,6 +96,33 @@ function withText(reading: TimelineReading, text: string | undefined): TimelineR
   return text ? { ...reading, text } : reading;
 }
 
+/** A bounce the intake recorded, read back: the addresses it names and the report it quoted. */
+export interface BounceReading {
+  recipients: string[];
+  /** The status and diagnostic the vendor's server gave, as given; absent when it gave none. */
+  report?: string;
+}
+
+const BOUNCE_REASON = /^bounced by the vendor's mail server for (.+?): ([\s\S]*)$/;
+/** What inbox.ts writes when a bounce names no status and no diagnostic. */
+const NO_REPORT = 'no reason given';
+
+/**
+ * A bounce's reason as inbox.ts records it (a delivery failure's `reason`, a `message bounced` entry's
+ * text), or undefined for any other reason: the reader then shows it as recorded.
+ *
+ * @example readBounceReason("bounced by the vendor's mail server for a@v.test, b@v.test: 5.1.1 User unknown")
+ *   // { recipients: ['a@v.test', 'b@v.test'], report: '5.1.1 User unknown' }
+ */
+export function readBounceReason(reason: string | undefined): BounceReading | undefined {
+  const m = BOUNCE_REASON.exec(reason ?? '');
+  if (!m) return undefined;
+  const recipients = m[1].split(', ');
+  // Addresses are split where inbox.ts joined them; anything else there is not a list this reads.
+  if (!recipients.every((r) => /^[^\s@]+@[^\s@]+$/.test(r))) return undefined;
+  return m[2] === NO_REPORT ? { recipients } : { recipients, report: m[2] };
+}
+
 /**
  * An entry's code and values, or undefined for an entry this version cannot read (written by an
  * older or newer version, or by hand): the page then shows it as recorded.

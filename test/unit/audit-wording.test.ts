@@ -5,8 +5,14 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
-import { collectAuditTrail } from '../../client/audit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { collectAuditTrail, type AuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
+import { TEMPLATES_DIR } from '../../activities/templates';
+import { loadViews } from '../../web/views';
+import { LANGUAGES, MESSAGE_KINDS } from '../../workflows/types';
 import { pdfPageTexts } from '../helpers/pdf';
 
 const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
@@ -52,5 +58,23 @@ describe('audit export wording', () => {
     expect(column('Action (in words)')).toEqual(['engagement with a vendor', 'open letter (letter)', 'awaiting the response', 'closed without a response']);
     expect(column("Revision of Dossier's workflow code the case started with")).toEqual(['3', '', '', '']);
     expect(column('Detail')[0]).toBe('');
+  });
+
+  it('names each kind of message by the workspace’s word for it, kept in strings.yaml alone, and a kind it does not know by its code', () => {
+    const kinds = [...MESSAGE_KINDS, 'carrier-pigeon'];
+    const trail: AuditTrail = {
+      scope: { campaignId: 'vc', vendorId: 'zoom' },
+      workflowIds: ['engagement:vc:zoom'],
+      unreadable: 0,
+      events: kinds.map((kind) => ({ at: '2026-11-29T10:00:00.000Z', workflowId: 'engagement:vc:zoom', kind: 'email-sent', actor: 'dossier', action: `${kind} s1`, messageKind: kind, step: 's1' })),
+    };
+    const views = loadViews();
+    for (const language of LANGUAGES) {
+      const [header, ...rows] = parseCsv(auditCsv(trail, { language }));
+      const inWords = rows.map((r) => r[header!.length - 2]);
+      expect(inWords, language).toEqual([...MESSAGE_KINDS.map((k) => `${views.text(language, `message.${k}`)} (s1)`), 'carrier-pigeon (s1)']);
+    }
+    const audit = parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const language of LANGUAGES) expect(Object.keys(audit[language]!), language).not.toContain('messageKinds');
   });
 });

@@ -202,6 +202,20 @@ describe('message templates', () => {
     expect(String((invitation.icalEvent as { content: string }).content).replace(/\r?\n[ \t]/g, '')).toContain('SUMMARY:Démonstration de Zoom (TEST-TPL)');
   });
 
+  it('keeps the word for the first of a month in templates/words.yaml alone, which the workspace reads as the letters do', () => {
+    const copy = join(scratch, 'first-of-month-templates');
+    cpSync(TEMPLATES_DIR, copy, { recursive: true });
+    const words = readFileSync(join(copy, 'words.yaml'), 'utf8');
+    expect(words).toContain('firstOfMonth: "1er"');
+    writeFileSync(join(copy, 'words.yaml'), words.replace('firstOfMonth: "1er"', 'firstOfMonth: "1\u1d49\u02b3"'));
+    expect(wordOf('fr', 'firstOfMonth', undefined, copy)).toBe('1\u1d49\u02b3');
+    expect(loadViews(join(copy, 'web')).date('2026-07-01', 'fr')).toBe('1\u1d49\u02b3\u00a0juill.\u00a02026');
+    expect(loadViews(join(copy, 'web')).date('2026-07-01', 'en')).toBe('1\u00a0Jul\u00a02026');
+    // The workspace keeps no copy of its own.
+    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
+    for (const language of LANGUAGES) expect(Object.entries(web[language]).filter(([, text]) => /^1(er)?$/.test(text)), language).toEqual([]);
+  });
+
   it('names each principle as the workspace does, with French typography', () => {
     const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
     for (const language of LANGUAGES) {
@@ -212,8 +226,6 @@ describe('message templates', () => {
   });
 
   it('dates as the workspace does: the first of a month with the same word, a zone by the same name', () => {
-    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
-    for (const language of LANGUAGES) expect(web[language]['date.first-of-month'], language).toBe(wordOf(language, 'firstOfMonth') ?? '1');
     const views = loadViews();
     for (const language of LANGUAGES) {
       expect(views.date('2020-09-01', language).replaceAll('\u00a0', ' '), language).toMatch(new RegExp(`^${formatDate('2020-09-01', language).split('\u00a0')[0]} `));

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadViews } from '../../web/views';
-import { readActor, readTimelineEntry, TIMELINE_CODES, type TimelineReading } from '../../workflows/timeline';
+import { recordInbound } from '../../workflows/inbox';
+import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
+import { readActor, readBounceReason, readTimelineEntry, TIMELINE_CODES, type TimelineReading } from '../../workflows/timeline';
 import { LANGUAGES, MESSAGE_KINDS } from '../../workflows/types';
 
 /**
@@ -151,6 +153,23 @@ describe('reading a timeline entry back', () => {
       { what: 'follow-up round one asked' },
     ]) {
       expect(readTimelineEntry(entry), entry.what).toBeUndefined();
+    }
+  });
+
+  it('reads a bounce back from the reason the inbox records, into its addresses and its report as given', () => {
+    const recorded = (bounce: { recipients: string[]; status?: string; diagnostic?: string }) => {
+      const state = { stage: 'awaiting-response', timeline: [], deliveryFailures: [] } as unknown as EngagementStatus;
+      const input: RecordInboundInput = { messageId: `<${bounce.recipients.join('+')}@mx.test>`, from: 'mailer-daemon@mx.test', subject: 'Undelivered', receivedAt: '2026-11-29T10:00:00.000Z', kind: 'bounce', matchedBy: 'thread', answersStep: 'letter', text: '', documents: [], notes: [], bounce };
+      recordInbound(state, input, '2026-11-29T10:00:00.000Z', () => {});
+      return state.deliveryFailures[0]!.reason;
+    };
+    expect(readBounceReason(recorded({ recipients: ['a@v.test', 'b@v.test'], status: '5.1.1', diagnostic: 'smtp; 550 User unknown: a@v.test' }))).toEqual({
+      recipients: ['a@v.test', 'b@v.test'],
+      report: '5.1.1 smtp; 550 User unknown: a@v.test',
+    });
+    expect(readBounceReason(recorded({ recipients: ['a@v.test'] }))).toEqual({ recipients: ['a@v.test'] });
+    for (const other of ['RecipientRejected: 550 Mailbox unavailable', "bounced by the vendor's mail server for : 5.1.1", "bounced by the vendor's mail server for postmaster: x", undefined]) {
+      expect(readBounceReason(other), String(other)).toBeUndefined();
     }
   });
 

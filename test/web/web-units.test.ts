@@ -647,6 +647,59 @@ describe('a delivery failure on the engagement page', () => {
   });
 });
 
+describe('messages not delivered, delayed and bounced, on a French engagement page', () => {
+  // As the workflow and the intake record them: the reasons and the delay in English.
+  const refusedReason = 'RecipientRejected: The mail server refused recipient 1 of 1 for good (SMTP 550): 550 5.1.1 <address>: Recipient address rejected [a@zoom.test]';
+  const bounceReason = "bounced by the vendor's mail server for a@zoom.test, b@zoom.test: 5.1.1 550 User unknown";
+  const oldReason = 'RecipientRejected: 550 Mailbox unavailable';
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'letter-undeliverable',
+    questions: [], openQuestions: [], demonstrations: [], remindersSent: [],
+    timeline: [
+      { at: '2026-11-27T14:05:00.000Z', by: 'dossier', what: 'open-letter not delivered', detail: `letter: ${refusedReason}` },
+      { at: '2026-11-28T14:05:00.000Z', by: 'dossier', what: 'reminder delayed', detail: 'reminder-response-1: not delivered after 4 hours; still retrying' },
+      { at: '2026-11-29T14:05:00.000Z', by: 'dossier', what: 'message bounced', detail: `letter-2: ${bounceReason}` },
+      { at: '2026-11-30T14:05:00.000Z', by: 'dossier', what: 'message bounced', detail: "letter-3: bounced by the vendor's mail server for c@zoom.test: no reason given" },
+      { at: '2026-12-01T14:05:00.000Z', by: 'dossier', what: 'final-notice not delivered', detail: `final-notice-response-1: ${oldReason}` },
+    ],
+    deliveryFailures: [
+      { at: '2026-11-27T14:05:00.000Z', step: 'letter', reason: refusedReason, refusal: { code: 'recipients-refused', recipients: ['a@zoom.test'], smtpCode: 550, reply: '550 5.1.1 <a@zoom.test>: Recipient address rejected' } },
+      { at: '2026-11-29T14:05:00.000Z', step: 'letter-2', reason: bounceReason },
+      // Recorded by a release that kept no refusal: only its English reason says why.
+      { at: '2026-12-01T14:05:00.000Z', step: 'final-notice-response-1', reason: oldReason },
+    ],
+  };
+  const app = appShowing(status, 'UTC');
+  const page = async (language: 'en' | 'fr') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    return visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text());
+  };
+
+  it('says why each was refused or bounced and how long one has waited in French, with no English phrase Dossier recorded', async () => {
+    const fr = await page('fr');
+    expect(fr).toContain('lettre ouverte\u00a0: message non distribué\u00a0: Le serveur de messagerie a refusé définitivement l’adresse a@zoom.test, en général parce qu’elle n’existe pas ou ne reçoit plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
+    expect(fr).toContain('rappel\u00a0: message toujours pas distribué après 4\u00a0heures, nouvelles tentatives en cours');
+    expect(fr).toContain('message de non-remise reçu (letter-2)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test. Son rapport, tel qu’il l’a donné\u00a0: «\u202f5.1.1 550 User unknown\u202f»');
+    expect(fr).toContain('message de non-remise reçu (letter-3)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour l’adresse c@zoom.test. Il n’a donné aucun motif.');
+    // The list of failures says the same of the bounce.
+    expect(fr).toContain('letter-2 — Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test.');
+    for (const english of ['refused recipient', 'recipient 1 of 1', 'for good', 'hours', 'still retrying', 'bounced by', "vendor's mail server", 'no reason given']) expect(fr).not.toContain(english);
+  });
+
+  it('shows a reason recorded before refusals were kept as recorded', async () => {
+    const fr = await page('fr');
+    expect(fr).toContain(`dernier avis\u00a0: message non distribué\u00a0: ${oldReason}`);
+    expect(fr).toContain(`final-notice-response-1 — ${oldReason}`);
+  });
+
+  it('says the same in English on an English page', async () => {
+    const en = await page('en');
+    expect(en).toContain('open letter not delivered: The mail server refused the address a@zoom.test for good, usually because it does not exist or no longer accepts mail.');
+    expect(en).toContain('reminder still not delivered after 4 hours, still retrying');
+    expect(en).toContain("message bounced (letter-2): The vendor's mail server sent the message back undelivered for the addresses a@zoom.test and b@zoom.test. Its report, as it gave it: “5.1.1 550 User unknown”");
+  });
+});
+
 /** Each colon or semicolon with no no-break space before it (but a URL's "https://"), and each English quotation mark, in its surroundings. */
 function frenchPunctuationFaults(text: string): string[] {
   return [...text.matchAll(/.{0,20}(?:(?<![\u00a0\u202f])(?:;|:(?!\/\/))|[“”"]|« | »).{0,10}/g)].map((m) => m[0]);
