@@ -3,7 +3,7 @@
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
+import { type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
 import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, timeZoneName, withArticle } from './format';
@@ -11,6 +11,7 @@ import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './lett
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
+import { withFrenchArticle } from '../workflows/locale';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
@@ -113,6 +114,20 @@ function topicOf(campaign: CampaignRef, language: Language): { topic: string; to
   return { topic, topicDe: `of ${topic}` };
 }
 
+/**
+ * An authority's name as it reads inside a sentence: English with "the"; French with the article the
+ * campaign file gives it ("le Commissariat…", "l’Autorité…"), or undefined when it gives none, since
+ * French cannot guess it from the name (the templates then word the sentence without it).
+ */
+function authorityInSentence(authority: Pick<Authority, 'name' | 'article'>, language: Language): string | undefined {
+  return language === 'en' ? withArticle(authority.name.en) : withFrenchArticle(authority.name.fr, authority.article?.fr);
+}
+
+/** The campaign's authority by its names, as a change request carries them (`details.from`), with its article. */
+function authorityNamed(campaign: CampaignRef, name: Bilingual): Pick<Authority, 'name' | 'article'> {
+  return campaign.authorities.find((a) => a.name.en === name.en && a.name.fr === name.fr) ?? { name };
+}
+
 /** The office's name in the message's language (older campaigns have one name for both). */
 function officeOf(campaign: CampaignRef, language: Language): string {
   return campaign.officeName?.[language]?.trim() || campaign.officeContact.name;
@@ -145,6 +160,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   const letterDate = formatDate(campaign.letterDate, language, timeZone);
   const sentDate = details.issuedAt ? formatDate(details.issuedAt, language, timeZone) : undefined;
   const [addressee] = message.to;
+  const leadInSentence = lead && authorityInSentence(lead, language);
+  const fromInSentence = details.from && authorityInSentence(authorityNamed(campaign, details.from), language);
   return {
     language,
     reference: campaign.reference,
@@ -158,8 +175,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     // The salutation greets the addressee; the others (a legal department, a team) are copied.
     salutationName: addressee ? addressee.name || addressee.email : '',
     leadAuthority: lead?.name[language],
-    // English names of authorities take the article in a sentence ("On behalf of the Office…").
-    leadAuthorityInSentence: lead && (language === 'en' ? withArticle(lead.name.en) : lead.name[language]),
+    // Names of authorities take their article in a sentence ("On behalf of the Office…"); French
+    // contracts it after "de" ("Au nom du Commissariat…", "de la CNIL"), when the campaign gives it.
+    leadAuthorityInSentence: leadInSentence,
+    leadAuthorityDe: language === 'fr' && leadInSentence ? frenchDe(leadInSentence) : undefined,
     leadSignatory: lead?.contact.name,
     coSignatories: coSignatories.map((a) => a.name[language]),
     authorityList: joinAuthorityNames(authorityNames, language),
@@ -221,6 +240,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     changes: changesView(details.changes, language),
     moreChanges: details.moreChanges,
     fromName: details.from && (language === 'en' ? capitalize(withArticle(details.from.en)) : details.from[language]),
+    // The authority asking for changes as the subject of a sentence: "Le Bureau du commissaire… demande".
+    fromInSentence: fromInSentence && capitalize(fromInSentence),
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };

@@ -18,7 +18,7 @@ import {
 } from '../workflows/campaign-rules';
 import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
 import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
-import { ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
+import { FRENCH_ARTICLES, ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 import { HISTORY_EVENTS_PER_RUN } from '../workflows/engagement-rules';
 
 export { checkVendor, formatPath, statementTextProblems } from '../workflows/campaign-rules';
@@ -105,9 +105,16 @@ const contact = z.strictObject({ name, email });
 /** The office that signs the emails: one name, or its name in each language (`{ en, fr }`). */
 const officeContact = z.strictObject({ name: z.union([name, bilingualName]), email });
 
+/** `le`, `la`, `l’` or `les`; a typed `l'` is kept with the typographic apostrophe the emails print. */
+const frenchArticle = z
+  .string()
+  .transform((value) => value.trim().replace(/'$/, '’'))
+  .pipe(z.enum(FRENCH_ARTICLES, { error: `must be one of ${FRENCH_ARTICLES.join(', ')}: the article French puts before the name in a sentence` }));
+
 const authority = z.strictObject({
   id,
   name: bilingualName,
+  article: z.strictObject({ fr: frenchArticle }).optional(),
   contact,
   lead: z.boolean().optional(),
   language: language.optional(),

@@ -51,9 +51,11 @@ export function parseIsoDate(value: unknown, field: string): number {
 /**
  * The engagement code's revision that starters write into its input (`EngagementInput.revision`):
  * 3 is the first that branches on it rather than on patch markers, and whose starter sets the
- * search attributes of its first stage (`engagementStartAttributes`).
+ * search attributes of its first stage (`engagementStartAttributes`); 4 lists a demonstration's
+ * deadline as the day after it ends, when its result is owed, instead of its start
+ * (`EngagementCase.demonstrationResultDue`).
  */
-export const ENGAGEMENT_REVISION = 3;
+export const ENGAGEMENT_REVISION = 4;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

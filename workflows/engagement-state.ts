@@ -24,7 +24,7 @@ import type {
 import { nextActionKeyword } from './messages';
 import type { ReminderKind } from './reminders';
 import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
-import { isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
+import { endOfNextWeekday, isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
 import type {
   Contact,
   Demonstration,
@@ -37,7 +37,7 @@ import type {
   ReminderSent,
   WorkingCalendar,
 } from './types';
-import { FINAL_STAGES, leadCalendar } from './types';
+import { campaignTimeZone, FINAL_STAGES, leadCalendar } from './types';
 import { engagementWorkflowId } from './workflow-ids';
 
 /** Who the timeline names for what the workflow did by itself. */
@@ -122,7 +122,7 @@ export class EngagementCase {
     return this.state.rounds ?? [];
   }
 
-  /** Whatever the vendor owes next (response, answers) or the next demonstration to hold. */
+  /** Whatever the vendor owes next (response, answers), or the result of a demonstration still to record. */
   nextDeadline(): string | undefined {
     const { state } = this;
     if (this.isFinal()) return undefined;
@@ -137,9 +137,25 @@ export class EngagementCase {
     const open = new Set(rules.openQuestions(state.questions).map((q) => q.round));
     const dates = [
       ...this.rounds.filter((r) => open.has(r.round)).map((r) => r.dueDate),
-      ...state.demonstrations.filter((d) => d.result === undefined).map((d) => d.at),
+      ...state.demonstrations.filter((d) => d.result === undefined).map((d) => this.demonstrationResultDue(d)),
     ];
     return dates.sort((a, b) => instant(a) - instant(b))[0];
+  }
+
+  /**
+   * When the officer's record of a demonstration's result becomes overdue. Nothing is owed while the
+   * meeting is held, and an officer writes the result up after it: from revision 4, the end of the
+   * working day after the one on which the meeting ends, in the campaign's zone (a Friday afternoon
+   * meeting is due by Monday evening), so the board, the search and the digest show it overdue only
+   * once a day's work has gone by. Weekends are skipped, public holidays not: they come from the
+   * calendar activity, and this date is upserted in the same workflow task as the schedule. Cases
+   * started before revision 4 listed the meeting's start, and their histories replay only if they
+   * still do.
+   */
+  demonstrationResultDue(demonstration: Demonstration): string {
+    if ((this.input.revision ?? 0) < 4) return demonstration.at;
+    const end = instant(demonstration.at) + demonstration.durationMinutes * 60_000;
+    return toIsoString(endOfNextWeekday(end, campaignTimeZone(this.input.campaign)));
   }
 
   status(): EngagementStatus {

@@ -6,7 +6,7 @@
 // Pure, here because both sides may import workflows/ and neither may import the other; no workflow
 // uses it, so it stays out of the workflow bundle.
 import { durationMs } from './time';
-import type { Language } from './types';
+import { FRENCH_ARTICLES, type Language } from './types';
 
 export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
@@ -74,6 +74,17 @@ export function elision(word: string, name: string): string {
 }
 export function elide(word: string, name: string): string {
   return `${elision(word, name)}${name}`;
+}
+
+/**
+ * A name inside a French sentence, with the article its owner gives it (`Authority.article.fr`):
+ * "le Commissariat…", "la CNIL", "l’Autorité…" (le and la elided before a vowel), "les …".
+ * Undefined without a known article: French cannot guess it from the name, so the caller words the
+ * sentence without one.
+ */
+export function withFrenchArticle(name: string, article: string | undefined): string | undefined {
+  if (!(FRENCH_ARTICLES as readonly (string | undefined)[]).includes(article)) return undefined;
+  return article === 'l’' ? `l’${name}` : elide(article!, name);
 }
 
 /**

@@ -229,3 +229,14 @@ export function instantInZone(text: string, timeZone: string): number | undefine
   if (LOCAL_TIME.test(trimmed)) return localTimeInstant(trimmed, timeZone);
   return isoInstant(trimmed);
 }
+
+/**
+ * The last millisecond of the first weekday (Monday to Friday) after the day `time` falls on in a
+ * zone. Weekends only: public holidays come from the calendar activity, which a pure rule cannot ask.
+ * @example endOfNextWeekday(Date.parse('2020-09-11T19:30:00Z'), 'America/Toronto') // Monday 14 September's end there
+ */
+export function endOfNextWeekday(time: number, timeZone: string): number {
+  let day = calendarDayAfter(calendarDayIn(toIsoString(time), timeZone), 1);
+  while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = calendarDayAfter(day, 1);
+  return endOfLocalDay(day, timeZone)!;
+}

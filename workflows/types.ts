@@ -58,7 +58,18 @@ export interface Authority {
   jurisdiction?: string;
   /** IANA time zone of the authority (`America/Toronto`): working days end at its midnight, letters show its dates. */
   timeZone?: string;
+  /**
+   * The article French puts before the name inside a sentence ("le Commissariat…", "la CNIL"),
+   * which cannot be read from the name. `le` and `la` are elided before a vowel ("l’Autorité…");
+   * `l’` is for a name whose h is mute. Without it, French names the authority only where no
+   * article is needed (a list of signatories, a line of its own).
+   */
+  article?: { fr: FrenchArticle };
 }
+
+/** The articles a French name may take inside a sentence. */
+export const FRENCH_ARTICLES = ['le', 'la', 'l’', 'les'] as const;
+export type FrenchArticle = (typeof FRENCH_ARTICLES)[number];
 
 /** The calendar working days are counted on: the lead authority's jurisdiction and time zone. */
 export interface WorkingCalendar {

@@ -70,6 +70,17 @@ describe('campaign file', () => {
     ]);
   });
 
+  it('reads the French article of each authority, keeps a typed apostrophe typographic, and refuses a word that is not one', () => {
+    const input = loadCampaignFile(DEMO_FILE);
+    expect(input.campaign.authorities.map((a) => a.article?.fr)).toEqual(['le', 'le', 'le', 'la', 'le', 'le']);
+    const typed = parseCampaignYaml(edited("    article: { fr: la }\n", "    article: { fr: \"l'\" }\n"), 'campaigns/x.yaml');
+    expect(typed.campaign.authorities.find((a) => a.id === 'gra')?.article).toEqual({ fr: 'l’' });
+    const yaml = edited("    article: { fr: la }\n", '    article: { fr: une }\n');
+    expect(problemsOf(yaml)).toEqual([
+      `authorities[3].article.fr: must be one of le, la, l’, les: the article French puts before the name in a sentence (campaigns/x.yaml:${lineOf(yaml, 'fr: une')})`,
+    ]);
+  });
+
   it('refuses a campaign without a lead', () => {
     expect(problemsOf(edited('    lead: true\n', ''))[0]).toMatch(/^authorities: exactly one authority must have lead: true/);
   });

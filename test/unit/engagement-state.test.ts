@@ -17,8 +17,8 @@ function newCase(policy = fastPolicy({ responseDue: '30 days', followUpDue: '14 
   return new EngagementCase({ ...engagementInput('vc-2020', 'zoom', policy), revision }, T0);
 }
 
-function respondedCase() {
-  const kase = newCase();
+function respondedCase(revision = ENGAGEMENT_REVISION) {
+  const kase = newCase(undefined, revision);
   kase.letterSent();
   kase.recordResponse({ by: OFFICER, receivedAt: '2020-08-10', summary: '  Detailed answer ', attachments: ['reply.pdf'] }, at(10));
   return kase;
@@ -129,7 +129,8 @@ describe('engagement state', () => {
     );
     expect(demo).toMatchObject({ id: 'd1', at: '2020-09-01T14:00:00.000Z', topics: ['Key management'], rescheduled: 0 });
     expect(kase.state.stage).toBe('demonstration');
-    expect(kase.nextDeadline()).toBe('2020-09-01T14:00:00.000Z');
+    // The result is owed by the end of the next working day (the campaign names no zone: UTC).
+    expect(kase.nextDeadline()).toBe('2020-09-02T23:59:59.999Z');
     expect(kase.demonstrationRecipients(demo).map((c) => c.email)).toEqual(['privacy@zoom.test', 'ann@opc.test']);
     expect(kase.demonstrationReminderAt(demo)).toBe(Date.parse('2020-08-31T14:00:00Z'));
 
@@ -141,6 +142,40 @@ describe('engagement state', () => {
     expect(demo).toMatchObject({ result: 'validated', notes: 'Shown end to end.' });
     expect(kase.nextDeadline()).toBeUndefined();
     expect(kase.state.timeline.map((e) => e.what).slice(-3)).toEqual(['demonstration d1 scheduled', 'demonstration d1 rescheduled', 'demonstration d1 validated']);
+  });
+
+  it('does not count a demonstration overdue while it is held: its result is owed by the end of the next working day after it, in the campaign’s zone', () => {
+    // Led from Toronto: the zone the letters, the board and the digest date things in.
+    const input = { ...engagementInput('vc-2020', 'zoom', fastPolicy({ responseDue: '30 days', demonstrationReminderLead: '1 day' })), revision: ENGAGEMENT_REVISION };
+    input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
+    const kase = new EngagementCase(input, T0);
+    kase.letterSent();
+    kase.recordResponse({ by: OFFICER, receivedAt: '2020-08-10', summary: 'Answer', attachments: [] }, at(10));
+    const demo = kase.scheduleDemonstration({ by: OFFICER, at: '2020-09-11T18:00:00Z', durationMinutes: 90, attendees: [], topics: ['Keys'] }, at(20));
+    // Friday 14:00 to 15:30 in Toronto: still due while it runs and after it ends, until Monday's end there.
+    expect(kase.nextDeadline()).toBe('2020-09-15T03:59:59.999Z');
+    expect(Date.parse(kase.nextDeadline()!)).toBeGreaterThan(Date.parse(demo.at) + 90 * MIN);
+    expect(kase.boardListing(new Map()).deadline).toBe('2020-09-15T03:59:59.999Z');
+    expect(kase.status().nextDeadline).toBe('2020-09-15T03:59:59.999Z');
+
+    // Moved to Tuesday 23:30 for an hour: it ends on Wednesday there, so Thursday is the day to record it.
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-16T03:30:00Z', reason: 'vendor asked' }, at(30));
+    expect(kase.nextDeadline()).toBe('2020-09-18T03:59:59.999Z');
+
+    // An answer owed earlier is still the next deadline; a recorded result owes nothing more.
+    kase.askFollowUp({ by: OFFICER, questions: ['Where are keys kept?'], dueDate: '2020-09-16T12:00:00Z' }, at(40));
+    expect(kase.nextDeadline()).toBe('2020-09-16T12:00:00.000Z');
+    kase.recordAnswers({ by: OFFICER, answers: [{ questionId: 'q1', answer: 'In an HSM.' }] }, at(50));
+    expect(kase.nextDeadline()).toBe('2020-09-18T03:59:59.999Z');
+    kase.recordDemonstrationOutcome({ by: OFFICER, demonstrationId: 'd1', result: 'validated', notes: 'Shown.' }, at(60));
+    expect(kase.nextDeadline()).toBeUndefined();
+  });
+
+  it('lists a demonstration’s start as its deadline for a case started before revision 4, as its recorded history upserted it', () => {
+    const kase = respondedCase(3);
+    kase.scheduleDemonstration({ by: OFFICER, at: '2020-09-01T14:00:00Z', durationMinutes: 60, attendees: [], topics: ['Keys'] }, at(20));
+    expect(kase.nextDeadline()).toBe('2020-09-01T14:00:00.000Z');
+    expect(kase.attributesKey()).toBe('demonstration|2020-09-01T14:00:00.000Z');
   });
 
   it('keeps the place and link of a rescheduled demonstration unless the request gives new ones or removes them with null', () => {

@@ -62,6 +62,7 @@ describe('the documented input files', () => {
     expect(campaign.vendors.map((v) => v.id)).toEqual(['zoom']);
     expect(campaign.campaign.officeName).toEqual({ en: 'Case office', fr: 'Bureau des dossiers' });
     expect(campaign.campaign.topic?.fr).toBe('la vie privée dans les services de vidéoconférence');
+    expect(campaign.campaign.authorities[0]?.article).toEqual({ fr: 'le' });
   });
 
   it('a vendor', () => {

@@ -177,13 +177,42 @@ describe('emails', () => {
     expect(en.text).toContain('(2 more requests in the workspace)');
   });
 
-  it('writes the authority asking for changes with its article in English, and on a line of its own in French', async () => {
+  it('writes the authority asking for changes with its article in English, and on a line of its own in French when the campaign gives no French article', async () => {
     const from = both('Information Commissioner’s Office (United Kingdom)', 'Bureau du commissaire à l’information (Royaume-Uni)');
     const en = await composeMessage(toAuthority('change-request', 'en', { version: 2, note: 'Soften.', from }));
     expect(en.text).toContain('The Information Commissioner’s Office (United Kingdom) asks for changes to version 2');
     const fr = await composeMessage(toAuthority('change-request', 'fr', { version: 2, note: 'Nuancer.', from }));
     expect(fr.text).toContain(`Autorité signataire${NBSP}: Bureau du commissaire à l’information (Royaume-Uni)\n\nCette autorité demande des modifications à la version 2`);
     expect(fr.text).not.toMatch(/^Bureau du commissaire[^\n]*demande/m);
+  });
+
+  it('names an authority inside a French sentence with the article its campaign gives it: le, la, l’ before a vowel', async () => {
+    const cnil = { id: 'cnil', name: both('French Data Protection Authority (CNIL)', 'Commission nationale de l’informatique et des libertés (CNIL)'), contact: { name: 'Marie Dupont', email: 'cnil@cnil.test' } };
+    const gra = { id: 'gra', name: both('Gibraltar Regulatory Authority', 'Autorité de réglementation de Gibraltar'), contact: { name: 'Joseph Caruana', email: 'gra@gra.test' } };
+    const authorities = [
+      ...testCampaign('wording').authorities.map((a) => ({ ...a, article: { fr: 'le' as const } })),
+      { ...cnil, article: { fr: 'la' as const } },
+      { ...gra, article: { fr: 'la' as const } },
+    ];
+    const changeRequest = (from: (typeof authorities)[number]) => {
+      const message = toAuthority('change-request', 'fr', { version: 2, note: 'Nuancer.', from: from.name });
+      return composeMessage({ ...message, campaign: { ...message.campaign, authorities } });
+    };
+    const [opc, fdpic, withCnil, withGra] = [authorities[0]!, authorities[1]!, authorities[2]!, authorities[3]!];
+    const fromOpc = await changeRequest(opc);
+    expect(fromOpc.text).toContain('Le Commissariat à la protection de la vie privée du Canada demande des modifications à la version 2');
+    expect(fromOpc.html).toContain('<p>Le Commissariat à la protection de la vie privée du Canada demande des modifications à la version 2');
+    expect(fromOpc.text).not.toContain('Autorité signataire');
+    expect((await changeRequest(fdpic)).text).toContain('Le Préposé fédéral à la protection des données et à la transparence demande des modifications');
+    expect((await changeRequest(withCnil)).text).toContain('La Commission nationale de l’informatique et des libertés (CNIL) demande des modifications');
+    expect((await changeRequest(withGra)).text).toContain('L’Autorité de réglementation de Gibraltar demande des modifications');
+
+    // The footer names the lead in a sentence too, as the English one does ("On behalf of the Office…").
+    expect(fromOpc.text).toContain('Au nom du Commissariat à la protection de la vie privée du Canada et des autorités cosignataires');
+    expect(fromOpc.html).toContain('Au nom du Commissariat à la protection de la vie privée du Canada et des autorités cosignataires');
+    const ledByCnil = toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 });
+    ledByCnil.campaign = { ...ledByCnil.campaign, authorities: [{ ...withCnil, lead: true }, { ...withGra }] };
+    expect((await composeMessage(ledByCnil)).text).toContain('Au nom de la Commission nationale de l’informatique et des libertés (CNIL) et des autorités cosignataires');
   });
 
   it('calls follow-up questions "questions complémentaires" in the French digest', async () => {

@@ -2,7 +2,7 @@
 // and the correspondence.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../activities/calendar';
-import { durationMs, endOfLocalDay, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
+import { durationMs, endOfLocalDay, endOfNextWeekday, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
 
 const DAY = 86_400_000;
 
@@ -74,6 +74,16 @@ describe('a day or a time an officer types, in the campaign\'s zone', () => {
     expect(iso(endOfLocalDay('2021-11-07', 'America/Toronto'))).toBe('2021-11-08T04:59:59.999Z');
     expect(endOfLocalDay('2021-03-14', 'America/Toronto')! - endOfLocalDay('2021-03-13', 'America/Toronto')!).toBe(23 * 3_600_000);
     expect(endOfLocalDay('2021-11-07', 'America/Toronto')! - endOfLocalDay('2021-11-06', 'America/Toronto')!).toBe(25 * 3_600_000);
+  });
+
+  it('ends the next weekday after a moment’s day in its zone, past a weekend and across a change of clocks', () => {
+    // Friday 30 October 2020, 15:30 in Toronto: Monday 2 November, after the clocks fell back on Sunday.
+    expect(iso(endOfNextWeekday(Date.parse('2020-10-30T19:30:00Z'), 'America/Toronto'))).toBe('2020-11-03T04:59:59.999Z');
+    // Tuesday 23:30 in Toronto is already Wednesday in UTC: each zone counts from its own day.
+    expect(iso(endOfNextWeekday(Date.parse('2020-09-16T03:30:00Z'), 'America/Toronto'))).toBe('2020-09-17T03:59:59.999Z');
+    expect(iso(endOfNextWeekday(Date.parse('2020-09-16T03:30:00Z'), 'UTC'))).toBe('2020-09-17T23:59:59.999Z');
+    // A Saturday's next weekday is Monday.
+    expect(iso(endOfNextWeekday(Date.parse('2020-09-12T10:00:00Z'), 'Europe/Paris'))).toBe('2020-09-14T21:59:59.999Z');
   });
 
   it('reads a wall-clock time as that time in the zone, through the clock changes', () => {

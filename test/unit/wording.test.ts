@@ -41,6 +41,14 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     expect(text).not.toMatch(/from Office of/);
   });
 
+  it('names the authorities with their French article inside a French sentence', async () => {
+    const ico = input.campaign.authorities.find((a) => a.id === 'ico')!;
+    const { text } = await compose(toAuthority('change-request', 'fr', { version: 2, note: 'Nuancer.', from: ico.name }));
+    expect(text).toContain('Le Bureau du commissaire à l’information (Royaume-Uni) demande des modifications à la version 2');
+    expect(text).toContain('Au nom du Commissariat à la protection de la vie privée du Canada et des autorités cosignataires');
+    expect(text).not.toMatch(/(par|de|Autorité signataire\s:) (Commissariat|Bureau)/);
+  });
+
   it('writes the campaign’s subject in lower case inside an English sentence', async () => {
     for (const kind of ['open-letter', 'reminder'] as const) {
       const { text } = await compose(toVendor(kind, 'en', { reminderNumber: 1 }));
