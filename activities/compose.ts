@@ -6,12 +6,12 @@ import type Mail from 'nodemailer/lib/mailer';
 import { type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, timeZoneName, withArticle } from './format';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
-import { withFrenchArticle } from '../workflows/locale';
+import { authorityInSentence, withArticle } from '../workflows/locale';
 import { isoInstant } from '../workflows/time';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
@@ -112,15 +112,6 @@ function topicOf(campaign: CampaignRef, language: Language): { topic: string; to
   }
   const topic = given ?? lowerFirst(campaign.title.en);
   return { topic, topicDe: `of ${topic}` };
-}
-
-/**
- * An authority's name as it reads inside a sentence: English with "the"; French with the article the
- * campaign file gives it ("le Commissariat…", "l’Autorité…"), or undefined when it gives none, since
- * French cannot guess it from the name (the templates then word the sentence without it).
- */
-function authorityInSentence(authority: Pick<Authority, 'name' | 'article'>, language: Language): string | undefined {
-  return language === 'en' ? withArticle(authority.name.en) : withFrenchArticle(authority.name.fr, authority.article?.fr);
 }
 
 /** The campaign's authority by its names, as a change request carries them (`details.from`), with its article. */

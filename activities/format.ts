@@ -124,15 +124,6 @@ export function joinAuthorityNames(names: string[], language: Language): string 
   return language === 'fr' ? `${rest.join('\u202f; ')} et ${last}` : `${rest.join('; ')}; and ${last}`;
 }
 
-/**
- * An organisation's name as English writes it inside a sentence: "the Office of the Privacy
- * Commissioner of Canada". English names of authorities take the article; one that already has it
- * is left alone.
- */
-export function withArticle(name: string): string {
-  return /^the\s/i.test(name) ? name : `the ${name}`;
-}
-
 /** The first letter in lower case, unless the first word is an acronym or a name in capitals ("EU", "GDPR"). */
 export function lowerFirst(text: string): string {
   const first = text.split(/\s/, 1)[0] ?? '';

@@ -24,6 +24,7 @@ import {
   type DemonstrationResult,
   type EngagementStage,
   type Findings,
+  type Authority,
   type Language,
   type RecordedText,
   type StatementDraft,
@@ -35,6 +36,7 @@ import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { entryWords, wordTimeline } from './timeline';
+import { authorityInSentence } from '../workflows/locale';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -590,6 +592,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }));
   };
 
+  /**
+   * An authority named inside a sentence of the page ("sent back by the Office…", "renvoyée par le
+   * Commissariat…"). French takes the article the campaign file gives; without one, the name is
+   * quoted after a noun that carries its own article, so the sentence stays French.
+   */
+  const authorityReading = (authority: Authority | undefined, id: string, language: Language) =>
+    authority ? (authorityInSentence(authority, language) ?? views.text(language, 'statement.authority-named', { name: authority.name[language] })) : id;
+
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
@@ -610,7 +620,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       authorities,
       vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
       // What led to this version: the change requests on earlier versions, newest first.
-      history: [...status.changeRequests].filter((x) => x.version < (status.draft?.version ?? 0)).reverse(),
+      history: [...status.changeRequests]
+        .filter((x) => x.version < (status.draft?.version ?? 0))
+        .reverse()
+        .map((x) => ({ ...x, authority: authorityReading(draft?.campaign.authorities.find((a) => a.id === x.authorityId), x.authorityId, language) })),
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
       canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),

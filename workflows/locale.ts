@@ -6,7 +6,7 @@
 // Pure, here because both sides may import workflows/ and neither may import the other; no workflow
 // uses it, so it stays out of the workflow bundle.
 import { durationMs } from './time';
-import { FRENCH_ARTICLES, type Language } from './types';
+import { type Authority, FRENCH_ARTICLES, type Language } from './types';
 
 export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
@@ -74,6 +74,24 @@ export function elision(word: string, name: string): string {
 }
 export function elide(word: string, name: string): string {
   return `${elision(word, name)}${name}`;
+}
+
+/**
+ * An organisation's name as English writes it inside a sentence: "the Office of the Privacy
+ * Commissioner of Canada". English names of authorities take the article; one that already has it
+ * is left alone.
+ */
+export function withArticle(name: string): string {
+  return /^the\s/i.test(name) ? name : `the ${name}`;
+}
+
+/**
+ * An authority's name as it reads inside a sentence: English with "the"; French with the article the
+ * campaign file gives it ("le Commissariat…", "l’Autorité…"), or undefined when it gives none, since
+ * French cannot guess it from the name (the caller then words the sentence without it).
+ */
+export function authorityInSentence(authority: Pick<Authority, 'name' | 'article'>, language: Language): string | undefined {
+  return language === 'en' ? withArticle(authority.name.en) : withFrenchArticle(authority.name.fr, authority.article?.fr);
 }
 
 /**

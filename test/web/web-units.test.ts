@@ -742,7 +742,7 @@ describe('the page texts', () => {
       title: 'Déclaration',
       campaign: { campaignId: 'vc', reference: 'VC', phase: 'revising', changeRequests: [] },
       authorities: [{ id: 'ico', name: 'ICO', changes: [{ version: 2, by: 'Ivy', at: '2026-11-27T15:30:00.000Z', comment: 'Say "sooner" <here>' }] }],
-      history: [{ version: 1, authorityId: 'ico', by: 'Ivy', comment: 'Too long' }],
+      history: [{ version: 1, authorityId: 'ico', authority: 'ico', by: 'Ivy', comment: 'Too long' }],
       vendors: [{ vendorName: 'Zoom', stageKey: 'stage.awaiting-response' }],
       timeZone: 'America/Toronto',
       csrf: 'c',
@@ -756,6 +756,40 @@ describe('the page texts', () => {
     const english = visibleText(views.render('statement', 'en', view));
     expect(english).toContain('requested by Ivy on 27\u00a0Nov\u00a02026, 10:30 (Eastern Time): “Say "sooner" <here>”');
     expect(english).toContain('Version 1 was sent back by ico (Ivy): “Too long”');
+  });
+
+  it('names the authority that sent a version back by its name, with the article French gives it, not by its id', async () => {
+    const authority = (id: string, en: string, fr: string, article?: 'le' | 'la' | 'l’') => ({ id, name: { en, fr }, ...(article ? { article: { fr: article } } : {}) });
+    const draft = {
+      version: 3,
+      campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [authority('opc', 'Office of the Privacy Commissioner of Canada', 'Commissariat à la protection de la vie privée du Canada', 'le'), authority('ico', 'Information Commissioner’s Office', 'Information Commissioner’s Office')] },
+      vendors: [],
+    };
+    const status = {
+      campaignId: 'vc', reference: 'VC', phase: 'approving', engagements: [],
+      draft: { version: 3, date: '2026-11-27', approvals: [], pending: ['opc', 'ico'], required: 2 },
+      changeRequests: [
+        { version: 1, authorityId: 'opc', by: 'Daniel', at: '2026-11-25T15:30:00.000Z', comment: 'Trop long' },
+        { version: 2, authorityId: 'ico', by: 'Ivy', at: '2026-11-26T15:30:00.000Z', comment: 'Too long' },
+      ],
+    };
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const shown = async (language: string) => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'ada', name: 'Ada', roles: ['auditor'] }, expiresAt: Date.now() + 60_000 })}`;
+      return visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text());
+    };
+    const french = await shown('fr');
+    expect(french).toContain('La version 1 a été renvoyée par le Commissariat à la protection de la vie privée du Canada (Daniel)\u00a0: «\u202fTrop long\u202f»');
+    expect(french).toContain('La version 2 a été renvoyée par l’autorité «\u202fInformation Commissioner’s Office\u202f» (Ivy)');
+    const english = await shown('en');
+    expect(english).toContain('Version 1 was sent back by the Office of the Privacy Commissioner of Canada (Daniel): “Trop long”');
+    expect(english).toContain('Version 2 was sent back by the Information Commissioner’s Office (Ivy): “Too long”');
   });
 
   // A page template holds the HTML; every word and mark of punctuation around its values comes from
