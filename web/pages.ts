@@ -608,7 +608,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1);
-      return { id: a.id, name: a.name[language], lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
+      return { id: a.id, name: a.name[language], inSentence: authorityReading(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     return page(c, 'statement', {
@@ -623,7 +623,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       history: [...status.changeRequests]
         .filter((x) => x.version < (status.draft?.version ?? 0))
         .reverse()
-        .map((x) => ({ ...x, authority: authorityReading(draft?.campaign.authorities.find((a) => a.id === x.authorityId), x.authorityId, language) })),
+        .map((x) => ({ ...x, authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
       canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),

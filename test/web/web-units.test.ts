@@ -780,13 +780,17 @@ describe('the page texts', () => {
       campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
-    const shown = async (language: string) => {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: { subject: 'ada', name: 'Ada', roles: ['auditor'] }, expiresAt: Date.now() + 60_000 })}`;
+    const auditor = { subject: 'ada', name: 'Ada', roles: ['auditor'] };
+    const shown = async (language: string, user: object = auditor) => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
       return visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text());
     };
     const french = await shown('fr');
     expect(french).toContain('La version 1 a été renvoyée par le Commissariat à la protection de la vie privée du Canada (Daniel)\u00a0: «\u202fTrop long\u202f»');
     expect(french).toContain('La version 2 a été renvoyée par l’autorité «\u202fInformation Commissioner’s Office\u202f» (Ivy)');
+    const opc = { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' };
+    expect(await shown('fr', opc)).toContain('Votre réponse pour le Commissariat à la protection de la vie privée du Canada');
+    expect(await shown('en', opc)).toContain('Your answer for the Office of the Privacy Commissioner of Canada');
     const english = await shown('en');
     expect(english).toContain('Version 1 was sent back by the Office of the Privacy Commissioner of Canada (Daniel): “Trop long”');
     expect(english).toContain('Version 2 was sent back by the Information Commissioner’s Office (Ivy): “Too long”');
