@@ -671,7 +671,6 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       vendorId: engagement.vendorId,
       principles: PRINCIPLES.map((p) => ({
         principle: p,
-        key: `principle.${p}`,
         assessmentEn: submitted?.[`assessment-${p}-en`] ?? current[p].assessment.en,
         assessmentFr: submitted?.[`assessment-${p}-fr`] ?? current[p].assessment.fr,
         practicesEn: submitted?.[`practices-${p}-en`] ?? current[p].goodPractices.map((g) => g.en).join('\n'),
@@ -984,9 +983,9 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
       PRINCIPLES.map((p) => {
         const both = (t: RecordedText) => Object.values(publicText(t)).filter(Boolean).join(' / ');
         const finding = status.findings![p];
-        return { principle: p, key: `principle.${p}`, assessment: both(finding.assessment), goodPractices: finding.goodPractices.map(both) };
+        return { principle: p, assessment: both(finding.assessment), goodPractices: finding.goodPractices.map(both) };
       }),
-    principles: PRINCIPLES.map((p) => ({ principle: p, key: `principle.${p}` })),
+    principles: PRINCIPLES.map((p) => ({ principle: p })),
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the
     // workflow's answer, shown next to the field. Only forms with nothing to name are left out.

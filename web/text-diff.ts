@@ -29,7 +29,7 @@ export function changesView(found: StatementVersionChanges | undefined, language
   const items: ChangeView[] = found.changes.map((change) => ({
     label: views.text(language, `change.${change.section}`, {
       vendor: change.vendorName ?? '',
-      principle: change.principle ? views.text(language, `principle.${change.principle}`) : '',
+      principle: change.principle ? views.principle(change.principle, language) : '',
       demonstration: change.demonstrationId ?? '',
     }),
     ...(change.section === 'outcome'

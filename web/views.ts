@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
 import { elide, elision, firstOfMonth, frenchHour, LOCALE, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
-import { LANGUAGES, type Language } from '../workflows/types';
+import { LANGUAGES, PRINCIPLES, type Language, type Principle } from '../workflows/types';
 
 export const WEB_TEMPLATES_DIR = join(__dirname, '..', 'templates', 'web');
 
@@ -29,17 +29,20 @@ export interface Views {
   dateTime(value: string, language: Language, timeZone?: string): string;
   /** The zone as the letters name it ("heure de l’Est", "UTC"), at a moment (now if none). */
   zoneName(timeZone: string, language: Language, at?: Date): string;
+  /** A principle's title as the letters and the statement give it ("Contrôle par l’utilisateur final"). */
+  principle(principle: Principle, language: Language): string;
   strings: Strings;
 }
 
 /**
  * Reads strings.yaml and every page once; a key missing in one language fails at load, not on a page.
- * The first of a month is written with the letters' word for it, read from templates/words.yaml
- * beside `dir` (`firstOfMonth`), so a page and a letter date the same day alike.
+ * The first of a month and the principles' titles are the letters' words, read from
+ * templates/words.yaml beside `dir` (`firstOfMonth`, `principles`), so a page and a letter date a
+ * day and name a principle alike; a principle with no title in a language fails at load too.
  */
 export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   const strings = parse(readFileSync(join(dir, 'strings.yaml'), 'utf8')) as Strings;
-  const ordinalFirst = firstOfMonthWords(join(dir, '..', 'words.yaml'));
+  const { ordinalFirst, principleTitles } = lettersWords(join(dir, '..', 'words.yaml'));
   const [first, ...others] = LANGUAGES;
   for (const language of others) {
     const missing = Object.keys(strings[first]).filter((k) => !(k in (strings[language] ?? {})));
@@ -70,6 +73,11 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
   const date = (value: string, language: Language, timeZone = 'UTC') => formatDate(value, language, timeZone, ordinalFirst[language]);
   const zoneName = (timeZone: string, language: Language, at = new Date()) => timeZoneName(timeZone, language, at);
+  const principle = (p: Principle, language: Language): string => {
+    const title = principleTitles[language][p];
+    if (title === undefined) throw new WebTemplateError(`templates/words.yaml has no ${language} title for principles.${p}; add it.`);
+    return title;
+  };
   const dateTime = (value: string, language: Language, timeZone = 'UTC') => {
     const at = new Date(value);
     if (Number.isNaN(at.getTime())) return value;
@@ -99,6 +107,8 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     if (typeof bytes === 'number' && Number.isFinite(bytes)) return formatSize(bytes, languageOf(options), (language, key, values) => text(language, key, values));
     return typeof rest[0] === 'string' ? rest[0] : '—';
   });
+  // `{{principleTitle principle}}`: not `principle`, a name the pages' views use for the code itself.
+  engine.registerHelper('principleTitle', (p: Principle, options: Handlebars.HelperOptions) => principle(p, languageOf(options)));
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // The separator may be a sentence's punctuation (`(t "punctuation.list")`, "; " or French " ; ").
   engine.registerHelper('join', (list: unknown[] | undefined, separator: unknown) =>
@@ -125,6 +135,7 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     date,
     dateTime,
     zoneName,
+    principle,
     render(page, language, view) {
       const template = pages.get(page);
       if (!template) throw new WebTemplateError(`no page template templates/web/pages/${page}.hbs`);
@@ -134,16 +145,27 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
 }
 
-/** Each language's word for the first of a month (`1er`), or undefined where the language writes "1". */
-function firstOfMonthWords(file: string): Record<Language, string | undefined> {
+/**
+ * The letters' words the pages use, by language: the first of a month (`1er`, or undefined where the
+ * language writes "1") and each principle's title, which every language must have.
+ */
+function lettersWords(file: string): { ordinalFirst: Record<Language, string | undefined>; principleTitles: Record<Language, Partial<Record<Principle, string>>> } {
   const words = parse(readFileSync(file, 'utf8')) as Partial<Record<Language, Record<string, unknown>>> | null;
-  return Object.fromEntries(
-    LANGUAGES.map((language) => {
-      const word = words?.[language]?.firstOfMonth;
-      if (word !== undefined && typeof word !== 'string') throw new WebTemplateError(`templates/words.yaml ${language}.firstOfMonth must be a text, such as "1er".`);
-      return [language, word];
-    }),
-  ) as Record<Language, string | undefined>;
+  const ordinalFirst = {} as Record<Language, string | undefined>;
+  const principleTitles = {} as Record<Language, Partial<Record<Principle, string>>>;
+  for (const language of LANGUAGES) {
+    const word = words?.[language]?.firstOfMonth;
+    if (word !== undefined && typeof word !== 'string') throw new WebTemplateError(`templates/words.yaml ${language}.firstOfMonth must be a text, such as "1er".`);
+    ordinalFirst[language] = word;
+    const titles = words?.[language]?.principles as Record<string, unknown> | undefined;
+    principleTitles[language] = {};
+    for (const p of PRINCIPLES) {
+      const title = titles?.[p];
+      if (typeof title !== 'string' || !title.trim()) throw new WebTemplateError(`templates/words.yaml has no ${language} title for principles.${p}; add it.`);
+      principleTitles[language][p] = title;
+    }
+  }
+  return { ordinalFirst, principleTitles };
 }
 
 // One formatter per language, style and zone: building an Intl.DateTimeFormat costs far more than

@@ -11,6 +11,7 @@ import { loadTemplates, TEMPLATES_DIR, TemplateError, wordListOf, wordOf } from 
 import { LANGUAGES, MESSAGE_KINDS, PRINCIPLES, type Language, type MessageDetails, type MessageKind, type OutgoingMessage } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { loadViews } from '../../web/views';
+import { changesView } from '../../web/text-diff';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -216,13 +217,38 @@ describe('message templates', () => {
     for (const language of LANGUAGES) expect(Object.entries(web[language]).filter(([, text]) => /^1(er)?$/.test(text)), language).toEqual([]);
   });
 
-  it('names each principle as the workspace does, with French typography', () => {
-    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
+  it('keeps the title of each principle in templates/words.yaml alone, in every language, which the workspace reads as the letters do', () => {
+    // The one source names every principle in every language.
+    const words = parseYaml(readFileSync(join(TEMPLATES_DIR, 'words.yaml'), 'utf8')) as Record<Language, { principles?: Record<string, unknown> }>;
     for (const language of LANGUAGES) {
-      for (const p of PRINCIPLES) expect(principleTitle(p, language), `${language} ${p}`).toBe(web[language][`principle.${p}`]);
+      for (const p of PRINCIPLES) expect(words[language]?.principles?.[p], `${language} principles.${p}`).toMatch(/\S/);
     }
     expect(PRINCIPLES.map((p) => principleTitle(p, 'fr')).join(' ')).not.toMatch(/\p{L}'\p{L}/u);
     expect(principleTitle('end-user-control', 'fr')).toBe('Contrôle par l’utilisateur final');
+    // The workspace keeps no copy of its own.
+    const web = parseYaml(readFileSync(join(TEMPLATES_DIR, 'web', 'strings.yaml'), 'utf8')) as Record<Language, Record<string, string>>;
+    for (const language of LANGUAGES) expect(Object.keys(web[language]).filter((k) => k.startsWith('principle.')), language).toEqual([]);
+
+    // A copy of templates/ with another title: a page and a letter name the principle with it.
+    const copy = join(scratch, 'principle-templates');
+    cpSync(TEMPLATES_DIR, copy, { recursive: true });
+    const source = readFileSync(join(copy, 'words.yaml'), 'utf8');
+    expect(source).toContain('end-user-control: Contrôle par l’utilisateur final');
+    writeFileSync(join(copy, 'words.yaml'), source.replace('end-user-control: Contrôle par l’utilisateur final', 'end-user-control: Maîtrise par l’utilisateur final'));
+    expect(wordOf('fr', 'principles.end-user-control', undefined, copy)).toBe('Maîtrise par l’utilisateur final');
+    const views = loadViews(join(copy, 'web'));
+    const change = { version: 2, sinceVersion: 1, changes: [{ section: 'assessment' as const, vendorName: 'Zoom', principle: 'end-user-control' as const }] };
+    expect(changesView(change, 'fr', views)?.items[0]?.label).toBe('Zoom\u00a0: Maîtrise par l’utilisateur final, évaluation');
+    const findingsPage = views.render('statement-findings', 'fr', { title: 'x', campaignId: 'vc', vendorId: 'zoom', csrf: 'c', principles: PRINCIPLES.map((principle) => ({ principle })) });
+    expect(findingsPage).toContain('<legend>Maîtrise par l’utilisateur final</legend>');
+
+    // A principle with no title in one language: the workspace refuses to load, as the letters do.
+    // (Another copy: the letters keep the templates they read once.)
+    const untitled = join(scratch, 'untitled-principle-templates');
+    cpSync(TEMPLATES_DIR, untitled, { recursive: true });
+    writeFileSync(join(untitled, 'words.yaml'), source.replace(/^ {4}end-user-control: Contrôle.*\n/m, ''));
+    expect(() => loadViews(join(untitled, 'web'))).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
+    expect(() => loadTemplates(untitled)).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
   });
 
   it('dates as the workspace does: the first of a month with the same word, a zone by the same name', () => {

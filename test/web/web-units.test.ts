@@ -647,6 +647,27 @@ describe('a delivery failure on the engagement page', () => {
   });
 });
 
+describe('the principles on an engagement page', () => {
+  const finding = { assessment: { en: 'Met.', fr: 'Respecté.' }, goodPractices: [] };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded',
+    timeline: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+    findings: Object.fromEntries(PRINCIPLES.map((p) => [p, finding])),
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('names each principle of the findings by its title in templates/words.yaml, in the reader’s language', async () => {
+    const { principle } = loadViews();
+    for (const language of ['en', 'fr'] as const) {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+      const titles = [...html.matchAll(/<dt>([^<]*)<\/dt><dd>Met\. \/ Respecté\.<\/dd>/g)].map((m) => m[1]);
+      expect(titles, language).toEqual(PRINCIPLES.map((p) => principle(p, language)));
+    }
+    expect(principle('end-user-control', 'fr')).toBe('Contrôle par l’utilisateur final');
+  });
+});
+
 describe('messages not delivered, delayed and bounced, on a French engagement page', () => {
   // As the workflow and the intake record them: the reasons and the delay in English.
   const refusedReason = 'RecipientRejected: The mail server refused recipient 1 of 1 for good (SMTP 550): 550 5.1.1 <address>: Recipient address rejected [a@zoom.test]';
@@ -853,11 +874,12 @@ describe('the page texts', () => {
   });
 
   it('names every stage, phase, principle, result, role and automatic action the workflows know', () => {
-    const { strings } = loadViews();
+    const { strings, principle } = loadViews();
+    // A principle's title is the letters' (templates/words.yaml), which the views read at load.
+    for (const language of ['en', 'fr'] as const) for (const p of PRINCIPLES) expect(principle(p, language), `${language} ${p}`).toMatch(/\S/);
     const keys = [
       ...ENGAGEMENT_STAGES.map((s) => `stage.${s}`),
       ...CAMPAIGN_PHASES.map((p) => `phase.${p}`),
-      ...PRINCIPLES.map((p) => `principle.${p}`),
       ...DEMONSTRATION_RESULTS.map((r) => `result.${r}`),
       ...ROLES.map((r) => `role.${r}`),
       ...NEXT_ACTION_KINDS.map((k) => `next.${k}`),
