@@ -14,8 +14,10 @@ import { ErrorType } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
 import { composeMessage } from './compose';
+import { letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
+import { engagementWorkflowId } from '../workflows/workflow-ids';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -105,6 +107,11 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     retrying ??= setInterval(() => void recordLater(), RECORD_RETRY_MS);
     retrying.unref();
   };
+  /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
+  const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
+  /** A vendor's statement notice answers the open letter: it is not sent to a vendor that never had one. */
+  const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
+    kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
   return {
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
@@ -120,6 +127,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       if (turn.delivered) return alreadyDelivered(turn.delivered);
       let claimKept = false;
       try {
+        // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).
+        if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
         const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
         const rootStep = threadRootStep(message.threadId);
         const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);

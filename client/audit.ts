@@ -281,7 +281,13 @@ class HistoryReader {
       return;
     }
     const message = task.input as { kind?: string; step?: string };
-    const sent = result as { messageId?: string; accepted?: string[]; rejected?: string[]; alreadyDelivered?: boolean; resentAfterCrash?: boolean };
+    const sent = result as { messageId?: string; accepted?: string[]; rejected?: string[]; alreadyDelivered?: boolean; resentAfterCrash?: boolean; notSent?: string };
+    if (sent.notSent) {
+      // The activity decided not to send it (a vendor's statement notice with no letter gone out): no email left.
+      const why = sent.notSent === 'letter-not-accepted' ? "the mail server had accepted none of the vendor's open letters" : sent.notSent;
+      this.push({ at, kind: 'email-refused', actor: 'dossier', action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(), ...messageOf(message), detail: `not sent: ${why}` });
+      return;
+    }
     const notes = [
       sent.rejected?.length ? `refused: ${sent.rejected.join(', ')}` : '',
       sent.resentAfterCrash ? 'resent after a worker crash' : '',

@@ -3,9 +3,11 @@
 // (letter-keeps-later-stage), a withdrawal while a follow-up round waited for the calendar
 // (ask-rechecks-after-calendar), a letter bounced from each address in a report of its own
 // (bounces-add-up), a statement version the worker could not print (unprintable-draft-waits), a
-// bounce from every address read while the letter was still going out (bounce-before-delivery), and
+// bounce from every address read while the letter was still going out (bounce-before-delivery),
 // a statement published after a vendor whose letter was refused for good was withdrawn
-// (no-notice-unless-letter-delivered).
+// (no-notice-unless-letter-delivered), and one published after a vendor was withdrawn while the
+// letter waited for the published files, so its engagement never started (no-notice-unless-written-to),
+// with another vendor's letter still going out (its notice's activity does not send it).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -75,7 +77,14 @@ async function main() {
   const taskQueue = 'dossier-record-races';
   const transport = createSmtpTransport(sink.url);
   const activities = createActivities({ smtpUrl: sink.url, mailFrom: 'Dossier <dossier@regulator.example>', outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), transport });
-  const held = { letter: undefined as ReturnType<typeof gate> | undefined, calendar: undefined as ReturnType<typeof gate> | undefined, calendarCalls: 0 };
+  const held = {
+    letter: undefined as ReturnType<typeof gate> | undefined,
+    /** One vendor's open letter alone. */
+    letterOf: new Map<string, ReturnType<typeof gate>>(),
+    calendar: undefined as ReturnType<typeof gate> | undefined,
+    calendarCalls: 0,
+    store: undefined as ReturnType<typeof gate> | undefined,
+  };
   const { code } = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
   const nc = await NativeConnection.connect({ address: server.address });
   const worker = await Worker.create({
@@ -87,7 +96,12 @@ async function main() {
       ...activities,
       async sendMessage(message: OutgoingMessage) {
         if (message.kind === 'open-letter' && held.letter) await held.letter.opened;
+        if (message.kind === 'open-letter' && message.vendor) await held.letterOf.get(message.vendor.id)?.opened;
         return activities.sendMessage(message);
+      },
+      async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
+        await held.store?.opened;
+        return activities.storeLetter(request);
       },
       async workingDeadlines(request: Parameters<typeof activities.workingDeadlines>[0]) {
         if (held.calendar && ++held.calendarCalls > 1) await held.calendar.opened;
@@ -218,6 +232,40 @@ async function main() {
       await campaigns.result(id);
       sink.recipientPolicy = () => undefined;
       await save('campaign-no-notice-unless-letter-delivered', campaigns.handle(id));
+    }
+    if (wanted('no-notice-unless-written-to')) {
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-written-to';
+      held.store = gate();
+      const slowLetter = gate();
+      held.letterOf.set('slow', slowLetter);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('early'), testVendor('slow'), testVendor('kilo')],
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      await until(() => campaigns.status(id), (s) => s.engagements.length === 3, 'the vendors listed');
+      // Withdrawn while the letter is being kept: its engagement never starts.
+      await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'early', reason: 'Out of scope after all.' });
+      held.store.open();
+      held.store = undefined;
+      const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+      await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      console.log('not mailed:', JSON.stringify(published.statementNotMailed));
+      slowLetter.open();
+      held.letterOf.delete('slow');
+      await campaigns.result(id);
+      await save('campaign-no-notice-unless-written-to', campaigns.handle(id));
     }
   } finally {
     worker.shutdown();

@@ -24,6 +24,7 @@ import type {
   SetConclusionsInput,
   StatementApproval,
   StatementChangeRequest,
+  StatementNotMailed,
   StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
@@ -47,6 +48,7 @@ import type {
   EngagementOutcome,
   Language,
   MessageDetails,
+  NoticeNotMailedReason,
   OpenCaseDecision,
   PublishedStatement,
   Refusal,
@@ -146,6 +148,8 @@ export class CampaignCase {
   private letterWaiting: LetterNotKept | undefined;
   /** The version the worker could not print, and why. */
   private unprintable: DraftUnprintable | undefined;
+  /** Vendors the published statement was not mailed to, and why. */
+  private readonly notMailed: StatementNotMailed[] = [];
 
   constructor(
     private readonly input: CampaignInput,
@@ -181,6 +185,7 @@ export class CampaignCase {
       ...(this.rules === 'edit-loop' && !this.published ? this.prospectiveProblems() : {}),
       published: this.published,
       deliveryFailures: this.deliveryFailures,
+      ...(this.notMailed.length ? { statementNotMailed: this.notMailed } : {}),
       ...this.letterNotKept(),
       ...(this.currentUnprintable() ? { draftUnprintable: this.currentUnprintable() } : {}),
     };
@@ -228,13 +233,30 @@ export class CampaignCase {
   /**
    * The vendors the published statement is mailed to: not one that never received the letter the
    * statement answers, for the reasons `leaveOut` names. One whose engagement failed, is still
-   * running, or ended before outcomes said whether the letter arrived counts as written to.
+   * running, or ended before outcomes said whether the letter arrived counts as written to here:
+   * its notice's activity asks the delivery ledger whether a letter went out (`noticeNotSent`).
    */
   vendorsWrittenTo(leaveOut: NotWrittenTo = { neverStarted: true, letterUndelivered: true }): Vendor[] {
     return this.vendors().filter((vendor) => {
       const why = this.whyNotWrittenTo(vendor.id);
       return why === undefined || !leaveOut[why];
     });
+  }
+
+  /** `vendorsWrittenTo`, once, at publication: the vendors it leaves out are listed in the status, with why. */
+  vendorsToNotify(leaveOut: NotWrittenTo): Vendor[] {
+    const notified = this.vendorsWrittenTo(leaveOut);
+    const mailed = new Set(notified.map((v) => v.id));
+    for (const { vendor } of this.engagements.values()) {
+      if (!mailed.has(vendor.id)) this.noticeNotSent(vendor.id, this.whyNotWrittenTo(vendor.id) === 'neverStarted' ? 'never-started' : 'letter-undelivered');
+    }
+    return notified;
+  }
+
+  /** A vendor the statement is not mailed to (left out here, or by its notice's activity), listed in the status. */
+  noticeNotSent(vendorId: string, reason: NoticeNotMailedReason): void {
+    const { vendor } = this.engagements.get(vendorId)!;
+    this.notMailed.push({ vendorId, vendorName: vendor.name, reason });
   }
 
   /** For each reason, whether it leaves some vendor out (the workflow asks a reason's patch only then). */

@@ -47,7 +47,7 @@ import {
   type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
-import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type Vendor } from './types';
+import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type SentMessage, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
 export type { CampaignResult } from './campaign-state';
@@ -289,12 +289,17 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // A refused address must not stop the approval or the publication; it is recorded for the officer
   // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial
-  // refusals; they keep doing so, so that their histories replay.
+  // refusals; they keep doing so, so that their histories replay. A vendor's statement notice the
+  // activity did not send (no letter of its engagement went out: see activities/letter-accepted.ts)
+  // is listed in the status; reading the result adds no command.
   async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor) {
     const message = { threadId: workflowId, step, kind, language, to, campaign: refWithoutLetter, vendor, details };
+    const listIfNotSent = (sent: SentMessage) => {
+      if (sent.notSent && vendor) kase.noticeNotSent(vendor.id, sent.notSent);
+    };
     if (!patched(ONE_DELIVERY_PATH)) {
       try {
-        await email.sendMessage(message);
+        listIfNotSent(await email.sendMessage(message));
       } catch (err) {
         kase.deliveryFailed(step, errorText(err), now());
       }
@@ -302,6 +307,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     const delivery = await sendOrExplain(message);
     if (delivery.refused) kase.deliveryFailed(step, delivery.refused, now(), delivery.refusal);
+    else if (delivery.sent) listIfNotSent(delivery.sent);
   }
 
   const languageOf = CampaignCase.languageOf;
@@ -382,13 +388,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }));
   if (publication.notifyVendors) {
     // A campaign that published before a rule mailed the vendors it leaves out, and replays so; each
-    // patch is asked only when its rule leaves someone out.
+    // patch is asked only when its rule leaves someone out. The rest is the activity's to decide, from
+    // the delivery ledger: a letter still going out, or refused in an engagement that ended before
+    // outcomes said so, has no record there.
     const unwritten = kase.notWrittenTo();
     const leaveOut = {
       neverStarted: unwritten.neverStarted && patched(NO_NOTICE_UNLESS_WRITTEN_TO),
       letterUndelivered: unwritten.letterUndelivered && patched(NO_NOTICE_UNLESS_LETTER_DELIVERED),
     };
-    for (const vendor of kase.vendorsWrittenTo(leaveOut)) {
+    for (const vendor of kase.vendorsToNotify(leaveOut)) {
       notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor));
     }
   }

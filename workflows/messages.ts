@@ -16,6 +16,7 @@ import type {
   FollowUpRound,
   Duration,
   DeliveryFailure,
+  NoticeNotMailedReason,
 } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
@@ -393,10 +394,19 @@ export interface CampaignStatus {
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: DeliveryFailure[];
+  /** Once published: the vendors the statement was not mailed to, each because it never had the letter. */
+  statementNotMailed?: StatementNotMailed[];
   /** Why no engagement has started: the letter is not kept in the published files yet, and is too large for each engagement to carry. */
   letterNotKept?: LetterNotKept;
   /** The current version could not be printed: nobody can approve it, and the lead submits a new one. */
   draftUnprintable?: DraftUnprintable;
+}
+
+/** A vendor left out of the statement's notices, and why (see NoticeNotMailedReason). */
+export interface StatementNotMailed {
+  vendorId: string;
+  vendorName: string;
+  reason: NoticeNotMailedReason;
 }
 
 /** A version of the statement the worker could not print (`error`, e.g. a character no font has). */

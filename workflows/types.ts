@@ -607,7 +607,23 @@ export interface SentMessage {
    * (the error, without personal data); the message was not sent again.
    */
   ledgerError?: string;
+  /**
+   * Not sent, on purpose, and why: `letter-not-accepted`, a vendor's statement notice when the mail
+   * server had accepted none of the open letters of its engagement (refused, or still being sent).
+   */
+  notSent?: NoticeNotMailedReason;
 }
+
+/**
+ * Why a vendor is not mailed the published statement: it never had the letter the statement answers.
+ * `never-started`: stopped before its engagement started, so no letter went out. `letter-undelivered`:
+ * its engagement ended saying the letter never reached it (refused or bounced for good). `letter-not-accepted`:
+ * when the statement went out, the delivery ledger held no letter of its engagement that the mail
+ * server had accepted (still being sent or retried, or refused in an engagement that ended before
+ * outcomes said so).
+ */
+export const NOTICE_NOT_MAILED_REASONS = ['never-started', 'letter-undelivered', 'letter-not-accepted'] as const;
+export type NoticeNotMailedReason = (typeof NOTICE_NOT_MAILED_REASONS)[number];
 
 export interface EngagementInput {
   campaign: CampaignRef;

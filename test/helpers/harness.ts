@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
@@ -21,6 +21,7 @@ import { createDossierWorker, type DossierWorker } from '../../worker/worker';
 import { testRunLog } from './test-log';
 import { installTelemetry } from '../../worker/telemetry';
 import { freePort } from '../../infra/ports';
+import { quietLogger } from '../../infra/quiet-logger';
 
 let runtimeInstalled: Promise<void> | undefined;
 let metricsAddress: string | undefined;
@@ -68,10 +69,11 @@ export interface DossierTestEnv {
   serverDbFile?: string;
   /**
    * A worker of the test's own on a queue named after `name`, with the real activities given `deps`
-   * (its own relay URL, hooks), wrapped by `wrap` (a test holding or failing one); stopped, with its
+   * (its own relay URL, hooks), wrapped by `wrap` (a test holding or failing one), running the
+   * workflows of `workflowsPath` (bundled for it) instead of the run's bundle; stopped, with its
    * SMTP transport, when the file ends. Resolves to its task queue.
    */
-  ownWorker(name: string, options?: { deps?: Partial<ActivityDeps>; wrap?: (activities: Activities) => object }): Promise<string>;
+  ownWorker(name: string, options?: { deps?: Partial<ActivityDeps>; wrap?: (activities: Activities) => object; workflowsPath?: string }): Promise<string>;
 }
 
 type Activities = ReturnType<typeof createActivities>;
@@ -157,8 +159,9 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       await stopWorker();
       await startWorker();
     };
-    env.ownWorker = async (name, { deps = {}, wrap = (activities: Activities): object => activities } = {}) => {
+    env.ownWorker = async (name, { deps = {}, wrap = (activities: Activities): object => activities, workflowsPath } = {}) => {
       const taskQueue = `${env.taskQueue}-${name}`;
+      const workflowBundle = workflowsPath ? { code: (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code } : { codePath: inject('workflowBundlePath') };
       const smtpUrl = deps.smtpUrl ?? env.sink.url;
       const native = await NativeConnection.connect(env.config.temporal.connectionOptions);
       // The worker's own pool: closed with it, or the sink would wait for its idle connections at the end.
@@ -167,7 +170,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
         connection: native,
         namespace: env.config.temporal.namespace,
         taskQueue,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
+        workflowBundle,
         dataConverter: env.config.encryption?.dataConverter,
         activities: wrap(createActivities({ ...env.config, keystore: env.config.encryption?.keystore, ...deps, smtpUrl, transport })),
       });

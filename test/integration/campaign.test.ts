@@ -583,6 +583,75 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect((await finished).published.version).toBe(1);
       const noticed = asked.filter((m) => m.step.startsWith('statement-notice-v1-')).map((m) => m.step).sort();
       expect(noticed).toEqual(['statement-notice-v1-fdpic', 'statement-notice-v1-opc', 'statement-notice-v1-vendor-kilo', 'statement-notice-v1-vendor-mike']);
+      // The officer reads who was left out, and why.
+      expect((await campaigns.status(id)).statementNotMailed?.map((v) => [v.vendorId, v.reason])).toEqual([
+        ['gone', 'letter-undelivered'],
+        ['bounced', 'letter-undelivered'],
+        ['late', 'letter-undelivered'],
+      ]);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+      letterHeld.open!();
+    }
+  });
+
+  it('mails the published statement only to vendors whose letter the mail server accepted, when an outcome does not say so or the letter is still going out', { timeout: 240_000 }, async () => {
+    // gone: its letter refused for good, then withdrawn, in an engagement whose outcome does not say
+    // so (as outcomes of engagements that ended before `letterUndelivered` do not). slow: its letter
+    // still going out when the statement is published (excluded at drafting, its engagement waits
+    // for the send). kilo had the letter, and is excluded at drafting.
+    const letterHeld: { open?: () => void } = {};
+    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
+    const taskQueue = await env.ownWorker('notice-from-ledger', {
+      workflowsPath: join(__dirname, 'engagements-before-letter-undelivered.ts'),
+      wrap: (activities) => ({
+        ...activities,
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('ledger');
+    env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    const stage = (vendorId: string, wanted: string) =>
+      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+    try {
+      await campaigns.start(campaignInput(id, ['gone', 'slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('gone', 'letter-undeliverable');
+      await campaigns.withdrawVendor(id, { by: officer, vendorId: 'gone', reason: 'The vendor has no working address.' });
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.find((e) => e.vendorId === 'gone')?.state === 'ended', 'gone ended');
+      expect(await campaigns.engagementOutcome(id, 'gone')).not.toHaveProperty('letterUndelivered');
+      env.sink.recipientPolicy = () => undefined;
+      await stage('kilo', 'awaiting-response');
+      expect((await engagements.status({ campaignId: id, vendorId: 'slow' })).stage).toBe('sending-letter');
+
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      // slow's letter is still going out: the statement would be the first it heard of the campaign.
+      expect(published.engagements.find((e) => e.vendorId === 'slow')?.state).toBe('in-progress');
+      const notice = (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-');
+      await env.sink.waitFor(3, notice, 60_000);
+      expect(env.sink.messages.filter(notice).map(stepOf).sort()).toEqual(['statement-notice-v1-fdpic', 'statement-notice-v1-opc', 'statement-notice-v1-vendor-kilo']);
+      // The officer reads who was left out, and why.
+      expect([...(published.statementNotMailed ?? [])].sort((a, b) => a.vendorId.localeCompare(b.vendorId))).toEqual([
+        { vendorId: 'gone', vendorName: 'Vendor gone', reason: 'letter-not-accepted' },
+        { vendorId: 'slow', vendorName: 'Vendor slow', reason: 'letter-not-accepted' },
+      ]);
+      expect(published.deliveryFailures.filter((f) => f.step.startsWith('statement-notice'))).toEqual([]);
+
+      // The letter goes out after all; the campaign ends with its engagement, and mails nothing more.
+      letterHeld.open!();
+      await campaigns.result(id);
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<letter.') && m.to.includes('privacy@slow.test'), 60_000);
+      expect(env.sink.messages.filter(notice)).toHaveLength(3);
     } finally {
       env.sink.recipientPolicy = () => undefined;
       letterHeld.open!();
@@ -597,6 +666,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     try {
       await campaigns.start(campaignInput(id, [], { vendors: [vendor], policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
       await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      // The letter reached one of its addresses: a vendor whose letter had not yet gone out would get no statement.
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<letter.') && m.to.includes('privacy@split.test'), 60_000);
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
       const reason = { en: 'The statement was published before this review could end.', fr: 'La déclaration a été publiée avant la fin de cet examen.' };
       await campaigns.draftStatement(id, officer, [{ vendorId: 'split', action: 'exclude', reason }]);

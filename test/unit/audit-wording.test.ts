@@ -78,3 +78,32 @@ describe('audit export wording', () => {
     for (const language of LANGUAGES) expect(Object.keys(audit[language]!), language).not.toContain('messageKinds');
   });
 });
+
+describe('a message the activity chose not to send', () => {
+  it('is a row of an email not delivered, saying why, not one of an email sent to nobody', async () => {
+    const notice = { kind: 'statement-notice', step: 'statement-notice-v1-vendor-zoom' };
+    const events = [
+      { eventId: 1, ...at(0), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads(notice) } },
+      {
+        eventId: 2,
+        ...at(1),
+        activityTaskCompletedEventAttributes: {
+          scheduledEventId: 1,
+          result: payloads({ messageId: '<statement-notice-v1-vendor-zoom.campaign.vc@dossier.test>', accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' }),
+        },
+      },
+    ];
+    const campaignClient = {
+      options: { loadedDataConverter: loadDataConverter() },
+      workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(campaignClient, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events).toEqual([
+      expect.objectContaining({
+        kind: 'email-refused',
+        action: 'statement-notice statement-notice-v1-vendor-zoom',
+        detail: "not sent: the mail server had accepted none of the vendor's open letters",
+      }),
+    ]);
+  });
+});

@@ -195,6 +195,17 @@ describe('campaign state', () => {
     // A campaign that published before a rule mailed the vendors it leaves out, and replays so.
     expect(ids(kase.vendorsWrittenTo({ neverStarted: true, letterUndelivered: false }))).toEqual(['zoom', 'cisco', 'gone', 'failed', 'old', 'open']);
     expect(ids(kase.vendorsWrittenTo({ neverStarted: false, letterUndelivered: false }))).toEqual(ids(kase.vendors()));
+    expect(kase.status()).not.toHaveProperty('statementNotMailed');
+
+    // At publication the vendors left out are listed with why, and so is one whose notice the
+    // activity did not send (no letter of its engagement in the delivery ledger).
+    expect(ids(kase.vendorsToNotify({ neverStarted: true, letterUndelivered: true }))).toEqual(['zoom', 'cisco', 'failed', 'old', 'open']);
+    kase.noticeNotSent('old', 'letter-not-accepted');
+    expect(kase.status().statementNotMailed).toEqual([
+      { vendorId: 'gone', vendorName: 'Vendor gone', reason: 'letter-undelivered' },
+      { vendorId: 'early', vendorName: 'Vendor early', reason: 'never-started' },
+      { vendorId: 'old', vendorName: 'Vendor old', reason: 'letter-not-accepted' },
+    ]);
   });
 
   it('keeps delivery failures for the officer', () => {

@@ -241,6 +241,30 @@ describe('list and campaign status', () => {
     expect(status).not.toContain('Waiting for the published files');
     const waiting = renderOverview({ ...overview, letterNotKept: { error: 'connect ECONNREFUSED', problem: 'the letter makes each engagement\'s input 496 KB' } }, NOW);
     expect(waiting).toMatch(/Waiting for the published files \(no engagement has started\)[\s\S]*The letter could not be kept in the published files \(connect ECONNREFUSED\), and the engagements cannot carry it: the letter makes each engagement's input 496 KB\./);
+    expect(status).not.toContain('Statement not mailed to');
+  });
+
+  it('lists the vendors the published statement was not mailed to, each with why', () => {
+    const overview = {
+      workflowId: 'campaign:vc',
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'published',
+      engagements: [],
+      conclusionsSet: true,
+      changeRequests: [],
+      deliveryFailures: [],
+      statementNotMailed: [
+        { vendorId: 'houseparty', vendorName: 'Houseparty', reason: 'letter-not-accepted' },
+        { vendorId: 'cisco', vendorName: 'Cisco', reason: 'never-started' },
+      ],
+      live: {},
+    } satisfies CampaignOverview;
+    const status = renderOverview(overview, NOW);
+    expect(status).toContain('Statement not mailed to (they never had the letter it answers)');
+    const row = (vendor: string) => status.split('\n').find((line) => line.includes(`│ ${vendor} `)) ?? '';
+    expect(row('houseparty')).toMatch(/Houseparty .*the mail server had accepted none of its letters when the statement went out/);
+    expect(row('cisco')).toMatch(/withdrawn before its engagement started: no letter went out/);
   });
 });
 
