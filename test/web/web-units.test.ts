@@ -22,6 +22,23 @@ const secret = 'a-test-session-secret-of-at-least-32-characters';
 const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
 
 /** The workspace serving one engagement's status, in a campaign of the given zone. */
+const AUDITOR = { subject: 'ada', name: 'Ada', roles: ['auditor'] };
+
+/** The statement page of campaign vc as a user reads it, in a language, its campaign's status and draft given. */
+function statementShown(status: unknown, draft: unknown) {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  return async (language: string, user: object = AUDITOR) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
+    return visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text());
+  };
+}
+
 function appShowing(status: unknown, timeZone: string) {
   return createWebApp({
     config,
@@ -794,18 +811,7 @@ describe('the page texts', () => {
         { version: 2, authorityId: 'ico', by: 'Ivy', at: '2026-11-26T15:30:00.000Z', comment: 'Too long' },
       ],
     };
-    const app = createWebApp({
-      config,
-      signIn: {} as OidcSignIn,
-      dossier: async () => ({}) as never,
-      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
-      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-    });
-    const auditor = { subject: 'ada', name: 'Ada', roles: ['auditor'] };
-    const shown = async (language: string, user: object = auditor) => {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
-      return visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text());
-    };
+    const shown = statementShown(status, draft);
     const french = await shown('fr');
     expect(french).toContain('La version 1 a été renvoyée par le Commissariat à la protection de la vie privée du Canada (Daniel)\u00a0: «\u202fTrop long\u202f»');
     expect(french).toContain('La version 2 a été renvoyée par l’autorité «\u202fInformation Commissioner’s Office\u202f» (Ivy)');
@@ -815,6 +821,26 @@ describe('the page texts', () => {
     const english = await shown('en');
     expect(english).toContain('Version 1 was sent back by the Office of the Privacy Commissioner of Canada (Daniel): “Trop long”');
     expect(english).toContain('Version 2 was sent back by the Information Commissioner’s Office (Ivy): “Too long”');
+  });
+
+  it('lists the vendors the published statement was not mailed to, and why, in the reader’s language', async () => {
+    const status = {
+      campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
+      published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
+      statementNotMailed: [
+        { vendorId: 'houseparty', vendorName: 'Houseparty', reason: 'letter-undelivered' },
+        { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
+      ],
+    };
+    const shown = statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
+    const french = await shown('fr');
+    expect(french).toContain('Déclaration non envoyée à ces entreprises, qui n’ont jamais reçu la lettre à laquelle elle répond\u00a0:');
+    expect(french).toContain('Houseparty\u00a0: son dossier s’est terminé sans que la lettre lui parvienne');
+    expect(french).toContain('Epsilon\u00a0: le serveur de messagerie n’avait accepté aucune de ses lettres');
+    expect(frenchPunctuationFaults(french)).toEqual([]);
+    const english = await shown('en');
+    expect(english).toContain('Houseparty: its engagement ended without the letter reaching it');
+    expect(english).toContain('Epsilon: the mail server had accepted none of its letters when the statement went out');
   });
 
   // A page template holds the HTML; every word and mark of punctuation around its values comes from
