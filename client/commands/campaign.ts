@@ -2,7 +2,8 @@
 // campaigns (a vendor is withdrawn with `engagement withdraw`, the one way). The file is read and
 // checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
-import { type NoticeNotMailedReason, type Vendor } from '../../workflows/types';
+import { NOTICE_NOT_MAILED_REASONS, type NoticeNotMailedReason, type Vendor } from '../../workflows/types';
+import { sentence } from '../../intake/wording';
 import { loadCampaignFile } from '../campaign-file';
 import { deliveryFailureText } from '../delivery-failures';
 import type { CampaignOverview } from '../campaign-api';
@@ -208,13 +209,12 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
   }
   const notMailed = overview.statementNotMailed ?? [];
   if (notMailed.length) {
-    parts.push(section('Statement not mailed to (they never had the letter it answers)', table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, NOT_MAILED_BECAUSE[v.reason] ?? v.reason]))));
+    parts.push(section('Statement not mailed to (they never had the letter it answers)', table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedBecause(v.reason)]))));
   }
   return parts.join('\n');
 }
 
-const NOT_MAILED_BECAUSE: Record<NoticeNotMailedReason, string> = {
-  'never-started': 'withdrawn before its engagement started: no letter went out',
-  'letter-undelivered': 'its engagement ended without the letter reaching it (refused or bounced for good)',
-  'letter-not-accepted': 'the mail server had accepted none of its letters when the statement went out (still being sent, or refused)',
-};
+/** Why a vendor was not mailed the statement, in the workspace's words; a reason of a newer release as its code. */
+function notMailedBecause(reason: NoticeNotMailedReason): string {
+  return NOTICE_NOT_MAILED_REASONS.includes(reason) ? sentence('en', `not-mailed.${reason}`) : reason;
+}

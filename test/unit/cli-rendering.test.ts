@@ -264,7 +264,7 @@ describe('list and campaign status', () => {
     expect(status).toContain('Statement not mailed to (they never had the letter it answers)');
     const row = (vendor: string) => status.split('\n').find((line) => line.includes(`│ ${vendor} `)) ?? '';
     expect(row('houseparty')).toMatch(/Houseparty .*the mail server had accepted none of its letters when the statement went out/);
-    expect(row('cisco')).toMatch(/withdrawn before its engagement started: no letter went out/);
+    expect(row('cisco')).toMatch(/withdrawn before its engagement started, so no letter went out/);
   });
 });
 
