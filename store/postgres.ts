@@ -110,6 +110,9 @@ function unavailable(err: unknown, where: string, pool: { size: number; full: bo
   // administrator or a failover), which is the database's.
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     if (!/^(08|57P0)/.test(code)) return err;
+    // A pooler in front of the server (PgBouncer) answers for it, with 08P01, when it cannot reach it:
+    // query_wait_timeout, server_login_retry. The connection to the pooler itself is fine.
+    if (code === '08P01') return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${poolerAnswer((err as Error).message)}`, { cause: err });
     return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} ended the connection (SQLSTATE ${code}): ${(err as Error).message}`, { cause: err });
   }
   if (pool.full && /timeout exceeded when trying to connect/i.test((err as Error).message)) {
@@ -121,6 +124,15 @@ function unavailable(err: unknown, where: string, pool: { size: number; full: bo
     );
   }
   return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${(err as Error).message}`, { cause: err });
+}
+
+/** A connection pooler's refusal, with the setting that explains it where one does. */
+function poolerAnswer(message: string): string {
+  const answer = `the connection pooler in front of it answered "${message}"`;
+  if (message === 'query_wait_timeout') {
+    return `${answer}: no server connection came free within its query_wait_timeout (the server is down, or the pooler's default_pool_size is too small for the workers' pools)`;
+  }
+  return answer;
 }
 
 /**

@@ -19,6 +19,11 @@ export interface PgBouncerOptions {
    * sessions, and one client's statements land on whichever session is free.
    */
   poolSize?: number;
+  /**
+   * How long a query waits for a server session before PgBouncer fails it, in seconds: its
+   * query_wait_timeout (120 by default), here the 10 s the README recommends.
+   */
+  queryWaitTimeout?: number;
 }
 
 export interface PgBouncer {
@@ -36,7 +41,7 @@ function findPgBouncer(): string {
 }
 
 /** Starts PgBouncer in front of the server `serverUrl` (any database URL on it names its host, port and user). */
-export async function startPgBouncer(serverUrl: string, { poolMode = 'transaction', poolSize = 2 }: PgBouncerOptions = {}): Promise<PgBouncer> {
+export async function startPgBouncer(serverUrl: string, { poolMode = 'transaction', poolSize = 2, queryWaitTimeout = 10 }: PgBouncerOptions = {}): Promise<PgBouncer> {
   const server = new URL(serverUrl);
   const user = decodeURIComponent(server.username);
   const port = await freePort();
@@ -59,6 +64,9 @@ export async function startPgBouncer(serverUrl: string, { poolMode = 'transactio
       `pool_mode = ${poolMode}`,
       `default_pool_size = ${poolSize}`,
       'max_client_conn = 500',
+      `query_wait_timeout = ${queryWaitTimeout}`,
+      // A stopped server is tried again every second, not every 15: the outage tests restart theirs in 2 s.
+      'server_login_retry = 1',
       `logfile = ${logFile}`,
       ...(asRoot ? ['user = postgres'] : []),
       '',
