@@ -126,11 +126,21 @@ function unavailable(err: unknown, where: string, pool: { size: number; full: bo
   return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${(err as Error).message}`, { cause: err });
 }
 
-/** A connection pooler's refusal, with the setting that explains it where one does. */
+/**
+ * A connection pooler's own refusal (PgBouncer answers with SQLSTATE 08P01), with the setting that
+ * explains it where one does: Dossier needs transactions, and takes no session settings from the URL.
+ */
 function poolerAnswer(message: string): string {
-  const answer = `the connection pooler in front of it answered "${message}"`;
+  const answer = `the connection pooler at that address answered "${message}"`;
   if (message === 'query_wait_timeout') {
     return `${answer}: no server connection came free within its query_wait_timeout (the server is down, or the pooler's default_pool_size is too small for the workers' pools)`;
+  }
+  if (/statement pooling mode/.test(message)) {
+    return `${answer}: Dossier migrates its schema in a transaction, which pool_mode = statement refuses; set pool_mode = transaction (or session) for this database`;
+  }
+  const parameter = /^unsupported startup parameter: (\S+)/.exec(message)?.[1];
+  if (parameter) {
+    return `${answer}: DATABASE_URL sets "${parameter}", which the pooler does not pass on to the server; remove it from the URL and set it on the database role instead (ALTER ROLE … SET …), which every pooled session then has`;
   }
   return answer;
 }
@@ -169,7 +179,8 @@ async function migrate(databaseUrl: string, where: string): Promise<void> {
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw new StoreError(StoreErrorCode.Migration, `Cannot create or migrate Dossier's schema in ${where}: ${(err as Error).message}`, { cause: err });
+    const reason = (err as { code?: string }).code === '08P01' ? poolerAnswer((err as Error).message) : (err as Error).message;
+    throw new StoreError(StoreErrorCode.Migration, `Cannot create or migrate Dossier's schema in ${where}: ${reason}`, { cause: err });
   } finally {
     await client.end().catch(() => undefined);
   }
