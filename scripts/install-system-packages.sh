@@ -3,8 +3,10 @@
 # Versions are those of Debian 12 (bookworm); apt pins them to the release.
 set -euo pipefail
 # Java 17 and Maven fetch and run veraPDF (scripts/install-test-tools.sh); fonts-noto-cjk draws CJK
-# names in PDFs (without it, those names are refused with the character named).
-PACKAGES=(dovecot-imapd postgresql chromium poppler-utils qpdf icc-profiles-free fonts-noto-cjk openjdk-17-jre-headless maven)
+# names in PDFs (without it, those names are refused with the character named). pgbouncer stands
+# in front of the tests' PostgreSQL in transaction pooling (test/helpers/pgbouncer.ts starts its
+# own; the system service the package installs is not used).
+PACKAGES=(dovecot-imapd postgresql pgbouncer chromium poppler-utils qpdf icc-profiles-free fonts-noto-cjk openjdk-17-jre-headless maven)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

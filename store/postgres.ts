@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type QueryResultRow } from 'pg';
+import { Client, Pool, type QueryResultRow } from 'pg';
 import { turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
 import {
@@ -110,6 +110,9 @@ function unavailable(err: unknown, where: string, pool: { size: number; full: bo
   // administrator or a failover), which is the database's.
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     if (!/^(08|57P0)/.test(code)) return err;
+    // A pooler in front of the server (PgBouncer) answers for it, with 08P01, when it cannot reach it:
+    // query_wait_timeout, server_login_retry. The connection to the pooler itself is fine.
+    if (code === '08P01') return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${poolerAnswer((err as Error).message)}`, { cause: err });
     return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} ended the connection (SQLSTATE ${code}): ${(err as Error).message}`, { cause: err });
   }
   if (pool.full && /timeout exceeded when trying to connect/i.test((err as Error).message)) {
@@ -123,25 +126,63 @@ function unavailable(err: unknown, where: string, pool: { size: number; full: bo
   return new StoreError(StoreErrorCode.Unavailable, `PostgreSQL at ${where} is unreachable: ${(err as Error).message}`, { cause: err });
 }
 
-/** Runs pending migrations; concurrent starts wait on node-pg-migrate's advisory lock. */
+/**
+ * A connection pooler's own refusal (PgBouncer answers with SQLSTATE 08P01), with the setting that
+ * explains it where one does: Dossier needs transactions, and takes no session settings from the URL.
+ */
+function poolerAnswer(message: string): string {
+  const answer = `the connection pooler at that address answered "${message}"`;
+  if (message === 'query_wait_timeout') {
+    return `${answer}: no server connection came free within its query_wait_timeout (the server is down, or the pooler's default_pool_size is too small for the workers' pools)`;
+  }
+  if (/statement pooling mode/.test(message)) {
+    return `${answer}: Dossier migrates its schema in a transaction, which pool_mode = statement refuses; set pool_mode = transaction (or session) for this database`;
+  }
+  const parameter = /^unsupported startup parameter: (\S+)/.exec(message)?.[1];
+  if (parameter) {
+    return `${answer}: DATABASE_URL sets "${parameter}", which the pooler does not pass on to the server; remove it from the URL and set it on the database role instead (ALTER ROLE … SET …), which every pooled session then has`;
+  }
+  return answer;
+}
+
+/**
+ * Runs pending migrations in one transaction that first takes node-pg-migrate's advisory lock, as a
+ * transaction lock: workers starting together queue behind the first and then find nothing left to
+ * run. node-pg-migrate's own lock is a session lock, taken and released by separate statements:
+ * behind a pooler in transaction mode (PgBouncer) those run on different server sessions, so the lock
+ * excluded nobody (two workers created the same table) and stayed held on a pooled session.
+ */
 async function migrate(databaseUrl: string, where: string): Promise<void> {
   // node-pg-migrate is an ES module; loaded only when a database is configured.
-  const { runner } = await import('node-pg-migrate');
+  const { runner, PG_MIGRATE_LOCK_ID } = await import('node-pg-migrate');
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECTION_WAIT_MS });
+  client.on('error', () => undefined);
   try {
+    await client.connect();
+    await client.query('BEGIN');
+    // The same key as node-pg-migrate's session lock, which it conflicts with: an older worker
+    // migrating at the same moment is waited for too.
+    await client.query(`SELECT pg_advisory_xact_lock(${PG_MIGRATE_LOCK_ID})`);
     await runner({
-      databaseUrl,
+      dbClient: client,
+      noLock: true,
       dir: MIGRATIONS_DIR,
       migrationsTable: MIGRATIONS_TABLE,
       direction: 'up',
       checkOrder: true,
+      // Its BEGIN inside ours is a no-op (PostgreSQL warns), and its COMMIT is ours: every migration
+      // must therefore run in a transaction (no CREATE INDEX CONCURRENTLY).
       singleTransaction: true,
-      // Workers starting together queue behind the first; the others then find nothing left to run.
-      advisoryLockMode: 'wait',
       log: () => undefined,
       logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
+    await client.query('COMMIT');
   } catch (err) {
-    throw new StoreError(StoreErrorCode.Migration, `Cannot create or migrate Dossier's schema in ${where}: ${(err as Error).message}`, { cause: err });
+    await client.query('ROLLBACK').catch(() => undefined);
+    const reason = (err as { code?: string }).code === '08P01' ? poolerAnswer((err as Error).message) : (err as Error).message;
+    throw new StoreError(StoreErrorCode.Migration, `Cannot create or migrate Dossier's schema in ${where}: ${reason}`, { cause: err });
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -2,7 +2,9 @@
 // recorded who got it: the server stopped and started again, or the writing session terminated as a
 // failover does. The send is then retried on another host, as Temporal may. Nobody who has the
 // message gets it again, the recipients the relay deferred still get it, and the operator reads
-// which database failed and what happens next. A PostgreSQL server of its own, so it can be stopped.
+// which database failed and what happens next. A PostgreSQL server of its own, so it can be stopped;
+// the hosts reach it directly, then through PgBouncer in transaction pooling, which stays up while
+// the server behind it stops or ends a session.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +16,34 @@ import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { useMailSink } from '../helpers/mail-sink';
+import { until } from '../helpers/until';
+import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer';
 
 const sink = useMailSink();
 let server: PostgresServer;
+let pgbouncer: PgBouncer;
 beforeAll(async () => {
   server = await startPostgres();
+  // Within the 2 s outage below, PgBouncer gives up on a query waiting for the server, as it does
+  // with a longer outage and the recommended query_wait_timeout.
+  pgbouncer = await startPgBouncer(server.url, { poolMode: 'transaction', queryWaitTimeout: 1 });
 });
 afterAll(async () => {
+  await pgbouncer?.stop();
   await server?.stop();
 });
+
+/** How the worker hosts reach the database: a fresh one on the server, its URL, and the port their messages name. */
+const ROUTES = [
+  { name: 'directly', async database() { const url = await server.createDatabase(); return { url, hostsUrl: url, port: server.port }; } },
+  {
+    name: 'through PgBouncer (pool_mode = transaction)',
+    async database() {
+      const url = await server.createDatabase();
+      return { url, hostsUrl: pgbouncer.urlFor(url), port: pgbouncer.port };
+    },
+  },
+];
 
 const PRIVACY = 'privacy@zoom.test';
 const DPO = 'dpo@zoom.test';
@@ -106,14 +127,14 @@ async function terminateTheRecordWrite(url: string) {
   };
 }
 
-const databaseNamed = () => new RegExp(`PostgreSQL at postgres://dossier@127\\.0\\.0\\.1:${server.port}/dossier_\\w+`);
+const databaseNamed = (port: number) => new RegExp(`PostgreSQL at postgres://dossier@127\\.0\\.0\\.1:${port}/dossier_\\w+`);
 
-describe('the shared ledger losing its database after the relay accepted a message', () => {
+describe.each(ROUTES)('the shared ledger losing its database after the relay accepted a message, reached $name', (route) => {
   it('sends the deferred recipient alone, once, when the database was stopped as the partial delivery was recorded and another host retries', { timeout: 90_000 }, async () => {
-    const url = await server.createDatabase();
+    const { hostsUrl, port } = await route.database();
     const dpo = deferDpo();
     let restarted: Promise<void> | undefined;
-    const hosts = await twoHosts(url, async () => {
+    const hosts = await twoHosts(hostsUrl, async () => {
       if (restarted) return;
       await server.halt();
       restarted = sleep(2_000).then(() => server.start());
@@ -126,6 +147,8 @@ describe('the shared ledger losing its database after the relay accepted a messa
         (err: Error & { type?: string }) => err,
       );
       await restarted;
+      // A pooler reaches the server again a moment after it started: until then it fails B's queries too.
+      await until(() => hosts.ledgerB.find('<probe@test>').then(() => true, () => false), Boolean, 'the database, reachable again', 20_000, 100);
       dpo.deliver();
       // Temporal retries the send, here on host B, once the database is back.
       const sent = await hosts.hostB.sendMessage(message);
@@ -138,7 +161,7 @@ describe('the shared ledger losing its database after the relay accepted a messa
       // What the operator reads on the pending send: the deferral, the database by name, and what happens next.
       expect(failure?.type).toBe(ErrorType.RecipientDeferred);
       expect(failure?.message).toMatch(/deferred recipient 2 of 2/);
-      expect(failure?.message).toMatch(databaseNamed());
+      expect(failure?.message).toMatch(databaseNamed(port));
       expect(failure?.message).toMatch(/unreachable/);
       expect(failure?.message).toMatch(/once the ledger works again/);
     } finally {
@@ -149,10 +172,10 @@ describe('the shared ledger losing its database after the relay accepted a messa
   });
 
   it('sends the deferred recipient alone, once, when the session recording the partial delivery was terminated and another host retries at once', { timeout: 60_000 }, async () => {
-    const url = await server.createDatabase();
+    const { url, hostsUrl, port } = await route.database();
     const dpo = deferDpo();
     const terminate = await terminateTheRecordWrite(url);
-    const hosts = await twoHosts(url, () => terminate.afterAccepted());
+    const hosts = await twoHosts(hostsUrl, () => terminate.afterAccepted());
     const message = letter('terminated');
     try {
       const failure = await hosts.hostA.sendMessage(message).then(
@@ -166,7 +189,7 @@ describe('the shared ledger losing its database after the relay accepted a messa
       expect(copies(sent.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
       expect(await hosts.ledgerB.find(sent.messageId)).toMatchObject({ accepted: [PRIVACY, DPO], rejected: [] });
       expect(failure?.type).toBe(ErrorType.RecipientDeferred);
-      expect(failure?.message).toMatch(databaseNamed());
+      expect(failure?.message).toMatch(databaseNamed(port));
       expect(failure?.message).toMatch(/terminat/i);
     } finally {
       sink.clear();
@@ -176,9 +199,9 @@ describe('the shared ledger losing its database after the relay accepted a messa
   });
 
   it('sends no second copy of a message delivered to everyone when the session recording it was terminated and another host retries', { timeout: 60_000 }, async () => {
-    const url = await server.createDatabase();
+    const { url, hostsUrl, port } = await route.database();
     const terminate = await terminateTheRecordWrite(url);
-    const hosts = await twoHosts(url, () => terminate.afterAccepted());
+    const hosts = await twoHosts(hostsUrl, () => terminate.afterAccepted());
     const message = letter('terminated-full');
     try {
       const first = await hosts.hostA.sendMessage(message);
@@ -190,7 +213,7 @@ describe('the shared ledger losing its database after the relay accepted a messa
       expect(second).toMatchObject({ messageId: first.messageId, alreadyDelivered: true, accepted: [PRIVACY, DPO] });
       // The send succeeded, and says the ledger failed, where, and what happens next.
       expect(first.ledgerError).toMatch(/accepted by the mail server, but the delivery ledger could not record it/);
-      expect(first.ledgerError).toMatch(databaseNamed());
+      expect(first.ledgerError).toMatch(databaseNamed(port));
       expect(first.ledgerError).toMatch(/once the ledger works again/);
     } finally {
       sink.clear();

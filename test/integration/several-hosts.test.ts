@@ -1,9 +1,10 @@
 // Workers on several hosts sharing one PostgreSQL: what a dropped database connection, a host's own
-// development master key and a busy connection pool must not do to the cluster.
+// development master key and a busy connection pool must not do to the cluster. Dropped connections
+// also behind PgBouncer in transaction pooling, where the server sessions dropped are the pooler's.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Transporter } from 'nodemailer';
 import { Client } from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEmailActivities, createSmtpTransport } from '../../activities/email';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { createDatabase } from '../../infra/postgres';
@@ -13,8 +14,16 @@ import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { useMailSink } from '../helpers/mail-sink';
+import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer';
 
 const sink = useMailSink();
+let pgbouncer: PgBouncer;
+beforeAll(async () => {
+  pgbouncer = await startPgBouncer(inject('postgresUrl'), { poolMode: 'transaction' });
+});
+afterAll(async () => {
+  await pgbouncer?.stop();
+});
 
 /** What a PostgreSQL restart or failover does: every session but the caller's ends. */
 async function dropEverySession(admin: Client): Promise<number> {
@@ -23,10 +32,13 @@ async function dropEverySession(admin: Client): Promise<number> {
 }
 
 describe('workers on several hosts sharing one PostgreSQL', () => {
-  it('sends a message once when the database drops its connections while the first host is still sending it', { timeout: 60_000 }, async () => {
+  it.each([
+    { route: 'directly', hostsUrl: (url: string) => url },
+    { route: 'through PgBouncer (pool_mode = transaction)', hostsUrl: (url: string) => pgbouncer.urlFor(url) },
+  ])('sends a message once when the database drops its connections while the first host is still sending it, reached $route', { timeout: 60_000 }, async ({ hostsUrl }) => {
     const url = await createDatabase(inject('postgresUrl'));
-    const storeA = openPostgresStore(url);
-    const storeB = openPostgresStore(url);
+    const storeA = openPostgresStore(hostsUrl(url));
+    const storeB = openPostgresStore(hostsUrl(url));
     await Promise.all([storeA.ready(), storeB.ready()]);
     const admin = new Client({ connectionString: url });
     await admin.connect();
@@ -50,6 +62,8 @@ describe('workers on several hosts sharing one PostgreSQL', () => {
       expect(sink.messages.filter((m) => m.messageId === second.messageId)).toHaveLength(1);
       expect(second.messageId).toBe(firstResult.messageId);
     } finally {
+      // Both routes send the same Message-ID: the next one counts its own copies.
+      sink.clear();
       relay.close();
       await admin.end();
       await storeA.close();

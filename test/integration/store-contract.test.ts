@@ -1,5 +1,6 @@
-// The shared-state contract: the same cases against local files and against the run's PostgreSQL
-// server (a fresh database per implementation). A worker or the CLI may use either home without
+// The shared-state contract: the same cases against local files, against the run's PostgreSQL server
+// (a fresh database per implementation) and against it behind PgBouncer in transaction pooling, as
+// platform teams run PostgreSQL for several hosts. A worker or the CLI may use any home without
 // noticing the difference, and two processes on one home see one another's state.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,7 +14,12 @@ import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type W
 import { MIGRATIONS_TABLE } from '../../store/postgres';
 import { KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
+import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer';
 
+let pgbouncer: PgBouncer | undefined;
+afterAll(async () => {
+  await pgbouncer?.stop();
+});
 
 const HOMES: { name: string; settings(): Promise<StoreSettings> }[] = [
   {
@@ -29,6 +35,19 @@ const HOMES: { name: string; settings(): Promise<StoreSettings> }[] = [
       const scratch = mkdtempSync(join(tmpdir(), 'dossier-store-'));
       return {
         databaseUrl: await createDatabase(inject('postgresUrl')),
+        outputDir: join(scratch, 'out'),
+        stateDir: join(scratch, 'state'),
+        keysDir: join(scratch, 'keys'),
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL behind PgBouncer (pool_mode = transaction)',
+    async settings() {
+      pgbouncer ??= await startPgBouncer(inject('postgresUrl'), { poolMode: 'transaction' });
+      const scratch = mkdtempSync(join(tmpdir(), 'dossier-store-'));
+      return {
+        databaseUrl: pgbouncer.urlFor(await createDatabase(inject('postgresUrl'))),
         outputDir: join(scratch, 'out'),
         stateDir: join(scratch, 'state'),
         keysDir: join(scratch, 'keys'),
@@ -344,12 +363,21 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(mode(join(settings.keysDir, 'campaign-k9.json'))).toBe(0o600);
     });
   } else {
-    it('creates its schema with a versioned migration, once, however many instances start together', async () => {
-      const client = new Client({ connectionString: settings.databaseUrl });
+    it('creates its schema with a versioned migration, once, however many instances start together, and leaves no lock behind', async () => {
+      const fresh = await home.settings();
+      const starting = Array.from({ length: 4 }, () => openStore(fresh));
+      const started = await Promise.allSettled(starting.map((s) => s.ready()));
+      await Promise.all(starting.map((s) => s.close()));
+      rmSync(join(fresh.outputDir, '..'), { recursive: true, force: true });
+      expect(started.filter((s) => s.status === 'rejected')).toEqual([]);
+      const client = new Client({ connectionString: fresh.databaseUrl });
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
         expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease']);
+        // A lock still held by a server session a pooler keeps open would stop the next worker's start.
+        const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+        expect(locks.rows).toEqual([]);
       } finally {
         await client.end();
       }
