@@ -96,7 +96,7 @@ export function authorityInSentence(authority: Pick<Authority, 'name' | 'article
 
 /**
  * A name inside a French sentence, with the article its owner gives it (`Authority.article.fr`):
- * "le Commissariat…", "la CNIL", "l’Autorité…" (le and la elided before a vowel), "les …".
+ * "le Commissariat…", "la CNIL", "l’Autorité…" (le and la elided before a vowel).
  * Undefined without a known article: French cannot guess it from the name, so the caller words the
  * sentence without one.
  */
