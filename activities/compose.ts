@@ -153,6 +153,9 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   const [addressee] = message.to;
   const leadInSentence = lead && authorityInSentence(lead, language);
   const fromInSentence = details.from && authorityInSentence(authorityNamed(campaign, details.from), language);
+  // The authority asking for changes as the subject of a sentence: "Le Bureau du commissaire… demande".
+  // English always names an authority with its article ("The Office…"), so its fromName is this too.
+  const fromSubject = fromInSentence && capitalize(fromInSentence);
   return {
     language,
     reference: campaign.reference,
@@ -230,9 +233,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     sinceVersion: details.sinceVersion,
     changes: changesView(details.changes, language),
     moreChanges: details.moreChanges,
-    fromName: details.from && (language === 'en' ? capitalize(withArticle(details.from.en)) : details.from[language]),
-    // The authority asking for changes as the subject of a sentence: "Le Bureau du commissaire… demande".
-    fromInSentence: fromInSentence && capitalize(fromInSentence),
+    fromName: language === 'en' ? fromSubject : details.from?.[language],
+    fromInSentence: fromSubject,
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };

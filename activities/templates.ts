@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { DossierError } from '../workflows/errors';
-import { elide, elision } from '../workflows/locale';
-import { LANGUAGES, MESSAGE_KINDS, PRINCIPLES, type Language, type MessageKind } from '../workflows/types';
+import { elide, elision, principleTitlesIn } from '../workflows/locale';
+import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
 
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
 
@@ -125,11 +125,8 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
     set.words.set(lang, wordsFile[lang] ?? {});
     // The principles' titles are kept here alone (the workspace reads them too): one missing would
     // leave a statement's heading, or a change's label, without its principle.
-    const titles = (wordsFile[lang] ?? {}).principles as Record<string, unknown> | undefined;
-    for (const p of PRINCIPLES) {
-      const title = titles?.[p];
-      if (typeof title !== 'string' || !title.trim()) throw new TemplateError(`templates/words.yaml has no ${lang} title for principles.${p}; add it.`);
-    }
+    const principles = principleTitlesIn(wordsFile[lang], lang);
+    if ('problem' in principles) throw new TemplateError(principles.problem);
     const layout = layoutFile[lang] ?? {};
     set.layouts.set(lang, {
       text: compile(layout.text, `layout.yaml ${lang}.text`, false),

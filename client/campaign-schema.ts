@@ -105,11 +105,21 @@ const contact = z.strictObject({ name, email });
 /** The office that signs the emails: one name, or its name in each language (`{ en, fr }`). */
 const officeContact = z.strictObject({ name: z.union([name, bilingualName]), email });
 
-/** `le`, `la`, `l’` or `les`; a typed `l'` is kept with the typographic apostrophe the emails print. */
+/**
+ * `le`, `la` or `l’`; a typed `l'` is kept with the typographic apostrophe the emails print. `les` is
+ * refused with its reason, since it reads as an article like the others.
+ */
 const frenchArticle = z
   .string()
   .transform((value) => value.trim().replace(/'$/, '’'))
-  .pipe(z.enum(FRENCH_ARTICLES, { error: `must be one of ${FRENCH_ARTICLES.join(', ')}: the article French puts before the name in a sentence` }));
+  .pipe(
+    z.enum(FRENCH_ARTICLES, {
+      error: (issue) =>
+        typeof issue.input === 'string' && issue.input.toLowerCase() === 'les'
+          ? `must be one of ${FRENCH_ARTICLES.join(', ')}, not les: an authority is one body, and the French emails make it the subject of a singular verb ("Le Commissariat … demande")`
+          : `must be one of ${FRENCH_ARTICLES.join(', ')}: the article French puts before the name in a sentence`,
+    }),
+  );
 
 const authority = z.strictObject({
   id,

@@ -7,9 +7,9 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
-import { elide, elision, firstOfMonth, frenchHour, LOCALE, timeZoneName } from '../workflows/locale';
+import { elide, elision, firstOfMonth, frenchHour, LOCALE, principleTitlesIn, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
-import { LANGUAGES, PRINCIPLES, type Language, type Principle } from '../workflows/types';
+import { LANGUAGES, type Language, type Principle } from '../workflows/types';
 
 export const WEB_TEMPLATES_DIR = join(__dirname, '..', 'templates', 'web');
 
@@ -73,11 +73,7 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   };
   const date = (value: string, language: Language, timeZone = 'UTC') => formatDate(value, language, timeZone, ordinalFirst[language]);
   const zoneName = (timeZone: string, language: Language, at = new Date()) => timeZoneName(timeZone, language, at);
-  const principle = (p: Principle, language: Language): string => {
-    const title = principleTitles[language][p];
-    if (title === undefined) throw new WebTemplateError(`templates/words.yaml has no ${language} title for principles.${p}; add it.`);
-    return title;
-  };
+  const principle = (p: Principle, language: Language): string => principleTitles[language][p];
   const dateTime = (value: string, language: Language, timeZone = 'UTC') => {
     const at = new Date(value);
     if (Number.isNaN(at.getTime())) return value;
@@ -149,21 +145,17 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
  * The letters' words the pages use, by language: the first of a month (`1er`, or undefined where the
  * language writes "1") and each principle's title, which every language must have.
  */
-function lettersWords(file: string): { ordinalFirst: Record<Language, string | undefined>; principleTitles: Record<Language, Partial<Record<Principle, string>>> } {
+function lettersWords(file: string): { ordinalFirst: Record<Language, string | undefined>; principleTitles: Record<Language, Record<Principle, string>> } {
   const words = parse(readFileSync(file, 'utf8')) as Partial<Record<Language, Record<string, unknown>>> | null;
   const ordinalFirst = {} as Record<Language, string | undefined>;
-  const principleTitles = {} as Record<Language, Partial<Record<Principle, string>>>;
+  const principleTitles = {} as Record<Language, Record<Principle, string>>;
   for (const language of LANGUAGES) {
     const word = words?.[language]?.firstOfMonth;
     if (word !== undefined && typeof word !== 'string') throw new WebTemplateError(`templates/words.yaml ${language}.firstOfMonth must be a text, such as "1er".`);
     ordinalFirst[language] = word;
-    const titles = words?.[language]?.principles as Record<string, unknown> | undefined;
-    principleTitles[language] = {};
-    for (const p of PRINCIPLES) {
-      const title = titles?.[p];
-      if (typeof title !== 'string' || !title.trim()) throw new WebTemplateError(`templates/words.yaml has no ${language} title for principles.${p}; add it.`);
-      principleTitles[language][p] = title;
-    }
+    const principles = principleTitlesIn(words?.[language], language);
+    if ('problem' in principles) throw new WebTemplateError(principles.problem);
+    principleTitles[language] = principles.titles;
   }
   return { ordinalFirst, principleTitles };
 }

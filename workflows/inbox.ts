@@ -9,6 +9,12 @@ import { MESSAGE_KINDS, type InboundMessage, type MessageKind, type OfficerNotic
 type Log = (by: string, what: string, detail?: string) => void;
 const ENGINE = 'dossier';
 
+/**
+ * A bounce's reason when the report names no status and no diagnostic. Recorded in running cases'
+ * histories, so it never changes; timeline.ts reads it back.
+ */
+export const NO_BOUNCE_REPORT = 'no reason given';
+
 export interface Recorded {
   result: RecordInboundResult;
   /** For a bounce: the notice the officer gets (sent by the workflow, as for a refused address). */
@@ -43,7 +49,7 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
   const who = input.assignedBy ?? ENGINE;
   if (input.kind === 'bounce') {
     const bounce = input.bounce!;
-    const reason = `bounced by the vendor's mail server for ${bounce.recipients.join(', ')}: ${[bounce.status, bounce.diagnostic].filter(Boolean).join(' ') || 'no reason given'}`;
+    const reason = `bounced by the vendor's mail server for ${bounce.recipients.join(', ')}: ${[bounce.status, bounce.diagnostic].filter(Boolean).join(' ') || NO_BOUNCE_REPORT}`;
     state.deliveryFailures.push({ at: now, step: input.answersStep!, reason });
     log(who, 'message bounced', `${input.answersStep}: ${reason}`);
     const count = inbox.filter((m) => m.kind === 'bounce').length;

@@ -2,11 +2,12 @@
 // workspace (web/) must agree: the locale each language is written in, the first day of a month as
 // an ordinal ("1er juillet"), a duration in words ("4 heures"), a time zone named as its readers name
 // it ("heure de l’Est"), and two rules of written French: a word elided before a name that starts with a vowel ("d’Epsilon"), and
-// the hour as French typography writes it ("9 h", "9 h 30").
+// the hour as French typography writes it ("9 h", "9 h 30"); and the check that templates/words.yaml
+// titles every principle, which both load.
 // Pure, here because both sides may import workflows/ and neither may import the other; no workflow
 // uses it, so it stays out of the workflow bundle.
 import { durationMs } from './time';
-import { type Authority, FRENCH_ARTICLES, type Language } from './types';
+import { type Authority, FRENCH_ARTICLES, type Language, type Principle, PRINCIPLES } from './types';
 
 export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
@@ -96,7 +97,7 @@ export function authorityInSentence(authority: Pick<Authority, 'name' | 'article
 
 /**
  * A name inside a French sentence, with the article its owner gives it (`Authority.article.fr`):
- * "le Commissariat…", "la CNIL", "l’Autorité…" (le and la elided before a vowel), "les …".
+ * "le Commissariat…", "la CNIL", "l’Autorité…" (le and la elided before a vowel).
  * Undefined without a known article: French cannot guess it from the name, so the caller words the
  * sentence without one.
  */
@@ -111,4 +112,21 @@ export function withFrenchArticle(name: string, article: string | undefined): st
  */
 export function frenchHour(text: string): string {
   return text.replace(/(\d{1,2})[\s\u202f]h[\s\u202f](\d{2})$/u, (_, hour: string, minutes: string) => `${Number(hour)}\u00a0h${minutes === '00' ? '' : `\u00a0${minutes}`}`);
+}
+
+/**
+ * Each principle's title from one language's section of templates/words.yaml (its `principles:`),
+ * which the letters and the workspace both read: a title missing or blank comes back as the problem
+ * to fix, which each loader throws as its own error, so neither starts with a heading left empty.
+ */
+export function principleTitlesIn(words: unknown, language: Language): { titles: Record<Principle, string> } | { problem: string } {
+  const section = words && typeof words === 'object' ? (words as Record<string, unknown>).principles : undefined;
+  const given = section && typeof section === 'object' ? (section as Record<string, unknown>) : {};
+  const titles = {} as Record<Principle, string>;
+  for (const p of PRINCIPLES) {
+    const title = given[p];
+    if (typeof title !== 'string' || !title.trim()) return { problem: `templates/words.yaml has no ${language} title for principles.${p}; add it.` };
+    titles[p] = title;
+  }
+  return { titles };
 }

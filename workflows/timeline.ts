@@ -2,6 +2,7 @@
 // (engagement-state.ts, inbox.ts, engagement.ts), and running cases keep the entries they recorded, so
 // the workspace words them in its reader's language from what this module reads out of them. No
 // workflow imports it: the bundle, and so every recorded history, is unchanged.
+import { NO_BOUNCE_REPORT } from './inbox';
 import { DEMONSTRATION_RESULTS, MESSAGE_KINDS, type DemonstrationResult, type MessageKind, type TimelineEntry } from './types';
 
 /** What an entry says, as a code that names one sentence in each language. */
@@ -104,8 +105,6 @@ export interface BounceReading {
 }
 
 const BOUNCE_REASON = /^bounced by the vendor's mail server for (.+?): ([\s\S]*)$/;
-/** What inbox.ts writes when a bounce names no status and no diagnostic. */
-const NO_REPORT = 'no reason given';
 
 /**
  * A bounce's reason as inbox.ts records it (a delivery failure's `reason`, a `message bounced` entry's
@@ -120,7 +119,7 @@ export function readBounceReason(reason: string | undefined): BounceReading | un
   const recipients = m[1].split(', ');
   // Addresses are split where inbox.ts joined them; anything else there is not a list this reads.
   if (!recipients.every((r) => /^[^\s@]+@[^\s@]+$/.test(r))) return undefined;
-  return m[2] === NO_REPORT ? { recipients } : { recipients, report: m[2] };
+  return m[2] === NO_BOUNCE_REPORT ? { recipients } : { recipients, report: m[2] };
 }
 
 /**

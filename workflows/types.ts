@@ -67,8 +67,11 @@ export interface Authority {
   article?: { fr: FrenchArticle };
 }
 
-/** The articles a French name may take inside a sentence. */
-export const FRENCH_ARTICLES = ['le', 'la', 'l’', 'les'] as const;
+/**
+ * The articles a French name may take inside a sentence. Singular only: an authority is one body, and
+ * the French emails make it the subject of a singular verb ("Le Commissariat … demande").
+ */
+export const FRENCH_ARTICLES = ['le', 'la', 'l’'] as const;
 export type FrenchArticle = (typeof FRENCH_ARTICLES)[number];
 
 /** The calendar working days are counted on: the lead authority's jurisdiction and time zone. */

@@ -77,7 +77,15 @@ describe('campaign file', () => {
     expect(typed.campaign.authorities.find((a) => a.id === 'gra')?.article).toEqual({ fr: 'l’' });
     const yaml = edited("    article: { fr: la }\n", '    article: { fr: une }\n');
     expect(problemsOf(yaml)).toEqual([
-      `authorities[3].article.fr: must be one of le, la, l’, les: the article French puts before the name in a sentence (campaigns/x.yaml:${lineOf(yaml, 'fr: une')})`,
+      `authorities[3].article.fr: must be one of le, la, l’: the article French puts before the name in a sentence (campaigns/x.yaml:${lineOf(yaml, 'fr: une')})`,
+    ]);
+  });
+
+  it('refuses the plural article les, naming the articles an authority may take', () => {
+    // The French emails make an authority the subject of a singular verb ("Le Commissariat … demande").
+    const yaml = edited("    article: { fr: la }\n", '    article: { fr: les }\n');
+    expect(problemsOf(yaml)).toEqual([
+      `authorities[3].article.fr: must be one of le, la, l’, not les: an authority is one body, and the French emails make it the subject of a singular verb ("Le Commissariat … demande") (campaigns/x.yaml:${lineOf(yaml, 'article: { fr: les }')})`,
     ]);
   });
 

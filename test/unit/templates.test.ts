@@ -12,6 +12,7 @@ import { LANGUAGES, MESSAGE_KINDS, PRINCIPLES, type Language, type MessageDetail
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { loadViews } from '../../web/views';
 import { changesView } from '../../web/text-diff';
+import { principleTitlesIn } from '../../workflows/locale';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -249,6 +250,16 @@ describe('message templates', () => {
     writeFileSync(join(untitled, 'words.yaml'), source.replace(/^ {4}end-user-control: Contrôle.*\n/m, ''));
     expect(() => loadViews(join(untitled, 'web'))).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
     expect(() => loadTemplates(untitled)).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
+  });
+
+  it('checks the principles’ titles in one place the letters and the workspace both call: a blank title, or one that is not a text, is missing', () => {
+    const given = Object.fromEntries(PRINCIPLES.map((p) => [p, `Title of ${p}`]));
+    expect(principleTitlesIn({ principles: given }, 'en')).toEqual({ titles: given });
+    const missing = (language: Language, p: string) => ({ problem: `templates/words.yaml has no ${language} title for principles.${p}; add it.` });
+    expect(principleTitlesIn({ principles: { ...given, 'end-user-control': '  ' } }, 'fr')).toEqual(missing('fr', 'end-user-control'));
+    expect(principleTitlesIn({ principles: { ...given, security: 3 } }, 'en')).toEqual(missing('en', 'security'));
+    expect(principleTitlesIn({ principles: 'security' }, 'en')).toEqual(missing('en', PRINCIPLES[0]));
+    expect(principleTitlesIn(undefined, 'fr')).toEqual(missing('fr', PRINCIPLES[0]));
   });
 
   it('dates as the workspace does: the first of a month with the same word, a zone by the same name', () => {

@@ -168,6 +168,8 @@ describe('reading a timeline entry back', () => {
       report: '5.1.1 smtp; 550 User unknown: a@v.test',
     });
     expect(readBounceReason(recorded({ recipients: ['a@v.test'] }))).toEqual({ recipients: ['a@v.test'] });
+    // Running cases keep the text recorded before the phrase became a constant: it may not change.
+    expect(recorded({ recipients: ['a@v.test'] })).toBe("bounced by the vendor's mail server for a@v.test: no reason given");
     for (const other of ['RecipientRejected: 550 Mailbox unavailable', "bounced by the vendor's mail server for : 5.1.1", "bounced by the vendor's mail server for postmaster: x", undefined]) {
       expect(readBounceReason(other), String(other)).toBeUndefined();
     }
