@@ -209,7 +209,7 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
   }
   const notMailed = overview.statementNotMailed ?? [];
   if (notMailed.length) {
-    parts.push(section('Statement not mailed to (they never had the letter it answers)', table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedBecause(v.reason)]))));
+    parts.push(section(sentence('en', 'statement.not-mailed'), table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedBecause(v.reason)]))));
   }
   return parts.join('\n');
 }

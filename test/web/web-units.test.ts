@@ -834,11 +834,13 @@ describe('the page texts', () => {
     };
     const shown = statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
     const french = await shown('fr');
-    expect(french).toContain('Déclaration non envoyée à ces entreprises, qui n’ont jamais reçu la lettre à laquelle elle répond\u00a0:');
+    // Not "never had": a letter still being sent may reach the vendor after the statement was published.
+    expect(french).toContain('Déclaration non envoyée à ces entreprises, qui, lors de sa publication, n’avaient pas reçu la lettre à laquelle elle répond\u00a0:');
     expect(french).toContain('Houseparty\u00a0: son dossier s’est terminé sans que la lettre lui parvienne');
     expect(french).toContain('Epsilon\u00a0: le serveur de messagerie n’avait accepté aucune de ses lettres');
     expect(frenchPunctuationFaults(french)).toEqual([]);
     const english = await shown('en');
+    expect(english).toContain('Statement not mailed to these vendors, which, when it was published, had not received the letter it answers:');
     expect(english).toContain('Houseparty: its engagement ended without the letter reaching it');
     expect(english).toContain('Epsilon: the mail server had accepted none of its letters when the statement went out');
   });
