@@ -845,6 +845,23 @@ describe('the page texts', () => {
     expect(english).toContain('Epsilon: the mail server had accepted none of its letters when the statement went out');
   });
 
+  it('still shows the statement page when a vendor was left out for a reason this release does not know (a newer worker’s, mid-upgrade), naming it by its code', async () => {
+    const status = {
+      campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
+      published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
+      statementNotMailed: [
+        { vendorId: 'zeta', vendorName: 'Zeta <Inc>', reason: 'vendor-opted-out' },
+        { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
+      ],
+    };
+    const shown = statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
+    for (const language of ['en', 'fr']) {
+      const page = await shown(language);
+      expect(page, language).toMatch(language === 'fr' ? /Zeta <Inc>\u00a0: vendor-opted-out/ : /Zeta <Inc>: vendor-opted-out/);
+      expect(page, language).toContain(language === 'fr' ? 'Epsilon\u00a0: le serveur de messagerie' : 'Epsilon: the mail server');
+    }
+  });
+
   // A page template holds the HTML; every word and mark of punctuation around its values comes from
   // strings.yaml, where French puts its no-break spaces and quotes («\u202f…\u202f»).
   it('leaves every mark of punctuation between words to strings.yaml: no page template writes a colon, a semicolon or a quotation mark of its own', () => {
