@@ -109,7 +109,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   };
   /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
   const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
-  /** A vendor's statement notice answers the open letter: it is not sent to a vendor that never had one. */
+  /** A vendor's statement notice answers the open letter: it is not sent while the mail server has accepted none of its letters. */
   const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
     kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
   return {

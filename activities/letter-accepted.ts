@@ -1,9 +1,10 @@
 // Whether an engagement's open letter went out, as the delivery ledger knows it: the published
-// statement answers the letter, so its notice goes only to a vendor that had it. The ledger records
-// every message the mail server accepted, whatever the engagement's outcome says (outcomes of
-// engagements that ended before `letterUndelivered` say nothing) and while the engagement still runs;
-// a letter refused, or still being sent or retried, has no record there. A bounce after the server
-// accepted the letter is not the ledger's to know: the engagement's outcome reports that one.
+// statement answers the letter, so its notice goes only to a vendor whose letter the mail server
+// accepted. The ledger records every message the mail server accepted, whatever the engagement's
+// outcome says (outcomes of engagements that ended before `letterUndelivered` say nothing) and while
+// the engagement still runs; a letter refused, or still being sent or retried, has no record there.
+// A bounce after the server accepted the letter is not the ledger's to know: the engagement's outcome
+// reports that one.
 import type { DeliveryRecord } from './delivery-ledger';
 import { messageIdFor } from './threading';
 
@@ -11,16 +12,26 @@ import { messageIdFor } from './threading';
 export type FindRecord = (messageId: string) => Promise<DeliveryRecord | undefined>;
 
 /**
+ * Letters looked for whatever else the ledger holds. A refused letter leaves no record, and neither
+ * may the office's notice of it (the office's own address refused), so the ledger cannot say how
+ * many letters an engagement sent: each one after the first waits for an officer to correct the
+ * address by hand after the previous one was refused for good, so twenty letters mean nineteen
+ * corrected addresses refused in turn, far more than a vendor's contacts run to. Each look is one ledger read, paid only for a vendor left out (an accepted
+ * letter ends the walk), once, at publication.
+ */
+export const LETTERS_LOOKED_FOR = 20;
+
+/**
  * True once the mail server accepted one of the engagement's letters (`letter`, then `letter-2`, …
- * to addresses an officer corrected) for at least one address, as the engagement counts it. A
- * letter is followed by a corrected one only after it was refused for good, which the engagement
- * reports to the case office (`officer-notice-<step>`) before it waits for the correction: without
- * that report there is no later letter to look for.
+ * to addresses an officer corrected) for at least one address, as the engagement counts it. Letters
+ * up to LETTERS_LOOKED_FOR are all looked for, as a refused one leaves a gap; past it, the walk goes
+ * on only while the ledger holds the office's notice that the previous letter was refused
+ * (`officer-notice-<step>`), the engagement's report before it waits for the correction.
  */
 export async function letterAccepted(find: FindRecord, threadId: string, domain: string): Promise<boolean> {
   for (let n = 1; ; n++) {
     const step = n === 1 ? 'letter' : `letter-${n}`;
     if ((await find(messageIdFor(threadId, step, domain)))?.accepted.length) return true;
-    if (!(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return false;
+    if (n >= LETTERS_LOOKED_FOR && !(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return false;
   }
 }

@@ -1,13 +1,15 @@
 // The audit trail as files an access-to-information officer can hand over: CSV (UTF-8 with a byte
 // order mark so spreadsheets read accents, one row per event, RFC 4180 quoting, formula-looking
 // cells neutralised) and a PDF on the same kit as the statements. Wording from templates/audit.yaml,
-// and each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`).
+// each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`), and
+// why a message was not sent by the workspace's sentence for it (`not-mailed.*`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
 import { sentence } from '../intake/wording';
+import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
@@ -41,8 +43,11 @@ interface AuditWording {
   actions: Record<string, string>;
 }
 
-/** The export's words in one language, and a kind of message in the workspace's word for it. */
-type Words = AuditWording & { messageKind(kind: string): string };
+/**
+ * The export's words in one language; a kind of message in the workspace's word for it, and why a
+ * message was not sent in the workspace's words for that (strings.yaml `not-mailed.*`).
+ */
+type Words = AuditWording & { messageKind(kind: string): string; notSentBecause(reason: string): string };
 
 let wordingFile: Record<Language, AuditWording> | undefined;
 function wording(language: Language): Words {
@@ -51,7 +56,7 @@ function wording(language: Language): Words {
   if (!words) throw new Error(`templates/audit.yaml has no ${language} section; add one beside en.`);
   // A kind this release does not know (a newer worker's) is shown by its code.
   const messageKind = (kind: string) => ((MESSAGE_KINDS as readonly string[]).includes(kind) ? sentence(language, `message.${kind}`) : kind);
-  return { ...words, messageKind };
+  return { ...words, messageKind, notSentBecause: (reason: string) => notMailedText(reason, language) };
 }
 
 const engine = Handlebars.create();
@@ -89,6 +94,9 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return event.revision === undefined ? '' : String(event.revision);
     case 'actionInWords':
       return actionInWords(event, words);
+    case 'detail':
+      // Why an email was not sent is a code: said in the export's language, as the workspace says it.
+      return event.notSent !== undefined ? words.notSentBecause(event.notSent) : (event.detail ?? '');
     default:
       return event[column] ?? '';
   }
@@ -104,6 +112,7 @@ function actionInWords(event: AuditEvent, words: Words): string {
       return words.outcomes[action] ?? words.stages[action] ?? action;
     case 'email-sent':
     case 'email-refused':
+    case 'email-not-sent':
       if (!event.messageKind) return action;
       return fill(words.message, { kind: words.messageKind(event.messageKind), step: event.step });
     case 'email-received':

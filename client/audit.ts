@@ -21,6 +21,7 @@ export const AUDIT_EVENT_KINDS = [
   'stage',
   'email-sent',
   'email-refused',
+  'email-not-sent',
   'email-received',
   'document',
   'approval',
@@ -40,9 +41,14 @@ export interface AuditEvent {
   actor: string;
   /** The action, message kind, stage or document, in the workflow's own words (update, step, stage). */
   action: string;
-  /** For an email sent or refused: the kind of message and its step, which `action` joins. */
+  /** For an email sent, refused or not sent: the kind of message and its step, which `action` joins. */
   messageKind?: string;
   step?: string;
+  /**
+   * For an email the activity chose not to send: why, as its code (`NOTICE_NOT_MAILED_REASONS`, or a
+   * newer release's); the report words it in the export's language.
+   */
+  notSent?: string;
   /** For a case opened: the revision of Dossier's workflow code its input was written for. */
   revision?: number;
   detail?: string;
@@ -283,9 +289,9 @@ class HistoryReader {
     const message = task.input as { kind?: string; step?: string };
     const sent = result as { messageId?: string; accepted?: string[]; rejected?: string[]; alreadyDelivered?: boolean; resentAfterCrash?: boolean; notSent?: string };
     if (sent.notSent) {
-      // The activity decided not to send it (a vendor's statement notice with no letter gone out): no email left.
-      const why = sent.notSent === 'letter-not-accepted' ? "the mail server had accepted none of the vendor's open letters" : sent.notSent;
-      this.push({ at, kind: 'email-refused', actor: 'dossier', action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(), ...messageOf(message), detail: `not sent: ${why}` });
+      // The activity decided not to send it (a vendor's statement notice, no letter of its engagement
+      // accepted): no email was even tried, so it is neither sent nor refused.
+      this.push({ at, kind: 'email-not-sent', actor: 'dossier', action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(), ...messageOf(message), notSent: sent.notSent });
       return;
     }
     const notes = [

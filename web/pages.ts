@@ -7,6 +7,7 @@ import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { deliveryFailureText } from '../client/delivery-failures';
+import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -634,6 +635,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       withFindings: status.engagements.filter((e) => e.outcome?.stage === 'concluded').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
+      notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
       ...formView(form, language),
       done: takeNotice(c),
     });

@@ -2,10 +2,11 @@
 // campaigns (a vendor is withdrawn with `engagement withdraw`, the one way). The file is read and
 // checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
-import { NOTICE_NOT_MAILED_REASONS, type NoticeNotMailedReason, type Vendor } from '../../workflows/types';
+import type { Vendor } from '../../workflows/types';
 import { sentence } from '../../intake/wording';
 import { loadCampaignFile } from '../campaign-file';
 import { deliveryFailureText } from '../delivery-failures';
+import { notMailedText } from '../not-mailed';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
@@ -209,12 +210,7 @@ export function renderOverview(overview: CampaignOverview, now = Date.now(), pub
   }
   const notMailed = overview.statementNotMailed ?? [];
   if (notMailed.length) {
-    parts.push(section('Statement not mailed to (they never had the letter it answers)', table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedBecause(v.reason)]))));
+    parts.push(section(sentence('en', 'statement.not-mailed'), table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedText(v.reason, 'en')]))));
   }
   return parts.join('\n');
-}
-
-/** Why a vendor was not mailed the statement, in the workspace's words; a reason of a newer release as its code. */
-function notMailedBecause(reason: NoticeNotMailedReason): string {
-  return NOTICE_NOT_MAILED_REASONS.includes(reason) ? sentence('en', `not-mailed.${reason}`) : reason;
 }

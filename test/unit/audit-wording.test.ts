@@ -37,6 +37,29 @@ function parseCsv(bytes: Buffer): string[][] {
   return bytes.subarray(3).toString('utf8').trim().split('\r\n').map((line) => line.split(','));
 }
 
+/** The CSV's rows, its fields quoted as RFC 4180 quotes them (a sentence holds commas). */
+function csvRows(bytes: Buffer): string[][] {
+  const text = bytes.subarray(3).toString('utf8');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i++) field += text[i] === '"' ? text[++i] : text[i];
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
 describe('audit export wording', () => {
   it('names stages, outcomes, messages and the code revision in French in the PDF, not by their internal codes', async () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
@@ -80,7 +103,8 @@ describe('audit export wording', () => {
 });
 
 describe('a message the activity chose not to send', () => {
-  it('is a row of an email not delivered, saying why, not one of an email sent to nobody', async () => {
+  /** A history in which the notice's activity left one vendor's statement notice out, for `notSent`. */
+  function notSentTrail(notSent: string) {
     const notice = { kind: 'statement-notice', step: 'statement-notice-v1-vendor-zoom' };
     const events = [
       { eventId: 1, ...at(0), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads(notice) } },
@@ -89,7 +113,7 @@ describe('a message the activity chose not to send', () => {
         ...at(1),
         activityTaskCompletedEventAttributes: {
           scheduledEventId: 1,
-          result: payloads({ messageId: '<statement-notice-v1-vendor-zoom.campaign.vc@dossier.test>', accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' }),
+          result: payloads({ messageId: '<statement-notice-v1-vendor-zoom.campaign.vc@dossier.test>', accepted: [], rejected: [], alreadyDelivered: false, notSent }),
         },
       },
     ];
@@ -97,13 +121,33 @@ describe('a message the activity chose not to send', () => {
       options: { loadedDataConverter: loadDataConverter() },
       workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
     } as unknown as Client;
-    const trail = await collectAuditTrail(campaignClient, { campaignId: 'vc', vendorId: 'zoom' });
+    return collectAuditTrail(campaignClient, { campaignId: 'vc', vendorId: 'zoom' });
+  }
+
+  it('is a row of an email not sent, with why as its code, not one of an email sent to nobody nor one the mail server refused', async () => {
+    const trail = await notSentTrail('letter-not-accepted');
     expect(trail.events).toEqual([
-      expect.objectContaining({
-        kind: 'email-refused',
-        action: 'statement-notice statement-notice-v1-vendor-zoom',
-        detail: "not sent: the mail server had accepted none of the vendor's open letters",
-      }),
+      expect.objectContaining({ kind: 'email-not-sent', action: 'statement-notice statement-notice-v1-vendor-zoom', notSent: 'letter-not-accepted' }),
     ]);
+  });
+
+  it('says it was not sent, and why, in the export’s language, with the workspace’s sentence for why', async () => {
+    const trail = await notSentTrail('letter-not-accepted');
+    const views = loadViews();
+    const [enHeader, enRow] = csvRows(auditCsv(trail, { language: 'en' }));
+    expect(enRow![enHeader!.indexOf('Event')]).toBe('Email not sent');
+    expect(enRow![enHeader!.indexOf('Detail')]).toBe(views.text('en', 'not-mailed.letter-not-accepted'));
+    const [frHeader, frRow] = csvRows(auditCsv(trail, { language: 'fr' }));
+    expect(frRow![frHeader!.indexOf('Événement')]).toBe('Courriel non envoyé');
+    expect(frRow![frHeader!.indexOf('Détail')]).toBe(views.text('fr', 'not-mailed.letter-not-accepted'));
+    const french = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
+    expect(french).toContain(`Courriel non envoyé · ${views.text('fr', 'message.statement-notice')} (statement-notice-v1-vendor-zoom)`);
+    expect(french).toContain('le serveur de messagerie n’avait accepté aucune de ses lettres');
+    expect(french).not.toMatch(/mail server|not sent/);
+  });
+
+  it('names a reason this release does not know by its code', async () => {
+    const [header, row] = csvRows(auditCsv(await notSentTrail('vendor-opted-out'), { language: 'fr' }));
+    expect(row![header!.indexOf('Détail')]).toBe('vendor-opted-out');
   });
 });

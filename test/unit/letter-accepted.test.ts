@@ -2,7 +2,7 @@
 // notice's activity asks it before mailing a vendor (activities/letter-accepted.ts).
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../activities/delivery-ledger';
-import { letterAccepted } from '../../activities/letter-accepted';
+import { LETTERS_LOOKED_FOR, letterAccepted } from '../../activities/letter-accepted';
 import { messageIdFor } from '../../activities/threading';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -31,7 +31,22 @@ describe('whether an engagement\'s letter went out, as the delivery ledger knows
     // Refused for good (the office was told), and no corrected letter has gone out since.
     const refused = ledger({ 'officer-notice-letter': { accepted: ['office@regulator.test'] } });
     expect(await letterAccepted(refused.find, thread, DOMAIN)).toBe(false);
-    expect(refused.asked).toEqual(['letter', 'officer-notice-letter', 'letter-2', 'officer-notice-letter-2'].map((s) => messageIdFor(thread, s, DOMAIN)));
+    const letters = Array.from({ length: LETTERS_LOOKED_FOR }, (_, i) => (i === 0 ? 'letter' : `letter-${i + 1}`));
+    expect(refused.asked).toEqual([...letters, `officer-notice-letter-${LETTERS_LOOKED_FOR}`].map((s) => messageIdFor(thread, s, DOMAIN)));
+  });
+
+  it('finds a corrected letter the server accepted though the office\'s notice of the refused one left no record (the office\'s address refused it too)', async () => {
+    expect(await letterAccepted(ledger({ 'letter-2': { accepted: ['privacy@new.zoom.test'] } }).find, thread, DOMAIN)).toBe(true);
+    const last = `letter-${LETTERS_LOOKED_FOR}`;
+    expect(await letterAccepted(ledger({ [last]: { accepted: ['privacy@new.zoom.test'] } }).find, thread, DOMAIN)).toBe(true);
+  });
+
+  it('looks past the letters it always looks for only while the office was told the one before was refused', async () => {
+    const past = LETTERS_LOOKED_FOR + 2;
+    const accepted = { [`letter-${past}`]: { accepted: ['privacy@new.zoom.test'] } };
+    const told = (n: number) => ({ [`officer-notice-letter-${n}`]: { accepted: ['office@regulator.test'] } });
+    expect(await letterAccepted(ledger({ ...accepted, ...told(past - 2), ...told(past - 1) }).find, thread, DOMAIN)).toBe(true);
+    expect(await letterAccepted(ledger({ ...accepted, ...told(past - 2) }).find, thread, DOMAIN)).toBe(false);
   });
 
   it('says yes once the mail server accepted the letter, or a letter sent again to a corrected address, for one address at least', async () => {
