@@ -52,6 +52,9 @@ export interface UpcomingStep {
   kind: ReminderKind | 'expire' | 'demonstration-reminder';
 }
 
+/** Timeline entries whose detail starts with the open letter's step (`letter`, `letter-2`, …). */
+const LETTER_ENTRIES = ['open-letter sent', 'open-letter not delivered', 'open-letter delayed', 'letter undeliverable'];
+
 /** Milliseconds of a date the validators already accepted. */
 const instant = (text: string): number => isoInstant(text) ?? Number.NaN;
 
@@ -270,6 +273,20 @@ export class EngagementCase {
     const partly = this.state.letterReachedOnly;
     const reached = partly?.step === letterStep ? partly.addresses : this.contacts().map((c) => c.email);
     return reached.every((a) => bounced.has(address(a)));
+  }
+
+  /**
+   * How many open letters this case has sent (`letter` is the first, `letter-2` the second, …), as
+   * its timeline records their steps: for a run continued as new by code that did not carry the count.
+   */
+  lettersRecorded(): number {
+    let count = 0;
+    for (const t of this.state.timeline) {
+      if (t.by !== ENGINE || !LETTER_ENTRIES.includes(t.what)) continue;
+      const step = /^letter(?:-(\d+))?(?=$|[ :])/.exec(t.detail ?? '');
+      if (step) count = Math.max(count, step[1] ? Number(step[1]) : 1);
+    }
+    return count;
   }
 
   /** The relay took the letter for some addresses only: a later bounce need cover just those. */

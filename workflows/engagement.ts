@@ -249,10 +249,25 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   }
 
   /** Open letters sent so far: `letter`, then `letter-2`, … to corrected addresses. */
-  let letterAttempts = 0;
-  /** Set once the main flow is past the letter: a correction after a bounce sends it again beside. */
-  let letterPhaseDone = false;
-  const letterStep = () => (letterAttempts <= 1 ? 'letter' : `letter-${letterAttempts}`);
+  let letterAttempts = continued?.letterAttempts ?? 0;
+  /** Set once the main flow is past the letter, as a continued run is: a correction after a bounce sends it again beside. */
+  let letterPhaseDone = continued?.letterAttempts !== undefined;
+  /** False in a run continued by code that did not carry the count, until it is read from the timeline. */
+  let lettersCounted = continued === undefined || continued.letterAttempts !== undefined;
+  /**
+   * Such a run reads the count from its timeline and is past the letter. Asked only when a letter's
+   * step or a correction comes up, so it records no marker otherwise; a run recorded without the
+   * marker goes on as it ran: `letter` as the latest letter, and a correction sends nothing.
+   */
+  function countLetters(): void {
+    if (lettersCounted || !patched('continued-run-counts-letters')) return;
+    letterAttempts = kase.lettersRecorded();
+    letterPhaseDone = lettersCounted = true;
+  }
+  const letterStep = () => {
+    countLetters();
+    return letterAttempts <= 1 ? 'letter' : `letter-${letterAttempts}`;
+  };
 
   /** Sends the letter (again, with the response due from now); true once it reached the vendor. */
   async function deliverLetter(waitsForCorrection: boolean): Promise<boolean> {
@@ -278,6 +293,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   /** Refused while sending, the main flow sends the letter again itself; bounced later, a chore does. */
   function correctContacts(req: CorrectContactsInput): EngagementStatus {
     const status = kase.correctContacts(req, Date.now());
+    countLetters();
     if (!letterPhaseDone) return status;
     return startChore(async () => {
       if (await deliverLetter(true)) {
@@ -665,7 +681,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const { historyLength, historySize } = workflowInfo();
     kase.log(ENGINE, 'history continued in a new run', Date.now(), `run ${run}, after ${historyLength} events (${Math.round(historySize / 1024)} KiB)`);
     // The letter's body is not needed any more: the new run's input stays small.
-    return continueAsNew<typeof engagement>({ ...input, campaign: campaignWithoutLetter }, { run, state, ...progress });
+    // The letter count only once known: a run that never read it leaves the next run to.
+    const letters = lettersCounted ? { letterAttempts } : {};
+    return continueAsNew<typeof engagement>({ ...input, campaign: campaignWithoutLetter }, { run, state, ...progress, ...letters });
   }
   // Outside any cancelled scope, or a cancelled run could not wait for its last handlers.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

@@ -188,6 +188,11 @@ export interface EngagementContinuation {
   questionsSent: number[];
   /** Demonstrations by id: the schedule version last invited to and last reminded of (-1: none). */
   demonstrations: Record<string, { invited: number; reminded: number }>;
+  /**
+   * Open letters sent so far (`letter` is 1, `letter-2` is 2, …), so a letter sent again after a
+   * bounce takes the next step. Absent from runs continued by code before it was carried.
+   */
+  letterAttempts?: number;
 }
 
 /** The officer replaces the vendor's addresses after the letter was refused for good; the letter goes again. */

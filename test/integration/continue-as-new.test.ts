@@ -3,12 +3,15 @@
 // several switches: the case must go on under the same workflow id, its timeline whole, its
 // reminders at their times (not restarted), answering the CLI, and its campaign must see it end.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import type { ReceivedMail } from '../../infra/mail-sink';
+import { engagement } from '../../workflows';
+import { recordInboundUpdate, type EngagementContinuation } from '../../workflows/messages';
 import { runDossier } from '../helpers/cli';
-import { stepOf } from '../helpers/engagement-driver';
+import { startEngagement, stepOf } from '../helpers/engagement-driver';
 import { completeFindings, engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
@@ -54,6 +57,10 @@ describe('a long engagement', () => {
     expect(runs.size).toBeGreaterThanOrEqual(3);
     const first = await env.client.workflow.getHandle(workflowId, firstRunId).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    // Each run hands the next the count of letters sent, so a letter sent again takes the next step.
+    const started = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const [, handedOver] = env.encryption ? await env.encryption.codec.decode(started) : started;
+    expect(defaultPayloadConverter.fromPayload<EngagementContinuation>(handedOver!)).toMatchObject({ run: expect.any(Number), letterAttempts: 1 });
 
     // Each reminder once, at its time from the round's due date, across the switches.
     const due = Date.parse(dueDate);
@@ -147,3 +154,64 @@ async function campaignWithSwitchedEngagement(env: ReturnType<typeof useDossier>
   expect((await handle.describe()).runId).not.toBe(firstRunId);
   return { campaigns, dossier, id, ref };
 }
+
+describe('a run continued as new', () => {
+  // Today a run continues only after the response. A case started before the
+  // `letter-keeps-later-stage` patch was put back to awaiting the response when a reply, confirmed
+  // while its letter went out, had already answered; such a case continues while its letter may
+  // still bounce. The test starts that next run as continue-as-new does: the engagement, its input
+  // and the state its previous run left (a real run's, ended first).
+  it.each([
+    ['with the count of letters sent', { vendorId: 'zoom', refused: false, letters: { letterAttempts: 1 } }],
+    ['without it, as code before it continued runs', { vendorId: 'gone', refused: true, letters: {} }],
+  ] as const)('%s, still takes a bounce of its latest letter as undelivered and sends the letter again to the corrected address', { timeout: 120_000 }, async (_, { vendorId, refused, letters }) => {
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const input = engagementInput(env.uniqueId('can-letter'), vendorId, patientPolicy());
+    const ref = { campaignId: input.campaign.id, vendorId };
+    const e = await startEngagement(env, input);
+    // The previous run: its letter delivered at once, or refused for good and then sent again as `letter-2`.
+    if (refused) {
+      env.sink.recipientPolicy = (address) => (address === `privacy@${vendorId}.test` ? { code: 550, message: '5.1.1 No such user' } : undefined);
+      await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+      await dossier.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy', email: `privacy@found.${vendorId}.test` }], reason: 'moved' });
+    }
+    const latest = refused ? 'letter-2' : 'letter';
+    const address = refused ? `privacy@found.${vendorId}.test` : `privacy@${vendorId}.test`;
+    await e.waitForMail(latest);
+    const { nextDeadline: _listed, ...state } = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    await e.handle.terminate('the run ends here; the next one continues it');
+    const continued: EngagementContinuation = { run: 2, state, reminders: {}, questionsSent: [], demonstrations: {}, ...letters };
+    const handle = await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId: e.handle.workflowId, args: [input, continued] });
+
+    // The vendor's server bounces the latest letter from its only address: nobody has it.
+    await handle.executeUpdate(recordInboundUpdate, {
+      args: [
+        {
+          messageId: `<bounce-${input.campaign.id}@mx.${vendorId}.test>`,
+          from: `mailer-daemon@mx.${vendorId}.test`,
+          subject: 'Undelivered Mail Returned to Sender',
+          receivedAt: new Date().toISOString(),
+          kind: 'bounce',
+          matchedBy: 'thread',
+          answersStep: latest,
+          text: '',
+          documents: [],
+          notes: [],
+          bounce: { recipients: [address], status: '5.1.1', diagnostic: 'no such user' },
+        },
+      ],
+    });
+    expect((await e.status()).stage).toBe('letter-undeliverable');
+
+    await dossier.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy', email: `privacy@new.${vendorId}.test` }], reason: 'the vendor moved again' });
+    const next = refused ? 'letter-3' : 'letter-2';
+    const [letter] = await e.waitForMail(next, 1, 20_000);
+    expect(letter.to).toEqual([`privacy@new.${vendorId}.test`]);
+    const sent = await e.waitForStatus((s) => s.stage === 'awaiting-response', 20_000);
+    expect(sent.timeline.filter((t) => t.what === 'open-letter sent').map((t) => t.detail)).toEqual(refused ? ['letter-2', next] : ['letter', next]);
+    // Each letter went once, under its own Message-ID.
+    const ids = e.mails().map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    await handle.terminate('test over');
+  });
+});

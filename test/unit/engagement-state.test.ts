@@ -355,6 +355,44 @@ describe('engagement state', () => {
     expect(again.bouncesAddUp(later, 'letter-2')).toBe(false);
   });
 
+  it('counts the open letters sent from the timeline, for a run continued by code that did not carry the count', () => {
+    const kase = newCase();
+    const correct = (email: string, minute: number) => kase.correctContacts({ by: OFFICER, contacts: [{ name: 'Privacy', email }], reason: 'moved' }, at(minute));
+    expect(kase.lettersRecorded()).toBe(0);
+    kase.notDelivered('letter', 'open-letter', 'RecipientRejected: 550 5.1.1 No such user', at(1));
+    kase.delivered('officer-notice-letter', 'officer-notice', undefined, at(1));
+    kase.letterUndeliverable('letter', at(1));
+    expect(kase.lettersRecorded()).toBe(1);
+    correct('found@zoom.test', 2);
+    kase.deliveryDelayed('letter-2', 'open-letter', '1 hour', at(63));
+    expect(kase.lettersRecorded()).toBe(2);
+    kase.delivered('letter-2', 'open-letter', true, at(64));
+    kase.letterSentAt(at(64));
+    kase.recordInbound(
+      { messageId: '<b@mx>', from: 'mailer-daemon@mx', subject: 'Undelivered', receivedAt: iso(at(70)), kind: 'bounce', matchedBy: 'thread', answersStep: 'letter-2', text: '', documents: [], notes: [], bounce: { recipients: ['found@zoom.test'] } },
+      at(70),
+    );
+    kase.letterUndeliverable('letter-2', at(70));
+    expect(kase.lettersRecorded()).toBe(2);
+    correct('third@zoom.test', 80);
+    kase.delivered('letter-3', 'open-letter', undefined, at(81), 'the ledger could not record it');
+    kase.delivered('reminder-response-1', 'reminder', undefined, at(90));
+    // What else mentions a letter (the bounce, the officer's notices, an officer's own entry) is not one.
+    kase.log(OFFICER, 'open-letter sent', at(95), 'letter-12');
+    expect(kase.state.timeline.filter((t) => t.detail?.startsWith('letter-2')).map((t) => t.what)).toEqual([
+      'open-letter delayed',
+      'open-letter sent',
+      'message bounced',
+      'letter undeliverable',
+    ]);
+    expect(kase.lettersRecorded()).toBe(3);
+    // The next run reads the same count from the state handed over.
+    const resumed = new EngagementCase({ ...engagementInput('vc-2020', 'zoom'), revision: ENGAGEMENT_REVISION }, at(100), kase.state);
+    expect(resumed.lettersRecorded()).toBe(3);
+    resumed.delivered('letter-10', 'open-letter', undefined, at(101));
+    expect(resumed.lettersRecorded()).toBe(10);
+  });
+
   it('keeps a reply or a response that arrived while the letter went out once it is delivered, from the patch on', () => {
     const early = newCase();
     early.recordResponse({ by: OFFICER, receivedAt: iso(at(1)), summary: 'Early answer', attachments: [] }, at(1));
