@@ -7,7 +7,9 @@
 // a statement published after a vendor whose letter was refused for good was withdrawn
 // (no-notice-unless-letter-delivered), and one published after a vendor was withdrawn while the
 // letter waited for the published files, so its engagement never started (no-notice-unless-written-to),
-// with another vendor's letter still going out (its notice's activity does not send it).
+// with another vendor's letter still going out (its notice's activity does not send it), and a run
+// continued by code that did not hand over the count of letters, whose letter then bounced and went
+// again to a corrected address (continued-run-counts-letters).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -24,6 +26,7 @@ import { CampaignClient } from '../client/campaign-api';
 import { startDevServer } from '../infra/dev-server';
 import { MailSink } from '../infra/mail-sink';
 import { PROJECT_ROOT } from '../paths';
+import { continueRun, letterBounce } from '../test/helpers/continued-run';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../test/helpers/fixtures';
 import { engagement } from '../workflows';
 import {
@@ -266,6 +269,22 @@ async function main() {
       held.letterOf.delete('slow');
       await campaigns.result(id);
       await save('campaign-no-notice-unless-written-to', campaigns.handle(id));
+    }
+    if (wanted('continued-run-counts-letters')) {
+      // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,
+      // on the input the first run had (revision 3, as startEngagement writes it).
+      const input = { ...engagementInput('record-continued-letters', 'zoom', patientPolicy()), revision: 3 };
+      const first = await startEngagement(input);
+      const status = await until(statusOf(first), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      const handle = await continueRun({ client, taskQueue, handle: first, input, status, letters: {} });
+      await handle.executeUpdate(recordInboundUpdate, { args: [letterBounce(input, 'letter', 'privacy@zoom.test')] });
+      await until(statusOf(handle), (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
+      await handle.executeUpdate(correctContactsUpdate, { args: [{ by: OFFICER, contacts: [{ name: 'Privacy', email: 'privacy@new.zoom.test' }], reason: 'The vendor moved.' }] });
+      const sent = await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      console.log('letters sent:', JSON.stringify(sent.timeline.filter((t) => t.what === 'open-letter sent').map((t) => t.detail)));
+      await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
+      await handle.terminate('recorded');
+      await save('engagement-continued-run-counts-letters', handle);
     }
   } finally {
     worker.shutdown();

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import type { ReceivedMail } from '../../infra/mail-sink';
-import { engagement } from '../../workflows';
 import { recordInboundUpdate, type EngagementContinuation } from '../../workflows/messages';
 import { runDossier } from '../helpers/cli';
+import { continueRun, letterBounce } from '../helpers/continued-run';
 import { startEngagement, stepOf } from '../helpers/engagement-driver';
 import { completeFindings, engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
@@ -178,29 +178,11 @@ describe('a run continued as new', () => {
     const latest = refused ? 'letter-2' : 'letter';
     const address = refused ? `privacy@found.${vendorId}.test` : `privacy@${vendorId}.test`;
     await e.waitForMail(latest);
-    const { nextDeadline: _listed, ...state } = await e.waitForStatus((s) => s.stage === 'awaiting-response');
-    await e.handle.terminate('the run ends here; the next one continues it');
-    const continued: EngagementContinuation = { run: 2, state, reminders: {}, questionsSent: [], demonstrations: {}, ...letters };
-    const handle = await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId: e.handle.workflowId, args: [input, continued] });
+    const status = await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const handle = await continueRun({ client: env.client, taskQueue: env.taskQueue, handle: e.handle, input, status, letters });
 
     // The vendor's server bounces the latest letter from its only address: nobody has it.
-    await handle.executeUpdate(recordInboundUpdate, {
-      args: [
-        {
-          messageId: `<bounce-${input.campaign.id}@mx.${vendorId}.test>`,
-          from: `mailer-daemon@mx.${vendorId}.test`,
-          subject: 'Undelivered Mail Returned to Sender',
-          receivedAt: new Date().toISOString(),
-          kind: 'bounce',
-          matchedBy: 'thread',
-          answersStep: latest,
-          text: '',
-          documents: [],
-          notes: [],
-          bounce: { recipients: [address], status: '5.1.1', diagnostic: 'no such user' },
-        },
-      ],
-    });
+    await handle.executeUpdate(recordInboundUpdate, { args: [letterBounce(input, latest, address)] });
     expect((await e.status()).stage).toBe('letter-undeliverable');
 
     await dossier.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy', email: `privacy@new.${vendorId}.test` }], reason: 'the vendor moved again' });
