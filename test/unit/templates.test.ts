@@ -204,12 +204,19 @@ describe('message templates', () => {
     expect(String((invitation.icalEvent as { content: string }).content).replace(/\r?\n[ \t]/g, '')).toContain('SUMMARY:Démonstration de Zoom (TEST-TPL)');
   });
 
-  it('keeps the word for the first of a month in templates/words.yaml alone, which the workspace reads as the letters do', () => {
-    const copy = join(scratch, 'first-of-month-templates');
+  /** A copy of templates/ (in the scratch folder, under `name`) whose words.yaml says `to` where it said `from`. */
+  const wordsChanged = (name: string, from: string | RegExp, to: string): string => {
+    const copy = join(scratch, name);
     cpSync(TEMPLATES_DIR, copy, { recursive: true });
     const words = readFileSync(join(copy, 'words.yaml'), 'utf8');
-    expect(words).toContain('firstOfMonth: "1er"');
-    writeFileSync(join(copy, 'words.yaml'), words.replace('firstOfMonth: "1er"', 'firstOfMonth: "1\u1d49\u02b3"'));
+    if (typeof from === 'string') expect(words).toContain(from);
+    else expect(words).toMatch(from);
+    writeFileSync(join(copy, 'words.yaml'), words.replace(from, to));
+    return copy;
+  };
+
+  it('keeps the word for the first of a month in templates/words.yaml alone, which the workspace reads as the letters do', () => {
+    const copy = wordsChanged('first-of-month-templates', 'firstOfMonth: "1er"', 'firstOfMonth: "1\u1d49\u02b3"');
     expect(wordOf('fr', 'firstOfMonth', undefined, copy)).toBe('1\u1d49\u02b3');
     expect(loadViews(join(copy, 'web')).date('2026-07-01', 'fr')).toBe('1\u1d49\u02b3\u00a0juill.\u00a02026');
     expect(loadViews(join(copy, 'web')).date('2026-07-01', 'en')).toBe('1\u00a0Jul\u00a02026');
@@ -231,11 +238,7 @@ describe('message templates', () => {
     for (const language of LANGUAGES) expect(Object.keys(web[language]).filter((k) => k.startsWith('principle.')), language).toEqual([]);
 
     // A copy of templates/ with another title: a page and a letter name the principle with it.
-    const copy = join(scratch, 'principle-templates');
-    cpSync(TEMPLATES_DIR, copy, { recursive: true });
-    const source = readFileSync(join(copy, 'words.yaml'), 'utf8');
-    expect(source).toContain('end-user-control: Contrôle par l’utilisateur final');
-    writeFileSync(join(copy, 'words.yaml'), source.replace('end-user-control: Contrôle par l’utilisateur final', 'end-user-control: Maîtrise par l’utilisateur final'));
+    const copy = wordsChanged('principle-templates', 'end-user-control: Contrôle par l’utilisateur final', 'end-user-control: Maîtrise par l’utilisateur final');
     expect(wordOf('fr', 'principles.end-user-control', undefined, copy)).toBe('Maîtrise par l’utilisateur final');
     const views = loadViews(join(copy, 'web'));
     const change = { version: 2, sinceVersion: 1, changes: [{ section: 'assessment' as const, vendorName: 'Zoom', principle: 'end-user-control' as const }] };
@@ -245,9 +248,7 @@ describe('message templates', () => {
 
     // A principle with no title in one language: the workspace refuses to load, as the letters do.
     // (Another copy: the letters keep the templates they read once.)
-    const untitled = join(scratch, 'untitled-principle-templates');
-    cpSync(TEMPLATES_DIR, untitled, { recursive: true });
-    writeFileSync(join(untitled, 'words.yaml'), source.replace(/^ {4}end-user-control: Contrôle.*\n/m, ''));
+    const untitled = wordsChanged('untitled-principle-templates', /^ {4}end-user-control: Contrôle.*\n/m, '');
     expect(() => loadViews(join(untitled, 'web'))).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
     expect(() => loadTemplates(untitled)).toThrow(/templates\/words\.yaml has no fr title for principles\.end-user-control/);
   });

@@ -39,6 +39,16 @@ function statementShown(status: unknown, draft: unknown) {
   };
 }
 
+/** The statement page of campaign vc once version 2 is published, with the vendors it was not mailed to. */
+function publishedStatementShown(statementNotMailed: { vendorId: string; vendorName: string; reason: string }[]) {
+  const status = {
+    campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
+    published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
+    statementNotMailed,
+  };
+  return statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
+}
+
 function appShowing(status: unknown, timeZone: string) {
   return createWebApp({
     config,
@@ -824,15 +834,10 @@ describe('the page texts', () => {
   });
 
   it('lists the vendors the published statement was not mailed to, and why, in the reader’s language', async () => {
-    const status = {
-      campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
-      published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
-      statementNotMailed: [
-        { vendorId: 'houseparty', vendorName: 'Houseparty', reason: 'letter-undelivered' },
-        { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
-      ],
-    };
-    const shown = statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
+    const shown = publishedStatementShown([
+      { vendorId: 'houseparty', vendorName: 'Houseparty', reason: 'letter-undelivered' },
+      { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
+    ]);
     const french = await shown('fr');
     // Not "never had": a letter still being sent may reach the vendor after the statement was published.
     expect(french).toContain('Déclaration non envoyée à ces entreprises, qui, lors de sa publication, n’avaient pas reçu la lettre à laquelle elle répond\u00a0:');
@@ -846,15 +851,10 @@ describe('the page texts', () => {
   });
 
   it('still shows the statement page when a vendor was left out for a reason this release does not know (a newer worker’s, mid-upgrade), naming it by its code', async () => {
-    const status = {
-      campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
-      published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
-      statementNotMailed: [
-        { vendorId: 'zeta', vendorName: 'Zeta <Inc>', reason: 'vendor-opted-out' },
-        { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
-      ],
-    };
-    const shown = statementShown(status, { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] });
+    const shown = publishedStatementShown([
+      { vendorId: 'zeta', vendorName: 'Zeta <Inc>', reason: 'vendor-opted-out' },
+      { vendorId: 'epsilon', vendorName: 'Epsilon', reason: 'letter-not-accepted' },
+    ]);
     for (const language of ['en', 'fr']) {
       const page = await shown(language);
       expect(page, language).toMatch(language === 'fr' ? /Zeta <Inc>\u00a0: vendor-opted-out/ : /Zeta <Inc>: vendor-opted-out/);
