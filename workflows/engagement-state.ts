@@ -67,6 +67,8 @@ export class EngagementCase {
    * continued as new starts past the letter, so it takes the stage's word.
    */
   private letterReached: boolean;
+  /** A demonstration's result due date by its schedule (`at|durationMinutes`): see demonstrationResultDue. */
+  private readonly resultDue = new Map<string, string>();
 
   /** `resumed`: the state a previous run handed over when it continued as new. */
   constructor(
@@ -157,8 +159,14 @@ export class EngagementCase {
    */
   demonstrationResultDue(demonstration: Demonstration): string {
     if ((this.input.revision ?? 0) < 4) return demonstration.at;
-    const end = instant(demonstration.at) + demonstration.durationMinutes * 60_000;
-    return toIsoString(endOfNextWeekday(end, campaignTimeZone(this.input.campaign)));
+    // Asked at every condition check that compares the board's listing: read the zone's calendar once per schedule.
+    const key = `${demonstration.at}|${demonstration.durationMinutes}`;
+    let due = this.resultDue.get(key);
+    if (due === undefined) {
+      const end = instant(demonstration.at) + demonstration.durationMinutes * 60_000;
+      this.resultDue.set(key, (due = toIsoString(endOfNextWeekday(end, campaignTimeZone(this.input.campaign)))));
+    }
+    return due;
   }
 
   status(): EngagementStatus {

@@ -149,11 +149,17 @@ export function toIsoString(time: number): string {
  * time-zone data with ICU.
  * @example calendarDayIn('2026-11-30T02:00:00Z', 'America/Toronto') // '2026-11-29'
  */
+// Building an Intl.DateTimeFormat costs far more than using one, and a workflow's state may ask for
+// a day many times an activation (a board listing is compared at every condition check).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function calendarDayIn(instant: string, timeZone: string | undefined): string {
   const time = isoInstant(instant);
   if (time === undefined) throw new RangeError(`"${instant}" is not an ISO timestamp`);
   if (!timeZone) return toIsoString(time).slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(time);
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = format.formatToParts(time);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
