@@ -15,9 +15,9 @@ export type FindRecord = (messageId: string) => Promise<DeliveryRecord | undefin
  * Letters looked for whatever else the ledger holds. A refused letter leaves no record, and neither
  * may the office's notice of it (the office's own address refused), so the ledger cannot say how
  * many letters an engagement sent: each one after the first waits for an officer to correct the
- * address by hand after the previous one was refused for good, so twenty letters mean nineteen
- * corrected addresses refused in turn, far more than a vendor's contacts run to. Each look is one ledger read, paid only for a vendor left out (an accepted
- * letter ends the walk), once, at publication.
+ * address by hand after the previous one failed for good, so twenty letters mean nineteen corrected
+ * addresses failing in turn, far more than a vendor's contacts run to. Each look is one ledger read,
+ * paid only for a vendor left out (an accepted letter ends the walk), once, at publication.
  */
 export const LETTERS_LOOKED_FOR = 20;
 
