@@ -9,7 +9,9 @@
 // letter waited for the published files, so its engagement never started (no-notice-unless-written-to),
 // with another vendor's letter still going out (its notice's activity does not send it), and a run
 // continued by code that did not hand over the count of letters, whose letter then bounced and went
-// again to a corrected address (continued-run-counts-letters).
+// again to a corrected address (continued-run-counts-letters). Not a patch but revision 5: a
+// demonstration whose result's due date the calendar was asked for, moved while it answered
+// (demonstration-result-on-calendar).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -29,6 +31,7 @@ import { PROJECT_ROOT } from '../paths';
 import { continueRun, letterBounce } from '../test/helpers/continued-run';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../test/helpers/fixtures';
 import { engagement } from '../workflows';
+import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import {
   askFollowUpUpdate,
   correctContactsUpdate,
@@ -36,6 +39,8 @@ import {
   engagementStatusQuery,
   recordInboundUpdate,
   recordResponseUpdate,
+  rescheduleDemonstrationUpdate,
+  scheduleDemonstrationUpdate,
   withdrawUpdate,
   type EngagementStatus,
   type RecordInboundInput,
@@ -285,6 +290,29 @@ async function main() {
       await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
       await handle.terminate('recorded');
       await save('engagement-continued-run-counts-letters', handle);
+    }
+    if (wanted('demonstration-result-on-calendar')) {
+      const input = { ...engagementInput('record-demo-calendar', 'zoom', patientPolicy()), revision: ENGAGEMENT_REVISION };
+      input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'FR', timeZone: 'Europe/Paris' } : a));
+      const handle = await client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      // Both look-ups wait: the first answers for a schedule that has moved, and is dropped.
+      held.calendar = gate();
+      held.calendarCalls = 1;
+      const year = new Date().getUTCFullYear() + 1;
+      const attendees = [{ name: 'Ann Engineer', email: 'ann@zoom.test' }];
+      await handle.executeUpdate(scheduleDemonstrationUpdate, { args: [{ by: OFFICER, at: `${year}-07-13T14:00:00+02:00`, durationMinutes: 60, attendees, topics: ['Encryption keys'] }] });
+      await until(async () => held.calendarCalls, (n) => n >= 2, 'the result date asked of the calendar');
+      await handle.executeUpdate(rescheduleDemonstrationUpdate, { args: [{ by: OFFICER, demonstrationId: 'd1', at: `${year}-07-06T14:00:00+02:00`, reason: 'Vendor asked' }] });
+      await until(async () => held.calendarCalls, (n) => n >= 3, 'the new date asked of the calendar');
+      held.calendar.open();
+      held.calendar = undefined;
+      const owed = await until(statusOf(handle), (s) => s.demonstrations[0]?.resultDue !== undefined, 'the result date from the calendar');
+      console.log('result due:', owed.demonstrations[0]!.resultDue, 'listed:', owed.nextDeadline);
+      await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
+      await handle.terminate('recorded');
+      await save('engagement-demonstration-result-on-calendar', handle);
     }
   } finally {
     worker.shutdown();

@@ -53,9 +53,10 @@ export function parseIsoDate(value: unknown, field: string): number {
  * 3 is the first that branches on it rather than on patch markers, and whose starter sets the
  * search attributes of its first stage (`engagementStartAttributes`); 4 lists a demonstration's
  * deadline as the day after it ends, when its result is owed, instead of its start
- * (`EngagementCase.demonstrationResultDue`).
+ * (`EngagementCase.demonstrationResultDue`); 5 asks the lead authority's calendar for that day, so
+ * a public holiday is skipped as a weekend is.
  */
-export const ENGAGEMENT_REVISION = 4;
+export const ENGAGEMENT_REVISION = 5;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

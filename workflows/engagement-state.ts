@@ -152,13 +152,14 @@ export class EngagementCase {
    * meeting is held, and an officer writes the result up after it: from revision 4, the end of the
    * working day after the one on which the meeting ends, in the campaign's zone (a Friday afternoon
    * meeting is due by Monday evening), so the board, the search and the digest show it overdue only
-   * once a day's work has gone by. Weekends are skipped, public holidays not: they come from the
-   * calendar activity, and this date is upserted in the same workflow task as the schedule. Cases
-   * started before revision 4 listed the meeting's start, and their histories replay only if they
-   * still do.
+   * once a day's work has gone by. Weekends are skipped at once; from revision 5 the calendar
+   * activity's answer (`resultDue`), which also skips the lead authority's public holidays, replaces
+   * that date when it comes. Cases started before revision 4 listed the meeting's start, and their
+   * histories replay only if they still do.
    */
   demonstrationResultDue(demonstration: Demonstration): string {
     if ((this.input.revision ?? 0) < 4) return demonstration.at;
+    if (demonstration.resultDue !== undefined) return demonstration.resultDue;
     // Asked at every condition check that compares the board's listing: read the zone's calendar once per schedule.
     const key = `${demonstration.at}|${demonstration.durationMinutes}`;
     let due = this.resultDue.get(key);
@@ -456,12 +457,28 @@ export class EngagementCase {
     demonstration.rescheduleReason = req.reason.trim();
     demonstration.at = toIsoString(instant(req.at));
     demonstration.rescheduled++;
+    // The calendar is asked again for the new day.
+    delete demonstration.resultDue;
     Object.assign(demonstration, meetingPlace(req));
     // Only a request that says null removes: histories before it never carry one.
     if (req.location === null) delete demonstration.location;
     if (req.meetingUrl === null) delete demonstration.meetingUrl;
     this.log(req.by, `demonstration ${demonstration.id} rescheduled`, now, `to ${demonstration.at}: ${req.reason}`);
     return demonstration;
+  }
+
+  /**
+   * Whether the calendar should be asked when a demonstration's result is due: from revision 5, for
+   * a campaign whose lead authority has a working calendar.
+   */
+  asksCalendarForResultDue(): boolean {
+    return (this.input.revision ?? 0) >= 5 && this.workingCalendar() !== undefined;
+  }
+
+  /** The calendar's answer for a schedule; dropped when the meeting has moved since it was asked. */
+  demonstrationResultDueFromCalendar(demonstration: Demonstration, version: number, due: string): void {
+    if (demonstration.rescheduled !== version || demonstration.result !== undefined) return;
+    demonstration.resultDue = due;
   }
 
   recordDemonstrationOutcome(req: RecordDemonstrationOutcomeInput, now: number): Demonstration {

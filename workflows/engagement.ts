@@ -393,6 +393,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       const version = demonstration.rescheduled;
       if (invited !== version) {
         invited = version;
+        if (kase.asksCalendarForResultDue()) chores.push(beside(askResultDue(demonstration, version)));
         await send(`demo-${id}-invite-${version + 1}`, 'demonstration-invitation');
         // An invitation sent within the reminder lead already serves as the reminder.
         if (kase.demonstrationReminderAt(demonstration) <= Date.now()) reminded = version;
@@ -411,6 +412,21 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       if (changed()) continue;
       reminded = version;
       await remind(`demonstration:${id}`, 'reminder', (number) => send(`demo-${id}-reminder-${number}`, 'demonstration-reminder'));
+    }
+  }
+
+  /**
+   * The end of the first working day after the meeting, on the lead authority's calendar, as the
+   * date its result is owed. Without an answer the board keeps the weekday rule's date: a listing
+   * is not worth failing the case for.
+   */
+  async function askResultDue(demonstration: Demonstration, version: number): Promise<void> {
+    const end = Date.parse(demonstration.at) + demonstration.durationMinutes * 60_000;
+    try {
+      const [due] = await onCalendar(end, ['1 working day']);
+      kase.demonstrationResultDueFromCalendar(demonstration, version, toIsoString(due));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
     }
   }
 

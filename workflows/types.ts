@@ -314,6 +314,12 @@ export interface Demonstration {
   /** Set by a reschedule: the time it replaced and why, for the new invitation. */
   previousAt?: string;
   rescheduleReason?: string;
+  /**
+   * When the officer's record of its result falls due, as the lead authority's calendar counts it
+   * (revision 5): the end of the first working day after the meeting. Absent until the calendar has
+   * answered for the current schedule, and for a campaign without a working calendar.
+   */
+  resultDue?: string;
 }
 
 /** One round of follow-up questions; a new round may be asked once this one is settled. */

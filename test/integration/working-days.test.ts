@@ -3,7 +3,9 @@
 // states the resulting date in that zone, and the history records the answer for replay.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../activities/calendar';
-import { askFollowUpUpdate, extendDeadlineUpdate, recordResponseUpdate } from '../../workflows/messages';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
+import { askFollowUpUpdate, extendDeadlineUpdate, recordResponseUpdate, rescheduleDemonstrationUpdate, scheduleDemonstrationUpdate } from '../../workflows/messages';
+import { DossierNextDeadline } from '../../workflows/search-attributes';
 import type { EngagementInput, Language, WorkingCalendar } from '../../workflows/types';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
@@ -86,6 +88,35 @@ describe('deadlines in working days', () => {
       await e.handle.terminate('test over');
     });
   }
+
+  it('owes a demonstration’s result by the end of the next working day after it, skipping a public holiday, and asks again when it moves', { timeout: 120_000 }, async () => {
+    const e = await startEngagement(env, { ...ledFrom(env.uniqueId('wd-demo'), PARIS, 'fr'), revision: ENGAGEMENT_REVISION });
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    await e.handle.executeUpdate(recordResponseUpdate, {
+      args: [{ by: 'Officer Tremblay', receivedAt: new Date().toISOString(), summary: 'Answers on all five principles', attachments: [] }],
+    });
+    // A meeting on the eve of 14 July: the holiday is no day to write its result up.
+    const year = nextYearWithMidweek(7, 14);
+    const attendees = [{ name: 'Ann Engineer', email: 'ann@zoom.test' }];
+    await e.handle.executeUpdate(scheduleDemonstrationUpdate, {
+      args: [{ by: 'Officer Tremblay', at: `${year}-07-13T14:00:00+02:00`, durationMinutes: 60, attendees, topics: ['Encryption keys'] }],
+    });
+    const endOf15July = new Date(Date.parse(`${year}-07-15T23:59:59.999+02:00`)).toISOString();
+    const owed = await e.waitForStatus((s) => s.nextDeadline === endOf15July, 30_000);
+    expect(owed.demonstrations[0]!.resultDue).toBe(endOf15July);
+    // The board lists the same date: the search and the digest read it there.
+    await expect.poll(async () => (await e.handle.describe()).typedSearchAttributes.get(DossierNextDeadline)?.toISOString(), { timeout: 30_000 }).toBe(endOf15July);
+
+    // Moved a week earlier, the calendar is asked again for the new day.
+    const movedAt = `${year}-07-06T14:00:00+02:00`;
+    await e.handle.executeUpdate(rescheduleDemonstrationUpdate, { args: [{ by: 'Officer Tremblay', demonstrationId: 'd1', at: movedAt, reason: 'Vendor asked' }] });
+    const dayAfterMove = new Date(addWorkingDays(Date.parse(movedAt) + 3_600_000, 1, PARIS)).toISOString();
+    const moved = await e.waitForStatus((s) => s.demonstrations[0]!.resultDue === dayAfterMove, 30_000);
+    expect(moved.nextDeadline).toBe(dayAfterMove);
+    const asked = (await e.handle.fetchHistory()).events!.filter((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'workingDeadlines');
+    expect(asked).toHaveLength(2);
+    await e.handle.terminate('test over');
+  });
 
   it('extends a deadline by "14 days" across the change to summer time: the same local day two weeks on, to its end', { timeout: 120_000 }, async () => {
     const e = await startEngagement(env, ledFrom(env.uniqueId('dst-extend'), OTTAWA, 'en'));

@@ -171,6 +171,39 @@ describe('engagement state', () => {
     expect(kase.nextDeadline()).toBeUndefined();
   });
 
+  it('takes the calendar’s date for a demonstration’s result from revision 5, and drops an answer for a schedule that has moved', () => {
+    const torontoCase = (revision: number) => {
+      const input = { ...engagementInput('vc-2020', 'zoom', fastPolicy({ responseDue: '30 days', demonstrationReminderLead: '1 day' })), revision };
+      input.campaign.authorities = input.campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a));
+      const kase = new EngagementCase(input, T0);
+      kase.letterSent();
+      kase.recordResponse({ by: OFFICER, receivedAt: '2020-08-10', summary: 'Answer', attachments: [] }, at(10));
+      return kase;
+    };
+    expect(torontoCase(4).asksCalendarForResultDue()).toBe(false);
+    expect(respondedCase().asksCalendarForResultDue()).toBe(false); // no working calendar
+    const kase = torontoCase(ENGAGEMENT_REVISION);
+    expect(kase.asksCalendarForResultDue()).toBe(true);
+    // Friday 4 September, before Labour Day: the weekday rule says Monday, the calendar Tuesday.
+    const demo = kase.scheduleDemonstration({ by: OFFICER, at: '2020-09-04T18:00:00Z', durationMinutes: 60, attendees: [], topics: ['Keys'] }, at(20));
+    expect(kase.nextDeadline()).toBe('2020-09-08T03:59:59.999Z');
+    kase.demonstrationResultDueFromCalendar(demo, 0, '2020-09-09T03:59:59.999Z');
+    expect(kase.nextDeadline()).toBe('2020-09-09T03:59:59.999Z');
+    expect(kase.boardListing(new Map()).deadline).toBe('2020-09-09T03:59:59.999Z');
+
+    // Moved: the weekday rule until the calendar answers for the new schedule; an answer for the old one is dropped.
+    kase.rescheduleDemonstration({ by: OFFICER, demonstrationId: 'd1', at: '2020-09-16T14:00:00Z', reason: 'vendor asked' }, at(30));
+    expect(demo.resultDue).toBeUndefined();
+    expect(kase.nextDeadline()).toBe('2020-09-18T03:59:59.999Z');
+    kase.demonstrationResultDueFromCalendar(demo, 0, '2020-09-09T03:59:59.999Z');
+    expect(kase.nextDeadline()).toBe('2020-09-18T03:59:59.999Z');
+    kase.demonstrationResultDueFromCalendar(demo, 1, '2020-09-18T03:59:59.999Z');
+    expect(demo.resultDue).toBe('2020-09-18T03:59:59.999Z');
+    // Once the result is recorded nothing is owed, and a late answer changes nothing.
+    kase.recordDemonstrationOutcome({ by: OFFICER, demonstrationId: 'd1', result: 'validated', notes: 'Shown.' }, at(40));
+    expect(kase.nextDeadline()).toBeUndefined();
+  });
+
   it('lists a demonstration’s start as its deadline for a case started before revision 4, as its recorded history upserted it', () => {
     const kase = respondedCase(3);
     kase.scheduleDemonstration({ by: OFFICER, at: '2020-09-01T14:00:00Z', durationMinutes: 60, attendees: [], topics: ['Keys'] }, at(20));
