@@ -145,7 +145,11 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   const { campaign, vendor, details, language } = message;
   const timeZone = checkTimeZone(details.timeZone ?? 'UTC');
   const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
-  const authorityNames = [lead, ...coSignatories].filter(Boolean).map((a) => (language === 'en' ? withArticle(a.name.en) : a.name[language]));
+  // A statement notice names those who signed the statement; a quorum leaves some authorities out.
+  const signed = details.signatories && new Set(details.signatories);
+  const authorityNames = [lead, ...coSignatories]
+    .filter((a) => a && (!signed || signed.has(a.id)))
+    .map((a) => (language === 'en' ? withArticle(a.name.en) : a.name[language]));
   const demonstration = details.demonstration;
   const reminderOrdinal = details.reminderNumber ? ordinal(details.reminderNumber, language) : undefined;
   const letterDate = formatDate(campaign.letterDate, language, timeZone);

@@ -78,6 +78,11 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         const definition = await campaignDefinition(client, campaignId, items.map((i) => i.vendorId));
         if (!definition) continue;
         const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
+        // A vendor the lead added after the start is not in the campaign's input: its engagement's names it.
+        const added = items.filter((i) => !names.has(i.vendorId)).map((i) => i.vendorId);
+        for (const input of await Promise.all(added.map((v) => firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v))))) {
+          if (input?.vendor) names.set(input.vendor.id, input.vendor.name);
+        }
         const section: DigestSection = {
           campaignId,
           reference: definition.campaign.reference,

@@ -41,6 +41,8 @@ interface AuditWording {
   inboundKinds: Record<string, string>;
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
+  /** What a row adds in its Detail column, from the facts the trail records. */
+  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'separator', string>;
 }
 
 /**
@@ -96,10 +98,26 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return actionInWords(event, words);
     case 'detail':
       // Why an email was not sent is a code: said in the export's language, as the workspace says it.
-      return event.notSent !== undefined ? words.notSentBecause(event.notSent) : (event.detail ?? '');
+      return event.notSent !== undefined ? words.notSentBecause(event.notSent) : detailOf(event, words);
     default:
       return event[column] ?? '';
   }
+}
+
+/** The row's own detail, then what the trail records about it, each said in the export's language. */
+function detailOf(event: AuditEvent, words: Words): string {
+  const { notes } = words;
+  return [
+    event.detail,
+    event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',
+    event.earlierRun !== undefined ? fill(notes.earlierRun, { run: event.earlierRun }) : '',
+    event.refused?.length ? fill(notes.refused, { addresses: event.refused.join(', ') }) : '',
+    event.resentAfterCrash ? notes.resentAfterCrash : '',
+    event.alreadyDelivered ? notes.alreadyDelivered : '',
+    event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
+  ]
+    .filter(Boolean)
+    .join(notes.separator);
 }
 
 /** What `action` holds, as the export's language says it; the code itself when the template has no word for it. */
@@ -122,6 +140,7 @@ function actionInWords(event: AuditEvent, words: Words): string {
     case 'officer-action':
     case 'approval':
     case 'signal':
+    case 'history-not-kept':
       return words.actions[action] ?? action;
     default:
       return action;

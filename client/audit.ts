@@ -51,6 +51,21 @@ export interface AuditEvent {
   notSent?: string;
   /** For a case opened: the revision of Dossier's workflow code its input was written for. */
   revision?: number;
+  /**
+   * For an email sent: the addresses the mail server refused, and whether it went out again after a
+   * worker crash or had gone out on an earlier attempt. Facts, not sentences: the report words them
+   * in the export's language (templates/audit.yaml `notes`).
+   */
+  refused?: string[];
+  resentAfterCrash?: boolean;
+  alreadyDelivered?: boolean;
+  /** For a document: its size in bytes. */
+  size?: number;
+  /** For history no longer kept: the latest run the server deleted (it and every run before it are gone). */
+  earlierRun?: string;
+  /** For an unreadable row: the decryption error, as the codec gave it. */
+  unreadableError?: string;
+  /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
   detail?: string;
   messageId?: string;
   recipients?: string[];
@@ -128,7 +143,7 @@ async function runsOf(client: Client, workflowId: string): Promise<Runs> {
       if (!runId || !(err instanceof WorkflowNotFoundError)) throw err;
       const firstKept = kept[0]?.[0]?.eventTime;
       const at = (firstKept && optionalTsToDate(firstKept)?.toISOString()) ?? new Date(0).toISOString();
-      return { kept, notKept: { at, workflowId, kind: 'history-not-kept', actor: 'dossier', action: 'earlier runs', detail: `run ${runId} and any before it` } };
+      return { kept, notKept: { at, workflowId, kind: 'history-not-kept', actor: 'dossier', action: 'earlier-runs', earlierRun: runId } };
     }
     kept.unshift(events);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
@@ -160,7 +175,7 @@ async function engagementIdsOf(client: Client, campaignId: string): Promise<stri
 
 /** An unreadable payload: encrypted under a key that no longer exists (or never reached this client). */
 class Unreadable {
-  constructor(readonly reason: string) {}
+  constructor(readonly error: string) {}
 }
 
 class HistoryReader {
@@ -252,7 +267,7 @@ class HistoryReader {
 
   private recordUpdate(at: string, name: string, input: unknown, identity: string): void {
     if (input instanceof Unreadable) {
-      this.push({ at, kind: 'unreadable', actor: identity || 'unknown', action: name, detail: input.reason });
+      this.push({ at, kind: 'unreadable', actor: identity || 'unknown', action: name, unreadableError: input.error });
       return;
     }
     const value = (input ?? {}) as Record<string, unknown>;
@@ -278,12 +293,12 @@ class HistoryReader {
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {
     if (task.type !== 'sendMessage') {
       // PDFs and other outputs: rows only for the documents they produced (found in the result).
-      if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, detail: result.reason });
+      if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, unreadableError: result.error });
       else this.documentsIn(at, 'dossier', result);
       return;
     }
     if (result instanceof Unreadable || task.input instanceof Unreadable) {
-      this.push({ at, kind: 'unreadable', actor: 'dossier', action: 'sendMessage', detail: (result instanceof Unreadable ? result : (task.input as Unreadable)).reason });
+      this.push({ at, kind: 'unreadable', actor: 'dossier', action: 'sendMessage', unreadableError: (result instanceof Unreadable ? result : (task.input as Unreadable)).error });
       return;
     }
     const message = task.input as { kind?: string; step?: string };
@@ -294,18 +309,15 @@ class HistoryReader {
       this.push({ at, kind: 'email-not-sent', actor: 'dossier', action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(), ...messageOf(message), notSent: sent.notSent });
       return;
     }
-    const notes = [
-      sent.rejected?.length ? `refused: ${sent.rejected.join(', ')}` : '',
-      sent.resentAfterCrash ? 'resent after a worker crash' : '',
-      sent.alreadyDelivered ? 'already delivered by an earlier attempt' : '',
-    ].filter(Boolean);
     this.push({
       at,
       kind: 'email-sent',
       actor: 'dossier',
       action: `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
       ...messageOf(message),
-      detail: notes.join('; '),
+      ...(sent.rejected?.length ? { refused: sent.rejected } : {}),
+      ...(sent.resentAfterCrash ? { resentAfterCrash: true } : {}),
+      ...(sent.alreadyDelivered ? { alreadyDelivered: true } : {}),
       messageId: sent.messageId,
       recipients: sent.accepted ?? [],
     });
@@ -313,20 +325,19 @@ class HistoryReader {
 
   /** Adds the row, then one row per document reference found in the payload it carries. */
   private push(row: Omit<AuditEvent, 'workflowId'>, payload?: unknown): void {
-    this.out.push({ workflowId: this.workflowId, ...row });
+    this.out.push({ workflowId: this.workflowId, ...row, ...(payload instanceof Unreadable ? { unreadableError: payload.error } : {}) });
     if (payload !== undefined && !(payload instanceof Unreadable)) this.documentsIn(row.at, row.actor, payload);
   }
 
   private documentsIn(at: string, actor: string, value: unknown): void {
     for (const doc of documentRefsIn(value)) {
-      this.out.push({ workflowId: this.workflowId, at, kind: 'document', actor, action: doc.type ?? '', documentName: doc.name, sha256: doc.sha256, detail: doc.size !== undefined ? `${doc.size} bytes` : undefined });
+      this.out.push({ workflowId: this.workflowId, at, kind: 'document', actor, action: doc.type ?? '', documentName: doc.name, sha256: doc.sha256, ...(typeof doc.size === 'number' ? { size: doc.size } : {}) });
     }
   }
 
   /** A short description of an input: its scalar fields (not the officer, not long texts in full). */
   private describe(input: unknown, skip: string[] = []): string {
-    if (input instanceof Unreadable) return input.reason;
-    if (!input || typeof input !== 'object') return '';
+    if (!input || input instanceof Unreadable || typeof input !== 'object') return '';
     const parts: string[] = [];
     for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
       if (key === 'by' || skip.includes(key)) continue;
@@ -347,7 +358,7 @@ class HistoryReader {
           try {
             return await decodeOptionalSinglePayload(this.converter, p);
           } catch {
-            return new Unreadable(unreadableReason(err));
+            return new Unreadable(decryptionError(err));
           }
         }),
       );
@@ -375,9 +386,10 @@ function searchAttributeValue(payload: Payload): unknown {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function unreadableReason(err: unknown): string {
+/** The codec's error, as `code: message`; the report says in words that the content can no longer be read. */
+function decryptionError(err: unknown): string {
   const code = (err as { code?: string; name?: string }).code ?? (err as { name?: string }).name ?? 'Error';
-  return `encrypted content that can no longer be read (${code}: ${(err as Error).message})`;
+  return `${code}: ${(err as Error).message}`;
 }
 
 interface DocumentLike {

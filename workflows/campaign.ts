@@ -385,7 +385,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
-  const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), { attachmentPaths }));
+  // Data in the activity's input, not a command: histories from before replay unchanged.
+  const notice = { attachmentPaths, signatories: signed.signatories.map((a) => a.id) };
+  const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), notice));
   if (publication.notifyVendors) {
     // A campaign that published before a rule mailed the vendors it leaves out, and replays so; each
     // patch is asked only when its rule leaves someone out. The rest is the activity's to decide, from
@@ -397,7 +399,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       letterUndelivered: unwritten.letterUndelivered && patched(NO_NOTICE_UNLESS_LETTER_DELIVERED),
     };
     for (const vendor of kase.vendorsToNotify(leaveOut)) {
-      notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, { attachmentPaths }, vendor));
+      notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, notice, vendor));
     }
   }
   if (patched(NOTICES_IN_WINDOW)) await inWindow(notices, ENGAGEMENTS_PER_TASK);

@@ -555,6 +555,11 @@ export interface MessageDetails {
   moreChanges?: number;
   /** Who asked for changes (an authority's name in each language), for the lead's change request. */
   from?: Bilingual;
+  /**
+   * The published statement's signatories (authority ids), for its notice: with a quorum, the
+   * authorities that approved it, not every one the campaign names. Absent: every authority.
+   */
+  signatories?: string[];
 }
 
 /** Sections of the statement a change can touch; templates/statement.yaml names each. */

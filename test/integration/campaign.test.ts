@@ -379,6 +379,11 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(signatures).toContain('Gibraltar Regulatory Authority');
     expect(signatures).toContain('Swiss Federal Data Protection and Information Commissioner');
     expect(signatures).not.toContain('Office of the Privacy Commissioner of Canada');
+    // The notice of publication names as its signatories those two, as the statement does: not the lead, who did not approve it.
+    const notices = await env.sink.waitFor(3, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-') && !stepOf(m).includes('-vendor-'), 60_000);
+    const toLead = notices.find((m) => m.to.includes('lead@opc.test'))!;
+    const noticeText = (await simpleParser(toLead.raw)).text!.replace(/\s+/g, ' ');
+    expect(noticeText).toContain('The signatory authorities (the Swiss Federal Data Protection and Information Commissioner and the Gibraltar Regulatory Authority) have published');
 
     // The closed engagement ended at drafting, sending nothing more.
     expect(result.engagements[0]).toMatchObject({ state: 'ended', outcome: { stage: 'withdrawn', withdrawalReason: reason.en } });

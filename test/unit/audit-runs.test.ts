@@ -44,9 +44,10 @@ describe('audit export across runs', () => {
   it('exports the runs the server keeps and says in a row of its own that the earlier ones are gone', async () => {
     const trail = await collectAuditTrail(clientKeepingLatestRun(), { campaignId: 'vc', vendorId: 'zoom' });
     const gone = trail.events.filter((e) => e.kind === 'history-not-kept');
-    expect(gone).toEqual([expect.objectContaining({ workflowId: 'engagement:vc:zoom', at: new Date(1_790_000_000_000).toISOString(), detail: 'run first-run and any before it' })]);
+    expect(gone).toEqual([expect.objectContaining({ workflowId: 'engagement:vc:zoom', at: new Date(1_790_000_000_000).toISOString(), earlierRun: 'first-run' })]);
     const [fr] = await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }));
     expect(auditCsv(trail, { language: 'en' }).toString()).toContain('Earlier history no longer kept by the server');
+    expect(auditCsv(trail, { language: 'en' }).toString()).toContain('run first-run and any before it');
     expect(fr.replace(/\s+/g, ' ')).toContain('Historique antérieur que le serveur ne conserve plus');
   });
 

@@ -1,7 +1,7 @@
 // The audit export says in the reader's language what a stage, an outcome, a message and the code's
 // revision are, while the CSV keeps the workflow's codes in their own columns for a program to read.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
@@ -149,5 +149,68 @@ describe('a message the activity chose not to send', () => {
   it('names a reason this release does not know by its code', async () => {
     const [header, row] = csvRows(auditCsv(await notSentTrail('vendor-opted-out'), { language: 'fr' }));
     expect(row![header!.indexOf('Détail')]).toBe('vendor-opted-out');
+  });
+});
+
+describe('what the export adds about a message, a document or a lost run', () => {
+  /** A reply with a document, a letter one address refused (resent after a crash), and an earlier run the server no longer keeps. */
+  const events = [
+    { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: { payloads: [] }, continuedExecutionRunId: 'first-run' } },
+    { eventId: 2, ...at(1), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads({ kind: 'reminder', step: 'reminder-response-1' }) } },
+    {
+      eventId: 3,
+      ...at(2),
+      activityTaskCompletedEventAttributes: {
+        scheduledEventId: 2,
+        result: payloads({ messageId: '<r1@dossier.test>', accepted: ['privacy@zoom.test'], rejected: ['legal@zoom.test'], resentAfterCrash: true, alreadyDelivered: true }),
+      },
+    },
+    {
+      eventId: 4,
+      ...at(3),
+      workflowExecutionUpdateAcceptedEventAttributes: {
+        protocolInstanceId: 'u1',
+        acceptedRequest: {
+          meta: { identity: 'officer' },
+          input: { name: 'recordResponse', args: payloads({ by: 'Officer Tremblay', attachments: [{ name: 'mesures.pdf', type: 'application/pdf', size: 2048, sha256: 'ab'.repeat(32) }] }) },
+        },
+      },
+    },
+  ];
+  const keptClient = {
+    options: { loadedDataConverter: loadDataConverter() },
+    workflow: {
+      getHandle: (workflowId: string, runId?: string) => ({
+        fetchHistory: async () => {
+          if (runId) throw new WorkflowNotFoundError('workflow execution not found', workflowId, runId);
+          return { events };
+        },
+      }),
+    },
+  } as unknown as Client;
+
+  it('says it in the export’s language: no English in the French CSV or PDF', async () => {
+    const trail = await collectAuditTrail(keptClient, { campaignId: 'vc', vendorId: 'zoom' });
+    const [header, ...rows] = csvRows(auditCsv(trail, { language: 'fr' }));
+    const details = rows.map((r) => r[header!.indexOf('Détail')]).filter(Boolean);
+    expect(details).toEqual([
+      'exécution first-run et toutes celles d’avant',
+      'refusé par le serveur de messagerie\u00a0: legal@zoom.test\u202f; renvoyé après la panne d’un processus de travail\u202f; déjà remis lors d’une tentative précédente',
+      '2048\u00a0octets',
+    ]);
+    expect(rows.map((r) => r[header!.indexOf('Action (en clair)')])).toContain('exécutions antérieures');
+    const french = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
+    expect(french).not.toMatch(/refused|resent|already delivered|bytes|any before it|earlier runs/);
+  });
+
+  it('keeps the English export as it was', async () => {
+    const trail = await collectAuditTrail(keptClient, { campaignId: 'vc', vendorId: 'zoom' });
+    const [header, ...rows] = csvRows(auditCsv(trail, { language: 'en' }));
+    expect(rows.map((r) => r[header!.indexOf('Detail')]).filter(Boolean)).toEqual([
+      'run first-run and any before it',
+      'refused: legal@zoom.test; resent after a worker crash; already delivered by an earlier attempt',
+      '2048 bytes',
+    ]);
+    expect(rows.map((r) => r[header!.indexOf('Action (in words)')])).toContain('earlier runs');
   });
 });

@@ -20,8 +20,9 @@ interface Engagement {
 }
 
 /** A client that answers the activity's visibility query with `engagements` and its history reads with `campaigns`' inputs. */
-function fakeClient(campaigns: CampaignRef[], engagements: Engagement[]): Client {
-  const inputs = new Map(campaigns.map((c) => [campaignWorkflowId(c.id), { campaign: c, vendors: [testVendor('zoom', { name: 'Zoom' })] }]));
+function fakeClient(campaigns: CampaignRef[], engagements: Engagement[], engagementInputs: Record<string, object> = {}): Client {
+  const inputs = new Map<string, object>(campaigns.map((c) => [campaignWorkflowId(c.id), { campaign: c, vendors: [testVendor('zoom', { name: 'Zoom' })] }]));
+  for (const [workflowId, input] of Object.entries(engagementInputs)) inputs.set(workflowId, input);
   const workflowService = {
     listWorkflowExecutions: async () => ({
       executions: engagements.map((e) => ({
@@ -86,6 +87,20 @@ describe('officer digest', () => {
     expect(section(toronto.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 30\u00a0novembre\u00a02026');
     // A lead that names no zone: UTC, as before.
     expect(section(utc.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 1er\u00a0décembre\u00a02026');
+  });
+
+  it('names a vendor the lead added after the campaign started by its name, as its letters do, not by its id', async () => {
+    const campaign = campaignLedFrom('late', 'America/Toronto');
+    const added = testVendor('acme-video', { name: 'Acme Vidéo' });
+    const { collectOfficerDigests } = createDigestActivities(() =>
+      fakeClient(
+        [campaign],
+        ['zoom', 'acme-video'].map((vendorId) => ({ campaignId: 'late', vendorId, stage: 'awaiting-response', deadline: '2026-12-01T04:59:59.999Z' })),
+        { [engagementWorkflowId('late', 'acme-video')]: { campaign, vendor: added, policy: fastPolicy() } },
+      ),
+    );
+    const [digest] = await collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    expect(digest!.sections[0]!.items.map((i) => i.vendorName)).toEqual(['Acme Vidéo', 'Zoom']);
   });
 
   it('reads a section recorded before sections carried a zone in UTC, as it was sent then', async () => {
