@@ -184,7 +184,14 @@ export class DossierClient {
    * of the history is read. The workspace shows and reads dates in it, and so does the CLI.
    */
   async campaignTimeZone(ref: EngagementRef): Promise<string> {
-    const input = await this.call(ref, () => startInputOf<Partial<EngagementInput>>(this.client, engagementWorkflowId(ref.campaignId, ref.vendorId)), 'nothing');
+    const workflowId = engagementWorkflowId(ref.campaignId, ref.vendorId);
+    const input = await this.call(ref, () => startInputOf<Partial<EngagementInput>>(this.client, workflowId).catch((err: unknown) => {
+      // A bare gRPC call: its NOT_FOUND is made the SDK's error, as its own calls do, so an unknown
+      // engagement is named as one (not "unexpected"). A namespace not found is left as it is.
+      const { code, details } = err as { code?: unknown; details?: unknown };
+      if (code === 5 && typeof details === 'string' && !/namespace/i.test(details)) throw new WorkflowNotFoundError(details, workflowId, undefined);
+      throw err;
+    }), 'nothing');
     return input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC';
   }
 

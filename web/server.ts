@@ -62,8 +62,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     now: options.now,
     boardPageSize: options.boardPageSize,
   });
-  const server: ServerType = await new Promise((resolve) => {
+  // A listen that fails (a taken port) rejects here: unlistened, its 'error' event ended the process.
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   return {

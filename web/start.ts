@@ -31,6 +31,8 @@ export async function startWorkspaceFor(
       users: DEFAULT_DEV_USERS,
       redirectUris: [`${url}/auth/callback`],
       port: Number(settings.DOSSIER_DEV_IDP_PORT ?? 8301),
+    }).catch((err: unknown) => {
+      throw portTaken(err, 'development sign-in provider', 'DOSSIER_DEV_IDP_PORT');
     });
     Object.assign(settings, { DOSSIER_OIDC_ISSUER: idp.issuer, DOSSIER_OIDC_CLIENT_ID: idp.clientId, DOSSIER_OIDC_CLIENT_SECRET: idp.clientSecret });
     if (!settings.DOSSIER_SESSION_SECRET && !settings.DOSSIER_SESSION_SECRET_FILE) {
@@ -44,6 +46,8 @@ export async function startWorkspaceFor(
       client: () => connection.client(),
       taskQueue: connection.target.taskQueue,
       address: connection.target.address,
+    }).catch((err: unknown) => {
+      throw portTaken(err, 'web workspace', 'DOSSIER_WEB_PORT');
     });
     log(`Web workspace        ${config.publicUrl}  (sign-in: ${idp ? `development provider ${idp.issuer}` : config.issuer})`);
     if (idp) {
@@ -62,6 +66,20 @@ export async function startWorkspaceFor(
     await idp?.stop();
     throw err;
   }
+}
+
+/**
+ * A port another process holds (a second `npm start` beside the first), named with the variable that
+ * moves it, as the embedded server's and sink's are (infra/embedded.ts); any other failure as it is.
+ */
+function portTaken(err: unknown, what: string, variable: string): unknown {
+  const { code, port, address } = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (code !== 'EADDRINUSE') return err;
+  return new Error(
+    `port ${port} (${what}; set ${variable} to move it) is already in use on ${address ?? '127.0.0.1'}. ` +
+      'If another `npm start` runs from a different folder, stop it (Ctrl-C in its terminal) or give this one other ports.',
+    { cause: err },
+  );
 }
 
 /** The development session secret, in the embedded set-up's data folder (DOSSIER_DATA_DIR, else .data/). */

@@ -190,7 +190,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   const v = parsed.data;
   const folders = localFolders(env);
   const url = new URL(v.SMTP_URL);
-  if (v.SMTP_PASSWORD) url.password = v.SMTP_PASSWORD;
+  // Encoded: the URL's password setter leaves "%" as it is, and the transport decodes what it reads
+  // (createSmtpTransport), so "ab%41" would reach the relay as "abA".
+  if (v.SMTP_PASSWORD) url.password = encodeURIComponent(v.SMTP_PASSWORD);
   return {
     temporal,
     taskQueue: v.DOSSIER_TASK_QUEUE,

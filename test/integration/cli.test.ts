@@ -259,6 +259,14 @@ describe('the dossier CLI', () => {
       expect(run.stderr).not.toContain('engagement engagement');
     });
 
+    it('names an engagement that does not exist when a date given is read in its zone', async () => {
+      // --until and --due are read in the campaign's zone, looked up first from the engagement's start.
+      const extend = await dossier(['engagement', 'extend', 'no-such-campaign', 'zoom', '--until', '2031-02-03', '--reason', 'Vendor asked']);
+      expectOneLineError(extend, 3, 'engagement:no-such-campaign:zoom does not exist');
+      const ask = await dossier(['engagement', 'ask', 'no-such-campaign', 'zoom', '--question', 'Why?', '--due', '2031-02-03']);
+      expectOneLineError(ask, 3, 'engagement:no-such-campaign:zoom does not exist');
+    });
+
     it('shows the reason the workflow refused an update', { timeout: 120_000 }, async () => {
       const campaignId = env.uniqueId('cli-refuse');
       await ok(['engagement', 'start', '--campaign-file', campaignFile(campaignId), '--vendor', 'zoom']);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { ConfigError } from '../../config/temporal';
+import { createSmtpTransport } from '../../activities/email';
 import { DEFAULT_WORKER_TUNING, describeConfig, parseWorkerConfig, workerTuningOptions } from '../../worker/config';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-config-'));
@@ -72,6 +73,21 @@ describe('worker configuration', () => {
     expect(problemsOf({ ...valid, SMTP_PASSWORD_FILE: join(scratch, 'missing') })).toEqual([
       expect.stringMatching(/^SMTP_PASSWORD_FILE: cannot read .*missing \(ENOENT\)/),
     ]);
+  });
+
+  it('gives the relay SMTP_PASSWORD exactly as written, percent signs included', () => {
+    // A generated password may hold "%": put into the URL as written, it reached the relay decoded
+    // ("ab%41" as "abA", refused with 535 and retried for ever) or stopped the worker ("%zz").
+    for (const password of ['ab%41cd', 'x%zz:y@z/w', 'plain-p4ss']) {
+      const config = parseWorkerConfig({ ...valid, SMTP_PASSWORD: password });
+      const transport = createSmtpTransport(config.smtpUrl);
+      try {
+        expect((transport.options as { auth?: { user: string; pass: string } }).auth).toEqual({ user: 'dossier', pass: password });
+      } finally {
+        transport.close();
+      }
+      expect(describeConfig(config)).not.toContain(password);
+    }
   });
 
   it('bounds the workflow cache by default and takes the tuning from the environment', () => {
