@@ -488,6 +488,39 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(took).toBeLessThan(5_000);
   }, 90_000);
 
+  it('holds a reply sent to the reply address of an ended engagement, never offering it to another vendor of the campaign at the same domain', async () => {
+    // Two products of one company in one campaign: their privacy offices share a domain.
+    const campaignId = env.uniqueId('ended');
+    const campaign = testCampaign(campaignId);
+    const ended = { campaignId, vendorId: 'teams' };
+    const other = { campaignId, vendorId: 'skype' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign,
+      vendors: [testVendor('teams'), testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] })],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(campaignId));
+    for (const ref of [ended, other]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
+    await dossier.withdraw(ended, { by: officer, reason: 'merged into the other product' });
+    await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    // A mail client that dropped the threading headers: the reply token and the subject name the case.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, engagementWorkflowId(campaignId, 'teams')),
+        subject: `Re: [${campaign.reference}] Open letter`,
+        messageId: `<${randomUUID()}@teams.test>`,
+        text: 'Our late response about Teams.',
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
+    expect((await dossier.status(other)).inbox).toEqual([]);
+  }, 90_000);
+
   it('leaves a message in the inbox while Temporal does not accept it, and records it once it does', async () => {
     const e = await openEngagement('outage');
     await sender.append(await vendorReply(e));
