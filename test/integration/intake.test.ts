@@ -28,7 +28,7 @@ import { metricsUrl, useDossier } from '../helpers/harness';
 import { Runtime } from '@temporalio/worker';
 import { runDossier } from '../helpers/cli';
 import { cliAccount, cliActor } from '../../client/identity';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
@@ -609,6 +609,32 @@ describe('the officer at the command line', () => {
     const after = await cli(['engagement', 'documents', ref, '--save', `${folder}-after`]);
     expect(after.code).not.toBe(0);
     expect(existsSync(join(`${folder}-after`, 'response.pdf'))).toBe(false);
+  });
+
+  it('saves documents into a folder again and again: each document once, a different file of the same name beside it, never a failure', async () => {
+    const e = await openEngagement('webex');
+    await sender.append(await vendorReply(e));
+    await intake.pass();
+    const ref = e.handle.workflowId;
+    const folder = join(env.scratch, `saved-${randomUUID().slice(0, 6)}`);
+    const save = async () => {
+      const saved = await cli(['--json', 'engagement', 'documents', ref, '--save', folder]);
+      expect(saved.code, saved.stderr).toBe(0);
+      return readdirSync(folder).sort();
+    };
+    expect(await save()).toEqual(['response.pdf']);
+    // The officer saves again after each new reply: what is already there is not copied again.
+    expect(await save()).toEqual(['response.pdf']);
+    const revised = Buffer.from('%PDF-1.7\n% the vendor’s revised response\n');
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'response.pdf', content: revised, contentType: 'application/pdf' }] }));
+    await intake.pass();
+    const files = await save();
+    expect(files).toHaveLength(2);
+    expect(files).toContain('response.pdf');
+    const beside = files.find((f) => f !== 'response.pdf')!;
+    expect(beside).toMatch(/^[0-9a-f]{8}-response\.pdf$/);
+    expect(readFileSync(join(folder, beside))).toEqual(revised);
+    expect(await save()).toEqual(files);
   });
 
   it('lists the holding pen and assigns held mail to an engagement', async () => {
