@@ -1,4 +1,4 @@
-// The intake's look-ups in Temporal, cached: reply tokens of running engagements (from one
+// The intake's look-ups in Temporal, cached: reply tokens of engagements, ended ones too (from one
 // visibility list, never a scan of histories) and campaigns by case reference (from the running
 // campaigns' memos in one visibility list; the vendors still in progress from a list of the
 // campaign's running engagements). No campaign is queried one by one: a campaign whose worker is
@@ -26,12 +26,19 @@ export class TemporalDirectory implements Directory {
     private readonly refreshMs = 10_000,
   ) {}
 
+  /**
+   * Ended engagements too: a token names its engagement for good. Were it forgotten once the case
+   * ended, a late reply would fall through to its subject's case reference and be offered to the
+   * campaign's other vendors, one of which may share the sender's domain and record it. Named, it
+   * goes to the ended engagement alone, which refuses it, and the officer finds it held. The list
+   * gives running engagements first, so its limit never drops one that is running.
+   */
   async engagementByToken(token: string): Promise<{ campaignId: string; vendorId: string } | undefined> {
     if (!this.tokens.has(token) && Date.now() - this.tokensAt >= this.refreshMs) {
       this.tokensAt = Date.now();
-      const running = await this.dossier.findEngagements({ running: true, limit: 100_000 });
+      const engagements = await this.dossier.findEngagements({ limit: 100_000 });
       this.tokens = new Map(
-        running.flatMap((e) => (e.campaignId && e.vendorId ? [[replyToken(e.workflowId), { campaignId: e.campaignId, vendorId: e.vendorId }] as const] : [])),
+        engagements.flatMap((e) => (e.campaignId && e.vendorId ? [[replyToken(e.workflowId), { campaignId: e.campaignId, vendorId: e.vendorId }] as const] : [])),
       );
     }
     return this.tokens.get(token);

@@ -216,9 +216,17 @@ function readBounce(raw: Buffer): Bounce {
       const action = fieldIn(group, 'Action')?.toLowerCase();
       return action === undefined ? fieldIn(group, 'Status')?.startsWith('5') === true : action === 'failed';
     });
+  // The address the bounced message was sent to, which the engagement knows: a relay that expanded
+  // an alias (privacy@ to a person) reports the mailbox it failed at as Final-Recipient and the
+  // address as written as Original-Recipient (RFC 3464 §2.3.1, as Postfix writes it). Some
+  // relays put the address in angle brackets.
+  const recipientOf = (group: string) => {
+    const address = (name: string) => fieldIn(group, name)?.match(/^rfc822;\s*<?([^<>\s]+@[^<>\s]+?)>?$/i)?.[1]?.toLowerCase();
+    return address('Original-Recipient') ?? address('Final-Recipient') ?? fieldIn(group, 'Final-Recipient')!.replace(/^rfc822;\s*/i, '').toLowerCase();
+  };
   return {
     originalMessageId: original,
-    recipients: [...new Set(failed.map((group) => fieldIn(group, 'Final-Recipient')!.replace(/^rfc822;\s*/i, '').toLowerCase()))],
+    recipients: [...new Set(failed.map(recipientOf))],
     status: failed.map((group) => fieldIn(group, 'Status')).find(Boolean),
     diagnostic: failed.map((group) => fieldIn(group, 'Diagnostic-Code')).find(Boolean)?.replace(/^smtp;\s*/i, '').slice(0, 500),
   };

@@ -2,7 +2,7 @@
 // dismiss-reply|documents` review what the intake recorded on one engagement and save its documents
 // (decrypted), and `dossier inbox held|assign` list a campaign's holding pen and assign held mail to
 // an engagement. The engagement's own rules decide what is accepted, as for every other command.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CaseDocuments } from '../../documents/document-store';
@@ -38,6 +38,24 @@ export function documentsOf(status: EngagementStatus): (DocumentRef & { from: st
   for (const message of status.inbox ?? []) for (const d of message.documents) if (!found.has(d.id)) found.set(d.id, { ...d, from: message.messageId });
   for (const d of status.response?.documents ?? []) if (!found.has(d.id)) found.set(d.id, { ...d, from: 'response' });
   return [...found.values()];
+}
+
+/**
+ * Where a document goes in a folder the officer saves into, again after each new reply: its own
+ * name, or with its id in front when another file has that name. A file there with the same bytes
+ * is this document saved before, so it is neither copied again nor a reason to fail. Names are
+ * bare file names (checked on the way in).
+ */
+export function placeDocument(folder: string, document: Pick<DocumentRef, 'id' | 'name'>, bytes: Buffer): { path: string; written: boolean } {
+  const paths = [document.name, `${document.id.slice(0, 8)}-${document.name}`, `${document.id}-${document.name}`].map((name) => join(folder, name));
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      writeFileSync(path, bytes, { flag: 'wx' });
+      return { path, written: true };
+    }
+    if (statSync(path).isFile() && readFileSync(path).equals(bytes)) return { path, written: false };
+  }
+  throw invalidInput(`cannot save ${document.name}: ${paths.join(', ')} already hold other files; save into another folder (--save)`);
 }
 
 export function renderInbox(status: EngagementStatus): string {
@@ -111,13 +129,15 @@ export function addReplyCommands(group: Command, session: Session): void {
 
   refArgs(group.command('documents'))
     .description('list the documents of the engagement; with --save, write them decrypted into a folder')
-    .option('--save <folder>', 'folder to write the documents into (created if missing; existing files are kept)')
+    .option('--save <folder>', 'folder to write the documents into (created if missing; existing files are kept, and a document saved there before is not written again)')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { save?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
         const status = await (await ctx.dossier()).status(ref);
         const documents = documentsOf(status);
         const saved: string[] = [];
+        /** Already in the folder from an earlier save, byte for byte: not written again. */
+        const present: string[] = [];
         if (options.save) {
           const folder = resolve(options.save);
           mkdirSync(folder, { recursive: true });
@@ -125,22 +145,19 @@ export function addReplyCommands(group: Command, session: Session): void {
           try {
             const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env).keystore);
             for (const document of documents) {
-              const bytes = await reader.read(ref.campaignId, document);
-              // Names are bare file names (checked on the way in); a clash gets the id in front.
-              let path = join(folder, document.name);
-              if (existsSync(path)) path = join(folder, `${document.id.slice(0, 8)}-${document.name}`);
-              writeFileSync(path, bytes, { flag: 'wx' });
-              saved.push(path);
+              const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document));
+              (placed.written ? saved : present).push(placed.path);
             }
           } finally {
             await store.close();
           }
         }
-        ctx.out.result({ documents, saved }, () =>
+        ctx.out.result({ documents, saved, present }, () =>
           documents.length
             ? [
                 table(['name', 'type', 'bytes', 'sha-256', 'from'], documents.map((d) => [d.name, d.type, d.size, d.sha256, d.from])),
                 ...saved.map((p) => `saved ${p}`),
+                ...present.map((p) => `already saved ${p}`),
               ].join('\n')
             : `No documents on ${status.workflowId}.`,
         );

@@ -50,7 +50,7 @@ export function deliveryReport(o: {
   messageId: string;
   subject?: string;
   /** Every recipient group of the report instead of the one failed `recipient`. */
-  groups?: { recipient: string; action: string; status: string; diagnostic?: string }[];
+  groups?: { recipient: string; action: string; status: string; diagnostic?: string; /** Original-Recipient, as Postfix writes it after an alias */ original?: string }[];
 }): Buffer {
   const groups = o.groups ?? [{ recipient: o.recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }];
   const b = 'dsn-boundary-1';
@@ -77,6 +77,7 @@ export function deliveryReport(o: {
       '',
       ...groups.flatMap((g) => [
         `Final-Recipient: rfc822; ${g.recipient}`,
+        ...(g.original ? [`Original-Recipient: rfc822;${g.original}`] : []),
         `Action: ${g.action}`,
         `Status: ${g.status}`,
         ...(g.diagnostic ? [`Diagnostic-Code: smtp; ${g.diagnostic}`] : []),

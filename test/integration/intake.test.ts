@@ -28,7 +28,7 @@ import { metricsUrl, useDossier } from '../helpers/harness';
 import { Runtime } from '@temporalio/worker';
 import { runDossier } from '../helpers/cli';
 import { cliAccount, cliActor } from '../../client/identity';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
 import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
@@ -488,6 +488,39 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(took).toBeLessThan(5_000);
   }, 90_000);
 
+  it('holds a reply sent to the reply address of an ended engagement, never offering it to another vendor of the campaign at the same domain', async () => {
+    // Two products of one company in one campaign: their privacy offices share a domain.
+    const campaignId = env.uniqueId('ended');
+    const campaign = testCampaign(campaignId);
+    const ended = { campaignId, vendorId: 'teams' };
+    const other = { campaignId, vendorId: 'skype' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign,
+      vendors: [testVendor('teams'), testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] })],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(campaignId));
+    for (const ref of [ended, other]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
+    await dossier.withdraw(ended, { by: officer, reason: 'merged into the other product' });
+    await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    // A mail client that dropped the threading headers: the reply token and the subject name the case.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, engagementWorkflowId(campaignId, 'teams')),
+        subject: `Re: [${campaign.reference}] Open letter`,
+        messageId: `<${randomUUID()}@teams.test>`,
+        text: 'Our late response about Teams.',
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
+    expect((await dossier.status(other)).inbox).toEqual([]);
+  }, 90_000);
+
   it('leaves a message in the inbox while Temporal does not accept it, and records it once it does', async () => {
     const e = await openEngagement('outage');
     await sender.append(await vendorReply(e));
@@ -576,6 +609,32 @@ describe('the officer at the command line', () => {
     const after = await cli(['engagement', 'documents', ref, '--save', `${folder}-after`]);
     expect(after.code).not.toBe(0);
     expect(existsSync(join(`${folder}-after`, 'response.pdf'))).toBe(false);
+  });
+
+  it('saves documents into a folder again and again: each document once, a different file of the same name beside it, never a failure', async () => {
+    const e = await openEngagement('webex');
+    await sender.append(await vendorReply(e));
+    await intake.pass();
+    const ref = e.handle.workflowId;
+    const folder = join(env.scratch, `saved-${randomUUID().slice(0, 6)}`);
+    const save = async () => {
+      const saved = await cli(['--json', 'engagement', 'documents', ref, '--save', folder]);
+      expect(saved.code, saved.stderr).toBe(0);
+      return readdirSync(folder).sort();
+    };
+    expect(await save()).toEqual(['response.pdf']);
+    // The officer saves again after each new reply: what is already there is not copied again.
+    expect(await save()).toEqual(['response.pdf']);
+    const revised = Buffer.from('%PDF-1.7\n% the vendor’s revised response\n');
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'response.pdf', content: revised, contentType: 'application/pdf' }] }));
+    await intake.pass();
+    const files = await save();
+    expect(files).toHaveLength(2);
+    expect(files).toContain('response.pdf');
+    const beside = files.find((f) => f !== 'response.pdf')!;
+    expect(beside).toMatch(/^[0-9a-f]{8}-response\.pdf$/);
+    expect(readFileSync(join(folder, beside))).toEqual(revised);
+    expect(await save()).toEqual(files);
   });
 
   it('lists the holding pen and assigns held mail to an engagement', async () => {

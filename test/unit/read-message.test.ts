@@ -68,6 +68,23 @@ describe('reading a message from the case mailbox', () => {
     expect(mixed.bounce).toMatchObject({ recipients: ['gone@zoom.test'], status: '5.1.1', diagnostic: '550 5.1.1 User unknown' });
   });
 
+  it('names each failed recipient by the address it was sent to: the Original-Recipient of an alias, an address in angle brackets bare', async () => {
+    const read = await readMessage(
+      deliveryReport({
+        to: 'case@test.example',
+        bouncedMessageId: '<letter.engagement.x.zoom@test.example>',
+        recipient: '',
+        messageId: '<dsn3@mx.zoom.test>',
+        groups: [
+          // privacy@ is an alias: the mailbox behind it is full, and the report names both.
+          { recipient: 'jane.doe@corp.zoom.test', original: 'privacy@zoom.test', action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' },
+          { recipient: '<Legal@Zoom.test>', action: 'failed', status: '5.1.1' },
+        ],
+      }),
+    );
+    expect(read.bounce?.recipients).toEqual(['privacy@zoom.test', 'legal@zoom.test']);
+  });
+
   it('keeps only the text of HTML with scripts: no markup, no script', async () => {
     const read = await readMessage(await composeReply({ ...base, html: '<p>Our answer</p><script>alert("x")</script><img src=x onerror=alert(1)>' }));
     expect(read.text).toContain('Our answer');
