@@ -627,7 +627,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         .map((x) => ({ ...x, authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
-      canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
+      // The workflow takes an answer while the version is back with the lead too (another authority's
+      // comments do not silence this one's); an answer it refused is shown again with its reason and text.
+      canAnswer: Boolean(
+        mine &&
+          can(user.roles, 'answer-for-authority') &&
+          (['approving', 'revising'].includes(status.phase) || form?.action === 'approve' || form?.action === 'request-changes'),
+      ),
       myAuthority: mine,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
       summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],

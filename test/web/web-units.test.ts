@@ -9,7 +9,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { ClientErrorCode, DossierClientError, refused } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
@@ -1001,5 +1001,66 @@ describe('what changed between two versions of the statement', () => {
     // Only the language whose text changed.
     expect(view.items[1].languages).toEqual([{ language: 'en', parts: [{ kind: 'removed', text: 'Weak' }, { kind: 'added', text: 'Strong' }, { kind: 'same', text: '.' }] }]);
     expect(changesView(undefined, 'en', views)).toBeUndefined();
+  });
+});
+
+describe('a co-signatory’s answer once another authority has sent the version back', () => {
+  // ICO asked for changes on version 1: the campaign is back with the lead, and OPC has not answered yet.
+  const authorities = [
+    { id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true },
+    { id: 'ico', name: { en: 'ICO', fr: 'ICO' } },
+  ];
+  const draft = { version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] };
+  const status = (phase: string) => ({
+    campaignId: 'vc', reference: 'VC', phase, engagements: [],
+    draft: { version: 1, date: '2026-11-27', approvals: [], pending: ['opc'], required: 2 },
+    changeRequests: [{ version: 1, authorityId: 'ico', by: 'Ivy', at: '2026-11-26T15:30:00.000Z', comment: 'Too long' }],
+  });
+  let phase = 'revising';
+  const requests: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => status(phase),
+        statement: async () => draft,
+        statementChanges: async () => undefined,
+        requestChanges: async (_campaign: string, input: unknown) => {
+          // The workflow takes a vote while the version is back with the lead (campaign-state.ts, checkVote), not once it is signed.
+          if (phase !== 'revising' && phase !== 'approving') throw refused('campaign campaign:vc', `There is no draft awaiting approval (phase ${phase}).`);
+          requests.push(input);
+        },
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const daniel = { id: 'a'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(daniel)}`;
+  const requestChanges = (comment: string) =>
+    app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment }).toString(),
+    });
+
+  it('still offers it the approve and request-changes forms, as the workflow (and the CLI) still takes its answer', async () => {
+    phase = 'revising';
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    expect(html).toContain('Your answer for');
+    expect(html).toContain('id="approve"');
+    expect(html).toContain('id="request-changes"');
+    const response = await requestChanges('The dates are wrong too');
+    expect(response.status).toBe(303);
+    expect(requests).toEqual([expect.objectContaining({ authorityId: 'opc', version: 1, comment: 'The dates are wrong too' })]);
+  });
+
+  it('shows the workflow’s refusal and gives back the typed comment when the statement was signed meanwhile', async () => {
+    phase = 'publishing';
+    const response = await requestChanges('A comment typed at length');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('There is no draft awaiting approval (phase publishing).');
+    expect(html).toContain('>A comment typed at length</textarea>');
   });
 });
