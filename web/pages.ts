@@ -71,7 +71,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const now = () => deps.now?.() ?? new Date();
   const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
 
-  /** A form sent back: its values and errors under the action's name, so same-named fields of other forms stay empty. */
+  /**
+   * A form sent back: its values and errors under the action's name, so same-named fields of other
+   * forms stay empty. A refusal in the workflow's (English) words is marked as English on a page in
+   * another language, so a screen reader reads it as English (partials/field-error.hbs).
+   */
   const formView = (form: SubmittedForm | undefined, language: Language) =>
     form
       ? {
@@ -79,7 +83,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           values: { [form.action]: form.values },
           errors: {
             [form.action]: Object.fromEntries(
-              Object.entries(form.errors).map(([field, e]) => [field, e.message ?? views.text(language, e.key!, e.values)]),
+              Object.entries(form.errors).map(([field, e]) => [
+                field,
+                e.message !== undefined ? { text: e.message, ...(language !== 'en' ? { lang: 'en' } : {}) } : { text: views.text(language, e.key!, e.values) },
+              ]),
             ),
           },
         }
@@ -118,10 +125,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.post('/campaigns', async (c) => {
     allowed(c, 'steer-campaigns');
     const file = c.get('body').campaignFile;
-    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422) =>
-      c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems }), status);
-    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400);
-    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400);
+    // The file's problems are the parser's and the workflow's English words, marked as such on a
+    // page in another language; `worded`: the page's own sentence.
+    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422, { worded = false } = {}) =>
+      c.html(
+        page(c, 'campaign-new', {
+          title: title(c, 'campaign-new.title'),
+          problems: problems.map((p) => ({ ...p, ...(!worded && c.get('language') !== 'en' ? { lang: 'en' } : {}) })),
+        }),
+        status,
+      );
+    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
+    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
     let input;
     try {
       input = parseCampaignYaml(await file.text(), file.name || 'campaign.yaml');

@@ -1064,3 +1064,71 @@ describe('a co-signatory’s answer once another authority has sent the version 
     expect(html).toContain('>A comment typed at length</textarea>');
   });
 });
+
+describe('a refusal in the workflow’s words on a French page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        extendDeadline: async () => {
+          throw refused('engagement engagement:vc:zoom', 'the new due date must be after the current one (11 December 2026).');
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const extend = (form: Record<string, string>) =>
+    app.request('/campaigns/vc/engagements/zoom/extend', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+
+  it('is marked as English, so a screen reader does not read it with French sounds', async () => {
+    const response = await extend({ dueDate: '2026-12-01', reason: 'Asked for time' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('<p class="error" id="extend-dueDate-error" lang="en">the new due date must be after the current one (11 December 2026).</p>');
+  });
+
+  it('leaves a problem the workspace words itself in the page’s language, unmarked', async () => {
+    const response = await extend({ dueDate: '2026-12-01' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('<p class="error" id="extend-reason-error">Ce champ est obligatoire.</p>');
+  });
+});
+
+describe('the problems of a campaign file on a French page', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const upload = (content: string) => {
+    const body = new FormData();
+    body.set('_csrf', 'tok');
+    body.set('campaignFile', new File([content], 'campaign.yaml', { type: 'text/yaml' }));
+    return app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
+  };
+
+  it('marks the parser’s English words as English, and leaves the page’s own sentence unmarked', async () => {
+    const refused = await upload('campaign: [unclosed\n');
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">[^<]+<\/span><\/li>/);
+    const empty = await upload('');
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
+  });
+});
