@@ -290,7 +290,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
-    const view = engagementView(status, user, takeNotice(c));
+    const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'));
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
@@ -986,10 +986,17 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
   }
 }
 
-/** What the engagement page shows, and which action forms the stage offers (the workflow still decides). */
-function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined) {
+/**
+ * What the engagement page shows, and which action forms the stage offers (the workflow still
+ * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
+ * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
+ */
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm) {
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
+  const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
+  const demonstrationRefused = refused === 'demo-outcome' || refused === 'reschedule-demo' ? sent?.values.demonstrationId : undefined;
+  const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
   return {
@@ -1000,7 +1007,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
-    pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),
+    pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),
     findings:
       status.findings &&
       PRINCIPLES.map((p) => {
@@ -1012,14 +1019,21 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the
     // workflow's answer, shown next to the field. Only forms with nothing to name are left out.
-    actions: act
-      ? {
-          answer: status.openQuestions.length > 0,
-          demonstrations: status.demonstrations.some((d) => d.result === undefined),
-          // Only while the letter waits for a corrected address: at any other stage there is none to correct.
-          correctContact: status.stage === 'letter-undeliverable',
-        }
-      : undefined,
+    actions:
+      act || refused
+        ? {
+            respond: offered('respond'),
+            ask: offered('ask'),
+            extend: offered('extend'),
+            scheduleDemo: offered('schedule-demo'),
+            conclude: offered('conclude'),
+            withdraw: offered('withdraw'),
+            answer: offered('answer', status.openQuestions.length > 0),
+            demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
+            // Only while the letter waits for a corrected address: at any other stage there is none to correct.
+            correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
+          }
+        : undefined,
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
   };

@@ -1132,3 +1132,49 @@ describe('the problems of a campaign file on a French page', () => {
     expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
   });
 });
+
+describe('a form refused because the case ended while it was filled in', () => {
+  // The case closed for no response at its deadline (or another officer concluded it) while an officer typed.
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'closed-no-response',
+    timeline: [], openQuestions: [], questions: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-01T15:00:00.000Z', topics: ['Encryption'], result: 'validated', notes: 'Shown by Ada' }],
+    remindersSent: [], deliveryFailures: [],
+  };
+  const ended = async () => {
+    throw refused('engagement engagement:vc:zoom', 'it has ended and accepts no more requests');
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', recordResponse: ended, recordDemonstrationOutcome: ended }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const post = (action: string, form: Record<string, string>) =>
+    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+
+  it('comes back with the refusal next to the field and what was typed, and offers no other action', async () => {
+    const response = await post('respond', { summary: 'A summary typed for an hour', attachments: 'policy.pdf' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="respond-summary-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('>A summary typed for an hour</textarea>');
+    expect(html).toContain('>policy.pdf</textarea>');
+    expect(html).not.toContain('id="withdraw"');
+  });
+
+  it('gives a demonstration’s outcome back on that demonstration, though another officer recorded one meanwhile', async () => {
+    const response = await post('demo-outcome', { demonstrationId: 'd1', result: 'not-validated', notes: 'Encryption was not shown' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="outcome-notes-d1-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('>Encryption was not shown</textarea>');
+  });
+});
