@@ -71,7 +71,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const now = () => deps.now?.() ?? new Date();
   const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
 
-  /** A form sent back: its values and errors under the action's name, so same-named fields of other forms stay empty. */
+  /**
+   * A form sent back: its values and errors under the action's name, so same-named fields of other
+   * forms stay empty. A refusal in the workflow's (English) words is marked as English on a page in
+   * another language, so a screen reader reads it as English (partials/field-error.hbs).
+   */
   const formView = (form: SubmittedForm | undefined, language: Language) =>
     form
       ? {
@@ -79,7 +83,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           values: { [form.action]: form.values },
           errors: {
             [form.action]: Object.fromEntries(
-              Object.entries(form.errors).map(([field, e]) => [field, e.message ?? views.text(language, e.key!, e.values)]),
+              Object.entries(form.errors).map(([field, e]) => [
+                field,
+                e.message !== undefined ? { text: e.message, ...(language !== 'en' ? { lang: 'en' } : {}) } : { text: views.text(language, e.key!, e.values) },
+              ]),
             ),
           },
         }
@@ -118,10 +125,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.post('/campaigns', async (c) => {
     allowed(c, 'steer-campaigns');
     const file = c.get('body').campaignFile;
-    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422) =>
-      c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems }), status);
-    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400);
-    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400);
+    // The file's problems are the parser's and the workflow's English words, marked as such on a
+    // page in another language; `worded`: the page's own sentence.
+    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422, { worded = false } = {}) =>
+      c.html(
+        page(c, 'campaign-new', {
+          title: title(c, 'campaign-new.title'),
+          problems: problems.map((p) => ({ ...p, ...(!worded && c.get('language') !== 'en' ? { lang: 'en' } : {}) })),
+        }),
+        status,
+      );
+    if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
+    if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
     let input;
     try {
       input = parseCampaignYaml(await file.text(), file.name || 'campaign.yaml');
@@ -275,7 +290,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
-    const view = engagementView(status, user, takeNotice(c));
+    const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'));
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
@@ -627,7 +642,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         .map((x) => ({ ...x, authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
-      canAnswer: Boolean(mine && status.phase === 'approving' && can(user.roles, 'answer-for-authority')),
+      // The workflow takes an answer while the version is back with the lead too (another authority's
+      // comments do not silence this one's); an answer it refused is shown again with its reason and text.
+      canAnswer: Boolean(
+        mine &&
+          can(user.roles, 'answer-for-authority') &&
+          (['approving', 'revising'].includes(status.phase) || form?.action === 'approve' || form?.action === 'request-changes'),
+      ),
       myAuthority: mine,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
       summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],
@@ -965,10 +986,17 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
   }
 }
 
-/** What the engagement page shows, and which action forms the stage offers (the workflow still decides). */
-function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined) {
+/**
+ * What the engagement page shows, and which action forms the stage offers (the workflow still
+ * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
+ * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
+ */
+function engagementView(status: EngagementStatus, user: SignedInUser, done: string | undefined, sent?: SubmittedForm) {
   const final = FINAL_STAGES.includes(status.stage);
   const act = can(user.roles, 'act-on-engagements') && !final;
+  const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
+  const demonstrationRefused = refused === 'demo-outcome' || refused === 'reschedule-demo' ? sent?.values.demonstrationId : undefined;
+  const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
   return {
@@ -979,7 +1007,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
-    pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined),
+    pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),
     findings:
       status.findings &&
       PRINCIPLES.map((p) => {
@@ -991,14 +1019,21 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     results: DEMONSTRATION_RESULTS.map((r) => ({ value: r, key: `result.${r}` })),
     // Every action is offered while the case is open; whether it is acceptable now is the
     // workflow's answer, shown next to the field. Only forms with nothing to name are left out.
-    actions: act
-      ? {
-          answer: status.openQuestions.length > 0,
-          demonstrations: status.demonstrations.some((d) => d.result === undefined),
-          // Only while the letter waits for a corrected address: at any other stage there is none to correct.
-          correctContact: status.stage === 'letter-undeliverable',
-        }
-      : undefined,
+    actions:
+      act || refused
+        ? {
+            respond: offered('respond'),
+            ask: offered('ask'),
+            extend: offered('extend'),
+            scheduleDemo: offered('schedule-demo'),
+            conclude: offered('conclude'),
+            withdraw: offered('withdraw'),
+            answer: offered('answer', status.openQuestions.length > 0),
+            demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
+            // Only while the letter waits for a corrected address: at any other stage there is none to correct.
+            correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
+          }
+        : undefined,
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
   };

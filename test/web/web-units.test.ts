@@ -9,7 +9,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { ClientErrorCode, DossierClientError, refused } from '../../client/errors';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
@@ -1001,5 +1001,180 @@ describe('what changed between two versions of the statement', () => {
     // Only the language whose text changed.
     expect(view.items[1].languages).toEqual([{ language: 'en', parts: [{ kind: 'removed', text: 'Weak' }, { kind: 'added', text: 'Strong' }, { kind: 'same', text: '.' }] }]);
     expect(changesView(undefined, 'en', views)).toBeUndefined();
+  });
+});
+
+describe('a co-signatory’s answer once another authority has sent the version back', () => {
+  // ICO asked for changes on version 1: the campaign is back with the lead, and OPC has not answered yet.
+  const authorities = [
+    { id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true },
+    { id: 'ico', name: { en: 'ICO', fr: 'ICO' } },
+  ];
+  const draft = { version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] };
+  const status = (phase: string) => ({
+    campaignId: 'vc', reference: 'VC', phase, engagements: [],
+    draft: { version: 1, date: '2026-11-27', approvals: [], pending: ['opc'], required: 2 },
+    changeRequests: [{ version: 1, authorityId: 'ico', by: 'Ivy', at: '2026-11-26T15:30:00.000Z', comment: 'Too long' }],
+  });
+  let phase = 'revising';
+  const requests: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => status(phase),
+        statement: async () => draft,
+        statementChanges: async () => undefined,
+        requestChanges: async (_campaign: string, input: unknown) => {
+          // The workflow takes a vote while the version is back with the lead (campaign-state.ts, checkVote), not once it is signed.
+          if (phase !== 'revising' && phase !== 'approving') throw refused('campaign campaign:vc', `There is no draft awaiting approval (phase ${phase}).`);
+          requests.push(input);
+        },
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const daniel = { id: 'a'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(daniel)}`;
+  const requestChanges = (comment: string) =>
+    app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment }).toString(),
+    });
+
+  it('still offers it the approve and request-changes forms, as the workflow (and the CLI) still takes its answer', async () => {
+    phase = 'revising';
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    expect(html).toContain('Your answer for');
+    expect(html).toContain('id="approve"');
+    expect(html).toContain('id="request-changes"');
+    const response = await requestChanges('The dates are wrong too');
+    expect(response.status).toBe(303);
+    expect(requests).toEqual([expect.objectContaining({ authorityId: 'opc', version: 1, comment: 'The dates are wrong too' })]);
+  });
+
+  it('shows the workflow’s refusal and gives back the typed comment when the statement was signed meanwhile', async () => {
+    phase = 'publishing';
+    const response = await requestChanges('A comment typed at length');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('There is no draft awaiting approval (phase publishing).');
+    expect(html).toContain('>A comment typed at length</textarea>');
+  });
+});
+
+describe('a refusal in the workflow’s words on a French page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        extendDeadline: async () => {
+          throw refused('engagement engagement:vc:zoom', 'the new due date must be after the current one (11 December 2026).');
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const extend = (form: Record<string, string>) =>
+    app.request('/campaigns/vc/engagements/zoom/extend', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+
+  it('is marked as English, so a screen reader does not read it with French sounds', async () => {
+    const response = await extend({ dueDate: '2026-12-01', reason: 'Asked for time' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('<p class="error" id="extend-dueDate-error" lang="en">the new due date must be after the current one (11 December 2026).</p>');
+  });
+
+  it('leaves a problem the workspace words itself in the page’s language, unmarked', async () => {
+    const response = await extend({ dueDate: '2026-12-01' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('<p class="error" id="extend-reason-error">Ce champ est obligatoire.</p>');
+  });
+});
+
+describe('the problems of a campaign file on a French page', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const upload = (content: string) => {
+    const body = new FormData();
+    body.set('_csrf', 'tok');
+    body.set('campaignFile', new File([content], 'campaign.yaml', { type: 'text/yaml' }));
+    return app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
+  };
+
+  it('marks the parser’s English words as English, and leaves the page’s own sentence unmarked', async () => {
+    const refused = await upload('campaign: [unclosed\n');
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">[^<]+<\/span><\/li>/);
+    const empty = await upload('');
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
+  });
+});
+
+describe('a form refused because the case ended while it was filled in', () => {
+  // The case closed for no response at its deadline (or another officer concluded it) while an officer typed.
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'closed-no-response',
+    timeline: [], openQuestions: [], questions: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-01T15:00:00.000Z', topics: ['Encryption'], result: 'validated', notes: 'Shown by Ada' }],
+    remindersSent: [], deliveryFailures: [],
+  };
+  const ended = async () => {
+    throw refused('engagement engagement:vc:zoom', 'it has ended and accepts no more requests');
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', recordResponse: ended, recordDemonstrationOutcome: ended }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const post = (action: string, form: Record<string, string>) =>
+    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+
+  it('comes back with the refusal next to the field and what was typed, and offers no other action', async () => {
+    const response = await post('respond', { summary: 'A summary typed for an hour', attachments: 'policy.pdf' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="respond-summary-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('>A summary typed for an hour</textarea>');
+    expect(html).toContain('>policy.pdf</textarea>');
+    expect(html).not.toContain('id="withdraw"');
+  });
+
+  it('gives a demonstration’s outcome back on that demonstration, though another officer recorded one meanwhile', async () => {
+    const response = await post('demo-outcome', { demonstrationId: 'd1', result: 'not-validated', notes: 'Encryption was not shown' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="outcome-notes-d1-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('>Encryption was not shown</textarea>');
   });
 });
