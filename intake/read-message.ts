@@ -77,7 +77,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
   // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
-  const report = isReport ? readBounce(raw) : undefined;
+  const report = isReport ? readBounce(parsed, raw) : undefined;
   const bounce = report?.recipients.length ? report : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
@@ -199,16 +199,22 @@ export function htmlAsText(html: string): string {
  * group of fields per recipient (RFC 3464 §2.3). Only recipients whose delivery failed count: a
  * relay also reports `delayed` (it is still trying), `delivered`, `relayed` and `expanded`. A group
  * without an Action is read from its status: 5.x.x failed, anything else not. The bounce's own
- * headers are skipped.
+ * headers are skipped. Relays may send those parts base64 or quoted-printable (Exchange does): they
+ * are read as mailparser decoded them, and from the raw body only when it found none.
  */
-function readBounce(raw: Buffer): Bounce {
+function readBounce(parsed: ParsedMail, raw: Buffer): Bounce {
+  const unfold = (text: string) => text.slice(0, 1_000_000).replace(/\r?\n[ \t]+/g, ' ');
+  const decoded = (types: string[]) =>
+    parsed.attachments.filter((a) => types.includes(a.contentType.toLowerCase())).map((a) => unfold(a.content.toString('utf8')));
   const headerEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  const body = raw
-    .subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000))
-    .toString('latin1')
-    .replace(/\r?\n[ \t]+/g, ' ');
+  const rawBody = unfold(raw.subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000)).toString('latin1'));
+  const statusParts = decoded(['message/delivery-status']);
+  const headerParts = decoded(['text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
+  const body = statusParts.length ? statusParts.join('\n\n') : rawBody;
   const fieldIn = (text: string, name: string) => text.match(new RegExp(`^${name}:\\s*(.+)$`, 'im'))?.[1]?.trim();
-  const original = [...body.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).find((id) => /^<[^<>\s]+>$/.test(id));
+  // Of a whole copied message/rfc822 only its own header counts, not a Message-ID quoted in its body.
+  const idsIn = (text: string) => [...text.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).filter((id) => /^<[^<>\s]+>$/.test(id));
+  const original = [...headerParts.flatMap((part) => idsIn(part.split(/\r?\n\r?\n/)[0])), ...idsIn(rawBody)][0];
   const failed = body
     .split(/\r?\n[ \t]*\r?\n/)
     .filter((group) => fieldIn(group, 'Final-Recipient') !== undefined)

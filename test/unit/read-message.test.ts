@@ -85,6 +85,27 @@ describe('reading a message from the case mailbox', () => {
     expect(read.bounce?.recipients).toEqual(['privacy@zoom.test', 'legal@zoom.test']);
   });
 
+  it('reads a delivery report whose status and headers parts are base64 or quoted-printable as a bounce', async () => {
+    // Exchange's diagnostic, longer than a quoted-printable line: it is broken with a soft line break.
+    const diagnostic = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
+    const recipient = 'data-protection-officer.privacy-requests@subsidiary-with-a-long-name.zoom.test';
+    for (const encoding of ['base64', 'quoted-printable'] as const) {
+      const read = await readMessage(
+        deliveryReport({
+          to: 'case@test.example',
+          bouncedMessageId: '<letter.engagement.x.zoom@test.example>',
+          recipient,
+          messageId: `<dsn-${encoding}@mx.zoom.test>`,
+          groups: [{ recipient, action: 'failed', status: '5.1.10', diagnostic }],
+          encoding,
+        }),
+      );
+      expect(read.kind, encoding).toBe('bounce');
+      expect(read.bounce, encoding).toEqual({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: [recipient], status: '5.1.10', diagnostic });
+      expect(read.attachments, encoding).toEqual([]);
+    }
+  });
+
   it('keeps only the text of HTML with scripts: no markup, no script', async () => {
     const read = await readMessage(await composeReply({ ...base, html: '<p>Our answer</p><script>alert("x")</script><img src=x onerror=alert(1)>' }));
     expect(read.text).toContain('Our answer');
