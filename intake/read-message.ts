@@ -91,7 +91,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     recipients: recipientsOf(parsed),
     subject: oneLine((parsed.subject ?? '').slice(0, 500)),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
-    refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
+    refersTo: [...new Set([...threadIds(parsed, 'in-reply-to', parsed.inReplyTo), ...threadIds(parsed, 'references', parsed.references).reverse()])],
     kind,
     bounce,
     text: excerptOf(text, TEXT_LIMIT),
@@ -122,6 +122,19 @@ function usableId(id: string | undefined): string | undefined {
 function normalizeId(id: string): string {
   const trimmed = id.trim();
   return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+}
+
+/**
+ * Every `<...>` id in the headers of this name, in order: mailparser splits References on whitespace
+ * only, and clients also write ids with none between them (`<a@x><b@y>`), with commas, or with a
+ * comment after one. Read from the raw header lines; mailparser's value serves when they hold no
+ * bracketed id (a bare `a@x`, or an id in an encoded word).
+ */
+function threadIds(parsed: ParsedMail, name: 'in-reply-to' | 'references', value: string | string[] | undefined): string[] {
+  const found = parsed.headerLines
+    .filter((h) => h.key === name)
+    .flatMap((h) => [...h.line.slice(h.line.indexOf(':') + 1).matchAll(/<[^<>\s]+>/g)].map((m) => m[0]));
+  return found.length > 0 ? found : idsOf(value);
 }
 
 function idsOf(value: string | string[] | undefined): string[] {
