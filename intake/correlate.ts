@@ -6,9 +6,12 @@
 // its vendor's) picks one or none. Candidates are only proposals; the workflow decides. A message
 // that names its engagement (thread or token) is proposed to that one alone: if it refuses (the
 // case has ended), the message is held for an officer rather than offered to the campaign's other
-// vendors, one of which may share the sender's domain.
+// vendors, one of which may share the sender's domain. A message named by its subject alone, whose
+// sender could be more than one of those vendors' (two products of one company share a domain), is
+// held for an officer rather than recorded on whichever vendor is offered it first.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
-import type { InboundMatch } from '../workflows/types';
+import { isVendorAddress } from '../workflows/inbox-rules';
+import type { Contact, InboundMatch } from '../workflows/types';
 import type { ReadMessage } from './read-message';
 
 export interface Candidate {
@@ -25,6 +28,8 @@ export interface Directory {
   engagementByToken(token: string): Promise<{ campaignId: string; vendorId: string } | undefined>;
   /** The running campaign with this case reference, and its engagements still in progress. */
   campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined>;
+  /** The vendor of an engagement, with the addresses its rules accept mail from (absent when it does not say). */
+  vendorOf(engagement: { campaignId: string; vendorId: string }): Promise<{ name: string; contacts?: Contact[] }>;
 }
 
 export interface CorrelationContext {
@@ -69,4 +74,37 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
     for (const vendorId of campaign?.vendorIds ?? []) add({ campaignId: campaign!.campaignId, vendorId, matchedBy: 'subject' });
   }
   return candidates;
+}
+
+/** What becomes of the candidates once the sender is weighed: those to offer it to, or the vendors it could be from. */
+export type BySender = { candidates: Candidate[] } | { ambiguous: { campaignId: string; vendors: string[] } };
+
+/**
+ * Narrows a message named by its subject alone to the vendor its sender's address identifies. Each
+ * engagement accepts mail from its vendor's domain, so offering it to every candidate in turn would
+ * record it on the first of two vendors that share a domain. A thread or a reply token names one
+ * engagement already, and a lone candidate decides for itself: neither is looked up.
+ */
+export async function bySender(message: ReadMessage, candidates: Candidate[], directory: Directory): Promise<BySender> {
+  if (candidates.length < 2 || candidates.some((c) => c.matchedBy !== 'subject')) return { candidates };
+  const vendors = await Promise.all(candidates.map(async (candidate) => ({ candidate, ...(await directory.vendorOf(candidate)) })));
+  const possible = vendorsOfSender(message.from ?? '', vendors);
+  // Nobody's: each engagement refuses it in its own words, and it is held with them.
+  if (possible.length === 0) return { candidates };
+  if (possible.length === 1) return { candidates: [possible[0].candidate] };
+  // Named in a steady order: the visibility list that offered them has none.
+  return { ambiguous: { campaignId: possible[0].candidate.campaignId, vendors: possible.map((v) => v.name).sort((a, b) => a.localeCompare(b)) } };
+}
+
+/**
+ * The vendors a sender could be: those listing its very address, else those whose rules accept its
+ * domain; a vendor whose contacts are unknown could be anyone's.
+ */
+export function vendorsOfSender<V extends { contacts?: Contact[] }>(from: string, vendors: V[]): V[] {
+  const address = from.trim().toLowerCase();
+  const unknown = vendors.filter((v) => v.contacts === undefined);
+  const known = vendors.filter((v) => v.contacts !== undefined);
+  const exact = known.filter((v) => v.contacts!.some((c) => c.email.trim().toLowerCase() === address));
+  const sameDomain = address ? known.filter((v) => isVendorAddress({ contacts: v.contacts! }, address)) : [];
+  return [...(exact.length > 0 ? exact : sameDomain), ...unknown];
 }

@@ -4,9 +4,12 @@
 // campaign's running engagements). No campaign is queried one by one: a campaign whose worker is
 // gone would hold each query until the server's deadline, and every pass with it. A miss refreshes
 // the cache, at most once per `refreshMs`, so a burst of unmatched mail cannot hammer the server.
+// An engagement's vendor and contacts are queried, uncached (an officer may correct them), only for
+// mail its subject offers to several vendors at once.
 import { replyToken } from '../activities/threading';
 import type { DossierClient } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
+import type { Contact } from '../workflows/types';
 import type { Directory } from './correlate';
 
 /** How long a campaign started before its memo named its reference has to answer its status query. */
@@ -66,5 +69,10 @@ export class TemporalDirectory implements Directory {
     if (campaignId === undefined) return undefined;
     const running = await this.dossier.findEngagements({ campaign: campaignId, running: true, limit: 10_000 });
     return { campaignId, vendorIds: running.flatMap((e) => (e.vendorId ? [e.vendorId] : [])) };
+  }
+
+  async vendorOf(engagement: { campaignId: string; vendorId: string }): Promise<{ name: string; contacts?: Contact[] }> {
+    const status = await this.dossier.status(engagement);
+    return { name: status.vendorName, contacts: status.contacts };
   }
 }

@@ -14,12 +14,14 @@ export type HeldWhy =
   | { code: 'oversize'; size: string; limit: string; bytes?: number; limitBytes?: number }
   | { code: 'no-match' }
   | { code: 'unverified-sender'; detail: string }
+  /** Named by its subject alone, from an address that could be any of these vendors' (their names). */
+  | { code: 'ambiguous-sender'; vendors: string[] }
   /** Every candidate engagement's validator refused it; `detail` is their words. */
   | { code: 'refused'; detail: string }
   /** Held by a version of the intake that wrote only its English sentence: that sentence. */
   | { code: 'as-written'; detail: string };
 
-const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'refused', 'as-written'];
+const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'ambiguous-sender', 'refused', 'as-written'];
 
 /** The reason in words: the sentence for its code, then its detail as written. */
 export function heldReasonText(why: HeldWhy, language: Language = 'en'): string {
@@ -27,8 +29,12 @@ export function heldReasonText(why: HeldWhy, language: Language = 'en'): string 
   return 'detail' in why ? (label ? `${label} ${why.detail}` : why.detail) : label;
 }
 
-/** The values its sentence names: an oversize message's sizes in the reader's language where the copy kept them as numbers. */
+/**
+ * The values its sentence names: an oversize message's sizes in the reader's language where the copy
+ * kept them as numbers; the vendors a sender could be, listed as the language lists.
+ */
 function heldWhyValues(why: HeldWhy, language: Language): object {
+  if (why.code === 'ambiguous-sender') return { vendors: why.vendors.join(sentence(language, 'punctuation.list')) };
   if (why.code !== 'oversize') return why;
   const size = (bytes: unknown, asWritten: string) => (typeof bytes === 'number' && Number.isFinite(bytes) ? formatSize(bytes, language) : asWritten);
   return { ...why, size: size(why.bytes, why.size), limit: size(why.limitBytes, why.limit) };

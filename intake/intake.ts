@@ -12,7 +12,7 @@ import type { RecordInboundInput, RecordInboundResult } from '../workflows/messa
 import type { DocumentRef, InboundNote } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
-import { correlate, type Candidate, type Directory } from './correlate';
+import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
@@ -183,8 +183,10 @@ export class Intake {
       }
       const unverified = this.unverifiedSender(read);
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
+      const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
+      if ('ambiguous' in weighed) return await this.hold(stored, read, weighed.ambiguous.campaignId, { code: 'ambiguous-sender', vendors: weighed.ambiguous.vendors });
       const refusals: string[] = [];
-      for (const candidate of candidates) {
+      for (const candidate of weighed.candidates) {
         let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
         try {
           const { input, files } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
@@ -221,16 +223,21 @@ export class Intake {
    * may still land later; recording is idempotent (the Message-ID is the update's id), so the next
    * pass records it once.
    */
-  private async record(candidate: Candidate, input: RecordInboundInput): Promise<RecordInboundResult> {
+  private record(candidate: Candidate, input: RecordInboundInput): Promise<RecordInboundResult> {
+    return this.withinLimit(
+      this.options.dossier.recordInbound(candidate, input, { timeoutMs: this.recordTimeoutMs }),
+      `${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} did not record the message`,
+    );
+  }
+
+  /** The work's result, or an error once the recording time limit has passed (the message then stays in the inbox). */
+  private async withinLimit<T>(work: Promise<T>, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} did not record the message within ${this.recordTimeoutMs} ms; it stays in the inbox for the next pass`)),
-        this.recordTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`${what} within ${this.recordTimeoutMs} ms; it stays in the inbox for the next pass`)), this.recordTimeoutMs);
     });
     try {
-      return await Promise.race([this.options.dossier.recordInbound(candidate, input, { timeoutMs: this.recordTimeoutMs }), limit]);
+      return await Promise.race([work, limit]);
     } finally {
       clearTimeout(timer);
     }

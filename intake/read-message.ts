@@ -77,7 +77,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
   // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
-  const report = isReport ? readBounce(raw) : undefined;
+  const report = isReport ? readBounce(parsed, raw) : undefined;
   const bounce = report?.recipients.length ? report : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
@@ -91,7 +91,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     recipients: recipientsOf(parsed),
     subject: oneLine((parsed.subject ?? '').slice(0, 500)),
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
-    refersTo: [...new Set([...idsOf(parsed.inReplyTo), ...idsOf(parsed.references).reverse()])],
+    refersTo: [...new Set([...threadIds(parsed, 'in-reply-to', parsed.inReplyTo), ...threadIds(parsed, 'references', parsed.references).reverse()])],
     kind,
     bounce,
     text: excerptOf(text, TEXT_LIMIT),
@@ -122,6 +122,19 @@ function usableId(id: string | undefined): string | undefined {
 function normalizeId(id: string): string {
   const trimmed = id.trim();
   return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+}
+
+/**
+ * Every `<...>` id in the headers of this name, in order: mailparser splits References on whitespace
+ * only, and clients also write ids with none between them (`<a@x><b@y>`), with commas, or with a
+ * comment after one. Read from the raw header lines; mailparser's value serves when they hold no
+ * bracketed id (a bare `a@x`, or an id in an encoded word).
+ */
+function threadIds(parsed: ParsedMail, name: 'in-reply-to' | 'references', value: string | string[] | undefined): string[] {
+  const found = parsed.headerLines
+    .filter((h) => h.key === name)
+    .flatMap((h) => [...h.line.slice(h.line.indexOf(':') + 1).matchAll(/<[^<>\s]+>/g)].map((m) => m[0]));
+  return found.length > 0 ? found : idsOf(value);
 }
 
 function idsOf(value: string | string[] | undefined): string[] {
@@ -199,16 +212,22 @@ export function htmlAsText(html: string): string {
  * group of fields per recipient (RFC 3464 §2.3). Only recipients whose delivery failed count: a
  * relay also reports `delayed` (it is still trying), `delivered`, `relayed` and `expanded`. A group
  * without an Action is read from its status: 5.x.x failed, anything else not. The bounce's own
- * headers are skipped.
+ * headers are skipped. Relays may send those parts base64 or quoted-printable (Exchange does): they
+ * are read as mailparser decoded them, and from the raw body only when it found none.
  */
-function readBounce(raw: Buffer): Bounce {
+function readBounce(parsed: ParsedMail, raw: Buffer): Bounce {
+  const unfold = (text: string) => text.slice(0, 1_000_000).replace(/\r?\n[ \t]+/g, ' ');
+  const decoded = (types: string[]) =>
+    parsed.attachments.filter((a) => types.includes(a.contentType.toLowerCase())).map((a) => unfold(a.content.toString('utf8')));
   const headerEnd = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
-  const body = raw
-    .subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000))
-    .toString('latin1')
-    .replace(/\r?\n[ \t]+/g, ' ');
+  const rawBody = unfold(raw.subarray(Math.max(0, headerEnd), Math.min(raw.length, 1_000_000)).toString('latin1'));
+  const statusParts = decoded(['message/delivery-status']);
+  const headerParts = decoded(['text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
+  const body = statusParts.length ? statusParts.join('\n\n') : rawBody;
   const fieldIn = (text: string, name: string) => text.match(new RegExp(`^${name}:\\s*(.+)$`, 'im'))?.[1]?.trim();
-  const original = [...body.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).find((id) => /^<[^<>\s]+>$/.test(id));
+  // Of a whole copied message/rfc822 only its own header counts, not a Message-ID quoted in its body.
+  const idsIn = (text: string) => [...text.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).filter((id) => /^<[^<>\s]+>$/.test(id));
+  const original = [...headerParts.flatMap((part) => idsIn(part.split(/\r?\n\r?\n/)[0])), ...idsIn(rawBody)][0];
   const failed = body
     .split(/\r?\n[ \t]*\r?\n/)
     .filter((group) => fieldIn(group, 'Final-Recipient') !== undefined)

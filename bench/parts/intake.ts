@@ -180,4 +180,7 @@ class NoDirectory implements Directory {
   async campaignByReference() {
     return undefined;
   }
+  async vendorOf(): Promise<never> {
+    throw new Error('the benchmark names no engagement by its subject');
+  }
 }

@@ -3,6 +3,7 @@
 // Built with nodemailer's MIME composer, so the bytes are what a real client produces.
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 
 export interface ReplyOptions {
   from: string;
@@ -51,9 +52,17 @@ export function deliveryReport(o: {
   subject?: string;
   /** Every recipient group of the report instead of the one failed `recipient`. */
   groups?: { recipient: string; action: string; status: string; diagnostic?: string; /** Original-Recipient, as Postfix writes it after an alias */ original?: string }[];
+  /** How the relay encoded the delivery-status and headers parts: some (Exchange among them) send them base64 or quoted-printable. */
+  encoding?: 'base64' | 'quoted-printable';
 }): Buffer {
   const groups = o.groups ?? [{ recipient: o.recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }];
   const b = 'dsn-boundary-1';
+  const encoded = (lines: string[]) => {
+    const text = lines.join('\r\n');
+    if (o.encoding === 'base64') return ['Content-Transfer-Encoding: base64', '', ...(Buffer.from(text).toString('base64').match(/.{1,76}/g) ?? [])];
+    if (o.encoding === 'quoted-printable') return ['Content-Transfer-Encoding: quoted-printable', '', qpWrap(qpEncode(text), 76)];
+    return ['', ...lines];
+  };
   return Buffer.from(
     [
       'From: Mail Delivery System <MAILER-DAEMON@mx.vendor.example>',
@@ -72,25 +81,21 @@ export function deliveryReport(o: {
       '',
       `--${b}`,
       'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.vendor.example',
-      '',
-      ...groups.flatMap((g) => [
-        `Final-Recipient: rfc822; ${g.recipient}`,
-        ...(g.original ? [`Original-Recipient: rfc822;${g.original}`] : []),
-        `Action: ${g.action}`,
-        `Status: ${g.status}`,
-        ...(g.diagnostic ? [`Diagnostic-Code: smtp; ${g.diagnostic}`] : []),
+      ...encoded([
+        'Reporting-MTA: dns; mx.vendor.example',
         '',
+        ...groups.flatMap((g) => [
+          `Final-Recipient: rfc822; ${g.recipient}`,
+          ...(g.original ? [`Original-Recipient: rfc822;${g.original}`] : []),
+          `Action: ${g.action}`,
+          `Status: ${g.status}`,
+          ...(g.diagnostic ? [`Diagnostic-Code: smtp; ${g.diagnostic}`] : []),
+          '',
+        ]),
       ]),
       `--${b}`,
       'Content-Type: text/rfc822-headers',
-      '',
-      'From: Dossier <dossier@test.example>',
-      `To: ${o.recipient}`,
-      `Message-ID: ${o.bouncedMessageId}`,
-      'Subject: Open letter',
-      '',
+      ...encoded(['From: Dossier <dossier@test.example>', `To: ${o.recipient}`, `Message-ID: ${o.bouncedMessageId}`, 'Subject: Open letter', '']),
       `--${b}--`,
       '',
     ].join('\r\n'),

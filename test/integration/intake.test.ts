@@ -521,6 +521,34 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect((await dossier.status(other)).inbox).toEqual([]);
   }, 90_000);
 
+  it('holds a reply named only by its subject whose sender could be either of two vendors at one domain, and files one from a known contact at once', async () => {
+    // Two products of one company in one campaign: their privacy offices share a domain.
+    const campaignId = env.uniqueId('shared');
+    const campaign = testCampaign(campaignId);
+    const teams = { campaignId, vendorId: 'teams' };
+    const skype = { campaignId, vendorId: 'skype' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign,
+      vendors: [testVendor('teams'), testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] })],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(campaignId));
+    for (const ref of [teams, skype]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
+    const bySubject = (from: string) =>
+      composeReply({ from, to: caseMailbox, subject: `Re: [${campaign.reference}] Open letter`, messageId: `<${randomUUID()}@teams.test>`, text: 'Our response.' });
+    await sender.append(await bySubject('Counsel <legal@teams.test>'));
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', campaignId, why: { code: 'ambiguous-sender', vendors: [testVendor('skype').name, testVendor('teams').name] } });
+    await sender.append(await bySubject('Skype DPO <dpo@teams.test>'));
+    const [recorded] = await intake.pass();
+    expect(recorded).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(campaignId, 'skype') });
+    expect((await dossier.status(teams)).inbox).toEqual([]);
+    expect((await dossier.status(skype)).inbox).toEqual([expect.objectContaining({ from: 'dpo@teams.test', matchedBy: 'subject' })]);
+  }, 90_000);
+
   it('leaves a message in the inbox while Temporal does not accept it, and records it once it does', async () => {
     const e = await openEngagement('outage');
     await sender.append(await vendorReply(e));
@@ -528,7 +556,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
       mailbox,
       dossier: { recordInbound: () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')) },
       documents,
-      directory: { engagementByToken: async () => undefined, campaignByReference: async () => undefined },
+      directory: { engagementByToken: async () => undefined, campaignByReference: async () => undefined, vendorOf: () => Promise.reject(new Error('not asked')) },
       domain,
       caseMailbox,
     });

@@ -2,7 +2,7 @@
 // stood in for (the real ones run in test/integration/intake.test.ts).
 import { describe, expect, it } from 'vitest';
 import { messageIdFor, replyAddressFor, replyToken } from '../../activities/threading';
-import { correlate, referencesIn, type Directory } from '../../intake/correlate';
+import { bySender, correlate, referencesIn, vendorsOfSender, type Candidate, type Directory } from '../../intake/correlate';
 import type { ReadMessage } from '../../intake/read-message';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -14,6 +14,7 @@ const directory: Directory = {
   engagementByToken: async (token) => (token === replyToken(ended) ? { campaignId: 'vc-2020', vendorId: 'acme' } : undefined),
   // The campaign's engagements still in progress: a sister company of the same group among them.
   campaignByReference: async (reference) => (reference.toUpperCase() === 'OPC-2020-VC' ? { campaignId: 'vc-2020', vendorIds: ['acme-sister', 'other'] } : undefined),
+  vendorOf: async ({ vendorId }) => ({ name: vendorId, contacts: [{ name: 'DPO', email: `dpo@${vendorId}.example` }] }),
 };
 
 function reply(overrides: Partial<ReadMessage>): ReadMessage {
@@ -38,5 +39,35 @@ describe('proposing a message to engagements', () => {
       ['acme-sister', 'subject'],
       ['other', 'subject'],
     ]);
+  });
+
+  it('offers a reply named by its subject alone to the one vendor its sender is, and to none when it could be two', async () => {
+    // Two products of one company share its domain; a third vendor is elsewhere.
+    const contacts = (...emails: string[]) => emails.map((email) => ({ name: 'DPO', email }));
+    const vendors = [
+      { vendorId: 'teams', contacts: contacts('privacy@group.example') },
+      { vendorId: 'skype', contacts: contacts('dpo@group.example', 'Legal@Group.example') },
+      { vendorId: 'zoom', contacts: contacts('privacy@zoom.test') },
+    ];
+    const of = (from: string, list = vendors) => vendorsOfSender(from, list).map((v) => v.vendorId);
+    expect(of('dpo@group.example')).toEqual(['skype']);
+    expect(of('LEGAL@group.example')).toEqual(['skype']);
+    expect(of('someone@group.example')).toEqual(['teams', 'skype']);
+    expect(of('x@evil.example')).toEqual([]);
+    // A vendor whose contacts are unknown could be anyone's.
+    expect(of('dpo@group.example', [...vendors, { vendorId: 'old' } as never])).toEqual(['skype', 'old']);
+
+    const subject = (vendorId: string): Candidate => ({ campaignId: 'vc-2020', vendorId, matchedBy: 'subject' });
+    const named: Directory = { ...directory, vendorOf: async ({ vendorId }) => ({ name: `Vendor ${vendorId}`, contacts: vendors.find((v) => v.vendorId === vendorId)!.contacts }) };
+    const all = ['teams', 'skype', 'zoom'].map(subject);
+    expect(await bySender(reply({ from: 'dpo@group.example' }), all, named)).toEqual({ candidates: [subject('skype')] });
+    expect(await bySender(reply({ from: 'someone@group.example' }), all, named)).toEqual({ ambiguous: { campaignId: 'vc-2020', vendors: ['Vendor skype', 'Vendor teams'] } });
+    // Nobody's: offered to all, each refuses it in its words.
+    expect(await bySender(reply({ from: 'x@evil.example' }), all, named)).toEqual({ candidates: all });
+    // A thread or a lone candidate is never looked up.
+    const unasked: Directory = { ...directory, vendorOf: () => Promise.reject(new Error('asked')) };
+    const thread: Candidate = { campaignId: 'vc-2020', vendorId: 'teams', matchedBy: 'thread', answersStep: 'letter' };
+    expect(await bySender(reply({ from: 'someone@group.example' }), [thread], unasked)).toEqual({ candidates: [thread] });
+    expect(await bySender(reply({ from: 'someone@group.example' }), [subject('teams')], unasked)).toEqual({ candidates: [subject('teams')] });
   });
 });

@@ -5,10 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { messageIdFor, replyAddressFor, replyToken } from '../../activities/threading';
 import { refused } from '../../client/errors';
 import { CaseDocuments } from '../../documents/document-store';
 import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { parseIntakeConfig } from '../../intake/config';
+import type { Directory } from '../../intake/correlate';
 import { renderInbox } from '../../client/commands/inbox';
 import { heldReasonText } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
@@ -19,6 +21,7 @@ import { openLocalStore } from '../../store/local';
 import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { RecordInboundInput } from '../../workflows/messages';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementStatusOf, testVendor } from '../helpers/fixtures';
 import { composeReply } from '../helpers/inbound-mail';
 
@@ -42,7 +45,11 @@ async function setUp(settings: { maxMessageBytes?: number } = {}) {
       return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
     },
   };
-  const directory = { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }) };
+  const directory: Directory = {
+    engagementByToken: async () => undefined,
+    campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }),
+    vendorOf: async () => ({ name: state.vendorName, contacts: vendor.contacts }),
+  };
   const options = { mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example' };
   const intake = new Intake({ ...options, ...settings, dossier: dossier as never });
   /** An intake whose every engagement refuses mail with this reason. */
@@ -314,5 +321,71 @@ describe('a message too large to read', () => {
     for (const bad of ['0', 'forty', '-3']) {
       expect(() => parseIntakeConfig({ DOSSIER_INTAKE_MAX_MESSAGE_MB: bad }), bad).toThrow(/DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes, at least 1/);
     }
+  });
+});
+
+describe('a reply named only by its subject, from a domain two vendors of the campaign share', () => {
+  // Two products of one company: their privacy offices write from the same domain.
+  const teams = testVendor('teams'); // privacy@teams.test
+  const skype = testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] });
+  const letterOf = (vendorId: string) => messageIdFor(engagementWorkflowId('vc', vendorId), 'letter', 'test.example');
+
+  async function twoProducts() {
+    const { mailbox, documents } = await setUp();
+    const engagements = new Map([teams, skype].map((v) => [v.id, { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts }) }]));
+    const dossier = {
+      recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
+        const { vendor: v, state } = engagements.get(ref.vendorId)!;
+        try {
+          checkRecordInbound(state, v, input);
+        } catch (err) {
+          throw refused(`engagement ${state.workflowId}`, (err as Error).message);
+        }
+        return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+      },
+    };
+    const directory: Directory = {
+      engagementByToken: async (token) => (token === replyToken(engagementWorkflowId('vc', 'teams')) ? { campaignId: 'vc', vendorId: 'teams' } : undefined),
+      campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['teams', 'skype'] }),
+      vendorOf: async ({ vendorId }) => {
+        const { state } = engagements.get(vendorId)!;
+        return { name: state.vendorName, contacts: state.contacts };
+      },
+    };
+    const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: dossier as never });
+    const inboxOf = (vendorId: string) => (engagements.get(vendorId)!.state.inbox ?? []).map((m) => m.messageId);
+    return { mailbox, intake, inboxOf };
+  }
+
+  it('is held for an officer, saying so in English and French, when the sender is no known contact of either', async () => {
+    const { mailbox, intake, inboxOf } = await twoProducts();
+    await mailbox.append(await composeReply({ from: 'legal@teams.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<legal1@teams.test>', text: 'Our answer.' }));
+    expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'held', campaignId: 'vc', why: { code: 'ambiguous-sender', vendors: ['Vendor skype', 'Vendor teams'] } })]);
+    expect([inboxOf('teams'), inboxOf('skype')]).toEqual([[], []]);
+    const [held] = await intake.held('vc');
+    expect(held.why).toEqual({ code: 'ambiguous-sender', vendors: ['Vendor skype', 'Vendor teams'] });
+    expect(heldReasonText(held.why, 'en')).toBe(
+      'the sender’s address could be that of more than one vendor of the campaign (Vendor skype; Vendor teams), and nothing but the case reference in the subject names the case: an officer must assign it',
+    );
+    expect(heldReasonText(held.why, 'fr')).toBe(
+      'l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Vendor skype\u00a0; Vendor teams), et seule la référence de la campagne dans l’objet désigne le dossier\u00a0: un agent doit le rattacher',
+    );
+    // The officer knows which product the lawyer wrote about.
+    await intake.assign('vc', '<legal1@teams.test>', { campaignId: 'vc', vendorId: 'skype' }, 'Officer Tremblay');
+    expect(inboxOf('skype')).toEqual(['<legal1@teams.test>']);
+    expect(await intake.held('vc')).toEqual([]);
+  });
+
+  it('is filed at once on the one vendor whose known contact wrote it, and a threaded reply or one to a reply address on its engagement', async () => {
+    const { mailbox, intake, inboxOf } = await twoProducts();
+    const mail = (n: number, from: string, more: Partial<Parameters<typeof composeReply>[0]> = {}) =>
+      composeReply({ from, to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: `<f${n}@teams.test>`, text: 'Our answer.', ...more });
+    await mailbox.append(await mail(1, 'dpo@teams.test'));
+    await mailbox.append(await mail(2, 'privacy@teams.test'));
+    await mailbox.append(await mail(3, 'legal@teams.test', { inReplyTo: letterOf('skype'), references: [letterOf('skype')] }));
+    await mailbox.append(await mail(4, 'legal@teams.test', { to: replyAddressFor('case@test.example', engagementWorkflowId('vc', 'teams')) }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
+    expect(inboxOf('skype').sort()).toEqual(['<f1@teams.test>', '<f3@teams.test>']);
+    expect(inboxOf('teams').sort()).toEqual(['<f2@teams.test>', '<f4@teams.test>']);
   });
 });

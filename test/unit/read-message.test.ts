@@ -30,6 +30,23 @@ describe('reading a message from the case mailbox', () => {
     expect(read.attachments).toEqual([{ name: 'response.pdf', type: 'application/pdf', size: 13, content: Buffer.from('%PDF-1.7 fake') }]);
   });
 
+  it('reads every id in In-Reply-To and References however they are separated: none, commas, folded lines', async () => {
+    const letter = '<letter.engagement.x.zoom@test.example>';
+    const reminder = '<reminder-response-1.engagement.x.zoom@test.example>';
+    const theirs = '<CAF3x9@mail.zoom.test>';
+    const raw = (threading: string[]) =>
+      Buffer.from(['From: privacy@zoom.test', 'To: case@test.example', 'Subject: Re: Open letter', 'Message-ID: <r9@zoom.test>', ...threading, '', 'Our answer.', ''].join('\r\n'));
+    const cases: [string, string[], string[]][] = [
+      ['no spaces', [`References: ${letter}${reminder}`], [reminder, letter]],
+      ['commas and a folded line', [`References: ${letter},`, ` ${reminder},${theirs}`], [theirs, reminder, letter]],
+      ['two ids in In-Reply-To', [`In-Reply-To: ${theirs}${letter}`, `References: ${letter}`], [theirs, letter]],
+      ['an id with a comment', [`In-Reply-To: ${reminder} (Zoë's message of 10 August)`], [reminder]],
+    ];
+    for (const [name, threading, expected] of cases) {
+      expect((await readMessage(raw(threading))).refersTo, name).toEqual(expected);
+    }
+  });
+
   it('tells an out-of-office answer (Auto-Submitted) from a person’s reply', async () => {
     expect((await readMessage(await outOfOffice(base))).kind).toBe('auto-reply');
     // Some responders mark their answers only with a Precedence of bulk or junk.
@@ -83,6 +100,27 @@ describe('reading a message from the case mailbox', () => {
       }),
     );
     expect(read.bounce?.recipients).toEqual(['privacy@zoom.test', 'legal@zoom.test']);
+  });
+
+  it('reads a delivery report whose status and headers parts are base64 or quoted-printable as a bounce', async () => {
+    // Exchange's diagnostic, longer than a quoted-printable line: it is broken with a soft line break.
+    const diagnostic = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
+    const recipient = 'data-protection-officer.privacy-requests@subsidiary-with-a-long-name.zoom.test';
+    for (const encoding of ['base64', 'quoted-printable'] as const) {
+      const read = await readMessage(
+        deliveryReport({
+          to: 'case@test.example',
+          bouncedMessageId: '<letter.engagement.x.zoom@test.example>',
+          recipient,
+          messageId: `<dsn-${encoding}@mx.zoom.test>`,
+          groups: [{ recipient, action: 'failed', status: '5.1.10', diagnostic }],
+          encoding,
+        }),
+      );
+      expect(read.kind, encoding).toBe('bounce');
+      expect(read.bounce, encoding).toEqual({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: [recipient], status: '5.1.10', diagnostic });
+      expect(read.attachments, encoding).toEqual([]);
+    }
   });
 
   it('keeps only the text of HTML with scripts: no markup, no script', async () => {

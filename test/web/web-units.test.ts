@@ -893,10 +893,12 @@ describe('the page texts', () => {
         message({ code: 'oversize', size: '3.1 MB', limit: '1.0 MB' }),
         message({ code: 'no-match' }),
         message({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.test is not an address of <SG>' }),
+        message({ code: 'ambiguous-sender', vendors: ['Teams', '<Skype>'] }),
       ],
     });
     expect(html).toContain('<td>le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
     expect(html).toContain('<td>aucun dossier ne correspond\u00a0:');
+    expect(html).toContain('<td>l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u00a0; &lt;Skype&gt;), et seule');
     expect(html).toContain('<td>le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
     const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
     expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
