@@ -359,6 +359,16 @@ describe('the dossier CLI', () => {
       expectOneLineError(campaign, 2, 'broken-campaign.yaml', 'vendors[0].contacts[0].email');
     });
 
+    it('says the namespace does not exist, and which variable names it', { timeout: 60_000 }, async () => {
+      const namespace = env.uniqueId('no-such-namespace');
+      for (const args of [['engagement', 'show', 'vc', 'zoom'], ['list'], ['campaign', 'status', 'vc'], ['campaign', 'list'], ['engagement', 'extend', 'vc', 'zoom', '--until', '2031-02-03', '--reason', 'Asked']]) {
+        const run = await dossier(args, { TEMPORAL_NAMESPACE: namespace });
+        // Exit 2, as for any other configuration the officer must correct.
+        expectOneLineError(run, 2, `namespace "${namespace}" does not exist`, 'TEMPORAL_NAMESPACE');
+        expect(run.stderr, args.join(' ')).not.toContain('unexpected');
+      }
+    });
+
     it('says which server is unreachable and how to start one', async () => {
       const port = await freePort();
       const run = await dossier(['engagement', 'show', 'vc', 'zoom'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DOSSIER_CONNECT_TIMEOUT_MS: '2000' });
