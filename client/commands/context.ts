@@ -61,13 +61,13 @@ export class Session {
 
   context(command: Command): CommandContext {
     const options = command.optsWithGlobals<GlobalOptions>();
-    this.connection ??= connectLazily(this.env);
+    this.connection ??= this.connect();
     const connection = this.connection;
     const account = cliAccount();
     const name = (options.by ?? this.env.DOSSIER_OFFICER ?? account.split('@')[0]).trim();
     // Where `npm start` publishes (infra/embedded.ts): the data folder's `out/`, else the project's, whatever the officer's folder.
     const { outputDir } = localFolders(this.env);
-    const store = () => (this.shared ??= openStore(storeSettingsFromEnv(this.env)));
+    const store = () => this.store();
     return {
       out: createOutput(Boolean(options.json)),
       env: this.env,
@@ -105,10 +105,19 @@ export class Session {
   address(): string {
     if (this.connection) return this.connection.target.address;
     try {
-      return (this.connection = connectLazily(this.env)).target.address;
+      return (this.connection = this.connect()).target.address;
     } catch {
       return this.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
     }
+  }
+
+  /** The one store of the process: the commands', the payload codec's keys, the intake's. */
+  private store(): SharedStore {
+    return (this.shared ??= openStore(storeSettingsFromEnv(this.env)));
+  }
+
+  private connect(): LazyConnection {
+    return connectLazily(this.env, { keys: () => this.store().keys });
   }
 
   async close(): Promise<void> {

@@ -75,7 +75,7 @@ export function engagementCommands(session: Session): Command {
         // A stored document cannot be taken back (another case may hold the same bytes): every argument,
         // and the engagement's own rules, are checked before one is kept.
         if (files.length) await dossier.checkResponse(ref, request);
-        const documents = files.length ? await storeDocuments(ctx.env, ref.campaignId, files) : [];
+        const documents = files.length ? await storeDocuments(ctx.env, ctx.store(), ref.campaignId, files) : [];
         await dossier.recordResponse(ref, { ...request, ...(documents.length ? { documents } : {}) });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
