@@ -55,7 +55,7 @@ import {
   DossierVendor,
   engagementStartAttributes,
 } from '../workflows/search-attributes';
-import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
+import { checkRecordResponse, ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import { findingsSizeProblem } from '../workflows/text-rules';
 import {
   campaignTimeZone,
@@ -65,7 +65,7 @@ import {
   type EngagementStage,
 } from '../workflows/types';
 import { listWorkflowPage, listWorkflows, startInputOf, type ListedWorkflow } from '../activities/visibility';
-import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput } from './errors';
+import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
@@ -193,6 +193,20 @@ export class DossierClient {
       throw err;
     }), 'nothing');
     return input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC';
+  }
+
+  /**
+   * Refuses, as `recordResponse` would, a response the engagement would not accept as it stands (the
+   * validator's own rules, on its status): for a caller that must first do what cannot be undone, such
+   * as keeping the response's documents. The update still decides; this only spares that work.
+   */
+  async checkResponse(ref: EngagementRef, input: RecordResponseInput): Promise<void> {
+    const status = await this.status(ref);
+    try {
+      checkRecordResponse(status, input, Date.now());
+    } catch (err) {
+      throw refused(describeEngagement(ref), (err as Error).message, err);
+    }
   }
 
   recordResponse(ref: EngagementRef, input: RecordResponseInput, { updateId }: UpdateOptions = {}) {

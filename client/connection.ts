@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadEncryption } from '../encryption/config';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget } from '../config/temporal';
+import type { WrappedKeyStore } from '../store';
 import { DossierClientError, ClientErrorCode, serverUnreachable } from './errors';
 
 export interface DossierTarget {
@@ -24,7 +25,11 @@ export interface LazyConnection {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-export function connectLazily(env: NodeJS.ProcessEnv = process.env): LazyConnection {
+/**
+ * `keys`: the data keys of a store the caller already holds (and closes); without it the encryption
+ * loader opens a store of its own for them, which stays open as long as the process.
+ */
+export function connectLazily(env: NodeJS.ProcessEnv = process.env, { keys }: { keys?: () => WrappedKeyStore } = {}): LazyConnection {
   let temporal: ReturnType<typeof loadTemporalTarget>;
   try {
     temporal = loadTemporalTarget(env);
@@ -42,7 +47,7 @@ export function connectLazily(env: NodeJS.ProcessEnv = process.env): LazyConnect
 
   const connect = async () => {
     // Keys first: a missing key is a set-up problem to report before any network wait.
-    const { dataConverter } = loadEncryption(env);
+    const { dataConverter } = loadEncryption(env, keys?.());
     let connection: Connection;
     try {
       connection = await Connection.connect({ ...temporal.connectionOptions, connectTimeout: connectTimeoutMs });

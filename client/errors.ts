@@ -2,7 +2,7 @@
 // string code (the web page and scripts test `code`, not `instanceof`) and each message saying what
 // to do. `fromTemporal` turns the SDK's errors into these, so no caller sees a gRPC status.
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DossierError } from '../workflows/errors';
 
 export const ClientErrorCode = {
@@ -48,12 +48,24 @@ export function serverUnreachable(address: string, cause?: unknown): DossierClie
   );
 }
 
+/** The namespace the client is configured with does not exist on the server it reached. */
+export function namespaceNotFound(namespace: string, address: string, cause?: unknown): DossierClientError {
+  return new DossierClientError(
+    ClientErrorCode.Configuration,
+    `the Temporal namespace "${namespace}" does not exist on the server at ${address}: set TEMPORAL_NAMESPACE ` +
+      '(or the namespace of the TEMPORAL_PROFILE profile) to the one the workers use, or create it on the server',
+    { cause },
+  );
+}
+
 /**
  * Translates an error from the Temporal client. `what` names the workflow for the officer, e.g.
  * `engagement engagement:vc-2020:zoom`; `address` is the server, for connection failures.
  */
 export function fromTemporal(err: unknown, what: string, address: string): unknown {
   if (err instanceof DossierClientError) return err;
+  const namespace = missingNamespace(err);
+  if (namespace !== undefined) return namespaceNotFound(namespace, address, err);
   // The server answers an update to a finished workflow with NotFound too; it does exist.
   if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
     return refused(what, 'it has ended and accepts no more requests', err);
@@ -65,6 +77,18 @@ export function fromTemporal(err: unknown, what: string, address: string): unkno
   }
   if (isUnavailable(err)) return serverUnreachable(address, err);
   return err;
+}
+
+// The SDK's NamespaceNotFoundError on most calls; on a bare gRPC call (visibility, history) or a
+// ServiceError wrapping one, status 5 (NOT_FOUND) whose details name the namespace.
+function missingNamespace(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof NamespaceNotFoundError || e.name === 'NamespaceNotFoundError') return (e as NamespaceNotFoundError).namespace;
+    const { code, details } = e as { code?: unknown; details?: unknown };
+    const named = code === 5 && typeof details === 'string' ? /^Namespace (\S+) is not found\.?$/i.exec(details.trim()) : null;
+    if (named) return named[1];
+  }
+  return undefined;
 }
 
 // gRPC status 14 (UNAVAILABLE) or 4 (DEADLINE_EXCEEDED) on a call: the server went away after we

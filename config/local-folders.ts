@@ -52,3 +52,13 @@ export function localFolders(env: NodeJS.ProcessEnv = process.env, { fromProject
     devMasterKeysFile: join(data, 'master.keys'),
   };
 }
+
+/**
+ * `env` with DOSSIER_STATE_DIR and DOSSIER_OUTPUT_DIR named as `localFolders(env, { fromProject: true })`
+ * finds them, unless already named: for a process run from any folder (the CLI) whose every store,
+ * key loader and intake reads the environment, so none of them falls back to the working folder.
+ */
+export function withProjectFolders(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { stateDir, outputDir } = localFolders(env, { fromProject: true });
+  return { ...env, DOSSIER_STATE_DIR: stateDir, DOSSIER_OUTPUT_DIR: outputDir };
+}

@@ -38,20 +38,30 @@ export async function openIntake(
   metricMeter?: MetricMeter,
 ): Promise<OpenedIntake> {
   const config = parseIntakeConfig(env);
+  const ownStore = !clients?.store;
+  const store = clients?.store ?? openStore(storeSettingsFromEnv(env));
   let connection: ReturnType<typeof connectLazily> | undefined;
-  if (!clients) {
-    connection = connectLazily(env);
-    const client = await connection.client();
-    const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
-    clients = { dossier: new DossierClient(client, target), campaigns: new CampaignClient(client, target) };
+  let documents: CaseDocuments;
+  let mailbox: MailboxSource;
+  try {
+    if (!clients) {
+      // The payload codec's keys from this store: one store for the whole intake, closed with it.
+      connection = connectLazily(env, { keys: () => store.keys });
+      const client = await connection.client();
+      const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
+      clients = { dossier: new DossierClient(client, target), campaigns: new CampaignClient(client, target) };
+    }
+    await store.ready();
+    documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
+    mailbox = mailboxFor(config);
+    await mailbox.open();
+  } catch (err) {
+    // Opened for this intake and refused on the way: nothing is left holding connections.
+    if (ownStore) await store.close().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+    throw err;
   }
   const { dossier, campaigns } = clients;
-  const ownStore = !clients.store;
-  const store = clients.store ?? openStore(storeSettingsFromEnv(env));
-  await store.ready();
-  const documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
-  const mailbox = mailboxFor(config);
-  await mailbox.open();
   const directory = new TemporalDirectory(dossier, campaigns);
   const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter });
   return {

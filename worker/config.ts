@@ -161,6 +161,10 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
       problems.push(resolved[name] === undefined ? `${name} is required: ${issue.message}` : `${name}: ${issue.message}`);
     }
   }
+  if (parsed.success) {
+    const problem = smtpSignInProblem(parsed.data.SMTP_URL, parsed.data.SMTP_PASSWORD !== undefined);
+    if (problem) problems.push(problem);
+  }
   let temporal: TemporalTarget | undefined;
   try {
     temporal = loadTemporalTarget(env);
@@ -213,6 +217,20 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
       smtpPoolSize: v.DOSSIER_SMTP_POOL_SIZE,
     },
   };
+}
+
+/**
+ * A password with no user to sign in as: the transport then attempts no sign-in at all, so the
+ * password is silently unused and a relay that requires one turns the letters away.
+ */
+function smtpSignInProblem(smtpUrl: string, passwordGiven: boolean): string | undefined {
+  const url = new URL(smtpUrl);
+  if (url.username || !(passwordGiven || url.password)) return undefined;
+  const example = `${url.protocol}//<user>@${url.host}`;
+  return (
+    `SMTP_URL names no user, so the password given (SMTP_PASSWORD, SMTP_PASSWORD_FILE or in the URL) would never be used to sign in: ` +
+    `put the user in SMTP_URL (${example}), or unset SMTP_PASSWORD and SMTP_PASSWORD_FILE for a relay that takes mail without signing in`
+  );
 }
 
 /** One line for the start-up log, with every secret masked. */

@@ -9,7 +9,7 @@ import { connectLazily, type DossierTarget, type LazyConnection } from '../conne
 import { invalidInput } from '../errors';
 import { cliAccount, cliActor } from '../identity';
 import { createOutput, type Output } from '../output';
-import { localFolders } from '../../config/local-folders';
+import { localFolders, withProjectFolders } from '../../config/local-folders';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../../store';
 
 export interface GlobalOptions {
@@ -51,17 +51,23 @@ export class Session {
   /** Set by a command that printed its result but fell short of what it was asked (`fellShort`). */
   shortfall = false;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  private readonly env: NodeJS.ProcessEnv;
+
+  // The worker and the workspace keep their state in the project's folders (or DOSSIER_DATA_DIR's):
+  // run from elsewhere, the CLI would otherwise store documents where neither of them looks.
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.env = withProjectFolders(env);
+  }
 
   context(command: Command): CommandContext {
     const options = command.optsWithGlobals<GlobalOptions>();
-    this.connection ??= connectLazily(this.env);
+    this.connection ??= this.connect();
     const connection = this.connection;
     const account = cliAccount();
     const name = (options.by ?? this.env.DOSSIER_OFFICER ?? account.split('@')[0]).trim();
     // Where `npm start` publishes (infra/embedded.ts): the data folder's `out/`, else the project's, whatever the officer's folder.
-    const { outputDir } = localFolders(this.env, { fromProject: true });
-    const store = () => (this.shared ??= openStore({ ...storeSettingsFromEnv(this.env), outputDir }));
+    const { outputDir } = localFolders(this.env);
+    const store = () => this.store();
     return {
       out: createOutput(Boolean(options.json)),
       env: this.env,
@@ -99,10 +105,19 @@ export class Session {
   address(): string {
     if (this.connection) return this.connection.target.address;
     try {
-      return (this.connection = connectLazily(this.env)).target.address;
+      return (this.connection = this.connect()).target.address;
     } catch {
       return this.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
     }
+  }
+
+  /** The one store of the process: the commands', the payload codec's keys, the intake's. */
+  private store(): SharedStore {
+    return (this.shared ??= openStore(storeSettingsFromEnv(this.env)));
+  }
+
+  private connect(): LazyConnection {
+    return connectLazily(this.env, { keys: () => this.store().keys });
   }
 
   async close(): Promise<void> {

@@ -65,15 +65,18 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const response = readResponseFile(options.file);
         const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
-        const documents = files.length ? await storeDocuments(ctx.env, ref.campaignId, files) : [];
-        const dossier = await ctx.dossier();
-        await dossier.recordResponse(ref, {
+        const request = {
           by: ctx.officer,
           receivedAt: receivedTime(options.received),
           summary: response.summary,
-          attachments: [...response.attachments, ...documents.map((d) => d.name)],
-          ...(documents.length ? { documents } : {}),
-        });
+          attachments: [...response.attachments, ...files.map((f) => f.name)],
+        };
+        const dossier = await ctx.dossier();
+        // A stored document cannot be taken back (another case may hold the same bytes): every argument,
+        // and the engagement's own rules, are checked before one is kept.
+        if (files.length) await dossier.checkResponse(ref, request);
+        const documents = files.length ? await storeDocuments(ctx.env, ctx.store(), ref.campaignId, files) : [];
+        await dossier.recordResponse(ref, { ...request, ...(documents.length ? { documents } : {}) });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () => `Response recorded; ${status.workflowId} is now ${status.stage}.`);

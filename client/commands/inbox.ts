@@ -9,27 +9,27 @@ import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
 import { messageNotes } from '../../intake/inbound-notes';
 import { openIntake } from '../../intake/open';
-import { openStore, storeSettingsFromEnv } from '../../store';
+import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
 import type { DocumentRef } from '../../workflows/types';
 import { parseEngagementRef } from '../api';
 import { invalidInput } from '../errors';
 import { section, table, when } from '../output';
-import { withContext, type Session } from './context';
+import { withContext, type CommandContext, type Session } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Keeps files the officer attaches in the document store, sealed under the campaign's key. */
-export async function storeDocuments(env: NodeJS.ProcessEnv, campaignId: string, files: { name: string; type: string; content: Buffer }[]): Promise<DocumentRef[]> {
-  const store = openStore(storeSettingsFromEnv(env));
-  try {
-    const documents = new CaseDocuments(store.documents, loadEncryption(env).keystore);
-    const stored: DocumentRef[] = [];
-    for (const file of files) stored.push(await documents.save(campaignId, file));
-    return stored;
-  } finally {
-    await store.close();
-  }
+/** Keeps files the officer attaches in the document store, sealed under the campaign's key; `store` stays open. */
+export async function storeDocuments(
+  env: NodeJS.ProcessEnv,
+  store: SharedStore,
+  campaignId: string,
+  files: { name: string; type: string; content: Buffer }[],
+): Promise<DocumentRef[]> {
+  const documents = new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
+  const stored: DocumentRef[] = [];
+  for (const file of files) stored.push(await documents.save(campaignId, file));
+  return stored;
 }
 
 /** Every document of an engagement (its replies', its response's), once each. */
@@ -141,15 +141,11 @@ export function addReplyCommands(group: Command, session: Session): void {
         if (options.save) {
           const folder = resolve(options.save);
           mkdirSync(folder, { recursive: true });
-          const store = openStore(storeSettingsFromEnv(ctx.env));
-          try {
-            const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env).keystore);
-            for (const document of documents) {
-              const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document));
-              (placed.written ? saved : present).push(placed.path);
-            }
-          } finally {
-            await store.close();
+          const store = ctx.store();
+          const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
+          for (const document of documents) {
+            const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document));
+            (placed.written ? saved : present).push(placed.path);
           }
         }
         ctx.out.result({ documents, saved, present }, () =>
@@ -165,6 +161,11 @@ export function addReplyCommands(group: Command, session: Session): void {
     );
 }
 
+/** The intake on the command's own connection and store, which the CLI closes once, on its way out. */
+async function openIntakeFor(ctx: CommandContext) {
+  return openIntake(ctx.env, undefined, { dossier: await ctx.dossier(), campaigns: await ctx.campaigns(), store: ctx.store() });
+}
+
 export function inboxCommands(session: Session): Command {
   const group = new Command('inbox').description('the case mailbox: mail the intake could not place, waiting for an officer');
 
@@ -174,7 +175,7 @@ export function inboxCommands(session: Session): Command {
     .option('--campaign <id>', 'campaign id')
     .action(
       withContext(session, async (ctx, options: { campaign?: string }) => {
-        const opened = await openIntake(ctx.env);
+        const opened = await openIntakeFor(ctx);
         try {
           const held = await opened.intake.held(options.campaign);
           ctx.out.result(held, () =>
@@ -200,7 +201,7 @@ export function inboxCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
         const officer = ctx.officer;
-        const opened = await openIntake(ctx.env);
+        const opened = await openIntakeFor(ctx);
         try {
           const result = await opened.intake.assign(heldIn, messageId, ref, officer);
           ctx.out.result(result, () => `${messageId} recorded on engagement:${ref.campaignId}:${ref.vendorId} (${result.effect}).`);
@@ -219,7 +220,7 @@ export function inboxCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, messageId: string, options: { reason: string; campaign?: string }) => {
         const officer = ctx.officer;
-        const opened = await openIntake(ctx.env);
+        const opened = await openIntakeFor(ctx);
         try {
           await opened.intake.dismiss(options.campaign, messageId, officer, options.reason);
           ctx.out.result({ messageId, dismissed: true }, () => `${messageId} dismissed.`);

@@ -2,7 +2,7 @@
 // against the run's real Temporal server and this file's worker (reached through TEMPORAL_ADDRESS
 // and DOSSIER_TASK_QUEUE). Each engagement is driven only through the CLI; the test client only
 // waits for visibility and mail, which the CLI cannot be asked to wait for.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
@@ -293,6 +293,31 @@ describe('the dossier CLI', () => {
       expect((await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom'])).response?.receivedAt).toBe(today);
     });
 
+    it('keeps no attached document of a response it refuses, whatever makes it refuse', { timeout: 120_000 }, async () => {
+      const campaignId = env.uniqueId('cli-attach');
+      const state = join(env.scratch, `${campaignId}-state`);
+      const annex = join(env.scratch, `${campaignId}-annex.pdf`);
+      writeFileSync(annex, `%PDF-1.4 annex of ${campaignId}\n`);
+      const stored = () => (existsSync(join(state, 'documents')) ? readdirSync(join(state, 'documents'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0);
+      const respond = (...args: string[]) => dossier(['engagement', 'respond', campaignId, 'zoom', '--file', fixture('response.md'), '--attach', annex, ...args], { DOSSIER_STATE_DIR: state });
+      await ok(['engagement', 'start', '--campaign-file', campaignFile(campaignId), '--vendor', 'zoom']);
+      await waitForVisibility(`WorkflowId = 'engagement:${campaignId}:zoom' AND DossierStage = 'awaiting-response'`);
+
+      expectOneLineError(await respond('--received', 'last tuesday'), 2, '--received', 'last tuesday');
+      expect(stored(), 'a document kept for a malformed --received').toBe(0);
+      const unknown = await dossier(['engagement', 'respond', 'no-such-campaign', 'zoom', '--file', fixture('response.md'), '--attach', annex], { DOSSIER_STATE_DIR: state });
+      expectOneLineError(unknown, 3, 'engagement:no-such-campaign:zoom does not exist');
+      expect(stored(), 'a document kept for an engagement that does not exist').toBe(0);
+      expectOneLineError(await respond('--received', '2019-01-01'), 4, `engagement:${campaignId}:zoom refused`, 'earlier than the open letter');
+      expect(stored(), 'a document kept for a response the engagement refused').toBe(0);
+
+      const accepted = await respond();
+      expect(accepted.code, accepted.stderr).toBe(0);
+      expect(stored(), 'the accepted response\'s document').toBeGreaterThan(0);
+      const status = await okJson<EngagementStatus>(['engagement', 'show', campaignId, 'zoom']);
+      expect(status.response?.documents?.map((d) => d.name)).toEqual([`${campaignId}-annex.pdf`]);
+    });
+
     it('reads a bare due date as that day in the lead authority\'s zone, to its end', { timeout: 120_000 }, async () => {
       const campaignId = env.uniqueId('cli-toronto');
       const file = campaignFile(campaignId);
@@ -332,6 +357,16 @@ describe('the dossier CLI', () => {
       writeFileSync(broken, readFileSync(fixture('campaign.yaml'), 'utf8').replace('email: privacy@zoom.test', 'email: not-an-address'));
       const campaign = await dossier(['engagement', 'start', '--campaign-file', broken, '--vendor', 'zoom']);
       expectOneLineError(campaign, 2, 'broken-campaign.yaml', 'vendors[0].contacts[0].email');
+    });
+
+    it('says the namespace does not exist, and which variable names it', { timeout: 60_000 }, async () => {
+      const namespace = env.uniqueId('no-such-namespace');
+      for (const args of [['engagement', 'show', 'vc', 'zoom'], ['list'], ['campaign', 'status', 'vc'], ['campaign', 'list'], ['engagement', 'extend', 'vc', 'zoom', '--until', '2031-02-03', '--reason', 'Asked']]) {
+        const run = await dossier(args, { TEMPORAL_NAMESPACE: namespace });
+        // Exit 2, as for any other configuration the officer must correct.
+        expectOneLineError(run, 2, `namespace "${namespace}" does not exist`, 'TEMPORAL_NAMESPACE');
+        expect(run.stderr, args.join(' ')).not.toContain('unexpected');
+      }
     });
 
     it('says which server is unreachable and how to start one', async () => {

@@ -73,6 +73,25 @@ describe('the data folder (DOSSIER_DATA_DIR)', () => {
     });
   });
 
+  it('gives the CLI the project\'s state folder, as the worker and workspace use, whatever folder it runs from', () => {
+    const elsewhere = join(scratch, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const before = process.cwd();
+    process.chdir(elsewhere);
+    try {
+      const context = cliContext({});
+      // Every store the CLI opens (documents for respond --attach, keys, published files) reads these.
+      expect(storeSettingsFromEnv(context.env)).toMatchObject({
+        stateDir: join(PROJECT_ROOT, '.data', 'state'),
+        keysDir: join(PROJECT_ROOT, '.data', 'keys'),
+        outputDir: join(PROJECT_ROOT, 'out'),
+      });
+      expect(context.store().describe()).not.toContain(elsewhere);
+    } finally {
+      process.chdir(before);
+    }
+  });
+
   it('gives way to a variable that names one folder', () => {
     const named = {
       DOSSIER_STATE_DIR: join(scratch, 'named', 'state'),

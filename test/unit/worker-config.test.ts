@@ -75,6 +75,19 @@ describe('worker configuration', () => {
     ]);
   });
 
+  it('refuses a password for an SMTP_URL that names no user, which would never sign in', () => {
+    const passwordFile = join(scratch, 'smtp-password-without-user');
+    writeFileSync(passwordFile, 's3cr3t-p4ss\n');
+    const noUser = { ...valid, SMTP_URL: 'smtp://relay.example.org:587' };
+    for (const secret of [{ SMTP_PASSWORD: 's3cr3t-p4ss' }, { SMTP_PASSWORD_FILE: passwordFile }]) {
+      const problems = problemsOf({ ...noUser, ...secret });
+      expect(problems).toEqual([expect.stringMatching(/^SMTP_URL names no user.*SMTP_PASSWORD.*SMTP_PASSWORD_FILE.*smtp:\/\/<user>@relay\.example\.org:587/)]);
+      expect(problems.join('\n')).not.toContain('s3cr3t-p4ss');
+    }
+    // A relay that takes mail without signing in needs neither.
+    expect(new URL(parseWorkerConfig(noUser).smtpUrl).password).toBe('');
+  });
+
   it('gives the relay SMTP_PASSWORD exactly as written, percent signs included', () => {
     // A generated password may hold "%": put into the URL as written, it reached the relay decoded
     // ("ab%41" as "abA", refused with 535 and retried for ever) or stopped the worker ("%zz").
