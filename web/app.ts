@@ -44,7 +44,7 @@ export interface WebDeps {
 }
 
 export interface HoldingPen {
-  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss'>;
+  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss' | 'fate'>;
   close(): Promise<void>;
 }
 

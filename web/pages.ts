@@ -516,21 +516,48 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldCampaign = async (campaignId: string | undefined) =>
     campaignId ? (await deps.campaigns()).board(campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }).catch(() => undefined) : undefined;
 
-  app.get('/held/:pen', async (c) => {
+  const heldPenPage = async (c: Context<WebEnv>, gone?: object) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     const [messages, board] = await Promise.all([withPen((p) => p.intake.held(campaignId)), heldCampaign(campaignId)]);
-    return c.html(
-      page(c, 'held', {
-        title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
-        pen,
-        campaignId,
-        timeZone: board?.timeZone ?? 'UTC',
-        messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
-        done: takeNotice(c),
-      }),
-    );
-  });
+    return page(c, 'held', {
+      title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
+      pen,
+      campaignId,
+      timeZone: board?.timeZone ?? 'UTC',
+      messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
+      done: takeNotice(c),
+      gone,
+    });
+  };
+
+  app.get('/held/:pen', async (c) => c.html(await heldPenPage(c)));
+
+  /**
+   * A form on a message another officer assigned or dismissed while it was filled in: the pen, saying
+   * what became of the message and by whom, with what was typed (a reason, the engagement chosen).
+   */
+  const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { action: 'assign' | 'dismiss'; target?: EngagementRef; reason?: string }) => {
+    const fate = await withPen((p) => p.intake.fate(messageId));
+    const targets = [fate?.outcome === 'assigned' ? fate.campaignId : undefined, sent.target?.campaignId];
+    const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
+    const named = (ref: EngagementRef) => ({
+      ...ref,
+      vendorName: boards.find(([id]) => id === ref.campaignId)?.[1]?.vendorNames[ref.vendorId] ?? ref.vendorId,
+      href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}`,
+    });
+    const assigned = fate?.outcome === 'assigned' && fate.campaignId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
+    const sameEngagement = Boolean(assigned && sent.target && assigned.campaignId === sent.target.campaignId && assigned.vendorId === sent.target.vendorId);
+    return heldPenPage(c, {
+      subject: fate?.subject || messageId,
+      by: fate?.by,
+      assigned,
+      dismissed: fate?.outcome === 'dismissed' ? { reason: fate.reason } : undefined,
+      sameEngagement,
+      chosen: sent.target && !sameEngagement ? named(sent.target) : undefined,
+      typedReason: sent.reason,
+    });
+  };
 
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
@@ -556,20 +583,26 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
+    let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
-        const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        const to = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        target = to;
         form.done();
-        await withPen((p) => p.intake.assign(campaignId, messageId, target, actorName(user)));
-        return doneThen(c, 'assign', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
+        await withPen((p) => p.intake.assign(campaignId, messageId, to, actorName(user)));
+        return doneThen(c, 'assign', `/campaigns/${encodeURIComponent(to.campaignId)}/engagements/${encodeURIComponent(to.vendorId)}`);
       }
       const reason = form.text('reason');
       form.done();
       await withPen((p) => p.intake.dismiss(campaignId, messageId, actorName(user), reason));
       return doneThen(c, 'dismiss', `/held/${pen}`);
     } catch (err) {
+      const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
+      if (notFound && /no held message/.test(err.message)) {
+        return c.html(await goneFromPen(c, messageId, { action, target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+      }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
-      const unknownTarget = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && !/no held message/.test(err.message);
+      const unknownTarget = notFound;
       const errors = unknownTarget
         ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message } }
         : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);

@@ -493,6 +493,64 @@ describe('dates on the holding pen and the campaigns list', () => {
   });
 });
 
+describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
+  const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const fates: Record<string, unknown> = {
+    '<assigned@zoom.test>': { outcome: 'assigned', subject: 'Our answer', campaignId: 'vc', vendorId: 'epsilon', by: 'Léa Lévesque (lea@regulator.example)' },
+    '<dismissed@zoom.test>': { outcome: 'dismissed', subject: 'Offre spéciale', by: 'Owen Tremblay (owen@regulator.example)', reason: 'Advertising' },
+  };
+  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () =>
+      ({
+        intake: { held: async () => [held], assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+        close: async () => {},
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'q'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('comes back to the pen saying to which engagement and by whom it was assigned, keeping the dismissal’s reason as typed', async () => {
+    const en = await post('en', '/held/vc/dismiss', { messageId: '<assigned@zoom.test>', reason: 'Spam & more <b>' });
+    expect(en.status).toBe(409);
+    expect(en.text).toContain('“Our answer” is no longer in the holding pen: Léa Lévesque (lea@regulator.example) assigned it meanwhile to the engagement of Epsilon (vc).');
+    expect(en.text).toContain('Your dismissal was not recorded. The reason you typed:');
+    expect(en.text).toContain('Spam & more <b>');
+    expect(en.text).toContain('Open the engagement of Epsilon');
+    expect(en.text).toContain('Re: [VC]'); // the pen's other mail, still there to act on
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<assigned@zoom.test>', vendor: 'zoom' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOur answer\u202f» n’est plus dans le courrier en attente\u00a0: Léa Lévesque (lea@regulator.example) l’a rattaché entre-temps au dossier d’Epsilon (vc).');
+    expect(fr.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
+    const same = await post('en', '/held/vc/assign', { messageId: '<assigned@zoom.test>', vendor: 'epsilon' });
+    expect(same.text).toContain('That is the engagement you chose: nothing more is needed.');
+  });
+
+  it('says by whom and why it was dismissed, and what it cannot tell', async () => {
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<dismissed@zoom.test>', vendor: 'zoom' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOffre spéciale\u202f» n’est plus dans le courrier en attente\u00a0: Owen Tremblay (owen@regulator.example) l’a écarté entre-temps, pour cette raison\u00a0: «\u202fAdvertising\u202f».');
+    expect(fr.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
+    const unknown = await post('en', '/held/vc/dismiss', { messageId: '<older@zoom.test>', reason: 'Not ours' });
+    expect(unknown.status).toBe(409);
+    expect(unknown.text).toContain('This message is no longer in the holding pen: another officer assigned or dismissed it meanwhile.');
+    expect(unknown.text).toContain('Not ours');
+  });
+});
+
 describe('dates, times and names as the workspace writes them', () => {
   const NBSP = '\u00a0';
 
