@@ -32,12 +32,11 @@ import {
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
-import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
+import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { entryWords, wordTimeline } from './timeline';
-import { authorityInSentence } from '../workflows/locale';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -103,8 +102,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let rows = found.map((f) => ({ ...f, running: f.executionStatus === 'RUNNING' }));
     if (!can(user.roles, 'read-cases')) {
       // A co-signatory sees only the statements its authority signs, and nothing else of a campaign.
-      const signs = await Promise.all(rows.map(async (r) => signsStatement(user, await campaigns.statement(r.campaignId).catch(() => undefined))));
-      rows = rows.filter((_, i) => signs[i]);
+      const drafts = await Promise.all(rows.map((r) => campaigns.statement(r.campaignId).catch(() => undefined)));
+      rows = rows.filter((_, i) => signsStatement(user, drafts[i]));
+      rememberAuthority(c, drafts.find((d) => signsStatement(user, d)));
     }
     return c.html(
       page(c, 'campaigns', {
@@ -619,6 +619,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const campaigns = await deps.campaigns();
     const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
     if (!can(user.roles, 'read-cases') && !signsStatement(user, draft)) throw new AccessRefused('read-statement');
+    rememberAuthority(c, draft);
     return { user, status, draft };
   };
 
@@ -641,13 +642,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }));
   };
 
-  /**
-   * An authority named inside a sentence of the page ("sent back by the Office…", "renvoyée par le
-   * Commissariat…"). French takes the article the campaign file gives; without one, the name is
-   * quoted after a noun that carries its own article, so the sentence stays French.
-   */
-  const authorityReading = (authority: Authority | undefined, id: string, language: Language) =>
-    authority ? (authorityInSentence(authority, language) ?? views.text(language, 'statement.authority-named', { name: authority.name[language] })) : id;
+  const authorityOf = (authority: Authority | undefined, id: string, language: Language) => (authority ? authorityReading(authority, language, views) : id);
 
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
@@ -657,7 +652,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1);
-      return { id: a.id, name: a.name[language], inSentence: authorityReading(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
+      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     return page(c, 'statement', {
@@ -884,6 +879,17 @@ export function submittedOnce(action: string, values: Record<string, string>, us
     .digest('hex')
     .slice(0, 16);
   return { updateId: `web:${action}:${submission}:${digest}` };
+}
+
+/** The co-signatory's authority as this campaign file names it, kept in the session for the header. */
+function rememberAuthority(c: Context<WebEnv>, draft: StatementDraft | undefined): void {
+  const session = c.get('session');
+  const found = draft?.campaign.authorities.find((a) => a.id === session.user?.authorityId);
+  if (!found) return;
+  const authority = { id: found.id, name: found.name, ...(found.article ? { article: found.article } : {}) };
+  if (JSON.stringify(session.authority) === JSON.stringify(authority)) return;
+  c.set('session', { ...session, authority });
+  c.set('sessionChanged', true);
 }
 
 /** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */

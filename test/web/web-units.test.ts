@@ -891,6 +891,36 @@ describe('the page texts', () => {
     expect(english).toContain('Version 2 was sent back by the Information Commissioner’s Office (Ivy): “Too long”');
   });
 
+  it('names a co-signatory’s authority in the header by its name in the reader’s language, French with its article, on every page once read', async () => {
+    const authority = (id: string, en: string, fr: string, article?: 'le' | 'la' | 'l’') => ({ id, name: { en, fr }, ...(article ? { article: { fr: article } } : {}) });
+    const draft = {
+      version: 1,
+      campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [authority('opc', 'Office of the Privacy Commissioner of Canada', 'Commissariat à la protection de la vie privée du Canada', 'le'), authority('ico', 'Information Commissioner’s Office', 'Bureau du commissaire à l’information')] },
+      vendors: [],
+    };
+    const status = { campaignId: 'vc', reference: 'VC', phase: 'approving', engagements: [], draft: { version: 1, date: '2026-11-27', approvals: [], pending: ['opc', 'ico'], required: 2 }, changeRequests: [] };
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
+      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
+    const visit = async (path: string, language: string, authorityId: string, cookie?: string) => {
+      cookie ??= `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
+      const response = await app.request(path, { headers: { cookie } });
+      return { shown: header(await response.text()), cookie: response.headers.get('set-cookie')?.split(';')[0] ?? cookie };
+    };
+    expect((await visit('/campaigns/vc/statement', 'fr', 'opc')).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+    expect((await visit('/campaigns/vc/statement', 'en', 'opc')).shown).toBe('Signed in as Daniel (co-signatory: Office of the Privacy Commissioner of Canada)');
+    expect((await visit('/campaigns/vc/statement', 'fr', 'ico')).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: l’autorité «\u202fBureau du commissaire à l’information\u202f»)');
+    // Signed in, a co-signatory lands on the campaigns list: the name read there stays for every page after.
+    const list = await visit('/campaigns', 'fr', 'opc');
+    expect(list.shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+    expect((await visit('/campaigns/new', 'fr', 'opc', list.cookie)).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+  });
+
   it('lists the vendors the published statement was not mailed to, and why, in the reader’s language', async () => {
     const shown = publishedStatementShown([
       { vendorId: 'houseparty', vendorName: 'Houseparty', reason: 'letter-undelivered' },
