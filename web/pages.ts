@@ -102,9 +102,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let rows = found.map((f) => ({ ...f, running: f.executionStatus === 'RUNNING' }));
     if (!can(user.roles, 'read-cases')) {
       // A co-signatory sees only the statements its authority signs, and nothing else of a campaign.
-      const drafts = await Promise.all(rows.map((r) => campaigns.statement(r.campaignId).catch(() => undefined)));
-      rows = rows.filter((_, i) => signsStatement(user, drafts[i]));
-      rememberAuthority(c, drafts.find((d) => signsStatement(user, d)));
+      // The campaign's memo says who signs and whether a version is drafted: only a campaign started
+      // before it said so is asked for its statement (one query each, up to the list's 200).
+      const signers = await Promise.all(
+        rows.map(async (r) =>
+          r.statementDrafted === undefined ? (await campaigns.statement(r.campaignId).catch(() => undefined))?.campaign.authorities : r.statementDrafted ? r.authorities : undefined,
+        ),
+      );
+      const mine = signers.map((list) => (user.authorityId ? list?.find((a) => a.id === user.authorityId) : undefined));
+      rows = rows.filter((_, i) => mine[i]);
+      rememberAuthority(c, mine.find(Boolean));
     }
     return c.html(
       page(c, 'campaigns', {
@@ -619,7 +626,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const campaigns = await deps.campaigns();
     const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
     if (!can(user.roles, 'read-cases') && !signsStatement(user, draft)) throw new AccessRefused('read-statement');
-    rememberAuthority(c, draft);
+    rememberAuthority(c, draft?.campaign.authorities.find((a) => a.id === user.authorityId));
     return { user, status, draft };
   };
 
@@ -881,11 +888,10 @@ export function submittedOnce(action: string, values: Record<string, string>, us
   return { updateId: `web:${action}:${submission}:${digest}` };
 }
 
-/** The co-signatory's authority as this campaign file names it, kept in the session for the header. */
-function rememberAuthority(c: Context<WebEnv>, draft: StatementDraft | undefined): void {
+/** The co-signatory's authority as a campaign file names it, kept in the session for the header. */
+function rememberAuthority(c: Context<WebEnv>, found: Pick<Authority, 'id' | 'name' | 'article'> | undefined): void {
   const session = c.get('session');
-  const found = draft?.campaign.authorities.find((a) => a.id === session.user?.authorityId);
-  if (!found) return;
+  if (!found || found.id !== session.user?.authorityId) return;
   const authority = { id: found.id, name: found.name, ...(found.article ? { article: found.article } : {}) };
   if (JSON.stringify(session.authority) === JSON.stringify(authority)) return;
   c.set('session', { ...session, authority });

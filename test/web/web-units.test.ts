@@ -551,6 +551,45 @@ describe('a held message assigned or dismissed by another officer while a form o
   });
 });
 
+describe('a co-signatory’s campaigns list', () => {
+  const opc = { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' }, article: { fr: 'le' as const } };
+  const ico = { id: 'ico', name: { en: 'Information Commissioner’s Office', fr: 'Information Commissioner’s Office' } };
+  // 200 campaigns, as many as the list reads: from their memo, every tenth is drafted and signed by
+  // the OPC, others are drafted for the ICO alone or not drafted yet; five were started before the
+  // memo said so, and only their statement can tell (two of them drafted, signed by the OPC).
+  const found = Array.from({ length: 200 }, (_, i) => {
+    const campaignId = `c${String(i).padStart(3, '0')}`;
+    const listed = { workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' };
+    if (i < 5) return listed;
+    return { ...listed, authorities: i % 10 === 0 || i % 10 === 1 ? [opc, ico] : [ico], statementDrafted: i % 10 !== 1 };
+  });
+  const asked: string[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findCampaigns: async () => found }) as never,
+    campaigns: async () =>
+      ({
+        statement: async (campaignId: string) => {
+          asked.push(campaignId);
+          const i = Number(campaignId.slice(1));
+          return i < 2 || (i >= 5 && i % 10 === 0) ? { version: 1, campaign: { authorities: [opc, ico] } } : i < 5 ? undefined : { version: 1, campaign: { authorities: [ico] } };
+        },
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
+    asked.length = 0;
+    const html = await (await app.request('/campaigns', { headers: { cookie } })).text();
+    const shown = [...html.matchAll(/<td>(c\d{3})<\/td>/g)].map((m) => m[1]);
+    expect(shown).toEqual(['c000', 'c001', ...Array.from({ length: 19 }, (_, n) => `c${String((n + 1) * 10).padStart(3, '0')}`)]);
+    expect(asked.sort()).toEqual(['c000', 'c001', 'c002', 'c003', 'c004']);
+    expect(visibleText(html)).toContain('(cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+  });
+});
+
 describe('dates, times and names as the workspace writes them', () => {
   const NBSP = '\u00a0';
 
