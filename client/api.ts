@@ -102,6 +102,10 @@ export interface CampaignSummary {
   executionStatus: string;
   startedAt: string;
   closedAt?: string;
+  /** Who signs its statement, from the memo; undefined for a campaign started before it was kept there. */
+  authorities?: CampaignListingMemo['authorities'];
+  /** Whether a first version of the statement is drafted, from the memo; undefined as for `authorities`. */
+  statementDrafted?: boolean;
 }
 
 export interface EngagementFilter {
@@ -395,6 +399,7 @@ export class DossierClient {
           campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
           reference: memo?.reference,
           ...(memo?.timeZone ? { timeZone: memo.timeZone } : {}),
+          ...(memo?.authorities && memo.statementDrafted !== undefined ? { authorities: memo.authorities, statementDrafted: memo.statementDrafted } : {}),
           executionStatus: info.status,
           startedAt: info.startTime.toISOString(),
           closedAt: info.closeTime?.toISOString(),

@@ -23,7 +23,7 @@ import {
   statementDraftQuery,
   withdrawVendorUpdate,
   CAMPAIGN_MEMO_KEY,
-  type CampaignListingMemo,
+  campaignListingMemo,
   type AddVendorInput,
   type ApproveStatementInput,
   type CampaignBoard,
@@ -34,7 +34,7 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { campaignTimeZone, type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
+import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import { campaignKeyId, type KeyStore } from '../encryption/keystore';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
@@ -90,7 +90,7 @@ export class CampaignClient {
           taskQueue: this.options.taskQueue,
           workflowId,
           args: [checked.input],
-          memo: { [CAMPAIGN_MEMO_KEY]: { reference: checked.input.campaign.reference, timeZone: campaignTimeZone(checked.input.campaign) } satisfies CampaignListingMemo },
+          memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false) },
           // A campaign id names one campaign for good: a finished one is not started again by mistake.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         }),

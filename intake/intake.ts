@@ -13,7 +13,7 @@ import type { DocumentRef, InboundNote } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
-import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
+import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
@@ -39,6 +39,13 @@ const HELD_SIZE = 'X-Dossier-Held-Size';
 const HELD_END = 'X-Dossier-Held-End';
 const DISMISSED_BY = 'X-Dossier-Dismissed-By';
 const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
+/**
+ * A note for each held message an officer assigned (who, to which engagement) over the message's
+ * header: so an officer whose form on that message comes too late is told where it went.
+ */
+export const ASSIGNED_FOLDER = 'Assigned';
+const ASSIGNED_BY = 'X-Dossier-Assigned-By';
+const ASSIGNED_TO = 'X-Dossier-Assigned-To';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
@@ -98,6 +105,11 @@ export interface HeldMessageContent extends HeldMessage {
   text: string;
   attachments: { name: string; type: string; size: number }[];
 }
+
+/** What became of a message no longer in the holding pen, as far as the mailbox kept it. */
+export type HeldFate =
+  | { outcome: 'assigned'; subject: string; campaignId: string; vendorId: string; by: string }
+  | { outcome: 'dismissed'; subject: string; by: string; reason: string };
 
 const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 
@@ -387,8 +399,33 @@ export class Intake {
     // after recording would leave the case naming documents nobody stores. The officer vouched for it.
     await this.keep(target.campaignId, files);
     const result = await this.options.dossier.recordInbound(target, input);
+    // Written before the copies leave the pen: a message gone from it always has its note.
+    const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n`;
+    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
     for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
     return result;
+  }
+
+  /**
+   * What became of a message that left the holding pen by an officer's hand: assigned (to which
+   * engagement, by whom) or dismissed (by whom, why); the latest decision if there were several.
+   * Undefined when the mailbox kept no note (assigned before notes were kept, or never held).
+   */
+  async fate(messageId: string): Promise<HeldFate | undefined> {
+    let found: HeldFate | undefined;
+    for (const folder of [ASSIGNED_FOLDER, DISMISSED_FOLDER]) {
+      for await (const stored of this.options.mailbox.messages(folder, { maxBytes: HEADER_LIMIT })) {
+        const { notes, rest } = officerNotes(stored.raw);
+        const read = await readMessage(headerOf(unannotate(rest).original));
+        if (read.messageId !== messageId) continue;
+        const [campaignId = '', vendorId = ''] = (notes[ASSIGNED_TO] ?? '').split(' ');
+        found =
+          folder === ASSIGNED_FOLDER
+            ? { outcome: 'assigned', subject: read.subject, campaignId, vendorId, by: notes[ASSIGNED_BY] ?? '' }
+            : { outcome: 'dismissed', subject: read.subject, by: notes[DISMISSED_BY] ?? '', reason: notes[DISMISSED_REASON] ?? '' };
+      }
+    }
+    return found;
   }
 }
 
@@ -417,6 +454,21 @@ export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaig
     else if (line.startsWith(`${HELD_CAMPAIGN}: `)) campaignId = line.slice(HELD_CAMPAIGN.length + 2);
     else if (line.startsWith(`${HELD_ARRIVED}: `)) arrivedAt = Date.parse(line.slice(HELD_ARRIVED.length + 2)) || undefined;
     else unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
+    rest = rest.subarray(end + 2);
+  }
+}
+
+/** The officer's notes on top of an assigned or dismissed copy (their encoded words decoded), and what follows them. */
+function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffer } {
+  const notes: Record<string, string> = {};
+  let rest = raw;
+  for (;;) {
+    let end = rest.indexOf('\r\n');
+    while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
+    const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
+    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON].find((n) => line.startsWith(`${n}: `));
+    if (!name) return { notes, rest };
+    notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
   }
 }

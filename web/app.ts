@@ -12,7 +12,8 @@ import type { SentMailReader } from '../client/sent-mail';
 import type { RevokedSessions } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
-import type { Language } from '../workflows/types';
+import { authorityInSentence } from '../workflows/locale';
+import type { Authority, Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import type { WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
@@ -44,7 +45,7 @@ export interface WebDeps {
 }
 
 export interface HoldingPen {
-  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss'>;
+  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss' | 'fate'>;
   close(): Promise<void>;
 }
 
@@ -171,6 +172,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       // form (a POST), the page its action belongs to, which the form's path names up to the action.
       returnTo: c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : formPage(c.req.path),
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
+      authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
     });
   };
@@ -367,4 +369,26 @@ function preferredLanguage(header: string | undefined): Language {
     if (isLanguage(tag)) return tag;
   }
   return 'en';
+}
+
+/**
+ * An authority named inside a sentence of a page ("sent back by the Office…", "renvoyée par le
+ * Commissariat…"). French takes the article the campaign file gives; without one, the name is
+ * quoted after a noun that carries its own article, so the sentence stays French.
+ */
+export function authorityReading(authority: Pick<Authority, 'name' | 'article'>, language: Language, views: Views): string {
+  return authorityInSentence(authority, language) ?? views.text(language, 'statement.authority-named', { name: authority.name[language] });
+}
+
+/**
+ * The authority a co-signatory acts for, as the header names it: by its name in the reader's
+ * language once a campaign file read in this session gave it (French with its article), its id
+ * until then.
+ */
+function authorityShown(session: Session, language: Language, views: Views): string | undefined {
+  const id = session.user?.authorityId;
+  if (!id) return undefined;
+  const known = session.authority?.id === id ? session.authority : undefined;
+  if (!known) return id;
+  return language === 'en' ? known.name.en : authorityReading(known, language, views);
 }

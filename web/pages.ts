@@ -32,12 +32,11 @@ import {
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
-import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
+import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { entryWords, wordTimeline } from './timeline';
-import { authorityInSentence } from '../workflows/locale';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -103,8 +102,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let rows = found.map((f) => ({ ...f, running: f.executionStatus === 'RUNNING' }));
     if (!can(user.roles, 'read-cases')) {
       // A co-signatory sees only the statements its authority signs, and nothing else of a campaign.
-      const signs = await Promise.all(rows.map(async (r) => signsStatement(user, await campaigns.statement(r.campaignId).catch(() => undefined))));
-      rows = rows.filter((_, i) => signs[i]);
+      // The campaign's memo says who signs and whether a version is drafted: only a campaign started
+      // before it said so is asked for its statement (one query each, up to the list's 200).
+      const signers = await Promise.all(
+        rows.map(async (r) =>
+          r.statementDrafted === undefined ? (await campaigns.statement(r.campaignId).catch(() => undefined))?.campaign.authorities : r.statementDrafted ? r.authorities : undefined,
+        ),
+      );
+      const mine = signers.map((list) => (user.authorityId ? list?.find((a) => a.id === user.authorityId) : undefined));
+      rows = rows.filter((_, i) => mine[i]);
+      rememberAuthority(c, mine.find(Boolean));
     }
     return c.html(
       page(c, 'campaigns', {
@@ -516,21 +523,48 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldCampaign = async (campaignId: string | undefined) =>
     campaignId ? (await deps.campaigns()).board(campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }).catch(() => undefined) : undefined;
 
-  app.get('/held/:pen', async (c) => {
+  const heldPenPage = async (c: Context<WebEnv>, gone?: object) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     const [messages, board] = await Promise.all([withPen((p) => p.intake.held(campaignId)), heldCampaign(campaignId)]);
-    return c.html(
-      page(c, 'held', {
-        title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
-        pen,
-        campaignId,
-        timeZone: board?.timeZone ?? 'UTC',
-        messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
-        done: takeNotice(c),
-      }),
-    );
-  });
+    return page(c, 'held', {
+      title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
+      pen,
+      campaignId,
+      timeZone: board?.timeZone ?? 'UTC',
+      messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
+      done: takeNotice(c),
+      gone,
+    });
+  };
+
+  app.get('/held/:pen', async (c) => c.html(await heldPenPage(c)));
+
+  /**
+   * A form on a message another officer assigned or dismissed while it was filled in: the pen, saying
+   * what became of the message and by whom, with what was typed (a reason, the engagement chosen).
+   */
+  const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { action: 'assign' | 'dismiss'; target?: EngagementRef; reason?: string }) => {
+    const fate = await withPen((p) => p.intake.fate(messageId));
+    const targets = [fate?.outcome === 'assigned' ? fate.campaignId : undefined, sent.target?.campaignId];
+    const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
+    const named = (ref: EngagementRef) => ({
+      ...ref,
+      vendorName: boards.find(([id]) => id === ref.campaignId)?.[1]?.vendorNames[ref.vendorId] ?? ref.vendorId,
+      href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}`,
+    });
+    const assigned = fate?.outcome === 'assigned' && fate.campaignId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
+    const sameEngagement = Boolean(assigned && sent.target && assigned.campaignId === sent.target.campaignId && assigned.vendorId === sent.target.vendorId);
+    return heldPenPage(c, {
+      subject: fate?.subject || messageId,
+      by: fate?.by,
+      assigned,
+      dismissed: fate?.outcome === 'dismissed' ? { reason: fate.reason } : undefined,
+      sameEngagement,
+      chosen: sent.target && !sameEngagement ? named(sent.target) : undefined,
+      typedReason: sent.reason,
+    });
+  };
 
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
@@ -556,20 +590,26 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
+    let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
-        const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        const to = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        target = to;
         form.done();
-        await withPen((p) => p.intake.assign(campaignId, messageId, target, actorName(user)));
-        return doneThen(c, 'assign', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
+        await withPen((p) => p.intake.assign(campaignId, messageId, to, actorName(user)));
+        return doneThen(c, 'assign', `/campaigns/${encodeURIComponent(to.campaignId)}/engagements/${encodeURIComponent(to.vendorId)}`);
       }
       const reason = form.text('reason');
       form.done();
       await withPen((p) => p.intake.dismiss(campaignId, messageId, actorName(user), reason));
       return doneThen(c, 'dismiss', `/held/${pen}`);
     } catch (err) {
+      const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
+      if (notFound && /no held message/.test(err.message)) {
+        return c.html(await goneFromPen(c, messageId, { action, target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+      }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
-      const unknownTarget = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && !/no held message/.test(err.message);
+      const unknownTarget = notFound;
       const errors = unknownTarget
         ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message } }
         : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);
@@ -586,6 +626,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const campaigns = await deps.campaigns();
     const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
     if (!can(user.roles, 'read-cases') && !signsStatement(user, draft)) throw new AccessRefused('read-statement');
+    rememberAuthority(c, draft?.campaign.authorities.find((a) => a.id === user.authorityId));
     return { user, status, draft };
   };
 
@@ -608,13 +649,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }));
   };
 
-  /**
-   * An authority named inside a sentence of the page ("sent back by the Office…", "renvoyée par le
-   * Commissariat…"). French takes the article the campaign file gives; without one, the name is
-   * quoted after a noun that carries its own article, so the sentence stays French.
-   */
-  const authorityReading = (authority: Authority | undefined, id: string, language: Language) =>
-    authority ? (authorityInSentence(authority, language) ?? views.text(language, 'statement.authority-named', { name: authority.name[language] })) : id;
+  const authorityOf = (authority: Authority | undefined, id: string, language: Language) => (authority ? authorityReading(authority, language, views) : id);
 
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
@@ -624,7 +659,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1);
-      return { id: a.id, name: a.name[language], inSentence: authorityReading(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
+      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     return page(c, 'statement', {
@@ -851,6 +886,16 @@ export function submittedOnce(action: string, values: Record<string, string>, us
     .digest('hex')
     .slice(0, 16);
   return { updateId: `web:${action}:${submission}:${digest}` };
+}
+
+/** The co-signatory's authority as a campaign file names it, kept in the session for the header. */
+function rememberAuthority(c: Context<WebEnv>, found: Pick<Authority, 'id' | 'name' | 'article'> | undefined): void {
+  const session = c.get('session');
+  if (!found || found.id !== session.user?.authorityId) return;
+  const authority = { id: found.id, name: found.name, ...(found.article ? { article: found.article } : {}) };
+  if (JSON.stringify(session.authority) === JSON.stringify(authority)) return;
+  c.set('session', { ...session, authority });
+  c.set('sessionChanged', true);
 }
 
 /** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */

@@ -3,7 +3,7 @@
 // can serve the same users, and a tampered or expired cookie simply reads as "not signed in". The
 // shared store keeps only the ids of sessions signed out before they expire.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Language } from '../workflows/types';
+import type { Authority, Bilingual, Language } from '../workflows/types';
 import type { Role } from './access';
 
 export interface SignedInUser {
@@ -21,6 +21,11 @@ export interface Session {
   id?: string;
   user?: SignedInUser;
   language?: Language;
+  /**
+   * The co-signatory's authority as the last campaign file read here names it (names in both
+   * languages, French article), so the header names it on every page, not only on a statement.
+   */
+  authority?: { id: string; name: Bilingual; article?: Authority['article'] };
   /** Echoed by every form; a POST without it is refused (CSRF). */
   csrf: string;
   /** Epoch ms after which the cookie is ignored. */

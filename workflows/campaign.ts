@@ -18,6 +18,7 @@ import {
   patched,
   setHandler,
   startChild,
+  upsertMemo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { documents, documentsGivingUpAfter, email, sendOrExplain } from './delivery';
@@ -29,6 +30,8 @@ import { ENGAGEMENTS_PER_TASK } from './campaign-rules';
 import { campaignRetention } from './retention';
 import {
   addVendorUpdate,
+  CAMPAIGN_MEMO_KEY,
+  campaignListingMemo,
   approveStatementUpdate,
   campaignBoardQuery,
   campaignStatusQuery,
@@ -89,6 +92,8 @@ const STATEMENT_SIZE_LIMIT = 'statement-size-limit';
  * it was in every engagement's input and every letter copy's, twice per vendor in this history.
  */
 const LETTER_KEPT_ONCE = 'letter-kept-once';
+/** Drafting writes the memo again, saying the statement is drafted (web campaigns list). */
+const STATEMENT_DRAFTED_LISTED = 'statement-drafted-listed';
 /** How long keeping the letter may take before the engagements carry it instead, as before (`policy.letterKeptWithin`). */
 const LETTER_KEEPING_TIME = '2 minutes';
 /**
@@ -336,6 +341,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // ── Approval ────────────────────────────────────────────────────────────────────────────────
   kase.startApproval(now());
+  // From here a co-signatory's campaigns list shows this statement, read from the memo alone.
+  if (patched(STATEMENT_DRAFTED_LISTED)) upsertMemo({ [CAMPAIGN_MEMO_KEY]: campaignListingMemo(input.campaign, true) });
   while (!kase.approved()) {
     const current = kase.draft!;
     const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {

@@ -17,7 +17,10 @@ import type {
   Duration,
   DeliveryFailure,
   NoticeNotMailedReason,
+  Authority,
+  CampaignRef,
 } from './types';
+import { campaignTimeZone } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
 interface ByOfficer {
@@ -170,8 +173,25 @@ export interface CampaignListingMemo {
   reference: string;
   /** The zone its dates are in (`campaignTimeZone`), for lists that show many campaigns; absent from campaigns started before. */
   timeZone?: string;
+  /**
+   * Who signs its statement, by name, and whether a first version is drafted: a co-signatory's
+   * campaigns list shows the statements its authority signs (and names the authority) from the
+   * list alone. Both absent from campaigns started before (the list then asks their statement).
+   */
+  authorities?: Pick<Authority, 'id' | 'name' | 'article'>[];
+  statementDrafted?: boolean;
 }
 export const CAMPAIGN_MEMO_KEY = 'campaign';
+
+/** The memo a campaign starts with, and writes again once its statement is first drafted. */
+export function campaignListingMemo(campaign: CampaignRef, statementDrafted: boolean): CampaignListingMemo {
+  return {
+    reference: campaign.reference,
+    timeZone: campaignTimeZone(campaign),
+    authorities: campaign.authorities.map((a) => ({ id: a.id, name: a.name, ...(a.article ? { article: a.article } : {}) })),
+    statementDrafted,
+  };
+}
 
 /**
  * What a long engagement hands to its next run when it continues as new (the workflow's second

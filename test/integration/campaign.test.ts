@@ -428,6 +428,24 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('says in its memo who signs its statement, and once the first version is drafted, for the co-signatories’ campaigns list', { timeout: 120_000 }, async () => {
+    const { campaigns, engagements: dossier } = clients();
+    const id = env.uniqueId('listed');
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '1 hour' }) }));
+    const listed = () => dossier.findCampaigns().then((found) => found.find((f) => f.campaignId === id));
+    const started = await untilFound(listed, (f) => f !== undefined, 'the campaign listed');
+    expect(started).toMatchObject({ statementDrafted: false });
+    expect(started?.authorities?.map((a) => a.id)).toEqual(['opc', 'fdpic']);
+    expect(started?.authorities?.[0]).toMatchObject({ name: { en: expect.any(String), fr: expect.any(String) } });
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    const drafted = await untilFound(listed, (f) => f?.statementDrafted === true, 'the campaign listed as drafted');
+    expect(drafted?.authorities).toEqual(started?.authorities);
+    expect(drafted?.reference).toBe(started?.reference);
+  });
+
   it('stops reminding a signatory who never answers after the last reminder a version gets, and still publishes once it does', { timeout: 120_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('reminded');

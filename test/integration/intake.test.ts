@@ -355,6 +355,8 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(result.effect).toBe('to-review');
     expect((await e.status()).inbox![0]).toMatchObject({ matchedBy: 'officer', assignedBy: officer, answersStep: 'letter' });
     expect(await intake.held(e.input.campaign.id)).toEqual([]);
+    // Another officer's form on it, sent too late, is told where it went (web/pages.ts).
+    expect(await intake.fate(held[0].messageId)).toEqual({ outcome: 'assigned', subject: held[0].subject, campaignId: e.input.campaign.id, vendorId: 'zoom', by: officer });
   });
 
   it('holds mail whose sender the border server did not verify, records the verified, and the officer vouches for the held', async () => {

@@ -254,6 +254,27 @@ describe('held copies left by a pass cut short', () => {
   });
 });
 
+describe('a message that left the holding pen', () => {
+  it('says to which engagement and by whom it was assigned, or by whom and why it was dismissed', async () => {
+    const { mailbox, intake } = await setUp();
+    for (const id of ['<went1@evil.example>', '<went2@evil.example>']) {
+      const original = await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: `[VC] gone ${id}`, messageId: id, text: 'x' });
+      await mailbox.append(Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the sender x@evil.example is not an address of SG\r\nX-Dossier-Held-Campaign: vc\r\n'), original]), 'Held-vc');
+    }
+    await intake.assign('vc', '<went1@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque (lea@regulator.example)');
+    await intake.dismiss('vc', '<went2@evil.example>', 'Officer Tremblay', 'Publicité, pas une réponse');
+    expect(await intake.fate('<went1@evil.example>')).toEqual({
+      outcome: 'assigned',
+      subject: '[VC] gone <went1@evil.example>',
+      campaignId: 'vc',
+      vendorId: 'zoom',
+      by: 'Agente Lévesque (lea@regulator.example)',
+    });
+    expect(await intake.fate('<went2@evil.example>')).toEqual({ outcome: 'dismissed', subject: '[VC] gone <went2@evil.example>', by: 'Officer Tremblay', reason: 'Publicité, pas une réponse' });
+    expect(await intake.fate('<never@evil.example>')).toBeUndefined();
+  });
+});
+
 describe('a message too large to read', () => {
   it('is held unread, with its size as the reason, while the rest of the inbox is recorded; an officer can still assign it', async () => {
     const { state, mailbox, intake } = await setUp({ maxMessageBytes: 1024 * 1024 });

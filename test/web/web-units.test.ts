@@ -493,6 +493,103 @@ describe('dates on the holding pen and the campaigns list', () => {
   });
 });
 
+describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
+  const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const fates: Record<string, unknown> = {
+    '<assigned@zoom.test>': { outcome: 'assigned', subject: 'Our answer', campaignId: 'vc', vendorId: 'epsilon', by: 'Léa Lévesque (lea@regulator.example)' },
+    '<dismissed@zoom.test>': { outcome: 'dismissed', subject: 'Offre spéciale', by: 'Owen Tremblay (owen@regulator.example)', reason: 'Advertising' },
+  };
+  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () =>
+      ({
+        intake: { held: async () => [held], assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+        close: async () => {},
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'q'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('comes back to the pen saying to which engagement and by whom it was assigned, keeping the dismissal’s reason as typed', async () => {
+    const en = await post('en', '/held/vc/dismiss', { messageId: '<assigned@zoom.test>', reason: 'Spam & more <b>' });
+    expect(en.status).toBe(409);
+    expect(en.text).toContain('“Our answer” is no longer in the holding pen: Léa Lévesque (lea@regulator.example) assigned it meanwhile to the engagement of Epsilon (vc).');
+    expect(en.text).toContain('Your dismissal was not recorded. The reason you typed:');
+    expect(en.text).toContain('Spam & more <b>');
+    expect(en.text).toContain('Open the engagement of Epsilon');
+    expect(en.text).toContain('Re: [VC]'); // the pen's other mail, still there to act on
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<assigned@zoom.test>', vendor: 'zoom' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOur answer\u202f» n’est plus dans le courrier en attente\u00a0: Léa Lévesque (lea@regulator.example) l’a rattaché entre-temps au dossier d’Epsilon (vc).');
+    expect(fr.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
+    const same = await post('en', '/held/vc/assign', { messageId: '<assigned@zoom.test>', vendor: 'epsilon' });
+    expect(same.text).toContain('That is the engagement you chose: nothing more is needed.');
+  });
+
+  it('says by whom and why it was dismissed, and what it cannot tell', async () => {
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<dismissed@zoom.test>', vendor: 'zoom' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOffre spéciale\u202f» n’est plus dans le courrier en attente\u00a0: Owen Tremblay (owen@regulator.example) l’a écarté entre-temps, pour cette raison\u00a0: «\u202fAdvertising\u202f».');
+    expect(fr.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
+    const unknown = await post('en', '/held/vc/dismiss', { messageId: '<older@zoom.test>', reason: 'Not ours' });
+    expect(unknown.status).toBe(409);
+    expect(unknown.text).toContain('This message is no longer in the holding pen: another officer assigned or dismissed it meanwhile.');
+    expect(unknown.text).toContain('Not ours');
+  });
+});
+
+describe('a co-signatory’s campaigns list', () => {
+  const opc = { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' }, article: { fr: 'le' as const } };
+  const ico = { id: 'ico', name: { en: 'Information Commissioner’s Office', fr: 'Information Commissioner’s Office' } };
+  // 200 campaigns, as many as the list reads: from their memo, every tenth is drafted and signed by
+  // the OPC, others are drafted for the ICO alone or not drafted yet; five were started before the
+  // memo said so, and only their statement can tell (two of them drafted, signed by the OPC).
+  const found = Array.from({ length: 200 }, (_, i) => {
+    const campaignId = `c${String(i).padStart(3, '0')}`;
+    const listed = { workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' };
+    if (i < 5) return listed;
+    return { ...listed, authorities: i % 10 === 0 || i % 10 === 1 ? [opc, ico] : [ico], statementDrafted: i % 10 !== 1 };
+  });
+  const asked: string[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findCampaigns: async () => found }) as never,
+    campaigns: async () =>
+      ({
+        statement: async (campaignId: string) => {
+          asked.push(campaignId);
+          const i = Number(campaignId.slice(1));
+          return i < 2 || (i >= 5 && i % 10 === 0) ? { version: 1, campaign: { authorities: [opc, ico] } } : i < 5 ? undefined : { version: 1, campaign: { authorities: [ico] } };
+        },
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
+    asked.length = 0;
+    const html = await (await app.request('/campaigns', { headers: { cookie } })).text();
+    const shown = [...html.matchAll(/<td>(c\d{3})<\/td>/g)].map((m) => m[1]);
+    expect(shown).toEqual(['c000', 'c001', ...Array.from({ length: 19 }, (_, n) => `c${String((n + 1) * 10).padStart(3, '0')}`)]);
+    expect(asked.sort()).toEqual(['c000', 'c001', 'c002', 'c003', 'c004']);
+    expect(visibleText(html)).toContain('(cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+  });
+});
+
 describe('dates, times and names as the workspace writes them', () => {
   const NBSP = '\u00a0';
 
@@ -831,6 +928,36 @@ describe('the page texts', () => {
     const english = await shown('en');
     expect(english).toContain('Version 1 was sent back by the Office of the Privacy Commissioner of Canada (Daniel): “Trop long”');
     expect(english).toContain('Version 2 was sent back by the Information Commissioner’s Office (Ivy): “Too long”');
+  });
+
+  it('names a co-signatory’s authority in the header by its name in the reader’s language, French with its article, on every page once read', async () => {
+    const authority = (id: string, en: string, fr: string, article?: 'le' | 'la' | 'l’') => ({ id, name: { en, fr }, ...(article ? { article: { fr: article } } : {}) });
+    const draft = {
+      version: 1,
+      campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [authority('opc', 'Office of the Privacy Commissioner of Canada', 'Commissariat à la protection de la vie privée du Canada', 'le'), authority('ico', 'Information Commissioner’s Office', 'Bureau du commissaire à l’information')] },
+      vendors: [],
+    };
+    const status = { campaignId: 'vc', reference: 'VC', phase: 'approving', engagements: [], draft: { version: 1, date: '2026-11-27', approvals: [], pending: ['opc', 'ico'], required: 2 }, changeRequests: [] };
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
+      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
+    const visit = async (path: string, language: string, authorityId: string, cookie?: string) => {
+      cookie ??= `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
+      const response = await app.request(path, { headers: { cookie } });
+      return { shown: header(await response.text()), cookie: response.headers.get('set-cookie')?.split(';')[0] ?? cookie };
+    };
+    expect((await visit('/campaigns/vc/statement', 'fr', 'opc')).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+    expect((await visit('/campaigns/vc/statement', 'en', 'opc')).shown).toBe('Signed in as Daniel (co-signatory: Office of the Privacy Commissioner of Canada)');
+    expect((await visit('/campaigns/vc/statement', 'fr', 'ico')).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: l’autorité «\u202fBureau du commissaire à l’information\u202f»)');
+    // Signed in, a co-signatory lands on the campaigns list: the name read there stays for every page after.
+    const list = await visit('/campaigns', 'fr', 'opc');
+    expect(list.shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
+    expect((await visit('/campaigns/new', 'fr', 'opc', list.cookie)).shown).toBe('Compte\u00a0: Daniel (cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
   });
 
   it('lists the vendors the published statement was not mailed to, and why, in the reader’s language', async () => {
