@@ -21,6 +21,8 @@ export class DocumentError extends Error {
 export const MAX_DOCUMENT_BYTES = 25 * 1024 * 1024;
 
 const MAGIC = Buffer.from('DOSSIER-DOC-1\n');
+/** What the store holds of a vendor's document: sealed bytes, whatever the file was. */
+const SEALED_TYPE = 'application/octet-stream';
 
 export class CaseDocuments {
   constructor(
@@ -36,7 +38,9 @@ export class CaseDocuments {
     const ref = await this.reference(campaignId, file);
     if (await this.store.get(campaignId, ref.id)) return ref;
     const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
-    await this.store.put(campaignId, ref.id, seal(key, `${campaignId}/${ref.id}`, file.content), { name: ref.name, type: ref.type });
+    // The name a vendor gave its file can be as telling as its content, and the store's metadata is
+    // plaintext that shredding never reaches: the name travels only in the (encrypted) reference.
+    await this.store.put(campaignId, ref.id, seal(key, `${campaignId}/${ref.id}`, file.content), { name: ref.id, type: SEALED_TYPE });
     return ref;
   }
 

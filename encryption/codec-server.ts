@@ -1,8 +1,8 @@
-// The codec server the Temporal Web UI calls to show decrypted payloads (POST /decode, /encode, the
-// protocol of Temporal's remote codec). Only whoever holds the master keys can run one; a required
-// token keeps out callers that do not know it (web pages, port scanners), though not other accounts
-// on a shared host, which can read it from the dev server's command line (README); bounded requests
-// keep it from taking down the worker process it runs in.
+// The codec server the Temporal Web UI calls to show decrypted payloads (POST /decode, the protocol
+// of Temporal's remote codec; /encode encrypts nothing, see ENCODE_REFUSED). Only whoever holds the
+// master keys can run one; a required token keeps out callers that do not know it (web pages, port
+// scanners), though not other accounts on a shared host, which can read it from the dev server's
+// command line (README); bounded requests keep it from taking down the worker process it runs in.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
@@ -41,6 +41,10 @@ export interface CodecServerOptions {
   /** Requests served at once; more get 503 (default 8), so memory stays bounded. */
   maxConcurrent?: number;
 }
+
+const ENCODE_REFUSED =
+  'this codec server cannot tell which campaign a payload belongs to, so it encrypts nothing ' +
+  '(a payload under no campaign\'s key would survive crypto-shredding): send signals, updates and new workflows with the dossier CLI or the workspace';
 
 export const CODEC_LIMITS = { maxBodyBytes: 4 * 1024 * 1024, maxPayloads: 1_000, maxConcurrent: 8 } as const;
 
@@ -115,6 +119,10 @@ export function createCodecServer({
       const list = parsed?.payloads ?? [];
       if (!Array.isArray(list)) throw new RequestRefused(400, '"payloads" must be a list');
       if (list.length > maxPayloads) throw new RequestRefused(413, `at most ${maxPayloads} payloads per request (got ${list.length})`);
+      // A remote-codec request names no workflow (the Web UI and `temporal --codec-endpoint` send the
+      // payloads and the namespace only), so a payload encoded here would go under the global key,
+      // which crypto-shredding never destroys: a signal typed in the Web UI would outlive its campaign.
+      if (route === '/encode' && list.length) throw new RequestRefused(400, ENCODE_REFUSED);
       const payloads = list.map(fromJson);
       const out = route === '/decode' ? await codec.decode(payloads) : await codec.encode(payloads);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ payloads: out.map(toJson) }));

@@ -41,6 +41,16 @@ export function documentsOf(status: EngagementStatus): (DocumentRef & { from: st
 }
 
 /**
+ * The folder `--save` writes into, made if missing. The documents are vendors' submissions, decrypted:
+ * whatever it creates is the officer's alone (0700), as the audit export is (0600), whatever the umask.
+ */
+export function openSaveFolder(path: string): string {
+  const folder = resolve(path);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return folder;
+}
+
+/**
  * Where a document goes in a folder the officer saves into, again after each new reply: its own
  * name, or with its id in front when another file has that name. A file there with the same bytes
  * is this document saved before, so it is neither copied again nor a reason to fail. Names are
@@ -50,7 +60,7 @@ export function placeDocument(folder: string, document: Pick<DocumentRef, 'id' |
   const paths = [document.name, `${document.id.slice(0, 8)}-${document.name}`, `${document.id}-${document.name}`].map((name) => join(folder, name));
   for (const path of paths) {
     if (!existsSync(path)) {
-      writeFileSync(path, bytes, { flag: 'wx' });
+      writeFileSync(path, bytes, { flag: 'wx', mode: 0o600 });
       return { path, written: true };
     }
     if (statSync(path).isFile() && readFileSync(path).equals(bytes)) return { path, written: false };
@@ -139,8 +149,7 @@ export function addReplyCommands(group: Command, session: Session): void {
         /** Already in the folder from an earlier save, byte for byte: not written again. */
         const present: string[] = [];
         if (options.save) {
-          const folder = resolve(options.save);
-          mkdirSync(folder, { recursive: true });
+          const folder = openSaveFolder(options.save);
           const store = ctx.store();
           const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
           for (const document of documents) {

@@ -107,6 +107,25 @@ describe('the codec server', () => {
     }
   });
 
+  it('refuses to encrypt a payload it cannot place in a campaign, so nothing escapes crypto-shredding under the global key', { timeout: 120_000 }, async () => {
+    const token = 'a-token-for-the-encode-test';
+    const server = createCodecServer({ codec: loadEncryption(keysEnv).codec, token });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    stops.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const auth = { Authorization: `Bearer ${token}`, 'X-Namespace': 'default' };
+
+    // What the Web UI or `temporal workflow signal --codec-endpoint` sends: the payload, never the workflow.
+    const plain = [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"Zoom answered: confidential"').toString('base64') }];
+    const refused = await post(`${url}/encode`, plain, auth);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/cannot tell which campaign.*dossier CLI or the workspace/);
+    // Nothing to encrypt is no request for a key.
+    expect((await post(`${url}/encode`, [], auth)).status).toBe(200);
+    expect((await post(`${url}/decode`, await encrypted('engagement:codec:zoom'), auth)).status).toBe(200);
+  });
+
   it('refuses a 120 MB request and too many payloads, without holding them, and keeps serving', { timeout: 120_000 }, async () => {
     const token = 'a-token-for-the-limits-test';
     const server = createCodecServer({ codec: loadEncryption(keysEnv).codec, token });

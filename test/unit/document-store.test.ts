@@ -26,6 +26,16 @@ describe('the document store', () => {
     for (const file of filesUnder(join(scratch, 'state', 'documents'))) expect(readFileSync(file).includes('unique marker 7f3a9')).toBe(false);
   });
 
+  it('leaves the vendor’s file name out of the store, so it is sealed with the bytes and shredded with them', async () => {
+    const name = 'Zoom breach of 2020-03 — unique name 9c1d0.pdf';
+    const ref = await store.save('names-2020', { name, type: 'application/pdf', content: Buffer.from('%PDF-1.7\nbody\n') });
+    expect(ref.name).toBe(name);
+    const files = filesUnder(join(scratch, 'state', 'documents', 'names-2020'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(readFileSync(file, 'latin1'), file).not.toMatch(/unique name 9c1d0|breach/);
+    expect((await shared.documents.list('names-2020')).map((d) => d.name)).toEqual([ref.id]);
+  });
+
   it('stores the same file once, and under different ids in different campaigns', async () => {
     const a = await store.save('video-2020', { name: 'a.pdf', type: 'application/pdf', content: pdf });
     const b = await store.save('video-2020', { name: 'b.pdf', type: 'application/pdf', content: pdf });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { openSaveFolder, placeDocument } from '../../client/commands/inbox';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-modes-'));
 let umask: number;
@@ -33,6 +34,14 @@ describe('files Dossier creates for itself', () => {
     expect(modeOf(join(root, 'new', message))).toBe('600');
     const [held] = readdirSync(join(root, '.Held', 'new'));
     expect(modeOf(join(root, '.Held', 'new', held))).toBe('600');
+  });
+
+  it('saves a vendor’s documents decrypted into an owner-only folder, each file owner-only', () => {
+    const folder = openSaveFolder(join(scratch, 'saved', 'zoom'));
+    const { path } = placeDocument(folder, { id: '0123456789abcdef', name: 'response.pdf' }, Buffer.from('%PDF-1.7 confidential'));
+    const second = placeDocument(folder, { id: 'fedcba9876543210', name: 'response.pdf' }, Buffer.from('%PDF-1.7 another'));
+    expect([join(scratch, 'saved'), folder].map(modeOf)).toEqual(['700', '700']);
+    expect([path, second.path].map(modeOf)).toEqual(['600', '600']);
   });
 
   it('creates the development data folder owner-only with its master key', () => {
