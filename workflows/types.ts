@@ -738,6 +738,12 @@ export interface StatementVendorEntry {
    * `in-progress`: drafted early by a campaign started before that rule.
    */
   stage: EngagementOutcome['stage'] | 'in-progress' | 'failed' | 'closed-by-lead' | 'excluded';
+  /**
+   * The open letter never reached the vendor, and why (as the status's `statementNotMailed` says it):
+   * the statement then does not say it was written to. Absent when it did, and in versions drafted
+   * before the statement said so (patch statement-says-who-was-written-to).
+   */
+  notWrittenTo?: NoticeNotMailedReason;
   respondedAt?: string;
   /** Reminders and final notices about the response (for a vendor that never responded). */
   remindersSent?: ReminderSent[];

@@ -585,7 +585,14 @@ describe('campaign: engagements, approval and the published statement', () => {
       const finished = campaigns.result(id);
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const files = (await finished).published.files;
       expect((await finished).published.version).toBe(1);
+      // The statement says the letter went to the vendors it reached, and names the others apart.
+      const text = async (language: 'en' | 'fr') => (await pdfPageTexts(readFileSync(join(env.config.outputDir, files[language])))).join(' ').replace(/\s+/g, ' ');
+      const en = await text('en');
+      expect(en).toContain('sent an open letter to Vendor kilo and Vendor mike, setting out');
+      expect(en).toMatch(/The letter did not reach Vendor gone, Vendor bounced,? and Vendor late\./);
+      expect(await text('fr')).toContain('La lettre n’est pas parvenue à Vendor gone, Vendor bounced et Vendor late.');
       const noticed = asked.filter((m) => m.step.startsWith('statement-notice-v1-')).map((m) => m.step).sort();
       expect(noticed).toEqual(['statement-notice-v1-fdpic', 'statement-notice-v1-opc', 'statement-notice-v1-vendor-kilo', 'statement-notice-v1-vendor-mike']);
       // The officer reads who was left out, and why.
@@ -651,6 +658,10 @@ describe('campaign: engagements, approval and the published statement', () => {
         { vendorId: 'slow', vendorName: 'Vendor slow', reason: 'letter-not-accepted' },
       ]);
       expect(published.deliveryFailures.filter((f) => f.step.startsWith('statement-notice'))).toEqual([]);
+      // Nor does the statement say the letter was sent to them.
+      const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join(' ').replace(/\s+/g, ' ');
+      expect(en).toContain('sent an open letter to Vendor kilo, setting out');
+      expect(en).toContain('The letter did not reach Vendor gone and Vendor slow.');
 
       // The letter goes out after all; the campaign ends with its engagement, and mails nothing more.
       letterHeld.open!();
