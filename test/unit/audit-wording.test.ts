@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -197,6 +198,21 @@ describe('a statement notice the campaign workflow itself left out', () => {
     const gone = enRows.find((r) => r[enHeader!.indexOf('Action')] === 'statement-notice statement-notice-v2-vendor-gone')!;
     expect(gone[enHeader!.indexOf('Event')]).toBe('Email not sent');
     expect(gone[enHeader!.indexOf('Detail')]).toBe(views.text('en', 'not-mailed.letter-undelivered'));
+  });
+
+  it('has them in a campaign history recorded by the worker, one for each reason', async () => {
+    const recorded = historyFromJSON(JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'campaign-statement-says-who-was-written-to-2026-11-29.json'), 'utf8')));
+    const campaignClient = {
+      options: { loadedDataConverter: loadDataConverter() },
+      // As the client gives them: times in Long seconds (the JSON reader leaves them numbers).
+      workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: recorded.events!.map((e) => ({ ...e, eventTime: { seconds: Long.fromValue(e.eventTime!.seconds as Long), nanos: e.eventTime!.nanos } })) }) }) },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(campaignClient, { campaignId: 'record-says-written-to', vendorId: 'kilo' });
+    expect(notSentRows(trail)).toEqual([
+      ['statement-notice-v1-vendor-early', 'never-started'],
+      ['statement-notice-v1-vendor-gone', 'letter-undelivered'],
+      ['statement-notice-v1-vendor-slow', 'letter-not-accepted'],
+    ]);
   });
 
   it('reads one published before the statement marked them from the history, once the campaign has ended', async () => {
