@@ -392,9 +392,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   kase.sign();
   // Vendors whose letter the mail server never accepted (still being sent, or refused in an
   // engagement that ended before outcomes said so): asked once, for the statement and its notices alike.
-  const notAccepted = patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO)
-    ? new Set(await email.lettersNotAccepted({ campaignId: ref.id, vendorIds: kase.vendorsWrittenTo().map((v) => v.id) }))
-    : new Set<string>();
+  const toLookUp = kase.vendorsWrittenTo().map((v) => v.id);
+  const notAccepted =
+    toLookUp.length && patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO)
+      ? new Set(await email.lettersNotAccepted({ campaignId: ref.id, vendorIds: toLookUp }))
+      : new Set<string>();
   const signed = kase.markNotWrittenTo(notAccepted);
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
