@@ -113,6 +113,19 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
     kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
   return {
+    /**
+     * Which of these vendors of the campaign have no open letter the mail server accepted, as the
+     * ledger knows it now (see letterAccepted): the published statement does not say it was sent to
+     * them, and their notice is not mailed. One ledger read a vendor whose first letter went out.
+     */
+    async lettersNotAccepted({ campaignId, vendorIds }: { campaignId: string; vendorIds: string[] }): Promise<string[]> {
+      await recordLater();
+      const missing: string[] = [];
+      for (const vendorId of vendorIds) {
+        if (!(await letterAccepted(findRecord, engagementWorkflowId(campaignId, vendorId), domain))) missing.push(vendorId);
+      }
+      return missing;
+    },
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
       const ledger = sealedLedger(plainLedger, await ledgerKeyFor?.(message.threadId));

@@ -100,16 +100,26 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.rule();
 
   doc.heading(w.say('background'));
-  const vendorNames = statement.vendors.map((v) => v.vendorName);
+  // Only the companies the letter reached were sent it; the others are named apart, as not.
+  const namesOf = (entries: StatementVendorEntry[]) => entries.map((v) => v.vendorName);
+  const vendorNames = namesOf(statement.vendors.filter((v) => !v.notWrittenTo));
+  const notSent = namesOf(statement.vendors.filter((v) => v.notWrittenTo === 'never-started'));
+  const notReached = namesOf(statement.vendors.filter((v) => v.notWrittenTo && v.notWrittenTo !== 'never-started'));
+  const companies = (names: string[]) => (names.length > 12 ? w.say('manyCompanies', { count: w.number(names.length) }) : joinNames(names, language));
   const authorities = signatoriesInOrder(campaign.authorities);
-  doc.paragraph(
-    w.count('backgroundText', authorities.length, {
-      date: date(campaign.letterDate),
-      vendors: vendorNames.length > 12 ? w.say('manyCompanies', { count: w.number(vendorNames.length) }) : joinNames(vendorNames, language),
-      // The sentence counts the authorities; its end follows the companies (one: "in its services").
-      invitation: w.say(`backgroundInvitation.${vendorNames.length === 1 ? 'one' : 'other'}`),
-    }),
-  );
+  const background = [
+    vendorNames.length
+      ? w.count('backgroundText', authorities.length, {
+          date: date(campaign.letterDate),
+          vendors: companies(vendorNames),
+          // The sentence counts the authorities; its end follows the companies (one: "in its services").
+          invitation: w.say(`backgroundInvitation.${vendorNames.length === 1 ? 'one' : 'other'}`),
+        })
+      : w.count('backgroundTextUnsent', authorities.length, { date: date(campaign.letterDate) }),
+    ...(notSent.length ? [w.count('notSent', notSent.length, { vendors: companies(notSent) })] : []),
+    ...(notReached.length ? [w.count('notReached', notReached.length, { vendors: companies(notReached) })] : []),
+  ];
+  doc.paragraph(background.join(' '));
   // One authority per line: their names hold commas ("…Personal Data, Hong Kong"), so a list in a
   // sentence would not say where one name ends and the next begins.
   doc.bullets(authorities.map((a) => a.name[language]));

@@ -11,7 +11,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
-import { engagementWorkflowId, campaignWorkflowId } from '../workflows/workflow-ids';
+import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -193,7 +193,44 @@ class HistoryReader {
 
   async read(events: HistoryEvent[]): Promise<AuditEvent[]> {
     for (const event of events) await this.readOne(event);
+    this.noticesLeftOut();
     return this.out;
+  }
+
+  // ── Statement notices the campaign workflow itself left out ───────────────────────────────────
+  // The notice's activity records the vendors it does not mail (a row of its own, above); those the
+  // workflow leaves out have no activity, so their rows come from what the history shows of the publication.
+
+  /** The campaign's `publication.notifyVendors`, from its input. */
+  private notifiesVendors = false;
+  /** The published statement (the last render that was not a draft), and when it was rendered. */
+  private published: { at: string; statement: PublishedStatementInput } | undefined;
+  /** Steps of the statement notices the campaign scheduled. */
+  private readonly noticeSteps = new Set<string>();
+  /** Vendors whose engagement the campaign started. */
+  private readonly started = new Set<string>();
+  private completed = false;
+
+  /**
+   * One `email-not-sent` row per vendor the campaign did not mail the published statement to, with
+   * why, as its status's `statementNotMailed` lists it. The statement marks each such vendor
+   * (`notWrittenTo`). One published before it did is read from the history: a vendor with no notice
+   * scheduled was left out, as never started when its engagement never was and otherwise as its
+   * letter undelivered; only once the campaign has ended, since its notices go out a hundred at a time.
+   */
+  private noticesLeftOut(): void {
+    const { published } = this;
+    if (!this.notifiesVendors || !published) return;
+    const { version, vendors } = published.statement;
+    const marked = vendors.some((v) => v.notWrittenTo);
+    if (!marked && !this.completed) return;
+    for (const vendor of vendors) {
+      const step = `statement-notice-v${version}-vendor-${vendor.vendorId}`;
+      if (this.noticeSteps.has(step)) continue;
+      const notSent = marked ? vendor.notWrittenTo : this.started.has(vendor.vendorId) ? 'letter-undelivered' : 'never-started';
+      if (!notSent) continue;
+      this.out.push({ workflowId: this.workflowId, at: published.at, kind: 'email-not-sent', actor: 'dossier', action: `statement-notice ${step}`, messageKind: 'statement-notice', step, notSent, version });
+    }
   }
 
   private async readOne(e: HistoryEvent): Promise<void> {
@@ -205,6 +242,7 @@ class HistoryReader {
       if (e.workflowExecutionStartedEventAttributes.continuedExecutionRunId) return;
       const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
       const revision = (input as { revision?: unknown } | undefined)?.revision;
+      this.notifiesVendors = (input as { publication?: { notifyVendors?: unknown } } | undefined)?.publication?.notifyVendors === true;
       this.push(
         {
           at,
@@ -233,6 +271,11 @@ class HistoryReader {
       const a = e.activityTaskScheduledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
       this.scheduled.set(id, { type: a.activityType?.name ?? '', input });
+      const message = input as { kind?: unknown; step?: unknown } | undefined;
+      if (message?.kind === 'statement-notice' && typeof message.step === 'string') this.noticeSteps.add(message.step);
+    } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
+      const child = parseWorkflowId(e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId ?? undefined);
+      if (child?.kind === 'engagement') this.started.add(child.vendorId);
     } else if (e.activityTaskCompletedEventAttributes) {
       const a = e.activityTaskCompletedEventAttributes;
       const task = this.scheduled.get(String(a.scheduledEventId ?? ''));
@@ -253,6 +296,7 @@ class HistoryReader {
         detail: a.failure?.message ?? '',
       });
     } else if (e.workflowExecutionCompletedEventAttributes) {
+      this.completed = true;
       const [result] = await this.args(e.workflowExecutionCompletedEventAttributes.result?.payloads);
       const stage = result instanceof Unreadable ? undefined : (result as { stage?: string } | undefined)?.stage;
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: stage ?? 'completed' }, result);
@@ -291,6 +335,8 @@ class HistoryReader {
   }
 
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {
+    const render = task.input as { draft?: unknown; statement?: PublishedStatementInput } | undefined;
+    if (task.type === 'renderStatement' && render?.draft === false && Array.isArray(render.statement?.vendors)) this.published = { at, statement: render.statement };
     if (task.type !== 'sendMessage') {
       // PDFs and other outputs: rows only for the documents they produced (found in the result).
       if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, unreadableError: result.error });
@@ -365,6 +411,9 @@ class HistoryReader {
     }
   }
 }
+
+/** What the audit reads of the published statement: its version and, for each vendor, whether the letter reached it. */
+type PublishedStatementInput = { version: number; vendors: { vendorId: string; notWrittenTo?: string }[] };
 
 /** The kind and step of a message, each when the input names it. */
 function messageOf(message: { kind?: string; step?: string }): Pick<AuditEvent, 'messageKind' | 'step'> {

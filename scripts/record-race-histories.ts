@@ -11,7 +11,8 @@
 // continued by code that did not hand over the count of letters, whose letter then bounced and went
 // again to a corrected address (continued-run-counts-letters). Not a patch but revision 5: a
 // demonstration whose result's due date the calendar was asked for, moved while it answered
-// (demonstration-result-on-calendar).
+// (demonstration-result-on-calendar). A statement that marks the vendors the letter never reached,
+// for each of the three reasons (statement-says-who-was-written-to).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -274,6 +275,47 @@ async function main() {
       held.letterOf.delete('slow');
       await campaigns.result(id);
       await save('campaign-no-notice-unless-written-to', campaigns.handle(id));
+    }
+    if (wanted('statement-says-who-was-written-to')) {
+      // The statement marks the vendors the letter never reached: early (withdrawn while the letter
+      // was being kept, never started), gone (refused for good, then withdrawn) and slow (its letter
+      // still going out at publication, found by the ledger look-up); kilo had it.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-says-written-to';
+      held.store = gate();
+      const slowLetter = gate();
+      held.letterOf.set('slow', slowLetter);
+      sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: ['early', 'gone', 'slow', 'kilo'].map((v) => testVendor(v)),
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      await until(() => campaigns.status(id), (s) => s.engagements.length === 4, 'the vendors listed');
+      await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'early', reason: 'Out of scope after all.' });
+      held.store.open();
+      held.store = undefined;
+      const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+      await until(engagementOf('gone'), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+      await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'gone', reason: 'The vendor has no working address.' });
+      await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+      await until(() => campaigns.status(id), (s) => s.engagements.find((e) => e.vendorId === 'gone')?.state === 'ended', 'gone ended');
+      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      console.log('not mailed:', JSON.stringify(published.statementNotMailed));
+      slowLetter.open();
+      held.letterOf.delete('slow');
+      sink.recipientPolicy = () => undefined;
+      await campaigns.result(id);
+      await save('campaign-statement-says-who-was-written-to', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

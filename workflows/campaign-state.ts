@@ -54,6 +54,7 @@ import type {
   Refusal,
   StatementDraft,
   StatementText,
+  StatementVendorEntry,
   Vendor,
 } from './types';
 import { campaignTimeZone } from './types';
@@ -116,6 +117,12 @@ export interface CampaignCaseOptions {
    * before keep the date they were sent with when their history replays. Absent: yes.
    */
   datesInLeadZone?: () => boolean;
+  /**
+   * Whether a version marks the vendors the letter never reached, so the statement does not say it
+   * was sent to them; asked only when a version leaves one out. The workflow answers with a patch:
+   * versions an older history drafted and rendered keep the text they were approved with. Absent: yes.
+   */
+  marksNotWrittenTo?: () => boolean;
 }
 
 export class CampaignCase {
@@ -244,13 +251,15 @@ export class CampaignCase {
   }
 
   /** `vendorsWrittenTo`, once, at publication: the vendors it leaves out are listed in the status, with why. */
-  vendorsToNotify(leaveOut: NotWrittenTo): Vendor[] {
+  vendorsToNotify(leaveOut: NotWrittenTo, notAccepted: ReadonlySet<string> = new Set()): Vendor[] {
     const notified = this.vendorsWrittenTo(leaveOut);
     const mailed = new Set(notified.map((v) => v.id));
     for (const { vendor } of this.engagements.values()) {
       if (!mailed.has(vendor.id)) this.noticeNotSent(vendor.id, this.whyNotWrittenTo(vendor.id) === 'neverStarted' ? 'never-started' : 'letter-undelivered');
+      // The published statement says the letter did not reach it: its notice would say otherwise.
+      else if (notAccepted.has(vendor.id)) this.noticeNotSent(vendor.id, 'letter-not-accepted');
     }
-    return notified;
+    return notified.filter((v) => !notAccepted.has(v.id));
   }
 
   /** A vendor the statement is not mailed to (left out here, or by its notice's activity), listed in the status. */
@@ -626,6 +635,23 @@ export class CampaignCase {
     };
   }
 
+  /**
+   * Each vendor the letter never reached (stopped before its engagement started, or its engagement
+   * ended saying so, as `vendorsToNotify` finds them) marked so, where the workflow says to mark them.
+   */
+  private markedNotWrittenTo(vendors: StatementVendorEntry[], also: ReadonlyMap<string, NoticeNotMailedReason> = new Map()): StatementVendorEntry[] {
+    const why = (vendorId: string): NoticeNotMailedReason | undefined => {
+      const reason = this.whyNotWrittenTo(vendorId);
+      if (reason) return reason === 'neverStarted' ? 'never-started' : 'letter-undelivered';
+      return also.get(vendorId);
+    };
+    if (!vendors.some((v) => why(v.vendorId)) || !(this.options.marksNotWrittenTo?.() ?? true)) return vendors;
+    return vendors.map((v) => {
+      const reason = why(v.vendorId);
+      return reason ? { ...v, notWrittenTo: reason } : v;
+    });
+  }
+
   /** The version's date: the day `now` falls on for the lead authority, as the statement prints every other date. */
   private draftDate(now: string): string {
     const utcDay = calendarDayIn(now, undefined);
@@ -638,12 +664,14 @@ export class CampaignCase {
    * version's public text is the same as this one's (edit loop); otherwise approvals start afresh.
    */
   private redraft(now: string): void {
+    const next = this.prospectiveDraft();
     const draft: StatementDraft = {
       // The statement never prints the letter's body (up to 200,000 characters): it stays out of every version.
       campaign: { ...this.input.campaign, letterBody: { en: [], fr: [] } },
       version: (this.draft?.version ?? 0) + 1,
       date: this.draftDate(now),
-      ...this.prospectiveDraft(),
+      ...next,
+      vendors: this.markedNotWrittenTo(next.vendors),
       signatories: [],
     };
     this.approvals =
@@ -711,6 +739,17 @@ export class CampaignCase {
     this.phase = 'publishing';
     const signed = new Set(this.approvals.map((a) => a.authorityId));
     this.draft = { ...this.draft!, signatories: this.authorities.filter((a) => signed.has(a.id)) };
+    return this.draft;
+  }
+
+  /**
+   * The signed statement as published: it names as written to only the vendors the letter reached,
+   * as known now (an engagement closed at drafting may have ended since, its letter refused), and
+   * those `notAccepted` lists (no letter of theirs accepted by the mail server).
+   */
+  markNotWrittenTo(notAccepted: ReadonlySet<string> = new Set()): StatementDraft {
+    const also = new Map([...notAccepted].map((id) => [id, 'letter-not-accepted' as const]));
+    this.draft = { ...this.draft!, vendors: this.markedNotWrittenTo(this.draft!.vendors, also) };
     return this.draft;
   }
 

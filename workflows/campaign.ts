@@ -108,6 +108,12 @@ const LETTER_WAITS_FOR_STORE = 'letter-waits-for-store';
  * versions an older history drafted dated as they were sent, in its status and its PDFs.
  */
 const DRAFT_DATED_IN_LEAD_ZONE = 'draft-dated-in-lead-zone';
+/**
+ * The statement says the letter was sent only to the vendors it reached: a version marks the others
+ * (see CampaignCase.markNotWrittenTo). The marks are data, not commands; the patch keeps the versions
+ * an older history drafted and published as they were approved and sent.
+ */
+const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -128,6 +134,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     keepsLetterOnce,
     // Asked when a version is drafted, and only if the lead's day and the UTC day differ then.
     datesInLeadZone: () => patched(DRAFT_DATED_IN_LEAD_ZONE),
+    // Asked when a version leaves out a vendor the letter never reached.
+    marksNotWrittenTo: () => patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO),
   });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */
@@ -388,7 +396,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
 
   // ── Publication ─────────────────────────────────────────────────────────────────────────────
-  const signed = kase.sign();
+  kase.sign();
+  // Vendors whose letter the mail server never accepted (still being sent, or refused in an
+  // engagement that ended before outcomes said so): asked once, for the statement and its notices alike.
+  const toLookUp = kase.vendorsWrittenTo().map((v) => v.id);
+  const notAccepted =
+    toLookUp.length && patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO)
+      ? new Set(await email.lettersNotAccepted({ campaignId: ref.id, vendorIds: toLookUp }))
+      : new Set<string>();
+  const signed = kase.markNotWrittenTo(notAccepted);
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
@@ -405,7 +421,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       neverStarted: unwritten.neverStarted && patched(NO_NOTICE_UNLESS_WRITTEN_TO),
       letterUndelivered: unwritten.letterUndelivered && patched(NO_NOTICE_UNLESS_LETTER_DELIVERED),
     };
-    for (const vendor of kase.vendorsToNotify(leaveOut)) {
+    for (const vendor of kase.vendorsToNotify(leaveOut, notAccepted)) {
       notices.push(() => send('statement-notice', `statement-notice-v${signed.version}-vendor-${vendor.id}`, vendor.contacts, vendor.language, notice, vendor));
     }
   }

@@ -4,7 +4,7 @@
 // workflow cannot query visibility); the sends go through the usual once-only email path.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Duration } from './types';
+import { DIGEST_HORIZON, type Duration } from './types';
 
 const { collectOfficerDigests } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -19,7 +19,7 @@ const { sendMessage } = proxyActivities<Activities>({
 export const OFFICER_DIGEST_SCHEDULE_ID = 'dossier-officer-digest';
 
 export interface OfficerDigestInput {
-  /** How far ahead "due soon" reaches (default 7 days). */
+  /** How far ahead "due soon" reaches (default DIGEST_HORIZON); the email says it in words. */
   horizon?: Duration;
 }
 
@@ -30,11 +30,8 @@ export interface OfficerDigestResult {
 
 export async function officerDigest(input: OfficerDigestInput = {}): Promise<OfficerDigestResult> {
   const { workflowId, taskQueue } = workflowInfo();
-  const digests = await collectOfficerDigests({
-    asOf: new Date(Date.now()).toISOString(),
-    horizon: input.horizon ?? '7 days',
-    taskQueue,
-  });
+  const horizon = input.horizon ?? DIGEST_HORIZON;
+  const digests = await collectOfficerDigests({ asOf: new Date(Date.now()).toISOString(), horizon, taskQueue });
   const sent: OfficerDigestResult['sent'] = [];
   for (const [n, digest] of digests.entries()) {
     const result = await sendMessage({
@@ -44,7 +41,8 @@ export async function officerDigest(input: OfficerDigestInput = {}): Promise<Off
       language: digest.officer.language,
       to: [{ name: digest.officer.name, email: digest.officer.email }],
       campaign: digest.campaign,
-      details: { digest: digest.sections, timeZone: digest.timeZone },
+      // Data in the activity's input, not a command: digests recorded before replay unchanged.
+      details: { digest: digest.sections, timeZone: digest.timeZone, digestHorizon: horizon },
     });
     sent.push({ officer: digest.officer.email, messageId: result.messageId, items: digest.sections.reduce((k, s) => k + s.items.length, 0) });
   }

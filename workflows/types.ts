@@ -210,6 +210,9 @@ export interface Officer extends Contact {
   language: Language;
 }
 
+/** How far ahead the officer digest looks for deadlines when its Schedule gives no `horizon`. */
+export const DIGEST_HORIZON = '7 days';
+
 /** One line of an officer's digest: an engagement whose next deadline is past or within the horizon. */
 export interface DigestItem {
   campaignId: string;
@@ -545,6 +548,11 @@ export interface MessageDetails {
   issuedAt?: string;
   /** An officer digest's sections: overdue and soon-due engagements, by campaign. */
   digest?: DigestSection[];
+  /**
+   * How far ahead the digest looked for deadlines (its workflow's `horizon`), which its closing
+   * sentence states; digests scheduled before it was given looked DIGEST_HORIZON ahead.
+   */
+  digestHorizon?: Duration;
   /** The statement draft version a message is about (approval requests, change requests). */
   version?: number;
   /** The version this recipient last saw, when `changes` lists what differs since then. */
@@ -738,6 +746,12 @@ export interface StatementVendorEntry {
    * `in-progress`: drafted early by a campaign started before that rule.
    */
   stage: EngagementOutcome['stage'] | 'in-progress' | 'failed' | 'closed-by-lead' | 'excluded';
+  /**
+   * The open letter never reached the vendor, and why (as the status's `statementNotMailed` says it):
+   * the statement then does not say it was written to. Absent when it did, and in versions drafted
+   * before the statement said so (patch statement-says-who-was-written-to).
+   */
+  notWrittenTo?: NoticeNotMailedReason;
   respondedAt?: string;
   /** Reminders and final notices about the response (for a vendor that never responded). */
   remindersSent?: ReminderSent[];

@@ -18,6 +18,7 @@ import { fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/
 import { useDossier } from '../helpers/harness';
 import { until, untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
+import { collectAuditTrail } from '../../client/audit';
 import { retentionWorkflowId } from '../../workflows/workflow-ids';
 import { APPROVAL_REMINDERS_PER_VERSION } from '../../workflows/campaign';
 
@@ -69,6 +70,14 @@ const stepOf = (mail: ReceivedMail) => /^<([^@]+?)\.campaign\./.exec(mail.messag
 
 describe('campaign: engagements, approval and the published statement', () => {
   const env = useDossier({ keepMail: true });
+  /** The audit export's rows of statement notices not sent, by step, with why. */
+  const noticesNotSent = async (campaignId: string) => {
+    const trail = await collectAuditTrail(env.client, { campaignId });
+    return trail.events
+      .filter((e) => e.kind === 'email-not-sent')
+      .map((e) => [e.step, e.notSent])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  };
   const clients = () => ({
     campaigns: new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
     engagements: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
@@ -603,14 +612,26 @@ describe('campaign: engagements, approval and the published statement', () => {
       const finished = campaigns.result(id);
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const files = (await finished).published.files;
       expect((await finished).published.version).toBe(1);
+      // The statement says the letter went to the vendors it reached, and names the others apart.
+      const text = async (language: 'en' | 'fr') => (await pdfPageTexts(readFileSync(join(env.config.outputDir, files[language])))).join(' ').replace(/\s+/g, ' ');
+      const en = await text('en');
+      expect(en).toContain('sent an open letter to Vendor kilo and Vendor mike, setting out');
+      expect(en).toMatch(/The letter did not reach Vendor gone, Vendor bounced,? and Vendor late\./);
+      expect(await text('fr')).toContain('La lettre n’est pas parvenue à Vendor gone, Vendor bounced et Vendor late.');
       const noticed = asked.filter((m) => m.step.startsWith('statement-notice-v1-')).map((m) => m.step).sort();
       expect(noticed).toEqual(['statement-notice-v1-fdpic', 'statement-notice-v1-opc', 'statement-notice-v1-vendor-kilo', 'statement-notice-v1-vendor-mike']);
-      // The officer reads who was left out, and why.
+      // The officer reads who was left out, and why, in the status and in the audit export alike.
       expect((await campaigns.status(id)).statementNotMailed?.map((v) => [v.vendorId, v.reason])).toEqual([
         ['gone', 'letter-undelivered'],
         ['bounced', 'letter-undelivered'],
         ['late', 'letter-undelivered'],
+      ]);
+      expect(await noticesNotSent(id)).toEqual([
+        ['statement-notice-v1-vendor-bounced', 'letter-undelivered'],
+        ['statement-notice-v1-vendor-gone', 'letter-undelivered'],
+        ['statement-notice-v1-vendor-late', 'letter-undelivered'],
       ]);
     } finally {
       env.sink.recipientPolicy = () => undefined;
@@ -669,6 +690,14 @@ describe('campaign: engagements, approval and the published statement', () => {
         { vendorId: 'slow', vendorName: 'Vendor slow', reason: 'letter-not-accepted' },
       ]);
       expect(published.deliveryFailures.filter((f) => f.step.startsWith('statement-notice'))).toEqual([]);
+      expect(await noticesNotSent(id)).toEqual([
+        ['statement-notice-v1-vendor-gone', 'letter-not-accepted'],
+        ['statement-notice-v1-vendor-slow', 'letter-not-accepted'],
+      ]);
+      // Nor does the statement say the letter was sent to them.
+      const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join(' ').replace(/\s+/g, ' ');
+      expect(en).toContain('sent an open letter to Vendor kilo, setting out');
+      expect(en).toContain('The letter did not reach Vendor gone and Vendor slow.');
 
       // The letter goes out after all; the campaign ends with its engagement, and mails nothing more.
       letterHeld.open!();

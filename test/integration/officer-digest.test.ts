@@ -1,6 +1,6 @@
 // The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
-// within seven days; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless.
+// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import type { CampaignRef } from '../../workflows/types';
@@ -16,7 +16,7 @@ describe('officer digest', () => {
     env.sink.recipientPolicy = () => undefined;
   });
 
-  it('mails each officer, in their language, what is overdue and what falls due within seven days, and nobody else', { timeout: 180_000 }, async () => {
+  it('mails each officer, in their language, what is overdue and what falls due within its horizon (seven days unless given another), saying which, and nobody else', { timeout: 180_000 }, async () => {
     const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
     const id = env.uniqueId('digest');
     const campaign: CampaignRef = {
@@ -81,5 +81,19 @@ describe('officer digest', () => {
       expect(digest.text).not.toContain('Later Ltd');
       expect(digest.html).toContain('<li><strong>Late Corp</strong>');
     }
+    expect(en.text).toContain('has passed or falls within seven days.');
+    expect(fr.text).toContain('est passée ou tombe dans les sept jours.');
+
+    // Given a longer look-ahead, the digest lists what falls due within it, and says how far it looked.
+    env.sink.clear();
+    await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-horizon'), args: [{ horizon: '31 days' }] });
+    const longer = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
+    const longerEn = longer.find((m) => m.subject?.includes('Your cases'))!;
+    const longerFr = longer.find((m) => m.subject?.includes('Vos dossiers'))!;
+    expect(longerEn.text).toContain('Later Ltd');
+    expect(longerEn.text).toContain('has passed or falls within 31 days.');
+    expect(longerEn.html).toContain('has passed or falls within 31 days.');
+    expect(longerFr.text).toContain('est passée ou tombe dans les 31 jours.'.replace(' ', ' '));
+    expect(longerEn.text).not.toContain('seven days');
   });
 });

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,6 +150,77 @@ describe('a message the activity chose not to send', () => {
   it('names a reason this release does not know by its code', async () => {
     const [header, row] = csvRows(auditCsv(await notSentTrail('vendor-opted-out'), { language: 'fr' }));
     expect(row![header!.indexOf('Détail')]).toBe('vendor-opted-out');
+  });
+});
+
+describe('a statement notice the campaign workflow itself left out', () => {
+  /** A campaign that published version 2: zoom mailed, the others left out by the workflow (no activity). */
+  function publishedTrail({ marked, completed }: { marked: boolean; completed: boolean }) {
+    const vendors = [
+      { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded' },
+      { vendorId: 'early', vendorName: 'Early', stage: 'withdrawn', ...(marked ? { notWrittenTo: 'never-started' } : {}) },
+      { vendorId: 'gone', vendorName: 'Gone', stage: 'withdrawn', ...(marked ? { notWrittenTo: 'letter-undelivered' } : {}) },
+      ...(marked ? [{ vendorId: 'slow', vendorName: 'Slow', stage: 'excluded', notWrittenTo: 'letter-not-accepted' }] : []),
+    ];
+    const child = (eventId: number, vendorId: string) => ({ eventId, ...at(eventId), startChildWorkflowExecutionInitiatedEventAttributes: { workflowId: `engagement:vc:${vendorId}`, workflowType: { name: 'engagement' } } });
+    const events = [
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ campaign: { id: 'vc' }, publication: { folder: 'vc', notifyVendors: true } }) } },
+      child(2, 'zoom'),
+      child(3, 'gone'),
+      child(4, 'slow'),
+      { eventId: 10, ...at(10), activityTaskScheduledEventAttributes: { activityType: { name: 'renderStatement' }, input: payloads({ statement: { version: 2, vendors }, folder: 'vc', draft: false }) } },
+      { eventId: 11, ...at(11), activityTaskCompletedEventAttributes: { scheduledEventId: 10, result: payloads({ en: 'vc/statement-2.en.pdf', fr: 'vc/statement-2.fr.pdf' }) } },
+      { eventId: 12, ...at(12), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: payloads({ kind: 'statement-notice', step: 'statement-notice-v2-vendor-zoom' }) } },
+      { eventId: 13, ...at(13), activityTaskCompletedEventAttributes: { scheduledEventId: 12, result: payloads({ messageId: '<n@dossier.test>', accepted: ['privacy@zoom.test'], rejected: [] }) } },
+      ...(completed ? [{ eventId: 14, ...at(14), workflowExecutionCompletedEventAttributes: { result: payloads({ campaignId: 'vc' }) } }] : []),
+    ];
+    const campaignClient = {
+      options: { loadedDataConverter: loadDataConverter() },
+      workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
+    } as unknown as Client;
+    return collectAuditTrail(campaignClient, { campaignId: 'vc', vendorId: 'zoom' });
+  }
+  const notSentRows = (trail: AuditTrail) => trail.events.filter((e) => e.kind === 'email-not-sent').map((e) => [e.step, e.notSent]);
+
+  it('has a row of its own, with why, for every vendor the published statement says the letter did not reach', async () => {
+    const trail = await publishedTrail({ marked: true, completed: false });
+    expect(notSentRows(trail)).toEqual([
+      ['statement-notice-v2-vendor-early', 'never-started'],
+      ['statement-notice-v2-vendor-gone', 'letter-undelivered'],
+      ['statement-notice-v2-vendor-slow', 'letter-not-accepted'],
+    ]);
+    const views = loadViews();
+    const [header, ...rows] = csvRows(auditCsv(trail, { language: 'fr' }));
+    const early = rows.find((r) => r[header!.indexOf('Action')] === 'statement-notice statement-notice-v2-vendor-early')!;
+    expect(early[header!.indexOf('Événement')]).toBe('Courriel non envoyé');
+    expect(early[header!.indexOf('Détail')]).toBe(views.text('fr', 'not-mailed.never-started'));
+    const [enHeader, ...enRows] = csvRows(auditCsv(trail, { language: 'en' }));
+    const gone = enRows.find((r) => r[enHeader!.indexOf('Action')] === 'statement-notice statement-notice-v2-vendor-gone')!;
+    expect(gone[enHeader!.indexOf('Event')]).toBe('Email not sent');
+    expect(gone[enHeader!.indexOf('Detail')]).toBe(views.text('en', 'not-mailed.letter-undelivered'));
+  });
+
+  it('has them in a campaign history recorded by the worker, one for each reason', async () => {
+    const recorded = historyFromJSON(JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'campaign-statement-says-who-was-written-to-2026-11-29.json'), 'utf8')));
+    const campaignClient = {
+      options: { loadedDataConverter: loadDataConverter() },
+      // As the client gives them: times in Long seconds (the JSON reader leaves them numbers).
+      workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: recorded.events!.map((e) => ({ ...e, eventTime: { seconds: Long.fromValue(e.eventTime!.seconds as Long), nanos: e.eventTime!.nanos } })) }) }) },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(campaignClient, { campaignId: 'record-says-written-to', vendorId: 'kilo' });
+    expect(notSentRows(trail)).toEqual([
+      ['statement-notice-v1-vendor-early', 'never-started'],
+      ['statement-notice-v1-vendor-gone', 'letter-undelivered'],
+      ['statement-notice-v1-vendor-slow', 'letter-not-accepted'],
+    ]);
+  });
+
+  it('reads one published before the statement marked them from the history, once the campaign has ended', async () => {
+    expect(notSentRows(await publishedTrail({ marked: false, completed: false }))).toEqual([]);
+    expect(notSentRows(await publishedTrail({ marked: false, completed: true }))).toEqual([
+      ['statement-notice-v2-vendor-early', 'never-started'],
+      ['statement-notice-v2-vendor-gone', 'letter-undelivered'],
+    ]);
   });
 });
 

@@ -208,6 +208,36 @@ describe('campaign state', () => {
     ]);
   });
 
+  it('marks in each version the vendors the letter never reached, so the statement does not say it was sent to them', () => {
+    const input: CampaignInput = {
+      campaign: testCampaign('vc-2020'),
+      vendors: ['zoom', 'gone', 'early', 'open'].map((id) => testVendor(id)),
+      policy: fastPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: 'vc-2020', notifyVendors: true },
+    };
+    const start = (answer: boolean) => {
+      const kase = new CampaignCase(input, 'legacy', { holdsOversizedDraft: true, marksNotWrittenTo: () => answer });
+      for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+      kase.engagementEnded('zoom', concluded('zoom'));
+      kase.engagementEnded('gone', { ...concluded('gone'), stage: 'withdrawn', findings: undefined, letterUndelivered: true });
+      kase.withdrawVendor({ by: LEAD, vendorId: 'early', reason: 'Out of scope' }, NOW);
+      kase.endBeforeStart('early', NOW);
+      kase.startApproval(NOW);
+      return kase;
+    };
+    const marks = (kase: CampaignCase) => Object.fromEntries(kase.draft!.vendors.map((v) => [v.vendorId, v.notWrittenTo]));
+    const kase = start(true);
+    expect(marks(kase)).toEqual({ zoom: undefined, gone: 'letter-undelivered', early: 'never-started', open: undefined });
+    // At publication, what is known then, and the vendors whose letter the mail server never accepted.
+    kase.approve({ by: LEAD, authorityId: kase.authorities[0]!.id, version: 1 }, NOW);
+    kase.sign();
+    kase.markNotWrittenTo(new Set(['open']));
+    expect(marks(kase)).toEqual({ zoom: undefined, gone: 'letter-undelivered', early: 'never-started', open: 'letter-not-accepted' });
+    // A campaign whose versions were drafted before replays them unmarked.
+    expect(marks(start(false))).toEqual({ zoom: undefined, gone: undefined, early: undefined, open: undefined });
+  });
+
   it('keeps delivery failures for the officer', () => {
     const kase = newCampaign();
     kase.deliveryFailed('letter-copy-zoom', 'disk full', NOW);

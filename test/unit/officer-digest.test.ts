@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
 import { createDigestActivities } from '../../activities/officer-digest';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../../workflows/search-attributes';
-import type { CampaignInput, CampaignRef, Officer } from '../../workflows/types';
+import type { CampaignInput, CampaignRef, Language, Officer } from '../../workflows/types';
 import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/workflow-ids';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
@@ -87,6 +87,44 @@ describe('officer digest', () => {
     expect(section(toronto.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 30\u00a0novembre\u00a02026');
     // A lead that names no zone: UTC, as before.
     expect(section(utc.reference)).toContain('Zoom (réponse attendue)\u00a0: échéance le 1er\u00a0décembre\u00a02026');
+  });
+
+  it('says how far ahead it looked, in words and in the reader\'s language, whatever horizon it was given', async () => {
+    const closing = async (language: Language, digestHorizon?: string) => {
+      const composed = await composeMessage({
+        threadId: 'officer-digest-test',
+        step: 'digest-1',
+        kind: 'officer-digest',
+        language,
+        to: [{ name: 'Officer Smith', email: 'smith@opc.test' }],
+        campaign: campaignLedFrom('toronto', 'America/Toronto'),
+        details: {
+          timeZone: 'UTC',
+          ...(digestHorizon ? { digestHorizon } : {}),
+          digest: [
+            {
+              campaignId: 'toronto',
+              reference: 'TEST-TORONTO',
+              title: { en: 'Video-conferencing privacy', fr: 'Vidéoconférence et vie privée' },
+              timeZone: 'UTC',
+              items: [{ campaignId: 'toronto', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response', deadline: '2026-12-01T00:00:00Z', overdue: false, overdueDays: 0, waitsForOfficer: false }],
+            },
+          ],
+        },
+      });
+      const line = String(composed.text).split('\n').find((l) => /^(This digest|Ce résumé)/.test(l)) ?? '';
+      expect(String(composed.html)).toContain(line);
+      return line;
+    };
+    expect(await closing('en', '36 hours')).toBe('This digest lists every case waiting for an officer and every case whose next deadline has passed or falls within 36 hours.');
+    expect(await closing('fr', '36 hours')).toBe('Ce résumé présente chaque dossier qui attend un agent et chaque dossier dont la prochaine échéance est passée ou tombe dans les 36 heures.');
+    expect(await closing('en', '14 days')).toContain('falls within 14 days.');
+    expect(await closing('fr', '3 days')).toContain('tombe dans les trois jours.');
+    expect(await closing('en', '1 day')).toContain('falls within one day.');
+    expect(await closing('fr', '1 day')).toContain('tombe dans la journée.');
+    // A digest scheduled before the horizon was sent along looked seven days ahead.
+    expect(await closing('en')).toContain('falls within seven days.');
+    expect(await closing('fr')).toContain('tombe dans les sept jours.');
   });
 
   it('names a vendor the lead added after the campaign started by its name, as its letters do, not by its id', async () => {

@@ -71,6 +71,27 @@ describe('the statement', () => {
     expect(two).toContain('in their services and inviting each company');
   });
 
+  it('says the letter was sent only to the companies it reached, and names the others as not reached, in both languages', async () => {
+    const zoom: StatementVendorEntry = { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', respondedAt: '2020-08-20', findings };
+    const early: StatementVendorEntry = { vendorId: 'early', vendorName: 'Houseparty', stage: 'withdrawn', notWrittenTo: 'never-started' };
+    const bounced: StatementVendorEntry = { vendorId: 'bounced', vendorName: 'Cisco', stage: 'withdrawn', notWrittenTo: 'letter-undelivered' };
+    const pending: StatementVendorEntry = { vendorId: 'pending', vendorName: 'Google', stage: 'excluded', reason: both('Out of scope.', 'Hors champ.'), notWrittenTo: 'letter-not-accepted' };
+    const vendors = [zoom, early, bounced, pending];
+    const en = flat(await statementText(vendors, 'en'));
+    expect(en).toContain('sent an open letter to Zoom, setting out five principles for the protection of privacy in its services and inviting it to explain how it applies them.');
+    expect(en).toContain('The letter was not sent to Houseparty, whose review ended before it went out.');
+    expect(en).toContain('The letter did not reach Cisco and Google.');
+    const fr = flat(await statementText(vendors, 'fr'));
+    expect(fr).toContain('ont adressé une lettre ouverte à Zoom, exposant cinq principes');
+    expect(fr).toContain('La lettre n’a pas été envoyée à Houseparty, dont l’examen a pris fin avant son envoi.');
+    expect(fr).toContain('La lettre n’est pas parvenue à Cisco et Google.');
+
+    const none = flat(await statementText([early, bounced], 'en'));
+    expect(none).not.toContain('sent an open letter');
+    expect(none).toContain('signed an open letter setting out five principles for the protection of privacy. The letter was not sent to Houseparty');
+    expect(flat(await statementText([early, bounced], 'fr'))).toContain('ont signé une lettre ouverte exposant cinq principes de protection de la vie privée. La lettre n’a pas été envoyée à Houseparty');
+  });
+
   const apple: StatementVendorEntry = {
     vendorId: 'apple',
     vendorName: 'Apple',
