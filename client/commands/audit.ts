@@ -1,6 +1,6 @@
 // `dossier audit`: the audit trail of an engagement or a whole campaign, as CSV or PDF, for an
 // access-to-information request or a review. Read from the workflows' histories (client/audit.ts).
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { LANGUAGES, type Language } from '../../workflows/types';
@@ -10,6 +10,16 @@ interface AuditOptions {
   format: 'csv' | 'pdf';
   language: Language;
   out?: string;
+}
+
+/**
+ * An audit trail names vendors, officers and what they wrote: readable by the account that made it
+ * only. `mode` applies to a new file alone, so one written over keeps no wider permissions either.
+ */
+export function writeOwnerOnly(file: string, bytes: string | Uint8Array): void {
+  // Narrowed before anything is written into it, so the new content is never readable by others.
+  if (existsSync(file)) chmodSync(file, 0o600);
+  writeFileSync(file, bytes, { mode: 0o600 });
 }
 
 export function auditCommand(session: Session): Command {
@@ -30,7 +40,7 @@ export function auditCommand(session: Session): Command {
           options.format === 'csv'
             ? auditCsv(trail, { language: options.language })
             : await auditPdf(trail, { language: options.language, exportedAt: new Date().toISOString() });
-        writeFileSync(file, bytes, { mode: 0o600 });
+        writeOwnerOnly(file, bytes);
         const summary = { file, events: trail.events.length, workflows: trail.workflowIds.length, unreadable: trail.unreadable };
         ctx.out.result(summary, () =>
           [

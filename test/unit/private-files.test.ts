@@ -1,11 +1,12 @@
 // Vendor replies and keys are readable by the account that runs Dossier only: the embedded case
 // mailbox and the development data folder are created owner-only whatever the umask says.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { writeOwnerOnly } from '../../client/commands/audit';
 import { openSaveFolder, placeDocument } from '../../client/commands/inbox';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-modes-'));
@@ -42,6 +43,16 @@ describe('files Dossier creates for itself', () => {
     const second = placeDocument(folder, { id: 'fedcba9876543210', name: 'response.pdf' }, Buffer.from('%PDF-1.7 another'));
     expect([join(scratch, 'saved'), folder].map(modeOf)).toEqual(['700', '700']);
     expect([path, second.path].map(modeOf)).toEqual(['600', '600']);
+  });
+
+  it('writes an audit export owner-only, also over a file that was readable by all', () => {
+    const fresh = join(scratch, 'audit-new.csv');
+    writeOwnerOnly(fresh, 'when,what\n');
+    const earlier = join(scratch, 'audit-earlier.csv');
+    writeFileSync(earlier, 'an older export', { mode: 0o644 });
+    writeOwnerOnly(earlier, 'when,what\n');
+    expect([fresh, earlier].map(modeOf)).toEqual(['600', '600']);
+    expect(readFileSync(earlier, 'utf8')).toBe('when,what\n');
   });
 
   it('creates the development data folder owner-only with its master key', () => {
