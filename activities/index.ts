@@ -71,7 +71,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStatementActivities({ files }),
     ...createDigestActivities(),
     ...createCalendarActivities(),
-    ...createRetentionActivities(deps.keystore),
+    ...createRetentionActivities(deps.keystore, store.documents),
   };
 }
 

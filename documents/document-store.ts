@@ -157,3 +157,14 @@ function unseal(key: Buffer, blobKey: string, blob: Buffer): Buffer {
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * Every document kept for a campaign, removed: once its key is destroyed none can be opened again,
+ * but their rows or files would stay, and those kept before names left the metadata still carry the
+ * vendor's file name. Returns how many were removed.
+ */
+export async function discardCampaignDocuments(store: DocumentStore, campaignId: string): Promise<number> {
+  let removed = 0;
+  for (const document of await store.list(campaignId)) if (await store.delete(campaignId, document.key)) removed++;
+  return removed;
+}

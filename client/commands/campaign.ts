@@ -10,6 +10,7 @@ import { notMailedText } from '../not-mailed';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
+import { discardCampaignDocuments } from '../../documents/document-store';
 import { invalidInput } from '../errors';
 import { deadline, fields, progressBar, section, table, when } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
@@ -101,16 +102,18 @@ export function campaignCommands(session: Session): Command {
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const destroyed = await campaigns.shredKey(campaignId, keystore);
+        const documentsRemoved = await discardCampaignDocuments(ctx.store().documents, campaignId);
         // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
         const purged = await keystore.purgeShredded().catch((err: unknown) => {
           ctx.fellShort();
           return `the deleted key's leftovers were NOT purged (${(err as Error).message}); run VACUUM FULL wrapped_keys as the table's owner`;
         });
-        ctx.out.result({ campaignId, destroyed, purged, leaves: SHREDDING_LEAVES }, () =>
+        ctx.out.result({ campaignId, destroyed, documentsRemoved, purged, leaves: SHREDDING_LEAVES }, () =>
           [
             destroyed
               ? `The data key of ${campaignId} is destroyed: its workflow histories and the addresses in the delivery ledger are now unreadable.`
               : `The data key of ${campaignId} was already destroyed.`,
+            ...(documentsRemoved ? [`${documentsRemoved} document(s) kept for its cases were removed from the store.`] : []),
             `${purged}.`,
             'Shredding leaves, readable as before:',
             ...SHREDDING_LEAVES.map((what) => `  - ${what}`),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -15,6 +15,7 @@ import { campaignRetention, engagement } from '../../workflows';
 import { BOARD_MEMO_KEY, engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
 import { listWorkflows, type ListedWorkflow } from '../../activities/visibility';
 import { CampaignClient } from '../../client/campaign-api';
+import { openLocalStore } from '../../store/local';
 import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -258,7 +259,9 @@ describe('confidential by design', () => {
       publication: { folder: id, notifyVendors: false },
     });
     await env.sink.waitFor(1, (m) => m.messageId?.includes(id) ?? false);
-    const shred = (...extra: string[]) => runDossier(env.childEnv, 'Officer Tremblay', ['campaign', 'shred', id, ...extra]);
+    // The CLI on the worker's state, as hosts sharing one store are.
+    const shred = (...extra: string[]) => runDossier({ ...env.childEnv, DOSSIER_STATE_DIR: env.config.stateDir }, 'Officer Tremblay', ['campaign', 'shred', id, ...extra]);
+    const { documents } = openLocalStore({ outputDir: env.config.outputDir, stateDir: env.config.stateDir, keysDir: join(env.scratch, 'keys') });
 
     const running = await shred('--confirm', id);
     expect(running.code).not.toBe(0);
@@ -270,10 +273,14 @@ describe('confidential by design', () => {
     expect(unconfirmed.stderr.trim()).toMatch(/not confirmed: type the campaign id/);
     const payloads = (await rawPayloads(campaignWorkflowId(id))).found.map(fromBase64);
     await expect(env.encryption!.codec.decode(payloads)).resolves.toHaveLength(payloads.length);
+    // The sealed copy of the letter the worker kept.
+    const kept = (await documents.list(id)).length;
+    expect(kept).toBeGreaterThan(0);
 
     const confirmed = await shred('--confirm', id, '--json');
     expect(confirmed.code).toBe(0);
-    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true, purged: expect.stringMatching(/^local files: .*overwritten/) });
+    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true, documentsRemoved: kept, purged: expect.stringMatching(/^local files: .*overwritten/) });
     await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
+    expect(await documents.list(id)).toEqual([]);
   });
 });

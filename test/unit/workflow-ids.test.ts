@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRetentionActivities } from '../../activities/retention';
 import { EncryptionCodec } from '../../encryption/codec';
-import { LocalWrappedKeys } from '../../store/local';
+import { CaseDocuments } from '../../documents/document-store';
+import { LocalWrappedKeys, openLocalStore } from '../../store/local';
 import { KeyStore, GLOBAL_KEY_ID, campaignKeyId, generateMasterKeySpec, keyIdForWorkflow, parseMasterKeys } from '../../encryption/keystore';
 import {
   campaignWorkflowId,
@@ -64,9 +65,19 @@ describe('crypto-shredding a campaign', () => {
     };
     const shredded = await Promise.all(workflowsOf('expiring', ['zoom', 'cisco']).map(encrypted));
     const kept = await Promise.all(workflowsOf('kept', ['zoom']).map(encrypted));
+    const scratch = mkdtempSync(join(tmpdir(), 'dossier-shred-'));
+    const { documents } = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+    const caseDocuments = new CaseDocuments(documents, keystore);
+    for (const campaignId of ['expiring', 'kept']) {
+      await caseDocuments.save(campaignId, { name: 'answers.pdf', type: 'application/pdf', content: Buffer.from(`%PDF answers of ${campaignId}`) });
+    }
+    // A document kept before names left the metadata: its vendor's file name in plaintext.
+    await documents.put('expiring', 'older', Buffer.from('sealed bytes'), { name: 'breach-report-2020.pdf', type: 'application/pdf' });
 
     // What the retention workflow runs once the period has passed.
-    expect(await createRetentionActivities(keystore).shredCampaignKey('expiring')).toBe(true);
+    expect(await createRetentionActivities(keystore, documents).shredCampaignKey('expiring')).toBe(true);
+    expect(await documents.list('expiring')).toEqual([]);
+    expect(await documents.list('kept')).toHaveLength(1);
 
     for (const { ref, payloads } of shredded) {
       if (ref.kind === 'retention') {
