@@ -12,7 +12,7 @@ import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { authorityInSentence, withArticle } from '../workflows/locale';
-import { isoInstant } from '../workflows/time';
+import { calendarDayAfter, calendarDayIn, endOfLocalDay, isoInstant } from '../workflows/time';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
@@ -186,6 +186,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     sentDate: sentDate && sentDate !== letterDate ? sentDate : undefined,
     dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
     previousDueDate: details.previousDueDate ? formatDate(details.previousDueDate, language, timeZone) : undefined,
+    closesOn: details.closesAt ? formatDate(lastWholeDayBefore(details.closesAt, timeZone), language) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
     reminderOrdinal,
@@ -242,6 +243,16 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };
+}
+
+/**
+ * The last day a vendor can answer before a case closes at `closesAt`: that day when the case closes
+ * at its very end (a deadline on the calendar), else the day before, since an answer in the
+ * afternoon of the closing day would come after the closure.
+ */
+function lastWholeDayBefore(closesAt: string, timeZone: string): string {
+  const day = calendarDayIn(closesAt, timeZone);
+  return endOfLocalDay(day, timeZone) === isoInstant(closesAt) ? day : calendarDayAfter(day, -1);
 }
 
 /** Where a signatory reads and answers the draft: the workspace's statement page (sign-in first). */

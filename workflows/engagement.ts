@@ -661,9 +661,14 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         // Also while a bounced letter waits for a corrected address and goes again.
         paused: () => kase.awaitingReview() || kase.letterNotOut(),
         onCalendar,
-        remind: (kind) =>
+        // The final notice names the day the case closes: the due date has long passed by then.
+        remind: (kind, following) =>
           remind('response', kind, (number) =>
-            deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
+            deliver(`${kind}-response-${number}`, kind, {
+              dueDate: state.responseDueDate,
+              reminderNumber: number,
+              ...(kind === 'final-notice' && following?.kind === 'expire' ? { closesAt: toIsoString(following.at) } : {}),
+            }),
           ),
       });
 

@@ -521,6 +521,8 @@ export interface MessageDetails {
   dueDate?: string;
   /** The due date an extension replaces. */
   previousDueDate?: string;
+  /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
+  closesAt?: string;
   reminderNumber?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];
