@@ -127,6 +127,19 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(text).not.toContain(`by ${formatDate(dueDate, 'en')}`);
   });
 
+  it('reminds the vendor that its response was due on a date already passed, instead of asking for it by then', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    await handle.result();
+    const dueDate = formatDate((await handle.query(engagementStatusQuery)).responseDueDate!, 'en');
+    const [reminder] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'reminder-response-1');
+    const { text } = await simpleParser(reminder!.raw);
+    // Sent 14 days past due: "Please respond by" a day gone would be a deadline the vendor cannot meet.
+    expect(text).not.toContain(`Please respond by ${dueDate}`);
+    expect(text).toContain(`That response was due by ${dueDate}. Please send it as soon as possible.`);
+  });
+
   it('tells the case office in the lead authority’s language that a silent engagement is closed, the due date written as a date', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const base = engagementInput(campaignId, 'houseparty', realPolicy);

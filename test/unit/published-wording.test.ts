@@ -160,6 +160,15 @@ describe('emails', () => {
     expect(round.text).toContain('This is our final notice. Without an answer, the signatory authorities');
   });
 
+  it('reminds in French that a response or answers were due on a date already passed', async () => {
+    const reminder = await composeMessage(toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 }));
+    expect(reminder.text).toContain(`Cette réponse était attendue au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous la faire parvenir dans les meilleurs délais.`);
+    expect(reminder.text).not.toContain('Nous vous prions de répondre d’ici le');
+    const round = await composeMessage(toVendor('follow-up-reminder', 'fr', 'Zoom', { reminderNumber: 1, questions: [{ id: 'q1', text: 'Comment ?' }] }));
+    expect(round.text).toContain(`Ces réponses étaient attendues au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous les faire parvenir dans les meilleurs délais.`);
+    expect(round.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
+  });
+
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
     expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);
