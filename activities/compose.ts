@@ -45,6 +45,7 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
+  'demonstration-cancellation': (m) => (m.details.demonstration ? undefined : 'a cancellation needs details.demonstration'),
   // `note`: the text of a notice scheduled before `notice` existed, retried by an upgraded worker.
   'officer-notice': (m) => (m.details.notice || m.details.note ? undefined : 'an officer notice needs details.notice (or its text in details.note)'),
   'officer-digest': (m) => (m.details.digest?.length ? undefined : 'an officer digest needs details.digest (an empty digest is not sent)'),
@@ -74,7 +75,9 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
       html: rendered.html,
       attachments,
       headers: { 'Content-Language': message.language },
-      ...(message.kind === 'demonstration-invitation' ? { icalEvent: invitationOf(message, options.domain ?? 'dossier.localhost') } : {}),
+      ...(message.kind === 'demonstration-invitation' || message.kind === 'demonstration-cancellation'
+        ? { icalEvent: invitationOf(message, options.domain ?? 'dossier.localhost') }
+        : {}),
     };
   } catch (err) {
     if (err instanceof FormatError) throw invalidMessage(`Cannot compose ${message.kind} ${message.step}: ${err.message}`);
@@ -261,9 +264,13 @@ function statementUrlOf(message: OutgoingMessage, workspaceUrl: string | undefin
   return `${workspaceUrl}/campaigns/${encodeURIComponent(message.campaign.id)}/statement`;
 }
 
-/** METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event. */
+/**
+ * METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event;
+ * a cancellation is METHOD:CANCEL with the same UID and the next SEQUENCE, so it removes it.
+ */
 function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttachment {
   const demonstration = message.details.demonstration!;
+  const cancelled = message.kind === 'demonstration-cancellation';
   const start = isoInstant(demonstration.at);
   if (start === undefined) throw invalidMessage(`Demonstration ${demonstration.id} has no valid start time ("${demonstration.at}").`);
   // DTSTAMP from the input, never the clock: the same message gives the same invitation.
@@ -285,7 +292,7 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
   const content = invitationText({
     productId: '-//Dossier//Correspondence//EN',
     uid: demonstrationEventUid(message.threadId, demonstration.id, domain),
-    sequence: demonstration.rescheduled ?? 0,
+    sequence: (demonstration.rescheduled ?? 0) + (cancelled ? 1 : 0),
     stamp: stamp ?? start,
     start,
     durationMinutes: demonstration.durationMinutes,
@@ -295,8 +302,9 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     url: demonstration.meetingUrl,
     organizer: { name: parameterValue(officeOf(message.campaign, message.language)), email: message.campaign.officeContact.email },
     attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email })),
+    cancelled,
   });
-  return { method: 'REQUEST', filename: 'invitation.ics', content };
+  return { method: cancelled ? 'CANCEL' : 'REQUEST', filename: 'invitation.ics', content };
 }
 
 /**

@@ -389,7 +389,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
     for (;;) {
       progress.demonstrations[id] = { invited, reminded };
-      if (isFinal() || demonstration.result !== undefined) return;
+      if (isFinal() || demonstration.result !== undefined) {
+        // A withdrawal leaves no meeting in the invitees' calendars (from revision 6: cases started
+        // before sent nothing, and replay as they ran).
+        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+        return;
+      }
       const version = demonstration.rescheduled;
       if (invited !== version) {
         invited = version;

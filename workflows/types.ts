@@ -447,6 +447,7 @@ export const MESSAGE_KINDS = [
   'follow-up-reminder',
   'demonstration-invitation',
   'demonstration-reminder',
+  'demonstration-cancellation',
   'approval-request',
   'approval-reminder',
   'statement-notice',
