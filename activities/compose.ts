@@ -12,7 +12,7 @@ import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { authorityInSentence, withArticle } from '../workflows/locale';
-import { isoInstant } from '../workflows/time';
+import { calendarDayAfter, calendarDayIn, endOfLocalDay, isoInstant } from '../workflows/time';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
@@ -45,6 +45,7 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
+  'demonstration-cancellation': (m) => (m.details.demonstration ? undefined : 'a cancellation needs details.demonstration'),
   // `note`: the text of a notice scheduled before `notice` existed, retried by an upgraded worker.
   'officer-notice': (m) => (m.details.notice || m.details.note ? undefined : 'an officer notice needs details.notice (or its text in details.note)'),
   'officer-digest': (m) => (m.details.digest?.length ? undefined : 'an officer digest needs details.digest (an empty digest is not sent)'),
@@ -74,7 +75,9 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
       html: rendered.html,
       attachments,
       headers: { 'Content-Language': message.language },
-      ...(message.kind === 'demonstration-invitation' ? { icalEvent: invitationOf(message, options.domain ?? 'dossier.localhost') } : {}),
+      ...(message.kind === 'demonstration-invitation' || message.kind === 'demonstration-cancellation'
+        ? { icalEvent: invitationOf(message, options.domain ?? 'dossier.localhost') }
+        : {}),
     };
   } catch (err) {
     if (err instanceof FormatError) throw invalidMessage(`Cannot compose ${message.kind} ${message.step}: ${err.message}`);
@@ -186,6 +189,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     sentDate: sentDate && sentDate !== letterDate ? sentDate : undefined,
     dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
     previousDueDate: details.previousDueDate ? formatDate(details.previousDueDate, language, timeZone) : undefined,
+    closesOn: details.closesAt ? formatDate(lastWholeDayBefore(details.closesAt, timeZone), language) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
     reminderOrdinal,
@@ -246,15 +250,29 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   };
 }
 
+/**
+ * The last day a vendor can answer before a case closes at `closesAt`: that day when the case closes
+ * at its very end (a deadline on the calendar), else the day before, since an answer in the
+ * afternoon of the closing day would come after the closure.
+ */
+function lastWholeDayBefore(closesAt: string, timeZone: string): string {
+  const day = calendarDayIn(closesAt, timeZone);
+  return endOfLocalDay(day, timeZone) === isoInstant(closesAt) ? day : calendarDayAfter(day, -1);
+}
+
 /** Where a signatory reads and answers the draft: the workspace's statement page (sign-in first). */
 function statementUrlOf(message: OutgoingMessage, workspaceUrl: string | undefined): string | undefined {
   if (!workspaceUrl || !['approval-request', 'approval-reminder'].includes(message.kind)) return undefined;
   return `${workspaceUrl}/campaigns/${encodeURIComponent(message.campaign.id)}/statement`;
 }
 
-/** METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event. */
+/**
+ * METHOD:REQUEST with a stable UID and SEQUENCE = reschedules, so a reschedule replaces the event;
+ * a cancellation is METHOD:CANCEL with the same UID and the next SEQUENCE, so it removes it.
+ */
 function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttachment {
   const demonstration = message.details.demonstration!;
+  const cancelled = message.kind === 'demonstration-cancellation';
   const start = isoInstant(demonstration.at);
   if (start === undefined) throw invalidMessage(`Demonstration ${demonstration.id} has no valid start time ("${demonstration.at}").`);
   // DTSTAMP from the input, never the clock: the same message gives the same invitation.
@@ -276,7 +294,7 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
   const content = invitationText({
     productId: '-//Dossier//Correspondence//EN',
     uid: demonstrationEventUid(message.threadId, demonstration.id, domain),
-    sequence: demonstration.rescheduled ?? 0,
+    sequence: (demonstration.rescheduled ?? 0) + (cancelled ? 1 : 0),
     stamp: stamp ?? start,
     start,
     durationMinutes: demonstration.durationMinutes,
@@ -286,8 +304,9 @@ function invitationOf(message: OutgoingMessage, domain: string): Mail.IcalAttach
     url: demonstration.meetingUrl,
     organizer: { name: parameterValue(officeOf(message.campaign, message.language)), email: message.campaign.officeContact.email },
     attendees: attendees.map((c) => ({ name: parameterValue(c.name), email: c.email })),
+    cancelled,
   });
-  return { method: 'REQUEST', filename: 'invitation.ics', content };
+  return { method: cancelled ? 'CANCEL' : 'REQUEST', filename: 'invitation.ics', content };
 }
 
 /**

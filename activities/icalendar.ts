@@ -19,16 +19,18 @@ export interface Invitation {
   /** Names already made safe for a quoted parameter value (`parameterValue` in compose.ts). */
   organizer: { name: string; email: string };
   attendees: { name: string; email: string }[];
+  /** METHOD:CANCEL: the event leaves the attendees' calendars (its sequence must pass the last invitation's). */
+  cancelled?: boolean;
 }
 
-/** A METHOD:REQUEST calendar with one confirmed event, every attendee asked to answer. */
+/** A METHOD:REQUEST calendar with one confirmed event, every attendee asked to answer; or its cancellation. */
 export function invitationText(event: Invitation): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'CALSCALE:GREGORIAN',
     `PRODID:${oneLine(event.productId)}`,
-    'METHOD:REQUEST',
+    event.cancelled ? 'METHOD:CANCEL' : 'METHOD:REQUEST',
     'X-PUBLISHED-TTL:PT1H',
     'BEGIN:VEVENT',
     `UID:${oneLine(event.uid)}`,
@@ -39,9 +41,9 @@ export function invitationText(event: Invitation): string {
     ...(event.description ? [`DESCRIPTION:${text(event.description)}`] : []),
     ...(event.url ? [`URL:${oneLine(event.url)}`] : []),
     ...(event.location ? [`LOCATION:${text(event.location)}`] : []),
-    'STATUS:CONFIRMED',
+    event.cancelled ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
     `ORGANIZER;CN=${quoted(event.organizer.name || 'Organizer')}:MAILTO:${oneLine(event.organizer.email)}`,
-    ...event.attendees.map((a) => `ATTENDEE;RSVP=TRUE;ROLE="REQ-PARTICIPANT";PARTSTAT="NEEDS-ACTION";CN=${quoted(a.name || 'Unnamed attendee')}:mailto:${oneLine(a.email)}`),
+    ...event.attendees.map((a) => `ATTENDEE;${event.cancelled ? '' : 'RSVP=TRUE;'}ROLE="REQ-PARTICIPANT";PARTSTAT="NEEDS-ACTION";CN=${quoted(a.name || 'Unnamed attendee')}:mailto:${oneLine(a.email)}`),
     `DURATION:PT${event.durationMinutes}M`,
     'END:VEVENT',
     'END:VCALENDAR',

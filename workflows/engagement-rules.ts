@@ -54,9 +54,10 @@ export function parseIsoDate(value: unknown, field: string): number {
  * search attributes of its first stage (`engagementStartAttributes`); 4 lists a demonstration's
  * deadline as the day after it ends, when its result is owed, instead of its start
  * (`EngagementCase.demonstrationResultDue`); 5 asks the lead authority's calendar for that day, so
- * a public holiday is skipped as a weekend is.
+ * a public holiday is skipped as a weekend is; 6 cancels a demonstration still to come when the
+ * engagement is withdrawn (`EngagementCase.cancelsDemonstration`).
  */
-export const ENGAGEMENT_REVISION = 5;
+export const ENGAGEMENT_REVISION = 6;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

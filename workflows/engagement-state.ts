@@ -451,6 +451,15 @@ export class EngagementCase {
     return demonstration;
   }
 
+  /**
+   * Whether the invitees are told a demonstration is off: the engagement was withdrawn before the
+   * meeting ended and its result was recorded. From revision 6; cases started before sent nothing.
+   */
+  cancelsDemonstration(demonstration: Demonstration, now: number): boolean {
+    if ((this.input.revision ?? 0) < 6 || this.state.stage !== 'withdrawn' || demonstration.result !== undefined) return false;
+    return instant(demonstration.at) + demonstration.durationMinutes * 60_000 > now;
+  }
+
   rescheduleDemonstration(req: RescheduleDemonstrationInput, now: number): Demonstration {
     const demonstration = this.demonstration(req.demonstrationId);
     demonstration.previousAt = demonstration.at;

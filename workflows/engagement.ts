@@ -389,7 +389,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
     for (;;) {
       progress.demonstrations[id] = { invited, reminded };
-      if (isFinal() || demonstration.result !== undefined) return;
+      if (isFinal() || demonstration.result !== undefined) {
+        // A withdrawal leaves no meeting in the invitees' calendars (from revision 6: cases started
+        // before sent nothing, and replay as they ran).
+        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+        return;
+      }
       const version = demonstration.rescheduled;
       if (invited !== version) {
         invited = version;
@@ -661,9 +666,14 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         // Also while a bounced letter waits for a corrected address and goes again.
         paused: () => kase.awaitingReview() || kase.letterNotOut(),
         onCalendar,
-        remind: (kind) =>
+        // The final notice names the day the case closes: the due date has long passed by then.
+        remind: (kind, following) =>
           remind('response', kind, (number) =>
-            deliver(`${kind}-response-${number}`, kind, { dueDate: state.responseDueDate, reminderNumber: number }),
+            deliver(`${kind}-response-${number}`, kind, {
+              dueDate: state.responseDueDate,
+              reminderNumber: number,
+              ...(kind === 'final-notice' && following?.kind === 'expire' ? { closesAt: toIsoString(following.at) } : {}),
+            }),
           ),
       });
 

@@ -24,8 +24,11 @@ export interface ReminderPlan {
    * where it was, and a step that fell due meanwhile runs at once.
    */
   paused?: () => boolean;
-  /** Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans). */
-  remind: (kind: ReminderKind) => Promise<void>;
+  /**
+   * Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans).
+   * `following`: the step planned after it, so a final notice can name the day the case closes.
+   */
+  remind: (kind: ReminderKind, following?: ReminderStep) => Promise<void>;
   /**
    * The moments `durations` after `from` on the campaign's working calendar (an activity): needed
    * only when a duration is given in working days, which the workflow cannot count itself.
@@ -47,10 +50,11 @@ export interface ReminderProgress {
   next: number;
 }
 
-interface Step {
+export interface ReminderStep {
   at: number;
   kind: ReminderKind | 'expire';
 }
+type Step = ReminderStep;
 
 const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'How late a reminder, final notice or expiry ran after its planned time');
 
@@ -136,6 +140,6 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
       plan.planned?.(undefined);
       return 'expired';
     }
-    await plan.remind(step.kind);
+    await plan.remind(step.kind, steps[next]);
   }
 }

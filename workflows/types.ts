@@ -450,6 +450,7 @@ export const MESSAGE_KINDS = [
   'follow-up-reminder',
   'demonstration-invitation',
   'demonstration-reminder',
+  'demonstration-cancellation',
   'approval-request',
   'approval-reminder',
   'statement-notice',
@@ -524,6 +525,8 @@ export interface MessageDetails {
   dueDate?: string;
   /** The due date an extension replaces. */
   previousDueDate?: string;
+  /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
+  closesAt?: string;
   reminderNumber?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];

@@ -19,6 +19,7 @@ import { useDossier } from '../helpers/harness';
 import { eventByPython } from '../helpers/icalendar';
 import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 
 const officer = 'Officer Tremblay';
 // The day the test runs: a response cannot predate its letter, sent when the test starts.
@@ -183,6 +184,31 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
       'demo-d1-invite-2',
       'demo-d1-reminder-1',
     ]);
+    await replays(e);
+  });
+
+  it('cancels a demonstration still to come when the engagement is withdrawn, in the vendor’s calendar too', async () => {
+    const e = await respondedEngagement({ ...engagementInput(env.uniqueId('demo-withdrawn'), 'google', patientPolicy()), revision: ENGAGEMENT_REVISION });
+    const attendees = [{ name: 'Ann Engineer', email: 'ann@google.test' }];
+    await e.handle.executeUpdate(scheduleDemonstrationUpdate, {
+      args: [{ by: officer, at: fromNow(600_000), durationMinutes: 60, attendees, topics: ['Key management'], meetingUrl: 'https://meet.example.org/opc-google' }],
+    });
+    const [invite] = await e.waitForMail('demo-d1-invite-1');
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'Google left the market' }] });
+    expect((await e.handle.result()).stage).toBe('withdrawn');
+    // Everyone invited is told, and the event leaves their calendars (same UID, a higher SEQUENCE).
+    const cancellation = e.mails().find((m) => stepOf(m) === 'demo-d1-cancel');
+    expect(cancellation?.to, e.mails().map(stepOf).join(', ')).toEqual(invite.to);
+    const parsed = await simpleParser(cancellation!.raw);
+    expect(parsed.subject).toContain('Cancelled: demonstration on');
+    expect(parsed.text).toContain('is cancelled: the signatory authorities have ended their engagement with Vendor google');
+    expect(parsed.text).not.toContain('Google left the market');
+    const ics = parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8') ?? '';
+    const original = (await simpleParser(invite.raw)).attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+    expect(ics).toContain('METHOD:CANCEL');
+    expect(ics).toContain('STATUS:CANCELLED');
+    expect(ics.match(/^UID:.*$/m)?.[0]).toBe(original.match(/^UID:.*$/m)?.[0]);
+    expect(eventByPython(ics).sequence).toBe(1);
     await replays(e);
   });
 

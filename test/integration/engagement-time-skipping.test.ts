@@ -113,6 +113,33 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(Math.round((Date.parse(status.responseDueDate!) - startedAt) / DAY)).toBe(30);
   });
 
+  it('gives the vendor in its final notice the last day before closure, not the due date already passed', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    const outcome = await handle.result();
+    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+    const { text } = await simpleParser(notice!.raw);
+    // Closed 14 days after the notice, at the hour it went out: the day before is the last whole day to answer.
+    const lastDay = new Date(Date.parse(outcome.endedAt) - DAY).toISOString().slice(0, 10);
+    expect(text).toContain(`If no answer reaches us by ${formatDate(lastDay, 'en')}, the signatory authorities will record`);
+    const dueDate = (await handle.query(engagementStatusQuery)).responseDueDate!;
+    expect(text).not.toContain(`by ${formatDate(dueDate, 'en')}`);
+  });
+
+  it('reminds the vendor that its response was due on a date already passed, instead of asking for it by then', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    await handle.result();
+    const dueDate = formatDate((await handle.query(engagementStatusQuery)).responseDueDate!, 'en');
+    const [reminder] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'reminder-response-1');
+    const { text } = await simpleParser(reminder!.raw);
+    // Sent 14 days past due: "Please respond by" a day gone would be a deadline the vendor cannot meet.
+    expect(text).not.toContain(`Please respond by ${dueDate}`);
+    expect(text).toContain(`That response was due by ${dueDate}. Please send it as soon as possible.`);
+  });
+
   it('tells the case office in the lead authority’s language that a silent engagement is closed, the due date written as a date', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const base = engagementInput(campaignId, 'houseparty', realPolicy);

@@ -25,6 +25,22 @@ function respondedCase(revision = ENGAGEMENT_REVISION) {
 }
 
 describe('engagement state', () => {
+  it('cancels a demonstration on withdrawal only while it is still to come, and only in cases started at revision 6', () => {
+    const withdrawnWith = (revision: number) => {
+      const kase = respondedCase(revision);
+      const demo = kase.scheduleDemonstration({ by: OFFICER, at: iso(at(120)), durationMinutes: 60, attendees: [], topics: ['Keys'] }, at(20));
+      expect(kase.cancelsDemonstration(demo, at(30))).toBe(false); // not withdrawn
+      kase.withdraw({ by: OFFICER, reason: 'out of scope' }, at(30));
+      return { kase, demo };
+    };
+    const { kase, demo } = withdrawnWith(6);
+    expect(kase.cancelsDemonstration(demo, at(30))).toBe(true);
+    expect(kase.cancelsDemonstration(demo, at(179))).toBe(true); // still under way
+    expect(kase.cancelsDemonstration(demo, at(180))).toBe(false); // over
+    const older = withdrawnWith(5);
+    expect(older.kase.cancelsDemonstration(older.demo, at(30))).toBe(false);
+  });
+
   it('starts sending the letter, its response due after the policy period, and no deadline runs before the letter is out', () => {
     const kase = newCase();
     expect(kase.state).toMatchObject({ workflowId: 'engagement:vc-2020:zoom', stage: 'sending-letter', responseDueDate: '2020-08-20T09:00:00.000Z' });

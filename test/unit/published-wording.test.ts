@@ -169,6 +169,27 @@ describe('emails', () => {
     expect(zoom.text).toContain('la réponse de Zoom à la lettre ouverte');
   });
 
+  it('gives in a final notice the last whole day before the case closes, in the lead authority’s zone', async () => {
+    // Closes at 10:00 in Toronto on 15 September: the 14th is the last whole day to answer.
+    const fr = await composeMessage(toVendor('final-notice', 'fr', 'Zoom', { closesAt: '2020-09-15T14:00:00Z' }));
+    expect(fr.text).toContain(`Si aucune réponse ne nous parvient d’ici le 14${NBSP}septembre${NBSP}2020, les autorités signataires consigneront`);
+    // A case closing at the very end of a day on the calendar: that day itself.
+    const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { closesAt: '2020-09-16T03:59:59.999Z' }));
+    expect(en.text).toContain(`If no answer reaches us by 15${NBSP}September${NBSP}2020, the signatory authorities`);
+    // A follow-up round never closes the case: no date the vendor has already passed.
+    const round = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { questions: [{ id: 'q1', text: 'How?' }] }));
+    expect(round.text).toContain('This is our final notice. Without an answer, the signatory authorities');
+  });
+
+  it('reminds in French that a response or answers were due on a date already passed', async () => {
+    const reminder = await composeMessage(toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 }));
+    expect(reminder.text).toContain(`Cette réponse était attendue au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous la faire parvenir dans les meilleurs délais.`);
+    expect(reminder.text).not.toContain('Nous vous prions de répondre d’ici le');
+    const round = await composeMessage(toVendor('follow-up-reminder', 'fr', 'Zoom', { reminderNumber: 1, questions: [{ id: 'q1', text: 'Comment ?' }] }));
+    expect(round.text).toContain(`Ces réponses étaient attendues au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous les faire parvenir dans les meilleurs délais.`);
+    expect(round.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
+  });
+
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
     expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);

@@ -87,7 +87,7 @@ describe('message templates', () => {
     const composed = await composeMessage(message('reminder', 'fr', { reminderNumber: 2, dueDate: '2020-08-21' }));
     expect(composed.subject).toBe('[TEST-TPL] Deuxième rappel\u00a0: réponse à notre lettre ouverte du 21\u00a0juillet\u00a02020');
     expect(composed.text).toContain('Ceci est notre deuxième rappel');
-    expect(composed.text).toContain('d’ici le 21\u00a0août\u00a02020');
+    expect(composed.text).toContain('au plus tard le 21\u00a0août\u00a02020');
     expect(composed.text).toContain('«\u202fVidéoconférence et vie privée\u202f»');
   });
 
