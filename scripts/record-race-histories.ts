@@ -12,7 +12,9 @@
 // again to a corrected address (continued-run-counts-letters). Not a patch but revision 5: a
 // demonstration whose result's due date the calendar was asked for, moved while it answered
 // (demonstration-result-on-calendar). A statement that marks the vendors the letter never reached,
-// for each of the three reasons (statement-says-who-was-written-to).
+// for each of the three reasons (statement-says-who-was-written-to). Revision 6: an engagement
+// withdrawn with a demonstration still to come, whose invitees are sent its cancellation
+// (demonstration-cancelled-on-withdrawal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -355,6 +357,20 @@ async function main() {
       await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
       await handle.terminate('recorded');
       await save('engagement-demonstration-result-on-calendar', handle);
+    }
+    if (wanted('demonstration-cancelled-on-withdrawal')) {
+      const input = { ...engagementInput('record-demo-cancel', 'zoom', patientPolicy()), revision: ENGAGEMENT_REVISION };
+      const handle = await client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      const attendees = [{ name: 'Ann Engineer', email: 'ann@zoom.test' }];
+      await handle.executeUpdate(scheduleDemonstrationUpdate, { args: [{ by: OFFICER, at: new Date(Date.now() + 7 * 86_400_000).toISOString(), durationMinutes: 60, attendees, topics: ['Encryption keys'] }] });
+      await until(statusOf(handle), (s) => s.timeline.some((t) => t.what === 'demonstration-invitation sent'), 'the invitation sent');
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: OFFICER, reason: 'The vendor left the market.' }] });
+      await handle.result();
+      const sent = (await statusOf(handle)()).timeline.filter((t) => t.what.endsWith(' sent')).map((t) => t.what);
+      console.log('sent:', JSON.stringify(sent));
+      await save('engagement-demonstration-cancelled-on-withdrawal', handle);
     }
   } finally {
     worker.shutdown();
