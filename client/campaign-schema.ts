@@ -220,6 +220,18 @@ export const campaignFileSchema = z
         }
       }
     }
+    // The zone dates letters, the digest and the statement only with a calendar to go with it
+    // (workflows/types.ts leadCalendar): either one alone would leave every date in UTC unsaid.
+    const leadAuthority = lead === -1 ? undefined : file.authorities[lead]!;
+    if (leadAuthority && !inWorkingDays.length && Boolean(leadAuthority.jurisdiction) !== Boolean(leadAuthority.timeZone)) {
+      const missing = leadAuthority.timeZone ? 'jurisdiction' : 'timeZone';
+      const given = missing === 'jurisdiction' ? 'timeZone' : 'jurisdiction';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authorities', lead, missing],
+        message: `the lead authority gives a ${given} but no ${missing}: dates are shown in its zone only with both (e.g. jurisdiction: CA, timeZone: America/Toronto); without either they are in UTC`,
+      });
+    }
     // Compared in one unit: days of either kind (a working day is at least a calendar day).
     const reach = (d: string | number) => durationMs(d) ?? (workingDays(d) ?? 0) * 86_400_000;
     const finalNotice = reach(file.policy.finalNoticeAfter);

@@ -89,6 +89,17 @@ describe('campaign file', () => {
     ]);
   });
 
+  it('refuses a lead authority with a time zone but no jurisdiction, or the other way round: its dates would all be in UTC', () => {
+    const zoneOnly = edited('    language: fr\n  - id: ico\n', '    language: fr\n    timeZone: America/Toronto\n  - id: ico\n');
+    expect(problemsOf(zoneOnly)).toEqual([
+      `authorities[0].jurisdiction: the lead authority gives a timeZone but no jurisdiction: dates are shown in its zone only with both (e.g. jurisdiction: CA, timeZone: America/Toronto); without either they are in UTC (campaigns/x.yaml:${lineOf(zoneOnly, '  - id: opc')})`,
+    ]);
+    const calendarOnly = edited('    language: fr\n  - id: ico\n', '    language: fr\n    jurisdiction: CA\n  - id: ico\n');
+    expect(problemsOf(calendarOnly)[0]).toMatch(/^authorities\[0\]\.timeZone: the lead authority gives a jurisdiction but no timeZone/);
+    const both = edited('    language: fr\n  - id: ico\n', '    language: fr\n    jurisdiction: CA\n    timeZone: America/Toronto\n  - id: ico\n');
+    expect(() => parseCampaignYaml(both, 'campaigns/x.yaml')).not.toThrow();
+  });
+
   it('refuses a campaign without a lead', () => {
     expect(problemsOf(edited('    lead: true\n', ''))[0]).toMatch(/^authorities: exactly one authority must have lead: true/);
   });
