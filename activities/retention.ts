@@ -2,18 +2,15 @@
 // encrypts with. Idempotent: a retry after the key is gone reports that it was already destroyed.
 import { Context } from '@temporalio/activity';
 import type { KeyStore } from '../encryption/keystore';
-import { campaignKeyId } from '../encryption/keystore';
-import { discardCampaignDocuments } from '../documents/document-store';
+import { shredCampaign } from '../documents/document-store';
 import type { DocumentStore } from '../store/types';
 
 export function createRetentionActivities(keystore: KeyStore | undefined, documents: DocumentStore) {
   return {
     async shredCampaignKey(campaignId: string): Promise<boolean> {
       if (!keystore) throw new Error('this worker has no keystore: payload encryption is not configured');
-      const destroyed = await keystore.shred(campaignKeyId(campaignId));
-      // Unreadable from now on, but their rows and files (and older ones' file names) would stay.
-      const discarded = await discardCampaignDocuments(documents, campaignId);
-      if (discarded) log('info', `${discarded} document(s) of ${campaignId} removed from the store`);
+      const { destroyed, documentsRemoved } = await shredCampaign(keystore, documents, campaignId);
+      if (documentsRemoved) log('info', `${documentsRemoved} document(s) of ${campaignId} removed from the store`);
       // The row is gone either way; clearing its leftovers (VACUUM) is best effort and logged.
       await keystore.purgeShredded().then(
         (done) => log('info', `Data key of ${campaignId} destroyed; ${done}`),

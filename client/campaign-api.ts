@@ -35,7 +35,9 @@ import {
   type WithdrawVendorInput,
 } from '../workflows/messages';
 import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
-import { campaignKeyId, type KeyStore } from '../encryption/keystore';
+import type { KeyStore } from '../encryption/keystore';
+import { shredCampaign } from '../documents/document-store';
+import type { DocumentStore } from '../store/types';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
@@ -224,17 +226,18 @@ export class CampaignClient {
   }
 
   /**
-   * Crypto-shredding on demand: destroys the campaign's data key in `keystore`, so every history of
-   * the campaign becomes unreadable (published files stay). Refused while the campaign still runs,
-   * since its own workflow would then fail on the next payload it reads. Returns false when the key
-   * was already gone.
+   * Crypto-shredding on demand, as the retention workflow does it (`shredCampaign`): destroys the
+   * campaign's data key in `keystore`, so every history of the campaign becomes unreadable, and
+   * removes its documents from `documents` (published files stay). Refused while the campaign still
+   * runs, since its own workflow would then fail on the next payload it reads. `destroyed` is false
+   * when the key was already gone.
    */
-  async shredKey(campaignId: string, keystore: Pick<KeyStore, 'shred'>): Promise<boolean> {
+  async shred(campaignId: string, keystore: Pick<KeyStore, 'shred'>, documents: DocumentStore): Promise<{ destroyed: boolean; documentsRemoved: number }> {
     const { status } = await this.call(campaignId, () => this.handle(campaignId).describe(), 'nothing');
     if (status.name === 'RUNNING') {
       throw refused(campaignWorkflowId(campaignId), 'it is still running; its key can be destroyed once it has ended');
     }
-    return keystore.shred(campaignKeyId(campaignId));
+    return shredCampaign(keystore, documents, campaignId);
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */

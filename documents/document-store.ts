@@ -159,12 +159,14 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Every document kept for a campaign, removed: once its key is destroyed none can be opened again,
- * but their rows or files would stay, and those kept before names left the metadata still carry the
- * vendor's file name. Returns how many were removed.
+ * Crypto-shredding: the campaign's data key destroyed, then every document kept for its cases
+ * removed. None could be opened again, but their rows or files would stay, and those kept before
+ * names left the metadata still carry the vendor's file name. Idempotent: a retry finds the key gone
+ * (`destroyed: false`) and nothing left to remove.
  */
-export async function discardCampaignDocuments(store: DocumentStore, campaignId: string): Promise<number> {
-  let removed = 0;
-  for (const document of await store.list(campaignId)) if (await store.delete(campaignId, document.key)) removed++;
-  return removed;
+export async function shredCampaign(keystore: Pick<KeyStore, 'shred'>, store: DocumentStore, campaignId: string): Promise<{ destroyed: boolean; documentsRemoved: number }> {
+  const destroyed = await keystore.shred(campaignKeyId(campaignId));
+  let documentsRemoved = 0;
+  for (const document of await store.list(campaignId)) if (await store.delete(campaignId, document.key)) documentsRemoved++;
+  return { destroyed, documentsRemoved };
 }

@@ -408,8 +408,10 @@ export class Intake {
 
   /**
    * What became of a message that left the holding pen by an officer's hand: assigned (to which
-   * engagement, by whom) or dismissed (by whom, why); the latest decision if there were several.
-   * Undefined when the mailbox kept no note (assigned before notes were kept, or never held).
+   * engagement, by whom) or dismissed (by whom, why). A message leaves the pen once, so one note is
+   * expected; should both folders hold one (a message held again and decided twice), the dismissal
+   * is reported, and within a folder the last in mailbox order. Undefined when the mailbox kept no
+   * note (assigned before notes were kept, or never held).
    */
   async fate(messageId: string): Promise<HeldFate | undefined> {
     let found: HeldFate | undefined;

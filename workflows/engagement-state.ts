@@ -68,7 +68,7 @@ export class EngagementCase {
    */
   private letterReached: boolean;
   /** A demonstration's result due date by its schedule (`at|durationMinutes`): see demonstrationResultDue. */
-  private readonly resultDue = new Map<string, string>();
+  private readonly weekdayResultDue = new Map<string, string>();
 
   /** `resumed`: the state a previous run handed over when it continued as new. */
   constructor(
@@ -162,10 +162,10 @@ export class EngagementCase {
     if (demonstration.resultDue !== undefined) return demonstration.resultDue;
     // Asked at every condition check that compares the board's listing: read the zone's calendar once per schedule.
     const key = `${demonstration.at}|${demonstration.durationMinutes}`;
-    let due = this.resultDue.get(key);
+    let due = this.weekdayResultDue.get(key);
     if (due === undefined) {
       const end = instant(demonstration.at) + demonstration.durationMinutes * 60_000;
-      this.resultDue.set(key, (due = toIsoString(endOfNextWeekday(end, campaignTimeZone(this.input.campaign)))));
+      this.weekdayResultDue.set(key, (due = toIsoString(endOfNextWeekday(end, campaignTimeZone(this.input.campaign)))));
     }
     return due;
   }

@@ -10,7 +10,6 @@ import { notMailedText } from '../not-mailed';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
-import { discardCampaignDocuments } from '../../documents/document-store';
 import { invalidInput } from '../errors';
 import { deadline, fields, progressBar, section, table, when } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
@@ -101,8 +100,7 @@ export function campaignCommands(session: Session): Command {
         const confirmed = options.confirm ?? (await askToConfirm(campaignId));
         if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
-        const destroyed = await campaigns.shredKey(campaignId, keystore);
-        const documentsRemoved = await discardCampaignDocuments(ctx.store().documents, campaignId);
+        const { destroyed, documentsRemoved } = await campaigns.shred(campaignId, keystore, ctx.store().documents);
         // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
         const purged = await keystore.purgeShredded().catch((err: unknown) => {
           ctx.fellShort();

@@ -82,7 +82,7 @@ describe('officer digest', () => {
       expect(digest.html).toContain('<li><strong>Late Corp</strong>');
     }
     expect(en.text).toContain('has passed or falls within seven days.');
-    expect(fr.text).toContain('est passée ou tombe dans les sept jours.');
+    expect(fr.text).toContain('est passée ou tombe dans les sept\u00a0jours.');
 
     // Given a longer look-ahead, the digest lists what falls due within it, and says how far it looked.
     env.sink.clear();
@@ -93,7 +93,7 @@ describe('officer digest', () => {
     expect(longerEn.text).toContain('Later Ltd');
     expect(longerEn.text).toContain('has passed or falls within 31 days.');
     expect(longerEn.html).toContain('has passed or falls within 31 days.');
-    expect(longerFr.text).toContain('est passée ou tombe dans les 31 jours.'.replace(' ', ' '));
+    expect(longerFr.text).toContain('est passée ou tombe dans les 31\u00a0jours.');
     expect(longerEn.text).not.toContain('seven days');
   });
 });

@@ -117,14 +117,14 @@ describe('officer digest', () => {
       return line;
     };
     expect(await closing('en', '36 hours')).toBe('This digest lists every case waiting for an officer and every case whose next deadline has passed or falls within 36 hours.');
-    expect(await closing('fr', '36 hours')).toBe('Ce résumé présente chaque dossier qui attend un agent et chaque dossier dont la prochaine échéance est passée ou tombe dans les 36 heures.');
+    expect(await closing('fr', '36 hours')).toBe('Ce résumé présente chaque dossier qui attend un agent et chaque dossier dont la prochaine échéance est passée ou tombe dans les 36\u00a0heures.');
     expect(await closing('en', '14 days')).toContain('falls within 14 days.');
-    expect(await closing('fr', '3 days')).toContain('tombe dans les trois jours.');
+    expect(await closing('fr', '3 days')).toContain('tombe dans les trois\u00a0jours.');
     expect(await closing('en', '1 day')).toContain('falls within one day.');
     expect(await closing('fr', '1 day')).toContain('tombe dans la journée.');
     // A digest scheduled before the horizon was sent along looked seven days ahead.
     expect(await closing('en')).toContain('falls within seven days.');
-    expect(await closing('fr')).toContain('tombe dans les sept jours.');
+    expect(await closing('fr')).toContain('tombe dans les sept\u00a0jours.');
   });
 
   it('names a vendor the lead added after the campaign started by its name, as its letters do, not by its id', async () => {
