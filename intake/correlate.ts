@@ -24,8 +24,11 @@ export interface Candidate {
 
 /** What the intake looks up in Temporal (intake/directory.ts), behind an interface for unit tests. */
 export interface Directory {
-  /** The running engagement whose reply token this is. */
-  engagementByToken(token: string): Promise<{ campaignId: string; vendorId: string } | undefined>;
+  /**
+   * The engagement whose reply token this is: a running one, or one, ended too, of the campaigns
+   * named by these case references (the subject's), whose vendors the message would otherwise go to.
+   */
+  engagementByToken(token: string, references: string[]): Promise<{ campaignId: string; vendorId: string } | undefined>;
   /** The running campaign with this case reference, and its engagements still in progress. */
   campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined>;
   /** The vendor of an engagement, with the addresses its rules accept mail from (absent when it does not say). */
@@ -63,13 +66,14 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
   }
   // A bounce is matched by the message that bounced, or not at all: its sender and subject are the mail server's.
   if (message.kind === 'bounce') return candidates;
+  const references = referencesIn(message.subject);
   for (const address of message.recipients) {
     const token = tokenOf(address, context.caseMailbox);
-    const found = token ? await context.directory.engagementByToken(token) : undefined;
+    const found = token ? await context.directory.engagementByToken(token, references) : undefined;
     if (found) add({ ...found, matchedBy: 'token' });
   }
   if (candidates.length > 0) return candidates;
-  for (const reference of referencesIn(message.subject)) {
+  for (const reference of references) {
     const campaign = await context.directory.campaignByReference(reference);
     for (const vendorId of campaign?.vendorIds ?? []) add({ campaignId: campaign!.campaignId, vendorId, matchedBy: 'subject' });
   }

@@ -1,13 +1,14 @@
-// The intake's look-ups in Temporal, cached: reply tokens of engagements, ended ones too (from one
-// visibility list, never a scan of histories) and campaigns by case reference (from the running
-// campaigns' memos in one visibility list; the vendors still in progress from a list of the
-// campaign's running engagements). No campaign is queried one by one: a campaign whose worker is
-// gone would hold each query until the server's deadline, and every pass with it. A miss refreshes
-// the cache, at most once per `refreshMs`, so a burst of unmatched mail cannot hammer the server.
-// An engagement's vendor and contacts are queried, uncached (an officer may correct them), only for
-// mail its subject offers to several vendors at once.
+// The intake's look-ups in Temporal, cached: reply tokens of running engagements (from one
+// visibility list, never a scan of histories), and of an ended engagement when a reply to its token
+// names its campaign (from one list of that campaign's engagements, ended ones too), and campaigns by
+// case reference (from the running campaigns' memos in one visibility list; the vendors still in
+// progress from a list of the campaign's running engagements). No campaign is queried one by one: a
+// campaign whose worker is gone would hold each query until the server's deadline, and every pass
+// with it. A miss refreshes the cache, at most once per `refreshMs`, so a burst of unmatched mail
+// cannot hammer the server. An engagement's vendor and contacts are queried, uncached (an officer may
+// correct them), only for mail its subject offers to several vendors at once.
 import { replyToken } from '../activities/threading';
-import type { DossierClient } from '../client/api';
+import type { DossierClient, EngagementSummary } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import type { Contact } from '../workflows/types';
 import type { Directory } from './correlate';
@@ -15,39 +16,93 @@ import type { Directory } from './correlate';
 /** How long a campaign started before its memo named its reference has to answer its status query. */
 const LEGACY_STATUS_TIMEOUT_MS = 2_000;
 
+type EngagementRef = { campaignId: string; vendorId: string };
+
+export interface DirectoryLimits {
+  /** At most this many running engagements per refresh of the token map. */
+  runningLimit?: number;
+  /** How long a token looked up in its campaign's engagements is remembered, found or not. */
+  lookupTtlMs?: number;
+  /** At most this many such answers are remembered; the oldest go first. */
+  lookupEntries?: number;
+}
+
 export class TemporalDirectory implements Directory {
-  private tokens = new Map<string, { campaignId: string; vendorId: string }>();
+  private tokens = new Map<string, EngagementRef>();
   /** Campaign id by upper-cased case reference. */
   private campaigns = new Map<string, string>();
   private tokensAt = 0;
   private campaignsAt = 0;
+  /** Answers of the look-ups in a campaign's engagements, by token and campaigns searched. */
+  private lookedUp = new Map<string, { found: EngagementRef | undefined; at: number }>();
+  private readonly runningLimit: number;
+  private readonly lookupTtlMs: number;
+  private readonly lookupEntries: number;
 
   constructor(
     private readonly dossier: DossierClient,
     private readonly campaignsApi: CampaignClient,
     /** A miss refreshes at most this often; 0 refreshes on every miss (tests). */
     private readonly refreshMs = 10_000,
-  ) {}
+    { runningLimit = 100_000, lookupTtlMs = 60_000, lookupEntries = 10_000 }: DirectoryLimits = {},
+  ) {
+    this.runningLimit = runningLimit;
+    this.lookupTtlMs = lookupTtlMs;
+    this.lookupEntries = lookupEntries;
+  }
 
   /**
-   * Ended engagements too: a token names its engagement for good. Were it forgotten once the case
-   * ended, a late reply would fall through to its subject's case reference and be offered to the
-   * campaign's other vendors, one of which may share the sender's domain and record it. Named, it
-   * goes to the ended engagement alone, which refuses it, and the officer finds it held. The list
-   * gives running engagements first, so its limit never drops one that is running.
+   * A token names its engagement for good, after the case ended too. Were it forgotten then, a late
+   * reply would fall through to its subject's case reference and be offered to the campaign's other
+   * vendors, one of which may share the sender's domain and record it. Named, it goes to the ended
+   * engagement alone, which refuses it, and the officer finds it held. The cache lists running
+   * engagements only: a list of every engagement ever grows with history and, past its limit, drops
+   * the oldest tokens. An ended engagement's token is looked up in the engagements of the campaigns
+   * the subject names, the very ones the reply would otherwise be offered to; a token is a hash of
+   * the workflow id, so it cannot be turned back into the engagement it names.
    */
-  async engagementByToken(token: string): Promise<{ campaignId: string; vendorId: string } | undefined> {
+  async engagementByToken(token: string, references: string[] = []): Promise<EngagementRef | undefined> {
     if (!this.tokens.has(token) && Date.now() - this.tokensAt >= this.refreshMs) {
       this.tokensAt = Date.now();
-      const engagements = await this.dossier.findEngagements({ limit: 100_000 });
-      this.tokens = new Map(
-        engagements.flatMap((e) => (e.campaignId && e.vendorId ? [[replyToken(e.workflowId), { campaignId: e.campaignId, vendorId: e.vendorId }] as const] : [])),
-      );
+      this.tokens = tokenMap(await this.dossier.findEngagements({ running: true, limit: this.runningLimit }));
     }
-    return this.tokens.get(token);
+    const running = this.tokens.get(token);
+    if (running || references.length === 0) return running;
+    const campaignIds = new Set<string>();
+    for (const reference of references) {
+      const campaignId = await this.campaignIdOf(reference);
+      if (campaignId !== undefined) campaignIds.add(campaignId);
+    }
+    return campaignIds.size === 0 ? undefined : this.lookUp(token, [...campaignIds].sort());
+  }
+
+  private async lookUp(token: string, campaignIds: string[]): Promise<EngagementRef | undefined> {
+    const key = `${token} ${campaignIds.join(' ')}`;
+    const known = this.lookedUp.get(key);
+    if (known && Date.now() - known.at < this.lookupTtlMs) return known.found;
+    let found: EngagementRef | undefined;
+    for (const campaign of campaignIds) {
+      // A campaign's engagements, ended ones too: as many as its vendors, however long the history.
+      found = tokenMap(await this.dossier.findEngagements({ campaign, limit: 100_000 })).get(token);
+      if (found) break;
+    }
+    this.lookedUp.delete(key);
+    this.lookedUp.set(key, { found, at: Date.now() });
+    for (const oldest of this.lookedUp.keys()) {
+      if (this.lookedUp.size <= this.lookupEntries) break;
+      this.lookedUp.delete(oldest);
+    }
+    return found;
   }
 
   async campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined> {
+    const campaignId = await this.campaignIdOf(reference);
+    if (campaignId === undefined) return undefined;
+    const running = await this.dossier.findEngagements({ campaign: campaignId, running: true, limit: 10_000 });
+    return { campaignId, vendorIds: running.flatMap((e) => (e.vendorId ? [e.vendorId] : [])) };
+  }
+
+  private async campaignIdOf(reference: string): Promise<string | undefined> {
     const key = reference.toUpperCase();
     if (!this.campaigns.has(key) && Date.now() - this.campaignsAt >= this.refreshMs) {
       this.campaignsAt = Date.now();
@@ -65,14 +120,15 @@ export class TemporalDirectory implements Directory {
       for (const [known, campaignId] of this.campaigns) if (silent.has(campaignId) && !next.has(known)) next.set(known, campaignId);
       this.campaigns = next;
     }
-    const campaignId = this.campaigns.get(key);
-    if (campaignId === undefined) return undefined;
-    const running = await this.dossier.findEngagements({ campaign: campaignId, running: true, limit: 10_000 });
-    return { campaignId, vendorIds: running.flatMap((e) => (e.vendorId ? [e.vendorId] : [])) };
+    return this.campaigns.get(key);
   }
 
   async vendorOf(engagement: { campaignId: string; vendorId: string }): Promise<{ name: string; contacts?: Contact[] }> {
     const status = await this.dossier.status(engagement);
     return { name: status.vendorName, contacts: status.contacts };
   }
+}
+
+function tokenMap(engagements: EngagementSummary[]): Map<string, EngagementRef> {
+  return new Map(engagements.flatMap((e) => (e.campaignId && e.vendorId ? [[replyToken(e.workflowId), { campaignId: e.campaignId, vendorId: e.vendorId }] as const] : [])));
 }

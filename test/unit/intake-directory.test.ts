@@ -1,10 +1,13 @@
 // The intake's directory of campaigns by case reference, with its two look-ups stood in for: the
 // visibility list of campaigns, and the status query that only campaigns started before the memo
-// named their reference still need (the real ones run in test/integration/intake.test.ts).
-import { describe, expect, it } from 'vitest';
-import type { CampaignSummary, DossierClient, EngagementSummary } from '../../client/api';
+// named their reference still need (the real ones run in test/integration/intake.test.ts); and its
+// directory of reply tokens, with the visibility list of engagements stood in for.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { replyToken } from '../../activities/threading';
+import type { CampaignSummary, DossierClient, EngagementFilter, EngagementSummary } from '../../client/api';
 import type { CampaignClient } from '../../client/campaign-api';
-import { TemporalDirectory } from '../../intake/directory';
+import { TemporalDirectory, type DirectoryLimits } from '../../intake/directory';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const legacyCampaign: CampaignSummary = { workflowId: 'campaign:vc-2020', campaignId: 'vc-2020', executionStatus: 'RUNNING', startedAt: '2020-07-21T09:00:00Z' };
 
@@ -37,5 +40,69 @@ describe('the intake directory of campaigns by case reference', () => {
   it('does not match a campaign started before the memo that never answered', async () => {
     const { directory } = directoryWith([false, false]);
     expect(await directory.campaignByReference('OPC-2020-VC')).toBeUndefined();
+  });
+});
+
+/** Visibility's list of engagements as the server gives it: running ones first, then the newest. */
+function tokenDirectory(history: EngagementSummary[], limits: DirectoryLimits = {}) {
+  const listed: { filter: EngagementFilter; rows: number }[] = [];
+  const dossier = {
+    findCampaigns: async () => [{ ...legacyCampaign, reference: 'OPC-2020-VC' }],
+    findEngagements: async (filter: EngagementFilter) => {
+      const rows = history
+        .filter((e) => (!filter.running || e.executionStatus === 'RUNNING') && (filter.campaign === undefined || e.campaignId === filter.campaign))
+        .slice(0, filter.limit ?? 1000);
+      listed.push({ filter, rows: rows.length });
+      return rows;
+    },
+  } as unknown as DossierClient;
+  return { directory: new TemporalDirectory(dossier, {} as CampaignClient, 0, limits), listed };
+}
+
+function engagement(campaignId: string, vendorId: string, executionStatus = 'COMPLETED'): EngagementSummary {
+  return { workflowId: engagementWorkflowId(campaignId, vendorId), campaignId, vendorId, executionStatus, startedAt: '2020-07-21T09:00:00Z' };
+}
+
+const ended = engagement('vc-2020', 'acme');
+const running = [engagement('vc-2020', 'acme-sister', 'RUNNING'), engagement('vc-2020', 'other', 'RUNNING')];
+
+describe('the intake directory of reply tokens', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('finds the token of an ended engagement older than 100,000 others, in the engagements of the campaign its subject names', async () => {
+    const older = Array.from({ length: 100_000 }, (_, i) => engagement(`past-${i}`, 'zoom'));
+    const { directory, listed } = tokenDirectory([...running, ...older, ended]);
+    expect(await directory.engagementByToken(replyToken(ended.workflowId), ['OPC-2020-VC'])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
+    // The refresh lists the running engagements alone; the ended one is looked up in its campaign's.
+    expect(listed).toEqual([
+      { filter: { running: true, limit: 100_000 }, rows: 2 },
+      { filter: { campaign: 'vc-2020', limit: 100_000 }, rows: 3 },
+    ]);
+  });
+
+  it('lists at most as many running engagements as it is told on each refresh', async () => {
+    const { directory, listed } = tokenDirectory([...running, ended], { runningLimit: 1 });
+    expect(await directory.engagementByToken(replyToken(running[0].workflowId), [])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme-sister' });
+    expect(listed).toEqual([{ filter: { running: true, limit: 1 }, rows: 1 }]);
+  });
+
+  it('does not look up a token whose message names no campaign', async () => {
+    const { directory, listed } = tokenDirectory([...running, ended]);
+    expect(await directory.engagementByToken(replyToken(ended.workflowId), [])).toBeUndefined();
+    expect(await directory.engagementByToken(replyToken(ended.workflowId), ['OPC-1999-XX'])).toBeUndefined();
+    expect(listed.map((l) => l.filter)).toEqual([{ running: true, limit: 100_000 }, { running: true, limit: 100_000 }]);
+  });
+
+  it('remembers for a while that a token names no engagement of the campaign, then asks again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { directory, listed } = tokenDirectory([...running, ended], { lookupTtlMs: 60_000 });
+    const unknown = '0123456789abcdef';
+    const lookUps = () => listed.filter((l) => l.filter.campaign !== undefined).length;
+    expect(await directory.engagementByToken(unknown, ['OPC-2020-VC'])).toBeUndefined();
+    expect(await directory.engagementByToken(unknown, ['OPC-2020-VC'])).toBeUndefined();
+    expect(lookUps()).toBe(1);
+    vi.advanceTimersByTime(60_000);
+    expect(await directory.engagementByToken(unknown, ['OPC-2020-VC'])).toBeUndefined();
+    expect(lookUps()).toBe(2);
   });
 });
