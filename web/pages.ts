@@ -78,7 +78,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   const refusalText = (message: string, language: Language): { text: string; lang?: string } => {
     const worded = wordedRefusal(message);
-    if (worded) return { text: views.text(language, worded.key, { ...worded.values, ...(worded.stage ? { stage: views.text(language, `stage.${worded.stage}`) } : {}) }) };
+    if (worded) {
+      const words = Object.fromEntries(Object.entries(worded.words ?? {}).map(([name, key]) => [name, views.text(language, key)]));
+      return { text: views.text(language, worded.key, { ...worded.values, ...words }) };
+    }
     return { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 

@@ -4,19 +4,29 @@
 // are recognised here whole, with their values, and given a key of templates/web/strings.yaml.
 // Anything else (a newer worker's sentence, text with free values) is shown as it came, in English.
 import { ENDED_REASON } from '../client/errors';
-import { ENGAGEMENT_STAGES, type EngagementStage } from '../workflows/types';
+import { CAMPAIGN_PHASES } from '../workflows/messages';
+import { ENGAGEMENT_STAGES } from '../workflows/types';
 
-/** A refusal's key in strings.yaml, its values, and the stage it names (worded by the page). */
+/**
+ * A refusal's key in strings.yaml, its values as written, and the values the page words itself:
+ * value name → a key of strings.yaml (a stage's or a phase's name).
+ */
 export interface WordedRefusal {
   key: string;
   values: Record<string, string>;
-  stage?: EngagementStage;
+  words?: Record<string, string>;
 }
+
+// Values that are a stage's or a phase's id: named in the reader's language, and only if this release knows them.
+const WORDED_VALUES: Record<string, { known: readonly string[]; prefix: string }> = {
+  stage: { known: ENGAGEMENT_STAGES, prefix: 'stage.' },
+  phase: { known: CAMPAIGN_PHASES, prefix: 'phase.' },
+};
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Whole sentences only (anchored): a sentence that merely begins like one of these is not it.
-// The named groups are the values; `stage` must be a stage this release knows.
+// The named groups are the values; a `stage` or a `phase` must be one this release knows.
 const KNOWN: [RegExp, string][] = [
   [new RegExp(`^${escape(ENDED_REASON)}$`), 'form-refusal.ended'],
   [/^(?<id>\S+) does not exist \(check the campaign and vendor ids\)$/, 'form-refusal.not-found'],
@@ -39,6 +49,15 @@ const KNOWN: [RegExp, string][] = [
   [/^give at least one contact address for the vendor$/, 'form-refusal.no-contact'],
   [/^(?<address>\S+@\S+) is the address the mail server refused for good: give another one$/, 'form-refusal.address-refused'],
   [/^There is nothing to report yet: the campaign has no vendors\.$/, 'form-refusal.no-vendors'],
+  [/^The engagement with (?<vendor>.+) has already ended\.$/, 'form-refusal.engagement-ended'],
+  [/^(?<vendor>.+) is already being withdrawn\.$/, 'form-refusal.being-withdrawn'],
+  [/^Vendors can no longer be added: the statement is being drafted \(phase (?<phase>[a-z]+)\)\.$/, 'form-refusal.no-more-vendors'],
+  [/^There is no draft awaiting approval \(phase (?<phase>[a-z]+)\)\.$/, 'form-refusal.no-draft'],
+  [/^The statement is already (?<phase>[a-z]+)\.$/, 'form-refusal.statement-already'],
+  [/^The statement is already (?<phase>[a-z]+): no further version can be drafted\.$/, 'form-refusal.no-new-version'],
+  [/^The statement is already (?<phase>[a-z]+)[:;] its text can no longer change\.$/, 'form-refusal.text-fixed'],
+  [/^Nothing changed since version (?<version>\d+): the signatories are answering on it; edit the text first\.$/, 'form-refusal.nothing-changed'],
+  [/^Version (?<version>\d+) is not the current draft: read version (?<current>\d+) and answer on it\.$/, 'form-refusal.not-current'],
 ];
 
 /** The key and values of a refusal Dossier's code words, or undefined for text this release does not know. */
@@ -46,10 +65,15 @@ export function wordedRefusal(message: string): WordedRefusal | undefined {
   for (const [pattern, key] of KNOWN) {
     const match = pattern.exec(message);
     if (!match) continue;
-    const { stage, ...values } = match.groups ?? {};
-    if (stage === undefined) return { key, values };
-    if (!ENGAGEMENT_STAGES.includes(stage as EngagementStage)) return undefined;
-    return { key, values, stage: stage as EngagementStage };
+    const values: Record<string, string> = {};
+    const words: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      const worded = WORDED_VALUES[name];
+      if (!worded) values[name] = value;
+      else if (worded.known.includes(value)) words[name] = worded.prefix + value;
+      else return undefined;
+    }
+    return Object.keys(words).length ? { key, values, words } : { key, values };
   }
   return undefined;
 }

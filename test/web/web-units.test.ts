@@ -1191,8 +1191,22 @@ describe('a co-signatory’s answer once another authority has sent the version 
     const response = await requestChanges('A comment typed at length');
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('There is no draft awaiting approval (phase publishing).');
+    expect(html).toContain('There is no draft awaiting approval (phase “being published”).');
     expect(html).toContain('>A comment typed at length</textarea>');
+  });
+
+  it('gives the campaign’s refusal in French on a French page, naming the phase in French', async () => {
+    phase = 'publishing';
+    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const response = await app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'Un commentaire' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Aucune version n’attend d’approbation (phase «\u202fen cours de publication\u202f»).');
+    expect(html).not.toContain('There is no draft awaiting approval');
   });
 });
 
@@ -1379,7 +1393,9 @@ describe('the refusals the workspace words itself', () => {
   it('recognises only whole sentences Dossier writes, and only stages this release knows', () => {
     expect(wordedRefusal(ENDED_REASON)).toEqual({ key: 'form-refusal.ended', values: {} });
     expect(wordedRefusal('engagement:vc:zoom does not exist (check the campaign and vendor ids)')).toEqual({ key: 'form-refusal.not-found', values: { id: 'engagement:vc:zoom' } });
-    expect(wordedRefusal('cannot conclude while the engagement is sending-letter (allowed in: responded, follow-up, demonstration)')).toEqual({ key: 'form-refusal.conclude-stage', values: {}, stage: 'sending-letter' });
+    expect(wordedRefusal('cannot conclude while the engagement is sending-letter (allowed in: responded, follow-up, demonstration)')).toEqual({ key: 'form-refusal.conclude-stage', values: {}, words: { stage: 'stage.sending-letter' } });
+    expect(wordedRefusal('There is no draft awaiting approval (phase publishing).')).toEqual({ key: 'form-refusal.no-draft', values: {}, words: { phase: 'phase.publishing' } });
+    expect(wordedRefusal('There is no draft awaiting approval (phase archiving).')).toBeUndefined();
     expect(wordedRefusal(`${ENDED_REASON}, and more`)).toBeUndefined();
     expect(wordedRefusal('engagement:vc:zoom is archived-by-a-newer-worker: it accepts no more changes')).toBeUndefined();
   });
