@@ -25,6 +25,12 @@ export function notFound(what: string, cause?: unknown): DossierClientError {
   return new DossierClientError(ClientErrorCode.NotFound, `${what} does not exist (check the campaign and vendor ids)`, { cause });
 }
 
+/**
+ * Why an update to a workflow that has finished is refused. One constant, so the web workspace can
+ * word it in the reader's language (web/refusals.ts) without matching a copy of the sentence.
+ */
+export const ENDED_REASON = 'it has ended and accepts no more requests';
+
 /** The workflow's validator turned the request down; its reason is the message. */
 export function refused(what: string, reason: string, cause?: unknown): DossierClientError {
   return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause });
@@ -68,7 +74,7 @@ export function fromTemporal(err: unknown, what: string, address: string): unkno
   if (namespace !== undefined) return namespaceNotFound(namespace, address, err);
   // The server answers an update to a finished workflow with NotFound too; it does exist.
   if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
-    return refused(what, 'it has ended and accepts no more requests', err);
+    return refused(what, ENDED_REASON, err);
   }
   if (err instanceof WorkflowNotFoundError) return notFound(what, err);
   if (err instanceof WorkflowUpdateFailedError) return refused(what, err.cause?.message ?? err.message, err);

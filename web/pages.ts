@@ -34,6 +34,7 @@ import {
 import { can } from './access';
 import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
+import { wordedRefusal } from './refusals';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { entryWords, wordTimeline } from './timeline';
@@ -71,9 +72,22 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
 
   /**
+   * A refusal's words: in the page's language where Dossier's code always writes it the same way
+   * (web/refusals.ts); otherwise as it came, marked as English on a page in another language, so a
+   * screen reader reads it as English (partials/field-error.hbs).
+   */
+  const refusalText = (message: string, language: Language): { text: string; lang?: string } => {
+    const worded = wordedRefusal(message);
+    if (worded) {
+      const words = Object.fromEntries(Object.entries(worded.words ?? {}).map(([name, key]) => [name, views.text(language, key)]));
+      return { text: views.text(language, worded.key, { ...worded.values, ...words }) };
+    }
+    return { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
+  };
+
+  /**
    * A form sent back: its values and errors under the action's name, so same-named fields of other
-   * forms stay empty. A refusal in the workflow's (English) words is marked as English on a page in
-   * another language, so a screen reader reads it as English (partials/field-error.hbs).
+   * forms stay empty; a refusal is worded by `refusalText`.
    */
   const formView = (form: SubmittedForm | undefined, language: Language) =>
     form
@@ -84,7 +98,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             [form.action]: Object.fromEntries(
               Object.entries(form.errors).map(([field, e]) => [
                 field,
-                e.message !== undefined ? { text: e.message, ...(language !== 'en' ? { lang: 'en' } : {}) } : { text: views.text(language, e.key!, e.values) },
+                e.message !== undefined ? refusalText(e.message, language) : { text: views.text(language, e.key!, e.values) },
               ]),
             ),
           },
@@ -132,13 +146,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   app.post('/campaigns', async (c) => {
     allowed(c, 'steer-campaigns');
     const file = c.get('body').campaignFile;
-    // The file's problems are the parser's and the workflow's English words, marked as such on a
-    // page in another language; `worded`: the page's own sentence.
+    // The file's problems are the parser's and the workflow's English words: worded in the page's
+    // language where `refusalText` knows them, else marked as English; `worded`: the page's own sentence.
     const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422, { worded = false } = {}) =>
       c.html(
         page(c, 'campaign-new', {
           title: title(c, 'campaign-new.title'),
-          problems: problems.map((p) => ({ ...p, ...(!worded && c.get('language') !== 'en' ? { lang: 'en' } : {}) })),
+          problems: problems.map((p) => {
+            if (worded) return p;
+            const { text, lang } = refusalText(p.message, c.get('language'));
+            return { ...p, message: text, lang };
+          }),
         }),
         status,
       );

@@ -9,7 +9,9 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError, refused } from '../../client/errors';
+import { ClientErrorCode, DossierClientError, ENDED_REASON, refused } from '../../client/errors';
+import { wordedRefusal } from '../../web/refusals';
+import * as rules from '../../workflows/engagement-rules';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
@@ -1189,8 +1191,22 @@ describe('a co-signatory’s answer once another authority has sent the version 
     const response = await requestChanges('A comment typed at length');
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('There is no draft awaiting approval (phase publishing).');
+    expect(html).toContain('There is no draft awaiting approval (phase “being published”).');
     expect(html).toContain('>A comment typed at length</textarea>');
+  });
+
+  it('gives the campaign’s refusal in French on a French page, naming the phase in French', async () => {
+    phase = 'publishing';
+    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const response = await app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'Un commentaire' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Aucune version n’attend d’approbation (phase «\u202fen cours de publication\u202f»).');
+    expect(html).not.toContain('There is no draft awaiting approval');
   });
 });
 
@@ -1293,7 +1309,7 @@ describe('a form refused because the case ended while it was filled in', () => {
     const response = await post('respond', { summary: 'A summary typed for an hour', attachments: 'policy.pdf' });
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="respond-summary-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('<p class="error" id="respond-summary-error">This case has ended and accepts no more requests.</p>');
     expect(html).toContain('>A summary typed for an hour</textarea>');
     expect(html).toContain('>policy.pdf</textarea>');
     expect(html).not.toContain('id="withdraw"');
@@ -1303,7 +1319,120 @@ describe('a form refused because the case ended while it was filled in', () => {
     const response = await post('demo-outcome', { demonstrationId: 'd1', result: 'not-validated', notes: 'Encryption was not shown' });
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="outcome-notes-d1-error">it has ended and accepts no more requests</p>');
+    expect(html).toContain('<p class="error" id="outcome-notes-d1-error">This case has ended and accepts no more requests.</p>');
     expect(html).toContain('>Encryption was not shown</textarea>');
+  });
+});
+
+describe('a refusal Dossier’s own code words, on a French page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'closed-no-response',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        // As the client says it of a workflow that has finished (client/errors.ts, fromTemporal).
+        recordResponse: async () => {
+          throw refused('engagement:vc:zoom', ENDED_REASON);
+        },
+        // As the engagement's validator says it (workflows/engagement-rules.ts, requireOpen).
+        withdraw: async () => {
+          throw refused('engagement:vc:zoom', 'engagement:vc:zoom is closed-no-response: it accepts no more changes');
+        },
+        // A sentence this release does not know (a newer worker's).
+        extendDeadline: async () => {
+          throw refused('engagement:vc:zoom', 'the extension crosses the regulator’s winter closure');
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookieIn = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const post = (action: string, form: Record<string, string>, language = 'fr') =>
+    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+      method: 'POST',
+      headers: { cookie: cookieIn(language), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+
+  it('says in French that the case has ended, not in English, after a form refused on an ended case', async () => {
+    const response = await post('respond', { summary: 'Un résumé saisi pendant une heure', attachments: '' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="respond-summary-error">Ce dossier est terminé et n’accepte plus aucune demande.</p>');
+    expect(html).not.toContain(ENDED_REASON);
+  });
+
+  it('names the stage of a closed case in French when the workflow refuses a change', async () => {
+    const response = await post('withdraw', { reason: 'Le fournisseur a cessé son activité' });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Ce dossier est à l’étape «\u202fclos, sans réponse\u202f»\u00a0: il n’accepte plus aucune modification.</p>');
+    expect(html).not.toContain('it accepts no more changes');
+  });
+
+  it('says the same in English on an English page, unmarked', async () => {
+    const response = await post('respond', { summary: 'A summary', attachments: '' }, 'en');
+    expect(await response.text()).toContain('<p class="error" id="respond-summary-error">This case has ended and accepts no more requests.</p>');
+  });
+
+  it('shows a refusal it cannot recognise as it came, marked as English', async () => {
+    const response = await post('extend', { dueDate: '2026-12-20', reason: 'Demandé' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toMatch(/<p class="error" id="extend-[a-zA-Z]+-error" lang="en">the extension crosses the regulator’s winter closure<\/p>/);
+  });
+});
+
+describe('the refusals the workspace words itself', () => {
+  it('recognises only whole sentences Dossier writes, and only stages this release knows', () => {
+    expect(wordedRefusal(ENDED_REASON)).toEqual({ key: 'form-refusal.ended', values: {} });
+    expect(wordedRefusal('engagement:vc:zoom does not exist (check the campaign and vendor ids)')).toEqual({ key: 'form-refusal.not-found', values: { id: 'engagement:vc:zoom' } });
+    expect(wordedRefusal('cannot conclude while the engagement is sending-letter (allowed in: responded, follow-up, demonstration)')).toEqual({ key: 'form-refusal.conclude-stage', values: {}, words: { stage: 'stage.sending-letter' } });
+    expect(wordedRefusal('There is no draft awaiting approval (phase publishing).')).toEqual({ key: 'form-refusal.no-draft', values: {}, words: { phase: 'phase.publishing' } });
+    expect(wordedRefusal('There is no draft awaiting approval (phase archiving).')).toBeUndefined();
+    expect(wordedRefusal(`${ENDED_REASON}, and more`)).toBeUndefined();
+    expect(wordedRefusal('engagement:vc:zoom is archived-by-a-newer-worker: it accepts no more changes')).toBeUndefined();
+  });
+
+  it('recognises what the engagement’s validators say, so a change of their words shows up here and not as English on a French page', () => {
+    const view = (stage: string) => ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] }) as never;
+    const reason = (check: () => void) => {
+      try {
+        check();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('the check accepted the request');
+    };
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const by = 'Owen';
+    const refusals = [
+      reason(() => rules.checkWithdraw(view('closed-no-response'), { by, reason: 'x' } as never)),
+      reason(() => rules.checkConclude(view('awaiting-response'), { by, findings: {} } as never)),
+      reason(() => rules.checkAskFollowUp(view('responded'), { by, questions: [] } as never, now)),
+      reason(() => rules.checkAskFollowUp(view('awaiting-response'), { by, questions: ['Q?'] } as never, now)),
+      reason(() => rules.checkRecordAnswers(view('responded'), { by, answers: [] } as never)),
+      reason(() => rules.checkDemonstrationOutcome(view('responded'), { by, demonstrationId: 'd1', result: 'validated' } as never, now)),
+      reason(() => rules.checkCorrectContacts(view('letter-undeliverable'), { by, contacts: [] } as never)),
+      reason(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', dueDate: '2026-12-20', extendBy: '14 days' } as never, now)),
+    ];
+    expect(refusals.filter((r) => wordedRefusal(r) === undefined)).toEqual([]);
+  });
+
+  it('has a sentence in both languages for every refusal it recognises', () => {
+    const { strings } = loadViews();
+    const keys = readFileSync(join(__dirname, '../../web/refusals.ts'), 'utf8').match(/'form-refusal\.[a-z-]+'/g)!.map((k) => k.slice(1, -1));
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      expect(strings.en[key], key).toBeDefined();
+      expect(strings.fr[key], key).toBeDefined();
+      expect(frenchPunctuationFaults(strings.fr[key]!), key).toEqual([]);
+    }
   });
 });
