@@ -139,6 +139,7 @@ function changesView(changes: StatementChange[] | undefined, language: Language)
       demonstration: c.demonstrationId,
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
+    if (c.section === 'letter') return { section, before: w.say(`changes.letter.${c.letterBefore}`), after: w.say(`changes.letter.${c.letterAfter}`) };
     return { section, before: c.before?.[language]?.trim() || w.say('changes.empty'), after: c.after?.[language]?.trim() || w.say('changes.empty') };
   });
 }

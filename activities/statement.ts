@@ -26,7 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
-import { statementEntry } from '../workflows/statement-text';
+import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 
 export interface StatementDeps {
@@ -102,9 +102,9 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.heading(w.say('background'));
   // Only the companies the letter reached were sent it; the others are named apart, as not.
   const namesOf = (entries: StatementVendorEntry[]) => entries.map((v) => v.vendorName);
-  const vendorNames = namesOf(statement.vendors.filter((v) => !v.notWrittenTo));
-  const notSent = namesOf(statement.vendors.filter((v) => v.notWrittenTo === 'never-started'));
-  const notReached = namesOf(statement.vendors.filter((v) => v.notWrittenTo && v.notWrittenTo !== 'never-started'));
+  const vendorNames = namesOf(statement.vendors.filter((v) => letterOf(v) === 'sent'));
+  const notSent = namesOf(statement.vendors.filter((v) => letterOf(v) === 'not-sent'));
+  const notReached = namesOf(statement.vendors.filter((v) => letterOf(v) === 'not-reached'));
   const companies = (names: string[]) => (names.length > 12 ? w.say('manyCompanies', { count: w.number(names.length) }) : joinNames(names, language));
   const authorities = signatoriesInOrder(campaign.authorities);
   const background = [

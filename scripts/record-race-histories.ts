@@ -12,9 +12,10 @@
 // again to a corrected address (continued-run-counts-letters). Not a patch but revision 5: a
 // demonstration whose result's due date the calendar was asked for, moved while it answered
 // (demonstration-result-on-calendar). A statement that marks the vendors the letter never reached,
-// for each of the three reasons (statement-says-who-was-written-to). Revision 6: an engagement
-// withdrawn with a demonstration still to come, whose invitees are sent its cancellation
-// (demonstration-cancelled-on-withdrawal).
+// for each of the three reasons (statement-says-who-was-written-to). A statement whose letter reached
+// a vendor after the version saying it had not was approved: corrected in a version 2, approved in
+// turn (statement-published-as-approved). Revision 6: an engagement withdrawn with a demonstration
+// still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -318,6 +319,40 @@ async function main() {
       sink.recipientPolicy = () => undefined;
       await campaigns.result(id);
       await save('campaign-statement-says-who-was-written-to', campaigns.handle(id));
+    }
+    if (wanted('statement-published-as-approved')) {
+      // The ledger asked at drafting: slow's letter still going out, version 1 says it did not reach
+      // slow. The letter goes out before the signatories approve: asked again at publication, the
+      // ledger says otherwise, and version 2 corrects the background and is approved in turn.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-published-as-approved';
+      const slowLetter = gate();
+      held.letterOf.set('slow', slowLetter);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+      await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      slowLetter.open();
+      held.letterOf.delete('slow');
+      await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await until(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const { published } = await campaigns.result(id);
+      console.log('published version', published.version);
+      await save('campaign-statement-published-as-approved', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

@@ -16,6 +16,9 @@ export interface ChangeView {
   label: string;
   stageBefore?: string;
   stageAfter?: string;
+  /** For a change of what the background says of the letter and the vendor. */
+  letterBefore?: string;
+  letterAfter?: string;
   /** One line per language whose text differs, as words kept, removed and added. */
   languages: { language: Language; parts: DiffPart[] }[];
 }
@@ -38,13 +41,16 @@ export function changesView(found: StatementVersionChanges | undefined, language
           stageAfter: views.text(language, change.stageAfter ? `stage.${change.stageAfter}` : 'change.absent'),
         }
       : {}),
+    ...(change.section === 'letter'
+      ? { letterBefore: views.text(language, `letter.${change.letterBefore}`), letterAfter: views.text(language, `letter.${change.letterAfter}`) }
+      : {}),
     languages: textLanguages(change),
   }));
   return { version: found.version, sinceVersion: found.sinceVersion, items, more: found.more ?? 0 };
 }
 
 function textLanguages(change: StatementChange): ChangeView['languages'] {
-  if (change.section === 'outcome') return [];
+  if (change.section === 'outcome' || change.section === 'letter') return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
   return LANGUAGES.filter((l) => (before[l] ?? '') !== (after[l] ?? '')).map((l) => ({ language: l, parts: wordDiff(before[l] ?? '', after[l] ?? '') }));

@@ -35,6 +35,7 @@ import {
   describeGap,
   describeGaps,
   emptyStatementText,
+  letterOf,
   statementBytes,
   statementChanges,
   statementEntry,
@@ -157,6 +158,8 @@ export class CampaignCase {
   private unprintable: DraftUnprintable | undefined;
   /** Vendors the published statement was not mailed to, and why. */
   private readonly notMailed: StatementNotMailed[] = [];
+  /** Vendors whose letter the mail server had not accepted when the workflow last asked the ledger. */
+  private notAccepted: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly input: CampaignInput,
@@ -637,9 +640,13 @@ export class CampaignCase {
 
   /**
    * Each vendor the letter never reached (stopped before its engagement started, or its engagement
-   * ended saying so, as `vendorsToNotify` finds them) marked so, where the workflow says to mark them.
+   * ended saying so, as `vendorsToNotify` finds them, or its letter not accepted when the ledger was
+   * last asked) marked so, where the workflow says to mark them.
    */
-  private markedNotWrittenTo(vendors: StatementVendorEntry[], also: ReadonlyMap<string, NoticeNotMailedReason> = new Map()): StatementVendorEntry[] {
+  private markedNotWrittenTo(
+    vendors: StatementVendorEntry[],
+    also: ReadonlyMap<string, NoticeNotMailedReason> = new Map([...this.notAccepted].map((id) => [id, 'letter-not-accepted' as const])),
+  ): StatementVendorEntry[] {
     const why = (vendorId: string): NoticeNotMailedReason | undefined => {
       const reason = this.whyNotWrittenTo(vendorId);
       if (reason) return reason === 'neverStarted' ? 'never-started' : 'letter-undelivered';
@@ -665,13 +672,17 @@ export class CampaignCase {
    */
   private redraft(now: string): void {
     const next = this.prospectiveDraft();
+    this.newVersion({ ...next, vendors: this.markedNotWrittenTo(next.vendors) }, now);
+    this.editedSinceDraft = false;
+  }
+
+  private newVersion(content: Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'>, now: string): void {
     const draft: StatementDraft = {
       // The statement never prints the letter's body (up to 200,000 characters): it stays out of every version.
       campaign: { ...this.input.campaign, letterBody: { en: [], fr: [] } },
       version: (this.draft?.version ?? 0) + 1,
       date: this.draftDate(now),
-      ...next,
-      vendors: this.markedNotWrittenTo(next.vendors),
+      ...content,
       signatories: [],
     };
     this.approvals =
@@ -683,8 +694,40 @@ export class CampaignCase {
           });
     this.draft = draft;
     this.versions.set(draft.version, draft);
-    this.editedSinceDraft = false;
     if (this.phase === 'revising') this.phase = 'approving';
+  }
+
+  /**
+   * The ledger's answer (see activity `lettersNotAccepted`): the vendors, of those the workflow asked
+   * about, whose letter the mail server has not accepted. The next version marks them.
+   */
+  ledgerSays(notAccepted: string[]): void {
+    this.notAccepted = new Set(notAccepted);
+  }
+
+  /** The vendors the ledger last named, whose statement notice is not mailed (see `vendorsToNotify`). */
+  lettersNotAccepted(): ReadonlySet<string> {
+    return this.notAccepted;
+  }
+
+  /**
+   * Whether the current version says of the letter (in its background) other than what the outcomes
+   * and the ledger say now: its signatories would put their names under a text they never read.
+   */
+  lettersOutdated(): boolean {
+    const { vendors } = this.draft!;
+    const now = this.markedNotWrittenTo(vendors.map(unmarked));
+    return now.some((entry, i) => letterOf(entry) !== letterOf(vendors[i]!));
+  }
+
+  /**
+   * The current version again with its background corrected (what the outcomes and the ledger say of
+   * the letter now), and nothing else: the lead's edits not yet submitted stay so. A change of public
+   * text, so no approval carries over and every signatory is asked again.
+   */
+  redraftLetters(now: string): void {
+    const { vendors, conclusions, lessonsLearned } = this.draft!;
+    this.newVersion({ vendors: this.markedNotWrittenTo(vendors.map(unmarked)), conclusions, lessonsLearned }, now);
   }
 
   private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }): void {
@@ -771,6 +814,10 @@ function requireOfficer(by: unknown): void {
 /** Validators reject with an ApplicationFailure so the officer reads the reason as given. */
 function reject(message: string): never {
   throw ApplicationFailure.create({ type: ErrorType.InvalidRequest, message, nonRetryable: true });
+}
+
+function unmarked({ notWrittenTo: _mark, ...entry }: StatementVendorEntry): StatementVendorEntry {
+  return entry;
 }
 
 function trimmed(text: BilingualParagraphs): BilingualParagraphs {

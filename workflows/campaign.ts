@@ -50,7 +50,7 @@ import {
   type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
-import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type SentMessage, type Vendor } from './types';
+import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type SentMessage, type StatementDraft, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
 export type { CampaignResult } from './campaign-state';
@@ -114,6 +114,14 @@ const DRAFT_DATED_IN_LEAD_ZONE = 'draft-dated-in-lead-zone';
  * an older history drafted and published as they were approved and sent.
  */
 const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
+/**
+ * The statement is published as its signatories approved it. Under the patch above, the ledger was
+ * asked only at publication and its answer marked the signed statement after the approvals, so the
+ * published background could differ from the approved one. Now the ledger is asked when a version
+ * is drafted, and again before publication: a version whose background the ledger or the outcomes
+ * have since contradicted is followed by a corrected one, which every signatory is asked to approve.
+ */
+const PUBLISHED_AS_APPROVED = 'statement-published-as-approved';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -235,9 +243,31 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
   }
 
+  // Asked at each point, not once: a campaign drafted before the patch checks its next versions, and
+  // the approved one before publication, like any other.
+  const checksLedger = () => patched(PUBLISHED_AS_APPROVED);
+  /** The last version whose background was checked against the ledger before it went out. */
+  let checked: StatementDraft | undefined;
+  /**
+   * Asks the delivery ledger which vendors the statement would say were written to have no letter
+   * the mail server accepted; the next version marks them. Not asked when there are none.
+   */
+  async function askLedger(): Promise<void> {
+    const vendorIds = kase.vendorsWrittenTo().map((v) => v.id);
+    kase.ledgerSays(vendorIds.length ? await email.lettersNotAccepted({ campaignId: ref.id, vendorIds }) : []);
+  }
+
   /** The lead submits a version; engagements it closed or excluded end now, sending nothing more. */
   async function draftStatement(req: DraftStatementInput) {
+    // A later version says whom the letter reached as the ledger knows it when the lead submits it.
+    // Meanwhile the statement may have been approved, or another version submitted: asked again.
+    const asksLedger = kase.phase !== 'engaging' && checksLedger();
+    if (asksLedger) {
+      await askLedger();
+      kase.checkDraft(req);
+    }
     const status = kase.requestDraft(req, now());
+    if (asksLedger) checked = kase.draft;
     await Promise.all((req.openCases ?? []).map((d) => tellWithdrawal(d.vendorId, req.by, d.reason.en || d.reason.fr)));
     return status;
   }
@@ -348,63 +378,99 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   await condition(() => kase.readyToDraft());
 
   // ── Approval ────────────────────────────────────────────────────────────────────────────────
+  // The first version says whom the letter reached as the ledger knows it now, not only the outcomes.
+  const firstChecked = checksLedger();
+  if (firstChecked) await askLedger();
   kase.startApproval(now());
   // From here a co-signatory's campaigns list shows this statement, read from the memo alone.
   if (patched(STATEMENT_DRAFTED_LISTED)) upsertMemo({ [CAMPAIGN_MEMO_KEY]: campaignListingMemo(input.campaign, true) });
-  while (!kase.approved()) {
-    const current = kase.draft!;
-    const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
-      // Refused for good (a character no font Dossier embeds draws): the version waits for the next
-      // one, where it used to fail the campaign and every engagement in it. Asked only then, so a
-      // campaign recorded before replays as it ran.
-      if (!refusedForGood(err) || !patched(UNPRINTABLE_DRAFT_WAITS)) throw err;
-      kase.draftUnprintable(current.version, errorText(err));
-      return undefined;
-    });
-    if (!drafts) {
-      await condition(() => kase.draft !== current);
-      continue;
-    }
-    const sentBack = kase.changesRequestedBefore(current.version);
-    await Promise.all(
-      kase.approvalRequestRecipients().map((a) =>
-        send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], languageOf(a), {
-          ...sentBack,
-          attachmentPaths: [drafts[languageOf(a)]],
-          ...kase.approvalRequestFor(a),
-        }),
-      ),
-    );
-    for (let n = 1; ; n++) {
-      if (await condition(() => kase.approved() || kase.draft !== current, policy.approvalReminderEvery)) break;
-      // Sent back to the lead: no reminders until the next version goes out. Past the last reminder
-      // a version gets, the campaign waits without reminding (the status names who has not answered);
-      // a campaign that sent more before the patch replays as it ran.
-      if (kase.phase === 'revising' || (n > APPROVAL_REMINDERS_PER_VERSION && patched(APPROVAL_REMINDERS_CAPPED))) {
-        await condition(() => kase.approved() || kase.draft !== current);
-        break;
+  checked = firstChecked ? kase.draft : undefined;
+  /** Approved before the patch: the ledger's answer marks the signed statement, as it then did (below). */
+  let marksAtPublication = false;
+  for (;;) {
+    while (!kase.approved()) {
+      const current = kase.draft!;
+      // A later version is marked from the ledger's last answer: asked again before anyone reads it,
+      // a version it contradicts is followed at once by a corrected one (the version is never sent).
+      if (checked !== current && checksLedger()) {
+        checked = current;
+        await askLedger();
+        if (kase.draft !== current) continue;
+        if (kase.phase === 'approving' && kase.lettersOutdated()) {
+          kase.redraftLetters(now());
+          checked = kase.draft;
+          continue;
+        }
       }
+      const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
+        // Refused for good (a character no font Dossier embeds draws): the version waits for the next
+        // one, where it used to fail the campaign and every engagement in it. Asked only then, so a
+        // campaign recorded before replays as it ran.
+        if (!refusedForGood(err) || !patched(UNPRINTABLE_DRAFT_WAITS)) throw err;
+        kase.draftUnprintable(current.version, errorText(err));
+        return undefined;
+      });
+      if (!drafts) {
+        await condition(() => kase.draft !== current);
+        continue;
+      }
+      const sentBack = kase.changesRequestedBefore(current.version);
       await Promise.all(
-        kase.waitingFor().map((a) =>
-          send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), {
-            reminderNumber: n,
+        kase.approvalRequestRecipients().map((a) =>
+          send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], languageOf(a), {
+            ...sentBack,
             attachmentPaths: [drafts[languageOf(a)]],
+            ...kase.approvalRequestFor(a),
           }),
         ),
       );
+      for (let n = 1; ; n++) {
+        if (await condition(() => kase.approved() || kase.draft !== current, policy.approvalReminderEvery)) break;
+        // Sent back to the lead: no reminders until the next version goes out. Past the last reminder
+        // a version gets, the campaign waits without reminding (the status names who has not answered);
+        // a campaign that sent more before the patch replays as it ran.
+        if (kase.phase === 'revising' || (n > APPROVAL_REMINDERS_PER_VERSION && patched(APPROVAL_REMINDERS_CAPPED))) {
+          await condition(() => kase.approved() || kase.draft !== current);
+          break;
+        }
+        await Promise.all(
+          kase.waitingFor().map((a) =>
+            send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), {
+              reminderNumber: n,
+              attachmentPaths: [drafts[languageOf(a)]],
+            }),
+          ),
+        );
+      }
     }
+    // Approved. Outcomes may have ended since it was drafted, and the ledger may say otherwise now: a
+    // background that no longer holds is corrected in a new version, which the signatories approve
+    // before anything is published.
+    if (!checksLedger()) {
+      marksAtPublication = true;
+      break;
+    }
+    await askLedger();
+    if (!kase.approved()) continue;
+    if (!kase.lettersOutdated()) break;
+    kase.redraftLetters(now());
+    checked = kase.draft;
   }
 
   // ── Publication ─────────────────────────────────────────────────────────────────────────────
   kase.sign();
-  // Vendors whose letter the mail server never accepted (still being sent, or refused in an
-  // engagement that ended before outcomes said so): asked once, for the statement and its notices alike.
-  const toLookUp = kase.vendorsWrittenTo().map((v) => v.id);
-  const notAccepted =
-    toLookUp.length && patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO)
-      ? new Set(await email.lettersNotAccepted({ campaignId: ref.id, vendorIds: toLookUp }))
-      : new Set<string>();
-  const signed = kase.markNotWrittenTo(notAccepted);
+  let signed = kase.draft!;
+  let notAccepted = kase.lettersNotAccepted();
+  if (marksAtPublication) {
+    // Campaigns approved before PUBLISHED_AS_APPROVED replay as they ran: the ledger asked once here,
+    // its answer marking the signed statement (and leaving out the notices) alike.
+    const toLookUp = kase.vendorsWrittenTo().map((v) => v.id);
+    notAccepted =
+      toLookUp.length && patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO)
+        ? new Set(await email.lettersNotAccepted({ campaignId: ref.id, vendorIds: toLookUp }))
+        : new Set<string>();
+    signed = kase.markNotWrittenTo(notAccepted);
+  }
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
   const attachmentPaths = LANGUAGES.map((l) => files[l]);

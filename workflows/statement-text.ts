@@ -18,6 +18,7 @@ import {
   type RecordedText,
   type StatementChange,
   type StatementDraft,
+  type StatementLetter,
   type StatementText,
   type StatementVendorEntry,
   type VendorPublicText,
@@ -304,6 +305,12 @@ function paragraphsText(p: BilingualParagraphs): PublicText | undefined {
   return { en: p.en.join('\n\n'), fr: p.fr.join('\n\n') };
 }
 
+/** What the background says of the letter and this vendor: it follows the vendor's mark, if any. */
+export function letterOf(entry: Pick<StatementVendorEntry, 'notWrittenTo'>): StatementLetter {
+  if (!entry.notWrittenTo) return 'sent';
+  return entry.notWrittenTo === 'never-started' ? 'not-sent' : 'not-reached';
+}
+
 /**
  * What differs, section by section, from `before` to `after` (old → new), in the order the
  * statement prints it. Empty when the public text of the two is the same.
@@ -320,6 +327,9 @@ export function statementChanges(before: Comparable, after: Comparable): Stateme
     const prior = old.get(entry.vendorId);
     const vendorName = entry.vendorName;
     if (prior?.stage !== entry.stage) changes.push({ section: 'outcome', vendorName, ...(prior ? { stageBefore: prior.stage } : {}), stageAfter: entry.stage });
+    // The background's opening sentence names the vendors the letter reached: a vendor moving in or
+    // out of it changes the public text as much as its outcome does, whatever its stage.
+    if (prior && letterOf(prior) !== letterOf(entry)) changes.push({ section: 'letter', vendorName, letterBefore: letterOf(prior), letterAfter: letterOf(entry) });
     compare({ section: 'reason', vendorName }, prior?.reason, entry.reason);
     compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);
     for (const principle of PRINCIPLES) {

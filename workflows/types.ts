@@ -583,6 +583,7 @@ export const STATEMENT_SECTIONS = [
   'reason',
   'conclusions',
   'lessons-learned',
+  'letter',
 ] as const;
 export type StatementSection = (typeof STATEMENT_SECTIONS)[number];
 
@@ -599,7 +600,16 @@ export interface StatementChange {
   /** For `outcome`: the vendor's stage in the statement before and after. */
   stageBefore?: StatementVendorEntry['stage'];
   stageAfter?: StatementVendorEntry['stage'];
+  /** For `letter`: what the background says of the open letter and the vendor, before and after. */
+  letterBefore?: StatementLetter;
+  letterAfter?: StatementLetter;
 }
+
+/**
+ * What the statement's background says of the open letter and one vendor (see `notWrittenTo`): sent
+ * to it, not sent (its review ended first), or sent and never received.
+ */
+export type StatementLetter = 'sent' | 'not-sent' | 'not-reached';
 
 export interface OutgoingMessage {
   /** The engagement or campaign workflow ID: every message of a thread refers to its first one. */

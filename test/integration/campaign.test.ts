@@ -341,7 +341,7 @@ describe('campaign: engagements, approval and the published statement', () => {
   });
 
   it('publishes once a quorum approves a statement the lead drafted after closing the open engagement with a reason', { timeout: 180_000 }, async () => {
-    const { campaigns } = clients();
+    const { campaigns, engagements } = clients();
     const id = env.uniqueId('quorum');
     const base = testCampaign(id);
     const input = campaignInput(id, ['omega'], {
@@ -352,6 +352,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     });
     await campaigns.start(input);
     await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    // The letter has gone out: the version drafted says it reached omega, as the published one does.
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'omega' }), (s) => s.stage === 'awaiting-response', 'omega awaiting a response');
 
     await campaigns.editStatement(id, {
       by: officer,
@@ -456,10 +458,12 @@ describe('campaign: engagements, approval and the published statement', () => {
   });
 
   it('stops reminding a signatory who never answers after the last reminder a version gets, and still publishes once it does', { timeout: 120_000 }, async () => {
-    const { campaigns } = clients();
+    const { campaigns, engagements } = clients();
     const id = env.uniqueId('reminded');
     await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '1s' }) }));
     await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    // The letter has gone out: the version drafted says it reached kilo, as the published one does.
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'kilo' }), (s) => s.stage === 'awaiting-response', 'kilo awaiting a response');
     await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
     const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
     await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
@@ -477,10 +481,12 @@ describe('campaign: engagements, approval and the published statement', () => {
   });
 
   it('holds a version the worker cannot print for the lead to replace, instead of failing the campaign', { timeout: 180_000 }, async () => {
-    const { campaigns } = clients();
+    const { campaigns, engagements } = clients();
     const id = env.uniqueId('unprintable');
     await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
     await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    // The letter has gone out: the version drafted says it reached kilo, as the published one does.
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'kilo' }), (s) => s.stage === 'awaiting-response', 'kilo awaiting a response');
     // Straight to the workflow, as any Temporal client may send it: the client API refuses it first.
     await campaigns.handle(id).executeUpdate(editStatementUpdate, {
       args: [{ by: officer, conclusions: { en: ['Kilo 🦄 explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }],
@@ -676,9 +682,14 @@ describe('campaign: engagements, approval and the published statement', () => {
       const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
       await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
       await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      // The version the signatories approve says it already: the ledger is asked when it is drafted,
+      // not only at publication, after their approval.
+      const approvedText = (await pdfPageTexts((await campaigns.statementPdf(id, 'en'))!.bytes)).join(' ').replace(/\s+/g, ' ');
+      expect(approvedText).toContain('The letter did not reach Vendor gone and Vendor slow.');
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
       const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      expect(published.published?.version).toBe(1);
       // slow's letter is still going out: the statement would be the first it heard of the campaign.
       expect(published.engagements.find((e) => e.vendorId === 'slow')?.state).toBe('in-progress');
       const notice = (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-');
@@ -706,6 +717,67 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(env.sink.messages.filter(notice)).toHaveLength(3);
     } finally {
       env.sink.recipientPolicy = () => undefined;
+      letterHeld.open!();
+    }
+  });
+
+  it('asks the signatories again, in a new version, when the letter reached a vendor after they approved a statement saying it had not', { timeout: 240_000 }, async () => {
+    // slow: its letter still going out when the statement is drafted (excluded at drafting), and
+    // accepted by the mail server once the signatories have read that it did not reach slow.
+    const letterHeld: { open?: () => void } = {};
+    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
+    const taskQueue = await env.ownWorker('letters-as-approved', {
+      wrap: (activities) => ({
+        ...activities,
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('as-approved');
+    const stage = (vendorId: string, wanted: string) =>
+      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+    const pdfText = async (path: string) => (await pdfPageTexts(readFileSync(join(env.config.outputDir, path)))).join(' ').replace(/\s+/g, ' ');
+    try {
+      await campaigns.start(campaignInput(id, ['slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      expect((await engagements.status({ campaignId: id, vendorId: 'slow' })).stage).toBe('sending-letter');
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', 'letter-not-accepted'],
+        ['kilo', undefined],
+      ]);
+
+      // The letter goes out; the signatories approve version 1, which says it did not reach slow.
+      letterHeld.open!();
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const asked = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published' || s.draft?.version === 2, 'the publication, or version 2');
+      expect(asked.phase).toBe('approving');
+      expect(asked.draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
+      expect(asked.published).toBeUndefined();
+      // Each signatory is asked again, in its language, with what changed.
+      const request = (authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v2-${authority}`;
+      await env.sink.waitFor(1, request('opc'), 60_000);
+      await env.sink.waitFor(1, request('fdpic'), 60_000);
+      const toOpc = (await simpleParser(env.sink.messages.find(request('opc'))!.raw)).text!;
+      expect(toOpc).toMatch(/What changed since version 1, which you last saw:\s+Vendor slow: the open letter, in the background\s+before: did not reach it\s+now: {4}sent to it/);
+
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const { published } = await campaigns.result(id);
+      expect(published.version).toBe(2);
+      const en = await pdfText(published.files.en);
+      expect(en).toContain('sent an open letter to Vendor slow and Vendor kilo, setting out');
+      expect(en).not.toContain('did not reach');
+    } finally {
       letterHeld.open!();
     }
   });

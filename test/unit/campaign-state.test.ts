@@ -367,6 +367,37 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(kase.approved()).toBe(true);
   });
 
+  it('corrects an approved version whose background the ledger now contradicts in a new version, which every signatory approves again', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.ledgerSays([]);
+    kase.startApproval(NOW);
+    for (const a of kase.authorities) kase.approvalRequestFor(a);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.approve({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 }, NOW);
+    expect(kase.approved()).toBe(true);
+    expect(kase.lettersOutdated()).toBe(false);
+    // The lead edits meanwhile, without submitting; then, at publication, the ledger finds no accepted letter of cisco's.
+    kase.edit({ by: LEAD, conclusions: { en: ['Unsubmitted.'], fr: ['Non soumis.'] } });
+    kase.ledgerSays(['cisco']);
+    expect(kase.lettersOutdated()).toBe(true);
+    kase.redraftLetters(LATER);
+    expect(kase.approved()).toBe(false);
+    expect(kase.status()).toMatchObject({ phase: 'approving', unsubmittedEdits: true, draft: { version: 2, approvals: [], pending: ['opc', 'fdpic'] } });
+    expect(kase.draft!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+      ['zoom', undefined],
+      ['cisco', 'letter-not-accepted'],
+    ]);
+    expect(kase.draft!.conclusions).toEqual({ en: ['Done.'], fr: ['Fait.'] });
+    expect(kase.approvalRequestFor(kase.authorities[1]!)).toEqual({
+      version: 2,
+      sinceVersion: 1,
+      changes: [{ section: 'letter', vendorName: 'Vendor cisco', letterBefore: 'sent', letterAfter: 'not-reached' }],
+    });
+    expect(kase.lettersOutdated()).toBe(false);
+  });
+
   it('refuses edits and drafts once published, and names an unknown vendor in an edit', () => {
     const kase = editLoop();
     expect(refusal(() => kase.checkEdit({ by: LEAD, vendors: { meet: { summary: both('a', 'b') } } }))).toBe(

@@ -176,6 +176,19 @@ describe('the lead’s edits and the changes between versions', () => {
     const changes = statementChanges(draftOf([open('late')], complete()), draftOf([ended('late', { findings: undefined })], complete()));
     expect(changes[0]).toEqual({ section: 'outcome', vendorName: 'LATE', stageBefore: 'in-progress', stageAfter: 'concluded' });
   });
+
+  it('names a vendor the letter no longer reaches, though its outcome stayed the same: the background sentence changed', () => {
+    const before = draftOf([ended('zoom'), ended('late')], complete());
+    const mark = (draft: typeof before, vendorId: string, notWrittenTo: 'letter-not-accepted' | 'letter-undelivered') => ({
+      ...draft,
+      vendors: draft.vendors.map((v) => (v.vendorId === vendorId ? { ...v, notWrittenTo } : v)),
+    });
+    const after = mark(before, 'late', 'letter-not-accepted');
+    expect(statementChanges(before, after)).toEqual([{ section: 'letter', vendorName: 'LATE', letterBefore: 'sent', letterAfter: 'not-reached' }]);
+    expect(statementChanges(after, before)).toEqual([{ section: 'letter', vendorName: 'LATE', letterBefore: 'not-reached', letterAfter: 'sent' }]);
+    // Another reason the letter did not reach it prints the same sentence.
+    expect(statementChanges(after, mark(before, 'late', 'letter-undelivered'))).toEqual([]);
+  });
 });
 
 describe('rules on the lead’s statement requests', () => {

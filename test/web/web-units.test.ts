@@ -1132,6 +1132,11 @@ describe('what changed between two versions of the statement', () => {
     // Only the language whose text changed.
     expect(view.items[1].languages).toEqual([{ language: 'en', parts: [{ kind: 'removed', text: 'Weak' }, { kind: 'added', text: 'Strong' }, { kind: 'same', text: '.' }] }]);
     expect(changesView(undefined, 'en', views)).toBeUndefined();
+    // What the background says of the letter and a vendor, as the approval request says it.
+    const letter = (language: 'en' | 'fr') =>
+      changesView({ version: 2, sinceVersion: 1, changes: [{ section: 'letter', vendorName: 'Zoom', letterBefore: 'not-reached', letterAfter: 'sent' }] }, language, views)!.items;
+    expect(letter('en')).toEqual([{ label: 'Zoom: the open letter, in the background', letterBefore: 'did not reach it', letterAfter: 'was sent to it', languages: [] }]);
+    expect(letter('fr')).toEqual([{ label: 'Zoom\u00a0: la lettre ouverte, dans le contexte', letterBefore: 'ne lui est pas parvenue', letterAfter: 'lui a été envoyée', languages: [] }]);
   });
 });
 
