@@ -6,7 +6,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, durationInWords, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
+import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
@@ -239,7 +239,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     digestCount: details.digest?.reduce((n, s) => n + s.items.length, 0),
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     // Digests scheduled before the horizon was given looked DIGEST_HORIZON ahead.
-    digestHorizon: details.digest ? durationInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
+    digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
     version: details.version,
     sinceVersion: details.sinceVersion,
     changes: changesView(details.changes, language),

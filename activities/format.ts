@@ -1,7 +1,7 @@
 // How dates, times and lists of names read in each language of the correspondence. Always with an
 // explicit time zone (UTC unless the input names one), so a message's text depends only on its input.
 import { DossierError } from '../workflows/errors';
-import { frenchHour, firstOfMonth as ordinalFirstOfMonth, LOCALE, timeZoneName as zoneName } from '../workflows/locale';
+import { frenchHour, firstOfMonth as ordinalFirstOfMonth, largestWholeUnit, LOCALE, timeZoneName as zoneName } from '../workflows/locale';
 import { durationMs, isDateOnly, isoInstant } from '../workflows/time';
 import { type Duration, type Language, type Principle } from '../workflows/types';
 import { wordListOf, wordOf } from './templates';
@@ -94,23 +94,16 @@ export function joinNames(names: string[], language: Language): string {
   return format.format(names);
 }
 
-const UNITS = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1_000],
-] as const;
-
 /**
- * A duration as a sentence says it, in its largest whole unit (`36 hours`, not `1.5 days`), the count
- * spelled out up to ten: `seven days` / `les sept jours` (templates/words.yaml `within`).
- * @example durationInWords('7 days', 'en') // 'seven days'
+ * How far ahead the officer digest looks, as its closing sentence says it: the largest whole unit,
+ * the count spelled out up to ten: `seven days` / `les sept jours` (templates/words.yaml `within`).
+ * @example lookAheadInWords('7 days', 'en') // 'seven days'
  */
-export function durationInWords(duration: Duration, language: Language): string {
+export function lookAheadInWords(duration: Duration, language: Language): string {
   const millis = durationMs(duration);
   if (millis === undefined) throw new FormatError(`"${String(duration)}" is not a duration such as "7 days" or "36 hours".`);
-  const [unit, size] = UNITS.find(([, size]) => millis % size === 0) ?? UNITS[UNITS.length - 1];
-  const count = Math.max(1, Math.round(millis / size));
+  const { unit, count: whole } = largestWholeUnit(millis);
+  const count = Math.max(1, whole);
   const inWords = wordListOf(language, 'cardinals')[count] ?? new Intl.NumberFormat(LOCALE[language]).format(count);
   const text = wordOf(language, `within.${unit}.${count === 1 ? 'one' : 'other'}`, { count: inWords });
   if (text === undefined) throw new FormatError(`templates/words.yaml has no ${language} within.${unit}; add it.`);

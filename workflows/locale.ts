@@ -28,6 +28,12 @@ const UNITS = [
   ['second', 1_000],
 ] as const;
 
+/** A span of milliseconds in the largest unit that measures it whole (`36 hours`, not `1.5 days`). */
+export function largestWholeUnit(ms: number): { unit: (typeof UNITS)[number][0]; count: number } {
+  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? UNITS[UNITS.length - 1]!;
+  return { unit, count: Math.round(ms / size) };
+}
+
 /**
  * A duration as the policy wrote it (`'4 hours'`, `'2s'`, milliseconds), in words in the largest unit
  * that measures it whole: `1 hour`, `90 minutes`, `2 secondes`. One that is not a duration is given back as written.
@@ -35,8 +41,8 @@ const UNITS = [
 export function durationInWords(duration: string | number, language: Language): string {
   const ms = durationMs(duration);
   if (ms === undefined) return String(duration);
-  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? UNITS[UNITS.length - 1]!;
-  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(ms / size));
+  const { unit, count } = largestWholeUnit(ms);
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(count);
 }
 
 // One formatter per language and zone: a page of times names its zone once per time shown, and
