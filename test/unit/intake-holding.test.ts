@@ -135,8 +135,11 @@ describe('the attachments of a message, in the document store', () => {
     expect(await store.list('vc')).toEqual([]);
 
     await intake.assign('vc', '<forged2@evil.example>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
-    expect((await store.list('vc')).map((d) => d.name)).toEqual(['big.bin']);
-    expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(Buffer.alloc(64 * 1024, 2));
+    // One document, stored under its id (its name travels only in the encrypted reference).
+    const [kept] = state.inbox![0].documents;
+    expect(kept).toMatchObject({ name: 'big.bin' });
+    expect((await store.list('vc')).map((d) => d.key)).toEqual([kept!.id]);
+    expect(await documents.read('vc', kept!)).toEqual(Buffer.alloc(64 * 1024, 2));
   });
 
   it('stores a recorded message’s attachments; when storing fails after recording, the next pass records it once and stores them', async () => {

@@ -127,7 +127,7 @@ describe('the workspace', () => {
     await page.fill('#extend-extendBy', '10 working days');
     await page.fill('#extend-reason', 'Zoom asked for more time');
     await page.click('#extend button[type=submit]');
-    expect(await textOf(page.locator('#extend-extendBy-error'))).toContain('needs a jurisdiction and a timeZone to count working days');
+    expect(await textOf(page.locator('#extend-extendBy-error'))).toBe('Working days cannot be counted: the lead authority has no jurisdiction and time zone. Give the new due date instead.');
     await page.fill('#extend-extendBy', '3 days');
     await page.click('#extend button[type=submit]');
     expect(await textOf(page.locator('.notice'))).toBe('The deadline is extended.');
