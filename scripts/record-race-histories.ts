@@ -14,7 +14,9 @@
 // (demonstration-result-on-calendar). A statement that marks the vendors the letter never reached,
 // for each of the three reasons (statement-says-who-was-written-to). A statement whose letter reached
 // a vendor after the version saying it had not was approved: corrected in a version 2, approved in
-// turn (statement-published-as-approved). Revision 6: an engagement withdrawn with a demonstration
+// turn (statement-published-as-approved); and one whose lead submitted a version marked from the
+// ledger's last answer, which the ledger, asked before it went out, contradicted: corrected at once
+// in the next version, sent in its place (statement-corrected-before-sent, same patch). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
@@ -353,6 +355,40 @@ async function main() {
       const { published } = await campaigns.result(id);
       console.log('published version', published.version);
       await save('campaign-statement-published-as-approved', campaigns.handle(id));
+
+      // The lead's version 2 is made at once from the ledger's last answer (slow's letter not
+      // accepted, as at version 1); asked again before version 2 goes out, the ledger says the letter
+      // has since reached slow, and version 3, corrected, goes out in its place and is approved.
+      const corrected = 'record-corrected-before-sent';
+      const slowAgain = gate();
+      held.letterOf.set('slow', slowAgain);
+      await campaigns.start({
+        campaign: testCampaign(corrected),
+        vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: corrected, notifyVendors: true },
+      });
+      const engagementIn = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(corrected, vendorId)));
+      await until(engagementIn('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await until(engagementIn('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+      await campaigns.editStatement(corrected, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      await campaigns.draftStatement(corrected, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await until(() => campaigns.status(corrected), (s) => s.phase === 'approving', 'the draft');
+      slowAgain.open();
+      held.letterOf.delete('slow');
+      await until(() => campaigns.status(corrected), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      await campaigns.editStatement(corrected, { by: OFFICER, conclusions: { en: ['Done, and reviewed.'], fr: ['Fait, et revu.'] } });
+      await campaigns.draftStatement(corrected, OFFICER);
+      await until(() => campaigns.status(corrected), (s) => s.draft?.version === 3, 'version 3');
+      const requestOf = (authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v3-${authority}.campaign.${corrected}@`);
+      await sink.waitFor(1, requestOf('opc'), 60_000);
+      await sink.waitFor(1, requestOf('fdpic'), 60_000);
+      await campaigns.approve(corrected, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(corrected, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      const sent = (await campaigns.result(corrected)).published;
+      console.log('published version', sent.version, 'approval requests:', JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${corrected}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith('approval-request'))));
+      await save('campaign-statement-corrected-before-sent', campaigns.handle(corrected));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

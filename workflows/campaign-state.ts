@@ -565,8 +565,11 @@ export class CampaignCase {
     if (gaps.length) reject(`Cannot draft: ${describeGaps(gaps)}`);
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
-    if (this.phase === 'approving' && this.draft && statementChanges(this.draft, next).length === 0) {
-      reject(`Nothing changed since version ${this.draft.version}: the signatories are answering on it; edit the text first.`);
+    // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
+    // the text is compared without them, so a version's own marks are no change of the lead's.
+    const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
+    if (this.phase === 'approving' && current && statementChanges(current, next).length === 0) {
+      reject(`Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
   }
 

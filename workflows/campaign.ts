@@ -117,9 +117,10 @@ const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
 /**
  * The statement is published as its signatories approved it. Under the patch above, the ledger was
  * asked only at publication and its answer marked the signed statement after the approvals, so the
- * published background could differ from the approved one. Now the ledger is asked when a version
- * is drafted, and again before publication: a version whose background the ledger or the outcomes
- * have since contradicted is followed by a corrected one, which every signatory is asked to approve.
+ * published background could differ from the approved one. Now the ledger is asked before the first
+ * version, before each later one is sent (the lead's update marks it from the last answer, never
+ * waiting for the ledger), and again before publication: a version whose background the ledger or
+ * the outcomes have since contradicted is replaced by a corrected one, which every signatory approves.
  */
 const PUBLISHED_AS_APPROVED = 'statement-published-as-approved';
 
@@ -257,17 +258,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     kase.ledgerSays(vendorIds.length ? await email.lettersNotAccepted({ campaignId: ref.id, vendorIds }) : []);
   }
 
-  /** The lead submits a version; engagements it closed or excluded end now, sending nothing more. */
+  /**
+   * The lead submits a version; engagements it closed or excluded end now, sending nothing more. The
+   * version is made at once, marked from the ledger's last answer: the approval loop asks the ledger
+   * before anyone is sent it (an activity awaited here would hold the lead's call while the ledger is
+   * out of reach, and let an older version be approved and published meanwhile).
+   */
   async function draftStatement(req: DraftStatementInput) {
-    // A later version says whom the letter reached as the ledger knows it when the lead submits it.
-    // Meanwhile the statement may have been approved, or another version submitted: asked again.
-    const asksLedger = kase.phase !== 'engaging' && checksLedger();
-    if (asksLedger) {
-      await askLedger();
-      kase.checkDraft(req);
-    }
     const status = kase.requestDraft(req, now());
-    if (asksLedger) checked = kase.draft;
     await Promise.all((req.openCases ?? []).map((d) => tellWithdrawal(d.vendorId, req.by, d.reason.en || d.reason.fr)));
     return status;
   }
@@ -390,8 +388,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   for (;;) {
     while (!kase.approved()) {
       const current = kase.draft!;
-      // A later version is marked from the ledger's last answer: asked again before anyone reads it,
-      // a version it contradicts is followed at once by a corrected one (the version is never sent).
+      // A version the lead submitted is marked from the ledger's last answer. Before it is rendered or
+      // sent, the ledger is asked again: if the lead submitted another meanwhile, that one is checked
+      // instead; if the answer contradicts the version's background (and no change request sent it
+      // back to the lead meanwhile), a version corrected from that answer replaces it at once and goes
+      // out in its place, the uncorrected one never sent. One sent back is corrected by the lead's next.
       if (checked !== current && checksLedger()) {
         checked = current;
         await askLedger();

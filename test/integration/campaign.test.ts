@@ -782,6 +782,79 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('drafts the lead\'s next version at once while the ledger is out of reach, and corrects it before anyone is sent it', { timeout: 240_000 }, async () => {
+    // slow: its letter still going out at version 1 (which says it did not reach slow), then accepted
+    // while the ledger does not answer. The lead's version 2 is made from the ledger's last answer; the
+    // ledger, asked again before version 2 goes out, says otherwise: version 3 replaces it unsent.
+    const letterHeld: { open?: () => void } = {};
+    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
+    const ledger: { held?: Promise<void>; open?: () => void } = {};
+    const taskQueue = await env.ownWorker('ledger-out-of-reach', {
+      wrap: (activities) => ({
+        ...activities,
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
+          return activities.sendMessage(message);
+        },
+        async lettersNotAccepted(request: Parameters<typeof activities.lettersNotAccepted>[0]) {
+          await ledger.held;
+          return activities.lettersNotAccepted(request);
+        },
+      }),
+    });
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('ledger-held');
+    const stage = (vendorId: string, wanted: string) =>
+      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+    const request = (version: number, authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v${version}-${authority}`;
+    const texts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    try {
+      await campaigns.start(campaignInput(id, ['slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await env.sink.waitFor(1, request(1, 'opc'), 60_000);
+      expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', 'letter-not-accepted'],
+        ['kilo', undefined],
+      ]);
+
+      // The ledger stops answering; slow's letter goes out meanwhile.
+      ledger.held = new Promise<void>((resolve) => (ledger.open = resolve));
+      letterHeld.open!();
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      await campaigns.editStatement(id, texts('Done, and reviewed.'));
+      const drafted = await Promise.race([
+        campaigns.draftStatement(id, officer).then(() => 'drafted'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting for the ledger'), 15_000)),
+      ]);
+      expect(drafted).toBe('drafted');
+      expect((await campaigns.status(id)).draft?.version).toBe(2);
+
+      // Once the ledger answers, version 2 is corrected before it goes out: version 3 is the one sent.
+      ledger.open!();
+      await env.sink.waitFor(1, request(3, 'opc'), 60_000);
+      await env.sink.waitFor(1, request(3, 'fdpic'), 60_000);
+      expect(env.sink.messages.filter((m) => request(2, 'opc')(m) || request(2, 'fdpic')(m))).toEqual([]);
+      const v3 = (await campaigns.statement(id))!;
+      expect(v3.version).toBe(3);
+      expect(v3.conclusions.en).toEqual(['Done, and reviewed.']);
+      expect(v3.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', undefined],
+        ['kilo', undefined],
+      ]);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      const { published } = await campaigns.result(id);
+      expect(published.version).toBe(3);
+    } finally {
+      letterHeld.open!();
+      ledger.open?.();
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');

@@ -398,6 +398,20 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(kase.lettersOutdated()).toBe(false);
   });
 
+  it('refuses to resubmit the same text while the signatories answer, though the version marks a vendor the letter did not reach', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.ledgerSays(['cisco']);
+    kase.startApproval(NOW);
+    expect(kase.draft!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+      ['zoom', undefined],
+      ['cisco', 'letter-not-accepted'],
+    ]);
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 1: the signatories are answering on it; edit the text first.');
+    expect(kase.draft!.version).toBe(1);
+  });
+
   it('refuses edits and drafts once published, and names an unknown vendor in an edit', () => {
     const kase = editLoop();
     expect(refusal(() => kase.checkEdit({ by: LEAD, vendors: { meet: { summary: both('a', 'b') } } }))).toBe(
