@@ -55,6 +55,40 @@ function campaignInput(id: string, vendors: string[], overrides: Partial<Campaig
   };
 }
 
+type TestEnv = ReturnType<typeof useDossier>;
+type TestActivities = Parameters<NonNullable<NonNullable<Parameters<TestEnv['ownWorker']>[1]>['wrap']>>[0];
+
+/**
+ * A worker of the test's own on which the open letter to the vendor `slow` waits until the test
+ * releases it (`releaseLetter`; calling it again does nothing), with clients on its task queue and
+ * a wait for an engagement of campaign `id` to reach a stage. `more` replaces other activities.
+ */
+async function withSlowLetter(
+  env: TestEnv,
+  name: string,
+  id: string,
+  { workflowsPath, more = () => ({}) }: { workflowsPath?: string; more?: (activities: TestActivities) => object } = {},
+) {
+  let releaseLetter!: () => void;
+  const released = new Promise<void>((resolve) => (releaseLetter = resolve));
+  const taskQueue = await env.ownWorker(name, {
+    ...(workflowsPath ? { workflowsPath } : {}),
+    wrap: (activities) => ({
+      ...activities,
+      async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+        if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await released;
+        return activities.sendMessage(message);
+      },
+      ...more(activities),
+    }),
+  });
+  const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+  const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+  const stage = (vendorId: string, wanted: string) =>
+    untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+  return { campaigns, engagements, stage, releaseLetter };
+}
+
 async function expectRefused(run: () => Promise<unknown>, message: RegExp): Promise<void> {
   const error = await run().then(
     () => undefined,
@@ -650,24 +684,11 @@ describe('campaign: engagements, approval and the published statement', () => {
     // so (as outcomes of engagements that ended before `letterUndelivered` do not). slow: its letter
     // still going out when the statement is published (excluded at drafting, its engagement waits
     // for the send). kilo had the letter, and is excluded at drafting.
-    const letterHeld: { open?: () => void } = {};
-    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
-    const taskQueue = await env.ownWorker('notice-from-ledger', {
-      workflowsPath: join(__dirname, 'engagements-before-letter-undelivered.ts'),
-      wrap: (activities) => ({
-        ...activities,
-        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
-          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
-          return activities.sendMessage(message);
-        },
-      }),
-    });
-    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
-    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
     const id = env.uniqueId('ledger');
+    const { campaigns, engagements, stage, releaseLetter } = await withSlowLetter(env, 'notice-from-ledger', id, {
+      workflowsPath: join(__dirname, 'engagements-before-letter-undelivered.ts'),
+    });
     env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
-    const stage = (vendorId: string, wanted: string) =>
-      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
     try {
       await campaigns.start(campaignInput(id, ['gone', 'slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
       await stage('gone', 'letter-undeliverable');
@@ -711,35 +732,21 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(en).toContain('The letter did not reach Vendor gone and Vendor slow.');
 
       // The letter goes out after all; the campaign ends with its engagement, and mails nothing more.
-      letterHeld.open!();
+      releaseLetter();
       await campaigns.result(id);
       await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<letter.') && m.to.includes('privacy@slow.test'), 60_000);
       expect(env.sink.messages.filter(notice)).toHaveLength(3);
     } finally {
       env.sink.recipientPolicy = () => undefined;
-      letterHeld.open!();
+      releaseLetter();
     }
   });
 
   it('asks the signatories again, in a new version, when the letter reached a vendor after they approved a statement saying it had not', { timeout: 240_000 }, async () => {
     // slow: its letter still going out when the statement is drafted (excluded at drafting), and
     // accepted by the mail server once the signatories have read that it did not reach slow.
-    const letterHeld: { open?: () => void } = {};
-    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
-    const taskQueue = await env.ownWorker('letters-as-approved', {
-      wrap: (activities) => ({
-        ...activities,
-        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
-          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
-          return activities.sendMessage(message);
-        },
-      }),
-    });
-    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
-    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
     const id = env.uniqueId('as-approved');
-    const stage = (vendorId: string, wanted: string) =>
-      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
+    const { campaigns, engagements, stage, releaseLetter } = await withSlowLetter(env, 'letters-as-approved', id);
     const pdfText = async (path: string) => (await pdfPageTexts(readFileSync(join(env.config.outputDir, path)))).join(' ').replace(/\s+/g, ' ');
     try {
       await campaigns.start(campaignInput(id, ['slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
@@ -755,7 +762,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       ]);
 
       // The letter goes out; the signatories approve version 1, which says it did not reach slow.
-      letterHeld.open!();
+      releaseLetter();
       await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
@@ -778,7 +785,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(en).toContain('sent an open letter to Vendor slow and Vendor kilo, setting out');
       expect(en).not.toContain('did not reach');
     } finally {
-      letterHeld.open!();
+      releaseLetter();
     }
   });
 
@@ -786,27 +793,16 @@ describe('campaign: engagements, approval and the published statement', () => {
     // slow: its letter still going out at version 1 (which says it did not reach slow), then accepted
     // while the ledger does not answer. The lead's version 2 is made from the ledger's last answer; the
     // ledger, asked again before version 2 goes out, says otherwise: version 3 replaces it unsent.
-    const letterHeld: { open?: () => void } = {};
-    const opened = new Promise<void>((resolve) => (letterHeld.open = resolve));
     const ledger: { held?: Promise<void>; open?: () => void } = {};
-    const taskQueue = await env.ownWorker('ledger-out-of-reach', {
-      wrap: (activities) => ({
-        ...activities,
-        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
-          if (message.kind === 'open-letter' && message.vendor?.id === 'slow') await opened;
-          return activities.sendMessage(message);
-        },
+    const id = env.uniqueId('ledger-held');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'ledger-out-of-reach', id, {
+      more: (activities) => ({
         async lettersNotAccepted(request: Parameters<typeof activities.lettersNotAccepted>[0]) {
           await ledger.held;
           return activities.lettersNotAccepted(request);
         },
       }),
     });
-    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
-    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
-    const id = env.uniqueId('ledger-held');
-    const stage = (vendorId: string, wanted: string) =>
-      untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
     const request = (version: number, authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v${version}-${authority}`;
     const texts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
     try {
@@ -823,7 +819,7 @@ describe('campaign: engagements, approval and the published statement', () => {
 
       // The ledger stops answering; slow's letter goes out meanwhile.
       ledger.held = new Promise<void>((resolve) => (ledger.open = resolve));
-      letterHeld.open!();
+      releaseLetter();
       await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
       await campaigns.editStatement(id, texts('Done, and reviewed.'));
       const drafted = await Promise.race([
@@ -850,7 +846,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       const { published } = await campaigns.result(id);
       expect(published.version).toBe(3);
     } finally {
-      letterHeld.open!();
+      releaseLetter();
       ledger.open?.();
     }
   });
