@@ -1215,33 +1215,41 @@ describe('a co-signatory’s answer once another authority has sent the version 
   });
 });
 
-describe('a refusal in the workflow’s words on a French page', () => {
+/**
+ * An officer's engagement page for zoom of campaign vc, at `stage`, on a Dossier client whose steps
+ * `steps` answers (a refusal, typically); `post` sends a form in the officer's language.
+ */
+function engagementForms(stage: string, steps: Record<string, () => Promise<never>>, demonstrations: unknown[] = []) {
   const status = {
-    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
-    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
+    timeline: [], openQuestions: [], questions: [], demonstrations, remindersSent: [], deliveryFailures: [],
   };
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC',
-        extendDeadline: async () => {
-          throw refused('engagement engagement:vc:zoom', 'the new due date must be after the current one (11 December 2026).');
-        },
-      }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', ...steps }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
-  const extend = (form: Record<string, string>) =>
-    app.request('/campaigns/vc/engagements/zoom/extend', {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
-    });
+  const cookieIn = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  return {
+    post: (action: string, form: Record<string, string>, language: string) =>
+      app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+        method: 'POST',
+        headers: { cookie: cookieIn(language), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+      }),
+  };
+}
+
+describe('a refusal in the workflow’s words on a French page', () => {
+  const { post } = engagementForms('awaiting-response', {
+    extendDeadline: async () => {
+      throw refused('engagement engagement:vc:zoom', 'the new due date must be after the current one (11 December 2026).');
+    },
+  });
+  const extend = (form: Record<string, string>) => post('extend', form, 'fr');
 
   it('is marked as English, so a screen reader does not read it with French sounds', async () => {
     const response = await extend({ dueDate: '2026-12-01', reason: 'Asked for time' });
@@ -1285,30 +1293,13 @@ describe('the problems of a campaign file on a French page', () => {
 
 describe('a form refused because the case ended while it was filled in', () => {
   // The case closed for no response at its deadline (or another officer concluded it) while an officer typed.
-  const status = {
-    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'closed-no-response',
-    timeline: [], openQuestions: [], questions: [],
-    demonstrations: [{ id: 'd1', at: '2026-12-01T15:00:00.000Z', topics: ['Encryption'], result: 'validated', notes: 'Shown by Ada' }],
-    remindersSent: [], deliveryFailures: [],
-  };
   const ended = async () => {
     throw refused('engagement engagement:vc:zoom', 'it has ended and accepts no more requests');
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', recordResponse: ended, recordDemonstrationOutcome: ended }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
-  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
-  const post = (action: string, form: Record<string, string>) =>
-    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
-    });
+  const forms = engagementForms('closed-no-response', { recordResponse: ended, recordDemonstrationOutcome: ended }, [
+    { id: 'd1', at: '2026-12-01T15:00:00.000Z', topics: ['Encryption'], result: 'validated', notes: 'Shown by Ada' },
+  ]);
+  const post = (action: string, form: Record<string, string>) => forms.post(action, form, 'en');
 
   it('comes back with the refusal next to the field and what was typed, and offers no other action', async () => {
     const response = await post('respond', { summary: 'A summary typed for an hour', attachments: 'policy.pdf' });
@@ -1330,41 +1321,21 @@ describe('a form refused because the case ended while it was filled in', () => {
 });
 
 describe('a refusal Dossier’s own code words, on a French page', () => {
-  const status = {
-    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'closed-no-response',
-    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
-  };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC',
-        // As the client says it of a workflow that has finished (client/errors.ts, fromTemporal).
-        recordResponse: async () => {
-          throw refused('engagement:vc:zoom', ENDED_REASON);
-        },
-        // As the engagement's validator says it (workflows/engagement-rules.ts, requireOpen).
-        withdraw: async () => {
-          throw refused('engagement:vc:zoom', 'engagement:vc:zoom is closed-no-response: it accepts no more changes');
-        },
-        // A sentence this release does not know (a newer worker's).
-        extendDeadline: async () => {
-          throw refused('engagement:vc:zoom', 'the extension crosses the regulator’s winter closure');
-        },
-      }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const forms = engagementForms('closed-no-response', {
+    // As the client says it of a workflow that has finished (client/errors.ts, fromTemporal).
+    recordResponse: async () => {
+      throw refused('engagement:vc:zoom', ENDED_REASON);
+    },
+    // As the engagement's validator says it (workflows/engagement-rules.ts, requireOpen).
+    withdraw: async () => {
+      throw refused('engagement:vc:zoom', 'engagement:vc:zoom is closed-no-response: it accepts no more changes');
+    },
+    // A sentence this release does not know (a newer worker's).
+    extendDeadline: async () => {
+      throw refused('engagement:vc:zoom', 'the extension crosses the regulator’s winter closure');
+    },
   });
-  const cookieIn = (language: string) =>
-    `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
-  const post = (action: string, form: Record<string, string>, language = 'fr') =>
-    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
-      method: 'POST',
-      headers: { cookie: cookieIn(language), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
-    });
+  const post = (action: string, form: Record<string, string>, language = 'fr') => forms.post(action, form, language);
 
   it('says in French that the case has ended, not in English, after a form refused on an ended case', async () => {
     const response = await post('respond', { summary: 'Un résumé saisi pendant une heure', attachments: '' });
