@@ -123,6 +123,12 @@ const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
  * the outcomes have since contradicted is replaced by a corrected one, which every signatory approves.
  */
 const PUBLISHED_AS_APPROVED = 'statement-published-as-approved';
+/**
+ * A version a signatory sent back while the ledger was asked about it (before it went out, or at
+ * publication) is not sent, nor sent again, once the answer contradicts its background: it waits for
+ * the lead's next version, marked from that answer. Before, it went out to the signatories unchanged.
+ */
+const SENT_BACK_NOT_SENT_UNCHECKED = 'statement-sent-back-not-sent-unchecked';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -402,6 +408,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
           checked = kase.draft;
           continue;
         }
+      }
+      // Sent back while the ledger answered (here, or at publication): correcting it would pass over
+      // the change request, and sending it would put a background the ledger contradicts before the
+      // signatories. It waits for the lead's next version, which the answer marks. The patch is asked
+      // last, only when this arises, so that histories where it never did replay without its marker.
+      if (kase.phase === 'revising' && checksLedger() && kase.lettersOutdated() && patched(SENT_BACK_NOT_SENT_UNCHECKED)) {
+        await condition(() => kase.draft !== current);
+        continue;
       }
       const drafts = await documents.renderStatement({ statement: current, folder: publication.folder, draft: true }).catch((err: unknown) => {
         // Refused for good (a character no font Dossier embeds draws): the version waits for the next

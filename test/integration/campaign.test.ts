@@ -851,6 +851,121 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  /**
+   * A worker on which the open letter to `slow` waits (as `withSlowLetter`) and the delivery ledger
+   * does not answer while `ledger.held` is set; `ledger.asked` counts its calls, `drafts` lists the
+   * versions rendered for the signatories. Campaign `id` is started with version 1 sent, saying the
+   * letter did not reach slow.
+   */
+  async function withHeldLedger(name: string, id: string) {
+    const ledger: { held?: Promise<void>; open?: () => void; asked: number } = { asked: 0 };
+    const drafts: number[] = [];
+    const slow = await withSlowLetter(env, name, id, {
+      more: (activities) => ({
+        async lettersNotAccepted(request: Parameters<typeof activities.lettersNotAccepted>[0]) {
+          ledger.asked++;
+          await ledger.held;
+          return activities.lettersNotAccepted(request);
+        },
+        async renderStatement(request: Parameters<typeof activities.renderStatement>[0]) {
+          if (request.draft) drafts.push(request.statement.version);
+          return activities.renderStatement(request);
+        },
+      }),
+    });
+    const { campaigns, stage } = slow;
+    /** Holds the ledger; resolves once the workflow has asked it and waits for its answer. */
+    const hold = () => {
+      const asked = ledger.asked;
+      ledger.held = new Promise<void>((resolve) => (ledger.open = resolve));
+      return () => until(async () => ledger.asked, (n) => n > asked, 'the ledger asked');
+    };
+    await campaigns.start(campaignInput(id, ['slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+    await stage('kilo', 'awaiting-response');
+    await campaigns.editStatement(id, statementTexts('Done.'));
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+    await env.sink.waitFor(1, approvalRequest(id, 1, 'opc'), 60_000);
+    expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+      ['slow', 'letter-not-accepted'],
+      ['kilo', undefined],
+    ]);
+    return { ...slow, ledger, drafts, hold };
+  }
+  const statementTexts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  const approvalRequest = (id: string, version: number, authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v${version}-${authority}`;
+
+  it('does not send again a version a signatory sent back while the ledger was asked at publication, which the ledger contradicts: the lead\'s next goes out corrected', { timeout: 240_000 }, async () => {
+    // Version 1 says the letter did not reach slow; both signatories approve it once the letter went
+    // out. At publication the ledger does not answer; meanwhile opc sends version 1 back. The answer
+    // (the letter reached slow) contradicts version 1: it is neither printed nor sent again.
+    const id = env.uniqueId('sent-back-published');
+    const { campaigns, releaseLetter, ledger, drafts, hold } = await withHeldLedger('sent-back-at-publication', id);
+    try {
+      releaseLetter();
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      const asked = hold();
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await asked();
+      await campaigns.requestChanges(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1, comment: 'Say what kilo answered.' });
+      ledger.open!();
+      expect((await campaigns.status(id)).phase).toBe('revising');
+
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await env.sink.waitFor(1, approvalRequest(id, 2, 'opc'), 60_000);
+      await env.sink.waitFor(1, approvalRequest(id, 2, 'fdpic'), 60_000);
+      expect(drafts).toEqual([1, 2]);
+      expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', undefined],
+        ['kilo', undefined],
+      ]);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      expect((await campaigns.result(id)).published.version).toBe(2);
+    } finally {
+      releaseLetter();
+      ledger.open?.();
+    }
+  });
+
+  it('does not send a version a signatory sent back while the ledger was asked before it went out, which the ledger contradicts', { timeout: 240_000 }, async () => {
+    // The lead's version 2 is marked from the ledger's last answer (slow's letter not accepted); the
+    // ledger, asked before it goes out, does not answer, and opc sends version 2 back meanwhile (read
+    // in the workspace). The answer (the letter reached slow) contradicts it: nobody is sent it, and
+    // the lead's version 3 goes out marked as the ledger says.
+    const id = env.uniqueId('sent-back-unsent');
+    const { campaigns, releaseLetter, ledger, drafts, hold } = await withHeldLedger('sent-back-before-sent', id);
+    try {
+      const asked = hold();
+      releaseLetter();
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed.'));
+      await campaigns.draftStatement(id, officer);
+      await asked();
+      await campaigns.requestChanges(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2, comment: 'Say what kilo answered.' });
+      ledger.open!();
+
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
+      expect(drafts).toEqual([1, 3]);
+      expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', undefined],
+        ['kilo', undefined],
+      ]);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      expect((await campaigns.result(id)).published.version).toBe(3);
+    } finally {
+      releaseLetter();
+      ledger.open?.();
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
