@@ -16,7 +16,9 @@
 // a vendor after the version saying it had not was approved: corrected in a version 2, approved in
 // turn (statement-published-as-approved); and one whose lead submitted a version marked from the
 // ledger's last answer, which the ledger, asked before it went out, contradicted: corrected at once
-// in the next version, sent in its place (statement-corrected-before-sent, same patch). Revision 6: an engagement withdrawn with a demonstration
+// in the next version, sent in its place (statement-corrected-before-sent, same patch). A version a
+// signatory sent back while the ledger was asked about it, which the answer contradicts: not sent,
+// before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
@@ -98,6 +100,9 @@ async function main() {
     calendar: undefined as ReturnType<typeof gate> | undefined,
     calendarCalls: 0,
     store: undefined as ReturnType<typeof gate> | undefined,
+    /** The delivery ledger's look-ups (lettersNotAccepted), and how many were asked. */
+    ledger: undefined as ReturnType<typeof gate> | undefined,
+    ledgerCalls: 0,
   };
   const { code } = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
   const nc = await NativeConnection.connect({ address: server.address });
@@ -112,6 +117,11 @@ async function main() {
         if (message.kind === 'open-letter' && held.letter) await held.letter.opened;
         if (message.kind === 'open-letter' && message.vendor) await held.letterOf.get(message.vendor.id)?.opened;
         return activities.sendMessage(message);
+      },
+      async lettersNotAccepted(request: Parameters<typeof activities.lettersNotAccepted>[0]) {
+        held.ledgerCalls++;
+        await held.ledger?.opened;
+        return activities.lettersNotAccepted(request);
       },
       async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
         await held.store?.opened;
@@ -389,6 +399,86 @@ async function main() {
       const sent = (await campaigns.result(corrected)).published;
       console.log('published version', sent.version, 'approval requests:', JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${corrected}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith('approval-request'))));
       await save('campaign-statement-corrected-before-sent', campaigns.handle(corrected));
+    }
+    if (wanted('statement-sent-back-not-sent-unchecked')) {
+      // Version 1 says slow's letter did not reach it; the letter goes out meanwhile. Each time the
+      // ledger is held while it is asked about a version, a signatory sends that version back, and
+      // the answer contradicts it: it is not sent (before it went out: the lead's version 2; at
+      // publication: the approved version 1), and the lead's next version, marked from the answer, is.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      const requested = (id: string, version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      /** Holds the ledger; the returned call waits until the workflow has asked it. */
+      const holdLedger = () => {
+        const asked = held.ledgerCalls;
+        held.ledger = gate();
+        return () => until(async () => held.ledgerCalls, (n) => n > asked, 'the ledger asked');
+      };
+      const openLedger = () => {
+        held.ledger?.open();
+        held.ledger = undefined;
+      };
+      /** Campaign `id` with version 1 sent, saying the letter did not reach slow, whose letter is held. */
+      const versionOneSent = async (id: string) => {
+        const slowLetter = gate();
+        held.letterOf.set('slow', slowLetter);
+        await campaigns.start({
+          campaign: testCampaign(id),
+          vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
+          policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+          approval: { kind: 'all' },
+          publication: { folder: id, notifyVendors: true },
+        });
+        const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+        await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+        await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+        await campaigns.editStatement(id, texts('Done.'));
+        await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+        await sink.waitFor(1, requested(id, 1, 'opc'), 60_000);
+        return () => {
+          slowLetter.open();
+          held.letterOf.delete('slow');
+          return until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+        };
+      };
+      const requestsOf = (id: string) => JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith('approval-request')));
+
+      const beforeSent = 'record-sent-back-before-sent';
+      const releaseSlow = await versionOneSent(beforeSent);
+      const askedBefore = holdLedger();
+      await releaseSlow();
+      await campaigns.editStatement(beforeSent, texts('Done, and reviewed.'));
+      await campaigns.draftStatement(beforeSent, OFFICER);
+      await askedBefore();
+      await campaigns.requestChanges(beforeSent, { by: 'Daniel Therrien', authorityId: 'opc', version: 2, comment: 'Say what kilo answered.' });
+      openLedger();
+      await campaigns.editStatement(beforeSent, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(beforeSent, OFFICER);
+      await sink.waitFor(1, requested(beforeSent, 3, 'opc'), 60_000);
+      await sink.waitFor(1, requested(beforeSent, 3, 'fdpic'), 60_000);
+      await campaigns.approve(beforeSent, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(beforeSent, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      console.log('published version', (await campaigns.result(beforeSent)).published.version, 'approval requests:', requestsOf(beforeSent));
+      await save('campaign-statement-sent-back-before-sent', campaigns.handle(beforeSent));
+
+      const atPublication = 'record-sent-back-at-publication';
+      const releaseAgain = await versionOneSent(atPublication);
+      await releaseAgain();
+      const askedAtPublication = holdLedger();
+      await campaigns.approve(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(atPublication, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await askedAtPublication();
+      await campaigns.requestChanges(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 1, comment: 'Say what kilo answered.' });
+      openLedger();
+      await campaigns.editStatement(atPublication, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(atPublication, OFFICER);
+      await sink.waitFor(1, requested(atPublication, 2, 'opc'), 60_000);
+      await sink.waitFor(1, requested(atPublication, 2, 'fdpic'), 60_000);
+      await campaigns.approve(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(atPublication, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      console.log('published version', (await campaigns.result(atPublication)).published.version, 'approval requests:', requestsOf(atPublication));
+      await save('campaign-statement-sent-back-at-publication', campaigns.handle(atPublication));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,
