@@ -966,6 +966,37 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('checks a version the lead submitted while the ledger was asked at publication before anyone is sent it', { timeout: 240_000 }, async () => {
+    // Version 1 is approved once slow's letter went out; at publication the ledger does not answer,
+    // and the lead submits version 2 meanwhile, marked from the last answer (not reached). Asked for
+    // version 2 in turn, the ledger says otherwise: version 3, corrected, goes out in its place.
+    const id = env.uniqueId('submitted-published');
+    const { campaigns, releaseLetter, ledger, drafts, hold } = await withHeldLedger('submitted-at-publication', id);
+    try {
+      releaseLetter();
+      await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
+      const asked = hold();
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await asked();
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed.'));
+      await campaigns.draftStatement(id, officer);
+      ledger.open!();
+
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
+      expect(drafts).toEqual([1, 3]);
+      expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
+        ['slow', undefined],
+        ['kilo', undefined],
+      ]);
+    } finally {
+      releaseLetter();
+      ledger.open?.();
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
