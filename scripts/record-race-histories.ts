@@ -18,7 +18,8 @@
 // ledger's last answer, which the ledger, asked before it went out, contradicted: corrected at once
 // in the next version, sent in its place (statement-corrected-before-sent, same patch). A version a
 // signatory sent back while the ledger was asked about it, which the answer contradicts: not sent,
-// before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). Revision 6: an engagement withdrawn with a demonstration
+// before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). A
+// version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
@@ -100,6 +101,9 @@ async function main() {
     calendar: undefined as ReturnType<typeof gate> | undefined,
     calendarCalls: 0,
     store: undefined as ReturnType<typeof gate> | undefined,
+    /** Printing one version's drafts for the signatories, and the versions printed. */
+    printing: undefined as { version: number; gate: ReturnType<typeof gate> } | undefined,
+    printed: [] as number[],
     /** The delivery ledger's look-ups (lettersNotAccepted), and how many were asked. */
     ledger: undefined as ReturnType<typeof gate> | undefined,
     ledgerCalls: 0,
@@ -122,6 +126,11 @@ async function main() {
         held.ledgerCalls++;
         await held.ledger?.opened;
         return activities.lettersNotAccepted(request);
+      },
+      async renderStatement(request: Parameters<typeof activities.renderStatement>[0]) {
+        if (request.draft) held.printed.push(request.statement.version);
+        if (request.draft && request.statement.version === held.printing?.version) await held.printing.gate.opened;
+        return activities.renderStatement(request);
       },
       async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
         await held.store?.opened;
@@ -479,6 +488,40 @@ async function main() {
       await campaigns.approve(atPublication, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
       console.log('published version', (await campaigns.result(atPublication)).published.version, 'approval requests:', requestsOf(atPublication));
       await save('campaign-statement-sent-back-at-publication', campaigns.handle(atPublication));
+    }
+    if (wanted('statement-superseded-not-sent')) {
+      // Version 2 is being printed when the lead submits version 3: version 2 is not sent, version 3 is.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-superseded-not-sent';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('kilo')],
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await sink.waitFor(1, requested(1, 'opc'), 60_000);
+      held.printing = { version: 2, gate: gate() };
+      await campaigns.editStatement(id, texts('Done, and reviewed.'));
+      await campaigns.draftStatement(id, OFFICER);
+      await until(async () => held.printed, (printed) => printed.includes(2), 'version 2 being printed');
+      await campaigns.editStatement(id, texts('Done, and reviewed twice.'));
+      await campaigns.draftStatement(id, OFFICER);
+      held.printing.gate.open();
+      held.printing = undefined;
+      await sink.waitFor(1, requested(3, 'opc'), 60_000);
+      await sink.waitFor(1, requested(3, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await save('campaign-statement-superseded-not-sent', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

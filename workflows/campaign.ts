@@ -129,6 +129,12 @@ const PUBLISHED_AS_APPROVED = 'statement-published-as-approved';
  * the lead's next version, marked from that answer. Before, it went out to the signatories unchanged.
  */
 const SENT_BACK_NOT_SENT_UNCHECKED = 'statement-sent-back-not-sent-unchecked';
+/**
+ * A version the lead replaced while it was being printed is not sent: its requests, made after the
+ * print, described the newer version (number, changes, marks not yet checked) over the older one's
+ * PDF, and recorded the newer as seen, so its own request then said nothing had changed.
+ */
+const SUPERSEDED_NOT_SENT = 'statement-superseded-not-sent';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -429,6 +435,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         await condition(() => kase.draft !== current);
         continue;
       }
+      // Replaced while it was printed: the next is checked and sent instead. Asked only then.
+      if (kase.draft !== current && patched(SUPERSEDED_NOT_SENT)) continue;
       const sentBack = kase.changesRequestedBefore(current.version);
       await Promise.all(
         kase.approvalRequestRecipients().map((a) =>

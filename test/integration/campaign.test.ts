@@ -997,6 +997,53 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('sends only the lead\'s latest version when the lead submits another while the previous one is being printed', { timeout: 240_000 }, async () => {
+    // Version 2's drafts are being printed when the lead submits version 3. Version 2 is not sent: its
+    // request would have attached version 2 under version 3's number and changes, and left version 3's
+    // saying nothing had changed since "version 3, which you last saw".
+    const printer: { held?: Promise<void>; open?: () => void; drafts: number[] } = { drafts: [] };
+    const id = env.uniqueId('superseded-printing');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'superseded-while-printing', id, {
+      more: (activities) => ({
+        async renderStatement(request: Parameters<typeof activities.renderStatement>[0]) {
+          if (request.draft) printer.drafts.push(request.statement.version);
+          if (request.draft && request.statement.version === 2) await printer.held;
+          return activities.renderStatement(request);
+        },
+      }),
+    });
+    const textOf = async (version: number, authority: string) => (await simpleParser(env.sink.messages.find(approvalRequest(id, version, authority))!.raw)).text!;
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await env.sink.waitFor(1, approvalRequest(id, 1, 'opc'), 60_000);
+
+      printer.held = new Promise<void>((resolve) => (printer.open = resolve));
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed.'));
+      await campaigns.draftStatement(id, officer);
+      await until(async () => printer.drafts, (d) => d.includes(2), 'version 2 being printed');
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed twice.'));
+      await campaigns.draftStatement(id, officer);
+      printer.open!();
+
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
+      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
+      const toOpc = await textOf(3, 'opc');
+      expect(toOpc).toContain('Version 3 of the draft joint statement');
+      expect(toOpc).toMatch(/What changed since version 1, which you last saw:[\s\S]*Done\.[\s\S]*Done, and reviewed twice\./);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      expect((await campaigns.result(id)).published.version).toBe(3);
+    } finally {
+      releaseLetter();
+      printer.open?.();
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
