@@ -11,7 +11,7 @@ import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
 import { revokedSessionsFrom } from '../client/revoked-sessions';
-import { sharedStoreOnce } from '../client/shared-store';
+import { sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 
 export interface WebServer {
   url: string;
@@ -30,6 +30,11 @@ export interface WebServerOptions {
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100; tests use fewer). */
   boardPageSize?: number;
+  /**
+   * The process's store, when the caller holds one already (its client's payload codec reads its
+   * keys there) and closes it after the client; absent, the server opens its own and closes it.
+   */
+  store?: SharedStoreOnce;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -37,7 +42,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
   const env = options.env ?? process.env;
   // One store (one PostgreSQL pool) for sent mail, signed-out sessions and the holding pen.
-  const store = sharedStoreOnce(env);
+  const store = options.store ?? sharedStoreOnce(env);
+  const closeOwnStore = async () => {
+    if (!options.store) await store.close();
+  };
   const app = createWebApp({
     config,
     signIn: new OidcSignIn({
@@ -67,7 +75,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: unknown) => {
-    await store.close();
+    await closeOwnStore();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -79,7 +87,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => resolve());
       });
-      await store.close();
+      await closeOwnStore();
     },
   };
 }
