@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { connectLazily, type LazyConnection } from '../client/connection';
-import { sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
+import { checkSharedStoreSettings, sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 import { dataDir } from '../config/local-folders';
 import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
@@ -26,6 +26,9 @@ export async function startWorkspaceAlone(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = (line) => console.log(line),
 ): Promise<RunningWorkspace> {
+  // The store and the keys are opened on first use: a wrong DATABASE_URL or a missing master key
+  // would otherwise start a workspace whose every page fails. Refused here, with the variable named.
+  checkSharedStoreSettings(env);
   const store = sharedStoreOnce(env);
   const connection = connectLazily(env, { keys: () => store().keys });
   const closeRest = async () => {
