@@ -1,6 +1,7 @@
 // The shared store of a long-running process that reads it from several places (the workspace: sent
 // mail, signed-out sessions, the holding pen). One store means one PostgreSQL pool for all of them,
 // opened on first use so that a process that never needs it opens no connection, and closed once.
+import { loadMasterKeys } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, StoreError, StoreErrorCode, type SharedStore } from '../store';
 
 export interface SharedStoreOnce {
@@ -23,4 +24,14 @@ export function sharedStoreOnce(env: NodeJS.ProcessEnv = process.env): SharedSto
     await store?.close();
   };
   return opened;
+}
+
+/**
+ * Checks the variables that name the store (DATABASE_URL, DATABASE_URL_FILE) and its master keys
+ * without opening anything, for a process that opens its store on first use: throws the error that
+ * names the variable to fix.
+ */
+export function checkSharedStoreSettings(env: NodeJS.ProcessEnv = process.env): void {
+  storeSettingsFromEnv(env);
+  loadMasterKeys(env);
 }

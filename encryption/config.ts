@@ -20,6 +20,17 @@ export interface Encryption {
 
 /** `keys`: the worker's store's; absent, the store the same variables name (DATABASE_URL…). */
 export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: WrappedKeyStore): Encryption {
+  const masterKeys = loadMasterKeys(env);
+  const keystore = new KeyStore(keys ?? openStore(storeSettingsFromEnv(env)).keys, masterKeys);
+  const codec = new EncryptionCodec(keystore);
+  return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
+}
+
+/**
+ * The master keys the variables name, checked, without opening a store: a process that opens its
+ * store on first use (the workspace) checks them at start with this.
+ */
+export function loadMasterKeys(env: NodeJS.ProcessEnv = process.env): MasterKey[] {
   let spec = env.DOSSIER_MASTER_KEYS;
   let source = 'DOSSIER_MASTER_KEYS';
   // A key of this host's own would wrap data keys the other hosts cannot open, and fail to open theirs.
@@ -44,9 +55,7 @@ export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: Wrap
   }
   const masterKeys = parseMasterKeys(spec ?? '', source);
   refuseKeysLeftBehind(env, masterKeys);
-  const keystore = new KeyStore(keys ?? openStore(storeSettingsFromEnv(env)).keys, masterKeys);
-  const codec = new EncryptionCodec(keystore);
-  return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
+  return masterKeys;
 }
 
 /**

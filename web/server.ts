@@ -1,5 +1,6 @@
 // Starts the workspace on a loopback (or configured) port with @hono/node-server and returns a
 // handle to stop it; `npm run web`, `npm start` and the tests all come up through here.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { CampaignClient } from '../client/campaign-api';
@@ -11,7 +12,10 @@ import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
 import { revokedSessionsFrom } from '../client/revoked-sessions';
-import { sharedStoreOnce } from '../client/shared-store';
+import { sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
+
+/** How long a stop waits for the requests in hand before it closes their connections. */
+export const STOP_GRACE_MS = 10_000;
 
 export interface WebServer {
   url: string;
@@ -30,6 +34,11 @@ export interface WebServerOptions {
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100; tests use fewer). */
   boardPageSize?: number;
+  /**
+   * The process's store, when the caller holds one already (its client's payload codec reads its
+   * keys there) and closes it after the client; absent, the server opens its own and closes it.
+   */
+  store?: SharedStoreOnce;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -37,7 +46,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
   const env = options.env ?? process.env;
   // One store (one PostgreSQL pool) for sent mail, signed-out sessions and the holding pen.
-  const store = sharedStoreOnce(env);
+  const store = options.store ?? sharedStoreOnce(env);
+  const closeOwnStore = async () => {
+    if (!options.store) await store.close();
+  };
   const app = createWebApp({
     config,
     signIn: new OidcSignIn({
@@ -67,19 +79,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: unknown) => {
-    await store.close();
+    await closeOwnStore();
     throw err;
+  });
+  // The answers still being written when a stop begins close their connections behind them.
+  const inHand = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inHand.add(res);
+    res.once('close', () => inHand.delete(res));
   });
   const port = (server.address() as AddressInfo).port;
   return {
     url: config.publicUrl,
     port,
     async stop() {
+      // Idle keep-alive connections close at once; a request in hand (a form being recorded) gets
+      // STOP_GRACE_MS to finish and answer, so its officer learns what became of it; then it is cut.
+      const http = server as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
+      for (const res of inHand) if (!res.headersSent) res.setHeader('Connection', 'close');
       await new Promise<void>((resolve) => {
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close(() => resolve());
+        const cut = setTimeout(() => http.closeAllConnections?.(), STOP_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        http.closeIdleConnections?.();
       });
-      await store.close();
+      await closeOwnStore();
     },
   };
 }

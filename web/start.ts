@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { LazyConnection } from '../client/connection';
+import { connectLazily, type LazyConnection } from '../client/connection';
+import { checkSharedStoreSettings, sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 import { dataDir } from '../config/local-folders';
 import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
@@ -17,10 +18,42 @@ export interface RunningWorkspace {
   stop(): Promise<void>;
 }
 
+/**
+ * `npm run web`: the workspace and its own connection, whose payload codec reads its keys from the
+ * workspace's store, so the process holds one store (one PostgreSQL pool); `stop` closes all three.
+ */
+export async function startWorkspaceAlone(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<RunningWorkspace> {
+  // The store and the keys are opened on first use: a wrong DATABASE_URL or a missing master key
+  // would otherwise start a workspace whose every page fails. Refused here, with the variable named.
+  checkSharedStoreSettings(env);
+  const store = sharedStoreOnce(env);
+  const connection = connectLazily(env, { keys: () => store().keys });
+  const closeRest = async () => {
+    await connection.close();
+    await store.close();
+  };
+  const workspace = await startWorkspaceFor(connection, env, log, store).catch(async (err: unknown) => {
+    await closeRest();
+    throw err;
+  });
+  return {
+    ...workspace,
+    async stop() {
+      await workspace.stop();
+      await closeRest();
+    },
+  };
+}
+
+/** `store`: the process's, which its caller closes (see `startWebServer`); absent, the server's own. */
 export async function startWorkspaceFor(
   connection: LazyConnection,
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = (line) => console.log(line),
+  store?: SharedStoreOnce,
 ): Promise<RunningWorkspace> {
   const settings = { ...env };
   let idp: DevIdentityProvider | undefined;
@@ -46,6 +79,10 @@ export async function startWorkspaceFor(
       client: () => connection.client(),
       taskQueue: connection.target.taskQueue,
       address: connection.target.address,
+      // The holding pen, sent mail and the store read the set-up given here, as the connection does
+      // (npm start's embedded one), not whatever this process was started with.
+      env: settings,
+      store,
     }).catch((err: unknown) => {
       throw portTaken(err, 'web workspace', 'DOSSIER_WEB_PORT');
     });

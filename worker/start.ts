@@ -1,72 +1,9 @@
-// `npm start`: the main job on embedded defaults. Brings up the Temporal dev server (with Web UI),
-// the local mail sink, a worker, the intake (a process of its own, reading the case mailbox) and
-// the web workspace (with a development sign-in provider unless DOSSIER_OIDC_ISSUER is set); Ctrl-C
-// stops the intake, the workspace and the worker first (in-flight activities finish), then the
-// sink and the server. TEMPORAL_ADDRESS / SMTP_URL switch to a real cluster and relay.
-// `npm start -- --no-worker` brings up the server and sink alone, so an operator can start, stop
-// or kill workers against them (`npm run worker`, or `npm start` again, which then runs only a
-// worker against the set-up it finds running).
-import { once } from 'node:events';
-import { connectLazily } from '../client/connection';
-import { startEmbedded } from '../infra/embedded';
+// `npm start`: the main job on embedded defaults (worker/main-job.ts); a bad option or setting ends
+// it with one line naming it.
 import { ConfigError } from '../config/temporal';
-import { DEFAULT_WEB_PORT } from '../web/config';
-import { startWorkspaceFor } from '../web/start';
-import { spawnIntake, type IntakeProcess } from '../intake/spawn';
-import { describeConfig, parseWorkerConfig } from './config';
-import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
-import { defaultMetricsAddress, installTelemetry, metricsAddressFrom } from './telemetry';
-import { createDossierWorker } from './worker';
+import { runMainJob } from './main-job';
 
-const USAGE = 'usage: npm start [-- --no-worker]';
-
-async function main(argv: string[]): Promise<void> {
-  const unknown = argv.filter((a) => a !== '--no-worker');
-  if (unknown.length) throw new ConfigError([`unknown option ${unknown.join(' ')}; ${USAGE}`]);
-  const withWorker = !argv.includes('--no-worker');
-  const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
-  installTelemetry({ metricsAddress });
-  const embedded = await startEmbedded();
-  // Approval emails link to the workspace, so the worker learns its address.
-  embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
-  const connection = connectLazily(embedded.env);
-  let workspace: Awaited<ReturnType<typeof startWorkspaceFor>> | undefined;
-  let intake: IntakeProcess | undefined;
-  try {
-    if (!withWorker) {
-      if (embedded.reusedFrom !== undefined) {
-        console.log('Nothing to start: the server and sink above are already running.');
-        return;
-      }
-      console.log('Ready, without a worker: start one with `npm run worker` in another terminal. Ctrl-C stops the server and sink.');
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-      return;
-    }
-    const config = parseWorkerConfig(embedded.env);
-    const { run } = await createDossierWorker(config);
-    console.log(`Worker               ${describeConfig(config)}`);
-    console.log(`Metrics              http://${metricsAddress}/metrics`);
-    const digest = await ensureOfficerDigestSchedule(await connection.client(), { taskQueue: config.taskQueue });
-    console.log(`Officer digest       daily at 06:00 UTC (Schedule ${digest === 'created' ? 'created' : 'already there'})`);
-    // A set-up found running keeps its own workspace and intake; this process adds only a worker.
-    if (embedded.reusedFrom === undefined) {
-      workspace = await startWorkspaceFor(connection, embedded.env);
-      embedded.env.DOSSIER_INTAKE_METRICS_ADDRESS ??= process.env.DOSSIER_INTAKE_METRICS_ADDRESS ?? (await defaultMetricsAddress(9465));
-      intake = spawnIntake(embedded.env);
-    }
-    console.log('Ready. Press Ctrl-C to stop.');
-    await run();
-  } finally {
-    await intake?.stop();
-    await workspace?.stop();
-    await connection.close();
-    if (embedded.reusedFrom === undefined) console.log('Stopping mail sink and Temporal dev server…');
-    await embedded.stop();
-  }
-  console.log('Stopped.');
-}
-
-main(process.argv.slice(2)).catch((err) => {
+runMainJob(process.argv.slice(2)).catch((err) => {
   console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,0 +1,123 @@
+// The stores `npm start` and `npm run web` open, counted at `openStore`: each process opens what it
+// needs once (the worker its own, sized to its activity slots; the front ends one between them, which
+// the client's payload codec reads its keys from) and closes every one it opened when it stops. A
+// store opened on the side and never closed holds a PostgreSQL pool (or local files) past the stop.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { generateMasterKeySpec } from '../../encryption/keystore';
+import { quietLogger } from '../../infra/quiet-logger';
+import { freePort } from '../../infra/ports';
+import { CookieSealer, newCsrfToken, newSessionId } from '../../web/session';
+import { runMainJob } from '../../worker/main-job';
+import { startWorkspaceAlone } from '../../web/start';
+import { until } from '../helpers/until';
+
+const seen = vi.hoisted(() => ({
+  stores: [] as { closed: boolean }[],
+  env: {} as NodeJS.ProcessEnv,
+  bundlePath: '',
+  worker: undefined as Worker | undefined,
+}));
+
+vi.mock('../../store', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../store')>();
+  return {
+    ...actual,
+    openStore: (settings: Parameters<typeof actual.openStore>[0]) => {
+      const store = actual.openStore(settings);
+      const record = { closed: false };
+      seen.stores.push(record);
+      const close = store.close.bind(store);
+      store.close = async () => {
+        record.closed = true;
+        await close();
+      };
+      return store;
+    },
+  };
+});
+
+// `npm start` on the test's server: what the embedded set-up would start is already running, the
+// intake's process is not the subject, and the SDK must not take the test runner's signals.
+vi.mock('../../infra/embedded', () => ({
+  startEmbedded: async () => ({ env: seen.env, stop: async () => undefined }),
+}));
+vi.mock('../../intake/spawn', () => ({ spawnIntake: () => ({ pid: undefined, stop: async () => undefined }) }));
+vi.mock('../../worker/telemetry', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../worker/telemetry')>();
+  return { ...actual, installTelemetry: () => actual.installTelemetry({ logger: quietLogger, shutdownSignals: [] }) };
+});
+vi.mock('../../worker/worker', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../worker/worker')>();
+  return {
+    ...actual,
+    createDossierWorker: async (...[config, , extra]: Parameters<typeof actual.createDossierWorker>) => {
+      const built = await actual.createDossierWorker(config, { workflowBundle: { codePath: seen.bundlePath } }, extra);
+      seen.worker = built.worker;
+      return built;
+    },
+  };
+});
+
+const SECRET = 'a-test-session-secret-of-at-least-32-characters';
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-process-stores-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function environment(name: string): Promise<NodeJS.ProcessEnv> {
+  const dataDir = join(scratch, name);
+  mkdirSync(join(dataDir, 'mailbox'), { recursive: true });
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    DOSSIER_TASK_QUEUE: `process-stores-${name}-${Date.now()}`,
+    DOSSIER_DATA_DIR: dataDir,
+    DOSSIER_MAILDIR: join(dataDir, 'mailbox'),
+    DOSSIER_MASTER_KEYS: generateMasterKeySpec(`stores-${name}`),
+    DOSSIER_SESSION_SECRET: SECRET,
+    DOSSIER_WEB_PORT: String(await freePort()),
+    DOSSIER_DEV_IDP_PORT: String(await freePort()),
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_FROM: 'dossier@authority.example',
+  };
+}
+
+/** A page that reads the store (the holding pen) through the Temporal client, as a signed-in lead. */
+async function openHoldingPen(env: NodeJS.ProcessEnv): Promise<void> {
+  const cookie = `dossier_session=${new CookieSealer(SECRET).seal({
+    id: newSessionId(),
+    user: { subject: 'lead-1', name: 'Lead Officer', roles: ['lead-officer'] },
+    csrf: newCsrfToken(),
+    expiresAt: Date.now() + 3_600_000,
+  })}`;
+  const page = await fetch(`http://127.0.0.1:${env.DOSSIER_WEB_PORT}/held/unsorted`, { headers: { cookie }, redirect: 'manual' });
+  expect(page.status, await page.clone().text()).toBe(200);
+}
+
+describe('the stores a process opens', () => {
+  it('npm start opens the worker\'s store and one for its front ends, and closes both when it stops', { timeout: 120_000 }, async () => {
+    seen.stores.length = 0;
+    seen.env = await environment('start');
+    seen.bundlePath = inject('workflowBundlePath');
+    const job = runMainJob([]);
+    await until(async () => seen.worker?.getState(), (state) => state === 'RUNNING', 'the worker to run');
+    await openHoldingPen(seen.env);
+    seen.worker!.shutdown();
+    await job;
+    expect(seen.stores.length).toBe(2);
+    expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
+  });
+
+  it('npm run web opens one store for its pages and its client\'s keys, and closes it when it stops', { timeout: 60_000 }, async () => {
+    seen.stores.length = 0;
+    const env = await environment('web');
+    const workspace = await startWorkspaceAlone(env, () => undefined);
+    await openHoldingPen(env);
+    await workspace.stop();
+    expect(seen.stores.length).toBe(1);
+    expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+// `npm run web` on a host of a cluster: its store and keys are opened on first use, so a wrong
+// DATABASE_URL or a missing master key must stop it at start with the variable named (as the
+// worker is stopped), not start a workspace whose every page fails for its users.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateMasterKeySpec } from '../../encryption/keystore';
+import { freePort } from '../../infra/ports';
+import { startWorkspaceAlone } from '../../web/start';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-workspace-config-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function refusal(env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const running = await startWorkspaceAlone(env, () => undefined);
+    await running.stop();
+  } catch (err) {
+    // Nothing was left listening: the workspace's port is free again.
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(Number(env.DOSSIER_WEB_PORT), '127.0.0.1', resolve));
+    probe.close();
+    return (err as Error).message;
+  }
+  throw new Error('expected the workspace not to start');
+}
+
+describe('npm run web with a bad shared-store setting', () => {
+  const base = async (): Promise<NodeJS.ProcessEnv> => ({
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+    DOSSIER_DATA_DIR: scratch,
+    DOSSIER_WEB_PORT: String(await freePort()),
+    DOSSIER_DEV_IDP_PORT: String(await freePort()),
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL, naming it', async () => {
+    const env = { ...(await base()), DATABASE_URL: 'mysql://db.example.org/dossier', DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1') };
+    expect(await refusal(env)).toMatch(/^DATABASE_URL: .* must be a PostgreSQL URL/);
+  });
+
+  it('refuses a DATABASE_URL set but empty', async () => {
+    const env = { ...(await base()), DATABASE_URL: '', DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1') };
+    expect(await refusal(env)).toMatch(/^DATABASE_URL is set but empty/);
+  });
+
+  it('refuses a shared store without the cluster\'s master keys, naming DOSSIER_MASTER_KEYS', async () => {
+    const env = { ...(await base()), DATABASE_URL: 'postgres://dossier@127.0.0.1:1/dossier' };
+    expect(await refusal(env)).toMatch(/No master key: .*set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE/);
+  });
+});
