@@ -2,7 +2,7 @@
 // and step (never random, so a retried send and every later message refer to the same IDs), and the
 // per-engagement Reply-To address with a token, for mail clients that drop threading headers. The
 // intake reads them back with the functions here, so naming and reading live in one place.
-import { createHash } from 'node:crypto';
+import { replyToken } from '../workflows/reply-token';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export function messageIdFor(threadId: string, step: string, domain: string): string {
@@ -21,10 +21,7 @@ export function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9.-]+/g, '.');
 }
 
-/** Lower-case hex: mail systems may change the case of a local part, never its digits. */
-export function replyToken(threadId: string): string {
-  return createHash('sha256').update(threadId).digest('hex').slice(0, 16);
-}
+export { replyToken };
 
 /**
  * Where replies go: the case mailbox, with the engagement's token after a `+` (sub-addressing) on

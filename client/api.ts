@@ -116,6 +116,11 @@ export interface EngagementFilter {
   overdue?: boolean;
   /** Only running engagements. */
   running?: boolean;
+  /**
+   * The engagement whose Reply-To address carries this token, ended or not (16 hex digits; only
+   * engagements started since starters set `DossierReplyToken`).
+   */
+  replyToken?: string;
   /** "Now" for `overdue`; the current time when omitted. */
   now?: Date;
   /** Stop after this many (default 1000). */
@@ -503,6 +508,10 @@ export function engagementQuery(filter: EngagementFilter): string {
   const clauses: string[] = [];
   if (filter.campaign !== undefined) clauses.push(`DossierCampaign = ${quote(checkId('campaign', filter.campaign))}`);
   if (filter.vendor !== undefined) clauses.push(`DossierVendor = ${quote(checkId('vendor', filter.vendor))}`);
+  if (filter.replyToken !== undefined) {
+    if (!/^[0-9a-f]{16}$/.test(filter.replyToken)) throw invalidInput(`"${filter.replyToken}" is not a reply token: 16 lower-case hex digits`);
+    clauses.push(`DossierReplyToken = ${quote(filter.replyToken)}`);
+  }
   if (filter.stage !== undefined) {
     if (!(ENGAGEMENT_STAGES as readonly string[]).includes(filter.stage)) {
       throw invalidInput(`unknown stage "${filter.stage}": one of ${ENGAGEMENT_STAGES.join(', ')}`);

@@ -1,6 +1,7 @@
 // The intake's look-ups in Temporal, cached: reply tokens of running engagements (from one
-// visibility list, never a scan of histories), and of an ended engagement when a reply to its token
-// names its campaign (from one list of that campaign's engagements, ended ones too), and campaigns by
+// visibility list, never a scan of histories), of an ended engagement by its `DossierReplyToken`
+// (one visibility query) or, started before that was set, when a reply to its token names its
+// campaign (from one list of that campaign's engagements, ended ones too), and campaigns by
 // case reference (from the running campaigns' memos in one visibility list; the vendors still in
 // progress from a list of the campaign's running engagements). No campaign is queried one by one: a
 // campaign whose worker is gone would hold each query until the server's deadline, and every pass
@@ -57,9 +58,11 @@ export class TemporalDirectory implements Directory {
    * vendors, one of which may share the sender's domain and record it. Named, it goes to the ended
    * engagement alone, which refuses it, and the officer finds it held. The cache lists running
    * engagements only: a list of every engagement ever grows with history and, past its limit, drops
-   * the oldest tokens. An ended engagement's token is looked up in the engagements of the campaigns
-   * the subject names, the very ones the reply would otherwise be offered to; a token is a hash of
-   * the workflow id, so it cannot be turned back into the engagement it names.
+   * the oldest tokens. An ended engagement is found by its token, which its starter listed as
+   * `DossierReplyToken`, whatever the subject says. One started before that was listed is looked up
+   * in the engagements of the campaigns the subject names, the very ones the reply would otherwise be
+   * offered to; a token is a hash of the workflow id, so it cannot be turned back into the
+   * engagement it names.
    */
   async engagementByToken(token: string, references: string[] = []): Promise<EngagementRef | undefined> {
     if (!this.tokens.has(token) && Date.now() - this.tokensAt >= this.refreshMs) {
@@ -67,7 +70,12 @@ export class TemporalDirectory implements Directory {
       this.tokens = tokenMap(await this.dossier.findEngagements({ running: true, limit: this.runningLimit }));
     }
     const running = this.tokens.get(token);
-    if (running || references.length === 0) return running;
+    if (running) return running;
+    const listed = await this.remembered(token, async () => {
+      const [found] = await this.dossier.findEngagements({ replyToken: token, limit: 1 });
+      return found?.campaignId && found.vendorId ? { campaignId: found.campaignId, vendorId: found.vendorId } : undefined;
+    });
+    if (listed || references.length === 0) return listed;
     const campaignIds = new Set<string>();
     for (const reference of references) {
       const campaignId = await this.campaignIdOf(reference);
@@ -76,16 +84,22 @@ export class TemporalDirectory implements Directory {
     return campaignIds.size === 0 ? undefined : this.lookUp(token, [...campaignIds].sort());
   }
 
-  private async lookUp(token: string, campaignIds: string[]): Promise<EngagementRef | undefined> {
-    const key = `${token} ${campaignIds.join(' ')}`;
+  private lookUp(token: string, campaignIds: string[]): Promise<EngagementRef | undefined> {
+    return this.remembered(`${token} ${campaignIds.join(' ')}`, async () => {
+      for (const campaign of campaignIds) {
+        // A campaign's engagements, ended ones too: as many as its vendors, however long the history.
+        const found = tokenMap(await this.dossier.findEngagements({ campaign, limit: 100_000 })).get(token);
+        if (found) return found;
+      }
+      return undefined;
+    });
+  }
+
+  /** A look-up's answer, found or not, from the last `lookupTtlMs`, else asked again and remembered. */
+  private async remembered(key: string, ask: () => Promise<EngagementRef | undefined>): Promise<EngagementRef | undefined> {
     const known = this.lookedUp.get(key);
     if (known && Date.now() - known.at < this.lookupTtlMs) return known.found;
-    let found: EngagementRef | undefined;
-    for (const campaign of campaignIds) {
-      // A campaign's engagements, ended ones too: as many as its vendors, however long the history.
-      found = tokenMap(await this.dossier.findEngagements({ campaign, limit: 100_000 })).get(token);
-      if (found) break;
-    }
+    const found = await ask();
     this.lookedUp.delete(key);
     this.lookedUp.set(key, { found, at: Date.now() });
     for (const oldest of this.lookedUp.keys()) {

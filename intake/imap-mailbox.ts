@@ -2,7 +2,7 @@
 // on the connection changes the selected folder mid-pass; between passes the connection IDLEs and
 // the server's EXISTS notice wakes the intake. Messages are fetched one by one by UID (never the
 // whole backlog). A second intake on the same mailbox is harmless: recording is idempotent.
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type SearchObject } from 'imapflow';
 import { headerOf, INBOX, type MailboxSource, type ReadOptions, type StoredMessage } from './mailbox';
 
 export interface ImapSettings {
@@ -71,7 +71,16 @@ export class ImapMailbox implements MailboxSource {
     this.created.add(folder);
   }
 
-  async *messages(folder = INBOX, { maxBytes = Infinity }: ReadOptions = {}): AsyncIterable<StoredMessage> {
+  messages(folder = INBOX, options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+    return this.found(folder, { all: true }, options);
+  }
+
+  messagesWithHeader(folder: string, name: string, value: string, options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+    return this.found(folder, { header: { [name.toLowerCase()]: value } }, options);
+  }
+
+  /** The messages of `folder` the server's SEARCH finds, fetched one by one. */
+  private async *found(folder: string, query: SearchObject, { maxBytes = Infinity }: ReadOptions): AsyncIterable<StoredMessage> {
     await this.ensure(folder);
     const imap = await this.imap();
     const lock = await imap.getMailboxLock(folder);
@@ -79,7 +88,7 @@ export class ImapMailbox implements MailboxSource {
     try {
       // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
       await imap.noop();
-      const uids = (await imap.search({ all: true }, { uid: true })) || [];
+      const uids = (await imap.search(query, { uid: true })) || [];
       // Sizes first (RFC822.SIZE, one FETCH for the folder), so a huge message is never fetched whole.
       const sizes = new Map<number, number>();
       if (uids.length && Number.isFinite(maxBytes)) {

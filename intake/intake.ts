@@ -14,7 +14,7 @@ import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
-import { readMessage, type InboundAttachment, type ReadMessage } from './read-message';
+import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
 import { senderVerdict } from './sender-check';
@@ -415,8 +415,16 @@ export class Intake {
    */
   async fate(messageId: string): Promise<HeldFate | undefined> {
     let found: HeldFate | undefined;
+    // The mailbox finds the notes by their Message-ID header, never reading the folders whole (its
+    // brackets left out: a header may omit them). An id the intake made up for a message without one
+    // is in no header: those notes are read one by one, as all were before.
+    const madeUp = messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`);
+    const notesIn = (folder: string) =>
+      madeUp
+        ? this.options.mailbox.messages(folder, { maxBytes: HEADER_LIMIT })
+        : this.options.mailbox.messagesWithHeader(folder, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'), { maxBytes: HEADER_LIMIT });
     for (const folder of [ASSIGNED_FOLDER, DISMISSED_FOLDER]) {
-      for await (const stored of this.options.mailbox.messages(folder, { maxBytes: HEADER_LIMIT })) {
+      for await (const stored of notesIn(folder)) {
         const { notes, rest } = officerNotes(stored.raw);
         const read = await readMessage(headerOf(unannotate(rest).original));
         if (read.messageId !== messageId) continue;

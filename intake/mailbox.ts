@@ -56,6 +56,13 @@ export interface MailboxSource {
    * size comes first: IMAP's RFC822.SIZE, the file's). Hold no other call open while iterating.
    */
   messages(folder?: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
+  /**
+   * The messages in `folder` that have a header `name` whose value contains `value` (ignoring case,
+   * as IMAP's SEARCH HEADER), given as messages() gives them, oldest first. The mailbox finds them
+   * (IMAP: the server's SEARCH), so a large folder is not read to find one message; the caller
+   * checks each, since containing is not equal.
+   */
+  messagesWithHeader(folder: string, name: string, value: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
   /** Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. */
   append(raw: Buffer, folder?: string): Promise<void>;
   /** Moves a message out of `from` once its fate is settled (it is marked seen on the way). */

@@ -33,6 +33,10 @@ export class MaildirMailbox implements MailboxSource {
     for (const sub of ['new', 'cur']) for (const name of await readdir(join(path, sub))) names.push(`${sub}/${name}`);
     // Unique names start with the delivery time in milliseconds, so name order is arrival order.
     names.sort((a, b) => a.slice(4).localeCompare(b.slice(4)));
+    yield* this.read(path, names, { maxBytes });
+  }
+
+  private async *read(path: string, names: string[], { maxBytes = Infinity }: ReadOptions): AsyncIterable<StoredMessage> {
     for (const ref of names) {
       let message: StoredMessage;
       try {
@@ -44,6 +48,15 @@ export class MaildirMailbox implements MailboxSource {
         throw err;
       }
       yield message;
+    }
+  }
+
+  /** Reads each message's header alone to choose, and only the chosen whole. */
+  async *messagesWithHeader(folder: string, name: string, value: string, options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+    const path = await this.ensure(folder);
+    for await (const { ref, raw } of this.messages(folder, { maxBytes: 0 })) {
+      if (!hasHeader(raw, name, value)) continue;
+      for await (const message of this.read(path, [ref], options)) yield message;
     }
   }
 
@@ -92,4 +105,15 @@ async function readHeader(file: string): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/** Whether a header (its lines unfolded) has a field `name` whose value contains `value`, ignoring case. */
+function hasHeader(header: Buffer, name: string, value: string): boolean {
+  const field = `${name.toLowerCase()}:`;
+  const wanted = value.toLowerCase();
+  return header
+    .toString('latin1')
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .split(/\r?\n/)
+    .some((line) => line.toLowerCase().startsWith(field) && line.slice(field.length).toLowerCase().includes(wanted));
 }

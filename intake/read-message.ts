@@ -53,8 +53,11 @@ export interface Bounce {
 /** What an engagement records of a message's text at most (the inbox rules refuse more). */
 export const TEXT_LIMIT = LIMITS.summary;
 
+/** The domain of the Message-ID given to a message that carries no usable one of its own. */
+export const NO_MESSAGE_ID_DOMAIN = 'no-message-id.dossier.invalid';
+
 export async function readMessage(raw: Buffer): Promise<ReadMessage> {
-  const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@no-message-id.dossier.invalid>`;
+  const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@${NO_MESSAGE_ID_DOMAIN}>`;
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });

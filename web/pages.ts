@@ -9,6 +9,7 @@ import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
+import type { HeldFate } from '../intake/intake';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -562,8 +563,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * A form on a message another officer assigned or dismissed while it was filled in: the pen, saying
    * what became of the message and by whom, with what was typed (a reason, the engagement chosen).
    */
-  const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { action: 'assign' | 'dismiss'; target?: EngagementRef; reason?: string }) => {
-    const fate = await withPen((p) => p.intake.fate(messageId));
+  const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { target?: EngagementRef; reason?: string }, known?: HeldFate) => {
+    const fate = known ?? (await withPen((p) => p.intake.fate(messageId)));
     const targets = [fate?.outcome === 'assigned' ? fate.campaignId : undefined, sent.target?.campaignId];
     const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
     const named = (ref: EngagementRef) => ({
@@ -599,7 +600,22 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
-  app.get('/held/:pen/message', async (c) => c.html(await heldMessagePage(c, c.req.query('id') ?? '')));
+  /**
+   * A held message's own page, opened (from a pen listed earlier, a link kept) after another officer
+   * assigned or dismissed it: the pen, saying what became of it and by whom. A message the mailbox
+   * kept no note of (never held, or assigned before notes were kept) is not found.
+   */
+  app.get('/held/:pen/message', async (c) => {
+    const messageId = c.req.query('id') ?? '';
+    try {
+      return c.html(await heldMessagePage(c, messageId));
+    } catch (err) {
+      if (!isGoneFromPen(err)) throw err;
+      const fate = await withPen((p) => p.intake.fate(messageId));
+      if (!fate) throw err;
+      return c.html(await goneFromPen(c, messageId, {}, fate), 410);
+    }
+  });
 
   app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {
     const user = allowed(c, 'act-on-engagements');
@@ -623,8 +639,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return doneThen(c, 'dismiss', `/held/${pen}`);
     } catch (err) {
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
-      if (notFound && /no held message/.test(err.message)) {
-        return c.html(await goneFromPen(c, messageId, { action, target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+      if (isGoneFromPen(err)) {
+        return c.html(await goneFromPen(c, messageId, { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
       }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = notFound;
@@ -917,6 +933,11 @@ function rememberAuthority(c: Context<WebEnv>, found: Pick<Authority, 'id' | 'na
 }
 
 /** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */
+/** The intake's answer for a message no longer in the holding pen it was looked for in. */
+function isGoneFromPen(err: unknown): boolean {
+  return err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && /no held message/.test(err.message);
+}
+
 function doneThen(c: Context<WebEnv>, action: string, to: string): Response {
   c.set('session', { ...c.get('session'), notice: action });
   c.set('sessionChanged', true);

@@ -1,6 +1,8 @@
 // Search attributes that make engagements findable by stage and by deadline without scanning every
 // workflow. Workflow, client and the embedded dev server all register the same keys from here.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { replyToken } from './reply-token';
+import { engagementWorkflowId } from './workflow-ids';
 
 export const DossierStage = defineSearchAttributeKey('DossierStage', SearchAttributeType.KEYWORD);
 export const DossierNextDeadline = defineSearchAttributeKey('DossierNextDeadline', SearchAttributeType.DATETIME);
@@ -14,7 +16,23 @@ export const DossierNextAction = defineSearchAttributeKey('DossierNextAction', S
 /** When that step is due. */
 export const DossierNextActionAt = defineSearchAttributeKey('DossierNextActionAt', SearchAttributeType.DATETIME);
 
-export const DOSSIER_SEARCH_ATTRIBUTES = [DossierStage, DossierNextDeadline, DossierCampaign, DossierVendor, DossierLastContact, DossierNextAction, DossierNextActionAt];
+/**
+ * The token of the engagement's Reply-To address (`workflows/reply-token.ts`): the intake finds any
+ * engagement, ended ones too, by the address a reply was sent to, with one visibility query. Set at
+ * start by starters of this version; older engagements lack it.
+ */
+export const DossierReplyToken = defineSearchAttributeKey('DossierReplyToken', SearchAttributeType.KEYWORD);
+
+export const DOSSIER_SEARCH_ATTRIBUTES = [
+  DossierStage,
+  DossierNextDeadline,
+  DossierCampaign,
+  DossierVendor,
+  DossierLastContact,
+  DossierNextAction,
+  DossierNextActionAt,
+  DossierReplyToken,
+];
 
 /**
  * What an engagement's starter (client or campaign) sets when it starts one: listed from its first
@@ -25,5 +43,6 @@ export function engagementStartAttributes(campaignId: string, vendorId: string):
     { key: DossierCampaign, value: campaignId },
     { key: DossierVendor, value: vendorId },
     { key: DossierStage, value: 'sending-letter' },
+    { key: DossierReplyToken, value: replyToken(engagementWorkflowId(campaignId, vendorId)) },
   ];
 }

@@ -523,6 +523,35 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect((await dossier.status(other)).inbox).toEqual([]);
   }, 90_000);
 
+  it('holds a late reply to the reply address of an ended engagement in its campaign’s pen, though its subject names no campaign', async () => {
+    const campaignId = env.uniqueId('late');
+    const ref = { campaignId, vendorId: 'teams' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign: testCampaign(campaignId),
+      vendors: [testVendor('teams')],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(campaignId));
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter to be sent');
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
+    await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    // Months later, from a mail client that dropped the threading headers and the case reference.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, engagementWorkflowId(campaignId, 'teams')),
+        subject: 'Re: Open letter',
+        messageId: `<${randomUUID()}@teams.test>`,
+        text: 'Our very late response.',
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
+  }, 90_000);
+
   it('holds a reply named only by its subject whose sender could be either of two vendors at one domain, and files one from a known contact at once', async () => {
     // Two products of one company in one campaign: their privacy offices share a domain.
     const campaignId = env.uniqueId('shared');

@@ -84,6 +84,24 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     expect(found[0].raw.equals(header)).toBe(true);
   });
 
+  it('finds the messages of a folder by a header, its value contained in any case, as messages() gives them', async () => {
+    const mailbox = await open();
+    const folded = Buffer.from('From: v@vendor.example\r\nMessage-ID:\r\n <Folded-9@Vendor.example>\r\nSubject: Folded\r\n\r\nBody\r\n');
+    for (const raw of [mail(1), mail(2), mail(12, 'X-Note: reply-2@vendor.example\r\n'), folded]) await mailbox.append(raw, 'Assigned');
+    const found = async (name: string, value: string, maxBytes?: number) => {
+      const all = [];
+      for await (const message of mailbox.messagesWithHeader('Assigned', name, value, { maxBytes })) all.push(message);
+      return all;
+    };
+    expect((await found('Message-ID', 'reply-2@vendor.example')).map((m) => m.raw.toString('utf8'))).toEqual([mail(2).toString('utf8')]);
+    expect((await found('message-id', 'REPLY-1@VENDOR.EXAMPLE')).map((m) => m.raw.toString('utf8'))).toEqual([mail(1).toString('utf8')]);
+    expect((await found('Message-ID', 'folded-9@vendor.example')).map((m) => m.raw.toString('utf8'))).toEqual([folded.toString('utf8')]);
+    expect((await found('Message-ID', 'reply-1')).map((m) => m.raw.toString('utf8'))).toEqual([mail(1), mail(12, 'X-Note: reply-2@vendor.example\r\n')].map((b) => b.toString('utf8')));
+    const [large] = await found('Message-ID', 'reply-2@vendor.example', 10);
+    expect([large.raw.toString('utf8'), large.oversize]).toEqual([mail(2).subarray(0, mail(2).indexOf('\r\n\r\n') + 4).toString('utf8'), mail(2).length]);
+    expect(await found('Message-ID', 'never@vendor.example')).toEqual([]);
+  });
+
   it('dates each message by its arrival in the mailbox (the intake measures its lag from there)', async () => {
     const mailbox = await open();
     const before = Date.now();

@@ -43,14 +43,18 @@ describe('the intake directory of campaigns by case reference', () => {
   });
 });
 
-/** Visibility's list of engagements as the server gives it: running ones first, then the newest. */
-function tokenDirectory(history: EngagementSummary[], limits: DirectoryLimits = {}) {
+/**
+ * Visibility's list of engagements as the server gives it: running ones first, then the newest.
+ * Those in `withToken` were started with their `DossierReplyToken`; the others before it was set.
+ */
+function tokenDirectory(history: EngagementSummary[], limits: DirectoryLimits = {}, withToken: EngagementSummary[] = []) {
   const listed: { filter: EngagementFilter; rows: number }[] = [];
   const dossier = {
     findCampaigns: async () => [{ ...legacyCampaign, reference: 'OPC-2020-VC' }],
     findEngagements: async (filter: EngagementFilter) => {
       const rows = history
         .filter((e) => (!filter.running || e.executionStatus === 'RUNNING') && (filter.campaign === undefined || e.campaignId === filter.campaign))
+        .filter((e) => filter.replyToken === undefined || (withToken.includes(e) && replyToken(e.workflowId) === filter.replyToken))
         .slice(0, filter.limit ?? 1000);
       listed.push({ filter, rows: rows.length });
       return rows;
@@ -69,13 +73,29 @@ const running = [engagement('vc-2020', 'acme-sister', 'RUNNING'), engagement('vc
 describe('the intake directory of reply tokens', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('finds the token of an ended engagement older than 100,000 others, in the engagements of the campaign its subject names', async () => {
+  it('finds an ended engagement by its listed token with one query, whatever campaign its subject names or not', async () => {
+    const older = Array.from({ length: 100_000 }, (_, i) => engagement(`past-${i}`, 'zoom'));
+    const { directory, listed } = tokenDirectory([...running, ...older, ended], {}, [ended]);
+    const token = replyToken(ended.workflowId);
+    expect(await directory.engagementByToken(token, [])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
+    expect(await directory.engagementByToken(token, ['OPC-1999-XX'])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
+    // The refresh lists the running engagements alone; the ended one is asked for by its token, once.
+    expect(listed).toEqual([
+      { filter: { running: true, limit: 100_000 }, rows: 2 },
+      { filter: { replyToken: token, limit: 1 }, rows: 1 },
+      { filter: { running: true, limit: 100_000 }, rows: 2 },
+    ]);
+  });
+
+  it('finds the token of an ended engagement started before its token was listed, older than 100,000 others, in the engagements of the campaign its subject names', async () => {
     const older = Array.from({ length: 100_000 }, (_, i) => engagement(`past-${i}`, 'zoom'));
     const { directory, listed } = tokenDirectory([...running, ...older, ended]);
-    expect(await directory.engagementByToken(replyToken(ended.workflowId), ['OPC-2020-VC'])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
+    const token = replyToken(ended.workflowId);
+    expect(await directory.engagementByToken(token, ['OPC-2020-VC'])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
     // The refresh lists the running engagements alone; the ended one is looked up in its campaign's.
     expect(listed).toEqual([
       { filter: { running: true, limit: 100_000 }, rows: 2 },
+      { filter: { replyToken: token, limit: 1 }, rows: 0 },
       { filter: { campaign: 'vc-2020', limit: 100_000 }, rows: 3 },
     ]);
   });
@@ -86,11 +106,12 @@ describe('the intake directory of reply tokens', () => {
     expect(listed).toEqual([{ filter: { running: true, limit: 1 }, rows: 1 }]);
   });
 
-  it('does not look up a token whose message names no campaign', async () => {
+  it('does not look up in campaigns the token of an engagement started before it was listed when its message names none', async () => {
     const { directory, listed } = tokenDirectory([...running, ended]);
-    expect(await directory.engagementByToken(replyToken(ended.workflowId), [])).toBeUndefined();
-    expect(await directory.engagementByToken(replyToken(ended.workflowId), ['OPC-1999-XX'])).toBeUndefined();
-    expect(listed.map((l) => l.filter)).toEqual([{ running: true, limit: 100_000 }, { running: true, limit: 100_000 }]);
+    const token = replyToken(ended.workflowId);
+    expect(await directory.engagementByToken(token, [])).toBeUndefined();
+    expect(await directory.engagementByToken(token, ['OPC-1999-XX'])).toBeUndefined();
+    expect(listed.map((l) => l.filter)).toEqual([{ running: true, limit: 100_000 }, { replyToken: token, limit: 1 }, { running: true, limit: 100_000 }]);
   });
 
   it('remembers for a while that a token names no engagement of the campaign, then asks again', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { messageIdFor, parseEngagementMessageId, replyAddressFor, replyToken, tokenOf } from '../../activities/threading';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -29,5 +30,21 @@ describe('threading: naming mail and reading replies back', () => {
     expect(tokenOf(address.replace('regulator', 'other'), 'case@regulator.example')).toBeUndefined();
     expect(tokenOf('case@regulator.example', 'case@regulator.example')).toBeUndefined();
     expect(replyAddressFor('case@regulator.example', 'campaign:video-2020')).toBe('case@regulator.example');
+  });
+});
+
+describe('the reply token, computed in workflow code without node:crypto', () => {
+  it('is the first 16 hex digits of the SHA-256 of the thread id, for every length and any character', () => {
+    const ids = [
+      '',
+      'abc',
+      engagementWorkflowId('video-2020', 'zoom'),
+      engagementWorkflowId('a'.repeat(63), 'b'.repeat(63)),
+      ...Array.from({ length: 130 }, (_, n) => 'x'.repeat(n)),
+      'engagement:société:zoom',
+      'engagement:视频:🎥',
+      'lone \ud800 surrogate',
+    ];
+    for (const id of ids) expect([id, replyToken(id)]).toEqual([id, createHash('sha256').update(id).digest('hex').slice(0, 16)]);
   });
 });

@@ -510,7 +510,13 @@ describe('a held message assigned or dismissed by another officer while a form o
       ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
     holdingPen: async () =>
       ({
-        intake: { held: async () => [held], assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+        intake: {
+          held: async () => [held],
+          read: (_pen: unknown, id: string) => gone(id),
+          assign: (_pen: unknown, id: string) => gone(id),
+          dismiss: (_pen: unknown, id: string) => gone(id),
+          fate: async (id: string) => fates[id],
+        },
         close: async () => {},
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
@@ -524,6 +530,28 @@ describe('a held message assigned or dismissed by another officer while a form o
     });
     return { status: response.status, text: visibleText(await response.text()) };
   };
+  const open = async (language: string, messageId: string) => {
+    const session = { id: 'r'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(`/held/vc/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('opened on its own page after it left, is the pen saying what became of it and by whom, in the page’s language', async () => {
+    const en = await open('en', '<assigned@zoom.test>');
+    expect(en.status).toBe(410);
+    expect(en.text).toContain('“Our answer” is no longer in the holding pen: Léa Lévesque (lea@regulator.example) assigned it meanwhile to the engagement of Epsilon (vc).');
+    expect(en.text).toContain('Open the engagement of Epsilon');
+    expect(en.text).toContain('Re: [VC]');
+    expect(en.text).not.toContain('was not recorded');
+    const fr = await open('fr', '<dismissed@zoom.test>');
+    expect(fr.status).toBe(410);
+    expect(fr.text).toContain('«\u202fOffre spéciale\u202f» n’est plus dans le courrier en attente\u00a0: Owen Tremblay (owen@regulator.example) l’a écarté entre-temps, pour cette raison\u00a0: «\u202fAdvertising\u202f».');
+    expect(fr.text).not.toContain('n’a pas été enregistré');
+    // Never held, or assigned before notes were kept: nothing to say but that it is not there.
+    const unknown = await open('en', '<never@zoom.test>');
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('no held message <never@zoom.test> in Held-vc');
+  });
 
   it('comes back to the pen saying to which engagement and by whom it was assigned, keeping the dismissal’s reason as typed', async () => {
     const en = await post('en', '/held/vc/dismiss', { messageId: '<assigned@zoom.test>', reason: 'Spam & more <b>' });

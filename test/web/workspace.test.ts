@@ -252,6 +252,7 @@ describe('mail in the workspace', () => {
     await owen.goto(`${url}/held/${campaignId}`);
     expect(await owen.locator('tbody tr').count()).toBe(1);
     await owen.click('a:has-text("Re: open letter (2)")');
+    const dismissedPage = owen.url();
     await owen.click('summary:has-text("Dismiss the message")');
     await owen.click('#dismiss button[type=submit]');
     expect(await textOf(owen.locator('#dismiss-reason-error'))).toBe('This field is required.');
@@ -260,6 +261,11 @@ describe('mail in the workspace', () => {
     await owen.waitForURL(`${url}/held/${campaignId}`);
     expect(await textOf(owen.locator('.notice'))).toBe('The message is dismissed and kept with your reason.');
     expect(await owen.locator('tbody tr').count()).toBe(0);
+    // Its own page, opened again once it left (a tab kept open, a link shared), says what became of it.
+    expect((await owen.goto(dismissedPage))!.status()).toBe(410);
+    expect(await textOf(owen.locator('#held-gone'))).toBe(
+      '“Re: open letter (2)” is no longer in the holding pen: Owen Okafor (owen, signed in) dismissed it meanwhile, for this reason: “Advertising, not correspondence.”.',
+    );
     const dismissed = await inbox.messages('Dismissed')[Symbol.asyncIterator]().next();
     expect(dismissed.value?.raw.toString()).toContain('X-Dossier-Dismissed-Reason: Advertising, not correspondence.');
     await inbox.close();
