@@ -18,6 +18,7 @@
 // ledger's last answer, which the ledger, asked before it went out, contradicted: corrected at once
 // in the next version, sent in its place (statement-corrected-before-sent, same patch). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
+// Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -442,6 +443,20 @@ async function main() {
       const sent = (await statusOf(handle)()).timeline.filter((t) => t.what.endsWith(' sent')).map((t) => t.what);
       console.log('sent:', JSON.stringify(sent));
       await save('engagement-demonstration-cancelled-on-withdrawal', handle);
+    }
+    if (wanted('demonstration-cancelled-on-cancellation')) {
+      const input = { ...engagementInput('record-demo-case-cancel', 'zoom', patientPolicy()), revision: ENGAGEMENT_REVISION };
+      const handle = await client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      const attendees = [{ name: 'Ann Engineer', email: 'ann@zoom.test' }];
+      await handle.executeUpdate(scheduleDemonstrationUpdate, { args: [{ by: OFFICER, at: new Date(Date.now() + 7 * 86_400_000).toISOString(), durationMinutes: 60, attendees, topics: ['Encryption keys'] }] });
+      await until(statusOf(handle), (s) => s.timeline.some((t) => t.what === 'demonstration-invitation sent'), 'the invitation sent');
+      await handle.cancel();
+      await handle.result();
+      const sent = (await statusOf(handle)()).timeline.filter((t) => t.what.endsWith(' sent')).map((t) => t.what);
+      console.log('sent:', JSON.stringify(sent));
+      await save('engagement-demonstration-cancelled-on-cancellation', handle);
     }
   } finally {
     worker.shutdown();

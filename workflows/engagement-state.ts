@@ -460,6 +460,15 @@ export class EngagementCase {
     return instant(demonstration.at) + demonstration.durationMinutes * 60_000 > now;
   }
 
+  /**
+   * Whether a cancelled engagement (a campaign ended early, an operator's cancel) tells the invitees
+   * of its demonstrations still to come, as a withdrawal does: from revision 7. Cases started before
+   * sent nothing then, and replay as they ran.
+   */
+  cancelsDemonstrationsOnCancellation(): boolean {
+    return (this.input.revision ?? 0) >= 7;
+  }
+
   rescheduleDemonstration(req: RescheduleDemonstrationInput, now: number): Demonstration {
     const demonstration = this.demonstration(req.demonstrationId);
     demonstration.previousAt = demonstration.at;

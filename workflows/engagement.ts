@@ -377,27 +377,50 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     });
   }
 
+  /** A message about one demonstration, to everyone it invites. */
+  function sendAboutDemonstration(demonstration: Demonstration, step: string, kind: MessageKind): Promise<boolean> {
+    // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
+    const current = sinceLean('invitation-sent-at-with-change');
+    const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
+    return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
+  }
+
+  /** Demonstrations whose invitation went out or was going out, and those whose cancellation did (by id). */
+  const demonstrationsInvited = new Set<string>();
+  const demonstrationsCancelled = new Set<string>();
+
+  /**
+   * A cancelled engagement's demonstration chores were cancelled with it, before they could send
+   * anything: the invitees of each meeting still to come are told here instead (revision 7), as a
+   * withdrawal tells them. An invitation cut off mid-send may have gone out, so it counts as sent.
+   */
+  function cancelDemonstrationsOfCancelledCase(): Promise<unknown> {
+    const now = Date.now();
+    const owed = state.demonstrations.filter((d) => demonstrationsInvited.has(d.id) && !demonstrationsCancelled.has(d.id) && kase.cancelsDemonstration(d, now));
+    return Promise.all(owed.map((d) => sendAboutDemonstration(d, `demo-${d.id}-cancel`, 'demonstration-cancellation')));
+  }
+
   async function runDemonstration(demonstration: Demonstration): Promise<void> {
     const { id } = demonstration;
-    const send = (step: string, kind: MessageKind) => {
-      // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
-      const current = sinceLean('invitation-sent-at-with-change');
-      const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
-      return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
-    };
+    const send = (step: string, kind: MessageKind) => sendAboutDemonstration(demonstration, step, kind);
     let invited = progress.demonstrations[id]?.invited ?? -1; // the schedule version (reschedule count) last invited to
     let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
+    if (invited >= 0) demonstrationsInvited.add(id);
     for (;;) {
       progress.demonstrations[id] = { invited, reminded };
       if (isFinal() || demonstration.result !== undefined) {
         // A withdrawal leaves no meeting in the invitees' calendars (from revision 6: cases started
         // before sent nothing, and replay as they ran).
-        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) {
+          await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+          demonstrationsCancelled.add(id);
+        }
         return;
       }
       const version = demonstration.rescheduled;
       if (invited !== version) {
         invited = version;
+        demonstrationsInvited.add(id);
         if (kase.asksCalendarForResultDue()) chores.push(beside(askResultDue(demonstration, version)));
         await send(`demo-${id}-invite-${version + 1}`, 'demonstration-invitation');
         // An invitation sent within the reminder lead already serves as the reminder.
@@ -698,9 +721,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     if (!continuing) await Promise.all(chores);
   } catch (err) {
     // Cancellation (a campaign ended early, an operator cancelled) withdraws the engagement at
-    // once: nothing more is sent, and the campaign still gets an outcome that says why.
+    // once: nothing more is sent but the cancellation of a meeting still to come (revision 7), and
+    // the campaign still gets an outcome that says why.
     if (!isCancellation(err)) throw err;
     if (!isFinal()) kase.withdraw({ by: ENGINE, reason: 'the engagement was cancelled' }, Date.now());
+    // In the cancelled scope no activity can be scheduled: the cancellations go out of it.
+    if (kase.cancelsDemonstrationsOnCancellation()) await CancellationScope.nonCancellable(cancelDemonstrationsOfCancelledCase);
   }
   if (continuing) {
     const run = (continued?.run ?? 1) + 1;

@@ -41,6 +41,11 @@ describe('engagement state', () => {
     expect(older.kase.cancelsDemonstration(older.demo, at(30))).toBe(false);
   });
 
+  it('cancels the demonstrations still to come of a cancelled engagement only in cases started at revision 7', () => {
+    expect(newCase(undefined, 7).cancelsDemonstrationsOnCancellation()).toBe(true);
+    expect(newCase(undefined, 6).cancelsDemonstrationsOnCancellation()).toBe(false);
+  });
+
   it('starts sending the letter, its response due after the policy period, and no deadline runs before the letter is out', () => {
     const kase = newCase();
     expect(kase.state).toMatchObject({ workflowId: 'engagement:vc-2020:zoom', stage: 'sending-letter', responseDueDate: '2020-08-20T09:00:00.000Z' });
