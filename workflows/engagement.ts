@@ -218,6 +218,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       const sending = lean && kind !== 'officer-notice' ? sendAlertingOnDelay(message) : sendOrExplain(message);
       // Only the timer of cases before the lean path reads `settled`; a lean case saves the extra turn.
       const delivery = await (lean2 ? sending : sending.finally(() => (settled = true)));
+      // The due date an open letter stated, counted by its send (revision 7): the case keeps it.
+      const stated = delivery.sent ? delivery.sent.dueDate : delivery.dueDate;
+      if (kind === 'open-letter' && stated !== undefined) kase.letterStated(stated);
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
@@ -276,8 +279,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       if (workingDays(policy.responseDue) === undefined) kase.letterResending(Date.now());
       else kase.responseDueOnCalendar(toIsoString((await onCalendar(Date.now(), [policy.responseDue]))[0]!));
     }
+    // A relay may hold the letter up for hours: its send states the due date counted from the
+    // attempt that delivers it (revision 7), and the case keeps that date (see deliver).
+    const countedOnDelivery = kase.countsDueFromDelivery() ? { dueAfter: policy.responseDue } : {};
     // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
-    const details = { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() };
+    const details = { dueDate: state.responseDueDate, ...countedOnDelivery, issuedAt: new Date().toISOString() };
     const reached = await deliver(letterStep(), 'open-letter', details, kase.contacts(), waitsForCorrection ? { letterUndeliverable: true } : {});
     if (!reached && waitsForCorrection) kase.letterUndeliverable(letterStep(), Date.now());
     return reached;
