@@ -26,6 +26,11 @@ export interface DeliveryRecord {
    * that copy, recipients got two with the same Message-ID (which mail clients collapse).
    */
   resentAfterCrash?: boolean;
+  /**
+   * The due date the message stated, when the send counted it (`MessageDetails.dueAfter`): a retry
+   * that finds it delivered reports it, and one owed to deferred recipients states the same.
+   */
+  dueDate?: string;
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */

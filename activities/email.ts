@@ -18,6 +18,7 @@ import { letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
+import { dueCountedFrom } from '../workflows/time';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -142,7 +143,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       try {
         // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).
         if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
-        const composed = await composeMessage(message, { files, outputDir, domain, workspaceUrl });
+        const dueDate = statedDueDate(message, turn.partial);
+        const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files, outputDir, domain, workspaceUrl });
         const rootStep = threadRootStep(message.threadId);
         const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
         const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
@@ -181,6 +183,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           deliveredAt: new Date().toISOString(),
           ...(deferred.length ? { deferred } : {}),
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
+          ...(dueDate === undefined ? {} : { dueDate }),
         };
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
         // and deliver a second copy. The failure is reported as what it is instead.
@@ -217,6 +220,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           alreadyDelivered: false,
           ...(record.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(ledgerError ? { ledgerError } : {}),
+          ...(dueDate === undefined ? {} : { dueDate }),
         };
       } finally {
         try {
@@ -265,7 +269,18 @@ function isPermanent(failure: unknown): boolean {
 }
 
 function alreadyDelivered(record: DeliveryRecord): SentMessage {
-  return { messageId: record.messageId, accepted: record.accepted, rejected: record.rejected, alreadyDelivered: true };
+  return { messageId: record.messageId, accepted: record.accepted, rejected: record.rejected, alreadyDelivered: true, ...(record.dueDate === undefined ? {} : { dueDate: record.dueDate }) };
+}
+
+/**
+ * The due date a letter whose response time runs from its delivery states: counted from this attempt,
+ * the one that delivers it if any does, so a relay that held it up for hours costs the vendor no
+ * time. Recipients deferred by an earlier partial delivery get the date the others already have.
+ */
+function statedDueDate({ details }: OutgoingMessage, partial: DeliveryRecord | undefined): string | undefined {
+  if (details.dueAfter === undefined) return undefined;
+  if (partial) return partial.dueDate ?? details.dueDate;
+  return dueCountedFrom(Date.now(), details.dueAfter, details.dueDate);
 }
 
 /** The running activity's context, or undefined when called directly (scripts, unit tests). */

@@ -21,6 +21,9 @@
 // before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). A
 // version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
+// Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
+// and a letter held up on its way whose send states the due date counted from its delivering
+// attempt, which the case keeps (letter-due-counted-on-delivery).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -575,6 +578,34 @@ async function main() {
       const sent = (await statusOf(handle)()).timeline.filter((t) => t.what.endsWith(' sent')).map((t) => t.what);
       console.log('sent:', JSON.stringify(sent));
       await save('engagement-demonstration-cancelled-on-withdrawal', handle);
+    }
+    if (wanted('demonstration-cancelled-on-cancellation')) {
+      const input = { ...engagementInput('record-demo-case-cancel', 'zoom', patientPolicy()), revision: ENGAGEMENT_REVISION };
+      const handle = await client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      const attendees = [{ name: 'Ann Engineer', email: 'ann@zoom.test' }];
+      await handle.executeUpdate(scheduleDemonstrationUpdate, { args: [{ by: OFFICER, at: new Date(Date.now() + 7 * 86_400_000).toISOString(), durationMinutes: 60, attendees, topics: ['Encryption keys'] }] });
+      await until(statusOf(handle), (s) => s.timeline.some((t) => t.what === 'demonstration-invitation sent'), 'the invitation sent');
+      await handle.cancel();
+      await handle.result();
+      const sent = (await statusOf(handle)()).timeline.filter((t) => t.what.endsWith(' sent')).map((t) => t.what);
+      console.log('sent:', JSON.stringify(sent));
+      await save('engagement-demonstration-cancelled-on-cancellation', handle);
+    }
+    if (wanted('letter-due-counted-on-delivery')) {
+      held.letter = gate();
+      const input = { ...engagementInput('record-due-on-delivery', 'zoom', patientPolicy()), revision: ENGAGEMENT_REVISION };
+      const handle = await client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      const provisional = (await until(statusOf(handle), (s) => s.stage === 'sending-letter', 'the letter being sent')).responseDueDate;
+      await new Promise((r) => setTimeout(r, 3_000));
+      held.letter.open();
+      held.letter = undefined;
+      const delivered = await until(statusOf(handle), (s) => s.letterSentAt !== undefined, 'the letter delivered');
+      console.log('due:', provisional, '->', delivered.responseDueDate, 'letter sent at', delivered.letterSentAt);
+      await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
+      await handle.terminate('recorded');
+      await save('engagement-letter-due-counted-on-delivery', handle);
     }
   } finally {
     worker.shutdown();

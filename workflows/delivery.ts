@@ -50,9 +50,12 @@ export function isScheduleToCloseTimeout(err: unknown): boolean {
 /**
  * `refused`: Dossier's technical diagnostic (English), as the timeline records it; `refusal`: the same
  * facts for the officers' notice and the workspace to word in their language. `accepted`: the
- * recipients the server took when it refused only some (the message did go out).
+ * recipients the server took when it refused only some (the message did go out), and `dueDate` what
+ * the message stated to them when the send counted it (`SentMessage.dueDate`).
  */
-export type Delivery = { sent: SentMessage; refused?: undefined; refusal?: undefined } | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[] };
+export type Delivery =
+  | { sent: SentMessage; refused?: undefined; refusal?: undefined; dueDate?: undefined }
+  | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[]; dueDate?: string };
 
 export async function sendOrExplain(message: OutgoingMessage, via = email): Promise<Delivery> {
   try {
@@ -63,6 +66,7 @@ export async function sendOrExplain(message: OutgoingMessage, via = email): Prom
         refused: `the mail server refused ${sent.rejected.join(', ')}`,
         refusal: { code: 'some-recipients-refused', recipients: sent.rejected },
         accepted: sent.accepted,
+        ...(sent.dueDate === undefined ? {} : { dueDate: sent.dueDate }),
       };
     }
     return { sent };

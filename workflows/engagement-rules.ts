@@ -55,9 +55,10 @@ export function parseIsoDate(value: unknown, field: string): number {
  * deadline as the day after it ends, when its result is owed, instead of its start
  * (`EngagementCase.demonstrationResultDue`); 5 asks the lead authority's calendar for that day, so
  * a public holiday is skipped as a weekend is; 6 cancels a demonstration still to come when the
- * engagement is withdrawn (`EngagementCase.cancelsDemonstration`).
+ * engagement is withdrawn (`EngagementCase.cancelsDemonstration`); 7 does so when the whole
+ * engagement is cancelled too (`EngagementCase.cancelsDemonstrationsOnCancellation`).
  */
-export const ENGAGEMENT_REVISION = 6;
+export const ENGAGEMENT_REVISION = 7;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

@@ -67,6 +67,8 @@ export class EngagementCase {
    * continued as new starts past the letter, so it takes the stage's word.
    */
   private letterReached: boolean;
+  /** The due date the letter being sent stated, when its send counted it (revision 7): see letterSentAt. */
+  private statedDueDate: string | undefined;
   /** A demonstration's result due date by its schedule (`at|durationMinutes`): see demonstrationResultDue. */
   private readonly weekdayResultDue = new Map<string, string>();
 
@@ -224,19 +226,37 @@ export class EngagementCase {
   }
 
   /**
+   * Whether the letter's send counts the due date it states from the attempt that delivers it
+   * (`MessageDetails.dueAfter`), for the case to keep that very date: from revision 7, for a plain
+   * duration (working days are counted on the calendar before sending). Cases started before
+   * counted it here from the delivery, later than the provisional date their letter stated.
+   */
+  countsDueFromDelivery(): boolean {
+    return (this.input.revision ?? 0) >= 7 && workingDays(this.input.policy.responseDue) === undefined;
+  }
+
+  /** The due date the delivered letter stated, as its send reported it; kept by letterSentAt. */
+  letterStated(dueDate: string): void {
+    this.statedDueDate = dueDate;
+  }
+
+  /**
    * The letter has gone out now: the response is due `responseDue` from now, not from the start
-   * (a relay down for a day must not eat the vendor's time). Never earlier than the date the letter
-   * itself states, which was computed at the start.
+   * (a relay down for a day must not eat the vendor's time): the date the letter stated when its
+   * send counted it so (revision 7), else counted here. Never earlier than the provisional date,
+   * computed at the start.
    */
   letterSentAt(now: number, keepsLaterStage = false): void {
+    const stated = this.statedDueDate;
+    this.statedDueDate = undefined;
     // Working days were counted on the calendar just before sending; the day does not move.
     if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent(now, keepsLaterStage);
-    const due = now + requireDurationMs(this.input.policy.responseDue);
-    const stated = instant(this.state.responseDueDate!);
-    if (due > stated) {
+    const due = stated !== undefined ? instant(stated) : now + requireDurationMs(this.input.policy.responseDue);
+    const provisional = instant(this.state.responseDueDate!);
+    if (due > provisional) {
       this.state.responseDueDate = toIsoString(due);
       // Seconds of sending are not news; a letter held up for a minute or more is.
-      if (due - stated >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
+      if (due - provisional >= 60_000) this.log(ENGINE, 'response deadline set from the letter\'s delivery', now, `to ${this.state.responseDueDate}`);
     }
     this.letterSent(now, keepsLaterStage);
   }
@@ -458,6 +478,15 @@ export class EngagementCase {
   cancelsDemonstration(demonstration: Demonstration, now: number): boolean {
     if ((this.input.revision ?? 0) < 6 || this.state.stage !== 'withdrawn' || demonstration.result !== undefined) return false;
     return instant(demonstration.at) + demonstration.durationMinutes * 60_000 > now;
+  }
+
+  /**
+   * Whether a cancelled engagement (a campaign ended early, an operator's cancel) tells the invitees
+   * of its demonstrations still to come, as a withdrawal does: from revision 7. Cases started before
+   * sent nothing then, and replay as they ran.
+   */
+  cancelsDemonstrationsOnCancellation(): boolean {
+    return (this.input.revision ?? 0) >= 7;
   }
 
   rescheduleDemonstration(req: RescheduleDemonstrationInput, now: number): Demonstration {

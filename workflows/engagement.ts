@@ -218,6 +218,9 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       const sending = lean && kind !== 'officer-notice' ? sendAlertingOnDelay(message) : sendOrExplain(message);
       // Only the timer of cases before the lean path reads `settled`; a lean case saves the extra turn.
       const delivery = await (lean2 ? sending : sending.finally(() => (settled = true)));
+      // The due date an open letter stated, counted by its send (revision 7): the case keeps it.
+      const stated = delivery.sent ? delivery.sent.dueDate : delivery.dueDate;
+      if (kind === 'open-letter' && stated !== undefined) kase.letterStated(stated);
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
@@ -276,8 +279,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       if (workingDays(policy.responseDue) === undefined) kase.letterResending(Date.now());
       else kase.responseDueOnCalendar(toIsoString((await onCalendar(Date.now(), [policy.responseDue]))[0]!));
     }
+    // A relay may hold the letter up for hours: its send states the due date counted from the
+    // attempt that delivers it (revision 7), and the case keeps that date (see deliver).
+    const countedOnDelivery = kase.countsDueFromDelivery() ? { dueAfter: policy.responseDue } : {};
     // issuedAt: the day it goes out, so the email explains a letter dated earlier (a vendor added late).
-    const details = { dueDate: state.responseDueDate, issuedAt: new Date().toISOString() };
+    const details = { dueDate: state.responseDueDate, ...countedOnDelivery, issuedAt: new Date().toISOString() };
     const reached = await deliver(letterStep(), 'open-letter', details, kase.contacts(), waitsForCorrection ? { letterUndeliverable: true } : {});
     if (!reached && waitsForCorrection) kase.letterUndeliverable(letterStep(), Date.now());
     return reached;
@@ -377,27 +383,50 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     });
   }
 
+  /** A message about one demonstration, to everyone it invites. */
+  function sendAboutDemonstration(demonstration: Demonstration, step: string, kind: MessageKind): Promise<boolean> {
+    // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
+    const current = sinceLean('invitation-sent-at-with-change');
+    const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
+    return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
+  }
+
+  /** Demonstrations whose invitation went out or was going out, and those whose cancellation did (by id). */
+  const demonstrationsInvited = new Set<string>();
+  const demonstrationsCancelled = new Set<string>();
+
+  /**
+   * A cancelled engagement's demonstration chores were cancelled with it, before they could send
+   * anything: the invitees of each meeting still to come are told here instead (revision 7), as a
+   * withdrawal tells them. An invitation cut off mid-send may have gone out, so it counts as sent.
+   */
+  function cancelDemonstrationsOfCancelledCase(): Promise<unknown> {
+    const now = Date.now();
+    const owed = state.demonstrations.filter((d) => demonstrationsInvited.has(d.id) && !demonstrationsCancelled.has(d.id) && kase.cancelsDemonstration(d, now));
+    return Promise.all(owed.map((d) => sendAboutDemonstration(d, `demo-${d.id}-cancel`, 'demonstration-cancellation')));
+  }
+
   async function runDemonstration(demonstration: Demonstration): Promise<void> {
     const { id } = demonstration;
-    const send = (step: string, kind: MessageKind) => {
-      // Since this patch an invitation is stamped when it goes out (DTSTAMP) and a moved one says from when and why.
-      const current = sinceLean('invitation-sent-at-with-change');
-      const details = { ...kase.demonstrationDetails(demonstration, current), ...(current ? { issuedAt: toIsoString(Date.now()) } : {}) };
-      return deliver(step, kind, details, kase.demonstrationRecipients(demonstration));
-    };
+    const send = (step: string, kind: MessageKind) => sendAboutDemonstration(demonstration, step, kind);
     let invited = progress.demonstrations[id]?.invited ?? -1; // the schedule version (reschedule count) last invited to
     let reminded = progress.demonstrations[id]?.reminded ?? -1; // the schedule version last reminded of
+    if (invited >= 0) demonstrationsInvited.add(id);
     for (;;) {
       progress.demonstrations[id] = { invited, reminded };
       if (isFinal() || demonstration.result !== undefined) {
         // A withdrawal leaves no meeting in the invitees' calendars (from revision 6: cases started
         // before sent nothing, and replay as they ran).
-        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+        if (invited >= 0 && kase.cancelsDemonstration(demonstration, Date.now())) {
+          await send(`demo-${id}-cancel`, 'demonstration-cancellation');
+          demonstrationsCancelled.add(id);
+        }
         return;
       }
       const version = demonstration.rescheduled;
       if (invited !== version) {
         invited = version;
+        demonstrationsInvited.add(id);
         if (kase.asksCalendarForResultDue()) chores.push(beside(askResultDue(demonstration, version)));
         await send(`demo-${id}-invite-${version + 1}`, 'demonstration-invitation');
         // An invitation sent within the reminder lead already serves as the reminder.
@@ -698,9 +727,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     if (!continuing) await Promise.all(chores);
   } catch (err) {
     // Cancellation (a campaign ended early, an operator cancelled) withdraws the engagement at
-    // once: nothing more is sent, and the campaign still gets an outcome that says why.
+    // once: nothing more is sent but the cancellation of a meeting still to come (revision 7), and
+    // the campaign still gets an outcome that says why.
     if (!isCancellation(err)) throw err;
     if (!isFinal()) kase.withdraw({ by: ENGINE, reason: 'the engagement was cancelled' }, Date.now());
+    // In the cancelled scope no activity can be scheduled: the cancellations go out of it.
+    if (kase.cancelsDemonstrationsOnCancellation()) await CancellationScope.nonCancellable(cancelDemonstrationsOfCancelledCase);
   }
   if (continuing) {
     const run = (continued?.run ?? 1) + 1;

@@ -139,6 +139,17 @@ export function isoInstant(text: string): number | undefined {
 }
 
 /** The ISO timestamp (UTC, milliseconds) every recorded time is written as. */
+/**
+ * A response time counted from `from` (when the letter goes out), never earlier than `notBefore`
+ * (the date already set for it): the send counts it to state it, the case keeps what was stated.
+ * @example dueCountedFrom(Date.parse('2020-07-21T09:00:00Z'), '30 days') // '2020-08-20T09:00:00.000Z'
+ */
+export function dueCountedFrom(from: number, dueAfter: Duration, notBefore?: string): string {
+  const due = from + requireDurationMs(dueAfter);
+  const floor = notBefore === undefined ? undefined : isoInstant(notBefore);
+  return toIsoString(floor !== undefined && floor > due ? floor : due);
+}
+
 export function toIsoString(time: number): string {
   return new Date(time).toISOString();
 }

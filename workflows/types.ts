@@ -523,6 +523,12 @@ export type OfficerNotice =
 /** Values a template may use; which ones are set depends on the message kind. */
 export interface MessageDetails {
   dueDate?: string;
+  /**
+   * An open letter's response time, when it runs from the letter's delivery (a plain duration,
+   * revision 7): the send states the due date counted from the attempt that delivers it, never
+   * earlier than `dueDate`, and reports it (`SentMessage.dueDate`) for the case to keep.
+   */
+  dueAfter?: Duration;
   /** The due date an extension replaces. */
   previousDueDate?: string;
   /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
@@ -647,6 +653,8 @@ export interface SentMessage {
    * server had accepted none of the open letters of its engagement (refused, or still being sent).
    */
   notSent?: NoticeNotMailedReason;
+  /** The due date the message stated, when the send counted it (`MessageDetails.dueAfter`). */
+  dueDate?: string;
 }
 
 /**

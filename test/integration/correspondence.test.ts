@@ -11,6 +11,7 @@ import { replyAddressFor } from '../../activities/threading';
 import { createSmtpTransport, mailDomain, type EmailHooks } from '../../activities/email';
 import { ErrorType } from '../../workflows/errors';
 import { renderOpenLetter } from '../../activities/letter';
+import { formatDate } from '../../activities/format';
 import { MailSink } from '../../infra/mail-sink';
 import { type MessageKind, type MessageDetails, type OutgoingMessage, type Vendor } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
@@ -339,6 +340,27 @@ describe('correspondence over a real SMTP server', () => {
     await sleep(500);
     expect(env.sink.messages.filter((m) => m.messageId === first.messageId)).toHaveLength(1);
     expect(env.sink.messages.filter((m) => m.messageId === concurrent[0].messageId)).toHaveLength(1);
+  });
+
+  it('states an open letter’s due date counted from the attempt that delivers it, the same to a recipient deferred till a retry, and reports it once delivered', async () => {
+    const transport = createSmtpTransport(env.sink.url);
+    const activities = createActivities({ ...env.config, transport, stateDir: join(env.scratch, 'state-due-on-delivery') });
+    onTestFinished(() => transport.close());
+    let deferrals = 0;
+    env.sink.recipientPolicy = (address) => (address === 'legal@zoom.test' && deferrals++ < 1 ? { code: 451, message: 'Mailbox busy, try later' } : undefined);
+    // The provisional date, counted when the workflow scheduled the send, is long past.
+    const message = outgoing(env.uniqueId('due-on-delivery'), frenchVendor('zoom'), 'letter', 'open-letter', { dueDate: '2020-08-21T09:00:00.000Z', dueAfter: '30 days' });
+    const firstAttempt = Date.now();
+    await expect(activities.sendMessage(message)).rejects.toThrow(/deferred/);
+    await sleep(1_100);
+    const retriedAt = Date.now();
+    const sent = await activities.sendMessage(message);
+    // Counted from the attempt that reached the first recipient; the deferred one is told the same day.
+    expect(Date.parse(sent.dueDate!)).toBeGreaterThanOrEqual(firstAttempt + 30 * 86_400_000);
+    expect(Date.parse(sent.dueDate!)).toBeLessThan(retriedAt + 30 * 86_400_000 - 1_000);
+    expect(await activities.sendMessage(message)).toEqual({ ...sent, alreadyDelivered: true });
+    const copies = await parsedWithId(sent.messageId);
+    expect(copies.map((c) => c.text?.includes(`d’ici le ${formatDate(sent.dueDate!, 'fr')}`))).toEqual([true, true]);
   });
 
   it('retries a refused connection with backoff until the mail server is back', async () => {

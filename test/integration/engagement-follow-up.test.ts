@@ -212,6 +212,23 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     await replays(e);
   });
 
+  it('cancels a demonstration still to come when the whole engagement is cancelled (a campaign ended early), in the vendor’s calendar too', async () => {
+    const e = await respondedEngagement({ ...engagementInput(env.uniqueId('demo-cancelled'), 'google', patientPolicy()), revision: ENGAGEMENT_REVISION });
+    const attendees = [{ name: 'Ann Engineer', email: 'ann@google.test' }];
+    await e.handle.executeUpdate(scheduleDemonstrationUpdate, { args: [{ by: officer, at: fromNow(600_000), durationMinutes: 60, attendees, topics: ['Key management'] }] });
+    const [invite] = await e.waitForMail('demo-d1-invite-1');
+    await e.handle.cancel();
+    expect(await e.handle.result()).toMatchObject({ stage: 'withdrawn', withdrawalReason: 'the engagement was cancelled' });
+    const cancellation = e.mails().find((m) => stepOf(m) === 'demo-d1-cancel');
+    expect(cancellation?.to, e.mails().map(stepOf).join(', ')).toEqual(invite.to);
+    const ics = (await simpleParser(cancellation!.raw)).attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8') ?? '';
+    const original = (await simpleParser(invite.raw)).attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+    expect(ics).toContain('METHOD:CANCEL');
+    expect(ics.match(/^UID:.*$/m)?.[0]).toBe(original.match(/^UID:.*$/m)?.[0]);
+    expect((await e.status()).timeline.map((t) => t.what)).toContain('demonstration-cancellation sent');
+    await replays(e);
+  });
+
   it('refuses requests that do not fit the stage or carry invalid content, changing nothing', async () => {
     const e = await startEngagement(env, engagementInput(env.uniqueId('refuse'), 'microsoft', patientPolicy()));
     await e.waitForStatus((s) => s.stage === 'awaiting-response');

@@ -16,6 +16,8 @@ import type { EngagementInput } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
+import { formatDate } from '../../activities/format';
 
 const env = useDossier();
 
@@ -134,6 +136,30 @@ describe('relay and ledger faults', () => {
     expect(letter).toBeDefined();
     // patientPolicy: the response is due 10 minutes after the letter went out, not after the start.
     expect(Date.parse(status.responseDueDate!)).toBeGreaterThanOrEqual(sentAt - 2_000 + 10 * 60_000);
+    await handle.terminate('test over');
+  });
+
+  it('states in a letter held up by the relay the due date the case keeps, counted from the attempt that delivers it (revision 7)', async () => {
+    // The response time ends a few seconds before a midnight two weeks ahead (UTC, the campaign's
+    // zone) if counted from the start, and after it once the relay has held the letter past those
+    // seconds: the provisional date and the delivered one fall on two days.
+    let deferring = true;
+    env.sink.recipientPolicy = (address) => (deferring && address === 'privacy@microsoft.test' ? { code: 451, message: '4.7.1 Try again later' } : undefined);
+    const start = Date.now();
+    const midnight = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate() + 14);
+    const responseDue = `${midnight - start - 8_000}ms`;
+    const input = { ...engagementInput(env.uniqueId('held'), 'microsoft', patientPolicy({ responseDue })), revision: ENGAGEMENT_REVISION };
+    const handle = await env.client.workflow.start(engagement, { taskQueue: env.taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+    const provisional = (await handle.query(engagementStatusQuery)).responseDueDate!;
+    expect(Date.parse(provisional)).toBeLessThan(midnight);
+    await until(async () => Date.now(), (now) => now > start + 10_000, 'the relay holding the letter past midnight of the due date');
+    deferring = false;
+    const [letter] = await env.sink.waitFor(1, (m) => m.to.includes('privacy@microsoft.test'), 30_000);
+    const status = await until(() => handle.query(engagementStatusQuery), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+    expect(Date.parse(status.responseDueDate!)).toBeGreaterThanOrEqual(midnight);
+    const [text] = (await env.parsed([letter])).map((m) => m.text ?? '');
+    expect(text).toContain(`respond by ${formatDate(status.responseDueDate!, 'en')}`);
+    expect(text).not.toContain(formatDate(provisional, 'en'));
     await handle.terminate('test over');
   });
 

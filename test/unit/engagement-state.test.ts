@@ -41,6 +41,27 @@ describe('engagement state', () => {
     expect(older.kase.cancelsDemonstration(older.demo, at(30))).toBe(false);
   });
 
+  it('cancels the demonstrations still to come of a cancelled engagement only in cases started at revision 7', () => {
+    expect(newCase(undefined, 7).cancelsDemonstrationsOnCancellation()).toBe(true);
+    expect(newCase(undefined, 6).cancelsDemonstrationsOnCancellation()).toBe(false);
+  });
+
+  it('keeps the due date the delivered letter stated when its send counted it from the delivering attempt (revision 7)', () => {
+    // Held up by the relay for three hours: the send counted 30 days from its attempt at 12:00.
+    const kase = newCase();
+    expect(kase.countsDueFromDelivery()).toBe(true);
+    kase.letterStated('2020-08-20T12:00:00.000Z');
+    kase.letterSentAt(at(181));
+    expect(kase.state.responseDueDate).toBe('2020-08-20T12:00:00.000Z');
+    expect(kase.state.timeline.map((t) => [t.what, t.detail])).toEqual([["response deadline set from the letter's delivery", 'to 2020-08-20T12:00:00.000Z']]);
+    // Cases started before count it here, from the delivery; working days come from the calendar.
+    const older = newCase(undefined, 6);
+    expect(older.countsDueFromDelivery()).toBe(false);
+    older.letterSentAt(at(181));
+    expect(older.state.responseDueDate).toBe('2020-08-20T12:01:00.000Z');
+    expect(newCase(fastPolicy({ responseDue: '20 working days' })).countsDueFromDelivery()).toBe(false);
+  });
+
   it('starts sending the letter, its response due after the policy period, and no deadline runs before the letter is out', () => {
     const kase = newCase();
     expect(kase.state).toMatchObject({ workflowId: 'engagement:vc-2020:zoom', stage: 'sending-letter', responseDueDate: '2020-08-20T09:00:00.000Z' });

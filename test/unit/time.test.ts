@@ -2,7 +2,7 @@
 // and the correspondence.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../activities/calendar';
-import { durationMs, endOfLocalDay, endOfNextWeekday, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
+import { dueCountedFrom, durationMs, endOfLocalDay, endOfNextWeekday, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
 
 const DAY = 86_400_000;
 
@@ -16,6 +16,13 @@ describe('durations', () => {
     expect(durationMs('1y')).toBe(365.25 * DAY);
     expect(durationMs(90_000)).toBe(90_000);
     expect(durationMs(' 3 days ')).toBe(3 * DAY);
+  });
+
+  it('counts a due date from a moment, never earlier than the date already set', () => {
+    const from = Date.parse('2020-07-21T12:00:00Z');
+    expect(dueCountedFrom(from, '30 days')).toBe('2020-08-20T12:00:00.000Z');
+    expect(dueCountedFrom(from, '30 days', '2020-08-20T09:00:00.000Z')).toBe('2020-08-20T12:00:00.000Z');
+    expect(dueCountedFrom(from, '30 days', '2020-08-21T09:00:00.000Z')).toBe('2020-08-21T09:00:00.000Z');
   });
 
   it('refuses what is not a duration, or a negative one', () => {
