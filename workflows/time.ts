@@ -138,7 +138,6 @@ export function isoInstant(text: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** The ISO timestamp (UTC, milliseconds) every recorded time is written as. */
 /**
  * A response time counted from `from` (when the letter goes out), never earlier than `notBefore`
  * (the date already set for it): the send counts it to state it, the case keeps what was stated.
@@ -150,6 +149,7 @@ export function dueCountedFrom(from: number, dueAfter: Duration, notBefore?: str
   return toIsoString(floor !== undefined && floor > due ? floor : due);
 }
 
+/** The ISO timestamp (UTC, milliseconds) every recorded time is written as. */
 export function toIsoString(time: number): string {
   return new Date(time).toISOString();
 }
