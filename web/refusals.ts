@@ -6,7 +6,7 @@
 import { ENDED_REASON } from '../client/errors';
 import { CAMPAIGN_PHASES } from '../workflows/messages';
 import { REFUSALS, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
-import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type Language } from '../workflows/types';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type InboundMessage, type Language } from '../workflows/types';
 import type { Views } from './views';
 
 // Values named in the reader's language, only if this release knows them (else the sentence is shown).
@@ -14,6 +14,7 @@ const WORDED_VALUES: Partial<Record<RefusalValueKind, { known: readonly string[]
   stage: { known: ENGAGEMENT_STAGES, prefix: 'stage.' },
   phase: { known: CAMPAIGN_PHASES, prefix: 'phase.' },
   result: { known: DEMONSTRATION_RESULTS, prefix: 'result.' },
+  review: { known: ['to-review', 'confirmed', 'dismissed', 'noted'] satisfies InboundMessage['review'][], prefix: 'review.' },
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -7,9 +7,9 @@ import { ErrorType } from './errors';
 
 /**
  * How the reader's page words a value: `text` as written; `day` and `moment` as dates in the reader's
- * language and the campaign's zone; `stage`, `phase` and `result` by their names in the reader's language.
+ * language and the campaign's zone; `stage`, `phase`, `result` and `review` by their names in the reader's language.
  */
-export type RefusalValueKind = 'text' | 'day' | 'moment' | 'stage' | 'phase' | 'result';
+export type RefusalValueKind = 'text' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review';
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
@@ -55,6 +55,17 @@ export const REFUSALS = {
   'outcome-first': { pending: 'text' },
   'no-contact': {},
   'address-refused': { address: 'text' },
+  // The review of mail the intake recorded (inbox-rules.ts).
+  'message-reviewed': { review: 'review' },
+  'reply-letter-going-out': {},
+  'reply-letter-undeliverable': {},
+  'response-already-recorded': {},
+  'reply-no-text': {},
+  'reply-before-letter': { receivedAt: 'moment', sent: 'moment' },
+  'name-answered-questions': {},
+  'question-named-twice': { id: 'text' },
+  'reply-no-answer-text': { id: 'text' },
+  'reply-before-question': { receivedAt: 'moment', id: 'text', sent: 'moment' },
   // The campaign's (campaign-state.ts).
   'no-vendors': {},
   'engagement-ended': { vendor: 'text' },

@@ -14,6 +14,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
+import { checkConfirmInbound } from '../../workflows/inbox-rules';
 import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { noWorker } from '../../client/worker-check';
@@ -1447,7 +1448,7 @@ describe('the refusals the workspace words itself', () => {
     expect(refusals.filter((r) => wordedRefusal(r) === undefined)).toEqual([]);
   });
 
-  it('finds a code and values on every refusal of the engagement’s and the campaign’s validators, worded in both languages', () => {
+  it('finds a code and values on every refusal of the engagement’s, its mail’s and the campaign’s validators, worded in both languages', () => {
     const view = (stage: string, more: object = {}) =>
       ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [], ...more }) as never;
     const failure = (check: () => void) => {
@@ -1484,6 +1485,13 @@ describe('the refusals the workspace words itself', () => {
       failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', extendBy: '10 working days' } as never, now)),
       failure(() => rules.checkExtendDeadline(view('responded'), { by, reason: 'x', dueDate: '2026-12-20' } as never, now)),
     ];
+    const reply = { messageId: '<r1@zoom.test>', kind: 'reply', review: 'to-review', text: 'Our answer', receivedAt: '2026-11-25T10:00:00.000Z' };
+    const mail = [
+      failure(() => checkConfirmInbound(view('responded', { inbox: [reply] }), { by, messageId: reply.messageId, as: 'response' } as never)),
+      failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [{ ...reply, review: 'dismissed' }] }), { by, messageId: reply.messageId, as: 'response' } as never)),
+      failure(() => checkConfirmInbound(view('follow-up', { inbox: [reply], rounds: [round], questions: [question] }), { by, messageId: reply.messageId, as: 'answers', answers: [] } as never)),
+      failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [reply], letterSentAt: '2026-11-27T10:00:00.000Z' }), { by, messageId: reply.messageId, as: 'response' } as never)),
+    ];
     const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
     kase.addEngagement(testVendor('zoom'), false);
     kase.addEngagement(testVendor('cisco'), false);
@@ -1500,7 +1508,7 @@ describe('the refusals the workspace words itself', () => {
       failure(() => kase.checkChangeRequest({ by, authorityId: 'opc', version: 2, comment: 'Change it.' })),
     ];
     const { strings } = loadViews();
-    for (const err of [...engagement, ...campaign]) {
+    for (const err of [...engagement, ...mail, ...campaign]) {
       const details = refusalDetails(err);
       expect(details?.refusal, (err as Error).message).toBeDefined();
       expect(strings.fr[`form-refusal.${details!.refusal}`], details!.refusal).toBeDefined();
