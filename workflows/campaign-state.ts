@@ -564,9 +564,9 @@ export class CampaignCase {
     const settled = new Set((req.openCases ?? []).map((d) => d.vendorId));
     const unsettled = open.filter((e) => !settled.has(e.vendorId));
     if (unsettled.length) {
-      reject(
-        `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${unsettled.map((e) => e.vendorId).join(', ')}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`,
-      );
+      const vendors = unsettled.map((e) => e.vendorId).join(', ');
+      const message = `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${vendors}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`;
+      throw unsettled.length === 1 ? refusal('engagement-open', { vendors }, message) : refusal('engagements-open', { count: String(unsettled.length), vendors }, message);
     }
     const next = this.prospectiveDraft(req.openCases);
     const gaps = statementGaps(next);

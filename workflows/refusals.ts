@@ -75,6 +75,8 @@ export const REFUSALS = {
   'unknown-vendor': { vendor: 'text', known: 'text' },
   'vendor-exists': { vendor: 'text', campaign: 'text' },
   'no-more-vendors': { phase: 'phase' },
+  'engagement-open': { vendors: 'text' },
+  'engagements-open': { count: 'text', vendors: 'text' },
   'no-draft': { phase: 'phase' },
   'statement-already': { phase: 'phase' },
   'no-new-version': { phase: 'phase' },

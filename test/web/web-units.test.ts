@@ -2,7 +2,7 @@
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
@@ -1492,10 +1492,18 @@ describe('the refusals the workspace words itself', () => {
       failure(() => checkConfirmInbound(view('follow-up', { inbox: [reply], rounds: [round], questions: [question] }), { by, messageId: reply.messageId, as: 'answers', answers: [] } as never)),
       failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [reply], letterSentAt: '2026-11-27T10:00:00.000Z' }), { by, messageId: reply.messageId, as: 'response' } as never)),
     ];
-    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
-    kase.addEngagement(testVendor('zoom'), false);
-    kase.addEngagement(testVendor('cisco'), false);
-    const before = [failure(() => kase.checkApproval({ by, authorityId: 'opc', version: 1 })), failure(() => kase.checkWithdrawVendor({ by, vendorId: 'meet', reason: 'Gone.' }))];
+    const campaignOf = (rules: 'legacy' | 'edit-loop') => {
+      const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+      const kase = new CampaignCase(input, rules);
+      for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+      return kase;
+    };
+    const kase = campaignOf('legacy');
+    const before = [
+      failure(() => kase.checkApproval({ by, authorityId: 'opc', version: 1 })),
+      failure(() => kase.checkWithdrawVendor({ by, vendorId: 'meet', reason: 'Gone.' })),
+      failure(() => campaignOf('edit-loop').checkDraft({ by })),
+    ];
     kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
     kase.engagementFailed('cisco', 'worker lost');
     kase.startApproval('2026-12-01T10:00:00.000Z');
