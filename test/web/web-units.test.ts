@@ -1173,6 +1173,15 @@ describe('a co-signatory’s answer once another authority has sent the version 
         status: async () => status(phase),
         statement: async () => draft,
         statementChanges: async () => undefined,
+        // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
+        approve: async () => {
+          const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
+          kase.addEngagement(testVendor('zoom'), false);
+          kase.engagementFailed('zoom', 'worker lost');
+          kase.startApproval('2026-11-25T10:00:00.000Z');
+          kase.approve({ authorityId: 'fdpic', by: 'Daniel', version: 1 }, '2026-11-25T11:00:00.000Z');
+          refusedByWorkflow(() => kase.checkApproval({ authorityId: 'opc', by: 'Daniel', version: 1 }));
+        },
         requestChanges: async (_campaign: string, input: unknown) => {
           // The workflow takes a vote while the version is back with the lead (campaign-state.ts, checkVote), not once it is signed.
           if (phase !== 'revising' && phase !== 'approving') throw refused('campaign campaign:vc', `There is no draft awaiting approval (phase ${phase}).`);
@@ -1208,6 +1217,20 @@ describe('a co-signatory’s answer once another authority has sent the version 
     const html = await response.text();
     expect(html).toContain('There is no draft awaiting approval (phase “being published”).');
     expect(html).toContain('>A comment typed at length</textarea>');
+  });
+
+  it('words in French a refusal the campaign gives with a name in it, by its code', async () => {
+    phase = 'revising';
+    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const response = await app.request('/campaigns/vc/statement/approve', {
+      method: 'POST',
+      headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('>Daniel a déjà approuvé pour fdpic\u00a0: chaque autorité approuve par son propre signataire.</p>');
+    expect(html).not.toContain('each authority approves through its own signatory');
   });
 
   it('gives the campaign’s refusal in French on a French page, naming the phase in French', async () => {
