@@ -4,6 +4,7 @@
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DossierError } from '../workflows/errors';
+import type { RefusalDetails } from '../workflows/refusals';
 
 export const ClientErrorCode = {
   NotFound: 'NotFound',
@@ -18,7 +19,15 @@ export const ClientErrorCode = {
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-export class DossierClientError extends DossierError<ClientErrorCode> {}
+export class DossierClientError extends DossierError<ClientErrorCode> {
+  /** A refusal's code and values where the client words it itself; a workflow's ride in `cause` (refusalDetails). */
+  readonly refusal?: RefusalDetails;
+
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails }) {
+    super(code, message, options);
+    if (options?.refusal) this.refusal = options.refusal;
+  }
+}
 
 /** No workflow with that ID (never started, or a typo in the campaign or vendor). */
 export function notFound(what: string, cause?: unknown): DossierClientError {
@@ -32,8 +41,8 @@ export function notFound(what: string, cause?: unknown): DossierClientError {
 export const ENDED_REASON = 'it has ended and accepts no more requests';
 
 /** The workflow's validator turned the request down; its reason is the message. */
-export function refused(what: string, reason: string, cause?: unknown): DossierClientError {
-  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause });
+export function refused(what: string, reason: string, cause?: unknown, refusal?: RefusalDetails): DossierClientError {
+  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause, ...(refusal ? { refusal } : {}) });
 }
 
 /** A file given on the command line is missing, unreadable or does not have the expected shape. */
@@ -74,7 +83,7 @@ export function fromTemporal(err: unknown, what: string, address: string): unkno
   if (namespace !== undefined) return namespaceNotFound(namespace, address, err);
   // The server answers an update to a finished workflow with NotFound too; it does exist.
   if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
-    return refused(what, ENDED_REASON, err);
+    return refused(what, ENDED_REASON, err, { refusal: 'ended', values: {} });
   }
   if (err instanceof WorkflowNotFoundError) return notFound(what, err);
   if (err instanceof WorkflowUpdateFailedError) return refused(what, err.cause?.message ?? err.message, err);

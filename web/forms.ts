@@ -2,12 +2,13 @@
 // date that is not a date, a number that is not a number); whether the request is acceptable is the
 // workflow's validator's answer, shown next to the form's main field.
 import { instantInZone, isCalendarDate, toIsoString } from '../workflows/time';
+import type { RefusalDetails } from '../workflows/refusals';
 import type { Language } from '../workflows/types';
 
 export type FormValues = Record<string, string>;
 
-/** Field name → message (a key of strings.yaml with its values, or a sentence from the workflow). */
-export type FieldErrors = Record<string, { key?: string; values?: object; message?: string }>;
+/** Field name → message (a key of strings.yaml with its values, or a sentence from the workflow and the code and values of its refusal). */
+export type FieldErrors = Record<string, { key?: string; values?: object; message?: string; refusal?: RefusalDetails }>;
 
 export class FormProblem extends Error {
   readonly code = 'FormProblem';

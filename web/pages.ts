@@ -35,7 +35,8 @@ import {
 import { can } from './access';
 import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { wordedRefusal } from './refusals';
+import { refusalSentence, wordedRefusal } from './refusals';
+import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { entryWords, wordTimeline } from './timeline';
@@ -73,24 +74,21 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
 
   /**
-   * A refusal's words: in the page's language where Dossier's code always writes it the same way
-   * (web/refusals.ts); otherwise as it came, marked as English on a page in another language, so a
-   * screen reader reads it as English (partials/field-error.hbs).
+   * A refusal's words: in the page's language, dates in `timeZone`, by the code it carries or, from an
+   * older worker, by its sentence (web/refusals.ts); otherwise as it came, marked as English on a page
+   * in another language, so a screen reader reads it as English (partials/field-error.hbs).
    */
-  const refusalText = (message: string, language: Language): { text: string; lang?: string } => {
-    const worded = wordedRefusal(message);
-    if (worded) {
-      const words = Object.fromEntries(Object.entries(worded.words ?? {}).map(([name, key]) => [name, views.text(language, key)]));
-      return { text: views.text(language, worded.key, { ...worded.values, ...words }) };
-    }
-    return { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
+  const refusalText = (message: string, language: Language, timeZone = 'UTC', refusal?: RefusalDetails): { text: string; lang?: string } => {
+    const known = refusal ?? wordedRefusal(message);
+    const text = known && refusalSentence(known, language, timeZone, views);
+    return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
   /**
    * A form sent back: its values and errors under the action's name, so same-named fields of other
    * forms stay empty; a refusal is worded by `refusalText`.
    */
-  const formView = (form: SubmittedForm | undefined, language: Language) =>
+  const formView = (form: SubmittedForm | undefined, language: Language, timeZone?: string) =>
     form
       ? {
           form: { [form.action]: true },
@@ -99,7 +97,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             [form.action]: Object.fromEntries(
               Object.entries(form.errors).map(([field, e]) => [
                 field,
-                e.message !== undefined ? refusalText(e.message, language) : { text: views.text(language, e.key!, e.values) },
+                e.message !== undefined ? refusalText(e.message, language, timeZone, e.refusal) : { text: views.text(language, e.key!, e.values) },
               ]),
             ),
           },
@@ -317,7 +315,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
     const view = engagementView(status, user, takeNotice(c), form);
-    const sent = formView(form, c.get('language'));
+    const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
     // names: a refused one is given back, values and errors, on the demonstration it named only.
     const sentFor = (action: string, id: string) =>
@@ -596,7 +594,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       message,
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
-      ...formView(form, c.get('language')),
+      ...formView(form, c.get('language'), board?.timeZone),
     });
   };
 
@@ -726,7 +724,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
-      ...formView(form, language),
+      ...formView(form, language, draft ? campaignTimeZone(draft.campaign) : undefined),
       done: takeNotice(c),
     });
   };
@@ -1005,7 +1003,8 @@ function formErrors(err: unknown, [mainField, ...named]: FieldPlacement): FieldE
   if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
     const message = err.message.replace(/^.*? refused: /, '');
     const field = named.find(([pattern]) => pattern.test(message))?.[1] ?? mainField;
-    return { [field]: { message } };
+    const refusal = refusalDetails(err);
+    return { [field]: { message, ...(refusal ? { refusal } : {}) } };
   }
   return undefined;
 }

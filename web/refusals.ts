@@ -1,79 +1,85 @@
-// The refusals the workspace can word in the reader's language. A refusal reaches the web as an
-// English sentence (the client's, or a workflow validator's, which throws a plain Error or an
-// ApplicationFailure whose type says only "refused"): the fixed sentences Dossier's own code writes
-// are recognised here whole, with their values, and given a key of templates/web/strings.yaml.
-// Anything else (a newer worker's sentence, text with free values) is shown as it came, in English.
+// The refusals the workspace words in the reader's language. A refusal from this release's workflows
+// carries its code and values (workflows/refusals.ts), worded here from templates/web/strings.yaml,
+// dates in the reader's language and the campaign's zone. One from a worker of an older release comes
+// as an English sentence only: the fixed sentences Dossier's code wrote are recognised whole, with
+// their values, and given their code. Anything else (a newer worker's code or sentence) is shown as it came.
 import { ENDED_REASON } from '../client/errors';
 import { CAMPAIGN_PHASES } from '../workflows/messages';
-import { ENGAGEMENT_STAGES } from '../workflows/types';
+import { REFUSALS, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type InboundMessage, type Language } from '../workflows/types';
+import type { Views } from './views';
 
-/**
- * A refusal's key in strings.yaml, its values as written, and the values the page words itself:
- * value name → a key of strings.yaml (a stage's or a phase's name).
- */
-export interface WordedRefusal {
-  key: string;
-  values: Record<string, string>;
-  words?: Record<string, string>;
-}
-
-// Values that are a stage's or a phase's id: named in the reader's language, and only if this release knows them.
-const WORDED_VALUES: Record<string, { known: readonly string[]; prefix: string }> = {
+// Values named in the reader's language, only if this release knows them (else the sentence is shown).
+const WORDED_VALUES: Partial<Record<RefusalValueKind, { known: readonly string[]; prefix: string }>> = {
   stage: { known: ENGAGEMENT_STAGES, prefix: 'stage.' },
   phase: { known: CAMPAIGN_PHASES, prefix: 'phase.' },
+  result: { known: DEMONSTRATION_RESULTS, prefix: 'result.' },
+  review: { known: ['to-review', 'confirmed', 'dismissed', 'noted'] satisfies InboundMessage['review'][], prefix: 'review.' },
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-// Whole sentences only (anchored): a sentence that merely begins like one of these is not it.
-// The named groups are the values; a `stage` or a `phase` must be one this release knows.
-const KNOWN: [RegExp, string][] = [
-  [new RegExp(`^${escape(ENDED_REASON)}$`), 'form-refusal.ended'],
-  [/^(?<id>\S+) does not exist \(check the campaign and vendor ids\)$/, 'form-refusal.not-found'],
-  [/^(?<id>\S+) already exists$/, 'form-refusal.already-exists'],
-  [/^\S+ is (?<stage>[a-z-]+): it accepts no more changes$/, 'form-refusal.final'],
-  [/^cannot record a response while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'form-refusal.respond-stage'],
-  [/^cannot ask follow-up questions while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'form-refusal.ask-stage'],
-  [/^cannot schedule a demonstration while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'form-refusal.schedule-stage'],
-  [/^cannot conclude while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'form-refusal.conclude-stage'],
-  [/^cannot correct the contact address while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'form-refusal.correct-contact-stage'],
-  [/^cannot extend the response deadline while the engagement is (?<stage>[a-z-]+)$/, 'form-refusal.extend-stage'],
-  [/^there is nothing to extend: the response has arrived and no follow-up question is open$/, 'form-refusal.nothing-to-extend'],
-  [/^give either the new due date or how much longer the vendor has \("10 working days", "14 days"\), not both$/, 'form-refusal.extend-both'],
-  [/^the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead$/, 'form-refusal.working-days-unknown'],
-  [/^ask at least one question$/, 'form-refusal.no-question'],
-  [/^record at least one answer$/, 'form-refusal.no-answer'],
-  [/^no follow-up question has been asked yet: there is nothing to answer$/, 'form-refusal.nothing-to-answer'],
-  [/^invite at least one attendee$/, 'form-refusal.no-attendee'],
-  [/^no demonstration has been scheduled: there is no outcome to record$/, 'form-refusal.no-demonstration'],
-  [/^give at least one contact address for the vendor$/, 'form-refusal.no-contact'],
-  [/^(?<address>\S+@\S+) is the address the mail server refused for good: give another one$/, 'form-refusal.address-refused'],
-  [/^There is nothing to report yet: the campaign has no vendors\.$/, 'form-refusal.no-vendors'],
-  [/^The engagement with (?<vendor>.+) has already ended\.$/, 'form-refusal.engagement-ended'],
-  [/^(?<vendor>.+) is already being withdrawn\.$/, 'form-refusal.being-withdrawn'],
-  [/^Vendors can no longer be added: the statement is being drafted \(phase (?<phase>[a-z]+)\)\.$/, 'form-refusal.no-more-vendors'],
-  [/^There is no draft awaiting approval \(phase (?<phase>[a-z]+)\)\.$/, 'form-refusal.no-draft'],
-  [/^The statement is already (?<phase>[a-z]+)\.$/, 'form-refusal.statement-already'],
-  [/^The statement is already (?<phase>[a-z]+): no further version can be drafted\.$/, 'form-refusal.no-new-version'],
-  [/^The statement is already (?<phase>[a-z]+)[:;] its text can no longer change\.$/, 'form-refusal.text-fixed'],
-  [/^Nothing changed since version (?<version>\d+): the signatories are answering on it; edit the text first\.$/, 'form-refusal.nothing-changed'],
-  [/^Version (?<version>\d+) is not the current draft: read version (?<current>\d+) and answer on it\.$/, 'form-refusal.not-current'],
+// Older workers' sentences, whole only (anchored): a sentence that merely begins like one of these
+// is not it. The named groups are the values. A new refusal needs no line here: it carries its code.
+const KNOWN: [RegExp, RefusalCode][] = [
+  [new RegExp(`^${escape(ENDED_REASON)}$`), 'ended'],
+  [/^(?<id>\S+) does not exist \(check the campaign and vendor ids\)$/, 'not-found'],
+  [/^(?<id>\S+) already exists$/, 'already-exists'],
+  [/^\S+ is (?<stage>[a-z-]+): it accepts no more changes$/, 'final'],
+  [/^cannot record a response while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'respond-stage'],
+  [/^cannot ask follow-up questions while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'ask-stage'],
+  [/^cannot schedule a demonstration while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'schedule-stage'],
+  [/^cannot conclude while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'conclude-stage'],
+  [/^cannot correct the contact address while the engagement is (?<stage>[a-z-]+) \(allowed in: [a-z-, ]+\)$/, 'correct-contact-stage'],
+  [/^cannot extend the response deadline while the engagement is (?<stage>[a-z-]+)$/, 'extend-stage'],
+  [/^there is nothing to extend: the response has arrived and no follow-up question is open$/, 'nothing-to-extend'],
+  [/^give either the new due date or how much longer the vendor has \("10 working days", "14 days"\), not both$/, 'extend-both'],
+  [/^the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead$/, 'working-days-unknown'],
+  [/^ask at least one question$/, 'no-question'],
+  [/^record at least one answer$/, 'no-answer'],
+  [/^no follow-up question has been asked yet: there is nothing to answer$/, 'nothing-to-answer'],
+  [/^invite at least one attendee$/, 'no-attendee'],
+  [/^no demonstration has been scheduled: there is no outcome to record$/, 'no-demonstration'],
+  [/^give at least one contact address for the vendor$/, 'no-contact'],
+  [/^(?<address>\S+@\S+) is the address the mail server refused for good: give another one$/, 'address-refused'],
+  [/^There is nothing to report yet: the campaign has no vendors\.$/, 'no-vendors'],
+  [/^The engagement with (?<vendor>.+) has already ended\.$/, 'engagement-ended'],
+  [/^(?<vendor>.+) is already being withdrawn\.$/, 'being-withdrawn'],
+  [/^Vendors can no longer be added: the statement is being drafted \(phase (?<phase>[a-z]+)\)\.$/, 'no-more-vendors'],
+  [/^There is no draft awaiting approval \(phase (?<phase>[a-z]+)\)\.$/, 'no-draft'],
+  [/^The statement is already (?<phase>[a-z]+)\.$/, 'statement-already'],
+  [/^The statement is already (?<phase>[a-z]+): no further version can be drafted\.$/, 'no-new-version'],
+  [/^The statement is already (?<phase>[a-z]+)[:;] its text can no longer change\.$/, 'text-fixed'],
+  [/^Nothing changed since version (?<version>\d+): the signatories are answering on it; edit the text first\.$/, 'nothing-changed'],
+  [/^Version (?<version>\d+) is not the current draft: read version (?<current>\d+) and answer on it\.$/, 'not-current'],
 ];
 
-/** The key and values of a refusal Dossier's code words, or undefined for text this release does not know. */
-export function wordedRefusal(message: string): WordedRefusal | undefined {
-  for (const [pattern, key] of KNOWN) {
+/** The code and values of a sentence Dossier's code wrote before refusals carried them, or undefined for text this release does not know. */
+export function wordedRefusal(message: string): RefusalDetails | undefined {
+  for (const [pattern, code] of KNOWN) {
     const match = pattern.exec(message);
-    if (!match) continue;
-    const values: Record<string, string> = {};
-    const words: Record<string, string> = {};
-    for (const [name, value] of Object.entries(match.groups ?? {})) {
-      const worded = WORDED_VALUES[name];
-      if (!worded) values[name] = value;
-      else if (worded.known.includes(value)) words[name] = worded.prefix + value;
-      else return undefined;
-    }
-    return Object.keys(words).length ? { key, values, words } : { key, values };
+    if (match) return { refusal: code, values: { ...match.groups } } as RefusalDetails;
   }
   return undefined;
+}
+
+/**
+ * A refusal in `language`: its sentence in strings.yaml with its values, days and moments dated in
+ * `timeZone`; undefined if a stage, phase or result is not one this release knows.
+ */
+export function refusalSentence({ refusal: code, values }: RefusalDetails, language: Language, timeZone: string, views: Views): string | undefined {
+  const worded: Record<string, string> = {};
+  for (const [name, kind] of Object.entries(REFUSALS[code]) as [string, RefusalValueKind][]) {
+    const value = (values as Record<string, string>)[name]!;
+    const named = WORDED_VALUES[kind];
+    if (named && !named.known.includes(value)) return undefined;
+    worded[name] = named
+      ? views.text(language, named.prefix + value)
+      : kind === 'day'
+        ? views.date(value, language, timeZone)
+        : kind === 'moment'
+          ? views.dateTime(value, language, timeZone)
+          : value;
+  }
+  return views.text(language, `form-refusal.${code}`, worded);
 }

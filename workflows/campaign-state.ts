@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
+import { refusal } from './refusals';
 import type {
   AddVendorInput,
   ApproveStatementInput,
@@ -415,10 +416,12 @@ export class CampaignCase {
     requireOfficer(by);
     // Asked for while engaging, the draft is made on the workflow's next turn: a vendor added in
     // between would go into it open and unsettled, past the rule that the lead settles each one.
-    if (this.phase !== 'engaging' || this.draftRequested) reject(`Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
+    if (this.phase !== 'engaging' || this.draftRequested) throw refusal('no-more-vendors', { phase: this.phase }, `Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
     const check = checkVendor(vendor);
     if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
-    if (this.engagements.has(vendor.id)) reject(`Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
+    if (this.engagements.has(vendor.id)) {
+      throw refusal('vendor-exists', { vendor: vendor.id, campaign: this.input.campaign.id }, `Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
+    }
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
       reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
@@ -504,12 +507,15 @@ export class CampaignCase {
   checkWithdrawVendor({ by, vendorId, reason }: WithdrawVendorInput): void {
     requireOfficer(by);
     const tracked = this.engagements.get(vendorId);
-    if (!tracked) reject(`Unknown vendor "${vendorId}"; known: ${[...this.engagements.keys()].join(', ')}.`);
-    if (tracked.state.state !== 'in-progress') reject(`The engagement with ${tracked.vendor.name} has already ended.`);
-    if (tracked.state.withdrawal) reject(`${tracked.vendor.name} is already being withdrawn.`);
+    const known = [...this.engagements.keys()].join(', ');
+    if (!tracked) throw refusal('unknown-vendor', { vendor: vendorId, known }, `Unknown vendor "${vendorId}"; known: ${known}.`);
+    const vendor = tracked.vendor.name;
+    if (tracked.state.state !== 'in-progress') throw refusal('engagement-ended', { vendor }, `The engagement with ${vendor} has already ended.`);
+    if (tracked.state.withdrawal) throw refusal('being-withdrawn', { vendor }, `${vendor} is already being withdrawn.`);
     const decided = this.decisions.get(vendorId);
     if (decided) {
-      reject(`${tracked.vendor.name} was ${decided.action === 'close' ? 'closed' : 'left out'} by the lead at drafting, with the reason the statement prints; it ends with that decision.`);
+      const code = decided.action === 'close' ? 'closed-at-drafting' : 'left-out-at-drafting';
+      throw refusal(code, { vendor }, `${vendor} was ${decided.action === 'close' ? 'closed' : 'left out'} by the lead at drafting, with the reason the statement prints; it ends with that decision.`);
     }
     // The engagement applies the same rule to the withdrawal signal and ignores one that fails
     // it, so the campaign must refuse it first or it would record a withdrawal that never happens.
@@ -542,23 +548,25 @@ export class CampaignCase {
   checkDraft(req: DraftStatementInput): void {
     requireOfficer(req.by);
     if (this.rules === 'legacy') {
-      if (this.phase !== 'engaging' && this.phase !== 'approving') reject(`The statement is already ${this.phase}.`);
-      if (!this.hasVendors()) reject('There is nothing to report yet: the campaign has no vendors.');
+      if (this.phase !== 'engaging' && this.phase !== 'approving') throw refusal('statement-already', { phase: this.phase }, `The statement is already ${this.phase}.`);
+      if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
       const tooLarge = statementSizeProblem(this.prospectiveDraft(req.openCases));
       if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
       return;
     }
-    if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: no further version can be drafted.`);
-    if (!this.hasVendors()) reject('There is nothing to report yet: the campaign has no vendors.');
+    if (this.phase === 'publishing' || this.phase === 'published') {
+      throw refusal('no-new-version', { phase: this.phase }, `The statement is already ${this.phase}: no further version can be drafted.`);
+    }
+    if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
     const open = this.openEngagements();
     const problems = openCasesProblems(req.openCases, open.map((e) => e.vendorId));
     if (problems.length) reject(`Cannot draft: ${problems.join('; ')}.`);
     const settled = new Set((req.openCases ?? []).map((d) => d.vendorId));
     const unsettled = open.filter((e) => !settled.has(e.vendorId));
     if (unsettled.length) {
-      reject(
-        `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${unsettled.map((e) => e.vendorId).join(', ')}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`,
-      );
+      const vendors = unsettled.map((e) => e.vendorId).join(', ');
+      const message = `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${vendors}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`;
+      throw unsettled.length === 1 ? refusal('engagement-open', { vendors }, message) : refusal('engagements-open', { count: String(unsettled.length), vendors }, message);
     }
     const next = this.prospectiveDraft(req.openCases);
     const gaps = statementGaps(next);
@@ -569,7 +577,7 @@ export class CampaignCase {
     // the text is compared without them, so a version's own marks are no change of the lead's.
     const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
     if (this.phase === 'approving' && current && statementChanges(current, next).length === 0) {
-      reject(`Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
+      throw refusal('nothing-changed', { version: String(current.version) }, `Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
   }
 
@@ -586,7 +594,7 @@ export class CampaignCase {
 
   checkEdit(req: EditStatementInput): void {
     requireOfficer(req.by);
-    if (this.phase === 'publishing' || this.phase === 'published') reject(`The statement is already ${this.phase}: its text can no longer change.`);
+    if (this.phase === 'publishing' || this.phase === 'published') throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}: its text can no longer change.`);
     const problems = statementEditProblems(req, [...this.engagements.keys()]);
     if (problems.length) reject(`Cannot edit the statement: ${problems.join('; ')}.`);
     this.refuseGrowthPastLimit(applyStatementEdit(this.text, req), 'edit the statement');
@@ -602,7 +610,7 @@ export class CampaignCase {
   checkConclusions(update: SetConclusionsInput): void {
     requireOfficer(update.by);
     if (this.phase === 'publishing' || this.phase === 'published' || (this.rules === 'legacy' && this.phase !== 'engaging' && this.phase !== 'approving')) {
-      reject(`The statement is already ${this.phase}; its text can no longer change.`);
+      throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}; its text can no longer change.`);
     }
     const problems = statementTextProblems(update);
     if (problems.length) reject(problems.join('; '));
@@ -736,11 +744,16 @@ export class CampaignCase {
   private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }): void {
     requireOfficer(by);
     const { draft } = this;
-    if ((this.phase !== 'approving' && this.phase !== 'revising') || !draft) reject(`There is no draft awaiting approval (phase ${this.phase}).`);
-    if (!this.authorities.some((a) => a.id === authorityId)) {
-      reject(`Unknown authority "${authorityId}"; the signatories are ${this.authorities.map((a) => a.id).join(', ')}.`);
+    if ((this.phase !== 'approving' && this.phase !== 'revising') || !draft) {
+      throw refusal('no-draft', { phase: this.phase }, `There is no draft awaiting approval (phase ${this.phase}).`);
     }
-    if (version !== draft.version) reject(`Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
+    if (!this.authorities.some((a) => a.id === authorityId)) {
+      const known = this.authorities.map((a) => a.id).join(', ');
+      throw refusal('unknown-authority', { authority: String(authorityId), known }, `Unknown authority "${authorityId}"; the signatories are ${known}.`);
+    }
+    if (version !== draft.version) {
+      throw refusal('not-current', { version: String(version), current: String(draft.version) }, `Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
+    }
     const unprintable = this.currentUnprintable();
     if (unprintable) reject(`Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
   }
@@ -749,11 +762,18 @@ export class CampaignCase {
     this.checkVote(vote);
     // One person signs for one authority: approving for a second would fill the quorum alone.
     const signedElsewhere = this.approvals.find((a) => a.by.trim() === vote.by.trim() && a.authorityId !== vote.authorityId);
-    if (signedElsewhere) reject(`${vote.by.trim()} has already approved for ${signedElsewhere.authorityId}; each authority approves through its own signatory.`);
+    if (signedElsewhere) {
+      const values = { by: vote.by.trim(), authority: signedElsewhere.authorityId };
+      throw refusal('signed-elsewhere', values, `${values.by} has already approved for ${values.authority}; each authority approves through its own signatory.`);
+    }
     const given = this.approvals.find((a) => a.authorityId === vote.authorityId);
     if (given) {
-      const carried = given.version !== undefined && given.version !== vote.version ? ` (its approval of version ${given.version} stands: the text did not change)` : '';
-      reject(`${vote.authorityId} has already approved version ${vote.version}${carried}.`);
+      const values = { authority: vote.authorityId, version: String(vote.version) };
+      if (given.version !== undefined && given.version !== vote.version) {
+        const stands = ` (its approval of version ${given.version} stands: the text did not change)`;
+        throw refusal('approval-stands', { ...values, previous: String(given.version) }, `${vote.authorityId} has already approved version ${vote.version}${stands}.`);
+      }
+      throw refusal('already-approved', values, `${vote.authorityId} has already approved version ${vote.version}.`);
     }
   }
 
@@ -814,7 +834,12 @@ function requireOfficer(by: unknown): void {
   if (problem) reject(`Say who is acting (\`by\`, the name goes into the case record): it ${problem}.`);
 }
 
-/** Validators reject with an ApplicationFailure so the officer reads the reason as given. */
+const NO_VENDORS = 'There is nothing to report yet: the campaign has no vendors.';
+
+/**
+ * Validators reject with an ApplicationFailure so the officer reads the reason as given; a refusal
+ * the workspace words in the reader's language is thrown as a `refusal`, with its code and values.
+ */
 function reject(message: string): never {
   throw ApplicationFailure.create({ type: ErrorType.InvalidRequest, message, nonRetryable: true });
 }

@@ -1,7 +1,8 @@
 // What a case officer may ask of an engagement, and when: the pure checks behind every update
 // validator of the engagement workflow. They read an `EngagementStatus` (what the `status` query
-// returns), so the CLI can run the same checks before it sends anything. Each throws a plain Error
-// whose message says what is wrong and how to fix it; none changes anything. What text is accepted
+// returns), so the CLI can run the same checks before it sends anything. Each throws an Error whose
+// message says what is wrong and how to fix it (a `refusal` where the workspace words it by its code,
+// refusals.ts); none changes anything. What text is accepted
 // (lengths, one-line names, no control characters, no active markup) is text-rules.ts's to say.
 import type {
   AskFollowUpInput,
@@ -19,6 +20,7 @@ import type {
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
+import { refusal, type RefusalCode } from './refusals';
 import { checkEmail, checkFileName, checkList, checkPublicText, checkText, findingsSizeProblem, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -143,19 +145,19 @@ function requireOfficer(input: unknown): void {
 
 function requireOpen(view: EngagementView): void {
   if (FINAL_STAGES.includes(view.stage)) {
-    throw new Error(`${view.workflowId} is ${view.stage}: it accepts no more changes`);
+    throw refusal('final', { stage: view.stage }, `${view.workflowId} is ${view.stage}: it accepts no more changes`);
   }
 }
 
-function requireStage(view: EngagementView, allowed: readonly EngagementStage[], action: string): void {
+function requireStage(view: EngagementView, allowed: readonly EngagementStage[], action: string, code: RefusalCode & `${string}-stage`): void {
   requireOpen(view);
   if (!allowed.includes(view.stage)) {
-    throw new Error(`cannot ${action} while the engagement is ${view.stage} (allowed in: ${allowed.join(', ')})`);
+    throw refusal(code, { stage: view.stage }, `cannot ${action} while the engagement is ${view.stage} (allowed in: ${allowed.join(', ')})`);
   }
 }
 
-function requireFuture(time: number, now: number, field: string): void {
-  if (time <= now) throw new Error(`${field} must be in the future (now is ${toIsoString(now)})`);
+function requireFuture(time: number, now: number, field: string, code: 'due-past' | 'demonstration-past'): void {
+  if (time <= now) throw refusal(code, { now: toIsoString(now) }, `${field} must be in the future (now is ${toIsoString(now)})`);
 }
 
 /**
@@ -197,7 +199,7 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
   const found = view.demonstrations.find((d) => d.id === id);
   if (!found) {
     const known = view.demonstrations.map((d) => d.id).join(', ') || 'none scheduled yet';
-    throw new Error(`unknown demonstration ${quote(id)} (known: ${known})`);
+    throw refusal('unknown-demonstration', { id: String(id), known }, `unknown demonstration ${quote(id)} (known: ${known})`);
   }
   return found;
 }
@@ -206,12 +208,18 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
 
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, ['awaiting-response', 'reply-received'], 'record a response');
+  requireStage(view, ['awaiting-response', 'reply-received'], 'record a response', 'respond-stage');
   const received = parseIsoDate(input.receivedAt, 'receivedAt');
-  if (received > now + CLOCK_SKEW_MS) throw new Error(`the date the response was received (${input.receivedAt}) must not be in the future`);
+  if (received > now + CLOCK_SKEW_MS) {
+    throw refusal('received-future', { receivedAt: input.receivedAt }, `the date the response was received (${input.receivedAt}) must not be in the future`);
+  }
   const sent = letterSentAt(view);
   if (sent !== undefined && predates(input.receivedAt, sent)) {
-    throw new Error(`the date the response was received (${input.receivedAt}) is earlier than the open letter, sent ${sent}: a response cannot predate its letter`);
+    throw refusal(
+      'received-before-letter',
+      { receivedAt: input.receivedAt, sent },
+      `the date the response was received (${input.receivedAt}) is earlier than the open letter, sent ${sent}: a response cannot predate its letter`,
+    );
   }
   checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary });
   if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
@@ -229,27 +237,35 @@ export function extensionTarget(view: EngagementView, input: Pick<ExtendDeadline
   const rounds = view.rounds ?? [];
   if (input.round !== undefined) {
     const round = rounds.find((r) => r.round === input.round);
-    if (!round) throw new Error(`unknown follow-up round ${input.round} (asked: ${rounds.map((r) => r.round).join(', ') || 'none'})`);
+    const asked = rounds.map((r) => r.round).join(', ') || 'none';
+    if (!round) throw refusal('unknown-round', { round: String(input.round), asked }, `unknown follow-up round ${input.round} (asked: ${asked})`);
     return round;
   }
   if (view.stage === 'awaiting-response') return undefined;
   // A reply under review (a vendor asking for more time lands here) has not settled the response.
   if (view.stage === 'reply-received') {
-    if (letterStillGoingOut(view)) throw new Error(`${LETTER_GOING_OUT}: extend the response deadline once it has gone out`);
+    if (letterStillGoingOut(view)) throw refusal('extend-letter-going-out', {}, `${LETTER_GOING_OUT}: extend the response deadline once it has gone out`);
     return undefined;
   }
-  if (view.stage === 'sending-letter') throw new Error(`cannot extend the response deadline while the engagement is sending-letter: ${LETTER_GOING_OUT}`);
+  if (view.stage === 'sending-letter') {
+    throw refusal('extend-letter-going-out', {}, `cannot extend the response deadline while the engagement is sending-letter: ${LETTER_GOING_OUT}`);
+  }
   if (view.stage === 'letter-undeliverable') {
-    throw new Error(
+    throw refusal(
+      'extend-letter-undeliverable',
+      {},
       'cannot extend the response deadline while the engagement is letter-undeliverable: the open letter has not reached the vendor, so no ' +
         'response deadline runs; correct the contact address, and the letter sent again states a new due date',
     );
   }
   const open = new Set(openQuestions(view.questions).map((q) => q.round));
   const latest = [...rounds].reverse().find((r) => open.has(r.round));
-  if (!latest) throw new Error('there is nothing to extend: the response has arrived and no follow-up question is open');
+  if (!latest) throw refusal('nothing-to-extend', {}, NOTHING_TO_EXTEND);
   return latest;
 }
+
+/** Also the handler's, for a reply that arrived while the calendar answered (engagement.ts). */
+export const NOTHING_TO_EXTEND = 'there is nothing to extend: the response has arrived and no follow-up question is open';
 
 const LETTER_GOING_OUT = 'the open letter is still being sent, and the response is due a set time after it goes out';
 
@@ -273,48 +289,53 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
   requireOpen(view);
   checkText('the reason for the extension', input.reason, REASON);
   if ((input.dueDate === undefined) === (input.extendBy === undefined)) {
-    throw new Error('give either the new due date or how much longer the vendor has ("10 working days", "14 days"), not both');
+    throw refusal('extend-both', {}, 'give either the new due date or how much longer the vendor has ("10 working days", "14 days"), not both');
   }
   if (input.extendBy !== undefined) {
     const problem = durationProblem(input.extendBy, { workingDays: true });
     if (problem) throw new Error(`the extension ${problem}`);
     if (workingDays(input.extendBy) !== undefined && !calendar) {
-      throw new Error('the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead');
+      throw refusal('working-days-unknown', {}, 'the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead');
     }
   }
   const round = extensionTarget(view, input);
   if (round === undefined && view.stage !== 'awaiting-response' && view.stage !== 'reply-received') {
-    throw new Error(`cannot extend the response deadline while the engagement is ${view.stage}`);
+    throw refusal('extend-stage', { stage: view.stage }, `cannot extend the response deadline while the engagement is ${view.stage}`);
   }
   if (round && !view.questions.some((q) => q.round === round.round && q.answer === undefined)) {
-    throw new Error(`every question of follow-up round ${round.round} is answered: there is nothing to extend`);
+    throw refusal('round-answered', { round: String(round.round) }, `every question of follow-up round ${round.round} is answered: there is nothing to extend`);
   }
   const current = round ? round.dueDate : view.responseDueDate;
   if (input.dueDate === undefined) {
     // A plain duration is added here; working days wait for the calendar.
     const extra = workingDays(input.extendBy) === undefined ? durationMs(input.extendBy) : undefined;
-    if (extra !== undefined && current !== undefined) requireFuture(Date.parse(current) + extra, now, `the current due date (${current}) plus ${input.extendBy}`);
+    if (extra !== undefined && current !== undefined && Date.parse(current) + extra <= now) {
+      const values = { current, extendBy: String(input.extendBy), now: toIsoString(now) };
+      throw refusal('extension-past', values, `the current due date (${current}) plus ${input.extendBy} must be in the future (now is ${values.now})`);
+    }
     return;
   }
   const dueDate = parseIsoDate(input.dueDate, 'dueDate');
   if (current !== undefined && dueDate <= Date.parse(current)) {
-    throw new Error(`the new due date must be later than the current one (${current})`);
+    throw refusal('due-not-later', { current }, `the new due date must be later than the current one (${current})`);
   }
-  requireFuture(dueDate, now, 'the new due date');
+  requireFuture(dueDate, now, 'the new due date', 'due-past');
 }
 
 export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'ask follow-up questions');
-  if (!Array.isArray(input.questions) || input.questions.length === 0) throw new Error('ask at least one question');
+  requireStage(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
+  if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
   checkList('the questions of a round', input.questions, LIMITS.questionsPerRound);
   input.questions.forEach((q, i) => checkText(`question ${i + 1}`, q, { kind: 'text', max: LIMITS.question }));
-  if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date');
+  if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
   const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
   if (unsettled) {
-    throw new Error(
+    throw refusal(
+      'round-open',
+      { round: String(unsettled.round) },
       `follow-up round ${unsettled.round} is still open: wait until all its questions are answered or its final notice has gone out`,
     );
   }
@@ -323,8 +344,8 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
 export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInput): void {
   requireOfficer(input);
   requireOpen(view);
-  if (view.questions.length === 0) throw new Error('no follow-up question has been asked yet: there is nothing to answer');
-  if (!Array.isArray(input.answers) || input.answers.length === 0) throw new Error('record at least one answer');
+  if (view.questions.length === 0) throw refusal('nothing-to-answer', {}, 'no follow-up question has been asked yet: there is nothing to answer');
+  if (!Array.isArray(input.answers) || input.answers.length === 0) throw refusal('no-answer', {}, 'record at least one answer');
   checkList('the answers', input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
   for (const [i, entry] of input.answers.entries()) {
@@ -332,10 +353,11 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     const { questionId, answer } = entry;
     const question = view.questions.find((q) => q.id === questionId);
     if (!question) {
-      throw new Error(`unknown question ${quote(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ')})`);
+      const asked = view.questions.map((q) => q.id).join(', ');
+      throw refusal('unknown-question', { id: String(questionId), asked }, `unknown question ${quote(questionId)} (asked: ${asked})`);
     }
-    if (question.answer !== undefined) throw new Error(`question ${questionId} is already answered`);
-    if (seen.has(questionId)) throw new Error(`question ${questionId} is answered twice in the same request`);
+    if (question.answer !== undefined) throw refusal('question-answered', { id: questionId }, `question ${questionId} is already answered`);
+    if (seen.has(questionId)) throw refusal('question-twice', { id: questionId }, `question ${questionId} is answered twice in the same request`);
     seen.add(questionId);
     checkText(`the answer to ${questionId}`, answer, LONG_TEXT);
   }
@@ -377,7 +399,7 @@ export function answersSizeProblem(answers: { answer: string }[]): string | unde
 }
 
 function checkMeetingTime(at: unknown, now: number): void {
-  requireFuture(parseIsoDate(at, 'at'), now, 'the demonstration time');
+  requireFuture(parseIsoDate(at, 'at'), now, 'the demonstration time', 'demonstration-past');
 }
 
 /** A web address a mail client may open: https, a host name, no credentials, no spaces or quotes. */
@@ -399,13 +421,13 @@ export function checkMeetingPlace(input: { location?: unknown; meetingUrl?: unkn
 
 export function checkScheduleDemonstration(view: EngagementView, input: ScheduleDemonstrationInput, now: number): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'schedule a demonstration');
+  requireStage(view, AFTER_RESPONSE, 'schedule a demonstration', 'schedule-stage');
   checkMeetingTime(input.at, now);
   const minutes = input.durationMinutes;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_DEMONSTRATION_MINUTES) {
     throw new Error(`durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`);
   }
-  if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw new Error('invite at least one attendee');
+  if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw refusal('no-attendee', {}, 'invite at least one attendee');
   checkList('the attendees', input.attendees, LIMITS.attendees);
   for (const [i, a] of input.attendees.entries()) {
     checkText(`the name of attendee ${i + 1}`, a?.name, NAME);
@@ -424,11 +446,11 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
   requireOpen(view);
   const demonstration = findDemonstration(view, input.demonstrationId);
   if (demonstration.result !== undefined) {
-    throw new Error(`demonstration ${demonstration.id} already took place (${demonstration.result})`);
+    throw refusal('demonstration-took-place', { id: demonstration.id, result: demonstration.result }, `demonstration ${demonstration.id} already took place (${demonstration.result})`);
   }
   checkMeetingTime(input.at, now);
   if (Date.parse(input.at) === Date.parse(demonstration.at)) {
-    throw new Error(`demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
+    throw refusal('demonstration-already-at', { id: demonstration.id, at: demonstration.at }, `demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
   }
   checkText('the reason for rescheduling', input.reason, REASON);
   // null removes the place or the link; anything else given is checked as when scheduling.
@@ -438,13 +460,17 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
 export function checkDemonstrationOutcome(view: EngagementView, input: RecordDemonstrationOutcomeInput, now: number): void {
   requireOfficer(input);
   requireOpen(view);
-  if (view.demonstrations.length === 0) throw new Error('no demonstration has been scheduled: there is no outcome to record');
+  if (view.demonstrations.length === 0) throw refusal('no-demonstration', {}, 'no demonstration has been scheduled: there is no outcome to record');
   const demonstration = findDemonstration(view, input.demonstrationId);
   if (demonstration.result !== undefined) {
-    throw new Error(`the outcome of demonstration ${demonstration.id} is already recorded (${demonstration.result})`);
+    throw refusal(
+      'demonstration-recorded',
+      { id: demonstration.id, result: demonstration.result },
+      `the outcome of demonstration ${demonstration.id} is already recorded (${demonstration.result})`,
+    );
   }
   if (now < Date.parse(demonstration.at)) {
-    throw new Error(`demonstration ${demonstration.id} has not started yet (it is scheduled at ${demonstration.at})`);
+    throw refusal('demonstration-not-started', { id: demonstration.id, at: demonstration.at }, `demonstration ${demonstration.id} has not started yet (it is scheduled at ${demonstration.at})`);
   }
   if (!DEMONSTRATION_RESULTS.includes(input.result)) {
     throw new Error(`result must be one of ${DEMONSTRATION_RESULTS.join(', ')} (got ${quote(input.result)})`);
@@ -454,7 +480,7 @@ export function checkDemonstrationOutcome(view: EngagementView, input: RecordDem
 
 export function checkConclude(view: EngagementView, input: ConcludeInput): void {
   requireOfficer(input);
-  requireStage(view, AFTER_RESPONSE, 'conclude');
+  requireStage(view, AFTER_RESPONSE, 'conclude', 'conclude-stage');
   if (typeof input.findings !== 'object' || input.findings === null || Array.isArray(input.findings)) {
     throw new Error(`findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
   }
@@ -475,7 +501,7 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   }
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {
-    throw new Error(`record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
+    throw refusal('outcome-first', { pending: pending.join(', ') }, `record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
   }
 }
 
@@ -499,8 +525,8 @@ const MAX_CONTACTS = 20;
 
 export function checkCorrectContacts(view: EngagementView, input: CorrectContactsInput): void {
   requireOfficer(input);
-  requireStage(view, ['letter-undeliverable'], 'correct the contact address');
-  if (!Array.isArray(input.contacts) || input.contacts.length === 0) throw new Error('give at least one contact address for the vendor');
+  requireStage(view, ['letter-undeliverable'], 'correct the contact address', 'correct-contact-stage');
+  if (!Array.isArray(input.contacts) || input.contacts.length === 0) throw refusal('no-contact', {}, 'give at least one contact address for the vendor');
   checkList('the contacts', input.contacts, MAX_CONTACTS);
   const refused = new Set((view.contacts ?? []).map((c) => c.email.trim().toLowerCase()));
   for (const [i, c] of input.contacts.entries()) {
@@ -508,7 +534,7 @@ export function checkCorrectContacts(view: EngagementView, input: CorrectContact
     checkText(`the name of contact ${i + 1}`, c.name, NAME);
     checkEmail(`the email address of contact ${i + 1}`, c.email);
     if (refused.has(c.email.trim().toLowerCase())) {
-      throw new Error(`${c.email.trim()} is the address the mail server refused for good: give another one`);
+      throw refusal('address-refused', { address: c.email.trim() }, `${c.email.trim()} is the address the mail server refused for good: give another one`);
     }
   }
   checkText('the reason for the correction', input.reason, REASON);

@@ -50,6 +50,7 @@ import {
   type EngagementUpdated,
 } from './messages';
 import { remindUntil, type ReminderKind } from './reminders';
+import { refusal, refusalDetails } from './refusals';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from './time';
 import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OfficerNotice, OutgoingMessage, Question } from './types';
@@ -530,20 +531,29 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // again, or the questions would reopen an ended case (refused only from the patch on, so a
       // case recorded before it replays as it ran).
       const dueDate = toIsoString(due!);
-      const problem = refusal(() => rules.checkAskFollowUp(state, { ...req, dueDate }, Date.now()));
-      if (problem && patched('ask-rechecks-after-calendar')) throw ApplicationFailure.nonRetryable(problem, 'FollowUpRefused');
+      const problem = refusedBy(() => rules.checkAskFollowUp(state, { ...req, dueDate }, Date.now()));
+      if (problem && patched('ask-rechecks-after-calendar')) throw handlerRefusal(problem, 'FollowUpRefused');
       return open(dueDate);
     });
   }
 
-  /** The message of a rule's refusal, or undefined when the rule passes. */
-  function refusal(check: () => void): string | undefined {
+  /** A rule's refusal, or undefined when the rule passes. */
+  function refusedBy(check: () => void): Error | undefined {
     try {
       check();
       return undefined;
     } catch (err) {
-      return (err as Error).message;
+      return err as Error;
     }
+  }
+
+  /**
+   * A rule's refusal thrown from a handler, under the handler's failure type as before; its code and
+   * values ride along in the details, which no command carries, so recorded histories replay alike.
+   */
+  function handlerRefusal(err: Error, type: string): ApplicationFailure {
+    const details = refusalDetails(err);
+    return details ? refusal(details.refusal, details.values, err.message, type) : ApplicationFailure.nonRetryable(err.message, type);
   }
 
   /** The vendor learns the new date in its language, in the letter's thread (cases started before: nothing was sent). */
@@ -560,13 +570,13 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       try {
         rules.checkExtendDeadline(state, req, Date.now(), { calendar: true });
       } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'ExtensionRefused');
+        throw handlerRefusal(err as Error, 'ExtensionRefused');
       }
       // A reply recorded meanwhile: code before `extend-while-reply-received` found nothing to extend
       // then, and a case that recorded that refusal replays it (asked only in that race).
       const replyArrived = req.round === undefined && stageBefore !== 'reply-received' && state.stage === 'reply-received';
       if (replyArrived && !patched('extend-while-reply-received')) {
-        throw ApplicationFailure.nonRetryable('there is nothing to extend: the response has arrived and no follow-up question is open', 'ExtensionRefused');
+        throw refusal('nothing-to-extend', {}, rules.NOTHING_TO_EXTEND, 'ExtensionRefused');
       }
     }
     const round = rules.extensionTarget(state, req);

@@ -8,6 +8,7 @@ import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES } from './types';
 import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
+import { refusal } from './refusals';
 
 export type InboxView = Pick<EngagementStatus, 'workflowId' | 'stage' | 'questions' | 'inbox' | 'demonstrations'> &
   Partial<Pick<EngagementStatus, 'letterSentAt' | 'timeline' | 'rounds' | 'response'>>;
@@ -75,9 +76,9 @@ function requireOfficer(by: unknown): void {
 }
 
 function requireToReview(view: InboxView, messageId: unknown): InboundMessage {
-  if (FINAL_STAGES.includes(view.stage)) throw new Error(`${view.workflowId} is ${view.stage}: it accepts no more changes`);
+  if (FINAL_STAGES.includes(view.stage)) throw refusal('final', { stage: view.stage }, `${view.workflowId} is ${view.stage}: it accepts no more changes`);
   const message = findInbound(view, messageId);
-  if (message.review !== 'to-review') throw new Error(`message ${message.messageId} is ${message.review}, not waiting for review`);
+  if (message.review !== 'to-review') throw refusal('message-reviewed', { review: message.review }, `message ${message.messageId} is ${message.review}, not waiting for review`);
   return message;
 }
 
@@ -94,13 +95,16 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
   if (input.as === 'response') {
     if (!['reply-received', 'awaiting-response'].includes(view.stage)) {
       const why = RESPONSE_NOT_OWED[view.stage] ?? 'the response is already recorded';
-      throw new Error(`cannot take a reply as the response while the engagement is ${view.stage}: ${why}`);
+      const code = view.stage === 'sending-letter' ? 'reply-letter-going-out' : view.stage === 'letter-undeliverable' ? 'reply-letter-undeliverable' : 'response-already-recorded';
+      throw refusal(code, {}, `cannot take a reply as the response while the engagement is ${view.stage}: ${why}`);
     }
     if (input.summary !== undefined) checkText('the summary', input.summary, { kind: 'text', max: LIMITS.summary });
-    else if (message.text.trim() === '') throw new Error('the reply has no text to take as the response: give a summary');
+    else if (message.text.trim() === '') throw refusal('reply-no-text', {}, 'the reply has no text to take as the response: give a summary');
     const sent = letterSentAt(view);
     if (sent !== undefined && predates(message.receivedAt, sent)) {
-      throw new Error(
+      throw refusal(
+        'reply-before-letter',
+        { receivedAt: message.receivedAt, sent },
         `the reply ${message.messageId} is dated ${message.receivedAt}, earlier than the open letter, sent ${sent}: it cannot be the response to it ` +
           '(dismiss it, or record the response with the date it really arrived)',
       );
@@ -108,21 +112,26 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
     return;
   }
   if (input.as !== 'answers') throw new Error(`as must be "response" or "answers" (got ${quote(input.as)})`);
-  if (!Array.isArray(input.answers) || input.answers.length === 0) throw new Error('name the questions the reply answers');
+  if (!Array.isArray(input.answers) || input.answers.length === 0) throw refusal('name-answered-questions', {}, 'name the questions the reply answers');
   checkList('the answers', input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
   for (const { questionId, answer } of input.answers) {
     const question = view.questions.find((q) => q.id === questionId);
-    if (!question) throw new Error(`unknown question ${quote(questionId)} (asked: ${view.questions.map((q) => q.id).join(', ') || 'none'})`);
-    if (question.answer !== undefined) throw new Error(`question ${questionId} is already answered`);
-    if (seen.has(questionId)) throw new Error(`question ${questionId} is named twice`);
+    const asked = view.questions.map((q) => q.id).join(', ') || 'none';
+    if (!question) throw refusal('unknown-question', { id: String(questionId), asked }, `unknown question ${quote(questionId)} (asked: ${asked})`);
+    if (question.answer !== undefined) throw refusal('question-answered', { id: questionId }, `question ${questionId} is already answered`);
+    if (seen.has(questionId)) throw refusal('question-named-twice', { id: questionId }, `question ${questionId} is named twice`);
     seen.add(questionId);
     if (answer !== undefined) checkText(`the answer to ${questionId}`, answer, { kind: 'text', max: LIMITS.summary });
-    else if (message.text.trim() === '') throw new Error(`the reply has no text to answer ${questionId} with: give the answer`);
+    else if (message.text.trim() === '') throw refusal('reply-no-answer-text', { id: questionId }, `the reply has no text to answer ${questionId} with: give the answer`);
     const round = (view.rounds ?? []).find((r) => r.round === question.round);
     const sent = round && questionsSentAt(view, round);
     if (sent !== undefined && predates(message.receivedAt, sent)) {
-      throw new Error(`the reply ${message.messageId} is dated ${message.receivedAt}, earlier than question ${questionId}, sent ${sent}: it cannot answer it`);
+      throw refusal(
+        'reply-before-question',
+        { receivedAt: message.receivedAt, id: questionId, sent },
+        `the reply ${message.messageId} is dated ${message.receivedAt}, earlier than question ${questionId}, sent ${sent}: it cannot answer it`,
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 // A whole campaign on a real dev server and a real SMTP sink: engagements as child workflows, a
 // vendor added late, a withdrawal, a non-responder, the statement drafted, sent back by one
 // co-signatory, approved (by everyone, or by a quorum), published as PDFs in both languages and mailed.
+import { refusalDetails, type RefusalDetails } from '../../workflows/refusals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -89,7 +90,7 @@ async function withSlowLetter(
   return { campaigns, engagements, stage, releaseLetter };
 }
 
-async function expectRefused(run: () => Promise<unknown>, message: RegExp): Promise<void> {
+async function expectRefused(run: () => Promise<unknown>, message: RegExp, refusal?: RefusalDetails): Promise<void> {
   const error = await run().then(
     () => undefined,
     (err: unknown) => err,
@@ -98,6 +99,8 @@ async function expectRefused(run: () => Promise<unknown>, message: RegExp): Prom
   expect((error as DossierClientError).code).toBe('Refused');
   expect((error as DossierClientError).cause).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((error as Error).message).toMatch(message);
+  // The code and values the workspace words it by came across the server with the failure's details.
+  if (refusal) expect(refusalDetails(error)).toEqual(refusal);
 }
 
 const stepOf = (mail: ReceivedMail) => /^<([^@]+?)\.campaign\./.exec(mail.messageId ?? '')?.[1] ?? '';
@@ -199,7 +202,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.draftStatement(id, officer);
     const v2 = await status((s) => s.draft?.version === 2, 'version 2');
     expect(v2.draft).toMatchObject({ approvals: [], pending: ['opc', 'fdpic'] });
-    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /refused: Version 1 is not the current draft: read version 2/);
+    await expectRefused(() => campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 }), /refused: Version 1 is not the current draft: read version 2/, {
+      refusal: 'not-current',
+      values: { version: '1', current: '2' },
+    });
     const [request2] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-opc', 60_000);
     const parsed2 = await simpleParser(request2.raw);
     expect(parsed2.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.pdf$/)]);

@@ -2,16 +2,21 @@
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError, ENDED_REASON, refused } from '../../client/errors';
-import { wordedRefusal } from '../../web/refusals';
+import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
+import { CampaignCase } from '../../workflows/campaign-state';
+import { checkConfirmInbound } from '../../workflows/inbox-rules';
+import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
+import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
@@ -672,9 +677,14 @@ describe('dates, times and names as the workspace writes them', () => {
     const { strings } = loadViews();
     // Values that are dates or counts: they begin with a digit, never with a vowel.
     const datesAndNumbers = new Set(['date', 'days']);
+    // A refusal's values dated by the page, by their kind (workflows/refusals.ts).
+    const refusalDate = (key: string, name: string) => {
+      const kind = (REFUSALS as Record<string, Record<string, string>>)[key.replace(/^form-refusal\./, '')]?.[name];
+      return key.startsWith('form-refusal.') && (kind === 'day' || kind === 'moment');
+    };
     const unelided = Object.entries(strings.fr).flatMap(([key, text]) =>
       [...text.matchAll(/(?<![\p{L}’'])(de|que|le|la|jusque|lorsque|puisque) \{\{\s*(\w+)\s*\}\}/giu)]
-        .filter((m) => !datesAndNumbers.has(m[2]))
+        .filter((m) => !datesAndNumbers.has(m[2]) && !refusalDate(key, m[2]!))
         .map((m) => `${key}: ${m[0]}`),
     );
     expect(unelided).toEqual([]);
@@ -1191,6 +1201,15 @@ describe('a co-signatory’s answer once another authority has sent the version 
         status: async () => status(phase),
         statement: async () => draft,
         statementChanges: async () => undefined,
+        // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
+        approve: async () => {
+          const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
+          kase.addEngagement(testVendor('zoom'), false);
+          kase.engagementFailed('zoom', 'worker lost');
+          kase.startApproval('2026-11-25T10:00:00.000Z');
+          kase.approve({ authorityId: 'fdpic', by: 'Daniel', version: 1 }, '2026-11-25T11:00:00.000Z');
+          refusedByWorkflow(() => kase.checkApproval({ authorityId: 'opc', by: 'Daniel', version: 1 }));
+        },
         requestChanges: async (_campaign: string, input: unknown) => {
           // The workflow takes a vote while the version is back with the lead (campaign-state.ts, checkVote), not once it is signed.
           if (phase !== 'revising' && phase !== 'approving') throw refused('campaign campaign:vc', `There is no draft awaiting approval (phase ${phase}).`);
@@ -1228,6 +1247,20 @@ describe('a co-signatory’s answer once another authority has sent the version 
     expect(html).toContain('>A comment typed at length</textarea>');
   });
 
+  it('words in French a refusal the campaign gives with a name in it, by its code', async () => {
+    phase = 'revising';
+    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const response = await app.request('/campaigns/vc/statement/approve', {
+      method: 'POST',
+      headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('>Daniel a déjà approuvé pour fdpic\u00a0: chaque autorité approuve par son propre signataire.</p>');
+    expect(html).not.toContain('each authority approves through its own signatory');
+  });
+
   it('gives the campaign’s refusal in French on a French page, naming the phase in French', async () => {
     phase = 'publishing';
     const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
@@ -1247,7 +1280,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
  * An officer's engagement page for zoom of campaign vc, at `stage`, on a Dossier client whose steps
  * `steps` answers (a refusal, typically); `post` sends a form in the officer's language.
  */
-function engagementForms(stage: string, steps: Record<string, () => Promise<never>>, demonstrations: unknown[] = []) {
+function engagementForms(stage: string, steps: Record<string, () => Promise<never>>, demonstrations: unknown[] = [], timeZone = 'UTC') {
   const status = {
     workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage,
     timeline: [], openQuestions: [], questions: [], demonstrations, remindersSent: [], deliveryFailures: [],
@@ -1255,7 +1288,7 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', ...steps }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, ...steps }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -1289,6 +1322,41 @@ describe('a refusal in the workflow’s words on a French page', () => {
     const response = await extend({ dueDate: '2026-12-01' });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('<p class="error" id="extend-reason-error">Ce champ est obligatoire.</p>');
+  });
+});
+
+/** The refusal of `check`, as the workflow's validator throws it and the client hands it on (client/errors.ts, fromTemporal). */
+function refusedByWorkflow(check: () => void): never {
+  try {
+    check();
+  } catch (err) {
+    throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'engagement engagement:vc:zoom', '127.0.0.1:7233');
+  }
+  throw new Error('the check accepted the request');
+}
+
+describe('a refusal that carries a date, on a French page of a campaign in Toronto', () => {
+  // Due at 23:59 on 10 December in Toronto, which is already 11 December in UTC.
+  const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  const { post } = engagementForms(
+    'awaiting-response',
+    { extendDeadline: async () => refusedByWorkflow(() => rules.checkExtendDeadline(view, { by: 'Owen', reason: 'Asked', dueDate: '2026-12-05' } as never, now)) },
+    [],
+    'America/Toronto',
+  );
+
+  it('is worded in French, unmarked, with the current due date as the page dates a day in Toronto', async () => {
+    const response = await post('extend', { dueDate: '2026-12-05', reason: 'Demandé par le fournisseur' }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="extend-dueDate-error">La nouvelle échéance doit être postérieure à l’échéance actuelle (10\u00a0déc.\u00a02026).</p>');
+    expect(html).not.toContain('must be later than the current one');
+  });
+
+  it('is worded in English on an English page, with the day in Toronto', async () => {
+    const response = await post('extend', { dueDate: '2026-12-05', reason: 'Asked by the vendor' }, 'en');
+    expect(await response.text()).toContain('<p class="error" id="extend-dueDate-error">The new due date must be later than the current one (10\u00a0Dec\u00a02026).</p>');
   });
 });
 
@@ -1394,17 +1462,19 @@ describe('a refusal Dossier’s own code words, on a French page', () => {
 });
 
 describe('the refusals the workspace words itself', () => {
-  it('recognises only whole sentences Dossier writes, and only stages this release knows', () => {
-    expect(wordedRefusal(ENDED_REASON)).toEqual({ key: 'form-refusal.ended', values: {} });
-    expect(wordedRefusal('engagement:vc:zoom does not exist (check the campaign and vendor ids)')).toEqual({ key: 'form-refusal.not-found', values: { id: 'engagement:vc:zoom' } });
-    expect(wordedRefusal('cannot conclude while the engagement is sending-letter (allowed in: responded, follow-up, demonstration)')).toEqual({ key: 'form-refusal.conclude-stage', values: {}, words: { stage: 'stage.sending-letter' } });
-    expect(wordedRefusal('There is no draft awaiting approval (phase publishing).')).toEqual({ key: 'form-refusal.no-draft', values: {}, words: { phase: 'phase.publishing' } });
-    expect(wordedRefusal('There is no draft awaiting approval (phase archiving).')).toBeUndefined();
+  it('recognises only whole sentences Dossier writes, and words only stages this release knows', () => {
+    const views = loadViews();
+    expect(wordedRefusal(ENDED_REASON)).toEqual({ refusal: 'ended', values: {} });
+    expect(wordedRefusal('engagement:vc:zoom does not exist (check the campaign and vendor ids)')).toEqual({ refusal: 'not-found', values: { id: 'engagement:vc:zoom' } });
+    expect(wordedRefusal('cannot conclude while the engagement is sending-letter (allowed in: responded, follow-up, demonstration)')).toEqual({ refusal: 'conclude-stage', values: { stage: 'sending-letter' } });
+    expect(wordedRefusal('There is no draft awaiting approval (phase publishing).')).toEqual({ refusal: 'no-draft', values: { phase: 'publishing' } });
+    expect(refusalSentence(wordedRefusal('There is no draft awaiting approval (phase archiving).')!, 'fr', 'UTC', views)).toBeUndefined();
     expect(wordedRefusal(`${ENDED_REASON}, and more`)).toBeUndefined();
-    expect(wordedRefusal('engagement:vc:zoom is archived-by-a-newer-worker: it accepts no more changes')).toBeUndefined();
+    expect(refusalSentence(wordedRefusal('engagement:vc:zoom is archived-by-a-newer-worker: it accepts no more changes')!, 'fr', 'UTC', views)).toBeUndefined();
+    expect(refusalSentence({ refusal: 'demonstration-recorded', values: { id: 'd1', result: 'half-validated' } }, 'fr', 'UTC', views)).toBeUndefined();
   });
 
-  it('recognises what the engagement’s validators say, so a change of their words shows up here and not as English on a French page', () => {
+  it('recognises what the engagement’s validators say, as an older worker sends it without its code', () => {
     const view = (stage: string) => ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] }) as never;
     const reason = (check: () => void) => {
       try {
@@ -1429,14 +1499,91 @@ describe('the refusals the workspace words itself', () => {
     expect(refusals.filter((r) => wordedRefusal(r) === undefined)).toEqual([]);
   });
 
-  it('has a sentence in both languages for every refusal it recognises', () => {
+  it('finds a code and values on every refusal of the engagement’s, its mail’s and the campaign’s validators, worded in both languages', () => {
+    const view = (stage: string, more: object = {}) =>
+      ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [], ...more }) as never;
+    const failure = (check: () => void) => {
+      try {
+        check();
+      } catch (err) {
+        return err;
+      }
+      throw new Error('the check accepted the request');
+    };
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const by = 'Owen';
+    const demonstration = { id: 'd1', at: '2026-12-03T15:00:00.000Z', topics: ['Encryption'] };
+    const round = { round: 1, askedAt: '2026-11-20T10:00:00.000Z', dueDate: '2026-12-04T00:00:00.000Z', remindersExhausted: false };
+    const question = { id: 'q1', round: 1, text: 'Q?' };
+    const engagement = [
+      failure(() => rules.checkWithdraw(view('closed-no-response'), { by, reason: 'x' } as never)),
+      failure(() => rules.checkConclude(view('awaiting-response'), { by, findings: {} } as never)),
+      failure(() => rules.checkAskFollowUp(view('responded'), { by, questions: [] } as never, now)),
+      failure(() => rules.checkAskFollowUp(view('awaiting-response'), { by, questions: ['Q?'] } as never, now)),
+      failure(() => rules.checkAskFollowUp(view('follow-up', { rounds: [round], questions: [question] }), { by, questions: ['Q?'] } as never, now)),
+      failure(() => rules.checkAskFollowUp(view('responded'), { by, questions: ['Q?'], dueDate: '2026-11-30' } as never, now)),
+      failure(() => rules.checkRecordAnswers(view('responded'), { by, answers: [] } as never)),
+      failure(() => rules.checkRecordAnswers(view('follow-up', { rounds: [round], questions: [question] }), { by, answers: [] } as never)),
+      failure(() => rules.checkRecordAnswers(view('follow-up', { rounds: [round], questions: [question] }), { by, answers: [{ questionId: 'q9', answer: 'A' }] } as never)),
+      failure(() => rules.checkRecordResponse(view('awaiting-response'), { by, receivedAt: '2026-12-20', summary: 'S', attachments: [] } as never, now)),
+      failure(() => rules.checkRecordResponse(view('closed-no-response'), { by, receivedAt: '2026-11-20', summary: 'S', attachments: [] } as never, now)),
+      failure(() => rules.checkDemonstrationOutcome(view('responded'), { by, demonstrationId: 'd1', result: 'validated' } as never, now)),
+      failure(() => rules.checkDemonstrationOutcome(view('demonstration', { demonstrations: [demonstration] }), { by, demonstrationId: 'd1', result: 'validated', notes: '' } as never, now)),
+      failure(() => rules.checkScheduleDemonstration(view('responded'), { by, at: '2026-11-30T10:00:00Z', durationMinutes: 60, attendees: ['a@example.org'], topics: ['T'] } as never, now)),
+      failure(() => rules.checkCorrectContacts(view('letter-undeliverable'), { by, contacts: [] } as never)),
+      failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', dueDate: '2026-12-20', extendBy: '14 days' } as never, now)),
+      failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', dueDate: '2026-12-05' } as never, now)),
+      failure(() => rules.checkExtendDeadline(view('awaiting-response'), { by, reason: 'x', extendBy: '10 working days' } as never, now)),
+      failure(() => rules.checkExtendDeadline(view('responded'), { by, reason: 'x', dueDate: '2026-12-20' } as never, now)),
+    ];
+    const reply = { messageId: '<r1@zoom.test>', kind: 'reply', review: 'to-review', text: 'Our answer', receivedAt: '2026-11-25T10:00:00.000Z' };
+    const mail = [
+      failure(() => checkConfirmInbound(view('responded', { inbox: [reply] }), { by, messageId: reply.messageId, as: 'response' } as never)),
+      failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [{ ...reply, review: 'dismissed' }] }), { by, messageId: reply.messageId, as: 'response' } as never)),
+      failure(() => checkConfirmInbound(view('follow-up', { inbox: [reply], rounds: [round], questions: [question] }), { by, messageId: reply.messageId, as: 'answers', answers: [] } as never)),
+      failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [reply], letterSentAt: '2026-11-27T10:00:00.000Z' }), { by, messageId: reply.messageId, as: 'response' } as never)),
+    ];
+    const campaignOf = (rules: 'legacy' | 'edit-loop') => {
+      const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+      const kase = new CampaignCase(input, rules);
+      for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+      return kase;
+    };
+    const kase = campaignOf('legacy');
+    const before = [
+      failure(() => kase.checkApproval({ by, authorityId: 'opc', version: 1 })),
+      failure(() => kase.checkWithdrawVendor({ by, vendorId: 'meet', reason: 'Gone.' })),
+      failure(() => campaignOf('edit-loop').checkDraft({ by })),
+    ];
+    kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    kase.engagementFailed('cisco', 'worker lost');
+    kase.startApproval('2026-12-01T10:00:00.000Z');
+    const campaign = [
+      ...before,
+      failure(() => kase.checkAddVendor({ by, vendor: testVendor('meet') })),
+      failure(() => kase.checkWithdrawVendor({ by, vendorId: 'zoom', reason: 'Gone.' })),
+      failure(() => kase.checkApproval({ by, authorityId: 'opc', version: 2 })),
+      failure(() => kase.checkApproval({ by, authorityId: 'cnil', version: 1 })),
+      failure(() => kase.checkChangeRequest({ by, authorityId: 'opc', version: 2, comment: 'Change it.' })),
+    ];
     const { strings } = loadViews();
-    const keys = readFileSync(join(__dirname, '../../web/refusals.ts'), 'utf8').match(/'form-refusal\.[a-z-]+'/g)!.map((k) => k.slice(1, -1));
-    expect(keys.length).toBeGreaterThan(10);
-    for (const key of keys) {
-      expect(strings.en[key], key).toBeDefined();
-      expect(strings.fr[key], key).toBeDefined();
-      expect(frenchPunctuationFaults(strings.fr[key]!), key).toEqual([]);
+    for (const err of [...engagement, ...mail, ...campaign]) {
+      const details = refusalDetails(err);
+      expect(details?.refusal, (err as Error).message).toBeDefined();
+      expect(strings.fr[`form-refusal.${details!.refusal}`], details!.refusal).toBeDefined();
+    }
+  });
+
+  it('has a sentence in both languages for every refusal code, naming exactly its values', () => {
+    const { strings } = loadViews();
+    const placeholders = (sentence: string) => [...new Set([...sentence.matchAll(/\{\{(?:elide '[a-z]+' )?([a-zA-Z]+)\}\}/g)].map((m) => m[1]))].sort();
+    for (const code of REFUSAL_CODES) {
+      for (const language of ['en', 'fr'] as const) {
+        const sentence = strings[language][`form-refusal.${code}`];
+        expect(sentence, `${language} form-refusal.${code}`).toBeDefined();
+        expect(placeholders(sentence!), `${language} form-refusal.${code}`).toEqual(Object.keys(REFUSALS[code]).sort());
+      }
+      expect(frenchPunctuationFaults(strings.fr[`form-refusal.${code}`]!), code).toEqual([]);
     }
   });
 });

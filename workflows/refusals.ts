@@ -1,0 +1,134 @@
+// Why a case officer's or a co-signatory's request was refused, said once for every side: a refusal
+// carries a stable code and its values (the ApplicationFailure's details) beside its English sentence,
+// so the workspace words it in the reader's language by code and a change of the English wording
+// changes nothing there. A code, once released, never changes (like a wire name); values are strings.
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from './errors';
+
+/**
+ * How the reader's page words a value: `text` as written; `day` and `moment` as dates in the reader's
+ * language and the campaign's zone; `stage`, `phase`, `result` and `review` by their names in the reader's language.
+ */
+export type RefusalValueKind = 'text' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review';
+
+/** Every refusal code, with the kind of each of its values. */
+export const REFUSALS = {
+  // The client's (client/errors.ts).
+  ended: {},
+  'not-found': { id: 'text' },
+  'already-exists': { id: 'text' },
+  // The engagement's (engagement-rules.ts).
+  final: { stage: 'stage' },
+  'respond-stage': { stage: 'stage' },
+  'ask-stage': { stage: 'stage' },
+  'schedule-stage': { stage: 'stage' },
+  'conclude-stage': { stage: 'stage' },
+  'correct-contact-stage': { stage: 'stage' },
+  'extend-stage': { stage: 'stage' },
+  'extend-letter-going-out': {},
+  'extend-letter-undeliverable': {},
+  'nothing-to-extend': {},
+  'extend-both': {},
+  'working-days-unknown': {},
+  'unknown-round': { round: 'text', asked: 'text' },
+  'round-answered': { round: 'text' },
+  'round-open': { round: 'text' },
+  'due-not-later': { current: 'day' },
+  'due-past': { now: 'moment' },
+  'extension-past': { current: 'day', extendBy: 'text', now: 'moment' },
+  'demonstration-past': { now: 'moment' },
+  'received-future': { receivedAt: 'day' },
+  'received-before-letter': { receivedAt: 'day', sent: 'day' },
+  'no-question': {},
+  'no-answer': {},
+  'nothing-to-answer': {},
+  'unknown-question': { id: 'text', asked: 'text' },
+  'question-answered': { id: 'text' },
+  'question-twice': { id: 'text' },
+  'no-attendee': {},
+  'no-demonstration': {},
+  'unknown-demonstration': { id: 'text', known: 'text' },
+  'demonstration-took-place': { id: 'text', result: 'result' },
+  'demonstration-already-at': { id: 'text', at: 'moment' },
+  'demonstration-recorded': { id: 'text', result: 'result' },
+  'demonstration-not-started': { id: 'text', at: 'moment' },
+  'outcome-first': { pending: 'text' },
+  'no-contact': {},
+  'address-refused': { address: 'text' },
+  // The review of mail the intake recorded (inbox-rules.ts).
+  'message-reviewed': { review: 'review' },
+  'reply-letter-going-out': {},
+  'reply-letter-undeliverable': {},
+  'response-already-recorded': {},
+  'reply-no-text': {},
+  'reply-before-letter': { receivedAt: 'moment', sent: 'moment' },
+  'name-answered-questions': {},
+  'question-named-twice': { id: 'text' },
+  'reply-no-answer-text': { id: 'text' },
+  'reply-before-question': { receivedAt: 'moment', id: 'text', sent: 'moment' },
+  // The campaign's (campaign-state.ts).
+  'no-vendors': {},
+  'engagement-ended': { vendor: 'text' },
+  'being-withdrawn': { vendor: 'text' },
+  'closed-at-drafting': { vendor: 'text' },
+  'left-out-at-drafting': { vendor: 'text' },
+  'unknown-vendor': { vendor: 'text', known: 'text' },
+  'vendor-exists': { vendor: 'text', campaign: 'text' },
+  'no-more-vendors': { phase: 'phase' },
+  'engagement-open': { vendors: 'text' },
+  'engagements-open': { count: 'text', vendors: 'text' },
+  'no-draft': { phase: 'phase' },
+  'statement-already': { phase: 'phase' },
+  'no-new-version': { phase: 'phase' },
+  'text-fixed': { phase: 'phase' },
+  'nothing-changed': { version: 'text' },
+  'not-current': { version: 'text', current: 'text' },
+  'unknown-authority': { authority: 'text', known: 'text' },
+  'signed-elsewhere': { by: 'text', authority: 'text' },
+  'already-approved': { authority: 'text', version: 'text' },
+  'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
+} as const satisfies Record<string, Record<string, RefusalValueKind>>;
+
+export type RefusalCode = keyof typeof REFUSALS;
+export const REFUSAL_CODES = Object.keys(REFUSALS) as RefusalCode[];
+
+/** What a refusal carries besides its sentence: its code and its values, each named in `REFUSALS`. */
+export interface RefusalDetails<Code extends RefusalCode = RefusalCode> {
+  refusal: Code;
+  values: { [Name in keyof (typeof REFUSALS)[Code]]: string };
+}
+
+/**
+ * The failure a validator (or a handler) throws to refuse a request: `message` is the English
+ * sentence the CLI and the logs show; the code and values go into its details.
+ * @example throw refusal('round-answered', { round: '2' }, 'every question of follow-up round 2 is answered: there is nothing to extend');
+ */
+export function refusal<Code extends RefusalCode>(
+  code: Code,
+  values: RefusalDetails<Code>['values'],
+  message: string,
+  type: string = ErrorType.InvalidRequest,
+): ApplicationFailure {
+  const details: RefusalDetails<Code> = { refusal: code, values };
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
+}
+
+/**
+ * The code and values of a refusal, wherever it came from: the failure `refusal` built, or one the
+ * client wrapped it in (its `cause` chain); undefined for a refusal without them (an older worker's).
+ * A code or value this release does not know is treated as none: the sentence is shown instead.
+ */
+export function refusalDetails(err: unknown): RefusalDetails | undefined {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const carried = (e as { refusal?: unknown }).refusal ?? ((e as { details?: unknown }).details as unknown[] | undefined)?.[0];
+    if (isRefusalDetails(carried)) return carried;
+  }
+  return undefined;
+}
+
+function isRefusalDetails(value: unknown): value is RefusalDetails {
+  if (typeof value !== 'object' || value === null) return false;
+  const { refusal: code, values } = value as { refusal?: unknown; values?: unknown };
+  if (typeof code !== 'string' || !Object.hasOwn(REFUSALS, code) || typeof values !== 'object' || values === null) return false;
+  return Object.keys(REFUSALS[code as RefusalCode]).every((name) => typeof (values as Record<string, unknown>)[name] === 'string');
+}
