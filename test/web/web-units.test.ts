@@ -1459,3 +1459,25 @@ describe('who acted, on a French page', () => {
     expect(text).not.toMatch(/signed in|, CLI\)/);
   });
 });
+
+describe('a sentence that writes “<” on a page', () => {
+  // hint.contacts reads "Name <address>": markup to a browser, whose <address> element then took the
+  // rest of the demonstration form into the attendees' label, and the hint lost its "<address>".
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'responded',
+    timeline: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('shows it as written in the schedule-demo form’s hint, in both languages', async () => {
+    const hints: Record<string, string> = {};
+    for (const language of ['en', 'fr'] as const) {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'h'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+      const label = /<label for="demo-attendees">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
+      hints[language] = visibleText(label);
+      expect(label, language).not.toMatch(/<(address|adresse)>/);
+    }
+    expect(hints).toEqual({ en: 'Attendees one per line: Name <address>', fr: 'Participants un par ligne\u00a0: Nom <adresse>' });
+  });
+});
