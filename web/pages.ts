@@ -39,7 +39,7 @@ import { refusalSentence, wordedRefusal } from './refusals';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
-import { entryWords, wordTimeline } from './timeline';
+import { actorWords, entryWords, wordTimeline } from './timeline';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -489,10 +489,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents },
         received: {
           reviewKey: `review.${message.review}`,
-          reviewedBy: message.reviewedBy,
+          reviewedBy: message.reviewedBy && actorWords(message.reviewedBy, c.get('language'), views),
           reviewNote: message.reviewNote,
           matchKey: `match.${message.matchedBy}`,
-          assignedBy: message.assignedBy,
+          assignedBy: message.assignedBy && actorWords(message.assignedBy, c.get('language'), views),
           notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
         },
       }),
@@ -574,7 +574,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const sameEngagement = Boolean(assigned && sent.target && assigned.campaignId === sent.target.campaignId && assigned.vendorId === sent.target.vendorId);
     return heldPenPage(c, {
       subject: fate?.subject || messageId,
-      by: fate?.by,
+      by: fate?.by && actorWords(fate.by, c.get('language'), views),
       assigned,
       dismissed: fate?.outcome === 'dismissed' ? { reason: fate.reason } : undefined,
       sameEngagement,
@@ -687,10 +687,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
     const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId) : undefined;
+    // Who answered, as the timeline words them: "signed in" and "CLI" are English words in the record.
+    const worded = <T extends { by: string }>(x: T): T => ({ ...x, by: actorWords(x.by, language, views) });
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
-      const approval = status.draft?.approvals.find((x) => x.authorityId === a.id);
+      const found = status.draft?.approvals.find((x) => x.authorityId === a.id);
+      const approval = found && worded(found);
       // Its latest change request, whichever version it was on: the lead revises from it.
-      const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1);
+      const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1).map(worded);
       return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
@@ -706,7 +709,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       history: [...status.changeRequests]
         .filter((x) => x.version < (status.draft?.version ?? 0))
         .reverse()
-        .map((x) => ({ ...x, authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
+        .map((x) => ({ ...worded(x), authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
       // The workflow takes an answer while the version is back with the lead too (another authority's

@@ -66,7 +66,9 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     if (!compiled) {
       const source = strings[language]?.[key];
       if (source === undefined) throw new WebTemplateError(`templates/web/strings.yaml has no ${language} text for "${key}"`);
-      compiled = sentences.compile(source, { noEscape: !escape, strict: false });
+      // A sentence is words, never markup: on a page its own "<" (as in "Name <address>") is shown as
+      // written rather than read as a tag that would swallow the rest of the form.
+      compiled = sentences.compile(escape ? escapeWords(source) : source, { noEscape: !escape, strict: false });
       sentence.set(id, compiled);
     }
     return compiled(values);
@@ -196,4 +198,14 @@ function formatDateTime(date: Date, language: Language, timeZone: string, ordina
 
 function noBreak(text: string): string {
   return text.replace(/[ \u202f]/g, '\u00a0');
+}
+
+const HTML_CHARACTERS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** A sentence's own words escaped for HTML; its `{{…}}` values are left to the engine, which escapes them. */
+function escapeWords(source: string): string {
+  return source
+    .split(/(\{\{[\s\S]*?\}\})/)
+    .map((part, i) => (i % 2 ? part : part.replace(/[&<>]/g, (c) => HTML_CHARACTERS[c])))
+    .join('');
 }

@@ -11,7 +11,7 @@ import { deliveryFailureText } from '../delivery-failures';
 import { invalidInput, refused } from '../errors';
 import { deadline, fields, section, table, when } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
-import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText } from './input-files';
+import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
 import { storeDocuments } from './inbox';
 import { durationMs, instantInZone, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
@@ -69,7 +69,7 @@ export function engagementCommands(session: Session): Command {
           by: ctx.officer,
           receivedAt: receivedTime(options.received),
           summary: response.summary,
-          attachments: [...response.attachments, ...files.map((f) => f.name)],
+          attachments: withAttached(response.attachments, files.map((f) => f.name)),
         };
         const dossier = await ctx.dossier();
         // A stored document cannot be taken back (another case may hold the same bytes): every argument,

@@ -91,6 +91,15 @@ const ATTACHMENTS_HEADING = /^(?:#{1,6}\s*)?(attachments|attached|pièces jointe
 const BULLET = /^\s*(?:[-*+•]|\d+[.)])\s+(.*)$/;
 
 /**
+ * The response's attachments: those its file lists, then each file given with `--attach` that the list
+ * does not already name. The walkthrough lists a document in the file and attaches it too: it is one
+ * document, not two.
+ */
+export function withAttached(listed: readonly string[], attached: readonly string[]): string[] {
+  return [...listed, ...attached.filter((name) => !listed.includes(name))];
+}
+
+/**
  * A vendor's response: the text is the summary; a trailing "Attachments" section (a heading or a
  * line `Attachments:`) lists the attached documents, one bullet each.
  */

@@ -1587,3 +1587,72 @@ describe('the refusals the workspace words itself', () => {
     }
   });
 });
+
+describe('who acted, on a French page', () => {
+  // The workflows record a person as `Name (account, signed in)` or `Name (login@host, CLI)`: English
+  // words the timeline already puts in the page's language, and so must every other page naming them.
+  const authorities = [
+    { id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true },
+    { id: 'ico', name: { en: 'ICO', fr: 'ICO' } },
+  ];
+  const draft = { version: 2, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] };
+  const status = {
+    campaignId: 'vc', reference: 'VC', phase: 'approving', engagements: [],
+    draft: { version: 2, date: '2026-11-27', approvals: [{ authorityId: 'ico', version: 2, by: 'Emma Whitfield (ico, signed in)', at: '2026-11-27T15:30:00.000Z' }], pending: ['opc'], required: 2 },
+    changeRequests: [{ version: 1, authorityId: 'opc', by: 'Marie Leclerc (marie@desk-12, CLI)', at: '2026-11-26T15:30:00.000Z', comment: 'Plus court' }],
+  };
+
+  it('names who approved and who sent a version back in French on the statement page', async () => {
+    const fr = await statementShown(status, draft)('fr');
+    expect(fr).toContain('approuvée par Emma Whitfield (ico, connecté) le');
+    expect(fr).toContain('demandées par Marie Leclerc (marie@desk-12, ligne de commande) le');
+    expect(fr).toContain('La version 1 a été renvoyée par');
+    expect(fr).toContain('(Marie Leclerc (marie@desk-12, ligne de commande))');
+    expect(fr).not.toMatch(/signed in|, CLI\)/);
+    const en = await statementShown(status, draft)('en');
+    expect(en).toContain('approved by Emma Whitfield (ico, signed in) on');
+    expect(en).toContain('Marie Leclerc (marie@desk-12, command line)');
+  });
+
+  it('names who reviewed and who assigned a received message in French on its page', async () => {
+    const message = {
+      messageId: '<r@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+      kind: 'reply', matchedBy: 'officer', text: 'Attached.', documents: [], notes: [], review: 'confirmed',
+      reviewedBy: 'Owen Okafor (owen, signed in)', assignedBy: 'Marie Leclerc (marie@desk-12, CLI)',
+    };
+    const engagement = {
+      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'responded',
+      timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [message],
+    };
+    const session = { id: 'w'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await appShowing(engagement, 'UTC').request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(message.messageId)}`, {
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` },
+    });
+    const text = visibleText(await response.text());
+    expect(text).toContain('Owen Okafor (owen, connecté)');
+    expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
+    expect(text).not.toMatch(/signed in|, CLI\)/);
+  });
+});
+
+describe('a sentence that writes “<” on a page', () => {
+  // hint.contacts reads "Name <address>": markup to a browser, whose <address> element then took the
+  // rest of the demonstration form into the attendees' label, and the hint lost its "<address>".
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'responded',
+    timeline: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('shows it as written in the schedule-demo form’s hint, in both languages', async () => {
+    const hints: Record<string, string> = {};
+    for (const language of ['en', 'fr'] as const) {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'h'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+      const label = /<label for="demo-attendees">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
+      hints[language] = visibleText(label);
+      expect(label, language).not.toMatch(/<(address|adresse)>/);
+    }
+    expect(hints).toEqual({ en: 'Attendees one per line: Name <address>', fr: 'Participants un par ligne\u00a0: Nom <adresse>' });
+  });
+});

@@ -1,0 +1,52 @@
+// `engagement respond` as the walkthrough has an officer write it: the response file lists the
+// document under "Attachments" and `--attach` keeps that same file. The engagement is a stand-in that
+// takes what the command records; the documents go to a local store in a scratch data folder.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../client/cli';
+import { Session, type CommandContext } from '../../client/commands/context';
+import { ensureDevMasterKeys } from '../../encryption/config';
+import { PROJECT_ROOT } from '../../paths';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-cli-respond-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const fixture = (name: string) => join(PROJECT_ROOT, 'test', 'fixtures', 'cli', name);
+
+/** A CLI session whose engagement records the response it is sent, and answers `responded`. */
+class RecordingSession extends Session {
+  recorded: { attachments: string[]; documents?: { name: string }[] }[] = [];
+
+  override context(command: Command): CommandContext {
+    const context = super.context(command);
+    const dossier = {
+      checkResponse: async () => {},
+      recordResponse: async (_ref: unknown, request: { attachments: string[]; documents?: { name: string }[] }) => {
+        this.recorded.push(request);
+      },
+      status: async () => ({ workflowId: 'engagement:vc:zoom', stage: 'responded' }),
+    };
+    return Object.assign(Object.create(context) as CommandContext, { dossier: async () => dossier as never });
+  }
+}
+
+describe('a response whose file lists the document that --attach keeps', () => {
+  it('names the document once', async () => {
+    const data = join(scratch, 'data');
+    ensureDevMasterKeys(join(data, 'master.keys'));
+    // response.md lists zoom-privacy-whitepaper.pdf and zoom-encryption-design.pdf.
+    const whitepaper = join(scratch, 'zoom-privacy-whitepaper.pdf');
+    copyFileSync(fixture('annex-b.pdf'), whitepaper);
+    const session = new RecordingSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: 'Marie Leclerc', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    try {
+      await buildProgram(session).parseAsync(['--json', 'engagement', 'respond', 'vc', 'zoom', '--file', fixture('response.md'), '--attach', whitepaper, '--attach', fixture('annex-b.pdf')], { from: 'user' });
+    } finally {
+      await session.close();
+    }
+    expect(session.recorded).toHaveLength(1);
+    expect(session.recorded[0].attachments).toEqual(['zoom-privacy-whitepaper.pdf', 'zoom-encryption-design.pdf', 'annex-b.pdf']);
+    expect(session.recorded[0].documents?.map((d) => d.name)).toEqual(['zoom-privacy-whitepaper.pdf', 'annex-b.pdf']);
+  });
+});
