@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, t
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
+import { metricsAddressFrom } from './telemetry';
 
 export interface WorkerConfig {
   temporal: TemporalTarget;
@@ -164,6 +165,12 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   if (parsed.success) {
     const problem = smtpSignInProblem(parsed.data.SMTP_URL, parsed.data.SMTP_PASSWORD !== undefined);
     if (problem) problems.push(problem);
+  }
+  try {
+    // Read again where the endpoint is installed; checked here so that it is listed with the rest.
+    metricsAddressFrom(env);
+  } catch (err) {
+    problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
   let temporal: TemporalTarget | undefined;
   try {

@@ -26,7 +26,7 @@ export async function runMainJob(argv: string[]): Promise<void> {
   if (unknown.length) throw new ConfigError([`unknown option ${unknown.join(' ')}; ${USAGE}`]);
   const withWorker = !argv.includes('--no-worker');
   const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
-  installTelemetry({ metricsAddress });
+  installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
   const embedded = await startEmbedded();
   // Approval emails link to the workspace, so the worker learns its address.
   embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
