@@ -39,6 +39,16 @@ export function temporalUnreachable(address: string, cause: unknown): WorkerStar
   );
 }
 
+/** The server answered, but has no namespace of that name (gRPC NOT_FOUND on the namespace's first call). */
+export function namespaceMissing(namespace: string, address: string, cause: unknown): WorkerStartError {
+  return new WorkerStartError(
+    `TEMPORAL_NAMESPACE: the Temporal namespace "${namespace}" does not exist on the server at ${address}: ` +
+      'set TEMPORAL_NAMESPACE (or the namespace of the TEMPORAL_PROFILE profile) to the one the cases run in, ' +
+      `or create it (\`temporal operator namespace create --namespace ${namespace}\`)`,
+    cause,
+  );
+}
+
 /**
  * What the process prints when it could not start (or stopped on an error): the message alone, which
  * for every failure above and for a ConfigError says what to change; a stack would bury it.
@@ -47,10 +57,10 @@ export function startUpFailureMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The words of the underlying error, without the Rust and OS wrapping (`Os { … message: "…" }`, `(os error 98)`). */
+/** The words of the underlying error, without the Rust and OS wrapping (`Os { … message: "…" }`, `Custom { … error: "…" }`, `(os error 98)`). */
 function reasonOf(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const quoted = /message: "([^"]+)"/.exec(text)?.[1];
+  const quoted = /(?:message|error): "([^"]+)"/.exec(text)?.[1];
   return (quoted ?? text.replace(/^Failed to start prometheus metrics exporter: /, '')).replace(/ \(os error \d+\)$/, '');
 }
 

@@ -8,7 +8,9 @@ import { createSmtpTransport } from '../activities/email';
 import { cliType } from '../infra/dev-server';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
-import { storeNotReady, temporalUnreachable } from './start-up-errors';
+import { namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+
+const GRPC_NOT_FOUND = 5;
 
 export interface DossierWorker {
   worker: Worker;
@@ -30,8 +32,10 @@ const registeredType = (type: temporal.api.enums.v1.IndexedValueType): string =>
  * another type: every engagement would otherwise fail its workflow task at its first change of
  * stage, and keep failing, until an operator fixed it.
  */
-async function requireSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
+async function requireSearchAttributes(connection: NativeConnection, namespace: string, address: string): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace }).catch((err: unknown) => {
+    // The first call that names the namespace: NOT_FOUND here is a TEMPORAL_NAMESPACE to correct.
+    if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) throw namespaceMissing(namespace, address, err);
     // A role without the operator service's list (or a proxy that hides it) gets a sentence, not a bare gRPC status.
     throw new Error(`cannot check namespace "${namespace}" for Dossier's search attributes: ${(err as Error).message}`, { cause: err });
   });
@@ -70,7 +74,7 @@ export async function createDossierWorker(
     connection = await NativeConnection.connect(config.temporal.connectionOptions).catch((err: unknown) => {
       throw temporalUnreachable(address, err);
     });
-    await requireSearchAttributes(connection, config.temporal.namespace);
+    await requireSearchAttributes(connection, config.temporal.namespace, address);
     const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
     transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
     const worker = await Worker.create({

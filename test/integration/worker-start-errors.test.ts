@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { freePort } from '../../infra/ports';
 import { PROJECT_ROOT } from '../../paths';
@@ -101,5 +102,12 @@ describe('npm run worker that cannot start', () => {
     const temporal = await closedTemporal();
     const said = expectRefusal(await runWorker(temporal), 'TEMPORAL_ADDRESS');
     expect(said).toMatch(new RegExp(`^TEMPORAL_ADDRESS: cannot reach the Temporal server at ${temporal.TEMPORAL_ADDRESS.replace(/\./g, '\\.')} \\(Connection refused\\)`));
+  });
+
+  it('names TEMPORAL_NAMESPACE when the server has no such namespace', { timeout: 90_000 }, async () => {
+    // The run's own test server: the worker stops at its check of the namespace, before it polls.
+    const namespace = `absent-${randomUUID().slice(0, 8)}`;
+    const said = expectRefusal(await runWorker({ TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: namespace }), 'TEMPORAL_NAMESPACE');
+    expect(said).toMatch(new RegExp(`^TEMPORAL_NAMESPACE: the Temporal namespace "${namespace}" does not exist on the server at `));
   });
 });
