@@ -197,7 +197,12 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length || !parsed.success || !temporal) throw new ConfigError(problems);
+  if (problems.length || !parsed.success || !temporal) {
+    // Opened only to list its own problems: closed again, so `npm start` (which goes on to stop its
+    // server) leaves no pool behind. A pool that never connected ends at once.
+    void store?.close().catch(() => undefined);
+    throw new ConfigError(problems);
+  }
   const v = parsed.data;
   const folders = localFolders(env);
   const url = new URL(v.SMTP_URL);

@@ -65,7 +65,9 @@ export async function runMainJob(argv: string[]): Promise<void> {
     await workspace?.stop();
     await connection.close();
     await store.close();
-    if (embedded.reusedFrom === undefined) console.log('Stopping mail sink and Temporal dev server…');
+    // Only what this process started: with TEMPORAL_ADDRESS and SMTP_URL given, neither.
+    const started = [embedded.sink && 'mail sink', embedded.server && 'Temporal dev server'].filter(Boolean);
+    if (started.length) console.log(`Stopping ${started.join(' and ')}…`);
     await embedded.stop();
   }
   console.log('Stopped.');

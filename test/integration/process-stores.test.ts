@@ -127,10 +127,12 @@ describe('the stores a process opens', () => {
     const failures: [Partial<NodeJS.ProcessEnv>, RegExp][] = [
       [{ DATABASE_URL: `postgres://dossier@${await closedPort()}/dossier` }, /^DATABASE_URL: cannot create or migrate Dossier's schema/],
       [{ TEMPORAL_ADDRESS: await closedPort() }, /^TEMPORAL_ADDRESS: cannot reach the Temporal server at /],
+      // The store is opened while the configuration is read, so that its own problems are listed too.
+      [{ DATABASE_URL: `postgres://dossier@${await closedPort()}/dossier`, SMTP_URL: 'http://relay.example.org' }, /SMTP_URL: must be a URL/],
     ];
     for (const [settings, refusal] of failures) {
       seen.stores.length = 0;
-      seen.env = { ...(await environment(`refused-${Object.keys(settings)[0]}`)), ...settings };
+      seen.env = { ...(await environment(`refused-${Object.keys(settings).join('-')}`)), ...settings };
       await expect(runMainJob([])).rejects.toThrow(refusal);
       expect(seen.stores.length).toBe(1);
       expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
