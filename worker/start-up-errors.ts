@@ -1,5 +1,5 @@
 // Why a worker did not start, in one line that names the variable to change. The metrics endpoint,
-// the store and the Temporal server are first reached as the worker starts; their own errors (the
+// the store, the Temporal server and its namespace are first reached as the worker starts; their own errors (the
 // SDK's exporter, node-postgres, the SDK's gRPC transport) name none of Dossier's variables, and
 // reached the operator as stack traces. `npm run worker` and `npm start` print these the same way.
 import { DossierError } from '../workflows/errors';
@@ -13,8 +13,8 @@ export class WorkerStartError extends DossierError<typeof WORKER_START_FAILED> {
 }
 
 /**
- * The SDK runtime could not serve `/metrics` there: the port is taken, the address is not one of
- * this host's, or the host is a name rather than an address. `variable` is the one that sets it.
+ * The SDK runtime could not serve `/metrics` there: the port is taken, or the address is not one of
+ * this host's (a host name is refused before, by metricsAddressFrom). `variable` is the one that sets it.
  */
 export function metricsEndpointFailed(address: string, variable: string | undefined, cause: unknown): WorkerStartError {
   const fix = `${variable ? `set ${variable} to` : 'give'} a free port on one of this host's addresses, e.g. 0.0.0.0:9464, or stop what holds this one`;
