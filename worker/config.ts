@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, t
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
+import { metricsAddressFrom } from './telemetry';
 
 export interface WorkerConfig {
   temporal: TemporalTarget;
@@ -165,6 +166,12 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     const problem = smtpSignInProblem(parsed.data.SMTP_URL, parsed.data.SMTP_PASSWORD !== undefined);
     if (problem) problems.push(problem);
   }
+  try {
+    // Read again where the endpoint is installed; checked here so that it is listed with the rest.
+    metricsAddressFrom(env);
+  } catch (err) {
+    problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+  }
   let temporal: TemporalTarget | undefined;
   try {
     temporal = loadTemporalTarget(env);
@@ -190,7 +197,12 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length || !parsed.success || !temporal) throw new ConfigError(problems);
+  if (problems.length || !parsed.success || !temporal) {
+    // Opened only to list its own problems: closed again, so `npm start` (which goes on to stop its
+    // server) leaves no pool behind. A pool that never connected ends at once.
+    void store?.close().catch(() => undefined);
+    throw new ConfigError(problems);
+  }
   const v = parsed.data;
   const folders = localFolders(env);
   const url = new URL(v.SMTP_URL);

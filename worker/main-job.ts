@@ -26,7 +26,7 @@ export async function runMainJob(argv: string[]): Promise<void> {
   if (unknown.length) throw new ConfigError([`unknown option ${unknown.join(' ')}; ${USAGE}`]);
   const withWorker = !argv.includes('--no-worker');
   const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
-  installTelemetry({ metricsAddress });
+  installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
   const embedded = await startEmbedded();
   // Approval emails link to the workspace, so the worker learns its address.
   embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
@@ -65,7 +65,9 @@ export async function runMainJob(argv: string[]): Promise<void> {
     await workspace?.stop();
     await connection.close();
     await store.close();
-    if (embedded.reusedFrom === undefined) console.log('Stopping mail sink and Temporal dev server…');
+    // Only what this process started: with TEMPORAL_ADDRESS and SMTP_URL given, neither.
+    const started = [embedded.sink && 'mail sink', embedded.server && 'Temporal dev server'].filter(Boolean);
+    if (started.length) console.log(`Stopping ${started.join(' and ')}…`);
     await embedded.stop();
   }
   console.log('Stopped.');

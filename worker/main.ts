@@ -1,16 +1,22 @@
 // `npm run worker`: a Dossier worker against the Temporal server and mail relay named in the
 // environment (TEMPORAL_ADDRESS…, SMTP_URL), or, when none is named, against the embedded set-up
-// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM.
-import { ConfigError } from '../config/temporal';
+// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM. A start that fails
+// prints one message naming the variable to change (worker/start-up-errors.ts) and exits 1.
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { describeConfig, parseWorkerConfig } from './config';
+import { startUpFailureMessage } from './start-up-errors';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(await withEmbeddedProfile(process.env));
   const metricsAddress = metricsAddressFrom(process.env);
-  installTelemetry({ metricsAddress });
+  try {
+    installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
+  } catch (err) {
+    await config.store?.close();
+    throw err;
+  }
   console.log(`Dossier worker: ${describeConfig(config)}`);
   if (metricsAddress) console.log(`Metrics: http://${metricsAddress}/metrics`);
   const { run } = await createDossierWorker(config);
@@ -19,6 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(startUpFailureMessage(err));
   process.exit(1);
 });

@@ -2,8 +2,10 @@
 // schedule-to-start, sticky cache, slots) and Dossier's (emails sent, refused and resent, reminder
 // lateness, intake lag), all through the SDK runtime's exporter on one `/metrics` route. The Runtime
 // is process-wide and must be installed before the first connection or worker.
-import { createServer } from 'node:net';
+import { createServer, isIPv4 } from 'node:net';
 import { DefaultLogger, Runtime, type Logger, type LogLevel } from '@temporalio/worker';
+import { ConfigError } from '../config/temporal';
+import { metricsEndpointFailed } from './start-up-errors';
 
 /** Reminder lateness and intake lag buckets (ms): "on time" is under 2 s; a minute late is an incident. */
 export const REMINDER_LATENESS_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000];
@@ -11,6 +13,8 @@ export const REMINDER_LATENESS_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_
 export interface TelemetryOptions {
   /** `host:port` for `/metrics`; no endpoint when absent. */
   metricsAddress?: string;
+  /** The variable that sets `metricsAddress`, named when it cannot be served. */
+  metricsVariable?: string;
   logLevel?: LogLevel;
   /** A logger of the caller's (tests count failures quietly); a DefaultLogger at `logLevel` otherwise. */
   logger?: Logger;
@@ -18,7 +22,17 @@ export interface TelemetryOptions {
   shutdownSignals?: NodeJS.Signals[];
 }
 
-export function installTelemetry({ metricsAddress, logLevel = 'INFO', logger, shutdownSignals }: TelemetryOptions = {}): void {
+export function installTelemetry({ metricsAddress, metricsVariable, logLevel = 'INFO', logger, shutdownSignals }: TelemetryOptions = {}): void {
+  try {
+    installRuntime({ metricsAddress, logLevel, logger, shutdownSignals });
+  } catch (err) {
+    // The exporter binds as the Runtime is created: a taken port fails here, and nothing is left installed.
+    if (metricsAddress) throw metricsEndpointFailed(metricsAddress, metricsVariable, err);
+    throw err;
+  }
+}
+
+function installRuntime({ metricsAddress, logLevel, logger, shutdownSignals }: TelemetryOptions): void {
   Runtime.install({
     logger: logger ?? new DefaultLogger(logLevel),
     ...(shutdownSignals ? { shutdownSignals } : {}),
@@ -44,7 +58,12 @@ export function metricsAddressFrom(env: NodeJS.ProcessEnv, fallback?: string, va
   const value = env[variable]?.trim() || fallback;
   if (value === undefined) return undefined;
   if (!/^[^\s:]+:\d{1,5}$/.test(value) || Number(value.split(':').pop()) > 65535) {
-    throw new Error(`${variable} must be host:port (e.g. 127.0.0.1:9464), not "${value}".`);
+    throw new ConfigError([`${variable}: "${value}" must be host:port, e.g. 127.0.0.1:9464`]);
+  }
+  // The SDK's exporter binds a socket address and looks up no name: "localhost:9464" would pass
+  // here and fail as the Runtime starts, in the SDK's words.
+  if (!isIPv4(value.slice(0, value.lastIndexOf(':')))) {
+    throw new ConfigError([`${variable}: "${value}" must name an IP address of this host, not a host name, e.g. 127.0.0.1:9464 or 0.0.0.0:9464`]);
   }
   return value;
 }

@@ -8,6 +8,9 @@ import { createSmtpTransport } from '../activities/email';
 import { cliType } from '../infra/dev-server';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
+import { namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+
+const GRPC_NOT_FOUND = 5;
 
 export interface DossierWorker {
   worker: Worker;
@@ -29,8 +32,10 @@ const registeredType = (type: temporal.api.enums.v1.IndexedValueType): string =>
  * another type: every engagement would otherwise fail its workflow task at its first change of
  * stage, and keep failing, until an operator fixed it.
  */
-async function requireSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
+async function requireSearchAttributes(connection: NativeConnection, namespace: string, address: string): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace }).catch((err: unknown) => {
+    // The first call that names the namespace: NOT_FOUND here is a TEMPORAL_NAMESPACE to correct.
+    if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) throw namespaceMissing(namespace, address, err);
     // A role without the operator service's list (or a proxy that hides it) gets a sentence, not a bare gRPC status.
     throw new Error(`cannot check namespace "${namespace}" for Dossier's search attributes: ${(err as Error).message}`, { cause: err });
   });
@@ -58,40 +63,52 @@ export async function createDossierWorker(
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
   extra: Partial<WorkerOptions> = {},
 ): Promise<DossierWorker> {
-  // Schema created or migrated before polling: a wrong DATABASE_URL stops the worker here.
-  await config.store?.ready();
-  const connection = await NativeConnection.connect(config.temporal.connectionOptions);
+  const address = config.temporal.connectionOptions.address ?? 'localhost:7233';
+  let connection: NativeConnection | undefined;
+  let transport: ReturnType<typeof createSmtpTransport> | undefined;
   try {
-    await requireSearchAttributes(connection, config.temporal.namespace);
+    // Schema created or migrated before polling: a wrong DATABASE_URL stops the worker here.
+    await config.store?.ready().catch((err: unknown) => {
+      throw storeNotReady(err);
+    });
+    connection = await NativeConnection.connect(config.temporal.connectionOptions).catch((err: unknown) => {
+      throw temporalUnreachable(address, err);
+    });
+    await requireSearchAttributes(connection, config.temporal.namespace, address);
+    const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
+    transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      ...source,
+      activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore }),
+      // In-flight activities get this long to finish on shutdown; what does not finish is retried by
+      // the server on another worker (or this one, restarted), so nothing is lost.
+      shutdownGraceTime: config.shutdownGraceMs,
+      dataConverter: config.encryption?.dataConverter,
+      ...workerTuningOptions(tuning),
+      ...extra,
+    });
+    const opened = { connection, transport };
+    return {
+      worker,
+      async run() {
+        try {
+          await worker.run();
+        } finally {
+          opened.transport.close();
+          await opened.connection.close();
+          await config.store?.close();
+        }
+      },
+    };
   } catch (err) {
-    await connection.close();
+    // The worker owns its store (run() closes it): one that never started closes it too, and what
+    // it had opened, so `npm start`, which goes on to stop its server, leaves nothing open.
+    transport?.close();
+    await connection?.close().catch(() => undefined);
+    await config.store?.close().catch(() => undefined);
     throw err;
   }
-  const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
-  const transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
-    ...source,
-    activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore }),
-    // In-flight activities get this long to finish on shutdown; what does not finish is retried by
-    // the server on another worker (or this one, restarted), so nothing is lost.
-    shutdownGraceTime: config.shutdownGraceMs,
-    dataConverter: config.encryption?.dataConverter,
-    ...workerTuningOptions(tuning),
-    ...extra,
-  });
-  return {
-    worker,
-    async run() {
-      try {
-        await worker.run();
-      } finally {
-        transport.close();
-        await connection.close();
-        await config.store?.close();
-      }
-    },
-  };
 }

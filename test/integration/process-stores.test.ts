@@ -48,7 +48,17 @@ vi.mock('../../infra/embedded', () => ({
 vi.mock('../../intake/spawn', () => ({ spawnIntake: () => ({ pid: undefined, stop: async () => undefined }) }));
 vi.mock('../../worker/telemetry', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../worker/telemetry')>();
-  return { ...actual, installTelemetry: () => actual.installTelemetry({ logger: quietLogger, shutdownSignals: [] }) };
+  return {
+    ...actual,
+    installTelemetry: () => {
+      // One Runtime per process: an npm start that created no worker leaves it installed for the next.
+      try {
+        actual.installTelemetry({ logger: quietLogger, shutdownSignals: [] });
+      } catch (err) {
+        if (!/singleton has already been (installed|instantiated)/.test((err as Error).message)) throw err;
+      }
+    },
+  };
 });
 vi.mock('../../worker/worker', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../worker/worker')>();
@@ -109,6 +119,24 @@ describe('the stores a process opens', () => {
     await job;
     expect(seen.stores.length).toBe(2);
     expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
+  });
+
+  it('npm start whose worker cannot start closes the store it opened for it, and names the variable', { timeout: 60_000 }, async () => {
+    seen.bundlePath = inject('workflowBundlePath');
+    const closedPort = async () => `127.0.0.1:${await freePort()}`;
+    const failures: [Partial<NodeJS.ProcessEnv>, RegExp][] = [
+      [{ DATABASE_URL: `postgres://dossier@${await closedPort()}/dossier` }, /^DATABASE_URL: cannot create or migrate Dossier's schema/],
+      [{ TEMPORAL_ADDRESS: await closedPort() }, /^TEMPORAL_ADDRESS: cannot reach the Temporal server at /],
+      // The store is opened while the configuration is read, so that its own problems are listed too.
+      [{ DATABASE_URL: `postgres://dossier@${await closedPort()}/dossier`, SMTP_URL: 'http://relay.example.org' }, /SMTP_URL: must be a URL/],
+    ];
+    for (const [settings, refusal] of failures) {
+      seen.stores.length = 0;
+      seen.env = { ...(await environment(`refused-${Object.keys(settings).join('-')}`)), ...settings };
+      await expect(runMainJob([])).rejects.toThrow(refusal);
+      expect(seen.stores.length).toBe(1);
+      expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
+    }
   });
 
   it('npm run web opens one store for its pages and its client\'s keys, and closes it when it stops', { timeout: 60_000 }, async () => {

@@ -48,11 +48,13 @@ describe('worker configuration', () => {
       TEMPORAL_ADDRESS: 'no port here',
       DOSSIER_SHUTDOWN_GRACE_SECONDS: 'soon',
       DOSSIER_MASTER_KEYS: 'k1:tooshort',
+      DOSSIER_METRICS_ADDRESS: 'localhost:9464',
     });
     expect(problems.join('\n')).toMatch(/SMTP_URL: must be a URL/);
     expect(problems.join('\n')).toMatch(/TEMPORAL_ADDRESS: "no port here" must be host:port/);
     expect(problems.join('\n')).toMatch(/DOSSIER_SHUTDOWN_GRACE_SECONDS/);
     expect(problems.join('\n')).toMatch(/DOSSIER_MASTER_KEYS: entry 1 must be <id>:<base64 of 32 random bytes>/);
+    expect(problems.join('\n')).toMatch(/DOSSIER_METRICS_ADDRESS: "localhost:9464" must name an IP address of this host/);
   });
 
   it('takes a case mailbox for replies, and refuses one with a sub-address', () => {
