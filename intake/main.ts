@@ -11,7 +11,7 @@ import { openIntake } from './open';
 async function main(): Promise<void> {
   // Its own Prometheus endpoint (the SDK runtime's exporter, as the worker's): the intake is a process apart.
   const metricsAddress = metricsAddressFrom(process.env, undefined, 'DOSSIER_INTAKE_METRICS_ADDRESS');
-  if (metricsAddress) installTelemetry({ metricsAddress, shutdownSignals: [] });
+  if (metricsAddress) installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_INTAKE_METRICS_ADDRESS', shutdownSignals: [] });
   const opened = await openIntake(process.env, (line) => console.log(line), undefined, metricsAddress ? Runtime.instance().metricMeter : undefined);
   console.log(`Intake               ${describeIntakeConfig(opened.config)}`);
   if (metricsAddress) console.log(`Intake metrics       http://${metricsAddress}/metrics`);
