@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { freePort } from './ports';
 import { resolveTemporalCli } from './temporal-cli';
@@ -82,6 +83,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const address = `127.0.0.1:${port}`;
   try {
     await waitUntilServing(address, startTimeoutMs, exited);
+    await registerMissingSearchAttributes(address, namespace);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\nTemporal dev server output:\n${output()}`);
@@ -115,6 +117,25 @@ export function cliType(type: string): string {
     KEYWORD_LIST: 'KeywordList',
   };
   return names[type] ?? type;
+}
+
+/**
+ * The CLI's `--search-attribute` registers only when it creates the SQLite file: a file an older
+ * Dossier wrote lacks the attributes added since, and the worker would refuse to start on it. They
+ * are added here; one registered with another type is left for the worker to name.
+ */
+async function registerMissingSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = DOSSIER_SEARCH_ATTRIBUTES.filter((key) => customAttributes?.[key.name] === undefined);
+    if (!missing.length) return;
+    const types = temporal.api.enums.v1.IndexedValueType;
+    const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, types[`INDEXED_VALUE_TYPE_${key.type}` as keyof typeof types]]));
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } finally {
+    await connection.close();
+  }
 }
 
 async function waitUntilServing(address: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {

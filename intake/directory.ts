@@ -11,6 +11,7 @@
 import { replyToken } from '../activities/threading';
 import type { DossierClient, EngagementSummary } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
+import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { Contact } from '../workflows/types';
 import type { Directory } from './correlate';
 
@@ -72,7 +73,12 @@ export class TemporalDirectory implements Directory {
     const running = this.tokens.get(token);
     if (running) return running;
     const listed = await this.remembered(token, async () => {
-      const [found] = await this.dossier.findEngagements({ replyToken: token, limit: 1 });
+      const [found] = await this.dossier.findEngagements({ replyToken: token, limit: 1 }).catch((err: unknown) => {
+        // A namespace that has not registered DossierReplyToken refuses the query (the token itself was
+        // checked): the engagement is looked for as before it was listed, not left in the inbox for good.
+        if (err instanceof DossierClientError && err.code === ClientErrorCode.InvalidInput) return [];
+        throw err;
+      });
       return found?.campaignId && found.vendorId ? { campaignId: found.campaignId, vendorId: found.vendorId } : undefined;
     });
     if (listed || references.length === 0) return listed;

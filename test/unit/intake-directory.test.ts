@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { replyToken } from '../../activities/threading';
 import type { CampaignSummary, DossierClient, EngagementFilter, EngagementSummary } from '../../client/api';
+import { invalidInput } from '../../client/errors';
 import type { CampaignClient } from '../../client/campaign-api';
 import { TemporalDirectory, type DirectoryLimits } from '../../intake/directory';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -47,14 +48,19 @@ describe('the intake directory of campaigns by case reference', () => {
  * Visibility's list of engagements as the server gives it: running ones first, then the newest.
  * Those in `withToken` were started with their `DossierReplyToken`; the others before it was set.
  */
-function tokenDirectory(history: EngagementSummary[], limits: DirectoryLimits = {}, withToken: EngagementSummary[] = []) {
+function tokenDirectory(history: EngagementSummary[], limits: DirectoryLimits = {}, withToken: EngagementSummary[] | 'unregistered' = []) {
   const listed: { filter: EngagementFilter; rows: number }[] = [];
   const dossier = {
     findCampaigns: async () => [{ ...legacyCampaign, reference: 'OPC-2020-VC' }],
     findEngagements: async (filter: EngagementFilter) => {
+      // What the client makes of the server's answer on a namespace without DossierReplyToken (seen on a dev server).
+      if (withToken === 'unregistered' && filter.replyToken !== undefined) {
+        listed.push({ filter, rows: 0 });
+        throw invalidInput(`invalid search query "DossierReplyToken = '${filter.replyToken}'": invalid query: invalid search attribute: DossierReplyToken`);
+      }
       const rows = history
         .filter((e) => (!filter.running || e.executionStatus === 'RUNNING') && (filter.campaign === undefined || e.campaignId === filter.campaign))
-        .filter((e) => filter.replyToken === undefined || (withToken.includes(e) && replyToken(e.workflowId) === filter.replyToken))
+        .filter((e) => filter.replyToken === undefined || (withToken !== 'unregistered' && withToken.includes(e) && replyToken(e.workflowId) === filter.replyToken))
         .slice(0, filter.limit ?? 1000);
       listed.push({ filter, rows: rows.length });
       return rows;
@@ -97,6 +103,20 @@ describe('the intake directory of reply tokens', () => {
       { filter: { running: true, limit: 100_000 }, rows: 2 },
       { filter: { replyToken: token, limit: 1 }, rows: 0 },
       { filter: { campaign: 'vc-2020', limit: 100_000 }, rows: 3 },
+    ]);
+  });
+
+  it('finds an ended engagement in the campaign its subject names on a namespace that has not registered DossierReplyToken yet', async () => {
+    const { directory, listed } = tokenDirectory([...running, ended], {}, 'unregistered');
+    const token = replyToken(ended.workflowId);
+    // Refused, the token's query would leave every late reply in the inbox until an operator registered it.
+    expect(await directory.engagementByToken(token, ['OPC-2020-VC'])).toEqual({ campaignId: 'vc-2020', vendorId: 'acme' });
+    expect(await directory.engagementByToken(token, [])).toBeUndefined();
+    expect(listed.map((l) => l.filter)).toEqual([
+      { running: true, limit: 100_000 },
+      { replyToken: token, limit: 1 },
+      { campaign: 'vc-2020', limit: 100_000 },
+      { running: true, limit: 100_000 },
     ]);
   });
 
