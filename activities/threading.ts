@@ -2,7 +2,7 @@
 // and step (never random, so a retried send and every later message refer to the same IDs), and the
 // per-engagement Reply-To address with a token, for mail clients that drop threading headers. The
 // intake reads them back with the functions here, so naming and reading live in one place.
-import { replyToken } from '../workflows/reply-token';
+import { isReplyToken, replyToken } from '../workflows/reply-token';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 
 export function messageIdFor(threadId: string, step: string, domain: string): string {
@@ -41,7 +41,7 @@ export function tokenOf(address: string, caseMailbox: string): string | undefine
   if (at < 0 || address.slice(at + 1).toLowerCase() !== caseMailbox.slice(caseAt + 1).toLowerCase()) return undefined;
   const [local, token] = address.slice(0, at).toLowerCase().split('+');
   if (local !== caseMailbox.slice(0, caseAt).split('+')[0].toLowerCase()) return undefined;
-  return token && /^[0-9a-f]{16}$/.test(token) ? token : undefined;
+  return token && isReplyToken(token) ? token : undefined;
 }
 
 const ID = '[a-z0-9][a-z0-9-]{0,62}';

@@ -69,6 +69,7 @@ import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refuse
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { isReplyToken } from '../workflows/reply-token';
 
 export interface EngagementRef {
   campaignId: string;
@@ -509,7 +510,7 @@ export function engagementQuery(filter: EngagementFilter): string {
   if (filter.campaign !== undefined) clauses.push(`DossierCampaign = ${quote(checkId('campaign', filter.campaign))}`);
   if (filter.vendor !== undefined) clauses.push(`DossierVendor = ${quote(checkId('vendor', filter.vendor))}`);
   if (filter.replyToken !== undefined) {
-    if (!/^[0-9a-f]{16}$/.test(filter.replyToken)) throw invalidInput(`"${filter.replyToken}" is not a reply token: 16 lower-case hex digits`);
+    if (!isReplyToken(filter.replyToken)) throw invalidInput(`"${filter.replyToken}" is not a reply token: 16 lower-case hex digits`);
     clauses.push(`DossierReplyToken = ${quote(filter.replyToken)}`);
   }
   if (filter.stage !== undefined) {

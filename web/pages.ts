@@ -933,12 +933,12 @@ function rememberAuthority(c: Context<WebEnv>, found: Pick<Authority, 'id' | 'na
   c.set('sessionChanged', true);
 }
 
-/** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */
 /** The intake's answer for a message no longer in the holding pen it was looked for in. */
 function isGoneFromPen(err: unknown): boolean {
   return err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && /no held message/.test(err.message);
 }
 
+/** After a form that did `action`: the page at `to` says so once (see `Session.notice`). */
 function doneThen(c: Context<WebEnv>, action: string, to: string): Response {
   c.set('session', { ...c.get('session'), notice: action });
   c.set('sessionChanged', true);

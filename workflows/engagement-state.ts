@@ -24,7 +24,7 @@ import type {
 import { nextActionKeyword } from './messages';
 import type { ReminderKind } from './reminders';
 import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
-import { endOfNextWeekday, isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
+import { dueCountedFrom, endOfNextWeekday, isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
 import type {
   Contact,
   Demonstration,
@@ -251,8 +251,8 @@ export class EngagementCase {
     this.statedDueDate = undefined;
     // Working days were counted on the calendar just before sending; the day does not move.
     if (workingDays(this.input.policy.responseDue) !== undefined) return this.letterSent(now, keepsLaterStage);
-    const due = stated !== undefined ? instant(stated) : now + requireDurationMs(this.input.policy.responseDue);
     const provisional = instant(this.state.responseDueDate!);
+    const due = instant(stated ?? dueCountedFrom(now, this.input.policy.responseDue));
     if (due > provisional) {
       this.state.responseDueDate = toIsoString(due);
       // Seconds of sending are not news; a letter held up for a minute or more is.
