@@ -29,7 +29,7 @@ import type {
   StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
-import { excerptOf, FREE_TEXT, LIMITS, NAME, textProblem } from './text-rules';
+import { excerptOf, field, FREE_TEXT, LIMITS, NAME, sizeRefusal, textProblem } from './text-rules';
 import {
   applyStatementEdit,
   changesShown,
@@ -570,7 +570,10 @@ export class CampaignCase {
     }
     const next = this.prospectiveDraft(req.openCases);
     const gaps = statementGaps(next);
-    if (gaps.length) reject(`Cannot draft: ${describeGaps(gaps)}`);
+    if (gaps.length) {
+      const message = `Cannot draft: ${describeGaps(gaps)}`;
+      throw gaps.length === 1 ? refusal('text-missing', {}, message) : refusal('texts-missing', { count: String(gaps.length) }, message);
+    }
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
     // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
@@ -755,7 +758,10 @@ export class CampaignCase {
       throw refusal('not-current', { version: String(version), current: String(draft.version) }, `Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
     }
     const unprintable = this.currentUnprintable();
-    if (unprintable) reject(`Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
+    if (unprintable) {
+      const values = { version: String(version), error: unprintable.error };
+      throw refusal('version-unprintable', values, `Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
+    }
   }
 
   checkApproval(vote: ApproveStatementInput): void {
@@ -785,7 +791,12 @@ export class CampaignCase {
   checkChangeRequest(vote: RequestChangesInput): void {
     this.checkVote(vote);
     const problem = textProblem(vote.comment, FREE_TEXT);
-    if (problem) reject(`The comment (what should change; it goes to the lead and the other signatories) ${problem}.`);
+    if (problem) {
+      const message = `The comment (what should change; it goes to the lead and the other signatories) ${problem}.`;
+      const sized = sizeRefusal(field('comment'), vote.comment, FREE_TEXT.max, message);
+      if (sized) throw sized;
+      reject(message);
+    }
   }
 
   /** Legacy: the next version at once. Edit loop: the version goes back to the lead, who edits and submits. */

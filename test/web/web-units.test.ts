@@ -11,6 +11,7 @@ import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
@@ -1357,6 +1358,85 @@ describe('a refusal that carries a date, on a French page of a campaign in Toron
   it('is worded in English on an English page, with the day in Toronto', async () => {
     const response = await post('extend', { dueDate: '2026-12-05', reason: 'Asked by the vendor' }, 'en');
     expect(await response.text()).toContain('<p class="error" id="extend-dueDate-error">The new due date must be later than the current one (10\u00a0Dec\u00a02026).</p>');
+  });
+});
+
+describe('a reason too long for the extend form, on a French page', () => {
+  const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
+  const reason = 'x'.repeat(2_001);
+  const { post } = engagementForms('awaiting-response', {
+    extendDeadline: async () => refusedByWorkflow(() => rules.checkExtendDeadline(view, { by: 'Owen', reason, dueDate: '2026-12-20' } as never, Date.parse('2026-12-01T12:00:00Z'))),
+  });
+
+  it('says in French which field is too long, by how much, next to that field', async () => {
+    const response = await post('extend', { dueDate: '2026-12-20', reason }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="extend-reason-error">Trop long\u00a0: 2\u202f001 caractères pour le motif de la prolongation, 2\u202f000 au plus.</p>');
+    expect(html).not.toContain('must be at most');
+  });
+});
+
+describe('refusals the workspace words by their code: typed text, texts missing at drafting, an unprintable version, an id', () => {
+  const views = loadViews();
+  const failure = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      return err;
+    }
+    throw new Error('the check accepted the request');
+  };
+  const french = (err: unknown) => {
+    const details = refusalDetails(err);
+    expect(details, (err as Error).message).toBeDefined();
+    return refusalSentence(details!, 'fr', 'UTC', views);
+  };
+  const by = 'Owen';
+  const campaign = (rules: 'legacy' | 'edit-loop') => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const kase = new CampaignCase(input, rules);
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    kase.engagementFailed('cisco', 'worker lost');
+    return kase;
+  };
+
+  it('names a blank question, or too many of them, in French', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?', ' '], dueDate: '2026-12-20' } as never, now)))).toBe(
+      'Remplissez la question 2\u00a0: ce champ ne doit pas être vide.',
+    );
+    expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: Array(51).fill('Q?'), dueDate: '2026-12-20' } as never, now)))).toBe(
+      'Trop d’entrées pour les questions de la série\u00a0: 51, 50 au plus.',
+    );
+  });
+
+  it('tells the lead in French how many texts are still missing at drafting', () => {
+    expect(french(failure(() => campaign('edit-loop').checkDraft({ by })))).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français/);
+  });
+
+  it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
+    const approving = campaign('legacy');
+    approving.startApproval('2026-12-01T10:00:00.000Z');
+    expect(french(failure(() => approving.checkChangeRequest({ by: 'Daniel', authorityId: 'opc', version: 1, comment: 'x'.repeat(20_001) })))).toBe(
+      'Trop long\u00a0: 20\u202f001 caractères pour le commentaire, 20\u202f000 au plus.',
+    );
+    approving.draftUnprintable(1, 'the font has no glyph for U+1F600');
+    expect(french(failure(() => approving.checkApproval({ by: 'Daniel', authorityId: 'opc', version: 1 })))).toBe(
+      'La version 1 n’a pas pu être imprimée et ne peut donc pas être approuvée (the font has no glyph for U+1F600). Le ou la responsable de campagne soumet une nouvelle version.',
+    );
+  });
+
+  it('says in French that an id of more than one word does not exist, or already exists', () => {
+    const address = '127.0.0.1:7233';
+    expect(french(fromTemporal(new WorkflowNotFoundError('not found', 'legacy-7', undefined), 'workflow legacy-7', address))).toBe(
+      'workflow legacy-7 n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.',
+    );
+    expect(french(fromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'campaign:vc', 'campaign'), 'campaign vc', address))).toBe(
+      'campaign vc existe déjà\u00a0: donnez un autre identifiant à la campagne.',
+    );
   });
 });
 
