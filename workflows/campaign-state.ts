@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import { refusal } from './refusals';
@@ -559,8 +559,13 @@ export class CampaignCase {
     }
     if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
     const open = this.openEngagements();
-    const problems = openCasesProblems(req.openCases, open.map((e) => e.vendorId));
-    if (problems.length) reject(`Cannot draft: ${problems.join('; ')}.`);
+    const problems = openCaseProblemList(req.openCases, open.map((e) => e.vendorId));
+    if (problems.length) {
+      const message = `Cannot draft: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}.`;
+      const coded = openCasesRefusal(problems);
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     const settled = new Set((req.openCases ?? []).map((d) => d.vendorId));
     const unsettled = open.filter((e) => !settled.has(e.vendorId));
     if (unsettled.length) {

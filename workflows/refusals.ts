@@ -81,6 +81,8 @@ export const REFUSALS = {
   'unknown-vendor': { vendor: 'text', known: 'text' },
   'vendor-exists': { vendor: 'text', campaign: 'text' },
   'no-more-vendors': { phase: 'phase' },
+  'open-case-not-open': { vendor: 'text' },
+  'open-case-no-reason': { vendors: 'text' },
   'engagement-open': { vendors: 'text' },
   'engagements-open': { count: 'text', vendors: 'text' },
   'no-draft': { phase: 'phase' },

@@ -12,7 +12,7 @@
 // Each problem is a sentence that starts after the field's name ("must be at most 200 characters…"),
 // so a validator says `the vendor name must…` and the file loader says `vendors[2].name: must…`.
 import type { ApplicationFailure } from '@temporalio/common';
-import { refusal } from './refusals';
+import { refusal, type RefusalDetails } from './refusals';
 
 export type TextKind = 'name' | 'line' | 'text';
 
@@ -303,6 +303,8 @@ export const FIELDS = {
   summary: 'the summary',
   reason: 'the reason',
   comment: 'the comment',
+  'open-case-reason-en': 'the reason for {n} in English',
+  'open-case-reason-fr': 'the reason for {n} in French',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 
@@ -331,13 +333,17 @@ export function fieldValue({ key, n }: FieldRef): string {
  * the reader's language; undefined for other problems (markup, control characters…), said in English.
  */
 export function sizeRefusal(ref: FieldRef, value: unknown, max: number, message: string): ApplicationFailure | undefined {
+  const details = sizeDetails(ref, value, max);
+  return details && refusal(details.refusal, details.values, message);
+}
+
+/** The code and values `sizeRefusal` gives a blank or too long text or list; undefined for any other. */
+export function sizeDetails(ref: FieldRef, value: unknown, max: number): RefusalDetails | undefined {
   const at = fieldValue(ref);
   const blank = value === undefined || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
-  if (blank) return refusal('field-empty', { field: at }, message);
+  if (blank) return { refusal: 'field-empty', values: { field: at } };
   const length = typeof value === 'string' || Array.isArray(value) ? value.length : 0;
-  if (length > max) {
-    return refusal(Array.isArray(value) ? 'list-too-long' : 'field-too-long', { field: at, max: String(max), got: String(length) }, message);
-  }
+  if (length > max) return { refusal: Array.isArray(value) ? 'list-too-long' : 'field-too-long', values: { field: at, max: String(max), got: String(length) } };
   return undefined;
 }
 

@@ -1417,6 +1417,22 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(failure(() => campaign('edit-loop').checkDraft({ by })))).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français/);
   });
 
+  it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const open = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) open.addEngagement(vendor, false);
+    const draft = (openCases: unknown[]) => french(failure(() => open.checkDraft({ by, openCases } as never)));
+    expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: ' ', fr: '' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }])).toBe(
+      'Indiquez la raison publique pour zoom, cisco en anglais ou en français\u00a0: la déclaration la publie.',
+    );
+    expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }])).toBe(
+      'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus.',
+    );
+    expect(draft([{ vendorId: 'epsilon', action: 'close', reason: { en: 'Gone', fr: 'Parti' } }])).toBe(
+      'Le dossier d’epsilon n’est plus ouvert\u00a0: rouvrez la page et réglez les dossiers encore ouverts.',
+    );
+  });
+
   it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
     const approving = campaign('legacy');
     approving.startApproval('2026-12-01T10:00:00.000Z');
