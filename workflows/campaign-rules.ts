@@ -4,7 +4,7 @@
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import type { RefusalDetails } from './refusals';
-import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, sizeDetails, textProblem, utf8Length, type TextRule } from './text-rules';
+import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, sizeDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -46,21 +46,27 @@ function mappingProblems(value: unknown, path: Path, fields: readonly string[]):
   return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` }] : undefined;
 }
 
-function textAt(value: unknown, path: Path, rule: TextRule): Problem[] {
+/** `ref`: the field's name in a refusal, which carries a code when the text is blank or too long. */
+function textAt(value: unknown, path: Path, rule: TextRule, ref?: FieldRef): Problem[] {
   const problem = typeof value === 'string' ? textProblem(value, rule) : wrongType('string', value);
-  return problem ? [{ path, message: problem }] : [];
+  if (!problem) return [];
+  const refusal = ref && sizeDetails(ref, value, rule.max);
+  return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
-function contactProblems(value: unknown, path: Path): Problem[] {
+/** `n`: the contact's number as a refusal names it (from 1). */
+function contactProblems(value: unknown, path: Path, n: number): Problem[] {
   const shape = mappingProblems(value, path, ['name', 'email']);
   if (shape && !isMapping(value)) return shape;
   const { name, email } = value as Record<string, unknown>;
-  const problems = textAt(name, [...path, 'name'], NAME);
+  const problems = textAt(name, [...path, 'name'], NAME, field('contact-name', n));
   if (typeof email !== 'string') problems.push({ path: [...path, 'email'], message: wrongType('string', email) });
   else {
     const problem = emailProblem(email);
+    const malformed = problem?.startsWith('must be an email address');
+    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : sizeDetails(field('contact-email', n), email, LIMITS.email);
     // zod's own wording for a malformed address, which the officer's guide quotes.
-    if (problem) problems.push({ path: [...path, 'email'], message: problem.startsWith('must be an email address') ? 'invalid email' : problem });
+    if (problem) problems.push({ path: [...path, 'email'], message: malformed ? 'invalid email' : problem, ...(refusal ? { refusal } : {}) });
   }
   return [...problems, ...(shape ?? [])];
 }
@@ -72,8 +78,8 @@ export function vendorProblems(value: unknown, path: Path = []): Problem[] {
   const { id, name, language, contacts } = value as Record<string, unknown>;
   const problems: Problem[] = [];
   if (typeof id !== 'string') problems.push({ path: [...path, 'id'], message: wrongType('string', id) });
-  else if (!ID_PATTERN.test(id)) problems.push({ path: [...path, 'id'], message: ID_MESSAGE });
-  problems.push(...textAt(name, [...path, 'name'], NAME));
+  else if (!ID_PATTERN.test(id)) problems.push({ path: [...path, 'id'], message: ID_MESSAGE, refusal: { refusal: 'vendor-id-invalid', values: { id } } });
+  problems.push(...textAt(name, [...path, 'name'], NAME, field('vendor-name')));
   if (!LANGUAGES.includes(language as (typeof LANGUAGES)[number])) {
     problems.push({
       path: [...path, 'language'],
@@ -81,9 +87,9 @@ export function vendorProblems(value: unknown, path: Path = []): Problem[] {
     });
   }
   if (!Array.isArray(contacts)) problems.push({ path: [...path, 'contacts'], message: wrongType('list', contacts) });
-  else if (contacts.length === 0) problems.push({ path: [...path, 'contacts'], message: 'needs at least one contact' });
+  else if (contacts.length === 0) problems.push({ path: [...path, 'contacts'], message: 'needs at least one contact', refusal: { refusal: 'no-contact', values: {} } });
   else if (contacts.length > LIMITS.contacts) problems.push({ path: [...path, 'contacts'], message: `must have at most ${LIMITS.contacts} entries` });
-  else contacts.forEach((c, i) => problems.push(...contactProblems(c, [...path, 'contacts', i])));
+  else contacts.forEach((c, i) => problems.push(...contactProblems(c, [...path, 'contacts', i], i + 1)));
   return [...problems, ...(shape ?? [])];
 }
 
@@ -98,10 +104,12 @@ export function cleanVendor(vendor: Vendor): Vendor {
 }
 
 /** Problems with one vendor added to a running campaign, in the same words as the file checks. */
-export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[] } {
+/** `refusal`: the code and values of the only problem, where it has them (the workspace words it). */
+export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[]; refusal?: RefusalDetails } {
   const problems = vendorProblems(vendor, ['vendor']);
   if (problems.length === 0) return { ok: true, vendor: cleanVendor(vendor as Vendor) };
-  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`) };
+  const only = problems.length === 1 ? problems[0]!.refusal : undefined;
+  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(only ? { refusal: only } : {}) };
 }
 
 /** Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`). */

@@ -418,7 +418,11 @@ export class CampaignCase {
     // between would go into it open and unsettled, past the rule that the lead settles each one.
     if (this.phase !== 'engaging' || this.draftRequested) throw refusal('no-more-vendors', { phase: this.phase }, `Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
     const check = checkVendor(vendor);
-    if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
+    if (!check.ok) {
+      const message = `Cannot add this vendor: ${check.problems.join('; ')}`;
+      if (check.refusal) throw refusal(check.refusal.refusal, check.refusal.values, message);
+      reject(message);
+    }
     if (this.engagements.has(vendor.id)) {
       throw refusal('vendor-exists', { vendor: vendor.id, campaign: this.input.campaign.id }, `Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
     }

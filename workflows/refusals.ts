@@ -80,6 +80,8 @@ export const REFUSALS = {
   'left-out-at-drafting': { vendor: 'text' },
   'unknown-vendor': { vendor: 'text', known: 'text' },
   'vendor-exists': { vendor: 'text', campaign: 'text' },
+  'vendor-id-invalid': { id: 'text' },
+  'address-invalid': { address: 'text' },
   'no-more-vendors': { phase: 'phase' },
   'open-case-not-open': { vendor: 'text' },
   'open-case-no-reason': { vendors: 'text' },

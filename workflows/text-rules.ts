@@ -303,6 +303,7 @@ export const FIELDS = {
   summary: 'the summary',
   reason: 'the reason',
   comment: 'the comment',
+  'vendor-name': 'the vendor name',
   'open-case-reason-en': 'the reason for {n} in English',
   'open-case-reason-fr': 'the reason for {n} in French',
 } as const;

@@ -1433,6 +1433,17 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
   });
 
+  it('says in French why a vendor cannot be added, when one problem is the reason', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const engaging = new CampaignCase(input, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
+    expect(add({ id: 'Meet Inc' })).toBe('L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»).');
+    expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom du fournisseur, 200 au plus.');
+    expect(add({ contacts: [{ name: 'Ada', email: 'ada at meet' }] })).toBe('«\u202fada at meet\u202f» n’est pas une adresse électronique de la forme nom@exemple.org.');
+    expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour le fournisseur.');
+  });
+
   it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
     const approving = campaign('legacy');
     approving.startApproval('2026-12-01T10:00:00.000Z');
