@@ -272,8 +272,9 @@ export function listProblem(value: unknown, max: number, optional = false): stri
 
 /**
  * The fields an officer's or a co-signatory's request names in a refusal, by a stable key (a
- * refusal's `field` value, worded by the workspace from `field.<key>` in strings.yaml), with the
- * English the CLI prints; `{n}` is the item (a number, a question id).
+ * refusal's `field` value, worded by the workspace from `refused-field.<key>` in strings.yaml), with
+ * the English a validator's message names it by (the vendor file's and open cases' name paths
+ * instead); `{n}` is the item (a number, a question id, a vendor).
  */
 export const FIELDS = {
   by: 'the case officer\'s name ("by")',
