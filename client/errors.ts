@@ -31,7 +31,7 @@ export class DossierClientError extends DossierError<ClientErrorCode> {
 
 /** No workflow with that ID (never started, or a typo in the campaign or vendor). */
 export function notFound(what: string, cause?: unknown): DossierClientError {
-  return new DossierClientError(ClientErrorCode.NotFound, `${what} does not exist (check the campaign and vendor ids)`, { cause });
+  return new DossierClientError(ClientErrorCode.NotFound, `${what} does not exist (check the campaign and vendor ids)`, { cause, refusal: { refusal: 'not-found', values: { id: what } } });
 }
 
 /**
@@ -88,7 +88,7 @@ export function fromTemporal(err: unknown, what: string, address: string): unkno
   if (err instanceof WorkflowNotFoundError) return notFound(what, err);
   if (err instanceof WorkflowUpdateFailedError) return refused(what, err.cause?.message ?? err.message, err);
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return new DossierClientError(ClientErrorCode.AlreadyStarted, `${what} already exists`, { cause: err });
+    return new DossierClientError(ClientErrorCode.AlreadyStarted, `${what} already exists`, { cause: err, refusal: { refusal: 'already-exists', values: { id: what } } });
   }
   if (isUnavailable(err)) return serverUnreachable(address, err);
   return err;

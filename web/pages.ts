@@ -147,14 +147,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const file = c.get('body').campaignFile;
     // The file's problems are the parser's and the workflow's English words: worded in the page's
     // language where `refusalText` knows them, else marked as English; `worded`: the page's own sentence.
-    const show = (problems: { where: string; message: string; line?: number; column?: number }[], status: 400 | 409 | 422, { worded = false } = {}) =>
+    const show = (problems: { where: string; message: string; line?: number; column?: number; refusal?: RefusalDetails }[], status: 400 | 409 | 422, { worded = false } = {}) =>
       c.html(
         page(c, 'campaign-new', {
           title: title(c, 'campaign-new.title'),
           problems: problems.map((p) => {
             if (worded) return p;
-            const { text, lang } = refusalText(p.message, c.get('language'));
-            return { ...p, message: text, lang };
+            const { refusal, ...problem } = p;
+            const { text, lang } = refusalText(p.message, c.get('language'), undefined, refusal);
+            return { ...problem, message: text, lang };
           }),
         }),
         status,
@@ -172,7 +173,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       await (await deps.campaigns()).start(input);
     } catch (err) {
       if (err instanceof DossierClientError && err.code !== ClientErrorCode.ServerUnreachable) {
-        return show([{ where: input.campaign.id, message: err.message }], err.code === ClientErrorCode.AlreadyStarted ? 409 : 422);
+        const refusal = refusalDetails(err);
+        return show([{ where: input.campaign.id, message: err.message, ...(refusal ? { refusal } : {}) }], err.code === ClientErrorCode.AlreadyStarted ? 409 : 422);
       }
       throw err;
     }
@@ -642,8 +644,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = notFound;
+      const refusal = refusalDetails(err);
       const errors = unknownTarget
-        ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message } }
+        ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
         : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);
       if (!errors) throw err;
       return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);

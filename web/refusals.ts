@@ -6,6 +6,7 @@
 import { ENDED_REASON } from '../client/errors';
 import { CAMPAIGN_PHASES } from '../workflows/messages';
 import { REFUSALS, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
+import { FIELDS } from '../workflows/text-rules';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type InboundMessage, type Language } from '../workflows/types';
 import type { Views } from './views';
 
@@ -73,13 +74,30 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
     const value = (values as Record<string, string>)[name]!;
     const named = WORDED_VALUES[kind];
     if (named && !named.known.includes(value)) return undefined;
+    if (kind === 'field') {
+      const field = fieldName(value, language, views);
+      if (field === undefined) return undefined;
+      worded[name] = field;
+      continue;
+    }
+    if (kind === 'number' && !/^\d+$/.test(value)) return undefined;
     worded[name] = named
       ? views.text(language, named.prefix + value)
       : kind === 'day'
         ? views.date(value, language, timeZone)
         : kind === 'moment'
           ? views.dateTime(value, language, timeZone)
-          : value;
+          : kind === 'number'
+            ? new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB').format(Number(value))
+            : value;
   }
   return views.text(language, `form-refusal.${code}`, worded);
+}
+
+/** A field a refusal names (`key` or `key:item`) in `language`; undefined for a key this release does not know. */
+function fieldName(value: string, language: Language, views: Views): string | undefined {
+  const colon = value.indexOf(':');
+  const key = colon < 0 ? value : value.slice(0, colon);
+  if (!Object.hasOwn(FIELDS, key)) return undefined;
+  return views.text(language, `refused-field.${key}`, colon < 0 ? {} : { n: value.slice(colon + 1) });
 }

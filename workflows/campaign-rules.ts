@@ -3,7 +3,8 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import { emailProblem, findingsSizeProblem, LIMITS, publicTextProblem, quote, textProblem, utf8Length, type TextRule } from './text-rules';
+import type { RefusalDetails } from './refusals';
+import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, sizeDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -11,6 +12,8 @@ export type Path = (string | number)[];
 export interface Problem {
   path: Path;
   message: string;
+  /** Its code and values, where the workspace words it in the reader's language. */
+  refusal?: RefusalDetails;
 }
 
 const NAME: TextRule = { kind: 'name', max: LIMITS.name };
@@ -43,21 +46,27 @@ function mappingProblems(value: unknown, path: Path, fields: readonly string[]):
   return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` }] : undefined;
 }
 
-function textAt(value: unknown, path: Path, rule: TextRule): Problem[] {
+/** `ref`: the field's name in a refusal, which carries a code when the text is blank or too long. */
+function textAt(value: unknown, path: Path, rule: TextRule, ref?: FieldRef): Problem[] {
   const problem = typeof value === 'string' ? textProblem(value, rule) : wrongType('string', value);
-  return problem ? [{ path, message: problem }] : [];
+  if (!problem) return [];
+  const refusal = ref && sizeDetails(ref, value, rule.max);
+  return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
-function contactProblems(value: unknown, path: Path): Problem[] {
+/** `n`: the contact's number as a refusal names it (from 1). */
+function contactProblems(value: unknown, path: Path, n: number): Problem[] {
   const shape = mappingProblems(value, path, ['name', 'email']);
   if (shape && !isMapping(value)) return shape;
   const { name, email } = value as Record<string, unknown>;
-  const problems = textAt(name, [...path, 'name'], NAME);
+  const problems = textAt(name, [...path, 'name'], NAME, field('contact-name', n));
   if (typeof email !== 'string') problems.push({ path: [...path, 'email'], message: wrongType('string', email) });
   else {
     const problem = emailProblem(email);
+    const malformed = problem?.startsWith('must be an email address');
+    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : sizeDetails(field('contact-email', n), email, LIMITS.email);
     // zod's own wording for a malformed address, which the officer's guide quotes.
-    if (problem) problems.push({ path: [...path, 'email'], message: problem.startsWith('must be an email address') ? 'invalid email' : problem });
+    if (problem) problems.push({ path: [...path, 'email'], message: malformed ? 'invalid email' : problem, ...(refusal ? { refusal } : {}) });
   }
   return [...problems, ...(shape ?? [])];
 }
@@ -69,8 +78,8 @@ export function vendorProblems(value: unknown, path: Path = []): Problem[] {
   const { id, name, language, contacts } = value as Record<string, unknown>;
   const problems: Problem[] = [];
   if (typeof id !== 'string') problems.push({ path: [...path, 'id'], message: wrongType('string', id) });
-  else if (!ID_PATTERN.test(id)) problems.push({ path: [...path, 'id'], message: ID_MESSAGE });
-  problems.push(...textAt(name, [...path, 'name'], NAME));
+  else if (!ID_PATTERN.test(id)) problems.push({ path: [...path, 'id'], message: ID_MESSAGE, refusal: { refusal: 'vendor-id-invalid', values: { id } } });
+  problems.push(...textAt(name, [...path, 'name'], NAME, field('vendor-name')));
   if (!LANGUAGES.includes(language as (typeof LANGUAGES)[number])) {
     problems.push({
       path: [...path, 'language'],
@@ -78,9 +87,9 @@ export function vendorProblems(value: unknown, path: Path = []): Problem[] {
     });
   }
   if (!Array.isArray(contacts)) problems.push({ path: [...path, 'contacts'], message: wrongType('list', contacts) });
-  else if (contacts.length === 0) problems.push({ path: [...path, 'contacts'], message: 'needs at least one contact' });
+  else if (contacts.length === 0) problems.push({ path: [...path, 'contacts'], message: 'needs at least one contact', refusal: { refusal: 'no-contact', values: {} } });
   else if (contacts.length > LIMITS.contacts) problems.push({ path: [...path, 'contacts'], message: `must have at most ${LIMITS.contacts} entries` });
-  else contacts.forEach((c, i) => problems.push(...contactProblems(c, [...path, 'contacts', i])));
+  else contacts.forEach((c, i) => problems.push(...contactProblems(c, [...path, 'contacts', i], i + 1)));
   return [...problems, ...(shape ?? [])];
 }
 
@@ -95,10 +104,12 @@ export function cleanVendor(vendor: Vendor): Vendor {
 }
 
 /** Problems with one vendor added to a running campaign, in the same words as the file checks. */
-export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[] } {
+/** `refusal`: the code and values of the only problem, where it has them (the workspace words it). */
+export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[]; refusal?: RefusalDetails } {
   const problems = vendorProblems(vendor, ['vendor']);
   if (problems.length === 0) return { ok: true, vendor: cleanVendor(vendor as Vendor) };
-  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`) };
+  const only = problems.length === 1 ? problems[0]!.refusal : undefined;
+  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(only ? { refusal: only } : {}) };
 }
 
 /** Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`). */
@@ -241,8 +252,24 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
  * whose engagement is open (`openVendorIds`) once, says close or exclude, and gives a public reason.
  */
 export function openCasesProblems(value: unknown, openVendorIds: readonly string[]): string[] {
+  return openCaseProblemList(value, openVendorIds).map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/**
+ * The code and values of the problems `openCaseProblemList` found, when one refusal says them all: a
+ * single problem with a code, or reasons missing for several vendors; undefined otherwise.
+ */
+export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails | undefined {
+  const codes = problems.map((p) => p.refusal);
+  if (codes.length === 1) return codes[0];
+  if (codes.length === 0 || !codes.every((r) => r?.refusal === 'open-case-no-reason')) return undefined;
+  return { refusal: 'open-case-no-reason', values: { vendors: codes.map((r) => (r!.values as { vendors: string }).vendors).join(', ') } };
+}
+
+/** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */
+export function openCaseProblemList(value: unknown, openVendorIds: readonly string[]): Problem[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) return [`openCases: ${wrongType('list', value)}`];
+  if (!Array.isArray(value)) return [{ path: ['openCases'], message: wrongType('list', value) }];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   value.forEach((decision, i) => {
@@ -252,13 +279,35 @@ export function openCasesProblems(value: unknown, openVendorIds: readonly string
     problems.push(...(shape ?? []));
     const { vendorId, action, reason } = decision as Record<string, unknown>;
     if (typeof vendorId !== 'string' || !openVendorIds.includes(vendorId)) {
-      problems.push({ path: [...at, 'vendorId'], message: `${quote(vendorId)} is not an open engagement (open: ${openVendorIds.join(', ') || 'none'})` });
+      problems.push({
+        path: [...at, 'vendorId'],
+        message: `${quote(vendorId)} is not an open engagement (open: ${openVendorIds.join(', ') || 'none'})`,
+        // Most often it ended while the lead filled in the form.
+        ...(typeof vendorId === 'string' ? { refusal: { refusal: 'open-case-not-open', values: { vendor: vendorId } } } : {}),
+      });
     } else if (seen.has(vendorId)) problems.push({ path: [...at, 'vendorId'], message: `${vendorId} is named twice` });
     else seen.add(vendorId);
     if (!OPEN_CASE_ACTIONS.includes(action as OpenCaseAction)) problems.push({ path: [...at, 'action'], message: `must be ${OPEN_CASE_ACTIONS.join(' or ')}` });
-    problems.push(...publicTextAt(reason, [...at, 'reason'], { kind: 'text', max: LIMITS.reason }));
+    const rule: TextRule = { kind: 'text', max: LIMITS.reason };
+    const [problem] = publicTextAt(reason, [...at, 'reason'], rule);
+    if (problem) {
+      const refusal = typeof vendorId === 'string' ? reasonRefusal(reason, rule, vendorId) : undefined;
+      problems.push({ ...problem, ...(refusal ? { refusal } : {}) });
+    }
   });
-  return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  return problems;
+}
+
+/**
+ * The code of the problem `publicTextProblem` finds first in a decision's reason, where it has one: a
+ * reason too long in a language, or blank in both.
+ */
+function reasonRefusal(value: unknown, rule: TextRule, vendorId: string): RefusalDetails | undefined {
+  if (!isMapping(value) || Object.keys(value).some((k) => k !== 'en' && k !== 'fr')) return undefined;
+  for (const language of LANGUAGES) {
+    if (textProblem(value[language], { ...rule, optional: true })) return sizeDetails(field(`open-case-reason-${language}`, vendorId), value[language], rule.max);
+  }
+  return { refusal: 'open-case-no-reason', values: { vendors: vendorId } };
 }
 
 /** Engagements a campaign starts in one workflow task (campaign.ts): their inputs share its 4 MB of commands. */

@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, openCasesProblems, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import { refusal } from './refusals';
@@ -29,7 +29,7 @@ import type {
   StatementVersionChanges,
   WithdrawVendorInput,
 } from './messages';
-import { excerptOf, FREE_TEXT, LIMITS, NAME, textProblem } from './text-rules';
+import { excerptOf, field, FREE_TEXT, LIMITS, NAME, sizeRefusal, textProblem } from './text-rules';
 import {
   applyStatementEdit,
   changesShown,
@@ -418,7 +418,11 @@ export class CampaignCase {
     // between would go into it open and unsettled, past the rule that the lead settles each one.
     if (this.phase !== 'engaging' || this.draftRequested) throw refusal('no-more-vendors', { phase: this.phase }, `Vendors can no longer be added: the statement is being drafted (phase ${this.phase}).`);
     const check = checkVendor(vendor);
-    if (!check.ok) reject(`Cannot add this vendor: ${check.problems.join('; ')}`);
+    if (!check.ok) {
+      const message = `Cannot add this vendor: ${check.problems.join('; ')}`;
+      if (check.refusal) throw refusal(check.refusal.refusal, check.refusal.values, message);
+      reject(message);
+    }
     if (this.engagements.has(vendor.id)) {
       throw refusal('vendor-exists', { vendor: vendor.id, campaign: this.input.campaign.id }, `Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
     }
@@ -559,8 +563,13 @@ export class CampaignCase {
     }
     if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
     const open = this.openEngagements();
-    const problems = openCasesProblems(req.openCases, open.map((e) => e.vendorId));
-    if (problems.length) reject(`Cannot draft: ${problems.join('; ')}.`);
+    const problems = openCaseProblemList(req.openCases, open.map((e) => e.vendorId));
+    if (problems.length) {
+      const message = `Cannot draft: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}.`;
+      const coded = openCasesRefusal(problems);
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     const settled = new Set((req.openCases ?? []).map((d) => d.vendorId));
     const unsettled = open.filter((e) => !settled.has(e.vendorId));
     if (unsettled.length) {
@@ -570,7 +579,10 @@ export class CampaignCase {
     }
     const next = this.prospectiveDraft(req.openCases);
     const gaps = statementGaps(next);
-    if (gaps.length) reject(`Cannot draft: ${describeGaps(gaps)}`);
+    if (gaps.length) {
+      const message = `Cannot draft: ${describeGaps(gaps)}`;
+      throw gaps.length === 1 ? refusal('text-missing', {}, message) : refusal('texts-missing', { count: String(gaps.length) }, message);
+    }
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
     // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
@@ -755,7 +767,10 @@ export class CampaignCase {
       throw refusal('not-current', { version: String(version), current: String(draft.version) }, `Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
     }
     const unprintable = this.currentUnprintable();
-    if (unprintable) reject(`Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
+    if (unprintable) {
+      const values = { version: String(version), error: unprintable.error };
+      throw refusal('version-unprintable', values, `Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
+    }
   }
 
   checkApproval(vote: ApproveStatementInput): void {
@@ -785,7 +800,12 @@ export class CampaignCase {
   checkChangeRequest(vote: RequestChangesInput): void {
     this.checkVote(vote);
     const problem = textProblem(vote.comment, FREE_TEXT);
-    if (problem) reject(`The comment (what should change; it goes to the lead and the other signatories) ${problem}.`);
+    if (problem) {
+      const message = `The comment (what should change; it goes to the lead and the other signatories) ${problem}.`;
+      const sized = sizeRefusal(field('comment'), vote.comment, FREE_TEXT.max, message);
+      if (sized) throw sized;
+      reject(message);
+    }
   }
 
   /** Legacy: the next version at once. Edit loop: the version goes back to the lead, who edits and submits. */

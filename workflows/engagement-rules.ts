@@ -21,7 +21,7 @@ import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Qu
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
 import { refusal, type RefusalCode } from './refusals';
-import { checkEmail, checkFileName, checkList, checkPublicText, checkText, findingsSizeProblem, LIMITS, NAME, quote, type TextRule } from './text-rules';
+import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeProblem, LIMITS, NAME, quote, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -140,7 +140,7 @@ function requireOfficer(input: unknown): void {
   if (typeof by !== 'string' || by.trim() === '') {
     throw new Error('the case officer\'s name ("by") must not be blank: it is recorded in the timeline');
   }
-  checkText('the case officer\'s name ("by")', by, NAME);
+  checkText(field('by'), by, NAME);
 }
 
 function requireOpen(view: EngagementView): void {
@@ -221,14 +221,14 @@ export function checkRecordResponse(view: EngagementView, input: RecordResponseI
       `the date the response was received (${input.receivedAt}) is earlier than the open letter, sent ${sent}: a response cannot predate its letter`,
     );
   }
-  checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary });
+  checkText(field('response-summary'), input.summary, { kind: 'text', max: LIMITS.summary });
   if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
-  checkList('attachments', input.attachments, LIMITS.attachments, true);
-  input.attachments.forEach((a, i) => checkFileName(`attachment ${i + 1}`, a));
+  checkList(field('attachments'), input.attachments, LIMITS.attachments, true);
+  input.attachments.forEach((a, i) => checkFileName(field('attachment', i + 1), a));
   if (input.documents !== undefined) {
     if (!Array.isArray(input.documents)) throw new Error('documents must be a list of stored documents');
-    checkList('documents', input.documents, LIMITS.attachments, true);
-    input.documents.forEach((d, i) => checkFileName(`document ${i + 1}`, d?.name));
+    checkList(field('documents'), input.documents, LIMITS.attachments, true);
+    input.documents.forEach((d, i) => checkFileName(field('document', i + 1), d?.name));
   }
 }
 
@@ -287,7 +287,7 @@ function letterStillGoingOut(view: EngagementView): boolean {
 export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineInput, now: number, { calendar = false } = {}): void {
   requireOfficer(input);
   requireOpen(view);
-  checkText('the reason for the extension', input.reason, REASON);
+  checkText(field('extension-reason'), input.reason, REASON);
   if ((input.dueDate === undefined) === (input.extendBy === undefined)) {
     throw refusal('extend-both', {}, 'give either the new due date or how much longer the vendor has ("10 working days", "14 days"), not both');
   }
@@ -326,8 +326,8 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
-  checkList('the questions of a round', input.questions, LIMITS.questionsPerRound);
-  input.questions.forEach((q, i) => checkText(`question ${i + 1}`, q, { kind: 'text', max: LIMITS.question }));
+  checkList(field('questions'), input.questions, LIMITS.questionsPerRound);
+  input.questions.forEach((q, i) => checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question }));
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
@@ -346,7 +346,7 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
   requireOpen(view);
   if (view.questions.length === 0) throw refusal('nothing-to-answer', {}, 'no follow-up question has been asked yet: there is nothing to answer');
   if (!Array.isArray(input.answers) || input.answers.length === 0) throw refusal('no-answer', {}, 'record at least one answer');
-  checkList('the answers', input.answers, LIMITS.answersPerRequest);
+  checkList(field('answers'), input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
   for (const [i, entry] of input.answers.entries()) {
     if (typeof entry !== 'object' || entry === null) throw new Error(`answer ${i + 1} must be { questionId, answer } (got ${quote(entry)})`);
@@ -359,7 +359,7 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     if (question.answer !== undefined) throw refusal('question-answered', { id: questionId }, `question ${questionId} is already answered`);
     if (seen.has(questionId)) throw refusal('question-twice', { id: questionId }, `question ${questionId} is answered twice in the same request`);
     seen.add(questionId);
-    checkText(`the answer to ${questionId}`, answer, LONG_TEXT);
+    checkText(field('answer', questionId), answer, LONG_TEXT);
   }
   const tooLarge = answersSizeProblem(input.answers);
   if (tooLarge) throw new Error(tooLarge);
@@ -408,7 +408,7 @@ const MEETING_URL_MAX = 2_000;
 
 /** Where a demonstration is held (optional, one line) and its video call's link (optional, https). */
 export function checkMeetingPlace(input: { location?: unknown; meetingUrl?: unknown }): void {
-  if (input.location !== undefined) checkText('the location', input.location, { kind: 'line', max: LIMITS.topic });
+  if (input.location !== undefined) checkText(field('location'), input.location, { kind: 'line', max: LIMITS.topic });
   const url = input.meetingUrl;
   if (url === undefined) return;
   if (typeof url !== 'string' || !/^https:\/\//i.test(url.trim())) {
@@ -428,16 +428,16 @@ export function checkScheduleDemonstration(view: EngagementView, input: Schedule
     throw new Error(`durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`);
   }
   if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw refusal('no-attendee', {}, 'invite at least one attendee');
-  checkList('the attendees', input.attendees, LIMITS.attendees);
+  checkList(field('attendees'), input.attendees, LIMITS.attendees);
   for (const [i, a] of input.attendees.entries()) {
-    checkText(`the name of attendee ${i + 1}`, a?.name, NAME);
-    checkEmail(`the email address of attendee ${i + 1}`, a.email);
+    checkText(field('attendee-name', i + 1), a?.name, NAME);
+    checkEmail(field('attendee-email', i + 1), a.email);
   }
   if (!Array.isArray(input.topics) || input.topics.length === 0) {
     throw new Error('name at least one topic: how the vendor achieves, monitors or validates a measure');
   }
-  checkList('the topics', input.topics, LIMITS.topics);
-  input.topics.forEach((t, i) => checkText(`topic ${i + 1}`, t, { kind: 'line', max: LIMITS.topic }));
+  checkList(field('topics'), input.topics, LIMITS.topics);
+  input.topics.forEach((t, i) => checkText(field('topic', i + 1), t, { kind: 'line', max: LIMITS.topic }));
   checkMeetingPlace(input);
 }
 
@@ -452,7 +452,7 @@ export function checkRescheduleDemonstration(view: EngagementView, input: Resche
   if (Date.parse(input.at) === Date.parse(demonstration.at)) {
     throw refusal('demonstration-already-at', { id: demonstration.id, at: demonstration.at }, `demonstration ${demonstration.id} is already scheduled at ${demonstration.at}`);
   }
-  checkText('the reason for rescheduling', input.reason, REASON);
+  checkText(field('reschedule-reason'), input.reason, REASON);
   // null removes the place or the link; anything else given is checked as when scheduling.
   checkMeetingPlace({ location: input.location ?? undefined, meetingUrl: input.meetingUrl ?? undefined });
 }
@@ -475,7 +475,7 @@ export function checkDemonstrationOutcome(view: EngagementView, input: RecordDem
   if (!DEMONSTRATION_RESULTS.includes(input.result)) {
     throw new Error(`result must be one of ${DEMONSTRATION_RESULTS.join(', ')} (got ${quote(input.result)})`);
   }
-  checkText('the demonstration notes', input.notes, LONG_TEXT);
+  checkText(field('demonstration-notes'), input.notes, LONG_TEXT);
 }
 
 export function checkConclude(view: EngagementView, input: ConcludeInput): void {
@@ -517,7 +517,7 @@ export function checkWithdraw(view: EngagementView, input: WithdrawInput): void 
  */
 export function checkWithdrawalText(input: Pick<WithdrawInput, 'by' | 'reason'>): void {
   requireOfficer(input);
-  checkText('the reason for withdrawing', input.reason, REASON);
+  checkText(field('withdraw-reason'), input.reason, REASON);
 }
 
 /** Vendor contacts an engagement writes to at once (the campaign file allows as many). */
@@ -527,15 +527,15 @@ export function checkCorrectContacts(view: EngagementView, input: CorrectContact
   requireOfficer(input);
   requireStage(view, ['letter-undeliverable'], 'correct the contact address', 'correct-contact-stage');
   if (!Array.isArray(input.contacts) || input.contacts.length === 0) throw refusal('no-contact', {}, 'give at least one contact address for the vendor');
-  checkList('the contacts', input.contacts, MAX_CONTACTS);
+  checkList(field('contacts'), input.contacts, MAX_CONTACTS);
   const refused = new Set((view.contacts ?? []).map((c) => c.email.trim().toLowerCase()));
   for (const [i, c] of input.contacts.entries()) {
     if (typeof c !== 'object' || c === null) throw new Error(`contact ${i + 1} must be { name, email } (got ${quote(c)})`);
-    checkText(`the name of contact ${i + 1}`, c.name, NAME);
-    checkEmail(`the email address of contact ${i + 1}`, c.email);
+    checkText(field('contact-name', i + 1), c.name, NAME);
+    checkEmail(field('contact-email', i + 1), c.email);
     if (refused.has(c.email.trim().toLowerCase())) {
       throw refusal('address-refused', { address: c.email.trim() }, `${c.email.trim()} is the address the mail server refused for good: give another one`);
     }
   }
-  checkText('the reason for the correction', input.reason, REASON);
+  checkText(field('correction-reason'), input.reason, REASON);
 }

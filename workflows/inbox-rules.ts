@@ -6,7 +6,7 @@
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES } from './types';
-import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, LIMITS, NAME, quote } from './text-rules';
+import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, field, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
 import { refusal } from './refusals';
 
@@ -72,7 +72,7 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
 
 function requireOfficer(by: unknown): void {
   if (typeof by !== 'string' || by.trim() === '') throw new Error('the case officer\'s name ("by") must not be blank: it is recorded in the timeline');
-  checkText('the case officer\'s name ("by")', by, NAME);
+  checkText(field('by'), by, NAME);
 }
 
 function requireToReview(view: InboxView, messageId: unknown): InboundMessage {
@@ -98,7 +98,7 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
       const code = view.stage === 'sending-letter' ? 'reply-letter-going-out' : view.stage === 'letter-undeliverable' ? 'reply-letter-undeliverable' : 'response-already-recorded';
       throw refusal(code, {}, `cannot take a reply as the response while the engagement is ${view.stage}: ${why}`);
     }
-    if (input.summary !== undefined) checkText('the summary', input.summary, { kind: 'text', max: LIMITS.summary });
+    if (input.summary !== undefined) checkText(field('summary'), input.summary, { kind: 'text', max: LIMITS.summary });
     else if (message.text.trim() === '') throw refusal('reply-no-text', {}, 'the reply has no text to take as the response: give a summary');
     const sent = letterSentAt(view);
     if (sent !== undefined && predates(message.receivedAt, sent)) {
@@ -113,7 +113,7 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
   }
   if (input.as !== 'answers') throw new Error(`as must be "response" or "answers" (got ${quote(input.as)})`);
   if (!Array.isArray(input.answers) || input.answers.length === 0) throw refusal('name-answered-questions', {}, 'name the questions the reply answers');
-  checkList('the answers', input.answers, LIMITS.answersPerRequest);
+  checkList(field('answers'), input.answers, LIMITS.answersPerRequest);
   const seen = new Set<string>();
   for (const { questionId, answer } of input.answers) {
     const question = view.questions.find((q) => q.id === questionId);
@@ -122,7 +122,7 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
     if (question.answer !== undefined) throw refusal('question-answered', { id: questionId }, `question ${questionId} is already answered`);
     if (seen.has(questionId)) throw refusal('question-named-twice', { id: questionId }, `question ${questionId} is named twice`);
     seen.add(questionId);
-    if (answer !== undefined) checkText(`the answer to ${questionId}`, answer, { kind: 'text', max: LIMITS.summary });
+    if (answer !== undefined) checkText(field('answer', questionId), answer, { kind: 'text', max: LIMITS.summary });
     else if (message.text.trim() === '') throw refusal('reply-no-answer-text', { id: questionId }, `the reply has no text to answer ${questionId} with: give the answer`);
     const round = (view.rounds ?? []).find((r) => r.round === question.round);
     const sent = round && questionsSentAt(view, round);
@@ -139,5 +139,5 @@ export function checkConfirmInbound(view: InboxView, input: ConfirmInboundInput)
 export function checkDismissInbound(view: InboxView, input: DismissInboundInput): void {
   requireOfficer(input?.by);
   requireToReview(view, input.messageId);
-  checkText('the reason', input.reason, { kind: 'text', max: LIMITS.reason });
+  checkText(field('reason'), input.reason, { kind: 'text', max: LIMITS.reason });
 }

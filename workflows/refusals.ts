@@ -6,10 +6,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from './errors';
 
 /**
- * How the reader's page words a value: `text` as written; `day` and `moment` as dates in the reader's
- * language and the campaign's zone; `stage`, `phase`, `result` and `review` by their names in the reader's language.
+ * How the reader's page words a value: `text` as written; `number` as the reader's language writes
+ * it; `day` and `moment` as dates in the reader's language and the campaign's zone; `stage`, `phase`,
+ * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
+ * of text-rules.ts's FIELDS) by the field's name in the reader's language.
  */
-export type RefusalValueKind = 'text' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field';
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
@@ -17,6 +19,10 @@ export const REFUSALS = {
   ended: {},
   'not-found': { id: 'text' },
   'already-exists': { id: 'text' },
+  // A text or a list an officer or a co-signatory typed, blank or too long (text-rules.ts).
+  'field-empty': { field: 'field' },
+  'field-too-long': { field: 'field', max: 'number', got: 'number' },
+  'list-too-long': { field: 'field', max: 'number', got: 'number' },
   // The engagement's (engagement-rules.ts).
   final: { stage: 'stage' },
   'respond-stage': { stage: 'stage' },
@@ -74,7 +80,11 @@ export const REFUSALS = {
   'left-out-at-drafting': { vendor: 'text' },
   'unknown-vendor': { vendor: 'text', known: 'text' },
   'vendor-exists': { vendor: 'text', campaign: 'text' },
+  'vendor-id-invalid': { id: 'text' },
+  'address-invalid': { address: 'text' },
   'no-more-vendors': { phase: 'phase' },
+  'open-case-not-open': { vendor: 'text' },
+  'open-case-no-reason': { vendors: 'text' },
   'engagement-open': { vendors: 'text' },
   'engagements-open': { count: 'text', vendors: 'text' },
   'no-draft': { phase: 'phase' },
@@ -87,6 +97,9 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
+  'text-missing': {},
+  'texts-missing': { count: 'number' },
+  'version-unprintable': { version: 'text', error: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -11,6 +11,8 @@
 //    depth), and a vendor quoting "<b>" is not an attack.
 // Each problem is a sentence that starts after the field's name ("must be at most 200 characters…"),
 // so a validator says `the vendor name must…` and the file loader says `vendors[2].name: must…`.
+import type { ApplicationFailure } from '@temporalio/common';
+import { refusal, type RefusalDetails } from './refusals';
 
 export type TextKind = 'name' | 'line' | 'text';
 
@@ -268,21 +270,106 @@ export function listProblem(value: unknown, max: number, optional = false): stri
   return undefined;
 }
 
-/** Throws `<field> <problem>` when the problem is there. */
-function fail(field: string, problem: string | undefined): void {
-  if (problem) throw new Error(`${field} ${problem}`);
+/**
+ * The fields an officer's or a co-signatory's request names in a refusal, by a stable key (a
+ * refusal's `field` value, worded by the workspace from `refused-field.<key>` in strings.yaml), with
+ * the English a validator's message names it by (the vendor file's and open cases' name paths
+ * instead); `{n}` is the item (a number, a question id, a vendor).
+ */
+export const FIELDS = {
+  by: 'the case officer\'s name ("by")',
+  'response-summary': 'the response summary',
+  attachments: 'attachments',
+  attachment: 'attachment {n}',
+  documents: 'documents',
+  document: 'document {n}',
+  'extension-reason': 'the reason for the extension',
+  questions: 'the questions of a round',
+  question: 'question {n}',
+  answers: 'the answers',
+  answer: 'the answer to {n}',
+  location: 'the location',
+  attendees: 'the attendees',
+  'attendee-name': 'the name of attendee {n}',
+  'attendee-email': 'the email address of attendee {n}',
+  topics: 'the topics',
+  topic: 'topic {n}',
+  'reschedule-reason': 'the reason for rescheduling',
+  'demonstration-notes': 'the demonstration notes',
+  'withdraw-reason': 'the reason for withdrawing',
+  contacts: 'the contacts',
+  'contact-name': 'the name of contact {n}',
+  'contact-email': 'the email address of contact {n}',
+  'correction-reason': 'the reason for the correction',
+  summary: 'the summary',
+  reason: 'the reason',
+  comment: 'the comment',
+  'vendor-name': 'the vendor name',
+  'open-case-reason-en': 'the reason for {n} in English',
+  'open-case-reason-fr': 'the reason for {n} in French',
+} as const;
+export type FieldKey = keyof typeof FIELDS;
+
+/** A field a refusal names: its key, and its item where the key has one (`question`, 3). */
+export interface FieldRef {
+  key: FieldKey;
+  n?: string | number;
+}
+
+/** A field by its key: its English for a message, and `key` or `key:n` as a refusal's value. */
+export function field(key: FieldKey, n?: string | number): FieldRef {
+  return n === undefined ? { key } : { key, n };
+}
+
+function fieldPhrase({ key, n }: FieldRef): string {
+  return FIELDS[key].replace('{n}', String(n ?? ''));
+}
+
+/** The `field` value of a refusal naming `ref`: its key, with its item after a colon. */
+export function fieldValue({ key, n }: FieldRef): string {
+  return n === undefined ? key : `${key}:${n}`;
+}
+
+/**
+ * The refusal of a blank or too long text or list: its code and values, so the workspace words it in
+ * the reader's language; undefined for other problems (markup, control characters…), said in English.
+ */
+export function sizeRefusal(ref: FieldRef, value: unknown, max: number, message: string): ApplicationFailure | undefined {
+  const details = sizeDetails(ref, value, max);
+  return details && refusal(details.refusal, details.values, message);
+}
+
+/** The code and values `sizeRefusal` gives a blank or too long text or list; undefined for any other. */
+export function sizeDetails(ref: FieldRef, value: unknown, max: number): RefusalDetails | undefined {
+  const at = fieldValue(ref);
+  const blank = value === undefined || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+  if (blank) return { refusal: 'field-empty', values: { field: at } };
+  const length = typeof value === 'string' || Array.isArray(value) ? value.length : 0;
+  if (length > max) return { refusal: Array.isArray(value) ? 'list-too-long' : 'field-too-long', values: { field: at, max: String(max), got: String(length) } };
+  return undefined;
+}
+
+/**
+ * Throws `<field> <problem>` when the problem is there: a field named by its key with the code and
+ * values of a blank or too long one (`max`), a field named in words (the intake's) as a plain Error.
+ */
+function fail(field: string | FieldRef, problem: string | undefined, value?: unknown, max = Infinity): void {
+  if (!problem) return;
+  if (typeof field === 'string') throw new Error(`${field} ${problem}`);
+  const message = `${fieldPhrase(field)} ${problem}`;
+  throw sizeRefusal(field, value, max, message) ?? new Error(message);
 }
 
 /**
  * Checks one text field, throwing an Error that names it.
- * @example checkText('the response summary', input.summary, { kind: 'text', max: LIMITS.summary })
+ * @example checkText(field('response-summary'), input.summary, { kind: 'text', max: LIMITS.summary })
  */
-export function checkText(field: string, value: unknown, rule: TextRule): void {
-  fail(field, textProblem(value, rule));
+export function checkText(field: string | FieldRef, value: unknown, rule: TextRule): void {
+  fail(field, textProblem(value, rule), value, rule.max);
 }
 
-export function checkFileName(field: string, value: unknown): void {
-  fail(field, fileNameProblem(value));
+export function checkFileName(field: string | FieldRef, value: unknown): void {
+  fail(field, fileNameProblem(value), value, LIMITS.fileName);
 }
 
 export function checkVendorLine(field: string, value: unknown, max: number, optional = false): void {
@@ -293,12 +380,12 @@ export function checkVendorFileName(field: string, value: unknown): void {
   fail(field, vendorFileNameProblem(value));
 }
 
-export function checkEmail(field: string, value: unknown): void {
-  fail(field, emailProblem(value));
+export function checkEmail(field: string | FieldRef, value: unknown): void {
+  fail(field, emailProblem(value), value, LIMITS.email);
 }
 
-export function checkList(field: string, value: unknown, max: number, optional = false): void {
-  fail(field, listProblem(value, max, optional));
+export function checkList(field: string | FieldRef, value: unknown, max: number, optional = false): void {
+  fail(field, listProblem(value, max, optional), value, max);
 }
 
 /**

@@ -11,6 +11,7 @@ import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
@@ -1357,6 +1358,112 @@ describe('a refusal that carries a date, on a French page of a campaign in Toron
   it('is worded in English on an English page, with the day in Toronto', async () => {
     const response = await post('extend', { dueDate: '2026-12-05', reason: 'Asked by the vendor' }, 'en');
     expect(await response.text()).toContain('<p class="error" id="extend-dueDate-error">The new due date must be later than the current one (10\u00a0Dec\u00a02026).</p>');
+  });
+});
+
+describe('a reason too long for the extend form, on a French page', () => {
+  const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
+  const reason = 'x'.repeat(2_001);
+  const { post } = engagementForms('awaiting-response', {
+    extendDeadline: async () => refusedByWorkflow(() => rules.checkExtendDeadline(view, { by: 'Owen', reason, dueDate: '2026-12-20' } as never, Date.parse('2026-12-01T12:00:00Z'))),
+  });
+
+  it('says in French which field is too long, by how much, next to that field', async () => {
+    const response = await post('extend', { dueDate: '2026-12-20', reason }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="extend-reason-error">Trop long\u00a0: 2\u202f001 caractères pour le motif de la prolongation, 2\u202f000 au plus.</p>');
+    expect(html).not.toContain('must be at most');
+  });
+});
+
+describe('refusals the workspace words by their code: typed text, texts missing at drafting, an unprintable version, an id', () => {
+  const views = loadViews();
+  const failure = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      return err;
+    }
+    throw new Error('the check accepted the request');
+  };
+  const french = (err: unknown) => {
+    const details = refusalDetails(err);
+    expect(details, (err as Error).message).toBeDefined();
+    return refusalSentence(details!, 'fr', 'UTC', views);
+  };
+  const by = 'Owen';
+  const campaign = (rules: 'legacy' | 'edit-loop') => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const kase = new CampaignCase(input, rules);
+    for (const vendor of input.vendors) kase.addEngagement(vendor, false);
+    kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    kase.engagementFailed('cisco', 'worker lost');
+    return kase;
+  };
+
+  it('names a blank question, or too many of them, in French', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?', ' '], dueDate: '2026-12-20' } as never, now)))).toBe(
+      'Remplissez la question 2\u00a0: ce champ ne doit pas être vide.',
+    );
+    expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: Array(51).fill('Q?'), dueDate: '2026-12-20' } as never, now)))).toBe(
+      'Trop d’entrées pour les questions de la série\u00a0: 51, 50 au plus.',
+    );
+  });
+
+  it('tells the lead in French how many texts are still missing at drafting', () => {
+    expect(french(failure(() => campaign('edit-loop').checkDraft({ by })))).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français/);
+  });
+
+  it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const open = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) open.addEngagement(vendor, false);
+    const draft = (openCases: unknown[]) => french(failure(() => open.checkDraft({ by, openCases } as never)));
+    expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: ' ', fr: '' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }])).toBe(
+      'Indiquez la raison publique pour zoom, cisco en anglais ou en français\u00a0: la déclaration la publie.',
+    );
+    expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }])).toBe(
+      'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus.',
+    );
+    expect(draft([{ vendorId: 'epsilon', action: 'close', reason: { en: 'Gone', fr: 'Parti' } }])).toBe(
+      'Le dossier d’epsilon n’est plus ouvert\u00a0: rouvrez la page et réglez les dossiers encore ouverts.',
+    );
+  });
+
+  it('says in French why a vendor cannot be added, when one problem is the reason', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const engaging = new CampaignCase(input, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
+    expect(add({ id: 'Meet Inc' })).toBe('L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»).');
+    expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom du fournisseur, 200 au plus.');
+    expect(add({ contacts: [{ name: 'Ada', email: 'ada at meet' }] })).toBe('«\u202fada at meet\u202f» n’est pas une adresse électronique de la forme nom@exemple.org.');
+    expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour le fournisseur.');
+  });
+
+  it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
+    const approving = campaign('legacy');
+    approving.startApproval('2026-12-01T10:00:00.000Z');
+    expect(french(failure(() => approving.checkChangeRequest({ by: 'Daniel', authorityId: 'opc', version: 1, comment: 'x'.repeat(20_001) })))).toBe(
+      'Trop long\u00a0: 20\u202f001 caractères pour le commentaire, 20\u202f000 au plus.',
+    );
+    approving.draftUnprintable(1, 'the font has no glyph for U+1F600');
+    expect(french(failure(() => approving.checkApproval({ by: 'Daniel', authorityId: 'opc', version: 1 })))).toBe(
+      'La version 1 n’a pas pu être imprimée et ne peut donc pas être approuvée (the font has no glyph for U+1F600). Le ou la responsable de campagne soumet une nouvelle version.',
+    );
+  });
+
+  it('says in French that an id of more than one word does not exist, or already exists', () => {
+    const address = '127.0.0.1:7233';
+    expect(french(fromTemporal(new WorkflowNotFoundError('not found', 'legacy-7', undefined), 'workflow legacy-7', address))).toBe(
+      'workflow legacy-7 n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.',
+    );
+    expect(french(fromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'campaign:vc', 'campaign'), 'campaign vc', address))).toBe(
+      'campaign vc existe déjà\u00a0: donnez un autre identifiant à la campagne.',
+    );
   });
 });
 
