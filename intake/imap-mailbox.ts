@@ -115,14 +115,19 @@ export class ImapMailbox implements MailboxSource {
     await (await this.imap()).append(folder, raw);
   }
 
-  async move(ref: string, to: string, from = INBOX): Promise<void> {
+  async move(ref: string, to: string, from = INBOX): Promise<boolean> {
     await this.ensure(to);
     const imap = await this.imap();
     // From inside messages() the lock on `from` is already ours; asking again would wait forever.
     const lock = this.locked === from ? undefined : await imap.getMailboxLock(from);
     try {
       await imap.messageFlagsAdd(ref, ['\\Seen'], { uid: true });
-      await imap.messageMove(ref, to, { uid: true });
+      // imapflow answers a refused MOVE with false rather than an error: the message is still there.
+      const moved = await imap.messageMove(ref, to, { uid: true });
+      if (!moved) throw new Error(`the IMAP server did not move message ${ref} from ${from} to ${to}`);
+      // A UID another reader already moved is no longer in the folder: the server moves nothing and
+      // so names no new UID (COPYUID, RFC 4315). Without UIDPLUS the server never names one.
+      return !imap.capabilities.has('UIDPLUS') || (moved.uidMap?.size ?? 0) > 0;
     } finally {
       lock?.release();
     }

@@ -84,7 +84,9 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 export type Settled =
   | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
   | { messageId: string; outcome: 'held'; campaignId?: string; reason: string; why: HeldWhy }
-  | { messageId: string; outcome: 'left'; reason: string };
+  | { messageId: string; outcome: 'left'; reason: string }
+  /** Another reader of the mailbox (a second intake) moved it first: its fate was settled there. */
+  | { messageId: string; outcome: 'taken' };
 
 export interface HeldMessage {
   ref: string;
@@ -172,8 +174,9 @@ export class Intake {
   /** One message: never throws; its outcome says where it went. */
   async handle(stored: StoredMessage): Promise<Settled> {
     const settled = await this.settle(stored);
-    // Recorded or held: the message's fate is settled. Left in the inbox, it is measured when it is.
-    if (settled.outcome !== 'left' && stored.arrivedAt !== undefined) {
+    // Recorded or held: the message's fate is settled. Left in the inbox, it is measured when it is;
+    // taken by another reader, it is measured there.
+    if ((settled.outcome === 'recorded' || settled.outcome === 'held') && stored.arrivedAt !== undefined) {
       this.lag?.record(Math.max(0, Math.round(Date.now() - stored.arrivedAt)), { outcome: settled.outcome });
     }
     return settled;
@@ -214,7 +217,7 @@ export class Intake {
         // store. A crash before the move leaves the message in the inbox: the next pass records it
         // again under the same update id, which Temporal answers with the first outcome, and stores them.
         await this.keep(candidate.campaignId, accepted.files);
-        await this.options.mailbox.move(stored.ref, RECORDED_FOLDER);
+        if (!(await this.options.mailbox.move(stored.ref, RECORDED_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
         return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail: plainLine(refusals.join('; ')).slice(0, 900) });
@@ -316,7 +319,8 @@ export class Intake {
       (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '') +
       `${HELD_END}: 1\r\n`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
-    await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
+    // Taken meanwhile, it was held there too: the pen lists a message once, however many copies.
+    if (!(await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
   }
 
@@ -542,6 +546,8 @@ function describe(settled: Settled): string {
       return `intake: ${settled.messageId} held for ${settled.campaignId ?? 'no campaign'}: ${settled.reason}`;
     case 'left':
       return `intake: ${settled.messageId} left in the inbox for the next pass: ${settled.reason}`;
+    case 'taken':
+      return `intake: ${settled.messageId} already moved by another reader of the case mailbox`;
   }
 }
 

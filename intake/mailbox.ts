@@ -65,8 +65,12 @@ export interface MailboxSource {
   messagesWithHeader(folder: string, name: string, value: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
   /** Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. */
   append(raw: Buffer, folder?: string): Promise<void>;
-  /** Moves a message out of `from` once its fate is settled (it is marked seen on the way). */
-  move(ref: string, to: string, from?: string): Promise<void>;
+  /**
+   * Moves a message out of `from` once its fate is settled (it is marked seen on the way). False
+   * when it is no longer in `from`: another reader of the mailbox (a second intake) moved it first,
+   * so its fate was settled there and this reader has nothing to do.
+   */
+  move(ref: string, to: string, from?: string): Promise<boolean>;
   /** Resolves when new mail may have arrived in the inbox, or after `timeoutMs`, or on abort. */
   waitForMail(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;

@@ -67,11 +67,19 @@ export class MaildirMailbox implements MailboxSource {
     await rename(join(path, 'tmp', name), join(path, 'new', name));
   }
 
-  async move(ref: string, to: string, from = INBOX): Promise<void> {
+  async move(ref: string, to: string, from = INBOX): Promise<boolean> {
     if (!/^(new|cur)\/[^/]+$/.test(ref)) throw new Error(`"${ref}" is not a message of this Maildir`);
     const target = await this.ensure(to);
     const base = ref.slice(4).split(':')[0];
-    await rename(join(this.folderPath(from), ref), join(target, 'cur', `${base}:2,S`));
+    const source = join(this.folderPath(from), ref);
+    try {
+      await rename(source, join(target, 'cur', `${base}:2,S`));
+      return true;
+    } catch (err) {
+      // Gone from its folder: another reader moved it first (the target folder was just made).
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(source))) return false;
+      throw err;
+    }
   }
 
   waitForMail(timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -94,6 +102,13 @@ export class MaildirMailbox implements MailboxSource {
   }
 
   async close(): Promise<void> {}
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function readHeader(file: string): Promise<Buffer> {

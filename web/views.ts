@@ -86,8 +86,16 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   // A page about a case names its campaign's zone (`timeZone` in its view); the others print UTC.
   const zoneOf = (options: Handlebars.HelperOptions): string => (options.data?.root?.timeZone as string | undefined) ?? 'UTC';
 
+  // `count=` picks the sentence's form for that number in the page's language (`key.one`,
+  // `key.other`): French writes "1 ouverte" and "0 ouverte", English "1 open" and "0 open".
+  const counted = (language: Language, key: string, count: unknown): string => {
+    if (typeof count !== 'number') return key;
+    const form = `${key}.${new Intl.PluralRules(language).select(count)}`;
+    return form in strings[language] ? form : `${key}.other` in strings[language] ? `${key}.other` : key;
+  };
   engine.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {
-    return new Handlebars.SafeString(text(languageOf(options), key, options.hash, true));
+    const language = languageOf(options);
+    return new Handlebars.SafeString(text(language, counted(language, key, options.hash?.count), options.hash, true));
   });
   engine.registerHelper('date', (value: string | undefined, options: Handlebars.HelperOptions) =>
     value ? date(value, languageOf(options), zoneOf(options)) : '—',

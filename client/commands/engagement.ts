@@ -439,9 +439,12 @@ function meetingPlaceOptions(options: { location?: string; link?: string }): { l
  * a time stays a day: the response arrived that day, wherever the officer is.
  */
 export function receivedTime(value: string): string {
-  if (/^\s*in\s/i.test(value)) throw invalidInput(`--received: "${value}" is in the future; write when the response arrived, like 2021-02-03 or 2021-02-03T15:00:00Z`);
-  const time = isoTime('--received', value);
-  return isDateOnly(value.trim()) ? value.trim() : time;
+  const howTo = 'write when the response arrived, like 2021-02-03 or 2021-02-03T15:00:00Z';
+  if (/^\s*in\s/i.test(value)) throw invalidInput(`--received: "${value}" is in the future; ${howTo}`);
+  // Read here rather than by isoTime, whose examples ("in 2 minutes") name the future.
+  const time = isoInstant(value);
+  if (time === undefined) throw invalidInput(`--received: "${value}" is not a date; ${howTo}`);
+  return isDateOnly(value.trim()) ? value.trim() : toIsoString(time);
 }
 
 function nonEmpty(option: string, value: string): string {

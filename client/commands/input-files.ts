@@ -146,12 +146,26 @@ export function readQuestionsFile(file: string): string[] {
 }
 
 function readStructured(file: string): unknown {
+  const text = readText(file);
   try {
-    return parseYaml(readText(file));
+    return parseYaml(text);
   } catch (err) {
     if ((err as { code?: string }).code === 'InvalidFile') throw err;
-    throw invalidFile(file, `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`, err);
+    throw invalidFile(file, `not valid YAML or JSON: ${parserMessage(err as Error, text)}`, err);
   }
+}
+
+/**
+ * The YAML parser's message on one line, as the CLI prints errors: its first line ends "at line 2,
+ * column 13:" before a caret drawing, which one line cannot show, so the line it names is quoted.
+ */
+function parserMessage(err: Error, text: string): string {
+  const [first = '', ...drawing] = err.message.split('\n');
+  if (!drawing.some((line) => line.trim())) return first.trim();
+  const at = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+  const line = at === undefined ? '' : (text.split(/\r?\n/)[at - 1] ?? '').trimEnd();
+  const quoted = line.length > 120 ? `${line.slice(0, 120)}…` : line;
+  return `${first.trim().replace(/:$/, '')}${line.trim() ? ` ("${quoted}")` : ''}`;
 }
 
 function firstIssue(file: string, error: z.ZodError): never {

@@ -126,6 +126,20 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     expect((await collect(mailbox, holdingFolder('video-2020'))).map((m) => m.raw.toString())).toEqual([mail(2).toString()]);
   });
 
+  it('says a message another reader moved first is no longer its to move, without an error or a second copy', async () => {
+    const mailbox = await open();
+    const other = opened!.another();
+    await other.open();
+    await mailbox.append(mail(1));
+    const [mine] = await collect(mailbox);
+    const [theirs] = await collect(other);
+    expect(await other.move(theirs.ref, RECORDED_FOLDER)).toBe(true);
+    expect(await mailbox.move(mine.ref, RECORDED_FOLDER)).toBe(false);
+    expect(await collect(mailbox)).toEqual([]);
+    expect((await collect(mailbox, RECORDED_FOLDER)).map((m) => m.raw.toString())).toEqual([mail(1).toString()]);
+    await other.close();
+  });
+
   it('moves a held message back out of its holding folder when an officer assigns it', async () => {
     const mailbox = await open();
     await mailbox.append(mail(7), holdingFolder(undefined));

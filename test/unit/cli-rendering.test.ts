@@ -11,6 +11,7 @@ import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from
 import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { renderStatementStatus, statementCommands } from '../../client/commands/statement';
+import { readFindingsFile } from '../../client/commands/input-files';
 import { notFound } from '../../client/errors';
 import { createOutput, deadline, when } from '../../client/output';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
@@ -167,6 +168,32 @@ describe('--received', () => {
     expect(receivedTime('2020-08-10')).toBe('2020-08-10');
     expect(receivedTime('2020-08-10T14:00:00Z')).toBe('2020-08-10T14:00:00.000Z');
     expect(() => receivedTime('in 2 minutes')).toThrow('--received: "in 2 minutes" is in the future; write when the response arrived');
+  });
+
+  it('suggests only past examples for a value it cannot read, never "in 2 minutes"', () => {
+    expect(() => receivedTime('yesterday')).toThrow('--received: "yesterday" is not a date; write when the response arrived, like 2021-02-03 or 2021-02-03T15:00:00Z');
+    expect(() => receivedTime('yesterday')).not.toThrow(/\bin \d/);
+  });
+});
+
+describe('a findings file that is not valid YAML', () => {
+  const refusal = (file: string): string | undefined => {
+    try {
+      readFindingsFile(file);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  };
+
+  it('is refused with the whole parser message on one line: its line and column, and that line quoted', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dossier-findings-'));
+    const file = join(folder, 'findings.yaml');
+    writeFileSync(file, 'principles:\n  openness: good\n    extra: bad\n');
+    expect(refusal(file)).toBe(`${file}: not valid YAML or JSON: Nested mappings are not allowed in compact mappings at line 2, column 13 ("  openness: good")`);
+    const unclosed = join(folder, 'unclosed.yaml');
+    writeFileSync(unclosed, 'principles: {openness: [good\n');
+    expect(refusal(unclosed)).toBe(`${unclosed}: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1`);
   });
 });
 

@@ -170,6 +170,44 @@ describe('the attachments of a message, in the document store', () => {
   });
 });
 
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = [];
+  for await (const item of items) found.push(item);
+  return found;
+}
+
+describe('two intakes reading one case mailbox (npm start and npm run demo)', () => {
+  it('leaves a message the other intake moved first as settled there: no error, no second pass, recorded once', async () => {
+    const { state, mailbox, options, dossier } = await setUp();
+    const lines: string[] = [];
+    const other = new MaildirMailbox(mailbox.root);
+    const first = new Intake({ ...options, dossier: dossier as never });
+    const second = new Intake({ ...options, mailbox: other, dossier: dossier as never, log: (line) => lines.push(line) });
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] response', messageId: '<r2@zoom.test>', text: 'Our answers.' }));
+    // Both read it before either moved it.
+    const [seen] = await all(other.messages());
+    expect(await first.pass()).toMatchObject([{ messageId: '<r2@zoom.test>', outcome: 'recorded' }]);
+    const settled = await second.handle(seen);
+    expect(settled).toEqual({ messageId: '<r2@zoom.test>', outcome: 'taken' });
+    expect(await second.pass()).toEqual([]);
+    expect(state.inbox!.map((m) => m.messageId)).toEqual(['<r2@zoom.test>']);
+    expect(await all(mailbox.messages('Recorded'))).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain('ENOENT');
+  });
+
+  it('lists a message both intakes held once in the holding pen', async () => {
+    const { mailbox, refusing, intake } = await setUp();
+    const first = refusing('the case has ended');
+    const second = refusing('the case has ended');
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] late', messageId: '<r3@zoom.test>', text: 'Late.' }));
+    const [seen] = await all(mailbox.messages());
+    expect(await first.pass()).toMatchObject([{ outcome: 'held' }]);
+    expect(await second.handle(seen)).toEqual({ messageId: '<r3@zoom.test>', outcome: 'taken' });
+    expect((await intake.held('vc')).map((m) => m.messageId)).toEqual(['<r3@zoom.test>']);
+    expect(await all(mailbox.messages('Originals'))).toHaveLength(1);
+  });
+});
+
 describe('why a message is held, as the officer reads it', () => {
   it('keeps every accent of the reason, however long, in header lines a mail client reads', async () => {
     const { mailbox, intake, refusing } = await setUp();

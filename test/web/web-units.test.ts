@@ -768,6 +768,32 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   });
 });
 
+describe('French words on an engagement page agree with their count and their noun', () => {
+  const question = (n: number) => ({ id: `Q${n}`, round: 1, text: `Question ${n}?`, dueDate: '2026-12-12T04:59:59.999Z' });
+  const pageWith = async (asked: number, open: number) => {
+    const questions = Array.from({ length: asked }, (_, i) => question(i + 1));
+    const status = {
+      workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+      nextDeadline: '2026-12-12T04:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
+      timeline: [], deliveryFailures: [], questions, openQuestions: questions.slice(0, open), demonstrations: [], remindersSent: [],
+    };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    return (await appShowing(status, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+  };
+
+  it('counts open and asked questions each in its own number ("1 ouverte sur 2 posées", "0 ouverte sur 1 posée")', async () => {
+    expect(await pageWith(2, 1)).toContain('<caption>1 ouverte sur 2 posées</caption>');
+    expect(await pageWith(1, 0)).toContain('<caption>0 ouverte sur 1 posée</caption>');
+    expect(await pageWith(3, 2)).toContain('<caption>2 ouvertes sur 3 posées</caption>');
+  });
+
+  it('gives each "one per line" hint the gender of its noun: un document, un sujet, une question', async () => {
+    const html = await pageWith(1, 1);
+    const hintOf = (id: string) => html.match(new RegExp(`<label for="${id}">[^<]*<span class="hint">([^<]*)</span>`))?.[1];
+    expect([hintOf('respond-attachments'), hintOf('demo-topics'), hintOf('ask-questions')]).toEqual(['un par ligne', 'un par ligne', 'une par ligne']);
+  });
+});
+
 /** The text a reader sees in a page's main part and header (tags dropped, the few entities the pages use read). */
 function visibleText(html: string): string {
   return html
