@@ -105,6 +105,12 @@ async function expectRefused(run: () => Promise<unknown>, message: RegExp, refus
 
 const stepOf = (mail: ReceivedMail) => /^<([^@]+?)\.campaign\./.exec(mail.messageId ?? '')?.[1] ?? '';
 
+/** Both signatories of the test campaign approve `version`, the lead authority first. */
+async function approvedByBoth(campaigns: CampaignClient, id: string, version: number): Promise<void> {
+  await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version });
+  await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version });
+}
+
 describe('campaign: engagements, approval and the published statement', () => {
   const env = useDossier({ keepMail: true });
   /** The audit export's rows of statement notices not sent, by step, with why. */
@@ -217,8 +223,7 @@ describe('campaign: engagements, approval and the published statement', () => {
 
     // Nobody answers for a while: both are reminded about version 2.
     await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v2-1-'), 60_000);
-    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+    await approvedByBoth(campaigns, id, 2);
 
     const result = await campaigns.result(id);
     expect(result.published).toMatchObject({ version: 2, files: { en: `${id}/statement-2.en.pdf`, fr: `${id}/statement-2.fr.pdf` } });
@@ -330,8 +335,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // Every engagement has ended and every text is written: version 1 goes out on its own.
     await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
     const finished = campaigns.result(id);
-    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    await approvedByBoth(campaigns, id, 1);
     const result = await finished;
     expect(result.published.version).toBe(1);
     expect(result.engagements.map((e) => [e.vendorId, e.outcome?.stage])).toEqual(vendors.map((v) => [v, 'concluded']));
@@ -375,8 +379,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       /refused: Cannot set the conclusions: the statement's text would take 1\d{3} KB; at most 1500 KB/,
     );
     const finished = campaigns.result(id);
-    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    await approvedByBoth(campaigns, id, 1);
     expect((await finished).published.version).toBe(1);
   });
 
@@ -542,8 +545,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.draftStatement(id, officer);
     const redrafted = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'the second version');
     expect(redrafted.draftUnprintable).toBeUndefined();
-    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+    await approvedByBoth(campaigns, id, 2);
     expect((await finished).published.version).toBe(2);
   });
 
@@ -562,8 +564,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] }, vendors: { gone: { summary: { en: 'Gone explained.', fr: 'Gone a expliqué.' } } } });
       await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       const finished = campaigns.result(id);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       await finished;
       const notice = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m) === 'statement-notice-v1-vendor-gone');
       expect(notice.map((m) => m.to)).toEqual([['privacy@new.test']]);
@@ -656,8 +657,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
       await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving' && s.engagements.every((e) => e.state === 'ended'), 'the draft, every engagement ended');
       const finished = campaigns.result(id);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       const files = (await finished).published.files;
       expect((await finished).published.version).toBe(1);
       // The statement says the letter went to the vendors it reached, and names the others apart.
@@ -713,8 +713,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       // not only at publication, after their approval.
       const approvedText = (await pdfPageTexts((await campaigns.statementPdf(id, 'en'))!.bytes)).join(' ').replace(/\s+/g, ' ');
       expect(approvedText).toContain('The letter did not reach Vendor gone and Vendor slow.');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
       expect(published.published?.version).toBe(1);
       // slow's letter is still going out: the statement would be the first it heard of the campaign.
@@ -770,8 +769,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       // The letter goes out; the signatories approve version 1, which says it did not reach slow.
       releaseLetter();
       await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       const asked = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published' || s.draft?.version === 2, 'the publication, or version 2');
       expect(asked.phase).toBe('approving');
       expect(asked.draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
@@ -783,8 +781,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       const toOpc = (await simpleParser(env.sink.messages.find(request('opc'))!.raw)).text!;
       expect(toOpc).toMatch(/What changed since version 1, which you last saw:\s+Vendor slow: the open letter, in the background\s+before: did not reach it\s+now: {4}sent to it/);
 
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await approvedByBoth(campaigns, id, 2);
       const { published } = await campaigns.result(id);
       expect(published.version).toBe(2);
       const en = await pdfText(published.files.en);
@@ -847,8 +844,7 @@ describe('campaign: engagements, approval and the published statement', () => {
         ['slow', undefined],
         ['kilo', undefined],
       ]);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      await approvedByBoth(campaigns, id, 3);
       const { published } = await campaigns.result(id);
       expect(published.version).toBe(3);
     } finally {
@@ -900,6 +896,10 @@ describe('campaign: engagements, approval and the published statement', () => {
   }
   const statementTexts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
   const approvalRequest = (id: string, version: number, authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v${version}-${authority}`;
+  /** Waits for `version`'s approval request to reach both signatories. */
+  const sentToBoth = async (id: string, version: number) => {
+    for (const authority of ['opc', 'fdpic']) await env.sink.waitFor(1, approvalRequest(id, version, authority), 60_000);
+  };
 
   it('does not send again a version a signatory sent back while the ledger was asked at publication, which the ledger contradicts: the lead\'s next goes out corrected', { timeout: 240_000 }, async () => {
     // Version 1 says the letter did not reach slow; both signatories approve it once the letter went
@@ -911,8 +911,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       releaseLetter();
       await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
       const asked = hold();
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       await asked();
       await campaigns.requestChanges(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1, comment: 'Say what kilo answered.' });
       ledger.open!();
@@ -920,15 +919,13 @@ describe('campaign: engagements, approval and the published statement', () => {
 
       await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, officer);
-      await env.sink.waitFor(1, approvalRequest(id, 2, 'opc'), 60_000);
-      await env.sink.waitFor(1, approvalRequest(id, 2, 'fdpic'), 60_000);
+      await sentToBoth(id, 2);
       expect(drafts).toEqual([1, 2]);
       expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
         ['slow', undefined],
         ['kilo', undefined],
       ]);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await approvedByBoth(campaigns, id, 2);
       expect((await campaigns.result(id)).published.version).toBe(2);
     } finally {
       releaseLetter();
@@ -955,16 +952,14 @@ describe('campaign: engagements, approval and the published statement', () => {
 
       await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, officer);
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      await sentToBoth(id, 3);
       expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
       expect(drafts).toEqual([1, 3]);
       expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
         ['slow', undefined],
         ['kilo', undefined],
       ]);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      await approvedByBoth(campaigns, id, 3);
       expect((await campaigns.result(id)).published.version).toBe(3);
     } finally {
       releaseLetter();
@@ -982,15 +977,13 @@ describe('campaign: engagements, approval and the published statement', () => {
       releaseLetter();
       await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
       const asked = hold();
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       await asked();
       await campaigns.editStatement(id, statementTexts('Done, and reviewed.'));
       await campaigns.draftStatement(id, officer);
       ledger.open!();
 
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      await sentToBoth(id, 3);
       expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
       expect(drafts).toEqual([1, 3]);
       expect((await campaigns.statement(id))!.vendors.map((v) => [v.vendorId, v.notWrittenTo])).toEqual([
@@ -1035,14 +1028,12 @@ describe('campaign: engagements, approval and the published statement', () => {
       await campaigns.draftStatement(id, officer);
       printer.open!();
 
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'opc'), 60_000);
-      await env.sink.waitFor(1, approvalRequest(id, 3, 'fdpic'), 60_000);
+      await sentToBoth(id, 3);
       expect(env.sink.messages.filter((m) => approvalRequest(id, 2, 'opc')(m) || approvalRequest(id, 2, 'fdpic')(m)).map(stepOf)).toEqual([]);
       const toOpc = await textOf(3, 'opc');
       expect(toOpc).toContain('Version 3 of the draft joint statement');
       expect(toOpc).toMatch(/What changed since version 1, which you last saw:[\s\S]*Done\.[\s\S]*Done, and reviewed twice\./);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      await approvedByBoth(campaigns, id, 3);
       expect((await campaigns.result(id)).published.version).toBe(3);
     } finally {
       releaseLetter();
@@ -1064,8 +1055,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       const reason = { en: 'The statement was published before this review could end.', fr: 'La déclaration a été publiée avant la fin de cet examen.' };
       await campaigns.draftStatement(id, officer, [{ vendorId: 'split', action: 'exclude', reason }]);
       await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(campaigns, id, 1);
       const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'publication');
       const notices = await env.sink.waitFor(3, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-'), 60_000);
       expect(notices.flatMap((m) => m.to)).toContain('privacy@split.test');
@@ -1091,8 +1081,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     await campaigns.draftStatement(id, officer, vendors.map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
     await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft', 120_000);
     const finished = campaigns.result(id);
-    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    await approvedByBoth(campaigns, id, 1);
     expect((await finished).published.version).toBe(1);
     const notices = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('statement-notice-v1-'));
     expect(notices).toHaveLength(vendors.length + 2);
