@@ -73,6 +73,8 @@ const CHANGES_IN_MAIL = { count: 20, excerpt: 500 };
 const NOTE_REQUESTS = 10;
 /** Missing texts the status lists; the rest are counted. */
 const MISSING_TEXTS_LISTED = 200;
+/** How many missing texts a refusal to draft names (the status lists up to MISSING_TEXTS_LISTED). */
+const MISSING_TEXTS_NAMED = 20;
 /** A draft past this many bytes of text could never be rendered: its activity input is over Temporal's 2 MiB. */
 const UNSENDABLE_BYTES = 2 * 1024 * 1024;
 const CHANGES_ON_PAGE = { count: 100, excerpt: 1_000 };
@@ -581,7 +583,10 @@ export class CampaignCase {
     const gaps = statementGaps(next);
     if (gaps.length) {
       const message = `Cannot draft: ${describeGaps(gaps)}`;
-      throw gaps.length === 1 ? refusal('text-missing', {}, message) : refusal('texts-missing', { count: String(gaps.length) }, message);
+      // Named, not only counted: a text missing from the form just sent (an open case's reason) is
+      // in no list on the page yet.
+      const texts = gaps.slice(0, MISSING_TEXTS_NAMED).map(describeGap).join('; ') + (gaps.length > MISSING_TEXTS_NAMED ? '; …' : '');
+      throw gaps.length === 1 ? refusal('text-missing', { texts }, message) : refusal('texts-missing', { count: String(gaps.length), texts }, message);
     }
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);

@@ -97,8 +97,8 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
-  'text-missing': {},
-  'texts-missing': { count: 'number' },
+  'text-missing': { texts: 'text' },
+  'texts-missing': { count: 'number', texts: 'text' },
   'version-unprintable': { version: 'text', error: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 
