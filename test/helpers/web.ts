@@ -12,6 +12,7 @@ import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from
 import { startWebServer, type WebServer } from '../../web/server';
 import type { WebConfig } from '../../web/config';
 import type { DossierTestEnv } from './harness';
+import { TEST_SESSION_SECRET } from './web-session';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'test-output', 'web');
 
@@ -39,7 +40,7 @@ export function workspaceConfig(url: string, idp: DevIdentityProvider): WebConfi
     clientId: idp.clientId,
     clientSecret: idp.clientSecret,
     rolesClaim: 'dossier_roles',
-    sessionSecret: 'a-test-session-secret-of-at-least-32-characters',
+    sessionSecret: TEST_SESSION_SECRET,
     sessionHours: 1,
   };
 }

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { quietLogger } from '../../infra/quiet-logger';
 import { freePort } from '../../infra/ports';
-import { CookieSealer, newCsrfToken, newSessionId } from '../../web/session';
+import { signedInLead, TEST_SESSION_SECRET } from '../helpers/web-session';
 import { runMainJob } from '../../worker/main-job';
 import { startWorkspaceAlone } from '../../web/start';
 import { until } from '../helpers/until';
@@ -72,7 +72,6 @@ vi.mock('../../worker/worker', async (importOriginal) => {
   };
 });
 
-const SECRET = 'a-test-session-secret-of-at-least-32-characters';
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-process-stores-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -87,7 +86,7 @@ async function environment(name: string): Promise<NodeJS.ProcessEnv> {
     DOSSIER_DATA_DIR: dataDir,
     DOSSIER_MAILDIR: join(dataDir, 'mailbox'),
     DOSSIER_MASTER_KEYS: generateMasterKeySpec(`stores-${name}`),
-    DOSSIER_SESSION_SECRET: SECRET,
+    DOSSIER_SESSION_SECRET: TEST_SESSION_SECRET,
     DOSSIER_WEB_PORT: String(await freePort()),
     DOSSIER_DEV_IDP_PORT: String(await freePort()),
     SMTP_URL: 'smtp://127.0.0.1:9',
@@ -97,12 +96,7 @@ async function environment(name: string): Promise<NodeJS.ProcessEnv> {
 
 /** A page that reads the store (the holding pen) through the Temporal client, as a signed-in lead. */
 async function openHoldingPen(env: NodeJS.ProcessEnv): Promise<void> {
-  const cookie = `dossier_session=${new CookieSealer(SECRET).seal({
-    id: newSessionId(),
-    user: { subject: 'lead-1', name: 'Lead Officer', roles: ['lead-officer'] },
-    csrf: newCsrfToken(),
-    expiresAt: Date.now() + 3_600_000,
-  })}`;
+  const { cookie } = signedInLead();
   const page = await fetch(`http://127.0.0.1:${env.DOSSIER_WEB_PORT}/held/unsorted`, { headers: { cookie }, redirect: 'manual' });
   expect(page.status, await page.clone().text()).toBe(200);
 }

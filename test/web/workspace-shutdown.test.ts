@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { freePort } from '../../infra/ports';
 import { startWebServer } from '../../web/server';
-import { CookieSealer, newCsrfToken, newSessionId } from '../../web/session';
-
-const SECRET = 'a-test-session-secret-of-at-least-32-characters';
+import { signedInLead, webConfigWithoutSignIn } from '../helpers/web-session';
 
 describe('the workspace stopping', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'dossier-web-shutdown-'));
@@ -32,17 +30,7 @@ describe('the workspace stopping', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const web = await startWebServer({
-      config: {
-        host: '127.0.0.1',
-        port,
-        publicUrl: `http://127.0.0.1:${port}`,
-        issuer: 'http://127.0.0.1:9/never-asked',
-        clientId: 'dossier',
-        clientSecret: 'unused',
-        rolesClaim: 'dossier_roles',
-        sessionSecret: SECRET,
-        sessionHours: 1,
-      },
+      config: webConfigWithoutSignIn(port),
       // The page's client arrives only once the stop has begun: the request is in the middle of its work.
       client: async () => {
         reached();
@@ -53,12 +41,7 @@ describe('the workspace stopping', () => {
       address: 'test',
       env: { DOSSIER_DATA_DIR: scratch, DOSSIER_MASTER_KEYS: generateMasterKeySpec('web-shutdown') },
     });
-    const cookie = `dossier_session=${new CookieSealer(SECRET).seal({
-      id: newSessionId(),
-      user: { subject: 'lead-1', name: 'Lead Officer', roles: ['lead-officer'] },
-      csrf: newCsrfToken(),
-      expiresAt: Date.now() + 3_600_000,
-    })}`;
+    const { cookie } = signedInLead();
     const page = fetch(`http://127.0.0.1:${port}/campaigns`, { headers: { cookie }, redirect: 'manual' }).then(
       (response) => response.status,
       (err: Error) => `${err.message}: ${(err.cause as Error | undefined)?.message}`,

@@ -12,9 +12,7 @@ import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { until } from '../helpers/until';
 import { startWebServer, type WebServer } from '../../web/server';
-import { CookieSealer, newCsrfToken, newSessionId, type Session } from '../../web/session';
-
-const SECRET = 'a-test-session-secret-of-at-least-32-characters';
+import { signedInLead, webConfigWithoutSignIn } from '../helpers/web-session';
 
 describe('the workspace on PostgreSQL', () => {
   let databaseUrl: string;
@@ -41,17 +39,7 @@ describe('the workspace on PostgreSQL', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     web = await startWebServer({
-      config: {
-        host: '127.0.0.1',
-        port,
-        publicUrl: url,
-        issuer: 'http://127.0.0.1:9/never-asked',
-        clientId: 'dossier',
-        clientSecret: 'unused',
-        rolesClaim: 'dossier_roles',
-        sessionSecret: SECRET,
-        sessionHours: 1,
-      },
+      config: webConfigWithoutSignIn(port),
       // Never dialled: these pages read the store and the mailbox only.
       client: async () => new TemporalClient({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
       taskQueue: 'unused',
@@ -67,13 +55,7 @@ describe('the workspace on PostgreSQL', () => {
     });
     expect(await connections()).toBe(0);
 
-    const session: Session = {
-      id: newSessionId(),
-      user: { subject: 'lead-1', name: 'Lead Officer', roles: ['lead-officer'] },
-      csrf: newCsrfToken(),
-      expiresAt: Date.now() + 3_600_000,
-    };
-    const cookie = `dossier_session=${new CookieSealer(SECRET).seal(session)}`;
+    const { cookie, csrf } = signedInLead();
     for (const path of ['/campaigns/new', '/held/unsorted', '/held/unsorted', '/campaigns/new']) {
       const page = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
       expect(page.status, path).toBe(200);
@@ -86,7 +68,7 @@ describe('the workspace on PostgreSQL', () => {
     const signOut = await fetch(`${url}/logout`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: session.csrf }),
+      body: new URLSearchParams({ _csrf: csrf }),
       redirect: 'manual',
     });
     expect(signOut.status).toBe(200);
