@@ -3,42 +3,17 @@
 // read whole each time an officer's form comes too late. Counted in bytes the server sent, through a
 // relay, so the test holds whatever way the mailbox is read.
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { ASSIGNED_FOLDER, DISMISSED_FOLDER, Intake } from '../../intake/intake';
 import type { RecordInboundResult } from '../../workflows/messages';
 import { composeReply } from '../helpers/inbound-mail';
-
-/** A TCP relay to the IMAP server that counts the bytes the server sends. */
-async function countingRelay(host: string, port: number): Promise<{ port: number; received(): number; close(): Promise<void> }> {
-  let received = 0;
-  const sockets = new Set<Socket>();
-  const relay = createServer((client) => {
-    const server = connect(port, host);
-    for (const socket of [client, server]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    server.on('data', (chunk: Buffer) => (received += chunk.length));
-    client.pipe(server).pipe(client);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (relay.address() as AddressInfo).port,
-    received: () => received,
-    close: () => {
-      sockets.forEach((socket) => socket.destroy());
-      return new Promise((resolve) => relay.close(() => resolve()));
-    },
-  };
-}
+import { tcpRelay } from '../helpers/tcp-relay';
 
 describe('what became of a message that left the holding pen, over IMAP', () => {
   it('is found by its Message-ID among many notes, reading only its own', { timeout: 120_000 }, async () => {
     const { host, port, password } = inject('imap');
-    const relay = await countingRelay(host, port);
+    const relay = await tcpRelay(host, port);
     const mailbox = new ImapMailbox({ host: '127.0.0.1', port: relay.port, secure: false, user: `fate-${randomUUID().slice(0, 8)}`, password });
     const intake = new Intake({
       mailbox,

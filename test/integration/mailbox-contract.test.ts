@@ -2,13 +2,13 @@
 // behave the same for everything the intake relies on.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { holdingFolder, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { tcpRelay } from '../helpers/tcp-relay';
 
 interface Home {
   mailbox: MailboxSource;
@@ -185,30 +185,10 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
   });
 });
 
-/** A TCP relay to the IMAP server whose connections the test can cut, as a network failure does. */
-async function cuttableRelay(host: string, port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const relay = createServer((client) => {
-    const server = connect(port, host);
-    for (const socket of [client, server]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    client.pipe(server).pipe(client);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (relay.address() as AddressInfo).port,
-    cut: () => sockets.forEach((socket) => socket.destroy()),
-    close: () => new Promise((resolve) => relay.close(() => resolve())),
-  };
-}
-
 describe('the case mailbox over IMAP when the connection drops', () => {
   it('connects again by itself, so the intake goes on reading mail without a restart of its own', { timeout: 60_000 }, async () => {
     const { host, port, password } = inject('imap');
-    const relay = await cuttableRelay(host, port);
+    const relay = await tcpRelay(host, port);
     const mailbox = new ImapMailbox({ host: '127.0.0.1', port: relay.port, secure: false, user: `dropped-${randomUUID().slice(0, 8)}`, password });
     try {
       await mailbox.open();
