@@ -6,7 +6,9 @@
 // O_EXCL file, but the filesystem keeps so short a target in the inode, with no data block to
 // write and free: these synchronous calls hold the worker's event loop, once per email (issue 16).
 // A claim need not outlive a power cut (its process does not either); the record must, since it is
-// all a retry has to know the message went out: it is flushed to disk, off the event loop.
+// all a retry has to know the message went out: it is flushed to disk, off the event loop. A claim
+// also carries the due date its send states, written before the hand-off to the relay: an attempt
+// that takes over from a crash states the same date as the copy the vendor may already hold.
 import { hash, randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -42,6 +44,17 @@ export type SendTurn =
       tookOverFromCrash: boolean;
       /** The record of an earlier partial delivery (recipients still `deferred`), read under the claim. */
       partial?: DeliveryRecord;
+      /**
+       * The due date an attempt that died holding this claim stated before handing the message to the
+       * relay: its copy may have gone out, so this one states the same (`MessageDetails.dueAfter`).
+       */
+      dueDateStated?: string;
+      /**
+       * Writes on the claim the due date this attempt's copy states, before the hand-off to the relay,
+       * for an attempt that takes over should this one die; renews the claim too. Throws, and nothing
+       * must be sent, when another attempt has taken the claim over or it cannot be written.
+       */
+      stateDueDate(dueDate: string): Promise<void>;
     };
 
 /** How a ledger holds one claim: given back, and kept alive while the send takes its time. */
@@ -49,6 +62,8 @@ export interface HeldClaim {
   release(): Promise<void>;
   /** Pushes the claim's expiry a lease further, if it is still this attempt's. */
   renew(): Promise<void>;
+  /** Writes the due date the send states on the claim and renews it; throws if another attempt took it over. */
+  stateDueDate(dueDate: string): Promise<void>;
   leaseMs: number;
 }
 
@@ -58,7 +73,12 @@ export interface HeldClaim {
  * While the turn is held the claim is renewed three times a lease: a send that waits its turn on a
  * busy SMTP pool for longer than a lease is still alive, and another host must not send it too.
  */
-export async function turnUnderClaim(claim: HeldClaim, read: () => DeliveryRecord | undefined | Promise<DeliveryRecord | undefined>, tookOverFromCrash: boolean): Promise<SendTurn> {
+export async function turnUnderClaim(
+  claim: HeldClaim,
+  read: () => DeliveryRecord | undefined | Promise<DeliveryRecord | undefined>,
+  tookOverFromCrash: boolean,
+  dueDateStated?: string,
+): Promise<SendTurn> {
   let record: DeliveryRecord | undefined;
   try {
     record = await read();
@@ -77,7 +97,13 @@ export async function turnUnderClaim(claim: HeldClaim, read: () => DeliveryRecor
     clearInterval(renewing);
     return claim.release();
   };
-  return { release, tookOverFromCrash, ...(record ? { partial: record } : {}) };
+  return {
+    release,
+    tookOverFromCrash,
+    stateDueDate: (dueDate) => claim.stateDueDate(dueDate),
+    ...(record ? { partial: record } : {}),
+    ...(dueDateStated === undefined ? {} : { dueDateStated }),
+  };
 }
 
 export interface BeginOptions {
@@ -102,6 +128,8 @@ interface Claim {
   pid: number;
   token: string;
   expiresAt: number;
+  /** The due date the send states (epoch milliseconds), once written before its hand-off. */
+  dueDate?: number;
 }
 
 export interface FileDeliveryLedgerOptions {
@@ -141,16 +169,26 @@ export class FileDeliveryLedger implements DeliveryLedger {
     const recordPath = this.pathOf(messageId);
     const claimPath = this.pathOf(messageId, 'sending');
     let tookOverFromCrash = false;
+    // Carried into this attempt's own claim, so a second crash before its hand-off keeps the date too.
+    let dueDate: number | undefined;
     for (;;) {
-      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
+      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs, ...(dueDate === undefined ? {} : { dueDate }) };
       if (createClaim(claimPath, claim)) {
         activeTokens.add(claim.token);
         const held: HeldClaim = {
           release: async () => this.release(claimPath, claim.token),
-          renew: async () => renewClaim(claimPath, claim, this.leaseMs),
+          renew: async () => {
+            // An expired claim may already be another's: renewing it could keep two sends going.
+            if (Date.now() < claim.expiresAt) rewriteClaim(claimPath, claim, { expiresAt: Date.now() + this.leaseMs });
+          },
+          // Unlike a renewal, this goes on past the expiry while the claim is still ours (its send
+          // took its time composing): the claim is then renewed too, and only a take-over refuses it.
+          stateDueDate: async (stated) => {
+            if (!rewriteClaim(claimPath, claim, { dueDate: Date.parse(stated), expiresAt: Date.now() + this.leaseMs })) throw claimLost(messageId);
+          },
           leaseMs: this.leaseMs,
         };
-        return turnUnderClaim(held, () => readRecord(recordPath), tookOverFromCrash);
+        return turnUnderClaim(held, () => readRecord(recordPath), tookOverFromCrash, dueDate === undefined ? undefined : new Date(dueDate).toISOString());
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = readRecord(recordPath);
@@ -161,6 +199,7 @@ export class FileDeliveryLedger implements DeliveryLedger {
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
         removeIfToken(claimPath, held.token);
         tookOverFromCrash = true;
+        dueDate = held.dueDate ?? dueDate;
         continue;
       }
       signal?.throwIfAborted();
@@ -208,17 +247,23 @@ function createClaim(path: string, claim: Claim): boolean {
 }
 
 /**
- * The same claim with a later expiry, swapped in whole (a new link renamed over the old one), and
- * only while it is still ours and not yet expired: an expired claim may already be another's.
+ * The same claim with a later expiry or its due date, swapped in whole (a new link renamed over the
+ * old one), and only while it is still ours. False when it is not.
  */
-function renewClaim(path: string, claim: Claim, leaseMs: number): void {
-  if (Date.now() >= claim.expiresAt || readClaim(path)?.token !== claim.token) return;
-  const renewed = { ...claim, expiresAt: Date.now() + leaseMs };
+function rewriteClaim(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>): boolean {
+  if (readClaim(path)?.token !== claim.token) return false;
+  const rewritten = { ...claim, ...changes };
   const aside = `${path}.${claim.token}.renew`;
   rmSync(aside, { force: true });
-  symlinkSync(claimText(renewed), aside);
+  symlinkSync(claimText(rewritten), aside);
   renameSync(aside, path);
-  claim.expiresAt = renewed.expiresAt;
+  Object.assign(claim, changes);
+  return true;
+}
+
+/** Thrown before the hand-off, so the retry Temporal makes finds the other attempt's outcome. */
+export function claimLost(messageId: string): Error {
+  return new Error(`The delivery ledger's claim on ${messageId} was taken over by another attempt before this one handed it to the relay: not sent by this attempt`);
 }
 
 function removeIfToken(path: string, token: string): void {
@@ -246,9 +291,9 @@ function thisHost(): string {
   return hostTag;
 }
 
-/** `pid token expiresAt(base 36) host`: at most 40 characters. */
-function claimText({ pid, token, expiresAt, host }: Claim): string {
-  return `${pid} ${token} ${expiresAt.toString(36)} ${host}`;
+/** `pid token expiresAt(base 36) host [dueDate(base 36)]`: at most 50 characters. */
+function claimText({ pid, token, expiresAt, host, dueDate }: Claim): string {
+  return `${pid} ${token} ${expiresAt.toString(36)} ${host}${dueDate === undefined ? '' : ` ${dueDate.toString(36)}`}`;
 }
 
 function readClaim(path: string): Claim | undefined {
@@ -262,8 +307,8 @@ function readClaim(path: string): Claim | undefined {
     if (code === 'EINVAL') return readJson<Claim>(() => readFileSync(path, 'utf8'));
     throw err;
   }
-  const [pid, token, expiresAt, host] = text.split(' ');
-  return { pid: Number(pid), token, expiresAt: parseInt(expiresAt, 36), host };
+  const [pid, token, expiresAt, host, dueDate] = text.split(' ');
+  return { pid: Number(pid), token, expiresAt: parseInt(expiresAt, 36), host, ...(dueDate ? { dueDate: parseInt(dueDate, 36) } : {}) };
 }
 
 function readJson<T>(read: () => string): T | undefined {

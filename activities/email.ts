@@ -143,7 +143,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       try {
         // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).
         if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
-        const dueDate = statedDueDate(message, turn.partial);
+        const dueDate = statedDueDate(message, turn.partial, turn.dueDateStated);
         const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files, outputDir, domain, workspaceUrl });
         const rootStep = threadRootStep(message.threadId);
         const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
@@ -161,6 +161,10 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...threading,
           ...composed,
         };
+        // A date counted by this attempt is on the claim before the relay can have the copy stating it:
+        // should this worker die before the ledger records the send, the attempt that takes over
+        // states the same date as the copy the vendor may already hold.
+        if (dueDate !== undefined && !partial && turn.dueDateStated === undefined) await turn.stateDueDate(dueDate);
         // Built once: the copy kept for the workspace is the very bytes the server accepted.
         let raw: Buffer | undefined;
         try {
@@ -275,11 +279,14 @@ function alreadyDelivered(record: DeliveryRecord): SentMessage {
 /**
  * The due date a letter whose response time runs from its delivery states: counted from this attempt,
  * the one that delivers it if any does, so a relay that held it up for hours costs the vendor no
- * time. Recipients deferred by an earlier partial delivery get the date the others already have.
+ * time. Recipients deferred by an earlier partial delivery get the date the others already have, and
+ * an attempt that takes over from one that died after its hand-off to the relay (its copy may have
+ * gone out) the date that copy stated.
  */
-function statedDueDate({ details }: OutgoingMessage, partial: DeliveryRecord | undefined): string | undefined {
+function statedDueDate({ details }: OutgoingMessage, partial: DeliveryRecord | undefined, statedBeforeCrash: string | undefined): string | undefined {
   if (details.dueAfter === undefined) return undefined;
   if (partial) return partial.dueDate ?? details.dueDate;
+  if (statedBeforeCrash !== undefined) return statedBeforeCrash;
   return dueCountedFrom(Date.now(), details.dueAfter, details.dueDate);
 }
 

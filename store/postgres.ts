@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
-import { turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
+import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
 import {
   StoreError,
@@ -190,6 +190,7 @@ interface ClaimRow {
   token: string;
   owner: string | null;
   expired: boolean;
+  due_date: string | null;
 }
 
 class PostgresLedger implements DeliveryLedger {
@@ -218,13 +219,15 @@ class PostgresLedger implements DeliveryLedger {
 
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     let tookOverFromCrash = false;
+    // Carried into this attempt's own claim, so a second crash before its hand-off keeps the date too.
+    let dueDate: string | undefined;
     for (;;) {
       const token = randomUUID();
       const inserted = await this.query(
-        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at)
-         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
+        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at, due_date)
+         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond', $6)
          ON CONFLICT (message_id) DO NOTHING RETURNING token`,
-        [messageId, token, this.owner, hostname(), this.leaseMs],
+        [messageId, token, this.owner, hostname(), this.leaseMs, dueDate ?? null],
       );
       if (inserted.length) {
         this.activeTokens.add(token);
@@ -233,14 +236,24 @@ class PostgresLedger implements DeliveryLedger {
           renew: async () => {
             await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
           },
+          // Past its expiry too, while no other attempt has taken the claim over (its send took its
+          // time composing): renewed with it.
+          stateDueDate: async (stated: string) => {
+            const rows = await this.query(
+              `UPDATE delivery_claims SET due_date = $3, expires_at = now() + $4 * interval '1 millisecond'
+               WHERE message_id = $1 AND token = $2 RETURNING token`,
+              [messageId, token, stated, this.leaseMs],
+            );
+            if (!rows.length) throw claimLost(messageId);
+          },
           leaseMs: this.leaseMs,
         };
-        return turnUnderClaim(held, () => this.find(messageId), tookOverFromCrash);
+        return turnUnderClaim(held, () => this.find(messageId), tookOverFromCrash, dueDate);
       }
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired FROM delivery_claims WHERE message_id = $1', [messageId]);
+      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired, due_date FROM delivery_claims WHERE message_id = $1', [messageId]);
       if (!held) continue;
       // Another process's claim is renewed three times a lease while its send lasts: expired, that
       // process died (or lost the database for a whole lease). One of this ledger's own is known here.
@@ -250,6 +263,7 @@ class PostgresLedger implements DeliveryLedger {
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
         await this.query('DELETE FROM delivery_claims WHERE message_id = $1 AND token = $2', [messageId, held.token]);
         tookOverFromCrash = true;
+        dueDate = held.due_date ?? dueDate;
         continue;
       }
       signal?.throwIfAborted();

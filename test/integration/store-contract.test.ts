@@ -60,9 +60,9 @@ function wrappedKey(id: string, masterKeyId: string, wrapped: string): WrappedKe
   return { id, masterKeyId, iv: 'aXY=', wrapped, tag: 'dGFn', createdAt: '2026-11-28T08:00:00.000Z' };
 }
 
-/** A process that claims `messageId` and hangs until killed. */
-function claimInChild(settings: StoreSettings, messageId: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId })], {
+/** A process that claims `messageId` (stating `dueDate` on the claim, if given) and hangs until killed. */
+function claimInChild(settings: StoreSettings, messageId: string, dueDate?: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId, dueDate })], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -170,7 +170,34 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(turn.delivered).toBeUndefined();
       if (!turn.delivered) {
         expect(turn.tookOverFromCrash).toBe(true);
+        expect(turn.dueDateStated).toBeUndefined();
         await turn.release();
+      }
+    }, 30_000);
+
+    it('hands a take-over the due date the killed process stated before its hand-off, and keeps it through a second crash', async () => {
+      const id = '<letter.g@test>';
+      const stated = '2026-12-29T23:59:52.000Z';
+      const first = await claimInChild({ ...settings, ledgerLeaseMs: 1_500 }, id, stated);
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      // The next attempt dies too, before stating anything itself: its claim carries the date on.
+      const second = await claimInChild({ ...settings, ledgerLeaseMs: 1_500 }, id);
+      second.kill('SIGKILL');
+      await new Promise((r) => second.once('exit', r));
+      const turn = await store.ledger.begin(id, { signal: AbortSignal.timeout(10_000) });
+      expect(turn.delivered).toBeUndefined();
+      if (!turn.delivered) {
+        expect(turn.tookOverFromCrash).toBe(true);
+        expect(turn.dueDateStated).toBe(stated);
+        await turn.release();
+      }
+      // A turn given back as a send does leaves no date on the claim for the attempt after it.
+      const next = await other.ledger.begin(id);
+      if (!next.delivered) {
+        expect(next.tookOverFromCrash).toBe(false);
+        expect(next.dueDateStated).toBeUndefined();
+        await next.release();
       }
     }, 30_000);
   });
@@ -374,7 +401,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);
