@@ -177,8 +177,9 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
   const language = w.language;
   const vendor = entry.vendorName;
   doc.heading(vendor, 3);
-  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }));
   const reason = text(entry.reason, language);
+  // "…for the following reason:" stays on the page of the reason it announces.
+  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }), { keepWithNext: reason ? 2 : undefined });
   if (reason) doc.paragraph(reason, { indent: 10 });
   const summary = text(entry.summary, language);
   if (summary) doc.paragraph(summary);
@@ -215,7 +216,7 @@ function renderFindings(doc: LayoutDocument, findings: Findings, w: StatementWor
   for (const principle of PRINCIPLES) {
     const finding = findings[principle];
     const practices = (finding?.goodPractices ?? []).map((g) => text(g, language)).filter((g): g is string => g !== undefined);
-    doc.paragraph(principleTitle(principle, language), { weight: 'bold', color: ACCENT, spaceAfter: 1 });
+    doc.paragraph(principleTitle(principle, language), { weight: 'bold', color: ACCENT, spaceAfter: 1, keepWithNext: 2 });
     doc.paragraph(text(finding?.assessment, language) ?? w.say('noFindings'), { indent: 10, spaceAfter: practices.length ? 1 : undefined });
     if (practices.length) doc.paragraph(`${w.say('goodPractices')} ${practices.join(' · ')}`, { indent: 10, color: GREY });
   }

@@ -65,6 +65,11 @@ export interface TextStyle {
   color?: RGB;
   /** What the text is, for a refusal of a character no font can draw ("co-signatory name"). */
   field?: string;
+  /**
+   * Lines of body text that must follow the block on its page: a title, or a sentence ending in a
+   * colon, left alone at a page's foot reads as cut off from what it introduces.
+   */
+  keepWithNext?: number;
 }
 
 /** A file carried inside the PDF (PDF/A-3 associated file), e.g. the statement's findings as JSON. */
@@ -364,6 +369,12 @@ export class LayoutDocument {
   private block(type: StructureType, text: string, style: TextStyle): void {
     const size = style.size ?? this.fontSize;
     const lines = this.wrap(text, style.weight ?? 'regular', size, this.contentWidth - (style.indent ?? 0));
+    if (style.keepWithNext) {
+      const step = size * this.lineHeight;
+      const needed = lines.length * step + (style.spaceAfter ?? step / 2) + style.keepWithNext * this.fontSize * this.lineHeight;
+      // A block taller than a page breaks where it must.
+      if (needed < this.pageSize[1] - 2 * this.margin) this.ensureSpace(needed);
+    }
     this.drawLines(this.structure.root.child(type), lines, style);
   }
 
