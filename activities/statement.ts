@@ -26,6 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
+import { frenchSpacing } from '../workflows/locale';
 import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 
@@ -135,9 +136,9 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);
 
   doc.heading(w.say('conclusions'));
-  paragraphsOrPlaceholder(doc, statement.conclusions[language], w.say('none'));
+  paragraphsOrPlaceholder(doc, statement.conclusions[language].map((p) => typeset(p, language)), w.say('none'));
   doc.heading(w.say('lessons'));
-  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language], w.say('none'));
+  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language].map((p) => typeset(p, language)), w.say('none'));
 
   renderSignatures(doc, statement, w, draft);
   doc.attach({
@@ -169,8 +170,14 @@ function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: Sta
   }
 }
 
+/** The authorities' text as typed, in French with its no-break spaces (see frenchSpacing). */
+function typeset(typed: string, language: Language): string {
+  return language === 'fr' ? frenchSpacing(typed) : typed;
+}
+
 function text(value: PublicText | undefined, language: Language): string | undefined {
-  return value?.[language]?.trim() || undefined;
+  const typed = value?.[language]?.trim();
+  return typed ? typeset(typed, language) : undefined;
 }
 
 function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: StatementWording, date: (iso: string) => string): void {
