@@ -375,16 +375,29 @@ export class LayoutDocument {
       // A block taller than a page breaks where it must.
       if (needed < this.pageSize[1] - 2 * this.margin) this.ensureSpace(needed);
     }
-    this.drawLines(this.structure.root.child(type), lines, style);
+    this.drawLines(this.structure.root.child(type), lines, style, true);
   }
 
-  private drawLines(element: StructureElement, lines: string[], style: TextStyle): void {
+  /**
+   * `breakWhole`: a paragraph's first line is not left alone at a page's foot, nor its last line
+   * carried alone to the next page (a bullet's label is already drawn, so its lines break anywhere).
+   */
+  private drawLines(element: StructureElement, lines: string[], style: TextStyle, breakWhole = false): void {
     const size = style.size ?? this.fontSize;
     const weight = style.weight ?? 'regular';
     const step = size * this.lineHeight;
     const indent = style.indent ?? 0;
-    for (const line of lines) {
-      this.ensureSpace(step);
+    let onThisPage = 0;
+    for (const [i, line] of lines.entries()) {
+      const page = this.pages.length;
+      const fit = (n: number) => this.cursorY - n * step >= this.bottomLimit();
+      // Three lines split either way leave one alone: they move together.
+      const orphan = i === 0 && ((lines.length >= 2 && !fit(2)) || (lines.length === 3 && !fit(3)));
+      const widow = i === lines.length - 2 && onThisPage >= 2 && !fit(2);
+      if (breakWhole && (orphan || widow)) this.newPage();
+      else this.ensureSpace(step);
+      if (this.pages.length !== page) onThisPage = 0;
+      onThisPage += 1;
       this.cursorY -= step;
       const width = style.align && style.align !== 'left' ? this.widthOf(line, weight, size) : 0;
       const free = this.contentWidth - indent - width;

@@ -194,6 +194,19 @@ describe('statement PDF', () => {
     }
   });
 
+  it('leaves no paragraph\'s first or last line alone at a page\'s foot or head', { timeout: 120_000 }, async () => {
+    // Five, then three lines of Cisco's summary, each word numbered; pushed down a line at a time across a page break.
+    for (const [count, total] of [[48, 5], [28, 3]] as const) for (let filler = 0; filler < 60; filler++) {
+      const words = Array.from({ length: count }, (_, i) => `word${i}`).join(' ');
+      const zoom = { ...concluded('zoom', 'Zoom'), summary: both(Array.from({ length: filler }, (_, i) => `Line ${i}.`).join('\n') || 'Zoom.', 'Zoom.') };
+      const cisco = { ...concluded('cisco', 'Cisco'), summary: both(words, words) };
+      const pages = await pdfPageTexts(await renderStatementPdf(statement([zoom, cisco]), 'en', false));
+      const perPage = pages.map((p) => p.split('\n').filter((l) => /word\d+/.test(l)).length).filter((n) => n > 0);
+      expect(perPage.reduce((a, b) => a + b), `${filler} lines of filler`).toBe(total);
+      if (perPage.length > 1) expect(Math.min(...perPage), `Cisco's summary split ${perPage.join(' + ')} with ${filler} lines of filler`).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('prints no submission, even from a draft that an older campaign scheduled with whole outcomes', async () => {
     const outcome = {
       vendorId: 'zoom',
