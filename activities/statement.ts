@@ -26,6 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
+import { frenchSpacing } from '../workflows/locale';
 import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 
@@ -135,9 +136,9 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);
 
   doc.heading(w.say('conclusions'));
-  paragraphsOrPlaceholder(doc, statement.conclusions[language], w.say('none'));
+  paragraphsOrPlaceholder(doc, statement.conclusions[language].map((p) => typeset(p, language)), w.say('none'));
   doc.heading(w.say('lessons'));
-  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language], w.say('none'));
+  paragraphsOrPlaceholder(doc, statement.lessonsLearned[language].map((p) => typeset(p, language)), w.say('none'));
 
   renderSignatures(doc, statement, w, draft);
   doc.attach({
@@ -169,16 +170,23 @@ function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: Sta
   }
 }
 
+/** The authorities' text as typed, in French with its no-break spaces (see frenchSpacing). */
+function typeset(typed: string, language: Language): string {
+  return language === 'fr' ? frenchSpacing(typed) : typed;
+}
+
 function text(value: PublicText | undefined, language: Language): string | undefined {
-  return value?.[language]?.trim() || undefined;
+  const typed = value?.[language]?.trim();
+  return typed ? typeset(typed, language) : undefined;
 }
 
 function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: StatementWording, date: (iso: string) => string): void {
   const language = w.language;
   const vendor = entry.vendorName;
   doc.heading(vendor, 3);
-  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }));
   const reason = text(entry.reason, language);
+  // "…for the following reason:" stays on the page of the reason it announces.
+  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }), { keepWithNext: reason ? 2 : undefined });
   if (reason) doc.paragraph(reason, { indent: 10 });
   const summary = text(entry.summary, language);
   if (summary) doc.paragraph(summary);
@@ -215,7 +223,7 @@ function renderFindings(doc: LayoutDocument, findings: Findings, w: StatementWor
   for (const principle of PRINCIPLES) {
     const finding = findings[principle];
     const practices = (finding?.goodPractices ?? []).map((g) => text(g, language)).filter((g): g is string => g !== undefined);
-    doc.paragraph(principleTitle(principle, language), { weight: 'bold', color: ACCENT, spaceAfter: 1 });
+    doc.paragraph(principleTitle(principle, language), { weight: 'bold', color: ACCENT, spaceAfter: 1, keepWithNext: 2 });
     doc.paragraph(text(finding?.assessment, language) ?? w.say('noFindings'), { indent: 10, spaceAfter: practices.length ? 1 : undefined });
     if (practices.length) doc.paragraph(`${w.say('goodPractices')} ${practices.join(' · ')}`, { indent: 10, color: GREY });
   }

@@ -65,6 +65,11 @@ export interface TextStyle {
   color?: RGB;
   /** What the text is, for a refusal of a character no font can draw ("co-signatory name"). */
   field?: string;
+  /**
+   * Lines of body text that must follow the block on its page: a title, or a sentence ending in a
+   * colon, left alone at a page's foot reads as cut off from what it introduces.
+   */
+  keepWithNext?: number;
 }
 
 /** A file carried inside the PDF (PDF/A-3 associated file), e.g. the statement's findings as JSON. */
@@ -364,16 +369,35 @@ export class LayoutDocument {
   private block(type: StructureType, text: string, style: TextStyle): void {
     const size = style.size ?? this.fontSize;
     const lines = this.wrap(text, style.weight ?? 'regular', size, this.contentWidth - (style.indent ?? 0));
-    this.drawLines(this.structure.root.child(type), lines, style);
+    if (style.keepWithNext) {
+      const step = size * this.lineHeight;
+      const needed = lines.length * step + (style.spaceAfter ?? step / 2) + style.keepWithNext * this.fontSize * this.lineHeight;
+      // A block taller than a page breaks where it must.
+      if (needed < this.pageSize[1] - 2 * this.margin) this.ensureSpace(needed);
+    }
+    this.drawLines(this.structure.root.child(type), lines, style, true);
   }
 
-  private drawLines(element: StructureElement, lines: string[], style: TextStyle): void {
+  /**
+   * `breakWhole`: a paragraph's first line is not left alone at a page's foot, nor its last line
+   * carried alone to the next page (a bullet's label is already drawn, so its lines break anywhere).
+   */
+  private drawLines(element: StructureElement, lines: string[], style: TextStyle, breakWhole = false): void {
     const size = style.size ?? this.fontSize;
     const weight = style.weight ?? 'regular';
     const step = size * this.lineHeight;
     const indent = style.indent ?? 0;
-    for (const line of lines) {
-      this.ensureSpace(step);
+    let onThisPage = 0;
+    for (const [i, line] of lines.entries()) {
+      const page = this.pages.length;
+      const fit = (n: number) => this.cursorY - n * step >= this.bottomLimit();
+      // Three lines split either way leave one alone: they move together.
+      const orphan = i === 0 && ((lines.length >= 2 && !fit(2)) || (lines.length === 3 && !fit(3)));
+      const widow = i === lines.length - 2 && onThisPage >= 2 && !fit(2);
+      if (breakWhole && (orphan || widow)) this.newPage();
+      else this.ensureSpace(step);
+      if (this.pages.length !== page) onThisPage = 0;
+      onThisPage += 1;
       this.cursorY -= step;
       const width = style.align && style.align !== 'left' ? this.widthOf(line, weight, size) : 0;
       const free = this.contentWidth - indent - width;

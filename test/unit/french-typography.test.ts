@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { composeMessage } from '../../activities/compose';
+import { recordDrawnLines } from '../../activities/pdf/document';
+import { renderStatementPdf } from '../../activities/statement';
 import { TEMPLATES_DIR } from '../../activities/templates';
 import { auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
-import type { OutgoingMessage } from '../../workflows/types';
+import { frenchSpacing } from '../../workflows/locale';
+import type { OutgoingMessage, StatementDraft } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
 
@@ -76,6 +79,43 @@ describe('French typography', () => {
     const english = (await pdfPageTexts(await auditPdf(trail, { language: 'en', exportedAt: '2026-11-29T06:14:05.123Z' }))).join('\n');
     expect(english).toContain('Exported on Sunday, 29 November 2026 at 06:14 (UTC).');
     expect(english).toContain('Who: Officer Tremblay');
+  });
+
+  it('prints the authorities\' French text in the statement with a no-break space before « : ; ? ! » and inside guillemets', async () => {
+    const campaign = testCampaign('typo');
+    // As a lead types it: ordinary spaces, or none at all, before the punctuation.
+    const typed = {
+      en: 'Scope: see below; why? Because "encryption" matters!',
+      fr: 'Champ : voir ci-dessous ; pourquoi ? Parce que « le chiffrement » compte! Aussi: le journal; les « réglages ».',
+    };
+    const statement: StatementDraft = {
+      campaign,
+      version: 1,
+      date: '2021-10-27',
+      vendors: [
+        { vendorId: 'beta', vendorName: 'Beta', stage: 'excluded', reason: typed },
+        { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', summary: typed, demonstrations: [{ id: 'd1', at: '2020-10-01T14:00:00Z', result: 'validated', observation: typed }] },
+      ],
+      conclusions: { en: [typed.en], fr: [typed.fr] },
+      lessonsLearned: { en: [typed.en], fr: [typed.fr] },
+      signatories: campaign.authorities,
+    };
+    const { lines } = await recordDrawnLines(() => renderStatementPdf(statement, 'fr', false));
+    // Lines joined as wrapped (at ordinary spaces only): a line that starts with « : » reads as one.
+    const body = lines.map((l) => l.text).join(' ');
+    expect(body.split('Champ').length - 1, 'reason, summary, observation, conclusions, lessons').toBe(5);
+    const faults = [...body.matchAll(/.{0,20}(?:[ \p{L}][:;?!»]|«[ \p{L}]).{0,10}/gu)].map((m) => m[0]).filter((at) => !/https?:/.test(at));
+    expect(faults).toEqual([]);
+    expect(body).toContain('Champ\u202f: voir ci-dessous\u202f; pourquoi\u202f? Parce que «\u202fle chiffrement\u202f» compte\u202f! Aussi\u202f: le journal\u202f; les «\u00a0réglages\u00a0».');
+    // The English text is the authors' own, as typed.
+    const english = (await recordDrawnLines(() => renderStatementPdf(statement, 'en', false))).lines.map((l) => l.text).join(' ');
+    expect(english).toContain('Scope: see below; why? Because "encryption" matters!');
+  });
+
+  it('leaves a URL, a time and spacing already right as they are', () => {
+    expect(frenchSpacing('Voir https://www.cnil.fr/fr : à 14:30 ; «\u00a0ok\u00a0» et «\u202fok\u202f» ; déjà\u00a0!')).toBe(
+      'Voir https://www.cnil.fr/fr\u202f: à 14:30\u202f; «\u00a0ok\u00a0» et «\u202fok\u202f»\u202f; déjà\u00a0!',
+    );
   });
 
   it('repeats the signatories\' change requests in each recipient\'s language and typography', async () => {

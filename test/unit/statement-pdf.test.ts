@@ -2,6 +2,7 @@
 // the same input, drafts marked as such, and a 1,000-vendor campaign rendered in reasonable time.
 import { describe, expect, it } from 'vitest';
 import { renderOpenLetter } from '../../activities/letter';
+import { principleTitle } from '../../activities/format';
 import { renderStatementPdf } from '../../activities/statement';
 import { PRINCIPLES, type Findings, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
@@ -174,6 +175,35 @@ describe('statement PDF', () => {
       const holding = pages.map((p, n) => (/Signer [1-6]/.test(p) ? n : -1)).filter((n) => n >= 0);
       expect(holding, `signatures split across pages with ${filler} lessons`).toHaveLength(1);
       expect(pages[holding[0]]).toContain('Signatories');
+    }
+  });
+
+  it('keeps a principle\'s title, and a sentence ending in a colon, on the page of what follows them', { timeout: 120_000 }, async () => {
+    const titles = new Set(PRINCIPLES.map((p) => principleTitle(p, 'en')));
+    const excluded: StatementVendorEntry = { vendorId: 'beta', vendorName: 'Beta', stage: 'excluded', reason: both('It left the market.', 'Elle a quitté le marché.') };
+    // Push what follows down a line at a time until every possible page break has been crossed.
+    for (let filler = 0; filler < 60; filler++) {
+      const zoom = { ...concluded('zoom', 'Zoom'), summary: both(Array.from({ length: filler }, (_, i) => `Line ${i}.`).join('\n') || 'Zoom.', 'Zoom.') };
+      const pages = await pdfPageTexts(await renderStatementPdf(statement([zoom, excluded, concluded('cisco', 'Cisco')]), 'en', false));
+      for (const [n, page] of pages.slice(0, -1).entries()) {
+        // The body's last line, before the footer (reference, version, page number).
+        const body = page.split('\n').map((l) => l.trim()).filter((l) => l && !/TEST-VC-2020 · Version|^Page \d+ \/ \d+$/.test(l));
+        const last = body.at(-1) ?? '';
+        expect(titles.has(last) || last.endsWith(':'), `page ${n + 1} ends with "${last}" (${filler} lines of summary)`).toBe(false);
+      }
+    }
+  });
+
+  it('leaves no paragraph\'s first or last line alone at a page\'s foot or head', { timeout: 120_000 }, async () => {
+    // Five, then three lines of Cisco's summary, each word numbered; pushed down a line at a time across a page break.
+    for (const [count, total] of [[48, 5], [28, 3]] as const) for (let filler = 0; filler < 60; filler++) {
+      const words = Array.from({ length: count }, (_, i) => `word${i}`).join(' ');
+      const zoom = { ...concluded('zoom', 'Zoom'), summary: both(Array.from({ length: filler }, (_, i) => `Line ${i}.`).join('\n') || 'Zoom.', 'Zoom.') };
+      const cisco = { ...concluded('cisco', 'Cisco'), summary: both(words, words) };
+      const pages = await pdfPageTexts(await renderStatementPdf(statement([zoom, cisco]), 'en', false));
+      const perPage = pages.map((p) => p.split('\n').filter((l) => /word\d+/.test(l)).length).filter((n) => n > 0);
+      expect(perPage.reduce((a, b) => a + b), `${filler} lines of filler`).toBe(total);
+      if (perPage.length > 1) expect(Math.min(...perPage), `Cisco's summary split ${perPage.join(' + ')} with ${filler} lines of filler`).toBeGreaterThanOrEqual(2);
     }
   });
 
