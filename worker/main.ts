@@ -1,7 +1,8 @@
 // `npm run worker`: a Dossier worker against the Temporal server and mail relay named in the
 // environment (TEMPORAL_ADDRESS…, SMTP_URL), or, when none is named, against the embedded set-up
-// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM. A start that fails
-// prints one message naming the variable to change (worker/start-up-errors.ts) and exits 1.
+// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM, and the process then
+// exits (see below). A start that fails prints one message naming the variable to change
+// (worker/start-up-errors.ts) and exits 1.
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { describeConfig, parseWorkerConfig } from './config';
 import { startUpFailureMessage } from './start-up-errors';
@@ -24,7 +25,13 @@ async function main(): Promise<void> {
   console.log('Dossier worker stopped.');
 }
 
-main().catch((err) => {
-  console.error(startUpFailureMessage(err));
-  process.exit(1);
-});
+// Exits once the worker has stopped rather than when nothing is left open: a mail relay that took a
+// connection and stopped answering never completes the close of it, and that one socket would keep
+// the process running after SIGTERM until its process manager killed it.
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(startUpFailureMessage(err));
+    process.exit(1);
+  },
+);
