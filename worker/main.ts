@@ -1,9 +1,13 @@
 // `npm run worker`: a Dossier worker against the Temporal server and mail relay named in the
 // environment (TEMPORAL_ADDRESS…, SMTP_URL), or, when none is named, against the embedded set-up
-// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM. A start that fails
-// prints one message naming the variable to change (worker/start-up-errors.ts) and exits 1.
+// that `npm start` runs. The SDK shuts it down gracefully on SIGINT/SIGTERM, and the process then
+// exits (see below). A start that fails prints one message naming the variable to change
+// (worker/start-up-errors.ts) and exits 1.
+import { Client } from '@temporalio/client';
 import { withEmbeddedProfile } from '../config/embedded-profile';
+import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import { describeConfig, parseWorkerConfig } from './config';
+import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { startUpFailureMessage } from './start-up-errors';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
@@ -19,12 +23,36 @@ async function main(): Promise<void> {
   }
   console.log(`Dossier worker: ${describeConfig(config)}`);
   if (metricsAddress) console.log(`Metrics: http://${metricsAddress}/metrics`);
-  const { run } = await createDossierWorker(config);
+  const { run, connection } = await createDossierWorker(config);
+  await ensureDigestSchedule(new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter }), config.taskQueue);
   await run();
   console.log('Dossier worker stopped.');
 }
 
-main().catch((err) => {
-  console.error(startUpFailureMessage(err));
-  process.exit(1);
-});
+/**
+ * The officers' daily digest, as `npm start` schedules it: on a cluster the workers are the only
+ * processes that start with the deployment. Idempotent, so every worker may try; one that may not
+ * create Schedules still runs its cases, and says how to create it instead.
+ */
+async function ensureDigestSchedule(client: Client, taskQueue: string): Promise<void> {
+  try {
+    const digest = await ensureOfficerDigestSchedule(client, { taskQueue });
+    console.log(`Officer digest: daily at 06:00 UTC (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} ${digest === 'created' ? 'created' : 'already there'})`);
+  } catch (err) {
+    console.warn(
+      `Officer digest: cannot create the Schedule ${OFFICER_DIGEST_SCHEDULE_ID} (${(err as Error).message}); no digest is sent until it exists: ` +
+        'start a worker with a role that may create Schedules, or create it with `temporal schedule create` (README, "Officer digest")',
+    );
+  }
+}
+
+// Exits once the worker has stopped rather than when nothing is left open: a mail relay that took a
+// connection and stopped answering never completes the close of it, and that one socket would keep
+// the process running after SIGTERM until its process manager killed it.
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(startUpFailureMessage(err));
+    process.exit(1);
+  },
+);

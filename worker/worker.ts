@@ -14,6 +14,8 @@ const GRPC_NOT_FOUND = 5;
 
 export interface DossierWorker {
   worker: Worker;
+  /** The worker's connection to Temporal, closed by `run()` when it ends: a client of the process may share it. */
+  connection: NativeConnection;
   /** Runs until shutdown (SIGINT/SIGTERM or `worker.shutdown()`), then releases connections. */
   run(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function createDossierWorker(
     const opened = { connection, transport };
     return {
       worker,
+      connection,
       async run() {
         try {
           await worker.run();
