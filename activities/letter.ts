@@ -57,7 +57,7 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
       title: `${title} — ${vendor.name}`,
       author: [lead, ...coSignatories].map((a) => a.name[language]).join('; '),
       subject: title,
-      keywords: [campaign.reference, vendor.name, 'open letter'],
+      keywords: [campaign.reference, vendor.name, wording.keyword],
       language,
       date: campaign.letterDate,
     },

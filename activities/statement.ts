@@ -87,7 +87,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
       title: `${w.say('title')} — ${campaign.title[language]}`,
       author: lead ? lead.name[language] : campaign.reference,
       subject: campaign.title[language],
-      keywords: [campaign.reference, draft ? `draft-${version}` : `version-${version}`],
+      keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,
       date: statement.date,
     },

@@ -26,6 +26,8 @@ export interface LetterWording {
   salutation: string;
   closing: string;
   cosignedBy: string;
+  /** Among the PDF's metadata keywords. */
+  keyword: string;
 }
 
 type Compiled = (view: object) => string;
@@ -133,7 +135,7 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
       html: compile(layout.html, `layout.yaml ${lang}.html`, true),
     });
     const letter = letterFile[lang] ?? {};
-    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy'];
+    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy', 'keyword'];
     set.letter.set(
       lang,
       Object.fromEntries(keys.map((k) => [k, compile(letter[k], `letter.yaml ${lang}.${k}`, false)])) as Record<keyof LetterWording, Compiled>,

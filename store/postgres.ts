@@ -190,7 +190,6 @@ interface ClaimRow {
   token: string;
   owner: string | null;
   expired: boolean;
-  due_date: string | null;
 }
 
 class PostgresLedger implements DeliveryLedger {
@@ -218,42 +217,25 @@ class PostgresLedger implements DeliveryLedger {
   }
 
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
-    let tookOverFromCrash = false;
-    // Carried into this attempt's own claim, so a second crash before its hand-off keeps the date too.
-    let dueDate: string | undefined;
     for (;;) {
       const token = randomUUID();
+      // Listed before it exists: another attempt of this ledger that reads the new claim must find it alive.
+      this.activeTokens.add(token);
       const inserted = await this.query(
-        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at, due_date)
-         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond', $6)
+        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at)
+         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
          ON CONFLICT (message_id) DO NOTHING RETURNING token`,
-        [messageId, token, this.owner, hostname(), this.leaseMs, dueDate ?? null],
-      );
-      if (inserted.length) {
-        this.activeTokens.add(token);
-        const held = {
-          release: () => this.release(messageId, token),
-          renew: async () => {
-            await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
-          },
-          // Past its expiry too, while no other attempt has taken the claim over (its send took its
-          // time composing): renewed with it.
-          stateDueDate: async (stated: string) => {
-            const rows = await this.query(
-              `UPDATE delivery_claims SET due_date = $3, expires_at = now() + $4 * interval '1 millisecond'
-               WHERE message_id = $1 AND token = $2 RETURNING token`,
-              [messageId, token, stated, this.leaseMs],
-            );
-            if (!rows.length) throw claimLost(messageId);
-          },
-          leaseMs: this.leaseMs,
-        };
-        return turnUnderClaim(held, () => this.find(messageId), tookOverFromCrash, dueDate);
-      }
+        [messageId, token, this.owner, hostname(), this.leaseMs],
+      ).catch((err: unknown) => {
+        this.activeTokens.delete(token);
+        throw err;
+      });
+      if (inserted.length) return this.turn(messageId, token, false);
+      this.activeTokens.delete(token);
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired, due_date FROM delivery_claims WHERE message_id = $1', [messageId]);
+      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired FROM delivery_claims WHERE message_id = $1', [messageId]);
       if (!held) continue;
       // Another process's claim is renewed three times a lease while its send lasts: expired, that
       // process died (or lost the database for a whole lease). One of this ledger's own is known here.
@@ -261,14 +243,48 @@ class PostgresLedger implements DeliveryLedger {
       if (!alive) {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
-        await this.query('DELETE FROM delivery_claims WHERE message_id = $1 AND token = $2', [messageId, held.token]);
-        tookOverFromCrash = true;
-        dueDate = held.due_date ?? dueDate;
+        // Taken over in one statement, and only while it is still the dead claim read above: a
+        // delete then an insert left the message unclaimed in between, for a retry that started
+        // then to claim without the date, or two retries each believed they took it over. The row
+        // keeps the due date its holder stated, so a second crash keeps it too.
+        this.activeTokens.add(token);
+        const [taken] = await this.query<{ due_date: string | null }>(
+          `UPDATE delivery_claims SET token = $3, owner = $4, host = $5, expires_at = now() + $6 * interval '1 millisecond'
+           WHERE message_id = $1 AND token = $2 AND (owner = $4 OR expires_at < now()) RETURNING due_date`,
+          [messageId, held.token, token, this.owner, hostname(), this.leaseMs],
+        ).catch((err: unknown) => {
+          this.activeTokens.delete(token);
+          throw err;
+        });
+        if (taken) return this.turn(messageId, token, true, taken.due_date ?? undefined);
+        this.activeTokens.delete(token);
         continue;
       }
       signal?.throwIfAborted();
       await sleep(this.pollMs, undefined, { signal });
     }
+  }
+
+  /** The turn of the attempt that holds the claim `token` (listed in `activeTokens`). */
+  private turn(messageId: string, token: string, tookOverFromCrash: boolean, dueDate?: string): Promise<SendTurn> {
+    const held = {
+      release: () => this.release(messageId, token),
+      renew: async () => {
+        await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
+      },
+      // Past its expiry too, while no other attempt has taken the claim over (its send took its
+      // time composing): renewed with it.
+      stateDueDate: async (stated: string) => {
+        const rows = await this.query(
+          `UPDATE delivery_claims SET due_date = $3, expires_at = now() + $4 * interval '1 millisecond'
+           WHERE message_id = $1 AND token = $2 RETURNING token`,
+          [messageId, token, stated, this.leaseMs],
+        );
+        if (!rows.length) throw claimLost(messageId);
+      },
+      leaseMs: this.leaseMs,
+    };
+    return turnUnderClaim(held, () => this.find(messageId), tookOverFromCrash, dueDate);
   }
 
   async record(entry: DeliveryRecord): Promise<void> {

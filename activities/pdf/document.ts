@@ -1,8 +1,9 @@
 // The PDF layout kit every Dossier document is built on (the open letter, the campaign statement):
 // a reproducible, archival (PDF/A-3b) and tagged pdf-lib document. Text is drawn with DejaVu Sans,
 // falling back to Noto Sans CJK, embedded as subsets; a top-to-bottom flow with word wrapping,
-// headings, paragraphs, bullet lists, automatic page breaks and "Page n / N" footers. Every drawn
-// line is marked content of a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
+// headings, paragraphs, bullet lists, automatic page breaks and numbered footers, whose words come
+// from templates/words.yaml like every sentence a reader sees. Every drawn line is marked content of
+// a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
 import { createHash, type Hash } from 'node:crypto';
 import {
   AFRelationship,
@@ -16,6 +17,7 @@ import {
 } from 'pdf-lib';
 import { isoInstant } from '../../workflows/time';
 import { fontMissing, invalidMessage } from '../errors';
+import { TemplateError, wordOf } from '../templates';
 import { makeArchival, setDocumentId } from './archive';
 import { deflatedStream } from './deflate';
 import { DocumentFonts, FontMissingError, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
@@ -82,10 +84,13 @@ export interface Attachment {
 
 const A4: [number, number] = [595.28, 841.89];
 const GREY = rgb(0.35, 0.35, 0.35);
-const PAGE_LABEL: Record<DocumentLanguage, (n: number, total: number) => string> = {
-  en: (n, total) => `Page ${n} / ${total}`,
-  fr: (n, total) => `Page ${n} sur ${total}`,
-};
+
+/** "Page 2 sur 5": the footer's page number, in the document's language. */
+function pageLabel(language: DocumentLanguage, n: number, total: number): string {
+  const label = wordOf(language, 'pageNumber', { n, total });
+  if (label === undefined) throw new TemplateError(`templates/words.yaml has no ${language}.pageNumber; add it ("Page {{n}} / {{total}}").`);
+  return label;
+}
 
 const ELLIPSIS = '…';
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
@@ -298,9 +303,8 @@ export class LayoutDocument {
   /** Draws page numbers and footers, embeds fonts, structure and attachments, then returns the bytes. */
   async save(): Promise<Uint8Array> {
     const size = this.fontSize * 0.8;
-    const label = PAGE_LABEL[this.language];
     const y = this.margin / 2;
-    const numbers = this.pages.map((_, i) => label(i + 1, this.pages.length));
+    const numbers = this.pages.map((_, i) => pageLabel(this.language, i + 1, this.pages.length));
     // The footer ends an em before the widest page number, so the two never run into each other.
     const footerWidth = this.contentWidth - Math.max(...numbers.map((n) => this.widthOf(n, 'regular', size))) - size;
     const footer = this.footerText && this.fitted(this.footerText, 'regular', size, footerWidth);

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../../infra/postgres';
 import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type WrappedKey } from '../../store';
+import type { SendTurn } from '../../activities/delivery-ledger';
 import { MIGRATIONS_TABLE } from '../../store/postgres';
 import { KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
@@ -198,6 +199,49 @@ describe.each(HOMES)('shared store on $name', (home) => {
         expect(next.tookOverFromCrash).toBe(false);
         expect(next.dueDateStated).toBeUndefined();
         await next.release();
+      }
+    }, 30_000);
+    it('lets one of two retries that start together take over a dead claim, with its due date, and makes the other wait', async () => {
+      const id = '<letter.h@test>';
+      const stated = '2026-12-29T23:59:52.000Z';
+      const dead = await claimInChild({ ...settings, ledgerLeaseMs: 1_500 }, id, stated);
+      dead.kill('SIGKILL');
+      await new Promise((r) => dead.once('exit', r));
+      // On PostgreSQL, a claim inserted with a due date (only a take-over carries one over) waits a
+      // second and a half before it is written: a take-over in two statements, delete then insert,
+      // leaves the message unclaimed that long, and the second retry starts in that gap.
+      const db = settings.databaseUrl ? new Client({ connectionString: settings.databaseUrl }) : undefined;
+      await db?.connect();
+      await db?.query(`CREATE FUNCTION slow_take_over() RETURNS trigger AS $$
+        BEGIN IF NEW.message_id = '${id}' AND NEW.due_date IS NOT NULL THEN PERFORM pg_sleep(1.5); END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+      await db?.query('CREATE TRIGGER slow_take_over BEFORE INSERT ON delivery_claims FOR EACH ROW EXECUTE FUNCTION slow_take_over()');
+      const unclaimed = async () => (db ? (await db.query('SELECT 1 FROM delivery_claims WHERE message_id = $1', [id])).rows.length === 0 : false);
+      const turns: { first?: SendTurn; second?: SendTurn } = {};
+      const first = store.ledger.begin(id, { signal: AbortSignal.timeout(10_000) }).then((t) => (turns.first = t));
+      let second: Promise<unknown> | undefined;
+      try {
+        // The second retry starts once the first has taken the claim over, or has begun to.
+        while (!turns.first && !(await unclaimed())) await new Promise((r) => setTimeout(r, 10));
+        second = other.ledger.begin(id, { signal: AbortSignal.timeout(10_000) }).then((t) => (turns.second = t));
+        await new Promise((r) => setTimeout(r, 500));
+        const seen = (t?: SendTurn) => t && (t.delivered ? 'delivered' : { tookOverFromCrash: t.tookOverFromCrash, dueDateStated: t.dueDateStated });
+        expect(seen(turns.second), 'the second retry got a turn of its own while the first held the claim').toBeUndefined();
+        await first;
+        expect(seen(turns.first)).toEqual({ tookOverFromCrash: true, dueDateStated: stated });
+        // Given back as a send does, the turn passes to the second retry: no crash, no date.
+        if (turns.first && !turns.first.delivered) await turns.first.release();
+        await second;
+        expect(seen(turns.second)).toEqual({ tookOverFromCrash: false, dueDateStated: undefined });
+      } finally {
+        const releaseAll = async () => {
+          for (const t of [turns.first, turns.second]) if (t && !t.delivered) await t.release();
+        };
+        await releaseAll();
+        await Promise.allSettled([first, second]);
+        await releaseAll();
+        await db?.query('DROP TRIGGER slow_take_over ON delivery_claims');
+        await db?.query('DROP FUNCTION slow_take_over()');
+        await db?.end();
       }
     }, 30_000);
   });

@@ -5,7 +5,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, it } from 'vitest';
 import { openLetterFileName, renderOpenLetter } from '../../activities/letter';
 import { FONT_PATHS, LayoutDocument } from '../../activities/pdf/document';
-import type { CampaignRef, Vendor } from '../../workflows/types';
+import { wordOf } from '../../activities/templates';
+import { LANGUAGES, type CampaignRef, type Vendor } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfFonts, pdfInfo, pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
 
@@ -85,6 +86,10 @@ describe('the open letter PDF', () => {
     expect(info.author).toContain('Préposé fédéral');
     expect(info.subject).toBe('Vidéoconférence et vie privée');
     expect(info.keywords).toContain(campaign.reference);
+    // Its keywords are in the letter's language too (templates/letter.yaml).
+    expect(info.keywords).toContain('lettre ouverte');
+    expect(info.keywords).not.toContain('open letter');
+    expect((await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'en' }))).keywords).toContain('open letter');
     expect(info.language).toBe('fr');
     expect(info.creationDate?.toISOString()).toBe('2020-07-21T00:00:00.000Z');
   });
@@ -175,6 +180,21 @@ describe('the PDF layout kit', () => {
       expect(page).toContain(`Page ${i + 1} / ${pages.length}`);
       expect(page).toContain('REF-1');
     });
+  });
+
+  it('numbers pages with the words templates/words.yaml gives each language, as every sentence a reader sees', async () => {
+    for (const language of LANGUAGES) {
+      const doc = await LayoutDocument.create({ ...meta, language });
+      doc.paragraph('Texte. '.repeat(20));
+      doc.newPage();
+      doc.paragraph('Texte. '.repeat(20));
+      const pages = await pdfPageTexts(await doc.save());
+      const labels = pages.map((_, i) => wordOf(language, 'pageNumber', { n: i + 1, total: pages.length }));
+      expect(labels, `templates/words.yaml ${language}.pageNumber`).not.toContain(undefined);
+      pages.forEach((page, i) => expect(page, language).toContain(labels[i]));
+    }
+    expect(wordOf('fr', 'pageNumber', { n: 2, total: 5 })).toBe('Page 2 sur 5');
+    expect(wordOf('en', 'pageNumber', { n: 2, total: 5 })).toBe('Page 2 / 5');
   });
 });
 

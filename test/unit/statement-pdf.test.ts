@@ -277,6 +277,15 @@ describe('statement PDF', () => {
     expect(body).toContain('To be signed, once approved, by:');
   });
 
+  it('writes its metadata keywords in its own language: a French draft is a « projet »', async () => {
+    const input = statement([concluded('zoom')], false);
+    const keywords = async (language: 'en' | 'fr', draft: boolean) => (await pdfInfo(await renderStatementPdf(input, language, draft))).keywords;
+    expect(await keywords('fr', true)).toBe(`${input.campaign.reference} projet-3`);
+    expect(await keywords('en', true)).toBe(`${input.campaign.reference} draft-3`);
+    expect(await keywords('fr', false)).toBe(`${input.campaign.reference} version-3`);
+    expect(await keywords('en', false)).toBe(`${input.campaign.reference} version-3`);
+  });
+
   it('renders a 1,000-vendor statement', { timeout: 60_000 }, async () => {
     const vendors = Array.from({ length: 1000 }, (_, i) => (i % 5 === 4 ? { ...silent, vendorId: `v${i}`, vendorName: `Vendor ${i}` } : concluded(`v${i}`)));
     const started = performance.now();
