@@ -4,7 +4,7 @@
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import type { RefusalDetails } from './refusals';
-import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, sizeDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
+import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -46,11 +46,11 @@ function mappingProblems(value: unknown, path: Path, fields: readonly string[]):
   return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` }] : undefined;
 }
 
-/** `ref`: the field's name in a refusal, which carries a code when the text is blank or too long. */
+/** `ref`: the field's name in a refusal, which carries the code of what is wrong with the text. */
 function textAt(value: unknown, path: Path, rule: TextRule, ref?: FieldRef): Problem[] {
   const problem = typeof value === 'string' ? textProblem(value, rule) : wrongType('string', value);
   if (!problem) return [];
-  const refusal = ref && sizeDetails(ref, value, rule.max);
+  const refusal = ref && textDetails(ref, value, rule);
   return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
@@ -64,7 +64,7 @@ function contactProblems(value: unknown, path: Path, n: number): Problem[] {
   else {
     const problem = emailProblem(email);
     const malformed = problem?.startsWith('must be an email address');
-    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : sizeDetails(field('contact-email', n), email, LIMITS.email);
+    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : textDetails(field('contact-email', n), email, { kind: 'line', max: LIMITS.email });
     // zod's own wording for a malformed address, which the officer's guide quotes.
     if (problem) problems.push({ path: [...path, 'email'], message: malformed ? 'invalid email' : problem, ...(refusal ? { refusal } : {}) });
   }
@@ -305,7 +305,8 @@ export function openCaseProblemList(value: unknown, openVendorIds: readonly stri
 function reasonRefusal(value: unknown, rule: TextRule, vendorId: string): RefusalDetails | undefined {
   if (!isMapping(value) || Object.keys(value).some((k) => k !== 'en' && k !== 'fr')) return undefined;
   for (const language of LANGUAGES) {
-    if (textProblem(value[language], { ...rule, optional: true })) return sizeDetails(field(`open-case-reason-${language}`, vendorId), value[language], rule.max);
+    const optional = { ...rule, optional: true };
+    if (textProblem(value[language], optional)) return textDetails(field(`open-case-reason-${language}`, vendorId), value[language], optional);
   }
   return { refusal: 'open-case-no-reason', values: { vendors: vendorId } };
 }
@@ -344,17 +345,36 @@ export function campaignHistoryProblem(
   letterKeptOnce = false,
   firstBatch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK),
 ): string | undefined {
+  return campaignHistoryRoom(input, vendorCount, letterKeptOnce, firstBatch)?.message;
+}
+
+/** The problem `campaignHistoryProblem` says, with its code and values, where a vendor added late is refused for it. */
+export function campaignHistoryRoom(
+  input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>,
+  vendorCount: number,
+  letterKeptOnce = false,
+  firstBatch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK),
+): { message: string; refusal: RefusalDetails } | undefined {
   const largest = input.vendors.reduce((max, v) => Math.max(max, utf8Length(JSON.stringify(v))), 0);
   const campaign = letterKeptOnce ? { ...input.campaign, letterBody: { en: [], fr: [] }, letterFile: STORED_LETTER_SHAPE } : input.campaign;
   const perEngagement = utf8Length(JSON.stringify({ campaign, policy: input.policy })) + largest;
   const history = vendorCount * (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES);
   if (history > VENDORS_HISTORY_BYTES) {
     const most = Math.floor(VENDORS_HISTORY_BYTES / (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES));
+    const megabytes = Math.ceil(history / 1_000_000);
     const carries = letterKeptOnce ? 'is' : 'carries the letter,';
-    return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`;
+    return {
+      message: `${vendorCount} vendors would put some ${megabytes} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`,
+      refusal: { refusal: 'history-full', values: { vendors: String(vendorCount), megabytes: String(megabytes), most: String(most) } },
+    };
   }
   if (firstBatch * 2 * perEngagement > BATCH_BYTES) {
-    return `the letter makes each engagement's input ${Math.ceil(perEngagement / 1000)} KB, sent twice in the workflow task that starts it (its start and the letter's copy), and the campaign starts ${firstBatch} in one task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${Math.floor(BATCH_BYTES / (2 * perEngagement))} vendors`;
+    const kilobytes = Math.ceil(perEngagement / 1000);
+    const most = Math.floor(BATCH_BYTES / (2 * perEngagement));
+    return {
+      message: `the letter makes each engagement's input ${kilobytes} KB, sent twice in the workflow task that starts it (its start and the letter's copy), and the campaign starts ${firstBatch} in one task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${most} vendors`,
+      refusal: { refusal: 'start-batch-full', values: { kilobytes: String(kilobytes), batch: String(firstBatch), most: String(most) } },
+    };
   }
   return undefined;
 }

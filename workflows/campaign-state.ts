@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import { refusal } from './refusals';
@@ -429,10 +429,12 @@ export class CampaignCase {
       throw refusal('vendor-exists', { vendor: vendor.id, campaign: this.input.campaign.id }, `Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
     }
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
-      reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
+      const { id } = this.input.campaign;
+      const count = this.engagements.size;
+      throw refusal('too-many-vendors', { campaign: id, count: String(count) }, `Campaign ${id} already has ${count} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
-    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce && !this.lettersCarried);
-    if (crowded) reject(`Cannot add this vendor: ${crowded}.`);
+    const crowded = campaignHistoryRoom({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce && !this.lettersCarried);
+    if (crowded) throw refusal(crowded.refusal.refusal, crowded.refusal.values, `Cannot add this vendor: ${crowded.message}.`);
   }
 
   // ── The letter, kept once in the published files (patch letter-kept-once) ─────────────────────

@@ -23,6 +23,13 @@ export const REFUSALS = {
   'field-empty': { field: 'field' },
   'field-too-long': { field: 'field', max: 'number', got: 'number' },
   'list-too-long': { field: 'field', max: 'number', got: 'number' },
+  // What else text-rules.ts refuses in a typed text: `found` is a code point (U+0007) or the quoted markup.
+  'field-line-break': { field: 'field', found: 'text' },
+  'field-control': { field: 'field', found: 'text' },
+  'field-direction-control': { field: 'field', found: 'text' },
+  'field-encoded-word': { field: 'field', found: 'text' },
+  'field-angle-brackets': { field: 'field' },
+  'field-markup': { field: 'field', found: 'text' },
   // The engagement's (engagement-rules.ts).
   final: { stage: 'stage' },
   'respond-stage': { stage: 'stage' },
@@ -82,6 +89,9 @@ export const REFUSALS = {
   'vendor-exists': { vendor: 'text', campaign: 'text' },
   'vendor-id-invalid': { id: 'text' },
   'address-invalid': { address: 'text' },
+  'too-many-vendors': { campaign: 'text', count: 'number' },
+  'history-full': { vendors: 'number', megabytes: 'number', most: 'number' },
+  'start-batch-full': { kilobytes: 'number', batch: 'number', most: 'number' },
   'no-more-vendors': { phase: 'phase' },
   'open-case-not-open': { vendor: 'text' },
   'open-case-no-reason': { vendors: 'text' },

@@ -678,10 +678,10 @@ describe('dates, times and names as the workspace writes them', () => {
     const { strings } = loadViews();
     // Values that are dates or counts: they begin with a digit, never with a vowel.
     const datesAndNumbers = new Set(['date', 'days']);
-    // A refusal's values dated by the page, by their kind (workflows/refusals.ts).
+    // A refusal's values dated or counted by the page, by their kind (workflows/refusals.ts).
     const refusalDate = (key: string, name: string) => {
       const kind = (REFUSALS as Record<string, Record<string, string>>)[key.replace(/^form-refusal\./, '')]?.[name];
-      return key.startsWith('form-refusal.') && (kind === 'day' || kind === 'moment');
+      return key.startsWith('form-refusal.') && (kind === 'day' || kind === 'moment' || kind === 'number');
     };
     const unelided = Object.entries(strings.fr).flatMap(([key, text]) =>
       [...text.matchAll(/(?<![\p{L}’'])(de|que|le|la|jusque|lorsque|puisque) \{\{\s*(\w+)\s*\}\}/giu)]
@@ -1468,6 +1468,35 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom du fournisseur, 200 au plus.');
     expect(add({ contacts: [{ name: 'Ada', email: 'ada at meet' }] })).toBe('«\u202fada at meet\u202f» n’est pas une adresse électronique de la forme nom@exemple.org.');
     expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour le fournisseur.');
+  });
+
+  it('says in French that a typed text holds markup, a control character or a line break, naming the field', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const ask = (questions: string[]) => french(failure(() => rules.checkAskFollowUp(view, { by, questions, dueDate: '2026-12-20' } as never, now)));
+    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage ("<script") dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(ask(['Q\u0007?'])).toBe('Caractère de contrôle (U+0007) dans la question 1\u00a0: supprimez-le, il n’est pas accepté.');
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const engaging = new CampaignCase(input, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
+    expect(add({ name: 'Meet\nInc' })).toBe('Saut de ligne (U+000A) dans le nom du fournisseur\u00a0: ce champ doit tenir sur une seule ligne.');
+    expect(add({ name: 'Meet <Inc>' })).toBe('Ni < ni > dans le nom du fournisseur\u00a0: un nom est du texte simple, pas du balisage.');
+  });
+
+  it('says in French that a campaign has all the vendors it takes, or no room in its history for one more', () => {
+    const letter = (characters: number) => ({ en: ['x'.repeat(characters)], fr: ['x'.repeat(characters)] });
+    const engaging = (vendors: number, characters = 10) => {
+      const campaign = { ...testCampaign('vc'), letterBody: letter(characters) };
+      const input = { campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+      const kase = new CampaignCase(input, 'edit-loop');
+      for (let i = 0; i < vendors; i++) kase.addEngagement(testVendor(`v${i}`), false);
+      return kase;
+    };
+    const add = (kase: CampaignCase) => french(failure(() => kase.checkAddVendor({ by, vendor: testVendor('meet') } as never)));
+    expect(add(engaging(2_000))).toBe('La campagne vc compte déjà 2\u202f000 fournisseurs, le maximum pour une campagne\u00a0: lancez-en une autre.');
+    expect(add(engaging(60, 225_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: 61 fournisseurs occuperaient quelque \d+ Mo dans l’historique de la campagne, .* Au plus \d+ fournisseurs avec cette lettre/);
+    expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
   });
 
   it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
