@@ -5,7 +5,7 @@
 // their values, and given their code. Anything else (a newer worker's code or sentence) is shown as it came.
 import { ENDED_REASON } from '../client/errors';
 import { CAMPAIGN_PHASES } from '../workflows/messages';
-import { REFUSALS, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
+import { REFUSALS, refusalList, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 import { FIELDS } from '../workflows/text-rules';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type InboundMessage, type Language } from '../workflows/types';
 import type { Views } from './views';
@@ -78,6 +78,12 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       const field = fieldName(value, language, views);
       if (field === undefined) return undefined;
       worded[name] = field;
+      continue;
+    }
+    if (kind === 'refusals') {
+      const each = refusalList(value)?.map((r) => refusalSentence(r, language, timeZone, views));
+      if (!each?.length || each.some((sentence) => sentence === undefined)) return undefined;
+      worded[name] = each.join(' ');
       continue;
     }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;

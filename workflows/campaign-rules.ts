@@ -3,7 +3,7 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import type { RefusalDetails } from './refusals';
+import { refusalOfAll, type RefusalDetails } from './refusals';
 import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
@@ -108,8 +108,8 @@ export function cleanVendor(vendor: Vendor): Vendor {
 export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[]; refusal?: RefusalDetails } {
   const problems = vendorProblems(vendor, ['vendor']);
   if (problems.length === 0) return { ok: true, vendor: cleanVendor(vendor as Vendor) };
-  const only = problems.length === 1 ? problems[0]!.refusal : undefined;
-  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(only ? { refusal: only } : {}) };
+  const refusal = refusalOfAll(problems.map((p) => p.refusal));
+  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(refusal ? { refusal } : {}) };
 }
 
 /** Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`). */
@@ -256,14 +256,16 @@ export function openCasesProblems(value: unknown, openVendorIds: readonly string
 }
 
 /**
- * The code and values of the problems `openCaseProblemList` found, when one refusal says them all: a
- * single problem with a code, or reasons missing for several vendors; undefined otherwise.
+ * The code and values of the problems `openCaseProblemList` found, when one refusal says them all:
+ * reasons missing for several vendors in one sentence, else each problem by its code; undefined when
+ * one has none.
  */
 export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails | undefined {
   const codes = problems.map((p) => p.refusal);
-  if (codes.length === 1) return codes[0];
-  if (codes.length === 0 || !codes.every((r) => r?.refusal === 'open-case-no-reason')) return undefined;
-  return { refusal: 'open-case-no-reason', values: { vendors: codes.map((r) => (r!.values as { vendors: string }).vendors).join(', ') } };
+  if (codes.length > 1 && codes.every((r) => r?.refusal === 'open-case-no-reason')) {
+    return { refusal: 'open-case-no-reason', values: { vendors: codes.map((r) => (r!.values as { vendors: string }).vendors).join(', ') } };
+  }
+  return refusalOfAll(codes);
 }
 
 /** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */

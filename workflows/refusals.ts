@@ -9,14 +9,17 @@ import { ErrorType } from './errors';
  * How the reader's page words a value: `text` as written; `number` as the reader's language writes
  * it; `day` and `moment` as dates in the reader's language and the campaign's zone; `stage`, `phase`,
  * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
- * of text-rules.ts's FIELDS) by the field's name in the reader's language.
+ * of text-rules.ts's FIELDS) by the field's name in the reader's language; `refusals` (refusals
+ * listed as JSON, `refusalList`) by each one's sentence.
  */
-export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals';
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
   // The client's (client/errors.ts).
   ended: {},
+  // Several problems found together (a vendor, the open-case decisions), each with its code.
+  problems: { count: 'number', problems: 'refusals' },
   'not-found': { id: 'text' },
   'already-exists': { id: 'text' },
   // A text or a list an officer or a co-signatory typed, blank or too long (text-rules.ts).
@@ -154,4 +157,26 @@ function isRefusalDetails(value: unknown): value is RefusalDetails {
   const { refusal: code, values } = value as { refusal?: unknown; values?: unknown };
   if (typeof code !== 'string' || !Object.hasOwn(REFUSALS, code) || typeof values !== 'object' || values === null) return false;
   return Object.keys(REFUSALS[code as RefusalCode]).every((name) => typeof (values as Record<string, unknown>)[name] === 'string');
+}
+
+/**
+ * One refusal saying several problems found together, when each has its code; the only one's own
+ * code and values when there is one; undefined when any problem has none (its sentence is English).
+ */
+export function refusalOfAll(problems: readonly (RefusalDetails | undefined)[]): RefusalDetails | undefined {
+  if (problems.length === 0 || problems.some((p) => p === undefined)) return undefined;
+  if (problems.length === 1) return problems[0];
+  return { refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } };
+}
+
+/** The refusals a `refusals` value lists; undefined if it is not such a list of this release's refusals (one listing others is none). */
+export function refusalList(value: string): RefusalDetails[] | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list) || !list.every((r) => isRefusalDetails(r) && r.refusal !== 'problems')) return undefined;
+  return list as RefusalDetails[];
 }

@@ -178,6 +178,10 @@ describe('campaign file', () => {
         'vendor.id: must be lowercase letters, digits and dashes (e.g. "opc-canada")',
         'vendor.contacts: needs at least one contact',
       ],
+      refusal: {
+        refusal: 'problems',
+        values: { count: '2', problems: JSON.stringify([{ refusal: 'vendor-id-invalid', values: { id: 'Bad Id' } }, { refusal: 'no-contact', values: {} }]) },
+      },
     });
   });
 

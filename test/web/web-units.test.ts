@@ -1499,6 +1499,34 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
   });
 
+  it('says in French every problem of several kinds found together, and leaves a list with one problem it cannot word in English', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const open = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) open.addEngagement(vendor, false);
+    const draft = (openCases: unknown[]) => failure(() => open.checkDraft({ by, openCases } as never));
+    expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }]))).toBe(
+      '2 problèmes à corriger\u00a0: Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus. ' +
+        'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
+    );
+    expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
+      '2 problèmes à corriger\u00a0: Balisage ("<iframe") dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
+        'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de cisco, 2\u202f000 au plus.',
+    );
+    const engaging = new CampaignCase({ ...input, vendors: [testVendor('zoom')] }, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never));
+    expect(french(add({ id: 'Meet Inc', name: ' ' }))).toBe(
+      '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
+        'Remplissez le nom du fournisseur\u00a0: ce champ ne doit pas être vide.',
+    );
+    // An unknown field has no code: the whole list stays the English the CLI prints.
+    expect(refusalDetails(add({ id: 'Meet Inc', colour: 'blue' }))).toBeUndefined();
+    // A newer worker's code among them: the sentence is shown instead.
+    const listed = (...problems: object[]) => refusalSentence({ refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } }, 'fr', 'UTC', views);
+    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'no-attendee', values: {} })).toBe('2 problèmes à corriger\u00a0: Indiquez au moins une adresse de contact pour le fournisseur. Invitez au moins un participant.');
+    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'from-a-newer-worker', values: {} })).toBeUndefined();
+  });
+
   it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
     const approving = campaign('legacy');
     approving.startApproval('2026-12-01T10:00:00.000Z');
