@@ -35,6 +35,7 @@ import {
   changesShown,
   describeGap,
   describeGaps,
+  missingText,
   emptyStatementText,
   letterOf,
   statementBytes,
@@ -311,14 +312,15 @@ export class CampaignCase {
   }
 
   /** What keeps the next version from going out: texts missing, or a text too large to send. */
-  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextCount' | 'statementTooLarge'> {
+  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextList' | 'missingTextCount' | 'statementTooLarge'> {
     const next = this.prospectiveDraft();
     const tooLarge = statementSizeProblem(next);
     // Two thousand vendors with their findings in one language would be some 24,000 lines.
     const gaps = statementGaps(next);
-    const listed = gaps.slice(0, MISSING_TEXTS_LISTED).map(describeGap);
+    const first = gaps.slice(0, MISSING_TEXTS_LISTED);
+    const listed = first.map(describeGap);
     if (gaps.length > listed.length) listed.push(`… and ${gaps.length - listed.length} more`);
-    return { missingTexts: listed, missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+    return { missingTexts: listed, missingTextList: first.map(missingText), missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
   }
 
   /**
@@ -587,7 +589,7 @@ export class CampaignCase {
       const message = `Cannot draft: ${describeGaps(gaps)}`;
       // Named, not only counted: a text missing from the form just sent (an open case's reason) is
       // in no list on the page yet.
-      const texts = gaps.slice(0, MISSING_TEXTS_NAMED).map(describeGap).join('; ') + (gaps.length > MISSING_TEXTS_NAMED ? '; …' : '');
+      const texts = JSON.stringify(gaps.slice(0, MISSING_TEXTS_NAMED).map(missingText));
       throw gaps.length === 1 ? refusal('text-missing', { texts }, message) : refusal('texts-missing', { count: String(gaps.length), texts }, message);
     }
     const tooLarge = statementSizeProblem(next);

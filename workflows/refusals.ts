@@ -10,9 +10,10 @@ import { ErrorType } from './errors';
  * it; `day` and `moment` as dates in the reader's language and the campaign's zone; `stage`, `phase`,
  * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
  * of text-rules.ts's FIELDS) by the field's name in the reader's language; `refusals` (refusals
- * listed as JSON, `refusalList`) by each one's sentence.
+ * listed as JSON, `refusalList`) by each one's sentence; `texts` (messages.ts's MissingText listed as
+ * JSON; English words from an older worker) by each text's words in the reader's language.
  */
-export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts';
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
@@ -110,8 +111,8 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
-  'text-missing': { texts: 'text' },
-  'texts-missing': { count: 'number', texts: 'text' },
+  'text-missing': { texts: 'texts' },
+  'texts-missing': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 

@@ -1443,6 +1443,34 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(failure(() => campaign('edit-loop').checkDraft({ by })))).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français/);
   });
 
+  it('names in French the texts still missing at drafting, as the statement page lists them to a lead reading French', async () => {
+    const kase = campaign('edit-loop');
+    kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: { ...completeFindings(), security: { assessment: { en: 'Strong', fr: '' }, goodPractices: [{ en: 'E2EE', fr: '' }] } }, demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    const refused = french(failure(() => kase.checkDraft({ by })));
+    expect(refused).toContain('l’évaluation du principe «\u202fSécurité\u202f» de zoom en français (fichier des constats, ou fichier du texte de la déclaration)');
+    expect(refused).toContain('la bonne pratique 1 du principe «\u202fSécurité\u202f» de zoom en français');
+    expect(refused).toContain('les enseignements tirés en anglais (fichier des conclusions, ou fichier du texte de la déclaration)');
+    expect(refused).not.toMatch(/file|English|French|vendor zoom/);
+    // An older worker's refusal lists them in English: the sentence is French around them.
+    expect(refusalSentence({ refusal: 'text-missing', values: { texts: 'statement text file, vendor zoom, summary (French)' } }, 'fr', 'UTC', views)).toBe(
+      'Aucune version ne peut être rédigée\u00a0: il manque encore 1 texte en anglais ou en français\u00a0: statement text file, vendor zoom, summary (French).',
+    );
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const list = /<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+    expect(list).toContain('<li>le résumé de zoom en français (fichier du texte de la déclaration)</li>');
+    expect(list).toContain('<li>les conclusions en anglais (fichier des conclusions, ou fichier du texte de la déclaration)</li>');
+    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
+  });
+
   it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
