@@ -112,7 +112,14 @@ function fieldName(value: string, language: Language, views: Views): string | un
   const colon = value.indexOf(':');
   const key = colon < 0 ? value : value.slice(0, colon);
   if (!Object.hasOwn(FIELDS, key)) return undefined;
-  return views.text(language, `refused-field.${key}`, colon < 0 ? {} : { n: value.slice(colon + 1) });
+  const item = colon < 0 ? undefined : value.slice(colon + 1);
+  // A finding's field names its principle by its title: `security`, or `security/2` for a good practice.
+  if (/^(assessment|good-practice)-/.test(key)) {
+    const [principle, n] = (item ?? '').split('/');
+    if (!PRINCIPLES.includes(principle as Principle)) return undefined;
+    return views.text(language, `refused-field.${key}`, { principle: views.principle(principle as Principle, language), n });
+  }
+  return views.text(language, `refused-field.${key}`, item === undefined ? {} : { n: item });
 }
 
 /**

@@ -338,6 +338,12 @@ export const FIELDS = {
   'vendor-name': 'the vendor name',
   'open-case-reason-en': 'the reason for {n} in English',
   'open-case-reason-fr': 'the reason for {n} in French',
+  // A conclusion's findings: `{n}` is the principle (`security`), or the principle and the good
+  // practice's number (`security/2`); the workspace names the principle by its title.
+  'assessment-en': 'the assessment for {n} in English',
+  'assessment-fr': 'the assessment for {n} in French',
+  'good-practice-en': 'good practice {n} in English',
+  'good-practice-fr': 'good practice {n} in French',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 
@@ -451,6 +457,26 @@ export function publicTextProblem(value: unknown, rule: TextRule): string | unde
   return undefined;
 }
 
-export function checkPublicText(field: string, value: unknown, rule: TextRule): void {
-  fail(field, publicTextProblem(value, rule));
+/** `refs`: the field in each language, as a refusal names it (its code then says the problem). */
+export function checkPublicText(field: string, value: unknown, rule: TextRule, refs?: { en: FieldRef; fr: FieldRef }): void {
+  const problem = publicTextProblem(value, rule);
+  if (!problem) return;
+  const details = refs && publicTextDetails(refs, value, rule);
+  if (details) throw refusal(details.refusal, details.values, `${field} ${problem}`);
+  fail(field, problem);
+}
+
+/**
+ * The code of the problem `publicTextProblem` finds first in one language (too long, markup…);
+ * undefined for the others (not a mapping, blank in both languages), said in English.
+ */
+function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: unknown, rule: TextRule): RefusalDetails | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const text = value as Record<string, unknown>;
+  if (Object.keys(text).some((k) => k !== 'en' && k !== 'fr')) return undefined;
+  const optional = { ...rule, optional: true };
+  for (const language of ['en', 'fr'] as const) {
+    if (textProblem(text[language], optional)) return textDetails(refs[language], text[language], optional);
+  }
+  return undefined;
 }

@@ -1512,6 +1512,17 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add({ name: 'Meet <Inc>' })).toBe('Ni < ni > dans le nom du fournisseur\u00a0: un nom est du texte simple, pas du balisage.');
   });
 
+  it('says in French which finding holds markup or is too long, naming its principle and language', () => {
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const conclude = (security: object) => french(failure(() => rules.checkConclude(view, { by, findings: { ...completeFindings(), security } } as never)));
+    expect(conclude({ assessment: { en: 'Strong', fr: 'Voir <img src=x>' }, goodPractices: [] })).toBe(
+      'Balisage ("<img") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(conclude({ assessment: { en: 'Strong', fr: 'Solide' }, goodPractices: [{ en: 'x'.repeat(2_001), fr: 'Chiffrement' }] })).toBe(
+      'Trop long\u00a0: 2\u202f001 caractères pour la bonne pratique 1 du principe «\u202fSécurité\u202f» en anglais, 2\u202f000 au plus.',
+    );
+  });
+
   it('says in French that a campaign has all the vendors it takes, or no room in its history for one more', () => {
     const letter = (characters: number) => ({ en: ['x'.repeat(characters)], fr: ['x'.repeat(characters)] });
     const engaging = (vendors: number, characters = 10) => {
