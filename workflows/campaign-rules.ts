@@ -4,7 +4,7 @@
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import { refusalOfAll, type RefusalDetails } from './refusals';
-import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
+import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -158,9 +158,12 @@ const PUBLIC_TEXT: TextRule = { kind: 'text', max: LIMITS.paragraph };
 const GOOD_PRACTICE: TextRule = { kind: 'text', max: LIMITS.question };
 const DEMONSTRATION_ID = /^d[0-9]{1,4}$/;
 
-function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT): Problem[] {
+/** `refs`: the field in each language as a refusal names it, so a problem in one language has a code. */
+function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT, refs?: { en: FieldRef; fr: FieldRef }): Problem[] {
   const problem = publicTextProblem(value, rule);
-  return problem ? [{ path, message: problem }] : [];
+  if (!problem) return [];
+  const refusal = refs && publicTextDetails(refs, value, rule);
+  return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
 /** Paragraphs in an edit: either language may still be empty (the draft lists what is missing). */
@@ -183,11 +186,17 @@ function findingEditProblems(value: unknown, path: Path): Problem[] {
   const shape = mappingProblems(value, path, ['assessment', 'goodPractices']);
   if (shape && !isMapping(value)) return shape;
   const { assessment, goodPractices } = value as Record<string, unknown>;
-  const problems = publicTextAt(assessment, [...path, 'assessment']);
+  const principle = String(path.at(-1));
+  const problems = publicTextAt(assessment, [...path, 'assessment'], PUBLIC_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
   if (goodPractices !== undefined) {
     if (!Array.isArray(goodPractices)) problems.push({ path: [...path, 'goodPractices'], message: wrongType('list', goodPractices) });
     else if (goodPractices.length > LIMITS.goodPractices) problems.push({ path: [...path, 'goodPractices'], message: `must have at most ${LIMITS.goodPractices} entries` });
-    else goodPractices.forEach((g, i) => problems.push(...publicTextAt(g, [...path, 'goodPractices', i], GOOD_PRACTICE)));
+    else {
+      goodPractices.forEach((g, i) => {
+        const item = `${principle}/${i + 1}`;
+        problems.push(...publicTextAt(g, [...path, 'goodPractices', i], GOOD_PRACTICE, { en: field('good-practice-en', item), fr: field('good-practice-fr', item) }));
+      });
+    }
   }
   return [...problems, ...(shape ?? [])];
 }
@@ -197,8 +206,13 @@ function findingEditProblems(value: unknown, path: Path): Problem[] {
  * `vendors.zoom.summary: must…`; `vendorIds` are the campaign's vendors. Empty when it applies.
  */
 export function statementEditProblems(edit: unknown, vendorIds: readonly string[]): string[] {
+  return statementEditProblemList(edit, vendorIds).map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/** The same problems, each with its code where it has one (refusalOfAll makes them one refusal). */
+export function statementEditProblemList(edit: unknown, vendorIds: readonly string[]): Problem[] {
   const shape = mappingProblems(edit, [], ['by', 'vendors', 'conclusions', 'lessonsLearned']);
-  if (shape && !isMapping(edit)) return shape.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  if (shape && !isMapping(edit)) return shape;
   const { vendors, conclusions, lessonsLearned } = edit as Record<string, unknown>;
   const problems: Problem[] = [...(shape ?? [])];
   if (vendors === undefined && conclusions === undefined && lessonsLearned === undefined) {
@@ -220,7 +234,7 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
         }
         problems.push(...(fields ?? []));
         const { summary, findings, demonstrations } = text as Record<string, unknown>;
-        if (summary !== undefined) problems.push(...publicTextAt(summary, [...at, 'summary']));
+        if (summary !== undefined) problems.push(...publicTextAt(summary, [...at, 'summary'], PUBLIC_TEXT, { en: field('vendor-summary-en', vendorId), fr: field('vendor-summary-fr', vendorId) }));
         if (findings !== undefined) {
           const principles = mappingProblems(findings, [...at, 'findings'], PRINCIPLES);
           if (principles) problems.push(...principles);
@@ -244,7 +258,7 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
   }
   if (conclusions !== undefined) problems.push(...editParagraphsProblems(conclusions, ['conclusions']));
   if (lessonsLearned !== undefined) problems.push(...editParagraphsProblems(lessonsLearned, ['lessonsLearned']));
-  return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  return problems;
 }
 
 /**

@@ -4,10 +4,10 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblems } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
-import { refusal } from './refusals';
+import { refusal, refusalOfAll } from './refusals';
 import type {
   AddVendorInput,
   ApproveStatementInput,
@@ -616,8 +616,13 @@ export class CampaignCase {
   checkEdit(req: EditStatementInput): void {
     requireOfficer(req.by);
     if (this.phase === 'publishing' || this.phase === 'published') throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}: its text can no longer change.`);
-    const problems = statementEditProblems(req, [...this.engagements.keys()]);
-    if (problems.length) reject(`Cannot edit the statement: ${problems.join('; ')}.`);
+    const problems = statementEditProblemList(req, [...this.engagements.keys()]);
+    if (problems.length) {
+      const message = `Cannot edit the statement: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}.`;
+      const coded = refusalOfAll(problems.map((p) => p.refusal));
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     this.refuseGrowthPastLimit(applyStatementEdit(this.text, req), 'edit the statement');
   }
 

@@ -344,6 +344,9 @@ export const FIELDS = {
   'assessment-fr': 'the assessment for {n} in French',
   'good-practice-en': 'good practice {n} in English',
   'good-practice-fr': 'good practice {n} in French',
+  // The lead's edit of the statement: `{n}` is the vendor.
+  'vendor-summary-en': 'the summary of {n} in English',
+  'vendor-summary-fr': 'the summary of {n} in French',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 
@@ -470,7 +473,7 @@ export function checkPublicText(field: string, value: unknown, rule: TextRule, r
  * The code of the problem `publicTextProblem` finds first in one language (too long, markup…);
  * undefined for the others (not a mapping, blank in both languages), said in English.
  */
-function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: unknown, rule: TextRule): RefusalDetails | undefined {
+export function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: unknown, rule: TextRule): RefusalDetails | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const text = value as Record<string, unknown>;
   if (Object.keys(text).some((k) => k !== 'en' && k !== 'fr')) return undefined;

@@ -1523,6 +1523,18 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
   });
 
+  it('says in French what is wrong with the lead’s edit of the statement: a finding with markup, a summary too long', () => {
+    const kase = campaign('edit-loop');
+    const edit = (vendors: object) => french(failure(() => kase.checkEdit({ by, vendors } as never)));
+    expect(edit({ zoom: { findings: { security: { assessment: { en: 'Strong', fr: 'Voir <iframe src=x>' }, goodPractices: [] } } } })).toBe(
+      'Balisage ("<iframe") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(edit({ zoom: { summary: { en: 'x'.repeat(20_001), fr: '' } }, cisco: { findings: { security: { assessment: { en: 'Ok', fr: 'Ok' }, goodPractices: [{ en: 'E2EE', fr: 'Chiffre\u0007' }] } } } })).toBe(
+      '2 problèmes à corriger\u00a0: Trop long\u00a0: 20\u202f001 caractères pour le résumé de zoom en anglais, 20\u202f000 au plus. ' +
+        'Caractère de contrôle (U+0007) dans la bonne pratique 1 du principe «\u202fSécurité\u202f» en français\u00a0: supprimez-le, il n’est pas accepté.',
+    );
+  });
+
   it('says in French that a campaign has all the vendors it takes, or no room in its history for one more', () => {
     const letter = (characters: number) => ({ en: ['x'.repeat(characters)], fr: ['x'.repeat(characters)] });
     const engaging = (vendors: number, characters = 10) => {
