@@ -112,8 +112,11 @@ export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { o
   return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(refusal ? { refusal } : {}) };
 }
 
-/** Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`). */
-export function paragraphsProblems(value: unknown, path: Path = []): Problem[] {
+/**
+ * Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`); `named`: the
+ * statement's paragraphs a refusal names by number (a problem in one then has a code).
+ */
+export function paragraphsProblems(value: unknown, path: Path = [], named?: 'conclusions' | 'lessons'): Problem[] {
   const shape = mappingProblems(value, path, LANGUAGES);
   if (shape && !isMapping(value)) return shape;
   const problems: Problem[] = [];
@@ -124,7 +127,7 @@ export function paragraphsProblems(value: unknown, path: Path = []): Problem[] {
     else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph' });
     else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
     else {
-      list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+      list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH, named && field(`${named}-paragraph-${language}`, i + 1))));
       const total = list.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0);
       if (total > LIMITS.paragraphsTotal) {
         problems.push({
@@ -147,9 +150,12 @@ export function cleanParagraphs(value: BilingualParagraphs): BilingualParagraphs
  * `setConclusions` validator and the CLI's conclusions file alike.
  */
 export function statementTextProblems(update: { conclusions: unknown; lessonsLearned: unknown }): string[] {
-  return [...paragraphsProblems(update.conclusions, ['conclusions']), ...paragraphsProblems(update.lessonsLearned, ['lessonsLearned'])].map(
-    (p) => `${formatPath(p.path)}: ${p.message}`,
-  );
+  return statementTextProblemList(update).map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/** The same problems, each with its code where it has one (refusalOfAll makes them one refusal). */
+export function statementTextProblemList(update: { conclusions: unknown; lessonsLearned: unknown }): Problem[] {
+  return [...paragraphsProblems(update.conclusions, ['conclusions'], 'conclusions'), ...paragraphsProblems(update.lessonsLearned, ['lessonsLearned'], 'lessons')];
 }
 
 // ── The statement's public text: the lead's edits and the decisions on open engagements ─────────

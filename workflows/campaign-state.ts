@@ -4,7 +4,7 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblemList } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
 import { refusal, refusalOfAll } from './refusals';
@@ -638,8 +638,13 @@ export class CampaignCase {
     if (this.phase === 'publishing' || this.phase === 'published' || (this.rules === 'legacy' && this.phase !== 'engaging' && this.phase !== 'approving')) {
       throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}; its text can no longer change.`);
     }
-    const problems = statementTextProblems(update);
-    if (problems.length) reject(problems.join('; '));
+    const problems = statementTextProblemList(update);
+    if (problems.length) {
+      const message = problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ');
+      const coded = refusalOfAll(problems.map((p) => p.refusal));
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     this.refuseGrowthPastLimit(this.withConclusions(update), 'set the conclusions');
   }
 

@@ -347,6 +347,11 @@ export const FIELDS = {
   // The lead's edit of the statement: `{n}` is the vendor.
   'vendor-summary-en': 'the summary of {n} in English',
   'vendor-summary-fr': 'the summary of {n} in French',
+  // The lead's conclusions and lessons learned: `{n}` is the paragraph's number.
+  'conclusions-paragraph-en': 'paragraph {n} of the conclusions in English',
+  'conclusions-paragraph-fr': 'paragraph {n} of the conclusions in French',
+  'lessons-paragraph-en': 'paragraph {n} of the lessons learned in English',
+  'lessons-paragraph-fr': 'paragraph {n} of the lessons learned in French',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 

@@ -1535,6 +1535,16 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
   });
 
+  it('says in French which paragraph of the conclusions or the lessons learned holds markup or is too long', () => {
+    const kase = campaign('edit-loop');
+    const set = (conclusions: object, lessonsLearned: object) => french(failure(() => kase.checkConclusions({ by, conclusions, lessonsLearned } as never)));
+    const fine = { en: ['Done.'], fr: ['Fait.'] };
+    expect(set({ en: ['Done.'], fr: ['Fait.', 'Voir <script>x</script>'] }, fine)).toBe(
+      'Balisage ("<script") dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(set(fine, { en: ['x'.repeat(20_001)], fr: ['Leçon.'] })).toBe('Trop long\u00a0: 20\u202f001 caractères pour le paragraphe 1 des enseignements tirés en anglais, 20\u202f000 au plus.');
+  });
+
   it('says in French that a campaign has all the vendors it takes, or no room in its history for one more', () => {
     const letter = (characters: number) => ({ en: ['x'.repeat(characters)], fr: ['x'.repeat(characters)] });
     const engaging = (vendors: number, characters = 10) => {
