@@ -35,7 +35,7 @@ import {
 import { can } from './access';
 import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { refusalSentence, wordedRefusal } from './refusals';
+import { missingTextWords, refusalSentence, wordedRefusal } from './refusals';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
@@ -82,6 +82,23 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const known = refusal ?? wordedRefusal(message);
     const text = known && refusalSentence(known, language, timeZone, views);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
+  };
+
+  /**
+   * The texts the next version still lacks, each in the page's language; a worker that lists them
+   * only in English (an older release), or a text this release cannot name, as written, marked English.
+   */
+  const missingTextsView = (status: CampaignStatus, language: Language): { text: string; lang?: string }[] => {
+    const english = (text: string) => ({ text, ...(language !== 'en' ? { lang: 'en' } : {}) });
+    const written = status.missingTexts ?? [];
+    if (!status.missingTextList) return written.map(english);
+    const listed = status.missingTextList.map((m, i) => {
+      const text = missingTextWords(m, language, views);
+      return text !== undefined ? { text } : english(written[i] ?? m.field);
+    });
+    const more = (status.missingTextCount ?? listed.length) - listed.length;
+    const count = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB').format(more);
+    return more > 0 ? [...listed, { text: views.text(language, 'missing-text.more', { count }) }] : listed;
   };
 
   /**
@@ -703,6 +720,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: campaignId }),
       campaign: status,
+      missingTexts: missingTextsView(status, language),
       draft,
       ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],

@@ -4,10 +4,10 @@
 // as an English sentence only: the fixed sentences Dossier's code wrote are recognised whole, with
 // their values, and given their code. Anything else (a newer worker's code or sentence) is shown as it came.
 import { ENDED_REASON } from '../client/errors';
-import { CAMPAIGN_PHASES } from '../workflows/messages';
-import { REFUSALS, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
+import { CAMPAIGN_PHASES, type MissingText } from '../workflows/messages';
+import { REFUSALS, refusalList, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 import { FIELDS } from '../workflows/text-rules';
-import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, type InboundMessage, type Language } from '../workflows/types';
+import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, LANGUAGES, PRINCIPLES, type InboundMessage, type Language, type Principle } from '../workflows/types';
 import type { Views } from './views';
 
 // Values named in the reader's language, only if this release knows them (else the sentence is shown).
@@ -80,6 +80,19 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       worded[name] = field;
       continue;
     }
+    if (kind === 'refusals') {
+      const each = refusalList(value)?.map((r) => refusalSentence(r, language, timeZone, views));
+      if (!each?.length || each.some((sentence) => sentence === undefined)) return undefined;
+      worded[name] = each.join(' ');
+      continue;
+    }
+    if (kind === 'texts') {
+      const listed = missingTextsWords(value, language, views);
+      if (listed === undefined) return undefined;
+      const count = Number((values as { count?: string }).count ?? 1);
+      worded[name] = listed + (count > textsListed(value) ? `${views.text(language, 'punctuation.list')}…` : '');
+      continue;
+    }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;
     worded[name] = named
       ? views.text(language, named.prefix + value)
@@ -99,5 +112,77 @@ function fieldName(value: string, language: Language, views: Views): string | un
   const colon = value.indexOf(':');
   const key = colon < 0 ? value : value.slice(0, colon);
   if (!Object.hasOwn(FIELDS, key)) return undefined;
-  return views.text(language, `refused-field.${key}`, colon < 0 ? {} : { n: value.slice(colon + 1) });
+  const item = colon < 0 ? undefined : value.slice(colon + 1);
+  // A finding's field names its principle by its title: `security`, or `security/2` for a good practice.
+  if (/^(assessment|good-practice)-/.test(key)) {
+    const [principle, n] = (item ?? '').split('/');
+    if (!PRINCIPLES.includes(principle as Principle)) return undefined;
+    return views.text(language, `refused-field.${key}`, { principle: views.principle(principle as Principle, language), n });
+  }
+  return views.text(language, `refused-field.${key}`, item === undefined ? {} : { n: item });
+}
+
+/**
+ * The missing texts a refusal to draft names, in `language`: each as `missingTextWords` says it; an
+ * older worker's English list as it came; undefined if one is a text this release cannot name.
+ */
+function missingTextsWords(value: string, language: Language, views: Views): string | undefined {
+  const list = parsedTexts(value);
+  if (list === undefined) return value;
+  const words = list.map((text) => missingTextWords(text, language, views));
+  return words.some((w) => w === undefined) ? undefined : words.join(views.text(language, 'punctuation.list'));
+}
+
+function parsedTexts(value: string): unknown[] | undefined {
+  if (!value.startsWith('[')) return undefined;
+  try {
+    const list: unknown = JSON.parse(value);
+    return Array.isArray(list) ? list : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many texts a refusal's list names (0 for an older worker's English). */
+function textsListed(value: string): number {
+  return parsedTexts(value)?.length ?? Infinity;
+}
+
+const TEXT_SOURCE_KEYS = ['summary', 'findings', 'demonstrations', 'reason', 'conclusions'];
+
+/**
+ * A public text the next version lacks, in `language` ("résumé de zoom en français (fichier du texte
+ * de la déclaration)"); undefined for a source, field or language this release does not know.
+ */
+export function missingTextWords(text: unknown, language: Language, views: Views): string | undefined {
+  if (typeof text !== 'object' || text === null) return undefined;
+  const { source, vendorId, field, language: missingIn } = text as Partial<MissingText>;
+  if (!TEXT_SOURCE_KEYS.includes(source as string) || !LANGUAGES.includes(missingIn as Language) || typeof field !== 'string') return undefined;
+  if (vendorId !== undefined && typeof vendorId !== 'string') return undefined;
+  const which = fieldWords(field, language, views);
+  if (which === undefined) return undefined;
+  const values = {
+    field: which,
+    language: views.text(language, `missing-text.language.${missingIn}`),
+    source: views.text(language, `missing-text.source.${source}`),
+    ...(vendorId ? { vendor: vendorId } : {}),
+  };
+  return views.text(language, vendorId ? 'missing-text.vendor' : 'missing-text.campaign', values);
+}
+
+function fieldWords(field: string, language: Language, views: Views): string | undefined {
+  const principle = (p: string | undefined) => (PRINCIPLES.includes(p as Principle) ? views.principle(p as Principle, language) : undefined);
+  if (['summary', 'reason', 'conclusions', 'lessonsLearned'].includes(field)) return views.text(language, `missing-text.field.${field}`);
+  const assessment = /^findings\.([a-z-]+)\.assessment$/.exec(field);
+  if (assessment) {
+    const title = principle(assessment[1]);
+    return title && views.text(language, 'missing-text.field.assessment', { principle: title });
+  }
+  const practice = /^findings\.([a-z-]+)\.goodPractices\[(\d+)\]$/.exec(field);
+  if (practice) {
+    const title = principle(practice[1]);
+    return title && views.text(language, 'missing-text.field.good-practice', { principle: title, n: Number(practice[2]) + 1 });
+  }
+  const demonstration = /^demonstrations\.(.+)$/.exec(field);
+  return demonstration ? views.text(language, 'missing-text.field.demonstration', { id: demonstration[1] }) : undefined;
 }

@@ -3,8 +3,8 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import type { RefusalDetails } from './refusals';
-import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextProblem, quote, sizeDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
+import { refusalOfAll, type RefusalDetails } from './refusals';
+import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -46,11 +46,11 @@ function mappingProblems(value: unknown, path: Path, fields: readonly string[]):
   return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` }] : undefined;
 }
 
-/** `ref`: the field's name in a refusal, which carries a code when the text is blank or too long. */
+/** `ref`: the field's name in a refusal, which carries the code of what is wrong with the text. */
 function textAt(value: unknown, path: Path, rule: TextRule, ref?: FieldRef): Problem[] {
   const problem = typeof value === 'string' ? textProblem(value, rule) : wrongType('string', value);
   if (!problem) return [];
-  const refusal = ref && sizeDetails(ref, value, rule.max);
+  const refusal = ref && textDetails(ref, value, rule);
   return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
@@ -64,7 +64,7 @@ function contactProblems(value: unknown, path: Path, n: number): Problem[] {
   else {
     const problem = emailProblem(email);
     const malformed = problem?.startsWith('must be an email address');
-    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : sizeDetails(field('contact-email', n), email, LIMITS.email);
+    const refusal: RefusalDetails | undefined = malformed ? { refusal: 'address-invalid', values: { address: email } } : textDetails(field('contact-email', n), email, { kind: 'line', max: LIMITS.email });
     // zod's own wording for a malformed address, which the officer's guide quotes.
     if (problem) problems.push({ path: [...path, 'email'], message: malformed ? 'invalid email' : problem, ...(refusal ? { refusal } : {}) });
   }
@@ -108,12 +108,15 @@ export function cleanVendor(vendor: Vendor): Vendor {
 export function checkVendor(vendor: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: string[]; refusal?: RefusalDetails } {
   const problems = vendorProblems(vendor, ['vendor']);
   if (problems.length === 0) return { ok: true, vendor: cleanVendor(vendor as Vendor) };
-  const only = problems.length === 1 ? problems[0]!.refusal : undefined;
-  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(only ? { refusal: only } : {}) };
+  const refusal = refusalOfAll(problems.map((p) => p.refusal));
+  return { ok: false, problems: problems.map((p) => `${formatPath(p.path)}: ${p.message}`), ...(refusal ? { refusal } : {}) };
 }
 
-/** Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`). */
-export function paragraphsProblems(value: unknown, path: Path = []): Problem[] {
+/**
+ * Everything wrong with paragraphs given in both languages (`{ en: [...], fr: [...] }`); `named`: the
+ * statement's paragraphs a refusal names by number (a problem in one then has a code).
+ */
+export function paragraphsProblems(value: unknown, path: Path = [], named?: 'conclusions' | 'lessons'): Problem[] {
   const shape = mappingProblems(value, path, LANGUAGES);
   if (shape && !isMapping(value)) return shape;
   const problems: Problem[] = [];
@@ -124,7 +127,7 @@ export function paragraphsProblems(value: unknown, path: Path = []): Problem[] {
     else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph' });
     else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
     else {
-      list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+      list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH, named && field(`${named}-paragraph-${language}`, i + 1))));
       const total = list.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0);
       if (total > LIMITS.paragraphsTotal) {
         problems.push({
@@ -147,9 +150,12 @@ export function cleanParagraphs(value: BilingualParagraphs): BilingualParagraphs
  * `setConclusions` validator and the CLI's conclusions file alike.
  */
 export function statementTextProblems(update: { conclusions: unknown; lessonsLearned: unknown }): string[] {
-  return [...paragraphsProblems(update.conclusions, ['conclusions']), ...paragraphsProblems(update.lessonsLearned, ['lessonsLearned'])].map(
-    (p) => `${formatPath(p.path)}: ${p.message}`,
-  );
+  return statementTextProblemList(update).map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/** The same problems, each with its code where it has one (refusalOfAll makes them one refusal). */
+export function statementTextProblemList(update: { conclusions: unknown; lessonsLearned: unknown }): Problem[] {
+  return [...paragraphsProblems(update.conclusions, ['conclusions'], 'conclusions'), ...paragraphsProblems(update.lessonsLearned, ['lessonsLearned'], 'lessons')];
 }
 
 // ── The statement's public text: the lead's edits and the decisions on open engagements ─────────
@@ -158,9 +164,12 @@ const PUBLIC_TEXT: TextRule = { kind: 'text', max: LIMITS.paragraph };
 const GOOD_PRACTICE: TextRule = { kind: 'text', max: LIMITS.question };
 const DEMONSTRATION_ID = /^d[0-9]{1,4}$/;
 
-function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT): Problem[] {
+/** `refs`: the field in each language as a refusal names it, so a problem in one language has a code. */
+function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT, refs?: { en: FieldRef; fr: FieldRef }): Problem[] {
   const problem = publicTextProblem(value, rule);
-  return problem ? [{ path, message: problem }] : [];
+  if (!problem) return [];
+  const refusal = refs && publicTextDetails(refs, value, rule);
+  return [{ path, message: problem, ...(refusal ? { refusal } : {}) }];
 }
 
 /** Paragraphs in an edit: either language may still be empty (the draft lists what is missing). */
@@ -183,11 +192,17 @@ function findingEditProblems(value: unknown, path: Path): Problem[] {
   const shape = mappingProblems(value, path, ['assessment', 'goodPractices']);
   if (shape && !isMapping(value)) return shape;
   const { assessment, goodPractices } = value as Record<string, unknown>;
-  const problems = publicTextAt(assessment, [...path, 'assessment']);
+  const principle = String(path.at(-1));
+  const problems = publicTextAt(assessment, [...path, 'assessment'], PUBLIC_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
   if (goodPractices !== undefined) {
     if (!Array.isArray(goodPractices)) problems.push({ path: [...path, 'goodPractices'], message: wrongType('list', goodPractices) });
     else if (goodPractices.length > LIMITS.goodPractices) problems.push({ path: [...path, 'goodPractices'], message: `must have at most ${LIMITS.goodPractices} entries` });
-    else goodPractices.forEach((g, i) => problems.push(...publicTextAt(g, [...path, 'goodPractices', i], GOOD_PRACTICE)));
+    else {
+      goodPractices.forEach((g, i) => {
+        const item = `${principle}/${i + 1}`;
+        problems.push(...publicTextAt(g, [...path, 'goodPractices', i], GOOD_PRACTICE, { en: field('good-practice-en', item), fr: field('good-practice-fr', item) }));
+      });
+    }
   }
   return [...problems, ...(shape ?? [])];
 }
@@ -197,8 +212,13 @@ function findingEditProblems(value: unknown, path: Path): Problem[] {
  * `vendors.zoom.summary: must…`; `vendorIds` are the campaign's vendors. Empty when it applies.
  */
 export function statementEditProblems(edit: unknown, vendorIds: readonly string[]): string[] {
+  return statementEditProblemList(edit, vendorIds).map((p) => `${formatPath(p.path)}: ${p.message}`);
+}
+
+/** The same problems, each with its code where it has one (refusalOfAll makes them one refusal). */
+export function statementEditProblemList(edit: unknown, vendorIds: readonly string[]): Problem[] {
   const shape = mappingProblems(edit, [], ['by', 'vendors', 'conclusions', 'lessonsLearned']);
-  if (shape && !isMapping(edit)) return shape.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  if (shape && !isMapping(edit)) return shape;
   const { vendors, conclusions, lessonsLearned } = edit as Record<string, unknown>;
   const problems: Problem[] = [...(shape ?? [])];
   if (vendors === undefined && conclusions === undefined && lessonsLearned === undefined) {
@@ -220,7 +240,7 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
         }
         problems.push(...(fields ?? []));
         const { summary, findings, demonstrations } = text as Record<string, unknown>;
-        if (summary !== undefined) problems.push(...publicTextAt(summary, [...at, 'summary']));
+        if (summary !== undefined) problems.push(...publicTextAt(summary, [...at, 'summary'], PUBLIC_TEXT, { en: field('vendor-summary-en', vendorId), fr: field('vendor-summary-fr', vendorId) }));
         if (findings !== undefined) {
           const principles = mappingProblems(findings, [...at, 'findings'], PRINCIPLES);
           if (principles) problems.push(...principles);
@@ -244,7 +264,7 @@ export function statementEditProblems(edit: unknown, vendorIds: readonly string[
   }
   if (conclusions !== undefined) problems.push(...editParagraphsProblems(conclusions, ['conclusions']));
   if (lessonsLearned !== undefined) problems.push(...editParagraphsProblems(lessonsLearned, ['lessonsLearned']));
-  return problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+  return problems;
 }
 
 /**
@@ -256,14 +276,16 @@ export function openCasesProblems(value: unknown, openVendorIds: readonly string
 }
 
 /**
- * The code and values of the problems `openCaseProblemList` found, when one refusal says them all: a
- * single problem with a code, or reasons missing for several vendors; undefined otherwise.
+ * The code and values of the problems `openCaseProblemList` found, when one refusal says them all:
+ * reasons missing for several vendors in one sentence, else each problem by its code; undefined when
+ * one has none.
  */
 export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails | undefined {
   const codes = problems.map((p) => p.refusal);
-  if (codes.length === 1) return codes[0];
-  if (codes.length === 0 || !codes.every((r) => r?.refusal === 'open-case-no-reason')) return undefined;
-  return { refusal: 'open-case-no-reason', values: { vendors: codes.map((r) => (r!.values as { vendors: string }).vendors).join(', ') } };
+  if (codes.length > 1 && codes.every((r) => r?.refusal === 'open-case-no-reason')) {
+    return { refusal: 'open-case-no-reason', values: { vendors: codes.map((r) => (r!.values as { vendors: string }).vendors).join(', ') } };
+  }
+  return refusalOfAll(codes);
 }
 
 /** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */
@@ -305,7 +327,8 @@ export function openCaseProblemList(value: unknown, openVendorIds: readonly stri
 function reasonRefusal(value: unknown, rule: TextRule, vendorId: string): RefusalDetails | undefined {
   if (!isMapping(value) || Object.keys(value).some((k) => k !== 'en' && k !== 'fr')) return undefined;
   for (const language of LANGUAGES) {
-    if (textProblem(value[language], { ...rule, optional: true })) return sizeDetails(field(`open-case-reason-${language}`, vendorId), value[language], rule.max);
+    const optional = { ...rule, optional: true };
+    if (textProblem(value[language], optional)) return textDetails(field(`open-case-reason-${language}`, vendorId), value[language], optional);
   }
   return { refusal: 'open-case-no-reason', values: { vendors: vendorId } };
 }
@@ -344,17 +367,36 @@ export function campaignHistoryProblem(
   letterKeptOnce = false,
   firstBatch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK),
 ): string | undefined {
+  return campaignHistoryRoom(input, vendorCount, letterKeptOnce, firstBatch)?.message;
+}
+
+/** The problem `campaignHistoryProblem` says, with its code and values, where a vendor added late is refused for it. */
+export function campaignHistoryRoom(
+  input: Pick<CampaignInput, 'campaign' | 'policy' | 'vendors'>,
+  vendorCount: number,
+  letterKeptOnce = false,
+  firstBatch = Math.min(vendorCount, ENGAGEMENTS_PER_TASK),
+): { message: string; refusal: RefusalDetails } | undefined {
   const largest = input.vendors.reduce((max, v) => Math.max(max, utf8Length(JSON.stringify(v))), 0);
   const campaign = letterKeptOnce ? { ...input.campaign, letterBody: { en: [], fr: [] }, letterFile: STORED_LETTER_SHAPE } : input.campaign;
   const perEngagement = utf8Length(JSON.stringify({ campaign, policy: input.policy })) + largest;
   const history = vendorCount * (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES);
   if (history > VENDORS_HISTORY_BYTES) {
     const most = Math.floor(VENDORS_HISTORY_BYTES / (2 * perEngagement + PER_VENDOR_OVERHEAD_BYTES));
+    const megabytes = Math.ceil(history / 1_000_000);
     const carries = letterKeptOnce ? 'is' : 'carries the letter,';
-    return `${vendorCount} vendors would put some ${Math.ceil(history / 1_000_000)} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`;
+    return {
+      message: `${vendorCount} vendors would put some ${megabytes} MB in the campaign's history (each engagement's input ${carries} ${Math.ceil(perEngagement / 1000)} KB); Temporal ends a history at 50 MB: at most ${most} vendors with this ${letterKeptOnce ? 'campaign' : 'letter, or a shorter letter'}`,
+      refusal: { refusal: 'history-full', values: { vendors: String(vendorCount), megabytes: String(megabytes), most: String(most) } },
+    };
   }
   if (firstBatch * 2 * perEngagement > BATCH_BYTES) {
-    return `the letter makes each engagement's input ${Math.ceil(perEngagement / 1000)} KB, sent twice in the workflow task that starts it (its start and the letter's copy), and the campaign starts ${firstBatch} in one task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${Math.floor(BATCH_BYTES / (2 * perEngagement))} vendors`;
+    const kilobytes = Math.ceil(perEngagement / 1000);
+    const most = Math.floor(BATCH_BYTES / (2 * perEngagement));
+    return {
+      message: `the letter makes each engagement's input ${kilobytes} KB, sent twice in the workflow task that starts it (its start and the letter's copy), and the campaign starts ${firstBatch} in one task, which Temporal refuses over 4 MB: a shorter letter, or fewer than ${most} vendors`,
+      refusal: { refusal: 'start-batch-full', values: { kilobytes: String(kilobytes), batch: String(firstBatch), most: String(most) } },
+    };
   }
   return undefined;
 }

@@ -4,10 +4,10 @@
 // method here and keeps the children, timers and mail. Checks reject with an ApplicationFailure so
 // the officer reads the reason as given; times come in as arguments, never from a clock.
 import { ApplicationFailure } from '@temporalio/common';
-import { campaignHistoryProblem, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblems, statementTextProblems } from './campaign-rules';
+import { campaignHistoryProblem, campaignHistoryRoom, checkVendor, ENGAGEMENTS_PER_TASK, formatPath, openCaseProblemList, openCasesRefusal, statementEditProblemList, statementTextProblemList } from './campaign-rules';
 import { checkWithdrawalText } from './engagement-rules';
 import { ErrorType } from './errors';
-import { refusal } from './refusals';
+import { refusal, refusalOfAll } from './refusals';
 import type {
   AddVendorInput,
   ApproveStatementInput,
@@ -35,6 +35,7 @@ import {
   changesShown,
   describeGap,
   describeGaps,
+  missingText,
   emptyStatementText,
   letterOf,
   statementBytes,
@@ -311,14 +312,15 @@ export class CampaignCase {
   }
 
   /** What keeps the next version from going out: texts missing, or a text too large to send. */
-  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextCount' | 'statementTooLarge'> {
+  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextList' | 'missingTextCount' | 'statementTooLarge'> {
     const next = this.prospectiveDraft();
     const tooLarge = statementSizeProblem(next);
     // Two thousand vendors with their findings in one language would be some 24,000 lines.
     const gaps = statementGaps(next);
-    const listed = gaps.slice(0, MISSING_TEXTS_LISTED).map(describeGap);
+    const first = gaps.slice(0, MISSING_TEXTS_LISTED);
+    const listed = first.map(describeGap);
     if (gaps.length > listed.length) listed.push(`… and ${gaps.length - listed.length} more`);
-    return { missingTexts: listed, missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+    return { missingTexts: listed, missingTextList: first.map(missingText), missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
   }
 
   /**
@@ -429,10 +431,12 @@ export class CampaignCase {
       throw refusal('vendor-exists', { vendor: vendor.id, campaign: this.input.campaign.id }, `Vendor "${vendor.id}" is already part of campaign ${this.input.campaign.id}; choose another id.`);
     }
     if (this.engagements.size >= LIMITS.vendorsPerCampaign) {
-      reject(`Campaign ${this.input.campaign.id} already has ${this.engagements.size} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
+      const { id } = this.input.campaign;
+      const count = this.engagements.size;
+      throw refusal('too-many-vendors', { campaign: id, count: String(count) }, `Campaign ${id} already has ${count} vendors, the most one campaign takes (its status and statement must stay under Temporal's 2 MB): start another campaign.`);
     }
-    const crowded = campaignHistoryProblem({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce && !this.lettersCarried);
-    if (crowded) reject(`Cannot add this vendor: ${crowded}.`);
+    const crowded = campaignHistoryRoom({ ...this.input, vendors: [...this.input.vendors, vendor] }, this.engagements.size + 1, this.options.keepsLetterOnce && !this.lettersCarried);
+    if (crowded) throw refusal(crowded.refusal.refusal, crowded.refusal.values, `Cannot add this vendor: ${crowded.message}.`);
   }
 
   // ── The letter, kept once in the published files (patch letter-kept-once) ─────────────────────
@@ -585,7 +589,7 @@ export class CampaignCase {
       const message = `Cannot draft: ${describeGaps(gaps)}`;
       // Named, not only counted: a text missing from the form just sent (an open case's reason) is
       // in no list on the page yet.
-      const texts = gaps.slice(0, MISSING_TEXTS_NAMED).map(describeGap).join('; ') + (gaps.length > MISSING_TEXTS_NAMED ? '; …' : '');
+      const texts = JSON.stringify(gaps.slice(0, MISSING_TEXTS_NAMED).map(missingText));
       throw gaps.length === 1 ? refusal('text-missing', { texts }, message) : refusal('texts-missing', { count: String(gaps.length), texts }, message);
     }
     const tooLarge = statementSizeProblem(next);
@@ -612,8 +616,13 @@ export class CampaignCase {
   checkEdit(req: EditStatementInput): void {
     requireOfficer(req.by);
     if (this.phase === 'publishing' || this.phase === 'published') throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}: its text can no longer change.`);
-    const problems = statementEditProblems(req, [...this.engagements.keys()]);
-    if (problems.length) reject(`Cannot edit the statement: ${problems.join('; ')}.`);
+    const problems = statementEditProblemList(req, [...this.engagements.keys()]);
+    if (problems.length) {
+      const message = `Cannot edit the statement: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}.`;
+      const coded = refusalOfAll(problems.map((p) => p.refusal));
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     this.refuseGrowthPastLimit(applyStatementEdit(this.text, req), 'edit the statement');
   }
 
@@ -629,8 +638,13 @@ export class CampaignCase {
     if (this.phase === 'publishing' || this.phase === 'published' || (this.rules === 'legacy' && this.phase !== 'engaging' && this.phase !== 'approving')) {
       throw refusal('text-fixed', { phase: this.phase }, `The statement is already ${this.phase}; its text can no longer change.`);
     }
-    const problems = statementTextProblems(update);
-    if (problems.length) reject(problems.join('; '));
+    const problems = statementTextProblemList(update);
+    if (problems.length) {
+      const message = problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ');
+      const coded = refusalOfAll(problems.map((p) => p.refusal));
+      if (coded) throw refusal(coded.refusal, coded.values, message);
+      reject(message);
+    }
     this.refuseGrowthPastLimit(this.withConclusions(update), 'set the conclusions');
   }
 

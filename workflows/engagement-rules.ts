@@ -494,10 +494,12 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);
-    checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT);
+    checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
     if (!Array.isArray(finding.goodPractices)) throw new Error(`goodPractices for ${principle} must be a list (possibly empty)`);
     checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
-    finding.goodPractices.forEach((g, i) => checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }));
+    finding.goodPractices.forEach((g, i) =>
+      checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),
+    );
   }
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {

@@ -19,6 +19,7 @@ import type {
   NoticeNotMailedReason,
   Authority,
   CampaignRef,
+  Language,
 } from './types';
 import { campaignTimeZone } from './types';
 
@@ -389,6 +390,22 @@ export interface StatementChangeRequest extends StatementApproval {
   comment: string;
 }
 
+/** Where the lead enters a kind of public text (statement-text.ts, TEXT_SOURCES). */
+export type TextSource = 'summary' | 'findings' | 'demonstrations' | 'reason' | 'conclusions';
+
+/**
+ * A public text the next version lacks, named by keys, not English words, so a page says it in its
+ * reader's language: where it is entered, whose (a vendor's) it is, which (`summary`,
+ * `findings.security.assessment`, `findings.security.goodPractices[0]`, `demonstrations.d1`, `reason`,
+ * `conclusions`, `lessonsLearned`), and in which language it is missing.
+ */
+export interface MissingText {
+  source: TextSource;
+  vendorId?: string;
+  field: string;
+  language: Language;
+}
+
 export interface CampaignStatus {
   workflowId: string;
   campaignId: string;
@@ -412,6 +429,8 @@ export interface CampaignStatus {
   unsubmittedEdits?: boolean;
   /** The public texts the next version still lacks (file, vendor, field, language), one per line: the first 200, then how many more. */
   missingTexts?: string[];
+  /** The same texts, as the workspace words them in the reader's language (the first 200). */
+  missingTextList?: MissingText[];
   /** How many public texts the next version still lacks. */
   missingTextCount?: number;
   /** Why the next version cannot go out while its text is this large (the lead shortens it). */

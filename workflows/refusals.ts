@@ -9,20 +9,31 @@ import { ErrorType } from './errors';
  * How the reader's page words a value: `text` as written; `number` as the reader's language writes
  * it; `day` and `moment` as dates in the reader's language and the campaign's zone; `stage`, `phase`,
  * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
- * of text-rules.ts's FIELDS) by the field's name in the reader's language.
+ * of text-rules.ts's FIELDS) by the field's name in the reader's language; `refusals` (refusals
+ * listed as JSON, `refusalList`) by each one's sentence; `texts` (messages.ts's MissingText listed as
+ * JSON; English words from an older worker) by each text's words in the reader's language.
  */
-export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts';
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
   // The client's (client/errors.ts).
   ended: {},
+  // Several problems found together (a vendor, the open-case decisions), each with its code.
+  problems: { count: 'number', problems: 'refusals' },
   'not-found': { id: 'text' },
   'already-exists': { id: 'text' },
   // A text or a list an officer or a co-signatory typed, blank or too long (text-rules.ts).
   'field-empty': { field: 'field' },
   'field-too-long': { field: 'field', max: 'number', got: 'number' },
   'list-too-long': { field: 'field', max: 'number', got: 'number' },
+  // What else text-rules.ts refuses in a typed text: `found` is a code point (U+0007) or the quoted markup.
+  'field-line-break': { field: 'field', found: 'text' },
+  'field-control': { field: 'field', found: 'text' },
+  'field-direction-control': { field: 'field', found: 'text' },
+  'field-encoded-word': { field: 'field', found: 'text' },
+  'field-angle-brackets': { field: 'field' },
+  'field-markup': { field: 'field', found: 'text' },
   // The engagement's (engagement-rules.ts).
   final: { stage: 'stage' },
   'respond-stage': { stage: 'stage' },
@@ -82,6 +93,9 @@ export const REFUSALS = {
   'vendor-exists': { vendor: 'text', campaign: 'text' },
   'vendor-id-invalid': { id: 'text' },
   'address-invalid': { address: 'text' },
+  'too-many-vendors': { campaign: 'text', count: 'number' },
+  'history-full': { vendors: 'number', megabytes: 'number', most: 'number' },
+  'start-batch-full': { kilobytes: 'number', batch: 'number', most: 'number' },
   'no-more-vendors': { phase: 'phase' },
   'open-case-not-open': { vendor: 'text' },
   'open-case-no-reason': { vendors: 'text' },
@@ -97,8 +111,8 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
-  'text-missing': { texts: 'text' },
-  'texts-missing': { count: 'number', texts: 'text' },
+  'text-missing': { texts: 'texts' },
+  'texts-missing': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 
@@ -144,4 +158,26 @@ function isRefusalDetails(value: unknown): value is RefusalDetails {
   const { refusal: code, values } = value as { refusal?: unknown; values?: unknown };
   if (typeof code !== 'string' || !Object.hasOwn(REFUSALS, code) || typeof values !== 'object' || values === null) return false;
   return Object.keys(REFUSALS[code as RefusalCode]).every((name) => typeof (values as Record<string, unknown>)[name] === 'string');
+}
+
+/**
+ * One refusal saying several problems found together, when each has its code; the only one's own
+ * code and values when there is one; undefined when any problem has none (its sentence is English).
+ */
+export function refusalOfAll(problems: readonly (RefusalDetails | undefined)[]): RefusalDetails | undefined {
+  if (problems.length === 0 || problems.some((p) => p === undefined)) return undefined;
+  if (problems.length === 1) return problems[0];
+  return { refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } };
+}
+
+/** The refusals a `refusals` value lists; undefined if it is not such a list of this release's refusals (one listing others is none). */
+export function refusalList(value: string): RefusalDetails[] | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list) || !list.every((r) => isRefusalDetails(r) && r.refusal !== 'problems')) return undefined;
+  return list as RefusalDetails[];
 }

@@ -2,7 +2,7 @@
 // authorities' own bilingual text, never a submission), what is still missing in either language,
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
-import type { CampaignEngagementState } from './messages';
+import type { CampaignEngagementState, MissingText, TextSource } from './messages';
 import { excerptOf, LIMITS, utf8Length } from './text-rules';
 import {
   LANGUAGES,
@@ -151,11 +151,11 @@ export const TEXT_SOURCES = {
   demonstrations: 'statement text file',
   reason: "open-cases file (statement draft --open-cases, or the workspace's draft form)",
   conclusions: 'conclusions file (or statement text file)',
-} as const;
+} as const satisfies Record<TextSource, string>;
 
 export interface TextGap {
-  /** Which file (or command) the text is entered in. */
-  source: string;
+  /** Which file (or command) the text is entered in, by its key in TEXT_SOURCES. */
+  source: TextSource;
   vendorId?: string;
   /** e.g. `summary`, `findings.security.assessment`, `demonstrations.d1`, `conclusions`. */
   field: string;
@@ -171,23 +171,23 @@ function missing(text: PublicText | undefined): Language[] {
 /** Every public text a draft needs and lacks, in either language; empty when it can go out. */
 export function statementGaps(draft: Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'>): TextGap[] {
   const gaps: TextGap[] = [];
-  const need = (text: PublicText | undefined, source: string, field: string, vendorId?: string) => {
+  const need = (text: PublicText | undefined, source: TextSource, field: string, vendorId?: string) => {
     for (const language of missing(text)) gaps.push({ source, field, language, ...(vendorId ? { vendorId } : {}) });
   };
   for (const entry of draft.vendors) {
     const id = entry.vendorId;
-    if (entry.stage === 'concluded') need(entry.summary, TEXT_SOURCES.summary, 'summary', id);
-    else if (entry.summary) need(entry.summary, TEXT_SOURCES.summary, 'summary', id);
-    if (entry.stage === 'closed-by-lead' || entry.stage === 'excluded') need(entry.reason, TEXT_SOURCES.reason, 'reason', id);
+    if (entry.stage === 'concluded') need(entry.summary, 'summary', 'summary', id);
+    else if (entry.summary) need(entry.summary, 'summary', 'summary', id);
+    if (entry.stage === 'closed-by-lead' || entry.stage === 'excluded') need(entry.reason, 'reason', 'reason', id);
     if (entry.stage === 'concluded' || entry.findings) {
       for (const p of PRINCIPLES) {
         const finding = entry.findings?.[p];
-        need(finding?.assessment, TEXT_SOURCES.findings, `findings.${p}.assessment`, id);
-        finding?.goodPractices.forEach((g, i) => need(g, TEXT_SOURCES.findings, `findings.${p}.goodPractices[${i}]`, id));
+        need(finding?.assessment, 'findings', `findings.${p}.assessment`, id);
+        finding?.goodPractices.forEach((g, i) => need(g, 'findings', `findings.${p}.goodPractices[${i}]`, id));
       }
     }
     for (const d of entry.demonstrations ?? []) {
-      if (d.result !== undefined || d.observation) need(d.observation, TEXT_SOURCES.demonstrations, `demonstrations.${d.id}`, id);
+      if (d.result !== undefined || d.observation) need(d.observation, 'demonstrations', `demonstrations.${d.id}`, id);
     }
   }
   for (const [field, paragraphs] of [
@@ -195,7 +195,7 @@ export function statementGaps(draft: Pick<StatementDraft, 'vendors' | 'conclusio
     ['lessonsLearned', draft.lessonsLearned],
   ] as const) {
     for (const language of LANGUAGES) {
-      if (!paragraphs[language]?.some((p) => p.trim())) gaps.push({ source: TEXT_SOURCES.conclusions, field, language });
+      if (!paragraphs[language]?.some((p) => p.trim())) gaps.push({ source: 'conclusions', field, language });
     }
   }
   return gaps;
@@ -203,7 +203,12 @@ export function statementGaps(draft: Pick<StatementDraft, 'vendors' | 'conclusio
 
 /** `statement text file, vendor zoom, summary (French)` */
 export function describeGap(gap: TextGap): string {
-  return `${gap.source}, ${gap.vendorId ? `vendor ${gap.vendorId}, ` : ''}${gap.field} (${LANGUAGE_NAMES[gap.language]})`;
+  return `${TEXT_SOURCES[gap.source]}, ${gap.vendorId ? `vendor ${gap.vendorId}, ` : ''}${gap.field} (${LANGUAGE_NAMES[gap.language]})`;
+}
+
+/** A missing text as the workspace words it (the status's list, a refusal to draft). */
+export function missingText({ source, vendorId, field, language }: TextGap): MissingText {
+  return { source, ...(vendorId ? { vendorId } : {}), field, language };
 }
 
 /** One line for a refusal: how many texts are missing, then the first twenty. */

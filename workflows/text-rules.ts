@@ -182,28 +182,59 @@ export function activeMarkup(value: string): string | undefined {
 
 /** What is wrong with `value` under `rule`, as the end of a sentence about the field; undefined if nothing. */
 export function textProblem(value: unknown, rule: TextRule): string | undefined {
+  return textIssue(value, rule)?.message;
+}
+
+/** A problem `textProblem` says, with its refusal code where the workspace words it (and what was found). */
+interface TextIssue {
+  message: string;
+  code?: 'field-empty' | 'field-too-long' | 'field-line-break' | 'field-control' | 'field-direction-control' | 'field-encoded-word' | 'field-angle-brackets' | 'field-markup';
+  found?: string;
+}
+
+function textIssue(value: unknown, rule: TextRule): TextIssue | undefined {
   if (value === undefined && rule.optional) return undefined;
-  if (typeof value !== 'string') return value === undefined ? 'is required' : `must be text, not ${typeName(value)}`;
-  if (value.trim() === '') return rule.optional ? undefined : 'must not be empty';
-  if (value.length > rule.max) return `must be at most ${rule.max} characters (got ${value.length})`;
+  if (typeof value !== 'string') return value === undefined ? { message: 'is required', code: 'field-empty' } : { message: `must be text, not ${typeName(value)}` };
+  if (value.trim() === '') return rule.optional ? undefined : { message: 'must not be empty', code: 'field-empty' };
+  if (value.length > rule.max) return { message: `must be at most ${rule.max} characters (got ${value.length})`, code: 'field-too-long' };
   if (rule.kind !== 'text') {
     const lineBreak = LINE_BREAK.exec(value);
-    if (lineBreak) return `must be on one line: it contains a line break (${codePoint(lineBreak[0])})`;
+    if (lineBreak) return { message: `must be on one line: it contains a line break (${codePoint(lineBreak[0])})`, code: 'field-line-break', found: codePoint(lineBreak[0]) };
   }
   const control = (rule.kind === 'text' ? CONTROL_IN_TEXT : CONTROL_IN_LINE).exec(value);
-  if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  if (control) return { message: `must not contain control characters (found ${codePoint(control[0])})`, code: 'field-control', found: codePoint(control[0]) };
   if (rule.kind !== 'text') {
-    const bidi = directionControlProblem(value);
-    if (bidi) return bidi;
+    const bidi = BIDI_CONTROL.exec(value);
+    if (bidi) return { message: directionControlProblem(value)!, code: 'field-direction-control', found: codePoint(bidi[0]) };
   }
   if (rule.kind === 'name') {
     const word = ENCODED_WORD.exec(value);
-    if (word) return `must not contain an RFC 2047 encoded word (found ${quote(word[0])}): write the name as plain text`;
+    if (word) return { message: `must not contain an RFC 2047 encoded word (found ${quote(word[0])}): write the name as plain text`, code: 'field-encoded-word', found: quote(word[0]) };
   }
-  if (rule.kind === 'name' && /[<>]/.test(value)) return 'must not contain < or >: a name is plain text, not markup';
+  if (rule.kind === 'name' && /[<>]/.test(value)) return { message: 'must not contain < or >: a name is plain text, not markup', code: 'field-angle-brackets' };
   const markup = activeMarkup(value);
-  if (markup) return `must not contain markup (found ${quote(markup)}): markup is not accepted, describe it in words`;
+  if (markup) return { message: `must not contain markup (found ${quote(markup)}): markup is not accepted, describe it in words`, code: 'field-markup', found: quote(markup) };
   return undefined;
+}
+
+/**
+ * The code and values of the problem `textProblem` finds in the field `ref`, so the workspace words
+ * it in the reader's language: blank or too long (`sizeDetails`), a line break, a control character,
+ * markup…; undefined if there is none, or for a value that is not text at all.
+ */
+export function textDetails(ref: FieldRef, value: unknown, rule: TextRule): RefusalDetails | undefined {
+  const issue = textIssue(value, rule);
+  if (!issue?.code) return undefined;
+  const at = fieldValue(ref);
+  switch (issue.code) {
+    case 'field-empty':
+    case 'field-too-long':
+      return sizeDetails(ref, value, rule.max);
+    case 'field-angle-brackets':
+      return { refusal: issue.code, values: { field: at } };
+    default:
+      return { refusal: issue.code, values: { field: at, found: issue.found! } };
+  }
 }
 
 function directionControlProblem(value: string): string | undefined {
@@ -307,6 +338,20 @@ export const FIELDS = {
   'vendor-name': 'the vendor name',
   'open-case-reason-en': 'the reason for {n} in English',
   'open-case-reason-fr': 'the reason for {n} in French',
+  // A conclusion's findings: `{n}` is the principle (`security`), or the principle and the good
+  // practice's number (`security/2`); the workspace names the principle by its title.
+  'assessment-en': 'the assessment for {n} in English',
+  'assessment-fr': 'the assessment for {n} in French',
+  'good-practice-en': 'good practice {n} in English',
+  'good-practice-fr': 'good practice {n} in French',
+  // The lead's edit of the statement: `{n}` is the vendor.
+  'vendor-summary-en': 'the summary of {n} in English',
+  'vendor-summary-fr': 'the summary of {n} in French',
+  // The lead's conclusions and lessons learned: `{n}` is the paragraph's number.
+  'conclusions-paragraph-en': 'paragraph {n} of the conclusions in English',
+  'conclusions-paragraph-fr': 'paragraph {n} of the conclusions in French',
+  'lessons-paragraph-en': 'paragraph {n} of the lessons learned in English',
+  'lessons-paragraph-fr': 'paragraph {n} of the lessons learned in French',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 
@@ -351,12 +396,14 @@ export function sizeDetails(ref: FieldRef, value: unknown, max: number): Refusal
 
 /**
  * Throws `<field> <problem>` when the problem is there: a field named by its key with the code and
- * values of a blank or too long one (`max`), a field named in words (the intake's) as a plain Error.
+ * values of the problem (`details`, else those of a blank or too long one, `max`), a field named in
+ * words (the intake's) as a plain Error.
  */
-function fail(field: string | FieldRef, problem: string | undefined, value?: unknown, max = Infinity): void {
+function fail(field: string | FieldRef, problem: string | undefined, value?: unknown, max = Infinity, details?: RefusalDetails): void {
   if (!problem) return;
   if (typeof field === 'string') throw new Error(`${field} ${problem}`);
   const message = `${fieldPhrase(field)} ${problem}`;
+  if (details) throw refusal(details.refusal, details.values, message);
   throw sizeRefusal(field, value, max, message) ?? new Error(message);
 }
 
@@ -365,11 +412,12 @@ function fail(field: string | FieldRef, problem: string | undefined, value?: unk
  * @example checkText(field('response-summary'), input.summary, { kind: 'text', max: LIMITS.summary })
  */
 export function checkText(field: string | FieldRef, value: unknown, rule: TextRule): void {
-  fail(field, textProblem(value, rule), value, rule.max);
+  fail(field, textProblem(value, rule), value, rule.max, typeof field === 'string' ? undefined : textDetails(field, value, rule));
 }
 
 export function checkFileName(field: string | FieldRef, value: unknown): void {
-  fail(field, fileNameProblem(value), value, LIMITS.fileName);
+  const rule: TextRule = { kind: 'name', max: LIMITS.fileName };
+  fail(field, fileNameProblem(value), value, LIMITS.fileName, typeof field === 'string' ? undefined : textDetails(field, value, rule));
 }
 
 export function checkVendorLine(field: string, value: unknown, max: number, optional = false): void {
@@ -381,7 +429,14 @@ export function checkVendorFileName(field: string, value: unknown): void {
 }
 
 export function checkEmail(field: string | FieldRef, value: unknown): void {
-  fail(field, emailProblem(value), value, LIMITS.email);
+  const problem = emailProblem(value);
+  const details = typeof field === 'string' || !problem ? undefined : (textDetails(field, value, { kind: 'line', max: LIMITS.email }) ?? malformedAddress(value));
+  fail(field, problem, value, LIMITS.email, details);
+}
+
+/** The refusal of text that is no email address, once it passed as a line. */
+function malformedAddress(value: unknown): RefusalDetails | undefined {
+  return typeof value === 'string' && !EMAIL_ADDRESS.test(value) ? { refusal: 'address-invalid', values: { address: value } } : undefined;
 }
 
 export function checkList(field: string | FieldRef, value: unknown, max: number, optional = false): void {
@@ -410,6 +465,26 @@ export function publicTextProblem(value: unknown, rule: TextRule): string | unde
   return undefined;
 }
 
-export function checkPublicText(field: string, value: unknown, rule: TextRule): void {
-  fail(field, publicTextProblem(value, rule));
+/** `refs`: the field in each language, as a refusal names it (its code then says the problem). */
+export function checkPublicText(field: string, value: unknown, rule: TextRule, refs?: { en: FieldRef; fr: FieldRef }): void {
+  const problem = publicTextProblem(value, rule);
+  if (!problem) return;
+  const details = refs && publicTextDetails(refs, value, rule);
+  if (details) throw refusal(details.refusal, details.values, `${field} ${problem}`);
+  fail(field, problem);
+}
+
+/**
+ * The code of the problem `publicTextProblem` finds first in one language (too long, markup…);
+ * undefined for the others (not a mapping, blank in both languages), said in English.
+ */
+export function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: unknown, rule: TextRule): RefusalDetails | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const text = value as Record<string, unknown>;
+  if (Object.keys(text).some((k) => k !== 'en' && k !== 'fr')) return undefined;
+  const optional = { ...rule, optional: true };
+  for (const language of ['en', 'fr'] as const) {
+    if (textProblem(text[language], optional)) return textDetails(refs[language], text[language], optional);
+  }
+  return undefined;
 }

@@ -178,6 +178,10 @@ describe('campaign file', () => {
         'vendor.id: must be lowercase letters, digits and dashes (e.g. "opc-canada")',
         'vendor.contacts: needs at least one contact',
       ],
+      refusal: {
+        refusal: 'problems',
+        values: { count: '2', problems: JSON.stringify([{ refusal: 'vendor-id-invalid', values: { id: 'Bad Id' } }, { refusal: 'no-contact', values: {} }]) },
+      },
     });
   });
 
@@ -186,10 +190,12 @@ describe('campaign file', () => {
     expect(checkVendor({ ...vendor, name: 'Where<by>' })).toEqual({
       ok: false,
       problems: ['vendor.name: must not contain < or >: a name is plain text, not markup'],
+      refusal: { refusal: 'field-angle-brackets', values: { field: 'vendor-name' } },
     });
     expect(checkVendor({ ...vendor, contacts: [{ name: 'A\r\nBcc: x@evil.example', email: 'a@whereby.example' }] })).toEqual({
       ok: false,
       problems: ['vendor.contacts[0].name: must be on one line: it contains a line break (U+000D)'],
+      refusal: { refusal: 'field-line-break', values: { field: 'contact-name:1', found: 'U+000D' } },
     });
     const yaml = edited('reference: OPC-2020-VC', `reference: ${'R'.repeat(101)}`);
     expect(problemsOf(yaml)).toEqual([`reference: must be at most 100 characters (got 101) (campaigns/x.yaml:${lineOf(yaml, 'reference:')})`]);

@@ -6,6 +6,7 @@ import { openCasesProblems, statementEditProblems } from '../../workflows/campai
 import type { CampaignEngagementState } from '../../workflows/messages';
 import {
   applyStatementEdit,
+  describeGap,
   describeGaps,
   emptyStatementText,
   changesShown,
@@ -136,7 +137,8 @@ describe('what a draft still lacks', () => {
     const silent = ended('party', { stage: 'closed-no-response', response: undefined, findings: undefined, demonstrations: [], questions: [] });
     const text = complete();
     const draft = draftOf([ended('zoom'), silent, open('late')], text, [undefined, undefined, { vendorId: 'late', action: 'exclude', reason: both('Too late.', '') }]);
-    expect(statementGaps(draft)).toEqual([{ source: "open-cases file (statement draft --open-cases, or the workspace's draft form)", vendorId: 'late', field: 'reason', language: 'fr' }]);
+    expect(statementGaps(draft)).toEqual([{ source: 'reason', vendorId: 'late', field: 'reason', language: 'fr' }]);
+    expect(statementGaps(draft).map(describeGap)).toEqual(["open-cases file (statement draft --open-cases, or the workspace's draft form), vendor late, reason (French)"]);
   });
 
   it('is empty once every text is there', () => {

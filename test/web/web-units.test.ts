@@ -678,10 +678,10 @@ describe('dates, times and names as the workspace writes them', () => {
     const { strings } = loadViews();
     // Values that are dates or counts: they begin with a digit, never with a vowel.
     const datesAndNumbers = new Set(['date', 'days']);
-    // A refusal's values dated by the page, by their kind (workflows/refusals.ts).
+    // A refusal's values dated or counted by the page, by their kind (workflows/refusals.ts).
     const refusalDate = (key: string, name: string) => {
       const kind = (REFUSALS as Record<string, Record<string, string>>)[key.replace(/^form-refusal\./, '')]?.[name];
-      return key.startsWith('form-refusal.') && (kind === 'day' || kind === 'moment');
+      return key.startsWith('form-refusal.') && (kind === 'day' || kind === 'moment' || kind === 'number');
     };
     const unelided = Object.entries(strings.fr).flatMap(([key, text]) =>
       [...text.matchAll(/(?<![\p{L}’'])(de|que|le|la|jusque|lorsque|puisque) \{\{\s*(\w+)\s*\}\}/giu)]
@@ -1443,6 +1443,34 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(failure(() => campaign('edit-loop').checkDraft({ by })))).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français/);
   });
 
+  it('names in French the texts still missing at drafting, as the statement page lists them to a lead reading French', async () => {
+    const kase = campaign('edit-loop');
+    kase.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: { ...completeFindings(), security: { assessment: { en: 'Strong', fr: '' }, goodPractices: [{ en: 'E2EE', fr: '' }] } }, demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    const refused = french(failure(() => kase.checkDraft({ by })));
+    expect(refused).toContain('l’évaluation du principe «\u202fSécurité\u202f» de zoom en français (fichier des constats, ou fichier du texte de la déclaration)');
+    expect(refused).toContain('la bonne pratique 1 du principe «\u202fSécurité\u202f» de zoom en français');
+    expect(refused).toContain('les enseignements tirés en anglais (fichier des conclusions, ou fichier du texte de la déclaration)');
+    expect(refused).not.toMatch(/file|English|French|vendor zoom/);
+    // An older worker's refusal lists them in English: the sentence is French around them.
+    expect(refusalSentence({ refusal: 'text-missing', values: { texts: 'statement text file, vendor zoom, summary (French)' } }, 'fr', 'UTC', views)).toBe(
+      'Aucune version ne peut être rédigée\u00a0: il manque encore 1 texte en anglais ou en français\u00a0: statement text file, vendor zoom, summary (French).',
+    );
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const list = /<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+    expect(list).toContain('<li>le résumé de zoom en français (fichier du texte de la déclaration)</li>');
+    expect(list).toContain('<li>les conclusions en anglais (fichier des conclusions, ou fichier du texte de la déclaration)</li>');
+    expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
+  });
+
   it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
@@ -1468,6 +1496,96 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add({ name: 'x'.repeat(201) })).toBe('Trop long\u00a0: 201 caractères pour le nom du fournisseur, 200 au plus.');
     expect(add({ contacts: [{ name: 'Ada', email: 'ada at meet' }] })).toBe('«\u202fada at meet\u202f» n’est pas une adresse électronique de la forme nom@exemple.org.');
     expect(add({ contacts: [] })).toBe('Indiquez au moins une adresse de contact pour le fournisseur.');
+  });
+
+  it('says in French that a typed text holds markup, a control character or a line break, naming the field', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const ask = (questions: string[]) => french(failure(() => rules.checkAskFollowUp(view, { by, questions, dueDate: '2026-12-20' } as never, now)));
+    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage ("<script") dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(ask(['Q\u0007?'])).toBe('Caractère de contrôle (U+0007) dans la question 1\u00a0: supprimez-le, il n’est pas accepté.');
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const engaging = new CampaignCase(input, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => french(failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never)));
+    expect(add({ name: 'Meet\nInc' })).toBe('Saut de ligne (U+000A) dans le nom du fournisseur\u00a0: ce champ doit tenir sur une seule ligne.');
+    expect(add({ name: 'Meet <Inc>' })).toBe('Ni < ni > dans le nom du fournisseur\u00a0: un nom est du texte simple, pas du balisage.');
+  });
+
+  it('says in French which finding holds markup or is too long, naming its principle and language', () => {
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const conclude = (security: object) => french(failure(() => rules.checkConclude(view, { by, findings: { ...completeFindings(), security } } as never)));
+    expect(conclude({ assessment: { en: 'Strong', fr: 'Voir <img src=x>' }, goodPractices: [] })).toBe(
+      'Balisage ("<img") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(conclude({ assessment: { en: 'Strong', fr: 'Solide' }, goodPractices: [{ en: 'x'.repeat(2_001), fr: 'Chiffrement' }] })).toBe(
+      'Trop long\u00a0: 2\u202f001 caractères pour la bonne pratique 1 du principe «\u202fSécurité\u202f» en anglais, 2\u202f000 au plus.',
+    );
+  });
+
+  it('says in French what is wrong with the lead’s edit of the statement: a finding with markup, a summary too long', () => {
+    const kase = campaign('edit-loop');
+    const edit = (vendors: object) => french(failure(() => kase.checkEdit({ by, vendors } as never)));
+    expect(edit({ zoom: { findings: { security: { assessment: { en: 'Strong', fr: 'Voir <iframe src=x>' }, goodPractices: [] } } } })).toBe(
+      'Balisage ("<iframe") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(edit({ zoom: { summary: { en: 'x'.repeat(20_001), fr: '' } }, cisco: { findings: { security: { assessment: { en: 'Ok', fr: 'Ok' }, goodPractices: [{ en: 'E2EE', fr: 'Chiffre\u0007' }] } } } })).toBe(
+      '2 problèmes à corriger\u00a0: Trop long\u00a0: 20\u202f001 caractères pour le résumé de zoom en anglais, 20\u202f000 au plus. ' +
+        'Caractère de contrôle (U+0007) dans la bonne pratique 1 du principe «\u202fSécurité\u202f» en français\u00a0: supprimez-le, il n’est pas accepté.',
+    );
+  });
+
+  it('says in French which paragraph of the conclusions or the lessons learned holds markup or is too long', () => {
+    const kase = campaign('edit-loop');
+    const set = (conclusions: object, lessonsLearned: object) => french(failure(() => kase.checkConclusions({ by, conclusions, lessonsLearned } as never)));
+    const fine = { en: ['Done.'], fr: ['Fait.'] };
+    expect(set({ en: ['Done.'], fr: ['Fait.', 'Voir <script>x</script>'] }, fine)).toBe(
+      'Balisage ("<script") dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+    expect(set(fine, { en: ['x'.repeat(20_001)], fr: ['Leçon.'] })).toBe('Trop long\u00a0: 20\u202f001 caractères pour le paragraphe 1 des enseignements tirés en anglais, 20\u202f000 au plus.');
+  });
+
+  it('says in French that a campaign has all the vendors it takes, or no room in its history for one more', () => {
+    const letter = (characters: number) => ({ en: ['x'.repeat(characters)], fr: ['x'.repeat(characters)] });
+    const engaging = (vendors: number, characters = 10) => {
+      const campaign = { ...testCampaign('vc'), letterBody: letter(characters) };
+      const input = { campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+      const kase = new CampaignCase(input, 'edit-loop');
+      for (let i = 0; i < vendors; i++) kase.addEngagement(testVendor(`v${i}`), false);
+      return kase;
+    };
+    const add = (kase: CampaignCase) => french(failure(() => kase.checkAddVendor({ by, vendor: testVendor('meet') } as never)));
+    expect(add(engaging(2_000))).toBe('La campagne vc compte déjà 2\u202f000 fournisseurs, le maximum pour une campagne\u00a0: lancez-en une autre.');
+    expect(add(engaging(60, 225_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: 61 fournisseurs occuperaient quelque \d+ Mo dans l’historique de la campagne, .* Au plus \d+ fournisseurs avec cette lettre/);
+    expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
+  });
+
+  it('says in French every problem of several kinds found together, and leaves a list with one problem it cannot word in English', () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const open = new CampaignCase(input, 'edit-loop');
+    for (const vendor of input.vendors) open.addEngagement(vendor, false);
+    const draft = (openCases: unknown[]) => failure(() => open.checkDraft({ by, openCases } as never));
+    expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }]))).toBe(
+      '2 problèmes à corriger\u00a0: Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus. ' +
+        'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
+    );
+    expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
+      '2 problèmes à corriger\u00a0: Balisage ("<iframe") dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
+        'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de cisco, 2\u202f000 au plus.',
+    );
+    const engaging = new CampaignCase({ ...input, vendors: [testVendor('zoom')] }, 'edit-loop');
+    engaging.addEngagement(testVendor('zoom'), false);
+    const add = (vendor: object) => failure(() => engaging.checkAddVendor({ by, vendor: { ...testVendor('meet'), ...vendor } } as never));
+    expect(french(add({ id: 'Meet Inc', name: ' ' }))).toBe(
+      '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
+        'Remplissez le nom du fournisseur\u00a0: ce champ ne doit pas être vide.',
+    );
+    // An unknown field has no code: the whole list stays the English the CLI prints.
+    expect(refusalDetails(add({ id: 'Meet Inc', colour: 'blue' }))).toBeUndefined();
+    // A newer worker's code among them: the sentence is shown instead.
+    const listed = (...problems: object[]) => refusalSentence({ refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } }, 'fr', 'UTC', views);
+    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'no-attendee', values: {} })).toBe('2 problèmes à corriger\u00a0: Indiquez au moins une adresse de contact pour le fournisseur. Invitez au moins un participant.');
+    expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'from-a-newer-worker', values: {} })).toBeUndefined();
   });
 
   it('tells a co-signatory in French that its comment is too long, and that the version could not be printed', () => {
