@@ -318,10 +318,30 @@ export class Intake {
       (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '') +
       (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '') +
       `${HELD_END}: 1\r\n`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
-    // Taken meanwhile, it was held there too: the pen lists a message once, however many copies.
-    if (!(await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
+    const pen = holdingFolder(campaignId);
+    // The copy is written before the original leaves the inbox, so a crash in between loses nothing.
+    const copy = await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), pen);
+    const moved = await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
+    // Not moved: another intake settled it first (held with its own copy, or recorded). Moved, but
+    // the pen already holds a copy: another intake held it at the same moment (Dovecot moves it for
+    // both) or a pass was cut short after its copy. The first copy stays; a spare would be decided
+    // with it and come back to the pen if written after that decision.
+    if (copy !== undefined && (!moved || (await this.copiedBefore(pen, read.messageId, copy)))) await this.options.mailbox.discard(copy, pen);
+    if (!moved) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
+  }
+
+  /** Whether `pen` holds a copy of the message before `copy`, in mailbox order (the order of arrival). */
+  private async copiedBefore(pen: string, messageId: string, copy: string): Promise<boolean> {
+    // Found by its Message-ID header; an id made up for a message without one is in no header.
+    const copies = messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`)
+      ? this.options.mailbox.messages(pen)
+      : this.options.mailbox.messagesWithHeader(pen, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'));
+    for await (const stored of copies) {
+      if (stored.ref === copy) return false;
+      if ((await readMessage(unannotate(stored.raw).original)).messageId === messageId) return true;
+    }
+    return false;
   }
 
   /** The holding pen of a campaign (or of mail that names none), one entry per message. */
