@@ -46,6 +46,11 @@ const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 export const ASSIGNED_FOLDER = 'Assigned';
 const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
+/**
+ * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
+ * message, which an assigned note (its header alone) cannot give again.
+ */
+const NOTED_ID = 'X-Dossier-Noted-Id';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
@@ -383,7 +388,7 @@ export class Intake {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
     const { stored, copies } = await this.findHeld(heldIn, messageId);
-    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
+    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n${notedId(messageId)}`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
     // The annotated copy above is the record; the held copies go with the originals they duplicate.
     for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
@@ -424,7 +429,7 @@ export class Intake {
     await this.keep(target.campaignId, files);
     const result = await this.options.dossier.recordInbound(target, input);
     // Written before the copies leave the pen: a message gone from it always has its note.
-    const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n`;
+    const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
     await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
     for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
     return result;
@@ -451,7 +456,7 @@ export class Intake {
       for await (const stored of notesIn(folder)) {
         const { notes, rest } = officerNotes(stored.raw);
         const read = await readMessage(headerOf(unannotate(rest).original));
-        if (read.messageId !== messageId) continue;
+        if ((notes[NOTED_ID] ?? read.messageId) !== messageId) continue;
         const [campaignId = '', vendorId = ''] = (notes[ASSIGNED_TO] ?? '').split(' ');
         found =
           folder === ASSIGNED_FOLDER
@@ -500,11 +505,16 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
     let end = rest.indexOf('\r\n');
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON].find((n) => line.startsWith(`${n}: `));
+    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
     if (!name) return { notes, rest };
     notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
   }
+}
+
+/** The note's line naming a made-up id; none for a message's own Message-ID, which its header keeps. */
+function notedId(messageId: string): string {
+  return messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`) ? `${NOTED_ID}: ${encodedWords(plainLine(messageId))}\r\n` : '';
 }
 
 /** A header the intake writes on a held copy (a copy held before HELD_END ends at the first other line). */
