@@ -85,6 +85,8 @@ export interface IntakeOptions {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Bytes of a held copy read whole to list it: a larger one is listed from its header, and read whole when opened. */
+const LIST_BYTES = 1024 * 1024;
 
 export type Settled =
   | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
@@ -338,26 +340,55 @@ export class Intake {
 
   /** Whether `pen` holds a copy of the message before `copy`, in mailbox order (the order of arrival). */
   private async copiedBefore(pen: string, messageId: string, copy: string): Promise<boolean> {
-    // Found by its Message-ID header; an id made up for a message without one is in no header.
-    const copies = messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`)
-      ? this.options.mailbox.messages(pen)
-      : this.options.mailbox.messagesWithHeader(pen, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'));
-    for await (const stored of copies) {
-      if (stored.ref === copy) return false;
-      if ((await readMessage(unannotate(stored.raw).original)).messageId === messageId) return true;
+    const refs = await this.heldCopies(pen, { messageId }, (c) => c.stored.ref);
+    return refs.length > 0 && refs[0] !== copy;
+  }
+
+  /**
+   * The copies in a pen, oldest first, each read and its annotation split off; with `messageId`,
+   * only that message's (found by the mailbox through their Message-ID header, when it is the
+   * message's own). A copy over LIST_BYTES is read from its header alone, unless `whole` is asked
+   * or it has no Message-ID (its id is then a hash of all its bytes): listing a pen with a few large
+   * messages in it must not fetch them all each time an officer opens it. `keep` takes what the
+   * caller needs of each, so a pen is never held in memory whole.
+   */
+  private async heldCopies<T = HeldCopy>(
+    folder: string,
+    { messageId, whole = false }: { messageId?: string; whole?: boolean } = {},
+    keep: (copy: HeldCopy) => T = (copy) => copy as T,
+  ): Promise<T[]> {
+    const own = messageId !== undefined && !madeUpId(messageId);
+    const source = own
+      ? this.options.mailbox.messagesWithHeader(folder, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'), whole ? {} : { maxBytes: LIST_BYTES })
+      : this.options.mailbox.messages(folder, { maxBytes: LIST_BYTES });
+    // A ref stands for a copy to read again whole; each is kept in its place, for the order of arrival.
+    const copies: ({ kept?: T } | string)[] = [];
+    const kept = (copy: HeldCopy) => (messageId === undefined || copy.read.messageId === messageId ? { kept: keep(copy) } : {});
+    for await (const stored of source) {
+      const copy = await heldCopy(stored);
+      copies.push(stored.oversize !== undefined && madeUpId(copy.read.messageId) ? stored.ref : kept(copy));
     }
-    return false;
+    const again = new Set(copies.filter((c): c is string => typeof c === 'string'));
+    if (again.size) {
+      for await (const stored of this.options.mailbox.messages(folder)) if (again.has(stored.ref)) copies[copies.indexOf(stored.ref)] = kept(await heldCopy(stored));
+    }
+    return copies.flatMap((c) => (typeof c !== 'string' && 'kept' in c ? [c.kept as T] : []));
   }
 
   /** The holding pen of a campaign (or of mail that names none), one entry per message. */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
     const found = new Map<string, HeldMessage>();
-    for await (const stored of this.options.mailbox.messages(holdingFolder(campaignId))) {
-      const { reason, why, original } = unannotate(stored.raw);
-      const read = await readMessage(original);
-      if (found.has(read.messageId)) continue; // a copy left by a pass interrupted between copy and move
-      found.set(read.messageId, { ref: stored.ref, messageId: read.messageId, from: read.from, subject: read.subject, date: read.date, reason, why, kind: read.kind });
-    }
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why }): HeldMessage => ({
+      ref: stored.ref,
+      messageId: read.messageId,
+      from: read.from,
+      subject: read.subject,
+      date: read.date,
+      reason,
+      why,
+      kind: read.kind,
+    }));
+    for (const copy of copies) if (!found.has(copy.messageId)) found.set(copy.messageId, copy); // later: a copy left by a pass cut short between copy and move
     return [...found.values()];
   }
 
@@ -399,18 +430,13 @@ export class Intake {
     messageId: string,
   ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; why: HeldWhy; arrivedAt?: number; unreadSize?: number; copies: string[] }> {
     const folder = holdingFolder(heldIn);
-    let first: Omit<Awaited<ReturnType<Intake['findHeld']>>, 'copies'> | undefined;
     // Every copy of it: a pass cut short between writing the held copy and moving the original
     // writes a second on the next pass, and one left behind would come back once the first is gone.
-    const copies: string[] = [];
-    for await (const stored of this.options.mailbox.messages(folder)) {
-      const { reason, why, arrivedAt, unreadSize, original } = unannotate(stored.raw);
-      const read = await readMessage(original);
-      if (read.messageId !== messageId) continue;
-      first ??= { stored, read, reason, why, arrivedAt, unreadSize };
-      copies.push(stored.ref);
+    const copies = await this.heldCopies(folder, { messageId, whole: true });
+    if (copies.length) {
+      const [{ stored, read, reason, why, arrivedAt, unreadSize }] = copies;
+      return { stored, read, reason, why, arrivedAt, unreadSize, copies: copies.map((c) => c.stored.ref) };
     }
-    if (first) return { ...first, copies };
     throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
   }
 
@@ -447,7 +473,7 @@ export class Intake {
     // The mailbox finds the notes by their Message-ID header, never reading the folders whole (its
     // brackets left out: a header may omit them). An id the intake made up for a message without one
     // is in no header: those notes are read one by one, as all were before.
-    const madeUp = messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`);
+    const madeUp = madeUpId(messageId);
     const notesIn = (folder: string) =>
       madeUp
         ? this.options.mailbox.messages(folder, { maxBytes: HEADER_LIMIT })
@@ -512,9 +538,22 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
   }
 }
 
+/** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */
+type HeldCopy = { stored: StoredMessage; read: ReadMessage } & ReturnType<typeof unannotate>;
+
+async function heldCopy(stored: StoredMessage): Promise<HeldCopy> {
+  const unannotated = unannotate(stored.raw);
+  return { stored, read: await readMessage(unannotated.original), ...unannotated };
+}
+
+/** Whether the intake made this id up for a message without a Message-ID of its own: it is in no header. */
+function madeUpId(messageId: string): boolean {
+  return messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`);
+}
+
 /** The note's line naming a made-up id; none for a message's own Message-ID, which its header keeps. */
 function notedId(messageId: string): string {
-  return messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`) ? `${NOTED_ID}: ${encodedWords(plainLine(messageId))}\r\n` : '';
+  return madeUpId(messageId) ? `${NOTED_ID}: ${encodedWords(plainLine(messageId))}\r\n` : '';
 }
 
 /** A header the intake writes on a held copy (a copy held before HELD_END ends at the first other line). */
