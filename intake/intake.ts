@@ -4,6 +4,7 @@
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
+import { createHash } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
@@ -46,6 +47,15 @@ const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 export const ASSIGNED_FOLDER = 'Assigned';
 const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
+/**
+ * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
+ * first claim in the folder's order decides, so two officers never both record it. Removed when the
+ * decision is done or failed.
+ */
+export const CLAIMS_FOLDER = 'Claims';
+const CLAIM = 'X-Dossier-Claim';
+/** A claim older than this is left by a decision that never finished (its process died): it no longer holds the message. */
+const CLAIM_LIFETIME_MS = 10 * 60_000;
 /**
  * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
  * message, which an assigned note (its header alone) cannot give again.
@@ -418,11 +428,38 @@ export class Intake {
   async dismiss(heldIn: string | undefined, messageId: string, officer: string, reason: string): Promise<void> {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
-    const { stored, copies } = await this.findHeld(heldIn, messageId);
-    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n${notedId(messageId)}`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
-    // The annotated copy above is the record; the held copies go with the originals they duplicate.
-    for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    await this.decide(heldIn, messageId, async () => {
+      const { stored, copies } = await this.findHeld(heldIn, messageId);
+      const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
+      // The annotated copy above is the record; the held copies go with the originals they duplicate.
+      for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    });
+  }
+
+  /**
+   * Runs an officer's decision on a held message under a claim on it. Another officer's live claim
+   * came first: the message is about to leave the pen, and this officer is told it is gone from it
+   * (as when it has gone). A claim made after the first decision finished finds it gone too, since
+   * the claim comes before the message is looked up.
+   */
+  private async decide<T>(heldIn: string | undefined, messageId: string, decision: () => Promise<T>): Promise<T> {
+    const key = createHash('sha256').update(`${holdingFolder(heldIn)}\n${messageId}`).digest('hex').slice(0, 40);
+    const line = `${CLAIM}: ${key}`;
+    const mine = await this.options.mailbox.append(Buffer.from(`${line}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    try {
+      const now = Date.now();
+      for await (const claim of this.options.mailbox.messagesWithHeader(CLAIMS_FOLDER, CLAIM, key, { maxBytes: HEADER_LIMIT })) {
+        if (!claim.raw.toString('latin1').startsWith(`${line}\r\n`)) continue;
+        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) continue;
+        // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
+        if (mine !== undefined && claim.ref !== mine) throw goneFromPen(heldIn, messageId);
+        break;
+      }
+      return await decision();
+    } finally {
+      if (mine !== undefined) await this.options.mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+    }
   }
 
   private async findHeld(
@@ -437,7 +474,7 @@ export class Intake {
       const [{ stored, read, reason, why, arrivedAt, unreadSize }] = copies;
       return { stored, read, reason, why, arrivedAt, unreadSize, copies: copies.map((c) => c.stored.ref) };
     }
-    throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
+    throw goneFromPen(heldIn, messageId);
   }
 
   /**
@@ -445,20 +482,22 @@ export class Intake {
    * that the officer vouches for the sender; on success the message leaves the holding pen.
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
-    const folder = holdingFolder(heldIn);
-    const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
-    const match = { ref: stored.ref, read };
-    const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
-    // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
-    // after recording would leave the case naming documents nobody stores. The officer vouched for it.
-    await this.keep(target.campaignId, files);
-    const result = await this.options.dossier.recordInbound(target, input);
-    // Written before the copies leave the pen: a message gone from it always has its note.
-    const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
-    for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
-    return result;
+    return this.decide(heldIn, messageId, async () => {
+      const folder = holdingFolder(heldIn);
+      const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
+      const match = { ref: stored.ref, read };
+      const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
+      const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+      // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
+      // after recording would leave the case naming documents nobody stores. The officer vouched for it.
+      await this.keep(target.campaignId, files);
+      const result = await this.options.dossier.recordInbound(target, input);
+      // Written before the copies leave the pen: a message gone from it always has its note.
+      const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
+      for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
+      return result;
+    });
   }
 
   /**
@@ -536,6 +575,11 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
     notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
   }
+}
+
+/** No such message in the pen (never held there, or gone from it): the workspace then says what became of it. */
+function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
+  return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
 }
 
 /** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */

@@ -155,3 +155,47 @@ describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) 
     expect(await all(first.messages(DISMISSED_FOLDER))).toHaveLength(1);
   });
 });
+
+describe.each(homes)('a held message two officers decide at the same moment, in %s', (_name, make) => {
+  let home: Home | undefined;
+  afterEach(async () => {
+    await home?.first.close();
+    await home?.second.close();
+    home?.cleanup();
+    home = undefined;
+  });
+
+  it('goes to one engagement only: the second officer is told it has gone from the pen', async () => {
+    home = make();
+    const { first, second } = home;
+    await Promise.all([first.open(), second.open()]);
+    await first.append(await late('<both-officers@zoom.test>'));
+    await refusingIntake(first).pass();
+    const recorded: string[] = [];
+    // Two workspaces, each with its own connection; recording takes a moment, as Temporal's update does.
+    const workspace = (mailbox: MailboxSource) =>
+      new Intake({
+        mailbox,
+        dossier: {
+          recordInbound: async (target: { vendorId: string }) => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            recorded.push(target.vendorId);
+            return { effect: 'noted' } as unknown as RecordInboundResult;
+          },
+        },
+        documents: { reference: async () => undefined, save: async () => undefined } as never,
+        directory,
+        domain: 'test.example',
+        caseMailbox: 'case@test.example',
+      });
+    const decided = await Promise.allSettled([
+      workspace(first).assign('vc', '<both-officers@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay'),
+      workspace(second).assign('vc', '<both-officers@zoom.test>', { campaignId: 'vc', vendorId: 'teams' }, 'Agente Lévesque'),
+    ]);
+    expect(recorded).toHaveLength(1);
+    expect(decided.map((d) => d.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = decided.find((d): d is PromiseRejectedResult => d.status === 'rejected')!.reason;
+    expect(refused).toMatchObject({ code: 'NotFound' });
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
+  });
+});
