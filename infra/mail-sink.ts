@@ -93,7 +93,7 @@ export class MailSink extends EventEmitter {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
-          let pendingDelivery: Promise<void> = Promise.resolve();
+          let pendingDelivery: Promise<unknown> = Promise.resolve();
           const mail: ReceivedMail = {
             seq: this.messages.length + 1,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -1,7 +1,8 @@
-// The case mailbox over IMAP (imapflow). The inbox is locked while a pass reads it, so nothing else
-// on the connection changes the selected folder mid-pass; between passes the connection IDLEs and
-// the server's EXISTS notice wakes the intake. Messages are fetched one by one by UID (never the
-// whole backlog). A second intake on the same mailbox is harmless: recording is idempotent.
+// The case mailbox over IMAP (imapflow). A folder is locked (selected) for each command on it, not
+// while the caller handles a message, so handling one may look into another folder (the holding pen)
+// mid-pass; between passes the inbox is selected and IDLEs, and the server's EXISTS notice wakes the
+// intake. Messages are fetched one by one by UID (never the whole backlog). A second intake on the
+// same mailbox is harmless: recording is idempotent.
 import { ImapFlow, type SearchObject } from 'imapflow';
 import { headerOf, INBOX, type MailboxSource, type ReadOptions, type StoredMessage } from './mailbox';
 
@@ -18,8 +19,6 @@ export class ImapMailbox implements MailboxSource {
   private client?: ImapFlow;
   private readonly created = new Set<string>([INBOX]);
   private arrivals = new Set<() => void>();
-  /** The folder whose lock messages() holds while the caller handles a message. */
-  private locked?: string;
 
   /** Between open() and close(): a dropped connection is then made again by the next call. */
   private opened = false;
@@ -79,48 +78,68 @@ export class ImapMailbox implements MailboxSource {
     return this.found(folder, { header: { [name.toLowerCase()]: value } }, options);
   }
 
+  /** Runs `work` with `folder` selected and locked; the inbox selected again afterwards, for IDLE. */
+  private async inFolder<T>(folder: string, work: (imap: ImapFlow) => Promise<T>, { reselect = true } = {}): Promise<T> {
+    const imap = await this.imap();
+    const lock = await imap.getMailboxLock(folder);
+    try {
+      return await work(imap);
+    } finally {
+      lock.release();
+      if (reselect && folder !== INBOX && imap.usable) await imap.mailboxOpen(INBOX).catch(() => undefined);
+    }
+  }
+
   /** The messages of `folder` the server's SEARCH finds, fetched one by one. */
   private async *found(folder: string, query: SearchObject, { maxBytes = Infinity }: ReadOptions): AsyncIterable<StoredMessage> {
     await this.ensure(folder);
-    const imap = await this.imap();
-    const lock = await imap.getMailboxLock(folder);
-    this.locked = folder;
+    const { uids, sizes } = await this.inFolder(
+      folder,
+      async (imap) => {
+        // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
+        await imap.noop();
+        const uids = (await imap.search(query, { uid: true })) || [];
+        // Sizes first (RFC822.SIZE, one FETCH for the folder), so a huge message is never fetched whole.
+        const sizes = new Map<number, number>();
+        if (uids.length && Number.isFinite(maxBytes)) {
+          for await (const m of imap.fetch(uids, { size: true }, { uid: true })) if (m.size !== undefined) sizes.set(m.uid, m.size);
+        }
+        return { uids, sizes };
+      },
+      { reselect: false },
+    );
     try {
-      // NOOP makes the server report mail delivered since the folder was selected; SEARCH alone does not.
-      await imap.noop();
-      const uids = (await imap.search(query, { uid: true })) || [];
-      // Sizes first (RFC822.SIZE, one FETCH for the folder), so a huge message is never fetched whole.
-      const sizes = new Map<number, number>();
-      if (uids.length && Number.isFinite(maxBytes)) {
-        for await (const m of imap.fetch(uids, { size: true }, { uid: true })) if (m.size !== undefined) sizes.set(m.uid, m.size);
-      }
       for (const uid of uids) {
         const size = sizes.get(uid);
         const oversize = size !== undefined && size > maxBytes;
-        const message = await imap.fetchOne(String(uid), oversize ? { headers: true, internalDate: true } : { source: true, internalDate: true }, { uid: true });
+        // Selected again only if handling the last message selected another folder; UIDs outlive that.
+        const message = await this.inFolder(folder, (imap) => imap.fetchOne(String(uid), oversize ? { headers: true, internalDate: true } : { source: true, internalDate: true }, { uid: true }), {
+          reselect: false,
+        });
         const raw = !message ? undefined : oversize ? message.headers && headerOf(message.headers) : message.source;
         if (!message || !raw) continue; // expunged meanwhile
         const arrivedAt = message.internalDate ? new Date(message.internalDate).getTime() : undefined;
         yield { ref: String(uid), raw, ...(Number.isFinite(arrivedAt) ? { arrivedAt } : {}), ...(oversize ? { oversize: size } : {}) };
       }
     } finally {
-      this.locked = undefined;
-      lock.release();
+      if (folder !== INBOX) await this.inFolder(INBOX, async () => undefined).catch(() => undefined);
     }
-    if (folder !== INBOX) await imap.mailboxOpen(INBOX);
   }
 
-  async append(raw: Buffer, folder = INBOX): Promise<void> {
+  async append(raw: Buffer, folder = INBOX): Promise<string | undefined> {
     await this.ensure(folder);
-    await (await this.imap()).append(folder, raw);
+    const appended = await (await this.imap()).append(folder, raw);
+    return appended && appended.uid !== undefined ? String(appended.uid) : undefined;
+  }
+
+  async discard(ref: string, folder: string): Promise<void> {
+    // A UID no longer there (an officer decided the message meanwhile) deletes nothing.
+    await this.inFolder(folder, (imap) => imap.messageDelete(ref, { uid: true }));
   }
 
   async move(ref: string, to: string, from = INBOX): Promise<boolean> {
     await this.ensure(to);
-    const imap = await this.imap();
-    // From inside messages() the lock on `from` is already ours; asking again would wait forever.
-    const lock = this.locked === from ? undefined : await imap.getMailboxLock(from);
-    try {
+    return this.inFolder(from, async (imap) => {
       await imap.messageFlagsAdd(ref, ['\\Seen'], { uid: true });
       // imapflow answers a refused MOVE with false rather than an error: the message is still there.
       const moved = await imap.messageMove(ref, to, { uid: true });
@@ -128,9 +147,7 @@ export class ImapMailbox implements MailboxSource {
       // A UID another reader already moved is no longer in the folder: the server moves nothing and
       // so names no new UID (COPYUID, RFC 4315). Without UIDPLUS the server never names one.
       return !imap.capabilities.has('UIDPLUS') || (moved.uidMap?.size ?? 0) > 0;
-    } finally {
-      lock?.release();
-    }
+    });
   }
 
   waitForMail(timeoutMs: number, signal?: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
+import { createHash } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
@@ -46,6 +47,20 @@ const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 export const ASSIGNED_FOLDER = 'Assigned';
 const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
+/**
+ * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
+ * first claim in the folder's order decides, so two officers never both record it. Removed when the
+ * decision is done or failed.
+ */
+export const CLAIMS_FOLDER = 'Claims';
+const CLAIM = 'X-Dossier-Claim';
+/** A claim older than this is left by a decision that never finished (its process died): it no longer holds the message. */
+const CLAIM_LIFETIME_MS = 10 * 60_000;
+/**
+ * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
+ * message, which an assigned note (its header alone) cannot give again.
+ */
+const NOTED_ID = 'X-Dossier-Noted-Id';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
@@ -80,6 +95,8 @@ export interface IntakeOptions {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Bytes of a held copy read whole to list it: a larger one is listed from its header, and read whole when opened. */
+const LIST_BYTES = 1024 * 1024;
 
 export type Settled =
   | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
@@ -318,21 +335,70 @@ export class Intake {
       (stored.arrivedAt !== undefined ? `${HELD_ARRIVED}: ${new Date(stored.arrivedAt).toISOString()}\r\n` : '') +
       (stored.oversize !== undefined ? `${HELD_SIZE}: ${stored.oversize}\r\n` : '') +
       `${HELD_END}: 1\r\n`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), holdingFolder(campaignId));
-    // Taken meanwhile, it was held there too: the pen lists a message once, however many copies.
-    if (!(await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
+    const pen = holdingFolder(campaignId);
+    // The copy is written before the original leaves the inbox, so a crash in between loses nothing.
+    const copy = await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), pen);
+    const moved = await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
+    // Not moved: another intake settled it first (held with its own copy, or recorded). Moved, but
+    // the pen already holds a copy: another intake held it at the same moment (Dovecot moves it for
+    // both) or a pass was cut short after its copy. The first copy stays; a spare would be decided
+    // with it and come back to the pen if written after that decision.
+    if (copy !== undefined && (!moved || (await this.copiedBefore(pen, read.messageId, copy)))) await this.options.mailbox.discard(copy, pen);
+    if (!moved) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
+  }
+
+  /** Whether `pen` holds a copy of the message before `copy`, in mailbox order (the order of arrival). */
+  private async copiedBefore(pen: string, messageId: string, copy: string): Promise<boolean> {
+    const refs = await this.heldCopies(pen, { messageId }, (c) => c.stored.ref);
+    return refs.length > 0 && refs[0] !== copy;
+  }
+
+  /**
+   * The copies in a pen, oldest first, each read and its annotation split off; with `messageId`,
+   * only that message's (found by the mailbox through their Message-ID header, when it is the
+   * message's own). A copy over LIST_BYTES is read from its header alone, unless `whole` is asked
+   * or it has no Message-ID (its id is then a hash of all its bytes): listing a pen with a few large
+   * messages in it must not fetch them all each time an officer opens it. `keep` takes what the
+   * caller needs of each, so a pen is never held in memory whole.
+   */
+  private async heldCopies<T = HeldCopy>(
+    folder: string,
+    { messageId, whole = false }: { messageId?: string; whole?: boolean } = {},
+    keep: (copy: HeldCopy) => T = (copy) => copy as T,
+  ): Promise<T[]> {
+    const own = messageId !== undefined && !madeUpId(messageId);
+    const source = own
+      ? this.options.mailbox.messagesWithHeader(folder, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'), whole ? {} : { maxBytes: LIST_BYTES })
+      : this.options.mailbox.messages(folder, { maxBytes: LIST_BYTES });
+    // A ref stands for a copy to read again whole; each is kept in its place, for the order of arrival.
+    const copies: ({ kept?: T } | string)[] = [];
+    const kept = (copy: HeldCopy) => (messageId === undefined || copy.read.messageId === messageId ? { kept: keep(copy) } : {});
+    for await (const stored of source) {
+      const copy = await heldCopy(stored);
+      copies.push(stored.oversize !== undefined && madeUpId(copy.read.messageId) ? stored.ref : kept(copy));
+    }
+    const again = new Set(copies.filter((c): c is string => typeof c === 'string'));
+    if (again.size) {
+      for await (const stored of this.options.mailbox.messages(folder)) if (again.has(stored.ref)) copies[copies.indexOf(stored.ref)] = kept(await heldCopy(stored));
+    }
+    return copies.flatMap((c) => (typeof c !== 'string' && 'kept' in c ? [c.kept as T] : []));
   }
 
   /** The holding pen of a campaign (or of mail that names none), one entry per message. */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
     const found = new Map<string, HeldMessage>();
-    for await (const stored of this.options.mailbox.messages(holdingFolder(campaignId))) {
-      const { reason, why, original } = unannotate(stored.raw);
-      const read = await readMessage(original);
-      if (found.has(read.messageId)) continue; // a copy left by a pass interrupted between copy and move
-      found.set(read.messageId, { ref: stored.ref, messageId: read.messageId, from: read.from, subject: read.subject, date: read.date, reason, why, kind: read.kind });
-    }
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why }): HeldMessage => ({
+      ref: stored.ref,
+      messageId: read.messageId,
+      from: read.from,
+      subject: read.subject,
+      date: read.date,
+      reason,
+      why,
+      kind: read.kind,
+    }));
+    for (const copy of copies) if (!found.has(copy.messageId)) found.set(copy.messageId, copy); // later: a copy left by a pass cut short between copy and move
     return [...found.values()];
   }
 
@@ -362,11 +428,38 @@ export class Intake {
   async dismiss(heldIn: string | undefined, messageId: string, officer: string, reason: string): Promise<void> {
     const why = plainLine(reason);
     if (!why) throw new DossierClientError(ClientErrorCode.InvalidInput, 'say why the message is dismissed (a reason is required)');
-    const { stored, copies } = await this.findHeld(heldIn, messageId);
-    const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
-    // The annotated copy above is the record; the held copies go with the originals they duplicate.
-    for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    await this.decide(heldIn, messageId, async () => {
+      const { stored, copies } = await this.findHeld(heldIn, messageId);
+      const note = `${DISMISSED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${DISMISSED_REASON}: ${encodedWords(why.slice(0, 600))}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), stored.raw]), DISMISSED_FOLDER);
+      // The annotated copy above is the record; the held copies go with the originals they duplicate.
+      for (const ref of copies) await this.options.mailbox.move(ref, ORIGINALS_FOLDER, holdingFolder(heldIn));
+    });
+  }
+
+  /**
+   * Runs an officer's decision on a held message under a claim on it. Another officer's live claim
+   * came first: the message is about to leave the pen, and this officer is told it is gone from it
+   * (as when it has gone). A claim made after the first decision finished finds it gone too, since
+   * the claim comes before the message is looked up.
+   */
+  private async decide<T>(heldIn: string | undefined, messageId: string, decision: () => Promise<T>): Promise<T> {
+    const key = createHash('sha256').update(`${holdingFolder(heldIn)}\n${messageId}`).digest('hex').slice(0, 40);
+    const line = `${CLAIM}: ${key}`;
+    const mine = await this.options.mailbox.append(Buffer.from(`${line}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    try {
+      const now = Date.now();
+      for await (const claim of this.options.mailbox.messagesWithHeader(CLAIMS_FOLDER, CLAIM, key, { maxBytes: HEADER_LIMIT })) {
+        if (!claim.raw.toString('latin1').startsWith(`${line}\r\n`)) continue;
+        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) continue;
+        // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
+        if (mine !== undefined && claim.ref !== mine) throw goneFromPen(heldIn, messageId);
+        break;
+      }
+      return await decision();
+    } finally {
+      if (mine !== undefined) await this.options.mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+    }
   }
 
   private async findHeld(
@@ -374,19 +467,14 @@ export class Intake {
     messageId: string,
   ): Promise<{ stored: StoredMessage; read: ReadMessage; reason: string; why: HeldWhy; arrivedAt?: number; unreadSize?: number; copies: string[] }> {
     const folder = holdingFolder(heldIn);
-    let first: Omit<Awaited<ReturnType<Intake['findHeld']>>, 'copies'> | undefined;
     // Every copy of it: a pass cut short between writing the held copy and moving the original
     // writes a second on the next pass, and one left behind would come back once the first is gone.
-    const copies: string[] = [];
-    for await (const stored of this.options.mailbox.messages(folder)) {
-      const { reason, why, arrivedAt, unreadSize, original } = unannotate(stored.raw);
-      const read = await readMessage(original);
-      if (read.messageId !== messageId) continue;
-      first ??= { stored, read, reason, why, arrivedAt, unreadSize };
-      copies.push(stored.ref);
+    const copies = await this.heldCopies(folder, { messageId, whole: true });
+    if (copies.length) {
+      const [{ stored, read, reason, why, arrivedAt, unreadSize }] = copies;
+      return { stored, read, reason, why, arrivedAt, unreadSize, copies: copies.map((c) => c.stored.ref) };
     }
-    if (first) return { ...first, copies };
-    throw new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${folder} (list them with \`dossier inbox held\`)`);
+    throw goneFromPen(heldIn, messageId);
   }
 
   /**
@@ -394,20 +482,22 @@ export class Intake {
    * that the officer vouches for the sender; on success the message leaves the holding pen.
    */
   async assign(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<RecordInboundResult> {
-    const folder = holdingFolder(heldIn);
-    const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
-    const match = { ref: stored.ref, read };
-    const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
-    const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
-    // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
-    // after recording would leave the case naming documents nobody stores. The officer vouched for it.
-    await this.keep(target.campaignId, files);
-    const result = await this.options.dossier.recordInbound(target, input);
-    // Written before the copies leave the pen: a message gone from it always has its note.
-    const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n`;
-    await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
-    for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
-    return result;
+    return this.decide(heldIn, messageId, async () => {
+      const folder = holdingFolder(heldIn);
+      const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
+      const match = { ref: stored.ref, read };
+      const threaded = (await correlate(match.read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
+      const { input, files } = await this.inputFor(match.read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+      // Saved before recording, unlike a pass: nothing retries an assignment by itself, so a failure
+      // after recording would leave the case naming documents nobody stores. The officer vouched for it.
+      await this.keep(target.campaignId, files);
+      const result = await this.options.dossier.recordInbound(target, input);
+      // Written before the copies leave the pen: a message gone from it always has its note.
+      const note = `${ASSIGNED_BY}: ${encodedWords(plainLine(officer).slice(0, 600))}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
+      for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, folder);
+      return result;
+    });
   }
 
   /**
@@ -422,7 +512,7 @@ export class Intake {
     // The mailbox finds the notes by their Message-ID header, never reading the folders whole (its
     // brackets left out: a header may omit them). An id the intake made up for a message without one
     // is in no header: those notes are read one by one, as all were before.
-    const madeUp = messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`);
+    const madeUp = madeUpId(messageId);
     const notesIn = (folder: string) =>
       madeUp
         ? this.options.mailbox.messages(folder, { maxBytes: HEADER_LIMIT })
@@ -431,7 +521,7 @@ export class Intake {
       for await (const stored of notesIn(folder)) {
         const { notes, rest } = officerNotes(stored.raw);
         const read = await readMessage(headerOf(unannotate(rest).original));
-        if (read.messageId !== messageId) continue;
+        if ((notes[NOTED_ID] ?? read.messageId) !== messageId) continue;
         const [campaignId = '', vendorId = ''] = (notes[ASSIGNED_TO] ?? '').split(' ');
         found =
           folder === ASSIGNED_FOLDER
@@ -480,11 +570,34 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
     let end = rest.indexOf('\r\n');
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON].find((n) => line.startsWith(`${n}: `));
+    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
     if (!name) return { notes, rest };
     notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
   }
+}
+
+/** No such message in the pen (never held there, or gone from it): the workspace then says what became of it. */
+function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
+  return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
+}
+
+/** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */
+type HeldCopy = { stored: StoredMessage; read: ReadMessage } & ReturnType<typeof unannotate>;
+
+async function heldCopy(stored: StoredMessage): Promise<HeldCopy> {
+  const unannotated = unannotate(stored.raw);
+  return { stored, read: await readMessage(unannotated.original), ...unannotated };
+}
+
+/** Whether the intake made this id up for a message without a Message-ID of its own: it is in no header. */
+function madeUpId(messageId: string): boolean {
+  return messageId.endsWith(`@${NO_MESSAGE_ID_DOMAIN}>`);
+}
+
+/** The note's line naming a made-up id; none for a message's own Message-ID, which its header keeps. */
+function notedId(messageId: string): string {
+  return madeUpId(messageId) ? `${NOTED_ID}: ${encodedWords(plainLine(messageId))}\r\n` : '';
 }
 
 /** A header the intake writes on a held copy (a copy held before HELD_END ends at the first other line). */

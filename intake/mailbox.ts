@@ -53,7 +53,8 @@ export interface MailboxSource {
   /**
    * The messages in `folder` (default the inbox), oldest first, read one at a time so a large
    * backlog never sits in memory at once; a message over `maxBytes` is not read whole either (its
-   * size comes first: IMAP's RFC822.SIZE, the file's). Hold no other call open while iterating.
+   * size comes first: IMAP's RFC822.SIZE, the file's). The caller may use the mailbox, any folder
+   * of it, while it handles each message.
    */
   messages(folder?: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
   /**
@@ -63,12 +64,22 @@ export interface MailboxSource {
    * checks each, since containing is not equal.
    */
   messagesWithHeader(folder: string, name: string, value: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
-  /** Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. */
-  append(raw: Buffer, folder?: string): Promise<void>;
+  /**
+   * Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. Gives
+   * the new message's ref in `folder`, or undefined when the mailbox does not name it (an IMAP
+   * server without UIDPLUS).
+   */
+  append(raw: Buffer, folder?: string): Promise<string | undefined>;
+  /**
+   * Deletes a message the caller itself appended to `folder` and found to be a spare: the held copy
+   * of an intake that lost the move of the original to another. Nothing when it is gone already.
+   */
+  discard(ref: string, folder: string): Promise<void>;
   /**
    * Moves a message out of `from` once its fate is settled (it is marked seen on the way). False
    * when it is no longer in `from`: another reader of the mailbox (a second intake) moved it first,
-   * so its fate was settled there and this reader has nothing to do.
+   * so its fate was settled there and this reader has nothing to do. Two readers that ask at the
+   * same moment may both be told true: Dovecot copies the message for each before either expunges it.
    */
   move(ref: string, to: string, from?: string): Promise<boolean>;
   /** Resolves when new mail may have arrived in the inbox, or after `timeoutMs`, or on abort. */

@@ -3,7 +3,7 @@
 // A message is written to tmp/ and renamed into new/, so a reader never sees half a message.
 // Vendors' replies are confidential: folders are created owner-only (0700), messages 0600.
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { HEADER_LIMIT, headerOf, INBOX, type MailboxSource, type ReadOptions, type StoredMessage } from './mailbox';
@@ -60,11 +60,18 @@ export class MaildirMailbox implements MailboxSource {
     }
   }
 
-  async append(raw: Buffer, folder = INBOX): Promise<void> {
+  async append(raw: Buffer, folder = INBOX): Promise<string> {
     const path = await this.ensure(folder);
     const name = `${Date.now()}.M${++counter}P${process.pid}.${hostname().replace(/[/:]/g, '_')}`;
     await writeFile(join(path, 'tmp', name), raw, { mode: 0o600 });
     await rename(join(path, 'tmp', name), join(path, 'new', name));
+    return `new/${name}`;
+  }
+
+  async discard(ref: string, folder: string): Promise<void> {
+    if (!/^(new|cur)\/[^/]+$/.test(ref)) throw new Error(`"${ref}" is not a message of this Maildir`);
+    // Gone already: an officer decided the message meanwhile, and its copies went with the decision.
+    await rm(join(this.folderPath(folder), ref), { force: true });
   }
 
   async move(ref: string, to: string, from = INBOX): Promise<boolean> {

@@ -140,6 +140,21 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     await other.close();
   });
 
+  it('deletes a spare copy it appended, also while reading another folder, and nothing when it is gone', async () => {
+    const mailbox = await open();
+    const pen = holdingFolder('video-2020');
+    await mailbox.append(mail(1));
+    const kept = await mailbox.append(mail(2), pen);
+    const spare = await mailbox.append(mail(3), pen);
+    expect(kept).toEqual(expect.any(String));
+    expect(spare).not.toEqual(kept);
+    for await (const _message of mailbox.messages()) await mailbox.discard(spare!, pen);
+    expect((await collect(mailbox, pen)).map((m) => m.raw.toString())).toEqual([mail(2).toString()]);
+    await mailbox.discard(spare!, pen);
+    expect(await collect(mailbox, pen)).toHaveLength(1);
+    expect(await collect(mailbox)).toHaveLength(1);
+  });
+
   it('moves a held message back out of its holding folder when an officer assigns it', async () => {
     const mailbox = await open();
     await mailbox.append(mail(7), holdingFolder(undefined));

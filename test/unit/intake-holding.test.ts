@@ -316,6 +316,23 @@ describe('a message that left the holding pen', () => {
   });
 });
 
+describe('a message without a Message-ID that left the holding pen', () => {
+  it('says to which engagement it was assigned, or why it was dismissed, under the id the pen listed it by', async () => {
+    const { mailbox, intake } = await setUp();
+    // Some mail systems send none; the intake names such a message by a hash of its bytes.
+    const bare = (n: number) => Buffer.from(`From: x@evil.example\r\nTo: case@test.example\r\nSubject: [VC] no id ${n}\r\n\r\nBody ${n}, long enough to be more than its header.\r\n`);
+    await mailbox.append(bare(1));
+    await mailbox.append(bare(2));
+    expect(await intake.pass()).toMatchObject([{ outcome: 'held' }, { outcome: 'held' }]);
+    const [one, two] = (await intake.held('vc')).sort((a, b) => a.subject.localeCompare(b.subject));
+    expect(one.messageId).toMatch(/@no-message-id\.dossier\.invalid>$/);
+    await intake.assign('vc', one.messageId, { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    await intake.dismiss('vc', two.messageId, 'Officer Tremblay', 'spam');
+    expect(await intake.fate(one.messageId)).toEqual({ outcome: 'assigned', subject: '[VC] no id 1', campaignId: 'vc', vendorId: 'zoom', by: 'Officer Tremblay' });
+    expect(await intake.fate(two.messageId)).toEqual({ outcome: 'dismissed', subject: '[VC] no id 2', by: 'Officer Tremblay', reason: 'spam' });
+  });
+});
+
 describe('a message too large to read', () => {
   it('is held unread, with its size as the reason, while the rest of the inbox is recorded; an officer can still assign it', async () => {
     const { state, mailbox, intake } = await setUp({ maxMessageBytes: 1024 * 1024 });

@@ -1,0 +1,201 @@
+// Two intakes on one case mailbox (npm start beside npm run demo, or two hosts) that both read a
+// message no engagement takes: each writes a held copy, one moves the original, the other finds it
+// gone. The pen must keep one copy, whichever finishes first, in a Maildir and on the run's Dovecot.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { refused } from '../../client/errors';
+import { ImapMailbox } from '../../intake/imap-mailbox';
+import { DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
+import { holdingFolder, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import type { RecordInboundResult } from '../../workflows/messages';
+import { composeReply } from '../helpers/inbound-mail';
+
+interface Home {
+  /** Two handles on one mailbox, as two intake processes have. */
+  first: MailboxSource;
+  second: MailboxSource;
+  cleanup(): void;
+}
+
+const homes: [string, () => Home][] = [
+  [
+    'a local Maildir',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'dossier-pen-'));
+      return { first: new MaildirMailbox(root), second: new MaildirMailbox(root), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'IMAP (Dovecot)',
+    () => {
+      const { host, port, password } = inject('imap');
+      const settings = { host, port, secure: false, user: `pen-${randomUUID().slice(0, 8)}`, password };
+      return { first: new ImapMailbox(settings), second: new ImapMailbox(settings), cleanup: () => undefined };
+    },
+  ],
+];
+
+const directory = {
+  engagementByToken: async () => undefined,
+  campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }),
+  vendorOf: async () => ({ name: 'Zoom', contacts: [{ name: 'Privacy office', email: 'privacy@zoom.test' }] }),
+};
+
+/** An intake whose engagement refuses every message (the case has ended), so each is held. */
+function refusingIntake(mailbox: MailboxSource): Intake {
+  return new Intake({
+    mailbox,
+    dossier: { recordInbound: async () => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended')) },
+    documents: {} as never,
+    directory,
+    domain: 'test.example',
+    caseMailbox: 'case@test.example',
+  });
+}
+
+/** An intake (an officer's, in the workspace) whose engagement takes what it is given. */
+function acceptingIntake(mailbox: MailboxSource): Intake {
+  return new Intake({
+    mailbox,
+    dossier: { recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
+    documents: { reference: async () => undefined, save: async () => undefined } as never,
+    directory,
+    domain: 'test.example',
+    caseMailbox: 'case@test.example',
+  });
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = [];
+  for await (const item of items) found.push(item);
+  return found;
+}
+
+const late = (id: string) => composeReply({ from: 'privacy@zoom.test', to: 'case@test.example', subject: '[VC] late answer', messageId: id, text: 'Our late answers.' });
+
+describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) => {
+  let home: Home | undefined;
+  const open = async () => {
+    home = make();
+    await Promise.all([home.first.open(), home.second.open()]);
+    return home;
+  };
+  afterEach(async () => {
+    await home?.first.close();
+    await home?.second.close();
+    home?.cleanup();
+    home = undefined;
+  });
+
+  it('stays in the holding pen as one copy when the second intake finds the original gone', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<twice-1@zoom.test>'));
+    // Both read it before either moved it.
+    const [seen] = await all(second.messages());
+    expect(await refusingIntake(first).pass()).toMatchObject([{ outcome: 'held' }]);
+    expect(await refusingIntake(second).handle(seen)).toEqual({ messageId: '<twice-1@zoom.test>', outcome: 'taken' });
+    expect(await all(first.messages(holdingFolder('vc')))).toHaveLength(1);
+    expect(await all(first.messages(ORIGINALS_FOLDER))).toHaveLength(1);
+  });
+
+  it('stays as one copy when both intakes hold it at the same moment, and leaves the pen whole once assigned', async () => {
+    const { first, second } = await open();
+    // Dovecot moves a message for each of two sessions that ask at once, most times it is tried.
+    const ids = Array.from({ length: 10 }, (_, n) => `<together-${n}@zoom.test>`);
+    for (const id of ids) {
+      await first.append(await late(id));
+      const [a] = await all(first.messages());
+      const [b] = await all(second.messages());
+      const settled = await Promise.all([refusingIntake(first).handle(a), refusingIntake(second).handle(b)]);
+      expect(settled.map((s) => s.outcome)).toContain('held');
+      expect(settled.map((s) => s.outcome)).not.toContain('left');
+    }
+    expect(await all(first.messages(holdingFolder('vc')))).toHaveLength(ids.length);
+    expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toEqual(ids);
+    await acceptingIntake(first).assign('vc', ids[0], { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    expect(await all(first.messages(holdingFolder('vc')))).toHaveLength(ids.length - 1);
+    expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
+  });
+
+  it('stays as one copy when the second intake finds the original gone in the middle of its own pass', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<twice-4@zoom.test>'));
+    let release!: () => void;
+    const firstDone = new Promise<void>((resolve) => (release = resolve));
+    // One message at a time: the second's pass still reads the inbox when it finds the original gone.
+    const slow = new Intake({
+      mailbox: second,
+      dossier: { recordInbound: async () => firstDone.then(() => Promise.reject(refused('engagement engagement:vc:zoom', 'the case has ended'))) },
+      documents: {} as never,
+      directory,
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      concurrency: 1,
+    });
+    const secondPass = slow.pass();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await refusingIntake(first).pass()).toMatchObject([{ outcome: 'held' }]);
+    release();
+    expect(await secondPass).toEqual([{ messageId: '<twice-4@zoom.test>', outcome: 'taken' }]);
+    expect(await all(first.messages(holdingFolder('vc')))).toHaveLength(1);
+  });
+
+  it('does not come back to the pen after an officer dismissed it, when the second intake holds it late', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<twice-3@zoom.test>'));
+    const [seen] = await all(second.messages());
+    await refusingIntake(first).pass();
+    await acceptingIntake(first).dismiss('vc', '<twice-3@zoom.test>', 'Officer Tremblay', 'answered by telephone');
+    expect(await refusingIntake(second).handle(seen)).toEqual({ messageId: '<twice-3@zoom.test>', outcome: 'taken' });
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
+    expect(await all(first.messages(DISMISSED_FOLDER))).toHaveLength(1);
+  });
+});
+
+describe.each(homes)('a held message two officers decide at the same moment, in %s', (_name, make) => {
+  let home: Home | undefined;
+  afterEach(async () => {
+    await home?.first.close();
+    await home?.second.close();
+    home?.cleanup();
+    home = undefined;
+  });
+
+  it('goes to one engagement only: the second officer is told it has gone from the pen', async () => {
+    home = make();
+    const { first, second } = home;
+    await Promise.all([first.open(), second.open()]);
+    await first.append(await late('<both-officers@zoom.test>'));
+    await refusingIntake(first).pass();
+    const recorded: string[] = [];
+    // Two workspaces, each with its own connection; recording takes a moment, as Temporal's update does.
+    const workspace = (mailbox: MailboxSource) =>
+      new Intake({
+        mailbox,
+        dossier: {
+          recordInbound: async (target: { vendorId: string }) => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            recorded.push(target.vendorId);
+            return { effect: 'noted' } as unknown as RecordInboundResult;
+          },
+        },
+        documents: { reference: async () => undefined, save: async () => undefined } as never,
+        directory,
+        domain: 'test.example',
+        caseMailbox: 'case@test.example',
+      });
+    const decided = await Promise.allSettled([
+      workspace(first).assign('vc', '<both-officers@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay'),
+      workspace(second).assign('vc', '<both-officers@zoom.test>', { campaignId: 'vc', vendorId: 'teams' }, 'Agente Lévesque'),
+    ]);
+    expect(recorded).toHaveLength(1);
+    expect(decided.map((d) => d.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = decided.find((d): d is PromiseRejectedResult => d.status === 'rejected')!.reason;
+    expect(refused).toMatchObject({ code: 'NotFound' });
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
+  });
+});
