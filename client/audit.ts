@@ -12,6 +12,7 @@ import type { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { FINAL_STAGES, type EngagementStage } from '../workflows/types';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -114,7 +115,8 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
-  return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
+  // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
+  return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
 }
 
 /** A workflow's runs the server still keeps, oldest first, and a row saying so when it no longer keeps the earlier ones. */
@@ -183,6 +185,8 @@ class HistoryReader {
   private readonly scheduled = new Map<string, { type: string; input: unknown }>();
   private readonly updates = new Map<string, { name: string; input: unknown }>();
   private readonly out: AuditEvent[] = [];
+  /** The last stage the run listed: search attributes are not encrypted, so it survives shredding. */
+  private lastStage: string | undefined;
 
   constructor(
     client: Client,
@@ -263,10 +267,16 @@ class HistoryReader {
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
-      this.push({ at, kind: 'signal', actor: byOf(input) ?? (a.identity || 'dossier'), action: a.signalName ?? '', detail: this.describe(input) }, input);
+      // A signal one workflow sends another (the campaign withdrawing a vendor) carries the server's
+      // own identity (`history-service`); the sender's workflow id says who it was.
+      const sender = a.externalWorkflowExecution?.workflowId || a.identity || 'dossier';
+      this.push({ at, kind: 'signal', actor: byOf(input) ?? sender, action: a.signalName ?? '', detail: this.describe(input) }, input);
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const stage = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields?.DossierStage;
-      if (stage) this.push({ at, kind: 'stage', actor: 'dossier', action: String(searchAttributeValue(stage)) });
+      if (stage) {
+        this.lastStage = String(searchAttributeValue(stage));
+        this.push({ at, kind: 'stage', actor: 'dossier', action: this.lastStage });
+      }
     } else if (e.activityTaskScheduledEventAttributes) {
       const a = e.activityTaskScheduledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -298,7 +308,13 @@ class HistoryReader {
     } else if (e.workflowExecutionCompletedEventAttributes) {
       this.completed = true;
       const [result] = await this.args(e.workflowExecutionCompletedEventAttributes.result?.payloads);
-      const stage = result instanceof Unreadable ? undefined : (result as { stage?: string } | undefined)?.stage;
+      // After shredding the result (the outcome) is unreadable; the final stage the run listed says the same.
+      const stage =
+        result instanceof Unreadable
+          ? FINAL_STAGES.includes(this.lastStage as EngagementStage)
+            ? this.lastStage
+            : undefined
+          : (result as { stage?: string } | undefined)?.stage;
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: stage ?? 'completed' }, result);
     } else if (e.workflowExecutionContinuedAsNewEventAttributes) {
       this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
