@@ -26,6 +26,8 @@ export const AUDIT_EVENT_KINDS = [
   'email-received',
   'document',
   'approval',
+  /** A version of the statement written for the co-signatories' approval, or published. */
+  'statement',
   'case-closed',
   'unreadable',
   'history-not-kept',
@@ -353,6 +355,12 @@ class HistoryReader {
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {
     const render = task.input as { draft?: unknown; statement?: PublishedStatementInput } | undefined;
     if (task.type === 'renderStatement' && render?.draft === false && Array.isArray(render.statement?.vendors)) this.published = { at, statement: render.statement };
+    if (task.type === 'renderStatement' && typeof render?.statement?.version === 'number' && !(result instanceof Unreadable)) {
+      // No officer action marks these: the workflow drafts a version once it can, and publishes once all approved.
+      const action = render.draft === false ? 'statement-published' : 'statement-draft';
+      this.push({ at, kind: 'statement', actor: 'dossier', action, version: render.statement.version, detail: this.describe(result) }, result);
+      return;
+    }
     if (task.type !== 'sendMessage') {
       // PDFs and other outputs: rows only for the documents they produced (found in the result).
       if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, unreadableError: result.error });
