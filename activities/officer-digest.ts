@@ -102,6 +102,8 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         for (const officer of officersOf(definition.campaign)) {
           const key = officer.email.trim().toLowerCase();
           const digest = perOfficer.get(key) ?? { officer, campaign: definition.campaign, sections: [], timeZone: 'UTC' };
+          // An officer the campaign file names twice (the schema lets it) gets the campaign's cases once.
+          if (digest.sections.includes(section)) continue;
           digest.sections.push(section);
           perOfficer.set(key, digest);
         }

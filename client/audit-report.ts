@@ -139,6 +139,7 @@ function actionInWords(event: AuditEvent, words: Words): string {
       return words.workflowTypes[action] ?? action;
     case 'officer-action':
     case 'approval':
+    case 'statement':
     case 'signal':
     case 'history-not-kept':
       return words.actions[action] ?? action;

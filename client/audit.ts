@@ -12,6 +12,7 @@ import type { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { FINAL_STAGES, type EngagementStage } from '../workflows/types';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -25,6 +26,8 @@ export const AUDIT_EVENT_KINDS = [
   'email-received',
   'document',
   'approval',
+  /** A version of the statement written for the co-signatories' approval, or published. */
+  'statement',
   'case-closed',
   'unreadable',
   'history-not-kept',
@@ -114,7 +117,8 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
-  return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable').length };
+  // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
+  return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
 }
 
 /** A workflow's runs the server still keeps, oldest first, and a row saying so when it no longer keeps the earlier ones. */
@@ -183,6 +187,8 @@ class HistoryReader {
   private readonly scheduled = new Map<string, { type: string; input: unknown }>();
   private readonly updates = new Map<string, { name: string; input: unknown }>();
   private readonly out: AuditEvent[] = [];
+  /** The last stage the run listed: search attributes are not encrypted, so it survives shredding. */
+  private lastStage: string | undefined;
 
   constructor(
     client: Client,
@@ -263,10 +269,16 @@ class HistoryReader {
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
-      this.push({ at, kind: 'signal', actor: byOf(input) ?? (a.identity || 'dossier'), action: a.signalName ?? '', detail: this.describe(input) }, input);
+      // A signal one workflow sends another (the campaign withdrawing a vendor) carries the server's
+      // own identity (`history-service`); the sender's workflow id says who it was.
+      const sender = a.externalWorkflowExecution?.workflowId || a.identity || 'dossier';
+      this.push({ at, kind: 'signal', actor: byOf(input) ?? sender, action: a.signalName ?? '', detail: this.describe(input) }, input);
     } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
       const stage = e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields?.DossierStage;
-      if (stage) this.push({ at, kind: 'stage', actor: 'dossier', action: String(searchAttributeValue(stage)) });
+      if (stage) {
+        this.lastStage = String(searchAttributeValue(stage));
+        this.push({ at, kind: 'stage', actor: 'dossier', action: this.lastStage });
+      }
     } else if (e.activityTaskScheduledEventAttributes) {
       const a = e.activityTaskScheduledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -298,7 +310,13 @@ class HistoryReader {
     } else if (e.workflowExecutionCompletedEventAttributes) {
       this.completed = true;
       const [result] = await this.args(e.workflowExecutionCompletedEventAttributes.result?.payloads);
-      const stage = result instanceof Unreadable ? undefined : (result as { stage?: string } | undefined)?.stage;
+      // After shredding the result (the outcome) is unreadable; the final stage the run listed says the same.
+      const stage =
+        result instanceof Unreadable
+          ? FINAL_STAGES.includes(this.lastStage as EngagementStage)
+            ? this.lastStage
+            : undefined
+          : (result as { stage?: string } | undefined)?.stage;
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: stage ?? 'completed' }, result);
     } else if (e.workflowExecutionContinuedAsNewEventAttributes) {
       this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
@@ -337,6 +355,12 @@ class HistoryReader {
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {
     const render = task.input as { draft?: unknown; statement?: PublishedStatementInput } | undefined;
     if (task.type === 'renderStatement' && render?.draft === false && Array.isArray(render.statement?.vendors)) this.published = { at, statement: render.statement };
+    if (task.type === 'renderStatement' && typeof render?.statement?.version === 'number' && !(result instanceof Unreadable)) {
+      // No officer action marks these: the workflow drafts a version once it can, and publishes once all approved.
+      const action = render.draft === false ? 'statement-published' : 'statement-draft';
+      this.push({ at, kind: 'statement', actor: 'dossier', action, version: render.statement.version, detail: this.describe(result) }, result);
+      return;
+    }
     if (task.type !== 'sendMessage') {
       // PDFs and other outputs: rows only for the documents they produced (found in the result).
       if (result instanceof Unreadable) this.push({ at, kind: 'unreadable', actor: 'dossier', action: task.type, unreadableError: result.error });

@@ -286,3 +286,41 @@ describe('what the export adds about a message, a document or a lost run', () =>
     expect(rows.map((r) => r[header!.indexOf('Action (in words)')])).toContain('earlier runs');
   });
 });
+
+describe('the statement’s versions and its publication', () => {
+  /** A campaign that drafted version 1 for approval, had it sent back, then published version 2. */
+  const render = (eventId: number, version: number, draft: boolean) => [
+    { eventId, ...at(eventId), activityTaskScheduledEventAttributes: { activityType: { name: 'renderStatement' }, input: payloads({ statement: { version, vendors: [] }, folder: 'vc', draft }) } },
+    {
+      eventId: eventId + 1,
+      ...at(eventId + 1),
+      activityTaskCompletedEventAttributes: { scheduledEventId: eventId, result: payloads({ en: `vc/statement-v${version}${draft ? '-draft' : ''}.en.pdf`, fr: `vc/statement-v${version}${draft ? '-draft' : ''}.fr.pdf` }) },
+    },
+  ];
+  const events = [
+    { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ campaign: { id: 'vc' }, publication: { folder: 'vc' } }) } },
+    ...render(2, 1, true),
+    ...render(4, 2, true),
+    ...render(6, 2, false),
+  ];
+  const campaignClient = {
+    options: { loadedDataConverter: loadDataConverter() },
+    workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
+  } as unknown as Client;
+
+  it('has a row for each version drafted for approval and one for the publication, with the version and the files written', async () => {
+    const trail = await collectAuditTrail(campaignClient, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'statement').map((e) => [e.action, e.version, e.actor])).toEqual([
+      ['statement-draft', 1, 'dossier'],
+      ['statement-draft', 2, 'dossier'],
+      ['statement-published', 2, 'dossier'],
+    ]);
+    const [header, ...rows] = csvRows(auditCsv(trail, { language: 'fr' }));
+    const published = rows.find((r) => r[header!.indexOf('Action')] === 'statement-published')!;
+    expect(published[header!.indexOf('Événement')]).toBe('Déclaration');
+    expect(published[header!.indexOf('Action (en clair)')]).toBe('déclaration publiée');
+    expect(published[header!.indexOf('Détail')]).toBe('en: vc/statement-v2.en.pdf; fr: vc/statement-v2.fr.pdf');
+    const [enHeader, ...enRows] = csvRows(auditCsv(trail, { language: 'en' }));
+    expect(enRows.map((r) => r[enHeader!.indexOf('Action (in words)')])).toEqual(['campaign', "version written for the co-signatories' approval", "version written for the co-signatories' approval", 'statement published']);
+  });
+});

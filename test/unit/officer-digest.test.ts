@@ -141,6 +141,15 @@ describe('officer digest', () => {
     expect(digest!.sections[0]!.items.map((i) => i.vendorName)).toEqual(['Acme Vidéo', 'Zoom']);
   });
 
+  it('lists each case once for an officer the campaign file names twice (the same address, in any case)', async () => {
+    // Nothing refuses a repeated officer in a campaign file, and a running campaign keeps its input.
+    const campaign: CampaignRef = { ...testCampaign('twice'), officers: [gagnon, { ...gagnon, name: 'A. Gagnon', email: 'Gagnon@OPC.test' }] };
+    const { collectOfficerDigests } = createDigestActivities(() => fakeClient([campaign], [{ campaignId: 'twice', vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-27T12:00:00Z' }]));
+    const digests = await collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    expect(digests.map((d) => d.officer.email)).toEqual(['gagnon@opc.test']);
+    expect(digests[0]!.sections.map((s) => [s.campaignId, s.items.map((i) => i.vendorId)])).toEqual([['twice', ['zoom']]]);
+  });
+
   it('reads a section recorded before sections carried a zone in UTC, as it was sent then', async () => {
     const composed = await composeMessage({
       threadId: 'officer-digest-test',

@@ -1,0 +1,65 @@
+// The audit export of a case whose campaign key was destroyed (crypto-shredding): every payload is
+// unreadable, yet what the history records in plaintext (the stages, who sent a signal) still says
+// how the case ended and who acted, and the export counts every row whose content is gone.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import Long from 'long';
+import { describe, expect, it } from 'vitest';
+import { collectAuditTrail } from '../../client/audit';
+
+const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
+/** A payload as the codec wrote it: encrypted under a key that no longer exists. */
+const sealed = { payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted') }, data: Buffer.from('sealed') }] };
+const stage = (eventId: number, seconds: number, value: string) => ({
+  eventId,
+  ...at(seconds),
+  upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { DossierStage: defaultPayloadConverter.toPayload(value) } } },
+});
+
+/** An engagement the campaign withdrew (the lead withdrew the vendor), then shredded. */
+const history = [
+  { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: sealed } },
+  stage(2, 1, 'awaiting-response'),
+  {
+    eventId: 3,
+    ...at(2),
+    workflowExecutionSignaledEventAttributes: { signalName: 'withdrawFromCampaign', identity: 'history-service', externalWorkflowExecution: { workflowId: 'campaign:vc', runId: 'r1' }, input: sealed },
+  },
+  stage(4, 3, 'withdrawn'),
+  { eventId: 5, ...at(4), workflowExecutionCompletedEventAttributes: { result: sealed } },
+];
+
+const shredded = {
+  options: {
+    loadedDataConverter: loadDataConverter({
+      payloadCodecs: [
+        {
+          encode: async (p: Payload[]) => p,
+          decode: async () => {
+            throw Object.assign(new Error('data key "campaign-vc" does not exist: campaign "vc" was shredded'), { code: 'KeyShredded' });
+          },
+        },
+      ],
+    }),
+  },
+  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
+} as unknown as Client;
+
+describe('audit export after crypto-shredding', () => {
+  it('says how the case ended, from the stage it ended in, when the workflow result can no longer be read', async () => {
+    const { events } = await collectAuditTrail(shredded, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(events.filter((e) => e.kind === 'case-closed').map((e) => e.action)).toEqual(['withdrawn']);
+  });
+
+  it('names the workflow that sent a signal, not the server’s internal identity, when its content is gone', async () => {
+    const { events } = await collectAuditTrail(shredded, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(events.filter((e) => e.kind === 'signal').map((e) => [e.action, e.actor])).toEqual([['withdrawFromCampaign', 'campaign:vc']]);
+  });
+
+  it('counts every row whose content can no longer be read, the case opened and closed included', async () => {
+    const trail = await collectAuditTrail(shredded, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.unreadableError !== undefined).map((e) => e.kind)).toEqual(['case-opened', 'signal', 'case-closed']);
+    expect(trail.unreadable).toBe(3);
+  });
+});
