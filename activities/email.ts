@@ -19,6 +19,7 @@ import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
+import { mailCounters } from './mail-metrics';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -244,18 +245,18 @@ const RECORDED_LATER = 'this worker writes the record once the ledger works agai
 
 /** Dossier's mail metrics, on the worker's Prometheus endpoint beside the SDK's (worker/telemetry.ts). */
 function countDelivery(activity: Context | undefined, kind: string, record: DeliveryRecord, refused: number, ledgerError: string | undefined): void {
-  const meter = activity?.metricMeter;
-  if (!meter) return;
+  if (!activity) return;
+  const counters = mailCounters(activity.metricMeter);
   const tags = { kind };
-  meter.createCounter('dossier_emails_sent', 'messages', 'Messages the mail server accepted (for at least one recipient)').add(1, tags);
-  if (refused) meter.createCounter('dossier_email_recipients_refused', 'recipients', 'Recipients the mail server refused for good').add(refused, tags);
-  if (record.resentAfterCrash) meter.createCounter('dossier_emails_resent_after_crash', 'messages', 'Messages sent again after a worker died mid-transaction').add(1, tags);
-  if (ledgerError) meter.createCounter('dossier_delivery_ledger_errors', 'messages', 'Accepted messages the delivery ledger could not record').add(1, tags);
+  counters.sent.add(1, tags);
+  if (refused) counters.refused.add(refused, tags);
+  if (record.resentAfterCrash) counters.resentAfterCrash.add(1, tags);
+  if (ledgerError) counters.ledgerErrors.add(1, tags);
 }
 
 function countFailure(activity: Context | undefined, kind: string, failure: unknown): void {
   const reason = failure instanceof ApplicationFailure ? (failure.type ?? 'unknown') : 'unknown';
-  activity?.metricMeter.createCounter('dossier_email_failures', 'attempts', 'Send attempts that failed, by reason (refused recipient, relay fault…)').add(1, { kind, reason });
+  if (activity) mailCounters(activity.metricMeter).failures.add(1, { kind, reason });
 }
 
 interface SmtpInfo {

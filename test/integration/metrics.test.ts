@@ -3,6 +3,7 @@
 // its letter and a reminder through the real SMTP sink.
 import { describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
+import { MESSAGE_KINDS } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { metricsUrl, useDossier } from '../helpers/harness';
 
@@ -24,8 +25,28 @@ async function scrape(): Promise<string> {
   return response.text();
 }
 
+/** The samples of a metric whose labels include every given label, as `{labels} value` lines. */
+function samples(text: string, name: string, labels: Record<string, string> = {}): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+}
+
 describe('worker metrics', () => {
   const env = useDossier();
+
+  it('serves every mail counter at 0 before the first send, so its first event counts as an increase', async () => {
+    const text = await scrape();
+    const worker = { activityType: 'sendMessage', namespace: env.config.temporal.namespace, taskQueue: env.taskQueue };
+    for (const kind of MESSAGE_KINDS) {
+      for (const name of ['dossier_emails_sent_total', 'dossier_email_recipients_refused_total', 'dossier_emails_resent_after_crash_total', 'dossier_delivery_ledger_errors_total']) {
+        expect(samples(text, name, { ...worker, kind }), `${name}{kind="${kind}"}`).toEqual([expect.stringMatching(/ 0$/)]);
+      }
+      for (const reason of ['RecipientRejected', 'RecipientDeferred', 'RelayFault']) {
+        expect(samples(text, 'dossier_email_failures_total', { ...worker, kind, reason }), `dossier_email_failures_total{kind="${kind}",reason="${reason}"}`).toEqual([expect.stringMatching(/ 0$/)]);
+      }
+    }
+  });
 
   it('exposes the SDK metrics and counts emails and reminder lateness on the Prometheus endpoint', { timeout: 120_000 }, async () => {
     const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
@@ -44,6 +65,8 @@ describe('worker metrics', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'open-letter' }) - sampleSum(before, 'dossier_emails_sent_total', { kind: 'open-letter' })).toBe(1);
+    // The send counted on the series the worker set to 0 at start, not on a second one beside it.
+    expect(samples(text, 'dossier_emails_sent_total', { kind: 'open-letter', taskQueue: env.taskQueue })).toEqual([expect.stringMatching(/ 1$/)]);
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     expect(sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s).
