@@ -1,7 +1,10 @@
 // The worker's Prometheus endpoint, scraped as a monitoring system would: the SDK's own metrics and
 // Dossier's (emails sent by kind, reminder lateness) after a real engagement sent
 // its letter and a reminder through the real SMTP sink.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../paths';
 import { DossierClient } from '../../client/api';
 import { MESSAGE_KINDS } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
@@ -18,6 +21,19 @@ function sampleSum(text: string, name: string, labels: Record<string, string> = 
   }
   return sum;
 }
+
+/**
+ * The metric names README's "Metrics" section gives for the worker's endpoint (the intake's
+ * paragraph names its own endpoint's), as Prometheus serves them.
+ */
+function namesReadmeLists(): string[] {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Metrics\n'), readme.indexOf('\nThe intake, a process of its own'));
+  return [...new Set([...section.matchAll(/`((?:temporal|dossier)_[a-z0-9_]+)(?=[`{])/g)].map((m) => m[1]!))];
+}
+
+/** Whether the endpoint serves `name`: a counter or gauge itself, a histogram as its `_bucket`/`_sum`/`_count`. */
+const served = (text: string, name: string) => new RegExp(`^${name}(_bucket|_sum|_count)?\\{`, 'm').test(text);
 
 async function scrape(): Promise<string> {
   const response = await fetch(metricsUrl());
@@ -74,5 +90,21 @@ describe('worker metrics', () => {
     // The SDK's own worker metrics are on the same endpoint.
     expect(text).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
     expect(text).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
+  });
+
+  it('serves every metric README lists for the worker once an engagement has sent its letter and a reminder', { timeout: 120_000 }, async () => {
+    const listed = namesReadmeLists();
+    expect(listed).toEqual(expect.arrayContaining(['temporal_sticky_cache_size', 'dossier_emails_sent_total', 'dossier_reminder_lateness']));
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('listed');
+    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    let text = '';
+    for (let i = 0; i < 120; i++) {
+      text = await scrape();
+      if (listed.every((name) => served(text, name))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(listed.filter((name) => !served(text, name)), 'metrics README lists that the endpoint does not serve').toEqual([]);
   });
 });
