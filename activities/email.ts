@@ -171,8 +171,16 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         try {
           const built = new MailComposer(mail).compile();
           raw = await built.build();
-          info = await transport.sendMail({ envelope: built.getEnvelope(), raw, messageId });
+          info = await untilWorkerStops(transport.sendMail({ envelope: built.getEnvelope(), raw, messageId }), activity);
         } catch (err) {
+          if (err instanceof StoppedMidSend) {
+            // Whether the relay has the copy is unknowable now: the claim stays as a crash leaves it,
+            // and the retry Temporal makes on another worker takes it over and sends again.
+            claimKept = true;
+            turn.abandon();
+            activity?.log.warn(`Gave up sending ${messageId}: the worker is stopping and its shutdown grace has run out; another worker sends it again`);
+            throw err.cancellation;
+          }
           const failure = classifySmtpError(err, to);
           countFailure(activity, message.kind, failure);
           if (!partial || !isPermanent(failure)) throw failure;
@@ -237,6 +245,36 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     },
   };
+}
+
+/** The SDK's cancellation of a worker's activities once its shutdown grace has run out. */
+const WORKER_SHUTDOWN = 'WORKER_SHUTDOWN';
+
+class StoppedMidSend extends Error {
+  constructor(readonly cancellation: unknown) {
+    super('the worker stopped in the middle of a send');
+  }
+}
+
+/**
+ * The relay's answer, unless the worker stops first: a relay that hangs mid-transaction would
+ * otherwise hold the worker past its shutdown grace until the socket times out. Any other
+ * cancellation (the attempt timed out) lets the transaction finish, so the retry that waits on the
+ * claim learns its outcome instead of sending a second copy.
+ */
+function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined): Promise<T> {
+  const signal = activity?.cancellationSignal;
+  if (!signal) return sending;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if ((signal.reason as Error | undefined)?.message !== WORKER_SHUTDOWN) return;
+      sending.catch(() => undefined);
+      reject(new StoppedMidSend(signal.reason));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void sending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** How often a record the ledger could not write is tried again (and at every send). */
