@@ -41,6 +41,12 @@ export type SendTurn =
   | {
       delivered?: undefined;
       release(): Promise<void>;
+      /**
+       * Leaves the claim as a send that died in its SMTP transaction leaves it (its worker is stopping
+       * and cannot learn the outcome): no longer renewed, it is taken over as a crash's, and the
+       * attempt that takes over sends again with `resentAfterCrash`.
+       */
+      abandon(): void;
       tookOverFromCrash: boolean;
       /** The record of an earlier partial delivery (recipients still `deferred`), read under the claim. */
       partial?: DeliveryRecord;
@@ -60,6 +66,11 @@ export type SendTurn =
 /** How a ledger holds one claim: given back, and kept alive while the send takes its time. */
 export interface HeldClaim {
   release(): Promise<void>;
+  /**
+   * Marks the claim's owner gone, for a ledger that can tell at once; one that cannot leaves the
+   * claim to expire at the end of its lease.
+   */
+  abandon?(): void;
   /** Pushes the claim's expiry a lease further, if it is still this attempt's. */
   renew(): Promise<void>;
   /** Writes the due date the send states on the claim and renews it; throws if another attempt took it over. */
@@ -97,8 +108,13 @@ export async function turnUnderClaim(
     clearInterval(renewing);
     return claim.release();
   };
+  const abandon = () => {
+    clearInterval(renewing);
+    claim.abandon?.();
+  };
   return {
     release,
+    abandon,
     tookOverFromCrash,
     stateDueDate: (dueDate) => claim.stateDueDate(dueDate),
     ...(record ? { partial: record } : {}),
@@ -177,6 +193,8 @@ export class FileDeliveryLedger implements DeliveryLedger {
         activeTokens.add(claim.token);
         const held: HeldClaim = {
           release: async () => this.release(claimPath, claim.token),
+          // The claim stays on disk; this process no longer counts as its live owner (ownerAlive).
+          abandon: () => void activeTokens.delete(claim.token),
           renew: async () => {
             // An expired claim may already be another's: renewing it could keep two sends going.
             if (Date.now() < claim.expiresAt) rewriteClaim(claimPath, claim, { expiresAt: Date.now() + this.leaseMs });

@@ -19,6 +19,7 @@ import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
+import { mailCounters } from './mail-metrics';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -170,8 +171,16 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         try {
           const built = new MailComposer(mail).compile();
           raw = await built.build();
-          info = await transport.sendMail({ envelope: built.getEnvelope(), raw, messageId });
+          info = await untilWorkerStops(transport.sendMail({ envelope: built.getEnvelope(), raw, messageId }), activity);
         } catch (err) {
+          if (err instanceof StoppedMidSend) {
+            // Whether the relay has the copy is unknowable now: the claim stays as a crash leaves it,
+            // and the retry Temporal makes on another worker takes it over and sends again.
+            claimKept = true;
+            turn.abandon();
+            activity?.log.warn(`Gave up sending ${messageId}: the worker is stopping and its shutdown grace has run out; another worker sends it again`);
+            throw err.cancellation;
+          }
           const failure = classifySmtpError(err, to);
           countFailure(activity, message.kind, failure);
           if (!partial || !isPermanent(failure)) throw failure;
@@ -238,24 +247,54 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   };
 }
 
+/** The SDK's cancellation of a worker's activities once its shutdown grace has run out. */
+const WORKER_SHUTDOWN = 'WORKER_SHUTDOWN';
+
+class StoppedMidSend extends Error {
+  constructor(readonly cancellation: unknown) {
+    super('the worker stopped in the middle of a send');
+  }
+}
+
+/**
+ * The relay's answer, unless the worker stops first: a relay that hangs mid-transaction would
+ * otherwise hold the worker past its shutdown grace until the socket times out. Any other
+ * cancellation (the attempt timed out) lets the transaction finish, so the retry that waits on the
+ * claim learns its outcome instead of sending a second copy.
+ */
+function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined): Promise<T> {
+  const signal = activity?.cancellationSignal;
+  if (!signal) return sending;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if ((signal.reason as Error | undefined)?.message !== WORKER_SHUTDOWN) return;
+      sending.catch(() => undefined);
+      reject(new StoppedMidSend(signal.reason));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void sending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** How often a record the ledger could not write is tried again (and at every send). */
 const RECORD_RETRY_MS = 1_000;
 const RECORDED_LATER = 'this worker writes the record once the ledger works again and, until then, no worker sends this message again';
 
 /** Dossier's mail metrics, on the worker's Prometheus endpoint beside the SDK's (worker/telemetry.ts). */
 function countDelivery(activity: Context | undefined, kind: string, record: DeliveryRecord, refused: number, ledgerError: string | undefined): void {
-  const meter = activity?.metricMeter;
-  if (!meter) return;
+  if (!activity) return;
+  const counters = mailCounters(activity.metricMeter);
   const tags = { kind };
-  meter.createCounter('dossier_emails_sent', 'messages', 'Messages the mail server accepted (for at least one recipient)').add(1, tags);
-  if (refused) meter.createCounter('dossier_email_recipients_refused', 'recipients', 'Recipients the mail server refused for good').add(refused, tags);
-  if (record.resentAfterCrash) meter.createCounter('dossier_emails_resent_after_crash', 'messages', 'Messages sent again after a worker died mid-transaction').add(1, tags);
-  if (ledgerError) meter.createCounter('dossier_delivery_ledger_errors', 'messages', 'Accepted messages the delivery ledger could not record').add(1, tags);
+  counters.sent.add(1, tags);
+  if (refused) counters.refused.add(refused, tags);
+  if (record.resentAfterCrash) counters.resentAfterCrash.add(1, tags);
+  if (ledgerError) counters.ledgerErrors.add(1, tags);
 }
 
 function countFailure(activity: Context | undefined, kind: string, failure: unknown): void {
   const reason = failure instanceof ApplicationFailure ? (failure.type ?? 'unknown') : 'unknown';
-  activity?.metricMeter.createCounter('dossier_email_failures', 'attempts', 'Send attempts that failed, by reason (refused recipient, relay fault…)').add(1, { kind, reason });
+  if (activity) mailCounters(activity.metricMeter).failures.add(1, { kind, reason });
 }
 
 interface SmtpInfo {

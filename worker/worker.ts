@@ -2,9 +2,10 @@
 // activity. Several of these processes may share a task queue to spread the load.
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
+import { zeroMailCounters } from '../activities/mail-metrics';
 import { cliType } from '../infra/dev-server';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
@@ -92,6 +93,8 @@ export async function createDossierWorker(
       ...workerTuningOptions(tuning),
       ...extra,
     });
+    // Every mail series is on the endpoint from the start, so its first send or failure is counted as an increase.
+    zeroMailCounters(Runtime.instance().metricMeter, { namespace: config.temporal.namespace, taskQueue: config.taskQueue });
     const opened = { connection, transport };
     return {
       worker,

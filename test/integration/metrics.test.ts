@@ -1,8 +1,12 @@
 // The worker's Prometheus endpoint, scraped as a monitoring system would: the SDK's own metrics and
 // Dossier's (emails sent by kind, reminder lateness) after a real engagement sent
 // its letter and a reminder through the real SMTP sink.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../paths';
 import { DossierClient } from '../../client/api';
+import { MESSAGE_KINDS } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { metricsUrl, useDossier } from '../helpers/harness';
 
@@ -18,14 +22,47 @@ function sampleSum(text: string, name: string, labels: Record<string, string> = 
   return sum;
 }
 
+/**
+ * The metric names README's "Metrics" section gives for the worker's endpoint (the intake's
+ * paragraph names its own endpoint's), as Prometheus serves them.
+ */
+function namesReadmeLists(): string[] {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Metrics\n'), readme.indexOf('\nThe intake, a process of its own'));
+  return [...new Set([...section.matchAll(/`((?:temporal|dossier)_[a-z0-9_]+)(?=[`{])/g)].map((m) => m[1]!))];
+}
+
+/** Whether the endpoint serves `name`: a counter or gauge itself, a histogram as its `_bucket`/`_sum`/`_count`. */
+const served = (text: string, name: string) => new RegExp(`^${name}(_bucket|_sum|_count)?\\{`, 'm').test(text);
+
 async function scrape(): Promise<string> {
   const response = await fetch(metricsUrl());
   expect(response.status).toBe(200);
   return response.text();
 }
 
+/** The samples of a metric whose labels include every given label, as `{labels} value` lines. */
+function samples(text: string, name: string, labels: Record<string, string> = {}): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+}
+
 describe('worker metrics', () => {
   const env = useDossier();
+
+  it('serves every mail counter at 0 before the first send, so its first event counts as an increase', async () => {
+    const text = await scrape();
+    const worker = { activityType: 'sendMessage', namespace: env.config.temporal.namespace, taskQueue: env.taskQueue };
+    for (const kind of MESSAGE_KINDS) {
+      for (const name of ['dossier_emails_sent_total', 'dossier_email_recipients_refused_total', 'dossier_emails_resent_after_crash_total', 'dossier_delivery_ledger_errors_total']) {
+        expect(samples(text, name, { ...worker, kind }), `${name}{kind="${kind}"}`).toEqual([expect.stringMatching(/ 0$/)]);
+      }
+      for (const reason of ['RecipientRejected', 'RecipientDeferred', 'RelayFault']) {
+        expect(samples(text, 'dossier_email_failures_total', { ...worker, kind, reason }), `dossier_email_failures_total{kind="${kind}",reason="${reason}"}`).toEqual([expect.stringMatching(/ 0$/)]);
+      }
+    }
+  });
 
   it('exposes the SDK metrics and counts emails and reminder lateness on the Prometheus endpoint', { timeout: 120_000 }, async () => {
     const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
@@ -44,6 +81,8 @@ describe('worker metrics', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'open-letter' }) - sampleSum(before, 'dossier_emails_sent_total', { kind: 'open-letter' })).toBe(1);
+    // The send counted on the series the worker set to 0 at start, not on a second one beside it.
+    expect(samples(text, 'dossier_emails_sent_total', { kind: 'open-letter', taskQueue: env.taskQueue })).toEqual([expect.stringMatching(/ 1$/)]);
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     expect(sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s).
@@ -51,5 +90,21 @@ describe('worker metrics', () => {
     // The SDK's own worker metrics are on the same endpoint.
     expect(text).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
     expect(text).toMatch(/^temporal_activity_execution_latency_bucket\{/m);
+  });
+
+  it('serves every metric README lists for the worker once an engagement has sent its letter and a reminder', { timeout: 120_000 }, async () => {
+    const listed = namesReadmeLists();
+    expect(listed).toEqual(expect.arrayContaining(['temporal_sticky_cache_size', 'dossier_emails_sent_total', 'dossier_reminder_lateness']));
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('listed');
+    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    let text = '';
+    for (let i = 0; i < 120; i++) {
+      text = await scrape();
+      if (listed.every((name) => served(text, name))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(listed.filter((name) => !served(text, name)), 'metrics README lists that the endpoint does not serve').toEqual([]);
   });
 });

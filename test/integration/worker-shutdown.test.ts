@@ -4,6 +4,7 @@
 // connection it leaves (the client waits for a goodbye that never comes) must not keep the process alive.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { PROJECT_ROOT } from '../../paths';
 import { engagementInput, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
+import { silentRelay } from '../helpers/silent-relay';
+import { startWorkerProcess } from '../helpers/worker-process';
 
 describe('npm run worker on SIGTERM', () => {
   const env = useDossier();
@@ -58,6 +61,60 @@ describe('npm run worker on SIGTERM', () => {
     } finally {
       child.kill('SIGKILL');
       for (const socket of held) socket.destroy();
+      relay.close();
+    }
+  });
+
+  it('gives up a send the relay stopped answering mid-transaction at its grace, and another worker sends it once', { timeout: 240_000 }, async () => {
+    const relay = await silentRelay();
+    const taskQueue = `${env.taskQueue}-mid-send`;
+    const workerEnv = {
+      ...env.childEnv,
+      DOSSIER_TASK_QUEUE: taskQueue,
+      // One host's folders, shared by the worker that stops and the one that takes its work over.
+      DOSSIER_STATE_DIR: join(env.scratch, 'mid-send-state'),
+      DOSSIER_OUTPUT_DIR: join(env.scratch, 'mid-send-out'),
+      DOSSIER_SHUTDOWN_GRACE_SECONDS: '1',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'worker', 'main.ts')], {
+      cwd: PROJECT_ROOT,
+      env: { ...workerEnv, SMTP_URL: relay.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await until(async () => output, (o) => o.includes("state: 'RUNNING'"), 'the worker to poll', 90_000);
+      const id = env.uniqueId('mid-send');
+      const input = engagementInput(id, 'zoom', patientPolicy());
+      const handle = await env.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      await until(async () => relay.swallowed(), (n) => n > 0, 'the letter to reach the relay', 30_000);
+
+      const stoppedAt = Date.now();
+      child.kill('SIGTERM');
+      const ended = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
+      const seconds = (Date.now() - stoppedAt) / 1000;
+      expect(ended, `the worker after SIGTERM (${seconds.toFixed(1)} s):\n${output}`).toBe(0);
+      // The grace (1 s), then the send gives up; not the relay's 30 s socket timeout.
+      expect(seconds, `seconds from SIGTERM to exit:\n${output}`).toBeLessThan(10);
+
+      // The send is retried on another worker, which takes the stopped one's claim over and sends it once.
+      const next = await startWorkerProcess({ ...workerEnv, SMTP_URL: env.sink.url });
+      try {
+        await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id), 60_000);
+        await new Promise((r) => setTimeout(r, 2_000));
+        expect(env.sink.messages.filter((m) => (m.messageId ?? '').includes(id))).toHaveLength(1);
+        // The relay that hung may have the first copy: the record says this one was sent again.
+        const deliveries = join(workerEnv.DOSSIER_STATE_DIR, 'deliveries');
+        const records = readdirSync(deliveries).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(deliveries, f), 'utf8')) as { resentAfterCrash?: boolean });
+        expect(records).toEqual([expect.objectContaining({ resentAfterCrash: true })]);
+      } finally {
+        await next.stop();
+      }
+      await handle.terminate('test over');
+    } finally {
+      child.kill('SIGKILL');
       relay.close();
     }
   });
