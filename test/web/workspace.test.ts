@@ -497,7 +497,7 @@ describe('corrections on the engagement page', () => {
 
     // A bad place is the workflow's refusal, next to the field; then the link emptied and a place given.
     const typed = await reschedule(5, 'In person after all', { location: 'Room 4\u2028BCC: x@evil.example' });
-    expect(await textOf(page.locator('#reschedule-location-d1-error'))).toMatch(/the location must be on one line/);
+    expect(await textOf(page.locator('#reschedule-location-d1-error'))).toMatch(/line break \(U\+2028\) in the location: it must be on one line/);
     // What was typed stays in the form sent back.
     expect(await page.locator('#reschedule-reason-d1').inputValue()).toBe('In person after all');
     expect(await page.locator('#reschedule-at-d1').inputValue()).toBe(asShown(typed));
