@@ -269,6 +269,10 @@ class PostgresLedger implements DeliveryLedger {
   private turn(messageId: string, token: string, tookOverFromCrash: boolean, dueDate?: string): Promise<SendTurn> {
     const held = {
       release: () => this.release(messageId, token),
+      // This ledger's own claim is alive exactly while listed, whatever its expiry: a send that gave
+      // up at the worker's shutdown must leave it dead at once, or another attempt of this process
+      // would wait on it for good.
+      abandon: () => void this.activeTokens.delete(token),
       renew: async () => {
         await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
       },

@@ -123,12 +123,12 @@ function fieldName(value: string, language: Language, views: Views): string | un
 }
 
 /**
- * The missing texts a refusal to draft names, in `language`: each as `missingTextWords` says it; an
- * older worker's English list as it came; undefined if one is a text this release cannot name.
+ * The missing texts a refusal to draft names by key, in `language`: each as `missingTextWords` says
+ * it; undefined if one is a text this release cannot name.
  */
 function missingTextsWords(value: string, language: Language, views: Views): string | undefined {
   const list = parsedTexts(value);
-  if (list === undefined) return value;
+  if (list === undefined) return undefined;
   const words = list.map((text) => missingTextWords(text, language, views));
   return words.some((w) => w === undefined) ? undefined : words.join(views.text(language, 'punctuation.list'));
 }
@@ -143,7 +143,7 @@ function parsedTexts(value: string): unknown[] | undefined {
   }
 }
 
-/** How many texts a refusal's list names (0 for an older worker's English). */
+/** How many texts a refusal's list names. */
 function textsListed(value: string): number {
   return parsedTexts(value)?.length ?? Infinity;
 }

@@ -590,7 +590,7 @@ export class CampaignCase {
       // Named, not only counted: a text missing from the form just sent (an open case's reason) is
       // in no list on the page yet.
       const texts = JSON.stringify(gaps.slice(0, MISSING_TEXTS_NAMED).map(missingText));
-      throw gaps.length === 1 ? refusal('text-missing', { texts }, message) : refusal('texts-missing', { count: String(gaps.length), texts }, message);
+      throw gaps.length === 1 ? refusal('text-missing-keys', { texts }, message) : refusal('texts-missing-keys', { count: String(gaps.length), texts }, message);
     }
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);

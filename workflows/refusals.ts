@@ -11,7 +11,7 @@ import { ErrorType } from './errors';
  * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
  * of text-rules.ts's FIELDS) by the field's name in the reader's language; `refusals` (refusals
  * listed as JSON, `refusalList`) by each one's sentence; `texts` (messages.ts's MissingText listed as
- * JSON; English words from an older worker) by each text's words in the reader's language.
+ * JSON) by each text's words in the reader's language.
  */
 export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts';
 
@@ -111,8 +111,13 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
-  'text-missing': { texts: 'texts' },
-  'texts-missing': { count: 'number', texts: 'texts' },
+  // As released: the texts in English words, as a workspace of that release shows them. A worker
+  // names them by key (`texts`) under the codes after, which that workspace does not know, so it
+  // shows the English sentence rather than a list it would print as JSON.
+  'text-missing': { texts: 'text' },
+  'texts-missing': { count: 'number', texts: 'text' },
+  'text-missing-keys': { texts: 'texts' },
+  'texts-missing-keys': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 

@@ -201,6 +201,23 @@ describe.each(HOMES)('shared store on $name', (home) => {
         await next.release();
       }
     }, 30_000);
+    it('lets the next attempt in this process take over, with its due date, a claim a send abandoned at the worker\'s shutdown', async () => {
+      const id = '<letter.i@test>';
+      const stated = '2026-12-29T23:59:52.000Z';
+      const stopped = await store.ledger.begin(id);
+      if (stopped.delivered) throw new Error('nothing was delivered yet');
+      await stopped.stateDueDate(stated);
+      // The send gave up at the shutdown grace: its claim is left as a crash leaves it.
+      stopped.abandon();
+      const turn = await store.ledger.begin(id, { signal: AbortSignal.timeout(3_000) });
+      expect(turn.delivered).toBeUndefined();
+      if (!turn.delivered) {
+        expect(turn.tookOverFromCrash).toBe(true);
+        expect(turn.dueDateStated).toBe(stated);
+        await turn.release();
+      }
+    }, 30_000);
+
     it('lets one of two retries that start together take over a dead claim, with its due date, and makes the other wait', async () => {
       const id = '<letter.h@test>';
       const stated = '2026-12-29T23:59:52.000Z';

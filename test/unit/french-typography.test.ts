@@ -118,6 +118,12 @@ describe('French typography', () => {
     );
   });
 
+  it('leaves a quotation in English quotes as its author punctuated it', () => {
+    expect(frenchSpacing('Zoom écrit : "Privacy first: always!" ; puis “Why not? Ask us!” et voilà !')).toBe(
+      'Zoom écrit\u202f: "Privacy first: always!"\u202f; puis “Why not? Ask us!” et voilà\u202f!',
+    );
+  });
+
   it('repeats the signatories\' change requests in each recipient\'s language and typography', async () => {
     const request = (language: 'en' | 'fr'): OutgoingMessage => ({
       threadId: 'campaign:typo',

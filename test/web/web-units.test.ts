@@ -1471,6 +1471,19 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
   });
 
+  it('never hands a workspace of the release before a refusal to draft whose texts are not words', () => {
+    // That workspace words text-missing and texts-missing with `texts` as written (English words):
+    // a refusal naming the texts by key must come under a code it does not know, so it shows the sentence.
+    const released: readonly string[] = ['text-missing', 'texts-missing'];
+    const details = refusalDetails(failure(() => campaign('edit-loop').checkDraft({ by })))!;
+    const asWritten = released.includes(details.refusal) ? (details.values as { texts?: string }).texts : undefined;
+    expect(asWritten ?? '', details.refusal).not.toMatch(/^\[|"source"/);
+    // This release still words it in French, each text by its key.
+    const french = refusalSentence(details, 'fr', 'UTC', views);
+    expect(french).toMatch(/^Aucune version ne peut être rédigée\u00a0: il manque encore \d+ textes en anglais ou en français\u00a0: /);
+    expect(french).not.toMatch(/file|English|French|"source"/);
+  });
+
   it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
