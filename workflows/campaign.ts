@@ -135,6 +135,12 @@ const SENT_BACK_NOT_SENT_UNCHECKED = 'statement-sent-back-not-sent-unchecked';
  * PDF, and recorded the newer as seen, so its own request then said nothing had changed.
  */
 const SUPERSEDED_NOT_SENT = 'statement-superseded-not-sent';
+/**
+ * Nor a version a signatory sent back while it was being printed (or, the ledger not contradicting
+ * it, while the ledger was asked): its requests went out after it was back with the lead, asking the
+ * others to approve a text the lead was changing, and arrived after the lead's next was approved.
+ */
+const SENT_BACK_NOT_SENT = 'statement-sent-back-not-sent';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -437,6 +443,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       }
       // Replaced while it was printed: the next is checked and sent instead. Asked only then.
       if (kase.draft !== current && patched(SUPERSEDED_NOT_SENT)) continue;
+      // Sent back meanwhile: it waits for the lead's next version, as one sent back after it went out does. Asked only then.
+      if (kase.phase === 'revising' && patched(SENT_BACK_NOT_SENT)) {
+        await condition(() => kase.draft !== current);
+        continue;
+      }
       const sentBack = kase.changesRequestedBefore(current.version);
       await Promise.all(
         kase.approvalRequestRecipients().map((a) =>
