@@ -1084,6 +1084,45 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('stops retrying the approval requests of a version sent back while the relay turned them away', { timeout: 240_000 }, async () => {
+    // Version 1's requests are scheduled, but the relay turns them away for now: they are retried.
+    // Meanwhile fdpic sends version 1 back (read in the workspace), the lead submits version 2 and both
+    // approve it. Once the relay takes mail again, version 1's requests must not go out: they would
+    // ask to approve a version sent back, after its successor was approved.
+    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
+    const id = env.uniqueId('sent-back-retrying');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'sent-back-while-retrying', id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (relay.down && message.kind === 'approval-request' && message.details.version === 1) {
+            relay.turnedAway++;
+            throw new Error('connect ECONNREFUSED (the relay is down for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => relay.turnedAway, (n) => n >= 2, 'version 1\'s requests turned away');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await approvedByBoth(campaigns, id, 2);
+      relay.down = false;
+      expect((await campaigns.result(id)).published.version).toBe(2);
+      await new Promise((r) => setTimeout(r, 3_000)); // past the next retry: a request still scheduled would arrive now
+      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-request-v1-')).map(stepOf)).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
