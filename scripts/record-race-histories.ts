@@ -19,7 +19,9 @@
 // in the next version, sent in its place (statement-corrected-before-sent, same patch). A version a
 // signatory sent back while the ledger was asked about it, which the answer contradicts: not sent,
 // before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). A
-// version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). Revision 6: an engagement withdrawn with a demonstration
+// version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). A
+// version a signatory sent back while it was being printed, not sent either (statement-sent-back-not-sent). A
+// version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
@@ -110,6 +112,9 @@ async function main() {
     /** The delivery ledger's look-ups (lettersNotAccepted), and how many were asked. */
     ledger: undefined as ReturnType<typeof gate> | undefined,
     ledgerCalls: 0,
+    /** Approval requests of this campaign the relay turns away for now, and how many it did. */
+    requestsTurnedAway: undefined as string | undefined,
+    turnedAway: 0,
   };
   const { code } = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
   const nc = await NativeConnection.connect({ address: server.address });
@@ -123,6 +128,10 @@ async function main() {
       async sendMessage(message: OutgoingMessage) {
         if (message.kind === 'open-letter' && held.letter) await held.letter.opened;
         if (message.kind === 'open-letter' && message.vendor) await held.letterOf.get(message.vendor.id)?.opened;
+        if (message.kind === 'approval-request' && message.campaign.id === held.requestsTurnedAway) {
+          held.turnedAway++;
+          throw new Error('connect ECONNREFUSED (the relay is down for now)');
+        }
         return activities.sendMessage(message);
       },
       async lettersNotAccepted(request: Parameters<typeof activities.lettersNotAccepted>[0]) {
@@ -525,6 +534,72 @@ async function main() {
       const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
       console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
       await save('campaign-statement-superseded-not-sent', campaigns.handle(id));
+    }
+    if (wanted('statement-sent-back-not-sent')) {
+      // Version 1 is being printed when a signatory sends it back: it is not sent; the lead's version 2 is.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-sent-back-not-sent';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('kilo')],
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      const printedBefore = held.printed.length;
+      held.printing = { version: 1, gate: gate() };
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => held.printed.slice(printedBefore), (printed) => printed.includes(1), 'version 1 being printed');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      held.printing.gate.open();
+      held.printing = undefined;
+      await sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<change-request-v1-fdpic.campaign.${id}@`), 60_000);
+      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, OFFICER);
+      await sink.waitFor(1, requested(2, 'opc'), 60_000);
+      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await save('campaign-statement-sent-back-not-sent', campaigns.handle(id));
+    }
+    if (wanted('statement-stale-requests-cancelled')) {
+      // Version 1's requests are turned away by the relay and retried; a signatory sends version 1 back
+      // and the lead submits version 2: version 1's requests are cancelled, version 2's go out.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-stale-requests-cancelled';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      await campaigns.start({
+        campaign: testCampaign(id),
+        vendors: [testVendor('kilo')],
+        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: true },
+      });
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      held.requestsTurnedAway = id;
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => held.turnedAway, (n) => n >= 2, "version 1's requests turned away");
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, OFFICER);
+      held.requestsTurnedAway = undefined;
+      await sink.waitFor(1, requested(2, 'opc'), 60_000);
+      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await save('campaign-statement-stale-requests-cancelled', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

@@ -382,6 +382,16 @@ export class CampaignCase {
     return { version: current.version, sinceVersion: since, changes, ...(more ? { moreChanges: more } : {}) };
   }
 
+  /**
+   * The request for `version` did not reach the authority (cancelled once the version was sent back
+   * or replaced): it has still last seen `since`, unless a later request has been made to it since.
+   */
+  requestNotSent(authority: Authority, version: number, since: number | undefined): void {
+    if (this.lastSeen.get(authority.id) !== version) return;
+    if (since === undefined) this.lastSeen.delete(authority.id);
+    else this.lastSeen.set(authority.id, since);
+  }
+
   /** What the current version changed since the previous one; undefined before version 2. */
   changesOfCurrentVersion(): StatementVersionChanges | undefined {
     const current = this.draft;

@@ -10,6 +10,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -21,7 +22,7 @@ import {
   upsertMemo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { documents, documentsGivingUpAfter, email, sendOrExplain } from './delivery';
+import { documents, documentsGivingUpAfter, email, emailSentUnlessCancelled, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
 import { ENGAGEMENT_REVISION, engagementInputProblem } from './engagement-rules';
@@ -135,6 +136,19 @@ const SENT_BACK_NOT_SENT_UNCHECKED = 'statement-sent-back-not-sent-unchecked';
  * PDF, and recorded the newer as seen, so its own request then said nothing had changed.
  */
 const SUPERSEDED_NOT_SENT = 'statement-superseded-not-sent';
+/**
+ * Nor a version a signatory sent back while it was being printed (or, the ledger not contradicting
+ * it, while the ledger was asked): its requests went out after it was back with the lead, asking the
+ * others to approve a text the lead was changing, and arrived after the lead's next was approved.
+ */
+const SENT_BACK_NOT_SENT = 'statement-sent-back-not-sent';
+/**
+ * A version's requests still waiting for the relay (turned away for now, each retried) are cancelled
+ * once it is sent back or replaced: they went out when the relay took mail again, after its successor
+ * had been approved, and held up the successor's own requests until then. Asked at each version's
+ * requests, since whether they wait is known only later.
+ */
+const STALE_REQUESTS_CANCELLED = 'statement-stale-requests-cancelled';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -345,25 +359,45 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // refusals; they keep doing so, so that their histories replay. A vendor's statement notice the
   // activity did not send (no letter of its engagement went out: see activities/letter-accepted.ts)
   // is listed in the status; reading the result adds no command.
-  async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor) {
+  async function send(kind: MessageKind, step: string, to: Contact[], language: Language, details: MessageDetails, vendor?: Vendor, via = email) {
     const message = { threadId: workflowId, step, kind, language, to, campaign: refWithoutLetter, vendor, details };
     const listIfNotSent = (sent: SentMessage) => {
       if (sent.notSent && vendor) kase.noticeNotSent(vendor.id, sent.notSent);
     };
     if (!patched(ONE_DELIVERY_PATH)) {
       try {
-        listIfNotSent(await email.sendMessage(message));
+        listIfNotSent(await via.sendMessage(message));
       } catch (err) {
         kase.deliveryFailed(step, errorText(err), now());
       }
       return;
     }
-    const delivery = await sendOrExplain(message);
+    const delivery = await sendOrExplain(message, via);
     if (delivery.refused) kase.deliveryFailed(step, delivery.refused, now(), delivery.refusal);
     else if (delivery.sent) listIfNotSent(delivery.sent);
   }
 
   const languageOf = CampaignCase.languageOf;
+
+  /**
+   * Runs `work` (a version's requests), cancelling what it still waits for once the version is sent
+   * back or replaced. An activity between retries is cancelled by the server; one the worker is
+   * running finishes, and counts as sent.
+   */
+  async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>): Promise<void> {
+    let done = false;
+    const scope = new CancellationScope();
+    void condition(() => done || kase.draft !== current || kase.phase === 'revising').then(() => {
+      if (!done) scope.cancel();
+    });
+    try {
+      await scope.run(work);
+    } catch (err) {
+      if (!(scope.consideredCancelled && isCancellation(err))) throw err;
+    } finally {
+      done = true;
+    }
+  }
 
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
   if (patched(ENGAGEMENTS_IN_BATCHES)) {
@@ -437,16 +471,29 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       }
       // Replaced while it was printed: the next is checked and sent instead. Asked only then.
       if (kase.draft !== current && patched(SUPERSEDED_NOT_SENT)) continue;
+      // Sent back meanwhile: it waits for the lead's next version, as one sent back after it went out does. Asked only then.
+      if (kase.phase === 'revising' && patched(SENT_BACK_NOT_SENT)) {
+        await condition(() => kase.draft !== current);
+        continue;
+      }
       const sentBack = kase.changesRequestedBefore(current.version);
-      await Promise.all(
-        kase.approvalRequestRecipients().map((a) =>
-          send('approval-request', `approval-request-v${current.version}-${a.id}`, [a.contact], languageOf(a), {
-            ...sentBack,
-            attachmentPaths: [drafts[languageOf(a)]],
-            ...kase.approvalRequestFor(a),
+      // Cancellable (below), each request goes through the proxy that waits for the worker's answer.
+      const requests = (cancellable: boolean) =>
+        Promise.all(
+          kase.approvalRequestRecipients().map((a) => {
+            const step = `approval-request-v${current.version}-${a.id}`;
+            const request = kase.approvalRequestFor(a);
+            const details = { ...sentBack, attachmentPaths: [drafts[languageOf(a)]], ...request };
+            if (!cancellable) return send('approval-request', step, [a.contact], languageOf(a), details);
+            // One cancelled never reached the signatory: the next version's says what changed since the one it last saw.
+            return send('approval-request', step, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled).catch((err: unknown) => {
+              if (isCancellation(err)) kase.requestNotSent(a, current.version, request.sinceVersion);
+              throw err;
+            });
           }),
-        ),
-      );
+        );
+      if (patched(STALE_REQUESTS_CANCELLED)) await whileCurrent(current, () => requests(true));
+      else await requests(false);
       for (let n = 1; ; n++) {
         if (await condition(() => kase.approved() || kase.draft !== current, policy.approvalReminderEvery)) break;
         // Sent back to the lead: no reminders until the next version goes out. Past the last reminder

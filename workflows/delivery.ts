@@ -3,7 +3,7 @@
 // retries a broken worker, slowing down. `sendOrExplain` turns a permanent refusal (RecipientRejected,
 // InvalidMessage, or a server that took the message but refused some recipients) into a refusal the
 // workflow records and reports to the officers; anything else is retried by the profile or propagates.
-import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
 import { RetryState, TimeoutType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES, type RecipientRejectedDetails } from './errors';
@@ -27,6 +27,11 @@ export const DOCUMENT_PROFILE: ActivityOptions = {
 
 export const email = proxyActivities<Activities>(EMAIL_PROFILE);
 export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
+/**
+ * Email whose cancellation waits for the worker's answer (the SDK's proxies otherwise report it at
+ * once): a message the relay took while its cancellation was on its way counts as sent, not cancelled.
+ */
+export const emailSentUnlessCancelled = proxyActivities<Activities>({ ...EMAIL_PROFILE, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
 /** Email that gives up once `after` has passed since it was scheduled, retries included (see `isScheduleToCloseTimeout`). */
 export function emailGivingUpAfter(after: Duration): typeof email {

@@ -1041,6 +1041,88 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('sends no approval request for a version a signatory sent back while it was being printed: the lead\'s next goes out instead', { timeout: 240_000 }, async () => {
+    // The reviewer's sequence: the lead drafts version 1, fdpic sends it back as soon as it exists
+    // (read in the workspace) while it is printed for the signatories, the lead submits version 2,
+    // both approve it. Version 1's requests went out after it was back with the lead, after version
+    // 2 had been approved; driven as fast as a script can, the print was slower than the send-back.
+    const printer: { held?: Promise<void>; open?: () => void; drafts: number[] } = { drafts: [] };
+    printer.held = new Promise<void>((resolve) => (printer.open = resolve));
+    const id = env.uniqueId('sent-back-printing');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'sent-back-while-printing', id, {
+      more: (activities) => ({
+        async renderStatement(request: Parameters<typeof activities.renderStatement>[0]) {
+          if (request.draft) printer.drafts.push(request.statement.version);
+          if (request.draft && request.statement.version === 1) await printer.held;
+          return activities.renderStatement(request);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => printer.drafts, (d) => d.includes(1), 'version 1 being printed');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      printer.open!();
+      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
+
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await sentToBoth(id, 2);
+      await approvedByBoth(campaigns, id, 2);
+      expect((await campaigns.result(id)).published.version).toBe(2);
+      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-request')).map(stepOf).sort()).toEqual([
+        'approval-request-v2-fdpic',
+        'approval-request-v2-opc',
+      ]);
+    } finally {
+      releaseLetter();
+      printer.open?.();
+    }
+  });
+
+  it('stops retrying the approval requests of a version sent back while the relay turned them away', { timeout: 240_000 }, async () => {
+    // Version 1's requests are scheduled, but the relay turns them away for now: they are retried.
+    // Meanwhile fdpic sends version 1 back (read in the workspace), the lead submits version 2 and both
+    // approve it. Once the relay takes mail again, version 1's requests must not go out: they would
+    // ask to approve a version sent back, after its successor was approved.
+    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
+    const id = env.uniqueId('sent-back-retrying');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'sent-back-while-retrying', id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (relay.down && message.kind === 'approval-request' && message.details.version === 1) {
+            relay.turnedAway++;
+            throw new Error('connect ECONNREFUSED (the relay is down for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => relay.turnedAway, (n) => n >= 2, 'version 1\'s requests turned away');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await approvedByBoth(campaigns, id, 2);
+      relay.down = false;
+      expect((await campaigns.result(id)).published.version).toBe(2);
+      await new Promise((r) => setTimeout(r, 3_000)); // past the next retry: a request still scheduled would arrive now
+      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-request-v1-')).map(stepOf)).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');

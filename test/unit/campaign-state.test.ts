@@ -350,6 +350,41 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 2: the signatories are answering on it; edit the text first.');
   });
 
+  it('counts a request that never reached a signatory as unseen, so the next version says what changed since the one it did see', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    const fdpic = kase.authorities[1]!;
+    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 1 });
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 2, sinceVersion: 1 });
+    // Version 2's request was cancelled (version 2 sent back or replaced): fdpic last saw version 1.
+    kase.requestNotSent(fdpic, 2, 1);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed twice.'], fr: ['Fait, revu deux fois.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 3, sinceVersion: 1 });
+    // A cancelled request of an older version does not undo a later one made since.
+    kase.requestNotSent(fdpic, 2, 1);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed thrice.'], fr: ['Fait, revu trois fois.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 4, sinceVersion: 3 });
+  });
+
+  it('counts a first request that never reached a signatory as no version seen', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    const fdpic = kase.authorities[1]!;
+    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 1 });
+    kase.requestNotSent(fdpic, 1, undefined);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 2 });
+  });
+
   it('carries an approval over to a version whose text did not change, so that authority is not asked again', () => {
     const kase = editLoop();
     kase.engagementEnded('cisco', concluded('cisco'));
