@@ -352,6 +352,10 @@ export const FIELDS = {
   'conclusions-paragraph-fr': 'paragraph {n} of the conclusions in French',
   'lessons-paragraph-en': 'paragraph {n} of the lessons learned in English',
   'lessons-paragraph-fr': 'paragraph {n} of the lessons learned in French',
+  // Dates an officer gives (engagement-rules.ts's parseIsoDate).
+  'demonstration-time': 'the demonstration time ("at")',
+  'due-date': 'the due date ("dueDate")',
+  'received-at': 'the date the response was received ("receivedAt")',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 

@@ -1387,6 +1387,25 @@ describe('a refusal that carries a date, on a French page of a campaign in Toron
   });
 });
 
+describe('a meeting link refused when a demonstration is rescheduled, on a French page', () => {
+  const view = {
+    workflowId: 'engagement:vc:zoom', stage: 'demonstration', questions: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }],
+  } as never;
+  const { post } = engagementForms('demonstration', {
+    rescheduleDemonstration: async () =>
+      refusedByWorkflow(() => rules.checkRescheduleDemonstration(view, { by: 'Owen', demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Asked', meetingUrl: 'meet.example.org/a' } as never, Date.parse('2026-12-01T12:00:00Z'))),
+  }, [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] }]);
+
+  it('says in French that the link must start with https://, next to the link', async () => {
+    const response = await post('reschedule-demo', { demonstrationId: 'd1', at: '2026-12-11T14:00', reason: 'Demandé', meetingUrl: 'meet.example.org/a' }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: &quot;meet.example.org/a&quot;).</p>');
+    expect(html).not.toContain('must be an address starting with');
+  });
+});
+
 describe('a reason too long for the extend form, on a French page', () => {
   const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
   const reason = 'x'.repeat(2_001);
@@ -1484,6 +1503,35 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     expect(draft([{ vendorId: 'epsilon', action: 'close', reason: { en: 'Gone', fr: 'Parti' } }])).toBe(
       'Le dossier d’epsilon n’est plus ouvert\u00a0: rouvrez la page et réglez les dossiers encore ouverts.',
+    );
+  });
+
+  it('says in French why a demonstration’s time, link or length, or an extension, cannot be read', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const base = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] };
+    const view = base as never;
+    const demo = { by, at: '2026-12-10T14:00:00Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+    const schedule = (change: object) => french(failure(() => rules.checkScheduleDemonstration(view, { ...demo, ...change } as never, now)));
+    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "demain").');
+    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "http://meet.example.org/a").');
+    expect(schedule({ meetingUrl: 'https://meet.example.org/a b' })).toBe(
+      'Le lien de la réunion "https://meet.example.org/a b" n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
+    );
+    expect(schedule({ durationMinutes: 600 })).toBe('La durée de la démonstration doit être un nombre entier de minutes, de 1 à 480 (reçu\u00a0: 600).');
+    expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment le fournisseur met en œuvre, surveille ou valide une mesure.');
+    const scheduled = { ...base, stage: 'demonstration', demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }] } as never;
+    expect(french(failure(() => rules.checkRescheduleDemonstration(scheduled, { by, demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'ftp://x' } as never, now)))).toBe(
+      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "ftp://x").',
+    );
+    const awaiting = { ...base, stage: 'awaiting-response' } as never;
+    const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
+    expect(extend({ extendBy: 'deux semaines' })).toBe('La prolongation "deux semaines" n’est pas une durée telle que «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
+    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
+    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
+    // The CLI's English is unchanged.
+    expect(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', extendBy: 'deux semaines' } as never, now)).toThrow(
+      'the extension must be a duration such as "14 days", "36 hours", "2s", "20 working days" or a number of milliseconds',
     );
   });
 
