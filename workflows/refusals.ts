@@ -123,6 +123,8 @@ export const REFUSALS = {
   'text-missing': { texts: 'texts' },
   'texts-missing': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
+  // The next version's text past what Temporal carries (statement-text.ts): `largest` lists vendor ids.
+  'statement-too-large': { kilobytes: 'number', most: 'number', largest: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 
 export type RefusalCode = keyof typeof REFUSALS;

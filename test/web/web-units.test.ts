@@ -1490,6 +1490,34 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(list).not.toMatch(/lang="en"|statement text file|\(French\)/);
   });
 
+  it('tells the lead in French that the statement is too large to go out, on its page and when drafting', async () => {
+    const vendors = Array.from({ length: 8 }, (_, i) => testVendor(`v${i + 1}`));
+    const input: CampaignInput = { campaign: testCampaign('vc'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: false } };
+    const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(10_000), fr: 'è'.repeat(10_000) }, goodPractices: [] }])) as never;
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const v of vendors) {
+      kase.addEngagement(v, false);
+      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00Z' });
+    }
+    const texts = Object.fromEntries(vendors.map((v) => [v.id, { summary: { en: 'Summary.', fr: 'Résumé.' } }]));
+    kase.edit({ by, vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    const tooLarge = /^Le texte de la déclaration pèserait 1\u202f60\d\u00a0ko, 1\u202f500\u00a0ko au plus \(Temporal refuse tout message de plus de 2\u00a0Mo\)\u00a0: raccourcissez .* \(les plus longs\u00a0: v1, v2, v3\)\.$/;
+    expect(french(failure(() => kase.checkDraft({ by })))).toMatch(tooLarge);
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const shown = /<p id="statement-too-large">([^<]*)<\/p>/.exec(html)?.[1];
+    expect(shown?.replaceAll('&#x27;', "'")).toMatch(tooLarge);
+    expect(html).not.toContain("the statement's text would take");
+  });
+
   it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
