@@ -21,7 +21,7 @@ import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Qu
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
 import { refusal, type RefusalCode } from './refusals';
-import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeProblem, LIMITS, NAME, quote, fieldValue, type FieldKey, type TextRule } from './text-rules';
+import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeDetails, findingsSizeProblem, LIMITS, NAME, quote, fieldValue, type FieldKey, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -363,7 +363,7 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     checkText(field('answer', questionId), answer, LONG_TEXT);
   }
   const tooLarge = answersSizeProblem(input.answers);
-  if (tooLarge) throw new Error(tooLarge);
+  if (tooLarge) throw refusal('answers-too-long', { max: String(LIMITS.answersRequestTotal), got: String(answersTotal(input.answers)) }, tooLarge);
   const tooMuch = caseTextProblem(view, 'these answers', input.answers.reduce((sum, a) => sum + a.answer.length, 0));
   if (tooMuch) throw new Error(`${tooMuch}: summarise, or keep the full text as a document`);
 }
@@ -391,7 +391,7 @@ export function caseTextProblem(view: Pick<EngagementStatus, 'response' | 'quest
 
 /** The answers of one request together, checked by the CLI before sending and by the validator. */
 export function answersSizeProblem(answers: { answer: string }[]): string | undefined {
-  const total = answers.reduce((sum, a) => sum + (typeof a?.answer === 'string' ? a.answer.length : 0), 0);
+  const total = answersTotal(answers);
   if (total <= LIMITS.answersRequestTotal) return undefined;
   return (
     `the answers in one request must total at most ${LIMITS.answersRequestTotal} characters (got ${total}): ` +
@@ -410,6 +410,10 @@ function extensionRefusal(extendBy: unknown, message: string) {
     default:
       return refusal('extension-not-a-duration', { got }, message);
   }
+}
+
+function answersTotal(answers: { answer: string }[]): number {
+  return answers.reduce((sum, a) => sum + (typeof a?.answer === 'string' ? a.answer.length : 0), 0);
 }
 
 function checkMeetingTime(at: unknown, now: number): void {
@@ -509,7 +513,8 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
   const tooLarge = findingsSizeProblem(input.findings);
-  if (tooLarge) throw new Error(tooLarge);
+  const tooLargeDetails = findingsSizeDetails(input.findings);
+  if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);

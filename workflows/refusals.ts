@@ -123,6 +123,10 @@ export const REFUSALS = {
   'text-missing': { texts: 'texts' },
   'texts-missing': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
+  // Totals of one request past what Temporal carries (text-rules.ts, engagement-rules.ts, campaign-rules.ts).
+  'findings-too-long': { max: 'number', got: 'number' },
+  'answers-too-long': { max: 'number', got: 'number' },
+  'paragraphs-too-long': { field: 'field', max: 'number', got: 'number' },
   // The next version's text past what Temporal carries (statement-text.ts): `largest` lists vendor ids.
   'statement-too-large': { kilobytes: 'number', most: 'number', largest: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;

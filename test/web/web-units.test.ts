@@ -1563,6 +1563,32 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
   });
 
+  it('says in French that findings, answers or the lead’s paragraphs are too long together, or too many, and which observation is refused', () => {
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'follow-up', demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [], questions: Array.from({ length: 11 }, (_, i) => ({ id: `q${i + 1}`, text: 'Q?' })) } as never;
+    const findings = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(9_997), fr: 'é'.repeat(9_997) }, goodPractices: [{ en: 'Audit', fr: 'Audit' }] }]));
+    expect(french(failure(() => rules.checkConclude(view, { by, findings } as never)))).toBe(
+      'Les constats totalisent 100\u202f020 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
+    );
+    const answers = Array.from({ length: 11 }, (_, i) => ({ questionId: `q${i + 1}`, answer: 'a'.repeat(19_000) }));
+    expect(french(failure(() => rules.checkRecordAnswers(view, { by, answers } as never)))).toBe(
+      'Les réponses d’une même demande totalisent 209\u202f000 caractères, 200\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: consignez-les en plusieurs fois.',
+    );
+    const kase = campaign('edit-loop');
+    const paragraphs = (fr: string[]) => ({ by, conclusions: { en: ['Done.'], fr }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    expect(french(failure(() => kase.checkConclusions(paragraphs(Array(6).fill('p'.repeat(20_000))) as never)))).toBe(
+      'Trop long\u00a0: 120\u202f000 caractères au total pour les conclusions en français, 100\u202f000 au plus (ce texte accompagne chaque dossier, et Temporal refuse tout message de plus de 2\u00a0Mo).',
+    );
+    expect(french(failure(() => kase.checkConclusions(paragraphs(Array(101).fill('p')) as never)))).toBe('Trop d’entrées pour les conclusions en français\u00a0: 101, 100 au plus.');
+    expect(french(failure(() => kase.checkConclusions(paragraphs([]) as never)))).toBe('Remplissez les conclusions en français\u00a0: ce champ ne doit pas être vide.');
+    expect(french(failure(() => kase.checkEdit({ by, lessonsLearned: { fr: Array(101).fill('p') } } as never)))).toBe('Trop d’entrées pour les enseignements tirés en français\u00a0: 101, 100 au plus.');
+    expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { findings: Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(11_000), fr: 'è'.repeat(11_000) }, goodPractices: [] }])) } } } as never)))).toBe(
+      'Les constats totalisent 110\u202f000 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
+    );
+    expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { demonstrations: { d1: { en: 'Shown', fr: 'Vu <script>' } } } } } as never)))).toBe(
+      'Balisage ("<script") dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+    );
+  });
+
   it('says in French why a vendor cannot be added, when one problem is the reason', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const engaging = new CampaignCase(input, 'edit-loop');
