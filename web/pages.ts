@@ -721,6 +721,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       title: title(c, 'statement.title', { campaign: campaignId }),
       campaign: status,
       missingTexts: missingTextsView(status, language),
+      ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),
       draft,
       ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],

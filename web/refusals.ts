@@ -119,6 +119,12 @@ function fieldName(value: string, language: Language, views: Views): string | un
     if (!PRINCIPLES.includes(principle as Principle)) return undefined;
     return views.text(language, `refused-field.${key}`, { principle: views.principle(principle as Principle, language), n });
   }
+  // A demonstration's observation names its vendor and its id: `zoom/d1`.
+  if (key.startsWith('observation-')) {
+    const [vendor, id] = (item ?? '').split('/');
+    if (!vendor || !id) return undefined;
+    return views.text(language, `refused-field.${key}`, { vendor, id });
+  }
   return views.text(language, `refused-field.${key}`, item === undefined ? {} : { n: item });
 }
 

@@ -4,7 +4,7 @@
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import { refusalOfAll, type RefusalDetails } from './refusals';
-import { emailProblem, field, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
+import { emailProblem, field, fieldValue, findingsSizeDetails, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, sizeDetails, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -123,16 +123,20 @@ export function paragraphsProblems(value: unknown, path: Path = [], named?: 'con
   for (const language of LANGUAGES) {
     const list = (value as Record<string, unknown>)[language];
     const at = [...path, language];
+    const whole = named && field(`${named}-${language}`);
+    const counted = whole && Array.isArray(list) ? sizeDetails(whole, list, LIMITS.paragraphs) : undefined;
     if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
-    else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph' });
-    else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
+    else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph', ...(counted ? { refusal: counted } : {}) });
+    else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries`, ...(counted ? { refusal: counted } : {}) });
     else {
       list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH, named && field(`${named}-paragraph-${language}`, i + 1))));
       const total = list.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0);
       if (total > LIMITS.paragraphsTotal) {
+        const refusal: RefusalDetails | undefined = whole && { refusal: 'paragraphs-too-long', values: { field: fieldValue(whole), max: String(LIMITS.paragraphsTotal), got: String(total) } };
         problems.push({
           path: at,
           message: `must total at most ${LIMITS.paragraphsTotal} characters (got ${total}): Temporal refuses a payload over 2 MB, and this text travels in every engagement's input`,
+          ...(refusal ? { refusal } : {}),
         });
       }
     }
@@ -173,7 +177,7 @@ function publicTextAt(value: unknown, path: Path, rule: TextRule = PUBLIC_TEXT, 
 }
 
 /** Paragraphs in an edit: either language may still be empty (the draft lists what is missing). */
-function editParagraphsProblems(value: unknown, path: Path): Problem[] {
+function editParagraphsProblems(value: unknown, path: Path, named: 'conclusions' | 'lessons'): Problem[] {
   const shape = mappingProblems(value, path, LANGUAGES);
   if (shape && !isMapping(value)) return shape;
   const problems: Problem[] = [];
@@ -182,8 +186,8 @@ function editParagraphsProblems(value: unknown, path: Path): Problem[] {
     if (list === undefined) continue;
     const at = [...path, language];
     if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
-    else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries` });
-    else list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH)));
+    else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries`, refusal: sizeDetails(field(`${named}-${language}`), list, LIMITS.paragraphs) });
+    else list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH, field(`${named}-paragraph-${language}`, i + 1))));
   }
   return [...problems, ...(shape ?? [])];
 }
@@ -247,7 +251,8 @@ export function statementEditProblemList(edit: unknown, vendorIds: readonly stri
           if (isMapping(findings)) {
             for (const p of PRINCIPLES) if (findings[p] !== undefined) problems.push(...findingEditProblems(findings[p], [...at, 'findings', p]));
             const tooLarge = findingsSizeProblem(findings);
-            if (tooLarge) problems.push({ path: [...at, 'findings'], message: tooLarge });
+            const refusal = findingsSizeDetails(findings);
+            if (tooLarge) problems.push({ path: [...at, 'findings'], message: tooLarge, ...(refusal ? { refusal } : {}) });
           }
         }
         if (demonstrations !== undefined) {
@@ -255,15 +260,15 @@ export function statementEditProblemList(edit: unknown, vendorIds: readonly stri
           else {
             for (const [id, observation] of Object.entries(demonstrations)) {
               if (!DEMONSTRATION_ID.test(id)) problems.push({ path: [...at, 'demonstrations', id], message: 'is not a demonstration id (d1, d2, …)' });
-              else problems.push(...publicTextAt(observation, [...at, 'demonstrations', id]));
+              else problems.push(...publicTextAt(observation, [...at, 'demonstrations', id], PUBLIC_TEXT, { en: field('observation-en', `${vendorId}/${id}`), fr: field('observation-fr', `${vendorId}/${id}`) }));
             }
           }
         }
       }
     }
   }
-  if (conclusions !== undefined) problems.push(...editParagraphsProblems(conclusions, ['conclusions']));
-  if (lessonsLearned !== undefined) problems.push(...editParagraphsProblems(lessonsLearned, ['lessonsLearned']));
+  if (conclusions !== undefined) problems.push(...editParagraphsProblems(conclusions, ['conclusions'], 'conclusions'));
+  if (lessonsLearned !== undefined) problems.push(...editParagraphsProblems(lessonsLearned, ['lessonsLearned'], 'lessons'));
   return problems;
 }
 

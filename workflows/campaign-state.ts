@@ -43,6 +43,7 @@ import {
   statementEntry,
   statementGaps,
   statementSizeProblem,
+  statementSizeRefusal,
 } from './statement-text';
 import type {
   Authority,
@@ -312,15 +313,16 @@ export class CampaignCase {
   }
 
   /** What keeps the next version from going out: texts missing, or a text too large to send. */
-  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextList' | 'missingTextCount' | 'statementTooLarge'> {
+  private prospectiveProblems(): Pick<CampaignStatus, 'missingTexts' | 'missingTextList' | 'missingTextCount' | 'statementTooLarge' | 'statementTooLargeRefusal'> {
     const next = this.prospectiveDraft();
     const tooLarge = statementSizeProblem(next);
+    const tooLargeRefusal = statementSizeRefusal(next);
     // Two thousand vendors with their findings in one language would be some 24,000 lines.
     const gaps = statementGaps(next);
     const first = gaps.slice(0, MISSING_TEXTS_LISTED);
     const listed = first.map(describeGap);
     if (gaps.length > listed.length) listed.push(`… and ${gaps.length - listed.length} more`);
-    return { missingTexts: listed, missingTextList: first.map(missingText), missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}) };
+    return { missingTexts: listed, missingTextList: first.map(missingText), missingTextCount: gaps.length, ...(tooLarge ? { statementTooLarge: tooLarge } : {}), ...(tooLargeRefusal ? { statementTooLargeRefusal: tooLargeRefusal } : {}) };
   }
 
   /**
@@ -337,7 +339,7 @@ export class CampaignCase {
     if (!tooLarge) return;
     const before = this.prospectiveDraft();
     const held = this.rules === 'edit-loop' && this.options.holdsOversizedDraft;
-    if (held ? !statementSizeProblem(before) : statementBytes(after) > statementBytes(before)) reject(`Cannot ${what}: ${tooLarge}.`);
+    if (held ? !statementSizeProblem(before) : statementBytes(after) > statementBytes(before)) refuseTooLarge(after, `Cannot ${what}: ${tooLarge}.`);
   }
 
   /** Enough approvals of the current version's text, and no change request waiting on the lead. */
@@ -571,7 +573,7 @@ export class CampaignCase {
       if (this.phase !== 'engaging' && this.phase !== 'approving') throw refusal('statement-already', { phase: this.phase }, `The statement is already ${this.phase}.`);
       if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
       const tooLarge = statementSizeProblem(this.prospectiveDraft(req.openCases));
-      if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
+      if (tooLarge) refuseTooLarge(this.prospectiveDraft(req.openCases), `Cannot draft: ${tooLarge}.`);
       return;
     }
     if (this.phase === 'publishing' || this.phase === 'published') {
@@ -603,7 +605,7 @@ export class CampaignCase {
       throw gaps.length === 1 ? refusal('text-missing-keys', { texts }, message) : refusal('texts-missing-keys', { count: String(gaps.length), texts }, message);
     }
     const tooLarge = statementSizeProblem(next);
-    if (tooLarge) reject(`Cannot draft: ${tooLarge}.`);
+    if (tooLarge) refuseTooLarge(next, `Cannot draft: ${tooLarge}.`);
     // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
     // the text is compared without them, so a version's own marks are no change of the lead's.
     const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
@@ -891,6 +893,13 @@ const NO_VENDORS = 'There is nothing to report yet: the campaign has no vendors.
  */
 function reject(message: string): never {
   throw ApplicationFailure.create({ type: ErrorType.InvalidRequest, message, nonRetryable: true });
+}
+
+/** A statement past its size, refused by code so the workspace words it; `message` is the CLI's English. */
+function refuseTooLarge(draft: Parameters<typeof statementSizeRefusal>[0], message: string): never {
+  const details = statementSizeRefusal(draft);
+  if (!details) reject(message);
+  throw refusal(details.refusal, details.values, message);
 }
 
 function unmarked({ notWrittenTo: _mark, ...entry }: StatementVendorEntry): StatementVendorEntry {

@@ -19,9 +19,9 @@ import type {
 } from './messages';
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
-import { durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays } from './time';
+import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
 import { refusal, type RefusalCode } from './refusals';
-import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeProblem, LIMITS, NAME, quote, type TextRule } from './text-rules';
+import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeDetails, findingsSizeProblem, LIMITS, NAME, quote, fieldValue, type FieldKey, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
 export type EngagementView = Pick<
@@ -42,10 +42,11 @@ const LAST_DAY_END_MS = 36 * 3_600_000;
 // ── Building blocks ──────────────────────────────────────────────────────────────────────────────
 
 /** Milliseconds since the epoch of an ISO date (`2020-08-10`) or timestamp with zone, or an Error. */
-export function parseIsoDate(value: unknown, field: string): number {
+export function parseIsoDate(value: unknown, name: string, key: FieldKey): number {
   const time = typeof value === 'string' ? isoInstant(value) : undefined;
   if (time === undefined) {
-    throw new Error(`${field} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${quote(value)})`);
+    const got = quote(value);
+    throw refusal('date-invalid', { field: fieldValue(field(key)), got }, `${name} must be an ISO date such as 2020-08-10 or 2020-08-10T14:00:00Z (got ${got})`);
   }
   return time;
 }
@@ -209,7 +210,7 @@ function findDemonstration(view: EngagementView, id: unknown): Demonstration {
 export function checkRecordResponse(view: EngagementView, input: RecordResponseInput, now: number): void {
   requireOfficer(input);
   requireStage(view, ['awaiting-response', 'reply-received'], 'record a response', 'respond-stage');
-  const received = parseIsoDate(input.receivedAt, 'receivedAt');
+  const received = parseIsoDate(input.receivedAt, 'receivedAt', 'received-at');
   if (received > now + CLOCK_SKEW_MS) {
     throw refusal('received-future', { receivedAt: input.receivedAt }, `the date the response was received (${input.receivedAt}) must not be in the future`);
   }
@@ -293,7 +294,7 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
   }
   if (input.extendBy !== undefined) {
     const problem = durationProblem(input.extendBy, { workingDays: true });
-    if (problem) throw new Error(`the extension ${problem}`);
+    if (problem) throw extensionRefusal(input.extendBy, `the extension ${problem}`);
     if (workingDays(input.extendBy) !== undefined && !calendar) {
       throw refusal('working-days-unknown', {}, 'the lead authority needs a jurisdiction and a timeZone to count working days: give the new due date instead');
     }
@@ -315,7 +316,7 @@ export function checkExtendDeadline(view: EngagementView, input: ExtendDeadlineI
     }
     return;
   }
-  const dueDate = parseIsoDate(input.dueDate, 'dueDate');
+  const dueDate = parseIsoDate(input.dueDate, 'dueDate', 'due-date');
   if (current !== undefined && dueDate <= Date.parse(current)) {
     throw refusal('due-not-later', { current }, `the new due date must be later than the current one (${current})`);
   }
@@ -328,7 +329,7 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
   checkList(field('questions'), input.questions, LIMITS.questionsPerRound);
   input.questions.forEach((q, i) => checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question }));
-  if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate'), now, 'the due date', 'due-past');
+  if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate', 'due-date'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
   const unsettled = (view.rounds ?? []).find((r) => !isRoundSettled(r, view.questions));
@@ -362,7 +363,7 @@ export function checkRecordAnswers(view: EngagementView, input: RecordAnswersInp
     checkText(field('answer', questionId), answer, LONG_TEXT);
   }
   const tooLarge = answersSizeProblem(input.answers);
-  if (tooLarge) throw new Error(tooLarge);
+  if (tooLarge) throw refusal('answers-too-long', { max: String(LIMITS.answersRequestTotal), got: String(answersTotal(input.answers)) }, tooLarge);
   const tooMuch = caseTextProblem(view, 'these answers', input.answers.reduce((sum, a) => sum + a.answer.length, 0));
   if (tooMuch) throw new Error(`${tooMuch}: summarise, or keep the full text as a document`);
 }
@@ -390,7 +391,7 @@ export function caseTextProblem(view: Pick<EngagementStatus, 'response' | 'quest
 
 /** The answers of one request together, checked by the CLI before sending and by the validator. */
 export function answersSizeProblem(answers: { answer: string }[]): string | undefined {
-  const total = answers.reduce((sum, a) => sum + (typeof a?.answer === 'string' ? a.answer.length : 0), 0);
+  const total = answersTotal(answers);
   if (total <= LIMITS.answersRequestTotal) return undefined;
   return (
     `the answers in one request must total at most ${LIMITS.answersRequestTotal} characters (got ${total}): ` +
@@ -398,8 +399,25 @@ export function answersSizeProblem(answers: { answer: string }[]): string | unde
   );
 }
 
+/** An extension that is not a duration this release counts, by what is wrong with it. */
+function extensionRefusal(extendBy: unknown, message: string) {
+  const got = quote(extendBy);
+  switch (durationIssue(extendBy, { workingDays: true })) {
+    case 'working-days-range':
+      return refusal('extension-working-days', { most: String(MAX_WORKING_DAYS), got: String(workingDays(extendBy)) }, message);
+    case 'too-long':
+      return refusal('extension-too-long', { most: String(MAX_DURATION_YEARS), got }, message);
+    default:
+      return refusal('extension-not-a-duration', { got }, message);
+  }
+}
+
+function answersTotal(answers: { answer: string }[]): number {
+  return answers.reduce((sum, a) => sum + (typeof a?.answer === 'string' ? a.answer.length : 0), 0);
+}
+
 function checkMeetingTime(at: unknown, now: number): void {
-  requireFuture(parseIsoDate(at, 'at'), now, 'the demonstration time', 'demonstration-past');
+  requireFuture(parseIsoDate(at, 'at', 'demonstration-time'), now, 'the demonstration time', 'demonstration-past');
 }
 
 /** A web address a mail client may open: https, a host name, no credentials, no spaces or quotes. */
@@ -411,11 +429,12 @@ export function checkMeetingPlace(input: { location?: unknown; meetingUrl?: unkn
   if (input.location !== undefined) checkText(field('location'), input.location, { kind: 'line', max: LIMITS.topic });
   const url = input.meetingUrl;
   if (url === undefined) return;
+  const got = quote(url);
   if (typeof url !== 'string' || !/^https:\/\//i.test(url.trim())) {
-    throw new Error(`the meeting link must be an address starting with https:// (got ${quote(url)})`);
+    throw refusal('meeting-link-not-https', { got }, `the meeting link must be an address starting with https:// (got ${got})`);
   }
   if (url.trim().length > MEETING_URL_MAX || !MEETING_URL.test(url.trim())) {
-    throw new Error(`the meeting link ${quote(url)} is not a web address such as https://meet.example.org/room-42 (no spaces, quotes or user name)`);
+    throw refusal('meeting-link-invalid', { got }, `the meeting link ${got} is not a web address such as https://meet.example.org/room-42 (no spaces, quotes or user name)`);
   }
 }
 
@@ -425,7 +444,11 @@ export function checkScheduleDemonstration(view: EngagementView, input: Schedule
   checkMeetingTime(input.at, now);
   const minutes = input.durationMinutes;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_DEMONSTRATION_MINUTES) {
-    throw new Error(`durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`);
+    throw refusal(
+      'demonstration-minutes',
+      { most: String(MAX_DEMONSTRATION_MINUTES), got: String(minutes) },
+      `durationMinutes must be a whole number from 1 to ${MAX_DEMONSTRATION_MINUTES} (got ${minutes})`,
+    );
   }
   if (!Array.isArray(input.attendees) || input.attendees.length === 0) throw refusal('no-attendee', {}, 'invite at least one attendee');
   checkList(field('attendees'), input.attendees, LIMITS.attendees);
@@ -434,7 +457,7 @@ export function checkScheduleDemonstration(view: EngagementView, input: Schedule
     checkEmail(field('attendee-email', i + 1), a.email);
   }
   if (!Array.isArray(input.topics) || input.topics.length === 0) {
-    throw new Error('name at least one topic: how the vendor achieves, monitors or validates a measure');
+    throw refusal('no-topic', {}, 'name at least one topic: how the vendor achieves, monitors or validates a measure');
   }
   checkList(field('topics'), input.topics, LIMITS.topics);
   input.topics.forEach((t, i) => checkText(field('topic', i + 1), t, { kind: 'line', max: LIMITS.topic }));
@@ -490,7 +513,8 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
   const tooLarge = findingsSizeProblem(input.findings);
-  if (tooLarge) throw new Error(tooLarge);
+  const tooLargeDetails = findingsSizeDetails(input.findings);
+  if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);

@@ -21,6 +21,7 @@ import type {
   CampaignRef,
   Language,
 } from './types';
+import type { RefusalDetails } from './refusals';
 import { campaignTimeZone } from './types';
 
 /** Who is acting: the case officer's name, recorded in the timeline. */
@@ -435,6 +436,8 @@ export interface CampaignStatus {
   missingTextCount?: number;
   /** Why the next version cannot go out while its text is this large (the lead shortens it). */
   statementTooLarge?: string;
+  /** The same, by code, as the workspace words it in the reader's language. */
+  statementTooLargeRefusal?: RefusalDetails<'statement-too-large'>;
   published?: PublishedStatement;
   /** Campaign messages the mail server refused for good (an authority's or vendor's address to fix). */
   deliveryFailures: DeliveryFailure[];

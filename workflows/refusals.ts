@@ -54,6 +54,15 @@ export const REFUSALS = {
   'due-past': { now: 'moment' },
   'extension-past': { current: 'day', extendBy: 'text', now: 'moment' },
   'demonstration-past': { now: 'moment' },
+  // A date, a demonstration's link or length, an extension the rules cannot read (`got` as typed, quoted).
+  'date-invalid': { field: 'field', got: 'text' },
+  'meeting-link-not-https': { got: 'text' },
+  'meeting-link-invalid': { got: 'text' },
+  'demonstration-minutes': { most: 'number', got: 'text' },
+  'no-topic': {},
+  'extension-not-a-duration': { got: 'text' },
+  'extension-working-days': { most: 'number', got: 'number' },
+  'extension-too-long': { most: 'number', got: 'text' },
   'received-future': { receivedAt: 'day' },
   'received-before-letter': { receivedAt: 'day', sent: 'day' },
   'no-question': {},
@@ -119,6 +128,12 @@ export const REFUSALS = {
   'text-missing-keys': { texts: 'texts' },
   'texts-missing-keys': { count: 'number', texts: 'texts' },
   'version-unprintable': { version: 'text', error: 'text' },
+  // Totals of one request past what Temporal carries (text-rules.ts, engagement-rules.ts, campaign-rules.ts).
+  'findings-too-long': { max: 'number', got: 'number' },
+  'answers-too-long': { max: 'number', got: 'number' },
+  'paragraphs-too-long': { field: 'field', max: 'number', got: 'number' },
+  // The next version's text past what Temporal carries (statement-text.ts): `largest` lists vendor ids.
+  'statement-too-large': { kilobytes: 'number', most: 'number', largest: 'text' },
 } as const satisfies Record<string, Record<string, RefusalValueKind>>;
 
 export type RefusalCode = keyof typeof REFUSALS;

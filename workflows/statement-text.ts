@@ -3,6 +3,7 @@
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
 import type { CampaignEngagementState, MissingText, TextSource } from './messages';
+import type { RefusalDetails } from './refusals';
 import { excerptOf, LIMITS, utf8Length } from './text-rules';
 import {
   LANGUAGES,
@@ -280,16 +281,26 @@ const kilobytes = (bytes: number) => `${Math.ceil(bytes / 1000)} KB`;
  * ever. Names the vendors whose text weighs most, since the lead's edit replaces what they recorded.
  */
 export function statementSizeProblem(draft: Comparable): string | undefined {
+  return statementSize(draft)?.problem;
+}
+
+/** The same, by code (refusals.ts), for a reader of another language: the vendors named without their size. */
+export function statementSizeRefusal(draft: Comparable): RefusalDetails<'statement-too-large'> | undefined {
+  return statementSize(draft)?.details;
+}
+
+function statementSize(draft: Comparable): { problem: string; details: RefusalDetails<'statement-too-large'> } | undefined {
   const bytes = statementBytes(draft);
   if (bytes <= LIMITS.statementBytes) return undefined;
   const heaviest = draft.vendors
     .map((v) => ({ vendorId: v.vendorId, bytes: utf8Length(JSON.stringify(v)) }))
     .sort((a, b) => b.bytes - a.bytes || (a.vendorId < b.vendorId ? -1 : 1))
     .slice(0, 3);
-  return (
+  const problem =
     `the statement's text would take ${kilobytes(bytes)}; at most ${kilobytes(LIMITS.statementBytes)} (Temporal refuses a payload over 2 MB): ` +
-    `shorten the conclusions, the lessons learned or the vendors' texts (largest: ${heaviest.map((v) => `${v.vendorId} ${kilobytes(v.bytes)}`).join(', ')})`
-  );
+    `shorten the conclusions, the lessons learned or the vendors' texts (largest: ${heaviest.map((v) => `${v.vendorId} ${kilobytes(v.bytes)}`).join(', ')})`;
+  const values = { kilobytes: String(Math.ceil(bytes / 1000)), most: String(Math.ceil(LIMITS.statementBytes / 1000)), largest: heaviest.map((v) => v.vendorId).join(', ') };
+  return { problem, details: { refusal: 'statement-too-large', values } };
 }
 
 // ── What changed between two versions ────────────────────────────────────────────────────────────

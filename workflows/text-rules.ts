@@ -127,6 +127,12 @@ export function findingsSizeProblem(findings: unknown): string | undefined {
   );
 }
 
+/** The same, by code (refusals.ts). */
+export function findingsSizeDetails(findings: unknown): RefusalDetails<'findings-too-long'> | undefined {
+  const total = textLength(findings);
+  return total <= LIMITS.findingsTotal ? undefined : { refusal: 'findings-too-long', values: { max: String(LIMITS.findingsTotal), got: String(total) } };
+}
+
 export const NAME: TextRule = { kind: 'name', max: LIMITS.name };
 export const FREE_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
 
@@ -352,6 +358,18 @@ export const FIELDS = {
   'conclusions-paragraph-fr': 'paragraph {n} of the conclusions in French',
   'lessons-paragraph-en': 'paragraph {n} of the lessons learned in English',
   'lessons-paragraph-fr': 'paragraph {n} of the lessons learned in French',
+  // The lead's conclusions and lessons learned as a whole, in one language.
+  'conclusions-en': 'the conclusions in English',
+  'conclusions-fr': 'the conclusions in French',
+  'lessons-en': 'the lessons learned in English',
+  'lessons-fr': 'the lessons learned in French',
+  // A demonstration's observation in the lead's edit of the statement: `{n}` is `vendor/d1`.
+  'observation-en': 'the observation on demonstration {n} in English',
+  'observation-fr': 'the observation on demonstration {n} in French',
+  // Dates an officer gives (engagement-rules.ts's parseIsoDate).
+  'demonstration-time': 'the demonstration time ("at")',
+  'due-date': 'the due date ("dueDate")',
+  'received-at': 'the date the response was received ("receivedAt")',
 } as const;
 export type FieldKey = keyof typeof FIELDS;
 

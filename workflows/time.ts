@@ -20,8 +20,9 @@ export function durationMs(duration: unknown): number | undefined {
  * this, a timer's end is a date JavaScript cannot write ("Invalid time value" on every workflow
  * task), and Temporal's own timers stop at about 100 years.
  */
-export const MAX_DURATION_MS = 10 * 365.25 * 86_400_000;
-const MAX_DURATION_TEXT = '10 years';
+export const MAX_DURATION_YEARS = 10;
+export const MAX_DURATION_MS = MAX_DURATION_YEARS * 365.25 * 86_400_000;
+const MAX_DURATION_TEXT = `${MAX_DURATION_YEARS} years`;
 
 function unboundedMs(duration: unknown): number | undefined {
   if (typeof duration !== 'number' && typeof duration !== 'string') return undefined;
@@ -38,7 +39,7 @@ function unboundedMs(duration: unknown): number | undefined {
 // they include Saturdays (in Quebec they do not), so the same words would give two deadlines.
 const WORKING_DAYS = /^(\d{1,4})\s+(?:working\s+days?|jours?\s+ouvrés?)$/i;
 /** At most ten years of working days, like every other duration. */
-const MAX_WORKING_DAYS = 2_600;
+export const MAX_WORKING_DAYS = 2_600;
 
 /**
  * The number of working days of a duration written `"20 working days"`, or undefined when it is a
@@ -67,21 +68,41 @@ export function calendarDays(duration: unknown): number | undefined {
   return Number(match[1]) * (match[2]!.toLowerCase().startsWith('w') ? 7 : 1);
 }
 
-/** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
-export function durationProblem(duration: unknown, options: { workingDays?: boolean; atLeastOneSecond?: boolean } = {}): string | undefined {
+/**
+ * What is wrong with a duration, by kind: working days where they do not count, working days out of
+ * range, not a duration, longer than the longest, shorter than a second; undefined if nothing.
+ */
+export type DurationIssue = 'working-days-not-counted' | 'working-days-range' | 'not-a-duration' | 'too-long' | 'under-a-second';
+
+export function durationIssue(duration: unknown, options: { workingDays?: boolean; atLeastOneSecond?: boolean } = {}): DurationIssue | undefined {
   const days = workingDays(duration);
   if (days !== undefined) {
-    if (!options.workingDays) return 'must be a duration such as "14 days" or "36 hours": working days count only for deadlines owed by a vendor';
-    if (days < 1 || days > MAX_WORKING_DAYS) return `must be between 1 and ${MAX_WORKING_DAYS} working days (got ${days})`;
-    return undefined;
+    if (!options.workingDays) return 'working-days-not-counted';
+    return days < 1 || days > MAX_WORKING_DAYS ? 'working-days-range' : undefined;
   }
   const millis = unboundedMs(duration);
-  if (millis === undefined) {
-    return `must be a duration such as "14 days", "36 hours", "2s"${options.workingDays ? ', "20 working days"' : ''} or a number of milliseconds`;
-  }
-  if (millis > MAX_DURATION_MS) return `must be at most ${MAX_DURATION_TEXT} (got ${shortly(duration)})`;
-  if (options.atLeastOneSecond && millis < 1_000) return `must be at least 1 second: it is how often a reminder repeats (got ${shortly(duration)})`;
+  if (millis === undefined) return 'not-a-duration';
+  if (millis > MAX_DURATION_MS) return 'too-long';
+  if (options.atLeastOneSecond && millis < 1_000) return 'under-a-second';
   return undefined;
+}
+
+/** What is wrong with a duration, as the end of a sentence about its field; undefined if nothing. */
+export function durationProblem(duration: unknown, options: { workingDays?: boolean; atLeastOneSecond?: boolean } = {}): string | undefined {
+  switch (durationIssue(duration, options)) {
+    case undefined:
+      return undefined;
+    case 'working-days-not-counted':
+      return 'must be a duration such as "14 days" or "36 hours": working days count only for deadlines owed by a vendor';
+    case 'working-days-range':
+      return `must be between 1 and ${MAX_WORKING_DAYS} working days (got ${workingDays(duration)})`;
+    case 'not-a-duration':
+      return `must be a duration such as "14 days", "36 hours", "2s"${options.workingDays ? ', "20 working days"' : ''} or a number of milliseconds`;
+    case 'too-long':
+      return `must be at most ${MAX_DURATION_TEXT} (got ${shortly(duration)})`;
+    case 'under-a-second':
+      return `must be at least 1 second: it is how often a reminder repeats (got ${shortly(duration)})`;
+  }
 }
 
 function shortly(value: unknown): string {

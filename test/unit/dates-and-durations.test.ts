@@ -28,7 +28,7 @@ describe('real calendar dates', () => {
     }
     expect(isoInstant('2020-02-29')).toBe(Date.UTC(2020, 1, 29));
     expect(isoInstant('2020-12-31T23:59:59+14:00')).toBe(Date.UTC(2020, 11, 31, 9, 59, 59));
-    expect(() => parseIsoDate('2021-02-30', 'dueDate')).toThrow(/^dueDate must be an ISO date .*"2021-02-30"/);
+    expect(() => parseIsoDate('2021-02-30', 'dueDate', 'due-date')).toThrow(/^dueDate must be an ISO date .*"2021-02-30"/);
   });
 
   it('refuses a campaign letter dated 2020-13-45 or 2020-02-31, naming the field', () => {

@@ -1387,6 +1387,25 @@ describe('a refusal that carries a date, on a French page of a campaign in Toron
   });
 });
 
+describe('a meeting link refused when a demonstration is rescheduled, on a French page', () => {
+  const view = {
+    workflowId: 'engagement:vc:zoom', stage: 'demonstration', questions: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }],
+  } as never;
+  const { post } = engagementForms('demonstration', {
+    rescheduleDemonstration: async () =>
+      refusedByWorkflow(() => rules.checkRescheduleDemonstration(view, { by: 'Owen', demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Asked', meetingUrl: 'meet.example.org/a' } as never, Date.parse('2026-12-01T12:00:00Z'))),
+  }, [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] }]);
+
+  it('says in French that the link must start with https://, next to the link', async () => {
+    const response = await post('reschedule-demo', { demonstrationId: 'd1', at: '2026-12-11T14:00', reason: 'Demandé', meetingUrl: 'meet.example.org/a' }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: &quot;meet.example.org/a&quot;).</p>');
+    expect(html).not.toContain('must be an address starting with');
+  });
+});
+
 describe('a reason too long for the extend form, on a French page', () => {
   const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
   const reason = 'x'.repeat(2_001);
@@ -1484,6 +1503,34 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french).not.toMatch(/file|English|French|"source"/);
   });
 
+  it('tells the lead in French that the statement is too large to go out, on its page and when drafting', async () => {
+    const vendors = Array.from({ length: 8 }, (_, i) => testVendor(`v${i + 1}`));
+    const input: CampaignInput = { campaign: testCampaign('vc'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: false } };
+    const heavy = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(10_000), fr: 'è'.repeat(10_000) }, goodPractices: [] }])) as never;
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const v of vendors) {
+      kase.addEngagement(v, false);
+      kase.engagementEnded(v.id, { vendorId: v.id, vendorName: v.name, stage: 'concluded', findings: heavy, demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00Z' });
+    }
+    const texts = Object.fromEntries(vendors.map((v) => [v.id, { summary: { en: 'Summary.', fr: 'Résumé.' } }]));
+    kase.edit({ by, vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    const tooLarge = /^Le texte de la déclaration pèserait 1\u202f60\d\u00a0ko, 1\u202f500\u00a0ko au plus \(Temporal refuse tout message de plus de 2\u00a0Mo\)\u00a0: raccourcissez .* \(les plus longs\u00a0: v1, v2, v3\)\.$/;
+    expect(french(failure(() => kase.checkDraft({ by })))).toMatch(tooLarge);
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const shown = /<p id="statement-too-large">([^<]*)<\/p>/.exec(html)?.[1];
+    expect(shown?.replaceAll('&#x27;', "'")).toMatch(tooLarge);
+    expect(html).not.toContain("the statement's text would take");
+  });
+
   it('tells the lead in French what is wrong with how it settles the engagements still open', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
@@ -1497,6 +1544,61 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     expect(draft([{ vendorId: 'epsilon', action: 'close', reason: { en: 'Gone', fr: 'Parti' } }])).toBe(
       'Le dossier d’epsilon n’est plus ouvert\u00a0: rouvrez la page et réglez les dossiers encore ouverts.',
+    );
+  });
+
+  it('says in French why a demonstration’s time, link or length, or an extension, cannot be read', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const base = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] };
+    const view = base as never;
+    const demo = { by, at: '2026-12-10T14:00:00Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+    const schedule = (change: object) => french(failure(() => rules.checkScheduleDemonstration(view, { ...demo, ...change } as never, now)));
+    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "demain").');
+    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "http://meet.example.org/a").');
+    expect(schedule({ meetingUrl: 'https://meet.example.org/a b' })).toBe(
+      'Le lien de la réunion "https://meet.example.org/a b" n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
+    );
+    expect(schedule({ durationMinutes: 600 })).toBe('La durée de la démonstration doit être un nombre entier de minutes, de 1 à 480 (reçu\u00a0: 600).');
+    expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment le fournisseur met en œuvre, surveille ou valide une mesure.');
+    const scheduled = { ...base, stage: 'demonstration', demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }] } as never;
+    expect(french(failure(() => rules.checkRescheduleDemonstration(scheduled, { by, demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'ftp://x' } as never, now)))).toBe(
+      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "ftp://x").',
+    );
+    const awaiting = { ...base, stage: 'awaiting-response' } as never;
+    const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
+    expect(extend({ extendBy: 'deux semaines' })).toBe('La prolongation "deux semaines" n’est pas une durée telle que «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
+    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
+    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
+    // The CLI's English is unchanged.
+    expect(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', extendBy: 'deux semaines' } as never, now)).toThrow(
+      'the extension must be a duration such as "14 days", "36 hours", "2s", "20 working days" or a number of milliseconds',
+    );
+  });
+
+  it('says in French that findings, answers or the lead’s paragraphs are too long together, or too many, and which observation is refused', () => {
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'follow-up', demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [], questions: Array.from({ length: 11 }, (_, i) => ({ id: `q${i + 1}`, text: 'Q?' })) } as never;
+    const findings = Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(9_997), fr: 'é'.repeat(9_997) }, goodPractices: [{ en: 'Audit', fr: 'Audit' }] }]));
+    expect(french(failure(() => rules.checkConclude(view, { by, findings } as never)))).toBe(
+      'Les constats totalisent 100\u202f020 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
+    );
+    const answers = Array.from({ length: 11 }, (_, i) => ({ questionId: `q${i + 1}`, answer: 'a'.repeat(19_000) }));
+    expect(french(failure(() => rules.checkRecordAnswers(view, { by, answers } as never)))).toBe(
+      'Les réponses d’une même demande totalisent 209\u202f000 caractères, 200\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: consignez-les en plusieurs fois.',
+    );
+    const kase = campaign('edit-loop');
+    const paragraphs = (fr: string[]) => ({ by, conclusions: { en: ['Done.'], fr }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    expect(french(failure(() => kase.checkConclusions(paragraphs(Array(6).fill('p'.repeat(20_000))) as never)))).toBe(
+      'Trop long\u00a0: 120\u202f000 caractères au total pour les conclusions en français, 100\u202f000 au plus (ce texte accompagne chaque dossier, et Temporal refuse tout message de plus de 2\u00a0Mo).',
+    );
+    expect(french(failure(() => kase.checkConclusions(paragraphs(Array(101).fill('p')) as never)))).toBe('Trop d’entrées pour les conclusions en français\u00a0: 101, 100 au plus.');
+    expect(french(failure(() => kase.checkConclusions(paragraphs([]) as never)))).toBe('Remplissez les conclusions en français\u00a0: ce champ ne doit pas être vide.');
+    expect(french(failure(() => kase.checkEdit({ by, lessonsLearned: { fr: Array(101).fill('p') } } as never)))).toBe('Trop d’entrées pour les enseignements tirés en français\u00a0: 101, 100 au plus.');
+    expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { findings: Object.fromEntries(PRINCIPLES.map((p) => [p, { assessment: { en: 'é'.repeat(11_000), fr: 'è'.repeat(11_000) }, goodPractices: [] }])) } } } as never)))).toBe(
+      'Les constats totalisent 110\u202f000 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
+    );
+    expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { demonstrations: { d1: { en: 'Shown', fr: 'Vu <script>' } } } } } as never)))).toBe(
+      'Balisage ("<script") dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
   });
 
