@@ -1353,6 +1353,20 @@ describe('a refusal in the workflow’s words on a French page', () => {
 });
 
 /** The refusal of `check`, as the workflow's validator throws it and the client hands it on (client/errors.ts, fromTemporal). */
+/** The statement page of a campaign case with no draft yet, as a lead reading French sees it. */
+async function frenchStatementPage(kase: { status(): unknown }): Promise<string> {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+  return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+}
+
 function refusedByWorkflow(check: () => void): never {
   try {
     check();
@@ -1474,16 +1488,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(refusalSentence({ refusal: 'text-missing', values: { texts: 'statement text file, vendor zoom, summary (French)' } }, 'fr', 'UTC', views)).toBe(
       'Aucune version ne peut être rédigée\u00a0: il manque encore 1 texte en anglais ou en français\u00a0: statement text file, vendor zoom, summary (French).',
     );
-    const app = createWebApp({
-      config,
-      signIn: {} as OidcSignIn,
-      dossier: async () => ({}) as never,
-      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
-      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-    });
-    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
-    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const html = await frenchStatementPage(kase);
     const list = /<ul id="missing-texts">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
     expect(list).toContain('<li>le résumé de zoom en français (fichier du texte de la déclaration)</li>');
     expect(list).toContain('<li>les conclusions en anglais (fichier des conclusions, ou fichier du texte de la déclaration)</li>');
@@ -1516,16 +1521,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     kase.edit({ by, vendors: texts, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
     const tooLarge = /^Le texte de la déclaration pèserait 1\u202f60\d\u00a0ko, 1\u202f500\u00a0ko au plus \(Temporal refuse tout message de plus de 2\u00a0Mo\)\u00a0: raccourcissez .* \(les plus longs\u00a0: v1, v2, v3\)\.$/;
     expect(french(failure(() => kase.checkDraft({ by })))).toMatch(tooLarge);
-    const app = createWebApp({
-      config,
-      signIn: {} as OidcSignIn,
-      dossier: async () => ({}) as never,
-      campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
-      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-    });
-    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
-    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+    const html = await frenchStatementPage(kase);
     const shown = /<p id="statement-too-large">([^<]*)<\/p>/.exec(html)?.[1];
     expect(shown?.replaceAll('&#x27;', "'")).toMatch(tooLarge);
     expect(html).not.toContain("the statement's text would take");
