@@ -1,7 +1,7 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
+import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
@@ -12,7 +12,7 @@ import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { refusalSentence, wordedRefusal } from '../../web/refusals';
+import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { checkConfirmInbound } from '../../workflows/inbox-rules';
@@ -698,6 +698,14 @@ describe('dates, times and names as the workspace writes them', () => {
     expect(views.zoneName('UTC', 'fr', at)).toBe('UTC');
     expect(views.zoneName('Europe/London', 'fr', at)).toBe('heure\u00a0: Royaume-Uni');
     expect(views.text('fr', 'hint.time-zone', { zone: 'UTC' })).toBe('UTC, le fuseau horaire de l’autorité responsable');
+  });
+
+  it('names a missing text from every source the workflows list, and no other', () => {
+    const views = loadViews();
+    for (const source of TEXT_SOURCE_KINDS) {
+      for (const language of ['en', 'fr'] as const) expect(missingTextWords({ source, field: 'summary', language: 'fr' }, language, views), `${source} in ${language}`).toBeDefined();
+    }
+    expect(missingTextWords({ source: 'elsewhere', field: 'summary', language: 'fr' }, 'en', views)).toBeUndefined();
   });
 
   it('elides "de" before a French name that begins with a vowel, and keeps it before a consonant or an h', () => {
