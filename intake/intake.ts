@@ -51,7 +51,7 @@ const ASSIGNED_TO = 'X-Dossier-Assigned-To';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
  * first claim in the folder's order decides, so two officers never both record it. Removed when the
- * decision is done or failed.
+ * decision is done or failed, or, left by a process that died, by the next decision once stale.
  */
 export const CLAIMS_FOLDER = 'Claims';
 const CLAIM = 'X-Dossier-Claim';
