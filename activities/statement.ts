@@ -26,7 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
-import { frenchSpacing } from '../workflows/locale';
+import { frenchSpacing } from './french-spacing';
 import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 

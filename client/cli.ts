@@ -91,7 +91,7 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
     const exitCode =
       error.code === ClientErrorCode.NotFound
         ? EXIT.notFound
-        : error.code === ClientErrorCode.Refused || error.code === ClientErrorCode.AlreadyStarted
+        : error.code === ClientErrorCode.Refused || error.code === ClientErrorCode.AlreadyStarted || error.code === ClientErrorCode.Busy
           ? EXIT.refused
           : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable

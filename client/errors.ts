@@ -16,6 +16,8 @@ export const ClientErrorCode = {
   /** The server is up but no worker polls the task queue: queries and updates would wait. */
   NoWorker: 'NoWorker',
   Configuration: 'Configuration',
+  /** Someone else's request on the same thing is under way: try again once it has finished. */
+  Busy: 'Busy',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

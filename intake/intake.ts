@@ -19,6 +19,7 @@ import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMes
 import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
 import { senderVerdict } from './sender-check';
+import { sentence } from './wording';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
 export const ORIGINALS_FOLDER = 'Originals';
@@ -50,12 +51,16 @@ const ASSIGNED_TO = 'X-Dossier-Assigned-To';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
  * first claim in the folder's order decides, so two officers never both record it. Removed when the
- * decision is done or failed.
+ * decision is done or failed, or, left by a process that died, by the next decision once stale.
  */
 export const CLAIMS_FOLDER = 'Claims';
 const CLAIM = 'X-Dossier-Claim';
-/** A claim older than this is left by a decision that never finished (its process died): it no longer holds the message. */
-const CLAIM_LIFETIME_MS = 10 * 60_000;
+/**
+ * A claim older than this is left by a decision that never finished (its process died): it no longer
+ * holds the message, and the next decision deletes it. Officers blocked meanwhile are told how long.
+ */
+export const CLAIM_LIFETIME_MINUTES = 10;
+const CLAIM_LIFETIME_MS = CLAIM_LIFETIME_MINUTES * 60_000;
 /**
  * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
  * message, which an assigned note (its header alone) cannot give again.
@@ -439,9 +444,10 @@ export class Intake {
 
   /**
    * Runs an officer's decision on a held message under a claim on it. Another officer's live claim
-   * came first: the message is about to leave the pen, and this officer is told it is gone from it
-   * (as when it has gone). A claim made after the first decision finished finds it gone too, since
-   * the claim comes before the message is looked up.
+   * came first: this officer is told the message is being decided (it may stay in the pen, should
+   * that decision never finish). A claim made after the first decision finished finds the message
+   * gone, since the claim comes before the message is looked up. Stale claims (of a decision whose
+   * process died) are deleted on the way, any message's, so the folder holds only live ones.
    */
   private async decide<T>(heldIn: string | undefined, messageId: string, decision: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(`${holdingFolder(heldIn)}\n${messageId}`).digest('hex').slice(0, 40);
@@ -449,13 +455,20 @@ export class Intake {
     const mine = await this.options.mailbox.append(Buffer.from(`${line}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
     try {
       const now = Date.now();
-      for await (const claim of this.options.mailbox.messagesWithHeader(CLAIMS_FOLDER, CLAIM, key, { maxBytes: HEADER_LIMIT })) {
-        if (!claim.raw.toString('latin1').startsWith(`${line}\r\n`)) continue;
-        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) continue;
-        // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
-        if (mine !== undefined && claim.ref !== mine) throw goneFromPen(heldIn, messageId);
-        break;
+      let first: string | undefined;
+      const stale: string[] = [];
+      // The whole folder, not this message's claims alone: a claim left on a message nobody decides again is deleted too.
+      for await (const claim of this.options.mailbox.messages(CLAIMS_FOLDER, { maxBytes: HEADER_LIMIT })) {
+        if (claim.ref === mine) {
+          first ??= claim.ref;
+          continue;
+        }
+        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) stale.push(claim.ref);
+        else if (claim.raw.toString('latin1').startsWith(`${line}\r\n`)) first ??= claim.ref;
       }
+      for (const ref of stale) await this.options.mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
+      // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
+      if (mine !== undefined && first !== undefined && first !== mine) throw beingDecided(messageId);
       return await decision();
     } finally {
       if (mine !== undefined) await this.options.mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
@@ -578,6 +591,11 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
 }
 
 /** No such message in the pen (never held there, or gone from it): the workspace then says what became of it. */
+/** Another officer's decision on the message is under way (or died less than the claim's lifetime ago). */
+function beingDecided(messageId: string): DossierClientError {
+  return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: CLAIM_LIFETIME_MINUTES })}`);
+}
+
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
   return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
 }

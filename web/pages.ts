@@ -9,7 +9,7 @@ import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
-import type { HeldFate } from '../intake/intake';
+import { CLAIM_LIFETIME_MINUTES, type HeldFate } from '../intake/intake';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -658,6 +658,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       if (isGoneFromPen(err)) {
         return c.html(await goneFromPen(c, messageId, { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+      }
+      // Another officer's decision on it is under way: the message is still in the pen, and the form stays as typed.
+      if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
+        const field = action === 'dismiss' ? 'reason' : campaignId ? 'vendor' : 'campaign';
+        const errors = { [field]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } };
+        return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 409);
       }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = notFound;

@@ -4,7 +4,7 @@
 // as an English sentence only: the fixed sentences Dossier's code wrote are recognised whole, with
 // their values, and given their code. Anything else (a newer worker's code or sentence) is shown as it came.
 import { ENDED_REASON } from '../client/errors';
-import { CAMPAIGN_PHASES, type MissingText } from '../workflows/messages';
+import { CAMPAIGN_PHASES, TEXT_SOURCE_KINDS, type MissingText } from '../workflows/messages';
 import { REFUSALS, refusalList, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 import { FIELDS } from '../workflows/text-rules';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, LANGUAGES, PRINCIPLES, type InboundMessage, type Language, type Principle } from '../workflows/types';
@@ -154,8 +154,6 @@ function textsListed(value: string): number {
   return parsedTexts(value)?.length ?? Infinity;
 }
 
-const TEXT_SOURCE_KEYS = ['summary', 'findings', 'demonstrations', 'reason', 'conclusions'];
-
 /**
  * A public text the next version lacks, in `language` ("résumé de zoom en français (fichier du texte
  * de la déclaration)"); undefined for a source, field or language this release does not know.
@@ -163,7 +161,7 @@ const TEXT_SOURCE_KEYS = ['summary', 'findings', 'demonstrations', 'reason', 'co
 export function missingTextWords(text: unknown, language: Language, views: Views): string | undefined {
   if (typeof text !== 'object' || text === null) return undefined;
   const { source, vendorId, field, language: missingIn } = text as Partial<MissingText>;
-  if (!TEXT_SOURCE_KEYS.includes(source as string) || !LANGUAGES.includes(missingIn as Language) || typeof field !== 'string') return undefined;
+  if (!(TEXT_SOURCE_KINDS as readonly string[]).includes(source as string) || !LANGUAGES.includes(missingIn as Language) || typeof field !== 'string') return undefined;
   if (vendorId !== undefined && typeof vendorId !== 'string') return undefined;
   const which = fieldWords(field, language, views);
   if (which === undefined) return undefined;

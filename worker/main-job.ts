@@ -15,7 +15,7 @@ import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
 import { describeConfig, parseWorkerConfig } from './config';
-import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { defaultMetricsAddress, installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
@@ -50,8 +50,8 @@ export async function runMainJob(argv: string[]): Promise<void> {
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
     console.log(`Metrics              http://${metricsAddress}/metrics`);
-    const digest = await ensureOfficerDigestSchedule(await connection.client(), { taskQueue: config.taskQueue });
-    console.log(`Officer digest       daily at 06:00 UTC (Schedule ${digest === 'created' ? 'created' : 'already there'})`);
+    const digest = { taskQueue: config.taskQueue };
+    console.log(`Officer digest       ${digestScheduleLine(await ensureOfficerDigestSchedule(await connection.client(), digest), digest)}`);
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.
     if (embedded.reusedFrom === undefined) {
       workspace = await startWorkspaceFor(connection, embedded.env, undefined, store);

@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import { describeConfig, parseWorkerConfig } from './config';
-import { ensureOfficerDigestSchedule } from './officer-digest-schedule';
+import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { startUpFailureMessage } from './start-up-errors';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
  */
 async function ensureDigestSchedule(client: Client, taskQueue: string): Promise<void> {
   try {
-    const digest = await ensureOfficerDigestSchedule(client, { taskQueue });
-    console.log(`Officer digest: daily at 06:00 UTC (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} ${digest === 'created' ? 'created' : 'already there'})`);
+    const options = { taskQueue };
+    console.log(`Officer digest: ${digestScheduleLine(await ensureOfficerDigestSchedule(client, options), options)}`);
   } catch (err) {
     console.warn(
       `Officer digest: cannot create the Schedule ${OFFICER_DIGEST_SCHEDULE_ID} (${(err as Error).message}); no digest is sent until it exists: ` +

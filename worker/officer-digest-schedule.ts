@@ -3,10 +3,13 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import { OFFICER_DIGEST_SCHEDULE_ID, type OfficerDigestInput } from '../workflows/officer-digest';
 
+/** Hour of the day (UTC) the digest goes out unless told otherwise: before the working day in Europe and the Americas' night. */
+export const DEFAULT_DIGEST_HOUR_UTC = 6;
+
 export interface DigestScheduleOptions {
   taskQueue: string;
   scheduleId?: string;
-  /** Hour of the day (UTC) the digest goes out; default 6, before the working day in Europe and the Americas' night. */
+  /** Hour of the day (UTC) the digest goes out; DEFAULT_DIGEST_HOUR_UTC when absent. */
   hourUtc?: number;
   input?: OfficerDigestInput;
 }
@@ -17,7 +20,7 @@ export async function ensureOfficerDigestSchedule(client: Client, options: Diges
   try {
     await client.schedule.create({
       scheduleId,
-      spec: { calendars: [{ hour: options.hourUtc ?? 6, minute: 0 }] },
+      spec: { calendars: [{ hour: digestHour(options), minute: 0 }] },
       action: {
         type: 'startWorkflow',
         workflowType: 'officerDigest',
@@ -31,4 +34,18 @@ export async function ensureOfficerDigestSchedule(client: Client, options: Diges
     if (err instanceof ScheduleAlreadyRunning) return 'exists';
     throw err;
   }
+}
+
+/**
+ * What a start-up says of the Schedule it ensured, from the same options: `daily at 06:00 UTC
+ * (Schedule dossier-officer-digest created)`. One found already there keeps its own spec.
+ */
+export function digestScheduleLine(outcome: 'created' | 'exists', options: DigestScheduleOptions): string {
+  const hour = String(digestHour(options)).padStart(2, '0');
+  const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
+  return `daily at ${hour}:00 UTC (Schedule ${scheduleId} ${outcome === 'created' ? 'created' : 'already there'})`;
+}
+
+function digestHour(options: Pick<DigestScheduleOptions, 'hourUtc'>): number {
+  return options.hourUtc ?? DEFAULT_DIGEST_HOUR_UTC;
 }

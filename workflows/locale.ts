@@ -121,37 +121,6 @@ export function frenchHour(text: string): string {
 }
 
 /**
- * French text as French typography sets it: a narrow no-break space (U+202F) before « : ; ? ! » and
- * inside guillemets, where a writer typed an ordinary space (a line could then start with the colon)
- * or none. The authorities' own text is typed in a form field; their templates already hold them.
- * Only after a word: a URL's "https:" or a time's "14:30" is left alone, and so is a quotation in
- * English quotes.
- * @example frenchSpacing('Champ : voir ; pourquoi? « ceci »') // 'Champ\u202f: voir\u202f; pourquoi\u202f? «\u202fceci\u202f»'
- */
-export function frenchSpacing(text: string): string {
-  // A quotation in English quotes ("…" or “…”) is its author's own text, often English: its
-  // punctuation stays as typed. Each is set aside as one character that, like a quote mark, is
-  // neither a letter nor a space, so the rules around it read the same.
-  if (text.includes(QUOTATION)) return spaced(text);
-  const quotations: string[] = [];
-  const masked = text.replace(/"[^"]*"|“[^”]*”/g, (quotation) => (quotations.push(quotation), QUOTATION));
-  let n = 0;
-  return spaced(masked).replace(new RegExp(QUOTATION, 'g'), () => quotations[n++]!);
-}
-
-/** A private-use character: it stands for a quotation while the rest is spaced. */
-const QUOTATION = '\ue000';
-
-function spaced(text: string): string {
-  return text
-    .replace(/[ \t]+([:;?!»])/g, '\u202f$1')
-    .replace(/«[ \t]+/g, '«\u202f')
-    .replace(/([\p{L}\p{N})\]])([:;?!])(?=\s|$)/gu, '$1\u202f$2')
-    .replace(/«(?=[\p{L}\p{N}])/gu, '«\u202f')
-    .replace(/([\p{L}\p{N}.!?…])»/gu, '$1\u202f»');
-}
-
-/**
  * Each principle's title from one language's section of templates/words.yaml (its `principles:`),
  * which the letters and the workspace both read: a title missing or blank comes back as the problem
  * to fix, which each loader throws as its own error, so neither starts with a heading left empty.

@@ -391,8 +391,9 @@ export interface StatementChangeRequest extends StatementApproval {
   comment: string;
 }
 
-/** Where the lead enters a kind of public text (statement-text.ts, TEXT_SOURCES). */
-export type TextSource = 'summary' | 'findings' | 'demonstrations' | 'reason' | 'conclusions';
+/** Where the lead enters a kind of public text (statement-text.ts, TEXT_SOURCES, names each). */
+export const TEXT_SOURCE_KINDS = ['summary', 'findings', 'demonstrations', 'reason', 'conclusions'] as const;
+export type TextSource = (typeof TEXT_SOURCE_KINDS)[number];
 
 /**
  * A public text the next version lacks, named by keys, not English words, so a page says it in its

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { refused } from '../../client/errors';
 import { ImapMailbox } from '../../intake/imap-mailbox';
-import { DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
+import { CLAIMS_FOLDER, DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
 import { holdingFolder, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import type { RecordInboundResult } from '../../workflows/messages';
@@ -165,7 +165,7 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     home = undefined;
   });
 
-  it('goes to one engagement only: the second officer is told it has gone from the pen', async () => {
+  it('goes to one engagement only: the second officer is told it is being decided or has gone from the pen, and no claim is left', async () => {
     home = make();
     const { first, second } = home;
     await Promise.all([first.open(), second.open()]);
@@ -195,7 +195,47 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     expect(recorded).toHaveLength(1);
     expect(decided.map((d) => d.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = decided.find((d): d is PromiseRejectedResult => d.status === 'rejected')!.reason;
-    expect(refused).toMatchObject({ code: 'NotFound' });
+    // Told it is being decided while the first decision runs, or gone from the pen once it has finished.
+    expect(['Busy', 'NotFound']).toContain(refused.code);
     expect(await refusingIntake(first).held('vc')).toEqual([]);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('is said to be under another officer’s decision while one whose process died holds it, then decided, its claims deleted', async () => {
+    home = make();
+    const { first, second } = home;
+    await Promise.all([first.open(), second.open()]);
+    for (const id of ['<died-on@zoom.test>', '<also-died-on@zoom.test>']) await first.append(await late(id));
+    await refusingIntake(first).pass();
+    // A workspace whose process dies in the middle of recording: its decisions never finish, their claims stay.
+    const dying = new Intake({
+      mailbox: second,
+      dossier: { recordInbound: () => new Promise<never>(() => undefined) },
+      documents: { reference: async () => undefined, save: async () => undefined } as never,
+      directory,
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+    });
+    void dying.assign('vc', '<died-on@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque');
+    void dying.assign('vc', '<also-died-on@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await all(first.messages(CLAIMS_FOLDER))).toHaveLength(2);
+    const blocked = await acceptingIntake(first)
+      .dismiss('vc', '<died-on@zoom.test>', 'Officer Tremblay', 'answered by telephone')
+      .then(() => undefined, (err: unknown) => err);
+    expect(blocked).toMatchObject({ code: 'Busy' });
+    expect((blocked as Error).message).toContain('Another officer is assigning or dismissing this message right now');
+    expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toContain('<died-on@zoom.test>');
+    expect(await all(first.messages(CLAIMS_FOLDER))).toHaveLength(2);
+    // Eleven minutes on, past a claim's lifetime: the dead decisions hold nothing, and their claims go with the next decision.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => now + 11 * 60_000);
+    try {
+      await acceptingIntake(first).dismiss('vc', '<died-on@zoom.test>', 'Officer Tremblay', 'answered by telephone');
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toEqual(['<also-died-on@zoom.test>']);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
   });
 });

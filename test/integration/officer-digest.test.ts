@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import type { CampaignRef } from '../../workflows/types';
-import { ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
+import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
@@ -14,6 +14,19 @@ describe('officer digest', () => {
   const env = useDossier();
   afterEach(() => {
     env.sink.recipientPolicy = () => undefined;
+  });
+
+  it('says at start-up the hour its Schedule was given, not the default one', async () => {
+    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-hour'), hourUtc: 21 };
+    const schedule = env.client.schedule.getHandle(options.scheduleId);
+    try {
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} created)`);
+      expect((await schedule.describe()).spec.calendars?.[0]?.hour).toEqual([{ start: 21, end: 21, step: 1 }]);
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} already there)`);
+      expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('daily at 06:00 UTC (Schedule dossier-officer-digest created)');
+    } finally {
+      await schedule.delete();
+    }
   });
 
   it('mails each officer, in their language, what is overdue and what falls due within its horizon (seven days unless given another), saying which, and nobody else', { timeout: 180_000 }, async () => {

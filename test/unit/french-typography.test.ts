@@ -14,7 +14,7 @@ import { renderStatementPdf } from '../../activities/statement';
 import { TEMPLATES_DIR } from '../../activities/templates';
 import { auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
-import { frenchSpacing } from '../../workflows/locale';
+import { frenchSpacing } from '../../activities/french-spacing';
 import type { OutgoingMessage, StatementDraft } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
@@ -122,6 +122,20 @@ describe('French typography', () => {
     expect(frenchSpacing('Zoom écrit : "Privacy first: always!" ; puis “Why not? Ask us!” et voilà !')).toBe(
       'Zoom écrit\u202f: "Privacy first: always!"\u202f; puis “Why not? Ask us!” et voilà\u202f!',
     );
+  });
+
+  it('leaves an exclamation mark typed against a capitalised word inside a line as it is, since it may be the name’s own', () => {
+    expect(frenchSpacing('Yahoo! Inc. et Yum! Brands ont répondu! Enfin!\nMerci!')).toBe('Yahoo! Inc. et Yum! Brands ont répondu\u202f! Enfin\u202f!\nMerci\u202f!');
+    // Typed with a space, it is punctuation: the space becomes the narrow no-break one.
+    expect(frenchSpacing('Enfin ! Ils ont répondu.')).toBe('Enfin\u202f! Ils ont répondu.');
+  });
+
+  it('leaves a colon that starts a token, as in an IPv6 address, with the space typed before it', () => {
+    expect(frenchSpacing('L’adresse IPv6 ::1 et le port :8080 : voir la note.')).toBe('L’adresse IPv6 ::1 et le port :8080\u202f: voir la note.');
+  });
+
+  it('spaces a closing guillemet after punctuation as the opening one', () => {
+    expect(frenchSpacing('Le schéma «HTTPS:» et «voir ;» puis «(sic)»')).toBe('Le schéma «\u202fHTTPS:\u202f» et «\u202fvoir\u202f;\u202f» puis «\u202f(sic)\u202f»');
   });
 
   it('repeats the signatories\' change requests in each recipient\'s language and typography', async () => {

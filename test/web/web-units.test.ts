@@ -1,7 +1,7 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS } from '../../workflows/messages';
+import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
@@ -12,7 +12,7 @@ import { submittedOnce } from '../../web/pages';
 import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { refusalSentence, wordedRefusal } from '../../web/refusals';
+import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { checkConfirmInbound } from '../../workflows/inbox-rules';
@@ -587,6 +587,44 @@ describe('a held message assigned or dismissed by another officer while a form o
   });
 });
 
+describe('a held message another officer is deciding when a form on it is sent', () => {
+  const held = { ref: '1', messageId: '<busy@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const busy = () => Promise.reject(new DossierClientError(ClientErrorCode.Busy, '<busy@zoom.test>: another officer is deciding it'));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () =>
+      ({
+        intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: 'Our answers.', attachments: [] }), assign: busy, dismiss: busy, fate: async () => undefined },
+        close: async () => {},
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 's'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('stays on the message, saying in the page’s language that someone else is deciding it, not that it is gone', async () => {
+    const fr = await post('fr', '/held/vc/dismiss', { messageId: '<busy@zoom.test>', reason: 'Publicité' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('Un autre agent est en train de rattacher ou d’écarter ce message\u00a0: consultez de nouveau le courrier en attente dans un instant. S’il y est encore dans 10 minutes');
+    expect(fr.text).toContain('Publicité');
+    expect(fr.text).not.toContain('n’est plus dans le courrier en attente');
+    const en = await post('en', '/held/vc/assign', { messageId: '<busy@zoom.test>', vendor: 'zoom' });
+    expect(en.status).toBe(409);
+    expect(en.text).toContain('Another officer is assigning or dismissing this message right now');
+    expect(en.text).toContain('Our answers.');
+  });
+});
+
 describe('a co-signatory’s campaigns list', () => {
   const opc = { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' }, article: { fr: 'le' as const } };
   const ico = { id: 'ico', name: { en: 'Information Commissioner’s Office', fr: 'Information Commissioner’s Office' } };
@@ -660,6 +698,14 @@ describe('dates, times and names as the workspace writes them', () => {
     expect(views.zoneName('UTC', 'fr', at)).toBe('UTC');
     expect(views.zoneName('Europe/London', 'fr', at)).toBe('heure\u00a0: Royaume-Uni');
     expect(views.text('fr', 'hint.time-zone', { zone: 'UTC' })).toBe('UTC, le fuseau horaire de l’autorité responsable');
+  });
+
+  it('names a missing text from every source the workflows list, and no other', () => {
+    const views = loadViews();
+    for (const source of TEXT_SOURCE_KINDS) {
+      for (const language of ['en', 'fr'] as const) expect(missingTextWords({ source, field: 'summary', language: 'fr' }, language, views), `${source} in ${language}`).toBeDefined();
+    }
+    expect(missingTextWords({ source: 'elsewhere', field: 'summary', language: 'fr' }, 'en', views)).toBeUndefined();
   });
 
   it('elides "de" before a French name that begins with a vowel, and keeps it before a consonant or an h', () => {

@@ -1,0 +1,43 @@
+// The French statement's typography on the authorities' own text (typed in a form field, unlike the
+// templates, which already hold their no-break spaces): the PDF sets it as French typography does.
+// Pure; only the statement activity uses it.
+
+/**
+ * French text as French typography sets it: a narrow no-break space (U+202F) before « : ; ? ! » and
+ * inside guillemets, where a writer typed an ordinary space (a line could then start with the colon)
+ * or none. Only punctuation is spaced: a colon that starts a token (a URL's "https:", "14:30", IPv6's
+ * "::1", ":8080") is left alone, and so is a quotation in English quotes. An exclamation mark typed
+ * against a capitalised word, inside a line, is left as typed: it may be the name's own ("Yahoo! Inc.",
+ * "Yum! Brands"), and a space inside a name is worse than one missing after an exclamation; after a
+ * lower-case word ("compte! Aussi"), or ending the text or a line, it is punctuation.
+ * @example frenchSpacing('Champ : voir ; pourquoi? « ceci »') // 'Champ\u202f: voir\u202f; pourquoi\u202f? «\u202fceci\u202f»'
+ */
+export function frenchSpacing(text: string): string {
+  // A quotation in English quotes ("…" or “…”) is its author's own text, often English: its
+  // punctuation stays as typed. Each is set aside as one character that, like a quote mark, is
+  // neither a letter nor a space, so the rules around it read the same.
+  if (text.includes(QUOTATION)) return spaced(text);
+  const quotations: string[] = [];
+  const masked = text.replace(/"[^"]*"|“[^”]*”/g, (quotation) => (quotations.push(quotation), QUOTATION));
+  let n = 0;
+  return spaced(masked).replace(new RegExp(QUOTATION, 'g'), () => quotations[n++]!);
+}
+
+/** A private-use character: it stands for a quotation while the rest is spaced. */
+const QUOTATION = '\ue000';
+
+/** After punctuation: a space, the end, a closing mark or more punctuation ("?!"); anything else starts a token. */
+const ENDS_PUNCTUATION = String.raw`(?=[\s»)\]"”${QUOTATION}?!.…]|$)`;
+
+function spaced(text: string): string {
+  return text
+    .replace(new RegExp(`[ \\t]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), '\u202f$1')
+    .replace(/[ \t]+»/g, '\u202f»')
+    .replace(/«[ \t]+/g, '«\u202f')
+    .replace(/([\p{L}\p{N})\]])([:;?])(?=\s|$)/gu, '$1\u202f$2')
+    .replace(/([\p{L}\p{N}]+|[)\]])!(?=\s|$)/gu, (typed, word: string, at: number, whole: string) =>
+      /^\p{Lu}/u.test(word) && !/^[ \t]*(?:[\r\n]|$)/.test(whole.slice(at + typed.length)) ? typed : `${word}\u202f!`,
+    )
+    .replace(/«(?=[\p{L}\p{N}(\[])/gu, '«\u202f')
+    .replace(/([\p{L}\p{N}.!?…:;)\]])»/gu, '$1\u202f»');
+}
