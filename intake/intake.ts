@@ -344,11 +344,15 @@ export class Intake {
     // The copy is written before the original leaves the inbox, so a crash in between loses nothing.
     const copy = await this.options.mailbox.append(Buffer.concat([Buffer.from(annotation), stored.raw]), pen);
     const moved = await this.options.mailbox.move(stored.ref, ORIGINALS_FOLDER);
-    // Not moved: another intake settled it first (held with its own copy, or recorded). Moved, but
-    // the pen already holds a copy: another intake held it at the same moment (Dovecot moves it for
-    // both) or a pass was cut short after its copy. The first copy stays; a spare would be decided
-    // with it and come back to the pen if written after that decision.
-    if (copy !== undefined && (!moved || (await this.copiedBefore(pen, read.messageId, copy)))) await this.options.mailbox.discard(copy, pen);
+    // The first copy in the pen stays and every later one goes, whoever moved the original: Dovecot
+    // tells both of two intakes holding a message at once that they moved it, or tells the one that
+    // copied first that it did not, and both discarding then left the pen without it. Not moved, and
+    // no earlier copy: the other intake's copy may already be decided (a spare would come back to the
+    // pen after that decision); the pen is read first, so a copy decided meanwhile is found either way.
+    const spare =
+      copy !== undefined &&
+      ((await this.copiedBefore(pen, read.messageId, copy)) || (!moved && (await this.fate(read.messageId)) !== undefined));
+    if (spare) await this.options.mailbox.discard(copy, pen);
     if (!moved) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
   }

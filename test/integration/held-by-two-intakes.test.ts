@@ -121,6 +121,29 @@ describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) 
     expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
   });
 
+  it('stays as one copy when the intake that copied it first is the one told the original is gone', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<twice-5@zoom.test>'));
+    const [a] = await all(first.messages());
+    const [b] = await all(second.messages());
+    // The first intake copies it, then waits to move it until the second has copied, moved and settled it.
+    let secondDone!: () => void;
+    const settledBySecond = new Promise<void>((resolve) => (secondDone = resolve));
+    let firstCopied!: () => void;
+    const copiedByFirst = new Promise<void>((resolve) => (firstCopied = resolve));
+    const waitingToMove = Object.create(first, {
+      append: { value: async (raw: Buffer, folder: string) => first.append(raw, folder).finally(() => firstCopied()) },
+      move: { value: async (ref: string, folder: string) => settledBySecond.then(() => first.move(ref, folder)) },
+    }) as MailboxSource;
+    const firstHandled = refusingIntake(waitingToMove).handle(a);
+    await copiedByFirst;
+    expect(await refusingIntake(second).handle(b)).toMatchObject({ outcome: 'held' });
+    secondDone();
+    expect(await firstHandled).toEqual({ messageId: '<twice-5@zoom.test>', outcome: 'taken' });
+    expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toEqual(['<twice-5@zoom.test>']);
+    expect(await all(first.messages(holdingFolder('vc')))).toHaveLength(1);
+  });
+
   it('stays as one copy when the second intake finds the original gone in the middle of its own pass', async () => {
     const { first, second } = await open();
     await first.append(await late('<twice-4@zoom.test>'));
