@@ -17,6 +17,15 @@ import { until } from '../helpers/until';
 import { silentRelay } from '../helpers/silent-relay';
 import { startWorkerProcess } from '../helpers/worker-process';
 
+/** `npm run worker`'s own entry point as a child process: its last output and its exit code. */
+function mainWorker(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'worker', 'main.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
 describe('npm run worker on SIGTERM', () => {
   const env = useDossier();
 
@@ -30,23 +39,16 @@ describe('npm run worker on SIGTERM', () => {
     relay.listen(0, '127.0.0.1');
     await once(relay, 'listening');
     const taskQueue = `${env.taskQueue}-sigterm`;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'worker', 'main.ts')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...env.childEnv,
-        SMTP_URL: `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`,
-        DOSSIER_TASK_QUEUE: taskQueue,
-        DOSSIER_STATE_DIR: join(env.scratch, 'sigterm-state'),
-        DOSSIER_OUTPUT_DIR: join(env.scratch, 'sigterm-out'),
-        DOSSIER_SHUTDOWN_GRACE_SECONDS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, output, exited } = mainWorker({
+      ...env.childEnv,
+      SMTP_URL: `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+      DOSSIER_TASK_QUEUE: taskQueue,
+      DOSSIER_STATE_DIR: join(env.scratch, 'sigterm-state'),
+      DOSSIER_OUTPUT_DIR: join(env.scratch, 'sigterm-out'),
+      DOSSIER_SHUTDOWN_GRACE_SECONDS: '1',
     });
-    let output = '';
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await until(async () => output, (o) => o.includes("state: 'RUNNING'"), 'the worker to poll', 90_000);
+      await until(async () => output(), (o) => o.includes("state: 'RUNNING'"), 'the worker to poll', 90_000);
       const input = engagementInput(env.uniqueId('sigterm'), 'zoom', patientPolicy());
       const handle = await env.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
       await until(async () => held.size, (n) => n > 0, 'the letter to reach the relay', 30_000);
@@ -55,8 +57,8 @@ describe('npm run worker on SIGTERM', () => {
       child.kill('SIGTERM');
       // The send gives up at the relay's greeting timeout (10 s); the process must end soon after.
       const ended = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 40_000))]);
-      expect(ended, `the worker after SIGTERM (${Math.round((Date.now() - stoppedAt) / 1000)} s):\n${output}`).toBe(0);
-      expect(output).toContain('Dossier worker stopped.');
+      expect(ended, `the worker after SIGTERM (${Math.round((Date.now() - stoppedAt) / 1000)} s):\n${output()}`).toBe(0);
+      expect(output()).toContain('Dossier worker stopped.');
       await handle.terminate('test over');
     } finally {
       child.kill('SIGKILL');
@@ -76,16 +78,9 @@ describe('npm run worker on SIGTERM', () => {
       DOSSIER_OUTPUT_DIR: join(env.scratch, 'mid-send-out'),
       DOSSIER_SHUTDOWN_GRACE_SECONDS: '1',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'worker', 'main.ts')], {
-      cwd: PROJECT_ROOT,
-      env: { ...workerEnv, SMTP_URL: relay.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, output, exited } = mainWorker({ ...workerEnv, SMTP_URL: relay.url });
     try {
-      await until(async () => output, (o) => o.includes("state: 'RUNNING'"), 'the worker to poll', 90_000);
+      await until(async () => output(), (o) => o.includes("state: 'RUNNING'"), 'the worker to poll', 90_000);
       const id = env.uniqueId('mid-send');
       const input = engagementInput(id, 'zoom', patientPolicy());
       const handle = await env.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
@@ -95,9 +90,9 @@ describe('npm run worker on SIGTERM', () => {
       child.kill('SIGTERM');
       const ended = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
       const seconds = (Date.now() - stoppedAt) / 1000;
-      expect(ended, `the worker after SIGTERM (${seconds.toFixed(1)} s):\n${output}`).toBe(0);
+      expect(ended, `the worker after SIGTERM (${seconds.toFixed(1)} s):\n${output()}`).toBe(0);
       // The grace (1 s), then the send gives up; not the relay's 30 s socket timeout.
-      expect(seconds, `seconds from SIGTERM to exit:\n${output}`).toBeLessThan(10);
+      expect(seconds, `seconds from SIGTERM to exit:\n${output()}`).toBeLessThan(10);
 
       // The send is retried on another worker, which takes the stopped one's claim over and sends it once.
       const next = await startWorkerProcess({ ...workerEnv, SMTP_URL: env.sink.url });
