@@ -350,13 +350,19 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 2: the signatories are answering on it; edit the text first.');
   });
 
-  it('counts a request that never reached a signatory as unseen, so the next version says what changed since the one it did see', () => {
+  /** Version 1 drafted with every text and sent for approval: fdpic is asked to approve it. */
+  function version1AskedOfFdpic() {
     const kase = editLoop();
     kase.engagementEnded('cisco', concluded('cisco'));
     kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
     kase.startApproval(NOW);
     const fdpic = kase.authorities[1]!;
     expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 1 });
+    return { kase, fdpic };
+  }
+
+  it('counts a request that never reached a signatory as unseen, so the next version says what changed since the one it did see', () => {
+    const { kase, fdpic } = version1AskedOfFdpic();
     kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
     kase.requestDraft({ by: LEAD }, LATER);
     expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 2, sinceVersion: 1 });
@@ -373,12 +379,7 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
   });
 
   it('counts a first request that never reached a signatory as no version seen', () => {
-    const kase = editLoop();
-    kase.engagementEnded('cisco', concluded('cisco'));
-    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
-    kase.startApproval(NOW);
-    const fdpic = kase.authorities[1]!;
-    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 1 });
+    const { kase, fdpic } = version1AskedOfFdpic();
     kase.requestNotSent(fdpic, 1, undefined);
     kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
     kase.requestDraft({ by: LEAD }, LATER);
