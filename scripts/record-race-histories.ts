@@ -21,7 +21,8 @@
 // before it went out or at publication; the lead's next is (statement-sent-back-not-sent-unchecked). A
 // version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). A
 // version a signatory sent back while it was being printed, not sent either (statement-sent-back-not-sent). A
-// version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled). Revision 6: an engagement withdrawn with a demonstration
+// version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled);
+// one the relay was handling then, and turned away after, cancelled too (statement-request-failed-once-cancelled). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
@@ -115,6 +116,8 @@ async function main() {
     /** Approval requests of this campaign the relay turns away for now, and how many it did. */
     requestsTurnedAway: undefined as string | undefined,
     turnedAway: 0,
+    /** The approval request to this address, held with the relay, then turned away for now. */
+    requestHeldFor: undefined as { email: string; gate: ReturnType<typeof gate>; asked: number } | undefined,
   };
   const { code } = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
   const nc = await NativeConnection.connect({ address: server.address });
@@ -131,6 +134,12 @@ async function main() {
         if (message.kind === 'approval-request' && message.campaign.id === held.requestsTurnedAway) {
           held.turnedAway++;
           throw new Error('connect ECONNREFUSED (the relay is down for now)');
+        }
+        const heldFor = held.requestHeldFor;
+        if (message.kind === 'approval-request' && heldFor && message.to[0]?.email === heldFor.email) {
+          heldFor.asked++;
+          await heldFor.gate.opened;
+          throw new Error('451 Mailbox busy, try later (the relay turned it away for now)');
         }
         return activities.sendMessage(message);
       },
@@ -600,6 +609,36 @@ async function main() {
       const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
       console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
       await save('campaign-statement-stale-requests-cancelled', campaigns.handle(id));
+    }
+    if (wanted('statement-request-failed-once-cancelled')) {
+      // Version 1's request to the lead is with the relay when a signatory sends version 1 back; the
+      // relay then turns it away for now: it counts as cancelled, and the lead's version 2 goes out.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-request-failed-once-cancelled';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '10 minutes' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      await campaigns.start(input);
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      const lead = input.campaign.authorities.find((a) => a.lead)!.contact.email;
+      held.requestHeldFor = { email: lead, gate: gate(), asked: 0 };
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => held.requestHeldFor!.asked, (n) => n === 1, "version 1's request to the lead with the relay");
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      held.requestHeldFor.gate.open();
+      await sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<change-request-v1-fdpic.campaign.${id}@`), 60_000);
+      held.requestHeldFor = undefined;
+      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, OFFICER);
+      await sink.waitFor(1, requested(2, 'opc'), 60_000);
+      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await save('campaign-statement-request-failed-once-cancelled', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

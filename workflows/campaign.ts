@@ -22,7 +22,7 @@ import {
   upsertMemo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { documents, documentsGivingUpAfter, email, emailSentUnlessCancelled, sendOrExplain } from './delivery';
+import { documents, documentsGivingUpAfter, email, emailSentUnlessCancelled, failedOnceCancelRequested, sendOrExplain } from './delivery';
 import { CampaignCase, type CampaignResult } from './campaign-state';
 import { engagement } from './engagement';
 import { ENGAGEMENT_REVISION, engagementInputProblem } from './engagement-rules';
@@ -149,6 +149,12 @@ const SENT_BACK_NOT_SENT = 'statement-sent-back-not-sent';
  * requests, since whether they wait is known only later.
  */
 const STALE_REQUESTS_CANCELLED = 'statement-stale-requests-cancelled';
+/**
+ * A request the relay was handling when its version was sent back, and then turned away for now, is
+ * not retried: the server reports the attempt's failure, not a cancellation, and that ended the
+ * campaign. It counts as cancelled. Asked only then; a campaign it ended stays ended.
+ */
+const FAILED_ONCE_CANCELLED_IS_CANCELLED = 'statement-request-failed-once-cancelled';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -379,10 +385,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const languageOf = CampaignCase.languageOf;
 
+  const requestCancelled = (err: unknown) => isCancellation(err) || (failedOnceCancelRequested(err) && patched(FAILED_ONCE_CANCELLED_IS_CANCELLED));
+
   /**
    * Runs `work` (a version's requests), cancelling what it still waits for once the version is sent
    * back or replaced. An activity between retries is cancelled by the server; one the worker is
-   * running finishes, and counts as sent.
+   * running finishes: taken by the relay, it counts as sent; turned away, as cancelled.
    */
   async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>): Promise<void> {
     let done = false;
@@ -393,7 +401,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     try {
       await scope.run(work);
     } catch (err) {
-      if (!(scope.consideredCancelled && isCancellation(err))) throw err;
+      if (!(scope.consideredCancelled && requestCancelled(err))) throw err;
     } finally {
       done = true;
     }
@@ -487,7 +495,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
             if (!cancellable) return send('approval-request', step, [a.contact], languageOf(a), details);
             // One cancelled never reached the signatory: the next version's says what changed since the one it last saw.
             return send('approval-request', step, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled).catch((err: unknown) => {
-              if (isCancellation(err)) kase.requestNotSent(a, current.version, request.sinceVersion);
+              if (requestCancelled(err)) kase.requestNotSent(a, current.version, request.sinceVersion);
               throw err;
             });
           }),

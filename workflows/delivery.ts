@@ -33,6 +33,15 @@ export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
  */
 export const emailSentUnlessCancelled = proxyActivities<Activities>({ ...EMAIL_PROFILE, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
+/**
+ * An attempt that failed after its activity was asked to be cancelled: the server retries it no more
+ * and reports the attempt's own failure (retry state CANCEL_REQUESTED), not a cancellation. Only
+ * `emailSentUnlessCancelled` waits for that answer; the other proxies report the cancel at once.
+ */
+export function failedOnceCancelRequested(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.retryState === RetryState.CANCEL_REQUESTED;
+}
+
 /** Email that gives up once `after` has passed since it was scheduled, retries included (see `isScheduleToCloseTimeout`). */
 export function emailGivingUpAfter(after: Duration): typeof email {
   return proxyActivities<Activities>({ ...EMAIL_PROFILE, scheduleToCloseTimeout: requireDurationMs(after) });

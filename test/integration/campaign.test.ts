@@ -1123,6 +1123,48 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('goes on when a version\'s request the relay was handling at its send-back is turned away for now', { timeout: 240_000 }, async () => {
+    // CI caught it: version 1's request to the lead was with the relay when fdpic sent version 1 back;
+    // the relay then turned it away for now. Asked to cancel it, the server does not retry a failed
+    // attempt: the failure it reports is not a cancellation, and it ended the campaign.
+    const relay: { held?: Promise<void>; answer?: () => void; asked: number } = { asked: 0 };
+    relay.held = new Promise<void>((resolve) => (relay.answer = resolve));
+    const id = env.uniqueId('sent-back-while-sending');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'sent-back-while-sending', id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (message.kind === 'approval-request' && message.details.version === 1 && message.to[0].email === 'lead@opc.test') {
+            relay.asked++;
+            await relay.held;
+            throw new Error('451 Mailbox busy, try later (the relay turned it away for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => relay.asked, (n) => n === 1, 'version 1\'s request to the lead with the relay');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      relay.answer!();
+      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
+
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      await sentToBoth(id, 2);
+      await approvedByBoth(campaigns, id, 2);
+      expect((await campaigns.result(id)).published.version).toBe(2);
+      expect(relay.asked, 'version 1\'s request was not retried once sent back').toBe(1);
+    } finally {
+      releaseLetter();
+      relay.answer?.();
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');

@@ -21,10 +21,24 @@ describe('the test run log', () => {
     expect(written).toEqual([]);
     log.printSummary('test/integration/correspondence.test.ts');
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^\[expected\] test\/integration\/correspondence\.test\.ts: 3 activity or workflow failure\(s\)/);
+    expect(written[0]).toMatch(/^\[expected\] test\/integration\/correspondence\.test\.ts: 3 activity failure\(s\)/);
     expect(written[0]).toContain('sendMessage: RelayFault ×2');
     expect(written[0]).toContain('sendMessage: RecipientRejected ×1');
     expect(written[0]!.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('prints a failed workflow at once, on one labelled line naming it, apart from the activities\' count', () => {
+    const written: string[] = [];
+    const log = new TestRunLog((line) => written.push(line), false);
+    log.accept({
+      level: 'WARN',
+      message: 'Workflow failed',
+      timestampNanos: 0n,
+      meta: { workflowType: 'campaign', workflowId: 'campaign:c1', error: ApplicationFailure.nonRetryable('the relay turned it away', 'RecipientDeferred') },
+    });
+    expect(written).toEqual(['[workflow failed] campaign campaign:c1: RecipientDeferred: the relay turned it away\n']);
+    log.printSummary('campaign.test.ts');
+    expect(written).toHaveLength(1);
   });
 
   it('prints nothing for a file where no activity failed', () => {
