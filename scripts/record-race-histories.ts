@@ -22,7 +22,8 @@
 // version the lead replaced while it was being printed, not sent (statement-superseded-not-sent). A
 // version a signatory sent back while it was being printed, not sent either (statement-sent-back-not-sent). A
 // version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled);
-// one the relay was handling then, and turned away after, cancelled too (statement-request-failed-once-cancelled). Revision 6: an engagement withdrawn with a demonstration
+// one the relay was handling then, and turned away after, cancelled too (statement-request-failed-once-cancelled);
+// its reminders the relay turned away, cancelled likewise (statement-stale-reminders-cancelled). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
@@ -116,6 +117,9 @@ async function main() {
     /** Approval requests of this campaign the relay turns away for now, and how many it did. */
     requestsTurnedAway: undefined as string | undefined,
     turnedAway: 0,
+    /** Approval reminders of this campaign's version 1 the relay turns away for now, and how many it did. */
+    remindersTurnedAway: undefined as string | undefined,
+    remindersRefused: 0,
     /** The approval request to this address, held with the relay, then turned away for now. */
     requestHeldFor: undefined as { email: string; gate: ReturnType<typeof gate>; asked: number } | undefined,
   };
@@ -133,6 +137,10 @@ async function main() {
         if (message.kind === 'open-letter' && message.vendor) await held.letterOf.get(message.vendor.id)?.opened;
         if (message.kind === 'approval-request' && message.campaign.id === held.requestsTurnedAway) {
           held.turnedAway++;
+          throw new Error('connect ECONNREFUSED (the relay is down for now)');
+        }
+        if (message.kind === 'approval-reminder' && message.campaign.id === held.remindersTurnedAway && message.step.startsWith('approval-reminder-v1-')) {
+          held.remindersRefused++;
           throw new Error('connect ECONNREFUSED (the relay is down for now)');
         }
         const heldFor = held.requestHeldFor;
@@ -639,6 +647,34 @@ async function main() {
       const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
       console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
       await save('campaign-statement-request-failed-once-cancelled', campaigns.handle(id));
+    }
+    if (wanted('statement-stale-reminders-cancelled')) {
+      // Version 1's reminders fall due while the relay turns them away; a signatory sends version 1
+      // back and the lead submits version 2: the reminders are cancelled, version 2 goes out at once.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-stale-reminders-cancelled';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '3s' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      await campaigns.start(input);
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      held.remindersTurnedAway = id;
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => held.remindersRefused, (n) => n >= 3, "version 1's reminders turned away");
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, OFFICER);
+      await sink.waitFor(1, requested(2, 'opc'), 60_000);
+      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      const published = (await campaigns.result(id)).published.version;
+      held.remindersTurnedAway = undefined;
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', published, 'turned away', held.remindersRefused, 'approval mail:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-'))));
+      await save('campaign-statement-stale-reminders-cancelled', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

@@ -155,6 +155,13 @@ const STALE_REQUESTS_CANCELLED = 'statement-stale-requests-cancelled';
  * campaign. It counts as cancelled. Asked only then; a campaign it ended stays ended.
  */
 const FAILED_ONCE_CANCELLED_IS_CANCELLED = 'statement-request-failed-once-cancelled';
+/**
+ * A version's reminders still waiting for the relay are cancelled, as its requests are, once it is
+ * sent back or replaced: they went out when the relay took mail again, asking to approve a version
+ * back with the lead or superseded, and held up the next version's requests until then. Asked only
+ * when a round of reminders is still waiting then.
+ */
+const STALE_REMINDERS_CANCELLED = 'statement-stale-reminders-cancelled';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -388,15 +395,16 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const requestCancelled = (err: unknown) => isCancellation(err) || (failedOnceCancelRequested(err) && patched(FAILED_ONCE_CANCELLED_IS_CANCELLED));
 
   /**
-   * Runs `work` (a version's requests), cancelling what it still waits for once the version is sent
-   * back or replaced. An activity between retries is cancelled by the server; one the worker is
-   * running finishes: taken by the relay, it counts as sent; turned away, as cancelled.
+   * Runs `work` (a version's requests, or a round of its reminders), cancelling what it still waits
+   * for once the version is sent back or replaced, if `cancels()` then allows it. An activity between
+   * retries is cancelled by the server; one the worker is running finishes: taken by the relay, it
+   * counts as sent; turned away, as cancelled.
    */
-  async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>): Promise<void> {
+  async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>, cancels = () => true): Promise<void> {
     let done = false;
     const scope = new CancellationScope();
     void condition(() => done || kase.draft !== current || kase.phase === 'revising').then(() => {
-      if (!done) scope.cancel();
+      if (!done && cancels()) scope.cancel();
     });
     try {
       await scope.run(work);
@@ -511,14 +519,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
           await condition(() => kase.approved() || kase.draft !== current);
           break;
         }
-        await Promise.all(
-          kase.waitingFor().map((a) =>
-            send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), {
-              reminderNumber: n,
-              attachmentPaths: [drafts[languageOf(a)]],
+        const reminders = () =>
+          Promise.all(
+            kase.waitingFor().map((a) => {
+              const details = { reminderNumber: n, attachmentPaths: [drafts[languageOf(a)]] };
+              return send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled);
             }),
-          ),
-        );
+          );
+        // Cancelled as the requests are, the gate asked only when a round still waits at a send-back or replacement.
+        await whileCurrent(current, reminders, () => patched(STALE_REMINDERS_CANCELLED));
       }
     }
     // Approved. Outcomes may have ended since it was drafted, and the ledger may say otherwise now: a

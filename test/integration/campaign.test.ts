@@ -1165,6 +1165,48 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('stops retrying the approval reminders of a version sent back while the relay turned them away, and sends the next version at once', { timeout: 240_000 }, async () => {
+    // Version 1's reminders fall due while the relay turns them away for now: they are retried, up to
+    // five minutes apart. Meanwhile fdpic sends version 1 back and the lead submits version 2. Version
+    // 2's requests must not wait for version 1's reminders, nor these go out once the relay takes mail
+    // again: they would ask to approve a version back with the lead, then superseded.
+    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
+    const id = env.uniqueId('stale-reminders');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'stale-reminders', id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (relay.down && message.step.startsWith('approval-reminder-v1-')) {
+            relay.turnedAway++;
+            throw new Error('connect ECONNREFUSED (the relay is down for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await sentToBoth(id, 1);
+      await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+      await campaigns.draftStatement(id, officer);
+      // The relay still turns version 1's reminders away: version 2 goes out regardless.
+      for (const authority of ['opc', 'fdpic']) await env.sink.waitFor(1, approvalRequest(id, 2, authority), 30_000);
+      await approvedByBoth(campaigns, id, 2);
+      expect((await campaigns.result(id)).published.version).toBe(2);
+      relay.down = false;
+      await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
+      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf)).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
