@@ -23,7 +23,8 @@
 // version a signatory sent back while it was being printed, not sent either (statement-sent-back-not-sent). A
 // version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled);
 // one the relay was handling then, and turned away after, cancelled too (statement-request-failed-once-cancelled);
-// its reminders the relay turned away, cancelled likewise (statement-stale-reminders-cancelled). Revision 6: an engagement withdrawn with a demonstration
+// its reminders the relay turned away, cancelled likewise (statement-stale-reminders-cancelled),
+// and once the version is approved (statement-reminders-cancelled-once-approved). Revision 6: an engagement withdrawn with a demonstration
 // still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
@@ -675,6 +676,29 @@ async function main() {
       const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
       console.log('published version', published, 'turned away', held.remindersRefused, 'approval mail:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-'))));
       await save('campaign-statement-stale-reminders-cancelled', campaigns.handle(id));
+    }
+    if (wanted('statement-reminders-cancelled-once-approved')) {
+      // Version 1's reminders fall due while the relay turns them away; both signatories approve it:
+      // the reminders are cancelled and the statement is published at once.
+      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+      const id = 'record-reminders-cancelled-once-approved';
+      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '3s' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      await campaigns.start(input);
+      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, texts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      const refusedBefore = held.remindersRefused;
+      held.remindersTurnedAway = id;
+      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await until(async () => held.remindersRefused - refusedBefore, (n) => n >= 3, "version 1's reminders turned away");
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const published = (await campaigns.result(id)).published.version;
+      held.remindersTurnedAway = undefined;
+      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
+      console.log('published version', published, 'turned away', held.remindersRefused - refusedBefore, 'approval mail:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-'))));
+      await save('campaign-statement-reminders-cancelled-once-approved', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,

@@ -162,6 +162,12 @@ const FAILED_ONCE_CANCELLED_IS_CANCELLED = 'statement-request-failed-once-cancel
  * when a round of reminders is still waiting then.
  */
 const STALE_REMINDERS_CANCELLED = 'statement-stale-reminders-cancelled';
+/**
+ * And once the version is approved: a round the relay kept turning away held up the publication
+ * until the relay took mail again, then reminded the signatories of what they had approved. Asked
+ * only when a round is still waiting at the approval.
+ */
+const APPROVED_REMINDERS_CANCELLED = 'statement-reminders-cancelled-once-approved';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -392,18 +398,19 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const languageOf = CampaignCase.languageOf;
 
+  const isStale = (version: StatementDraft) => kase.draft !== version || kase.phase === 'revising';
   const requestCancelled = (err: unknown) => isCancellation(err) || (failedOnceCancelRequested(err) && patched(FAILED_ONCE_CANCELLED_IS_CANCELLED));
 
   /**
    * Runs `work` (a version's requests, or a round of its reminders), cancelling what it still waits
-   * for once the version is sent back or replaced, if `cancels()` then allows it. An activity between
-   * retries is cancelled by the server; one the worker is running finishes: taken by the relay, it
-   * counts as sent; turned away, as cancelled.
+   * for once the version is sent back or replaced (or, `orOnceApproved`, approved), if `cancels()`
+   * then allows it. An activity between retries is cancelled by the server; one the worker is running
+   * finishes: taken by the relay, it counts as sent; turned away, as cancelled.
    */
-  async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>, cancels = () => true): Promise<void> {
+  async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>, { cancels = (): boolean => true, orOnceApproved = false } = {}): Promise<void> {
     let done = false;
     const scope = new CancellationScope();
-    void condition(() => done || kase.draft !== current || kase.phase === 'revising').then(() => {
+    void condition(() => done || isStale(current) || (orOnceApproved && kase.approved())).then(() => {
       if (!done && cancels()) scope.cancel();
     });
     try {
@@ -526,8 +533,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
               return send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled);
             }),
           );
-        // Cancelled as the requests are, the gate asked only when a round still waits at a send-back or replacement.
-        await whileCurrent(current, reminders, () => patched(STALE_REMINDERS_CANCELLED));
+        // Cancelled as the requests are, and once approved; each gate asked only when a round still waits then.
+        await whileCurrent(current, reminders, {
+          orOnceApproved: true,
+          cancels: () => (isStale(current) ? patched(STALE_REMINDERS_CANCELLED) : patched(APPROVED_REMINDERS_CANCELLED)),
+        });
       }
     }
     // Approved. Outcomes may have ended since it was drafted, and the ledger may say otherwise now: a

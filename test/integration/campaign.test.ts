@@ -1207,6 +1207,46 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('publishes at once when the last signatory approves while the relay turns the version\'s reminders away, and sends them no more', { timeout: 240_000 }, async () => {
+    // A round of reminders the relay turns away for now is retried, up to five minutes apart. The
+    // signatories approve meanwhile (in the workspace): the statement must not wait for the relay to
+    // remind them of what they have approved, nor the reminders go out once it takes mail again.
+    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
+    const id = env.uniqueId('reminders-approved');
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'reminders-approved', id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (relay.down && message.step.startsWith('approval-reminder-v1-')) {
+            relay.turnedAway++;
+            throw new Error('connect ECONNREFUSED (the relay is down for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    try {
+      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
+      await stage('kilo', 'awaiting-response');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await sentToBoth(id, 1);
+      await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
+      await approvedByBoth(campaigns, id, 1);
+      const published = await Promise.race([
+        campaigns.result(id).then((r) => r.published.version),
+        new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 30_000)),
+      ]);
+      expect(published, 'published while the relay still turns the reminders away').toBe(1);
+      relay.down = false;
+      await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
+      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf)).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
