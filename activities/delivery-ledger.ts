@@ -45,10 +45,11 @@ export type SendTurn =
       release(): Promise<void>;
       /**
        * Leaves the claim as a send that died in its SMTP transaction leaves it (its worker is stopping
-       * and cannot learn the outcome): no longer renewed, it is taken over as a crash's, and the
-       * attempt that takes over sends again with `resentAfterCrash`.
+       * and cannot learn the outcome): marked given up, it is taken over at once as a crash's, by any
+       * worker, and the attempt that takes over sends again with `resentAfterCrash`. Never throws: a
+       * mark that cannot be written leaves the claim to expire at the end of its lease.
        */
-      abandon(): void;
+      abandon(): Promise<void>;
       tookOverFromCrash: boolean;
       /** The record of an earlier partial delivery (recipients still `deferred`), read under the claim. */
       partial?: DeliveryRecord;
@@ -69,10 +70,10 @@ export type SendTurn =
 export interface HeldClaim {
   release(): Promise<void>;
   /**
-   * Marks the claim's owner gone, for a ledger that can tell at once; one that cannot leaves the
-   * claim to expire at the end of its lease.
+   * Marks the claim given up: its lease ends now, so another worker need not wait for it to run out
+   * while the stopping worker still lives (a restart overlapping its shutdown grace).
    */
-  abandon?(): void;
+  abandon(): void | Promise<void>;
   /** Pushes the claim's expiry a lease further, if it is still this attempt's. */
   renew(): Promise<void>;
   /** Writes the due date the send states on the claim and renews it; throws if another attempt took it over. */
@@ -110,9 +111,13 @@ export async function turnUnderClaim(
     clearInterval(renewing);
     return claim.release();
   };
-  const abandon = () => {
+  const abandon = async () => {
     clearInterval(renewing);
-    claim.abandon?.();
+    try {
+      await claim.abandon();
+    } catch {
+      // Unmarked, the claim is taken over once its lease runs out unrenewed.
+    }
   };
   return {
     release,
@@ -219,8 +224,11 @@ export class FileDeliveryLedger implements DeliveryLedger {
         activeTokens.delete(claim.token);
         swapClaim(claimPath, claim.token, undefined, () => true, this.leaseMs);
       },
-      // The claim stays on disk; this process no longer counts as its live owner (ownerAlive).
-      abandon: () => void activeTokens.delete(claim.token),
+      // The claim stays on disk, expired: neither this process (ownerAlive) nor another counts it alive.
+      abandon: () => {
+        activeTokens.delete(claim.token);
+        rewriteClaim(claimPath, claim, { expiresAt: 0 }, this.leaseMs);
+      },
       renew: async () => {
         // An expired claim may already be another's: renewing it could keep two sends going.
         if (Date.now() < claim.expiresAt) rewriteClaim(claimPath, claim, { expiresAt: Date.now() + this.leaseMs }, this.leaseMs);

@@ -62,7 +62,7 @@ describe('local delivery ledger claims', () => {
     // Given up at a worker's shutdown grace, its lease since run out: any process may take it over.
     const stopped = await new FileDeliveryLedger(folder, { leaseMs: 200 }).begin(id);
     if (stopped.delivered) throw new Error('nothing was delivered yet');
-    stopped.abandon();
+    await stopped.abandon();
     await new Promise((r) => setTimeout(r, 300));
     const goFirst = join(folder, 'go-first');
     const goSecond = join(folder, 'go-second');
@@ -91,7 +91,7 @@ describe('local delivery ledger claims', () => {
     const id = '<letter.marker@test>';
     const stopped = await new FileDeliveryLedger(folder, { leaseMs: 200 }).begin(id);
     if (stopped.delivered) throw new Error('nothing was delivered yet');
-    stopped.abandon();
+    await stopped.abandon();
     const [, deadToken] = readlinkSync(claimPathOf(id)).split(' ');
     // The marker of a take-over whose process died (the test runner's parent stands for it), its lease run out.
     const marker = `${claimPathOf(id)}.${createHash('sha256').update(deadToken).digest('base64url').slice(0, 16)}.swap`;
