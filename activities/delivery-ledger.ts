@@ -315,18 +315,26 @@ function swapClaim(path: string, token: string, next: Claim | undefined, still: 
       symlinkSync(claimText(next), aside);
       renameSync(aside, path);
     } else {
-      unlinkSync(path);
+      unlinkIfThere(path);
     }
     return true;
   } finally {
     // No other process changes a marker whose process is alive: this one is still ours.
-    rmSync(marker, { force: true });
+    unlinkIfThere(marker);
   }
 }
 
 /** Thrown before the hand-off, so the retry Temporal makes finds the other attempt's outcome. */
 export function claimLost(messageId: string): Error {
   return new Error(`The delivery ledger's claim on ${messageId} was taken over by another attempt before this one handed it to the relay: not sent by this attempt`);
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /**
