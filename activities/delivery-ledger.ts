@@ -5,6 +5,8 @@
 // link whose target is the claim itself, kept under 60 bytes: creating one is exclusive like an
 // O_EXCL file, but the filesystem keeps so short a target in the inode, with no data block to
 // write and free: these synchronous calls hold the worker's event loop, once per email (issue 16).
+// Two processes on one host may both find a claim dead: a claim is only ever changed (taken over,
+// renewed, given back) under an exclusive marker next to it, so one of them takes it (swapClaim).
 // A claim need not outlive a power cut (its process does not either); the record must, since it is
 // all a retry has to know the message went out: it is flushed to disk, off the event loop. A claim
 // also carries the due date its send states, written before the hand-off to the relay: an attempt
@@ -43,10 +45,11 @@ export type SendTurn =
       release(): Promise<void>;
       /**
        * Leaves the claim as a send that died in its SMTP transaction leaves it (its worker is stopping
-       * and cannot learn the outcome): no longer renewed, it is taken over as a crash's, and the
-       * attempt that takes over sends again with `resentAfterCrash`.
+       * and cannot learn the outcome): marked given up, it is taken over at once as a crash's, by any
+       * worker, and the attempt that takes over sends again with `resentAfterCrash`. Never throws: a
+       * mark that cannot be written leaves the claim to expire at the end of its lease.
        */
-      abandon(): void;
+      abandon(): Promise<void>;
       tookOverFromCrash: boolean;
       /** The record of an earlier partial delivery (recipients still `deferred`), read under the claim. */
       partial?: DeliveryRecord;
@@ -67,10 +70,10 @@ export type SendTurn =
 export interface HeldClaim {
   release(): Promise<void>;
   /**
-   * Marks the claim's owner gone, for a ledger that can tell at once; one that cannot leaves the
-   * claim to expire at the end of its lease.
+   * Marks the claim given up: its lease ends now, so another worker need not wait for it to run out
+   * while the stopping worker still lives (a restart overlapping its shutdown grace).
    */
-  abandon?(): void;
+  abandon(): void | Promise<void>;
   /** Pushes the claim's expiry a lease further, if it is still this attempt's. */
   renew(): Promise<void>;
   /** Writes the due date the send states on the claim and renews it; throws if another attempt took it over. */
@@ -108,9 +111,13 @@ export async function turnUnderClaim(
     clearInterval(renewing);
     return claim.release();
   };
-  const abandon = () => {
+  const abandon = async () => {
     clearInterval(renewing);
-    claim.abandon?.();
+    try {
+      await claim.abandon();
+    } catch {
+      // Unmarked, the claim is taken over once its lease runs out unrenewed.
+    }
   };
   return {
     release,
@@ -184,30 +191,9 @@ export class FileDeliveryLedger implements DeliveryLedger {
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     const recordPath = this.pathOf(messageId);
     const claimPath = this.pathOf(messageId, 'sending');
-    let tookOverFromCrash = false;
-    // Carried into this attempt's own claim, so a second crash before its hand-off keeps the date too.
-    let dueDate: number | undefined;
     for (;;) {
-      const claim: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs, ...(dueDate === undefined ? {} : { dueDate }) };
-      if (createClaim(claimPath, claim)) {
-        activeTokens.add(claim.token);
-        const held: HeldClaim = {
-          release: async () => this.release(claimPath, claim.token),
-          // The claim stays on disk; this process no longer counts as its live owner (ownerAlive).
-          abandon: () => void activeTokens.delete(claim.token),
-          renew: async () => {
-            // An expired claim may already be another's: renewing it could keep two sends going.
-            if (Date.now() < claim.expiresAt) rewriteClaim(claimPath, claim, { expiresAt: Date.now() + this.leaseMs });
-          },
-          // Unlike a renewal, this goes on past the expiry while the claim is still ours (its send
-          // took its time composing): the claim is then renewed too, and only a take-over refuses it.
-          stateDueDate: async (stated) => {
-            if (!rewriteClaim(claimPath, claim, { dueDate: Date.parse(stated), expiresAt: Date.now() + this.leaseMs })) throw claimLost(messageId);
-          },
-          leaseMs: this.leaseMs,
-        };
-        return turnUnderClaim(held, () => readRecord(recordPath), tookOverFromCrash, dueDate === undefined ? undefined : new Date(dueDate).toISOString());
-      }
+      const claim = this.newClaim();
+      if (createClaim(claimPath, claim)) return this.turn(messageId, claimPath, claim, false);
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = readRecord(recordPath);
       if (delivered && !delivered.deferred?.length) return { delivered };
@@ -215,14 +201,47 @@ export class FileDeliveryLedger implements DeliveryLedger {
       if (held && !ownerAlive(held)) {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
-        removeIfToken(claimPath, held.token);
-        tookOverFromCrash = true;
-        dueDate = held.dueDate ?? dueDate;
-        continue;
+        // Swapped in whole while it is still that dead claim: removed then created, two processes
+        // that both read it dead each took it over and sent. Its due date is carried into this
+        // attempt's claim, so a second crash before its hand-off keeps the date too.
+        const taking = { ...claim, ...(held.dueDate === undefined ? {} : { dueDate: held.dueDate }) };
+        if (swapClaim(claimPath, held.token, taking, (current) => !ownerAlive(current), this.leaseMs)) return this.turn(messageId, claimPath, taking, true);
+        // Another attempt took it over first, or is taking it over: its claim is waited for as any.
       }
       signal?.throwIfAborted();
       await sleep(this.pollMs, undefined, { signal });
     }
+  }
+
+  private newClaim(): Claim {
+    return { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + this.leaseMs };
+  }
+
+  private turn(messageId: string, claimPath: string, claim: Claim, tookOverFromCrash: boolean): Promise<SendTurn> {
+    activeTokens.add(claim.token);
+    const held: HeldClaim = {
+      release: async () => {
+        activeTokens.delete(claim.token);
+        swapClaim(claimPath, claim.token, undefined, () => true, this.leaseMs);
+      },
+      // The claim stays on disk, expired: neither this process (ownerAlive) nor another counts it alive.
+      abandon: () => {
+        activeTokens.delete(claim.token);
+        rewriteClaim(claimPath, claim, { expiresAt: 0 }, this.leaseMs);
+      },
+      renew: async () => {
+        // An expired claim may already be another's: renewing it could keep two sends going.
+        if (Date.now() < claim.expiresAt) rewriteClaim(claimPath, claim, { expiresAt: Date.now() + this.leaseMs }, this.leaseMs);
+      },
+      // Unlike a renewal, this goes on past the expiry while the claim is still ours (its send
+      // took its time composing): the claim is then renewed too, and only a take-over refuses it.
+      stateDueDate: async (stated) => {
+        if (!rewriteClaim(claimPath, claim, { dueDate: Date.parse(stated), expiresAt: Date.now() + this.leaseMs }, this.leaseMs)) throw claimLost(messageId);
+      },
+      leaseMs: this.leaseMs,
+    };
+    const dueDate = claim.dueDate === undefined ? undefined : new Date(claim.dueDate).toISOString();
+    return turnUnderClaim(held, () => readRecord(this.pathOf(messageId)), tookOverFromCrash, dueDate);
   }
 
   /**
@@ -232,11 +251,6 @@ export class FileDeliveryLedger implements DeliveryLedger {
    */
   async record(entry: DeliveryRecord): Promise<void> {
     await writeAtomically(this.pathOf(entry.messageId), JSON.stringify(entry), { mode: 0o600 });
-  }
-
-  private release(claimPath: string, token: string): void {
-    activeTokens.delete(token);
-    removeIfToken(claimPath, token);
   }
 }
 
@@ -264,19 +278,50 @@ function createClaim(path: string, claim: Claim): boolean {
   }
 }
 
-/**
- * The same claim with a later expiry or its due date, swapped in whole (a new link renamed over the
- * old one), and only while it is still ours. False when it is not.
- */
-function rewriteClaim(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>): boolean {
-  if (readClaim(path)?.token !== claim.token) return false;
-  const rewritten = { ...claim, ...changes };
-  const aside = `${path}.${claim.token}.renew`;
-  rmSync(aside, { force: true });
-  symlinkSync(claimText(rewritten), aside);
-  renameSync(aside, path);
+/** The same claim with a later expiry or its due date, swapped in only while it is still ours. False when it is not. */
+function rewriteClaim(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>, leaseMs: number): boolean {
+  if (!swapClaim(path, claim.token, { ...claim, ...changes }, () => true, leaseMs)) return false;
   Object.assign(claim, changes);
   return true;
+}
+
+/**
+ * Swaps `next` in for the claim at `path` (a new link renamed over it), or removes it when `next` is
+ * undefined, only while it is still the claim `token` and `still` holds of it; false when it is not.
+ * A read then a change is no compare-and-swap between processes: two that both read a claim dead
+ * could each replace it, the second the first's fresh claim. So every change to a claim is made
+ * holding its marker, a link named after the claim's token and created exclusively, and the claim
+ * is read again under it: the process that created the marker first changes the claim, and any
+ * other, once the marker is given back, finds a claim no longer `token`. A marker whose process
+ * died holding it (for microseconds) is taken over the same way, under a marker of its own.
+ */
+function swapClaim(path: string, token: string, next: Claim | undefined, still: (current: Claim) => boolean, leaseMs: number): boolean {
+  const marker = `${path}.${hash('sha256', token, 'base64url').slice(0, 16)}.swap`;
+  const mine: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + leaseMs };
+  while (!createClaim(marker, mine)) {
+    const holder = readClaim(marker);
+    if (!holder) continue;
+    // Another process is changing this very claim: what it leaves is read afresh by the caller.
+    if (ownerAlive(holder)) return false;
+    if (!swapClaim(marker, holder.token, mine, (current) => !ownerAlive(current), leaseMs)) return false;
+    break;
+  }
+  try {
+    const current = readClaim(path);
+    if (current?.token !== token || !still(current)) return false;
+    if (next) {
+      const aside = `${path}.${next.token}.renew`;
+      rmSync(aside, { force: true });
+      symlinkSync(claimText(next), aside);
+      renameSync(aside, path);
+    } else {
+      unlinkIfThere(path);
+    }
+    return true;
+  } finally {
+    // No other process changes a marker whose process is alive: this one is still ours.
+    unlinkIfThere(marker);
+  }
 }
 
 /** Thrown before the hand-off, so the retry Temporal makes finds the other attempt's outcome. */
@@ -284,8 +329,7 @@ export function claimLost(messageId: string): Error {
   return new Error(`The delivery ledger's claim on ${messageId} was taken over by another attempt before this one handed it to the relay: not sent by this attempt`);
 }
 
-function removeIfToken(path: string, token: string): void {
-  if (readClaim(path)?.token !== token) return;
+function unlinkIfThere(path: string): void {
   try {
     unlinkSync(path);
   } catch (err) {

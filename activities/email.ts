@@ -177,7 +177,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
             // Whether the relay has the copy is unknowable now: the claim stays as a crash leaves it,
             // and the retry Temporal makes on another worker takes it over and sends again.
             claimKept = true;
-            turn.abandon();
+            await turn.abandon();
             activity?.log.warn(`Gave up sending ${messageId}: the worker is stopping and its shutdown grace has run out; another worker sends it again`);
             throw err.cancellation;
           }

@@ -40,6 +40,8 @@ export interface PostgresStoreOptions {
 
 export const DEFAULT_LEASE_MS = 120_000;
 export const DEFAULT_POOL_SIZE = 10;
+/** How long a send that gives up at the worker's shutdown waits for its claim to be marked given up. */
+const ABANDON_WAIT_MS = 2_000;
 /** How long a query waits for a connection, to a database host that drops packets or from a busy pool. */
 const CONNECTION_WAIT_MS = 10_000;
 
@@ -271,8 +273,14 @@ class PostgresLedger implements DeliveryLedger {
       release: () => this.release(messageId, token),
       // This ledger's own claim is alive exactly while listed, whatever its expiry: a send that gave
       // up at the worker's shutdown must leave it dead at once, or another attempt of this process
-      // would wait on it for good.
-      abandon: () => void this.activeTokens.delete(token),
+      // would wait on it for good. Expired too, another worker need not wait out the lease while this
+      // one finishes stopping. Bounded: a database that does not answer leaves it to the lease.
+      abandon: async () => {
+        this.activeTokens.delete(token);
+        const expired = this.query(`UPDATE delivery_claims SET expires_at = '-infinity' WHERE message_id = $1 AND token = $2`, [messageId, token]);
+        const timer = new Promise<void>((resolve) => setTimeout(resolve, ABANDON_WAIT_MS).unref());
+        await Promise.race([expired, timer]);
+      },
       renew: async () => {
         await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
       },

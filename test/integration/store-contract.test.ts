@@ -61,9 +61,12 @@ function wrappedKey(id: string, masterKeyId: string, wrapped: string): WrappedKe
   return { id, masterKeyId, iv: 'aXY=', wrapped, tag: 'dGFn', createdAt: '2026-11-28T08:00:00.000Z' };
 }
 
-/** A process that claims `messageId` (stating `dueDate` on the claim, if given) and hangs until killed. */
-function claimInChild(settings: StoreSettings, messageId: string, dueDate?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId, dueDate })], {
+/**
+ * A process that claims `messageId` (stating `dueDate` on the claim, if given; then giving its send
+ * up as at the worker's shutdown grace, with `abandon`) and hangs until killed.
+ */
+function claimInChild(settings: StoreSettings, messageId: string, dueDate?: string, { abandon = false } = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'claim-child.ts'), JSON.stringify({ settings, messageId, dueDate, abandon })], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -208,13 +211,32 @@ describe.each(HOMES)('shared store on $name', (home) => {
       if (stopped.delivered) throw new Error('nothing was delivered yet');
       await stopped.stateDueDate(stated);
       // The send gave up at the shutdown grace: its claim is left as a crash leaves it.
-      stopped.abandon();
+      await stopped.abandon();
       const turn = await store.ledger.begin(id, { signal: AbortSignal.timeout(3_000) });
       expect(turn.delivered).toBeUndefined();
       if (!turn.delivered) {
         expect(turn.tookOverFromCrash).toBe(true);
         expect(turn.dueDateStated).toBe(stated);
         await turn.release();
+      }
+    }, 30_000);
+
+    it('lets another worker take over at once, with its due date, a claim a send abandoned at its shutdown while that worker still runs', async () => {
+      const id = '<letter.j@test>';
+      const stated = '2026-12-29T23:59:52.000Z';
+      // On the default lease (two minutes): the stopping worker is alive, its claim not yet expired.
+      const stopping = await claimInChild(settings, id, stated, { abandon: true });
+      try {
+        const turn = await store.ledger.begin(id, { signal: AbortSignal.timeout(3_000) });
+        expect(turn.delivered).toBeUndefined();
+        if (!turn.delivered) {
+          expect(turn.tookOverFromCrash).toBe(true);
+          expect(turn.dueDateStated).toBe(stated);
+          await turn.release();
+        }
+      } finally {
+        stopping.kill('SIGKILL');
+        await new Promise((r) => stopping.once('exit', r));
       }
     }, 30_000);
 

@@ -1,16 +1,35 @@
 // The local delivery ledger's claims on disk: short symbolic links (cheap to create and remove),
 // and the JSON claim files an earlier version wrote still respected while alive and taken over once dead.
-import { lstatSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
+import { PROJECT_ROOT } from '../../paths';
 
 const folder = mkdtempSync(join(tmpdir(), 'dossier-ledger-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const claimPathOf = (messageId: string) => join(folder, `${createHash('sha256').update(messageId).digest('hex')}.sending`);
+
+/** A process that takes over `messageId`'s dead claim, stopping after it read it until `go` exists (test/helpers/take-over-child.ts). */
+function takeOverInChild(messageId: string, go: string): { child: ChildProcess; output(): string; until(text: string, ms: number): Promise<boolean> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'take-over-child.ts'), JSON.stringify({ folder, messageId, go })], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const until = async (text: string, ms: number) => {
+    const end = Date.now() + ms;
+    while (!output.includes(text) && child.exitCode === null && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return output.includes(text);
+  };
+  return { child, output: () => output, until };
+}
 
 describe('local delivery ledger claims', () => {
   it('claims a send with a symbolic link short enough to live in the inode, and removes it on release', async () => {
@@ -35,6 +54,54 @@ describe('local delivery ledger claims', () => {
     const turn = await ledger.begin(id, { signal: AbortSignal.timeout(5_000) });
     if (turn.delivered) throw new Error('nothing was delivered yet');
     expect(turn.tookOverFromCrash).toBe(true);
+    await turn.release();
+  });
+
+  it('gives the turn to one of two processes that take over the same dead claim at once, and makes the other wait', async () => {
+    const id = '<letter.race@test>';
+    // Given up at a worker's shutdown grace, its lease since run out: any process may take it over.
+    const stopped = await new FileDeliveryLedger(folder, { leaseMs: 200 }).begin(id);
+    if (stopped.delivered) throw new Error('nothing was delivered yet');
+    await stopped.abandon();
+    await new Promise((r) => setTimeout(r, 300));
+    const goFirst = join(folder, 'go-first');
+    const goSecond = join(folder, 'go-second');
+    const first = takeOverInChild(id, goFirst);
+    const second = takeOverInChild(id, goSecond);
+    try {
+      // Both have read the dead claim and stand before their first change on disk.
+      expect(await first.until('paused', 20_000), first.output()).toBe(true);
+      expect(await second.until('paused', 20_000), second.output()).toBe(true);
+      writeFileSync(goFirst, '');
+      expect(await first.until('claimed', 5_000), first.output()).toBe(true);
+      expect(first.output()).toContain('claimed true');
+      // The second goes on with what it read before the first took the claim over.
+      writeFileSync(goSecond, '');
+      await second.until('claimed', 2_000);
+      expect(second.output(), 'the second process got a turn too, while the first held the claim').toBe('paused\n');
+    } finally {
+      for (const { child } of [first, second]) {
+        child.kill('SIGKILL');
+        if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      }
+    }
+  }, 60_000);
+
+  it('takes over a dead claim whose take-over marker a process left behind when it died in the middle', async () => {
+    const id = '<letter.marker@test>';
+    const stopped = await new FileDeliveryLedger(folder, { leaseMs: 200 }).begin(id);
+    if (stopped.delivered) throw new Error('nothing was delivered yet');
+    await stopped.abandon();
+    const [, deadToken] = readlinkSync(claimPathOf(id)).split(' ');
+    // The marker of a take-over whose process died (the test runner's parent stands for it), its lease run out.
+    const marker = `${claimPathOf(id)}.${createHash('sha256').update(deadToken).digest('base64url').slice(0, 16)}.swap`;
+    const hostTag = createHash('sha256').update(hostname()).digest('base64url').slice(0, 11);
+    symlinkSync(`${process.ppid} a-dead-take-over ${(Date.now() + 100).toString(36)} ${hostTag}`, marker);
+    await new Promise((r) => setTimeout(r, 300));
+    const turn = await new FileDeliveryLedger(folder, { pollMs: 20 }).begin(id, { signal: AbortSignal.timeout(3_000) });
+    if (turn.delivered) throw new Error('nothing was delivered yet');
+    expect(turn.tookOverFromCrash).toBe(true);
+    expect(lstatSync(marker, { throwIfNoEntry: false })).toBeUndefined();
     await turn.release();
   });
 });
