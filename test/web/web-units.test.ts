@@ -1717,6 +1717,20 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
   });
 
+  it('says in French that a hand-made update has a field of the wrong type or a principle it does not know', () => {
+    const view = (stage: string) => ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] }) as never;
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(french(failure(() => rules.checkRecordResponse(view('awaiting-response'), { by, receivedAt: '2026-11-20', summary: 'S', attachments: 'policy.pdf' } as never, now)))).toBe(
+      'Type incorrect pour attachments\u00a0: il faut une liste, et non un texte.',
+    );
+    const conclude = (findings: unknown) => french(failure(() => rules.checkConclude(view('responded'), { by, findings } as never)));
+    expect(conclude([])).toBe('Type incorrect pour findings\u00a0: il faut un ensemble de champs, et non une liste.');
+    expect(conclude({ ...completeFindings(), speed: {} })).toBe('Champ inconnu dans findings\u00a0: speed.');
+    expect(conclude({ ...completeFindings(), security: { assessment: completeFindings().security.assessment, goodPractices: 'none' } })).toBe(
+      'Type incorrect pour findings.security.goodPractices\u00a0: il faut une liste, et non un texte.',
+    );
+  });
+
   it('says in French every problem of several kinds found together, and leaves a list with one problem it cannot word in English', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
