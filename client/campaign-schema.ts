@@ -14,8 +14,12 @@ import {
   ID_MESSAGE,
   paragraphsProblems,
   vendorProblems,
+  refusalPath,
+  unknownFieldsDetails,
+  wrongTypeDetails,
   type Problem,
 } from '../workflows/campaign-rules';
+import { REFUSALS, valueType, type RefusalDetails, type ValueType } from '../workflows/refusals';
 import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
 import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
 import { FRENCH_ARTICLES, ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
@@ -30,7 +34,8 @@ function byRules<T>(problems: (value: unknown) => Problem[], clean: (value: T) =
   return z
     .unknown()
     .superRefine((value, ctx) => {
-      for (const p of problems(value)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      // The code travels in the issue's params; checkCampaign makes its path the file's (`vendors[2].id`).
+      for (const p of problems(value)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message, ...(p.refusal ? { params: { refusal: p.refusal } } : {}) });
     })
     .transform((value) => clean(value as T));
 }
@@ -266,40 +271,97 @@ function refuseUndrawable(value: unknown, path: (string | number)[], ctx: z.Refi
 
 export type CampaignFile = z.output<typeof campaignFileSchema>;
 
-/** One problem in a campaign file: where it is (`vendors[2].contacts[0].email`) and what is wrong. */
+/**
+ * One problem in a campaign file: where it is (`vendors[2].contacts[0].email`) and what is wrong;
+ * `refusal`, its code and values where the workspace words it in the reader's language.
+ */
 export interface CampaignProblem {
   path: (string | number)[];
   where: string;
   message: string;
+  refusal?: RefusalDetails;
+}
+
+/** zod's names of the types a refusal names; any other (a literal, a date) has no code. */
+const ZOD_TYPES: Record<string, ValueType> = { string: 'string', number: 'number', int: 'whole-number', boolean: 'boolean', array: 'list', object: 'mapping' };
+const TYPE_WORDS: Record<ValueType, string> = {
+  string: 'a string',
+  number: 'a number',
+  'whole-number': 'a whole number',
+  boolean: 'a boolean',
+  list: 'a list',
+  mapping: 'a mapping of fields',
+  nothing: 'nothing',
+};
+
+/** The types a union's every branch expected (`number|string`), when each branch refused the value's type alone. */
+function unionTypes(issue: { errors: readonly (readonly z.core.$ZodIssue[])[] }): string | undefined {
+  const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0 ? ZOD_TYPES[branch[0]!.expected] : undefined));
+  if (!expected.length || expected.some((t) => t === undefined)) return undefined;
+  return [...new Set(expected)].join('|');
 }
 
 
 /** Short, officer-readable messages instead of zod's defaults (`received undefined` → `is required`). */
 const messages: z.core.$ZodErrorMap = (issue) => {
+  const got = () => {
+    const type = valueType(issue.input);
+    return type ? TYPE_WORDS[type] : `a ${typeof issue.input}`;
+  };
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
-    const got = Array.isArray(issue.input) ? 'a list' : issue.input === null ? 'nothing' : `a ${typeof issue.input}`;
-    const expected = issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping of fields' : `a ${issue.expected}`;
-    return `must be ${expected}, not ${got}`;
+    const expected = ZOD_TYPES[issue.expected];
+    return `must be ${expected ? TYPE_WORDS[expected] : `a ${issue.expected}`}, not ${got()}`;
   }
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_union' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_union') {
+    const expected = unionTypes(issue);
+    if (expected) return `must be ${expected.split('|').map((t) => TYPE_WORDS[t as ValueType]).join(' or ')}, not ${got()}`;
+  }
   return undefined;
 };
+
+/**
+ * The code and values of a problem zod found: a field missing, of the wrong type or unknown; one
+ * campaign-rules.ts found, carried in its params, with its path made the file's.
+ */
+function issueRefusal(issue: z.core.$ZodIssue & { input?: unknown }): RefusalDetails | undefined {
+  if (issue.code === 'invalid_type') {
+    const expected = ZOD_TYPES[issue.expected];
+    return expected && wrongTypeDetails(issue.path, expected, issue.input);
+  }
+  if (issue.code === 'unrecognized_keys') return unknownFieldsDetails(issue.path, issue.keys);
+  if (issue.code === 'invalid_union') {
+    if (issue.input === undefined) return wrongTypeDetails(issue.path, 'string', undefined);
+    const expected = unionTypes(issue);
+    return expected ? wrongTypeDetails(issue.path, expected as ValueType, issue.input) : undefined;
+  }
+  const carried = issue.code === 'custom' ? (issue.params as { refusal?: RefusalDetails } | undefined)?.refusal : undefined;
+  if (!carried) return undefined;
+  const kinds = REFUSALS[carried.refusal] as Record<string, string>;
+  const values = Object.fromEntries(Object.entries(carried.values).map(([name, value]) => [name, kinds[name] === 'path' ? refusalPath(issue.path) : value]));
+  return { refusal: carried.refusal, values } as RefusalDetails;
+}
 
 export type CampaignCheck = { ok: true; input: CampaignInput } | { ok: false; problems: CampaignProblem[] };
 
 /** Checks parsed campaign data (from YAML or a workflow input) and maps it to the workflow input. */
 export function checkCampaign(data: unknown): CampaignCheck {
-  const parsed = campaignFileSchema.safeParse(data, { error: messages });
+  // `reportInput`: the value each issue is about, whose type a refusal names.
+  const parsed = campaignFileSchema.safeParse(data, { error: messages, reportInput: true });
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => ({
-        path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
-        where: formatPath(issue.path),
-        message: issue.message,
-      })),
+      problems: parsed.error.issues.map((issue) => {
+        const refusal = issueRefusal(issue);
+        return {
+          path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+          where: formatPath(issue.path),
+          message: issue.message,
+          ...(refusal ? { refusal } : {}),
+        };
+      }),
     };
   }
   return { ok: true, input: toCampaignInput(parsed.data) };

@@ -36,7 +36,7 @@ import { can } from './access';
 import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalSentence, wordedRefusal } from './refusals';
-import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
+import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline } from './timeline';
@@ -172,7 +172,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             if (worded) return p;
             const { refusal, ...problem } = p;
             const { text, lang } = refusalText(p.message, c.get('language'), undefined, refusal);
-            return { ...problem, message: text, lang };
+            // A refusal that names where in the file (`vendors[2]`, or the file itself) says it in its sentence.
+            const placed = !lang && refusal && Object.values(REFUSALS[refusal.refusal] as Record<string, string>).includes('path');
+            return { ...problem, ...(placed ? { where: undefined } : {}), message: text, lang };
           }),
         }),
         status,

@@ -5,7 +5,7 @@
 // their values, and given their code. Anything else (a newer worker's code or sentence) is shown as it came.
 import { ENDED_REASON } from '../client/errors';
 import { CAMPAIGN_PHASES, TEXT_SOURCE_KINDS, type MissingText } from '../workflows/messages';
-import { REFUSALS, refusalList, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
+import { REFUSALS, refusalList, VALUE_TYPES, type RefusalCode, type RefusalDetails, type RefusalValueKind } from '../workflows/refusals';
 import { FIELDS } from '../workflows/text-rules';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, LANGUAGES, PRINCIPLES, type InboundMessage, type Language, type Principle } from '../workflows/types';
 import type { Views } from './views';
@@ -91,6 +91,16 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       if (listed === undefined) return undefined;
       const count = Number((values as { count?: string }).count ?? 1);
       worded[name] = listed + (count > textsListed(value) ? `${views.text(language, 'punctuation.list')}…` : '');
+      continue;
+    }
+    if (kind === 'path') {
+      worded[name] = value === '' ? views.text(language, 'refused-path.whole') : value;
+      continue;
+    }
+    if (kind === 'type') {
+      const types = value.split('|');
+      if (!types.every((t) => (VALUE_TYPES as readonly string[]).includes(t))) return undefined;
+      worded[name] = types.map((t) => views.text(language, `refused-type.${t}`)).reduce((first, then) => views.text(language, 'refused-type.or', { first, then }));
       continue;
     }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;

@@ -3,7 +3,7 @@
 // purpose: every workflow instantiates the whole workflow bundle for itself, and zod in it cost each
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
-import { refusalOfAll, type RefusalDetails } from './refusals';
+import { refusalOfAll, valueType, type RefusalDetails, type ValueType } from './refusals';
 import { emailProblem, field, fieldValue, findingsSizeDetails, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, sizeDetails, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
@@ -35,19 +35,49 @@ export function wrongType(expected: 'list' | 'mapping' | 'string', value: unknow
   return `must be ${wanted}, not ${got}`;
 }
 
+/** `path` as a refusal names it: formatPath's, or empty for the whole file or request. */
+export function refusalPath(path: readonly PropertyKey[]): string {
+  return path.length ? formatPath(path) : '';
+}
+
+/**
+ * The code and values of a value missing or of the wrong type at `path` (`expected` several types
+ * joined by `|`); undefined for a value of a type no refusal names.
+ */
+export function wrongTypeDetails(path: readonly PropertyKey[], expected: ValueType | `${ValueType}|${string}`, value: unknown): RefusalDetails | undefined {
+  if (value === undefined) return { refusal: 'required', values: { path: refusalPath(path) } };
+  const got = valueType(value);
+  return got && { refusal: 'wrong-type', values: { path: refusalPath(path), expected, got } };
+}
+
+/** The code and values of fields nobody declared, found at `path`. */
+export function unknownFieldsDetails(path: readonly PropertyKey[], fields: readonly string[]): RefusalDetails {
+  return fields.length === 1
+    ? { refusal: 'unknown-field', values: { path: refusalPath(path), field: fields[0]! } }
+    : { refusal: 'unknown-fields', values: { path: refusalPath(path), fields: fields.join(', ') } };
+}
+
+/** A value of the wrong type (or none) at `path`, with its code where the type is one a refusal names. */
+function wrongTypeAt(path: Path, expected: 'list' | 'mapping' | 'string', value: unknown): Problem {
+  const refusal = wrongTypeDetails(path, expected, value);
+  return { path, message: wrongType(expected, value), ...(refusal ? { refusal } : {}) };
+}
+
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks a mapping's own fields: the wrong type, or fields nobody declared. */
 function mappingProblems(value: unknown, path: Path, fields: readonly string[]): Problem[] | undefined {
-  if (!isMapping(value)) return [{ path, message: wrongType('mapping', value) }];
+  if (!isMapping(value)) return [wrongTypeAt(path, 'mapping', value)];
   const unknown = Object.keys(value).filter((k) => !fields.includes(k));
-  return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` }] : undefined;
+  return unknown.length ? [{ path, message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, refusal: unknownFieldsDetails(path, unknown) }] : undefined;
 }
 
 /** `ref`: the field's name in a refusal, which carries the code of what is wrong with the text. */
 function textAt(value: unknown, path: Path, rule: TextRule, ref?: FieldRef): Problem[] {
+  // A text left out is said empty, by the field's name, where the refusal names the field.
+  if (typeof value !== 'string' && (value !== undefined || !ref)) return [wrongTypeAt(path, 'string', value)];
   const problem = typeof value === 'string' ? textProblem(value, rule) : wrongType('string', value);
   if (!problem) return [];
   const refusal = ref && textDetails(ref, value, rule);
@@ -60,7 +90,7 @@ function contactProblems(value: unknown, path: Path, n: number): Problem[] {
   if (shape && !isMapping(value)) return shape;
   const { name, email } = value as Record<string, unknown>;
   const problems = textAt(name, [...path, 'name'], NAME, field('contact-name', n));
-  if (typeof email !== 'string') problems.push({ path: [...path, 'email'], message: wrongType('string', email) });
+  if (typeof email !== 'string') problems.push(wrongTypeAt([...path, 'email'], 'string', email));
   else {
     const problem = emailProblem(email);
     const malformed = problem?.startsWith('must be an email address');
@@ -77,16 +107,17 @@ export function vendorProblems(value: unknown, path: Path = []): Problem[] {
   if (shape && !isMapping(value)) return shape;
   const { id, name, language, contacts } = value as Record<string, unknown>;
   const problems: Problem[] = [];
-  if (typeof id !== 'string') problems.push({ path: [...path, 'id'], message: wrongType('string', id) });
+  if (typeof id !== 'string') problems.push(wrongTypeAt([...path, 'id'], 'string', id));
   else if (!ID_PATTERN.test(id)) problems.push({ path: [...path, 'id'], message: ID_MESSAGE, refusal: { refusal: 'vendor-id-invalid', values: { id } } });
   problems.push(...textAt(name, [...path, 'name'], NAME, field('vendor-name')));
   if (!LANGUAGES.includes(language as (typeof LANGUAGES)[number])) {
     problems.push({
       path: [...path, 'language'],
       message: language === undefined ? 'is required' : `Invalid option: expected one of ${LANGUAGES.map((l) => `"${l}"`).join('|')}`,
+      ...(language === undefined ? { refusal: wrongTypeDetails([...path, 'language'], 'string', language) } : {}),
     });
   }
-  if (!Array.isArray(contacts)) problems.push({ path: [...path, 'contacts'], message: wrongType('list', contacts) });
+  if (!Array.isArray(contacts)) problems.push(wrongTypeAt([...path, 'contacts'], 'list', contacts));
   else if (contacts.length === 0) problems.push({ path: [...path, 'contacts'], message: 'needs at least one contact', refusal: { refusal: 'no-contact', values: {} } });
   else if (contacts.length > LIMITS.contacts) problems.push({ path: [...path, 'contacts'], message: `must have at most ${LIMITS.contacts} entries` });
   else contacts.forEach((c, i) => problems.push(...contactProblems(c, [...path, 'contacts', i], i + 1)));
@@ -125,7 +156,7 @@ export function paragraphsProblems(value: unknown, path: Path = [], named?: 'con
     const at = [...path, language];
     const whole = named && field(`${named}-${language}`);
     const counted = whole && Array.isArray(list) ? sizeDetails(whole, list, LIMITS.paragraphs) : undefined;
-    if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
+    if (!Array.isArray(list)) problems.push(wrongTypeAt(at, 'list', list));
     else if (list.length === 0) problems.push({ path: at, message: 'needs at least one paragraph', ...(counted ? { refusal: counted } : {}) });
     else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries`, ...(counted ? { refusal: counted } : {}) });
     else {
@@ -185,7 +216,7 @@ function editParagraphsProblems(value: unknown, path: Path, named: 'conclusions'
     const list = (value as Record<string, unknown>)[language];
     if (list === undefined) continue;
     const at = [...path, language];
-    if (!Array.isArray(list)) problems.push({ path: at, message: wrongType('list', list) });
+    if (!Array.isArray(list)) problems.push(wrongTypeAt(at, 'list', list));
     else if (list.length > LIMITS.paragraphs) problems.push({ path: at, message: `must have at most ${LIMITS.paragraphs} entries`, refusal: sizeDetails(field(`${named}-${language}`), list, LIMITS.paragraphs) });
     else list.forEach((p, i) => problems.push(...textAt(p, [...at, i], PARAGRAPH, field(`${named}-paragraph-${language}`, i + 1))));
   }
@@ -199,7 +230,7 @@ function findingEditProblems(value: unknown, path: Path): Problem[] {
   const principle = String(path.at(-1));
   const problems = publicTextAt(assessment, [...path, 'assessment'], PUBLIC_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
   if (goodPractices !== undefined) {
-    if (!Array.isArray(goodPractices)) problems.push({ path: [...path, 'goodPractices'], message: wrongType('list', goodPractices) });
+    if (!Array.isArray(goodPractices)) problems.push(wrongTypeAt([...path, 'goodPractices'], 'list', goodPractices));
     else if (goodPractices.length > LIMITS.goodPractices) problems.push({ path: [...path, 'goodPractices'], message: `must have at most ${LIMITS.goodPractices} entries` });
     else {
       goodPractices.forEach((g, i) => {
@@ -229,7 +260,7 @@ export function statementEditProblemList(edit: unknown, vendorIds: readonly stri
     problems.push({ path: [], message: 'nothing to change: give vendors, conclusions or lessonsLearned' });
   }
   if (vendors !== undefined) {
-    if (!isMapping(vendors)) problems.push({ path: ['vendors'], message: wrongType('mapping', vendors) });
+    if (!isMapping(vendors)) problems.push(wrongTypeAt(['vendors'], 'mapping', vendors));
     else {
       for (const [vendorId, text] of Object.entries(vendors)) {
         const at: Path = ['vendors', vendorId];
@@ -256,7 +287,7 @@ export function statementEditProblemList(edit: unknown, vendorIds: readonly stri
           }
         }
         if (demonstrations !== undefined) {
-          if (!isMapping(demonstrations)) problems.push({ path: [...at, 'demonstrations'], message: wrongType('mapping', demonstrations) });
+          if (!isMapping(demonstrations)) problems.push(wrongTypeAt([...at, 'demonstrations'], 'mapping', demonstrations));
           else {
             for (const [id, observation] of Object.entries(demonstrations)) {
               if (!DEMONSTRATION_ID.test(id)) problems.push({ path: [...at, 'demonstrations', id], message: 'is not a demonstration id (d1, d2, …)' });
@@ -296,7 +327,7 @@ export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails |
 /** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */
 export function openCaseProblemList(value: unknown, openVendorIds: readonly string[]): Problem[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) return [{ path: ['openCases'], message: wrongType('list', value) }];
+  if (!Array.isArray(value)) return [wrongTypeAt(['openCases'], 'list', value)];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   value.forEach((decision, i) => {

@@ -21,6 +21,7 @@ import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Qu
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
 import { refusal, type RefusalCode } from './refusals';
+import { unknownFieldsDetails, wrongTypeDetails, type Path } from './campaign-rules';
 import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeDetails, findingsSizeProblem, LIMITS, NAME, quote, fieldValue, type FieldKey, type TextRule } from './text-rules';
 
 /** The engagement state the rules read: the `status` query's answer. */
@@ -128,6 +129,12 @@ export const HISTORY_EVENTS_PER_RUN = { min: 50, max: 40_000, default: 10_000 } 
 const REASON: TextRule = { kind: 'text', max: LIMITS.reason };
 const LONG_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
 
+/** A field of a hand-made request missing or of the wrong type: its code where it has one, `message` for the CLI. */
+function wrongType(path: Path, expected: 'list' | 'mapping', value: unknown, message: string): Error {
+  const details = wrongTypeDetails(path, expected, value);
+  return details ? refusal(details.refusal, details.values, message) : new Error(message);
+}
+
 /** The request itself: an update sent without its input object gets a sentence, not a TypeError. */
 function requireRequest(input: unknown): void {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -223,11 +230,11 @@ export function checkRecordResponse(view: EngagementView, input: RecordResponseI
     );
   }
   checkText(field('response-summary'), input.summary, { kind: 'text', max: LIMITS.summary });
-  if (!Array.isArray(input.attachments)) throw new Error('attachments must be a list of file names (possibly empty)');
+  if (!Array.isArray(input.attachments)) throw wrongType(['attachments'], 'list', input.attachments, 'attachments must be a list of file names (possibly empty)');
   checkList(field('attachments'), input.attachments, LIMITS.attachments, true);
   input.attachments.forEach((a, i) => checkFileName(field('attachment', i + 1), a));
   if (input.documents !== undefined) {
-    if (!Array.isArray(input.documents)) throw new Error('documents must be a list of stored documents');
+    if (!Array.isArray(input.documents)) throw wrongType(['documents'], 'list', input.documents, 'documents must be a list of stored documents');
     checkList(field('documents'), input.documents, LIMITS.attachments, true);
     input.documents.forEach((d, i) => checkFileName(field('document', i + 1), d?.name));
   }
@@ -505,21 +512,24 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'conclude', 'conclude-stage');
   if (typeof input.findings !== 'object' || input.findings === null || Array.isArray(input.findings)) {
-    throw new Error(`findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
+    throw wrongType(['findings'], 'mapping', input.findings, `findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
   }
   const findings = input.findings as Record<string, unknown>;
   const missing = PRINCIPLES.filter((p) => findings[p] === undefined);
   if (missing.length > 0) throw new Error(`findings are missing for: ${missing.join(', ')} (all five principles are required)`);
   const unknown = Object.keys(findings).filter((k) => !(PRINCIPLES as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new Error(`unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
+  if (unknown.length > 0) {
+    const { refusal: code, values } = unknownFieldsDetails(['findings'], unknown);
+    throw refusal(code, values, `unknown principle(s): ${unknown.join(', ')} (expected: ${PRINCIPLES.join(', ')})`);
+  }
   const tooLarge = findingsSizeProblem(input.findings);
   const tooLargeDetails = findingsSizeDetails(input.findings);
   if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
-    if (typeof finding !== 'object' || finding === null) throw new Error(`the finding for ${principle} must be { assessment, goodPractices }`);
+    if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) throw wrongType(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`);
     checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
-    if (!Array.isArray(finding.goodPractices)) throw new Error(`goodPractices for ${principle} must be a list (possibly empty)`);
+    if (!Array.isArray(finding.goodPractices)) throw wrongType(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`);
     checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
     finding.goodPractices.forEach((g, i) =>
       checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),

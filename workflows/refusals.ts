@@ -11,9 +11,34 @@ import { ErrorType } from './errors';
  * `result` and `review` by their names in the reader's language; `field` (`key` or `key:item`, a key
  * of text-rules.ts's FIELDS) by the field's name in the reader's language; `refusals` (refusals
  * listed as JSON, `refusalList`) by each one's sentence; `texts` (messages.ts's MissingText listed as
- * JSON) by each text's words in the reader's language.
+ * JSON) by each text's words in the reader's language; `path` (where a value sits in a file or a
+ * request, `vendors[2].contacts`, as formatPath writes it; empty for the whole of it) as written, the
+ * whole by its name in the reader's language; `type` (one of VALUE_TYPES, or several joined by `|`
+ * for "either") by its name in the reader's language.
  */
-export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts';
+export type RefusalValueKind = 'text' | 'number' | 'day' | 'moment' | 'stage' | 'phase' | 'result' | 'review' | 'field' | 'refusals' | 'texts' | 'path' | 'type';
+
+/** The types a refusal names, expected or given: what YAML, JSON and the update payloads can hold. */
+export const VALUE_TYPES = ['string', 'number', 'whole-number', 'boolean', 'list', 'mapping', 'nothing'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+/** The type of a value a file or a request gave, as a refusal names it; undefined for none of VALUE_TYPES. */
+export function valueType(value: unknown): ValueType | undefined {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'list';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'object':
+      return 'mapping';
+    default:
+      return undefined;
+  }
+}
 
 /** Every refusal code, with the kind of each of its values. */
 export const REFUSALS = {
@@ -34,6 +59,12 @@ export const REFUSALS = {
   'field-encoded-word': { field: 'field', found: 'text' },
   'field-angle-brackets': { field: 'field' },
   'field-markup': { field: 'field', found: 'text' },
+  // A file's or a request's shape (campaign-rules.ts, the campaign file's schema): a field missing, of
+  // the wrong type, or not one the file or the request has.
+  required: { path: 'path' },
+  'wrong-type': { path: 'path', expected: 'type', got: 'type' },
+  'unknown-field': { path: 'path', field: 'text' },
+  'unknown-fields': { path: 'path', fields: 'text' },
   // The engagement's (engagement-rules.ts).
   final: { stage: 'stage' },
   'respond-stage': { stage: 'stage' },

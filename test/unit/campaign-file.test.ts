@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { CampaignFileError, loadCampaignFile, parseCampaignYaml } from '../../client/campaign-file';
 import { checkCampaign, checkVendor, statementTextProblems, toCampaignFile } from '../../client/campaign-schema';
 
@@ -61,6 +62,26 @@ describe('campaign file', () => {
     expect(problemsOf(yaml)).toEqual([`approval.quorum: must be a number, not a string (campaigns/x.yaml:${lineOf(yaml, '"three"')})`]);
     const list = edited('  reminderCadence: [14 days, 21 days]', '  reminderCadence: 14 days');
     expect(problemsOf(list)).toEqual([`policy.reminderCadence: must be a list, not a string (campaigns/x.yaml:${lineOf(list, '  reminderCadence')})`]);
+  });
+
+  it('names a whole number, a mapping and either of two types in English words, not zod’s', () => {
+    const fraction = edited('  rule: all', '  rule: quorum\n  quorum: 1.5');
+    expect(problemsOf(fraction)).toEqual([`approval.quorum: must be a whole number, not a number (campaigns/x.yaml:${lineOf(fraction, '1.5')})`]);
+    const mapping = edited('reference: OPC-2020-VC', 'reference: { code: OPC }');
+    expect(problemsOf(mapping)).toEqual([`reference: must be a string, not a mapping of fields (campaigns/x.yaml:${lineOf(mapping, 'reference:')})`]);
+    const flag = edited('  closeAfter: 14 days', '  closeAfter: true');
+    expect(problemsOf(flag)).toEqual([`policy.closeAfter: must be a number or a string, not a boolean (campaigns/x.yaml:${lineOf(flag, 'closeAfter: true')})`]);
+  });
+
+  it('gives each missing field, wrong type and unknown field its code, with the path in the file', () => {
+    const yaml = edited('  rule: all', '  rule: quorum\n  quorum: 1.5\n  colour: blue');
+    const checked = checkCampaign(parseYaml(yaml));
+    expect(checked.ok ? [] : checked.problems.map((p) => p.refusal)).toEqual([
+      { refusal: 'wrong-type', values: { path: 'approval.quorum', expected: 'whole-number', got: 'number' } },
+      { refusal: 'unknown-field', values: { path: 'approval', field: 'colour' } },
+    ]);
+    const vendor = checkCampaign(parseYaml(edited('  - id: zoom\n', '  - id: zoom\n    size: 3\n    colour: blue\n')));
+    expect(vendor.ok ? [] : vendor.problems.map((p) => p.refusal)).toEqual([{ refusal: 'unknown-fields', values: { path: 'vendors[2]', fields: 'size, colour' } }]);
   });
 
   it('refuses two lead authorities, naming both', () => {

@@ -1717,6 +1717,20 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(add(engaging(99, 10_000))).toMatch(/^Ce fournisseur ne peut pas être ajouté\u00a0: avec cette lettre, le lancement de chaque dossier occupe \d+ Ko, et les 100 dossiers lancés ensemble.* moins de \d+ fournisseurs en tout\.$/);
   });
 
+  it('says in French that a hand-made update has a field of the wrong type or a principle it does not know', () => {
+    const view = (stage: string) => ({ workflowId: 'engagement:vc:zoom', stage, questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] }) as never;
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(french(failure(() => rules.checkRecordResponse(view('awaiting-response'), { by, receivedAt: '2026-11-20', summary: 'S', attachments: 'policy.pdf' } as never, now)))).toBe(
+      'Type incorrect pour attachments\u00a0: il faut une liste, et non un texte.',
+    );
+    const conclude = (findings: unknown) => french(failure(() => rules.checkConclude(view('responded'), { by, findings } as never)));
+    expect(conclude([])).toBe('Type incorrect pour findings\u00a0: il faut un ensemble de champs, et non une liste.');
+    expect(conclude({ ...completeFindings(), speed: {} })).toBe('Champ inconnu dans findings\u00a0: speed.');
+    expect(conclude({ ...completeFindings(), security: { assessment: completeFindings().security.assessment, goodPractices: 'none' } })).toBe(
+      'Type incorrect pour findings.security.goodPractices\u00a0: il faut une liste, et non un texte.',
+    );
+  });
+
   it('says in French every problem of several kinds found together, and leaves a list with one problem it cannot word in English', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const open = new CampaignCase(input, 'edit-loop');
@@ -1737,8 +1751,14 @@ describe('refusals the workspace words by their code: typed text, texts missing 
       '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
         'Remplissez le nom du fournisseur\u00a0: ce champ ne doit pas être vide.',
     );
-    // An unknown field has no code: the whole list stays the English the CLI prints.
-    expect(refusalDetails(add({ id: 'Meet Inc', colour: 'blue' }))).toBeUndefined();
+    // A field nobody declared, or of the wrong type, is named by its path in the request.
+    expect(french(add({ id: 'Meet Inc', colour: 'blue' }))).toBe(
+      '2 problèmes à corriger\u00a0: L’identifiant de fournisseur «\u202fMeet Inc\u202f» ne peut compter que des minuscules, des chiffres et des tirets (par exemple «\u202fopc-canada\u202f»). ' +
+        'Champ inconnu dans vendor\u00a0: colour.',
+    );
+    expect(french(add({ contacts: 'privacy@meet.example' }))).toBe('Type incorrect pour vendor.contacts\u00a0: il faut une liste, et non un texte.');
+    // A language this release does not know has no code: the whole list stays the English the CLI prints.
+    expect(refusalDetails(add({ language: 'de', colour: 'blue' }))).toBeUndefined();
     // A newer worker's code among them: the sentence is shown instead.
     const listed = (...problems: object[]) => refusalSentence({ refusal: 'problems', values: { count: String(problems.length), problems: JSON.stringify(problems) } }, 'fr', 'UTC', views);
     expect(listed({ refusal: 'no-contact', values: {} }, { refusal: 'no-attendee', values: {} })).toBe('2 problèmes à corriger\u00a0: Indiquez au moins une adresse de contact pour le fournisseur. Invitez au moins un participant.');
@@ -1792,6 +1812,35 @@ describe('the problems of a campaign file on a French page', () => {
     const empty = await upload('');
     expect(empty.status).toBe(400);
     expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
+  });
+
+  // The example campaign, with one line changed or added: a field of the wrong type, one nobody declared.
+  const example = readFileSync(join(import.meta.dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+  const problems = async (response: Response) =>
+    [...(await response.text()).matchAll(/<div class="problems".*?<\/div>/gs)].flatMap((list) => [...list[0].matchAll(/<li>(.*?)<\/li>/gs)].map((m) => m[1]!.replace(/[ \n]+/g, ' ')));
+
+  it('says in French that a field of the file has the wrong type, naming where and both types', async () => {
+    const refused = await upload(example.replace(/^reference: .*$/m, 'reference: 2020').replace(/notifyVendors: true/, 'notifyVendors: "yes"'));
+    expect(refused.status).toBe(422);
+    const listed = await problems(refused);
+    expect(listed).toContain('ligne 5, colonne 12\u00a0: Type incorrect pour reference\u00a0: il faut un texte, et non un nombre.');
+    expect(listed.some((p) => p.includes('Type incorrect pour publication.notifyVendors\u00a0: il faut un booléen (true ou false), et non un texte.')), listed.join('\n')).toBe(true);
+    expect(listed.join('\n')).not.toMatch(/must be|lang="en"/);
+  });
+
+  it('says in French which fields the file or one of its parts does not know', async () => {
+    const refused = await upload(example.replace(/^reference: .*$/m, '$&\ncolour: blue\nsize: 3').replace(/^(\s+)- id: zoom$/m, '$&\n$1  colour: blue'));
+    expect(refused.status).toBe(422);
+    const listed = (await problems(refused)).join('\n');
+    expect(listed).toContain('Champs inconnus dans le fichier\u00a0: colour, size.');
+    expect(listed).toMatch(/Champ inconnu dans vendors\[\d\]\u00a0: colour\./);
+    expect(listed).not.toMatch(/unknown field|lang="en"/);
+  });
+
+  it('says in French that a field the file needs is missing', async () => {
+    const refused = await upload(example.replace(/^reference: .*\n/m, ''));
+    expect(refused.status).toBe(422);
+    expect((await problems(refused)).join('\n')).toContain('Il manque le champ reference.');
   });
 });
 
