@@ -4,7 +4,7 @@
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
@@ -50,17 +50,30 @@ const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
- * first claim in the folder's order decides, so two officers never both record it. Removed when the
- * decision is done or failed, or, left by a process that died, by the next decision once stale.
+ * first live claim in the folder's order decides, so two officers never both record it. Removed when
+ * the decision is done or failed; left by a process that died, it stops holding the message once its
+ * lease runs out unrenewed, and the next decision deletes it.
  */
 export const CLAIMS_FOLDER = 'Claims';
 const CLAIM = 'X-Dossier-Claim';
+/** Names one decision's claim, so its renewals (below) are told from another decision's. */
+const CLAIM_ID = 'X-Dossier-Claim-Id';
 /**
- * A claim older than this is left by a decision that never finished (its process died): it no longer
- * holds the message, and the next decision deletes it. Officers blocked meanwhile are told how long.
+ * A renewal of a live decision's claim, naming its CLAIM_ID: a message of its own, since a claim
+ * written again would lose its place in the folder's order, the order that says which claim decides.
  */
-export const CLAIM_LIFETIME_MINUTES = 10;
-const CLAIM_LIFETIME_MS = CLAIM_LIFETIME_MINUTES * 60_000;
+const CLAIM_ALIVE = 'X-Dossier-Claim-Alive';
+/**
+ * How long a claim holds its message unrenewed (the default of `claimLeaseMs`): a live decision
+ * renews it six times as often, so only a decision whose process died lets it run out, and the
+ * officer who retries waits this long at most, not the ten minutes a claim once held.
+ */
+export const CLAIM_LIFETIME_MINUTES = 2;
+/**
+ * A claim written by an intake before claims were renewed (no CLAIM_ID) holds for as long as it did
+ * then: its decision may still be running on a host not yet upgraded, and it is never renewed.
+ */
+const UNRENEWED_CLAIM_LIFETIME_MS = 10 * 60_000;
 /**
  * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
  * message, which an assigned note (its header alone) cannot give again.
@@ -97,6 +110,11 @@ export interface IntakeOptions {
    * gigabytes, and one the intake cannot finish would hold up the inbox on every pass.
    */
   maxMessageBytes?: number;
+  /**
+   * How long an officer's claim on a held message holds it unrenewed (default
+   * CLAIM_LIFETIME_MINUTES): the wait an officer retrying a decision whose process died is told of.
+   */
+  claimLeaseMs?: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
@@ -141,6 +159,7 @@ export class Intake {
   private readonly concurrency: number;
   private readonly recordTimeoutMs: number;
   private readonly maxMessageBytes: number;
+  private readonly claimLeaseMs: number;
   private readonly log: (line: string) => void;
   private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
 
@@ -148,6 +167,7 @@ export class Intake {
     this.concurrency = options.concurrency ?? 8;
     this.recordTimeoutMs = options.recordTimeoutMs ?? 30_000;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.claimLeaseMs = options.claimLeaseMs ?? CLAIM_LIFETIME_MINUTES * 60_000;
     this.log = options.log ?? (() => undefined);
     this.lag = options.metricMeter?.createHistogram(
       'dossier_intake_lag',
@@ -447,36 +467,81 @@ export class Intake {
   }
 
   /**
-   * Runs an officer's decision on a held message under a claim on it. Another officer's live claim
-   * came first: this officer is told the message is being decided (it may stay in the pen, should
-   * that decision never finish). A claim made after the first decision finished finds the message
-   * gone, since the claim comes before the message is looked up. Stale claims (of a decision whose
-   * process died) are deleted on the way, any message's, so the folder holds only live ones.
+   * Runs an officer's decision on a held message under a claim on it, renewed while the decision
+   * runs. Another officer's live claim came first: this officer is told the message is being decided.
+   * A claim made after the first decision finished finds the message gone, since the claim comes
+   * before the message is looked up. A claim neither renewed nor filed within the lease is of a
+   * decision whose process died: it holds nothing, and it and stale renewals (any message's) are
+   * deleted on the way, so the folder holds only live ones. Ages are measured against the time the
+   * mailbox gave this claim, not this host's clock, so two hosts whose clocks differ agree on them.
    */
   private async decide<T>(heldIn: string | undefined, messageId: string, decision: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(`${holdingFolder(heldIn)}\n${messageId}`).digest('hex').slice(0, 40);
-    const line = `${CLAIM}: ${key}`;
-    const mine = await this.options.mailbox.append(Buffer.from(`${line}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    const id = randomUUID();
+    const mailbox = this.options.mailbox;
+    const mine = await mailbox.append(Buffer.from(`${CLAIM}: ${key}\r\n${CLAIM_ID}: ${id}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    const renewal = this.renewClaim(id);
     try {
-      const now = Date.now();
-      let first: string | undefined;
-      const stale: string[] = [];
-      // The whole folder, not this message's claims alone: a claim left on a message nobody decides again is deleted too.
-      for await (const claim of this.options.mailbox.messages(CLAIMS_FOLDER, { maxBytes: HEADER_LIMIT })) {
-        if (claim.ref === mine) {
-          first ??= claim.ref;
-          continue;
-        }
-        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) stale.push(claim.ref);
-        else if (claim.raw.toString('latin1').startsWith(`${line}\r\n`)) first ??= claim.ref;
+      const claims: { ref: string; key?: string; id?: string; at?: number }[] = [];
+      const renewed = new Map<string, number>();
+      const renewals: { ref: string; at?: number }[] = [];
+      let now: number | undefined;
+      for await (const stored of mailbox.messages(CLAIMS_FOLDER, { maxBytes: HEADER_LIMIT })) {
+        const fields = claimFields(stored.raw);
+        if (stored.ref === mine) now = stored.arrivedAt;
+        if (fields[CLAIM_ALIVE] !== undefined) {
+          renewals.push({ ref: stored.ref, at: stored.arrivedAt });
+          const at = stored.arrivedAt ?? Infinity;
+          renewed.set(fields[CLAIM_ALIVE], Math.max(at, renewed.get(fields[CLAIM_ALIVE]) ?? -Infinity));
+        } else claims.push({ ref: stored.ref, key: fields[CLAIM], id: fields[CLAIM_ID], at: stored.arrivedAt });
       }
-      for (const ref of stale) await this.options.mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
+      now ??= Date.now();
+      const live = (claim: (typeof claims)[number]) => {
+        if (claim.ref === mine || claim.at === undefined) return true;
+        if (claim.id === undefined) return now! - claim.at <= UNRENEWED_CLAIM_LIFETIME_MS;
+        return now! - Math.max(claim.at, renewed.get(claim.id) ?? -Infinity) <= this.claimLeaseMs;
+      };
+      const first = claims.find((claim) => claim.ref === mine || (claim.key === key && live(claim)))?.ref;
+      const stale = [...claims.filter((claim) => !live(claim)), ...renewals.filter((r) => r.at !== undefined && now! - r.at > this.claimLeaseMs)];
+      for (const { ref } of stale) await mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
       // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
-      if (mine !== undefined && first !== undefined && first !== mine) throw beingDecided(messageId);
+      if (mine !== undefined && first !== undefined && first !== mine) throw beingDecided(messageId, this.claimLeaseMs);
       return await decision();
     } finally {
-      if (mine !== undefined) await this.options.mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+      const renewals = await renewal.stop();
+      // The claim first: a renewal left without it holds nothing, and goes with the next decision once stale.
+      if (mine !== undefined) await mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+      for (const ref of renewals) await mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
     }
+  }
+
+  /**
+   * Renews claim `id` every sixth of the lease until stopped; `stop` waits for a renewal under way
+   * and gives the refs of those left. Each deletes the one three before it, not the one just before:
+   * another officer's look at the folder lists it first and reads each message after, so the latest
+   * renewals must outlast that look. A renewal the mailbox refuses is tried again at the next tick:
+   * a lease runs out only after several are missed in a row.
+   */
+  private renewClaim(id: string): { stop(): Promise<string[]> } {
+    const mailbox = this.options.mailbox;
+    const kept: string[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const renew = async () => {
+      const ref = await mailbox.append(Buffer.from(`${CLAIM_ALIVE}: ${id}\r\nSubject: claim renewed\r\n\r\n`), CLAIMS_FOLDER);
+      if (ref !== undefined) kept.push(ref);
+      if (kept.length > 3) await mailbox.discard(kept.shift()!, CLAIMS_FOLDER).catch(() => undefined);
+    };
+    const timer = setInterval(() => {
+      writing = writing.then(renew).catch(() => undefined);
+    }, this.claimLeaseMs / 6);
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await writing;
+        return kept;
+      },
+    };
   }
 
   private async findHeld(
@@ -579,6 +644,17 @@ export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaig
   }
 }
 
+/** The intake's fields at the top of a claim or a claim's renewal (a claim's first line is CLAIM). */
+function claimFields(raw: Buffer): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of raw.toString('latin1').split('\r\n')) {
+    const name = [CLAIM, CLAIM_ID, CLAIM_ALIVE].find((n) => line.startsWith(`${n}: `));
+    if (!name) break;
+    fields[name] = line.slice(name.length + 2);
+  }
+  return fields;
+}
+
 /** The officer's notes on top of an assigned or dismissed copy (their encoded words decoded), and what follows them. */
 function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffer } {
   const notes: Record<string, string> = {};
@@ -595,9 +671,9 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
 }
 
 /** No such message in the pen (never held there, or gone from it): the workspace then says what became of it. */
-/** Another officer's decision on the message is under way (or died less than the claim's lifetime ago). */
-function beingDecided(messageId: string): DossierClientError {
-  return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: CLAIM_LIFETIME_MINUTES })}`);
+/** Another officer's decision on the message is under way (or died less than the claim's lease ago). */
+function beingDecided(messageId: string, leaseMs: number): DossierClientError {
+  return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: Math.max(1, Math.ceil(leaseMs / 60_000)) })}`);
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
