@@ -259,7 +259,10 @@ export class Intake {
         // store. A crash before the move leaves the message in the inbox: the next pass records it
         // again under the same update id, which Temporal answers with the first outcome, and stores them.
         await this.keep(candidate.campaignId, accepted.files);
-        if (!(await this.options.mailbox.move(stored.ref, RECORDED_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
+        if (!(await this.options.mailbox.move(stored.ref, RECORDED_FOLDER))) {
+          await this.noteRecorded(stored, read);
+          return { messageId: read.messageId, outcome: 'taken' };
+        }
         return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail: plainLine(refusals.join('; ')).slice(0, 900) });
@@ -414,10 +417,14 @@ export class Intake {
     return copies.flatMap((c) => (typeof c !== 'string' && 'kept' in c ? [c.kept as T] : []));
   }
 
-  /** The holding pen of a campaign (or of mail that names none), one entry per message. */
+  /**
+   * The holding pen of a campaign (or of mail that names none), one entry per message. A message an
+   * engagement recorded all the same (another intake on the mailbox recorded it while this one held
+   * it) leaves the pen on the way, under a claim as an officer's decision, for Originals.
+   */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
-    const found = new Map<string, HeldMessage>();
-    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why }): HeldMessage => ({
+    const found = new Map<string, HeldMessage & { header: string }>();
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, original }) => ({
       ref: stored.ref,
       messageId: read.messageId,
       from: read.from,
@@ -426,9 +433,71 @@ export class Intake {
       reason,
       why,
       kind: read.kind,
+      header: headerDigest(original),
     }));
     for (const copy of copies) if (!found.has(copy.messageId)) found.set(copy.messageId, copy); // later: a copy left by a pass cut short between copy and move
-    return [...found.values()];
+    const recorded = await this.recordedHeaders([...found.keys()]);
+    for (const [messageId, { header }] of found) {
+      if (!recorded.get(messageId)?.has(header)) continue;
+      if (await this.clearRecorded(campaignId, messageId, header)) found.delete(messageId);
+    }
+    return [...found.values()].map(({ header: _header, ...message }) => message);
+  }
+
+  /**
+   * For each of these messages that `Recorded` holds, the digests of its copies' headers: what an
+   * engagement recorded, moved there by a pass, written there by one that recorded a message another
+   * intake had moved meanwhile, or assigned there by an officer. A message without a Message-ID of
+   * its own is in no header the mailbox searches: it is left for an officer, as before.
+   */
+  private async recordedHeaders(messageIds: string[]): Promise<Map<string, Set<string>>> {
+    const own = messageIds.filter((id) => !madeUpId(id));
+    const recorded = new Map<string, Set<string>>();
+    if (!own.length) return recorded;
+    const values = own.map((id) => id.replace(/^<(.*)>$/, '$1'));
+    for await (const stored of this.options.mailbox.messagesWithHeader(RECORDED_FOLDER, 'Message-ID', values, { maxBytes: HEADER_LIMIT })) {
+      const { original } = unannotate(stored.raw);
+      const { messageId } = await readMessage(headerOf(original));
+      if (!own.includes(messageId)) continue;
+      recorded.set(messageId, (recorded.get(messageId) ?? new Set()).add(headerDigest(original)));
+    }
+    return recorded;
+  }
+
+  /**
+   * Moves the held copies of a message an engagement recorded to Originals, as an officer's dismissal
+   * would (nothing is deleted), but only those whose header is the recorded one's: a different
+   * message under the same Message-ID stays for an officer. Under a claim, so an officer deciding it
+   * meanwhile is not undercut; false when one is, or the mailbox failed: it is listed, and tried again
+   * at the next listing.
+   */
+  private async clearRecorded(heldIn: string | undefined, messageId: string, header: string): Promise<boolean> {
+    const folder = holdingFolder(heldIn);
+    try {
+      return await this.decide(heldIn, messageId, async () => {
+        const copies = await this.heldCopies(folder, { messageId }, (copy) => ({ ref: copy.stored.ref, header: headerDigest(copy.original) }));
+        for (const copy of copies) if (copy.header === header) await this.options.mailbox.move(copy.ref, ORIGINALS_FOLDER, folder);
+        this.log(`intake: ${messageId} left ${folder}: an engagement recorded it (another intake on the case mailbox took it meanwhile)`);
+        return true;
+      });
+    } catch (err) {
+      this.log(`intake: ${messageId} stays in ${folder} for now, though an engagement recorded it (${(err as Error).message})`);
+      return false;
+    }
+  }
+
+  /**
+   * A message recorded on an engagement whose original another reader of the mailbox moved first,
+   * perhaps to Originals after holding it: a copy in Recorded says it was recorded, so the pen lets
+   * the other's held copy go (held()). None when Recorded has it already (another intake recorded it too).
+   */
+  private async noteRecorded(stored: StoredMessage, read: ReadMessage): Promise<void> {
+    try {
+      if (!madeUpId(read.messageId) && (await this.recordedHeaders([read.messageId])).get(read.messageId)?.has(headerDigest(stored.raw))) return;
+      await this.options.mailbox.append(stored.raw, RECORDED_FOLDER);
+    } catch (err) {
+      this.log(`intake: ${read.messageId} was recorded but no copy of it could be written to ${RECORDED_FOLDER} (${(err as Error).message}); should another intake hold it, an officer dismisses it`);
+    }
   }
 
   /** One held message, read in full (text and the list of its attachments; nothing is stored). */
@@ -686,6 +755,11 @@ type HeldCopy = { stored: StoredMessage; read: ReadMessage } & ReturnType<typeof
 async function heldCopy(stored: StoredMessage): Promise<HeldCopy> {
   const unannotated = unannotate(stored.raw);
   return { stored, read: await readMessage(unannotated.original), ...unannotated };
+}
+
+/** A digest of a message's header: a held copy and a recorded one of the same message share it. */
+function headerDigest(message: Buffer): string {
+  return createHash('sha256').update(headerOf(message)).digest('hex');
 }
 
 /** Whether the intake made this id up for a message without a Message-ID of its own: it is in no header. */

@@ -195,6 +195,58 @@ describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) 
   });
 });
 
+describe.each(homes)('a message one intake records while another holds it, in %s', (_name, make) => {
+  let home: Home | undefined;
+  const open = async () => {
+    home = make();
+    await Promise.all([home.first.open(), home.second.open()]);
+    return home;
+  };
+  afterEach(async () => {
+    await home?.first.close();
+    await home?.second.close();
+    home?.cleanup();
+    home = undefined;
+  });
+
+  it('leaves the holding pen when the holding intake moved the original first, kept in Originals and Recorded', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<recorded-late@zoom.test>'));
+    const [a] = await all(first.messages());
+    const [b] = await all(second.messages());
+    // The second intake (its engagement refused it a moment earlier) holds it and moves the original before the first, which recorded it, moves it.
+    expect(await refusingIntake(second).handle(b)).toMatchObject({ outcome: 'held' });
+    expect(await acceptingIntake(first).handle(a)).toEqual({ messageId: '<recorded-late@zoom.test>', outcome: 'taken' });
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
+    expect(await all(first.messages(holdingFolder('vc')))).toEqual([]);
+    expect((await all(first.messages(ORIGINALS_FOLDER))).length).toBeGreaterThanOrEqual(1);
+    expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('leaves the holding pen when the recording intake moved the original first', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<recorded-first@zoom.test>'));
+    const [a] = await all(first.messages());
+    const [b] = await all(second.messages());
+    expect(await acceptingIntake(first).handle(a)).toMatchObject({ outcome: 'recorded' });
+    expect(await refusingIntake(second).handle(b)).toEqual({ messageId: '<recorded-first@zoom.test>', outcome: 'taken' });
+    expect(await refusingIntake(second).held('vc')).toEqual([]);
+    expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('stays held when what was recorded is another message under its Message-ID', async () => {
+    const { first } = await open();
+    await first.append(await late('<reused-id@zoom.test>'));
+    expect(await acceptingIntake(first).pass()).toMatchObject([{ outcome: 'recorded' }]);
+    const other = composeReply({ from: 'privacy@zoom.test', to: 'case@test.example', subject: '[VC] another answer', messageId: '<reused-id@zoom.test>', text: 'Something else.' });
+    await first.append(await other);
+    expect(await refusingIntake(first).pass()).toMatchObject([{ outcome: 'held' }]);
+    expect((await refusingIntake(first).held('vc')).map((m) => m.subject)).toEqual(['[VC] another answer']);
+  });
+});
+
 describe.each(homes)('a held message two officers decide at the same moment, in %s', (_name, make) => {
   let home: Home | undefined;
   afterEach(async () => {
