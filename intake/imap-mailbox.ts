@@ -74,8 +74,11 @@ export class ImapMailbox implements MailboxSource {
     return this.found(folder, { all: true }, options);
   }
 
-  messagesWithHeader(folder: string, name: string, value: string, options: ReadOptions = {}): AsyncIterable<StoredMessage> {
-    return this.found(folder, { header: { [name.toLowerCase()]: value } }, options);
+  messagesWithHeader(folder: string, name: string, value: string | readonly string[], options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+    const values = typeof value === 'string' ? [value] : value;
+    const criteria = values.map((one): SearchObject => ({ header: { [name.toLowerCase()]: one } }));
+    if (!criteria.length) return (async function* () {})();
+    return this.found(folder, criteria.length === 1 ? criteria[0] : { or: criteria }, options);
   }
 
   /** Runs `work` with `folder` selected and locked; the inbox selected again afterwards, for IDLE. */

@@ -4,7 +4,7 @@
 // to Recorded) or every candidate refused it (copied, with the reasons, into its campaign's
 // holding pen; the original kept in Originals). Anything else (Temporal unreachable, the store
 // down) leaves the message where it is for the next pass: nothing is lost, nothing recorded twice.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
@@ -50,17 +50,30 @@ const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
- * first claim in the folder's order decides, so two officers never both record it. Removed when the
- * decision is done or failed, or, left by a process that died, by the next decision once stale.
+ * first live claim in the folder's order decides, so two officers never both record it. Removed when
+ * the decision is done or failed; left by a process that died, it stops holding the message once its
+ * lease runs out unrenewed, and the next decision deletes it.
  */
 export const CLAIMS_FOLDER = 'Claims';
 const CLAIM = 'X-Dossier-Claim';
+/** Names one decision's claim, so its renewals (below) are told from another decision's. */
+const CLAIM_ID = 'X-Dossier-Claim-Id';
 /**
- * A claim older than this is left by a decision that never finished (its process died): it no longer
- * holds the message, and the next decision deletes it. Officers blocked meanwhile are told how long.
+ * A renewal of a live decision's claim, naming its CLAIM_ID: a message of its own, since a claim
+ * written again would lose its place in the folder's order, the order that says which claim decides.
  */
-export const CLAIM_LIFETIME_MINUTES = 10;
-const CLAIM_LIFETIME_MS = CLAIM_LIFETIME_MINUTES * 60_000;
+const CLAIM_ALIVE = 'X-Dossier-Claim-Alive';
+/**
+ * How long a claim holds its message unrenewed (the default of `claimLeaseMs`): a live decision
+ * renews it six times as often, so only a decision whose process died lets it run out, and the
+ * officer who retries waits this long at most, not the ten minutes a claim once held.
+ */
+export const CLAIM_LIFETIME_MINUTES = 2;
+/**
+ * A claim written by an intake before claims were renewed (no CLAIM_ID) holds for as long as it did
+ * then: its decision may still be running on a host not yet upgraded, and it is never renewed.
+ */
+const UNRENEWED_CLAIM_LIFETIME_MS = 10 * 60_000;
 /**
  * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
  * message, which an assigned note (its header alone) cannot give again.
@@ -97,6 +110,11 @@ export interface IntakeOptions {
    * gigabytes, and one the intake cannot finish would hold up the inbox on every pass.
    */
   maxMessageBytes?: number;
+  /**
+   * How long an officer's claim on a held message holds it unrenewed (default
+   * CLAIM_LIFETIME_MINUTES): the wait an officer retrying a decision whose process died is told of.
+   */
+  claimLeaseMs?: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
@@ -141,6 +159,7 @@ export class Intake {
   private readonly concurrency: number;
   private readonly recordTimeoutMs: number;
   private readonly maxMessageBytes: number;
+  private readonly claimLeaseMs: number;
   private readonly log: (line: string) => void;
   private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
 
@@ -148,6 +167,7 @@ export class Intake {
     this.concurrency = options.concurrency ?? 8;
     this.recordTimeoutMs = options.recordTimeoutMs ?? 30_000;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.claimLeaseMs = options.claimLeaseMs ?? CLAIM_LIFETIME_MINUTES * 60_000;
     this.log = options.log ?? (() => undefined);
     this.lag = options.metricMeter?.createHistogram(
       'dossier_intake_lag',
@@ -239,7 +259,10 @@ export class Intake {
         // store. A crash before the move leaves the message in the inbox: the next pass records it
         // again under the same update id, which Temporal answers with the first outcome, and stores them.
         await this.keep(candidate.campaignId, accepted.files);
-        if (!(await this.options.mailbox.move(stored.ref, RECORDED_FOLDER))) return { messageId: read.messageId, outcome: 'taken' };
+        if (!(await this.options.mailbox.move(stored.ref, RECORDED_FOLDER))) {
+          await this.noteRecorded(stored, read);
+          return { messageId: read.messageId, outcome: 'taken' };
+        }
         return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail: plainLine(refusals.join('; ')).slice(0, 900) });
@@ -394,10 +417,14 @@ export class Intake {
     return copies.flatMap((c) => (typeof c !== 'string' && 'kept' in c ? [c.kept as T] : []));
   }
 
-  /** The holding pen of a campaign (or of mail that names none), one entry per message. */
+  /**
+   * The holding pen of a campaign (or of mail that names none), one entry per message. A message an
+   * engagement recorded all the same (another intake on the mailbox recorded it while this one held
+   * it) leaves the pen on the way, under a claim as an officer's decision, for Originals.
+   */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
-    const found = new Map<string, HeldMessage>();
-    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why }): HeldMessage => ({
+    const found = new Map<string, HeldMessage & { header: string }>();
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, original }) => ({
       ref: stored.ref,
       messageId: read.messageId,
       from: read.from,
@@ -406,9 +433,71 @@ export class Intake {
       reason,
       why,
       kind: read.kind,
+      header: headerDigest(original),
     }));
     for (const copy of copies) if (!found.has(copy.messageId)) found.set(copy.messageId, copy); // later: a copy left by a pass cut short between copy and move
-    return [...found.values()];
+    const recorded = await this.recordedHeaders([...found.keys()]);
+    for (const [messageId, { header }] of found) {
+      if (!recorded.get(messageId)?.has(header)) continue;
+      if (await this.clearRecorded(campaignId, messageId, header)) found.delete(messageId);
+    }
+    return [...found.values()].map(({ header: _header, ...message }) => message);
+  }
+
+  /**
+   * For each of these messages that `Recorded` holds, the digests of its copies' headers: what an
+   * engagement recorded, moved there by a pass, written there by one that recorded a message another
+   * intake had moved meanwhile, or assigned there by an officer. A message without a Message-ID of
+   * its own is in no header the mailbox searches: it is left for an officer, as before.
+   */
+  private async recordedHeaders(messageIds: string[]): Promise<Map<string, Set<string>>> {
+    const own = messageIds.filter((id) => !madeUpId(id));
+    const recorded = new Map<string, Set<string>>();
+    if (!own.length) return recorded;
+    const values = own.map((id) => id.replace(/^<(.*)>$/, '$1'));
+    for await (const stored of this.options.mailbox.messagesWithHeader(RECORDED_FOLDER, 'Message-ID', values, { maxBytes: HEADER_LIMIT })) {
+      const { original } = unannotate(stored.raw);
+      const { messageId } = await readMessage(headerOf(original));
+      if (!own.includes(messageId)) continue;
+      recorded.set(messageId, (recorded.get(messageId) ?? new Set()).add(headerDigest(original)));
+    }
+    return recorded;
+  }
+
+  /**
+   * Moves the held copies of a message an engagement recorded to Originals, as an officer's dismissal
+   * would (nothing is deleted), but only those whose header is the recorded one's: a different
+   * message under the same Message-ID stays for an officer. Under a claim, so an officer deciding it
+   * meanwhile is not undercut; false when one is, or the mailbox failed: it is listed, and tried again
+   * at the next listing.
+   */
+  private async clearRecorded(heldIn: string | undefined, messageId: string, header: string): Promise<boolean> {
+    const folder = holdingFolder(heldIn);
+    try {
+      return await this.decide(heldIn, messageId, async () => {
+        const copies = await this.heldCopies(folder, { messageId }, (copy) => ({ ref: copy.stored.ref, header: headerDigest(copy.original) }));
+        for (const copy of copies) if (copy.header === header) await this.options.mailbox.move(copy.ref, ORIGINALS_FOLDER, folder);
+        this.log(`intake: ${messageId} left ${folder}: an engagement recorded it (another intake on the case mailbox took it meanwhile)`);
+        return true;
+      });
+    } catch (err) {
+      this.log(`intake: ${messageId} stays in ${folder} for now, though an engagement recorded it (${(err as Error).message})`);
+      return false;
+    }
+  }
+
+  /**
+   * A message recorded on an engagement whose original another reader of the mailbox moved first,
+   * perhaps to Originals after holding it: a copy in Recorded says it was recorded, so the pen lets
+   * the other's held copy go (held()). None when Recorded has it already (another intake recorded it too).
+   */
+  private async noteRecorded(stored: StoredMessage, read: ReadMessage): Promise<void> {
+    try {
+      if (!madeUpId(read.messageId) && (await this.recordedHeaders([read.messageId])).get(read.messageId)?.has(headerDigest(stored.raw))) return;
+      await this.options.mailbox.append(stored.raw, RECORDED_FOLDER);
+    } catch (err) {
+      this.log(`intake: ${read.messageId} was recorded but no copy of it could be written to ${RECORDED_FOLDER} (${(err as Error).message}); should another intake hold it, an officer dismisses it`);
+    }
   }
 
   /** One held message, read in full (text and the list of its attachments; nothing is stored). */
@@ -447,36 +536,81 @@ export class Intake {
   }
 
   /**
-   * Runs an officer's decision on a held message under a claim on it. Another officer's live claim
-   * came first: this officer is told the message is being decided (it may stay in the pen, should
-   * that decision never finish). A claim made after the first decision finished finds the message
-   * gone, since the claim comes before the message is looked up. Stale claims (of a decision whose
-   * process died) are deleted on the way, any message's, so the folder holds only live ones.
+   * Runs an officer's decision on a held message under a claim on it, renewed while the decision
+   * runs. Another officer's live claim came first: this officer is told the message is being decided.
+   * A claim made after the first decision finished finds the message gone, since the claim comes
+   * before the message is looked up. A claim neither renewed nor filed within the lease is of a
+   * decision whose process died: it holds nothing, and it and stale renewals (any message's) are
+   * deleted on the way, so the folder holds only live ones. Ages are measured against the time the
+   * mailbox gave this claim, not this host's clock, so two hosts whose clocks differ agree on them.
    */
   private async decide<T>(heldIn: string | undefined, messageId: string, decision: () => Promise<T>): Promise<T> {
     const key = createHash('sha256').update(`${holdingFolder(heldIn)}\n${messageId}`).digest('hex').slice(0, 40);
-    const line = `${CLAIM}: ${key}`;
-    const mine = await this.options.mailbox.append(Buffer.from(`${line}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    const id = randomUUID();
+    const mailbox = this.options.mailbox;
+    const mine = await mailbox.append(Buffer.from(`${CLAIM}: ${key}\r\n${CLAIM_ID}: ${id}\r\nSubject: claim\r\n\r\n`), CLAIMS_FOLDER);
+    const renewal = this.renewClaim(id);
     try {
-      const now = Date.now();
-      let first: string | undefined;
-      const stale: string[] = [];
-      // The whole folder, not this message's claims alone: a claim left on a message nobody decides again is deleted too.
-      for await (const claim of this.options.mailbox.messages(CLAIMS_FOLDER, { maxBytes: HEADER_LIMIT })) {
-        if (claim.ref === mine) {
-          first ??= claim.ref;
-          continue;
-        }
-        if (claim.arrivedAt !== undefined && now - claim.arrivedAt > CLAIM_LIFETIME_MS) stale.push(claim.ref);
-        else if (claim.raw.toString('latin1').startsWith(`${line}\r\n`)) first ??= claim.ref;
+      const claims: { ref: string; key?: string; id?: string; at?: number }[] = [];
+      const renewed = new Map<string, number>();
+      const renewals: { ref: string; at?: number }[] = [];
+      let now: number | undefined;
+      for await (const stored of mailbox.messages(CLAIMS_FOLDER, { maxBytes: HEADER_LIMIT })) {
+        const fields = claimFields(stored.raw);
+        if (stored.ref === mine) now = stored.arrivedAt;
+        if (fields[CLAIM_ALIVE] !== undefined) {
+          renewals.push({ ref: stored.ref, at: stored.arrivedAt });
+          const at = stored.arrivedAt ?? Infinity;
+          renewed.set(fields[CLAIM_ALIVE], Math.max(at, renewed.get(fields[CLAIM_ALIVE]) ?? -Infinity));
+        } else claims.push({ ref: stored.ref, key: fields[CLAIM], id: fields[CLAIM_ID], at: stored.arrivedAt });
       }
-      for (const ref of stale) await this.options.mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
+      now ??= Date.now();
+      const live = (claim: (typeof claims)[number]) => {
+        if (claim.ref === mine || claim.at === undefined) return true;
+        if (claim.id === undefined) return now! - claim.at <= UNRENEWED_CLAIM_LIFETIME_MS;
+        return now! - Math.max(claim.at, renewed.get(claim.id) ?? -Infinity) <= this.claimLeaseMs;
+      };
+      const first = claims.find((claim) => claim.ref === mine || (claim.key === key && live(claim)))?.ref;
+      const stale = [...claims.filter((claim) => !live(claim)), ...renewals.filter((r) => r.at !== undefined && now! - r.at > this.claimLeaseMs)];
+      for (const { ref } of stale) await mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
       // Without the ref of its own claim (IMAP without UIDPLUS) an officer cannot tell whose is first, and goes on as before claims.
-      if (mine !== undefined && first !== undefined && first !== mine) throw beingDecided(messageId);
+      if (mine !== undefined && first !== undefined && first !== mine) throw beingDecided(messageId, this.claimLeaseMs);
       return await decision();
     } finally {
-      if (mine !== undefined) await this.options.mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+      const renewals = await renewal.stop();
+      // The claim first: a renewal left without it holds nothing, and goes with the next decision once stale.
+      if (mine !== undefined) await mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
+      for (const ref of renewals) await mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
     }
+  }
+
+  /**
+   * Renews claim `id` every sixth of the lease until stopped; `stop` waits for a renewal under way
+   * and gives the refs of those left. Each deletes the one three before it, not the one just before:
+   * another officer's look at the folder lists it first and reads each message after, so the latest
+   * renewals must outlast that look. A renewal the mailbox refuses is tried again at the next tick:
+   * a lease runs out only after several are missed in a row.
+   */
+  private renewClaim(id: string): { stop(): Promise<string[]> } {
+    const mailbox = this.options.mailbox;
+    const kept: string[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const renew = async () => {
+      const ref = await mailbox.append(Buffer.from(`${CLAIM_ALIVE}: ${id}\r\nSubject: claim renewed\r\n\r\n`), CLAIMS_FOLDER);
+      if (ref !== undefined) kept.push(ref);
+      if (kept.length > 3) await mailbox.discard(kept.shift()!, CLAIMS_FOLDER).catch(() => undefined);
+    };
+    const timer = setInterval(() => {
+      writing = writing.then(renew).catch(() => undefined);
+    }, this.claimLeaseMs / 6);
+    timer.unref();
+    return {
+      async stop() {
+        clearInterval(timer);
+        await writing;
+        return kept;
+      },
+    };
   }
 
   private async findHeld(
@@ -579,6 +713,17 @@ export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaig
   }
 }
 
+/** The intake's fields at the top of a claim or a claim's renewal (a claim's first line is CLAIM). */
+function claimFields(raw: Buffer): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of raw.toString('latin1').split('\r\n')) {
+    const name = [CLAIM, CLAIM_ID, CLAIM_ALIVE].find((n) => line.startsWith(`${n}: `));
+    if (!name) break;
+    fields[name] = line.slice(name.length + 2);
+  }
+  return fields;
+}
+
 /** The officer's notes on top of an assigned or dismissed copy (their encoded words decoded), and what follows them. */
 function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffer } {
   const notes: Record<string, string> = {};
@@ -595,9 +740,9 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
 }
 
 /** No such message in the pen (never held there, or gone from it): the workspace then says what became of it. */
-/** Another officer's decision on the message is under way (or died less than the claim's lifetime ago). */
-function beingDecided(messageId: string): DossierClientError {
-  return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: CLAIM_LIFETIME_MINUTES })}`);
+/** Another officer's decision on the message is under way (or died less than the claim's lease ago). */
+function beingDecided(messageId: string, leaseMs: number): DossierClientError {
+  return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: Math.max(1, Math.ceil(leaseMs / 60_000)) })}`);
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
@@ -610,6 +755,11 @@ type HeldCopy = { stored: StoredMessage; read: ReadMessage } & ReturnType<typeof
 async function heldCopy(stored: StoredMessage): Promise<HeldCopy> {
   const unannotated = unannotate(stored.raw);
   return { stored, read: await readMessage(unannotated.original), ...unannotated };
+}
+
+/** A digest of a message's header: a held copy and a recorded one of the same message share it. */
+function headerDigest(message: Buffer): string {
+  return createHash('sha256').update(headerOf(message)).digest('hex');
 }
 
 /** Whether the intake made this id up for a message without a Message-ID of its own: it is in no header. */

@@ -59,11 +59,11 @@ export interface MailboxSource {
   messages(folder?: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
   /**
    * The messages in `folder` that have a header `name` whose value contains `value` (ignoring case,
-   * as IMAP's SEARCH HEADER), given as messages() gives them, oldest first. The mailbox finds them
-   * (IMAP: the server's SEARCH), so a large folder is not read to find one message; the caller
-   * checks each, since containing is not equal.
+   * as IMAP's SEARCH HEADER), or any one of several values, given as messages() gives them, oldest
+   * first. The mailbox finds them (IMAP: the server's SEARCH), so a large folder is not read to find
+   * a few messages; the caller checks each, since containing is not equal.
    */
-  messagesWithHeader(folder: string, name: string, value: string, options?: ReadOptions): AsyncIterable<StoredMessage>;
+  messagesWithHeader(folder: string, name: string, value: string | readonly string[], options?: ReadOptions): AsyncIterable<StoredMessage>;
   /**
    * Adds a message to `folder` (default the inbox): the sink's delivery, or an IMAP APPEND. Gives
    * the new message's ref in `folder`, or undefined when the mailbox does not name it (an IMAP

@@ -52,10 +52,12 @@ export class MaildirMailbox implements MailboxSource {
   }
 
   /** Reads each message's header alone to choose, and only the chosen whole. */
-  async *messagesWithHeader(folder: string, name: string, value: string, options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+  async *messagesWithHeader(folder: string, name: string, value: string | readonly string[], options: ReadOptions = {}): AsyncIterable<StoredMessage> {
+    const values = typeof value === 'string' ? [value] : value;
+    if (!values.length) return;
     const path = await this.ensure(folder);
     for await (const { ref, raw } of this.messages(folder, { maxBytes: 0 })) {
-      if (!hasHeader(raw, name, value)) continue;
+      if (!values.some((one) => hasHeader(raw, name, one))) continue;
       for await (const message of this.read(path, [ref], options)) yield message;
     }
   }

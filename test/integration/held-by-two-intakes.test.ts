@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { refused } from '../../client/errors';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { CLAIMS_FOLDER, DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
@@ -66,6 +66,22 @@ function acceptingIntake(mailbox: MailboxSource): Intake {
     directory,
     domain: 'test.example',
     caseMailbox: 'case@test.example',
+  });
+}
+
+/** A claim's lease in these tests: seconds, where a workspace's is minutes (IMAP dates its messages to the second). */
+const LEASE_MS = 3_000;
+
+/** An officer's workspace with the tests' claim lease, whose engagement takes what it is given. */
+function workspaceIntake(mailbox: MailboxSource): Intake {
+  return new Intake({
+    mailbox,
+    dossier: { recordInbound: async () => ({ effect: 'noted' }) as unknown as RecordInboundResult },
+    documents: { reference: async () => undefined, save: async () => undefined } as never,
+    directory,
+    domain: 'test.example',
+    caseMailbox: 'case@test.example',
+    claimLeaseMs: LEASE_MS,
   });
 }
 
@@ -179,6 +195,58 @@ describe.each(homes)('a message two intakes hold at once, in %s', (_name, make) 
   });
 });
 
+describe.each(homes)('a message one intake records while another holds it, in %s', (_name, make) => {
+  let home: Home | undefined;
+  const open = async () => {
+    home = make();
+    await Promise.all([home.first.open(), home.second.open()]);
+    return home;
+  };
+  afterEach(async () => {
+    await home?.first.close();
+    await home?.second.close();
+    home?.cleanup();
+    home = undefined;
+  });
+
+  it('leaves the holding pen when the holding intake moved the original first, kept in Originals and Recorded', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<recorded-late@zoom.test>'));
+    const [a] = await all(first.messages());
+    const [b] = await all(second.messages());
+    // The second intake (its engagement refused it a moment earlier) holds it and moves the original before the first, which recorded it, moves it.
+    expect(await refusingIntake(second).handle(b)).toMatchObject({ outcome: 'held' });
+    expect(await acceptingIntake(first).handle(a)).toEqual({ messageId: '<recorded-late@zoom.test>', outcome: 'taken' });
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
+    expect(await all(first.messages(holdingFolder('vc')))).toEqual([]);
+    expect((await all(first.messages(ORIGINALS_FOLDER))).length).toBeGreaterThanOrEqual(1);
+    expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('leaves the holding pen when the recording intake moved the original first', async () => {
+    const { first, second } = await open();
+    await first.append(await late('<recorded-first@zoom.test>'));
+    const [a] = await all(first.messages());
+    const [b] = await all(second.messages());
+    expect(await acceptingIntake(first).handle(a)).toMatchObject({ outcome: 'recorded' });
+    expect(await refusingIntake(second).handle(b)).toEqual({ messageId: '<recorded-first@zoom.test>', outcome: 'taken' });
+    expect(await refusingIntake(second).held('vc')).toEqual([]);
+    expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('stays held when what was recorded is another message under its Message-ID', async () => {
+    const { first } = await open();
+    await first.append(await late('<reused-id@zoom.test>'));
+    expect(await acceptingIntake(first).pass()).toMatchObject([{ outcome: 'recorded' }]);
+    const other = composeReply({ from: 'privacy@zoom.test', to: 'case@test.example', subject: '[VC] another answer', messageId: '<reused-id@zoom.test>', text: 'Something else.' });
+    await first.append(await other);
+    expect(await refusingIntake(first).pass()).toMatchObject([{ outcome: 'held' }]);
+    expect((await refusingIntake(first).held('vc')).map((m) => m.subject)).toEqual(['[VC] another answer']);
+  });
+});
+
 describe.each(homes)('a held message two officers decide at the same moment, in %s', (_name, make) => {
   let home: Home | undefined;
   afterEach(async () => {
@@ -224,41 +292,79 @@ describe.each(homes)('a held message two officers decide at the same moment, in 
     expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
   });
 
-  it('is said to be under another officer’s decision while one whose process died holds it, then decided, its claims deleted', async () => {
+  it('is said to be under another officer’s decision while one whose process died holds it, then decided once its claim’s lease ran out, its claims deleted', async () => {
     home = make();
     const { first, second } = home;
     await Promise.all([first.open(), second.open()]);
     for (const id of ['<died-on@zoom.test>', '<also-died-on@zoom.test>']) await first.append(await late(id));
     await refusingIntake(first).pass();
-    // A workspace whose process dies in the middle of recording: its decisions never finish, their claims stay.
+    // A workspace whose process is killed in the middle of recording: from then on it writes nothing, so its claims stay, unrenewed.
+    let killed = false;
+    const dead = () => Promise.reject(new Error('the process was killed'));
+    const dyingMailbox = Object.create(second, {
+      append: { value: (raw: Buffer, folder?: string) => (killed ? dead() : second.append(raw, folder)) },
+      discard: { value: (ref: string, folder: string) => (killed ? dead() : second.discard(ref, folder)) },
+      move: { value: (ref: string, to: string, from?: string) => (killed ? dead() : second.move(ref, to, from)) },
+    }) as MailboxSource;
     const dying = new Intake({
-      mailbox: second,
+      mailbox: dyingMailbox,
       dossier: { recordInbound: () => new Promise<never>(() => undefined) },
       documents: { reference: async () => undefined, save: async () => undefined } as never,
       directory,
       domain: 'test.example',
       caseMailbox: 'case@test.example',
+      claimLeaseMs: LEASE_MS,
     });
     void dying.assign('vc', '<died-on@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque');
     void dying.assign('vc', '<also-died-on@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque');
     await new Promise((resolve) => setTimeout(resolve, 500));
+    killed = true;
     expect(await all(first.messages(CLAIMS_FOLDER))).toHaveLength(2);
-    const blocked = await acceptingIntake(first)
+    const blocked = await workspaceIntake(first)
       .dismiss('vc', '<died-on@zoom.test>', 'Officer Tremblay', 'answered by telephone')
       .then(() => undefined, (err: unknown) => err);
     expect(blocked).toMatchObject({ code: 'Busy' });
     expect((blocked as Error).message).toContain('Another officer is assigning or dismissing this message right now');
     expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toContain('<died-on@zoom.test>');
     expect(await all(first.messages(CLAIMS_FOLDER))).toHaveLength(2);
-    // Eleven minutes on, past a claim's lifetime: the dead decisions hold nothing, and their claims go with the next decision.
-    const now = Date.now();
-    vi.spyOn(Date, 'now').mockImplementation(() => now + 11 * 60_000);
-    try {
-      await acceptingIntake(first).dismiss('vc', '<died-on@zoom.test>', 'Officer Tremblay', 'answered by telephone');
-    } finally {
-      vi.restoreAllMocks();
-    }
+    // Past the lease, unrenewed: the dead decisions hold nothing (not ten minutes on), and their claims go with the next decision.
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 1_500));
+    await workspaceIntake(first).dismiss('vc', '<died-on@zoom.test>', 'Officer Tremblay', 'answered by telephone');
     expect((await refusingIntake(first).held('vc')).map((m) => m.messageId)).toEqual(['<also-died-on@zoom.test>']);
+    expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
+  });
+
+  it('stays under a live decision that outlasts the claim’s lease, which it renews, and no claim is left once done', async () => {
+    home = make();
+    const { first, second } = home;
+    await Promise.all([first.open(), second.open()]);
+    await first.append(await late('<slow-decision@zoom.test>'));
+    await refusingIntake(first).pass();
+    const recorded: string[] = [];
+    const slow = new Intake({
+      mailbox: second,
+      dossier: {
+        recordInbound: async (target: { vendorId: string }) => {
+          await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2.5));
+          recorded.push(target.vendorId);
+          return { effect: 'noted' } as unknown as RecordInboundResult;
+        },
+      },
+      documents: { reference: async () => undefined, save: async () => undefined } as never,
+      directory,
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      claimLeaseMs: LEASE_MS,
+    });
+    const assigned = slow.assign('vc', '<slow-decision@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Agente Lévesque');
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 1.6));
+    const blocked = await workspaceIntake(first)
+      .assign('vc', '<slow-decision@zoom.test>', { campaignId: 'vc', vendorId: 'teams' }, 'Officer Tremblay')
+      .then(() => undefined, (err: unknown) => err);
+    expect(blocked).toMatchObject({ code: 'Busy' });
+    await assigned;
+    expect(recorded).toEqual(['zoom']);
+    expect(await refusingIntake(first).held('vc')).toEqual([]);
     expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
   });
 });

@@ -88,7 +88,7 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     const mailbox = await open();
     const folded = Buffer.from('From: v@vendor.example\r\nMessage-ID:\r\n <Folded-9@Vendor.example>\r\nSubject: Folded\r\n\r\nBody\r\n');
     for (const raw of [mail(1), mail(2), mail(12, 'X-Note: reply-2@vendor.example\r\n'), folded]) await mailbox.append(raw, 'Assigned');
-    const found = async (name: string, value: string, maxBytes?: number) => {
+    const found = async (name: string, value: string | string[], maxBytes?: number) => {
       const all = [];
       for await (const message of mailbox.messagesWithHeader('Assigned', name, value, { maxBytes })) all.push(message);
       return all;
@@ -100,6 +100,10 @@ describe.each(homes)('the case mailbox in %s', (_name, make) => {
     const [large] = await found('Message-ID', 'reply-2@vendor.example', 10);
     expect([large.raw.toString('utf8'), large.oversize]).toEqual([mail(2).subarray(0, mail(2).indexOf('\r\n\r\n') + 4).toString('utf8'), mail(2).length]);
     expect(await found('Message-ID', 'never@vendor.example')).toEqual([]);
+    // Any of several values, oldest first, each message once: the pen asks for all of its messages at once.
+    const several = await found('Message-ID', ['folded-9@vendor.example', 'never@vendor.example', 'reply-1@vendor.example', 'reply-1']);
+    expect(several.map((m) => m.raw.toString('utf8'))).toEqual([mail(1), mail(12, 'X-Note: reply-2@vendor.example\r\n'), folded].map((b) => b.toString('utf8')));
+    expect(await found('Message-ID', [])).toEqual([]);
   });
 
   it('dates each message by its arrival in the mailbox (the intake measures its lag from there)', async () => {

@@ -615,7 +615,7 @@ describe('a held message another officer is deciding when a form on it is sent',
   it('stays on the message, saying in the page’s language that someone else is deciding it, not that it is gone', async () => {
     const fr = await post('fr', '/held/vc/dismiss', { messageId: '<busy@zoom.test>', reason: 'Publicité' });
     expect(fr.status).toBe(409);
-    expect(fr.text).toContain('Un autre agent est en train de rattacher ou d’écarter ce message\u00a0: consultez de nouveau le courrier en attente dans un instant. S’il y est encore dans 10 minutes');
+    expect(fr.text).toContain('Un autre agent est en train de rattacher ou d’écarter ce message\u00a0: consultez de nouveau le courrier en attente dans un instant. S’il y est encore dans 2 minutes');
     expect(fr.text).toContain('Publicité');
     expect(fr.text).not.toContain('n’est plus dans le courrier en attente');
     const en = await post('en', '/held/vc/assign', { messageId: '<busy@zoom.test>', vendor: 'zoom' });
