@@ -1,7 +1,8 @@
 // The statement page as a co-signatory reads it in Chromium, in French and in English: the campaign's
 // state is the workflow's own (CampaignCase, driven through a send-back and a second version), served
 // to the workspace by a stand-in campaign client, so the page's layout and markup are tested without
-// a worker. What a real co-signatory meets: another authority's long or multi-line comment.
+// a worker. What a real co-signatory meets: another authority's long or multi-line comment, and the
+// word-by-word comparison read by a screen reader.
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
-import { launchBrowser } from '../helpers/web';
+import { checkPage, launchBrowser } from '../helpers/web';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
 
 /** A link pasted into a comment: one word far wider than any screen. */
@@ -78,6 +79,26 @@ describe('a comment sent back on the statement, on the co-signatory’s page', (
       expect(answer).toContain(`${PASTED_LINK}\nDeuxième point`);
       expect(answer).toContain('principes.\n\nTroisième point');
       expect(await page.locator('main li', { hasText: 'renvoyée' }).innerText()).toContain('principes.\n\nTroisième point');
+      await page.context().close();
+    }
+  });
+});
+
+describe('the comparison of two versions, read aloud', () => {
+  it('says its own words (the language, “added”, “removed”) in the page’s language, and only the quoted text in the text’s', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      const page = await statementAsCoSignatory(language);
+      // Every word the workspace adds around a quoted text, with the language a screen reader reads it in.
+      const added = await page.locator('#changes p.diff .diff-language, #changes p.diff .visually-hidden').evaluateAll((spans) =>
+        spans.map((span) => ({ text: span.textContent, lang: span.closest('[lang]')?.getAttribute('lang') })),
+      );
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.filter((span) => span.lang !== language)).toEqual([]);
+      // The versions' own words keep the language they are written in.
+      for (const quoted of ['en', 'fr']) {
+        expect(await page.locator(`#changes p.diff[lang=${quoted}] ins`).first().evaluate((ins) => ins.closest('[lang]')?.getAttribute('lang'))).toBe(quoted);
+      }
+      await checkPage(page, `statement-co-signatory-reading-${language}`);
       await page.context().close();
     }
   });
