@@ -367,6 +367,17 @@ describe('a form sent after its sign-in lapsed', () => {
     }
   });
 
+  it('offers to sign in again and come back to the form’s page, as the approval email’s link would', async () => {
+    const expired = `dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
+    const response = await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer les cinq principes.' });
+    expect(response.status).toBe(401);
+    const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
+    expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // Where a sign-in ends, the link starts afresh: a callback's code is good once.
+    const failed = await app.request('/auth/callback?code=used&state=s');
+    expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
+  });
+
   it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
     const response = await post('/campaigns/vc/engagements/zoom/respond', '', { summary: 'Text another site wants shown here' }, 'cross-site');
     expect(response.status).toBe(401);
