@@ -164,13 +164,18 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   const page = (c: Context<WebEnv>, name: string, view: object) => {
     const session = c.get('session');
+    // Where a change of language returns: this page with its sort, page and filter; after a refused
+    // form (a POST), the page its action belongs to, which the form's path names up to the action.
+    const returnTo = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : formPage(c.req.path);
     return views.render(name, c.get('language'), {
       ...view,
       user: session.user,
       csrf: session.csrf,
-      // Where a change of language returns: this page with its sort, page and filter; after a refused
-      // form (a POST), the page its action belongs to, which the form's path names up to the action.
-      returnTo: c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : formPage(c.req.path),
+      returnTo,
+      // Signing in comes back here too (a form sent after the sign-in lapsed: the co-signatory's
+      // statement page, as its approval email's link did), but never to a step of signing in or out,
+      // whose callback code is good once.
+      signInPath: /^\/(auth\/|login|logout|signed-out)/.test(c.req.path) ? '/login' : `/login?returnTo=${encodeURIComponent(returnTo)}`,
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,

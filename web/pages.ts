@@ -722,7 +722,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const approval = found && worded(found);
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1).map(worded);
-      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending: status.draft?.pending.includes(a.id) };
+      // Sending this version back is its answer on it: the campaign's list of authorities without an
+      // approval still names it, but it is the next version that awaits it, not this one.
+      const sentBack = changes.some((x) => x.version === status.draft?.version);
+      const pending = status.draft?.pending.includes(a.id) && !sentBack;
+      return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
     return page(c, 'statement', {

@@ -36,5 +36,6 @@ ins{background:#e3f1e3;color:#1a1a1a;text-decoration:underline}
 del{background:#f8e3e3;color:#1a1a1a;text-decoration:line-through}
 ol.changes h4{margin:.75rem 0 .25rem}
 .diff-language{font-weight:bold;font-size:.9rem}
+.said{white-space:pre-line;overflow-wrap:anywhere}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;

@@ -47,6 +47,21 @@ function statementShown(status: unknown, draft: unknown) {
   };
 }
 
+/** The statement page of campaign vc as it reads the state of `kase` at each request, as HTML. */
+function statementShownLive(kase: CampaignCase) {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  return async (language: string, user: object = AUDITOR) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
+    return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+  };
+}
+
 /** The statement page of campaign vc once version 2 is published, with the vendors it was not mailed to. */
 function publishedStatementShown(statementNotMailed: { vendorId: string; vendorName: string; reason: string }[]) {
   const status = {
@@ -350,6 +365,17 @@ describe('a form sent after its sign-in lapsed', () => {
       expect(html).not.toContain('security token');
       expect(html).toContain('>A summary typed for an hour</textarea>');
     }
+  });
+
+  it('offers to sign in again and come back to the form’s page, as the approval email’s link would', async () => {
+    const expired = `dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
+    const response = await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer les cinq principes.' });
+    expect(response.status).toBe(401);
+    const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
+    expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // Where a sign-in ends, the link starts afresh: a callback's code is good once.
+    const failed = await app.request('/auth/callback?code=used&state=s');
+    expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
   });
 
   it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
@@ -1376,6 +1402,37 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
       }),
   };
 }
+
+describe('the approvals per authority once an authority has sent the current version back', () => {
+  // The workflow's own state: FDPIC sends version 1 back, then the lead submits version 2.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'Name the five principles.' }, '2026-11-25T11:00:00.000Z');
+  const answers = async (language: string) => {
+    const html = await statementShownLive(kase)(language);
+    return Object.fromEntries(['opc', 'fdpic'].map((id) => [id, visibleText(new RegExp(`<tr data-authority="${id}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '')]));
+  };
+
+  it('says the authority answered this version, and awaits the answer only of those that have not', async () => {
+    const english = await answers('en');
+    expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
+    expect(english.fdpic).not.toContain('awaiting an answer');
+    expect(english.opc).toContain('awaiting an answer');
+    const french = await answers('fr');
+    expect(french.fdpic).toContain('modifications de la version 1 demandées par Zofia');
+    expect(french.fdpic).not.toContain('réponse attendue');
+    expect(french.opc).toContain('réponse attendue');
+  });
+
+  it('awaits its answer again once the lead submits the next version', async () => {
+    kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
+    const english = await answers('en');
+    expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
+    expect(english.fdpic).toContain('awaiting an answer');
+  });
+});
 
 describe('a refusal in the workflow’s words on a French page', () => {
   const { post } = engagementForms('awaiting-response', {

@@ -1,0 +1,105 @@
+// The statement page as a co-signatory reads it in Chromium, in French and in English: the campaign's
+// state is the workflow's own (CampaignCase, driven through a send-back and a second version), served
+// to the workspace by a stand-in campaign client, so the page's layout and markup are tested without
+// a worker. What a real co-signatory meets: another authority's long or multi-line comment, and the
+// word-by-word comparison read by a screen reader.
+import { serve, type ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/ports';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import { CampaignCase } from '../../workflows/campaign-state';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { checkPage, launchBrowser } from '../helpers/web';
+import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
+
+/** A link pasted into a comment: one word far wider than any screen. */
+const PASTED_LINK = `https://www.edoeb.admin.ch/dam/documents/${'Rapport2026AnnexeObservations'.repeat(12)}.pdf`;
+const COMMENT = `Voir ${PASTED_LINK}\nDeuxième point : nommer les cinq principes.\n\nTroisième point : la date.`;
+
+let server: ServerType;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const base = testCampaign('vc');
+  const campaign = { ...base, authorities: base.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone: 'America/Toronto' } : a)) };
+  const kase = new CampaignCase(
+    { campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } },
+    'edit-loop',
+  );
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  const conclusions = (en: string, fr: string) => ({ by: 'Léa Tremblay (lea, signed in)', conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  kase.setConclusions(conclusions('The companies described their measures.', 'Les entreprises ont décrit leurs mesures.'), '2026-11-24T15:00:00.000Z');
+  kase.startApproval('2026-11-25T15:00:00.000Z');
+  kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1, comment: COMMENT }, '2026-11-25T16:00:00.000Z');
+  kase.setConclusions(conclusions('The companies described their five principles.', 'Les entreprises ont décrit leurs cinq principes.'), '2026-11-26T15:00:00.000Z');
+  kase.requestDraft({ by: 'Léa Tremblay (lea, signed in)' }, '2026-11-26T16:00:00.000Z');
+  expect(kase.status().draft?.version).toBe(2);
+
+  const port = await freePort();
+  const app = createWebApp({
+    config: webConfigWithoutSignIn(port),
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  url = `http://127.0.0.1:${port}`;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** The statement page of vc as the FDPIC's co-signatory reads it, on a screen `width` pixels wide. */
+async function statementAsCoSignatory(language: 'en' | 'fr', width = 1024): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const session = { id: 'c'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 3_600_000 };
+  await context.addCookies([{ name: 'dossier_session', value: new CookieSealer(TEST_SESSION_SECRET).seal(session), url }]);
+  const page = await context.newPage();
+  await page.goto(`${url}/campaigns/vc/statement`);
+  return page;
+}
+
+describe('a comment sent back on the statement, on the co-signatory’s page', () => {
+  it('stays within the page however long a word it holds, and keeps its line breaks as typed', async () => {
+    for (const width of [1024, 400]) {
+      const page = await statementAsCoSignatory('fr', width);
+      const pageWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
+      const screenWidth = await page.locator('html').evaluate((html) => html.clientWidth);
+      expect(pageWidth, `page width on a ${width}-pixel screen`).toBeLessThanOrEqual(screenWidth);
+      const answer = await page.locator('tr[data-authority=fdpic] td').innerText();
+      expect(answer).toContain(`${PASTED_LINK}\nDeuxième point`);
+      expect(answer).toContain('principes.\n\nTroisième point');
+      expect(await page.locator('main li', { hasText: 'renvoyée' }).innerText()).toContain('principes.\n\nTroisième point');
+      await page.context().close();
+    }
+  });
+});
+
+describe('the comparison of two versions, read aloud', () => {
+  it('says its own words (the language, “added”, “removed”) in the page’s language, and only the quoted text in the text’s', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      const page = await statementAsCoSignatory(language);
+      // Every word the workspace adds around a quoted text, with the language a screen reader reads it in.
+      const added = await page.locator('#changes p.diff .diff-language, #changes p.diff .visually-hidden').evaluateAll((spans) =>
+        spans.map((span) => ({ text: span.textContent, lang: span.closest('[lang]')?.getAttribute('lang') })),
+      );
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.filter((span) => span.lang !== language)).toEqual([]);
+      // The versions' own words keep the language they are written in.
+      for (const quoted of ['en', 'fr']) {
+        expect(await page.locator(`#changes p.diff[lang=${quoted}] ins`).first().evaluate((ins) => ins.closest('[lang]')?.getAttribute('lang'))).toBe(quoted);
+      }
+      await checkPage(page, `statement-co-signatory-reading-${language}`);
+      await page.context().close();
+    }
+  });
+});
