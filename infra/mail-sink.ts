@@ -132,8 +132,15 @@ export class MailSink extends EventEmitter {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // After a stop, start again on the same port: clients configured with its URL come back.
-      server.listen(this.listening?.port ?? this.options.port ?? 0, host, () => resolve());
+      server.listen(this.listening?.port ?? this.options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    // smtp-server re-emits a sender's socket error on the server: a worker killed in the middle of a
+    // message (its connection reset) would end the process serving the sink. The sender retries;
+    // the message it did not finish is not one the sink received.
+    server.on('error', () => undefined);
     const address = server.server.address();
     if (!address || typeof address !== 'object') throw new Error('mail sink did not bind');
     this.listening = { host, port: address.port };
