@@ -900,6 +900,34 @@ describe('campaign: engagements, approval and the published statement', () => {
   const sentToBoth = async (id: string, version: number) => {
     for (const authority of ['opc', 'fdpic']) await env.sink.waitFor(1, approvalRequest(id, version, authority), 60_000);
   };
+  /**
+   * A campaign on a worker of its own whose relay turns version 1's reminders away while `relay.down`,
+   * reminding every 2 s: version 1 drafted, its requests sent, and three of its reminders turned away.
+   */
+  const versionOneRemindersTurnedAway = async (name: string) => {
+    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
+    const id = env.uniqueId(name);
+    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, name, id, {
+      more: (activities) => ({
+        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
+          if (relay.down && message.step.startsWith('approval-reminder-v1-')) {
+            relay.turnedAway++;
+            throw new Error('connect ECONNREFUSED (the relay is down for now)');
+          }
+          return activities.sendMessage(message);
+        },
+      }),
+    });
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
+    await stage('kilo', 'awaiting-response');
+    await campaigns.editStatement(id, statementTexts('Done.'));
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    await sentToBoth(id, 1);
+    await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
+    const remindersOfVersionOne = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
+    return { relay, id, campaigns, releaseLetter, remindersOfVersionOne };
+  };
 
   it('does not send again a version a signatory sent back while the ledger was asked at publication, which the ledger contradicts: the lead\'s next goes out corrected', { timeout: 240_000 }, async () => {
     // Version 1 says the letter did not reach slow; both signatories approve it once the letter went
@@ -1170,27 +1198,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     // five minutes apart. Meanwhile fdpic sends version 1 back and the lead submits version 2. Version
     // 2's requests must not wait for version 1's reminders, nor these go out once the relay takes mail
     // again: they would ask to approve a version back with the lead, then superseded.
-    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
-    const id = env.uniqueId('stale-reminders');
-    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'stale-reminders', id, {
-      more: (activities) => ({
-        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
-          if (relay.down && message.step.startsWith('approval-reminder-v1-')) {
-            relay.turnedAway++;
-            throw new Error('connect ECONNREFUSED (the relay is down for now)');
-          }
-          return activities.sendMessage(message);
-        },
-      }),
-    });
+    const { relay, id, campaigns, releaseLetter, remindersOfVersionOne } = await versionOneRemindersTurnedAway('stale-reminders');
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
-      await sentToBoth(id, 1);
-      await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, officer);
@@ -1200,7 +1209,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect((await campaigns.result(id)).published.version).toBe(2);
       relay.down = false;
       await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
-      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf)).toEqual([]);
+      expect(remindersOfVersionOne()).toEqual([]);
     } finally {
       releaseLetter();
       relay.down = false;
@@ -1211,27 +1220,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     // A round of reminders the relay turns away for now is retried, up to five minutes apart. The
     // signatories approve meanwhile (in the workspace): the statement must not wait for the relay to
     // remind them of what they have approved, nor the reminders go out once it takes mail again.
-    const relay: { down: boolean; turnedAway: number } = { down: true, turnedAway: 0 };
-    const id = env.uniqueId('reminders-approved');
-    const { campaigns, stage, releaseLetter } = await withSlowLetter(env, 'reminders-approved', id, {
-      more: (activities) => ({
-        async sendMessage(message: Parameters<typeof activities.sendMessage>[0]) {
-          if (relay.down && message.step.startsWith('approval-reminder-v1-')) {
-            relay.turnedAway++;
-            throw new Error('connect ECONNREFUSED (the relay is down for now)');
-          }
-          return activities.sendMessage(message);
-        },
-      }),
-    });
+    const { relay, id, campaigns, releaseLetter, remindersOfVersionOne } = await versionOneRemindersTurnedAway('reminders-approved');
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
-      await sentToBoth(id, 1);
-      await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
       await approvedByBoth(campaigns, id, 1);
       const published = await Promise.race([
         campaigns.result(id).then((r) => r.published.version),
@@ -1240,7 +1230,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(published, 'published while the relay still turns the reminders away').toBe(1);
       relay.down = false;
       await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
-      expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf)).toEqual([]);
+      expect(remindersOfVersionOne()).toEqual([]);
     } finally {
       releaseLetter();
       relay.down = false;
