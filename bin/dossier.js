@@ -7,6 +7,7 @@ const { compiledIsCurrent } = require('./compiled-cli');
 if (process.env.DOSSIER_CLI_FROM_SOURCE !== '1' && compiledIsCurrent()) {
   require('../dist/cli.js');
 } else {
-  require('tsx/cjs');
-  require('../client/cli.ts');
+  // tsx's whole loader (as `node --import tsx`), not `tsx/cjs` alone: commands load heavy modules
+  // with `import()` (audit, statement PDFs), which the CommonJS hook does not resolve.
+  import('tsx').then(() => require('../client/cli.ts'));
 }

@@ -143,7 +143,8 @@ async function runsOf(client: Client, workflowId: string): Promise<Runs> {
     let events: HistoryEvent[];
     try {
       events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-    } catch (err) {
+    } catch (caught) {
+      const err = notFoundAsSuch(caught, workflowId, runId);
       if (!runId || !(err instanceof WorkflowNotFoundError)) throw err;
       const firstKept = kept[0]?.[0]?.eventTime;
       const at = (firstKept && optionalTsToDate(firstKept)?.toISOString()) ?? new Date(0).toISOString();
@@ -153,6 +154,19 @@ async function runsOf(client: Client, workflowId: string): Promise<Runs> {
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   } while (runId && !read.has(runId));
   return { kept };
+}
+
+/**
+ * fetchHistory passes the server's bare gRPC error on, not the SDK's WorkflowNotFoundError: status 5
+ * (NOT_FOUND) for a workflow or run the server does not keep. Made the SDK's error here, so an unknown
+ * id is named as such and a deleted earlier run is reported rather than failing the export. A missing
+ * namespace answers status 5 too and is left as it came, for the caller to name.
+ */
+function notFoundAsSuch(err: unknown, workflowId: string, runId: string | undefined): unknown {
+  if (!(err instanceof Error) || err instanceof WorkflowNotFoundError) return err;
+  const { code, details } = err as { code?: unknown; details?: unknown };
+  if (code !== 5 || (typeof details === 'string' && /^Namespace \S+ is not found/i.test(details.trim()))) return err;
+  return new WorkflowNotFoundError(typeof details === 'string' ? details : err.message, workflowId, runId);
 }
 
 /**

@@ -133,6 +133,7 @@ export interface HeldMessage {
   messageId: string;
   from?: string;
   subject: string;
+  /** When the case mailbox received it (ISO); the sender's Date header only for a copy that did not note it. */
   date?: string;
   /** Why it is held, in English (the CLI's words); `why` is the same as data, for other languages. */
   reason: string;
@@ -424,12 +425,12 @@ export class Intake {
    */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
     const found = new Map<string, HeldMessage & { header: string }>();
-    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, original }) => ({
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, arrivedAt, original }) => ({
       ref: stored.ref,
       messageId: read.messageId,
       from: read.from,
       subject: read.subject,
-      date: read.date,
+      date: arrivalDate(arrivedAt, read),
       reason,
       why,
       kind: read.kind,
@@ -502,7 +503,7 @@ export class Intake {
 
   /** One held message, read in full (text and the list of its attachments; nothing is stored). */
   async read(heldIn: string | undefined, messageId: string): Promise<HeldMessageContent> {
-    const { stored, read, reason, why } = await this.findHeld(heldIn, messageId);
+    const { stored, read, reason, why, arrivedAt } = await this.findHeld(heldIn, messageId);
     return {
       ref: stored.ref,
       messageId: read.messageId,
@@ -510,7 +511,7 @@ export class Intake {
       fromName: read.fromName,
       recipients: read.recipients,
       subject: read.subject,
-      date: read.date,
+      date: arrivalDate(arrivedAt, read),
       reason,
       why,
       kind: read.kind,
@@ -750,6 +751,15 @@ function goneFromPen(heldIn: string | undefined, messageId: string): DossierClie
 }
 
 /** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */
+/**
+ * A held message's date as the pen shows it: when the case mailbox received it, as the engagement will
+ * record it once assigned, not the Date header its sender wrote (absent, or any day it likes). A copy
+ * held before the intake noted the arrival has only the header.
+ */
+function arrivalDate(arrivedAt: number | undefined, read: ReadMessage): string | undefined {
+  return arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : read.date;
+}
+
 type HeldCopy = { stored: StoredMessage; read: ReadMessage } & ReturnType<typeof unannotate>;
 
 async function heldCopy(stored: StoredMessage): Promise<HeldCopy> {

@@ -56,6 +56,14 @@ describe('audit export', () => {
     expect(documentRefsIn({ text: 'no documents here', sha256: 42 })).toEqual([]);
   });
 
+  it('says which case does not exist, as `engagement show` does, for a campaign or vendor id the server does not know', { timeout: 60_000 }, async () => {
+    const id = env.uniqueId('audit-none');
+    await expect(collectAuditTrail(env.client, { campaignId: id, vendorId: 'nobody' })).rejects.toThrow(`engagement:${id}:nobody does not exist (check the campaign and vendor ids)`);
+    const run = await runDossier(env.childEnv, officer, ['audit', id, '--out', join(env.scratch, 'none.csv')]);
+    expect(run.stderr.trim()).toBe(`dossier: campaign:${id} does not exist (check the campaign and vendor ids)`);
+    expect(run.code).toBe(3);
+  });
+
   it('reads every run of an engagement that continued as new, oldest first, each event once, the case opened once at its start', { timeout: 180_000 }, async () => {
     const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
     const campaignId = env.uniqueId('audit-can');

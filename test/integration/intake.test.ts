@@ -341,6 +341,21 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     }
   });
 
+  it('lists a held message in the pen by when the case mailbox received it, not by the Date header its sender wrote', async () => {
+    const e = await openEngagement('zoom');
+    const arrived = Math.floor(Date.now() / 1000) * 1000; // IMAP keeps arrival times to the second
+    const backdated = new Date(Date.now() - 10 * 86_400_000);
+    const messageId = `<backdated-pen.${randomUUID()}@lawfirm.test>`;
+    await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test', date: backdated, messageId }));
+    await intake.pass();
+    const listed = (await intake.held(e.input.campaign.id)).find((h) => h.messageId === messageId);
+    const read = await intake.read(e.input.campaign.id, messageId);
+    for (const date of [listed?.date, read.date]) {
+      expect(Date.parse(date ?? '')).toBeGreaterThanOrEqual(arrived);
+      expect(Date.parse(date ?? '')).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
   it('holds a reply from an address that is not the vendor’s, and the officer assigns it from the holding pen', async () => {
     const e = await openEngagement('zoom');
     await sender.append(await vendorReply(e, { from: 'someone@lawfirm.test' }));

@@ -51,6 +51,22 @@ describe('audit export across runs', () => {
     expect(fr.replace(/\s+/g, ' ')).toContain('Historique antérieur que le serveur ne conserve plus');
   });
 
+  it('reports an earlier run gone when the server answers with its bare gRPC NOT_FOUND, as fetchHistory passes it on', async () => {
+    const client = {
+      options: { loadedDataConverter: loadDataConverter() },
+      workflow: {
+        getHandle: (workflowId: string, runId?: string) => ({
+          fetchHistory: async () => {
+            if (!runId) return { events: [started(1_790_000_000, 'first-run')] };
+            throw Object.assign(new Error(`5 NOT_FOUND: workflow execution not found for workflow ID: ${workflowId}`), { code: 5, details: 'workflow execution not found' });
+          },
+        }),
+      },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'history-not-kept')).toEqual([expect.objectContaining({ workflowId: 'engagement:vc:zoom', earlierRun: 'first-run' })]);
+  });
+
   it('lists a stage a continued run publishes again once, as the one change it is', async () => {
     const runs: Record<string, unknown[]> = {
       first: [started(1_790_000_000), stageListed(2, 1_790_000_010, 'follow-up'), { eventId: 3, eventTime: { seconds: Long.fromNumber(1_790_000_020), nanos: 0 }, workflowExecutionContinuedAsNewEventAttributes: {} }],

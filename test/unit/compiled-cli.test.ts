@@ -51,6 +51,24 @@ describe('compiled CLI', () => {
     }
   });
 
+  it('runs from the sources a command that loads its modules on demand (audit)', () => {
+    // The audit export loads its modules with import(); the sources must resolve them as the build does.
+    // No master key in an empty data folder: the refusal comes once those modules are loaded.
+    const folder = mkdtempSync(join(tmpdir(), 'dossier-cli-source-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, DOSSIER_CLI_FROM_SOURCE: '1', TEMPORAL_ADDRESS: '127.0.0.1:1', DOSSIER_DATA_DIR: folder };
+    for (const name of ['DOSSIER_MASTER_KEYS', 'DOSSIER_MASTER_KEYS_FILE', 'DATABASE_URL', 'DATABASE_URL_FILE']) delete env[name];
+    try {
+      const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'dossier.js'), 'audit', 'some-campaign', '--out', join(folder, 'a.csv')], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(result.stderr).not.toMatch(/Cannot find module/);
+      expect(result.stderr).toMatch(/master key/i);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('is not used once a source file changed after the build', () => {
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
     const source = join(PROJECT_ROOT, 'client', 'output.ts');
