@@ -19,8 +19,8 @@ import {
   wrongTypeDetails,
   type Problem,
 } from '../workflows/campaign-rules';
-import { REFUSALS, valueType, type RefusalDetails, type ValueType } from '../workflows/refusals';
-import { emailProblem, LIMITS, textProblem, type TextRule } from '../workflows/text-rules';
+import { REFUSALS, type RefusalDetails, type ValueType } from '../workflows/refusals';
+import { emailProblem, LIMITS, textProblem, TYPE_WORDS, typeWords, type TextRule } from '../workflows/text-rules';
 import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
 import { FRENCH_ARTICLES, ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 import { HISTORY_EVENTS_PER_RUN } from '../workflows/engagement-rules';
@@ -284,15 +284,6 @@ export interface CampaignProblem {
 
 /** zod's names of the types a refusal names; any other (a literal, a date) has no code. */
 const ZOD_TYPES: Record<string, ValueType> = { string: 'string', number: 'number', int: 'whole-number', boolean: 'boolean', array: 'list', object: 'mapping' };
-const TYPE_WORDS: Record<ValueType, string> = {
-  string: 'a string',
-  number: 'a number',
-  'whole-number': 'a whole number',
-  boolean: 'a boolean',
-  list: 'a list',
-  mapping: 'a mapping of fields',
-  nothing: 'nothing',
-};
 
 /** The types a union's every branch expected (`number|string`), when each branch refused the value's type alone. */
 function unionTypes(issue: { errors: readonly (readonly z.core.$ZodIssue[])[] }): string | undefined {
@@ -304,10 +295,7 @@ function unionTypes(issue: { errors: readonly (readonly z.core.$ZodIssue[])[] })
 
 /** Short, officer-readable messages instead of zod's defaults (`received undefined` → `is required`). */
 const messages: z.core.$ZodErrorMap = (issue) => {
-  const got = () => {
-    const type = valueType(issue.input);
-    return type ? TYPE_WORDS[type] : `a ${typeof issue.input}`;
-  };
+  const got = () => typeWords(issue.input);
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
     const expected = ZOD_TYPES[issue.expected];

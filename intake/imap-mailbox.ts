@@ -78,7 +78,9 @@ export class ImapMailbox implements MailboxSource {
     const values = typeof value === 'string' ? [value] : value;
     const criteria = values.map((one): SearchObject => ({ header: { [name.toLowerCase()]: one } }));
     if (!criteria.length) return (async function* () {})();
-    return this.found(folder, criteria.length === 1 ? criteria[0] : { or: criteria }, options);
+    const matching = criteria.length === 1 ? criteria[0]! : { or: criteria };
+    // SINCE compares the day of INTERNALDATE in the server's zone: a day earlier, so none is missed.
+    return this.found(folder, options.since === undefined ? matching : { ...matching, since: new Date(options.since - 86_400_000) }, options);
   }
 
   /** Runs `work` with `folder` selected and locked; the inbox selected again afterwards, for IDLE. */

@@ -75,6 +75,11 @@ export const CLAIM_LIFETIME_MINUTES = 2;
  */
 const UNRENEWED_CLAIM_LIFETIME_MS = 10 * 60_000;
 /**
+ * How long after a message was held the pen still asks Recorded whether another intake recorded it:
+ * that intake wrote its record within a pass of the hold (held()). Older, it is left to an officer.
+ */
+const RECORDED_RACE_WINDOW_MS = 24 * 3_600_000;
+/**
  * On a note, the id the intake made up for a message without a Message-ID: a hash of the whole
  * message, which an assigned note (its header alone) cannot give again.
  */
@@ -424,8 +429,8 @@ export class Intake {
    * it) leaves the pen on the way, under a claim as an officer's decision, for Originals.
    */
   async held(campaignId: string | undefined): Promise<HeldMessage[]> {
-    const found = new Map<string, HeldMessage & { header: string }>();
-    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, arrivedAt, original }) => ({
+    const found = new Map<string, HeldMessage & { header: string; heldAt?: number; arrivedAt?: number }>();
+    const copies = await this.heldCopies(holdingFolder(campaignId), {}, ({ stored, read, reason, why, original, arrivedAt }) => ({
       ref: stored.ref,
       messageId: read.messageId,
       from: read.from,
@@ -435,28 +440,39 @@ export class Intake {
       why,
       kind: read.kind,
       header: headerDigest(original),
+      heldAt: stored.arrivedAt,
+      arrivedAt,
     }));
     for (const copy of copies) if (!found.has(copy.messageId)) found.set(copy.messageId, copy); // later: a copy left by a pass cut short between copy and move
-    const recorded = await this.recordedHeaders([...found.keys()]);
+    // Only a message held lately can have been recorded by another intake at the same time, and only
+    // what reached Recorded since it arrived can be that record: Recorded, which only grows, is never
+    // searched whole. Each of its copies is dated no earlier than the original (moved with its date,
+    // or written after it).
+    const lately = [...found.values()].filter(({ heldAt }) => heldAt === undefined || Date.now() - heldAt <= RECORDED_RACE_WINDOW_MS);
+    const since = lately.some(({ arrivedAt }) => arrivedAt === undefined) ? undefined : Math.min(...lately.map(({ arrivedAt }) => arrivedAt!));
+    const recorded = await this.recordedHeaders(lately.map(({ messageId }) => messageId), since);
     for (const [messageId, { header }] of found) {
       if (!recorded.get(messageId)?.has(header)) continue;
       if (await this.clearRecorded(campaignId, messageId, header)) found.delete(messageId);
     }
-    return [...found.values()].map(({ header: _header, ...message }) => message);
+    return [...found.values()].map(({ header: _header, heldAt: _heldAt, arrivedAt: _arrivedAt, ...message }) => message);
   }
 
   /**
    * For each of these messages that `Recorded` holds, the digests of its copies' headers: what an
    * engagement recorded, moved there by a pass, written there by one that recorded a message another
    * intake had moved meanwhile, or assigned there by an officer. A message without a Message-ID of
-   * its own is in no header the mailbox searches: it is left for an officer, as before.
+   * its own is in no header the mailbox searches: it is left for an officer, as before. `since`: the
+   * earliest arrival of an original among them; none of its copies in Recorded is dated before it.
    */
-  private async recordedHeaders(messageIds: string[]): Promise<Map<string, Set<string>>> {
+  private async recordedHeaders(messageIds: string[], since: number | undefined): Promise<Map<string, Set<string>>> {
     const own = messageIds.filter((id) => !madeUpId(id));
     const recorded = new Map<string, Set<string>>();
     if (!own.length) return recorded;
     const values = own.map((id) => id.replace(/^<(.*)>$/, '$1'));
-    for await (const stored of this.options.mailbox.messagesWithHeader(RECORDED_FOLDER, 'Message-ID', values, { maxBytes: HEADER_LIMIT })) {
+    // A day early: a Maildir's name is its writer's clock, taken before the write its date is.
+    const after = since === undefined ? {} : { since: since - 86_400_000 };
+    for await (const stored of this.options.mailbox.messagesWithHeader(RECORDED_FOLDER, 'Message-ID', values, { maxBytes: HEADER_LIMIT, ...after })) {
       const { original } = unannotate(stored.raw);
       const { messageId } = await readMessage(headerOf(original));
       if (!own.includes(messageId)) continue;
@@ -494,7 +510,7 @@ export class Intake {
    */
   private async noteRecorded(stored: StoredMessage, read: ReadMessage): Promise<void> {
     try {
-      if (!madeUpId(read.messageId) && (await this.recordedHeaders([read.messageId])).get(read.messageId)?.has(headerDigest(stored.raw))) return;
+      if (!madeUpId(read.messageId) && (await this.recordedHeaders([read.messageId], stored.arrivedAt)).get(read.messageId)?.has(headerDigest(stored.raw))) return;
       await this.options.mailbox.append(stored.raw, RECORDED_FOLDER);
     } catch (err) {
       this.log(`intake: ${read.messageId} was recorded but no copy of it could be written to ${RECORDED_FOLDER} (${(err as Error).message}); should another intake hold it, an officer dismisses it`);

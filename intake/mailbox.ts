@@ -23,6 +23,12 @@ export interface StoredMessage {
 export interface ReadOptions {
   /** Messages larger than this many bytes are given as their header only, with `oversize` set. */
   maxBytes?: number;
+  /**
+   * messagesWithHeader only: leaves out, unread, messages that arrived in the mailbox (`arrivedAt`)
+   * before this time, so a search of a folder that only grows costs what arrived since, not all it
+   * ever held. Some earlier ones may still be given (IMAP's SINCE compares days).
+   */
+  since?: number;
 }
 
 /** Bytes of a header read for a message too large to read whole: far more than any real header. */

@@ -29,11 +29,16 @@ export class MaildirMailbox implements MailboxSource {
 
   async *messages(folder = INBOX, { maxBytes = Infinity }: ReadOptions = {}): AsyncIterable<StoredMessage> {
     const path = await this.ensure(folder);
+    yield* this.read(path, await this.names(path), { maxBytes });
+  }
+
+  /** The refs of a folder's messages, in the order of arrival. */
+  private async names(path: string): Promise<string[]> {
     const names: string[] = [];
     for (const sub of ['new', 'cur']) for (const name of await readdir(join(path, sub))) names.push(`${sub}/${name}`);
     // Unique names start with the delivery time in milliseconds, so name order is arrival order.
     names.sort((a, b) => a.slice(4).localeCompare(b.slice(4)));
-    yield* this.read(path, names, { maxBytes });
+    return names;
   }
 
   private async *read(path: string, names: string[], { maxBytes = Infinity }: ReadOptions): AsyncIterable<StoredMessage> {
@@ -56,7 +61,10 @@ export class MaildirMailbox implements MailboxSource {
     const values = typeof value === 'string' ? [value] : value;
     if (!values.length) return;
     const path = await this.ensure(folder);
-    for await (const { ref, raw } of this.messages(folder, { maxBytes: 0 })) {
+    const { since } = options;
+    // Told by its name, unread: a moved message keeps the name its delivery gave it, as its date.
+    const names = (await this.names(path)).filter((ref) => since === undefined || !(deliveredAt(ref) < since));
+    for await (const { ref, raw } of this.read(path, names, { maxBytes: 0 })) {
       if (!values.some((one) => hasHeader(raw, name, one))) continue;
       for await (const message of this.read(path, [ref], options)) yield message;
     }
@@ -140,4 +148,15 @@ function hasHeader(header: Buffer, name: string, value: string): boolean {
     .replace(/\r?\n(?=[ \t])/g, '')
     .split(/\r?\n/)
     .some((line) => line.toLowerCase().startsWith(field) && line.slice(field.length).toLowerCase().includes(wanted));
+}
+
+/**
+ * When a message was delivered, by its unique name (`<time>.<unique>.<host>`: milliseconds as this
+ * Maildir writes them, seconds as Dovecot does); NaN for a name that does not say.
+ */
+function deliveredAt(ref: string): number {
+  const time = /^(?:new|cur)\/(\d+)[._]/.exec(ref)?.[1];
+  if (time === undefined) return NaN;
+  const n = Number(time);
+  return n < 1e11 ? n * 1000 : n;
 }

@@ -4,7 +4,7 @@
 // cached engagement about three times the memory (BENCHMARKS.md, part 2). The campaign file's zod
 // schema (client/campaign-schema.ts) calls these same functions for its vendors and paragraphs.
 import { refusalOfAll, valueType, type RefusalDetails, type ValueType } from './refusals';
-import { emailProblem, field, fieldValue, findingsSizeDetails, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, sizeDetails, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
+import { emailProblem, field, TYPE_WORDS, typeWords, fieldValue, findingsSizeDetails, findingsSizeProblem, LIMITS, publicTextDetails, publicTextProblem, quote, sizeDetails, textDetails, textProblem, utf8Length, type FieldRef, type TextRule } from './text-rules';
 import { ID_PATTERN, LANGUAGES, OPEN_CASE_ACTIONS, PRINCIPLES, type BilingualParagraphs, type CampaignInput, type Contact, type OpenCaseAction, type Vendor } from './types';
 
 export type Path = (string | number)[];
@@ -27,12 +27,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(file)';
 }
 
-/** The wording of a value of the wrong type, shared with the file schema's error map. */
+/** The wording of a value of the wrong type. */
 export function wrongType(expected: 'list' | 'mapping' | 'string', value: unknown): string {
   if (value === undefined) return 'is required';
-  const got = Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`;
-  const wanted = expected === 'list' ? 'a list' : expected === 'mapping' ? 'a mapping of fields' : 'a string';
-  return `must be ${wanted}, not ${got}`;
+  return `must be ${TYPE_WORDS[expected]}, not ${typeWords(value)}`;
 }
 
 /** `path` as a refusal names it: formatPath's, or empty for the whole file or request. */

@@ -405,14 +405,24 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
    * Runs `work` (a version's requests, or a round of its reminders), cancelling what it still waits
    * for once the version is sent back or replaced (or, `orOnceApproved`, approved), if `cancels()`
    * then allows it. An activity between retries is cancelled by the server; one the worker is running
-   * finishes: taken by the relay, it counts as sent; turned away, as cancelled.
+   * finishes: taken by the relay, it counts as sent; turned away, as cancelled. The approval is asked
+   * about once: a round it does not cancel (a history from before its gate) is still watched for the
+   * version going stale, as the round was before, or a replay misses the cancel it then recorded.
    */
   async function whileCurrent(current: StatementDraft, work: () => Promise<unknown>, { cancels = (): boolean => true, orOnceApproved = false } = {}): Promise<void> {
     let done = false;
+    let approvalAsked = false;
     const scope = new CancellationScope();
-    void condition(() => done || isStale(current) || (orOnceApproved && kase.approved())).then(() => {
-      if (!done && cancels()) scope.cancel();
-    });
+    void (async () => {
+      for (;;) {
+        await condition(() => done || isStale(current) || (orOnceApproved && !approvalAsked && kase.approved()));
+        if (done) return;
+        const stale = isStale(current);
+        if (cancels()) return scope.cancel();
+        if (stale) return;
+        approvalAsked = true;
+      }
+    })();
     try {
       await scope.run(work);
     } catch (err) {

@@ -130,7 +130,7 @@ const REASON: TextRule = { kind: 'text', max: LIMITS.reason };
 const LONG_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
 
 /** A field of a hand-made request missing or of the wrong type: its code where it has one, `message` for the CLI. */
-function wrongType(path: Path, expected: 'list' | 'mapping', value: unknown, message: string): Error {
+function wrongTypeRefusal(path: Path, expected: 'list' | 'mapping', value: unknown, message: string): Error {
   const details = wrongTypeDetails(path, expected, value);
   return details ? refusal(details.refusal, details.values, message) : new Error(message);
 }
@@ -230,11 +230,11 @@ export function checkRecordResponse(view: EngagementView, input: RecordResponseI
     );
   }
   checkText(field('response-summary'), input.summary, { kind: 'text', max: LIMITS.summary });
-  if (!Array.isArray(input.attachments)) throw wrongType(['attachments'], 'list', input.attachments, 'attachments must be a list of file names (possibly empty)');
+  if (!Array.isArray(input.attachments)) throw wrongTypeRefusal(['attachments'], 'list', input.attachments, 'attachments must be a list of file names (possibly empty)');
   checkList(field('attachments'), input.attachments, LIMITS.attachments, true);
   input.attachments.forEach((a, i) => checkFileName(field('attachment', i + 1), a));
   if (input.documents !== undefined) {
-    if (!Array.isArray(input.documents)) throw wrongType(['documents'], 'list', input.documents, 'documents must be a list of stored documents');
+    if (!Array.isArray(input.documents)) throw wrongTypeRefusal(['documents'], 'list', input.documents, 'documents must be a list of stored documents');
     checkList(field('documents'), input.documents, LIMITS.attachments, true);
     input.documents.forEach((d, i) => checkFileName(field('document', i + 1), d?.name));
   }
@@ -512,7 +512,7 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   requireOfficer(input);
   requireStage(view, AFTER_RESPONSE, 'conclude', 'conclude-stage');
   if (typeof input.findings !== 'object' || input.findings === null || Array.isArray(input.findings)) {
-    throw wrongType(['findings'], 'mapping', input.findings, `findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
+    throw wrongTypeRefusal(['findings'], 'mapping', input.findings, `findings must be a mapping of the five principles (${PRINCIPLES.join(', ')}) to findings`);
   }
   const findings = input.findings as Record<string, unknown>;
   const missing = PRINCIPLES.filter((p) => findings[p] === undefined);
@@ -527,9 +527,9 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
-    if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) throw wrongType(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`);
+    if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) throw wrongTypeRefusal(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`);
     checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
-    if (!Array.isArray(finding.goodPractices)) throw wrongType(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`);
+    if (!Array.isArray(finding.goodPractices)) throw wrongTypeRefusal(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`);
     checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
     finding.goodPractices.forEach((g, i) =>
       checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),

@@ -12,7 +12,7 @@
 // Each problem is a sentence that starts after the field's name ("must be at most 200 characters…"),
 // so a validator says `the vendor name must…` and the file loader says `vendors[2].name: must…`.
 import type { ApplicationFailure } from '@temporalio/common';
-import { refusal, type RefusalDetails } from './refusals';
+import { refusal, valueType, type RefusalDetails, type ValueType } from './refusals';
 
 export type TextKind = 'name' | 'line' | 'text';
 
@@ -167,10 +167,24 @@ export function quote(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
+/**
+ * The CLI's words for the types a problem names, in every rule and the campaign file's schema alike
+ * (the workspace's are templates/web/strings.yaml's `refused-type`): a mapping is never "an object".
+ */
+export const TYPE_WORDS: Record<ValueType, string> = {
+  string: 'a string',
+  number: 'a number',
+  'whole-number': 'a whole number',
+  boolean: 'a boolean',
+  list: 'a list',
+  mapping: 'a mapping of fields',
+  nothing: 'nothing',
+};
+
+/** The type of `value` in TYPE_WORDS's words; JavaScript's for a value no YAML or JSON holds. */
+export function typeWords(value: unknown): string {
+  const type = valueType(value);
+  return type ? TYPE_WORDS[type] : `a ${typeof value}`;
 }
 
 function codePoint(char: string): string {
@@ -200,7 +214,7 @@ interface TextIssue {
 
 function textIssue(value: unknown, rule: TextRule): TextIssue | undefined {
   if (value === undefined && rule.optional) return undefined;
-  if (typeof value !== 'string') return value === undefined ? { message: 'is required', code: 'field-empty' } : { message: `must be text, not ${typeName(value)}` };
+  if (typeof value !== 'string') return value === undefined ? { message: 'is required', code: 'field-empty' } : { message: `must be text, not ${typeWords(value)}` };
   if (value.trim() === '') return rule.optional ? undefined : { message: 'must not be empty', code: 'field-empty' };
   if (value.length > rule.max) return { message: `must be at most ${rule.max} characters (got ${value.length})`, code: 'field-too-long' };
   if (rule.kind !== 'text') {
@@ -263,7 +277,7 @@ export function withoutDirectionControls(text: string): string {
  */
 export function vendorLineProblem(value: unknown, max: number, optional = false): string | undefined {
   if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string') return value === undefined ? 'is required' : `must be text, not ${typeName(value)}`;
+  if (typeof value !== 'string') return value === undefined ? 'is required' : `must be text, not ${typeWords(value)}`;
   if (value.trim() === '') return optional ? undefined : 'must not be empty';
   if (value.length > max) return `must be at most ${max} characters (got ${value.length})`;
   const lineBreak = LINE_BREAK.exec(value);
@@ -301,7 +315,7 @@ export function emailProblem(value: unknown): string | undefined {
 
 /** What is wrong with a list: not a list, too long, or (unless `optional`) empty. */
 export function listProblem(value: unknown, max: number, optional = false): string | undefined {
-  if (!Array.isArray(value)) return value === undefined ? 'is required' : `must be a list, not ${typeName(value)}`;
+  if (!Array.isArray(value)) return value === undefined ? 'is required' : `must be a list, not ${typeWords(value)}`;
   if (!optional && value.length === 0) return 'must not be empty';
   if (value.length > max) return `must have at most ${max} entries (got ${value.length})`;
   return undefined;
@@ -469,7 +483,7 @@ export function checkList(field: string | FieldRef, value: unknown, max: number,
 export function publicTextProblem(value: unknown, rule: TextRule): string | undefined {
   if (typeof value === 'string') return 'must be given in English and French ({ en, fr }), not as one string';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return value === undefined ? 'is required' : `must be a mapping { en, fr }, not ${typeName(value)}`;
+    return value === undefined ? 'is required' : `must be a mapping { en, fr }, not ${typeWords(value)}`;
   }
   const text = value as Record<string, unknown>;
   const unknown = Object.keys(text).filter((k) => k !== 'en' && k !== 'fr');

@@ -73,6 +73,11 @@ describe('campaign file', () => {
     expect(problemsOf(flag)).toEqual([`policy.closeAfter: must be a number or a string, not a boolean (campaigns/x.yaml:${lineOf(flag, 'closeAfter: true')})`]);
   });
 
+  it('names a mapping given for a vendor’s text as the file’s other fields do, not as JavaScript’s "object"', () => {
+    const yaml = edited('  - id: zoom\n    name: Zoom\n', '  - id: zoom\n    name: { en: Zoom }\n');
+    expect(problemsOf(yaml)).toEqual([`vendors[2].name: must be a string, not a mapping of fields (campaigns/x.yaml:${lineOf(yaml, 'name: { en: Zoom }')})`]);
+  });
+
   it('gives each missing field, wrong type and unknown field its code, with the path in the file', () => {
     const yaml = edited('  rule: all', '  rule: quorum\n  quorum: 1.5\n  colour: blue');
     const checked = checkCampaign(parseYaml(yaml));

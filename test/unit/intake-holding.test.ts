@@ -1,7 +1,7 @@
 // The intake over a real Maildir and document store, with the engagement's own validator and
 // handler in place of Temporal: what a vendor's mail looks like decides whether it is recorded or
 // held, and whether an officer can assign it. No server, so each case runs in milliseconds.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -205,6 +205,31 @@ describe('two intakes reading one case mailbox (npm start and npm run demo)', ()
     expect(await second.handle(seen)).toEqual({ messageId: '<r3@zoom.test>', outcome: 'taken' });
     expect((await intake.held('vc')).map((m) => m.messageId)).toEqual(['<r3@zoom.test>']);
     expect(await all(mailbox.messages('Originals'))).toHaveLength(1);
+  });
+
+  it('lists a pen without reading what Recorded gathered before its messages arrived', async () => {
+    const { mailbox, refusing, intake } = await setUp();
+    // A week of recorded mail, as the years of a real mailbox: listing the pen must not read it all.
+    const recorded = join(mailbox.root, '.Recorded');
+    for (const sub of ['new', 'cur', 'tmp']) mkdirSync(join(recorded, sub), { recursive: true });
+    const weekAgo = Date.now() - 7 * 86_400_000;
+    for (let i = 0; i < 200; i++) {
+      const at = weekAgo + i * 1000;
+      const name = join(recorded, 'cur', `${at}.M${i}P1.old`);
+      writeFileSync(name, `Message-ID: <old${i}@zoom.test>\r\nFrom: ${vendor.contacts[0].email}\r\nSubject: old\r\n\r\nx\r\n`);
+      utimesSync(name, at / 1000, at / 1000);
+    }
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] late', messageId: '<r4@zoom.test>', text: 'Late.' }));
+    expect(await refusing('the case has ended').pass()).toMatchObject([{ outcome: 'held' }]);
+    let read = 0;
+    const reader = mailbox as unknown as { read(path: string, names: string[], options: object): AsyncIterable<unknown> };
+    const readAll = reader.read.bind(mailbox);
+    reader.read = (path, names, options) => {
+      if (path === recorded) read += names.length;
+      return readAll(path, names, options);
+    };
+    expect((await intake.held('vc')).map((m) => m.messageId)).toEqual(['<r4@zoom.test>']);
+    expect(read).toBe(0);
   });
 });
 
