@@ -378,6 +378,34 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
   });
 
+  it('gives a co-signatory’s typed comment back in the language it chose, under the form’s own label, without the hidden version', async () => {
+    const zofia = { ...session, language: 'fr' as const, user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } };
+    // Expired: the browser keeps only the language cookie the session left. Signed out elsewhere: its cookie still says French.
+    const expired = `dossier_language=fr`;
+    const signedOut = `dossier_session=${sealer.seal({ ...zofia, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    for (const cookie of [expired, signedOut]) {
+      const response = await post('/campaigns/vc/statement/request-changes', cookie, { submission: 's-1', version: '2', comment: 'Nommer les cinq principes.' });
+      expect(response.status).toBe(401);
+      const html = await response.text();
+      expect(html).toMatch(/<html lang="fr"/);
+      expect(html).toContain('Connectez-vous d’abord.');
+      expect(html).toContain('<label for="typed-0">Ce qui doit changer</label>');
+      expect(html).toContain('<textarea id="typed-0" readonly>Nommer les cinq principes.</textarea>');
+      expect(html).not.toContain('>2</textarea>');
+      expect(html).not.toContain('<code>version</code>');
+      expect(html).not.toContain('typed-1');
+    }
+    // A vendor's observation is labelled with its demonstration, as the summaries form shows it.
+    const summaries = await post('/campaigns/vc/statement/summaries', expired, { 'observation-zoom-d1-en': 'It worked.' });
+    expect(await summaries.text()).toContain('<label for="typed-0">Observation de la démonstration d1, en anglais</label>');
+  });
+
+  it('remembers the language chosen once the session has lapsed', async () => {
+    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const chosen = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
+    expect(chosen.headers.getSetCookie().join('\n')).toContain('dossier_language=fr; Max-Age=31536000');
+  });
+
   it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
     const response = await post('/campaigns/vc/engagements/zoom/respond', '', { summary: 'Text another site wants shown here' }, 'cross-site');
     expect(response.status).toBe(401);
