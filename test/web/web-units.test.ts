@@ -641,6 +641,52 @@ describe('a held message assigned or dismissed by another officer while a form o
   });
 });
 
+describe('a held message another intake recorded while a form on it was filled in', () => {
+  const fates: Record<string, unknown> = {
+    '<recorded@zoom.test>': { outcome: 'recorded', subject: 'Our late answer', campaignId: 'vc', vendorId: 'epsilon' },
+    '<recorded-unnamed@zoom.test>': { outcome: 'recorded', subject: 'Our answers' },
+  };
+  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () =>
+      ({
+        intake: { held: async () => [], read: (_pen: unknown, id: string) => gone(id), assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+        close: async () => {},
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'u'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('says it was recorded on its engagement, naming it when known, in English and French', async () => {
+    const en = await post('en', '/held/vc/dismiss', { messageId: '<recorded@zoom.test>', reason: 'Already answered' });
+    expect(en.status).toBe(409);
+    expect(en.text).toContain('“Our late answer” is no longer in the holding pen: it was recorded meanwhile on the engagement of Epsilon (vc), by another intake reading the case mailbox.');
+    expect(en.text).toContain('Open the engagement of Epsilon');
+    expect(en.text).toContain('Your dismissal was not recorded. The reason you typed:');
+    expect(en.text).not.toContain('another officer assigned or dismissed it');
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<recorded@zoom.test>', vendor: 'epsilon' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOur late answer\u202f» n’est plus dans le courrier en attente\u00a0: une autre réception de la boîte des dossiers l’a enregistré entre-temps au dossier d’Epsilon (vc).');
+    expect(fr.text).toContain('C’est le dossier que vous aviez choisi\u00a0: il n’y a plus rien à faire.');
+    const unnamed = await post('fr', '/held/vc/assign', { messageId: '<recorded-unnamed@zoom.test>', vendor: 'zoom' });
+    expect(unnamed.text).toContain('«\u202fOur answers\u202f» n’est plus dans le courrier en attente\u00a0: une autre réception de la boîte des dossiers l’a enregistré entre-temps à son dossier.');
+    expect(unnamed.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
+  });
+});
+
 describe('a held message another officer is deciding when a form on it is sent', () => {
   const held = { ref: '1', messageId: '<busy@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const busy = () => Promise.reject(new DossierClientError(ClientErrorCode.Busy, '<busy@zoom.test>: another officer is deciding it'));
