@@ -157,7 +157,13 @@ export interface HeldMessageContent extends HeldMessage {
 /** What became of a message no longer in the holding pen, as far as the mailbox kept it. */
 export type HeldFate =
   | { outcome: 'assigned'; subject: string; campaignId: string; vendorId: string; by: string }
-  | { outcome: 'dismissed'; subject: string; by: string; reason: string };
+  | { outcome: 'dismissed'; subject: string; by: string; reason: string }
+  /**
+   * Recorded on an engagement all the same: another intake on the mailbox recorded it while this
+   * one held it, and the pen let its held copy go (held()). The engagement when the message names
+   * one alone (its thread, its reply token, or a campaign of one vendor), none otherwise.
+   */
+  | { outcome: 'recorded'; subject: string; campaignId?: string; vendorId?: string };
 
 const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 
@@ -380,7 +386,7 @@ export class Intake {
     // pen after that decision); the pen is read first, so a copy decided meanwhile is found either way.
     const spare =
       copy !== undefined &&
-      ((await this.copiedBefore(pen, read.messageId, copy)) || (!moved && (await this.fate(read.messageId)) !== undefined));
+      ((await this.copiedBefore(pen, read.messageId, copy)) || (!moved && (await this.officersNote(read.messageId)) !== undefined));
     if (spare) await this.options.mailbox.discard(copy, pen);
     if (!moved) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
@@ -669,13 +675,38 @@ export class Intake {
   }
 
   /**
-   * What became of a message that left the holding pen by an officer's hand: assigned (to which
-   * engagement, by whom) or dismissed (by whom, why). A message leaves the pen once, so one note is
-   * expected; should both folders hold one (a message held again and decided twice), the dismissal
-   * is reported, and within a folder the last in mailbox order. Undefined when the mailbox kept no
-   * note (assigned before notes were kept, or never held).
+   * What became of a message that left the holding pen: assigned by an officer (to which engagement,
+   * by whom), dismissed (by whom, why), or, with no officer's note, recorded on an engagement by
+   * another intake (held()). Undefined when the mailbox says none of these (assigned before notes
+   * were kept, or never held).
    */
   async fate(messageId: string): Promise<HeldFate | undefined> {
+    return (await this.officersNote(messageId)) ?? (await this.recordedMeanwhile(messageId));
+  }
+
+  /**
+   * A message an engagement recorded, as `Recorded` holds it, with the engagement its headers name
+   * alone if they do (as the intake that recorded it found it; a lookup that fails names none). A
+   * message without a Message-ID of its own never leaves the pen that way (held()).
+   */
+  private async recordedMeanwhile(messageId: string): Promise<HeldFate | undefined> {
+    if (madeUpId(messageId)) return undefined;
+    for await (const stored of this.options.mailbox.messagesWithHeader(RECORDED_FOLDER, 'Message-ID', messageId.replace(/^<(.*)>$/, '$1'), { maxBytes: HEADER_LIMIT })) {
+      const read = await readMessage(headerOf(unannotate(stored.raw).original));
+      if (read.messageId !== messageId) continue;
+      const candidates = await correlate(read, this.options).catch(() => []);
+      const [only] = candidates.length === 1 ? candidates : [];
+      return { outcome: 'recorded', subject: read.subject, ...(only ? { campaignId: only.campaignId, vendorId: only.vendorId } : {}) };
+    }
+    return undefined;
+  }
+
+  /**
+   * An officer's note on a message that left the holding pen by their hand. A message leaves the pen
+   * once, so one note is expected; should both folders hold one (a message held again and decided
+   * twice), the dismissal is reported, and within a folder the last in mailbox order.
+   */
+  private async officersNote(messageId: string): Promise<HeldFate | undefined> {
     let found: HeldFate | undefined;
     // The mailbox finds the notes by their Message-ID header, never reading the folders whole (its
     // brackets left out: a header may omit them). An id the intake made up for a message without one

@@ -83,6 +83,12 @@ const SIGN_IN_COOKIE = 'dossier_sign_in';
  */
 const SIGNED_OUT_COOKIE = 'dossier_signed_out';
 const SIGNED_OUT_SECONDS = 24 * 3600;
+/**
+ * The language last chosen in this browser, kept apart from the session, which lapses after hours:
+ * a form sent after its sign-in lapsed, and the sign-in after it, come in the language the user chose.
+ */
+const LANGUAGE_COOKIE = 'dossier_language';
+const LANGUAGE_SECONDS = 365 * 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -98,6 +104,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.use('*', async (c, next) => {
     const now = Date.now();
     let session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    // The language chosen outlives the sign-in it was chosen in: a session signed out elsewhere
+    // keeps it, and an expired one (a cookie the browser no longer sends) leaves it in its own cookie.
+    const chosen = session?.language ?? languageCookie(c);
     // Signed in only while not signed out: a copy of the cookie dies with its sign-out. A cookie
     // sealed before sessions had ids cannot be revoked, so it signs in again. With the store out of
     // reach nobody is let in, and nobody is signed out either: the cookie is left as it is.
@@ -111,12 +120,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     }
     c.set('session', unavailable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
     c.set('sessionChanged', !session && !unavailable);
-    c.set('language', session?.language ?? preferredLanguage(c.req.header('accept-language')));
+    c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
       console.error(`web: ${c.req.method} ${c.req.path}: cannot tell whether the session was signed out:`, unavailable);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    const language = c.get('session').language;
+    if (language && language !== languageCookie(c)) setCookie(c, LANGUAGE_COOKIE, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
     // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
     // no script at all.
     c.header(
@@ -153,7 +164,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       const language = c.get('language');
       // What was typed comes back only to a form of this site: another site could otherwise make a
       // workspace page show any text it likes.
-      const typed = fromThisSite(c, deps.config.publicUrl) ? typedFields(c) : undefined;
+      const typed = fromThisSite(c, deps.config.publicUrl) ? typedFields(c, views) : undefined;
       return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed }), 401);
     }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
@@ -215,7 +226,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const before = c.get('session');
     if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
     const { locale, ...signedIn } = user;
-    const language = c.get('session').language ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
+    const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
     // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
     c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
     c.set('language', language);
@@ -280,7 +291,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // refused form cannot be shown again on its page, so what was typed is given back here.
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NoWorker) {
       console.error(`web: ${c.req.method} ${c.req.path}: ${err.message}`);
-      return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c) }), 503);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c, views) }), 503);
     }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
@@ -300,7 +311,6 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 /** Fields a form carries for the workspace, not typed by anyone. */
 const FORM_MACHINERY = new Set(['_csrf', 'submission', 'demonstrationId', 'returnTo']);
 
-/** What the user typed into a POSTed form that was not recorded, so the page can give it back. */
 /** A request a page of this workspace sent (browsers say so in Sec-Fetch-Site, or at least in Origin). */
 function fromThisSite(c: Context<WebEnv>, publicUrl: string): boolean {
   const site = c.req.header('sec-fetch-site');
@@ -309,11 +319,18 @@ function fromThisSite(c: Context<WebEnv>, publicUrl: string): boolean {
   return origin !== undefined && (origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin);
 }
 
-function typedFields(c: Context<WebEnv>): { field: string; value: string }[] | undefined {
+/**
+ * What the user typed into a POSTed form that was not recorded, so the page can give it back: each
+ * field under the label its form showed, in the reader's language; a field no form of the pages
+ * names (or labels) keeps its code name, so no typed text is lost. Hidden fields were typed by nobody.
+ */
+function typedFields(c: Context<WebEnv>, views: Views): { field: string; label?: string; value: string }[] | undefined {
   if (c.req.method !== 'POST') return undefined;
   const typed = Object.entries(textFields(c.get('body') ?? {}))
     .filter(([field, value]) => !FORM_MACHINERY.has(field) && value.trim())
-    .map(([field, value]) => ({ field, value }));
+    .map(([field, value]) => ({ field, value, shown: views.field(c.req.path, field, c.get('language')) }))
+    .filter(({ shown }) => !shown?.hidden)
+    .map(({ field, value, shown }) => ({ field, label: shown?.label, value }));
   return typed.length ? typed : undefined;
 }
 
@@ -366,6 +383,11 @@ export function sameSiteReturnPath(value: string | undefined): string {
   if (resolved.origin !== THIS_SITE) return '/campaigns';
   const path = `${resolved.pathname}${resolved.search}`;
   return path.startsWith('//') || path.includes('\\') ? '/campaigns' : path;
+}
+
+function languageCookie(c: Context<WebEnv>): Language | undefined {
+  const value = getCookie(c, LANGUAGE_COOKIE);
+  return isLanguage(value) ? value : undefined;
 }
 
 function preferredLanguage(header: string | undefined): Language {

@@ -584,7 +584,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { target?: EngagementRef; reason?: string }, known?: HeldFate) => {
     const fate = known ?? (await withPen((p) => p.intake.fate(messageId)));
-    const targets = [fate?.outcome === 'assigned' ? fate.campaignId : undefined, sent.target?.campaignId];
+    const targets = [fate?.outcome === 'assigned' || fate?.outcome === 'recorded' ? fate.campaignId : undefined, sent.target?.campaignId];
     const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
     const named = (ref: EngagementRef) => ({
       ...ref,
@@ -592,11 +592,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}`,
     });
     const assigned = fate?.outcome === 'assigned' && fate.campaignId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
-    const sameEngagement = Boolean(assigned && sent.target && assigned.campaignId === sent.target.campaignId && assigned.vendorId === sent.target.vendorId);
+    // Recorded by another intake: on the engagement its headers name, when they name one alone.
+    const recordedOn = fate?.outcome === 'recorded' && fate.campaignId && fate.vendorId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
+    const engagement = assigned ?? recordedOn;
+    const sameEngagement = Boolean(engagement && sent.target && engagement.campaignId === sent.target.campaignId && engagement.vendorId === sent.target.vendorId);
     return heldPenPage(c, {
       subject: fate?.subject || messageId,
-      by: fate?.by && actorWords(fate.by, c.get('language'), views),
+      by: fate && 'by' in fate ? actorWords(fate.by, c.get('language'), views) : undefined,
       assigned,
+      recorded: fate?.outcome === 'recorded' ? { on: recordedOn } : undefined,
+      engagement,
       dismissed: fate?.outcome === 'dismissed' ? { reason: fate.reason } : undefined,
       sameEngagement,
       chosen: sent.target && !sameEngagement ? named(sent.target) : undefined,

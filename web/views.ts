@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
+import { fieldOf, formsIn, type PageForm } from './form-labels';
 import { elide, elision, firstOfMonth, frenchHour, LOCALE, principleTitlesIn, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language, type Principle } from '../workflows/types';
@@ -31,6 +32,11 @@ export interface Views {
   zoneName(timeZone: string, language: Language, at?: Date): string;
   /** A principle's title as the letters and the statement give it ("Contrôle par l’utilisateur final"). */
   principle(principle: Principle, language: Language): string;
+  /**
+   * A field of a form sent to `actionPath`, as the form's page shows it: hidden, or the label it
+   * carries in `language`; undefined for a field no page's form has (or one with no label of its own).
+   */
+  field(actionPath: string, name: string, language: Language): { hidden: boolean; label?: string } | undefined;
   strings: Strings;
 }
 
@@ -131,8 +137,11 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   }
   const layout = engine.compile(readFileSync(join(dir, 'layout.hbs'), 'utf8'), { strict: false });
   const pages = new Map<string, HandlebarsTemplateDelegate>();
+  const forms: PageForm[] = [];
   for (const file of readdirSync(join(dir, 'pages')).filter((f) => f.endsWith('.hbs'))) {
-    pages.set(basename(file, '.hbs'), engine.compile(readFileSync(join(dir, 'pages', file), 'utf8'), { strict: false }));
+    const source = readFileSync(join(dir, 'pages', file), 'utf8');
+    pages.set(basename(file, '.hbs'), engine.compile(source, { strict: false }));
+    forms.push(...formsIn(source));
   }
 
   return {
@@ -142,6 +151,13 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
     dateTime,
     zoneName,
     principle,
+    field(actionPath, name, language) {
+      const found = fieldOf(forms, actionPath, name);
+      if (!found) return undefined;
+      const { field, groups } = found;
+      const values = Object.fromEntries(Object.entries(field.label?.values ?? {}).map(([param, group]) => [param, groups[group] ?? '']));
+      return { hidden: field.hidden, label: field.label && text(language, field.label.key, values) };
+    },
     render(page, language, view) {
       const template = pages.get(page);
       if (!template) throw new WebTemplateError(`no page template templates/web/pages/${page}.hbs`);

@@ -218,6 +218,8 @@ describe.each(homes)('a message one intake records while another holds it, in %s
     expect(await refusingIntake(second).handle(b)).toMatchObject({ outcome: 'held' });
     expect(await acceptingIntake(first).handle(a)).toEqual({ messageId: '<recorded-late@zoom.test>', outcome: 'taken' });
     expect(await refusingIntake(first).held('vc')).toEqual([]);
+    // An officer's form on it, arriving now, is told it was recorded (not that an officer decided it).
+    expect(await refusingIntake(first).fate('<recorded-late@zoom.test>')).toMatchObject({ outcome: 'recorded' });
     expect(await all(first.messages(holdingFolder('vc')))).toEqual([]);
     expect((await all(first.messages(ORIGINALS_FOLDER))).length).toBeGreaterThanOrEqual(1);
     expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
@@ -232,6 +234,7 @@ describe.each(homes)('a message one intake records while another holds it, in %s
     expect(await acceptingIntake(first).handle(a)).toMatchObject({ outcome: 'recorded' });
     expect(await refusingIntake(second).handle(b)).toEqual({ messageId: '<recorded-first@zoom.test>', outcome: 'taken' });
     expect(await refusingIntake(second).held('vc')).toEqual([]);
+    expect(await refusingIntake(second).fate('<recorded-first@zoom.test>')).toMatchObject({ outcome: 'recorded' });
     expect(await all(first.messages(RECORDED_FOLDER))).toHaveLength(1);
     expect(await all(first.messages(CLAIMS_FOLDER))).toEqual([]);
   });

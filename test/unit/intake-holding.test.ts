@@ -16,7 +16,7 @@ import { heldReasonText } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
-import { holdingFolder } from '../../intake/mailbox';
+import { holdingFolder, RECORDED_FOLDER } from '../../intake/mailbox';
 import { openLocalStore } from '../../store/local';
 import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
@@ -338,6 +338,23 @@ describe('a message that left the holding pen', () => {
     });
     expect(await intake.fate('<went2@evil.example>')).toEqual({ outcome: 'dismissed', subject: '[VC] gone <went2@evil.example>', by: 'Officer Tremblay', reason: 'Publicité, pas une réponse' });
     expect(await intake.fate('<never@evil.example>')).toBeUndefined();
+  });
+});
+
+describe('a held message another intake recorded on its engagement', () => {
+  it('says it was recorded, on the engagement its subject names alone, once the pen let it go', async () => {
+    const { mailbox, intake } = await setUp();
+    // Held here (the engagement refused it a moment earlier), recorded by another intake, which wrote its copy to Recorded.
+    const original = await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: '[VC] recorded meanwhile', messageId: '<recorded-late@zoom.test>', text: 'Our answers.' });
+    await mailbox.append(Buffer.concat([Buffer.from('X-Dossier-Held-Reason: the engagement refused it\r\nX-Dossier-Held-Campaign: vc\r\n'), original]), 'Held-vc');
+    await mailbox.append(original, RECORDED_FOLDER);
+    expect(await intake.held('vc')).toEqual([]);
+    await expect(intake.dismiss('vc', '<recorded-late@zoom.test>', 'Officer Tremblay', 'already answered')).rejects.toThrow(/no held message/);
+    expect(await intake.fate('<recorded-late@zoom.test>')).toEqual({ outcome: 'recorded', subject: '[VC] recorded meanwhile', campaignId: 'vc', vendorId: 'zoom' });
+    // A subject that names no campaign: recorded, on an engagement the mailbox does not say.
+    const unnamed = await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Our answers', messageId: '<recorded-unnamed@zoom.test>', text: 'x' });
+    await mailbox.append(unnamed, RECORDED_FOLDER);
+    expect(await intake.fate('<recorded-unnamed@zoom.test>')).toEqual({ outcome: 'recorded', subject: 'Our answers' });
   });
 });
 

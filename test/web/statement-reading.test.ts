@@ -4,9 +4,11 @@
 // a worker. What a real co-signatory meets: another authority's long or multi-line comment, and the
 // word-by-word comparison read by a screen reader.
 import { serve, type ServerType } from '@hono/node-server';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
+import { fromTemporal } from '../../client/errors';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
@@ -45,13 +47,31 @@ beforeAll(async () => {
     config: webConfigWithoutSignIn(port),
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementChanges: async () => kase.changesOfCurrentVersion(),
+        // The page was read at version 1; the lead has drafted version 2 since, so the campaign refuses either answer.
+        approve: async () => refusedByCampaign(() => kase.checkApproval({ authorityId: 'fdpic', by: 'Zofia', version: 1 })),
+        requestChanges: async () => refusedByCampaign(() => kase.checkChangeRequest({ authorityId: 'fdpic', by: 'Zofia', version: 1, comment: 'x' })),
+      }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
   url = `http://127.0.0.1:${port}`;
   browser = await launchBrowser();
 });
+
+/** The campaign's refusal as the client hands it on, from its validator's check. */
+function refusedByCampaign(check: () => void): never {
+  try {
+    check();
+  } catch (err) {
+    throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign campaign:vc', '127.0.0.1:7233');
+  }
+  throw new Error('the check accepted the request');
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -99,6 +119,36 @@ describe('the comparison of two versions, read aloud', () => {
         expect(await page.locator(`#changes p.diff[lang=${quoted}] ins`).first().evaluate((ins) => ins.closest('[lang]')?.getAttribute('lang'))).toBe(quoted);
       }
       await checkPage(page, `statement-co-signatory-reading-${language}`);
+      await page.context().close();
+    }
+  });
+});
+
+describe('an answer the campaign refuses because the version was replaced meanwhile', () => {
+  it('is announced and takes the focus where the co-signatory acted, in both forms and languages', async () => {
+    for (const [form, language, words] of [
+      ['approve', 'fr', 'La version 1 n’est pas la version en cours'],
+      ['request-changes', 'en', 'Version 1 is not the current draft'],
+    ] as const) {
+      const page = await statementAsCoSignatory(language);
+      // The page as it was read before the lead drafted version 2.
+      await page.locator(`form#${form} input[name=version]`).evaluate((input) => input.setAttribute('value', '1'));
+      if (form === 'request-changes') await page.fill('#changes-comment', 'Name the five principles.');
+      await page.locator(`form#${form} button[type=submit]`).click();
+      await page.waitForLoadState();
+      // Focus is on the refusal, inside the form the co-signatory sent, and a screen reader hears it as an alert.
+      const focused = await page.locator('html').evaluate((html) => {
+        const active = html.ownerDocument.activeElement;
+        return { text: active?.textContent ?? '', form: active?.closest('form')?.id };
+      });
+      expect(focused).toEqual({ text: expect.stringContaining(words), form });
+      const alert = page.getByRole('alert');
+      await expect.poll(() => alert.count()).toBe(1);
+      expect(await alert.innerText()).toContain(words);
+      const tree = await page.locator('main').ariaSnapshot();
+      expect(tree).toMatch(new RegExp(`- alert: .*${words.slice(0, 12)}`));
+      if (form === 'request-changes') expect(await page.inputValue('#changes-comment')).toBe('Name the five principles.');
+      await checkPage(page, `statement-refused-${form}-${language}`);
       await page.context().close();
     }
   });

@@ -378,6 +378,34 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
   });
 
+  it('gives a co-signatory’s typed comment back in the language it chose, under the form’s own label, without the hidden version', async () => {
+    const zofia = { ...session, language: 'fr' as const, user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } };
+    // Expired: the browser keeps only the language cookie the session left. Signed out elsewhere: its cookie still says French.
+    const expired = `dossier_language=fr`;
+    const signedOut = `dossier_session=${sealer.seal({ ...zofia, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    for (const cookie of [expired, signedOut]) {
+      const response = await post('/campaigns/vc/statement/request-changes', cookie, { submission: 's-1', version: '2', comment: 'Nommer les cinq principes.' });
+      expect(response.status).toBe(401);
+      const html = await response.text();
+      expect(html).toMatch(/<html lang="fr"/);
+      expect(html).toContain('Connectez-vous d’abord.');
+      expect(html).toContain('<label for="typed-0">Ce qui doit changer</label>');
+      expect(html).toContain('<textarea id="typed-0" readonly>Nommer les cinq principes.</textarea>');
+      expect(html).not.toContain('>2</textarea>');
+      expect(html).not.toContain('<code>version</code>');
+      expect(html).not.toContain('typed-1');
+    }
+    // A vendor's observation is labelled with its demonstration, as the summaries form shows it.
+    const summaries = await post('/campaigns/vc/statement/summaries', expired, { 'observation-zoom-d1-en': 'It worked.' });
+    expect(await summaries.text()).toContain('<label for="typed-0">Observation de la démonstration d1, en anglais</label>');
+  });
+
+  it('remembers the language chosen once the session has lapsed', async () => {
+    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const chosen = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
+    expect(chosen.headers.getSetCookie().join('\n')).toContain('dossier_language=fr; Max-Age=31536000');
+  });
+
   it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
     const response = await post('/campaigns/vc/engagements/zoom/respond', '', { summary: 'Text another site wants shown here' }, 'cross-site');
     expect(response.status).toBe(401);
@@ -610,6 +638,52 @@ describe('a held message assigned or dismissed by another officer while a form o
     expect(unknown.status).toBe(409);
     expect(unknown.text).toContain('This message is no longer in the holding pen: another officer assigned or dismissed it meanwhile.');
     expect(unknown.text).toContain('Not ours');
+  });
+});
+
+describe('a held message another intake recorded while a form on it was filled in', () => {
+  const fates: Record<string, unknown> = {
+    '<recorded@zoom.test>': { outcome: 'recorded', subject: 'Our late answer', campaignId: 'vc', vendorId: 'epsilon' },
+    '<recorded-unnamed@zoom.test>': { outcome: 'recorded', subject: 'Our answers' },
+  };
+  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () =>
+      ({
+        intake: { held: async () => [], read: (_pen: unknown, id: string) => gone(id), assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+        close: async () => {},
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'u'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    return { status: response.status, text: visibleText(await response.text()) };
+  };
+
+  it('says it was recorded on its engagement, naming it when known, in English and French', async () => {
+    const en = await post('en', '/held/vc/dismiss', { messageId: '<recorded@zoom.test>', reason: 'Already answered' });
+    expect(en.status).toBe(409);
+    expect(en.text).toContain('“Our late answer” is no longer in the holding pen: it was recorded meanwhile on the engagement of Epsilon (vc), by another intake reading the case mailbox.');
+    expect(en.text).toContain('Open the engagement of Epsilon');
+    expect(en.text).toContain('Your dismissal was not recorded. The reason you typed:');
+    expect(en.text).not.toContain('another officer assigned or dismissed it');
+    const fr = await post('fr', '/held/vc/assign', { messageId: '<recorded@zoom.test>', vendor: 'epsilon' });
+    expect(fr.status).toBe(409);
+    expect(fr.text).toContain('«\u202fOur late answer\u202f» n’est plus dans le courrier en attente\u00a0: une autre réception de la boîte des dossiers l’a enregistré entre-temps au dossier d’Epsilon (vc).');
+    expect(fr.text).toContain('C’est le dossier que vous aviez choisi\u00a0: il n’y a plus rien à faire.');
+    const unnamed = await post('fr', '/held/vc/assign', { messageId: '<recorded-unnamed@zoom.test>', vendor: 'zoom' });
+    expect(unnamed.text).toContain('«\u202fOur answers\u202f» n’est plus dans le courrier en attente\u00a0: une autre réception de la boîte des dossiers l’a enregistré entre-temps à son dossier.');
+    expect(unnamed.text).toContain('Votre rattachement au dossier de Zoom (vc) n’a pas été enregistré.');
   });
 });
 
