@@ -101,7 +101,8 @@ export async function turnUnderClaim(
     throw err;
   }
   if (record && !record.deferred?.length) {
-    await claim.release();
+    // Once the record is there a claim left behind holds no attempt up: the outcome stands either way.
+    await claim.release().catch(() => undefined);
     return { delivered: record };
   }
   // A renewal that fails (the database away for a moment) is tried again at the next tick.
@@ -166,6 +167,16 @@ export interface FileDeliveryLedgerOptions {
 
 /** Claims held by sends in this process: their owner is alive exactly while they are listed here. */
 const activeTokens = new Set<string>();
+/**
+ * Claims this process released but could not remove (another process held their marker past
+ * MARKER_WAIT_MS): its own retry takes them over as released, not as a crash's, with no due date.
+ */
+const givenBack = new Set<string>();
+/**
+ * How long a change to a claim waits for another process's marker on it. A marker is held for a few
+ * system calls; one held longer belongs to a process stopped in the middle (a dead one is taken over).
+ */
+const MARKER_WAIT_MS = 2_000;
 
 export class FileDeliveryLedger implements DeliveryLedger {
   private readonly leaseMs: number;
@@ -203,9 +214,14 @@ export class FileDeliveryLedger implements DeliveryLedger {
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
         // Swapped in whole while it is still that dead claim: removed then created, two processes
         // that both read it dead each took it over and sent. Its due date is carried into this
-        // attempt's claim, so a second crash before its hand-off keeps the date too.
-        const taking = { ...claim, ...(held.dueDate === undefined ? {} : { dueDate: held.dueDate }) };
-        if (swapClaim(claimPath, held.token, taking, (current) => !ownerAlive(current), this.leaseMs)) return this.turn(messageId, claimPath, taking, true);
+        // attempt's claim, so a second crash before its hand-off keeps the date too. A claim this
+        // process gave back, but could not remove, is no crash's: nothing went out under it unrecorded.
+        const released = isOwn(held) && givenBack.has(held.token);
+        const taking = { ...claim, ...(released || held.dueDate === undefined ? {} : { dueDate: held.dueDate }) };
+        if (swapClaim(claimPath, held.token, taking, (current) => !ownerAlive(current), this.leaseMs) === 'swapped') {
+          givenBack.delete(held.token);
+          return this.turn(messageId, claimPath, taking, !released);
+        }
         // Another attempt took it over first, or is taking it over: its claim is waited for as any.
       }
       signal?.throwIfAborted();
@@ -220,14 +236,23 @@ export class FileDeliveryLedger implements DeliveryLedger {
   private turn(messageId: string, claimPath: string, claim: Claim, tookOverFromCrash: boolean): Promise<SendTurn> {
     activeTokens.add(claim.token);
     const held: HeldClaim = {
+      // Still counted alive while it waits for another process's marker on the claim: given up at
+      // once, the claim stayed until its lease ran out, and this process's own retry took it over
+      // as a crash's (resentAfterCrash, though nothing had gone out twice).
       release: async () => {
-        activeTokens.delete(claim.token);
-        swapClaim(claimPath, claim.token, undefined, () => true, this.leaseMs);
+        try {
+          if ((await swapWhenFree(claimPath, claim.token, undefined, this.leaseMs)) === 'busy') {
+            givenBack.add(claim.token);
+            throw claimStuck(messageId);
+          }
+        } finally {
+          activeTokens.delete(claim.token);
+        }
       },
       // The claim stays on disk, expired: neither this process (ownerAlive) nor another counts it alive.
-      abandon: () => {
+      abandon: async () => {
         activeTokens.delete(claim.token);
-        rewriteClaim(claimPath, claim, { expiresAt: 0 }, this.leaseMs);
+        await rewriteWhenFree(claimPath, claim, { expiresAt: 0 }, this.leaseMs);
       },
       renew: async () => {
         // An expired claim may already be another's: renewing it could keep two sends going.
@@ -236,7 +261,9 @@ export class FileDeliveryLedger implements DeliveryLedger {
       // Unlike a renewal, this goes on past the expiry while the claim is still ours (its send
       // took its time composing): the claim is then renewed too, and only a take-over refuses it.
       stateDueDate: async (stated) => {
-        if (!rewriteClaim(claimPath, claim, { dueDate: Date.parse(stated), expiresAt: Date.now() + this.leaseMs }, this.leaseMs)) throw claimLost(messageId);
+        const outcome = await rewriteWhenFree(claimPath, claim, { dueDate: Date.parse(stated), expiresAt: Date.now() + this.leaseMs }, this.leaseMs);
+        if (outcome === 'changed') throw claimLost(messageId);
+        if (outcome === 'busy') throw claimStuck(messageId);
       },
       leaseMs: this.leaseMs,
     };
@@ -254,9 +281,13 @@ export class FileDeliveryLedger implements DeliveryLedger {
   }
 }
 
+function isOwn(claim: Claim): boolean {
+  return (claim.host === thisHost() || claim.host === hostname()) && claim.pid === process.pid;
+}
+
 function ownerAlive(claim: Claim): boolean {
   const sameHost = claim.host === thisHost() || claim.host === hostname();
-  if (sameHost && claim.pid === process.pid) return activeTokens.has(claim.token);
+  if (isOwn(claim)) return activeTokens.has(claim.token);
   if (Date.now() > claim.expiresAt) return false;
   if (!sameHost) return true;
   try {
@@ -278,37 +309,64 @@ function createClaim(path: string, claim: Claim): boolean {
   }
 }
 
-/** The same claim with a later expiry or its due date, swapped in only while it is still ours. False when it is not. */
-function rewriteClaim(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>, leaseMs: number): boolean {
-  if (!swapClaim(path, claim.token, { ...claim, ...changes }, () => true, leaseMs)) return false;
-  Object.assign(claim, changes);
-  return true;
+/**
+ * The same claim with a later expiry or its due date, swapped in only while it is still ours: once,
+ * for a renewal (the next tick tries again; a renewal that waited could undo an abandon made
+ * meanwhile). 'changed' when it is no longer ours, 'busy' when another process held its marker.
+ */
+function rewriteClaim(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>, leaseMs: number): SwapOutcome {
+  const outcome = swapClaim(path, claim.token, { ...claim, ...changes }, () => true, leaseMs);
+  if (outcome === 'swapped') Object.assign(claim, changes);
+  return outcome;
 }
+
+/** rewriteClaim, waiting up to MARKER_WAIT_MS for another process's marker on the claim. */
+function rewriteWhenFree(path: string, claim: Claim, changes: Partial<Pick<Claim, 'expiresAt' | 'dueDate'>>, leaseMs: number): Promise<SwapOutcome> {
+  return untilMarkerFree(() => rewriteClaim(path, claim, changes, leaseMs));
+}
+
+/** swapClaim of our own claim, waiting up to MARKER_WAIT_MS for another process's marker on it. */
+function swapWhenFree(path: string, token: string, next: Claim | undefined, leaseMs: number): Promise<SwapOutcome> {
+  return untilMarkerFree(() => swapClaim(path, token, next, () => true, leaseMs));
+}
+
+async function untilMarkerFree(swap: () => SwapOutcome): Promise<SwapOutcome> {
+  const end = Date.now() + MARKER_WAIT_MS;
+  for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+    const outcome = swap();
+    if (outcome !== 'busy' || Date.now() >= end) return outcome;
+    await sleep(pause);
+  }
+}
+
+/** 'swapped'; 'changed': the claim is no longer `token`, or `still` no longer holds; 'busy': another live process holds its marker. */
+type SwapOutcome = 'swapped' | 'changed' | 'busy';
 
 /**
  * Swaps `next` in for the claim at `path` (a new link renamed over it), or removes it when `next` is
- * undefined, only while it is still the claim `token` and `still` holds of it; false when it is not.
+ * undefined, only while it is still the claim `token` and `still` holds of it ('changed' when not).
  * A read then a change is no compare-and-swap between processes: two that both read a claim dead
  * could each replace it, the second the first's fresh claim. So every change to a claim is made
  * holding its marker, a link named after the claim's token and created exclusively, and the claim
  * is read again under it: the process that created the marker first changes the claim, and any
  * other, once the marker is given back, finds a claim no longer `token`. A marker whose process
- * died holding it (for microseconds) is taken over the same way, under a marker of its own.
+ * died holding it (for microseconds) is taken over the same way, under a marker of its own; one
+ * whose process is alive makes this 'busy', and a change to one's own claim waits for it (untilMarkerFree).
  */
-function swapClaim(path: string, token: string, next: Claim | undefined, still: (current: Claim) => boolean, leaseMs: number): boolean {
+function swapClaim(path: string, token: string, next: Claim | undefined, still: (current: Claim) => boolean, leaseMs: number): SwapOutcome {
   const marker = `${path}.${hash('sha256', token, 'base64url').slice(0, 16)}.swap`;
   const mine: Claim = { host: thisHost(), pid: process.pid, token: randomBytes(8).toString('base64url'), expiresAt: Date.now() + leaseMs };
   while (!createClaim(marker, mine)) {
     const holder = readClaim(marker);
     if (!holder) continue;
     // Another process is changing this very claim: what it leaves is read afresh by the caller.
-    if (ownerAlive(holder)) return false;
-    if (!swapClaim(marker, holder.token, mine, (current) => !ownerAlive(current), leaseMs)) return false;
+    if (ownerAlive(holder)) return 'busy';
+    if (swapClaim(marker, holder.token, mine, (current) => !ownerAlive(current), leaseMs) !== 'swapped') return 'busy';
     break;
   }
   try {
     const current = readClaim(path);
-    if (current?.token !== token || !still(current)) return false;
+    if (current?.token !== token || !still(current)) return 'changed';
     if (next) {
       const aside = `${path}.${next.token}.renew`;
       rmSync(aside, { force: true });
@@ -317,7 +375,7 @@ function swapClaim(path: string, token: string, next: Claim | undefined, still: 
     } else {
       unlinkIfThere(path);
     }
-    return true;
+    return 'swapped';
   } finally {
     // No other process changes a marker whose process is alive: this one is still ours.
     unlinkIfThere(marker);
@@ -327,6 +385,13 @@ function swapClaim(path: string, token: string, next: Claim | undefined, still: 
 /** Thrown before the hand-off, so the retry Temporal makes finds the other attempt's outcome. */
 export function claimLost(messageId: string): Error {
   return new Error(`The delivery ledger's claim on ${messageId} was taken over by another attempt before this one handed it to the relay: not sent by this attempt`);
+}
+
+/** Another process held the claim's marker throughout MARKER_WAIT_MS (stopped in the middle of a change). */
+function claimStuck(messageId: string): Error {
+  return new Error(
+    `The delivery ledger's claim on ${messageId} could not be changed: another process on this host has held its marker (${MARKER_WAIT_MS} ms); if it stays stopped, the claim is taken over once its lease runs out`,
+  );
 }
 
 function unlinkIfThere(path: string): void {

@@ -13,6 +13,16 @@ const folder = mkdtempSync(join(tmpdir(), 'dossier-ledger-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const claimPathOf = (messageId: string) => join(folder, `${createHash('sha256').update(messageId).digest('hex')}.sending`);
+/** The marker a process holds while it changes the claim `token` (swapClaim). */
+const markerOf = (messageId: string, token: string) => `${claimPathOf(messageId)}.${createHash('sha256').update(token).digest('base64url').slice(0, 16)}.swap`;
+const hostTag = createHash('sha256').update(hostname()).digest('base64url').slice(0, 11);
+/** The marker of another live process of this host (the test runner's parent stands for it), changing `messageId`'s claim now. */
+function holdMarker(messageId: string): string {
+  const [, token] = readlinkSync(claimPathOf(messageId)).split(' ');
+  const marker = markerOf(messageId, token);
+  symlinkSync(`${process.ppid} another-process ${(Date.now() + 60_000).toString(36)} ${hostTag}`, marker);
+  return marker;
+}
 
 /** A process that takes over `messageId`'s dead claim, stopping after it read it until `go` exists (test/helpers/take-over-child.ts). */
 function takeOverInChild(messageId: string, go: string): { child: ChildProcess; output(): string; until(text: string, ms: number): Promise<boolean> } {
@@ -94,8 +104,7 @@ describe('local delivery ledger claims', () => {
     await stopped.abandon();
     const [, deadToken] = readlinkSync(claimPathOf(id)).split(' ');
     // The marker of a take-over whose process died (the test runner's parent stands for it), its lease run out.
-    const marker = `${claimPathOf(id)}.${createHash('sha256').update(deadToken).digest('base64url').slice(0, 16)}.swap`;
-    const hostTag = createHash('sha256').update(hostname()).digest('base64url').slice(0, 11);
+    const marker = markerOf(id, deadToken);
     symlinkSync(`${process.ppid} a-dead-take-over ${(Date.now() + 100).toString(36)} ${hostTag}`, marker);
     await new Promise((r) => setTimeout(r, 300));
     const turn = await new FileDeliveryLedger(folder, { pollMs: 20 }).begin(id, { signal: AbortSignal.timeout(3_000) });
@@ -104,4 +113,44 @@ describe('local delivery ledger claims', () => {
     expect(lstatSync(marker, { throwIfNoEntry: false })).toBeUndefined();
     await turn.release();
   });
+
+  it('removes its claim on release while another process holds the claim marker for a moment, so its own retry is no take-over from a crash', async () => {
+    const id = '<letter.release-busy@test>';
+    const ledger = new FileDeliveryLedger(folder, { pollMs: 20 });
+    const turn = await ledger.begin(id);
+    if (turn.delivered) throw new Error('nothing was delivered yet');
+    const marker = holdMarker(id);
+    const letGo = setTimeout(() => rmSync(marker, { force: true }), 150);
+    try {
+      await turn.release();
+    } finally {
+      clearTimeout(letGo);
+      rmSync(marker, { force: true });
+    }
+    expect(lstatSync(claimPathOf(id), { throwIfNoEntry: false }), 'the released claim is still on disk').toBeUndefined();
+    const retry = await ledger.begin(id, { signal: AbortSignal.timeout(3_000) });
+    if (retry.delivered) throw new Error('nothing was delivered yet');
+    expect(retry.tookOverFromCrash).toBe(false);
+    await retry.release();
+  });
+
+  it('says so when another process holds the claim marker throughout its release, and its own retry then takes the claim over as released, not crashed', async () => {
+    const id = '<letter.release-stuck@test>';
+    const ledger = new FileDeliveryLedger(folder, { pollMs: 20 });
+    const turn = await ledger.begin(id);
+    if (turn.delivered) throw new Error('nothing was delivered yet');
+    await turn.stateDueDate('2026-12-31T00:00:00.000Z');
+    const marker = holdMarker(id);
+    try {
+      await expect(turn.release()).rejects.toThrow(/has held its marker/);
+    } finally {
+      rmSync(marker, { force: true });
+    }
+    const retry = await ledger.begin(id, { signal: AbortSignal.timeout(3_000) });
+    if (retry.delivered) throw new Error('nothing was delivered yet');
+    expect(retry.tookOverFromCrash).toBe(false);
+    expect(retry.dueDateStated).toBeUndefined();
+    await retry.release();
+    expect(lstatSync(claimPathOf(id), { throwIfNoEntry: false })).toBeUndefined();
+  }, 10_000);
 });
