@@ -719,7 +719,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
-    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId) : undefined;
+    // A signatory reads what changed since the version it last received, as its approval request said.
+    const signatory = signsStatement(user, draft) ? user.authorityId : undefined;
+    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId, signatory) : undefined;
     // Who answered, as the timeline words them: "signed in" and "CLI" are English words in the record.
     const worded = <T extends { by: string }>(x: T): T => ({ ...x, by: actorWords(x.by, language, views) });
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
