@@ -726,7 +726,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const worded = <T extends { by: string }>(x: T): T => ({ ...x, by: actorWords(x.by, language, views) });
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
       const found = status.draft?.approvals.find((x) => x.authorityId === a.id);
-      const approval = found && worded(found);
+      // An approval of an earlier version counts where this version kept its text: the reader is told which it was.
+      const approval = found && { ...worded(found), earlier: found.version !== undefined && found.version !== status.draft?.version };
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1).map(worded);
       // Sending this version back is its answer on it: the campaign's list of authorities without an

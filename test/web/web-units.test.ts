@@ -1508,6 +1508,34 @@ describe('the approvals per authority once an authority has sent the current ver
   });
 });
 
+describe('an approval of an earlier version that still counts, in the approvals per authority', () => {
+  // The workflow's own state: OPC approves version 1; FDPIC sends it back and the lead resubmits the same text as version 2.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  kase.approve({ authorityId: 'opc', by: 'Daniel (daniel, signed in)', version: 1 }, '2026-11-25T11:00:00.000Z');
+  kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'On reflection, no change.' }, '2026-11-25T12:00:00.000Z');
+  kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
+  const answers = async (language: string) => {
+    const html = await statementShownLive(kase)(language);
+    return Object.fromEntries(['opc', 'fdpic'].map((id) => [id, visibleText(new RegExp(`<tr data-authority="${id}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '')]));
+  };
+
+  it('names the version it was given for', async () => {
+    expect(kase.status().draft).toMatchObject({ version: 2, approvals: [{ authorityId: 'opc', version: 1 }] });
+    expect((await answers('en')).opc).toMatch(/approved by Daniel .* for version 1, whose text this version keeps/);
+    expect((await answers('fr')).opc).toMatch(/approuvée par Daniel .* pour la version 1, dont cette version garde le texte/);
+  });
+
+  it('names no version for an approval of the current one', async () => {
+    kase.approve({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 2 }, '2026-11-26T11:00:00.000Z');
+    const english = await answers('en');
+    expect(english.fdpic).toContain('approved by Zofia');
+    expect(english.fdpic).not.toContain('version');
+  });
+});
+
 describe('what changed, on the statement page of a signatory that never received the version before the current one', () => {
   // The workflow's own state: version 1 goes to both; version 2's request to FDPIC is cancelled
   // before it goes out (as when version 2 is sent back); version 3 goes to both.
