@@ -200,9 +200,14 @@ export class CampaignClient {
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(editStatementUpdate, { args: [input] }));
   }
 
-  /** What the current version changed since the previous one, section by section; undefined before version 2. */
-  statementChanges(campaignId: string): Promise<StatementVersionChanges | undefined> {
-    return this.call(campaignId, () => this.handle(campaignId).query(statementChangesQuery), 'query');
+  /**
+   * What the current version changed, section by section: since the version the authority last
+   * received before it, or (no authority) since the previous one; undefined before version 2.
+   */
+  statementChanges(campaignId: string, authorityId?: string): Promise<StatementVersionChanges | undefined> {
+    // No argument at all without an authority: what every worker, old or new, answers the same way.
+    const query = () => (authorityId === undefined ? this.handle(campaignId).query(statementChangesQuery) : this.handle(campaignId).query(statementChangesQuery, authorityId));
+    return this.call(campaignId, query, 'query');
   }
 
   /** The public text as the lead last edited it. */

@@ -719,12 +719,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
-    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId) : undefined;
+    // A signatory reads what changed since the version it last received, as its approval request said.
+    const signatory = signsStatement(user, draft) ? user.authorityId : undefined;
+    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId, signatory) : undefined;
     // Who answered, as the timeline words them: "signed in" and "CLI" are English words in the record.
     const worded = <T extends { by: string }>(x: T): T => ({ ...x, by: actorWords(x.by, language, views) });
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {
       const found = status.draft?.approvals.find((x) => x.authorityId === a.id);
-      const approval = found && worded(found);
+      // An approval of an earlier version counts where this version kept its text: the reader is told which it was.
+      const approval = found && { ...worded(found), earlier: found.version !== undefined && found.version !== status.draft?.version };
       // Its latest change request, whichever version it was on: the lead revises from it.
       const changes = status.changeRequests.filter((x) => x.authorityId === a.id).slice(-1).map(worded);
       // Sending this version back is its answer on it: the campaign's list of authorities without an

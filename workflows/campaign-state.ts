@@ -149,6 +149,8 @@ export class CampaignCase {
   private readonly versions = new Map<number, StatementDraft>();
   /** The version each authority last received. */
   private readonly lastSeen = new Map<string, number>();
+  /** The version each authority had received before its last one: what its last request compared with. */
+  private readonly seenBefore = new Map<string, number>();
   /** The lead's decisions on engagements open at drafting. */
   private readonly decisions = new Map<string, OpenCaseDecision>();
   private editedSinceDraft = false;
@@ -377,6 +379,10 @@ export class CampaignCase {
   approvalRequestFor(authority: Authority): Pick<MessageDetails, 'version' | 'sinceVersion' | 'changes' | 'moreChanges'> {
     const current = this.draft!;
     const since = this.lastSeen.get(authority.id);
+    if (since !== current.version) {
+      if (since === undefined) this.seenBefore.delete(authority.id);
+      else this.seenBefore.set(authority.id, since);
+    }
     this.lastSeen.set(authority.id, current.version);
     const previous = since === undefined ? undefined : this.versions.get(since);
     if (this.rules === 'legacy' || !previous) return { version: current.version };
@@ -394,13 +400,25 @@ export class CampaignCase {
     else this.lastSeen.set(authority.id, since);
   }
 
-  /** What the current version changed since the previous one; undefined before version 2. */
-  changesOfCurrentVersion(): StatementVersionChanges | undefined {
+  /**
+   * What the current version changed since the one a signatory last received before it (as its
+   * approval request says), or, for anyone else, since the previous version. Undefined before
+   * version 2, and for a signatory that has received no earlier version: all of it is new to it.
+   */
+  changesOfCurrentVersion(authorityId?: string): StatementVersionChanges | undefined {
     const current = this.draft;
-    const previous = current && this.versions.get(current.version - 1);
-    if (!current || !previous) return undefined;
+    if (!current) return undefined;
+    const since = this.authorities.some((a) => a.id === authorityId) ? this.seenBeforeCurrent(authorityId!, current.version) : current.version - 1;
+    const previous = since === undefined ? undefined : this.versions.get(since);
+    if (!previous) return undefined;
     const { changes, more } = changesShown(statementChanges(previous, current), CHANGES_ON_PAGE);
     return { version: current.version, sinceVersion: previous.version, changes, ...(more ? { more } : {}) };
+  }
+
+  /** The last version before `version` the authority received (its request for `version` may not have gone out yet). */
+  private seenBeforeCurrent(authorityId: string, version: number): number | undefined {
+    const last = this.lastSeen.get(authorityId);
+    return last === version ? this.seenBefore.get(authorityId) : last;
   }
 
   /** The lead authority, to whom change requests go back. */

@@ -364,7 +364,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
   setHandler(statementDraftQuery, () => kase.draft);
   setHandler(statementTextQuery, () => kase.text);
-  setHandler(statementChangesQuery, () => kase.changesOfCurrentVersion());
+  setHandler(statementChangesQuery, (authorityId) => kase.changesOfCurrentVersion(authorityId));
   setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true, letterKept), { validator: (req) => kase.checkAddVendor(req) });
   setHandler(withdrawVendorUpdate, (req) => withdrawVendor(req), { validator: (req) => kase.checkWithdrawVendor(req) });
   setHandler(draftStatementUpdate, (req) => draftStatement(req), { validator: (req) => kase.checkDraft(req) });

@@ -479,7 +479,12 @@ export const draftStatementUpdate = defineUpdate<CampaignUpdated, [DraftStatemen
 export const editStatementUpdate = defineUpdate<CampaignUpdated, [EditStatementInput]>('editStatement');
 /** The statement's public text as the lead last edited it (what the next version will print). */
 export const statementTextQuery = defineQuery<StatementText>('statementText');
-/** What the current version changed since the one before it, section by section (none before version 2). */
+/**
+ * What the current version changed, section by section: for a signatory (its authority id the
+ * argument), since the version it last received before this one, as its approval request says; for
+ * anyone else, since the previous version. A worker from before the argument answers the latter,
+ * and `sinceVersion` says which it compared with.
+ */
 export interface StatementVersionChanges {
   version: number;
   sinceVersion: number;
@@ -488,7 +493,7 @@ export interface StatementVersionChanges {
   /** Changes left out. */
   more?: number;
 }
-export const statementChangesQuery = defineQuery<StatementVersionChanges | undefined>('statementChanges');
+export const statementChangesQuery = defineQuery<StatementVersionChanges | undefined, [authorityId?: string]>('statementChanges');
 export const setConclusionsUpdate = defineUpdate<CampaignUpdated, [SetConclusionsInput]>('setConclusions');
 export const approveStatementUpdate = defineUpdate<CampaignUpdated, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignUpdated, [RequestChangesInput]>('requestChanges');

@@ -378,6 +378,39 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 4, sinceVersion: 3 });
   });
 
+  it('shows each signatory what changed since the version it last received, as its request says, and anyone else since the previous version', () => {
+    const { kase, fdpic } = version1AskedOfFdpic();
+    const opc = kase.authorities[0]!;
+    kase.approvalRequestFor(opc);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    kase.approvalRequestFor(opc);
+    kase.approvalRequestFor(fdpic);
+    // Version 2's request to fdpic was cancelled: it last saw version 1.
+    kase.requestNotSent(fdpic, 2, 1);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed twice.'], fr: ['Fait, revu deux fois.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    const conclusions = (en: string, fr: string) => [{ section: 'conclusions', before: { en, fr }, after: { en: 'Done, reviewed twice.', fr: 'Fait, revu deux fois.' } }];
+    // Before its request for version 3 goes out, and after: the same comparison, with version 1.
+    expect(kase.changesOfCurrentVersion('fdpic')).toMatchObject({ version: 3, sinceVersion: 1, changes: conclusions('Done.', 'Fait.') });
+    expect(kase.approvalRequestFor(fdpic)).toMatchObject({ version: 3, sinceVersion: 1 });
+    expect(kase.changesOfCurrentVersion('fdpic')).toMatchObject({ version: 3, sinceVersion: 1, changes: conclusions('Done.', 'Fait.') });
+    kase.approvalRequestFor(opc);
+    expect(kase.changesOfCurrentVersion('opc')).toMatchObject({ version: 3, sinceVersion: 2, changes: conclusions('Done, reviewed.', 'Fait, revu.') });
+    expect(kase.changesOfCurrentVersion()).toMatchObject({ version: 3, sinceVersion: 2 });
+    expect(kase.changesOfCurrentVersion('nobody')).toMatchObject({ version: 3, sinceVersion: 2 });
+  });
+
+  it('shows a signatory that received no earlier version no comparison: all of the current one is new to it', () => {
+    const { kase, fdpic } = version1AskedOfFdpic();
+    kase.requestNotSent(fdpic, 1, undefined);
+    kase.edit({ by: LEAD, conclusions: { en: ['Done, reviewed.'], fr: ['Fait, revu.'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    kase.approvalRequestFor(fdpic);
+    expect(kase.changesOfCurrentVersion('fdpic')).toBeUndefined();
+    expect(kase.changesOfCurrentVersion()).toMatchObject({ version: 2, sinceVersion: 1 });
+  });
+
   it('counts a first request that never reached a signatory as no version seen', () => {
     const { kase, fdpic } = version1AskedOfFdpic();
     kase.requestNotSent(fdpic, 1, undefined);

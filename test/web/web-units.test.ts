@@ -53,7 +53,7 @@ function statementShownLive(kase: CampaignCase) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -1505,6 +1505,74 @@ describe('the approvals per authority once an authority has sent the current ver
     const english = await answers('en');
     expect(english.fdpic).toContain('changes to version 1 requested by Zofia');
     expect(english.fdpic).toContain('awaiting an answer');
+  });
+});
+
+describe('an approval of an earlier version that still counts, in the approvals per authority', () => {
+  // The workflow's own state: OPC approves version 1; FDPIC sends it back and the lead resubmits the same text as version 2.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  kase.approve({ authorityId: 'opc', by: 'Daniel (daniel, signed in)', version: 1 }, '2026-11-25T11:00:00.000Z');
+  kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'On reflection, no change.' }, '2026-11-25T12:00:00.000Z');
+  kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
+  const answers = async (language: string) => {
+    const html = await statementShownLive(kase)(language);
+    return Object.fromEntries(['opc', 'fdpic'].map((id) => [id, visibleText(new RegExp(`<tr data-authority="${id}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '')]));
+  };
+
+  it('names the version it was given for', async () => {
+    expect(kase.status().draft).toMatchObject({ version: 2, approvals: [{ authorityId: 'opc', version: 1 }] });
+    expect((await answers('en')).opc).toMatch(/approved by Daniel .* for version 1, whose text this version keeps/);
+    expect((await answers('fr')).opc).toMatch(/approuvée par Daniel .* pour la version 1, dont cette version garde le texte/);
+  });
+
+  it('names no version for an approval of the current one', async () => {
+    kase.approve({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 2 }, '2026-11-26T11:00:00.000Z');
+    const english = await answers('en');
+    expect(english.fdpic).toContain('approved by Zofia');
+    expect(english.fdpic).not.toContain('version');
+  });
+});
+
+describe('what changed, on the statement page of a signatory that never received the version before the current one', () => {
+  // The workflow's own state: version 1 goes to both; version 2's request to FDPIC is cancelled
+  // before it goes out (as when version 2 is sent back); version 3 goes to both.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  const conclude = (en: string, fr: string) => kase.setConclusions({ by: 'Léa (lea, signed in)', conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }, '2026-11-24T10:00:00.000Z');
+  const sendToBoth = () => kase.authorities.map((a) => kase.approvalRequestFor(a));
+  conclude('First words.', 'Premiers mots.');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  sendToBoth();
+  conclude('Second words.', 'Deuxièmes mots.');
+  kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
+  sendToBoth();
+  kase.requestNotSent(kase.authorities.find((a) => a.id === 'fdpic')!, 2, 1);
+  conclude('Third words.', 'Troisièmes mots.');
+  kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-27T10:00:00.000Z');
+  sendToBoth();
+  const zofia = { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' };
+  const daniel = { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' };
+  const changes = async (language: string, user: object) => visibleText(/<section id="changes"[\s\S]*?<\/section>/.exec(await statementShownLive(kase)(language, user))?.[0] ?? '');
+
+  it('compares the current version with the one it last received, as its approval request did', async () => {
+    const english = await changes('en', zofia);
+    expect(english).toContain('Version 3 against version 1, word by word');
+    expect(english).toContain('First');
+    expect(english).not.toContain('Second');
+    const french = await changes('fr', zofia);
+    expect(french).toContain('Version 3 par rapport à la version 1, mot à mot');
+    expect(french).toContain('Premiers');
+  });
+
+  it('compares with the previous version for a signatory that received it, and for an officer', async () => {
+    const english = await changes('en', daniel);
+    expect(english).toContain('Version 3 against version 2, word by word');
+    expect(english).toContain('Second');
+    expect(await changes('en', AUDITOR)).toContain('Version 3 against version 2, word by word');
   });
 });
 
