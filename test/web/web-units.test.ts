@@ -555,34 +555,23 @@ describe('dates on the holding pen and the campaigns list', () => {
   });
 });
 
-describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
-  const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
-  const fates: Record<string, unknown> = {
-    '<assigned@zoom.test>': { outcome: 'assigned', subject: 'Our answer', campaignId: 'vc', vendorId: 'epsilon', by: 'Léa Lévesque (lea@regulator.example)' },
-    '<dismissed@zoom.test>': { outcome: 'dismissed', subject: 'Offre spéciale', by: 'Owen Tremblay (owen@regulator.example)', reason: 'Advertising' },
-  };
-  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
-  const app = createWebApp({
+/** A workspace whose holding pen is `intake`, for campaign vc and these vendors. */
+function penWorkspace(vendorNames: Record<string, string>, intake: object) {
+  return createWebApp({
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
     campaigns: async () =>
-      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
-    holdingPen: async () =>
-      ({
-        intake: {
-          held: async () => [held],
-          read: (_pen: unknown, id: string) => gone(id),
-          assign: (_pen: unknown, id: string) => gone(id),
-          dismiss: (_pen: unknown, id: string) => gone(id),
-          fate: async (id: string) => fates[id],
-        },
-        close: async () => {},
-      }) as never,
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: Object.keys(vendorNames).length, vendorNames, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () => ({ intake, close: async () => {} }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const post = async (language: string, path: string, form: Record<string, string>) => {
-    const session = { id: 'q'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+}
+
+/** An officer signed in (session `letter` × 32) sending a form to `app` in a language: the answer's status and visible text. */
+function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
+  return async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: letter.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await app.request(path, {
       method: 'POST',
       headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
@@ -590,6 +579,20 @@ describe('a held message assigned or dismissed by another officer while a form o
     });
     return { status: response.status, text: visibleText(await response.text()) };
   };
+}
+
+describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
+  const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const fates: Record<string, unknown> = {
+    '<assigned@zoom.test>': { outcome: 'assigned', subject: 'Our answer', campaignId: 'vc', vendorId: 'epsilon', by: 'Léa Lévesque (lea@regulator.example)' },
+    '<dismissed@zoom.test>': { outcome: 'dismissed', subject: 'Offre spéciale', by: 'Owen Tremblay (owen@regulator.example)', reason: 'Advertising' },
+  };
+  const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
+  const app = penWorkspace(
+    { epsilon: 'Epsilon', zoom: 'Zoom' },
+    { held: async () => [held], read: (_pen: unknown, id: string) => gone(id), assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+  );
+  const post = officerPost(app, 'q');
   const open = async (language: string, messageId: string) => {
     const session = { id: 'r'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await app.request(`/held/vc/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
@@ -647,28 +650,11 @@ describe('a held message another intake recorded while a form on it was filled i
     '<recorded-unnamed@zoom.test>': { outcome: 'recorded', subject: 'Our answers' },
   };
   const gone = (id: string) => Promise.reject(new DossierClientError(ClientErrorCode.NotFound, `no held message ${id} in Held-vc (list them with \`dossier inbox held\`)`));
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({}) as never,
-    campaigns: async () =>
-      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { epsilon: 'Epsilon', zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
-    holdingPen: async () =>
-      ({
-        intake: { held: async () => [], read: (_pen: unknown, id: string) => gone(id), assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
-        close: async () => {},
-      }) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
-  const post = async (language: string, path: string, form: Record<string, string>) => {
-    const session = { id: 'u'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-    const response = await app.request(path, {
-      method: 'POST',
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
-      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
-    });
-    return { status: response.status, text: visibleText(await response.text()) };
-  };
+  const app = penWorkspace(
+    { epsilon: 'Epsilon', zoom: 'Zoom' },
+    { held: async () => [], read: (_pen: unknown, id: string) => gone(id), assign: (_pen: unknown, id: string) => gone(id), dismiss: (_pen: unknown, id: string) => gone(id), fate: async (id: string) => fates[id] },
+  );
+  const post = officerPost(app, 'u');
 
   it('says it was recorded on its engagement, naming it when known, in English and French', async () => {
     const en = await post('en', '/held/vc/dismiss', { messageId: '<recorded@zoom.test>', reason: 'Already answered' });
@@ -690,27 +676,11 @@ describe('a held message another intake recorded while a form on it was filled i
 describe('a held message another officer is deciding when a form on it is sent', () => {
   const held = { ref: '1', messageId: '<busy@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const busy = () => Promise.reject(new DossierClientError(ClientErrorCode.Busy, '<busy@zoom.test>: another officer is deciding it'));
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({}) as never,
-    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'UTC' }) }) as never,
-    holdingPen: async () =>
-      ({
-        intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: 'Our answers.', attachments: [] }), assign: busy, dismiss: busy, fate: async () => undefined },
-        close: async () => {},
-      }) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
-  });
-  const post = async (language: string, path: string, form: Record<string, string>) => {
-    const session = { id: 's'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-    const response = await app.request(path, {
-      method: 'POST',
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
-      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
-    });
-    return { status: response.status, text: visibleText(await response.text()) };
-  };
+  const app = penWorkspace(
+    { zoom: 'Zoom' },
+    { held: async () => [held], read: async () => ({ ...held, recipients: [], text: 'Our answers.', attachments: [] }), assign: busy, dismiss: busy, fate: async () => undefined },
+  );
+  const post = officerPost(app, 's');
 
   it('stays on the message, saying in the page’s language that someone else is deciding it, not that it is gone', async () => {
     const fr = await post('fr', '/held/vc/dismiss', { messageId: '<busy@zoom.test>', reason: 'Publicité' });
