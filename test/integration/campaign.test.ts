@@ -24,6 +24,7 @@ import { retentionWorkflowId } from '../../workflows/workflow-ids';
 import { APPROVAL_REMINDERS_PER_VERSION } from '../../workflows/campaign';
 
 const officer = 'Officer Tremblay';
+const statementTexts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
 const gibraltar: Authority = {
   id: 'gra',
   name: { en: 'Gibraltar Regulatory Authority', fr: 'Autorité de réglementation de Gibraltar' },
@@ -88,6 +89,18 @@ async function withSlowLetter(
   const stage = (vendorId: string, wanted: string) =>
     untilFound(() => engagements.status({ campaignId: id, vendorId }), (s) => s.stage === wanted, `${vendorId} ${wanted}`);
   return { campaigns, engagements, stage, releaseLetter };
+}
+
+/**
+ * Starts campaign `id` of vendor kilo, reminding the signatories every `approvalReminderEvery`, and
+ * once kilo's letter is delivered drafts version 1, kilo excluded with a reason.
+ */
+async function versionOneDrafted(campaigns: CampaignClient, stage: (vendorId: string, wanted: string) => Promise<unknown>, id: string, approvalReminderEvery = '10 minutes') {
+  await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery }) }));
+  await stage('kilo', 'awaiting-response');
+  await campaigns.editStatement(id, statementTexts('Done.'));
+  const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+  await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
 }
 
 async function expectRefused(run: () => Promise<unknown>, message: RegExp, refusal?: RefusalDetails): Promise<void> {
@@ -894,7 +907,6 @@ describe('campaign: engagements, approval and the published statement', () => {
     ]);
     return { ...slow, ledger, drafts, hold };
   }
-  const statementTexts = (conclusion: string) => ({ by: officer, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
   const approvalRequest = (id: string, version: number, authority: string) => (m: ReceivedMail) => ofCampaign(id)(m) && stepOf(m) === `approval-request-v${version}-${authority}`;
   /** Waits for `version`'s approval request to reach both signatories. */
   const sentToBoth = async (id: string, version: number) => {
@@ -918,11 +930,7 @@ describe('campaign: engagements, approval and the published statement', () => {
         },
       }),
     });
-    await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '2s' }) }));
-    await stage('kilo', 'awaiting-response');
-    await campaigns.editStatement(id, statementTexts('Done.'));
-    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    await versionOneDrafted(campaigns, stage, id, '2s');
     await sentToBoth(id, 1);
     await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
     const remindersOfVersionOne = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
@@ -1041,11 +1049,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     });
     const textOf = async (version: number, authority: string) => (await simpleParser(env.sink.messages.find(approvalRequest(id, version, authority))!.raw)).text!;
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await versionOneDrafted(campaigns, stage, id);
       await env.sink.waitFor(1, approvalRequest(id, 1, 'opc'), 60_000);
 
       printer.held = new Promise<void>((resolve) => (printer.open = resolve));
@@ -1087,11 +1091,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       }),
     });
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await versionOneDrafted(campaigns, stage, id);
       await until(async () => printer.drafts, (d) => d.includes(1), 'version 1 being printed');
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       printer.open!();
@@ -1131,11 +1131,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       }),
     });
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await versionOneDrafted(campaigns, stage, id);
       await until(async () => relay.turnedAway, (n) => n >= 2, 'version 1\'s requests turned away');
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
@@ -1171,11 +1167,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       }),
     });
     try {
-      await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
-      await stage('kilo', 'awaiting-response');
-      await campaigns.editStatement(id, statementTexts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await versionOneDrafted(campaigns, stage, id);
       await until(async () => relay.asked, (n) => n === 1, 'version 1\'s request to the lead with the relay');
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       relay.answer!();
