@@ -9,7 +9,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
+import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, notFound, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
@@ -1916,6 +1916,37 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(fromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'campaign:vc', 'campaign'), 'campaign vc', address))).toBe(
       'campaign vc existe déjà\u00a0: donnez un autre identifiant à la campagne.',
     );
+  });
+});
+
+describe('a page of something that does not exist', () => {
+  const shown = (err: Error) => {
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => {
+        throw err;
+      },
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    return async (language: string) => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+      const response = await app.request('/campaigns/nosuch', { headers: { cookie } });
+      return { status: response.status, html: await response.text() };
+    };
+  };
+
+  it('says in French that the campaign does not exist, from the code the refusal carries', async () => {
+    const page = await shown(notFound('campaign:nosuch'))('fr');
+    expect(page.status).toBe(404);
+    expect(visibleText(page.html)).toContain('campaign:nosuch n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.');
+    expect(page.html).not.toContain('does not exist');
+  });
+
+  it('marks as English a sentence it has no code for, on a French page', async () => {
+    const page = await shown(new DossierClientError(ClientErrorCode.NotFound, 'no case mailbox is configured for this workspace'))('fr');
+    expect(page.html).toMatch(/<p lang="en"><code>no case mailbox is configured for this workspace<\/code><\/p>/);
   });
 });
 
