@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
+import { heldReasonLine } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
 import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
@@ -189,7 +190,7 @@ export function inboxCommands(session: Session): Command {
           const held = await opened.intake.held(options.campaign);
           ctx.out.result(held, () =>
             held.length
-              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, h.reason]))
+              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, heldReasonLine(h.why)]))
               : `Nothing held${options.campaign ? ` for ${options.campaign}` : ''}.`,
           );
         } finally {

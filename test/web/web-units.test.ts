@@ -555,6 +555,41 @@ describe('dates on the holding pen and the campaigns list', () => {
   });
 });
 
+describe('a message every engagement of a campaign refused, on a French page', () => {
+  const refusal = (vendor: string) => ({
+    vendor,
+    sentence: `engagement engagement:vc:${vendor} refused: the sender x@evil.example is not an address of Vendor ${vendor}: an officer must check it and assign it`,
+    refusal: { refusal: 'sender-not-vendor', values: { from: 'x@evil.example', vendor: `Vendor ${vendor}` } },
+  });
+  const refusals = ['alpha', 'beta', 'gamma'].map(refusal);
+  const why = { code: 'refused', detail: refusals.map((r) => r.sentence).join('; '), refusals, count: 3 };
+  const held = { ref: '1', messageId: '<m@evil.example>', from: 'x@evil.example', subject: '[VC] bonjour', date: '2026-11-27T15:30:00.000Z', reason: `the engagement refused it: ${why.detail}`, why, kind: 'reply' };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const text = async (path: string) => visibleText(await (await app.request(path, { headers: { cookie } })).text());
+
+  it('words each refusal in French by its code: the pen shows the first and how many more, the message’s page every one', async () => {
+    const pen = await text('/held/vc');
+    expect(pen).toContain('le dossier l’a refusé\u00a0:');
+    expect(pen).toContain('Alpha\u00a0: L’expéditeur x@evil.example n’est pas une adresse de Vendor alpha');
+    expect(pen).toContain('(et 2 autre(s) dossier(s) l’ont refusé)');
+    expect(pen).not.toContain('Vendor beta');
+    expect(pen).not.toContain('is not an address');
+    const one = await text('/held/vc/message?id=%3Cm%40evil.example%3E');
+    for (const name of ['alpha', 'beta', 'gamma']) expect(one).toContain(`L’expéditeur x@evil.example n’est pas une adresse de Vendor ${name}`);
+    expect(one).not.toContain('is not an address');
+    expect(one).not.toContain('autre(s) dossier(s)');
+  });
+});
+
 describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
   const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const fates: Record<string, unknown> = {
