@@ -711,6 +711,20 @@ describe('the officer at the command line', () => {
     expect(await save()).toEqual(files);
   });
 
+  it('settles a reply waiting for review once the officer records the response by hand', async () => {
+    const e = await openEngagement('houseparty');
+    await sender.append(await vendorReply(e));
+    await intake.pass();
+    const ref = e.handle.workflowId;
+    const responded = await cli(['engagement', 'respond', ref, '--file', join(PROJECT_ROOT, 'test', 'fixtures', 'cli', 'response.md')]);
+    expect(responded.code, responded.stderr).toBe(0);
+    const listed = await cli(['engagement', 'replies', ref]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('Mail (0 to review)');
+    const [reply] = JSON.parse((await cli(['--json', 'engagement', 'replies', ref])).stdout) as { review: string; reviewedBy?: string }[];
+    expect(reply).toMatchObject({ review: 'confirmed', reviewedBy: cliActor(officer, cliAccount()) });
+  });
+
   it('lists the holding pen and assigns held mail to an engagement', async () => {
     const e = await openEngagement('cisco');
     await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));
