@@ -9,6 +9,7 @@ import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
 import { heldReasonLine } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
+import { sentence } from '../../intake/wording';
 import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
@@ -191,7 +192,9 @@ export function inboxCommands(session: Session): Command {
           ctx.out.result(held, () =>
             held.length
               ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, heldReasonLine(h.why)]))
-              : `Nothing held${options.campaign ? ` for ${options.campaign}` : ''}.`,
+              : options.campaign
+                ? sentence('en', 'held.none-for', { campaign: options.campaign })
+                : sentence('en', 'held.none-unsorted'),
           );
         } finally {
           await opened.close();

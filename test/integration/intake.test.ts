@@ -725,6 +725,18 @@ describe('the officer at the command line', () => {
     expect(reply).toMatchObject({ review: 'confirmed', reviewedBy: cliActor(officer, cliAccount()) });
   });
 
+  it('says, with no mail naming no campaign held, that it listed that mail alone, and how to list a campaign’s pen', async () => {
+    const e = await openEngagement('meet');
+    await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));
+    await intake.pass();
+    for (const h of await intake.held(undefined)) await intake.dismiss(undefined, h.messageId, 'Officer', 'left by another test');
+    expect((await intake.held(e.input.campaign.id)).length).toBeGreaterThan(0);
+    const listed = await cli(['inbox', 'held']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('No mail that names no campaign is held: without --campaign, only that mail is listed.');
+    expect(listed.stdout).toContain('`dossier inbox held --campaign <campaign id>` lists it');
+  });
+
   it('lists the holding pen and assigns held mail to an engagement', async () => {
     const e = await openEngagement('cisco');
     await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));
