@@ -2,8 +2,28 @@
 // language from templates/web/strings.yaml (keys `held.why.*`), the CLI and the held copy's header in
 // English. A `detail` is text the intake does not write and cannot translate (an engagement's
 // refusal, a parser's error, the border server's verdict); readers show it as written, in English.
+import type { RefusalDetails } from '../workflows/refusals';
 import type { Language } from '../workflows/types';
 import { formatSize, sentence } from './wording';
+
+/**
+ * One candidate engagement's refusal of a message: its English sentence (the CLI's), and its code and
+ * values when the engagement gave them, which the workspace words in the page's language.
+ */
+export interface EngagementRefusal {
+  vendor: string;
+  sentence: string;
+  refusal?: RefusalDetails;
+}
+
+/**
+ * Refusals a held copy lists, of how many: a subject naming a campaign makes every engagement of it
+ * a candidate, and each refuses in its own words; the copy's header must stay a header.
+ */
+export const LISTED_REFUSALS = 100;
+
+/** Characters of a reason on one line of the CLI's table; the held copy and JSON keep it whole. */
+export const REASON_LINE_CHARS = 240;
 
 export type HeldWhy =
   | { code: 'unreadable'; detail: string }
@@ -16,8 +36,11 @@ export type HeldWhy =
   | { code: 'unverified-sender'; detail: string }
   /** Named by its subject alone, from an address that could be any of these vendors' (their names). */
   | { code: 'ambiguous-sender'; vendors: string[] }
-  /** Every candidate engagement's validator refused it; `detail` is their words. */
-  | { code: 'refused'; detail: string }
+  /**
+   * Every candidate engagement's validator refused it; `detail` is their words, in English (all that
+   * copies held before `refusals` have); `refusals` the first LISTED_REFUSALS of `count`, one by one.
+   */
+  | { code: 'refused'; detail: string; refusals?: EngagementRefusal[]; count?: number }
   /** Held by a version of the intake that wrote only its English sentence: that sentence. */
   | { code: 'as-written'; detail: string };
 
@@ -27,6 +50,23 @@ const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverif
 export function heldReasonText(why: HeldWhy, language: Language = 'en'): string {
   const label = sentence(language, `held.why.${why.code}`, heldWhyValues(why, language));
   return 'detail' in why ? (label ? `${label} ${why.detail}` : why.detail) : label;
+}
+
+/**
+ * The reason on one line of bounded length, for a table: an engagement's refusal and how many others
+ * refused too, rather than every one; any other reason past REASON_LINE_CHARS cut, with the count of
+ * characters left out.
+ */
+export function heldReasonLine(why: HeldWhy, language: Language = 'en', max = REASON_LINE_CHARS): string {
+  let text = heldReasonText(why, language);
+  if (why.code === 'refused' && why.refusals?.length) {
+    const others = (why.count ?? why.refusals.length) - 1;
+    const label = sentence(language, 'held.why.refused');
+    text = `${label} ${why.refusals[0]!.sentence}${others > 0 ? ` ${sentence(language, 'held.why.refused-more', { count: others })}` : ''}`;
+  }
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, max).join('').trimEnd()}… ${sentence(language, 'held.why.cut', { count: chars.length - max })}`;
 }
 
 /**

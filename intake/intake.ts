@@ -13,10 +13,11 @@ import type { RecordInboundInput, RecordInboundResult } from '../workflows/messa
 import type { DocumentRef, InboundNote } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
+import { refusalDetails } from '../workflows/refusals';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMessage } from './read-message';
-import { heldReasonText, parseHeldWhy, type HeldWhy } from './held-reason';
+import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
 import { senderVerdict } from './sender-check';
 import { sentence } from './wording';
@@ -254,7 +255,7 @@ export class Intake {
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
       if ('ambiguous' in weighed) return await this.hold(stored, read, weighed.ambiguous.campaignId, { code: 'ambiguous-sender', vendors: weighed.ambiguous.vendors });
-      const refusals: string[] = [];
+      const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
         let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
         try {
@@ -264,7 +265,8 @@ export class Intake {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
           if (!refused) throw err;
-          refusals.push((err as Error).message);
+          const details = refusalDetails(err);
+          refusals.push({ vendor: candidate.vendorId, sentence: plainLine((err as Error).message).slice(0, 900), ...(details ? { refusal: details } : {}) });
           continue;
         }
         // The attachments are stored only now, so refused mail (a forged sender) leaves nothing in the
@@ -277,7 +279,8 @@ export class Intake {
         }
         return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
       }
-      return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail: plainLine(refusals.join('; ')).slice(0, 900) });
+      const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
+      return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length });
     } catch (err) {
       return { messageId: read?.messageId ?? `(ref ${stored.ref})`, outcome: 'left', reason: (err as Error).message };
     }

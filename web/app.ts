@@ -13,12 +13,14 @@ import type { RevokedSessions } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityInSentence } from '../workflows/locale';
+import { refusalDetails } from '../workflows/refusals';
 import type { Authority, Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import type { WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
 import { SignInError, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
+import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
 import { STYLESHEET } from './stylesheet';
 import { loadViews, type Views } from './views';
@@ -284,7 +286,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return c.html(page(c, 'error', { title: views.text(language, 'error.refused.title'), messageKey: 'error.refused' }), 403);
     }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NotFound) {
-      return c.html(page(c, 'error', { title: views.text(language, 'error.not-found.title'), messageKey: 'error.not-found', detail: err.message }), 404);
+      // Said in the page's language by the code it carries (or its known English sentence); any other
+      // as it came, marked English.
+      const refusal = refusalDetails(err) ?? wordedRefusal(err.message);
+      const worded = refusal && refusalSentence(refusal, language, 'UTC', views);
+      const detail = worded !== undefined ? { detail: worded, detailWorded: true } : { detail: err.message, ...(language !== 'en' ? { detailLang: 'en' } : {}) };
+      return c.html(page(c, 'error', { title: views.text(language, 'error.not-found.title'), messageKey: 'error.not-found', ...detail }), 404);
     }
     // No worker polls the cases' task queue: the server holds every case as it was, so this is a
     // wait, not a fault. Every page of a case queries its workflow, which needs that worker too: a

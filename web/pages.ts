@@ -9,6 +9,7 @@ import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
+import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate } from '../intake/intake';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
@@ -561,6 +562,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldCampaign = async (campaignId: string | undefined) =>
     campaignId ? (await deps.campaigns()).board(campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS }).catch(() => undefined) : undefined;
 
+  /**
+   * The engagements' refusals of a held message, each worded by its code in the page's language (one
+   * without a code as written, marked English); the pen's row shows the first and how many more, the
+   * message's page every one the copy lists. Undefined for a reason that lists none (its detail is shown).
+   */
+  const heldRefusals = (why: HeldWhy, language: Language, board: { timeZone?: string; vendorNames: Record<string, string> } | undefined, whole: boolean) => {
+    if (why.code !== 'refused' || !Array.isArray(why.refusals) || why.refusals.length === 0) return undefined;
+    const listed = whole ? why.refusals : why.refusals.slice(0, 1);
+    return {
+      listed: listed.map((r) => ({ vendor: board?.vendorNames[r.vendor] ?? r.vendor, ...refusalText(String(r.sentence), language, board?.timeZone, refusalDetails(r)) })),
+      more: Math.max(0, (typeof why.count === 'number' ? why.count : why.refusals.length) - listed.length),
+    };
+  };
+
   const heldPenPage = async (c: Context<WebEnv>, gone?: object) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
@@ -570,7 +585,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       pen,
       campaignId,
       timeZone: board?.timeZone ?? 'UTC',
-      messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId) })),
+      messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId), refused: heldRefusals(m.why, c.get('language'), board, false) })),
       done: takeNotice(c),
       gone,
     });
@@ -617,7 +632,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
-      message,
+      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       ...formView(form, c.get('language'), board?.timeZone),

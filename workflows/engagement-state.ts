@@ -23,7 +23,7 @@ import type {
 } from './messages';
 import { nextActionKeyword } from './messages';
 import type { ReminderKind } from './reminders';
-import { answerQuestions, confirmInbound, dismissInbound, recordInbound, type Recorded } from './inbox';
+import { answerQuestions, confirmInbound, dismissInbound, recordInbound, settleRepliesByResponse, type Recorded } from './inbox';
 import { dueCountedFrom, endOfNextWeekday, isoInstant, requireDurationMs, toIsoString, workingDays } from './time';
 import type {
   Contact,
@@ -356,6 +356,7 @@ export class EngagementCase {
   recordResponse({ by, receivedAt, summary, attachments, documents }: RecordResponseInput, now: number): EngagementStatus {
     this.state.response = { receivedAt, summary: summary.trim(), attachments, ...(documents?.length ? { documents } : {}) };
     this.state.stage = 'responded';
+    settleRepliesByResponse(this.state, by);
     this.log(by, 'response recorded', now, `received ${receivedAt}`);
     return this.status();
   }

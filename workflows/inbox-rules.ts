@@ -42,7 +42,7 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   if (typeof input.messageId !== 'string' || !MESSAGE_ID.test(input.messageId)) throw new Error(`messageId must look like <id@domain> (got ${quote(input.messageId)})`);
   if (!KINDS.includes(input.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')} (got ${quote(input.kind)})`);
   if (!MATCHES.includes(input.matchedBy)) throw new Error(`matchedBy must be one of ${MATCHES.join(', ')} (got ${quote(input.matchedBy)})`);
-  if (FINAL_STAGES.includes(view.stage)) throw new Error(`${view.workflowId} is ${view.stage}: it records no more mail`);
+  if (FINAL_STAGES.includes(view.stage)) throw refusal('records-no-mail', { stage: view.stage }, `${view.workflowId} is ${view.stage}: it records no more mail`);
   // A vendor's subject, text and file names are kept as data and always shown escaped, so markup
   // in them is not refused (loosening a validator is replay-safe: a refusal is not in history).
   checkVendorLine('the subject', input.subject, 1_000, true);
@@ -65,7 +65,7 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   // An officer assigning held mail vouches for the sender (a vendor's lawyer, a personal address).
   const vouched = input.matchedBy === 'officer' && input.assignedBy !== undefined;
   if (!vouched && !isVendorAddress(vendor, input.from)) {
-    throw new Error(`the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
+    throw refusal('sender-not-vendor', { from: input.from, vendor: vendor.name }, `the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
 }

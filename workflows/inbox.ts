@@ -115,6 +115,20 @@ export function confirmInbound(state: EngagementStatus, input: ConfirmInboundInp
   log(input.by, 'reply confirmed as answers', `${answers.map((a) => a.questionId).join(', ')} (${message.messageId})`);
 }
 
+/**
+ * The officer recorded the response by hand (`respond`), typically from a reply the intake put up
+ * for review: every reply still waiting is settled with it, reviewed by that officer, or it would
+ * stay "to review" for ever (neither confirm nor dismiss is accepted once the case has responded).
+ * Only the case's status changes, no command: running cases replay as they ran.
+ */
+export function settleRepliesByResponse(state: EngagementStatus, by: string): void {
+  for (const message of state.inbox ?? []) {
+    if (message.review !== 'to-review') continue;
+    message.review = 'confirmed';
+    message.reviewedBy = by.trim();
+  }
+}
+
 export function dismissInbound(state: EngagementStatus, input: DismissInboundInput, log: Log): void {
   const message = state.inbox!.find((m) => m.messageId === input.messageId)!;
   message.review = 'dismissed';

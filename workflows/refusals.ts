@@ -112,6 +112,9 @@ export const REFUSALS = {
   'outcome-first': { pending: 'text' },
   'no-contact': {},
   'address-refused': { address: 'text' },
+  // Mail the intake offers an engagement (inbox-rules.ts): held, with these, when every candidate refuses it.
+  'records-no-mail': { stage: 'stage' },
+  'sender-not-vendor': { from: 'text', vendor: 'text' },
   // The review of mail the intake recorded (inbox-rules.ts).
   'message-reviewed': { review: 'review' },
   'reply-letter-going-out': {},

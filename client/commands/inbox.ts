@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
+import { heldReasonLine } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
+import { sentence } from '../../intake/wording';
 import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
@@ -189,8 +191,10 @@ export function inboxCommands(session: Session): Command {
           const held = await opened.intake.held(options.campaign);
           ctx.out.result(held, () =>
             held.length
-              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, h.reason]))
-              : `Nothing held${options.campaign ? ` for ${options.campaign}` : ''}.`,
+              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, heldReasonLine(h.why)]))
+              : options.campaign
+                ? sentence('en', 'held.none-for', { campaign: options.campaign })
+                : sentence('en', 'held.none-unsorted'),
           );
         } finally {
           await opened.close();

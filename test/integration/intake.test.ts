@@ -711,6 +711,32 @@ describe('the officer at the command line', () => {
     expect(await save()).toEqual(files);
   });
 
+  it('settles a reply waiting for review once the officer records the response by hand', async () => {
+    const e = await openEngagement('houseparty');
+    await sender.append(await vendorReply(e));
+    await intake.pass();
+    const ref = e.handle.workflowId;
+    const responded = await cli(['engagement', 'respond', ref, '--file', join(PROJECT_ROOT, 'test', 'fixtures', 'cli', 'response.md')]);
+    expect(responded.code, responded.stderr).toBe(0);
+    const listed = await cli(['engagement', 'replies', ref]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('Mail (0 to review)');
+    const [reply] = JSON.parse((await cli(['--json', 'engagement', 'replies', ref])).stdout) as { review: string; reviewedBy?: string }[];
+    expect(reply).toMatchObject({ review: 'confirmed', reviewedBy: cliActor(officer, cliAccount()) });
+  });
+
+  it('says, with no mail naming no campaign held, that it listed that mail alone, and how to list a campaign’s pen', async () => {
+    const e = await openEngagement('meet');
+    await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));
+    await intake.pass();
+    for (const h of await intake.held(undefined)) await intake.dismiss(undefined, h.messageId, 'Officer', 'left by another test');
+    expect((await intake.held(e.input.campaign.id)).length).toBeGreaterThan(0);
+    const listed = await cli(['inbox', 'held']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('No mail that names no campaign is held: without --campaign, only that mail is listed.');
+    expect(listed.stdout).toContain('`dossier inbox held --campaign <campaign id>` lists it');
+  });
+
   it('lists the holding pen and assigns held mail to an engagement', async () => {
     const e = await openEngagement('cisco');
     await sender.append(await vendorReply(e, { from: 'counsel@lawfirm.test' }));

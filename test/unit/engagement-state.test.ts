@@ -482,5 +482,20 @@ describe('engagement state', () => {
     plain.letterSent(at(2), true);
     expect(plain.state.stage).toBe('awaiting-response');
   });
+
+  it('settles a reply waiting for review when the officer records the response by hand', () => {
+    const kase = newCase();
+    kase.letterSent(at(1));
+    const reply: RecordInboundInput = {
+      messageId: '<r1@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: Open letter', receivedAt: iso(at(2)), kind: 'reply', matchedBy: 'thread', answersStep: 'letter', text: 'Our answer', documents: [], notes: [],
+    };
+    kase.recordInbound(reply, at(2));
+    expect(kase.status().stage).toBe('reply-received');
+    kase.recordResponse({ by: OFFICER, receivedAt: iso(at(2)), summary: 'Our answer', attachments: [] }, at(3));
+    expect(kase.status().inbox?.[0]).toMatchObject({ review: 'confirmed', reviewedBy: OFFICER });
+    // A reply recorded after the response is the officer's to review.
+    kase.recordInbound({ ...reply, messageId: '<r2@zoom.test>', receivedAt: iso(at(4)) }, at(4));
+    expect(kase.status().inbox?.[1]).toMatchObject({ review: 'to-review' });
+  });
 });
 

@@ -12,7 +12,7 @@ import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encrypti
 import { parseIntakeConfig } from '../../intake/config';
 import type { Directory } from '../../intake/correlate';
 import { renderInbox } from '../../client/commands/inbox';
-import { heldReasonText } from '../../intake/held-reason';
+import { heldReasonLine, heldReasonText, LISTED_REFUSALS, REASON_LINE_CHARS } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
@@ -272,8 +272,56 @@ describe('why a message is held, as the officer reads it', () => {
     await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: '[VC] bonjour', messageId: '<m1@evil.example>', text: 'x' }));
     await refusing('the sender x@evil.example is not an address of SG').pass();
     const held = await intake.read('vc', '<m1@evil.example>');
-    expect(held.why).toEqual({ code: 'refused', detail: 'engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG' });
+    const sentence = 'engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG';
+    expect(held.why).toEqual({ code: 'refused', detail: sentence, refusals: [{ vendor: 'zoom', sentence }], count: 1 });
     expect(heldReasonText(held.why, 'fr')).toBe('le dossier l’a refusé\u00a0: engagement engagement:vc:sg refused: the sender x@evil.example is not an address of SG');
+  });
+
+  it('keeps each engagement’s refusal as its code and values, and the CLI’s line short, when every engagement of a large campaign refuses it', async () => {
+    const { mailbox, documents } = await setUp();
+    const vendors = Array.from({ length: 150 }, (_, i) => testVendor(`v${String(i).padStart(3, '0')}`));
+    const engagements = new Map(vendors.map((v) => [v.id, { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts }) }]));
+    const dossier = {
+      // As the client wraps a validator's refusal: the workflow's failure, with its details, is the cause.
+      recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
+        const { vendor: v, state } = engagements.get(ref.vendorId)!;
+        try {
+          checkRecordInbound(state, v, input);
+        } catch (err) {
+          throw refused(`engagement ${state.workflowId}`, (err as Error).message, err);
+        }
+        return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+      },
+    };
+    const directory: Directory = {
+      engagementByToken: async () => undefined,
+      campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id) }),
+      vendorOf: async ({ vendorId }) => ({ name: engagements.get(vendorId)!.state.vendorName, contacts: engagements.get(vendorId)!.vendor.contacts }),
+    };
+    const intake = new Intake({ mailbox, documents, directory, domain: 'test.example', caseMailbox: 'case@test.example', dossier: dossier as never });
+    await mailbox.append(await composeReply({ from: 'x@evil.example', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<all@evil.example>', text: 'x' }));
+    await intake.pass();
+    const [held] = await intake.held('vc');
+    if (held.why.code !== 'refused') throw new Error(`held as ${held.why.code}`);
+    expect(held.why.count).toBe(150);
+    expect(held.why.refusals).toHaveLength(LISTED_REFUSALS);
+    expect(held.why.refusals![1]).toEqual({
+      vendor: 'v001',
+      sentence: 'engagement engagement:vc:v001 refused: the sender x@evil.example is not an address of Vendor v001: an officer must check it and assign it',
+      refusal: { refusal: 'sender-not-vendor', values: { from: 'x@evil.example', vendor: 'Vendor v001' } },
+    });
+    // One engagement's words and how many others refused it, not 150 of them on one line.
+    const line = heldReasonLine(held.why);
+    expect(line).toBe(
+      'the engagement refused it: engagement engagement:vc:v000 refused: the sender x@evil.example is not an address of Vendor v000: an officer must check it and assign it (and 149 more engagement(s) refused it)',
+    );
+    expect(heldReasonLine({ code: 'as-written', detail: 'x'.repeat(2_000) }).length).toBeLessThan(REASON_LINE_CHARS + 150);
+    expect(heldReasonLine({ code: 'as-written', detail: 'x'.repeat(2_000) })).toMatch(/… \(\d+ more characters: `--json`, or the held message’s page in the workspace, shows it whole\)$/);
+    // The copy's header lines stay within what a mail client reads.
+    for await (const stored of mailbox.messages('Held-vc')) {
+      const header = stored.raw.subarray(0, stored.raw.indexOf('\r\n\r\n')).toString('latin1');
+      for (const headerLine of header.split('\r\n')) expect(headerLine.length).toBeLessThanOrEqual(998);
+    }
   });
 
   it('never reads a vendor’s own X-Dossier headers as the intake’s reason or size', async () => {

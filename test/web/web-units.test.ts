@@ -9,7 +9,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
-import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, refused } from '../../client/errors';
+import { ClientErrorCode, DossierClientError, ENDED_REASON, fromTemporal, notFound, refused } from '../../client/errors';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
@@ -552,6 +552,41 @@ describe('dates on the holding pen and the campaigns list', () => {
     const list = await html('/campaigns');
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
+  });
+});
+
+describe('a message every engagement of a campaign refused, on a French page', () => {
+  const refusal = (vendor: string) => ({
+    vendor,
+    sentence: `engagement engagement:vc:${vendor} refused: the sender x@evil.example is not an address of Vendor ${vendor}: an officer must check it and assign it`,
+    refusal: { refusal: 'sender-not-vendor', values: { from: 'x@evil.example', vendor: `Vendor ${vendor}` } },
+  });
+  const refusals = ['alpha', 'beta', 'gamma'].map(refusal);
+  const why = { code: 'refused', detail: refusals.map((r) => r.sentence).join('; '), refusals, count: 3 };
+  const held = { ref: '1', messageId: '<m@evil.example>', from: 'x@evil.example', subject: '[VC] bonjour', date: '2026-11-27T15:30:00.000Z', reason: `the engagement refused it: ${why.detail}`, why, kind: 'reply' };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }) }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const text = async (path: string) => visibleText(await (await app.request(path, { headers: { cookie } })).text());
+
+  it('words each refusal in French by its code: the pen shows the first and how many more, the message’s page every one', async () => {
+    const pen = await text('/held/vc');
+    expect(pen).toContain('le dossier l’a refusé\u00a0:');
+    expect(pen).toContain('Alpha\u00a0: L’expéditeur x@evil.example n’est pas une adresse de Vendor alpha');
+    expect(pen).toContain('(et 2 autre(s) dossier(s) l’ont refusé)');
+    expect(pen).not.toContain('Vendor beta');
+    expect(pen).not.toContain('is not an address');
+    const one = await text('/held/vc/message?id=%3Cm%40evil.example%3E');
+    for (const name of ['alpha', 'beta', 'gamma']) expect(one).toContain(`L’expéditeur x@evil.example n’est pas une adresse de Vendor ${name}`);
+    expect(one).not.toContain('is not an address');
+    expect(one).not.toContain('autre(s) dossier(s)');
   });
 });
 
@@ -1954,6 +1989,37 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(fromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'campaign:vc', 'campaign'), 'campaign vc', address))).toBe(
       'campaign vc existe déjà\u00a0: donnez un autre identifiant à la campagne.',
     );
+  });
+});
+
+describe('a page of something that does not exist', () => {
+  const shown = (err: Error) => {
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => {
+        throw err;
+      },
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    return async (language: string) => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+      const response = await app.request('/campaigns/nosuch', { headers: { cookie } });
+      return { status: response.status, html: await response.text() };
+    };
+  };
+
+  it('says in French that the campaign does not exist, from the code the refusal carries', async () => {
+    const page = await shown(notFound('campaign:nosuch'))('fr');
+    expect(page.status).toBe(404);
+    expect(visibleText(page.html)).toContain('campaign:nosuch n’existe pas\u00a0: vérifiez les identifiants de la campagne et du fournisseur.');
+    expect(page.html).not.toContain('does not exist');
+  });
+
+  it('marks as English a sentence it has no code for, on a French page', async () => {
+    const page = await shown(new DossierClientError(ClientErrorCode.NotFound, 'no case mailbox is configured for this workspace'))('fr');
+    expect(page.html).toMatch(/<p lang="en"><code>no case mailbox is configured for this workspace<\/code><\/p>/);
   });
 });
 
