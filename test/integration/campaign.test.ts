@@ -933,8 +933,13 @@ describe('campaign: engagements, approval and the published statement', () => {
     await versionOneDrafted(campaigns, stage, id, '2s');
     await sentToBoth(id, 1);
     await until(async () => relay.turnedAway, (n) => n >= 3, 'version 1\'s reminders turned away');
-    const remindersOfVersionOne = () => env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
-    return { relay, id, campaigns, releaseLetter, remindersOfVersionOne };
+    /** The relay takes mail again: the version 1 reminders that arrive past the next retry, when one still scheduled would. */
+    const remindersOfVersionOneOnceRelayBack = async () => {
+      relay.down = false;
+      await new Promise((r) => setTimeout(r, 5_000));
+      return env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
+    };
+    return { relay, id, campaigns, releaseLetter, remindersOfVersionOneOnceRelayBack };
   };
 
   it('does not send again a version a signatory sent back while the ledger was asked at publication, which the ledger contradicts: the lead\'s next goes out corrected', { timeout: 240_000 }, async () => {
@@ -1190,7 +1195,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // five minutes apart. Meanwhile fdpic sends version 1 back and the lead submits version 2. Version
     // 2's requests must not wait for version 1's reminders, nor these go out once the relay takes mail
     // again: they would ask to approve a version back with the lead, then superseded.
-    const { relay, id, campaigns, releaseLetter, remindersOfVersionOne } = await versionOneRemindersTurnedAway('stale-reminders');
+    const { relay, id, campaigns, releaseLetter, remindersOfVersionOneOnceRelayBack } = await versionOneRemindersTurnedAway('stale-reminders');
     try {
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
@@ -1199,9 +1204,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       for (const authority of ['opc', 'fdpic']) await env.sink.waitFor(1, approvalRequest(id, 2, authority), 30_000);
       await approvedByBoth(campaigns, id, 2);
       expect((await campaigns.result(id)).published.version).toBe(2);
-      relay.down = false;
-      await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
-      expect(remindersOfVersionOne()).toEqual([]);
+      expect(await remindersOfVersionOneOnceRelayBack()).toEqual([]);
     } finally {
       releaseLetter();
       relay.down = false;
@@ -1212,7 +1215,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     // A round of reminders the relay turns away for now is retried, up to five minutes apart. The
     // signatories approve meanwhile (in the workspace): the statement must not wait for the relay to
     // remind them of what they have approved, nor the reminders go out once it takes mail again.
-    const { relay, id, campaigns, releaseLetter, remindersOfVersionOne } = await versionOneRemindersTurnedAway('reminders-approved');
+    const { relay, id, campaigns, releaseLetter, remindersOfVersionOneOnceRelayBack } = await versionOneRemindersTurnedAway('reminders-approved');
     try {
       await approvedByBoth(campaigns, id, 1);
       const published = await Promise.race([
@@ -1220,9 +1223,7 @@ describe('campaign: engagements, approval and the published statement', () => {
         new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 30_000)),
       ]);
       expect(published, 'published while the relay still turns the reminders away').toBe(1);
-      relay.down = false;
-      await new Promise((r) => setTimeout(r, 5_000)); // past the next retry: a reminder still scheduled would arrive now
-      expect(remindersOfVersionOne()).toEqual([]);
+      expect(await remindersOfVersionOneOnceRelayBack()).toEqual([]);
     } finally {
       releaseLetter();
       relay.down = false;
