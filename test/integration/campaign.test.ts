@@ -913,6 +913,20 @@ describe('campaign: engagements, approval and the published statement', () => {
     for (const authority of ['opc', 'fdpic']) await env.sink.waitFor(1, approvalRequest(id, version, authority), 60_000);
   };
   /**
+   * fdpic sends version 1 back, then `release` lets the held work go on; once the change request has
+   * reached the lead, the lead submits version 2, both approve it, and it is the one published.
+   */
+  const sentBackThenVersionTwoPublished = async (campaigns: CampaignClient, id: string, release: () => void) => {
+    await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
+    release();
+    await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
+    await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
+    await campaigns.draftStatement(id, officer);
+    await sentToBoth(id, 2);
+    await approvedByBoth(campaigns, id, 2);
+    expect((await campaigns.result(id)).published.version).toBe(2);
+  };
+  /**
    * A campaign on a worker of its own whose relay turns version 1's reminders away while `relay.down`,
    * reminding every 2 s: version 1 drafted, its requests sent, and three of its reminders turned away.
    */
@@ -1098,15 +1112,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     try {
       await versionOneDrafted(campaigns, stage, id);
       await until(async () => printer.drafts, (d) => d.includes(1), 'version 1 being printed');
-      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
-      printer.open!();
-      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
-
-      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
-      await campaigns.draftStatement(id, officer);
-      await sentToBoth(id, 2);
-      await approvedByBoth(campaigns, id, 2);
-      expect((await campaigns.result(id)).published.version).toBe(2);
+      await sentBackThenVersionTwoPublished(campaigns, id, () => printer.open!());
       expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-request')).map(stepOf).sort()).toEqual([
         'approval-request-v2-fdpic',
         'approval-request-v2-opc',
@@ -1174,15 +1180,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     try {
       await versionOneDrafted(campaigns, stage, id);
       await until(async () => relay.asked, (n) => n === 1, 'version 1\'s request to the lead with the relay');
-      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
-      relay.answer!();
-      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'change-request-v1-fdpic', 60_000);
-
-      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
-      await campaigns.draftStatement(id, officer);
-      await sentToBoth(id, 2);
-      await approvedByBoth(campaigns, id, 2);
-      expect((await campaigns.result(id)).published.version).toBe(2);
+      await sentBackThenVersionTwoPublished(campaigns, id, () => relay.answer!());
       expect(relay.asked, 'version 1\'s request was not retried once sent back').toBe(1);
     } finally {
       releaseLetter();
