@@ -170,6 +170,25 @@ describe('the attachments of a message, in the document store', () => {
   });
 });
 
+/**
+ * The engagements' side of recording, without a server: each engagement's own validator, its refusal
+ * wrapped as the client wraps a workflow's (the failure, with its details, is the cause), then the
+ * record kept in its state.
+ */
+function validatingDossier(engagements: Map<string, { vendor: ReturnType<typeof testVendor>; state: ReturnType<typeof engagementStatusOf> }>) {
+  return {
+    recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
+      const { vendor: v, state } = engagements.get(ref.vendorId)!;
+      try {
+        checkRecordInbound(state, v, input);
+      } catch (err) {
+        throw refused(`engagement ${state.workflowId}`, (err as Error).message, err);
+      }
+      return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+    },
+  };
+}
+
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const found: T[] = [];
   for await (const item of items) found.push(item);
@@ -281,18 +300,7 @@ describe('why a message is held, as the officer reads it', () => {
     const { mailbox, documents } = await setUp();
     const vendors = Array.from({ length: 150 }, (_, i) => testVendor(`v${String(i).padStart(3, '0')}`));
     const engagements = new Map(vendors.map((v) => [v.id, { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts }) }]));
-    const dossier = {
-      // As the client wraps a validator's refusal: the workflow's failure, with its details, is the cause.
-      recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
-        const { vendor: v, state } = engagements.get(ref.vendorId)!;
-        try {
-          checkRecordInbound(state, v, input);
-        } catch (err) {
-          throw refused(`engagement ${state.workflowId}`, (err as Error).message, err);
-        }
-        return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
-      },
-    };
+    const dossier = validatingDossier(engagements);
     const directory: Directory = {
       engagementByToken: async () => undefined,
       campaignByReference: async () => ({ campaignId: 'vc', vendorIds: vendors.map((v) => v.id) }),
@@ -502,17 +510,7 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
   async function twoProducts() {
     const { mailbox, documents } = await setUp();
     const engagements = new Map([teams, skype].map((v) => [v.id, { vendor: v, state: engagementStatusOf('vc', v.id, { vendorName: v.name, contacts: v.contacts }) }]));
-    const dossier = {
-      recordInbound: async (ref: { vendorId: string }, input: RecordInboundInput) => {
-        const { vendor: v, state } = engagements.get(ref.vendorId)!;
-        try {
-          checkRecordInbound(state, v, input);
-        } catch (err) {
-          throw refused(`engagement ${state.workflowId}`, (err as Error).message);
-        }
-        return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
-      },
-    };
+    const dossier = validatingDossier(engagements);
     const directory: Directory = {
       engagementByToken: async (token) => (token === replyToken(engagementWorkflowId('vc', 'teams')) ? { campaignId: 'vc', vendorId: 'teams' } : undefined),
       campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['teams', 'skype'] }),
