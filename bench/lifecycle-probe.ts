@@ -9,7 +9,7 @@
 // CPU each process spent per lifecycle and the histories' events and workflow tasks. CPU time, not wall time: on
 // a shared machine it moves far less with the load. Run the same command in two trees to compare.
 //   node --import tsx bench/lifecycle-probe.ts record|describe|replay|activities|cpu   (PROBE_OUT=<folder>, N=<count>;
-//   replay: ONLY=engagement|floor, UNTIL=first-timer)
+//   replay: ONLY=engagement|floor, UNTIL=first-timer, PROMISE_SITES=1)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { promiseHooks } from 'node:v8';
@@ -93,10 +93,29 @@ function untilFirstTimer(json: { events: { eventType: string }[] }): typeof json
 
 /** Promises created in a workflow sandbox: the SDK captures a stack trace for each (its stack-trace query). */
 let sandboxPromises = 0;
-function countSandboxPromises(): void {
+/** With PROMISE_SITES=1, the same promises by where they were created: the first four named frames. */
+const promiseSites = new Map<string, number>();
+function countSandboxPromises(bySite: boolean): void {
   promiseHooks.onInit((promise) => {
-    if (promise.constructor !== Promise) sandboxPromises++;
+    if (promise.constructor === Promise) return;
+    sandboxPromises++;
+    if (!bySite) return;
+    const site = (new Error().stack ?? '')
+      .split('\n')
+      .slice(2)
+      .map((line) => line.trim().replace(/^at (async )?/, '').replace(/ \(.*$/, ''))
+      .filter((name) => !/^(initAll|new Promise|Promise\.then|<anonymous>)$/.test(name))
+      .slice(0, 4)
+      .join(' < ');
+    promiseSites.set(site, (promiseSites.get(site) ?? 0) + 1);
   });
+}
+
+function printPromiseSites(count: number): void {
+  for (const [site, created] of [...promiseSites].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`${(Math.round((10 * created) / count) / 10).toString().padStart(7)}  ${site}`);
+  }
+  promiseSites.clear();
 }
 
 async function replay(file: string): Promise<void> {
@@ -107,6 +126,7 @@ async function replay(file: string): Promise<void> {
   for await (const r of Worker.runReplayHistories({ ...options, replayName: 'warm' }, histories(3))) if (r.error) throw r.error;
   sandboxCalls.clear();
   sandboxPromises = 0;
+  promiseSites.clear();
   const before = process.cpuUsage();
   for await (const r of Worker.runReplayHistories({ ...options, replayName: 'probe' }, histories(n))) if (r.error) throw r.error;
   const cpu = process.cpuUsage(before);
@@ -115,6 +135,7 @@ async function replay(file: string): Promise<void> {
     `replay ${file}${json === recorded ? '' : ' (until its first timer)'}: ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU per lifecycle; sandbox calls ${JSON.stringify(calls)}, ` +
       `${Math.round(sandboxPromises / n)} promises created in the sandbox`,
   );
+  if (promiseSites.size) printPromiseSites(n);
 }
 
 async function activities(profile: boolean): Promise<void> {
@@ -213,7 +234,8 @@ async function main(mode: string): Promise<void> {
     if (ONLY !== undefined && ONLY !== 'engagement' && ONLY !== 'floor') throw new Error(`ONLY=${ONLY}: engagement or floor`);
     if (UNTIL !== undefined && UNTIL !== 'first-timer') throw new Error(`UNTIL=${UNTIL}: first-timer, or unset for the whole history`);
     countSandboxCalls();
-    countSandboxPromises();
+    // PROMISE_SITES=1 also prints the promises per lifecycle by the frames that created them.
+    countSandboxPromises(process.env.PROMISE_SITES === '1');
     // UNTIL=first-timer replays each history only as far as its first timer (a case woken by its first reminder).
     // ONLY=engagement|floor replays one kind, for a CPU profile of it alone (node --cpu-prof).
     if (ONLY !== 'engagement') await replay(files.floor);
