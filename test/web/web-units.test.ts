@@ -1579,6 +1579,15 @@ describe('what changed, on the statement page of a signatory that never received
     expect(english).toContain('Second');
     expect(await changes('en', AUDITOR)).toContain('Version 3 against version 2, word by word');
   });
+
+  it('heads the comparison with the version it compares with, not “the previous version”', async () => {
+    // The heading above the change requests and the comparison.
+    const heading = async (language: string, user: object) => /<h2>([^<]*)<\/h2>(?:(?!<h2>)[\s\S])*<section id="changes"/.exec(await statementShownLive(kase)(language, user))?.[1];
+    expect(await heading('en', zofia)).toBe('What changed since version 1');
+    expect(await heading('fr', zofia)).toBe('Ce qui a changé depuis la version 1');
+    expect(await heading('en', daniel)).toBe('What changed since the previous version');
+    expect(await heading('fr', daniel)).toBe('Ce qui a changé depuis la version précédente');
+  });
 });
 
 describe('a refusal in the workflow’s words on a French page', () => {
