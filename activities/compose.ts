@@ -13,6 +13,7 @@ import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { authorityInSentence, withArticle } from '../workflows/locale';
 import { calendarDayAfter, calendarDayIn, endOfLocalDay, isoInstant } from '../workflows/time';
+import { readActor } from '../workflows/timeline';
 import { safe } from './threading';
 import { LocalPublishedFiles } from '../store/local';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
@@ -144,6 +145,12 @@ function changesView(changes: StatementChange[] | undefined, language: Language)
   });
 }
 
+/** The person a recorded `by` names (workflows/timeline.ts readActor), without how they acted. */
+function personOf(by: string): string {
+  const actor = readActor(by);
+  return actor.code === 'engine' ? by : actor.name;
+}
+
 /** Everything a template may show, already formatted for the message's language. */
 function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
   const { campaign, vendor, details, language } = message;
@@ -216,8 +223,14 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     },
     note: details.note,
     notice: officerNoticeView(details.notice, language, timeZone),
-    // Named as the signatories know each other, not by the campaign file's id ("ico").
-    changeRequests: (details.changeRequests ?? []).map((r) => ({ ...r, authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId })),
+    // Named as the signatories know each other, not by the campaign file's id ("ico"); the person by
+    // name alone: the record's "(account, signed in)" or "(account, CLI)" is the workspace's English
+    // trace of how they acted, an account id the reader does not know.
+    changeRequests: (details.changeRequests ?? []).map((r) => ({
+      ...r,
+      by: personOf(r.by),
+      authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId,
+    })),
     moreChangeRequests: details.moreChangeRequests,
     oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,

@@ -767,6 +767,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         .filter((x) => x.version < (status.draft?.version ?? 0))
         .reverse()
         .map((x) => ({ ...worded(x), authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
+      // A version after the first with no request on an earlier one: the lead revised it on its own.
+      laterVersion: (status.draft?.version ?? 0) > 1,
       changes: changesView(changes, language, views),
       languages: LANGUAGES,
       // The workflow takes an answer while the version is back with the lead too (another authority's

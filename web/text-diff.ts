@@ -46,7 +46,10 @@ export function changesView(found: StatementVersionChanges | undefined, language
       : {}),
     languages: textLanguages(change),
   }));
-  return { version: found.version, sinceVersion: found.sinceVersion, items, more: found.more ?? 0 };
+  // A co-signatory that did not receive the version before this one reads changes since an older
+  // one: the page's heading then names it rather than saying "the previous version".
+  const sinceOlder = found.sinceVersion < found.version - 1;
+  return { version: found.version, sinceVersion: found.sinceVersion, sinceOlder, items, more: found.more ?? 0 };
 }
 
 function textLanguages(change: StatementChange): ChangeView['languages'] {

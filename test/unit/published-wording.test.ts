@@ -219,6 +219,23 @@ describe('emails', () => {
     expect(en.text).toContain('(2 more requests in the workspace)');
   });
 
+  it('names who sent a version back by name, without the record’s English “signed in” or “CLI” and account', async () => {
+    const details = {
+      version: 3,
+      changeRequests: [
+        { authorityId: 'fdpic', by: 'Adrian Lobsiger (adrian, signed in)', comment: 'Nuancer.' },
+        { authorityId: 'opc', by: 'Marie Leclerc (marie@desk-12, CLI)', comment: 'Préciser.' },
+      ],
+    };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain('Marie Leclerc, Commissariat à la protection de la vie privée du Canada');
+    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral');
+    const en = await composeMessage(toAuthority('approval-request', 'en', details));
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toMatch(/signed in|CLI\)|adrian,|desk-12/);
+  });
+
   it('writes the authority asking for changes with its article in English, and on a line of its own in French when the campaign gives no French article', async () => {
     const from = both('Information Commissioner’s Office (United Kingdom)', 'Bureau du commissaire à l’information (Royaume-Uni)');
     const en = await composeMessage(toAuthority('change-request', 'en', { version: 2, note: 'Soften.', from }));

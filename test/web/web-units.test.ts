@@ -1579,6 +1579,32 @@ describe('what changed, on the statement page of a signatory that never received
     expect(english).toContain('Second');
     expect(await changes('en', AUDITOR)).toContain('Version 3 against version 2, word by word');
   });
+
+  it('heads the comparison with the version it compares with, not “the previous version”', async () => {
+    // The heading above the change requests and the comparison.
+    const heading = async (language: string, user: object) => /<h2>([^<]*)<\/h2>(?:(?!<h2>)[\s\S])*<section id="changes"/.exec(await statementShownLive(kase)(language, user))?.[1];
+    expect(await heading('en', zofia)).toBe('What changed since version 1');
+    expect(await heading('fr', zofia)).toBe('Ce qui a changé depuis la version 1');
+    expect(await heading('en', daniel)).toBe('What changed since the previous version');
+    expect(await heading('fr', daniel)).toBe('Ce qui a changé depuis la version précédente');
+  });
+
+  it('does not call version 3 the first version when no signatory sent an earlier one back', async () => {
+    for (const user of [zofia, daniel, AUDITOR]) {
+      const english = visibleText(await statementShownLive(kase)('en', user));
+      expect(english).not.toContain('This is the first version.');
+      expect(english).toContain('No signatory sent an earlier version back.');
+      const french = visibleText(await statementShownLive(kase)('fr', user));
+      expect(french).not.toContain('Il s’agit de la première version.');
+      expect(french).toContain('Aucun signataire n’a renvoyé de version antérieure.');
+    }
+    const first = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    first.addEngagement(testVendor('zoom'), false);
+    first.engagementFailed('zoom', 'worker lost');
+    first.setConclusions({ by: 'Léa (lea, signed in)', conclusions: { en: ['Words.'], fr: ['Mots.'] }, lessonsLearned: { en: ['Ask.'], fr: ['Demander.'] } }, '2026-11-24T10:00:00.000Z');
+    first.startApproval('2026-11-25T10:00:00.000Z');
+    expect(visibleText(await statementShownLive(first)('en', zofia))).toContain('This is the first version.');
+  });
 });
 
 describe('a refusal in the workflow’s words on a French page', () => {
