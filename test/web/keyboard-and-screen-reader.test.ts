@@ -74,6 +74,9 @@ async function focused(): Promise<Spoken> {
   }
 }
 
+/** The text of the element with focus, for a live region, whose role takes no name. */
+const focusedText = async () => (await page.locator(':focus').innerText()).trim();
+
 /** Presses Tab until an element matching `selector` (and reading `text`) has focus: a control the keyboard cannot reach fails here. */
 async function tabTo(selector: string, text?: string, most = 120): Promise<void> {
   for (let i = 0; i < most; i++) {
@@ -103,6 +106,30 @@ describe('forms of the engagement page, by keyboard', () => {
     await enterToNewPage();
     expect(await focused()).toEqual({ role: 'textbox', name: 'Response text', description: 'This field is required.' });
     await checkPage(page, 'keyboard-respond-refused');
+  });
+
+  it('puts focus on the notice that says what a recorded form did, in the page’s language', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    await openForm('Record the response');
+    await tabTo('#respond-summary');
+    await page.keyboard.type('Acme describes its encryption.');
+    await tabTo('#respond button[type=submit]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('status');
+    expect(await focusedText()).toBe('The response is recorded.');
+
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    await openForm('Poser des questions complémentaires');
+    await tabTo('#ask-questions');
+    await page.keyboard.type('Combien de temps gardez-vous les enregistrements ?');
+    await tabTo('#ask button[type=submit]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('status');
+    expect(await focusedText()).toBe('Les questions complémentaires sont envoyées.');
+    await checkPage(page, 'keyboard-ask-done-fr');
+    await tabTo('button[name=language]');
+    await enterToNewPage();
   });
 
   it('ties a refusal that names no one field to the fields it concerns, in French too', { timeout: 60_000 }, async () => {
