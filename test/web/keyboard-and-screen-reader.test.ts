@@ -87,9 +87,11 @@ async function tabTo(selector: string, text?: string, most = 120): Promise<void>
   throw new Error(`${selector} ${text ?? ''} not reached in ${most} presses of Tab`);
 }
 
-/** Enter on the focused link or button, and the page it leads to loaded. */
+/** Enter on the focused link or button, and the page it leads to loaded and rendered. */
 async function enterToNewPage(): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+  // Autofocus is applied when the page is next rendered, which may come after the load event.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
 }
 
 /** Opens one of the engagement page's forms (a `<details>` summary) from the top of the page. */
@@ -149,6 +151,36 @@ describe('forms of the engagement page, by keyboard', () => {
     expect(field).toMatchObject({ role: 'textbox', description: 'Écrivez au moins une réponse.' });
     expect(field.name).toContain('How long are recordings kept?');
     await checkPage(page, 'keyboard-answers-refused-fr');
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+  });
+});
+
+describe('the board, by keyboard', () => {
+  it('after a sort, a page link or the filters, puts focus on the table, named by its rows and described by their order', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}`);
+    await tabTo('th a', 'Vendor');
+    await enterToNewPage();
+    expect(await focused()).toEqual({
+      role: 'table',
+      name: 'Vendors 1 to 2 of 3 (3 in the campaign)',
+      description: 'Sorted by the column Vendor, over every matching vendor.',
+    });
+    expect(await page.getAttribute('th[aria-sort=ascending] a', 'href')).toBe('?sort=vendor&dir=desc');
+
+    await tabTo('#next-page');
+    await enterToNewPage();
+    expect(await focused()).toMatchObject({ role: 'table', name: 'Vendors 3 to 3 of 3 (3 in the campaign)' });
+
+    await tabTo('.filters button[type=submit]');
+    await enterToNewPage();
+    expect(await focused()).toMatchObject({ role: 'table', name: 'Vendors 1 to 2 of 3 (3 in the campaign)' });
+    await checkPage(page, 'keyboard-board-sorted');
+
+    // The same board in French, as the language button brings it back.
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('table');
     await tabTo('button[name=language]');
     await enterToNewPage();
   });
