@@ -308,6 +308,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         canAct: can(user.roles, 'act-on-engagements'),
         canAudit: can(user.roles, 'export-audit'),
         query: engagementQuery(filter),
+        // Reached through the board's own sort, page or filter controls: the reloaded page starts on
+        // the table, whose caption and description say which rows and in what order, not at the top.
+        reordered: ['sort', 'page', 'from', 'stage', 'overdue'].some((p) => c.req.query(p) !== undefined),
       }),
     );
     c.header('Server-Timing', timing.header());

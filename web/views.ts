@@ -131,6 +131,16 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   // form sent twice is one request (web/pages.ts).
   engine.registerHelper('submissionId', () => randomUUID());
   engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
+  // ` autofocus` on the first element of a page that asks for it, nothing on the others: a form given
+  // back refused puts the keyboard and the screen reader on the first field it refuses (its error is
+  // the field's description), not at the top of the page. A page may hold one autofocus only.
+  const focusGiven = new WeakSet<object>();
+  engine.registerHelper('focusFirst', (options: Handlebars.HelperOptions) => {
+    const root = options.data?.root as object | undefined;
+    if (!root || focusGiven.has(root)) return '';
+    focusGiven.add(root);
+    return new Handlebars.SafeString(' autofocus');
+  });
 
   for (const file of readdirSync(join(dir, 'partials')).filter((f) => f.endsWith('.hbs'))) {
     engine.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, 'partials', file), 'utf8'));

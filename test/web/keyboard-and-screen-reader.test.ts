@@ -1,0 +1,187 @@
+// The workspace as a case officer uses it with the keyboard alone and a screen reader: every step is
+// a key press (Tab, Enter), and what is checked is what Chromium's accessibility tree gives a screen
+// reader for the element that has focus (its role, name and description), once the page a form or a
+// link led to has loaded. A page that loads with focus on nothing starts the reader at the top,
+// past the header, with no word of what the action did.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevUser } from '../../web/dev-identity-provider';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
+import { useDossier } from '../helpers/harness';
+import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { until } from '../helpers/until';
+import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
+
+const USERS: DevUser[] = [{ login: 'owen', name: 'Owen Okafor', email: 'owen@opc.test', roles: ['officer'], locale: 'en' }];
+const VENDOR_IDS = ['acme', 'birch', 'cobalt'];
+
+let url: string;
+const env = useDossier({
+  workerConfig: async () => {
+    url = await workspaceUrl();
+    return { workspaceUrl: url };
+  },
+});
+let workspace: Workspace;
+let browser: Browser;
+let page: Page;
+let campaignId: string;
+
+beforeAll(async () => {
+  workspace = await startWorkspace(env, url, USERS, { boardPageSize: 2 });
+  browser = await launchBrowser();
+  campaignId = env.uniqueId('keys');
+  const clientOptions = { taskQueue: env.taskQueue, address: 'test' };
+  await new CampaignClient(env.client, clientOptions).start({
+    campaign: testCampaign(campaignId),
+    vendors: VENDOR_IDS.map((id) => testVendor(id)),
+    policy: patientPolicy({ responseDue: '30 days', reminderCadence: ['14 days'], finalNoticeAfter: '21 days', closeAfter: '14 days' }),
+    approval: { kind: 'all' },
+    publication: { folder: campaignId, notifyVendors: false },
+  });
+  const dossier = new DossierClient(env.client, clientOptions);
+  await until(() => dossier.countMatching({ campaign: campaignId, stage: 'awaiting-response' }), (n) => n === VENDOR_IDS.length, 'every letter out');
+  page = await (await browser.newContext()).newPage();
+  await page.goto(`${url}/campaigns/${campaignId}`);
+  await signIn(page, 'owen');
+  await page.waitForURL(`${url}/campaigns/${campaignId}`);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await workspace?.stop();
+});
+
+interface Spoken {
+  role: string;
+  name: string;
+  description: string;
+}
+
+/** What a screen reader is given for the element with focus: Chromium's accessibility tree, not the markup. */
+async function focused(): Promise<Spoken> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+    };
+    // The document itself counts as focused too: the element is the last focused node, the deepest.
+    const node = nodes.filter((n) => n.properties?.some((p) => p.name === 'focused' && p.value.value === true)).pop();
+    return { role: node?.role?.value ?? '(nothing)', name: node?.name?.value ?? '', description: node?.description?.value ?? '' };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The text of the element with focus, for a live region, whose role takes no name. */
+const focusedText = async () => (await page.locator(':focus').innerText()).trim();
+
+/** Presses Tab until an element matching `selector` (and reading `text`) has focus: a control the keyboard cannot reach fails here. */
+async function tabTo(selector: string, text?: string, most = 120): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    const reached = (await page.locator(`${selector}:focus`, text === undefined ? {} : { hasText: text }).count()) > 0;
+    if (reached) return;
+  }
+  throw new Error(`${selector} ${text ?? ''} not reached in ${most} presses of Tab`);
+}
+
+/** Enter on the focused link or button, and the page it leads to loaded and rendered. */
+async function enterToNewPage(): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+  // Autofocus is applied when the page is next rendered, which may come after the load event.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+}
+
+/** Opens one of the engagement page's forms (a `<details>` summary) from the top of the page. */
+async function openForm(summary: string): Promise<void> {
+  await tabTo('summary', summary);
+  await page.keyboard.press('Enter');
+}
+
+describe('forms of the engagement page, by keyboard', () => {
+  it('gives a refused form back with focus on the field refused, the refusal as its description', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    await openForm('Record the response');
+    await tabTo('#respond button[type=submit]');
+    await enterToNewPage();
+    expect(await focused()).toEqual({ role: 'textbox', name: 'Response text', description: 'This field is required.' });
+    await checkPage(page, 'keyboard-respond-refused');
+  });
+
+  it('puts focus on the notice that says what a recorded form did, in the page’s language', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    await openForm('Record the response');
+    await tabTo('#respond-summary');
+    await page.keyboard.type('Acme describes its encryption.');
+    await tabTo('#respond button[type=submit]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('status');
+    expect(await focusedText()).toBe('The response is recorded.');
+
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    await openForm('Poser des questions complémentaires');
+    await tabTo('#ask-questions');
+    await page.keyboard.type('Combien de temps gardez-vous les enregistrements ?');
+    await tabTo('#ask button[type=submit]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('status');
+    expect(await focusedText()).toBe('Les questions complémentaires sont envoyées.');
+    await checkPage(page, 'keyboard-ask-done-fr');
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+  });
+
+  it('ties a refusal that names no one field to the fields it concerns, in French too', { timeout: 60_000 }, async () => {
+    // A question to answer, asked outside the page: this test is about the answers' form.
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId, vendorId: 'birch' };
+    await dossier.recordResponse(ref, { by: 'Owen Okafor', summary: 'Birch answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await dossier.askFollowUp(ref, { by: 'Owen Okafor', questions: ['How long are recordings kept?'] });
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/birch`);
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await openForm('Consigner les réponses');
+    await tabTo('#answer button[type=submit]');
+    await enterToNewPage();
+    const field = await focused();
+    expect(field).toMatchObject({ role: 'textbox', description: 'Écrivez au moins une réponse.' });
+    expect(field.name).toContain('How long are recordings kept?');
+    await checkPage(page, 'keyboard-answers-refused-fr');
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+  });
+});
+
+describe('the board, by keyboard', () => {
+  it('after a sort, a page link or the filters, puts focus on the table, named by its rows and described by their order', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}`);
+    await tabTo('th a', 'Vendor');
+    await enterToNewPage();
+    expect(await focused()).toEqual({
+      role: 'table',
+      name: 'Vendors 1 to 2 of 3 (3 in the campaign)',
+      description: 'Sorted by the column Vendor, over every matching vendor.',
+    });
+    expect(await page.getAttribute('th[aria-sort=ascending] a', 'href')).toBe('?sort=vendor&dir=desc');
+
+    await tabTo('#next-page');
+    await enterToNewPage();
+    expect(await focused()).toMatchObject({ role: 'table', name: 'Vendors 3 to 3 of 3 (3 in the campaign)' });
+
+    await tabTo('.filters button[type=submit]');
+    await enterToNewPage();
+    expect(await focused()).toMatchObject({ role: 'table', name: 'Vendors 1 to 2 of 3 (3 in the campaign)' });
+    await checkPage(page, 'keyboard-board-sorted');
+
+    // The same board in French, as the language button brings it back.
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('table');
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+  });
+});
