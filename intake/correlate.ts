@@ -1,6 +1,6 @@
 // Which engagement a message from the case mailbox belongs to, in order of trust: the threading
-// headers (In-Reply-To/References naming a Message-ID Dossier derived; for a bounce, the bounced
-// message's ID), then the reply token of the address it was sent to (`case+<token>@…`), then the
+// headers (In-Reply-To/References naming a Message-ID Dossier derived; for a relay's report, a
+// bounce or a delay, the ID of the message it concerns), then the reply token of the address it was sent to (`case+<token>@…`), then the
 // case reference in the subject (`[OPC-2020-VC]`), which names a campaign but not a vendor: every
 // engagement of that campaign is a candidate, and the engagement's own rule (the sender must be
 // its vendor's) picks one or none. Candidates are only proposals; the workflow decides. A message
@@ -56,7 +56,9 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
   const add = (candidate: Candidate) => {
     if (!candidates.some((c) => c.campaignId === candidate.campaignId && c.vendorId === candidate.vendorId)) candidates.push(candidate);
   };
-  const threadIds = message.kind === 'bounce' ? [message.bounce?.originalMessageId ?? ''] : message.refersTo;
+  // A relay's report (a bounce, or a delay while it retries) names the message it concerns only in its copy of that message's headers.
+  const report = message.kind === 'bounce' ? { originalMessageId: message.bounce?.originalMessageId } : message.delivery;
+  const threadIds = report ? [report.originalMessageId ?? ''] : message.refersTo;
   for (const id of threadIds) {
     const parsed = id ? parseEngagementMessageId(id, context.domain) : undefined;
     if (parsed) {
@@ -64,8 +66,8 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
       break; // the newest message referred to is the one answered
     }
   }
-  // A bounce is matched by the message that bounced, or not at all: its sender and subject are the mail server's.
-  if (message.kind === 'bounce') return candidates;
+  // A report is matched by the message it concerns, or not at all: its sender and subject are the mail server's.
+  if (report) return candidates;
   const references = referencesIn(message.subject);
   for (const address of message.recipients) {
     const token = tokenOf(address, context.caseMailbox);

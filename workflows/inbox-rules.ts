@@ -54,11 +54,14 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   input.documents.forEach((d, i) => checkVendorFileName(`document ${i + 1}`, d?.name));
   if (input.kind === 'bounce') {
     if (!input.answersStep) throw new Error('a bounce must name the message that bounced (answersStep)');
-    const recipients = input.bounce?.recipients ?? [];
-    const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
-    if (!recipients.length || !recipients.every((r) => ours.has(r.toLowerCase()))) {
-      throw new Error(`the bounce concerns ${recipients.join(', ') || 'no recipient'}, not an address this engagement wrote to`);
-    }
+    checkReportedRecipients(view, vendor, 'the bounce', input.bounce?.recipients ?? []);
+    return;
+  }
+  // A relay's report that a message is delayed comes from the mail system, as a bounce does: what
+  // vouches for it is that it concerns one of this engagement's messages and the addresses it wrote to.
+  if (input.kind === 'auto-reply' && input.deliveryReport !== undefined) {
+    if (!input.answersStep) throw new Error('a delivery report must name the message it concerns (answersStep)');
+    checkReportedRecipients(view, vendor, 'the delivery report', input.deliveryReport?.recipients ?? []);
     return;
   }
   checkEmail('the sender', input.from);
@@ -68,6 +71,14 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
     throw refusal('sender-not-vendor', { from: input.from, vendor: vendor.name }, `the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
+}
+
+function checkReportedRecipients(view: InboxView, vendor: Pick<Vendor, 'contacts'>, what: string, recipients: unknown): void {
+  const list = Array.isArray(recipients) ? recipients : [];
+  const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
+  if (!list.length || !list.every((r) => typeof r === 'string' && ours.has(r.toLowerCase()))) {
+    throw new Error(`${what} concerns ${list.join(', ') || 'no recipient'}, not an address this engagement wrote to`);
+  }
 }
 
 function requireOfficer(by: unknown): void {

@@ -227,6 +227,27 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(notice.to).toEqual([e.input.campaign.officeContact.email]);
   });
 
+  it('notes a relay’s report that the letter is delayed on the engagement it concerns, without holding it or stopping the reminders', async () => {
+    const e = await openEngagement('skype');
+    // Hours after the letter left, a relay still retrying says so; its sender, subject and recipient are the mail system's.
+    const report = deliveryReport({
+      to: env.config.mailFrom,
+      bouncedMessageId: e.letterId,
+      recipient: 'privacy@skype.test',
+      messageId: `<${randomUUID()}@mx.skype.test>`,
+      subject: 'Delayed Mail (still being retried)',
+      groups: [{ recipient: 'privacy@skype.test', action: 'delayed', status: '4.4.1', diagnostic: '451 4.4.1 connection timed out, still trying for 4 hours' }],
+    });
+    await sender.append(report);
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, effect: 'noted' });
+    const status = await e.status();
+    expect(status.stage).toBe('awaiting-response');
+    expect(status.deliveryFailures).toEqual([]);
+    // The report's machine parts are the relay's, not documents of the vendor's.
+    expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted', matchedBy: 'thread', answersStep: 'letter', documents: [] });
+  });
+
   it('takes a bounce of the letter from every contact as a letter not delivered: no deadline until the address is corrected', async () => {
     // Due long enough after the letter for the bounce to be read first even on a loaded machine
     // (a reminder sent before the bounce is recorded would be right, not a fault).

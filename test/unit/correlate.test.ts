@@ -29,6 +29,14 @@ describe('proposing a message to engagements', () => {
     expect(await correlate(byToken, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'token' }]);
   });
 
+  it('proposes a relay’s report of a delay to the engagement of the message it concerns, never by its subject or to whom it was sent', async () => {
+    const delivery = { originalMessageId: messageIdFor(ended, 'reminder-1', domain), recipients: ['dpo@acme.example'], action: 'delayed' };
+    const report = reply({ from: 'mailer-daemon@relay.regulator.example', kind: 'auto-reply', delivery });
+    expect(await correlate(report, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'thread', answersStep: 'reminder-1' }]);
+    const aboutOtherMail = reply({ kind: 'auto-reply', delivery: { ...delivery, originalMessageId: '<x@elsewhere.example>' } });
+    expect(await correlate(aboutOtherMail, { domain, caseMailbox, directory })).toEqual([]);
+  });
+
   it('reads every bracketed name in a subject as a reference, since a reference may hold spaces and accents', () => {
     expect(referencesIn('RE: [EXTERNAL] Lettre ouverte [CPVP 2020 / Vidéoconférence] [OPC-2020-VC]')).toEqual(['EXTERNAL', 'CPVP 2020 / Vidéoconférence', 'OPC-2020-VC']);
     expect(referencesIn('[ ] no reference [')).toEqual([]);
