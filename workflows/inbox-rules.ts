@@ -53,15 +53,13 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   checkList('the documents', input.documents, LIMITS.attachments, true);
   input.documents.forEach((d, i) => checkVendorFileName(`document ${i + 1}`, d?.name));
   if (input.kind === 'bounce') {
-    if (!input.answersStep) throw new Error('a bounce must name the message that bounced (answersStep)');
-    checkReportedRecipients(view, vendor, 'the bounce', input.bounce?.recipients ?? []);
+    checkReport(view, vendor, 'a bounce', input.answersStep, input.bounce?.recipients);
     return;
   }
   // A relay's report that a message is delayed comes from the mail system, as a bounce does: what
   // vouches for it is that it concerns one of this engagement's messages and the addresses it wrote to.
   if (input.kind === 'auto-reply' && input.deliveryReport !== undefined) {
-    if (!input.answersStep) throw new Error('a delivery report must name the message it concerns (answersStep)');
-    checkReportedRecipients(view, vendor, 'the delivery report', input.deliveryReport?.recipients ?? []);
+    checkReport(view, vendor, 'a delivery report', input.answersStep, input.deliveryReport?.recipients);
     return;
   }
   checkEmail('the sender', input.from);
@@ -73,11 +71,19 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
 }
 
-function checkReportedRecipients(view: InboxView, vendor: Pick<Vendor, 'contacts'>, what: string, recipients: unknown): void {
-  const list = Array.isArray(recipients) ? recipients : [];
+/**
+ * A relay's report is the engagement's when it names one of its messages and only addresses it wrote
+ * to. Refused with codes, since an officer reads why in the holding pen, and again on assigning it.
+ */
+function checkReport(view: InboxView, vendor: Pick<Vendor, 'contacts'>, what: 'a bounce' | 'a delivery report', answersStep: unknown, recipients: unknown): void {
+  if (!answersStep) {
+    throw refusal('report-no-message', {}, `${what} must name the message it concerns (answersStep): it names none of this engagement's messages`);
+  }
+  const list = Array.isArray(recipients) ? recipients.map(String) : [];
   const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
-  if (!list.length || !list.every((r) => typeof r === 'string' && ours.has(r.toLowerCase()))) {
-    throw new Error(`${what} concerns ${list.join(', ') || 'no recipient'}, not an address this engagement wrote to`);
+  if (!list.length || !list.every((r) => ours.has(r.toLowerCase()))) {
+    const named = list.join(', ') || 'no recipient';
+    throw refusal('report-not-ours', { recipients: named }, `${what.replace(/^a /, 'the ')} concerns ${named}, not an address this engagement wrote to`);
   }
 }
 
