@@ -1,6 +1,6 @@
 // Which engagement a message from the case mailbox belongs to, in order of trust: the threading
-// headers (In-Reply-To/References naming a Message-ID Dossier derived; for a bounce, the bounced
-// message's ID), then the reply token of the address it was sent to (`case+<token>@…`), then the
+// headers (In-Reply-To/References naming a Message-ID Dossier derived; for a relay's report, a
+// bounce or a delay, the ID of the message it concerns), then the reply token of the address it was sent to (`case+<token>@…`), then the
 // case reference in the subject (`[OPC-2020-VC]`), which names a campaign but not a vendor: every
 // engagement of that campaign is a candidate, and the engagement's own rule (the sender must be
 // its vendor's) picks one or none. Candidates are only proposals; the workflow decides. A message
@@ -8,7 +8,9 @@
 // case has ended), the message is held for an officer rather than offered to the campaign's other
 // vendors, one of which may share the sender's domain. A message named by its subject alone, whose
 // sender could be more than one of those vendors' (two products of one company share a domain), is
-// held for an officer rather than recorded on whichever vendor is offered it first.
+// held for an officer rather than recorded on whichever vendor is offered it first; the campaign's
+// ended engagements are weighed too, so mail from an ended vendor's own address, which names its
+// campaign alone, is held saying that case has ended instead of going to a vendor at its domain.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
 import { isVendorAddress } from '../workflows/inbox-rules';
 import type { Contact, InboundMatch } from '../workflows/types';
@@ -20,6 +22,12 @@ export interface Candidate {
   matchedBy: InboundMatch;
   /** The step of Dossier's message it answers (thread), or that bounced. */
   answersStep?: string;
+  /**
+   * An engagement of the campaign its subject names that has ended: proposed only to be weighed by
+   * its vendor's addresses (bySender), so that its vendor's mail is not recorded on another vendor
+   * at the same domain. Offered, it refuses, and the message is held saying the case has ended.
+   */
+  ended?: boolean;
 }
 
 /** What the intake looks up in Temporal (intake/directory.ts), behind an interface for unit tests. */
@@ -29,8 +37,8 @@ export interface Directory {
    * named by these case references (the subject's), whose vendors the message would otherwise go to.
    */
   engagementByToken(token: string, references: string[]): Promise<{ campaignId: string; vendorId: string } | undefined>;
-  /** The running campaign with this case reference, and its engagements still in progress. */
-  campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined>;
+  /** The running campaign with this case reference, its engagements still in progress, and those that ended (when known). */
+  campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[]; endedVendorIds?: string[] } | undefined>;
   /** The vendor of an engagement, with the addresses its rules accept mail from (absent when it does not say). */
   vendorOf(engagement: { campaignId: string; vendorId: string }): Promise<{ name: string; contacts?: Contact[] }>;
 }
@@ -56,7 +64,9 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
   const add = (candidate: Candidate) => {
     if (!candidates.some((c) => c.campaignId === candidate.campaignId && c.vendorId === candidate.vendorId)) candidates.push(candidate);
   };
-  const threadIds = message.kind === 'bounce' ? [message.bounce?.originalMessageId ?? ''] : message.refersTo;
+  // A relay's report (a bounce, or a delay while it retries) names the message it concerns only in its copy of that message's headers.
+  const report = message.kind === 'bounce' ? { originalMessageId: message.bounce?.originalMessageId } : message.delivery;
+  const threadIds = report ? [report.originalMessageId ?? ''] : message.refersTo;
   for (const id of threadIds) {
     const parsed = id ? parseEngagementMessageId(id, context.domain) : undefined;
     if (parsed) {
@@ -64,8 +74,8 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
       break; // the newest message referred to is the one answered
     }
   }
-  // A bounce is matched by the message that bounced, or not at all: its sender and subject are the mail server's.
-  if (message.kind === 'bounce') return candidates;
+  // A report is matched by the message it concerns, or not at all: its sender and subject are the mail server's.
+  if (report) return candidates;
   const references = referencesIn(message.subject);
   for (const address of message.recipients) {
     const token = tokenOf(address, context.caseMailbox);
@@ -76,6 +86,7 @@ export async function correlate(message: ReadMessage, context: CorrelationContex
   for (const reference of references) {
     const campaign = await context.directory.campaignByReference(reference);
     for (const vendorId of campaign?.vendorIds ?? []) add({ campaignId: campaign!.campaignId, vendorId, matchedBy: 'subject' });
+    for (const vendorId of campaign?.endedVendorIds ?? []) add({ campaignId: campaign!.campaignId, vendorId, matchedBy: 'subject', ended: true });
   }
   return candidates;
 }
@@ -91,8 +102,14 @@ export type BySender = { candidates: Candidate[] } | { ambiguous: { campaignId: 
  */
 export async function bySender(message: ReadMessage, candidates: Candidate[], directory: Directory): Promise<BySender> {
   if (candidates.length < 2 || candidates.some((c) => c.matchedBy !== 'subject')) return { candidates };
-  const vendors = await Promise.all(candidates.map(async (candidate) => ({ candidate, ...(await directory.vendorOf(candidate)) })));
-  const possible = vendorsOfSender(message.from ?? '', vendors);
+  // An ended engagement that cannot say its contacts (its campaign shredded, its history gone) is left out of the weighing.
+  const looked = await Promise.all(
+    candidates.map(async (candidate) => {
+      const vendor = candidate.ended ? await directory.vendorOf(candidate).catch(() => undefined) : await directory.vendorOf(candidate);
+      return vendor ? [{ candidate, ...vendor }] : [];
+    }),
+  );
+  const possible = vendorsOfSender(message.from ?? '', looked.flat());
   // Nobody's: each engagement refuses it in its own words, and it is held with them.
   if (possible.length === 0) return { candidates };
   if (possible.length === 1) return { candidates: [possible[0].candidate] };

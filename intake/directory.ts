@@ -115,11 +115,17 @@ export class TemporalDirectory implements Directory {
     return found;
   }
 
-  async campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[] } | undefined> {
+  /**
+   * Its engagements from one list, ended ones too (as many as its vendors, and their earlier runs):
+   * a vendor is in progress when one of its runs is running.
+   */
+  async campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[]; endedVendorIds: string[] } | undefined> {
     const campaignId = await this.campaignIdOf(reference);
     if (campaignId === undefined) return undefined;
-    const running = await this.dossier.findEngagements({ campaign: campaignId, running: true, limit: 10_000 });
-    return { campaignId, vendorIds: running.flatMap((e) => (e.vendorId ? [e.vendorId] : [])) };
+    const listed = await this.dossier.findEngagements({ campaign: campaignId, limit: 100_000 });
+    const running = new Set(listed.flatMap((e) => (e.vendorId && e.executionStatus === 'RUNNING' ? [e.vendorId] : [])));
+    const ended = new Set(listed.flatMap((e) => (e.vendorId && !running.has(e.vendorId) ? [e.vendorId] : [])));
+    return { campaignId, vendorIds: [...running], endedVendorIds: [...ended] };
   }
 
   private async campaignIdOf(reference: string): Promise<string | undefined> {

@@ -365,6 +365,9 @@ export class Intake {
       notes: noteCodes.map((note) => inboundNoteText(note, 'en')),
       ...(noteCodes.length ? { noteCodes } : {}),
       ...(read.bounce ? { bounce: { recipients: read.bounce.recipients, status: read.bounce.status, diagnostic: read.bounce.diagnostic } } : {}),
+      ...(read.delivery
+        ? { deliveryReport: { recipients: read.delivery.recipients, action: read.delivery.action, status: read.delivery.status, diagnostic: read.delivery.diagnostic } }
+        : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
     return { input, files };

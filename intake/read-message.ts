@@ -33,6 +33,11 @@ export interface ReadMessage {
   refersTo: string[];
   kind: InboundKind;
   bounce?: Bounce;
+  /**
+   * A relay's delivery report in which nothing failed (a delay while it retries, a relay onward):
+   * an automatic message about one of Dossier's, matched by that message as a bounce is.
+   */
+  delivery?: DeliveryNotice;
   /** Plain text only (an HTML-only message is converted, scripts and markup dropped), at most TEXT_LIMIT characters. */
   text: string;
   attachments: InboundAttachment[];
@@ -46,6 +51,16 @@ export interface Bounce {
   /** The Message-ID of the message that bounced, from the report's copy of its headers. */
   originalMessageId?: string;
   recipients: string[];
+  status?: string;
+  diagnostic?: string;
+}
+
+export interface DeliveryNotice {
+  /** The Message-ID of the message the report is about, from the report's copy of its headers. */
+  originalMessageId?: string;
+  /** The recipients it reports on (delayed, relayed, delivered, expanded). */
+  recipients: string[];
+  action?: string;
   status?: string;
   diagnostic?: string;
 }
@@ -80,8 +95,9 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
   // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
-  const report = isReport ? readBounce(parsed, raw) : undefined;
-  const bounce = report?.recipients.length ? report : undefined;
+  const report = isReport ? readReport(parsed, raw) : undefined;
+  const bounce = report?.failed.recipients.length ? report.failed : undefined;
+  const delivery = report && !bounce ? report.notice : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
@@ -97,9 +113,10 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     refersTo: [...new Set([...threadIds(parsed, 'in-reply-to', parsed.inReplyTo), ...threadIds(parsed, 'references', parsed.references).reverse()])],
     kind,
     bounce,
+    ...(delivery ? { delivery } : {}),
     text: excerptOf(text, TEXT_LIMIT),
     attachments: parsed.attachments
-      .filter((a) => !(bounce && textLike.has(a.contentType.toLowerCase())))
+      .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
         name: bareFileName(a.filename, i + 1),
         type: a.contentType.toLowerCase(),
@@ -212,13 +229,14 @@ export function htmlAsText(html: string): string {
 /**
  * The report's parts are read from the raw body: the copy of the bounced message's headers (a
  * text/rfc822-headers or message/rfc822 part) carries its Message-ID, the delivery-status part one
- * group of fields per recipient (RFC 3464 §2.3). Only recipients whose delivery failed count: a
- * relay also reports `delayed` (it is still trying), `delivered`, `relayed` and `expanded`. A group
- * without an Action is read from its status: 5.x.x failed, anything else not. The bounce's own
+ * group of fields per recipient (RFC 3464 §2.3). Only recipients whose delivery failed make a
+ * bounce: a relay also reports `delayed` (it is still trying), `delivered`, `relayed` and
+ * `expanded`, which are the notice's. A group without an Action is read from its status: 5.x.x
+ * failed, anything else not. The report's own
  * headers are skipped. Relays may send those parts base64 or quoted-printable (Exchange does): they
  * are read as mailparser decoded them, and from the raw body only when it found none.
  */
-function readBounce(parsed: ParsedMail, raw: Buffer): Bounce {
+function readReport(parsed: ParsedMail, raw: Buffer): { failed: Bounce; notice: DeliveryNotice } {
   const unfold = (text: string) => text.slice(0, 1_000_000).replace(/\r?\n[ \t]+/g, ' ');
   const decoded = (types: string[]) =>
     parsed.attachments.filter((a) => types.includes(a.contentType.toLowerCase())).map((a) => unfold(a.content.toString('utf8')));
@@ -231,13 +249,13 @@ function readBounce(parsed: ParsedMail, raw: Buffer): Bounce {
   // Of a whole copied message/rfc822 only its own header counts, not a Message-ID quoted in its body.
   const idsIn = (text: string) => [...text.matchAll(/^Message-ID:\s*(.+)$/gim)].map((m) => m[1].trim()).filter((id) => /^<[^<>\s]+>$/.test(id));
   const original = [...headerParts.flatMap((part) => idsIn(part.split(/\r?\n\r?\n/)[0])), ...idsIn(rawBody)][0];
-  const failed = body
-    .split(/\r?\n[ \t]*\r?\n/)
-    .filter((group) => fieldIn(group, 'Final-Recipient') !== undefined)
-    .filter((group) => {
-      const action = fieldIn(group, 'Action')?.toLowerCase();
-      return action === undefined ? fieldIn(group, 'Status')?.startsWith('5') === true : action === 'failed';
-    });
+  const groups = body.split(/\r?\n[ \t]*\r?\n/).filter((group) => fieldIn(group, 'Final-Recipient') !== undefined);
+  const isFailed = (group: string) => {
+    const action = fieldIn(group, 'Action')?.toLowerCase();
+    return action === undefined ? fieldIn(group, 'Status')?.startsWith('5') === true : action === 'failed';
+  };
+  const failed = groups.filter(isFailed);
+  const others = groups.filter((group) => !isFailed(group));
   // The address the bounced message was sent to, which the engagement knows: a relay that expanded
   // an alias (privacy@ to a person) reports the mailbox it failed at as Final-Recipient and the
   // address as written as Original-Recipient (RFC 3464 §2.3.1, as Postfix writes it). Some
@@ -246,12 +264,13 @@ function readBounce(parsed: ParsedMail, raw: Buffer): Bounce {
     const address = (name: string) => fieldIn(group, name)?.match(/^rfc822;\s*<?([^<>\s]+@[^<>\s]+?)>?$/i)?.[1]?.toLowerCase();
     return address('Original-Recipient') ?? address('Final-Recipient') ?? fieldIn(group, 'Final-Recipient')!.replace(/^rfc822;\s*/i, '').toLowerCase();
   };
-  return {
+  const summary = (list: string[]) => ({
     originalMessageId: original,
-    recipients: [...new Set(failed.map(recipientOf))],
-    status: failed.map((group) => fieldIn(group, 'Status')).find(Boolean),
-    diagnostic: failed.map((group) => fieldIn(group, 'Diagnostic-Code')).find(Boolean)?.replace(/^smtp;\s*/i, '').slice(0, 500),
-  };
+    recipients: [...new Set(list.map(recipientOf))],
+    status: list.map((group) => fieldIn(group, 'Status')).find(Boolean),
+    diagnostic: list.map((group) => fieldIn(group, 'Diagnostic-Code')).find(Boolean)?.replace(/^smtp;\s*/i, '').slice(0, 500),
+  });
+  return { failed: summary(failed), notice: { ...summary(others), action: others.map((group) => fieldIn(group, 'Action')?.toLowerCase()).find(Boolean) } };
 }
 
 function headerFromRaw(raw: Buffer, name: string): string | undefined {

@@ -53,12 +53,13 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   checkList('the documents', input.documents, LIMITS.attachments, true);
   input.documents.forEach((d, i) => checkVendorFileName(`document ${i + 1}`, d?.name));
   if (input.kind === 'bounce') {
-    if (!input.answersStep) throw new Error('a bounce must name the message that bounced (answersStep)');
-    const recipients = input.bounce?.recipients ?? [];
-    const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
-    if (!recipients.length || !recipients.every((r) => ours.has(r.toLowerCase()))) {
-      throw new Error(`the bounce concerns ${recipients.join(', ') || 'no recipient'}, not an address this engagement wrote to`);
-    }
+    checkReport(view, vendor, 'a bounce', input.answersStep, input.bounce?.recipients);
+    return;
+  }
+  // A relay's report that a message is delayed comes from the mail system, as a bounce does: what
+  // vouches for it is that it concerns one of this engagement's messages and the addresses it wrote to.
+  if (input.kind === 'auto-reply' && input.deliveryReport !== undefined) {
+    checkReport(view, vendor, 'a delivery report', input.answersStep, input.deliveryReport?.recipients);
     return;
   }
   checkEmail('the sender', input.from);
@@ -68,6 +69,22 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
     throw refusal('sender-not-vendor', { from: input.from, vendor: vendor.name }, `the sender ${input.from} is not an address of ${vendor.name}: an officer must check it and assign it`);
   }
   if (input.assignedBy !== undefined) checkText('the assigning officer', input.assignedBy, NAME);
+}
+
+/**
+ * A relay's report is the engagement's when it names one of its messages and only addresses it wrote
+ * to. Refused with codes, since an officer reads why in the holding pen, and again on assigning it.
+ */
+function checkReport(view: InboxView, vendor: Pick<Vendor, 'contacts'>, what: 'a bounce' | 'a delivery report', answersStep: unknown, recipients: unknown): void {
+  if (!answersStep) {
+    throw refusal('report-no-message', {}, `${what} must name the message it concerns (answersStep): it names none of this engagement's messages`);
+  }
+  const list = Array.isArray(recipients) ? recipients.map(String) : [];
+  const ours = new Set([...vendor.contacts, ...view.demonstrations.flatMap((d) => d.attendees)].map((c) => c.email.toLowerCase()));
+  if (!list.length || !list.every((r) => ours.has(r.toLowerCase()))) {
+    const named = list.join(', ') || 'no recipient';
+    throw refusal('report-not-ours', { recipients: named }, `${what.replace(/^a /, 'the ')} concerns ${named}, not an address this engagement wrote to`);
+  }
 }
 
 function requireOfficer(by: unknown): void {

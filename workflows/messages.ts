@@ -271,6 +271,12 @@ export interface RecordInboundInput {
   /** The same notes as codes and values, for readers in other languages; an older intake sends `notes` alone. */
   noteCodes?: InboundNote[];
   bounce?: { recipients: string[]; status?: string; diagnostic?: string };
+  /**
+   * An auto-reply that is a relay's report on one of the engagement's messages in which nothing
+   * failed (`delayed` while it retries, `relayed`): whom it reports on. Like a bounce, it comes from
+   * the mail system, not the vendor; an older worker ignores it and holds the report.
+   */
+  deliveryReport?: { recipients: string[]; action?: string; status?: string; diagnostic?: string };
   /** The officer who assigned the message from the holding pen. */
   assignedBy?: string;
 }

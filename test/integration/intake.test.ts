@@ -227,6 +227,27 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(notice.to).toEqual([e.input.campaign.officeContact.email]);
   });
 
+  it('notes a relay’s report that the letter is delayed on the engagement it concerns, without holding it or stopping the reminders', async () => {
+    const e = await openEngagement('skype');
+    // Hours after the letter left, a relay still retrying says so; its sender, subject and recipient are the mail system's.
+    const report = deliveryReport({
+      to: env.config.mailFrom,
+      bouncedMessageId: e.letterId,
+      recipient: 'privacy@skype.test',
+      messageId: `<${randomUUID()}@mx.skype.test>`,
+      subject: 'Delayed Mail (still being retried)',
+      groups: [{ recipient: 'privacy@skype.test', action: 'delayed', status: '4.4.1', diagnostic: '451 4.4.1 connection timed out, still trying for 4 hours' }],
+    });
+    await sender.append(report);
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, effect: 'noted' });
+    const status = await e.status();
+    expect(status.stage).toBe('awaiting-response');
+    expect(status.deliveryFailures).toEqual([]);
+    // The report's machine parts are the relay's, not documents of the vendor's.
+    expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted', matchedBy: 'thread', answersStep: 'letter', documents: [] });
+  });
+
   it('takes a bounce of the letter from every contact as a letter not delivered: no deadline until the address is corrected', async () => {
     // Due long enough after the letter for the bounce to be read first even on a loaded machine
     // (a reminder sent before the bounce is recorded would be right, not a fault).
@@ -537,6 +558,45 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
     expect((await dossier.status(other)).inbox).toEqual([]);
   }, 90_000);
+
+  it('holds new mail from an ended engagement’s vendor that names only its campaign, never recording it on another vendor at the same domain', async () => {
+    // Two products of one company: Teams has ended, Skype's privacy office shares Teams' domain.
+    const campaignId = env.uniqueId('after');
+    const campaign = testCampaign(campaignId);
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign,
+      vendors: [testVendor('teams'), testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] })],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(campaignId));
+    const ended = { campaignId, vendorId: 'teams' };
+    const other = { campaignId, vendorId: 'skype' };
+    for (const ref of [ended, other]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
+    await dossier.withdraw(ended, { by: officer, reason: 'merged into the other product' });
+    await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    // A new message, not a reply: no threading headers, no reply token, the case reference in its subject.
+    const fresh = async (from: string) => {
+      await sender.append(
+        await composeReply({ from, to: caseMailbox, subject: `[${campaign.reference}] Additional documents`, messageId: `<${randomUUID()}@teams.test>`, text: 'Further to our response, more documents.' }),
+      );
+      const [settled] = await intake.pass();
+      return settled;
+    };
+    // Teams' own address: held, saying Teams' case has ended.
+    expect(await fresh('Privacy Office <privacy@teams.test>')).toMatchObject({
+      outcome: 'held',
+      campaignId,
+      reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`),
+    });
+    // Anyone else at the domain could be writing about either product.
+    expect(await fresh('legal@teams.test')).toMatchObject({ outcome: 'held', campaignId, why: { code: 'ambiguous-sender', vendors: ['Vendor skype', 'Vendor teams'] } });
+    expect((await dossier.status(other)).inbox).toEqual([]);
+    // Skype's own contact still reaches Skype.
+    expect(await fresh('dpo@teams.test')).toMatchObject({ outcome: 'recorded', workflowId: engagementWorkflowId(campaignId, 'skype') });
+  }, 120_000);
 
   it('holds a late reply to the reply address of an ended engagement in its campaign’s pen, though its subject names no campaign', async () => {
     const campaignId = env.uniqueId('late');

@@ -29,6 +29,14 @@ describe('proposing a message to engagements', () => {
     expect(await correlate(byToken, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'token' }]);
   });
 
+  it('proposes a relay’s report of a delay to the engagement of the message it concerns, never by its subject or to whom it was sent', async () => {
+    const delivery = { originalMessageId: messageIdFor(ended, 'reminder-1', domain), recipients: ['dpo@acme.example'], action: 'delayed' };
+    const report = reply({ from: 'mailer-daemon@relay.regulator.example', kind: 'auto-reply', delivery });
+    expect(await correlate(report, { domain, caseMailbox, directory })).toEqual([{ campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'thread', answersStep: 'reminder-1' }]);
+    const aboutOtherMail = reply({ kind: 'auto-reply', delivery: { ...delivery, originalMessageId: '<x@elsewhere.example>' } });
+    expect(await correlate(aboutOtherMail, { domain, caseMailbox, directory })).toEqual([]);
+  });
+
   it('reads every bracketed name in a subject as a reference, since a reference may hold spaces and accents', () => {
     expect(referencesIn('RE: [EXTERNAL] Lettre ouverte [CPVP 2020 / Vidéoconférence] [OPC-2020-VC]')).toEqual(['EXTERNAL', 'CPVP 2020 / Vidéoconférence', 'OPC-2020-VC']);
     expect(referencesIn('[ ] no reference [')).toEqual([]);
@@ -69,5 +77,22 @@ describe('proposing a message to engagements', () => {
     const thread: Candidate = { campaignId: 'vc-2020', vendorId: 'teams', matchedBy: 'thread', answersStep: 'letter' };
     expect(await bySender(reply({ from: 'someone@group.example' }), [thread], unasked)).toEqual({ candidates: [thread] });
     expect(await bySender(reply({ from: 'someone@group.example' }), [subject('teams')], unasked)).toEqual({ candidates: [subject('teams')] });
+  });
+
+  it('weighs the ended engagements of the campaign a subject names, so an ended vendor’s mail goes to none of the others', async () => {
+    const withEnded: Directory = { ...directory, campaignByReference: async () => ({ campaignId: 'vc-2020', vendorIds: ['acme-sister'], endedVendorIds: ['acme'] }) };
+    const candidates = await correlate(reply({}), { domain, caseMailbox, directory: withEnded });
+    expect(candidates).toEqual([
+      { campaignId: 'vc-2020', vendorId: 'acme-sister', matchedBy: 'subject' },
+      { campaignId: 'vc-2020', vendorId: 'acme', matchedBy: 'subject', ended: true },
+    ]);
+    // Both products' offices are at group.example: Acme's own address goes to Acme's ended case (which refuses it), anyone else is held.
+    const contacts: Record<string, string> = { acme: 'privacy@group.example', 'acme-sister': 'dpo@group.example' };
+    const named: Directory = { ...withEnded, vendorOf: async ({ vendorId }) => ({ name: vendorId, contacts: [{ name: 'DPO', email: contacts[vendorId]! }] }) };
+    expect(await bySender(reply({ from: 'privacy@group.example' }), candidates, named)).toEqual({ candidates: [candidates[1]] });
+    expect(await bySender(reply({ from: 'legal@group.example' }), candidates, named)).toEqual({ ambiguous: { campaignId: 'vc-2020', vendors: ['acme', 'acme-sister'] } });
+    // An ended case that cannot say its contacts (its campaign shredded) is left out, not a failure of the pass.
+    const shredded: Directory = { ...named, vendorOf: async (e) => (e.vendorId === 'acme' ? Promise.reject(new Error('shredded')) : named.vendorOf(e)) };
+    expect(await bySender(reply({ from: 'legal@group.example' }), candidates, shredded)).toEqual({ candidates: [candidates[0]] });
   });
 });

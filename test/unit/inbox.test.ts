@@ -123,6 +123,19 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     expect(() => checkRecordInbound(engagement(), vendor, input)).toThrow(/not an address this engagement wrote to/);
   });
 
+  it('notes a relay’s report of a delay on a message to the vendor, from whatever mail server, and refuses one about another address', () => {
+    const report = (recipients: string[]) =>
+      reply({ kind: 'auto-reply', from: 'mailer-daemon@relay.regulator.example', deliveryReport: { recipients, action: 'delayed', status: '4.4.1' } });
+    const state = engagement();
+    checkRecordInbound(state, vendor, report(['Privacy@zoom.test']));
+    expect(recordInbound(state, report(['privacy@zoom.test']), now, log).result.effect).toBe('noted');
+    expect(state.stage).toBe('awaiting-response');
+    expect(() => checkRecordInbound(engagement(), vendor, report(['someone@else.test']))).toThrow(/the delivery report concerns someone@else\.test, not an address this engagement wrote to/);
+    expect(() => checkRecordInbound(engagement(), vendor, { ...report(['privacy@zoom.test']), answersStep: undefined })).toThrow(/must name the message it concerns/);
+    // An automatic answer that is no report is still the vendor's to send.
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ kind: 'auto-reply', from: 'mailer-daemon@relay.regulator.example' }))).toThrow(/is not an address of Vendor zoom/);
+  });
+
   it('refuses to take a reply dated before the open letter went out as the response', () => {
     const state = engagement({ letterSentAt: '2020-08-10T14:30:00.000Z' });
     recordInbound(state, reply(), now, log);

@@ -16,7 +16,14 @@ function directoryWith(statusAnswers: boolean[]) {
   const asked: string[] = [];
   const dossier = {
     findCampaigns: async () => [legacyCampaign],
-    findEngagements: async () => [{ vendorId: 'zoom' } as EngagementSummary],
+    // Zoom in progress in its second run; Cisco ended (withdrawn), and so did its first run.
+    findEngagements: async () =>
+      [
+        { vendorId: 'zoom', executionStatus: 'RUNNING' },
+        { vendorId: 'zoom', executionStatus: 'CONTINUED_AS_NEW' },
+        { vendorId: 'cisco', executionStatus: 'COMPLETED' },
+        { vendorId: 'cisco', executionStatus: 'CONTINUED_AS_NEW' },
+      ] as EngagementSummary[],
   } as unknown as DossierClient;
   const campaigns = {
     status: async (campaignId: string) => {
@@ -31,11 +38,11 @@ function directoryWith(statusAnswers: boolean[]) {
 describe('the intake directory of campaigns by case reference', () => {
   it('keeps a campaign started before the memo when its status query misses one refresh', async () => {
     const { directory, asked } = directoryWith([true, false, false]);
-    expect(await directory.campaignByReference('opc-2020-vc')).toEqual({ campaignId: 'vc-2020', vendorIds: ['zoom'] });
+    expect(await directory.campaignByReference('opc-2020-vc')).toEqual({ campaignId: 'vc-2020', vendorIds: ['zoom'], endedVendorIds: ['cisco'] });
     // An unknown reference refreshes the directory; the old campaign is busy this time.
     expect(await directory.campaignByReference('OPC-2021-XX')).toBeUndefined();
     expect(asked).toEqual(['vc-2020', 'vc-2020']);
-    expect(await directory.campaignByReference('OPC-2020-VC')).toEqual({ campaignId: 'vc-2020', vendorIds: ['zoom'] });
+    expect(await directory.campaignByReference('OPC-2020-VC')).toEqual({ campaignId: 'vc-2020', vendorIds: ['zoom'], endedVendorIds: ['cisco'] });
   });
 
   it('does not match a campaign started before the memo that never answered', async () => {

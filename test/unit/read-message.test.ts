@@ -77,12 +77,16 @@ describe('reading a message from the case mailbox', () => {
     const delayed = await report([{ recipient: 'privacy@zoom.test', action: 'delayed', status: '4.4.7', diagnostic: '451 4.4.7 still trying for 4 hours' }]);
     expect(delayed.kind).toBe('auto-reply');
     expect(delayed.bounce).toBeUndefined();
+    // Still a report on one of Dossier's messages: the intake matches it by that message, as a bounce.
+    expect(delayed.delivery).toMatchObject({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: ['privacy@zoom.test'], action: 'delayed', status: '4.4.7' });
+    expect(delayed.attachments).toEqual([]);
     const mixed = await report([
       { recipient: 'privacy@zoom.test', action: 'delayed', status: '4.4.7' },
       { recipient: 'gone@zoom.test', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' },
     ]);
     expect(mixed.kind).toBe('bounce');
     expect(mixed.bounce).toMatchObject({ recipients: ['gone@zoom.test'], status: '5.1.1', diagnostic: '550 5.1.1 User unknown' });
+    expect(mixed.delivery).toBeUndefined();
   });
 
   it('names each failed recipient by the address it was sent to: the Original-Recipient of an alias, an address in angle brackets bare', async () => {

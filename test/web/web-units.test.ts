@@ -15,7 +15,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { missingTextWords, refusalSentence, wordedRefusal } from '../../web/refusals';
 import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
-import { checkConfirmInbound } from '../../workflows/inbox-rules';
+import { checkConfirmInbound, checkRecordInbound } from '../../workflows/inbox-rules';
 import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { noWorker } from '../../client/worker-check';
@@ -2260,6 +2260,19 @@ describe('the refusals the workspace words itself', () => {
       failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [{ ...reply, review: 'dismissed' }] }), { by, messageId: reply.messageId, as: 'response' } as never)),
       failure(() => checkConfirmInbound(view('follow-up', { inbox: [reply], rounds: [round], questions: [question] }), { by, messageId: reply.messageId, as: 'answers', answers: [] } as never)),
       failure(() => checkConfirmInbound(view('awaiting-response', { inbox: [reply], letterSentAt: '2026-11-27T10:00:00.000Z' }), { by, messageId: reply.messageId, as: 'response' } as never)),
+      // Relays' reports the intake holds, and an officer who assigns one is refused again: both read in the pen.
+      ...[
+        { kind: 'bounce', answersStep: 'letter', bounce: { recipients: ['jane.doe@corp.zoom.test'] } },
+        { kind: 'bounce', bounce: { recipients: ['privacy@zoom.test'] } },
+        { kind: 'auto-reply', answersStep: 'letter', deliveryReport: { recipients: ['jane.doe@corp.zoom.test'], action: 'delayed' } },
+      ].map((report) =>
+        failure(() =>
+          checkRecordInbound(view('awaiting-response', { inbox: [] }), testVendor('zoom'), {
+            messageId: '<dsn@mx.zoom.test>', from: 'mailer-daemon@mx.zoom.test', subject: 'Undelivered Mail', receivedAt: '2026-11-25T10:00:00.000Z',
+            matchedBy: 'thread', text: '', documents: [], notes: [], ...report,
+          } as never),
+        ),
+      ),
     ];
     const campaignOf = (rules: 'legacy' | 'edit-loop') => {
       const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
