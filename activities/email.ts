@@ -3,6 +3,7 @@
 // type (a recipient's 5xx, and a message too large or malformed for the relay, are permanent; a 4xx,
 // any other refusal or fault of the relay itself is retried by Temporal with backoff; when only some
 // recipients are deferred, the retry sends to those alone).
+import { connect, type Socket } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
@@ -54,8 +55,14 @@ export interface EmailHooks {
   afterAccepted?(messageId: string, attempt: number): Promise<void>;
 }
 
+/** How long the relay may stay silent in the middle of a connection before the send fails. */
+const SOCKET_TIMEOUT_MS = 30_000;
+
 /** A pooled transport: bursts of reminders reuse a few connections instead of one per message. */
-export function createSmtpTransport(smtpUrl: string, { maxConnections = 5 }: { maxConnections?: number } = {}): Transporter {
+export function createSmtpTransport(
+  smtpUrl: string,
+  { maxConnections = 5, socketTimeoutMs = SOCKET_TIMEOUT_MS }: { maxConnections?: number; socketTimeoutMs?: number } = {},
+): Transporter {
   const url = new URL(smtpUrl);
   const options: SMTPPool.Options = {
     pool: true,
@@ -68,9 +75,46 @@ export function createSmtpTransport(smtpUrl: string, { maxConnections = 5 }: { m
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    socketTimeout: socketTimeoutMs,
+    // Connections are made here, so that one nodemailer gives up on does close (TLS is set up over it).
+    getSocket: (_options: unknown, callback: (err: Error | null, socket?: { connection: Socket }) => void) => connectClosing(options, callback),
   };
-  return nodemailer.createTransport(options);
+  const transport = nodemailer.createTransport(options);
+  silenceLimits.set(transport, socketTimeoutMs);
+  return transport;
+}
+
+/** How long each transport made here waits on a silent relay, for the failure's message. */
+const silenceLimits = new WeakMap<Transporter, number>();
+
+/** How long a connection nodemailer has half-closed waits for the relay's side before it is dropped. */
+const HALF_CLOSED_MS = 2_000;
+
+/**
+ * A connection to the relay for nodemailer's pool. nodemailer closes a connection it gives up on (a
+ * relay silent past the socket timeout) by ending its side only, then waits for the relay's, which a
+ * relay that hangs never sends: each such send kept a socket, and its file descriptor, for as long as
+ * the relay stayed stuck. Once this side has ended, the relay gets HALF_CLOSED_MS to end its own.
+ */
+function connectClosing(
+  { host = 'localhost', port = 587, connectionTimeout = 10_000 }: { host?: string; port?: number; connectionTimeout?: number },
+  callback: (err: Error | null, socket?: { connection: Socket }) => void,
+): void {
+  const socket = connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port });
+  const fail = (err: Error) => {
+    clearTimeout(timer);
+    socket.destroy();
+    callback(err);
+  };
+  const timer = setTimeout(() => fail(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })), connectionTimeout);
+  socket.once('error', fail);
+  socket.once('connect', () => {
+    clearTimeout(timer);
+    socket.removeListener('error', fail);
+    socket.setKeepAlive(true);
+    socket.once('finish', () => setTimeout(() => socket.destroy(), HALF_CLOSED_MS).unref());
+    callback(null, { connection: socket });
+  });
 }
 
 export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy }: EmailDeps) {
@@ -181,8 +225,14 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
             activity?.log.warn(`Gave up sending ${messageId}: the worker is stopping and its shutdown grace has run out; another worker sends it again`);
             throw err.cancellation;
           }
-          const failure = classifySmtpError(err, to);
+          const failure = classifySmtpError(err, to, silenceLimits.get(transport));
           countFailure(activity, message.kind, failure);
+          if (isRelaySilent(err)) {
+            // The relay went silent with the transaction under way, maybe after taking the whole
+            // message: as after a crash, the retry sends again and says it may be a second copy.
+            claimKept = true;
+            await turn.abandon();
+          }
           if (!partial || !isPermanent(failure)) throw failure;
           // The others already have it: record these recipients as refused instead of failing the send.
           info = { accepted: [], rejected: to.map((c) => c.email) };
@@ -370,7 +420,7 @@ interface NodemailerError {
  * Messages name recipients by position only: failure messages are stored by the Temporal server in
  * plaintext, so addresses travel only in the (encrypted) details.
  */
-function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
+function classifySmtpError(err: unknown, to: Contact[], silentForMs?: number): ApplicationFailure {
   const e = err as NodemailerError;
   const said = redactAddresses(e.response ?? e.message ?? 'no reason given');
   const atRecipients = e.code === 'EENVELOPE' && !/^MAIL/i.test(e.command ?? '');
@@ -407,10 +457,27 @@ function classifySmtpError(err: unknown, to: Contact[]): ApplicationFailure {
   if (e.code === 'ETLS' || /\b(TLS|SSL|certificate)\b/i.test(e.message ?? '')) {
     return relayFault(`TLS with the mail relay failed (${smtp}): check SMTP_URL's scheme and port and the relay's certificate. ${said}`, details);
   }
+  if (isRelaySilent(e)) {
+    const silence = silentForMs === undefined ? '' : ` (no reply for ${Math.round(silentForMs / 1000)} s)`;
+    return relayFault(
+      `The mail relay stopped answering in the middle of the SMTP transaction${silence}: it may have kept the message, so the retry sends it again with the same Message-ID, counted as resent. Check the relay (a stuck filter or queue) at SMTP_URL.`,
+      details,
+    );
+  }
   if (!e.responseCode) {
     return relayFault(`The mail relay could not be reached (${smtp}): check SMTP_URL and that the relay is up. ${said}`, details);
   }
   return relayFault(`The mail relay refused the message (${smtp} at ${e.command ?? 'an unknown command'}): ${said}`, details);
+}
+
+/**
+ * The connection went silent past the socket timeout once the relay had greeted: nodemailer's
+ * "Timeout", unlike its "Connection timeout" and "Greeting never received", which come before any
+ * message could reach the relay.
+ */
+function isRelaySilent(err: unknown): boolean {
+  const e = err as NodemailerError;
+  return e.code === 'ETIMEDOUT' && e.message === 'Timeout';
 }
 
 /**

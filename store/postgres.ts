@@ -2,8 +2,9 @@
 // DATABASE_URL sees the same ledger, keys, published files and documents. The schema is created and
 // migrated by node-pg-migrate from store/migrations/ on first use (workers call `ready()` at start).
 // A send's claim is owned by the worker process that took it and renewed while its send lasts; another
-// worker takes it over only once the lease has run out, so a dropped database connection (restart,
-// failover) never lets a second worker send a message the first one is still sending.
+// worker takes it over only once it has seen the lease run out and then stay unrenewed for a lease, so
+// a dropped database connection (restart, failover), or a database away for longer than a lease, never
+// lets a second worker send a message the first one is still sending.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,8 @@ export const MIGRATIONS_TABLE = 'dossier_migrations';
 export interface PostgresStoreOptions {
   /**
    * How long a claim on a send holds unless renewed (it is, three times a lease, while the send
-   * lasts): how long a send started by a worker that died waits before another worker takes it.
+   * lasts). Another worker takes a claim over once it has seen it expired and unrenewed for a further
+   * lease: a send started by a worker that died waits up to two leases.
    */
   leaseMs?: number;
   pollMs?: number;
@@ -192,6 +194,18 @@ interface ClaimRow {
   token: string;
   owner: string | null;
   expired: boolean;
+  /** Marked given up (its worker stopping): taken over at once. */
+  abandoned: boolean;
+  /** As text, so a take-over can name exactly the expiry it saw unrenewed. */
+  expires_at: string;
+  lease_ms: number | null;
+}
+
+/** A claim of another process this one found expired: which expiry, and since when (this process's clock). */
+interface ExpiredSeen {
+  token: string;
+  expiresAt: string;
+  since: number;
 }
 
 class PostgresLedger implements DeliveryLedger {
@@ -204,12 +218,19 @@ class PostgresLedger implements DeliveryLedger {
   private readonly owner = randomUUID();
   /** Claims held by sends of this ledger: its own attempt is alive exactly while listed here. */
   private readonly activeTokens = new Set<string>();
+  /**
+   * Another process's claims found expired, by message. The database's clock runs on while the
+   * database is stopped, so every claim reads expired when it starts again, those of live workers
+   * too: a claim is dead only once it has also stayed unrenewed for its holder's lease since.
+   */
+  private readonly expiredSeen = new Map<string, ExpiredSeen>();
 
   constructor(
     private readonly query: Query,
     { leaseMs = DEFAULT_LEASE_MS, pollMs = 100 }: PostgresStoreOptions,
   ) {
-    this.leaseMs = leaseMs;
+    // Whole milliseconds: the claim keeps it in an integer column.
+    this.leaseMs = Math.round(leaseMs);
     this.pollMs = pollMs;
   }
 
@@ -224,8 +245,8 @@ class PostgresLedger implements DeliveryLedger {
       // Listed before it exists: another attempt of this ledger that reads the new claim must find it alive.
       this.activeTokens.add(token);
       const inserted = await this.query(
-        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at)
-         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
+        `INSERT INTO delivery_claims (message_id, token, owner, host, expires_at, lease_ms)
+         VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond', $5)
          ON CONFLICT (message_id) DO NOTHING RETURNING token`,
         [messageId, token, this.owner, hostname(), this.leaseMs],
       ).catch((err: unknown) => {
@@ -237,27 +258,36 @@ class PostgresLedger implements DeliveryLedger {
       // A claim left behind by an attempt that did record its outcome must not hold this one up.
       const delivered = await this.find(messageId);
       if (delivered && !delivered.deferred?.length) return { delivered };
-      const [held] = await this.query<ClaimRow>('SELECT token, owner, expires_at < now() AS expired FROM delivery_claims WHERE message_id = $1', [messageId]);
+      const [held] = await this.query<ClaimRow>(
+        `SELECT token, owner, expires_at < now() AS expired, expires_at = '-infinity' AS abandoned, expires_at::text AS expires_at, lease_ms
+         FROM delivery_claims WHERE message_id = $1`,
+        [messageId],
+      );
       if (!held) continue;
-      // Another process's claim is renewed three times a lease while its send lasts: expired, that
-      // process died (or lost the database for a whole lease). One of this ledger's own is known here.
-      const alive = held.owner === this.owner ? this.activeTokens.has(held.token) : !held.expired;
-      if (!alive) {
+      // One of this ledger's own is known here. Another process's claim is renewed three times a
+      // lease while its send lasts: expired, and still unrenewed a lease later, that process died
+      // (its renewals fail only while the database is away, and resume once it is back).
+      const alive = held.owner === this.owner ? this.activeTokens.has(held.token) : !held.abandoned && !this.deadSince(messageId, held);
+      if (alive) {
+        if (held.owner !== this.owner && !held.expired) this.expiredSeen.delete(messageId);
+      } else {
         // The earlier attempt died without recording an outcome: whether the server accepted its
         // copy is unknowable here, so send again (same Message-ID, which mail clients collapse).
         // Taken over in one statement, and only while it is still the dead claim read above: a
         // delete then an insert left the message unclaimed in between, for a retry that started
         // then to claim without the date, or two retries each believed they took it over. The row
         // keeps the due date its holder stated, so a second crash keeps it too.
+        // Only at the very expiry seen unrenewed: a holder that renewed meanwhile keeps its claim.
         this.activeTokens.add(token);
         const [taken] = await this.query<{ due_date: string | null }>(
-          `UPDATE delivery_claims SET token = $3, owner = $4, host = $5, expires_at = now() + $6 * interval '1 millisecond'
-           WHERE message_id = $1 AND token = $2 AND (owner = $4 OR expires_at < now()) RETURNING due_date`,
-          [messageId, held.token, token, this.owner, hostname(), this.leaseMs],
+          `UPDATE delivery_claims SET token = $3, owner = $4, host = $5, expires_at = now() + $6 * interval '1 millisecond', lease_ms = $6
+           WHERE message_id = $1 AND token = $2 AND (owner = $4 OR (expires_at < now() AND expires_at::text = $7)) RETURNING due_date`,
+          [messageId, held.token, token, this.owner, hostname(), this.leaseMs, held.expires_at],
         ).catch((err: unknown) => {
           this.activeTokens.delete(token);
           throw err;
         });
+        this.expiredSeen.delete(messageId);
         if (taken) return this.turn(messageId, token, true, taken.due_date ?? undefined);
         this.activeTokens.delete(token);
         continue;
@@ -265,6 +295,18 @@ class PostgresLedger implements DeliveryLedger {
       signal?.throwIfAborted();
       await sleep(this.pollMs, undefined, { signal });
     }
+  }
+
+  /**
+   * Whether another process's expired claim has stayed at the expiry first seen here for its holder's
+   * lease (this one's, when a worker of an older version wrote it without).
+   */
+  private deadSince(messageId: string, held: ClaimRow): boolean {
+    if (!held.expired) return false;
+    const seen = this.expiredSeen.get(messageId);
+    if (seen?.token === held.token && seen.expiresAt === held.expires_at) return Date.now() - seen.since >= (held.lease_ms ?? this.leaseMs);
+    this.expiredSeen.set(messageId, { token: held.token, expiresAt: held.expires_at, since: Date.now() });
+    return false;
   }
 
   /** The turn of the attempt that holds the claim `token` (listed in `activeTokens`). */
@@ -281,14 +323,21 @@ class PostgresLedger implements DeliveryLedger {
         const timer = new Promise<void>((resolve) => setTimeout(resolve, ABANDON_WAIT_MS).unref());
         await Promise.race([expired, timer]);
       },
+      // Past its expiry too (the database was away for longer than a lease), while no other worker
+      // has taken it over and it was not given up: another worker waits a lease for this renewal.
       renew: async () => {
-        await this.query(`UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond' WHERE message_id = $1 AND token = $2 AND expires_at > now()`, [messageId, token, this.leaseMs]);
+        if (!this.activeTokens.has(token)) return;
+        await this.query(
+          `UPDATE delivery_claims SET expires_at = now() + $3 * interval '1 millisecond', lease_ms = $3
+           WHERE message_id = $1 AND token = $2 AND expires_at <> '-infinity'`,
+          [messageId, token, this.leaseMs],
+        );
       },
       // Past its expiry too, while no other attempt has taken the claim over (its send took its
       // time composing): renewed with it.
       stateDueDate: async (stated: string) => {
         const rows = await this.query(
-          `UPDATE delivery_claims SET due_date = $3, expires_at = now() + $4 * interval '1 millisecond'
+          `UPDATE delivery_claims SET due_date = $3, expires_at = now() + $4 * interval '1 millisecond', lease_ms = $4
            WHERE message_id = $1 AND token = $2 RETURNING token`,
           [messageId, token, stated, this.leaseMs],
         );

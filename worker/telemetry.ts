@@ -5,6 +5,7 @@
 import { createServer, isIPv4 } from 'node:net';
 import { DefaultLogger, Runtime, type Logger, type LogLevel } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
+import { logLine } from './log-line';
 import { metricsEndpointFailed } from './start-up-errors';
 
 /** Reminder lateness and intake lag buckets (ms): "on time" is under 2 s; a minute late is an incident. */
@@ -16,7 +17,10 @@ export interface TelemetryOptions {
   /** The variable that sets `metricsAddress`, named when it cannot be served. */
   metricsVariable?: string;
   logLevel?: LogLevel;
-  /** A logger of the caller's (tests count failures quietly); a DefaultLogger at `logLevel` otherwise. */
+  /**
+   * A logger of the caller's (tests count failures quietly). Otherwise one line a record at `logLevel`
+   * (worker/log-line.ts), the core's warnings forwarded to it rather than printed with their stacks.
+   */
   logger?: Logger;
   /** Signals the SDK handles by shutting workers down (none in tests, which stop workers themselves). */
   shutdownSignals?: NodeJS.Signals[];
@@ -34,19 +38,22 @@ export function installTelemetry({ metricsAddress, metricsVariable, logLevel = '
 
 function installRuntime({ metricsAddress, logLevel, logger, shutdownSignals }: TelemetryOptions): void {
   Runtime.install({
-    logger: logger ?? new DefaultLogger(logLevel),
+    logger: logger ?? new DefaultLogger(logLevel, (entry) => void process.stderr.write(`${logLine(entry)}\n`)),
     ...(shutdownSignals ? { shutdownSignals } : {}),
-    telemetryOptions: metricsAddress
-      ? {
-          metrics: {
-            prometheus: {
-              bindAddress: metricsAddress,
-              countersTotalSuffix: true,
-              histogramBucketOverrides: { dossier_reminder_lateness: REMINDER_LATENESS_BUCKETS_MS, dossier_intake_lag: REMINDER_LATENESS_BUCKETS_MS },
+    telemetryOptions: {
+      ...(logger ? {} : { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } }),
+      ...(metricsAddress
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: metricsAddress,
+                countersTotalSuffix: true,
+                histogramBucketOverrides: { dossier_reminder_lateness: REMINDER_LATENESS_BUCKETS_MS, dossier_intake_lag: REMINDER_LATENESS_BUCKETS_MS },
+              },
             },
-          },
-        }
-      : undefined,
+          }
+        : {}),
+    },
   });
 }
 

@@ -222,3 +222,50 @@ describe.each(ROUTES)('the shared ledger losing its database after the relay acc
     }
   });
 });
+
+describe('the shared ledger stopped for longer than a claim\'s lease while a send is under way', () => {
+  it('keeps the live host\'s claim once the database is back, so a retry on another host sends no second copy', { timeout: 90_000 }, async () => {
+    const url = await server.createDatabase();
+    const LEASE_MS = 2_000;
+    const stores = [openPostgresStore(url, { leaseMs: LEASE_MS }), openPostgresStore(url, { leaseMs: LEASE_MS })] as const;
+    await Promise.all(stores.map((s) => s.ready()));
+    const relay = createSmtpTransport(sink.url);
+    const mailFrom = 'Dossier <dossier@regulator.test>';
+    const message = letter('long-outage');
+    let retried: Promise<unknown> | undefined;
+    const hostB = createEmailActivities({ transport: relay, mailFrom, ledger: stores[1].ledger, files: stores[1].files });
+    // Host A is alive throughout: the relay has just taken its copy when the database stops for
+    // two and a half leases; once it is back, Temporal retries the send on host B (A's attempt timed
+    // out meanwhile) while A is still finishing, for longer than another lease.
+    const hostA = createEmailActivities({
+      transport: relay,
+      mailFrom,
+      ledger: stores[0].ledger,
+      files: stores[0].files,
+      hooks: {
+        async afterAccepted() {
+          if (retried) return;
+          await server.halt();
+          await sleep(LEASE_MS * 2.5);
+          await server.start();
+          await until(() => stores[1].ledger.find('<probe@test>').then(() => true, () => false), Boolean, 'the database, reachable again', 20_000, 100);
+          retried = hostB.sendMessage(message).then((sent) => sent, (err: unknown) => err);
+          await sleep(LEASE_MS * 2);
+        },
+      },
+    });
+    try {
+      const first = await hostA.sendMessage(message);
+      const second = await retried;
+      await sleep(500);
+      expect(copies(first.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
+      expect(second).toMatchObject({ messageId: first.messageId, alreadyDelivered: true });
+      expect((await stores[1].ledger.find(first.messageId))?.resentAfterCrash).toBeUndefined();
+    } finally {
+      await retried;
+      sink.clear();
+      relay.close();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});

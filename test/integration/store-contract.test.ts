@@ -484,7 +484,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);
