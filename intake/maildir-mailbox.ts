@@ -10,6 +10,12 @@ import { HEADER_LIMIT, headerOf, INBOX, type MailboxSource, type ReadOptions, ty
 
 let counter = 0;
 
+/** A folder's delivery lock (a directory: made or refused at once) and the time its last message was named. */
+const DELIVERING = '.delivering';
+const LAST_DELIVERED = '.last-delivered';
+/** A lock older than this was left by a writer that died while delivering: a delivery takes milliseconds. */
+const STALE_LOCK_MS = 10_000;
+
 export class MaildirMailbox implements MailboxSource {
   constructor(readonly root: string) {}
 
@@ -72,10 +78,33 @@ export class MaildirMailbox implements MailboxSource {
 
   async append(raw: Buffer, folder = INBOX): Promise<string> {
     const path = await this.ensure(folder);
-    const name = `${Date.now()}.M${++counter}P${process.pid}.${hostname().replace(/[/:]/g, '_')}`;
-    await writeFile(join(path, 'tmp', name), raw, { mode: 0o600 });
-    await rename(join(path, 'tmp', name), join(path, 'new', name));
-    return `new/${name}`;
+    const unique = `M${++counter}P${process.pid}.${hostname().replace(/[/:]/g, '_')}`;
+    const written = join(path, 'tmp', `${Date.now()}.${unique}`);
+    await writeFile(written, raw, { mode: 0o600 });
+    return this.deliver(path, written, unique);
+  }
+
+  /**
+   * Names a written message and moves it into new/, one writer at a time, even across processes: a
+   * message seen later is always listed later, as IMAP's UIDs order them. Two intakes holding one
+   * message at once each keep their copy only if it is the first listed (Intake.hold); a name chosen
+   * before the write, then seen after another writer's, let both keep theirs.
+   */
+  private async deliver(path: string, written: string, unique: string): Promise<string> {
+    const lock = join(path, 'tmp', DELIVERING);
+    await takeLock(lock);
+    try {
+      const last = join(path, 'tmp', LAST_DELIVERED);
+      const previous = Number(await readFile(last, 'utf8').catch(() => '0')) || 0;
+      const at = Math.max(Date.now(), previous + 1);
+      // Recorded first: a crash before the rename leaves a gap in the times, never an earlier name.
+      await writeFile(last, String(at), { mode: 0o600 });
+      const name = `${at}.${unique}`;
+      await rename(written, join(path, 'new', name));
+      return `new/${name}`;
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
   }
 
   async discard(ref: string, folder: string): Promise<void> {
@@ -119,6 +148,20 @@ export class MaildirMailbox implements MailboxSource {
   }
 
   async close(): Promise<void> {}
+}
+
+async function takeLock(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lock, { mode: 0o700 });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const held = await stat(lock).catch(() => undefined);
+    if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
