@@ -211,8 +211,11 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
     doc.paragraph(w.count(key, asked, { vendor, answered: key === 'followUpsPartlyAnswered' ? w.count('answeredOf', answered) : undefined }));
   }
   for (const d of entry.demonstrations ?? []) {
-    doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }));
     const observation = text(d.observation, language);
+    // The sentence naming the demonstration introduces its observation: it stays on the observation's page.
+    doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }), {
+      keepWithNext: observation ? 2 : undefined,
+    });
     if (observation) doc.paragraph(observation, { indent: 10 });
   }
 }
