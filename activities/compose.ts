@@ -6,7 +6,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
+import { campaignTimeZone, capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
@@ -129,15 +129,18 @@ function officeOf(campaign: CampaignRef, language: Language): string {
 }
 
 /** The list of changes an approval request carries, section by section, in the recipient's language. */
-function changesView(changes: StatementChange[] | undefined, language: Language) {
+function changesView(changes: StatementChange[] | undefined, campaign: CampaignRef, language: Language) {
   if (!changes?.length) return [];
   const w = statementWording(language);
+  // A demonstration is named by its date, on the lead authority's calendar, as the statement prints it.
+  const timeZone = campaignTimeZone(campaign);
   const stage = (s: StatementChange['stageBefore']) => (s ? w.say(`changes.outcome.${s}`) : w.say('changes.empty'));
   return changes.map((c) => {
     const section = w.say(`changes.section.${c.section}`, {
       vendor: c.vendorName,
       principle: c.principle ? principleTitle(c.principle, language) : undefined,
       demonstration: c.demonstrationId,
+      date: c.demonstrationAt ? formatDate(c.demonstrationAt, language, timeZone) : undefined,
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
     if (c.section === 'letter') return { section, before: w.say(`changes.letter.${c.letterBefore}`), after: w.say(`changes.letter.${c.letterAfter}`) };
@@ -255,7 +258,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
     version: details.version,
     sinceVersion: details.sinceVersion,
-    changes: changesView(details.changes, language),
+    changes: changesView(details.changes, campaign, language),
     moreChanges: details.moreChanges,
     fromName: language === 'en' ? fromSubject : details.from?.[language],
     fromInSentence: fromSubject,

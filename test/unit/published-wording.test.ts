@@ -11,6 +11,7 @@ import { formatDate, formatDateTime, timeZoneName } from '../../activities/forma
 import { renderStatementPdf } from '../../activities/statement';
 import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
 import { elide } from '../../workflows/locale';
+import { statementChanges } from '../../workflows/statement-text';
 import { SCRIPTS } from '../../scripts/demo';
 import { PRINCIPLES, type Findings, type Language, type OutgoingMessage, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
@@ -217,6 +218,21 @@ describe('emails', () => {
     const en = await composeMessage(toAuthority('approval-request', 'en', { ...details, moreChangeRequests: 2 }));
     expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
     expect(en.text).toContain('(2 more requests in the workspace)');
+  });
+
+  it('names a changed demonstration by its date, as the statement does, not by its id', async () => {
+    const version = (observation: string): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> => ({
+      vendors: [{ vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', demonstrations: [{ id: 'd1', at: '2020-10-01T14:00:00Z', result: 'validated', observation: both(observation, observation) }] }],
+      conclusions: { en: [], fr: [] },
+      lessonsLearned: { en: [], fr: [] },
+    });
+    const details = { version: 2, sinceVersion: 1, changes: statementChanges(version('Console shown.'), version('Console and logs shown.')) };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(plain(String(fr.text))).toContain('Zoom : démonstration du 1er octobre 2020\n');
+    expect(plain(String(fr.html))).toContain('>Zoom : démonstration du 1er octobre 2020</td>');
+    const en = await composeMessage(toAuthority('approval-request', 'en', details));
+    expect(plain(String(en.text))).toContain('Zoom: demonstration of 1 October 2020\n');
+    for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toContain('d1');
   });
 
   it('names who sent a version back by name, without the record’s English “signed in” or “CLI” and account', async () => {
