@@ -148,6 +148,11 @@ function changesView(changes: StatementChange[] | undefined, campaign: CampaignR
   });
 }
 
+/** A count as the statement writes it: "1 234" in French (narrow no-break space), "1,234" in English. */
+function groupedDigits(n: number | undefined, language: Language): string | undefined {
+  return n ? statementWording(language).number(n) : undefined;
+}
+
 /** The person a recorded `by` names (workflows/timeline.ts readActor), without how they acted. */
 function personOf(by: string): string {
   const actor = readActor(by);
@@ -234,7 +239,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       by: personOf(r.by),
       authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId,
     })),
-    moreChangeRequests: details.moreChangeRequests,
+    moreChangeRequests: groupedDigits(details.moreChangeRequests, language),
     oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,
@@ -259,7 +264,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     version: details.version,
     sinceVersion: details.sinceVersion,
     changes: changesView(details.changes, campaign, language),
-    moreChanges: details.moreChanges,
+    moreChanges: groupedDigits(details.moreChanges, language),
     fromName: language === 'en' ? fromSubject : details.from?.[language],
     fromInSentence: fromSubject,
     attachments: attachmentNames,

@@ -235,6 +235,24 @@ describe('emails', () => {
     for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toContain('d1');
   });
 
+  it('groups the digits of the counts of changes and requests left out, with a narrow no-break space in French', async () => {
+    const details = {
+      version: 2,
+      sinceVersion: 1,
+      changes: [{ section: 'conclusions' as const, before: both('Old.', 'Ancien.'), after: both('New.', 'Nouveau.') }],
+      moreChanges: 1234,
+      changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Nuancer.' }],
+      moreChangeRequests: 1234,
+    };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(fr.text).toContain(`Modifications non listées ici${NBSP}: 1\u202f234.`);
+    expect(fr.text).toContain('(1\u202f234 autres demandes dans l’espace de travail)');
+    expect(fr.html).toContain(`Modifications non listées ici${NBSP}: 1\u202f234.`);
+    const en = await composeMessage(toAuthority('approval-request', 'en', details));
+    expect(en.text).toContain('Changes not listed here: 1,234.');
+    expect(en.text).toContain('(1,234 more requests in the workspace)');
+  });
+
   it('names who sent a version back by name, without the record’s English “signed in” or “CLI” and account', async () => {
     const details = {
       version: 3,
