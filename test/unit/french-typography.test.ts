@@ -12,6 +12,7 @@ import { composeMessage } from '../../activities/compose';
 import { recordDrawnLines } from '../../activities/pdf/document';
 import { renderStatementPdf } from '../../activities/statement';
 import { TEMPLATES_DIR } from '../../activities/templates';
+import { loadViews } from '../../web/views';
 import { auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
 import { frenchSpacing } from '../../activities/french-spacing';
@@ -150,12 +151,32 @@ describe('French typography', () => {
       details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Name the encryption gaps.' }], moreChangeRequests: 2 },
     });
     const fr = await composeMessage(request('fr'));
-    expect(fr.text).toContain('Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.');
+    expect(fr.text).toContain('Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: «\u202fName the encryption gaps.\u202f»');
     expect(fr.text).toContain('(2 autres demandes dans l’espace de travail)');
-    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.</li>');
+    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: «\u202fName the encryption gaps.\u202f»</li>');
     expect(ordinarySpaces(String(fr.text))).toEqual([]);
     const en = await composeMessage(request('en'));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Name the encryption gaps.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Name the encryption gaps.”');
     expect(en.text).toContain('(2 more requests in the workspace)');
+  });
+  it('quotes a signatory\'s comment as its author typed it, in the French email as on the workspace\'s statement page', async () => {
+    // A person's own words: no French spacing is added to them (the statement's own text, which the
+    // authorities publish, is typeset; a comment is not published, only quoted back).
+    const comment = 'Retirez la phrase : trop vague! Voir "Privacy first: always".';
+    const message: OutgoingMessage = {
+      threadId: 'campaign:typo',
+      step: 'approval-request-v2-opc',
+      kind: 'approval-request',
+      language: 'fr',
+      to: [{ name: 'Daniel Therrien', email: 'opc@authority.test' }],
+      campaign: testCampaign('typo'),
+      details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment }] },
+    };
+    const quoted = `«\u202f${comment}\u202f»`;
+    const fr = await composeMessage(message);
+    expect(fr.text).toContain(`transparence\u00a0: ${quoted}\n`);
+    expect(fr.html).toContain(`transparence\u00a0: ${quoted.replace(/"/g, '&quot;')}</li>`);
+    const page = loadViews().text('fr', 'statement.change-request', { version: 1, authority: 'PFPDT', by: 'Adrian Lobsiger', comment });
+    expect(page).toContain(`\u00a0: ${quoted}`);
   });
 });

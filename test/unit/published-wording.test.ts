@@ -213,10 +213,10 @@ describe('emails', () => {
   it('names the authority that asked for changes, and counts the requests left out', async () => {
     const details = { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Nuancer.' }], moreChangeRequests: 1 };
     const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
-    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: «\u202fNuancer.\u202f»`);
     expect(fr.text).toContain('(1 autre demande dans l’espace de travail)');
     const en = await composeMessage(toAuthority('approval-request', 'en', { ...details, moreChangeRequests: 2 }));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Nuancer.”');
     expect(en.text).toContain('(2 more requests in the workspace)');
   });
 
@@ -262,11 +262,11 @@ describe('emails', () => {
       ],
     };
     const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
-    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: «\u202fNuancer.\u202f»`);
     expect(fr.text).toContain('Marie Leclerc, Commissariat à la protection de la vie privée du Canada');
     expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral');
     const en = await composeMessage(toAuthority('approval-request', 'en', details));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Nuancer.”');
     for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toMatch(/signed in|CLI\)|adrian,|desk-12/);
   });
 
