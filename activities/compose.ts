@@ -3,7 +3,7 @@
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
+import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type PublicText, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
 import { campaignTimeZone, capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
@@ -11,6 +11,7 @@ import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './lett
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
+import { typeset } from '../workflows/french-spacing';
 import { authorityInSentence, withArticle } from '../workflows/locale';
 import { calendarDayAfter, calendarDayIn, endOfLocalDay, isoInstant } from '../workflows/time';
 import { readActor } from '../workflows/timeline';
@@ -144,7 +145,12 @@ function changesView(changes: StatementChange[] | undefined, campaign: CampaignR
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
     if (c.section === 'letter') return { section, before: w.say(`changes.letter.${c.letterBefore}`), after: w.say(`changes.letter.${c.letterAfter}`) };
-    return { section, before: c.before?.[language]?.trim() || w.say('changes.empty'), after: c.after?.[language]?.trim() || w.say('changes.empty') };
+    // The statement's own text, quoted as the attached draft prints it (a comment, by contrast, is quoted as typed).
+    const quoted = (text: PublicText | undefined) => {
+      const typed = text?.[language]?.trim();
+      return typed ? typeset(typed, language) : w.say('changes.empty');
+    };
+    return { section, before: quoted(c.before), after: quoted(c.after) };
   });
 }
 

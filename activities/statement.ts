@@ -26,7 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
-import { frenchSpacing } from './french-spacing';
+import { typeset } from '../workflows/french-spacing';
 import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 
@@ -168,11 +168,6 @@ function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: Sta
     doc.paragraph(authority.name[w.language], { weight: 'bold', spaceAfter: 0 });
     doc.paragraph(authority.lead ? `${authority.contact.name} · ${w.say('lead')}` : authority.contact.name, { color: GREY });
   }
-}
-
-/** The authorities' text as typed, in French with its no-break spaces (see frenchSpacing). */
-function typeset(typed: string, language: Language): string {
-  return language === 'fr' ? frenchSpacing(typed) : typed;
 }
 
 function text(value: PublicText | undefined, language: Language): string | undefined {
