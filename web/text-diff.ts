@@ -28,13 +28,15 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   return diffWords(before, after).map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
 }
 
-export function changesView(found: StatementVersionChanges | undefined, language: Language, views: Views) {
+/** `timeZone`: the campaign's, in which the statement dates a demonstration, and so names it here. */
+export function changesView(found: StatementVersionChanges | undefined, language: Language, views: Views, timeZone?: string) {
   if (!found) return undefined;
   const items: ChangeView[] = found.changes.map((change) => ({
     label: views.text(language, `change.${change.section}`, {
       vendor: change.vendorName ?? '',
       principle: change.principle ? views.principle(change.principle, language) : '',
       demonstration: change.demonstrationId ?? '',
+      date: change.demonstrationAt ? views.date(change.demonstrationAt, language, timeZone) : undefined,
     }),
     ...(change.section === 'outcome'
       ? {

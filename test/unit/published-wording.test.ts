@@ -12,6 +12,8 @@ import { renderStatementPdf } from '../../activities/statement';
 import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
 import { elide } from '../../workflows/locale';
 import { statementChanges } from '../../workflows/statement-text';
+import { changesView } from '../../web/text-diff';
+import { loadViews } from '../../web/views';
 import { SCRIPTS } from '../../scripts/demo';
 import { PRINCIPLES, type Findings, type Language, type OutgoingMessage, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
@@ -233,6 +235,10 @@ describe('emails', () => {
     const en = await composeMessage(toAuthority('approval-request', 'en', details));
     expect(plain(String(en.text))).toContain('Zoom: demonstration of 1 October 2020\n');
     for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toContain('d1');
+    // The workspace's statement page names it alike, in its shorter dates.
+    const label = (language: Language) => changesView({ version: 2, sinceVersion: 1, changes: details.changes }, language, loadViews(), 'America/Toronto')?.items[0]?.label;
+    expect(plain(label('fr') ?? '')).toBe('Zoom : démonstration du 1er oct. 2020, observations');
+    expect(plain(label('en') ?? '')).toBe('Zoom: demonstration of 1 Oct 2020, observations');
   });
 
   it('groups the digits of the counts of changes and requests left out, with a narrow no-break space in French', async () => {
