@@ -3,14 +3,15 @@
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type StatementChange } from '../workflows/types';
+import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type PublicText, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
-import { capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
+import { campaignTimeZone, capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
 import { renderEmail, statementWording, wordOf } from './templates';
+import { typeset } from '../workflows/french-spacing';
 import { authorityInSentence, withArticle } from '../workflows/locale';
 import { calendarDayAfter, calendarDayIn, endOfLocalDay, isoInstant } from '../workflows/time';
 import { readActor } from '../workflows/timeline';
@@ -129,20 +130,33 @@ function officeOf(campaign: CampaignRef, language: Language): string {
 }
 
 /** The list of changes an approval request carries, section by section, in the recipient's language. */
-function changesView(changes: StatementChange[] | undefined, language: Language) {
+function changesView(changes: StatementChange[] | undefined, campaign: CampaignRef, language: Language) {
   if (!changes?.length) return [];
   const w = statementWording(language);
+  // A demonstration is named by its date, on the lead authority's calendar, as the statement prints it.
+  const timeZone = campaignTimeZone(campaign);
   const stage = (s: StatementChange['stageBefore']) => (s ? w.say(`changes.outcome.${s}`) : w.say('changes.empty'));
   return changes.map((c) => {
     const section = w.say(`changes.section.${c.section}`, {
       vendor: c.vendorName,
       principle: c.principle ? principleTitle(c.principle, language) : undefined,
       demonstration: c.demonstrationId,
+      date: c.demonstrationAt ? formatDate(c.demonstrationAt, language, timeZone) : undefined,
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
     if (c.section === 'letter') return { section, before: w.say(`changes.letter.${c.letterBefore}`), after: w.say(`changes.letter.${c.letterAfter}`) };
-    return { section, before: c.before?.[language]?.trim() || w.say('changes.empty'), after: c.after?.[language]?.trim() || w.say('changes.empty') };
+    // The statement's own text, quoted as the attached draft prints it (a comment, by contrast, is quoted as typed).
+    const quoted = (text: PublicText | undefined) => {
+      const typed = text?.[language]?.trim();
+      return typed ? typeset(typed, language) : w.say('changes.empty');
+    };
+    return { section, before: quoted(c.before), after: quoted(c.after) };
   });
+}
+
+/** A count as the statement writes it: "1 234" in French (narrow no-break space), "1,234" in English. */
+function groupedDigits(n: number | undefined, language: Language): string | undefined {
+  return n ? statementWording(language).number(n) : undefined;
 }
 
 /** The person a recorded `by` names (workflows/timeline.ts readActor), without how they acted. */
@@ -231,7 +245,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
       by: personOf(r.by),
       authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId,
     })),
-    moreChangeRequests: details.moreChangeRequests,
+    moreChangeRequests: groupedDigits(details.moreChangeRequests, language),
     oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,
@@ -255,8 +269,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
     version: details.version,
     sinceVersion: details.sinceVersion,
-    changes: changesView(details.changes, language),
-    moreChanges: details.moreChanges,
+    changes: changesView(details.changes, campaign, language),
+    moreChanges: groupedDigits(details.moreChanges, language),
     fromName: language === 'en' ? fromSubject : details.from?.[language],
     fromInSentence: fromSubject,
     attachments: attachmentNames,

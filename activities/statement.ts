@@ -26,7 +26,7 @@ import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './lette
 import { LayoutDocument } from './pdf/document';
 import { STATEMENT_FINDINGS_FILE, statementFindingsBytes } from './statement-findings';
 import { statementWording, type StatementWording } from './templates';
-import { frenchSpacing } from './french-spacing';
+import { typeset } from '../workflows/french-spacing';
 import { letterOf, statementEntry } from '../workflows/statement-text';
 import { storeLetter, withLetterBody } from './stored-letter';
 
@@ -170,11 +170,6 @@ function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: Sta
   }
 }
 
-/** The authorities' text as typed, in French with its no-break spaces (see frenchSpacing). */
-function typeset(typed: string, language: Language): string {
-  return language === 'fr' ? frenchSpacing(typed) : typed;
-}
-
 function text(value: PublicText | undefined, language: Language): string | undefined {
   const typed = value?.[language]?.trim();
   return typed ? typeset(typed, language) : undefined;
@@ -211,8 +206,11 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
     doc.paragraph(w.count(key, asked, { vendor, answered: key === 'followUpsPartlyAnswered' ? w.count('answeredOf', answered) : undefined }));
   }
   for (const d of entry.demonstrations ?? []) {
-    doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }));
     const observation = text(d.observation, language);
+    // The sentence naming the demonstration introduces its observation: it stays on the observation's page.
+    doc.paragraph(w.say('demonstration', { vendor, date: date(d.at), result: w.say(`results.${d.result ?? 'pending'}`) }), {
+      keepWithNext: observation ? 2 : undefined,
+    });
     if (observation) doc.paragraph(observation, { indent: 10 });
   }
 }

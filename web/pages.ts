@@ -772,7 +772,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         .map((x) => ({ ...worded(x), authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
       // A version after the first with no request on an earlier one: the lead revised it on its own.
       laterVersion: (status.draft?.version ?? 0) > 1,
-      changes: changesView(changes, language, views),
+      changes: changesView(changes, language, views, draft ? campaignTimeZone(draft.campaign) : undefined),
       languages: LANGUAGES,
       // The workflow takes an answer while the version is back with the lead too (another authority's
       // comments do not silence this one's); an answer it refused is shown again with its reason and text.

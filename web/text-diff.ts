@@ -3,6 +3,7 @@
 // `statementChanges` query); this only splits each section's old and new text into words kept,
 // removed and added (jsdiff), for <del>/<ins> markup. Nothing here decides what counts as a change.
 import { diffWords } from 'diff';
+import { typeset } from '../workflows/french-spacing';
 import type { StatementVersionChanges } from '../workflows/messages';
 import { LANGUAGES, publicText, type Language, type StatementChange } from '../workflows/types';
 import type { Views } from './views';
@@ -27,13 +28,15 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   return diffWords(before, after).map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
 }
 
-export function changesView(found: StatementVersionChanges | undefined, language: Language, views: Views) {
+/** `timeZone`: the campaign's, in which the statement dates a demonstration, and so names it here. */
+export function changesView(found: StatementVersionChanges | undefined, language: Language, views: Views, timeZone?: string) {
   if (!found) return undefined;
   const items: ChangeView[] = found.changes.map((change) => ({
     label: views.text(language, `change.${change.section}`, {
       vendor: change.vendorName ?? '',
       principle: change.principle ? views.principle(change.principle, language) : '',
       demonstration: change.demonstrationId ?? '',
+      date: change.demonstrationAt ? views.date(change.demonstrationAt, language, timeZone) : undefined,
     }),
     ...(change.section === 'outcome'
       ? {
@@ -56,5 +59,9 @@ function textLanguages(change: StatementChange): ChangeView['languages'] {
   if (change.section === 'outcome' || change.section === 'letter') return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
-  return LANGUAGES.filter((l) => (before[l] ?? '') !== (after[l] ?? '')).map((l) => ({ language: l, parts: wordDiff(before[l] ?? '', after[l] ?? '') }));
+  // Each language's text as the statement prints it (French with its no-break spaces), as the PDF has it.
+  return LANGUAGES.filter((l) => (before[l] ?? '') !== (after[l] ?? '')).map((l) => ({
+    language: l,
+    parts: wordDiff(typeset(before[l] ?? '', l), typeset(after[l] ?? '', l)),
+  }));
 }

@@ -358,7 +358,7 @@ export function statementChanges(before: Comparable, after: Comparable): Stateme
     }
     const priorDemos = new Map((prior?.demonstrations ?? []).map((d) => [d.id, d]));
     for (const d of entry.demonstrations ?? []) {
-      compare({ section: 'demonstration', vendorName, demonstrationId: d.id }, priorDemos.get(d.id)?.observation, d.observation);
+      compare({ section: 'demonstration', vendorName, demonstrationId: d.id, demonstrationAt: d.at }, priorDemos.get(d.id)?.observation, d.observation);
     }
   }
   for (const gone of before.vendors.filter((v) => !seen.has(v.vendorId))) {

@@ -600,6 +600,11 @@ export interface StatementChange {
   vendorName?: string;
   principle?: Principle;
   demonstrationId?: string;
+  /**
+   * When the demonstration took place: the statement names a demonstration by its date, so a reader
+   * knows it by that, not by its id. Absent from changes computed by older campaign code.
+   */
+  demonstrationAt?: string;
   /** Public text before and after; absent where the section did not exist on that side. */
   before?: PublicText;
   after?: PublicText;

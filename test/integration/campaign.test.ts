@@ -232,7 +232,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(parsed2.text).toContain('What changed since version 1, which you last saw:');
     expect(parsed2.text).toMatch(/Vendor alpha: summary\s+before: Alpha explained its measures\.\s+now: {4}Alpha explained its measures in detail\./);
     // And what the signatories sent back on version 1, worded by the template.
-    expect(parsed2.text).toContain('Changes the signatories requested on the previous version:\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Name the reminders sent to beta.\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: And date the final notices.\n');
+    expect(parsed2.text).toContain('Changes the signatories requested on the previous version:\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Name the reminders sent to beta.”\nAdrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “And date the final notices.”\n');
 
     // Nobody answers for a while: both are reminded about version 2.
     await env.sink.waitFor(2, (m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v2-1-'), 60_000);

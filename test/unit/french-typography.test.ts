@@ -12,9 +12,12 @@ import { composeMessage } from '../../activities/compose';
 import { recordDrawnLines } from '../../activities/pdf/document';
 import { renderStatementPdf } from '../../activities/statement';
 import { TEMPLATES_DIR } from '../../activities/templates';
+import { loadViews } from '../../web/views';
+import { changesView } from '../../web/text-diff';
+import { statementChanges } from '../../workflows/statement-text';
 import { auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
-import { frenchSpacing } from '../../activities/french-spacing';
+import { frenchSpacing } from '../../workflows/french-spacing';
 import type { OutgoingMessage, StatementDraft } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfPageTexts, pdfUnicodeMap } from '../helpers/pdf';
@@ -150,12 +153,66 @@ describe('French typography', () => {
       details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Name the encryption gaps.' }], moreChangeRequests: 2 },
     });
     const fr = await composeMessage(request('fr'));
-    expect(fr.text).toContain('Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.');
+    expect(fr.text).toContain('Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: «\u202fName the encryption gaps.\u202f»');
     expect(fr.text).toContain('(2 autres demandes dans l’espace de travail)');
-    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: Name the encryption gaps.</li>');
+    expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence\u00a0: «\u202fName the encryption gaps.\u202f»</li>');
     expect(ordinarySpaces(String(fr.text))).toEqual([]);
     const en = await composeMessage(request('en'));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Name the encryption gaps.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Name the encryption gaps.”');
     expect(en.text).toContain('(2 more requests in the workspace)');
+  });
+  it('quotes a signatory\'s comment as its author typed it, in the French email as on the workspace\'s statement page', async () => {
+    // A person's own words: no French spacing is added to them (the statement's own text, which the
+    // authorities publish, is typeset; a comment is not published, only quoted back).
+    const comment = 'Retirez la phrase : trop vague! Voir "Privacy first: always".';
+    const message: OutgoingMessage = {
+      threadId: 'campaign:typo',
+      step: 'approval-request-v2-opc',
+      kind: 'approval-request',
+      language: 'fr',
+      to: [{ name: 'Daniel Therrien', email: 'opc@authority.test' }],
+      campaign: testCampaign('typo'),
+      details: { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment }] },
+    };
+    const quoted = `«\u202f${comment}\u202f»`;
+    const fr = await composeMessage(message);
+    expect(fr.text).toContain(`transparence\u00a0: ${quoted}\n`);
+    expect(fr.html).toContain(`transparence\u00a0: ${quoted.replace(/"/g, '&quot;')}</li>`);
+    const page = loadViews().text('fr', 'statement.change-request', { version: 1, authority: 'PFPDT', by: 'Adrian Lobsiger', comment });
+    expect(page).toContain(`\u00a0: ${quoted}`);
+  });
+  it('quotes the statement\'s French text in the approval email and on the statement page as the PDF prints it', async () => {
+    const campaign = testCampaign('typo');
+    const draft = (fr: string): StatementDraft => ({
+      campaign,
+      version: 1,
+      date: '2021-10-27',
+      vendors: [{ vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', summary: { en: 'Scope: see below.', fr } }],
+      conclusions: { en: [], fr: [] },
+      lessonsLearned: { en: [], fr: [] },
+      signatories: [],
+    });
+    // As a lead types it, with ordinary spaces before the punctuation.
+    const [before, after] = [draft('Champ : voir ci-dessous.'), draft('Champ : voir ci-dessous ; pourquoi?')];
+    const printed = 'Champ\u202f: voir ci-dessous\u202f; pourquoi\u202f?';
+    const pdf = (await recordDrawnLines(() => renderStatementPdf(after, 'fr', false))).lines.map((l) => l.text).join(' ');
+    expect(pdf).toContain(printed);
+    const changes = statementChanges(before, after);
+    const email = await composeMessage({
+      threadId: 'campaign:typo',
+      step: 'approval-request-v2-opc',
+      kind: 'approval-request',
+      language: 'fr',
+      to: [{ name: 'Daniel Therrien', email: 'opc@authority.test' }],
+      campaign,
+      details: { version: 2, sinceVersion: 1, changes },
+    });
+    expect(email.text).toContain(printed);
+    expect(email.html).toContain(printed);
+    expect(ordinarySpaces(String(email.text))).toEqual([]);
+    const page = changesView({ version: 2, sinceVersion: 1, changes }, 'fr', loadViews());
+    const french = page?.items[0]?.languages.find((l) => l.language === 'fr');
+    expect(french?.parts.map((p) => p.text).join('')).toContain('Champ\u202f: voir ci-dessous');
+    expect(french?.parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(printed);
   });
 });

@@ -11,6 +11,9 @@ import { formatDate, formatDateTime, timeZoneName } from '../../activities/forma
 import { renderStatementPdf } from '../../activities/statement';
 import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
 import { elide } from '../../workflows/locale';
+import { statementChanges } from '../../workflows/statement-text';
+import { changesView } from '../../web/text-diff';
+import { loadViews } from '../../web/views';
 import { SCRIPTS } from '../../scripts/demo';
 import { PRINCIPLES, type Findings, type Language, type OutgoingMessage, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
@@ -212,11 +215,48 @@ describe('emails', () => {
   it('names the authority that asked for changes, and counts the requests left out', async () => {
     const details = { version: 2, changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Nuancer.' }], moreChangeRequests: 1 };
     const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
-    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: «\u202fNuancer.\u202f»`);
     expect(fr.text).toContain('(1 autre demande dans l’espace de travail)');
     const en = await composeMessage(toAuthority('approval-request', 'en', { ...details, moreChangeRequests: 2 }));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Nuancer.”');
     expect(en.text).toContain('(2 more requests in the workspace)');
+  });
+
+  it('names a changed demonstration by its date, as the statement does, not by its id', async () => {
+    const version = (observation: string): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> => ({
+      vendors: [{ vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', demonstrations: [{ id: 'd1', at: '2020-10-01T14:00:00Z', result: 'validated', observation: both(observation, observation) }] }],
+      conclusions: { en: [], fr: [] },
+      lessonsLearned: { en: [], fr: [] },
+    });
+    const details = { version: 2, sinceVersion: 1, changes: statementChanges(version('Console shown.'), version('Console and logs shown.')) };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(plain(String(fr.text))).toContain('Zoom : démonstration du 1er octobre 2020\n');
+    expect(plain(String(fr.html))).toContain('>Zoom : démonstration du 1er octobre 2020</td>');
+    const en = await composeMessage(toAuthority('approval-request', 'en', details));
+    expect(plain(String(en.text))).toContain('Zoom: demonstration of 1 October 2020\n');
+    for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toContain('d1');
+    // The workspace's statement page names it alike, in its shorter dates.
+    const label = (language: Language) => changesView({ version: 2, sinceVersion: 1, changes: details.changes }, language, loadViews(), 'America/Toronto')?.items[0]?.label;
+    expect(plain(label('fr') ?? '')).toBe('Zoom : démonstration du 1er oct. 2020, observations');
+    expect(plain(label('en') ?? '')).toBe('Zoom: demonstration of 1 Oct 2020, observations');
+  });
+
+  it('groups the digits of the counts of changes and requests left out, with a narrow no-break space in French', async () => {
+    const details = {
+      version: 2,
+      sinceVersion: 1,
+      changes: [{ section: 'conclusions' as const, before: both('Old.', 'Ancien.'), after: both('New.', 'Nouveau.') }],
+      moreChanges: 1234,
+      changeRequests: [{ authorityId: 'fdpic', by: 'Adrian Lobsiger', comment: 'Nuancer.' }],
+      moreChangeRequests: 1234,
+    };
+    const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
+    expect(fr.text).toContain(`Modifications non listées ici${NBSP}: 1\u202f234.`);
+    expect(fr.text).toContain('(1\u202f234 autres demandes dans l’espace de travail)');
+    expect(fr.html).toContain(`Modifications non listées ici${NBSP}: 1\u202f234.`);
+    const en = await composeMessage(toAuthority('approval-request', 'en', details));
+    expect(en.text).toContain('Changes not listed here: 1,234.');
+    expect(en.text).toContain('(1,234 more requests in the workspace)');
   });
 
   it('names who sent a version back by name, without the record’s English “signed in” or “CLI” and account', async () => {
@@ -228,11 +268,11 @@ describe('emails', () => {
       ],
     };
     const fr = await composeMessage(toAuthority('approval-request', 'fr', details));
-    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: Nuancer.`);
+    expect(fr.text).toContain(`Adrian Lobsiger, Préposé fédéral à la protection des données et à la transparence${NBSP}: «\u202fNuancer.\u202f»`);
     expect(fr.text).toContain('Marie Leclerc, Commissariat à la protection de la vie privée du Canada');
     expect(fr.html).toContain('<li>Adrian Lobsiger, Préposé fédéral');
     const en = await composeMessage(toAuthority('approval-request', 'en', details));
-    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: Nuancer.');
+    expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Nuancer.”');
     for (const body of [fr.text, fr.html, en.text, en.html]) expect(body).not.toMatch(/signed in|CLI\)|adrian,|desk-12/);
   });
 

@@ -194,6 +194,24 @@ describe('statement PDF', () => {
     }
   });
 
+  it('keeps the sentence naming a demonstration on the page of its observation', { timeout: 120_000 }, async () => {
+    // Cisco's demonstration sentence, then its observation, pushed down a line at a time across a page
+    // break; with and without Zoom's follow-up sentence, a line and a half, so that the break also
+    // falls between the two.
+    const cisco = concluded('cisco', 'Cisco');
+    for (const questionsAsked of [2, 0]) for (let filler = 0; filler < 60; filler++) {
+      const zoom = { ...concluded('zoom', 'Zoom'), questionsAsked, summary: both(Array.from({ length: filler }, (_, i) => `Line ${i}.`).join('\n') || 'Zoom.', 'Zoom.') };
+      const bytes = await renderStatementPdf(statement([zoom, cisco]), 'en', false);
+      const pages = Number(/^Pages:\s+(\d+)$/m.exec((await pdfTool('pdfinfo', ['{}'], bytes)).stdout)?.[1]);
+      const onPage = async (n: number) => (await pdfTool('pdftotext', ['-f', String(n), '-l', String(n), '{}', '-'], bytes)).stdout.replace(/\s+/g, ' ');
+      const texts = await Promise.all(Array.from({ length: pages }, (_, i) => onPage(i + 1)));
+      const sentence = texts.findIndex((t) => t.includes('Cisco demonstrated its measures on'));
+      const observation = texts.findIndex((t) => t.includes('Cisco showed its console.'));
+      expect(observation, `${filler} lines of filler, ${questionsAsked} questions`).toBeGreaterThanOrEqual(0);
+      expect(`page ${sentence + 1}`, `Cisco's observation is on page ${observation + 1} (${filler} lines of filler, ${questionsAsked} questions)`).toBe(`page ${observation + 1}`);
+    }
+  });
+
   it('leaves no paragraph\'s first or last line alone at a page\'s foot or head', { timeout: 120_000 }, async () => {
     // Five, then three lines of Cisco's summary, each word numbered; pushed down a line at a time across a page break.
     for (const [count, total] of [[48, 5], [28, 3]] as const) for (let filler = 0; filler < 60; filler++) {

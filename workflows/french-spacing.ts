@@ -1,6 +1,13 @@
 // The French statement's typography on the authorities' own text (typed in a form field, unlike the
-// templates, which already hold their no-break spaces): the PDF sets it as French typography does.
-// Pure; only the statement activity uses it.
+// templates, which already hold their no-break spaces): the PDF sets it as French typography does,
+// and the approval email and the workspace's statement page quote it as the PDF prints it. Pure,
+// so it lives with the workflows' text rules, where activities and the web both may read it.
+import type { Language } from './types';
+
+/** The statement's text as the statement prints it: in French with its no-break spaces (see frenchSpacing). */
+export function typeset(typed: string, language: Language): string {
+  return language === 'fr' ? frenchSpacing(typed) : typed;
+}
 
 /**
  * French text as French typography sets it: a narrow no-break space (U+202F) before « : ; ? ! » and
