@@ -891,7 +891,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       approve: ['version'],
       'request-changes': ['comment', [/version/i, 'version']],
       draft: ['draft'],
-      conclusions: ['conclusions-en', [/lesson/i, 'lessons-en']],
+      conclusions: ['conclusions-en', [/\bconclusions\.fr\b/, 'conclusions-fr'], [/\blessonsLearned\.fr\b/, 'lessons-fr'], [/lesson/i, 'lessons-en']],
       summaries: ['summaries'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);

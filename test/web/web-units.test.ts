@@ -2374,3 +2374,92 @@ describe('a sentence that writes “<” on a page', () => {
     expect(hints).toEqual({ en: 'Attendees one per line: Name <address>', fr: 'Participants un par ligne\u00a0: Nom <adresse>' });
   });
 });
+
+/** The elements a page gives focus to as it loads (autofocus): a page may hold one. */
+function focusedOnLoad(html: string): string[] {
+  return [...html.matchAll(/<[a-z]+\b[^>]*\sautofocus\b[^>]*>/g)].map((m) => m[0]);
+}
+
+/** The statement page's forms as the lead sends them, each step of the campaign client given. */
+function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Promise<never>>) {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementChanges: async () => undefined,
+        statementText: async () => ({ vendors: {} }),
+        engagementOutcome: async () => undefined,
+        ...steps,
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  return (path: string, form: Record<string, string>, language = 'en') =>
+    app.request(`/campaigns/vc/statement/${path}`, {
+      method: 'POST',
+      headers: {
+        cookie: `dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language, user: lead, expiresAt: Date.now() + 60_000 })}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
+    });
+}
+
+describe('a refused form of the statement page, for the keyboard and a screen reader', () => {
+  const by = 'Léa';
+  const kase = () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const k = new CampaignCase(input, 'edit-loop');
+    k.addEngagement(input.vendors[0], false);
+    k.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    return k;
+  };
+  const refusedBy = (check: () => void): never => {
+    try {
+      check();
+    } catch (err) {
+      throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign vc', '127.0.0.1:7233');
+    }
+    throw new Error('the check accepted the request');
+  };
+  const k = kase();
+  const post = leadStatementForms(k, {
+    setConclusions: async () => refusedBy(() => k.checkConclusions({ by, conclusions: { en: ['Done.'], fr: ['x'.repeat(20_001)] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } })),
+    draftStatement: async () => refusedBy(() => k.checkDraft({ by })),
+    editStatement: async () => refusedBy(() => k.checkEdit({ by, vendors: { nobody: { summary: { en: 'A.', fr: 'B.' } } } } as never)),
+  });
+
+  it('puts focus on the first conclusions or lessons field it refuses, each described by its refusal', async () => {
+    const response = await post('conclusions', { 'conclusions-en': 'Done.', 'conclusions-fr': '', 'lessons-en': '', 'lessons-fr': '' }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    for (const id of ['conclusions-fr', 'lessons-en', 'lessons-fr']) {
+      expect(html, id).toMatch(new RegExp(`<textarea id="${id}" name="${id}" lang="(en|fr)" aria-invalid="true"( autofocus)? aria-describedby="${id}-error">`));
+      expect(html, id).toContain(`<p class="error" id="${id}-error">Ce champ est obligatoire.</p>`);
+    }
+    expect(focusedOnLoad(html)).toEqual(['<textarea id="conclusions-fr" name="conclusions-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="conclusions-fr-error">']);
+  });
+
+  it('gives the workflow’s refusal of the French conclusions to the French conclusions, not the English ones', async () => {
+    const html = await (await post('conclusions', { 'conclusions-en': 'Done.', 'conclusions-fr': 'x'.repeat(20_001), 'lessons-en': 'Early.', 'lessons-fr': 'Tôt.' })).text();
+    expect(focusedOnLoad(html)).toEqual(['<textarea id="conclusions-fr" name="conclusions-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="conclusions-fr-error">']);
+    expect(html).toContain('<p class="error" id="conclusions-fr-error">');
+    expect(html).not.toContain('id="conclusions-en-error"');
+  });
+
+  it('announces a refusal of the draft, the summaries or the findings, which names no one field, and puts focus on it', async () => {
+    for (const [path, form, id] of [
+      ['draft', {}, 'draft-draft'],
+      ['summaries', { 'summary-zoom-en': 'A.' }, 'summaries-summaries'],
+      ['findings/zoom', { 'assessment-security-en': 'Changed.' }, 'findings-findings'],
+    ] as const) {
+      const response = await post(path, form);
+      expect(response.status, path).toBe(422);
+      expect(focusedOnLoad(await response.text()), path).toEqual([`<p class="error" id="${id}-error" role="alert" tabindex="-1" autofocus>`]);
+    }
+  });
+});
