@@ -379,7 +379,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       answer: ['answers'],
       'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
       'reschedule-demo': ['at', [/reason/i, 'reason'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
-      'demo-outcome': ['notes'],
+      'demo-outcome': ['notes', [/^result must be\b/, 'result']],
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],

@@ -2463,3 +2463,33 @@ describe('a refused form of the statement page, for the keyboard and a screen re
     }
   });
 });
+
+describe('a demonstration’s result refused, on the engagement page', () => {
+  const demonstration = { id: 'd1', at: '2026-11-20T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+  const { post } = engagementForms('demonstration', {}, [demonstration]);
+
+  it('is shown next to the result, which takes focus and is described by it, in French too', async () => {
+    for (const [language, words] of [['en', 'This field is required.'], ['fr', 'Ce champ est obligatoire.']] as const) {
+      const response = await post('demo-outcome', { demonstrationId: 'd1', result: 'half-validated', notes: 'It went well.' }, language);
+      expect(response.status).toBe(422);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="outcome-result-d1-error">${words}</p>`);
+      expect(focusedOnLoad(html), language).toEqual(['<select id="outcome-result-d1" name="result" aria-invalid="true" autofocus aria-describedby="outcome-result-d1-error">']);
+    }
+  });
+});
+
+describe('a demonstration’s result the worker refuses (a worker of another release knowing other results)', () => {
+  const demonstration = { id: 'd1', at: '2026-11-20T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+  const { post } = engagementForms('demonstration', {
+    recordDemonstrationOutcome: async () => {
+      throw refused('engagement engagement:vc:zoom', 'result must be one of passed, failed (got "validated")');
+    },
+  }, [demonstration]);
+
+  it('is shown next to the result, not the notes', async () => {
+    const html = await (await post('demo-outcome', { demonstrationId: 'd1', result: 'validated', notes: 'It went well.' }, 'en')).text();
+    expect(html).toContain('<p class="error" id="outcome-result-d1-error">result must be one of passed, failed (got &quot;validated&quot;)</p>');
+    expect(html).not.toContain('id="outcome-notes-d1-error"');
+  });
+});
