@@ -38,6 +38,7 @@ import { actorName, allowed, AccessRefused, authorityReading, signedIn, type Hol
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalSentence, wordedRefusal } from './refusals';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
+import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline } from './timeline';
@@ -83,6 +84,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const known = refusal ?? wordedRefusal(message);
     const text = known && refusalSentence(known, language, timeZone, views);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
+  };
+
+  /** A step by the kind of message it sent, in the page's language; a step this release does not name, as its code, marked English. */
+  const stepWords = (step: string, language: Language): { text: string; lang?: string } => {
+    const kind = stepKind(step);
+    return kind ? { text: views.text(language, `message.${kind}`) } : { text: step, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
   /**
@@ -353,7 +360,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
       timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures),
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
-      deliveryFailures: status.deliveryFailures.map((f) => ({ ...f, ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)) })),
+      deliveryFailures: status.deliveryFailures.map((f) => ({
+        ...f,
+        ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)),
+        stepName: stepWords(f.step, c.get('language')),
+      })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });

@@ -21,6 +21,7 @@ import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpe
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
+import { stepKind } from '../../workflows/timeline';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
@@ -980,12 +981,12 @@ describe('a delivery failure on the engagement page', () => {
 
   it('says in the reader’s language which addresses were refused, quoting the server’s reply, and tags a reason recorded before in English', async () => {
     const fr = await page('fr');
-    expect(visibleText(fr)).toContain('letter — Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
+    expect(visibleText(fr)).toContain('lettre ouverte — Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
     expect(fr).toContain('<span lang="en">RecipientRejected: 550 Mailbox unavailable</span>');
     expect(fr).not.toContain('recipient 1 of 2');
     const en = await page('en');
-    expect(visibleText(en)).toContain('letter — The mail server refused the addresses a@zoom.test and b@zoom.test for good, usually because they do not exist or no longer accept mail.');
-    expect(en).toContain('reminder-response-1 — RecipientRejected: 550 Mailbox unavailable');
+    expect(visibleText(en)).toContain('open letter — The mail server refused the addresses a@zoom.test and b@zoom.test for good, usually because they do not exist or no longer accept mail.');
+    expect(en).toContain('reminder — RecipientRejected: 550 Mailbox unavailable');
   });
 });
 
@@ -1042,24 +1043,45 @@ describe('messages not delivered, delayed and bounced, on a French engagement pa
     const fr = await page('fr');
     expect(fr).toContain('lettre ouverte\u00a0: message non distribué\u00a0: Le serveur de messagerie a refusé définitivement l’adresse a@zoom.test, en général parce qu’elle n’existe pas ou ne reçoit plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
     expect(fr).toContain('rappel\u00a0: message toujours pas distribué après 4\u00a0heures, nouvelles tentatives en cours');
-    expect(fr).toContain('message de non-remise reçu (letter-2)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test. Son rapport, tel qu’il l’a donné\u00a0: «\u202f5.1.1 550 User unknown\u202f»');
-    expect(fr).toContain('message de non-remise reçu (letter-3)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour l’adresse c@zoom.test. Il n’a donné aucun motif.');
+    expect(fr).toContain('message de non-remise reçu (lettre ouverte)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test. Son rapport, tel qu’il l’a donné\u00a0: «\u202f5.1.1 550 User unknown\u202f»');
+    expect(fr).toContain('message de non-remise reçu (lettre ouverte)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour l’adresse c@zoom.test. Il n’a donné aucun motif.');
     // The list of failures says the same of the bounce.
-    expect(fr).toContain('letter-2 — Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test.');
+    expect(fr).toContain('lettre ouverte — Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test.');
     for (const english of ['refused recipient', 'recipient 1 of 1', 'for good', 'hours', 'still retrying', 'bounced by', "vendor's mail server", 'no reason given']) expect(fr).not.toContain(english);
   });
 
   it('shows a reason recorded before refusals were kept as recorded', async () => {
     const fr = await page('fr');
     expect(fr).toContain(`dernier avis\u00a0: message non distribué\u00a0: ${oldReason}`);
-    expect(fr).toContain(`final-notice-response-1 — ${oldReason}`);
+    expect(fr).toContain(`dernier avis — <span lang="en">${oldReason}</span>`.replace(/<[^>]+>/g, ''));
+  });
+
+  it('names each message of the list of failures by its kind in the page’s language, not by its step’s code', async () => {
+    const list = async (language: 'en' | 'fr') => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+      return [.../<div class="problems">[\s\S]*?<ul>([\s\S]*?)<\/ul>/.exec(html)![1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => visibleText(m[1]).replace(/^.*?\u00a0?: /, '').split(' — ')[0]);
+    };
+    expect(await list('fr')).toEqual(['lettre ouverte', 'lettre ouverte', 'dernier avis']);
+    expect(await list('en')).toEqual(['open letter', 'open letter', 'final notice']);
+  });
+
+  it('names in words every step the engagement workflow sends, as engagement.ts names them', () => {
+    const steps: Record<string, string> = {
+      letter: 'open-letter', 'letter-3': 'open-letter', 'reminder-response-2': 'reminder', 'final-notice-response-1': 'final-notice',
+      'follow-up-r2-questions': 'follow-up-questions', 'follow-up-r2-reminder-1': 'follow-up-reminder', 'follow-up-r2-final-notice-1': 'final-notice',
+      'deadline-extension-1': 'deadline-extension', acknowledgement: 'acknowledgement', 'demo-d1-invite-2': 'demonstration-invitation',
+      'demo-d1-reminder-1': 'demonstration-reminder', 'demo-d1-cancel': 'demonstration-cancellation', 'officer-notice-letter': 'officer-notice',
+    };
+    for (const [step, kind] of Object.entries(steps)) expect(stepKind(step), step).toBe(kind);
+    expect(stepKind('a-step-of-a-newer-release')).toBeUndefined();
   });
 
   it('says the same in English on an English page', async () => {
     const en = await page('en');
     expect(en).toContain('open letter not delivered: The mail server refused the address a@zoom.test for good, usually because it does not exist or no longer accepts mail.');
     expect(en).toContain('reminder still not delivered after 4 hours, still retrying');
-    expect(en).toContain("message bounced (letter-2): The vendor's mail server sent the message back undelivered for the addresses a@zoom.test and b@zoom.test. Its report, as it gave it: “5.1.1 550 User unknown”");
+    expect(en).toContain("message bounced (open letter): The vendor's mail server sent the message back undelivered for the addresses a@zoom.test and b@zoom.test. Its report, as it gave it: “5.1.1 550 User unknown”");
   });
 });
 
