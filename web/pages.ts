@@ -219,6 +219,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // The server's page token, signed: a link the board did not give out is refused at once, without
   // asking the server (which answers a malformed token with an internal error, retried for seconds).
   const pageLinks = pageLinkSigner(deps.config.sessionSecret);
+  /** A board page's title: its campaign, which rows and, sorted, by which column, as its table's caption and description say. */
+  const boardTitle = (c: Context<WebEnv>, campaignId: string, range: { first: number; last: number; matching: number } | undefined, sort: (typeof BOARD_SORTS)[number] | undefined, descending: boolean) => {
+    const campaign = title(c, 'board.title', { campaign: campaignId });
+    if (!range) return title(c, 'board.head-no-rows', { title: campaign });
+    const rows = title(c, 'board.head-rows', { title: campaign, ...range });
+    return sort ? title(c, descending ? 'board.head-sorted-descending' : 'board.head-sorted', { rows, column: title(c, BOARD_SORT_LABELS[sort]) }) : rows;
+  };
+
   const noSuchPage = (c: Context<WebEnv>) => c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'board.no-such-page' }), 400);
 
   app.get('/campaigns/:campaign', async (c) => {
@@ -298,6 +306,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const html = await timing.time('render', async () =>
       page(c, 'board', {
         title: title(c, 'board.title', { campaign: campaignId }),
+        headTitle: boardTitle(c, campaignId, rows.length ? { first: from + 1, last: from + rows.length, matching } : undefined, sort, descending),
         campaign: board,
         timeZone,
         rows,

@@ -2515,3 +2515,65 @@ describe('a demonstration’s result the worker refuses (a worker of another rel
     expect(html).not.toContain('id="outcome-notes-d1-error"');
   });
 });
+
+/** A page's title, as the browser's tab and a screen reader first read it. */
+function pageTitle(html: string): string | undefined {
+  return /<title>([\s\S]*?)<\/title>/.exec(html)?.[1];
+}
+
+describe('the title of a page whose form was refused', () => {
+  const { post } = engagementForms('awaiting-response', {});
+
+  it('says first that the form was refused, in the page’s language', async () => {
+    expect(pageTitle(await (await post('respond', { summary: '' }, 'en')).text())).toBe('Error: Engagement with Zoom — Dossier');
+    expect(pageTitle(await (await post('respond', { summary: '' }, 'fr')).text())).toBe('Erreur\u00a0: Dossier de Zoom — Dossier');
+  });
+
+  it('says it on the statement page too, and not on a page read afresh', async () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const kase = new CampaignCase(input, 'edit-loop');
+    kase.addEngagement(input.vendors[0], false);
+    const post = leadStatementForms(kase, {});
+    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement of vc — Dossier');
+    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune de vc — Dossier');
+  });
+
+  it('says it of a campaign file refused, with the problems the page lists', async () => {
+    const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const body = new FormData();
+    body.set('_csrf', 't');
+    const response = await app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
+    expect(response.status).toBe(400);
+    expect(pageTitle(await response.text())).toMatch(/^Error: /);
+  });
+});
+
+describe('the title of a board page', () => {
+  const summaries = ['alpha', 'beta', 'gamma'].map((v) => ({ workflowId: `engagement:vc:${v}`, vendorId: v, stage: 'awaiting-response', executionStatus: 'RUNNING' }));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        findEngagements: async (filter: { stage?: string }) => (filter.stage ? [] : summaries),
+        findEngagementsPage: async () => ({ engagements: summaries.slice(0, 2) }),
+        countMatching: async () => summaries.length,
+      }) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    boardPageSize: 2,
+  });
+  const titleOf = async (query: string, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return pageTitle(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
+  };
+
+  it('says which vendors the page shows and in what order, as its table’s caption does', async () => {
+    expect(await titleOf('')).toBe('Campaign vc, vendors 1 to 2 of 3 — Dossier');
+    expect(await titleOf('?sort=vendor')).toBe('Campaign vc, vendors 1 to 2 of 3, sorted by the column Vendor — Dossier');
+    expect(await titleOf('?sort=vendor&dir=desc&from=2')).toBe('Campaign vc, vendors 3 to 3 of 3, sorted by the column Vendor, in descending order — Dossier');
+    expect(await titleOf('?sort=stage&dir=desc', 'fr')).toBe('Campagne vc, entreprises 1 à 2 sur 3, triées selon la colonne Étape, par ordre décroissant — Dossier');
+    expect(await titleOf('?sort=stage&stage=closed-no-response', 'fr')).toMatch(/^Campagne vc, aucune entreprise ne correspond — Dossier$/);
+  });
+});
