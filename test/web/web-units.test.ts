@@ -554,6 +554,33 @@ describe('dates on the holding pen and the campaigns list', () => {
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
   });
+
+  it('heads each campaign’s row with the cell that names it, for a screen reader moving along a column', async () => {
+    expect(rowHeads(await html('/campaigns'))).toEqual([['vc'], ['old']]);
+  });
+});
+
+/** Each body row's header cells (th scope=row), as text, of every table of a page. */
+function rowHeads(html: string): string[][] {
+  const bodies = [...html.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)].map((m) => m[1]);
+  return bodies.flatMap((body) => [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<th scope="row">([\s\S]*?)<\/th>/g)].map((th) => visibleText(th[1]).trim())));
+}
+
+describe('the questions, demonstrations and timeline tables of an engagement page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    questions: [{ id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' }],
+    openQuestions: [], remindersSent: [], deliveryFailures: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }],
+    timeline: [{ at: '2026-11-27T14:05:00.000Z', by: 'dossier', what: 'open-letter sent', detail: 'letter' }],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('heads each row with the cell that names it', async () => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'r'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    expect(rowHeads(html)).toEqual([['q1 (round 1): How long are recordings kept?'], ['d1'], ['27\u00a0Nov\u00a02026, 14:05 (UTC)']]);
+  });
 });
 
 describe('a message every engagement of a campaign refused, on a French page', () => {
@@ -763,7 +790,7 @@ describe('a co-signatory’s campaigns list', () => {
   it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
     asked.length = 0;
     const html = await (await app.request('/campaigns', { headers: { cookie } })).text();
-    const shown = [...html.matchAll(/<td>(c\d{3})<\/td>/g)].map((m) => m[1]);
+    const shown = [...html.matchAll(/<th scope="row">(c\d{3})<\/th>/g)].map((m) => m[1]);
     expect(shown).toEqual(['c000', 'c001', ...Array.from({ length: 19 }, (_, n) => `c${String((n + 1) * 10).padStart(3, '0')}`)]);
     expect(asked.sort()).toEqual(['c000', 'c001', 'c002', 'c003', 'c004']);
     expect(visibleText(html)).toContain('(cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
@@ -873,7 +900,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     const html = await page();
     expect(html).toContain('<title>Dossier d’Epsilon — Dossier</title>');
     expect(html).toContain('<h1>Dossier d’Epsilon</h1>');
-    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
+    expect(html).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th>');
     expect(html).toMatch(/<dd>11\u00a0déc\.\u00a02026<\/dd>/);
     expect(html).not.toMatch(/\d\d h \d\d/);
   });
@@ -886,7 +913,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('names the zone as the letters do ("heure de l’Est"), by every time and in the hints of the forms', async () => {
     const html = await page();
-    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)</td>');
+    expect(html).toContain('<th scope="row">27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)</th>');
     expect(html).toContain('<span class="hint">heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
     expect(html).toContain('<span class="hint">jusqu’à la fin de ce jour, heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
     expect(html).not.toContain('America/Toronto');
@@ -895,7 +922,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
-    expect(timeline).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
+    expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
     expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
     expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
