@@ -180,8 +180,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // Where a change of language returns: this page with its sort, page and filter; after a refused
     // form (a POST), the page its action belongs to, which the form's path names up to the action.
     const returnTo = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : formPage(c.req.path);
+    // The title the browser's tab and a screen reader give first: the page's own (`headTitle`, else
+    // its heading's), said to be an error when a form on it was refused.
+    const { title, headTitle = title } = view as { title?: string; headTitle?: string };
     return views.render(name, c.get('language'), {
       ...view,
+      headTitle: formRefused(view) ? views.text(c.get('language'), 'layout.title-refused', { title: headTitle }) : headTitle,
       user: session.user,
       csrf: session.csrf,
       returnTo,
@@ -425,4 +429,10 @@ function authorityShown(session: Session, language: Language, views: Views): str
   const known = session.authority?.id === id ? session.authority : undefined;
   if (!known) return id;
   return language === 'en' ? known.name.en : authorityReading(known, language, views);
+}
+
+/** Whether the page gives back a form refused: a field's error (pages.ts, formView), or a campaign file's problems. */
+function formRefused(view: object): boolean {
+  const { errors, problems } = view as { errors?: Record<string, Record<string, unknown> | undefined>; problems?: unknown[] };
+  return Object.values(errors ?? {}).some((fields) => Object.keys(fields ?? {}).length > 0) || (problems?.length ?? 0) > 0;
 }

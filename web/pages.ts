@@ -38,6 +38,7 @@ import { actorName, allowed, AccessRefused, authorityReading, signedIn, type Hol
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalSentence, wordedRefusal } from './refusals';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
+import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline } from './timeline';
@@ -83,6 +84,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const known = refusal ?? wordedRefusal(message);
     const text = known && refusalSentence(known, language, timeZone, views);
     return text !== undefined ? { text } : { text: message, ...(language !== 'en' ? { lang: 'en' } : {}) };
+  };
+
+  /** A step by the kind of message it sent, in the page's language; a step this release does not name, as its code, marked English. */
+  const stepWords = (step: string, language: Language): { text: string; lang?: string } => {
+    const kind = stepKind(step);
+    return kind ? { text: views.text(language, `message.${kind}`) } : { text: step, ...(language !== 'en' ? { lang: 'en' } : {}) };
   };
 
   /**
@@ -212,6 +219,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // The server's page token, signed: a link the board did not give out is refused at once, without
   // asking the server (which answers a malformed token with an internal error, retried for seconds).
   const pageLinks = pageLinkSigner(deps.config.sessionSecret);
+  /** A board page's title: its campaign, which rows and, sorted, by which column, as its table's caption and description say. */
+  const boardTitle = (c: Context<WebEnv>, campaignId: string, range: { first: number; last: number; matching: number } | undefined, sort: (typeof BOARD_SORTS)[number] | undefined, descending: boolean) => {
+    const campaign = title(c, 'board.title', { campaign: campaignId });
+    if (!range) return title(c, 'board.head-no-rows', { title: campaign });
+    const rows = title(c, 'board.head-rows', { title: campaign, ...range });
+    return sort ? title(c, descending ? 'board.head-sorted-descending' : 'board.head-sorted', { rows, column: title(c, BOARD_SORT_LABELS[sort]) }) : rows;
+  };
+
   const noSuchPage = (c: Context<WebEnv>) => c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'board.no-such-page' }), 400);
 
   app.get('/campaigns/:campaign', async (c) => {
@@ -291,6 +306,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const html = await timing.time('render', async () =>
       page(c, 'board', {
         title: title(c, 'board.title', { campaign: campaignId }),
+        headTitle: boardTitle(c, campaignId, rows.length ? { first: from + 1, last: from + rows.length, matching } : undefined, sort, descending),
         campaign: board,
         timeZone,
         rows,
@@ -353,7 +369,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
       timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures),
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
-      deliveryFailures: status.deliveryFailures.map((f) => ({ ...f, ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)) })),
+      deliveryFailures: status.deliveryFailures.map((f) => ({
+        ...f,
+        ...deliveryFailureText(f, c.get('language'), (language, key, values) => views.text(language, key, values)),
+        stepName: stepWords(f.step, c.get('language')),
+      })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
     });
@@ -379,7 +399,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       answer: ['answers'],
       'schedule-demo': ['at', [/duration/i, 'durationMinutes'], [/attendee|email/i, 'attendees'], [/topic/i, 'topics'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
       'reschedule-demo': ['at', [/reason/i, 'reason'], [/location/i, 'location'], [/meeting link/i, 'meetingUrl']],
-      'demo-outcome': ['notes'],
+      'demo-outcome': ['notes', [/^result must be\b/, 'result']],
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
@@ -891,7 +911,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       approve: ['version'],
       'request-changes': ['comment', [/version/i, 'version']],
       draft: ['draft'],
-      conclusions: ['conclusions-en', [/lesson/i, 'lessons-en']],
+      conclusions: ['conclusions-en', [/\bconclusions\.fr\b/, 'conclusions-fr'], [/\blessonsLearned\.fr\b/, 'lessons-fr'], [/lesson/i, 'lessons-en']],
       summaries: ['summaries'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);

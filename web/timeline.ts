@@ -6,7 +6,7 @@
 import { deliveryFailureText } from '../client/delivery-failures';
 import { durationInWords } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
-import { readActor, readTimelineEntry, type TimelineReading } from '../workflows/timeline';
+import { readActor, readTimelineEntry, stepKind, type TimelineReading } from '../workflows/timeline';
 import type { DeliveryFailure, Language, TimelineEntry } from '../workflows/types';
 import type { Views } from './views';
 
@@ -37,6 +37,8 @@ export function entryWords(
   const sentence = views.text(language, documents ? `timeline.${code}-documents` : `timeline.${code}`, {
     ...values,
     kind: kind && views.text(language, `message.${kind}`),
+    // A bounce names the message by its step's code (`letter-2`): the page names its kind in words.
+    ...(values.step !== undefined && stepKind(values.step) ? { step: views.text(language, `message.${stepKind(values.step)}`) } : {}),
     result: result && views.text(language, `result.${result}`),
     // A response received on a day recorded as that day (`2026-11-29`) has no time to show.
     date: date && (MOMENTS.has(code) && !isDateOnly(date) ? views.dateTime(date, language, timeZone) : views.date(date, language, timeZone)),

@@ -218,3 +218,30 @@ export function readTimelineEntry(entry: Pick<TimelineEntry, 'what' | 'detail'>)
   }
   return undefined;
 }
+
+/**
+ * The kind of message an engagement's step sent, read from the step's name as engagement.ts builds
+ * it (`letter-2`, `reminder-response-1`, `follow-up-r2-final-notice-1`, `demo-d1-invite-2`, …), so a
+ * page names a step in words ("open letter", "lettre ouverte"), not by its code; undefined for a name
+ * this version does not build.
+ */
+export function stepKind(step: string): MessageKind | undefined {
+  const patterns: [RegExp, MessageKind][] = [
+    [/^letter(?:-\d+)?$/, 'open-letter'],
+    [/^(reminder|final-notice)-response-\d+$/, 'reminder'],
+    [/^follow-up-r\d+-questions$/, 'follow-up-questions'],
+    [/^follow-up-r\d+-reminder-\d+$/, 'follow-up-reminder'],
+    [/^follow-up-r\d+-final-notice-\d+$/, 'final-notice'],
+    [/^deadline-extension-\d+$/, 'deadline-extension'],
+    [/^acknowledgement$/, 'acknowledgement'],
+    [/^demo-.+-invite-\d+$/, 'demonstration-invitation'],
+    [/^demo-.+-reminder-\d+$/, 'demonstration-reminder'],
+    [/^demo-.+-cancel$/, 'demonstration-cancellation'],
+    [/^officer-notice-/, 'officer-notice'],
+  ];
+  for (const [pattern, kind] of patterns) {
+    const m = pattern.exec(step);
+    if (m) return kind === 'reminder' && m[1] === 'final-notice' ? 'final-notice' : kind;
+  }
+  return undefined;
+}

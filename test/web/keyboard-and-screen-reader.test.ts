@@ -13,7 +13,10 @@ import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { until } from '../helpers/until';
 import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
-const USERS: DevUser[] = [{ login: 'owen', name: 'Owen Okafor', email: 'owen@opc.test', roles: ['officer'], locale: 'en' }];
+const USERS: DevUser[] = [
+  { login: 'owen', name: 'Owen Okafor', email: 'owen@opc.test', roles: ['officer'], locale: 'en' },
+  { login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.test', roles: ['lead-officer'], locale: 'en' },
+];
 const VENDOR_IDS = ['acme', 'birch', 'cobalt'];
 
 let url: string;
@@ -153,6 +156,30 @@ describe('forms of the engagement page, by keyboard', () => {
     await checkPage(page, 'keyboard-answers-refused-fr');
     await tabTo('button[name=language]');
     await enterToNewPage();
+  });
+});
+
+describe('forms of the statement page, by keyboard', () => {
+  it('gives the conclusions back refused with focus on the first field refused, the French conclusions, its refusal as its description', { timeout: 60_000 }, async () => {
+    // The lead steers the statement: signed in on a page of its own, the officer's left as it was.
+    const officersPage = page;
+    page = await (await browser.newContext()).newPage();
+    try {
+      await page.goto(`${url}/campaigns/${campaignId}/statement`);
+      await signIn(page, 'lea');
+      await page.waitForURL(`${url}/campaigns/${campaignId}/statement`);
+      await openForm('Set conclusions and lessons learned');
+      await tabTo('#conclusions-en');
+      await page.keyboard.type('Every vendor answered.');
+      await tabTo('#conclusions button[type=submit]');
+      await enterToNewPage();
+      expect(await focused()).toEqual({ role: 'textbox', name: 'Conclusions (French)', description: 'This field is required.' });
+      expect(await page.title()).toBe(`Error: Joint statement of ${campaignId} — Dossier`);
+      await checkPage(page, 'keyboard-conclusions-refused');
+    } finally {
+      await page.context().close();
+      page = officersPage;
+    }
   });
 });
 

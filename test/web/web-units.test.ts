@@ -21,6 +21,7 @@ import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpe
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
+import { stepKind } from '../../workflows/timeline';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
@@ -553,6 +554,33 @@ describe('dates on the holding pen and the campaigns list', () => {
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
     expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
   });
+
+  it('heads each campaign’s row with the cell that names it, for a screen reader moving along a column', async () => {
+    expect(rowHeads(await html('/campaigns'))).toEqual([['vc'], ['old']]);
+  });
+});
+
+/** Each body row's header cells (th scope=row), as text, of every table of a page. */
+function rowHeads(html: string): string[][] {
+  const bodies = [...html.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)].map((m) => m[1]);
+  return bodies.flatMap((body) => [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<th scope="row">([\s\S]*?)<\/th>/g)].map((th) => visibleText(th[1]).trim())));
+}
+
+describe('the questions, demonstrations and timeline tables of an engagement page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    questions: [{ id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' }],
+    openQuestions: [], remindersSent: [], deliveryFailures: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }],
+    timeline: [{ at: '2026-11-27T14:05:00.000Z', by: 'dossier', what: 'open-letter sent', detail: 'letter' }],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('heads each row with the cell that names it', async () => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'r'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    expect(rowHeads(html)).toEqual([['q1 (round 1): How long are recordings kept?'], ['d1'], ['27\u00a0Nov\u00a02026, 14:05 (UTC)']]);
+  });
 });
 
 describe('a message every engagement of a campaign refused, on a French page', () => {
@@ -762,7 +790,7 @@ describe('a co-signatory’s campaigns list', () => {
   it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
     asked.length = 0;
     const html = await (await app.request('/campaigns', { headers: { cookie } })).text();
-    const shown = [...html.matchAll(/<td>(c\d{3})<\/td>/g)].map((m) => m[1]);
+    const shown = [...html.matchAll(/<th scope="row">(c\d{3})<\/th>/g)].map((m) => m[1]);
     expect(shown).toEqual(['c000', 'c001', ...Array.from({ length: 19 }, (_, n) => `c${String((n + 1) * 10).padStart(3, '0')}`)]);
     expect(asked.sort()).toEqual(['c000', 'c001', 'c002', 'c003', 'c004']);
     expect(visibleText(html)).toContain('(cosignataire\u00a0: le Commissariat à la protection de la vie privée du Canada)');
@@ -872,7 +900,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     const html = await page();
     expect(html).toContain('<title>Dossier d’Epsilon — Dossier</title>');
     expect(html).toContain('<h1>Dossier d’Epsilon</h1>');
-    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
+    expect(html).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th>');
     expect(html).toMatch(/<dd>11\u00a0déc\.\u00a02026<\/dd>/);
     expect(html).not.toMatch(/\d\d h \d\d/);
   });
@@ -885,7 +913,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('names the zone as the letters do ("heure de l’Est"), by every time and in the hints of the forms', async () => {
     const html = await page();
-    expect(html).toContain('<td>27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)</td>');
+    expect(html).toContain('<th scope="row">27\u00a0nov.\u00a02026, 10\u00a0h\u00a030 (heure de l’Est)</th>');
     expect(html).toContain('<span class="hint">heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
     expect(html).toContain('<span class="hint">jusqu’à la fin de ce jour, heure de l’Est, le fuseau horaire de l’autorité responsable</span>');
     expect(html).not.toContain('America/Toronto');
@@ -894,7 +922,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
-    expect(timeline).toContain('<td>27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</td><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
+    expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
     expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
     expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
@@ -980,12 +1008,12 @@ describe('a delivery failure on the engagement page', () => {
 
   it('says in the reader’s language which addresses were refused, quoting the server’s reply, and tags a reason recorded before in English', async () => {
     const fr = await page('fr');
-    expect(visibleText(fr)).toContain('letter — Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
+    expect(visibleText(fr)).toContain('lettre ouverte — Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
     expect(fr).toContain('<span lang="en">RecipientRejected: 550 Mailbox unavailable</span>');
     expect(fr).not.toContain('recipient 1 of 2');
     const en = await page('en');
-    expect(visibleText(en)).toContain('letter — The mail server refused the addresses a@zoom.test and b@zoom.test for good, usually because they do not exist or no longer accept mail.');
-    expect(en).toContain('reminder-response-1 — RecipientRejected: 550 Mailbox unavailable');
+    expect(visibleText(en)).toContain('open letter — The mail server refused the addresses a@zoom.test and b@zoom.test for good, usually because they do not exist or no longer accept mail.');
+    expect(en).toContain('reminder — RecipientRejected: 550 Mailbox unavailable');
   });
 });
 
@@ -1042,24 +1070,45 @@ describe('messages not delivered, delayed and bounced, on a French engagement pa
     const fr = await page('fr');
     expect(fr).toContain('lettre ouverte\u00a0: message non distribué\u00a0: Le serveur de messagerie a refusé définitivement l’adresse a@zoom.test, en général parce qu’elle n’existe pas ou ne reçoit plus de courrier. Réponse du serveur de messagerie, telle qu’il l’a donnée\u00a0: «\u202f550 5.1.1 <a@zoom.test>: Recipient address rejected\u202f»');
     expect(fr).toContain('rappel\u00a0: message toujours pas distribué après 4\u00a0heures, nouvelles tentatives en cours');
-    expect(fr).toContain('message de non-remise reçu (letter-2)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test. Son rapport, tel qu’il l’a donné\u00a0: «\u202f5.1.1 550 User unknown\u202f»');
-    expect(fr).toContain('message de non-remise reçu (letter-3)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour l’adresse c@zoom.test. Il n’a donné aucun motif.');
+    expect(fr).toContain('message de non-remise reçu (lettre ouverte)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test. Son rapport, tel qu’il l’a donné\u00a0: «\u202f5.1.1 550 User unknown\u202f»');
+    expect(fr).toContain('message de non-remise reçu (lettre ouverte)\u00a0: Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour l’adresse c@zoom.test. Il n’a donné aucun motif.');
     // The list of failures says the same of the bounce.
-    expect(fr).toContain('letter-2 — Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test.');
+    expect(fr).toContain('lettre ouverte — Le serveur de messagerie de l’entreprise a renvoyé le message, non remis, pour les adresses a@zoom.test et b@zoom.test.');
     for (const english of ['refused recipient', 'recipient 1 of 1', 'for good', 'hours', 'still retrying', 'bounced by', "vendor's mail server", 'no reason given']) expect(fr).not.toContain(english);
   });
 
   it('shows a reason recorded before refusals were kept as recorded', async () => {
     const fr = await page('fr');
     expect(fr).toContain(`dernier avis\u00a0: message non distribué\u00a0: ${oldReason}`);
-    expect(fr).toContain(`final-notice-response-1 — ${oldReason}`);
+    expect(fr).toContain(`dernier avis — <span lang="en">${oldReason}</span>`.replace(/<[^>]+>/g, ''));
+  });
+
+  it('names each message of the list of failures by its kind in the page’s language, not by its step’s code', async () => {
+    const list = async (language: 'en' | 'fr') => {
+      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+      return [.../<div class="problems">[\s\S]*?<ul>([\s\S]*?)<\/ul>/.exec(html)![1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => visibleText(m[1]).replace(/^.*?\u00a0?: /, '').split(' — ')[0]);
+    };
+    expect(await list('fr')).toEqual(['lettre ouverte', 'lettre ouverte', 'dernier avis']);
+    expect(await list('en')).toEqual(['open letter', 'open letter', 'final notice']);
+  });
+
+  it('names in words every step the engagement workflow sends, as engagement.ts names them', () => {
+    const steps: Record<string, string> = {
+      letter: 'open-letter', 'letter-3': 'open-letter', 'reminder-response-2': 'reminder', 'final-notice-response-1': 'final-notice',
+      'follow-up-r2-questions': 'follow-up-questions', 'follow-up-r2-reminder-1': 'follow-up-reminder', 'follow-up-r2-final-notice-1': 'final-notice',
+      'deadline-extension-1': 'deadline-extension', acknowledgement: 'acknowledgement', 'demo-d1-invite-2': 'demonstration-invitation',
+      'demo-d1-reminder-1': 'demonstration-reminder', 'demo-d1-cancel': 'demonstration-cancellation', 'officer-notice-letter': 'officer-notice',
+    };
+    for (const [step, kind] of Object.entries(steps)) expect(stepKind(step), step).toBe(kind);
+    expect(stepKind('a-step-of-a-newer-release')).toBeUndefined();
   });
 
   it('says the same in English on an English page', async () => {
     const en = await page('en');
     expect(en).toContain('open letter not delivered: The mail server refused the address a@zoom.test for good, usually because it does not exist or no longer accepts mail.');
     expect(en).toContain('reminder still not delivered after 4 hours, still retrying');
-    expect(en).toContain("message bounced (letter-2): The vendor's mail server sent the message back undelivered for the addresses a@zoom.test and b@zoom.test. Its report, as it gave it: “5.1.1 550 User unknown”");
+    expect(en).toContain("message bounced (open letter): The vendor's mail server sent the message back undelivered for the addresses a@zoom.test and b@zoom.test. Its report, as it gave it: “5.1.1 550 User unknown”");
   });
 });
 
@@ -2385,5 +2434,186 @@ describe('a sentence that writes “<” on a page', () => {
       expect(label, language).not.toMatch(/<(address|adresse)>/);
     }
     expect(hints).toEqual({ en: 'Attendees one per line: Name <address>', fr: 'Participants un par ligne\u00a0: Nom <adresse>' });
+  });
+});
+
+/** The elements a page gives focus to as it loads (autofocus): a page may hold one. */
+function focusedOnLoad(html: string): string[] {
+  return [...html.matchAll(/<[a-z]+\b[^>]*\sautofocus\b[^>]*>/g)].map((m) => m[0]);
+}
+
+/** The statement page's forms as the lead sends them, each step of the campaign client given. */
+function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Promise<never>>) {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementChanges: async () => undefined,
+        statementText: async () => ({ vendors: {} }),
+        engagementOutcome: async () => undefined,
+        ...steps,
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+  return (path: string, form: Record<string, string>, language = 'en') =>
+    app.request(`/campaigns/vc/statement/${path}`, {
+      method: 'POST',
+      headers: {
+        cookie: `dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language, user: lead, expiresAt: Date.now() + 60_000 })}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
+    });
+}
+
+describe('a refused form of the statement page, for the keyboard and a screen reader', () => {
+  const by = 'Léa';
+  const kase = () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const k = new CampaignCase(input, 'edit-loop');
+    k.addEngagement(input.vendors[0], false);
+    k.engagementEnded('zoom', { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', findings: completeFindings(), demonstrations: [], remindersSent: [], endedAt: '2026-12-01T10:00:00.000Z' });
+    return k;
+  };
+  const refusedBy = (check: () => void): never => {
+    try {
+      check();
+    } catch (err) {
+      throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign vc', '127.0.0.1:7233');
+    }
+    throw new Error('the check accepted the request');
+  };
+  const k = kase();
+  const post = leadStatementForms(k, {
+    setConclusions: async () => refusedBy(() => k.checkConclusions({ by, conclusions: { en: ['Done.'], fr: ['x'.repeat(20_001)] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } })),
+    draftStatement: async () => refusedBy(() => k.checkDraft({ by })),
+    editStatement: async () => refusedBy(() => k.checkEdit({ by, vendors: { nobody: { summary: { en: 'A.', fr: 'B.' } } } } as never)),
+  });
+
+  it('puts focus on the first conclusions or lessons field it refuses, each described by its refusal', async () => {
+    const response = await post('conclusions', { 'conclusions-en': 'Done.', 'conclusions-fr': '', 'lessons-en': '', 'lessons-fr': '' }, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    for (const id of ['conclusions-fr', 'lessons-en', 'lessons-fr']) {
+      expect(html, id).toMatch(new RegExp(`<textarea id="${id}" name="${id}" lang="(en|fr)" aria-invalid="true"( autofocus)? aria-describedby="${id}-error">`));
+      expect(html, id).toContain(`<p class="error" id="${id}-error">Ce champ est obligatoire.</p>`);
+    }
+    expect(focusedOnLoad(html)).toEqual(['<textarea id="conclusions-fr" name="conclusions-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="conclusions-fr-error">']);
+  });
+
+  it('gives the workflow’s refusal of the French conclusions to the French conclusions, not the English ones', async () => {
+    const html = await (await post('conclusions', { 'conclusions-en': 'Done.', 'conclusions-fr': 'x'.repeat(20_001), 'lessons-en': 'Early.', 'lessons-fr': 'Tôt.' })).text();
+    expect(focusedOnLoad(html)).toEqual(['<textarea id="conclusions-fr" name="conclusions-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="conclusions-fr-error">']);
+    expect(html).toContain('<p class="error" id="conclusions-fr-error">');
+    expect(html).not.toContain('id="conclusions-en-error"');
+  });
+
+  it('announces a refusal of the draft, the summaries or the findings, which names no one field, and puts focus on it', async () => {
+    for (const [path, form, id] of [
+      ['draft', {}, 'draft-draft'],
+      ['summaries', { 'summary-zoom-en': 'A.' }, 'summaries-summaries'],
+      ['findings/zoom', { 'assessment-security-en': 'Changed.' }, 'findings-findings'],
+    ] as const) {
+      const response = await post(path, form);
+      expect(response.status, path).toBe(422);
+      expect(focusedOnLoad(await response.text()), path).toEqual([`<p class="error" id="${id}-error" role="alert" tabindex="-1" autofocus>`]);
+    }
+  });
+});
+
+describe('a demonstration’s result refused, on the engagement page', () => {
+  const demonstration = { id: 'd1', at: '2026-11-20T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+  const { post } = engagementForms('demonstration', {}, [demonstration]);
+
+  it('is shown next to the result, which takes focus and is described by it, in French too', async () => {
+    for (const [language, words] of [['en', 'This field is required.'], ['fr', 'Ce champ est obligatoire.']] as const) {
+      const response = await post('demo-outcome', { demonstrationId: 'd1', result: 'half-validated', notes: 'It went well.' }, language);
+      expect(response.status).toBe(422);
+      const html = await response.text();
+      expect(html, language).toContain(`<p class="error" id="outcome-result-d1-error">${words}</p>`);
+      expect(focusedOnLoad(html), language).toEqual(['<select id="outcome-result-d1" name="result" aria-invalid="true" autofocus aria-describedby="outcome-result-d1-error">']);
+    }
+  });
+});
+
+describe('a demonstration’s result the worker refuses (a worker of another release knowing other results)', () => {
+  const demonstration = { id: 'd1', at: '2026-11-20T14:00:00.000Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
+  const { post } = engagementForms('demonstration', {
+    recordDemonstrationOutcome: async () => {
+      throw refused('engagement engagement:vc:zoom', 'result must be one of passed, failed (got "validated")');
+    },
+  }, [demonstration]);
+
+  it('is shown next to the result, not the notes', async () => {
+    const html = await (await post('demo-outcome', { demonstrationId: 'd1', result: 'validated', notes: 'It went well.' }, 'en')).text();
+    expect(html).toContain('<p class="error" id="outcome-result-d1-error">result must be one of passed, failed (got &quot;validated&quot;)</p>');
+    expect(html).not.toContain('id="outcome-notes-d1-error"');
+  });
+});
+
+/** A page's title, as the browser's tab and a screen reader first read it. */
+function pageTitle(html: string): string | undefined {
+  return /<title>([\s\S]*?)<\/title>/.exec(html)?.[1];
+}
+
+describe('the title of a page whose form was refused', () => {
+  const { post } = engagementForms('awaiting-response', {});
+
+  it('says first that the form was refused, in the page’s language', async () => {
+    expect(pageTitle(await (await post('respond', { summary: '' }, 'en')).text())).toBe('Error: Engagement with Zoom — Dossier');
+    expect(pageTitle(await (await post('respond', { summary: '' }, 'fr')).text())).toBe('Erreur\u00a0: Dossier de Zoom — Dossier');
+  });
+
+  it('says it on the statement page too, and not on a page read afresh', async () => {
+    const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
+    const kase = new CampaignCase(input, 'edit-loop');
+    kase.addEngagement(input.vendors[0], false);
+    const post = leadStatementForms(kase, {});
+    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement of vc — Dossier');
+    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune de vc — Dossier');
+  });
+
+  it('says it of a campaign file refused, with the problems the page lists', async () => {
+    const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const body = new FormData();
+    body.set('_csrf', 't');
+    const response = await app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
+    expect(response.status).toBe(400);
+    expect(pageTitle(await response.text())).toMatch(/^Error: /);
+  });
+});
+
+describe('the title of a board page', () => {
+  const summaries = ['alpha', 'beta', 'gamma'].map((v) => ({ workflowId: `engagement:vc:${v}`, vendorId: v, stage: 'awaiting-response', executionStatus: 'RUNNING' }));
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        findEngagements: async (filter: { stage?: string }) => (filter.stage ? [] : summaries),
+        findEngagementsPage: async () => ({ engagements: summaries.slice(0, 2) }),
+        countMatching: async () => summaries.length,
+      }) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    boardPageSize: 2,
+  });
+  const titleOf = async (query: string, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return pageTitle(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
+  };
+
+  it('says which vendors the page shows and in what order, as its table’s caption does', async () => {
+    expect(await titleOf('')).toBe('Campaign vc, vendors 1 to 2 of 3 — Dossier');
+    expect(await titleOf('?sort=vendor')).toBe('Campaign vc, vendors 1 to 2 of 3, sorted by the column Vendor — Dossier');
+    expect(await titleOf('?sort=vendor&dir=desc&from=2')).toBe('Campaign vc, vendors 3 to 3 of 3, sorted by the column Vendor, in descending order — Dossier');
+    expect(await titleOf('?sort=stage&dir=desc', 'fr')).toBe('Campagne vc, entreprises 1 à 2 sur 3, triées selon la colonne Étape, par ordre décroissant — Dossier');
+    expect(await titleOf('?sort=stage&stage=closed-no-response', 'fr')).toMatch(/^Campagne vc, aucune entreprise ne correspond — Dossier$/);
   });
 });
