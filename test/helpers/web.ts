@@ -11,7 +11,11 @@ import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { startWebServer, type WebServer } from '../../web/server';
 import type { WebConfig } from '../../web/config';
+import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
 import type { DossierTestEnv } from './harness';
+import { patientPolicy, testCampaign, testVendor } from './fixtures';
+import { until } from './until';
 import { TEST_SESSION_SECRET } from './web-session';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'test-output', 'web');
@@ -86,6 +90,34 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A campaign of `vendorIds` started on the test's worker, once every letter is out (each engagement
+ * awaits its response, and the board lists them all); reminders are weeks away.
+ */
+export async function campaignWithLettersOut(env: DossierTestEnv, idPrefix: string, vendorIds: string[]): Promise<{ campaignId: string; dossier: DossierClient }> {
+  const campaignId = env.uniqueId(idPrefix);
+  const clientOptions = { taskQueue: env.taskQueue, address: 'test' };
+  await new CampaignClient(env.client, clientOptions).start({
+    campaign: testCampaign(campaignId),
+    vendors: vendorIds.map((id) => testVendor(id)),
+    policy: patientPolicy({ responseDue: '30 days', reminderCadence: ['14 days'], finalNoticeAfter: '21 days', closeAfter: '14 days' }),
+    approval: { kind: 'all' },
+    publication: { folder: campaignId, notifyVendors: false },
+  });
+  const dossier = new DossierClient(env.client, clientOptions);
+  await until(() => dossier.countMatching({ campaign: campaignId, stage: 'awaiting-response' }), (n) => n === vendorIds.length, 'every letter out');
+  return { campaignId, dossier };
+}
+
+/** A page of a browser context of its own, on `address` after signing in there as `login`. */
+export async function signedInPage(browser: Browser, address: string, login: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(address);
+  await signIn(page, login);
+  await page.waitForURL(address);
+  return page;
 }
 
 /** Signs in on the provider's page; the workspace then sends the browser back where it started. */

@@ -7,11 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { DossierClient } from '../../client/api';
-import { CampaignClient } from '../../client/campaign-api';
 import { useDossier } from '../helpers/harness';
-import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { until } from '../helpers/until';
-import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
+import { campaignWithLettersOut, checkPage, launchBrowser, signedInPage, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [{ login: 'owen', name: 'Owen Okafor', email: 'owen@opc.test', roles: ['officer'] }];
 const VENDOR_IDS = ['acme', 'birch', 'cobalt', 'delta', 'ember'];
@@ -32,28 +30,12 @@ let campaignId: string;
 beforeAll(async () => {
   workspace = await startWorkspace(env, url, USERS, { boardPageSize: PAGE_SIZE });
   browser = await launchBrowser();
-  campaignId = env.uniqueId('paged');
-  const clientOptions = { taskQueue: env.taskQueue, address: 'test' };
-  await new CampaignClient(env.client, clientOptions).start({
-    campaign: testCampaign(campaignId),
-    vendors: VENDOR_IDS.map((id) => testVendor(id)),
-    policy: patientPolicy({ responseDue: '30 days', reminderCadence: ['14 days'], finalNoticeAfter: '21 days', closeAfter: '14 days' }),
-    approval: { kind: 'all' },
-    publication: { folder: campaignId, notifyVendors: false },
-  });
-  const dossier = new DossierClient(env.client, clientOptions);
-  await until(
-    () => dossier.countMatching({ campaign: campaignId, stage: 'awaiting-response' }),
-    (n) => n === VENDOR_IDS.length,
-    'every letter out',
-  );
+  let dossier: DossierClient;
+  ({ campaignId, dossier } = await campaignWithLettersOut(env, 'paged', VENDOR_IDS));
   // One vendor in another stage, for the stage filter.
   await dossier.withdraw({ campaignId, vendorId: 'cobalt' }, { by: 'Owen Okafor', reason: 'Left the market' });
   await until(() => dossier.countMatching({ campaign: campaignId, stage: 'withdrawn' }), (n) => n === 1, 'cobalt withdrawn in visibility');
-  page = await (await browser.newContext()).newPage();
-  await page.goto(`${url}/campaigns/${campaignId}`);
-  await signIn(page, 'owen');
-  await page.waitForURL(`${url}/campaigns/${campaignId}`);
+  page = await signedInPage(browser, `${url}/campaigns/${campaignId}`, 'owen');
 }, 180_000);
 
 afterAll(async () => {

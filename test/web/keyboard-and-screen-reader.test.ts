@@ -7,11 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { DossierClient } from '../../client/api';
-import { CampaignClient } from '../../client/campaign-api';
 import { useDossier } from '../helpers/harness';
-import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
-import { until } from '../helpers/until';
-import { checkPage, launchBrowser, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
+import { campaignWithLettersOut, checkPage, launchBrowser, signedInPage, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [
   { login: 'owen', name: 'Owen Okafor', email: 'owen@opc.test', roles: ['officer'], locale: 'en' },
@@ -34,21 +31,8 @@ let campaignId: string;
 beforeAll(async () => {
   workspace = await startWorkspace(env, url, USERS, { boardPageSize: 2 });
   browser = await launchBrowser();
-  campaignId = env.uniqueId('keys');
-  const clientOptions = { taskQueue: env.taskQueue, address: 'test' };
-  await new CampaignClient(env.client, clientOptions).start({
-    campaign: testCampaign(campaignId),
-    vendors: VENDOR_IDS.map((id) => testVendor(id)),
-    policy: patientPolicy({ responseDue: '30 days', reminderCadence: ['14 days'], finalNoticeAfter: '21 days', closeAfter: '14 days' }),
-    approval: { kind: 'all' },
-    publication: { folder: campaignId, notifyVendors: false },
-  });
-  const dossier = new DossierClient(env.client, clientOptions);
-  await until(() => dossier.countMatching({ campaign: campaignId, stage: 'awaiting-response' }), (n) => n === VENDOR_IDS.length, 'every letter out');
-  page = await (await browser.newContext()).newPage();
-  await page.goto(`${url}/campaigns/${campaignId}`);
-  await signIn(page, 'owen');
-  await page.waitForURL(`${url}/campaigns/${campaignId}`);
+  ({ campaignId } = await campaignWithLettersOut(env, 'keys', VENDOR_IDS));
+  page = await signedInPage(browser, `${url}/campaigns/${campaignId}`, 'owen');
 }, 180_000);
 
 afterAll(async () => {
