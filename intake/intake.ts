@@ -255,6 +255,8 @@ export class Intake {
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
       if ('ambiguous' in weighed) return await this.hold(stored, read, weighed.ambiguous.campaignId, { code: 'ambiguous-sender', vendors: weighed.ambiguous.vendors });
+      // Recorded, it would count as the vendor's reply and the reminders would wait for an officer's review.
+      if (read.automaticSubject) return await this.hold(stored, read, weighed.candidates[0]?.campaignId ?? candidates[0].campaignId, { code: 'automatic-subject' });
       const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
         let accepted: { result: RecordInboundResult; files: InboundAttachment[] };

@@ -32,6 +32,11 @@ export interface ReadMessage {
   /** In-Reply-To then References, newest first: the messages this one answers. */
   refersTo: string[];
   kind: InboundKind;
+  /**
+   * A person's message whose subject alone says it is an out-of-office answer ("Automatic reply:",
+   * "Réponse automatique :"), written by a responder that sets none of the headers `kind` reads.
+   */
+  automaticSubject?: boolean;
   bounce?: Bounce;
   /**
    * A relay's delivery report in which nothing failed (a delay while it retries, a relay onward):
@@ -100,6 +105,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const delivery = report && !bounce ? report.notice : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const subject = oneLine((parsed.subject ?? '').slice(0, 500));
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
   return {
@@ -108,10 +114,11 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     fromName: from?.name || undefined,
     fromCount: fromCount(parsed),
     recipients: recipientsOf(parsed),
-    subject: oneLine((parsed.subject ?? '').slice(0, 500)),
+    subject,
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
     refersTo: [...new Set([...threadIds(parsed, 'in-reply-to', parsed.inReplyTo), ...threadIds(parsed, 'references', parsed.references).reverse()])],
     kind,
+    ...(kind === 'reply' && AUTOMATIC_SUBJECT.test(subject) ? { automaticSubject: true } : {}),
     bounce,
     ...(delivery ? { delivery } : {}),
     text: excerptOf(text, TEXT_LIMIT),
@@ -184,6 +191,12 @@ function recipientsOf(parsed: ParsedMail): string[] {
   }
   return [...new Set(found.filter((a): a is string => !!a && a.includes('@')).map((a) => a.replace(/^<|>$/g, '').toLowerCase()))];
 }
+
+/**
+ * The prefixes Outlook, Exchange and Gmail put on an out-of-office answer's subject, in English and
+ * French: some responders (Exchange's, forwarded by a gateway) send no header that says what they are.
+ */
+const AUTOMATIC_SUBJECT = /^\s*(?:réponse automatique|automatic reply|auto[- ]?reply|out of (?:the )?office|absence du bureau|absent du bureau)\b/iu;
 
 /** Out-of-office tools that predate RFC 3834 still mark themselves in one of these. */
 function isAutoResponder(parsed: ParsedMail): boolean {

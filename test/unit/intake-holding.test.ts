@@ -556,3 +556,32 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
     expect(inboxOf('teams').sort()).toEqual(['<f2@teams.test>', '<f4@teams.test>']);
   });
 });
+
+describe('an out-of-office answer marked only by its subject', () => {
+  it('is held as looking like an automatic reply, the reminders still running, and an officer who assigns it records it as a reply', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const from = vendor.contacts[0].email;
+    const subjects = ['Réponse automatique : [VC] Lettre ouverte', 'Automatic reply: [VC] Open letter', 'Out of Office: [VC] Open letter', 'Absence du bureau [VC] Lettre ouverte'];
+    for (const [n, subject] of subjects.entries()) {
+      await mailbox.append(await composeReply({ from, to: 'case@test.example', subject, messageId: `<ooo${n}@zoom.test>`, text: 'Je suis absent jusqu’au 24 août.' }));
+    }
+    const settled = await intake.pass();
+    expect(settled.map((s) => (s.outcome === 'held' ? s.why : s.outcome))).toEqual(subjects.map(() => ({ code: 'automatic-subject' })));
+    expect(state.inbox ?? []).toEqual([]);
+    expect(state.stage).toBe('awaiting-response');
+    const held = await intake.held('vc');
+    expect(held).toHaveLength(4);
+    expect(heldReasonText(held[0].why, 'en')).toMatch(/^it looks like an automatic reply/);
+    expect(heldReasonText(held[0].why, 'fr')).toMatch(/^il semble être une réponse automatique/);
+    // A genuine reply whose subject reads so is one assignment away.
+    await expect(intake.assign('vc', '<ooo1@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay')).resolves.toEqual({ messageId: '<ooo1@zoom.test>', effect: 'to-review' });
+    expect(state.stage).toBe('reply-received');
+  });
+
+  it('is recorded as a reply when the subject only mentions an automatic reply further on', async () => {
+    const { state, mailbox, intake } = await setUp();
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] About your automatic reply: our answers', messageId: '<real1@zoom.test>', text: 'Our answers.' }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    expect(state.stage).toBe('reply-received');
+  });
+});
