@@ -14,6 +14,10 @@ export function inboundNoteText(note: InboundNote, language: Language, word: Wor
       return word(language, 'note.message-too-large', { size: size(note.bytes) });
     case 'attachment-too-large':
       return word(language, 'note.attachment-too-large', { name: note.name, size: size(note.bytes), limit: size(note.limitBytes) });
+    case 'own-document':
+      return word(language, 'note.own-document', { name: note.name, step: note.step });
+    case 'own-text':
+      return word(language, 'note.own-text', { step: note.step });
   }
 }
 

@@ -19,6 +19,7 @@ import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type Mai
 import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
+import { sentByDossier, withoutQuoted } from './own-mail';
 import { senderVerdict } from './sender-check';
 import { sentence } from './wording';
 
@@ -338,7 +339,28 @@ export class Intake {
     const files: InboundAttachment[] = [];
     const noteCodes: InboundNote[] = [];
     if (unreadSize !== undefined) noteCodes.push({ code: 'message-too-large', bytes: unreadSize });
+    // A forward of Dossier's own mail: its documents and text are Dossier's, not the vendor's evidence.
+    // Bounded like the recording, and never in its way: a case whose status or copies cannot be read
+    // now (a stuck workflow task, a shredded campaign) records the message as it came.
+    const sent = await this.withinLimit(sentByDossier(this.options.documents, this.options.directory, candidate), 'the engagement did not say what Dossier sent on it').catch(
+      (err: unknown) => {
+        this.log(`intake: ${read.messageId}: what Dossier sent on ${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} could not be read (${(err as Error).message}); recorded as it came`);
+        return { documents: new Map<string, string>(), texts: [] };
+      },
+    );
+    let text = read.text;
+    for (const { step, text: quoted } of sent.texts) {
+      const rest = withoutQuoted(text, quoted);
+      if (rest === undefined) continue;
+      text = rest;
+      noteCodes.push({ code: 'own-text', step });
+    }
     for (const attachment of read.attachments) {
+      const ownStep = sent.documents.get(createHash('sha256').update(attachment.content).digest('hex'));
+      if (ownStep !== undefined) {
+        noteCodes.push({ code: 'own-document', name: attachment.name, step: ownStep });
+        continue;
+      }
       try {
         documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
         files.push(attachment);
@@ -361,7 +383,7 @@ export class Intake {
       kind: read.kind,
       matchedBy: assignedBy ? 'officer' : candidate.matchedBy,
       ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
-      text: plainText(read.text),
+      text: plainText(text),
       documents,
       // The English sentences for readers that know only `notes` (an older workspace or CLI).
       notes: noteCodes.map((note) => inboundNoteText(note, 'en')),

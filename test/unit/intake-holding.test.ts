@@ -585,3 +585,44 @@ describe('an out-of-office answer marked only by its subject', () => {
     expect(state.stage).toBe('reply-received');
   });
 });
+
+describe('a vendor forwarding Dossier’s own letter', () => {
+  it('records neither the letter’s PDF as the vendor’s document nor the letter’s text as the vendor’s words, and says so', async () => {
+    const { state, mailbox, documents, options, dossier } = await setUp();
+    const letterPdf = Buffer.from('%PDF-1.7 the open letter, as Dossier rendered it');
+    const letterText =
+      'Dear privacy office of Vendor zoom,\n\nPlease find attached the open letter of the co-signing authorities on video teleconferencing, ' +
+      'with the principles we expect your service to meet. We ask for your response by 24 August 2020.\n\nThe case officer';
+    const sent = await composeReply({ from: 'case@test.example', to: vendor.contacts[0].email, subject: '[VC] Open letter', messageId: '<letter@test.example>', text: letterText, attachments: [{ filename: 'open-letter.pdf', content: letterPdf }] });
+    await documents.saveSentCopy('vc', engagementWorkflowId('vc', 'zoom'), 'letter', sent);
+    const intake = new Intake({ ...options, directory: { ...options.directory, sentSteps: async () => ['letter'] }, dossier: dossier as never });
+    // The colleague's client quotes and rewraps the letter's lines.
+    const quoted = letterText.replace(/(.{1,60})(\s|$)/g, '$1\n').split('\n').map((l) => `> ${l}`).join('\n');
+    await mailbox.append(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: 'Fwd: [VC] Open letter',
+        messageId: '<fwd1@zoom.test>',
+        text: `Our DPO answers below; our policy is attached.\n\n---------- Forwarded message ---------\n${quoted}\n`,
+        attachments: [
+          { filename: 'open-letter.pdf', content: letterPdf },
+          { filename: 'privacy-policy.pdf', content: Buffer.from('%PDF-1.7 the vendor’s policy') },
+        ],
+      }),
+    );
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [message] = state.inbox!;
+    expect(message.documents.map((d) => d.name)).toEqual(['privacy-policy.pdf']);
+    expect(message.text).not.toMatch(/Please find attached the open letter/);
+    expect(message.text).toMatch(/^Our DPO answers below; our policy is attached\./);
+    expect(message.noteCodes).toEqual([
+      { code: 'own-text', step: 'letter' },
+      { code: 'own-document', name: 'open-letter.pdf', step: 'letter' },
+    ]);
+    expect(messageNotes(message, 'en').map((n) => n.text)).toEqual([
+      'The text of the message Dossier sent on this case (letter), quoted back, is left out of this message’s text; the original message is in the case mailbox.',
+      'open-letter.pdf is a document Dossier sent on this case (letter), quoted back: it was not recorded as one of the vendor’s documents.',
+    ]);
+  });
+});
