@@ -65,5 +65,8 @@ export function withoutQuoted(text: string, quoted: string): string | undefined 
   if (start < 0) return undefined;
   const from = at[start]!;
   const to = at[start + needle.length - 1]! + 1;
-  return `${text.slice(0, from).trimEnd()}\n${text.slice(to).trimStart()}`.trim();
+  // The quote marks of the quoted text's blank lines go with it.
+  const before = text.slice(0, from).replace(/(?:^|\n)[ \t>]*$/, '').replace(/(?:\n[ \t>]*)+$/, '');
+  const after = text.slice(to).replace(/^(?:[ \t>]*(?:\n|$))+/, '');
+  return `${before}\n${after}`.trim();
 }
