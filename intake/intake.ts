@@ -16,7 +16,8 @@ import { errorCode } from '../workflows/errors';
 import { refusalDetails } from '../workflows/refusals';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
-import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMessage } from './read-message';
+import { excerptOf } from '../workflows/text-rules';
+import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
 import { sentByDossier, withoutQuoted } from './own-mail';
@@ -123,6 +124,9 @@ export interface IntakeOptions {
    */
   claimLeaseMs?: number;
 }
+
+/** The document that keeps a message's whole text when it is longer than an engagement records. */
+export const WHOLE_TEXT_FILE = 'message-text.txt';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 /** Bytes of a held copy read whole to list it: a larger one is listed from its header, and read whole when opened. */
@@ -348,14 +352,21 @@ export class Intake {
         return { documents: new Map<string, string>(), texts: [] };
       },
     );
-    let text = read.text;
+    let text = read.wholeText ?? read.text;
     for (const { step, text: quoted } of sent.texts) {
       const rest = withoutQuoted(text, quoted);
       if (rest === undefined) continue;
       text = rest;
       noteCodes.push({ code: 'own-text', step });
     }
-    for (const attachment of read.attachments) {
+    // Cut to what an engagement records, the whole kept as a document of the message: nothing the vendor wrote is lost.
+    const whole = plainText(text);
+    const attachments = [...read.attachments];
+    if (whole.length > TEXT_LIMIT) {
+      attachments.unshift({ name: WHOLE_TEXT_FILE, type: 'text/plain', size: Buffer.byteLength(whole), content: Buffer.from(whole, 'utf8') });
+      noteCodes.push({ code: 'text-cut', chars: whole.length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE });
+    }
+    for (const attachment of attachments) {
       const ownStep = sent.documents.get(createHash('sha256').update(attachment.content).digest('hex'));
       if (ownStep !== undefined) {
         noteCodes.push({ code: 'own-document', name: attachment.name, step: ownStep });
@@ -383,7 +394,7 @@ export class Intake {
       kind: read.kind,
       matchedBy: assignedBy ? 'officer' : candidate.matchedBy,
       ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
-      text: plainText(text),
+      text: excerptOf(whole, TEXT_LIMIT),
       documents,
       // The English sentences for readers that know only `notes` (an older workspace or CLI).
       notes: noteCodes.map((note) => inboundNoteText(note, 'en')),

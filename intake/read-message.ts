@@ -45,6 +45,8 @@ export interface ReadMessage {
   delivery?: DeliveryNotice;
   /** Plain text only (an HTML-only message is converted, scripts and markup dropped), at most TEXT_LIMIT characters. */
   text: string;
+  /** The whole text when `text` had to be cut: the intake keeps it as a document of the message. */
+  wholeText?: string;
   attachments: InboundAttachment[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
@@ -122,6 +124,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     bounce,
     ...(delivery ? { delivery } : {}),
     text: excerptOf(text, TEXT_LIMIT),
+    ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     attachments: parsed.attachments
       .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({

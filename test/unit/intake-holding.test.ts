@@ -626,3 +626,23 @@ describe('a vendor forwarding Dossier’s own letter', () => {
     ]);
   });
 });
+
+describe('a message longer than an engagement records', () => {
+  it('is recorded cut, saying so, with its whole text kept as a document of the message', async () => {
+    const { state, mailbox, intake, documents } = await setUp();
+    const paragraph = 'Nous conservons les enregistrements des réunions pendant trente jours, puis nous les supprimons. ';
+    const whole = `${paragraph.repeat(260)}Fin de notre réponse.`;
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<long1@zoom.test>', text: whole }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [message] = state.inbox!;
+    expect(message.text).toHaveLength(20_000);
+    expect(message.text.endsWith('…')).toBe(true);
+    expect(message.documents.map((d) => [d.name, d.type])).toEqual([['message-text.txt', 'text/plain']]);
+    expect((await documents.read('vc', message.documents[0])).toString('utf8').trim()).toBe(whole);
+    expect(message.noteCodes).toEqual([{ code: 'text-cut', chars: whole.length, limit: 20_000, name: 'message-text.txt' }]);
+    expect(messageNotes(message, 'en').map((n) => n.text)).toEqual([
+      `The text is ${whole.length.toLocaleString('en-CA')} characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole text is kept as the document message-text.txt.`,
+    ]);
+    expect(messageNotes(message, 'fr')[0].text).toMatch(/^Le texte fait 25[\u00a0\u202f]\d{3} caractères, plus que les 20[\u00a0\u202f]000 qu’un dossier enregistre/);
+  });
+});
