@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
+import { withDeclaredCharsets } from './undeclared-charset';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
@@ -82,7 +83,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@${NO_MESSAGE_ID_DOMAIN}>`;
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
+    parsed = await simpleParser(withDeclaredCharsets(raw), { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
   } catch (err) {
     return {
       messageId: headerFromRaw(raw, 'message-id') ?? fallbackId,
