@@ -41,6 +41,11 @@ export interface Directory {
   campaignByReference(reference: string): Promise<{ campaignId: string; vendorIds: string[]; endedVendorIds?: string[] } | undefined>;
   /** The vendor of an engagement, with the addresses its rules accept mail from (absent when it does not say). */
   vendorOf(engagement: { campaignId: string; vendorId: string }): Promise<{ name: string; contacts?: Contact[] }>;
+  /**
+   * The steps of the messages Dossier sent on an engagement (`letter`, `reminder-1`…), whose copies
+   * the document store keeps: a vendor forwarding one sends Dossier's own letter back. Absent: none known.
+   */
+  sentSteps?(engagement: { campaignId: string; vendorId: string }): Promise<string[]>;
 }
 
 export interface CorrelationContext {

@@ -153,6 +153,13 @@ export class TemporalDirectory implements Directory {
     const status = await this.dossier.status(engagement);
     return { name: status.vendorName, contacts: status.contacts };
   }
+
+  async sentSteps(engagement: { campaignId: string; vendorId: string }): Promise<string[]> {
+    const status = await this.dossier.status(engagement);
+    // The timeline's `<kind> sent` entries, detailed by their step (then any note in brackets).
+    const sent = status.timeline.filter((t) => t.by === 'dossier' && t.what.endsWith(' sent') && t.detail);
+    return [...new Set(sent.map((t) => t.detail!.split(' (')[0]!))];
+  }
 }
 
 function tokenMap(engagements: EngagementSummary[]): Map<string, EngagementRef> {

@@ -37,6 +37,11 @@ export type HeldWhy =
   /** Named by its subject alone, from an address that could be any of these vendors' (their names). */
   | { code: 'ambiguous-sender'; vendors: string[] }
   /**
+   * Its subject says it is an automatic reply (an out-of-office message), though no header does: not
+   * recorded as the vendor's reply, which would pause the reminders; an officer assigns a genuine one.
+   */
+  | { code: 'automatic-subject' }
+  /**
    * Every candidate engagement's validator refused it; `detail` is their words, in English (all that
    * copies held before `refusals` have); `refusals` the first LISTED_REFUSALS of `count`, one by one.
    */
@@ -44,7 +49,7 @@ export type HeldWhy =
   /** Held by a version of the intake that wrote only its English sentence: that sentence. */
   | { code: 'as-written'; detail: string };
 
-const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'ambiguous-sender', 'refused', 'as-written'];
+const CODES: HeldWhy['code'][] = ['unreadable', 'oversize', 'no-match', 'unverified-sender', 'ambiguous-sender', 'automatic-subject', 'refused', 'as-written'];
 
 /** The reason in words: the sentence for its code, then its detail as written. */
 export function heldReasonText(why: HeldWhy, language: Language = 'en'): string {

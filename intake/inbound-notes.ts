@@ -2,7 +2,7 @@
 // words: each note from its code and values in the reader's language (strings.yaml, `note.*`), or,
 // for a message recorded before notes had codes, its English sentence as written.
 import type { InboundMessage, InboundNote, Language } from '../workflows/types';
-import { formatSize, sentence } from './wording';
+import { formatCount, formatSize, sentence } from './wording';
 
 type Word = (language: Language, key: string, values: object) => string;
 
@@ -14,6 +14,12 @@ export function inboundNoteText(note: InboundNote, language: Language, word: Wor
       return word(language, 'note.message-too-large', { size: size(note.bytes) });
     case 'attachment-too-large':
       return word(language, 'note.attachment-too-large', { name: note.name, size: size(note.bytes), limit: size(note.limitBytes) });
+    case 'own-document':
+      return word(language, 'note.own-document', { name: note.name, step: note.step });
+    case 'own-text':
+      return word(language, 'note.own-text', { step: note.step });
+    case 'text-cut':
+      return word(language, 'note.text-cut', { chars: formatCount(note.chars, language), limit: formatCount(note.limit, language), name: note.name });
   }
 }
 

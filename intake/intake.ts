@@ -16,9 +16,11 @@ import { errorCode } from '../workflows/errors';
 import { refusalDetails } from '../workflows/refusals';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
-import { NO_MESSAGE_ID_DOMAIN, readMessage, type InboundAttachment, type ReadMessage } from './read-message';
+import { excerptOf } from '../workflows/text-rules';
+import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
+import { sentByDossier, withoutQuoted } from './own-mail';
 import { senderVerdict } from './sender-check';
 import { sentence } from './wording';
 
@@ -122,6 +124,9 @@ export interface IntakeOptions {
    */
   claimLeaseMs?: number;
 }
+
+/** The document that keeps a message's whole text when it is longer than an engagement records. */
+export const WHOLE_TEXT_FILE = 'message-text.txt';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 /** Bytes of a held copy read whole to list it: a larger one is listed from its header, and read whole when opened. */
@@ -255,6 +260,8 @@ export class Intake {
       if (unverified) return await this.hold(stored, read, candidates[0].campaignId, unverified);
       const weighed = await this.withinLimit(bySender(read, candidates, this.options.directory), 'the engagements named by its subject did not say whose contacts they are');
       if ('ambiguous' in weighed) return await this.hold(stored, read, weighed.ambiguous.campaignId, { code: 'ambiguous-sender', vendors: weighed.ambiguous.vendors });
+      // Recorded, it would count as the vendor's reply and the reminders would wait for an officer's review.
+      if (read.automaticSubject) return await this.hold(stored, read, weighed.candidates[0]?.campaignId ?? candidates[0].campaignId, { code: 'automatic-subject' });
       const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
         let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
@@ -336,7 +343,35 @@ export class Intake {
     const files: InboundAttachment[] = [];
     const noteCodes: InboundNote[] = [];
     if (unreadSize !== undefined) noteCodes.push({ code: 'message-too-large', bytes: unreadSize });
-    for (const attachment of read.attachments) {
+    // A forward of Dossier's own mail: its documents and text are Dossier's, not the vendor's evidence.
+    // Bounded like the recording, and never in its way: a case whose status or copies cannot be read
+    // now (a stuck workflow task, a shredded campaign) records the message as it came.
+    const sent = await this.withinLimit(sentByDossier(this.options.documents, this.options.directory, candidate), 'the engagement did not say what Dossier sent on it').catch(
+      (err: unknown) => {
+        this.log(`intake: ${read.messageId}: what Dossier sent on ${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} could not be read (${(err as Error).message}); recorded as it came`);
+        return { documents: new Map<string, string>(), texts: [] };
+      },
+    );
+    let text = read.wholeText ?? read.text;
+    for (const { step, text: quoted } of sent.texts) {
+      const rest = withoutQuoted(text, quoted);
+      if (rest === undefined) continue;
+      text = rest;
+      noteCodes.push({ code: 'own-text', step });
+    }
+    // Cut to what an engagement records, the whole kept as a document of the message: nothing the vendor wrote is lost.
+    const whole = plainText(text);
+    const attachments = [...read.attachments];
+    if (whole.length > TEXT_LIMIT) {
+      attachments.unshift({ name: WHOLE_TEXT_FILE, type: 'text/plain', size: Buffer.byteLength(whole), content: Buffer.from(whole, 'utf8') });
+      noteCodes.push({ code: 'text-cut', chars: whole.length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE });
+    }
+    for (const attachment of attachments) {
+      const ownStep = sent.documents.get(createHash('sha256').update(attachment.content).digest('hex'));
+      if (ownStep !== undefined) {
+        noteCodes.push({ code: 'own-document', name: attachment.name, step: ownStep });
+        continue;
+      }
       try {
         documents.push(await this.options.documents.reference(candidate.campaignId, attachment));
         files.push(attachment);
@@ -359,7 +394,7 @@ export class Intake {
       kind: read.kind,
       matchedBy: assignedBy ? 'officer' : candidate.matchedBy,
       ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
-      text: plainText(read.text),
+      text: excerptOf(whole, TEXT_LIMIT),
       documents,
       // The English sentences for readers that know only `notes` (an older workspace or CLI).
       notes: noteCodes.map((note) => inboundNoteText(note, 'en')),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
+import { withDeclaredCharsets } from './undeclared-charset';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
@@ -32,6 +33,11 @@ export interface ReadMessage {
   /** In-Reply-To then References, newest first: the messages this one answers. */
   refersTo: string[];
   kind: InboundKind;
+  /**
+   * A person's message whose subject alone says it is an out-of-office answer ("Automatic reply:",
+   * "Réponse automatique :"), written by a responder that sets none of the headers `kind` reads.
+   */
+  automaticSubject?: boolean;
   bounce?: Bounce;
   /**
    * A relay's delivery report in which nothing failed (a delay while it retries, a relay onward):
@@ -40,6 +46,8 @@ export interface ReadMessage {
   delivery?: DeliveryNotice;
   /** Plain text only (an HTML-only message is converted, scripts and markup dropped), at most TEXT_LIMIT characters. */
   text: string;
+  /** The whole text when `text` had to be cut: the intake keeps it as a document of the message. */
+  wholeText?: string;
   attachments: InboundAttachment[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
@@ -75,7 +83,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const fallbackId = `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@${NO_MESSAGE_ID_DOMAIN}>`;
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
+    parsed = await simpleParser(withDeclaredCharsets(raw), { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 5_000_000 });
   } catch (err) {
     return {
       messageId: headerFromRaw(raw, 'message-id') ?? fallbackId,
@@ -100,6 +108,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const delivery = report && !bounce ? report.notice : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const subject = oneLine((parsed.subject ?? '').slice(0, 500));
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
   return {
@@ -108,13 +117,15 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     fromName: from?.name || undefined,
     fromCount: fromCount(parsed),
     recipients: recipientsOf(parsed),
-    subject: oneLine((parsed.subject ?? '').slice(0, 500)),
+    subject,
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
     refersTo: [...new Set([...threadIds(parsed, 'in-reply-to', parsed.inReplyTo), ...threadIds(parsed, 'references', parsed.references).reverse()])],
     kind,
+    ...(kind === 'reply' && AUTOMATIC_SUBJECT.test(subject) ? { automaticSubject: true } : {}),
     bounce,
     ...(delivery ? { delivery } : {}),
     text: excerptOf(text, TEXT_LIMIT),
+    ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     attachments: parsed.attachments
       .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
@@ -184,6 +195,12 @@ function recipientsOf(parsed: ParsedMail): string[] {
   }
   return [...new Set(found.filter((a): a is string => !!a && a.includes('@')).map((a) => a.replace(/^<|>$/g, '').toLowerCase()))];
 }
+
+/**
+ * The prefixes Outlook, Exchange and Gmail put on an out-of-office answer's subject, in English and
+ * French: some responders (Exchange's, forwarded by a gateway) send no header that says what they are.
+ */
+const AUTOMATIC_SUBJECT = /^\s*(?:réponse automatique|automatic reply|auto[- ]?reply|out of (?:the )?office|absence du bureau|absent du bureau)\b/iu;
 
 /** Out-of-office tools that predate RFC 3834 still mark themselves in one of these. */
 function isAutoResponder(parsed: ParsedMail): boolean {

@@ -45,3 +45,8 @@ export function formatSize(bytes: number, language: Language, word: (language: L
   if (bytes < 1024 * 1024) return word(language, 'size.kb', { n: number(language, bytes / 1024, 1) });
   return word(language, 'size.mb', { n: number(language, bytes / 1024 / 1024, 1) });
 }
+
+/** A count as a reader writes it in its language ("20,000"; "20 000" in French). */
+export function formatCount(n: number, language: Language): string {
+  return number(language, n, 0);
+}

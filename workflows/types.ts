@@ -373,7 +373,13 @@ export type InboundNote =
   /** Larger than the intake reads: recorded without its text and attachments. */
   | { code: 'message-too-large'; bytes: number }
   /** An attachment over the document store's limit, left out. */
-  | { code: 'attachment-too-large'; name: string; bytes: number; limitBytes: number };
+  | { code: 'attachment-too-large'; name: string; bytes: number; limitBytes: number }
+  /** An attachment whose bytes are a document Dossier sent on the engagement (a forwarded letter): not the vendor's. */
+  | { code: 'own-document'; name: string; step: string }
+  /** The text of a message Dossier sent, quoted back in the message's (a forward): left out of its text. */
+  | { code: 'own-text'; step: string }
+  /** A text longer than an engagement records, cut (ending in "…"); the whole text is the document `name`. */
+  | { code: 'text-cut'; chars: number; limit: number; name: string };
 
 /** A message from the case mailbox, recorded on its engagement. */
 export interface InboundMessage {

@@ -2,6 +2,7 @@
 // APPEND of the bytes a mail client sends), the intake correlates and records it on engagements
 // running on the real dev server, and the officer reviews it. Then bad input, each case asserting
 // the message is neither lost nor recorded on a case it does not belong to.
+import { simpleParser } from 'mailparser';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -130,6 +131,35 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(confirmed.stage).toBe('responded');
     expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
     await e.waitForMail('acknowledgement');
+  });
+
+  it('records a colleague’s forward of the letter without Dossier’s own PDF and text, noting them as Dossier’s', async () => {
+    const e = await openEngagement('zoom');
+    const [letter] = await e.waitForMail('letter');
+    const sent = await simpleParser(letter.raw);
+    const pdf = sent.attachments.find((a) => a.contentType === 'application/pdf')!;
+    const quoted = (sent.text ?? '').split('\n').map((line) => `> ${line}`).join('\n');
+    await sender.append(
+      await vendorReply(e, {
+        from: 'Legal <legal@zoom.test>',
+        subject: `Fwd: [${e.input.campaign.reference}] Open letter`,
+        inReplyTo: undefined,
+        references: undefined,
+        text: `Our DPO answers below.\n\n---------- Forwarded message ---------\n${quoted}\n`,
+        attachments: [
+          { filename: pdf.filename, content: pdf.content, contentType: 'application/pdf' },
+          { filename: 'policy.pdf', content: Buffer.from('%PDF-1.7\n% the vendor’s policy\n'), contentType: 'application/pdf' },
+        ],
+      }),
+    );
+    expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'recorded', workflowId: e.handle.workflowId })]);
+    const [message] = (await e.status()).inbox!;
+    expect(message.documents.map((d) => d.name)).toEqual(['policy.pdf']);
+    expect(message.text.trim()).toBe('Our DPO answers below.\n\n---------- Forwarded message ---------');
+    expect(message.noteCodes).toEqual([
+      { code: 'own-text', step: 'letter' },
+      { code: 'own-document', name: pdf.filename, step: 'letter' },
+    ]);
   });
 
   it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {

@@ -556,3 +556,93 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
     expect(inboxOf('teams').sort()).toEqual(['<f2@teams.test>', '<f4@teams.test>']);
   });
 });
+
+describe('an out-of-office answer marked only by its subject', () => {
+  it('is held as looking like an automatic reply, the reminders still running, and an officer who assigns it records it as a reply', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const from = vendor.contacts[0].email;
+    const subjects = ['Réponse automatique : [VC] Lettre ouverte', 'Automatic reply: [VC] Open letter', 'Out of Office: [VC] Open letter', 'Absence du bureau [VC] Lettre ouverte'];
+    for (const [n, subject] of subjects.entries()) {
+      await mailbox.append(await composeReply({ from, to: 'case@test.example', subject, messageId: `<ooo${n}@zoom.test>`, text: 'Je suis absent jusqu’au 24 août.' }));
+    }
+    const settled = await intake.pass();
+    expect(settled.map((s) => (s.outcome === 'held' ? s.why : s.outcome))).toEqual(subjects.map(() => ({ code: 'automatic-subject' })));
+    expect(state.inbox ?? []).toEqual([]);
+    expect(state.stage).toBe('awaiting-response');
+    const held = await intake.held('vc');
+    expect(held).toHaveLength(4);
+    expect(heldReasonText(held[0].why, 'en')).toMatch(/^it looks like an automatic reply/);
+    expect(heldReasonText(held[0].why, 'fr')).toMatch(/^il semble être une réponse automatique/);
+    // A genuine reply whose subject reads so is one assignment away.
+    await expect(intake.assign('vc', '<ooo1@zoom.test>', { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay')).resolves.toEqual({ messageId: '<ooo1@zoom.test>', effect: 'to-review' });
+    expect(state.stage).toBe('reply-received');
+  });
+
+  it('is recorded as a reply when the subject only mentions an automatic reply further on', async () => {
+    const { state, mailbox, intake } = await setUp();
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] About your automatic reply: our answers', messageId: '<real1@zoom.test>', text: 'Our answers.' }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    expect(state.stage).toBe('reply-received');
+  });
+});
+
+describe('a vendor forwarding Dossier’s own letter', () => {
+  it('records neither the letter’s PDF as the vendor’s document nor the letter’s text as the vendor’s words, and says so', async () => {
+    const { state, mailbox, documents, options, dossier } = await setUp();
+    const letterPdf = Buffer.from('%PDF-1.7 the open letter, as Dossier rendered it');
+    const letterText =
+      'Dear privacy office of Vendor zoom,\n\nPlease find attached the open letter of the co-signing authorities on video teleconferencing, ' +
+      'with the principles we expect your service to meet. We ask for your response by 24 August 2020.\n\nThe case officer';
+    const sent = await composeReply({ from: 'case@test.example', to: vendor.contacts[0].email, subject: '[VC] Open letter', messageId: '<letter@test.example>', text: letterText, attachments: [{ filename: 'open-letter.pdf', content: letterPdf }] });
+    await documents.saveSentCopy('vc', engagementWorkflowId('vc', 'zoom'), 'letter', sent);
+    const intake = new Intake({ ...options, directory: { ...options.directory, sentSteps: async () => ['letter'] }, dossier: dossier as never });
+    // The colleague's client quotes and rewraps the letter's lines.
+    const quoted = letterText.replace(/(.{1,60})(\s|$)/g, '$1\n').split('\n').map((l) => `> ${l}`).join('\n');
+    await mailbox.append(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: 'Fwd: [VC] Open letter',
+        messageId: '<fwd1@zoom.test>',
+        text: `Our DPO answers below; our policy is attached.\n\n---------- Forwarded message ---------\n${quoted}\n`,
+        attachments: [
+          { filename: 'open-letter.pdf', content: letterPdf },
+          { filename: 'privacy-policy.pdf', content: Buffer.from('%PDF-1.7 the vendor’s policy') },
+        ],
+      }),
+    );
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [message] = state.inbox!;
+    expect(message.documents.map((d) => d.name)).toEqual(['privacy-policy.pdf']);
+    expect(message.text).not.toMatch(/Please find attached the open letter/);
+    expect(message.text).toMatch(/^Our DPO answers below; our policy is attached\./);
+    expect(message.noteCodes).toEqual([
+      { code: 'own-text', step: 'letter' },
+      { code: 'own-document', name: 'open-letter.pdf', step: 'letter' },
+    ]);
+    expect(messageNotes(message, 'en').map((n) => n.text)).toEqual([
+      'The text of the message Dossier sent on this case (letter), quoted back, is left out of this message’s text; the original message is in the case mailbox.',
+      'open-letter.pdf is a document Dossier sent on this case (letter), quoted back: it was not recorded as one of the vendor’s documents.',
+    ]);
+  });
+});
+
+describe('a message longer than an engagement records', () => {
+  it('is recorded cut, saying so, with its whole text kept as a document of the message', async () => {
+    const { state, mailbox, intake, documents } = await setUp();
+    const paragraph = 'Nous conservons les enregistrements des réunions pendant trente jours, puis nous les supprimons. ';
+    const whole = `${paragraph.repeat(260)}Fin de notre réponse.`;
+    await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<long1@zoom.test>', text: whole }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [message] = state.inbox!;
+    expect(message.text).toHaveLength(20_000);
+    expect(message.text.endsWith('…')).toBe(true);
+    expect(message.documents.map((d) => [d.name, d.type])).toEqual([['message-text.txt', 'text/plain']]);
+    expect((await documents.read('vc', message.documents[0])).toString('utf8').trim()).toBe(whole);
+    expect(message.noteCodes).toEqual([{ code: 'text-cut', chars: whole.length, limit: 20_000, name: 'message-text.txt' }]);
+    expect(messageNotes(message, 'en').map((n) => n.text)).toEqual([
+      `The text is ${whole.length.toLocaleString('en-CA')} characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole text is kept as the document message-text.txt.`,
+    ]);
+    expect(messageNotes(message, 'fr')[0].text).toMatch(/^Le texte fait 25[\u00a0\u202f]\d{3} caractères, plus que les 20[\u00a0\u202f]000 qu’un dossier enregistre/);
+  });
+});

@@ -165,3 +165,38 @@ describe('reading a message from the case mailbox', () => {
     expect(read.from).toBe('privacy@zoom.test');
   });
 });
+
+describe('reading 8-bit text that declares no charset', () => {
+  // As an old client writes it: Latin-1 / windows-1252 bytes, no `charset=` anywhere.
+  const latin1 = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'latin1');
+  const cp1252 = (text: string) => Buffer.from(text.replace(/’/g, '\x92').replace(/€/g, '\x80').replace(/…/g, '\x85').replace(/—/g, '\x97'), 'latin1');
+
+  it('reads the subject and a single text part as windows-1252, as mail clients do', async () => {
+    const raw = Buffer.concat([
+      cp1252(['From: =?utf-8?q?Soci=C3=A9t=C3=A9?= <privacy@zoom.test>', 'To: case@test.example', 'Subject: Réponse à votre lettre — été', 'Message-ID: <cs1@zoom.test>', 'Content-Type: text/plain', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+      cp1252('Nous l’avons reçue : coût 10 € par élève…\r\n'),
+    ]);
+    const read = await readMessage(raw);
+    expect(read.subject).toBe('Réponse à votre lettre — été');
+    expect(read.text).toBe('Nous l’avons reçue : coût 10 € par élève…');
+    expect(read.fromName).toBe('Société');
+  });
+
+  it('reads a text part of a multipart message, quoted-printable or without any Content-Type, the same way', async () => {
+    const raw = Buffer.concat([
+      latin1(['From: privacy@zoom.test', 'To: case@test.example', 'Subject: Re: lettre', 'Message-ID: <cs2@zoom.test>', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', 'Content-Transfer-Encoding: quoted-printable', '', 'Pi=E8ce jointe : r=E9ponse', '--b1', 'Content-Type: application/pdf; name="r.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjcK', '--b1--', '']),
+    ]);
+    const read = await readMessage(raw);
+    expect(read.text).toBe('Pièce jointe : réponse');
+    expect(read.attachments.map((a) => [a.name, a.content.toString()])).toEqual([['r.pdf', '%PDF-1.7\n']]);
+    const bare = Buffer.concat([latin1(['From: privacy@zoom.test', 'Subject: r', 'Message-ID: <cs3@zoom.test>', '', '']), cp1252('Déjà répondu.\r\n')]);
+    expect((await readMessage(bare)).text).toBe('Déjà répondu.');
+  });
+
+  it('leaves valid UTF-8 and a declared charset as they are', async () => {
+    const utf8 = Buffer.from(['From: privacy@zoom.test', 'Subject: Réponse', 'Message-ID: <cs4@zoom.test>', 'Content-Type: text/plain', '', 'Déjà répondu.', ''].join('\r\n'), 'utf8');
+    expect(await readMessage(utf8)).toMatchObject({ subject: 'Réponse', text: 'Déjà répondu.' });
+    const declared = Buffer.concat([latin1(['From: privacy@zoom.test', 'Subject: r', 'Message-ID: <cs5@zoom.test>', 'Content-Type: text/plain; charset=iso-8859-15', '', '']), Buffer.from([0xa4, 0x0d, 0x0a])]);
+    expect((await readMessage(declared)).text).toBe('€');
+  });
+});
