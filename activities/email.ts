@@ -95,26 +95,16 @@ const HALF_CLOSED_MS = 2_000;
  * relay silent past the socket timeout) by ending its side only, then waits for the relay's, which a
  * relay that hangs never sends: each such send kept a socket, and its file descriptor, for as long as
  * the relay stayed stuck. Once this side has ended, the relay gets HALF_CLOSED_MS to end its own.
+ * The socket is handed over while it still connects: nodemailer's own handlers then meet a refused or
+ * timed-out connection (its greeting timeout covers the connect) and its pool lets the connection go.
+ * An error given to the callback instead fails the message but leaves the connection counted in the
+ * pool, which stalls for good once the relay was down for as many tries as it has connections.
  */
-function connectClosing(
-  { host = 'localhost', port = 587, connectionTimeout = 10_000 }: { host?: string; port?: number; connectionTimeout?: number },
-  callback: (err: Error | null, socket?: { connection: Socket }) => void,
-): void {
+function connectClosing({ host = 'localhost', port = 587 }: { host?: string; port?: number }, callback: (err: Error | null, socket?: { connection: Socket }) => void): void {
   const socket = connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port });
-  const fail = (err: Error) => {
-    clearTimeout(timer);
-    socket.destroy();
-    callback(err);
-  };
-  const timer = setTimeout(() => fail(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })), connectionTimeout);
-  socket.once('error', fail);
-  socket.once('connect', () => {
-    clearTimeout(timer);
-    socket.removeListener('error', fail);
-    socket.setKeepAlive(true);
-    socket.once('finish', () => setTimeout(() => socket.destroy(), HALF_CLOSED_MS).unref());
-    callback(null, { connection: socket });
-  });
+  socket.setKeepAlive(true);
+  socket.once('finish', () => setTimeout(() => socket.destroy(), HALF_CLOSED_MS).unref());
+  callback(null, { connection: socket });
 }
 
 export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy }: EmailDeps) {
