@@ -556,9 +556,9 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(took).toBeLessThan(5_000);
   }, 90_000);
 
-  it('holds a reply sent to the reply address of an ended engagement, never offering it to another vendor of the campaign at the same domain', async () => {
-    // Two products of one company in one campaign: their privacy offices share a domain.
-    const campaignId = env.uniqueId('ended');
+  /** One campaign of two products of one company (their privacy offices share a domain): Teams withdrawn and ended, Skype awaiting its response. */
+  async function teamsEndedBesideSkype(idPrefix: string) {
+    const campaignId = env.uniqueId(idPrefix);
     const campaign = testCampaign(campaignId);
     const ended = { campaignId, vendorId: 'teams' };
     const other = { campaignId, vendorId: 'skype' };
@@ -574,6 +574,12 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     for (const ref of [ended, other]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
     await dossier.withdraw(ended, { by: officer, reason: 'merged into the other product' });
     await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    return { campaignId, campaign, dossier, other };
+  }
+
+  it('holds a reply sent to the reply address of an ended engagement, never offering it to another vendor of the campaign at the same domain', async () => {
+    // Two products of one company in one campaign: their privacy offices share a domain.
+    const { campaignId, campaign, dossier, other } = await teamsEndedBesideSkype('ended');
     // A mail client that dropped the threading headers: the reply token and the subject name the case.
     await sender.append(
       await composeReply({
@@ -591,22 +597,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
 
   it('holds new mail from an ended engagement’s vendor that names only its campaign, never recording it on another vendor at the same domain', async () => {
     // Two products of one company: Teams has ended, Skype's privacy office shares Teams' domain.
-    const campaignId = env.uniqueId('after');
-    const campaign = testCampaign(campaignId);
-    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
-      campaign,
-      vendors: [testVendor('teams'), testVendor('skype', { contacts: [{ name: 'Skype DPO', email: 'dpo@teams.test' }] })],
-      policy: patientPolicy(),
-      approval: { kind: 'all' },
-      publication: { folder: campaignId, notifyVendors: false },
-    });
-    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(campaignId));
-    const ended = { campaignId, vendorId: 'teams' };
-    const other = { campaignId, vendorId: 'skype' };
-    for (const ref of [ended, other]) await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', `${ref.vendorId}’s letter to be sent`);
-    await dossier.withdraw(ended, { by: officer, reason: 'merged into the other product' });
-    await env.client.workflow.getHandle(engagementWorkflowId(campaignId, 'teams')).result();
+    const { campaignId, campaign, dossier, other } = await teamsEndedBesideSkype('after');
     // A new message, not a reply: no threading headers, no reply token, the case reference in its subject.
     const fresh = async (from: string) => {
       await sender.append(
