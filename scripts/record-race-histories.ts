@@ -184,6 +184,34 @@ async function main() {
   const respond = (handle: WorkflowHandle, summary: string) =>
     handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary, attachments: [] }] });
 
+  const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
+  /** A campaign of these vendors (each a `testVendor`), every signatory's approval needed, reminded at this interval. */
+  const campaignInput = (id: string, vendorIds: string[], approvalReminderEvery = '10 minutes') => ({
+    campaign: testCampaign(id),
+    vendors: vendorIds.map((v) => testVendor(v)),
+    policy: patientPolicy({ approvalReminderEvery }),
+    approval: { kind: 'all' as const },
+    publication: { folder: id, notifyVendors: true },
+  });
+  const vendorStatus = (id: string, vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
+  const statementTexts = (en: string, fr = en) => ({ by: OFFICER, conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  /** These vendors left out of a version: their engagements had not ended. */
+  const excluding = (...vendorIds: string[]) =>
+    vendorIds.map((vendorId) => ({ vendorId, action: 'exclude' as const, reason: { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' } }));
+  const approvalRequested = (id: string, version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
+  /** Waits for this version's approval request to both signatories. */
+  const requestedOfBoth = async (id: string, version: number) => {
+    await sink.waitFor(1, approvalRequested(id, version, 'opc'), 60_000);
+    await sink.waitFor(1, approvalRequested(id, version, 'fdpic'), 60_000);
+  };
+  const approvedByBoth = async (id: string, version: number) => {
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version });
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version });
+  };
+  /** The steps of the campaign's mail so far that start with `prefix`, as the log prints them. */
+  const campaignSteps = (id: string, prefix: string) =>
+    JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith(prefix)));
+
   try {
     if (wanted('letter-keeps-later-stage')) {
       held.letter = gate();
@@ -247,7 +275,6 @@ async function main() {
       await save('engagement-bounce-before-delivery', handle);
     }
     if (wanted('unprintable-draft-waits')) {
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-unprintable';
       await campaigns.start({
         campaign: testCampaign(id),
@@ -257,58 +284,42 @@ async function main() {
         publication: { folder: id, notifyVendors: false },
       });
       await until(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+      // As campaign.test.ts plays it: the letter is out before the version that says so is drafted.
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
       await campaigns.handle(id).executeUpdate(editStatementUpdate, {
         args: [{ by: OFFICER, conclusions: { en: ['Kilo 🦄 explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }],
       });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(() => campaigns.status(id), (s) => s.draftUnprintable !== undefined, 'the version refused by the printer');
       await campaigns.setConclusions(id, { by: OFFICER, conclusions: { en: ['Kilo explained.'], fr: ['Kilo a expliqué.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
       await campaigns.draftStatement(id, OFFICER);
       await until(() => campaigns.status(id), (s) => s.draft?.version === 2, 'the second version');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await approvedByBoth(id, 2);
       await campaigns.result(id);
       await save('campaign-unprintable-draft-waits', campaigns.handle(id));
     }
     if (wanted('no-notice-unless-letter-delivered')) {
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-undelivered';
       sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: [testVendor('gone'), testVendor('kilo')],
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
+      await campaigns.start(campaignInput(id, ['gone', 'kilo']));
       const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
       await until(engagementOf('gone'), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
       await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'gone', reason: 'The vendor has no working address.' });
       await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.editStatement(id, statementTexts('Done.', 'Fait.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(() => campaigns.status(id), (s) => s.phase === 'approving' && s.engagements.every((e) => e.state === 'ended'), 'the draft, every engagement ended');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(id, 1);
       await campaigns.result(id);
       sink.recipientPolicy = () => undefined;
       await save('campaign-no-notice-unless-letter-delivered', campaigns.handle(id));
     }
     if (wanted('no-notice-unless-written-to')) {
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-written-to';
       held.store = gate();
       const slowLetter = gate();
       held.letterOf.set('slow', slowLetter);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: [testVendor('early'), testVendor('slow'), testVendor('kilo')],
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
+      await campaigns.start(campaignInput(id, ['early', 'slow', 'kilo']));
       await until(() => campaigns.status(id), (s) => s.engagements.length === 3, 'the vendors listed');
       // Withdrawn while the letter is being kept: its engagement never starts.
       await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'early', reason: 'Out of scope after all.' });
@@ -317,12 +328,10 @@ async function main() {
       const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
       await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
       await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
-      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await campaigns.editStatement(id, statementTexts('Done.', 'Fait.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('slow', 'kilo'));
       await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(id, 1);
       const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
       console.log('not mailed:', JSON.stringify(published.statementNotMailed));
       slowLetter.open();
@@ -334,19 +343,12 @@ async function main() {
       // The statement marks the vendors the letter never reached: early (withdrawn while the letter
       // was being kept, never started), gone (refused for good, then withdrawn) and slow (its letter
       // still going out at publication, found by the ledger look-up); kilo had it.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-says-written-to';
       held.store = gate();
       const slowLetter = gate();
       held.letterOf.set('slow', slowLetter);
       sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: ['early', 'gone', 'slow', 'kilo'].map((v) => testVendor(v)),
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
+      await campaigns.start(campaignInput(id, ['early', 'gone', 'slow', 'kilo']));
       await until(() => campaigns.status(id), (s) => s.engagements.length === 4, 'the vendors listed');
       await campaigns.withdrawVendor(id, { by: OFFICER, vendorId: 'early', reason: 'Out of scope after all.' });
       held.store.open();
@@ -357,12 +359,10 @@ async function main() {
       await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
       await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
       await until(() => campaigns.status(id), (s) => s.engagements.find((e) => e.vendorId === 'gone')?.state === 'ended', 'gone ended');
-      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await campaigns.editStatement(id, statementTexts('Done.', 'Fait.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('slow', 'kilo'));
       await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(id, 1);
       const published = await until(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
       console.log('not mailed:', JSON.stringify(published.statementNotMailed));
       slowLetter.open();
@@ -375,32 +375,22 @@ async function main() {
       // The ledger asked at drafting: slow's letter still going out, version 1 says it did not reach
       // slow. The letter goes out before the signatories approve: asked again at publication, the
       // ledger says otherwise, and version 2 corrects the background and is approved in turn.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-published-as-approved';
       const slowLetter = gate();
       held.letterOf.set('slow', slowLetter);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
+      await campaigns.start(campaignInput(id, ['slow', 'kilo']));
       const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
       await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
       await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
-      await campaigns.editStatement(id, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await campaigns.editStatement(id, statementTexts('Done.', 'Fait.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('slow', 'kilo'));
       await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
       slowLetter.open();
       held.letterOf.delete('slow');
       await until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(id, 1);
       await until(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2');
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await approvedByBoth(id, 2);
       const { published } = await campaigns.result(id);
       console.log('published version', published.version);
       await save('campaign-statement-published-as-approved', campaigns.handle(id));
@@ -411,18 +401,12 @@ async function main() {
       const corrected = 'record-corrected-before-sent';
       const slowAgain = gate();
       held.letterOf.set('slow', slowAgain);
-      await campaigns.start({
-        campaign: testCampaign(corrected),
-        vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: corrected, notifyVendors: true },
-      });
+      await campaigns.start(campaignInput(corrected, ['slow', 'kilo']));
       const engagementIn = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(corrected, vendorId)));
       await until(engagementIn('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
       await until(engagementIn('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
-      await campaigns.editStatement(corrected, { by: OFFICER, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      await campaigns.draftStatement(corrected, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await campaigns.editStatement(corrected, statementTexts('Done.', 'Fait.'));
+      await campaigns.draftStatement(corrected, OFFICER, excluding('slow', 'kilo'));
       await until(() => campaigns.status(corrected), (s) => s.phase === 'approving', 'the draft');
       slowAgain.open();
       held.letterOf.delete('slow');
@@ -430,13 +414,10 @@ async function main() {
       await campaigns.editStatement(corrected, { by: OFFICER, conclusions: { en: ['Done, and reviewed.'], fr: ['Fait, et revu.'] } });
       await campaigns.draftStatement(corrected, OFFICER);
       await until(() => campaigns.status(corrected), (s) => s.draft?.version === 3, 'version 3');
-      const requestOf = (authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v3-${authority}.campaign.${corrected}@`);
-      await sink.waitFor(1, requestOf('opc'), 60_000);
-      await sink.waitFor(1, requestOf('fdpic'), 60_000);
-      await campaigns.approve(corrected, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(corrected, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
+      await requestedOfBoth(corrected, 3);
+      await approvedByBoth(corrected, 3);
       const sent = (await campaigns.result(corrected)).published;
-      console.log('published version', sent.version, 'approval requests:', JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${corrected}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith('approval-request'))));
+      console.log('published version', sent.version, 'approval requests:', campaignSteps(corrected, 'approval-request'));
       await save('campaign-statement-corrected-before-sent', campaigns.handle(corrected));
     }
     if (wanted('statement-sent-back-not-sent-unchecked')) {
@@ -444,10 +425,6 @@ async function main() {
       // ledger is held while it is asked about a version, a signatory sends that version back, and
       // the answer contradicts it: it is not sent (before it went out: the lead's version 2; at
       // publication: the approved version 1), and the lead's next version, marked from the answer, is.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      const requested = (id: string, version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
       /** Holds the ledger; the returned call waits until the workflow has asked it. */
       const holdLedger = () => {
         const asked = held.ledgerCalls;
@@ -462,242 +439,172 @@ async function main() {
       const versionOneSent = async (id: string) => {
         const slowLetter = gate();
         held.letterOf.set('slow', slowLetter);
-        await campaigns.start({
-          campaign: testCampaign(id),
-          vendors: ['slow', 'kilo'].map((v) => testVendor(v)),
-          policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-          approval: { kind: 'all' },
-          publication: { folder: id, notifyVendors: true },
-        });
+        await campaigns.start(campaignInput(id, ['slow', 'kilo']));
         const engagementOf = (vendorId: string) => statusOf(client.workflow.getHandle(engagementWorkflowId(id, vendorId)));
         await until(engagementOf('kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
         await until(engagementOf('slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
-        await campaigns.editStatement(id, texts('Done.'));
-        await campaigns.draftStatement(id, OFFICER, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
-        await sink.waitFor(1, requested(id, 1, 'opc'), 60_000);
+        await campaigns.editStatement(id, statementTexts('Done.'));
+        await campaigns.draftStatement(id, OFFICER, excluding('slow', 'kilo'));
+        await sink.waitFor(1, approvalRequested(id, 1, 'opc'), 60_000);
         return () => {
           slowLetter.open();
           held.letterOf.delete('slow');
           return until(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended');
         };
       };
-      const requestsOf = (id: string) => JSON.stringify(sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]).filter((step) => step?.startsWith('approval-request')));
 
       const beforeSent = 'record-sent-back-before-sent';
       const releaseSlow = await versionOneSent(beforeSent);
       const askedBefore = holdLedger();
       await releaseSlow();
-      await campaigns.editStatement(beforeSent, texts('Done, and reviewed.'));
+      await campaigns.editStatement(beforeSent, statementTexts('Done, and reviewed.'));
       await campaigns.draftStatement(beforeSent, OFFICER);
       await askedBefore();
       await campaigns.requestChanges(beforeSent, { by: 'Daniel Therrien', authorityId: 'opc', version: 2, comment: 'Say what kilo answered.' });
       openLedger();
-      await campaigns.editStatement(beforeSent, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(beforeSent, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(beforeSent, OFFICER);
-      await sink.waitFor(1, requested(beforeSent, 3, 'opc'), 60_000);
-      await sink.waitFor(1, requested(beforeSent, 3, 'fdpic'), 60_000);
-      await campaigns.approve(beforeSent, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(beforeSent, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
-      console.log('published version', (await campaigns.result(beforeSent)).published.version, 'approval requests:', requestsOf(beforeSent));
+      await requestedOfBoth(beforeSent, 3);
+      await approvedByBoth(beforeSent, 3);
+      console.log('published version', (await campaigns.result(beforeSent)).published.version, 'approval requests:', campaignSteps(beforeSent, 'approval-request'));
       await save('campaign-statement-sent-back-before-sent', campaigns.handle(beforeSent));
 
       const atPublication = 'record-sent-back-at-publication';
       const releaseAgain = await versionOneSent(atPublication);
       await releaseAgain();
       const askedAtPublication = holdLedger();
-      await campaigns.approve(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(atPublication, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(atPublication, 1);
       await askedAtPublication();
       await campaigns.requestChanges(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 1, comment: 'Say what kilo answered.' });
       openLedger();
-      await campaigns.editStatement(atPublication, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(atPublication, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(atPublication, OFFICER);
-      await sink.waitFor(1, requested(atPublication, 2, 'opc'), 60_000);
-      await sink.waitFor(1, requested(atPublication, 2, 'fdpic'), 60_000);
-      await campaigns.approve(atPublication, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(atPublication, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
-      console.log('published version', (await campaigns.result(atPublication)).published.version, 'approval requests:', requestsOf(atPublication));
+      await requestedOfBoth(atPublication, 2);
+      await approvedByBoth(atPublication, 2);
+      console.log('published version', (await campaigns.result(atPublication)).published.version, 'approval requests:', campaignSteps(atPublication, 'approval-request'));
       await save('campaign-statement-sent-back-at-publication', campaigns.handle(atPublication));
     }
     if (wanted('statement-superseded-not-sent')) {
       // Version 2 is being printed when the lead submits version 3: version 2 is not sent, version 3 is.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-superseded-not-sent';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: [testVendor('kilo')],
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
-      await sink.waitFor(1, requested(1, 'opc'), 60_000);
+      await campaigns.start(campaignInput(id, ['kilo']));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
+      await sink.waitFor(1, approvalRequested(id, 1, 'opc'), 60_000);
       held.printing = { version: 2, gate: gate() };
-      await campaigns.editStatement(id, texts('Done, and reviewed.'));
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed.'));
       await campaigns.draftStatement(id, OFFICER);
       await until(async () => held.printed, (printed) => printed.includes(2), 'version 2 being printed');
-      await campaigns.editStatement(id, texts('Done, and reviewed twice.'));
+      await campaigns.editStatement(id, statementTexts('Done, and reviewed twice.'));
       await campaigns.draftStatement(id, OFFICER);
       held.printing.gate.open();
       held.printing = undefined;
-      await sink.waitFor(1, requested(3, 'opc'), 60_000);
-      await sink.waitFor(1, requested(3, 'fdpic'), 60_000);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 3 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 3 });
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await requestedOfBoth(id, 3);
+      await approvedByBoth(id, 3);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
       await save('campaign-statement-superseded-not-sent', campaigns.handle(id));
     }
     if (wanted('statement-sent-back-not-sent')) {
       // Version 1 is being printed when a signatory sends it back: it is not sent; the lead's version 2 is.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-sent-back-not-sent';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: [testVendor('kilo')],
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.start(campaignInput(id, ['kilo']));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
       const printedBefore = held.printed.length;
       held.printing = { version: 1, gate: gate() };
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(async () => held.printed.slice(printedBefore), (printed) => printed.includes(1), 'version 1 being printed');
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       held.printing.gate.open();
       held.printing = undefined;
       await sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<change-request-v1-fdpic.campaign.${id}@`), 60_000);
-      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, OFFICER);
-      await sink.waitFor(1, requested(2, 'opc'), 60_000);
-      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await requestedOfBoth(id, 2);
+      await approvedByBoth(id, 2);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
       await save('campaign-statement-sent-back-not-sent', campaigns.handle(id));
     }
     if (wanted('statement-stale-requests-cancelled')) {
       // Version 1's requests are turned away by the relay and retried; a signatory sends version 1 back
       // and the lead submits version 2: version 1's requests are cancelled, version 2's go out.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-stale-requests-cancelled';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
-      await campaigns.start({
-        campaign: testCampaign(id),
-        vendors: [testVendor('kilo')],
-        policy: patientPolicy({ approvalReminderEvery: '10 minutes' }),
-        approval: { kind: 'all' },
-        publication: { folder: id, notifyVendors: true },
-      });
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.start(campaignInput(id, ['kilo']));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
       held.requestsTurnedAway = id;
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(async () => held.turnedAway, (n) => n >= 2, "version 1's requests turned away");
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
-      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, OFFICER);
       held.requestsTurnedAway = undefined;
-      await sink.waitFor(1, requested(2, 'opc'), 60_000);
-      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await requestedOfBoth(id, 2);
+      await approvedByBoth(id, 2);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
       await save('campaign-statement-stale-requests-cancelled', campaigns.handle(id));
     }
     if (wanted('statement-request-failed-once-cancelled')) {
       // Version 1's request to the lead is with the relay when a signatory sends version 1 back; the
       // relay then turns it away for now: it counts as cancelled, and the lead's version 2 goes out.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-request-failed-once-cancelled';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
-      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '10 minutes' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      const input = campaignInput(id, ['kilo']);
       await campaigns.start(input);
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
       const lead = input.campaign.authorities.find((a) => a.lead)!.contact.email;
       held.requestHeldFor = { email: lead, gate: gate(), asked: 0 };
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(async () => held.requestHeldFor!.asked, (n) => n === 1, "version 1's request to the lead with the relay");
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
       held.requestHeldFor.gate.open();
       await sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<change-request-v1-fdpic.campaign.${id}@`), 60_000);
       held.requestHeldFor = undefined;
-      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, OFFICER);
-      await sink.waitFor(1, requested(2, 'opc'), 60_000);
-      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-request'))));
+      await requestedOfBoth(id, 2);
+      await approvedByBoth(id, 2);
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
       await save('campaign-statement-request-failed-once-cancelled', campaigns.handle(id));
     }
     if (wanted('statement-stale-reminders-cancelled')) {
       // Version 1's reminders fall due while the relay turns them away; a signatory sends version 1
       // back and the lead submits version 2: the reminders are cancelled, version 2 goes out at once.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-stale-reminders-cancelled';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const requested = (version: number, authority: string) => (m: { messageId?: string }) => (m.messageId ?? '').startsWith(`<approval-request-v${version}-${authority}.campaign.${id}@`);
-      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '3s' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      const input = campaignInput(id, ['kilo'], '3s');
       await campaigns.start(input);
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
       held.remindersTurnedAway = id;
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(async () => held.remindersRefused, (n) => n >= 3, "version 1's reminders turned away");
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say what kilo answered.' });
-      await campaigns.editStatement(id, texts('Done, with what kilo answered.'));
+      await campaigns.editStatement(id, statementTexts('Done, with what kilo answered.'));
       await campaigns.draftStatement(id, OFFICER);
-      await sink.waitFor(1, requested(2, 'opc'), 60_000);
-      await sink.waitFor(1, requested(2, 'fdpic'), 60_000);
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 2 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      await requestedOfBoth(id, 2);
+      await approvedByBoth(id, 2);
       const published = (await campaigns.result(id)).published.version;
       held.remindersTurnedAway = undefined;
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', published, 'turned away', held.remindersRefused, 'approval mail:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-'))));
+      console.log('published version', published, 'turned away', held.remindersRefused, 'approval mail:', campaignSteps(id, 'approval-'));
       await save('campaign-statement-stale-reminders-cancelled', campaigns.handle(id));
     }
     if (wanted('statement-reminders-cancelled-once-approved')) {
       // Version 1's reminders fall due while the relay turns them away; both signatories approve it:
       // the reminders are cancelled and the statement is published at once.
-      const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
       const id = 'record-reminders-cancelled-once-approved';
-      const texts = (conclusion: string) => ({ by: OFFICER, conclusions: { en: [conclusion], fr: [conclusion] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-      const input = { campaign: testCampaign(id), vendors: [testVendor('kilo')], policy: patientPolicy({ approvalReminderEvery: '3s' }), approval: { kind: 'all' as const }, publication: { folder: id, notifyVendors: true } };
+      const input = campaignInput(id, ['kilo'], '3s');
       await campaigns.start(input);
-      await until(statusOf(client.workflow.getHandle(engagementWorkflowId(id, 'kilo'))), (s) => s.stage === 'awaiting-response', 'the letter delivered');
-      await campaigns.editStatement(id, texts('Done.'));
-      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
       const refusedBefore = held.remindersRefused;
       held.remindersTurnedAway = id;
-      await campaigns.draftStatement(id, OFFICER, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
       await until(async () => held.remindersRefused - refusedBefore, (n) => n >= 3, "version 1's reminders turned away");
-      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
-      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      await approvedByBoth(id, 1);
       const published = (await campaigns.result(id)).published.version;
       held.remindersTurnedAway = undefined;
-      const steps = sink.messages.filter((m) => (m.messageId ?? '').includes(`.campaign.${id}@`)).map((m) => /^<([^@]+?)\.campaign\./.exec(m.messageId ?? '')?.[1]);
-      console.log('published version', published, 'turned away', held.remindersRefused - refusedBefore, 'approval mail:', JSON.stringify(steps.filter((step) => step?.startsWith('approval-'))));
+      console.log('published version', published, 'turned away', held.remindersRefused - refusedBefore, 'approval mail:', campaignSteps(id, 'approval-'));
       await save('campaign-statement-reminders-cancelled-once-approved', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
