@@ -132,6 +132,20 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     for (const text of [en.text, fr.text]) expect(text).not.toContain('Legal department,');
   });
 
+  it('keeps a signatory’s line breaks and a section’s paragraphs in the HTML part, where a mail client would run them together', async () => {
+    const comment = 'Précisez « les cinq principes » : sécurité, etc.\nDeuxième ligne.\n\nTroisième point <b>.';
+    const changes = [{ section: 'conclusions' as const, before: { en: 'First.\n\nSecond.', fr: 'Premier.\n\nSecond.' }, after: { en: 'First.\n\nThird.', fr: 'Premier.\n\nTroisième.' } }];
+    for (const language of ['en', 'fr'] as const) {
+      const request = await compose(toAuthority('approval-request', language, { version: 2, sinceVersion: 1, changes, changeRequests: [{ authorityId: 'fdpic', by: 'Zofia Wiśniewska', comment }] }));
+      expect(request.html).toContain('sécurité, etc.<br>Deuxième ligne.<br><br>Troisième point &lt;b&gt;.');
+      expect(request.html).toContain(language === 'en' ? '<del>First.<br><br>Second.</del>' : '<del>Premier.<br><br>Second.</del>');
+      // The text part keeps them as typed.
+      expect(request.text).toContain('sécurité, etc.\nDeuxième ligne.\n\nTroisième point <b>.');
+      const sentBack = await compose(toAuthority('change-request', language, { version: 1, note: comment, from: opc.name }));
+      expect(sentBack.html).toContain('sécurité, etc.<br>Deuxième ligne.<br><br>Troisième point &lt;b&gt;.</blockquote>');
+    }
+  });
+
   it('explains a letter sent on another day than the one printed on it, and says nothing when they agree', async () => {
     const late = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-09-03T10:00:00Z' }));
     expect(late.text).toContain('dated 21\u00a0July\u00a02020');
