@@ -1228,6 +1228,25 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  it('sends no reminder the relay turned away to a signatory who approves meanwhile, and goes on reminding the others', { timeout: 240_000 }, async () => {
+    // A round of reminders the relay turns away for now is retried, up to five minutes apart. fdpic
+    // approves meanwhile; opc does not. Once the relay takes mail again, fdpic must not be told the
+    // draft still awaits its approval; opc is reminded, this round and the next.
+    const { relay, id, campaigns, releaseLetter } = await versionOneRemindersTurnedAway('reminder-after-approval');
+    try {
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      relay.down = false;
+      // The next round begins only once this one has ended, fdpic's reminder with it.
+      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-reminder-v1-2-opc', 60_000);
+      const reminded = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
+      expect(reminded).toContain('approval-reminder-v1-1-opc');
+      expect(reminded.filter((step) => step.endsWith('-fdpic'))).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
   it('records an address the mail server refused among a message\'s recipients, as the engagement does, and still publishes', { timeout: 180_000 }, async () => {
     const { campaigns } = clients();
     const id = env.uniqueId('refused');
