@@ -566,7 +566,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         const reminders = () =>
           Promise.all(
             kase.waitingFor().map((a) => {
-              const details = { reminderNumber: n, attachmentPaths: [drafts[languageOf(a)]] };
+              // The version is data in the activity's input, not a command: histories from before replay unchanged.
+              const details = { reminderNumber: n, version: current.version, attachmentPaths: [drafts[languageOf(a)]] };
               const step = `approval-reminder-v${current.version}-${n}-${a.id}`;
               return unlessApprovedBy(a.id, () => send('approval-reminder', step, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled));
             }),
