@@ -1465,6 +1465,19 @@ describe('a co-signatory’s answer once another authority has sent the version 
     expect(requests).toEqual([expect.objectContaining({ authorityId: 'opc', version: 1, comment: 'The dates are wrong too' })]);
   });
 
+  it('says the version is back with the lead, and that nothing is published before the lead’s next version', async () => {
+    phase = 'revising';
+    for (const [language, said] of [
+      ['en', 'Version 1 is back with the lead authority: nothing is published before the lead submits the next version'],
+      ['fr', 'La version 1 est revenue à l’autorité responsable\u00a0: rien n’est publié avant que l’autorité responsable ne soumette la version suivante'],
+    ] as const) {
+      const session = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language })}`;
+      const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
+      expect(text).toContain(said);
+      expect(text).not.toContain(language === 'en' ? 'published as soon as' : 'publiée dès');
+    }
+  });
+
   it('shows the workflow’s refusal and gives back the typed comment when the statement was signed meanwhile', async () => {
     phase = 'publishing';
     const response = await requestChanges('A comment typed at length');
