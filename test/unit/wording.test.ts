@@ -171,6 +171,18 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     }
   });
 
+  it('links the lead from a signatory’s change request to the statement page where it edits and submits the next version', async () => {
+    const statementPage = `https://dossier.example/campaigns/${input.campaign.id}/statement`;
+    for (const [language, said] of [
+      ['en', `Edit the text and submit the next version in the workspace: ${statementPage}`],
+      ['fr', `Modifiez le texte et soumettez la version suivante dans l’espace de travail\u00a0: ${statementPage}`],
+    ] as const) {
+      const composed = await composeMessage(toAuthority('change-request', language, { version: 1, note: 'Nuancer.', from: opc.name }), { workspaceUrl: 'https://dossier.example' });
+      expect(String(composed.text)).toContain(said);
+      expect(String(composed.html)).toContain(`<a href="${statementPage}">`);
+    }
+  });
+
   it('explains a letter sent on another day than the one printed on it, and says nothing when they agree', async () => {
     const late = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-09-03T10:00:00Z' }));
     expect(late.text).toContain('dated 21\u00a0July\u00a02020');
