@@ -288,9 +288,12 @@ function lastWholeDayBefore(closesAt: string, timeZone: string): string {
   return endOfLocalDay(day, timeZone) === isoInstant(closesAt) ? day : calendarDayAfter(day, -1);
 }
 
-/** Where a signatory reads and answers the draft: the workspace's statement page (sign-in first). */
+/**
+ * Where a signatory reads and answers the draft, and where the lead edits it after a change request:
+ * the workspace's statement page (sign-in first).
+ */
 function statementUrlOf(message: OutgoingMessage, workspaceUrl: string | undefined): string | undefined {
-  if (!workspaceUrl || !['approval-request', 'approval-reminder'].includes(message.kind)) return undefined;
+  if (!workspaceUrl || !['approval-request', 'approval-reminder', 'change-request'].includes(message.kind)) return undefined;
   return `${workspaceUrl}/campaigns/${encodeURIComponent(message.campaign.id)}/statement`;
 }
 

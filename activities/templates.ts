@@ -49,6 +49,9 @@ const engine = Handlebars.create();
 // set in bold); the rule lives in workflows/french.ts, which the workspace's pages follow too.
 engine.registerHelper('elide', (word: unknown, name: unknown) => elide(String(word), String(name ?? '')));
 engine.registerHelper('elision', (word: unknown, name: unknown) => elision(String(word), String(name ?? '')));
+// `{{lines comment}}` in an HTML part: a person's text escaped, its line breaks kept as <br> (HTML runs
+// a bare line break into a space, so a comment's lines and a section's paragraphs ran together).
+engine.registerHelper('lines', (text: unknown) => new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/\r?\n/g, '<br>')));
 
 /** A template file or one of its texts is missing or malformed; the message names the file to fix. */
 export class TemplateError extends DossierError<'TemplateError'> {

@@ -754,6 +754,24 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   const authorityOf = (authority: Authority | undefined, id: string, language: Language) => (authority ? authorityReading(authority, language, views) : id);
 
+  /**
+   * A refusal of a co-signatory's answer names the authority by its id and the signatory as recorded
+   * ("fdpic has already approved"): the page names them as its table of approvals does.
+   */
+  const answerRefusalNamed = (form: SubmittedForm | undefined, authorities: readonly Authority[], language: Language): SubmittedForm | undefined => {
+    if (!form) return form;
+    const named = (e: FieldErrors[string]): FieldErrors[string] => {
+      const refusal = e.refusal ?? (e.message !== undefined ? wordedRefusal(e.message) : undefined);
+      if (!refusal || !['already-approved', 'approval-stands', 'signed-elsewhere'].includes(refusal.refusal)) return e;
+      const values = { ...(refusal.values as Record<string, string>) };
+      const authority = authorities.find((a) => a.id === values.authority);
+      if (authority) values.authority = authorityOf(authority, authority.id, language);
+      if (values.by !== undefined) values.by = actorWords(values.by, language, views);
+      return { ...e, refusal: { ...refusal, values } as RefusalDetails };
+    };
+    return { ...form, errors: Object.fromEntries(Object.entries(form.errors).map(([field, e]) => [field, named(e)])) };
+  };
+
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
     const { user, status, draft } = await readStatement(c, campaignId);
     const language = c.get('language');
@@ -809,7 +827,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
-      ...formView(form, language, draft ? campaignTimeZone(draft.campaign) : undefined),
+      ...formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined),
       done: takeNotice(c),
     });
   };

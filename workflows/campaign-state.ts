@@ -432,7 +432,10 @@ export class CampaignCase {
     // The template words them, in each recipient's language.
     const sentBack = this.changeRequests.filter((c) => c.version === version - 1);
     if (!sentBack.length) return {};
-    const changeRequests = sentBack.slice(0, NOTE_REQUESTS).map((c) => ({ authorityId: c.authorityId, by: c.by, comment: excerptOf(c.comment, CHANGES_IN_MAIL.excerpt) }));
+    const changeRequests = sentBack.slice(0, NOTE_REQUESTS).map((c) => {
+      const comment = excerptOf(c.comment, CHANGES_IN_MAIL.excerpt);
+      return { authorityId: c.authorityId, by: c.by, comment, ...(comment !== c.comment ? { cut: true } : {}) };
+    });
     return { changeRequests, ...(sentBack.length > NOTE_REQUESTS ? { moreChangeRequests: sentBack.length - NOTE_REQUESTS } : {}) };
   }
 

@@ -168,6 +168,12 @@ const STALE_REMINDERS_CANCELLED = 'statement-stale-reminders-cancelled';
  * only when a round is still waiting at the approval.
  */
 const APPROVED_REMINDERS_CANCELLED = 'statement-reminders-cancelled-once-approved';
+/**
+ * And one signatory's reminder once that signatory approves: with the relay turning the round away,
+ * it went out when the relay took mail again, telling a signatory who had approved that the draft
+ * still awaited its approval. Asked only when a reminder still waits at that signatory's approval.
+ */
+const SIGNATORY_REMINDER_CANCELLED = 'statement-reminder-cancelled-once-signatory-approved';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -432,6 +438,27 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
   }
 
+  /**
+   * One signatory's reminder, cancelled while it waits for the relay once that signatory's approval
+   * counts for the version. The watcher cannot be cancelled with the round (an unhandled cancellation
+   * would fail the workflow task); it ends with the reminder.
+   */
+  async function unlessApprovedBy(authorityId: string, work: () => Promise<unknown>): Promise<void> {
+    let done = false;
+    const scope = new CancellationScope();
+    void CancellationScope.nonCancellable(async () => {
+      await condition(() => done || !kase.waitingFor().some((a) => a.id === authorityId));
+      if (!done && patched(SIGNATORY_REMINDER_CANCELLED)) scope.cancel();
+    });
+    try {
+      await scope.run(work);
+    } catch (err) {
+      if (!(scope.consideredCancelled && requestCancelled(err))) throw err;
+    } finally {
+      done = true;
+    }
+  }
+
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
   if (patched(ENGAGEMENTS_IN_BATCHES)) {
     const batches: { vendors: Vendor[]; open: () => void }[] = [];
@@ -539,8 +566,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         const reminders = () =>
           Promise.all(
             kase.waitingFor().map((a) => {
-              const details = { reminderNumber: n, attachmentPaths: [drafts[languageOf(a)]] };
-              return send('approval-reminder', `approval-reminder-v${current.version}-${n}-${a.id}`, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled);
+              // The version is data in the activity's input, not a command: histories from before replay unchanged.
+              const details = { reminderNumber: n, version: current.version, attachmentPaths: [drafts[languageOf(a)]] };
+              const step = `approval-reminder-v${current.version}-${n}-${a.id}`;
+              return unlessApprovedBy(a.id, () => send('approval-reminder', step, [a.contact], languageOf(a), details, undefined, emailSentUnlessCancelled));
             }),
           );
         // Cancelled as the requests are, and once approved; each gate asked only when a round still waits then.

@@ -471,6 +471,8 @@ export interface ChangeRequestNote {
   authorityId: string;
   by: string;
   comment: string;
+  /** The comment is cut (its start only): the email says the whole is in the workspace. */
+  cut?: boolean;
 }
 
 /**

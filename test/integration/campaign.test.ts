@@ -536,6 +536,29 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect((await finished).published.version).toBe(1);
   });
 
+  it('names in each approval reminder the version that awaits the signatory, in its language', { timeout: 120_000 }, async () => {
+    // A signatory whose approval of version 1 does not count for version 2 is reminded of version 2:
+    // a reminder of "the draft" alone reads as one about the version it has approved.
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('reminder-version');
+    const base = testCampaign(id);
+    const campaign = { ...base, authorities: base.authorities.map((a) => (a.id === 'fdpic' ? { ...a, language: 'fr' as const } : a)) };
+    await campaigns.start(campaignInput(id, ['kilo'], { campaign, policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '2s' }) }));
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'kilo' }), (s) => s.stage === 'awaiting-response', 'kilo awaiting a response');
+    await campaigns.editStatement(id, statementTexts('Done.'));
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    const reminder = async (authority: string) => (await env.parsed(await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === `approval-reminder-v1-1-${authority}`, 60_000)))[0]!;
+    const [english, french] = [await reminder('opc'), await reminder('fdpic')];
+    expect(english.text).toContain('Version 1 of the draft joint statement');
+    expect(english.html).toContain('Version 1 of the draft joint statement');
+    expect(french.text).toContain('La version 1 du projet de déclaration commune');
+    expect(french.html).toContain('La version 1 du projet de déclaration commune');
+    const finished = campaigns.result(id);
+    await approvedByBoth(campaigns, id, 1);
+    expect((await finished).published.version).toBe(1);
+  });
+
   it('holds a version the worker cannot print for the lead to replace, instead of failing the campaign', { timeout: 180_000 }, async () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('unprintable');
@@ -1222,6 +1245,25 @@ describe('campaign: engagements, approval and the published statement', () => {
       ]);
       expect(published, 'published while the relay still turns the reminders away').toBe(1);
       expect(await remindersOfVersionOneOnceRelayBack()).toEqual([]);
+    } finally {
+      releaseLetter();
+      relay.down = false;
+    }
+  });
+
+  it('sends no reminder the relay turned away to a signatory who approves meanwhile, and goes on reminding the others', { timeout: 240_000 }, async () => {
+    // A round of reminders the relay turns away for now is retried, up to five minutes apart. fdpic
+    // approves meanwhile; opc does not. Once the relay takes mail again, fdpic must not be told the
+    // draft still awaits its approval; opc is reminded, this round and the next.
+    const { relay, id, campaigns, releaseLetter } = await versionOneRemindersTurnedAway('reminder-after-approval');
+    try {
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      relay.down = false;
+      // The next round begins only once this one has ended, fdpic's reminder with it.
+      await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-reminder-v1-2-opc', 60_000);
+      const reminded = env.sink.messages.filter((m) => ofCampaign(id)(m) && stepOf(m).startsWith('approval-reminder-v1-')).map(stepOf);
+      expect(reminded).toContain('approval-reminder-v1-1-opc');
+      expect(reminded.filter((step) => step.endsWith('-fdpic'))).toEqual([]);
     } finally {
       releaseLetter();
       relay.down = false;

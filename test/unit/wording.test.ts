@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
 import { loadCampaignFile } from '../../client/campaign-file';
 import type { Language, MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
+import { CampaignCase } from '../../workflows/campaign-state';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
 const input = loadCampaignFile(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'));
 const zoom = input.vendors.find((v) => v.id === 'zoom')!;
@@ -130,6 +132,55 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     expect(en.text).toMatch(/^Dear Νικόλαος Αντωνίου,$/m);
     expect(fr.text).toMatch(/^Bonjour Νικόλαος Αντωνίου,$/m);
     for (const text of [en.text, fr.text]) expect(text).not.toContain('Legal department,');
+  });
+
+  it('keeps a signatory’s line breaks and a section’s paragraphs in the HTML part, where a mail client would run them together', async () => {
+    const comment = 'Précisez « les cinq principes » : sécurité, etc.\nDeuxième ligne.\n\nTroisième point <b>.';
+    const changes = [{ section: 'conclusions' as const, before: { en: 'First.\n\nSecond.', fr: 'Premier.\n\nSecond.' }, after: { en: 'First.\n\nThird.', fr: 'Premier.\n\nTroisième.' } }];
+    for (const language of ['en', 'fr'] as const) {
+      const request = await compose(toAuthority('approval-request', language, { version: 2, sinceVersion: 1, changes, changeRequests: [{ authorityId: 'fdpic', by: 'Zofia Wiśniewska', comment }] }));
+      expect(request.html).toContain('sécurité, etc.<br>Deuxième ligne.<br><br>Troisième point &lt;b&gt;.');
+      expect(request.html).toContain(language === 'en' ? '<del>First.<br><br>Second.</del>' : '<del>Premier.<br><br>Second.</del>');
+      // The text part keeps them as typed.
+      expect(request.text).toContain('sécurité, etc.\nDeuxième ligne.\n\nTroisième point <b>.');
+      const sentBack = await compose(toAuthority('change-request', language, { version: 1, note: comment, from: opc.name }));
+      expect(sentBack.html).toContain('sécurité, etc.<br>Deuxième ligne.<br><br>Troisième point &lt;b&gt;.</blockquote>');
+    }
+  });
+
+  it('says where to read the whole of a signatory’s comment the approval request cuts', async () => {
+    // The workflow's own state: fdpic sends version 1 back with a long comment; the lead submits version 2.
+    const campaign = testCampaign('vc');
+    const kase = new CampaignCase({ campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.startApproval('2026-11-25T10:00:00.000Z');
+    const long = `Section 2: ${'the encryption claims need a source. '.repeat(20)}Last point: name the auditor.`;
+    kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'Short and whole.' }, '2026-11-25T11:00:00.000Z');
+    kase.requestChanges({ authorityId: 'opc', by: 'Léa (lea, signed in)', version: 1, comment: long }, '2026-11-25T11:30:00.000Z');
+    kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
+    for (const [language, said] of [
+      ['en', '(cut here: the whole comment is in the workspace)'],
+      ['fr', '(coupé ici\u00a0: le commentaire entier est dans l’espace de travail)'],
+    ] as const) {
+      const message: OutgoingMessage = { threadId: 'campaign:vc', step: 'approval-request-v2-fdpic', kind: 'approval-request', language, to: [campaign.authorities[1]!.contact], campaign, details: { version: 2, ...kase.changesRequestedBefore(2) } };
+      const { text, html } = await compose(message);
+      expect(text.split(said)).toHaveLength(2);
+      expect(html.split(said)).toHaveLength(2);
+      expect(text).not.toContain('Last point');
+    }
+  });
+
+  it('links the lead from a signatory’s change request to the statement page where it edits and submits the next version', async () => {
+    const statementPage = `https://dossier.example/campaigns/${input.campaign.id}/statement`;
+    for (const [language, said] of [
+      ['en', `Edit the text and submit the next version in the workspace: ${statementPage}`],
+      ['fr', `Modifiez le texte et soumettez la version suivante dans l’espace de travail\u00a0: ${statementPage}`],
+    ] as const) {
+      const composed = await composeMessage(toAuthority('change-request', language, { version: 1, note: 'Nuancer.', from: opc.name }), { workspaceUrl: 'https://dossier.example' });
+      expect(String(composed.text)).toContain(said);
+      expect(String(composed.html)).toContain(`<a href="${statementPage}">`);
+    }
   });
 
   it('explains a letter sent on another day than the one printed on it, and says nothing when they agree', async () => {

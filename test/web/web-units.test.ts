@@ -1465,6 +1465,19 @@ describe('a co-signatory’s answer once another authority has sent the version 
     expect(requests).toEqual([expect.objectContaining({ authorityId: 'opc', version: 1, comment: 'The dates are wrong too' })]);
   });
 
+  it('says the version is back with the lead, and that nothing is published before the lead’s next version', async () => {
+    phase = 'revising';
+    for (const [language, said] of [
+      ['en', 'Version 1 is back with the lead authority: nothing is published before the lead submits the next version'],
+      ['fr', 'La version 1 est revenue à l’autorité responsable\u00a0: rien n’est publié avant que l’autorité responsable ne soumette la version suivante'],
+    ] as const) {
+      const session = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language })}`;
+      const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
+      expect(text).toContain(said);
+      expect(text).not.toContain(language === 'en' ? 'published as soon as' : 'publiée dès');
+    }
+  });
+
   it('shows the workflow’s refusal and gives back the typed comment when the statement was signed meanwhile', async () => {
     phase = 'publishing';
     const response = await requestChanges('A comment typed at length');
@@ -1587,6 +1600,68 @@ describe('an approval of an earlier version that still counts, in the approvals 
     const english = await answers('en');
     expect(english.fdpic).toContain('approved by Zofia');
     expect(english.fdpic).not.toContain('version');
+  });
+});
+
+describe('the statement page of a co-signatory whose authority has approved the current version', () => {
+  // The workflow's own state: FDPIC approves version 1; OPC has not answered.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const zofia = 'Zofia Wiśniewska (zofia, signed in)';
+  kase.approve({ authorityId: 'fdpic', by: zofia, version: 1 }, '2026-11-25T11:00:00.000Z');
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementChanges: async () => undefined,
+        // A page read before the approval, in another tab: the campaign refuses a second one.
+        approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => refusedByWorkflow(() => kase.checkApproval(input)),
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookieOf = (subject: string, name: string, authorityId: string, language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 'tok', language, user: { subject, name, roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
+  const pageOf = async (cookie: string) => (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+
+  it('says its approval counts and what would ask it again, and offers to request changes but not to approve twice', async () => {
+    for (const [language, said] of [
+      ['en', 'Your authority’s approval counts for version 1. Nothing more is asked of you unless the lead authority submits a version whose text changes'],
+      ['fr', 'L’approbation de votre autorité vaut pour la version 1. Rien d’autre ne vous est demandé, sauf si l’autorité responsable soumet une version dont le texte change'],
+    ] as const) {
+      const html = await pageOf(cookieOf('zofia', 'Zofia Wiśniewska', 'fdpic', language));
+      expect(visibleText(html)).toContain(said);
+      expect(html).not.toContain('id="approve"');
+      expect(html).toContain('id="request-changes"');
+    }
+  });
+
+  it('tells a signatory still to answer what its approval leads to', async () => {
+    const english = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'en')));
+    expect(english).toContain('The statement is published as soon as it has the approvals it needs (1 of 2 so far); each signatory then receives it by email.');
+    const french = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'fr')));
+    expect(french).toContain('La déclaration est publiée dès qu’elle a les approbations requises (1 sur 2 à ce jour)\u00a0; chaque signataire la reçoit alors par courriel.');
+  });
+
+  it('names the authority by its name, not its id, when a second approval from a page read before is refused', async () => {
+    for (const [language, said] of [
+      ['en', 'Version 1 is already approved for the Swiss Federal Data Protection and Information Commissioner.'],
+      ['fr', 'La version 1 est déjà approuvée pour l’autorité «\u202fPréposé fédéral à la protection des données et à la transparence\u202f».'],
+    ] as const) {
+      const response = await app.request('/campaigns/vc/statement/approve', {
+        method: 'POST',
+        headers: { cookie: cookieOf('zofia', 'Zofia Wiśniewska', 'fdpic', language), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok', version: '1' }).toString(),
+      });
+      expect(response.status).toBe(422);
+      const error = visibleText(/<p class="error"[\s\S]*?<\/p>/.exec(await response.text())?.[0] ?? '');
+      expect(error).toBe(said);
+    }
   });
 });
 

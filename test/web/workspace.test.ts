@@ -387,6 +387,10 @@ describe('the joint statement in the workspace', () => {
     await lead.click('#approve button[type=submit]');
     expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
     expect(await textOf(lead.locator('tr[data-authority=opc] td'))).toContain('Léa Tremblay (lea, signed in)');
+    // Approved: the page says what follows, and offers no second approval.
+    expect(await textOf(lead.locator('#approved'))).toMatch(/^Your authority’s approval counts for version 2\./);
+    expect(await lead.locator('#approve').count()).toBe(0);
+    await checkPage(lead, 'statement-approved');
 
     await zofia.reload();
     await zofia.click('#approve button[type=submit]');
