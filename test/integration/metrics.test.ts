@@ -48,6 +48,24 @@ function samples(text: string, name: string, labels: Record<string, string> = {}
     .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
 }
 
+
+/** The mail counters' samples of one message kind on this file's worker, summed per counter. */
+function mailCounts(text: string, taskQueue: string, kind: string) {
+  const of = (name: string, labels: Record<string, string> = {}) => sampleSum(text, name, { taskQueue, kind, ...labels });
+  return {
+    sent: of('dossier_emails_sent_total'),
+    refused: of('dossier_email_recipients_refused_total'),
+    rejectedAttempts: of('dossier_email_failures_total', { reason: 'RecipientRejected' }),
+    deferredAttempts: of('dossier_email_failures_total', { reason: 'RecipientDeferred' }),
+  };
+}
+
+/** What each mail counter of `kind` gained between two scrapes. */
+function mailCountsGained(before: string, after: string, taskQueue: string, kind: string) {
+  const [a, b] = [mailCounts(before, taskQueue, kind), mailCounts(after, taskQueue, kind)];
+  return { sent: b.sent - a.sent, refused: b.refused - a.refused, rejectedAttempts: b.rejectedAttempts - a.rejectedAttempts, deferredAttempts: b.deferredAttempts - a.deferredAttempts };
+}
+
 describe('worker metrics', () => {
   const env = useDossier();
 
@@ -106,5 +124,42 @@ describe('worker metrics', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(listed.filter((name) => !served(text, name)), 'metrics README lists that the endpoint does not serve').toEqual([]);
+  });
+  it('counts a letter whose only recipient is refused for good as one refused recipient and no sent message', { timeout: 120_000 }, async () => {
+    env.sink.recipientPolicy = (address) => (address === 'privacy@refused.test' ? { code: 550, message: 'No such user' } : undefined);
+    try {
+      const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+      const id = env.uniqueId('refused');
+      const before = await scrape();
+      await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('refused'), policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes' }) });
+      // The office is told once the letter's refusal is final; the counters were written before.
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id), 60_000);
+      const gained = mailCountsGained(before, await scrape(), env.taskQueue, 'open-letter');
+      expect(gained).toEqual({ sent: 0, refused: 1, rejectedAttempts: 1, deferredAttempts: 0 });
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
+  });
+
+  it('counts a letter one recipient deferred once as one sent message, one deferred attempt and no refused recipient', { timeout: 120_000 }, async () => {
+    let deferrals = 0;
+    env.sink.recipientPolicy = (address) => (address === 'dpo@slow.test' && deferrals++ === 0 ? { code: 451, message: 'Try again later' } : undefined);
+    try {
+      const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+      const id = env.uniqueId('deferred');
+      const vendor = testVendor('slow', { contacts: [{ name: 'Privacy', email: 'privacy@slow.test' }, { name: 'DPO', email: 'dpo@slow.test' }] });
+      const before = await scrape();
+      const ref = await engagements.startEngagement({ campaign: testCampaign(id), vendor, policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes' }) });
+      // The first attempt reaches privacy@, the retry dpo@: two deliveries of one message.
+      const [first] = await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+      // The send activity counts before it completes, so once the engagement has moved on every count is in.
+      for (let i = 0; i < 120 && (await engagements.status(ref)).stage === 'sending-letter'; i++) await new Promise((r) => setTimeout(r, 250));
+      expect((await engagements.status(ref)).stage).not.toBe('sending-letter');
+      const text = await scrape();
+      expect(env.sink.messages.filter((m) => m.messageId === first!.messageId).flatMap((m) => m.to)).toEqual(['privacy@slow.test', 'dpo@slow.test']);
+      expect(mailCountsGained(before, text, env.taskQueue, 'open-letter')).toEqual({ sent: 1, refused: 0, rejectedAttempts: 0, deferredAttempts: 1 });
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
   });
 });
