@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../paths';
 import { DossierClient } from '../../client/api';
 import { MESSAGE_KINDS } from '../../workflows/types';
+import { dismissInboundUpdate, recordInboundUpdate } from '../../workflows/messages';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { metricsUrl, useDossier } from '../helpers/harness';
 
@@ -161,5 +162,31 @@ describe('worker metrics', () => {
     } finally {
       env.sink.recipientPolicy = () => undefined;
     }
+  });
+  it('does not count the time a reply waited for review as lateness of the reminder it held back', { timeout: 120_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('review');
+    const ref = await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('zoom'), policy: fastPolicy({ responseDue: '2s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id), 60_000);
+    // A reply the officer must review pauses the reminders; it is read only after the first was due.
+    const handle = env.client.workflow.getHandle(ref.workflowId);
+    const messageId = `<question-${id}@zoom.test>`;
+    await handle.executeUpdate(recordInboundUpdate, {
+      args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'subject', text: 'A question first.', documents: [], notes: [] }],
+    });
+    await new Promise((r) => setTimeout(r, 6_000));
+    const lateness = (text: string) => ({ count: sampleSum(text, 'dossier_reminder_lateness_count', { taskQueue: env.taskQueue, kind: 'reminder' }), sum: sampleSum(text, 'dossier_reminder_lateness_sum', { taskQueue: env.taskQueue, kind: 'reminder' }) });
+    const before = lateness(await scrape());
+    await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer', messageId, reason: 'a question, not the response' }] });
+    // The reminder held back goes at once: the worker was not late with it.
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    let after = lateness(await scrape());
+    for (let i = 0; i < 40 && after.count === before.count; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = lateness(await scrape());
+    }
+    expect(after.count - before.count).toBe(1);
+    expect(after.sum - before.sum).toBeLessThan(2_000);
+    await handle.terminate('test over');
   });
 });
