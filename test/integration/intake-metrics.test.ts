@@ -9,6 +9,7 @@ import { messageIdFor } from '../../activities/threading';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { defaultMetricsAddress } from '../../worker/telemetry';
+import { exampleAlertRules, metricsTheRulesRead, servesSample } from '../helpers/alert-rules';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 
@@ -78,6 +79,19 @@ describe('intake metrics', () => {
       throw new Error(`${err.message}; the intake wrote:\n${output}\nand served:\n${last}`);
     });
     expect(sample(waiting, 'dossier_intake_oldest_waiting')).toBeLessThan(60_000);
+
+    // Temporal back: the message is settled (no such engagement: held for an officer), its wait is
+    // measured as lag, and none waits any more.
     await env.restartServer();
+    const settled = await until(scrape, (text) => sample(text, 'dossier_intake_oldest_waiting') === 0 && servesSample(text, 'dossier_intake_lag_count'), 'the message settled', 90_000);
+    // From a second (arrivals are dated to the second) to hours (an outage), with the alert's 2 min a bound.
+    const bounds = [...settled.matchAll(/^dossier_intake_lag_bucket\{[^}]*le="([^"]+)"/gm)].map((m) => m[1]);
+    expect(bounds).toEqual(expect.arrayContaining(['1000', '120000', '3600000', '14400000']));
+    expect(bounds.filter((le) => Number(le) < 1_000)).toEqual([]);
+    const rules = exampleAlertRules().get('dossier-intake') ?? [];
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['DossierIntakeDown', 'DossierIntakeMailWaiting', 'DossierIntakeLagHigh']));
+    const read = metricsTheRulesRead(rules);
+    expect(read.length).toBeGreaterThanOrEqual(3);
+    expect(read.filter((name) => !servesSample(settled, name)), 'metrics the alert rules of docs/alerts.md read that the intake does not serve').toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { MESSAGE_KINDS } from '../../workflows/types';
 import { dismissInboundUpdate, recordInboundUpdate } from '../../workflows/messages';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { metricsUrl, useDossier } from '../helpers/harness';
+import { exampleAlertRules, metricsTheRulesRead, servesSample } from '../helpers/alert-rules';
 
 /** Sum of a metric's samples whose labels include every given label (Prometheus text format). */
 function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -188,5 +189,25 @@ describe('worker metrics', () => {
     expect(after.count - before.count).toBe(1);
     expect(after.sum - before.sum).toBeLessThan(2_000);
     await handle.terminate('test over');
+  });
+  it('serves every metric the example alert rules of docs/alerts.md read for the worker', { timeout: 120_000 }, async () => {
+    const rules = exampleAlertRules().get('dossier-worker') ?? [];
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['DossierWorkerDown', 'DossierRemindersLate', 'DossierEmailRecipientsRefused']));
+    const read = metricsTheRulesRead(rules);
+    expect(read).toEqual(expect.arrayContaining(['dossier_reminder_lateness_bucket', 'dossier_email_recipients_refused_total']));
+    // The lateness histogram has series only once a reminder ran: one does here.
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('alerts');
+    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    let text = '';
+    for (let i = 0; i < 120; i++) {
+      text = await scrape();
+      if (read.every((name) => servesSample(text, name))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(read.filter((name) => !servesSample(text, name)), 'metrics the alert rules read that the worker does not serve').toEqual([]);
+    // The thresholds are bucket bounds, so the rules count exactly: on time under 2 s, over a minute.
+    for (const le of ['2000', '60000']) expect(text).toMatch(new RegExp(`^dossier_reminder_lateness_bucket\\{[^}]*le="${le}"`, 'm'));
   });
 });
