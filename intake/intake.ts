@@ -198,7 +198,7 @@ export class Intake {
       'dossier_intake_lag',
       'int',
       'ms',
-      'From a message\'s arrival in the case mailbox to its recording on an engagement (or its holding for an officer)',
+      'Milliseconds from a message\'s arrival in the case mailbox to its recording on an engagement (or its holding for an officer)',
     );
     // The lag is measured only once a message is settled: while Temporal or the store is down it
     // shows nothing, so these two say, as it happens, that mail waits or that no pass ends.
@@ -206,7 +206,7 @@ export class Intake {
       'dossier_intake_oldest_waiting',
       'int',
       'ms',
-      'How long the oldest message in the case mailbox that the intake has seen and not yet recorded or held has waited since it arrived (Temporal or the store unreachable); 0 when none waits',
+      'Milliseconds the oldest message in the case mailbox that the intake has seen and not yet recorded or held has waited since it arrived (Temporal or the store unreachable); 0 when none waits',
     );
     this.lastPass = options.metricMeter?.createGauge(
       'dossier_intake_last_pass_timestamp_seconds',

@@ -56,7 +56,7 @@ export interface ReminderStep {
 }
 type Step = ReminderStep;
 
-const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'How late a reminder, final notice or expiry ran after its planned time');
+const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'Milliseconds a reminder, final notice or expiry ran after it was due (its planned time, or its release from a pause)');
 
 function plainSteps(reminderTimes: number[], finalAt: number, expireAt: number | undefined): Step[] {
   const reminders: Step[] = reminderTimes.map((at) => ({ at, kind: 'reminder' as const }));

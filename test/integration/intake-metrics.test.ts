@@ -58,6 +58,8 @@ describe('intake metrics', () => {
     const idle = await until(scrape, (text) => (sample(text, 'dossier_intake_last_pass_timestamp_seconds') ?? 0) > 0, 'a finished pass on the intake\'s endpoint', 30_000);
     expect(sample(idle, 'dossier_intake_oldest_waiting')).toBe(0);
     expect(idle).toMatch(/^# TYPE dossier_intake_oldest_waiting gauge$/m);
+    // Names without a unit: the HELP text gives it.
+    expect(idle).toMatch(/^# HELP dossier_intake_oldest_waiting Milliseconds /m);
 
     await env.server!.stop();
     // A reply to an engagement's letter: only Temporal can record it, so it waits.
@@ -88,6 +90,7 @@ describe('intake metrics', () => {
     const bounds = [...settled.matchAll(/^dossier_intake_lag_bucket\{[^}]*le="([^"]+)"/gm)].map((m) => m[1]);
     expect(bounds).toEqual(expect.arrayContaining(['1000', '120000', '3600000', '14400000']));
     expect(bounds.filter((le) => Number(le) < 1_000)).toEqual([]);
+    expect(settled).toMatch(/^# HELP dossier_intake_lag Milliseconds /m);
     const rules = exampleAlertRules().get('dossier-intake') ?? [];
     expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['DossierIntakeDown', 'DossierIntakeMailWaiting', 'DossierIntakeLagHigh']));
     const read = metricsTheRulesRead(rules);

@@ -105,7 +105,9 @@ describe('worker metrics', () => {
     expect(samples(text, 'dossier_emails_sent_total', { kind: 'open-letter', taskQueue: env.taskQueue })).toEqual([expect.stringMatching(/ 1$/)]);
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     expect(sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
-    // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s).
+    // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s); its name
+    // carries no unit, so its HELP text names it.
+    expect(text).toMatch(/^# HELP dossier_reminder_lateness Milliseconds /m);
     expect(text).toMatch(/dossier_reminder_lateness_bucket\{[^}]*le="2000"/);
     // The SDK's own worker metrics are on the same endpoint.
     expect(text).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
