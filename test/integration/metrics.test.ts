@@ -212,4 +212,22 @@ describe('worker metrics', () => {
     // The thresholds are bucket bounds, so the rules count exactly: on time under 2 s, over a minute.
     for (const le of ['2000', '60000']) expect(text).toMatch(new RegExp(`^dossier_reminder_lateness_bucket\\{[^}]*le="${le}"`, 'm'));
   });
+  it('counts a letter the relay refused once and took on the retry as one failed attempt and one sent message', { timeout: 120_000 }, async () => {
+    let refusals = 0;
+    env.sink.messagePolicy = (mail) => ((mail.messageId ?? '').includes('relay-') && refusals++ === 0 ? { code: 451, message: 'Local error in processing' } : undefined);
+    try {
+      const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+      const id = env.uniqueId('relay');
+      const before = await scrape();
+      const ref = await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes' }) });
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id), 60_000);
+      for (let i = 0; i < 120 && (await engagements.status(ref)).stage === 'sending-letter'; i++) await new Promise((r) => setTimeout(r, 250));
+      const after = await scrape();
+      const relayFaults = (text: string) => sampleSum(text, 'dossier_email_failures_total', { taskQueue: env.taskQueue, kind: 'open-letter', reason: 'RelayFault' });
+      expect(refusals).toBe(2);
+      expect({ ...mailCountsGained(before, after, env.taskQueue, 'open-letter'), relayFaults: relayFaults(after) - relayFaults(before) }).toEqual({ sent: 1, refused: 0, rejectedAttempts: 0, deferredAttempts: 0, relayFaults: 1 });
+    } finally {
+      env.sink.messagePolicy = () => undefined;
+    }
+  });
 });
