@@ -193,7 +193,12 @@ describe('worker metrics', () => {
     await handle.terminate('test over');
   });
   it('serves every metric the example alert rules of docs/alerts.md read for the worker', { timeout: 120_000 }, async () => {
-    const rules = exampleAlertRules().get('dossier-worker') ?? [];
+    // Each rule as Prometheus needs it, and as an on-call reader needs it: a severity and a summary.
+    const groups = exampleAlertRules();
+    expect([...groups.keys()]).toEqual(['dossier-worker', 'dossier-intake']);
+    const incomplete = [...groups.values()].flat().filter((r) => !(r.alert && r.expr && r.labels?.severity && r.annotations?.summary));
+    expect(incomplete.map((r) => r.alert)).toEqual([]);
+    const rules = groups.get('dossier-worker') ?? [];
     expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['DossierWorkerDown', 'DossierRemindersLate', 'DossierEmailRecipientsRefused']));
     const read = metricsTheRulesRead(rules);
     expect(read).toEqual(expect.arrayContaining(['dossier_reminder_lateness_bucket', 'dossier_email_recipients_refused_total']));
