@@ -11,7 +11,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
-import { ErrorType } from '../workflows/errors';
+import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
 import { composeMessage } from './compose';
@@ -188,6 +188,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         const owed = new Set(partial?.deferred?.map(normal));
         const to = partial ? message.to.filter((c) => owed.has(normal(c.email))) : message.to;
         let info: SmtpInfo;
+        // Set once this attempt's refused recipients are counted with its failure.
+        let refusedCounted = false;
         const mail = {
           from: mailFrom,
           to: to.map((c) => ({ name: c.name, address: c.email })),
@@ -217,6 +219,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           }
           const failure = classifySmtpError(err, to, silenceLimits.get(transport));
           countFailure(activity, message.kind, failure);
+          refusedCounted = true;
           if (isRelaySilent(err)) {
             // The relay went silent with the transaction under way, maybe after taking the whole
             // message: as after a crash, the retry sends again and says it may be a second copy.
@@ -229,10 +232,11 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         }
         await hooks.afterAccepted?.(messageId, activity?.info.attempt ?? 1);
         const deferred = (info.rejectedErrors ?? []).filter((e) => (e.responseCode ?? 500) < 500).map((e) => normal(e.recipient ?? ''));
+        const refusedNow = info.rejected.map(addressOf).filter((a) => !deferred.includes(normal(a)));
         const record: DeliveryRecord = {
           messageId,
           accepted: [...(partial?.accepted ?? []), ...info.accepted.map(addressOf)],
-          rejected: [...(partial?.rejected ?? []), ...info.rejected.map(addressOf).filter((a) => !deferred.includes(normal(a)))],
+          rejected: [...(partial?.rejected ?? []), ...refusedNow],
           deliveredAt: new Date().toISOString(),
           ...(deferred.length ? { deferred } : {}),
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
@@ -251,7 +255,13 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ledgerError = `accepted by the mail server, but the delivery ledger could not record it: ${ledgerFailure}; ${RECORDED_LATER}`;
           activity?.log.error(`Delivery ledger write failed after the mail server accepted ${messageId}; keeping its claim and the record until the ledger works again`, { error: err });
         }
-        countDelivery(activity, message.kind, record, info.rejected.length, ledgerError);
+        countDelivery(activity, message.kind, {
+          // A retry for recipients an earlier attempt left deferred delivers the message that attempt counted.
+          sent: !partial && info.accepted.length > 0,
+          refused: refusedCounted ? 0 : refusedNow.length,
+          resentAfterCrash: record.resentAfterCrash === true && !partial?.resentAfterCrash,
+          ledgerError: ledgerError !== undefined,
+        });
         if (keepCopy && raw && info.accepted.length) {
           try {
             await keepCopy(message, raw);
@@ -261,10 +271,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         }
         if (deferred.length) {
           const unrecordedNote = ledgerFailure ? ` The delivery ledger could not record who has it (${ledgerFailure}): ${RECORDED_LATER}, so the retry waits for it.` : '';
-          throw recipientDeferred(
+          const failure = recipientDeferred(
             `The mail server deferred ${positionsOf(deferred, message.to)} and took the message for the others; retrying for the deferred ones only.${unrecordedNote}`,
             { recipients: deferred },
           );
+          countFailure(activity, message.kind, failure);
+          throw failure;
         }
         return {
           messageId,
@@ -321,20 +333,37 @@ function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined)
 const RECORD_RETRY_MS = 1_000;
 const RECORDED_LATER = 'this worker writes the record once the ledger works again and, until then, no worker sends this message again';
 
+/** What one attempt that the relay answered adds to Dossier's mail counters: each message and recipient counts once, at the attempt that settled it. */
+interface DeliveryCounts {
+  sent: boolean;
+  refused: number;
+  resentAfterCrash: boolean;
+  ledgerError: boolean;
+}
+
 /** Dossier's mail metrics, on the worker's Prometheus endpoint beside the SDK's (worker/telemetry.ts). */
-function countDelivery(activity: Context | undefined, kind: string, record: DeliveryRecord, refused: number, ledgerError: string | undefined): void {
+function countDelivery(activity: Context | undefined, kind: string, counts: DeliveryCounts): void {
   if (!activity) return;
   const counters = mailCounters(activity.metricMeter);
   const tags = { kind };
-  counters.sent.add(1, tags);
-  if (refused) counters.refused.add(refused, tags);
-  if (record.resentAfterCrash) counters.resentAfterCrash.add(1, tags);
-  if (ledgerError) counters.ledgerErrors.add(1, tags);
+  if (counts.sent) counters.sent.add(1, tags);
+  if (counts.refused) counters.refused.add(counts.refused, tags);
+  if (counts.resentAfterCrash) counters.resentAfterCrash.add(1, tags);
+  if (counts.ledgerError) counters.ledgerErrors.add(1, tags);
 }
 
+/**
+ * A failed attempt, by reason, and the recipients it refused for good: a letter whose every
+ * recipient is refused fails at RCPT TO and never reaches countDelivery. A message refused for
+ * what it is (`refused: 'message'`) refuses no recipient.
+ */
 function countFailure(activity: Context | undefined, kind: string, failure: unknown): void {
+  if (!activity) return;
   const reason = failure instanceof ApplicationFailure ? (failure.type ?? 'unknown') : 'unknown';
-  if (activity) mailCounters(activity.metricMeter).failures.add(1, { kind, reason });
+  const counters = mailCounters(activity.metricMeter);
+  counters.failures.add(1, { kind, reason });
+  const details = isPermanent(failure) ? ((failure as ApplicationFailure).details?.[0] as Partial<RecipientRejectedDetails> | undefined) : undefined;
+  if (details?.refused !== 'message' && details?.recipients?.length) counters.refused.add(details.recipients.length, { kind });
 }
 
 interface SmtpInfo {

@@ -173,6 +173,9 @@ export type HeldFate =
 
 const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
 
+/** How often a running intake refreshes `dossier_intake_oldest_waiting` between the ends of its passes. */
+const WAITING_REPORT_MS = 5_000;
+
 export class Intake {
   private readonly concurrency: number;
   private readonly recordTimeoutMs: number;
@@ -180,6 +183,10 @@ export class Intake {
   private readonly claimLeaseMs: number;
   private readonly log: (line: string) => void;
   private readonly lag?: ReturnType<MetricMeter['createHistogram']>;
+  private readonly oldestWaiting?: ReturnType<MetricMeter['createGauge']>;
+  private readonly lastPass?: ReturnType<MetricMeter['createGauge']>;
+  /** The inbox's messages this intake has listed and not yet settled (by ref): when each arrived. */
+  private readonly waiting = new Map<string, number>();
 
   constructor(private readonly options: IntakeOptions) {
     this.concurrency = options.concurrency ?? 8;
@@ -191,18 +198,38 @@ export class Intake {
       'dossier_intake_lag',
       'int',
       'ms',
-      'From a message\'s arrival in the case mailbox to its recording on an engagement (or its holding for an officer)',
+      'Milliseconds from a message\'s arrival in the case mailbox to its recording on an engagement (or its holding for an officer)',
     );
+    // The lag is measured only once a message is settled: while Temporal or the store is down it
+    // shows nothing, so these two say, as it happens, that mail waits or that no pass ends.
+    this.oldestWaiting = options.metricMeter?.createGauge(
+      'dossier_intake_oldest_waiting',
+      'int',
+      'ms',
+      'Milliseconds the oldest message in the case mailbox that the intake has seen and not yet recorded or held has waited since it arrived (Temporal or the store unreachable); 0 when none waits',
+    );
+    this.lastPass = options.metricMeter?.createGauge(
+      'dossier_intake_last_pass_timestamp_seconds',
+      'int',
+      's',
+      'When the intake last finished a pass over the case mailbox (Unix time, seconds); 0 before its first',
+    );
+    this.oldestWaiting?.set(0);
+    this.lastPass?.set(0);
   }
 
   /** One pass over the inbox; returns what became of each message. */
   async pass(): Promise<Settled[]> {
     const settled: Settled[] = [];
     const inFlight = new Set<Promise<void>>();
+    const listed = new Set<string>();
     for await (const stored of this.options.mailbox.messages(INBOX, { maxBytes: this.maxMessageBytes })) {
+      listed.add(stored.ref);
+      if (!this.waiting.has(stored.ref)) this.waiting.set(stored.ref, stored.arrivedAt ?? Date.now());
       const work: Promise<void> = this.handle(stored)
         .then((result) => {
           settled.push(result);
+          if (result.outcome !== 'left') this.waiting.delete(stored.ref);
           this.log(describe(result));
         })
         .finally(() => inFlight.delete(work));
@@ -210,11 +237,34 @@ export class Intake {
       if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    // Gone from the inbox since (another intake settled it): no longer waiting here.
+    for (const ref of this.waiting.keys()) if (!listed.has(ref)) this.waiting.delete(ref);
+    this.reportWaiting();
+    this.lastPass?.set(Math.floor(Date.now() / 1000));
     return settled;
   }
 
   /** Passes until stopped: after a pass that moved mail, at once; otherwise on new mail or every `pollMs`. */
   async run(signal: AbortSignal, pollMs = 30_000): Promise<void> {
+    // A pass can wait long on a Temporal server that is down: the wait of the message in hand shows
+    // meanwhile, not only once the pass ends.
+    const reporting = setInterval(() => this.reportWaiting(), WAITING_REPORT_MS);
+    reporting.unref();
+    try {
+      await this.passes(signal, pollMs);
+    } finally {
+      clearInterval(reporting);
+    }
+  }
+
+  private reportWaiting(): void {
+    if (!this.oldestWaiting) return;
+    let oldest = Infinity;
+    for (const arrivedAt of this.waiting.values()) oldest = Math.min(oldest, arrivedAt);
+    this.oldestWaiting.set(oldest === Infinity ? 0 : Math.max(0, Math.round(Date.now() - oldest)));
+  }
+
+  private async passes(signal: AbortSignal, pollMs: number): Promise<void> {
     while (!signal.aborted) {
       let settled: Settled[] = [];
       try {

@@ -8,8 +8,15 @@ import { ConfigError } from '../config/temporal';
 import { logLine } from './log-line';
 import { metricsEndpointFailed } from './start-up-errors';
 
-/** Reminder lateness and intake lag buckets (ms): "on time" is under 2 s; a minute late is an incident. */
+/** Reminder lateness buckets (ms): "on time" is under 2 s; a minute late is an incident. */
 export const REMINDER_LATENESS_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000];
+
+/**
+ * Intake lag buckets (ms): arrivals are dated to the second and an idle intake looks every 30 s, so
+ * nothing finer than a second; an outage of Temporal or the store makes hours of lag, which a last
+ * bound of minutes would lump together (histogram_quantile reports that bound).
+ */
+export const INTAKE_LAG_BUCKETS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 14_400_000];
 
 export interface TelemetryOptions {
   /** `host:port` for `/metrics`; no endpoint when absent. */
@@ -48,7 +55,7 @@ function installRuntime({ metricsAddress, logLevel, logger, shutdownSignals }: T
               prometheus: {
                 bindAddress: metricsAddress,
                 countersTotalSuffix: true,
-                histogramBucketOverrides: { dossier_reminder_lateness: REMINDER_LATENESS_BUCKETS_MS, dossier_intake_lag: REMINDER_LATENESS_BUCKETS_MS },
+                histogramBucketOverrides: { dossier_reminder_lateness: REMINDER_LATENESS_BUCKETS_MS, dossier_intake_lag: INTAKE_LAG_BUCKETS_MS },
               },
             },
           }

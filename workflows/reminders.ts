@@ -56,7 +56,7 @@ export interface ReminderStep {
 }
 type Step = ReminderStep;
 
-const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'How late a reminder, final notice or expiry ran after its planned time');
+const reminderLateness = () => metricMeter.createHistogram('dossier_reminder_lateness', 'int', 'ms', 'Milliseconds a reminder, final notice or expiry ran after it was due (its planned time, or its release from a pause)');
 
 function plainSteps(reminderTimes: number[], finalAt: number, expireAt: number | undefined): Step[] {
   const reminders: Step[] = reminderTimes.map((at) => ({ at, kind: 'reminder' as const }));
@@ -127,15 +127,18 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
       await condition(interrupted);
       continue;
     }
-    const wait = step.at - Date.now();
-    // A step already due (after a replan or a slow send) runs at once: no timer of zero or less.
+    const reachedAt = Date.now();
+    const wait = step.at - reachedAt;
+    // A step already due (after a replan, a pause for review or a slow send) runs at once: no timer of zero or less.
     if (wait > 0 && (await condition(interrupted, wait))) continue;
     if (interrupted()) continue;
     next++;
     report();
-    // How long after its planned time the step runs (the worker's backlog shows here first); the SDK
-    // records workflow metrics only on first execution, never on replay.
-    reminderLateness().record(Math.max(0, Date.now() - step.at), { kind: step.kind });
+    // How long after it was due the step runs (the worker's backlog shows here first): from its
+    // planned time, or from the moment the loop reached it when it was already due then, so an
+    // officer's review or a later due date is not counted as the worker's lateness. The SDK records
+    // workflow metrics only on first execution, never on replay.
+    reminderLateness().record(Math.max(0, Date.now() - Math.max(step.at, reachedAt)), { kind: step.kind });
     if (step.kind === 'expire') {
       plan.planned?.(undefined);
       return 'expired';
