@@ -196,3 +196,63 @@ describe('the board, by keyboard', () => {
     await enterToNewPage();
   });
 });
+
+/** WCAG 2.2's relative luminance of an sRGB colour given as `rgb(r, g, b)` or `rgba(r, g, b, a)` (opaque only). */
+function luminance(css: string): number {
+  const channels = /^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/.exec(css);
+  if (!channels) throw new Error(`not an rgb() colour: ${css}`);
+  if (channels[4] !== undefined && Number(channels[4]) < 1) throw new Error(`a translucent colour has no contrast of its own: ${css}`);
+  const [r, g, b] = channels.slice(1, 4).map((c) => {
+    const s = Number(c) / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2.2's contrast ratio of two colours, from 1 to 21. */
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * The focus indicator of the element with focus as Chromium computed it, and the colour it is drawn
+ * over: that of the nearest element behind it with a background of its own (the indicator sits
+ * outside the element, at its outline offset).
+ */
+async function focusIndicator(): Promise<{ style: string; width: number; offset: number; color: string; behind: string }> {
+  // A string, evaluated in the page: the tests are compiled without the DOM's types.
+  return page.evaluate(`(() => {
+    const focused = document.activeElement;
+    const style = getComputedStyle(focused);
+    let behind = 'rgba(0, 0, 0, 0)';
+    for (let e = focused.parentElement; e; e = e.parentElement) {
+      const colour = getComputedStyle(e).backgroundColor;
+      if (colour !== 'transparent' && colour !== 'rgba(0, 0, 0, 0)') {
+        behind = colour;
+        break;
+      }
+    }
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), offset: parseFloat(style.outlineOffset), color: style.outlineColor, behind };
+  })()`);
+}
+
+describe('the dark page header, by keyboard', () => {
+  it('shows focus on its links and buttons with a ring of at least 3:1 against the header, 2 px wide, outside the control', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns`);
+    const header = await page.evaluate<string>("getComputedStyle(document.querySelector('header.site')).backgroundColor");
+    for (const [selector, text] of [['header.site a', 'Dossier'], ['header.site a', 'Campaigns'], ['header.site button[name=language]', undefined], ['header.site form[action="/logout"] button', undefined]] as const) {
+      await tabTo(selector, text);
+      const ring = await focusIndicator();
+      const named = `${selector} ${text ?? ''}: a ${ring.style} ${ring.width}px ring of ${ring.color} on ${ring.behind}`;
+      expect(ring.behind, named).toBe(header);
+      expect(contrast(ring.color, header), named).toBeGreaterThanOrEqual(3);
+      // ‘auto’ leaves the ring's look to the browser (Chromium's is dark, drawn over the control's
+      // edge): its colour is then no promise of what is drawn. A solid ring outside the control is.
+      expect(ring.style, named).toBe('solid');
+      expect(ring.width, named).toBeGreaterThanOrEqual(2);
+      expect(ring.offset, named).toBeGreaterThanOrEqual(0);
+    }
+    await checkPage(page, 'keyboard-header-focus');
+  });
+});
