@@ -10,7 +10,8 @@ import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
 import type { HeldWhy } from '../intake/held-reason';
-import { CLAIM_LIFETIME_MINUTES, type HeldFate } from '../intake/intake';
+import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
+import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -647,6 +648,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
+  /** That a held message's text is shown cut, and where its whole text is, in the page's language. */
+  const heldTextCut = ({ chars, limit, name }: NonNullable<HeldMessageContent['textCut']>, language: Language) =>
+    views.text(language, 'held.text-cut', { chars: formatCount(chars, language), limit: formatCount(limit, language), name });
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
@@ -655,7 +660,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
-      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true) },
+      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       ...formView(form, c.get('language'), board?.timeZone),

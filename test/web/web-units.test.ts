@@ -22,7 +22,11 @@ import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Intake } from '../../intake/intake';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { composeReply } from '../helpers/inbound-mail';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 
@@ -643,6 +647,57 @@ function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
     return { status: response.status, text: visibleText(await response.text()) };
   };
 }
+
+describe('a held message longer than an engagement records, on its own page', () => {
+  it('says its text is cut, how long it is and where the whole text is, in the page’s language', async () => {
+    // The real intake over a Maildir: mail that names no campaign and matches nothing is held, unsorted.
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-cut-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({
+      mailbox,
+      documents: {} as never,
+      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: {} as never,
+    });
+    const whole = `${'Nous conservons les enregistrements pendant trente jours. '.repeat(400)}Fin de notre réponse.`;
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our long answer', messageId: '<long@elsewhere.test>', text: whole }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held']);
+    const app = penWorkspace({}, intake);
+    const open = async (language: string) => {
+      const session = { id: 'k'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+      const response = await app.request(`/held/unsorted/message?id=${encodeURIComponent('<long@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const chars = whole.length; // 23,221: 400 sentences of 58 characters and the last line
+    expect(chars).toBe(23_221);
+    const en = await open('en');
+    expect(visibleText(/<pre class="mail-text" id="mail-text">([\s\S]*?)<\/pre>/.exec(en)![1]).endsWith('…')).toBe(true);
+    expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(en)?.[1]).toBe(
+      'The text is 23,221 characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole message stays in the case mailbox; assigned to an engagement, it is recorded cut in the same way, with its whole text kept as the document message-text.txt.',
+    );
+    const fr = await open('fr');
+    expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(fr)?.[1]).toBe(
+      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u00a0…\u00a0». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
+    );
+  });
+
+  it('says nothing of a cut when the text is whole', async () => {
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-whole-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({ mailbox, documents: {} as never, directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) }, domain: 'test.example', caseMailbox: 'case@test.example', dossier: {} as never });
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Short', messageId: '<short@elsewhere.test>', text: 'A short answer.' }));
+    await intake.pass();
+    const session = { id: 'k'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const html = await (await penWorkspace({}, intake).request(`/held/unsorted/message?id=${encodeURIComponent('<short@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    expect(html).toContain('A short answer.');
+    expect(html).not.toContain('mail-text-cut');
+  });
+});
 
 describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
   const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
