@@ -1460,6 +1460,56 @@ describe('what changed between two versions of the statement', () => {
   });
 });
 
+describe('a version that only respaces the French, on the statement page', () => {
+  const LEA = 'Léa Tremblay (lea, signed in)';
+  const conclusions = (en: string[], fr: string[]) => ({ by: LEA, conclusions: { en, fr }, lessonsLearned: { en: ['Ask early!'], fr: ['Demander tôt !'] } });
+  const V1 = conclusions(['The companies described their measures: see below.'], ['Les entreprises ont décrit leurs mesures : voir « ci-dessous ».']);
+  /**
+   * The campaign's state as the workflow keeps it (CampaignCase): version 1 sent back by fdpic, then
+   * each of `versions` set and drafted, each after the one before it was sent back.
+   */
+  function statementPage(...versions: ReturnType<typeof conclusions>[]) {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.setConclusions(V1, '2026-11-24T15:00:00.000Z');
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    versions.forEach((text, i) => {
+      kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: i + 1, comment: 'Précisez.' }, `2026-11-2${5 + i}T16:00:00.000Z`);
+      kase.setConclusions(text, `2026-11-2${5 + i}T17:00:00.000Z`);
+      kase.requestDraft({ by: LEA }, `2026-11-2${5 + i}T18:00:00.000Z`);
+    });
+    expect(kase.draft?.version).toBe(versions.length + 1);
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    /** The page's comparison as a co-signatory reads it, in `language`. */
+    return async (language: string) => {
+      const session = { id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
+      const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+      return visibleText(/<section id="changes"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '(no comparison)').replace(/\s+/g, ' ').trim();
+    };
+  }
+
+  it('says the text is the same as the version before, which the PDF prints alike', async () => {
+    // An ordinary space, or none, where the PDF sets a narrow no-break one before : and inside « ».
+    const changesOn = statementPage(conclusions(['The companies described their measures: see below.'], ['Les entreprises ont décrit leurs mesures: voir «ci-dessous».']));
+    expect(await changesOn('en')).toBe('Version 2 against version 1, word by word The text is the same as in version 1.');
+    expect(await changesOn('fr')).toBe('Version 2 par rapport à la version 1, mot à mot Le texte est le même que dans la version 1.');
+  });
+
+  it('shows a section whose English changed with its English line alone when its French was only respaced', async () => {
+    const changesOn = statementPage(conclusions(['The companies described their five principles: see below.'], ['Les entreprises ont décrit leurs mesures: voir «ci-dessous».']));
+    const changes = await changesOn('en');
+    expect(changes).toContain('English: The companies described');
+    expect(changes).not.toContain('French:');
+  });
+});
+
 describe('a co-signatory’s answer once another authority has sent the version back', () => {
   // ICO asked for changes on version 1: the campaign is back with the lead, and OPC has not answered yet.
   const authorities = [
