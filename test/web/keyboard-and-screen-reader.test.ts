@@ -143,6 +143,30 @@ describe('forms of the engagement page, by keyboard', () => {
   });
 });
 
+describe('the conclusion’s findings, in English and French, by keyboard', () => {
+  it('ties a refusal of the French assessment to that field, not to the whole form, with focus on it', { timeout: 60_000 }, async () => {
+    // A response recorded outside the page: this test is about the conclusion's form.
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await dossier.recordResponse({ campaignId, vendorId: 'cobalt' }, { by: 'Owen Okafor', summary: 'Cobalt answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cobalt`);
+    await openForm('Conclude with findings');
+    await tabTo('#assessment-security');
+    await page.keyboard.type('Strong encryption.');
+    await tabTo('#assessment-security-fr');
+    await page.keyboard.type('Chiffrement fort <img src=x>.');
+    await tabTo('#conclude button[type=submit]');
+    await enterToNewPage();
+    const field = await focused();
+    expect(field).toMatchObject({ role: 'textbox', name: 'Assessment, in French' });
+    expect(field.description).toMatch(/^Markup \(.*<img.*\) in the assessment for “Security” in French: markup is not accepted/);
+    expect(await page.getAttribute('#assessment-security-fr', 'aria-invalid')).toBe('true');
+    // The English field and the form as a whole are not said to be wrong.
+    expect(await page.getAttribute('#assessment-security', 'aria-invalid')).toBeNull();
+    expect(await page.locator('#conclude-findings-error').count()).toBe(0);
+    await checkPage(page, 'keyboard-conclude-refused-fr-field');
+  });
+});
+
 describe('forms of the statement page, by keyboard', () => {
   it('gives the conclusions back refused with focus on the first field refused, the French conclusions, its refusal as its description', { timeout: 60_000 }, async () => {
     // The lead steers the statement: signed in on a page of its own, the officer's left as it was.

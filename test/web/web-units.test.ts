@@ -1510,6 +1510,82 @@ describe('a version that only respaces the French, on the statement page', () =>
   });
 });
 
+describe('a text refused in one language, on the statement’s forms', () => {
+  // The campaign's own validators (CampaignCase) refuse, as the client hands their refusals on.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  for (const vendor of ['zoom', 'cisco']) {
+    kase.addEngagement(testVendor(vendor), false);
+    kase.engagementFailed(vendor, 'worker lost');
+  }
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementText: async () => kase.text,
+        statementChanges: async () => undefined,
+        engagementOutcome: async () => undefined,
+        editStatement: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkEdit(input)),
+        setConclusions: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkConclusions(input)),
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'l'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    expect(response.status).toBe(422);
+    return response.text();
+  };
+  /** Each textarea's id that is marked invalid, with the id of what describes it and whether it takes focus. */
+  const invalid = (html: string) =>
+    [...html.matchAll(/<textarea id="([^"]+)"[^>]*?aria-invalid="true"( autofocus)? aria-describedby="([^"]+)"/g)].map(([, id, autofocus, describedBy]) => ({ id, focus: Boolean(autofocus), describedBy }));
+  const said = (html: string, id: string) => visibleText(new RegExp(`<p class="error" id="${id}"[^>]*>(.*?)</p>`).exec(html)?.[1] ?? '(nothing)');
+
+  it('ties each problem of the vendors’ texts to the field of its language, the first one focused, and not to the whole form', async () => {
+    const html = await post('fr', '/campaigns/vc/statement/summaries', {
+      'summary-zoom-en': 'Zoom described its encryption.',
+      'summary-zoom-fr': 'Zoom a décrit son chiffrement <img src=x>.',
+      'summary-cisco-en': 'Cisco answered <script>.',
+      'summary-cisco-fr': 'Cisco a répondu.',
+    });
+    expect(invalid(html)).toEqual([
+      { id: 'summary-zoom-fr', focus: true, describedBy: 'summary-zoom-fr-error' },
+      { id: 'summary-cisco-en', focus: false, describedBy: 'summary-cisco-en-error' },
+    ]);
+    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de zoom en français/);
+    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de cisco en anglais/);
+    expect(html).not.toContain('id="summaries-summaries-error"');
+  });
+
+  it('ties a refused French paragraph of the conclusions to the French conclusions', async () => {
+    const html = await post('en', '/campaigns/vc/statement/conclusions', {
+      'conclusions-en': 'Every vendor answered.',
+      'conclusions-fr': 'Chaque entreprise a répondu <iframe>.',
+      'lessons-en': 'Ask early.',
+      'lessons-fr': 'Demander tôt.',
+    });
+    expect(invalid(html)).toEqual([{ id: 'conclusions-fr', focus: true, describedBy: 'conclusions-fr-error' }]);
+    expect(said(html, 'conclusions-fr-error')).toMatch(/^Markup \(.*<iframe.*\) in paragraph 1 of the conclusions in French/);
+  });
+
+  it('ties a refused French assessment on a vendor’s findings page to that field', async () => {
+    const html = await post('en', '/campaigns/vc/statement/findings/zoom', {
+      'assessment-security-en': 'Strong encryption.',
+      'assessment-security-fr': 'Chiffrement fort <img src=x>.',
+    });
+    expect(invalid(html)).toEqual([{ id: 'assessment-security-fr', focus: true, describedBy: 'assessment-security-fr-error' }]);
+    expect(said(html, 'assessment-security-fr-error')).toMatch(/^Markup \(.*<img.*\) in the assessment for “Security” in French/);
+    expect(html).not.toContain('id="findings-findings-error"');
+  });
+});
+
 describe('a co-signatory’s answer once another authority has sent the version back', () => {
   // ICO asked for changes on version 1: the campaign is back with the lead, and OPC has not answered yet.
   const authorities = [
