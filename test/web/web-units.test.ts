@@ -1926,6 +1926,26 @@ describe('a meeting link refused when a demonstration is rescheduled, on a Frenc
   });
 });
 
+describe('a good practice refused in French, in the engagement’s conclusion', () => {
+  const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], rounds: [] } as never;
+  const { post } = engagementForms('responded', {
+    conclude: (async (_ref: unknown, input: never) => refusedByWorkflow(() => rules.checkConclude(view, input))) as () => Promise<never>,
+  });
+
+  it('ties the refusal to the French good practices of that principle, not to the whole form', async () => {
+    const form: Record<string, string> = {};
+    for (const p of PRINCIPLES) Object.assign(form, { [`assessment-${p}`]: 'Met.', [`assessment-${p}-fr`]: 'Respecté.' });
+    Object.assign(form, { 'practices-security': 'Encrypts recordings.\nAudits yearly.', 'practices-security-fr': 'Chiffre les enregistrements.\nAudite <script> chaque année.' });
+    const response = await post('conclude', form, 'en');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/<textarea id="practices-security-fr" name="practices-security-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="practices-security-fr-error">/);
+    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (&quot;&lt;script&quot;) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
+    expect(html).not.toContain('id="conclude-findings-error"');
+    expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
+  });
+});
+
 describe('a reason too long for the extend form, on a French page', () => {
   const view = { workflowId: 'engagement:vc:zoom', stage: 'awaiting-response', questions: [], demonstrations: [], responseDueDate: '2026-12-11T04:59:00.000Z', rounds: [] } as never;
   const reason = 'x'.repeat(2_001);
