@@ -156,7 +156,10 @@ export interface HeldMessage {
 export interface HeldMessageContent extends HeldMessage {
   fromName?: string;
   recipients: string[];
+  /** At most TEXT_LIMIT characters: cut as an engagement would record it (ending in "…"). */
   text: string;
+  /** When `text` is cut: the whole text's length, and the document that keeps it once the message is assigned. */
+  textCut?: Omit<Extract<InboundNote, { code: 'text-cut' }>, 'code'>;
   attachments: { name: string; type: string; size: number }[];
 }
 
@@ -629,6 +632,7 @@ export class Intake {
       why,
       kind: read.kind,
       text: read.text,
+      ...(read.wholeText !== undefined ? { textCut: { chars: plainText(read.wholeText).length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE } } : {}),
       attachments: read.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
     };
   }

@@ -10,7 +10,8 @@ import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
 import type { HeldWhy } from '../intake/held-reason';
-import { CLAIM_LIFETIME_MINUTES, type HeldFate } from '../intake/intake';
+import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
+import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
 import {
@@ -36,8 +37,8 @@ import {
 import { can } from './access';
 import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
-import { missingTextWords, refusalSentence, wordedRefusal } from './refusals';
-import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
+import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
+import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
@@ -510,7 +511,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         }
       }
     } catch (err) {
-      const errors = formErrors(err, main[action]);
+      const errors = formErrors(err, main[action], action === 'conclude' ? INPUTS_OF_FIELDS.conclude : undefined);
       if (!errors) throw err;
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
@@ -647,6 +648,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
+  /** That a held message's text is shown cut, and where its whole text is, in the page's language. */
+  const heldTextCut = ({ chars, limit, name }: NonNullable<HeldMessageContent['textCut']>, language: Language) =>
+    views.text(language, 'held.text-cut', { chars: formatCount(chars, language), limit: formatCount(limit, language), name });
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
@@ -655,7 +660,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
-      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true) },
+      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       ...formView(form, c.get('language'), board?.timeZone),
@@ -897,7 +902,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       form.done();
       if (Object.keys(findings).length) await (await deps.campaigns()).editStatement(campaignId, { by: actorName(user), vendors: { [vendorId]: { findings } } });
     } catch (err) {
-      const errors = formErrors(err, ['findings']);
+      const errors = formErrors(err, ['findings'], INPUTS_OF_FIELDS.findings);
       if (!errors) throw err;
       return c.html(await findingsPage(c, { action: 'findings', errors, values }), 422);
     }
@@ -993,7 +998,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         await campaigns.setConclusions(campaignId, { by: actorName(user), ...text });
       }
     } catch (err) {
-      const errors = formErrors(err, main[action]);
+      const errors = formErrors(err, main[action], action === 'summaries' || action === 'conclusions' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
       return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
     }
@@ -1100,17 +1105,83 @@ function signsStatement(user: SignedInUser, draft: StatementDraft | undefined): 
 /** A form's main field, then fields a refusal may name (matched against the workflow's words). */
 type FieldPlacement = [string, ...[RegExp, string][]];
 
-/** A form's problems, or the workflow's refusal next to the field it names; other errors pass. */
-function formErrors(err: unknown, [mainField, ...named]: FieldPlacement): FieldErrors | undefined {
+/**
+ * The input of a form that holds a field a refusal names by key and item (`assessment-fr`,
+ * `security/2`: workflows/text-rules.ts FIELDS); undefined for a field the form does not have.
+ */
+type InputOfField = (key: string, item: string) => string | undefined;
+
+/**
+ * A form's problems, or the workflow's refusal next to the field it names; other errors pass. A
+ * refusal that names its fields by key (a text refused in one language, or several problems each
+ * naming its own) is shown at each field's input (`inputOf`), what names none where it was before.
+ */
+function formErrors(err: unknown, [mainField, ...named]: FieldPlacement, inputOf?: InputOfField): FieldErrors | undefined {
   if (err instanceof FormProblem) return err.errors;
   if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
     const message = err.message.replace(/^.*? refused: /, '');
     const field = named.find(([pattern]) => pattern.test(message))?.[1] ?? mainField;
     const refusal = refusalDetails(err);
+    const atInputs = refusal && inputOf && refusalAtInputs(refusal, inputOf, field);
+    if (atInputs) return Object.fromEntries(Object.entries(atInputs).map(([input, each]) => [input, { message, refusal: each }]));
     return { [field]: { message, ...(refusal ? { refusal } : {}) } };
   }
   return undefined;
 }
+
+/**
+ * A refusal's problems by the input each concerns (`otherwise` for those no input holds), each
+ * input's as one refusal; undefined when no problem names an input, or one has no code.
+ */
+function refusalAtInputs(refusal: RefusalDetails, inputOf: InputOfField, otherwise: string): Record<string, RefusalDetails> | undefined {
+  const byInput = new Map<string, RefusalDetails[]>();
+  let named = false;
+  for (const { field, refusal: each } of refusedFields(refusal)) {
+    const colon = field?.indexOf(':') ?? -1;
+    const input = field && inputOf(colon < 0 ? field : field.slice(0, colon), colon < 0 ? '' : field.slice(colon + 1));
+    named ||= input !== undefined;
+    byInput.set(input ?? otherwise, [...(byInput.get(input ?? otherwise) ?? []), each]);
+  }
+  if (!named) return undefined;
+  const placed: Record<string, RefusalDetails> = {};
+  for (const [input, list] of byInput) {
+    const one = refusalOfAll(list);
+    if (!one) return undefined;
+    placed[input] = one;
+  }
+  return placed;
+}
+
+/** A finding's input (`assessment-security`, `practices-security`) and language, by the field a refusal names. */
+function findingInput(key: string, item: string): { input: string; language: string } | undefined {
+  const field = /^(assessment|good-practice)-(en|fr)$/.exec(key);
+  return field ? { input: `${field[1] === 'assessment' ? 'assessment' : 'practices'}-${item.split('/')[0]}`, language: field[2]! } : undefined;
+}
+
+/**
+ * The inputs of the forms with a field in each language, by the fields a refusal names: the
+ * engagement's conclusion (its English fields unsuffixed), the statement's findings page, the
+ * vendors' texts and the conclusions.
+ */
+const INPUTS_OF_FIELDS: Record<'conclude' | 'findings' | 'summaries' | 'conclusions', InputOfField> = {
+  conclude: (key, item) => {
+    const finding = findingInput(key, item);
+    return finding && (finding.language === 'fr' ? `${finding.input}-fr` : finding.input);
+  },
+  findings: (key, item) => {
+    const finding = findingInput(key, item);
+    return finding && `${finding.input}-${finding.language}`;
+  },
+  summaries: (key, item) => {
+    const field = /^(vendor-summary|observation)-(en|fr)$/.exec(key);
+    if (!field) return undefined;
+    return field[1] === 'vendor-summary' ? `summary-${item}-${field[2]}` : `observation-${item.replace('/', '-')}-${field[2]}`;
+  },
+  conclusions: (key) => {
+    const field = /^(conclusions|lessons)(?:-paragraph)?-(en|fr)$/.exec(key);
+    return field ? `${field[1]}-${field[2]}` : undefined;
+  },
+};
 
 export interface BoardRow {
   vendorId: string;

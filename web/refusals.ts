@@ -65,6 +65,20 @@ export function wordedRefusal(message: string): RefusalDetails | undefined {
 }
 
 /**
+ * A refusal as the problems it says, each with the field it names (`assessment-fr:security`, a key
+ * of FIELDS and its item), if it names one: itself, or each of the problems it lists.
+ */
+export function refusedFields(details: RefusalDetails): { field?: string; refusal: RefusalDetails }[] {
+  const kinds = Object.entries(REFUSALS[details.refusal]) as [string, RefusalValueKind][];
+  const values = details.values as Record<string, string>;
+  const listed = kinds.find(([, kind]) => kind === 'refusals');
+  const each = listed && refusalList(values[listed[0]]!);
+  if (each) return each.flatMap(refusedFields);
+  const named = kinds.find(([, kind]) => kind === 'field');
+  return [{ ...(named ? { field: values[named[0]] } : {}), refusal: details }];
+}
+
+/**
  * A refusal in `language`: its sentence in strings.yaml with its values, days and moments dated in
  * `timeZone`; undefined if a stage, phase or result is not one this release knows.
  */

@@ -59,9 +59,9 @@ function textLanguages(change: StatementChange): ChangeView['languages'] {
   if (change.section === 'outcome' || change.section === 'letter') return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
-  // Each language's text as the statement prints it (French with its no-break spaces), as the PDF has it.
-  return LANGUAGES.filter((l) => (before[l] ?? '') !== (after[l] ?? '')).map((l) => ({
-    language: l,
-    parts: wordDiff(typeset(before[l] ?? '', l), typeset(after[l] ?? '', l)),
-  }));
+  // Each language's text as the statement prints it (French with its no-break spaces), as the PDF
+  // has it; a language whose printed text is the same (its spacing alone retyped) has no line.
+  return LANGUAGES.map((l) => ({ language: l, before: typeset(before[l] ?? '', l), after: typeset(after[l] ?? '', l) }))
+    .filter((t) => t.before !== t.after)
+    .map((t) => ({ language: t.language, parts: wordDiff(t.before, t.after) }));
 }

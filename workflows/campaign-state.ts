@@ -386,7 +386,7 @@ export class CampaignCase {
     this.lastSeen.set(authority.id, current.version);
     const previous = since === undefined ? undefined : this.versions.get(since);
     if (this.rules === 'legacy' || !previous) return { version: current.version };
-    const { changes, more } = changesShown(statementChanges(previous, current), CHANGES_IN_MAIL);
+    const { changes, more } = changesShown(statementChanges(previous, current, { asPrinted: true }), CHANGES_IN_MAIL);
     return { version: current.version, sinceVersion: since, changes, ...(more ? { moreChanges: more } : {}) };
   }
 
@@ -411,7 +411,7 @@ export class CampaignCase {
     const since = this.authorities.some((a) => a.id === authorityId) ? this.seenBeforeCurrent(authorityId!, current.version) : current.version - 1;
     const previous = since === undefined ? undefined : this.versions.get(since);
     if (!previous) return undefined;
-    const { changes, more } = changesShown(statementChanges(previous, current), CHANGES_ON_PAGE);
+    const { changes, more } = changesShown(statementChanges(previous, current, { asPrinted: true }), CHANGES_ON_PAGE);
     return { version: current.version, sinceVersion: previous.version, changes, ...(more ? { more } : {}) };
   }
 

@@ -2,6 +2,7 @@
 // authorities' own bilingual text, never a submission), what is still missing in either language,
 // how the lead's edits apply, and what changed between two versions. Pure, so the campaign
 // workflow, its validators and the client run the same code, and each rule has a unit test.
+import { typeset } from './french-spacing';
 import type { CampaignEngagementState, MissingText, TextSource } from './messages';
 import type { RefusalDetails } from './refusals';
 import { excerptOf, LIMITS, utf8Length } from './text-rules';
@@ -327,15 +328,32 @@ export function letterOf(entry: Pick<StatementVendorEntry, 'notWrittenTo'>): Sta
   return entry.notWrittenTo === 'never-started' ? 'not-sent' : 'not-reached';
 }
 
+/** A text as the statement prints it: the French with its typography (frenchSpacing). */
+function printed(text: PublicText): PublicText {
+  return { en: text.en, fr: typeset(text.fr ?? '', 'fr') };
+}
+
 /**
  * What differs, section by section, from `before` to `after` (old → new), in the order the
  * statement prints it. Empty when the public text of the two is the same.
+ *
+ * `asPrinted`: for readers (the approval request, the statement page), texts are compared as the
+ * PDF prints them, so a version that only respaces the French before « » : ; ! ? (which the PDF sets
+ * alike) changed nothing there. The workflow's own decisions (which approvals carry over, whether a
+ * draft changed anything) compare the texts as typed, as recorded histories did.
  */
-export function statementChanges(before: Comparable, after: Comparable): StatementChange[] {
+export function statementChanges(before: Comparable, after: Comparable, { asPrinted = false }: { asPrinted?: boolean } = {}): StatementChange[] {
   const changes: StatementChange[] = [];
-  const compare = (change: Omit<StatementChange, 'before' | 'after'>, a: PublicText | undefined, b: PublicText | undefined) => {
-    if (!sameText(a, b)) changes.push({ ...change, ...(a ? { before: a } : {}), ...(b ? { after: b } : {}) });
+  /** `a` and `b` as typed, or their parts (a list's items, paragraphs) before they are joined, each printed alone as the PDF does. */
+  const compare = (
+    change: Omit<StatementChange, 'before' | 'after'>,
+    a: PublicText | undefined,
+    b: PublicText | undefined,
+    [printedA, printedB]: [PublicText | undefined, PublicText | undefined] = [a && printed(a), b && printed(b)],
+  ) => {
+    if (!(asPrinted ? sameText(printedA, printedB) : sameText(a, b))) changes.push({ ...change, ...(a ? { before: a } : {}), ...(b ? { after: b } : {}) });
   };
+  const printedParagraphs = (p: BilingualParagraphs): BilingualParagraphs => ({ en: p.en, fr: p.fr.map((t) => typeset(t, 'fr')) });
   const old = new Map(before.vendors.map((v) => [v.vendorId, v]));
   const seen = new Set<string>();
   for (const entry of after.vendors) {
@@ -350,11 +368,12 @@ export function statementChanges(before: Comparable, after: Comparable): Stateme
     compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);
     for (const principle of PRINCIPLES) {
       compare({ section: 'assessment', vendorName, principle }, prior?.findings?.[principle]?.assessment, entry.findings?.[principle]?.assessment);
-      compare(
-        { section: 'good-practices', vendorName, principle },
-        joined(prior?.findings?.[principle]?.goodPractices),
-        joined(entry.findings?.[principle]?.goodPractices),
-      );
+      const practicesBefore = prior?.findings?.[principle]?.goodPractices;
+      const practicesAfter = entry.findings?.[principle]?.goodPractices;
+      compare({ section: 'good-practices', vendorName, principle }, joined(practicesBefore), joined(practicesAfter), [
+        joined(practicesBefore?.map(printed)),
+        joined(practicesAfter?.map(printed)),
+      ]);
     }
     const priorDemos = new Map((prior?.demonstrations ?? []).map((d) => [d.id, d]));
     for (const d of entry.demonstrations ?? []) {
@@ -364,7 +383,13 @@ export function statementChanges(before: Comparable, after: Comparable): Stateme
   for (const gone of before.vendors.filter((v) => !seen.has(v.vendorId))) {
     changes.push({ section: 'outcome', vendorName: gone.vendorName, stageBefore: gone.stage });
   }
-  compare({ section: 'conclusions' }, paragraphsText(before.conclusions), paragraphsText(after.conclusions));
-  compare({ section: 'lessons-learned' }, paragraphsText(before.lessonsLearned), paragraphsText(after.lessonsLearned));
+  compare({ section: 'conclusions' }, paragraphsText(before.conclusions), paragraphsText(after.conclusions), [
+    paragraphsText(printedParagraphs(before.conclusions)),
+    paragraphsText(printedParagraphs(after.conclusions)),
+  ]);
+  compare({ section: 'lessons-learned' }, paragraphsText(before.lessonsLearned), paragraphsText(after.lessonsLearned), [
+    paragraphsText(printedParagraphs(before.lessonsLearned)),
+    paragraphsText(printedParagraphs(after.lessonsLearned)),
+  ]);
   return changes;
 }

@@ -401,6 +401,47 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(kase.changesOfCurrentVersion('nobody')).toMatchObject({ version: 3, sinceVersion: 2 });
   });
 
+  it('counts no change where a version only respaces the French before « » : ; ! ?, which the PDF prints alike, in the approval request as on the page', () => {
+    const { kase, fdpic } = version1AskedOfFdpic();
+    const opc = kase.authorities[0]!;
+    kase.approvalRequestFor(opc);
+    const summary = (en: string, fr: string) => ({ zoom: { summary: both(en, fr) } });
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: reviewed!'], fr: ['Fait : revu !', 'Voir « ceci ».'] }, vendors: summary('Zoom explained its plan: 90 days.', 'Zoom a expliqué son plan : 90 jours.') });
+    kase.requestDraft({ by: LEAD }, LATER);
+    kase.approvalRequestFor(opc);
+    kase.approvalRequestFor(fdpic);
+    // Version 3 retypes the French spacing (none, or an ordinary space, where the PDF sets a narrow
+    // no-break one) and changes the English summary: the summary's change is listed, the conclusions' are not.
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: reviewed!'], fr: ['Fait: revu!', 'Voir «ceci».'] }, vendors: summary('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan: 90 jours.') });
+    kase.requestDraft({ by: LEAD }, LATER);
+    const listed = [
+      {
+        section: 'summary',
+        vendorName: 'Vendor zoom',
+        before: both('Zoom explained its plan: 90 days.', 'Zoom a expliqué son plan : 90 jours.'),
+        after: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan: 90 jours.'),
+      },
+    ];
+    expect(kase.changesOfCurrentVersion()).toEqual({ version: 3, sinceVersion: 2, changes: listed });
+    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 3, sinceVersion: 2, changes: listed });
+    // Version 4 only respaces the French again: as printed, nothing changed since version 3, and the
+    // request says only the version number and date did (approval-request.yaml, no changes listed).
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: reviewed!'], fr: ['Fait : revu !', 'Voir « ceci ».'] }, vendors: summary('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan : 90 jours.') });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.changesOfCurrentVersion()).toEqual({ version: 4, sinceVersion: 3, changes: [] });
+    expect(kase.approvalRequestFor(fdpic)).toEqual({ version: 4, sinceVersion: 3, changes: [] });
+    // opc last received version 2: since then, only the English summary changed as printed.
+    expect(kase.changesOfCurrentVersion('opc')).toEqual({
+      version: 4,
+      sinceVersion: 2,
+      changes: [{ ...listed[0], after: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan : 90 jours.') }],
+    });
+    // A real change of a French word is still one.
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: reviewed!'], fr: ['Fait : relu !', 'Voir « ceci ».'] } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.changesOfCurrentVersion()?.changes.map((c) => c.section)).toEqual(['conclusions']);
+  });
+
   it('shows a signatory that received no earlier version no comparison: all of the current one is new to it', () => {
     const { kase, fdpic } = version1AskedOfFdpic();
     kase.requestNotSent(fdpic, 1, undefined);

@@ -215,4 +215,40 @@ describe('French typography', () => {
     expect(french?.parts.map((p) => p.text).join('')).toContain('Champ\u202f: voir ci-dessous');
     expect(french?.parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(printed);
   });
+
+  it('lists no change in the approval email nor on the statement page where a version only respaces the French, which the PDF prints alike', async () => {
+    const campaign = testCampaign('typo');
+    const draft = (en: string, fr: string): StatementDraft => ({
+      campaign,
+      version: 1,
+      date: '2021-10-27',
+      vendors: [{ vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', summary: { en, fr } }],
+      conclusions: { en: ['Done!'], fr: ['Fait !'] },
+      lessonsLearned: { en: [], fr: [] },
+      signatories: [],
+    });
+    const before = draft('Scope: see below.', 'Champ : voir « ci-dessous » ; pourquoi ?');
+    const respaced = { ...draft('Scope: see below.', 'Champ: voir «ci-dessous» ; pourquoi?'), conclusions: { en: ['Done!'], fr: ['Fait!'] } };
+    // The PDFs of both print the same French.
+    const french = async (d: StatementDraft) => (await recordDrawnLines(() => renderStatementPdf(d, 'fr', false))).lines.map((l) => l.text).join(' ');
+    expect(await french(respaced)).toBe(await french(before));
+    // The comparison the workflow gives the approval request and the page (campaign-state.ts).
+    const changes = statementChanges(before, respaced, { asPrinted: true });
+    expect(changes).toEqual([]);
+    const request = (language: 'en' | 'fr') =>
+      composeMessage({
+        threadId: 'campaign:typo',
+        step: 'approval-request-v2-opc',
+        kind: 'approval-request',
+        language,
+        to: [{ name: 'Daniel Therrien', email: 'opc@authority.test' }],
+        campaign,
+        details: { version: 2, sinceVersion: 1, changes },
+      });
+    expect((await request('en')).text).toContain('Only the version number and date changed since version 1, which you last saw.');
+    expect((await request('fr')).text).toContain('Seuls le numéro de version et la date ont changé depuis la version 1, la dernière que vous avez reçue.');
+    expect(changesView({ version: 2, sinceVersion: 1, changes }, 'fr', loadViews())?.items).toEqual([]);
+    // The texts as typed still differ: the workflow's own decisions compare them so, as recorded histories did.
+    expect(statementChanges(before, respaced).map((c) => c.section)).toEqual(['summary', 'conclusions']);
+  });
 });

@@ -143,6 +143,30 @@ describe('forms of the engagement page, by keyboard', () => {
   });
 });
 
+describe('the conclusion’s findings, in English and French, by keyboard', () => {
+  it('ties a refusal of the French assessment to that field, not to the whole form, with focus on it', { timeout: 60_000 }, async () => {
+    // A response recorded outside the page: this test is about the conclusion's form.
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await dossier.recordResponse({ campaignId, vendorId: 'cobalt' }, { by: 'Owen Okafor', summary: 'Cobalt answered.', attachments: [], receivedAt: new Date().toISOString() });
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cobalt`);
+    await openForm('Conclude with findings');
+    await tabTo('#assessment-security');
+    await page.keyboard.type('Strong encryption.');
+    await tabTo('#assessment-security-fr');
+    await page.keyboard.type('Chiffrement fort <img src=x>.');
+    await tabTo('#conclude button[type=submit]');
+    await enterToNewPage();
+    const field = await focused();
+    expect(field).toMatchObject({ role: 'textbox', name: 'Assessment, in French' });
+    expect(field.description).toMatch(/^Markup \(.*<img.*\) in the assessment for “Security” in French: markup is not accepted/);
+    expect(await page.getAttribute('#assessment-security-fr', 'aria-invalid')).toBe('true');
+    // The English field and the form as a whole are not said to be wrong.
+    expect(await page.getAttribute('#assessment-security', 'aria-invalid')).toBeNull();
+    expect(await page.locator('#conclude-findings-error').count()).toBe(0);
+    await checkPage(page, 'keyboard-conclude-refused-fr-field');
+  });
+});
+
 describe('forms of the statement page, by keyboard', () => {
   it('gives the conclusions back refused with focus on the first field refused, the French conclusions, its refusal as its description', { timeout: 60_000 }, async () => {
     // The lead steers the statement: signed in on a page of its own, the officer's left as it was.
@@ -194,5 +218,65 @@ describe('the board, by keyboard', () => {
     expect((await focused()).role).toBe('table');
     await tabTo('button[name=language]');
     await enterToNewPage();
+  });
+});
+
+/** WCAG 2.2's relative luminance of an sRGB colour given as `rgb(r, g, b)` or `rgba(r, g, b, a)` (opaque only). */
+function luminance(css: string): number {
+  const channels = /^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/.exec(css);
+  if (!channels) throw new Error(`not an rgb() colour: ${css}`);
+  if (channels[4] !== undefined && Number(channels[4]) < 1) throw new Error(`a translucent colour has no contrast of its own: ${css}`);
+  const [r, g, b] = channels.slice(1, 4).map((c) => {
+    const s = Number(c) / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2.2's contrast ratio of two colours, from 1 to 21. */
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * The focus indicator of the element with focus as Chromium computed it, and the colour it is drawn
+ * over: that of the nearest element behind it with a background of its own (the indicator sits
+ * outside the element, at its outline offset).
+ */
+async function focusIndicator(): Promise<{ style: string; width: number; offset: number; color: string; behind: string }> {
+  // A string, evaluated in the page: the tests are compiled without the DOM's types.
+  return page.evaluate(`(() => {
+    const focused = document.activeElement;
+    const style = getComputedStyle(focused);
+    let behind = 'rgba(0, 0, 0, 0)';
+    for (let e = focused.parentElement; e; e = e.parentElement) {
+      const colour = getComputedStyle(e).backgroundColor;
+      if (colour !== 'transparent' && colour !== 'rgba(0, 0, 0, 0)') {
+        behind = colour;
+        break;
+      }
+    }
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), offset: parseFloat(style.outlineOffset), color: style.outlineColor, behind };
+  })()`);
+}
+
+describe('the dark page header, by keyboard', () => {
+  it('shows focus on its links and buttons with a ring of at least 3:1 against the header, 2 px wide, outside the control', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns`);
+    const header = await page.evaluate<string>("getComputedStyle(document.querySelector('header.site')).backgroundColor");
+    for (const [selector, text] of [['header.site a', 'Dossier'], ['header.site a', 'Campaigns'], ['header.site button[name=language]', undefined], ['header.site form[action="/logout"] button', undefined]] as const) {
+      await tabTo(selector, text);
+      const ring = await focusIndicator();
+      const named = `${selector} ${text ?? ''}: a ${ring.style} ${ring.width}px ring of ${ring.color} on ${ring.behind}`;
+      expect(ring.behind, named).toBe(header);
+      expect(contrast(ring.color, header), named).toBeGreaterThanOrEqual(3);
+      // ‘auto’ leaves the ring's look to the browser (Chromium's is dark, drawn over the control's
+      // edge): its colour is then no promise of what is drawn. A solid ring outside the control is.
+      expect(ring.style, named).toBe('solid');
+      expect(ring.width, named).toBeGreaterThanOrEqual(2);
+      expect(ring.offset, named).toBeGreaterThanOrEqual(0);
+    }
+    await checkPage(page, 'keyboard-header-focus');
   });
 });

@@ -22,7 +22,11 @@ import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Intake } from '../../intake/intake';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+import { composeReply } from '../helpers/inbound-mail';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 
@@ -643,6 +647,57 @@ function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
     return { status: response.status, text: visibleText(await response.text()) };
   };
 }
+
+describe('a held message longer than an engagement records, on its own page', () => {
+  it('says its text is cut, how long it is and where the whole text is, in the page’s language', async () => {
+    // The real intake over a Maildir: mail that names no campaign and matches nothing is held, unsorted.
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-cut-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({
+      mailbox,
+      documents: {} as never,
+      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: {} as never,
+    });
+    const whole = `${'Nous conservons les enregistrements pendant trente jours. '.repeat(400)}Fin de notre réponse.`;
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our long answer', messageId: '<long@elsewhere.test>', text: whole }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held']);
+    const app = penWorkspace({}, intake);
+    const open = async (language: string) => {
+      const session = { id: 'k'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+      const response = await app.request(`/held/unsorted/message?id=${encodeURIComponent('<long@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const chars = whole.length; // 23,221: 400 sentences of 58 characters and the last line
+    expect(chars).toBe(23_221);
+    const en = await open('en');
+    expect(visibleText(/<pre class="mail-text" id="mail-text">([\s\S]*?)<\/pre>/.exec(en)![1]).endsWith('…')).toBe(true);
+    expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(en)?.[1]).toBe(
+      'The text is 23,221 characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole message stays in the case mailbox; assigned to an engagement, it is recorded cut in the same way, with its whole text kept as the document message-text.txt.',
+    );
+    const fr = await open('fr');
+    expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(fr)?.[1]).toBe(
+      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u00a0…\u00a0». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
+    );
+  });
+
+  it('says nothing of a cut when the text is whole', async () => {
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-whole-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({ mailbox, documents: {} as never, directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) }, domain: 'test.example', caseMailbox: 'case@test.example', dossier: {} as never });
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Short', messageId: '<short@elsewhere.test>', text: 'A short answer.' }));
+    await intake.pass();
+    const session = { id: 'k'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+    const html = await (await penWorkspace({}, intake).request(`/held/unsorted/message?id=${encodeURIComponent('<short@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    expect(html).toContain('A short answer.');
+    expect(html).not.toContain('mail-text-cut');
+  });
+});
 
 describe('a held message assigned or dismissed by another officer while a form on it was filled in', () => {
   const held = { ref: '1', messageId: '<n@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
@@ -1405,6 +1460,132 @@ describe('what changed between two versions of the statement', () => {
   });
 });
 
+describe('a version that only respaces the French, on the statement page', () => {
+  const LEA = 'Léa Tremblay (lea, signed in)';
+  const conclusions = (en: string[], fr: string[]) => ({ by: LEA, conclusions: { en, fr }, lessonsLearned: { en: ['Ask early!'], fr: ['Demander tôt !'] } });
+  const V1 = conclusions(['The companies described their measures: see below.'], ['Les entreprises ont décrit leurs mesures : voir « ci-dessous ».']);
+  /**
+   * The campaign's state as the workflow keeps it (CampaignCase): version 1 sent back by fdpic, then
+   * each of `versions` set and drafted, each after the one before it was sent back.
+   */
+  function statementPage(...versions: ReturnType<typeof conclusions>[]) {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.setConclusions(V1, '2026-11-24T15:00:00.000Z');
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    versions.forEach((text, i) => {
+      kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: i + 1, comment: 'Précisez.' }, `2026-11-2${5 + i}T16:00:00.000Z`);
+      kase.setConclusions(text, `2026-11-2${5 + i}T17:00:00.000Z`);
+      kase.requestDraft({ by: LEA }, `2026-11-2${5 + i}T18:00:00.000Z`);
+    });
+    expect(kase.draft?.version).toBe(versions.length + 1);
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    /** The page's comparison as a co-signatory reads it, in `language`. */
+    return async (language: string) => {
+      const session = { id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
+      const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+      return visibleText(/<section id="changes"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '(no comparison)').replace(/\s+/g, ' ').trim();
+    };
+  }
+
+  it('says the text is the same as the version before, which the PDF prints alike', async () => {
+    // An ordinary space, or none, where the PDF sets a narrow no-break one before : and inside « ».
+    const changesOn = statementPage(conclusions(['The companies described their measures: see below.'], ['Les entreprises ont décrit leurs mesures: voir «ci-dessous».']));
+    expect(await changesOn('en')).toBe('Version 2 against version 1, word by word The text is the same as in version 1.');
+    expect(await changesOn('fr')).toBe('Version 2 par rapport à la version 1, mot à mot Le texte est le même que dans la version 1.');
+  });
+
+  it('shows a section whose English changed with its English line alone when its French was only respaced', async () => {
+    const changesOn = statementPage(conclusions(['The companies described their five principles: see below.'], ['Les entreprises ont décrit leurs mesures: voir «ci-dessous».']));
+    const changes = await changesOn('en');
+    expect(changes).toContain('English: The companies described');
+    expect(changes).not.toContain('French:');
+  });
+});
+
+describe('a text refused in one language, on the statement’s forms', () => {
+  // The campaign's own validators (CampaignCase) refuse, as the client hands their refusals on.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom'), testVendor('cisco')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  for (const vendor of ['zoom', 'cisco']) {
+    kase.addEngagement(testVendor(vendor), false);
+    kase.engagementFailed(vendor, 'worker lost');
+  }
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => kase.status(),
+        statement: async () => kase.draft,
+        statementText: async () => kase.text,
+        statementChanges: async () => undefined,
+        engagementOutcome: async () => undefined,
+        editStatement: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkEdit(input)),
+        setConclusions: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkConclusions(input)),
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const post = async (language: string, path: string, form: Record<string, string>) => {
+    const session = { id: 'l'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
+    });
+    expect(response.status).toBe(422);
+    return response.text();
+  };
+  /** Each textarea's id that is marked invalid, with the id of what describes it and whether it takes focus. */
+  const invalid = (html: string) =>
+    [...html.matchAll(/<textarea id="([^"]+)"[^>]*?aria-invalid="true"( autofocus)? aria-describedby="([^"]+)"/g)].map(([, id, autofocus, describedBy]) => ({ id, focus: Boolean(autofocus), describedBy }));
+  const said = (html: string, id: string) => visibleText(new RegExp(`<p class="error" id="${id}"[^>]*>(.*?)</p>`).exec(html)?.[1] ?? '(nothing)');
+
+  it('ties each problem of the vendors’ texts to the field of its language, the first one focused, and not to the whole form', async () => {
+    const html = await post('fr', '/campaigns/vc/statement/summaries', {
+      'summary-zoom-en': 'Zoom described its encryption.',
+      'summary-zoom-fr': 'Zoom a décrit son chiffrement <img src=x>.',
+      'summary-cisco-en': 'Cisco answered <script>.',
+      'summary-cisco-fr': 'Cisco a répondu.',
+    });
+    expect(invalid(html)).toEqual([
+      { id: 'summary-zoom-fr', focus: true, describedBy: 'summary-zoom-fr-error' },
+      { id: 'summary-cisco-en', focus: false, describedBy: 'summary-cisco-en-error' },
+    ]);
+    expect(said(html, 'summary-zoom-fr-error')).toMatch(/^Balisage \(.*<img.*\) dans le résumé de zoom en français/);
+    expect(said(html, 'summary-cisco-en-error')).toMatch(/^Balisage \(.*<script.*\) dans le résumé de cisco en anglais/);
+    expect(html).not.toContain('id="summaries-summaries-error"');
+  });
+
+  it('ties a refused French paragraph of the conclusions to the French conclusions', async () => {
+    const html = await post('en', '/campaigns/vc/statement/conclusions', {
+      'conclusions-en': 'Every vendor answered.',
+      'conclusions-fr': 'Chaque entreprise a répondu <iframe>.',
+      'lessons-en': 'Ask early.',
+      'lessons-fr': 'Demander tôt.',
+    });
+    expect(invalid(html)).toEqual([{ id: 'conclusions-fr', focus: true, describedBy: 'conclusions-fr-error' }]);
+    expect(said(html, 'conclusions-fr-error')).toMatch(/^Markup \(.*<iframe.*\) in paragraph 1 of the conclusions in French/);
+  });
+
+  it('ties a refused French assessment on a vendor’s findings page to that field', async () => {
+    const html = await post('en', '/campaigns/vc/statement/findings/zoom', {
+      'assessment-security-en': 'Strong encryption.',
+      'assessment-security-fr': 'Chiffrement fort <img src=x>.',
+    });
+    expect(invalid(html)).toEqual([{ id: 'assessment-security-fr', focus: true, describedBy: 'assessment-security-fr-error' }]);
+    expect(said(html, 'assessment-security-fr-error')).toMatch(/^Markup \(.*<img.*\) in the assessment for “Security” in French/);
+    expect(html).not.toContain('id="findings-findings-error"');
+  });
+});
+
 describe('a co-signatory’s answer once another authority has sent the version back', () => {
   // ICO asked for changes on version 1: the campaign is back with the lead, and OPC has not answered yet.
   const authorities = [
@@ -1817,6 +1998,26 @@ describe('a meeting link refused when a demonstration is rescheduled, on a Frenc
     const html = await response.text();
     expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: &quot;meet.example.org/a&quot;).</p>');
     expect(html).not.toContain('must be an address starting with');
+  });
+});
+
+describe('a good practice refused in French, in the engagement’s conclusion', () => {
+  const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], rounds: [] } as never;
+  const { post } = engagementForms('responded', {
+    conclude: (async (_ref: unknown, input: never) => refusedByWorkflow(() => rules.checkConclude(view, input))) as () => Promise<never>,
+  });
+
+  it('ties the refusal to the French good practices of that principle, not to the whole form', async () => {
+    const form: Record<string, string> = {};
+    for (const p of PRINCIPLES) Object.assign(form, { [`assessment-${p}`]: 'Met.', [`assessment-${p}-fr`]: 'Respecté.' });
+    Object.assign(form, { 'practices-security': 'Encrypts recordings.\nAudits yearly.', 'practices-security-fr': 'Chiffre les enregistrements.\nAudite <script> chaque année.' });
+    const response = await post('conclude', form, 'en');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/<textarea id="practices-security-fr" name="practices-security-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="practices-security-fr-error">/);
+    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (&quot;&lt;script&quot;) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
+    expect(html).not.toContain('id="conclude-findings-error"');
+    expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
   });
 });
 

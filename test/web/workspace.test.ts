@@ -301,7 +301,7 @@ describe('the joint statement in the workspace', () => {
     await lead.fill('#summary-zoom-en', 'Zoom explained <script>alert(1)</script> its plan.');
     await lead.fill('#summary-zoom-fr', 'Zoom a expliqué les changements de son plan de 90 jours.');
     await lead.click('#summaries button[type=submit]');
-    expect(await textOf(lead.locator('#summaries-summaries-error'))).toMatch(/script/i);
+    expect(await textOf(lead.locator('#summary-zoom-en-error'))).toMatch(/script/i);
     expect(await lead.locator('#summary-zoom-en').inputValue()).toBe('Zoom explained <script>alert(1)</script> its plan.');
     expect(await lead.locator('#summary-zoom-fr').inputValue()).toBe('Zoom a expliqué les changements de son plan de 90 jours.');
     await lead.goto(`${url}/campaigns/${campaignId}/statement`);
