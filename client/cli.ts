@@ -1,6 +1,7 @@
 // The `dossier` command: the case officer's way to start campaigns, steer engagements and find
 // cases that need attention. A user's mistake (unknown case, refused request, bad file, server
 // down) ends with one line on stderr and a non-zero exit code; only `--debug` shows a stack trace.
+// It speaks the officer's language (`--lang`, else the locale; client/cli-words.ts).
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -12,7 +13,8 @@ import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
-import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
+import { cliLanguage, cliWords, type CliWords } from './cli-words';
+import { ClientErrorCode, DossierClientError, fromTemporal, serverUnreachable } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 
@@ -32,6 +34,8 @@ export function buildProgram(session: Session): Command {
     .option('--json', 'print results as JSON, for scripts')
     .option('--by <name>', 'deprecated: set DOSSIER_OFFICER instead (who is acting; recorded as a CLI identity either way)')
     .option('--debug', 'show stack traces of errors')
+    // Read before the commands are parsed (cliLanguage), so an error of parsing is worded in it too; here for --help.
+    .option('--lang <language>', 'language of tables, sentences and errors: en or fr (default: the locale in LC_ALL, LC_MESSAGES or LANG, else en); --json is not translated')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -61,8 +65,15 @@ function forEachCommand(command: Command, fn: (command: Command) => void): void 
 
 /** Runs the CLI; resolves to the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let language;
+  try {
+    language = cliLanguage(argv, env);
+  } catch (err) {
+    process.stderr.write(`dossier: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
   // With no server named, the embedded set-up that `npm start` runs, wherever its ports are.
-  const session = new Session(await withEmbeddedProfile(env));
+  const session = new Session(await withEmbeddedProfile(env), language);
   const program = buildProgram(session);
   const debug = argv.includes('--debug');
   try {
@@ -83,6 +94,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 function explain(err: unknown, session: Session): { message: string; exitCode: number } {
+  const words = cliWords(session.language);
   let error = err;
   // Errors from the campaign API reach here untranslated; name the workflow they were about.
   if (err instanceof WorkflowNotFoundError) error = fromTemporal(err, describeWorkflowId(err.workflowId), session.address());
@@ -96,19 +108,33 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
           : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable
             : EXIT.usage;
-    return { message: oneLine(error.message), exitCode };
+    return { message: oneLine(clientErrorWords(error, words, session.address()) ?? error.message), exitCode };
   }
   if (isCodedError(error)) {
     const problems = (error as { problems?: { where?: string; message?: string; line?: number; column?: number }[] }).problems;
     const file = (error as { file?: string }).file;
     if (file && Array.isArray(problems) && problems.length > 1) {
-      const listed = problems.map((p) => `${p.where}: ${p.message}${p.line === undefined ? '' : ` (line ${p.line})`}`);
-      return { message: `${file}: ${problems.length} problems: ${listed.join('; ')}`, exitCode: EXIT.usage };
+      const listed = problems.map((p) => words.say(p.line === undefined ? 'error.problem' : 'error.problem-at-line', { where: p.where, problem: p.message, line: p.line }));
+      return { message: words.say('error.problems', { file, count: words.count(problems.length), problems: listed.join(words.say('punctuation.list')) }), exitCode: EXIT.usage };
     }
     return { message: oneLine(error.message), exitCode: EXIT.usage };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { message: `${oneLine(message)} (unexpected; run again with --debug for details)`, exitCode: EXIT.unexpected };
+  return { message: words.say('error.unexpected', { message: oneLine(message) }), exitCode: EXIT.unexpected };
+}
+
+/**
+ * A client error in the officer's language where the CLI knows its facts (its code and values);
+ * undefined keeps the error's own message (English, as the API words it for every front end).
+ */
+function clientErrorWords(error: DossierClientError, words: CliWords, address: string): string | undefined {
+  if (words.language === 'en') return undefined;
+  const id = (error.refusal?.values as { id?: string } | undefined)?.id;
+  if (error.code === ClientErrorCode.NotFound && error.refusal?.refusal === 'not-found' && id) return words.say('error.not-found', { id });
+  if (error.code === ClientErrorCode.AlreadyStarted && id) return words.say('error.already-exists', { id });
+  // Only the sentence errors.ts words for a Temporal server out of reach (a store outage has the same code).
+  if (error.code === ClientErrorCode.ServerUnreachable && error.message === serverUnreachable(address).message) return words.say('error.server-unreachable', { address });
+  return undefined;
 }
 
 /** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */

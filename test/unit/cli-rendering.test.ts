@@ -12,6 +12,7 @@ import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { renderStatementStatus, statementCommands } from '../../client/commands/statement';
 import { readFindingsFile } from '../../client/commands/input-files';
+import { cliWords } from '../../client/cli-words';
 import { notFound } from '../../client/errors';
 import { createOutput, deadline, when } from '../../client/output';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
@@ -145,7 +146,8 @@ describe('campaign list', () => {
   async function list(args: string[]): Promise<string> {
     let printed = '';
     const dossier = { findCampaigns: async () => [] };
-    const context = { out: createOutput(false, (t) => (printed += t)), dossier: async () => dossier };
+    // The command's words come from its context, as the Session gives them (English by default).
+    const context = { out: createOutput(false, (t) => (printed += t)), words: cliWords('en'), dossier: async () => dossier };
     await campaignCommands({ context: () => context } as unknown as Session).exitOverride().parseAsync(['list', ...args], { from: 'user' });
     return printed;
   }
