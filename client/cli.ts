@@ -16,6 +16,9 @@ import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
 import { ClientErrorCode, DossierClientError, fromTemporal, serverUnreachable } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
+import { refusalDetails } from '../workflows/refusals';
+import { refusalSentence, wordedRefusal } from './refusal-words';
+import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
@@ -132,6 +135,13 @@ function clientErrorWords(error: DossierClientError, words: CliWords, address: s
   const id = (error.refusal?.values as { id?: string } | undefined)?.id;
   if (error.code === ClientErrorCode.NotFound && error.refusal?.refusal === 'not-found' && id) return words.say('error.not-found', { id });
   if (error.code === ClientErrorCode.AlreadyStarted && id) return words.say('error.already-exists', { id });
+  if (error.code === ClientErrorCode.Refused && error.refused) {
+    // Worded from its code and values as the workspace words it (or from an older worker's known
+    // sentence); a reason this release cannot read is given as it came.
+    const refusal = refusalDetails(error) ?? wordedRefusal(error.refused.reason);
+    const reason = (refusal && refusalSentence(refusal, words.language, 'UTC', cliWording(words))) ?? error.refused.reason;
+    return words.say('error.refused', { what: error.refused.what, reason });
+  }
   // Only the sentence errors.ts words for a Temporal server out of reach (a store outage has the same code).
   if (error.code === ClientErrorCode.ServerUnreachable && error.message === serverUnreachable(address).message) return words.say('error.server-unreachable', { address });
   return undefined;

@@ -24,10 +24,13 @@ export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorC
 export class DossierClientError extends DossierError<ClientErrorCode> {
   /** A refusal's code and values where the client words it itself; a workflow's ride in `cause` (refusalDetails). */
   readonly refusal?: RefusalDetails;
+  /** A refusal's parts, so a front end can word it in its reader's language: what was refused and why (as given). */
+  readonly refused?: { what: string; reason: string };
 
-  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails }) {
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails; refused?: { what: string; reason: string } }) {
     super(code, message, options);
     if (options?.refusal) this.refusal = options.refusal;
+    if (options?.refused) this.refused = options.refused;
   }
 }
 
@@ -44,7 +47,7 @@ export const ENDED_REASON = 'it has ended and accepts no more requests';
 
 /** The workflow's validator turned the request down; its reason is the message. */
 export function refused(what: string, reason: string, cause?: unknown, refusal?: RefusalDetails): DossierClientError {
-  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause, ...(refusal ? { refusal } : {}) });
+  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause, refused: { what, reason }, ...(refusal ? { refusal } : {}) });
 }
 
 /** A file given on the command line is missing, unreadable or does not have the expected shape. */

@@ -4,13 +4,14 @@
 // caller prints dates, a delay in words. A message refused or bounced for good says why as the list of
 // delivery failures does (client/delivery-failures.ts), from the failure the case recorded with it. An
 // entry this version cannot read is shown as recorded.
+import { wordOf } from '../activities/templates';
 import { sentence } from '../intake/wording';
 import type { CliWords } from './cli-words';
 import { deliveryFailureText } from './delivery-failures';
 import { durationInWords } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { readActor, readTimelineEntry, stepKind, type TimelineReading } from '../workflows/timeline';
-import type { DeliveryFailure, Language, TimelineEntry } from '../workflows/types';
+import type { DeliveryFailure, Language, Principle, TimelineEntry } from '../workflows/types';
 
 /** The sentences and dates entries are worded with: the workspace's views, or the CLI's words (`cliWording`). */
 export interface Wording {
@@ -19,9 +20,14 @@ export interface Wording {
   dateTime(value: string, language: Language, timeZone?: string): string;
 }
 
-/** The CLI's wording: the workspace's sentences, every date as the CLI prints times (UTC, to the minute). */
-export function cliWording(words: CliWords): Wording {
-  return { text: (language, key, values) => sentence(language, key, values), date: (value) => words.when(value), dateTime: (value) => words.when(value) };
+/** The CLI's wording: the workspace's sentences, every date as the CLI prints times (UTC, to the minute), principles by the letters' titles. */
+export function cliWording(words: CliWords): Wording & { principle(principle: Principle, language: Language): string } {
+  return {
+    text: (language, key, values) => sentence(language, key, values),
+    date: (value) => words.when(value),
+    dateTime: (value) => words.when(value),
+    principle: (principle, language) => wordOf(language, `principles.${principle}`) ?? principle,
+  };
 }
 
 /** Codes whose date is a moment (a time of day matters); the others name a deadline's day. */

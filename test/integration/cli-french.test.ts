@@ -62,6 +62,11 @@ describe('the dossier CLI in French', () => {
     const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--lang=fr']);
     expect(responded).toBe(`Réponse consignée${NBSP}; engagement:${campaignId}:zoom est maintenant à l’étape «\u202fa répondu\u202f».\n`);
 
+    // A refusal of the workflow's, worded from its code as the workspace words it.
+    const again = await dossier(['--lang', 'fr', 'engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md')]);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toBe(`dossier: engagement:${campaignId}:zoom${NBSP}: demande refusée — Une réponse ne peut pas être enregistrée à l’étape «\u202fa répondu\u202f».\n`);
+
     // The locale alone, without --lang: a French desk reads French.
     await waitForVisibility(`DossierCampaign = '${campaignId}' AND DossierStage = 'responded'`);
     const listed = await ok(['list', '--campaign', campaignId], 'fr_CA.UTF-8');
