@@ -26,7 +26,7 @@ export function campaignCommands(session: Session): Command {
     .description('start a campaign from its file: one engagement (and open letter) per vendor')
     .requiredOption('--file <file>', 'campaign file (YAML), e.g. campaigns/video-conferencing-2020.yaml')
     .option('--no-wait', 'return once the campaign is started, without waiting for its engagements')
-    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', positiveInt('--wait-timeout'), 120)
+    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', positiveInt('--wait-timeout', session.words), 120)
     .action(
       withContext(session, async (ctx, options: { file: string; wait: boolean; waitTimeout: number }) => {
         const input = loadCampaignFile(options.file);

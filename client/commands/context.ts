@@ -112,6 +112,11 @@ export class Session {
     };
   }
 
+  /** The officer's words, for what is worded before a command runs (its options' errors). */
+  get words(): CliWords {
+    return cliWords(this.language);
+  }
+
   /** The server address for error messages, even when the connection was never opened. */
   address(): string {
     if (this.connection) return this.connection.target.address;
@@ -138,10 +143,10 @@ export class Session {
 }
 
 /** An option's parser for a count or a number of seconds: a whole number above zero, or a one-line error naming the option. */
-export function positiveInt(option: string) {
+export function positiveInt(option: string, words: CliWords) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw invalidInput(`${option}: "${value}" is not a positive whole number`);
+    if (!Number.isInteger(n) || n <= 0) throw invalidInput(words.say('error.not-positive', { option, value }));
     return n;
   };
 }

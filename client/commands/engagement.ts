@@ -90,7 +90,7 @@ export function engagementCommands(session: Session): Command {
     .option('--until <date>', 'new due date: a day (to its end in the lead authority\'s time zone), a timestamp, or "in 30 days"')
     .option('--for <duration>', 'or how much longer, from the current due date: "10 working days" (lead authority\'s calendar) or "14 days"')
     .requiredOption('--reason <text>', 'why, for the record')
-    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round'))
+    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round', session.words))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until?: string; for?: string; reason: string; round?: number }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -158,7 +158,7 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('schedule-demo'))
     .description('schedule a demonstration: the vendor shows how it achieves, monitors and validates its measures')
     .requiredOption('--at <time>', 'start of the meeting (ISO timestamp with time zone, e.g. 2021-02-03T15:00:00Z)')
-    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration'), 60)
+    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration', session.words), 60)
     .requiredOption('--attendee <"Name <email>">', 'who attends for the authorities (repeat); the vendor contacts are invited too', collect)
     .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
     .option('--location <text>', 'where it is held (an address, a room)')

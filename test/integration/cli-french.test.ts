@@ -89,6 +89,12 @@ describe('the dossier CLI in French', () => {
     for (const words of ['campagne', 'phase', 'dossiers en cours', 'déclaration', 'pas encore rédigée', 'Dossiers', 'derniers avis']) expect(status, words).toContain(words);
     expect(status).not.toMatch(/not drafted|Engagements|final notices/);
 
+    const statement = await ok(['--lang', 'fr', 'statement', 'status', campaignId]);
+    for (const words of ['conclusions', 'pas encore rédigées', 'projet', 'Dossiers encore ouverts']) expect(statement, words).toContain(words);
+    const unpublished = await dossier(['--lang', 'fr', 'statement', 'publication', campaignId]);
+    expect(unpublished.code).toBe(4);
+    expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NBSP}; \`dossier statement draft\` la rédige maintenant)\n`);
+
     const held = await ok(['--lang', 'fr', 'inbox', 'held', '--campaign', campaignId]);
     expect(held).toBe(`Rien n’est en attente pour ${campaignId}.\n`);
   });
@@ -101,6 +107,10 @@ describe('the dossier CLI in French', () => {
     const badDate = await dossier(['--lang', 'fr', 'engagement', 'respond', 'nope', 'zoom', '--file', join(FIXTURES, 'response.md'), '--received', 'yesterday']);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain(`--received${NBSP}: «\u202fyesterday\u202f» n’est pas une date`);
+
+    const badRound = await dossier(['--lang', 'fr', 'engagement', 'extend', 'nope', 'zoom', '--for', '3 days', '--reason', 'r', '--round', '0']);
+    expect(badRound.code).toBe(2);
+    expect(badRound.stderr).toBe(`dossier: --round${NBSP}: «\u202f0\u202f» n’est pas un nombre entier positif\n`);
 
     const german = await dossier(['--lang', 'de', 'list']);
     expect(german.code).toBe(2);

@@ -73,7 +73,7 @@ describe('engagement extend', () => {
   async function extend(status: EngagementStatus, args: string[], json = false): Promise<string> {
     let printed = '';
     const dossier = { extendDeadline: async () => ({ workflowId: status.workflowId, stage: status.stage }), status: async () => status, campaignTimeZone: async () => 'UTC' };
-    const context = { out: createOutput(json, (t) => (printed += t)), officer: 'Officer', dossier: async () => dossier };
+    const context = { out: createOutput(json, (t) => (printed += t)), words: cliWords('en'), officer: 'Officer', dossier: async () => dossier };
     const session = { context: () => context } as unknown as Session;
     await engagementCommands(session).exitOverride().parseAsync(['extend', 'vc', 'zoom', ...args, '--reason', 'asked'], { from: 'user' });
     return printed;
@@ -113,7 +113,7 @@ describe('statement edit', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-edit-')), 'text.yaml');
     writeFileSync(file, 'conclusions:\n  en: [Done.]\n  fr: [Fait.]\nlessonsLearned:\n  en: [Early.]\n  fr: [Tôt.]\n');
     const campaigns = { editStatement: async () => updated, status: async () => status };
-    const context = { out: createOutput(false, (t) => (printed += t)), officer: 'Officer', campaigns: async () => campaigns };
+    const context = { out: createOutput(false, (t) => (printed += t)), words: cliWords('en'), officer: 'Officer', campaigns: async () => campaigns };
     const session = { context: () => context } as unknown as Session;
     await statementCommands(session).exitOverride().parseAsync(['edit', 'vc', '--file', file], { from: 'user' });
     return printed;
