@@ -95,6 +95,13 @@ describe('the dossier CLI in French', () => {
     expect(unpublished.code).toBe(4);
     expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NBSP}; \`dossier statement draft\` la rédige maintenant)\n`);
 
+    // The audit export follows the officer's language unless --language names another.
+    const csv = join(env.scratch, `${campaignId}.csv`);
+    const exported = await ok(['--lang', 'fr', 'audit', campaignId, '--out', csv]);
+    expect(exported).toMatch(/^Piste d’audit écrite dans .+\u00a0: \d+ événement\(s\) de \d+ flux\.\n$/);
+    expect(exported).toContain(csv);
+    expect(readFileSync(csv, 'utf8')).toContain('Heure (UTC)');
+
     const held = await ok(['--lang', 'fr', 'inbox', 'held', '--campaign', campaignId]);
     expect(held).toBe(`Rien n’est en attente pour ${campaignId}.\n`);
   });
