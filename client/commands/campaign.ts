@@ -172,7 +172,7 @@ async function waitForEngagements(ctx: CommandContext, campaignId: string, total
 }
 
 function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vendor?: string }, words: CliWords): Vendor {
-  if (options.vendorFile) return readVendorFile(options.vendorFile);
+  if (options.vendorFile) return readVendorFile(options.vendorFile, words);
   if (options.campaignFile && options.vendor) {
     const input = loadCampaignFile(options.campaignFile);
     const vendor = input.vendors.find((v) => v.id === options.vendor);

@@ -65,8 +65,8 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const response = readResponseFile(options.file);
-        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
+        const response = readResponseFile(options.file, ctx.words);
+        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES, ctx.words));
         const request = {
           by: ctx.officer,
           receivedAt: receivedTime(options.received, ctx.words),
@@ -118,7 +118,7 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; question: string[]; due?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const questions = [...(options.file ? readQuestionsFile(options.file) : []), ...options.question.map((q) => q.trim())];
+        const questions = [...(options.file ? readQuestionsFile(options.file, ctx.words) : []), ...options.question.map((q) => q.trim())];
         if (!questions.length) throw invalidInput(ctx.words.say('error.no-questions'));
         if (questions.some((q) => !q)) throw invalidInput(ctx.words.say('error.question-empty'));
         const dossier = await ctx.dossier();
@@ -143,7 +143,7 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; answer: string[] }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const answers = [...(options.file ? readAnswersFile(options.file) : []), ...options.answer.map((answer) => parseAnswerOption(answer, ctx.words))];
+        const answers = [...(options.file ? readAnswersFile(options.file, ctx.words) : []), ...options.answer.map((answer) => parseAnswerOption(answer, ctx.words))];
         if (!answers.length) throw invalidInput(ctx.words.say('error.no-answers'));
         const dossier = await ctx.dossier();
         await dossier.recordAnswers(ref, { by: ctx.officer, answers });
@@ -229,7 +229,7 @@ export function engagementCommands(session: Session): Command {
           options: { result: DemonstrationResult; notes?: string; notesFile?: string; demo?: string },
         ) => {
           const ref = parseEngagementRef(campaign, vendor);
-          const notes = options.notesFile ? readText(options.notesFile).trim() : (options.notes ?? '').trim();
+          const notes = options.notesFile ? readText(options.notesFile, ctx.words).trim() : (options.notes ?? '').trim();
           if (!notes) throw invalidInput(ctx.words.say('error.no-demo-notes'));
           const dossier = await ctx.dossier();
           const demonstration = await dossier.recordDemonstrationOutcome(ref, {
@@ -249,7 +249,7 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { findings: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const findings = readFindingsFile(options.findings);
+        const findings = readFindingsFile(options.findings, ctx.words);
         const outcome = await (await ctx.dossier()).conclude(ref, { by: ctx.officer, findings });
         ctx.out.result(outcome, () => ctx.words.say('engagement.concluded', { workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), stage: ctx.words.code('stage', outcome.stage) }));
       }),

@@ -66,7 +66,7 @@ export function statementCommands(session: Session): Command {
     .option('--open-cases <file>', 'YAML or JSON: close or exclude each engagement still open, with a reason in en and fr (docs/input-files.md)')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { openCases?: string }) => {
-        const openCases = options.openCases ? readOpenCasesFile(options.openCases) : undefined;
+        const openCases = options.openCases ? readOpenCasesFile(options.openCases, ctx.words) : undefined;
         const campaigns = await ctx.campaigns();
         const before = (await campaigns.status(campaignId)).draft?.version ?? 0;
         let status: CampaignUpdated = await campaigns.draftStatement(campaignId, ctx.officer, openCases);
@@ -96,7 +96,7 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--file <file>', 'YAML or JSON: the texts to change, each in en and fr (docs/input-files.md, "Statement text")')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
-        const edit = readStatementTextFile(options.file);
+        const edit = readStatementTextFile(options.file, ctx.words);
         const campaigns = await ctx.campaigns();
         const status = await campaigns.editStatement(campaignId, { by: ctx.officer, ...edit });
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
@@ -118,7 +118,7 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--file <file>', 'YAML or JSON: conclusions and lessonsLearned, each with en and fr paragraph lists')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
-        const text = readConclusionsFile(options.file);
+        const text = readConclusionsFile(options.file, ctx.words);
         const campaigns = await ctx.campaigns();
         const status = await campaigns.setConclusions(campaignId, { by: ctx.officer, ...text });
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);

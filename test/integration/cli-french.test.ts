@@ -115,6 +115,11 @@ describe('the dossier CLI in French', () => {
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain(`--received${NBSP}: «\u202fyesterday\u202f» n’est pas une date`);
 
+    const noFile = join(env.scratch, 'no-such-response.md');
+    const unreadable = await dossier(['--lang', 'fr', 'engagement', 'respond', 'nope', 'zoom', '--file', noFile]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe(`dossier: impossible de lire ${noFile}${NBSP}: fichier introuvable\n`);
+
     const badRound = await dossier(['--lang', 'fr', 'engagement', 'extend', 'nope', 'zoom', '--for', '3 days', '--reason', 'r', '--round', '0']);
     expect(badRound.code).toBe(2);
     expect(badRound.stderr).toBe(`dossier: --round${NBSP}: «\u202f0\u202f» n’est pas un nombre entier positif\n`);
