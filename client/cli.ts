@@ -14,7 +14,7 @@ import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
-import { ClientErrorCode, DossierClientError, fromTemporal, serverUnreachable } from './errors';
+import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { refusalDetails } from '../workflows/refusals';
 import { refusalSentence, wordedRefusal } from './refusal-words';
@@ -111,7 +111,7 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
           : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable
             : EXIT.usage;
-    return { message: oneLine(clientErrorWords(error, words, session.address()) ?? error.message), exitCode };
+    return { message: oneLine(clientErrorWords(error, words) ?? error.message), exitCode };
   }
   if (isCodedError(error)) {
     const problems = (error as { problems?: { where?: string; message?: string; line?: number; column?: number }[] }).problems;
@@ -130,7 +130,7 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
  * A client error in the officer's language where the CLI knows its facts (its code and values);
  * undefined keeps the error's own message (English, as the API words it for every front end).
  */
-function clientErrorWords(error: DossierClientError, words: CliWords, address: string): string | undefined {
+function clientErrorWords(error: DossierClientError, words: CliWords): string | undefined {
   if (words.language === 'en') return undefined;
   const id = (error.refusal?.values as { id?: string } | undefined)?.id;
   if (error.code === ClientErrorCode.NotFound && error.refusal?.refusal === 'not-found' && id) return words.say('error.not-found', { id });
@@ -142,8 +142,7 @@ function clientErrorWords(error: DossierClientError, words: CliWords, address: s
     const reason = (refusal && refusalSentence(refusal, words.language, 'UTC', cliWording(words))) ?? error.refused.reason;
     return words.say('error.refused', { what: error.refused.what, reason });
   }
-  // Only the sentence errors.ts words for a Temporal server out of reach (a store outage has the same code).
-  if (error.code === ClientErrorCode.ServerUnreachable && error.message === serverUnreachable(address).message) return words.say('error.server-unreachable', { address });
+  if (error.wording) return words.sayOr(`error.${error.wording.key}`, error.message, error.wording.values);
   return undefined;
 }
 

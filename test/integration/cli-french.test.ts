@@ -115,6 +115,12 @@ describe('the dossier CLI in French', () => {
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain(`--received${NBSP}: «\u202fyesterday\u202f» n’est pas une date`);
 
+    const notAnEngagement = await dossier(['--lang', 'fr', 'engagement', 'show', 'zoom']);
+    expect(notAnEngagement.code).toBe(2);
+    expect(notAnEngagement.stderr).toBe(`dossier: «\u202fzoom\u202f» ne désigne pas un dossier${NBSP}: indiquez <campagne> <fournisseur>, ou engagement:<campagne>:<fournisseur>\n`);
+    const notAnId = await dossier(['--lang', 'fr', 'engagement', 'show', 'VC', 'zoom']);
+    expect(notAnId.stderr).toContain(`«\u202fVC\u202f» n’est pas un identifiant de campagne${NBSP}:`);
+
     const noFile = join(env.scratch, 'no-such-response.md');
     const unreadable = await dossier(['--lang', 'fr', 'engagement', 'respond', 'nope', 'zoom', '--file', noFile]);
     expect(unreadable.code).toBe(2);
