@@ -16,7 +16,7 @@ import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
-import { refusalDetails } from '../workflows/refusals';
+import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { refusalSentence, wordedRefusal } from './refusal-words';
 import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
@@ -114,10 +114,12 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
     return { message: oneLine(clientErrorWords(error, words) ?? error.message), exitCode };
   }
   if (isCodedError(error)) {
-    const problems = (error as { problems?: { where?: string; message?: string; line?: number; column?: number }[] }).problems;
+    const problems = (error as { problems?: FileProblem[] }).problems;
     const file = (error as { file?: string }).file;
-    if (file && Array.isArray(problems) && problems.length > 1) {
-      const listed = problems.map((p) => words.say(p.line === undefined ? 'error.problem' : 'error.problem-at-line', { where: p.where, problem: p.message, line: p.line }));
+    // One problem in English reads as the error says it; in another language each is worded.
+    if (file && Array.isArray(problems) && problems.length && (problems.length > 1 || words.language !== 'en')) {
+      const listed = problems.map((p) => problemLine(p, words));
+      if (problems.length === 1) return { message: words.say('error.one-problem', { file, problem: listed[0] }), exitCode: EXIT.usage };
       return { message: words.say('error.problems', { file, count: words.count(problems.length), problems: listed.join(words.say('punctuation.list')) }), exitCode: EXIT.usage };
     }
     return { message: oneLine(error.message), exitCode: EXIT.usage };
@@ -144,6 +146,28 @@ function clientErrorWords(error: DossierClientError, words: CliWords): string | 
   }
   if (error.wording) return words.sayOr(`error.${error.wording.key}`, error.message, error.wording.values);
   return undefined;
+}
+
+interface FileProblem {
+  where?: string;
+  message?: string;
+  line?: number;
+  column?: number;
+  refusal?: RefusalDetails;
+}
+
+/**
+ * A problem of a file, in the officer's language where it carries its refusal's code (as the
+ * workspace words it; a sentence that names where in the file stands without the field's path),
+ * else as the schema wrote it.
+ */
+function problemLine(problem: FileProblem, words: CliWords): string {
+  const worded = words.language === 'en' || !problem.refusal ? undefined : refusalSentence(problem.refusal, words.language, 'UTC', cliWording(words));
+  const placed = worded !== undefined && Object.values(REFUSALS[problem.refusal!.refusal] as Record<string, string>).includes('path');
+  const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
+  const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;
+  const key = `error.problem${placed ? '-placed' : ''}${problem.line === undefined ? '' : '-at-line'}`;
+  return words.say(key, { where, problem: worded ?? problem.message, line: problem.line });
 }
 
 /** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */

@@ -121,6 +121,13 @@ describe('the dossier CLI in French', () => {
     const notAnId = await dossier(['--lang', 'fr', 'engagement', 'show', 'VC', 'zoom']);
     expect(notAnId.stderr).toContain(`«\u202fVC\u202f» n’est pas un identifiant de campagne${NBSP}:`);
 
+    // A problem of a campaign file that carries its code is worded as the workspace words it.
+    const badCampaign = join(env.scratch, 'unknown-field.yaml');
+    writeFileSync(badCampaign, `${readFileSync(join(FIXTURES, 'campaign.yaml'), 'utf8')}colour: blue\n`);
+    const refusedFile = await dossier(['--lang', 'fr', 'campaign', 'start', '--file', badCampaign]);
+    expect(refusedFile.code).toBe(2);
+    expect(refusedFile.stderr).toMatch(new RegExp(`^dossier: .*unknown-field\\.yaml${NBSP}: Champ inconnu dans le fichier${NBSP}: colour\\. \\(ligne \\d+\\)\\n$`));
+
     const noFile = join(env.scratch, 'no-such-response.md');
     const unreadable = await dossier(['--lang', 'fr', 'engagement', 'respond', 'nope', 'zoom', '--file', noFile]);
     expect(unreadable.code).toBe(2);
