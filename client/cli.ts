@@ -20,6 +20,7 @@ import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refu
 import { refusalSentence, wordedRefusal } from './refusal-words';
 import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
+import type { Language } from '../workflows/types';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
 export const EXIT = {
@@ -68,7 +69,7 @@ function forEachCommand(command: Command, fn: (command: Command) => void): void 
 
 /** Runs the CLI; resolves to the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let language;
+  let language: Language;
   try {
     language = cliLanguage(argv, env);
   } catch (err) {
