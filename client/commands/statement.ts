@@ -13,7 +13,7 @@ import { positiveInt, withContext, type CommandContext, type Session } from './c
 import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { missingTextWords } from '../refusal-words';
-import { cliWording } from '../timeline-words';
+import { actorWords, cliWording } from '../timeline-words';
 
 const POLL_MS = 1_000;
 const DRAFT_WAIT_MS = 60_000;
@@ -271,7 +271,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(
       section(
         words.say('section.approvals'),
-        table(words.headings('authority', 'version', 'by', 'at'), draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, a.by, words.when(a.at)])),
+        table(words.headings('authority', 'version', 'by', 'at'), draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, actor(a.by, words), words.when(a.at)])),
       ),
     );
   }
@@ -300,7 +300,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(
       section(
         words.say('section.change-requests'),
-        table(words.headings('version', 'authority', 'by', 'at', 'comment'), status.changeRequests.map((c) => [c.version, c.authorityId, c.by, words.when(c.at), c.comment])),
+        table(words.headings('version', 'authority', 'by', 'at', 'comment'), status.changeRequests.map((c) => [c.version, c.authorityId, actor(c.by, words), words.when(c.at), c.comment])),
       ),
     );
   }
@@ -317,6 +317,11 @@ function missingTextLines(status: CampaignUpdated, words: CliWords): string[] {
   const listed = status.missingTextList.map((m, i) => missingTextWords(m, words.language, cliWording(words)) ?? written[i] ?? m.field);
   const more = (status.missingTextCount ?? listed.length) - listed.length;
   return more > 0 ? [...listed, words.shared('missing-text.more', { count: words.count(more) })] : listed;
+}
+
+/** Who acted: as recorded in English; in another language as the workspace names them ("… ligne de commande"). */
+function actor(by: string, words: CliWords): string {
+  return words.language === 'en' ? by : actorWords(by, words.language, cliWording(words));
 }
 
 function wholeNumber(option: string, words: CliWords) {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CLI_TEMPLATES } from '../../client/cli-sentences';
 import { cliLanguage, cliWords } from '../../client/cli-words';
+import { renderStatementStatus } from '../../client/commands/statement';
+import { cliActor } from '../../client/identity';
 import { deadline, when } from '../../client/output';
 import { PROJECT_ROOT } from '../../paths';
 import { LANGUAGES } from '../../workflows/types';
@@ -86,5 +88,24 @@ describe('times as the CLI prints them', () => {
   it('groups the digits of a count as each language does', () => {
     expect(cliWords('en').count(12345)).toBe('12,345');
     expect(cliWords('fr').count(12345)).toMatch(/^12[\u00a0\u202f ]345$/);
+  });
+});
+
+describe('a statement status in French', () => {
+  it('names who approved as the workspace names a CLI identity, its dates in French', () => {
+    const status = {
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'approving',
+      conclusionsSet: true,
+      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
+      changeRequests: [],
+    };
+    const text = renderStatementStatus(status as never, undefined, cliWords('fr'));
+    expect(text).toContain('en attente d’approbations');
+    expect(text).toContain('version 2 du 1er\u00a0déc.\u00a02026');
+    expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
+    expect(text).not.toContain(', CLI)');
+    expect(renderStatementStatus(status as never)).toContain('Marie Leclerc (marie@desk-12, CLI)');
   });
 });
