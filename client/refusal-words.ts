@@ -16,12 +16,15 @@ export interface RefusalWording extends Wording {
 }
 
 // Values named in the reader's language, only if this release knows them (else the sentence is shown).
-const WORDED_VALUES: Partial<Record<RefusalValueKind, { known: readonly string[]; prefix: string }>> = {
+// Built on first use: the CLI loads this module at start, and its `--help` must not run the message
+// definitions (CAMPAIGN_PHASES), which load the workflow SDK.
+let worded: Partial<Record<RefusalValueKind, { known: readonly string[]; prefix: string }>> | undefined;
+const wordedValues = () => (worded ??= {
   stage: { known: ENGAGEMENT_STAGES, prefix: 'stage.' },
   phase: { known: CAMPAIGN_PHASES, prefix: 'phase.' },
   result: { known: DEMONSTRATION_RESULTS, prefix: 'result.' },
   review: { known: ['to-review', 'confirmed', 'dismissed', 'noted'] satisfies InboundMessage['review'][], prefix: 'review.' },
-};
+});
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -77,7 +80,7 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
   const worded: Record<string, string> = {};
   for (const [name, kind] of Object.entries(REFUSALS[code]) as [string, RefusalValueKind][]) {
     const value = (values as Record<string, string>)[name]!;
-    const named = WORDED_VALUES[kind];
+    const named = wordedValues()[kind];
     if (named && !named.known.includes(value)) return undefined;
     if (kind === 'field') {
       const field = fieldName(value, language, views);
