@@ -538,7 +538,9 @@ export function parseEngagementRef(first: string, second?: string): EngagementRe
     if (parts.length === 2) [campaignId, vendorId] = parts;
   }
   if (!campaignId || !vendorId) {
-    throw invalidInput(`"${first}" does not name an engagement: give <campaign> <vendor>, or engagement:<campaign>:<vendor>`);
+    throw new DossierClientError(ClientErrorCode.InvalidInput, `"${first}" does not name an engagement: give <campaign> <vendor>, or engagement:<campaign>:<vendor>`, {
+      wording: { key: 'not-an-engagement', values: { given: first } },
+    });
   }
   return { campaignId: checkId('campaign', campaignId), vendorId: checkId('vendor', vendorId) };
 }
@@ -548,6 +550,7 @@ function checkId(what: string, id: string): string {
     throw new DossierClientError(
       ClientErrorCode.InvalidInput,
       `"${id}" is not a ${what} id: lowercase letters, digits and "-", at most 63 characters`,
+      { wording: { key: `not-an-id.${what}`, values: { id } } },
     );
   }
   return id;

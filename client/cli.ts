@@ -1,6 +1,7 @@
 // The `dossier` command: the case officer's way to start campaigns, steer engagements and find
 // cases that need attention. A user's mistake (unknown case, refused request, bad file, server
 // down) ends with one line on stderr and a non-zero exit code; only `--debug` shows a stack trace.
+// It speaks the officer's language (`--lang`, else the locale; client/cli-words.ts).
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -12,9 +13,14 @@ import { auditCommand } from './commands/audit';
 import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
+import { cliLanguage, cliWords, type CliWords } from './cli-words';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
+import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
+import { refusalSentence, wordedRefusal } from './refusal-words';
+import { cliWording } from './timeline-words';
 import { withEmbeddedProfile } from '../config/embedded-profile';
+import type { Language } from '../workflows/types';
 
 /** Exit codes, so scripts can tell a typo from a refusal from an outage. */
 export const EXIT = {
@@ -32,6 +38,8 @@ export function buildProgram(session: Session): Command {
     .option('--json', 'print results as JSON, for scripts')
     .option('--by <name>', 'deprecated: set DOSSIER_OFFICER instead (who is acting; recorded as a CLI identity either way)')
     .option('--debug', 'show stack traces of errors')
+    // Read before the commands are parsed (cliLanguage), so an error of parsing is worded in it too; here for --help.
+    .option('--lang <language>', 'language of tables, sentences and errors: en or fr (default: the locale in LC_ALL, LC_MESSAGES or LANG, else en); --json is not translated')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -61,8 +69,15 @@ function forEachCommand(command: Command, fn: (command: Command) => void): void 
 
 /** Runs the CLI; resolves to the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let language: Language;
+  try {
+    language = cliLanguage(argv, env);
+  } catch (err) {
+    process.stderr.write(`dossier: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
   // With no server named, the embedded set-up that `npm start` runs, wherever its ports are.
-  const session = new Session(await withEmbeddedProfile(env));
+  const session = new Session(await withEmbeddedProfile(env), language);
   const program = buildProgram(session);
   const debug = argv.includes('--debug');
   try {
@@ -83,6 +98,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 function explain(err: unknown, session: Session): { message: string; exitCode: number } {
+  const words = cliWords(session.language);
   let error = err;
   // Errors from the campaign API reach here untranslated; name the workflow they were about.
   if (err instanceof WorkflowNotFoundError) error = fromTemporal(err, describeWorkflowId(err.workflowId), session.address());
@@ -96,19 +112,63 @@ function explain(err: unknown, session: Session): { message: string; exitCode: n
           : error.code === ClientErrorCode.ServerUnreachable || error.code === ClientErrorCode.NoWorker
             ? EXIT.unreachable
             : EXIT.usage;
-    return { message: oneLine(error.message), exitCode };
+    return { message: oneLine(clientErrorWords(error, words) ?? error.message), exitCode };
   }
   if (isCodedError(error)) {
-    const problems = (error as { problems?: { where?: string; message?: string; line?: number; column?: number }[] }).problems;
+    const problems = (error as { problems?: FileProblem[] }).problems;
     const file = (error as { file?: string }).file;
-    if (file && Array.isArray(problems) && problems.length > 1) {
-      const listed = problems.map((p) => `${p.where}: ${p.message}${p.line === undefined ? '' : ` (line ${p.line})`}`);
-      return { message: `${file}: ${problems.length} problems: ${listed.join('; ')}`, exitCode: EXIT.usage };
+    // One problem in English reads as the error says it; in another language each is worded.
+    if (file && Array.isArray(problems) && problems.length && (problems.length > 1 || words.language !== 'en')) {
+      const listed = problems.map((p) => problemLine(p, words));
+      if (problems.length === 1) return { message: words.say('error.one-problem', { file, problem: listed[0] }), exitCode: EXIT.usage };
+      return { message: words.say('error.problems', { file, count: words.count(problems.length), problems: listed.join(words.say('punctuation.list')) }), exitCode: EXIT.usage };
     }
     return { message: oneLine(error.message), exitCode: EXIT.usage };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { message: `${oneLine(message)} (unexpected; run again with --debug for details)`, exitCode: EXIT.unexpected };
+  return { message: words.say('error.unexpected', { message: oneLine(message) }), exitCode: EXIT.unexpected };
+}
+
+/**
+ * A client error in the officer's language where the CLI knows its facts (its code and values);
+ * undefined keeps the error's own message (English, as the API words it for every front end).
+ */
+function clientErrorWords(error: DossierClientError, words: CliWords): string | undefined {
+  if (words.language === 'en') return undefined;
+  const id = (error.refusal?.values as { id?: string } | undefined)?.id;
+  if (error.code === ClientErrorCode.NotFound && error.refusal?.refusal === 'not-found' && id) return words.say('error.not-found', { id });
+  if (error.code === ClientErrorCode.AlreadyStarted && id) return words.say('error.already-exists', { id });
+  if (error.code === ClientErrorCode.Refused && error.refused) {
+    // Worded from its code and values as the workspace words it (or from an older worker's known
+    // sentence); a reason this release cannot read is given as it came.
+    const refusal = refusalDetails(error) ?? wordedRefusal(error.refused.reason);
+    const reason = (refusal && refusalSentence(refusal, words.language, 'UTC', cliWording(words))) ?? error.refused.reason;
+    return words.say('error.refused', { what: error.refused.what, reason });
+  }
+  if (error.wording) return words.sayOr(`error.${error.wording.key}`, error.message, error.wording.values);
+  return undefined;
+}
+
+interface FileProblem {
+  where?: string;
+  message?: string;
+  line?: number;
+  column?: number;
+  refusal?: RefusalDetails;
+}
+
+/**
+ * A problem of a file, in the officer's language where it carries its refusal's code (as the
+ * workspace words it; a sentence that names where in the file stands without the field's path),
+ * else as the schema wrote it.
+ */
+function problemLine(problem: FileProblem, words: CliWords): string {
+  const worded = words.language === 'en' || !problem.refusal ? undefined : refusalSentence(problem.refusal, words.language, 'UTC', cliWording(words));
+  const placed = worded !== undefined && Object.values(REFUSALS[problem.refusal!.refusal] as Record<string, string>).includes('path');
+  const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
+  const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;
+  const key = `error.problem${placed ? '-placed' : ''}${problem.line === undefined ? '' : '-at-line'}`;
+  return words.say(key, { where, problem: worded ?? problem.message, line: problem.line });
 }
 
 /** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */

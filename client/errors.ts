@@ -24,11 +24,22 @@ export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorC
 export class DossierClientError extends DossierError<ClientErrorCode> {
   /** A refusal's code and values where the client words it itself; a workflow's ride in `cause` (refusalDetails). */
   readonly refusal?: RefusalDetails;
+  /** A refusal's parts, so a front end can word it in its reader's language: what was refused and why (as given). */
+  readonly refused?: { what: string; reason: string };
+  /** Which sentence the message is and the values it names, so a front end can say it in its reader's language (the CLI: `error.<key>`). */
+  readonly wording?: ErrorWording;
 
-  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails }) {
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown; refusal?: RefusalDetails; refused?: { what: string; reason: string }; wording?: ErrorWording }) {
     super(code, message, options);
     if (options?.refusal) this.refusal = options.refusal;
+    if (options?.refused) this.refused = options.refused;
+    if (options?.wording) this.wording = options.wording;
   }
+}
+
+export interface ErrorWording {
+  key: string;
+  values: Record<string, string>;
 }
 
 /** No workflow with that ID (never started, or a typo in the campaign or vendor). */
@@ -44,7 +55,7 @@ export const ENDED_REASON = 'it has ended and accepts no more requests';
 
 /** The workflow's validator turned the request down; its reason is the message. */
 export function refused(what: string, reason: string, cause?: unknown, refusal?: RefusalDetails): DossierClientError {
-  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause, ...(refusal ? { refusal } : {}) });
+  return new DossierClientError(ClientErrorCode.Refused, `${what} refused: ${reason}`, { cause, refused: { what, reason }, ...(refusal ? { refusal } : {}) });
 }
 
 /** A file given on the command line is missing, unreadable or does not have the expected shape. */
@@ -61,7 +72,7 @@ export function serverUnreachable(address: string, cause?: unknown): DossierClie
     ClientErrorCode.ServerUnreachable,
     `cannot reach the Temporal server at ${address}: start the embedded one with \`npm start\`, ` +
       'or set TEMPORAL_ADDRESS (or TEMPORAL_PROFILE) to a running cluster',
-    { cause },
+    { cause, wording: { key: 'server-unreachable', values: { address } } },
   );
 }
 
@@ -71,7 +82,7 @@ export function namespaceNotFound(namespace: string, address: string, cause?: un
     ClientErrorCode.Configuration,
     `the Temporal namespace "${namespace}" does not exist on the server at ${address}: set TEMPORAL_NAMESPACE ` +
       '(or the namespace of the TEMPORAL_PROFILE profile) to the one the workers use, or create it on the server',
-    { cause },
+    { cause, wording: { key: 'namespace-not-found', values: { namespace, address } } },
   );
 }
 

@@ -3,7 +3,12 @@
 // Colours are left off: officers paste these tables into case notes and emails.
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
+import { wordOf } from '../activities/templates';
+import { formatCount } from '../intake/wording';
+import { firstOfMonth, LOCALE } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
+import type { Language } from '../workflows/types';
+import { cliSentence } from './cli-sentences';
 
 export type Cell = string | number | boolean | undefined | null;
 
@@ -80,36 +85,57 @@ export function section(title: string, body: string): string {
   return `\n${title}\n${body}`;
 }
 
-/** ISO timestamps shown to the minute, in UTC, as the workflow records them. */
-export function when(iso: string | undefined): string {
+/**
+ * ISO timestamps shown to the minute, in UTC, as the workflow records them: `2026-11-29 06:14Z` in
+ * English; in French as Dossier writes French dates elsewhere, `29 nov. 2026, 6 h 14 UTC`.
+ */
+export function when(iso: string | undefined, language: Language = 'en'): string {
   if (!iso) return '—';
   // A day recorded as a day (a response received "2026-11-29") stays one: not midnight UTC.
-  if (isDateOnly(iso.trim())) return iso.trim();
+  if (isDateOnly(iso.trim())) return language === 'en' ? iso.trim() : frenchDate(iso.trim());
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`;
+  return stamp(date, language, false);
 }
 
 /**
  * A deadline: date and time to the second (a demo's deadlines are seconds apart) and how far it is
  * from now, so an officer sees at a glance what is due soon and what is overdue.
  */
-export function deadline(iso: string | undefined, now: number = Date.now()): string {
+export function deadline(iso: string | undefined, now: number = Date.now(), language: Language = 'en'): string {
   if (!iso) return '—';
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
-  const stamp = `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')}Z`;
-  const span = distance(Math.abs(time - now));
-  return time >= now ? `${stamp} (in ${span})` : `${stamp} (${span} ago)`;
+  const span = distance(Math.abs(time - now), language);
+  return cliSentence(language, time >= now ? 'deadline.ahead' : 'deadline.past', { stamp: stamp(new Date(time), language, true), span });
 }
 
-function distance(ms: number): string {
+function stamp(date: Date, language: Language, seconds: boolean): string {
+  if (language === 'en') return cliSentence(language, 'date.utc', { time: date.toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ') });
+  const text = frenchFormat(seconds ? 'medium' : 'short').format(date);
+  // Intl's fr-CA writes "06 h 14"; French typography (and Dossier's letters) write "6 h 14".
+  return cliSentence(language, 'date.utc', { time: firstOfMonth(text.replace(/(^|, )0(\d)(?=[\s\u202f]h)/u, '$1$2'), wordOf(language, 'firstOfMonth')).replace(/(?<!,)[ \u202f]/g, '\u00a0') });
+}
+
+function frenchDate(day: string): string {
+  const text = new Intl.DateTimeFormat(LOCALE.fr, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  return firstOfMonth(text, wordOf('fr', 'firstOfMonth')).replace(/[ \u202f]/g, '\u00a0');
+}
+
+const FRENCH_FORMATS = new Map<string, Intl.DateTimeFormat>();
+function frenchFormat(timeStyle: 'short' | 'medium'): Intl.DateTimeFormat {
+  let format = FRENCH_FORMATS.get(timeStyle);
+  if (!format) FRENCH_FORMATS.set(timeStyle, (format = new Intl.DateTimeFormat(LOCALE.fr, { dateStyle: 'medium', timeStyle, timeZone: 'UTC' })));
+  return format;
+}
+
+function distance(ms: number, language: Language): string {
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1) return cliSentence(language, 'span.seconds', { n: Math.max(0, Math.round(ms / 1000)) });
+  if (minutes < 60) return cliSentence(language, 'span.minutes', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} days`;
+  if (hours < 48) return cliSentence(language, 'span.hours', { hours, minutes: minutes % 60 });
+  return cliSentence(language, 'span.days', { n: formatCount(Math.floor(hours / 24), language) });
 }
 
 function cell(value: Cell): string {

@@ -11,6 +11,7 @@ export function noWorker(what: string, taskQueue: string): DossierClientError {
     ClientErrorCode.NoWorker,
     `no worker is polling task queue "${taskQueue}", so ${what} cannot answer: start one with \`npm start\` ` +
       '(embedded) or `npm run worker` (against a cluster); nothing is lost, the case waits for it',
+    { wording: { key: 'no-worker', values: { taskQueue, what } } },
   );
 }
 

@@ -8,7 +8,7 @@ import { withContext, type Session } from './context';
 
 interface AuditOptions {
   format: 'csv' | 'pdf';
-  language: Language;
+  language?: Language;
   out?: string;
 }
 
@@ -28,7 +28,7 @@ export function auditCommand(session: Session): Command {
     .argument('<campaign>', 'campaign id')
     .argument('[vendor]', 'vendor id: only this engagement')
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'pdf']).default('csv'))
-    .addOption(new Option('--language <lang>', 'language of headings and labels').choices([...LANGUAGES]).default('en'))
+    .addOption(new Option('--language <lang>', "language of headings and labels (default: the CLI's, --lang)").choices([...LANGUAGES]))
     .option('--out <file>', 'where to write it (default: audit-<campaign>[-<vendor>].<format> here)')
     .action(
       withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
@@ -36,16 +36,15 @@ export function auditCommand(session: Session): Command {
         const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../audit'), import('../audit-report')]);
         const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address);
         const file = resolve(options.out ?? `audit-${campaignId}${vendorId ? `-${vendorId}` : ''}.${options.format}`);
-        const bytes =
-          options.format === 'csv'
-            ? auditCsv(trail, { language: options.language })
-            : await auditPdf(trail, { language: options.language, exportedAt: new Date().toISOString() });
+        // The export is in the officer's language unless it is asked for in the other (a requester's).
+        const language = options.language ?? ctx.words.language;
+        const bytes = options.format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: new Date().toISOString() });
         writeOwnerOnly(file, bytes);
         const summary = { file, events: trail.events.length, workflows: trail.workflowIds.length, unreadable: trail.unreadable };
         ctx.out.result(summary, () =>
           [
-            `Audit trail written to ${file}: ${summary.events} events from ${summary.workflows} workflow(s).`,
-            ...(summary.unreadable ? [`${summary.unreadable} event(s) could not be read: the campaign's data key was destroyed.`] : []),
+            ctx.words.say('audit.written', { file, events: ctx.words.count(summary.events), workflows: ctx.words.count(summary.workflows) }),
+            ...(summary.unreadable ? [ctx.words.say('audit.unreadable', { count: ctx.words.count(summary.unreadable) })] : []),
           ].join('\n'),
         );
       }),

@@ -3,15 +3,15 @@
 // checked by client/campaign-file.ts (one parser for the CLI, the demo and the workflow's re-check).
 import { Command } from 'commander';
 import type { Vendor } from '../../workflows/types';
-import { sentence } from '../../intake/wording';
 import { loadCampaignFile } from '../campaign-file';
-import { deliveryFailureText } from '../delivery-failures';
 import { notMailedText } from '../not-mailed';
+import { cliWords, type CliWords } from '../cli-words';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
 import { loadEncryption } from '../../encryption/config';
 import { invalidInput } from '../errors';
-import { deadline, fields, progressBar, section, table, when } from '../output';
+import { fields, progressBar, section, table } from '../output';
+import { deliveryFailuresTable } from './engagement';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readVendorFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
@@ -26,7 +26,7 @@ export function campaignCommands(session: Session): Command {
     .description('start a campaign from its file: one engagement (and open letter) per vendor')
     .requiredOption('--file <file>', 'campaign file (YAML), e.g. campaigns/video-conferencing-2020.yaml')
     .option('--no-wait', 'return once the campaign is started, without waiting for its engagements')
-    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', positiveInt('--wait-timeout'), 120)
+    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', positiveInt('--wait-timeout', session.words), 120)
     .action(
       withContext(session, async (ctx, options: { file: string; wait: boolean; waitTimeout: number }) => {
         const input = loadCampaignFile(options.file);
@@ -35,10 +35,12 @@ export function campaignCommands(session: Session): Command {
         const total = input.vendors.length;
         const engagements = options.wait && total > 0 ? await waitForEngagements(ctx, campaignId, total, options.waitTimeout * 1000) : undefined;
         ctx.out.result({ ...started, campaignId, vendors: total, engagementsStarted: engagements }, () =>
-          engagements === undefined
-            ? `Started ${started.workflowId} with ${total} vendor(s).`
-            : `Started ${started.workflowId}: ${engagements} of ${total} engagement(s) running.\n` +
-              `Follow it with: dossier campaign status ${campaignId}`,
+          ctx.words.say(engagements === undefined ? 'campaign.started' : 'campaign.started-running', {
+            workflowId: started.workflowId,
+            campaignId,
+            total: ctx.words.count(total),
+            running: engagements === undefined ? undefined : ctx.words.count(engagements),
+          }),
         );
       }),
     );
@@ -50,7 +52,7 @@ export function campaignCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string) => {
         const overview = await (await ctx.campaigns()).overview(campaignId);
-        ctx.out.result(overview, () => renderOverview(overview, Date.now(), (path) => ctx.published(path)));
+        ctx.out.result(overview, () => renderOverview(overview, Date.now(), (path) => ctx.published(path), ctx.words));
       }),
     );
 
@@ -63,9 +65,9 @@ export function campaignCommands(session: Session): Command {
     .option('--vendor <id>', 'vendor id in --campaign-file')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { vendorFile?: string; campaignFile?: string; vendor?: string }) => {
-        const vendor = vendorToAdd(options);
+        const vendor = vendorToAdd(options, ctx.words);
         const added = await (await ctx.campaigns()).addVendor(campaignId, { by: ctx.officer, vendor });
-        ctx.out.result(added, () => `${vendor.name} added to ${campaignWorkflowId(campaignId)}: ${added.workflowId} started.`);
+        ctx.out.result(added, () => ctx.words.say('campaign.vendor-added', { vendor: vendor.name, campaign: campaignWorkflowId(campaignId), workflowId: added.workflowId }));
       }),
     );
 
@@ -79,12 +81,10 @@ export function campaignCommands(session: Session): Command {
         ctx.out.result(found, () =>
           found.length
             ? table(
-                ['campaign', 'status', 'started', 'ended'],
-                found.map((c) => [c.campaignId, c.executionStatus.toLowerCase(), when(c.startedAt), when(c.closedAt)]),
+                ctx.words.headings('campaign', 'status', 'started', 'ended'),
+                found.map((c) => [c.campaignId, ctx.words.executionStatus(c.executionStatus), ctx.words.when(c.startedAt), ctx.words.when(c.closedAt)]),
               )
-            : options.all
-              ? 'No campaign.'
-              : 'No running campaign (`dossier campaign list --all` lists published and ended ones too).',
+            : ctx.words.say(options.all ? 'campaign.none' : 'campaign.none-running'),
         );
       }),
     );
@@ -150,7 +150,7 @@ async function askToConfirm(campaignId: string): Promise<string | undefined> {
 async function waitForEngagements(ctx: CommandContext, campaignId: string, total: number, timeoutMs: number): Promise<number> {
   const dossier = await ctx.dossier();
   const campaigns = await ctx.campaigns();
-  const bar = progressBar('Starting engagements', total, !ctx.out.json);
+  const bar = progressBar(ctx.words.say('campaign.progress'), total, !ctx.out.json);
   const deadline = Date.now() + timeoutMs;
   let running = 0;
   try {
@@ -160,7 +160,7 @@ async function waitForEngagements(ctx: CommandContext, campaignId: string, total
       if (running >= total) break;
       if (Date.now() > deadline) {
         const status = await campaigns.status(campaignId);
-        ctx.out.note(`Still starting: ${running} of ${status.engagements.length} engagement(s) visible so far.`);
+        ctx.out.note(ctx.words.say('campaign.still-starting', { running: ctx.words.count(running), total: ctx.words.count(status.engagements.length) }));
         break;
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -171,47 +171,69 @@ async function waitForEngagements(ctx: CommandContext, campaignId: string, total
   return running;
 }
 
-function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vendor?: string }): Vendor {
-  if (options.vendorFile) return readVendorFile(options.vendorFile);
+function vendorToAdd(options: { vendorFile?: string; campaignFile?: string; vendor?: string }, words: CliWords): Vendor {
+  if (options.vendorFile) return readVendorFile(options.vendorFile, words);
   if (options.campaignFile && options.vendor) {
     const input = loadCampaignFile(options.campaignFile);
     const vendor = input.vendors.find((v) => v.id === options.vendor);
-    if (!vendor) throw invalidInput(`vendor "${options.vendor}" is not in ${options.campaignFile}`);
+    if (!vendor) throw invalidInput(words.say('error.vendor-not-in', { vendor: options.vendor, file: options.campaignFile }));
     return vendor;
   }
-  throw invalidInput('say which vendor: --vendor-file <file>, or --campaign-file <file> --vendor <id>');
+  throw invalidInput(words.say('error.which-vendor'));
 }
 
-export function renderOverview(overview: CampaignOverview, now = Date.now(), published: (path: string) => string = (path) => path): string {
+export function renderOverview(
+  overview: CampaignOverview,
+  now = Date.now(),
+  published: (path: string) => string = (path) => path,
+  words: CliWords = cliWords('en'),
+): string {
   const rows = overview.engagements.map((e) => {
     const live = overview.live[e.vendorId];
-    const stage = e.state === 'ended' ? (e.outcome?.stage ?? 'ended') : e.state === 'failed' ? `failed: ${e.failure ?? ''}` : live?.stage;
+    const stage =
+      e.state === 'ended'
+        ? (words.code('stage', e.outcome?.stage) ?? words.say('campaign.engagement-ended'))
+        : e.state === 'failed'
+          ? words.say('campaign.engagement-failed', { failure: e.failure ?? '' })
+          : words.code('stage', live?.stage);
     const sent = live?.remindersSent ?? e.outcome?.remindersSent ?? [];
     // A final notice is not a reminder: it announces closure, so it gets a column of its own.
     const reminders = sent.filter((r) => r.kind === 'reminder').length;
     const finalNotices = sent.filter((r) => r.kind === 'final-notice').length;
-    return [e.vendorId, e.vendorName, stage ?? 'starting', deadline(live?.nextDeadline, now), reminders, finalNotices, e.workflowId];
+    return [e.vendorId, e.vendorName, stage ?? words.say('campaign.engagement-starting'), words.deadline(live?.nextDeadline, now), reminders, finalNotices, e.workflowId];
   });
   const parts = [
     fields([
-      ['campaign', `${overview.campaignId} (${overview.reference})`],
-      ['phase', overview.phase],
-      ['statement', overview.draft ? `version ${overview.draft.version}, ${overview.draft.approvals.length}/${overview.draft.required} approvals` : 'not drafted'],
-      ['published', overview.published ? Object.values(overview.published.files).map(published).join(', ') : '—'],
+      [words.say('heading.campaign'), `${overview.campaignId} (${overview.reference})`],
+      [words.say('heading.phase'), words.code('phase', overview.phase)],
+      [
+        words.say('heading.statement'),
+        overview.draft
+          ? words.say('campaign.draft', { version: overview.draft.version, approvals: overview.draft.approvals.length, required: overview.draft.required })
+          : words.say('campaign.not-drafted'),
+      ],
+      [words.say('heading.published'), overview.published ? Object.values(overview.published.files).map(published).join(', ') : '—'],
     ]),
-    section('Engagements', rows.length ? table(['vendor', 'name', 'stage', 'next deadline', 'reminders', 'final notices', 'engagement'], rows) : 'none'),
+    section(
+      words.say('section.engagements'),
+      rows.length ? table(words.headings('vendor', 'name', 'stage', 'next-deadline', 'reminders', 'final-notices', 'engagement'), rows) : words.say('campaign.no-engagements'),
+    ),
   ];
   const waiting = overview.letterNotKept;
   if (waiting) {
-    const why = `The letter could not be kept in the published files (${waiting.error}), and the engagements cannot carry it: ${waiting.problem}.`;
-    parts.push(section('Waiting for the published files (no engagement has started)', `${why}\nThe campaign keeps trying, and starts its engagements once the letter is kept: check the worker's store (DATABASE_URL).`));
+    parts.push(section(words.say('campaign.letter-not-kept.title'), words.say('campaign.letter-not-kept', { error: waiting.error, problem: waiting.problem })));
   }
   if (overview.deliveryFailures.length) {
-    parts.push(section('Delivery failures', table(['at', 'message', 'reason'], overview.deliveryFailures.map((f) => [when(f.at), f.step, deliveryFailureText(f, 'en').text]))));
+    parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(overview.deliveryFailures, words)));
   }
   const notMailed = overview.statementNotMailed ?? [];
   if (notMailed.length) {
-    parts.push(section(sentence('en', 'statement.not-mailed'), table(['vendor', 'name', 'why'], notMailed.map((v) => [v.vendorId, v.vendorName, notMailedText(v.reason, 'en')]))));
+    parts.push(
+      section(
+        words.shared('statement.not-mailed'),
+        table(words.headings('vendor', 'name', 'why'), notMailed.map((v) => [v.vendorId, v.vendorName, notMailedText(v.reason, words.language)])),
+      ),
+    );
   }
   return parts.join('\n');
 }

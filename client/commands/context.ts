@@ -6,20 +6,25 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { DossierClient } from '../api';
 import { CampaignClient } from '../campaign-api';
 import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
+import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput } from '../errors';
 import { cliAccount, cliActor } from '../identity';
 import { createOutput, type Output } from '../output';
 import { localFolders, withProjectFolders } from '../../config/local-folders';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../../store';
+import type { Language } from '../../workflows/types';
 
 export interface GlobalOptions {
   json?: boolean;
   debug?: boolean;
   by?: string;
+  lang?: string;
 }
 
 export interface CommandContext {
   out: Output;
+  /** The officer's language: every sentence and table heading the command prints comes from it. */
+  words: CliWords;
   /** The environment the CLI runs with, completed from a running `npm start` (its server, folders and keys). */
   env: NodeJS.ProcessEnv;
   /**
@@ -55,7 +60,11 @@ export class Session {
 
   // The worker and the workspace keep their state in the project's folders (or DOSSIER_DATA_DIR's):
   // run from elsewhere, the CLI would otherwise store documents where neither of them looks.
-  constructor(env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    /** Chosen once, before the commands are parsed (client/cli-words.ts `cliLanguage`). */
+    readonly language: Language = 'en',
+  ) {
     this.env = withProjectFolders(env);
   }
 
@@ -68,15 +77,17 @@ export class Session {
     // Where `npm start` publishes (infra/embedded.ts): the data folder's `out/`, else the project's, whatever the officer's folder.
     const { outputDir } = localFolders(this.env);
     const store = () => this.store();
+    const words = cliWords(this.language);
     return {
       out: createOutput(Boolean(options.json)),
+      words,
       env: this.env,
       // Asked for only by commands that change something; reading needs no name.
       get officer() {
-        if (!name) throw invalidInput('say who is acting: set DOSSIER_OFFICER="<your name>"');
+        if (!name) throw invalidInput(words.say('error.no-officer'));
         if (options.by !== undefined && !warnedAboutBy) {
           warnedAboutBy = true;
-          process.stderr.write('dossier: --by is deprecated and will be removed; set DOSSIER_OFFICER instead (recorded the same way, as a CLI identity)\n');
+          process.stderr.write(`dossier: ${words.say('warning.by-deprecated')}\n`);
         }
         return cliActor(name, account);
       },
@@ -99,6 +110,11 @@ export class Session {
         this.shortfall = true;
       },
     };
+  }
+
+  /** The officer's words, for what is worded before a command runs (its options' errors). */
+  get words(): CliWords {
+    return cliWords(this.language);
   }
 
   /** The server address for error messages, even when the connection was never opened. */
@@ -127,10 +143,10 @@ export class Session {
 }
 
 /** An option's parser for a count or a number of seconds: a whole number above zero, or a one-line error naming the option. */
-export function positiveInt(option: string) {
+export function positiveInt(option: string, words: CliWords) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw invalidInput(`${option}: "${value}" is not a positive whole number`);
+    if (!Number.isInteger(n) || n <= 0) throw invalidInput(words.say('error.not-positive', { option, value }));
     return n;
   };
 }

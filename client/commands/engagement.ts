@@ -3,13 +3,16 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DemonstrationResult, type RecordedText, type TimelineEntry } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type RecordedText, type TimelineEntry } from '../../workflows/types';
+import { wordOf } from '../../activities/templates';
 import { readTimelineEntry } from '../../workflows/timeline';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { deliveryFailureText } from '../delivery-failures';
+import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput, refused } from '../errors';
-import { deadline, fields, section, table, when } from '../output';
+import { fields, section, table } from '../output';
+import { cliWording, wordTimeline } from '../timeline-words';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
@@ -36,13 +39,12 @@ export function engagementCommands(session: Session): Command {
         const campaign = loadCampaignFile(options.campaignFile);
         const vendor = campaign.vendors.find((v) => v.id === options.vendor);
         if (!vendor) {
-          throw invalidInput(
-            `vendor "${options.vendor}" is not in ${options.campaignFile} (vendors: ${campaign.vendors.map((v) => v.id).join(', ') || 'none'})`,
-          );
+          const vendors = campaign.vendors.map((v) => v.id).join(', ');
+          throw invalidInput(ctx.words.say(vendors ? 'error.vendor-not-in-file' : 'error.vendor-not-in-file-none', { vendor: options.vendor, file: options.campaignFile, vendors }));
         }
         const dossier = await ctx.dossier();
         const started = await dossier.startEngagement({ campaign: campaign.campaign, vendor, policy: campaign.policy });
-        ctx.out.result(started, () => `Started ${started.workflowId}: the open letter goes to ${vendor.name}.`);
+        ctx.out.result(started, () => ctx.words.say('engagement.started', { workflowId: started.workflowId, vendor: vendor.name }));
       }),
     );
 
@@ -51,7 +53,7 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
         const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
-        ctx.out.result(status, () => renderStatus(status));
+        ctx.out.result(status, () => renderStatus(status, ctx.words));
       }),
     );
 
@@ -63,11 +65,11 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const response = readResponseFile(options.file);
-        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES));
+        const response = readResponseFile(options.file, ctx.words);
+        const files = options.attach.map((file) => readDocument(file, MAX_DOCUMENT_BYTES, ctx.words));
         const request = {
           by: ctx.officer,
-          receivedAt: receivedTime(options.received),
+          receivedAt: receivedTime(options.received, ctx.words),
           summary: response.summary,
           attachments: withAttached(response.attachments, files.map((f) => f.name)),
         };
@@ -79,7 +81,7 @@ export function engagementCommands(session: Session): Command {
         await dossier.recordResponse(ref, { ...request, ...(documents.length ? { documents } : {}) });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => `Response recorded; ${status.workflowId} is now ${status.stage}.`);
+        ctx.out.result(status, () => ctx.words.say('engagement.response-recorded', { workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));
       }),
     );
 
@@ -88,23 +90,23 @@ export function engagementCommands(session: Session): Command {
     .option('--until <date>', 'new due date: a day (to its end in the lead authority\'s time zone), a timestamp, or "in 30 days"')
     .option('--for <duration>', 'or how much longer, from the current due date: "10 working days" (lead authority\'s calendar) or "14 days"')
     .requiredOption('--reason <text>', 'why, for the record')
-    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round'))
+    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round', session.words))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until?: string; for?: string; reason: string; round?: number }) => {
         const ref = parseEngagementRef(campaign, vendor);
         if ((options.until === undefined) === (options.for === undefined)) {
-          throw invalidInput('give the new due date (--until 2021-02-03) or how much longer (--for "10 working days"), one of them');
+          throw invalidInput(ctx.words.say('error.extend-until-or-for'));
         }
         const dossier = await ctx.dossier();
         await dossier.extendDeadline(ref, {
           by: ctx.officer,
-          ...(options.until !== undefined ? { dueDate: dueTime('--until', options.until, await dossier.campaignTimeZone(ref)) } : { extendBy: options.for!.trim() }),
-          reason: nonEmpty('--reason', options.reason),
+          ...(options.until !== undefined ? { dueDate: dueTime('--until', options.until, await dossier.campaignTimeZone(ref), Date.now(), ctx.words) } : { extendBy: options.for!.trim() }),
+          reason: nonEmpty('--reason', options.reason, ctx.words),
           round: options.round,
         });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => renderExtension(status));
+        ctx.out.result(status, () => renderExtension(status, ctx.words));
       }),
     );
 
@@ -116,19 +118,19 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; question: string[]; due?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const questions = [...(options.file ? readQuestionsFile(options.file) : []), ...options.question.map((q) => q.trim())];
-        if (!questions.length) throw invalidInput('no questions: give --file <file> or --question "<text>"');
-        if (questions.some((q) => !q)) throw invalidInput('--question: a question is empty');
+        const questions = [...(options.file ? readQuestionsFile(options.file, ctx.words) : []), ...options.question.map((q) => q.trim())];
+        if (!questions.length) throw invalidInput(ctx.words.say('error.no-questions'));
+        if (questions.some((q) => !q)) throw invalidInput(ctx.words.say('error.question-empty'));
         const dossier = await ctx.dossier();
         const asked = await dossier.askFollowUp(ref, {
           by: ctx.officer,
           questions,
-          dueDate: options.due === undefined ? undefined : dueTime('--due', options.due, await dossier.campaignTimeZone(ref)),
+          dueDate: options.due === undefined ? undefined : dueTime('--due', options.due, await dossier.campaignTimeZone(ref), Date.now(), ctx.words),
         });
         ctx.out.result(asked, () =>
           table(
-            ['question', 'round', 'due', 'text'],
-            asked.map((q) => [q.id, q.round, when(q.dueDate), q.text]),
+            ctx.words.headings('question', 'round', 'due', 'text'),
+            asked.map((q) => [q.id, q.round, ctx.words.when(q.dueDate), q.text]),
           ),
         );
       }),
@@ -141,14 +143,14 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; answer: string[] }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const answers = [...(options.file ? readAnswersFile(options.file) : []), ...options.answer.map(parseAnswerOption)];
-        if (!answers.length) throw invalidInput('no answers: give --file <file> or --answer <question-id>=<text>');
+        const answers = [...(options.file ? readAnswersFile(options.file, ctx.words) : []), ...options.answer.map((answer) => parseAnswerOption(answer, ctx.words))];
+        if (!answers.length) throw invalidInput(ctx.words.say('error.no-answers'));
         const dossier = await ctx.dossier();
         await dossier.recordAnswers(ref, { by: ctx.officer, answers });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () =>
-          `${answers.length} answer(s) recorded; ${status.openQuestions.length} question(s) still open; stage ${status.stage}.`,
+          ctx.words.say('engagement.answers-recorded', { answers: ctx.words.count(answers.length), open: ctx.words.count(status.openQuestions.length), stage: ctx.words.code('stage', status.stage) }),
         );
       }),
     );
@@ -156,7 +158,7 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('schedule-demo'))
     .description('schedule a demonstration: the vendor shows how it achieves, monitors and validates its measures')
     .requiredOption('--at <time>', 'start of the meeting (ISO timestamp with time zone, e.g. 2021-02-03T15:00:00Z)')
-    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration'), 60)
+    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration', session.words), 60)
     .requiredOption('--attendee <"Name <email>">', 'who attends for the authorities (repeat); the vendor contacts are invited too', collect)
     .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
     .option('--location <text>', 'where it is held (an address, a room)')
@@ -173,13 +175,13 @@ export function engagementCommands(session: Session): Command {
           const ref = parseEngagementRef(campaign, vendor);
           const demonstration = await (await ctx.dossier()).scheduleDemonstration(ref, {
             by: ctx.officer,
-            at: isoTime('--at', options.at),
+            at: isoTime('--at', options.at, Date.now(), ctx.words),
             durationMinutes: options.duration,
-            attendees: options.attendee.map(parseContact),
+            attendees: options.attendee.map((attendee) => parseContact(attendee, ctx.words)),
             topics: options.topic.length ? options.topic : DEFAULT_TOPICS,
             ...meetingPlaceOptions(options),
           });
-          ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} scheduled for ${when(demonstration.at)}.`);
+          ctx.out.result(demonstration, () => ctx.words.say('engagement.demo-scheduled', { id: demonstration.id, at: ctx.words.when(demonstration.at) }));
         },
       ),
     );
@@ -200,14 +202,14 @@ export function engagementCommands(session: Session): Command {
         const demonstration = await dossier.rescheduleDemonstration(ref, {
           by: ctx.officer,
           demonstrationId: options.demo ?? (await pendingDemonstration(ctx, ref)),
-          at: isoTime('--at', options.at),
-          reason: nonEmpty('--reason', options.reason),
+          at: isoTime('--at', options.at, Date.now(), ctx.words),
+          reason: nonEmpty('--reason', options.reason, ctx.words),
           // --no-location / --no-link: null removes the place or link; omitted, it stays.
           ...meetingPlaceOptions({ location: options.location || undefined, link: options.link || undefined }),
           ...(options.location === false ? { location: null } : {}),
           ...(options.link === false ? { meetingUrl: null } : {}),
         });
-        ctx.out.result(demonstration, () => `Demonstration ${demonstration.id} moved to ${when(demonstration.at)}.`);
+        ctx.out.result(demonstration, () => ctx.words.say('engagement.demo-moved', { id: demonstration.id, at: ctx.words.when(demonstration.at) }));
       }),
     );
 
@@ -227,8 +229,8 @@ export function engagementCommands(session: Session): Command {
           options: { result: DemonstrationResult; notes?: string; notesFile?: string; demo?: string },
         ) => {
           const ref = parseEngagementRef(campaign, vendor);
-          const notes = options.notesFile ? readText(options.notesFile).trim() : (options.notes ?? '').trim();
-          if (!notes) throw invalidInput('say what the demonstration showed: --notes "<text>" or --notes-file <file>');
+          const notes = options.notesFile ? readText(options.notesFile, ctx.words).trim() : (options.notes ?? '').trim();
+          if (!notes) throw invalidInput(ctx.words.say('error.no-demo-notes'));
           const dossier = await ctx.dossier();
           const demonstration = await dossier.recordDemonstrationOutcome(ref, {
             by: ctx.officer,
@@ -236,7 +238,7 @@ export function engagementCommands(session: Session): Command {
             result: options.result,
             notes,
           });
-          ctx.out.result(demonstration, () => `Demonstration ${demonstration.id}: ${demonstration.result}.`);
+          ctx.out.result(demonstration, () => ctx.words.say('engagement.demo-outcome', { id: demonstration.id, result: ctx.words.code('result', demonstration.result) }));
         },
       ),
     );
@@ -247,9 +249,9 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { findings: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const findings = readFindingsFile(options.findings);
+        const findings = readFindingsFile(options.findings, ctx.words);
         const outcome = await (await ctx.dossier()).conclude(ref, { by: ctx.officer, findings });
-        ctx.out.result(outcome, () => `${engagementWorkflowId(ref.campaignId, ref.vendorId)} ${outcome.stage}.`);
+        ctx.out.result(outcome, () => ctx.words.say('engagement.concluded', { workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), stage: ctx.words.code('stage', outcome.stage) }));
       }),
     );
 
@@ -263,10 +265,9 @@ export function engagementCommands(session: Session): Command {
         const ref = parseEngagementRef(campaign, vendor);
         const dossier = await ctx.dossier();
         const name = options.name ?? (await dossier.status(ref)).contacts?.[0]?.name ?? '';
-        await dossier.correctContacts(ref, { by: ctx.officer, contacts: [{ name, email: options.email }], reason: nonEmpty('--reason', options.reason) });
+        await dossier.correctContacts(ref, { by: ctx.officer, contacts: [{ name, email: options.email }], reason: nonEmpty('--reason', options.reason, ctx.words) });
         const status = await dossier.status(ref);
-
-        ctx.out.result(status, () => `${status.workflowId} now writes to ${options.email}; the open letter goes again.`);
+        ctx.out.result(status, () => ctx.words.say('engagement.contact-corrected', { workflowId: status.workflowId, email: options.email }));
       }),
     );
 
@@ -276,13 +277,15 @@ export function engagementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { reason: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const reason = nonEmpty('--reason', options.reason);
+        const reason = nonEmpty('--reason', options.reason, ctx.words);
         const status = await (await ctx.dossier()).withdraw(ref, { by: ctx.officer, reason });
         ctx.out.result(status, () =>
-          status.stage === 'withdrawn'
-            ? `${status.vendorName} is withdrawn: ${status.workflowId} has ended (reason recorded: ${status.withdrawalReason ?? reason}).`
-            : `The withdrawal of ${status.vendorName} is recorded by its campaign but ${status.workflowId} is still ${status.stage}; ` +
-              `check again with: dossier engagement show ${status.workflowId}`,
+          ctx.words.say(status.stage === 'withdrawn' ? 'engagement.withdrawn' : 'engagement.withdrawal-pending', {
+            vendor: status.vendorName,
+            workflowId: status.workflowId,
+            reason: status.withdrawalReason ?? reason,
+            stage: ctx.words.code('stage', status.stage),
+          }),
         );
       }),
     );
@@ -302,43 +305,43 @@ const DEFAULT_TOPICS = [
  * extension in the timeline names it (a request without --round leaves the round to the workflow);
  * `nextDeadline` is the earliest of every open date and demonstration, not necessarily this one.
  */
-export function renderExtension(status: EngagementStatus): string {
+export function renderExtension(status: EngagementStatus, words: CliWords = cliWords('en')): string {
   const extended = [...status.timeline].reverse().find((t) => t.what === 'response deadline extended' || /^follow-up round \d+ extended$/.test(t.what));
   const round = extended && /^follow-up round (\d+) extended$/.exec(extended.what)?.[1];
-  if (round === undefined) return `Deadline of ${status.workflowId} moved to ${when(status.responseDueDate)}.`;
+  if (round === undefined) return words.say('engagement.deadline-moved', { workflowId: status.workflowId, date: words.when(status.responseDueDate) });
   const dueDate = (status.rounds ?? []).find((r) => r.round === Number(round))?.dueDate;
-  return `Deadline of ${status.workflowId} (follow-up round ${round}) moved to ${when(dueDate)}.`;
+  return words.say('engagement.round-deadline-moved', { workflowId: status.workflowId, round, date: words.when(dueDate) });
 }
 
-export function renderStatus(status: EngagementStatus): string {
+export function renderStatus(status: EngagementStatus, words: CliWords = cliWords('en')): string {
   const parts = [
     fields([
-      ['engagement', status.workflowId],
-      ['vendor', `${status.vendorName} (${status.vendorId})`],
-      ['stage', status.stage],
-      ['next deadline', deadline(status.nextDeadline)],
-      ['response', status.response ? `received ${when(status.response.receivedAt)}` : 'none yet'],
-      ['reminders sent', status.remindersSent.length],
-      ['open questions', status.openQuestions.length],
+      [words.say('heading.engagement'), status.workflowId],
+      [words.say('heading.vendor'), `${status.vendorName} (${status.vendorId})`],
+      [words.say('heading.stage'), words.code('stage', status.stage)],
+      [words.say('heading.next-deadline'), words.deadline(status.nextDeadline)],
+      [words.say('heading.response'), status.response ? words.say('engagement.response-received', { at: words.when(status.response.receivedAt) }) : words.say('engagement.no-response')],
+      [words.say('heading.reminders-sent'), words.count(status.remindersSent.length)],
+      [words.say('heading.open-questions'), words.count(status.openQuestions.length)],
     ]),
   ];
   if (status.stage === 'letter-undeliverable') {
     const refused = (status.contacts ?? []).map((c) => c.email).join(', ');
-    parts.push(section('Letter not delivered', `Refused for good at ${refused}. Correct it: dossier engagement correct-contact ${status.workflowId} --email <address> --reason <why>; or withdraw.`));
+    parts.push(section(words.say('engagement.undelivered.title'), words.say('engagement.undelivered', { addresses: refused, workflowId: status.workflowId })));
   }
   if (status.response) {
-    parts.push(section('Response', status.response.summary));
+    parts.push(section(words.say('section.response'), status.response.summary));
     if (status.response.attachments.length) {
-      parts.push(section('Attachments', status.response.attachments.map((a) => `  - ${a}`).join('\n')));
+      parts.push(section(words.say('section.attachments'), status.response.attachments.map((a) => `  - ${a}`).join('\n')));
     }
   }
   if (status.questions.length) {
     parts.push(
       section(
-        'Questions',
+        words.say('section.questions'),
         table(
-          ['id', 'round', 'due', 'question', 'answer'],
-          status.questions.map((q) => [q.id, q.round, when(q.dueDate), q.text, q.answer ?? '(open)']),
+          words.headings('id', 'round', 'due', 'question', 'answer'),
+          status.questions.map((q) => [q.id, q.round, words.when(q.dueDate), q.text, q.answer ?? words.say('engagement.question-open')]),
         ),
       ),
     );
@@ -346,15 +349,15 @@ export function renderStatus(status: EngagementStatus): string {
   if (status.demonstrations.length) {
     parts.push(
       section(
-        'Demonstrations',
+        words.say('section.demonstrations'),
         table(
-          ['id', 'at', 'minutes', 'where', 'result', 'notes'],
+          words.headings('id', 'at', 'minutes', 'where', 'result', 'notes'),
           status.demonstrations.map((d) => [
             d.id,
-            d.previousAt ? `${when(d.at)} (moved from ${when(d.previousAt)}: ${d.rescheduleReason ?? ''})` : when(d.at),
+            d.previousAt ? words.say('engagement.demo-moved-from', { at: words.when(d.at), from: words.when(d.previousAt), reason: d.rescheduleReason ?? '' }) : words.when(d.at),
             d.durationMinutes,
             [d.location, d.meetingUrl].filter(Boolean).join(' · '),
-            d.result ?? '(to be held)',
+            words.code('result', d.result) ?? words.say('engagement.demo-to-be-held'),
             d.notes,
           ]),
         ),
@@ -365,31 +368,52 @@ export function renderStatus(status: EngagementStatus): string {
     const findings = status.findings;
     parts.push(
       section(
-        'Findings',
+        words.say('section.findings'),
         table(
-          ['principle', 'assessment', 'good practices'],
-          PRINCIPLES.map((p) => [p, bothLanguages(findings[p].assessment), findings[p].goodPractices.map((g) => `- ${bothLanguages(g)}`).join('\n')]),
+          words.headings('principle', 'assessment', 'good-practices'),
+          PRINCIPLES.map((p) => [principleName(p, words), bothLanguages(findings[p].assessment, words), findings[p].goodPractices.map((g) => `- ${bothLanguages(g, words)}`).join('\n')]),
         ),
       ),
     );
   }
-  if (status.withdrawalReason) parts.push(section('Withdrawn', status.withdrawalReason));
+  if (status.withdrawalReason) parts.push(section(words.say('section.withdrawn'), status.withdrawalReason));
   if (status.deliveryFailures.length) {
-    parts.push(
-      section('Delivery failures', table(['at', 'message', 'reason'], status.deliveryFailures.map((f) => [when(f.at), f.step, deliveryFailureText(f, 'en').text]))),
-    );
+    parts.push(section(words.say('section.delivery-failures'), deliveryFailuresTable(status.deliveryFailures, words)));
   }
-  parts.push(section('Timeline', table(['at', 'by', 'what', 'detail'], status.timeline.map((e) => [when(e.at), e.by, e.what, timelineDetail(e)]))));
+  parts.push(section(words.say('section.timeline'), timelineTable(status, words)));
   return parts.join('\n');
 }
 
+/** Messages refused or bounced for good, and why, in the officer's language (client/delivery-failures.ts). */
+export function deliveryFailuresTable(failures: readonly DeliveryFailure[], words: CliWords): string {
+  return table(
+    words.headings('at', 'message', 'reason'),
+    failures.map((f) => [words.when(f.at), f.step, deliveryFailureText(f, words.language).text]),
+  );
+}
+
+/** A principle as the officer knows it: its code in English (what findings files name), its title in French. */
+function principleName(principle: Principle, words: CliWords): string {
+  return words.language === 'en' ? principle : (wordOf(words.language, `principles.${principle}`) ?? principle);
+}
+
 /**
- * An entry's detail with the date it records printed as the rest of the output prints times: the
- * phrases are English already, but a raw `2026-12-12T04:59:59.999Z` is not how this CLI writes one.
+ * The timeline. English shows each entry as the workflow recorded it, with the date it records
+ * printed as the rest of the output prints times (a raw `2026-12-12T04:59:59.999Z` is not how this
+ * CLI writes one); another language words each entry, its detail included, as the workspace does
+ * (client/timeline-words.ts).
  */
-function timelineDetail(entry: TimelineEntry): string | undefined {
+function timelineTable(status: EngagementStatus, words: CliWords): string {
+  if (words.language === 'en') {
+    return table(words.headings('at', 'by', 'what', 'detail'), status.timeline.map((e) => [words.when(e.at), e.by, e.what, timelineDetail(e, words)]));
+  }
+  const worded = wordTimeline(status.timeline, words.language, 'UTC', cliWording(words), status.deliveryFailures);
+  return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.what]));
+}
+
+function timelineDetail(entry: TimelineEntry, words: CliWords): string | undefined {
   const date = readTimelineEntry(entry)?.date;
-  return date && entry.detail ? entry.detail.replace(date, when(date)) : entry.detail;
+  return date && entry.detail ? entry.detail.replace(date, words.when(date)) : entry.detail;
 }
 
 async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {
@@ -397,19 +421,19 @@ async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Pr
   const pending = status.demonstrations.filter((d) => d.result === undefined);
   if (pending.length === 1) return pending[0]!.id;
   // A refusal like the workflow's own (exit code 4), not a usage error: the command was well formed.
-  if (!pending.length) throw refused(describeEngagement(ref), 'it has no demonstration still to be held; schedule one first');
-  throw invalidInput(`${describeEngagement(ref)} has several demonstrations to be held (${pending.map((d) => d.id).join(', ')}): say which with --demo <id>`);
+  if (!pending.length) throw refused(describeEngagement(ref), ctx.words.say('error.no-pending-demo'));
+  throw invalidInput(ctx.words.say('error.several-pending-demos', { engagement: describeEngagement(ref), ids: pending.map((d) => d.id).join(', ') }));
 }
 
 /**
  * An ISO date or timestamp, or a time relative to now written `in 2 minutes` / `in 3 days`, so a
  * walkthrough or script can schedule a meeting that is always in the future.
  */
-export function isoTime(option: string, value: string, now = Date.now()): string {
+export function isoTime(option: string, value: string, now = Date.now(), words: CliWords = cliWords('en')): string {
   const relative = /^\s*in\s+(.+)$/i.exec(value);
   const time = relative ? ((ms) => (ms === undefined ? undefined : now + ms))(durationMs(relative[1]!)) : isoInstant(value);
   if (time === undefined) {
-    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03, 2021-02-03T15:00:00Z or "in 2 minutes"`);
+    throw invalidInput(words.say('error.not-a-time', { option, value }));
   }
   return toIsoString(time);
 }
@@ -419,11 +443,11 @@ export function isoTime(option: string, value: string, now = Date.now()): string
  * (`instantInZone`): `2021-02-03` runs to the end of that day there, `2021-02-03T17:00` is 17:00
  * there; a timestamp with its zone and "in 30 days" are kept as they are.
  */
-export function dueTime(option: string, value: string, timeZone: string, now = Date.now()): string {
-  if (/^\s*in\s/i.test(value)) return isoTime(option, value, now);
+export function dueTime(option: string, value: string, timeZone: string, now = Date.now(), words: CliWords = cliWords('en')): string {
+  if (/^\s*in\s/i.test(value)) return isoTime(option, value, now, words);
   const time = instantInZone(value, timeZone);
   if (time === undefined) {
-    throw invalidInput(`${option}: "${value}" is not a date; write it like 2021-02-03 (to the end of that day in ${timeZone}), 2021-02-03T17:00:00Z or "in 30 days"`);
+    throw invalidInput(words.say('error.not-a-due-date', { option, value, timeZone }));
   }
   return toIsoString(time);
 }
@@ -438,37 +462,36 @@ function meetingPlaceOptions(options: { location?: string; link?: string }): { l
  * workflow only beyond its clock-skew allowance, so "in 2 minutes" would pass). A date given without
  * a time stays a day: the response arrived that day, wherever the officer is.
  */
-export function receivedTime(value: string): string {
-  const howTo = 'write when the response arrived, like 2021-02-03 or 2021-02-03T15:00:00Z';
-  if (/^\s*in\s/i.test(value)) throw invalidInput(`--received: "${value}" is in the future; ${howTo}`);
+export function receivedTime(value: string, words: CliWords = cliWords('en')): string {
+  if (/^\s*in\s/i.test(value)) throw invalidInput(words.say('error.received-in-future', { value }));
   // Read here rather than by isoTime, whose examples ("in 2 minutes") name the future.
   const time = isoInstant(value);
-  if (time === undefined) throw invalidInput(`--received: "${value}" is not a date; ${howTo}`);
+  if (time === undefined) throw invalidInput(words.say('error.received-not-a-date', { value }));
   return isDateOnly(value.trim()) ? value.trim() : toIsoString(time);
 }
 
-function nonEmpty(option: string, value: string): string {
-  if (!value.trim()) throw invalidInput(`${option} must not be empty`);
+function nonEmpty(option: string, value: string, words: CliWords): string {
+  if (!value.trim()) throw invalidInput(words.say('error.empty-option', { option }));
   return value.trim();
 }
 
 
-function parseAnswerOption(value: string): { questionId: string; answer: string } {
+function parseAnswerOption(value: string, words: CliWords): { questionId: string; answer: string } {
   const eq = value.indexOf('=');
   const questionId = value.slice(0, eq).trim();
   const answer = value.slice(eq + 1).trim();
-  if (eq <= 0 || !questionId || !answer) throw invalidInput(`--answer: "${value}" must be <question-id>=<answer text>`);
+  if (eq <= 0 || !questionId || !answer) throw invalidInput(words.say('error.answer-option', { value }));
   return { questionId, answer };
 }
 
-function parseContact(value: string): Contact {
+function parseContact(value: string, words: CliWords): Contact {
   const match = /^\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value) ?? /^\s*()([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
-  if (!match) throw invalidInput(`--attendee: "${value}" must be "Name <email@example.org>"`);
+  if (!match) throw invalidInput(words.say('error.attendee-option', { value }));
   return { name: match[1] || match[2]!, email: match[2]! };
 }
 
 /** Public text as the officer checks it: English, then French; a language still to write shows as "(fr: —)". */
-function bothLanguages(text: RecordedText): string {
+function bothLanguages(text: RecordedText, words: CliWords): string {
   const { en, fr } = publicText(text);
-  return `${en || '(en: —)'}\n${fr || '(fr: —)'}`;
+  return `${en || words.say('engagement.text-missing', { language: 'en' })}\n${fr || words.say('engagement.text-missing', { language: 'fr' })}`;
 }

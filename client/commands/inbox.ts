@@ -9,14 +9,15 @@ import { CaseDocuments } from '../../documents/document-store';
 import { loadEncryption } from '../../encryption/config';
 import { heldReasonLine } from '../../intake/held-reason';
 import { messageNotes } from '../../intake/inbound-notes';
-import { sentence } from '../../intake/wording';
 import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
 import type { DocumentRef } from '../../workflows/types';
 import { parseEngagementRef } from '../api';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput } from '../errors';
-import { section, table, when } from '../output';
+import { section, table } from '../output';
 import { withContext, type CommandContext, type Session } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -58,7 +59,7 @@ export function openSaveFolder(path: string): string {
  * is this document saved before, so it is neither copied again nor a reason to fail. Names are
  * bare file names (checked on the way in).
  */
-export function placeDocument(folder: string, document: Pick<DocumentRef, 'id' | 'name'>, bytes: Buffer): { path: string; written: boolean } {
+export function placeDocument(folder: string, document: Pick<DocumentRef, 'id' | 'name'>, bytes: Buffer, words: CliWords = cliWords('en')): { path: string; written: boolean } {
   const paths = [document.name, `${document.id.slice(0, 8)}-${document.name}`, `${document.id}-${document.name}`].map((name) => join(folder, name));
   for (const path of paths) {
     if (!existsSync(path)) {
@@ -67,22 +68,22 @@ export function placeDocument(folder: string, document: Pick<DocumentRef, 'id' |
     }
     if (statSync(path).isFile() && readFileSync(path).equals(bytes)) return { path, written: false };
   }
-  throw invalidInput(`cannot save ${document.name}: ${paths.join(', ')} already hold other files; save into another folder (--save)`);
+  throw invalidInput(words.say('error.cannot-save', { name: document.name, paths: paths.join(', ') }));
 }
 
-export function renderInbox(status: EngagementStatus): string {
+export function renderInbox(status: EngagementStatus, words: CliWords = cliWords('en')): string {
   const inbox = status.inbox ?? [];
-  if (!inbox.length) return `No mail recorded on ${status.workflowId}.`;
+  if (!inbox.length) return words.say('replies.none', { workflowId: status.workflowId });
   // What the intake could not keep of a message, below the table: a sentence is too long for a cell.
-  const notes = inbox.flatMap((m) => messageNotes(m, 'en').map((note) => `${m.messageId}: ${note.text}`));
+  const notes = inbox.flatMap((m) => messageNotes(m, words.language).map((note) => words.say('replies.note', { messageId: m.messageId, note: note.text })));
   return section(
-    `Mail (${inbox.filter((m) => m.review === 'to-review').length} to review)`,
+    words.say('replies.title', { count: words.count(inbox.filter((m) => m.review === 'to-review').length) }),
     [
       table(
-        ['message', 'received', 'from', 'kind', 'review', 'subject', 'documents'],
-        inbox.map((m) => [m.messageId, when(m.receivedAt), m.from, m.kind, m.review, m.subject, m.documents.map((d) => d.name).join(', ')]),
+        words.headings('message', 'received', 'from', 'kind', 'review', 'subject', 'documents'),
+        inbox.map((m) => [m.messageId, words.when(m.receivedAt), m.from, words.code('kind', m.kind), words.code('review', m.review), m.subject, m.documents.map((d) => d.name).join(', ')]),
       ),
-      ...(notes.length ? ['', 'Notes:', ...notes] : []),
+      ...(notes.length ? ['', words.say('replies.notes'), ...notes] : []),
     ].join('\n'),
   );
 }
@@ -96,7 +97,7 @@ export function addReplyCommands(group: Command, session: Session): void {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
         const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
-        ctx.out.result(status.inbox ?? [], () => renderInbox(status));
+        ctx.out.result(status.inbox ?? [], () => renderInbox(status, ctx.words));
       }),
     );
 
@@ -108,7 +109,7 @@ export function addReplyCommands(group: Command, session: Session): void {
     .option('--summary <text>', 'the summary to record instead of the reply’s text (with --as response)')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; as: 'response' | 'answers'; question: string[]; summary?: string }) => {
-        if (options.as === 'answers' && options.question.length === 0) throw invalidInput('name the questions the reply answers: --question q1 --question q2');
+        if (options.as === 'answers' && options.question.length === 0) throw invalidInput(ctx.words.say('error.reply-questions'));
         const dossier = await ctx.dossier();
         const ref = parseEngagementRef(campaign, vendor);
         await dossier.confirmInbound(ref, {
@@ -120,7 +121,14 @@ export function addReplyCommands(group: Command, session: Session): void {
         });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => `Reply ${options.message} confirmed as ${options.as === 'response' ? 'the response' : `answers to ${options.question.join(', ')}`}; ${status.workflowId} is now ${status.stage}.`);
+        ctx.out.result(status, () =>
+          ctx.words.say(options.as === 'response' ? 'replies.confirmed-as-response' : 'replies.confirmed-as-answers', {
+            messageId: options.message,
+            questions: options.question.join(', '),
+            workflowId: status.workflowId,
+            stage: ctx.words.code('stage', status.stage),
+          }),
+        );
       }),
     );
 
@@ -135,7 +143,7 @@ export function addReplyCommands(group: Command, session: Session): void {
         await dossier.dismissInbound(ref, { by: ctx.officer, messageId: options.message, reason: options.reason });
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
-        ctx.out.result(status, () => `Reply ${options.message} dismissed; ${status.workflowId} is now ${status.stage}.`);
+        ctx.out.result(status, () => ctx.words.say('replies.dismissed', { messageId: options.message, workflowId: status.workflowId, stage: ctx.words.code('stage', status.stage) }));
       }),
     );
 
@@ -155,18 +163,21 @@ export function addReplyCommands(group: Command, session: Session): void {
           const store = ctx.store();
           const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
           for (const document of documents) {
-            const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document));
+            const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document), ctx.words);
             (placed.written ? saved : present).push(placed.path);
           }
         }
         ctx.out.result({ documents, saved, present }, () =>
           documents.length
             ? [
-                table(['name', 'type', 'bytes', 'sha-256', 'from'], documents.map((d) => [d.name, d.type, d.size, d.sha256, d.from])),
-                ...saved.map((p) => `saved ${p}`),
-                ...present.map((p) => `already saved ${p}`),
+                table(
+                  ctx.words.headings('name', 'type', 'bytes', 'sha-256', 'from'),
+                  documents.map((d) => [d.name, d.type, ctx.words.count(d.size), d.sha256, d.from === 'response' ? ctx.words.say('documents.from-response') : d.from]),
+                ),
+                ...saved.map((path) => ctx.words.say('documents.saved', { path })),
+                ...present.map((path) => ctx.words.say('documents.already-saved', { path })),
               ].join('\n')
-            : `No documents on ${status.workflowId}.`,
+            : ctx.words.say('documents.none', { workflowId: status.workflowId }),
         );
       }),
     );
@@ -191,10 +202,13 @@ export function inboxCommands(session: Session): Command {
           const held = await opened.intake.held(options.campaign);
           ctx.out.result(held, () =>
             held.length
-              ? table(['message', 'date', 'from', 'kind', 'subject', 'why held'], held.map((h) => [h.messageId, when(h.date), h.from, h.kind, h.subject, heldReasonLine(h.why)]))
+              ? table(
+                  ctx.words.headings('message', 'date', 'from', 'kind', 'subject', 'why-held'),
+                  held.map((h) => [h.messageId, ctx.words.when(h.date), h.from, ctx.words.code('kind', h.kind), h.subject, heldReasonLine(h.why, ctx.words.language)]),
+                )
               : options.campaign
-                ? sentence('en', 'held.none-for', { campaign: options.campaign })
-                : sentence('en', 'held.none-unsorted'),
+                ? ctx.words.shared('held.none-for', { campaign: options.campaign })
+                : ctx.words.shared('held.none-unsorted'),
           );
         } finally {
           await opened.close();
@@ -217,7 +231,9 @@ export function inboxCommands(session: Session): Command {
         const opened = await openIntakeFor(ctx);
         try {
           const result = await opened.intake.assign(heldIn, messageId, ref, officer);
-          ctx.out.result(result, () => `${messageId} recorded on engagement:${ref.campaignId}:${ref.vendorId} (${result.effect}).`);
+          ctx.out.result(result, () =>
+            ctx.words.say('held.assigned', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), effect: ctx.words.sayOr(`held.effect.${result.effect}`, result.effect) }),
+          );
         } finally {
           await opened.close();
         }
@@ -236,7 +252,7 @@ export function inboxCommands(session: Session): Command {
         const opened = await openIntakeFor(ctx);
         try {
           await opened.intake.dismiss(options.campaign, messageId, officer, options.reason);
-          ctx.out.result({ messageId, dismissed: true }, () => `${messageId} dismissed.`);
+          ctx.out.result({ messageId, dismissed: true }, () => ctx.words.say('held.dismissed', { messageId }));
         } finally {
           await opened.close();
         }

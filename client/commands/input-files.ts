@@ -10,39 +10,46 @@ import { z } from 'zod';
 import { checkVendor, statementTextProblems } from '../campaign-schema';
 import type { EditStatementInput } from '../../workflows/messages';
 import { OPEN_CASE_ACTIONS, PRINCIPLES, type Findings, type OpenCaseDecision, type PublicText, type Vendor } from '../../workflows/types';
+import { cliWords, type CliWords } from '../cli-words';
 import { ClientErrorCode, DossierClientError, invalidFile } from '../errors';
 
 /** Far above any real letter or answer; a bigger file is a wrong argument (a PDF, a log, a disk image). */
 export const MAX_INPUT_FILE_BYTES = 1_000_000;
 
+/** Why a file cannot be read, by the system's error code (templates/cli.yaml `file.unreadable.*`). */
 const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a folder, not a file',
-  ENOTDIR: 'a part of the path is not a folder',
+  ENOENT: 'no-such-file',
+  EACCES: 'permission-denied',
+  EPERM: 'permission-denied',
+  EISDIR: 'folder',
+  ENOTDIR: 'not-a-folder',
 };
 
-function cannotRead(file: string, why: string, cause?: unknown): DossierClientError {
-  return new DossierClientError(ClientErrorCode.InvalidFile, `cannot read ${file === '' ? 'the file ""' : file}: ${why}`, { cause });
+function cannotRead(file: string, why: string, words: CliWords, cause?: unknown): DossierClientError {
+  return new DossierClientError(ClientErrorCode.InvalidFile, words.say('file.cannot-read', { file: file === '' ? words.say('file.empty-name') : file, why }), { cause });
+}
+
+/** An error of the file system in words; a code this release does not name is given as it is. */
+function readError(err: unknown, words: CliWords): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code && READ_ERRORS[code] ? words.say(`file.unreadable.${READ_ERRORS[code]}`) : `${code ?? String(err)}`;
 }
 
 /** A text file named on the command line, or an error that names it and says why it cannot be read. */
-export function readText(file: string): string {
-  if (file.trim() === '') throw cannotRead(file, 'the file name is empty');
-  if (file.includes('\0')) throw cannotRead(JSON.stringify(file), 'the file name contains a NUL character');
+export function readText(file: string, words: CliWords = cliWords('en')): string {
+  if (file.trim() === '') throw cannotRead(file, words.say('file.unreadable.name-empty'), words);
+  if (file.includes('\0')) throw cannotRead(JSON.stringify(file), words.say('file.unreadable.name-nul'), words);
   try {
     const stats = statSync(file);
-    if (stats.isDirectory()) throw cannotRead(file, READ_ERRORS.EISDIR);
-    if (!stats.isFile()) throw cannotRead(file, 'it is not a regular file');
+    if (stats.isDirectory()) throw cannotRead(file, words.say('file.unreadable.folder'), words);
+    if (!stats.isFile()) throw cannotRead(file, words.say('file.unreadable.not-regular'), words);
     if (stats.size > MAX_INPUT_FILE_BYTES) {
-      throw cannotRead(file, `it is ${stats.size} bytes; input files are text of at most ${MAX_INPUT_FILE_BYTES} bytes`);
+      throw cannotRead(file, words.say('file.unreadable.too-large', { size: words.count(stats.size), max: words.count(MAX_INPUT_FILE_BYTES) }), words);
     }
     return readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof DossierClientError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw cannotRead(file, (code && READ_ERRORS[code]) ?? `${code ?? String(err)}`, err);
+    throw cannotRead(file, readError(err, words), words, err);
   }
 }
 
@@ -65,20 +72,19 @@ const DOCUMENT_TYPES: Record<string, string> = {
  * A document to attach (`respond --attach FILE`): its bare name, a media type from its extension,
  * and its bytes; refused, naming the file, when it cannot be read or exceeds `maxBytes`.
  */
-export function readDocument(file: string, maxBytes: number): { name: string; type: string; content: Buffer } {
-  if (file.trim() === '') throw cannotRead(file, 'the file name is empty');
+export function readDocument(file: string, maxBytes: number, words: CliWords = cliWords('en')): { name: string; type: string; content: Buffer } {
+  if (file.trim() === '') throw cannotRead(file, words.say('file.unreadable.name-empty'), words);
   try {
     const stats = statSync(file);
-    if (stats.isDirectory()) throw cannotRead(file, READ_ERRORS.EISDIR);
-    if (!stats.isFile()) throw cannotRead(file, 'it is not a regular file');
-    if (stats.size > maxBytes) throw cannotRead(file, `it is ${stats.size} bytes; a document may be at most ${maxBytes} bytes`);
+    if (stats.isDirectory()) throw cannotRead(file, words.say('file.unreadable.folder'), words);
+    if (!stats.isFile()) throw cannotRead(file, words.say('file.unreadable.not-regular'), words);
+    if (stats.size > maxBytes) throw cannotRead(file, words.say('file.unreadable.document-too-large', { size: words.count(stats.size), max: words.count(maxBytes) }), words);
     const name = basename(file);
     const extension = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
     return { name, type: DOCUMENT_TYPES[extension] ?? 'application/octet-stream', content: readFileSync(file) };
   } catch (err) {
     if (err instanceof DossierClientError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw cannotRead(file, (code && READ_ERRORS[code]) ?? `${code ?? String(err)}`, err);
+    throw cannotRead(file, readError(err, words), words, err);
   }
 }
 
@@ -103,8 +109,8 @@ export function withAttached(listed: readonly string[], attached: readonly strin
  * A vendor's response: the text is the summary; a trailing "Attachments" section (a heading or a
  * line `Attachments:`) lists the attached documents, one bullet each.
  */
-export function readResponseFile(file: string): ResponseFile {
-  const lines = readText(file).replace(/^\uFEFF/, '').split(/\r?\n/);
+export function readResponseFile(file: string, words: CliWords = cliWords('en')): ResponseFile {
+  const lines = readText(file, words).replace(/^\uFEFF/, '').split(/\r?\n/);
   const heading = lines.findIndex((line) => ATTACHMENTS_HEADING.test(line.trim()));
   const body = heading === -1 ? lines : lines.slice(0, heading);
   const attachments: string[] = [];
@@ -113,11 +119,11 @@ export function readResponseFile(file: string): ResponseFile {
       if (/^#{1,6}\s/.test(line)) break;
       const item = BULLET.exec(line)?.[1]?.trim();
       if (item) attachments.push(item);
-      else if (line.trim()) throw invalidFile(file, `attachments: "${line.trim()}" is not a list item (start it with "- ")`);
+      else if (line.trim()) throw invalidFile(file, words.say('file.attachment-not-listed', { line: line.trim() }));
     }
   }
   const summary = body.join('\n').trim();
-  if (!summary) throw invalidFile(file, 'the response text is empty');
+  if (!summary) throw invalidFile(file, words.say('file.response-empty'));
   return { summary, attachments };
 }
 
@@ -125,8 +131,8 @@ export function readResponseFile(file: string): ResponseFile {
  * Follow-up questions: with bullets, one question per bullet (indented lines continue it);
  * without, one per non-empty line. Markdown headings are titles, not questions.
  */
-export function readQuestionsFile(file: string): string[] {
-  const lines = readText(file)
+export function readQuestionsFile(file: string, words: CliWords = cliWords('en')): string[] {
+  const lines = readText(file, words)
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .filter((line) => line.trim() && !/^\s*#/.test(line));
@@ -137,21 +143,22 @@ export function readQuestionsFile(file: string): string[] {
     if (!bulleted) questions.push(line.trim());
     else if (item !== undefined) questions.push(item.trim());
     else if (questions.length && /^\s/.test(line)) questions[questions.length - 1] += ` ${line.trim()}`;
-    else throw invalidFile(file, `"${line.trim()}" is neither a question bullet nor its continuation (indent it)`);
+    else throw invalidFile(file, words.say('file.not-a-question', { line: line.trim() }));
   }
   const empty = questions.findIndex((q) => !q);
-  if (empty !== -1) throw invalidFile(file, `question ${empty + 1} is empty`);
-  if (!questions.length) throw invalidFile(file, 'no questions: write one per line, or one per "- " bullet');
+  if (empty !== -1) throw invalidFile(file, words.say('file.question-empty', { n: empty + 1 }));
+  if (!questions.length) throw invalidFile(file, words.say('file.no-questions'));
   return questions;
 }
 
-function readStructured(file: string): unknown {
-  const text = readText(file);
+function readStructured(file: string, words: CliWords): unknown {
+  const text = readText(file, words);
   try {
     return parseYaml(text);
   } catch (err) {
     if ((err as { code?: string }).code === 'InvalidFile') throw err;
-    throw invalidFile(file, `not valid YAML or JSON: ${parserMessage(err as Error, text)}`, err);
+    // The parser's own message is quoted as it gives it.
+    throw invalidFile(file, words.say('file.not-yaml', { problem: parserMessage(err as Error, text) }), err);
   }
 }
 
@@ -181,15 +188,15 @@ const answersSchema = z.union([
 ]);
 
 /** Answers keyed by question id (`q1: "…"`), or a list of `{ questionId, answer }`. */
-export function readAnswersFile(file: string): { questionId: string; answer: string }[] {
-  const data = readStructured(file);
+export function readAnswersFile(file: string, words: CliWords = cliWords('en')): { questionId: string; answer: string }[] {
+  const data = readStructured(file, words);
   const unwrapped = isRecord(data) && 'answers' in data ? data.answers : data;
   const parsed = answersSchema.safeParse(unwrapped);
   if (!parsed.success) firstIssue(file, parsed.error);
   const answers = Array.isArray(parsed.data)
     ? parsed.data
     : Object.entries(parsed.data).map(([questionId, answer]) => ({ questionId, answer }));
-  if (!answers.length) throw invalidFile(file, 'no answers');
+  if (!answers.length) throw invalidFile(file, words.say('file.no-answers'));
   const tooLarge = answersSizeProblem(answers);
   if (tooLarge) throw invalidFile(file, tooLarge);
   return answers;
@@ -238,17 +245,16 @@ const findingsSchema = z.strictObject(
  * Findings under each of the five principles, written for publication in both languages:
  * `security: { assessment: { en, fr }, goodPractices: [{ en, fr }, { same: … }] }`…
  */
-export function readFindingsFile(file: string): Findings {
-  const data = readStructured(file);
+export function readFindingsFile(file: string, words: CliWords = cliWords('en')): Findings {
+  const data = readStructured(file, words);
   const unwrapped = isRecord(data) && 'findings' in data ? data.findings : data;
-  if (!isRecord(unwrapped)) throw invalidFile(file, `expected a mapping with the five principles: ${PRINCIPLES.join(', ')}`);
+  const principles = PRINCIPLES.join(', ');
+  if (!isRecord(unwrapped)) throw invalidFile(file, words.say('file.findings-not-mapping', { principles }));
   for (const key of Object.keys(unwrapped)) {
-    if (!(PRINCIPLES as readonly string[]).includes(key)) {
-      throw invalidFile(file, `${key}: not one of the five principles (${PRINCIPLES.join(', ')})`);
-    }
+    if (!(PRINCIPLES as readonly string[]).includes(key)) throw invalidFile(file, words.say('file.not-a-principle', { key, principles }));
   }
   for (const principle of PRINCIPLES) {
-    if (!(principle in unwrapped)) throw invalidFile(file, `${principle}: missing (every one of the five principles needs a finding)`);
+    if (!(principle in unwrapped)) throw invalidFile(file, words.say('file.principle-missing', { principle }));
   }
   const parsed = findingsSchema.safeParse(unwrapped);
   if (!parsed.success) firstIssue(file, parsed.error);
@@ -277,12 +283,12 @@ const statementTextSchema = z.strictObject({
  * summary, findings and demonstration observations, the conclusions and the lessons learned, each
  * in English and French. Texts not in the file stay as they are.
  */
-export function readStatementTextFile(file: string): Omit<EditStatementInput, 'by'> {
-  const parsed = statementTextSchema.safeParse(readStructured(file));
+export function readStatementTextFile(file: string, words: CliWords = cliWords('en')): Omit<EditStatementInput, 'by'> {
+  const parsed = statementTextSchema.safeParse(readStructured(file, words));
   if (!parsed.success) firstIssue(file, parsed.error);
   const edit = parsed.data;
   if (!edit.vendors && !edit.conclusions && !edit.lessonsLearned) {
-    throw invalidFile(file, 'nothing to change: give vendors, conclusions or lessonsLearned');
+    throw invalidFile(file, words.say('file.nothing-to-change'));
   }
   return edit as Omit<EditStatementInput, 'by'>;
 }
@@ -296,11 +302,11 @@ const openCasesSchema = z.record(
  * How the lead settles the engagements still open at drafting: `<vendor>: { action: close |
  * exclude, reason: { en, fr } }`. The reason is printed in the statement.
  */
-export function readOpenCasesFile(file: string): OpenCaseDecision[] {
-  const parsed = openCasesSchema.safeParse(readStructured(file));
+export function readOpenCasesFile(file: string, words: CliWords = cliWords('en')): OpenCaseDecision[] {
+  const parsed = openCasesSchema.safeParse(readStructured(file, words));
   if (!parsed.success) firstIssue(file, parsed.error);
   const decisions = Object.entries(parsed.data).map(([vendorId, d]) => ({ vendorId, action: d.action, reason: d.reason }));
-  if (!decisions.length) throw invalidFile(file, 'no engagement named: write one entry per open engagement');
+  if (!decisions.length) throw invalidFile(file, words.say('file.no-open-cases'));
   return decisions;
 }
 
@@ -313,8 +319,8 @@ const bilingualParagraphs = z.strictObject({ en: paragraphs, fr: paragraphs }, {
 const conclusionsSchema = z.strictObject({ conclusions: bilingualParagraphs, lessonsLearned: bilingualParagraphs });
 
 /** The statement's conclusions and lessons learned, each as `en:` and `fr:` lists of paragraphs. */
-export function readConclusionsFile(file: string): z.output<typeof conclusionsSchema> {
-  const parsed = conclusionsSchema.safeParse(readStructured(file));
+export function readConclusionsFile(file: string, words: CliWords = cliWords('en')): z.output<typeof conclusionsSchema> {
+  const parsed = conclusionsSchema.safeParse(readStructured(file, words));
   if (!parsed.success) firstIssue(file, parsed.error);
   const [problem] = statementTextProblems(parsed.data);
   if (problem) throw invalidFile(file, problem);
@@ -322,8 +328,8 @@ export function readConclusionsFile(file: string): z.output<typeof conclusionsSc
 }
 
 /** One vendor (id, name, language, contacts), checked with the campaign file's own rules. */
-export function readVendorFile(file: string): Vendor {
-  const checked = checkVendor(readStructured(file));
+export function readVendorFile(file: string, words: CliWords = cliWords('en')): Vendor {
+  const checked = checkVendor(readStructured(file, words));
   if (!checked.ok) throw invalidFile(file, checked.problems.join('; '));
   return checked.vendor;
 }

@@ -4,7 +4,8 @@
 import { Command, Option } from 'commander';
 import { ENGAGEMENT_STAGES, type EngagementStage } from '../../workflows/types';
 import type { EngagementSummary } from '../api';
-import { deadline, table } from '../output';
+import { cliWords, type CliWords } from '../cli-words';
+import { table } from '../output';
 import { withContext, type Session } from './context';
 
 interface ListOptions {
@@ -36,7 +37,7 @@ export function listCommand(session: Session): Command {
           limit: options.limit,
         });
         const sorted = inStableOrder(found);
-        ctx.out.result(sorted, () => renderSummaries(sorted));
+        ctx.out.result(sorted, () => renderSummaries(sorted, Date.now(), ctx.words));
       }),
     );
 }
@@ -49,7 +50,7 @@ export function searchCommand(session: Session): Command {
     .action(
       withContext(session, async (ctx, query: string, options: { limit: number }) => {
         const found = inStableOrder(await (await ctx.dossier()).search(query, options.limit));
-        ctx.out.result(found, () => renderSummaries(found));
+        ctx.out.result(found, () => renderSummaries(found, Date.now(), ctx.words));
       }),
     );
 }
@@ -64,10 +65,10 @@ export function inStableOrder(found: EngagementSummary[]): EngagementSummary[] {
 }
 
 /** Vendor ids, as in `campaign status`: the id is what every other command takes. */
-export function renderSummaries(found: EngagementSummary[], now = Date.now()): string {
-  if (!found.length) return 'No engagement matches.';
+export function renderSummaries(found: EngagementSummary[], now = Date.now(), words: CliWords = cliWords('en')): string {
+  if (!found.length) return words.say('list.none');
   return table(
-    ['campaign', 'vendor', 'stage', 'next deadline', 'status', 'engagement'],
-    found.map((e) => [e.campaignId, e.vendorId, e.stage, deadline(e.nextDeadline, now), e.executionStatus.toLowerCase(), e.workflowId]),
+    words.headings('campaign', 'vendor', 'stage', 'next-deadline', 'status', 'engagement'),
+    found.map((e) => [e.campaignId, e.vendorId, words.code('stage', e.stage), words.deadline(e.nextDeadline, now), words.executionStatus(e.executionStatus), e.workflowId]),
   );
 }

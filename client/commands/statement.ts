@@ -6,11 +6,14 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { CampaignStatus, CampaignUpdated } from '../../workflows/messages';
+import { cliWords, type CliWords } from '../cli-words';
 import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
-import { fields, section, table, when } from '../output';
+import { fields, section, table } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
+import { missingTextWords } from '../refusal-words';
+import { actorWords, cliWording } from '../timeline-words';
 
 const POLL_MS = 1_000;
 const DRAFT_WAIT_MS = 60_000;
@@ -45,10 +48,10 @@ export function statementCommands(session: Session): Command {
         const campaigns = await ctx.campaigns();
         const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
         ctx.out.result({ status, draft }, () => {
-          const parts = [renderStatementStatus(status, (path) => ctx.published(path))];
+          const parts = [renderStatementStatus(status, (path) => ctx.published(path), ctx.words)];
           if (draft) {
             parts.push(
-              section('Vendors in this version', table(['vendor', 'stage'], draft.vendors.map((v) => [v.vendorName, v.stage]))),
+              section(ctx.words.say('statement.vendors'), table(ctx.words.headings('vendor', 'stage'), draft.vendors.map((v) => [v.vendorName, ctx.words.code('stage', v.stage)]))),
             );
           }
           return parts.join('\n');
@@ -63,7 +66,7 @@ export function statementCommands(session: Session): Command {
     .option('--open-cases <file>', 'YAML or JSON: close or exclude each engagement still open, with a reason in en and fr (docs/input-files.md)')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { openCases?: string }) => {
-        const openCases = options.openCases ? readOpenCasesFile(options.openCases) : undefined;
+        const openCases = options.openCases ? readOpenCasesFile(options.openCases, ctx.words) : undefined;
         const campaigns = await ctx.campaigns();
         const before = (await campaigns.status(campaignId)).draft?.version ?? 0;
         let status: CampaignUpdated = await campaigns.draftStatement(campaignId, ctx.officer, openCases);
@@ -76,8 +79,10 @@ export function statementCommands(session: Session): Command {
         }
         ctx.out.result(status, () =>
           status.draft && status.draft.version > before
-            ? `Draft version ${status.draft.version} goes out for approval to ${status.draft.pending.join(', ') || 'nobody (every approval carried over)'}.`
-            : 'The draft was submitted; `dossier statement status` shows the version once it is out.',
+            ? status.draft.pending.length
+              ? ctx.words.say('statement.draft-out', { version: status.draft.version, authorities: status.draft.pending.join(', ') })
+              : ctx.words.say('statement.draft-out-carried', { version: status.draft.version })
+            : ctx.words.say('statement.draft-submitted'),
         );
       }),
     );
@@ -91,16 +96,17 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--file <file>', 'YAML or JSON: the texts to change, each in en and fr (docs/input-files.md, "Statement text")')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
-        const edit = readStatementTextFile(options.file);
+        const edit = readStatementTextFile(options.file, ctx.words);
         const campaigns = await ctx.campaigns();
         const status = await campaigns.editStatement(campaignId, { by: ctx.officer, ...edit });
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
         ctx.out.result(status, () => {
-          if (firstOut) return `Statement text updated; it was the last text missing, so version 1 went out for approval to ${firstOut.join(', ') || 'nobody'}.`;
+          const words = ctx.words;
+          if (firstOut) return words.say('statement.edited-first-out', { authorities: firstOut.join(', ') || words.say('statement.nobody') });
           const missing = status.missingTextCount ?? status.missingTexts?.length ?? 0;
-          const next = status.draft ? `submit version ${status.draft.version + 1} with \`dossier statement draft ${campaignId}\`` : `submit it with \`dossier statement draft ${campaignId}\``;
-          const blocked = missing ? `${missing} text(s) still missing (\`dossier statement status\` lists them)` : status.statementTooLarge;
-          return `Statement text updated; ${blocked ?? next}.`;
+          const next = status.draft ? words.say('statement.next-version', { version: status.draft.version + 1, campaignId }) : words.say('statement.next-first', { campaignId });
+          const blocked = missing ? words.say('statement.texts-missing', { count: words.count(missing) }) : status.statementTooLarge;
+          return words.say('statement.edited', { next: blocked ?? next });
         });
       }),
     );
@@ -112,14 +118,14 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--file <file>', 'YAML or JSON: conclusions and lessonsLearned, each with en and fr paragraph lists')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
-        const text = readConclusionsFile(options.file);
+        const text = readConclusionsFile(options.file, ctx.words);
         const campaigns = await ctx.campaigns();
         const status = await campaigns.setConclusions(campaignId, { by: ctx.officer, ...text });
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
         ctx.out.result(status, () =>
           firstOut
-            ? `Conclusions set; they were the last text missing, so version 1 went out for approval to ${firstOut.join(', ') || 'nobody'}.`
-            : `Conclusions set; they go out with the next version the lead submits (\`dossier statement draft ${campaignId}\`).`,
+            ? ctx.words.say('statement.conclusions-first-out', { authorities: firstOut.join(', ') || ctx.words.say('statement.nobody') })
+            : ctx.words.say('statement.conclusions-set', { campaignId }),
         );
       }),
     );
@@ -129,15 +135,14 @@ export function statementCommands(session: Session): Command {
     .description('approve a draft version on behalf of a signatory authority')
     .argument('<campaign>', 'campaign id')
     .requiredOption('--authority <id>', 'the approving authority (its id in the campaign file)')
-    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version'))
+    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version', session.words))
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
         const status = await (await ctx.campaigns()).approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
         // While the version is sent back for changes (revising), approvals of it do not publish it.
         const complete = status.phase === 'approving' && status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
         ctx.out.result(status, () =>
-          renderStatementStatus(status) +
-            (complete ? `\nEvery approval is in: the statement is being published (dossier statement publication ${campaignId} --wait).` : ''),
+          renderStatementStatus(status, undefined, ctx.words) + (complete ? `\n${ctx.words.say('statement.all-approved', { campaignId })}` : ''),
         );
       }),
     );
@@ -147,7 +152,7 @@ export function statementCommands(session: Session): Command {
     .description('send a draft version back with a comment, on behalf of a signatory authority')
     .argument('<campaign>', 'campaign id')
     .requiredOption('--authority <id>', 'the authority asking for changes')
-    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version'))
+    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version', session.words))
     .requiredOption('--comment <text>', 'what should change')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number; comment: string }) => {
@@ -159,8 +164,8 @@ export function statementCommands(session: Session): Command {
         });
         ctx.out.result(status, () =>
           status.phase === 'revising'
-            ? `Changes requested: version ${options.version} goes back to the lead, who edits the text and submits the next version.`
-            : `Changes requested; draft version ${status.draft?.version ?? '?'} goes out for approval.`,
+            ? ctx.words.say('statement.changes-back', { version: options.version })
+            : ctx.words.say('statement.changes-out', { version: status.draft?.version ?? '?' }),
         );
       }),
     );
@@ -172,7 +177,7 @@ export function statementCommands(session: Session): Command {
     .description('show where the published statement is; says what is missing (or, with --wait, waits) until it is published')
     .argument('<campaign>', 'campaign id')
     .option('--wait', 'wait until the statement is published')
-    .option('--timeout <seconds>', 'how long --wait waits', positiveInt('--timeout'), 300)
+    .option('--timeout <seconds>', 'how long --wait waits', positiveInt('--timeout', session.words), 300)
     .action(
       withContext(session, async (ctx, campaignId: string, options: { wait?: boolean; timeout: number }) => {
         const campaigns = await ctx.campaigns();
@@ -184,14 +189,14 @@ export function statementCommands(session: Session): Command {
           await new Promise((r) => setTimeout(r, POLL_MS));
           status = await campaigns.status(campaignId);
         }
-        if (!status.published) throw notPublished(status);
+        if (!status.published) throw notPublished(status, ctx.words);
         const published = { ...status.published, files: absoluteFiles(ctx, status.published.files) };
         ctx.out.result(published, () =>
           fields([
-            ['campaign', campaignWorkflowId(campaignId)],
-            ['version', published.version],
-            ['published', when(published.publishedAt)],
-            ...Object.entries(published.files).map(([language, file]): [string, string] => [`statement (${language})`, file]),
+            [ctx.words.say('heading.campaign'), campaignWorkflowId(campaignId)],
+            [ctx.words.say('heading.version'), published.version],
+            [ctx.words.say('heading.published'), ctx.words.when(published.publishedAt)],
+            ...Object.entries(published.files).map(([language, file]): [string, string] => [ctx.words.say('heading.statement-in', { language }), file]),
           ]),
         );
       }),
@@ -208,91 +213,121 @@ export function statementCommands(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string, options: { language: string; output?: string }) => {
         const status = await (await ctx.campaigns()).status(campaignId);
-        if (!status.published) throw notPublished(status);
+        if (!status.published) throw notPublished(status, ctx.words);
         const path = (status.published.files as Record<string, string>)[options.language];
-        if (!path) throw invalidInput(`--language: "${options.language}" is not one of ${Object.keys(status.published.files).join(', ')}`);
+        if (!path) throw invalidInput(ctx.words.say('error.download-language', { value: options.language, choices: Object.keys(status.published.files).join(', ') }));
         const bytes = await ctx.store().files.read(path);
         if (!bytes) {
-          throw new DossierClientError(ClientErrorCode.NotFound, `${path} is not in the store (${ctx.store().describe()}): point DATABASE_URL (or DOSSIER_OUTPUT_DIR) where the workers publish`);
+          throw new DossierClientError(ClientErrorCode.NotFound, ctx.words.say('error.not-in-store', { path, store: ctx.store().describe() }));
         }
         const target = resolve(options.output ?? basename(path));
-        if (existsSync(target)) throw invalidInput(`--output: ${target} already exists; name another file`);
+        if (existsSync(target)) throw invalidInput(ctx.words.say('error.output-exists', { target }));
         writeFileSync(target, bytes, { flag: 'wx' });
-        ctx.out.result({ campaignId, language: options.language, path, file: target, size: bytes.length }, () => `Saved ${path} (${bytes.length} bytes) to ${target}.`);
+        ctx.out.result({ campaignId, language: options.language, path, file: target, size: bytes.length }, () =>
+          ctx.words.say('statement.saved', { path, size: ctx.words.count(bytes.length), target }),
+        );
       }),
     );
 
   return group;
 }
 
-function notPublished(status: CampaignStatus): DossierClientError {
+function notPublished(status: CampaignStatus, words: CliWords): DossierClientError {
   const why =
     status.phase === 'engaging'
-      ? 'the statement has not been drafted yet (engagements are in progress; `dossier statement draft` drafts it now)'
+      ? words.say('statement.not-drafted-yet')
       : status.phase === 'approving' && status.draft
-        ? `draft version ${status.draft.version} awaits approval from ${status.draft.pending.join(', ') || 'nobody'} (${status.draft.approvals.length}/${status.draft.required} approvals)`
-        : `the statement is ${status.phase}`;
-  return new DossierClientError(ClientErrorCode.Refused, `${status.workflowId} is not published: ${why}`);
+        ? words.say('statement.awaits-approval', {
+            version: status.draft.version,
+            authorities: status.draft.pending.join(', ') || words.say('statement.nobody'),
+            approvals: status.draft.approvals.length,
+            required: status.draft.required,
+          })
+        : words.say('statement.is-phase', { phase: words.code('phase', status.phase) });
+  return new DossierClientError(ClientErrorCode.Refused, words.say('error.not-published', { workflowId: status.workflowId, why }));
 }
 
 function absoluteFiles<T extends Record<string, string>>(ctx: CommandContext, files: T): T {
   return Object.fromEntries(Object.entries(files).map(([language, path]) => [language, ctx.published(path)])) as T;
 }
 
-export function renderStatementStatus(status: CampaignUpdated, published: (path: string) => string = (path) => path): string {
+export function renderStatementStatus(status: CampaignUpdated, published: (path: string) => string = (path) => path, words: CliWords = cliWords('en')): string {
   const draft = status.draft;
   const parts = [
     fields([
-      ['campaign', `${status.campaignId} (${status.reference})`],
-      ['phase', status.phase],
-      ['conclusions', status.conclusionsSet ? 'set' : 'not set yet'],
-      ['draft', draft ? `version ${draft.version} of ${draft.date}` : 'not drafted'],
-      ['approvals', draft ? `${draft.approvals.length} of ${draft.required} needed` : '—'],
-      ['waiting for', draft?.pending.join(', ')],
-      ['published', status.published ? `${when(status.published.publishedAt)}: ${Object.values(status.published.files).map(published).join(', ')}` : '—'],
+      [words.say('heading.campaign'), `${status.campaignId} (${status.reference})`],
+      [words.say('heading.phase'), words.code('phase', status.phase)],
+      [words.say('heading.conclusions'), words.say(status.conclusionsSet ? 'statement.conclusions.set' : 'statement.conclusions.not-set')],
+      [words.say('heading.draft'), draft ? words.say('statement.draft-of', { version: draft.version, date: words.when(draft.date) }) : words.say('campaign.not-drafted')],
+      [words.say('heading.approvals'), draft ? words.say('statement.approvals-needed', { approvals: draft.approvals.length, required: draft.required }) : '—'],
+      [words.say('heading.waiting-for'), draft?.pending.join(', ')],
+      [
+        words.say('heading.published'),
+        status.published ? words.say('statement.published-files', { at: words.when(status.published.publishedAt), files: Object.values(status.published.files).map(published).join(', ') }) : '—',
+      ],
     ]),
   ];
   if (draft?.approvals.length) {
     parts.push(
-      section('Approvals', table(['authority', 'version', 'by', 'at'], draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, a.by, when(a.at)]))),
+      section(
+        words.say('section.approvals'),
+        table(words.headings('authority', 'version', 'by', 'at'), draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, actor(a.by, words), words.when(a.at)])),
+      ),
     );
   }
   if (status.openCases?.length) {
-    parts.push(section('Open engagements settled at drafting', table(['vendor', 'action', 'reason (en)'], status.openCases.map((d) => [d.vendorId, d.action, d.reason.en]))));
+    parts.push(
+      section(
+        words.say('section.open-cases'),
+        table(words.headings('vendor', 'action', 'reason-en'), status.openCases.map((d) => [d.vendorId, words.sayOr(`statement.open-case.${d.action}`, d.action), d.reason.en])),
+      ),
+    );
   }
   if (status.missingTexts?.length) {
-    parts.push(section('Texts still missing (the next version is refused until they are written)', status.missingTexts.map((t) => `- ${t}`).join('\n')));
+    parts.push(section(words.say('section.texts-missing'), missingTextLines(status, words).map((t) => `- ${t}`).join('\n')));
   }
   // The full status lists the engagements: before the first version, those still open hold it up.
   const open = 'engagements' in status && !draft ? (status as CampaignStatus).engagements.filter((e) => e.state === 'in-progress').map((e) => e.vendorId) : [];
   if (open.length) {
-    parts.push(
-      section(
-        'Engagements still open (version 1 goes out on its own once they end; `statement draft --open-cases <file>` settles them now)',
-        open.join(', '),
-      ),
-    );
+    parts.push(section(words.say('section.still-open'), open.join(', ')));
   }
-  if (status.statementTooLarge) parts.push(section('Too long to go out (the next version is refused until it is shorter)', status.statementTooLarge));
+  if (status.statementTooLarge) parts.push(section(words.say('section.too-large'), status.statementTooLarge));
   if (status.draftUnprintable) {
-    parts.push(section(`Version ${status.draftUnprintable.version} could not be printed (nobody can approve it; submit a new version)`, status.draftUnprintable.error));
+    parts.push(section(words.say('section.unprintable', { version: status.draftUnprintable.version }), status.draftUnprintable.error));
   }
-  if (status.unsubmittedEdits) parts.push('The lead has edited the text since the current version: it goes out with the next `statement draft`.');
+  if (status.unsubmittedEdits) parts.push(words.say('statement.unsubmitted-edits'));
   if (status.changeRequests.length) {
     parts.push(
       section(
-        'Change requests',
-        table(['version', 'authority', 'by', 'at', 'comment'], status.changeRequests.map((c) => [c.version, c.authorityId, c.by, when(c.at), c.comment])),
+        words.say('section.change-requests'),
+        table(words.headings('version', 'authority', 'by', 'at', 'comment'), status.changeRequests.map((c) => [c.version, c.authorityId, actor(c.by, words), words.when(c.at), c.comment])),
       ),
     );
   }
   return parts.join('\n');
 }
 
-function wholeNumber(option: string) {
+/**
+ * The texts the next version lacks: in English as the workflow lists them; in another language as
+ * the workspace words them (client/refusal-words.ts), a text this release cannot name as listed.
+ */
+function missingTextLines(status: CampaignUpdated, words: CliWords): string[] {
+  const written = status.missingTexts ?? [];
+  if (words.language === 'en' || !status.missingTextList) return written;
+  const listed = status.missingTextList.map((m, i) => missingTextWords(m, words.language, cliWording(words)) ?? written[i] ?? m.field);
+  const more = (status.missingTextCount ?? listed.length) - listed.length;
+  return more > 0 ? [...listed, words.shared('missing-text.more', { count: words.count(more) })] : listed;
+}
+
+/** Who acted: as recorded in English; in another language as the workspace names them ("… ligne de commande"). */
+function actor(by: string, words: CliWords): string {
+  return words.language === 'en' ? by : actorWords(by, words.language, cliWording(words));
+}
+
+function wholeNumber(option: string, words: CliWords) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw invalidInput(`${option}: "${value}" is not a version number (1, 2, …)`);
+    if (!Number.isInteger(n) || n < 1) throw invalidInput(words.say('error.not-a-version', { option, value }));
     return n;
   };
 }

@@ -10,12 +10,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** The officer's name comes from configuration (DOSSIER_OFFICER), as on an officer's desk. */
-export function runDossier(env: NodeJS.ProcessEnv, officer: string, args: string[]): Promise<CliRun> {
+/**
+ * The officer's name comes from configuration (DOSSIER_OFFICER), as on an officer's desk. The
+ * locale is `locale` (LC_ALL, which the CLI's language follows), else a neutral one: a test reads
+ * the CLI's English whatever the locale of the machine running it.
+ */
+export function runDossier(env: NodeJS.ProcessEnv, officer: string, args: string[], { locale = 'C.UTF-8' }: { locale?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'dossier.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...env, DOSSIER_OFFICER: officer },
+      env: { ...env, LC_ALL: locale, DOSSIER_OFFICER: officer },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -12,6 +12,7 @@ import type { Session } from '../../client/commands/context';
 import { inStableOrder, renderSummaries } from '../../client/commands/search';
 import { renderStatementStatus, statementCommands } from '../../client/commands/statement';
 import { readFindingsFile } from '../../client/commands/input-files';
+import { cliWords } from '../../client/cli-words';
 import { notFound } from '../../client/errors';
 import { createOutput, deadline, when } from '../../client/output';
 import type { CampaignStatus, EngagementStatus } from '../../workflows/messages';
@@ -72,7 +73,7 @@ describe('engagement extend', () => {
   async function extend(status: EngagementStatus, args: string[], json = false): Promise<string> {
     let printed = '';
     const dossier = { extendDeadline: async () => ({ workflowId: status.workflowId, stage: status.stage }), status: async () => status, campaignTimeZone: async () => 'UTC' };
-    const context = { out: createOutput(json, (t) => (printed += t)), officer: 'Officer', dossier: async () => dossier };
+    const context = { out: createOutput(json, (t) => (printed += t)), words: cliWords('en'), officer: 'Officer', dossier: async () => dossier };
     const session = { context: () => context } as unknown as Session;
     await engagementCommands(session).exitOverride().parseAsync(['extend', 'vc', 'zoom', ...args, '--reason', 'asked'], { from: 'user' });
     return printed;
@@ -112,7 +113,7 @@ describe('statement edit', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-edit-')), 'text.yaml');
     writeFileSync(file, 'conclusions:\n  en: [Done.]\n  fr: [Fait.]\nlessonsLearned:\n  en: [Early.]\n  fr: [Tôt.]\n');
     const campaigns = { editStatement: async () => updated, status: async () => status };
-    const context = { out: createOutput(false, (t) => (printed += t)), officer: 'Officer', campaigns: async () => campaigns };
+    const context = { out: createOutput(false, (t) => (printed += t)), words: cliWords('en'), officer: 'Officer', campaigns: async () => campaigns };
     const session = { context: () => context } as unknown as Session;
     await statementCommands(session).exitOverride().parseAsync(['edit', 'vc', '--file', file], { from: 'user' });
     return printed;
@@ -145,7 +146,8 @@ describe('campaign list', () => {
   async function list(args: string[]): Promise<string> {
     let printed = '';
     const dossier = { findCampaigns: async () => [] };
-    const context = { out: createOutput(false, (t) => (printed += t)), dossier: async () => dossier };
+    // The command's words come from its context, as the Session gives them (English by default).
+    const context = { out: createOutput(false, (t) => (printed += t)), words: cliWords('en'), dossier: async () => dossier };
     await campaignCommands({ context: () => context } as unknown as Session).exitOverride().parseAsync(['list', ...args], { from: 'user' });
     return printed;
   }

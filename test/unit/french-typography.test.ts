@@ -27,6 +27,7 @@ const TEMPLATE_FILES = [
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => join('email', f)),
   'audit.yaml',
+  'cli.yaml',
   'statement.yaml',
   'letter.yaml',
   'words.yaml',

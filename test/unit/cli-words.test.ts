@@ -1,0 +1,111 @@
+// The CLI's words: templates/cli.yaml has every sentence in English and French with the same values,
+// every key the commands name is in it, the language is the one the officer chose (--lang over the
+// locale), and times read as Dossier writes them in each language.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CLI_TEMPLATES } from '../../client/cli-sentences';
+import { cliLanguage, cliWords } from '../../client/cli-words';
+import { renderStatementStatus } from '../../client/commands/statement';
+import { cliActor } from '../../client/identity';
+import { deadline, when } from '../../client/output';
+import { PROJECT_ROOT } from '../../paths';
+import { LANGUAGES } from '../../workflows/types';
+
+const templates = parse(readFileSync(CLI_TEMPLATES, 'utf8')) as Record<string, Record<string, string>>;
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+/** The keys the CLI's code names literally: `say('…')`, `sayOr('…'`, `headings('…', …)`. */
+function keysNamedInCode(): string[] {
+  const folders = [join(PROJECT_ROOT, 'client'), join(PROJECT_ROOT, 'client', 'commands')];
+  const sources = folders.flatMap((folder) => readdirSync(folder).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(folder, f), 'utf8')));
+  const keys = new Set<string>();
+  for (const source of sources) {
+    for (const m of source.matchAll(/\b(?:say|sayOr|cliSentence\([^,]+,)\s*\(?\s*'([a-z][\w.-]*)'/g)) keys.add(m[1]!);
+    for (const m of source.matchAll(/\bheadings\(([^)]*)\)/g)) for (const h of m[1]!.matchAll(/'([a-z][\w-]*)'/g)) keys.add(`heading.${h[1]}`);
+  }
+  return [...keys].sort();
+}
+
+describe('templates/cli.yaml', () => {
+  it('has every sentence in both languages, with the same values', () => {
+    expect(Object.keys(templates).sort()).toEqual([...LANGUAGES].sort());
+    expect(Object.keys(templates.fr!).sort()).toEqual(Object.keys(templates.en!).sort());
+    for (const key of Object.keys(templates.en!)) expect(placeholders(templates.fr![key]!), key).toEqual(placeholders(templates.en![key]!));
+  });
+
+  it('has every key the commands name', () => {
+    const named = keysNamedInCode();
+    expect(named.length).toBeGreaterThan(100);
+    expect(named.filter((key) => !(key in templates.en!))).toEqual([]);
+  });
+});
+
+describe('the language of the CLI', () => {
+  it('is English by default and with a locale that is not French', () => {
+    expect(cliLanguage(['list'], {})).toBe('en');
+    expect(cliLanguage(['list'], { LANG: 'de_DE.UTF-8' })).toBe('en');
+    expect(cliLanguage(['list'], { LANG: 'C' })).toBe('en');
+  });
+
+  it('follows a French locale, LC_ALL before LC_MESSAGES before LANG', () => {
+    expect(cliLanguage(['list'], { LANG: 'fr_CA.UTF-8' })).toBe('fr');
+    expect(cliLanguage(['list'], { LC_MESSAGES: 'fr_FR.UTF-8', LANG: 'en_CA.UTF-8' })).toBe('fr');
+    expect(cliLanguage(['list'], { LC_ALL: 'en_GB.UTF-8', LANG: 'fr_CA.UTF-8' })).toBe('en');
+  });
+
+  it('is the one --lang names, whatever the locale, wherever the option stands', () => {
+    expect(cliLanguage(['--lang', 'fr', 'list'], { LANG: 'en_CA.UTF-8' })).toBe('fr');
+    expect(cliLanguage(['engagement', 'show', 'vc', 'zoom', '--lang=en'], { LC_ALL: 'fr_CA.UTF-8' })).toBe('en');
+    // After `--`, an argument is no option.
+    expect(cliLanguage(['search', '--', '--lang', 'fr'], {})).toBe('en');
+  });
+
+  it('refuses a language it does not have, naming the value and the choices', () => {
+    expect(() => cliLanguage(['--lang', 'de', 'list'], {})).toThrow('--lang: "de" is not a language of Dossier; choose one of en, fr');
+    expect(() => cliLanguage(['--lang=', 'list'], { LANG: 'fr_CA.UTF-8' })).toThrow('«\u202f\u202f» n’est pas une langue de Dossier');
+  });
+});
+
+describe('times as the CLI prints them', () => {
+  const NOW = Date.parse('2026-12-04T06:14:05Z');
+
+  it('keeps the ISO form in English', () => {
+    expect(when('2026-12-01T06:14:05Z')).toBe('2026-12-01 06:14Z');
+    expect(when('2026-12-01')).toBe('2026-12-01');
+    expect(deadline('2026-12-01T06:14:05Z', NOW)).toBe('2026-12-01 06:14:05Z (3 days ago)');
+    expect(deadline('2026-12-04T09:20:05Z', NOW)).toBe('2026-12-04 09:20:05Z (in 3 h 6 min)');
+  });
+
+  it('writes French dates as Dossier writes them elsewhere: the first as "1er", "6 h 14", no-break spaces', () => {
+    expect(when('2026-12-01T06:14:05Z', 'fr')).toBe('1er\u00a0déc.\u00a02026, 6\u00a0h\u00a014\u00a0UTC');
+    expect(when('2026-11-29', 'fr')).toBe('29\u00a0nov.\u00a02026');
+    expect(deadline('2026-12-01T06:14:05Z', NOW, 'fr')).toBe('1er\u00a0déc.\u00a02026, 6\u00a0h\u00a014\u00a0min\u00a005\u00a0s\u00a0UTC (il y a 3 jours)');
+    expect(deadline('2026-12-04T09:20:05Z', NOW, 'fr')).toMatch(/\(dans 3 h 6 min\)$/);
+  });
+
+  it('groups the digits of a count as each language does', () => {
+    expect(cliWords('en').count(12345)).toBe('12,345');
+    expect(cliWords('fr').count(12345)).toMatch(/^12[\u00a0\u202f ]345$/);
+  });
+});
+
+describe('a statement status in French', () => {
+  it('names who approved as the workspace names a CLI identity, its dates in French', () => {
+    const status = {
+      campaignId: 'vc',
+      reference: 'VC-2020',
+      phase: 'approving',
+      conclusionsSet: true,
+      draft: { version: 2, date: '2026-12-01', approvals: [{ authorityId: 'opc', version: 2, by: cliActor('Marie Leclerc', 'marie@desk-12'), at: '2026-12-01T06:14:05Z' }], required: 2, pending: ['cnil'] },
+      changeRequests: [],
+    };
+    const text = renderStatementStatus(status as never, undefined, cliWords('fr'));
+    expect(text).toContain('en attente d’approbations');
+    expect(text).toContain('version 2 du 1er\u00a0déc.\u00a02026');
+    expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
+    expect(text).not.toContain(', CLI)');
+    expect(renderStatementStatus(status as never)).toContain('Marie Leclerc (marie@desk-12, CLI)');
+  });
+});
