@@ -36,13 +36,22 @@ const QUOTATION = '\ue000';
 /** After punctuation: a space, the end, a closing mark or more punctuation ("?!"); anything else starts a token. */
 const ENDS_PUNCTUATION = String.raw`(?=[\s»)\]"”${QUOTATION}?!.…]|$)`;
 
+/**
+ * What closes a word or a quotation: punctuation typed against it takes its space as it would after the
+ * word itself ("« oui »;" as "oui;"). A quote mark left unpaired (not set aside as a quotation) closes too.
+ */
+const CLOSES = String.raw`)\]»"”${QUOTATION}`;
+
+/** Typed against what precedes it, punctuation ends at a space or the end, perhaps after more of it ("?!"). */
+const TYPED_PUNCTUATION_ENDS = String.raw`(?=[?!]*(?:\s|$))`;
+
 function spaced(text: string): string {
   return text
     .replace(new RegExp(`[ \\t]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), '\u202f$1')
     .replace(/[ \t]+»/g, '\u202f»')
     .replace(/«[ \t]+/g, '«\u202f')
-    .replace(/([\p{L}\p{N})\]])([:;?])(?=\s|$)/gu, '$1\u202f$2')
-    .replace(/([\p{L}\p{N}]+|[)\]])!(?=\s|$)/gu, (typed, word: string, at: number, whole: string) =>
+    .replace(new RegExp(`([\\p{L}\\p{N}${CLOSES}])([:;?])${TYPED_PUNCTUATION_ENDS}`, 'gu'), '$1\u202f$2')
+    .replace(new RegExp(`([\\p{L}\\p{N}]+|[${CLOSES}])!${TYPED_PUNCTUATION_ENDS}`, 'gu'), (typed, word: string, at: number, whole: string) =>
       /^\p{Lu}/u.test(word) && !/^[ \t]*(?:[\r\n]|$)/.test(whole.slice(at + typed.length)) ? typed : `${word}\u202f!`,
     )
     .replace(/«(?=[\p{L}\p{N}(\[])/gu, '«\u202f')

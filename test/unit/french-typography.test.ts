@@ -138,6 +138,17 @@ describe('French typography', () => {
     expect(frenchSpacing('L’adresse IPv6 ::1 et le port :8080 : voir la note.')).toBe('L’adresse IPv6 ::1 et le port :8080\u202f: voir la note.');
   });
 
+  it('spaces punctuation typed against a closing guillemet, parenthesis, quote or number as it spaces it after a word', () => {
+    // Typed with a space or without, the same text prints the same.
+    expect(frenchSpacing('le «\u00a0X\u00a0»; puis')).toBe(frenchSpacing('le «\u00a0X\u00a0» ; puis'));
+    expect(frenchSpacing('Le mot «oui»; le mot «non»: enfin «peut-être»! Et «si»? Ou «non»?!')).toBe(
+      'Le mot «\u202foui\u202f»\u202f; le mot «\u202fnon\u202f»\u202f: enfin «\u202fpeut-être\u202f»\u202f! Et «\u202fsi\u202f»\u202f? Ou «\u202fnon\u202f»\u202f?!',
+    );
+    expect(frenchSpacing('Zoom (voir plus bas); Zoom écrit "yes"; puis “no”! à 10:30; page 10! pourquoi?!')).toBe(
+      'Zoom (voir plus bas)\u202f; Zoom écrit "yes"\u202f; puis “no”\u202f! à 10:30\u202f; page 10\u202f! pourquoi\u202f?!',
+    );
+  });
+
   it('spaces a closing guillemet after punctuation as the opening one', () => {
     expect(frenchSpacing('Le schéma «HTTPS:» et «voir ;» puis «(sic)»')).toBe('Le schéma «\u202fHTTPS:\u202f» et «\u202fvoir\u202f;\u202f» puis «\u202f(sic)\u202f»');
   });
