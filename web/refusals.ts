@@ -7,7 +7,8 @@ export { missingTextWords, refusalSentence, wordedRefusal } from '../client/refu
 
 /**
  * A refusal as the problems it says, each with the field it names (`assessment-fr:security`, a key
- * of FIELDS and its item), if it names one: itself, or each of the problems it lists.
+ * of FIELDS and its item), if it names one: itself, or each of the problems it lists. A refusal that
+ * names several fields (a text blank in both languages) is said at each of them.
  */
 export function refusedFields(details: RefusalDetails): { field?: string; refusal: RefusalDetails }[] {
   const kinds = Object.entries(REFUSALS[details.refusal]) as [string, RefusalValueKind][];
@@ -15,6 +16,6 @@ export function refusedFields(details: RefusalDetails): { field?: string; refusa
   const listed = kinds.find(([, kind]) => kind === 'refusals');
   const each = listed && refusalList(values[listed[0]]!);
   if (each) return each.flatMap(refusedFields);
-  const named = kinds.find(([, kind]) => kind === 'field');
-  return [{ ...(named ? { field: values[named[0]] } : {}), refusal: details }];
+  const named = kinds.filter(([, kind]) => kind === 'field');
+  return named.length > 0 ? named.map(([name]) => ({ field: values[name], refusal: details })) : [{ refusal: details }];
 }

@@ -50,6 +50,8 @@ export const REFUSALS = {
   'already-exists': { id: 'text' },
   // A text or a list an officer or a co-signatory typed, blank or too long (text-rules.ts).
   'field-empty': { field: 'field' },
+  // A text given in English and French (a finding, a reason the statement prints), blank in both.
+  'field-empty-both-languages': { english: 'field', french: 'field' },
   'field-too-long': { field: 'field', max: 'number', got: 'number' },
   'list-too-long': { field: 'field', max: 'number', got: 'number' },
   // What else text-rules.ts refuses in a typed text: `found` is a code point (U+0007) or the quoted markup.

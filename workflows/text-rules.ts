@@ -507,8 +507,8 @@ export function checkPublicText(field: string, value: unknown, rule: TextRule, r
 }
 
 /**
- * The code of the problem `publicTextProblem` finds first in one language (too long, markup…);
- * undefined for the others (not a mapping, blank in both languages), said in English.
+ * The code of the problem `publicTextProblem` finds first in one language (too long, markup…), or
+ * of the text blank in both, naming both fields; undefined for a text not a mapping { en, fr }, said in English.
  */
 export function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: unknown, rule: TextRule): RefusalDetails | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -518,5 +518,7 @@ export function publicTextDetails(refs: { en: FieldRef; fr: FieldRef }, value: u
   for (const language of ['en', 'fr'] as const) {
     if (textProblem(text[language], optional)) return textDetails(refs[language], text[language], optional);
   }
+  const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
+  if (blank(text.en) && blank(text.fr)) return { refusal: 'field-empty-both-languages', values: { english: fieldValue(refs.en), french: fieldValue(refs.fr) } };
   return undefined;
 }

@@ -2019,6 +2019,22 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(html).not.toContain('id="conclude-findings-error"');
     expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
   });
+
+  it('ties an assessment left blank in both languages to both its fields, in the reader’s language', async () => {
+    const form: Record<string, string> = {};
+    for (const p of PRINCIPLES) Object.assign(form, { [`assessment-${p}`]: 'Met.', [`assessment-${p}-fr`]: 'Respecté.' });
+    Object.assign(form, { 'assessment-security': ' ', 'assessment-security-fr': '' });
+    const response = await post('conclude', form, 'fr');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    const sentence = 'Remplissez l’évaluation du principe «\u202fSécurité\u202f» en anglais ou l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: ce texte ne peut pas être vide dans les deux langues.';
+    expect(html).toMatch(/<textarea id="assessment-security" name="assessment-security" aria-invalid="true" autofocus aria-describedby="assessment-security-error">/);
+    expect(html).toMatch(/<textarea id="assessment-security-fr" name="assessment-security-fr" lang="fr" aria-invalid="true" aria-describedby="assessment-security-fr-error">/);
+    expect(html).toContain(`<p class="error" id="assessment-security-error">${sentence}</p>`);
+    expect(html).toContain(`<p class="error" id="assessment-security-fr-error">${sentence}</p>`);
+    expect(html).not.toContain('must not be empty');
+    expect(html).not.toContain('id="conclude-findings-error"');
+  });
 });
 
 describe('a reason too long for the extend form, on a French page', () => {
@@ -2561,6 +2577,7 @@ describe('the refusals the workspace words itself', () => {
     const engagement = [
       failure(() => rules.checkWithdraw(view('closed-no-response'), { by, reason: 'x' } as never)),
       failure(() => rules.checkConclude(view('awaiting-response'), { by, findings: {} } as never)),
+      failure(() => rules.checkConclude(view('responded'), { by, findings: { ...completeFindings(), transparency: { assessment: { en: '', fr: ' ' }, goodPractices: [] } } } as never)),
       failure(() => rules.checkAskFollowUp(view('responded'), { by, questions: [] } as never, now)),
       failure(() => rules.checkAskFollowUp(view('awaiting-response'), { by, questions: ['Q?'] } as never, now)),
       failure(() => rules.checkAskFollowUp(view('follow-up', { rounds: [round], questions: [question] }), { by, questions: ['Q?'] } as never, now)),
