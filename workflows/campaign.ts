@@ -610,9 +610,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const files = await documents.renderStatement({ statement: signed, folder: publication.folder, draft: false });
   kase.publish(files, now());
   const attachmentPaths = LANGUAGES.map((l) => files[l]);
-  // Data in the activity's input, not a command: histories from before replay unchanged.
+  // Data in the activity's input, not a command: histories from before replay unchanged. The
+  // signatories are told which version was published (one may have sent an earlier one back); the
+  // vendors never saw a draft, so theirs names none.
   const notice = { attachmentPaths, signatories: signed.signatories.map((a) => a.id) };
-  const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), notice));
+  const signatoryNotice = { ...notice, version: signed.version };
+  const notices = authorities.map((a) => () => send('statement-notice', `statement-notice-v${signed.version}-${a.id}`, [a.contact], languageOf(a), signatoryNotice));
   if (publication.notifyVendors) {
     // A campaign that published before a rule mailed the vendors it leaves out, and replays so; each
     // patch is asked only when its rule leaves someone out. The rest is the activity's to decide, from

@@ -287,6 +287,12 @@ describe('campaign: engagements, approval and the published statement', () => {
     );
     const notice = await simpleParser(notices[0].raw);
     expect(notice.attachments.map((a) => a.filename)).toEqual(['statement-2.en.pdf', 'statement-2.fr.pdf']);
+    // fdpic sent version 1 back: the signatories' notices name the version published, the vendors' none.
+    for (const m of notices) {
+      const { text } = await simpleParser(m.raw);
+      if (m.to.some((address) => address.startsWith('privacy@'))) expect(text, m.to.join()).not.toMatch(/version/i);
+      else expect(text, m.to.join()).toMatch(/The published text is version 2 of the draft\.|Le texte publié est la version 2 du projet\./);
+    }
     // Campaign mail goes to many people and replies to no message anyone received.
     expect(notice.inReplyTo).toBeUndefined();
     // Nothing a vendor sent reaches anyone else: no message to another recipient carries its response.

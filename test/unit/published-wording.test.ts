@@ -325,6 +325,19 @@ describe('emails', () => {
     const fr = await composeMessage(toAuthority('statement-notice', 'fr'));
     expect(fr.text).toContain('de leçons apprises au sujet');
   });
+
+  it('names the version published in the signatories’ notice, in both languages, and none where it is not given', async () => {
+    const details = { version: 2 };
+    const en = await composeMessage(toAuthority('statement-notice', 'en', details));
+    expect(en.text).toContain('lessons learned on video-conferencing privacy. The published text is version 2 of the draft.');
+    expect(en.html).toContain('The published text is version 2 of the draft.</p>');
+    const fr = await composeMessage(toAuthority('statement-notice', 'fr', details));
+    expect(fr.text).toMatch(/Signataires\u00a0: .*\. Le texte publié est la version 2 du projet\.\n/);
+    expect(fr.html).toContain('Le texte publié est la version 2 du projet.</p>');
+    // A vendor's notice (and one sent before the version was given) names none.
+    const vendor = await composeMessage(toVendor('statement-notice', 'fr', 'Zoom'));
+    expect(vendor.text).not.toMatch(/version/i);
+  });
 });
 
 describe('the demo and the workspace', () => {
