@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Dossier worker: ${describeConfig(config)}`);
-  if (metricsAddress) console.log(`Metrics: http://${metricsAddress}/metrics`);
+  // Off unless asked for (unlike `npm start`): an operator who expected a scrape target learns why there is none.
+  console.log(metricsAddress ? `Metrics: http://${metricsAddress}/metrics` : 'Metrics: off (set DOSSIER_METRICS_ADDRESS, e.g. 0.0.0.0:9464, to serve /metrics)');
   const { run, connection } = await createDossierWorker(config);
   await ensureDigestSchedule(new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter }), config.taskQueue);
   await run();

@@ -104,6 +104,14 @@ describe('npm run worker that cannot start', () => {
     expect(said).toMatch(new RegExp(`^TEMPORAL_ADDRESS: cannot reach the Temporal server at ${temporal.TEMPORAL_ADDRESS.replace(/\./g, '\\.')} \\(Connection refused\\)`));
   });
 
+  it('says, among its settings, that metrics are off and which variable turns them on when DOSSIER_METRICS_ADDRESS is not set', { timeout: 90_000 }, async () => {
+    const ended = await runWorker(await closedTemporal());
+    expectRefusal(ended, 'TEMPORAL_ADDRESS');
+    const settings = ended.stdout.split('\n');
+    expect(settings[0], ended.stdout).toMatch(/^Dossier worker: /);
+    expect(settings[1], ended.stdout).toBe('Metrics: off (set DOSSIER_METRICS_ADDRESS, e.g. 0.0.0.0:9464, to serve /metrics)');
+  });
+
   it('names TEMPORAL_NAMESPACE when the server has no such namespace', { timeout: 90_000 }, async () => {
     // The run's own test server: the worker stops at its check of the namespace, before it polls.
     const namespace = `absent-${randomUUID().slice(0, 8)}`;
