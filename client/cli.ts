@@ -35,12 +35,11 @@ export const EXIT = {
 
 export function buildProgram(session: Session): Command {
   const program = new Command('dossier')
-    .description("Dossier: a regulator's correspondence campaigns on Temporal, for case officers")
-    .option('--json', 'print results as JSON, for scripts')
-    .option('--by <name>', 'deprecated: set DOSSIER_OFFICER instead (who is acting; recorded as a CLI identity either way)')
-    .option('--debug', 'show stack traces of errors')
+    .option('--json')
+    .option('--by <name>')
+    .option('--debug')
     // Read before the commands are parsed (cliLanguage), so an error of parsing is worded in it too; here for --help.
-    .option('--lang <language>', 'language of tables, sentences and errors: en or fr (default: the locale in LC_ALL, LC_MESSAGES or LANG, else en); --json is not translated');
+    .option('--lang <language>');
   program.addCommand(campaignCommands(session));
   const engagement = engagementCommands(session);
   addReplyCommands(engagement, session);
