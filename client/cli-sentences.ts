@@ -9,12 +9,17 @@ import type { Language } from '../workflows/types';
 
 export const CLI_TEMPLATES = join(PROJECT_ROOT, 'templates', 'cli.yaml');
 
+/** This file as the compiled CLI holds it, parsed at build time (scripts/build-cli.mjs); undefined in the sources. */
+declare const __DOSSIER_CLI_TEMPLATES__: string | undefined;
+
 let templates: Record<Language, Record<string, string>> | undefined;
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 /** Every sentence of templates/cli.yaml, by language. */
 export function cliTemplates(): Record<Language, Record<string, string>> {
-  return (templates ??= parse(readFileSync(CLI_TEMPLATES, 'utf8')) as Record<Language, Record<string, string>>);
+  // Parsing the YAML at every run would cost `--help` as much as all the rest of it.
+  const built = typeof __DOSSIER_CLI_TEMPLATES__ === 'string' ? __DOSSIER_CLI_TEMPLATES__ : undefined;
+  return (templates ??= (built === undefined ? parse(readFileSync(CLI_TEMPLATES, 'utf8')) : JSON.parse(built)) as Record<Language, Record<string, string>>);
 }
 
 /** One sentence, its `{{values}}` filled in; a key missing in the language is a defect of this release. */

@@ -14,6 +14,7 @@ import { listCommand, searchCommand } from './commands/search';
 import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
+import { describeInLanguage } from './cli-help';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
@@ -34,20 +35,11 @@ export const EXIT = {
 
 export function buildProgram(session: Session): Command {
   const program = new Command('dossier')
-    .description("Dossier: a regulator's correspondence campaigns on Temporal, for case officers")
-    .option('--json', 'print results as JSON, for scripts')
-    .option('--by <name>', 'deprecated: set DOSSIER_OFFICER instead (who is acting; recorded as a CLI identity either way)')
-    .option('--debug', 'show stack traces of errors')
+    .option('--json')
+    .option('--by <name>')
+    .option('--debug')
     // Read before the commands are parsed (cliLanguage), so an error of parsing is worded in it too; here for --help.
-    .option('--lang <language>', 'language of tables, sentences and errors: en or fr (default: the locale in LC_ALL, LC_MESSAGES or LANG, else en); --json is not translated')
-    .showHelpAfterError('(add --help for usage)')
-    .addHelpText(
-      'after',
-      '\nConnection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY… or a Temporal client profile' +
-        ' (TEMPORAL_PROFILE); new workflows go to DOSSIER_TASK_QUEUE (default "dossier").' +
-        '\nWith no server configured, start the embedded one in another terminal: npm start' +
-        '\nInput files (campaign, vendor, response, questions, answers, findings, conclusions), with examples: docs/input-files.md',
-    );
+    .option('--lang <language>');
   program.addCommand(campaignCommands(session));
   const engagement = engagementCommands(session);
   addReplyCommands(engagement, session);
@@ -59,6 +51,8 @@ export function buildProgram(session: Session): Command {
   program.addCommand(auditCommand(session));
   program.addCommand(keysCommands(session));
   forEachCommand(program, (command) => command.exitOverride());
+  // Described last, once every command is there: each description, and Commander's own words, in the officer's language.
+  describeInLanguage(program, session.language);
   return program;
 }
 

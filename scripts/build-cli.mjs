@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /**
@@ -24,6 +25,11 @@ const LAZY_MODULES = [
   'activities/pdf/document.ts',
   'activities/letter.ts',
 ];
+/**
+ * The CLI's sentences (client/cli-sentences.ts), parsed here: parsing the YAML at every run would
+ * double the time `--help` takes. The build is then stale once the file changes, as for a source.
+ */
+const CLI_TEMPLATES = 'templates/cli.yaml';
 const outfile = join(root, 'dist', 'cli.js');
 mkdirSync(dirname(outfile), { recursive: true });
 const result = await build({
@@ -36,6 +42,7 @@ const result = await build({
   outfile,
   packages: 'external',
   sourcemap: 'linked',
+  define: { __DOSSIER_CLI_TEMPLATES__: JSON.stringify(JSON.stringify(parse(readFileSync(join(root, CLI_TEMPLATES), 'utf8')))) },
   metafile: true,
   logLevel: 'warning',
   plugins: [lazyModules(LAZY_MODULES), sourceFolders(), lazyPackages()],
@@ -43,6 +50,7 @@ const result = await build({
 // Every project file the bundle holds, with its modification time: bin/dossier.js compares them.
 const inputs = Object.keys(result.metafile.inputs)
   .filter((file) => !file.includes('node_modules') && !file.includes(':'))
+  .concat(CLI_TEMPLATES)
   .map((file) => ({ file, mtimeMs: statSync(join(root, file)).mtimeMs }));
 writeFileSync(join(root, 'dist', 'cli.inputs.json'), JSON.stringify({ builtAt: Date.now(), inputs }) + '\n');
 console.log(`[dossier setup] CLI compiled: ${relative(root, outfile)} (${inputs.length} source files)`);

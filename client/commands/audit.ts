@@ -24,12 +24,11 @@ export function writeOwnerOnly(file: string, bytes: string | Uint8Array): void {
 
 export function auditCommand(session: Session): Command {
   return new Command('audit')
-    .description('export the audit trail of a campaign (or one engagement): every action, message, document and approval, in time order')
-    .argument('<campaign>', 'campaign id')
-    .argument('[vendor]', 'vendor id: only this engagement')
-    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'pdf']).default('csv'))
-    .addOption(new Option('--language <lang>', "language of headings and labels (default: the CLI's, --lang)").choices([...LANGUAGES]))
-    .option('--out <file>', 'where to write it (default: audit-<campaign>[-<vendor>].<format> here)')
+    .argument('<campaign>')
+    .argument('[vendor]')
+    .addOption(new Option('--format <format>').choices(['csv', 'pdf']).default('csv'))
+    .addOption(new Option('--language <lang>').choices([...LANGUAGES]))
+    .option('--out <file>')
     .action(
       withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
         // Loaded here, not at start: the PDF kit is heavy and `dossier --help` needs none of it.

@@ -19,14 +19,13 @@ import { campaignWorkflowId } from '../../workflows/workflow-ids';
 const POLL_MS = 500;
 
 export function campaignCommands(session: Session): Command {
-  const group = new Command('campaign').description('a whole campaign: start it from its file, follow it, add a vendor, list campaigns');
+  const group = new Command('campaign');
 
   group
     .command('start')
-    .description('start a campaign from its file: one engagement (and open letter) per vendor')
-    .requiredOption('--file <file>', 'campaign file (YAML), e.g. campaigns/video-conferencing-2020.yaml')
-    .option('--no-wait', 'return once the campaign is started, without waiting for its engagements')
-    .option('--wait-timeout <seconds>', 'give up waiting for the engagements after this long', positiveInt('--wait-timeout', session.words), 120)
+    .requiredOption('--file <file>')
+    .option('--no-wait')
+    .option('--wait-timeout <seconds>', '', positiveInt('--wait-timeout', session.words), 120)
     .action(
       withContext(session, async (ctx, options: { file: string; wait: boolean; waitTimeout: number }) => {
         const input = loadCampaignFile(options.file);
@@ -47,8 +46,7 @@ export function campaignCommands(session: Session): Command {
 
   group
     .command('status')
-    .description('the campaign and a table of its engagements: stage, next deadline, reminders sent')
-    .argument('<campaign>', 'campaign id')
+    .argument('<campaign>')
     .action(
       withContext(session, async (ctx, campaignId: string) => {
         const overview = await (await ctx.campaigns()).overview(campaignId);
@@ -58,11 +56,10 @@ export function campaignCommands(session: Session): Command {
 
   group
     .command('add-vendor')
-    .description('add a vendor to a running campaign (before the statement is drafted)')
-    .argument('<campaign>', 'campaign id')
-    .option('--vendor-file <file>', 'the vendor (YAML or JSON): id, name, language, contacts')
-    .option('--campaign-file <file>', 'take the vendor from this campaign file (with --vendor)')
-    .option('--vendor <id>', 'vendor id in --campaign-file')
+    .argument('<campaign>')
+    .option('--vendor-file <file>')
+    .option('--campaign-file <file>')
+    .option('--vendor <id>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { vendorFile?: string; campaignFile?: string; vendor?: string }) => {
         const vendor = vendorToAdd(options, ctx.words);
@@ -73,8 +70,7 @@ export function campaignCommands(session: Session): Command {
 
   group
     .command('list')
-    .description('campaigns, newest first')
-    .option('--all', 'include campaigns that have ended')
+    .option('--all')
     .action(
       withContext(session, async (ctx, options: { all?: boolean }) => {
         const found = await (await ctx.dossier()).findCampaigns({ all: options.all });
@@ -91,9 +87,8 @@ export function campaignCommands(session: Session): Command {
 
   group
     .command('shred')
-    .description("crypto-shredding: destroy the campaign's data key, so its histories can never be read again (the published statement stays)")
-    .argument('<campaign>', 'campaign id')
-    .option('--confirm <campaign>', 'the campaign id again, to confirm without a prompt (scripts)')
+    .argument('<campaign>')
+    .option('--confirm <campaign>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { confirm?: string }) => {
         const campaigns = await ctx.campaigns();

@@ -23,17 +23,16 @@ import { engagementWorkflowId } from '../../workflows/workflow-ids';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function engagementCommands(session: Session): Command {
-  const group = new Command('engagement').description("one vendor's engagement: show it, record what happened, steer it");
+  const group = new Command('engagement');
   const refArgs = (command: Command) =>
     command
-      .argument('<campaign>', 'campaign id, or the whole engagement id engagement:<campaign>:<vendor>')
-      .argument('[vendor]', 'vendor id');
+      .argument('<campaign>')
+      .argument('[vendor]');
 
   group
     .command('start')
-    .description('start one engagement from a campaign file, outside a campaign workflow')
-    .requiredOption('--campaign-file <file>', 'campaign file (YAML)')
-    .requiredOption('--vendor <id>', 'vendor of the campaign file to write to')
+    .requiredOption('--campaign-file <file>')
+    .requiredOption('--vendor <id>')
     .action(
       withContext(session, async (ctx, options: { campaignFile: string; vendor: string }) => {
         const campaign = loadCampaignFile(options.campaignFile);
@@ -49,7 +48,6 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('show'))
-    .description('stage, deadlines, reminders, questions, demonstrations and the timeline')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
         const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
@@ -58,10 +56,9 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('respond'))
-    .description("record the vendor's response, from a text or Markdown file")
-    .requiredOption('--file <file>', 'the response (text or Markdown); an "Attachments" section lists attached documents')
-    .option('--attach <file>', 'a document to attach: kept encrypted in the document store (repeat for several)', collect, [])
-    .option('--received <date>', 'when it arrived (ISO date or timestamp; not before the letter went out)', new Date().toISOString())
+    .requiredOption('--file <file>')
+    .option('--attach <file>', '', collect, [])
+    .option('--received <date>', '', new Date().toISOString())
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file: string; attach: string[]; received: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -86,11 +83,10 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('extend'))
-    .description('move the current deadline (response or follow-up answers) later')
-    .option('--until <date>', 'new due date: a day (to its end in the lead authority\'s time zone), a timestamp, or "in 30 days"')
-    .option('--for <duration>', 'or how much longer, from the current due date: "10 working days" (lead authority\'s calendar) or "14 days"')
-    .requiredOption('--reason <text>', 'why, for the record')
-    .option('--round <n>', 'follow-up round whose answers are due (default: the current one)', positiveInt('--round', session.words))
+    .option('--until <date>')
+    .option('--for <duration>')
+    .requiredOption('--reason <text>')
+    .option('--round <n>', '', positiveInt('--round', session.words))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { until?: string; for?: string; reason: string; round?: number }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -111,10 +107,9 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('ask'))
-    .description('send follow-up questions, from a file (one per line or bullet) or --question')
-    .option('--file <file>', 'questions, one per line or per "- " bullet')
-    .option('--question <text>', 'a question (repeat for several)', collect, [])
-    .option('--due <date>', "when the answers are due: a day (to its end in the lead authority's time zone), a timestamp (default: the policy's follow-up time)")
+    .option('--file <file>')
+    .option('--question <text>', '', collect, [])
+    .option('--due <date>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; question: string[]; due?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -137,9 +132,8 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('answer'))
-    .description("record the vendor's answers to follow-up questions")
-    .option('--file <file>', 'answers (YAML or JSON): question id → answer text')
-    .option('--answer <id=text>', 'one answer, e.g. --answer q1="We encrypt…" (repeat for several)', collect, [])
+    .option('--file <file>')
+    .option('--answer <id=text>', '', collect, [])
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { file?: string; answer: string[] }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -156,13 +150,12 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('schedule-demo'))
-    .description('schedule a demonstration: the vendor shows how it achieves, monitors and validates its measures')
-    .requiredOption('--at <time>', 'start of the meeting (ISO timestamp with time zone, e.g. 2021-02-03T15:00:00Z)')
-    .option('--duration <minutes>', 'length in minutes', positiveInt('--duration', session.words), 60)
-    .requiredOption('--attendee <"Name <email>">', 'who attends for the authorities (repeat); the vendor contacts are invited too', collect)
-    .option('--topic <text>', 'what the vendor will show (repeat)', collect, [])
-    .option('--location <text>', 'where it is held (an address, a room)')
-    .option('--link <url>', "the video call's link (https://…)")
+    .requiredOption('--at <time>')
+    .option('--duration <minutes>', '', positiveInt('--duration', session.words), 60)
+    .requiredOption('--attendee <"Name <email>">', '', collect)
+    .option('--topic <text>', '', collect, [])
+    .option('--location <text>')
+    .option('--link <url>')
     .action(
       withContext(
         session,
@@ -187,14 +180,13 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('reschedule-demo'))
-    .description('move a scheduled demonstration')
-    .requiredOption('--at <time>', 'new start (ISO timestamp)')
-    .requiredOption('--reason <text>', 'why, for the record and the invitation (which also gives the time it replaces)')
-    .option('--demo <id>', 'which demonstration (default: the one still to be held)')
-    .option('--location <text>', 'a new place (default: unchanged)')
-    .option('--no-location', 'no place any more (a meeting now held online only)')
-    .option('--link <url>', 'a new video call link, https://… (default: unchanged)')
-    .option('--no-link', 'no video call link any more')
+    .requiredOption('--at <time>')
+    .requiredOption('--reason <text>')
+    .option('--demo <id>')
+    .option('--location <text>')
+    .option('--no-location')
+    .option('--link <url>')
+    .option('--no-link')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { at: string; reason: string; demo?: string; location?: string | false; link?: string | false }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -214,11 +206,10 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('demo-outcome'))
-    .description('record what a demonstration showed')
-    .addOption(new Option('--result <result>', 'what the demonstration established').choices(DEMONSTRATION_RESULTS).makeOptionMandatory())
-    .option('--notes <text>', 'observations')
-    .option('--notes-file <file>', 'observations, from a text or Markdown file')
-    .option('--demo <id>', 'which demonstration (default: the one still to be held)')
+    .addOption(new Option('--result <result>').choices(DEMONSTRATION_RESULTS).makeOptionMandatory())
+    .option('--notes <text>')
+    .option('--notes-file <file>')
+    .option('--demo <id>')
     .action(
       withContext(
         session,
@@ -244,8 +235,7 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('conclude'))
-    .description('conclude the engagement with findings under the five principles')
-    .requiredOption('--findings <file>', 'findings (YAML or JSON): security, privacy-by-design, know-your-audience, transparency, end-user-control')
+    .requiredOption('--findings <file>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { findings: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -256,10 +246,9 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('correct-contact'))
-    .description("after the vendor's mail server refused the letter for good: write to this address instead; the letter goes again")
-    .requiredOption('--email <address>', "the vendor's new address")
-    .option('--name <name>', 'who the letter greets there (default: the name of the refused contact)')
-    .requiredOption('--reason <text>', 'why, for the record')
+    .requiredOption('--email <address>')
+    .option('--name <name>')
+    .requiredOption('--reason <text>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { email: string; name?: string; reason: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -272,8 +261,7 @@ export function engagementCommands(session: Session): Command {
     );
 
   refArgs(group.command('withdraw'))
-    .description("withdraw the vendor: the engagement ends without findings (through its campaign, which records why for the statement); waits for the confirmation")
-    .requiredOption('--reason <text>', 'why, for the record and the statement')
+    .requiredOption('--reason <text>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { reason: string }) => {
         const ref = parseEngagementRef(campaign, vendor);

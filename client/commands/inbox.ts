@@ -90,10 +90,9 @@ export function renderInbox(status: EngagementStatus, words: CliWords = cliWords
 
 export function addReplyCommands(group: Command, session: Session): void {
   const refArgs = (command: Command) =>
-    command.argument('<campaign>', 'campaign id, or the whole engagement id engagement:<campaign>:<vendor>').argument('[vendor]', 'vendor id');
+    command.argument('<campaign>').argument('[vendor]');
 
   refArgs(group.command('replies'))
-    .description('mail the intake recorded on the engagement: replies to review, automatic replies, bounces')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
         const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
@@ -102,11 +101,10 @@ export function addReplyCommands(group: Command, session: Session): void {
     );
 
   refArgs(group.command('confirm-reply'))
-    .description('take a reply as the response to the open letter, or as answers to named questions')
-    .requiredOption('--message <message-id>', 'the reply (its Message-ID, as `replies` lists it)')
-    .addOption(new Option('--as <what>', 'what the reply is').choices(['response', 'answers']).default('response'))
-    .option('--question <id>', 'a question the reply answers (repeat; with --as answers)', collect, [])
-    .option('--summary <text>', 'the summary to record instead of the reply’s text (with --as response)')
+    .requiredOption('--message <message-id>')
+    .addOption(new Option('--as <what>').choices(['response', 'answers']).default('response'))
+    .option('--question <id>', '', collect, [])
+    .option('--summary <text>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; as: 'response' | 'answers'; question: string[]; summary?: string }) => {
         if (options.as === 'answers' && options.question.length === 0) throw invalidInput(ctx.words.say('error.reply-questions'));
@@ -133,9 +131,8 @@ export function addReplyCommands(group: Command, session: Session): void {
     );
 
   refArgs(group.command('dismiss-reply'))
-    .description('set a reply aside: not a response (a reply to the letter lets reminders resume)')
-    .requiredOption('--message <message-id>', 'the reply (its Message-ID)')
-    .requiredOption('--reason <text>', 'why, for the timeline')
+    .requiredOption('--message <message-id>')
+    .requiredOption('--reason <text>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { message: string; reason: string }) => {
         const dossier = await ctx.dossier();
@@ -148,8 +145,7 @@ export function addReplyCommands(group: Command, session: Session): void {
     );
 
   refArgs(group.command('documents'))
-    .description('list the documents of the engagement; with --save, write them decrypted into a folder')
-    .option('--save <folder>', 'folder to write the documents into (created if missing; existing files are kept, and a document saved there before is not written again)')
+    .option('--save <folder>')
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { save?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -189,12 +185,11 @@ async function openIntakeFor(ctx: CommandContext) {
 }
 
 export function inboxCommands(session: Session): Command {
-  const group = new Command('inbox').description('the case mailbox: mail the intake could not place, waiting for an officer');
+  const group = new Command('inbox');
 
   group
     .command('held')
-    .description("a campaign's holding pen (without --campaign: mail that names no campaign)")
-    .option('--campaign <id>', 'campaign id')
+    .option('--campaign <id>')
     .action(
       withContext(session, async (ctx, options: { campaign?: string }) => {
         const opened = await openIntakeFor(ctx);
@@ -218,11 +213,10 @@ export function inboxCommands(session: Session): Command {
 
   group
     .command('assign')
-    .description('record a held message on an engagement (you vouch for its sender)')
-    .argument('<message-id>', 'the held message (its Message-ID, as `inbox held` lists it)')
-    .argument('<campaign>', 'campaign id, or the whole engagement id')
-    .argument('[vendor]', 'vendor id')
-    .option('--held-in <campaign>', 'the holding pen it is in (default: the target campaign’s; "unsorted" for mail that names none)')
+    .argument('<message-id>')
+    .argument('<campaign>')
+    .argument('[vendor]')
+    .option('--held-in <campaign>')
     .action(
       withContext(session, async (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
@@ -242,10 +236,9 @@ export function inboxCommands(session: Session): Command {
 
   group
     .command('dismiss')
-    .description('set a held message aside (kept in the Dismissed folder with your name and reason)')
-    .argument('<message-id>', 'the held message (its Message-ID, as `inbox held` lists it)')
-    .requiredOption('--reason <text>', 'why it is dismissed')
-    .option('--campaign <id>', 'the holding pen it is in (default: mail that names no campaign)')
+    .argument('<message-id>')
+    .requiredOption('--reason <text>')
+    .option('--campaign <id>')
     .action(
       withContext(session, async (ctx, messageId: string, options: { reason: string; campaign?: string }) => {
         const officer = ctx.officer;

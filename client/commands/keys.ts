@@ -8,11 +8,10 @@ import { fields } from '../output';
 import { withContext, type Session } from './context';
 
 export function keysCommands(session: Session): Command {
-  const group = new Command('keys').description('the campaigns\' data keys: rewrap them under the current master key (rotation)');
+  const group = new Command('keys');
 
   group
     .command('rewrap')
-    .description('rewrap every data key under the first master key of DOSSIER_MASTER_KEYS, so older master keys can be retired')
     .action(
       withContext(session, async (ctx) => {
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);

@@ -19,13 +19,12 @@ interface ListOptions {
 
 export function listCommand(session: Session): Command {
   return new Command('list')
-    .description('engagements across campaigns, by campaign, vendor, stage, or overdue (next deadline passed)')
-    .option('--campaign <id>', 'only this campaign')
-    .option('--vendor <id>', "only this vendor's engagements, in every campaign")
-    .addOption(new Option('--stage <stage>', 'only engagements at this stage').choices(ENGAGEMENT_STAGES))
-    .option('--overdue', 'only running engagements whose next deadline has passed')
-    .option('--all', 'include engagements that have ended (default: running only)')
-    .option('--limit <n>', 'at most this many', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
+    .option('--campaign <id>')
+    .option('--vendor <id>')
+    .addOption(new Option('--stage <stage>').choices(ENGAGEMENT_STAGES))
+    .option('--overdue')
+    .option('--all')
+    .option('--limit <n>', '', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
     .action(
       withContext(session, async (ctx, options: ListOptions) => {
         const found = await (await ctx.dossier()).findEngagements({
@@ -44,9 +43,8 @@ export function listCommand(session: Session): Command {
 
 export function searchCommand(session: Session): Command {
   return new Command('search')
-    .description('engagements matching a Temporal visibility query over the Dossier search attributes')
-    .argument('<query>', `e.g. "DossierStage = 'follow-up' AND DossierNextDeadline < '2021-01-01T00:00:00Z'"`)
-    .option('--limit <n>', 'at most this many', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
+    .argument('<query>')
+    .option('--limit <n>', '', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 200)
     .action(
       withContext(session, async (ctx, query: string, options: { limit: number }) => {
         const found = inStableOrder(await (await ctx.dossier()).search(query, options.limit));

@@ -37,12 +37,11 @@ async function firstVersionOnItsOwn(campaigns: Awaited<ReturnType<CommandContext
 }
 
 export function statementCommands(session: Session): Command {
-  const group = new Command('statement').description("the joint statement: draft status, an authority's approval or change request, publication");
+  const group = new Command('statement');
 
   group
     .command('status')
-    .description('the current draft: version, approvals, pending authorities, change requests, published files')
-    .argument('<campaign>', 'campaign id')
+    .argument('<campaign>')
     .action(
       withContext(session, async (ctx, campaignId: string) => {
         const campaigns = await ctx.campaigns();
@@ -61,9 +60,8 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('draft')
-    .description('submit the statement: the next version goes out for approval (refused while a text is missing or an engagement is open)')
-    .argument('<campaign>', 'campaign id')
-    .option('--open-cases <file>', 'YAML or JSON: close or exclude each engagement still open, with a reason in en and fr (docs/input-files.md)')
+    .argument('<campaign>')
+    .option('--open-cases <file>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { openCases?: string }) => {
         const openCases = options.openCases ? readOpenCasesFile(options.openCases, ctx.words) : undefined;
@@ -89,11 +87,8 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('edit')
-    .description(
-      "edit the statement's public text (summaries, findings, observations, conclusions); a version goes out when the lead submits it with `statement draft`, or, the first one, on its own once every engagement has ended and no text is missing",
-    )
-    .argument('<campaign>', 'campaign id')
-    .requiredOption('--file <file>', 'YAML or JSON: the texts to change, each in en and fr (docs/input-files.md, "Statement text")')
+    .argument('<campaign>')
+    .requiredOption('--file <file>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
         const edit = readStatementTextFile(options.file, ctx.words);
@@ -113,9 +108,8 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('conclusions')
-    .description("set the statement's conclusions and lessons learned (a new draft version if one is out)")
-    .argument('<campaign>', 'campaign id')
-    .requiredOption('--file <file>', 'YAML or JSON: conclusions and lessonsLearned, each with en and fr paragraph lists')
+    .argument('<campaign>')
+    .requiredOption('--file <file>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { file: string }) => {
         const text = readConclusionsFile(options.file, ctx.words);
@@ -132,10 +126,9 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('approve')
-    .description('approve a draft version on behalf of a signatory authority')
-    .argument('<campaign>', 'campaign id')
-    .requiredOption('--authority <id>', 'the approving authority (its id in the campaign file)')
-    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version', session.words))
+    .argument('<campaign>')
+    .requiredOption('--authority <id>')
+    .requiredOption('--version <n>', '', wholeNumber('--version', session.words))
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
         const status = await (await ctx.campaigns()).approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
@@ -149,11 +142,10 @@ export function statementCommands(session: Session): Command {
 
   group
     .command('request-changes')
-    .description('send a draft version back with a comment, on behalf of a signatory authority')
-    .argument('<campaign>', 'campaign id')
-    .requiredOption('--authority <id>', 'the authority asking for changes')
-    .requiredOption('--version <n>', 'the draft version the authority read', wholeNumber('--version', session.words))
-    .requiredOption('--comment <text>', 'what should change')
+    .argument('<campaign>')
+    .requiredOption('--authority <id>')
+    .requiredOption('--version <n>', '', wholeNumber('--version', session.words))
+    .requiredOption('--comment <text>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number; comment: string }) => {
         const status = await (await ctx.campaigns()).requestChanges(campaignId, {
@@ -174,10 +166,9 @@ export function statementCommands(session: Session): Command {
   // (hence its name), waiting for it with --wait.
   group
     .command('publication')
-    .description('show where the published statement is; says what is missing (or, with --wait, waits) until it is published')
-    .argument('<campaign>', 'campaign id')
-    .option('--wait', 'wait until the statement is published')
-    .option('--timeout <seconds>', 'how long --wait waits', positiveInt('--timeout', session.words), 300)
+    .argument('<campaign>')
+    .option('--wait')
+    .option('--timeout <seconds>', '', positiveInt('--timeout', session.words), 300)
     .action(
       withContext(session, async (ctx, campaignId: string, options: { wait?: boolean; timeout: number }) => {
         const campaigns = await ctx.campaigns();
@@ -206,10 +197,9 @@ export function statementCommands(session: Session): Command {
   // this reads them through it (PostgreSQL or the local output folder alike).
   group
     .command('download')
-    .description('save a copy of the published statement (read from the shared store) to a file')
-    .argument('<campaign>', 'campaign id')
-    .option('--language <language>', 'en or fr', 'en')
-    .option('--output <file>', 'where to save it (default: its own name in the current folder); never overwrites')
+    .argument('<campaign>')
+    .option('--language <language>', '', 'en')
+    .option('--output <file>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { language: string; output?: string }) => {
         const status = await (await ctx.campaigns()).status(campaignId);

@@ -5,7 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Command } from 'commander';
+import { buildProgram } from '../../client/cli';
+import { argumentHelpKey, commandHelpKey, optionHelpKey } from '../../client/cli-help';
 import { CLI_TEMPLATES } from '../../client/cli-sentences';
+import { Session } from '../../client/commands/context';
 import { cliLanguage, cliWords } from '../../client/cli-words';
 import { renderStatementStatus } from '../../client/commands/statement';
 import { cliActor } from '../../client/identity';
@@ -39,6 +43,19 @@ describe('templates/cli.yaml', () => {
     const named = keysNamedInCode();
     expect(named.length).toBeGreaterThan(100);
     expect(named.filter((key) => !(key in templates.en!))).toEqual([]);
+  });
+
+  it('describes every command, argument and option of the help, in both languages', () => {
+    const keys: string[] = [];
+    const visit = (command: Command) => {
+      keys.push(commandHelpKey(command));
+      for (const argument of command.registeredArguments) keys.push(argumentHelpKey(command, argument));
+      for (const option of command.options) keys.push(optionHelpKey(command, option));
+      command.commands.forEach(visit);
+    };
+    visit(buildProgram(new Session({}, 'en')));
+    expect(keys.length).toBeGreaterThan(150);
+    for (const language of LANGUAGES) expect(keys.filter((key) => !(key in templates[language]!)), language).toEqual([]);
   });
 });
 

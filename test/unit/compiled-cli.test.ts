@@ -16,12 +16,13 @@ describe('compiled CLI', () => {
   it('prints the same help as the TypeScript sources, for the program and a subcommand', () => {
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
     expect(compiledIsCurrent()).toBe(true);
-    for (const args of [['--help'], ['engagement', 'show', '--help'], ['audit', '--help']]) {
+    // French too: the compiled CLI holds templates/cli.yaml as parsed at build time.
+    for (const args of [['--help'], ['engagement', 'show', '--help'], ['audit', '--help'], ['--lang', 'fr', '--help'], ['--lang', 'fr', 'audit', '--help']]) {
       expect(run(args)).toBe(run(args, { DOSSIER_CLI_FROM_SOURCE: '1' }));
     }
   });
 
-  it('answers --help without loading the workflow SDK, zod, Handlebars or pdf-lib', () => {
+  it('answers --help, in English or French, without loading the workflow SDK, zod, Handlebars, pdf-lib or a YAML parser', () => {
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
     const folder = mkdtempSync(join(tmpdir(), 'dossier-cli-loads-'));
     try {
@@ -34,9 +35,11 @@ describe('compiled CLI', () => {
         return JSON.parse(/^LOADED (.*)$/m.exec(result.stderr)![1]) as string[];
       };
       const packages = (files: string[]) => new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean));
-      const atHelp = packages(loaded(['--help']));
-      expect(atHelp.has('commander')).toBe(true);
-      for (const heavy of ['@temporalio/workflow', '@temporalio/client', 'zod', 'handlebars', 'pdf-lib', '@pdf-lib/fontkit']) expect(atHelp.has(heavy), heavy).toBe(false);
+      for (const args of [['--help'], ['--lang', 'fr', '--help']]) {
+        const atHelp = packages(loaded(args));
+        expect(atHelp.has('commander')).toBe(true);
+        for (const heavy of ['@temporalio/workflow', '@temporalio/client', 'zod', 'handlebars', 'pdf-lib', '@pdf-lib/fontkit', 'yaml']) expect(atHelp.has(heavy), `${heavy} at ${args.join(' ')}`).toBe(false);
+      }
       // The hook does see packages as they load: checking a campaign file loads zod (refused before any connection).
       const badFile = join(folder, 'bad.yaml');
       writeFileSync(badFile, 'id: NOT AN ID\n');
@@ -71,13 +74,15 @@ describe('compiled CLI', () => {
 
   it('is not used once a source file changed after the build', () => {
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
-    const source = join(PROJECT_ROOT, 'client', 'output.ts');
-    const { atime, mtime } = statSync(source);
-    try {
-      utimesSync(source, atime, new Date(Date.now() + 60_000));
-      expect(compiledIsCurrent()).toBe(false);
-    } finally {
-      utimesSync(source, atime, mtime);
+    // templates/cli.yaml too: the build holds its sentences.
+    for (const source of [join(PROJECT_ROOT, 'client', 'output.ts'), join(PROJECT_ROOT, 'templates', 'cli.yaml')]) {
+      const { atime, mtime } = statSync(source);
+      try {
+        utimesSync(source, atime, new Date(Date.now() + 60_000));
+        expect(compiledIsCurrent(), source).toBe(false);
+      } finally {
+        utimesSync(source, atime, mtime);
+      }
     }
     // Rebuilt, it is current again (and the run's later CLI tests use it).
     execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-cli.mjs')]);
