@@ -1792,19 +1792,9 @@ describe('the statement page of a co-signatory whose authority has approved the 
   kase.startApproval('2026-11-25T10:00:00.000Z');
   const zofia = 'Zofia Wiśniewska (zofia, signed in)';
   kase.approve({ authorityId: 'fdpic', by: zofia, version: 1 }, '2026-11-25T11:00:00.000Z');
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({}) as never,
-    campaigns: async () =>
-      ({
-        status: async () => kase.status(),
-        statement: async () => kase.draft,
-        statementChanges: async () => undefined,
-        // A page read before the approval, in another tab: the campaign refuses a second one.
-        approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => refusedByWorkflow(() => kase.checkApproval(input)),
-      }) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = statementPageApp(kase, {
+    // A page read before the approval, in another tab: the campaign refuses a second one.
+    approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => refusedByWorkflow(() => kase.checkApproval(input)),
   });
   const cookieOf = (subject: string, name: string, authorityId: string, language: string) =>
     `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 'tok', language, user: { subject, name, roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
@@ -2735,23 +2725,20 @@ function focusedOnLoad(html: string): string[] {
   return [...html.matchAll(/<[a-z]+\b[^>]*\sautofocus\b[^>]*>/g)].map((m) => m[0]);
 }
 
-/** The statement page's forms as the lead sends them, each step of the campaign client given. */
-function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Promise<never>>) {
-  const app = createWebApp({
+/** The workspace over one campaign's state: its status and current version, and `more` of the campaign client. */
+function statementPageApp(kase: CampaignCase, more: Record<string, unknown> = {}) {
+  return createWebApp({
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () =>
-      ({
-        status: async () => kase.status(),
-        statement: async () => kase.draft,
-        statementChanges: async () => undefined,
-        statementText: async () => ({ vendors: {} }),
-        engagementOutcome: async () => undefined,
-        ...steps,
-      }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => undefined, ...more }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
+}
+
+/** The statement page's forms as the lead sends them, each step of the campaign client given. */
+function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Promise<never>>) {
+  const app = statementPageApp(kase, { statementText: async () => ({ vendors: {} }), engagementOutcome: async () => undefined, ...steps });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
   return (path: string, form: Record<string, string>, language = 'en') =>
     app.request(`/campaigns/vc/statement/${path}`, {
