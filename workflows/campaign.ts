@@ -408,6 +408,21 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const requestCancelled = (err: unknown) => isCancellation(err) || (failedOnceCancelRequested(err) && patched(FAILED_ONCE_CANCELLED_IS_CANCELLED));
 
   /**
+   * Runs `work` in `scope`: a cancellation the scope asked for ends it as done (the relay's refusal of
+   * a message cancelled meanwhile counts as one); `settled` runs when it ends either way, so its
+   * watcher stops.
+   */
+  async function runInScope(scope: CancellationScope, work: () => Promise<unknown>, settled: () => void): Promise<void> {
+    try {
+      await scope.run(work);
+    } catch (err) {
+      if (!(scope.consideredCancelled && requestCancelled(err))) throw err;
+    } finally {
+      settled();
+    }
+  }
+
+  /**
    * Runs `work` (a version's requests, or a round of its reminders), cancelling what it still waits
    * for once the version is sent back or replaced (or, `orOnceApproved`, approved), if `cancels()`
    * then allows it. An activity between retries is cancelled by the server; one the worker is running
@@ -429,13 +444,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         approvalAsked = true;
       }
     })();
-    try {
-      await scope.run(work);
-    } catch (err) {
-      if (!(scope.consideredCancelled && requestCancelled(err))) throw err;
-    } finally {
+    await runInScope(scope, work, () => {
       done = true;
-    }
+    });
   }
 
   /**
@@ -450,13 +461,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       await condition(() => done || !kase.waitingFor().some((a) => a.id === authorityId));
       if (!done && patched(SIGNATORY_REMINDER_CANCELLED)) scope.cancel();
     });
-    try {
-      await scope.run(work);
-    } catch (err) {
-      if (!(scope.consideredCancelled && requestCancelled(err))) throw err;
-    } finally {
+    await runInScope(scope, work, () => {
       done = true;
-    }
+    });
   }
 
   // ── Engagements ─────────────────────────────────────────────────────────────────────────────
