@@ -71,6 +71,21 @@ function mailCountsGained(before: string, after: string, taskQueue: string, kind
 describe('worker metrics', () => {
   const env = useDossier();
 
+  /** Runs one engagement to its letter and first reminder, then scrapes until each of `names` is served (a minute at most): the last scrape. */
+  const scrapeAfterAReminder = async (idPrefix: string, names: string[], isServed: (text: string, name: string) => boolean) => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId(idPrefix);
+    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
+    let text = '';
+    for (let i = 0; i < 120; i++) {
+      text = await scrape();
+      if (names.every((name) => isServed(text, name))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return text;
+  };
+
   it('serves every mail counter at 0 before the first send, so its first event counts as an increase', async () => {
     const text = await scrape();
     const worker = { activityType: 'sendMessage', namespace: env.config.temporal.namespace, taskQueue: env.taskQueue };
@@ -117,16 +132,7 @@ describe('worker metrics', () => {
   it('serves every metric README lists for the worker once an engagement has sent its letter and a reminder', { timeout: 120_000 }, async () => {
     const listed = namesReadmeLists();
     expect(listed).toEqual(expect.arrayContaining(['temporal_sticky_cache_size', 'dossier_emails_sent_total', 'dossier_reminder_lateness']));
-    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const id = env.uniqueId('listed');
-    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
-    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
-    let text = '';
-    for (let i = 0; i < 120; i++) {
-      text = await scrape();
-      if (listed.every((name) => served(text, name))) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const text = await scrapeAfterAReminder('listed', listed, served);
     expect(listed.filter((name) => !served(text, name)), 'metrics README lists that the endpoint does not serve').toEqual([]);
   });
   it('counts a letter whose only recipient is refused for good as one refused recipient and no sent message', { timeout: 120_000 }, async () => {
@@ -203,16 +209,7 @@ describe('worker metrics', () => {
     const read = metricsTheRulesRead(rules);
     expect(read).toEqual(expect.arrayContaining(['dossier_reminder_lateness_bucket', 'dossier_email_recipients_refused_total']));
     // The lateness histogram has series only once a reminder ran: one does here.
-    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
-    const id = env.uniqueId('alerts');
-    await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '1s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
-    await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
-    let text = '';
-    for (let i = 0; i < 120; i++) {
-      text = await scrape();
-      if (read.every((name) => servesSample(text, name))) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const text = await scrapeAfterAReminder('alerts', read, servesSample);
     expect(read.filter((name) => !servesSample(text, name)), 'metrics the alert rules read that the worker does not serve').toEqual([]);
     // The thresholds are bucket bounds, so the rules count exactly: on time under 2 s, over a minute.
     for (const le of ['2000', '60000']) expect(text).toMatch(new RegExp(`^dossier_reminder_lateness_bucket\\{[^}]*le="${le}"`, 'm'));

@@ -1997,9 +1997,12 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     conclude: (async (_ref: unknown, input: never) => refusedByWorkflow(() => rules.checkConclude(view, input))) as () => Promise<never>,
   });
 
+  /** A conclusion form with an assessment of every principle in both languages. */
+  const everyPrincipleMet = (): Record<string, string> =>
+    Object.fromEntries(PRINCIPLES.flatMap((p) => [[`assessment-${p}`, 'Met.'], [`assessment-${p}-fr`, 'Respecté.']]));
+
   it('ties the refusal to the French good practices of that principle, not to the whole form', async () => {
-    const form: Record<string, string> = {};
-    for (const p of PRINCIPLES) Object.assign(form, { [`assessment-${p}`]: 'Met.', [`assessment-${p}-fr`]: 'Respecté.' });
+    const form = everyPrincipleMet();
     Object.assign(form, { 'practices-security': 'Encrypts recordings.\nAudits yearly.', 'practices-security-fr': 'Chiffre les enregistrements.\nAudite <script> chaque année.' });
     const response = await post('conclude', form, 'en');
     expect(response.status).toBe(422);
@@ -2011,8 +2014,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
   });
 
   it('ties an assessment left blank in both languages to both its fields, in the reader’s language', async () => {
-    const form: Record<string, string> = {};
-    for (const p of PRINCIPLES) Object.assign(form, { [`assessment-${p}`]: 'Met.', [`assessment-${p}-fr`]: 'Respecté.' });
+    const form = everyPrincipleMet();
     Object.assign(form, { 'assessment-security': ' ', 'assessment-security-fr': '' });
     const response = await post('conclude', form, 'fr');
     expect(response.status).toBe(422);
