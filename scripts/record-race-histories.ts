@@ -24,8 +24,10 @@
 // version's requests the relay turned away, cancelled once it was sent back (statement-stale-requests-cancelled);
 // one the relay was handling then, and turned away after, cancelled too (statement-request-failed-once-cancelled);
 // its reminders the relay turned away, cancelled likewise (statement-stale-reminders-cancelled),
-// and once the version is approved (statement-reminders-cancelled-once-approved). Revision 6: an engagement withdrawn with a demonstration
-// still to come, whose invitees are sent its cancellation (demonstration-cancelled-on-withdrawal).
+// and once the version is approved (statement-reminders-cancelled-once-approved), or only the
+// reminder of the signatory who approved (statement-reminder-cancelled-once-signatory-approved).
+// Revision 6: an engagement withdrawn with a demonstration still to come, whose invitees are sent
+// its cancellation (demonstration-cancelled-on-withdrawal).
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
 // attempt, which the case keeps (letter-due-counted-on-delivery).
@@ -606,6 +608,28 @@ async function main() {
       held.remindersTurnedAway = undefined;
       console.log('published version', published, 'turned away', held.remindersRefused - refusedBefore, 'approval mail:', campaignSteps(id, 'approval-'));
       await save('campaign-statement-reminders-cancelled-once-approved', campaigns.handle(id));
+    }
+    if (wanted('statement-reminder-cancelled-once-signatory-approved')) {
+      // Version 1's reminders fall due while the relay turns them away; one signatory approves: that
+      // signatory's reminder is cancelled, the other's is still retried until the relay is back.
+      const id = 'record-reminder-cancelled-once-signatory-approved';
+      const input = campaignInput(id, ['kilo'], '3s');
+      await campaigns.start(input);
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const refusedBefore = held.remindersRefused;
+      held.remindersTurnedAway = id;
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
+      await until(async () => held.remindersRefused - refusedBefore, (n) => n >= 3, "version 1's reminders turned away");
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+      const refusedAtApproval = held.remindersRefused;
+      held.remindersTurnedAway = undefined;
+      const opcReminder = new RegExp(`^<approval-reminder-v1-\\d+-opc\\.campaign\\.${id}@`);
+      await sink.waitFor(1, (m) => opcReminder.test(m.messageId ?? ''), 120_000);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      const published = (await campaigns.result(id)).published.version;
+      console.log('published version', published, 'turned away', refusedAtApproval - refusedBefore, 'approval mail:', campaignSteps(id, 'approval-'));
+      await save('campaign-statement-reminder-cancelled-once-signatory-approved', campaigns.handle(id));
     }
     if (wanted('continued-run-counts-letters')) {
       // As continue-as-new.test.ts plays it: the next run started by hand, without `letterAttempts`,
