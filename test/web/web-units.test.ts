@@ -1889,6 +1889,25 @@ describe('the statement page read while the lead submits a version', () => {
     expect(shown).toEqual({ facts: version, changes: version, approveForm: version, approveButton: version, requestForm: version });
   });
 
+  it('shows no page rather than a mix when a new version comes between the reads every time', async () => {
+    const { kase } = submittedBetweenReads();
+    let reads = 0;
+    const app = statementPageApp(kase, {
+      status: async () => {
+        const status = kase.status();
+        reads++;
+        kase.setConclusions(conclusions(`Read ${reads}.`, `Lu ${reads}.`), '2026-11-27T15:00:00.000Z');
+        kase.requestDraft({ by: LEA }, '2026-11-27T16:00:00.000Z');
+        return status;
+      },
+    });
+    const session = { id: 'z'.repeat(32), csrf: 't', language: 'en', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+    expect(response.status).toBe(500);
+    expect(visibleText(await response.text())).toContain('The workspace could not show this page.');
+    expect(reads).toBe(5);
+  });
+
   it('shows the lead the conclusions of the version it names', async () => {
     const { kase, app } = submittedBetweenReads();
     const session = { id: 'l'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
