@@ -70,6 +70,8 @@ const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
 const BOARD_PAGE_SIZE = 100;
 /** How long a holding-pen page waits for its campaign's board before showing its mail without it. */
 const HELD_CAMPAIGN_QUERY_MS = 5_000;
+/** How often the statement page reads the campaign again while a newer version keeps coming between its reads. */
+const STATEMENT_PAGE_READS = 5;
 
 export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const { views, page } = deps;
@@ -729,13 +731,39 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // ── The statement ────────────────────────────────────────────────────────────────────────────
 
   /** Who may read this campaign's statement: officers and auditors, and its own co-signatories. */
-  const readStatement = async (c: Context<WebEnv>, campaignId: string) => {
-    const user = signedIn(c);
-    const campaigns = await deps.campaigns();
-    const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
+  const mayReadStatement = (c: Context<WebEnv>, user: SignedInUser, draft: StatementDraft | undefined) => {
     if (!can(user.roles, 'read-cases') && !signsStatement(user, draft)) throw new AccessRefused('read-statement');
     rememberAuthority(c, draft?.campaign.authorities.find((a) => a.id === user.authorityId));
-    return { user, status, draft };
+  };
+
+  const readStatement = async (c: Context<WebEnv>, campaignId: string) => {
+    const user = signedIn(c);
+    const draft = await (await deps.campaigns()).statement(campaignId);
+    mayReadStatement(c, user, draft);
+    return { user, draft };
+  };
+
+  /**
+   * The statement page's reads, all of one version: the status (its number, approvals, phase), the
+   * version itself and what it changed. The workflow answers each query on its own, so a version the
+   * lead submits between two of them would show one version's vendors and changes beside the next
+   * one's number, and the answer's form would name a version the reader was not shown: the three are
+   * read again until they name the same one.
+   */
+  const readStatementPage = async (c: Context<WebEnv>, campaignId: string) => {
+    const user = signedIn(c);
+    const campaigns = await deps.campaigns();
+    for (let read = 1; ; read++) {
+      const [status, draft] = await Promise.all([campaigns.status(campaignId), campaigns.statement(campaignId)]);
+      mayReadStatement(c, user, draft);
+      const version = status.draft?.version;
+      // A signatory reads what changed since the version it last received, as its approval request said.
+      const signatory = signsStatement(user, draft) ? user.authorityId : undefined;
+      const changes = version !== undefined && version > 1 ? await campaigns.statementChanges(campaignId, signatory) : undefined;
+      if (draft?.version === version && (changes === undefined || changes.version === version)) return { user, status, draft, changes };
+      // Versions are the lead's submissions, minutes apart at the least: one changing on every read is a fault.
+      if (read === STATEMENT_PAGE_READS) throw new Error(`campaign ${campaignId}: its statement's version changed during each of ${read} reads`);
+    }
   };
 
   /**
@@ -778,11 +806,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   const statementPage = async (c: Context<WebEnv>, campaignId: string, form?: SubmittedForm) => {
-    const { user, status, draft } = await readStatement(c, campaignId);
+    const { user, status, draft, changes } = await readStatementPage(c, campaignId);
     const language = c.get('language');
-    // A signatory reads what changed since the version it last received, as its approval request said.
-    const signatory = signsStatement(user, draft) ? user.authorityId : undefined;
-    const changes = status.draft && status.draft.version > 1 ? await (await deps.campaigns()).statementChanges(campaignId, signatory) : undefined;
     // Who answered, as the timeline words them: "signed in" and "CLI" are English words in the record.
     const worded = <T extends { by: string }>(x: T): T => ({ ...x, by: actorWords(x.by, language, views) });
     const authorities = (draft?.campaign.authorities ?? []).map((a) => {

@@ -129,6 +129,12 @@ export interface CampaignCaseOptions {
    * versions an older history drafted and rendered keep the text they were approved with. Absent: yes.
    */
   marksNotWrittenTo?: () => boolean;
+  /**
+   * Whether an approval carries over to a version whose text differs from the approved one's only as
+   * typed, not as printed (the French spacing the PDF sets alike); asked only then. The workflow
+   * answers with a patch: histories from before dropped such an approval and asked again. Absent: yes.
+   */
+  keepsApprovalsAsPrinted?: () => boolean;
 }
 
 export class CampaignCase {
@@ -628,9 +634,10 @@ export class CampaignCase {
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) refuseTooLarge(next, `Cannot draft: ${tooLarge}.`);
     // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
-    // the text is compared without them, so a version's own marks are no change of the lead's.
+    // the text is compared without them, so a version's own marks are no change of the lead's. Compared
+    // as printed: a version that only respaces the French is the same PDF the signatories are reading.
     const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
-    if (this.phase === 'approving' && current && statementChanges(current, next).length === 0) {
+    if (this.phase === 'approving' && current && statementChanges(current, next, { asPrinted: true }).length === 0) {
       throw refusal('nothing-changed', { version: String(current.version) }, `Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
   }
@@ -743,7 +750,7 @@ export class CampaignCase {
 
   /**
    * A new version from what is known now. An approval of an earlier version still counts where that
-   * version's public text is the same as this one's (edit loop); otherwise approvals start afresh.
+   * version's public text prints the same as this one's (edit loop); otherwise approvals start afresh.
    */
   private redraft(now: string): void {
     const next = this.prospectiveDraft();
@@ -765,7 +772,10 @@ export class CampaignCase {
         ? []
         : this.approvals.filter((a) => {
             const approved = this.versions.get(a.version ?? draft.version - 1);
-            return approved !== undefined && statementChanges(approved, draft).length === 0;
+            if (approved === undefined) return false;
+            if (statementChanges(approved, draft).length === 0) return true;
+            // Only respaced: the signatory approved the very PDF this version prints.
+            return statementChanges(approved, draft, { asPrinted: true }).length === 0 && (this.options.keepsApprovalsAsPrinted?.() ?? true);
           });
     this.draft = draft;
     this.versions.set(draft.version, draft);

@@ -116,6 +116,12 @@ const DRAFT_DATED_IN_LEAD_ZONE = 'draft-dated-in-lead-zone';
  */
 const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
 /**
+ * An approval carries over to a version that differs from the approved one only in the French spacing
+ * the PDF sets alike (see CampaignCase.keepsApprovalsAsPrinted): before, the signatory was asked again
+ * to approve the very PDF it had approved. Asked only when a version differs so from one approved.
+ */
+const APPROVALS_KEPT_AS_PRINTED = 'statement-approvals-kept-as-printed';
+/**
  * The statement is published as its signatories approved it. Under the patch above, the ledger was
  * asked only at publication and its answer marked the signed statement after the approvals, so the
  * published background could differ from the approved one. Now the ledger is asked before the first
@@ -196,6 +202,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     datesInLeadZone: () => patched(DRAFT_DATED_IN_LEAD_ZONE),
     // Asked when a version leaves out a vendor the letter never reached.
     marksNotWrittenTo: () => patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO),
+    // Asked when a version only respaces the French of one an authority approved.
+    keepsApprovalsAsPrinted: () => patched(APPROVALS_KEPT_AS_PRINTED),
   });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */

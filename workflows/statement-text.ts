@@ -337,10 +337,12 @@ function printed(text: PublicText): PublicText {
  * What differs, section by section, from `before` to `after` (old → new), in the order the
  * statement prints it. Empty when the public text of the two is the same.
  *
- * `asPrinted`: for readers (the approval request, the statement page), texts are compared as the
- * PDF prints them, so a version that only respaces the French before « » : ; ! ? (which the PDF sets
- * alike) changed nothing there. The workflow's own decisions (which approvals carry over, whether a
- * draft changed anything) compare the texts as typed, as recorded histories did.
+ * `asPrinted`: texts are compared as the PDF prints them, so a version that only respaces the French
+ * before « » : ; ! ? (which the PDF sets alike) changed nothing: for readers (the approval request,
+ * the statement page) and for the workflow's decisions (whether a draft changed anything, which
+ * approvals carry over). As typed, such a version is a change: histories recorded before the
+ * workflow compared as printed dropped the approvals of the version it respaced (the patch
+ * `statement-approvals-kept-as-printed` keeps them so on replay).
  */
 export function statementChanges(before: Comparable, after: Comparable, { asPrinted = false }: { asPrinted?: boolean } = {}): StatementChange[] {
   const changes: StatementChange[] = [];

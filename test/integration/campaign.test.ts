@@ -501,6 +501,64 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
   });
 
+  /**
+   * Starts campaign `id` of vendor kilo and drafts version 1, kilo excluded, its French conclusions
+   * spaced as typed by `french`; opc approves it. Returns a way to set the French conclusions again.
+   */
+  async function frenchConclusionsApprovedByOpc(id: string, french: string) {
+    const { campaigns, engagements } = clients();
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '1 hour' }) }));
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'kilo' }), (s) => s.stage === 'awaiting-response', 'kilo awaiting a response');
+    const frenchTyped = (fr: string) => campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done: see below!'], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await frenchTyped(french);
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'version 1');
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    return { campaigns, frenchTyped };
+  }
+
+  it('refuses a version that only respaces the French while the signatories answer: the PDF prints it as the one they have', { timeout: 180_000 }, async () => {
+    const id = env.uniqueId('respaced-refused');
+    const { campaigns, frenchTyped } = await frenchConclusionsApprovedByOpc(id, 'Fait : voir « ci-dessous » !');
+    try {
+      // None, or an ordinary space, where the PDF sets a narrow no-break one.
+      await frenchTyped('Fait: voir «ci-dessous»!');
+      await expectRefused(() => campaigns.draftStatement(id, officer), /refused: Nothing changed since version 1: the signatories are answering on it; edit the text first\.$/, {
+        refusal: 'nothing-changed',
+        values: { version: '1' },
+      });
+      expect((await campaigns.status(id)).draft).toMatchObject({ version: 1, approvals: [expect.objectContaining({ authorityId: 'opc', version: 1 })] });
+      // A French word changed is a new version.
+      await frenchTyped('Fait: voir «ci-après»!');
+      expect((await campaigns.draftStatement(id, officer)).draft).toMatchObject({ version: 2, approvals: [], pending: ['opc', 'fdpic'] });
+    } finally {
+      await campaigns.handle(id).terminate('test over');
+    }
+  });
+
+  it('keeps the approvals of a version that only respaces the French, submitted after a send-back: only the signatory that sent it back is asked again', { timeout: 180_000 }, async () => {
+    const id = env.uniqueId('respaced-kept');
+    const { campaigns, frenchTyped } = await frenchConclusionsApprovedByOpc(id, 'Fait : voir « ci-dessous » !');
+    await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' });
+    await frenchTyped('Fait: voir «ci-dessous»!');
+    const v2 = await campaigns.draftStatement(id, officer);
+    expect(v2.draft).toMatchObject({ version: 2, approvals: [expect.objectContaining({ authorityId: 'opc', version: 1 })], pending: ['fdpic'] });
+    await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-fdpic', 60_000);
+    const finished = campaigns.result(id);
+    await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+    expect((await finished).published.version).toBe(2);
+    expect(env.sink.messages.filter((m) => ofCampaign(id)(m) && /^approval-[a-z]+-v2-/.test(stepOf(m))).map(stepOf)).toEqual(['approval-request-v2-fdpic']);
+    // Its history, with the approval carried over, replays against the current bundle.
+    const handle = campaigns.handle(id);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: env.encryption?.dataConverter },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
+  });
+
   it('says in its memo who signs its statement, and once the first version is drafted, for the co-signatories’ campaigns list', { timeout: 120_000 }, async () => {
     const { campaigns, engagements: dossier } = clients();
     const id = env.uniqueId('listed');

@@ -477,6 +477,57 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(kase.approved()).toBe(true);
   });
 
+  it('refuses a version that only respaces the French while the signatories answer: the PDF prints it as the one they have', () => {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, conclusions: { en: ['Done: see below!'], fr: ['Fait : voir « ci-dessous » !'] }, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    kase.startApproval(NOW);
+    // None, or an ordinary space, where the PDF sets a narrow no-break one.
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: see below!'], fr: ['Fait: voir «ci-dessous»!'] } });
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 1: the signatories are answering on it; edit the text first.');
+    // A French word changed is a change.
+    kase.edit({ by: LEAD, conclusions: { en: ['Done: see below!'], fr: ['Fait: voir «ci-après»!'] } });
+    kase.checkDraft({ by: LEAD });
+  });
+
+  /** Version 1 approved by opc and sent back by fdpic; the lead then submits `conclusions` as version 2. */
+  function sentBackThenResubmitted(conclusions: { en: string[]; fr: string[] }, keepsApprovalsAsPrinted?: () => boolean) {
+    const input: CampaignInput = { campaign: testCampaign('vc-2020'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc-2020', notifyVendors: true } };
+    const kase = new CampaignCase(input, 'edit-loop', { holdsOversizedDraft: true, ...(keepsApprovalsAsPrinted ? { keepsApprovalsAsPrinted } : {}) });
+    kase.addEngagement(input.vendors[0]!, false);
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.edit({ by: LEAD, ...publicText, conclusions: { en: ['Done: see below!'], fr: ['Fait : voir « ci-dessous » !'] } });
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' }, LATER);
+    kase.edit({ by: LEAD, conclusions });
+    kase.checkDraft({ by: LEAD });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.draft!.version).toBe(2);
+    return kase;
+  }
+
+  it('carries an approval over to a version that only respaces the French, reached through a send-back, so that authority is not asked again', () => {
+    const kase = sentBackThenResubmitted({ en: ['Done: see below!'], fr: ['Fait: voir «ci-dessous»!'] });
+    expect(kase.status().draft).toMatchObject({ version: 2, pending: ['fdpic'], approvals: [{ authorityId: 'opc', version: 1 }] });
+    expect(kase.approvalRequestRecipients().map((a) => a.id)).toEqual(['fdpic']);
+    kase.approve({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 }, LATER);
+    expect(kase.approved()).toBe(true);
+  });
+
+  it('asks whether an approval carries over as printed only where the texts differ as typed alone, and drops it where the answer is no, as histories before did', () => {
+    const asked: string[] = [];
+    const answering = (answer: boolean) => () => (asked.push(String(answer)), answer);
+    const respaced = sentBackThenResubmitted({ en: ['Done: see below!'], fr: ['Fait: voir «ci-dessous»!'] }, answering(false));
+    expect(respaced.status().draft).toMatchObject({ version: 2, pending: ['opc', 'fdpic'], approvals: [] });
+    expect(asked).toEqual(['false']);
+    asked.length = 0;
+    // The same text as typed, or a French word changed: the answer would change nothing, so it is not asked.
+    expect(sentBackThenResubmitted({ en: ['Done: see below!'], fr: ['Fait : voir « ci-dessous » !'] }, answering(true)).status().draft).toMatchObject({ approvals: [{ authorityId: 'opc', version: 1 }] });
+    expect(sentBackThenResubmitted({ en: ['Done: see below!'], fr: ['Fait: voir «ci-après»!'] }, answering(true)).status().draft).toMatchObject({ approvals: [] });
+    expect(asked).toEqual([]);
+  });
+
   it('corrects an approved version whose background the ledger now contradicts in a new version, which every signatory approves again', () => {
     const kase = editLoop();
     kase.engagementEnded('cisco', concluded('cisco'));

@@ -71,6 +71,7 @@ function statementShownLive(kase: CampaignCase) {
 function publishedStatementShown(statementNotMailed: { vendorId: string; vendorName: string; reason: string }[]) {
   const status = {
     campaignId: 'vc', reference: 'VC', phase: 'published', engagements: [], changeRequests: [],
+    draft: { version: 2, date: '2026-11-26', approvals: [], pending: [], required: 0 },
     published: { version: 2, publishedAt: '2026-11-27T15:30:00.000Z' },
     statementNotMailed,
   };
@@ -1833,6 +1834,86 @@ describe('the statement page of a co-signatory whose authority has approved the 
       const error = visibleText(/<p class="error"[\s\S]*?<\/p>/.exec(await response.text())?.[0] ?? '');
       expect(error).toBe(said);
     }
+  });
+});
+
+describe('the statement page read while the lead submits a version', () => {
+  const LEA = 'Léa Tremblay (lea, signed in)';
+  const conclusions = (en: string, fr: string) => ({ by: LEA, conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  /**
+   * The workflow's own state at version 2, each version's request sent to FDPIC. The first read of
+   * the status answers version 2; the lead submits version 3 right after it, before the page's other
+   * reads reach the workflow, as a query answered between two of them would find it.
+   */
+  function submittedBetweenReads() {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    const fdpic = kase.authorities.find((a) => a.id === 'fdpic')!;
+    kase.setConclusions(conclusions('The companies described their measures.', 'Les entreprises ont décrit leurs mesures.'), '2026-11-24T15:00:00.000Z');
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    kase.approvalRequestFor(fdpic);
+    kase.setConclusions(conclusions('The companies described their five principles.', 'Les entreprises ont décrit leurs cinq principes.'), '2026-11-26T15:00:00.000Z');
+    kase.requestDraft({ by: LEA }, '2026-11-26T16:00:00.000Z');
+    kase.approvalRequestFor(fdpic);
+    let statusReads = 0;
+    const app = statementPageApp(kase, {
+      status: async () => {
+        const status = kase.status();
+        if (++statusReads === 1) {
+          kase.setConclusions(conclusions('The companies described how they meet each principle.', 'Les entreprises ont décrit comment elles respectent chaque principe.'), '2026-11-27T15:00:00.000Z');
+          kase.requestDraft({ by: LEA }, '2026-11-27T16:00:00.000Z');
+        }
+        return status;
+      },
+      statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+      statementText: async () => kase.text,
+    });
+    return { kase, app };
+  }
+
+  it('shows the co-signatory one version: its number, what it changed, and the version its answer names', async () => {
+    const { kase, app } = submittedBetweenReads();
+    const session = { id: 'z'.repeat(32), csrf: 't', language: 'en', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    expect(kase.draft?.version).toBe(3);
+    const shown = {
+      facts: /<dd id="version">version (\d+) of/.exec(html)?.[1],
+      changes: /Version (\d+) against version \d+, word by word/.exec(visibleText(html))?.[1],
+      approveForm: /<form[^>]*id="approve">[\s\S]*?name="version" value="(\d+)"/.exec(html)?.[1],
+      approveButton: /Approve version (\d+)/.exec(visibleText(html))?.[1],
+      requestForm: /<form[^>]*id="request-changes">[\s\S]*?name="version" value="(\d+)"/.exec(html)?.[1],
+    };
+    const version = shown.facts;
+    expect(version).toBeDefined();
+    expect(shown).toEqual({ facts: version, changes: version, approveForm: version, approveButton: version, requestForm: version });
+  });
+
+  it('shows no page rather than a mix when a new version comes between the reads every time', async () => {
+    const { kase } = submittedBetweenReads();
+    let reads = 0;
+    const app = statementPageApp(kase, {
+      status: async () => {
+        const status = kase.status();
+        reads++;
+        kase.setConclusions(conclusions(`Read ${reads}.`, `Lu ${reads}.`), '2026-11-27T15:00:00.000Z');
+        kase.requestDraft({ by: LEA }, '2026-11-27T16:00:00.000Z');
+        return status;
+      },
+    });
+    const session = { id: 'z'.repeat(32), csrf: 't', language: 'en', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
+    const response = await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+    expect(response.status).toBe(500);
+    expect(visibleText(await response.text())).toContain('The workspace could not show this page.');
+    expect(reads).toBe(5);
+  });
+
+  it('shows the lead the conclusions of the version it names', async () => {
+    const { kase, app } = submittedBetweenReads();
+    const session = { id: 'l'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    const version = Number(/<dd id="version">version (\d+) of/.exec(html)?.[1]);
+    expect(/<textarea id="conclusions-en"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1]).toBe(kase['versions'].get(version)?.conclusions.en[0]);
   });
 });
 
