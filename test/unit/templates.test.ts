@@ -109,6 +109,30 @@ describe('message templates', () => {
     expect(String(composed.text)).toContain(HOSTILE);
   });
 
+
+  it('lists follow-up questions in the HTML part under their own numbers only, as the text part does, so a vendor quoting "1." means q1', async () => {
+    // A second round's questions, one of them still unanswered: an ordered list would show them as 1. and 2.
+    const questions = [
+      { id: 'q3', text: 'How are recordings protected at rest?' },
+      { id: 'q4', text: 'Which telemetry is collected?' },
+    ];
+    for (const language of LANGUAGES) {
+      for (const [kind, listed] of [
+        ['follow-up-questions', questions],
+        ['follow-up-reminder', questions.slice(1)],
+        ['final-notice', questions.slice(1)],
+      ] as const) {
+        const composed = await composeMessage(message(kind, language, { questions: [...listed], dueDate: '2020-08-21', reminderNumber: 1 }));
+        const html = String(composed.html);
+        for (const q of listed) {
+          expect(html, `${kind} ${language}`).toContain(`<strong>${q.id}</strong>`);
+          expect(String(composed.text), `${kind} ${language}`).toContain(`${q.id}. ${q.text}`);
+        }
+        // A mail client numbers the items of an ordered list itself, beside the ids the vendor is asked to quote.
+        expect(html, `${kind} ${language}`).not.toMatch(/<ol[\s>]/);
+      }
+    }
+  });
   it('formats dates and times in the time zone the message names', async () => {
     const details = fullDetails();
     const toronto = await composeMessage(message('demonstration-reminder', 'fr', { ...details, timeZone: 'America/Toronto' }));
