@@ -360,7 +360,18 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
   // ── Chores beside the main flow ────────────────────────────────────────────────────────────────
 
+  /**
+   * From this patch a round's reminders wait while a reply that may answer it awaits review, as the
+   * response's wait for a reply to the letter. Asked only once such a reply is recorded (or a run
+   * resumes a round with one), so a case without one records no marker.
+   */
+  let roundsWaitForReview = false;
+  const roundWaitsForReview = (round: FollowUpRound) => {
+    if (!roundsWaitForReview && !kase.isRoundSettled(round) && kase.answersUnderReview(round)) roundsWaitForReview = patched('round-reminders-wait-for-review');
+  };
+
   async function runFollowUpRound(round: FollowUpRound): Promise<void> {
+    if (continued) roundWaitsForReview(round);
     if (!progress.questionsSent.includes(round.round)) {
       await deliver(`follow-up-r${round.round}-questions`, 'follow-up-questions', { questions: kase.questionsOf(round, 'all'), dueDate: round.dueDate });
       progress.questionsSent.push(round.round);
@@ -373,6 +384,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       cadence: policy.reminderCadence,
       finalNoticeAfter: policy.finalNoticeAfter,
       settled: () => kase.isRoundSettled(round),
+      paused: () => roundsWaitForReview && kase.answersUnderReview(round),
       planned: planned(`follow-up:${round.round}`),
       onCalendar,
       remind: (kind) =>
@@ -605,6 +617,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   /** A bounce's officer notice goes out as a refused address's does. */
   async function recordInbound(req: RecordInboundInput) {
     const recorded = kase.recordInbound(req, Date.now());
+    if (recorded.result.effect === 'to-review') kase.rounds.forEach(roundWaitsForReview);
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
     // One report per address adds up from the `bounces-add-up` patch on (asked only when it does).
     const bouncedFromAll = () =>
