@@ -184,6 +184,16 @@ describe('emails', () => {
     expect(round.text).toContain('This is our final notice. Without an answer, the signatory authorities');
   });
 
+  it('recalls in a follow-up round’s final notice, which names no closing day, the date its answers were due', async () => {
+    const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
+    const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1, questions }));
+    expect(en.text).toContain(`q2. Who can see the attendee list?\n\nThese answers were due by 31${NBSP}August${NBSP}2020.\n\nThis is our final notice. Without an answer,`);
+    expect(en.html).toContain(`These answers were due by <strong>31${NBSP}August${NBSP}2020</strong>.`);
+    const fr = await composeMessage(toVendor('final-notice', 'fr', 'Zoom', { reminderNumber: 1, questions }));
+    expect(fr.text).toContain(`Ces réponses étaient attendues au plus tard le 31${NBSP}août${NBSP}2020.\n\nCeci est notre dernier avis. Sans réponse de votre part,`);
+    expect(fr.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
+  });
+
   it('reminds in French that a response or answers were due on a date already passed', async () => {
     const reminder = await composeMessage(toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 }));
     expect(reminder.text).toContain(`Cette réponse était attendue au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous la faire parvenir dans les meilleurs délais.`);
