@@ -133,6 +133,17 @@ describe('message templates', () => {
       }
     }
   });
+  it('keeps the lines of a follow-up question in the HTML part, as the text part does', async () => {
+    const text = 'Please describe:\na) how recordings are encrypted;\nb) who holds the keys.';
+    for (const language of LANGUAGES) {
+      for (const kind of ['follow-up-questions', 'follow-up-reminder', 'final-notice'] as const) {
+        const composed = await composeMessage(message(kind, language, { questions: [{ id: 'q1', text }], dueDate: '2020-08-21', reminderNumber: 1 }));
+        expect(String(composed.text), `${kind} ${language}`).toContain(`q1. ${text}`);
+        expect(String(composed.html), `${kind} ${language}`).toContain('Please describe:<br>a) how recordings are encrypted;<br>b) who holds the keys.');
+      }
+    }
+  });
+
   it('formats dates and times in the time zone the message names', async () => {
     const details = fullDetails();
     const toronto = await composeMessage(message('demonstration-reminder', 'fr', { ...details, timeZone: 'America/Toronto' }));
