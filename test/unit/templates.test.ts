@@ -13,6 +13,7 @@ import { testCampaign, testVendor } from '../helpers/fixtures';
 import { loadViews } from '../../web/views';
 import { changesView } from '../../web/text-diff';
 import { principleTitlesIn } from '../../workflows/locale';
+import { typeset } from '../../workflows/french-spacing';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -126,7 +127,7 @@ describe('message templates', () => {
         const html = String(composed.html);
         for (const q of listed) {
           expect(html, `${kind} ${language}`).toContain(`<strong>${q.id}</strong>`);
-          expect(String(composed.text), `${kind} ${language}`).toContain(`${q.id}. ${q.text}`);
+          expect(String(composed.text), `${kind} ${language}`).toContain(`${q.id}. ${typeset(q.text, language)}`);
         }
         // A mail client numbers the items of an ordered list itself, beside the ids the vendor is asked to quote.
         expect(html, `${kind} ${language}`).not.toMatch(/<ol[\s>]/);
@@ -134,12 +135,12 @@ describe('message templates', () => {
     }
   });
   it('keeps the lines of a follow-up question in the HTML part, as the text part does', async () => {
-    const text = 'Please describe:\na) how recordings are encrypted;\nb) who holds the keys.';
+    const text = 'Please describe\na) how recordings are encrypted\nb) who holds the keys';
     for (const language of LANGUAGES) {
       for (const kind of ['follow-up-questions', 'follow-up-reminder', 'final-notice'] as const) {
         const composed = await composeMessage(message(kind, language, { questions: [{ id: 'q1', text }], dueDate: '2020-08-21', reminderNumber: 1 }));
         expect(String(composed.text), `${kind} ${language}`).toContain(`q1. ${text}`);
-        expect(String(composed.html), `${kind} ${language}`).toContain('Please describe:<br>a) how recordings are encrypted;<br>b) who holds the keys.');
+        expect(String(composed.html), `${kind} ${language}`).toContain('Please describe<br>a) how recordings are encrypted<br>b) who holds the keys');
       }
     }
   });
