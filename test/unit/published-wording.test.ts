@@ -203,6 +203,20 @@ describe('emails', () => {
     expect(round.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
   });
 
+  it('invites to a video call only when the demonstration has a link or no place, and to a meeting at a place otherwise', async () => {
+    const inPerson = { ...demonstration, rescheduled: 0, location: '30 Victoria Street, Gatineau' };
+    const en = await composeMessage(toVendor('demonstration-invitation', 'en', 'Zoom', { demonstration: inPerson }));
+    expect(en.text).toContain('The signatory authorities invite Zoom to a meeting in which you demonstrate');
+    expect(en.html).toContain('invite <strong>Zoom</strong> to a meeting in which');
+    const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Zoom', { demonstration: inPerson }));
+    expect(fr.text).toContain('Les autorités signataires invitent Zoom à une réunion au cours de laquelle');
+    expect(fr.html).toContain('invitent <strong>Zoom</strong> à une réunion au cours de laquelle');
+    for (const call of [{ ...inPerson, meetingUrl: 'https://meet.example/d1' }, { ...inPerson, location: undefined }]) {
+      expect((await composeMessage(toVendor('demonstration-invitation', 'en', 'Zoom', { demonstration: call }))).text).toContain('invite Zoom to a video call in which');
+      expect((await composeMessage(toVendor('demonstration-invitation', 'fr', 'Zoom', { demonstration: call }))).text).toContain('invitent Zoom à une vidéoconférence au cours de laquelle');
+    }
+  });
+
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
     expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);
