@@ -370,6 +370,13 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     if (!roundsWaitForReview && !kase.isRoundSettled(round) && kase.answersUnderReview(round)) roundsWaitForReview = patched('round-reminders-wait-for-review');
   };
 
+  /**
+   * From this patch the time a review held reminders back is added to the steps still to come:
+   * before it, every step that fell due meanwhile ran at once when the review ended (reminders, a
+   * final notice naming a day already gone, the closure). Asked only when a pause ends.
+   */
+  const waitsOutPauses = () => patched('reminders-wait-out-review');
+
   async function runFollowUpRound(round: FollowUpRound): Promise<void> {
     if (continued) roundWaitsForReview(round);
     if (!progress.questionsSent.includes(round.round)) {
@@ -385,6 +392,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       finalNoticeAfter: policy.finalNoticeAfter,
       settled: () => kase.isRoundSettled(round),
       paused: () => roundsWaitForReview && kase.answersUnderReview(round),
+      waitsOutPauses,
       planned: planned(`follow-up:${round.round}`),
       onCalendar,
       remind: (kind) =>
@@ -717,6 +725,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         planned: planned('response'),
         // Also while a bounced letter waits for a corrected address and goes again.
         paused: () => kase.awaitingReview() || kase.letterNotOut(),
+        waitsOutPauses,
         onCalendar,
         // The final notice names the day the case closes: the due date has long passed by then.
         remind: (kind, following) =>
