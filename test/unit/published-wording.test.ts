@@ -184,6 +184,21 @@ describe('emails', () => {
     expect(round.text).toContain('This is our final notice. Without an answer, the signatory authorities');
   });
 
+  it('warns in a follow-up round’s final notice that the vendor will be recorded as not answering the questions, not as not responding', async () => {
+    // The vendor responded to the letter; the statement reports questions "which it did not answer".
+    const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
+    const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1, questions }));
+    expect(en.text).toContain('Without an answer, the signatory authorities will record that Zoom did not answer these questions, and may say so publicly.');
+    expect(en.text).not.toContain('did not respond');
+    expect(en.html).toContain('will record that Zoom did not answer these questions, and may say so publicly.');
+    const fr = await composeMessage(toVendor('final-notice', 'fr', 'Apple', { reminderNumber: 1, questions }));
+    expect(fr.text).toContain('Sans réponse de votre part, les autorités signataires consigneront qu’Apple n’a pas répondu à ces questions, et pourront le faire savoir publiquement.');
+    expect(fr.html).toContain('consigneront qu’Apple n’a pas répondu à ces questions, et pourront');
+    // The open letter's final notice still speaks of the response.
+    const letter = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1 }));
+    expect(letter.text).toContain('will record that Zoom did not respond, and may say so publicly.');
+  });
+
   it('recalls in a follow-up round’s final notice, which names no closing day, the date its answers were due', async () => {
     const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
     const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1, questions }));
