@@ -232,6 +232,15 @@ describe('emails', () => {
     }
   });
 
+  it('keeps the lines of a demonstration’s reason for moving in the HTML part, as the text part does', async () => {
+    const moved = { ...demonstration, rescheduleReason: 'Our expert is away that week.\nThe new date keeps the same agenda.' };
+    for (const language of ['en', 'fr'] as const) {
+      const invitation = await composeMessage(toVendor('demonstration-invitation', language, 'Zoom', { demonstration: moved }));
+      expect(invitation.text, language).toContain('Our expert is away that week.\nThe new date keeps the same agenda.');
+      expect(invitation.html, language).toContain('Our expert is away that week.<br>The new date keeps the same agenda.');
+    }
+  });
+
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
     expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);
