@@ -216,14 +216,16 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     reminderNumber: details.reminderNumber,
     reminderOrdinal,
     reminderOrdinalTitle: reminderOrdinal ? capitalize(reminderOrdinal) : undefined,
-    questions: details.questions ?? [],
+    // The authorities' own questions and topics, set as the French letter around them is (typed
+    // spaces before « : ; ? ! » cannot break a line there); as typed in English.
+    questions: (details.questions ?? []).map((q) => ({ ...q, text: typeset(q.text, language) })),
     demonstration: demonstration && {
       id: demonstration.id,
       when: formatDateTime(demonstration.at, language, timeZone),
       timeZone,
       timeZoneName: timeZoneName(timeZone, language, demonstration.at),
       durationMinutes: demonstration.durationMinutes,
-      topics: demonstration.topics,
+      topics: demonstration.topics.map((topic) => typeset(topic, language)),
       attendeeList: joinNames(
         demonstration.attendees.map((c) => c.name || c.email),
         language,

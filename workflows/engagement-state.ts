@@ -436,6 +436,14 @@ export class EngagementCase {
     return this.state.stage === 'reply-received';
   }
 
+  /**
+   * A reply recorded since the round's questions were asked waits for review: it may hold the
+   * vendor's answers, so reminding the vendor of them meanwhile would tell it its answers never came.
+   */
+  answersUnderReview(round: FollowUpRound): boolean {
+    return (this.state.inbox ?? []).some((m) => m.kind === 'reply' && m.review === 'to-review' && !rules.predates(m.receivedAt, round.askedAt));
+  }
+
   recordInbound(input: RecordInboundInput, now: number): Recorded {
     return recordInbound(this.state, input, toIsoString(now), this.logAt(now));
   }

@@ -360,7 +360,25 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
 
   // ── Chores beside the main flow ────────────────────────────────────────────────────────────────
 
+  /**
+   * From this patch a round's reminders wait while a reply that may answer it awaits review, as the
+   * response's wait for a reply to the letter. Asked only once such a reply is recorded (or a run
+   * resumes a round with one), so a case without one records no marker.
+   */
+  let roundsWaitForReview = false;
+  const roundWaitsForReview = (round: FollowUpRound) => {
+    if (!roundsWaitForReview && !kase.isRoundSettled(round) && kase.answersUnderReview(round)) roundsWaitForReview = patched('round-reminders-wait-for-review');
+  };
+
+  /**
+   * From this patch the time a review held reminders back is added to the steps still to come:
+   * before it, every step that fell due meanwhile ran at once when the review ended (reminders, a
+   * final notice naming a day already gone, the closure). Asked only when a pause ends.
+   */
+  const waitsOutPauses = () => patched('reminders-wait-out-review');
+
   async function runFollowUpRound(round: FollowUpRound): Promise<void> {
+    if (continued) roundWaitsForReview(round);
     if (!progress.questionsSent.includes(round.round)) {
       await deliver(`follow-up-r${round.round}-questions`, 'follow-up-questions', { questions: kase.questionsOf(round, 'all'), dueDate: round.dueDate });
       progress.questionsSent.push(round.round);
@@ -373,6 +391,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       cadence: policy.reminderCadence,
       finalNoticeAfter: policy.finalNoticeAfter,
       settled: () => kase.isRoundSettled(round),
+      paused: () => roundsWaitForReview && kase.answersUnderReview(round),
+      waitsOutPauses,
       planned: planned(`follow-up:${round.round}`),
       onCalendar,
       remind: (kind) =>
@@ -605,6 +625,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   /** A bounce's officer notice goes out as a refused address's does. */
   async function recordInbound(req: RecordInboundInput) {
     const recorded = kase.recordInbound(req, Date.now());
+    if (recorded.result.effect === 'to-review') kase.rounds.forEach(roundWaitsForReview);
     // The letter bounced from every address: it has not reached the vendor after all, so no deadline runs.
     // One report per address adds up from the `bounces-add-up` patch on (asked only when it does).
     const bouncedFromAll = () =>
@@ -704,6 +725,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
         planned: planned('response'),
         // Also while a bounced letter waits for a corrected address and goes again.
         paused: () => kase.awaitingReview() || kase.letterNotOut(),
+        waitsOutPauses,
         onCalendar,
         // The final notice names the day the case closes: the due date has long passed by then.
         remind: (kind, following) =>

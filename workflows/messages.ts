@@ -204,8 +204,11 @@ export interface EngagementContinuation {
   /** The run that continues (2 for the first continuation). */
   run: number;
   state: EngagementStatus;
-  /** Reminder loops by what they are about (`follow-up:2`): the due date their steps were planned from, and how many ran. */
-  reminders: Record<string, { plannedDue: number; next: number }>;
+  /**
+   * Reminder loops by what they are about (`follow-up:2`): the due date their steps were planned
+   * from, how many ran, and how long reviews have held the rest back (`heldFor`, ms; absent: none).
+   */
+  reminders: Record<string, { plannedDue: number; next: number; heldFor?: number }>;
   /** Follow-up rounds whose questions went out. */
   questionsSent: number[];
   /** Demonstrations by id: the schedule version last invited to and last reminded of (-1: none). */

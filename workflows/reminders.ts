@@ -21,9 +21,15 @@ export interface ReminderPlan {
   settled: () => boolean;
   /**
    * True while reminders must wait (a reply is under review); when it turns false the plan goes on
-   * where it was, and a step that fell due meanwhile runs at once.
+   * where it was, and a step that fell due meanwhile runs at once (but see `waitsOutPauses`).
    */
   paused?: () => boolean;
+  /**
+   * Asked when a pause ends, the plan not settled: true when the time it lasted is added to every
+   * step still to come, so a review does not count against the vendor. Otherwise every step that fell
+   * due meanwhile runs at once: reminders, a final notice naming a day already gone, and expiry.
+   */
+  waitsOutPauses?: () => boolean;
   /**
    * Sends one reminder or the final notice; numbering is the caller's (it continues across re-plans).
    * `following`: the step planned after it, so a final notice can name the day the case closes.
@@ -48,6 +54,8 @@ export interface ReminderPlan {
 export interface ReminderProgress {
   plannedDue: number;
   next: number;
+  /** Milliseconds the pauses since `plannedDue` added to the steps still to come (`waitsOutPauses`); absent: none. */
+  heldFor?: number;
 }
 
 export interface ReminderStep {
@@ -97,10 +105,13 @@ function stepsFrom(due: number, plan: ReminderPlan): Step[] | Promise<Step[]> {
  */
 export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expired'> {
   let plannedDue = plan.resume?.plannedDue ?? plan.dueDate();
-  let steps = stepsFrom(plannedDue, plan);
-  if (!Array.isArray(steps)) steps = await steps;
+  let heldFor = plan.resume?.heldFor ?? 0;
   let next = plan.resume?.next ?? 0;
-  const report = () => plan.progress?.({ plannedDue, next });
+  /** The steps still to come moved later by `held` milliseconds. */
+  const later = (planned: Step[], held: number) => (held === 0 ? planned : planned.map((step, i) => (i >= next ? { ...step, at: step.at + held } : step)));
+  const first = stepsFrom(plannedDue, plan);
+  let steps = later(Array.isArray(first) ? first : await first, heldFor);
+  const report = () => plan.progress?.({ plannedDue, next, ...(heldFor ? { heldFor } : {}) });
   const paused = () => plan.paused?.() ?? false;
   for (;;) {
     if (plan.settled()) {
@@ -110,7 +121,14 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
     if (paused()) {
       // Under review nothing is planned: the board shows no next automatic action.
       plan.planned?.(undefined);
+      const pausedAt = Date.now();
       await condition(() => plan.settled() || !paused());
+      const held = Date.now() - pausedAt;
+      if (held > 0 && !plan.settled() && plan.waitsOutPauses?.()) {
+        heldFor += held;
+        steps = later(steps, held);
+        report();
+      }
       continue;
     }
     if (plan.dueDate() !== plannedDue) {
@@ -118,6 +136,7 @@ export async function remindUntil(plan: ReminderPlan): Promise<'settled' | 'expi
       const replanned = stepsFrom(plannedDue, plan);
       steps = Array.isArray(replanned) ? replanned : await replanned;
       next = 0;
+      heldFor = 0;
       report();
     }
     const step = steps[next];

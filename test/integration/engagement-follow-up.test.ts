@@ -1,14 +1,19 @@
 // After the response: follow-up rounds with reminders, demonstrations with invitations and
 // reminders, the conclusion, and every kind of officer request the engagement must refuse.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import {
   askFollowUpUpdate,
   concludeUpdate,
+  confirmInboundUpdate,
+  dismissInboundUpdate,
   extendDeadlineUpdate,
   recordAnswersUpdate,
   recordDemonstrationOutcomeUpdate,
+  recordInboundUpdate,
   recordResponseUpdate,
   rescheduleDemonstrationUpdate,
   scheduleDemonstrationUpdate,
@@ -20,6 +25,7 @@ import { eventByPython } from '../helpers/icalendar';
 import { completeFindings, engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
+import { continueRun } from '../helpers/continued-run';
 
 const officer = 'Officer Tremblay';
 // The day the test runs: a response cannot predate its letter, sent when the test starts.
@@ -111,6 +117,59 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
     await e.waitForMail('follow-up-r1-reminder-2');
     await e.waitForMail('follow-up-r1-final-notice-2');
     await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+  });
+
+  it('holds a round’s reminders while the vendor’s emailed answers await review, then reminds of what they left unanswered', async () => {
+    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '2s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '3s' });
+    const e = await respondedEngagement(engagementInput(env.uniqueId('fureview'), 'zoom', policy));
+    await e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['How are meeting IDs generated?', 'Who can see the attendee list?'] }] });
+    await e.waitForMail('follow-up-r1-questions');
+    // The vendor answers by email before the due date; the intake records the reply for review.
+    const messageId = `<answers-${randomUUID()}@zoom.test>`;
+    const reply = {
+      messageId,
+      from: 'privacy@zoom.test',
+      subject: `Re: [${e.input.campaign.reference}] Follow-up questions on your response`,
+      receivedAt: new Date().toISOString(),
+      kind: 'reply' as const,
+      matchedBy: 'thread' as const,
+      answersStep: 'follow-up-r1-questions',
+      text: 'q1: at random, 11 digits.',
+      documents: [],
+      notes: [],
+    };
+    await e.handle.executeUpdate(recordInboundUpdate, { args: [reply], updateId: messageId });
+    // By now the due date (2 s), both reminders (1 s and 2 s after it) and the final notice (3 s) have passed.
+    await sleep(7_000);
+    expect(e.mails().map(stepOf).filter((s) => s?.startsWith('follow-up-r1-'))).toEqual(['follow-up-r1-questions']);
+    expect((await e.status()).remindersSent).toEqual([]);
+
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId, as: 'answers', answers: [{ questionId: 'q1' }] }] });
+    const [reminder] = await e.waitForMail('follow-up-r1-reminder-1');
+    const text = (await simpleParser(reminder.raw)).text ?? '';
+    expect(text).toContain('q2. Who can see the attendee list?');
+    expect(text).not.toContain('q1.');
+    await e.handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
+    await e.handle.result();
+    await replays(e);
+  });
+
+  it('keeps a round’s reminders waiting for the review of the vendor’s emailed answers in the run it continues as new', async () => {
+    const policy = fastPolicy({ responseDue: '10 minutes', followUpDue: '2s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '3s' });
+    const e = await respondedEngagement(engagementInput(env.uniqueId('fureviewcan'), 'zoom', policy));
+    await e.handle.executeUpdate(askFollowUpUpdate, { args: [{ by: officer, questions: ['How are meeting IDs generated?'] }] });
+    await e.waitForMail('follow-up-r1-questions');
+    const messageId = `<answers-${randomUUID()}@zoom.test>`;
+    const reply = { messageId, from: 'privacy@zoom.test', subject: 'Re: Follow-up questions', receivedAt: new Date().toISOString(), kind: 'reply' as const, matchedBy: 'thread' as const, text: 'At random.', documents: [], notes: [] };
+    await e.handle.executeUpdate(recordInboundUpdate, { args: [reply], updateId: messageId });
+    // The case continues as new while the reply waits: the next run resumes the round from the state.
+    const status = await e.status();
+    const handle = await continueRun({ client: env.client, taskQueue: env.taskQueue, handle: e.handle, input: e.input, status, letters: { letterAttempts: 1 } });
+    await sleep(7_000);
+    expect(e.mails().map(stepOf).filter((s) => s?.startsWith('follow-up-r1-'))).toEqual(['follow-up-r1-questions']);
+    await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: officer, messageId, reason: 'not the answers' }] });
+    await e.waitForMail('follow-up-r1-reminder-1');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: officer, reason: 'test over' }] });
   });
 
   it('invites to a demonstration, reinvites when it is rescheduled, reminds before it and records its outcome', async () => {

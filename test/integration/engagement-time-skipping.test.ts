@@ -184,6 +184,38 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect((await handle.result()).stage).toBe('withdrawn');
   });
 
+  it('does not count a reply’s weeks under review against the vendor: reminders resume as far apart as planned, the final notice names a day to come', async () => {
+    const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+    const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
+    const startedAt = await testEnv.currentTimeMs();
+    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
+    const day = async () => Math.round(((await testEnv.currentTimeMs()) - startedAt) / DAY);
+    // Due at day 30; the vendor writes at day 33, eleven days before the first reminder would go.
+    await testEnv.sleep('33 days');
+    const messageId = `<review-${campaignId}@zoom.test>`;
+    const receivedAt = new Date(await testEnv.currentTimeMs()).toISOString();
+    await handle.executeUpdate(recordInboundUpdate, {
+      args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt, kind: 'reply', matchedBy: 'thread', text: 'Our lawyers are reviewing your letter.', documents: [], notes: [] }],
+    });
+    // Forty days in review, past every step once planned (reminders at 44 and 51, notice at 58, closure at 72).
+    await testEnv.sleep('40 days');
+    expect(await day()).toBe(73);
+    await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer Tremblay', messageId, reason: 'not the response' }] });
+    await testEnv.sleep('1 day');
+    expect((await handle.query(engagementStatusQuery)).stage).toBe('awaiting-response');
+    expect((await handle.query(engagementStatusQuery)).remindersSent).toEqual([]);
+
+    const outcome = await handle.result();
+    expect(outcome.stage).toBe('closed-no-response');
+    // Each step as far from the vendor's reply as it was planned, the 40 days in review added.
+    expect(outcome.remindersSent.map((r) => Math.round((Date.parse(r.at) - startedAt) / DAY))).toEqual([84, 91, 98]);
+    expect(Math.round((Date.parse(outcome.endedAt) - startedAt) / DAY)).toBe(112);
+    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+    const { text } = await simpleParser(notice!.raw);
+    const lastDay = new Date(Date.parse(outcome.endedAt) - DAY).toISOString().slice(0, 10);
+    expect(text).toContain(`If no answer reaches us by ${formatDate(lastDay, 'en')}, the signatory authorities will record`);
+  });
+
   it('extends the response deadline while a reply asking for time is under review, and reminds from the new date', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };

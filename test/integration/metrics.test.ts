@@ -187,7 +187,7 @@ describe('worker metrics', () => {
     const lateness = (text: string) => ({ count: sampleSum(text, 'dossier_reminder_lateness_count', { taskQueue: env.taskQueue, kind: 'reminder' }), sum: sampleSum(text, 'dossier_reminder_lateness_sum', { taskQueue: env.taskQueue, kind: 'reminder' }) });
     const before = lateness(await scrape());
     await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer', messageId, reason: 'a question, not the response' }] });
-    // The reminder held back goes at once: the worker was not late with it.
+    // The reminder held back goes as long after the review as it was due after the reply: the worker was not late with it.
     await env.sink.waitFor(2, (m) => (m.messageId ?? '').includes(id), 60_000);
     let after = lateness(await scrape());
     for (let i = 0; i < 40 && after.count === before.count; i++) {

@@ -497,5 +497,26 @@ describe('engagement state', () => {
     kase.recordInbound({ ...reply, messageId: '<r2@zoom.test>', receivedAt: iso(at(4)) }, at(4));
     expect(kase.status().inbox?.[1]).toMatchObject({ review: 'to-review' });
   });
+
+  it('holds a round for review only by a reply that came after its questions, until the officer confirms or dismisses it', () => {
+    const kase = respondedCase();
+    const reply = (id: string, minutes: number): RecordInboundInput => ({
+      messageId: `<${id}@zoom.test>`, from: 'privacy@zoom.test', subject: 'Re: Follow-up questions', receivedAt: iso(at(minutes)), kind: 'reply', matchedBy: 'thread', text: 'q1: in an HSM.', documents: [], notes: [],
+    });
+    // Left to review from before the round: it cannot answer questions not yet asked.
+    kase.recordInbound(reply('early', 15), at(15));
+    const { round } = kase.askFollowUp({ by: OFFICER, questions: ['A?', 'B?'] }, at(30));
+    expect(kase.answersUnderReview(round)).toBe(false);
+    kase.recordInbound({ ...reply('auto', 40), kind: 'auto-reply' }, at(40));
+    expect(kase.answersUnderReview(round)).toBe(false);
+    kase.recordInbound(reply('answers', 41), at(41));
+    expect(kase.answersUnderReview(round)).toBe(true);
+    kase.confirmInbound({ by: OFFICER, messageId: '<answers@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] }, at(50));
+    expect(kase.answersUnderReview(round)).toBe(false);
+    kase.recordInbound(reply('more', 60), at(60));
+    expect(kase.answersUnderReview(round)).toBe(true);
+    kase.dismissInbound({ by: OFFICER, messageId: '<more@zoom.test>', reason: 'Not about the questions' }, at(61));
+    expect(kase.answersUnderReview(round)).toBe(false);
+  });
 });
 

@@ -173,6 +173,36 @@ describe('French typography', () => {
     expect(en.text).toContain('Adrian Lobsiger, Swiss Federal Data Protection and Information Commissioner: “Name the encryption gaps.”');
     expect(en.text).toContain('(2 more requests in the workspace)');
   });
+  it('sets the follow-up questions and demonstration topics the authorities put to a French vendor with French spacing, in both parts of the email', async () => {
+    const question = 'Quelles données « de télémétrie » conservez-vous ? Et pendant combien de temps?';
+    const topic = 'Chiffrement : gestion des clés';
+    const toVendor = (kind: OutgoingMessage['kind'], details: OutgoingMessage['details']): OutgoingMessage => ({
+      threadId: 'engagement:typo:zoom',
+      step: kind,
+      kind,
+      language: 'fr',
+      to: [{ name: 'Zoë Durand', email: 'privacy@zoom.test' }],
+      campaign: testCampaign('typo'),
+      vendor: testVendor('zoom', { name: 'Zoom', language: 'fr' }),
+      details: { dueDate: '2020-08-21', reminderNumber: 1, ...details },
+    });
+    const spaced = 'Quelles données «\u202fde télémétrie\u202f» conservez-vous\u202f? Et pendant combien de temps\u202f?';
+    for (const kind of ['follow-up-questions', 'follow-up-reminder', 'final-notice'] as const) {
+      const fr = await composeMessage(toVendor(kind, { questions: [{ id: 'q1', text: question }] }));
+      expect(fr.text, kind).toContain(`q1. ${spaced}`);
+      expect(fr.html, kind).toContain(spaced);
+    }
+    const demonstration = { id: 'd1', at: '2020-09-01T14:00:00Z', durationMinutes: 60, topics: [topic], attendees: [] };
+    for (const kind of ['demonstration-invitation', 'demonstration-reminder'] as const) {
+      const fr = await composeMessage(toVendor(kind, { demonstration }));
+      expect(fr.text, kind).toContain('- Chiffrement\u202f: gestion des clés');
+      expect(fr.html, kind).toContain('<li>Chiffrement\u202f: gestion des clés</li>');
+    }
+    // An English vendor gets the text as typed.
+    const en = await composeMessage({ ...toVendor('follow-up-questions', { questions: [{ id: 'q1', text: 'Why? See "Privacy : first".' }] }), language: 'en' });
+    expect(en.text).toContain('q1. Why? See "Privacy : first".');
+  });
+
   it('quotes a signatory\'s comment as its author typed it, in the French email as on the workspace\'s statement page', async () => {
     // A person's own words: no French spacing is added to them (the statement's own text, which the
     // authorities publish, is typeset; a comment is not published, only quoted back).

@@ -184,6 +184,31 @@ describe('emails', () => {
     expect(round.text).toContain('This is our final notice. Without an answer, the signatory authorities');
   });
 
+  it('warns in a follow-up round’s final notice that the vendor will be recorded as not answering the questions, not as not responding', async () => {
+    // The vendor responded to the letter; the statement reports questions "which it did not answer".
+    const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
+    const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1, questions }));
+    expect(en.text).toContain('Without an answer, the signatory authorities will record that Zoom did not answer these questions, and may say so publicly.');
+    expect(en.text).not.toContain('did not respond');
+    expect(en.html).toContain('will record that Zoom did not answer these questions, and may say so publicly.');
+    const fr = await composeMessage(toVendor('final-notice', 'fr', 'Apple', { reminderNumber: 1, questions }));
+    expect(fr.text).toContain('Sans réponse de votre part, les autorités signataires consigneront qu’Apple n’a pas répondu à ces questions, et pourront le faire savoir publiquement.');
+    expect(fr.html).toContain('consigneront qu’Apple n’a pas répondu à ces questions, et pourront');
+    // The open letter's final notice still speaks of the response.
+    const letter = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1 }));
+    expect(letter.text).toContain('will record that Zoom did not respond, and may say so publicly.');
+  });
+
+  it('recalls in a follow-up round’s final notice, which names no closing day, the date its answers were due', async () => {
+    const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
+    const en = await composeMessage(toVendor('final-notice', 'en', 'Zoom', { reminderNumber: 1, questions }));
+    expect(en.text).toContain(`q2. Who can see the attendee list?\n\nThese answers were due by 31${NBSP}August${NBSP}2020.\n\nThis is our final notice. Without an answer,`);
+    expect(en.html).toContain(`These answers were due by <strong>31${NBSP}August${NBSP}2020</strong>.`);
+    const fr = await composeMessage(toVendor('final-notice', 'fr', 'Zoom', { reminderNumber: 1, questions }));
+    expect(fr.text).toContain(`Ces réponses étaient attendues au plus tard le 31${NBSP}août${NBSP}2020.\n\nCeci est notre dernier avis. Sans réponse de votre part,`);
+    expect(fr.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
+  });
+
   it('reminds in French that a response or answers were due on a date already passed', async () => {
     const reminder = await composeMessage(toVendor('reminder', 'fr', 'Zoom', { reminderNumber: 1 }));
     expect(reminder.text).toContain(`Cette réponse était attendue au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous la faire parvenir dans les meilleurs délais.`);
@@ -191,6 +216,29 @@ describe('emails', () => {
     const round = await composeMessage(toVendor('follow-up-reminder', 'fr', 'Zoom', { reminderNumber: 1, questions: [{ id: 'q1', text: 'Comment ?' }] }));
     expect(round.text).toContain(`Ces réponses étaient attendues au plus tard le 31${NBSP}août${NBSP}2020. Nous vous prions de nous les faire parvenir dans les meilleurs délais.`);
     expect(round.html).toContain(`Ces réponses étaient attendues au plus tard le <strong>31${NBSP}août${NBSP}2020</strong>.`);
+  });
+
+  it('invites to a video call only when the demonstration has a link or no place, and to a meeting at a place otherwise', async () => {
+    const inPerson = { ...demonstration, rescheduled: 0, location: '30 Victoria Street, Gatineau' };
+    const en = await composeMessage(toVendor('demonstration-invitation', 'en', 'Zoom', { demonstration: inPerson }));
+    expect(en.text).toContain('The signatory authorities invite Zoom to a meeting in which you demonstrate');
+    expect(en.html).toContain('invite <strong>Zoom</strong> to a meeting in which');
+    const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Zoom', { demonstration: inPerson }));
+    expect(fr.text).toContain('Les autorités signataires invitent Zoom à une réunion au cours de laquelle');
+    expect(fr.html).toContain('invitent <strong>Zoom</strong> à une réunion au cours de laquelle');
+    for (const call of [{ ...inPerson, meetingUrl: 'https://meet.example/d1' }, { ...inPerson, location: undefined }]) {
+      expect((await composeMessage(toVendor('demonstration-invitation', 'en', 'Zoom', { demonstration: call }))).text).toContain('invite Zoom to a video call in which');
+      expect((await composeMessage(toVendor('demonstration-invitation', 'fr', 'Zoom', { demonstration: call }))).text).toContain('invitent Zoom à une vidéoconférence au cours de laquelle');
+    }
+  });
+
+  it('keeps the lines of a demonstration’s reason for moving in the HTML part, as the text part does', async () => {
+    const moved = { ...demonstration, rescheduleReason: 'Our expert is away that week.\nThe new date keeps the same agenda.' };
+    for (const language of ['en', 'fr'] as const) {
+      const invitation = await composeMessage(toVendor('demonstration-invitation', language, 'Zoom', { demonstration: moved }));
+      expect(invitation.text, language).toContain('Our expert is away that week.\nThe new date keeps the same agenda.');
+      expect(invitation.html, language).toContain('Our expert is away that week.<br>The new date keeps the same agenda.');
+    }
   });
 
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {

@@ -13,6 +13,7 @@ import { testCampaign, testVendor } from '../helpers/fixtures';
 import { loadViews } from '../../web/views';
 import { changesView } from '../../web/text-diff';
 import { principleTitlesIn } from '../../workflows/locale';
+import { typeset } from '../../workflows/french-spacing';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-templates-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -107,6 +108,41 @@ describe('message templates', () => {
     expect(html).not.toContain('<b>bold</b>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
     expect(String(composed.text)).toContain(HOSTILE);
+  });
+
+
+  it('lists follow-up questions in the HTML part under their own numbers only, as the text part does, so a vendor quoting "1." means q1', async () => {
+    // A second round's questions, one of them still unanswered: an ordered list would show them as 1. and 2.
+    const questions = [
+      { id: 'q3', text: 'How are recordings protected at rest?' },
+      { id: 'q4', text: 'Which telemetry is collected?' },
+    ];
+    for (const language of LANGUAGES) {
+      for (const [kind, listed] of [
+        ['follow-up-questions', questions],
+        ['follow-up-reminder', questions.slice(1)],
+        ['final-notice', questions.slice(1)],
+      ] as const) {
+        const composed = await composeMessage(message(kind, language, { questions: [...listed], dueDate: '2020-08-21', reminderNumber: 1 }));
+        const html = String(composed.html);
+        for (const q of listed) {
+          expect(html, `${kind} ${language}`).toContain(`<strong>${q.id}</strong>`);
+          expect(String(composed.text), `${kind} ${language}`).toContain(`${q.id}. ${typeset(q.text, language)}`);
+        }
+        // A mail client numbers the items of an ordered list itself, beside the ids the vendor is asked to quote.
+        expect(html, `${kind} ${language}`).not.toMatch(/<ol[\s>]/);
+      }
+    }
+  });
+  it('keeps the lines of a follow-up question in the HTML part, as the text part does', async () => {
+    const text = 'Please describe\na) how recordings are encrypted\nb) who holds the keys';
+    for (const language of LANGUAGES) {
+      for (const kind of ['follow-up-questions', 'follow-up-reminder', 'final-notice'] as const) {
+        const composed = await composeMessage(message(kind, language, { questions: [{ id: 'q1', text }], dueDate: '2020-08-21', reminderNumber: 1 }));
+        expect(String(composed.text), `${kind} ${language}`).toContain(`q1. ${text}`);
+        expect(String(composed.html), `${kind} ${language}`).toContain('Please describe<br>a) how recordings are encrypted<br>b) who holds the keys');
+      }
+    }
   });
 
   it('formats dates and times in the time zone the message names', async () => {
