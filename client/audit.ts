@@ -97,17 +97,25 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Reads the trail of one engagement, or of a campaign with all its engagements, in time order. */
 export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = ''): Promise<AuditTrail> {
-  const workflowIds = scope.vendorId
-    ? [engagementWorkflowId(scope.campaignId, scope.vendorId)]
-    : [campaignWorkflowId(scope.campaignId), ...(await engagementIdsOf(client, scope.campaignId))];
+  const campaignId = campaignWorkflowId(scope.campaignId);
+  let engagementIds: string[];
+  try {
+    engagementIds = scope.vendorId ? [engagementWorkflowId(scope.campaignId, scope.vendorId)] : await engagementIdsOf(client, scope.campaignId);
+  } catch (err) {
+    throw fromTemporal(err, campaignId, serverAddress);
+  }
+  const workflowIds: string[] = [];
   const events: AuditEvent[] = [];
-  for (const workflowId of workflowIds) {
+  for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
     let runs: Runs;
     try {
       runs = await runsOf(client, workflowId);
     } catch (err) {
+      // Engagements started one by one (`dossier engagement start`) have no campaign workflow: their campaign is theirs alone.
+      if (workflowId === campaignId && engagementIds.length && err instanceof WorkflowNotFoundError) continue;
       throw fromTemporal(err, workflowId, serverAddress);
     }
+    workflowIds.push(workflowId);
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
     const rows: AuditEvent[] = [];
     for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
