@@ -356,6 +356,10 @@ class HistoryReader {
     }
     const value = (input ?? {}) as Record<string, unknown>;
     if (name === 'recordInbound') {
+      const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
+      // The intake records a held message once an officer assigns it, vouching for its sender: their act, their row.
+      const assignedBy = typeof value.assignedBy === 'string' && value.assignedBy.trim() ? value.assignedBy.trim() : undefined;
+      if (assignedBy) this.push({ at, kind: 'officer-action', actor: assignedBy, action: 'assignFromHoldingPen', detail: String(value.subject ?? ''), messageId });
       this.push(
         {
           at,
@@ -363,7 +367,7 @@ class HistoryReader {
           actor: String(value.from ?? ''),
           action: String(value.kind ?? 'reply'),
           detail: String(value.subject ?? ''),
-          messageId: typeof value.messageId === 'string' ? value.messageId : undefined,
+          messageId,
         },
         input,
       );
