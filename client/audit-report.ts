@@ -45,7 +45,7 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'separator', string>;
+  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'notDone' | 'separator', string>;
 }
 
 /**
@@ -112,6 +112,7 @@ function detailOf(event: AuditEvent, words: Words): string {
   const { notes } = words;
   return [
     event.detail,
+    event.notDone !== undefined ? fill(notes.notDone, { reason: event.notDone }) : '',
     event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',
     event.earlierRun !== undefined ? fill(notes.earlierRun, { run: event.earlierRun }) : '',
     event.refused?.length ? fill(notes.refused, { addresses: event.refused.join(', ') }) : '',

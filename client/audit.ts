@@ -66,6 +66,11 @@ export interface AuditEvent {
   size?: number;
   /** For history no longer kept: the latest run the server deleted (it and every run before it are gone). */
   earlierRun?: string;
+  /**
+   * For an officer's request the case accepted, then refused while carrying it out (the update's
+   * handler failed): the refusal's message, as the workflow gave it. The request was not done.
+   */
+  notDone?: string;
   /** For an unreadable row: the decryption error, as the codec gave it. */
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
@@ -207,7 +212,8 @@ class Unreadable {
 class HistoryReader {
   private readonly converter;
   private readonly scheduled = new Map<string, { type: string; input: unknown }>();
-  private readonly updates = new Map<string, { name: string; input: unknown }>();
+  /** The rows each accepted update added, by update id, for its completion to mark when the handler refused it. */
+  private readonly updates = new Map<string, AuditEvent[]>();
   private readonly out: AuditEvent[] = [];
   /** The last stage the run listed: search attributes are not encrypted, so it survives shredding. */
   private lastStage: string | undefined;
@@ -286,8 +292,13 @@ class HistoryReader {
       const request = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = request?.input?.name ?? '';
       const [input] = await this.args(request?.input?.args?.payloads);
-      this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId ?? id, { name, input });
+      const first = this.out.length;
       this.recordUpdate(at, name, input, request?.meta?.identity ?? '');
+      this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId || request?.meta?.updateId || id, this.out.slice(first));
+    } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+      // A failure message is not encrypted: it stays readable after shredding.
+      const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
+      if (outcome?.failure) for (const row of this.updates.get(meta?.updateId ?? '') ?? []) row.notDone = outcome.failure.message || 'refused';
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
