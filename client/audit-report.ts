@@ -146,6 +146,8 @@ function actionInWords(event: AuditEvent, words: Words): string {
     case 'statement':
     case 'signal':
     case 'history-not-kept':
+    // What could not be read is still named: the request, or the activity, is recorded in plaintext.
+    case 'unreadable':
       return words.actions[action] ?? action;
     default:
       return action;
