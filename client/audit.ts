@@ -276,14 +276,16 @@ class HistoryReader {
       if (e.workflowExecutionStartedEventAttributes.continuedExecutionRunId) return;
       const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
       const revision = (input as { revision?: unknown } | undefined)?.revision;
+      // Who started it, as the front end recorded them (CampaignInput.startedBy); else the request's identity.
+      const startedBy = (input as { startedBy?: unknown } | undefined)?.startedBy;
       this.notifiesVendors = (input as { publication?: { notifyVendors?: unknown } } | undefined)?.publication?.notifyVendors === true;
       this.push(
         {
           at,
           kind: 'case-opened',
-          actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier',
+          actor: (typeof startedBy === 'string' && startedBy.trim()) || e.workflowExecutionStartedEventAttributes.identity || 'dossier',
           action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '',
-          detail: this.describe(input, ['vendor', 'campaign', 'revision']),
+          detail: this.describe(input, ['vendor', 'campaign', 'revision', 'startedBy']),
           ...(typeof revision === 'number' ? { revision } : {}),
         },
         input,
