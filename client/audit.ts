@@ -244,6 +244,8 @@ class HistoryReader {
   /** Vendors whose engagement the campaign started. */
   private readonly started = new Set<string>();
   private completed = false;
+  /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
+  private cancelledBy: string | undefined;
 
   /**
    * One `email-not-sent` row per vendor the campaign did not mail the published statement to, with
@@ -357,6 +359,16 @@ class HistoryReader {
       this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
     } else if (e.workflowExecutionTerminatedEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: e.workflowExecutionTerminatedEventAttributes.identity || 'operator', action: 'terminated', detail: e.workflowExecutionTerminatedEventAttributes.reason ?? '' });
+    } else if (e.workflowExecutionCancelRequestedEventAttributes) {
+      const a = e.workflowExecutionCancelRequestedEventAttributes;
+      // An operator (Temporal's CLI or Web UI: its identity), or the campaign that started the engagement
+      // (the server's own identity then: the campaign's workflow id says who).
+      this.cancelledBy = a.externalWorkflowExecution?.workflowId || a.identity || 'operator';
+      this.push({ at, kind: 'signal', actor: this.cancelledBy, action: 'cancelRequested', detail: a.cause ?? '' });
+    } else if (e.workflowExecutionCanceledEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: this.cancelledBy ?? 'operator', action: 'cancelled' });
+    } else if (e.workflowExecutionTimedOutEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'timed-out' });
     } else if (e.workflowExecutionFailedEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'failed', detail: e.workflowExecutionFailedEventAttributes.failure?.message ?? '' });
     }
