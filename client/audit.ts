@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
@@ -359,6 +359,11 @@ class HistoryReader {
       this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
     } else if (e.workflowExecutionTerminatedEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: e.workflowExecutionTerminatedEventAttributes.identity || 'operator', action: 'terminated', detail: e.workflowExecutionTerminatedEventAttributes.reason ?? '' });
+    } else if (e.workflowTaskFailedEventAttributes?.cause === temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW) {
+      // An operator reset the workflow to this point: the run it replaced (not in this chain of runs)
+      // may have acted after it, and those acts are not read here. The row says so, and who reset it.
+      const a = e.workflowTaskFailedEventAttributes;
+      this.push({ at, kind: 'signal', actor: a.identity || 'operator', action: 'reset', detail: a.failure?.message ?? '' });
     } else if (e.workflowExecutionCancelRequestedEventAttributes) {
       const a = e.workflowExecutionCancelRequestedEventAttributes;
       // An operator (Temporal's CLI or Web UI: its identity), or the campaign that started the engagement

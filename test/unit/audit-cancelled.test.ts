@@ -48,3 +48,14 @@ describe('a case cancelled from outside', () => {
     expect(auditCsv(timedOut, { language: 'fr' }).toString('utf8')).toContain('arrêté\u00a0: sa durée d’exécution maximale était atteinte');
   });
 });
+
+describe('a case an operator reset', () => {
+  it('has a row naming who reset it and saying what the export no longer holds', async () => {
+    const opened = { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: { payloads: [] } } };
+    const reset = { eventId: 2, ...at(30), workflowTaskFailedEventAttributes: { cause: 20, failure: { message: 'reset to fix a stuck task' }, identity: 'admin@ops-01', baseRunId: 'run-1', newRunId: 'run-2' } };
+    const trail = await collectAuditTrail(clientOf([opened, reset]), { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.slice(1).map((e) => [e.kind, e.action, e.actor, e.detail])).toEqual([['signal', 'reset', 'admin@ops-01', 'reset to fix a stuck task']]);
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('what the run before it did after this point is not in this export');
+    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('ce que l’exécution précédente a fait après ce point n’est pas dans cet export');
+  });
+});
