@@ -14,6 +14,7 @@ import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDateTime } from '../activities/format';
+import { undrawableCharacters } from '../activities/pdf/fonts';
 
 // `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
 // the CSV; `actionInWords` says the same to a reader. New columns go last: a reader by position keeps working.
@@ -31,6 +32,8 @@ interface AuditWording {
   fieldSeparator: string;
   unreadable: string;
   none: string;
+  /** The note a PDF carries when it shows characters by their code point (see `drawable`). */
+  substituted: string;
   columns: Record<Column, string>;
   kinds: Record<AuditEventKind, string>;
   /** An email's kind in words (strings.yaml `message.*`), with its step: `{{kind}} ({{step}})`. */
@@ -42,7 +45,7 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'separator', string>;
+  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'notDone' | 'separator', string>;
 }
 
 /**
@@ -109,6 +112,7 @@ function detailOf(event: AuditEvent, words: Words): string {
   const { notes } = words;
   return [
     event.detail,
+    event.notDone !== undefined ? fill(notes.notDone, { reason: event.notDone }) : '',
     event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',
     event.earlierRun !== undefined ? fill(notes.earlierRun, { run: event.earlierRun }) : '',
     event.refused?.length ? fill(notes.refused, { addresses: event.refused.join(', ') }) : '',
@@ -142,6 +146,8 @@ function actionInWords(event: AuditEvent, words: Words): string {
     case 'statement':
     case 'signal':
     case 'history-not-kept':
+    // What could not be read is still named: the request, or the activity, is recorded in plaintext.
+    case 'unreadable':
       return words.actions[action] ?? action;
     default:
       return action;
@@ -159,28 +165,54 @@ function subjectOf(trail: AuditTrail, words: AuditWording): string {
   return vendorId ? fill(words.subjectEngagement, { campaignId, vendorId }) : fill(words.subjectCampaign, { campaignId });
 }
 
+/**
+ * The text as the PDF can draw it. What a vendor wrote is recorded as it came (a subject line in
+ * Hebrew, an emoji, a stray control character) and the PDF kit refuses what no embedded font draws:
+ * each such character is shown by its code point, `[U+05E9]`, rather than the export failing. The
+ * CSV keeps the text as written.
+ */
+function drawable(text: string): string {
+  const missing = new Set(undrawableCharacters(text));
+  if (!missing.size) return text;
+  return Array.from(text, (char) => (missing.has(char) ? `[U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]` : char)).join('');
+}
+
 /** The PDF: a heading, what the export covers, a note on what shredding made unreadable, then each event. */
 export async function auditPdf(trail: AuditTrail, { language, exportedAt }: AuditReportOptions): Promise<Uint8Array> {
   const words = wording(language);
   const subject = subjectOf(trail, words);
   const title = fill(words.title, { subject });
-  const doc = await LayoutDocument.create(
-    { title, author: 'Dossier', subject, keywords: ['audit', trail.scope.campaignId], language, date: exportedAt },
-    { footerText: trail.scope.campaignId, fontSize: 9 },
-  );
-  doc.heading(title, 1);
-  doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
-  doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
-  if (trail.unreadable > 0) doc.paragraph(fill(words.unreadable, { count: trail.unreadable }), { weight: 'bold' });
-  if (trail.events.length === 0) doc.paragraph(words.none);
-  for (const event of trail.events) {
+  // Each event's text first, so the note on characters shown by their code point can come before them.
+  let substituted = false;
+  const printable = (text: string) => {
+    // Tabs and carriage returns in a recorded text are spacing, not characters to name.
+    const spaced = text.replace(/[\t\v\f\r]/g, ' ');
+    const drawn = drawable(spaced);
+    substituted ||= drawn !== spaced;
+    return drawn;
+  };
+  const entries = trail.events.map((event) => {
     const at = event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-    doc.text(fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: actionInWords(event, words) }), { weight: 'bold', spaceAfter: 1 });
+    const heading = fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: actionInWords(event, words) });
     const details = COLUMNS.filter((c) => !['at', 'kind', 'action', 'actionInWords'].includes(c))
       .map((c) => [c, cell(event, c, words)] as const)
       .filter(([, v]) => v !== '')
       .map(([c, v]) => fill(words.field, { label: words.columns[c], value: v }));
-    doc.paragraph(details.join(words.fieldSeparator), { indent: 12 });
+    return { heading: printable(heading), details: printable(details.join(words.fieldSeparator)) };
+  });
+  const doc = await LayoutDocument.create(
+    { title, author: 'Dossier', subject, keywords: ['audit', trail.scope.campaignId], language, date: exportedAt },
+    { footerText: printable(trail.scope.campaignId), fontSize: 9 },
+  );
+  doc.heading(printable(title), 1);
+  doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
+  doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
+  if (trail.unreadable > 0) doc.paragraph(fill(words.unreadable, { count: trail.unreadable }), { weight: 'bold' });
+  if (substituted) doc.paragraph(words.substituted);
+  if (trail.events.length === 0) doc.paragraph(words.none);
+  for (const { heading, details } of entries) {
+    doc.text(heading, { weight: 'bold', spaceAfter: 1 });
+    doc.paragraph(details, { indent: 12 });
   }
   return doc.save();
 }

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
@@ -66,6 +66,11 @@ export interface AuditEvent {
   size?: number;
   /** For history no longer kept: the latest run the server deleted (it and every run before it are gone). */
   earlierRun?: string;
+  /**
+   * For an officer's request the case accepted, then refused while carrying it out (the update's
+   * handler failed): the refusal's message, as the workflow gave it. The request was not done.
+   */
+  notDone?: string;
   /** For an unreadable row: the decryption error, as the codec gave it. */
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
@@ -97,17 +102,25 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Reads the trail of one engagement, or of a campaign with all its engagements, in time order. */
 export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = ''): Promise<AuditTrail> {
-  const workflowIds = scope.vendorId
-    ? [engagementWorkflowId(scope.campaignId, scope.vendorId)]
-    : [campaignWorkflowId(scope.campaignId), ...(await engagementIdsOf(client, scope.campaignId))];
+  const campaignId = campaignWorkflowId(scope.campaignId);
+  let engagementIds: string[];
+  try {
+    engagementIds = scope.vendorId ? [engagementWorkflowId(scope.campaignId, scope.vendorId)] : await engagementIdsOf(client, scope.campaignId);
+  } catch (err) {
+    throw fromTemporal(err, campaignId, serverAddress);
+  }
+  const workflowIds: string[] = [];
   const events: AuditEvent[] = [];
-  for (const workflowId of workflowIds) {
+  for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
     let runs: Runs;
     try {
       runs = await runsOf(client, workflowId);
     } catch (err) {
+      // Engagements started one by one (`dossier engagement start`) have no campaign workflow: their campaign is theirs alone.
+      if (workflowId === campaignId && engagementIds.length && err instanceof WorkflowNotFoundError) continue;
       throw fromTemporal(err, workflowId, serverAddress);
     }
+    workflowIds.push(workflowId);
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
     const rows: AuditEvent[] = [];
     for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
@@ -199,7 +212,8 @@ class Unreadable {
 class HistoryReader {
   private readonly converter;
   private readonly scheduled = new Map<string, { type: string; input: unknown }>();
-  private readonly updates = new Map<string, { name: string; input: unknown }>();
+  /** The rows each accepted update added, by update id, for its completion to mark when the handler refused it. */
+  private readonly updates = new Map<string, AuditEvent[]>();
   private readonly out: AuditEvent[] = [];
   /** The last stage the run listed: search attributes are not encrypted, so it survives shredding. */
   private lastStage: string | undefined;
@@ -230,6 +244,8 @@ class HistoryReader {
   /** Vendors whose engagement the campaign started. */
   private readonly started = new Set<string>();
   private completed = false;
+  /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
+  private cancelledBy: string | undefined;
 
   /**
    * One `email-not-sent` row per vendor the campaign did not mail the published statement to, with
@@ -262,14 +278,16 @@ class HistoryReader {
       if (e.workflowExecutionStartedEventAttributes.continuedExecutionRunId) return;
       const [input] = await this.args(e.workflowExecutionStartedEventAttributes.input?.payloads);
       const revision = (input as { revision?: unknown } | undefined)?.revision;
+      // Who started it, as the front end recorded them (CampaignInput.startedBy); else the request's identity.
+      const startedBy = (input as { startedBy?: unknown } | undefined)?.startedBy;
       this.notifiesVendors = (input as { publication?: { notifyVendors?: unknown } } | undefined)?.publication?.notifyVendors === true;
       this.push(
         {
           at,
           kind: 'case-opened',
-          actor: e.workflowExecutionStartedEventAttributes.identity || 'dossier',
+          actor: (typeof startedBy === 'string' && startedBy.trim()) || e.workflowExecutionStartedEventAttributes.identity || 'dossier',
           action: e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '',
-          detail: this.describe(input, ['vendor', 'campaign', 'revision']),
+          detail: this.describe(input, ['vendor', 'campaign', 'revision', 'startedBy']),
           ...(typeof revision === 'number' ? { revision } : {}),
         },
         input,
@@ -278,8 +296,13 @@ class HistoryReader {
       const request = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = request?.input?.name ?? '';
       const [input] = await this.args(request?.input?.args?.payloads);
-      this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId ?? id, { name, input });
+      const first = this.out.length;
       this.recordUpdate(at, name, input, request?.meta?.identity ?? '');
+      this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId || request?.meta?.updateId || id, this.out.slice(first));
+    } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+      // A failure message is not encrypted: it stays readable after shredding.
+      const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
+      if (outcome?.failure) for (const row of this.updates.get(meta?.updateId ?? '') ?? []) row.notDone = outcome.failure.message || 'refused';
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -336,6 +359,21 @@ class HistoryReader {
       this.push({ at, kind: 'stage', actor: 'dossier', action: 'continued-as-new' });
     } else if (e.workflowExecutionTerminatedEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: e.workflowExecutionTerminatedEventAttributes.identity || 'operator', action: 'terminated', detail: e.workflowExecutionTerminatedEventAttributes.reason ?? '' });
+    } else if (e.workflowTaskFailedEventAttributes?.cause === temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW) {
+      // An operator reset the workflow to this point: the run it replaced (not in this chain of runs)
+      // may have acted after it, and those acts are not read here. The row says so, and who reset it.
+      const a = e.workflowTaskFailedEventAttributes;
+      this.push({ at, kind: 'signal', actor: a.identity || 'operator', action: 'reset', detail: a.failure?.message ?? '' });
+    } else if (e.workflowExecutionCancelRequestedEventAttributes) {
+      const a = e.workflowExecutionCancelRequestedEventAttributes;
+      // An operator (Temporal's CLI or Web UI: its identity), or the campaign that started the engagement
+      // (the server's own identity then: the campaign's workflow id says who).
+      this.cancelledBy = a.externalWorkflowExecution?.workflowId || a.identity || 'operator';
+      this.push({ at, kind: 'signal', actor: this.cancelledBy, action: 'cancelRequested', detail: a.cause ?? '' });
+    } else if (e.workflowExecutionCanceledEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: this.cancelledBy ?? 'operator', action: 'cancelled' });
+    } else if (e.workflowExecutionTimedOutEventAttributes) {
+      this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'timed-out' });
     } else if (e.workflowExecutionFailedEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'failed', detail: e.workflowExecutionFailedEventAttributes.failure?.message ?? '' });
     }
@@ -348,6 +386,10 @@ class HistoryReader {
     }
     const value = (input ?? {}) as Record<string, unknown>;
     if (name === 'recordInbound') {
+      const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
+      // The intake records a held message once an officer assigns it, vouching for its sender: their act, their row.
+      const assignedBy = typeof value.assignedBy === 'string' && value.assignedBy.trim() ? value.assignedBy.trim() : undefined;
+      if (assignedBy) this.push({ at, kind: 'officer-action', actor: assignedBy, action: 'assignFromHoldingPen', detail: String(value.subject ?? ''), messageId });
       this.push(
         {
           at,
@@ -355,7 +397,7 @@ class HistoryReader {
           actor: String(value.from ?? ''),
           action: String(value.kind ?? 'reply'),
           detail: String(value.subject ?? ''),
-          messageId: typeof value.messageId === 'string' ? value.messageId : undefined,
+          messageId,
         },
         input,
       );

@@ -71,7 +71,8 @@ export class CampaignClient {
   ) {}
 
   /** Starts the campaign workflow; refuses an input the campaign file schema rejects. */
-  async start(input: CampaignInput): Promise<{ workflowId: string }> {
+  /** `by`: who starts it, recorded in its input for the audit export. */
+  async start(input: CampaignInput, { by }: { by?: string } = {}): Promise<{ workflowId: string }> {
     const checked = checkCampaign(toCampaignFile(input));
     if (!checked.ok) throw invalidInput(checked.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
     // Campaigns started with this code keep their letter once (campaign.ts, `letter-kept-once`).
@@ -91,7 +92,7 @@ export class CampaignClient {
         this.client.workflow.start<typeof campaign>('campaign', {
           taskQueue: this.options.taskQueue,
           workflowId,
-          args: [checked.input],
+          args: [by?.trim() ? { ...checked.input, startedBy: by.trim() } : checked.input],
           memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false) },
           // A campaign id names one campaign for good: a finished one is not started again by mistake.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

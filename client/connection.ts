@@ -27,9 +27,12 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * `keys`: the data keys of a store the caller already holds (and closes); without it the encryption
- * loader opens a store of its own for them, which stays open as long as the process.
+ * loader opens a store of its own for them, which stays open as long as the process. `identity`:
+ * who the server records as starting a workflow or sending an update (the SDK's `pid@host` when
+ * absent). It is kept in plaintext, so the audit export still names who acted once a campaign's key
+ * is destroyed and the `by` inside each request can no longer be read.
  */
-export function connectLazily(env: NodeJS.ProcessEnv = process.env, { keys }: { keys?: () => WrappedKeyStore } = {}): LazyConnection {
+export function connectLazily(env: NodeJS.ProcessEnv = process.env, { keys, identity }: { keys?: () => WrappedKeyStore; identity?: string } = {}): LazyConnection {
   let temporal: ReturnType<typeof loadTemporalTarget>;
   try {
     temporal = loadTemporalTarget(env);
@@ -54,7 +57,7 @@ export function connectLazily(env: NodeJS.ProcessEnv = process.env, { keys }: { 
     } catch (err) {
       throw serverUnreachable(target.address, err);
     }
-    return { connection, client: new Client({ connection, namespace: target.namespace, dataConverter }) };
+    return { connection, client: new Client({ connection, namespace: target.namespace, dataConverter, ...(identity ? { identity } : {}) }) };
   };
 
   return {

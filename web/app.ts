@@ -16,6 +16,7 @@ import { authorityInSentence } from '../workflows/locale';
 import { refusalDetails } from '../workflows/refusals';
 import type { Authority, Language } from '../workflows/types';
 import { can, type Permission } from './access';
+import { actingAs } from './acting-as';
 import type { WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
 import { SignInError, type OidcSignIn } from './oidc';
@@ -173,6 +174,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
     }
     return next();
+  });
+
+  // What a signed-in user's request asks of Temporal carries them as its identity (web/acting-as.ts).
+  app.use('*', async (c, next) => {
+    const user = c.get('session').user;
+    return user ? actingAs(actorName(user), next) : next();
   });
 
   const page = (c: Context<WebEnv>, name: string, view: object) => {

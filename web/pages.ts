@@ -171,7 +171,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   });
 
   app.post('/campaigns', async (c) => {
-    allowed(c, 'steer-campaigns');
+    const user = allowed(c, 'steer-campaigns');
     const file = c.get('body').campaignFile;
     // The file's problems are the parser's and the workflow's English words: worded in the page's
     // language where `refusalText` knows them, else marked as English; `worded`: the page's own sentence.
@@ -200,7 +200,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       throw err;
     }
     try {
-      await (await deps.campaigns()).start(input);
+      await (await deps.campaigns()).start(input, { by: actorName(user) });
     } catch (err) {
       if (err instanceof DossierClientError && err.code !== ClientErrorCode.ServerUnreachable) {
         const refusal = refusalDetails(err);

@@ -8,6 +8,7 @@ import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
 import type { Client } from '@temporalio/client';
+import { clientActingAs } from './acting-as';
 import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
@@ -47,6 +48,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const env = options.env ?? process.env;
   // One store (one PostgreSQL pool) for sent mail, signed-out sessions and the holding pen.
   const store = options.store ?? sharedStoreOnce(env);
+  // Each signed-in user's requests go out under their own identity (web/acting-as.ts).
+  const asUsers = new Map<string, Client>();
+  const client = async () => clientActingAs(await options.client(), asUsers);
   const closeOwnStore = async () => {
     if (!options.store) await store.close();
   };
@@ -59,13 +63,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       redirectUri: `${config.publicUrl}/auth/callback`,
       rolesClaim: config.rolesClaim,
     }),
-    dossier: async () => new DossierClient(await options.client(), clientOptions),
-    campaigns: async () => new CampaignClient(await options.client(), clientOptions),
+    dossier: async () => new DossierClient(await client(), clientOptions),
+    campaigns: async () => new CampaignClient(await client(), clientOptions),
     holdingPen: async () => {
-      const client = await options.client();
+      const asUser = await client();
       return openIntake(env, undefined, {
-        dossier: new DossierClient(client, clientOptions),
-        campaigns: new CampaignClient(client, clientOptions),
+        dossier: new DossierClient(asUser, clientOptions),
+        campaigns: new CampaignClient(asUser, clientOptions),
         store: store(),
       });
     },

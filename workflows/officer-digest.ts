@@ -2,18 +2,22 @@
 // the next days across every campaign an officer works on, one email per officer in their language,
 // none when there is nothing to say. Finding the cases is a visibility query in an activity (a
 // workflow cannot query visibility); the sends go through the usual once-only email path.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { sendOrExplain } from './delivery';
 import { DIGEST_HORIZON, type Duration } from './types';
 
 const { collectOfficerDigests } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '1 minute', maximumAttempts: 5 },
 });
-const { sendMessage } = proxyActivities<Activities>({
+const digestEmail = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
+
+/** One officer's address refused for good no longer fails the workflow before the officers after them. */
+const DIGEST_PAST_REFUSAL = 'digest-past-refusal';
 
 /** The Schedule that starts the digest; created once at start-up, left alone when it exists. */
 export const OFFICER_DIGEST_SCHEDULE_ID = 'dossier-officer-digest';
@@ -26,6 +30,8 @@ export interface OfficerDigestInput {
 export interface OfficerDigestResult {
   /** Digests sent, one per officer with something overdue or due soon. */
   sent: { officer: string; messageId: string; items: number }[];
+  /** Digests the mail server refused for good (a mistyped address in the campaign file), with why. */
+  refused?: { officer: string; refused: string }[];
 }
 
 export async function officerDigest(input: OfficerDigestInput = {}): Promise<OfficerDigestResult> {
@@ -33,18 +39,32 @@ export async function officerDigest(input: OfficerDigestInput = {}): Promise<Off
   const horizon = input.horizon ?? DIGEST_HORIZON;
   const digests = await collectOfficerDigests({ asOf: new Date(Date.now()).toISOString(), horizon, taskQueue });
   const sent: OfficerDigestResult['sent'] = [];
+  const refused: NonNullable<OfficerDigestResult['refused']> = [];
+  const goesPastRefusal = patched(DIGEST_PAST_REFUSAL);
   for (const [n, digest] of digests.entries()) {
-    const result = await sendMessage({
+    const message = {
       threadId: workflowId,
       step: `digest-${n + 1}`,
-      kind: 'officer-digest',
+      kind: 'officer-digest' as const,
       language: digest.officer.language,
       to: [{ name: digest.officer.name, email: digest.officer.email }],
       campaign: digest.campaign,
       // Data in the activity's input, not a command: digests recorded before replay unchanged.
       details: { digest: digest.sections, timeZone: digest.timeZone, digestHorizon: horizon },
-    });
-    sent.push({ officer: digest.officer.email, messageId: result.messageId, items: digest.sections.reduce((k, s) => k + s.items.length, 0) });
+    };
+    const items = digest.sections.reduce((k, s) => k + s.items.length, 0);
+    if (!goesPastRefusal) {
+      const result = await digestEmail.sendMessage(message);
+      sent.push({ officer: digest.officer.email, messageId: result.messageId, items });
+      continue;
+    }
+    // A refusal for good is the campaign file's address, not this run's: the other officers still get theirs.
+    const delivery = await sendOrExplain(message, digestEmail);
+    if (delivery.sent) sent.push({ officer: digest.officer.email, messageId: delivery.sent.messageId, items });
+    else {
+      log.warn('Officer digest refused by the mail server for good; the others are still sent', { step: message.step, refusal: delivery.refusal.code });
+      refused.push({ officer: digest.officer.email, refused: delivery.refused });
+    }
   }
-  return { sent };
+  return refused.length ? { sent, refused } : { sent };
 }

@@ -723,6 +723,11 @@ export interface CampaignInput {
   policy: Policy;
   approval: ApprovalRule;
   publication: PublicationSettings;
+  /**
+   * Who started the campaign, as the front end records an actor (`Name (subject, signed in)`,
+   * `Name (login@host, CLI)`); for the audit export, not the workflow. Absent in campaigns started before.
+   */
+  startedBy?: string;
 }
 
 /** Text entered by the lead for the statement, one entry per paragraph, in each language. */

@@ -30,7 +30,7 @@ export function campaignCommands(session: Session): Command {
       withContext(session, async (ctx, options: { file: string; wait: boolean; waitTimeout: number }) => {
         const input = loadCampaignFile(options.file);
         const campaignId = input.campaign.id;
-        const started = await (await ctx.campaigns()).start(input);
+        const started = await (await ctx.campaigns()).start(input, { by: ctx.officer });
         const total = input.vendors.length;
         const engagements = options.wait && total > 0 ? await waitForEngagements(ctx, campaignId, total, options.waitTimeout * 1000) : undefined;
         ctx.out.result({ ...started, campaignId, vendors: total, engagementsStarted: engagements }, () =>

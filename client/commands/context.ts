@@ -70,10 +70,11 @@ export class Session {
 
   context(command: Command): CommandContext {
     const options = command.optsWithGlobals<GlobalOptions>();
-    this.connection ??= this.connect();
-    const connection = this.connection;
     const account = cliAccount();
     const name = (options.by ?? this.env.DOSSIER_OFFICER ?? account.split('@')[0]).trim();
+    // The server records the same CLI identity as each change's `by`, in plaintext: it outlives shredding.
+    this.connection ??= this.connect(name ? cliActor(name, account) : undefined);
+    const connection = this.connection;
     // Where `npm start` publishes (infra/embedded.ts): the data folder's `out/`, else the project's, whatever the officer's folder.
     const { outputDir } = localFolders(this.env);
     const store = () => this.store();
@@ -132,8 +133,8 @@ export class Session {
     return (this.shared ??= openStore(storeSettingsFromEnv(this.env)));
   }
 
-  private connect(): LazyConnection {
-    return connectLazily(this.env, { keys: () => this.store().keys });
+  private connect(identity?: string): LazyConnection {
+    return connectLazily(this.env, { keys: () => this.store().keys, identity });
   }
 
   async close(): Promise<void> {

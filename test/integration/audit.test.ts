@@ -5,10 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { auditCsv } from '../../client/audit-report';
 import { collectAuditTrail, documentRefsIn, type AuditTrail } from '../../client/audit';
 import { CampaignClient } from '../../client/campaign-api';
+import { cliAccount, cliActor } from '../../client/identity';
 import { DossierClient } from '../../client/api';
 import type { CampaignInput, DocumentRef, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
@@ -62,6 +64,31 @@ describe('audit export', () => {
     const run = await runDossier(env.childEnv, officer, ['audit', id, '--out', join(env.scratch, 'none.csv')]);
     expect(run.stderr.trim()).toBe(`dossier: campaign:${id} does not exist (check the campaign and vendor ids)`);
     expect(run.code).toBe(3);
+  });
+
+  it('names the officer and the CLI as who acted, also once the content can no longer be read, not the process that sent the request', { timeout: 120_000 }, async () => {
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaignId = env.uniqueId('audit-who');
+    const ref = { campaignId, vendorId: 'zoom' };
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start({
+      campaign: testCampaign(campaignId),
+      vendors: [testVendor('zoom')],
+      policy: fastPolicy({ responseDue: '10 minutes', reminderCadence: [], finalNoticeAfter: '20 minutes' }),
+      approval: { kind: 'all' },
+      publication: { folder: campaignId, notifyVendors: false },
+    });
+    await until(() => dossier.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
+    const withdrawn = await runDossier(env.childEnv, officer, ['engagement', 'withdraw', campaignId, 'zoom', '--reason', 'out of scope']);
+    expect(withdrawn.code, withdrawn.stderr).toBe(0);
+    const asCli = cliActor(officer, cliAccount());
+    // The lead's workflow takes the withdrawal (withdrawVendor), then tells the engagement.
+    const before = await collectAuditTrail(env.client, { campaignId });
+    expect(before.events.filter((e) => e.action === 'withdrawVendor').map((e) => [e.kind, e.actor])).toEqual([['officer-action', asCli]]);
+
+    // Read without the campaign's key, as after crypto-shredding (a running campaign cannot be shredded).
+    const keyless = new Client({ connection: env.client.connection, namespace: env.client.options.namespace });
+    const unreadable = await collectAuditTrail(keyless, { campaignId });
+    expect(unreadable.events.filter((e) => e.action === 'withdrawVendor').map((e) => [e.kind, e.actor])).toEqual([['unreadable', asCli]]);
   });
 
   it('reads every run of an engagement that continued as new, oldest first, each event once, the case opened once at its start', { timeout: 180_000 }, async () => {

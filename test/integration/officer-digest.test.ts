@@ -1,6 +1,7 @@
 // The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
-// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless.
+// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless;
+// an officer whose address the mail server refuses does not stop the others getting theirs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import type { CampaignRef } from '../../workflows/types';
@@ -108,5 +109,30 @@ describe('officer digest', () => {
     expect(longerEn.html).toContain('has passed or falls within 31 days.');
     expect(longerFr.text).toContain('est passée ou tombe dans les 31\u00a0jours.');
     expect(longerEn.text).not.toContain('seven days');
+  });
+
+  it('still mails the other officers when the mail server refuses one officer\'s address for good, and says whose was refused', { timeout: 120_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-refused');
+    // Sorted by address, the mistyped one comes first: its refusal must not stop the digests after it.
+    const mistyped = `aa-mistyped@${id}.test`;
+    const reader = `zz-reader@${id}.test`;
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Mistyped', email: mistyped, language: 'en' },
+        { name: 'Reader', email: reader, language: 'en' },
+      ],
+    };
+    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    env.sink.recipientPolicy = (address) => (address === mistyped ? { code: 550, message: '5.1.1 No such user' } : undefined);
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-refused-run'), args: [{}] });
+    expect(result.sent.map((s: { officer: string }) => s.officer)).toContain(reader);
+    expect(result.sent.map((s: { officer: string }) => s.officer)).not.toContain(mistyped);
+    expect(result.refused).toEqual([expect.objectContaining({ officer: mistyped })]);
+    const [mail] = await env.parsed(await env.sink.waitFor(1, (m) => m.to.includes(reader), 30_000));
+    expect(mail.text).toContain('Soon SA');
   });
 });

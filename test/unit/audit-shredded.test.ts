@@ -7,6 +7,7 @@ import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow'
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
 
 const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
 /** A payload as the codec wrote it: encrypted under a key that no longer exists. */
@@ -61,5 +62,29 @@ describe('audit export after crypto-shredding', () => {
     const trail = await collectAuditTrail(shredded, { campaignId: 'vc', vendorId: 'zoom' });
     expect(trail.events.filter((e) => e.unreadableError !== undefined).map((e) => e.kind)).toEqual(['case-opened', 'signal', 'case-closed']);
     expect(trail.unreadable).toBe(3);
+  });
+
+  it('says in words what each unreadable officer request, email and message received was, not by its code', async () => {
+    const sealedUpdate = (eventId: number, seconds: number, name: string) => ({
+      eventId,
+      ...at(seconds),
+      workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: `u${eventId}`, acceptedRequest: { meta: { identity: 'Officer (o@desk, CLI)' }, input: { name, args: sealed } } },
+    });
+    const events = [
+      ...history.slice(0, 2),
+      sealedUpdate(10, 10, 'withdraw'),
+      sealedUpdate(11, 11, 'recordInbound'),
+      { eventId: 12, ...at(12), activityTaskScheduledEventAttributes: { activityType: { name: 'sendMessage' }, input: sealed } },
+      { eventId: 13, ...at(13), activityTaskCompletedEventAttributes: { scheduledEventId: 12, result: sealed } },
+    ];
+    const client = { ...shredded, workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) } } as unknown as Client;
+    const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
+    const rows = (language: 'en' | 'fr') =>
+      auditCsv(trail, { language })
+        .toString('utf8')
+        .split('\r\n')
+        .filter((line) => /^2026-\d\d-\d\dT\S+,engagement:vc:zoom,(Unreadable|Illisible)/.test(line));
+    expect(rows('en').map((line) => line.split(',').at(-2))).toEqual(['engagement withdrawn', 'email received', 'email']);
+    expect(rows('fr').map((line) => line.split(',').at(-2))).toEqual(['entreprise retirée du dossier', 'courriel reçu', 'courriel']);
   });
 });

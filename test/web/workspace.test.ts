@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { mailDomain } from '../../activities/email';
 import { messageIdFor } from '../../activities/threading';
+import { Client } from '@temporalio/client';
+import { collectAuditTrail } from '../../client/audit';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
@@ -578,6 +580,25 @@ async function postedTwice(page: Page, form: string, fields: Record<string, stri
   const sent = await Promise.all([0, 1].map(() => page.request.post(action, { form: { ...rendered, ...fields }, maxRedirects: 0 })));
   return sent.map((r) => `${r.status()} ${r.headers().location}`);
 }
+
+describe('who acted, as the server records it', () => {
+  it('sends a signed-in user’s request under their name, so the audit export names them once the content can no longer be read', { timeout: 90_000 }, async () => {
+    const campaignId = env.uniqueId('web-who');
+    const e = await startEngagement(env, engagementInput(campaignId, 'cisco', patientPolicy()));
+    await e.waitForStatus((s) => s.stage === 'awaiting-response');
+    const path = `/campaigns/${campaignId}/engagements/cisco`;
+    const page = await as('owen', path);
+    expect(await postedTwice(page, 'extend', { extendBy: '3 days', reason: 'Asked for time' })).toEqual([`303 ${path}`, `303 ${path}`]);
+    const ref = { campaignId, vendorId: 'cisco' };
+    const [recorded] = (await collectAuditTrail(env.client, ref)).events.filter((ev) => ev.action === 'extendDeadline');
+    expect(recorded!.actor).toMatch(/^Owen Okafor \(.+, signed in\)$/);
+    // Read without the campaign's key, as after crypto-shredding: the identity the server kept.
+    const keyless = new Client({ connection: env.client.connection, namespace: env.client.options.namespace });
+    const unreadable = (await collectAuditTrail(keyless, ref)).events.filter((ev) => ev.action === 'extendDeadline');
+    expect(unreadable.map((ev) => [ev.kind, ev.actor])).toEqual([['unreadable', recorded!.actor]]);
+    await e.handle.terminate('test over');
+  });
+});
 
 describe('a form sent twice', () => {
   it('records the action once and answers the repeat as the first: the deadline moved once, one demonstration, one invitation', { timeout: 90_000 }, async () => {
