@@ -84,14 +84,14 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   };
   const doc = await LayoutDocument.create(
     {
-      title: `${w.say('title')} — ${campaign.title[language]}`,
+      title: `${draft ? w.say('titleDraft', { version }) : w.say('title')} — ${campaign.title[language]}`,
       author: lead ? lead.name[language] : campaign.reference,
       subject: campaign.title[language],
       keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,
       date: statement.date,
     },
-    { footerText: w.say('footer', { reference: campaign.reference, version }) },
+    { footerText: w.say(draft ? 'footerDraft' : 'footer', { reference: campaign.reference, version }) },
   );
 
   if (draft) doc.paragraph(w.say('draftBanner', { version }), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });

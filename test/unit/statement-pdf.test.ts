@@ -295,6 +295,24 @@ describe('statement PDF', () => {
     expect(body).toContain('To be signed, once approved, by:');
   });
 
+  it('says on every page of a draft, and in the title a viewer shows, that it is a draft not for publication', async () => {
+    // A signatory prints the draft, or forwards one page of it: page 3 alone must not read as the statement.
+    const vendors = Array.from({ length: 6 }, (_, i) => concluded(`v${i}`));
+    for (const [language, mark, title] of [
+      ['en', /DRAFT version 3, not for publication/, 'Draft joint statement, version 3 — '],
+      ['fr', /PROJET, version 3, ne pas publier/, 'Projet de déclaration commune, version 3 — '],
+    ] as const) {
+      const draft = await renderStatementPdf(statement(vendors, false), language, true);
+      const pages = await pdfPageTexts(draft);
+      expect(pages.length, language).toBeGreaterThan(2);
+      pages.forEach((page, n) => expect(page, `${language} page ${n + 1}`).toMatch(mark));
+      expect((await pdfInfo(draft)).title, language).toMatch(new RegExp(`^${title}`));
+      const published = await renderStatementPdf(statement(vendors), language, false);
+      expect((await pdfPageTexts(published)).join('\n'), language).not.toMatch(/DRAFT|PROJET|Draft|Projet/);
+      expect((await pdfInfo(published)).title, language).toBe(`${language === 'en' ? 'Joint statement' : 'Déclaration commune'} — ${testCampaign('vc-2020').title[language]}`);
+    }
+  });
+
   it('writes its metadata keywords in its own language: a French draft is a « projet »', async () => {
     const input = statement([concluded('zoom')], false);
     const keywords = async (language: 'en' | 'fr', draft: boolean) => (await pdfInfo(await renderStatementPdf(input, language, draft))).keywords;
