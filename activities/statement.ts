@@ -50,6 +50,20 @@ export function statementFileName(version: number, language: Language, draft: bo
   return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
 }
 
+/**
+ * The summary's counts in one order, the same in every statement: those that responded first, those
+ * that did not, then the reviews that ended otherwise; not the order in which the companies come.
+ */
+const SUMMARY_ORDER: Record<StatementVendorEntry['stage'], number> = {
+  concluded: 0,
+  'closed-no-response': 1,
+  withdrawn: 2,
+  'closed-by-lead': 3,
+  excluded: 4,
+  'in-progress': 5,
+  failed: 6,
+};
+
 const ACCENT = rgb(0.1, 0.2, 0.45);
 const GREY = rgb(0.35, 0.35, 0.35);
 
@@ -130,7 +144,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.heading(w.say('summary'));
   const counts = new Map<StatementVendorEntry['stage'], number>();
   for (const v of statement.vendors) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
-  doc.bullets([...counts].map(([stage, n]) => w.count(`counts.${stage}`, n)));
+  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([stage, n]) => w.count(`counts.${stage}`, n)));
 
   doc.heading(w.say('companies'));
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);

@@ -119,6 +119,33 @@ describe('statement PDF', () => {
     expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu à chacune.');
   });
 
+  it('lists the summary\'s counts in one order, whichever company comes first: those that responded first', async () => {
+    const excluded: StatementVendorEntry = { vendorId: 'beta', vendorName: 'Beta', stage: 'excluded', reason: both('It left the market.', 'Elle a quitté le marché.') };
+    const failed: StatementVendorEntry = { vendorId: 'delta', vendorName: 'Delta', stage: 'failed' };
+    const summaryOf = async (vendors: StatementVendorEntry[], language: 'en' | 'fr') => {
+      const body = (await text(await renderStatementPdf(statement(vendors), language, false))).split('\n').map((l) => l.trim());
+      const from = body.indexOf(language === 'en' ? 'Summary' : 'Synthèse');
+      return body.slice(from + 1, body.indexOf(language === 'en' ? 'Outcomes by company' : 'Résultats par entreprise')).filter((l) => l.startsWith('•'));
+    };
+    for (const vendors of [
+      [excluded, failed, silent, concluded('zoom', 'Zoom'), concluded('cisco', 'Cisco')],
+      [concluded('zoom', 'Zoom'), silent, excluded, concluded('cisco', 'Cisco'), failed],
+    ]) {
+      expect(await summaryOf(vendors, 'en')).toEqual([
+        '• Two companies responded and were assessed',
+        '• One company did not respond',
+        '• One company not covered by this statement',
+        '• One review without a recorded outcome',
+      ]);
+      expect(await summaryOf(vendors, 'fr')).toEqual([
+        '• Deux entreprises ont répondu et ont été évaluées',
+        '• Une entreprise n’a pas répondu',
+        '• Une entreprise non visée par la présente déclaration',
+        '• Un examen sans résultat consigné',
+      ]);
+    }
+  });
+
   it('spells out numbers up to ten in its prose, with the gender French gives one, and groups the digits of larger ones', async () => {
     const partly = (id: string, asked: number, answered: number) => ({ ...concluded(id, `Vendor ${id}`), questionsAsked: asked, questionsAnswered: answered });
     const many = Array.from({ length: 1_200 }, (_, i) => ({ vendorId: `v${i}`, vendorName: `Vendor ${i}`, stage: 'closed-no-response' as const }));
