@@ -104,6 +104,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
       keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,
       date: statement.date,
+      timeZone,
     },
     { footerText: w.say(draft ? 'footerDraft' : 'footer', { reference: campaign.reference, version }) },
   );

@@ -311,6 +311,25 @@ describe('statement PDF', () => {
     expect(flat.fr).toContain('· 4 décembre 2026 ·');
   });
 
+  it('dates the file itself on the lead authority\'s day: midnight there, with its offset, for a viewer anywhere', async () => {
+    // Written as midnight UTC, 30 November read in Toronto (a viewer's Document Properties) as 29 November, 19:00.
+    const campaign = testCampaign('vc-2026');
+    campaign.authorities[0] = { ...campaign.authorities[0]!, jurisdiction: 'CA-ON', timeZone: 'America/Toronto' };
+    const input = { ...statement([concluded('zoom', 'Zoom')], true, campaign), date: '2026-11-30' };
+    const bytes = await renderStatementPdf(input, 'fr', false);
+    const info = (await pdfTool('pdfinfo', ['-isodates', '{}'], bytes)).stdout;
+    expect(info).toMatch(/^CreationDate:\s+2026-11-30T00:00:00-05(:00)?$/m);
+    expect(info).toMatch(/^ModDate:\s+2026-11-30T00:00:00-05(:00)?$/m);
+    const xmp = Buffer.from(bytes).toString('utf8');
+    expect(xmp).toContain('<xmp:CreateDate>2026-11-30T00:00:00-05:00</xmp:CreateDate>');
+    expect(xmp).toContain('<xmp:ModifyDate>2026-11-30T00:00:00-05:00</xmp:ModifyDate>');
+    // A campaign on UTC keeps the bytes it had.
+    expect((await pdfTool('pdfinfo', ['-isodates', '{}'], await renderStatementPdf({ ...statement([silent]), date: '2026-11-30' }, 'en', false))).stdout).toMatch(/^CreationDate:\s+2026-11-30T00:00:00(Z|\+00(:00)?)$/m);
+    const results = await veraPdf({ toronto: bytes }, '3b');
+    expect(results.toronto?.failures).toEqual([]);
+    expect(results.toronto?.compliant).toBe(true);
+  });
+
   it('gives the same bytes for the same input', async () => {
     const input = statement([concluded('zoom'), silent]);
     expect(Buffer.from(await renderStatementPdf(input, 'en', false)).equals(Buffer.from(await renderStatementPdf(input, 'en', false)))).toBe(true);
