@@ -9,6 +9,7 @@ import { rgb } from 'pdf-lib';
 import {
   LANGUAGES,
   PRINCIPLES,
+  type Authority,
   type CampaignRef,
   type EngagementOutcome,
   type Findings,
@@ -85,7 +86,6 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   const statement = { ...input, vendors: publicEntries(input) };
   const w = statementWording(language);
   const { campaign, version } = statement;
-  const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
   // On the lead authority's calendar, as the letters and reminders gave them: a response received
   // late in the evening in Toronto is dated that day, not the next (UTC) one.
   const timeZone = campaignTimeZone(campaign);
@@ -99,7 +99,8 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   const doc = await LayoutDocument.create(
     {
       title: `${draft ? w.say('titleDraft', { version }) : w.say('title')} — ${campaign.title[language]}`,
-      author: lead ? lead.name[language] : campaign.reference,
+      // A joint statement's authors are the authorities that sign it (all of them, on a draft), as the letter's are.
+      author: signingAuthorities(statement).map((a) => a.name[language]).join('; ') || campaign.reference,
       subject: campaign.title[language],
       keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,
@@ -169,8 +170,13 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
  * The signature block stays on one page when it fits on one: split across pages (three names here,
  * three on an almost empty last page) it reads as two documents.
  */
+/** Who signs the statement, lead first: its signatories once approved, else every authority. */
+function signingAuthorities(statement: StatementDraft): Authority[] {
+  return signatoriesInOrder(statement.signatories.length ? statement.signatories : statement.campaign.authorities);
+}
+
 function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: StatementWording, draft: boolean): void {
-  const signatories = signatoriesInOrder(statement.signatories.length ? statement.signatories : statement.campaign.authorities);
+  const signatories = signingAuthorities(statement);
   const perSignatory = doc.fontSize * 6;
   const block = doc.fontSize * 5 + signatories.length * perSignatory;
   if (block < keepTogetherLimit(doc)) doc.ensureSpace(block);

@@ -330,6 +330,21 @@ describe('statement PDF', () => {
     expect(results.toronto?.compliant).toBe(true);
   });
 
+  it('names as its author the authorities that sign it, in its language, not the lead alone', async () => {
+    const campaign = testCampaign('vc-2020');
+    const names = (language: 'en' | 'fr', ids: string[]) => ids.map((id) => campaign.authorities.find((a) => a.id === id)!.name[language]).join('; ');
+    expect(campaign.authorities.map((a) => a.id)).toEqual(['opc', 'fdpic']);
+    for (const language of ['en', 'fr'] as const) {
+      const author = async (input: StatementDraft, draft: boolean) => (await pdfInfo(await renderStatementPdf(input, language, draft))).author;
+      expect(await author(statement([silent]), false), language).toBe(names(language, ['opc', 'fdpic']));
+      // Published on a quorum: only the authorities that approved it sign it.
+      const fdpicAlone = { ...statement([silent]), signatories: campaign.authorities.filter((a) => a.id === 'fdpic') };
+      expect(await author(fdpicAlone, false), language).toBe(names(language, ['fdpic']));
+      // A draft is written by every authority asked to approve it.
+      expect(await author(statement([silent], false), true), language).toBe(names(language, ['opc', 'fdpic']));
+    }
+  });
+
   it('gives the same bytes for the same input', async () => {
     const input = statement([concluded('zoom'), silent]);
     expect(Buffer.from(await renderStatementPdf(input, 'en', false)).equals(Buffer.from(await renderStatementPdf(input, 'en', false)))).toBe(true);
