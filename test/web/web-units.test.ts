@@ -3049,5 +3049,13 @@ describe('the draft PDF a statement page links to, once the lead has submitted t
     // The page reloaded links version 2.
     const reloaded = linkOn(await (await get('/campaigns/vc/statement')).text(), 'en')!;
     expect(await pdfText(await get(reloaded))).toContain('Version two finds the measures wanting.');
+
+    // Once version 2 is published, its draft link says so: the statement page has the published file.
+    for (const authorityId of ['opc', 'fdpic']) kase.approve({ authorityId, by: authorityId, version: 2 }, '2026-11-26T10:00:00.000Z');
+    kase.sign();
+    kase.publish({ en: 'vc/statement-2.en.pdf', fr: 'vc/statement-2.fr.pdf' }, '2026-11-26T11:00:00.000Z');
+    const afterPublication = await get(reloaded);
+    expect(afterPublication.status).toBe(409);
+    expect(visibleText(await afterPublication.text()).replace(/\s+/g, ' ')).toContain('the statement has been published as version 2');
   });
 });
