@@ -115,8 +115,17 @@ describe('statement PDF', () => {
     for (const body of [en, fr]) {
       expect(body).not.toMatch(/Engagement concluded|Dossier conclu|Follow-up questions: \d+ asked|Questions de suivi ?: \d+ posée/);
     }
-    expect(en).toContain('The authorities asked Zoom two further questions, all of which it answered.');
-    expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu à chacune.');
+    // Two questions are both answered, or neither: "all" and "none" count three or more.
+    expect(en).toContain('The authorities asked Zoom two further questions, both of which it answered.');
+    expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu aux deux.');
+    const three = { ...concluded('zoom', 'Zoom'), questionsAsked: 3, questionsAnswered: 3 };
+    const unanswered = { ...concluded('cisco', 'Cisco'), questionsAsked: 2, questionsAnswered: 0 };
+    const more = statement([three, unanswered]);
+    const [en3, fr3] = (await Promise.all([text(await renderStatementPdf(more, 'en', false)), text(await renderStatementPdf(more, 'fr', false))])).map((b) => b.replace(/\s+/g, ' '));
+    expect(en3).toContain('The authorities asked Zoom three further questions, all of which it answered.');
+    expect(en3).toContain('The authorities asked Cisco two further questions, neither of which it answered.');
+    expect(fr3).toContain('Les autorités ont posé trois questions complémentaires à Zoom, qui a répondu à chacune.');
+    expect(fr3).toContain('Les autorités ont posé deux questions complémentaires à Cisco, qui n’a répondu à aucune des deux.');
   });
 
   it('lists the summary\'s counts in one order, whichever company comes first: those that responded first', async () => {
