@@ -942,6 +942,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // not what its approve form names.
     const asked = kind === 'draft' ? c.req.query('version') : undefined;
     const version = asked !== undefined && /^[1-9][0-9]{0,8}$/.test(asked) ? Number(asked) : undefined;
+    if (kind === 'published' && deps.publishedFiles) {
+      // The file the campaign published and mailed, byte for byte; rendered again only if it is not found.
+      const { published } = await (await deps.campaigns()).status(campaignId);
+      const bytes = published && (await deps.publishedFiles().read(published.files[language]));
+      if (published && bytes) {
+        c.header('Content-Type', 'application/pdf');
+        c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${published.version}.published.${language}.pdf"`);
+        return c.body(new Uint8Array(bytes));
+      }
+    }
     const pdf = asked !== undefined && version === undefined ? undefined : await (await deps.campaigns()).statementPdf(campaignId, language, version);
     if (!pdf || (version === undefined && pdf.published !== (kind === 'published'))) {
       return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-such-pdf' }), 404);

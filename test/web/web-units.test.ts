@@ -3059,3 +3059,39 @@ describe('the draft PDF a statement page links to, once the lead has submitted t
     expect(visibleText(await afterPublication.text()).replace(/\s+/g, ' ')).toContain('the statement has been published as version 2');
   });
 });
+
+describe('the published statement the workspace serves', () => {
+  it('is the file the campaign published, byte for byte, not the statement rendered again by this code', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }, '2026-11-24T15:00:00.000Z');
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    for (const authorityId of ['opc', 'fdpic']) kase.approve({ authorityId, by: authorityId, version: 1 }, '2026-11-26T10:00:00.000Z');
+    kase.sign();
+    kase.publish({ en: 'vc/statement-1.en.pdf', fr: 'vc/statement-1.fr.pdf' }, '2026-11-26T11:00:00.000Z');
+    // As an earlier release printed them: a later change to the rendering must not change what was published.
+    const stored: Record<string, Buffer> = { 'vc/statement-1.en.pdf': Buffer.from('%PDF-1.7 published en'), 'vc/statement-1.fr.pdf': Buffer.from('%PDF-1.7 published fr') };
+    const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
+      status: async () => kase.status(),
+      statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
+      statementChanges: async () => undefined,
+    });
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => campaigns as never,
+      publishedFiles: () => ({ read: async (path: string) => stored[path] }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language: 'fr', user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+    for (const language of ['en', 'fr']) {
+      const response = await app.request(`/campaigns/vc/statement/published.${language}.pdf`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      expect(response.headers.get('content-disposition')).toContain(`vc-statement-1.published.${language}.pdf`);
+      expect(Buffer.from(await response.arrayBuffer()).toString()).toBe(`%PDF-1.7 published ${language}`);
+    }
+  });
+});

@@ -403,6 +403,9 @@ describe('the joint statement in the workspace', () => {
     const published = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.en.pdf`);
     expect(published.status()).toBe(200);
     expect((await published.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    // The very file the campaign published (and mailed), read from the publication folder.
+    const files = (await campaigns.status(campaignId)).published!.files;
+    expect(Buffer.compare(await published.body(), readFileSync(join(env.config.outputDir, files.en)))).toBe(0);
   });
 });
 
