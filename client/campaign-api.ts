@@ -155,7 +155,8 @@ export class CampaignClient {
    * The statement as a PDF in one language: the published one once published, else the current
    * draft; undefined before the first draft. Given a draft's version, that draft, as it was sent even
    * if a later version or the publication has replaced it (`superseded` then says by what).
-   * Rendering is reproducible, so these are the very bytes the authorities received.
+   * Rendering is reproducible: the bytes the authorities received, as long as the rendering code has
+   * not changed since (the workspace serves the published file itself where it can read it).
    */
   async statementPdf(campaignId: string, language: Language, version?: number): Promise<StatementPdf | undefined> {
     const [status, statement] = await Promise.all([this.status(campaignId), this.statement(campaignId, version)]);
