@@ -9,6 +9,7 @@ import { rgb } from 'pdf-lib';
 import {
   LANGUAGES,
   PRINCIPLES,
+  type Authority,
   type CampaignRef,
   type EngagementOutcome,
   type Findings,
@@ -50,6 +51,20 @@ export function statementFileName(version: number, language: Language, draft: bo
   return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
 }
 
+/**
+ * The summary's counts in one order, the same in every statement: those that responded first, those
+ * that did not, then the reviews that ended otherwise; not the order in which the companies come.
+ */
+const SUMMARY_ORDER: Record<StatementVendorEntry['stage'], number> = {
+  concluded: 0,
+  'closed-no-response': 1,
+  withdrawn: 2,
+  'closed-by-lead': 3,
+  excluded: 4,
+  'in-progress': 5,
+  failed: 6,
+};
+
 const ACCENT = rgb(0.1, 0.2, 0.45);
 const GREY = rgb(0.35, 0.35, 0.35);
 
@@ -71,7 +86,6 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   const statement = { ...input, vendors: publicEntries(input) };
   const w = statementWording(language);
   const { campaign, version } = statement;
-  const lead = campaign.authorities.find((a) => a.lead) ?? campaign.authorities[0];
   // On the lead authority's calendar, as the letters and reminders gave them: a response received
   // late in the evening in Toronto is dated that day, not the next (UTC) one.
   const timeZone = campaignTimeZone(campaign);
@@ -84,14 +98,16 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   };
   const doc = await LayoutDocument.create(
     {
-      title: `${w.say('title')} — ${campaign.title[language]}`,
-      author: lead ? lead.name[language] : campaign.reference,
+      title: `${draft ? w.say('titleDraft', { version }) : w.say('title')} — ${campaign.title[language]}`,
+      // A joint statement's authors are the authorities that sign it (all of them, on a draft), as the letter's are.
+      author: signingAuthorities(statement).map((a) => a.name[language]).join('; ') || campaign.reference,
       subject: campaign.title[language],
       keywords: [campaign.reference, w.say(draft ? 'keywordDraft' : 'keywordVersion', { version })],
       language,
       date: statement.date,
+      timeZone,
     },
-    { footerText: w.say('footer', { reference: campaign.reference, version }) },
+    { footerText: w.say(draft ? 'footerDraft' : 'footer', { reference: campaign.reference, version }) },
   );
 
   if (draft) doc.paragraph(w.say('draftBanner', { version }), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });
@@ -130,7 +146,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.heading(w.say('summary'));
   const counts = new Map<StatementVendorEntry['stage'], number>();
   for (const v of statement.vendors) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
-  doc.bullets([...counts].map(([stage, n]) => w.count(`counts.${stage}`, n)));
+  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([stage, n]) => w.count(`counts.${stage}`, n)));
 
   doc.heading(w.say('companies'));
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);
@@ -154,8 +170,13 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
  * The signature block stays on one page when it fits on one: split across pages (three names here,
  * three on an almost empty last page) it reads as two documents.
  */
+/** Who signs the statement, lead first: its signatories once approved, else every authority. */
+function signingAuthorities(statement: StatementDraft): Authority[] {
+  return signatoriesInOrder(statement.signatories.length ? statement.signatories : statement.campaign.authorities);
+}
+
 function renderSignatures(doc: LayoutDocument, statement: StatementDraft, w: StatementWording, draft: boolean): void {
-  const signatories = signatoriesInOrder(statement.signatories.length ? statement.signatories : statement.campaign.authorities);
+  const signatories = signingAuthorities(statement);
   const perSignatory = doc.fontSize * 6;
   const block = doc.fontSize * 5 + signatories.length * perSignatory;
   if (block < keepTogetherLimit(doc)) doc.ensureSpace(block);

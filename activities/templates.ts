@@ -232,7 +232,9 @@ export function statementWording(language: Language, dir = TEMPLATES_DIR): State
     count: (key, count, view = {}) => {
       const countInWords = cardinals[count] ?? digits.format(count);
       const CountInWords = countInWords.charAt(0).toUpperCase() + countInWords.slice(1);
-      return say(`${key}.${plural.select(count) === 'one' ? 'one' : 'other'}`, { ...view, count: digits.format(count), countInWords, CountInWords });
+      // `two` where a sentence has one ("both", "neither"): not a plural category of either language.
+      const form = count === 2 && compiled.has(`${key}.two`) ? 'two' : plural.select(count) === 'one' ? 'one' : 'other';
+      return say(`${key}.${form}`, { ...view, count: digits.format(count), countInWords, CountInWords });
     },
   };
 }

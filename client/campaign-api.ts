@@ -53,6 +53,14 @@ export interface CampaignClientOptions {
   address: string;
 }
 
+/** One language of the statement, rendered; `superseded` names what replaced the draft version asked for. */
+export interface StatementPdf {
+  bytes: Uint8Array;
+  version: number;
+  published: boolean;
+  superseded?: { by: number; published: boolean };
+}
+
 /** The campaign's own view, plus each running engagement's live stage from its `status` query. */
 export interface CampaignOverview extends CampaignStatus {
   live: Record<string, EngagementStatus | undefined>;
@@ -134,21 +142,34 @@ export class CampaignClient {
     return this.call(campaignId, () => this.handle(campaignId).query(engagementOutcomeQuery, vendorId), 'query');
   }
 
-  statement(campaignId: string): Promise<StatementDraft | undefined> {
-    return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery), 'query');
+  /**
+   * The current draft (or the published statement); given a version, that version as it was sent,
+   * undefined if the campaign kept none of that number (or its worker predates the argument).
+   */
+  async statement(campaignId: string, version?: number): Promise<StatementDraft | undefined> {
+    if (version === undefined) return this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery), 'query');
+    const statement = await this.call(campaignId, () => this.handle(campaignId).query(statementDraftQuery, version), 'query');
+    return statement?.version === version ? statement : undefined;
   }
 
   /**
    * The statement as a PDF in one language: the published one once published, else the current
-   * draft; undefined before the first draft. Rendering is reproducible, so these are the very bytes
-   * the authorities received.
+   * draft; undefined before the first draft. Given a draft's version, that draft, as it was sent even
+   * if a later version or the publication has replaced it (`superseded` then says by what).
+   * Rendering is reproducible: the bytes the authorities received, as long as the rendering code has
+   * not changed since (the workspace serves the published file itself where it can read it).
    */
-  async statementPdf(campaignId: string, language: Language): Promise<{ bytes: Uint8Array; version: number; published: boolean } | undefined> {
-    const [status, statement] = await Promise.all([this.status(campaignId), this.statement(campaignId)]);
+  async statementPdf(campaignId: string, language: Language, version?: number): Promise<StatementPdf | undefined> {
+    const [status, statement] = await Promise.all([this.status(campaignId), this.statement(campaignId, version)]);
     if (!statement) return undefined;
     const { renderStatementPdf } = await import('../activities/statement');
-    const published = status.published !== undefined;
-    return { bytes: await renderStatementPdf(statement, language, !published), version: statement.version, published };
+    const published = version === undefined && status.published !== undefined;
+    const current = status.published ?? status.draft;
+    const superseded =
+      version !== undefined && current && (current.version !== version || status.published !== undefined)
+        ? { by: current.version, published: status.published !== undefined }
+        : undefined;
+    return { bytes: await renderStatementPdf(statement, language, !published), version: statement.version, published, ...(superseded && { superseded }) };
   }
 
   /** Status with every running engagement's live stage (one query per running engagement). */

@@ -39,6 +39,11 @@ export interface WebDeps {
   holdingPen?(): Promise<HoldingPen>;
   /** The kept copy of a message sent on an engagement, by its step (client/sent-mail.ts). */
   sentMail?: SentMailReader;
+  /**
+   * The published files (the output folder, or the shared store): the published statement is served
+   * as the campaign wrote it, not rendered again by code that may have changed since.
+   */
+  publishedFiles?(): { read(path: string): Promise<Uint8Array | undefined> };
   /** Sessions signed out before they expire, in the shared store every web process reads. */
   revokedSessions(): RevokedSessions;
   views?: Views;

@@ -938,12 +938,42 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const campaignId = c.req.param('campaign');
     await readStatement(c, campaignId);
     const [kind, language] = c.req.param('file').split('.') as ['draft' | 'published', Language];
-    const pdf = await (await deps.campaigns()).statementPdf(campaignId, language);
-    if (!pdf || pdf.published !== (kind === 'published')) {
+    // The statement page links the draft it shows, by number: a later version submitted meanwhile is
+    // not what its approve form names.
+    const asked = kind === 'draft' ? c.req.query('version') : undefined;
+    const version = asked !== undefined && /^[1-9][0-9]{0,8}$/.test(asked) ? Number(asked) : undefined;
+    if (kind === 'published' && deps.publishedFiles) {
+      // The file the campaign published and mailed, byte for byte; rendered again only if it is not found.
+      const { published } = await (await deps.campaigns()).status(campaignId);
+      const bytes = published && (await deps.publishedFiles().read(published.files[language]));
+      if (published && bytes) {
+        c.header('Content-Type', 'application/pdf');
+        c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${published.version}.published.${language}.pdf"`);
+        return c.body(new Uint8Array(bytes));
+      }
+    }
+    const pdf = asked !== undefined && version === undefined ? undefined : await (await deps.campaigns()).statementPdf(campaignId, language, version);
+    if (!pdf || (version === undefined && pdf.published !== (kind === 'published'))) {
       return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-such-pdf' }), 404);
     }
+    if (pdf.superseded && c.req.query('as-it-was') === undefined) {
+      const base = `/campaigns/${encodeURIComponent(campaignId)}/statement`;
+      return c.html(
+        page(c, 'statement-superseded', {
+          title: title(c, 'statement.superseded.title', { version: pdf.version }),
+          version: pdf.version,
+          by: pdf.superseded.by,
+          published: pdf.superseded.published,
+          statementPage: base,
+          asItWas: `${base}/draft.${language}.pdf?version=${pdf.version}&as-it-was`,
+          pdfLanguage: language,
+        }),
+        409,
+      );
+    }
     c.header('Content-Type', 'application/pdf');
-    c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${pdf.version}.${kind}.${language}.pdf"`);
+    const replaced = pdf.superseded ? '.superseded' : '';
+    c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${pdf.version}.${kind}${replaced}.${language}.pdf"`);
     return c.body(pdf.bytes as Uint8Array<ArrayBuffer>);
   });
 

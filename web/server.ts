@@ -74,6 +74,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       });
     },
     sentMail: sentMailReader(env, store),
+    publishedFiles: () => store().files,
     revokedSessions: revokedSessionsFrom(store),
     now: options.now,
     boardPageSize: options.boardPageSize,

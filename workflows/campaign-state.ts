@@ -406,6 +406,11 @@ export class CampaignCase {
     else this.lastSeen.set(authority.id, since);
   }
 
+  /** A version as it was sent for approval, the current one included; undefined if there was none. */
+  statementVersion(version: number): StatementDraft | undefined {
+    return this.versions.get(version);
+  }
+
   /**
    * What the current version changed since the one a signatory last received before it (as its
    * approval request says), or, for anyone else, since the previous version. Undefined before

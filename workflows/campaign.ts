@@ -376,7 +376,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignStatusQuery, () => kase.status());
   setHandler(campaignBoardQuery, () => kase.board());
   setHandler(engagementOutcomeQuery, (vendorId) => kase.outcomeOf(vendorId));
-  setHandler(statementDraftQuery, () => kase.draft);
+  setHandler(statementDraftQuery, (version) => (version === undefined ? kase.draft : kase.statementVersion(version)));
   setHandler(statementTextQuery, () => kase.text);
   setHandler(statementChangesQuery, (authorityId) => kase.changesOfCurrentVersion(authorityId));
   setHandler(addVendorUpdate, ({ vendor }) => startEngagement(vendor, true, letterKept), { validator: (req) => kase.checkAddVendor(req) });

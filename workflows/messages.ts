@@ -526,8 +526,12 @@ export interface CampaignBoard {
 export const campaignBoardQuery = defineQuery<CampaignBoard>('campaignBoard');
 /** How one vendor's engagement ended, with its findings (its result, as the campaign keeps it); undefined until it ends. */
 export const engagementOutcomeQuery = defineQuery<EngagementOutcome | undefined, [vendorId: string]>('engagementOutcome');
-/** The current draft (or the published statement) in full, as the PDF shows it. */
-export const statementDraftQuery = defineQuery<StatementDraft | undefined>('statementDraft');
+/**
+ * The current draft (or the published statement) in full, as the PDF shows it; given a version, that
+ * version as it was sent (undefined if there was none). A worker from before the argument answers
+ * the current one, so the caller checks the version it got.
+ */
+export const statementDraftQuery = defineQuery<StatementDraft | undefined, [version?: number]>('statementDraft');
 /**
  * The campaign's way to withdraw one of its engagements: a workflow cannot send updates, so the
  * campaign signals, and the engagement applies the same rules as its `withdraw` update, ignoring the

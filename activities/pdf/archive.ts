@@ -3,7 +3,8 @@
 // from the content, so the same input still gives the same bytes. Checked by veraPDF in the tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PDFArray, PDFHexString, PDFName, type PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFString, type PDFDocument } from 'pdf-lib';
+import { zoneOffsetMs } from '../../workflows/time';
 import { deflated, flateStreamOf } from './deflate';
 
 export interface ArchivalMetadata {
@@ -15,6 +16,25 @@ export interface ArchivalMetadata {
   creator: string;
   producer: string;
   date: Date;
+  /** The zone whose wall clock and offset the dates are written in; UTC if absent. */
+  timeZone?: string;
+}
+
+/**
+ * A document date as the Info dictionary (`D:20261130000000-05'00'`) and XMP
+ * (`2026-11-30T00:00:00-05:00`) write it: the zone's wall-clock time with its offset, so a viewer
+ * in another zone shows the same instant, and a day dated in Toronto is not read as the day before.
+ * UTC is written `Z`, as pdf-lib writes it.
+ */
+export function documentDates(date: Date, timeZone = 'UTC'): { info: string; xmp: string } {
+  const offset = Math.round(zoneOffsetMs(date.getTime(), timeZone) / 60_000);
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  const digits = local.replace(/[-T:]/g, '');
+  if (offset === 0) return { info: `D:${digits}Z`, xmp: `${local}Z` };
+  const sign = offset < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
+  return { info: `D:${digits}${sign}${hours}'${minutes}'`, xmp: `${local}${sign}${hours}:${minutes}` };
 }
 
 let srgbProfile: Uint8Array | undefined;
@@ -32,7 +52,7 @@ const escapeXml = (text: string) =>
 
 /** The XMP packet: every entry equal to its Info counterpart, as PDF/A requires. */
 export function xmpPacket(meta: ArchivalMetadata): string {
-  const date = meta.date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = documentDates(meta.date, meta.timeZone).xmp;
   const lang = escapeXml(meta.language);
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -100,6 +120,11 @@ export function makeArchival(pdf: PDFDocument, meta: ArchivalMetadata): void {
   pdf.setCreationDate(meta.date);
   pdf.setModificationDate(meta.date);
   const { context, catalog } = pdf;
+  // pdf-lib writes dates in UTC only; the Info dictionary it made takes them with the zone's offset.
+  const { info: date } = documentDates(meta.date, meta.timeZone);
+  const info = context.lookup(context.trailerInfo.Info, PDFDict);
+  info.set(PDFName.of('CreationDate'), PDFString.of(date));
+  info.set(PDFName.of('ModDate'), PDFString.of(date));
   // PDF/A wants the metadata stream readable without decoding, hence no filter.
   const metadata = context.stream(Buffer.from(xmpPacket(meta), 'utf8'), { Type: 'Metadata', Subtype: 'XML' });
   catalog.set(PDFName.of('Metadata'), context.register(metadata));

@@ -15,10 +15,10 @@ import {
   type PDFRef,
   type RGB,
 } from 'pdf-lib';
-import { isoInstant } from '../../workflows/time';
+import { isDateOnly, isoInstant, localTimeInstant } from '../../workflows/time';
 import { fontMissing, invalidMessage } from '../errors';
 import { TemplateError, wordOf } from '../templates';
-import { makeArchival, setDocumentId } from './archive';
+import { documentDates, makeArchival, setDocumentId } from './archive';
 import { deflatedStream } from './deflate';
 import { DocumentFonts, FontMissingError, UndrawableTextError, widthOfText, type FontWeight } from './fonts';
 import { StructureTree, type StructureElement, type StructureType } from './structure';
@@ -36,9 +36,11 @@ export interface DocumentMetadata {
   language: DocumentLanguage;
   /**
    * Creation (and modification) date, from the input — never the clock, so the same input gives
-   * the same bytes. An ISO date (`2020-07-21`, read as midnight UTC) or timestamp.
+   * the same bytes. An ISO date (`2020-07-21`, read as midnight in `timeZone`) or timestamp.
    */
   date: string;
+  /** The zone the date is a day of (the lead authority's), written with its offset; UTC if absent. */
+  timeZone?: string;
   /** Recorded as the PDF's creator application; defaults to `Dossier`. */
   creator?: string;
 }
@@ -155,7 +157,8 @@ export class LayoutDocument {
   private readonly footerText?: string;
   private readonly pages: PageContent[] = [];
   private readonly attachments: Attachment[] = [];
-  private readonly date: Date;
+  /** The document's date as the Info dictionary writes it, for its attachments too. */
+  private readonly date: string;
   private current!: PageContent;
   /** Baseline position of the next line, from the page's bottom edge. */
   private cursorY = 0;
@@ -164,7 +167,7 @@ export class LayoutDocument {
     this.pdf = pdf;
     this.fonts = new DocumentFonts(pdf.context);
     this.language = meta.language;
-    this.date = date;
+    this.date = documentDates(date, meta.timeZone).info;
     this.pageSize = layout.pageSize ?? A4;
     this.margin = layout.margin ?? 56;
     this.fontSize = layout.fontSize ?? 10.5;
@@ -174,7 +177,7 @@ export class LayoutDocument {
   }
 
   static async create(meta: DocumentMetadata, layout: LayoutOptions = {}): Promise<LayoutDocument> {
-    const date = parseDate(meta.date);
+    const date = parseDate(meta.date, meta.timeZone);
     // updateMetadata: false keeps pdf-lib from stamping the clock and its own producer string.
     const pdf = await PDFDocument.create({ updateMetadata: false });
     makeArchival(pdf, {
@@ -186,6 +189,7 @@ export class LayoutDocument {
       creator: meta.creator ?? 'Dossier',
       producer: 'Dossier (pdf-lib)',
       date,
+      ...(meta.timeZone ? { timeZone: meta.timeZone } : {}),
     });
     return new LayoutDocument(pdf, meta, layout, date);
   }
@@ -343,7 +347,7 @@ export class LayoutDocument {
   private embedAttachments(digest: Hash): void {
     if (!this.attachments.length) return;
     const { context, catalog } = this.pdf;
-    const date = PDFString.fromDate(this.date);
+    const date = PDFString.of(this.date);
     const names: (PDFHexString | PDFRef)[] = [];
     const specs: PDFRef[] = [];
     for (const { fileName, bytes, mimeType, description } of [...this.attachments].sort((a, b) => (a.fileName < b.fileName ? -1 : 1))) {
@@ -466,8 +470,8 @@ export class LayoutDocument {
   }
 }
 
-function parseDate(value: string): Date {
-  const time = isoInstant(value);
+function parseDate(value: string, timeZone: string | undefined): Date {
+  const time = timeZone && isDateOnly(value) ? localTimeInstant(`${value}T00:00`, timeZone) : isoInstant(value);
   if (time === undefined) {
     throw new Error(`The document date "${value}" is not an ISO date; give it as YYYY-MM-DD or a full ISO timestamp.`);
   }

@@ -225,6 +225,14 @@ describe('campaign: engagements, approval and the published statement', () => {
       refusal: 'not-current',
       values: { version: '1', current: '2' },
     });
+    // The workspace's link for version 1 still finds version 1, as sent, and says version 2 replaced it.
+    const kept = await campaigns.statementPdf(id, 'en', 1);
+    expect(kept).toMatchObject({ version: 1, published: false, superseded: { by: 2, published: false } });
+    const keptText = (await pdfPageTexts(kept!.bytes)).join(' ').replace(/\s+/g, ' ');
+    expect(keptText).toContain('Alpha explained its measures.');
+    expect(keptText).not.toContain('Alpha explained its measures in detail.');
+    expect(await campaigns.statementPdf(id, 'en', 2)).not.toHaveProperty('superseded');
+    expect(await campaigns.statementPdf(id, 'en', 3)).toBeUndefined();
     const [request2] = await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-opc', 60_000);
     const parsed2 = await simpleParser(request2.raw);
     expect(parsed2.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.pdf$/)]);

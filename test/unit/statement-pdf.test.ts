@@ -115,8 +115,44 @@ describe('statement PDF', () => {
     for (const body of [en, fr]) {
       expect(body).not.toMatch(/Engagement concluded|Dossier conclu|Follow-up questions: \d+ asked|Questions de suivi ?: \d+ posée/);
     }
-    expect(en).toContain('The authorities asked Zoom two further questions, all of which it answered.');
-    expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu à chacune.');
+    // Two questions are both answered, or neither: "all" and "none" count three or more.
+    expect(en).toContain('The authorities asked Zoom two further questions, both of which it answered.');
+    expect(fr).toContain('Les autorités ont posé deux questions complémentaires à Zoom, qui a répondu aux deux.');
+    const three = { ...concluded('zoom', 'Zoom'), questionsAsked: 3, questionsAnswered: 3 };
+    const unanswered = { ...concluded('cisco', 'Cisco'), questionsAsked: 2, questionsAnswered: 0 };
+    const more = statement([three, unanswered]);
+    const [en3, fr3] = (await Promise.all([text(await renderStatementPdf(more, 'en', false)), text(await renderStatementPdf(more, 'fr', false))])).map((b) => b.replace(/\s+/g, ' '));
+    expect(en3).toContain('The authorities asked Zoom three further questions, all of which it answered.');
+    expect(en3).toContain('The authorities asked Cisco two further questions, neither of which it answered.');
+    expect(fr3).toContain('Les autorités ont posé trois questions complémentaires à Zoom, qui a répondu à chacune.');
+    expect(fr3).toContain('Les autorités ont posé deux questions complémentaires à Cisco, qui n’a répondu à aucune des deux.');
+  });
+
+  it('lists the summary\'s counts in one order, whichever company comes first: those that responded first', async () => {
+    const excluded: StatementVendorEntry = { vendorId: 'beta', vendorName: 'Beta', stage: 'excluded', reason: both('It left the market.', 'Elle a quitté le marché.') };
+    const failed: StatementVendorEntry = { vendorId: 'delta', vendorName: 'Delta', stage: 'failed' };
+    const summaryOf = async (vendors: StatementVendorEntry[], language: 'en' | 'fr') => {
+      const body = (await text(await renderStatementPdf(statement(vendors), language, false))).split('\n').map((l) => l.trim());
+      const from = body.indexOf(language === 'en' ? 'Summary' : 'Synthèse');
+      return body.slice(from + 1, body.indexOf(language === 'en' ? 'Outcomes by company' : 'Résultats par entreprise')).filter((l) => l.startsWith('•'));
+    };
+    for (const vendors of [
+      [excluded, failed, silent, concluded('zoom', 'Zoom'), concluded('cisco', 'Cisco')],
+      [concluded('zoom', 'Zoom'), silent, excluded, concluded('cisco', 'Cisco'), failed],
+    ]) {
+      expect(await summaryOf(vendors, 'en')).toEqual([
+        '• Two companies responded and were assessed',
+        '• One company did not respond',
+        '• One company not covered by this statement',
+        '• One review without a recorded outcome',
+      ]);
+      expect(await summaryOf(vendors, 'fr')).toEqual([
+        '• Deux entreprises ont répondu et ont été évaluées',
+        '• Une entreprise n’a pas répondu',
+        '• Une entreprise non visée par la présente déclaration',
+        '• Un examen sans résultat consigné',
+      ]);
+    }
   });
 
   it('spells out numbers up to ten in its prose, with the gender French gives one, and groups the digits of larger ones', async () => {
@@ -284,6 +320,40 @@ describe('statement PDF', () => {
     expect(flat.fr).toContain('· 4 décembre 2026 ·');
   });
 
+  it('dates the file itself on the lead authority\'s day: midnight there, with its offset, for a viewer anywhere', async () => {
+    // Written as midnight UTC, 30 November read in Toronto (a viewer's Document Properties) as 29 November, 19:00.
+    const campaign = testCampaign('vc-2026');
+    campaign.authorities[0] = { ...campaign.authorities[0]!, jurisdiction: 'CA-ON', timeZone: 'America/Toronto' };
+    const input = { ...statement([concluded('zoom', 'Zoom')], true, campaign), date: '2026-11-30' };
+    const bytes = await renderStatementPdf(input, 'fr', false);
+    const info = (await pdfTool('pdfinfo', ['-isodates', '{}'], bytes)).stdout;
+    expect(info).toMatch(/^CreationDate:\s+2026-11-30T00:00:00-05(:00)?$/m);
+    expect(info).toMatch(/^ModDate:\s+2026-11-30T00:00:00-05(:00)?$/m);
+    const xmp = Buffer.from(bytes).toString('utf8');
+    expect(xmp).toContain('<xmp:CreateDate>2026-11-30T00:00:00-05:00</xmp:CreateDate>');
+    expect(xmp).toContain('<xmp:ModifyDate>2026-11-30T00:00:00-05:00</xmp:ModifyDate>');
+    // A campaign on UTC keeps the bytes it had.
+    expect((await pdfTool('pdfinfo', ['-isodates', '{}'], await renderStatementPdf({ ...statement([silent]), date: '2026-11-30' }, 'en', false))).stdout).toMatch(/^CreationDate:\s+2026-11-30T00:00:00(Z|\+00(:00)?)$/m);
+    const results = await veraPdf({ toronto: bytes }, '3b');
+    expect(results.toronto?.failures).toEqual([]);
+    expect(results.toronto?.compliant).toBe(true);
+  });
+
+  it('names as its author the authorities that sign it, in its language, not the lead alone', async () => {
+    const campaign = testCampaign('vc-2020');
+    const names = (language: 'en' | 'fr', ids: string[]) => ids.map((id) => campaign.authorities.find((a) => a.id === id)!.name[language]).join('; ');
+    expect(campaign.authorities.map((a) => a.id)).toEqual(['opc', 'fdpic']);
+    for (const language of ['en', 'fr'] as const) {
+      const author = async (input: StatementDraft, draft: boolean) => (await pdfInfo(await renderStatementPdf(input, language, draft))).author;
+      expect(await author(statement([silent]), false), language).toBe(names(language, ['opc', 'fdpic']));
+      // Published on a quorum: only the authorities that approved it sign it.
+      const fdpicAlone = { ...statement([silent]), signatories: campaign.authorities.filter((a) => a.id === 'fdpic') };
+      expect(await author(fdpicAlone, false), language).toBe(names(language, ['fdpic']));
+      // A draft is written by every authority asked to approve it.
+      expect(await author(statement([silent], false), true), language).toBe(names(language, ['opc', 'fdpic']));
+    }
+  });
+
   it('gives the same bytes for the same input', async () => {
     const input = statement([concluded('zoom'), silent]);
     expect(Buffer.from(await renderStatementPdf(input, 'en', false)).equals(Buffer.from(await renderStatementPdf(input, 'en', false)))).toBe(true);
@@ -293,6 +363,24 @@ describe('statement PDF', () => {
     const body = await text(await renderStatementPdf(statement([concluded('zoom')], false), 'en', true));
     expect(body).toContain('DRAFT version 3');
     expect(body).toContain('To be signed, once approved, by:');
+  });
+
+  it('says on every page of a draft, and in the title a viewer shows, that it is a draft not for publication', async () => {
+    // A signatory prints the draft, or forwards one page of it: page 3 alone must not read as the statement.
+    const vendors = Array.from({ length: 6 }, (_, i) => concluded(`v${i}`));
+    for (const [language, mark, title] of [
+      ['en', /DRAFT version 3, not for publication/, 'Draft joint statement, version 3 — '],
+      ['fr', /PROJET, version 3, ne pas publier/, 'Projet de déclaration commune, version 3 — '],
+    ] as const) {
+      const draft = await renderStatementPdf(statement(vendors, false), language, true);
+      const pages = await pdfPageTexts(draft);
+      expect(pages.length, language).toBeGreaterThan(2);
+      pages.forEach((page, n) => expect(page, `${language} page ${n + 1}`).toMatch(mark));
+      expect((await pdfInfo(draft)).title, language).toMatch(new RegExp(`^${title}`));
+      const published = await renderStatementPdf(statement(vendors), language, false);
+      expect((await pdfPageTexts(published)).join('\n'), language).not.toMatch(/DRAFT|PROJET|Draft|Projet/);
+      expect((await pdfInfo(published)).title, language).toBe(`${language === 'en' ? 'Joint statement' : 'Déclaration commune'} — ${testCampaign('vc-2020').title[language]}`);
+    }
   });
 
   it('writes its metadata keywords in its own language: a French draft is a « projet »', async () => {

@@ -13,6 +13,7 @@ import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { CampaignCase } from '../../workflows/campaign-state';
+import { CampaignClient } from '../../client/campaign-api';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { checkPage, launchBrowser } from '../helpers/web';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
@@ -47,10 +48,11 @@ beforeAll(async () => {
     config: webConfigWithoutSignIn(port),
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
+    // The campaign client itself (its statementPdf), over the workflow's own state instead of Temporal's queries.
     campaigns: async () =>
-      ({
+      Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
         status: async () => kase.status(),
-        statement: async () => kase.draft,
+        statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
         statementChanges: async () => kase.changesOfCurrentVersion(),
         // The page was read at version 1; the lead has drafted version 2 since, so the campaign refuses either answer.
         approve: async () => refusedByCampaign(() => kase.checkApproval({ authorityId: 'fdpic', by: 'Zofia', version: 1 })),
@@ -149,6 +151,23 @@ describe('an answer the campaign refuses because the version was replaced meanwh
       expect(tree).toMatch(new RegExp(`- alert: .*${words.slice(0, 12)}`));
       if (form === 'request-changes') expect(await page.inputValue('#changes-comment')).toBe('Name the five principles.');
       await checkPage(page, `statement-refused-${form}-${language}`);
+      await page.context().close();
+    }
+  });
+});
+
+describe('the draft PDF link of a version the lead has since replaced', () => {
+  it('says so in the reader’s language, on a page a screen reader reads, with version 1 as it was and a way back', async () => {
+    for (const language of ['fr', 'en'] as const) {
+      const page = await statementAsCoSignatory(language);
+      await page.goto(`${url}/campaigns/vc/statement/draft.${language}.pdf?version=1`);
+      const heading = await page.locator('h1').innerText();
+      expect(heading).toBe(language === 'fr' ? 'La version 1 de la déclaration a été remplacée' : 'Version 1 of the statement has been replaced');
+      expect(await page.locator('html').getAttribute('lang')).toBe(language);
+      expect(await page.locator('main a[href="/campaigns/vc/statement"]').innerText()).toMatch(/version 2/);
+      const asItWas = page.locator(`main a[hreflang=${language}]`);
+      expect(await asItWas.getAttribute('href')).toBe(`/campaigns/vc/statement/draft.${language}.pdf?version=1&as-it-was`);
+      await checkPage(page, `statement-superseded-${language}`);
       await page.context().close();
     }
   });

@@ -29,6 +29,8 @@ import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { composeReply } from '../helpers/inbound-mail';
 import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
+import { CampaignClient } from '../../client/campaign-api';
+import { pdfPageTexts } from '../helpers/pdf';
 
 // The workspace's settings in every test of this file that builds the app.
 const secret = 'a-test-session-secret-of-at-least-32-characters';
@@ -2978,5 +2980,118 @@ describe('the title of a board page', () => {
     expect(await titleOf('?sort=vendor&dir=desc&from=2')).toBe('Campaign vc, vendors 3 to 3 of 3, sorted by the column Vendor, in descending order — Dossier');
     expect(await titleOf('?sort=stage&dir=desc', 'fr')).toBe('Campagne vc, entreprises 1 à 2 sur 3, triées selon la colonne Étape, par ordre décroissant — Dossier');
     expect(await titleOf('?sort=stage&stage=closed-no-response', 'fr')).toMatch(/^Campagne vc, aucune entreprise ne correspond — Dossier$/);
+  });
+});
+
+describe('the draft PDF a statement page links to, once the lead has submitted the next version', () => {
+  const LEA = 'Léa Tremblay (lea, signed in)';
+  const conclusions = (en: string, fr: string) => ({ by: LEA, conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.setConclusions(conclusions('Version one says the measures are adequate.', 'La version un juge les mesures adéquates.'), '2026-11-24T15:00:00.000Z');
+  kase.startApproval('2026-11-25T15:00:00.000Z');
+  // The campaign client itself (its statementPdf), over the workflow's own state instead of Temporal's queries.
+  const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
+    status: async () => kase.status(),
+    statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
+    statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+  });
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => campaigns as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = (language: string) => ({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 });
+  const get = (path: string, language = 'en') => app.request(path, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session(language))}` } });
+  /** The href of the page's link to its PDF in `language`, as a browser reads it. */
+  const linkOn = (html: string, language: string) =>
+    new RegExp(`href="([^"]*/statement/draft\\.${language}\\.pdf[^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+  const pdfText = async (response: Response) => (await pdfPageTexts(new Uint8Array(await response.arrayBuffer()))).join(' ').replace(/\s+/g, ' ');
+
+  it('serves the version the page showed, and says plainly once the lead has replaced it', async () => {
+    const page = await (await get('/campaigns/vc/statement')).text();
+    const en = linkOn(page, 'en')!;
+    const fr = linkOn(await (await get('/campaigns/vc/statement', 'fr')).text(), 'fr')!;
+    expect(en).toBeDefined();
+    const current = await get(en);
+    expect(current.headers.get('content-type')).toBe('application/pdf');
+    expect(current.headers.get('content-disposition')).toContain('vc-statement-1.draft.en.pdf');
+    expect(await pdfText(current)).toContain('Version one says the measures are adequate.');
+
+    // The lead submits version 2 while the page for version 1 is open.
+    kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1, comment: 'Précisez.' }, '2026-11-25T16:00:00.000Z');
+    kase.setConclusions(conclusions('Version two finds the measures wanting.', 'La version deux juge les mesures insuffisantes.'), '2026-11-25T17:00:00.000Z');
+    kase.requestDraft({ by: LEA }, '2026-11-25T18:00:00.000Z');
+    expect(kase.draft?.version).toBe(2);
+
+    const superseded = await get(en);
+    expect(superseded.status).toBe(409);
+    expect(superseded.headers.get('content-type')).toMatch(/^text\/html/);
+    const notice = visibleText(await superseded.text()).replace(/\s+/g, ' ');
+    expect(notice).toContain('Version 1 of the statement has been replaced by version 2');
+    expect(notice).not.toContain('Version two finds');
+    const frNotice = visibleText(await (await get(fr, 'fr')).text()).replace(/\s+/g, ' ');
+    expect(frNotice).toContain('La version 1 de la déclaration a été remplacée par la version 2');
+
+    // Version 1 stays readable as it was, under a name that says it was replaced.
+    const asItWas = linkOn(await (await get(en)).text(), 'en')!;
+    expect(asItWas).toContain('version=1');
+    const old = await get(asItWas);
+    expect(old.headers.get('content-type')).toBe('application/pdf');
+    expect(old.headers.get('content-disposition')).toContain('vc-statement-1.draft.superseded.en.pdf');
+    const oldText = await pdfText(old);
+    expect(oldText).toContain('Version one says the measures are adequate.');
+    expect(oldText).not.toContain('Version two finds');
+
+    // The page reloaded links version 2.
+    const reloaded = linkOn(await (await get('/campaigns/vc/statement')).text(), 'en')!;
+    expect(await pdfText(await get(reloaded))).toContain('Version two finds the measures wanting.');
+
+    // Once version 2 is published, its draft link says so: the statement page has the published file.
+    for (const authorityId of ['opc', 'fdpic']) kase.approve({ authorityId, by: authorityId, version: 2 }, '2026-11-26T10:00:00.000Z');
+    kase.sign();
+    kase.publish({ en: 'vc/statement-2.en.pdf', fr: 'vc/statement-2.fr.pdf' }, '2026-11-26T11:00:00.000Z');
+    const afterPublication = await get(reloaded);
+    expect(afterPublication.status).toBe(409);
+    expect(visibleText(await afterPublication.text()).replace(/\s+/g, ' ')).toContain('the statement has been published as version 2');
+  });
+});
+
+describe('the published statement the workspace serves', () => {
+  it('is the file the campaign published, byte for byte, not the statement rendered again by this code', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.setConclusions({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } }, '2026-11-24T15:00:00.000Z');
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    for (const authorityId of ['opc', 'fdpic']) kase.approve({ authorityId, by: authorityId, version: 1 }, '2026-11-26T10:00:00.000Z');
+    kase.sign();
+    kase.publish({ en: 'vc/statement-1.en.pdf', fr: 'vc/statement-1.fr.pdf' }, '2026-11-26T11:00:00.000Z');
+    // As an earlier release printed them: a later change to the rendering must not change what was published.
+    const stored: Record<string, Buffer> = { 'vc/statement-1.en.pdf': Buffer.from('%PDF-1.7 published en'), 'vc/statement-1.fr.pdf': Buffer.from('%PDF-1.7 published fr') };
+    const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
+      status: async () => kase.status(),
+      statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
+      statementChanges: async () => undefined,
+    });
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => campaigns as never,
+      publishedFiles: () => ({ read: async (path: string) => stored[path] }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language: 'fr', user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+    for (const language of ['en', 'fr']) {
+      const response = await app.request(`/campaigns/vc/statement/published.${language}.pdf`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      expect(response.headers.get('content-disposition')).toContain(`vc-statement-1.published.${language}.pdf`);
+      expect(Buffer.from(await response.arrayBuffer()).toString()).toBe(`%PDF-1.7 published ${language}`);
+    }
   });
 });

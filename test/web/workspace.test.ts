@@ -350,7 +350,10 @@ describe('the joint statement in the workspace', () => {
     const zofia = await as('zofia', new URL(link).pathname);
     expect(zofia.url()).toBe(link);
     expect(await textOf(zofia.locator('h1'))).toBe(`Déclaration commune de ${campaignId}`);
-    const pdf = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/draft.fr.pdf`);
+    // The page's link names the version it shows, which its approve form names.
+    const href = await zofia.locator('a[hreflang=fr][href*="/statement/draft.fr.pdf"]').getAttribute('href');
+    expect(href).toBe(`/campaigns/${campaignId}/statement/draft.fr.pdf?version=${await zofia.locator('#approve input[name=version]').inputValue()}`);
+    const pdf = await zofia.request.get(`${url}${href}`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
@@ -402,6 +405,9 @@ describe('the joint statement in the workspace', () => {
     const published = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.en.pdf`);
     expect(published.status()).toBe(200);
     expect((await published.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    // The very file the campaign published (and mailed), read from the publication folder.
+    const files = (await campaigns.status(campaignId)).published!.files;
+    expect(Buffer.compare(await published.body(), readFileSync(join(env.config.outputDir, files.en)))).toBe(0);
   });
 });
 
