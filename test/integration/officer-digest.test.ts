@@ -94,6 +94,9 @@ describe('officer digest', () => {
       expect(digest.text).toContain(campaign.reference);
       expect(digest.text).not.toContain('Later Ltd');
       expect(digest.html).toContain('<li><strong>Late Corp</strong>');
+      // This worker was given no workspace address: nothing to link to.
+      expect(digest.text).not.toContain('/engagements/');
+      expect(digest.html).not.toContain('<a href');
     }
     expect(en.text).toContain('has passed or falls within seven days.');
     expect(fr.text).toContain('est passée ou tombe dans les sept\u00a0jours.');
@@ -134,5 +137,47 @@ describe('officer digest', () => {
     expect(result.refused).toEqual([expect.objectContaining({ officer: mistyped })]);
     const [mail] = await env.parsed(await env.sink.waitFor(1, (m) => m.to.includes(reader), 30_000));
     expect(mail.text).toContain('Soon SA');
+  });
+
+  it('links each campaign, case and holding pen to its page in the workspace when the worker knows its address, in each officer\'s language', { timeout: 120_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const taskQueue = await env.ownWorker('digest-links', { deps: { workspaceUrl: workspace } });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-links');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    const refused = `privacy@refused-${id}.test`;
+    env.sink.recipientPolicy = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    await engagements.startEngagement({
+      campaign,
+      vendor: testVendor('refused', { name: 'Refused Inc', contacts: [{ name: 'Nobody', email: refused }] }),
+      policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }),
+    });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'refused', running: true }), (found) => found[0]?.stage === 'letter-undeliverable', 'refused indexed');
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-links-run'), args: [{}] });
+    expect(result.sent).toHaveLength(2);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const board = `${workspace}/campaigns/${id}`;
+    const page = `${board}/engagements/refused`;
+    const pen = `${workspace}/held/${id}`;
+    expect(en.text).toContain(`Board: ${board}\n`);
+    expect(en.text).toContain(`Refused Inc (letter refused, address to correct): waits for you: ${page}\n`);
+    expect(en.text).toContain(`The campaign’s holding pen, mail that no case took: ${pen}\n`);
+    expect(fr.text).toContain(`Tableau de bord\u00a0: ${board}\n`);
+    expect(fr.text).toContain(`Refused Inc (lettre refusée, adresse à corriger)\u00a0: attend votre intervention\u00a0: ${page}\n`);
+    expect(fr.text).toContain(`Courrier en attente de la campagne, qu’aucun dossier n’a pris\u00a0: ${pen}\n`);
+    for (const digest of [en, fr]) {
+      expect(digest.html).toContain(`<li><strong><a href="${page}">Refused Inc</a></strong>`);
+      expect(digest.html).toContain(`<a href="${board}">${campaign.reference} — `);
+      expect(digest.html).toContain(`<a href="${pen}">`);
+    }
   });
 });
