@@ -256,6 +256,11 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
       title: section.title[language],
       boardUrl: workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
       heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId),
+      statement: section.statement && {
+        version: section.statement.version,
+        pending: joinNames(section.statement.pending.map((name) => name[language]), language),
+        url: workspaceLink(workspaceUrl, 'campaigns', section.campaignId, 'statement'),
+      },
       items: section.items.map((item) => ({
         url: workspaceLink(workspaceUrl, 'campaigns', item.campaignId, 'engagements', item.vendorId),
         vendorName: item.vendorName,
@@ -268,7 +273,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
         plural: item.overdueDays > 1,
       })),
     })),
-    digestCount: details.digest?.reduce((n, s) => n + s.items.length, 0),
+    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0), 0),
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     // Digests scheduled before the horizon was given looked DIGEST_HORIZON ahead.
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
