@@ -60,7 +60,7 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
   try {
     const files = options.files ?? new LocalPublishedFiles(options.outputDir ?? '.');
     const attachments = await attachmentsOf(message, files);
-    const view = { ...viewOf(message, attachments.map((a) => String(a.filename))), statementUrl: statementUrlOf(message, options.workspaceUrl) };
+    const view = { ...viewOf(message, attachments.map((a) => String(a.filename)), options.workspaceUrl), statementUrl: statementUrlOf(message, options.workspaceUrl) };
     const rendered = renderEmail(message.kind, message.language, view);
     if (message.kind === 'open-letter' && message.vendor) {
       const input = { campaign: await withLetterBody(message.campaign, files), vendor: message.vendor, language: message.language };
@@ -166,7 +166,7 @@ function personOf(by: string): string {
 }
 
 /** Everything a template may show, already formatted for the message's language. */
-function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
+function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUrl?: string) {
   const { campaign, vendor, details, language } = message;
   const timeZone = checkTimeZone(details.timeZone ?? 'UTC');
   const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
@@ -254,7 +254,15 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     digest: details.digest?.map((section) => ({
       reference: section.reference,
       title: section.title[language],
+      boardUrl: workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
+      heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId),
+      statement: section.statement && {
+        version: section.statement.version,
+        pending: joinNames(section.statement.pending.map((name) => name[language]), language),
+        url: workspaceLink(workspaceUrl, 'campaigns', section.campaignId, 'statement'),
+      },
       items: section.items.map((item) => ({
+        url: workspaceLink(workspaceUrl, 'campaigns', item.campaignId, 'engagements', item.vendorId),
         vendorName: item.vendorName,
         stage: item.stage,
         waitsForOfficer: item.waitsForOfficer,
@@ -265,7 +273,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
         plural: item.overdueDays > 1,
       })),
     })),
-    digestCount: details.digest?.reduce((n, s) => n + s.items.length, 0),
+    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0), 0),
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     // Digests scheduled before the horizon was given looked DIGEST_HORIZON ahead.
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,
@@ -288,6 +296,11 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
 function lastWholeDayBefore(closesAt: string, timeZone: string): string {
   const day = calendarDayIn(closesAt, timeZone);
   return endOfLocalDay(day, timeZone) === isoInstant(closesAt) ? day : calendarDayAfter(day, -1);
+}
+
+/** A page of the workspace (sign-in first), its ids escaped; none when the worker was given no workspace address. */
+function workspaceLink(workspaceUrl: string | undefined, ...segments: string[]): string | undefined {
+  return workspaceUrl ? [workspaceUrl, ...segments.map(encodeURIComponent)].join('/') : undefined;
 }
 
 /**

@@ -1,11 +1,14 @@
 // Finds what each officer's digest holds: running engagements whose next deadline is past or within
 // the horizon, through one visibility query on the Dossier search attributes (never a scan), grouped
 // by campaign and addressed to each campaign's officers. A campaign's definition (title, officers,
-// vendor names) is read once from the first event of its workflow's history.
+// vendor names) is read once from the first event of its workflow's history. A running campaign whose
+// memo says a statement version was drafted is asked its status, to list that version while it waits
+// for approvals, with the authorities still to give theirs.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { CAMPAIGN_MEMO_KEY, campaignStatusQuery, type CampaignListingMemo, type CampaignStatus } from '../workflows/messages';
 import { campaignTimeZone } from './format';
 import { listWorkflows, startInputOf } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
@@ -73,10 +76,15 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         byCampaign.set(campaignId, items);
       }
 
+      const statements = await statementsAwaitingApproval(client, taskQueue);
+      for (const campaignId of statements.keys()) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+
       const perOfficer = new Map<string, OfficerDigest>();
       for (const [campaignId, items] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
         const definition = await campaignDefinition(client, campaignId, items.map((i) => i.vendorId));
         if (!definition) continue;
+        const awaiting = statements.get(campaignId);
+        const authorityName = (id: string) => definition.campaign.authorities.find((a) => a.id === id)?.name ?? { en: id, fr: id };
         const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
         // A vendor the lead added after the start is not in the campaign's input: its engagement's names it.
         const added = items.filter((i) => !names.has(i.vendorId)).map((i) => i.vendorId);
@@ -89,6 +97,7 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           title: definition.campaign.title,
           // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
           timeZone: campaignTimeZone(definition.campaign),
+          ...(awaiting ? { statement: { version: awaiting.version, pending: awaiting.pending.map(authorityName) } } : {}),
           // What waits for an officer first, then most overdue, then soonest due.
           items: items
             .map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId }))
@@ -111,6 +120,41 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
       return [...perOfficer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, digest]) => digest);
     },
   };
+}
+
+/** How long a campaign is given to answer its status: one whose worker is gone must not hold the digest up. */
+const STATUS_WAIT_MS = 5_000;
+
+/**
+ * The running campaigns whose statement version waits for approvals, with the authorities still to
+ * approve it. Visibility finds the campaigns whose memo says a version was drafted (those started
+ * before the memo said so are asked too); only those are asked their status.
+ */
+async function statementsAwaitingApproval(client: Client, taskQueue: string): Promise<Map<string, { version: number; pending: string[] }>> {
+  const found = new Map<string, { version: number; pending: string[] }>();
+  const query = `WorkflowType = 'campaign' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+  for await (const wf of listWorkflows(client, query)) {
+    const memo = wf.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined;
+    const campaignId = parseWorkflowId(wf.workflowId)?.campaignId;
+    if (!campaignId || memo?.statementDrafted === false) continue;
+    const status = await statusWithin(client, wf.workflowId);
+    if (status?.phase !== 'approving' || !status.draft?.pending.length) continue;
+    found.set(campaignId, { version: status.draft.version, pending: status.draft.pending });
+  }
+  return found;
+}
+
+async function statusWithin(client: Client, workflowId: string): Promise<CampaignStatus | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATUS_WAIT_MS)));
+  try {
+    return await Promise.race([client.workflow.getHandle(workflowId).query(campaignStatusQuery), timeout]);
+  } catch {
+    // A campaign that cannot answer (shredded, ended meanwhile) has nothing to list.
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The campaign's officers; without a list, its office in the lead authority's language. */

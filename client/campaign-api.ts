@@ -3,7 +3,8 @@
 // back. The CLI's `campaign` and `statement` commands and the demo call it; failures come back as
 // `DossierClientError`s with a string code, like the engagement API's (client/api.ts).
 import { QueryNotRegisteredError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { listWorkflows } from '../activities/visibility';
 import type { campaign, CampaignResult } from '../workflows/campaign';
 import { checkCampaign, toCampaignFile } from './campaign-schema';
 import {
@@ -260,11 +261,45 @@ export class CampaignClient {
    * when the key was already gone.
    */
   async shred(campaignId: string, keystore: Pick<KeyStore, 'shred'>, documents: DocumentStore): Promise<{ destroyed: boolean; documentsRemoved: number }> {
-    const { status } = await this.call(campaignId, () => this.handle(campaignId).describe(), 'nothing');
-    if (status.name === 'RUNNING') {
+    const status = await this.call(
+      campaignId,
+      async () => {
+        try {
+          return (await this.handle(campaignId).describe()).status.name;
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return this.oneByOneStatus(campaignId, err);
+          throw err;
+        }
+      },
+      'nothing',
+    );
+    if (status === 'RUNNING') {
       throw refused(campaignWorkflowId(campaignId), 'it is still running; its key can be destroyed once it has ended');
     }
+    if (typeof status === 'object') {
+      throw refused(
+        campaignWorkflowId(campaignId),
+        `its engagements ${status.running.join(', ')} are still running; its key can be destroyed once they have ended`,
+      );
+    }
     return shredCampaign(keystore, documents, campaignId);
+  }
+
+  /**
+   * A campaign whose engagements were started one by one (`dossier engagement start`) has no campaign
+   * workflow to wait for them: it has ended when each of its engagements has. With no engagement
+   * either, the campaign does not exist (`notMissing` is the server's answer, rethrown).
+   */
+  private async oneByOneStatus(campaignId: string, notMissing: WorkflowNotFoundError): Promise<'ENDED' | { running: string[] }> {
+    const running: string[] = [];
+    let engagements = 0;
+    const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
+    for await (const wf of listWorkflows(this.client, query)) {
+      engagements++;
+      if (wf.status === 'RUNNING') running.push(wf.workflowId);
+    }
+    if (!engagements) throw notMissing;
+    return running.length ? { running: [...new Set(running)].sort() } : 'ENDED';
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */

@@ -236,6 +236,11 @@ export interface DigestSection {
   title: Bilingual;
   items: DigestItem[];
   /**
+   * The campaign's statement version waiting for approval, with the signatories that have not
+   * approved it yet (by name); digests collected before it was listed have none.
+   */
+  statement?: { version: number; pending: Bilingual[] };
+  /**
    * IANA zone the section's dates are printed in: its campaign's, as its letters print them (one
    * digest may cover campaigns led from several zones). Sections recorded before it existed have
    * none and use the message's zone (UTC).

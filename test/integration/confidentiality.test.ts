@@ -283,4 +283,43 @@ describe('confidential by design', () => {
     await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
     expect(await documents.list(id)).toEqual([]);
   });
+
+  it('shreds a campaign whose engagements were started one by one, once each of them has ended and the officer confirmed', { timeout: 120_000 }, async () => {
+    const id = env.uniqueId('shred-one-by-one');
+    const zoom = await startEngagement(env, engagementInput(id, 'zoom', patientPolicy()));
+    const cisco = await startEngagement(env, engagementInput(id, 'cisco', patientPolicy()));
+    await zoom.waitForMail('letter');
+    await cisco.waitForMail('letter');
+    const shred = (...extra: string[]) => runDossier({ ...env.childEnv, DOSSIER_STATE_DIR: env.config.stateDir }, 'Officer Tremblay', ['campaign', 'shred', id, ...extra]);
+    const { documents } = openLocalStore({ outputDir: env.config.outputDir, stateDir: env.config.stateDir, keysDir: join(env.scratch, 'keys') });
+
+    await zoom.handle.terminate('ended for the shredding test');
+    const oneRunning = await shred('--confirm', id);
+    expect(oneRunning.code).not.toBe(0);
+    expect(oneRunning.stderr.trim()).toMatch(new RegExp(`its engagements ${engagementWorkflowId(id, 'cisco')} are still running; its key can be destroyed once they have ended$`));
+
+    await cisco.handle.terminate('ended for the shredding test');
+    const unconfirmed = await shred();
+    expect(unconfirmed.code).not.toBe(0);
+    expect(unconfirmed.stderr.trim()).toMatch(/not confirmed: type the campaign id/);
+    const payloads = (await rawPayloads(engagementWorkflowId(id, 'zoom'))).found.map(fromBase64);
+    await expect(env.encryption!.codec.decode(payloads)).resolves.toHaveLength(payloads.length);
+    const kept = (await documents.list(id)).length;
+    expect(kept).toBeGreaterThan(0);
+
+    const confirmed = await shred('--confirm', id, '--json');
+    expect(confirmed.code).toBe(0);
+    expect(JSON.parse(confirmed.stdout)).toMatchObject({ campaignId: id, destroyed: true, documentsRemoved: kept });
+    await expect(env.encryption!.codec.decode(payloads)).rejects.toThrow(/does not exist/);
+    expect(await documents.list(id)).toEqual([]);
+    // The key is destroyed once: a second shred finds it gone.
+    const again = await shred('--confirm', id, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ destroyed: false });
+
+    const nowhere = env.uniqueId('shred-nowhere');
+    const noSuch = await runDossier(env.childEnv, 'Officer Tremblay', ['campaign', 'shred', nowhere, '--confirm', nowhere]);
+    expect(noSuch.code).not.toBe(0);
+    expect(noSuch.stderr).toContain(`campaign:${nowhere} does not exist`);
+  });
 });

@@ -4,9 +4,10 @@
 // an officer whose address the mail server refuses does not stop the others getting theirs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
+import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignRef } from '../../workflows/types';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
-import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 
@@ -94,6 +95,9 @@ describe('officer digest', () => {
       expect(digest.text).toContain(campaign.reference);
       expect(digest.text).not.toContain('Later Ltd');
       expect(digest.html).toContain('<li><strong>Late Corp</strong>');
+      // This worker was given no workspace address: nothing to link to.
+      expect(digest.text).not.toContain('/engagements/');
+      expect(digest.html).not.toContain('<a href');
     }
     expect(en.text).toContain('has passed or falls within seven days.');
     expect(fr.text).toContain('est passée ou tombe dans les sept\u00a0jours.');
@@ -134,5 +138,91 @@ describe('officer digest', () => {
     expect(result.refused).toEqual([expect.objectContaining({ officer: mistyped })]);
     const [mail] = await env.parsed(await env.sink.waitFor(1, (m) => m.to.includes(reader), 30_000));
     expect(mail.text).toContain('Soon SA');
+  });
+
+  it('links each campaign, case and holding pen to its page in the workspace when the worker knows its address, in each officer\'s language', { timeout: 120_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const taskQueue = await env.ownWorker('digest-links', { deps: { workspaceUrl: workspace } });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-links');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    const refused = `privacy@refused-${id}.test`;
+    env.sink.recipientPolicy = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    await engagements.startEngagement({
+      campaign,
+      vendor: testVendor('refused', { name: 'Refused Inc', contacts: [{ name: 'Nobody', email: refused }] }),
+      policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }),
+    });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'refused', running: true }), (found) => found[0]?.stage === 'letter-undeliverable', 'refused indexed');
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-links-run'), args: [{}] });
+    expect(result.sent).toHaveLength(2);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const board = `${workspace}/campaigns/${id}`;
+    const page = `${board}/engagements/refused`;
+    const pen = `${workspace}/held/${id}`;
+    expect(en.text).toContain(`Board: ${board}\n`);
+    expect(en.text).toContain(`Refused Inc (letter refused, address to correct): waits for you: ${page}\n`);
+    expect(en.text).toContain(`The campaign’s holding pen, mail that no case took: ${pen}\n`);
+    expect(fr.text).toContain(`Tableau de bord\u00a0: ${board}\n`);
+    expect(fr.text).toContain(`Refused Inc (lettre refusée, adresse à corriger)\u00a0: attend votre intervention\u00a0: ${page}\n`);
+    expect(fr.text).toContain(`Courrier en attente de la campagne, qu’aucun dossier n’a pris\u00a0: ${pen}\n`);
+    for (const digest of [en, fr]) {
+      expect(digest.html).toContain(`<li><strong><a href="${page}">Refused Inc</a></strong>`);
+      expect(digest.html).toContain(`<a href="${board}">${campaign.reference} — `);
+      expect(digest.html).toContain(`<a href="${pen}">`);
+    }
+  });
+
+  it('lists the statement version waiting for approval and the authorities that have not approved it, with its page, in each officer\'s language', { timeout: 180_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const taskQueue = await env.ownWorker('digest-statement', { deps: { workspaceUrl: workspace } });
+    const campaigns = new CampaignClient(env.client, { taskQueue, address: 'test' });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-statement');
+    const by = 'Officer Tremblay';
+    await campaigns.start({
+      campaign: {
+        ...testCampaign(id),
+        officers: [
+          { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+          { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+        ],
+      },
+      vendors: [testVendor('omega', { name: 'Omega Corp' })],
+      policy: fastPolicy({ responseDue: '10 minutes', reminderCadence: [], finalNoticeAfter: '20 minutes', approvalReminderEvery: '10 minutes' }),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    });
+    const ref = { campaignId: id, vendorId: 'omega' };
+    await until(() => engagements.status(ref).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter');
+    await engagements.recordResponse(ref, { by, receivedAt: new Date().toISOString(), summary: 'Omega answered', attachments: [] });
+    await engagements.conclude(ref, { by, findings: completeFindings() });
+    await campaigns.setConclusions(id, { by, conclusions: { en: ['Done.'], fr: ['Terminé.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await campaigns.editStatement(id, { by, vendors: { omega: { summary: { en: 'Omega explained its measures.', fr: 'Omega a expliqué ses mesures.' } } } });
+    await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await until(() => campaigns.status(id), (s) => s.draft?.pending.join() === 'fdpic', 'the lead authority\'s approval');
+    env.sink.clear();
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-statement-run'), args: [{}] });
+    expect(result.sent).toHaveLength(2);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const page = `${workspace}/campaigns/${id}/statement`;
+    expect(en.subject).toContain('0 overdue, 1 to watch');
+    expect(en.text).toContain(`- Statement, version 1: waits for approval by Swiss Federal Data Protection and Information Commissioner: ${page}\n`);
+    expect(fr.text).toContain(`- Déclaration, version 1\u00a0: attend l’approbation des autorités suivantes\u00a0: Préposé fédéral à la protection des données et à la transparence\u00a0: ${page}\n`);
+    expect(en.html).toContain(`<a href="${page}">Statement, version 1</a>`);
+    expect(fr.html).toContain(`<a href="${page}">Déclaration, version 1</a>`);
   });
 });
