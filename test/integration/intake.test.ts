@@ -648,6 +648,44 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
   }, 90_000);
 
+  it('takes a vendor’s reply to the published statement’s notice, as its mail client threads it, to its engagement, and holds it saying that case has ended', async () => {
+    const campaignId = env.uniqueId('noticed');
+    const ref = { campaignId, vendorId: 'kilo' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start({ campaign: testCampaign(campaignId), vendors: [testVendor('kilo')], policy: patientPolicy(), approval: { kind: 'all' }, publication: { folder: campaignId, notifyVendors: true } });
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(campaignId));
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter to be sent');
+    await campaigns.editStatement(campaignId, { by: officer, conclusions: { en: ['Done.'], fr: ['Terminé.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await campaigns.draftStatement(campaignId, officer, [{ vendorId: 'kilo', action: 'exclude', reason: { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' } }]);
+    await until(() => campaigns.status(campaignId), (s) => s.phase === 'approving', 'the draft');
+    await campaigns.approve(campaignId, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(campaignId, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    // Published: the campaign and its engagement have ended, so the subject's case reference names no running campaign.
+    await campaigns.result(campaignId);
+    const [noticeMail] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<statement-notice-v1-vendor-kilo.campaign.${campaignId}@`));
+    const notice = await simpleParser(noticeMail.raw);
+    // What the engagement's own messages carry: its reply token, and its letter as the thread's root.
+    const letterId = messageIdFor(engagementWorkflowId(campaignId, 'kilo'), 'letter', domain);
+    expect(notice.replyTo?.value.map((a) => a.address)).toEqual([replyAddressFor(caseMailbox, engagementWorkflowId(campaignId, 'kilo'))]);
+    expect(notice.inReplyTo).toBe(letterId);
+
+    // The vendor answers the notice: its client writes to the Reply-To and threads the answer under the notice.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@kilo.test>',
+        to: notice.replyTo!.value[0].address!,
+        subject: `Re: ${notice.subject}`,
+        messageId: `<${randomUUID()}@kilo.test>`,
+        inReplyTo: notice.messageId,
+        references: [...[notice.references ?? []].flat(), notice.messageId!],
+        text: 'We disagree with the statement’s account of our case.',
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'kilo')} refused: it has ended`) });
+  }, 150_000);
+
   it('holds a reply named only by its subject whose sender could be either of two vendors at one domain, and files one from a known contact at once', async () => {
     // Two products of one company in one campaign: their privacy offices share a domain.
     const campaignId = env.uniqueId('shared');
