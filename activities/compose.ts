@@ -214,6 +214,9 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[]) {
     closesOn: details.closesAt ? formatDate(lastWholeDayBefore(details.closesAt, timeZone), language) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
+    // A final notice's "despite our reminder(s)" only after reminders went out; a notice without the count says it as it always did.
+    unreminded: details.remindersBefore === 0,
+    remindedOnce: details.remindersBefore === 1,
     reminderOrdinal,
     reminderOrdinalTitle: reminderOrdinal ? capitalize(reminderOrdinal) : undefined,
     // The authorities' own questions and topics, set as the French letter around them is (typed

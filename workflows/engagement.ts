@@ -397,7 +397,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       onCalendar,
       remind: (kind) =>
         remind(`follow-up:${round.round}`, kind, async (number) => {
-          const details = { questions: kase.questionsOf(round, 'unanswered'), dueDate: round.dueDate, reminderNumber: number };
+          const details = {
+            questions: kase.questionsOf(round, 'unanswered'),
+            dueDate: round.dueDate,
+            reminderNumber: number,
+            ...(kind === 'final-notice' ? { remindersBefore: kase.sentCount('follow-up-reminder', new RegExp(`^follow-up-r${round.round}-reminder-\\d+(?: |$)`)) } : {}),
+          };
           await deliver(`follow-up-r${round.round}-${kind}-${number}`, kind === 'reminder' ? 'follow-up-reminder' : 'final-notice', details);
           if (kind === 'final-notice') round.remindersExhausted = true;
         }),
@@ -734,6 +739,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
               dueDate: state.responseDueDate,
               reminderNumber: number,
               ...(kind === 'final-notice' && following?.kind === 'expire' ? { closesAt: toIsoString(following.at) } : {}),
+              ...(kind === 'final-notice' ? { remindersBefore: kase.sentCount('reminder', /^reminder-response-\d+(?: |$)/) } : {}),
             }),
           ),
       });

@@ -542,6 +542,11 @@ export interface MessageDetails {
   /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
   closesAt?: string;
   reminderNumber?: number;
+  /**
+   * A final notice: how many reminders before it reached the vendor, which its wording follows (none:
+   * no "despite our reminders"). Absent in a notice scheduled before it was counted: worded as then.
+   */
+  remindersBefore?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */

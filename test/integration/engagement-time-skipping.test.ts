@@ -127,6 +127,31 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(text).not.toContain(`by ${formatDate(dueDate, 'en')}`);
   });
 
+  it('words the final notice from the reminders that went out: no "despite our reminders" when the policy sent none', async () => {
+    const noticeOf = async (vendorId: string, policy: Policy, language: 'en' | 'fr') => {
+      const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+      const base = engagementInput(campaignId, vendorId, policy);
+      const input: EngagementInput = { ...base, vendor: { ...base.vendor, language }, searchAttributes: false };
+      const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, vendorId), args: [input] });
+      await handle.result();
+      const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+      const { text, html } = await simpleParser(notice!.raw);
+      return `${text}\n${html}`;
+    };
+    const none = await noticeOf('silent', { ...realPolicy, reminderCadence: [] }, 'en');
+    const noneFr = await noticeOf('muet', { ...realPolicy, reminderCadence: [] }, 'fr');
+    const one = await noticeOf('once', { ...realPolicy, reminderCadence: ['14 days'] }, 'en');
+    const oneFr = await noticeOf('unefois', { ...realPolicy, reminderCadence: ['14 days'] }, 'fr');
+    const two = await noticeOf('twice', realPolicy, 'en');
+    expect(none).not.toMatch(/despite/i);
+    expect(none).toContain('We have not received the response of');
+    expect(noneFr).not.toMatch(/malgré/i);
+    expect(noneFr).toContain('Nous n’avons pas reçu la réponse');
+    expect(one).toContain('Despite our reminder, we have not received the response of');
+    expect(oneFr).toContain('Malgré notre rappel, nous n’avons pas reçu la réponse');
+    expect(two).toContain('Despite our reminders, we have not received the response of');
+  });
+
   it('reminds the vendor that its response was due on a date already passed, instead of asking for it by then', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
