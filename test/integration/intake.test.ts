@@ -32,7 +32,8 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, type QuotedMessage } from '../helpers/inbound-mail';
+import { htmlAsText } from '../../intake/read-message';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -160,6 +161,70 @@ describe('the intake records vendors’ mail on their engagements', () => {
       { code: 'own-text', step: 'letter' },
       { code: 'own-document', name: pdf.filename, step: 'letter' },
     ]);
+  });
+
+  it('records an Outlook reply without the letter it quotes under a From/Sent/To/Subject block, in Outlook for Windows and in Outlook on the web (HTML only, French)', async () => {
+    /** The letter as Outlook quotes it: its header, its HTML body, and that body as Outlook's text part renders it. */
+    const quotedLetter = async (e: EngagementDriver, sentOn: string): Promise<QuotedMessage> => {
+      const [letter] = await e.waitForMail('letter');
+      const sent = await simpleParser(letter.raw);
+      const bodyHtml = /<body[^>]*>([\s\S]*)<\/body>/i.exec(String(sent.html))![1]!;
+      const vendor = e.input.vendor.contacts[0]!;
+      return { fromName: 'Dossier Test', fromAddress: `dossier@${domain}`, toName: vendor.name, toAddress: vendor.email, subject: sent.subject!, sent: sentOn, bodyHtml, bodyText: htmlAsText(bodyHtml).trim() };
+    };
+    const recorded = async (e: EngagementDriver & { letterId: string }) => {
+      expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'recorded', workflowId: e.handle.workflowId })]);
+      const [message] = (await e.status()).inbox!;
+      return message;
+    };
+
+    const desktop = await openEngagement('teams');
+    const desktopLetter = await quotedLetter(desktop, 'Tuesday, July 21, 2020 10:02 AM');
+    await sender.append(
+      await outlookDesktopReply({
+        from: 'Anna Berg <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, desktop.handle.workflowId),
+        subject: `RE: ${desktopLetter.subject}`,
+        messageId: `<DB9PR04MB8412${randomUUID().slice(0, 8).toUpperCase()}@DB9PR04MB8412.eurprd04.prod.outlook.com>`,
+        inReplyTo: desktop.letterId,
+        references: [desktop.letterId],
+        ownLines: ['Thank you for your letter. Our response is attached.', '', 'Kind regards,', 'Anna Berg', 'Privacy Office'],
+        quoted: desktopLetter,
+      }),
+    );
+    const fromDesktop = await recorded(desktop);
+    expect(fromDesktop.text.trim()).toBe('Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office');
+    expect(fromDesktop.noteCodes).toEqual([{ code: 'own-text', step: 'letter' }]);
+
+    const input = engagementInput(env.uniqueId('inbound'), 'webex', patientPolicy());
+    const started = await startEngagement(env, { ...input, vendor: { ...input.vendor, language: 'fr' } });
+    await started.waitForMail('letter');
+    await started.waitForStatus((s) => s.stage === 'awaiting-response');
+    const web = Object.assign(started, { letterId: messageIdFor(started.handle.workflowId, 'letter', domain) });
+    const webLetter = await quotedLetter(web, 'mardi 21 juillet 2020 10:02');
+    const webMessageId = `<PAXPR02MB7597${randomUUID().slice(0, 8).toUpperCase()}@PAXPR02MB7597.eurprd02.prod.outlook.com>`;
+    await sender.append(
+      await outlookWebReplyHtmlOnly({
+        from: 'Claire Dubois <privacy@webex.test>',
+        to: replyAddressFor(caseMailbox, web.handle.workflowId),
+        subject: `RE: ${webLetter.subject}`,
+        messageId: webMessageId,
+        inReplyTo: web.letterId,
+        references: [web.letterId],
+        ownLines: ['Bonjour,', '', 'Veuillez trouver notre réponse ci-jointe.', '', 'Cordialement,', 'Claire Dubois'],
+        quoted: webLetter,
+      }),
+    );
+    const fromWeb = await recorded(web);
+    // Its text is the HTML as the intake renders it (blank lines as Outlook's empty divs make them), the rule and letter gone.
+    expect(fromWeb.text.trim()).toMatch(/^Bonjour,\s+Veuillez trouver notre réponse ci-jointe\.\s+Cordialement,\s+Claire Dubois$/);
+    expect(fromWeb.noteCodes).toEqual([{ code: 'own-text', step: 'letter' }]);
+    // The whole message, quoted letter included, stays in the case mailbox.
+    const kept: string[] = [];
+    for await (const m of mailbox.messages(RECORDED_FOLDER)) if (m.raw.toString().includes(webMessageId)) kept.push(m.raw.toString());
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toContain('divRplyFwdMsg');
+    expect((await simpleParser(kept[0]!)).html).toContain(webLetter.subject.replace(/&/g, '&amp;'));
   });
 
   it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {
