@@ -64,6 +64,8 @@ const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
 
 /** Told to the case office when a message is still not delivered after this long (policy default). */
 const DELIVERY_ALERT_AFTER = '1 hour';
+/** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
+const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
 // Working days are counted by an activity (the holiday tables stay out of this bundle); the
 // history keeps each answer, so a replay reads the same dates.
@@ -745,8 +747,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       });
 
       if (waited === 'expired') {
-        kase.closeAsNoResponse(Date.now());
+        const closedAt = Date.now();
+        kase.closeAsNoResponse(closedAt);
         await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate! });
+        // The vendor is told its case was closed, and what the statement will say (cases closed before
+        // this patch told only the office). Asked only here, so a case that is answered records no marker.
+        if (patched(CLOSURE_NOTICE)) await deliver('closure-notice', 'closure-notice', { closedAt: toIsoString(closedAt), dueDate: state.responseDueDate });
       } else if (!isFinal() && state.response) {
         await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
       }

@@ -452,6 +452,7 @@ export const MESSAGE_KINDS = [
   'deadline-extension',
   'reminder',
   'final-notice',
+  'closure-notice',
   'follow-up-questions',
   'follow-up-reminder',
   'demonstration-invitation',
@@ -541,6 +542,8 @@ export interface MessageDetails {
   previousDueDate?: string;
   /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
   closesAt?: string;
+  /** When an unanswered case was closed (a closure notice). */
+  closedAt?: string;
   reminderNumber?: number;
   /**
    * A final notice: how many reminders before it reached the vendor, which its wording follows (none:

@@ -107,7 +107,13 @@ describe('engagement with real durations on the time-skipping server', () => {
       'reminder-response-2 -> privacy@houseparty.test',
       'final-notice-response-1 -> privacy@houseparty.test',
       'officer-notice-closed-no-response -> office@opc.test',
+      'closure-notice -> privacy@houseparty.test',
     ]);
+    // The vendor is told its case was closed on the day it was, and what the statement will say.
+    const { subject, text } = await simpleParser(ours.find((m) => stepOf(m) === 'closure-notice')!.raw);
+    expect(subject).toMatch(/\] Review closed without a response to our open letter of /);
+    expect(text).toContain(`We closed our review of Vendor houseparty on ${formatDate(outcome.endedAt, 'en')} without a response`);
+    expect(text).toContain('will say that Vendor houseparty did not respond.');
     const status = await handle.query(engagementStatusQuery);
     expect(status.stage).toBe('closed-no-response');
     expect(Math.round((Date.parse(status.responseDueDate!) - startedAt) / DAY)).toBe(30);
