@@ -749,7 +749,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       if (waited === 'expired') {
         const closedAt = Date.now();
         kase.closeAsNoResponse(closedAt);
-        await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate! });
+        const remindersBefore = kase.sentCount('reminder', /^reminder-response-\d+(?: |$)/);
+        await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate!, remindersBefore });
         // The vendor is told its case was closed, and what the statement will say (cases closed before
         // this patch told only the office). Asked only here, so a case that is answered records no marker.
         if (patched(CLOSURE_NOTICE)) await deliver('closure-notice', 'closure-notice', { closedAt: toIsoString(closedAt), dueDate: state.responseDueDate });

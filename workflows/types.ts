@@ -525,7 +525,12 @@ export type OfficerNotice =
   /** A delivery report from the vendor's mail server; `kind` when the engagement recorded sending that step. */
   | { code: 'bounced'; step: string; kind?: MessageKind; recipients: string[]; status?: string; diagnostic?: string }
   /** No response by the due date, after the reminders and the final notice: the engagement is closed. */
-  | { code: 'closed-no-response'; dueDate: string }
+  | {
+      code: 'closed-no-response';
+      dueDate: string;
+      /** How many reminders reached the vendor before its final notice (absent in a notice scheduled before it was counted). */
+      remindersBefore?: number;
+    }
   /** Bounces from every address were read before the letter's send was known to be done: it reached nobody after all. */
   | { code: 'letter-bounced-before-delivery'; step: string };
 
