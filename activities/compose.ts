@@ -212,8 +212,12 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
     dueDate: details.dueDate ? formatDate(details.dueDate, language, timeZone) : undefined,
     previousDueDate: details.previousDueDate ? formatDate(details.previousDueDate, language, timeZone) : undefined,
     closesOn: details.closesAt ? formatDate(lastWholeDayBefore(details.closesAt, timeZone), language) : undefined,
+    closedOn: details.closedAt ? formatDate(details.closedAt, language, timeZone) : undefined,
     receivedAt: details.receivedAt ? formatDate(details.receivedAt, language, timeZone) : undefined,
     reminderNumber: details.reminderNumber,
+    // A final notice's "despite our reminder(s)" only after reminders went out; a notice without the count says it as it always did.
+    unreminded: details.remindersBefore === 0,
+    remindedOnce: details.remindersBefore === 1,
     reminderOrdinal,
     reminderOrdinalTitle: reminderOrdinal ? capitalize(reminderOrdinal) : undefined,
     // The authorities' own questions and topics, set as the French letter around them is (typed

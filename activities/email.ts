@@ -17,7 +17,7 @@ import type { PublishedFiles } from '../store/types';
 import { composeMessage } from './compose';
 import { letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
-import { messageIdFor, replyAddressFor, threadRootStep } from './threading';
+import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
 import { mailCounters } from './mail-metrics';
@@ -180,8 +180,9 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
         const dueDate = statedDueDate(message, turn.partial, turn.dueDateStated);
         const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files, outputDir, domain, workspaceUrl });
-        const rootStep = threadRootStep(message.threadId);
-        const root = rootStep === undefined ? undefined : messageIdFor(message.threadId, rootStep, domain);
+        const replyThread = replyThreadOf(message);
+        const rootStep = threadRootStep(replyThread);
+        const root = rootStep === undefined ? undefined : messageIdFor(replyThread, rootStep, domain);
         const threading = root === undefined || root === messageId ? {} : { inReplyTo: root, references: [root] };
         // After a partial delivery only the recipients the server deferred (4xx) are still owed a copy.
         const partial = turn.partial;
@@ -194,7 +195,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           from: mailFrom,
           to: to.map((c) => ({ name: c.name, address: c.email })),
           messageId,
-          replyTo: replyAddressFor(replyMailbox, message.threadId),
+          replyTo: replyAddressFor(replyMailbox, replyThread),
           ...threading,
           ...composed,
         };

@@ -22,7 +22,7 @@ export function officerNoticeView(notice: OfficerNotice | undefined, language: L
         report: [notice.status, notice.diagnostic].filter(Boolean).join(' '),
       };
     case 'closed-no-response':
-      return { closedNoResponse: true, dueDate: formatDate(notice.dueDate, language, timeZone) };
+      return { closedNoResponse: true, dueDate: formatDate(notice.dueDate, language, timeZone), unreminded: notice.remindersBefore === 0 };
     case 'letter-bounced-before-delivery':
       // The letterUndeliverable paragraph says it all.
       return { letterBouncedBeforeDelivery: true, step: notice.step };

@@ -3,7 +3,8 @@
 // per-engagement Reply-To address with a token, for mail clients that drop threading headers. The
 // intake reads them back with the functions here, so naming and reading live in one place.
 import { isReplyToken, replyToken } from '../workflows/reply-token';
-import { parseWorkflowId } from '../workflows/workflow-ids';
+import type { OutgoingMessage } from '../workflows/types';
+import { engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 
 export function messageIdFor(threadId: string, step: string, domain: string): string {
   return `<${safe(step)}.${safe(threadId)}@${domain}>`;
@@ -15,6 +16,16 @@ export function messageIdFor(threadId: string, step: string, domain: string): st
  */
 export function threadRootStep(threadId: string): string | undefined {
   return parseWorkflowId(threadId)?.kind === 'engagement' ? 'letter' : undefined;
+}
+
+/**
+ * The thread a reply to this message belongs to. A campaign's message to one vendor (its statement
+ * notice) is about that vendor's engagement: a reply to it must reach the engagement as a reply to
+ * the letter would, so it carries the engagement's Reply-To token and refers to its letter. Its own
+ * Message-ID stays the campaign's, which the delivery ledger already knows it by.
+ */
+export function replyThreadOf({ threadId, campaign, vendor }: Pick<OutgoingMessage, 'threadId' | 'campaign' | 'vendor'>): string {
+  return vendor !== undefined && parseWorkflowId(threadId)?.kind === 'campaign' ? engagementWorkflowId(campaign.id, vendor.id) : threadId;
 }
 
 export function safe(s: string): string {

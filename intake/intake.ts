@@ -20,7 +20,7 @@ import { excerptOf } from '../workflows/text-rules';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
-import { sentByDossier, withoutQuoted } from './own-mail';
+import { sentByDossier, withoutQuoted, withoutQuotedReply } from './own-mail';
 import { senderVerdict } from './sender-check';
 import { sentence } from './wording';
 
@@ -406,6 +406,11 @@ export class Intake {
       },
     );
     let text = read.wholeText ?? read.text;
+    const reply = withoutQuotedReply(text, sent.texts);
+    if (reply) {
+      text = reply.text;
+      noteCodes.push({ code: 'own-text', step: reply.step });
+    }
     for (const { step, text: quoted } of sent.texts) {
       const rest = withoutQuoted(text, quoted);
       if (rest === undefined) continue;

@@ -11,8 +11,8 @@ import type { Directory } from './correlate';
 export interface SentByDossier {
   /** The step that sent each document, by the SHA-256 of its bytes. */
   documents: Map<string, string>;
-  /** The text of each message sent, with its step. */
-  texts: { step: string; text: string }[];
+  /** The text of each message sent, with its step and subject (as its recipient's client quotes it). */
+  texts: { step: string; text: string; subject?: string }[];
 }
 
 /** What Dossier sent on the engagement, as its copies keep it; nothing when the directory cannot say. */
@@ -28,7 +28,7 @@ export async function sentByDossier(
     if (!raw) continue;
     const parsed = await simpleParser(raw);
     for (const a of parsed.attachments) found.documents.set(createHash('sha256').update(a.content).digest('hex'), step);
-    if (parsed.text?.trim()) found.texts.push({ step, text: parsed.text });
+    if (parsed.text?.trim()) found.texts.push({ step, text: parsed.text, ...(parsed.subject ? { subject: parsed.subject } : {}) });
   }
   return found;
 }
@@ -69,4 +69,69 @@ export function withoutQuoted(text: string, quoted: string): string | undefined 
   const before = text.slice(0, from).replace(/(?:^|\n)[ \t>]*$/, '').replace(/(?:\n[ \t>]*)+$/, '');
   const after = text.slice(to).replace(/^(?:[ \t>]*(?:\n|$))+/, '');
   return `${before}\n${after}`.trim();
+}
+
+/** A header line of the block Outlook writes above the message it quotes: `From: …`, `De : …`, `*Sent:* …`. */
+const QUOTED_FIELD = /^[ \t>]*\*?([A-Za-zÀ-ÿ]+)\*?[ \t\u00a0\u202f]?:\*?[ \t\u00a0]*(.*)$/;
+const QUOTED_FIELDS: Record<string, 'from' | 'sent' | 'to' | 'cc' | 'subject'> = {
+  from: 'from',
+  de: 'from',
+  sent: 'sent',
+  date: 'sent',
+  envoyé: 'sent',
+  to: 'to',
+  à: 'to',
+  cc: 'cc',
+  subject: 'subject',
+  objet: 'subject',
+};
+/**
+ * What Outlook puts above that block: a rule of underscores (the text part of Outlook on the web and
+ * the new Outlook), its `<hr>` as an HTML-only message's text renders it (dashes), or an "Original
+ * Message" line.
+ */
+const QUOTE_SEPARATOR = /^[ \t>]*(?:_{8,}|-{8,}|-{3,}[ \t]*(?:Original Message|Message d['’]origine)[ \t]*-{3,})[ \t]*$/i;
+
+const collapsed = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The text without a message Dossier sent that Outlook quoted below the vendor's words: not behind
+ * `>` marks but under a block of its headers (`From:`, `Sent:`, `To:`, `Subject:`, or in French
+ * `De :`, `Envoyé :`, `À :`, `Objet :`), rendered from the HTML part, so not in the words of the text
+ * part that withoutQuoted looks for. The block names the message by its subject; only one that
+ * names a message Dossier sent on the engagement is cut, with everything below it (the older
+ * messages it quotes in turn). Undefined when there is none.
+ */
+export function withoutQuotedReply(text: string, sent: { step: string; subject?: string }[]): { text: string; step: string } | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (fieldOf(lines[i]!)?.name !== 'from') continue;
+    const seen = new Set<string>();
+    let subject: string | undefined;
+    // A block read from HTML may have blank lines between its fields (the markup's own line breaks).
+    for (let j = i + 1; j < lines.length && j <= i + 12; j++) {
+      if (/^[ \t>\u00a0]*$/.test(lines[j]!)) continue;
+      const field = fieldOf(lines[j]!);
+      if (!field || field.name === 'from') break;
+      if (field.name === 'subject') {
+        subject = field.value;
+        break;
+      }
+      seen.add(field.name);
+    }
+    if (subject === undefined || !seen.has('sent') || !seen.has('to')) continue;
+    const quoted = sent.find((s) => s.subject !== undefined && collapsed(s.subject) === collapsed(subject!));
+    if (!quoted) continue;
+    let start = i;
+    while (start > 0 && /^[ \t>\u00a0]*$/.test(lines[start - 1]!)) start--;
+    if (start > 0 && QUOTE_SEPARATOR.test(lines[start - 1]!)) start--;
+    return { text: lines.slice(0, start).join('\n').trim(), step: quoted.step };
+  }
+  return undefined;
+}
+
+function fieldOf(line: string): { name: string; value: string } | undefined {
+  const match = QUOTED_FIELD.exec(line);
+  const name = match && QUOTED_FIELDS[match[1]!.toLowerCase()];
+  return name ? { name, value: match[2]! } : undefined;
 }

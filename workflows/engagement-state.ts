@@ -647,6 +647,14 @@ export class EngagementCase {
     return this.state.remindersSent.filter((r) => r.about === about && r.kind === kind).length + 1;
   }
 
+  /**
+   * How many messages of this kind whose steps `step` matches reached the mail server (logged as
+   * sent): a final notice says "despite our reminders" only after reminders the vendor could read.
+   */
+  sentCount(kind: MessageKind, step: RegExp): number {
+    return this.state.timeline.filter((t) => t.by === ENGINE && t.what === `${kind} sent` && t.detail !== undefined && step.test(t.detail)).length;
+  }
+
   reminderSent(about: string, kind: ReminderKind, number: number, now: number): void {
     const sent: ReminderSent = { at: toIsoString(now), about, kind, number };
     this.state.remindersSent.push(sent);

@@ -64,6 +64,8 @@ const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
 
 /** Told to the case office when a message is still not delivered after this long (policy default). */
 const DELIVERY_ALERT_AFTER = '1 hour';
+/** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
+const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
 // Working days are counted by an activity (the holiday tables stay out of this bundle); the
 // history keeps each answer, so a replay reads the same dates.
@@ -397,7 +399,12 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       onCalendar,
       remind: (kind) =>
         remind(`follow-up:${round.round}`, kind, async (number) => {
-          const details = { questions: kase.questionsOf(round, 'unanswered'), dueDate: round.dueDate, reminderNumber: number };
+          const details = {
+            questions: kase.questionsOf(round, 'unanswered'),
+            dueDate: round.dueDate,
+            reminderNumber: number,
+            ...(kind === 'final-notice' ? { remindersBefore: kase.sentCount('follow-up-reminder', new RegExp(`^follow-up-r${round.round}-reminder-\\d+(?: |$)`)) } : {}),
+          };
           await deliver(`follow-up-r${round.round}-${kind}-${number}`, kind === 'reminder' ? 'follow-up-reminder' : 'final-notice', details);
           if (kind === 'final-notice') round.remindersExhausted = true;
         }),
@@ -734,13 +741,19 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
               dueDate: state.responseDueDate,
               reminderNumber: number,
               ...(kind === 'final-notice' && following?.kind === 'expire' ? { closesAt: toIsoString(following.at) } : {}),
+              ...(kind === 'final-notice' ? { remindersBefore: kase.sentCount('reminder', /^reminder-response-\d+(?: |$)/) } : {}),
             }),
           ),
       });
 
       if (waited === 'expired') {
-        kase.closeAsNoResponse(Date.now());
-        await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate! });
+        const closedAt = Date.now();
+        kase.closeAsNoResponse(closedAt);
+        const remindersBefore = kase.sentCount('reminder', /^reminder-response-\d+(?: |$)/);
+        await tellOffice('officer-notice-closed-no-response', { code: 'closed-no-response', dueDate: state.responseDueDate!, remindersBefore });
+        // The vendor is told its case was closed, and what the statement will say (cases closed before
+        // this patch told only the office). Asked only here, so a case that is answered records no marker.
+        if (patched(CLOSURE_NOTICE)) await deliver('closure-notice', 'closure-notice', { closedAt: toIsoString(closedAt), dueDate: state.responseDueDate });
       } else if (!isFinal() && state.response) {
         await deliver('acknowledgement', 'acknowledgement', { receivedAt: state.response.receivedAt });
       }

@@ -234,6 +234,7 @@ export function stepKind(step: string): MessageKind | undefined {
     [/^follow-up-r\d+-final-notice-\d+$/, 'final-notice'],
     [/^deadline-extension-\d+$/, 'deadline-extension'],
     [/^acknowledgement$/, 'acknowledgement'],
+    [/^closure-notice$/, 'closure-notice'],
     [/^demo-.+-invite-\d+$/, 'demonstration-invitation'],
     [/^demo-.+-reminder-\d+$/, 'demonstration-reminder'],
     [/^demo-.+-cancel$/, 'demonstration-cancellation'],

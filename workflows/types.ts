@@ -457,6 +457,7 @@ export const MESSAGE_KINDS = [
   'deadline-extension',
   'reminder',
   'final-notice',
+  'closure-notice',
   'follow-up-questions',
   'follow-up-reminder',
   'demonstration-invitation',
@@ -529,7 +530,12 @@ export type OfficerNotice =
   /** A delivery report from the vendor's mail server; `kind` when the engagement recorded sending that step. */
   | { code: 'bounced'; step: string; kind?: MessageKind; recipients: string[]; status?: string; diagnostic?: string }
   /** No response by the due date, after the reminders and the final notice: the engagement is closed. */
-  | { code: 'closed-no-response'; dueDate: string }
+  | {
+      code: 'closed-no-response';
+      dueDate: string;
+      /** How many reminders reached the vendor before its final notice (absent in a notice scheduled before it was counted). */
+      remindersBefore?: number;
+    }
   /** Bounces from every address were read before the letter's send was known to be done: it reached nobody after all. */
   | { code: 'letter-bounced-before-delivery'; step: string };
 
@@ -546,7 +552,14 @@ export interface MessageDetails {
   previousDueDate?: string;
   /** When an unanswered case closes (a final notice): the vendor is told the last day to answer. */
   closesAt?: string;
+  /** When an unanswered case was closed (a closure notice). */
+  closedAt?: string;
   reminderNumber?: number;
+  /**
+   * A final notice: how many reminders before it reached the vendor, which its wording follows (none:
+   * no "despite our reminders"). Absent in a notice scheduled before it was counted: worded as then.
+   */
+  remindersBefore?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */

@@ -101,3 +101,98 @@ export function deliveryReport(o: {
     ].join('\r\n'),
   );
 }
+
+/** The message an Outlook reply quotes, as its client shows it: headers and the HTML body. */
+export interface QuotedMessage {
+  fromName: string;
+  fromAddress: string;
+  toName: string;
+  toAddress: string;
+  subject: string;
+  /** As Outlook prints it in the quote's header ("Tuesday, July 21, 2020 10:02 AM"). */
+  sent: string;
+  /** The quoted message's HTML, between its <body> tags. */
+  bodyHtml: string;
+  /** The same as text, as Outlook renders it into the reply's text/plain part (no `>` marks). */
+  bodyText: string;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A reply from Outlook for Windows (Word's HTML, multipart/alternative): the vendor's words on top,
+ * then a bordered div whose paragraph names the quoted message (`From:` `Sent:` `To:` `Subject:`), then
+ * that message. The text part carries the same block, without a rule, and the message as text.
+ */
+export function outlookDesktopReply(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage }): Promise<Buffer> {
+  const q = o.quoted;
+  const ownHtml = o.ownLines.map((line) => `<p class="MsoNormal">${line ? escapeHtml(line) : '&nbsp;'}<o:p></o:p></p>`).join('\r\n');
+  const html = `<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" xmlns="http://www.w3.org/TR/REC-html40">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta name="Generator" content="Microsoft Word 15 (filtered medium)">
+<style><!--
+/* Font Definitions */
+@font-face {font-family:"Cambria Math"; panose-1:2 4 5 3 5 4 6 3 2 4;}
+p.MsoNormal, li.MsoNormal, div.MsoNormal {margin:0cm; font-size:11.0pt; font-family:"Calibri",sans-serif;}
+span.EmailStyle19 {mso-style-type:personal-reply; font-family:"Calibri",sans-serif; color:windowtext;}
+@page WordSection1 {size:612.0pt 792.0pt; margin:72.0pt 72.0pt 72.0pt 72.0pt;}
+div.WordSection1 {page:WordSection1;}
+--></style><!--[if gte mso 9]><xml>
+<o:shapedefaults v:ext="edit" spidmax="1026" />
+</xml><![endif]-->
+</head>
+<body lang="EN-US" link="#0563C1" vlink="#954F72" style="word-wrap:break-word">
+<div class="WordSection1">
+${ownHtml}
+<p class="MsoNormal"><o:p>&nbsp;</o:p></p>
+<div>
+<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">
+<p class="MsoNormal"><b><span lang="EN-US">From:</span></b><span lang="EN-US"> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}
+<br>
+<b>Sent:</b> ${escapeHtml(q.sent)}<br>
+<b>To:</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
+<b>Subject:</b> ${escapeHtml(q.subject)}<o:p></o:p></span></p>
+</div>
+</div>
+<p class="MsoNormal"><o:p>&nbsp;</o:p></p>
+${q.bodyHtml}
+</div>
+</body>
+</html>
+`;
+  const text = `${o.ownLines.join('\r\n')}\r\n\r\nFrom: ${q.fromName} <${q.fromAddress}> \r\nSent: ${q.sent}\r\nTo: ${q.toName} <${q.toAddress}>\r\nSubject: ${q.subject}\r\n\r\n${q.bodyText.replace(/\n/g, '\r\n')}\r\n`;
+  return composeReply({ ...o, text, html, headers: { 'X-MS-Has-Attach': '', 'Thread-Topic': q.subject, 'Content-Language': 'en-US', ...o.headers } });
+}
+
+/**
+ * A reply from Outlook on the web (and the new Outlook), in French, sent as HTML only: the vendor's
+ * words, `<div id="appendonsend">`, a rule (`<hr>`), then `<div id="divRplyFwdMsg">` naming the quoted
+ * message (`De :` `Envoyé :` `À :` `Objet :`), then that message.
+ */
+export function outlookWebReplyHtmlOnly(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage }): Promise<Buffer> {
+  const q = o.quoted;
+  const own = o.ownLines
+    .map((line) => `<div class="elementToProof" style="font-family: Aptos, Aptos_EmbeddedFont, Aptos_MSFontService, Calibri, Helvetica, sans-serif; font-size: 12pt; color: rgb(0, 0, 0);">${line ? escapeHtml(line) : '<br>'}</div>`)
+    .join('\r\n');
+  const html = `<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<style type="text/css" style="display:none;"> P {margin-top:0;margin-bottom:0;} </style>
+</head>
+<body dir="ltr">
+${own}
+<div id="appendonsend"></div>
+<hr style="display:inline-block;width:98%" tabindex="-1">
+<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" color="#000000"><b>De&nbsp;:</b> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}<br>
+<b>Envoyé&nbsp;:</b> ${escapeHtml(q.sent)}<br>
+<b>À&nbsp;:</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
+<b>Objet&nbsp;:</b> ${escapeHtml(q.subject)}</font>
+<div>&nbsp;</div>
+</div>
+<div>${q.bodyHtml}</div>
+</body>
+</html>
+`;
+  return composeReply({ ...o, html, headers: { 'Thread-Topic': q.subject, 'Content-Language': 'fr-FR', ...o.headers } });
+}

@@ -20,7 +20,9 @@ import { useDossier } from '../helpers/harness';
 import { until, untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
 import { collectAuditTrail } from '../../client/audit';
-import { retentionWorkflowId } from '../../workflows/workflow-ids';
+import { engagementWorkflowId, retentionWorkflowId } from '../../workflows/workflow-ids';
+import { defaultCaseMailbox, mailDomain } from '../../activities/email';
+import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import { APPROVAL_REMINDERS_PER_VERSION } from '../../workflows/campaign';
 
 const officer = 'Officer Tremblay';
@@ -301,8 +303,20 @@ describe('campaign: engagements, approval and the published statement', () => {
       if (m.to.some((address) => address.startsWith('privacy@'))) expect(text, m.to.join()).not.toMatch(/version/i);
       else expect(text, m.to.join()).toMatch(/The published text is version 2 of the draft\.|Le texte publié est la version 2 du projet\./);
     }
-    // Campaign mail goes to many people and replies to no message anyone received.
-    expect(notice.inReplyTo).toBeUndefined();
+    // Campaign mail to the signatories replies to no message they received; a vendor's notice is
+    // about its engagement, and a reply to it goes there as a reply to its letter would.
+    for (const m of notices) {
+      const parsed = await simpleParser(m.raw);
+      const vendor = /^privacy@([a-z]+)\.test$/.exec(m.to[0]!)?.[1];
+      if (!vendor) {
+        expect(parsed.inReplyTo, m.to.join()).toBeUndefined();
+        expect(parsed.replyTo?.text, m.to.join()).not.toContain('+');
+        continue;
+      }
+      const engagement = engagementWorkflowId(id, vendor);
+      expect(parsed.inReplyTo, m.to.join()).toBe(messageIdFor(engagement, 'letter', mailDomain(env.config.mailFrom)));
+      expect(parsed.replyTo?.value.map((a) => a.address), m.to.join()).toEqual([replyAddressFor(defaultCaseMailbox(env.config.mailFrom), engagement)]);
+    }
     // Nothing a vendor sent reaches anyone else: no message to another recipient carries its response.
     const everyMail = await Promise.all(env.sink.messages.filter((m) => (m.messageId ?? '').includes(id)).map(async (m) => ({ to: m.to, parsed: await simpleParser(m.raw) })));
     for (const vendor of ['alpha', 'delta']) {

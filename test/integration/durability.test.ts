@@ -96,9 +96,9 @@ describe('durable under faults', () => {
       const resent = new Set<string>();
       for (const id of new Set(mails.map((m) => m.messageId!))) if ((await ledger.find(id))?.resentAfterCrash) resent.add(id);
       const crashedInFlight = (messageId: string) => resent.has(messageId);
-      expectEachStepOnce(mails, handles.map((h) => h.workflowId), [...NO_RESPONSE_STEPS, 'officer-notice-closed-no-response'], crashedInFlight);
+      expectEachStepOnce(mails, handles.map((h) => h.workflowId), [...NO_RESPONSE_STEPS, 'officer-notice-closed-no-response', 'closure-notice'], crashedInFlight);
       // Extra copies only where a send was caught mid-transaction, one per such send at most.
-      const expected = vendors.length * (NO_RESPONSE_STEPS.length + 1);
+      const expected = vendors.length * (NO_RESPONSE_STEPS.length + 2);
       const flagged = new Set(mails.map((m) => m.messageId!).filter(crashedInFlight)).size;
       expect(mails.length - expected).toBeGreaterThanOrEqual(0);
       expect(mails.length - expected).toBeLessThanOrEqual(flagged);
@@ -127,8 +127,8 @@ describe('durable under faults', () => {
     const outcomes = (await Promise.all(handles.map((h) => h.result()))) as EngagementOutcome[];
     expect(outcomes.every((o) => o.stage === 'closed-no-response')).toBe(true);
     const mails = env.sink.messages.filter((m) => m.messageId?.includes(campaignId));
-    expectEachStepOnce(mails, handles.map((h) => h.workflowId), ['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response']);
-    expect(mails).toHaveLength(vendors.length * 4);
+    expectEachStepOnce(mails, handles.map((h) => h.workflowId), ['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response', 'closure-notice']);
+    expect(mails).toHaveLength(vendors.length * 5);
   }, 180_000);
 
   it('carries on after the Temporal server is stopped and restarted on the same SQLite file', async () => {
@@ -147,6 +147,6 @@ describe('durable under faults', () => {
     const outcome = (await handle.result()) as EngagementOutcome;
     expect(outcome.stage).toBe('closed-no-response');
     const steps = env.sink.messages.filter((m) => m.messageId?.includes(campaignId)).map(stepOf);
-    expect(steps).toEqual(['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response']);
+    expect(steps).toEqual(['letter', 'reminder-response-1', 'final-notice-response-1', 'officer-notice-closed-no-response', 'closure-notice']);
   }, 180_000);
 });

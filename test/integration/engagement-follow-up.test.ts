@@ -67,7 +67,9 @@ describe('engagement: follow-up, demonstrations, conclusion', () => {
       /follow-up round 1 is still open/,
     );
     // q2 stays unanswered: two reminders, then the final notice; the engagement then waits.
-    await e.waitForMail('follow-up-r1-final-notice-1');
+    const [finalNotice] = await e.waitForMail('follow-up-r1-final-notice-1');
+    // Its two reminders went out before it: it says so.
+    expect((await simpleParser(finalNotice.raw)).text).toContain('Despite our reminders, we have not received the answers of Vendor zoom to these follow-up questions:');
     const exhausted = await e.waitForStatus((s) => s.rounds?.[0].remindersExhausted === true);
     expect(exhausted.stage).toBe('follow-up');
     expect(exhausted.openQuestions.map((q) => q.id)).toEqual(['q2']);

@@ -107,7 +107,13 @@ describe('engagement with real durations on the time-skipping server', () => {
       'reminder-response-2 -> privacy@houseparty.test',
       'final-notice-response-1 -> privacy@houseparty.test',
       'officer-notice-closed-no-response -> office@opc.test',
+      'closure-notice -> privacy@houseparty.test',
     ]);
+    // The vendor is told its case was closed on the day it was, and what the statement will say.
+    const { subject, text } = await simpleParser(ours.find((m) => stepOf(m) === 'closure-notice')!.raw);
+    expect(subject).toMatch(/\] Review closed without a response to our open letter of /);
+    expect(text).toContain(`We closed our review of Vendor houseparty on ${formatDate(outcome.endedAt, 'en')} without a response`);
+    expect(text).toContain('will say that Vendor houseparty did not respond.');
     const status = await handle.query(engagementStatusQuery);
     expect(status.stage).toBe('closed-no-response');
     expect(Math.round((Date.parse(status.responseDueDate!) - startedAt) / DAY)).toBe(30);
@@ -125,6 +131,31 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(text).toContain(`If no answer reaches us by ${formatDate(lastDay, 'en')}, the signatory authorities will record`);
     const dueDate = (await handle.query(engagementStatusQuery)).responseDueDate!;
     expect(text).not.toContain(`by ${formatDate(dueDate, 'en')}`);
+  });
+
+  it('words the final notice from the reminders that went out: no "despite our reminders" when the policy sent none', async () => {
+    const noticeOf = async (vendorId: string, policy: Policy, language: 'en' | 'fr') => {
+      const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
+      const base = engagementInput(campaignId, vendorId, policy);
+      const input: EngagementInput = { ...base, vendor: { ...base.vendor, language }, searchAttributes: false };
+      const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, vendorId), args: [input] });
+      await handle.result();
+      const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+      const { text, html } = await simpleParser(notice!.raw);
+      return `${text}\n${html}`;
+    };
+    const none = await noticeOf('silent', { ...realPolicy, reminderCadence: [] }, 'en');
+    const noneFr = await noticeOf('muet', { ...realPolicy, reminderCadence: [] }, 'fr');
+    const one = await noticeOf('once', { ...realPolicy, reminderCadence: ['14 days'] }, 'en');
+    const oneFr = await noticeOf('unefois', { ...realPolicy, reminderCadence: ['14 days'] }, 'fr');
+    const two = await noticeOf('twice', realPolicy, 'en');
+    expect(none).not.toMatch(/despite/i);
+    expect(none).toContain('We have not received the response of');
+    expect(noneFr).not.toMatch(/malgré/i);
+    expect(noneFr).toContain('Nous n’avons pas reçu la réponse');
+    expect(one).toContain('Despite our reminder, we have not received the response of');
+    expect(oneFr).toContain('Malgré notre rappel, nous n’avons pas reçu la réponse');
+    expect(two).toContain('Despite our reminders, we have not received the response of');
   });
 
   it('reminds the vendor that its response was due on a date already passed, instead of asking for it by then', async () => {

@@ -75,6 +75,7 @@ describe('engagement: letter and response', () => {
     expect(outcome.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1', 'reminder/2', 'final-notice/1']);
     const steps = e.mails().map((m) => `${stepOf(m)} -> ${m.to.join()}`);
     expect(steps.sort()).toEqual([
+      'closure-notice -> privacy@houseparty.test',
       'final-notice-response-1 -> privacy@houseparty.test',
       'letter -> privacy@houseparty.test',
       'officer-notice-closed-no-response -> office@opc.test',

@@ -32,7 +32,8 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, type QuotedMessage } from '../helpers/inbound-mail';
+import { htmlAsText } from '../../intake/read-message';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -160,6 +161,70 @@ describe('the intake records vendors’ mail on their engagements', () => {
       { code: 'own-text', step: 'letter' },
       { code: 'own-document', name: pdf.filename, step: 'letter' },
     ]);
+  });
+
+  it('records an Outlook reply without the letter it quotes under a From/Sent/To/Subject block, in Outlook for Windows and in Outlook on the web (HTML only, French)', async () => {
+    /** The letter as Outlook quotes it: its header, its HTML body, and that body as Outlook's text part renders it. */
+    const quotedLetter = async (e: EngagementDriver, sentOn: string): Promise<QuotedMessage> => {
+      const [letter] = await e.waitForMail('letter');
+      const sent = await simpleParser(letter.raw);
+      const bodyHtml = /<body[^>]*>([\s\S]*)<\/body>/i.exec(String(sent.html))![1]!;
+      const vendor = e.input.vendor.contacts[0]!;
+      return { fromName: 'Dossier Test', fromAddress: `dossier@${domain}`, toName: vendor.name, toAddress: vendor.email, subject: sent.subject!, sent: sentOn, bodyHtml, bodyText: htmlAsText(bodyHtml).trim() };
+    };
+    const recorded = async (e: EngagementDriver & { letterId: string }) => {
+      expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'recorded', workflowId: e.handle.workflowId })]);
+      const [message] = (await e.status()).inbox!;
+      return message;
+    };
+
+    const desktop = await openEngagement('teams');
+    const desktopLetter = await quotedLetter(desktop, 'Tuesday, July 21, 2020 10:02 AM');
+    await sender.append(
+      await outlookDesktopReply({
+        from: 'Anna Berg <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, desktop.handle.workflowId),
+        subject: `RE: ${desktopLetter.subject}`,
+        messageId: `<DB9PR04MB8412${randomUUID().slice(0, 8).toUpperCase()}@DB9PR04MB8412.eurprd04.prod.outlook.com>`,
+        inReplyTo: desktop.letterId,
+        references: [desktop.letterId],
+        ownLines: ['Thank you for your letter. Our response is attached.', '', 'Kind regards,', 'Anna Berg', 'Privacy Office'],
+        quoted: desktopLetter,
+      }),
+    );
+    const fromDesktop = await recorded(desktop);
+    expect(fromDesktop.text.trim()).toBe('Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office');
+    expect(fromDesktop.noteCodes).toEqual([{ code: 'own-text', step: 'letter' }]);
+
+    const input = engagementInput(env.uniqueId('inbound'), 'webex', patientPolicy());
+    const started = await startEngagement(env, { ...input, vendor: { ...input.vendor, language: 'fr' } });
+    await started.waitForMail('letter');
+    await started.waitForStatus((s) => s.stage === 'awaiting-response');
+    const web = Object.assign(started, { letterId: messageIdFor(started.handle.workflowId, 'letter', domain) });
+    const webLetter = await quotedLetter(web, 'mardi 21 juillet 2020 10:02');
+    const webMessageId = `<PAXPR02MB7597${randomUUID().slice(0, 8).toUpperCase()}@PAXPR02MB7597.eurprd02.prod.outlook.com>`;
+    await sender.append(
+      await outlookWebReplyHtmlOnly({
+        from: 'Claire Dubois <privacy@webex.test>',
+        to: replyAddressFor(caseMailbox, web.handle.workflowId),
+        subject: `RE: ${webLetter.subject}`,
+        messageId: webMessageId,
+        inReplyTo: web.letterId,
+        references: [web.letterId],
+        ownLines: ['Bonjour,', '', 'Veuillez trouver notre réponse ci-jointe.', '', 'Cordialement,', 'Claire Dubois'],
+        quoted: webLetter,
+      }),
+    );
+    const fromWeb = await recorded(web);
+    // Its text is the HTML as the intake renders it (blank lines as Outlook's empty divs make them), the rule and letter gone.
+    expect(fromWeb.text.trim()).toMatch(/^Bonjour,\s+Veuillez trouver notre réponse ci-jointe\.\s+Cordialement,\s+Claire Dubois$/);
+    expect(fromWeb.noteCodes).toEqual([{ code: 'own-text', step: 'letter' }]);
+    // The whole message, quoted letter included, stays in the case mailbox.
+    const kept: string[] = [];
+    for await (const m of mailbox.messages(RECORDED_FOLDER)) if (m.raw.toString().includes(webMessageId)) kept.push(m.raw.toString());
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toContain('divRplyFwdMsg');
+    expect((await simpleParser(kept[0]!)).html).toContain(webLetter.subject.replace(/&/g, '&amp;'));
   });
 
   it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {
@@ -647,6 +712,44 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     const [settled] = await intake.pass();
     expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'teams')} refused: it has ended`) });
   }, 90_000);
+
+  it('takes a vendor’s reply to the published statement’s notice, as its mail client threads it, to its engagement, and holds it saying that case has ended', async () => {
+    const campaignId = env.uniqueId('noticed');
+    const ref = { campaignId, vendorId: 'kilo' };
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start({ campaign: testCampaign(campaignId), vendors: [testVendor('kilo')], policy: patientPolicy(), approval: { kind: 'all' }, publication: { folder: campaignId, notifyVendors: true } });
+    await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(campaignId));
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter to be sent');
+    await campaigns.editStatement(campaignId, { by: officer, conclusions: { en: ['Done.'], fr: ['Terminé.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    await campaigns.draftStatement(campaignId, officer, [{ vendorId: 'kilo', action: 'exclude', reason: { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' } }]);
+    await until(() => campaigns.status(campaignId), (s) => s.phase === 'approving', 'the draft');
+    await campaigns.approve(campaignId, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+    await campaigns.approve(campaignId, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });
+    // Published: the campaign and its engagement have ended, so the subject's case reference names no running campaign.
+    await campaigns.result(campaignId);
+    const [noticeMail] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith(`<statement-notice-v1-vendor-kilo.campaign.${campaignId}@`));
+    const notice = await simpleParser(noticeMail.raw);
+    // What the engagement's own messages carry: its reply token, and its letter as the thread's root.
+    const letterId = messageIdFor(engagementWorkflowId(campaignId, 'kilo'), 'letter', domain);
+    expect(notice.replyTo?.value.map((a) => a.address)).toEqual([replyAddressFor(caseMailbox, engagementWorkflowId(campaignId, 'kilo'))]);
+    expect(notice.inReplyTo).toBe(letterId);
+
+    // The vendor answers the notice: its client writes to the Reply-To and threads the answer under the notice.
+    await sender.append(
+      await composeReply({
+        from: 'Privacy Office <privacy@kilo.test>',
+        to: notice.replyTo!.value[0].address!,
+        subject: `Re: ${notice.subject}`,
+        messageId: `<${randomUUID()}@kilo.test>`,
+        inReplyTo: notice.messageId,
+        references: [...[notice.references ?? []].flat(), notice.messageId!],
+        text: 'We disagree with the statement’s account of our case.',
+      }),
+    );
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId, reason: expect.stringContaining(`${engagementWorkflowId(campaignId, 'kilo')} refused: it has ended`) });
+  }, 150_000);
 
   it('holds a reply named only by its subject whose sender could be either of two vendors at one domain, and files one from a known contact at once', async () => {
     // Two products of one company in one campaign: their privacy offices share a domain.

@@ -28,6 +28,19 @@ async function textOf(language: Language, n: OfficerNotice, extra: MessageDetail
 const closed: OfficerNotice = { code: 'closed-no-response', dueDate: '2020-08-20T03:59:59.999Z' };
 
 describe('officer notice', () => {
+  it('says the final notice alone went unanswered when no reminder went before it, in English and French', async () => {
+    const unreminded: OfficerNotice = { ...closed, remindersBefore: 0 };
+    const en = await composeMessage(notice('en', { notice: unreminded }));
+    expect(String(en.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; the final notice went unanswered. The engagement is closed.');
+    expect(`${String(en.text)} ${String(en.html)}`).not.toMatch(/reminders/);
+    const fr = await composeMessage(notice('fr', { notice: unreminded }));
+    expect(String(fr.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; le dernier avis est resté sans réponse. Les échanges sont clos.');
+    expect(`${String(fr.text)} ${String(fr.html)}`).not.toMatch(/rappels/);
+    // After reminders, or in a notice without the count, as before.
+    const reminded = await composeMessage(notice('en', { notice: { ...closed, remindersBefore: 2 } }));
+    expect(String(reminded.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; reminders and a final notice went unanswered.');
+  });
+
   it('says in French that the vendor did not respond, with the due date as a date in the campaign’s zone', async () => {
     const composed = await composeMessage(notice('fr', { notice: closed, timeZone: 'America/Toronto' }));
     const text = String(composed.text).replace(/[ \t\r\n]+/g, ' ');

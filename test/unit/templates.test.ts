@@ -92,6 +92,24 @@ describe('message templates', () => {
     expect(composed.text).toContain('«\u202fVidéoconférence et vie privée\u202f»');
   });
 
+  it('words a follow-up round’s final notice from the reminders that went before it, in both languages and both parts', async () => {
+    const questions = [{ id: 'q2', text: 'Who can see the attendee list?' }];
+    const notice = async (language: Language, remindersBefore?: number) => {
+      const composed = await composeMessage(message('final-notice', language, { questions, dueDate: '2020-08-21', reminderNumber: 1, ...(remindersBefore === undefined ? {} : { remindersBefore }) }));
+      return `${String(composed.text)}\n${String(composed.html)}`;
+    };
+    const none = await notice('en', 0);
+    expect(none).not.toMatch(/despite/i);
+    expect(none).toContain('We have not received the answers of Zoom to these follow-up questions:');
+    expect(none).toContain('<p>We have not received the answers of <strong>Zoom</strong>');
+    const noneFr = await notice('fr', 0);
+    expect(noneFr).not.toMatch(/malgré/i);
+    expect(noneFr).toContain('Nous n’avons pas reçu les réponses de Zoom aux questions complémentaires suivantes');
+    expect(await notice('fr', 1)).toContain('Malgré notre rappel, nous n’avons pas reçu les réponses');
+    // A notice scheduled before the count was given says it as it always did.
+    expect(await notice('en')).toContain('Despite our reminders, we have not received the answers');
+  });
+
   it('writes to an English-speaking vendor in English', async () => {
     const composed = await composeMessage(message('reminder', 'en', { reminderNumber: 1, dueDate: '2020-08-21' }));
     expect(composed.subject).toBe('[TEST-TPL] First reminder: response to our open letter of 21\u00a0July\u00a02020');
