@@ -1,16 +1,11 @@
 // A reply the intake could not match waits in the holding pen until an officer assigns it to an
 // engagement, vouching for its sender. That is an officer's act like any other: the audit export
 // names who did it, beside the email received.
-import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
-import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
+import { at, clientWithHistory, payloads } from '../helpers/audit-history';
 
-const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
-const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
 const officer = 'Léa Tremblay (lea, signed in)';
 
 const inbound = (eventId: number, seconds: number, input: object) => ({
@@ -27,10 +22,7 @@ const history = [
   inbound(2, 10, { messageId: '<matched@vendor.test>', matchedBy: 'token' }),
   inbound(3, 20, { messageId: '<held@vendor.test>', matchedBy: 'officer', assignedBy: officer }),
 ];
-const client = {
-  options: { loadedDataConverter: loadDataConverter() },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const client = clientWithHistory(history);
 
 describe('a reply an officer assigned from the holding pen', () => {
   it('has a row of the officer’s act, naming them, before the email received', async () => {

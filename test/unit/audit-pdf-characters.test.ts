@@ -1,17 +1,12 @@
 // What a vendor wrote is recorded as it came: a reply's subject in Hebrew, an emoji, a stray control
 // character. The PDF's fonts cannot draw all of it, yet the export must not fail over it: the PDF
 // shows each such character by its code point and says so, and the CSV keeps the text as written.
-import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
-import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import { pdfPageTexts } from '../helpers/pdf';
+import { at, clientWithHistory, payloads } from '../helpers/audit-history';
 
-const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
-const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
 const subject = 'Re: תשובה 🦄\u0007 Ça va';
 
 /** An engagement that received a reply whose subject line no embedded font draws in full. */
@@ -26,10 +21,7 @@ const history = [
     },
   },
 ];
-const client = {
-  options: { loadedDataConverter: loadDataConverter() },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const client = clientWithHistory(history);
 
 describe('text the PDF’s fonts cannot draw', () => {
   it('is shown in the PDF by its code point, with a note saying so, instead of failing the export', async () => {

@@ -2,8 +2,6 @@
 // extension checked again once the calendar answered, the case having moved meanwhile). The audit
 // export keeps the request, with who made it, and says it was not done and why.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import Long from 'long';
 import { readFileSync } from 'node:fs';
@@ -11,9 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
+import { at, clientWithHistory, payloads } from '../helpers/audit-history';
 
-const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
-const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
 const officer = 'Marie Leclerc (marie@desk-12, CLI)';
 
 const accepted = (eventId: number, seconds: number, updateId: string, name: string, input: object) => ({
@@ -34,10 +31,7 @@ const history = [
   accepted(4, 20, 'u-done', 'extendDeadline', { extendBy: '5 working days' }),
   completed(5, 21, 'u-done', 4, { success: payloads({ stage: 'awaiting-response' }) }),
 ];
-const client = {
-  options: { loadedDataConverter: loadDataConverter() },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const client = clientWithHistory(history);
 
 describe('an officer action the case accepted, then refused while carrying it out', () => {
   it('is kept with who asked, marked as not done with the case’s reason; one carried out is not marked', async () => {

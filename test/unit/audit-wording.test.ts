@@ -15,9 +15,8 @@ import { TEMPLATES_DIR } from '../../activities/templates';
 import { loadViews } from '../../web/views';
 import { LANGUAGES, MESSAGE_KINDS } from '../../workflows/types';
 import { pdfPageTexts } from '../helpers/pdf';
+import { at, clientWithHistory, payloads } from '../helpers/audit-history';
 
-const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
-const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
 
 /** An engagement that opened (revision 3), sent its letter, waited and closed without a response. */
 const history = [
@@ -28,10 +27,7 @@ const history = [
   { eventId: 5, ...at(4), workflowExecutionCompletedEventAttributes: { result: payloads({ stage: 'closed-no-response' }) } },
 ];
 
-const client = {
-  options: { loadedDataConverter: loadDataConverter() },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const client = clientWithHistory(history);
 
 function parseCsv(bytes: Buffer): string[][] {
   // No field here holds a comma, a quote or a line break.

@@ -1,0 +1,19 @@
+// Histories written by hand for the audit export's unit tests: the events a server would return,
+// read through a client that has no server behind it.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import Long from 'long';
+
+/** An event's time, `seconds` after a fixed moment (so rows sort as the events were written). */
+export const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
+
+/** `value` as the payloads an event carries, unencrypted. */
+export const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
+
+/** A client whose every workflow handle answers `events` as its history. */
+export const clientWithHistory = (events: object[]): Client =>
+  ({
+    options: { loadedDataConverter: loadDataConverter() },
+    workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
+  }) as unknown as Client;
