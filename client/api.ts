@@ -420,7 +420,7 @@ export class DossierClient {
 
   /** How many engagements of a campaign are running or ran: one visibility count, no scan. */
   async countEngagements(campaignId: string): Promise<number> {
-    const query = `WorkflowType = 'engagement' AND ${engagementQuery({ campaign: campaignId })}`;
+    const query = campaignEngagementsQuery(campaignId);
     try {
       return (await this.client.workflow.count(query)).count;
     } catch (err) {
@@ -502,6 +502,11 @@ export function explainInvalidQuery(query: string, details: string | undefined):
     `invalid search query "${query}"${reason}; write comparisons like DossierStage = 'follow-up' ` +
     `(attributes: ${attributeNames().join(', ')}, ExecutionStatus)`
   );
+}
+
+/** The visibility query for every engagement a campaign started, running or ended; refuses an id that could not be one. */
+export function campaignEngagementsQuery(campaignId: string): string {
+  return `WorkflowType = 'engagement' AND ${engagementQuery({ campaign: campaignId })}`;
 }
 
 /** Builds the visibility query for a filter, refusing values that could not be IDs or stages. */

@@ -9,6 +9,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import { campaignEngagementsQuery } from './api';
 import { fromTemporal } from './errors';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
@@ -199,8 +200,7 @@ function withoutRepeatedStages(rows: AuditEvent[]): AuditEvent[] {
 /** Every engagement the campaign ever started, found through visibility (running or ended). */
 async function engagementIdsOf(client: Client, campaignId: string): Promise<string[]> {
   const ids = new Set<string>();
-  const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
-  for await (const wf of listWorkflows(client, query)) ids.add(wf.workflowId);
+  for await (const wf of listWorkflows(client, campaignEngagementsQuery(campaignId))) ids.add(wf.workflowId);
   return [...ids].sort();
 }
 

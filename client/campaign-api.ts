@@ -42,7 +42,7 @@ import type { DocumentStore } from '../store/types';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
-import type { UpdateOptions } from './api';
+import { campaignEngagementsQuery, type UpdateOptions } from './api';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -293,8 +293,7 @@ export class CampaignClient {
   private async oneByOneStatus(campaignId: string, notMissing: WorkflowNotFoundError): Promise<'ENDED' | { running: string[] }> {
     const running: string[] = [];
     let engagements = 0;
-    const query = `WorkflowType = 'engagement' AND DossierCampaign = '${campaignId.replace(/'/g, '')}'`;
-    for await (const wf of listWorkflows(this.client, query)) {
+    for await (const wf of listWorkflows(this.client, campaignEngagementsQuery(campaignId))) {
       engagements++;
       if (wf.status === 'RUNNING') running.push(wf.workflowId);
     }
