@@ -31,6 +31,12 @@
 // Revision 7: the same, when the whole engagement is cancelled (demonstration-cancelled-on-cancellation),
 // and a letter held up on its way whose send states the due date counted from its delivering
 // attempt, which the case keeps (letter-due-counted-on-delivery).
+// Patches no recorded history had gone through: a reply whose review outlasts every step once
+// planned, after which each step comes as late as the review lasted (reminders-wait-out-review); a
+// follow-up round's emailed answers awaiting review, which hold its reminders back
+// (round-reminders-wait-for-review); a version that only respaces the French, which keeps the approval
+// of the version it respaces (statement-approvals-kept-as-printed); and the officers' digest, which
+// goes on to the next officer past an address refused for good (digest-past-refusal).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -43,17 +49,20 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
+import { DossierClient, engagementStartOptions } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import { startDevServer } from '../infra/dev-server';
 import { MailSink } from '../infra/mail-sink';
 import { PROJECT_ROOT } from '../paths';
 import { continueRun, letterBounce } from '../test/helpers/continued-run';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../test/helpers/fixtures';
-import { engagement } from '../workflows';
+import { engagement, officerDigest } from '../workflows';
 import { ENGAGEMENT_REVISION } from '../workflows/engagement-rules';
 import {
   askFollowUpUpdate,
+  confirmInboundUpdate,
   correctContactsUpdate,
+  dismissInboundUpdate,
   editStatementUpdate,
   engagementStatusQuery,
   recordInboundUpdate,
@@ -64,7 +73,7 @@ import {
   type EngagementStatus,
   type RecordInboundInput,
 } from '../workflows/messages';
-import type { OutgoingMessage } from '../workflows/types';
+import type { EngagementInput, OutgoingMessage } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 
 const OFFICER = 'Officer Tremblay';
@@ -179,12 +188,20 @@ async function main() {
   const client = new Client({ connection, namespace: server.namespace });
   const startEngagement = (input: ReturnType<typeof engagementInput>) =>
     client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [{ ...input, revision: 3 }] });
+  /** Started as the workspace and the CLI start one today: this code's revision, its search attributes set. */
+  const startCurrentEngagement = (input: EngagementInput) => client.workflow.start(engagement, engagementStartOptions(input, taskQueue));
   const statusOf = (handle: WorkflowHandle) => () => handle.query(engagementStatusQuery) as Promise<EngagementStatus>;
   const inbound = (messageId: string, extra: Partial<RecordInboundInput> = {}): RecordInboundInput => ({
     messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'subject', text: 'Our answer.', documents: [], notes: [], ...extra,
   });
   const respond = (handle: WorkflowHandle, summary: string) =>
     handle.executeUpdate(recordResponseUpdate, { args: [{ by: OFFICER, receivedAt: new Date().toISOString(), summary, attachments: [] }] });
+  /** Records a reply from the vendor, which waits for an officer's review; answers its message id. */
+  const underReview = async (handle: WorkflowHandle, name: string, extra: Partial<RecordInboundInput> = {}) => {
+    const messageId = `<${name}@zoom.test>`;
+    await handle.executeUpdate(recordInboundUpdate, { args: [inbound(messageId, { matchedBy: 'thread', ...extra })], updateId: messageId });
+    return messageId;
+  };
 
   const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
   /** A campaign of these vendors (each a `testVendor`), every signatory's approval needed, reminded at this interval. */
@@ -705,6 +722,80 @@ async function main() {
       await until(() => handle.describe(), (d) => !d.raw.pendingActivities?.length, 'the sends finished');
       await handle.terminate('recorded');
       await save('engagement-letter-due-counted-on-delivery', handle);
+    }
+    if (wanted('reminders-wait-out-review')) {
+      // A reply recorded before the due date waits for review past every step once planned (reminders
+      // at 3 s and 6 s after the due date, the final notice at 9 s, the closure 3 s later); dismissed,
+      // the steps still to come are each moved later by the time it waited, not all run at once.
+      const handle = await startCurrentEngagement(engagementInput('record-wait-out-review', 'zoom', fastPolicy({ responseDue: '3s', reminderCadence: ['3s', '6s'], finalNoticeAfter: '9s', closeAfter: '3s' })));
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      const messageId = await underReview(handle, 'reply-wait-out-review');
+      await new Promise((r) => setTimeout(r, 16_000));
+      await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: OFFICER, messageId, reason: 'Not the response.' }] });
+      const dismissedAt = Date.now();
+      const outcome = await handle.result();
+      console.log(outcome.stage, 'reminders after the dismissal (s):', JSON.stringify(outcome.remindersSent.map((r) => Math.round((Date.parse(r.at) - dismissedAt) / 1000))));
+      await save('engagement-reminders-wait-out-review', handle);
+    }
+    if (wanted('round-reminders-wait-for-review')) {
+      // As engagement-follow-up.test.ts plays it: the vendor's emailed answers to a round wait for
+      // review past its due date, reminders and final notice; confirmed as answering q1, the round
+      // reminds of q2 alone.
+      const handle = await startCurrentEngagement(engagementInput('record-round-review', 'zoom', fastPolicy({ responseDue: '10 minutes', followUpDue: '2s', reminderCadence: ['1s', '2s'], finalNoticeAfter: '3s' })));
+      await until(statusOf(handle), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await respond(handle, 'Zoom described its measures.');
+      await handle.executeUpdate(askFollowUpUpdate, { args: [{ by: OFFICER, questions: ['How are meeting IDs generated?', 'Who can see the attendee list?'] }] });
+      await until(statusOf(handle), (s) => s.timeline.some((t) => t.what === 'follow-up-questions sent'), 'the questions sent');
+      const messageId = await underReview(handle, 'answers-round-review', { answersStep: 'follow-up-r1-questions', text: 'q1: at random, 11 digits.' });
+      await new Promise((r) => setTimeout(r, 7_000));
+      const held = (await statusOf(handle)()).remindersSent.length;
+      await handle.executeUpdate(confirmInboundUpdate, { args: [{ by: OFFICER, messageId, as: 'answers', answers: [{ questionId: 'q1' }] }] });
+      const reminded = await until(statusOf(handle), (s) => s.remindersSent.length > 0, 'the round reminded');
+      console.log('reminders while under review:', held, 'then:', JSON.stringify(reminded.remindersSent.map((r) => `${r.about}/${r.kind}/${r.number}`)), 'open:', JSON.stringify(reminded.openQuestions.map((q) => q.id)));
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: OFFICER, reason: 'The vendor left the market.' }] });
+      await handle.result();
+      await save('engagement-round-reminders-wait-for-review', handle);
+    }
+    if (wanted('statement-approvals-kept-as-printed')) {
+      // As campaign.test.ts plays it: the lead authority approves version 1, the other sends it back,
+      // and version 2 only respaces the French (as the PDF prints it): the approval carries over and
+      // only the signatory that sent it back is asked again.
+      const id = 'record-approvals-kept-as-printed';
+      await campaigns.start(campaignInput(id, ['kilo']));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done: see below!', 'Fait : voir « ci-dessous » !'));
+      await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
+      await requestedOfBoth(id, 1);
+      await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
+      await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' });
+      await campaigns.editStatement(id, statementTexts('Done: see below!', 'Fait: voir «ci-dessous»!'));
+      const { draft } = await campaigns.draftStatement(id, OFFICER);
+      console.log('version', draft?.version, 'approved by', JSON.stringify(draft?.approvals.map((a) => `${a.authorityId}@v${a.version}`)), 'pending', JSON.stringify(draft?.pending));
+      await sink.waitFor(1, approvalRequested(id, 2, 'fdpic'), 60_000);
+      await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
+      console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
+      await save('campaign-statement-approvals-kept-as-printed', campaigns.handle(id));
+    }
+    if (wanted('digest-past-refusal')) {
+      // The mail server refuses the first officer's address for good (sorted by address, it comes
+      // first): the digest still goes to the officer after, and says whose was refused.
+      const id = 'record-digest-past-refusal';
+      const mistyped = `aa-mistyped@${id}.test`;
+      const input = engagementInput(id, 'soon', fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }));
+      input.campaign.officers = [
+        { name: 'Mistyped', email: mistyped, language: 'en' },
+        { name: 'Reader', email: `zz-reader@${id}.test`, language: 'en' },
+      ];
+      const handle = await startCurrentEngagement(input);
+      const engagements = new DossierClient(client, { taskQueue, address: server.address });
+      await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'the engagement indexed');
+      sink.recipientPolicy = (address) => (address === mistyped ? { code: 550, message: '5.1.1 No such user' } : undefined);
+      const digest = await client.workflow.start(officerDigest, { taskQueue, workflowId: `${id}-run`, args: [{}] });
+      const result = await digest.result();
+      sink.recipientPolicy = () => undefined;
+      console.log('sent:', JSON.stringify(result.sent.map((s) => s.officer)), 'refused:', JSON.stringify(result.refused?.map((r) => r.officer)));
+      await handle.terminate('recorded');
+      await save('officerDigest-past-refusal', digest);
     }
   } finally {
     worker.shutdown();
