@@ -298,21 +298,20 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
 
 /**
  * The questions an acknowledgement of answers lists as still open, grouped by the day they are due
- * (the soonest first, each group in the order the questions were asked); a group is overdue when its
- * day had passed as the message was issued, so the vendor reads "were due by", not "are due by".
+ * (the soonest first, each group's ids in the order asked, joined as a sentence lists them); a group
+ * is overdue when its day had passed as the message was issued, so the vendor reads "were due by".
  */
 function stillOpenByDueDate(open: MessageDetails['stillOpen'], issuedAt: string | undefined, language: Language, timeZone: string) {
   const issued = issuedAt === undefined ? undefined : isoInstant(issuedAt);
-  const groups = new Map<string, { dueDate: string; overdue: boolean; plural: boolean; questions: { id: string; text: string }[] }>();
+  const groups = new Map<string, { dueDate: string; overdue: boolean; ids: string[] }>();
   const soonestFirst = [...(open ?? [])].sort((a, b) => (isoInstant(a.dueDate) ?? 0) - (isoInstant(b.dueDate) ?? 0));
   for (const question of soonestFirst) {
     const dueDate = formatDate(question.dueDate, language, timeZone);
-    const group = groups.get(dueDate) ?? { dueDate, overdue: issued !== undefined && (isoInstant(question.dueDate) ?? 0) < issued, plural: false, questions: [] };
-    group.questions.push({ id: question.id, text: typeset(question.text, language) });
-    group.plural = group.questions.length > 1;
+    const group = groups.get(dueDate) ?? { dueDate, overdue: issued !== undefined && (isoInstant(question.dueDate) ?? 0) < issued, ids: [] };
+    group.ids.push(question.id);
     groups.set(dueDate, group);
   }
-  return [...groups.values()];
+  return [...groups.values()].map(({ ids, ...group }) => ({ ...group, ids: joinNames(ids, language), plural: ids.length > 1 }));
 }
 
 /**

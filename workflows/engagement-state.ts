@@ -451,7 +451,7 @@ export class EngagementCase {
         // A question still open past its due date is "was due by" in the message.
         issuedAt: toIsoString(now),
         answered: state.questions.filter((q) => ids.has(q.id)).map(({ id, text }) => ({ id, text })),
-        stillOpen: rules.openQuestions(state.questions).map(({ id, text, dueDate }) => ({ id, text, dueDate })),
+        stillOpen: rules.openQuestions(state.questions).map(({ id, dueDate }) => ({ id, dueDate })),
       },
     };
   }

@@ -565,8 +565,11 @@ export interface MessageDetails {
   questions?: Pick<Question, 'id' | 'text'>[];
   /** An acknowledgement of answers: the questions whose answers were just recorded… */
   answered?: Pick<Question, 'id' | 'text'>[];
-  /** …and every question still unanswered, each with its due date (none: all are answered). */
-  stillOpen?: Pick<Question, 'id' | 'text' | 'dueDate'>[];
+  /**
+   * …and every question still unanswered, with its due date (none: all are answered); by id alone,
+   * so a case's questions are carried whole once over all its acknowledgements, as each is answered.
+   */
+  stillOpen?: Pick<Question, 'id' | 'dueDate'>[];
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */
   demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'> &
     Partial<Pick<Demonstration, 'rescheduled' | 'location' | 'meetingUrl' | 'previousAt' | 'rescheduleReason'>>;
