@@ -3,7 +3,7 @@
 // demonstration, a calendar invitation. Message-IDs and reply addresses are named in threading.ts.
 import { posix } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageKind, type OutgoingMessage, type PublicText, type StatementChange } from '../workflows/types';
+import { DIGEST_HORIZON, type Authority, type Bilingual, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type OutgoingMessage, type PublicText, type StatementChange } from '../workflows/types';
 import { invalidMessage } from './errors';
 import { invitationText } from './icalendar';
 import { campaignTimeZone, capitalize, checkTimeZone, formatDate, formatDateTime, FormatError, frenchDe, joinAuthorityNames, joinNames, lookAheadInWords, lowerFirst, ordinal, principleTitle, timeZoneName } from './format';
@@ -45,6 +45,7 @@ const REQUIRED: Partial<Record<MessageKind, (m: OutgoingMessage) => string | und
   reminder: (m) => (m.details.reminderNumber ? undefined : 'a reminder needs details.reminderNumber (1 for the first)'),
   'deadline-extension': (m) => (m.details.dueDate ? undefined : 'an extension needs the new due date (details.dueDate)'),
   'follow-up-questions': (m) => (m.details.questions?.length ? undefined : 'follow-up questions need details.questions'),
+  'answers-acknowledgement': (m) => (m.details.answered?.length ? undefined : 'an acknowledgement of answers needs the questions answered (details.answered)'),
   'demonstration-invitation': (m) => (m.details.demonstration ? undefined : 'an invitation needs details.demonstration'),
   'demonstration-reminder': (m) => (m.details.demonstration ? undefined : 'a demonstration reminder needs details.demonstration'),
   'demonstration-cancellation': (m) => (m.details.demonstration ? undefined : 'a cancellation needs details.demonstration'),
@@ -223,6 +224,9 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
     // The authorities' own questions and topics, set as the French letter around them is (typed
     // spaces before « : ; ? ! » cannot break a line there); as typed in English.
     questions: (details.questions ?? []).map((q) => ({ ...q, text: typeset(q.text, language) })),
+    // An acknowledgement of answers: the questions answered, and those still open by the day they are due.
+    answered: (details.answered ?? []).map((q) => ({ ...q, text: typeset(q.text, language) })),
+    stillOpen: stillOpenByDueDate(details.stillOpen, details.issuedAt, language, timeZone),
     demonstration: demonstration && {
       id: demonstration.id,
       when: formatDateTime(demonstration.at, language, timeZone),
@@ -290,6 +294,24 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
     attachments: attachmentNames,
     attachmentList: attachmentNames.join(', '),
   };
+}
+
+/**
+ * The questions an acknowledgement of answers lists as still open, grouped by the day they are due
+ * (the soonest first, each group's ids in the order asked, joined as a sentence lists them); a group
+ * is overdue when its day had passed as the message was issued, so the vendor reads "were due by".
+ */
+function stillOpenByDueDate(open: MessageDetails['stillOpen'], issuedAt: string | undefined, language: Language, timeZone: string) {
+  const issued = issuedAt === undefined ? undefined : isoInstant(issuedAt);
+  const groups = new Map<string, { dueDate: string; overdue: boolean; ids: string[] }>();
+  const soonestFirst = [...(open ?? [])].sort((a, b) => (isoInstant(a.dueDate) ?? 0) - (isoInstant(b.dueDate) ?? 0));
+  for (const question of soonestFirst) {
+    const dueDate = formatDate(question.dueDate, language, timeZone);
+    const group = groups.get(dueDate) ?? { dueDate, overdue: issued !== undefined && (isoInstant(question.dueDate) ?? 0) < issued, ids: [] };
+    group.ids.push(question.id);
+    groups.set(dueDate, group);
+  }
+  return [...groups.values()].map(({ ids, ...group }) => ({ ...group, ids: joinNames(ids, language), plural: ids.length > 1 }));
 }
 
 /**

@@ -31,6 +31,7 @@ import type {
   EngagementInput,
   EngagementOutcome,
   FollowUpRound,
+  MessageDetails,
   MessageKind,
   Question,
   Refusal,
@@ -427,6 +428,32 @@ export class EngagementCase {
     answerQuestions(this.state.questions, req.answers, toIsoString(now));
     this.log(req.by, 'answers recorded', now, req.answers.map((a) => a.questionId).join(', '));
     return this.status();
+  }
+
+  /**
+   * What the vendor is told once answers are recorded, by the officer (`recordAnswers`) or from its
+   * reply confirmed as answers: the questions answered, when they arrived (the reply's arrival, else
+   * the recording), and every question still open with its due date. One message per recording,
+   * numbered by the recordings so far (`answers-acknowledgement-2` for the second); nothing for a
+   * reply confirmed as the response, which the response's acknowledgement covers. Call after the
+   * recording.
+   */
+  answersAcknowledgement(req: RecordAnswersInput | ConfirmInboundInput, now: number): { step: string; details: MessageDetails } | undefined {
+    const { state } = this;
+    if ('as' in req && req.as !== 'answers') return undefined;
+    const ids = new Set((req.answers ?? []).map((a) => a.questionId));
+    const reply = 'messageId' in req ? state.inbox?.find((m) => m.messageId === req.messageId) : undefined;
+    const recordings = state.timeline.filter((t) => t.what === 'answers recorded' || t.what === 'reply confirmed as answers').length;
+    return {
+      step: `answers-acknowledgement-${recordings}`,
+      details: {
+        receivedAt: reply?.receivedAt ?? toIsoString(now),
+        // A question still open past its due date is "was due by" in the message.
+        issuedAt: toIsoString(now),
+        answered: state.questions.filter((q) => ids.has(q.id)).map(({ id, text }) => ({ id, text })),
+        stillOpen: rules.openQuestions(state.questions).map(({ id, dueDate }) => ({ id, dueDate })),
+      },
+    };
   }
 
   // ── Mail from the case mailbox (inbox.ts holds the transitions) ──────────────────────────────

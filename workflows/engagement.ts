@@ -41,10 +41,12 @@ import {
   dismissInboundUpdate,
   recordInboundUpdate,
   type AskFollowUpInput,
+  type ConfirmInboundInput,
   type CorrectContactsInput,
   type EngagementContinuation,
   type EngagementStatus,
   type ExtendDeadlineInput,
+  type RecordAnswersInput,
   type RecordInboundInput,
   type ScheduleDemonstrationInput,
   type EngagementUpdated,
@@ -66,6 +68,8 @@ const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
 const DELIVERY_ALERT_AFTER = '1 hour';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
+/** A vendor whose answers are recorded is told which arrived and which questions are still open (it was told nothing before). */
+const ANSWERS_ACKNOWLEDGED = 'answers-acknowledged';
 
 // Working days are counted by an activity (the holiday tables stay out of this bundle); the
 // history keeps each answer, so a replay reads the same dates.
@@ -523,7 +527,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     validator: (req) => rules.checkExtendDeadline(state, req, Date.now(), { calendar: workingCalendar !== undefined }),
   });
   setHandler(askFollowUpUpdate, (req) => askFollowUp(req), { validator: (req) => rules.checkAskFollowUp(state, req, Date.now()) });
-  setHandler(recordAnswersUpdate, (req) => updated(kase.recordAnswers(req, Date.now())), { validator: (req) => rules.checkRecordAnswers(state, req) });
+  setHandler(recordAnswersUpdate, (req) => updated(acknowledgeAnswers(req, kase.recordAnswers(req, Date.now()))), { validator: (req) => rules.checkRecordAnswers(state, req) });
   setHandler(scheduleDemonstrationUpdate, (req) => scheduleDemonstration(req), {
     validator: (req) => rules.checkScheduleDemonstration(state, req, Date.now()),
   });
@@ -539,7 +543,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   // Mail from the case mailbox: the intake records, the officer reviews (inbox.ts). New handlers
   // only: a history recorded before them holds none of these updates and replays unchanged.
   setHandler(recordInboundUpdate, (req) => recordInbound(req), { validator: (req) => checkRecordInbound(state, kase.vendor(), req) });
-  setHandler(confirmInboundUpdate, (req) => updated(kase.confirmInbound(req, Date.now())), { validator: (req) => checkConfirmInbound(state, req) });
+  setHandler(confirmInboundUpdate, (req) => updated(acknowledgeAnswers(req, kase.confirmInbound(req, Date.now()))), { validator: (req) => checkConfirmInbound(state, req) });
   setHandler(dismissInboundUpdate, (req) => updated(kase.dismissInbound(req, Date.now())), { validator: (req) => checkDismissInbound(state, req) });
   // Only a letter refused for good waits for this (the `letter-undeliverable` patch); a new handler.
   setHandler(correctContactsUpdate, (req) => updated(correctContacts(req)), { validator: (req) => rules.checkCorrectContacts(state, req) });
@@ -627,6 +631,19 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     const { timeZone } = workingCalendar;
     const endsLocalDay = endOfLocalDay(calendarDayIn(toIsoString(current), timeZone), timeZone) === current;
     return endsLocalDay && patched('extension-counts-calendar-days');
+  }
+
+  /**
+   * Recorded answers (the officer's, or a reply confirmed as answers) are acknowledged to the vendor,
+   * beside the update: which questions they answer, when they arrived, which are still open and by
+   * when. Asked only once answers are recorded, so a case without any records no marker; cases that
+   * recorded answers before this patch told the vendor nothing, and replay so.
+   */
+  function acknowledgeAnswers<T>(req: RecordAnswersInput | ConfirmInboundInput, result: T): T {
+    const acknowledgement = kase.answersAcknowledgement(req, Date.now());
+    if (!acknowledgement || !patched(ANSWERS_ACKNOWLEDGED)) return result;
+    const { step, details } = acknowledgement;
+    return startChore(() => deliver(step, 'answers-acknowledgement', details).then(() => undefined), result);
   }
 
   /** A bounce's officer notice goes out as a refused address's does. */

@@ -232,6 +232,7 @@ export function stepKind(step: string): MessageKind | undefined {
     [/^follow-up-r\d+-questions$/, 'follow-up-questions'],
     [/^follow-up-r\d+-reminder-\d+$/, 'follow-up-reminder'],
     [/^follow-up-r\d+-final-notice-\d+$/, 'final-notice'],
+    [/^answers-acknowledgement-\d+$/, 'answers-acknowledgement'],
     [/^deadline-extension-\d+$/, 'deadline-extension'],
     [/^acknowledgement$/, 'acknowledgement'],
     [/^closure-notice$/, 'closure-notice'],

@@ -460,6 +460,7 @@ export const MESSAGE_KINDS = [
   'closure-notice',
   'follow-up-questions',
   'follow-up-reminder',
+  'answers-acknowledgement',
   'demonstration-invitation',
   'demonstration-reminder',
   'demonstration-cancellation',
@@ -562,6 +563,13 @@ export interface MessageDetails {
   remindersBefore?: number;
   receivedAt?: string;
   questions?: Pick<Question, 'id' | 'text'>[];
+  /** An acknowledgement of answers: the questions whose answers were just recorded… */
+  answered?: Pick<Question, 'id' | 'text'>[];
+  /**
+   * …and every question still unanswered, with its due date (none: all are answered); by id alone,
+   * so a case's questions are carried whole once over all its acknowledgements, as each is answered.
+   */
+  stillOpen?: Pick<Question, 'id' | 'dueDate'>[];
   /** `rescheduled` becomes the calendar event's SEQUENCE, so a reschedule updates the same event. */
   demonstration?: Pick<Demonstration, 'id' | 'at' | 'durationMinutes' | 'topics' | 'attendees'> &
     Partial<Pick<Demonstration, 'rescheduled' | 'location' | 'meetingUrl' | 'previousAt' | 'rescheduleReason'>>;

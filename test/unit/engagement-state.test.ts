@@ -152,6 +152,33 @@ describe('engagement state', () => {
     expect(kase.nextDeadline()).toBeUndefined();
   });
 
+  it('acknowledges each recording of answers, by the officer or from a confirmed reply: what they answer, when they came, what is still open and by when', () => {
+    const kase = respondedCase();
+    kase.askFollowUp({ by: OFFICER, questions: ['A?', 'B?'] }, at(20));
+    kase.askFollowUp({ by: OFFICER, questions: ['C?'], dueDate: '2020-08-01' }, at(21));
+    const typed = { by: OFFICER, answers: [{ questionId: 'q1', answer: 'In an HSM.' }, { questionId: 'q3', answer: 'Yes.' }] };
+    kase.recordAnswers(typed, at(30));
+    expect(kase.answersAcknowledgement(typed, at(30))).toEqual({
+      step: 'answers-acknowledgement-1',
+      details: {
+        receivedAt: iso(at(30)),
+        issuedAt: iso(at(30)),
+        answered: [{ id: 'q1', text: 'A?' }, { id: 'q3', text: 'C?' }],
+        stillOpen: [{ id: 'q2', dueDate: iso(at(20) + 14 * 24 * 60 * MIN) }],
+      },
+    });
+    // The vendor's emailed answers, confirmed a day after they arrived: dated by their arrival.
+    kase.recordInbound({ messageId: '<a@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: Follow-up questions', receivedAt: iso(at(40)), kind: 'reply', matchedBy: 'thread', text: 'Nobody.', documents: [], notes: [] }, at(40));
+    const confirmed = { by: OFFICER, messageId: '<a@zoom.test>', as: 'answers' as const, answers: [{ questionId: 'q2' }] };
+    kase.confirmInbound(confirmed, at(40 + 24 * 60));
+    expect(kase.answersAcknowledgement(confirmed, at(40 + 24 * 60))).toEqual({
+      step: 'answers-acknowledgement-2',
+      details: { receivedAt: iso(at(40)), issuedAt: iso(at(40 + 24 * 60)), answered: [{ id: 'q2', text: 'B?' }], stillOpen: [] },
+    });
+    // A reply confirmed as the response has the response's own acknowledgement.
+    expect(kase.answersAcknowledgement({ by: OFFICER, messageId: '<a@zoom.test>', as: 'response' }, at(50))).toBeUndefined();
+  });
+
   it('schedules, reschedules and records a demonstration, inviting the vendor contacts and new attendees once each', () => {
     const kase = respondedCase();
     const demo = kase.scheduleDemonstration(

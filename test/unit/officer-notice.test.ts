@@ -107,6 +107,9 @@ describe('officer notice', () => {
       const fr = await textOf('fr', refusedNotice('reminder', twoAddresses));
       expect(fr).toContain('Zoom\u00a0: la remise d’un rappel a échoué et ne sera pas retentée. Le serveur de messagerie a refusé définitivement les adresses a@zoom.test et b@zoom.test, en général parce qu’elles n’existent pas ou ne reçoivent plus de courrier.');
       expect(fr).toContain('Le serveur de messagerie a répondu par le code SMTP 550.');
+      // The acknowledgement of answers is named as such in both languages.
+      expect(await textOf('en', refusedNotice('answers-acknowledgement', twoAddresses))).toContain('Zoom: the acknowledgement of the answers was not delivered, and will not be retried.');
+      expect(await textOf('fr', refusedNotice('answers-acknowledgement', twoAddresses))).toContain('Zoom\u00a0: la remise de l’accusé de réception des réponses a échoué et ne sera pas retentée.');
     });
 
     it('says a message went out to all but the refused addresses', async () => {

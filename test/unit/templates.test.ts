@@ -47,6 +47,7 @@ function fullDetails(): MessageDetails {
     reminderNumber: 2,
     receivedAt: '2020-08-10T16:30:00Z',
     questions: [{ id: 'Q1', text: 'How are meetings encrypted?' }],
+    answered: [{ id: 'Q1', text: 'How are meetings encrypted?' }],
     demonstration: {
       id: 'demo-1',
       at: '2020-09-01T14:00:00Z',
@@ -108,6 +109,46 @@ describe('message templates', () => {
     expect(await notice('fr', 1)).toContain('Malgré notre rappel, nous n’avons pas reçu les réponses');
     // A notice scheduled before the count was given says it as it always did.
     expect(await notice('en')).toContain('Despite our reminders, we have not received the answers');
+  });
+
+  it('acknowledges answers in the vendor’s language: the questions answered and when, those still open by the day due, or that none is', async () => {
+    const details: MessageDetails = {
+      timeZone: 'America/Toronto',
+      receivedAt: '2020-09-10T15:00:00Z',
+      issuedAt: '2020-09-11T13:00:00Z',
+      answered: [{ id: 'q2', text: 'Who can see the attendee list?' }, { id: 'q3', text: 'Where : in Canada?' }],
+      stillOpen: [
+        { id: 'q4', dueDate: '2020-10-01T03:59:59.999Z' },
+        { id: 'q1', dueDate: '2020-09-01T03:59:59.999Z' },
+        { id: 'q5', dueDate: '2020-10-01T03:59:59.999Z' },
+      ],
+    };
+    const both = async (language: Language, d: MessageDetails) => {
+      const composed = await composeMessage(message('answers-acknowledgement', language, d));
+      return { subject: composed.subject, text: String(composed.text), html: String(composed.html) };
+    };
+    const en = await both('en', details);
+    expect(en.subject).toBe('[TEST-TPL] We have received your answers to our follow-up questions');
+    expect(en.text).toContain('Thank you for the answers of Zoom, received on 10\u00a0September\u00a02020, to these follow-up questions:\n\nq2. Who can see the attendee list?\n\nq3. Where : in Canada?');
+    // The overdue question first, as it was due first; then those still to come, by id alone.
+    expect(en.text).toContain('We have not yet received your answer to question q1, which was due by 31\u00a0August\u00a02020.\n\nWe still await your answers to questions q4 and q5, due by 30\u00a0September\u00a02020.');
+    expect(en.text).not.toContain('q4.');
+    expect(en.html).toContain('<li><strong>q2</strong> — Who can see the attendee list?</li>');
+    expect(en.html).toContain('<p>We still await your answers to questions q4 and q5, due by <strong>30\u00a0September\u00a02020</strong>.</p>');
+    const fr = await both('fr', details);
+    expect(fr.subject).toBe('[TEST-TPL] Nous avons bien reçu vos réponses à nos questions complémentaires');
+    expect(fr.text).toContain('Nous vous remercions des réponses de Zoom, reçues le 10\u00a0septembre\u00a02020, aux questions complémentaires suivantes\u00a0:');
+    // The authorities' questions set with French spacing, as the questions themselves were.
+    expect(fr.text).toContain('q3. Where\u202f: in Canada\u202f?');
+    expect(fr.text).toContain('Nous n’avons pas encore reçu votre réponse à la question q1, attendue au plus tard le 31\u00a0août\u00a02020.');
+    expect(fr.text).toContain('Nous attendons toujours vos réponses aux questions q4 et q5, d’ici le 30\u00a0septembre\u00a02020.');
+    expect(fr.html).toContain('d’ici le <strong>30\u00a0septembre\u00a02020</strong>.</p>');
+    // Nothing left open: it says so, and asks for nothing.
+    const done = await both('en', { ...details, answered: [details.answered![0]!], stillOpen: [] });
+    expect(done.text).toContain('to this follow-up question:\n\nq2.');
+    expect(done.text).toContain('Every follow-up question we asked has now been answered.');
+    expect(done.text).not.toContain('quote the question numbers');
+    expect((await both('fr', { ...details, stillOpen: [] })).text).toContain('Toutes nos questions complémentaires ont désormais reçu une réponse.');
   });
 
   it('writes to an English-speaking vendor in English', async () => {

@@ -67,6 +67,8 @@ const PHRASES: Record<string, [{ what: string; detail?: string }, TimelineReadin
       { what: 'final-notice sent', detail: 'final notice (sent once; the ledger is full)' },
       { code: 'message-sent', kind: 'final-notice', step: 'final notice', ledgerError: 'the ledger is full' },
     ],
+    // A kind whose name ends in another's is read as itself.
+    [{ what: 'answers-acknowledgement sent', detail: 'answers-acknowledgement-2' }, { code: 'message-sent', kind: 'answers-acknowledgement', step: 'answers-acknowledgement-2' }],
   ],
   '* not delivered': [
     [{ what: 'reminder not delivered', detail: 'reminder 1: mailbox full' }, { code: 'message-not-delivered', kind: 'reminder', step: 'reminder 1', text: 'mailbox full' }],

@@ -1155,7 +1155,7 @@ describe('messages not delivered, delayed and bounced, on a French engagement pa
     const steps: Record<string, string> = {
       letter: 'open-letter', 'letter-3': 'open-letter', 'reminder-response-2': 'reminder', 'final-notice-response-1': 'final-notice',
       'follow-up-r2-questions': 'follow-up-questions', 'follow-up-r2-reminder-1': 'follow-up-reminder', 'follow-up-r2-final-notice-1': 'final-notice',
-      'deadline-extension-1': 'deadline-extension', acknowledgement: 'acknowledgement', 'demo-d1-invite-2': 'demonstration-invitation',
+      'answers-acknowledgement-2': 'answers-acknowledgement', 'deadline-extension-1': 'deadline-extension', acknowledgement: 'acknowledgement', 'demo-d1-invite-2': 'demonstration-invitation',
       'demo-d1-reminder-1': 'demonstration-reminder', 'demo-d1-cancel': 'demonstration-cancellation', 'officer-notice-letter': 'officer-notice',
     };
     for (const [step, kind] of Object.entries(steps)) expect(stepKind(step), step).toBe(kind);
