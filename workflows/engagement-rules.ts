@@ -60,9 +60,10 @@ export function parseIsoDate(value: unknown, name: string, key: FieldKey): numbe
  * (`EngagementCase.demonstrationResultDue`); 5 asks the lead authority's calendar for that day, so
  * a public holiday is skipped as a weekend is; 6 cancels a demonstration still to come when the
  * engagement is withdrawn (`EngagementCase.cancelsDemonstration`); 7 does so when the whole
- * engagement is cancelled too (`EngagementCase.cancelsDemonstrationsOnCancellation`).
+ * engagement is cancelled too (`EngagementCase.cancelsDemonstrationsOnCancellation`); 8 acknowledges
+ * recorded answers to the vendor (`EngagementCase.answersAcknowledgement`).
  */
-export const ENGAGEMENT_REVISION = 7;
+export const ENGAGEMENT_REVISION = 8;
 
 /**
  * What is wrong with an engagement's input, naming the field; undefined if nothing. The client

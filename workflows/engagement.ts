@@ -68,8 +68,6 @@ const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
 const DELIVERY_ALERT_AFTER = '1 hour';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
-/** A vendor whose answers are recorded is told which arrived and which questions are still open (it was told nothing before). */
-const ANSWERS_ACKNOWLEDGED = 'answers-acknowledged';
 
 // Working days are counted by an activity (the holiday tables stay out of this bundle); the
 // history keeps each answer, so a replay reads the same dates.
@@ -636,12 +634,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
   /**
    * Recorded answers (the officer's, or a reply confirmed as answers) are acknowledged to the vendor,
    * beside the update: which questions they answer, when they arrived, which are still open and by
-   * when. Asked only once answers are recorded, so a case without any records no marker; cases that
-   * recorded answers before this patch told the vendor nothing, and replay so.
+   * when; from revision 8 (see `EngagementCase.answersAcknowledgement`).
    */
   function acknowledgeAnswers<T>(req: RecordAnswersInput | ConfirmInboundInput, result: T): T {
     const acknowledgement = kase.answersAcknowledgement(req, Date.now());
-    if (!acknowledgement || !patched(ANSWERS_ACKNOWLEDGED)) return result;
+    if (!acknowledgement) return result;
     const { step, details } = acknowledgement;
     return startChore(() => deliver(step, 'answers-acknowledgement', details).then(() => undefined), result);
   }

@@ -83,6 +83,8 @@ export async function engineFloor(input: EngagementInput): Promise<EngagementOut
     recordAnswersUpdate,
     (req) => {
       for (const { questionId, answer } of req.answers) questions.find((q) => q.id === questionId)!.answer = answer;
+      // The vendor is told its answers arrived (engagement revision 8), beside the update.
+      chores.push(floorStep('answers-acknowledgement'));
       return status();
     },
     { validator: (req: RecordAnswersInput) => gate(req.answers.every((a) => questions.some((q) => q.id === a.questionId)), 'unknown question') },

@@ -3,6 +3,7 @@
 // as answers, the vendor is told in its language which questions they answer and which are still
 // open, and by when. A reply to that acknowledgement reaches the engagement like a reply to the letter.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,13 +17,13 @@ import { TemporalDirectory } from '../../intake/directory';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { Intake } from '../../intake/intake';
 import { openLocalStore } from '../../store/local';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { askFollowUpUpdate, confirmInboundUpdate, recordAnswersUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import type { EngagementInput } from '../../workflows/types';
 import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { composeReply } from '../helpers/inbound-mail';
-import { join } from 'node:path';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -63,7 +64,8 @@ async function replays(e: EngagementDriver): Promise<void> {
 
 /** An engagement past its response, with one round of follow-up questions sent to the vendor. */
 async function askedEngagement(input: EngagementInput, questions: string[], dueDate: string): Promise<EngagementDriver> {
-  const e = await startEngagement(env, input);
+  // Acknowledging answers is revision 8's: started as Dossier's starter does, naming its revision.
+  const e = await startEngagement(env, { ...input, revision: ENGAGEMENT_REVISION });
   await e.waitForStatus((s) => s.stage === 'awaiting-response');
   await e.handle.executeUpdate(recordResponseUpdate, { args: [{ by: officer, receivedAt: today, summary: 'Our response', attachments: [] }] });
   await e.waitForMail('acknowledgement');

@@ -179,6 +179,14 @@ describe('engagement state', () => {
     expect(kase.answersAcknowledgement({ by: OFFICER, messageId: '<a@zoom.test>', as: 'response' }, at(50))).toBeUndefined();
   });
 
+  it('acknowledges no answers for a case started before revision 8, whose history sent none', () => {
+    const kase = respondedCase(7);
+    kase.askFollowUp({ by: OFFICER, questions: ['A?'] }, at(20));
+    const typed = { by: OFFICER, answers: [{ questionId: 'q1', answer: 'In an HSM.' }] };
+    kase.recordAnswers(typed, at(30));
+    expect(kase.answersAcknowledgement(typed, at(30))).toBeUndefined();
+  });
+
   it('schedules, reschedules and records a demonstration, inviting the vendor contacts and new attendees once each', () => {
     const kase = respondedCase();
     const demo = kase.scheduleDemonstration(
