@@ -3,19 +3,22 @@
 // by campaign and addressed to each campaign's officers. A campaign's definition (title, officers,
 // vendor names) is read once from the first event of its workflow's history. A running campaign whose
 // memo says a statement version was drafted is asked its status, to list that version while it waits
-// for approvals, with the authorities still to give theirs.
+// for approvals, with the authorities still to give theirs. Run every hour by its Schedule with the
+// digest's hour, it mails only the officers on whose clock that hour has just begun.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 import { CAMPAIGN_MEMO_KEY, campaignStatusQuery, type CampaignListingMemo, type CampaignStatus } from '../workflows/messages';
 import { campaignTimeZone } from './format';
+import { zoneOffsetMs } from '../workflows/time';
 import { listWorkflows, startInputOf } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
   officeLanguage,
   type CampaignInput,
   type CampaignRef,
+  DIGEST_EVERY,
   type DigestItem,
   type DigestSection,
   type Duration,
@@ -30,6 +33,11 @@ export interface CollectDigestsInput {
   horizon: Duration;
   /** Only engagements served by this deployment's task queue. */
   taskQueue: string;
+  /**
+   * Only the officers on whose clock this hour (0–23) began within the DIGEST_EVERY up to `asOf`;
+   * every officer when absent (a run started by hand, or by the daily Schedule of before).
+   */
+  localHour?: number;
 }
 
 export interface OfficerDigest {
@@ -42,10 +50,11 @@ export interface OfficerDigest {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export function createDigestActivities(clientOf: () => Client = () => Context.current().client) {
   return {
-    async collectOfficerDigests({ asOf, horizon, taskQueue }: CollectDigestsInput): Promise<OfficerDigest[]> {
+    async collectOfficerDigests({ asOf, horizon, taskQueue, localHour }: CollectDigestsInput): Promise<OfficerDigest[]> {
       const client = clientOf();
       const now = Date.parse(asOf);
       const until = new Date(now + msToNumber(horizon)).toISOString();
@@ -117,9 +126,28 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           perOfficer.set(key, digest);
         }
       }
-      return [...perOfficer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, digest]) => digest);
+      const since = now - msToNumber(DIGEST_EVERY);
+      // An officer's clock is their own zone, else that of the campaign that signs their digest.
+      const due = (digest: OfficerDigest) => localHour === undefined || hourBegan(localHour, digest.officer.timeZone ?? campaignTimeZone(digest.campaign), since, now);
+      return [...perOfficer.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, digest]) => digest)
+        .filter(due);
     },
   };
+}
+
+/**
+ * Whether the wall clock of `timeZone` read `hour`:00 at some moment after `from` and up to `to`.
+ * Read as clock times, not instants: an hour the clocks skip in spring still begins (at the jump),
+ * and an hour they repeat in autumn begins once.
+ */
+export function hourBegan(hour: number, timeZone: string, from: number, to: number): boolean {
+  const [clockFrom, clockTo] = [from, to].map((t) => t + zoneOffsetMs(t, timeZone)) as [number, number];
+  return [clockFrom, clockTo].some((clock) => {
+    const begins = Math.floor(clock / DAY_MS) * DAY_MS + hour * HOUR_MS;
+    return clockFrom < begins && begins <= clockTo;
+  });
 }
 
 /** How long a campaign is given to answer its status: one whose worker is gone must not hold the digest up. */

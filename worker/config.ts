@@ -29,6 +29,8 @@ export interface WorkerConfig {
   workspaceUrl?: string;
   /** How much the worker holds and runs at once; `DEFAULT_WORKER_TUNING` when absent. */
   tuning?: WorkerTuning;
+  /** The hour of an officer's day, on their clock, the digest Schedule this worker creates sends at (DOSSIER_DIGEST_HOUR). */
+  digestHour?: number;
 }
 
 /**
@@ -150,6 +152,8 @@ const envSchema = z.object({
   DOSSIER_DB_POOL_SIZE: optionalEnvNumber({ min: 1, max: 1000 }),
   DOSSIER_LEDGER_LEASE_SECONDS: envNumber({ min: 1, max: 3600, fallback: DEFAULT_LEASE_MS / 1000, fraction: true }),
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
+  // Unset: the Schedule's own default (DEFAULT_DIGEST_HOUR); read only when the Schedule is created.
+  DOSSIER_DIGEST_HOUR: optionalEnvNumber({ min: 0, max: 23 }),
 });
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -221,6 +225,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,
     workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
+    ...(v.DOSSIER_DIGEST_HOUR === undefined ? {} : { digestHour: v.DOSSIER_DIGEST_HOUR }),
     tuning: {
       maxCachedWorkflows: v.DOSSIER_MAX_CACHED_WORKFLOWS,
       workflowTaskSlots: v.DOSSIER_WORKFLOW_TASK_SLOTS,

@@ -208,10 +208,21 @@ export interface CampaignRef {
 /** A case officer of a campaign, as the digest addresses them. */
 export interface Officer extends Contact {
   language: Language;
+  /**
+   * IANA zone the officer works in (`Australia/Sydney`): the digest reaches them at its hour on that
+   * clock. Absent: their campaign's zone (`campaignTimeZone`, the lead authority's, else UTC).
+   */
+  timeZone?: string;
 }
 
 /** How far ahead the officer digest looks for deadlines when its Schedule gives no `horizon`. */
 export const DIGEST_HORIZON = '7 days';
+
+/**
+ * How often the digest's Schedule starts it. Each run mails the officers on whose clock the digest's
+ * hour began since the run before (the last DIGEST_EVERY), so each gets one a day, at their own hour.
+ */
+export const DIGEST_EVERY = '1 hour';
 
 /** One line of an officer's digest: an engagement whose next deadline is past or within the horizon. */
 export interface DigestItem {

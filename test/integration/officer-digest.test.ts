@@ -1,6 +1,6 @@
 // The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
-// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless;
+// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless, and it runs hourly, mailing each officer at the digest's hour on their own clock;
 // an officer whose address the mail server refuses does not stop the others getting theirs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
@@ -18,16 +18,53 @@ describe('officer digest', () => {
     env.sink.recipientPolicy = () => undefined;
   });
 
-  it('says at start-up the hour its Schedule was given, not the default one', async () => {
-    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-hour'), hourUtc: 21 };
+  it('runs every hour with the hour of the officers\' day it was given, and says so at start-up', async () => {
+    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-hour'), localHour: 7 };
     const schedule = env.client.schedule.getHandle(options.scheduleId);
     try {
-      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} created)`);
-      expect((await schedule.describe()).spec.calendars?.[0]?.hour).toEqual([{ start: 21, end: 21, step: 1 }]);
-      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} already there)`);
-      expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('daily at 06:00 UTC (Schedule dossier-officer-digest created)');
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`hourly, each officer at 07:00 on their clock (Schedule ${options.scheduleId} created)`);
+      const described = await schedule.describe();
+      expect(described.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+      expect(described.spec.calendars ?? []).toEqual([]);
+      expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([{ localHour: 7 }]);
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`hourly, each officer at 07:00 on their clock (Schedule ${options.scheduleId} already there)`);
+      expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('hourly, each officer at 06:00 on their clock (Schedule dossier-officer-digest created)');
     } finally {
       await schedule.delete();
+    }
+  });
+
+  it('moves the daily 06:00 UTC Schedule of earlier versions to the hourly one, paused if it was, and leaves one an operator changed alone', async () => {
+    const former = async (scheduleId: string, hour: number) => {
+      // As earlier versions created it.
+      await env.client.schedule.create({
+        scheduleId,
+        spec: { calendars: [{ hour, minute: 0 }] },
+        action: { type: 'startWorkflow', workflowType: 'officerDigest', taskQueue: env.taskQueue, args: [{}], workflowId: 'officer-digest' },
+        state: { paused: true },
+      });
+      return env.client.schedule.getHandle(scheduleId);
+    };
+    const untouched = await former(env.uniqueId('digest-former'), 6);
+    const moved = await former(env.uniqueId('digest-moved'), 5);
+    try {
+      const options = { taskQueue: env.taskQueue, scheduleId: untouched.scheduleId };
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(
+        `hourly, each officer at 06:00 on their clock (Schedule ${untouched.scheduleId} moved from daily at 06:00 UTC)`,
+      );
+      const after = await untouched.describe();
+      expect(after.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+      expect(after.spec.calendars ?? []).toEqual([]);
+      expect(after.action.type === 'startWorkflow' && after.action.args).toEqual([{ localHour: 6 }]);
+      expect(after.state.paused).toBe(true);
+
+      expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId: moved.scheduleId })).toBe('exists');
+      const kept = await moved.describe();
+      expect(kept.spec.calendars?.[0]?.hour).toEqual([{ start: 5, end: 5, step: 1 }]);
+      expect(kept.action.type === 'startWorkflow' && kept.action.args).toEqual([{}]);
+    } finally {
+      await untouched.delete();
+      await moved.delete();
     }
   });
 
@@ -39,6 +76,8 @@ describe('officer digest', () => {
       officers: [
         { name: 'Agente Gagnon', email: 'gagnon@opc.test', language: 'fr' },
         { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' },
+        // Nine hours ahead of the campaign's UTC: not their hour when it is the others'.
+        { name: 'Officer Sato', email: 'sato@opc.test', language: 'en', timeZone: 'Asia/Tokyo' },
       ],
     };
     // Overdue: due one second after its letter, reminded only in 10 minutes. Due soon: in three days.
@@ -62,14 +101,19 @@ describe('officer digest', () => {
     env.sink.clear();
 
     const scheduleId = env.uniqueId('digest-schedule');
-    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('created');
-    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('exists');
+    // The run must start within the hour this names: not in an hour's last minute.
+    const untilNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (untilNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 1_000));
+    const localHour = new Date().getUTCHours();
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId, localHour })).toBe('created');
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId, localHour })).toBe('exists');
     const schedule = env.client.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
       const described = await until(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
       const workflowId = described.info.recentActions[0].action.workflow.workflowId;
       const result = await env.client.workflow.getHandle(workflowId).result();
+      // It is their hour on the campaign's clock (UTC), not yet Sato's in Tokyo.
       expect(result.sent.map((s: { officer: string }) => s.officer).sort()).toEqual(['gagnon@opc.test', 'smith@opc.test']);
     } finally {
       await schedule.delete();
@@ -103,9 +147,11 @@ describe('officer digest', () => {
     expect(fr.text).toContain('est passée ou tombe dans les sept\u00a0jours.');
 
     // Given a longer look-ahead, the digest lists what falls due within it, and says how far it looked.
+    // Started by hand, with no hour: every officer at once, Sato too.
     env.sink.clear();
-    await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-horizon'), args: [{ horizon: '31 days' }] });
-    const longer = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
+    const byHand = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-horizon'), args: [{ horizon: '31 days' }] });
+    expect(byHand.sent.map((s: { officer: string }) => s.officer).sort()).toEqual(['gagnon@opc.test', 'sato@opc.test', 'smith@opc.test']);
+    const longer = await env.parsed(await env.sink.waitFor(3, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
     const longerEn = longer.find((m) => m.subject?.includes('Your cases'))!;
     const longerFr = longer.find((m) => m.subject?.includes('Vos dossiers'))!;
     expect(longerEn.text).toContain('Later Ltd');

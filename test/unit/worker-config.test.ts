@@ -65,6 +65,13 @@ describe('worker configuration', () => {
     ]);
   });
 
+  it('takes the hour of the officers\' day the digest goes out at, and refuses one that is not an hour', () => {
+    expect(parseWorkerConfig({ ...valid, DOSSIER_DIGEST_HOUR: '7' }).digestHour).toBe(7);
+    expect(parseWorkerConfig({ ...valid, DOSSIER_DIGEST_HOUR: '' }).digestHour).toBeUndefined();
+    expect(parseWorkerConfig(valid).digestHour).toBeUndefined();
+    expect(problemsOf({ ...valid, DOSSIER_DIGEST_HOUR: '24' })).toEqual([expect.stringMatching(/^DOSSIER_DIGEST_HOUR: must be a whole number in decimal digits from 0 to 23/)]);
+  });
+
   it('reads secrets from files and never prints them', () => {
     const passwordFile = join(scratch, 'smtp-password');
     writeFileSync(passwordFile, 's3cr3t-p4ss\n');
