@@ -270,6 +270,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
         vendorName: item.vendorName,
         stage: item.stage,
         waitsForOfficer: item.waitsForOfficer,
+        toReview: item.toReview,
+        toReviewPlural: (item.toReview ?? 0) > 1,
         due: item.deadline ? formatDate(item.deadline, language, section.timeZone ?? timeZone) : undefined,
         overdueDays: item.overdueDays,
         overdue: item.overdue,

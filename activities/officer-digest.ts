@@ -3,13 +3,16 @@
 // by campaign and addressed to each campaign's officers. A campaign's definition (title, officers,
 // vendor names) is read once from the first event of its workflow's history. A running campaign whose
 // memo says a statement version was drafted is asked its status, to list that version while it waits
-// for approvals, with the authorities still to give theirs. Run every hour by its Schedule with the
+// for approvals, with the authorities still to give theirs. A reply recorded after the first stage
+// leaves the engagement's stage as it is, so nothing in visibility shows it: the engagements in those
+// stages are asked their status, for the officers this run mails, to list the replies to review. Run every hour by its Schedule with the
 // digest's hour, it mails only the officers on whose clock that hour has just begun.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
-import { CAMPAIGN_MEMO_KEY, campaignStatusQuery, type CampaignListingMemo, type CampaignStatus } from '../workflows/messages';
+import type { QueryDefinition } from '@temporalio/common';
+import { CAMPAIGN_MEMO_KEY, campaignStatusQuery, engagementStatusQuery, type CampaignListingMemo } from '../workflows/messages';
 import { campaignTimeZone } from './format';
 import { zoneOffsetMs } from '../workflows/time';
 import { listWorkflows, startInputOf } from './visibility';
@@ -52,6 +55,31 @@ export interface OfficerDigest {
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
+/**
+ * Stages in which a reply the intake records leaves the stage as it is (workflows/inbox.ts moves
+ * only a reply to the open letter to `reply-received`): only the engagement's status counts them.
+ */
+const STAGES_REPLIES_LEAVE_AS_THEY_ARE = ['responded', 'follow-up', 'demonstration'] as const;
+
+/** A line for an engagement as visibility lists it, before its vendor is named. */
+function itemOf(campaignId: string, vendorId: string, stage: string, deadline: Date | undefined, now: number): DigestItem {
+  return {
+    campaignId,
+    vendorId,
+    vendorName: vendorId,
+    stage,
+    waitsForOfficer: (STAGES_WAITING_FOR_OFFICER as readonly string[]).includes(stage),
+    deadline: deadline?.toISOString(),
+    overdue: deadline !== undefined && deadline.getTime() < now,
+    overdueDays: deadline ? Math.max(0, Math.floor((now - deadline.getTime()) / DAY_MS)) : 0,
+  };
+}
+
+/** What waits for an officer first, then most overdue, then soonest due. */
+function byUrgency(a: DigestItem, b: DigestItem): number {
+  return Number(b.waitsForOfficer) - Number(a.waitsForOfficer) || (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.vendorId.localeCompare(b.vendorId);
+}
+
 export function createDigestActivities(clientOf: () => Client = () => Context.current().client) {
   return {
     async collectOfficerDigests({ asOf, horizon, taskQueue, localHour }: CollectDigestsInput): Promise<OfficerDigest[]> {
@@ -67,31 +95,38 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         const sa = wf.typedSearchAttributes;
         const campaignId = sa.get(DossierCampaign);
         const vendorId = sa.get(DossierVendor);
-        const deadline = sa.get(DossierNextDeadline);
-        const stage = sa.get(DossierStage) ?? '';
-        const waitsForOfficer = (STAGES_WAITING_FOR_OFFICER as readonly string[]).includes(stage);
-        if (!campaignId || !vendorId || !(deadline || waitsForOfficer)) continue;
-        const items = byCampaign.get(campaignId) ?? [];
-        items.push({
-          campaignId,
-          vendorId,
-          vendorName: vendorId,
-          stage,
-          waitsForOfficer,
-          deadline: deadline?.toISOString(),
-          overdue: deadline !== undefined && deadline.getTime() < now,
-          overdueDays: deadline ? Math.max(0, Math.floor((now - deadline.getTime()) / DAY_MS)) : 0,
-        });
-        byCampaign.set(campaignId, items);
+        const item = campaignId && vendorId ? itemOf(campaignId, vendorId, sa.get(DossierStage) ?? '', sa.get(DossierNextDeadline), now) : undefined;
+        if (!campaignId || !item || !(item.deadline || item.waitsForOfficer)) continue;
+        byCampaign.set(campaignId, [...(byCampaign.get(campaignId) ?? []), item]);
       }
+
+      // Engagements whose replies may wait for review unseen, asked only for the officers this run mails.
+      const later = STAGES_REPLIES_LEAVE_AS_THEY_ARE.map((stage) => `'${stage}'`).join(', ');
+      const mayHaveReplies = new Map<string, DigestItem[]>();
+      for await (const wf of listWorkflows(client, `WorkflowType = 'engagement' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}' AND DossierStage IN (${later})`)) {
+        const sa = wf.typedSearchAttributes;
+        const campaignId = sa.get(DossierCampaign);
+        const vendorId = sa.get(DossierVendor);
+        if (!campaignId || !vendorId) continue;
+        mayHaveReplies.set(campaignId, [...(mayHaveReplies.get(campaignId) ?? []), itemOf(campaignId, vendorId, sa.get(DossierStage) ?? '', sa.get(DossierNextDeadline), now)]);
+        if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+      }
+      const since = now - msToNumber(DIGEST_EVERY);
+      // An officer's clock is their own zone, else that of the campaign that signs their digest (their first).
+      const clockSays = (officer: Officer, signing: CampaignRef) => localHour === undefined || hourBegan(localHour, officer.timeZone ?? campaignTimeZone(signing), since, now);
 
       const statements = await statementsAwaitingApproval(client, taskQueue);
       for (const campaignId of statements.keys()) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
 
       const perOfficer = new Map<string, OfficerDigest>();
-      for (const [campaignId, items] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
-        const definition = await campaignDefinition(client, campaignId, items.map((i) => i.vendorId));
+      const keyOf = (officer: Officer) => officer.email.trim().toLowerCase();
+      for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
+        const candidates = mayHaveReplies.get(campaignId) ?? [];
+        const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
         if (!definition) continue;
+        const mailedNow = officersOf(definition.campaign).some((o) => clockSays(o, perOfficer.get(keyOf(o))?.campaign ?? definition.campaign));
+        const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
+        if (!items.length && !statements.has(campaignId)) continue;
         const awaiting = statements.get(campaignId);
         const authorityName = (id: string) => definition.campaign.authorities.find((a) => a.id === id)?.name ?? { en: id, fr: id };
         const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
@@ -107,18 +142,10 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
           timeZone: campaignTimeZone(definition.campaign),
           ...(awaiting ? { statement: { version: awaiting.version, pending: awaiting.pending.map(authorityName) } } : {}),
-          // What waits for an officer first, then most overdue, then soonest due.
-          items: items
-            .map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId }))
-            .sort(
-              (a, b) =>
-                Number(b.waitsForOfficer) - Number(a.waitsForOfficer) ||
-                (a.deadline ?? '').localeCompare(b.deadline ?? '') ||
-                a.vendorId.localeCompare(b.vendorId),
-            ),
+          items: items.map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId })).sort(byUrgency),
         };
         for (const officer of officersOf(definition.campaign)) {
-          const key = officer.email.trim().toLowerCase();
+          const key = keyOf(officer);
           const digest = perOfficer.get(key) ?? { officer, campaign: definition.campaign, sections: [], timeZone: 'UTC' };
           // An officer the campaign file names twice (the schema lets it) gets the campaign's cases once.
           if (digest.sections.includes(section)) continue;
@@ -126,13 +153,10 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
           perOfficer.set(key, digest);
         }
       }
-      const since = now - msToNumber(DIGEST_EVERY);
-      // An officer's clock is their own zone, else that of the campaign that signs their digest.
-      const due = (digest: OfficerDigest) => localHour === undefined || hourBegan(localHour, digest.officer.timeZone ?? campaignTimeZone(digest.campaign), since, now);
       return [...perOfficer.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([, digest]) => digest)
-        .filter(due);
+        .filter((digest) => clockSays(digest.officer, digest.campaign));
     },
   };
 }
@@ -150,8 +174,29 @@ export function hourBegan(hour: number, timeZone: string, from: number, to: numb
   });
 }
 
-/** How long a campaign is given to answer its status: one whose worker is gone must not hold the digest up. */
+/** How long a workflow is given to answer its status: one whose worker is gone must not hold the digest up. */
 const STATUS_WAIT_MS = 5_000;
+
+/**
+ * The campaign's listed lines, with the replies waiting for review that `candidates` (engagements in
+ * a stage a reply leaves as it is) report in their status: on the line visibility listed, or on a
+ * line of their own. An engagement that cannot answer in time has none to list.
+ */
+async function withRepliesToReview(client: Client, listed: DigestItem[], candidates: DigestItem[]): Promise<DigestItem[]> {
+  const items = [...listed];
+  await Promise.all(
+    candidates.map(async (candidate) => {
+      const status = await queryWithin(client, engagementWorkflowId(candidate.campaignId, candidate.vendorId), engagementStatusQuery);
+      const toReview = (status?.inbox ?? []).filter((m) => m.review === 'to-review').length;
+      if (!toReview) return;
+      const at = items.findIndex((i) => i.vendorId === candidate.vendorId);
+      const line = { ...(at >= 0 ? items[at]! : candidate), waitsForOfficer: true, toReview };
+      if (at >= 0) items[at] = line;
+      else items.push(line);
+    }),
+  );
+  return items;
+}
 
 /**
  * The running campaigns whose statement version waits for approvals, with the authorities still to
@@ -165,20 +210,20 @@ async function statementsAwaitingApproval(client: Client, taskQueue: string): Pr
     const memo = wf.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined;
     const campaignId = parseWorkflowId(wf.workflowId)?.campaignId;
     if (!campaignId || memo?.statementDrafted === false) continue;
-    const status = await statusWithin(client, wf.workflowId);
+    const status = await queryWithin(client, wf.workflowId, campaignStatusQuery);
     if (status?.phase !== 'approving' || !status.draft?.pending.length) continue;
     found.set(campaignId, { version: status.draft.version, pending: status.draft.pending });
   }
   return found;
 }
 
-async function statusWithin(client: Client, workflowId: string): Promise<CampaignStatus | undefined> {
+async function queryWithin<T>(client: Client, workflowId: string, query: QueryDefinition<T, []>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATUS_WAIT_MS)));
   try {
-    return await Promise.race([client.workflow.getHandle(workflowId).query(campaignStatusQuery), timeout]);
+    return await Promise.race([client.workflow.getHandle(workflowId).query(query), timeout]);
   } catch {
-    // A campaign that cannot answer (shredded, ended meanwhile) has nothing to list.
+    // A workflow that cannot answer (shredded, ended meanwhile) has nothing to list.
     return undefined;
   } finally {
     clearTimeout(timer);

@@ -238,6 +238,11 @@ export interface DigestItem {
   overdue: boolean;
   /** Whole days the deadline is past (0 when not yet due, or due earlier today). */
   overdueDays: number;
+  /**
+   * Replies recorded after the first stage that wait for the officer's review (the stage does not
+   * change for them: the engagement's status counts them); absent when none, and in digests before.
+   */
+  toReview?: number;
 }
 
 /** What the digest tells one officer about one campaign. */

@@ -271,4 +271,37 @@ describe('officer digest', () => {
     expect(en.html).toContain(`<a href="${page}">Statement, version 1</a>`);
     expect(fr.html).toContain(`<a href="${page}">Déclaration, version 1</a>`);
   });
+
+  it('lists the replies waiting for review on an engagement past its first stage, whose stage does not change for them, in each officer\'s language', { timeout: 120_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-review');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    const ref = { campaignId: id, vendorId: 'answered' };
+    await engagements.startEngagement({ campaign, vendor: testVendor('answered', { name: 'Answered Corp' }), policy: fastPolicy({ responseDue: '30 days', reminderCadence: [], finalNoticeAfter: '31 days' }) });
+    await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
+    await engagements.recordResponse(ref, { by: 'Officer Smith', receivedAt: new Date().toISOString(), summary: 'Answered Corp answered', attachments: [] });
+    // Two more messages from the vendor after its response: recorded for review, the stage stays `responded`.
+    for (const n of [1, 2]) {
+      const reply = { messageId: `<more-${n}-${id}@answered.test>`, from: 'privacy@answered.test', subject: 'Re: one more thing', receivedAt: new Date().toISOString(), kind: 'reply' as const, matchedBy: 'thread' as const, text: 'One more thing.', documents: [], notes: [] };
+      expect((await engagements.recordInbound(ref, reply)).effect).toBe('to-review');
+    }
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'answered', running: true }), (found) => found[0]?.stage === 'responded', 'responded indexed');
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-review-run'), args: [{}] });
+    // The queue's other campaigns (this file's other tests) have their officers too.
+    expect(result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${id}.test`)).sort()).toEqual([`gagnon@${id}.test`, `smith@${id}.test`]);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    expect(en.subject).toContain('0 overdue, 1 to watch');
+    expect(en.text).toContain('Answered Corp (responded): 2 replies to review\n');
+    expect(fr.text).toContain('Answered Corp (réponse reçue)\u00a0: 2 réponses à examiner\n');
+    expect(en.html).toContain('<li><strong>Answered Corp</strong> (responded): <strong>2 replies to review</strong></li>');
+  });
 });
