@@ -5,7 +5,8 @@
 // memo says a statement version was drafted is asked its status, to list that version while it waits
 // for approvals, with the authorities still to give theirs. A reply recorded after the first stage
 // leaves the engagement's stage as it is, so nothing in visibility shows it: the engagements in those
-// stages are asked their status, for the officers this run mails, to list the replies to review. Run every hour by its Schedule with the
+// stages are asked their status, for the officers this run mails, to list the replies to review.
+// With the case mailbox (a worker given the intake's), each campaign's holding pen is counted too. Run every hour by its Schedule with the
 // digest's hour, it mails only the officers on whose clock that hour has just begun.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -52,6 +53,19 @@ export interface OfficerDigest {
   timeZone: string;
 }
 
+/** A campaign's holding pen as the digest tells it: how many messages wait, and since when. */
+export interface HeldCount {
+  count: number;
+  /** When the oldest reached the case mailbox (ISO); absent when the mailbox does not say. */
+  oldest?: string;
+}
+
+/** The case mailbox opened for one digest run (intake/held-count.ts). */
+export interface HeldPen {
+  count(campaignId: string): Promise<HeldCount>;
+  close(): Promise<void>;
+}
+
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
@@ -80,7 +94,11 @@ function byUrgency(a: DigestItem, b: DigestItem): number {
   return Number(b.waitsForOfficer) - Number(a.waitsForOfficer) || (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.vendorId.localeCompare(b.vendorId);
 }
 
-export function createDigestActivities(clientOf: () => Client = () => Context.current().client) {
+/**
+ * `heldMail`: opens the case mailbox, for a worker that can read it; without it the digest links to
+ * each holding pen but cannot say what waits there.
+ */
+export function createDigestActivities(clientOf: () => Client = () => Context.current().client, heldMail?: () => Promise<HeldPen>) {
   return {
     async collectOfficerDigests({ asOf, horizon, taskQueue, localHour }: CollectDigestsInput): Promise<OfficerDigest[]> {
       const client = clientOf();
@@ -115,48 +133,62 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
       // An officer's clock is their own zone, else that of the campaign that signs their digest (their first).
       const clockSays = (officer: Officer, signing: CampaignRef) => localHour === undefined || hourBegan(localHour, officer.timeZone ?? campaignTimeZone(signing), since, now);
 
-      const statements = await statementsAwaitingApproval(client, taskQueue);
+      const { awaiting: statements, running } = await runningCampaigns(client, taskQueue);
       for (const campaignId of statements.keys()) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+      // Mail may wait in the pen of a campaign with nothing else to list.
+      if (heldMail) for (const campaignId of running) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+      // Opened once a campaign's officers are mailed now; a mailbox that cannot be read leaves the counts out, not the digest.
+      let pen: Promise<HeldPen | undefined> | undefined;
+      const heldIn = async (campaignId: string) => {
+        pen ??= heldMail?.().catch(() => undefined);
+        return (await pen)?.count(campaignId).catch(() => undefined);
+      };
 
-      const perOfficer = new Map<string, OfficerDigest>();
-      const keyOf = (officer: Officer) => officer.email.trim().toLowerCase();
-      for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
-        const candidates = mayHaveReplies.get(campaignId) ?? [];
-        const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
-        if (!definition) continue;
-        const mailedNow = officersOf(definition.campaign).some((o) => clockSays(o, perOfficer.get(keyOf(o))?.campaign ?? definition.campaign));
-        const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
-        if (!items.length && !statements.has(campaignId)) continue;
-        const awaiting = statements.get(campaignId);
-        const authorityName = (id: string) => definition.campaign.authorities.find((a) => a.id === id)?.name ?? { en: id, fr: id };
-        const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
-        // A vendor the lead added after the start is not in the campaign's input: its engagement's names it.
-        const added = items.filter((i) => !names.has(i.vendorId)).map((i) => i.vendorId);
-        for (const input of await Promise.all(added.map((v) => firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v))))) {
-          if (input?.vendor) names.set(input.vendor.id, input.vendor.name);
+      try {
+        const perOfficer = new Map<string, OfficerDigest>();
+        const keyOf = (officer: Officer) => officer.email.trim().toLowerCase();
+        for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
+          const candidates = mayHaveReplies.get(campaignId) ?? [];
+          const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
+          if (!definition) continue;
+          const mailedNow = officersOf(definition.campaign).some((o) => clockSays(o, perOfficer.get(keyOf(o))?.campaign ?? definition.campaign));
+          const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
+          const held = mailedNow && heldMail ? await heldIn(campaignId) : undefined;
+          if (!items.length && !statements.has(campaignId) && !held?.count) continue;
+          const awaiting = statements.get(campaignId);
+          const authorityName = (id: string) => definition.campaign.authorities.find((a) => a.id === id)?.name ?? { en: id, fr: id };
+          const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
+          // A vendor the lead added after the start is not in the campaign's input: its engagement's names it.
+          const added = items.filter((i) => !names.has(i.vendorId)).map((i) => i.vendorId);
+          for (const input of await Promise.all(added.map((v) => firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v))))) {
+            if (input?.vendor) names.set(input.vendor.id, input.vendor.name);
+          }
+          const section: DigestSection = {
+            campaignId,
+            reference: definition.campaign.reference,
+            title: definition.campaign.title,
+            // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
+            timeZone: campaignTimeZone(definition.campaign),
+            ...(awaiting ? { statement: { version: awaiting.version, pending: awaiting.pending.map(authorityName) } } : {}),
+            ...(held?.count ? { held: { count: held.count, ...(held.oldest ? { since: held.oldest } : {}) } } : {}),
+            items: items.map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId })).sort(byUrgency),
+          };
+          for (const officer of officersOf(definition.campaign)) {
+            const key = keyOf(officer);
+            const digest = perOfficer.get(key) ?? { officer, campaign: definition.campaign, sections: [], timeZone: 'UTC' };
+            // An officer the campaign file names twice (the schema lets it) gets the campaign's cases once.
+            if (digest.sections.includes(section)) continue;
+            digest.sections.push(section);
+            perOfficer.set(key, digest);
+          }
         }
-        const section: DigestSection = {
-          campaignId,
-          reference: definition.campaign.reference,
-          title: definition.campaign.title,
-          // Due dates as the campaign's letters print them; the digest's other campaigns may be led from elsewhere.
-          timeZone: campaignTimeZone(definition.campaign),
-          ...(awaiting ? { statement: { version: awaiting.version, pending: awaiting.pending.map(authorityName) } } : {}),
-          items: items.map((i) => ({ ...i, vendorName: names.get(i.vendorId) ?? i.vendorId })).sort(byUrgency),
-        };
-        for (const officer of officersOf(definition.campaign)) {
-          const key = keyOf(officer);
-          const digest = perOfficer.get(key) ?? { officer, campaign: definition.campaign, sections: [], timeZone: 'UTC' };
-          // An officer the campaign file names twice (the schema lets it) gets the campaign's cases once.
-          if (digest.sections.includes(section)) continue;
-          digest.sections.push(section);
-          perOfficer.set(key, digest);
-        }
+        return [...perOfficer.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, digest]) => digest)
+          .filter((digest) => clockSays(digest.officer, digest.campaign));
+      } finally {
+        await (await pen)?.close().catch(() => undefined);
       }
-      return [...perOfficer.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([, digest]) => digest)
-        .filter((digest) => clockSays(digest.officer, digest.campaign));
     },
   };
 }
@@ -199,22 +231,24 @@ async function withRepliesToReview(client: Client, listed: DigestItem[], candida
 }
 
 /**
- * The running campaigns whose statement version waits for approvals, with the authorities still to
- * approve it. Visibility finds the campaigns whose memo says a version was drafted (those started
- * before the memo said so are asked too); only those are asked their status.
+ * The running campaigns, and those whose statement version waits for approvals, with the authorities
+ * still to approve it. Visibility finds the campaigns whose memo says a version was drafted (those
+ * started before the memo said so are asked too); only those are asked their status.
  */
-async function statementsAwaitingApproval(client: Client, taskQueue: string): Promise<Map<string, { version: number; pending: string[] }>> {
+async function runningCampaigns(client: Client, taskQueue: string): Promise<{ awaiting: Map<string, { version: number; pending: string[] }>; running: string[] }> {
   const found = new Map<string, { version: number; pending: string[] }>();
+  const running: string[] = [];
   const query = `WorkflowType = 'campaign' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
   for await (const wf of listWorkflows(client, query)) {
     const memo = wf.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined;
     const campaignId = parseWorkflowId(wf.workflowId)?.campaignId;
+    if (campaignId) running.push(campaignId);
     if (!campaignId || memo?.statementDrafted === false) continue;
     const status = await queryWithin(client, wf.workflowId, campaignStatusQuery);
     if (status?.phase !== 'approving' || !status.draft?.pending.length) continue;
     found.set(campaignId, { version: status.draft.version, pending: status.draft.pending });
   }
-  return found;
+  return { awaiting: found, running };
 }
 
 async function queryWithin<T>(client: Client, workflowId: string, query: QueryDefinition<T, []>): Promise<T | undefined> {

@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, t
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
+import { parseIntakeConfig, type MailboxConfig } from '../intake/config';
 import { metricsAddressFrom } from './telemetry';
 
 export interface WorkerConfig {
@@ -31,6 +32,11 @@ export interface WorkerConfig {
   tuning?: WorkerTuning;
   /** The hour of an officer's day, on their clock, the digest Schedule this worker creates sends at (DOSSIER_DIGEST_HOUR). */
   digestHour?: number;
+  /**
+   * The case mailbox the intake holds mail in (DOSSIER_IMAP_URL or DOSSIER_MAILDIR, as the intake
+   * reads them): the digest counts each campaign's holding pen there. Absent: no counts.
+   */
+  heldMailbox?: MailboxConfig;
 }
 
 /**
@@ -176,6 +182,13 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   } catch (err) {
     problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
+  let heldMailbox: MailboxConfig | undefined;
+  try {
+    // Named on purpose only: on a cluster, the intake's default Maildir is where nothing delivers.
+    if (env.DOSSIER_IMAP_URL?.trim() || env.DOSSIER_MAILDIR?.trim()) heldMailbox = parseIntakeConfig(env).mailbox;
+  } catch (err) {
+    problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+  }
   let temporal: TemporalTarget | undefined;
   try {
     temporal = loadTemporalTarget(env);
@@ -226,6 +239,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     encryption,
     workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
     ...(v.DOSSIER_DIGEST_HOUR === undefined ? {} : { digestHour: v.DOSSIER_DIGEST_HOUR }),
+    ...(heldMailbox ? { heldMailbox } : {}),
     tuning: {
       maxCachedWorkflows: v.DOSSIER_MAX_CACHED_WORKFLOWS,
       workflowTaskSlots: v.DOSSIER_WORKFLOW_TASK_SLOTS,

@@ -257,6 +257,11 @@ export interface DigestSection {
    */
   statement?: { version: number; pending: Bilingual[] };
   /**
+   * The messages waiting in the campaign's holding pen (the intake could not place them), and when
+   * the oldest reached the case mailbox (ISO); absent when none, or when the worker cannot read the mailbox.
+   */
+  held?: { count: number; since?: string };
+  /**
    * IANA zone the section's dates are printed in: its campaign's, as its letters print them (one
    * digest may cover campaigns led from several zones). Sections recorded before it existed have
    * none and use the message's zone (UTC).

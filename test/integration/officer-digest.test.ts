@@ -2,10 +2,15 @@
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
 // within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless, and it runs hourly, mailing each officer at the digest's hour on their own clock;
 // an officer whose address the mail server refuses does not stop the others getting theirs.
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignRef } from '../../workflows/types';
+import { heldPenIn } from '../../intake/held-count';
+import { holdingFolder } from '../../intake/mailbox';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
@@ -303,5 +308,43 @@ describe('officer digest', () => {
     expect(en.text).toContain('Answered Corp (responded): 2 replies to review\n');
     expect(fr.text).toContain('Answered Corp (réponse reçue)\u00a0: 2 réponses à examiner\n');
     expect(en.html).toContain('<li><strong>Answered Corp</strong> (responded): <strong>2 replies to review</strong></li>');
+  });
+
+  it('says how many messages wait in each campaign\'s holding pen and since when, with its page, when the worker reads the case mailbox', { timeout: 120_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const root = mkdtempSync(join(env.scratch, 'digest-held-'));
+    const taskQueue = await env.ownWorker('digest-held', { deps: { workspaceUrl: workspace, heldMail: heldPenIn({ kind: 'maildir', root }) } });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-held');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    // Two messages the intake could not place, as it holds them in the campaign's pen.
+    const mailbox = new MaildirMailbox(root);
+    await mailbox.open();
+    for (const [n, arrivedAt] of ['2026-11-28T09:15:00.000Z', '2026-11-26T17:40:00.000Z'].entries()) {
+      const original = `Message-ID: <held-${n}@${id}.test>\r\nFrom: someone@elsewhere.test\r\nSubject: About your letter\r\n\r\nHello.\r\n`;
+      await mailbox.append(Buffer.from(`X-Dossier-Held-Reason: no engagement matches\r\nX-Dossier-Arrived-At: ${arrivedAt}\r\nX-Dossier-Held-End: 1\r\n${original}`), holdingFolder(id));
+    }
+    await mailbox.close();
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-held-run'), args: [{}] });
+    expect(result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${id}.test`))).toHaveLength(2);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const pen = `${workspace}/held/${id}`;
+    expect(en.subject).toContain('0 overdue, 2 to watch');
+    expect(en.text).toContain(`  - 2 messages held, that no case took, the oldest since 26\u00a0November\u00a02026: ${pen}\n`);
+    expect(fr.text).toContain(`  - 2 messages en attente, qu’aucun dossier n’a pris, le plus ancien depuis le 26\u00a0novembre\u00a02026\u00a0: ${pen}\n`);
+    expect(en.html).toContain(`<a href="${pen}">2 messages held</a>`);
+    // The count stands for the pen's own line.
+    expect(en.text).not.toContain('The campaign’s holding pen');
   });
 });
