@@ -130,11 +130,13 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
       }
       const since = now - msToNumber(DIGEST_EVERY);
-      // An officer's clock is their own zone, else that of the campaign that signs their digest (their first).
-      const clockSays = (officer: Officer, signing: CampaignRef) => localHour === undefined || hourBegan(localHour, officer.timeZone ?? campaignTimeZone(signing), since, now);
+      // An officer's clock is their own zone, else that of the first campaign (by id) naming them, whatever it lists.
+      const clocks = new Map<string, string>();
+      const keyOf = (officer: Officer) => officer.email.trim().toLowerCase();
+      const clockSays = (officer: Officer) => localHour === undefined || hourBegan(localHour, clocks.get(keyOf(officer)) ?? 'UTC', since, now);
 
-      const { awaiting: statements, running } = await runningCampaigns(client, taskQueue);
-      for (const campaignId of statements.keys()) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
+      const { running, drafted } = await runningCampaigns(client, taskQueue);
+      for (const campaignId of drafted) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
       // Mail may wait in the pen of a campaign with nothing else to list.
       if (heldMail) for (const campaignId of running) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
       // Opened once a campaign's officers are mailed now; a mailbox that cannot be read leaves the counts out, not the digest.
@@ -146,16 +148,17 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
 
       try {
         const perOfficer = new Map<string, OfficerDigest>();
-        const keyOf = (officer: Officer) => officer.email.trim().toLowerCase();
         for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
           const candidates = mayHaveReplies.get(campaignId) ?? [];
           const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
           if (!definition) continue;
-          const mailedNow = officersOf(definition.campaign).some((o) => clockSays(o, perOfficer.get(keyOf(o))?.campaign ?? definition.campaign));
+          for (const o of officersOf(definition.campaign)) if (!clocks.has(keyOf(o))) clocks.set(keyOf(o), o.timeZone ?? campaignTimeZone(definition.campaign));
+          // What only a query or the mailbox tells is asked only for the officers this run mails.
+          const mailedNow = officersOf(definition.campaign).some(clockSays);
           const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
           const held = mailedNow && heldMail ? await heldIn(campaignId) : undefined;
-          if (!items.length && !statements.has(campaignId) && !held?.count) continue;
-          const awaiting = statements.get(campaignId);
+          const awaiting = mailedNow && drafted.has(campaignId) ? await statementAwaitingApproval(client, campaignId) : undefined;
+          if (!items.length && !awaiting && !held?.count) continue;
           const authorityName = (id: string) => definition.campaign.authorities.find((a) => a.id === id)?.name ?? { en: id, fr: id };
           const names = new Map(definition.vendors.map((v) => [v.id, v.name]));
           // A vendor the lead added after the start is not in the campaign's input: its engagement's names it.
@@ -185,7 +188,7 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
         return [...perOfficer.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([, digest]) => digest)
-          .filter((digest) => clockSays(digest.officer, digest.campaign));
+          .filter((digest) => clockSays(digest.officer));
       } finally {
         await (await pen)?.close().catch(() => undefined);
       }
@@ -231,24 +234,28 @@ async function withRepliesToReview(client: Client, listed: DigestItem[], candida
 }
 
 /**
- * The running campaigns, and those whose statement version waits for approvals, with the authorities
- * still to approve it. Visibility finds the campaigns whose memo says a version was drafted (those
- * started before the memo said so are asked too); only those are asked their status.
+ * The running campaigns, and those whose memo says a statement version was drafted (those started
+ * before the memo said so too): only those may have a version waiting for approvals.
  */
-async function runningCampaigns(client: Client, taskQueue: string): Promise<{ awaiting: Map<string, { version: number; pending: string[] }>; running: string[] }> {
-  const found = new Map<string, { version: number; pending: string[] }>();
+async function runningCampaigns(client: Client, taskQueue: string): Promise<{ running: string[]; drafted: Set<string> }> {
   const running: string[] = [];
+  const drafted = new Set<string>();
   const query = `WorkflowType = 'campaign' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
   for await (const wf of listWorkflows(client, query)) {
     const memo = wf.memo?.[CAMPAIGN_MEMO_KEY] as CampaignListingMemo | undefined;
     const campaignId = parseWorkflowId(wf.workflowId)?.campaignId;
-    if (campaignId) running.push(campaignId);
-    if (!campaignId || memo?.statementDrafted === false) continue;
-    const status = await queryWithin(client, wf.workflowId, campaignStatusQuery);
-    if (status?.phase !== 'approving' || !status.draft?.pending.length) continue;
-    found.set(campaignId, { version: status.draft.version, pending: status.draft.pending });
+    if (!campaignId) continue;
+    running.push(campaignId);
+    if (memo?.statementDrafted !== false) drafted.add(campaignId);
   }
-  return { awaiting: found, running };
+  return { running, drafted };
+}
+
+/** The campaign's statement version waiting for approvals, with the authorities still to approve it, from its status. */
+async function statementAwaitingApproval(client: Client, campaignId: string): Promise<{ version: number; pending: string[] } | undefined> {
+  const status = await queryWithin(client, campaignWorkflowId(campaignId), campaignStatusQuery);
+  if (status?.phase !== 'approving' || !status.draft?.pending.length) return undefined;
+  return { version: status.draft.version, pending: status.draft.pending };
 }
 
 async function queryWithin<T>(client: Client, workflowId: string, query: QueryDefinition<T, []>): Promise<T | undefined> {

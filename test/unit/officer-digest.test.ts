@@ -191,6 +191,22 @@ describe('officer digest', () => {
     expect(await mailed('2026-11-30T15:00:02Z')).toEqual(['gagnon@opc.test', 'smith@opc.test']);
   });
 
+  it('mails an officer who names no zone once a day, on the clock of the first campaign naming them, with all their campaigns', async () => {
+    const toronto = { ...campaignLedFrom('a-toronto', 'America/Toronto') };
+    const sydney = { ...campaignLedFrom('b-sydney', 'Australia/Sydney') };
+    const { collectOfficerDigests } = createDigestActivities(() =>
+      fakeClient(
+        [toronto, sydney],
+        [toronto, sydney].map((c) => ({ campaignId: c.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-27T12:00:00Z' })),
+      ),
+    );
+    const at = (asOf: string) => collectOfficerDigests({ asOf, horizon: '7 days', taskQueue: 'dossier', localHour: 6 });
+    // 06:00 in Toronto: both campaigns, in one digest.
+    expect((await at('2026-11-30T11:00:02Z')).map((d) => [d.officer.email, d.sections.map((s) => s.campaignId)])).toEqual([['gagnon@opc.test', ['a-toronto', 'b-sydney']]]);
+    // 06:00 in Sydney: not a second one.
+    expect(await at('2026-11-30T19:00:02Z')).toEqual([]);
+  });
+
   it('begins each hour of the day once in a day of hourly runs, on the days the clocks change too', () => {
     const runsIn = (timeZone: string, hour: number, day: string) => {
       const start = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
