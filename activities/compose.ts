@@ -264,6 +264,11 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
       title: section.title[language],
       boardUrl: workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
       heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId),
+      held: section.held && {
+        count: section.held.count,
+        plural: section.held.count > 1,
+        since: section.held.since ? formatDate(section.held.since, language, section.timeZone ?? timeZone) : undefined,
+      },
       statement: section.statement && {
         version: section.statement.version,
         pending: joinNames(section.statement.pending.map((name) => name[language]), language),
@@ -274,6 +279,8 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
         vendorName: item.vendorName,
         stage: item.stage,
         waitsForOfficer: item.waitsForOfficer,
+        toReview: item.toReview,
+        toReviewPlural: (item.toReview ?? 0) > 1,
         due: item.deadline ? formatDate(item.deadline, language, section.timeZone ?? timeZone) : undefined,
         overdueDays: item.overdueDays,
         overdue: item.overdue,
@@ -281,7 +288,7 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
         plural: item.overdueDays > 1,
       })),
     })),
-    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0), 0),
+    digestCount: details.digest?.reduce((n, s) => n + s.items.length + (s.statement ? 1 : 0) + (s.held ? 1 : 0), 0),
     digestOverdue: details.digest?.reduce((n, s) => n + s.items.filter((i) => i.overdue).length, 0),
     // Digests scheduled before the horizon was given looked DIGEST_HORIZON ahead.
     digestHorizon: details.digest ? lookAheadInWords(details.digestHorizon ?? DIGEST_HORIZON, language) : undefined,

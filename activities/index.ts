@@ -6,7 +6,7 @@ import type { DeliveryLedger } from './delivery-ledger';
 import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
-import { createDigestActivities } from './officer-digest';
+import { createDigestActivities, type HeldPen } from './officer-digest';
 import { createCalendarActivities } from './calendar';
 import { failureIfShredded, keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
 import { CaseDocuments } from '../documents/document-store';
@@ -33,6 +33,8 @@ export interface ActivityDeps {
   workspaceUrl?: string;
   /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
   emailHooks?: EmailHooks;
+  /** Opens the case mailbox, for the digest to count each campaign's holding pen; absent: no counts. */
+  heldMail?: () => Promise<HeldPen>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -69,7 +71,7 @@ export function createActivities(deps: ActivityDeps) {
         }),
     }),
     ...createStatementActivities({ files }),
-    ...createDigestActivities(),
+    ...createDigestActivities(undefined, deps.heldMail),
     ...createCalendarActivities(),
     ...createRetentionActivities(deps.keystore, store.documents),
   };

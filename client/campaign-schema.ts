@@ -194,8 +194,8 @@ export const campaignFileSchema = z
     policy,
     letter: z.strictObject({ date: isoDate, body: paragraphs }),
     officeContact,
-    /** Who gets the daily digest, each in their language; the office in the lead's language when absent. */
-    officers: z.array(z.strictObject({ name, email, language })).optional(),
+    /** Who gets the daily digest, each in their language and at its hour in their zone; the office in the lead's language when absent. */
+    officers: z.array(z.strictObject({ name, email, language, timeZone: checkedBy(checkTimeZoneName).optional() })).optional(),
     approval: approval.default({ rule: 'all' }),
     publication: z
       .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: retention.optional() })

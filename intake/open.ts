@@ -22,7 +22,7 @@ export interface OpenedIntake {
   close(): Promise<void>;
 }
 
-export function mailboxFor(config: IntakeConfig): MailboxSource {
+export function mailboxFor(config: Pick<IntakeConfig, 'mailbox'>): MailboxSource {
   return config.mailbox.kind === 'imap' ? new ImapMailbox(config.mailbox.settings) : new MaildirMailbox(config.mailbox.root);
 }
 

@@ -187,16 +187,17 @@ export async function playDemoCampaign({ client, taskQueue, address, sink, say =
     void conclusions.then(() => say('Lead: conclusions and lessons learned entered (English and French)'));
 
     const mailSystems = vendorMail ? playMailSystems(vendorMail, input, say) : Promise.resolve();
-    // The officers' daily digest, as its Schedule would send it tomorrow morning: triggered now, once
-    // every letter is out and each engagement has a deadline this week.
+    // The officers' daily digest, as its Schedule would send it tomorrow morning: started now, once
+    // every letter is out and each engagement has a deadline this week. The Schedule mails each officer
+    // at the digest's hour on their clock; started by hand, with no hour, it mails every officer at once.
     const digest = (async () => {
       await waitFor(
         () => engagements.findEngagements({ campaign: id, running: true }),
         (found) => found.length === input.vendors.length && found.every((e) => e.nextDeadline !== undefined && e.stage !== 'sending-letter'),
       );
       await ensureOfficerDigestSchedule(client, { taskQueue });
-      await client.schedule.getHandle(OFFICER_DIGEST_SCHEDULE_ID).trigger();
-      say(`Officer digest: its daily Schedule triggered now; ${input.campaign.officers?.map((o) => o.name).join(' and ')} each get what is due this week, in their language`);
+      await client.workflow.start('officerDigest', { taskQueue, workflowId: `${OFFICER_DIGEST_SCHEDULE_ID}-${id}`, args: [{}] });
+      say(`Officer digest: started now rather than at its hour; ${input.campaign.officers?.map((o) => o.name).join(' and ')} each get what is due this week, in their language`);
     })();
     await Promise.all([
       digest,

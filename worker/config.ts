@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, t
 import { loadEncryption, type Encryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
+import { parseIntakeConfig, type MailboxConfig } from '../intake/config';
 import { metricsAddressFrom } from './telemetry';
 
 export interface WorkerConfig {
@@ -29,6 +30,13 @@ export interface WorkerConfig {
   workspaceUrl?: string;
   /** How much the worker holds and runs at once; `DEFAULT_WORKER_TUNING` when absent. */
   tuning?: WorkerTuning;
+  /** The hour of an officer's day, on their clock, the digest Schedule this worker creates sends at (DOSSIER_DIGEST_HOUR). */
+  digestHour?: number;
+  /**
+   * The case mailbox the intake holds mail in (DOSSIER_IMAP_URL or DOSSIER_MAILDIR, as the intake
+   * reads them): the digest counts each campaign's holding pen there. Absent: no counts.
+   */
+  heldMailbox?: MailboxConfig;
 }
 
 /**
@@ -150,6 +158,8 @@ const envSchema = z.object({
   DOSSIER_DB_POOL_SIZE: optionalEnvNumber({ min: 1, max: 1000 }),
   DOSSIER_LEDGER_LEASE_SECONDS: envNumber({ min: 1, max: 3600, fallback: DEFAULT_LEASE_MS / 1000, fraction: true }),
   DOSSIER_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of the web workspace' }).optional(),
+  // Unset: the Schedule's own default (DEFAULT_DIGEST_HOUR); read only when the Schedule is created.
+  DOSSIER_DIGEST_HOUR: optionalEnvNumber({ min: 0, max: 23 }),
 });
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -169,6 +179,13 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   try {
     // Read again where the endpoint is installed; checked here so that it is listed with the rest.
     metricsAddressFrom(env);
+  } catch (err) {
+    problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+  }
+  let heldMailbox: MailboxConfig | undefined;
+  try {
+    // Named on purpose only: on a cluster, the intake's default Maildir is where nothing delivers.
+    if (env.DOSSIER_IMAP_URL?.trim() || env.DOSSIER_MAILDIR?.trim()) heldMailbox = parseIntakeConfig(env).mailbox;
   } catch (err) {
     problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
   }
@@ -221,6 +238,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     shutdownGraceMs: v.DOSSIER_SHUTDOWN_GRACE_SECONDS * 1000,
     encryption,
     workspaceUrl: v.DOSSIER_WEB_URL?.replace(/\/+$/, ''),
+    ...(v.DOSSIER_DIGEST_HOUR === undefined ? {} : { digestHour: v.DOSSIER_DIGEST_HOUR }),
+    ...(heldMailbox ? { heldMailbox } : {}),
     tuning: {
       maxCachedWorkflows: v.DOSSIER_MAX_CACHED_WORKFLOWS,
       workflowTaskSlots: v.DOSSIER_WORKFLOW_TASK_SLOTS,

@@ -50,7 +50,7 @@ export async function runMainJob(argv: string[]): Promise<void> {
     const { run } = await createDossierWorker(config);
     console.log(`Worker               ${describeConfig(config)}`);
     console.log(`Metrics              http://${metricsAddress}/metrics`);
-    const digest = { taskQueue: config.taskQueue };
+    const digest = { taskQueue: config.taskQueue, localHour: config.digestHour };
     console.log(`Officer digest       ${digestScheduleLine(await ensureOfficerDigestSchedule(await connection.client(), digest), digest)}`);
     // A set-up found running keeps its own workspace and intake; this process adds only a worker.
     if (embedded.reusedFrom === undefined) {

@@ -6,7 +6,7 @@
 import { Client } from '@temporalio/client';
 import { withEmbeddedProfile } from '../config/embedded-profile';
 import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
-import { describeConfig, parseWorkerConfig } from './config';
+import { describeConfig, parseWorkerConfig, type WorkerConfig } from './config';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
 import { startUpFailureMessage } from './start-up-errors';
 import { installTelemetry, metricsAddressFrom } from './telemetry';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // Off unless asked for (unlike `npm start`): an operator who expected a scrape target learns why there is none.
   console.log(metricsAddress ? `Metrics: http://${metricsAddress}/metrics` : 'Metrics: off (set DOSSIER_METRICS_ADDRESS, e.g. 0.0.0.0:9464, to serve /metrics)');
   const { run, connection } = await createDossierWorker(config);
-  await ensureDigestSchedule(new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter }), config.taskQueue);
+  await ensureDigestSchedule(new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.encryption?.dataConverter }), config);
   await run();
   console.log('Dossier worker stopped.');
 }
@@ -35,9 +35,9 @@ async function main(): Promise<void> {
  * processes that start with the deployment. Idempotent, so every worker may try; one that may not
  * create Schedules still runs its cases, and says how to create it instead.
  */
-async function ensureDigestSchedule(client: Client, taskQueue: string): Promise<void> {
+async function ensureDigestSchedule(client: Client, { taskQueue, digestHour }: Pick<WorkerConfig, 'taskQueue' | 'digestHour'>): Promise<void> {
   try {
-    const options = { taskQueue };
+    const options = { taskQueue, localHour: digestHour };
     console.log(`Officer digest: ${digestScheduleLine(await ensureOfficerDigestSchedule(client, options), options)}`);
   } catch (err) {
     console.warn(

@@ -1,51 +1,95 @@
 // The Schedule behind the officers' daily digest: created at start-up when missing, left as it is
-// when it exists (an operator may have paused it or moved its hour), so every start is idempotent.
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+// when it exists (an operator may have paused it or changed its hour), so every start is idempotent.
+// It starts the digest every hour with the hour of the officers' day it goes out at; each run mails
+// the officers on whose clock that hour has just begun. The daily 06:00 UTC Schedule of earlier
+// versions, as they created it, is moved to this one (paused or not, as it was).
+import { ScheduleAlreadyRunning, type Client, type ScheduleDescription, type ScheduleUpdateOptions } from '@temporalio/client';
 import { OFFICER_DIGEST_SCHEDULE_ID, type OfficerDigestInput } from '../workflows/officer-digest';
+import { DIGEST_EVERY } from '../workflows/types';
 
-/** Hour of the day (UTC) the digest goes out unless told otherwise: before the working day in Europe and the Americas' night. */
-export const DEFAULT_DIGEST_HOUR_UTC = 6;
+/** Hour of an officer's day (on their clock) the digest goes out unless told otherwise: before the working day. */
+export const DEFAULT_DIGEST_HOUR = 6;
+
+/** The hour (UTC) of the daily Schedule earlier versions created, which reached Ottawa at 01:00. */
+const FORMER_HOUR_UTC = 6;
 
 export interface DigestScheduleOptions {
   taskQueue: string;
   scheduleId?: string;
-  /** Hour of the day (UTC) the digest goes out; DEFAULT_DIGEST_HOUR_UTC when absent. */
-  hourUtc?: number;
+  /** Hour of the officers' day (0–23, on each one's clock) the digest goes out; DEFAULT_DIGEST_HOUR when absent. */
+  localHour?: number;
   input?: OfficerDigestInput;
 }
 
-/** Creates the digest Schedule unless it exists; says which. */
-export async function ensureOfficerDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<'created' | 'exists'> {
+/** Creates the digest Schedule unless it exists (moving the former daily one to the hourly one); says which. */
+export async function ensureOfficerDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<'created' | 'exists' | 'updated'> {
   const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
   try {
     await client.schedule.create({
       scheduleId,
-      spec: { calendars: [{ hour: digestHour(options), minute: 0 }] },
+      spec: { intervals: [{ every: DIGEST_EVERY }] },
       action: {
         type: 'startWorkflow',
         workflowType: 'officerDigest',
         taskQueue: options.taskQueue,
-        args: [options.input ?? {}],
+        args: [digestInput(options)],
         workflowId: `officer-digest`,
       },
     });
     return 'created';
   } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return 'exists';
-    throw err;
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
+  const handle = client.schedule.getHandle(scheduleId);
+  if (!isFormerDefault(await handle.describe())) return 'exists';
+  let moved = false;
+  await handle.update((previous) => {
+    // Checked again on the description the update applies to: an operator may have changed it meanwhile.
+    if (!isFormerDefault(previous)) return previous as ScheduleUpdateOptions;
+    moved = true;
+    const [former] = previous.action.type === 'startWorkflow' ? (previous.action.args as OfficerDigestInput[]) : [];
+    return {
+      ...previous,
+      spec: { intervals: [{ every: DIGEST_EVERY }] },
+      action: { ...previous.action, args: [{ ...former, ...digestInput(options) }] },
+    } as ScheduleUpdateOptions;
+  });
+  return moved ? 'updated' : 'exists';
 }
 
 /**
- * What a start-up says of the Schedule it ensured, from the same options: `daily at 06:00 UTC
- * (Schedule dossier-officer-digest created)`. One found already there keeps its own spec.
+ * The daily Schedule earlier versions created and nobody changed since: every day at 06:00 UTC, the
+ * digest to every officer at once (its input names no hour). One an operator moved is left to them.
  */
-export function digestScheduleLine(outcome: 'created' | 'exists', options: DigestScheduleOptions): string {
-  const hour = String(digestHour(options)).padStart(2, '0');
-  const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
-  return `daily at ${hour}:00 UTC (Schedule ${scheduleId} ${outcome === 'created' ? 'created' : 'already there'})`;
+function isFormerDefault(described: ScheduleDescription): boolean {
+  const { spec, action } = described;
+  if (action.type !== 'startWorkflow' || action.workflowType !== 'officerDigest') return false;
+  if ((action.args as (OfficerDigestInput | undefined)[])[0]?.localHour !== undefined) return false;
+  const calendars = spec.calendars ?? [];
+  const single = (range: { start: number; end: number }[] | undefined, value: number) => range?.length === 1 && range[0]!.start === value && range[0]!.end === value;
+  return (
+    !spec.intervals?.length &&
+    calendars.length === 1 &&
+    single(calendars[0]!.hour as { start: number; end: number }[] | undefined, FORMER_HOUR_UTC) &&
+    single(calendars[0]!.minute as { start: number; end: number }[] | undefined, 0)
+  );
 }
 
-function digestHour(options: Pick<DigestScheduleOptions, 'hourUtc'>): number {
-  return options.hourUtc ?? DEFAULT_DIGEST_HOUR_UTC;
+/**
+ * What a start-up says of the Schedule it ensured, from the same options: `hourly, each officer at
+ * 06:00 on their clock (Schedule dossier-officer-digest created)`. One found already there keeps its own spec.
+ */
+export function digestScheduleLine(outcome: 'created' | 'exists' | 'updated', options: DigestScheduleOptions): string {
+  const hour = String(digestHour(options)).padStart(2, '0');
+  const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
+  const said = { created: 'created', exists: 'already there', updated: 'moved from daily at 06:00 UTC' }[outcome];
+  return `hourly, each officer at ${hour}:00 on their clock (Schedule ${scheduleId} ${said})`;
+}
+
+function digestInput(options: Pick<DigestScheduleOptions, 'localHour' | 'input'>): OfficerDigestInput {
+  return { ...options.input, localHour: digestHour(options) };
+}
+
+function digestHour(options: Pick<DigestScheduleOptions, 'localHour'>): number {
+  return options.localHour ?? DEFAULT_DIGEST_HOUR;
 }

@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email';
 import { zeroMailCounters } from '../activities/mail-metrics';
 import { cliType } from '../infra/dev-server';
+import { heldPenIn } from '../intake/held-count';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
 import { namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
@@ -85,7 +86,7 @@ export async function createDossierWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       ...source,
-      activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore }),
+      activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore, heldMail: config.heldMailbox && heldPenIn(config.heldMailbox) }),
       // In-flight activities get this long to finish on shutdown; what does not finish is retried by
       // the server on another worker (or this one, restarted), so nothing is lost.
       shutdownGraceTime: config.shutdownGraceMs,

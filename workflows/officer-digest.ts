@@ -1,6 +1,6 @@
-// The officers' daily digest, started by a Temporal Schedule: what is overdue and what falls due in
-// the next days across every campaign an officer works on, one email per officer in their language,
-// none when there is nothing to say. Finding the cases is a visibility query in an activity (a
+// The officers' daily digest, started every hour by a Temporal Schedule: what is overdue and what
+// falls due in the next days across every campaign an officer works on, one email per officer in
+// their language, at the digest's hour on their own clock, none when there is nothing to say. Finding the cases is a visibility query in an activity (a
 // workflow cannot query visibility); the sends go through the usual once-only email path.
 import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -25,6 +25,13 @@ export const OFFICER_DIGEST_SCHEDULE_ID = 'dossier-officer-digest';
 export interface OfficerDigestInput {
   /** How far ahead "due soon" reaches (default DIGEST_HORIZON); the email says it in words. */
   horizon?: Duration;
+  /**
+   * The hour (0–23) of an officer's day their digest goes out, on their clock (their `timeZone`,
+   * else their campaign's): the Schedule starts the workflow every DIGEST_EVERY with it, and each run
+   * mails the officers whose hour began since the run before. Absent (a run started by hand, or by
+   * the daily Schedule created before officers had clocks): every officer, at once.
+   */
+  localHour?: number;
 }
 
 export interface OfficerDigestResult {
@@ -37,7 +44,9 @@ export interface OfficerDigestResult {
 export async function officerDigest(input: OfficerDigestInput = {}): Promise<OfficerDigestResult> {
   const { workflowId, taskQueue } = workflowInfo();
   const horizon = input.horizon ?? DIGEST_HORIZON;
-  const digests = await collectOfficerDigests({ asOf: new Date(Date.now()).toISOString(), horizon, taskQueue });
+  // The hour travels in the activity's input, not as a command: digests recorded before replay unchanged.
+  const clock = input.localHour === undefined ? {} : { localHour: input.localHour };
+  const digests = await collectOfficerDigests({ asOf: new Date(Date.now()).toISOString(), horizon, taskQueue, ...clock });
   const sent: OfficerDigestResult['sent'] = [];
   const refused: NonNullable<OfficerDigestResult['refused']> = [];
   const goesPastRefusal = patched(DIGEST_PAST_REFUSAL);

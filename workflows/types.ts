@@ -208,10 +208,21 @@ export interface CampaignRef {
 /** A case officer of a campaign, as the digest addresses them. */
 export interface Officer extends Contact {
   language: Language;
+  /**
+   * IANA zone the officer works in (`Australia/Sydney`): the digest reaches them at its hour on that
+   * clock. Absent: their campaign's zone (`campaignTimeZone`, the lead authority's, else UTC).
+   */
+  timeZone?: string;
 }
 
 /** How far ahead the officer digest looks for deadlines when its Schedule gives no `horizon`. */
 export const DIGEST_HORIZON = '7 days';
+
+/**
+ * How often the digest's Schedule starts it. Each run mails the officers on whose clock the digest's
+ * hour began since the run before (the last DIGEST_EVERY), so each gets one a day, at their own hour.
+ */
+export const DIGEST_EVERY = '1 hour';
 
 /** One line of an officer's digest: an engagement whose next deadline is past or within the horizon. */
 export interface DigestItem {
@@ -227,6 +238,11 @@ export interface DigestItem {
   overdue: boolean;
   /** Whole days the deadline is past (0 when not yet due, or due earlier today). */
   overdueDays: number;
+  /**
+   * Replies recorded after the first stage that wait for the officer's review (the stage does not
+   * change for them: the engagement's status counts them); absent when none, and in digests before.
+   */
+  toReview?: number;
 }
 
 /** What the digest tells one officer about one campaign. */
@@ -240,6 +256,11 @@ export interface DigestSection {
    * approved it yet (by name); digests collected before it was listed have none.
    */
   statement?: { version: number; pending: Bilingual[] };
+  /**
+   * The messages waiting in the campaign's holding pen (the intake could not place them), and when
+   * the oldest reached the case mailbox (ISO); absent when none, or when the worker cannot read the mailbox.
+   */
+  held?: { count: number; since?: string };
   /**
    * IANA zone the section's dates are printed in: its campaign's, as its letters print them (one
    * digest may cover campaigns led from several zones). Sections recorded before it existed have

@@ -1,11 +1,16 @@
 // The officers' daily digest on the dev server: a real Schedule, triggered by hand, starts the digest
 // workflow; each officer gets one email in their language listing what is overdue and what falls due
-// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless;
+// within its horizon (seven days unless given another), which it states; an officer with nothing to watch gets nothing; creating the Schedule twice is harmless, and it runs hourly, mailing each officer at the digest's hour on their own clock;
 // an officer whose address the mail server refuses does not stop the others getting theirs.
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignRef } from '../../workflows/types';
+import { heldPenIn } from '../../intake/held-count';
+import { holdingFolder } from '../../intake/mailbox';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
@@ -18,16 +23,53 @@ describe('officer digest', () => {
     env.sink.recipientPolicy = () => undefined;
   });
 
-  it('says at start-up the hour its Schedule was given, not the default one', async () => {
-    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-hour'), hourUtc: 21 };
+  it('runs every hour with the hour of the officers\' day it was given, and says so at start-up', async () => {
+    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-hour'), localHour: 7 };
     const schedule = env.client.schedule.getHandle(options.scheduleId);
     try {
-      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} created)`);
-      expect((await schedule.describe()).spec.calendars?.[0]?.hour).toEqual([{ start: 21, end: 21, step: 1 }]);
-      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`daily at 21:00 UTC (Schedule ${options.scheduleId} already there)`);
-      expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('daily at 06:00 UTC (Schedule dossier-officer-digest created)');
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`hourly, each officer at 07:00 on their clock (Schedule ${options.scheduleId} created)`);
+      const described = await schedule.describe();
+      expect(described.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+      expect(described.spec.calendars ?? []).toEqual([]);
+      expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([{ localHour: 7 }]);
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(`hourly, each officer at 07:00 on their clock (Schedule ${options.scheduleId} already there)`);
+      expect(digestScheduleLine('created', { taskQueue: env.taskQueue })).toBe('hourly, each officer at 06:00 on their clock (Schedule dossier-officer-digest created)');
     } finally {
       await schedule.delete();
+    }
+  });
+
+  it('moves the daily 06:00 UTC Schedule of earlier versions to the hourly one, paused if it was, and leaves one an operator changed alone', async () => {
+    const former = async (scheduleId: string, hour: number) => {
+      // As earlier versions created it.
+      await env.client.schedule.create({
+        scheduleId,
+        spec: { calendars: [{ hour, minute: 0 }] },
+        action: { type: 'startWorkflow', workflowType: 'officerDigest', taskQueue: env.taskQueue, args: [{}], workflowId: 'officer-digest' },
+        state: { paused: true },
+      });
+      return env.client.schedule.getHandle(scheduleId);
+    };
+    const untouched = await former(env.uniqueId('digest-former'), 6);
+    const moved = await former(env.uniqueId('digest-moved'), 5);
+    try {
+      const options = { taskQueue: env.taskQueue, scheduleId: untouched.scheduleId };
+      expect(digestScheduleLine(await ensureOfficerDigestSchedule(env.client, options), options)).toBe(
+        `hourly, each officer at 06:00 on their clock (Schedule ${untouched.scheduleId} moved from daily at 06:00 UTC)`,
+      );
+      const after = await untouched.describe();
+      expect(after.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+      expect(after.spec.calendars ?? []).toEqual([]);
+      expect(after.action.type === 'startWorkflow' && after.action.args).toEqual([{ localHour: 6 }]);
+      expect(after.state.paused).toBe(true);
+
+      expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId: moved.scheduleId })).toBe('exists');
+      const kept = await moved.describe();
+      expect(kept.spec.calendars?.[0]?.hour).toEqual([{ start: 5, end: 5, step: 1 }]);
+      expect(kept.action.type === 'startWorkflow' && kept.action.args).toEqual([{}]);
+    } finally {
+      await untouched.delete();
+      await moved.delete();
     }
   });
 
@@ -39,6 +81,8 @@ describe('officer digest', () => {
       officers: [
         { name: 'Agente Gagnon', email: 'gagnon@opc.test', language: 'fr' },
         { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' },
+        // Nine hours ahead of the campaign's UTC: not their hour when it is the others'.
+        { name: 'Officer Sato', email: 'sato@opc.test', language: 'en', timeZone: 'Asia/Tokyo' },
       ],
     };
     // Overdue: due one second after its letter, reminded only in 10 minutes. Due soon: in three days.
@@ -62,14 +106,19 @@ describe('officer digest', () => {
     env.sink.clear();
 
     const scheduleId = env.uniqueId('digest-schedule');
-    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('created');
-    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId })).toBe('exists');
+    // The run must start within the hour this names: not in an hour's last minute.
+    const untilNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (untilNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 1_000));
+    const localHour = new Date().getUTCHours();
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId, localHour })).toBe('created');
+    expect(await ensureOfficerDigestSchedule(env.client, { taskQueue: env.taskQueue, scheduleId, localHour })).toBe('exists');
     const schedule = env.client.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
       const described = await until(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 'the triggered run');
       const workflowId = described.info.recentActions[0].action.workflow.workflowId;
       const result = await env.client.workflow.getHandle(workflowId).result();
+      // It is their hour on the campaign's clock (UTC), not yet Sato's in Tokyo.
       expect(result.sent.map((s: { officer: string }) => s.officer).sort()).toEqual(['gagnon@opc.test', 'smith@opc.test']);
     } finally {
       await schedule.delete();
@@ -103,9 +152,11 @@ describe('officer digest', () => {
     expect(fr.text).toContain('est passée ou tombe dans les sept\u00a0jours.');
 
     // Given a longer look-ahead, the digest lists what falls due within it, and says how far it looked.
+    // Started by hand, with no hour: every officer at once, Sato too.
     env.sink.clear();
-    await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-horizon'), args: [{ horizon: '31 days' }] });
-    const longer = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
+    const byHand = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-horizon'), args: [{ horizon: '31 days' }] });
+    expect(byHand.sent.map((s: { officer: string }) => s.officer).sort()).toEqual(['gagnon@opc.test', 'sato@opc.test', 'smith@opc.test']);
+    const longer = await env.parsed(await env.sink.waitFor(3, (m) => m.to.some((t) => t.endsWith('@opc.test')), 30_000));
     const longerEn = longer.find((m) => m.subject?.includes('Your cases'))!;
     const longerFr = longer.find((m) => m.subject?.includes('Vos dossiers'))!;
     expect(longerEn.text).toContain('Later Ltd');
@@ -224,5 +275,76 @@ describe('officer digest', () => {
     expect(fr.text).toContain(`- Déclaration, version 1\u00a0: attend l’approbation des autorités suivantes\u00a0: Préposé fédéral à la protection des données et à la transparence\u00a0: ${page}\n`);
     expect(en.html).toContain(`<a href="${page}">Statement, version 1</a>`);
     expect(fr.html).toContain(`<a href="${page}">Déclaration, version 1</a>`);
+  });
+
+  it('lists the replies waiting for review on an engagement past its first stage, whose stage does not change for them, in each officer\'s language', { timeout: 120_000 }, async () => {
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-review');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    const ref = { campaignId: id, vendorId: 'answered' };
+    await engagements.startEngagement({ campaign, vendor: testVendor('answered', { name: 'Answered Corp' }), policy: fastPolicy({ responseDue: '30 days', reminderCadence: [], finalNoticeAfter: '31 days' }) });
+    await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
+    await engagements.recordResponse(ref, { by: 'Officer Smith', receivedAt: new Date().toISOString(), summary: 'Answered Corp answered', attachments: [] });
+    // Two more messages from the vendor after its response: recorded for review, the stage stays `responded`.
+    for (const n of [1, 2]) {
+      const reply = { messageId: `<more-${n}-${id}@answered.test>`, from: 'privacy@answered.test', subject: 'Re: one more thing', receivedAt: new Date().toISOString(), kind: 'reply' as const, matchedBy: 'thread' as const, text: 'One more thing.', documents: [], notes: [] };
+      expect((await engagements.recordInbound(ref, reply)).effect).toBe('to-review');
+    }
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'answered', running: true }), (found) => found[0]?.stage === 'responded', 'responded indexed');
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-review-run'), args: [{}] });
+    // The queue's other campaigns (this file's other tests) have their officers too.
+    expect(result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${id}.test`)).sort()).toEqual([`gagnon@${id}.test`, `smith@${id}.test`]);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    expect(en.subject).toContain('0 overdue, 1 to watch');
+    expect(en.text).toContain('Answered Corp (responded): 2 replies to review\n');
+    expect(fr.text).toContain('Answered Corp (réponse reçue)\u00a0: 2 réponses à examiner\n');
+    expect(en.html).toContain('<li><strong>Answered Corp</strong> (responded): <strong>2 replies to review</strong></li>');
+  });
+
+  it('says how many messages wait in each campaign\'s holding pen and since when, with its page, when the worker reads the case mailbox', { timeout: 120_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const root = mkdtempSync(join(env.scratch, 'digest-held-'));
+    const taskQueue = await env.ownWorker('digest-held', { deps: { workspaceUrl: workspace, heldMail: heldPenIn({ kind: 'maildir', root }) } });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-held');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    // Two messages the intake could not place, as it holds them in the campaign's pen.
+    const mailbox = new MaildirMailbox(root);
+    await mailbox.open();
+    for (const [n, arrivedAt] of ['2026-11-28T09:15:00.000Z', '2026-11-26T17:40:00.000Z'].entries()) {
+      const original = `Message-ID: <held-${n}@${id}.test>\r\nFrom: someone@elsewhere.test\r\nSubject: About your letter\r\n\r\nHello.\r\n`;
+      await mailbox.append(Buffer.from(`X-Dossier-Held-Reason: no engagement matches\r\nX-Dossier-Arrived-At: ${arrivedAt}\r\nX-Dossier-Held-End: 1\r\n${original}`), holdingFolder(id));
+    }
+    await mailbox.close();
+
+    const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId('digest-held-run'), args: [{}] });
+    expect(result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${id}.test`))).toHaveLength(2);
+    const mails = await env.parsed(await env.sink.waitFor(2, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+    const en = mails.find((m) => m.subject?.includes('Your cases'))!;
+    const fr = mails.find((m) => m.subject?.includes('Vos dossiers'))!;
+    const pen = `${workspace}/held/${id}`;
+    expect(en.subject).toContain('0 overdue, 2 to watch');
+    expect(en.text).toContain(`  - 2 messages held, that no case took, the oldest since 26\u00a0November\u00a02026: ${pen}\n`);
+    expect(fr.text).toContain(`  - 2 messages en attente, qu’aucun dossier n’a pris, le plus ancien depuis le 26\u00a0novembre\u00a02026\u00a0: ${pen}\n`);
+    expect(en.html).toContain(`<a href="${pen}">2 messages held</a>`);
+    // The count stands for the pen's own line.
+    expect(en.text).not.toContain('The campaign’s holding pen');
   });
 });

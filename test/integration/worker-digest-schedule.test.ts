@@ -29,6 +29,7 @@ describe('npm run worker and the officer digest', () => {
             DOSSIER_STATE_DIR: join(env.scratch, `digest-${host}-state`),
             DOSSIER_OUTPUT_DIR: join(env.scratch, `digest-${host}-out`),
             DOSSIER_SHUTDOWN_GRACE_SECONDS: '1',
+            DOSSIER_DIGEST_HOUR: '7',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -45,10 +46,13 @@ describe('npm run worker and the officer digest', () => {
       expect(described!.action.type).toBe('startWorkflow');
       expect(described!.action.workflowType).toBe('officerDigest');
       expect(described!.action.taskQueue).toBe(taskQueue);
+      // Every hour, with the hour of the officers' day the deployment chose.
+      expect(described!.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+      expect(described!.action.type === 'startWorkflow' && described!.action.args).toEqual([{ localHour: 7 }]);
       const said = workers.map((w) => /Officer digest: .*/.exec(w.output())?.[0]).sort();
       expect(said).toEqual([
-        `Officer digest: daily at 06:00 UTC (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} already there)`,
-        `Officer digest: daily at 06:00 UTC (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} created)`,
+        `Officer digest: hourly, each officer at 07:00 on their clock (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} already there)`,
+        `Officer digest: hourly, each officer at 07:00 on their clock (Schedule ${OFFICER_DIGEST_SCHEDULE_ID} created)`,
       ]);
     } finally {
       for (const { child } of workers) child.kill('SIGTERM');

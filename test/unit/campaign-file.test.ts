@@ -57,6 +57,13 @@ describe('campaign file', () => {
     expect(problem).toContain(`(campaigns/x.yaml:${lineOf(yaml, 'language: de')})`);
   });
 
+  it('takes the zone a digest officer works in, and refuses one that is not a zone', () => {
+    const sydney = edited('daniel.okafor@opc-priv.example, language: en }', 'daniel.okafor@opc-priv.example, language: en, timeZone: Australia/Sydney }');
+    expect(parseCampaignYaml(sydney, 'campaigns/x.yaml').campaign.officers?.map((o) => o.timeZone)).toEqual([undefined, 'Australia/Sydney']);
+    const [problem] = problemsOf(edited('daniel.okafor@opc-priv.example, language: en }', 'daniel.okafor@opc-priv.example, language: en, timeZone: Sydney }'));
+    expect(problem).toMatch(/^officers\[1\]\.timeZone: /);
+  });
+
   it('reports a value of the wrong type', () => {
     const yaml = edited('  rule: all', '  rule: quorum\n  quorum: "three"');
     expect(problemsOf(yaml)).toEqual([`approval.quorum: must be a number, not a string (campaigns/x.yaml:${lineOf(yaml, '"three"')})`]);

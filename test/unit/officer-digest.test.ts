@@ -6,7 +6,7 @@ import { defaultDataConverter, defaultPayloadConverter } from '@temporalio/commo
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
-import { createDigestActivities } from '../../activities/officer-digest';
+import { createDigestActivities, hourBegan } from '../../activities/officer-digest';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../../workflows/search-attributes';
 import type { CampaignInput, CampaignRef, Language, Officer } from '../../workflows/types';
 import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -173,5 +173,53 @@ describe('officer digest', () => {
       },
     });
     expect(composed.text).toContain('Zoom (awaiting the response): due 1\u00a0December\u00a02026');
+  });
+
+  it('mails each officer at the digest\'s hour on their own clock, the campaign\'s when they name none, and everyone when run by hand', async () => {
+    const smith: Officer = { name: 'Officer Smith', email: 'smith@opc.test', language: 'en', timeZone: 'Australia/Sydney' };
+    const campaign: CampaignRef = { ...campaignLedFrom('clocks', 'America/Toronto'), officers: [gagnon, smith] };
+    const { collectOfficerDigests } = createDigestActivities(() => fakeClient([campaign], [{ campaignId: 'clocks', vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-27T12:00:00Z' }]));
+    const mailed = async (asOf: string, localHour?: number) =>
+      (await collectOfficerDigests({ asOf, horizon: '7 days', taskQueue: 'dossier', ...(localHour === undefined ? {} : { localHour }) })).map((d) => d.officer.email);
+    // 11:00 UTC is 06:00 in Toronto (Gagnon names no zone: the campaign's) and 22:00 in Sydney.
+    expect(await mailed('2026-11-30T11:00:02Z', 6)).toEqual(['gagnon@opc.test']);
+    // 19:00 UTC is 06:00 the next morning in Sydney, 14:00 in Toronto.
+    expect(await mailed('2026-11-30T19:00:02Z', 6)).toEqual(['smith@opc.test']);
+    // The run an hour later: both had theirs already.
+    expect(await mailed('2026-11-30T12:00:02Z', 6)).toEqual([]);
+    // Started by hand (or by the daily Schedule of before): everyone, at once.
+    expect(await mailed('2026-11-30T15:00:02Z')).toEqual(['gagnon@opc.test', 'smith@opc.test']);
+  });
+
+  it('mails an officer who names no zone once a day, on the clock of the first campaign naming them, with all their campaigns', async () => {
+    const toronto = { ...campaignLedFrom('a-toronto', 'America/Toronto') };
+    const sydney = { ...campaignLedFrom('b-sydney', 'Australia/Sydney') };
+    const { collectOfficerDigests } = createDigestActivities(() =>
+      fakeClient(
+        [toronto, sydney],
+        [toronto, sydney].map((c) => ({ campaignId: c.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-27T12:00:00Z' })),
+      ),
+    );
+    const at = (asOf: string) => collectOfficerDigests({ asOf, horizon: '7 days', taskQueue: 'dossier', localHour: 6 });
+    // 06:00 in Toronto: both campaigns, in one digest.
+    expect((await at('2026-11-30T11:00:02Z')).map((d) => [d.officer.email, d.sections.map((s) => s.campaignId)])).toEqual([['gagnon@opc.test', ['a-toronto', 'b-sydney']]]);
+    // 06:00 in Sydney: not a second one.
+    expect(await at('2026-11-30T19:00:02Z')).toEqual([]);
+  });
+
+  it('begins each hour of the day once in a day of hourly runs, on the days the clocks change too', () => {
+    const runsIn = (timeZone: string, hour: number, day: string) => {
+      const start = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+      // Three days of hourly runs around `day`, each a few seconds late, as a Schedule's are.
+      const runs = Array.from({ length: 72 }, (_, n) => start + n * 3_600_000 + 2_000);
+      return runs.filter((t) => hourBegan(hour, timeZone, t - 3_600_000, t)).map((t) => new Date(t).toISOString().slice(0, 16));
+    };
+    // Toronto springs forward at 02:00 on 8 March 2026 (to 03:00): the skipped hour still begins, at the jump.
+    expect(runsIn('America/Toronto', 2, '2026-03-08')).toEqual(['2026-03-07T07:00', '2026-03-08T07:00', '2026-03-09T06:00']);
+    // It falls back at 02:00 on 1 November 2026 (to 01:00): the repeated hour begins once.
+    expect(runsIn('America/Toronto', 1, '2026-11-01')).toEqual(['2026-10-31T05:00', '2026-11-01T05:00', '2026-11-02T06:00']);
+    // Half an hour off UTC: 06:00 in Kolkata is 00:30 UTC, so the 01:00 run sends it.
+    expect(runsIn('Asia/Kolkata', 6, '2026-11-30')).toEqual(['2026-11-29T01:00', '2026-11-30T01:00', '2026-12-01T01:00']);
+    expect(runsIn('UTC', 0, '2026-11-30')).toEqual(['2026-11-29T00:00', '2026-11-30T00:00', '2026-12-01T00:00']);
   });
 });

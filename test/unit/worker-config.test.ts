@@ -65,6 +65,23 @@ describe('worker configuration', () => {
     ]);
   });
 
+  it('takes the hour of the officers\' day the digest goes out at, and refuses one that is not an hour', () => {
+    expect(parseWorkerConfig({ ...valid, DOSSIER_DIGEST_HOUR: '7' }).digestHour).toBe(7);
+    expect(parseWorkerConfig({ ...valid, DOSSIER_DIGEST_HOUR: '' }).digestHour).toBeUndefined();
+    expect(parseWorkerConfig(valid).digestHour).toBeUndefined();
+    expect(problemsOf({ ...valid, DOSSIER_DIGEST_HOUR: '24' })).toEqual([expect.stringMatching(/^DOSSIER_DIGEST_HOUR: must be a whole number in decimal digits from 0 to 23/)]);
+  });
+
+  it('reads the case mailbox for the digest\'s held mail only where it is named, as the intake reads it', () => {
+    expect(parseWorkerConfig(valid).heldMailbox).toBeUndefined();
+    expect(parseWorkerConfig({ ...valid, DOSSIER_MAILDIR: join(scratch, 'mailbox') }).heldMailbox).toEqual({ kind: 'maildir', root: join(scratch, 'mailbox') });
+    expect(parseWorkerConfig({ ...valid, DOSSIER_IMAP_URL: 'imaps://case@imap.regulator.example:993', DOSSIER_IMAP_PASSWORD: 'pw' }).heldMailbox).toMatchObject({
+      kind: 'imap',
+      settings: { host: 'imap.regulator.example', port: 993, secure: true, user: 'case' },
+    });
+    expect(problemsOf({ ...valid, DOSSIER_IMAP_URL: 'imaps://case@imap.regulator.example:993' })).toEqual([expect.stringMatching(/^DOSSIER_IMAP_PASSWORD \(or DOSSIER_IMAP_PASSWORD_FILE\) is required/)]);
+  });
+
   it('reads secrets from files and never prints them', () => {
     const passwordFile = join(scratch, 'smtp-password');
     writeFileSync(passwordFile, 's3cr3t-p4ss\n');

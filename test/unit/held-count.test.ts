@@ -1,0 +1,42 @@
+// The officers' digest counts each campaign's holding pen from the held copies' headers, in a real
+// Maildir as the embedded set-up keeps the case mailbox: one message once, however many copies of it
+// a pass cut short left, dated by its arrival in the case mailbox, not by its sender's Date.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { heldPenIn } from '../../intake/held-count';
+import { holdingFolder } from '../../intake/mailbox';
+import { MaildirMailbox } from '../../intake/maildir-mailbox';
+
+/** A held copy as the intake writes it: its lines, then the message as it arrived. */
+function heldCopy(messageId: string, arrivedAt: string): Buffer {
+  return Buffer.from(
+    'X-Dossier-Held-Reason: no engagement matches\r\n' +
+      `X-Dossier-Arrived-At: ${arrivedAt}\r\n` +
+      'X-Dossier-Held-End: 1\r\n' +
+      `Message-ID: ${messageId}\r\nFrom: someone@vendor.test\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nSubject: Hello\r\n\r\n${'A long body. '.repeat(20_000)}\r\n`,
+  );
+}
+
+describe('held mail count', () => {
+  it('counts each held message of a campaign once, with the arrival of the oldest, and nothing of other pens', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dossier-held-count-'));
+    const mailbox = new MaildirMailbox(root);
+    await mailbox.open();
+    await mailbox.append(heldCopy('<one@vendor.test>', '2026-11-28T09:15:00.000Z'), holdingFolder('c1'));
+    // A second copy of the same message, left by a pass cut short between copy and move.
+    await mailbox.append(heldCopy('<one@vendor.test>', '2026-11-28T09:15:00.000Z'), holdingFolder('c1'));
+    await mailbox.append(heldCopy('<two@vendor.test>', '2026-11-26T17:40:00.000Z'), holdingFolder('c1'));
+    await mailbox.append(heldCopy('<other@vendor.test>', '2026-11-01T08:00:00.000Z'), holdingFolder('c2'));
+
+    const pen = await heldPenIn({ kind: 'maildir', root })();
+    try {
+      expect(await pen.count('c1')).toEqual({ count: 2, oldest: '2026-11-26T17:40:00.000Z' });
+      expect(await pen.count('c2')).toEqual({ count: 1, oldest: '2026-11-01T08:00:00.000Z' });
+      expect(await pen.count('none-held')).toEqual({ count: 0 });
+    } finally {
+      await pen.close();
+    }
+  });
+});
