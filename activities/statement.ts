@@ -113,7 +113,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   if (draft) doc.paragraph(w.say('draftBanner', { version }), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });
   doc.heading(w.say('title'), 1);
   doc.paragraph(campaign.title[language], { size: doc.fontSize * 1.15, color: ACCENT });
-  doc.paragraph(w.say('byline', { reference: campaign.reference, date: date(statement.date), version }), { color: GREY });
+  doc.paragraph(w.say(draft ? 'bylineDraft' : 'byline', { reference: campaign.reference, date: date(statement.date), version }), { color: GREY });
   doc.rule();
 
   doc.heading(w.say('background'));
