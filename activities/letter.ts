@@ -54,7 +54,7 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   });
   const doc = await LayoutDocument.create(
     {
-      title: `${title} — ${vendor.name}`,
+      title: `${wording.documentTitle} — ${vendor.name}`,
       author: [lead, ...coSignatories].map((a) => a.name[language]).join('; '),
       subject: title,
       keywords: [campaign.reference, vendor.name, wording.keyword],
