@@ -105,11 +105,10 @@ describe('the open letter PDF', () => {
     expect(info.author).toContain('Commissariat à la protection de la vie privée du Canada');
     expect(info.author).toContain('Préposé fédéral');
     expect(info.subject).toBe('Vidéoconférence et vie privée');
-    expect(info.keywords).toContain(campaign.reference);
-    // Its keywords are in the letter's language too (templates/letter.yaml).
-    expect(info.keywords).toContain('lettre ouverte');
-    expect(info.keywords).not.toContain('open letter');
-    expect((await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'en' }))).keywords).toContain('open letter');
+    // Its keywords are in the letter's language too (templates/letter.yaml), one word each: a viewer
+    // splits them at spaces, and "Zoom Video Communications" or "lettre ouverte" came out as several.
+    expect(info.keywords?.split(' ')).toEqual([campaign.reference, 'zoom', 'lettre-ouverte']);
+    expect((await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'en' }))).keywords?.split(' ')).toEqual([campaign.reference, 'zoom', 'open-letter']);
     expect(info.language).toBe('fr');
     expect(info.creationDate?.toISOString()).toBe('2020-07-21T00:00:00.000Z');
   });
