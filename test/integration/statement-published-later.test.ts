@@ -26,6 +26,19 @@ import { untilFound } from '../helpers/until';
 const DAY = 24 * 3600_000;
 const officer = 'Officer Tremblay';
 
+/**
+ * Runs an update whose refusal may only mean it was applied already: the time-skipping server can
+ * have the client send an update again after taking it (a draft then refused as changing nothing,
+ * an approval as already given). `done` says, from the workflow's state, whether it took effect.
+ */
+async function once(run: () => Promise<unknown>, done: () => Promise<boolean>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(await done())) throw err;
+  }
+}
+
 describe('the statement published days after its version was drafted and approved', () => {
   let testEnv: TestWorkflowEnvironment;
   let sink: MailSink;
@@ -97,20 +110,30 @@ describe('the statement published days after its version was drafted and approve
         },
       ],
     });
-    await handle.executeUpdate(withdrawVendorUpdate, { updateId: `${id}-withdraw`, args: [{ by: officer, vendorId: 'kilo', reason: 'Out of scope after all.' }] });
+    await handle.executeUpdate(withdrawVendorUpdate, { args: [{ by: officer, vendorId: 'kilo', reason: 'Out of scope after all.' }] });
     withdrawVendor();
     await untilFound(() => handle.query(campaignStatusQuery), (s) => s.engagements.every((e) => e.state === 'ended'), 'kilo ended');
     const texts = { en: ['Done.'], fr: ['Fait.'] };
-    await handle.executeUpdate(editStatementUpdate, { updateId: `${id}-edit`, args: [{ by: officer, conclusions: texts, lessonsLearned: texts }] });
-    // Named, so that the client's retry of a call the server already took is the same update.
-    await handle.executeUpdate(draftStatementUpdate, { updateId: `${id}-draft-1`, args: [{ by: officer }] });
+    await handle.executeUpdate(editStatementUpdate, { args: [{ by: officer, conclusions: texts, lessonsLearned: texts }] });
+    await once(
+      () => handle.executeUpdate(draftStatementUpdate, { args: [{ by: officer }] }),
+      async () => (await handle.query(statementDraftQuery, 1)) !== undefined,
+    );
     const approved = (await untilFound(() => handle.query(statementDraftQuery, 1), (v) => v !== undefined, 'version 1'))!;
     const draftedAt = await testEnv.currentTimeMs();
 
     // The signatories take their time: three days on, the second approval publishes it.
     await testEnv.sleep(3 * DAY);
-    await handle.executeUpdate(approveStatementUpdate, { updateId: `${id}-opc`, args: [{ by: 'Daniel Therrien', authorityId: 'opc', version: 1 }] });
-    await handle.executeUpdate(approveStatementUpdate, { updateId: `${id}-fdpic`, args: [{ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 }] });
+    const approve = (by: string, authorityId: string) =>
+      once(
+        () => handle.executeUpdate(approveStatementUpdate, { args: [{ by, authorityId, version: 1 }] }),
+        async () => {
+          const status = await handle.query(campaignStatusQuery);
+          return status.phase !== 'approving' || (status.draft?.approvals ?? []).some((a) => a.authorityId === authorityId);
+        },
+      );
+    await approve('Daniel Therrien', 'opc');
+    await approve('Adrian Lobsiger', 'fdpic');
     const { published } = await untilFound(() => handle.query(campaignStatusQuery), (s) => s.published !== undefined, 'published');
     const publishedAt = Date.parse(published!.publishedAt);
     expect(Math.floor((publishedAt - draftedAt) / DAY)).toBe(3);
@@ -124,7 +147,7 @@ describe('the statement published days after its version was drafted and approve
     expect(first).not.toContain(day(approved.date));
     // The signatories were told so on the draft they approved.
     const [draftFirst] = await pdfPageTexts(readFileSync(join(scratch, 'out', id, 'drafts', 'statement-1-draft.en.pdf')));
-    expect(draftFirst).toContain(`Draft of ${day(approved.date)} (the published statement bears the date it is issued)`);
+    expect(draftFirst.replace(/\s+/g, ' ')).toContain(`Draft of ${day(approved.date)} (the published statement bears the date it is issued)`);
     // Nothing else differs from the approved version: signed by both, it prints these very bytes.
     const signatories = testCampaign(id).authorities;
     for (const language of ['en', 'fr'] as const) {
