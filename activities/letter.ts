@@ -54,10 +54,11 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   });
   const doc = await LayoutDocument.create(
     {
-      title: `${title} — ${vendor.name}`,
+      title: `${wording.documentTitle} — ${vendor.name}`,
       author: [lead, ...coSignatories].map((a) => a.name[language]).join('; '),
       subject: title,
-      keywords: [campaign.reference, vendor.name, wording.keyword],
+      // One word each (the file joins them with spaces): the vendor by its id, its name being in the title.
+      keywords: [campaign.reference, vendor.id, wording.keyword],
       language,
       date: campaign.letterDate,
     },

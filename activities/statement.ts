@@ -52,6 +52,15 @@ export function statementFileName(version: number, language: Language, draft: bo
 }
 
 /**
+ * A letter copy's path in the campaign's folder, named with its language as the statements are: the
+ * English copy and the French one are told apart in a file list. Copies filed before were
+ * `letters/<vendor>.pdf`; nothing records their paths, and they stay where they are.
+ */
+export function letterCopyFileName(vendor: Pick<Vendor, 'id' | 'language'>): string {
+  return posix.join('letters', `${vendor.id}.${vendor.language}.pdf`);
+}
+
+/**
  * The summary's counts in one order, the same in every statement: those that responded first, those
  * that did not, then the reviews that ended otherwise; not the order in which the companies come.
  */
@@ -113,7 +122,7 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   if (draft) doc.paragraph(w.say('draftBanner', { version }), { weight: 'bold', color: rgb(0.7, 0.1, 0.1) });
   doc.heading(w.say('title'), 1);
   doc.paragraph(campaign.title[language], { size: doc.fontSize * 1.15, color: ACCENT });
-  doc.paragraph(w.say('byline', { reference: campaign.reference, date: date(statement.date), version }), { color: GREY });
+  doc.paragraph(w.say(draft ? 'bylineDraft' : 'byline', { reference: campaign.reference, date: date(statement.date), version }), { color: GREY });
   doc.rule();
 
   doc.heading(w.say('background'));
@@ -285,7 +294,7 @@ export function createStatementActivities({ files }: StatementDeps) {
 
     /** Keeps a copy of the open letter a vendor received, in its language, beside the statement. */
     async saveLetterCopy({ campaign, vendor, folder }: { campaign: CampaignRef; vendor: Vendor; folder: string }): Promise<string> {
-      const path = publishedPath(folder, 'letters', `${vendor.id}.pdf`);
+      const path = publishedPath(folder, letterCopyFileName(vendor));
       await publish(path, await renderOpenLetter({ campaign: await withLetterBody(campaign, files), vendor, language: vendor.language }));
       return path;
     },

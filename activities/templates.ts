@@ -28,6 +28,8 @@ export interface LetterWording {
   cosignedBy: string;
   /** Among the PDF's metadata keywords. */
   keyword: string;
+  /** The PDF's title, before the vendor's name. */
+  documentTitle: string;
 }
 
 type Compiled = (view: object) => string;
@@ -138,7 +140,7 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
       html: compile(layout.html, `layout.yaml ${lang}.html`, true),
     });
     const letter = letterFile[lang] ?? {};
-    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy', 'keyword'];
+    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy', 'keyword', 'documentTitle'];
     set.letter.set(
       lang,
       Object.fromEntries(keys.map((k) => [k, compile(letter[k], `letter.yaml ${lang}.${k}`, false)])) as Record<keyof LetterWording, Compiled>,

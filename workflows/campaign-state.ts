@@ -124,6 +124,12 @@ export interface CampaignCaseOptions {
    */
   datesInLeadZone?: () => boolean;
   /**
+   * Whether the published statement is dated the day it is issued rather than the day its version
+   * was drafted; asked only when the two differ. The workflow answers with a patch, so a statement
+   * an older history published keeps the date it was published with. Absent: yes.
+   */
+  datedAtPublication?: () => boolean;
+  /**
    * Whether a version marks the vendors the letter never reached, so the statement does not say it
    * was sent to them; asked only when a version leaves one out. The workflow answers with a patch:
    * versions an older history drafted and rendered keep the text they were approved with. Absent: yes.
@@ -887,11 +893,19 @@ export class CampaignCase {
     return this.updated();
   }
 
-  /** Approved: the draft is signed by the authorities that approved it, and goes to rendering. */
-  sign(): StatementDraft {
+  /**
+   * Approved: the draft is signed by the authorities that approved it, and goes to rendering. A
+   * joint statement is dated the day it is issued (`now`, on the lead authority's calendar): the
+   * signatories approved its text, which is the approved version's; the approved version itself
+   * (`statementVersion`) keeps the day it was drafted.
+   */
+  sign(now?: string): StatementDraft {
     this.phase = 'publishing';
     const signed = new Set(this.approvals.map((a) => a.authorityId));
-    this.draft = { ...this.draft!, signatories: this.authorities.filter((a) => signed.has(a.id)) };
+    const approved = this.draft!;
+    const issued = now === undefined ? approved.date : this.draftDate(now);
+    const date = issued !== approved.date && (this.options.datedAtPublication?.() ?? true) ? issued : approved.date;
+    this.draft = { ...approved, date, signatories: this.authorities.filter((a) => signed.has(a.id)) };
     return this.draft;
   }
 

@@ -110,6 +110,12 @@ const LETTER_WAITS_FOR_STORE = 'letter-waits-for-store';
  */
 const DRAFT_DATED_IN_LEAD_ZONE = 'draft-dated-in-lead-zone';
 /**
+ * The published statement is dated the day it is issued, not the day its approved version was
+ * drafted (signatories approving over weeks published a statement dated weeks before it came out).
+ * Data, not a command; the patch keeps a statement an older history published dated as it was.
+ */
+const STATEMENT_DATED_AT_PUBLICATION = 'statement-dated-at-publication';
+/**
  * The statement says the letter was sent only to the vendors it reached: a version marks the others
  * (see CampaignCase.markNotWrittenTo). The marks are data, not commands; the patch keeps the versions
  * an older history drafted and published as they were approved and sent.
@@ -200,6 +206,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     keepsLetterOnce,
     // Asked when a version is drafted, and only if the lead's day and the UTC day differ then.
     datesInLeadZone: () => patched(DRAFT_DATED_IN_LEAD_ZONE),
+    // Asked at publication, and only if the day differs from the approved version's.
+    datedAtPublication: () => patched(STATEMENT_DATED_AT_PUBLICATION),
     // Asked when a version leaves out a vendor the letter never reached.
     marksNotWrittenTo: () => patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO),
     // Asked when a version only respaces the French of one an authority approved.
@@ -609,7 +617,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   }
 
   // ── Publication ─────────────────────────────────────────────────────────────────────────────
-  kase.sign();
+  kase.sign(now());
   let signed = kase.draft!;
   let notAccepted = kase.lettersNotAccepted();
   if (marksAtPublication) {

@@ -326,7 +326,8 @@ describe('campaign: engagements, approval and the published statement', () => {
     }
 
     // The letters each vendor received are kept beside the statement.
-    expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    // Delta was written to in French: its copy says so in its name.
+    expect(readFileSync(join(env.config.outputDir, id, 'letters', 'delta.fr.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
 
     // The finished campaign's history replays against the current bundle: its code is deterministic.
     const handle = campaigns.handle(id);
@@ -1430,7 +1431,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       }
       for (const vendor of vendors) {
         const copy = await untilFound(
-          async () => readFileSync(join(env.config.outputDir, id, 'letters', `${vendor}.pdf`)),
+          async () => readFileSync(join(env.config.outputDir, id, 'letters', `${vendor}.en.pdf`)),
           () => true,
           `the letter copy of ${vendor}`,
         ).catch(() => undefined);

@@ -1,7 +1,7 @@
 // Every transition of a campaign's state, without a server: tracking engagements, drafting,
 // approving (all or a quorum), change requests and publication, and the refusals an officer reads.
 import { describe, expect, it } from 'vitest';
-import { CampaignCase, type StatementRules } from '../../workflows/campaign-state';
+import { CampaignCase, type CampaignCaseOptions, type StatementRules } from '../../workflows/campaign-state';
 import type { CampaignInput, EngagementOutcome } from '../../workflows/types';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
@@ -9,7 +9,7 @@ const NOW = '2020-12-01T10:00:00.000Z';
 const LATER = '2020-12-02T10:00:00.000Z';
 const LEAD = 'Officer Tremblay';
 
-function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }, rules: StatementRules = 'legacy') {
+function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }, rules: StatementRules = 'legacy', options?: CampaignCaseOptions) {
   const input: CampaignInput = {
     campaign: testCampaign('vc-2020'),
     vendors: [testVendor('zoom'), testVendor('cisco')],
@@ -17,7 +17,7 @@ function newCampaign(approval: CampaignInput['approval'] = { kind: 'all' }, rule
     approval,
     publication: { folder: 'vc-2020', notifyVendors: true },
   };
-  const kase = new CampaignCase(input, rules);
+  const kase = new CampaignCase(input, rules, options);
   for (const vendor of input.vendors) kase.addEngagement(vendor, false);
   return kase;
 }
@@ -141,6 +141,25 @@ describe('campaign state', () => {
     expect(published).toEqual({ version: 1, files: { en: 'vc-2020/statement-1.en.pdf', fr: 'vc-2020/statement-1.fr.pdf' }, publishedAt: LATER });
     expect(kase.result()).toMatchObject({ campaignId: 'vc-2020', published, engagements: [{ vendorId: 'zoom', state: 'ended' }, { vendorId: 'cisco', state: 'failed' }] });
     expect(kase.status().phase).toBe('published');
+  });
+
+  it('dates the signed statement the day it is published, and keeps the approved version as it was approved', () => {
+    const kase = approvingCampaign();
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.approve({ by: LEAD, authorityId: 'fdpic', version: 1 }, NOW);
+    const approved = kase.statementVersion(1)!;
+    expect(approved.date).toBe('2020-12-01');
+    const signed = kase.sign(LATER);
+    expect(signed).toEqual({ ...approved, date: '2020-12-02', signatories: testCampaign('vc-2020').authorities });
+    expect(kase.statementVersion(1)).toEqual(approved);
+    // A history published before the rule (its patch absent) keeps the approved version's date.
+    const older = newCampaign({ kind: 'all' }, 'legacy', { holdsOversizedDraft: true, datedAtPublication: () => false });
+    older.engagementEnded('zoom', concluded('zoom'));
+    older.engagementFailed('cisco', 'worker lost');
+    older.startApproval(NOW);
+    older.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    older.approve({ by: LEAD, authorityId: 'fdpic', version: 1 }, NOW);
+    expect(older.sign(LATER).date).toBe('2020-12-01');
   });
 
   it('takes conclusions trimmed, redrafting while approving, and refuses them once published', () => {

@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, type PDFRef } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, it } from 'vitest';
 import { openLetterFileName, renderOpenLetter } from '../../activities/letter';
+import { createStatementActivities } from '../../activities/statement';
+import { LocalPublishedFiles } from '../../store/local';
 import { FONT_PATHS, LayoutDocument } from '../../activities/pdf/document';
 import { wordOf } from '../../activities/templates';
 import { LANGUAGES, type CampaignRef, type Vendor } from '../../workflows/types';
@@ -78,18 +82,33 @@ describe('the open letter PDF', () => {
     }
   });
 
+  it('files each letter copy under a name and a title that say its language, the English copy apart from the French one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dossier-copies-'));
+    const { saveLetterCopy } = createStatementActivities({ files: new LocalPublishedFiles(root) });
+    const campaign = frenchCampaign();
+    // Two products of one company, one written to in English and one in French.
+    const english = testVendor('zoom-us', { name: 'Zoom', language: 'en' });
+    const french = testVendor('zoom-ca', { name: 'Zoom', language: 'fr' });
+    expect(await saveLetterCopy({ campaign, vendor: english, folder: 'pdf' })).toBe('pdf/letters/zoom-us.en.pdf');
+    expect(await saveLetterCopy({ campaign, vendor: french, folder: 'pdf' })).toBe('pdf/letters/zoom-ca.fr.pdf');
+    expect(readdirSync(join(root, 'pdf', 'letters')).sort()).toEqual(['zoom-ca.fr.pdf', 'zoom-us.en.pdf']);
+    const en = await pdfInfo(readFileSync(join(root, 'pdf', 'letters', 'zoom-us.en.pdf')));
+    const fr = await pdfInfo(readFileSync(join(root, 'pdf', 'letters', 'zoom-ca.fr.pdf')));
+    expect([en.title, en.language]).toEqual(['Open letter — Video-conferencing privacy — Zoom', 'en']);
+    expect([fr.title, fr.language]).toEqual(['Lettre ouverte — Vidéoconférence et vie privée — Zoom', 'fr']);
+  });
+
   it('records title, author, subject, language and the letter date as metadata', async () => {
     const campaign = frenchCampaign();
     const info = await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'fr' }));
-    expect(info.title).toBe('Vidéoconférence et vie privée — Zoom Video Communications');
+    expect(info.title).toBe('Lettre ouverte — Vidéoconférence et vie privée — Zoom Video Communications');
     expect(info.author).toContain('Commissariat à la protection de la vie privée du Canada');
     expect(info.author).toContain('Préposé fédéral');
     expect(info.subject).toBe('Vidéoconférence et vie privée');
-    expect(info.keywords).toContain(campaign.reference);
-    // Its keywords are in the letter's language too (templates/letter.yaml).
-    expect(info.keywords).toContain('lettre ouverte');
-    expect(info.keywords).not.toContain('open letter');
-    expect((await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'en' }))).keywords).toContain('open letter');
+    // Its keywords are in the letter's language too (templates/letter.yaml), one word each: a viewer
+    // splits them at spaces, and "Zoom Video Communications" or "lettre ouverte" came out as several.
+    expect(info.keywords?.split(' ')).toEqual([campaign.reference, 'zoom', 'lettre-ouverte']);
+    expect((await pdfInfo(await renderOpenLetter({ campaign, vendor, language: 'en' }))).keywords?.split(' ')).toEqual([campaign.reference, 'zoom', 'open-letter']);
     expect(info.language).toBe('fr');
     expect(info.creationDate?.toISOString()).toBe('2020-07-21T00:00:00.000Z');
   });
