@@ -15,6 +15,7 @@ import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDate, formatDateTime, principleTitle } from '../activities/format';
+import { readIntakeActor } from './identity';
 import { refusalSentence, type RefusalWording } from './refusal-words';
 import { undrawableCharacters } from '../activities/pdf/fonts';
 
@@ -48,6 +49,8 @@ interface AuditWording {
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
   notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  /** Who acted, for an identity that is no person's (client/identity.ts). */
+  actors: Record<'intake', string>;
   /** A refusal's failure type (workflows/errors.ts `ErrorType`, a handler's own), in words, for one that carries no code. */
   refusalTypes: Record<string, string>;
 }
@@ -111,6 +114,11 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return event.revision === undefined ? '' : String(event.revision);
     case 'actionInWords':
       return actionInWords(event, words);
+    case 'actor': {
+      // The intake acts for no officer: said so, with the mailbox it reads and its host.
+      const intake = readIntakeActor(event.actor);
+      return intake ? fill(words.actors.intake, intake) : event.actor;
+    }
     case 'detail':
       // Why an email was not sent is a code: said in the export's language, as the workspace says it.
       return event.notSent !== undefined ? words.notSentBecause(event.notSent) : detailOf(event, words);
