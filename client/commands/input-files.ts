@@ -35,7 +35,18 @@ function cannotRead(file: string, why: string, words: CliWords, cause?: unknown)
 /** An error of the file system in words; a code this release does not name is given as it is. */
 function readError(err: unknown, words: CliWords): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code && READ_ERRORS[code] ? words.say(`file.unreadable.${READ_ERRORS[code]}`) : `${code ?? String(err)}`;
+  return code ? readErrorWords(code, words) : String(err);
+}
+
+/** A file system error's code (`ENOENT`) in words; one this release does not name, as it is. */
+export function readErrorWords(code: string, words: CliWords): string {
+  return READ_ERRORS[code] ? words.say(`file.unreadable.${READ_ERRORS[code]}`) : code;
+}
+
+/** A YAML parser error's code (`DUPLICATE_KEY`) in words; undefined for one this release does not word. */
+export function yamlErrorWords(code: string | undefined, words: CliWords): string | undefined {
+  const key = `file.yaml.${code}`;
+  return code && cliTemplates()[words.language][key] !== undefined ? words.say(key) : undefined;
 }
 
 /** A text file named on the command line, or an error that names it and says why it cannot be read. */
@@ -171,13 +182,13 @@ function readStructured(file: string, words: CliWords): unknown {
  */
 function yamlProblem(err: Error & { code?: string; linePos?: { line: number; col: number }[] }, text: string, words: CliWords): string {
   const at = err.linePos?.[0];
-  const key = `file.yaml.${err.code}`;
-  if (words.language === 'en' || !at || cliTemplates()[words.language][key] === undefined) {
+  const worded = yamlErrorWords(err.code, words);
+  if (words.language === 'en' || !at || worded === undefined) {
     return words.say(words.language === 'en' ? 'file.not-yaml' : 'file.not-yaml-as-given', { problem: parserMessage(err, text) });
   }
   const line = (text.split(/\r?\n/)[at.line - 1] ?? '').trimEnd();
   const quoted = line.length > 120 ? `${line.slice(0, 120)}…` : line;
-  return words.say('file.not-yaml', { problem: words.say('file.yaml-at', { problem: words.say(key), line: at.line, column: at.col, quoted: quoted.trim() ? quoted : undefined }) });
+  return words.say('file.not-yaml', { problem: words.say('file.yaml-at', { problem: worded, line: at.line, column: at.col, quoted: quoted.trim() ? quoted : undefined }) });
 }
 
 /**
@@ -365,6 +376,10 @@ export function readConclusionsFile(file: string, words: CliWords = cliWords('en
 /** One vendor (id, name, language, contacts), checked with the campaign file's own rules. */
 export function readVendorFile(file: string, words: CliWords = cliWords('en')): Vendor {
   const checked = checkVendor(readStructured(file, words));
-  if (!checked.ok) throw invalidFile(file, checked.problems.join('; '));
+  if (!checked.ok) {
+    // Worded from the problems' codes where each has one, as the workspace words them; else as the rules wrote them.
+    const worded = words.language === 'en' || !checked.refusal ? undefined : refusalSentence(checked.refusal, words.language, 'UTC', cliWording(words));
+    throw invalidFile(file, worded ?? checked.problems.join('; '));
+  }
   return checked.vendor;
 }

@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../client/cli';
 import { readAnswersFile, readConclusionsFile, readFindingsFile, readOpenCasesFile } from '../../client/commands/input-files';
 import { cliWords } from '../../client/cli-words';
 
@@ -70,5 +71,35 @@ describe('a file the schema refuses, in French', () => {
   it('reads in English as before', () => {
     expect(refusal(() => readAnswersFile(fileWith('empty-en.yaml', 'q1: ""\n'), en))).toMatch(/: q1: the answer is empty$/);
     expect(refusal(() => readFindingsFile(fileWith('extra-en.yaml', principles('{assessment: {en: a, fr: b}, extra: 1}')), en))).toMatch(/: security: Unrecognized key: "extra"$/);
+  });
+});
+
+describe('a campaign or vendor file refused before its fields are read, in French', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The CLI in this process, in French, with no server: these files are refused before it is needed. */
+  async function stderrOf(args: string[]): Promise<string> {
+    const printed: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    vi.spyOn(console, 'error').mockImplementation((...parts) => void printed.push(parts.join(' ')));
+    await runCli(['--lang', 'fr', ...args], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    vi.restoreAllMocks();
+    return printed.join('');
+  }
+
+  it('says why the file cannot be read, and what the YAML parser found, from their codes', async () => {
+    const missing = join(folder, 'missing.yaml');
+    expect(await stderrOf(['campaign', 'start', '--file', missing])).toContain(`(fichier)${NBSP}: illisible (fichier introuvable)`);
+    const twice = fileWith('campaign-twice.yaml', 'id: vc\nid: vc2\n');
+    const said = await stderrOf(['campaign', 'start', '--file', twice]);
+    expect(said).toContain(`(syntaxe)${NBSP}: une clé apparaît deux fois dans le même dictionnaire (ligne 2)`);
+    expect(said).not.toContain('Map keys must be unique');
+  });
+
+  it('words a vendor file’s problems from their codes', async () => {
+    const vendor = fileWith('vendor.yaml', 'id: zoom\nname: Zoom\n');
+    const said = await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor]);
+    expect(said).toContain('Il manque le champ vendor.language.');
+    expect(said).not.toContain('is required');
   });
 });
