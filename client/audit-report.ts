@@ -48,7 +48,7 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
   /** Who acted, for an identity that is no person's (client/identity.ts). */
   actors: Record<'intake', string>;
   /** A refusal's failure type (workflows/errors.ts `ErrorType`, a handler's own), in words, for one that carries no code. */
@@ -114,17 +114,20 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return event.revision === undefined ? '' : String(event.revision);
     case 'actionInWords':
       return actionInWords(event, words);
-    case 'actor': {
-      // The intake acts for no officer: said so, with the mailbox it reads and its host.
-      const intake = readIntakeActor(event.actor);
-      return intake ? fill(words.actors.intake, intake) : event.actor;
-    }
+    case 'actor':
+      return actorWords(event.actor, words);
     case 'detail':
       // Why an email was not sent is a code: said in the export's language, as the workspace says it.
       return event.notSent !== undefined ? words.notSentBecause(event.notSent) : detailOf(event, words);
     default:
       return event[column] ?? '';
   }
+}
+
+/** Who acted, as recorded; the intake, which acts for no officer, said so with the mailbox it reads and its host. */
+function actorWords(actor: string, words: Words): string {
+  const intake = readIntakeActor(actor);
+  return intake ? fill(words.actors.intake, intake) : actor;
 }
 
 /** The row's own detail, then what the trail records about it, each said in the export's language. */
@@ -139,6 +142,7 @@ function detailOf(event: AuditEvent, words: Words): string {
     event.resentAfterCrash ? notes.resentAfterCrash : '',
     event.alreadyDelivered ? notes.alreadyDelivered : '',
     event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
+    event.recordedBy !== undefined ? fill(notes.recordedBy, { actor: actorWords(event.recordedBy, words) }) : '',
   ]
     .filter(Boolean)
     .join(notes.separator);

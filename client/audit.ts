@@ -81,6 +81,11 @@ export interface AuditEvent {
    */
   notDoneRefusal?: RefusalDetails;
   notDoneType?: string;
+  /**
+   * For an email received: who recorded it on the case, as the server kept the request's identity
+   * (the intake's own, `Name (mailbox on host, intake)`; an officer's when they assigned it).
+   */
+  recordedBy?: string;
   /** For an unreadable row: the decryption error, as the codec gave it. */
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
@@ -415,6 +420,7 @@ class HistoryReader {
           action: String(value.kind ?? 'reply'),
           detail: String(value.subject ?? ''),
           messageId,
+          ...(identity ? { recordedBy: identity } : {}),
         },
         input,
       );

@@ -9,7 +9,7 @@ import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
 import { actorKind, intakeActor } from '../../client/identity';
 import { parseIntakeConfig } from '../../intake/config';
-import { at } from '../helpers/audit-history';
+import { at, clientWithHistory, payloads } from '../helpers/audit-history';
 
 const intake = intakeActor('Dossier intake', 'case@regulator.example', 'mx-2');
 /** A payload as the codec wrote it, under a key that no longer exists. */
@@ -64,5 +64,25 @@ describe('the audit export of mail the intake recorded', () => {
     expect(english).toContain('Dossier intake: the intake, reading case@regulator.example on mx-2 (not an officer)');
     expect(english).toContain('Marie Leclerc (marie@desk-12, CLI)');
     expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('Dossier intake\u00a0: la réception du courrier, qui lit case@regulator.example sur mx-2 (pas un agent)');
+  });
+});
+
+describe('an email the intake recorded, readable', () => {
+  it('says in its detail that the intake recorded it, in English and in French', async () => {
+    const readable = clientWithHistory([
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: payloads({ revision: 3 }) } },
+      {
+        eventId: 2,
+        ...at(10),
+        workflowExecutionUpdateAcceptedEventAttributes: {
+          protocolInstanceId: 'm1',
+          acceptedRequest: { meta: { updateId: '<m1@zoom.test>', identity: intake }, input: { name: 'recordInbound', args: payloads({ from: 'dpo@zoom.test', kind: 'reply', subject: 'Our answer', messageId: '<m1@zoom.test>' }) } },
+        },
+      },
+    ]);
+    const trail = await collectAuditTrail(readable, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'email-received').map((e) => [e.actor, e.recordedBy])).toEqual([['dpo@zoom.test', intake]]);
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('Our answer; recorded by Dossier intake: the intake, reading case@regulator.example on mx-2 (not an officer)');
+    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('Our answer\u202f; consigné par Dossier intake\u00a0: la réception du courrier, qui lit case@regulator.example sur mx-2 (pas un agent)');
   });
 });
