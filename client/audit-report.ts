@@ -1,8 +1,9 @@
 // The audit trail as files an access-to-information officer can hand over: CSV (UTF-8 with a byte
 // order mark so spreadsheets read accents, one row per event, RFC 4180 quoting, formula-looking
 // cells neutralised) and a PDF on the same kit as the statements. Wording from templates/audit.yaml,
-// each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`), and
-// why a message was not sent by the workspace's sentence for it (`not-mailed.*`).
+// each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`),
+// why a message was not sent by the workspace's sentence for it (`not-mailed.*`), and why the case
+// refused a request it had accepted by the workspace's sentence for the refusal (`form-refusal.*`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -13,7 +14,9 @@ import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
-import { formatDateTime } from '../activities/format';
+import { formatDate, formatDateTime, principleTitle } from '../activities/format';
+import { readIntakeActor } from './identity';
+import { refusalSentence, type RefusalWording } from './refusal-words';
 import { undrawableCharacters } from '../activities/pdf/fonts';
 
 // `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
@@ -45,14 +48,26 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'notDone' | 'separator', string>;
+  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  /** Who acted, for an identity that is no person's (client/identity.ts). */
+  actors: Record<'intake', string>;
+  /** A refusal's failure type (workflows/errors.ts `ErrorType`, a handler's own), in words, for one that carries no code. */
+  refusalTypes: Record<string, string>;
 }
 
 /**
  * The export's words in one language; a kind of message in the workspace's word for it, and why a
  * message was not sent in the workspace's words for that (strings.yaml `not-mailed.*`).
  */
-type Words = AuditWording & { messageKind(kind: string): string; notSentBecause(reason: string): string };
+type Words = AuditWording & { language: Language; messageKind(kind: string): string; notSentBecause(reason: string): string; refusalWording: RefusalWording };
+
+/** Refusals in the workspace's sentences (strings.yaml `form-refusal.*`), their dates as the export prints times, in UTC. */
+const refusalWording: RefusalWording = {
+  text: (language, key, values) => sentence(language, key, values),
+  date: (value, language) => formatDate(value, language),
+  dateTime: (value, language) => formatDateTime(value, language),
+  principle: (principle, language) => principleTitle(principle, language),
+};
 
 let wordingFile: Record<Language, AuditWording> | undefined;
 function wording(language: Language): Words {
@@ -61,7 +76,7 @@ function wording(language: Language): Words {
   if (!words) throw new Error(`templates/audit.yaml has no ${language} section; add one beside en.`);
   // A kind this release does not know (a newer worker's) is shown by its code.
   const messageKind = (kind: string) => ((MESSAGE_KINDS as readonly string[]).includes(kind) ? sentence(language, `message.${kind}`) : kind);
-  return { ...words, messageKind, notSentBecause: (reason: string) => notMailedText(reason, language) };
+  return { ...words, language, messageKind, notSentBecause: (reason: string) => notMailedText(reason, language), refusalWording };
 }
 
 const engine = Handlebars.create();
@@ -99,6 +114,8 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
       return event.revision === undefined ? '' : String(event.revision);
     case 'actionInWords':
       return actionInWords(event, words);
+    case 'actor':
+      return actorWords(event.actor, words);
     case 'detail':
       // Why an email was not sent is a code: said in the export's language, as the workspace says it.
       return event.notSent !== undefined ? words.notSentBecause(event.notSent) : detailOf(event, words);
@@ -107,21 +124,41 @@ function cell(event: AuditEvent, column: Column, words: Words): string {
   }
 }
 
+/** Who acted, as recorded; the intake, which acts for no officer, said so with the mailbox it reads and its host. */
+function actorWords(actor: string, words: Words): string {
+  const intake = readIntakeActor(actor);
+  return intake ? fill(words.actors.intake, intake) : actor;
+}
+
 /** The row's own detail, then what the trail records about it, each said in the export's language. */
 function detailOf(event: AuditEvent, words: Words): string {
   const { notes } = words;
   return [
     event.detail,
-    event.notDone !== undefined ? fill(notes.notDone, { reason: event.notDone }) : '',
+    event.notDone !== undefined ? notDoneWords(event, words) : '',
     event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',
     event.earlierRun !== undefined ? fill(notes.earlierRun, { run: event.earlierRun }) : '',
     event.refused?.length ? fill(notes.refused, { addresses: event.refused.join(', ') }) : '',
     event.resentAfterCrash ? notes.resentAfterCrash : '',
     event.alreadyDelivered ? notes.alreadyDelivered : '',
     event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
+    event.recordedBy !== undefined ? fill(notes.recordedBy, { actor: actorWords(event.recordedBy, words) }) : '',
   ]
     .filter(Boolean)
     .join(notes.separator);
+}
+
+/**
+ * Why an accepted request was not done: the refusal's sentence in the export's language, worded from
+ * its code as the workspace words it; without a code this release knows, the workflow's own text,
+ * quoted and said to be the system's, after its failure type in words where the template has them.
+ */
+function notDoneWords(event: AuditEvent, words: Words): string {
+  const { notes } = words;
+  const reason = event.notDoneRefusal && refusalSentence(event.notDoneRefusal, words.language, 'UTC', words.refusalWording);
+  if (reason) return fill(notes.notDone, { reason });
+  const type = event.notDoneType === undefined ? undefined : words.refusalTypes[event.notDoneType];
+  return type ? fill(notes.notDoneAsRecordedOfType, { type, text: event.notDone }) : fill(notes.notDoneAsRecorded, { text: event.notDone });
 }
 
 /** What `action` holds, as the export's language says it; the code itself when the template has no word for it. */

@@ -11,8 +11,10 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { campaignEngagementsQuery } from './api';
 import { fromTemporal } from './errors';
+import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, type EngagementStage } from '../workflows/types';
 
 /** What a row of the trail records. */
@@ -72,6 +74,18 @@ export interface AuditEvent {
    * handler failed): the refusal's message, as the workflow gave it. The request was not done.
    */
   notDone?: string;
+  /**
+   * Why it was not done, as facts the report words in the export's language: the refusal's code and
+   * values (the failure's details, or an older worker's sentence recognised whole), and the failure's
+   * type (`ExtensionRefused`, `InvalidRequest`…). Without a code the report quotes `notDone` as the system's text.
+   */
+  notDoneRefusal?: RefusalDetails;
+  notDoneType?: string;
+  /**
+   * For an email received: who recorded it on the case, as the server kept the request's identity
+   * (the intake's own, `Name (mailbox on host, intake)`; an officer's when they assigned it).
+   */
+  recordedBy?: string;
   /** For an unreadable row: the decryption error, as the codec gave it. */
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
@@ -300,9 +314,17 @@ class HistoryReader {
       this.recordUpdate(at, name, input, request?.meta?.identity ?? '');
       this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId || request?.meta?.updateId || id, this.out.slice(first));
     } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
-      // A failure message is not encrypted: it stays readable after shredding.
+      // A failure message is not encrypted: it stays readable after shredding. Its details (the
+      // refusal's code and values) are, so a shredded case's refusal is recognised by its sentence alone.
       const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
-      if (outcome?.failure) for (const row of this.updates.get(meta?.updateId ?? '') ?? []) row.notDone = outcome.failure.message || 'refused';
+      const rows = outcome?.failure ? (this.updates.get(meta?.updateId ?? '') ?? []) : [];
+      if (outcome?.failure && rows.length) {
+        const message = outcome.failure.message || 'refused';
+        const [details] = await this.args(outcome.failure.applicationFailureInfo?.details?.payloads);
+        const refused = refusalDetails({ details: [details] }) ?? wordedRefusal(message);
+        const type = outcome.failure.applicationFailureInfo?.type || undefined;
+        for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}) });
+      }
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -398,6 +420,7 @@ class HistoryReader {
           action: String(value.kind ?? 'reply'),
           detail: String(value.subject ?? ''),
           messageId,
+          ...(identity ? { recordedBy: identity } : {}),
         },
         input,
       );

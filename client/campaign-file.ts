@@ -8,10 +8,17 @@ import { checkCampaign, type CampaignProblem } from './campaign-schema';
 import { DossierError } from '../workflows/errors';
 import type { CampaignInput } from '../workflows/types';
 
+/**
+ * A problem the file's own reading found, before any field: the system's code says why (the file
+ * system's, `ENOENT`; the YAML parser's, `DUPLICATE_KEY`; `aliases` for aliases that expand too far),
+ * so a front end words it in its reader's language; `message` is the English one for logs.
+ */
+export type ReadingProblem = CampaignProblem & { line?: number; column?: number; systemCode?: string };
+
 export class CampaignFileError extends DossierError<'InvalidCampaignFile'> {
   constructor(
     readonly file: string,
-    readonly problems: (CampaignProblem & { line?: number; column?: number })[],
+    readonly problems: ReadingProblem[],
   ) {
     super(
       'InvalidCampaignFile',
@@ -42,7 +49,7 @@ export function parseCampaignYaml(source: string, file = '(campaign file)'): Cam
       file,
       doc.errors.map((e) => {
         const at = lineCounter.linePos(e.pos[0]);
-        return { path: [], where: '(syntax)', message: e.message.split('\n')[0], line: at.line, column: at.col };
+        return { path: [], where: '(syntax)', message: e.message.split('\n')[0], line: at.line, column: at.col, systemCode: e.code };
       }),
     );
   }
@@ -53,7 +60,7 @@ export function parseCampaignYaml(source: string, file = '(campaign file)'): Cam
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0];
     throw new CampaignFileError(file, [
-      { path: [], where: '(aliases)', message: `YAML aliases (*name) expand too far (${reason}); write the values out instead` },
+      { path: [], where: '(aliases)', message: `YAML aliases (*name) expand too far (${reason}); write the values out instead`, systemCode: 'aliases' },
     ]);
   }
   const checked = checkCampaign(value);
@@ -72,7 +79,7 @@ export function loadCampaignFile(path: string): CampaignInput {
     source = readFileSync(absolute, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new CampaignFileError(displayPath(absolute), [{ path: [], where: '(file)', message: `cannot be read (${code})` }]);
+    throw new CampaignFileError(displayPath(absolute), [{ path: [], where: '(file)', message: `cannot be read (${code})`, systemCode: code }]);
   }
   return parseCampaignYaml(source, displayPath(absolute));
 }

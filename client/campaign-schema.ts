@@ -314,7 +314,7 @@ const messages: z.core.$ZodErrorMap = (issue) => {
  * The code and values of a problem zod found: a field missing, of the wrong type or unknown; one
  * campaign-rules.ts found, carried in its params, with its path made the file's.
  */
-function issueRefusal(issue: z.core.$ZodIssue & { input?: unknown }): RefusalDetails | undefined {
+export function issueRefusal(issue: z.core.$ZodIssue & { input?: unknown }): RefusalDetails | undefined {
   if (issue.code === 'invalid_type') {
     const expected = ZOD_TYPES[issue.expected];
     return expected && wrongTypeDetails(issue.path, expected, issue.input);

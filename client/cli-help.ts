@@ -54,6 +54,34 @@ const TITLES: Record<string, string> = {
   'Global Options:': 'help.title.global-options',
 };
 
+/**
+ * The key of a placeholder of the syntax (`campaign`, `message-id`, `"Name <email>"`, `id=text`,
+ * and Commander's `options` and `command`): `help.syntax.<its words joined by ->`.
+ */
+export const syntaxKey = (placeholder: string) =>
+  `help.syntax.${placeholder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`;
+
+/** A placeholder in `language`; `missing` gives it as written where this release has no word for it (a usage error's). */
+function placeholderIn(language: Language, placeholder: string, missing: 'throw' | 'as-written' = 'throw'): string {
+  const key = syntaxKey(placeholder.replace(/\.\.\.$/, ''));
+  if (missing === 'as-written' && cliTemplates()[language]?.[key] === undefined) return placeholder;
+  return helpText(language, key) + (placeholder.endsWith('...') ? '...' : '');
+}
+
+/**
+ * A piece of the syntax in `language`: an argument (`campaign`, `<campaign>`, `[vendor]`),
+ * Commander's `[options]` and `[command]`, or an option's flags with their value (`--file <file>`):
+ * the names an officer types (commands, flags) stay as they are, the placeholders are worded.
+ */
+export function syntaxIn(language: Language, piece: string, missing: 'throw' | 'as-written' = 'throw'): string {
+  const m = /^(.*?)(^| )([<[])(.*)([>\]])$/.exec(piece);
+  if (m) return `${m[1]}${m[2]}${m[3]}${placeholderIn(language, m[4]!, missing)}${m[5]}`;
+  return piece.startsWith('-') ? piece : placeholderIn(language, piece, missing);
+}
+
 /** Commander's help, its titles and the notes it adds to a description (choices, default…) in `language`. */
 function helpIn(language: Language): Partial<Help> {
   const text = (key: string, values?: Record<string, string>) => helpText(language, key, values);
@@ -61,6 +89,11 @@ function helpIn(language: Language): Partial<Help> {
   const choices = (values: readonly string[] | undefined) => (values ? [text('help.note.choices', { value: values.map((v) => JSON.stringify(v)).join(', ') })] : []);
   return {
     styleTitle: (title: string) => (TITLES[title] ? text(TITLES[title]) : title),
+    // The syntax's pieces, as Commander's styleUsage, styleSubcommandTerm and the terms hand them over
+    // (lib/help.js): an argument's name alone or bracketed, `[options]`, an option's flags, `[command]`.
+    styleArgumentText: (piece: string) => syntaxIn(language, piece),
+    styleOptionText: (piece: string) => syntaxIn(language, piece),
+    styleSubcommandText: (piece: string) => (piece === '[command]' ? syntaxIn(language, piece) : piece),
     // As Commander notes them (lib/help.js), in the language.
     optionDescription(option: Option): string {
       const notes = choices(option.argChoices);
@@ -84,12 +117,12 @@ function helpIn(language: Language): Partial<Help> {
  * in, to `outputError`) and worded from templates/cli.yaml. One this release does not know is
  * printed as Commander wrote it.
  */
-const USAGE_ERRORS: Array<{ key: string; pattern: RegExp; values: (m: RegExpExecArray) => object }> = [
+const USAGE_ERRORS: Array<{ key: string; pattern: RegExp; values: (m: RegExpExecArray, language: Language) => object }> = [
   { key: 'usage.unknown-option', pattern: /^error: unknown option '(.*)'$/, values: (m) => ({ option: m[1] }) },
   { key: 'usage.unknown-command', pattern: /^error: unknown command '(.*)'$/, values: (m) => ({ command: m[1] }) },
-  { key: 'usage.missing-argument', pattern: /^error: missing required argument '(.*)'$/, values: (m) => ({ argument: m[1] }) },
-  { key: 'usage.option-missing-argument', pattern: /^error: option '(.*)' argument missing$/, values: (m) => ({ option: m[1] }) },
-  { key: 'usage.missing-option', pattern: /^error: required option '(.*)' not specified$/, values: (m) => ({ option: m[1] }) },
+  { key: 'usage.missing-argument', pattern: /^error: missing required argument '(.*)'$/, values: (m, language) => ({ argument: syntaxIn(language, m[1]!, 'as-written') }) },
+  { key: 'usage.option-missing-argument', pattern: /^error: option '(.*)' argument missing$/, values: (m, language) => ({ option: syntaxIn(language, m[1]!, 'as-written') }) },
+  { key: 'usage.missing-option', pattern: /^error: required option '(.*)' not specified$/, values: (m, language) => ({ option: syntaxIn(language, m[1]!, 'as-written') }) },
   {
     key: 'usage.too-many-arguments',
     pattern: /^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\.$/,
@@ -120,10 +153,10 @@ export function usageError(message: string, language: Language): string {
   return [worded, ...suggestions].join('\n') + '\n';
 }
 
-function wordLine(line: string, known: Array<{ key: string; pattern: RegExp; values: (m: RegExpExecArray) => object }>, language: Language): string | undefined {
+function wordLine(line: string, known: Array<{ key: string; pattern: RegExp; values: (m: RegExpExecArray, language: Language) => object }>, language: Language): string | undefined {
   for (const { key, pattern, values } of known) {
     const m = pattern.exec(line);
-    if (m) return cliSentence(language, key, values(m));
+    if (m) return cliSentence(language, key, values(m, language));
   }
   return undefined;
 }

@@ -15,6 +15,7 @@ import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
 import { describeInLanguage } from './cli-help';
+import { readErrorWords, yamlErrorWords } from './commands/input-files';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
@@ -149,6 +150,8 @@ interface FileProblem {
   line?: number;
   column?: number;
   refusal?: RefusalDetails;
+  /** Why the file could not be read or parsed, as the system's code (client/campaign-file.ts `ReadingProblem`). */
+  systemCode?: string;
 }
 
 /**
@@ -162,7 +165,20 @@ function problemLine(problem: FileProblem, words: CliWords): string {
   const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
   const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;
   const key = `error.problem${placed ? '-placed' : ''}${problem.line === undefined ? '' : '-at-line'}`;
-  return words.say(key, { where, problem: worded ?? problem.message, line: problem.line });
+  return words.say(key, { where, problem: worded ?? readingWords(problem, words) ?? problem.message, line: problem.line });
+}
+
+/**
+ * Why a file could not be read or parsed, from the system's code, in a language other than English:
+ * the file system's or the parser's error in words; a parser's error this release does not word is
+ * quoted, said to be the parser's. Undefined for a problem without a code, or in English.
+ */
+function readingWords(problem: FileProblem, words: CliWords): string | undefined {
+  const code = problem.systemCode;
+  if (words.language === 'en' || code === undefined) return undefined;
+  if (problem.where === '(file)') return words.say('file.cannot-be-read', { why: readErrorWords(code, words) });
+  if (problem.where === '(aliases)') return words.say('file.yaml-aliases');
+  return yamlErrorWords(code, words) ?? words.say('file.yaml-as-given', { text: problem.message });
 }
 
 /** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */

@@ -14,6 +14,18 @@ export type KeyErrorCode = 'KeyShredded' | 'MasterKeyMissing' | 'MasterKeyMismat
 
 export class KeyError extends DossierError<KeyErrorCode> {}
 
+/**
+ * A data key a rotation could not rewrap: the master key that wrapped it, why as a code
+ * (`MasterKeyMissing`, `MasterKeyMismatch`; `UnwrapFailed` for any other failure), and the English
+ * sentence for logs and scripts. The CLI words the code in the officer's language.
+ */
+export interface RewrapFailure {
+  keyId: string;
+  masterKeyId: string;
+  code: KeyErrorCode | 'UnwrapFailed';
+  problem: string;
+}
+
 export interface MasterKey {
   id: string;
   key: Buffer;
@@ -208,10 +220,10 @@ export class KeyStore {
    * id is not the one that wrapped it) is reported, not skipped silently; "unchanged" counts only keys
    * the current master key was seen to unwrap.
    */
-  async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number; failed: { keyId: string; problem: string }[] }> {
+  async rewrapAll(): Promise<{ rewrapped: string[]; unchanged: number; failed: RewrapFailure[] }> {
     const current = this.masterKeys[0].id;
     const rewrapped: string[] = [];
-    const failed: { keyId: string; problem: string }[] = [];
+    const failed: RewrapFailure[] = [];
     let unchanged = 0;
     for (const keyId of await this.keys.list()) {
       const stored = await this.keys.get(keyId);
@@ -221,7 +233,7 @@ export class KeyStore {
         key = this.unwrap(stored);
       } catch (err) {
         const problem = err instanceof KeyError ? err.message : `data key "${keyId}" does not unwrap under the configured master key "${stored.masterKeyId}" (${(err as Error).message}): is the right key listed under that id?`;
-        failed.push({ keyId, problem });
+        failed.push({ keyId, masterKeyId: stored.masterKeyId, code: err instanceof KeyError ? err.code : 'UnwrapFailed', problem });
         continue;
       }
       if (stored.masterKeyId === current) {

@@ -6,6 +6,7 @@
 import { mailDomain } from '../activities/email';
 import { localFolders } from '../config/local-folders';
 import { ConfigError, withFileSecrets } from '../config/temporal';
+import { DEFAULT_INTAKE_NAME, intakeActor } from '../client/identity';
 import { namesSharedStore } from '../store';
 import type { ImapSettings } from './imap-mailbox';
 
@@ -19,6 +20,12 @@ export interface IntakeConfig {
   authservId?: string;
   /** Bytes of the largest message the intake reads (DOSSIER_INTAKE_MAX_MESSAGE_MB); a larger one is held unread. */
   maxMessageBytes?: number;
+  /**
+   * Who Temporal records as recording the mail (client/identity.ts `intakeActor`): its name
+   * (DOSSIER_INTAKE_NAME), the case mailbox and the host. Kept in plaintext, so the audit export
+   * names the intake even once a campaign's key is destroyed.
+   */
+  identity: string;
 }
 
 const PLAIN_ADDRESS = /^[^\s@+<>]+@[^\s@<>]+$/;
@@ -60,8 +67,11 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeC
   if (maxMessageBytes !== undefined && !(Number.isFinite(maxMessageBytes) && maxMessageBytes >= 1024 * 1024)) {
     problems.push('DOSSIER_INTAKE_MAX_MESSAGE_MB: must be a number of megabytes, at least 1, e.g. 40');
   }
+  const name = env.DOSSIER_INTAKE_NAME?.trim() || DEFAULT_INTAKE_NAME;
+  // Read back from the recorded identity by its parentheses: a name with its own would not read back.
+  if (name.length > 100 || /[()\p{Cc}]/u.test(name)) problems.push('DOSSIER_INTAKE_NAME: at most 100 characters, without parentheses or control characters, e.g. Intake on mx-2');
   if (problems.length) throw new ConfigError(problems);
-  return { mailbox, caseMailbox, domain, ...(authservId ? { authservId } : {}), ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}) };
+  return { mailbox, caseMailbox, domain, identity: intakeActor(name, caseMailbox), ...(authservId ? { authservId } : {}), ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}) };
 }
 
 /** One line for the start-up log, without the password. */
@@ -71,5 +81,5 @@ export function describeIntakeConfig(config: IntakeConfig): string {
       ? `${config.mailbox.settings.secure ? 'imaps' : 'imap'}://${config.mailbox.settings.user}@${config.mailbox.settings.host}:${config.mailbox.settings.port}`
       : `Maildir ${config.mailbox.root}`;
   const senders = config.authservId ? `senders verified by ${config.authservId}` : 'senders taken at their From (DOSSIER_MAIL_AUTHSERV_ID unset)';
-  return `case mailbox ${config.caseMailbox} read from ${where}; ${senders}`;
+  return `case mailbox ${config.caseMailbox} read from ${where}; ${senders}; recorded as ${config.identity}`;
 }

@@ -45,8 +45,9 @@ export async function openIntake(
   let mailbox: MailboxSource;
   try {
     if (!clients) {
-      // The payload codec's keys from this store: one store for the whole intake, closed with it.
-      connection = connectLazily(env, { keys: () => store.keys });
+      // The payload codec's keys from this store: one store for the whole intake, closed with it. Its
+      // own identity, not the SDK's `pid@host`: the history says the intake recorded the mail.
+      connection = connectLazily(env, { keys: () => store.keys, identity: config.identity });
       const client = await connection.client();
       const target = { taskQueue: connection.target.taskQueue, address: connection.target.address };
       clients = { dossier: new DossierClient(client, target), campaigns: new CampaignClient(client, target) };

@@ -59,6 +59,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     sessions: new LocalRevokedSessions(join(stateDir, 'revoked-sessions')),
     ready: async () => undefined,
     describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
+    location: { kind: 'local', stateDir, keysDir, outputDir },
     close: async () => undefined,
   };
 }

@@ -96,6 +96,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     sessions: new PostgresRevokedSessions(query),
     ready,
     describe: () => `PostgreSQL ${where}`,
+    location: { kind: 'postgres', database: where },
     async close() {
       await pool.end();
     },

@@ -101,6 +101,9 @@ export interface RevokedSessions {
 
 export type StoreKind = 'local' | 'postgres';
 
+/** The folders of local files, or the database (its URL masked). */
+export type StoreLocation = { kind: 'local'; stateDir: string; keysDir: string; outputDir: string } | { kind: 'postgres'; database: string };
+
 export interface SharedStore {
   readonly kind: StoreKind;
   readonly ledger: DeliveryLedger;
@@ -112,6 +115,8 @@ export interface SharedStore {
   ready(): Promise<void>;
   /** One line for logs, with no password. */
   describe(): string;
+  /** Where the state is, as facts a front end words in its reader's language (`describe` is the logs' English). */
+  readonly location: StoreLocation;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import type { Vendor } from '../../workflows/types';
 import { loadCampaignFile } from '../campaign-file';
 import { notMailedText } from '../not-mailed';
+import { cliSentence } from '../cli-sentences';
 import { cliWords, type CliWords } from '../cli-words';
 import type { CampaignOverview } from '../campaign-api';
 import { createInterface } from 'node:readline/promises';
@@ -91,25 +92,26 @@ export function campaignCommands(session: Session): Command {
     .option('--confirm <campaign>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { confirm?: string }) => {
+        const { words } = ctx;
+        const confirmed = options.confirm ?? (await askToConfirm(campaignId, words));
+        if (confirmed !== campaignId) throw invalidInput(words.say('error.shred-not-confirmed', { campaignId }));
         const campaigns = await ctx.campaigns();
-        const confirmed = options.confirm ?? (await askToConfirm(campaignId));
-        if (confirmed !== campaignId) throw invalidInput(`not confirmed: type the campaign id "${campaignId}" (or pass --confirm ${campaignId})`);
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const { destroyed, documentsRemoved } = await campaigns.shred(campaignId, keystore, ctx.store().documents);
         // Deleting the key leaves its bytes in the store's files until they are rewritten (README).
+        let notPurged: string | undefined;
         const purged = await keystore.purgeShredded().catch((err: unknown) => {
           ctx.fellShort();
-          return `the deleted key's leftovers were NOT purged (${(err as Error).message}); run VACUUM FULL wrapped_keys as the table's owner`;
+          notPurged = (err as Error).message;
+          return `the deleted key's leftovers were NOT purged (${notPurged}); run VACUUM FULL wrapped_keys as the table's owner`;
         });
-        ctx.out.result({ campaignId, destroyed, documentsRemoved, purged, leaves: SHREDDING_LEAVES }, () =>
+        ctx.out.result({ campaignId, destroyed, documentsRemoved, purged, leaves: SHREDDING_LEAVES.map((what) => cliSentence('en', `shred.leaves.${what}`)) }, () =>
           [
-            destroyed
-              ? `The data key of ${campaignId} is destroyed: its workflow histories and the addresses in the delivery ledger are now unreadable.`
-              : `The data key of ${campaignId} was already destroyed.`,
-            ...(documentsRemoved ? [`${documentsRemoved} document(s) kept for its cases were removed from the store.`] : []),
-            `${purged}.`,
-            'Shredding leaves, readable as before:',
-            ...SHREDDING_LEAVES.map((what) => `  - ${what}`),
+            words.say(destroyed ? 'shred.destroyed' : 'shred.already-destroyed', { campaignId }),
+            ...(documentsRemoved ? [words.say('shred.documents-removed', { count: words.count(documentsRemoved) })] : []),
+            notPurged === undefined ? words.say(`shred.purged.${ctx.store().kind}`) : words.say('shred.not-purged', { error: notPurged }),
+            words.say('shred.leaves'),
+            ...SHREDDING_LEAVES.map((what) => `  - ${words.say(`shred.leaves.${what}`)}`),
           ].join('\n'),
         );
       }),
@@ -118,20 +120,18 @@ export function campaignCommands(session: Session): Command {
   return group;
 }
 
-/** What destroying a campaign's key does not reach: the officer must know to delete it by other means. */
-const SHREDDING_LEAVES = [
-  "files under the campaign's publication folder (DOSSIER_OUTPUT_DIR or the shared store): the published statements, and the drafts and letters written before publication",
-  'copies of every message at the mail relay and in recipients\' mailboxes (with the embedded mail sink, the .eml files under out/mail/)',
-  "on the Temporal server, in plaintext: workflow ids and the search attributes (campaign and vendor ids, stage, next deadline)",
-  'copies of the wrapped key in backups, and with PostgreSQL in its WAL and replicas: unusable once the master key that wrapped it is retired (dossier keys rewrap, README)',
-];
+/**
+ * What destroying a campaign's key does not reach: the officer must know to delete it by other means.
+ * Each is `shred.leaves.<name>` in templates/cli.yaml; `--json` lists them in English, as before.
+ */
+const SHREDDING_LEAVES = ['published-files', 'mail-copies', 'temporal-plaintext', 'key-copies'] as const;
 
 /** Asks on the terminal; without one (a script, CI) there is nobody to ask, so nothing is confirmed. */
-async function askToConfirm(campaignId: string): Promise<string | undefined> {
+async function askToConfirm(campaignId: string, words: CliWords): Promise<string | undefined> {
   if (!process.stdin.isTTY) return undefined;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return (await rl.question(`This destroys every history of campaign ${campaignId} for good. Type its id to confirm: `)).trim();
+    return (await rl.question(words.say('shred.confirm', { campaignId }))).trim();
   } finally {
     rl.close();
   }

@@ -7,7 +7,10 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
 import { z } from 'zod';
-import { checkVendor, statementTextProblems } from '../campaign-schema';
+import { checkVendor, issueRefusal, statementTextProblems } from '../campaign-schema';
+import { cliTemplates } from '../cli-sentences';
+import { refusalSentence } from '../refusal-words';
+import { cliWording } from '../timeline-words';
 import type { EditStatementInput } from '../../workflows/messages';
 import { OPEN_CASE_ACTIONS, PRINCIPLES, type Findings, type OpenCaseDecision, type PublicText, type Vendor } from '../../workflows/types';
 import { cliWords, type CliWords } from '../cli-words';
@@ -32,7 +35,18 @@ function cannotRead(file: string, why: string, words: CliWords, cause?: unknown)
 /** An error of the file system in words; a code this release does not name is given as it is. */
 function readError(err: unknown, words: CliWords): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code && READ_ERRORS[code] ? words.say(`file.unreadable.${READ_ERRORS[code]}`) : `${code ?? String(err)}`;
+  return code ? readErrorWords(code, words) : String(err);
+}
+
+/** A file system error's code (`ENOENT`) in words; one this release does not name, as it is. */
+export function readErrorWords(code: string, words: CliWords): string {
+  return READ_ERRORS[code] ? words.say(`file.unreadable.${READ_ERRORS[code]}`) : code;
+}
+
+/** A YAML parser error's code (`DUPLICATE_KEY`) in words; undefined for one this release does not word. */
+export function yamlErrorWords(code: string | undefined, words: CliWords): string | undefined {
+  const key = `file.yaml.${code}`;
+  return code && cliTemplates()[words.language][key] !== undefined ? words.say(key) : undefined;
 }
 
 /** A text file named on the command line, or an error that names it and says why it cannot be read. */
@@ -157,9 +171,24 @@ function readStructured(file: string, words: CliWords): unknown {
     return parseYaml(text);
   } catch (err) {
     if ((err as { code?: string }).code === 'InvalidFile') throw err;
-    // The parser's own message is quoted as it gives it.
-    throw invalidFile(file, words.say('file.not-yaml', { problem: parserMessage(err as Error, text) }), err);
+    throw invalidFile(file, yamlProblem(err as Error & { code?: string; linePos?: { line: number; col: number }[] }, text, words), err);
   }
+}
+
+/**
+ * Why the YAML parser refused a file: from its error's code, with the line and column, in a language
+ * other than English; the parser's own message (English) where it gives a code this release does not
+ * word, said to be the parser's, and in English.
+ */
+function yamlProblem(err: Error & { code?: string; linePos?: { line: number; col: number }[] }, text: string, words: CliWords): string {
+  const at = err.linePos?.[0];
+  const worded = yamlErrorWords(err.code, words);
+  if (words.language === 'en' || !at || worded === undefined) {
+    return words.say(words.language === 'en' ? 'file.not-yaml' : 'file.not-yaml-as-given', { problem: parserMessage(err, text) });
+  }
+  const line = (text.split(/\r?\n/)[at.line - 1] ?? '').trimEnd();
+  const quoted = line.length > 120 ? `${line.slice(0, 120)}…` : line;
+  return words.say('file.not-yaml', { problem: words.say('file.yaml-at', { problem: worded, line: at.line, column: at.col, quoted: quoted.trim() ? quoted : undefined }) });
 }
 
 /**
@@ -175,13 +204,30 @@ function parserMessage(err: Error, text: string): string {
   return `${first.trim().replace(/:$/, '')}${line.trim() ? ` ("${quoted}")` : ''}`;
 }
 
-function firstIssue(file: string, error: z.ZodError): never {
+/**
+ * A file's first problem the schema found. A message this file wrote is the key of its sentence
+ * (`file.issue.*`, its values in the issue's params), worded in the officer's language; zod's own
+ * (a field missing, of the wrong type, unknown) is worded from its refusal code as the workspace
+ * words it, in English as zod gives it.
+ */
+function firstIssue(file: string, error: z.ZodError, words: CliWords): never {
   const issue = error.issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : '(top level)';
-  throw invalidFile(file, `${field}: ${issue.message}`);
+  const field = issue.path.length ? issue.path.join('.') : words.say('file.top-level');
+  if (issue.message.startsWith(ISSUE)) {
+    const values = (issue as { params?: object }).params ?? {};
+    throw invalidFile(file, words.say('file.issue', { field, problem: words.say(issue.message, values) }));
+  }
+  const refusal = words.language === 'en' ? undefined : issueRefusal(issue as z.core.$ZodIssue & { input?: unknown });
+  const worded = refusal && refusalSentence(refusal, words.language, 'UTC', cliWording(words));
+  if (worded) throw invalidFile(file, worded);
+  throw invalidFile(file, words.say('file.issue', { field, problem: issue.message }));
 }
 
-const answerText = z.string().trim().min(1, 'the answer is empty');
+/** The messages this file gives the schema: keys of templates/cli.yaml, worded by `firstIssue`. */
+const ISSUE = 'file.issue.';
+const issue = (key: string) => `${ISSUE}${key}`;
+
+const answerText = z.string().trim().min(1, issue('answer-empty'));
 const answersSchema = z.union([
   z.record(z.string().min(1), answerText),
   z.array(z.strictObject({ questionId: z.string().min(1), answer: answerText })),
@@ -191,8 +237,8 @@ const answersSchema = z.union([
 export function readAnswersFile(file: string, words: CliWords = cliWords('en')): { questionId: string; answer: string }[] {
   const data = readStructured(file, words);
   const unwrapped = isRecord(data) && 'answers' in data ? data.answers : data;
-  const parsed = answersSchema.safeParse(unwrapped);
-  if (!parsed.success) firstIssue(file, parsed.error);
+  const parsed = answersSchema.safeParse(unwrapped, { reportInput: true });
+  if (!parsed.success) firstIssue(file, parsed.error, words);
   const answers = Array.isArray(parsed.data)
     ? parsed.data
     : Object.entries(parsed.data).map(([questionId, answer]) => ({ questionId, answer }));
@@ -209,33 +255,33 @@ export function readAnswersFile(file: string, words: CliWords = cliWords('en')):
 const publicText = z.unknown().transform((value, ctx): PublicText => {
   if (isRecord(value) && 'same' in value) {
     const keys = Object.keys(value).filter((k) => k !== 'same');
-    if (keys.length) ctx.addIssue({ code: 'custom', message: `"same" stands alone: drop ${keys.join(', ')}` });
-    if (typeof value.same !== 'string' || !value.same.trim()) ctx.addIssue({ code: 'custom', message: 'same: must be the text used in both languages' });
+    if (keys.length) ctx.addIssue({ code: 'custom', message: issue('same-alone'), params: { keys: keys.join(', ') } });
+    if (typeof value.same !== 'string' || !value.same.trim()) ctx.addIssue({ code: 'custom', message: issue('same-not-text') });
     const same = String(value.same ?? '').trim();
     return { en: same, fr: same };
   }
   if (!isRecord(value)) {
     ctx.addIssue({
       code: 'custom',
-      message: typeof value === 'string' ? 'give the text in English and French (en: and fr:), or same: for a name written alike in both' : 'required: en and fr texts',
+      message: issue(typeof value === 'string' ? 'text-in-both-languages' : 'texts-required'),
     });
     return { en: '', fr: '' };
   }
   const unknown = Object.keys(value).filter((k) => k !== 'en' && k !== 'fr');
-  if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (expected en and fr, or same)` });
+  if (unknown.length) ctx.addIssue({ code: 'custom', message: issue(unknown.length > 1 ? 'unknown-text-fields' : 'unknown-text-field'), params: { fields: unknown.join(', ') } });
   for (const language of ['en', 'fr'] as const) {
     if (value[language] !== undefined && value[language] !== null && typeof value[language] !== 'string') {
-      ctx.addIssue({ code: 'custom', path: [language], message: 'must be text' });
+      ctx.addIssue({ code: 'custom', path: [language], message: issue('must-be-text') });
     }
   }
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  if (!text(value.en) && !text(value.fr)) ctx.addIssue({ code: 'custom', message: 'is empty in both languages' });
+  if (!text(value.en) && !text(value.fr)) ctx.addIssue({ code: 'custom', message: issue('empty-both-languages') });
   return { en: text(value.en), fr: text(value.fr) };
 });
 
 const findingSchema = z.strictObject({
   assessment: publicText,
-  goodPractices: z.array(publicText, { error: 'required: a list of good practices' }).default([]),
+  goodPractices: z.array(publicText, { error: issue('good-practices-list') }).default([]),
 });
 const findingsSchema = z.strictObject(
   Object.fromEntries(PRINCIPLES.map((p) => [p, findingSchema])) as Record<(typeof PRINCIPLES)[number], typeof findingSchema>,
@@ -256,8 +302,8 @@ export function readFindingsFile(file: string, words: CliWords = cliWords('en'))
   for (const principle of PRINCIPLES) {
     if (!(principle in unwrapped)) throw invalidFile(file, words.say('file.principle-missing', { principle }));
   }
-  const parsed = findingsSchema.safeParse(unwrapped);
-  if (!parsed.success) firstIssue(file, parsed.error);
+  const parsed = findingsSchema.safeParse(unwrapped, { reportInput: true });
+  if (!parsed.success) firstIssue(file, parsed.error, words);
   return parsed.data;
 }
 
@@ -284,8 +330,8 @@ const statementTextSchema = z.strictObject({
  * in English and French. Texts not in the file stay as they are.
  */
 export function readStatementTextFile(file: string, words: CliWords = cliWords('en')): Omit<EditStatementInput, 'by'> {
-  const parsed = statementTextSchema.safeParse(readStructured(file, words));
-  if (!parsed.success) firstIssue(file, parsed.error);
+  const parsed = statementTextSchema.safeParse(readStructured(file, words), { reportInput: true });
+  if (!parsed.success) firstIssue(file, parsed.error, words);
   const edit = parsed.data;
   if (!edit.vendors && !edit.conclusions && !edit.lessonsLearned) {
     throw invalidFile(file, words.say('file.nothing-to-change'));
@@ -295,7 +341,7 @@ export function readStatementTextFile(file: string, words: CliWords = cliWords('
 
 const openCasesSchema = z.record(
   z.string(),
-  z.strictObject({ action: z.enum(OPEN_CASE_ACTIONS, { error: 'must be close or exclude' }), reason: publicText }),
+  z.strictObject({ action: z.enum(OPEN_CASE_ACTIONS, { error: issue('close-or-exclude') }), reason: publicText }),
 );
 
 /**
@@ -303,8 +349,8 @@ const openCasesSchema = z.record(
  * exclude, reason: { en, fr } }`. The reason is printed in the statement.
  */
 export function readOpenCasesFile(file: string, words: CliWords = cliWords('en')): OpenCaseDecision[] {
-  const parsed = openCasesSchema.safeParse(readStructured(file, words));
-  if (!parsed.success) firstIssue(file, parsed.error);
+  const parsed = openCasesSchema.safeParse(readStructured(file, words), { reportInput: true });
+  if (!parsed.success) firstIssue(file, parsed.error, words);
   const decisions = Object.entries(parsed.data).map(([vendorId, d]) => ({ vendorId, action: d.action, reason: d.reason }));
   if (!decisions.length) throw invalidFile(file, words.say('file.no-open-cases'));
   return decisions;
@@ -314,14 +360,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const paragraphs = z.array(z.string().trim().min(1, 'is empty'), { error: 'required: a list of paragraphs' }).min(1, 'needs at least one paragraph');
-const bilingualParagraphs = z.strictObject({ en: paragraphs, fr: paragraphs }, { error: 'required: en and fr paragraphs' });
+const paragraphs = z.array(z.string().trim().min(1, issue('paragraph-empty')), { error: issue('paragraphs-list') }).min(1, issue('no-paragraph'));
+const bilingualParagraphs = z.strictObject({ en: paragraphs, fr: paragraphs }, { error: issue('paragraphs-both-languages') });
 const conclusionsSchema = z.strictObject({ conclusions: bilingualParagraphs, lessonsLearned: bilingualParagraphs });
 
 /** The statement's conclusions and lessons learned, each as `en:` and `fr:` lists of paragraphs. */
 export function readConclusionsFile(file: string, words: CliWords = cliWords('en')): z.output<typeof conclusionsSchema> {
-  const parsed = conclusionsSchema.safeParse(readStructured(file, words));
-  if (!parsed.success) firstIssue(file, parsed.error);
+  const parsed = conclusionsSchema.safeParse(readStructured(file, words), { reportInput: true });
+  if (!parsed.success) firstIssue(file, parsed.error, words);
   const [problem] = statementTextProblems(parsed.data);
   if (problem) throw invalidFile(file, problem);
   return parsed.data;
@@ -330,6 +376,10 @@ export function readConclusionsFile(file: string, words: CliWords = cliWords('en
 /** One vendor (id, name, language, contacts), checked with the campaign file's own rules. */
 export function readVendorFile(file: string, words: CliWords = cliWords('en')): Vendor {
   const checked = checkVendor(readStructured(file, words));
-  if (!checked.ok) throw invalidFile(file, checked.problems.join('; '));
+  if (!checked.ok) {
+    // Worded from the problems' codes where each has one, as the workspace words them; else as the rules wrote them.
+    const worded = words.language === 'en' || !checked.refusal ? undefined : refusalSentence(checked.refusal, words.language, 'UTC', cliWording(words));
+    throw invalidFile(file, worded ?? checked.problems.join('; '));
+  }
   return checked.vendor;
 }

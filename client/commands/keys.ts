@@ -4,6 +4,9 @@
 // of wrapped keys left in backups, WAL or deleted rows are then unreadable for good.
 import { Command } from 'commander';
 import { loadEncryption } from '../../encryption/config';
+import type { RewrapFailure } from '../../encryption/keystore';
+import type { StoreLocation } from '../../store';
+import type { CliWords } from '../cli-words';
 import { fields } from '../output';
 import { withContext, type Session } from './context';
 
@@ -16,18 +19,14 @@ export function keysCommands(session: Session): Command {
       withContext(session, async (ctx) => {
         const { keystore } = loadEncryption(ctx.env, ctx.store().keys);
         const { rewrapped, unchanged, failed } = await keystore.rewrapAll();
+        const { words } = ctx;
         ctx.out.result({ rewrapped, unchanged, failed, store: ctx.store().describe() }, () =>
           fields([
-            ['store', ctx.store().describe()],
-            ['rewrapped', rewrapped.length ? `${rewrapped.length}: ${rewrapped.join(', ')}` : 'none'],
-            ['already current', unchanged],
-            ['not rewrapped', failed.map((f) => `${f.keyId}: ${f.problem}`).join('; ') || 'none'],
-            [
-              'next',
-              failed.length
-                ? 'list the master keys named above in DOSSIER_MASTER_KEYS (after the new one) and run this again'
-                : 'remove the older master keys from DOSSIER_MASTER_KEYS on every worker and CLI, then destroy them',
-            ],
+            [words.say('heading.store'), storeWords(ctx.store().location, words)],
+            [words.say('heading.rewrapped'), rewrapped.length ? words.say('keys.rewrapped', { count: words.count(rewrapped.length), keys: rewrapped.join(', ') }) : words.say('keys.none')],
+            [words.say('heading.already-current'), words.count(unchanged)],
+            [words.say('heading.not-rewrapped'), failed.map((f) => failureWords(f, words)).join(words.say('punctuation.list')) || words.say('keys.none')],
+            [words.say('heading.next'), words.say(failed.length ? 'keys.next.list-master-keys' : 'keys.next.retire-older')],
           ]),
         );
         // Retiring a master key now would lose these keys' campaigns: say so with the exit code too.
@@ -36,4 +35,14 @@ export function keysCommands(session: Session): Command {
     );
 
   return group;
+}
+
+/** Where the keys are, in words: the local folders, or the database. */
+export function storeWords(location: StoreLocation, words: CliWords): string {
+  return location.kind === 'local' ? words.say('store.local', location) : words.say('store.postgres', location);
+}
+
+/** Why a data key was not rewrapped, from its code; the keystore's own sentence, quoted, for a failure it did not name. */
+function failureWords(failure: RewrapFailure, words: CliWords): string {
+  return words.sayOr(`keys.not-rewrapped.${failure.code}`, words.say('keys.not-rewrapped.other', failure), failure);
 }

@@ -54,9 +54,54 @@ describe('an officer action the case accepted, then refused while carrying it ou
     expect(extensions[0]!.notDone).toMatch(/^there is nothing to extend/);
   });
 
-  it('says it was not done, in the export’s language', async () => {
+  it('quotes a reason that carries no code as the system’s text, after its failure type in the export’s language', async () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
-    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('extendBy: 10 working days; not done: the case refused it (the response is already recorded: there is no deadline to extend)');
-    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('non effectué\u00a0: le dossier l’a refusé (the response is already recorded: there is no deadline to extend)');
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain(
+      'extendBy: 10 working days; not done, the case refused it (the deadline extension was refused once the new date was counted); the system\'s text, as recorded and untranslated: “the response is already recorded: there is no deadline to extend”',
+    );
+    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain(
+      'extendBy: 10 working days\u202f; non effectué, le dossier l’a refusé (prolongation du délai refusée une fois la nouvelle date calculée)\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u00a0the response is already recorded: there is no deadline to extend\u00a0»',
+    );
+  });
+
+  it('words a refusal from the code and values its failure carries, in French and in English', async () => {
+    const refusedWithCode = clientWithHistory([
+      history[0]!,
+      accepted(2, 10, 'u-stage', 'extendDeadline', { extendBy: '10 working days' }),
+      completed(3, 11, 'u-stage', 2, {
+        failure: {
+          message: 'cannot extend the response deadline while the engagement is concluded',
+          applicationFailureInfo: { type: 'ExtensionRefused', nonRetryable: true, details: payloads({ refusal: 'extend-stage', values: { stage: 'concluded' } }) },
+        },
+      }),
+    ]);
+    const trail = await collectAuditTrail(refusedWithCode, { campaignId: 'vc', vendorId: 'zoom' });
+    const french = auditCsv(trail, { language: 'fr' }).toString('utf8');
+    expect(french).toContain('non effectué, le dossier l’a refusé\u00a0: Le délai de réponse ne peut pas être prolongé à l’étape «\u202fconclu\u202f».');
+    expect(french).not.toContain('cannot extend');
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('not done, the case refused it: The response deadline cannot be extended while the case is concluded.');
+  });
+
+  it('words the refusal an older worker recorded as an English sentence alone, when it is one Dossier wrote', async () => {
+    const legacy = clientWithHistory([
+      history[0]!,
+      accepted(2, 10, 'u-old', 'extendDeadline', { extendBy: '10 working days' }),
+      completed(3, 11, 'u-old', 2, {
+        failure: { message: 'there is nothing to extend: the response has arrived and no follow-up question is open', applicationFailureInfo: { type: 'ExtensionRefused', nonRetryable: true } },
+      }),
+    ]);
+    const french = auditCsv(await collectAuditTrail(legacy, { campaignId: 'vc', vendorId: 'zoom' }), { language: 'fr' }).toString('utf8');
+    expect(french).toContain('non effectué, le dossier l’a refusé\u00a0: Il n’y a rien à prolonger\u00a0: la réponse est arrivée et aucune question complémentaire n’est ouverte.');
+    expect(french).not.toContain('there is nothing to extend');
+  });
+
+  it('quotes a failure of no known type as the system’s text alone', async () => {
+    const failed = clientWithHistory([
+      history[0]!,
+      accepted(2, 10, 'u-failed', 'conclude', { summary: 'ok' }),
+      completed(3, 11, 'u-failed', 2, { failure: { message: 'Activity task failed', activityFailureInfo: { activityType: { name: 'renderLetter' } } } }),
+    ]);
+    const french = auditCsv(await collectAuditTrail(failed, { campaignId: 'vc', vendorId: 'zoom' }), { language: 'fr' }).toString('utf8');
+    expect(french).toContain('non effectué, le dossier l’a refusé\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u00a0Activity task failed\u00a0»');
   });
 });

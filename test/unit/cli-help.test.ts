@@ -38,7 +38,7 @@ describe('the help in French', () => {
     expect(stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier audit `));
     expect(stdout).toContain(`\nArguments${NBSP}:\n`);
     expect(unwrapped(stdout)).toContain('exporte la piste d’audit d’une campagne');
-    expect(unwrapped(stdout)).toContain(`vendor identifiant du fournisseur${NBSP}: ce dossier seulement`);
+    expect(unwrapped(stdout)).toContain(`fournisseur identifiant du fournisseur${NBSP}: ce dossier seulement`);
     // Commander's notes on an option, in French too.
     expect(unwrapped(stdout)).toContain(`format du fichier (choix${NBSP}: "csv", "pdf", par défaut${NBSP}: "csv")`);
     for (const english of ['Usage:', 'Arguments:', 'campaign id', 'choices:', 'default:']) expect(stdout).not.toContain(english);
@@ -51,6 +51,41 @@ describe('the help in French', () => {
     expect(stderr).toContain(`erreur${NBSP}: option inconnue «${NBSP}--stag${NBSP}»`);
     expect(stderr).toContain(`(Vouliez-vous dire --stage${NBSP}?)`);
     expect(stderr).not.toContain('unknown option');
+  });
+});
+
+describe('the syntax of the usage lines in French', () => {
+  it('words what the officer replaces (arguments, option values, [options], [command]) and keeps what they type', () => {
+    const { code, stdout } = dossier(['--lang', 'fr', 'engagement', 'schedule-demo', '--help'], { LC_ALL: 'C.UTF-8' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier engagement schedule-demo \\[options\\] <campagne> \\[fournisseur\\]\n`));
+    expect(stdout).toMatch(/\n {2}campagne +identifiant de la campagne/);
+    expect(stdout).toMatch(/\n {2}--at <heure> +/);
+    expect(stdout).toContain('--attendee <"Nom <adresse>">');
+    expect(stdout).toMatch(/\n {2}--topic <texte> +/);
+    for (const english of ['<campaign>', '[vendor]', '<time>', '<text>', 'Name <email>']) expect(stdout).not.toContain(english);
+    const root = dossier(['--lang', 'fr', '--help'], { LC_ALL: 'C.UTF-8' }).stdout;
+    expect(root).toMatch(new RegExp(`^Utilisation${NBSP}: dossier \\[options\\] \\[commande\\]\n`));
+    expect(root).toMatch(/\n {2}help \[commande\] +affiche l’aide de la commande\n/);
+    expect(dossier(['--lang', 'fr', 'search', '--help'], { LC_ALL: 'C.UTF-8' }).stdout).toMatch(new RegExp(`^Utilisation${NBSP}: dossier search \\[options\\] <requête>\n`));
+  });
+
+  it('names a missing argument or option by its words in French', () => {
+    expect(dossier(['engagement', 'show'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: argument obligatoire manquant «${NBSP}campagne${NBSP}»\n`);
+    expect(dossier(['engagement', 'respond', 'vc', 'zoom'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: l’option obligatoire «${NBSP}--file <fichier>${NBSP}» n’est pas indiquée\n`);
+  });
+
+  it('has words for every placeholder of every command, in both languages', async () => {
+    const { buildProgram } = await import('../../client/cli');
+    const { Session } = await import('../../client/commands/context');
+    for (const language of ['en', 'fr'] as const) {
+      const program = buildProgram(new Session({}, language));
+      const visit = (command: import('commander').Command): void => {
+        expect(() => command.helpInformation(), `${language}: ${command.name()}`).not.toThrow();
+        command.commands.forEach(visit);
+      };
+      visit(program);
+    }
   });
 });
 

@@ -1,0 +1,105 @@
+// An input file's problems in the officer's language: the YAML parser's by its error's code (its
+// line, column and the line quoted), the schema's by the sentence this release gives each, zod's own by
+// its refusal code as the workspace words it. A parser error this release does not word is quoted,
+// said to be the parser's. English reads as it did.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../client/cli';
+import { readAnswersFile, readConclusionsFile, readFindingsFile, readOpenCasesFile } from '../../client/commands/input-files';
+import { cliWords } from '../../client/cli-words';
+
+const NBSP = '\u00a0';
+const NNBSP = '\u202f';
+const folder = mkdtempSync(join(tmpdir(), 'dossier-input-words-'));
+const fileWith = (name: string, text: string) => {
+  const file = join(folder, name);
+  writeFileSync(file, text);
+  return file;
+};
+const refusal = (read: () => unknown): string => {
+  try {
+    read();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('the file was accepted');
+};
+const fr = cliWords('fr');
+const en = cliWords('en');
+const principles = (security: string) =>
+  `security: ${security}\nprivacy-by-design: {assessment: {en: a, fr: b}}\nknow-your-audience: {assessment: {en: a, fr: b}}\ntransparency: {assessment: {en: a, fr: b}}\nend-user-control: {assessment: {en: a, fr: b}}\n`;
+
+describe('a file the YAML parser refuses, in French', () => {
+  it('says why from the parser’s code, with the line and column and the line quoted', () => {
+    const file = fileWith('twice.yaml', 'q1: yes\nq1: no\n');
+    expect(refusal(() => readAnswersFile(file, fr))).toBe(
+      `${file}: YAML ou JSON invalide${NBSP}: une clé apparaît deux fois dans le même dictionnaire à la ligne 2, colonne 1 («${NNBSP}q1: no${NNBSP}»)`,
+    );
+    expect(refusal(() => readAnswersFile(file, en))).toBe(`${file}: not valid YAML or JSON: Map keys must be unique at line 2, column 1 ("q1: no")`);
+  });
+
+  it('quotes the parser’s words, said to be its own, for a code it does not word', () => {
+    const file = fileWith('alias.yaml', 'q1: &a yes\nq2: *b\n');
+    expect(refusal(() => readAnswersFile(file, fr))).toBe(
+      `${file}: YAML ou JSON invalide${NNBSP}; texte de l’analyseur YAML, non traduit${NBSP}: Unresolved alias (the anchor must be set before the alias): b`,
+    );
+  });
+});
+
+describe('a file the schema refuses, in French', () => {
+  it('words this release’s own sentences', () => {
+    expect(refusal(() => readAnswersFile(fileWith('empty.yaml', 'q1: ""\n'), fr))).toMatch(new RegExp(`: q1${NBSP}: la réponse est vide$`));
+    expect(refusal(() => readFindingsFile(fileWith('plain.yaml', principles('{assessment: good}')), fr))).toMatch(
+      new RegExp(`: security\\.assessment${NBSP}: donnez le texte en anglais et en français`),
+    );
+    expect(refusal(() => readOpenCasesFile(fileWith('open.yaml', 'houseparty: {action: drop, reason: {en: a, fr: b}}\n'), fr))).toMatch(
+      new RegExp(`: houseparty\\.action${NBSP}: doit être close ou exclude$`),
+    );
+    expect(refusal(() => readConclusionsFile(fileWith('conclusions.yaml', 'conclusions: {en: [a], fr: []}\nlessonsLearned: {en: [a], fr: [b]}\n'), fr))).toMatch(
+      new RegExp(`: conclusions\\.fr${NBSP}: demande au moins un paragraphe$`),
+    );
+  });
+
+  it('words zod’s own problems from their refusal code', () => {
+    expect(refusal(() => readFindingsFile(fileWith('extra.yaml', principles('{assessment: {en: a, fr: b}, extra: 1}')), fr))).toMatch(
+      new RegExp(`: Champ inconnu dans security${NBSP}: extra\\.$`),
+    );
+  });
+
+  it('reads in English as before', () => {
+    expect(refusal(() => readAnswersFile(fileWith('empty-en.yaml', 'q1: ""\n'), en))).toMatch(/: q1: the answer is empty$/);
+    expect(refusal(() => readFindingsFile(fileWith('extra-en.yaml', principles('{assessment: {en: a, fr: b}, extra: 1}')), en))).toMatch(/: security: Unrecognized key: "extra"$/);
+  });
+});
+
+describe('a campaign or vendor file refused before its fields are read, in French', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The CLI in this process, in French, with no server: these files are refused before it is needed. */
+  async function stderrOf(args: string[]): Promise<string> {
+    const printed: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    vi.spyOn(console, 'error').mockImplementation((...parts) => void printed.push(parts.join(' ')));
+    await runCli(['--lang', 'fr', ...args], { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    vi.restoreAllMocks();
+    return printed.join('');
+  }
+
+  it('says why the file cannot be read, and what the YAML parser found, from their codes', async () => {
+    const missing = join(folder, 'missing.yaml');
+    expect(await stderrOf(['campaign', 'start', '--file', missing])).toContain(`(fichier)${NBSP}: illisible (fichier introuvable)`);
+    const twice = fileWith('campaign-twice.yaml', 'id: vc\nid: vc2\n');
+    const said = await stderrOf(['campaign', 'start', '--file', twice]);
+    expect(said).toContain(`(syntaxe)${NBSP}: une clé apparaît deux fois dans le même dictionnaire (ligne 2)`);
+    expect(said).not.toContain('Map keys must be unique');
+  });
+
+  it('words a vendor file’s problems from their codes', async () => {
+    const vendor = fileWith('vendor.yaml', 'id: zoom\nname: Zoom\n');
+    const said = await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor]);
+    expect(said).toContain('Il manque le champ vendor.language.');
+    expect(said).not.toContain('is required');
+  });
+});
