@@ -32,7 +32,7 @@ describe('master-key rotation', () => {
     const result = await new KeyStore(keys, [newMaster]).rewrapAll();
     expect(result.unchanged).toBe(0);
     expect(result.rewrapped).toEqual([]);
-    expect(result.failed).toEqual([{ keyId: 'campaign-lost', problem: expect.stringMatching(/campaign-lost.*master key "m1"/) }]);
+    expect(result.failed).toEqual([{ keyId: 'campaign-lost', masterKeyId: 'm1', code: 'MasterKeyMismatch', problem: expect.stringMatching(/campaign-lost.*master key "m1"/) }]);
     // Nothing was rewritten: the right master key still opens it.
     expect(await new KeyStore(keys, [oldMaster]).decryptionKey('campaign-lost')).toEqual(dataKey);
   });
