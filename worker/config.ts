@@ -88,6 +88,9 @@ export function workerTuningOptions(tuning: WorkerTuning) {
   };
 }
 
+/** The sender of the embedded set-up, whose mail sink is on this host. */
+const DEFAULT_MAIL_FROM = 'Dossier <dossier@localhost>';
+
 const smtpUrl = z
   .string()
   .trim()
@@ -129,7 +132,11 @@ function decimalNumber({ min, max, fraction }: { min: number; max: number; fract
 const envSchema = z.object({
   SMTP_URL: smtpUrl,
   SMTP_PASSWORD: z.string().min(1).optional(),
-  MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => senderAddress(v) !== undefined, 'must be an address with its domain, e.g. Dossier <dossier@regulator.example> or dossier@regulator.example')
+    .default(DEFAULT_MAIL_FROM),
   DOSSIER_CASE_MAILBOX: z
     .string()
     .trim()
@@ -165,6 +172,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   if (parsed.success) {
     const problem = smtpSignInProblem(parsed.data.SMTP_URL, parsed.data.SMTP_PASSWORD !== undefined);
     if (problem) problems.push(problem);
+    const sender = senderProblem(parsed.data.SMTP_URL, parsed.data.MAIL_FROM);
+    if (sender) problems.push(sender);
   }
   try {
     // Read again where the endpoint is installed; checked here so that it is listed with the rest.
@@ -242,6 +251,27 @@ function smtpSignInProblem(smtpUrl: string, passwordGiven: boolean): string | un
   return (
     `SMTP_URL names no user, so the password given (SMTP_PASSWORD, SMTP_PASSWORD_FILE or in the URL) would never be used to sign in: ` +
     `put the user in SMTP_URL (${example}), or unset SMTP_PASSWORD and SMTP_PASSWORD_FILE for a relay that takes mail without signing in`
+  );
+}
+
+/** The address in `Name <address>` or a bare address, when it has a local part and a domain. */
+function senderAddress(mailFrom: string): string | undefined {
+  const address = /^[^<>]*<\s*([^<>]*?)\s*>$/.exec(mailFrom)?.[1] ?? mailFrom;
+  return /^[^\s@<>"]+@[^\s@<>".]+(\.[^\s@<>".]+)*$/.test(address) ? address : undefined;
+}
+
+/**
+ * The sender's domain names every Message-ID and the case mailbox replies go to: a relay off this
+ * host sending as `localhost` (MAIL_FROM left unset) sends letters whose replies reach no one.
+ */
+function senderProblem(smtpUrl: string, mailFrom: string): string | undefined {
+  const relay = new URL(smtpUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  if (['127.0.0.1', 'localhost', '::1'].includes(relay)) return undefined;
+  const domain = senderAddress(mailFrom)?.split('@')[1]?.toLowerCase();
+  if (domain !== 'localhost' && !domain?.endsWith('.localhost')) return undefined;
+  return (
+    `MAIL_FROM: "${mailFrom}" sends from this host's own name through the relay at ${relay}: replies would go to case@${domain} and reach no one. ` +
+    'Set MAIL_FROM to the regulator\'s sender, e.g. Dossier <dossier@regulator.example> (the same on every worker and intake)'
   );
 }
 
