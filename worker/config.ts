@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { localFolders } from '../config/local-folders';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
-import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
+import { namesSharedStore, openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
 import { metricsAddressFrom } from './telemetry';
 
@@ -174,6 +174,14 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
     if (problem) problems.push(problem);
     const sender = senderProblem(parsed.data.SMTP_URL, parsed.data.MAIL_FROM);
     if (sender) problems.push(sender);
+    // Sized for a database the environment does not name (DATABASE_URL misspelt, or left out of
+    // this host's file): the worker would keep its ledger in local files, apart from the others'.
+    if (parsed.data.DOSSIER_DB_POOL_SIZE !== undefined && !namesSharedStore(env)) {
+      problems.push(
+        'DOSSIER_DB_POOL_SIZE is set, but neither DATABASE_URL nor DATABASE_URL_FILE is: this worker would keep its delivery ledger and keys in local files, ' +
+          'apart from the workers that share the database, and could send their messages again. Set DATABASE_URL as on the other hosts, or unset DOSSIER_DB_POOL_SIZE on a single host',
+      );
+    }
   }
   try {
     // Read again where the endpoint is installed; checked here so that it is listed with the rest.

@@ -181,6 +181,12 @@ describe('worker configuration', () => {
     expect(() => parseWorkerConfig({ ...valid, DOSSIER_MASTER_KEYS: undefined, DOSSIER_MASTER_KEYS_FILE: older })).not.toThrow();
   });
 
+  it('refuses a database pool size without a database, which would leave the worker on local files apart from the others', () => {
+    expect(problemsOf({ ...valid, DOSSIER_DB_POOL_SIZE: '30', DATABASE_ULR: 'postgres://dossier@db.example.org/dossier' })).toEqual([
+      expect.stringMatching(/^DOSSIER_DB_POOL_SIZE is set, but neither DATABASE_URL nor DATABASE_URL_FILE is: this worker would keep its delivery ledger and keys in local files/),
+    ]);
+  });
+
   it('refuses a database pool size not written in decimal digits, naming it', () => {
     expect(problemsOf({ ...valid, DOSSIER_DB_POOL_SIZE: '1e2' })).toEqual([expect.stringMatching(/^DOSSIER_DB_POOL_SIZE: must be a whole number in decimal digits from 1 to 1000/)]);
     expect(problemsOf({ ...valid, DOSSIER_LEDGER_LEASE_SECONDS: '0' })).toEqual([expect.stringMatching(/^DOSSIER_LEDGER_LEASE_SECONDS: must be a number/)]);
