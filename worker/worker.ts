@@ -9,7 +9,7 @@ import { zeroMailCounters } from '../activities/mail-metrics';
 import { cliType } from '../infra/dev-server';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
-import { namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+import { masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -61,6 +61,25 @@ async function requireSearchAttributes(connection: NativeConnection, namespace: 
   }
 }
 
+/** Data keys a starting worker unwraps to check its master keys: one wrapped by other keys is enough to tell. */
+const MASTER_KEY_CHECKS = 20;
+
+/**
+ * Refuses to start with master keys that do not unwrap the store's data keys: such a worker fails
+ * every task of those campaigns it takes, over and over, while the other hosts run them.
+ */
+async function requireMasterKeysOfStore(config: WorkerConfig): Promise<void> {
+  const { store, encryption } = config;
+  if (!store || !encryption) return;
+  for (const keyId of (await store.keys.list()).slice(0, MASTER_KEY_CHECKS)) {
+    await encryption.keystore.decryptionKey(keyId).catch((err: unknown) => {
+      const code = (err as { code?: unknown }).code;
+      // A key shredded since it was listed says nothing about the master keys.
+      if (code === 'MasterKeyMismatch' || code === 'MasterKeyMissing') throw masterKeysDiffer(store.describe(), err);
+    });
+  }
+}
+
 /** How long a stopping worker keeps trying to write the records its ledger refused while it ran. */
 export const UNRECORDED_WRITE_MS = 5_000;
 
@@ -98,6 +117,7 @@ export async function createDossierWorker(
     await config.store?.ready().catch((err: unknown) => {
       throw storeNotReady(err);
     });
+    await requireMasterKeysOfStore(config);
     connection = await NativeConnection.connect(config.temporal.connectionOptions).catch((err: unknown) => {
       throw temporalUnreachable(address, err);
     });
