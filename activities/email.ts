@@ -44,6 +44,17 @@ export interface EmailDeps {
    * pages; a failure is logged and never fails the send (that would send it again).
    */
   keepCopy?: (message: OutgoingMessage, raw: Buffer) => Promise<void>;
+  /**
+   * Receives the handle on the sends the ledger could not record yet, so the worker can write them,
+   * or name them, as it stops: the memory that holds them ends with the process.
+   */
+  onUnrecorded?: (sends: UnrecordedSends) => void;
+}
+
+/** Messages the mail server accepted whose record this worker still holds in memory, with their claims. */
+export interface UnrecordedSends {
+  /** Tries each record once more: what is still unwritten, and the ledger's last error. */
+  flush(): Promise<{ messageIds: string[]; error?: string }>;
 }
 
 /** Test seams around the send; production passes none. */
@@ -107,7 +118,7 @@ function connectClosing({ host = 'localhost', port = 587 }: { host?: string; por
   callback(null, { connection: socket });
 }
 
-export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy }: EmailDeps) {
+export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy, onUnrecorded }: EmailDeps) {
   const domain = mailDomain(mailFrom);
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
@@ -119,12 +130,14 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   const unrecorded = new Map<string, { record: DeliveryRecord; ledger: DeliveryLedger; release(): Promise<void> }>();
   let recording: Promise<void> | undefined;
   let retrying: NodeJS.Timeout | undefined;
+  let lastLedgerError: string | undefined;
   const recordLater = (): Promise<void> =>
     (recording ??= (async () => {
       for (const [messageId, pending] of unrecorded) {
         try {
           await pending.ledger.record(pending.record);
-        } catch {
+        } catch (err) {
+          lastLedgerError = (err as Error).message;
           return;
         }
         unrecorded.delete(messageId);
@@ -138,6 +151,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         retrying = undefined;
       }
     }));
+  onUnrecorded?.({
+    async flush() {
+      await recordLater();
+      return { messageIds: [...unrecorded.keys()], ...(unrecorded.size && lastLedgerError ? { error: lastLedgerError } : {}) };
+    },
+  });
   const keepUnrecorded = (record: DeliveryRecord, ledger: DeliveryLedger, release: () => Promise<void>) => {
     unrecorded.set(record.messageId, { record, ledger, release });
     retrying ??= setInterval(() => void recordLater(), RECORD_RETRY_MS);

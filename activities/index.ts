@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
 import type { DeliveryLedger } from './delivery-ledger';
-import { createEmailActivities, createSmtpTransport, type EmailHooks } from './email';
+import { createEmailActivities, createSmtpTransport, type EmailHooks, type UnrecordedSends } from './email';
 import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities, type HeldPen } from './officer-digest';
@@ -35,6 +35,8 @@ export interface ActivityDeps {
   emailHooks?: EmailHooks;
   /** Opens the case mailbox, for the digest to count each campaign's holding pen; absent: no counts. */
   heldMail?: () => Promise<HeldPen>;
+  /** Receives the sends the ledger could not record yet, for the worker to write or name as it stops. */
+  onUnrecorded?: (sends: UnrecordedSends) => void;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -53,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
       files,
       hooks: deps.emailHooks,
       workspaceUrl: deps.workspaceUrl,
+      onUnrecorded: deps.onUnrecorded,
       // A shredded campaign's send fails before anything goes out, once (no retry can bring the key back).
       ledgerKeyFor:
         keystore &&

@@ -6,7 +6,7 @@ import type { MetricCounter, MetricMeter } from '@temporalio/common';
 import { MESSAGE_KINDS, type MessageKind } from '../workflows/types';
 import { ErrorType } from '../workflows/errors';
 
-/** The activity the counters are recorded in: its name is one of their labels (`activityType`). */
+/** The activity the counters are recorded in: its name is one of their labels (`activity_type`, as the exporter names it: worker/metric-labels.ts). */
 export const SENDING_ACTIVITY = 'sendMessage';
 
 /** The reasons `dossier_email_failures_total` counts: the failure types a send attempt ends with. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { localFolders } from '../config/local-folders';
 import { ConfigError, DEFAULT_TASK_QUEUE, loadTemporalTarget, withFileSecrets, type TemporalTarget } from '../config/temporal';
 import { loadEncryption, type Encryption } from '../encryption/config';
-import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
+import { namesSharedStore, openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { DEFAULT_LEASE_MS } from '../store/postgres';
 import { parseIntakeConfig, type MailboxConfig } from '../intake/config';
 import { metricsAddressFrom } from './telemetry';
@@ -96,6 +96,9 @@ export function workerTuningOptions(tuning: WorkerTuning) {
   };
 }
 
+/** The sender of the embedded set-up, whose mail sink is on this host. */
+const DEFAULT_MAIL_FROM = 'Dossier <dossier@localhost>';
+
 const smtpUrl = z
   .string()
   .trim()
@@ -137,7 +140,11 @@ function decimalNumber({ min, max, fraction }: { min: number; max: number; fract
 const envSchema = z.object({
   SMTP_URL: smtpUrl,
   SMTP_PASSWORD: z.string().min(1).optional(),
-  MAIL_FROM: z.string().trim().min(3).default('Dossier <dossier@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => senderAddress(v) !== undefined, 'must be an address with its domain, e.g. Dossier <dossier@regulator.example> or dossier@regulator.example')
+    .default(DEFAULT_MAIL_FROM),
   DOSSIER_CASE_MAILBOX: z
     .string()
     .trim()
@@ -175,6 +182,16 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerC
   if (parsed.success) {
     const problem = smtpSignInProblem(parsed.data.SMTP_URL, parsed.data.SMTP_PASSWORD !== undefined);
     if (problem) problems.push(problem);
+    const sender = senderProblem(parsed.data.SMTP_URL, parsed.data.MAIL_FROM);
+    if (sender) problems.push(sender);
+    // Sized for a database the environment does not name (DATABASE_URL misspelt, or left out of
+    // this host's file): the worker would keep its ledger in local files, apart from the others'.
+    if (parsed.data.DOSSIER_DB_POOL_SIZE !== undefined && !namesSharedStore(env)) {
+      problems.push(
+        'DOSSIER_DB_POOL_SIZE is set, but neither DATABASE_URL nor DATABASE_URL_FILE is: this worker would keep its delivery ledger and keys in local files, ' +
+          'apart from the workers that share the database, and could send their messages again. Set DATABASE_URL as on the other hosts, or unset DOSSIER_DB_POOL_SIZE on a single host',
+      );
+    }
   }
   try {
     // Read again where the endpoint is installed; checked here so that it is listed with the rest.
@@ -261,6 +278,27 @@ function smtpSignInProblem(smtpUrl: string, passwordGiven: boolean): string | un
   return (
     `SMTP_URL names no user, so the password given (SMTP_PASSWORD, SMTP_PASSWORD_FILE or in the URL) would never be used to sign in: ` +
     `put the user in SMTP_URL (${example}), or unset SMTP_PASSWORD and SMTP_PASSWORD_FILE for a relay that takes mail without signing in`
+  );
+}
+
+/** The address in `Name <address>` or a bare address, when it has a local part and a domain. */
+function senderAddress(mailFrom: string): string | undefined {
+  const address = /^[^<>]*<\s*([^<>]*?)\s*>$/.exec(mailFrom)?.[1] ?? mailFrom;
+  return /^[^\s@<>"]+@[^\s@<>".]+(\.[^\s@<>".]+)*$/.test(address) ? address : undefined;
+}
+
+/**
+ * The sender's domain names every Message-ID and the case mailbox replies go to: a relay off this
+ * host sending as `localhost` (MAIL_FROM left unset) sends letters whose replies reach no one.
+ */
+function senderProblem(smtpUrl: string, mailFrom: string): string | undefined {
+  const relay = new URL(smtpUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  if (['127.0.0.1', 'localhost', '::1'].includes(relay)) return undefined;
+  const domain = senderAddress(mailFrom)?.split('@')[1]?.toLowerCase();
+  if (domain !== 'localhost' && !domain?.endsWith('.localhost')) return undefined;
+  return (
+    `MAIL_FROM: "${mailFrom}" sends from this host's own name through the relay at ${relay}: replies would go to case@${domain} and reach no one. ` +
+    'Set MAIL_FROM to the regulator\'s sender, e.g. Dossier <dossier@regulator.example> (the same on every worker and intake)'
   );
 }
 

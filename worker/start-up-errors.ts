@@ -30,6 +30,18 @@ export function storeNotReady(cause: unknown): WorkerStartError {
   );
 }
 
+/**
+ * This host's master keys do not unwrap a data key the shared store holds: the hosts were given
+ * different DOSSIER_MASTER_KEYS, or the one that wrapped it was taken out before a rotation ended.
+ */
+export function masterKeysDiffer(store: string, cause: unknown): WorkerStartError {
+  return new WorkerStartError(
+    `DOSSIER_MASTER_KEYS: ${lowerFirst(reasonOf(cause))} (${store}); this worker could read and write no case of that campaign: ` +
+      'give it the master keys the other hosts have (DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE)',
+    cause,
+  );
+}
+
 /** The Temporal server at `address` (TEMPORAL_ADDRESS, a profile's, or the embedded set-up's) did not answer. */
 export function temporalUnreachable(address: string, cause: unknown): WorkerStartError {
   return new WorkerStartError(

@@ -6,6 +6,7 @@ import { createServer, isIPv4 } from 'node:net';
 import { DefaultLogger, Runtime, type Logger, type LogLevel } from '@temporalio/worker';
 import { ConfigError } from '../config/temporal';
 import { logLine } from './log-line';
+import { SnakeCaseTagsMeter } from './metric-labels';
 import { metricsEndpointFailed } from './start-up-errors';
 
 /** Reminder lateness buckets (ms): "on time" is under 2 s; a minute late is an incident. */
@@ -62,6 +63,11 @@ function installRuntime({ metricsAddress, logLevel, logger, shutdownSignals }: T
         : {}),
     },
   });
+  // Workers, activities and workflows all record through the Runtime's meter, which the SDK offers
+  // no option to rename labels in: the one place where every series gets the exporter's label names.
+  // Writable: the SDK sets it to a no-op meter when the Runtime shuts down.
+  const runtime = Runtime.instance();
+  Object.defineProperty(runtime, 'metricMeter', { value: new SnakeCaseTagsMeter(runtime.metricMeter), writable: true });
 }
 
 /**

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createSmtpTransport } from '../activities/email';
+import { createSmtpTransport, type UnrecordedSends } from '../activities/email';
 import { zeroMailCounters } from '../activities/mail-metrics';
 import { cliType } from '../infra/dev-server';
 import { heldPenIn } from '../intake/held-count';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
-import { namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+import { masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -62,6 +62,49 @@ async function requireSearchAttributes(connection: NativeConnection, namespace: 
   }
 }
 
+/** Data keys a starting worker unwraps to check its master keys: one wrapped by other keys is enough to tell. */
+const MASTER_KEY_CHECKS = 20;
+
+/**
+ * Refuses to start with master keys that do not unwrap the store's data keys: such a worker fails
+ * every task of those campaigns it takes, over and over, while the other hosts run them.
+ */
+async function requireMasterKeysOfStore(config: WorkerConfig): Promise<void> {
+  const { store, encryption } = config;
+  if (!store || !encryption) return;
+  for (const keyId of (await store.keys.list()).slice(0, MASTER_KEY_CHECKS)) {
+    await encryption.keystore.decryptionKey(keyId).catch((err: unknown) => {
+      const code = (err as { code?: unknown }).code;
+      // A key shredded since it was listed says nothing about the master keys.
+      if (code === 'MasterKeyMismatch' || code === 'MasterKeyMissing') throw masterKeysDiffer(store.describe(), err);
+    });
+  }
+}
+
+/** How long a stopping worker keeps trying to write the records its ledger refused while it ran. */
+export const UNRECORDED_WRITE_MS = 5_000;
+
+/**
+ * A record held in memory ends with the process: its message would then be sent again, once its
+ * claim ran out, as a crash's. The worker tries to write each for a few seconds more, and otherwise
+ * names every one it leaves, with the ledger's error, for the on-call who must look at the ledger.
+ */
+async function writeUnrecordedBeforeStop(sends: UnrecordedSends, ledger: string): Promise<void> {
+  const until = Date.now() + UNRECORDED_WRITE_MS;
+  let left = await sends.flush();
+  while (left.messageIds.length && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    left = await sends.flush();
+  }
+  if (!left.messageIds.length) return;
+  Runtime.instance().logger.error(
+    `Stopped with ${left.messageIds.length} message(s) the mail server accepted that the delivery ledger (${ledger}) could not record` +
+      `${left.error ? ` (${left.error})` : ''}: ${left.messageIds.join(', ')}. Once each claim has run out, another worker sends it again with the same Message-ID, flagged resentAfterCrash; ` +
+      'bring the ledger back before restarting workers to keep those copies to one',
+    { messageIds: left.messageIds },
+  );
+}
+
 export async function createDossierWorker(
   config: WorkerConfig,
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
@@ -75,18 +118,26 @@ export async function createDossierWorker(
     await config.store?.ready().catch((err: unknown) => {
       throw storeNotReady(err);
     });
+    await requireMasterKeysOfStore(config);
     connection = await NativeConnection.connect(config.temporal.connectionOptions).catch((err: unknown) => {
       throw temporalUnreachable(address, err);
     });
     await requireSearchAttributes(connection, config.temporal.namespace, address);
     const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
+    let unrecorded: UnrecordedSends | undefined;
     transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       ...source,
-      activities: createActivities({ ...config, transport, keystore: config.encryption?.keystore, heldMail: config.heldMailbox && heldPenIn(config.heldMailbox) }),
+      activities: createActivities({
+        ...config,
+        transport,
+        keystore: config.encryption?.keystore,
+        heldMail: config.heldMailbox && heldPenIn(config.heldMailbox),
+        onUnrecorded: (sends) => (unrecorded = sends),
+      }),
       // In-flight activities get this long to finish on shutdown; what does not finish is retried by
       // the server on another worker (or this one, restarted), so nothing is lost.
       shutdownGraceTime: config.shutdownGraceMs,
@@ -104,6 +155,7 @@ export async function createDossierWorker(
         try {
           await worker.run();
         } finally {
+          if (unrecorded) await writeUnrecordedBeforeStop(unrecorded, config.store?.describe() ?? `local files in ${config.stateDir}`);
           opened.transport.close();
           await opened.connection.close();
           await config.store?.close();

@@ -53,7 +53,7 @@ function samples(text: string, name: string, labels: Record<string, string> = {}
 
 /** The mail counters' samples of one message kind on this file's worker, summed per counter. */
 function mailCounts(text: string, taskQueue: string, kind: string) {
-  const of = (name: string, labels: Record<string, string> = {}) => sampleSum(text, name, { taskQueue, kind, ...labels });
+  const of = (name: string, labels: Record<string, string> = {}) => sampleSum(text, name, { task_queue: taskQueue, kind, ...labels });
   return {
     sent: of('dossier_emails_sent_total'),
     refused: of('dossier_email_recipients_refused_total'),
@@ -88,7 +88,7 @@ describe('worker metrics', () => {
 
   it('serves every mail counter at 0 before the first send, so its first event counts as an increase', async () => {
     const text = await scrape();
-    const worker = { activityType: 'sendMessage', namespace: env.config.temporal.namespace, taskQueue: env.taskQueue };
+    const worker = { activity_type: 'sendMessage', namespace: env.config.temporal.namespace, task_queue: env.taskQueue };
     for (const kind of MESSAGE_KINDS) {
       for (const name of ['dossier_emails_sent_total', 'dossier_email_recipients_refused_total', 'dossier_emails_resent_after_crash_total', 'dossier_delivery_ledger_errors_total']) {
         expect(samples(text, name, { ...worker, kind }), `${name}{kind="${kind}"}`).toEqual([expect.stringMatching(/ 0$/)]);
@@ -117,7 +117,7 @@ describe('worker metrics', () => {
     }
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'open-letter' }) - sampleSum(before, 'dossier_emails_sent_total', { kind: 'open-letter' })).toBe(1);
     // The send counted on the series the worker set to 0 at start, not on a second one beside it.
-    expect(samples(text, 'dossier_emails_sent_total', { kind: 'open-letter', taskQueue: env.taskQueue })).toEqual([expect.stringMatching(/ 1$/)]);
+    expect(samples(text, 'dossier_emails_sent_total', { kind: 'open-letter', task_queue: env.taskQueue })).toEqual([expect.stringMatching(/ 1$/)]);
     expect(sampleSum(text, 'dossier_emails_sent_total', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     expect(sampleSum(text, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeGreaterThanOrEqual(1);
     // Lateness is a histogram in milliseconds with the buckets set for "on time" (under 2 s); its name
@@ -134,6 +134,22 @@ describe('worker metrics', () => {
     expect(listed).toEqual(expect.arrayContaining(['temporal_sticky_cache_size', 'dossier_emails_sent_total', 'dossier_reminder_lateness']));
     const text = await scrapeAfterAReminder('listed', listed, served);
     expect(listed.filter((name) => !served(text, name)), 'metrics README lists that the endpoint does not serve').toEqual([]);
+  });
+  it('labels its own series as the SDK labels its temporal_* series, so one query joins them', { timeout: 120_000 }, async () => {
+    const text = await scrapeAfterAReminder('labels', ['dossier_reminder_lateness', 'temporal_activity_execution_latency'], served);
+    const namespace = env.config.temporal.namespace;
+    // The SDK's exporter names its context labels in snake case: the send activity's own latency.
+    const sending = { namespace, task_queue: env.taskQueue, activity_type: 'sendMessage' };
+    expect(samples(text, 'temporal_activity_execution_latency_count', sending)).not.toEqual([]);
+    expect(samples(text, 'dossier_emails_sent_total', { ...sending, kind: 'open-letter' })).toEqual([expect.stringMatching(/ [1-9]\d*$/)]);
+    // The lateness of a reminder carries the workflow type under the name the SDK's workflow task latency does.
+    const lateness = samples(text, 'dossier_reminder_lateness_count', { namespace, task_queue: env.taskQueue, kind: 'reminder' });
+    expect(lateness).not.toEqual([]);
+    const workflowType = /workflow_type="([^"]+)"/.exec(lateness[0]!)?.[1];
+    expect(workflowType).toBeDefined();
+    expect(samples(text, 'temporal_workflow_task_execution_latency_count', { namespace, task_queue: env.taskQueue, workflow_type: workflowType! })).not.toEqual([]);
+    // No Dossier series keeps a camel-case twin of a label, which a join on the SDK's would not match.
+    expect(text.split('\n').filter((line) => /^dossier_\w+\{[^}]*\b(taskQueue|activityType|workflowType)=/.test(line))).toEqual([]);
   });
   it('counts a letter whose only recipient is refused for good as one refused recipient and no sent message', { timeout: 120_000 }, async () => {
     env.sink.recipientPolicy = (address) => (address === 'privacy@refused.test' ? { code: 550, message: 'No such user' } : undefined);
@@ -184,7 +200,7 @@ describe('worker metrics', () => {
       args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'subject', text: 'A question first.', documents: [], notes: [] }],
     });
     await new Promise((r) => setTimeout(r, 6_000));
-    const lateness = (text: string) => ({ count: sampleSum(text, 'dossier_reminder_lateness_count', { taskQueue: env.taskQueue, kind: 'reminder' }), sum: sampleSum(text, 'dossier_reminder_lateness_sum', { taskQueue: env.taskQueue, kind: 'reminder' }) });
+    const lateness = (text: string) => ({ count: sampleSum(text, 'dossier_reminder_lateness_count', { task_queue: env.taskQueue, kind: 'reminder' }), sum: sampleSum(text, 'dossier_reminder_lateness_sum', { task_queue: env.taskQueue, kind: 'reminder' }) });
     const before = lateness(await scrape());
     await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer', messageId, reason: 'a question, not the response' }] });
     // The reminder held back goes as long after the review as it was due after the reply: the worker was not late with it.
@@ -225,7 +241,7 @@ describe('worker metrics', () => {
       await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(id), 60_000);
       for (let i = 0; i < 120 && (await engagements.status(ref)).stage === 'sending-letter'; i++) await new Promise((r) => setTimeout(r, 250));
       const after = await scrape();
-      const relayFaults = (text: string) => sampleSum(text, 'dossier_email_failures_total', { taskQueue: env.taskQueue, kind: 'open-letter', reason: 'RelayFault' });
+      const relayFaults = (text: string) => sampleSum(text, 'dossier_email_failures_total', { task_queue: env.taskQueue, kind: 'open-letter', reason: 'RelayFault' });
       expect(refusals).toBe(2);
       expect({ ...mailCountsGained(before, after, env.taskQueue, 'open-letter'), relayFaults: relayFaults(after) - relayFaults(before) }).toEqual({ sent: 1, refused: 0, rejectedAttempts: 0, deferredAttempts: 0, relayFaults: 1 });
     } finally {

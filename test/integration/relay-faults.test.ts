@@ -6,7 +6,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { Runtime } from '@temporalio/worker';
+import { describe, expect, inject, it, vi } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { ErrorType } from '../../workflows/errors';
 import { engagement } from '../../workflows';
@@ -18,6 +19,9 @@ import { until } from '../helpers/until';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { formatDate } from '../../activities/format';
+import type { DeliveryLedger } from '../../activities/delivery-ledger';
+import { openLocalStore } from '../../store/local';
+import { createDossierWorker } from '../../worker/worker';
 
 const env = useDossier();
 
@@ -100,6 +104,56 @@ describe('relay and ledger faults', () => {
     // Reported as what it is: accepted and sent once, but not recorded by the ledger.
     expect(status.timeline[0].detail).toMatch(/sent once; accepted by the mail server, but the delivery ledger could not record it: ENOTDIR/);
     await handle.terminate('test over');
+  });
+
+  it('writes on stopping the record of a letter its ledger refused while it ran, or names the letter in its log when it cannot', async () => {
+    /** A worker whose ledger refuses every record while `down` says so; it sends one letter, then is stopped. */
+    const sendThenStop = async (name: string, comesBackAfterStopMs: number | undefined) => {
+      const stateDir = join(env.scratch, `state-${name}`);
+      const local = openLocalStore({ outputDir: join(env.scratch, `out-${name}`), stateDir, keysDir: join(stateDir, 'keys') });
+      const files = local.ledger;
+      let down = true;
+      const ledger: DeliveryLedger = {
+        find: (messageId) => files.find(messageId),
+        begin: (messageId, options) => files.begin(messageId, options),
+        record: async (entry) => {
+          if (down) throw new Error('ENOSPC: no space left on device (test)');
+          await files.record(entry);
+        },
+      };
+      const taskQueue = `${env.taskQueue}-${name}`;
+      const worker = await createDossierWorker({ ...env.config, taskQueue, stateDir, store: { ...local, ledger } }, { workflowBundle: { codePath: inject('workflowBundlePath') } });
+      const done = worker.run();
+      const input = engagementInput(env.uniqueId(name), 'cisco', patientPolicy());
+      const handle = await env.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(input.campaign.id, input.vendor.id), args: [input] });
+      const [letter] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').includes(input.campaign.id), 20_000);
+      await expect.poll(async () => (await handle.query(engagementStatusQuery)).stage, { timeout: 20_000 }).toBe('awaiting-response');
+      worker.worker.shutdown();
+      if (comesBackAfterStopMs !== undefined) setTimeout(() => (down = false), comesBackAfterStopMs);
+      await done;
+      const recorded = await files.find(letter!.messageId!);
+      down = false;
+      await handle.terminate('test over');
+      return { messageId: letter!.messageId!, recorded };
+    };
+
+    // The ledger is back while the worker stops: the record is written before it ends, not lost with it.
+    const back = await sendThenStop('ledger-back-at-stop', 1_500);
+    expect(back.recorded?.accepted).toHaveLength(1);
+
+    // Still down: the on-call reads which letters another worker will send again, and why.
+    const logged = vi.spyOn(Runtime.instance().logger, 'error');
+    try {
+      const lost = await sendThenStop('ledger-down-at-stop', undefined);
+      expect(lost.recorded).toBeUndefined();
+      const lines = logged.mock.calls.map(([message]) => String(message));
+      const line = lines.find((l) => l.startsWith('Stopped with 1 message(s) the mail server accepted'));
+      expect(line).toContain('delivery ledger (local files');
+      expect(line).toContain('(ENOSPC: no space left on device (test))');
+      expect(line).toContain(`: ${lost.messageId}. `);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('tells the office when a recipient defers for ever, keeps retrying, and starts the deadline only once the letter is out', async () => {

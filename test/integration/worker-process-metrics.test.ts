@@ -85,4 +85,44 @@ describe('metrics of workers started with npm run worker', () => {
     }).toEqual({ reminderLateness: 1, reminderSent: 1, letterSent: 0 });
     expect(text).toMatch(/^dossier_reminder_lateness_bucket\{/m);
   });
+
+  it('counts a reminder once whose worker was killed while the relay took it, though the worker that takes it over sends it again', { timeout: 240_000 }, async () => {
+    const taskQueue = `${env.taskQueue}-mid-send`;
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('midsend');
+    const first = await worker(taskQueue);
+    // What Prometheus last saw of the first worker: scraped until it dies.
+    let lastSeen = '';
+    const watching = (async () => {
+      while (first.child.exitCode === null && first.child.signalCode === null) {
+        lastSeen = await first.scrape().catch(() => lastSeen);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    // The relay has the reminder's copy when its worker dies: before it can read the relay's answer.
+    env.sink.messagePolicy = (mail) => {
+      if ((mail.messageId ?? '').includes(id) && (mail.messageId ?? '').includes('reminder') && first.child.exitCode === null) first.child.kill('SIGKILL');
+      return undefined;
+    };
+    try {
+      await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('acme'), policy: fastPolicy({ responseDue: '2s', reminderCadence: ['1s'], finalNoticeAfter: '10 minutes' }) });
+      await until(async () => first.child.signalCode, (signal) => signal === 'SIGKILL', 'the first worker killed mid-send', 60_000);
+      await watching;
+    } finally {
+      env.sink.messagePolicy = () => undefined;
+    }
+    const second = await worker(taskQueue);
+    // Taken over once the killed attempt's time has run out, and sent again with the same Message-ID.
+    await env.sink.waitFor(3, (m) => (m.messageId ?? '').includes(id), 150_000);
+    await until(second.scrape, (t) => sampleSum(t, 'dossier_emails_resent_after_crash_total', { kind: 'reminder' }) >= 1, 'the resend counted on the second worker', 10_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const settled = await second.scrape();
+    const acrossBoth = (name: string, kind: string) => sampleSum(lastSeen, name, { kind }) + sampleSum(settled, name, { kind });
+    expect({
+      reminderSent: acrossBoth('dossier_emails_sent_total', 'reminder'),
+      reminderResent: acrossBoth('dossier_emails_resent_after_crash_total', 'reminder'),
+      letterSent: acrossBoth('dossier_emails_sent_total', 'open-letter'),
+      reminderLateness: sampleSum(lastSeen, 'dossier_reminder_lateness_count', { kind: 'reminder' }) + sampleSum(settled, 'dossier_reminder_lateness_count', { kind: 'reminder' }),
+    }).toEqual({ reminderSent: 1, reminderResent: 1, letterSent: 1, reminderLateness: 1 });
+  });
 });

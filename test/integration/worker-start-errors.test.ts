@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { generateMasterKeySpec } from '../../encryption/keystore';
+import { GLOBAL_KEY_ID, generateMasterKeySpec } from '../../encryption/keystore';
+import { loadEncryption } from '../../encryption/config';
 import { freePort } from '../../infra/ports';
 import { PROJECT_ROOT } from '../../paths';
 
@@ -96,6 +97,14 @@ describe('npm run worker that cannot start', () => {
     const said = expectRefusal(ended, 'DATABASE_URL');
     expect(said).toMatch(new RegExp(`^DATABASE_URL: cannot create or migrate Dossier's schema in postgres://dossier(:\\*+)?@127\\.0\\.0\\.1:${port}/dossier: connect ECONNREFUSED`));
     expect(ended.stdout + ended.stderr).not.toContain('s3cret');
+  });
+
+  it('names DOSSIER_MASTER_KEYS when they do not unwrap the data keys the store holds, before it takes any task', { timeout: 90_000 }, async () => {
+    // Another host, under the same key id with other bytes, made the store's data key.
+    const keysDir = join(scratch, 'keys-of-another-host');
+    await loadEncryption({ DOSSIER_MASTER_KEYS: generateMasterKeySpec('s1'), DOSSIER_KEYSTORE_DIR: keysDir }).keystore.encryptionKey(GLOBAL_KEY_ID);
+    const said = expectRefusal(await runWorker({ ...(await closedTemporal()), DOSSIER_KEYSTORE_DIR: keysDir }), 'DOSSIER_MASTER_KEYS');
+    expect(said).toMatch(/^DOSSIER_MASTER_KEYS: data key "global" does not unwrap under the master key "s1" configured here: .* give it the master keys the other hosts have/);
   });
 
   it('names TEMPORAL_ADDRESS when no Temporal server answers there', { timeout: 90_000 }, async () => {

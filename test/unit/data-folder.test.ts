@@ -21,7 +21,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dossier-data-folder-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** What a worker needs besides its folders; no folder variable among them. */
-const server = { TEMPORAL_ADDRESS: 'temporal.internal:7233', SMTP_URL: 'smtp://relay.example.org:587', TEMPORAL_CONFIG_FILE: join(scratch, 'absent.toml') };
+const server = { TEMPORAL_ADDRESS: 'temporal.internal:7233', SMTP_URL: 'smtp://relay.example.org:587', MAIL_FROM: 'dossier@regulator.example', TEMPORAL_CONFIG_FILE: join(scratch, 'absent.toml') };
 
 function cliContext(env: NodeJS.ProcessEnv) {
   return new Session(env).context(new Command('dossier'));

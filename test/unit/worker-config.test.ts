@@ -12,6 +12,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dossier-config-'));
 const valid = {
   TEMPORAL_ADDRESS: 'temporal.internal:7233',
   SMTP_URL: 'smtp://dossier@relay.example.org:587',
+  MAIL_FROM: 'Dossier <dossier@regulator.example>',
   DOSSIER_MASTER_KEYS: generateMasterKeySpec('k1'),
   DOSSIER_KEYSTORE_DIR: join(scratch, 'keys'),
   TEMPORAL_CONFIG_FILE: join(scratch, 'absent.toml'),
@@ -80,6 +81,20 @@ describe('worker configuration', () => {
       settings: { host: 'imap.regulator.example', port: 993, secure: true, user: 'case' },
     });
     expect(problemsOf({ ...valid, DOSSIER_IMAP_URL: 'imaps://case@imap.regulator.example:993' })).toEqual([expect.stringMatching(/^DOSSIER_IMAP_PASSWORD \(or DOSSIER_IMAP_PASSWORD_FILE\) is required/)]);
+  });
+
+  it('refuses a MAIL_FROM with no address at a domain, which would name Message-IDs and replies after no one', () => {
+    for (const mailFrom of ['Dossier', 'dossier@', 'Dossier <dossier.regulator.example>', 'Dossier <dossier@regulator example>']) {
+      expect(problemsOf({ ...valid, MAIL_FROM: mailFrom }), mailFrom).toEqual([expect.stringMatching(/^MAIL_FROM: must be an address with its domain/)]);
+    }
+    expect(parseWorkerConfig({ ...valid, MAIL_FROM: 'dossier@regulator.example' }).mailFrom).toBe('dossier@regulator.example');
+  });
+
+  it('refuses to send through a relay off this host as localhost, MAIL_FROM left unset, and says what to set', () => {
+    const { MAIL_FROM: _unset, ...env } = valid;
+    expect(problemsOf(env)).toEqual([expect.stringMatching(/^MAIL_FROM: "Dossier <dossier@localhost>" sends from this host's own name through the relay at relay\.example\.org: replies would go to case@localhost/)]);
+    // The embedded set-up's sink is on this host: its default sender is right there.
+    expect(parseWorkerConfig({ ...env, SMTP_URL: 'smtp://127.0.0.1:2525' }).mailFrom).toBe('Dossier <dossier@localhost>');
   });
 
   it('reads secrets from files and never prints them', () => {
@@ -181,6 +196,12 @@ describe('worker configuration', () => {
     const older = join(scratch, 'older.keys');
     writeFileSync(older, `${generateMasterKeySpec('dev1')}\n`);
     expect(() => parseWorkerConfig({ ...valid, DOSSIER_MASTER_KEYS: undefined, DOSSIER_MASTER_KEYS_FILE: older })).not.toThrow();
+  });
+
+  it('refuses a database pool size without a database, which would leave the worker on local files apart from the others', () => {
+    expect(problemsOf({ ...valid, DOSSIER_DB_POOL_SIZE: '30', DATABASE_ULR: 'postgres://dossier@db.example.org/dossier' })).toEqual([
+      expect.stringMatching(/^DOSSIER_DB_POOL_SIZE is set, but neither DATABASE_URL nor DATABASE_URL_FILE is: this worker would keep its delivery ledger and keys in local files/),
+    ]);
   });
 
   it('refuses a database pool size not written in decimal digits, naming it', () => {
