@@ -379,6 +379,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
+      // Likewise each reply to review: its confirm forms (as the response, as answers) and its dismissal.
+      repliesToReview: view.repliesToReview.map((m) => {
+        const sentOn = (action: string, as?: string) =>
+          form?.action === action && form.values.messageId === m.messageId && (as === undefined || (form.values.as === 'answers' ? 'answers' : 'response') === as)
+            ? { values: sent.values![action], errors: sent.errors![action] }
+            : undefined;
+        const forms = { responseForm: sentOn('confirm-reply', 'response'), answersForm: sentOn('confirm-reply', 'answers'), dismissForm: sentOn('dismiss-reply') };
+        return { ...m, ...forms, open: Object.values(forms).some(Boolean) };
+      }),
     });
   };
 
@@ -406,6 +415,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
+      'confirm-reply': ['summary', [/question|answer/i, 'questions']],
+      'dismiss-reply': ['reason'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
@@ -511,13 +522,36 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           await dossier.correctContacts(ref, input, once);
           break;
         }
+        case 'confirm-reply': {
+          // The reply's own text is the response, or each ticked question's answer, unless a summary is typed.
+          const as = form.text('as') === 'answers' ? 'answers' : 'response';
+          const questions = Object.keys(values).filter((k) => k.startsWith('question-')).map((k) => k.slice('question-'.length));
+          const summary = as === 'response' ? form.text('summary', { optional: true }) : '';
+          const input = {
+            by,
+            messageId: form.text('messageId'),
+            as,
+            ...(as === 'answers' ? { answers: questions.map((questionId) => ({ questionId })) } : {}),
+            ...(summary ? { summary } : {}),
+          } as const;
+          form.done();
+          await dossier.confirmInbound(ref, input);
+          break;
+        }
+        case 'dismiss-reply': {
+          const input = { by, messageId: form.text('messageId'), reason: form.text('reason') };
+          form.done();
+          await dossier.dismissInbound(ref, input);
+          break;
+        }
       }
     } catch (err) {
       const errors = formErrors(err, main[action], action === 'conclude' ? INPUTS_OF_FIELDS.conclude : undefined);
       if (!errors) throw err;
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
-    return doneThen(c, action, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
+    const notice = action === 'confirm-reply' ? `confirm-reply-${values.as === 'answers' ? 'answers' : 'response'}` : action;
+    return doneThen(c, notice, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
   });
 
   // ── Mail of one engagement, each message on a page of its own ─────────────────────────────────
@@ -1308,6 +1342,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const act = can(user.roles, 'act-on-engagements') && !final;
   const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
   const demonstrationRefused = refused === 'demo-outcome' || refused === 'reschedule-demo' ? sent?.values.demonstrationId : undefined;
+  const replyRefused = refused === 'confirm-reply' || refused === 'dismiss-reply' ? sent?.values.messageId : undefined;
   const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
@@ -1320,6 +1355,11 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),
+    // Replies the intake recorded for an officer to take as the response or as answers, or to dismiss
+    // (the CLI's confirm-reply and dismiss-reply); numbered by their place in the inbox, which only grows.
+    repliesToReview: (status.inbox ?? [])
+      .map((m, n) => ({ ...m, n, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))
+      .filter((m) => (act && m.review === 'to-review') || m.messageId === replyRefused),
     findings:
       status.findings &&
       PRINCIPLES.map((p) => {
@@ -1342,6 +1382,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             withdraw: offered('withdraw'),
             answer: offered('answer', status.openQuestions.length > 0),
             demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
+            replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.
             correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
           }

@@ -3095,3 +3095,89 @@ describe('the published statement the workspace serves', () => {
     }
   });
 });
+
+describe('a reply the intake put up for review, on the engagement page', () => {
+  const reply = {
+    messageId: '<r1@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC] open letter', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers follow.', documents: [], notes: [], review: 'to-review',
+  };
+  const question = { id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [question], questions: [question], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  };
+  const confirmed: unknown[] = [];
+  const dismissed: unknown[] = [];
+  let refuseNext: Error | undefined;
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        confirmInbound: async (_ref: unknown, input: unknown) => {
+          if (refuseNext) throw refuseNext;
+          confirmed.push(input);
+          return { workflowId: status.workflowId, stage: 'responded' };
+        },
+        dismissInbound: async (_ref: unknown, input: unknown) => {
+          dismissed.push(input);
+          return { workflowId: status.workflowId, stage: 'awaiting-response' };
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 'csrf-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const post = (action: string, fields: Record<string, string>, language = 'en') =>
+    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+      method: 'POST',
+      headers: { cookie: cookie(language), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-of-the-session', messageId: reply.messageId, ...fields }).toString(),
+    });
+
+  it('offers to take it as the response or as answers to the open questions, or to dismiss it, in the reader’s language', async () => {
+    const en = visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('en') } })).text());
+    expect(en).toContain('Review the reply: Re: [VC] open letter');
+    expect(en).toContain('Take it as the response');
+    expect(en).toContain('q1: How long are recordings kept?');
+    expect(en).toContain('Take it as the answers');
+    expect(en).toContain('Dismiss the reply');
+    const fr = visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('fr') } })).text());
+    expect(fr).toContain('Examiner le message\u00a0: Re: [VC] open letter');
+    expect(fr).toContain('Écarter le message');
+  });
+
+  it('confirms it as the response, with the message’s text when no summary is typed', async () => {
+    const response = await post('confirm-reply', { as: 'response', summary: '' });
+    expect(response.status).toBe(303);
+    expect(confirmed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, as: 'response' });
+  });
+
+  it('confirms it as the answers to the questions ticked', async () => {
+    const response = await post('confirm-reply', { as: 'answers', 'question-q1': 'on' });
+    expect(response.status).toBe(303);
+    expect(confirmed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, as: 'answers', answers: [{ questionId: 'q1' }] });
+  });
+
+  it('dismisses it with the reason typed', async () => {
+    const response = await post('dismiss-reply', { reason: 'An acknowledgement, not the response.' });
+    expect(response.status).toBe(303);
+    expect(dismissed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, reason: 'An acknowledgement, not the response.' });
+  });
+
+  it('shows the workflow’s refusal by the questions, in French, and keeps what was ticked', async () => {
+    refuseNext = refused('engagement engagement:vc:zoom', 'question q1 is already answered', undefined, { refusal: 'question-answered', values: { id: 'q1' } });
+    try {
+      const response = await post('confirm-reply', { as: 'answers', 'question-q1': 'on' }, 'fr');
+      expect(response.status).toBe(422);
+      const html = await response.text();
+      expect(html).toMatch(/<p class="error" id="confirm-answers-0-questions-error">La question q1 a déjà reçu une réponse\.<\/p>/);
+      expect(html).toMatch(/<input type="checkbox" name="question-q1"[^>]* checked/);
+    } finally {
+      refuseNext = undefined;
+    }
+  });
+});
