@@ -1332,6 +1332,11 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
   }
 }
 
+/** A contact as a mail client writes it, `Name <address>`, and the address alone when it has no name. */
+function contactText(contact: { name?: string; email: string }): string {
+  return contact.name ? `${contact.name} <${contact.email}>` : contact.email;
+}
+
 /**
  * What the engagement page shows, and which action forms the stage offers (the workflow still
  * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
@@ -1354,6 +1359,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
     documents: status.response?.attachments ?? [],
+    // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
+    demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),
     // Replies the intake recorded for an officer to take as the response or as answers, or to dismiss
     // (the CLI's confirm-reply and dismiss-reply); numbered by their place in the inbox, which only grows.
@@ -1387,6 +1394,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
           }
         : undefined,
+    contacts: (status.contacts ?? []).map(contactText),
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
   };

@@ -3181,3 +3181,37 @@ describe('a reply the intake put up for review, on the engagement page', () => {
     }
   });
 });
+
+describe('a demonstration and the vendor’s contacts on the engagement page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    questions: [], openQuestions: [], remindersSent: [], deliveryFailures: [], timeline: [],
+    contacts: [{ name: 'Νικόλαος Αντωνίου', email: 'privacy@zoom.test' }, { name: 'Legal', email: 'legal@zoom.test' }],
+    demonstrations: [
+      {
+        id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 90, rescheduled: 0, topics: ['Encryption'],
+        attendees: [{ name: 'Privacy lead', email: 'lead@zoom.test' }], location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/opc-zoom',
+      },
+    ],
+  };
+  const app = appShowing(status, 'UTC');
+  const shown = async (language: string) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+  };
+
+  it('says how long it lasts, who attends, where it is held and its video call link, as its invitation did', async () => {
+    const html = await shown('en');
+    const row = /<tr><th scope="row">d1<\/th>(.*?)<\/tr>/s.exec(html)?.[1] ?? html;
+    expect(visibleText(row)).toContain('90 min');
+    expect(visibleText(row)).toContain('Privacy lead <lead@zoom.test>');
+    expect(visibleText(row)).toContain('OPC, Gatineau');
+    expect(row).toContain('<a href="https://meet.example.org/opc-zoom">https://meet.example.org/opc-zoom</a>');
+  });
+
+  it('names the vendor’s contacts the case writes to, in the reader’s language', async () => {
+    const contacts = (html: string) => visibleText(/<dt>([^<]*)<\/dt><dd id="contacts">(.*?)<\/dd>/.exec(html)?.slice(1).join(': ') ?? html);
+    expect(contacts(await shown('en'))).toBe('Vendor contacts: Νικόλαος Αντωνίου <privacy@zoom.test>; Legal <legal@zoom.test>');
+    expect(contacts(await shown('fr'))).toBe('Contacts de l’entreprise: Νικόλαος Αντωνίου <privacy@zoom.test>\u00a0; Legal <legal@zoom.test>');
+  });
+});
