@@ -3215,3 +3215,23 @@ describe('a demonstration and the vendor’s contacts on the engagement page', (
     expect(contacts(await shown('fr'))).toBe('Contacts de l’entreprise: Νικόλαος Αντωνίου <privacy@zoom.test>\u00a0; Legal <legal@zoom.test>');
   });
 });
+
+describe('texts the officer recorded over several lines, on the engagement page', () => {
+  const question = { id: 'q1', round: 1, text: 'How are keys kept?', dueDate: '2026-12-11T00:00:00.000Z', answer: 'In an HSM.\nRotated yearly.' };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    response: { receivedAt: '2026-11-27T15:30:00.000Z', summary: 'Zoom describes its programme.\n\nIt encrypts meetings end to end.', attachments: [] },
+    questions: [question], openQuestions: [], remindersSent: [], deliveryFailures: [], timeline: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Keys'], result: 'validated', notes: 'Keys shown.\nLogs shown.' }],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('keeps their line breaks: the response, an answer and a demonstration’s notes read as they were typed', async () => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'x'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    // `.said` keeps line breaks (white-space: pre-line, web/stylesheet.ts); without it the browser joins the lines.
+    expect(html).toContain('<blockquote class="said">Zoom describes its programme.\n\nIt encrypts meetings end to end.</blockquote>');
+    expect(html).toContain('<td class="said">In an HSM.\nRotated yearly.</td>');
+    expect(html).toMatch(/<td class="said">validated[^<]*Keys shown\.\nLogs shown\.<\/td>/);
+  });
+});
