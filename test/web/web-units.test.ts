@@ -615,13 +615,13 @@ describe('a message every engagement of a campaign refused, on a French page', (
     const pen = await text('/held/vc');
     expect(pen).toContain('le dossier l’a refusé\u00a0:');
     expect(pen).toContain('Alpha\u00a0: L’expéditeur x@evil.example n’est pas une adresse de Vendor alpha');
-    expect(pen).toContain('(et 2 autre(s) dossier(s) l’ont refusé)');
+    expect(pen).toContain('(et 2 autres dossiers l’ont refusé)');
     expect(pen).not.toContain('Vendor beta');
     expect(pen).not.toContain('is not an address');
     const one = await text('/held/vc/message?id=%3Cm%40evil.example%3E');
     for (const name of ['alpha', 'beta', 'gamma']) expect(one).toContain(`L’expéditeur x@evil.example n’est pas une adresse de Vendor ${name}`);
     expect(one).not.toContain('is not an address');
-    expect(one).not.toContain('autre(s) dossier(s)');
+    expect(one).not.toContain('autres dossiers');
   });
 });
 
@@ -3233,5 +3233,45 @@ describe('texts the officer recorded over several lines, on the engagement page'
     expect(html).toContain('<blockquote class="said">Zoom describes its programme.\n\nIt encrypts meetings end to end.</blockquote>');
     expect(html).toContain('<td class="said">In an HSM.\nRotated yearly.</td>');
     expect(html).toMatch(/<td class="said">validated[^<]*Keys shown\.\nLogs shown\.<\/td>/);
+  });
+});
+
+describe('counts on the holding pen and the timeline, in English and French', () => {
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  let waiting = [held];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ board: async () => { throw new Error('no worker'); } }) as never,
+    holdingPen: async () => ({ intake: { held: async () => waiting } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const caption = async (language: string, count: number) => {
+    waiting = Array.from({ length: count }, (_, i) => ({ ...held, messageId: `<m${i}@zoom.test>` }));
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'y'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return /<caption>(.*?)<\/caption>/.exec(await (await app.request('/held/unsorted', { headers: { cookie } })).text())?.[1];
+  };
+
+  it('says how many messages wait in the number the count takes, never "message(s)"', async () => {
+    expect(await caption('en', 1)).toBe('1 message waiting');
+    expect(await caption('en', 2)).toBe('2 messages waiting');
+    expect(await caption('fr', 1)).toBe('1 message en attente');
+    expect(await caption('fr', 3)).toBe('3 messages en attente');
+  });
+
+  it('counts a reply’s documents in the timeline without "document(s)"', () => {
+    const views = loadViews();
+    const entry = { what: 'reply received, to review', detail: 'privacy@zoom.test: Re: [VC] (1 document(s))' };
+    for (const language of ['en', 'fr'] as const) expect(entryWords(entry, language, 'UTC', views)).not.toContain('(s)');
+  });
+
+  it('has no sentence that hedges its plural with "(s)": each count picks its form (key.one, key.other)', () => {
+    const { strings } = loadViews();
+    // The intake's one-line reason (intake/held-reason.ts) still words `held.why.refused-more` without a form per count.
+    const hedged = (['en', 'fr'] as const).flatMap((language) =>
+      Object.entries(strings[language]).filter(([key, text]) => key !== 'held.why.refused-more' && /\w\(s\)/.test(text)).map(([key]) => `${language} ${key}`),
+    );
+    expect(hedged).toEqual([]);
   });
 });
