@@ -1332,6 +1332,24 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
   }
 }
 
+/**
+ * What the engagement's next deadline is for, found as the workflow finds it (engagement-state.ts
+ * `nextDeadline`): the response while it is owed, else the earliest of the open rounds' answers and the
+ * outcomes of demonstrations still to record. Undefined when nothing matches (a worker that counts otherwise).
+ */
+function nextDeadlineFor(status: EngagementStatus): { kind: 'response' | 'answers' | 'demonstration'; round?: number; id?: string } | undefined {
+  const due = status.nextDeadline;
+  if (due === undefined) return undefined;
+  if (['sending-letter', 'awaiting-response', 'reply-received'].includes(status.stage)) return due === status.responseDueDate ? { kind: 'response' } : undefined;
+  const openRounds = new Set(status.openQuestions.map((q) => q.round));
+  const round = (status.rounds ?? []).find((r) => openRounds.has(r.round) && r.dueDate === due);
+  if (round) return { kind: 'answers', round: round.round };
+  // A demonstration's outcome falls due after the meeting; without the calendar's date (resultDue), the earliest still to record.
+  const pending = status.demonstrations.filter((d) => d.result === undefined);
+  const demonstration = pending.find((d) => d.resultDue === due) ?? pending.filter((d) => d.resultDue === undefined).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  return demonstration ? { kind: 'demonstration', id: demonstration.id } : undefined;
+}
+
 /** A contact as a mail client writes it, `Name <address>`, and the address alone when it has no name. */
 function contactText(contact: { name?: string; email: string }): string {
   return contact.name ? `${contact.name} <${contact.email}>` : contact.email;
@@ -1395,6 +1413,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
           }
         : undefined,
     contacts: (status.contacts ?? []).map(contactText),
+    nextDeadlineFor: nextDeadlineFor(status),
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
   };

@@ -965,7 +965,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('writes the first of a month "1er", as the letters do', async () => {
     const html = await page();
-    expect(html).toMatch(/<dd>1er\u00a0juill\.\u00a02026<\/dd>/);
+    expect(html).toMatch(/<dd id="next-deadline">1er\u00a0juill\.\u00a02026<\/dd>/);
     expect(html).toContain('<td>1er\u00a0déc.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
   });
 
@@ -3273,5 +3273,29 @@ describe('counts on the holding pen and the timeline, in English and French', ()
       Object.entries(strings[language]).filter(([key, text]) => key !== 'held.why.refused-more' && /\w\(s\)/.test(text)).map(([key]) => `${language} ${key}`),
     );
     expect(hedged).toEqual([]);
+  });
+});
+
+describe('what the next deadline on an engagement page is for', () => {
+  const base = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom',
+    responseDueDate: '2026-12-01T23:59:59.999Z', remindersSent: [], deliveryFailures: [], timeline: [],
+  };
+  const question = { id: 'q1', round: 2, text: 'How are keys kept?', dueDate: '2026-12-20T23:59:59.999Z' };
+  const nextDeadlineOn = async (status: object, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await appShowing({ ...base, ...status }, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return visibleText(/<dd id="next-deadline">(.*?)<\/dd>/.exec(html)?.[1] ?? html);
+  };
+
+  it('names the vendor’s response, a round of answers or a demonstration’s outcome to record', async () => {
+    expect(await nextDeadlineOn({ stage: 'awaiting-response', nextDeadline: base.responseDueDate, questions: [], openQuestions: [], demonstrations: [] })).toBe('1\u00a0Dec\u00a02026 (the vendor’s response)');
+    expect(
+      await nextDeadlineOn({ stage: 'follow-up', nextDeadline: question.dueDate, rounds: [{ round: 2, dueDate: question.dueDate }], questions: [question], openQuestions: [question], demonstrations: [] }),
+    ).toBe('20\u00a0Dec\u00a02026 (answers to follow-up round 2)');
+    const demonstration = { id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Keys'], resultDue: '2026-12-11T23:59:59.999Z' };
+    const demo = { stage: 'demonstration', nextDeadline: demonstration.resultDue, rounds: [{ round: 2, dueDate: question.dueDate }], questions: [question], openQuestions: [question], demonstrations: [demonstration] };
+    expect(await nextDeadlineOn(demo)).toBe('11\u00a0Dec\u00a02026 (the outcome of demonstration d1, for you to record)');
+    expect(await nextDeadlineOn(demo, 'fr')).toBe('11\u00a0déc.\u00a02026 (résultat de la démonstration d1, à consigner)');
   });
 });
