@@ -3299,3 +3299,13 @@ describe('what the next deadline on an engagement page is for', () => {
     expect(await nextDeadlineOn(demo, 'fr')).toBe('11\u00a0déc.\u00a02026 (résultat de la démonstration d1, à consigner)');
   });
 });
+
+describe('the statement page before the first version', () => {
+  it('says no version is drafted, and nothing of what a version changed', async () => {
+    const status = { campaignId: 'vc', reference: 'VC', phase: 'engaging', engagements: [], changeRequests: [] };
+    const text = await statementShown(status, undefined)('en', { subject: 'owen', name: 'Owen', roles: ['officer'] });
+    expect(text).toContain('The statement has not been drafted yet.');
+    expect(text).not.toContain('This is the first version.');
+    expect(text).not.toContain('What changed');
+  });
+});
