@@ -688,17 +688,44 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldTextCut = ({ chars, limit, name }: NonNullable<HeldMessageContent['textCut']>, language: Language) =>
     views.text(language, 'held.text-cut', { chars: formatCount(chars, language), limit: formatCount(limit, language), name });
 
+  /**
+   * For mail that names no campaign: each running campaign's vendors by name (its board, one bounded
+   * query each, as a pen's), so the officer picks the engagement rather than typing two ids it sees
+   * nowhere on the pages. Undefined when none answers: the officer then names both.
+   */
+  const engagementChoices = async () => {
+    const running = await deps
+      .dossier()
+      .then((dossier) => dossier.findCampaigns({ limit: 200 }))
+      .catch(() => []);
+    const boards = await Promise.all(running.map((r) => heldCampaign(r.campaignId)));
+    const groups = running
+      .map((r, i) => ({
+        campaignId: r.campaignId,
+        vendors: Object.entries(boards[i]?.vendorNames ?? {})
+          .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
+          .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
+      }))
+      .filter((g) => g.vendors.length > 0);
+    return groups.length ? groups : undefined;
+  };
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
-    // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the officer names both.
-    const [message, board] = await Promise.all([withPen((p) => p.intake.read(campaignId, messageId)), heldCampaign(campaignId)]);
+    // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the running campaigns' engagements.
+    const [message, board, engagements] = await Promise.all([
+      withPen((p) => p.intake.read(campaignId, messageId)),
+      heldCampaign(campaignId),
+      campaignId ? undefined : engagementChoices(),
+    ]);
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
       message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
+      engagements,
       ...formView(form, c.get('language'), board?.timeZone),
     });
   };
@@ -727,10 +754,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
+    // Where a refusal of the engagement named is shown: the one field that chose it, or the campaign's id.
+    const targetField = campaignId ? 'vendor' : 'engagement' in values ? 'engagement' : 'campaign';
     let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
-        const to = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        // Chosen from the running campaigns' engagements (`campaign/vendor`), or named by both ids.
+        const chosen = !campaignId && 'engagement' in values ? form.text('engagement').split('/') : undefined;
+        const to = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
         target = to;
         form.done();
         await withPen((p) => p.intake.assign(campaignId, messageId, to, actorName(user)));
@@ -747,7 +778,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       }
       // Another officer's decision on it is under way: the message is still in the pen, and the form stays as typed.
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
-        const field = action === 'dismiss' ? 'reason' : campaignId ? 'vendor' : 'campaign';
+        const field = action === 'dismiss' ? 'reason' : targetField;
         const errors = { [field]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } };
         return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 409);
       }
@@ -755,8 +786,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const unknownTarget = notFound;
       const refusal = refusalDetails(err);
       const errors = unknownTarget
-        ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
-        : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);
+        ? { [targetField]: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
+        : formErrors(err, action === 'assign' ? (targetField === 'engagement' ? ['engagement'] : ['vendor', [/campaign/i, targetField]]) : ['reason']);
       if (!errors) throw err;
       return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
     }

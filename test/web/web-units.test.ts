@@ -3309,3 +3309,42 @@ describe('the statement page before the first version', () => {
     expect(text).not.toContain('What changed');
   });
 });
+
+describe('assigning mail that names no campaign', () => {
+  const held = { ref: '1', messageId: '<u@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const assigned: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { zoom: 'Zoom', cisco: 'Cisco' } }) }) as never,
+    holdingPen: async () => ({
+      intake: {
+        read: async () => ({ ...held, recipients: [], text: 'Hello', attachments: [] }),
+        assign: async (pen: unknown, messageId: string, to: unknown) => {
+          assigned.push({ pen, messageId, to });
+        },
+      } as never,
+      close: async () => {},
+    }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'u'.repeat(32), csrf: 'csrf-u', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('offers the running campaigns’ engagements by vendor name, so the officer need not know their ids', async () => {
+    const html = await (await app.request('/held/unsorted/message?id=%3Cu%40else.test%3E', { headers: { cookie } })).text();
+    expect(html).toMatch(/<optgroup label="vc">\s*<option value="vc\/cisco">Cisco<\/option>\s*<option value="vc\/zoom">Zoom<\/option>\s*<\/optgroup>/);
+  });
+
+  it('assigns the message to the engagement chosen', async () => {
+    const response = await app.request('/held/unsorted/assign', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-u', messageId: held.messageId, engagement: 'vc/zoom' }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns/vc/engagements/zoom');
+    expect(assigned).toEqual([{ pen: undefined, messageId: held.messageId, to: { campaignId: 'vc', vendorId: 'zoom' } }]);
+  });
+});
