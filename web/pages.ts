@@ -1407,7 +1407,14 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     done,
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
-    documents: status.response?.attachments ?? [],
+    // The response's documents, then those of any other mail recorded (to review, dismissed, taken as
+    // answers), each with a link to its message: the section never says none came while some did.
+    documents: [
+      ...(status.response?.attachments ?? []).map((name) => ({ name })),
+      ...(status.inbox ?? [])
+        .filter((m) => m.messageId !== status.response?.messageId)
+        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
+    ],
     // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
     demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),

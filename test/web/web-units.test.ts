@@ -3348,3 +3348,33 @@ describe('assigning mail that names no campaign', () => {
     expect(assigned).toEqual([{ pen: undefined, messageId: held.messageId, to: { campaignId: 'vc', vendorId: 'zoom' } }]);
   });
 });
+
+describe('the documents an engagement has received', () => {
+  const doc = (name: string) => ({ id: name, name, type: 'application/pdf', size: 1000, sha256: 'x' });
+  const mail = (messageId: string, subject: string, documents: object[], review: string) => ({
+    messageId, from: 'privacy@zoom.test', subject, receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'See attached.', documents, notes: [], review,
+  });
+  const shown = async (status: object) => {
+    const full = { workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], timeline: [], ...status };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await appShowing(full, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return /<h2>Documents<\/h2>\s*(.*?)\s*<h2>/s.exec(html)?.[1] ?? html;
+  };
+
+  it('lists those that came with mail still to review, linked to their message, not "No document received."', async () => {
+    const section = await shown({ stage: 'reply-received', inbox: [mail('<r1@zoom.test>', 'Re: [VC] our answers', [doc('programme.pdf')], 'to-review')] });
+    expect(section).not.toContain('No document received.');
+    expect(visibleText(section)).toContain('programme.pdf — Re: [VC] our answers');
+    expect(section).toMatch(/href="\/campaigns\/vc\/engagements\/zoom\/mail\/received\?id(=|&#x3D;)%3Cr1%40zoom.test%3E"/);
+  });
+
+  it('lists the response’s documents once, even when they came with the reply taken as the response', async () => {
+    const reply = mail('<r1@zoom.test>', 'Re: [VC] our answers', [doc('programme.pdf')], 'confirmed');
+    const section = await shown({
+      stage: 'responded', inbox: [reply],
+      response: { receivedAt: reply.receivedAt, summary: 'See attached.', attachments: ['programme.pdf'], documents: [doc('programme.pdf')], messageId: reply.messageId },
+    });
+    expect(visibleText(section).match(/programme\.pdf/g)).toHaveLength(1);
+  });
+});
