@@ -20,7 +20,7 @@ import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusal
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
-import { entryWords } from '../../web/timeline';
+import { actorWords, entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -982,7 +982,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
     expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
-    expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
+    expect(timeline).toContain('<td>Owen (owen, espace de travail)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
     expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
     for (const english of ['sent', 'delivery', 'asked', 'validated', 'dossier<', 'signed in', '2026-12-12T']) expect(timeline).not.toContain(english);
   });
@@ -2752,7 +2752,7 @@ describe('who acted, on a French page', () => {
 
   it('names who approved and who sent a version back in French on the statement page', async () => {
     const fr = await statementShown(status, draft)('fr');
-    expect(fr).toContain('approuvée par Emma Whitfield (ico, connecté) le');
+    expect(fr).toContain('approuvée par Emma Whitfield (ico, espace de travail) le');
     expect(fr).toContain('demandées par Marie Leclerc (marie@desk-12, ligne de commande) le');
     expect(fr).toContain('La version 1 a été renvoyée par');
     expect(fr).toContain('(Marie Leclerc (marie@desk-12, ligne de commande))');
@@ -2777,7 +2777,7 @@ describe('who acted, on a French page', () => {
       headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` },
     });
     const text = visibleText(await response.text());
-    expect(text).toContain('Owen Okafor (owen, connecté)');
+    expect(text).toContain('Owen Okafor (owen, espace de travail)');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toMatch(/signed in|, CLI\)/);
   });
@@ -3376,5 +3376,15 @@ describe('the documents an engagement has received', () => {
       response: { receivedAt: reply.receivedAt, summary: 'See attached.', attachments: ['programme.pdf'], documents: [doc('programme.pdf')], messageId: reply.messageId },
     });
     expect(visibleText(section).match(/programme\.pdf/g)).toHaveLength(1);
+  });
+});
+
+describe('who did what, on a French page', () => {
+  it('names an officer signed in to the workspace without a past participle that takes a gender: Odile is not "connecté"', () => {
+    const views = loadViews();
+    const text = (language: 'en' | 'fr', key: string, values?: object) => views.text(language, key, values);
+    const wording = { text, date: (v: string) => v, dateTime: (v: string) => v };
+    expect(actorWords('Odile Fournier (odile, signed in)', 'fr', wording)).toBe('Odile Fournier (odile, espace de travail)');
+    expect(actorWords('Odile Fournier (odile, signed in)', 'en', wording)).toBe('Odile Fournier (odile, signed in)');
   });
 });
