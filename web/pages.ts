@@ -1240,8 +1240,11 @@ function formErrors(err: unknown, [mainField, ...named]: FieldPlacement, inputOf
   if (err instanceof FormProblem) return err.errors;
   if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
     const message = err.message.replace(/^.*? refused: /, '');
-    const field = named.find(([pattern]) => pattern.test(message))?.[1] ?? mainField;
     const refusal = refusalDetails(err);
+    // A refusal of the case's stage concerns no one field; its sentence lists stages ("reply-received")
+    // that the patterns would take for a field's name.
+    const byStage = refusal?.refusal.endsWith('-stage') ?? false;
+    const field = (byStage ? undefined : named.find(([pattern]) => pattern.test(message))?.[1]) ?? mainField;
     const atInputs = refusal && inputOf && refusalAtInputs(refusal, inputOf, field);
     if (atInputs) return Object.fromEntries(Object.entries(atInputs).map(([input, each]) => [input, { message, refusal: each }]));
     return { [field]: { message, ...(refusal ? { refusal } : {}) } };

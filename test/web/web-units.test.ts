@@ -3388,3 +3388,40 @@ describe('who did what, on a French page', () => {
     expect(actorWords('Odile Fournier (odile, signed in)', 'en', wording)).toBe('Odile Fournier (odile, signed in)');
   });
 });
+
+describe('a form refused because of the case’s stage', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        recordResponse: async () => {
+          throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
+            refusal: 'respond-stage',
+            values: { stage: 'follow-up' },
+          });
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 's'.repeat(32), csrf: 'csrf-s', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('shows the refusal by the form’s main field, not by a field whose name its list of stages happens to contain ("reply-received")', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/respond', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-s', summary: 'A second response.', receivedAt: '' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded while the case is follow-up questions.</p>');
+    expect(html).not.toMatch(/id="respond-receivedAt"[^>]*aria-invalid/);
+  });
+});
