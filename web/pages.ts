@@ -557,12 +557,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // ── Mail of one engagement, each message on a page of its own ─────────────────────────────────
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received', async (c) => {
-    allowed(c, 'read-cases');
+    const user = allowed(c, 'read-cases');
     const ref = refOf(c);
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
-    const message = (status.inbox ?? []).find((m) => m.messageId === c.req.query('id'));
+    const place = (status.inbox ?? []).findIndex((m) => m.messageId === c.req.query('id'));
+    const message = status.inbox?.[place];
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by its place in the inbox).
+    const settle =
+      message.review === 'to-review' && can(user.roles, 'act-on-engagements') && !FINAL_STAGES.includes(status.stage)
+        ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#confirm-response-${place}`
+        : undefined;
     return c.html(
       page(c, 'mail', {
         title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
@@ -576,6 +582,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy && actorWords(message.assignedBy, c.get('language'), views),
           notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
+          settle,
         },
       }),
     );

@@ -3425,3 +3425,27 @@ describe('a form refused because of the case’s stage', () => {
     expect(html).not.toMatch(/id="respond-receivedAt"[^>]*aria-invalid/);
   });
 });
+
+describe('a reply to review, read on its own page', () => {
+  const reply = {
+    messageId: '<r2@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers.', documents: [], notes: [], review: 'to-review',
+  };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  };
+  const app = appShowing(status, 'UTC');
+  const shown = async (roles: string[]) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'en', user: { subject: 'x', name: 'X', roles }, expiresAt: Date.now() + 60_000 })}`;
+    return (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(reply.messageId)}`, { headers: { cookie } })).text();
+  };
+
+  it('leads an officer to the forms that settle it, on the engagement page', async () => {
+    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, as answers, or dismiss it</a>');
+  });
+
+  it('offers an auditor, who may not act, no such link', async () => {
+    expect(await shown(['auditor'])).not.toContain('#confirm-response-0');
+  });
+});
