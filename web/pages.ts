@@ -546,7 +546,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         }
       }
     } catch (err) {
-      const errors = formErrors(err, main[action], action === 'conclude' ? INPUTS_OF_FIELDS.conclude : undefined);
+      const errors = formErrors(err, main[action], action === 'conclude' || action === 'answer' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
@@ -1293,7 +1293,9 @@ function findingInput(key: string, item: string): { input: string; language: str
  * engagement's conclusion (its English fields unsuffixed), the statement's findings page, the
  * vendors' texts and the conclusions.
  */
-const INPUTS_OF_FIELDS: Record<'conclude' | 'findings' | 'summaries' | 'conclusions', InputOfField> = {
+const INPUTS_OF_FIELDS: Record<'answer' | 'conclude' | 'findings' | 'summaries' | 'conclusions', InputOfField> = {
+  // Each open question's answer has a field of its own (`answer-q2`).
+  answer: (key, item) => (key === 'answer' && item ? `answer-${item}` : undefined),
   conclude: (key, item) => {
     const finding = findingInput(key, item);
     return finding && (finding.language === 'fr' ? `${finding.input}-fr` : finding.input);

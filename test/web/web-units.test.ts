@@ -3449,3 +3449,45 @@ describe('a reply to review, read on its own page', () => {
     expect(await shown(['auditor'])).not.toContain('#confirm-response-0');
   });
 });
+
+describe('answers refused for one question of several', () => {
+  const questions = [
+    { id: 'q1', round: 1, text: 'Q one?', dueDate: '2026-12-11T00:00:00.000Z' },
+    { id: 'q2', round: 1, text: 'Q two?', dueDate: '2026-12-11T00:00:00.000Z' },
+  ];
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
+    timeline: [], openQuestions: questions, questions, demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        recordAnswers: async () => {
+          throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
+            refusal: 'field-markup',
+            values: { field: 'answer:q2', found: '"<script"' },
+          });
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'q'.repeat(32), csrf: 'csrf-q', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('marks that question’s answer alone, with focus on it and the refusal beside it, and keeps both answers as typed', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/answer', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-q', 'answer-q1': 'Fine.', 'answer-q2': '<script>x</script>' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/<textarea id="answer-q1" name="answer-q1">Fine\.<\/textarea>/);
+    expect(html).toMatch(/<textarea id="answer-q2" name="answer-q2" aria-invalid="true" autofocus aria-describedby="answer-q2-error">&lt;script&gt;x&lt;\/script&gt;<\/textarea>/);
+    expect(html).toMatch(/<p class="error" id="answer-q2-error">[^<]*markup/i);
+  });
+});
