@@ -322,6 +322,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         range: rows.length ? { first: from + 1, last: from + rows.length } : undefined,
         matching,
         total: board.engagementCount,
+        // Unfiltered, every engagement the campaign started should be listed: those that are not have
+        // just started (visibility lags a moment) or closed before the server's retention.
+        unlisted: !stage && !overdue && matching < board.engagementCount ? board.engagementCount - matching : undefined,
         pages: pages.first || pages.previous || pages.next ? pages : undefined,
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),

@@ -3491,3 +3491,26 @@ describe('answers refused for one question of several', () => {
     expect(html).toMatch(/<p class="error" id="answer-q2-error">[^<]*markup/i);
   });
 });
+
+describe('a board with engagements the visibility store does not list', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findEngagementsPage: async () => ({ engagements: [] }), countMatching: async () => 0 }) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { a: 'A', b: 'B', c: 'C' }, timeZone: 'UTC' }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const board = async (query: string, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'k'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return visibleText(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
+  };
+
+  it('says, just after the campaign starts, that its engagements are not listed yet rather than only that no vendor matches', async () => {
+    expect(await board('')).toContain('3 of the campaign’s engagements are not listed: one just started appears within seconds (reload the page); one closed longer ago than the server keeps closed cases is no longer listed.');
+    expect(await board('', 'fr')).toContain('3 dossiers de la campagne ne sont pas listés');
+  });
+
+  it('says nothing of it under a filter, where fewer rows are what was asked', async () => {
+    expect(await board('?stage=concluded')).not.toContain('not listed');
+  });
+});
