@@ -22,6 +22,7 @@ import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { actorWords, entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
+import { durationIssue } from '../../workflows/time';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Intake } from '../../intake/intake';
@@ -2254,7 +2255,9 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     const awaiting = { ...base, stage: 'awaiting-response' } as never;
     const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
-    expect(extend({ extendBy: 'deux semaines' })).toBe('La prolongation "deux semaines" n’est pas une durée telle que «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(extend({ extendBy: 'deux semaines' })).toBe(
+      'La prolongation "deux semaines" n’est pas une durée reconnue\u00a0: écrivez-la en jours ouvrés («\u202f20 jours ouvrés\u202f») ou, en anglais, en jours ou en heures («\u202f14 days\u202f», «\u202f36 hours\u202f»).',
+    );
     expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
     expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
     expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
@@ -3512,5 +3515,15 @@ describe('a board with engagements the visibility store does not list', () => {
 
   it('says nothing of it under a filter, where fewer rows are what was asked', async () => {
     expect(await board('?stage=concluded')).not.toContain('not listed');
+  });
+});
+
+describe('the examples of a duration a French refusal gives', () => {
+  it('are durations the extend form accepts, as its hint’s "10 jours ouvrés" is', () => {
+    const { strings } = loadViews();
+    const examples = Object.values(strings.fr).flatMap((text) => [...text.matchAll(/«\s*(\d+ [^»]*?)\s*»/g)].map((m) => m[1]!.trim()));
+    const durations = examples.filter((e) => /jour|heure|semaine/.test(e));
+    expect(durations.length).toBeGreaterThan(0);
+    expect(durations.filter((d) => durationIssue(d, { workingDays: true }) !== undefined)).toEqual([]);
   });
 });
