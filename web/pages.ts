@@ -322,6 +322,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         range: rows.length ? { first: from + 1, last: from + rows.length } : undefined,
         matching,
         total: board.engagementCount,
+        // Unfiltered, every engagement the campaign started should be listed: those that are not have
+        // just started (visibility lags a moment) or closed before the server's retention.
+        unlisted: !stage && !overdue && matching < board.engagementCount ? board.engagementCount - matching : undefined,
         pages: pages.first || pages.previous || pages.next ? pages : undefined,
         canSteer: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
@@ -379,6 +382,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       })),
       ...sent,
       pendingDemonstrations: view.pendingDemonstrations.map((d) => ({ ...d, outcomeForm: sentFor('demo-outcome', d.id), rescheduleForm: sentFor('reschedule-demo', d.id) })),
+      // Likewise each reply to review: its confirm forms (as the response, as answers) and its dismissal.
+      repliesToReview: view.repliesToReview.map((m) => {
+        const sentOn = (action: string, as?: string) =>
+          form?.action === action && form.values.messageId === m.messageId && (as === undefined || (form.values.as === 'answers' ? 'answers' : 'response') === as)
+            ? { values: sent.values![action], errors: sent.errors![action] }
+            : undefined;
+        const forms = { responseForm: sentOn('confirm-reply', 'response'), answersForm: sentOn('confirm-reply', 'answers'), dismissForm: sentOn('dismiss-reply') };
+        return { ...m, ...forms, open: Object.values(forms).some(Boolean) };
+      }),
     });
   };
 
@@ -406,6 +418,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       conclude: ['findings'],
       withdraw: ['reason'],
       'correct-contact': ['email', [/name of contact/i, 'name'], [/reason/i, 'reason']],
+      'confirm-reply': ['summary', [/question|answer/i, 'questions']],
+      'dismiss-reply': ['reason'],
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
@@ -511,24 +525,53 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           await dossier.correctContacts(ref, input, once);
           break;
         }
+        case 'confirm-reply': {
+          // The reply's own text is the response, or each ticked question's answer, unless a summary is typed.
+          const as = form.text('as') === 'answers' ? 'answers' : 'response';
+          const questions = Object.keys(values).filter((k) => k.startsWith('question-')).map((k) => k.slice('question-'.length));
+          const summary = as === 'response' ? form.text('summary', { optional: true }) : '';
+          const input = {
+            by,
+            messageId: form.text('messageId'),
+            as,
+            ...(as === 'answers' ? { answers: questions.map((questionId) => ({ questionId })) } : {}),
+            ...(summary ? { summary } : {}),
+          } as const;
+          form.done();
+          await dossier.confirmInbound(ref, input);
+          break;
+        }
+        case 'dismiss-reply': {
+          const input = { by, messageId: form.text('messageId'), reason: form.text('reason') };
+          form.done();
+          await dossier.dismissInbound(ref, input);
+          break;
+        }
       }
     } catch (err) {
-      const errors = formErrors(err, main[action], action === 'conclude' ? INPUTS_OF_FIELDS.conclude : undefined);
+      const errors = formErrors(err, main[action], action === 'conclude' || action === 'answer' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
       return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
     }
-    return doneThen(c, action, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
+    const notice = action === 'confirm-reply' ? `confirm-reply-${values.as === 'answers' ? 'answers' : 'response'}` : action;
+    return doneThen(c, notice, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
   });
 
   // ── Mail of one engagement, each message on a page of its own ─────────────────────────────────
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received', async (c) => {
-    allowed(c, 'read-cases');
+    const user = allowed(c, 'read-cases');
     const ref = refOf(c);
     const dossier = await deps.dossier();
     const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
-    const message = (status.inbox ?? []).find((m) => m.messageId === c.req.query('id'));
+    const place = (status.inbox ?? []).findIndex((m) => m.messageId === c.req.query('id'));
+    const message = status.inbox?.[place];
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    // Read here, settled there: the engagement page's forms for this reply (engagement.hbs, numbered by its place in the inbox).
+    const settle =
+      message.review === 'to-review' && can(user.roles, 'act-on-engagements') && !FINAL_STAGES.includes(status.stage)
+        ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}#confirm-response-${place}`
+        : undefined;
     return c.html(
       page(c, 'mail', {
         title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
@@ -542,6 +585,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           matchKey: `match.${message.matchedBy}`,
           assignedBy: message.assignedBy && actorWords(message.assignedBy, c.get('language'), views),
           notes: messageNotes(message, c.get('language'), (language, key, values) => views.text(language, key, values)),
+          settle,
         },
       }),
     );
@@ -654,17 +698,44 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const heldTextCut = ({ chars, limit, name }: NonNullable<HeldMessageContent['textCut']>, language: Language) =>
     views.text(language, 'held.text-cut', { chars: formatCount(chars, language), limit: formatCount(limit, language), name });
 
+  /**
+   * For mail that names no campaign: each running campaign's vendors by name (its board, one bounded
+   * query each, as a pen's), so the officer picks the engagement rather than typing two ids it sees
+   * nowhere on the pages. Undefined when none answers: the officer then names both.
+   */
+  const engagementChoices = async () => {
+    const running = await deps
+      .dossier()
+      .then((dossier) => dossier.findCampaigns({ limit: 200 }))
+      .catch(() => []);
+    const boards = await Promise.all(running.map((r) => heldCampaign(r.campaignId)));
+    const groups = running
+      .map((r, i) => ({
+        campaignId: r.campaignId,
+        vendors: Object.entries(boards[i]?.vendorNames ?? {})
+          .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
+          .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
+      }))
+      .filter((g) => g.vendors.length > 0);
+    return groups.length ? groups : undefined;
+  };
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
-    // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the officer names both.
-    const [message, board] = await Promise.all([withPen((p) => p.intake.read(campaignId, messageId)), heldCampaign(campaignId)]);
+    // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the running campaigns' engagements.
+    const [message, board, engagements] = await Promise.all([
+      withPen((p) => p.intake.read(campaignId, messageId)),
+      heldCampaign(campaignId),
+      campaignId ? undefined : engagementChoices(),
+    ]);
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
       message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
+      engagements,
       ...formView(form, c.get('language'), board?.timeZone),
     });
   };
@@ -693,10 +764,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
+    // Where a refusal of the engagement named is shown: the one field that chose it, or the campaign's id.
+    const targetField = campaignId ? 'vendor' : 'engagement' in values ? 'engagement' : 'campaign';
     let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
-        const to = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+        // Chosen from the running campaigns' engagements (`campaign/vendor`), or named by both ids.
+        const chosen = !campaignId && 'engagement' in values ? form.text('engagement').split('/') : undefined;
+        const to = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
         target = to;
         form.done();
         await withPen((p) => p.intake.assign(campaignId, messageId, to, actorName(user)));
@@ -713,7 +788,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       }
       // Another officer's decision on it is under way: the message is still in the pen, and the form stays as typed.
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
-        const field = action === 'dismiss' ? 'reason' : campaignId ? 'vendor' : 'campaign';
+        const field = action === 'dismiss' ? 'reason' : targetField;
         const errors = { [field]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } };
         return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 409);
       }
@@ -721,8 +796,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const unknownTarget = notFound;
       const refusal = refusalDetails(err);
       const errors = unknownTarget
-        ? { [campaignId ? 'vendor' : 'campaign']: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
-        : formErrors(err, action === 'assign' ? ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']] : ['reason']);
+        ? { [targetField]: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
+        : formErrors(err, action === 'assign' ? (targetField === 'engagement' ? ['engagement'] : ['vendor', [/campaign/i, targetField]]) : ['reason']);
       if (!errors) throw err;
       return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
     }
@@ -1175,8 +1250,11 @@ function formErrors(err: unknown, [mainField, ...named]: FieldPlacement, inputOf
   if (err instanceof FormProblem) return err.errors;
   if (err instanceof DossierClientError && (err.code === ClientErrorCode.Refused || err.code === ClientErrorCode.InvalidInput)) {
     const message = err.message.replace(/^.*? refused: /, '');
-    const field = named.find(([pattern]) => pattern.test(message))?.[1] ?? mainField;
     const refusal = refusalDetails(err);
+    // A refusal of the case's stage concerns no one field; its sentence lists stages ("reply-received")
+    // that the patterns would take for a field's name.
+    const byStage = refusal?.refusal.endsWith('-stage') ?? false;
+    const field = (byStage ? undefined : named.find(([pattern]) => pattern.test(message))?.[1]) ?? mainField;
     const atInputs = refusal && inputOf && refusalAtInputs(refusal, inputOf, field);
     if (atInputs) return Object.fromEntries(Object.entries(atInputs).map(([input, each]) => [input, { message, refusal: each }]));
     return { [field]: { message, ...(refusal ? { refusal } : {}) } };
@@ -1218,7 +1296,9 @@ function findingInput(key: string, item: string): { input: string; language: str
  * engagement's conclusion (its English fields unsuffixed), the statement's findings page, the
  * vendors' texts and the conclusions.
  */
-const INPUTS_OF_FIELDS: Record<'conclude' | 'findings' | 'summaries' | 'conclusions', InputOfField> = {
+const INPUTS_OF_FIELDS: Record<'answer' | 'conclude' | 'findings' | 'summaries' | 'conclusions', InputOfField> = {
+  // Each open question's answer has a field of its own (`answer-q2`).
+  answer: (key, item) => (key === 'answer' && item ? `answer-${item}` : undefined),
   conclude: (key, item) => {
     const finding = findingInput(key, item);
     return finding && (finding.language === 'fr' ? `${finding.input}-fr` : finding.input);
@@ -1299,6 +1379,29 @@ function compareRows(sort: (typeof BOARD_SORTS)[number]): (a: BoardRow, b: Board
 }
 
 /**
+ * What the engagement's next deadline is for, found as the workflow finds it (engagement-state.ts
+ * `nextDeadline`): the response while it is owed, else the earliest of the open rounds' answers and the
+ * outcomes of demonstrations still to record. Undefined when nothing matches (a worker that counts otherwise).
+ */
+function nextDeadlineFor(status: EngagementStatus): { kind: 'response' | 'answers' | 'demonstration'; round?: number; id?: string } | undefined {
+  const due = status.nextDeadline;
+  if (due === undefined) return undefined;
+  if (['sending-letter', 'awaiting-response', 'reply-received'].includes(status.stage)) return due === status.responseDueDate ? { kind: 'response' } : undefined;
+  const openRounds = new Set(status.openQuestions.map((q) => q.round));
+  const round = (status.rounds ?? []).find((r) => openRounds.has(r.round) && r.dueDate === due);
+  if (round) return { kind: 'answers', round: round.round };
+  // A demonstration's outcome falls due after the meeting; without the calendar's date (resultDue), the earliest still to record.
+  const pending = status.demonstrations.filter((d) => d.result === undefined);
+  const demonstration = pending.find((d) => d.resultDue === due) ?? pending.filter((d) => d.resultDue === undefined).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  return demonstration ? { kind: 'demonstration', id: demonstration.id } : undefined;
+}
+
+/** A contact as a mail client writes it, `Name <address>`, and the address alone when it has no name. */
+function contactText(contact: { name?: string; email: string }): string {
+  return contact.name ? `${contact.name} <${contact.email}>` : contact.email;
+}
+
+/**
  * What the engagement page shows, and which action forms the stage offers (the workflow still
  * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
  * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
@@ -1308,6 +1411,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const act = can(user.roles, 'act-on-engagements') && !final;
   const refused = can(user.roles, 'act-on-engagements') ? sent?.action : undefined;
   const demonstrationRefused = refused === 'demo-outcome' || refused === 'reschedule-demo' ? sent?.values.demonstrationId : undefined;
+  const replyRefused = refused === 'confirm-reply' || refused === 'dismiss-reply' ? sent?.values.messageId : undefined;
   const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
@@ -1318,8 +1422,22 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     done,
     correspondence: correspondence.map((t) => ({ ...t, href: / sent$/.test(t.what) && stepOf(t) ? `${mailPath}/sent/${encodeURIComponent(stepOf(t)!)}` : undefined })),
     received: (status.inbox ?? []).map((m) => ({ ...m, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}`, kindKey: `kind.${m.kind}`, reviewKey: `review.${m.review}` })),
-    documents: status.response?.attachments ?? [],
+    // The response's documents, then those of any other mail recorded (to review, dismissed, taken as
+    // answers), each with a link to its message: the section never says none came while some did.
+    documents: [
+      ...(status.response?.attachments ?? []).map((name) => ({ name })),
+      ...(status.inbox ?? [])
+        .filter((m) => m.messageId !== status.response?.messageId)
+        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
+    ],
+    // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
+    demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),
     pendingDemonstrations: status.demonstrations.filter((d) => d.result === undefined || d.id === demonstrationRefused),
+    // Replies the intake recorded for an officer to take as the response or as answers, or to dismiss
+    // (the CLI's confirm-reply and dismiss-reply); numbered by their place in the inbox, which only grows.
+    repliesToReview: (status.inbox ?? [])
+      .map((m, n) => ({ ...m, n, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))
+      .filter((m) => (act && m.review === 'to-review') || m.messageId === replyRefused),
     findings:
       status.findings &&
       PRINCIPLES.map((p) => {
@@ -1342,10 +1460,13 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
             withdraw: offered('withdraw'),
             answer: offered('answer', status.openQuestions.length > 0),
             demonstrations: (act && status.demonstrations.some((d) => d.result === undefined)) || demonstrationRefused !== undefined,
+            replies: (act && (status.inbox ?? []).some((m) => m.review === 'to-review')) || replyRefused !== undefined,
             // Only while the letter waits for a corrected address: at any other stage there is none to correct.
             correctContact: offered('correct-contact', status.stage === 'letter-undeliverable'),
           }
         : undefined,
+    contacts: (status.contacts ?? []).map(contactText),
+    nextDeadlineFor: nextDeadlineFor(status),
     refusedAddresses: (status.contacts ?? []).map((c) => c.email).join(', '),
     contactName: status.contacts?.[0]?.name,
   };

@@ -280,3 +280,29 @@ describe('the dark page header, by keyboard', () => {
     await checkPage(page, 'keyboard-header-focus');
   });
 });
+
+describe('a reply to review, by keyboard', () => {
+  it('is taken as the answers to the question ticked, a refusal first tied to the questions, from the engagement page', { timeout: 60_000 }, async () => {
+    // Acme's response is recorded and a question asked above; its reply arrives as the intake records one.
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = { campaignId, vendorId: 'acme' };
+    await dossier.recordInbound(ref, {
+      messageId: `<answers-${campaignId}@acme.test>`, from: 'privacy@acme.test', subject: 'Re: your questions', receivedAt: new Date().toISOString(),
+      kind: 'reply', matchedBy: 'thread', text: 'Recordings are kept for 30 days.', documents: [], notes: [],
+    });
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    await openForm('Review the reply: Re: your questions');
+    await tabTo('#confirm-answers-0 button[type=submit]');
+    await enterToNewPage();
+    const box = await focused();
+    expect(box).toMatchObject({ role: 'checkbox', description: 'Name the questions the reply answers.' });
+    expect(box.name).toContain('Combien de temps gardez-vous les enregistrements ?');
+    await checkPage(page, 'keyboard-reply-answers-refused');
+    await page.keyboard.press('Space');
+    await tabTo('#confirm-answers-0 button[type=submit]');
+    await enterToNewPage();
+    expect((await focused()).role).toBe('status');
+    expect(await focusedText()).toBe('The reply is recorded as the answers.');
+    expect((await dossier.status(ref)).questions.map((q) => q.answer)).toEqual(['Recordings are kept for 30 days.']);
+  });
+});

@@ -20,8 +20,9 @@ import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusal
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
-import { entryWords } from '../../web/timeline';
+import { actorWords, entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
+import { durationIssue } from '../../workflows/time';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Intake } from '../../intake/intake';
@@ -615,13 +616,13 @@ describe('a message every engagement of a campaign refused, on a French page', (
     const pen = await text('/held/vc');
     expect(pen).toContain('le dossier l’a refusé\u00a0:');
     expect(pen).toContain('Alpha\u00a0: L’expéditeur x@evil.example n’est pas une adresse de Vendor alpha');
-    expect(pen).toContain('(et 2 autre(s) dossier(s) l’ont refusé)');
+    expect(pen).toContain('(et 2 autres dossiers l’ont refusé)');
     expect(pen).not.toContain('Vendor beta');
     expect(pen).not.toContain('is not an address');
     const one = await text('/held/vc/message?id=%3Cm%40evil.example%3E');
     for (const name of ['alpha', 'beta', 'gamma']) expect(one).toContain(`L’expéditeur x@evil.example n’est pas une adresse de Vendor ${name}`);
     expect(one).not.toContain('is not an address');
-    expect(one).not.toContain('autre(s) dossier(s)');
+    expect(one).not.toContain('autres dossiers');
   });
 });
 
@@ -965,7 +966,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
 
   it('writes the first of a month "1er", as the letters do', async () => {
     const html = await page();
-    expect(html).toMatch(/<dd>1er\u00a0juill\.\u00a02026<\/dd>/);
+    expect(html).toMatch(/<dd id="next-deadline">1er\u00a0juill\.\u00a02026<\/dd>/);
     expect(html).toContain('<td>1er\u00a0déc.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
   });
 
@@ -982,7 +983,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
     expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
     expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
-    expect(timeline).toContain('<td>Owen (owen, connecté)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
+    expect(timeline).toContain('<td>Owen (owen, espace de travail)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
     expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
     for (const english of ['sent', 'delivery', 'asked', 'validated', 'dossier<', 'signed in', '2026-12-12T']) expect(timeline).not.toContain(english);
   });
@@ -2254,7 +2255,9 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     );
     const awaiting = { ...base, stage: 'awaiting-response' } as never;
     const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
-    expect(extend({ extendBy: 'deux semaines' })).toBe('La prolongation "deux semaines" n’est pas une durée telle que «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(extend({ extendBy: 'deux semaines' })).toBe(
+      'La prolongation "deux semaines" n’est pas une durée reconnue\u00a0: écrivez-la en jours ouvrés («\u202f20 jours ouvrés\u202f») ou, en anglais, en jours ou en heures («\u202f14 days\u202f», «\u202f36 hours\u202f»).',
+    );
     expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
     expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
     expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
@@ -2752,7 +2755,7 @@ describe('who acted, on a French page', () => {
 
   it('names who approved and who sent a version back in French on the statement page', async () => {
     const fr = await statementShown(status, draft)('fr');
-    expect(fr).toContain('approuvée par Emma Whitfield (ico, connecté) le');
+    expect(fr).toContain('approuvée par Emma Whitfield (ico, espace de travail) le');
     expect(fr).toContain('demandées par Marie Leclerc (marie@desk-12, ligne de commande) le');
     expect(fr).toContain('La version 1 a été renvoyée par');
     expect(fr).toContain('(Marie Leclerc (marie@desk-12, ligne de commande))');
@@ -2777,7 +2780,7 @@ describe('who acted, on a French page', () => {
       headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` },
     });
     const text = visibleText(await response.text());
-    expect(text).toContain('Owen Okafor (owen, connecté)');
+    expect(text).toContain('Owen Okafor (owen, espace de travail)');
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toMatch(/signed in|, CLI\)/);
   });
@@ -3093,5 +3096,434 @@ describe('the published statement the workspace serves', () => {
       expect(response.headers.get('content-disposition')).toContain(`vc-statement-1.published.${language}.pdf`);
       expect(Buffer.from(await response.arrayBuffer()).toString()).toBe(`%PDF-1.7 published ${language}`);
     }
+  });
+});
+
+describe('a reply the intake put up for review, on the engagement page', () => {
+  const reply = {
+    messageId: '<r1@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC] open letter', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers follow.', documents: [], notes: [], review: 'to-review',
+  };
+  const question = { id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [question], questions: [question], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  };
+  const confirmed: unknown[] = [];
+  const dismissed: unknown[] = [];
+  let refuseNext: Error | undefined;
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        confirmInbound: async (_ref: unknown, input: unknown) => {
+          if (refuseNext) throw refuseNext;
+          confirmed.push(input);
+          return { workflowId: status.workflowId, stage: 'responded' };
+        },
+        dismissInbound: async (_ref: unknown, input: unknown) => {
+          dismissed.push(input);
+          return { workflowId: status.workflowId, stage: 'awaiting-response' };
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = (language: string) =>
+    `dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 'csrf-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const post = (action: string, fields: Record<string, string>, language = 'en') =>
+    app.request(`/campaigns/vc/engagements/zoom/${action}`, {
+      method: 'POST',
+      headers: { cookie: cookie(language), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-of-the-session', messageId: reply.messageId, ...fields }).toString(),
+    });
+
+  it('offers to take it as the response or as answers to the open questions, or to dismiss it, in the reader’s language', async () => {
+    const en = visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('en') } })).text());
+    expect(en).toContain('Review the reply: Re: [VC] open letter');
+    expect(en).toContain('Take it as the response');
+    expect(en).toContain('q1: How long are recordings kept?');
+    expect(en).toContain('Take it as the answers');
+    expect(en).toContain('Dismiss the reply');
+    const fr = visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie: cookie('fr') } })).text());
+    expect(fr).toContain('Examiner le message\u00a0: Re: [VC] open letter');
+    expect(fr).toContain('Écarter le message');
+  });
+
+  it('confirms it as the response, with the message’s text when no summary is typed', async () => {
+    const response = await post('confirm-reply', { as: 'response', summary: '' });
+    expect(response.status).toBe(303);
+    expect(confirmed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, as: 'response' });
+  });
+
+  it('confirms it as the answers to the questions ticked', async () => {
+    const response = await post('confirm-reply', { as: 'answers', 'question-q1': 'on' });
+    expect(response.status).toBe(303);
+    expect(confirmed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, as: 'answers', answers: [{ questionId: 'q1' }] });
+  });
+
+  it('dismisses it with the reason typed', async () => {
+    const response = await post('dismiss-reply', { reason: 'An acknowledgement, not the response.' });
+    expect(response.status).toBe(303);
+    expect(dismissed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, reason: 'An acknowledgement, not the response.' });
+  });
+
+  it('shows the workflow’s refusal by the questions, in French, and keeps what was ticked', async () => {
+    refuseNext = refused('engagement engagement:vc:zoom', 'question q1 is already answered', undefined, { refusal: 'question-answered', values: { id: 'q1' } });
+    try {
+      const response = await post('confirm-reply', { as: 'answers', 'question-q1': 'on' }, 'fr');
+      expect(response.status).toBe(422);
+      const html = await response.text();
+      expect(html).toMatch(/<p class="error" id="confirm-answers-0-questions-error">La question q1 a déjà reçu une réponse\.<\/p>/);
+      expect(html).toMatch(/<input type="checkbox" name="question-q1"[^>]* checked/);
+    } finally {
+      refuseNext = undefined;
+    }
+  });
+});
+
+describe('a demonstration and the vendor’s contacts on the engagement page', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    questions: [], openQuestions: [], remindersSent: [], deliveryFailures: [], timeline: [],
+    contacts: [{ name: 'Νικόλαος Αντωνίου', email: 'privacy@zoom.test' }, { name: 'Legal', email: 'legal@zoom.test' }],
+    demonstrations: [
+      {
+        id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 90, rescheduled: 0, topics: ['Encryption'],
+        attendees: [{ name: 'Privacy lead', email: 'lead@zoom.test' }], location: 'OPC, Gatineau', meetingUrl: 'https://meet.example.org/opc-zoom',
+      },
+    ],
+  };
+  const app = appShowing(status, 'UTC');
+  const shown = async (language: string) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+  };
+
+  it('says how long it lasts, who attends, where it is held and its video call link, as its invitation did', async () => {
+    const html = await shown('en');
+    const row = /<tr><th scope="row">d1<\/th>(.*?)<\/tr>/s.exec(html)?.[1] ?? html;
+    expect(visibleText(row)).toContain('90 min');
+    expect(visibleText(row)).toContain('Privacy lead <lead@zoom.test>');
+    expect(visibleText(row)).toContain('OPC, Gatineau');
+    expect(row).toContain('<a href="https://meet.example.org/opc-zoom">https://meet.example.org/opc-zoom</a>');
+  });
+
+  it('names the vendor’s contacts the case writes to, in the reader’s language', async () => {
+    const contacts = (html: string) => visibleText(/<dt>([^<]*)<\/dt><dd id="contacts">(.*?)<\/dd>/.exec(html)?.slice(1).join(': ') ?? html);
+    expect(contacts(await shown('en'))).toBe('Vendor contacts: Νικόλαος Αντωνίου <privacy@zoom.test>; Legal <legal@zoom.test>');
+    expect(contacts(await shown('fr'))).toBe('Contacts de l’entreprise: Νικόλαος Αντωνίου <privacy@zoom.test>\u00a0; Legal <legal@zoom.test>');
+  });
+});
+
+describe('texts the officer recorded over several lines, on the engagement page', () => {
+  const question = { id: 'q1', round: 1, text: 'How are keys kept?', dueDate: '2026-12-11T00:00:00.000Z', answer: 'In an HSM.\nRotated yearly.' };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'demonstration',
+    response: { receivedAt: '2026-11-27T15:30:00.000Z', summary: 'Zoom describes its programme.\n\nIt encrypts meetings end to end.', attachments: [] },
+    questions: [question], openQuestions: [], remindersSent: [], deliveryFailures: [], timeline: [],
+    demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Keys'], result: 'validated', notes: 'Keys shown.\nLogs shown.' }],
+  };
+  const app = appShowing(status, 'UTC');
+
+  it('keeps their line breaks: the response, an answer and a demonstration’s notes read as they were typed', async () => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'x'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    // `.said` keeps line breaks (white-space: pre-line, web/stylesheet.ts); without it the browser joins the lines.
+    expect(html).toContain('<blockquote class="said">Zoom describes its programme.\n\nIt encrypts meetings end to end.</blockquote>');
+    expect(html).toContain('<td class="said">In an HSM.\nRotated yearly.</td>');
+    expect(html).toMatch(/<td class="said">validated[^<]*Keys shown\.\nLogs shown\.<\/td>/);
+  });
+});
+
+describe('counts on the holding pen and the timeline, in English and French', () => {
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  let waiting = [held];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ board: async () => { throw new Error('no worker'); } }) as never,
+    holdingPen: async () => ({ intake: { held: async () => waiting } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const caption = async (language: string, count: number) => {
+    waiting = Array.from({ length: count }, (_, i) => ({ ...held, messageId: `<m${i}@zoom.test>` }));
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'y'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return /<caption>(.*?)<\/caption>/.exec(await (await app.request('/held/unsorted', { headers: { cookie } })).text())?.[1];
+  };
+
+  it('says how many messages wait in the number the count takes, never "message(s)"', async () => {
+    expect(await caption('en', 1)).toBe('1 message waiting');
+    expect(await caption('en', 2)).toBe('2 messages waiting');
+    expect(await caption('fr', 1)).toBe('1 message en attente');
+    expect(await caption('fr', 3)).toBe('3 messages en attente');
+  });
+
+  it('counts a reply’s documents in the timeline without "document(s)"', () => {
+    const views = loadViews();
+    const entry = { what: 'reply received, to review', detail: 'privacy@zoom.test: Re: [VC] (1 document(s))' };
+    for (const language of ['en', 'fr'] as const) expect(entryWords(entry, language, 'UTC', views)).not.toContain('(s)');
+  });
+
+  it('has no sentence that hedges its plural with "(s)": each count picks its form (key.one, key.other)', () => {
+    const { strings } = loadViews();
+    // The intake's one-line reason (intake/held-reason.ts) still words `held.why.refused-more` without a form per count.
+    const hedged = (['en', 'fr'] as const).flatMap((language) =>
+      Object.entries(strings[language]).filter(([key, text]) => key !== 'held.why.refused-more' && /\w\(s\)/.test(text)).map(([key]) => `${language} ${key}`),
+    );
+    expect(hedged).toEqual([]);
+  });
+});
+
+describe('what the next deadline on an engagement page is for', () => {
+  const base = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom',
+    responseDueDate: '2026-12-01T23:59:59.999Z', remindersSent: [], deliveryFailures: [], timeline: [],
+  };
+  const question = { id: 'q1', round: 2, text: 'How are keys kept?', dueDate: '2026-12-20T23:59:59.999Z' };
+  const nextDeadlineOn = async (status: object, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await appShowing({ ...base, ...status }, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return visibleText(/<dd id="next-deadline">(.*?)<\/dd>/.exec(html)?.[1] ?? html);
+  };
+
+  it('names the vendor’s response, a round of answers or a demonstration’s outcome to record', async () => {
+    expect(await nextDeadlineOn({ stage: 'awaiting-response', nextDeadline: base.responseDueDate, questions: [], openQuestions: [], demonstrations: [] })).toBe('1\u00a0Dec\u00a02026 (the vendor’s response)');
+    expect(
+      await nextDeadlineOn({ stage: 'follow-up', nextDeadline: question.dueDate, rounds: [{ round: 2, dueDate: question.dueDate }], questions: [question], openQuestions: [question], demonstrations: [] }),
+    ).toBe('20\u00a0Dec\u00a02026 (answers to follow-up round 2)');
+    const demonstration = { id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Keys'], resultDue: '2026-12-11T23:59:59.999Z' };
+    const demo = { stage: 'demonstration', nextDeadline: demonstration.resultDue, rounds: [{ round: 2, dueDate: question.dueDate }], questions: [question], openQuestions: [question], demonstrations: [demonstration] };
+    expect(await nextDeadlineOn(demo)).toBe('11\u00a0Dec\u00a02026 (the outcome of demonstration d1, for you to record)');
+    expect(await nextDeadlineOn(demo, 'fr')).toBe('11\u00a0déc.\u00a02026 (résultat de la démonstration d1, à consigner)');
+  });
+});
+
+describe('the statement page before the first version', () => {
+  it('says no version is drafted, and nothing of what a version changed', async () => {
+    const status = { campaignId: 'vc', reference: 'VC', phase: 'engaging', engagements: [], changeRequests: [] };
+    const text = await statementShown(status, undefined)('en', { subject: 'owen', name: 'Owen', roles: ['officer'] });
+    expect(text).toContain('The statement has not been drafted yet.');
+    expect(text).not.toContain('This is the first version.');
+    expect(text).not.toContain('What changed');
+  });
+});
+
+describe('assigning mail that names no campaign', () => {
+  const held = { ref: '1', messageId: '<u@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const assigned: unknown[] = [];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
+    campaigns: async () =>
+      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { zoom: 'Zoom', cisco: 'Cisco' } }) }) as never,
+    holdingPen: async () => ({
+      intake: {
+        read: async () => ({ ...held, recipients: [], text: 'Hello', attachments: [] }),
+        assign: async (pen: unknown, messageId: string, to: unknown) => {
+          assigned.push({ pen, messageId, to });
+        },
+      } as never,
+      close: async () => {},
+    }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'u'.repeat(32), csrf: 'csrf-u', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('offers the running campaigns’ engagements by vendor name, so the officer need not know their ids', async () => {
+    const html = await (await app.request('/held/unsorted/message?id=%3Cu%40else.test%3E', { headers: { cookie } })).text();
+    expect(html).toMatch(/<optgroup label="vc">\s*<option value="vc\/cisco">Cisco<\/option>\s*<option value="vc\/zoom">Zoom<\/option>\s*<\/optgroup>/);
+  });
+
+  it('assigns the message to the engagement chosen', async () => {
+    const response = await app.request('/held/unsorted/assign', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-u', messageId: held.messageId, engagement: 'vc/zoom' }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/campaigns/vc/engagements/zoom');
+    expect(assigned).toEqual([{ pen: undefined, messageId: held.messageId, to: { campaignId: 'vc', vendorId: 'zoom' } }]);
+  });
+});
+
+describe('the documents an engagement has received', () => {
+  const doc = (name: string) => ({ id: name, name, type: 'application/pdf', size: 1000, sha256: 'x' });
+  const mail = (messageId: string, subject: string, documents: object[], review: string) => ({
+    messageId, from: 'privacy@zoom.test', subject, receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'See attached.', documents, notes: [], review,
+  });
+  const shown = async (status: object) => {
+    const full = { workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], timeline: [], ...status };
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const html = await (await appShowing(full, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
+    return /<h2>Documents<\/h2>\s*(.*?)\s*<h2>/s.exec(html)?.[1] ?? html;
+  };
+
+  it('lists those that came with mail still to review, linked to their message, not "No document received."', async () => {
+    const section = await shown({ stage: 'reply-received', inbox: [mail('<r1@zoom.test>', 'Re: [VC] our answers', [doc('programme.pdf')], 'to-review')] });
+    expect(section).not.toContain('No document received.');
+    expect(visibleText(section)).toContain('programme.pdf — Re: [VC] our answers');
+    expect(section).toMatch(/href="\/campaigns\/vc\/engagements\/zoom\/mail\/received\?id(=|&#x3D;)%3Cr1%40zoom.test%3E"/);
+  });
+
+  it('lists the response’s documents once, even when they came with the reply taken as the response', async () => {
+    const reply = mail('<r1@zoom.test>', 'Re: [VC] our answers', [doc('programme.pdf')], 'confirmed');
+    const section = await shown({
+      stage: 'responded', inbox: [reply],
+      response: { receivedAt: reply.receivedAt, summary: 'See attached.', attachments: ['programme.pdf'], documents: [doc('programme.pdf')], messageId: reply.messageId },
+    });
+    expect(visibleText(section).match(/programme\.pdf/g)).toHaveLength(1);
+  });
+});
+
+describe('who did what, on a French page', () => {
+  it('names an officer signed in to the workspace without a past participle that takes a gender: Odile is not "connecté"', () => {
+    const views = loadViews();
+    const text = (language: 'en' | 'fr', key: string, values?: object) => views.text(language, key, values);
+    const wording = { text, date: (v: string) => v, dateTime: (v: string) => v };
+    expect(actorWords('Odile Fournier (odile, signed in)', 'fr', wording)).toBe('Odile Fournier (odile, espace de travail)');
+    expect(actorWords('Odile Fournier (odile, signed in)', 'en', wording)).toBe('Odile Fournier (odile, signed in)');
+  });
+});
+
+describe('a form refused because of the case’s stage', () => {
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        recordResponse: async () => {
+          throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
+            refusal: 'respond-stage',
+            values: { stage: 'follow-up' },
+          });
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 's'.repeat(32), csrf: 'csrf-s', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('shows the refusal by the form’s main field, not by a field whose name its list of stages happens to contain ("reply-received")', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/respond', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-s', summary: 'A second response.', receivedAt: '' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<p class="error" id="respond-summary-error">A response cannot be recorded while the case is follow-up questions.</p>');
+    expect(html).not.toMatch(/id="respond-receivedAt"[^>]*aria-invalid/);
+  });
+});
+
+describe('a reply to review, read on its own page', () => {
+  const reply = {
+    messageId: '<r2@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', receivedAt: '2026-11-27T15:30:00.000Z', recordedAt: '2026-11-27T15:31:00.000Z',
+    kind: 'reply', matchedBy: 'thread', text: 'Our answers.', documents: [], notes: [], review: 'to-review',
+  };
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'reply-received',
+    timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], inbox: [reply],
+  };
+  const app = appShowing(status, 'UTC');
+  const shown = async (roles: string[]) => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'en', user: { subject: 'x', name: 'X', roles }, expiresAt: Date.now() + 60_000 })}`;
+    return (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(reply.messageId)}`, { headers: { cookie } })).text();
+  };
+
+  it('leads an officer to the forms that settle it, on the engagement page', async () => {
+    expect(await shown(['officer'])).toContain('<a href="/campaigns/vc/engagements/zoom#confirm-response-0">Take it as the response, as answers, or dismiss it</a>');
+  });
+
+  it('offers an auditor, who may not act, no such link', async () => {
+    expect(await shown(['auditor'])).not.toContain('#confirm-response-0');
+  });
+});
+
+describe('answers refused for one question of several', () => {
+  const questions = [
+    { id: 'q1', round: 1, text: 'Q one?', dueDate: '2026-12-11T00:00:00.000Z' },
+    { id: 'q2', round: 1, text: 'Q two?', dueDate: '2026-12-11T00:00:00.000Z' },
+  ];
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
+    timeline: [], openQuestions: questions, questions, demonstrations: [], remindersSent: [], deliveryFailures: [],
+  };
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () =>
+      ({
+        status: async () => status,
+        campaignTimeZone: async () => 'UTC',
+        recordAnswers: async () => {
+          throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
+            refusal: 'field-markup',
+            values: { field: 'answer:q2', found: '"<script"' },
+          });
+        },
+      }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'q'.repeat(32), csrf: 'csrf-q', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('marks that question’s answer alone, with focus on it and the refusal beside it, and keeps both answers as typed', async () => {
+    const response = await app.request('/campaigns/vc/engagements/zoom/answer', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-q', 'answer-q1': 'Fine.', 'answer-q2': '<script>x</script>' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toMatch(/<textarea id="answer-q1" name="answer-q1">Fine\.<\/textarea>/);
+    expect(html).toMatch(/<textarea id="answer-q2" name="answer-q2" aria-invalid="true" autofocus aria-describedby="answer-q2-error">&lt;script&gt;x&lt;\/script&gt;<\/textarea>/);
+    expect(html).toMatch(/<p class="error" id="answer-q2-error">[^<]*markup/i);
+  });
+});
+
+describe('a board with engagements the visibility store does not list', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ findEngagementsPage: async () => ({ engagements: [] }), countMatching: async () => 0 }) as never,
+    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { a: 'A', b: 'B', c: 'C' }, timeZone: 'UTC' }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const board = async (query: string, language = 'en') => {
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'k'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return visibleText(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
+  };
+
+  it('says, just after the campaign starts, that its engagements are not listed yet rather than only that no vendor matches', async () => {
+    expect(await board('')).toContain('3 of the campaign’s engagements are not listed: one just started appears within seconds (reload the page); one closed longer ago than the server keeps closed cases is no longer listed.');
+    expect(await board('', 'fr')).toContain('3 dossiers de la campagne ne sont pas listés');
+  });
+
+  it('says nothing of it under a filter, where fewer rows are what was asked', async () => {
+    expect(await board('?stage=concluded')).not.toContain('not listed');
+  });
+});
+
+describe('the examples of a duration a French refusal gives', () => {
+  it('are durations the extend form accepts, as its hint’s "10 jours ouvrés" is', () => {
+    const { strings } = loadViews();
+    const examples = Object.values(strings.fr).flatMap((text) => [...text.matchAll(/«\s*(\d+ [^»]*?)\s*»/g)].map((m) => m[1]!.trim()));
+    const durations = examples.filter((e) => /jour|heure|semaine/.test(e));
+    expect(durations.length).toBeGreaterThan(0);
+    expect(durations.filter((d) => durationIssue(d, { workingDays: true }) !== undefined)).toEqual([]);
   });
 });
