@@ -16,6 +16,7 @@ import type { QueryDefinition } from '@temporalio/common';
 import { CAMPAIGN_MEMO_KEY, campaignStatusQuery, engagementStatusQuery, type CampaignListingMemo } from '../workflows/messages';
 import { campaignTimeZone } from './format';
 import { zoneOffsetMs } from '../workflows/time';
+import { inLanes } from './lanes';
 import { listWorkflows, startInputOf } from './visibility';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../workflows/search-attributes';
 import {
@@ -211,6 +212,8 @@ export function hourBegan(hour: number, timeZone: string, from: number, to: numb
 
 /** How long a workflow is given to answer its status: one whose worker is gone must not hold the digest up. */
 const STATUS_WAIT_MS = 5_000;
+/** Status queries and history reads in flight at once (see activities/lanes.ts). */
+const STATUS_LANES = 16;
 
 /**
  * The campaign's listed lines, with the replies waiting for review that `candidates` (engagements in
@@ -219,17 +222,15 @@ const STATUS_WAIT_MS = 5_000;
  */
 async function withRepliesToReview(client: Client, listed: DigestItem[], candidates: DigestItem[]): Promise<DigestItem[]> {
   const items = [...listed];
-  await Promise.all(
-    candidates.map(async (candidate) => {
-      const status = await queryWithin(client, engagementWorkflowId(candidate.campaignId, candidate.vendorId), engagementStatusQuery);
-      const toReview = (status?.inbox ?? []).filter((m) => m.review === 'to-review').length;
-      if (!toReview) return;
-      const at = items.findIndex((i) => i.vendorId === candidate.vendorId);
-      const line = { ...(at >= 0 ? items[at]! : candidate), waitsForOfficer: true, toReview };
-      if (at >= 0) items[at] = line;
-      else items.push(line);
-    }),
-  );
+  await inLanes(candidates, STATUS_LANES, async (candidate) => {
+    const status = await queryWithin(client, engagementWorkflowId(candidate.campaignId, candidate.vendorId), engagementStatusQuery);
+    const toReview = (status?.inbox ?? []).filter((m) => m.review === 'to-review').length;
+    if (!toReview) return;
+    const at = items.findIndex((i) => i.vendorId === candidate.vendorId);
+    const line = { ...(at >= 0 ? items[at]! : candidate), waitsForOfficer: true, toReview };
+    if (at >= 0) items[at] = line;
+    else items.push(line);
+  });
   return items;
 }
 
@@ -284,9 +285,11 @@ export function officersOf(campaign: CampaignRef): Officer[] {
 async function campaignDefinition(client: Client, campaignId: string, vendorIds: string[]): Promise<Pick<CampaignInput, 'campaign' | 'vendors'> | undefined> {
   const fromCampaign = await firstInput<CampaignInput>(client, campaignWorkflowId(campaignId));
   if (fromCampaign) return { campaign: fromCampaign.campaign, vendors: fromCampaign.vendors };
-  const inputs = (await Promise.all(vendorIds.map((v) => firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v))))).filter(
-    (input): input is EngagementInput => input !== undefined,
-  );
+  const inputs: EngagementInput[] = [];
+  await inLanes(vendorIds, STATUS_LANES, async (v) => {
+    const input = await firstInput<EngagementInput>(client, engagementWorkflowId(campaignId, v));
+    if (input) inputs.push(input);
+  });
   return inputs.length ? { campaign: inputs[0].campaign, vendors: inputs.map((i) => i.vendor) } : undefined;
 }
 
