@@ -279,13 +279,13 @@ export class DossierClient {
   }
 
   /** The officer takes a reply as the response, or as answers to named questions. */
-  confirmInbound(ref: EngagementRef, input: ConfirmInboundInput): Promise<EngagementUpdated> {
-    return this.call(ref, () => this.handle(ref).executeUpdate(confirmInboundUpdate, { args: [input] }));
+  confirmInbound(ref: EngagementRef, input: ConfirmInboundInput, { updateId }: UpdateOptions = {}): Promise<EngagementUpdated> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(confirmInboundUpdate, { args: [input], updateId }));
   }
 
   /** The officer sets a reply aside (not a response); a reply to the letter then lets reminders resume. */
-  dismissInbound(ref: EngagementRef, input: DismissInboundInput): Promise<EngagementUpdated> {
-    return this.call(ref, () => this.handle(ref).executeUpdate(dismissInboundUpdate, { args: [input] }));
+  dismissInbound(ref: EngagementRef, input: DismissInboundInput, { updateId }: UpdateOptions = {}): Promise<EngagementUpdated> {
+    return this.call(ref, () => this.handle(ref).executeUpdate(dismissInboundUpdate, { args: [input], updateId }));
   }
 
   /**

@@ -538,13 +538,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             ...(summary ? { summary } : {}),
           } as const;
           form.done();
-          await dossier.confirmInbound(ref, input);
+          await dossier.confirmInbound(ref, input, once);
           break;
         }
         case 'dismiss-reply': {
           const input = { by, messageId: form.text('messageId'), reason: form.text('reason') };
           form.done();
-          await dossier.dismissInbound(ref, input);
+          await dossier.dismissInbound(ref, input, once);
           break;
         }
       }

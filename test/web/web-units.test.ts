@@ -3111,6 +3111,8 @@ describe('a reply the intake put up for review, on the engagement page', () => {
   };
   const confirmed: unknown[] = [];
   const dismissed: unknown[] = [];
+  /** The update id each request was sent under: a double click must be one request to the workflow. */
+  const updateIds: (string | undefined)[] = [];
   let refuseNext: Error | undefined;
   const app = createWebApp({
     config,
@@ -3119,12 +3121,14 @@ describe('a reply the intake put up for review, on the engagement page', () => {
       ({
         status: async () => status,
         campaignTimeZone: async () => 'UTC',
-        confirmInbound: async (_ref: unknown, input: unknown) => {
+        confirmInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
           if (refuseNext) throw refuseNext;
+          updateIds.push(options?.updateId);
           confirmed.push(input);
           return { workflowId: status.workflowId, stage: 'responded' };
         },
-        dismissInbound: async (_ref: unknown, input: unknown) => {
+        dismissInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
+          updateIds.push(options?.updateId);
           dismissed.push(input);
           return { workflowId: status.workflowId, stage: 'awaiting-response' };
         },
@@ -3169,6 +3173,16 @@ describe('a reply the intake put up for review, on the engagement page', () => {
     const response = await post('dismiss-reply', { reason: 'An acknowledgement, not the response.' });
     expect(response.status).toBe(303);
     expect(dismissed.pop()).toEqual({ by: 'Owen (owen, signed in)', messageId: reply.messageId, reason: 'An acknowledgement, not the response.' });
+  });
+
+  it('sends the same form sent twice (a double click) under one update id, so the workflow records it once, and another form under its own', async () => {
+    updateIds.length = 0;
+    for (let i = 0; i < 2; i++) expect((await post('confirm-reply', { as: 'response', summary: '', submission: '6f1c2a9e-0b7d-4c35-9a51-3e2d8f0a1b01' })).status).toBe(303);
+    for (let i = 0; i < 2; i++) expect((await post('dismiss-reply', { reason: 'Out of office.', submission: '0d3e5b71-8c24-4f6a-b9e0-7a1c2d3e4f02' })).status).toBe(303);
+    expect(updateIds.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(updateIds[0]).toBe(updateIds[1]);
+    expect(updateIds[2]).toBe(updateIds[3]);
+    expect(updateIds[0]).not.toBe(updateIds[2]);
   });
 
   it('shows the workflow’s refusal by the questions, in French, and keeps what was ticked', async () => {
