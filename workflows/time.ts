@@ -24,11 +24,23 @@ export const MAX_DURATION_YEARS = 10;
 export const MAX_DURATION_MS = MAX_DURATION_YEARS * 365.25 * 86_400_000;
 const MAX_DURATION_TEXT = `${MAX_DURATION_YEARS} years`;
 
+// A French officer writes « 14 jours » or « 1,5 heure »; the SDK's parser knows English units only.
+const FRENCH_DURATION = /^(\d+(?:[.,]\d+)?)\s*(j|jours?|semaines?|heures?|minutes?|secondes?|ans?|années?)$/i;
+const ENGLISH_UNIT: Readonly<Record<string, string>> = { j: 'days', jour: 'days', semaine: 'weeks', heure: 'hours', minute: 'minutes', seconde: 'seconds', an: 'years', année: 'years' };
+
+/** The duration with French units in the SDK's English (`"14 jours"` → `"14 days"`), else as written. */
+function inEnglishUnits(duration: string): string {
+  const match = FRENCH_DURATION.exec(duration);
+  if (!match) return duration;
+  const unit = match[2]!.toLowerCase();
+  return `${match[1]!.replace(',', '.')} ${ENGLISH_UNIT[unit] ?? ENGLISH_UNIT[unit.replace(/s$/, '')]}`;
+}
+
 function unboundedMs(duration: unknown): number | undefined {
   if (typeof duration !== 'number' && typeof duration !== 'string') return undefined;
   let millis: number;
   try {
-    millis = msToNumber(typeof duration === 'string' ? duration.trim() : duration);
+    millis = msToNumber(typeof duration === 'string' ? inEnglishUnits(duration.trim()) : duration);
   } catch {
     return undefined;
   }
@@ -53,7 +65,7 @@ export function workingDays(duration: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const CALENDAR_DAYS = /^(\d{1,5})\s*(d|days?|w|weeks?)$/i;
+const CALENDAR_DAYS = /^(\d{1,5})\s*(d|days?|w|weeks?|j|jours?|semaines?)$/i;
 
 /**
  * The number of days of a plain duration written in whole days or weeks (`"14 days"`, `"2 weeks"`),
@@ -65,7 +77,7 @@ export function calendarDays(duration: unknown): number | undefined {
   if (typeof duration !== 'string' || durationMs(duration) === undefined) return undefined;
   const match = CALENDAR_DAYS.exec(duration.trim());
   if (!match) return undefined;
-  return Number(match[1]) * (match[2]!.toLowerCase().startsWith('w') ? 7 : 1);
+  return Number(match[1]) * (/^(w|s)/i.test(match[2]!) ? 7 : 1);
 }
 
 /**

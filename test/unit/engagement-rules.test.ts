@@ -94,6 +94,8 @@ describe('engagement rules', () => {
       expect(() => rules.checkExtendDeadline(view(), longer, NOW, { calendar: true })).not.toThrow();
       expect(() => rules.checkExtendDeadline(view(), longer, NOW)).toThrow(/needs a jurisdiction and a timeZone to count working days/);
       expect(() => rules.checkExtendDeadline(view(), { ...longer, extendBy: '14 days' }, NOW)).not.toThrow();
+      // A French officer's « 14 jours » is the same extension.
+      expect(() => rules.checkExtendDeadline(view(), { ...longer, extendBy: '14 jours' }, NOW)).not.toThrow();
       expect(() => rules.checkExtendDeadline(view(), { ...longer, extendBy: 'a fortnight' }, NOW)).toThrow(/the extension must be a duration such as/);
       expect(() => rules.checkExtendDeadline(view(), { ...longer, dueDate: '2020-09-01' }, NOW, { calendar: true })).toThrow(/either the new due date or how much longer/);
       expect(() => rules.checkExtendDeadline(view(), { by: 'Officer', reason: 'r' }, NOW)).toThrow(/either the new due date or how much longer/);

@@ -2,7 +2,7 @@
 // and the correspondence.
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../activities/calendar';
-import { dueCountedFrom, durationMs, endOfLocalDay, endOfNextWeekday, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
+import { calendarDays, dueCountedFrom, durationMs, endOfLocalDay, endOfNextWeekday, instantInZone, isDateOnly, isoInstant, localTimeInstant, requireDurationMs, toIsoString } from '../../workflows/time';
 
 const DAY = 86_400_000;
 
@@ -16,6 +16,24 @@ describe('durations', () => {
     expect(durationMs('1y')).toBe(365.25 * DAY);
     expect(durationMs(90_000)).toBe(90_000);
     expect(durationMs(' 3 days ')).toBe(3 * DAY);
+  });
+
+  it('reads a duration a French officer writes, in French units, as the same duration', () => {
+    expect(durationMs('14 jours')).toBe(14 * DAY);
+    expect(durationMs('1 jour')).toBe(DAY);
+    expect(durationMs('14 j')).toBe(14 * DAY);
+    expect(durationMs('36 heures')).toBe(36 * 3_600_000);
+    expect(durationMs('1,5 heure')).toBe(1.5 * 3_600_000);
+    expect(durationMs('2 semaines')).toBe(14 * DAY);
+    expect(durationMs('90 minutes')).toBe(90 * 60_000);
+    expect(durationMs('7 ans')).toBe(7 * 365.25 * DAY);
+    expect(durationMs('1 année')).toBe(365.25 * DAY);
+    // Added at the end of a local day, French days and weeks are calendar days as English ones are.
+    expect(calendarDays('14 jours')).toBe(14);
+    expect(calendarDays('2 semaines')).toBe(14);
+    expect(calendarDays('36 heures')).toBeUndefined();
+    // « jours ouvrables » count Saturdays in France and not in Quebec: refused, not guessed.
+    expect(durationMs('10 jours ouvrables')).toBeUndefined();
   });
 
   it('counts a due date from a moment, never earlier than the date already set', () => {

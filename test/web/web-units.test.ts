@@ -2256,7 +2256,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const awaiting = { ...base, stage: 'awaiting-response' } as never;
     const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
     expect(extend({ extendBy: 'deux semaines' })).toBe(
-      'La prolongation "deux semaines" n’est pas une durée reconnue\u00a0: écrivez-la en jours ouvrés («\u202f20 jours ouvrés\u202f») ou, en anglais, en jours ou en heures («\u202f14 days\u202f», «\u202f36 hours\u202f»).',
+      'La prolongation "deux semaines" n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».',
     );
     expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
     expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
