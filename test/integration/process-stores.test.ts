@@ -91,6 +91,10 @@ async function environment(name: string): Promise<NodeJS.ProcessEnv> {
     DOSSIER_DEV_IDP_PORT: String(await freePort()),
     SMTP_URL: 'smtp://127.0.0.1:9',
     MAIL_FROM: 'dossier@authority.example',
+    // Free ports of their own: `npm start` otherwise takes 9464/9465 when they look free, and a test
+    // file beside this one may bind them between that look and the Runtime's bind.
+    DOSSIER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    DOSSIER_INTAKE_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
   };
 }
 
@@ -106,11 +110,14 @@ describe('the stores a process opens', () => {
     seen.stores.length = 0;
     seen.env = await environment('start');
     seen.bundlePath = inject('workflowBundlePath');
+    // The worker's endpoint is read from this process's environment, before the embedded set-up.
+    vi.stubEnv('DOSSIER_METRICS_ADDRESS', seen.env.DOSSIER_METRICS_ADDRESS);
     const job = runMainJob([]);
     await until(async () => seen.worker?.getState(), (state) => state === 'RUNNING', 'the worker to run');
     await openHoldingPen(seen.env);
     seen.worker!.shutdown();
     await job;
+    vi.unstubAllEnvs();
     expect(seen.stores.length).toBe(2);
     expect(seen.stores.filter((s) => !s.closed)).toEqual([]);
   });
