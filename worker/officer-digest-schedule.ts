@@ -21,8 +21,11 @@ export interface DigestScheduleOptions {
   input?: OfficerDigestInput;
 }
 
+/** What start-up found: `unreadable` is a Schedule whose input this host's keys cannot decrypt. */
+export type DigestScheduleOutcome = 'created' | 'exists' | 'updated' | 'unreadable';
+
 /** Creates the digest Schedule unless it exists (moving the former daily one to the hourly one); says which. */
-export async function ensureOfficerDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<'created' | 'exists' | 'updated'> {
+export async function ensureOfficerDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<DigestScheduleOutcome> {
   const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
   try {
     await client.schedule.create({
@@ -41,7 +44,16 @@ export async function ensureOfficerDigestSchedule(client: Client, options: Diges
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
   const handle = client.schedule.getHandle(scheduleId);
-  if (!isFormerDefault(await handle.describe())) return 'exists';
+  let described: ScheduleDescription;
+  try {
+    described = await handle.describe();
+  } catch (err) {
+    // Its input was encrypted under keys this host does not hold (another set-up sharing the
+    // namespace, or keys since replaced): a start must not fail on it, and it is not ours to move.
+    if (isUndecryptable(err)) return 'unreadable';
+    throw err;
+  }
+  if (!isFormerDefault(described)) return 'exists';
   let moved = false;
   await handle.update((previous) => {
     // Checked again on the description the update applies to: an operator may have changed it meanwhile.
@@ -55,6 +67,12 @@ export async function ensureOfficerDigestSchedule(client: Client, options: Diges
     } as ScheduleUpdateOptions;
   });
   return moved ? 'updated' : 'exists';
+}
+
+/** A payload the codec could not open: AES-GCM's refusal, or the keystore's for a key it lacks. */
+function isUndecryptable(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return /unable to authenticate data|data key|master key|decrypt/i.test(message);
 }
 
 /**
@@ -79,10 +97,15 @@ function isFormerDefault(described: ScheduleDescription): boolean {
  * What a start-up says of the Schedule it ensured, from the same options: `hourly, each officer at
  * 06:00 on their clock (Schedule dossier-officer-digest created)`. One found already there keeps its own spec.
  */
-export function digestScheduleLine(outcome: 'created' | 'exists' | 'updated', options: DigestScheduleOptions): string {
+export function digestScheduleLine(outcome: DigestScheduleOutcome, options: DigestScheduleOptions): string {
   const hour = String(digestHour(options)).padStart(2, '0');
   const scheduleId = options.scheduleId ?? OFFICER_DIGEST_SCHEDULE_ID;
-  const said = { created: 'created', exists: 'already there', updated: 'moved from daily at 06:00 UTC' }[outcome];
+  const said = {
+    created: 'created',
+    exists: 'already there',
+    updated: 'moved from daily at 06:00 UTC',
+    unreadable: 'already there, its input encrypted under keys this host does not hold: left as it is; check DOSSIER_MASTER_KEYS',
+  }[outcome];
   return `hourly, each officer at ${hour}:00 on their clock (Schedule ${scheduleId} ${said})`;
 }
 

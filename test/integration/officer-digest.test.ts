@@ -4,8 +4,12 @@
 // an officer whose address the mail server refuses does not stop the others getting theirs.
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/api';
+import { EncryptionCodec } from '../../encryption/codec';
+import { generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
+import { openLocalStore } from '../../store/local';
 import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignRef } from '../../workflows/types';
 import { heldPenIn } from '../../intake/held-count';
@@ -21,6 +25,28 @@ describe('officer digest', () => {
   const env = useDossier();
   afterEach(() => {
     env.sink.recipientPolicy = () => undefined;
+  });
+
+  it('starts beside a Schedule whose input it cannot decrypt, saying so and leaving it as it is', async () => {
+    // Two set-ups in one namespace, each with its keys: the second's start must not fail on the first's Schedule.
+    const scratch = mkdtempSync(join(env.scratch, 'digest-keys-'));
+    const hostClient = (name: string) => {
+      const keys = openLocalStore({ outputDir: join(scratch, name, 'out'), stateDir: join(scratch, name, 'state'), keysDir: join(scratch, name, 'keys') }).keys;
+      const codec = new EncryptionCodec(new KeyStore(keys, parseMasterKeys(generateMasterKeySpec('m1'))));
+      return new Client({ connection: env.client.connection, namespace: env.client.options.namespace, dataConverter: { payloadCodecs: [codec] } });
+    };
+    const options = { taskQueue: env.taskQueue, scheduleId: env.uniqueId('digest-keys'), localHour: 7 };
+    const [first, second] = [hostClient('a'), hostClient('b')];
+    try {
+      expect(await ensureOfficerDigestSchedule(first, options)).toBe('created');
+      const outcome = await ensureOfficerDigestSchedule(second, options);
+      expect(digestScheduleLine(outcome, options)).toBe(
+        `hourly, each officer at 07:00 on their clock (Schedule ${options.scheduleId} already there, its input encrypted under keys this host does not hold: left as it is; check DOSSIER_MASTER_KEYS)`,
+      );
+      expect((await first.schedule.getHandle(options.scheduleId).describe()).action).toMatchObject({ args: [{ localHour: 7 }] });
+    } finally {
+      await env.client.schedule.getHandle(options.scheduleId).delete();
+    }
   });
 
   it('runs every hour with the hour of the officers\' day it was given, and says so at start-up', async () => {
