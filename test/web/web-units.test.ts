@@ -640,6 +640,23 @@ function penWorkspace(vendorNames: Record<string, string>, intake: object) {
 }
 
 /** An officer signed in (session `letter` × 32) sending a form to `app` in a language: the answer's status and visible text. */
+/** A workspace on fakes: `dossier`, `campaigns` and `holdingPen` give only what a test's pages call. */
+function fakeWorkspace(parts: { dossier?: object; campaigns?: object; holdingPen?: Parameters<typeof createWebApp>[0]['holdingPen'] }) {
+  return createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => (parts.dossier ?? {}) as never,
+    campaigns: async () => (parts.campaigns ?? {}) as never,
+    ...(parts.holdingPen ? { holdingPen: parts.holdingPen } : {}),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+}
+
+/** Owen's session cookie, an officer reading in `language`; `letter` makes its id, `csrf` its token. */
+function officerCookie(language: string, letter: string, csrf = 't') {
+  return `dossier_session=${new CookieSealer(secret).seal({ id: letter.repeat(32), csrf, language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+}
+
 function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
   return async (language: string, path: string, form: Record<string, string>) => {
     const session = { id: letter.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
@@ -3114,30 +3131,24 @@ describe('a reply the intake put up for review, on the engagement page', () => {
   /** The update id each request was sent under: a double click must be one request to the workflow. */
   const updateIds: (string | undefined)[] = [];
   let refuseNext: Error | undefined;
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC',
-        confirmInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
-          if (refuseNext) throw refuseNext;
-          updateIds.push(options?.updateId);
-          confirmed.push(input);
-          return { workflowId: status.workflowId, stage: 'responded' };
-        },
-        dismissInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
-          updateIds.push(options?.updateId);
-          dismissed.push(input);
-          return { workflowId: status.workflowId, stage: 'awaiting-response' };
-        },
-      }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = fakeWorkspace({
+    dossier: {
+      status: async () => status,
+      campaignTimeZone: async () => 'UTC',
+      confirmInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
+        if (refuseNext) throw refuseNext;
+        updateIds.push(options?.updateId);
+        confirmed.push(input);
+        return { workflowId: status.workflowId, stage: 'responded' };
+      },
+      dismissInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
+        updateIds.push(options?.updateId);
+        dismissed.push(input);
+        return { workflowId: status.workflowId, stage: 'awaiting-response' };
+      },
+    },
   });
-  const cookie = (language: string) =>
-    `dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 'csrf-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = (language: string) => officerCookie(language, 'v', 'csrf-of-the-session');
   const post = (action: string, fields: Record<string, string>, language = 'en') =>
     app.request(`/campaigns/vc/engagements/zoom/${action}`, {
       method: 'POST',
@@ -3256,17 +3267,13 @@ describe('texts the officer recorded over several lines, on the engagement page'
 describe('counts on the holding pen and the timeline, in English and French', () => {
   const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   let waiting = [held];
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({}) as never,
-    campaigns: async () => ({ board: async () => { throw new Error('no worker'); } }) as never,
+  const app = fakeWorkspace({
+    campaigns: { board: async () => { throw new Error('no worker'); } },
     holdingPen: async () => ({ intake: { held: async () => waiting } as never, close: async () => {} }),
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const caption = async (language: string, count: number) => {
     waiting = Array.from({ length: count }, (_, i) => ({ ...held, messageId: `<m${i}@zoom.test>` }));
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'y'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = officerCookie(language, 'y');
     return /<caption>(.*?)<\/caption>/.exec(await (await app.request('/held/unsorted', { headers: { cookie } })).text())?.[1];
   };
 
@@ -3330,12 +3337,9 @@ describe('the statement page before the first version', () => {
 describe('assigning mail that names no campaign', () => {
   const held = { ref: '1', messageId: '<u@else.test>', from: 'someone@else.test', subject: 'Question', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
   const assigned: unknown[] = [];
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
-    campaigns: async () =>
-      ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { zoom: 'Zoom', cisco: 'Cisco' } }) }) as never,
+  const app = fakeWorkspace({
+    dossier: { findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 2, vendorNames: { zoom: 'Zoom', cisco: 'Cisco' } }) },
     holdingPen: async () => ({
       intake: {
         read: async () => ({ ...held, recipients: [], text: 'Hello', attachments: [] }),
@@ -3345,9 +3349,8 @@ describe('assigning mail that names no campaign', () => {
       } as never,
       close: async () => {},
     }),
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'u'.repeat(32), csrf: 'csrf-u', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = officerCookie('en', 'u', 'csrf-u');
 
   it('offers the running campaigns’ engagements by vendor name, so the officer need not know their ids', async () => {
     const html = await (await app.request('/held/unsorted/message?id=%3Cu%40else.test%3E', { headers: { cookie } })).text();
@@ -3411,24 +3414,19 @@ describe('a form refused because of the case’s stage', () => {
     workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
     timeline: [], openQuestions: [], questions: [], demonstrations: [], remindersSent: [], deliveryFailures: [],
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC',
-        recordResponse: async () => {
-          throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
-            refusal: 'respond-stage',
-            values: { stage: 'follow-up' },
-          });
-        },
-      }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = fakeWorkspace({
+    dossier: {
+      status: async () => status,
+      campaignTimeZone: async () => 'UTC',
+      recordResponse: async () => {
+        throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
+          refusal: 'respond-stage',
+          values: { stage: 'follow-up' },
+        });
+      },
+    },
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 's'.repeat(32), csrf: 'csrf-s', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = officerCookie('en', 's', 'csrf-s');
 
   it('shows the refusal by the form’s main field, not by a field whose name its list of stages happens to contain ("reply-received")', async () => {
     const response = await app.request('/campaigns/vc/engagements/zoom/respond', {
@@ -3476,24 +3474,19 @@ describe('answers refused for one question of several', () => {
     workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'follow-up',
     timeline: [], openQuestions: questions, questions, demonstrations: [], remindersSent: [], deliveryFailures: [],
   };
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () =>
-      ({
-        status: async () => status,
-        campaignTimeZone: async () => 'UTC',
-        recordAnswers: async () => {
-          throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
-            refusal: 'field-markup',
-            values: { field: 'answer:q2', found: '"<script"' },
-          });
-        },
-      }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = fakeWorkspace({
+    dossier: {
+      status: async () => status,
+      campaignTimeZone: async () => 'UTC',
+      recordAnswers: async () => {
+        throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
+          refusal: 'field-markup',
+          values: { field: 'answer:q2', found: '"<script"' },
+        });
+      },
+    },
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'q'.repeat(32), csrf: 'csrf-q', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = officerCookie('en', 'q', 'csrf-q');
 
   it('marks that question’s answer alone, with focus on it and the refusal beside it, and keeps both answers as typed', async () => {
     const response = await app.request('/campaigns/vc/engagements/zoom/answer', {
@@ -3510,15 +3503,12 @@ describe('answers refused for one question of several', () => {
 });
 
 describe('a board with engagements the visibility store does not list', () => {
-  const app = createWebApp({
-    config,
-    signIn: {} as OidcSignIn,
-    dossier: async () => ({ findEngagementsPage: async () => ({ engagements: [] }), countMatching: async () => 0 }) as never,
-    campaigns: async () => ({ board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { a: 'A', b: 'B', c: 'C' }, timeZone: 'UTC' }) }) as never,
-    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  const app = fakeWorkspace({
+    dossier: { findEngagementsPage: async () => ({ engagements: [] }), countMatching: async () => 0 },
+    campaigns: { board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'engaging', engagementCount: 3, vendorNames: { a: 'A', b: 'B', c: 'C' }, timeZone: 'UTC' }) },
   });
   const board = async (query: string, language = 'en') => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'k'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = officerCookie(language, 'k');
     return visibleText(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
   };
 
