@@ -1,7 +1,7 @@
 // Histories written by hand for the audit export's unit tests: the events a server would return,
 // read through a client that has no server behind it.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 
@@ -15,5 +15,23 @@ export const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverte
 export const clientWithHistory = (events: object[]): Client =>
   ({
     options: { loadedDataConverter: loadDataConverter() },
+    workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
+  }) as unknown as Client;
+
+/** A client whose every workflow handle answers `events`, read as after crypto-shredding: no payload opens. */
+export const shreddedClientWithHistory = (events: object[], campaignId = 'vc'): Client =>
+  ({
+    options: {
+      loadedDataConverter: loadDataConverter({
+        payloadCodecs: [
+          {
+            encode: async (p: Payload[]) => p,
+            decode: async () => {
+              throw Object.assign(new Error(`data key "campaign-${campaignId}" does not exist: campaign "${campaignId}" was shredded`), { code: 'KeyShredded' });
+            },
+          },
+        ],
+      }),
+    },
     workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
   }) as unknown as Client;

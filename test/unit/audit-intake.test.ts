@@ -1,15 +1,12 @@
 // The intake records mail under an identity of its own (client/identity.ts `intakeActor`): its name,
 // the case mailbox it reads and its host. The audit export names it as the intake, never as an officer,
 // even once the campaign's key is destroyed and only the identity the server kept is left.
-import type { Client } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
 import { actorKind, intakeActor } from '../../client/identity';
 import { parseIntakeConfig } from '../../intake/config';
-import { at, clientWithHistory, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, payloads, shreddedClientWithHistory } from '../helpers/audit-history';
 
 const intake = intakeActor('Dossier intake', 'case@regulator.example', 'mx-2');
 /** A payload as the codec wrote it, under a key that no longer exists. */
@@ -24,21 +21,7 @@ const history = [
   },
 ];
 
-const shredded = {
-  options: {
-    loadedDataConverter: loadDataConverter({
-      payloadCodecs: [
-        {
-          encode: async (p: Payload[]) => p,
-          decode: async () => {
-            throw Object.assign(new Error('data key "campaign-vc" does not exist: campaign "vc" was shredded'), { code: 'KeyShredded' });
-          },
-        },
-      ],
-    }),
-  },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const shredded = shreddedClientWithHistory(history);
 
 describe('the intake’s identity', () => {
   it('names the intake, the case mailbox it reads and its host; DOSSIER_INTAKE_NAME names it otherwise', () => {

@@ -2,12 +2,12 @@
 // unreadable, yet what the history records in plaintext (the stages, who sent a signal) still says
 // how the case ended and who acted, and the export counts every row whose content is gone.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { defaultPayloadConverter } from '@temporalio/common';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
+import { shreddedClientWithHistory } from '../helpers/audit-history';
 
 const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(1_790_000_000 + seconds), nanos: 0 } });
 /** A payload as the codec wrote it: encrypted under a key that no longer exists. */
@@ -31,21 +31,7 @@ const history = [
   { eventId: 5, ...at(4), workflowExecutionCompletedEventAttributes: { result: sealed } },
 ];
 
-const shredded = {
-  options: {
-    loadedDataConverter: loadDataConverter({
-      payloadCodecs: [
-        {
-          encode: async (p: Payload[]) => p,
-          decode: async () => {
-            throw Object.assign(new Error('data key "campaign-vc" does not exist: campaign "vc" was shredded'), { code: 'KeyShredded' });
-          },
-        },
-      ],
-    }),
-  },
-  workflow: { getHandle: () => ({ fetchHistory: async () => ({ events: history }) }) },
-} as unknown as Client;
+const shredded = shreddedClientWithHistory(history);
 
 describe('audit export after crypto-shredding', () => {
   it('says how the case ended, from the stage it ended in, when the workflow result can no longer be read', async () => {
