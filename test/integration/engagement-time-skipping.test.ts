@@ -1,26 +1,17 @@
 // The engagement with real-world durations (weeks) on the time-skipping test server, through the
 // same workflow code and the real activities delivering to a mail sink. The test server accepts no
 // custom search attributes, so the input turns their upserts off (`searchAttributes: false`).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createSmtpTransport } from '../../activities/email';
-import { MailSink } from '../../infra/mail-sink';
-import { resolveTimeSkippingServer } from '../../infra/temporal-cli';
+import { describe, expect, it } from 'vitest';
 import { engagement } from '../../workflows';
 import { dismissInboundUpdate, engagementStatusQuery, extendDeadlineUpdate, recordInboundUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import { type EngagementInput, type Policy } from '../../workflows/types';
 import { engagementInput } from '../helpers/fixtures';
 import { stepOf } from '../helpers/engagement-driver';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
-import { testRunLog } from '../helpers/test-log';
 import { simpleParser } from 'mailparser';
 import { formatDate } from '../../activities/format';
+import { useTimeSkipping } from '../helpers/time-skipping';
 
 const DAY = 24 * 3600_000;
 
@@ -36,57 +27,14 @@ const realPolicy: Policy = {
 };
 
 describe('engagement with real durations on the time-skipping server', () => {
-  let testEnv: TestWorkflowEnvironment;
-  let sink: MailSink;
-  let worker: Worker;
-  let running: Promise<void>;
-  let scratch: string;
-  let transport: ReturnType<typeof createSmtpTransport>;
-  const taskQueue = `dossier-ts-${randomUUID()}`;
-
-  beforeAll(async () => {
-    try {
-      Runtime.install({ logger: testRunLog.logger(), shutdownSignals: [] });
-    } catch {
-      // Installed already by another suite in this process.
-    }
-    scratch = mkdtempSync(join(tmpdir(), 'dossier-ts-'));
-    sink = await new MailSink().start();
-    // Our own pooled transport, closed afterwards: the sink waits for open connections when it stops.
-    transport = createSmtpTransport(sink.url);
-    testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } },
-    });
-    worker = await Worker.create({
-      connection: testEnv.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: createActivities({
-        smtpUrl: sink.url,
-        mailFrom: 'Dossier Test <dossier@test.example>',
-        outputDir: join(scratch, 'out'),
-        stateDir: join(scratch, 'state'),
-        transport,
-      }),
-    });
-    running = worker.run();
-  });
-
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await testEnv?.teardown();
-    transport?.close();
-    await sink?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  const ts = useTimeSkipping();
 
   it('closes a silent engagement after weeks of reminders and a final notice', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
-    const startedAt = await testEnv.currentTimeMs();
-    const handle = await testEnv.client.workflow.start(engagement, {
-      taskQueue,
+    const startedAt = await ts.testEnv.currentTimeMs();
+    const handle = await ts.testEnv.client.workflow.start(engagement, {
+      taskQueue: ts.taskQueue,
       workflowId: engagementWorkflowId(campaignId, 'houseparty'),
       args: [input],
     });
@@ -100,7 +48,7 @@ describe('engagement with real durations on the time-skipping server', () => {
     expect(Math.round(second / DAY)).toBe(51);
     expect(Math.round(final / DAY)).toBe(58);
     expect(Math.round((Date.parse(outcome.endedAt) - startedAt) / DAY)).toBe(72);
-    const ours = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId));
+    const ours = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId));
     expect(ours.map((m) => `${stepOf(m)} -> ${m.to.join()}`)).toEqual([
       'letter -> privacy@houseparty.test',
       'reminder-response-1 -> privacy@houseparty.test',
@@ -122,9 +70,9 @@ describe('engagement with real durations on the time-skipping server', () => {
   it('gives the vendor in its final notice the last day before closure, not the due date already passed', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
-    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
     const outcome = await handle.result();
-    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+    const [notice] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
     const { text } = await simpleParser(notice!.raw);
     // Closed 14 days after the notice, at the hour it went out: the day before is the last whole day to answer.
     const lastDay = new Date(Date.parse(outcome.endedAt) - DAY).toISOString().slice(0, 10);
@@ -138,9 +86,9 @@ describe('engagement with real durations on the time-skipping server', () => {
       const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
       const base = engagementInput(campaignId, vendorId, policy);
       const input: EngagementInput = { ...base, vendor: { ...base.vendor, language }, searchAttributes: false };
-      const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, vendorId), args: [input] });
+      const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, vendorId), args: [input] });
       await handle.result();
-      const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+      const [notice] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
       const { text, html } = await simpleParser(notice!.raw);
       return `${text}\n${html}`;
     };
@@ -161,10 +109,10 @@ describe('engagement with real durations on the time-skipping server', () => {
   it('reminds the vendor that its response was due on a date already passed, instead of asking for it by then', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'houseparty', realPolicy), searchAttributes: false };
-    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
     await handle.result();
     const dueDate = formatDate((await handle.query(engagementStatusQuery)).responseDueDate!, 'en');
-    const [reminder] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'reminder-response-1');
+    const [reminder] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'reminder-response-1');
     const { text } = await simpleParser(reminder!.raw);
     // Sent 14 days past due: "Please respond by" a day gone would be a deadline the vendor cannot meet.
     expect(text).not.toContain(`Please respond by ${dueDate}`);
@@ -177,36 +125,36 @@ describe('engagement with real durations on the time-skipping server', () => {
     // The vendor writes in English; the office reads French, as its lead authority does.
     const authorities = base.campaign.authorities.map((a) => (a.lead ? { ...a, language: 'fr' as const } : a));
     const input: EngagementInput = { ...base, campaign: { ...base.campaign, authorities }, searchAttributes: false };
-    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
+    const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, 'houseparty'), args: [input] });
     await handle.result();
-    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'officer-notice-closed-no-response');
+    const [notice] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'officer-notice-closed-no-response');
     const { subject, text } = await simpleParser(notice!.raw);
     const dueDate = (await handle.query(engagementStatusQuery)).responseDueDate!;
     expect(subject).toBe(`[${input.campaign.reference}] Avis de dossier\u00a0: Vendor houseparty`);
     expect(text).toContain(`Vendor houseparty n’a pas répondu dans le délai, échu le ${formatDate(dueDate, 'fr')}\u00a0;`);
     expect(text).not.toContain(dueDate);
     // The vendor's own mail stays in its language.
-    const [letter] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'letter');
+    const [letter] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'letter');
     expect((await simpleParser(letter!.raw)).headers.get('content-language')).toBe('en');
   });
 
   it('stops reminding when the response arrives in the third week past due', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
-    const handle = await testEnv.client.workflow.start(engagement, {
-      taskQueue,
+    const handle = await ts.testEnv.client.workflow.start(engagement, {
+      taskQueue: ts.taskQueue,
       workflowId: engagementWorkflowId(campaignId, 'zoom'),
       args: [input],
     });
-    const ours = () => sink.messages.filter((m) => m.to.includes('privacy@zoom.test')).map(stepOf);
-    await testEnv.sleep('47 days');
+    const ours = () => ts.sink.messages.filter((m) => m.to.includes('privacy@zoom.test')).map(stepOf);
+    await ts.testEnv.sleep('47 days');
     expect(ours()).toEqual(['letter', 'reminder-response-1']);
 
     await handle.executeUpdate(recordResponseUpdate, {
-      args: [{ by: 'Officer Tremblay', receivedAt: new Date(await testEnv.currentTimeMs()).toISOString(), summary: 'Late but complete', attachments: [] }],
+      args: [{ by: 'Officer Tremblay', receivedAt: new Date(await ts.testEnv.currentTimeMs()).toISOString(), summary: 'Late but complete', attachments: [] }],
     });
-    await sink.waitFor(1, (m) => stepOf(m) === 'acknowledgement' && m.to.includes('privacy@zoom.test'));
-    await testEnv.sleep('60 days');
+    await ts.sink.waitFor(1, (m) => stepOf(m) === 'acknowledgement' && m.to.includes('privacy@zoom.test'));
+    await ts.testEnv.sleep('60 days');
     const status = await handle.query(engagementStatusQuery);
     expect(status.stage).toBe('responded');
     expect(status.remindersSent.map((r) => `${r.kind}/${r.number}`)).toEqual(['reminder/1']);
@@ -218,21 +166,21 @@ describe('engagement with real durations on the time-skipping server', () => {
   it('does not count a reply’s weeks under review against the vendor: reminders resume as far apart as planned, the final notice names a day to come', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
-    const startedAt = await testEnv.currentTimeMs();
-    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
-    const day = async () => Math.round(((await testEnv.currentTimeMs()) - startedAt) / DAY);
+    const startedAt = await ts.testEnv.currentTimeMs();
+    const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
+    const day = async () => Math.round(((await ts.testEnv.currentTimeMs()) - startedAt) / DAY);
     // Due at day 30; the vendor writes at day 33, eleven days before the first reminder would go.
-    await testEnv.sleep('33 days');
+    await ts.testEnv.sleep('33 days');
     const messageId = `<review-${campaignId}@zoom.test>`;
-    const receivedAt = new Date(await testEnv.currentTimeMs()).toISOString();
+    const receivedAt = new Date(await ts.testEnv.currentTimeMs()).toISOString();
     await handle.executeUpdate(recordInboundUpdate, {
       args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt, kind: 'reply', matchedBy: 'thread', text: 'Our lawyers are reviewing your letter.', documents: [], notes: [] }],
     });
     // Forty days in review, past every step once planned (reminders at 44 and 51, notice at 58, closure at 72).
-    await testEnv.sleep('40 days');
+    await ts.testEnv.sleep('40 days');
     expect(await day()).toBe(73);
     await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer Tremblay', messageId, reason: 'not the response' }] });
-    await testEnv.sleep('1 day');
+    await ts.testEnv.sleep('1 day');
     expect((await handle.query(engagementStatusQuery)).stage).toBe('awaiting-response');
     expect((await handle.query(engagementStatusQuery)).remindersSent).toEqual([]);
 
@@ -241,7 +189,7 @@ describe('engagement with real durations on the time-skipping server', () => {
     // Each step as far from the vendor's reply as it was planned, the 40 days in review added.
     expect(outcome.remindersSent.map((r) => Math.round((Date.parse(r.at) - startedAt) / DAY))).toEqual([84, 91, 98]);
     expect(Math.round((Date.parse(outcome.endedAt) - startedAt) / DAY)).toBe(112);
-    const [notice] = sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
+    const [notice] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'final-notice-response-1');
     const { text } = await simpleParser(notice!.raw);
     const lastDay = new Date(Date.parse(outcome.endedAt) - DAY).toISOString().slice(0, 10);
     expect(text).toContain(`If no answer reaches us by ${formatDate(lastDay, 'en')}, the signatory authorities will record`);
@@ -250,27 +198,27 @@ describe('engagement with real durations on the time-skipping server', () => {
   it('extends the response deadline while a reply asking for time is under review, and reminds from the new date', async () => {
     const campaignId = `weeks-${randomUUID().slice(0, 8)}`;
     const input: EngagementInput = { ...engagementInput(campaignId, 'zoom', realPolicy), searchAttributes: false };
-    const startedAt = await testEnv.currentTimeMs();
-    const handle = await testEnv.client.workflow.start(engagement, { taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
-    const ours = () => sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && m.to.includes('privacy@zoom.test')).map(stepOf);
-    await testEnv.sleep('20 days');
+    const startedAt = await ts.testEnv.currentTimeMs();
+    const handle = await ts.testEnv.client.workflow.start(engagement, { taskQueue: ts.taskQueue, workflowId: engagementWorkflowId(campaignId, 'zoom'), args: [input] });
+    const ours = () => ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && m.to.includes('privacy@zoom.test')).map(stepOf);
+    await ts.testEnv.sleep('20 days');
     const messageId = `<time-${campaignId}@zoom.test>`;
-    const receivedAt = new Date(await testEnv.currentTimeMs()).toISOString();
+    const receivedAt = new Date(await ts.testEnv.currentTimeMs()).toISOString();
     await handle.executeUpdate(recordInboundUpdate, {
       args: [{ messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt, kind: 'reply', matchedBy: 'subject', text: 'We need two more weeks.', documents: [], notes: [] }],
     });
     expect((await handle.query(engagementStatusQuery)).stage).toBe('reply-received');
 
     await handle.executeUpdate(extendDeadlineUpdate, { args: [{ by: 'Officer Tremblay', extendBy: '14 days', reason: 'Zoom asked for two more weeks' }] });
-    await sink.waitFor(1, (m) => stepOf(m) === 'deadline-extension-1' && (m.messageId ?? '').includes(campaignId));
+    await ts.sink.waitFor(1, (m) => stepOf(m) === 'deadline-extension-1' && (m.messageId ?? '').includes(campaignId));
     const extended = await handle.query(engagementStatusQuery);
     expect(Math.round((Date.parse(extended.responseDueDate!) - startedAt) / DAY)).toBe(44);
     await handle.executeUpdate(dismissInboundUpdate, { args: [{ by: 'Officer Tremblay', messageId, reason: 'a request for time, not the response' }] });
 
     // Due at day 44 now: no reminder at day 44 (the old date plus two weeks), the first at day 58.
-    await testEnv.sleep('30 days');
+    await ts.testEnv.sleep('30 days');
     expect(ours()).toEqual(['letter', 'deadline-extension-1']);
-    await testEnv.sleep('10 days');
+    await ts.testEnv.sleep('10 days');
     const status = await handle.query(engagementStatusQuery);
     expect(status.remindersSent.map((r) => Math.round((Date.parse(r.at) - startedAt) / DAY))).toEqual([58]);
     expect(ours()).toEqual(['letter', 'deadline-extension-1', 'reminder-response-1']);

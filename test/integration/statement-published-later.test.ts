@@ -2,26 +2,19 @@
 // a regulator's statement is dated the day it is issued, and the signatories approved its text, so
 // the published PDF is the approved version, signed, with the day of publication and nothing else
 // changed. The real campaign workflow and activities, writing to a scratch output folder.
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { createSmtpTransport } from '../../activities/email';
+import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../activities/format';
 import { renderStatementPdf } from '../../activities/statement';
-import { MailSink } from '../../infra/mail-sink';
-import { resolveTimeSkippingServer } from '../../infra/temporal-cli';
 import { campaign } from '../../workflows';
 import { approveStatementUpdate, campaignStatusQuery, draftStatementUpdate, editStatementUpdate, statementDraftQuery, withdrawVendorUpdate } from '../../workflows/messages';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfPageTexts } from '../helpers/pdf';
-import { testRunLog } from '../helpers/test-log';
 import { untilFound } from '../helpers/until';
+import { useTimeSkipping } from '../helpers/time-skipping';
 
 const DAY = 24 * 3600_000;
 const officer = 'Officer Tremblay';
@@ -40,65 +33,22 @@ async function once(run: () => Promise<unknown>, done: () => Promise<boolean>): 
 }
 
 describe('the statement published days after its version was drafted and approved', () => {
-  let testEnv: TestWorkflowEnvironment;
-  let sink: MailSink;
-  let worker: Worker;
-  let running: Promise<void>;
-  let scratch: string;
-  let transport: ReturnType<typeof createSmtpTransport>;
-  const taskQueue = `dossier-ts-${randomUUID()}`;
   let withdrawVendor!: () => void;
   const vendorWithdrawn = new Promise<void>((resolve) => (withdrawVendor = resolve));
-
-  beforeAll(async () => {
-    try {
-      Runtime.install({ logger: testRunLog.logger(), shutdownSignals: [] });
-    } catch {
-      // Installed already by another suite in this process.
-    }
-    scratch = mkdtempSync(join(tmpdir(), 'dossier-ts-'));
-    sink = await new MailSink().start();
-    transport = createSmtpTransport(sink.url);
-    const activities = createActivities({
-      smtpUrl: sink.url,
-      mailFrom: 'Dossier Test <dossier@test.example>',
-      outputDir: join(scratch, 'out'),
-      stateDir: join(scratch, 'state'),
-      transport,
-    });
-    testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } },
-    });
-    worker = await Worker.create({
-      connection: testEnv.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: {
-        ...activities,
-        // Held until the test has withdrawn the vendor: its engagement then never starts, since the
-        // test server refuses the search attributes an engagement starts with.
-        async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
-          await vendorWithdrawn;
-          return activities.storeLetter(request);
-        },
-      },
-    });
-    running = worker.run();
-  });
-
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await testEnv?.teardown();
-    transport?.close();
-    await sink?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  const ts = useTimeSkipping((activities) => ({
+    ...activities,
+    // Held until the test has withdrawn the vendor: its engagement then never starts, since the
+    // test server refuses the search attributes an engagement starts with.
+    async storeLetter(request: Parameters<typeof activities.storeLetter>[0]) {
+      await vendorWithdrawn;
+      return activities.storeLetter(request);
+    },
+  }));
 
   it('is dated the day it is published, and otherwise prints the approved version as approved', { timeout: 180_000 }, async () => {
     const id = `later-${randomUUID().slice(0, 8)}`;
-    const handle = await testEnv.client.workflow.start(campaign, {
-      taskQueue,
+    const handle = await ts.testEnv.client.workflow.start(campaign, {
+      taskQueue: ts.taskQueue,
       workflowId: campaignWorkflowId(id),
       args: [
         {
@@ -120,10 +70,10 @@ describe('the statement published days after its version was drafted and approve
       async () => (await handle.query(statementDraftQuery, 1)) !== undefined,
     );
     const approved = (await untilFound(() => handle.query(statementDraftQuery, 1), (v) => v !== undefined, 'version 1'))!;
-    const draftedAt = await testEnv.currentTimeMs();
+    const draftedAt = await ts.testEnv.currentTimeMs();
 
     // The signatories take their time: three days on, the second approval publishes it.
-    await testEnv.sleep(3 * DAY);
+    await ts.testEnv.sleep(3 * DAY);
     const approve = (by: string, authorityId: string) =>
       once(
         () => handle.executeUpdate(approveStatementUpdate, { args: [{ by, authorityId, version: 1 }] }),
@@ -139,19 +89,19 @@ describe('the statement published days after its version was drafted and approve
     expect(Math.floor((publishedAt - draftedAt) / DAY)).toBe(3);
 
     const issued = new Date(publishedAt).toISOString().slice(0, 10);
-    const pdf = readFileSync(join(scratch, 'out', published!.files.en));
+    const pdf = readFileSync(join(ts.scratch, 'out', published!.files.en));
     const [first] = await pdfPageTexts(pdf);
     // pdf.js reads the date's no-break spaces as plain ones.
     const day = (iso: string) => formatDate(iso, 'en').replace(/\u00a0/g, ' ');
     expect(first).toContain(`Reference ${testCampaign(id).reference} · ${day(issued)} · Version 1`);
     expect(first).not.toContain(day(approved.date));
     // The signatories were told so on the draft they approved.
-    const [draftFirst] = await pdfPageTexts(readFileSync(join(scratch, 'out', id, 'drafts', 'statement-1-draft.en.pdf')));
+    const [draftFirst] = await pdfPageTexts(readFileSync(join(ts.scratch, 'out', id, 'drafts', 'statement-1-draft.en.pdf')));
     expect(draftFirst.replace(/\s+/g, ' ')).toContain(`Draft of ${day(approved.date)} (the published statement bears the date it is issued)`);
     // Nothing else differs from the approved version: signed by both, it prints these very bytes.
     const signatories = testCampaign(id).authorities;
     for (const language of ['en', 'fr'] as const) {
-      const bytes = readFileSync(join(scratch, 'out', published!.files[language]));
+      const bytes = readFileSync(join(ts.scratch, 'out', published!.files[language]));
       const expected = await renderStatementPdf({ ...approved, signatories, date: issued }, language, false);
       expect(Buffer.from(bytes).equals(Buffer.from(expected)), `the published ${language} PDF is the approved version dated ${issued}`).toBe(true);
     }
