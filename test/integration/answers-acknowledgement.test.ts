@@ -3,20 +3,13 @@
 // as answers, the vendor is told in its language which questions they answer and which are still
 // open, and by when. A reply to that acknowledgement reaches the engagement like a reply to the letter.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mailDomain } from '../../activities/email';
 import { formatDate } from '../../activities/format';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
-import { DossierClient } from '../../client/api';
-import { CampaignClient } from '../../client/campaign-api';
-import { CaseDocuments } from '../../documents/document-store';
-import { TemporalDirectory } from '../../intake/directory';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { Intake } from '../../intake/intake';
-import { openLocalStore } from '../../store/local';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { askFollowUpUpdate, confirmInboundUpdate, recordAnswersUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import type { EngagementInput } from '../../workflows/types';
@@ -24,6 +17,7 @@ import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../help
 import { engagementInput, patientPolicy, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { composeReply } from '../helpers/inbound-mail';
+import { intakeOnImap } from '../helpers/intake-on-imap';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -35,20 +29,9 @@ let domain: string;
 let caseMailbox: string;
 
 beforeAll(async () => {
-  const { host, port, password } = inject('imap');
-  const settings = { host, port, secure: false, user: `answers-${randomUUID().slice(0, 8)}`, password };
-  mailbox = new ImapMailbox(settings);
-  sender = new ImapMailbox(settings);
-  await mailbox.open();
-  await sender.open();
-  domain = mailDomain(env.config.mailFrom);
-  caseMailbox = `case@${domain}`;
-  const address = env.config.temporal.connectionOptions.address!;
-  const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
-  const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
-  const documents = new CaseDocuments(store.documents, env.encryption!.keystore);
-  const directory = new TemporalDirectory(dossier, new CampaignClient(env.client, { taskQueue: env.taskQueue, address }), 0);
-  intake = new Intake({ mailbox, dossier, documents, directory, domain, caseMailbox });
+  const opened = await intakeOnImap(env, 'answers');
+  ({ mailbox, sender, domain, caseMailbox } = opened);
+  intake = new Intake(opened.options());
 });
 
 afterAll(async () => {
