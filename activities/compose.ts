@@ -10,6 +10,7 @@ import { campaignTimeZone, capitalize, checkTimeZone, formatDate, formatDateTime
 import { openLetterFileName, renderOpenLetter, signatoriesInOrder } from './letter';
 import { officerNoticeView } from './officer-notice';
 import { withLetterBody } from './stored-letter';
+import { UNSORTED_SECTION } from './officer-digest';
 import { renderEmail, statementWording, wordOf } from './templates';
 import { typeset } from '../workflows/french-spacing';
 import { authorityInSentence, withArticle } from '../workflows/locale';
@@ -262,8 +263,10 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
     digest: details.digest?.map((section) => ({
       reference: section.reference,
       title: section.title[language],
-      boardUrl: workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
-      heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId),
+      // The mail that names no campaign: its own heading, and the pen where it is sorted.
+      unsorted: section.campaignId === UNSORTED_SECTION,
+      boardUrl: section.campaignId === UNSORTED_SECTION ? undefined : workspaceLink(workspaceUrl, 'campaigns', section.campaignId),
+      heldUrl: workspaceLink(workspaceUrl, 'held', section.campaignId === UNSORTED_SECTION ? 'unsorted' : section.campaignId),
       held: section.held && {
         count: section.held.count,
         plural: section.held.count > 1,

@@ -6,7 +6,8 @@
 // for approvals, with the authorities still to give theirs. A reply recorded after the first stage
 // leaves the engagement's stage as it is, so nothing in visibility shows it: the engagements in those
 // stages are asked their status, for the officers this run mails, to list the replies to review.
-// With the case mailbox (a worker given the intake's), each campaign's holding pen is counted too. Run every hour by its Schedule with the
+// With the case mailbox (a worker given the intake's), each campaign's holding pen is counted too, and
+// the mail that names no campaign is told to the officers of every open campaign. Run every hour by its Schedule with the
 // digest's hour, it mails only the officers on whose clock that hour has just begun.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -63,9 +64,16 @@ export interface HeldCount {
 
 /** The case mailbox opened for one digest run (intake/held-count.ts). */
 export interface HeldPen {
-  count(campaignId: string): Promise<HeldCount>;
+  /** A campaign's pen; `undefined`, the pen of mail that names no campaign (`unsorted`). */
+  count(campaignId: string | undefined): Promise<HeldCount>;
   close(): Promise<void>;
 }
+
+/**
+ * The campaign id of the section that counts the mail naming no campaign: no campaign has an empty
+ * id (store/rules.ts), so the section is told apart without a field the digest workflow would carry.
+ */
+export const UNSORTED_SECTION = '';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -142,18 +150,21 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
       if (heldMail) for (const campaignId of running) if (!byCampaign.has(campaignId)) byCampaign.set(campaignId, []);
       // Opened once a campaign's officers are mailed now; a mailbox that cannot be read leaves the counts out, not the digest.
       let pen: Promise<HeldPen | undefined> | undefined;
-      const heldIn = async (campaignId: string) => {
+      const heldIn = async (campaignId: string | undefined) => {
         pen ??= heldMail?.().catch(() => undefined);
         return (await pen)?.count(campaignId).catch(() => undefined);
       };
 
       try {
         const perOfficer = new Map<string, OfficerDigest>();
+        // Every officer of an open campaign, with their first campaign: who is told of the mail that names none.
+        const openCampaignOfficers = new Map<string, { officer: Officer; campaign: CampaignRef }>();
         for (const [campaignId, listed] of [...byCampaign].sort(([a], [b]) => a.localeCompare(b))) {
           const candidates = mayHaveReplies.get(campaignId) ?? [];
           const definition = await campaignDefinition(client, campaignId, [...listed, ...candidates].map((i) => i.vendorId));
           if (!definition) continue;
           for (const o of officersOf(definition.campaign)) if (!clocks.has(keyOf(o))) clocks.set(keyOf(o), o.timeZone ?? campaignTimeZone(definition.campaign));
+          for (const o of officersOf(definition.campaign)) if (!openCampaignOfficers.has(keyOf(o))) openCampaignOfficers.set(keyOf(o), { officer: o, campaign: definition.campaign });
           // What only a query or the mailbox tells is asked only for the officers this run mails.
           const mailedNow = officersOf(definition.campaign).some(clockSays);
           const items = mailedNow ? await withRepliesToReview(client, listed, candidates) : listed;
@@ -183,6 +194,25 @@ export function createDigestActivities(clientOf: () => Client = () => Context.cu
             // An officer the campaign file names twice (the schema lets it) gets the campaign's cases once.
             if (digest.sections.includes(section)) continue;
             digest.sections.push(section);
+            perOfficer.set(key, digest);
+          }
+        }
+        // Mail that names no campaign could be any open campaign's: each of their officers mailed now is
+        // told of it, once, after their campaigns, so that whoever knows the sender sorts it.
+        const toldOfUnsorted = [...openCampaignOfficers.values()].filter(({ officer }) => clockSays(officer));
+        const unsorted = heldMail && toldOfUnsorted.length ? await heldIn(undefined) : undefined;
+        if (unsorted?.count) {
+          for (const { officer, campaign } of toldOfUnsorted) {
+            const key = keyOf(officer);
+            const digest = perOfficer.get(key) ?? { officer, campaign, sections: [], timeZone: 'UTC' };
+            digest.sections.push({
+              campaignId: UNSORTED_SECTION,
+              reference: '',
+              title: { en: '', fr: '' },
+              timeZone: clocks.get(key) ?? 'UTC',
+              held: { count: unsorted.count, ...(unsorted.oldest ? { since: unsorted.oldest } : {}) },
+              items: [],
+            });
             perOfficer.set(key, digest);
           }
         }

@@ -6,7 +6,7 @@ import { defaultDataConverter, defaultPayloadConverter } from '@temporalio/commo
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
-import { createDigestActivities, hourBegan } from '../../activities/officer-digest';
+import { createDigestActivities, hourBegan, UNSORTED_SECTION } from '../../activities/officer-digest';
 import { DossierCampaign, DossierNextDeadline, DossierStage, DossierVendor } from '../../workflows/search-attributes';
 import type { CampaignInput, CampaignRef, Language, Officer } from '../../workflows/types';
 import { campaignWorkflowId, engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -205,6 +205,59 @@ describe('officer digest', () => {
     expect((await at('2026-11-30T11:00:02Z')).map((d) => [d.officer.email, d.sections.map((s) => s.campaignId)])).toEqual([['gagnon@opc.test', ['a-toronto', 'b-sydney']]]);
     // 06:00 in Sydney: not a second one.
     expect(await at('2026-11-30T19:00:02Z')).toEqual([]);
+  });
+
+  it('tells the officers of every open campaign of the mail that names none, once each, with the link to where it is sorted', async () => {
+    const smith: Officer = { name: 'Officer Smith', email: 'smith@opc.test', language: 'en' };
+    const toronto = campaignLedFrom('a-toronto', 'America/Toronto');
+    const sydney: CampaignRef = { ...campaignLedFrom('b-sydney', 'Australia/Sydney'), officers: [smith, gagnon] };
+    const counted: (string | undefined)[] = [];
+    const pens: Record<string, { count: number; oldest?: string }> = { unsorted: { count: 2, oldest: '2026-11-26T09:40:00.000Z' } };
+    const { collectOfficerDigests } = createDigestActivities(
+      () =>
+        fakeClient(
+          [toronto, sydney],
+          [toronto, sydney].map((c) => ({ campaignId: c.id, vendorId: 'zoom', stage: 'awaiting-response', deadline: '2026-11-27T12:00:00Z' })),
+        ),
+      async () => ({
+        count: async (campaignId) => {
+          counted.push(campaignId);
+          return pens[campaignId ?? 'unsorted'] ?? { count: 0 };
+        },
+        close: async () => undefined,
+      }),
+    );
+    const digests = await collectOfficerDigests({ asOf: '2026-11-28T12:00:00Z', horizon: '7 days', taskQueue: 'dossier' });
+    expect(digests.map((d) => [d.officer.email, d.sections.map((s) => s.campaignId)])).toEqual([
+      ['gagnon@opc.test', ['a-toronto', 'b-sydney', UNSORTED_SECTION]],
+      ['smith@opc.test', ['b-sydney', UNSORTED_SECTION]],
+    ]);
+    // The pen is counted once for the run, whoever is told.
+    expect(counted.filter((c) => c === undefined)).toHaveLength(1);
+    expect(digests[1]!.sections.at(-1)!.held).toEqual({ count: 2, since: '2026-11-26T09:40:00.000Z' });
+
+    const composedFor = (digest: (typeof digests)[number]) =>
+      composeMessage(
+        {
+          threadId: 'officer-digest-test',
+          step: 'digest-1',
+          kind: 'officer-digest',
+          language: digest.officer.language,
+          to: [{ name: digest.officer.name, email: digest.officer.email }],
+          campaign: digest.campaign,
+          details: { digest: digest.sections, timeZone: digest.timeZone },
+        },
+        { workspaceUrl: 'https://dossier.test' },
+      );
+    const english = await composedFor(digests[1]!);
+    expect(String(english.text)).toContain(
+      'Mail that names no campaign, held for the officers of every open campaign\n  - 2 messages held, that no case took, the oldest since 26\u00a0November\u00a02026: https://dossier.test/held/unsorted',
+    );
+    expect(String(english.html)).toContain('<a href="https://dossier.test/held/unsorted">2 messages held</a>');
+    expect(String(english.text)).not.toContain('https://dossier.test/campaigns//');
+    const french = await composedFor(digests[0]!);
+    expect(String(french.text)).toContain('Courrier qui ne nomme aucune campagne, en attente pour les agents de chaque campagne en cours');
+    expect(String(french.text)).toContain('https://dossier.test/held/unsorted');
   });
 
   it('begins each hour of the day once in a day of hourly runs, on the days the clocks change too', () => {
