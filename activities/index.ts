@@ -8,6 +8,7 @@ import { createStatementActivities } from './statement';
 import { createRetentionActivities } from './retention';
 import { createDigestActivities, type HeldPen } from './officer-digest';
 import { createCalendarActivities } from './calendar';
+import { heldPenCountedIn } from '../intake/held-census';
 import { failureIfShredded, keyIdForWorkflow, type KeyStore } from '../encryption/keystore';
 import { CaseDocuments } from '../documents/document-store';
 import { parseWorkflowId } from '../workflows/workflow-ids';
@@ -33,7 +34,10 @@ export interface ActivityDeps {
   workspaceUrl?: string;
   /** Test seams around sending (e.g. a delay after SMTP acceptance); none in production. */
   emailHooks?: EmailHooks;
-  /** Opens the case mailbox, for the digest to count each campaign's holding pen; absent: no counts. */
+  /**
+   * Opens the case mailbox, for the digest to count each campaign's holding pen; absent: the counts the
+   * intake wrote to the shared store (a worker of a cluster holds no mailbox credentials).
+   */
   heldMail?: () => Promise<HeldPen>;
   /** Receives the sends the ledger could not record yet, for the worker to write or name as it stops. */
   onUnrecorded?: (sends: UnrecordedSends) => void;
@@ -74,7 +78,8 @@ export function createActivities(deps: ActivityDeps) {
         }),
     }),
     ...createStatementActivities({ files }),
-    ...createDigestActivities(undefined, deps.heldMail),
+    // Without the case mailbox, the counts the intake keeps in the shared store (intake/held-census.ts).
+    ...createDigestActivities(undefined, deps.heldMail ?? heldPenCountedIn(store.files)),
     ...createCalendarActivities(),
     ...createRetentionActivities(deps.keystore, store.documents),
   };

@@ -11,6 +11,8 @@ import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
 import type { DocumentRef, InboundNote } from '../workflows/types';
+import type { HeldCount } from '../activities/officer-digest';
+import type { HeldCensus } from './held-census';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
 import { refusalDetails } from '../workflows/refusals';
@@ -123,6 +125,11 @@ export interface IntakeOptions {
    * CLAIM_LIFETIME_MINUTES): the wait an officer retrying a decision whose process died is told of.
    */
   claimLeaseMs?: number;
+  /**
+   * Where the intake writes each pen's count when the pen changes (held-census.ts), for a digest
+   * whose worker cannot read the case mailbox; nowhere without it.
+   */
+  census?: HeldCensus;
 }
 
 /** The document that keeps a message's whole text when it is longer than an engagement records. */
@@ -175,6 +182,9 @@ export type HeldFate =
   | { outcome: 'recorded'; subject: string; campaignId?: string; vendorId?: string };
 
 const REFUSALS: string[] = [ClientErrorCode.Refused, ClientErrorCode.NotFound];
+
+/** How often a running intake counts its pens again for the census, besides each change it makes. */
+const CENSUS_EVERY_MS = 10 * 60_000;
 
 /** How often a running intake refreshes `dossier_intake_oldest_waiting` between the ends of its passes. */
 const WAITING_REPORT_MS = 5_000;
@@ -253,10 +263,17 @@ export class Intake {
     // meanwhile, not only once the pass ends.
     const reporting = setInterval(() => this.reportWaiting(), WAITING_REPORT_MS);
     reporting.unref();
+    let recounting = this.recountPens();
+    const recounts = setInterval(() => {
+      recounting = recounting.then(() => this.recountPens());
+    }, CENSUS_EVERY_MS);
+    recounts.unref();
     try {
       await this.passes(signal, pollMs);
     } finally {
       clearInterval(reporting);
+      clearInterval(recounts);
+      await recounting;
     }
   }
 
@@ -487,6 +504,7 @@ export class Intake {
       copy !== undefined &&
       ((await this.copiedBefore(pen, read.messageId, copy)) || (!moved && (await this.officersNote(read.messageId)) !== undefined));
     if (spare) await this.options.mailbox.discard(copy, pen);
+    await this.recount(campaignId);
     if (!moved) return { messageId: read.messageId, outcome: 'taken' };
     return { messageId: read.messageId, outcome: 'held', campaignId, reason, why };
   }
@@ -560,6 +578,9 @@ export class Intake {
       if (!recorded.get(messageId)?.has(header)) continue;
       if (await this.clearRecorded(campaignId, messageId, header)) found.delete(messageId);
     }
+    // Listed whole here: the census takes its count without a second look (a pen held before it began, too).
+    const arrivals = [...found.values()].flatMap(({ arrivedAt, heldAt }) => (arrivedAt ?? heldAt) ?? []);
+    await this.writeCount(campaignId, { count: found.size, ...(arrivals.length ? { oldest: new Date(Math.min(...arrivals)).toISOString() } : {}) });
     return [...found.values()].map(({ header: _header, heldAt: _heldAt, arrivedAt: _arrivedAt, ...message }) => message);
   }
 
@@ -704,7 +725,37 @@ export class Intake {
       // The claim first: a renewal left without it holds nothing, and goes with the next decision once stale.
       if (mine !== undefined) await mailbox.discard(mine, CLAIMS_FOLDER).catch(() => undefined);
       for (const ref of renewals) await mailbox.discard(ref, CLAIMS_FOLDER).catch(() => undefined);
+      // Assigned, dismissed or let go as recorded: the pen's count changed, whichever decision it was.
+      await this.recount(heldIn);
     }
+  }
+
+  /**
+   * Writes the pen's count to the census, for a digest that cannot read the mailbox. Never fails what
+   * changed the pen: a count not written now is written when the pen next changes, or at the next
+   * recount of a running intake.
+   */
+  private async recount(campaignId: string | undefined): Promise<void> {
+    if (!this.options.census) return;
+    await this.writeCount(campaignId, () => countHeld(this.options.mailbox, campaignId));
+  }
+
+  private async writeCount(campaignId: string | undefined, count: HeldCount | (() => Promise<HeldCount>)): Promise<void> {
+    const census = this.options.census;
+    if (!census) return;
+    try {
+      await census.write(campaignId, typeof count === 'function' ? await count() : count);
+    } catch (err) {
+      this.log(`intake: the count of ${holdingFolder(campaignId)} could not be written to the shared store (${(err as Error).message}); written again at the next change or recount`);
+    }
+  }
+
+  /** Counts again every pen counted so far and the unsorted one: a pen changed by hand in a mail client is set right. */
+  async recountPens(): Promise<void> {
+    const census = this.options.census;
+    if (!census) return;
+    const pens = await census.pens().catch(() => [] as (string | undefined)[]);
+    for (const campaignId of new Set([undefined, ...pens])) await this.recount(campaignId);
   }
 
   /**
@@ -859,6 +910,30 @@ export function unannotate(raw: Buffer): { reason: string; why: HeldWhy; campaig
     else unreadSize = Number(line.slice(HELD_SIZE.length + 2)) || undefined;
     rest = rest.subarray(end + 2);
   }
+}
+
+/** Enough of a held copy to read the intake's lines and the message's Message-ID. */
+const COUNT_HEADER_BYTES = 64 * 1024;
+
+/**
+ * How many messages wait in a pen (`undefined`: the one of mail that names no campaign), each once
+ * however many copies a pass cut short left of it, and when the oldest reached the case mailbox; read
+ * from the held copies' headers alone.
+ */
+export async function countHeld(mailbox: Pick<MailboxSource, 'messages'>, campaignId: string | undefined): Promise<HeldCount> {
+  const seen = new Set<string>();
+  let count = 0;
+  let oldest: number | undefined;
+  for await (const stored of mailbox.messages(holdingFolder(campaignId), { maxBytes: COUNT_HEADER_BYTES })) {
+    const { arrivedAt, original } = unannotate(stored.raw);
+    const messageId = /^Message-ID:[ \t]*(\S+)/im.exec(original.subarray(0, COUNT_HEADER_BYTES).toString('latin1'))?.[1];
+    if (messageId && seen.has(messageId)) continue;
+    if (messageId) seen.add(messageId);
+    count++;
+    const at = arrivedAt ?? stored.arrivedAt;
+    if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
+  }
+  return { count, ...(oldest === undefined ? {} : { oldest: new Date(oldest).toISOString() }) };
 }
 
 /** The intake's fields at the top of a claim or a claim's renewal (a claim's first line is CLAIM). */

@@ -10,6 +10,7 @@ import { loadEncryption } from '../encryption/config';
 import { openStore, storeSettingsFromEnv, type SharedStore } from '../store';
 import { parseIntakeConfig, type IntakeConfig } from './config';
 import { TemporalDirectory } from './directory';
+import { heldCensusIn } from './held-census';
 import { ImapMailbox } from './imap-mailbox';
 import { Intake } from './intake';
 import type { MailboxSource } from './mailbox';
@@ -64,7 +65,9 @@ export async function openIntake(
   }
   const { dossier, campaigns } = clients;
   const directory = new TemporalDirectory(dossier, campaigns);
-  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter });
+  // Each pen's count goes to the shared store, where a worker without the mailbox's password reads it for the digest.
+  const census = heldCensusIn(store.files);
+  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter, census });
   return {
     config,
     intake,

@@ -13,6 +13,10 @@ import { openLocalStore } from '../../store/local';
 import { CampaignClient } from '../../client/campaign-api';
 import type { CampaignRef } from '../../workflows/types';
 import { heldPenIn } from '../../intake/held-count';
+import { heldCensusIn } from '../../intake/held-census';
+import { Intake } from '../../intake/intake';
+import { refused } from '../../client/errors';
+import { CaseDocuments } from '../../documents/document-store';
 import { holdingFolder } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from '../../worker/officer-digest-schedule';
@@ -372,5 +376,64 @@ describe('officer digest', () => {
     expect(en.html).toContain(`<a href="${pen}">2 messages held</a>`);
     // The count stands for the pen's own line.
     expect(en.text).not.toContain('The campaign’s holding pen');
+  });
+  it('counts each pen from what the intake wrote to the shared store when the worker holds no mailbox credentials, and the mail that names no campaign for every officer', { timeout: 120_000 }, async () => {
+    const workspace = 'https://dossier.example/workspace';
+    const scratch = mkdtempSync(join(env.scratch, 'digest-census-'));
+    // One store for the worker and the intake, as PostgreSQL is on a cluster; the worker is given no mailbox.
+    const store = openLocalStore({ outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys') });
+    const taskQueue = await env.ownWorker('digest-census', { deps: { workspaceUrl: workspace, store } });
+    const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
+    const id = env.uniqueId('digest-census');
+    const campaign: CampaignRef = {
+      ...testCampaign(id),
+      officers: [
+        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+      ],
+    };
+    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+
+    // The intake on its own host, with the mailbox: a reply naming the campaign that its engagement
+    // refuses, and a vendor writing from an address no case knows, without token or reference.
+    const mailbox = new MaildirMailbox(join(scratch, 'mail'));
+    await mailbox.open();
+    const intake = new Intake({
+      mailbox,
+      documents: new CaseDocuments(store.documents, new KeyStore(store.keys, parseMasterKeys(generateMasterKeySpec('m1')))),
+      directory: {
+        engagementByToken: async () => undefined,
+        campaignByReference: async (reference) => (reference === campaign.reference ? { campaignId: id, vendorIds: ['soon'] } : undefined),
+        vendorOf: async () => ({ name: 'Soon SA', contacts: testVendor('soon').contacts }),
+      },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: { recordInbound: async () => Promise.reject(refused(`engagement ${id}:soon`, 'the sender is not the vendor')) } as never,
+      census: heldCensusIn(store.files),
+    });
+    const mail = (n: number, from: string, subject: string) => Buffer.from(`Message-ID: <census-${n}@${id}.test>\r\nFrom: ${from}\r\nTo: case@test.example\r\nSubject: ${subject}\r\n\r\nHello.\r\n`);
+    await mailbox.append(mail(1, 'privacy@soon.test', `Re: [${campaign.reference}] Our answers`));
+    await mailbox.append(mail(2, 'sales@unknown-vendor.test', 'Our privacy policy'));
+    const settled = await intake.pass();
+    expect(settled.map((s) => (s.outcome === 'held' ? (s.campaignId ?? 'unsorted') : s.outcome)).sort()).toEqual([id, 'unsorted'].sort());
+
+    const run = async (n: number) => {
+      const result = await env.client.workflow.execute('officerDigest', { taskQueue, workflowId: env.uniqueId(`digest-census-run-${n}`), args: [{}] });
+      expect(result.sent.map((s: { officer: string }) => s.officer).filter((o: string) => o.endsWith(`@${id}.test`))).toHaveLength(2);
+      const mails = await env.parsed(await env.sink.waitFor(2 * n, (m) => m.to.some((t) => t.endsWith(`@${id}.test`)), 30_000));
+      return mails.slice(-2).find((m) => m.subject?.includes('Your cases'))!;
+    };
+    const en = await run(1);
+    expect(en.text).toMatch(new RegExp(`  - 1 message held, that no case took, the oldest since [^\\n]*: ${workspace}/held/${id}\\n`));
+    expect(en.text).toContain('Mail that names no campaign, held for the officers of every open campaign\n');
+    expect(en.text).toMatch(new RegExp(`  - 1 message held, that no case took, the oldest since [^\\n]*: ${workspace}/held/unsorted\\n`));
+
+    // An officer dismisses the unsorted one (through the workspace or the CLI, which decide through the intake): its count goes.
+    await intake.dismiss(undefined, `<census-2@${id}.test>`, 'Officer Smith', 'not about a case');
+    const after = await run(2);
+    expect(after.text).not.toContain('Mail that names no campaign');
+    expect(after.text).toContain(`${workspace}/held/${id}`);
+    await mailbox.close();
   });
 });
