@@ -22,7 +22,7 @@ import { excerptOf } from '../workflows/text-rules';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
-import { sentByDossier, withoutQuoted, withoutQuotedReply } from './own-mail';
+import { sentByDossier, withoutInterleavedQuote, withoutQuoted, withoutQuotedReply } from './own-mail';
 import { senderVerdict } from './sender-check';
 import { sentence } from './wording';
 
@@ -428,8 +428,10 @@ export class Intake {
       text = reply.text;
       noteCodes.push({ code: 'own-text', step: reply.step });
     }
-    for (const { step, text: quoted } of sent.texts) {
-      const rest = withoutQuoted(text, quoted);
+    for (const quoted of sent.texts) {
+      const { step } = quoted;
+      // Quoted whole, or with the vendor's answers written between its lines.
+      const rest = withoutQuoted(text, quoted.text) ?? withoutInterleavedQuote(text, quoted);
       if (rest === undefined) continue;
       text = rest;
       noteCodes.push({ code: 'own-text', step });

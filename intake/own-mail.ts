@@ -7,12 +7,23 @@ import { simpleParser } from 'mailparser';
 import type { CaseDocuments } from '../documents/document-store';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import type { Directory } from './correlate';
+import { htmlAsText } from './read-message';
 
 export interface SentByDossier {
   /** The step that sent each document, by the SHA-256 of its bytes. */
   documents: Map<string, string>;
-  /** The text of each message sent, with its step and subject (as its recipient's client quotes it). */
-  texts: { step: string; text: string; subject?: string }[];
+  /**
+   * The text of each message sent, with its step and subject (as its recipient's client quotes it),
+   * and its HTML part as text: a client that quotes the HTML (Outlook) quotes that rendering.
+   */
+  texts: SentText[];
+}
+
+export interface SentText {
+  step: string;
+  text: string;
+  subject?: string;
+  htmlText?: string;
 }
 
 /** What Dossier sent on the engagement, as its copies keep it; nothing when the directory cannot say. */
@@ -28,7 +39,8 @@ export async function sentByDossier(
     if (!raw) continue;
     const parsed = await simpleParser(raw);
     for (const a of parsed.attachments) found.documents.set(createHash('sha256').update(a.content).digest('hex'), step);
-    if (parsed.text?.trim()) found.texts.push({ step, text: parsed.text, ...(parsed.subject ? { subject: parsed.subject } : {}) });
+    const htmlText = typeof parsed.html === 'string' ? htmlAsText(parsed.html) : undefined;
+    if (parsed.text?.trim()) found.texts.push({ step, text: parsed.text, ...(parsed.subject ? { subject: parsed.subject } : {}), ...(htmlText ? { htmlText } : {}) });
   }
   return found;
 }
@@ -99,10 +111,11 @@ const collapsed = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
  * `>` marks but under a block of its headers (`From:`, `Sent:`, `To:`, `Subject:`, or in French
  * `De :`, `Envoyé :`, `À :`, `Objet :`), rendered from the HTML part, so not in the words of the text
  * part that withoutQuoted looks for. The block names the message by its subject; only one that
- * names a message Dossier sent on the engagement is cut, with everything below it (the older
- * messages it quotes in turn). Undefined when there is none.
+ * names a message Dossier sent on the engagement is cut, with that message's lines below it and
+ * everything below a block it quotes in turn; the lines the vendor wrote between the quoted ones
+ * (answers inline) stay, after the words above the block. Undefined when there is none.
  */
-export function withoutQuotedReply(text: string, sent: { step: string; subject?: string }[]): { text: string; step: string } | undefined {
+export function withoutQuotedReply(text: string, sent: { step: string; subject?: string; text?: string; htmlText?: string }[]): { text: string; step: string } | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (fieldOf(lines[i]!)?.name !== 'from') continue;
@@ -125,9 +138,105 @@ export function withoutQuotedReply(text: string, sent: { step: string; subject?:
     let start = i;
     while (start > 0 && /^[ \t>\u00a0]*$/.test(lines[start - 1]!)) start--;
     if (start > 0 && QUOTE_SEPARATOR.test(lines[start - 1]!)) start--;
-    return { text: lines.slice(0, start).join('\n').trim(), step: quoted.step };
+    const subjectLine = lines.findIndex((line, n) => n > i && fieldOf(line)?.name === 'subject');
+    const inline = quoted.text === undefined ? [] : ownLinesAmong(lines.slice(subjectLine + 1), quotedForms(quoted));
+    return { text: [lines.slice(0, start).join('\n').trim(), ...inline].filter(Boolean).join('\n\n'), step: quoted.step };
   }
   return undefined;
+}
+
+/** The words of a text, as every rendering of it keeps them: letters and digits, links left out. */
+function wordsOf(text: string): string[] {
+  return text.replace(/<?\b(?:https?:\/\/|mailto:)[^\s>]*>?/gi, ' ').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The sent message's words, as its text part and as its HTML part renders. */
+function quotedForms(sent: { text?: string; htmlText?: string }): string[][] {
+  return [sent.text, sent.htmlText].flatMap((form) => (form ? [wordsOf(form)] : []));
+}
+
+/** Where `words` run whole in `form` from `from` on, or -1. */
+function runAt(form: string[], words: string[], from: number): number {
+  outer: for (let at = Math.max(0, from); at + words.length <= form.length; at++) {
+    for (let k = 0; k < words.length; k++) if (form[at + k] !== words[k]) continue outer;
+    return at;
+  }
+  return -1;
+}
+
+/**
+ * Tells the lines of a quoted message apart from the lines the vendor wrote between them (answers
+ * inline, under each question). A line is quoted when its words run whole in the sent message, after
+ * the quoted line before it: right where that one ended (a line cut by rewrapping, however short), or
+ * further on when it is long enough (four words) not to be the vendor's by chance ("Yes.").
+ */
+function quotedLines(lines: string[], forms: string[][]): boolean[] {
+  const cursors = forms.map(() => 0);
+  return lines.map((line) => {
+    const words = wordsOf(line.replace(/^[ \t]*(?:>[ \t]?)*/, ''));
+    if (!words.length) return false;
+    for (const [n, form] of forms.entries()) {
+      const at = runAt(form, words, cursors[n]!);
+      if (at < 0 || (at !== cursors[n] && words.length < 4)) continue;
+      cursors[n] = at + words.length;
+      return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * The vendor's own lines among the quoted message's, each run of them as a paragraph: what they wrote
+ * inside or between the quoted blocks. Below a block naming another message, all is that message's.
+ */
+function ownLinesAmong(lines: string[], forms: string[][]): string[] {
+  const nested = lines.findIndex((line, n) => fieldOf(line)?.name === 'from' && lines.slice(n + 1, n + 12).some((l) => fieldOf(l)?.name === 'subject'));
+  const below = nested < 0 ? lines : lines.slice(0, nested);
+  const quoted = quotedLines(below, forms);
+  const paragraphs: string[] = [];
+  let run: string[] = [];
+  for (const [n, line] of below.entries()) {
+    if (quoted[n] || !/\S/.test(line)) {
+      if (run.length) paragraphs.push(run.join('\n').trim());
+      run = [];
+    } else run.push(line);
+  }
+  if (run.length) paragraphs.push(run.join('\n').trim());
+  return paragraphs.filter((p) => wordsOf(p).length > 0);
+}
+
+/** The line a mail client writes above the message it quotes with `>` marks (Gmail, Apple Mail, Thunderbird). */
+const ATTRIBUTION = /^[ \t]*(?:On\b.*\bwrote:|Le\b.*\ba [ée]crit[ \t\u00a0\u202f]?:)[ \t]*$/i;
+
+/**
+ * The text without the lines of a message Dossier sent that a client quoted behind `>` marks with the
+ * vendor's answers written between them (Gmail, Apple Mail), so not whole, as withoutQuoted looks for
+ * it: each marked line whose words are the sent message's goes, with the line that attributes the
+ * quote; the vendor's unmarked lines stay, and so does a marked line of anything else. Undefined when
+ * less of the sent message than withoutQuoted's least is quoted (a vendor quoting one question).
+ */
+export function withoutInterleavedQuote(text: string, sent: { text: string; htmlText?: string }): string | undefined {
+  const lines = text.split('\n');
+  const marked = lines.map((line) => /^[ \t]*>/.test(line));
+  const quoted = quotedLines(lines, quotedForms(sent)).map((q, n) => q && marked[n]!);
+  const dropped = lines.filter((_, n) => quoted[n]).join(' ');
+  if (dropped.replace(/[>\s]+/g, ' ').trim().length < 80) return undefined;
+  const kept: string[] = [];
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (quoted[n]) continue;
+    // The marks of the quote's blank lines, and the attribution above its first line, go with it
+    // (Gmail wraps a long one before "wrote:").
+    if (marked[n] && !wordsOf(line).length) continue;
+    const attribution = ATTRIBUTION.test(line) ? 1 : ATTRIBUTION.test(`${line} ${lines[n + 1] ?? ''}`) ? 2 : 0;
+    const nextShown = lines.findIndex((l, k) => k >= n + attribution && /\S/.test(l));
+    if (attribution && nextShown >= 0 && quoted[nextShown]) {
+      n += attribution - 1;
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept.join('\n').replace(/\n[ \t]*\n(?:[ \t]*\n)+/g, '\n\n').trim();
 }
 
 function fieldOf(line: string): { name: string; value: string } | undefined {

@@ -23,7 +23,7 @@ import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementStatusOf, testVendor } from '../helpers/fixtures';
-import { composeReply } from '../helpers/inbound-mail';
+import { composeReply, outlookDesktopReply, outlookWebReplyHtmlOnly, type QuotedMessage } from '../helpers/inbound-mail';
 
 const vendor = testVendor('zoom'); // privacy@zoom.test
 
@@ -624,6 +624,143 @@ describe('a vendor forwarding Dossier’s own letter', () => {
       'The text of the message Dossier sent on this case (letter), quoted back, is left out of this message’s text; the original message is in the case mailbox.',
       'open-letter.pdf is a document Dossier sent on this case (letter), quoted back: it was not recorded as one of the vendor’s documents.',
     ]);
+  });
+});
+
+describe('a vendor answering inline, between the quoted questions of Dossier’s letter', () => {
+  const paragraphs = [
+    'Dear privacy office of Vendor zoom,',
+    'The co-signing authorities write to ask how your video-conferencing service protects the people who use it. Please answer the questions below by 24 August 2020.',
+    'Q1. How long do you keep the recordings of meetings, and in which countries are they stored?',
+    'Q2. Which of your staff or subprocessors can read the content of a meeting, and under what conditions?',
+    'Q3. How do you tell participants that a meeting is being recorded?',
+    'Yours sincerely,',
+    'The case officer',
+  ];
+  const answers = {
+    q1: 'A1: thirty days, in Canada and Ireland only.',
+    q2: 'A2: nobody, unless the host asks our support team.',
+    q3: 'Yes.',
+  };
+  const letterHtml = paragraphs.map((p) => `<p>${p}</p>`).join('\n');
+  /** The letter's paragraphs as the vendor's client shows them, each question followed by the vendor's answer. */
+  const answered = (render: (p: string) => string, answer: (a: string) => string) =>
+    paragraphs.flatMap((p) => [render(p), ...(p.startsWith('Q1.') ? [answer(answers.q1)] : p.startsWith('Q2.') ? [answer(answers.q2)] : p.startsWith('Q3.') ? [answer(answers.q3)] : [])]);
+
+  async function withLetter() {
+    const set = await setUp();
+    const letter = await composeReply({
+      from: 'case@test.example',
+      to: vendor.contacts[0].email,
+      subject: '[VC] Open letter',
+      messageId: '<letter@test.example>',
+      text: paragraphs.join('\n\n'),
+      html: `<html><head><style>p { margin: 0 0 1em; }</style></head><body>\n${letterHtml}\n</body></html>`,
+    });
+    await set.documents.saveSentCopy('vc', engagementWorkflowId('vc', 'zoom'), 'letter', letter);
+    const intake = new Intake({ ...set.options, directory: { ...set.options.directory, sentSteps: async () => ['letter'] }, dossier: set.dossier as never });
+    const recorded = async (raw: Buffer) => {
+      await set.mailbox.append(raw);
+      expect((await intake.pass()).map((r) => r.outcome)).toEqual(['recorded']);
+      const message = set.state.inbox!.at(-1)!;
+      expect(message.noteCodes).toEqual([{ code: 'own-text', step: 'letter' }]);
+      return message.text;
+    };
+    return { recorded };
+  }
+  const quotedLetter = (sent: string, bodyHtml: string, bodyText: string): QuotedMessage => ({
+    fromName: 'Dossier',
+    fromAddress: 'case@test.example',
+    toName: 'Privacy Office',
+    toAddress: vendor.contacts[0].email,
+    subject: '[VC] Open letter',
+    sent,
+    bodyHtml,
+    bodyText,
+  });
+  const expectOwnWordsOnly = (text: string, top: string) => {
+    expect(text.startsWith(top)).toBe(true);
+    for (const answer of Object.values(answers)) expect(text).toContain(answer);
+    // In the order they were written, and nothing of the letter's.
+    expect(text.indexOf(answers.q1)).toBeLessThan(text.indexOf(answers.q2));
+    expect(text).not.toMatch(/How long do you keep|subprocessors|co-signing authorities|being recorded|The case officer/);
+  };
+
+  it('keeps the answers Outlook for Windows carries between the quoted questions (text and HTML parts), and drops the letter', async () => {
+    const { recorded } = await withLetter();
+    const bodyHtml = answered(
+      (p) => `<p class="MsoNormal">${p}<o:p></o:p></p>`,
+      (a) => `<p class="MsoNormal"><b><span style="color:#0070C0">${a}</span></b><o:p></o:p></p>`,
+    ).join('\r\n');
+    const text = await recorded(
+      await outlookDesktopReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'RE: [VC] Open letter',
+        messageId: '<DB9PR04MB8412A1@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+        inReplyTo: '<letter@test.example>',
+        ownLines: ['Please find our answers inline, in blue.', '', 'Anna Berg'],
+        quoted: quotedLetter('Tuesday, July 21, 2020 10:02 AM', bodyHtml, answered((p) => p, (a) => a).join('\n\n')),
+      }),
+    );
+    expectOwnWordsOnly(text, 'Please find our answers inline, in blue.\n\nAnna Berg');
+  });
+
+  it('keeps the answers in a French Outlook on the web reply (HTML only, De :, Envoyé :)', async () => {
+    const { recorded } = await withLetter();
+    const bodyHtml = answered(
+      (p) => `<div style="font-family: Calibri">${p}</div>\n<div><br></div>`,
+      (a) => `<div class="elementToProof" style="color: rgb(192, 0, 0);">${a}</div>\n<div><br></div>`,
+    ).join('\r\n');
+    const text = await recorded(
+      await outlookWebReplyHtmlOnly({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'RE: [VC] Open letter',
+        messageId: '<PAXPR02MB7597B2@PAXPR02MB7597.eurprd02.prod.outlook.com>',
+        inReplyTo: '<letter@test.example>',
+        ownLines: ['Bonjour,', '', 'Nos réponses sont dans le texte, en rouge.'],
+        quoted: quotedLetter('mardi 21 juillet 2020 10:02', bodyHtml, ''),
+      }),
+    );
+    expectOwnWordsOnly(text.replace(/\n{2,}/g, '\n\n'), 'Bonjour,\n\nNos réponses sont dans le texte, en rouge.');
+  });
+
+  it('keeps the answers Gmail and Apple Mail write between the lines they quote behind > marks (text and HTML parts)', async () => {
+    const { recorded } = await withLetter();
+    const marked = (attribution: string) =>
+      `${attribution}\n\n${answered(
+        (p) => p.replace(/(.{1,72})(\s|$)/g, '$1\n').trimEnd().split('\n').map((l) => `> ${l}`).join('\n') + '\n>',
+        (a) => `\n${a}\n`,
+      ).join('\n')}\n`;
+    const quotedHtml = `<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">${letterHtml}</blockquote>`;
+    const gmail = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'Re: [VC] Open letter',
+        messageId: '<CAF=gmail1@mail.gmail.com>',
+        inReplyTo: '<letter@test.example>',
+        text: `Our answers are below each question.\n\n${marked('On Tue, Jul 21, 2020 at 10:02 AM Dossier <case@test.example>\nwrote:')}`,
+        html: `<div dir="ltr">Our answers are below each question.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Tue, Jul 21, 2020 at 10:02 AM Dossier &lt;case@test.example&gt; wrote:<br></div>${quotedHtml}</div>`,
+      }),
+    );
+    expectOwnWordsOnly(gmail, 'Our answers are below each question.');
+    expect(gmail).not.toContain('wrote:');
+
+    const apple = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: 'Re: [VC] Open letter',
+        messageId: '<5E2B1F0C-1A2B-4C3D-9E8F-0123456789AB@zoom.test>',
+        inReplyTo: '<letter@test.example>',
+        text: `Bonjour,\n\nVoici nos réponses.\n\n${marked('Le 21 juil. 2020 à 10:02, Dossier <case@test.example> a écrit :')}`,
+        html: `<html><body><div>Bonjour,</div><div>Voici nos réponses.</div><div><br><blockquote type="cite"><div>Le 21 juil. 2020 à 10:02, Dossier &lt;case@test.example&gt; a écrit :</div><br>${letterHtml}</blockquote></div></body></html>`,
+      }),
+    );
+    expectOwnWordsOnly(apple, 'Bonjour,\n\nVoici nos réponses.');
+    expect(apple).not.toContain('a écrit');
   });
 });
 
