@@ -11,12 +11,13 @@ import { holdingFolder } from './mailbox';
 /** Where the counts are, one file per pen, named as the pen's folder in the case mailbox. */
 const CENSUS_FOLDER = 'intake/held-pens';
 
-/** A pen's count as the intake wrote it. */
+/**
+ * A pen's count as the intake wrote it. No time of counting: the same count is the same bytes, so the
+ * store writes nothing when an officer's listing of the pen finds it as it was.
+ */
 interface PenCensus extends HeldCount {
   /** The campaign whose pen it is; absent for the mail that names no campaign. */
   campaignId?: string;
-  /** When the intake counted it (ISO). */
-  countedAt: string;
 }
 
 export interface HeldCensus {
@@ -30,7 +31,7 @@ const pathOf = (campaignId: string | undefined) => `${CENSUS_FOLDER}/${holdingFo
 export function heldCensusIn(files: PublishedFiles): HeldCensus {
   return {
     async write(campaignId, { count, oldest }) {
-      const census: PenCensus = { ...(campaignId === undefined ? {} : { campaignId }), count, ...(oldest ? { oldest } : {}), countedAt: new Date().toISOString() };
+      const census: PenCensus = { ...(campaignId === undefined ? {} : { campaignId }), count, ...(oldest ? { oldest } : {}) };
       await files.write(pathOf(campaignId), Buffer.from(JSON.stringify(census)));
     },
     async pens() {
