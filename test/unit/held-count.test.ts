@@ -5,7 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { heldCensusIn, heldPenCountedIn } from '../../intake/held-census';
 import { heldPenIn } from '../../intake/held-count';
+import { Intake } from '../../intake/intake';
+import { openLocalStore } from '../../store/local';
 import { holdingFolder } from '../../intake/mailbox';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 
@@ -38,5 +41,28 @@ describe('held mail count', () => {
     } finally {
       await pen.close();
     }
+  });
+
+  it('is written to the shared store by the intake when an officer lists a pen held before it counted, and read back by a worker without the mailbox', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dossier-held-census-'));
+    const mailbox = new MaildirMailbox(join(root, 'mail'));
+    await mailbox.open();
+    await mailbox.append(heldCopy('<one@vendor.test>', '2026-11-28T09:15:00.000Z'), holdingFolder('c1'));
+    await mailbox.append(heldCopy('<two@vendor.test>', '2026-11-26T17:40:00.000Z'), holdingFolder('c1'));
+    const store = openLocalStore({ outputDir: join(root, 'out'), stateDir: join(root, 'state'), keysDir: join(root, 'keys') });
+    const pen = await heldPenCountedIn(store.files)();
+    // Nothing counted yet: the worker reads the pen as empty, not as an error.
+    expect(await pen.count('c1')).toEqual({ count: 0 });
+
+    const intake = new Intake({ mailbox, dossier: {} as never, documents: {} as never, directory: {} as never, domain: 'test.example', caseMailbox: 'case@test.example', census: heldCensusIn(store.files) });
+    expect(await intake.held('c1')).toHaveLength(2);
+    expect(await pen.count('c1')).toEqual({ count: 2, oldest: '2026-11-26T17:40:00.000Z' });
+    expect(await pen.count(undefined)).toEqual({ count: 0 });
+    // Counted again while it runs: the pens it counted before, and the unsorted one.
+    await mailbox.append(heldCopy('<three@vendor.test>', '2026-11-29T08:00:00.000Z'), holdingFolder(undefined));
+    await intake.recountPens();
+    expect(await pen.count(undefined)).toEqual({ count: 1, oldest: '2026-11-29T08:00:00.000Z' });
+    expect(await pen.count('c1')).toEqual({ count: 2, oldest: '2026-11-26T17:40:00.000Z' });
+    await mailbox.close();
   });
 });
