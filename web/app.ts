@@ -2,6 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { inspect } from 'node:util';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -130,7 +131,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('sessionChanged', !session && !unavailable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
-      console.error(`web: ${c.req.method} ${c.req.path}: cannot tell whether the session was signed out:`, unavailable);
+      console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
@@ -163,7 +164,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   // Every POST carries the session's CSRF token: a form posted from another site is refused.
   app.use('*', async (c, next) => {
     if (c.req.method !== 'POST') return next();
-    const body = (await c.req.parseBody({ all: true })) as WebEnv['Variables']['body'];
+    // No page of the workspace sends a body that cannot be read (a multipart body with no boundary, or
+    // a broken one): it is refused as a forged form, not answered as the workspace's own fault (500).
+    const body = (await c.req.parseBody({ all: true }).catch(() => undefined)) as WebEnv['Variables']['body'] | undefined;
+    if (!body) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 400);
     c.set('body', body);
     // A form sent after its sign-in lapsed (expired, or signed out elsewhere) meets a fresh session
     // whose token it cannot carry: it is told to sign in, not that the form was forged. Nothing is
@@ -313,7 +317,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // wait, not a fault. Every page of a case queries its workflow, which needs that worker too: a
     // refused form cannot be shown again on its page, so what was typed is given back here.
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NoWorker) {
-      console.error(`web: ${c.req.method} ${c.req.path}: ${err.message}`);
+      console.error(`web: ${requestLine(c)}: ${loggable(err.message)}`);
       return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c, views) }), 503);
     }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
@@ -322,7 +326,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof SignInError) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail: err.message }), 502);
     }
-    console.error(`web: ${c.req.method} ${c.req.path}:`, err);
+    console.error(`web: ${requestLine(c)}: ${loggableError(err)}`);
     return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
   });
   app.notFound((c) =>
@@ -355,6 +359,26 @@ function typedFields(c: Context<WebEnv>, views: Views): { field: string; label?:
     .filter(({ shown }) => !shown?.hidden)
     .map(({ field, value, shown }) => ({ field, label: shown?.label, value }));
   return typed.length ? typed : undefined;
+}
+
+/**
+ * A text a request chose (its path, decoded), as one line of the server's log: a line break, or any
+ * other control character, is written as its percent code. A path with `%0D%0A` in it would otherwise
+ * write a line of its own into the log (`web: POST /x` then `web: <anything>`), no sign-in needed.
+ */
+export function loggable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => encodeURIComponent(ch));
+}
+
+/** An error with its stack, its message (which may quote what the request sent: an id, a path) on one line. */
+function loggableError(err: unknown): string {
+  const text = inspect(err);
+  const message = err instanceof Error ? err.message : '';
+  return message ? text.split(message).join(loggable(message)) : text;
+}
+
+function requestLine(c: Context<WebEnv>): string {
+  return `${c.req.method} ${loggable(c.req.path)}`;
 }
 
 /** The signed-in user, or a redirect to sign in. */

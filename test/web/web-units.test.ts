@@ -1,6 +1,6 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
@@ -254,6 +254,46 @@ describe('the headers of every response', () => {
     expect((await headersFor('https://dossier.example')).get('strict-transport-security')).toBe('max-age=31536000');
     expect((await headersFor('http://127.0.0.1:8080')).get('strict-transport-security')).toBeNull();
     expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('what a request can write into the server’s log', () => {
+  /** What console.error wrote while `work` ran, one entry per line. */
+  const logLines = async (work: () => Promise<unknown>): Promise<string[]> => {
+    const written: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+    return written.join('\n').split('\n');
+  };
+  const forged = '%0D%0Aweb:%20FORGED';
+
+  it('refuses a body no page of the workspace sends, before anyone signs in: 400, nothing logged, not a 500', async () => {
+    const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    let response: Response | undefined;
+    const lines = await logLines(async () => {
+      response = await app.request(`/language${forged}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: 'not a multipart body' });
+    });
+    expect(response!.status).toBe(400);
+    expect(await response!.text()).toContain('This form was not sent from this workspace page');
+    expect(lines.filter((l) => l.startsWith('web: '))).toEqual([]);
+  });
+
+  it('writes a path holding a line break, and an error quoting it, on the request’s own line', async () => {
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({ status: async (ref: { campaignId: string }) => Promise.reject(new Error(`cannot read "${ref.campaignId}"`)), campaignTimeZone: async () => 'UTC' }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const lines = await logLines(async () => expect((await app.request(`/campaigns/vc${forged}/engagements/zoom`, { headers: { cookie } })).status).toBe(500));
+    const requests = lines.filter((l) => /^web: /.test(l));
+    expect(requests).toEqual(['web: GET /campaigns/vc%0D%0Aweb: FORGED/engagements/zoom: Error: cannot read "vc%0D%0Aweb: FORGED"']);
   });
 });
 
