@@ -15,7 +15,7 @@ import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityInSentence } from '../workflows/locale';
 import { refusalDetails } from '../workflows/refusals';
-import type { Authority, Language } from '../workflows/types';
+import { ID_PATTERN, type Authority, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
 import type { WebConfig } from './config';
@@ -293,6 +293,19 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     }
     return c.redirect(sameSiteReturnPath(String(c.get('body').returnTo ?? '/')), 303);
   });
+
+  // A path names campaigns, vendors and holding pens by their ids (a pen is a campaign's, or
+  // `unsorted`): anything else names no page, and is answered so before a handler writes it into a
+  // form's action or a link (`/held/../../x/assign`), or a sentence of the page (`Nothing by that name: …`).
+  const idsOf: Record<string, (value: string) => boolean> = { campaign: (v) => ID_PATTERN.test(v), vendor: (v) => ID_PATTERN.test(v), pen: (v) => v === 'unsorted' || ID_PATTERN.test(v) };
+  const ID_PATHS = ['/campaigns/:campaign', '/campaigns/:campaign/engagements/:vendor', '/campaigns/:campaign/statement/findings/:vendor', '/held/:pen'];
+  for (const path of ID_PATHS.flatMap((p) => [p, `${p}/*`])) {
+    app.use(path, async (c, next) => {
+      const named = Object.entries(c.req.param() as Record<string, string>).every(([name, value]) => idsOf[name]?.(value) ?? true);
+      if (named) return next();
+      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    });
+  }
 
   registerPages(app, { ...deps, views, page });
 

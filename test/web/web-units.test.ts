@@ -286,14 +286,44 @@ describe('what a request can write into the server’s log', () => {
     const app = createWebApp({
       config,
       signIn: {} as OidcSignIn,
-      dossier: async () => ({ status: async (ref: { campaignId: string }) => Promise.reject(new Error(`cannot read "${ref.campaignId}"`)), campaignTimeZone: async () => 'UTC' }) as never,
+      // An error quoting what a request sent (a message id from the query, say) as it came.
+      dossier: async () => ({ status: async () => Promise.reject(new Error('cannot read "letter\r\nweb: FORGED BY THE ERROR"')), campaignTimeZone: async () => 'UTC' }) as never,
       campaigns: async () => ({}) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
-    const lines = await logLines(async () => expect((await app.request(`/campaigns/vc${forged}/engagements/zoom`, { headers: { cookie } })).status).toBe(500));
+    const lines = await logLines(async () => expect((await app.request(`/campaigns/vc/engagements/zoom/mail/sent/letter${forged}`, { headers: { cookie } })).status).toBe(500));
     const requests = lines.filter((l) => /^web: /.test(l));
-    expect(requests).toEqual(['web: GET /campaigns/vc%0D%0Aweb: FORGED/engagements/zoom: Error: cannot read "vc%0D%0Aweb: FORGED"']);
+    expect(requests).toEqual(['web: GET /campaigns/vc/engagements/zoom/mail/sent/letter%0D%0Aweb: FORGED: Error: cannot read "letter%0D%0Aweb: FORGED BY THE ERROR"']);
+  });
+});
+
+describe('a path naming something that cannot be an id', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    // As the client answers an engagement it cannot find: naming it as the path gave it.
+    dossier: async () => ({ status: async (ref: { campaignId: string; vendorId: string }) => Promise.reject(notFound(`engagement:${ref.campaignId}:${ref.vendorId}`)), campaignTimeZone: async () => 'UTC' }) as never,
+    campaigns: async () => ({ board: async () => Promise.reject(new Error('no such campaign')) }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [] } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('is no page: never a holding pen whose links and forms climb out of /held, nor a sentence the link wrote', async () => {
+    const pen = await app.request('/held/..%2F..%2Fcampaigns%2Fvc%2Fengagements%2Fzoom', { headers: { cookie } });
+    expect(pen.status).toBe(404);
+    expect(await pen.text()).not.toContain('../');
+    const spoofed = await app.request('/campaigns/vc/engagements/Your%20account%20is%20locked:%20call%20%2B1%20555%200100', { headers: { cookie } });
+    expect(spoofed.status).toBe(404);
+    const main = /<main[\s\S]*<\/main>/.exec(await spoofed.text())?.[0];
+    expect(main).toContain('There is no such page.');
+    expect(main).not.toContain('Your account is locked');
+  });
+
+  it('still reaches the pages of real ids and of the pen of mail that names no campaign', async () => {
+    expect((await app.request('/held/unsorted', { headers: { cookie } })).status).toBe(200);
+    expect((await app.request('/held/vc-2020', { headers: { cookie } })).status).toBe(200);
   });
 });
 
