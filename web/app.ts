@@ -118,9 +118,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const chosen = session?.language ?? languageCookie(c);
     // Signed in only while not signed out: a copy of the cookie dies with its sign-out. A cookie
     // sealed before sessions had ids cannot be revoked, so it signs in again. With the store out of
-    // reach nobody is let in, and nobody is signed out either: the cookie is left as it is.
+    // reach nobody is let in, and the cookie is left as it is, except by a sign-out: the browser left
+    // at a shared desk is signed out whatever the store says (the sign-out answers 503 if it cannot
+    // record the revocation for other copies).
+    const signingOut = c.req.method === 'POST' && c.req.path === '/logout';
     let unavailable: unknown;
-    if (session?.user) {
+    if (session?.user && !signingOut) {
       try {
         if (!session.id || (await deps.revokedSessions().isRevoked(session.id))) session = undefined;
       } catch (err) {
@@ -262,8 +265,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // This browser is signed out first, whatever happens to the revocation of other copies.
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
-    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
+    // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
     setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
     // the next sign-in ask for credentials.

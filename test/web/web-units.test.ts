@@ -365,15 +365,43 @@ describe('a signed-in session while the shared store is out of reach', () => {
 
   it('still signs this browser out when the sign-out cannot be recorded for other copies', async () => {
     const response = await app.request('/logout', { method: 'POST', headers: { cookie: `${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
-    // Checking the session itself needs the store: the request is answered 503, and nothing changes.
+    // The revocation cannot be recorded: the request is answered 503 (other copies stay signed in).
     expect(response.status).toBe(503);
     // Readable but not writable: the revocation fails, and this browser's cookie is replaced all the same.
     const reachable = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: down, isRevoked: async () => false }) });
     const out = await reachable.request('/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
     expect(out.status).toBe(503);
-    const replaced = out.headers.get('set-cookie') ?? '';
+    const replaced = out.headers.getSetCookie().find((c) => c.startsWith('dossier_session=')) ?? '';
     expect(replaced).toMatch(/^dossier_session=/);
     expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('dossier_session='.length)))?.user).toBeUndefined();
+  });
+});
+
+describe('signing out on a shared machine while the shared store cannot be reached at all', () => {
+  const down = () => Promise.reject(new DossierClientError(ClientErrorCode.ServerUnreachable, 'PostgreSQL at postgres://db/dossier is unreachable'));
+  const app = createWebApp({
+    config,
+    signIn: { begin: async () => { throw new Error('not used'); }, endSessionUrl: async () => undefined } as unknown as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: down, isRevoked: down }),
+  });
+  const session = { id: 'e'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+
+  it('signs this browser out all the same: its cookie no longer names anyone, and the next sign-in here asks for credentials', async () => {
+    const response = await app.request('/logout', {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '_csrf=token-of-the-session',
+    });
+    // The store cannot record the revocation, so the page says the workspace is unavailable...
+    expect(response.status).toBe(503);
+    // ...but the browser left at the desk is signed out, and the provider will ask who comes next.
+    const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    const replaced = cookies.find((c) => c.startsWith('dossier_session='));
+    expect(replaced, 'a new session cookie').toBeDefined();
+    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced!.slice('dossier_session='.length)))?.user).toBeUndefined();
+    expect(cookies).toContain('dossier_signed_out=1');
   });
 });
 
