@@ -149,6 +149,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
+    // Another site's window gets no handle on a workspace page it opened (or that opened it), and no
+    // page of another origin may load a workspace response as an image, script or embed: a sibling
+    // subdomain is the same site, so its requests carry the SameSite=Lax cookie.
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
     // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
     if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
     c.header('Cache-Control', 'no-store');

@@ -255,6 +255,12 @@ describe('the headers of every response', () => {
     expect((await headersFor('http://127.0.0.1:8080')).get('strict-transport-security')).toBeNull();
     expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
   });
+
+  it('keeps other origins’ windows and pages from holding or embedding a workspace response', async () => {
+    const headers = await headersFor('https://dossier.example');
+    expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
 });
 
 describe('what a request can write into the server’s log', () => {
