@@ -2,6 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { inspect } from 'node:util';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -14,7 +15,7 @@ import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityInSentence } from '../workflows/locale';
 import { refusalDetails } from '../workflows/refusals';
-import type { Authority, Language } from '../workflows/types';
+import { ID_PATTERN, type Authority, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
 import type { WebConfig } from './config';
@@ -117,9 +118,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const chosen = session?.language ?? languageCookie(c);
     // Signed in only while not signed out: a copy of the cookie dies with its sign-out. A cookie
     // sealed before sessions had ids cannot be revoked, so it signs in again. With the store out of
-    // reach nobody is let in, and nobody is signed out either: the cookie is left as it is.
+    // reach nobody is let in, and the cookie is left as it is, except by a sign-out: the browser left
+    // at a shared desk is signed out whatever the store says (the sign-out answers 503 if it cannot
+    // record the revocation for other copies).
+    const signingOut = c.req.method === 'POST' && c.req.path === '/logout';
     let unavailable: unknown;
-    if (session?.user) {
+    if (session?.user && !signingOut) {
       try {
         if (!session.id || (await deps.revokedSessions().isRevoked(session.id))) session = undefined;
       } catch (err) {
@@ -130,7 +134,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('sessionChanged', !session && !unavailable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
-      console.error(`web: ${c.req.method} ${c.req.path}: cannot tell whether the session was signed out:`, unavailable);
+      console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
     if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
@@ -145,6 +149,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
+    // Another site's window gets no handle on a workspace page it opened (or that opened it), and no
+    // page of another origin may load a workspace response as an image, script or embed: a sibling
+    // subdomain is the same site, so its requests carry the SameSite=Lax cookie.
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
     // Served over HTTPS, the browser is told never to come back over plain HTTP (cookies included).
     if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
     c.header('Cache-Control', 'no-store');
@@ -163,7 +172,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   // Every POST carries the session's CSRF token: a form posted from another site is refused.
   app.use('*', async (c, next) => {
     if (c.req.method !== 'POST') return next();
-    const body = (await c.req.parseBody({ all: true })) as WebEnv['Variables']['body'];
+    // No page of the workspace sends a body that cannot be read (a multipart body with no boundary, or
+    // a broken one): it is refused as a forged form, not answered as the workspace's own fault (500).
+    const body = (await c.req.parseBody({ all: true }).catch(() => undefined)) as WebEnv['Variables']['body'] | undefined;
+    if (!body) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 400);
     c.set('body', body);
     // A form sent after its sign-in lapsed (expired, or signed out elsewhere) meets a fresh session
     // whose token it cannot carry: it is told to sign in, not that the form was forged. Nothing is
@@ -258,8 +270,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // This browser is signed out first, whatever happens to the revocation of other copies.
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
-    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
+    // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
     setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
     // the next sign-in ask for credentials.
@@ -290,6 +303,19 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return c.redirect(sameSiteReturnPath(String(c.get('body').returnTo ?? '/')), 303);
   });
 
+  // A path names campaigns, vendors and holding pens by their ids (a pen is a campaign's, or
+  // `unsorted`): anything else names no page, and is answered so before a handler writes it into a
+  // form's action or a link (`/held/../../x/assign`), or a sentence of the page (`Nothing by that name: …`).
+  const idsOf: Record<string, (value: string) => boolean> = { campaign: (v) => ID_PATTERN.test(v), vendor: (v) => ID_PATTERN.test(v), pen: (v) => v === 'unsorted' || ID_PATTERN.test(v) };
+  const ID_PATHS = ['/campaigns/:campaign', '/campaigns/:campaign/engagements/:vendor', '/campaigns/:campaign/statement/findings/:vendor', '/held/:pen'];
+  for (const path of ID_PATHS.flatMap((p) => [p, `${p}/*`])) {
+    app.use(path, async (c, next) => {
+      const named = Object.entries(c.req.param() as Record<string, string>).every(([name, value]) => idsOf[name]?.(value) ?? true);
+      if (named) return next();
+      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    });
+  }
+
   registerPages(app, { ...deps, views, page });
 
   app.onError((err, c) => {
@@ -313,7 +339,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // wait, not a fault. Every page of a case queries its workflow, which needs that worker too: a
     // refused form cannot be shown again on its page, so what was typed is given back here.
     if (err instanceof DossierClientError && err.code === ClientErrorCode.NoWorker) {
-      console.error(`web: ${c.req.method} ${c.req.path}: ${err.message}`);
+      console.error(`web: ${requestLine(c)}: ${loggable(err.message)}`);
       return c.html(page(c, 'error', { title: views.text(language, 'error.no-worker.title'), messageKey: 'error.no-worker', typed: typedFields(c, views) }), 503);
     }
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
@@ -322,7 +348,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof SignInError) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail: err.message }), 502);
     }
-    console.error(`web: ${c.req.method} ${c.req.path}:`, err);
+    console.error(`web: ${requestLine(c)}: ${loggableError(err)}`);
     return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
   });
   app.notFound((c) =>
@@ -355,6 +381,26 @@ function typedFields(c: Context<WebEnv>, views: Views): { field: string; label?:
     .filter(({ shown }) => !shown?.hidden)
     .map(({ field, value, shown }) => ({ field, label: shown?.label, value }));
   return typed.length ? typed : undefined;
+}
+
+/**
+ * A text a request chose (its path, decoded), as one line of the server's log: a line break, or any
+ * other control character, is written as its percent code. A path with `%0D%0A` in it would otherwise
+ * write a line of its own into the log (`web: POST /x` then `web: <anything>`), no sign-in needed.
+ */
+export function loggable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => encodeURIComponent(ch));
+}
+
+/** An error with its stack, its message (which may quote what the request sent: an id, a path) on one line. */
+function loggableError(err: unknown): string {
+  const text = inspect(err);
+  const message = err instanceof Error ? err.message : '';
+  return message ? text.split(message).join(loggable(message)) : text;
+}
+
+function requestLine(c: Context<WebEnv>): string {
+  return `${c.req.method} ${loggable(c.req.path)}`;
 }
 
 /** The signed-in user, or a redirect to sign in. */

@@ -91,7 +91,12 @@ function hostnameOf(url: string): string {
   }
 }
 
+/** Whether `url` names this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackUrl(url: string): boolean {
+  return isLoopback(hostnameOf(url));
+}
+
 /** 127.0.0.0/8, ::1 or localhost (or a host that could not be read): only this machine reaches it. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return hostname === '' || hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

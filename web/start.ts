@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { connectLazily, type LazyConnection } from '../client/connection';
 import { checkSharedStoreSettings, sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 import { dataDir } from '../config/local-folders';
-import { DEFAULT_WEB_PORT, parseWebConfig } from './config';
+import { DEFAULT_WEB_PORT, isLoopback, isLoopbackUrl, parseWebConfig, WebConfigError } from './config';
 import { DEFAULT_DEV_USERS, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
 import { startWebServer, type WebServer } from './server';
 
@@ -60,6 +60,16 @@ export async function startWorkspaceFor(
   if (!settings.DOSSIER_OIDC_ISSUER) {
     const port = Number(settings.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT);
     const url = (settings.DOSSIER_WEB_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+    // The development provider signs anyone in as any of its users (a lead officer among them) with
+    // any password: a workspace that other machines reach must sign in at the regulator's provider.
+    const host = settings.DOSSIER_WEB_HOST?.trim();
+    if (!isLoopbackUrl(url) || (host && host !== '::1' && !isLoopback(host))) {
+      throw new WebConfigError([
+        `DOSSIER_OIDC_ISSUER is required: the workspace is reached at ${url}${host ? ` and listens on ${host}` : ''}, and without an identity provider ` +
+          'it would sign users in at the development provider, which takes any password. Set DOSSIER_OIDC_ISSUER, DOSSIER_OIDC_CLIENT_ID and ' +
+          'DOSSIER_OIDC_CLIENT_SECRET (or _FILE), or keep the workspace on 127.0.0.1 for development.',
+      ]);
+    }
     idp = await startDevIdentityProvider({
       users: DEFAULT_DEV_USERS,
       redirectUris: [`${url}/auth/callback`],

@@ -1,6 +1,6 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
@@ -255,6 +255,82 @@ describe('the headers of every response', () => {
     expect((await headersFor('http://127.0.0.1:8080')).get('strict-transport-security')).toBeNull();
     expect((await headersFor('https://dossier.example')).get('x-frame-options')).toBe('DENY');
   });
+
+  it('keeps other origins’ windows and pages from holding or embedding a workspace response', async () => {
+    const headers = await headersFor('https://dossier.example');
+    expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+});
+
+describe('what a request can write into the server’s log', () => {
+  /** What console.error wrote while `work` ran, one entry per line. */
+  const logLines = async (work: () => Promise<unknown>): Promise<string[]> => {
+    const written: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+    return written.join('\n').split('\n');
+  };
+  const forged = '%0D%0Aweb:%20FORGED';
+
+  it('refuses a body no page of the workspace sends, before anyone signs in: 400, nothing logged, not a 500', async () => {
+    const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    let response: Response | undefined;
+    const lines = await logLines(async () => {
+      response = await app.request(`/language${forged}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: 'not a multipart body' });
+    });
+    expect(response!.status).toBe(400);
+    expect(await response!.text()).toContain('This form was not sent from this workspace page');
+    expect(lines.filter((l) => l.startsWith('web: '))).toEqual([]);
+  });
+
+  it('writes a path holding a line break, and an error quoting it, on the request’s own line', async () => {
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      // An error quoting what a request sent (a message id from the query, say) as it came.
+      dossier: async () => ({ status: async () => Promise.reject(new Error('cannot read "letter\r\nweb: FORGED BY THE ERROR"')), campaignTimeZone: async () => 'UTC' }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const lines = await logLines(async () => expect((await app.request(`/campaigns/vc/engagements/zoom/mail/sent/letter${forged}`, { headers: { cookie } })).status).toBe(500));
+    const requests = lines.filter((l) => /^web: /.test(l));
+    expect(requests).toEqual(['web: GET /campaigns/vc/engagements/zoom/mail/sent/letter%0D%0Aweb: FORGED: Error: cannot read "letter%0D%0Aweb: FORGED BY THE ERROR"']);
+  });
+});
+
+describe('a path naming something that cannot be an id', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    // As the client answers an engagement it cannot find: naming it as the path gave it.
+    dossier: async () => ({ status: async (ref: { campaignId: string; vendorId: string }) => Promise.reject(notFound(`engagement:${ref.campaignId}:${ref.vendorId}`)), campaignTimeZone: async () => 'UTC' }) as never,
+    campaigns: async () => ({ board: async () => Promise.reject(new Error('no such campaign')) }) as never,
+    holdingPen: async () => ({ intake: { held: async () => [] } as never, close: async () => {} }),
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('is no page: never a holding pen whose links and forms climb out of /held, nor a sentence the link wrote', async () => {
+    const pen = await app.request('/held/..%2F..%2Fcampaigns%2Fvc%2Fengagements%2Fzoom', { headers: { cookie } });
+    expect(pen.status).toBe(404);
+    expect(await pen.text()).not.toContain('../');
+    const spoofed = await app.request('/campaigns/vc/engagements/Your%20account%20is%20locked:%20call%20%2B1%20555%200100', { headers: { cookie } });
+    expect(spoofed.status).toBe(404);
+    const main = /<main[\s\S]*<\/main>/.exec(await spoofed.text())?.[0];
+    expect(main).toContain('There is no such page.');
+    expect(main).not.toContain('Your account is locked');
+  });
+
+  it('still reaches the pages of real ids and of the pen of mail that names no campaign', async () => {
+    expect((await app.request('/held/unsorted', { headers: { cookie } })).status).toBe(200);
+    expect((await app.request('/held/vc-2020', { headers: { cookie } })).status).toBe(200);
+  });
 });
 
 describe('the session cookie', () => {
@@ -295,15 +371,43 @@ describe('a signed-in session while the shared store is out of reach', () => {
 
   it('still signs this browser out when the sign-out cannot be recorded for other copies', async () => {
     const response = await app.request('/logout', { method: 'POST', headers: { cookie: `${cookie}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
-    // Checking the session itself needs the store: the request is answered 503, and nothing changes.
+    // The revocation cannot be recorded: the request is answered 503 (other copies stay signed in).
     expect(response.status).toBe(503);
     // Readable but not writable: the revocation fails, and this browser's cookie is replaced all the same.
     const reachable = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: down, isRevoked: async () => false }) });
     const out = await reachable.request('/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
     expect(out.status).toBe(503);
-    const replaced = out.headers.get('set-cookie') ?? '';
+    const replaced = out.headers.getSetCookie().find((c) => c.startsWith('dossier_session=')) ?? '';
     expect(replaced).toMatch(/^dossier_session=/);
     expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('dossier_session='.length)))?.user).toBeUndefined();
+  });
+});
+
+describe('signing out on a shared machine while the shared store cannot be reached at all', () => {
+  const down = () => Promise.reject(new DossierClientError(ClientErrorCode.ServerUnreachable, 'PostgreSQL at postgres://db/dossier is unreachable'));
+  const app = createWebApp({
+    config,
+    signIn: { begin: async () => { throw new Error('not used'); }, endSessionUrl: async () => undefined } as unknown as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: down, isRevoked: down }),
+  });
+  const session = { id: 'e'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+
+  it('signs this browser out all the same: its cookie no longer names anyone, and the next sign-in here asks for credentials', async () => {
+    const response = await app.request('/logout', {
+      method: 'POST',
+      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '_csrf=token-of-the-session',
+    });
+    // The store cannot record the revocation, so the page says the workspace is unavailable...
+    expect(response.status).toBe(503);
+    // ...but the browser left at the desk is signed out, and the provider will ask who comes next.
+    const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    const replaced = cookies.find((c) => c.startsWith('dossier_session='));
+    expect(replaced, 'a new session cookie').toBeDefined();
+    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced!.slice('dossier_session='.length)))?.user).toBeUndefined();
+    expect(cookies).toContain('dossier_signed_out=1');
   });
 });
 

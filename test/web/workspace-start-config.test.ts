@@ -50,3 +50,29 @@ describe('npm run web with a bad shared-store setting', () => {
     expect(await refusal(env)).toMatch(/No master key: .*set DOSSIER_MASTER_KEYS or DOSSIER_MASTER_KEYS_FILE/);
   });
 });
+
+describe('npm run web facing the network without an identity provider', () => {
+  const base = async (): Promise<NodeJS.ProcessEnv> => ({
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+    DOSSIER_DATA_DIR: scratch,
+    DOSSIER_WEB_PORT: String(await freePort()),
+    DOSSIER_DEV_IDP_PORT: String(await freePort()),
+    DOSSIER_MASTER_KEYS: generateMasterKeySpec('c1'),
+  });
+
+  // The development provider takes any password for any of its users, a lead officer among them.
+  it('refuses to sign users in at the development provider, naming DOSSIER_OIDC_ISSUER', async () => {
+    expect(await refusal({ ...(await base()), DOSSIER_WEB_URL: 'https://dossier.regulator.example' })).toMatch(/DOSSIER_OIDC_ISSUER is required: the workspace is reached at https:\/\/dossier\.regulator\.example,/);
+    expect(await refusal({ ...(await base()), DOSSIER_WEB_HOST: '0.0.0.0' })).toMatch(/DOSSIER_OIDC_ISSUER is required: .* listens on 0\.0\.0\.0/);
+  });
+
+  it('still starts the development provider for a workspace on this machine alone', async () => {
+    const env = await base();
+    const running = await startWorkspaceAlone({ ...env, DOSSIER_WEB_URL: `http://localhost:${env.DOSSIER_WEB_PORT}` }, () => undefined);
+    try {
+      expect(running.idp?.issuer).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
