@@ -169,6 +169,9 @@ const envSchema = z.object({
   DOSSIER_DIGEST_HOUR: optionalEnvNumber({ min: 0, max: 23 }),
 });
 
+/** The variables the schema above reads (a copy of the environment, so a test cannot watch the reads). */
+export const WORKER_SCHEMA_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const problems: string[] = [];
   const resolved = withFileSecrets(env, ['SMTP_PASSWORD'], problems);
