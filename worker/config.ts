@@ -37,6 +37,11 @@ export interface WorkerConfig {
    * reads them): the digest counts each campaign's holding pen there. Absent: no counts.
    */
   heldMailbox?: MailboxConfig;
+  /**
+   * How often a worker on local files looks again, while it runs, for workers of another host on its
+   * task queue (default LIVE_POLLER_MS / 2 in worker/worker.ts); tests shorten it.
+   */
+  otherHostsCheckMs?: number;
 }
 
 /**

@@ -122,18 +122,51 @@ async function pollersOfOtherHosts(connection: NativeConnection, namespace: stri
  * the call) starts, and says what it could not check.
  */
 async function requireNoOtherHostOnLocalLedger(connection: NativeConnection, config: WorkerConfig, identity: string): Promise<void> {
-  if (config.store?.kind === 'postgres') return;
-  const thisHost = hostOfIdentity(identity) ?? hostname();
-  let others: { host: string; identity: string }[];
-  try {
-    others = await pollersOfOtherHosts(connection, config.temporal.namespace, config.taskQueue, thisHost);
-  } catch (err) {
+  const others = await otherHostsOnLocalLedger(connection, config, identity).catch((err: unknown) => {
     Runtime.instance().logger.warn(
       `Cannot list the workers polling task queue ${config.taskQueue} (${(err as Error).message}): whether workers of another host poll it with delivery ledgers of their own is not checked`,
     );
-    return;
-  }
-  if (others.length) throw ledgerApartFromOtherHosts(thisHost, others, config.taskQueue, config.store?.describe() ?? `local files in ${config.stateDir}`);
+  });
+  if (others) throw others;
+}
+
+/** The refusal for a worker on local files that shares its task queue with another host's workers; undefined when it does not (or is on PostgreSQL). */
+async function otherHostsOnLocalLedger(connection: NativeConnection, config: WorkerConfig, identity: string): Promise<Error | undefined> {
+  if (config.store?.kind === 'postgres') return undefined;
+  const thisHost = hostOfIdentity(identity) ?? hostname();
+  const others = await pollersOfOtherHosts(connection, config.temporal.namespace, config.taskQueue, thisHost);
+  return others.length ? ledgerApartFromOtherHosts(thisHost, others, config.taskQueue, config.store?.describe() ?? `local files in ${config.stateDir}`) : undefined;
+}
+
+/**
+ * While it runs, a worker on local files looks again for workers of another host: two hosts that
+ * started together each found the queue empty, and a worker on PostgreSQL does not look. Found, it
+ * says so and stops (in-flight activities finish); `run()` then ends with that error, so the process
+ * exits 1 with it. A look that fails is tried again at the next tick.
+ */
+function watchForOtherHosts(connection: NativeConnection, config: WorkerConfig, identity: string, worker: Worker): { stop(): Error | undefined } {
+  let found: Error | undefined;
+  let looking = false;
+  const timer = setInterval(() => {
+    if (looking || found) return;
+    looking = true;
+    void otherHostsOnLocalLedger(connection, config, identity)
+      .then((refusal) => {
+        if (!refusal || found) return;
+        found = refusal;
+        Runtime.instance().logger.error(`Stopping: ${refusal.message}`);
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      })
+      .catch(() => undefined)
+      .finally(() => (looking = false));
+  }, config.otherHostsCheckMs ?? LIVE_POLLER_MS / 2);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return found;
+    },
+  };
 }
 
 /** How long a stopping worker keeps trying to write the records its ledger refused while it ran. */
@@ -211,14 +244,18 @@ export async function createDossierWorker(
       worker,
       connection,
       async run() {
+        const watch = config.store?.kind === 'postgres' ? undefined : watchForOtherHosts(opened.connection, config, identity, worker);
+        let found: Error | undefined;
         try {
           await worker.run();
         } finally {
+          found = watch?.stop();
           if (unrecorded) await writeUnrecordedBeforeStop(unrecorded, config.store?.describe() ?? `local files in ${config.stateDir}`);
           opened.transport.close();
           await opened.connection.close();
           await config.store?.close();
         }
+        if (found) throw found;
       },
     };
   } catch (err) {
