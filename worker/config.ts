@@ -37,6 +37,11 @@ export interface WorkerConfig {
    * reads them): the digest counts each campaign's holding pen there. Absent: no counts.
    */
   heldMailbox?: MailboxConfig;
+  /**
+   * How often a worker on local files looks again, while it runs, for workers of another host on its
+   * task queue (default LIVE_POLLER_MS / 2 in worker/worker.ts); tests shorten it.
+   */
+  otherHostsCheckMs?: number;
 }
 
 /**
@@ -168,6 +173,9 @@ const envSchema = z.object({
   // Unset: the Schedule's own default (DEFAULT_DIGEST_HOUR); read only when the Schedule is created.
   DOSSIER_DIGEST_HOUR: optionalEnvNumber({ min: 0, max: 23 }),
 });
+
+/** The variables the schema above reads (a copy of the environment, so a test cannot watch the reads). */
+export const WORKER_SCHEMA_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const problems: string[] = [];

@@ -11,6 +11,7 @@ import { connectLazily } from '../client/connection';
 import { sharedStoreOnce } from '../client/shared-store';
 import { startEmbedded } from '../infra/embedded';
 import { ConfigError } from '../config/temporal';
+import { unreadSettingWarnings } from '../config/unread-settings';
 import { DEFAULT_WEB_PORT } from '../web/config';
 import { startWorkspaceFor } from '../web/start';
 import { spawnIntake, type IntakeProcess } from '../intake/spawn';
@@ -25,6 +26,8 @@ export async function runMainJob(argv: string[]): Promise<void> {
   const unknown = argv.filter((a) => a !== '--no-worker');
   if (unknown.length) throw new ConfigError([`unknown option ${unknown.join(' ')}; ${USAGE}`]);
   const withWorker = !argv.includes('--no-worker');
+  // The intake and the workspace it starts read this environment too: their settings are known here.
+  for (const line of unreadSettingWarnings(process.env)) console.warn(line);
   const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
   installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
   const embedded = await startEmbedded();

@@ -5,6 +5,7 @@
 // (worker/start-up-errors.ts) and exits 1.
 import { Client } from '@temporalio/client';
 import { withEmbeddedProfile } from '../config/embedded-profile';
+import { unreadSettingWarnings } from '../config/unread-settings';
 import { OFFICER_DIGEST_SCHEDULE_ID } from '../workflows/officer-digest';
 import { describeConfig, parseWorkerConfig, type WorkerConfig } from './config';
 import { digestScheduleLine, ensureOfficerDigestSchedule } from './officer-digest-schedule';
@@ -13,6 +14,8 @@ import { installTelemetry, metricsAddressFrom } from './telemetry';
 import { createDossierWorker } from './worker';
 
 async function main(): Promise<void> {
+  // Before the configuration is checked: a misspelt name may be why a setting it refuses is missing.
+  for (const line of unreadSettingWarnings(process.env)) console.warn(line);
   const config = parseWorkerConfig(await withEmbeddedProfile(process.env));
   const metricsAddress = metricsAddressFrom(process.env);
   try {

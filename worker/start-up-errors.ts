@@ -62,6 +62,22 @@ export function namespaceMissing(namespace: string, address: string, cause: unkn
 }
 
 /**
+ * A worker on local files found workers of another host polling its task queue. Each host's ledger
+ * sees only its own sends: a send retried on the other host after a crash here (or the reverse) finds
+ * no record, and the vendor gets the letter twice. `others` are the hosts, each with one poller's identity.
+ */
+export function ledgerApartFromOtherHosts(thisHost: string, others: { host: string; identity: string }[], taskQueue: string, ledger: string): WorkerStartError {
+  const hosts = others.map(({ host, identity }) => `${host} (worker ${identity})`).join(', ');
+  return new WorkerStartError(
+    `DATABASE_URL: this worker on ${thisHost} keeps its delivery ledger in ${ledger}, but workers on ${hosts} poll the same task queue "${taskQueue}": ` +
+      'a send retried on one host after a crash on the other would find no record of the first copy, and the vendor would get the message twice. ' +
+      'Set DATABASE_URL (or DATABASE_URL_FILE) to the same PostgreSQL on every host (README, "Workers on several hosts"), ' +
+      'or give this host a task queue of its own (DOSSIER_TASK_QUEUE); a worker of that host stopped less than two minutes ago still counts',
+    undefined,
+  );
+}
+
+/**
  * What the process prints when it could not start (or stopped on an error): the message alone, which
  * for every failure above and for a ConfigError says what to change; a stack would bury it.
  */

@@ -1,5 +1,6 @@
 // Builds the Dossier worker from a parsed configuration: one task queue serving every workflow and
 // activity. Several of these processes may share a task queue to spread the load.
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -10,7 +11,7 @@ import { cliType } from '../infra/dev-server';
 import { heldPenIn } from '../intake/held-count';
 import { DOSSIER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEFAULT_WORKER_TUNING, workerTuningOptions, type WorkerConfig } from './config';
-import { masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
+import { ledgerApartFromOtherHosts, masterKeysDiffer, namespaceMissing, storeNotReady, temporalUnreachable } from './start-up-errors';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -81,6 +82,93 @@ async function requireMasterKeysOfStore(config: WorkerConfig): Promise<void> {
   }
 }
 
+/**
+ * A poller whose last poll is older than this has stopped: a live one polls again as soon as its
+ * long poll (a minute at most) ends.
+ */
+export const LIVE_POLLER_MS = 2 * 60_000;
+
+/** The host an identity names: the SDK's own is `<pid>@<host>`. Another form says nothing of its host. */
+export function hostOfIdentity(identity: string): string | undefined {
+  return /^\d+@(.+)$/.exec(identity)?.[1];
+}
+
+/**
+ * The workers of other hosts that poll `taskQueue` now, by the identities the server lists for its
+ * workflow and activity pollers, one per host.
+ */
+async function pollersOfOtherHosts(connection: NativeConnection, namespace: string, taskQueue: string, thisHost: string): Promise<{ host: string; identity: string }[]> {
+  const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
+  const others = new Map<string, string>();
+  for (const taskQueueType of [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType,
+    });
+    for (const { identity, lastAccessTime } of pollers ?? []) {
+      const host = identity ? hostOfIdentity(identity) : undefined;
+      const lastPoll = lastAccessTime?.seconds == null ? Date.now() : Number(lastAccessTime.seconds) * 1000;
+      if (host && host !== thisHost && Date.now() - lastPoll <= LIVE_POLLER_MS && !others.has(host)) others.set(host, identity!);
+    }
+  }
+  return [...others].map(([host, identity]) => ({ host, identity }));
+}
+
+/**
+ * Refuses to start a worker on local files beside workers of another host on its task queue: each
+ * host's ledger sees only its own sends, so a retry on one after a crash on the other sends again.
+ * With PostgreSQL every host shares the ledger; a worker that cannot list the pollers (a role without
+ * the call) starts, and says what it could not check.
+ */
+async function requireNoOtherHostOnLocalLedger(connection: NativeConnection, config: WorkerConfig, identity: string): Promise<void> {
+  const others = await otherHostsOnLocalLedger(connection, config, identity).catch((err: unknown) => {
+    Runtime.instance().logger.warn(
+      `Cannot list the workers polling task queue ${config.taskQueue} (${(err as Error).message}): whether workers of another host poll it with delivery ledgers of their own is not checked`,
+    );
+  });
+  if (others) throw others;
+}
+
+/** The refusal for a worker on local files that shares its task queue with another host's workers; undefined when it does not (or is on PostgreSQL). */
+async function otherHostsOnLocalLedger(connection: NativeConnection, config: WorkerConfig, identity: string): Promise<Error | undefined> {
+  if (config.store?.kind === 'postgres') return undefined;
+  const thisHost = hostOfIdentity(identity) ?? hostname();
+  const others = await pollersOfOtherHosts(connection, config.temporal.namespace, config.taskQueue, thisHost);
+  return others.length ? ledgerApartFromOtherHosts(thisHost, others, config.taskQueue, config.store?.describe() ?? `local files in ${config.stateDir}`) : undefined;
+}
+
+/**
+ * While it runs, a worker on local files looks again for workers of another host: two hosts that
+ * started together each found the queue empty, and a worker on PostgreSQL does not look. Found, it
+ * says so and stops (in-flight activities finish); `run()` then ends with that error, so the process
+ * exits 1 with it. A look that fails is tried again at the next tick.
+ */
+function watchForOtherHosts(connection: NativeConnection, config: WorkerConfig, identity: string, worker: Worker): { stop(): Error | undefined } {
+  let found: Error | undefined;
+  let looking = false;
+  const timer = setInterval(() => {
+    if (looking || found) return;
+    looking = true;
+    void otherHostsOnLocalLedger(connection, config, identity)
+      .then((refusal) => {
+        if (!refusal || found) return;
+        found = refusal;
+        Runtime.instance().logger.error(`Stopping: ${refusal.message}`);
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      })
+      .catch(() => undefined)
+      .finally(() => (looking = false));
+  }, config.otherHostsCheckMs ?? LIVE_POLLER_MS / 2);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return found;
+    },
+  };
+}
+
 /** How long a stopping worker keeps trying to write the records its ledger refused while it ran. */
 export const UNRECORDED_WRITE_MS = 5_000;
 
@@ -123,6 +211,9 @@ export async function createDossierWorker(
       throw temporalUnreachable(address, err);
     });
     await requireSearchAttributes(connection, config.temporal.namespace, address);
+    // The SDK's default identity, made here so that the host checked is the one the server lists.
+    const identity = extra.identity ?? `${process.pid}@${hostname()}`;
+    await requireNoOtherHostOnLocalLedger(connection, config, identity);
     const tuning = config.tuning ?? DEFAULT_WORKER_TUNING;
     let unrecorded: UnrecordedSends | undefined;
     transport = createSmtpTransport(config.smtpUrl, { maxConnections: tuning.smtpPoolSize });
@@ -144,6 +235,7 @@ export async function createDossierWorker(
       dataConverter: config.encryption?.dataConverter,
       ...workerTuningOptions(tuning),
       ...extra,
+      identity,
     });
     // Every mail series is on the endpoint from the start, so its first send or failure is counted as an increase.
     zeroMailCounters(Runtime.instance().metricMeter, { namespace: config.temporal.namespace, taskQueue: config.taskQueue });
@@ -152,14 +244,18 @@ export async function createDossierWorker(
       worker,
       connection,
       async run() {
+        const watch = config.store?.kind === 'postgres' ? undefined : watchForOtherHosts(opened.connection, config, identity, worker);
+        let found: Error | undefined;
         try {
           await worker.run();
         } finally {
+          found = watch?.stop();
           if (unrecorded) await writeUnrecordedBeforeStop(unrecorded, config.store?.describe() ?? `local files in ${config.stateDir}`);
           opened.transport.close();
           await opened.connection.close();
           await config.store?.close();
         }
+        if (found) throw found;
       },
     };
   } catch (err) {

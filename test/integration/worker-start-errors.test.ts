@@ -121,6 +121,16 @@ describe('npm run worker that cannot start', () => {
     expect(settings[1], ended.stdout).toBe('Metrics: off (set DOSSIER_METRICS_ADDRESS, e.g. 0.0.0.0:9464, to serve /metrics)');
   });
 
+  it('warns of each misspelt DOSSIER_* variable, naming the setting it most likely meant, before anything else', { timeout: 90_000 }, async () => {
+    const ended = await runWorker({ ...(await closedTemporal()), DOSSIER_DIGEST_HOURS: '7', DOSSIER_CODEC_TOKN: 'codec-secret' });
+    const [first, second, ...rest] = ended.stderr.trim().split('\n');
+    expect(first, ended.stderr).toBe('Warning: DOSSIER_CODEC_TOKN is set, but no part of Dossier reads it, so it changes nothing: did you mean DOSSIER_CODEC_TOKEN?');
+    expect(second, ended.stderr).toBe('Warning: DOSSIER_DIGEST_HOURS is set, but no part of Dossier reads it, so it changes nothing: did you mean DOSSIER_DIGEST_HOUR?');
+    // A warning, not a refusal: the worker went on to its usual start (here, a server that does not answer).
+    expect(rest.join('\n')).toMatch(/^TEMPORAL_ADDRESS: cannot reach the Temporal server/);
+    expect(ended.stdout + ended.stderr).not.toContain('codec-secret');
+  });
+
   it('names TEMPORAL_NAMESPACE when the server has no such namespace', { timeout: 90_000 }, async () => {
     // The run's own test server: the worker stops at its check of the namespace, before it polls.
     const namespace = `absent-${randomUUID().slice(0, 8)}`;
