@@ -1,7 +1,8 @@
 // The DOSSIER_* variables a process was given that no part of Dossier reads: a misspelt one (an
 // extra letter in the digest's hour, a dropped one in the codec's token) otherwise leaves its setting
-// on the default with nothing to show it. No name is spelt wrong here on purpose: this file is scanned too. Named, with the closest setting, as warnings rather than a refusal: a host
-// may set a variable for a newer version before it is upgraded (README, "Running against a real cluster").
+// on the default with nothing to show it. No name is spelt wrong here on purpose: this file is
+// scanned too. Named, with the closest setting, as warnings rather than a refusal: a host may set a
+// variable for a newer version before it is upgraded (README, "Running against a real cluster").
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths';
