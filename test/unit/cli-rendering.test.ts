@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
+import { describeEngagement, invalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { campaignCommands, renderOverview } from '../../client/commands/campaign';
 import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from '../../client/commands/engagement';
@@ -215,7 +215,7 @@ describe('one-line errors', () => {
   });
 
   it('explain an unquoted search value instead of a parser internal', () => {
-    const message = explainInvalidQuery('DossierStage = follow-up', 'unexpected value type *sqlparser.BinaryExpr');
+    const { message } = invalidQuery('DossierStage = follow-up', 'unexpected value type *sqlparser.BinaryExpr');
     expect(message).not.toContain('sqlparser');
     expect(message).toContain("DossierStage = 'follow-up'");
   });
