@@ -364,27 +364,33 @@ export function issueRefusal(issue: z.core.$ZodIssue & { input?: unknown }): Ref
 
 export type CampaignCheck = { ok: true; input: CampaignInput } | { ok: false; problems: CampaignProblem[] };
 
+/** Every issue zod found, as problems: where, what, and the code or sentence that words it. */
+function problemsOf(error: z.ZodError): CampaignProblem[] {
+  return error.issues.map((issue) => {
+    const refusal = issueRefusal(issue);
+    const wording = refusal ? undefined : issueWording(issue);
+    return {
+      path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+      where: formatPath(issue.path),
+      message: issue.message,
+      ...(refusal ? { refusal } : {}),
+      ...(wording ? { wording } : {}),
+    };
+  });
+}
+
 /** Checks parsed campaign data (from YAML or a workflow input) and maps it to the workflow input. */
 export function checkCampaign(data: unknown): CampaignCheck {
   // `reportInput`: the value each issue is about, whose type a refusal names.
   const parsed = campaignFileSchema.safeParse(data, { error: messages, reportInput: true });
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const refusal = issueRefusal(issue);
-        const wording = refusal ? undefined : issueWording(issue);
-        return {
-          path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
-          where: formatPath(issue.path),
-          message: issue.message,
-          ...(refusal ? { refusal } : {}),
-          ...(wording ? { wording } : {}),
-        };
-      }),
-    };
-  }
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
   return { ok: true, input: toCampaignInput(parsed.data) };
+}
+
+/** Checks a vendor file's data, one entry of a campaign's `vendors`, with the same rules; paths are the file's (`contacts[0].email`). */
+export function checkVendorFile(data: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: CampaignProblem[] } {
+  const parsed = vendorSchema.safeParse(data, { error: messages, reportInput: true });
+  return parsed.success ? { ok: true, vendor: parsed.data } : { ok: false, problems: problemsOf(parsed.error) };
 }
 
 export function toCampaignInput(file: CampaignFile): CampaignInput {

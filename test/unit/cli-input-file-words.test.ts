@@ -120,7 +120,21 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
   it('words a vendor file’s problems from their codes', async () => {
     const vendor = fileWith('vendor.yaml', 'id: zoom\nname: Zoom\n');
     const said = await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor]);
-    expect(said).toContain('Il manque le champ vendor.language.');
+    expect(said).toContain('Il manque le champ language.');
     expect(said).not.toContain('is required');
+  });
+
+  it('names the field and line of each of a vendor file’s problems, as for a campaign file', async () => {
+    const vendor = fileWith('vendor-three.yaml', 'id: whereby\nname: Whereby\nlnguage: en\ncontacts:\n  - { name: Privacy team, email: privacy@whereby }\n');
+    expect(await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor])).toBe(
+      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NBSP}; ` +
+        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NBSP}; ` +
+        `Champ inconnu dans le fichier${NBSP}: lnguage. (ligne 1)\n`,
+    );
+    const printed: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    await runCli(['campaign', 'add-vendor', 'vc', '--vendor-file', fileWith('vendor-no-email.yaml', 'id: whereby\nname: Whereby\nlanguage: en\ncontacts:\n  - { name: Privacy team }\n')], { ...process.env, LANG: 'C', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    vi.restoreAllMocks();
+    expect(printed.join('')).toMatch(/^dossier: contacts\[0\]\.email: is required \(.*vendor-no-email\.yaml:5:5\)\n$/);
   });
 });
