@@ -138,3 +138,11 @@ describe('a refusal that names a vendor, in French', () => {
     expect(refusalSentence({ refusal: 'open-case-not-open', values: { vendor: 'Zoom' } }, 'fr', 'UTC', wording)).toMatch(/^Le dossier de Zoom n’est plus ouvert/);
   });
 });
+
+describe('a deadline moved, in French', () => {
+  it('names the engagement without "de" before its id (which always begins with a vowel)', () => {
+    const fr = cliWords('fr');
+    expect(fr.say('engagement.deadline-moved', { workflowId: 'engagement:vc:zoom', date: '27 janv. 2027' })).toBe('Échéance du dossier engagement:vc:zoom reportée au 27 janv. 2027.');
+    expect(fr.say('engagement.round-deadline-moved', { workflowId: 'engagement:vc:zoom', round: 2, date: '27 janv. 2027' })).toMatch(/^Échéance du dossier engagement:vc:zoom \(série 2 /);
+  });
+});
