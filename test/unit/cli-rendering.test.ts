@@ -25,6 +25,17 @@ function engagementStatus(overrides: Partial<EngagementStatus> = {}): Engagement
 }
 
 describe('engagement show', () => {
+  it('counts reminders and final notices apart, as campaign status does', () => {
+    const sent = (kind: 'reminder' | 'final-notice', number: number) => ({ at: '2020-08-01T10:00:00Z', about: 'response', kind, number });
+    const rows = (text: string) => text.split('\n').map((line) => line.replace(/[│\s]+/g, ' ').trim());
+    const english = rows(renderStatus(engagementStatus({ stage: 'closed-no-response', remindersSent: [sent('reminder', 1), sent('reminder', 2), sent('final-notice', 1)] })));
+    expect(english).toContain('reminders sent 2');
+    expect(english).toContain('final notices sent 1');
+    const french = rows(renderStatus(engagementStatus({ remindersSent: [sent('reminder', 1), sent('final-notice', 1)] }), cliWords('fr')));
+    expect(french).toContain('rappels envoyés 1');
+    expect(french).toContain('derniers avis envoyés 1');
+  });
+
   it('prints the findings of a concluded engagement, principle by principle', () => {
     const findings = completeFindings();
     const text = renderStatus(engagementStatus({ findings }));
