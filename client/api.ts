@@ -389,7 +389,7 @@ export class DossierClient {
   }
 
   private searchError(err: unknown, query: string): unknown {
-    if (grpcCode(err) === 3) return invalidInput(explainInvalidQuery(query, grpcDetails(err)));
+    if (grpcCode(err) === 3) return invalidQuery(query, grpcDetails(err));
     return fromTemporal(err, 'engagements', this.options.address);
   }
 
@@ -489,18 +489,24 @@ const attributeNames = () => DOSSIER_SEARCH_ATTRIBUTES.map((k) => k.name);
 /**
  * The server's reason for refusing a visibility query is often a Go parser internal
  * (`unexpected value type *sqlparser.BinaryExpr`); the usual mistake is an unquoted value, so name
- * that comparison and show it quoted.
+ * that comparison and show it quoted. The wording lets a front end say it in its reader's language
+ * (the server's own reason, when shown, is quoted as it gave it).
  */
-export function explainInvalidQuery(query: string, details: string | undefined): string {
+export function invalidQuery(query: string, details: string | undefined): DossierClientError {
   const unquoted = /\b([A-Za-z]\w*)\s*(=|!=|<=|>=|<|>)\s*([A-Za-z0-9][\w:.-]*)/.exec(query);
   if (unquoted && !/^\d+(\.\d+)?$/.test(unquoted[3]!) && !/^(and|or|not|true|false|null)$/i.test(unquoted[3]!)) {
     const [clause, name, op, value] = unquoted;
-    return `invalid search query: the value in "${clause}" needs quotes: ${name} ${op} '${value}'`;
+    const quoted = `${name} ${op} '${value}'`;
+    return new DossierClientError(ClientErrorCode.InvalidInput, `invalid search query: the value in "${clause}" needs quotes: ${quoted}`, {
+      wording: { key: 'query-unquoted', values: { clause, quoted } },
+    });
   }
-  const reason = details && !/sqlparser|unexpected value type|\*[a-z]+\./.test(details) ? `: ${details}` : '';
-  return (
-    `invalid search query "${query}"${reason}; write comparisons like DossierStage = 'follow-up' ` +
-    `(attributes: ${attributeNames().join(', ')}, ExecutionStatus)`
+  const reason = details && !/sqlparser|unexpected value type|\*[a-z]+\./.test(details) ? details : undefined;
+  const attributes = `${attributeNames().join(', ')}, ExecutionStatus`;
+  return new DossierClientError(
+    ClientErrorCode.InvalidInput,
+    `invalid search query "${query}"${reason ? `: ${reason}` : ''}; write comparisons like DossierStage = 'follow-up' (attributes: ${attributes})`,
+    { wording: reason ? { key: 'query-invalid-because', values: { query, details: reason, attributes } } : { key: 'query-invalid', values: { query, attributes } } },
   );
 }
 

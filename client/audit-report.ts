@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
-import { sentence } from '../intake/wording';
+import { sharedSentence as sentence } from './shared-sentence';
 import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { LayoutDocument } from '../activities/pdf/document';

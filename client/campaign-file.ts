@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { checkCampaign, type CampaignProblem } from './campaign-schema';
+import { checkCampaign, checkVendorFile, type CampaignProblem } from './campaign-schema';
 import { DossierError } from '../workflows/errors';
-import type { CampaignInput } from '../workflows/types';
+import type { CampaignInput, Vendor } from '../workflows/types';
 
 /**
  * A problem the file's own reading found, before any field: the system's code says why (the file
@@ -42,6 +42,31 @@ function displayPath(path: string): string {
 
 /** Checks campaign YAML text; `file` only names it in messages. */
 export function parseCampaignYaml(source: string, file = '(campaign file)'): CampaignInput {
+  const { doc, lineCounter, value } = readYaml(source, file);
+  const checked = checkCampaign(value);
+  if (checked.ok) return checked.input;
+  throw new CampaignFileError(
+    file,
+    checked.problems.map((p) => ({ ...p, ...locate(doc, lineCounter, p.path) })),
+  );
+}
+
+/**
+ * Checks a vendor file's text (YAML or JSON: a vendor added to a running campaign) with the rules of
+ * a campaign file's vendor; each problem names its field as the file writes it, and its line.
+ */
+export function parseVendorYaml(source: string, file: string): Vendor {
+  const { doc, lineCounter, value } = readYaml(source, file);
+  const checked = checkVendorFile(value);
+  if (checked.ok) return checked.vendor;
+  throw new CampaignFileError(
+    file,
+    checked.problems.map((p) => ({ ...p, ...locate(doc, lineCounter, p.path) })),
+  );
+}
+
+/** The file's YAML, parsed; a syntax error or an alias bomb is its first problem. */
+function readYaml(source: string, file: string): { doc: Document; lineCounter: LineCounter; value: unknown } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
@@ -63,12 +88,7 @@ export function parseCampaignYaml(source: string, file = '(campaign file)'): Cam
       { path: [], where: '(aliases)', message: `YAML aliases (*name) expand too far (${reason}); write the values out instead`, systemCode: 'aliases' },
     ]);
   }
-  const checked = checkCampaign(value);
-  if (checked.ok) return checked.input;
-  throw new CampaignFileError(
-    file,
-    checked.problems.map((p) => ({ ...p, ...locate(doc, lineCounter, p.path) })),
-  );
+  return { doc, lineCounter, value };
 }
 
 /** Loads and checks a campaign file; a relative path is taken from the working folder. */

@@ -21,7 +21,7 @@ import {
 } from '../workflows/campaign-rules';
 import { REFUSALS, type RefusalDetails, type ValueType } from '../workflows/refusals';
 import { emailProblem, LIMITS, textProblem, TYPE_WORDS, typeWords, type TextRule } from '../workflows/text-rules';
-import { durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY } from '../workflows/time';
+import { durationIssue, durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY, MAX_WORKING_DAYS } from '../workflows/time';
 import { FRENCH_ARTICLES, ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 import { HISTORY_EVENTS_PER_RUN } from '../workflows/engagement-rules';
 
@@ -29,15 +29,61 @@ export { checkVendor, formatPath, statementTextProblems } from '../workflows/cam
 
 const id = z.string().regex(ID_PATTERN, ID_MESSAGE);
 
+/**
+ * A problem this schema finds itself, with no refusal code the workspace words: the key of its
+ * sentence (templates/cli.yaml `file.problem.<key>`) and its values, so the CLI says it in the
+ * officer's language. The English `message` stays what the file's checks have always said.
+ */
+export interface ProblemWording {
+  key: string;
+  values: Record<string, string>;
+}
+
+/** An issue of this schema, English for its message, worded elsewhere by `key`. */
+function wordedIssue(ctx: z.RefinementCtx, message: string, key: string, values: Record<string, string> = {}, path?: (string | number)[]): void {
+  ctx.addIssue({ code: 'custom', message, params: { wording: { key, values } }, ...(path ? { path } : {}) });
+}
+
+/** A value as a problem quotes it: text as written, anything else as JSON, cut at 40 characters. */
+function quoted(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+/** A duration's problem, worded by its issue (`file.problem.duration.<issue>`). */
+function durationIssueOf(value: unknown, options: { workingDays?: boolean; atLeastOneSecond?: boolean }, ctx: z.RefinementCtx): void {
+  const problem = durationProblem(value, options);
+  if (!problem) return;
+  const issue = durationIssue(value, options)!;
+  const key = issue === 'not-a-duration' && options.workingDays ? 'duration.not-a-deadline' : `duration.${issue}`;
+  wordedIssue(ctx, problem, key, { got: quoted(value), max: issue === 'working-days-range' ? String(MAX_WORKING_DAYS) : '' });
+}
+
 /** A part checked by the plain rules of campaign-rules.ts (which the running campaign uses too). */
 function byRules<T>(problems: (value: unknown) => Problem[], clean: (value: T) => T) {
   return z
     .unknown()
     .superRefine((value, ctx) => {
       // The code travels in the issue's params; checkCampaign makes its path the file's (`vendors[2].id`).
-      for (const p of problems(value)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message, ...(p.refusal ? { params: { refusal: p.refusal } } : {}) });
+      for (const p of problems(value)) {
+        const language = p.refusal ? undefined : unknownLanguage(value, p.path);
+        if (language) wordedIssue(ctx, language.message, 'one-of', language.values, p.path);
+        else ctx.addIssue({ code: 'custom', path: p.path, message: p.message, ...(p.refusal ? { params: { refusal: p.refusal } } : {}) });
+      }
     })
     .transform((value) => clean(value as T));
+}
+
+/**
+ * A vendor's language that is not one of Dossier's: campaign-rules.ts says it as zod once did
+ * (`Invalid option: expected one of "en"|"fr"`); the file's reader is told the choices and what it wrote.
+ */
+function unknownLanguage(value: unknown, path: (string | number)[]): { message: string; values: Record<string, string> } | undefined {
+  if (path[path.length - 1] !== 'language') return undefined;
+  const given = path.reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string | number, unknown>)[key] : undefined), value);
+  if (given === undefined || (LANGUAGES as readonly unknown[]).includes(given)) return undefined;
+  const values = { choices: choices(LANGUAGES), got: quoted(given) };
+  return { message: `must be one of ${values.choices} (got ${JSON.stringify(given)})`, values };
 }
 
 /** A string field checked by text-rules.ts, trimmed once it passes. */
@@ -63,45 +109,34 @@ const email = z.string().superRefine((value, ctx) => {
   // zod's own wording for a malformed address, which the officer's guide quotes.
   if (problem) ctx.addIssue({ code: 'custom', message: problem.startsWith('must be an email address') ? 'invalid email' : problem });
 });
-const duration = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
-  const problem = durationProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const duration = z.union([z.number(), z.string()]).superRefine((value, ctx) => durationIssueOf(value, {}, ctx));
 /** How often a reminder repeats: a duration of at least a second. */
-const interval = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
-  const problem = durationProblem(value, { atLeastOneSecond: true });
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const interval = z.union([z.number(), z.string()]).superRefine((value, ctx) => durationIssueOf(value, { atLeastOneSecond: true }, ctx));
 /**
  * How long a published campaign's histories stay readable before its data key is destroyed: more
  * than nothing, so the key outlives the campaign's own last step (its result is sealed with it).
  */
 const retention = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
   const millis = durationMs(value);
-  const problem = durationProblem(value) ?? (millis !== undefined && millis < 1_000 ? `must be at least 1 second (got ${JSON.stringify(value)})` : undefined);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (durationProblem(value)) durationIssueOf(value, {}, ctx);
+  else if (millis !== undefined && millis < 1_000) wordedIssue(ctx, `must be at least 1 second (got ${JSON.stringify(value)})`, 'retention-under-a-second', { got: quoted(value) });
 });
 /** A deadline a vendor owes: a duration, or working days on the lead authority's calendar. */
-const deadline = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
-  const problem = durationProblem(value, { workingDays: true });
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-/** Either error thrown by a check, as an issue on this field. */
-function checkedBy(check: (value: string) => void) {
+const deadline = z.union([z.number(), z.string()]).superRefine((value, ctx) => durationIssueOf(value, { workingDays: true }, ctx));
+/** Either error thrown by a check, as an issue on this field, worded by `key` with the value given. */
+function checkedBy(check: (value: string) => void, key: string) {
   return z.string().superRefine((value, ctx) => {
     try {
       check(value);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      wordedIssue(ctx, (err as Error).message, key, { got: quoted(value) });
     }
   });
 }
-const isoDate = z
-  .string()
-  .regex(DATE_ONLY, 'must be a date written YYYY-MM-DD')
-  .superRefine((value, ctx) => {
-    if (DATE_ONLY.test(value) && !isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: `must be a date that exists (got "${value}")` });
-  });
+const isoDate = z.string().superRefine((value, ctx) => {
+  if (!DATE_ONLY.test(value)) wordedIssue(ctx, `must be a date written YYYY-MM-DD (got "${quoted(value)}")`, 'date-format', { got: quoted(value) });
+  else if (!isCalendarDate(value)) wordedIssue(ctx, `must be a date that exists (got "${value}")`, 'date-not-real', { got: value });
+});
 const language = z.enum(LANGUAGES);
 const bilingual = z.strictObject({ en: text, fr: text });
 const bilingualName = z.strictObject({ en: name, fr: name });
@@ -133,8 +168,8 @@ const authority = z.strictObject({
   contact,
   lead: z.boolean().optional(),
   language: language.optional(),
-  jurisdiction: checkedBy((value) => void holidaysFor(value)).optional(),
-  timeZone: checkedBy(checkTimeZoneName).optional(),
+  jurisdiction: checkedBy((value) => void holidaysFor(value), 'jurisdiction-unknown').optional(),
+  timeZone: checkedBy(checkTimeZoneName, 'time-zone-unknown').optional(),
 });
 
 export const vendorSchema = byRules<Vendor>(vendorProblems, cleanVendor);
@@ -164,7 +199,7 @@ function uniqueIds<T extends { id: string }>(what: string) {
     items.forEach((item, index) => {
       const first = seen.get(item.id);
       if (first === undefined) seen.set(item.id, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate ${what} id "${item.id}" (first at index ${first})` });
+      else wordedIssue(ctx, `duplicate ${what} id "${item.id}" (first at index ${first})`, `duplicate-id.${what}`, { id: item.id, first: String(first) }, [index, 'id']);
     });
   };
 }
@@ -181,21 +216,16 @@ export const campaignFileSchema = z
       .superRefine((list, ctx) => {
         const leads = list.flatMap((a, index) => (a.lead ? [index] : []));
         if (leads.length === 1) return;
-        ctx.addIssue({
-          code: 'custom',
-          path: leads.length > 1 ? [leads[1], 'lead'] : [],
-          message:
-            leads.length > 1
-              ? `exactly one authority leads, but ${leads.map((i) => `"${list[i].id}"`).join(' and ')} both have lead: true`
-              : 'exactly one authority must have lead: true',
-        });
+        const ids = leads.map((i) => `"${list[i].id}"`).join(' and ');
+        if (leads.length > 1) wordedIssue(ctx, `exactly one authority leads, but ${ids} both have lead: true`, 'leads-several', { ids: leads.map((i) => list[i].id).join(', ') }, [leads[1], 'lead']);
+        else wordedIssue(ctx, 'exactly one authority must have lead: true', 'leads-none', {}, []);
       }),
     vendors: listOf(vendorSchema, LIMITS.vendorsPerCampaign).superRefine(uniqueIds('vendor')),
     policy,
     letter: z.strictObject({ date: isoDate, body: paragraphs }),
     officeContact,
     /** Who gets the daily digest, each in their language and at its hour in their zone; the office in the lead's language when absent. */
-    officers: z.array(z.strictObject({ name, email, language, timeZone: checkedBy(checkTimeZoneName).optional() })).optional(),
+    officers: z.array(z.strictObject({ name, email, language, timeZone: checkedBy(checkTimeZoneName, 'time-zone-unknown').optional() })).optional(),
     approval: approval.default({ rule: 'all' }),
     publication: z
       .strictObject({ folder: id.optional(), notifyVendors: z.boolean().default(true), retention: retention.optional() })
@@ -204,11 +234,8 @@ export const campaignFileSchema = z
   .superRefine((file, ctx) => {
     refuseUndrawable(file, [], ctx);
     if (file.approval.rule === 'quorum' && file.approval.quorum > file.authorities.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approval', 'quorum'],
-        message: `a quorum of ${file.approval.quorum} cannot be met by ${file.authorities.length} authorities`,
-      });
+      const values = { quorum: String(file.approval.quorum), count: String(file.authorities.length) };
+      wordedIssue(ctx, `a quorum of ${values.quorum} cannot be met by ${values.count} authorities`, 'quorum-unreachable', values, ['approval', 'quorum']);
     }
     const inWorkingDays = (['responseDue', 'reminderCadence', 'finalNoticeAfter', 'closeAfter', 'followUpDue'] as const).filter((field) =>
       [file.policy[field]].flat().some((d) => workingDays(d) !== undefined),
@@ -217,11 +244,9 @@ export const campaignFileSchema = z
     if (inWorkingDays.length && lead !== -1) {
       for (const field of ['jurisdiction', 'timeZone'] as const) {
         if (!file.authorities[lead]![field]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['authorities', lead, field],
-            message: `the lead authority needs a ${field} to count ${inWorkingDays.map((f) => `policy.${f}`).join(', ')} in working days (e.g. ${field === 'jurisdiction' ? 'CA' : 'America/Toronto'})`,
-          });
+          const fields = inWorkingDays.map((f) => `policy.${f}`).join(', ');
+          const message = `the lead authority needs a ${field} to count ${fields} in working days (e.g. ${field === 'jurisdiction' ? 'CA' : 'America/Toronto'})`;
+          wordedIssue(ctx, message, `lead-calendar-needed.${field}`, { fields }, ['authorities', lead, field]);
         }
       }
     }
@@ -231,22 +256,16 @@ export const campaignFileSchema = z
     if (leadAuthority && !inWorkingDays.length && Boolean(leadAuthority.jurisdiction) !== Boolean(leadAuthority.timeZone)) {
       const missing = leadAuthority.timeZone ? 'jurisdiction' : 'timeZone';
       const given = missing === 'jurisdiction' ? 'timeZone' : 'jurisdiction';
-      ctx.addIssue({
-        code: 'custom',
-        path: ['authorities', lead, missing],
-        message: `the lead authority gives a ${given} but no ${missing}: dates are shown in its zone only with both (e.g. jurisdiction: CA, timeZone: America/Toronto); without either they are in UTC`,
-      });
+      const message = `the lead authority gives a ${given} but no ${missing}: dates are shown in its zone only with both (e.g. jurisdiction: CA, timeZone: America/Toronto); without either they are in UTC`;
+      wordedIssue(ctx, message, `lead-calendar-half.${missing}`, {}, ['authorities', lead, missing]);
     }
     // Compared in one unit: days of either kind (a working day is at least a calendar day).
     const reach = (d: string | number) => durationMs(d) ?? (workingDays(d) ?? 0) * 86_400_000;
     const finalNotice = reach(file.policy.finalNoticeAfter);
     file.policy.reminderCadence.forEach((reminder, index) => {
       if (reach(reminder) >= finalNotice) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['policy', 'reminderCadence', index],
-          message: `reminder at ${reminder} is not before the final notice (${file.policy.finalNoticeAfter})`,
-        });
+        const values = { reminder: String(reminder), finalNotice: String(file.policy.finalNoticeAfter) };
+        wordedIssue(ctx, `reminder at ${values.reminder} is not before the final notice (${values.finalNotice})`, 'reminder-not-before-final-notice', values, ['policy', 'reminderCadence', index]);
       }
     });
   });
@@ -280,6 +299,8 @@ export interface CampaignProblem {
   where: string;
   message: string;
   refusal?: RefusalDetails;
+  /** Where no refusal code fits: the sentence the CLI words it with (`file.problem.<key>`). */
+  wording?: ProblemWording;
 }
 
 /** zod's names of the types a refusal names; any other (a literal, a date) has no code. */
@@ -293,6 +314,14 @@ function unionTypes(issue: { errors: readonly (readonly z.core.$ZodIssue[])[] })
 }
 
 
+const choices = (values: readonly unknown[]) => values.map(String).join(', ');
+
+/** The sentence of a problem that has no refusal code: one this schema gave, or a value not among the choices. */
+function issueWording(issue: z.core.$ZodIssue & { input?: unknown }): ProblemWording | undefined {
+  if (issue.code === 'invalid_value') return { key: 'one-of', values: { choices: choices(issue.values), got: quoted(issue.input) } };
+  return issue.code === 'custom' ? (issue.params as { wording?: ProblemWording } | undefined)?.wording : undefined;
+}
+
 /** Short, officer-readable messages instead of zod's defaults (`received undefined` → `is required`). */
 const messages: z.core.$ZodErrorMap = (issue) => {
   const got = () => typeWords(issue.input);
@@ -302,6 +331,7 @@ const messages: z.core.$ZodErrorMap = (issue) => {
     return `must be ${expected ? TYPE_WORDS[expected] : `a ${issue.expected}`}, not ${got()}`;
   }
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_value') return `must be one of ${choices(issue.values)} (got ${JSON.stringify(issue.input) ?? 'nothing'})`;
   if (issue.code === 'invalid_union' && issue.input === undefined) return 'is required';
   if (issue.code === 'invalid_union') {
     const expected = unionTypes(issue);
@@ -334,25 +364,33 @@ export function issueRefusal(issue: z.core.$ZodIssue & { input?: unknown }): Ref
 
 export type CampaignCheck = { ok: true; input: CampaignInput } | { ok: false; problems: CampaignProblem[] };
 
+/** Every issue zod found, as problems: where, what, and the code or sentence that words it. */
+function problemsOf(error: z.ZodError): CampaignProblem[] {
+  return error.issues.map((issue) => {
+    const refusal = issueRefusal(issue);
+    const wording = refusal ? undefined : issueWording(issue);
+    return {
+      path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+      where: formatPath(issue.path),
+      message: issue.message,
+      ...(refusal ? { refusal } : {}),
+      ...(wording ? { wording } : {}),
+    };
+  });
+}
+
 /** Checks parsed campaign data (from YAML or a workflow input) and maps it to the workflow input. */
 export function checkCampaign(data: unknown): CampaignCheck {
   // `reportInput`: the value each issue is about, whose type a refusal names.
   const parsed = campaignFileSchema.safeParse(data, { error: messages, reportInput: true });
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const refusal = issueRefusal(issue);
-        return {
-          path: issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
-          where: formatPath(issue.path),
-          message: issue.message,
-          ...(refusal ? { refusal } : {}),
-        };
-      }),
-    };
-  }
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
   return { ok: true, input: toCampaignInput(parsed.data) };
+}
+
+/** Checks a vendor file's data, one entry of a campaign's `vendors`, with the same rules; paths are the file's (`contacts[0].email`). */
+export function checkVendorFile(data: unknown): { ok: true; vendor: Vendor } | { ok: false; problems: CampaignProblem[] } {
+  const parsed = vendorSchema.safeParse(data, { error: messages, reportInput: true });
+  return parsed.success ? { ok: true, vendor: parsed.data } : { ok: false, problems: problemsOf(parsed.error) };
 }
 
 export function toCampaignInput(file: CampaignFile): CampaignInput {

@@ -131,7 +131,7 @@ const USAGE_ERRORS: Array<{ key: string; pattern: RegExp; values: (m: RegExpExec
   {
     key: 'usage.invalid-option-value',
     pattern: /^error: option '(.*)' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/,
-    values: (m) => ({ option: m[1], value: m[2], choices: m[3] }),
+    values: (m, language) => ({ option: syntaxIn(language, m[1]!, 'as-written'), value: m[2], choices: m[3] }),
   },
   {
     key: 'usage.invalid-argument-value',

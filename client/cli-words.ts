@@ -3,7 +3,8 @@
 // English and French side by side. The language is the officer's choice: `--lang`, else the locale
 // the terminal runs in (LC_ALL, LC_MESSAGES, LANG, as POSIX orders them), else English.
 // `--json` is for scripts and stays as the API returns it, in no language.
-import { formatCount, sentence } from '../intake/wording';
+import { formatCount } from '../intake/wording';
+import { sharedSentence as sentence } from './shared-sentence';
 import { LANGUAGES, type Language } from '../workflows/types';
 import { cliSentence, cliTemplates } from './cli-sentences';
 import { invalidInput } from './errors';

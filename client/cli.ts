@@ -150,6 +150,8 @@ interface FileProblem {
   line?: number;
   column?: number;
   refusal?: RefusalDetails;
+  /** The sentence of a problem with no refusal code (client/campaign-schema.ts `ProblemWording`). */
+  wording?: { key: string; values: Record<string, string> };
   /** Why the file could not be read or parsed, as the system's code (client/campaign-file.ts `ReadingProblem`). */
   systemCode?: string;
 }
@@ -165,7 +167,13 @@ function problemLine(problem: FileProblem, words: CliWords): string {
   const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
   const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;
   const key = `error.problem${placed ? '-placed' : ''}${problem.line === undefined ? '' : '-at-line'}`;
-  return words.say(key, { where, problem: worded ?? readingWords(problem, words) ?? problem.message, line: problem.line });
+  return words.say(key, { where, problem: worded ?? readingWords(problem, words) ?? schemaWords(problem, words) ?? problem.message, line: problem.line });
+}
+
+/** A schema's problem that has no refusal code, from its sentence's key, in a language other than English. */
+function schemaWords(problem: FileProblem, words: CliWords): string | undefined {
+  if (words.language === 'en' || !problem.wording) return undefined;
+  return words.sayOr(`file.problem.${problem.wording.key}`, problem.message!, problem.wording.values);
 }
 
 /**

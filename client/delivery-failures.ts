@@ -3,7 +3,7 @@
 // server's reply quoted as given; a bounce the intake recorded, from the addresses and report its
 // reason names (`bounce.*`). A failure recorded before refusals were kept, or a reason this release
 // cannot read, is shown as Dossier recorded it (English). The officer's notice words the same facts by email.
-import { sentence } from '../intake/wording';
+import { sharedSentence as sentence } from './shared-sentence';
 import { LOCALE } from '../workflows/locale';
 import { readBounceReason } from '../workflows/timeline';
 import { REFUSAL_CODES, type DeliveryFailure, type Language } from '../workflows/types';

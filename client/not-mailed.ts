@@ -2,7 +2,7 @@
 // workspace's statement page and the audit export: one sentence per reason, in templates/web/strings.yaml
 // (`not-mailed.*`). A reason this release does not know (recorded by a newer worker, mid-upgrade) is
 // shown by its code rather than refusing to show the rest.
-import { sentence } from '../intake/wording';
+import { sharedSentence as sentence } from './shared-sentence';
 import { NOTICE_NOT_MAILED_REASONS, type Language } from '../workflows/types';
 
 type Word = (language: Language, key: string, values: object) => string;

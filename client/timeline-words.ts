@@ -5,7 +5,7 @@
 // delivery failures does (client/delivery-failures.ts), from the failure the case recorded with it. An
 // entry this version cannot read is shown as recorded.
 import { wordOf } from '../activities/templates';
-import { sentence } from '../intake/wording';
+import { sharedSentence as sentence } from './shared-sentence';
 import type { CliWords } from './cli-words';
 import { deliveryFailureText } from './delivery-failures';
 import { durationInWords } from '../workflows/locale';

@@ -309,7 +309,9 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
       [words.say('heading.stage'), words.code('stage', status.stage)],
       [words.say('heading.next-deadline'), words.deadline(status.nextDeadline)],
       [words.say('heading.response'), status.response ? words.say('engagement.response-received', { at: words.when(status.response.receivedAt) }) : words.say('engagement.no-response')],
-      [words.say('heading.reminders-sent'), words.count(status.remindersSent.length)],
+      // A final notice is not a reminder (it announces closure): counted apart, as `campaign status` does.
+      [words.say('heading.reminders-sent'), words.count(status.remindersSent.filter((r) => r.kind === 'reminder').length)],
+      [words.say('heading.final-notices-sent'), words.count(status.remindersSent.filter((r) => r.kind === 'final-notice').length)],
       [words.say('heading.open-questions'), words.count(status.openQuestions.length)],
     ]),
   ];

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
 import { z } from 'zod';
-import { checkVendor, issueRefusal, statementTextProblems } from '../campaign-schema';
+import { issueRefusal, statementTextProblems } from '../campaign-schema';
+import { parseVendorYaml } from '../campaign-file';
 import { cliTemplates } from '../cli-sentences';
 import { refusalSentence } from '../refusal-words';
 import { cliWording } from '../timeline-words';
@@ -373,13 +374,10 @@ export function readConclusionsFile(file: string, words: CliWords = cliWords('en
   return parsed.data;
 }
 
-/** One vendor (id, name, language, contacts), checked with the campaign file's own rules. */
+/**
+ * One vendor (id, name, language, contacts), checked with the campaign file's own rules: its problems
+ * name their field and line as a campaign file's do, and the CLI words them the same way.
+ */
 export function readVendorFile(file: string, words: CliWords = cliWords('en')): Vendor {
-  const checked = checkVendor(readStructured(file, words));
-  if (!checked.ok) {
-    // Worded from the problems' codes where each has one, as the workspace words them; else as the rules wrote them.
-    const worded = words.language === 'en' || !checked.refusal ? undefined : refusalSentence(checked.refusal, words.language, 'UTC', cliWording(words));
-    throw invalidFile(file, worded ?? checked.problems.join('; '));
-  }
-  return checked.vendor;
+  return parseVendorYaml(readText(file, words), file);
 }

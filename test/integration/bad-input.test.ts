@@ -446,7 +446,7 @@ const cliRows: CliRow[] = [
     target: 'campaign',
     input: ({ liveCampaignId, scratch }) => ['campaign', 'add-vendor', liveCampaignId, '--vendor-file', join(scratch, 'script-vendor.yaml')],
     exitCode: 2,
-    expected: /script-vendor\.yaml: vendor\.name: must not contain < or >/,
+    expected: /^dossier: name: must not contain < or >: .* \(.*script-vendor\.yaml:2:\d+\)$/,
   },
 ];
 

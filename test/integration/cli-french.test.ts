@@ -143,4 +143,16 @@ describe('the dossier CLI in French', () => {
     const germanOnAFrenchDesk = await dossier(['--lang', 'de', 'list'], 'fr_FR.UTF-8');
     expect(germanOnAFrenchDesk.stderr).toBe(`dossier: --lang${NBSP}: «\u202fde\u202f» n’est pas une langue de Dossier${NBSP}; choisissez parmi en, fr\n`);
   });
+
+  it('says in French why the server refused a search query', async () => {
+    const unquoted = await dossier(['--lang', 'fr', 'search', 'DossierStage = demonstration']);
+    expect(unquoted.code).toBe(2);
+    expect(unquoted.stderr).toBe(
+      `dossier: requête de recherche invalide${NBSP}: la valeur de «\u202fDossierStage = demonstration\u202f» demande des apostrophes${NBSP}: DossierStage = 'demonstration'\n`,
+    );
+    const unknownAttribute = await dossier(['--lang', 'fr', 'search', "DossierStag = 'x'"]);
+    expect(unknownAttribute.code).toBe(2);
+    expect(unknownAttribute.stderr).toMatch(new RegExp(`^dossier: requête de recherche «\u202fDossierStag = 'x'\u202f» invalide \\(réponse du serveur Temporal, non traduite${NBSP}: .*DossierStag.*\\)${NBSP}; écrivez les comparaisons comme DossierStage = 'follow-up' \\(attributs${NBSP}: DossierStage, `));
+    expect(unknownAttribute.stderr).not.toContain('write comparisons');
+  });
 });

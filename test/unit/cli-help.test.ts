@@ -52,6 +52,13 @@ describe('the help in French', () => {
     expect(stderr).toContain(`(Vouliez-vous dire --stage${NBSP}?)`);
     expect(stderr).not.toContain('unknown option');
   });
+
+  it('words the placeholder of an option whose value is not among its choices', () => {
+    const { code, stderr } = dossier(['list', '--stage', 'nosuch'], { LC_ALL: 'fr_FR.UTF-8' });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`«${NBSP}--stage <étape>${NBSP}»`);
+    expect(stderr).not.toContain('<stage>');
+  });
 });
 
 describe('the syntax of the usage lines in French', () => {

@@ -2,13 +2,14 @@
 // line, column and the line quoted), the schema's by the sentence this release gives each, zod's own by
 // its refusal code as the workspace words it. A parser error this release does not word is quoted,
 // said to be the parser's. English reads as it did.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../client/cli';
 import { readAnswersFile, readConclusionsFile, readFindingsFile, readOpenCasesFile } from '../../client/commands/input-files';
 import { cliWords } from '../../client/cli-words';
+import { PROJECT_ROOT } from '../../paths';
 
 const NBSP = '\u00a0';
 const NNBSP = '\u202f';
@@ -96,10 +97,44 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
     expect(said).not.toContain('Map keys must be unique');
   });
 
+  it('words a campaign file’s dates, durations, choices and calendar in French, not in English', async () => {
+    const demo = readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+    const campaign = fileWith(
+      'campaign-fr.yaml',
+      demo
+        .replace('date: 2020-07-21', 'date: 2020-07-32')
+        .replace('  - id: cisco\n    name: Cisco\n    language: en', '  - id: cisco\n    name: Cisco\n    language: de')
+        .replace('responseDue: 30 days', 'responseDue: 30 dais')
+        .replace('finalNoticeAfter: 28 days', 'finalNoticeAfter: 20 days')
+        .replace('    language: fr\n  - id: ico', '    language: fr\n    timeZone: Mars/Olympus\n  - id: ico'),
+    );
+    const said = await stderrOf(['campaign', 'start', '--file', campaign]);
+    expect(said).toContain(`letter.date${NBSP}: doit être une date qui existe (et non «${NNBSP}2020-07-32${NNBSP}»)`);
+    expect(said).toContain(`vendors[1].language${NBSP}: doit valoir l’une de ces valeurs${NBSP}: en, fr (et non «${NNBSP}de${NNBSP}»)`);
+    expect(said).toContain(`policy.responseDue${NBSP}: doit être une durée comme`);
+    expect(said).toContain(`authorities[0].timeZone${NBSP}: fuseau horaire inconnu «${NNBSP}Mars/Olympus${NNBSP}»`);
+    expect(said).toContain(`policy.reminderCadence[1]${NBSP}: le rappel à 21 days ne vient pas avant le dernier avis (20 days)`);
+    expect(said).not.toMatch(/must be|Invalid option|unknown time zone|is not before/);
+  });
+
   it('words a vendor file’s problems from their codes', async () => {
     const vendor = fileWith('vendor.yaml', 'id: zoom\nname: Zoom\n');
     const said = await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor]);
-    expect(said).toContain('Il manque le champ vendor.language.');
+    expect(said).toContain('Il manque le champ language.');
     expect(said).not.toContain('is required');
+  });
+
+  it('names the field and line of each of a vendor file’s problems, as for a campaign file', async () => {
+    const vendor = fileWith('vendor-three.yaml', 'id: whereby\nname: Whereby\nlnguage: en\ncontacts:\n  - { name: Privacy team, email: privacy@whereby }\n');
+    expect(await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor])).toBe(
+      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NBSP}; ` +
+        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NBSP}; ` +
+        `Champ inconnu dans le fichier${NBSP}: lnguage. (ligne 1)\n`,
+    );
+    const printed: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    await runCli(['campaign', 'add-vendor', 'vc', '--vendor-file', fileWith('vendor-no-email.yaml', 'id: whereby\nname: Whereby\nlanguage: en\ncontacts:\n  - { name: Privacy team }\n')], { ...process.env, LANG: 'C', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    vi.restoreAllMocks();
+    expect(printed.join('')).toMatch(/^dossier: contacts\[0\]\.email: is required \(.*vendor-no-email\.yaml:5:5\)\n$/);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeEngagement, explainInvalidQuery, type EngagementSummary } from '../../client/api';
+import { describeEngagement, invalidQuery, type EngagementSummary } from '../../client/api';
 import type { CampaignOverview } from '../../client/campaign-api';
 import { campaignCommands, renderOverview } from '../../client/commands/campaign';
 import { dueTime, engagementCommands, isoTime, receivedTime, renderStatus } from '../../client/commands/engagement';
@@ -25,6 +25,17 @@ function engagementStatus(overrides: Partial<EngagementStatus> = {}): Engagement
 }
 
 describe('engagement show', () => {
+  it('counts reminders and final notices apart, as campaign status does', () => {
+    const sent = (kind: 'reminder' | 'final-notice', number: number) => ({ at: '2020-08-01T10:00:00Z', about: 'response', kind, number });
+    const rows = (text: string) => text.split('\n').map((line) => line.replace(/[│\s]+/g, ' ').trim());
+    const english = rows(renderStatus(engagementStatus({ stage: 'closed-no-response', remindersSent: [sent('reminder', 1), sent('reminder', 2), sent('final-notice', 1)] })));
+    expect(english).toContain('reminders sent 2');
+    expect(english).toContain('final notices sent 1');
+    const french = rows(renderStatus(engagementStatus({ remindersSent: [sent('reminder', 1), sent('final-notice', 1)] }), cliWords('fr')));
+    expect(french).toContain('rappels envoyés 1');
+    expect(french).toContain('derniers avis envoyés 1');
+  });
+
   it('prints the findings of a concluded engagement, principle by principle', () => {
     const findings = completeFindings();
     const text = renderStatus(engagementStatus({ findings }));
@@ -215,7 +226,7 @@ describe('one-line errors', () => {
   });
 
   it('explain an unquoted search value instead of a parser internal', () => {
-    const message = explainInvalidQuery('DossierStage = follow-up', 'unexpected value type *sqlparser.BinaryExpr');
+    const { message } = invalidQuery('DossierStage = follow-up', 'unexpected value type *sqlparser.BinaryExpr');
     expect(message).not.toContain('sqlparser');
     expect(message).toContain("DossierStage = 'follow-up'");
   });

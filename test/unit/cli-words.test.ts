@@ -13,6 +13,8 @@ import { Session } from '../../client/commands/context';
 import { cliLanguage, cliWords } from '../../client/cli-words';
 import { renderStatementStatus } from '../../client/commands/statement';
 import { cliActor } from '../../client/identity';
+import { refusalSentence } from '../../client/refusal-words';
+import { cliWording } from '../../client/timeline-words';
 import { deadline, when } from '../../client/output';
 import { PROJECT_ROOT } from '../../paths';
 import { LANGUAGES } from '../../workflows/types';
@@ -124,5 +126,23 @@ describe('a statement status in French', () => {
     expect(text).toContain('Marie Leclerc (marie@desk-12, ligne de commande)');
     expect(text).not.toContain(', CLI)');
     expect(renderStatementStatus(status as never)).toContain('Marie Leclerc (marie@desk-12, CLI)');
+  });
+});
+
+describe('a refusal that names a vendor, in French', () => {
+  // strings.yaml writes `{{elide 'de' vendor}}`; the CLI's wording once lacked the helper, and
+  // `statement draft --open-cases` naming a vendor no longer open crashed with a stack trace.
+  it('elides the word before the vendor’s name, as the workspace does', () => {
+    const wording = cliWording(cliWords('fr'));
+    expect(refusalSentence({ refusal: 'engagement-ended', values: { vendor: 'Epsilon' } }, 'fr', 'UTC', wording)).toBe('Le dossier d’Epsilon est déjà terminé.');
+    expect(refusalSentence({ refusal: 'open-case-not-open', values: { vendor: 'Zoom' } }, 'fr', 'UTC', wording)).toMatch(/^Le dossier de Zoom n’est plus ouvert/);
+  });
+});
+
+describe('a deadline moved, in French', () => {
+  it('names the engagement without "de" before its id (which always begins with a vowel)', () => {
+    const fr = cliWords('fr');
+    expect(fr.say('engagement.deadline-moved', { workflowId: 'engagement:vc:zoom', date: '27 janv. 2027' })).toBe('Échéance du dossier engagement:vc:zoom reportée au 27 janv. 2027.');
+    expect(fr.say('engagement.round-deadline-moved', { workflowId: 'engagement:vc:zoom', round: 2, date: '27 janv. 2027' })).toMatch(/^Échéance du dossier engagement:vc:zoom \(série 2 /);
   });
 });
