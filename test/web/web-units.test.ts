@@ -702,7 +702,7 @@ describe('a held message longer than an engagement records, on its own page', ()
     );
     const fr = await open('fr');
     expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(fr)?.[1]).toBe(
-      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u00a0…\u00a0». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
+      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u202f…\u202f». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
     );
   });
 
@@ -1201,6 +1201,15 @@ describe('the page texts', () => {
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(html).toContain('Votre rôle ne permet pas cette page ou cette action.');
+  });
+
+  it('puts one kind of space inside every French « », the narrow no-break space, and no straight quote in any sentence', () => {
+    const views = loadViews();
+    const french = Object.entries(views.strings.fr);
+    expect(french.filter(([, text]) => /«(?!\u202f)|(?<!\u202f)»/.test(text)).map(([key]) => key)).toEqual([]);
+    expect(french.filter(([, text]) => text.includes('"')).map(([key]) => key)).toEqual([]);
+    expect(views.text('fr', 'form.not-a-date', { value: 'demain' })).toBe('«\u202fdemain\u202f» n’est pas une date.');
+    expect(views.text('en', 'form.not-a-date', { value: 'tomorrow' })).toBe('“tomorrow” is not a date.');
   });
 
   it('tells the officers on the board why no engagement has started while the letter waits for the published files', () => {
@@ -2180,6 +2189,28 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: Array(51).fill('Q?'), dueDate: '2026-12-20' } as never, now)))).toBe(
       'Trop d’entrées pour les questions de la série\u00a0: 51, 50 au plus.',
     );
+  });
+
+  it('quotes what the officer typed as each language quotes, « … » in French with narrow no-break spaces, never in straight quotes', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const refusals = [
+      failure(() => rules.checkExtendDeadline(view, { by, extendBy: 'dix jours', reason: 'Vacances' } as never, now)),
+      failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?'], dueDate: 'bientôt' } as never, now)),
+      failure(() => rules.checkMeetingPlace({ meetingUrl: 'meet.example.org/salle' })),
+      failure(() => rules.checkAskFollowUp(view, { by, questions: ['Voyez <img src=x>'], dueDate: '2026-12-20' } as never, now)),
+    ];
+    const sentences = refusals.map(french);
+    expect(sentences[0]).toBe('La prolongation «\u202fdix jours\u202f» n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(sentences[1]).toContain('(reçu\u00a0: «\u202fbientôt\u202f»)');
+    expect(sentences[2]).toContain('(reçu\u00a0: «\u202fmeet.example.org/salle\u202f»)');
+    expect(sentences[3]).toContain('Balisage («\u202f<img\u202f»)');
+    for (const sentence of sentences) expect(frenchPunctuationFaults(sentence!)).toEqual([]);
+    // English quotes it as its own sentences do, “…”.
+    expect(refusalSentence(refusalDetails(refusals[0])!, 'en', 'UTC', views)).toBe('The extension “dix jours” is not a duration such as “14 days”, “36 hours” or “20 working days”.');
+    // A value the rules cut short keeps its ellipsis inside the quotes.
+    const long = refusalSentence(refusalDetails(failure(() => rules.checkMeetingPlace({ meetingUrl: `meet.example.org/${'x'.repeat(80)}` })))!, 'fr', 'UTC', views);
+    expect(long).toMatch(/\(reçu\u00a0: «\u202fmeet\.example\.org\/x+…\u202f»\)/);
   });
 
   it('tells the lead in French how many texts are still missing at drafting', () => {
