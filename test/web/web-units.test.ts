@@ -2096,7 +2096,7 @@ describe('a meeting link refused when a demonstration is rescheduled, on a Frenc
     const response = await post('reschedule-demo', { demonstrationId: 'd1', at: '2026-12-11T14:00', reason: 'Demandé', meetingUrl: 'meet.example.org/a' }, 'fr');
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: &quot;meet.example.org/a&quot;).</p>');
+    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fmeet.example.org/a\u202f»).</p>');
     expect(html).not.toContain('must be an address starting with');
   });
 });
@@ -2118,7 +2118,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toMatch(/<textarea id="practices-security-fr" name="practices-security-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="practices-security-fr-error">/);
-    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (&quot;&lt;script&quot;) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
+    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (“&lt;script”) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
     expect(html).not.toContain('id="conclude-findings-error"');
     expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
   });
@@ -2135,6 +2135,28 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(html).toContain(`<p class="error" id="assessment-security-error">${sentence}</p>`);
     expect(html).toContain(`<p class="error" id="assessment-security-fr-error">${sentence}</p>`);
     expect(html).not.toContain('must not be empty');
+    expect(html).not.toContain('id="conclude-findings-error"');
+  });
+
+  it('names every principle left unassessed in one refusal, keeps what was typed and focuses the first', async () => {
+    const form = everyPrincipleMet();
+    const blank = ['privacy-by-design', 'transparency', 'end-user-control'] as const;
+    for (const p of blank) Object.assign(form, { [`assessment-${p}`]: '', [`assessment-${p}-fr`]: '' });
+    Object.assign(form, { 'practices-security': 'Encrypts recordings.' });
+    const response = await post('conclude', form, 'en');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    for (const p of blank) {
+      expect(html).toMatch(new RegExp(`<textarea id="assessment-${p}" name="assessment-${p}" aria-invalid="true"(?: autofocus)? aria-describedby="assessment-${p}-error">`));
+      expect(html).toMatch(new RegExp(`<p class="error" id="assessment-${p}-error">Fill in the assessment for “[^”]+” in English or the assessment for “[^”]+” in French`));
+      expect(html).toContain(`id="assessment-${p}-fr-error"`);
+    }
+    expect(html.match(/aria-invalid="true"/g)).toHaveLength(blank.length * 2);
+    // The first refused field in the form's order has the focus, and only it.
+    expect(html.match(/ autofocus/g)).toHaveLength(1);
+    expect(html).toMatch(/<textarea id="assessment-privacy-by-design" name="assessment-privacy-by-design" aria-invalid="true" autofocus /);
+    expect(html).toContain('<textarea id="assessment-security" name="assessment-security">Met.</textarea>');
+    expect(html).toMatch(/<textarea id="practices-security" name="practices-security">Encrypts recordings.<\/textarea>/);
     expect(html).not.toContain('id="conclude-findings-error"');
   });
 });
@@ -2179,6 +2201,16 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     kase.engagementFailed('cisco', 'worker lost');
     return kase;
   };
+
+  it('names every refused question of a round in one refusal, not the first alone', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const refused = failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?', ' ', 'See <img src=x>'], dueDate: '2026-12-20' } as never, now));
+    const sentence = french(refused);
+    expect(sentence).toContain('Remplissez la question 2\u00a0: ce champ ne doit pas être vide.');
+    expect(sentence).toContain('Balisage («\u202f<img\u202f») dans la question 3');
+    expect((refused as Error).message).toMatch(/question 2.*; .*question 3/);
+  });
 
   it('names a blank question, or too many of them, in French', () => {
     const now = Date.parse('2026-12-01T12:00:00Z');
@@ -2290,25 +2322,25 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const view = base as never;
     const demo = { by, at: '2026-12-10T14:00:00Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
     const schedule = (change: object) => french(failure(() => rules.checkScheduleDemonstration(view, { ...demo, ...change } as never, now)));
-    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "demain").');
-    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "http://meet.example.org/a").');
+    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: «\u202fdemain\u202f»).');
+    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fhttp://meet.example.org/a\u202f»).');
     expect(schedule({ meetingUrl: 'https://meet.example.org/a b' })).toBe(
-      'Le lien de la réunion "https://meet.example.org/a b" n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
+      'Le lien de la réunion «\u202fhttps://meet.example.org/a b\u202f» n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
     );
     expect(schedule({ durationMinutes: 600 })).toBe('La durée de la démonstration doit être un nombre entier de minutes, de 1 à 480 (reçu\u00a0: 600).');
     expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment le fournisseur met en œuvre, surveille ou valide une mesure.');
     const scheduled = { ...base, stage: 'demonstration', demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }] } as never;
     expect(french(failure(() => rules.checkRescheduleDemonstration(scheduled, { by, demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'ftp://x' } as never, now)))).toBe(
-      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "ftp://x").',
+      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fftp://x\u202f»).',
     );
     const awaiting = { ...base, stage: 'awaiting-response' } as never;
     const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
     expect(extend({ extendBy: 'deux semaines' })).toBe(
-      'La prolongation "deux semaines" n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».',
+      'La prolongation «\u202fdeux semaines\u202f» n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».',
     );
     expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
-    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
-    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
+    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: «\u202f11 years\u202f»).');
+    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: «\u202f20/12/2026\u202f»).');
     // The CLI's English is unchanged.
     expect(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', extendBy: 'deux semaines' } as never, now)).toThrow(
       'the extension must be a duration such as "14 days", "36 hours", "2s", "20 working days" or a number of milliseconds',
@@ -2337,7 +2369,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
       'Les constats totalisent 110\u202f000 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
     );
     expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { demonstrations: { d1: { en: 'Shown', fr: 'Vu <script>' } } } } } as never)))).toBe(
-      'Balisage ("<script") dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<script\u202f») dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
   });
 
@@ -2356,7 +2388,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const now = Date.parse('2026-12-01T12:00:00Z');
     const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
     const ask = (questions: string[]) => french(failure(() => rules.checkAskFollowUp(view, { by, questions, dueDate: '2026-12-20' } as never, now)));
-    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage ("<script") dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage («\u202f<script\u202f») dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
     expect(ask(['Q\u0007?'])).toBe('Caractère de contrôle (U+0007) dans la question 1\u00a0: supprimez-le, il n’est pas accepté.');
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const engaging = new CampaignCase(input, 'edit-loop');
@@ -2370,7 +2402,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
     const conclude = (security: object) => french(failure(() => rules.checkConclude(view, { by, findings: { ...completeFindings(), security } } as never)));
     expect(conclude({ assessment: { en: 'Strong', fr: 'Voir <img src=x>' }, goodPractices: [] })).toBe(
-      'Balisage ("<img") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<img\u202f») dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(conclude({ assessment: { en: 'Strong', fr: 'Solide' }, goodPractices: [{ en: 'x'.repeat(2_001), fr: 'Chiffrement' }] })).toBe(
       'Trop long\u00a0: 2\u202f001 caractères pour la bonne pratique 1 du principe «\u202fSécurité\u202f» en anglais, 2\u202f000 au plus.',
@@ -2381,7 +2413,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const kase = campaign('edit-loop');
     const edit = (vendors: object) => french(failure(() => kase.checkEdit({ by, vendors } as never)));
     expect(edit({ zoom: { findings: { security: { assessment: { en: 'Strong', fr: 'Voir <iframe src=x>' }, goodPractices: [] } } } })).toBe(
-      'Balisage ("<iframe") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<iframe\u202f») dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(edit({ zoom: { summary: { en: 'x'.repeat(20_001), fr: '' } }, cisco: { findings: { security: { assessment: { en: 'Ok', fr: 'Ok' }, goodPractices: [{ en: 'E2EE', fr: 'Chiffre\u0007' }] } } } })).toBe(
       '2 problèmes à corriger\u00a0: Trop long\u00a0: 20\u202f001 caractères pour le résumé de zoom en anglais, 20\u202f000 au plus. ' +
@@ -2394,7 +2426,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const set = (conclusions: object, lessonsLearned: object) => french(failure(() => kase.checkConclusions({ by, conclusions, lessonsLearned } as never)));
     const fine = { en: ['Done.'], fr: ['Fait.'] };
     expect(set({ en: ['Done.'], fr: ['Fait.', 'Voir <script>x</script>'] }, fine)).toBe(
-      'Balisage ("<script") dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<script\u202f») dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(set(fine, { en: ['x'.repeat(20_001)], fr: ['Leçon.'] })).toBe('Trop long\u00a0: 20\u202f001 caractères pour le paragraphe 1 des enseignements tirés en anglais, 20\u202f000 au plus.');
   });
@@ -2438,7 +2470,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
         'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
-      '2 problèmes à corriger\u00a0: Balisage ("<iframe") dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
+      '2 problèmes à corriger\u00a0: Balisage («\u202f<iframe\u202f») dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
         'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de cisco, 2\u202f000 au plus.',
     );
     const engaging = new CampaignCase({ ...input, vendors: [testVendor('zoom')] }, 'edit-loop');
