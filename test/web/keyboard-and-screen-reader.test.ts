@@ -182,7 +182,7 @@ describe('forms of the statement page, by keyboard', () => {
       await tabTo('#conclusions button[type=submit]');
       await enterToNewPage();
       expect(await focused()).toEqual({ role: 'textbox', name: 'Conclusions (French)', description: 'This field is required.' });
-      expect(await page.title()).toBe(`Error: Joint statement of ${campaignId} — Dossier`);
+      expect(await page.title()).toBe(`Error: Joint statement: ${campaignId} — Dossier`);
       await checkPage(page, 'keyboard-conclusions-refused');
     } finally {
       await page.context().close();

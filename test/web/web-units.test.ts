@@ -85,7 +85,7 @@ function appShowing(status: unknown, timeZone: string) {
   return createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }) }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -314,7 +314,7 @@ describe('the cases while no worker runs', () => {
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: waiting, campaignTimeZone: async () => 'UTC', recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
+    dossier: async () => ({ status: waiting, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }), recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
     campaigns: async () => ({ board: waiting }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -447,7 +447,7 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     dossier: async () =>
       ({
         status: async () => status,
-        campaignTimeZone: async () => 'America/Toronto',
+        campaignTimeZone: async () => 'America/Toronto', campaignOf: async () => ({ timeZone: 'America/Toronto' }),
         extendDeadline: async (_ref: unknown, input: unknown) => {
           sent.push(input);
           return { workflowId: status.workflowId, stage: status.stage };
@@ -923,8 +923,8 @@ describe('dates, times and names as the workspace writes them', () => {
     expect(views.text('fr', 'engagement.title', { vendor: 'Uber' })).toBe('Dossier d’Uber');
     expect(views.text('fr', 'engagement.title', { vendor: 'Zoom' })).toBe('Dossier de Zoom');
     expect(views.text('fr', 'engagement.title', { vendor: 'Houseparty' })).toBe('Dossier de Houseparty');
-    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune d’ocvid-2020');
-    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration de vc');
+    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune\u00a0: ocvid-2020');
+    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration commune\u00a0: vc');
     expect(views.text('fr', 'mail.received-title', { from: 'Alice <alice@epsilon.test>' })).toBe('Courriel reçu d’Alice <alice@epsilon.test>');
     expect(views.text('en', 'engagement.title', { vendor: 'Epsilon' })).toBe('Engagement with Epsilon');
   });
@@ -1739,7 +1739,7 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, ...steps }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }), ...steps }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -3022,8 +3022,8 @@ describe('the title of a page whose form was refused', () => {
     const kase = new CampaignCase(input, 'edit-loop');
     kase.addEngagement(input.vendors[0], false);
     const post = leadStatementForms(kase, {});
-    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement of vc — Dossier');
-    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune de vc — Dossier');
+    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement: vc — Dossier');
+    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune\u00a0: vc — Dossier');
   });
 
   it('says it of a campaign file refused, with the problems the page lists', async () => {
@@ -3063,6 +3063,67 @@ describe('the title of a board page', () => {
     expect(await titleOf('?sort=vendor&dir=desc&from=2')).toBe('Campaign vc, vendors 3 to 3 of 3, sorted by the column Vendor, in descending order — Dossier');
     expect(await titleOf('?sort=stage&dir=desc', 'fr')).toBe('Campagne vc, entreprises 1 à 2 sur 3, triées selon la colonne Étape, par ordre décroissant — Dossier');
     expect(await titleOf('?sort=stage&stage=closed-no-response', 'fr')).toMatch(/^Campagne vc, aucune entreprise ne correspond — Dossier$/);
+  });
+});
+
+describe('a campaign named to a person by its title, in the reader’s language', () => {
+  const named = { en: 'Privacy of video calls', fr: 'Vie privée des appels vidéo' };
+  const summaries = [{ workflowId: 'engagement:vc:zoom', vendorId: 'zoom', stage: 'awaiting-response', executionStatus: 'RUNNING' }];
+  const boards: string[] = [];
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    questions: [], openQuestions: [], remindersSent: [], deliveryFailures: [], demonstrations: [], timeline: [],
+  };
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const app = fakeWorkspace({
+    dossier: {
+      findCampaigns: async () => [
+        { workflowId: 'campaign:vc', campaignId: 'vc', title: named, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', timeZone: 'UTC' },
+        { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' },
+      ],
+      findEngagementsPage: async () => ({ engagements: summaries }),
+      countMatching: async () => summaries.length,
+      status: async () => status,
+      campaignOf: async () => ({ timeZone: 'UTC', title: named }),
+    },
+    campaigns: {
+      board: async (campaignId: string) => {
+        boards.push(campaignId);
+        return { campaignId, reference: 'VC-2020', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'UTC', ...(campaignId === 'vc' ? { title: named } : {}) };
+      },
+    },
+    holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+  });
+  const html = async (path: string, language = 'en') => (await app.request(path, { headers: { cookie: officerCookie(language, 'n') } })).text();
+
+  it('heads the board with the title, in its <title> too, and keeps the id to copy beside the reference', async () => {
+    boards.length = 0;
+    const board = await html('/campaigns/vc');
+    expect(board).toContain('<h1>Privacy of video calls</h1>');
+    expect(pageTitle(board)).toBe('Privacy of video calls, vendors 1 to 1 of 1 — Dossier');
+    expect(board).toContain('<p><code>vc</code> · VC-2020 · ');
+    expect(boards).toEqual(['vc']);
+    const french = await html('/campaigns/vc', 'fr');
+    expect(french).toContain('<h1>Vie privée des appels vidéo</h1>');
+    expect(pageTitle(french)).toBe('Vie privée des appels vidéo, entreprises 1 à 1 sur 1 — Dossier');
+    // A campaign started before its title was kept is still named by its id.
+    expect(await html('/campaigns/old')).toContain('<h1>Campaign old</h1>');
+  });
+
+  it('lists each campaign by its title, with its id in a column of its own, and names it so in the statement’s link', async () => {
+    const list = await html('/campaigns');
+    expect(rowHeads(list)).toEqual([['Privacy of video calls'], ['old']]);
+    expect(list).toContain('<a href="/campaigns/vc">Privacy of video calls</a></th>\n      <td><code>vc</code></td>');
+    expect(visibleText(list)).toContain('Joint statement: Privacy of video calls');
+    expect(rowHeads(await html('/campaigns', 'fr'))).toEqual([['Vie privée des appels vidéo'], ['old']]);
+  });
+
+  it('names the campaign by its title in the engagement page’s and the holding pen’s way back', async () => {
+    expect(visibleText(await html('/campaigns/vc/engagements/zoom'))).toContain('Back to the campaign: Privacy of video calls');
+    expect(visibleText(await html('/campaigns/vc/engagements/zoom', 'fr'))).toContain('Retour à la campagne\u00a0: Vie privée des appels vidéo');
+    const pen = await html('/held/vc');
+    expect(pen).toContain('<h1>Holding pen: Privacy of video calls</h1>');
+    expect(visibleText(pen)).toContain('Back to the campaign: Privacy of video calls');
   });
 });
 
@@ -3197,7 +3258,7 @@ describe('a reply the intake put up for review, on the engagement page', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       confirmInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
         if (refuseNext) throw refuseNext;
         updateIds.push(options?.updateId);
@@ -3480,7 +3541,7 @@ describe('a form refused because of the case’s stage', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       recordResponse: async () => {
         throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
           refusal: 'respond-stage',
@@ -3540,7 +3601,7 @@ describe('answers refused for one question of several', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       recordAnswers: async () => {
         throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
           refusal: 'field-markup',
