@@ -130,11 +130,7 @@ export class CampaignClient {
    * describe beside the query), so the board names the campaign as its file titles it.
    */
   board(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignBoardView> {
-    const title = () =>
-      this.handle(campaignId)
-        .describe()
-        .then((description) => campaignTitleOf(description.memo))
-        .catch(() => undefined);
+    const title = () => this.title(campaignId);
     const board = () =>
       this.handle(campaignId)
         .query(campaignBoardQuery)
@@ -151,6 +147,17 @@ export class CampaignClient {
     };
     const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
     return this.call(campaignId, bounded, 'query');
+  }
+
+  /**
+   * The campaign's title, from its memo (one describe, no query); undefined for a campaign started
+   * before the memo kept it, or one the server cannot describe now: the caller names it by its id.
+   */
+  title(campaignId: string): Promise<Bilingual | undefined> {
+    return this.handle(campaignId)
+      .describe()
+      .then((description) => campaignTitleOf(description.memo))
+      .catch(() => undefined);
   }
 
   /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */

@@ -910,9 +910,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
+    // Named by its draft's title; before the first draft, by the title its memo kept.
+    const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
     return page(c, 'statement', {
-      title: title(c, 'statement.title', { campaign: campaignName(c, draft?.campaign.title, campaignId) }),
-      campaignName: campaignName(c, draft?.campaign.title, campaignId),
+      title: title(c, 'statement.title', { campaign: named }),
+      campaignName: named,
       campaign: status,
       missingTexts: missingTextsView(status, language),
       ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),

@@ -46,7 +46,7 @@ function statementShown(status: unknown, draft: unknown) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+    campaigns: async () => ({ status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -61,7 +61,7 @@ function statementShownLive(kase: CampaignCase) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -1294,7 +1294,7 @@ describe('the page texts', () => {
       config,
       signIn: {} as OidcSignIn,
       dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
-      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+      campaigns: async () => ({ status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
@@ -1514,7 +1514,7 @@ describe('a version that only respaces the French, on the statement page', () =>
       config,
       signIn: {} as OidcSignIn,
       dossier: async () => ({}) as never,
-      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     /** The page's comparison as a co-signatory reads it, in `language`. */
@@ -1556,7 +1556,7 @@ describe('a text refused in one language, on the statement’s forms', () => {
         status: async () => kase.status(),
         statement: async () => kase.draft,
         statementText: async () => kase.text,
-        statementChanges: async () => undefined,
+        title: async () => undefined, statementChanges: async () => undefined,
         engagementOutcome: async () => undefined,
         editStatement: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkEdit(input)),
         setConclusions: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkConclusions(input)),
@@ -1638,7 +1638,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       ({
         status: async () => status(phase),
         statement: async () => draft,
-        statementChanges: async () => undefined,
+        title: async () => undefined, statementChanges: async () => undefined,
         // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
         approve: async () => {
           const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
@@ -1895,7 +1895,7 @@ describe('the statement page read while the lead submits a version', () => {
         }
         return status;
       },
-      statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+      title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
       statementText: async () => kase.text,
     });
     return { kase, app };
@@ -2040,7 +2040,7 @@ async function frenchStatementPage(kase: { status(): unknown }): Promise<string>
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, title: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
@@ -2899,7 +2899,7 @@ function statementPageApp(kase: CampaignCase, more: Record<string, unknown> = {}
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => undefined, ...more }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async () => undefined, ...more }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
 }
@@ -3125,6 +3125,17 @@ describe('a campaign named to a person by its title, in the reader’s language'
     expect(pen).toContain('<h1>Holding pen: Privacy of video calls</h1>');
     expect(visibleText(pen)).toContain('Back to the campaign: Privacy of video calls');
   });
+
+  it('names it by the title its memo kept on the statement page before the first draft', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    const statementApp = fakeWorkspace({ campaigns: { status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => undefined, title: async () => named } });
+    const page = async (language: string) => (await statementApp.request('/campaigns/vc/statement', { headers: { cookie: officerCookie(language, 's') } })).text();
+    const english = await page('en');
+    expect(english).toContain('<h1>Joint statement: Privacy of video calls</h1>');
+    expect(visibleText(english)).toContain('Back to the campaign: Privacy of video calls');
+    expect(await page('fr')).toContain('<h1>Déclaration commune\u00a0: Vie privée des appels vidéo</h1>');
+  });
 });
 
 describe('the draft PDF a statement page links to, once the lead has submitted the next version', () => {
@@ -3139,7 +3150,7 @@ describe('the draft PDF a statement page links to, once the lead has submitted t
   const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
     status: async () => kase.status(),
     statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
-    statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+    title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
   });
   const app = createWebApp({
     config,
@@ -3219,7 +3230,7 @@ describe('the published statement the workspace serves', () => {
     const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
       status: async () => kase.status(),
       statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
-      statementChanges: async () => undefined,
+      title: async () => undefined, statementChanges: async () => undefined,
     });
     const app = createWebApp({
       config,
