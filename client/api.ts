@@ -61,6 +61,7 @@ import {
   campaignTimeZone,
   ENGAGEMENT_STAGES,
   ID_PATTERN,
+  type Bilingual,
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
@@ -92,10 +93,26 @@ export interface EngagementSummary {
   nextAction?: EngagementBoardMemo['nextAction'];
 }
 
+/**
+ * The memo key of a campaign's title (`{ en, fr }`), written by the starter beside the listing memo:
+ * under a key of its own, since the campaign rewrites its listing memo whole when it drafts, so pages
+ * that name a campaign (the campaigns list, its board) read its title from visibility or a describe,
+ * never from a query per campaign. Campaigns started before it have none and are named by their id.
+ */
+export const CAMPAIGN_TITLE_MEMO_KEY = 'campaignTitle';
+
+/** A campaign's title from its memo, or undefined where it kept none (or an unreadable one). */
+export function campaignTitleOf(memo: Record<string, unknown> | undefined): Bilingual | undefined {
+  const title = memo?.[CAMPAIGN_TITLE_MEMO_KEY] as Partial<Bilingual> | undefined;
+  return typeof title?.en === 'string' && typeof title.fr === 'string' ? { en: title.en, fr: title.fr } : undefined;
+}
+
 /** One campaign as visibility knows it. */
 export interface CampaignSummary {
   workflowId: string;
   campaignId: string;
+  /** Its title, from the memo; undefined for a campaign started before it was kept there. */
+  title?: Bilingual;
   /** The case reference, from the campaign's memo; undefined for a campaign started before it was kept there. */
   reference?: string;
   /** The zone its dates are in, from the memo; undefined for a campaign started before it was kept there. */
@@ -194,6 +211,14 @@ export class DossierClient {
    * of the history is read. The workspace shows and reads dates in it, and so does the CLI.
    */
   async campaignTimeZone(ref: EngagementRef): Promise<string> {
+    return (await this.campaignOf(ref)).timeZone;
+  }
+
+  /**
+   * The zone of the engagement's dates (`campaignTimeZone`) and its campaign's title, from the same
+   * first event: a page about the engagement names its campaign without asking the campaign.
+   */
+  async campaignOf(ref: EngagementRef): Promise<{ timeZone: string; title?: Bilingual }> {
     const workflowId = engagementWorkflowId(ref.campaignId, ref.vendorId);
     const input = await this.call(ref, () => startInputOf<Partial<EngagementInput>>(this.client, workflowId).catch((err: unknown) => {
       // A bare gRPC call: its NOT_FOUND is made the SDK's error, as its own calls do, so an unknown
@@ -202,7 +227,11 @@ export class DossierClient {
       if (code === 5 && typeof details === 'string' && !/namespace/i.test(details)) throw new WorkflowNotFoundError(details, workflowId, undefined);
       throw err;
     }), 'nothing');
-    return input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC';
+    const title = input?.campaign?.title;
+    return {
+      timeZone: input?.campaign?.authorities ? campaignTimeZone(input.campaign) : 'UTC',
+      ...(typeof title?.en === 'string' && typeof title.fr === 'string' ? { title: { en: title.en, fr: title.fr } } : {}),
+    };
   }
 
   /**
@@ -404,6 +433,7 @@ export class DossierClient {
           workflowId: info.workflowId,
           campaignId: parseWorkflowId(info.workflowId)?.campaignId ?? info.workflowId,
           reference: memo?.reference,
+          ...(campaignTitleOf(info.memo) ? { title: campaignTitleOf(info.memo) } : {}),
           ...(memo?.timeZone ? { timeZone: memo.timeZone } : {}),
           ...(memo?.authorities && memo.statementDrafted !== undefined ? { authorities: memo.authorities, statementDrafted: memo.statementDrafted } : {}),
           executionStatus: info.status,

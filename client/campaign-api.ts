@@ -35,14 +35,14 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
+import { type Bilingual, type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import type { KeyStore } from '../encryption/keystore';
 import { shredCampaign } from '../documents/document-store';
 import type { DocumentStore } from '../store/types';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
-import { campaignEngagementsQuery, type UpdateOptions } from './api';
+import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, type UpdateOptions } from './api';
 import { fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
@@ -60,6 +60,11 @@ export interface StatementPdf {
   version: number;
   published: boolean;
   superseded?: { by: number; published: boolean };
+}
+
+/** The board's view of a campaign, with its title from its memo (undefined for a campaign started before it was kept). */
+export interface CampaignBoardView extends CampaignBoard {
+  title?: Bilingual;
 }
 
 /** The campaign's own view, plus each running engagement's live stage from its `status` query. */
@@ -102,7 +107,7 @@ export class CampaignClient {
           taskQueue: this.options.taskQueue,
           workflowId,
           args: [by?.trim() ? { ...checked.input, startedBy: by.trim() } : checked.input],
-          memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false) },
+          memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false), [CAMPAIGN_TITLE_MEMO_KEY]: checked.input.campaign.title },
           // A campaign id names one campaign for good: a finished one is not started again by mistake.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         }),
@@ -121,10 +126,12 @@ export class CampaignClient {
   /**
    * The campaign as the workspace's board shows it: phase and vendors' names, without every
    * engagement's state. A worker older than this query is asked for the status instead.
-   * `timeoutMs` bounds the query, as for `status`.
+   * `timeoutMs` bounds the query, as for `status`. Its title comes from the campaign's memo (one
+   * describe beside the query), so the board names the campaign as its file titles it.
    */
-  board(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignBoard> {
-    const query = () =>
+  board(campaignId: string, options: { timeoutMs?: number } = {}): Promise<CampaignBoardView> {
+    const title = () => this.title(campaignId);
+    const board = () =>
       this.handle(campaignId)
         .query(campaignBoardQuery)
         .catch(async (err: unknown) => {
@@ -134,8 +141,23 @@ export class CampaignClient {
           const waiting = status.letterNotKept ? { letterNotKept: status.letterNotKept } : {};
           return { campaignId: status.campaignId, reference: status.reference, phase: status.phase, engagementCount: status.engagements.length, vendorNames, ...waiting };
         });
+    const query = async (): Promise<CampaignBoardView> => {
+      const [found, named] = await Promise.all([board(), title()]);
+      return named ? { ...found, title: named } : found;
+    };
     const bounded = options.timeoutMs === undefined ? query : () => this.client.withDeadline(Date.now() + options.timeoutMs!, query);
     return this.call(campaignId, bounded, 'query');
+  }
+
+  /**
+   * The campaign's title, from its memo (one describe, no query); undefined for a campaign started
+   * before the memo kept it, or one the server cannot describe now: the caller names it by its id.
+   */
+  title(campaignId: string): Promise<Bilingual | undefined> {
+    return this.handle(campaignId)
+      .describe()
+      .then((description) => campaignTitleOf(description.memo))
+      .catch(() => undefined);
   }
 
   /** How one vendor's engagement ended, with its findings (the status leaves them out); undefined until it ends. */

@@ -112,6 +112,11 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
       continue;
     }
     if (kind === 'number' && !/^\d+$/.test(value)) return undefined;
+    const typed = kind === 'text' && TYPED_VALUES.has(name) ? typedText(value) : undefined;
+    if (typed !== undefined) {
+      worded[name] = views.text(language, 'punctuation.quoted', { text: typed });
+      continue;
+    }
     worded[name] = named
       ? views.text(language, named.prefix + value)
       : kind === 'day'
@@ -123,6 +128,27 @@ export function refusalSentence({ refusal: code, values }: RefusalDetails, langu
             : value;
   }
   return views.text(language, `form-refusal.${code}`, worded);
+}
+
+/**
+ * The values that quote what was typed (a date, an extension, a link, the markup found in a text): the
+ * rules write them with `quote` (workflows/text-rules.ts), a JSON string cut after 57 characters with
+ * "…". The sentence quotes them again as the reader's language does (`punctuation.quoted`, French
+ * « … »), not in the JSON's straight quotes. A value of another type (a number) stays as written.
+ */
+const TYPED_VALUES = new Set(['got', 'found']);
+
+/** The text a JSON string stands for (`"dix jours"` → `dix jours`), its cut kept as "…"; undefined for anything else. */
+function typedText(value: string): string | undefined {
+  const cut = value.endsWith('…');
+  const literal = cut ? `${value.slice(0, -1).replace(/\\(u[0-9a-fA-F]{0,3})?$/, '')}"` : value;
+  if (!/^".*"$/s.test(literal) || literal.length < 2) return undefined;
+  try {
+    const text: unknown = JSON.parse(literal);
+    return typeof text === 'string' ? text + (cut ? '…' : '') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A field a refusal names (`key` or `key:item`) in `language`; undefined for a key this release does not know. */

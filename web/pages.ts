@@ -13,7 +13,8 @@ import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
-import type { CampaignBoard, CampaignStatus, EngagementStatus } from '../workflows/messages';
+import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
+import type { CampaignBoardView } from '../client/campaign-api';
 import {
   DEMONSTRATION_RESULTS,
   ENGAGEMENT_STAGES,
@@ -29,6 +30,7 @@ import {
   type EngagementStage,
   type Findings,
   type Authority,
+  type Bilingual,
   type Language,
   type RecordedText,
   type StatementDraft,
@@ -77,6 +79,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const { views, page } = deps;
   const now = () => deps.now?.() ?? new Date();
   const title = (c: Context<WebEnv>, key: string, values?: object) => views.text(c.get('language'), key, values);
+  /**
+   * A campaign as a person reads it: its title in the page's language, from its memo or its
+   * engagements' input; its id for a campaign started before its title was kept. Forms and links keep the id.
+   */
+  const campaignName = (c: Context<WebEnv>, named: Bilingual | undefined, campaignId: string) => named?.[c.get('language')]?.trim() || campaignId;
 
   /**
    * A refusal's words: in the page's language, dates in `timeZone`, by the code it carries or, from an
@@ -140,7 +147,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = signedIn(c);
     const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
     const found = await dossier.findCampaigns({ all: true, limit: 200 });
-    let rows = found.map((f) => ({ ...f, running: f.executionStatus === 'RUNNING' }));
+    let rows = found.map((f) => ({ ...f, name: campaignName(c, f.title, f.campaignId), running: f.executionStatus === 'RUNNING' }));
     if (!can(user.roles, 'read-cases')) {
       // A co-signatory sees only the statements its authority signs, and nothing else of a campaign.
       // The campaign's memo says who signs and whether a version is drafted: only a campaign started
@@ -223,8 +230,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // asking the server (which answers a malformed token with an internal error, retried for seconds).
   const pageLinks = pageLinkSigner(deps.config.sessionSecret);
   /** A board page's title: its campaign, which rows and, sorted, by which column, as its table's caption and description say. */
-  const boardTitle = (c: Context<WebEnv>, campaignId: string, range: { first: number; last: number; matching: number } | undefined, sort: (typeof BOARD_SORTS)[number] | undefined, descending: boolean) => {
-    const campaign = title(c, 'board.title', { campaign: campaignId });
+  const boardTitle = (c: Context<WebEnv>, campaign: string, range: { first: number; last: number; matching: number } | undefined, sort: (typeof BOARD_SORTS)[number] | undefined, descending: boolean) => {
     if (!range) return title(c, 'board.head-no-rows', { title: campaign });
     const rows = title(c, 'board.head-rows', { title: campaign, ...range });
     return sort ? title(c, descending ? 'board.head-sorted-descending' : 'board.head-sorted', { rows, column: title(c, BOARD_SORT_LABELS[sort]) }) : rows;
@@ -255,7 +261,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     let found: EngagementSummary[];
     let matching: number;
     let nextPage: string | undefined;
-    let board: CampaignBoard;
+    let board: CampaignBoardView;
     try {
       if (sort) {
         let all: EngagementSummary[];
@@ -306,10 +312,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         : // The server hands out a token after every full page, even the last one: the count says whether more follow.
           nextPage && from + rows.length < matching ? link({ page: pageLinks.sign(nextPage), from: String(from + rows.length) }) : undefined,
     };
+    // Headed by its title; a campaign started before its title was kept, by its id.
+    const heading = board.title ? campaignName(c, board.title, campaignId) : title(c, 'board.title', { campaign: campaignId });
     const html = await timing.time('render', async () =>
       page(c, 'board', {
-        title: title(c, 'board.title', { campaign: campaignId }),
-        headTitle: boardTitle(c, campaignId, rows.length ? { first: from + 1, last: from + rows.length, matching } : undefined, sort, descending),
+        title: heading,
+        headTitle: boardTitle(c, heading, rows.length ? { first: from + 1, last: from + rows.length, matching } : undefined, sort, descending),
         campaign: board,
         timeZone,
         rows,
@@ -360,7 +368,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
-    const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
+    const [status, { timeZone, title: campaignTitle }] = await Promise.all([dossier.status(ref), dossier.campaignOf(ref)]);
     const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
@@ -369,6 +377,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       form?.action === action && form.values.demonstrationId === id ? { values: sent.values![action], errors: sent.errors![action] } : undefined;
     return page(c, 'engagement', {
       title: title(c, 'engagement.title', { vendor: status.vendorName }),
+      campaignName: campaignName(c, campaignTitle, status.campaignId),
       // Dates shown and typed in the campaign's zone, as its letters print them.
       timeZone,
       ...view,
@@ -651,9 +660,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const { pen, campaignId } = penOf(c);
     const [messages, board] = await Promise.all([withPen((p) => p.intake.held(campaignId)), heldCampaign(campaignId)]);
     return page(c, 'held', {
-      title: title(c, 'held.title', { pen: campaignId ?? title(c, 'held.unsorted') }),
+      title: title(c, 'held.title', { pen: campaignId ? campaignName(c, board?.title, campaignId) : title(c, 'held.unsorted') }),
       pen,
       campaignId,
+      campaignName: campaignId && campaignName(c, board?.title, campaignId),
       timeZone: board?.timeZone ?? 'UTC',
       messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId), refused: heldRefusals(m.why, c.get('language'), board, false) })),
       done: takeNotice(c),
@@ -673,6 +683,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
     const named = (ref: EngagementRef) => ({
       ...ref,
+      campaignName: campaignName(c, boards.find(([id]) => id === ref.campaignId)?.[1]?.title, ref.campaignId),
       vendorName: boards.find(([id]) => id === ref.campaignId)?.[1]?.vendorNames[ref.vendorId] ?? ref.vendorId,
       href: `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}`,
     });
@@ -703,7 +714,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    * query each, as a pen's), so the officer picks the engagement rather than typing two ids it sees
    * nowhere on the pages. Undefined when none answers: the officer then names both.
    */
-  const engagementChoices = async () => {
+  const engagementChoices = async (c: Context<WebEnv>) => {
     const running = await deps
       .dossier()
       .then((dossier) => dossier.findCampaigns({ limit: 200 }))
@@ -712,6 +723,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const groups = running
       .map((r, i) => ({
         campaignId: r.campaignId,
+        campaignName: campaignName(c, r.title ?? boards[i]?.title, r.campaignId),
         vendors: Object.entries(boards[i]?.vendorNames ?? {})
           .map(([vendorId, vendorName]) => ({ value: `${r.campaignId}/${vendorId}`, vendorName }))
           .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
@@ -727,7 +739,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const [message, board, engagements] = await Promise.all([
       withPen((p) => p.intake.read(campaignId, messageId)),
       heldCampaign(campaignId),
-      campaignId ? undefined : engagementChoices(),
+      campaignId ? undefined : engagementChoices(c),
     ]);
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
@@ -898,8 +910,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
+    // Named by its draft's title; before the first draft, by the title its memo kept.
+    const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
     return page(c, 'statement', {
-      title: title(c, 'statement.title', { campaign: campaignId }),
+      title: title(c, 'statement.title', { campaign: named }),
+      campaignName: named,
       campaign: status,
       missingTexts: missingTextsView(status, language),
       ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),

@@ -20,7 +20,7 @@ import type {
 import type { Demonstration, EngagementInput, EngagementStage, FollowUpRound, Question } from './types';
 import { DEMONSTRATION_RESULTS, FINAL_STAGES, PRINCIPLES } from './types';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, isDateOnly, isoInstant, toIsoString, workingDays, MAX_DURATION_YEARS, MAX_WORKING_DAYS } from './time';
-import { refusal, type RefusalCode } from './refusals';
+import { refusal, refusalDetails, refusalOfAll, type RefusalCode } from './refusals';
 import { unknownFieldsDetails, wrongTypeDetails, type Path } from './campaign-rules';
 import { checkEmail, checkFileName, checkList, checkPublicText, checkText, field, findingsSizeDetails, findingsSizeProblem, LIMITS, NAME, quote, fieldValue, type FieldKey, type TextRule } from './text-rules';
 
@@ -134,6 +134,16 @@ const LONG_TEXT: TextRule = { kind: 'text', max: LIMITS.summary };
 function wrongTypeRefusal(path: Path, expected: 'list' | 'mapping', value: unknown, message: string): Error {
   const details = wrongTypeDetails(path, expected, value);
   return details ? refusal(details.refusal, details.values, message) : new Error(message);
+}
+
+/**
+ * Several problems as one refusal: each one's sentence, and the codes of all of them (`problems`)
+ * where each has one, so the workspace says every one by its field; the sentences alone otherwise.
+ */
+function allOf(problems: readonly Error[]): Error {
+  const message = problems.map((p) => p.message).join('; ');
+  const coded = refusalOfAll(problems.map(refusalDetails));
+  return coded ? refusal(coded.refusal, coded.values, message) : new Error(message);
 }
 
 /** The request itself: an update sent without its input object gets a sentence, not a TypeError. */
@@ -336,7 +346,17 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   requireStage(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
   checkList(field('questions'), input.questions, LIMITS.questionsPerRound);
-  input.questions.forEach((q, i) => checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question }));
+  // Every question's problem at once, as a conclusion's: the officer corrects them in one pass.
+  const problems = input.questions.flatMap((q, i) => {
+    try {
+      checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question });
+      return [];
+    } catch (err) {
+      return [err as Error];
+    }
+  });
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw allOf(problems);
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate', 'due-date'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
@@ -526,16 +546,38 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   const tooLarge = findingsSizeProblem(input.findings);
   const tooLargeDetails = findingsSizeDetails(input.findings);
   if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
+  // Every principle's problems in one refusal: an officer who left three assessments blank is told
+  // of the three at once, not of the next one after each correction.
+  const problems: Error[] = [];
+  const collect = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      problems.push(err as Error);
+    }
+  };
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
-    if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) throw wrongTypeRefusal(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`);
-    checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) });
-    if (!Array.isArray(finding.goodPractices)) throw wrongTypeRefusal(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`);
-    checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true);
+    if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) {
+      problems.push(wrongTypeRefusal(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`));
+      continue;
+    }
+    collect(() => checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) }));
+    if (!Array.isArray(finding.goodPractices)) {
+      problems.push(wrongTypeRefusal(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`));
+      continue;
+    }
+    const listed = problems.length;
+    collect(() => checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true));
+    if (problems.length > listed) continue;
     finding.goodPractices.forEach((g, i) =>
-      checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),
+      collect(() =>
+        checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),
+      ),
     );
   }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw allOf(problems);
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {
     throw refusal('outcome-first', { pending: pending.join(', ') }, `record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);

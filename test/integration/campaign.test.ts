@@ -598,6 +598,10 @@ describe('campaign: engagements, approval and the published statement', () => {
     const drafted = await untilFound(listed, (f) => f?.statementDrafted === true, 'the campaign listed as drafted');
     expect(drafted?.authorities).toEqual(started?.authorities);
     expect(drafted?.reference).toBe(started?.reference);
+    // The title the pages name it by is kept under a key of its own: drafting rewrites the listing memo, not it.
+    expect(started?.title).toEqual(testCampaign(id).title);
+    expect(drafted?.title).toEqual(started?.title);
+    expect(await campaigns.title(id)).toEqual(started?.title);
   });
 
   it('stops reminding a signatory who never answers after the last reminder a version gets, and still publishes once it does', { timeout: 120_000 }, async () => {

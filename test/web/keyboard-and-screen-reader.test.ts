@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { DossierClient } from '../../client/api';
 import { useDossier } from '../helpers/harness';
+import { testCampaign } from '../helpers/fixtures';
 import { campaignWithLettersOut, checkPage, launchBrowser, signedInPage, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [
@@ -182,7 +183,7 @@ describe('forms of the statement page, by keyboard', () => {
       await tabTo('#conclusions button[type=submit]');
       await enterToNewPage();
       expect(await focused()).toEqual({ role: 'textbox', name: 'Conclusions (French)', description: 'This field is required.' });
-      expect(await page.title()).toBe(`Error: Joint statement of ${campaignId} — Dossier`);
+      expect(await page.title()).toBe(`Error: Joint statement: ${testCampaign(campaignId).title.en} — Dossier`);
       await checkPage(page, 'keyboard-conclusions-refused');
     } finally {
       await page.context().close();

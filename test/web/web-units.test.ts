@@ -46,7 +46,7 @@ function statementShown(status: unknown, draft: unknown) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+    campaigns: async () => ({ status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -61,7 +61,7 @@ function statementShownLive(kase: CampaignCase) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -85,7 +85,7 @@ function appShowing(status: unknown, timeZone: string) {
   return createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }) }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -418,7 +418,7 @@ describe('the cases while no worker runs', () => {
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: waiting, campaignTimeZone: async () => 'UTC', recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
+    dossier: async () => ({ status: waiting, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }), recordResponse: waiting, findEngagementsPage: waiting, countMatching: waiting }) as never,
     campaigns: async () => ({ board: waiting }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -551,7 +551,7 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     dossier: async () =>
       ({
         status: async () => status,
-        campaignTimeZone: async () => 'America/Toronto',
+        campaignTimeZone: async () => 'America/Toronto', campaignOf: async () => ({ timeZone: 'America/Toronto' }),
         extendDeadline: async (_ref: unknown, input: unknown) => {
           sent.push(input);
           return { workflowId: status.workflowId, stage: status.stage };
@@ -806,7 +806,7 @@ describe('a held message longer than an engagement records, on its own page', ()
     );
     const fr = await open('fr');
     expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(fr)?.[1]).toBe(
-      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u00a0…\u00a0». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
+      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u202f…\u202f». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
     );
   });
 
@@ -1027,8 +1027,8 @@ describe('dates, times and names as the workspace writes them', () => {
     expect(views.text('fr', 'engagement.title', { vendor: 'Uber' })).toBe('Dossier d’Uber');
     expect(views.text('fr', 'engagement.title', { vendor: 'Zoom' })).toBe('Dossier de Zoom');
     expect(views.text('fr', 'engagement.title', { vendor: 'Houseparty' })).toBe('Dossier de Houseparty');
-    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune d’ocvid-2020');
-    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration de vc');
+    expect(views.text('fr', 'statement.title', { campaign: 'ocvid-2020' })).toBe('Déclaration commune\u00a0: ocvid-2020');
+    expect(views.text('fr', 'campaigns.statement-link', { campaign: 'vc' })).toBe('Déclaration commune\u00a0: vc');
     expect(views.text('fr', 'mail.received-title', { from: 'Alice <alice@epsilon.test>' })).toBe('Courriel reçu d’Alice <alice@epsilon.test>');
     expect(views.text('en', 'engagement.title', { vendor: 'Epsilon' })).toBe('Engagement with Epsilon');
   });
@@ -1307,6 +1307,15 @@ describe('the page texts', () => {
     expect(html).toContain('Votre rôle ne permet pas cette page ou cette action.');
   });
 
+  it('puts one kind of space inside every French « », the narrow no-break space, and no straight quote in any sentence', () => {
+    const views = loadViews();
+    const french = Object.entries(views.strings.fr);
+    expect(french.filter(([, text]) => /«(?!\u202f)|(?<!\u202f)»/.test(text)).map(([key]) => key)).toEqual([]);
+    expect(french.filter(([, text]) => text.includes('"')).map(([key]) => key)).toEqual([]);
+    expect(views.text('fr', 'form.not-a-date', { value: 'demain' })).toBe('«\u202fdemain\u202f» n’est pas une date.');
+    expect(views.text('en', 'form.not-a-date', { value: 'tomorrow' })).toBe('“tomorrow” is not a date.');
+  });
+
   it('tells the officers on the board why no engagement has started while the letter waits for the published files', () => {
     const views = loadViews();
     const campaign = { campaignId: 'vc', reference: 'VC-2020', phase: 'engaging', engagementCount: 10, vendorNames: {} };
@@ -1389,7 +1398,7 @@ describe('the page texts', () => {
       config,
       signIn: {} as OidcSignIn,
       dossier: async () => ({ findCampaigns: async () => [{ workflowId: 'campaign:vc', campaignId: 'vc', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' }] }) as never,
-      campaigns: async () => ({ status: async () => status, statement: async () => draft, statementChanges: async () => undefined }) as never,
+      campaigns: async () => ({ status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
@@ -1609,7 +1618,7 @@ describe('a version that only respaces the French, on the statement page', () =>
       config,
       signIn: {} as OidcSignIn,
       dossier: async () => ({}) as never,
-      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
+      campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async () => kase.changesOfCurrentVersion() }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     /** The page's comparison as a co-signatory reads it, in `language`. */
@@ -1651,7 +1660,7 @@ describe('a text refused in one language, on the statement’s forms', () => {
         status: async () => kase.status(),
         statement: async () => kase.draft,
         statementText: async () => kase.text,
-        statementChanges: async () => undefined,
+        title: async () => undefined, statementChanges: async () => undefined,
         engagementOutcome: async () => undefined,
         editStatement: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkEdit(input)),
         setConclusions: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkConclusions(input)),
@@ -1733,7 +1742,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       ({
         status: async () => status(phase),
         statement: async () => draft,
-        statementChanges: async () => undefined,
+        title: async () => undefined, statementChanges: async () => undefined,
         // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
         approve: async () => {
           const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'legacy');
@@ -1834,7 +1843,7 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
   const app = createWebApp({
     config,
     signIn: {} as OidcSignIn,
-    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, ...steps }) as never,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => timeZone, campaignOf: async () => ({ timeZone }), ...steps }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -1990,7 +1999,7 @@ describe('the statement page read while the lead submits a version', () => {
         }
         return status;
       },
-      statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+      title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
       statementText: async () => kase.text,
     });
     return { kase, app };
@@ -2135,7 +2144,7 @@ async function frenchStatementPage(kase: { status(): unknown }): Promise<string>
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => undefined, title: async () => undefined, statementChanges: async () => undefined, statementText: async () => ({ vendors: {} }) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
@@ -2191,7 +2200,7 @@ describe('a meeting link refused when a demonstration is rescheduled, on a Frenc
     const response = await post('reschedule-demo', { demonstrationId: 'd1', at: '2026-12-11T14:00', reason: 'Demandé', meetingUrl: 'meet.example.org/a' }, 'fr');
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: &quot;meet.example.org/a&quot;).</p>');
+    expect(html).toContain('<p class="error" id="reschedule-meeting-url-d1-error">Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fmeet.example.org/a\u202f»).</p>');
     expect(html).not.toContain('must be an address starting with');
   });
 });
@@ -2213,7 +2222,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toMatch(/<textarea id="practices-security-fr" name="practices-security-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="practices-security-fr-error">/);
-    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (&quot;&lt;script&quot;) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
+    expect(html).toContain('<p class="error" id="practices-security-fr-error">Markup (“&lt;script”) in good practice 2 for “Security” in French: markup is not accepted, describe it in words.</p>');
     expect(html).not.toContain('id="conclude-findings-error"');
     expect(html.match(/aria-invalid="true"/g)).toHaveLength(1);
   });
@@ -2230,6 +2239,28 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(html).toContain(`<p class="error" id="assessment-security-error">${sentence}</p>`);
     expect(html).toContain(`<p class="error" id="assessment-security-fr-error">${sentence}</p>`);
     expect(html).not.toContain('must not be empty');
+    expect(html).not.toContain('id="conclude-findings-error"');
+  });
+
+  it('names every principle left unassessed in one refusal, keeps what was typed and focuses the first', async () => {
+    const form = everyPrincipleMet();
+    const blank = ['privacy-by-design', 'transparency', 'end-user-control'] as const;
+    for (const p of blank) Object.assign(form, { [`assessment-${p}`]: '', [`assessment-${p}-fr`]: '' });
+    Object.assign(form, { 'practices-security': 'Encrypts recordings.' });
+    const response = await post('conclude', form, 'en');
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    for (const p of blank) {
+      expect(html).toMatch(new RegExp(`<textarea id="assessment-${p}" name="assessment-${p}" aria-invalid="true"(?: autofocus)? aria-describedby="assessment-${p}-error">`));
+      expect(html).toMatch(new RegExp(`<p class="error" id="assessment-${p}-error">Fill in the assessment for “[^”]+” in English or the assessment for “[^”]+” in French`));
+      expect(html).toContain(`id="assessment-${p}-fr-error"`);
+    }
+    expect(html.match(/aria-invalid="true"/g)).toHaveLength(blank.length * 2);
+    // The first refused field in the form's order has the focus, and only it.
+    expect(html.match(/ autofocus/g)).toHaveLength(1);
+    expect(html).toMatch(/<textarea id="assessment-privacy-by-design" name="assessment-privacy-by-design" aria-invalid="true" autofocus /);
+    expect(html).toContain('<textarea id="assessment-security" name="assessment-security">Met.</textarea>');
+    expect(html).toMatch(/<textarea id="practices-security" name="practices-security">Encrypts recordings.<\/textarea>/);
     expect(html).not.toContain('id="conclude-findings-error"');
   });
 });
@@ -2275,6 +2306,16 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     return kase;
   };
 
+  it('names every refused question of a round in one refusal, not the first alone', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const refused = failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?', ' ', 'See <img src=x>'], dueDate: '2026-12-20' } as never, now));
+    const sentence = french(refused);
+    expect(sentence).toContain('Remplissez la question 2\u00a0: ce champ ne doit pas être vide.');
+    expect(sentence).toContain('Balisage («\u202f<img\u202f») dans la question 3');
+    expect((refused as Error).message).toMatch(/question 2.*; .*question 3/);
+  });
+
   it('names a blank question, or too many of them, in French', () => {
     const now = Date.parse('2026-12-01T12:00:00Z');
     const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
@@ -2284,6 +2325,28 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     expect(french(failure(() => rules.checkAskFollowUp(view, { by, questions: Array(51).fill('Q?'), dueDate: '2026-12-20' } as never, now)))).toBe(
       'Trop d’entrées pour les questions de la série\u00a0: 51, 50 au plus.',
     );
+  });
+
+  it('quotes what the officer typed as each language quotes, « … » in French with narrow no-break spaces, never in straight quotes', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
+    const refusals = [
+      failure(() => rules.checkExtendDeadline(view, { by, extendBy: 'dix jours', reason: 'Vacances' } as never, now)),
+      failure(() => rules.checkAskFollowUp(view, { by, questions: ['Q?'], dueDate: 'bientôt' } as never, now)),
+      failure(() => rules.checkMeetingPlace({ meetingUrl: 'meet.example.org/salle' })),
+      failure(() => rules.checkAskFollowUp(view, { by, questions: ['Voyez <img src=x>'], dueDate: '2026-12-20' } as never, now)),
+    ];
+    const sentences = refusals.map(french);
+    expect(sentences[0]).toBe('La prolongation «\u202fdix jours\u202f» n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».');
+    expect(sentences[1]).toContain('(reçu\u00a0: «\u202fbientôt\u202f»)');
+    expect(sentences[2]).toContain('(reçu\u00a0: «\u202fmeet.example.org/salle\u202f»)');
+    expect(sentences[3]).toContain('Balisage («\u202f<img\u202f»)');
+    for (const sentence of sentences) expect(frenchPunctuationFaults(sentence!)).toEqual([]);
+    // English quotes it as its own sentences do, “…”.
+    expect(refusalSentence(refusalDetails(refusals[0])!, 'en', 'UTC', views)).toBe('The extension “dix jours” is not a duration such as “14 days”, “36 hours” or “20 working days”.');
+    // A value the rules cut short keeps its ellipsis inside the quotes.
+    const long = refusalSentence(refusalDetails(failure(() => rules.checkMeetingPlace({ meetingUrl: `meet.example.org/${'x'.repeat(80)}` })))!, 'fr', 'UTC', views);
+    expect(long).toMatch(/\(reçu\u00a0: «\u202fmeet\.example\.org\/x+…\u202f»\)/);
   });
 
   it('tells the lead in French how many texts are still missing at drafting', () => {
@@ -2363,25 +2426,25 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const view = base as never;
     const demo = { by, at: '2026-12-10T14:00:00Z', durationMinutes: 60, attendees: [{ name: 'Ada', email: 'ada@zoom.example' }], topics: ['Encryption'] };
     const schedule = (change: object) => french(failure(() => rules.checkScheduleDemonstration(view, { ...demo, ...change } as never, now)));
-    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "demain").');
-    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "http://meet.example.org/a").');
+    expect(schedule({ at: 'demain' })).toBe('Indiquez l’heure de la démonstration sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: «\u202fdemain\u202f»).');
+    expect(schedule({ meetingUrl: 'http://meet.example.org/a' })).toBe('Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fhttp://meet.example.org/a\u202f»).');
     expect(schedule({ meetingUrl: 'https://meet.example.org/a b' })).toBe(
-      'Le lien de la réunion "https://meet.example.org/a b" n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
+      'Le lien de la réunion «\u202fhttps://meet.example.org/a b\u202f» n’est pas une adresse web telle que https://meet.example.org/room-42 (sans espace, guillemet ni nom d’utilisateur).',
     );
     expect(schedule({ durationMinutes: 600 })).toBe('La durée de la démonstration doit être un nombre entier de minutes, de 1 à 480 (reçu\u00a0: 600).');
     expect(schedule({ topics: [] })).toBe('Indiquez au moins un sujet\u00a0: comment le fournisseur met en œuvre, surveille ou valide une mesure.');
     const scheduled = { ...base, stage: 'demonstration', demonstrations: [{ id: 'd1', at: '2026-12-10T14:00:00.000Z', durationMinutes: 60, attendees: [], topics: ['Encryption'] }] } as never;
     expect(french(failure(() => rules.checkRescheduleDemonstration(scheduled, { by, demonstrationId: 'd1', at: '2026-12-11T14:00:00Z', reason: 'Vendor asked', meetingUrl: 'ftp://x' } as never, now)))).toBe(
-      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: "ftp://x").',
+      'Le lien de la réunion doit être une adresse commençant par https:// (reçu\u00a0: «\u202fftp://x\u202f»).',
     );
     const awaiting = { ...base, stage: 'awaiting-response' } as never;
     const extend = (change: object) => french(failure(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', ...change } as never, now, { calendar: true })));
     expect(extend({ extendBy: 'deux semaines' })).toBe(
-      'La prolongation "deux semaines" n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».',
+      'La prolongation «\u202fdeux semaines\u202f» n’est pas une durée reconnue, comme «\u202f14 jours\u202f», «\u202f36 heures\u202f» ou «\u202f20 jours ouvrés\u202f».',
     );
     expect(extend({ extendBy: '3000 jours ouvrés' })).toBe('La prolongation doit être comprise entre 1 et 2\u202f600 jours ouvrés (reçu\u00a0: 3\u202f000).');
-    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: "11 years").');
-    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: "20/12/2026").');
+    expect(extend({ extendBy: '11 years' })).toBe('La prolongation doit être de 10 ans au plus (reçu\u00a0: «\u202f11 years\u202f»).');
+    expect(extend({ dueDate: '20/12/2026' })).toBe('Indiquez l’échéance sous la forme d’une date ISO telle que 2026-08-10, avec l’heure et son fuseau s’il y a lieu (reçu\u00a0: «\u202f20/12/2026\u202f»).');
     // The CLI's English is unchanged.
     expect(() => rules.checkExtendDeadline(awaiting, { by, reason: 'Asked', extendBy: 'deux semaines' } as never, now)).toThrow(
       'the extension must be a duration such as "14 days", "36 hours", "2s", "20 working days" or a number of milliseconds',
@@ -2410,7 +2473,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
       'Les constats totalisent 110\u202f000 caractères dans les deux langues, 100\u202f000 au plus (Temporal refuse toute demande de plus de 2\u00a0Mo)\u00a0: résumez-les, ou joignez l’analyse complète en document.',
     );
     expect(french(failure(() => kase.checkEdit({ by, vendors: { zoom: { demonstrations: { d1: { en: 'Shown', fr: 'Vu <script>' } } } } } as never)))).toBe(
-      'Balisage ("<script") dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<script\u202f») dans l’observation sur la démonstration d1 de zoom en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
   });
 
@@ -2429,7 +2492,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const now = Date.parse('2026-12-01T12:00:00Z');
     const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
     const ask = (questions: string[]) => french(failure(() => rules.checkAskFollowUp(view, { by, questions, dueDate: '2026-12-20' } as never, now)));
-    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage ("<script") dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(ask(['Q?', 'See <script>alert(1)</script>'])).toBe('Balisage («\u202f<script\u202f») dans la question 2\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
     expect(ask(['Q\u0007?'])).toBe('Caractère de contrôle (U+0007) dans la question 1\u00a0: supprimez-le, il n’est pas accepté.');
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const engaging = new CampaignCase(input, 'edit-loop');
@@ -2443,7 +2506,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const view = { workflowId: 'engagement:vc:zoom', stage: 'responded', questions: [], demonstrations: [], responseDueDate: '2026-12-11T00:00:00.000Z', rounds: [] } as never;
     const conclude = (security: object) => french(failure(() => rules.checkConclude(view, { by, findings: { ...completeFindings(), security } } as never)));
     expect(conclude({ assessment: { en: 'Strong', fr: 'Voir <img src=x>' }, goodPractices: [] })).toBe(
-      'Balisage ("<img") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<img\u202f») dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(conclude({ assessment: { en: 'Strong', fr: 'Solide' }, goodPractices: [{ en: 'x'.repeat(2_001), fr: 'Chiffrement' }] })).toBe(
       'Trop long\u00a0: 2\u202f001 caractères pour la bonne pratique 1 du principe «\u202fSécurité\u202f» en anglais, 2\u202f000 au plus.',
@@ -2454,7 +2517,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const kase = campaign('edit-loop');
     const edit = (vendors: object) => french(failure(() => kase.checkEdit({ by, vendors } as never)));
     expect(edit({ zoom: { findings: { security: { assessment: { en: 'Strong', fr: 'Voir <iframe src=x>' }, goodPractices: [] } } } })).toBe(
-      'Balisage ("<iframe") dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<iframe\u202f») dans l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(edit({ zoom: { summary: { en: 'x'.repeat(20_001), fr: '' } }, cisco: { findings: { security: { assessment: { en: 'Ok', fr: 'Ok' }, goodPractices: [{ en: 'E2EE', fr: 'Chiffre\u0007' }] } } } })).toBe(
       '2 problèmes à corriger\u00a0: Trop long\u00a0: 20\u202f001 caractères pour le résumé de zoom en anglais, 20\u202f000 au plus. ' +
@@ -2467,7 +2530,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const set = (conclusions: object, lessonsLearned: object) => french(failure(() => kase.checkConclusions({ by, conclusions, lessonsLearned } as never)));
     const fine = { en: ['Done.'], fr: ['Fait.'] };
     expect(set({ en: ['Done.'], fr: ['Fait.', 'Voir <script>x</script>'] }, fine)).toBe(
-      'Balisage ("<script") dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
+      'Balisage («\u202f<script\u202f») dans le paragraphe 2 des conclusions en français\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.',
     );
     expect(set(fine, { en: ['x'.repeat(20_001)], fr: ['Leçon.'] })).toBe('Trop long\u00a0: 20\u202f001 caractères pour le paragraphe 1 des enseignements tirés en anglais, 20\u202f000 au plus.');
   });
@@ -2511,7 +2574,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
         'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
-      '2 problèmes à corriger\u00a0: Balisage ("<iframe") dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
+      '2 problèmes à corriger\u00a0: Balisage («\u202f<iframe\u202f») dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
         'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de cisco, 2\u202f000 au plus.',
     );
     const engaging = new CampaignCase({ ...input, vendors: [testVendor('zoom')] }, 'edit-loop');
@@ -2940,7 +3003,7 @@ function statementPageApp(kase: CampaignCase, more: Record<string, unknown> = {}
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => undefined, ...more }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async () => undefined, ...more }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
 }
@@ -3063,8 +3126,8 @@ describe('the title of a page whose form was refused', () => {
     const kase = new CampaignCase(input, 'edit-loop');
     kase.addEngagement(input.vendors[0], false);
     const post = leadStatementForms(kase, {});
-    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement of vc — Dossier');
-    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune de vc — Dossier');
+    expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement: vc — Dossier');
+    expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune\u00a0: vc — Dossier');
   });
 
   it('says it of a campaign file refused, with the problems the page lists', async () => {
@@ -3107,6 +3170,78 @@ describe('the title of a board page', () => {
   });
 });
 
+describe('a campaign named to a person by its title, in the reader’s language', () => {
+  const named = { en: 'Privacy of video calls', fr: 'Vie privée des appels vidéo' };
+  const summaries = [{ workflowId: 'engagement:vc:zoom', vendorId: 'zoom', stage: 'awaiting-response', executionStatus: 'RUNNING' }];
+  const boards: string[] = [];
+  const status = {
+    workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', stage: 'awaiting-response',
+    questions: [], openQuestions: [], remindersSent: [], deliveryFailures: [], demonstrations: [], timeline: [],
+  };
+  const held = { ref: '1', messageId: '<m@zoom.test>', from: 'privacy@zoom.test', subject: 'Re: [VC]', date: '2026-11-27T15:30:00.000Z', reason: 'x', why: { code: 'no-match' }, kind: 'reply' };
+  const app = fakeWorkspace({
+    dossier: {
+      findCampaigns: async () => [
+        { workflowId: 'campaign:vc', campaignId: 'vc', title: named, executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z', timeZone: 'UTC' },
+        { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'RUNNING', startedAt: '2026-11-27T15:30:00.000Z' },
+      ],
+      findEngagementsPage: async () => ({ engagements: summaries }),
+      countMatching: async () => summaries.length,
+      status: async () => status,
+      campaignOf: async () => ({ timeZone: 'UTC', title: named }),
+    },
+    campaigns: {
+      board: async (campaignId: string) => {
+        boards.push(campaignId);
+        return { campaignId, reference: 'VC-2020', phase: 'engaging', engagementCount: 1, vendorNames: { zoom: 'Zoom' }, timeZone: 'UTC', ...(campaignId === 'vc' ? { title: named } : {}) };
+      },
+    },
+    holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+  });
+  const html = async (path: string, language = 'en') => (await app.request(path, { headers: { cookie: officerCookie(language, 'n') } })).text();
+
+  it('heads the board with the title, in its <title> too, and keeps the id to copy beside the reference', async () => {
+    boards.length = 0;
+    const board = await html('/campaigns/vc');
+    expect(board).toContain('<h1>Privacy of video calls</h1>');
+    expect(pageTitle(board)).toBe('Privacy of video calls, vendors 1 to 1 of 1 — Dossier');
+    expect(board).toContain('<p><code>vc</code> · VC-2020 · ');
+    expect(boards).toEqual(['vc']);
+    const french = await html('/campaigns/vc', 'fr');
+    expect(french).toContain('<h1>Vie privée des appels vidéo</h1>');
+    expect(pageTitle(french)).toBe('Vie privée des appels vidéo, entreprises 1 à 1 sur 1 — Dossier');
+    // A campaign started before its title was kept is still named by its id.
+    expect(await html('/campaigns/old')).toContain('<h1>Campaign old</h1>');
+  });
+
+  it('lists each campaign by its title, with its id in a column of its own, and names it so in the statement’s link', async () => {
+    const list = await html('/campaigns');
+    expect(rowHeads(list)).toEqual([['Privacy of video calls'], ['old']]);
+    expect(list).toContain('<a href="/campaigns/vc">Privacy of video calls</a></th>\n      <td><code>vc</code></td>');
+    expect(visibleText(list)).toContain('Joint statement: Privacy of video calls');
+    expect(rowHeads(await html('/campaigns', 'fr'))).toEqual([['Vie privée des appels vidéo'], ['old']]);
+  });
+
+  it('names the campaign by its title in the engagement page’s and the holding pen’s way back', async () => {
+    expect(visibleText(await html('/campaigns/vc/engagements/zoom'))).toContain('Back to the campaign: Privacy of video calls');
+    expect(visibleText(await html('/campaigns/vc/engagements/zoom', 'fr'))).toContain('Retour à la campagne\u00a0: Vie privée des appels vidéo');
+    const pen = await html('/held/vc');
+    expect(pen).toContain('<h1>Holding pen: Privacy of video calls</h1>');
+    expect(visibleText(pen)).toContain('Back to the campaign: Privacy of video calls');
+  });
+
+  it('names it by the title its memo kept on the statement page before the first draft', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    const statementApp = fakeWorkspace({ campaigns: { status: async () => kase.status(), statement: async () => kase.draft, statementChanges: async () => undefined, title: async () => named } });
+    const page = async (language: string) => (await statementApp.request('/campaigns/vc/statement', { headers: { cookie: officerCookie(language, 's') } })).text();
+    const english = await page('en');
+    expect(english).toContain('<h1>Joint statement: Privacy of video calls</h1>');
+    expect(visibleText(english)).toContain('Back to the campaign: Privacy of video calls');
+    expect(await page('fr')).toContain('<h1>Déclaration commune\u00a0: Vie privée des appels vidéo</h1>');
+  });
+});
+
 describe('the draft PDF a statement page links to, once the lead has submitted the next version', () => {
   const LEA = 'Léa Tremblay (lea, signed in)';
   const conclusions = (en: string, fr: string) => ({ by: LEA, conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
@@ -3119,7 +3254,7 @@ describe('the draft PDF a statement page links to, once the lead has submitted t
   const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
     status: async () => kase.status(),
     statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
-    statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
+    title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId),
   });
   const app = createWebApp({
     config,
@@ -3199,7 +3334,7 @@ describe('the published statement the workspace serves', () => {
     const campaigns = Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
       status: async () => kase.status(),
       statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
-      statementChanges: async () => undefined,
+      title: async () => undefined, statementChanges: async () => undefined,
     });
     const app = createWebApp({
       config,
@@ -3238,7 +3373,7 @@ describe('a reply the intake put up for review, on the engagement page', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       confirmInbound: async (_ref: unknown, input: unknown, options?: { updateId?: string }) => {
         if (refuseNext) throw refuseNext;
         updateIds.push(options?.updateId);
@@ -3521,7 +3656,7 @@ describe('a form refused because of the case’s stage', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       recordResponse: async () => {
         throw refused('engagement engagement:vc:zoom', 'cannot record a response while the engagement is follow-up (allowed in: awaiting-response, reply-received)', undefined, {
           refusal: 'respond-stage',
@@ -3581,7 +3716,7 @@ describe('answers refused for one question of several', () => {
   const app = fakeWorkspace({
     dossier: {
       status: async () => status,
-      campaignTimeZone: async () => 'UTC',
+      campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }),
       recordAnswers: async () => {
         throw refused('engagement engagement:vc:zoom', 'Markup ("<script") in the answer to question q2: markup is not accepted, describe it in words.', undefined, {
           refusal: 'field-markup',

@@ -112,6 +112,9 @@ describe('the workspace', () => {
     await page.click('button[type=submit]:has-text("Check and start")');
     await page.waitForURL(`${url}/campaigns/${campaignId}`);
     await eventually(page, async () => (await page.locator('tbody tr').count()) === 3, 'three vendors on the board');
+    // The board is headed by the campaign file's title (kept in the campaign's memo at its start), its id beside its reference.
+    expect(await textOf(page.locator('h1'))).toBe('Video-conferencing privacy (CLI test)');
+    expect(await textOf(page.locator('h1 + p code'))).toBe(campaignId);
     // Each row says when the vendor was last written to and what the engine will do next, from the
     // engagement's memo (one visibility list, no query per engagement).
     const zoomRow = page.locator('tr[data-vendor=zoom] td');
@@ -349,7 +352,7 @@ describe('the joint statement in the workspace', () => {
 
     const zofia = await as('zofia', new URL(link).pathname);
     expect(zofia.url()).toBe(link);
-    expect(await textOf(zofia.locator('h1'))).toBe(`Déclaration commune de ${campaignId}`);
+    expect(await textOf(zofia.locator('h1'))).toBe('Déclaration commune\u00a0: Vidéoconférence et vie privée (essai du CLI)');
     // The page's link names the version it shows, which its approve form names.
     const href = await zofia.locator('a[hreflang=fr][href*="/statement/draft.fr.pdf"]').getAttribute('href');
     expect(href).toBe(`/campaigns/${campaignId}/statement/draft.fr.pdf?version=${await zofia.locator('#approve input[name=version]').inputValue()}`);
