@@ -808,7 +808,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       const letters = join(env.config.outputDir, id, 'letters');
       await untilFound(async () => readdirSync(letters).sort(), (names) => names.join() === 'kilo.en.pdf,mike.en.pdf', 'a letter copy for kilo and mike alone').catch(() => undefined);
       expect(readdirSync(letters).sort()).toEqual(['kilo.en.pdf', 'mike.en.pdf']);
-      const [kiloMail] = await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<letter.') && m.to.includes('privacy@kilo.test'));
+      const [kiloMail] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'kilo'), 'letter', mailDomain(env.config.mailFrom)));
       const sent = (await simpleParser(kiloMail!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
       const copy = readFileSync(join(letters, 'kilo.en.pdf'));
       expect(Buffer.compare(copy, sent.content)).toBe(0);
