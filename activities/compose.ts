@@ -65,7 +65,9 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
     const view = { ...viewOf(message, attachments.map((a) => String(a.filename)), options.workspaceUrl), statementUrl: statementUrlOf(message, options.workspaceUrl) };
     const rendered = renderEmail(message.kind, message.language, view);
     if (message.kind === 'open-letter' && message.vendor) {
-      const input = { campaign: await withLetterBody(message.campaign, files), vendor: message.vendor, language: message.language };
+      // The due date the email states, in the zone it prints it in: the PDF says the same day.
+      const { dueDate, timeZone } = message.details;
+      const input = { campaign: await withLetterBody(message.campaign, files), vendor: message.vendor, language: message.language, dueDate, timeZone };
       attachments.unshift({
         filename: openLetterFileName(input),
         content: Buffer.from(await renderOpenLetter(input)),

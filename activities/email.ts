@@ -14,7 +14,10 @@ import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
-import { composeMessage } from './compose';
+import { composeMessage, type ComposedMessage } from './compose';
+import { openLetterFileName } from './letter';
+import { letterCopyFileName, publishedPath } from './statement';
+import { LocalPublishedFiles } from '../store/local';
 import { letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
@@ -167,6 +170,25 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   /** A vendor's statement notice answers the open letter: it is not sent while the mail server has accepted none of its letters. */
   const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
     kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
+  /**
+   * The open letter as the vendor received it (the very PDF, its due date included), kept in the
+   * campaign's publication folder once the mail server accepted it, so the folder holds no copy of a
+   * letter that never went out. A failure is logged, never allowed to fail a send already made.
+   */
+  async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<void> {
+    const folder = message.campaign.letterCopyFolder;
+    const vendor = message.vendor;
+    if (message.kind !== 'open-letter' || folder === undefined || !vendor) return;
+    const name = openLetterFileName({ campaign: message.campaign, vendor, language: message.language });
+    const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
+    try {
+      if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
+      const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
+      await (files ?? new LocalPublishedFiles(outputDir ?? '.')).write(path, pdf);
+    } catch (err) {
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
+    }
+  }
   return {
     /**
      * Which of these vendors of the campaign have no open letter the mail server accepted, as the
@@ -262,6 +284,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(dueDate === undefined ? {} : { dueDate }),
         };
+        if (!partial && info.accepted.length) await keepLetterCopy(message, composed, activity);
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
         // and deliver a second copy. The failure is reported as what it is instead.
         let ledgerError: string | undefined;

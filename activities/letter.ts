@@ -11,6 +11,14 @@ export interface OpenLetterInput {
   campaign: CampaignRef;
   vendor: Vendor;
   language: Language;
+  /**
+   * The day the response is due, as the covering email states it (`MessageDetails.dueDate`, after the
+   * send fixed it): the PDF is what a vendor forwards to its lawyers, and what is published. Absent in
+   * copies kept before the letter went out.
+   */
+  dueDate?: string;
+  /** The zone the email prints `dueDate` in (the lead authority's); UTC when absent, as the email does. */
+  timeZone?: string;
 }
 
 const ACCENT = rgb(0.1, 0.2, 0.45);
@@ -37,7 +45,7 @@ export function openLetterFileName({ campaign, vendor, language }: OpenLetterInp
   return `${campaign.reference}-${vendor.id}-${language}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
-export async function renderOpenLetter({ campaign, vendor, language }: OpenLetterInput): Promise<Uint8Array> {
+export async function renderOpenLetter({ campaign, vendor, language, dueDate, timeZone }: OpenLetterInput): Promise<Uint8Array> {
   const [lead, ...coSignatories] = signatoriesInOrder(campaign.authorities);
   if (!lead) throw new Error(`Campaign ${campaign.id} has no signatory; add at least one authority, one of them with lead: true.`);
   const title = campaign.title[language];
@@ -51,6 +59,7 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
     ),
     // The salutation greets the addressee; further contacts (a legal department) are listed, not greeted.
     salutationName: vendor.contacts[0]?.name ?? vendor.name,
+    dueDate: dueDate === undefined ? '' : formatDate(dueDate, language, timeZone),
   });
   const doc = await LayoutDocument.create(
     {
@@ -87,6 +96,7 @@ export async function renderOpenLetter({ campaign, vendor, language }: OpenLette
   doc.text(wording.subject, { weight: 'bold', spaceAfter: 12 });
   doc.paragraph(wording.salutation, { spaceAfter: 8, field: `The salutation to vendor ${vendor.id}'s contacts` });
   campaign.letterBody[language].forEach((paragraph, i) => doc.paragraph(paragraph, { spaceAfter: 8, field: `letterBody.${language}[${i}]` }));
+  if (dueDate !== undefined) doc.paragraph(wording.responseDue, { weight: 'bold', spaceAfter: 8 });
 
   // The closing and the signatures stay together on one page when they fit on one: a block split
   // three and three, with an almost empty last page, reads as two documents.

@@ -263,7 +263,7 @@ function paragraphsOrPlaceholder(doc: LayoutDocument, paragraphs: string[], plac
 }
 
 /** `folder/name` as a published file's path; refused if it would leave the output folder. */
-function publishedPath(folder: string, ...names: string[]): string {
+export function publishedPath(folder: string, ...names: string[]): string {
   const path = posix.normalize(posix.join(folder, ...names));
   if (path.startsWith('../') || posix.isAbsolute(path)) {
     throw invalidMessage(`"${folder}" is outside the output folder; use a plain folder name.`);
@@ -297,6 +297,14 @@ export function createStatementActivities({ files }: StatementDeps) {
       const path = publishedPath(folder, letterCopyFileName(vendor));
       await publish(path, await renderOpenLetter({ campaign: await withLetterBody(campaign, files), vendor, language: vendor.language }));
       return path;
+    },
+
+    /**
+     * Takes back the copy of a letter that did not reach the vendor after all (bounced for good once
+     * the mail server had accepted it): the folder must not show a letter as sent that was not.
+     */
+    async removeLetterCopy({ vendor, folder }: { vendor: Pick<Vendor, 'id' | 'language'>; folder: string }): Promise<boolean> {
+      return files.delete(publishedPath(folder, letterCopyFileName(vendor)));
     },
 
     /** Keeps the letter's body once for the campaign's engagements and copies (see stored-letter.ts). */

@@ -25,6 +25,8 @@ export interface LetterWording {
   subject: string;
   salutation: string;
   closing: string;
+  /** By when a response is expected, as the covering email says; printed only when the letter states a due date. */
+  responseDue: string;
   cosignedBy: string;
   /** Among the PDF's metadata keywords. */
   keyword: string;
@@ -140,7 +142,7 @@ export function loadTemplates(dir = TEMPLATES_DIR): TemplateSet {
       html: compile(layout.html, `layout.yaml ${lang}.html`, true),
     });
     const letter = letterFile[lang] ?? {};
-    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'closing', 'cosignedBy', 'keyword', 'documentTitle'];
+    const keys: (keyof LetterWording)[] = ['reference', 'date', 'subject', 'salutation', 'responseDue', 'closing', 'cosignedBy', 'keyword', 'documentTitle'];
     set.letter.set(
       lang,
       Object.fromEntries(keys.map((k) => [k, compile(letter[k], `letter.yaml ${lang}.${k}`, false)])) as Record<keyof LetterWording, Compiled>,

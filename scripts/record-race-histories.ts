@@ -36,7 +36,9 @@
 // follow-up round's emailed answers awaiting review, which hold its reminders back
 // (round-reminders-wait-for-review); a version that only respaces the French, which keeps the approval
 // of the version it respaces (statement-approvals-kept-as-printed); and the officers' digest, which
-// goes on to the next officer past an address refused for good (digest-past-refusal).
+// goes on to the next officer past an address refused for good (digest-past-refusal); and a statement
+// drafted one day on the lead authority's calendar and published the next, dated the day it was
+// issued (statement-dated-at-publication).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -73,7 +75,7 @@ import {
   type EngagementStatus,
   type RecordInboundInput,
 } from '../workflows/messages';
-import type { EngagementInput, OutgoingMessage } from '../workflows/types';
+import type { CampaignRef, EngagementInput, OutgoingMessage } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 
 const OFFICER = 'Officer Tremblay';
@@ -96,6 +98,30 @@ function gate() {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };
+}
+
+/** The campaign with its lead authority's calendar in this zone (Canada's holidays: no duration here counts working days). */
+function inLeadZone(campaign: CampaignRef, timeZone: string): CampaignRef {
+  return { ...campaign, authorities: campaign.authorities.map((a) => (a.lead ? { ...a, jurisdiction: 'CA', timeZone } : a)) };
+}
+
+/**
+ * The zone whose next midnight comes soonest, at least `margin` ms from now, and that moment: a
+ * statement drafted before it and published after it is issued a day after its version's date, with
+ * a wait of half an hour at most (some zone changes its day every half hour).
+ */
+function soonestMidnight(margin: number): { timeZone: string; midnight: number } {
+  const now = Date.now();
+  let soonest: { timeZone: string; midnight: number } | undefined;
+  for (const timeZone of Intl.supportedValuesOf('timeZone')) {
+    const clock = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(now).map((p) => [p.type, Number(p.value)]),
+    );
+    const sinceMidnight = ((clock.hour! * 60 + clock.minute!) * 60 + clock.second!) * 1000 + (now % 1000);
+    const midnight = now - sinceMidnight + 24 * 3600_000;
+    if (midnight - now >= margin && (!soonest || midnight < soonest.midnight)) soonest = { timeZone, midnight };
+  }
+  return soonest!;
 }
 
 async function save(name: string, handle: WorkflowHandle): Promise<void> {
@@ -204,9 +230,12 @@ async function main() {
   };
 
   const campaigns = new CampaignClient(client, { taskQueue, address: server.address });
-  /** A campaign of these vendors (each a `testVendor`), every signatory's approval needed, reminded at this interval. */
-  const campaignInput = (id: string, vendorIds: string[], approvalReminderEvery = '10 minutes') => ({
-    campaign: testCampaign(id),
+  /**
+   * A campaign of these vendors (each a `testVendor`), every signatory's approval needed, reminded at
+   * this interval; its dates on the lead authority's calendar in `leadTimeZone` when given (UTC else).
+   */
+  const campaignInput = (id: string, vendorIds: string[], approvalReminderEvery = '10 minutes', leadTimeZone?: string) => ({
+    campaign: leadTimeZone === undefined ? testCampaign(id) : inLeadZone(testCampaign(id), leadTimeZone),
     vendors: vendorIds.map((v) => testVendor(v)),
     policy: patientPolicy({ approvalReminderEvery }),
     approval: { kind: 'all' as const },
@@ -775,6 +804,25 @@ async function main() {
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });
       console.log('published version', (await campaigns.result(id)).published.version, 'approval requests:', campaignSteps(id, 'approval-request'));
       await save('campaign-statement-approvals-kept-as-printed', campaigns.handle(id));
+    }
+    if (wanted('statement-dated-at-publication')) {
+      // As statement-published-later.test.ts plays it on the time-skipping server: version 1 drafted
+      // one day on the lead authority's calendar, approved and published the next, so the published
+      // statement is dated the day it was issued. Here the day turns by waiting for the soonest midnight.
+      const id = 'record-dated-at-publication';
+      const { timeZone, midnight } = soonestMidnight(90_000);
+      await campaigns.start(campaignInput(id, ['kilo'], '10 minutes', timeZone));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const { draft } = await campaigns.draftStatement(id, OFFICER, excluding('kilo'));
+      if (Date.now() >= midnight) throw new Error(`version 1 was drafted after midnight in ${timeZone}; record it again`);
+      await requestedOfBoth(id, 1);
+      console.log('version', draft?.version, 'drafted; waiting', Math.ceil((midnight - Date.now()) / 1000), 's for midnight in', timeZone);
+      await new Promise((r) => setTimeout(r, midnight - Date.now() + 2_000));
+      await approvedByBoth(id, 1);
+      const { published } = await campaigns.result(id);
+      console.log('published version', published.version, JSON.stringify(published.files));
+      await save('campaign-statement-dated-at-publication', campaigns.handle(id));
     }
     if (wanted('digest-past-refusal')) {
       // The mail server refuses the first officer's address for good (sorted by address, it comes

@@ -187,6 +187,15 @@ const APPROVED_REMINDERS_CANCELLED = 'statement-reminders-cancelled-once-approve
  */
 const SIGNATORY_REMINDER_CANCELLED = 'statement-reminder-cancelled-once-signatory-approved';
 
+/**
+ * The letter copy in the publication folder is the one the vendor received, kept by the letter's send
+ * once the mail server accepted it (due date included), and taken back when the engagement ends with
+ * the letter undelivered (a bounce after the server took it). Before, the campaign kept a copy for
+ * every engagement it started, before the letter went out: with no due date, and one for a vendor the
+ * letter never reached, which the folder showed as written to while the statement said otherwise.
+ */
+const LETTER_COPY_AS_DELIVERED = 'letter-copy-as-delivered';
+
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
   // the schema is not re-run here because zod in the workflow bundle costs every engagement memory.
@@ -201,6 +210,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const rules = patched('statement-edit-loop') ? 'edit-loop' : 'legacy';
   const keepsLetterOnce = patched(LETTER_KEPT_ONCE);
   const waitsForStore = keepsLetterOnce && patched(LETTER_WAITS_FOR_STORE);
+  const copiesAsDelivered = patched(LETTER_COPY_AS_DELIVERED);
+  /** What the engagements' open letters carry: where their sends keep the copy, since LETTER_COPY_AS_DELIVERED. */
+  const forEngagements = (r: CampaignRef): CampaignRef => (copiesAsDelivered ? { ...r, letterCopyFolder: publication.folder } : r);
   const kase = new CampaignCase(input, rules, {
     holdsOversizedDraft: patched(STATEMENT_SIZE_LIMIT),
     keepsLetterOnce,
@@ -220,7 +232,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const chores: Promise<void>[] = [];
   const now = () => new Date().toISOString();
   /** The campaign as its engagements and letter copies get it: with the letter, or once it is kept, a reference to it. */
-  let engagementRef: CampaignRef = ref;
+  let engagementRef: CampaignRef = forEngagements(ref);
   /** The letter is kept, or the engagements carry it: they are being started. */
   let letterSettled = !keepsLetterOnce;
   /**
@@ -232,7 +244,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const letter = { campaign: ref, folder: publication.folder };
     try {
       const letterFile = await documentsGivingUpAfter(policy.letterKeptWithin ?? LETTER_KEEPING_TIME).storeLetter(letter);
-      engagementRef = { ...refWithoutLetter, letterFile };
+      engagementRef = forEngagements({ ...refWithoutLetter, letterFile });
       letterSettled = true;
       return;
     } catch (err) {
@@ -250,7 +262,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     // Retried until the store takes it (slowing to one try in 10 minutes): nothing has started yet.
     const letterFile = await documents.storeLetter(letter);
-    engagementRef = { ...refWithoutLetter, letterFile };
+    engagementRef = forEngagements({ ...refWithoutLetter, letterFile });
     kase.letterKept();
     letterSettled = true;
   }
@@ -282,18 +294,22 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const saveCopy = async () => {
       if (!stoppedBeforeStart()) await documents.saveLetterCopy({ campaign: engagementRef, vendor, folder: publication.folder });
     };
-    chores.push(
-      (turn ? turn.then(saveCopy) : saveCopy()).then(
-        () => undefined,
-        (err: unknown) => kase.deliveryFailed(`letter-copy-${vendor.id}`, errorText(err), now()),
-      ),
-    );
+    const copyFailed = (err: unknown) => kase.deliveryFailed(`letter-copy-${vendor.id}`, errorText(err), now());
+    if (!copiesAsDelivered) chores.push((turn ? turn.then(saveCopy) : saveCopy()).then(() => undefined, copyFailed));
     endings.push(
       started
         .then((child) => child?.result())
         .then(
           // No outcome: it never started, and ended when it was stopped.
-          (outcome) => outcome && kase.engagementEnded(vendor.id, outcome),
+          (outcome) => {
+            if (!outcome) return;
+            kase.engagementEnded(vendor.id, outcome);
+            // A letter the server took and that then bounced for good left a copy; none was sent.
+            if (copiesAsDelivered && outcome.letterUndelivered) {
+              return documents.removeLetterCopy({ vendor, folder: publication.folder }).then(() => undefined, copyFailed);
+            }
+            return undefined;
+          },
           (err: unknown) => kase.engagementFailed(vendor.id, errorText(err)),
         ),
     );

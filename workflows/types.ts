@@ -185,6 +185,12 @@ export interface CampaignRef {
    * open letter reads it back (activities/stored-letter.ts).
    */
   letterFile?: StoredLetter;
+  /**
+   * The campaign's publication folder, when the open letter's send keeps the copy the vendor received
+   * there once the mail server accepted it (campaigns since the patch `letter-copy-as-delivered`):
+   * the same bytes, due date included, and none for a vendor the letter never reached.
+   */
+  letterCopyFolder?: string;
   /** Where to send notices meant for the case officers (delivery failures, closures). */
   officeContact: Contact;
   /**

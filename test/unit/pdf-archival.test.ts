@@ -74,7 +74,8 @@ describe('archival and accessible PDFs', () => {
   let letter: Uint8Array;
   let statementFr: Uint8Array;
   beforeAll(async () => {
-    letter = await renderOpenLetter({ campaign: asianCampaign(), vendor: testVendor('zoom'), language: 'en' });
+    // As sent: with the day a response is due (a paragraph of its own, in bold).
+    letter = await renderOpenLetter({ campaign: asianCampaign(), vendor: testVendor('zoom'), language: 'en', dueDate: '2020-08-20T15:59:59.999Z', timeZone: 'Asia/Hong_Kong' });
     statementFr = await renderStatementPdf(statement(), 'fr', false);
   });
 

@@ -9,6 +9,7 @@ import { loadCampaignFile } from '../../client/campaign-file';
 import type { Language, MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { pdfTool } from '../helpers/verapdf';
 
 const input = loadCampaignFile(join(__dirname, '..', '..', 'campaigns', 'video-conferencing-2020.yaml'));
 const zoom = input.vendors.find((v) => v.id === 'zoom')!;
@@ -191,5 +192,19 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     expect(lateFr.text).toContain('elle est envoyée à Zoom le 3\u00a0septembre\u00a02020');
     const onTime = await compose(toVendor('open-letter', 'en', { issuedAt: '2020-07-21T09:00:00Z' }));
     expect(onTime.text).not.toContain('it is sent to');
+  });
+
+  it('states in the letter PDF the due date its email gives, on the lead authority’s calendar, in English and in French', async () => {
+    // The end of 20 August in Toronto is already 21 August in UTC: both must say the 20th.
+    const due = { dueDate: '2020-08-21T03:59:59.999Z', timeZone: 'America/Toronto' };
+    const said = { en: ['respond by 20\u00a0August\u00a02020', 'We ask that you respond by 20 August 2020.'], fr: ['d’ici le 20\u00a0août\u00a02020', 'Nous vous prions d’y répondre d’ici le 20 août 2020.'] };
+    for (const language of ['en', 'fr'] as const) {
+      const composed = await composeMessage(toVendor('open-letter', language, due));
+      expect(String(composed.text)).toContain(said[language][0]);
+      const pdf = composed.attachments!.find((a) => a.contentType === 'application/pdf')!;
+      const { stdout, code } = await pdfTool('pdftotext', ['{}', '-'], pdf.content as Buffer);
+      expect(code).toBe(0);
+      expect(stdout.replace(/\s+/g, ' '), language).toContain(said[language][1]);
+    }
   });
 });
