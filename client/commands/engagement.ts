@@ -144,7 +144,11 @@ export function engagementCommands(session: Session): Command {
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () =>
-          ctx.words.say('engagement.answers-recorded', { answers: ctx.words.count(answers.length), open: ctx.words.count(status.openQuestions.length), stage: ctx.words.code('stage', status.stage) }),
+          ctx.words.say('engagement.answers-recorded', {
+            answers: ctx.words.sayCount('engagement.answers', answers.length),
+            open: ctx.words.sayCount('engagement.questions-open', status.openQuestions.length),
+            stage: ctx.words.code('stage', status.stage),
+          }),
         );
       }),
     );
