@@ -4,7 +4,7 @@
 // "(default: …)" notes, its usage errors) are there too, set through its public API. The language is
 // chosen before Commander parses (cli-words.ts `cliLanguage`), so `--lang fr --help` is French.
 import type { Argument, Command, Help, Option } from 'commander';
-import { cliSentence, cliTemplates } from './cli-sentences';
+import { cliCountedSentence, cliSentence, cliTemplates } from './cli-sentences';
 import type { Language } from '../workflows/types';
 
 /**
@@ -126,7 +126,11 @@ const USAGE_ERRORS: Array<{ key: string; pattern: RegExp; values: (m: RegExpExec
   {
     key: 'usage.too-many-arguments',
     pattern: /^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\.$/,
-    values: (m) => ({ command: m[1], expected: m[2], received: m[3], one: m[2] === '1' }),
+    values: (m, language) => ({
+      command: m[1],
+      expected: cliCountedSentence(language, 'usage.arguments-expected', Number(m[2]), { count: m[2] }),
+      received: cliCountedSentence(language, 'usage.arguments-received', Number(m[3]), { count: m[3] }),
+    }),
   },
   {
     key: 'usage.invalid-option-value',

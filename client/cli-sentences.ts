@@ -34,3 +34,13 @@ export function cliSentence(language: Language, key: string, values: object = {}
   }
   return template(values);
 }
+
+/**
+ * The sentence for `count` things: `key.one` or `key.other`, as the language's plural rule picks
+ * them (French says "0 document" and "1 document", English "0 documents"), the way the statement
+ * and the workspace choose theirs (activities/templates.ts, web/views.ts).
+ */
+export function cliCountedSentence(language: Language, key: string, count: number, values: object = {}): string {
+  const form = new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other';
+  return cliSentence(language, `${key}.${form}`, values);
+}

@@ -6,7 +6,7 @@
 import { formatCount } from '../intake/wording';
 import { sharedSentence as sentence } from './shared-sentence';
 import { LANGUAGES, type Language } from '../workflows/types';
-import { cliSentence, cliTemplates } from './cli-sentences';
+import { cliCountedSentence, cliSentence, cliTemplates } from './cli-sentences';
 import { invalidInput } from './errors';
 import { deadline, when } from './output';
 
@@ -16,6 +16,8 @@ export interface CliWords {
   say(key: string, values?: object): string;
   /** A sentence of templates/cli.yaml, or `fallback` where it has none (a code of a newer release). */
   sayOr(key: string, fallback: string, values?: object): string;
+  /** The `key.one` or `key.other` sentence for `n` things, `{{count}}` being `n` as `count(n)` writes it. */
+  sayCount(key: string, n: number, values?: object): string;
   /** A sentence the workspace shows too (templates/web/strings.yaml). */
   shared(key: string, values?: object): string;
   /** A code the workflow records (a stage, a phase, a result…) in words, or as written if this release does not know it. */
@@ -48,6 +50,7 @@ export function cliWords(language: Language): CliWords {
       }
     },
     headings: (...keys) => keys.map((key) => say(`heading.${key}`)),
+    sayCount: (key, n, values = {}) => cliCountedSentence(language, key, n, { ...values, count: formatCount(n, language) }),
     sayOr: (key, fallback, values) => (key in cliTemplates()[language] ? say(key, values) : fallback),
     executionStatus: (status) => (cliTemplates()[language][`status.${status.toLowerCase()}`] === undefined ? status.toLowerCase() : say(`status.${status.toLowerCase()}`)),
     when: (iso) => when(iso, language),

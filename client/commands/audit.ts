@@ -42,8 +42,8 @@ export function auditCommand(session: Session): Command {
         const summary = { file, events: trail.events.length, workflows: trail.workflowIds.length, unreadable: trail.unreadable };
         ctx.out.result(summary, () =>
           [
-            ctx.words.say('audit.written', { file, events: ctx.words.count(summary.events), workflows: ctx.words.count(summary.workflows) }),
-            ...(summary.unreadable ? [ctx.words.say('audit.unreadable', { count: ctx.words.count(summary.unreadable) })] : []),
+            ctx.words.say('audit.written', { file, events: ctx.words.sayCount('audit.events', summary.events), workflows: ctx.words.sayCount('audit.workflows', summary.workflows) }),
+            ...(summary.unreadable ? [ctx.words.sayCount('audit.unreadable', summary.unreadable)] : []),
           ].join('\n'),
         );
       }),

@@ -35,12 +35,9 @@ export function campaignCommands(session: Session): Command {
         const total = input.vendors.length;
         const engagements = options.wait && total > 0 ? await waitForEngagements(ctx, campaignId, total, options.waitTimeout * 1000) : undefined;
         ctx.out.result({ ...started, campaignId, vendors: total, engagementsStarted: engagements }, () =>
-          ctx.words.say(engagements === undefined ? 'campaign.started' : 'campaign.started-running', {
-            workflowId: started.workflowId,
-            campaignId,
-            total: ctx.words.count(total),
-            running: engagements === undefined ? undefined : ctx.words.count(engagements),
-          }),
+          engagements === undefined
+            ? ctx.words.sayCount('campaign.started', total, { workflowId: started.workflowId })
+            : ctx.words.say('campaign.started-running', { workflowId: started.workflowId, campaignId, total: ctx.words.count(total), running: ctx.words.count(engagements) }),
         );
       }),
     );
@@ -108,7 +105,7 @@ export function campaignCommands(session: Session): Command {
         ctx.out.result({ campaignId, destroyed, documentsRemoved, purged, leaves: SHREDDING_LEAVES.map((what) => cliSentence('en', `shred.leaves.${what}`)) }, () =>
           [
             words.say(destroyed ? 'shred.destroyed' : 'shred.already-destroyed', { campaignId }),
-            ...(documentsRemoved ? [words.say('shred.documents-removed', { count: words.count(documentsRemoved) })] : []),
+            ...(documentsRemoved ? [words.sayCount('shred.documents-removed', documentsRemoved)] : []),
             notPurged === undefined ? words.say(`shred.purged.${ctx.store().kind}`) : words.say('shred.not-purged', { error: notPurged }),
             words.say('shred.leaves'),
             ...SHREDDING_LEAVES.map((what) => `  - ${words.say(`shred.leaves.${what}`)}`),

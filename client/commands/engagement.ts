@@ -24,10 +24,19 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function engagementCommands(session: Session): Command {
   const group = new Command('engagement');
+  // Commander checks mandatory options before arguments, and `[vendor]` is optional in its syntax
+  // (`engagement:<campaign>:<vendor>` names both), so `respond vc` would be told of `--file` before
+  // of the vendor it lacks. The engagement is named first, then the options (see namedFirst below).
   const refArgs = (command: Command) =>
     command
       .argument('<campaign>')
-      .argument('[vendor]');
+      .argument('[vendor]')
+      .hook('preAction', (action) => {
+        parseEngagementRef(...(action.processedArgs as [string, string | undefined]));
+        const missing = (deferred.get(action) ?? []).find((option) => action.getOptionValue(option.attributeName()) === undefined);
+        if (missing) action.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+      });
+  const deferred = new WeakMap<Command, Option[]>();
 
   group
     .command('start')
@@ -144,7 +153,11 @@ export function engagementCommands(session: Session): Command {
         // The update answers with the stage alone; the whole status is read when shown.
         const status = await dossier.status(ref);
         ctx.out.result(status, () =>
-          ctx.words.say('engagement.answers-recorded', { answers: ctx.words.count(answers.length), open: ctx.words.count(status.openQuestions.length), stage: ctx.words.code('stage', status.stage) }),
+          ctx.words.say('engagement.answers-recorded', {
+            answers: ctx.words.sayCount('engagement.answers', answers.length),
+            open: ctx.words.sayCount('engagement.questions-open', status.openQuestions.length),
+            stage: ctx.words.code('stage', status.stage),
+          }),
         );
       }),
     );
@@ -278,6 +291,12 @@ export function engagementCommands(session: Session): Command {
       }),
     );
 
+  // Every command of `refArgs` checks its mandatory options once its engagement is named.
+  for (const command of group.commands.filter((c) => c.registeredArguments.some((a) => a.name() === 'vendor'))) {
+    const mandatory = command.options.filter((option) => option.mandatory);
+    for (const option of mandatory) option.makeOptionMandatory(false);
+    deferred.set(command, mandatory);
+  }
   return group;
 }
 

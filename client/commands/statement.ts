@@ -100,7 +100,7 @@ export function statementCommands(session: Session): Command {
           if (firstOut) return words.say('statement.edited-first-out', { authorities: firstOut.join(', ') || words.say('statement.nobody') });
           const missing = status.missingTextCount ?? status.missingTexts?.length ?? 0;
           const next = status.draft ? words.say('statement.next-version', { version: status.draft.version + 1, campaignId }) : words.say('statement.next-first', { campaignId });
-          const blocked = missing ? words.say('statement.texts-missing', { count: words.count(missing) }) : status.statementTooLarge;
+          const blocked = missing ? words.sayCount('statement.texts-missing', missing) : status.statementTooLarge;
           return words.say('statement.edited', { next: blocked ?? next });
         });
       }),

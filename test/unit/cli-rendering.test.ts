@@ -138,7 +138,8 @@ describe('statement edit', () => {
 
   it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {
     expect(await edit({ missingTextCount: 0 }, { engagements: [{ vendorId: 'zoom', state: 'in-progress' }] })).toBe('Statement text updated; submit it with `dossier statement draft vc`.\n');
-    expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 text(s) still missing (`dossier statement status` lists them).\n');
+    expect(await edit({ missingTextCount: 2 }, ended)).toBe('Statement text updated; 2 texts still missing (`dossier statement status` lists them).\n');
+    expect(await edit({ missingTextCount: 1 }, ended)).toBe('Statement text updated; 1 text still missing (`dossier statement status` lists it).\n');
   });
 });
 

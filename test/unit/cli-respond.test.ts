@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
-import { buildProgram } from '../../client/cli';
+import { buildProgram, EXIT, runCli } from '../../client/cli';
 import { Session, type CommandContext } from '../../client/commands/context';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { PROJECT_ROOT } from '../../paths';
@@ -48,5 +48,33 @@ describe('a response whose file lists the document that --attach keeps', () => {
     expect(session.recorded).toHaveLength(1);
     expect(session.recorded[0].attachments).toEqual(['zoom-privacy-whitepaper.pdf', 'zoom-encryption-design.pdf', 'annex-b.pdf']);
     expect(session.recorded[0].documents?.map((d) => d.name)).toEqual(['zoom-privacy-whitepaper.pdf', 'annex-b.pdf']);
+  });
+});
+
+describe('a command about one engagement that lacks its vendor and a mandatory option', () => {
+  /** Runs the CLI as an officer types it, with no server to reach; what it writes to stderr and its exit code. */
+  async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const code = await runCli(argv, { TEMPORAL_ADDRESS: '127.0.0.1:1', DOSSIER_DATA_DIR: join(scratch, 'usage') });
+      return { code, stderr };
+    } finally {
+      process.stderr.write = write;
+    }
+  }
+
+  it('names the missing vendor first, then the option once the engagement is named', async () => {
+    const lacking = await run(['engagement', 'respond', 'vc']);
+    expect(lacking.stderr).toContain('"vc" does not name an engagement');
+    expect(lacking.stderr).not.toContain('--file');
+    expect(lacking.code).toBe(EXIT.usage);
+    const named = await run(['engagement', 'respond', 'vc', 'zoom']);
+    expect(named.stderr).toContain("required option '--file <file>' not specified");
+    expect(named.code).toBe(EXIT.usage);
+    // The other commands about one engagement check in the same order.
+    expect((await run(['engagement', 'withdraw', 'vc'])).stderr).toContain('"vc" does not name an engagement');
+    expect((await run(['--lang', 'fr', 'engagement', 'withdraw', 'vc', 'zoom'])).stderr).toContain('--reason');
   });
 });
