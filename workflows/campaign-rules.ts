@@ -323,7 +323,10 @@ export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails |
 }
 
 /** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */
-export function openCaseProblemList(value: unknown, openVendorIds: readonly string[]): Problem[] {
+export function openCaseProblemList(value: unknown, openVendorIds: readonly string[], vendorNames: Readonly<Record<string, string>> = {}): Problem[] {
+  // A case that ended while the lead filled in the form is named as the officer knows it; one the
+  // campaign does not know, as typed. A missing reason names the id, as the field it marks does.
+  const nameOf = (vendorId: string) => vendorNames[vendorId] ?? vendorId;
   if (value === undefined) return [];
   if (!Array.isArray(value)) return [wrongTypeAt(['openCases'], 'list', value)];
   const problems: Problem[] = [];
@@ -339,7 +342,7 @@ export function openCaseProblemList(value: unknown, openVendorIds: readonly stri
         path: [...at, 'vendorId'],
         message: `${quote(vendorId)} is not an open engagement (open: ${openVendorIds.join(', ') || 'none'})`,
         // Most often it ended while the lead filled in the form.
-        ...(typeof vendorId === 'string' ? { refusal: { refusal: 'open-case-not-open', values: { vendor: vendorId } } } : {}),
+        ...(typeof vendorId === 'string' ? { refusal: { refusal: 'open-case-not-open', values: { vendor: nameOf(vendorId) } } } : {}),
       });
     } else if (seen.has(vendorId)) problems.push({ path: [...at, 'vendorId'], message: `${vendorId} is named twice` });
     else seen.add(vendorId);

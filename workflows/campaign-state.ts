@@ -619,7 +619,8 @@ export class CampaignCase {
     }
     if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
     const open = this.openEngagements();
-    const problems = openCaseProblemList(req.openCases, open.map((e) => e.vendorId));
+    const vendorNames = Object.fromEntries([...this.engagements.values()].map(({ vendor }) => [vendor.id, vendor.name]));
+    const problems = openCaseProblemList(req.openCases, open.map((e) => e.vendorId), vendorNames);
     if (problems.length) {
       const message = `Cannot draft: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}.`;
       const coded = openCasesRefusal(problems);

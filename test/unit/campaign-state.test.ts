@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CampaignCase, type CampaignCaseOptions, type StatementRules } from '../../workflows/campaign-state';
 import type { CampaignInput, EngagementOutcome } from '../../workflows/types';
+import { refusalDetails } from '../../workflows/refusals';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
 const NOW = '2020-12-01T10:00:00.000Z';
@@ -277,6 +278,25 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     kase.engagementEnded('zoom', concluded('zoom'));
     return kase;
   }
+
+  it('names a vendor whose case ended while the lead settled it by its name, not its id', () => {
+    const kase = editLoop();
+    kase.checkEdit({ by: LEAD, ...publicText });
+    kase.edit({ by: LEAD, ...publicText });
+    const codeOf = (openCases: NonNullable<Parameters<CampaignCase['checkDraft']>[0]['openCases']>) => {
+      try {
+        kase.checkDraft({ by: LEAD, openCases });
+      } catch (err) {
+        return refusalDetails(err);
+      }
+      throw new Error('the draft was accepted');
+    };
+    // Zoom concluded while the lead filled in the form; the lead's own words name it as they know it.
+    const ended = codeOf([{ vendorId: 'zoom', action: 'close', reason: both('Ended.', 'Terminé.') }]);
+    expect(ended?.values).toMatchObject({ vendor: 'Vendor zoom' });
+    // One the campaign does not know is named as typed.
+    expect(codeOf([{ vendorId: 'nosuch', action: 'close', reason: both('Ended.', 'Terminé.') }])?.values).toMatchObject({ vendor: 'nosuch' });
+  });
 
   it('refuses a draft while an engagement is open, unless the lead closes or excludes it with a bilingual reason', () => {
     const kase = editLoop();
