@@ -49,3 +49,28 @@ describe('dates and times in French messages', () => {
     expect(cancellation.subject).toMatch(/démonstration du jeudi 1er\u00a0octobre\u00a02020 à 9\u00a0h\u00a030$/);
   });
 });
+
+describe('acknowledgements', () => {
+  it('thanks for one answer in the singular, and for several in the plural', async () => {
+    const one = await compose(toZoom('answers-acknowledgement', { receivedAt: '2020-09-01T15:00:00Z', answered: [{ id: 'q1', text: 'Où ?' }] }));
+    expect(one.text).toContain(`Nous vous remercions de la réponse de Zoom, reçue le 1er${NBSP}septembre${NBSP}2020, à la question complémentaire suivante${NBSP}:`);
+    expect(one.html).toContain(`Nous vous remercions de la réponse de <strong>Zoom</strong>, reçue le 1er${NBSP}septembre${NBSP}2020, à la question complémentaire suivante${NBSP}:`);
+    const two = await compose(toZoom('answers-acknowledgement', { receivedAt: '2020-09-01T15:00:00Z', answered: [{ id: 'q1', text: 'Où ?' }, { id: 'q2', text: 'Qui ?' }] }));
+    expect(two.text).toContain(`Nous vous remercions des réponses de Zoom, reçues le 1er${NBSP}septembre${NBSP}2020, aux questions complémentaires suivantes${NBSP}:`);
+  });
+
+  it('puts no comma between the company and its answer when the date received is not given', async () => {
+    const answers = await compose(toZoom('answers-acknowledgement', { answered: [{ id: 'q1', text: 'Où ?' }, { id: 'q2', text: 'Qui ?' }] }));
+    expect(answers.text).toContain(`Nous vous remercions des réponses de Zoom aux questions complémentaires suivantes${NBSP}:`);
+    const response = await compose(toZoom('acknowledgement'));
+    expect(response.text).toContain(`Nous vous remercions de la réponse de Zoom à notre lettre ouverte du 21${NBSP}juillet${NBSP}2020.`);
+  });
+
+  it('says the authorities may write again, not the calque “revenir vers vous” (come back to you)', async () => {
+    const response = await compose(toZoom('acknowledgement', { receivedAt: '2020-09-01T15:00:00Z' }));
+    expect(response.text).toContain('Les autorités signataires l’examineront et pourraient vous adresser des questions.');
+    const answers = await compose(toZoom('answers-acknowledgement', { answered: [{ id: 'q1', text: 'Où ?' }] }));
+    expect(answers.text).toContain('Les autorités signataires examineront vos réponses et pourraient communiquer de nouveau avec vous.');
+    for (const m of [response, answers]) expect(`${m.text}\n${m.html}`).not.toMatch(/revenir vers/);
+  });
+});
