@@ -74,3 +74,22 @@ describe('acknowledgements', () => {
     for (const m of [response, answers]) expect(`${m.text}\n${m.html}`).not.toMatch(/revenir vers/);
   });
 });
+
+describe('demonstrations', () => {
+  it('labels the meeting’s date as a French form does, not with the calque “Quand :” (When:)', async () => {
+    const invitation = await compose(toZoom('demonstration-invitation', { demonstration }));
+    expect(invitation.text).toContain(`Date et heure${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30`);
+    expect(invitation.html).toContain(`<strong>Date et heure${NBSP}:</strong> jeudi`);
+    expect(`${invitation.text}\n${invitation.html}`).not.toMatch(/Quand\s*:|Quand\u00a0:|Quand<|invitation de calendrier/);
+    expect(invitation.text).toContain('L’invitation ci-jointe ajoute la réunion à votre agenda.');
+  });
+
+  it('calls what the authorities ended with a company its review (examen), as the closure notice and the statement do', async () => {
+    const cancellation = await compose(toZoom('demonstration-cancellation', { demonstration }));
+    expect(cancellation.text).toContain('est annulée\u00a0: les autorités signataires ont mis fin à leur examen de Zoom.');
+    expect(cancellation.text).toContain('La mise à jour ci-jointe retire la réunion de votre agenda.');
+    expect(`${cancellation.text}\n${cancellation.html}`).not.toMatch(/échanges|mise à jour de calendrier/);
+    const closure = await compose(toZoom('closure-notice', { closedAt: '2020-09-10T16:00:00Z' }));
+    expect(closure.text).toContain('Nous avons clos notre examen de Zoom');
+  });
+});
