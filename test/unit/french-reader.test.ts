@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
+import { statementWording } from '../../activities/templates';
 import { loadCampaignFile } from '../../client/campaign-file';
 import type { MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
 
@@ -91,5 +92,21 @@ describe('demonstrations', () => {
     expect(`${cancellation.text}\n${cancellation.html}`).not.toMatch(/échanges|mise à jour de calendrier/);
     const closure = await compose(toZoom('closure-notice', { closedAt: '2020-09-10T16:00:00Z' }));
     expect(closure.text).toContain('Nous avons clos notre examen de Zoom');
+  });
+});
+
+describe('the statement', () => {
+  const w = statementWording('fr');
+  const background = (companies: 'one' | 'other', vendors: string) =>
+    w.count('backgroundText', 6, { date: `21${NBSP}juillet${NBSP}2020`, vendors, invitation: w.say(`backgroundInvitation.${companies}`) });
+
+  it('says the five principles are for the companies’ services, and which one is invited to explain', () => {
+    expect(background('other', 'Zoom et Cisco')).toBe(
+      `Le 21${NBSP}juillet${NBSP}2020, les six autorités nommées ci-dessous ont adressé une lettre ouverte à Zoom et Cisco, exposant cinq principes de protection de la vie privée à respecter dans leurs services et invitant chaque entreprise à expliquer comment elle les applique.`,
+    );
+    // "l’invitant … comment elle" after "l’autorité" let the authority be the one that applies them.
+    expect(w.count('backgroundText', 1, { date: `21${NBSP}juillet${NBSP}2020`, vendors: 'Zoom', invitation: w.say('backgroundInvitation.one') })).toBe(
+      `Le 21${NBSP}juillet${NBSP}2020, l’autorité nommée ci-dessous a adressé une lettre ouverte à Zoom, exposant cinq principes de protection de la vie privée à respecter dans ses services et invitant l’entreprise à expliquer comment elle les applique.`,
+    );
   });
 });

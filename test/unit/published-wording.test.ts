@@ -66,7 +66,7 @@ describe('the statement', () => {
   it('speaks of one company in the singular when the letter went to one company', async () => {
     const zoom: StatementVendorEntry = { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', respondedAt: '2020-08-20', findings };
     const fr = flat(await statementText([zoom], 'fr'));
-    expect(fr).toContain('dans ses services et l’invitant à expliquer comment elle les applique.');
+    expect(fr).toContain('à respecter dans ses services et invitant l’entreprise à expliquer comment elle les applique.');
     expect(fr).not.toContain('chaque entreprise');
     const en = flat(await statementText([zoom], 'en'));
     expect(en).toContain('in its services and inviting it to explain how it applies them.');
