@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../activities/compose';
 import { statementWording } from '../../activities/templates';
+import { auditPdf } from '../../client/audit-report';
+import type { AuditTrail } from '../../client/audit';
 import { loadCampaignFile } from '../../client/campaign-file';
 import type { MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
+import { pdfPageTexts } from '../helpers/pdf';
 
 const NBSP = '\u00a0';
 
@@ -108,5 +111,25 @@ describe('the statement', () => {
     expect(w.count('backgroundText', 1, { date: `21${NBSP}juillet${NBSP}2020`, vendors: 'Zoom', invitation: w.say('backgroundInvitation.one') })).toBe(
       `Le 21${NBSP}juillet${NBSP}2020, l’autorité nommée ci-dessous a adressé une lettre ouverte à Zoom, exposant cinq principes de protection de la vie privée à respecter dans ses services et invitant l’entreprise à expliquer comment elle les applique.`,
     );
+  });
+});
+
+describe('the audit export', () => {
+  const trail = (unreadable: number): AuditTrail => ({
+    scope: { campaignId: 'typo', vendorId: 'zoom' },
+    workflowIds: ['engagement:typo:zoom'],
+    unreadable,
+    events: [{ at: '2026-11-29T06:14:05.123Z', workflowId: 'engagement:typo:zoom', kind: 'case-opened', actor: 'Dossier', action: 'engagement' }],
+  });
+  const textOf = async (unreadable: number) =>
+    (await pdfPageTexts(await auditPdf(trail(unreadable), { language: 'fr', exportedAt: '2026-11-29T06:14:05.123Z' }))).join(' ').replace(/\s+/g, ' ');
+
+  it('counts events destroyed by crypto-shredding in the singular or the plural, not “événement(s) illisible(s)”', async () => {
+    const one = await textOf(1);
+    expect(one).toContain('1 événement illisible : la clé de données de la campagne a été détruite (effacement cryptographique). Son heure, son type et l’auteur enregistré demeurent ; son contenu ne peut plus être lu par personne.');
+    const three = await textOf(3);
+    expect(three).toContain('3 événements illisibles : la clé de données de la campagne a été détruite');
+    expect(three).toContain('Leur heure, leur type et l’auteur enregistré demeurent ; leur contenu ne peut plus être lu par personne.');
+    for (const text of [one, three]) expect(text).not.toContain('(s)');
   });
 });
