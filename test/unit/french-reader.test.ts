@@ -133,3 +133,36 @@ describe('the audit export', () => {
     for (const text of [one, three]) expect(text).not.toContain('(s)');
   });
 });
+
+describe('the officer notice', () => {
+  const toOffice = (details: MessageDetails): OutgoingMessage => ({
+    threadId: `engagement:${input.campaign.id}:zoom`,
+    step: 'officer-notice-1',
+    kind: 'officer-notice',
+    language: 'fr',
+    to: [{ name: 'Bureau du dossier', email: 'office@opc.test' }],
+    campaign: input.campaign,
+    vendor: { ...zoom, language: 'fr' },
+    details: { timeZone: 'America/Toronto', ...details },
+  });
+  const read = async (details: MessageDetails) => {
+    const m = await compose(toOffice(details));
+    return { text: m.text.replace(/[ \t\r\n]+/g, ' '), html: m.html };
+  };
+
+  it('names the campaign and the company’s case (dossier) as the workspace does, not “Dossier OPC…, échanges avec”', async () => {
+    const closed = await read({ notice: { code: 'closed-no-response', dueDate: '2020-08-20T03:59:59.999Z', remindersBefore: 2 } });
+    expect(closed.text).toContain(`Campagne OPC-2020-VC, dossier de Zoom${NBSP}:`);
+    expect(closed.html).toContain(`Campagne OPC-2020-VC, dossier de <strong>Zoom</strong>${NBSP}:`);
+    expect(closed.text).toContain('les rappels et le dernier avis sont restés sans réponse. Le dossier est clos.');
+    const undeliverable = await read({ note: 'x', letterUndeliverable: true });
+    expect(undeliverable.text).toMatch(/la réponse étant due à compter de ce jour\u202f; ou retirez le dossier\./);
+    for (const m of [closed, undeliverable]) expect(`${m.text} ${m.html}`).not.toMatch(/échanges|retirez l’entreprise du dossier/);
+  });
+
+  it('leaves no English word in a delayed delivery: the worker is the “service de traitement”', async () => {
+    const delayed = await read({ notice: { code: 'delivery-delayed', step: 'reminder-1', kind: 'reminder', after: '4 hours' } });
+    expect(delayed.text).toContain('le motif figure dans le journal du service de traitement et dans l’interface Web de Temporal');
+    expect(`${delayed.text} ${delayed.html}`).not.toMatch(/worker/);
+  });
+});
