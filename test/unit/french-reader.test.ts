@@ -2,10 +2,12 @@
 // dates that never break across a line, a sentence in the singular for one answer, the same word for
 // the same thing in every message, no calque of English, and one typographic convention for the
 // no-break spaces before « : ; ! ? » and inside guillemets.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { composeMessage } from '../../activities/compose';
-import { statementWording } from '../../activities/templates';
+import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
 import { auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
 import { loadCampaignFile } from '../../client/campaign-file';
@@ -164,5 +166,62 @@ describe('the officer notice', () => {
     const delayed = await read({ notice: { code: 'delivery-delayed', step: 'reminder-1', kind: 'reminder', after: '4 hours' } });
     expect(delayed.text).toContain('le motif figure dans le journal du service de traitement et dans l’interface Web de Temporal');
     expect(`${delayed.text} ${delayed.html}`).not.toMatch(/worker/);
+  });
+});
+
+/**
+ * The French correspondence outside the web pages, the CLI and the letter (each has its own keeper):
+ * the emails, the statement, the audit export and words.yaml.
+ */
+const CORRESPONDENCE = [
+  ...readdirSync(join(TEMPLATES_DIR, 'email'))
+    .filter((f) => f.endsWith('.yaml') && !['officer-digest.yaml', 'open-letter.yaml'].includes(f))
+    .map((f) => join('email', f)),
+  'statement.yaml',
+  'audit.yaml',
+  'words.yaml',
+];
+
+function* frenchStrings(node: unknown, path: string): Generator<[string, string]> {
+  if (typeof node === 'string') yield [path, node];
+  else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) yield* frenchStrings(child, `${path}.${key}`);
+}
+
+/**
+ * What a reader sees of a template: without its HTML tags and entities (a style's "a: b;" is no
+ * punctuation of the text) and without its {{…}} expressions, which leave what surrounds them.
+ */
+const readerText = (template: string) => template.replace(/<[^>]*>/g, ' ').replace(/&[a-z]+;|&#x?[0-9a-f]+;/gi, ' ').replace(/\{\{[^}]*\}\}/g, '');
+
+/**
+ * The convention, as the Imprimerie nationale and the OQLF set it: a no-break space (U+00A0) before
+ * the colon; a narrow no-break space (U+202F) before « ; ! ? » and inside guillemets; never none.
+ */
+function typographyFaults(text: string): string[] {
+  const at = (m: RegExpMatchArray, what: string) => `${what}: ${JSON.stringify(text.slice(Math.max(0, m.index! - 20), m.index! + 12))}`;
+  return [
+    ...[...text.matchAll(/[ \u202f]:/g)].map((m) => at(m, 'colon after a space other than U+00A0')),
+    ...[...text.matchAll(/[ \u00a0][;!?]/g)].map((m) => at(m, '; ! ? after a space other than U+202F')),
+    ...[...text.matchAll(/[\p{L}\p{N})»][;!?]/gu)].map((m) => at(m, '; ! ? with no space before')),
+    ...[...text.matchAll(/\p{L}:(?!\/\/)/gu)].map((m) => at(m, 'colon with no space before')),
+    ...[...text.matchAll(/«(?!\u202f)|(?<!\u202f)»/g)].map((m) => at(m, 'guillemet without U+202F inside')),
+  ];
+}
+
+describe('French typography of the correspondence', () => {
+  it.each(CORRESPONDENCE)('spaces « : ; ! ? » and guillemets by one convention in the French part of templates/%s', (file) => {
+    const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
+    expect(templates.fr, `${file} has a fr section`).toBeDefined();
+    const faults = [...frenchStrings(templates.fr, 'fr')].flatMap(([path, text]) => typographyFaults(readerText(text)).map((f) => `${path}: ${f}`));
+    expect(faults).toEqual([]);
+  });
+
+  it('finds each fault it is meant to find', () => {
+    expect(typographyFaults('Lieu\u202f: ici')).toHaveLength(1);
+    expect(typographyFaults('un\u00a0; deux')).toHaveLength(1);
+    expect(typographyFaults('vraiment! Oui?')).toHaveLength(2);
+    expect(typographyFaults('«\u00a0mot\u00a0»')).toHaveLength(2);
+    expect(typographyFaults('Date\u00a0: le 3 ; «\u202fmot\u202f»\u202f! https://x')).toHaveLength(1);
+    expect(readerText('<p style="a: b;">Lieu\u00a0: {{x}}</p>')).not.toMatch(/b;/);
   });
 });

@@ -245,7 +245,7 @@ describe('emails', () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
     expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8${NBSP}octobre${NBSP}2020 à 9${NBSP}h`);
     expect(fr.text).toContain(`Date et heure${NBSP}: jeudi 8${NBSP}octobre${NBSP}2020 à 9${NBSP}h (60 minutes, heure de l’Est)`);
-    expect(fr.text).toContain(`Date initiale${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30${NBSP}; motif du changement${NBSP}: notre expert est absent`);
+    expect(fr.text).toContain(`Date initiale${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30\u202f; motif du changement${NBSP}: notre expert est absent`);
     const calendar = String((fr.icalEvent as { content: string }).content).replace(/\r\n[ \t]/g, '');
     expect(calendar).toContain('SUMMARY:Démonstration d’Epsilon (TEST-WORDING)');
     expect(calendar).toContain(`DESCRIPTION:Date initiale${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30 (heure de l’Est)`);
