@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { composeMessage } from '../../activities/compose';
 import { statementWording, TEMPLATES_DIR } from '../../activities/templates';
-import { auditPdf } from '../../client/audit-report';
+import { auditCsv, auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
 import { loadCampaignFile } from '../../client/campaign-file';
 import type { MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
@@ -133,6 +133,20 @@ describe('the audit export', () => {
     expect(three).toContain('3 événements illisibles : la clé de données de la campagne a été détruite');
     expect(three).toContain('Leur heure, leur type et l’auteur enregistré demeurent ; leur contenu ne peut plus être lu par personne.');
     for (const text of [one, three]) expect(text).not.toContain('(s)');
+  });
+
+  it('calls an engagement a dossier, as the export’s own title and the workspace do, not “échanges”', async () => {
+    const withdrawn: AuditTrail = {
+      ...trail(0),
+      events: [
+        { at: '2026-11-29T06:14:05.123Z', workflowId: 'engagement:typo:zoom', kind: 'case-opened', actor: 'Dossier', action: 'engagement' },
+        { at: '2026-11-29T07:14:05.123Z', workflowId: 'engagement:typo:zoom', kind: 'officer-action', actor: 'Officer Tremblay', action: 'withdraw' },
+      ],
+    };
+    const csv = auditCsv(withdrawn, { language: 'fr' }).toString('utf8');
+    expect(csv).toContain('dossier d’une entreprise');
+    expect(csv).toContain('dossier retiré');
+    expect(csv).not.toMatch(/échanges avec|retirée du dossier/);
   });
 });
 
