@@ -61,7 +61,9 @@ describe('acknowledgements', () => {
     const one = await compose(toZoom('answers-acknowledgement', { receivedAt: '2020-09-01T15:00:00Z', answered: [{ id: 'q1', text: 'Où ?' }] }));
     expect(one.text).toContain(`Nous vous remercions de la réponse de Zoom, reçue le 1er${NBSP}septembre${NBSP}2020, à la question complémentaire suivante${NBSP}:`);
     expect(one.html).toContain(`Nous vous remercions de la réponse de <strong>Zoom</strong>, reçue le 1er${NBSP}septembre${NBSP}2020, à la question complémentaire suivante${NBSP}:`);
+    expect(one.subject).toBe('[OPC-2020-VC] Nous avons bien reçu votre réponse à la question complémentaire q1');
     const two = await compose(toZoom('answers-acknowledgement', { receivedAt: '2020-09-01T15:00:00Z', answered: [{ id: 'q1', text: 'Où ?' }, { id: 'q2', text: 'Qui ?' }] }));
+    expect(two.subject).toBe('[OPC-2020-VC] Nous avons bien reçu vos réponses à nos questions complémentaires');
     expect(two.text).toContain(`Nous vous remercions des réponses de Zoom, reçues le 1er${NBSP}septembre${NBSP}2020, aux questions complémentaires suivantes${NBSP}:`);
   });
 
