@@ -104,6 +104,29 @@ describe('demonstrations', () => {
 
 describe('the statement', () => {
   const w = statementWording('fr');
+
+  it('names a company’s outcome, before and after, by what happened, not by a bare adjective (“après : évaluée”)', async () => {
+    const opc = input.campaign.authorities.find((a) => a.id === 'opc')!;
+    const request = await compose({
+      threadId: `campaign:${input.campaign.id}`,
+      step: 'approval-request-3',
+      kind: 'approval-request',
+      language: 'fr',
+      to: [opc.contact],
+      campaign: input.campaign,
+      details: {
+        version: 3,
+        sinceVersion: 2,
+        changes: [
+          { section: 'outcome', vendorName: 'Zoom', stageBefore: 'in-progress', stageAfter: 'concluded' },
+          { section: 'outcome', vendorName: 'Houseparty', stageBefore: 'closed-no-response', stageAfter: 'excluded' },
+        ],
+      },
+    });
+    expect(request.text).toContain(`Zoom${NBSP}: résultat\n  avant${NBSP}: examen en cours\n  après${NBSP}: réponse évaluée`);
+    expect(request.text).toContain(`Houseparty${NBSP}: résultat\n  avant${NBSP}: sans réponse\n  après${NBSP}: non visée par la déclaration`);
+  });
+
   const background = (companies: 'one' | 'other', vendors: string) =>
     w.count('backgroundText', 6, { date: `21${NBSP}juillet${NBSP}2020`, vendors, invitation: w.say(`backgroundInvitation.${companies}`) });
 
