@@ -130,6 +130,10 @@ describe('the statement', () => {
   const background = (companies: 'one' | 'other', vendors: string) =>
     w.count('backgroundText', 6, { date: `21${NBSP}juillet${NBSP}2020`, vendors, invitation: w.say(`backgroundInvitation.${companies}`) });
 
+  it('keeps a count of companies with its noun, so that “1 234” never ends a line before “entreprises”', () => {
+    expect(w.say('manyCompanies', { count: w.number(1234) })).toBe(`1\u202f234${NBSP}entreprises`);
+  });
+
   it('says the five principles are for the companies’ services, and which one is invited to explain', () => {
     expect(background('other', 'Zoom et Cisco')).toBe(
       `Le 21${NBSP}juillet${NBSP}2020, les six autorités nommées ci-dessous ont adressé une lettre ouverte à Zoom et Cisco, exposant cinq principes de protection de la vie privée à respecter dans leurs services et invitant chaque entreprise à expliquer comment elle les applique.`,
