@@ -192,11 +192,12 @@ describe('the officer notice', () => {
   });
   const read = async (details: MessageDetails) => {
     const m = await compose(toOffice(details));
-    return { text: m.text.replace(/[ \t\r\n]+/g, ' '), html: m.html };
+    return { subject: m.subject, text: m.text.replace(/[ \t\r\n]+/g, ' '), html: m.html };
   };
 
   it('names the campaign and the company’s case (dossier) as the workspace does, not “Dossier OPC…, échanges avec”', async () => {
     const closed = await read({ notice: { code: 'closed-no-response', dueDate: '2020-08-20T03:59:59.999Z', remindersBefore: 2 } });
+    expect(closed.subject).toBe('[OPC-2020-VC] Avis sur le dossier de Zoom');
     expect(closed.text).toContain(`Campagne OPC-2020-VC, dossier de Zoom${NBSP}:`);
     expect(closed.html).toContain(`Campagne OPC-2020-VC, dossier de <strong>Zoom</strong>${NBSP}:`);
     expect(closed.text).toContain('les rappels et le dernier avis sont restés sans réponse. Le dossier est clos.');

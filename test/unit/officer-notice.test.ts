@@ -44,7 +44,7 @@ describe('officer notice', () => {
   it('says in French that the vendor did not respond, with the due date as a date in the campaign’s zone', async () => {
     const composed = await composeMessage(notice('fr', { notice: closed, timeZone: 'America/Toronto' }));
     const text = String(composed.text).replace(/[ \t\r\n]+/g, ' ');
-    expect(composed.subject).toBe('[TEST-VC] Avis de dossier\u00a0: Zoom');
+    expect(composed.subject).toBe('[TEST-VC] Avis sur le dossier de Zoom');
     expect(text).toContain('Zoom n’a pas répondu dans le délai, échu le 19\u00a0août\u00a02020\u202f; les rappels et le dernier avis sont restés sans réponse. Le dossier est clos.');
     expect(text).not.toMatch(/2020-08-20T|did not respond/);
     expect(String(composed.html)).toContain('échu le 19\u00a0août\u00a02020');
