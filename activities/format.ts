@@ -59,6 +59,8 @@ export function formatDate(value: string, language: Language, timeZone = 'UTC'):
 /**
  * `Tuesday 1 September 2020 at 14:00` / `mardi 1er septembre 2020 à 14 h`, in the given zone. French
  * writes the hour without a leading zero and without ":00" minutes ("9 h", "9 h 30"); Intl writes "09 h 00".
+ * French joins the day, month and year with no-break spaces, as formatDate does, so that a subject
+ * line or a calendar entry never ends inside the date ("1er / octobre 2020").
  */
 export function formatDateTime(value: string, language: Language, timeZone = 'UTC'): string {
   const text = dateTimeFormat(LOCALE[language], {
@@ -68,7 +70,7 @@ export function formatDateTime(value: string, language: Language, timeZone = 'UT
   }).format(parseInstant(value, 'Date and time'));
   const dated = firstOfMonth(text, language);
   if (language !== 'fr') return dated;
-  return frenchHour(dated);
+  return frenchHour(dated.replace(/(\d{1,2}\p{L}*) (\p{L}+\.?) (\d{4})/u, '$1\u00a0$2\u00a0$3'));
 }
 
 /**

@@ -33,7 +33,8 @@ interface AuditWording {
   eventHeading: string;
   field: string;
   fieldSeparator: string;
-  unreadable: string;
+  /** By the count's plural category in the export's language: `one` (French: 0 and 1) or `other`. */
+  unreadable: Record<'one' | 'other', string>;
   none: string;
   /** The note a PDF carries when it shows characters by their code point (see `drawable`). */
   substituted: string;
@@ -244,7 +245,10 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
   doc.heading(printable(title), 1);
   doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
   doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
-  if (trail.unreadable > 0) doc.paragraph(fill(words.unreadable, { count: trail.unreadable }), { weight: 'bold' });
+  if (trail.unreadable > 0) {
+    const form = new Intl.PluralRules(language).select(trail.unreadable) === 'one' ? 'one' : 'other';
+    doc.paragraph(fill(words.unreadable[form], { count: new Intl.NumberFormat(language).format(trail.unreadable) }), { weight: 'bold' });
+  }
   if (substituted) doc.paragraph(words.substituted);
   if (trail.events.length === 0) doc.paragraph(words.none);
   for (const { heading, details } of entries) {

@@ -119,9 +119,9 @@ describe('acknowledging a vendor’s answers to follow-up questions', () => {
     await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: answers.messageId, as: 'answers', answers: [{ questionId: 'q1' }] }] });
     const [ack] = await e.waitForMail('answers-acknowledgement-1');
     const parsed = await simpleParser(ack.raw);
-    expect(parsed.subject).toBe(`[${e.input.campaign.reference}] Nous avons bien reçu vos réponses à nos questions complémentaires`);
+    expect(parsed.subject).toBe(`[${e.input.campaign.reference}] Nous avons bien reçu votre réponse à la question complémentaire q1`);
     // Dated by the reply's arrival in the case mailbox, in French, with French spacing.
-    expect(parsed.text).toContain(`Nous vous remercions des réponses de Vendor cisco, reçues le ${formatDate(answers.receivedAt, 'fr')}, à la question complémentaire suivante\u00a0:\n\nq1. Comment les identifiants de réunion sont-ils générés\u202f?`);
+    expect(parsed.text).toContain(`Nous vous remercions de la réponse de Vendor cisco, reçue le ${formatDate(answers.receivedAt, 'fr')}, à la question complémentaire suivante\u00a0:\n\nq1. Comment les identifiants de réunion sont-ils générés\u202f?`);
     expect(parsed.text).toContain(`Nous attendons toujours votre réponse à la question q2, d’ici le ${formatDate(dueDate, 'fr')}.`);
 
     // The acknowledgement is threaded to the letter and carries the engagement's reply address.

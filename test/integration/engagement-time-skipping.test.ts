@@ -130,8 +130,8 @@ describe('engagement with real durations on the time-skipping server', () => {
     const [notice] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'officer-notice-closed-no-response');
     const { subject, text } = await simpleParser(notice!.raw);
     const dueDate = (await handle.query(engagementStatusQuery)).responseDueDate!;
-    expect(subject).toBe(`[${input.campaign.reference}] Avis de dossier\u00a0: Vendor houseparty`);
-    expect(text).toContain(`Vendor houseparty n’a pas répondu dans le délai, échu le ${formatDate(dueDate, 'fr')}\u00a0;`);
+    expect(subject).toBe(`[${input.campaign.reference}] Avis sur le dossier de Vendor houseparty`);
+    expect(text).toContain(`Vendor houseparty n’a pas répondu dans le délai, échu le ${formatDate(dueDate, 'fr')}\u202f;`);
     expect(text).not.toContain(dueDate);
     // The vendor's own mail stays in its language.
     const [letter] = ts.sink.messages.filter((m) => (m.messageId ?? '').includes(campaignId) && stepOf(m) === 'letter');

@@ -71,6 +71,6 @@ describe('audit export after crypto-shredding', () => {
         .split('\r\n')
         .filter((line) => /^2026-\d\d-\d\dT\S+,engagement:vc:zoom,(Unreadable|Illisible)/.test(line));
     expect(rows('en').map((line) => line.split(',').at(-2))).toEqual(['engagement withdrawn', 'email received', 'email']);
-    expect(rows('fr').map((line) => line.split(',').at(-2))).toEqual(['entreprise retirée du dossier', 'courriel reçu', 'courriel']);
+    expect(rows('fr').map((line) => line.split(',').at(-2))).toEqual(['dossier retiré', 'courriel reçu', 'courriel']);
   });
 });

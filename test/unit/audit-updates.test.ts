@@ -60,7 +60,7 @@ describe('an officer action the case accepted, then refused while carrying it ou
       'extendBy: 10 working days; not done, the case refused it (the deadline extension was refused once the new date was counted); the system\'s text, as recorded and untranslated: “the response is already recorded: there is no deadline to extend”',
     );
     expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain(
-      'extendBy: 10 working days\u202f; non effectué, le dossier l’a refusé (prolongation du délai refusée une fois la nouvelle date calculée)\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u00a0the response is already recorded: there is no deadline to extend\u00a0»',
+      'extendBy: 10 working days\u202f; non effectué, le dossier l’a refusé (prolongation du délai refusée une fois la nouvelle date calculée)\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u202fthe response is already recorded: there is no deadline to extend\u202f»',
     );
   });
 
@@ -102,6 +102,6 @@ describe('an officer action the case accepted, then refused while carrying it ou
       completed(3, 11, 'u-failed', 2, { failure: { message: 'Activity task failed', activityFailureInfo: { activityType: { name: 'renderLetter' } } } }),
     ]);
     const french = auditCsv(await collectAuditTrail(failed, { campaignId: 'vc', vendorId: 'zoom' }), { language: 'fr' }).toString('utf8');
-    expect(french).toContain('non effectué, le dossier l’a refusé\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u00a0Activity task failed\u00a0»');
+    expect(french).toContain('non effectué, le dossier l’a refusé\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u202fActivity task failed\u202f»');
   });
 });

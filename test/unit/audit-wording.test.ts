@@ -61,7 +61,7 @@ describe('audit export wording', () => {
   it('names stages, outcomes, messages and the code revision in French in the PDF, not by their internal codes', async () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
     const text = (await pdfPageTexts(await auditPdf(trail, { language: 'fr', exportedAt: '2026-11-29T10:00:00Z' }))).join('\n').replace(/\s+/g, ' ');
-    expect(text).toContain('Ouverture du dossier · échanges avec une entreprise');
+    expect(text).toContain('Ouverture du dossier · dossier d’une entreprise');
     expect(text).toContain('Courriel envoyé · lettre ouverte (letter)');
     expect(text).toContain('Étape · réponse attendue');
     expect(text).toContain('Clôture du dossier · clos sans réponse');

@@ -34,7 +34,7 @@ describe('officer notice', () => {
     expect(String(en.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; the final notice went unanswered. The engagement is closed.');
     expect(`${String(en.text)} ${String(en.html)}`).not.toMatch(/reminders/);
     const fr = await composeMessage(notice('fr', { notice: unreminded }));
-    expect(String(fr.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; le dernier avis est resté sans réponse. Les échanges sont clos.');
+    expect(String(fr.text).replace(/[ \t\r\n]+/g, ' ')).toContain('; le dernier avis est resté sans réponse. Le dossier est clos.');
     expect(`${String(fr.text)} ${String(fr.html)}`).not.toMatch(/rappels/);
     // After reminders, or in a notice without the count, as before.
     const reminded = await composeMessage(notice('en', { notice: { ...closed, remindersBefore: 2 } }));
@@ -44,8 +44,8 @@ describe('officer notice', () => {
   it('says in French that the vendor did not respond, with the due date as a date in the campaign’s zone', async () => {
     const composed = await composeMessage(notice('fr', { notice: closed, timeZone: 'America/Toronto' }));
     const text = String(composed.text).replace(/[ \t\r\n]+/g, ' ');
-    expect(composed.subject).toBe('[TEST-VC] Avis de dossier\u00a0: Zoom');
-    expect(text).toContain('Zoom n’a pas répondu dans le délai, échu le 19\u00a0août\u00a02020\u00a0; les rappels et le dernier avis sont restés sans réponse. Les échanges sont clos.');
+    expect(composed.subject).toBe('[TEST-VC] Avis sur le dossier de Zoom');
+    expect(text).toContain('Zoom n’a pas répondu dans le délai, échu le 19\u00a0août\u00a02020\u202f; les rappels et le dernier avis sont restés sans réponse. Le dossier est clos.');
     expect(text).not.toMatch(/2020-08-20T|did not respond/);
     expect(String(composed.html)).toContain('échu le 19\u00a0août\u00a02020');
   });

@@ -66,7 +66,7 @@ describe('the statement', () => {
   it('speaks of one company in the singular when the letter went to one company', async () => {
     const zoom: StatementVendorEntry = { vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', respondedAt: '2020-08-20', findings };
     const fr = flat(await statementText([zoom], 'fr'));
-    expect(fr).toContain('dans ses services et l’invitant à expliquer comment elle les applique.');
+    expect(fr).toContain('à respecter dans ses services et invitant l’entreprise à expliquer comment elle les applique.');
     expect(fr).not.toContain('chaque entreprise');
     const en = flat(await statementText([zoom], 'en'));
     expect(en).toContain('in its services and inviting it to explain how it applies them.');
@@ -153,8 +153,8 @@ describe('dates and times', () => {
   });
 
   it('writes French hours as "9 h" and "9 h 30", and names the time zone as a reader does', () => {
-    expect(formatDateTime('2020-10-01T13:00:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er octobre 2020 à 9${NBSP}h`);
-    expect(formatDateTime('2020-10-01T13:30:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30`);
+    expect(formatDateTime('2020-10-01T13:00:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h`);
+    expect(formatDateTime('2020-10-01T13:30:00Z', 'fr', 'America/Toronto')).toBe(`jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30`);
     expect(timeZoneName('America/Toronto', 'fr', '2020-10-01T13:00:00Z')).toBe('heure de l’Est');
     expect(timeZoneName('America/Toronto', 'en', '2020-10-01T13:00:00Z')).toBe('Eastern Time');
     expect(timeZoneName('UTC', 'fr', '2020-10-01T13:00:00Z')).toBe('UTC');
@@ -243,12 +243,12 @@ describe('emails', () => {
 
   it('gives a rescheduled demonstration a readable time zone, French hours and the original date', async () => {
     const fr = await composeMessage(toVendor('demonstration-invitation', 'fr', 'Epsilon', { demonstration }));
-    expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8 octobre 2020 à 9${NBSP}h`);
-    expect(fr.text).toContain(`Quand${NBSP}: jeudi 8 octobre 2020 à 9${NBSP}h (60 minutes, heure de l’Est)`);
-    expect(fr.text).toContain(`Date initiale${NBSP}: jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30${NBSP}; motif du changement${NBSP}: notre expert est absent`);
+    expect(fr.subject).toBe(`[TEST-WORDING] Nouvelle date${NBSP}: invitation à démontrer vos mesures de protection de la vie privée — jeudi 8${NBSP}octobre${NBSP}2020 à 9${NBSP}h`);
+    expect(fr.text).toContain(`Date et heure${NBSP}: jeudi 8${NBSP}octobre${NBSP}2020 à 9${NBSP}h (60 minutes, heure de l’Est)`);
+    expect(fr.text).toContain(`Date initiale${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30\u202f; motif du changement${NBSP}: notre expert est absent`);
     const calendar = String((fr.icalEvent as { content: string }).content).replace(/\r\n[ \t]/g, '');
     expect(calendar).toContain('SUMMARY:Démonstration d’Epsilon (TEST-WORDING)');
-    expect(calendar).toContain(`DESCRIPTION:Date initiale${NBSP}: jeudi 1er octobre 2020 à 9${NBSP}h${NBSP}30 (heure de l’Est)`);
+    expect(calendar).toContain(`DESCRIPTION:Date initiale${NBSP}: jeudi 1er${NBSP}octobre${NBSP}2020 à 9${NBSP}h${NBSP}30 (heure de l’Est)`);
     const en = await composeMessage(toVendor('demonstration-reminder', 'en', 'Epsilon', { demonstration }));
     expect(en.text).toContain('(60 minutes, Eastern Time)');
     expect(en.text).not.toContain('America/Toronto');

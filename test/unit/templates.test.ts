@@ -207,7 +207,7 @@ describe('message templates', () => {
   it('formats dates and times in the time zone the message names', async () => {
     const details = fullDetails();
     const toronto = await composeMessage(message('demonstration-reminder', 'fr', { ...details, timeZone: 'America/Toronto' }));
-    expect(toronto.text).toContain('mardi 1er septembre 2020 à 10\u00a0h (60 minutes, heure de l’Est)');
+    expect(toronto.text).toContain('mardi 1er\u00a0septembre\u00a02020 à 10\u00a0h (60 minutes, heure de l’Est)');
     const utc = await composeMessage(message('demonstration-reminder', 'en', details));
     expect(utc.text).toContain('Tuesday, 1 September 2020 at 14:00 (60 minutes, UTC)');
   });

@@ -99,7 +99,7 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     // Escaped as HTML (an attribute may not hold a bare & or =), which a browser reads back as the link.
     expect(en.html).toContain('<a href="https://meet.example/opc?x&#x3D;1&amp;y&#x3D;2">');
     const fr = await compose(toVendor('demonstration-invitation', 'fr', { demonstration }));
-    expect(fr.text).toContain('Date initiale\u00a0: mardi 6 octobre 2020 à 15\u00a0h\u00a0; motif du changement\u00a0: our expert is unavailable that day');
+    expect(fr.text).toContain('Date initiale\u00a0: mardi 6\u00a0octobre\u00a02020 à 15\u00a0h\u202f; motif du changement\u00a0: our expert is unavailable that day');
     expect(fr.text).toContain('Lieu\u00a0: Gatineau, room 4');
     const reminder = await compose(toVendor('demonstration-reminder', 'fr', { demonstration }));
     expect(reminder.text).toContain('Vidéoconférence\u00a0: https://meet.example/opc?x=1&y=2');
