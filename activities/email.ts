@@ -16,7 +16,7 @@ import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
 import { composeMessage, type ComposedMessage } from './compose';
 import { openLetterFileName } from './letter';
-import { letterCopyFileName, publishedPath } from './statement';
+import { letterCopyFileName, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
 import { letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';

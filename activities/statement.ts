@@ -21,6 +21,7 @@ import {
   type Vendor,
 } from '../workflows/types';
 import { invalidMessage } from './errors';
+import { letterCopyFileName, publishedPath } from './published-paths';
 import { StoreError, StoreErrorCode, type PublishedFiles } from '../store/types';
 import { campaignTimeZone, formatDate, joinNames, ordinal, principleTitle } from './format';
 import { keepTogetherLimit, renderOpenLetter, signatoriesInOrder } from './letter';
@@ -49,15 +50,6 @@ export type StatementFiles = Record<Language, string>;
 
 export function statementFileName(version: number, language: Language, draft: boolean): string {
   return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
-}
-
-/**
- * A letter copy's path in the campaign's folder, named with its language as the statements are: the
- * English copy and the French one are told apart in a file list. Copies filed before were
- * `letters/<vendor>.pdf`; nothing records their paths, and they stay where they are.
- */
-export function letterCopyFileName(vendor: Pick<Vendor, 'id' | 'language'>): string {
-  return posix.join('letters', `${vendor.id}.${vendor.language}.pdf`);
 }
 
 /**
@@ -260,15 +252,6 @@ function renderFindings(doc: LayoutDocument, findings: Findings, w: StatementWor
 function paragraphsOrPlaceholder(doc: LayoutDocument, paragraphs: string[], placeholder: string): void {
   if (!paragraphs.length) doc.paragraph(placeholder, { color: GREY });
   for (const p of paragraphs) doc.paragraph(p);
-}
-
-/** `folder/name` as a published file's path; refused if it would leave the output folder. */
-export function publishedPath(folder: string, ...names: string[]): string {
-  const path = posix.normalize(posix.join(folder, ...names));
-  if (path.startsWith('../') || posix.isAbsolute(path)) {
-    throw invalidMessage(`"${folder}" is outside the output folder; use a plain folder name.`);
-  }
-  return path;
 }
 
 export function createStatementActivities({ files }: StatementDeps) {
