@@ -28,7 +28,7 @@ interface AuditWording {
   title: string;
   subjectCampaign: string;
   subjectEngagement: string;
-  intro: string;
+  intro: Record<'one' | 'other', string>;
   exported: string;
   eventHeading: string;
   field: string;
@@ -243,12 +243,12 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
     { footerText: printable(trail.scope.campaignId), fontSize: 9 },
   );
   doc.heading(printable(title), 1);
-  doc.paragraph(fill(words.intro, { workflowCount: trail.workflowIds.length }));
+  // A sentence about a number, in the form the language's plural rule gives it (French: 0 and 1 are "one").
+  const counted = (forms: Record<'one' | 'other', string>, count: number, name: string) =>
+    fill(forms[new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other'], { [name]: new Intl.NumberFormat(language).format(count) });
+  doc.paragraph(counted(words.intro, trail.workflowIds.length, 'workflowCount'));
   doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
-  if (trail.unreadable > 0) {
-    const form = new Intl.PluralRules(language).select(trail.unreadable) === 'one' ? 'one' : 'other';
-    doc.paragraph(fill(words.unreadable[form], { count: new Intl.NumberFormat(language).format(trail.unreadable) }), { weight: 'bold' });
-  }
+  if (trail.unreadable > 0) doc.paragraph(counted(words.unreadable, trail.unreadable, 'count'), { weight: 'bold' });
   if (substituted) doc.paragraph(words.substituted);
   if (trail.events.length === 0) doc.paragraph(words.none);
   for (const { heading, details } of entries) {

@@ -4,7 +4,7 @@
 // refusal, a parser's error, the border server's verdict); readers show it as written, in English.
 import type { RefusalDetails } from '../workflows/refusals';
 import type { Language } from '../workflows/types';
-import { formatSize, sentence } from './wording';
+import { countedSentence, formatSize, sentence } from './wording';
 
 /**
  * One candidate engagement's refusal of a message: its English sentence (the CLI's), and its code and
@@ -67,7 +67,7 @@ export function heldReasonLine(why: HeldWhy, language: Language = 'en', max = RE
   if (why.code === 'refused' && why.refusals?.length) {
     const others = (why.count ?? why.refusals.length) - 1;
     const label = sentence(language, 'held.why.refused');
-    text = `${label} ${why.refusals[0]!.sentence}${others > 0 ? ` ${sentence(language, 'held.why.refused-more', { count: others })}` : ''}`;
+    text = `${label} ${why.refusals[0]!.sentence}${others > 0 ? ` ${countedSentence(language, 'held.why.refused-more', others)}` : ''}`;
   }
   const chars = [...text];
   if (chars.length <= max) return text;

@@ -46,6 +46,15 @@ export function formatSize(bytes: number, language: Language, word: (language: L
   return word(language, 'size.mb', { n: number(language, bytes / 1024 / 1024, 1) });
 }
 
+/**
+ * A sentence about `count` things in the form the language's plural rule gives it (`key.one` or
+ * `key.other`; French: 0 and 1 are "one"), the count written as a reader writes it.
+ */
+export function countedSentence(language: Language, key: string, count: number, values: object = {}): string {
+  const form = new Intl.PluralRules(LOCALE[language]).select(count) === 'one' ? 'one' : 'other';
+  return sentence(language, `${key}.${form}`, { ...values, count: formatCount(count, language) });
+}
+
 /** A count as a reader writes it in its language ("20,000"; "20 000" in French). */
 export function formatCount(n: number, language: Language): string {
   return number(language, n, 0);

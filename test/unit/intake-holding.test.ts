@@ -321,7 +321,7 @@ describe('why a message is held, as the officer reads it', () => {
     // One engagement's words and how many others refused it, not 150 of them on one line.
     const line = heldReasonLine(held.why);
     expect(line).toBe(
-      'the engagement refused it: engagement engagement:vc:v000 refused: the sender x@evil.example is not an address of Vendor v000: an officer must check it and assign it (and 149 more engagement(s) refused it)',
+      'the engagement refused it: engagement engagement:vc:v000 refused: the sender x@evil.example is not an address of Vendor v000: an officer must check it and assign it (and 149 more engagements refused it)',
     );
     expect(heldReasonLine({ code: 'as-written', detail: 'x'.repeat(2_000) }).length).toBeLessThan(REASON_LINE_CHARS + 150);
     expect(heldReasonLine({ code: 'as-written', detail: 'x'.repeat(2_000) })).toMatch(/… \(\d+ more characters: `--json`, or the held message’s page in the workspace, shows it whole\)$/);

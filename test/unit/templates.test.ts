@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -368,3 +368,20 @@ describe('message templates', () => {
     }
   });
 });
+
+describe('every sentence of templates/', () => {
+  // A count is agreed with (`.one` / `.other`, chosen by the language's plural rule), never written
+  // "document(s)" or « dossier(s) »: a regulator's page or PDF does not hedge on its own numbers.
+  it('writes no plural as "(s)", "(e)s", "(es)" or "(x)", in either language', () => {
+    const files = readdirSync(TEMPLATES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ya?ml|hbs)$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    const bracketed = files.flatMap((file) =>
+      readFileSync(join(TEMPLATES_DIR, file), 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*#/.test(line) && /\w\((?:s|e|es|x)\)/.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(bracketed).toEqual([]);
+  });
+});
+
