@@ -146,6 +146,10 @@ describe('message templates', () => {
     // Nothing left open: it says so, and asks for nothing.
     const done = await both('en', { ...details, answered: [details.answered![0]!], stillOpen: [] });
     expect(done.text).toContain('to this follow-up question:\n\nq2.');
+    // One answer is thanked for in the singular, as in French.
+    expect(done.subject).toBe('[TEST-TPL] We have received your answer to follow-up question q2');
+    expect(done.text).toContain('Thank you for the answer of Zoom, received on 10\u00a0September\u00a02020, to this follow-up question:');
+    expect(done.html).toContain('Thank you for the answer of <strong>Zoom</strong>');
     expect(done.text).toContain('Every follow-up question we asked has now been answered.');
     expect(done.text).not.toContain('quote the question numbers');
     expect((await both('fr', { ...details, stillOpen: [] })).text).toContain('Toutes nos questions complémentaires ont désormais reçu une réponse.');
