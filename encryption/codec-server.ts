@@ -96,6 +96,8 @@ export function createCodecServer({
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     const origin = req.headers.origin;
+    // Whether the answer lets a browser read it depends on the Origin: a cache must not reuse it for another.
+    res.setHeader('Vary', 'Origin');
     if (origin && allowedOrigins.includes(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');

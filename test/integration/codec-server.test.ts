@@ -126,6 +126,24 @@ describe('the codec server', () => {
     expect((await post(`${url}/decode`, await encrypted('engagement:codec:zoom'), auth)).status).toBe(200);
   });
 
+  it('answers a browser of the Web UI only, and tells caches its answer depends on the Origin', { timeout: 120_000 }, async () => {
+    const token = 'a-token-for-the-origin-test';
+    const webUi = 'https://temporal-ui.regulator.example';
+    const server = createCodecServer({ codec: loadEncryption(keysEnv).codec, token, allowedOrigins: [webUi] });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    stops.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const auth = { Authorization: `Bearer ${token}`, 'X-Namespace': 'default' };
+    const allowed = await post(`${url}/decode`, await encrypted('engagement:codec:zoom'), { ...auth, Origin: webUi });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(webUi);
+    // A shared cache between the Web UI and another page must not hand one the other's permission.
+    expect(allowed.headers.get('vary')).toMatch(/\bOrigin\b/);
+    const other = await post(`${url}/decode`, await encrypted('engagement:codec:zoom'), { ...auth, Origin: 'https://elsewhere.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('vary')).toMatch(/\bOrigin\b/);
+  });
+
   it('refuses a 120 MB request and too many payloads, without holding them, and keeps serving', { timeout: 120_000 }, async () => {
     const token = 'a-token-for-the-limits-test';
     const server = createCodecServer({ codec: loadEncryption(keysEnv).codec, token });
