@@ -94,14 +94,19 @@ export class OidcSignIn {
     const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
     const claims: Record<string, unknown> = { ...idClaims, ...info };
     const { roles, authorityId } = rolesFromClaim(claims[this.settings.rolesClaim]);
-    const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find((v) => typeof v === 'string' && v.trim()) as string;
     return {
       subject: idClaims.sub,
-      name: name.trim(),
+      name: displayNameOf(claims),
       email: typeof claims.email === 'string' ? claims.email : undefined,
       roles,
       authorityId,
       locale: typeof claims.locale === 'string' ? claims.locale : undefined,
     };
   }
+}
+
+/** The name a signed-in person acts under: the provider's display name, else its login, email or subject. */
+export function displayNameOf(claims: Record<string, unknown>): string {
+  const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find((v) => typeof v === 'string' && v.trim()) as string;
+  return name.trim();
 }
