@@ -2,6 +2,7 @@
 // regulator's identity provider. The provider's metadata is discovered on first use and kept; the
 // state, nonce and code verifier travel in a short-lived sealed cookie, never in the URL.
 import * as client from 'openid-client';
+import { LIMITS } from '../workflows/text-rules';
 import { rolesFromClaim } from './access';
 import type { PendingSignIn, SignedInUser } from './session';
 
@@ -105,8 +106,19 @@ export class OidcSignIn {
   }
 }
 
-/** The name a signed-in person acts under: the provider's display name, else its login, email or subject. */
+/**
+ * The name a signed-in person acts under: the provider's display name, else its login, email or
+ * subject. Every action carries it, and the workflows refuse a name with a line break, `<` or `>`, or
+ * over LIMITS.name characters; a provider allows all three, so the name is made to fit here rather
+ * than have its owner refused at every step: breaks become spaces, angle brackets look-alike quotes.
+ */
 export function displayNameOf(claims: Record<string, unknown>): string {
   const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find((v) => typeof v === 'string' && v.trim()) as string;
-  return name.trim();
+  const plain = name
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim()
+    .replaceAll('<', '‹')
+    .replaceAll('>', '›');
+  if (plain.length <= LIMITS.name) return plain;
+  return `${plain.slice(0, LIMITS.name - 1).replace(/[\uD800-\uDBFF]$/, '').trimEnd()}…`;
 }

@@ -5,7 +5,8 @@ import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../wor
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
-import type { OidcSignIn } from '../../web/oidc';
+import { displayNameOf, type OidcSignIn } from '../../web/oidc';
+import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
 import { submittedOnce } from '../../web/pages';
@@ -90,6 +91,26 @@ function appShowing(status: unknown, timeZone: string) {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
 }
+
+describe('the name a signed-in person acts under', () => {
+  // Every action carries it, and the workflows refuse a name with markup, a line break or over 200
+  // characters: a display name the provider allows must not lock its owner out of every action.
+  it('is one the workflows accept, whatever display name the provider keeps', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'Léa Tremblay', sub: 's1' }, 'Léa Tremblay'],
+      [{ name: 'Marie Tremblay <DPO>', sub: 's2' }, 'Marie Tremblay ‹DPO›'],
+      [{ name: 'Jean\nDupont\t(OPC)', sub: 's3' }, 'Jean Dupont (OPC)'],
+      [{ name: '  ', preferred_username: 'owen', sub: 's4' }, 'owen'],
+    ];
+    for (const [claims, expected] of cases) {
+      expect(displayNameOf(claims)).toBe(expected);
+      expect(textProblem(displayNameOf(claims), NAME)).toBeUndefined();
+    }
+    const long = displayNameOf({ name: 'É'.repeat(250), sub: 's5' });
+    expect(textProblem(long, NAME)).toBeUndefined();
+    expect(long.endsWith('…')).toBe(true);
+  });
+});
 
 describe('roles from the claim', () => {
   it('reads officers, auditors and a co-signatory bound to its authority, and ignores anything else', () => {
