@@ -24,6 +24,22 @@ import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpe
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
 
+/** A campaign whose officers read one French, one English: each digest is checked in both languages. */
+function withTwoOfficers(id: string): CampaignRef {
+  return {
+    ...testCampaign(id),
+    officers: [
+      { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
+      { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
+    ],
+  };
+}
+
+/** Starts Soon SA's engagement, due in three days, and waits until the board lists its deadline. */
+async function startSoon(engagements: DossierClient, campaign: CampaignRef): Promise<void> {
+  await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
+  await until(() => engagements.findEngagements({ campaign: campaign.id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+}
 
 describe('officer digest', () => {
   const env = useDossier();
@@ -209,8 +225,7 @@ describe('officer digest', () => {
         { name: 'Reader', email: reader, language: 'en' },
       ],
     };
-    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
-    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    await startSoon(engagements, campaign);
     env.sink.recipientPolicy = (address) => (address === mistyped ? { code: 550, message: '5.1.1 No such user' } : undefined);
 
     const result = await env.client.workflow.execute('officerDigest', { taskQueue: env.taskQueue, workflowId: env.uniqueId('digest-refused-run'), args: [{}] });
@@ -226,13 +241,7 @@ describe('officer digest', () => {
     const taskQueue = await env.ownWorker('digest-links', { deps: { workspaceUrl: workspace } });
     const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
     const id = env.uniqueId('digest-links');
-    const campaign: CampaignRef = {
-      ...testCampaign(id),
-      officers: [
-        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
-        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
-      ],
-    };
+    const campaign = withTwoOfficers(id);
     const refused = `privacy@refused-${id}.test`;
     env.sink.recipientPolicy = (address) => (address === refused ? { code: 550, message: '5.1.1 No such user' } : undefined);
     await engagements.startEngagement({
@@ -271,13 +280,7 @@ describe('officer digest', () => {
     const id = env.uniqueId('digest-statement');
     const by = 'Officer Tremblay';
     await campaigns.start({
-      campaign: {
-        ...testCampaign(id),
-        officers: [
-          { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
-          { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
-        ],
-      },
+      campaign: withTwoOfficers(id),
       vendors: [testVendor('omega', { name: 'Omega Corp' })],
       policy: fastPolicy({ responseDue: '10 minutes', reminderCadence: [], finalNoticeAfter: '20 minutes', approvalReminderEvery: '10 minutes' }),
       approval: { kind: 'all' },
@@ -310,13 +313,7 @@ describe('officer digest', () => {
   it('lists the replies waiting for review on an engagement past its first stage, whose stage does not change for them, in each officer\'s language', { timeout: 120_000 }, async () => {
     const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
     const id = env.uniqueId('digest-review');
-    const campaign: CampaignRef = {
-      ...testCampaign(id),
-      officers: [
-        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
-        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
-      ],
-    };
+    const campaign = withTwoOfficers(id);
     const ref = { campaignId: id, vendorId: 'answered' };
     await engagements.startEngagement({ campaign, vendor: testVendor('answered', { name: 'Answered Corp' }), policy: fastPolicy({ responseDue: '30 days', reminderCadence: [], finalNoticeAfter: '31 days' }) });
     await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
@@ -346,15 +343,8 @@ describe('officer digest', () => {
     const taskQueue = await env.ownWorker('digest-held', { deps: { workspaceUrl: workspace, heldMail: heldPenIn({ kind: 'maildir', root }) } });
     const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
     const id = env.uniqueId('digest-held');
-    const campaign: CampaignRef = {
-      ...testCampaign(id),
-      officers: [
-        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
-        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
-      ],
-    };
-    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
-    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    const campaign = withTwoOfficers(id);
+    await startSoon(engagements, campaign);
     // Two messages the intake could not place, as it holds them in the campaign's pen.
     const mailbox = new MaildirMailbox(root);
     await mailbox.open();
@@ -385,15 +375,8 @@ describe('officer digest', () => {
     const taskQueue = await env.ownWorker('digest-census', { deps: { workspaceUrl: workspace, store } });
     const engagements = new DossierClient(env.client, { taskQueue, address: 'test' });
     const id = env.uniqueId('digest-census');
-    const campaign: CampaignRef = {
-      ...testCampaign(id),
-      officers: [
-        { name: 'Agente Gagnon', email: `gagnon@${id}.test`, language: 'fr' },
-        { name: 'Officer Smith', email: `smith@${id}.test`, language: 'en' },
-      ],
-    };
-    await engagements.startEngagement({ campaign, vendor: testVendor('soon', { name: 'Soon SA' }), policy: fastPolicy({ responseDue: '3 days', reminderCadence: [], finalNoticeAfter: '4 days' }) });
-    await until(() => engagements.findEngagements({ campaign: id, vendor: 'soon', running: true }), (found) => found[0]?.stage === 'awaiting-response' && Boolean(found[0].nextDeadline), 'soon indexed');
+    const campaign = withTwoOfficers(id);
+    await startSoon(engagements, campaign);
 
     // The intake on its own host, with the mailbox: a reply naming the campaign that its engagement
     // refuses, and a vendor writing from an address no case knows, without token or reference.
