@@ -82,7 +82,7 @@ describe('the dossier CLI in French', () => {
   it('follows a campaign in French', { timeout: 180_000 }, async () => {
     const campaignId = env.uniqueId('cli-fr-camp');
     const started = await ok(['--lang', 'fr', 'campaign', 'start', '--file', campaignFile(campaignId), '--no-wait']);
-    expect(started).toBe(`campaign:${campaignId} lancée avec 3 fournisseur(s).\n`);
+    expect(started).toBe(`campaign:${campaignId} lancée avec 3 fournisseurs.\n`);
     await waitForVisibility(`DossierCampaign = '${campaignId}' AND DossierStage = 'awaiting-response'`);
 
     const status = await ok(['--lang', 'fr', 'campaign', 'status', campaignId]);
@@ -98,7 +98,7 @@ describe('the dossier CLI in French', () => {
     // The audit export follows the officer's language unless --language names another.
     const csv = join(env.scratch, `${campaignId}.csv`);
     const exported = await ok(['--lang', 'fr', 'audit', campaignId, '--out', csv]);
-    expect(exported).toMatch(/^Piste d’audit écrite dans .+\u00a0: \d+ événement\(s\) de \d+ flux\.\n$/);
+    expect(exported).toMatch(/^Piste d’audit écrite dans .+\u00a0: \d+ événements? de \d+ flux\.\n$/);
     expect(exported).toContain(csv);
     expect(readFileSync(csv, 'utf8')).toContain('Heure (UTC)');
 

@@ -85,7 +85,7 @@ describe('the dossier CLI', () => {
     expect(asked[1].text).toBe('Which default settings protect meetings held by schools, and who can change them?');
 
     const answered = await ok(['engagement', 'answer', campaignId, 'zoom', '--file', fixture('answers.yaml')]);
-    expect(answered).toContain('0 question(s) still open');
+    expect(answered).toContain('2 answers recorded; 0 questions still open');
 
     const inTwoHours = new Date(Date.now() + 2 * 3_600_000).toISOString();
     const scheduled = await okJson<Demonstration>([

@@ -158,8 +158,9 @@ describe('correspondence over a real SMTP server', () => {
     expect(text).toContain('Objet : « Vidéoconférence et vie privée »');
     expect((await pdfFonts(bytes)).every((f) => f.embeddedTrueType)).toBe(true);
     expect((await pdfInfo(bytes)).language).toBe('fr');
-    // The letter that arrived is byte for byte the letter the same input renders.
-    expect(Buffer.from(bytes).equals(Buffer.from(await renderOpenLetter({ campaign: letter.campaign, vendor, language: 'fr' })))).toBe(true);
+    // The letter that arrived is byte for byte the letter the same input renders, its due date included.
+    expect(text).toContain('21 août 2020');
+    expect(Buffer.from(bytes).equals(Buffer.from(await renderOpenLetter({ campaign: letter.campaign, vendor, language: 'fr', dueDate: '2020-08-21' })))).toBe(true);
   });
 
   it('threads every later message to the open letter and writes to an English vendor in English', async () => {
