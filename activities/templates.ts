@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { DossierError } from '../workflows/errors';
-import { elide, elision, principleTitlesIn } from '../workflows/locale';
+import { elide, elision, pluralForm, principleTitlesIn } from '../workflows/locale';
 import { LANGUAGES, MESSAGE_KINDS, type Language, type MessageKind } from '../workflows/types';
 
 export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
@@ -216,18 +216,17 @@ function compiledWord(source: string): Compiled {
   return compiled;
 }
 
-const PLURAL_LOCALE: Record<Language, string> = { en: 'en', fr: 'fr' };
+const NUMBER_LOCALE: Record<Language, string> = { en: 'en', fr: 'fr' };
 
 export function statementWording(language: Language, dir = TEMPLATES_DIR): StatementWording {
   const compiled = loadTemplates(dir).statement.get(language);
   if (!compiled) throw new TemplateError(`No ${language} statement wording; add it to templates/statement.yaml.`);
-  const plural = new Intl.PluralRules(PLURAL_LOCALE[language]);
   const say = (key: string, view: object = {}) => {
     const template = compiled.get(key);
     if (!template) throw new TemplateError(`templates/statement.yaml has no ${language}.${key}; add it (in en and fr).`);
     return oneLine(template(view));
   };
-  const digits = new Intl.NumberFormat(PLURAL_LOCALE[language]);
+  const digits = new Intl.NumberFormat(NUMBER_LOCALE[language]);
   const cardinals = wordListOf(language, 'cardinals', dir);
   return {
     language,
@@ -237,7 +236,7 @@ export function statementWording(language: Language, dir = TEMPLATES_DIR): State
       const countInWords = cardinals[count] ?? digits.format(count);
       const CountInWords = countInWords.charAt(0).toUpperCase() + countInWords.slice(1);
       // `two` where a sentence has one ("both", "neither"): not a plural category of either language.
-      const form = count === 2 && compiled.has(`${key}.two`) ? 'two' : plural.select(count) === 'one' ? 'one' : 'other';
+      const form = count === 2 && compiled.has(`${key}.two`) ? 'two' : pluralForm(language, count);
       return say(`${key}.${form}`, { ...view, count: digits.format(count), countInWords, CountInWords });
     },
   };

@@ -12,6 +12,7 @@ import type { AuditEvent, AuditEventKind, AuditTrail } from './audit';
 import { sharedSentence as sentence } from './shared-sentence';
 import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
+import { pluralForm } from '../workflows/locale';
 import { LayoutDocument } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDate, formatDateTime, principleTitle } from '../activities/format';
@@ -245,7 +246,7 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
   doc.heading(printable(title), 1);
   // A sentence about a number, in the form the language's plural rule gives it (French: 0 and 1 are "one").
   const counted = (forms: Record<'one' | 'other', string>, count: number, name: string) =>
-    fill(forms[new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other'], { [name]: new Intl.NumberFormat(language).format(count) });
+    fill(forms[pluralForm(language, count)], { [name]: new Intl.NumberFormat(language).format(count) });
   doc.paragraph(counted(words.intro, trail.workflowIds.length, 'workflowCount'));
   doc.paragraph(fill(words.exported, { exportedAt: formatDateTime(exportedAt, language) }));
   if (trail.unreadable > 0) doc.paragraph(counted(words.unreadable, trail.unreadable, 'count'), { weight: 'bold' });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../paths';
+import { pluralForm } from '../workflows/locale';
 import type { Language } from '../workflows/types';
 
 export const CLI_TEMPLATES = join(PROJECT_ROOT, 'templates', 'cli.yaml');
@@ -37,10 +38,8 @@ export function cliSentence(language: Language, key: string, values: object = {}
 
 /**
  * The sentence for `count` things: `key.one` or `key.other`, as the language's plural rule picks
- * them (French says "0 document" and "1 document", English "0 documents"), the way the statement
- * and the workspace choose theirs (activities/templates.ts, web/views.ts).
+ * them (workflows/locale.ts's pluralForm, as the statement, the workspace and the intake choose theirs).
  */
 export function cliCountedSentence(language: Language, key: string, count: number, values: object = {}): string {
-  const form = new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other';
-  return cliSentence(language, `${key}.${form}`, values);
+  return cliSentence(language, `${key}.${pluralForm(language, count)}`, values);
 }

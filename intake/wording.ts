@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../paths';
-import { LOCALE } from '../workflows/locale';
+import { LOCALE, pluralForm } from '../workflows/locale';
 import type { Language } from '../workflows/types';
 
 let strings: Record<Language, Record<string, string>> | undefined;
@@ -51,8 +51,7 @@ export function formatSize(bytes: number, language: Language, word: (language: L
  * `key.other`; French: 0 and 1 are "one"), the count written as a reader writes it.
  */
 export function countedSentence(language: Language, key: string, count: number, values: object = {}): string {
-  const form = new Intl.PluralRules(LOCALE[language]).select(count) === 'one' ? 'one' : 'other';
-  return sentence(language, `${key}.${form}`, { ...values, count: formatCount(count, language) });
+  return sentence(language, `${key}.${pluralForm(language, count)}`, { ...values, count: formatCount(count, language) });
 }
 
 /** A count as a reader writes it in its language ("20,000"; "20 000" in French). */

@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { formatSize } from '../intake/wording';
 import { fieldOf, formsIn, type PageForm } from './form-labels';
-import { elide, elision, firstOfMonth, frenchHour, LOCALE, principleTitlesIn, timeZoneName } from '../workflows/locale';
+import { elide, elision, firstOfMonth, frenchHour, LOCALE, pluralForm, principleTitlesIn, timeZoneName } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { LANGUAGES, type Language, type Principle } from '../workflows/types';
 
@@ -96,7 +96,7 @@ export function loadViews(dir = WEB_TEMPLATES_DIR): Views {
   // `key.other`): French writes "1 ouverte" and "0 ouverte", English "1 open" and "0 open".
   const counted = (language: Language, key: string, count: unknown): string => {
     if (typeof count !== 'number') return key;
-    const form = `${key}.${new Intl.PluralRules(language).select(count)}`;
+    const form = `${key}.${pluralForm(language, count)}`;
     return form in strings[language] ? form : `${key}.other` in strings[language] ? `${key}.other` : key;
   };
   engine.registerHelper('t', function (key: string, options: Handlebars.HelperOptions) {

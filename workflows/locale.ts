@@ -11,6 +11,19 @@ import { type Authority, FRENCH_ARTICLES, type Language, type Principle, PRINCIP
 
 export const LOCALE: Record<Language, string> = { en: 'en-GB', fr: 'fr-CA' };
 
+const PLURAL_RULES = new Map<Language, Intl.PluralRules>();
+
+/**
+ * The form of a sentence about `count` things (its `key.one` or `key.other`), by the language's
+ * plural rule: French says "0 document" and "1 document", English "0 documents". The templates have
+ * these two forms only; a rule's other categories (few, many) read as `other`.
+ */
+export function pluralForm(language: Language, count: number): 'one' | 'other' {
+  let rules = PLURAL_RULES.get(language);
+  if (!rules) PLURAL_RULES.set(language, (rules = new Intl.PluralRules(LOCALE[language])));
+  return rules.select(count) === 'one' ? 'one' : 'other';
+}
+
 /**
  * A date whose day is the first of its month, with that "1" written as the language's ordinal:
  * `firstOfMonth('1 juillet 2026', '1er')` gives "1er juillet 2026" (Intl writes "1"). The space after
