@@ -123,6 +123,8 @@ function connectClosing({ host = 'localhost', port = 587 }: { host?: string; por
 
 export function createEmailActivities({ transport, mailFrom, ledger: plainLedger, files, outputDir, caseMailbox, hooks = {}, workspaceUrl, ledgerKeyFor, keepCopy, onUnrecorded }: EmailDeps) {
   const domain = mailDomain(mailFrom);
+  /** Where attachments are read from and the letter's copy is kept: the same folder, or store, for both. */
+  const published = files ?? new LocalPublishedFiles(outputDir ?? '.');
   const replyMailbox = caseMailbox ?? defaultCaseMailbox(mailFrom);
   /**
    * Accepted by the mail server, but the ledger could not record them (database down, disk full):
@@ -184,7 +186,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     try {
       if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
       const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
-      await (files ?? new LocalPublishedFiles(outputDir ?? '.')).write(path, pdf);
+      await published.write(path, pdf);
     } catch (err) {
       activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
     }
@@ -220,7 +222,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).
         if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
         const dueDate = statedDueDate(message, turn.partial, turn.dueDateStated);
-        const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files, outputDir, domain, workspaceUrl });
+        const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files: published, domain, workspaceUrl });
         const replyThread = replyThreadOf(message);
         const rootStep = threadRootStep(replyThread);
         const root = rootStep === undefined ? undefined : messageIdFor(replyThread, rootStep, domain);
