@@ -146,6 +146,30 @@ function allOf(problems: readonly Error[]): Error {
   return coded ? refusal(coded.refusal, coded.values, message) : new Error(message);
 }
 
+/**
+ * A form's checks run to the end, each refusal kept: `check` runs one, `throwAny` then refuses with
+ * all of them (one alone as it is), so the officer corrects every field in one pass.
+ */
+function everyProblem() {
+  const problems: Error[] = [];
+  return {
+    problems,
+    check(run: () => void): boolean {
+      try {
+        run();
+        return true;
+      } catch (err) {
+        problems.push(err as Error);
+        return false;
+      }
+    },
+    throwAny(): void {
+      if (problems.length === 1) throw problems[0];
+      if (problems.length > 1) throw allOf(problems);
+    },
+  };
+}
+
 /** The request itself: an update sent without its input object gets a sentence, not a TypeError. */
 function requireRequest(input: unknown): void {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -346,17 +370,9 @@ export function checkAskFollowUp(view: EngagementView, input: AskFollowUpInput, 
   requireStage(view, AFTER_RESPONSE, 'ask follow-up questions', 'ask-stage');
   if (!Array.isArray(input.questions) || input.questions.length === 0) throw refusal('no-question', {}, 'ask at least one question');
   checkList(field('questions'), input.questions, LIMITS.questionsPerRound);
-  // Every question's problem at once, as a conclusion's: the officer corrects them in one pass.
-  const problems = input.questions.flatMap((q, i) => {
-    try {
-      checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question });
-      return [];
-    } catch (err) {
-      return [err as Error];
-    }
-  });
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw allOf(problems);
+  const questions = everyProblem();
+  input.questions.forEach((q, i) => questions.check(() => checkText(field('question', i + 1), q, { kind: 'text', max: LIMITS.question })));
+  questions.throwAny();
   if (input.dueDate !== undefined) requireFuture(parseIsoDate(input.dueDate, 'dueDate', 'due-date'), now, 'the due date', 'due-past');
   const tooMuch = caseTextProblem(view, 'these questions', input.questions.reduce((sum, q) => sum + q.length, 0));
   if (tooMuch) throw new Error(tooMuch);
@@ -548,36 +564,26 @@ export function checkConclude(view: EngagementView, input: ConcludeInput): void 
   if (tooLarge && tooLargeDetails) throw refusal(tooLargeDetails.refusal, tooLargeDetails.values, tooLarge);
   // Every principle's problems in one refusal: an officer who left three assessments blank is told
   // of the three at once, not of the next one after each correction.
-  const problems: Error[] = [];
-  const collect = (check: () => void) => {
-    try {
-      check();
-    } catch (err) {
-      problems.push(err as Error);
-    }
-  };
+  const assessed = everyProblem();
   for (const principle of PRINCIPLES) {
     const finding = input.findings[principle];
     if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) {
-      problems.push(wrongTypeRefusal(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`));
+      assessed.problems.push(wrongTypeRefusal(['findings', principle], 'mapping', finding, `the finding for ${principle} must be { assessment, goodPractices }`));
       continue;
     }
-    collect(() => checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) }));
+    assessed.check(() => checkPublicText(`the assessment for ${principle}`, finding.assessment, LONG_TEXT, { en: field('assessment-en', principle), fr: field('assessment-fr', principle) }));
     if (!Array.isArray(finding.goodPractices)) {
-      problems.push(wrongTypeRefusal(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`));
+      assessed.problems.push(wrongTypeRefusal(['findings', principle, 'goodPractices'], 'list', finding.goodPractices, `goodPractices for ${principle} must be a list (possibly empty)`));
       continue;
     }
-    const listed = problems.length;
-    collect(() => checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true));
-    if (problems.length > listed) continue;
+    if (!assessed.check(() => checkList(`goodPractices for ${principle}`, finding.goodPractices, LIMITS.goodPractices, true))) continue;
     finding.goodPractices.forEach((g, i) =>
-      collect(() =>
+      assessed.check(() =>
         checkPublicText(`good practice ${i + 1} for ${principle}`, g, { kind: 'text', max: LIMITS.question }, { en: field('good-practice-en', `${principle}/${i + 1}`), fr: field('good-practice-fr', `${principle}/${i + 1}`) }),
       ),
     );
   }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw allOf(problems);
+  assessed.throwAny();
   const pending = view.demonstrations.filter((d) => d.result === undefined).map((d) => d.id);
   if (pending.length > 0) {
     throw refusal('outcome-first', { pending: pending.join(', ') }, `record the outcome of demonstration ${pending.join(', ')} first (not-validated if it did not take place)`);
