@@ -5,7 +5,7 @@
 // cannot be, and each such row says so instead of silently dropping it.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload, type ProtoFailure } from '@temporalio/common';
 import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
@@ -314,12 +314,13 @@ class HistoryReader {
       this.recordUpdate(at, name, input, request?.meta?.identity ?? '');
       this.updates.set(e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId || request?.meta?.updateId || id, this.out.slice(first));
     } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
-      // A failure message is not encrypted: it stays readable after shredding. Its details (the
-      // refusal's code and values) are, so a shredded case's refusal is recognised by its sentence alone.
+      // A refusal recorded before failures were encrypted keeps its sentence readable after shredding;
+      // one recorded since is read with the campaign's key, and after shredding only its type remains.
       const { meta, outcome } = e.workflowExecutionUpdateCompletedEventAttributes;
       const rows = outcome?.failure ? (this.updates.get(meta?.updateId ?? '') ?? []) : [];
       if (outcome?.failure && rows.length) {
-        const message = outcome.failure.message || 'refused';
+        const said = await this.failureMessage(outcome.failure);
+        const message = (typeof said === 'string' && said) || 'refused';
         const [details] = await this.args(outcome.failure.applicationFailureInfo?.details?.payloads);
         const refused = refusalDetails({ details: [details] }) ?? wordedRefusal(message);
         const type = outcome.failure.applicationFailureInfo?.type || undefined;
@@ -358,14 +359,15 @@ class HistoryReader {
       const task = this.scheduled.get(String(a.scheduledEventId ?? ''));
       if (task?.type !== 'sendMessage') return;
       const message = task.input as { kind?: string; step?: string } | Unreadable;
+      const said = await this.failureMessage(a.failure);
       this.push({
         at,
         kind: 'email-refused',
         actor: 'dossier',
         action: message instanceof Unreadable ? 'sendMessage' : `${message.kind ?? ''} ${message.step ?? ''}`.trim(),
         ...(message instanceof Unreadable ? {} : messageOf(message)),
-        detail: a.failure?.message ?? '',
-      });
+        detail: typeof said === 'string' ? said : '',
+      }, said instanceof Unreadable ? said : undefined);
     } else if (e.workflowExecutionCompletedEventAttributes) {
       this.completed = true;
       const [result] = await this.args(e.workflowExecutionCompletedEventAttributes.result?.payloads);
@@ -385,7 +387,8 @@ class HistoryReader {
       // An operator reset the workflow to this point: the run it replaced (not in this chain of runs)
       // may have acted after it, and those acts are not read here. The row says so, and who reset it.
       const a = e.workflowTaskFailedEventAttributes;
-      this.push({ at, kind: 'signal', actor: a.identity || 'operator', action: 'reset', detail: a.failure?.message ?? '' });
+      const said = await this.failureMessage(a.failure);
+      this.push({ at, kind: 'signal', actor: a.identity || 'operator', action: 'reset', detail: typeof said === 'string' ? said : '' }, said instanceof Unreadable ? said : undefined);
     } else if (e.workflowExecutionCancelRequestedEventAttributes) {
       const a = e.workflowExecutionCancelRequestedEventAttributes;
       // An operator (Temporal's CLI or Web UI: its identity), or the campaign that started the engagement
@@ -397,7 +400,8 @@ class HistoryReader {
     } else if (e.workflowExecutionTimedOutEventAttributes) {
       this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'timed-out' });
     } else if (e.workflowExecutionFailedEventAttributes) {
-      this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'failed', detail: e.workflowExecutionFailedEventAttributes.failure?.message ?? '' });
+      const said = await this.failureMessage(e.workflowExecutionFailedEventAttributes.failure);
+      this.push({ at, kind: 'case-closed', actor: 'dossier', action: 'failed', detail: typeof said === 'string' ? said : '' }, said instanceof Unreadable ? said : undefined);
     }
   }
 
@@ -494,6 +498,19 @@ class HistoryReader {
       else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) parts.push(`${key}: ${clip(value.join(' | '))}`);
     }
     return parts.join('; ');
+  }
+
+  /**
+   * A failure's message. Since failures are encrypted (encryption/failure-converter.js) the server
+   * keeps "Encoded failure" and the message travels in the encoded attributes, under the campaign's
+   * key; failures recorded before keep it in clear.
+   */
+  private async failureMessage(failure: ProtoFailure | null | undefined): Promise<string | Unreadable> {
+    if (!failure?.encodedAttributes) return failure?.message ?? '';
+    const [attributes] = await this.args([failure.encodedAttributes]);
+    if (attributes instanceof Unreadable) return attributes;
+    const { message } = (attributes ?? {}) as { message?: unknown };
+    return typeof message === 'string' ? message : (failure.message ?? '');
   }
 
   private async args(payloads: Payload[] | null | undefined): Promise<unknown[]> {

@@ -12,6 +12,9 @@ import { EncryptionCodec } from './codec';
 import { namesSharedStore, openStore, storeSettingsFromEnv, type WrappedKeyStore } from '../store';
 import { KeyStore, KeyError, generateMasterKeySpec, parseMasterKeys, type MasterKey } from './keystore';
 
+/** The module of the failure converter that encrypts failures' messages and stack traces (see that file). */
+export const FAILURE_CONVERTER_PATH = join(__dirname, 'failure-converter.js');
+
 export interface Encryption {
   keystore: KeyStore;
   codec: EncryptionCodec;
@@ -23,7 +26,7 @@ export function loadEncryption(env: NodeJS.ProcessEnv = process.env, keys?: Wrap
   const masterKeys = loadMasterKeys(env);
   const keystore = new KeyStore(keys ?? openStore(storeSettingsFromEnv(env)).keys, masterKeys);
   const codec = new EncryptionCodec(keystore);
-  return { keystore, codec, dataConverter: { payloadCodecs: [codec] } };
+  return { keystore, codec, dataConverter: { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH } };
 }
 
 /**

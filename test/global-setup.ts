@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../infra/dev-server';
 import { startPostgres } from '../infra/postgres';
 import { WORKFLOWS_PATH } from '../worker/worker';
+import { FAILURE_CONVERTER_PATH } from '../encryption/config';
 import { quietLogger } from '../infra/quiet-logger';
 import { startDovecot } from '../infra/dovecot';
 
@@ -32,7 +33,8 @@ export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(join(tmpdir(), 'dossier-test-'));
   const [server, bundle, dovecot, postgres] = await Promise.all([
     startDevServer({ uiPort: false, logFile: join(scratch, 'temporal-server.log') }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    // With the workers' failure converter, as a worker that bundles its workflows itself gets it.
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }),
     startDovecot(),
     startPostgres(),
   ]);

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { generateMasterKeySpec } from '../../encryption/keystore';
-import { loadEncryption, type Encryption } from '../../encryption/config';
+import { FAILURE_CONVERTER_PATH, loadEncryption, type Encryption } from '../../encryption/config';
 import { startDevServer, type DevServer } from '../../infra/dev-server';
 import { MailSink, type ReceivedMail } from '../../infra/mail-sink';
 import type { WorkerConfig } from '../../worker/config';
@@ -161,7 +161,7 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
     };
     env.ownWorker = async (name, { deps = {}, wrap = (activities: Activities): object => activities, workflowsPath } = {}) => {
       const taskQueue = `${env.taskQueue}-${name}`;
-      const workflowBundle = workflowsPath ? { code: (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code } : { codePath: inject('workflowBundlePath') };
+      const workflowBundle = workflowsPath ? { code: (await bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger })).code } : { codePath: inject('workflowBundlePath') };
       const smtpUrl = deps.smtpUrl ?? env.sink.url;
       const native = await NativeConnection.connect(env.config.temporal.connectionOptions);
       // The worker's own pool: closed with it, or the sink would wait for its idle connections at the end.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { RetryState } from '@temporalio/common';
+import { RetryState, type ProtoFailure } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -16,6 +16,7 @@ import { MailSink } from '../../infra/mail-sink';
 import { type MessageKind, type MessageDetails, type OutgoingMessage, type Vendor } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { failureMessage } from '../helpers/failure-message';
 import { pdfFonts, pdfInfo, pdfPageTexts } from '../helpers/pdf';
 import { sendInOrder, type SendProfile } from './correspondence-workflows';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -372,13 +373,13 @@ describe('correspondence over a real SMTP server', () => {
     const handle = await send([outgoing(env.uniqueId('down'), testVendor('zoom'), 'letter', 'open-letter')], { startToCloseTimeout: '20s' }, down.taskQueue);
 
     // Wait until the server has seen the send fail at least twice, then bring the mail server up.
-    let pending: { attempt?: number | null; lastFailure?: { message?: string | null } | null } | undefined;
+    let pending: { attempt?: number | null; lastFailure?: ProtoFailure | null } | undefined;
     for (let i = 0; i < 120 && !((pending?.attempt ?? 0) >= 3); i++) {
       await sleep(250);
       pending = (await handle.describe()).raw.pendingActivities?.[0];
     }
     expect(pending?.attempt).toBeGreaterThanOrEqual(3);
-    expect(pending?.lastFailure?.message).toMatch(/ECONNREFUSED|connect/i);
+    expect(await failureMessage(env.client, pending?.lastFailure)).toMatch(/ECONNREFUSED|connect/i);
     const revived = await new MailSink({ port }).start();
     try {
       const [sent] = await handle.result();

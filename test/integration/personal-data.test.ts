@@ -6,12 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
+import { collectAuditTrail } from '../../client/audit';
 import { CampaignClient } from '../../client/campaign-api';
 import { resolveTemporalCli } from '../../infra/temporal-cli';
 import { engagementStatusQuery } from '../../workflows/messages';
 import { patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
 import { runDossier } from '../helpers/cli';
 import { engagementWorkflowId, campaignWorkflowId } from '../../workflows/workflow-ids';
 
@@ -86,5 +90,65 @@ describe('personal data and the Temporal server', () => {
     const shred = await runDossier(env.childEnv, 'Officer Tremblay', ['campaign', 'shred', id, '--confirm', id, '--json']);
     expect(shred.code).toBe(0);
     expect(await onServer()).toBe(false);
+  });
+  it('keeps a mail server\'s reply that names the recipient without an address out of the server, while the officer and the audit read it', { timeout: 120_000 }, async () => {
+    // Sendmail names a local recipient by user name ("jane.doe... User unknown"): no @ for the
+    // redaction to find, so only the failure message's encryption keeps it from the server.
+    const marker = `pd${randomUUID().replace(/-/g, '')}`;
+    const user = `jane.${marker}`;
+    env.sink.recipientPolicy = (address) => (address.startsWith(`${user}@`) ? { code: 550, message: `5.1.1 ${user}... User unknown` } : undefined);
+    const id = env.uniqueId('pd-local');
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start({
+      campaign: testCampaign(id),
+      vendors: [testVendor('zoom', { contacts: [{ name: 'Jane', email: `${user}@zoom.test` }] })],
+      policy: patientPolicy(),
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: false },
+    });
+    const workflowId = engagementWorkflowId(id, 'zoom');
+    const handle = env.client.workflow.getHandle(workflowId);
+    const status = await until(() => handle.query(engagementStatusQuery).catch(() => undefined), (s) => (s?.deliveryFailures.length ?? 0) > 0, 'the refusal to be recorded');
+    expect(status!.deliveryFailures.map((f) => f.reason).join()).toContain(user);
+
+    const { history } = await env.client.workflowService.getWorkflowExecutionHistory({ namespace: env.client.options.namespace, execution: { workflowId } });
+    const failed = history!.events!.find((e) => e.activityTaskFailedEventAttributes)!.activityTaskFailedEventAttributes!.failure!;
+    expect(failed.applicationFailureInfo?.type).toBe('RecipientRejected'); // the right event
+    const served = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(served).not.toContain(marker);
+    const shown = await workflowShow(workflowId);
+    expect(shown).toContain(workflowId);
+    expect(shown).not.toContain(marker);
+    await expect.poll(() => sqliteFiles().some((b) => b.includes(workflowId)), { timeout: 20_000 }).toBe(true);
+    expect(sqliteFiles().some((b) => b.toString('latin1').includes(marker))).toBe(false);
+
+    // Whoever holds the key still reads the server's reply in the audit export.
+    const trail = await collectAuditTrail(env.client, { campaignId: id, vendorId: 'zoom' });
+    expect(trail.events.find((e) => e.kind === 'email-refused')?.detail).toMatch(new RegExp(`refused recipient 1 of 1 for good \\(SMTP 550\\): 550 5\\.1\\.1 ${user}\\.\\.\\. User unknown`));
+    env.sink.recipientPolicy = () => undefined;
+  });
+  it('refuses mail from a stranger without the server reading who sent it: the refusal names the sender only under the campaign key', { timeout: 120_000 }, async () => {
+    const marker = `pd${randomUUID().replace(/-/g, '')}`;
+    const stranger = `someone.${marker}@elsewhere.test`;
+    const id = env.uniqueId('pd-refusal');
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start({ campaign: testCampaign(id), vendors: [testVendor('zoom')], policy: patientPolicy(), approval: { kind: 'all' }, publication: { folder: id, notifyVendors: false } });
+    const workflowId = engagementWorkflowId(id, 'zoom');
+    await until(() => env.client.workflow.getHandle(workflowId).query(engagementStatusQuery).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter to go out');
+
+    // What the server relays back to whoever asked, read as the server gives it (no codec).
+    const mail = { messageId: `<${marker}@elsewhere.test>`, from: stranger, subject: 'Hello', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'token', text: 'Hi', documents: [], notes: [] };
+    const { outcome } = await env.client.workflowService.updateWorkflowExecution({
+      namespace: env.client.options.namespace,
+      workflowExecution: { workflowId },
+      waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
+      request: { meta: { updateId: `u-${marker}`, identity: 'personal-data test' }, input: { name: 'recordInbound', args: { payloads: [defaultPayloadConverter.toPayload(mail)] } } },
+    });
+    expect(outcome?.failure?.applicationFailureInfo?.type).toBe('InvalidRequest'); // refused, as a stranger's mail is
+    const relayed = JSON.stringify(outcome, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(relayed).not.toContain(marker);
+    // The same refusal through a client with the keys says who sent it.
+    const refused = await env.client.workflow.getHandle(workflowId).executeUpdate('recordInbound', { args: [mail], updateId: `v-${marker}` }).then(() => undefined, (err: Error) => (err.cause as Error | undefined)?.message);
+    expect(refused).toContain(stranger);
   });
 });

@@ -16,6 +16,7 @@ import { engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures'
 import type { EngagementInput } from '../../workflows/types';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
+import { failureMessage } from '../helpers/failure-message';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { formatDate } from '../../activities/format';
@@ -51,8 +52,8 @@ describe('relay and ledger faults', () => {
 
     const pending = await pendingSend(handle, 3);
     expect(pending.lastFailure?.applicationFailureInfo?.type).toBe(ErrorType.RelayFault);
-    expect(pending.lastFailure?.message).toMatch(/535/);
-    expect(pending.lastFailure?.message).toMatch(/credentials/i);
+    expect(await failureMessage(env.client, pending.lastFailure)).toMatch(/535/);
+    expect(await failureMessage(env.client, pending.lastFailure)).toMatch(/credentials/i);
     const waiting = await handle.query(engagementStatusQuery);
     expect(waiting.stage).toBe('sending-letter');
     expect(waiting.deliveryFailures).toEqual([]);
@@ -243,14 +244,14 @@ describe('relay and ledger faults', () => {
       // A policy refusal is the relay's to fix (the sender's DKIM, SPF or DMARC): retried, never blamed on the vendor.
       const pending = await pendingSend(notVouched, 3);
       expect(pending.lastFailure?.applicationFailureInfo?.type).toBe(ErrorType.RelayFault);
-      expect(pending.lastFailure?.message).toMatch(/SMTP 550 at DATA.*5\.7\.1/);
+      expect(await failureMessage(env.client, pending.lastFailure)).toMatch(/SMTP 550 at DATA.*5\.7\.1/);
       const waiting = await notVouched.query(engagementStatusQuery);
       expect(waiting.stage).toBe('sending-letter');
       expect(waiting.deliveryFailures).toEqual([]);
       // So is a bare 554 that says why (here, as a relay says of a sending identity it has not verified).
       const unexplained = await pendingSend(unverifiedSender, 3);
       expect(unexplained.lastFailure?.applicationFailureInfo?.type).toBe(ErrorType.RelayFault);
-      expect(unexplained.lastFailure?.message).toMatch(/SMTP 554 at DATA.*not verified/);
+      expect(await failureMessage(env.client, unexplained.lastFailure)).toMatch(/SMTP 554 at DATA.*not verified/);
     } finally {
       env.sink.messagePolicy = () => undefined;
       for (const handle of handles) await handle.terminate('test over').catch(() => undefined);
