@@ -2,6 +2,7 @@
 // officer can make, and find engagements across campaigns through Temporal visibility (search
 // attributes, never a scan of every workflow). The CLI is one caller; a web page or the demo can
 // import it too. Every failure is a `DossierClientError` with a string code (client/errors.ts).
+import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import type { engagement } from '../workflows/engagement';
@@ -182,6 +183,16 @@ export function engagementStartOptions(input: EngagementInput, taskQueue: string
 }
 
 /**
+ * The update id that records a message: a digest of its Message-ID, not the Message-ID itself. The
+ * server keeps update ids in clear, and a sender's mail system may write their address or name into
+ * the Message-ID. A message an intake of an earlier release recorded under its bare Message-ID and
+ * that is sent again under this id is still recorded once: the engagement knows it by its Message-ID.
+ */
+export function inboundUpdateId(messageId: string): string {
+  return `mail:${createHash('sha256').update(messageId).digest('hex')}`;
+}
+
+/**
  * @example
  * const dossier = new DossierClient(client, { taskQueue: 'dossier', address: 'localhost:7233' });
  * await dossier.recordResponse({ campaignId: 'vc-2020', vendorId: 'zoom' }, { by: 'A. Officer', … });
@@ -295,12 +306,12 @@ export class DossierClient {
 
   /**
    * Records a message from the case mailbox (the intake, or an officer assigning held mail). The
-   * Message-ID is the update id: the same message sent twice, by a restarted or a second intake,
-   * is recorded once and both calls get the first result. No worker check: the intake leaves a
+   * Message-ID names the update (`inboundUpdateId`): the same message sent twice, by a restarted or
+   * a second intake, is recorded once and both calls get the first result. No worker check: the intake leaves a
    * message in the mailbox until this returns, so a missing worker delays it and loses nothing.
    */
   recordInbound(ref: EngagementRef, input: RecordInboundInput, options: { timeoutMs?: number } = {}): Promise<RecordInboundResult> {
-    const update = () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: input.messageId });
+    const update = () => this.handle(ref).executeUpdate(recordInboundUpdate, { args: [input], updateId: inboundUpdateId(input.messageId) });
     // A deadline on every RPC of the update (its start and the polls for its outcome), so a caller
     // that gives up does not leave a poll running for ever.
     const bounded = options.timeoutMs === undefined ? update : () => this.client.withDeadline(Date.now() + options.timeoutMs!, update);

@@ -10,6 +10,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
+import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import { resolveTemporalCli } from '../../infra/temporal-cli';
 import { engagementStatusQuery } from '../../workflows/messages';
@@ -150,5 +151,26 @@ describe('personal data and the Temporal server', () => {
     // The same refusal through a client with the keys says who sent it.
     const refused = await env.client.workflow.getHandle(workflowId).executeUpdate('recordInbound', { args: [mail], updateId: `v-${marker}` }).then(() => undefined, (err: Error) => (err.cause as Error | undefined)?.message);
     expect(refused).toContain(stranger);
+  });
+  it('records a reply whose Message-ID names its sender without the server keeping that Message-ID, and records it once', { timeout: 120_000 }, async () => {
+    // Some mail systems write the sender's address into the Message-ID; the update id is kept in clear.
+    const marker = `pd${randomUUID().replace(/-/g, '')}`;
+    const id = env.uniqueId('pd-msgid');
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const ref = await engagements.startEngagement({ campaign: testCampaign(id), vendor: testVendor('zoom'), policy: patientPolicy() });
+    const handle = env.client.workflow.getHandle(ref.workflowId);
+    await until(() => handle.query(engagementStatusQuery), (s) => s.stage === 'awaiting-response', 'the letter to go out');
+    const reply = { messageId: `<jane.${marker}=zoom.test@mailer.zoom.test>`, from: 'privacy@zoom.test', subject: 'Re: your letter', receivedAt: new Date().toISOString(), kind: 'reply' as const, matchedBy: 'token' as const, text: 'Our answer.', documents: [], notes: [] };
+    const [first, second] = [await engagements.recordInbound(ref, reply), await engagements.recordInbound(ref, reply)];
+    expect(second).toEqual(first);
+    expect((await handle.query(engagementStatusQuery)).inbox?.map((m) => m.messageId)).toEqual([reply.messageId]);
+
+    const { history } = await env.client.workflowService.getWorkflowExecutionHistory({ namespace: env.client.options.namespace, execution: { workflowId: ref.workflowId } });
+    expect(history!.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1); // the right history, the reply in it once
+    const served = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(served).not.toContain(marker);
+    await expect.poll(() => sqliteFiles().some((b) => b.includes(ref.workflowId)), { timeout: 20_000 }).toBe(true);
+    expect(sqliteFiles().some((b) => b.toString('latin1').includes(marker))).toBe(false);
+    await handle.terminate('ended for the personal-data test');
   });
 });
