@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -15,6 +17,7 @@ import { campaignRetention, engagement } from '../../workflows';
 import { BOARD_MEMO_KEY, engagementStatusQuery, recordResponseUpdate } from '../../workflows/messages';
 import { listWorkflows, type ListedWorkflow } from '../../activities/visibility';
 import { CampaignClient } from '../../client/campaign-api';
+import { resolveTemporalCli } from '../../infra/temporal-cli';
 import { openLocalStore } from '../../store/local';
 import { runDossier } from '../helpers/cli';
 import { startEngagement } from '../helpers/engagement-driver';
@@ -133,6 +136,47 @@ describe('confidential by design', () => {
     expect(after.status).toBe(400);
     expect(await after.text()).toMatch(/does not exist/);
     await expect(env.encryption!.codec.decode(found.map(fromBase64))).rejects.toThrow(/does not exist/);
+  });
+
+  it('shows the cluster no campaign title, vendor name, officer or contact in describe, list, memos or the Temporal CLI', { timeout: 120_000 }, async () => {
+    const marker = `clear${randomUUID().replace(/-/g, '')}`;
+    const id = env.uniqueId('in-clear');
+    const campaign = testCampaign(id);
+    campaign.title = { en: `Title ${marker}`, fr: `Titre ${marker}` };
+    campaign.authorities[0]!.contact = { name: `Officer ${marker}`, email: `lead.${marker}@opc.test` };
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    await campaigns.start(
+      {
+        campaign,
+        vendors: [testVendor('zoom', { name: `Vendor ${marker}`, contacts: [{ name: `Contact ${marker}`, email: `c.${marker}@zoom.test` }] })],
+        policy: patientPolicy(),
+        approval: { kind: 'all' },
+        publication: { folder: id, notifyVendors: false },
+      },
+      { by: `Starter ${marker}` },
+    );
+    const workflowIds = [campaignWorkflowId(id), engagementWorkflowId(id, 'zoom')];
+    const handle = env.client.workflow.getHandle(workflowIds[1]!);
+    await until(() => handle.query(engagementStatusQuery).catch(() => undefined), (s) => s?.stage === 'awaiting-response', 'the letter to go out');
+    await handle.executeUpdate(recordResponseUpdate, { args: [{ by: `Officer ${marker}`, receivedAt: new Date().toISOString(), summary: `Answer ${marker}`, attachments: [] }] });
+
+    const { namespace } = env.client.options;
+    const asText = (value: unknown) => JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    const cli = (args: string[]) => promisify(execFile)(resolveTemporalCli(), [...args, '--address', env.server!.address, '--namespace', env.server!.namespace, '--output', 'json']).then((r) => r.stdout);
+    const served: string[] = [asText(await env.client.workflowService.listWorkflowExecutions({ namespace, query: `DossierCampaign = '${id}'` })), await cli(['workflow', 'list', '--query', `DossierCampaign = '${id}'`])];
+    for (const workflowId of workflowIds) {
+      served.push(asText(await env.client.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId } })));
+      served.push(asText((await env.client.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId } })).history));
+      served.push(await cli(['workflow', 'describe', '--workflow-id', workflowId]), await cli(['workflow', 'show', '--workflow-id', workflowId]));
+    }
+    expect(served.join('\n')).toContain(workflowIds[0]); // the right output, both workflows
+    expect(served.join('\n')).toContain(workflowIds[1]);
+    expect(served.filter((text) => text.includes(marker))).toEqual([]);
+    await expect.poll(() => sqliteContains(workflowIds[1]!), { timeout: 20_000 }).toBe(true);
+    expect(sqliteContains(marker)).toBe(false);
+    // Whoever holds the key reads the title from the memo, as the board does.
+    expect(await campaigns.title(id)).toEqual(campaign.title);
+    await campaigns.handle(id).terminate('ended for the in-clear test');
   });
 
   it('keeps a campaign shredded when a letter being sent completes after its key was destroyed: no new key, the engagement fails at once', { timeout: 120_000 }, async () => {
