@@ -51,6 +51,7 @@ import type {
   CampaignInput,
   EngagementOutcome,
   Language,
+  LetterCopyNotFiled,
   MessageDetails,
   NoticeNotMailedReason,
   OpenCaseDecision,
@@ -603,6 +604,25 @@ export class CampaignCase {
     this.deliveryFailures.push({ at: now, step, reason, ...(refusal ? { refusal } : {}) });
   }
 
+  /**
+   * What the last look at the publication folder's letter copies found (`checked`: the vendors it
+   * looked at): a copy it could not write or take back is listed among the delivery failures, once,
+   * until a later look files it, which takes it off the list.
+   */
+  letterCopiesFiled(checked: readonly string[], notFiled: readonly LetterCopyNotFiled[], now: string): void {
+    const failing = new Map(notFiled.map((f) => [letterCopyStep(f.vendorId), f.error]));
+    for (const vendorId of checked) {
+      const step = letterCopyStep(vendorId);
+      const listed = this.deliveryFailures.findIndex((f) => f.step === step && f.refusal?.code === 'letter-copy-not-filed');
+      const error = failing.get(step);
+      if (error === undefined && listed >= 0) this.deliveryFailures.splice(listed, 1);
+      else if (error !== undefined && listed < 0) {
+        const reason = `The copy of the open letter to ${vendorId} could not be kept in the publication folder: ${error}`;
+        this.deliveryFailed(step, reason, now, { code: 'letter-copy-not-filed', diagnostic: error });
+      }
+    }
+  }
+
   // ── The statement ──────────────────────────────────────────────────────────────────────────────
 
   checkDraft(req: DraftStatementInput): void {
@@ -975,4 +995,9 @@ function outcomeSummary(outcome: EngagementOutcome): EngagementOutcomeSummary {
     remindersSent,
     demonstrations: outcome.demonstrations.map(({ id, at, result }) => ({ id, at, ...(result !== undefined ? { result } : {}) })),
   };
+}
+
+/** The delivery failure's step for a vendor's letter copy, as campaigns before `letter-copy-as-delivered` named it too. */
+export function letterCopyStep(vendorId: string): string {
+  return `letter-copy-${vendorId}`;
 }

@@ -263,6 +263,20 @@ describe('campaign state', () => {
     kase.deliveryFailed('letter-copy-zoom', 'disk full', NOW);
     expect(kase.status().deliveryFailures).toEqual([{ at: NOW, step: 'letter-copy-zoom', reason: 'disk full' }]);
   });
+
+  it('lists a letter copy not filed once, however many looks find it missing, and takes it off once a look files it', () => {
+    const kase = newCampaign();
+    const steps = () => kase.status().deliveryFailures.map((f) => [f.step, f.refusal?.code, f.refusal?.diagnostic]);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [{ vendorId: 'zoom', error: 'ENOSPC: no space left on device' }], NOW);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [{ vendorId: 'zoom', error: 'ENOSPC: no space left on device' }], LATER);
+    expect(steps()).toEqual([['letter-copy-zoom', 'letter-copy-not-filed', 'ENOSPC: no space left on device']]);
+    expect(kase.status().deliveryFailures[0]!.at).toBe(NOW);
+    // A look that did not cover zoom says nothing of it.
+    kase.letterCopiesFiled(['cisco'], [], LATER);
+    expect(steps()).toHaveLength(1);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [], LATER);
+    expect(steps()).toEqual([]);
+  });
 });
 
 describe('the edit loop: public text, versions the lead submits, approvals that name their version', () => {
