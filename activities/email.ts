@@ -213,8 +213,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
      */
     async letterCopiesMissing({ campaignId, folder, vendors }: { campaignId: string; folder: string; vendors: LetterCopyKey[] }): Promise<string[]> {
       await recordLater();
-      // A store out of reach lists nothing: each copy is then looked for, and its failure reported, by fileLetterCopies.
-      const filed = new Set(await published.list(publishedPath(folder, 'letters')).catch((): string[] => []));
+      // A store out of reach fails the look, which is retried: the statement's drafts wait for it too.
+      const filed = new Set(await published.list(publishedPath(folder, 'letters')));
       const missing: string[] = [];
       for (const vendor of vendors) {
         if (filed.has(letterCopyPath(folder, vendor))) continue;

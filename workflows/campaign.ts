@@ -51,7 +51,7 @@ import {
   type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
-import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type SentMessage, type StatementDraft, type Vendor } from './types';
+import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type LetterCopyNotFiled, type MessageDetails, type MessageKind, type SentMessage, type StatementDraft, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
 export type { CampaignResult } from './campaign-state';
@@ -364,7 +364,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const folder = publication.folder;
     const missing = new Set(keep.length ? await email.letterCopiesMissing({ campaignId: ref.id, folder, vendors: keep.map(key) }) : []);
     const toWrite = keep.filter((v) => missing.has(v.id));
-    const notFiled = toWrite.length || without.length ? await email.fileLetterCopies({ campaign: engagementRef, folder, keep: toWrite, without: without.map(key) }) : [];
+    const notFiled: LetterCopyNotFiled[] = [];
+    // A hundred vendors an activity, as the engagements start: a store that lost the whole folder
+    // would otherwise put every vendor, contacts and all, in one input.
+    for (let i = 0; i < Math.max(toWrite.length, without.length); i += ENGAGEMENTS_PER_TASK) {
+      const part = { keep: toWrite.slice(i, i + ENGAGEMENTS_PER_TASK), without: without.slice(i, i + ENGAGEMENTS_PER_TASK).map(key) };
+      notFiled.push(...(await email.fileLetterCopies({ campaign: engagementRef, folder, ...part })));
+    }
     kase.letterCopiesFiled([...keep, ...without].map((v) => v.id), notFiled, now());
   }
 
