@@ -189,7 +189,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const path = letterCopyPath(folder, { id: vendor.id, language: message.language });
       await published.write(path, pdf);
     } catch (err) {
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
+      // The campaign finds it missing when it next asks the ledger, lists it in its status and writes it (fileLetterCopies).
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent, and its campaign writes the copy again when it next checks the letters`, { error: err });
     }
   }
   return {
