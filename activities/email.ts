@@ -237,7 +237,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         try {
           await published.delete(letterCopyPath(folder, vendor));
         } catch (err) {
-          notFiled.push({ vendorId: vendor.id, error: `the copy could not be taken back: ${(err as Error).message}` });
+          notFiled.push({ vendorId: vendor.id, error: (err as Error).message, takenBack: true });
         }
       }
       const timeZone = leadCalendar(campaign.authorities)?.timeZone;

@@ -316,7 +316,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
             kase.engagementEnded(vendor.id, outcome);
             // A letter the server took and that then bounced for good left a copy; none was sent.
             if (copiesAsDelivered && outcome.letterUndelivered) {
-              return documents.removeLetterCopy({ vendor, folder: publication.folder }).then(() => undefined, copyFailed);
+              // Worded by code, and taken off the list once a later look takes the copy back (LETTER_COPIES_FILED).
+              const notTakenBack = (err: unknown) => kase.letterCopyFailed({ vendorId: vendor.id, error: errorText(err), takenBack: true }, now());
+              return documents.removeLetterCopy({ vendor, folder: publication.folder }).then(() => undefined, notTakenBack);
             }
             return undefined;
           },

@@ -517,9 +517,11 @@ export interface ChangeRequestNote {
  * - `message-refused`: it refused the message itself, whatever the address (too large, malformed for it);
  * - `invalid-message`: Dossier could not build the message from its input;
  * - `letter-copy-not-filed`: the open letter went out, but its copy could not be kept in the
- *   campaign's publication folder (the diagnostic says why); written again at the next try.
+ *   campaign's publication folder (the diagnostic says why); written again at the next try;
+ * - `letter-copy-not-taken-back`: the letter did not reach the vendor (or the published statement
+ *   says so), but its copy could not be taken out of the folder; taken back at the next try.
  */
-export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message', 'letter-copy-not-filed'] as const;
+export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message', 'letter-copy-not-filed', 'letter-copy-not-taken-back'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
@@ -529,7 +531,7 @@ export interface Refusal {
   /** The mail server's reply as it gave it (`550 5.1.1 <a@b.test>: Recipient address rejected`), when it gave one. */
   reply?: string;
   smtpCode?: number;
-  /** Dossier's own diagnostic (English, for whoever runs Dossier), for `invalid-message` and `letter-copy-not-filed`. */
+  /** Dossier's own diagnostic (English, for whoever runs Dossier), for `invalid-message` and the letter copy's codes. */
   diagnostic?: string;
 }
 
@@ -701,10 +703,12 @@ export interface LetterCopiesInput {
 /** What names a vendor's letter copy: `letters/<id>.<language>.pdf`. */
 export type LetterCopyKey = Pick<Vendor, 'id' | 'language'>;
 
-/** A vendor's letter copy that could not be written (or, for one left out, taken back), and why (English, technical). */
+/** A vendor's letter copy that could not be written (or, `takenBack`, removed), and why (English, technical). */
 export interface LetterCopyNotFiled {
   vendorId: string;
   error: string;
+  /** The copy was to be taken out of the folder (a vendor the statement says the letter did not reach). */
+  takenBack?: boolean;
 }
 
 export interface OutgoingMessage {

@@ -276,6 +276,12 @@ describe('campaign state', () => {
     expect(steps()).toHaveLength(1);
     kase.letterCopiesFiled(['zoom', 'cisco'], [], LATER);
     expect(steps()).toEqual([]);
+    // A copy to take back (the letter did not reach cisco) is listed as such, and replaces what was listed before.
+    kase.letterCopiesFiled(['cisco'], [{ vendorId: 'cisco', error: 'EACCES: permission denied' }], NOW);
+    kase.letterCopyFailed({ vendorId: 'cisco', error: 'EACCES: permission denied', takenBack: true }, LATER);
+    expect(steps()).toEqual([['letter-copy-cisco', 'letter-copy-not-taken-back', 'EACCES: permission denied']]);
+    kase.letterCopiesFiled(['cisco'], [], LATER);
+    expect(steps()).toEqual([]);
   });
 });
 
