@@ -32,7 +32,9 @@ export interface DeliveryRecord {
   resentAfterCrash?: boolean;
   /**
    * The due date the message stated, when the send counted it (`MessageDetails.dueAfter`): a retry
-   * that finds it delivered reports it, and one owed to deferred recipients states the same.
+   * that finds it delivered reports it, and one owed to deferred recipients states the same. An open
+   * letter's is recorded too when it was given (`MessageDetails.dueDate`), so that its copy for the
+   * publication folder can be made again as the vendor received it (`fileLetterCopies`).
    */
   dueDate?: string;
 }

@@ -9,16 +9,17 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Contact, OutgoingMessage, SentMessage } from '../workflows/types';
+import { leadCalendar, type Contact, type LetterCopiesInput, type LetterCopyKey, type LetterCopyNotFiled, type OutgoingMessage, type SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
 import { composeMessage, type ComposedMessage } from './compose';
-import { openLetterFileName } from './letter';
+import { openLetterFileName, renderOpenLetter } from './letter';
+import { withLetterBody } from './stored-letter';
 import { letterCopyFileName, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
-import { letterAccepted, type FindRecord } from './letter-accepted';
+import { acceptedLetter, letterAccepted, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
@@ -185,10 +186,11 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
     try {
       if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
-      const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
+      const path = letterCopyPath(folder, { id: vendor.id, language: message.language });
       await published.write(path, pdf);
     } catch (err) {
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
+      // The campaign finds it missing when it next asks the ledger, lists it in its status and writes it (fileLetterCopies).
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent, and its campaign writes the copy again when it next checks the letters`, { error: err });
     }
   }
   return {
@@ -204,6 +206,54 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         if (!(await letterAccepted(findRecord, engagementWorkflowId(campaignId, vendorId), domain))) missing.push(vendorId);
       }
       return missing;
+    },
+    /**
+     * Which of these vendors' letters the mail server accepted while the publication folder holds no
+     * copy of it (its send could not write one): the vendors `fileLetterCopies` is then given. One
+     * listing of the folder, and a ledger read only for a vendor whose copy is missing.
+     */
+    async letterCopiesMissing({ campaignId, folder, vendors }: { campaignId: string; folder: string; vendors: LetterCopyKey[] }): Promise<string[]> {
+      await recordLater();
+      // A store out of reach fails the look, which is retried: the statement's drafts wait for it too.
+      const filed = new Set(await published.list(publishedPath(folder, 'letters')));
+      const missing: string[] = [];
+      for (const vendor of vendors) {
+        if (filed.has(letterCopyPath(folder, vendor))) continue;
+        if (await letterAccepted(findRecord, engagementWorkflowId(campaignId, vendor.id), domain)) missing.push(vendor.id);
+      }
+      return missing;
+    },
+    /**
+     * Makes the publication folder's letter copies say what the statement says: each vendor in `keep`
+     * whose letter the mail server accepted has the copy it received, written again when its send
+     * could not write it (the same input and the due date the ledger recorded give the same bytes);
+     * each vendor in `without` has none. A copy that cannot be written or taken back is returned,
+     * with why, for the campaign's status; it does not hold up the others.
+     */
+    async fileLetterCopies({ campaign, folder, keep, without = [] }: LetterCopiesInput): Promise<LetterCopyNotFiled[]> {
+      await recordLater();
+      const notFiled: LetterCopyNotFiled[] = [];
+      for (const vendor of without) {
+        try {
+          await published.delete(letterCopyPath(folder, vendor));
+        } catch (err) {
+          notFiled.push({ vendorId: vendor.id, error: (err as Error).message, takenBack: true });
+        }
+      }
+      const timeZone = leadCalendar(campaign.authorities)?.timeZone;
+      for (const vendor of keep) {
+        const path = letterCopyPath(folder, vendor);
+        const record = await acceptedLetter(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain, { last: true });
+        if (!record) continue;
+        try {
+          if (await published.read(path)) continue;
+          const dueDate = record.dueDate === undefined ? {} : { dueDate: record.dueDate };
+          await published.write(path, await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language: vendor.language, timeZone, ...dueDate }));
+        } catch (err) {
+          notFiled.push({ vendorId: vendor.id, error: (err as Error).message });
+        }
+      }
+      return notFiled;
     },
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
@@ -223,6 +273,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         if (await withoutLetter(message)) return { messageId, accepted: [], rejected: [], alreadyDelivered: false, notSent: 'letter-not-accepted' };
         const dueDate = statedDueDate(message, turn.partial, turn.dueDateStated);
         const composed = await composeMessage(dueDate === undefined ? message : { ...message, details: { ...message.details, dueDate } }, { files: published, domain, workspaceUrl });
+        /** The day the message states, as the ledger keeps it: an open letter's, however it was counted. */
+        const statedOnLetter = dueDate ?? (message.kind === 'open-letter' ? message.details.dueDate : undefined);
         const replyThread = replyThreadOf(message);
         const rootStep = threadRootStep(replyThread);
         const root = rootStep === undefined ? undefined : messageIdFor(replyThread, rootStep, domain);
@@ -284,7 +336,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           deliveredAt: new Date().toISOString(),
           ...(deferred.length ? { deferred } : {}),
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
-          ...(dueDate === undefined ? {} : { dueDate }),
+          ...(statedOnLetter === undefined ? {} : { dueDate: statedOnLetter }),
         };
         if (!partial && info.accepted.length) await keepLetterCopy(message, composed, activity);
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
@@ -342,6 +394,11 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     },
   };
+}
+
+/** A vendor's letter copy in the campaign's publication folder. */
+function letterCopyPath(folder: string, vendor: LetterCopyKey): string {
+  return publishedPath(folder, letterCopyFileName(vendor));
 }
 
 /** The SDK's cancellation of a worker's activities once its shutdown grace has run out. */

@@ -29,9 +29,23 @@ export const LETTERS_LOOKED_FOR = 20;
  * (`officer-notice-<step>`), the engagement's report before it waits for the correction.
  */
 export async function letterAccepted(find: FindRecord, threadId: string, domain: string): Promise<boolean> {
+  return (await acceptedLetter(find, threadId, domain)) !== undefined;
+}
+
+/**
+ * The record of an engagement's letter the mail server accepted, with the due date it stated: the
+ * first found, or with `last`, the last (a corrected address's letter files its copy over the
+ * earlier one's), which walks every letter there may be.
+ */
+export async function acceptedLetter(find: FindRecord, threadId: string, domain: string, { last = false } = {}): Promise<DeliveryRecord | undefined> {
+  let found: DeliveryRecord | undefined;
   for (let n = 1; ; n++) {
     const step = n === 1 ? 'letter' : `letter-${n}`;
-    if ((await find(messageIdFor(threadId, step, domain)))?.accepted.length) return true;
-    if (n >= LETTERS_LOOKED_FOR && !(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return false;
+    const record = await find(messageIdFor(threadId, step, domain));
+    if (record?.accepted.length) {
+      if (!last) return record;
+      found = record;
+    }
+    if (n >= LETTERS_LOOKED_FOR && !(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return found;
   }
 }

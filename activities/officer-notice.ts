@@ -53,4 +53,7 @@ const REFUSAL_FLAGS: Record<string, string | undefined> = {
   'some-recipients-refused': 'someRecipientsRefused',
   'message-refused': 'messageRefused',
   'invalid-message': 'invalidMessage',
+  // The campaign's status reports it; no notice is mailed for it.
+  'letter-copy-not-filed': 'letterCopyNotFiled',
+  'letter-copy-not-taken-back': 'letterCopyNotTakenBack',
 } satisfies Record<Refusal['code'], string>;

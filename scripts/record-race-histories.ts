@@ -38,14 +38,16 @@
 // of the version it respaces (statement-approvals-kept-as-printed); and the officers' digest, which
 // goes on to the next officer past an address refused for good (digest-past-refusal); and a statement
 // drafted one day on the lead authority's calendar and published the next, dated the day it was
-// issued (statement-dated-at-publication).
+// issued (statement-dated-at-publication). A letter copy its send could not keep, listed in the
+// campaign's status and written at the next look, and one of a letter that reached its vendor after
+// the statement saying it had not was published, taken back (letter-copies-filed).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
 //   node --import tsx scripts/record-race-histories.ts [bounce-before-delivery …]
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
@@ -823,6 +825,33 @@ async function main() {
       const { published } = await campaigns.result(id);
       console.log('published version', published.version, JSON.stringify(published.files));
       await save('campaign-statement-dated-at-publication', campaigns.handle(id));
+    }
+    if (wanted('letter-copies-filed')) {
+      // kilo's letter goes out while the folder's `letters` is a file: its send cannot keep the copy,
+      // the look at version 1 lists it, the look before publication (the store mended) writes it.
+      // slow's letter goes out after the statement saying it did not reach slow was published: its
+      // copy is taken back once its engagement ends.
+      const id = 'record-letter-copies-filed';
+      const letters = join(scratch, 'out', id, 'letters');
+      mkdirSync(dirname(letters), { recursive: true });
+      writeFileSync(letters, 'not a folder');
+      const slowLetter = gate();
+      held.letterOf.set('slow', slowLetter);
+      await campaigns.start(campaignInput(id, ['slow', 'kilo']));
+      await until(vendorStatus(id, 'kilo'), (s) => s.stage === 'awaiting-response', 'the letter delivered');
+      await until(vendorStatus(id, 'slow'), (s) => s.stage === 'sending-letter', 'the letter going out');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('slow', 'kilo'));
+      const drafted = await until(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      console.log('delivery failures at version 1:', JSON.stringify(drafted.deliveryFailures.map((f) => f.step)));
+      rmSync(letters);
+      await approvedByBoth(id, 1);
+      await until(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      slowLetter.open();
+      held.letterOf.delete('slow');
+      await campaigns.result(id);
+      console.log('letter copies:', JSON.stringify(readdirSync(letters)), 'delivery failures:', JSON.stringify((await campaigns.status(id)).deliveryFailures.map((f) => f.step)));
+      await save('campaign-letter-copies-filed', campaigns.handle(id));
     }
     if (wanted('digest-past-refusal')) {
       // The mail server refuses the first officer's address for good (sorted by address, it comes

@@ -51,6 +51,7 @@ import type {
   CampaignInput,
   EngagementOutcome,
   Language,
+  LetterCopyNotFiled,
   MessageDetails,
   NoticeNotMailedReason,
   OpenCaseDecision,
@@ -603,6 +604,40 @@ export class CampaignCase {
     this.deliveryFailures.push({ at: now, step, reason, ...(refusal ? { refusal } : {}) });
   }
 
+  /**
+   * What the last look at the publication folder's letter copies found (`checked`: the vendors it
+   * looked at): a copy it could not write or take back is listed among the delivery failures, once,
+   * until a later look files it, which takes it off the list (with a failure to take it back when
+   * its engagement ended, which the look tried again).
+   */
+  letterCopiesFiled(checked: readonly string[], notFiled: readonly LetterCopyNotFiled[], now: string): void {
+    const failing = new Map(notFiled.map((f) => [letterCopyStep(f.vendorId), f]));
+    for (const vendorId of checked) {
+      const step = letterCopyStep(vendorId);
+      const failure = failing.get(step);
+      if (failure === undefined) this.letterCopyFiled(vendorId);
+      else this.letterCopyFailed(failure, now);
+    }
+  }
+
+  /** A letter copy not written or taken back, listed among the delivery failures with why; listed once, from when it first failed. */
+  letterCopyFailed({ vendorId, error, takenBack }: LetterCopyNotFiled, now: string): void {
+    const code = takenBack ? 'letter-copy-not-taken-back' : 'letter-copy-not-filed';
+    const listed = this.deliveryFailures.find((f) => f.step === letterCopyStep(vendorId));
+    if (listed?.refusal?.code === code) return;
+    this.letterCopyFiled(vendorId);
+    const reason = takenBack
+      ? `The copy of the open letter to ${vendorId} could not be taken out of the publication folder: ${error}`
+      : `The copy of the open letter to ${vendorId} could not be kept in the publication folder: ${error}`;
+    this.deliveryFailed(letterCopyStep(vendorId), reason, now, { code, diagnostic: error });
+  }
+
+  /** The vendor's letter copy is as the statement says: no failure of it is listed any more. */
+  private letterCopyFiled(vendorId: string): void {
+    const listed = this.deliveryFailures.findIndex((f) => f.step === letterCopyStep(vendorId));
+    if (listed >= 0) this.deliveryFailures.splice(listed, 1);
+  }
+
   // ── The statement ──────────────────────────────────────────────────────────────────────────────
 
   checkDraft(req: DraftStatementInput): void {
@@ -975,4 +1010,9 @@ function outcomeSummary(outcome: EngagementOutcome): EngagementOutcomeSummary {
     remindersSent,
     demonstrations: outcome.demonstrations.map(({ id, at, result }) => ({ id, at, ...(result !== undefined ? { result } : {}) })),
   };
+}
+
+/** The delivery failure's step for a vendor's letter copy, as campaigns before `letter-copy-as-delivered` named it too. */
+export function letterCopyStep(vendorId: string): string {
+  return `letter-copy-${vendorId}`;
 }

@@ -51,7 +51,7 @@ import {
   type RequestChangesInput,
   type WithdrawVendorInput,
 } from './messages';
-import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type MessageDetails, type MessageKind, type SentMessage, type StatementDraft, type Vendor } from './types';
+import { LANGUAGES, type CampaignInput, type CampaignRef, type Contact, type Language, type LetterCopyNotFiled, type MessageDetails, type MessageKind, type SentMessage, type StatementDraft, type Vendor } from './types';
 import { retentionWorkflowId } from './workflow-ids';
 
 export type { CampaignResult } from './campaign-state';
@@ -195,6 +195,16 @@ const SIGNATORY_REMINDER_CANCELLED = 'statement-reminder-cancelled-once-signator
  * letter never reached, which the folder showed as written to while the statement said otherwise.
  */
 const LETTER_COPY_AS_DELIVERED = 'letter-copy-as-delivered';
+/**
+ * The folder's letter copies are checked against the ledger each time the campaign asks it (before
+ * each version, and before publication): a copy its letter's send could not write (the store out of
+ * reach) is written again, and one still missing is listed among the status's delivery failures until
+ * it is. Once every engagement has ended after the publication, the folder is made to agree with the
+ * published statement: no copy for a vendor it says the letter did not reach, though the letter
+ * reached it after all (it was still going out when the statement was published). Before, a failed
+ * copy showed only in the worker's log, and such a late letter's copy contradicted the statement.
+ */
+const LETTER_COPIES_FILED = 'letter-copies-filed';
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // The input was checked against the campaign-file schema before the start (client/campaign-api.ts);
@@ -306,7 +316,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
             kase.engagementEnded(vendor.id, outcome);
             // A letter the server took and that then bounced for good left a copy; none was sent.
             if (copiesAsDelivered && outcome.letterUndelivered) {
-              return documents.removeLetterCopy({ vendor, folder: publication.folder }).then(() => undefined, copyFailed);
+              // Worded by code, and taken off the list once a later look takes the copy back (LETTER_COPIES_FILED).
+              const notTakenBack = (err: unknown) => kase.letterCopyFailed({ vendorId: vendor.id, error: errorText(err), takenBack: true }, now());
+              return documents.removeLetterCopy({ vendor, folder: publication.folder }).then(() => undefined, notTakenBack);
             }
             return undefined;
           },
@@ -339,6 +351,29 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   async function askLedger(): Promise<void> {
     const vendorIds = kase.vendorsWrittenTo().map((v) => v.id);
     kase.ledgerSays(vendorIds.length ? await email.lettersNotAccepted({ campaignId: ref.id, vendorIds }) : []);
+    const notAccepted = kase.lettersNotAccepted();
+    await fileLetterCopies(kase.vendorsWrittenTo().filter((v) => !notAccepted.has(v.id)));
+  }
+
+  /**
+   * Writes again the copies of the letters to `keep` that their sends could not write, and takes back
+   * those of `without`; what still fails is listed in the status, what is filed taken off it. One
+   * activity in the usual case (no copy missing); asked only for campaigns whose sends keep the copies.
+   */
+  async function fileLetterCopies(keep: Vendor[], without: Vendor[] = []): Promise<void> {
+    if (!copiesAsDelivered || !patched(LETTER_COPIES_FILED)) return;
+    const key = ({ id, language }: Vendor) => ({ id, language });
+    const folder = publication.folder;
+    const missing = new Set(keep.length ? await email.letterCopiesMissing({ campaignId: ref.id, folder, vendors: keep.map(key) }) : []);
+    const toWrite = keep.filter((v) => missing.has(v.id));
+    const notFiled: LetterCopyNotFiled[] = [];
+    // A hundred vendors an activity, as the engagements start: a store that lost the whole folder
+    // would otherwise put every vendor, contacts and all, in one input.
+    for (let i = 0; i < Math.max(toWrite.length, without.length); i += ENGAGEMENTS_PER_TASK) {
+      const part = { keep: toWrite.slice(i, i + ENGAGEMENTS_PER_TASK), without: without.slice(i, i + ENGAGEMENTS_PER_TASK).map(key) };
+      notFiled.push(...(await email.fileLetterCopies({ campaign: engagementRef, folder, ...part })));
+    }
+    kase.letterCopiesFiled([...keep, ...without].map((v) => v.id), notFiled, now());
   }
 
   /**
@@ -679,6 +714,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // Engagements the lead did not wait for still run to their end; the campaign closes after them.
   await Promise.all([...endings, ...chores]);
+  // Every letter has gone out or failed: the folder now holds a copy for each vendor the published
+  // statement says was written to, and none for the others, whatever reached them since.
+  const notReached = new Set(signed.vendors.filter((v) => v.notWrittenTo !== undefined).map((v) => v.vendorId));
+  const vendors = kase.vendors();
+  await fileLetterCopies(
+    vendors.filter((v) => !notReached.has(v.id)),
+    vendors.filter((v) => notReached.has(v.id)),
+  );
   if (publication.retention !== undefined) {
     // Abandoned, so it outlives this workflow; its ID lies outside the campaign's key (it must still
     // run after that key is gone).

@@ -515,9 +515,13 @@ export interface ChangeRequestNote {
  * - `recipients-refused`: the mail server refused every address (5xx at RCPT TO);
  * - `some-recipients-refused`: it took the message for some addresses and refused the others;
  * - `message-refused`: it refused the message itself, whatever the address (too large, malformed for it);
- * - `invalid-message`: Dossier could not build the message from its input.
+ * - `invalid-message`: Dossier could not build the message from its input;
+ * - `letter-copy-not-filed`: the open letter went out, but its copy could not be kept in the
+ *   campaign's publication folder (the diagnostic says why); written again at the next try;
+ * - `letter-copy-not-taken-back`: the letter did not reach the vendor (or the published statement
+ *   says so), but its copy could not be taken out of the folder; taken back at the next try.
  */
-export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message'] as const;
+export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message', 'letter-copy-not-filed', 'letter-copy-not-taken-back'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
@@ -527,7 +531,7 @@ export interface Refusal {
   /** The mail server's reply as it gave it (`550 5.1.1 <a@b.test>: Recipient address rejected`), when it gave one. */
   reply?: string;
   smtpCode?: number;
-  /** Dossier's own diagnostic (English, for whoever runs Dossier), for `invalid-message`. */
+  /** Dossier's own diagnostic (English, for whoever runs Dossier), for `invalid-message` and the letter copy's codes. */
   diagnostic?: string;
 }
 
@@ -682,6 +686,30 @@ export interface StatementChange {
  * to it, not sent (its review ended first), or sent and never received.
  */
 export type StatementLetter = 'sent' | 'not-sent' | 'not-reached';
+
+/**
+ * The letter copies a campaign's publication folder holds (`letters/<vendor>.<language>.pdf`), made
+ * to agree with its statement: `keep` the vendors the statement says were written to (each copy the
+ * one the vendor received, once the mail server accepted its letter), `without` those it says were not.
+ */
+export interface LetterCopiesInput {
+  /** The campaign as its engagements' letters carried it (the letter's body, or the reference to it). */
+  campaign: CampaignRef;
+  folder: string;
+  keep: Vendor[];
+  without?: LetterCopyKey[];
+}
+
+/** What names a vendor's letter copy: `letters/<id>.<language>.pdf`. */
+export type LetterCopyKey = Pick<Vendor, 'id' | 'language'>;
+
+/** A vendor's letter copy that could not be written (or, `takenBack`, removed), and why (English, technical). */
+export interface LetterCopyNotFiled {
+  vendorId: string;
+  error: string;
+  /** The copy was to be taken out of the folder (a vendor the statement says the letter did not reach). */
+  takenBack?: boolean;
+}
 
 export interface OutgoingMessage {
   /** The engagement or campaign workflow ID: every message of a thread refers to its first one. */

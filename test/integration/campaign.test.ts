@@ -2,7 +2,7 @@
 // vendor added late, a withdrawal, a non-responder, the statement drafted, sent back by one
 // co-signatory, approved (by everyone, or by a quorum), published as PDFs in both languages and mailed.
 import { refusalDetails, type RefusalDetails } from '../../workflows/refusals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
@@ -20,6 +20,9 @@ import { useDossier } from '../helpers/harness';
 import { until, untilFound } from '../helpers/until';
 import { pdfPageTexts } from '../helpers/pdf';
 import { collectAuditTrail } from '../../client/audit';
+import { deliveryFailureText } from '../../client/delivery-failures';
+import { renderOverview } from '../../client/commands/campaign';
+import { cliWords } from '../../client/cli-words';
 import { engagementWorkflowId, retentionWorkflowId } from '../../workflows/workflow-ids';
 import { defaultCaseMailbox, mailDomain } from '../../activities/email';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
@@ -883,6 +886,71 @@ describe('campaign: engagements, approval and the published statement', () => {
       env.sink.recipientPolicy = () => undefined;
       releaseLetter();
     }
+  });
+
+  it('keeps no copy of a letter that reached its vendor after the statement saying it had not was published: the folder agrees with the statement', { timeout: 240_000 }, async () => {
+    // slow: its letter still going out when the statement is published (excluded at drafting, its
+    // engagement waits for the send), and accepted by the mail server afterwards.
+    const id = env.uniqueId('late-copy');
+    const { campaigns, engagements, stage, releaseLetter } = await withSlowLetter(env, 'late-letter-copy', id);
+    try {
+      await campaigns.start(campaignInput(id, ['slow', 'kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+      await stage('kilo', 'awaiting-response');
+      expect((await engagements.status({ campaignId: id, vendorId: 'slow' })).stage).toBe('sending-letter');
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+      await campaigns.draftStatement(id, officer, ['slow', 'kilo'].map((vendorId) => ({ vendorId, action: 'exclude' as const, reason })));
+      await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+      await approvedByBoth(campaigns, id, 1);
+      const published = await untilFound(() => campaigns.status(id), (s) => s.phase === 'published', 'the publication');
+      const en = (await pdfPageTexts(readFileSync(join(env.config.outputDir, published.published!.files.en)))).join(' ').replace(/\s+/g, ' ');
+      expect(en).toContain('The letter did not reach Vendor slow.');
+
+      releaseLetter();
+      await campaigns.result(id);
+      await env.sink.waitFor(1, (m) => (m.messageId ?? '').startsWith('<letter.') && m.to.includes('privacy@slow.test'), 60_000);
+      // The letter reached slow after the statement said it had not: the folder holds no copy of it,
+      // as the statement beside it counts it, and kilo's copy stays.
+      expect(readdirSync(join(env.config.outputDir, id, 'letters')).sort()).toEqual(['kilo.en.pdf']);
+      expect((await campaigns.status(id)).deliveryFailures.filter((f) => f.step.startsWith('letter-copy'))).toEqual([]);
+    } finally {
+      releaseLetter();
+    }
+  });
+
+  it('tells the officer, in the campaign status and in both languages, of a letter copy its send could not keep, and writes it at the next look', { timeout: 240_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('copy-not-kept');
+    // The folder's `letters` is a file: kilo's letter goes out, its copy cannot be written.
+    const folder = join(env.config.outputDir, id);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'letters'), 'not a folder');
+    await campaigns.start(campaignInput(id, ['kilo'], { policy: patientPolicy({ approvalReminderEvery: '10 minutes' }) }));
+    await untilFound(() => engagements.status({ campaignId: id, vendorId: 'kilo' }), (s) => s.stage === 'awaiting-response', 'kilo awaiting-response');
+    await campaigns.editStatement(id, statementTexts('Done.'));
+    const reason = { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' };
+    await campaigns.draftStatement(id, officer, [{ vendorId: 'kilo', action: 'exclude', reason }]);
+    const copyFailure = (s: CampaignStatus) => s.deliveryFailures.find((f) => f.step === 'letter-copy-kilo');
+    const drafted = await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving', 'the draft');
+    const failure = copyFailure(drafted);
+    expect(failure?.refusal).toMatchObject({ code: 'letter-copy-not-filed' });
+    expect(failure?.refusal?.diagnostic).toMatch(/ENOTDIR|EEXIST|not a directory/);
+    expect(deliveryFailureText(failure!, 'en').text).toContain("The open letter reached the vendor, but the copy it received could not be kept in the campaign's publication folder.");
+    expect(deliveryFailureText(failure!, 'fr').text).toContain('La lettre ouverte est parvenue à l’entreprise, mais la copie qu’elle a reçue n’a pas pu être conservée');
+    // Where the officer looks: `dossier campaign status`, in either language.
+    const overview = await campaigns.overview(id);
+    expect(renderOverview(overview, Date.now(), undefined, cliWords('en'))).toMatch(/letter-copy-kilo\s*│\s*The open letter reached the vendor/);
+    expect(renderOverview(overview, Date.now(), undefined, cliWords('fr'))).toMatch(/letter-copy-kilo\s*│\s*La lettre ouverte est parvenue/);
+
+    // The store is mended: the look before publication writes the copy, the very PDF kilo received.
+    rmSync(join(folder, 'letters'));
+    await approvedByBoth(campaigns, id, 1);
+    await campaigns.result(id);
+    const copy = readFileSync(join(folder, 'letters', 'kilo.en.pdf'));
+    const [kiloMail] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'kilo'), 'letter', mailDomain(env.config.mailFrom)));
+    const sent = (await simpleParser(kiloMail!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
+    expect(Buffer.compare(copy, sent.content)).toBe(0);
+    expect(copyFailure(await campaigns.status(id))).toBeUndefined();
   });
 
   it('asks the signatories again, in a new version, when the letter reached a vendor after they approved a statement saying it had not', { timeout: 240_000 }, async () => {

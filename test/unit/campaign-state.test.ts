@@ -263,6 +263,26 @@ describe('campaign state', () => {
     kase.deliveryFailed('letter-copy-zoom', 'disk full', NOW);
     expect(kase.status().deliveryFailures).toEqual([{ at: NOW, step: 'letter-copy-zoom', reason: 'disk full' }]);
   });
+
+  it('lists a letter copy not filed once, however many looks find it missing, and takes it off once a look files it', () => {
+    const kase = newCampaign();
+    const steps = () => kase.status().deliveryFailures.map((f) => [f.step, f.refusal?.code, f.refusal?.diagnostic]);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [{ vendorId: 'zoom', error: 'ENOSPC: no space left on device' }], NOW);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [{ vendorId: 'zoom', error: 'ENOSPC: no space left on device' }], LATER);
+    expect(steps()).toEqual([['letter-copy-zoom', 'letter-copy-not-filed', 'ENOSPC: no space left on device']]);
+    expect(kase.status().deliveryFailures[0]!.at).toBe(NOW);
+    // A look that did not cover zoom says nothing of it.
+    kase.letterCopiesFiled(['cisco'], [], LATER);
+    expect(steps()).toHaveLength(1);
+    kase.letterCopiesFiled(['zoom', 'cisco'], [], LATER);
+    expect(steps()).toEqual([]);
+    // A copy to take back (the letter did not reach cisco) is listed as such, and replaces what was listed before.
+    kase.letterCopiesFiled(['cisco'], [{ vendorId: 'cisco', error: 'EACCES: permission denied' }], NOW);
+    kase.letterCopyFailed({ vendorId: 'cisco', error: 'EACCES: permission denied', takenBack: true }, LATER);
+    expect(steps()).toEqual([['letter-copy-cisco', 'letter-copy-not-taken-back', 'EACCES: permission denied']]);
+    kase.letterCopiesFiled(['cisco'], [], LATER);
+    expect(steps()).toEqual([]);
+  });
 });
 
 describe('the edit loop: public text, versions the lead submits, approvals that name their version', () => {
