@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolderNow, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, SESSION_ID, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -285,14 +285,14 @@ class LocalRevokedSessions implements RevokedSessions {
 
   async revoke(sessionId: string, until: Date): Promise<void> {
     await writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
-    // Each sign-out clears the entries whose sessions have expired anyway.
+    // Each sign-out clears the entries whose sessions expired long ago (a margin for a clock stepped back).
     // Only entries: another process's file being written (a temporary name) is not one.
-    const now = Date.now();
+    const clearedBefore = Date.now() - REVOKED_KEPT_AFTER_EXPIRY_MS;
     for (const name of readdirSync(this.folder)) {
       if (!SESSION_ID.test(name)) continue;
       const path = join(this.folder, name);
       const expires = Number(readIfExists(path)?.toString('utf8') || Number.NaN);
-      if (expires <= now) await removeIfExists(path);
+      if (expires <= clearedBefore) await removeIfExists(path);
     }
   }
 
