@@ -54,10 +54,16 @@ export interface EmailDeps {
   onUnrecorded?: (sends: UnrecordedSends) => void;
 }
 
-/** Messages the mail server accepted whose record this worker still holds in memory, with their claims. */
+/**
+ * Messages the mail server accepted whose record this worker still holds in memory, with their claims,
+ * and the copies of open letters it accepted that the published files could not take yet.
+ */
 export interface UnrecordedSends {
-  /** Tries each record once more: what is still unwritten, and the ledger's last error. */
-  flush(): Promise<{ messageIds: string[]; error?: string }>;
+  /**
+   * Tries each record and each letter copy once more: the records still unwritten and the ledger's last
+   * error; the copies still unwritten (their paths in the published files) and the store's last error.
+   */
+  flush(): Promise<{ messageIds: string[]; error?: string; letterCopies: string[]; copyError?: string }>;
 }
 
 /** Test seams around the send; production passes none. */
@@ -136,6 +142,20 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   let recording: Promise<void> | undefined;
   let retrying: NodeJS.Timeout | undefined;
   let lastLedgerError: string | undefined;
+  /**
+   * Copies of open letters the mail server accepted that the published files refused (the database
+   * restarting, the disk full), by path: written as soon as the store works again, so the publication
+   * folder still holds every letter as its vendor received it. A send is never failed for its copy.
+   */
+  const uncopied = new Map<string, Uint8Array>();
+  let copying: Promise<void> | undefined;
+  let lastCopyError: string | undefined;
+  const stopRetryingWhenDone = () => {
+    if (unrecorded.size === 0 && uncopied.size === 0 && retrying) {
+      clearInterval(retrying);
+      retrying = undefined;
+    }
+  };
   const recordLater = (): Promise<void> =>
     (recording ??= (async () => {
       for (const [messageId, pending] of unrecorded) {
@@ -151,21 +171,41 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     })().finally(() => {
       recording = undefined;
-      if (unrecorded.size === 0 && retrying) {
-        clearInterval(retrying);
-        retrying = undefined;
-      }
+      stopRetryingWhenDone();
     }));
+  const copyLater = (): Promise<void> =>
+    (copying ??= (async () => {
+      for (const [path, pdf] of uncopied) {
+        try {
+          await published.write(path, pdf);
+        } catch (err) {
+          lastCopyError = (err as Error).message;
+          return;
+        }
+        uncopied.delete(path);
+      }
+    })().finally(() => {
+      copying = undefined;
+      stopRetryingWhenDone();
+    }));
+  const retryLater = () => {
+    retrying ??= setInterval(() => void Promise.all([recordLater(), copyLater()]), RECORD_RETRY_MS);
+    retrying.unref();
+  };
   onUnrecorded?.({
     async flush() {
-      await recordLater();
-      return { messageIds: [...unrecorded.keys()], ...(unrecorded.size && lastLedgerError ? { error: lastLedgerError } : {}) };
+      await Promise.all([recordLater(), copyLater()]);
+      return {
+        messageIds: [...unrecorded.keys()],
+        ...(unrecorded.size && lastLedgerError ? { error: lastLedgerError } : {}),
+        letterCopies: [...uncopied.keys()],
+        ...(uncopied.size && lastCopyError ? { copyError: lastCopyError } : {}),
+      };
     },
   });
   const keepUnrecorded = (record: DeliveryRecord, ledger: DeliveryLedger, release: () => Promise<void>) => {
     unrecorded.set(record.messageId, { record, ledger, release });
-    retrying ??= setInterval(() => void recordLater(), RECORD_RETRY_MS);
-    retrying.unref();
+    retryLater();
   };
   /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
   const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
@@ -175,7 +215,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   /**
    * The open letter as the vendor received it (the very PDF, its due date included), kept in the
    * campaign's publication folder once the mail server accepted it, so the folder holds no copy of a
-   * letter that never went out. A failure is logged, never allowed to fail a send already made.
+   * letter that never went out. A failure is logged, never allowed to fail a send already made: the
+   * copy is kept in memory and written once the store works again (`uncopied`).
    */
   async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<void> {
     const folder = message.campaign.letterCopyFolder;
@@ -183,12 +224,17 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     if (message.kind !== 'open-letter' || folder === undefined || !vendor) return;
     const name = openLetterFileName({ campaign: message.campaign, vendor, language: message.language });
     const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
+    if (!(pdf instanceof Uint8Array)) {
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: new Error(`the message carries no attachment ${name}`) });
+      return;
+    }
+    const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
     try {
-      if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
-      const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
       await published.write(path, pdf);
     } catch (err) {
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
+      uncopied.set(path, pdf);
+      retryLater();
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder} yet; the letter was sent, and this worker writes the copy once the published files work again`, { error: err });
     }
   }
   return {
