@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { makeFolderNow, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
+import { makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
@@ -174,8 +174,9 @@ export class LocalPublishedFiles implements PublishedFiles {
   async write(path: string, bytes: Uint8Array): Promise<void> {
     const full = this.pathOf(path);
     const existing = readIfExists(full);
-    if (existing && existing.equals(Buffer.from(bytes))) return;
-    await writeAtomically(full, bytes);
+    if (!existing || !existing.equals(Buffer.from(bytes))) await writeAtomically(full, bytes);
+    // The retry of a write whose worker was killed: its half file goes, or the folder would publish it.
+    await removeLeftoversOf(full);
   }
 
   async read(path: string): Promise<Buffer | undefined> {
