@@ -64,9 +64,17 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
   };
 }
 
-/** Writes under a name of this writer's own, then renames: readers see the old file or the new one. */
-function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  return writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+/**
+ * Writes under a name of this writer's own, then renames: readers see the old file or the new one. A
+ * failure names the file: Node's own message for a full disk names none ("ENOSPC: no space left on
+ * device, write"), and the on-call must know which of the folders (output, state, keys) to look at.
+ */
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  try {
+    await writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+  } catch (err) {
+    throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Writes `path` only if it does not exist yet (of two writers racing, exactly one file is kept). */

@@ -1,13 +1,15 @@
 // A worker killed while it writes a published file (the statement's PDF, a letter's copy) leaves its
 // temporary file beside it, a truncated PDF under the statement's name. Whoever copies the folder to
 // the website would copy that too, so the next write of the same file takes it away once its writer
-// is gone, and never the file of a writer still at work.
+// is gone, and never the file of a writer still at work. A disk that refuses a write (full, read-only)
+// is named with the file, for the on-call.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalPublishedFiles } from '../../store/local';
+import { StoreErrorCode } from '../../store/types';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-leftovers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -36,5 +38,18 @@ describe('published files on local disk', () => {
     await new LocalPublishedFiles(join(scratch, 'out')).write('vc/statement-3.en.pdf', new TextEncoder().encode('%PDF-1.7 whole'));
 
     expect(readdirSync(folder).sort()).toEqual([live, other, fresh, 'statement-3.en.pdf'].sort());
+  });
+
+  it('names the file it could not write when the disk refuses it', async () => {
+    const out = join(scratch, 'refusing');
+    mkdirSync(out, { recursive: true });
+    // The campaign's folder is a link to a disk no longer mounted: nothing reads there, and every write fails, even for root.
+    symlinkSync(join(scratch, 'unmounted'), join(out, 'vc'));
+    const failure = await new LocalPublishedFiles(out).write('vc/statement-3.fr.pdf', new TextEncoder().encode('%PDF-1.7')).then(
+      () => undefined,
+      (err: Error & { code?: string }) => err,
+    );
+    expect(failure?.code).toBe(StoreErrorCode.Unavailable);
+    expect(failure?.message).toMatch(new RegExp(`^cannot write ${join(out, 'vc', 'statement-3.fr.pdf').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: E[A-Z]+: `));
   });
 });
