@@ -224,11 +224,14 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     if (message.kind !== 'open-letter' || folder === undefined || !vendor) return;
     const name = openLetterFileName({ campaign: message.campaign, vendor, language: message.language });
     const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
-    if (!(pdf instanceof Uint8Array)) {
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: new Error(`the message carries no attachment ${name}`) });
+    let path: string;
+    try {
+      if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
+      path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
+    } catch (err) {
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
       return;
     }
-    const path = publishedPath(folder, letterCopyFileName({ id: vendor.id, language: message.language }));
     try {
       await published.write(path, pdf);
     } catch (err) {
