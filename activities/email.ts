@@ -55,10 +55,16 @@ export interface EmailDeps {
   onUnrecorded?: (sends: UnrecordedSends) => void;
 }
 
-/** Messages the mail server accepted whose record this worker still holds in memory, with their claims. */
+/**
+ * Messages the mail server accepted whose record this worker still holds in memory, with their claims,
+ * and the copies of open letters it accepted that the published files could not take yet.
+ */
 export interface UnrecordedSends {
-  /** Tries each record once more: what is still unwritten, and the ledger's last error. */
-  flush(): Promise<{ messageIds: string[]; error?: string }>;
+  /**
+   * Tries each record and each letter copy once more: the records still unwritten and the ledger's last
+   * error; the copies still unwritten (their paths in the published files) and the store's last error.
+   */
+  flush(): Promise<{ messageIds: string[]; error?: string; letterCopies: string[]; copyError?: string }>;
 }
 
 /** Test seams around the send; production passes none. */
@@ -137,6 +143,20 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   let recording: Promise<void> | undefined;
   let retrying: NodeJS.Timeout | undefined;
   let lastLedgerError: string | undefined;
+  /**
+   * Copies of open letters the mail server accepted that the published files refused (the database
+   * restarting, the disk full), by path: written as soon as the store works again, so the publication
+   * folder still holds every letter as its vendor received it. A send is never failed for its copy.
+   */
+  const uncopied = new Map<string, Uint8Array>();
+  let copying: Promise<void> | undefined;
+  let lastCopyError: string | undefined;
+  const stopRetryingWhenDone = () => {
+    if (unrecorded.size === 0 && uncopied.size === 0 && retrying) {
+      clearInterval(retrying);
+      retrying = undefined;
+    }
+  };
   const recordLater = (): Promise<void> =>
     (recording ??= (async () => {
       for (const [messageId, pending] of unrecorded) {
@@ -152,21 +172,41 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     })().finally(() => {
       recording = undefined;
-      if (unrecorded.size === 0 && retrying) {
-        clearInterval(retrying);
-        retrying = undefined;
-      }
+      stopRetryingWhenDone();
     }));
+  const copyLater = (): Promise<void> =>
+    (copying ??= (async () => {
+      for (const [path, pdf] of uncopied) {
+        try {
+          await published.write(path, pdf);
+        } catch (err) {
+          lastCopyError = (err as Error).message;
+          return;
+        }
+        uncopied.delete(path);
+      }
+    })().finally(() => {
+      copying = undefined;
+      stopRetryingWhenDone();
+    }));
+  const retryLater = () => {
+    retrying ??= setInterval(() => void Promise.all([recordLater(), copyLater()]), RECORD_RETRY_MS);
+    retrying.unref();
+  };
   onUnrecorded?.({
     async flush() {
-      await recordLater();
-      return { messageIds: [...unrecorded.keys()], ...(unrecorded.size && lastLedgerError ? { error: lastLedgerError } : {}) };
+      await Promise.all([recordLater(), copyLater()]);
+      return {
+        messageIds: [...unrecorded.keys()],
+        ...(unrecorded.size && lastLedgerError ? { error: lastLedgerError } : {}),
+        letterCopies: [...uncopied.keys()],
+        ...(uncopied.size && lastCopyError ? { copyError: lastCopyError } : {}),
+      };
     },
   });
   const keepUnrecorded = (record: DeliveryRecord, ledger: DeliveryLedger, release: () => Promise<void>) => {
     unrecorded.set(record.messageId, { record, ledger, release });
-    retrying ??= setInterval(() => void recordLater(), RECORD_RETRY_MS);
-    retrying.unref();
+    retryLater();
   };
   /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
   const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
@@ -176,7 +216,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   /**
    * The open letter as the vendor received it (the very PDF, its due date included), kept in the
    * campaign's publication folder once the mail server accepted it, so the folder holds no copy of a
-   * letter that never went out. A failure is logged, never allowed to fail a send already made.
+   * letter that never went out. A failure is logged, never allowed to fail a send already made: the
+   * copy is kept in memory and written once the store works again (`uncopied`).
    */
   async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<void> {
     const folder = message.campaign.letterCopyFolder;
@@ -184,13 +225,22 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     if (message.kind !== 'open-letter' || folder === undefined || !vendor) return;
     const name = openLetterFileName({ campaign: message.campaign, vendor, language: message.language });
     const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
+    let path: string;
     try {
       if (!(pdf instanceof Uint8Array)) throw new Error(`the message carries no attachment ${name}`);
-      const path = letterCopyPath(folder, { id: vendor.id, language: message.language });
+      path = letterCopyPath(folder, { id: vendor.id, language: message.language });
+    } catch (err) {
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
+      return;
+    }
+    try {
       await published.write(path, pdf);
     } catch (err) {
-      // The campaign finds it missing when it next asks the ledger, lists it in its status and writes it (fileLetterCopies).
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent, and its campaign writes the copy again when it next checks the letters`, { error: err });
+      // Written by this worker once the published files work again; should it stop first, the campaign
+      // finds the copy missing when it next asks the ledger, lists it in its status and writes it (fileLetterCopies).
+      uncopied.set(path, pdf);
+      retryLater();
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder} yet; the letter was sent, and this worker writes the copy once the published files work again (or its campaign, when it next checks the letters)`, { error: err });
     }
   }
   return {
@@ -234,6 +284,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       await recordLater();
       const notFiled: LetterCopyNotFiled[] = [];
       for (const vendor of without) {
+        // A copy this worker still holds to write later would bring back what is taken back here.
+        uncopied.delete(letterCopyPath(folder, vendor));
         try {
           await published.delete(letterCopyPath(folder, vendor));
         } catch (err) {

@@ -63,7 +63,12 @@ export function connectLazily(env: NodeJS.ProcessEnv = process.env, { keys, iden
   return {
     target,
     async client() {
-      connecting ??= connect();
+      // A failed attempt is not kept: a workspace that first called while the server was down (a
+      // cluster restarting) connects on its next call instead of answering "unreachable" until restarted.
+      connecting ??= connect().catch((err: unknown) => {
+        connecting = undefined;
+        throw err;
+      });
       return (await connecting).client;
     },
     async close() {

@@ -285,11 +285,18 @@ export class Intake {
   }
 
   private async passes(signal: AbortSignal, pollMs: number): Promise<void> {
+    // Since when no pass could read the mailbox: the on-call reads in the log when it can again.
+    let unreadableSince: number | undefined;
     while (!signal.aborted) {
       let settled: Settled[] = [];
       try {
         settled = await this.pass();
+        if (unreadableSince !== undefined) {
+          this.log(`intake: the case mailbox can be read again (it could not be since ${new Date(unreadableSince).toISOString()})`);
+          unreadableSince = undefined;
+        }
       } catch (err) {
+        unreadableSince ??= Date.now();
         this.log(`intake: the case mailbox could not be read (${(err as Error).message}); trying again`);
       }
       if (signal.aborted) return;

@@ -8,9 +8,9 @@
 // and done synchronously it would hold the worker's event loop, and every activity and poll on it,
 // once per letter, document and sealed email (issue 16). Folders made once, at start, may block.
 import { mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** Flushes a folder's entries (names created, renamed or removed in it). Not possible on Windows. */
 export async function syncFolder(folder: string): Promise<void> {
@@ -81,6 +81,49 @@ export async function writeAtomically(path: string, bytes: Uint8Array | string, 
     throw err;
   }
   await syncFolder(dirname(path));
+}
+
+/** The temporary name `writeAtomically` writes `path` under: `<name>.<pid>.<8 hex>.partial`. */
+function temporaryOf(name: string): RegExp {
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${literal}\\.(\\d+)\\.[0-9a-f]{8}\\.partial$`);
+}
+
+/** Whether a process of this host still runs under `pid` (one of another user's counts as running). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * How long a temporary file must have stayed unchanged before it counts as left: a process id alone
+ * could be another container's (a shared volume, its own process ids), whose write is still going on.
+ */
+const LEFTOVER_AFTER_MS = 60_000;
+
+/**
+ * Removes the temporary files of `path` that `writeAtomically` calls of processes no longer running
+ * left: a writer killed mid-write leaves its half file beside the real one, where whoever copies the
+ * folder would copy it too. A writer still running keeps its own. Gives how many it removed.
+ */
+export async function removeLeftoversOf(path: string): Promise<number> {
+  const pattern = temporaryOf(basename(path));
+  let removed = 0;
+  for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+    const pid = pattern.exec(name)?.[1];
+    if (pid === undefined || running(Number(pid))) continue;
+    const leftover = join(dirname(path), name);
+    const changed = await stat(leftover).then((s) => s.mtimeMs, () => undefined);
+    if (changed === undefined || Date.now() - changed < LEFTOVER_AFTER_MS) continue;
+    await rm(leftover, { force: true });
+    removed++;
+  }
+  if (removed) await syncFolder(dirname(path));
+  return removed;
 }
 
 /**

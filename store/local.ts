@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { makeFolderNow, overwriteSynced, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, SESSION_ID, sha256Hex } from './rules';
+import { makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -64,9 +64,17 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
   };
 }
 
-/** Writes under a name of this writer's own, then renames: readers see the old file or the new one. */
-function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  return writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+/**
+ * Writes under a name of this writer's own, then renames: readers see the old file or the new one. A
+ * failure names the file: Node's own message for a full disk names none ("ENOSPC: no space left on
+ * device, write"), and the on-call must know which of the folders (output, state, keys) to look at.
+ */
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  try {
+    await writeDurably(path, bytes, { mode: FILE_MODE, folderMode: DIR_MODE });
+  } catch (err) {
+    throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Writes `path` only if it does not exist yet (of two writers racing, exactly one file is kept). */
@@ -174,8 +182,9 @@ export class LocalPublishedFiles implements PublishedFiles {
   async write(path: string, bytes: Uint8Array): Promise<void> {
     const full = this.pathOf(path);
     const existing = readIfExists(full);
-    if (existing && existing.equals(Buffer.from(bytes))) return;
-    await writeAtomically(full, bytes);
+    if (!existing || !existing.equals(Buffer.from(bytes))) await writeAtomically(full, bytes);
+    // The retry of a write whose worker was killed: its half file goes, or the folder would publish it.
+    await removeLeftoversOf(full);
   }
 
   async read(path: string): Promise<Buffer | undefined> {
@@ -285,14 +294,14 @@ class LocalRevokedSessions implements RevokedSessions {
 
   async revoke(sessionId: string, until: Date): Promise<void> {
     await writeAtomically(join(this.folder, checkSessionId(sessionId)), String(until.getTime()));
-    // Each sign-out clears the entries whose sessions have expired anyway.
+    // Each sign-out clears the entries whose sessions expired long ago (a margin for a clock stepped back).
     // Only entries: another process's file being written (a temporary name) is not one.
-    const now = Date.now();
+    const clearedBefore = Date.now() - REVOKED_KEPT_AFTER_EXPIRY_MS;
     for (const name of readdirSync(this.folder)) {
       if (!SESSION_ID.test(name)) continue;
       const path = join(this.folder, name);
       const expires = Number(readIfExists(path)?.toString('utf8') || Number.NaN);
-      if (expires <= now) await removeIfExists(path);
+      if (expires <= clearedBefore) await removeIfExists(path);
     }
   }
 

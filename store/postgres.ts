@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -544,9 +544,10 @@ class PostgresRevokedSessions implements RevokedSessions {
       checkSessionId(sessionId),
       until,
     ]);
-    // Each sign-out clears the entries whose sessions have expired anyway. Times are the web host's,
-    // as the cookie's expiry is: a database clock running ahead would let a copy back in early.
-    await this.query('DELETE FROM revoked_sessions WHERE until <= $1', [new Date()]);
+    // Each sign-out clears the entries whose sessions expired long ago. Times are the web host's,
+    // as the cookie's expiry is: a database clock running ahead would let a copy back in early; a
+    // margin, so a host whose own clock runs ahead clears nothing another host still needs.
+    await this.query('DELETE FROM revoked_sessions WHERE until <= $1', [new Date(Date.now() - REVOKED_KEPT_AFTER_EXPIRY_MS)]);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

@@ -7,6 +7,14 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * How long a signed-out session's entry is kept past the moment its session would have expired. The
+ * host that clears entries reads its own clock: one running minutes ahead (or stepped back by NTP
+ * later) would otherwise clear an entry that a host with the right clock still needs, letting a copy of
+ * the signed-out cookie back in. A day covers any clock that is only off.
+ */
+export const REVOKED_KEPT_AFTER_EXPIRY_MS = 24 * 3_600_000;
+
 export function checkKeyId(keyId: string): string {
   if (!/^[\w-][\w.-]{0,99}$/.test(keyId)) {
     throw new StoreError(StoreErrorCode.InvalidKey, `invalid data key id "${keyId}": letters, digits, . _ - only, at most 100`);

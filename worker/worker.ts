@@ -176,21 +176,31 @@ export const UNRECORDED_WRITE_MS = 5_000;
  * A record held in memory ends with the process: its message would then be sent again, once its
  * claim ran out, as a crash's. The worker tries to write each for a few seconds more, and otherwise
  * names every one it leaves, with the ledger's error, for the on-call who must look at the ledger.
+ * The same for the copies of open letters the published files refused: each letter was sent, but its
+ * copy would be missing from the campaign's publication folder.
  */
-async function writeUnrecordedBeforeStop(sends: UnrecordedSends, ledger: string): Promise<void> {
+async function writeUnrecordedBeforeStop(sends: UnrecordedSends, stores: { ledger: string; files: string }): Promise<void> {
   const until = Date.now() + UNRECORDED_WRITE_MS;
   let left = await sends.flush();
-  while (left.messageIds.length && Date.now() < until) {
+  while ((left.messageIds.length || left.letterCopies.length) && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     left = await sends.flush();
   }
-  if (!left.messageIds.length) return;
-  Runtime.instance().logger.error(
-    `Stopped with ${left.messageIds.length} message(s) the mail server accepted that the delivery ledger (${ledger}) could not record` +
-      `${left.error ? ` (${left.error})` : ''}: ${left.messageIds.join(', ')}. Once each claim has run out, another worker sends it again with the same Message-ID, flagged resentAfterCrash; ` +
-      'bring the ledger back before restarting workers to keep those copies to one',
-    { messageIds: left.messageIds },
-  );
+  if (left.messageIds.length) {
+    Runtime.instance().logger.error(
+      `Stopped with ${left.messageIds.length} message(s) the mail server accepted that the delivery ledger (${stores.ledger}) could not record` +
+        `${left.error ? ` (${left.error})` : ''}: ${left.messageIds.join(', ')}. Once each claim has run out, another worker sends it again with the same Message-ID, flagged resentAfterCrash; ` +
+        'bring the ledger back before restarting workers to keep those copies to one',
+      { messageIds: left.messageIds },
+    );
+  }
+  if (left.letterCopies.length) {
+    Runtime.instance().logger.error(
+      `Stopped with ${left.letterCopies.length} open letter(s) the mail server accepted whose copy the published files (${stores.files}) could not take` +
+        `${left.copyError ? ` (${left.copyError})` : ''}: ${left.letterCopies.join(', ')}. Each letter was sent; its copy is missing from the campaign's publication folder`,
+      { letterCopies: left.letterCopies },
+    );
+  }
 }
 
 export async function createDossierWorker(
@@ -250,7 +260,12 @@ export async function createDossierWorker(
           await worker.run();
         } finally {
           found = watch?.stop();
-          if (unrecorded) await writeUnrecordedBeforeStop(unrecorded, config.store?.describe() ?? `local files in ${config.stateDir}`);
+          if (unrecorded) {
+            await writeUnrecordedBeforeStop(unrecorded, {
+              ledger: config.store?.describe() ?? `local files in ${config.stateDir}`,
+              files: config.store?.describe() ?? `local files in ${config.outputDir}`,
+            });
+          }
           opened.transport.close();
           await opened.connection.close();
           await config.store?.close();

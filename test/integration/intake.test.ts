@@ -20,6 +20,7 @@ import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { until } from '../helpers/until';
+import { tcpRelay } from '../helpers/tcp-relay';
 import { intakeOnImap } from '../helpers/intake-on-imap';
 import { createDossierWorker } from '../../worker/worker';
 import type { CampaignInput } from '../../workflows/types';
@@ -805,6 +806,35 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     );
     expect(await count(mailbox, INBOX)).toBe(1);
     expect((await intake.pass())[0]).toMatchObject({ outcome: 'recorded', workflowId: stuck.handle.workflowId });
+  });
+});
+
+describe('the case mailbox\'s IMAP server down for a while', () => {
+  it('says it cannot read the mailbox, connects again by itself once the server is back, and says so', { timeout: 60_000 }, async () => {
+    const { host, port, password } = inject('imap');
+    let relay = await tcpRelay(host, port);
+    const address = relay.port;
+    // A mailbox of its own, so the intake running here settles no other test's mail.
+    const relayed = new ImapMailbox({ host: '127.0.0.1', port: address, secure: false, user: `down-${randomUUID().slice(0, 8)}`, password });
+    await relayed.open();
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const running = new Intake({ ...intakeOptions(), mailbox: relayed, log: (line) => lines.push(line) }).run(stop.signal, 300);
+    const said = (pattern: RegExp, what: string) => until(async () => lines.find((line) => pattern.test(line)), Boolean, what, 20_000, 100);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The server goes away: open connections cut, new ones refused.
+      await relay.close();
+      await said(/^intake: the case mailbox could not be read \(.*ECONNREFUSED.*\); trying again$/, 'the intake saying it cannot read the mailbox');
+      relay = await tcpRelay(host, port, { port: address });
+      const back = await said(/can be read again/, 'the intake saying it reads the mailbox again');
+      expect(back).toMatch(/^intake: the case mailbox can be read again \(it could not be since \d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
+    } finally {
+      stop.abort();
+      await running;
+      await relayed.close();
+      await relay.close();
+    }
   });
 });
 

@@ -6,9 +6,11 @@
 // the hosts reach it directly, then through PgBouncer in transaction pooling, which stays up while
 // the server behind it stops or ends a session.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailActivities, createSmtpTransport, type EmailHooks } from '../../activities/email';
+import { createEmailActivities, createSmtpTransport, type EmailHooks, type UnrecordedSends } from '../../activities/email';
+import { letterCopyFileName, publishedPath } from '../../activities/published-paths';
 import { startPostgres, type PostgresServer } from '../../infra/postgres';
 import { openPostgresStore } from '../../store/postgres';
 import { ErrorType } from '../../workflows/errors';
@@ -263,6 +265,54 @@ describe('the shared ledger stopped for longer than a claim\'s lease while a sen
       expect((await stores[1].ledger.find(first.messageId))?.resentAfterCrash).toBeUndefined();
     } finally {
       await retried;
+      sink.clear();
+      relay.close();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('the shared store stopped as the relay accepts an open letter', () => {
+  it('keeps the letter\'s copy in the published files once the database is back, and names it while it is not', { timeout: 60_000 }, async () => {
+    const url = await server.createDatabase();
+    const stores = [openPostgresStore(url, { leaseMs: 15_000 }), openPostgresStore(url, { leaseMs: 15_000 })] as const;
+    await Promise.all(stores.map((s) => s.ready()));
+    const relay = createSmtpTransport(sink.url);
+    const campaignId = 'copy-outage';
+    // A campaign that keeps each letter as delivered, beside its statement.
+    const message: OutgoingMessage = { ...letter(campaignId), campaign: { ...testCampaign(campaignId), letterCopyFolder: campaignId } };
+    const path = publishedPath(campaignId, letterCopyFileName({ id: 'zoom', language: 'en' }));
+    let unrecorded: UnrecordedSends | undefined;
+    let restarted: Promise<void> | undefined;
+    const hostA = createEmailActivities({
+      transport: relay,
+      mailFrom: 'Dossier <dossier@regulator.test>',
+      ledger: stores[0].ledger,
+      files: stores[0].files,
+      onUnrecorded: (sends) => (unrecorded = sends),
+      hooks: {
+        async afterAccepted() {
+          await server.halt();
+          restarted = sleep(3_000).then(() => server.start());
+        },
+      },
+    });
+    try {
+      const sent = await hostA.sendMessage(message);
+      expect(sent.accepted).toEqual([PRIVACY, DPO]);
+      // While the database is down, a stopping worker names the copy it could not keep.
+      expect((await unrecorded!.flush()).letterCopies).toEqual([path]);
+      await restarted;
+      // Another host reads the campaign's published files as the statement's publisher does.
+      const kept = await until(() => stores[1].files.read(path).catch(() => undefined), Boolean, 'the letter\'s copy in the published files', 20_000, 200);
+      const [received] = await sink.waitFor(1, (m) => m.messageId === sent.messageId, 10_000);
+      const pdf = (await simpleParser(received.raw)).attachments.find((a) => a.contentType === 'application/pdf');
+      expect(pdf).toBeDefined();
+      expect(Buffer.compare(kept!, pdf!.content)).toBe(0);
+      expect(await unrecorded!.flush()).toMatchObject({ messageIds: [], letterCopies: [] });
+      expect(copies(sent.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
+    } finally {
+      await restarted;
       sink.clear();
       relay.close();
       await Promise.all(stores.map((s) => s.close()));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDatabase } from '../../infra/postgres';
 import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type WrappedKey } from '../../store';
 import type { SendTurn } from '../../activities/delivery-ledger';
@@ -396,6 +396,22 @@ describe.each(HOMES)('shared store on $name', (home) => {
       // Past its session's expiry the entry is not needed (the cookie itself has expired), and the next sign-out clears it.
       expect(await other.sessions.isRevoked(soon)).toBe(false);
       await other.sessions.revoke(randomBytes(24).toString('base64url'), new Date(Date.now() + 3_600_000));
+      expect(await store.sessions.isRevoked(id)).toBe(true);
+    });
+
+    it('keeps a session revoked when a web host whose clock runs minutes ahead signs out another', async () => {
+      const id = randomBytes(24).toString('base64url');
+      // Signed out with five minutes of its session left.
+      await store.sessions.revoke(id, new Date(Date.now() + 5 * 60_000));
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 10 * 60_000);
+        // Another officer signs out on a host whose clock is ten minutes ahead, clearing what it takes for expired.
+        await other.sessions.revoke(randomBytes(24).toString('base64url'), new Date(Date.now() + 3_600_000));
+      } finally {
+        vi.useRealTimers();
+      }
+      // A copy of the first cookie, valid five minutes more by the right clock, is still refused.
       expect(await store.sessions.isRevoked(id)).toBe(true);
     });
 
