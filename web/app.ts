@@ -83,20 +83,28 @@ export class SignInRequired extends Error {
  */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-const SESSION_COOKIE = 'dossier_session';
-const SIGN_IN_COOKIE = 'dossier_sign_in';
 /**
- * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
- * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
- * outlasts the provider sessions a regulator would configure for its staff.
+ * The workspace's cookies by their plain names. Served over HTTPS each is named `__Host-<name>`:
+ * the browser then keeps only one set by this very host, Secure, for the whole site, so a sibling
+ * subdomain (the same site) cannot plant its own sign-in state or session in it. On plain
+ * http://localhost for development the prefix would be refused, so the plain names stay there.
  */
-const SIGNED_OUT_COOKIE = 'dossier_signed_out';
+const COOKIES = {
+  session: 'dossier_session',
+  signIn: 'dossier_sign_in',
+  /**
+   * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
+   * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
+   * outlasts the provider sessions a regulator would configure for its staff.
+   */
+  signedOut: 'dossier_signed_out',
+  /**
+   * The language last chosen in this browser, kept apart from the session, which lapses after hours:
+   * a form sent after its sign-in lapsed, and the sign-in after it, come in the language the user chose.
+   */
+  language: 'dossier_language',
+} as const;
 const SIGNED_OUT_SECONDS = 24 * 3600;
-/**
- * The language last chosen in this browser, kept apart from the session, which lapses after hours:
- * a form sent after its sign-in lapsed, and the sign-in after it, come in the language the user chose.
- */
-const LANGUAGE_COOKIE = 'dossier_language';
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
@@ -104,6 +112,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const sealer = new CookieSealer(deps.config.sessionSecret);
   const secure = deps.config.publicUrl.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${deps.config.publicUrl}/`);
   const cookie = { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/' };
+  const hostOnly = deps.config.publicUrl.startsWith('https:');
+  const named = Object.fromEntries(Object.entries(COOKIES).map(([key, name]) => [key, hostOnly ? `__Host-${name}` : name])) as Record<keyof typeof COOKIES, string>;
+  const languageCookie = (c: Context<WebEnv>): Language | undefined => {
+    const value = getCookie(c, named.language);
+    return isLanguage(value) ? value : undefined;
+  };
   const sessionMs = deps.config.sessionHours * 3_600_000;
   // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
   const provider = new URL(deps.config.issuer).origin;
@@ -112,7 +126,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.use('*', async (c, next) => {
     const now = Date.now();
-    let session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    let session = sealer.open<Session>(getCookie(c, named.session), now);
     // The language chosen outlives the sign-in it was chosen in: a session signed out elsewhere
     // keeps it, and an expired one (a cookie the browser no longer sends) leaves it in its own cookie.
     const chosen = session?.language ?? languageCookie(c);
@@ -137,9 +151,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else await next();
-    if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
     const language = c.get('session').language;
-    if (language && language !== languageCookie(c)) setCookie(c, LANGUAGE_COOKIE, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
+    if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
     // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
     // no script at all.
     c.header(
@@ -230,15 +244,15 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
-    const reauthenticate = getCookie(c, SIGNED_OUT_COOKIE) !== undefined;
+    const reauthenticate = getCookie(c, named.signedOut) !== undefined;
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
-    setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
+    setCookie(c, named.signIn, sealer.seal(pending), { ...cookie, maxAge: 600 });
     return c.redirect(url.href, 302);
   });
 
   app.get('/auth/callback', async (c) => {
-    const pending = sealer.open<PendingSignIn>(getCookie(c, SIGN_IN_COOKIE));
-    setCookie(c, SIGN_IN_COOKIE, '', { ...cookie, maxAge: 0 });
+    const pending = sealer.open<PendingSignIn>(getCookie(c, named.signIn));
+    setCookie(c, named.signIn, '', { ...cookie, maxAge: 0 });
     if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const callback = new URL(c.req.url);
     const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
@@ -261,7 +275,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
     c.set('language', language);
     c.set('sessionChanged', true);
-    setCookie(c, SIGNED_OUT_COOKIE, '', { ...cookie, maxAge: 0 });
+    setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
     return c.redirect(pending.returnTo, 303);
   });
 
@@ -271,7 +285,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
-    setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
@@ -452,11 +466,6 @@ export function sameSiteReturnPath(value: string | undefined): string {
   if (resolved.origin !== THIS_SITE) return '/campaigns';
   const path = `${resolved.pathname}${resolved.search}`;
   return path.startsWith('//') || path.includes('\\') ? '/campaigns' : path;
-}
-
-function languageCookie(c: Context<WebEnv>): Language | undefined {
-  const value = getCookie(c, LANGUAGE_COOKIE);
-  return isLanguage(value) ? value : undefined;
 }
 
 function preferredLanguage(header: string | undefined): Language {
