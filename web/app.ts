@@ -2,6 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
@@ -237,6 +238,20 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     });
   };
 
+  /**
+   * A sign-in the provider refused (its callback's error, a code it would not exchange) or that could
+   * not reach it. The provider's words are written for its administrator, and may name its hosts or
+   * an account's state: the page says what to do in its own words, with a reference the user can
+   * quote, and the log keeps the provider's words under that reference, on one line.
+   */
+  const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502) => {
+    const reference = randomBytes(4).toString('hex').toUpperCase();
+    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
+    const language = c.get('language');
+    const detail = views.text(language, 'error.sign-in-reference', { reference });
+    return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);
+  };
+
   app.get('/static/web.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(STYLESHEET);
@@ -260,8 +275,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     try {
       user = await deps.signIn.finish(publicCallback, pending);
     } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail }), 400);
+      return signInFailed(c, err, 'error.sign-in-failed', 400);
     }
     if (!user.roles.length) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
@@ -359,9 +373,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     }
-    if (err instanceof SignInError) {
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail: err.message }), 502);
-    }
+    if (err instanceof SignInError) return signInFailed(c, err, 'error.sign-in-unreachable', 502);
     console.error(`web: ${requestLine(c)}: ${loggableError(err)}`);
     return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
   });
@@ -406,11 +418,23 @@ export function loggable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => encodeURIComponent(ch));
 }
 
-/** An error with its stack, its message (which may quote what the request sent: an id, a path) on one line. */
+/**
+ * An error with its stack, its message (which may quote what the request sent: an id, a path, or
+ * what an identity provider answered) on one line, and so the messages of the errors that caused it.
+ */
 function loggableError(err: unknown): string {
-  const text = inspect(err);
-  const message = err instanceof Error ? err.message : '';
-  return message ? text.split(message).join(loggable(message)) : text;
+  let text = inspect(err);
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause.message) text = text.split(cause.message).join(loggable(cause.message));
+  }
+  return text;
+}
+
+/** The error code and description a provider's OAuth answer carried (openid-client keeps them on the error), as one line. */
+function providerWords(err: unknown): string {
+  const { error, error_description: description } = (err ?? {}) as { error?: unknown; error_description?: unknown };
+  const words = [error, description].filter((w): w is string => typeof w === 'string' && w !== '');
+  return words.length ? `${loggable(words.join(': '))}; ` : '';
 }
 
 function requestLine(c: Context<WebEnv>): string {

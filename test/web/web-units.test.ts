@@ -5,7 +5,8 @@ import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../wor
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
-import { displayNameOf, type OidcSignIn } from '../../web/oidc';
+import { AuthorizationResponseError } from 'openid-client';
+import { displayNameOf, SignInError, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
@@ -90,6 +91,18 @@ function appShowing(status: unknown, timeZone: string) {
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
+}
+
+/** What console.error wrote while `work` ran, one entry per line. */
+async function logLines(work: () => Promise<unknown>): Promise<string[]> {
+  const written: string[] = [];
+  const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return written.join('\n').split('\n');
 }
 
 describe('the name a signed-in person acts under', () => {
@@ -326,18 +339,59 @@ describe('the headers of every response', () => {
   });
 });
 
-describe('what a request can write into the server’s log', () => {
-  /** What console.error wrote while `work` ran, one entry per line. */
-  const logLines = async (work: () => Promise<unknown>): Promise<string[]> => {
-    const written: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
-    try {
-      await work();
-    } finally {
-      spy.mockRestore();
+describe('a sign-in the identity provider refused or could not complete', () => {
+  // What openid-client throws for a callback that carries the provider's error (a locked account,
+  // a cancelled consent): its words are the provider's, written for its administrator.
+  const refusedAtProvider = new AuthorizationResponseError('authorization response from the server is an error', {
+    cause: new URLSearchParams({ error: 'access_denied', error_description: 'Account jdoe locked by policy LDAP-7\r\nweb: FORGED BY THE PROVIDER' }),
+  });
+  const workspace = (signIn: Partial<OidcSignIn>) =>
+    createWebApp({ config, signIn: signIn as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const begin = async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } });
+  const referenceIn = (text: string) => /(?:Reference|Référence)\u00a0?: ([0-9A-F]{8})/.exec(text)?.[1];
+
+  it('shows a sentence of its own with a reference to quote, and logs the provider’s words under that reference on one line', async () => {
+    const app = workspace({ begin, finish: async () => Promise.reject(refusedAtProvider) });
+    for (const [language, sentence] of [['en', 'Signing in through the identity provider did not succeed.'], ['fr', 'La connexion par le fournisseur d’identité n’a pas abouti.']] as const) {
+      const login = await app.request('/login', { headers: { cookie: `__Host-dossier_language=${language}` } });
+      const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+      let response: Response | undefined;
+      const lines = await logLines(async () => {
+        response = await app.request('/auth/callback?state=s&error=access_denied', { headers: { cookie: `${pending}; __Host-dossier_language=${language}` } });
+      });
+      expect(response!.status).toBe(400);
+      const text = visibleText(await response!.text());
+      expect(text).toContain(sentence);
+      expect(text).not.toContain('LDAP-7');
+      expect(text).not.toContain('authorization response');
+      const reference = referenceIn(text);
+      expect(reference, text).toBeDefined();
+      const logged = lines.filter((l) => l.includes(reference!));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/^web: GET \/auth\/callback: /);
+      expect(logged[0]).toContain('Account jdoe locked by policy LDAP-7%0D%0Aweb: FORGED BY THE PROVIDER');
+      expect(lines.filter((l) => l.startsWith('web: FORGED'))).toEqual([]);
     }
-    return written.join('\n').split('\n');
-  };
+  });
+
+  it('does not show where the provider was sought or why it could not be reached, but a reference the log explains', async () => {
+    const app = workspace({ begin: async () => Promise.reject(new SignInError('cannot reach the identity provider at https://idp.internal:8443: connect ECONNREFUSED 10.0.0.5:8443')) });
+    let response: Response | undefined;
+    const lines = await logLines(async () => {
+      response = await app.request('/login?returnTo=/campaigns');
+    });
+    expect(response!.status).toBe(502);
+    const text = visibleText(await response!.text());
+    expect(text).toContain('The identity provider cannot be reached right now.');
+    expect(text).not.toContain('idp.internal');
+    expect(text).not.toContain('ECONNREFUSED');
+    const reference = referenceIn(text);
+    expect(reference, text).toBeDefined();
+    expect(lines.filter((l) => l.includes(reference!)).join('\n')).toContain('connect ECONNREFUSED 10.0.0.5:8443');
+  });
+});
+
+describe('what a request can write into the server’s log', () => {
   const forged = '%0D%0Aweb:%20FORGED';
 
   it('refuses a body no page of the workspace sends, before anyone signs in: 400, nothing logged, not a 500', async () => {
