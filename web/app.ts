@@ -19,9 +19,9 @@ import { refusalDetails } from '../workflows/refusals';
 import { ID_PATTERN, type Authority, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
-import type { WebConfig } from './config';
+import { DEFAULT_ROLES_CHECK_MINUTES, type WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
-import { SignInError, type OidcSignIn } from './oidc';
+import { SignInError, SignInWithdrawn, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
@@ -120,6 +120,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return isLanguage(value) ? value : undefined;
   };
   const sessionMs = deps.config.sessionHours * 3_600_000;
+  const rolesCheckMs = (deps.config.rolesCheckMinutes ?? DEFAULT_ROLES_CHECK_MINUTES) * 60_000;
   // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
   const provider = new URL(deps.config.issuer).origin;
   const formAction = `'self' ${provider}`;
@@ -145,13 +146,40 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         unavailable = err;
       }
     }
-    c.set('session', unavailable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
-    c.set('sessionChanged', !session && !unavailable);
+    // The roles a session was signed in with hold until the provider is asked again, every
+    // rolesCheckMs: a role withdrawn there, or the account disabled, ends here within minutes. A
+    // provider out of reach leaves the roles last read for one more interval (a page read or a form
+    // sent meanwhile is not lost to a blip), and after that lets nobody in.
+    let rolesChanged = false;
+    let providerUnreachable: unknown;
+    if (session?.user && session.refreshToken && !signingOut && !unavailable && now >= (session.rolesCheckedAt ?? 0) + rolesCheckMs) {
+      const { user, refreshToken, rolesCheckedAt = 0 } = session;
+      try {
+        const held = await deps.signIn.recheck(refreshToken, user.subject);
+        if (held.roles.length) {
+          session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: now };
+          rolesChanged = true;
+        } else {
+          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: the identity provider grants it no role any more`);
+          session = undefined;
+        }
+      } catch (err) {
+        if (err instanceof SignInWithdrawn) {
+          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: ${loggableError(err)}`);
+          session = undefined;
+        } else if (now < rolesCheckedAt + 2 * rolesCheckMs) {
+          console.error(`web: ${requestLine(c)}: roles of ${loggable(user.subject)} kept as last read, the provider did not answer: ${loggableError(err)}`);
+        } else providerUnreachable = err;
+      }
+    }
+    c.set('session', unavailable || providerUnreachable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
+    c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
       console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
-    } else await next();
+    } else if (providerUnreachable) c.res = signInFailed(c, providerUnreachable, 'error.sign-in-unreachable', 503);
+    else await next();
     if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
     const language = c.get('session').language;
     if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
@@ -244,7 +272,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
    * an account's state: the page says what to do in its own words, with a reference the user can
    * quote, and the log keeps the provider's words under that reference, on one line.
    */
-  const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502) => {
+  const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502 | 503) => {
     const reference = randomBytes(4).toString('hex').toUpperCase();
     console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
     const language = c.get('language');
@@ -271,7 +299,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const callback = new URL(c.req.url);
     const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
-    let user: SignedInUser & { locale?: string };
+    let user: SignedInUser & { locale?: string; refreshToken?: string };
     try {
       user = await deps.signIn.finish(publicCallback, pending);
     } catch (err) {
@@ -283,10 +311,13 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     const before = c.get('session');
     if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
-    const { locale, ...signedIn } = user;
+    const { locale, refreshToken, ...signedIn } = user;
     const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
-    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
-    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
+    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over. Without a
+    // refresh token the roles cannot be asked again, so the session lasts until they would be.
+    const signedInAt = Date.now();
+    const expiresAt = signedInAt + (refreshToken ? sessionMs : Math.min(sessionMs, rolesCheckMs));
+    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });

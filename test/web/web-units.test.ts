@@ -1649,6 +1649,33 @@ describe('the workspace configuration', () => {
       expect(problems).toContain(name);
     }
   });
+
+  it('re-checks the roles every 5 minutes unless told otherwise, and at least hourly', () => {
+    const required = { DOSSIER_OIDC_ISSUER: 'https://id.example', DOSSIER_OIDC_CLIENT_ID: 'd', DOSSIER_OIDC_CLIENT_SECRET: 's', DOSSIER_SESSION_SECRET: secret };
+    expect(parseWebConfig(required).rolesCheckMinutes).toBe(5);
+    expect(parseWebConfig({ ...required, DOSSIER_ROLES_CHECK_MINUTES: '15' }).rolesCheckMinutes).toBe(15);
+    for (const wrong of ['0', '61', 'ten']) expect(() => parseWebConfig({ ...required, DOSSIER_ROLES_CHECK_MINUTES: wrong })).toThrow(/DOSSIER_ROLES_CHECK_MINUTES/);
+  });
+});
+
+describe('a sign-in at a provider that gives no refresh token', () => {
+  // Its roles cannot be asked again: the session lasts until they would be, and its user signs in
+  // again then (at once while the provider's own session lasts).
+  it('lasts until its roles are due for a re-check, not the whole session', async () => {
+    const signIn = {
+      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config: { ...config, rolesCheckMinutes: 5 }, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const before = Date.now();
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    const sealed = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!.slice('__Host-dossier_session='.length);
+    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(sealed));
+    expect(session?.user).toBeDefined();
+    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
+    expect(session!.expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+  });
 });
 
 describe('the address users reach the workspace at', () => {
