@@ -106,6 +106,8 @@ const COOKIES = {
   language: 'dossier_language',
 } as const;
 const SIGNED_OUT_SECONDS = 24 * 3600;
+/** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
+const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
@@ -289,15 +291,29 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
     const reauthenticate = getCookie(c, named.signedOut) !== undefined;
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
-    setCookie(c, named.signIn, sealer.seal(pending), { ...cookie, maxAge: 600 });
+    // Beside the sign-ins other tabs began and have not finished (a session lapsed with several open).
+    keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
     return c.redirect(url.href, 302);
   });
 
+  /** The sign-ins begun in this browser and not yet finished, oldest first. */
+  const signInsWaiting = (c: Context<WebEnv>): PendingSignIn[] => {
+    const sealed = sealer.open<{ pending: PendingSignIn[]; expiresAt: number }>(getCookie(c, named.signIn));
+    return (sealed?.pending ?? []).filter((p) => p.expiresAt > Date.now());
+  };
+  const keepSignIns = (c: Context<WebEnv>, pending: PendingSignIn[]) => {
+    if (!pending.length) return setCookie(c, named.signIn, '', { ...cookie, maxAge: 0 });
+    const expiresAt = Math.max(...pending.map((p) => p.expiresAt));
+    setCookie(c, named.signIn, sealer.seal({ pending, expiresAt }), { ...cookie, maxAge: Math.ceil((expiresAt - Date.now()) / 1000) });
+  };
+
   app.get('/auth/callback', async (c) => {
-    const pending = sealer.open<PendingSignIn>(getCookie(c, named.signIn));
-    setCookie(c, named.signIn, '', { ...cookie, maxAge: 0 });
-    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const callback = new URL(c.req.url);
+    // The sign-in this callback finishes is the one its state names; the others (other tabs') wait on.
+    const waiting = signInsWaiting(c);
+    const pending = waiting.find((p) => p.state === callback.searchParams.get('state'));
+    keepSignIns(c, waiting.filter((p) => p !== pending));
+    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
     let user: SignedInUser & { locale?: string; refreshToken?: string };
     try {

@@ -263,6 +263,37 @@ describe('signing in over a live session', () => {
   });
 });
 
+describe('signing in from two tabs at once', () => {
+  // A session lapsed with several tabs open: each tab's page sends it to sign in, each begins a
+  // sign-in of its own, and the provider sends each back with its own state.
+  const states = ['s1', 's2'];
+  const signIn = {
+    begin: async (returnTo: string) => {
+      const state = states.shift()!;
+      return { url: new URL(`https://id.example/auth?state=${state}`), pending: { state, nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+    },
+    // As openid-client does: the callback's state must be the one this sign-in began with.
+    finish: async (callback: URL, pending: { state: string }) => {
+      if (callback.searchParams.get('state') !== pending.state) throw new Error('unexpected "state" response parameter value');
+      return { subject: 'owen', name: 'Owen', roles: ['officer'] };
+    },
+  } as unknown as OidcSignIn;
+  const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const signInCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))?.split(';')[0];
+
+  it('brings each tab back to its own page, whichever comes back first', async () => {
+    const first = signInCookie(await app.request('/login?returnTo=/campaigns/vc'))!;
+    const second = signInCookie(await app.request('/login?returnTo=/held/unsorted', { headers: { cookie: first } }))!;
+    const back1 = await app.request('/auth/callback?code=c1&state=s1', { headers: { cookie: second } });
+    expect(back1.status).toBe(303);
+    expect(back1.headers.get('location')).toBe('/campaigns/vc');
+    const left = signInCookie(back1) ?? second;
+    const back2 = await app.request('/auth/callback?code=c2&state=s2', { headers: { cookie: left } });
+    expect(back2.status).toBe(303);
+    expect(back2.headers.get('location')).toBe('/held/unsorted');
+  });
+});
+
 describe('the workspace’s cookies', () => {
   const sealer = new CookieSealer(secret);
   const signIn = {
