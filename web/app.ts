@@ -322,6 +322,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return signInFailed(c, err, 'error.sign-in-failed', 400);
     }
     if (!user.roles.length) {
+      // The provider's session would sign the same account in again at once, and it would be refused
+      // again: the next sign-in here asks for credentials, so another account can be used.
+      setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.

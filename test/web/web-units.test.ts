@@ -263,6 +263,28 @@ describe('signing in over a live session', () => {
   });
 });
 
+describe('signing in with an account that has no role in Dossier', () => {
+  it('says so, and has the next sign-in in this browser ask the provider for credentials, so another account can be used', async () => {
+    const reauthenticated: boolean[] = [];
+    const signIn = {
+      begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => {
+        reauthenticated.push(reauthenticate);
+        return { url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+      },
+      finish: async () => ({ subject: 'pat', name: 'Pat Personal', roles: [] }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const refused = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    expect(refused.status).toBe(403);
+    expect(visibleText(await refused.text())).toContain('Your account has no role in Dossier');
+    const kept = refused.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('='));
+    await app.request('/login', { headers: { cookie: kept.join('; ') } });
+    // Otherwise the provider's session signs the same account in again at once, and refuses it again.
+    expect(reauthenticated).toEqual([false, true]);
+  });
+});
+
 describe('signing in from two tabs at once', () => {
   // A session lapsed with several tabs open: each tab's page sends it to sign in, each begins a
   // sign-in of its own, and the provider sends each back with its own state.
