@@ -289,7 +289,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
-    const reauthenticate = getCookie(c, named.signedOut) !== undefined;
+    // A sign-out made before the cookies had their __Host- names left its mark under the plain one:
+    // still honoured (a mark planted there can only make a sign-in ask for credentials).
+    const reauthenticate = getCookie(c, named.signedOut) !== undefined || getCookie(c, COOKIES.signedOut) !== undefined;
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
     // Beside the sign-ins other tabs began and have not finished (a session lapsed with several open).
     keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
@@ -340,6 +342,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
+    if (hostOnly && getCookie(c, COOKIES.signedOut) !== undefined) setCookie(c, COOKIES.signedOut, '', { ...cookie, maxAge: 0 });
     return c.redirect(pending.returnTo, 303);
   });
 

@@ -350,6 +350,22 @@ describe('the workspace’s cookies', () => {
     expect((await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${owen()}` } })).status).toBe(200);
   });
 
+  // A sign-out before the upgrade left its mark under the plain name, and a provider without an
+  // end-session endpoint still holds that user's session: the next person at that desk must be asked.
+  it('still honour a sign-out made before they had the prefix: the next sign-in asks for credentials', async () => {
+    const reauthenticated: boolean[] = [];
+    const app = createWebApp({
+      config,
+      signIn: { begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => (reauthenticated.push(reauthenticate), signIn.begin(returnTo, 'en')) } as unknown as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    await app.request('/login', { headers: { cookie: 'dossier_signed_out=1' } });
+    await app.request('/login');
+    expect(reauthenticated).toEqual([true, false]);
+  });
+
   it('keep their plain names on http://localhost, where a browser refuses the prefix', async () => {
     const app = served('http://localhost:8300');
     const set = (await app.request('/login?returnTo=/campaigns')).headers.getSetCookie();
