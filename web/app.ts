@@ -2,6 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
+import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
@@ -18,9 +19,9 @@ import { refusalDetails } from '../workflows/refusals';
 import { ID_PATTERN, type Authority, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
-import type { WebConfig } from './config';
+import { DEFAULT_ROLES_CHECK_MINUTES, type WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
-import { SignInError, type OidcSignIn } from './oidc';
+import { SignInError, SignInWithdrawn, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
@@ -83,20 +84,30 @@ export class SignInRequired extends Error {
  */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-const SESSION_COOKIE = 'dossier_session';
-const SIGN_IN_COOKIE = 'dossier_sign_in';
 /**
- * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
- * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
- * outlasts the provider sessions a regulator would configure for its staff.
+ * The workspace's cookies by their plain names. Served over HTTPS each is named `__Host-<name>`:
+ * the browser then keeps only one set by this very host, Secure, for the whole site, so a sibling
+ * subdomain (the same site) cannot plant its own sign-in state or session in it. On plain
+ * http://localhost for development the prefix would be refused, so the plain names stay there.
  */
-const SIGNED_OUT_COOKIE = 'dossier_signed_out';
+const COOKIES = {
+  session: 'dossier_session',
+  signIn: 'dossier_sign_in',
+  /**
+   * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
+   * for a provider that cannot end its own session or a user who chose to stay signed in there. A day
+   * outlasts the provider sessions a regulator would configure for its staff.
+   */
+  signedOut: 'dossier_signed_out',
+  /**
+   * The language last chosen in this browser, kept apart from the session, which lapses after hours:
+   * a form sent after its sign-in lapsed, and the sign-in after it, come in the language the user chose.
+   */
+  language: 'dossier_language',
+} as const;
 const SIGNED_OUT_SECONDS = 24 * 3600;
-/**
- * The language last chosen in this browser, kept apart from the session, which lapses after hours:
- * a form sent after its sign-in lapsed, and the sign-in after it, come in the language the user chose.
- */
-const LANGUAGE_COOKIE = 'dossier_language';
+/** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
+const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
@@ -104,7 +115,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const sealer = new CookieSealer(deps.config.sessionSecret);
   const secure = deps.config.publicUrl.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(`${deps.config.publicUrl}/`);
   const cookie = { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/' };
+  const hostOnly = deps.config.publicUrl.startsWith('https:');
+  const named = Object.fromEntries(Object.entries(COOKIES).map(([key, name]) => [key, hostOnly ? `__Host-${name}` : name])) as Record<keyof typeof COOKIES, string>;
+  const languageCookie = (c: Context<WebEnv>): Language | undefined => {
+    const value = getCookie(c, named.language);
+    return isLanguage(value) ? value : undefined;
+  };
   const sessionMs = deps.config.sessionHours * 3_600_000;
+  const rolesCheckMs = (deps.config.rolesCheckMinutes ?? DEFAULT_ROLES_CHECK_MINUTES) * 60_000;
   // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
   const provider = new URL(deps.config.issuer).origin;
   const formAction = `'self' ${provider}`;
@@ -112,7 +130,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.use('*', async (c, next) => {
     const now = Date.now();
-    let session = sealer.open<Session>(getCookie(c, SESSION_COOKIE), now);
+    let session = sealer.open<Session>(getCookie(c, named.session), now);
     // The language chosen outlives the sign-in it was chosen in: a session signed out elsewhere
     // keeps it, and an expired one (a cookie the browser no longer sends) leaves it in its own cookie.
     const chosen = session?.language ?? languageCookie(c);
@@ -130,16 +148,43 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         unavailable = err;
       }
     }
-    c.set('session', unavailable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
-    c.set('sessionChanged', !session && !unavailable);
+    // The roles a session was signed in with hold until the provider is asked again, every
+    // rolesCheckMs: a role withdrawn there, or the account disabled, ends here within minutes. A
+    // provider out of reach leaves the roles last read for one more interval (a page read or a form
+    // sent meanwhile is not lost to a blip), and after that lets nobody in.
+    let rolesChanged = false;
+    let providerUnreachable: unknown;
+    if (session?.user && session.refreshToken && !signingOut && !unavailable && now >= (session.rolesCheckedAt ?? 0) + rolesCheckMs) {
+      const { user, refreshToken, rolesCheckedAt = 0 } = session;
+      try {
+        const held = await deps.signIn.recheck(refreshToken, user.subject);
+        if (held.roles.length) {
+          session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: now };
+          rolesChanged = true;
+        } else {
+          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: the identity provider grants it no role any more`);
+          session = undefined;
+        }
+      } catch (err) {
+        if (err instanceof SignInWithdrawn) {
+          console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: ${loggableError(err)}`);
+          session = undefined;
+        } else if (now < rolesCheckedAt + 2 * rolesCheckMs) {
+          console.error(`web: ${requestLine(c)}: roles of ${loggable(user.subject)} kept as last read, the provider did not answer: ${loggableError(err)}`);
+        } else providerUnreachable = err;
+      }
+    }
+    c.set('session', unavailable || providerUnreachable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
+    c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
       console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
-    } else await next();
-    if (c.get('sessionChanged')) setCookie(c, SESSION_COOKIE, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    } else if (providerUnreachable) c.res = signInFailed(c, providerUnreachable, 'error.sign-in-unreachable', 503);
+    else await next();
+    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
     const language = c.get('session').language;
-    if (language && language !== languageCookie(c)) setCookie(c, LANGUAGE_COOKIE, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
+    if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
     // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
     // no script at all.
     c.header(
@@ -223,6 +268,20 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     });
   };
 
+  /**
+   * A sign-in the provider refused (its callback's error, a code it would not exchange) or that could
+   * not reach it. The provider's words are written for its administrator, and may name its hosts or
+   * an account's state: the page says what to do in its own words, with a reference the user can
+   * quote, and the log keeps the provider's words under that reference, on one line.
+   */
+  const signInFailed = (c: Context<WebEnv>, err: unknown, messageKey: string, status: 400 | 502 | 503) => {
+    const reference = randomBytes(4).toString('hex').toUpperCase();
+    console.error(`web: ${requestLine(c)}: sign-in failed, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
+    const language = c.get('language');
+    const detail = views.text(language, 'error.sign-in-reference', { reference });
+    return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey, detail, detailWorded: true }), status);
+  };
+
   app.get('/static/web.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(STYLESHEET);
@@ -230,38 +289,60 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
-    const reauthenticate = getCookie(c, SIGNED_OUT_COOKIE) !== undefined;
+    // A sign-out made before the cookies had their __Host- names left its mark under the plain one:
+    // still honoured (a mark planted there can only make a sign-in ask for credentials).
+    const reauthenticate = getCookie(c, named.signedOut) !== undefined || getCookie(c, COOKIES.signedOut) !== undefined;
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
-    setCookie(c, SIGN_IN_COOKIE, sealer.seal(pending), { ...cookie, maxAge: 600 });
+    // Beside the sign-ins other tabs began and have not finished (a session lapsed with several open).
+    keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
     return c.redirect(url.href, 302);
   });
 
+  /** The sign-ins begun in this browser and not yet finished, oldest first. */
+  const signInsWaiting = (c: Context<WebEnv>): PendingSignIn[] => {
+    const sealed = sealer.open<{ pending: PendingSignIn[]; expiresAt: number }>(getCookie(c, named.signIn));
+    return (sealed?.pending ?? []).filter((p) => p.expiresAt > Date.now());
+  };
+  const keepSignIns = (c: Context<WebEnv>, pending: PendingSignIn[]) => {
+    if (!pending.length) return setCookie(c, named.signIn, '', { ...cookie, maxAge: 0 });
+    const expiresAt = Math.max(...pending.map((p) => p.expiresAt));
+    setCookie(c, named.signIn, sealer.seal({ pending, expiresAt }), { ...cookie, maxAge: Math.ceil((expiresAt - Date.now()) / 1000) });
+  };
+
   app.get('/auth/callback', async (c) => {
-    const pending = sealer.open<PendingSignIn>(getCookie(c, SIGN_IN_COOKIE));
-    setCookie(c, SIGN_IN_COOKIE, '', { ...cookie, maxAge: 0 });
-    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const callback = new URL(c.req.url);
+    // The sign-in this callback finishes is the one its state names; the others (other tabs') wait on.
+    const waiting = signInsWaiting(c);
+    const pending = waiting.find((p) => p.state === callback.searchParams.get('state'));
+    keepSignIns(c, waiting.filter((p) => p !== pending));
+    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
-    let user: SignedInUser & { locale?: string };
+    let user: SignedInUser & { locale?: string; refreshToken?: string };
     try {
       user = await deps.signIn.finish(publicCallback, pending);
     } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail }), 400);
+      return signInFailed(c, err, 'error.sign-in-failed', 400);
     }
     if (!user.roles.length) {
+      // The provider's session would sign the same account in again at once, and it would be refused
+      // again: the next sign-in here asks for credentials, so another account can be used.
+      setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     const before = c.get('session');
     if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
-    const { locale, ...signedIn } = user;
+    const { locale, refreshToken, ...signedIn } = user;
     const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
-    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over.
-    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt: Date.now() + sessionMs });
+    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over. Without a
+    // refresh token the roles cannot be asked again, so the session lasts until they would be.
+    const signedInAt = Date.now();
+    const expiresAt = signedInAt + (refreshToken ? sessionMs : Math.min(sessionMs, rolesCheckMs));
+    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
     c.set('language', language);
     c.set('sessionChanged', true);
-    setCookie(c, SIGNED_OUT_COOKIE, '', { ...cookie, maxAge: 0 });
+    setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
+    if (hostOnly && getCookie(c, COOKIES.signedOut) !== undefined) setCookie(c, COOKIES.signedOut, '', { ...cookie, maxAge: 0 });
     return c.redirect(pending.returnTo, 303);
   });
 
@@ -271,7 +352,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
-    setCookie(c, SIGNED_OUT_COOKIE, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes
@@ -345,9 +426,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     }
-    if (err instanceof SignInError) {
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-failed', detail: err.message }), 502);
-    }
+    if (err instanceof SignInError) return signInFailed(c, err, 'error.sign-in-unreachable', 502);
     console.error(`web: ${requestLine(c)}: ${loggableError(err)}`);
     return c.html(page(c, 'error', { title: views.text(language, 'error.internal.title'), messageKey: 'error.internal' }), 500);
   });
@@ -392,11 +471,23 @@ export function loggable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => encodeURIComponent(ch));
 }
 
-/** An error with its stack, its message (which may quote what the request sent: an id, a path) on one line. */
+/**
+ * An error with its stack, its message (which may quote what the request sent: an id, a path, or
+ * what an identity provider answered) on one line, and so the messages of the errors that caused it.
+ */
 function loggableError(err: unknown): string {
-  const text = inspect(err);
-  const message = err instanceof Error ? err.message : '';
-  return message ? text.split(message).join(loggable(message)) : text;
+  let text = inspect(err);
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause.message) text = text.split(cause.message).join(loggable(cause.message));
+  }
+  return text;
+}
+
+/** The error code and description a provider's OAuth answer carried (openid-client keeps them on the error), as one line. */
+function providerWords(err: unknown): string {
+  const { error, error_description: description } = (err ?? {}) as { error?: unknown; error_description?: unknown };
+  const words = [error, description].filter((w): w is string => typeof w === 'string' && w !== '');
+  return words.length ? `${loggable(words.join(': '))}; ` : '';
 }
 
 function requestLine(c: Context<WebEnv>): string {
@@ -452,11 +543,6 @@ export function sameSiteReturnPath(value: string | undefined): string {
   if (resolved.origin !== THIS_SITE) return '/campaigns';
   const path = `${resolved.pathname}${resolved.search}`;
   return path.startsWith('//') || path.includes('\\') ? '/campaigns' : path;
-}
-
-function languageCookie(c: Context<WebEnv>): Language | undefined {
-  const value = getCookie(c, LANGUAGE_COOKIE);
-  return isLanguage(value) ? value : undefined;
 }
 
 function preferredLanguage(header: string | undefined): Language {

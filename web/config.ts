@@ -14,6 +14,11 @@ export interface WebConfig {
   sessionSecret: string;
   /** Hours a sign-in lasts. */
   sessionHours: number;
+  /**
+   * Minutes between re-checks of a signed-in user's roles at the provider (default 5): a role
+   * withdrawn there is gone from the workspace within that, not at the session's end.
+   */
+  rolesCheckMinutes?: number;
 }
 
 export class WebConfigError extends Error {
@@ -24,6 +29,7 @@ export class WebConfigError extends Error {
 }
 
 export const DEFAULT_WEB_PORT = 8300;
+export const DEFAULT_ROLES_CHECK_MINUTES = 5;
 
 export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const problems: string[] = [];
@@ -68,6 +74,8 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
   if (sessionSecret && sessionSecret.length < 32) problems.push('DOSSIER_SESSION_SECRET must be at least 32 characters (openssl rand -base64 32)');
   const sessionHours = whole('DOSSIER_SESSION_HOURS', 8);
   if (!(sessionHours > 0 && sessionHours <= 24 * 7)) problems.push(`DOSSIER_SESSION_HOURS: "${env.DOSSIER_SESSION_HOURS}" must be a whole number of hours from 1 to 168`);
+  const rolesCheckMinutes = whole('DOSSIER_ROLES_CHECK_MINUTES', DEFAULT_ROLES_CHECK_MINUTES);
+  if (!(rolesCheckMinutes > 0 && rolesCheckMinutes <= 60)) problems.push(`DOSSIER_ROLES_CHECK_MINUTES: "${env.DOSSIER_ROLES_CHECK_MINUTES}" must be a whole number of minutes from 1 to 60`);
   if (problems.length) throw new WebConfigError(problems);
   return {
     host,
@@ -79,6 +87,7 @@ export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig 
     rolesClaim: env.DOSSIER_OIDC_ROLES_CLAIM?.trim() || 'dossier_roles',
     sessionSecret,
     sessionHours,
+    rolesCheckMinutes,
   };
 }
 

@@ -51,7 +51,9 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const rolesClaim = options.rolesClaim ?? 'dossier_roles';
   const clientId = options.clientId ?? 'dossier-workspace';
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
-  const users = new Map(options.users.map((u) => [u.login, u]));
+  // Read at each use: a user taken out of `options.users` (or given other roles) is at once an account
+  // the provider no longer knows (or one whose claims say so), as a disabled account is at a real one.
+  const userOf = (login: string) => options.users.find((u) => u.login === login);
   const server: Server = createServer();
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
@@ -66,7 +68,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         client_secret: clientSecret,
         redirect_uris: options.redirectUris,
         post_logout_redirect_uris: options.postLogoutRedirectUris ?? options.redirectUris.map((uri) => uri.replace(/\/auth\/callback$/, '/signed-out')),
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
@@ -90,10 +92,16 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       },
     },
     pkce: { required: () => true },
+    // The workspace asks a signed-in user's roles again with a refresh token every few minutes; it
+    // asks for no offline access, so the token is issued to the client allowed the grant, as the
+    // regulator's provider is to be configured (README, "Roles re-checked").
+    async issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }) {
+      return client.grantTypeAllowed('refresh_token');
+    },
     // Short lives, set explicitly (oidc-provider warns about each default otherwise).
-    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600, RefreshToken: 8 * 3600 },
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
-      const user = users.get(id);
+      const user = userOf(id);
       if (!user) return undefined;
       return {
         accountId: id,
@@ -119,10 +127,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   provider.use(async (ctx, next) => {
     if (ctx.method === 'POST' && /\/interaction\/[^/]+\/login$/.test(ctx.path)) {
       const body = await readForm(ctx.req);
-      if (!users.has(body.get('login') ?? '')) {
+      if (!userOf(body.get('login') ?? '')) {
         ctx.status = 401;
         ctx.type = 'text/plain';
-        ctx.body = `Unknown user "${body.get('login')}". Known users: ${[...users.keys()].join(', ')}.`;
+        ctx.body = `Unknown user "${body.get('login')}". Known users: ${options.users.map((u) => u.login).join(', ')}.`;
         return;
       }
       // oidc-provider reads the body again: hand it a parsed copy.

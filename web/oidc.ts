@@ -20,6 +20,28 @@ export class SignInError extends Error {
   readonly code = 'SignInError';
 }
 
+/**
+ * The provider no longer grants what a session was signed in with: its refresh token is refused (the
+ * account disabled or removed, the grant revoked) or it names another person. The session ends.
+ */
+export class SignInWithdrawn extends Error {
+  readonly code = 'SignInWithdrawn';
+}
+
+/** Who a session's user is now at the provider, and the refresh token that asks it again. */
+export interface RolesNow {
+  roles: SignedInUser['roles'];
+  authorityId?: string;
+  /** The provider's next refresh token, when it rotates them. */
+  refreshToken?: string;
+}
+
+/**
+ * How long a request to the provider may take before it counts as out of reach: a re-check of the
+ * roles holds up a page while it waits.
+ */
+const PROVIDER_TIMEOUT_SECONDS = 10;
+
 const SIGN_IN_MINUTES = 10;
 
 export class OidcSignIn {
@@ -33,6 +55,10 @@ export class OidcSignIn {
     const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(issuer);
     this.discovered ??= client
       .discovery(new URL(issuer), clientId, clientSecret, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined)
+      .then((config) => {
+        config.timeout = PROVIDER_TIMEOUT_SECONDS;
+        return config;
+      })
       .catch((err: unknown) => {
         this.discovered = undefined; // try again on the next sign-in, the provider may be starting
         throw new SignInError(`cannot reach the identity provider at ${issuer}: ${(err as Error).message}`, { cause: err });
@@ -80,8 +106,11 @@ export class OidcSignIn {
     return client.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirectUri, ui_locales: language });
   }
 
-  /** Exchanges the code, checks state, nonce and PKCE, and reads who signed in and their roles. */
-  async finish(callbackUrl: URL, pending: PendingSignIn): Promise<SignedInUser & { locale?: string }> {
+  /**
+   * Exchanges the code, checks state, nonce and PKCE, and reads who signed in and their roles, with
+   * the refresh token (when the provider gives one) that lets the session ask again (recheck).
+   */
+  async finish(callbackUrl: URL, pending: PendingSignIn): Promise<SignedInUser & { locale?: string; refreshToken?: string }> {
     const config = await this.configuration();
     const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
       pkceCodeVerifier: pending.codeVerifier,
@@ -91,9 +120,7 @@ export class OidcSignIn {
     });
     const idClaims = tokens.claims();
     if (!idClaims) throw new SignInError('the identity provider returned no ID token');
-    // Profile and role claims may come only from userinfo (providers keep ID tokens small).
-    const info = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
-    const claims: Record<string, unknown> = { ...idClaims, ...info };
+    const claims = await this.claimsOf(config, tokens.access_token, idClaims.sub, idClaims);
     const { roles, authorityId } = rolesFromClaim(claims[this.settings.rolesClaim]);
     return {
       subject: idClaims.sub,
@@ -102,7 +129,38 @@ export class OidcSignIn {
       roles,
       authorityId,
       locale: typeof claims.locale === 'string' ? claims.locale : undefined,
+      refreshToken: tokens.refresh_token,
     };
+  }
+
+  /**
+   * The roles `subject` holds at the provider now, asked with the session's refresh token: a role
+   * withdrawn there is gone from the workspace at the next re-check, not at the session's end.
+   * SignInWithdrawn when the provider refuses the token or names someone else; a provider that does
+   * not answer (within PROVIDER_TIMEOUT_SECONDS) is a SignInError.
+   */
+  async recheck(refreshToken: string, subject: string): Promise<RolesNow> {
+    const config = await this.configuration();
+    try {
+      const tokens = await client.refreshTokenGrant(config, refreshToken);
+      const idClaims = tokens.claims();
+      if (idClaims && idClaims.sub !== subject) throw new SignInWithdrawn('the identity provider names another subject');
+      const claims = await this.claimsOf(config, tokens.access_token, subject, idClaims ?? {});
+      return { ...rolesFromClaim(claims[this.settings.rolesClaim]), refreshToken: tokens.refresh_token };
+    } catch (err) {
+      if (err instanceof SignInWithdrawn) throw err;
+      // The provider's own refusal (RFC 6749 §5.2): the grant is no longer good. A userinfo answer
+      // for another subject means the same. Anything else (no answer, a 5xx) is the provider out of reach.
+      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw new SignInWithdrawn(`the identity provider refused the session's refresh token: ${err.error_description ?? err.error}`, { cause: err });
+      if ((err as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw new SignInWithdrawn('the identity provider names another subject', { cause: err });
+      throw new SignInError(`cannot re-check the roles at the identity provider: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The ID token's claims and userinfo's: profile and role claims may come only from userinfo (providers keep ID tokens small). */
+  private async claimsOf(config: client.Configuration, accessToken: string, subject: string, idClaims: object): Promise<Record<string, unknown>> {
+    const info = await client.fetchUserInfo(config, accessToken, subject);
+    return { ...idClaims, ...info };
   }
 }
 

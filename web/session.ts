@@ -31,6 +31,14 @@ export interface Session {
   /** Epoch ms after which the cookie is ignored. */
   expiresAt: number;
   /**
+   * The provider's refresh token, with which the user's roles are asked again every few minutes
+   * (web/app.ts). A session signed in without one (a provider that gives none) lasts only until
+   * its roles would be due for that re-check.
+   */
+  refreshToken?: string;
+  /** Epoch ms at which the provider last said which roles the user holds. */
+  rolesCheckedAt?: number;
+  /**
    * What the last form did (its action), shown once on the page it led to. Kept here, never in the
    * URL: a link anyone can write must not tell a co-signatory that an approval was recorded.
    */

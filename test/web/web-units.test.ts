@@ -5,7 +5,8 @@ import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../wor
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
-import { displayNameOf, type OidcSignIn } from '../../web/oidc';
+import { AuthorizationResponseError } from 'openid-client';
+import { displayNameOf, SignInError, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
@@ -51,7 +52,7 @@ function statementShown(status: unknown, draft: unknown) {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
     return visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text());
   };
 }
@@ -66,7 +67,7 @@ function statementShownLive(kase: CampaignCase) {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user, expiresAt: Date.now() + 60_000 })}`;
     return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
   };
 }
@@ -90,6 +91,18 @@ function appShowing(status: unknown, timeZone: string) {
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
+}
+
+/** What console.error wrote while `work` ran, one entry per line. */
+async function logLines(work: () => Promise<unknown>): Promise<string[]> {
+  const written: string[] = [];
+  const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return written.join('\n').split('\n');
 }
 
 describe('the name a signed-in person acts under', () => {
@@ -178,7 +191,7 @@ describe('where the browser goes after a sign-in or a change of language a craft
     const session = { id: 'e'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await app.request('/language', {
       method: 'POST',
-      headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: `__Host-dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: 'tok', language: 'fr', returnTo: crafted }).toString(),
     });
     expect(response.status).toBe(303);
@@ -203,7 +216,7 @@ describe('signing out', () => {
     const logout = () =>
       app.request('/logout', {
         method: 'POST',
-        headers: { cookie: `dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { cookie: `__Host-dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ _csrf: 'tok' }).toString(),
       });
     return { app, logout, reauthenticated };
@@ -241,12 +254,123 @@ describe('signing in over a live session', () => {
       finish: async () => ({ subject: 'emma', name: 'Emma', roles: ['co-signatory'], authorityId: 'ico' }),
     } as unknown as OidcSignIn;
     const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async (id: string) => revoked.includes(id) }) });
-    const owen = `dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const owen = `__Host-dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const login = await app.request('/login?returnTo=/campaigns', { headers: { cookie: owen } });
-    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('dossier_sign_in=')) ?? '').split(';')[0];
+    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in=')) ?? '').split(';')[0];
     const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
     expect(callback.status).toBe(303);
     expect(revoked).toEqual(['h'.repeat(32)]);
+  });
+});
+
+describe('signing in with an account that has no role in Dossier', () => {
+  it('says so, and has the next sign-in in this browser ask the provider for credentials, so another account can be used', async () => {
+    const reauthenticated: boolean[] = [];
+    const signIn = {
+      begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => {
+        reauthenticated.push(reauthenticate);
+        return { url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+      },
+      finish: async () => ({ subject: 'pat', name: 'Pat Personal', roles: [] }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const refused = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    expect(refused.status).toBe(403);
+    expect(visibleText(await refused.text())).toContain('Your account has no role in Dossier');
+    const kept = refused.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('='));
+    await app.request('/login', { headers: { cookie: kept.join('; ') } });
+    // Otherwise the provider's session signs the same account in again at once, and refuses it again.
+    expect(reauthenticated).toEqual([false, true]);
+  });
+});
+
+describe('signing in from two tabs at once', () => {
+  // A session lapsed with several tabs open: each tab's page sends it to sign in, each begins a
+  // sign-in of its own, and the provider sends each back with its own state.
+  const states = ['s1', 's2'];
+  const signIn = {
+    begin: async (returnTo: string) => {
+      const state = states.shift()!;
+      return { url: new URL(`https://id.example/auth?state=${state}`), pending: { state, nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } };
+    },
+    // As openid-client does: the callback's state must be the one this sign-in began with.
+    finish: async (callback: URL, pending: { state: string }) => {
+      if (callback.searchParams.get('state') !== pending.state) throw new Error('unexpected "state" response parameter value');
+      return { subject: 'owen', name: 'Owen', roles: ['officer'] };
+    },
+  } as unknown as OidcSignIn;
+  const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const signInCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))?.split(';')[0];
+
+  it('brings each tab back to its own page, whichever comes back first', async () => {
+    const first = signInCookie(await app.request('/login?returnTo=/campaigns/vc'))!;
+    const second = signInCookie(await app.request('/login?returnTo=/held/unsorted', { headers: { cookie: first } }))!;
+    const back1 = await app.request('/auth/callback?code=c1&state=s1', { headers: { cookie: second } });
+    expect(back1.status).toBe(303);
+    expect(back1.headers.get('location')).toBe('/campaigns/vc');
+    const left = signInCookie(back1) ?? second;
+    const back2 = await app.request('/auth/callback?code=c2&state=s2', { headers: { cookie: left } });
+    expect(back2.status).toBe(303);
+    expect(back2.headers.get('location')).toBe('/held/unsorted');
+  });
+});
+
+describe('the workspace’s cookies', () => {
+  const sealer = new CookieSealer(secret);
+  const signIn = {
+    begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+    finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+  } as unknown as OidcSignIn;
+  const served = (publicUrl: string) =>
+    createWebApp({ config: { ...config, publicUrl }, signIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const owen = () => sealer.seal({ id: 'k'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 });
+
+  // A sibling subdomain is the same site: it could set `dossier_sign_in` or `dossier_session` for the
+  // parent domain, and the browser would send its cookie here (a sign-in of the attacker's own).
+  it('are __Host- cookies over HTTPS (Secure, the whole site, no Domain), which no other host can set', async () => {
+    const app = served('https://dossier.example');
+    const login = await app.request('/login?returnTo=/campaigns');
+    const set = login.headers.getSetCookie();
+    expect(set.length).toBeGreaterThan(0);
+    for (const line of set) {
+      expect(line).toMatch(/^__Host-dossier_[a-z_]+=/);
+      expect(line).toMatch(/; Secure/);
+      expect(line).toMatch(/; Path=\//);
+      expect(line).not.toMatch(/; Domain=/i);
+    }
+    const pending = set.find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    expect(callback.status).toBe(303);
+    expect(callback.headers.getSetCookie().some((c) => c.startsWith('__Host-dossier_session='))).toBe(true);
+    // A session under the plain name, as another host of the site could plant it, signs nobody in.
+    const planted = await app.request('/campaigns', { headers: { cookie: `dossier_session=${owen()}` } });
+    expect(planted.status).toBe(303);
+    expect(planted.headers.get('location')).toMatch(/^\/login/);
+    expect((await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${owen()}` } })).status).toBe(200);
+  });
+
+  // A sign-out before the upgrade left its mark under the plain name, and a provider without an
+  // end-session endpoint still holds that user's session: the next person at that desk must be asked.
+  it('still honour a sign-out made before they had the prefix: the next sign-in asks for credentials', async () => {
+    const reauthenticated: boolean[] = [];
+    const app = createWebApp({
+      config,
+      signIn: { begin: async (returnTo: string, _language: string, { reauthenticate = false } = {}) => (reauthenticated.push(reauthenticate), signIn.begin(returnTo, 'en')) } as unknown as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    await app.request('/login', { headers: { cookie: 'dossier_signed_out=1' } });
+    await app.request('/login');
+    expect(reauthenticated).toEqual([true, false]);
+  });
+
+  it('keep their plain names on http://localhost, where a browser refuses the prefix', async () => {
+    const app = served('http://localhost:8300');
+    const set = (await app.request('/login?returnTo=/campaigns')).headers.getSetCookie();
+    expect(set.map((c) => c.split('=')[0])).toEqual(['dossier_sign_in', 'dossier_session']);
+    expect((await app.request('/campaigns', { headers: { cookie: `dossier_session=${owen()}` } })).status).toBe(200);
   });
 });
 
@@ -284,18 +408,59 @@ describe('the headers of every response', () => {
   });
 });
 
-describe('what a request can write into the server’s log', () => {
-  /** What console.error wrote while `work` ran, one entry per line. */
-  const logLines = async (work: () => Promise<unknown>): Promise<string[]> => {
-    const written: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')));
-    try {
-      await work();
-    } finally {
-      spy.mockRestore();
+describe('a sign-in the identity provider refused or could not complete', () => {
+  // What openid-client throws for a callback that carries the provider's error (a locked account,
+  // a cancelled consent): its words are the provider's, written for its administrator.
+  const refusedAtProvider = new AuthorizationResponseError('authorization response from the server is an error', {
+    cause: new URLSearchParams({ error: 'access_denied', error_description: 'Account jdoe locked by policy LDAP-7\r\nweb: FORGED BY THE PROVIDER' }),
+  });
+  const workspace = (signIn: Partial<OidcSignIn>) =>
+    createWebApp({ config, signIn: signIn as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const begin = async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } });
+  const referenceIn = (text: string) => /(?:Reference|Référence)\u00a0?: ([0-9A-F]{8})/.exec(text)?.[1];
+
+  it('shows a sentence of its own with a reference to quote, and logs the provider’s words under that reference on one line', async () => {
+    const app = workspace({ begin, finish: async () => Promise.reject(refusedAtProvider) });
+    for (const [language, sentence] of [['en', 'Signing in through the identity provider did not succeed.'], ['fr', 'La connexion par le fournisseur d’identité n’a pas abouti.']] as const) {
+      const login = await app.request('/login', { headers: { cookie: `__Host-dossier_language=${language}` } });
+      const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+      let response: Response | undefined;
+      const lines = await logLines(async () => {
+        response = await app.request('/auth/callback?state=s&error=access_denied', { headers: { cookie: `${pending}; __Host-dossier_language=${language}` } });
+      });
+      expect(response!.status).toBe(400);
+      const text = visibleText(await response!.text());
+      expect(text).toContain(sentence);
+      expect(text).not.toContain('LDAP-7');
+      expect(text).not.toContain('authorization response');
+      const reference = referenceIn(text);
+      expect(reference, text).toBeDefined();
+      const logged = lines.filter((l) => l.includes(reference!));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/^web: GET \/auth\/callback: /);
+      expect(logged[0]).toContain('Account jdoe locked by policy LDAP-7%0D%0Aweb: FORGED BY THE PROVIDER');
+      expect(lines.filter((l) => l.startsWith('web: FORGED'))).toEqual([]);
     }
-    return written.join('\n').split('\n');
-  };
+  });
+
+  it('does not show where the provider was sought or why it could not be reached, but a reference the log explains', async () => {
+    const app = workspace({ begin: async () => Promise.reject(new SignInError('cannot reach the identity provider at https://idp.internal:8443: connect ECONNREFUSED 10.0.0.5:8443')) });
+    let response: Response | undefined;
+    const lines = await logLines(async () => {
+      response = await app.request('/login?returnTo=/campaigns');
+    });
+    expect(response!.status).toBe(502);
+    const text = visibleText(await response!.text());
+    expect(text).toContain('The identity provider cannot be reached right now.');
+    expect(text).not.toContain('idp.internal');
+    expect(text).not.toContain('ECONNREFUSED');
+    const reference = referenceIn(text);
+    expect(reference, text).toBeDefined();
+    expect(lines.filter((l) => l.includes(reference!)).join('\n')).toContain('connect ECONNREFUSED 10.0.0.5:8443');
+  });
+});
+
+describe('what a request can write into the server’s log', () => {
   const forged = '%0D%0Aweb:%20FORGED';
 
   it('refuses a body no page of the workspace sends, before anyone signs in: 400, nothing logged, not a 500', async () => {
@@ -318,7 +483,7 @@ describe('what a request can write into the server’s log', () => {
       campaigns: async () => ({}) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const lines = await logLines(async () => expect((await app.request(`/campaigns/vc/engagements/zoom/mail/sent/letter${forged}`, { headers: { cookie } })).status).toBe(500));
     const requests = lines.filter((l) => /^web: /.test(l));
     expect(requests).toEqual(['web: GET /campaigns/vc/engagements/zoom/mail/sent/letter%0D%0Aweb: FORGED: Error: cannot read "letter%0D%0Aweb: FORGED BY THE ERROR"']);
@@ -335,7 +500,7 @@ describe('a path naming something that cannot be an id', () => {
     holdingPen: async () => ({ intake: { held: async () => [] } as never, close: async () => {} }),
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
 
   it('is no page: never a holding pen whose links and forms climb out of /held, nor a sentence the link wrote', async () => {
     const pen = await app.request('/held/..%2F..%2Fcampaigns%2Fvc%2Fengagements%2Fzoom', { headers: { cookie } });
@@ -380,7 +545,7 @@ describe('a signed-in session while the shared store is out of reach', () => {
     revokedSessions: () => ({ revoke: down, isRevoked: down }),
   });
   const session = { id: 'a'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
 
   it('lets nobody in and signs nobody out: a 503 page under the usual headers, the cookie left as it is', async () => {
     const response = await app.request('/campaigns', { headers: { cookie } });
@@ -398,9 +563,9 @@ describe('a signed-in session while the shared store is out of reach', () => {
     const reachable = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: down, isRevoked: async () => false }) });
     const out = await reachable.request('/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=token-of-the-session' });
     expect(out.status).toBe(503);
-    const replaced = out.headers.getSetCookie().find((c) => c.startsWith('dossier_session=')) ?? '';
-    expect(replaced).toMatch(/^dossier_session=/);
-    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('dossier_session='.length)))?.user).toBeUndefined();
+    const replaced = out.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session=')) ?? '';
+    expect(replaced).toMatch(/^__Host-dossier_session=/);
+    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('__Host-dossier_session='.length)))?.user).toBeUndefined();
   });
 });
 
@@ -418,17 +583,17 @@ describe('signing out on a shared machine while the shared store cannot be reach
   it('signs this browser out all the same: its cookie no longer names anyone, and the next sign-in here asks for credentials', async () => {
     const response = await app.request('/logout', {
       method: 'POST',
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: '_csrf=token-of-the-session',
     });
     // The store cannot record the revocation, so the page says the workspace is unavailable...
     expect(response.status).toBe(503);
     // ...but the browser left at the desk is signed out, and the provider will ask who comes next.
     const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]!);
-    const replaced = cookies.find((c) => c.startsWith('dossier_session='));
+    const replaced = cookies.find((c) => c.startsWith('__Host-dossier_session='));
     expect(replaced, 'a new session cookie').toBeDefined();
-    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced!.slice('dossier_session='.length)))?.user).toBeUndefined();
-    expect(cookies).toContain('dossier_signed_out=1');
+    expect(new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(replaced!.slice('__Host-dossier_session='.length)))?.user).toBeUndefined();
+    expect(cookies).toContain('__Host-dossier_signed_out=1');
   });
 });
 
@@ -445,7 +610,7 @@ describe('the cases while no worker runs', () => {
   });
   const cookie = (language: string) => {
     const session = { id: 'b'.repeat(32), csrf: 'token-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-    return `dossier_session=${new CookieSealer(secret).seal(session)}`;
+    return `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   };
 
   it('answers 503 saying the case waits and nothing is lost, in the reader’s language', async () => {
@@ -489,8 +654,8 @@ describe('a form sent after its sign-in lapsed', () => {
     });
 
   it('is told to sign in again (401), with what it typed, not that the form was refused', async () => {
-    const expired = `dossier_session=${sealer.seal(session)}`;
-    const signedOut = `dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    const expired = `__Host-dossier_session=${sealer.seal(session)}`;
+    const signedOut = `__Host-dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
     for (const cookie of [expired, signedOut, '']) {
       const response = await post('/campaigns/vc/engagements/zoom/respond', cookie, { summary: 'A summary typed for an hour' });
       expect(response.status).toBe(401);
@@ -502,7 +667,7 @@ describe('a form sent after its sign-in lapsed', () => {
   });
 
   it('offers to sign in again and come back to the form’s page, as the approval email’s link would', async () => {
-    const expired = `dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
+    const expired = `__Host-dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
     const response = await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer les cinq principes.' });
     expect(response.status).toBe(401);
     const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
@@ -515,8 +680,8 @@ describe('a form sent after its sign-in lapsed', () => {
   it('gives a co-signatory’s typed comment back in the language it chose, under the form’s own label, without the hidden version', async () => {
     const zofia = { ...session, language: 'fr' as const, user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } };
     // Expired: the browser keeps only the language cookie the session left. Signed out elsewhere: its cookie still says French.
-    const expired = `dossier_language=fr`;
-    const signedOut = `dossier_session=${sealer.seal({ ...zofia, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    const expired = `__Host-dossier_language=fr`;
+    const signedOut = `__Host-dossier_session=${sealer.seal({ ...zofia, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
     for (const cookie of [expired, signedOut]) {
       const response = await post('/campaigns/vc/statement/request-changes', cookie, { submission: 's-1', version: '2', comment: 'Nommer les cinq principes.' });
       expect(response.status).toBe(401);
@@ -535,9 +700,9 @@ describe('a form sent after its sign-in lapsed', () => {
   });
 
   it('remembers the language chosen once the session has lapsed', async () => {
-    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const anonymous = `__Host-dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
     const chosen = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
-    expect(chosen.headers.getSetCookie().join('\n')).toContain('dossier_language=fr; Max-Age=31536000');
+    expect(chosen.headers.getSetCookie().join('\n')).toContain('__Host-dossier_language=fr; Max-Age=31536000');
   });
 
   it('gives back what was typed only to a form of this site, not to one another site posts', async () => {
@@ -547,7 +712,7 @@ describe('a form sent after its sign-in lapsed', () => {
   });
 
   it('still changes the language with no one signed in', async () => {
-    const anonymous = `dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
+    const anonymous = `__Host-dossier_session=${sealer.seal({ csrf: 'token-of-the-session', expiresAt: Date.now() + 60_000 })}`;
     const response = await post('/language', anonymous, { language: 'fr', returnTo: '/campaigns' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/campaigns');
@@ -582,7 +747,7 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const session = { id: 'c'.repeat(32), csrf: 'token-of-the-session', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
 
   it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields as the letters name it', async () => {
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
@@ -622,7 +787,7 @@ describe('notes on mail the intake recorded', () => {
   };
   const app = appShowing(status, 'UTC');
   const cookie = (language: string) =>
-    `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
   const notesOn = async (language: string, id: string) => {
     const html = await (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(id)}`, { headers: { cookie: cookie(language) } })).text();
     return /<dd id="mail-notes">(.*?)<\/dd>/.exec(html)?.[1] ?? html;
@@ -664,7 +829,7 @@ describe('dates on the holding pen and the campaigns list', () => {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const session = { id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const html = async (path: string) => (await app.request(path, { headers: { cookie } })).text();
 
   it('shows a campaign’s held mail in the campaign’s zone, from one query for the page', async () => {
@@ -710,7 +875,7 @@ describe('the questions, demonstrations and timeline tables of an engagement pag
   const app = appShowing(status, 'UTC');
 
   it('heads each row with the cell that names it', async () => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'r'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'r'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     expect(rowHeads(html)).toEqual([['q1 (round 1): How long are recordings kept?'], ['d1'], ['27\u00a0Nov\u00a02026, 14:05 (UTC)']]);
   });
@@ -734,7 +899,7 @@ describe('a message every engagement of a campaign refused, on a French page', (
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const session = { id: 'f'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const text = async (path: string) => visibleText(await (await app.request(path, { headers: { cookie } })).text());
 
   it('words each refusal in French by its code: the pen shows the first and how many more, the message’s page every one', async () => {
@@ -779,7 +944,7 @@ function fakeWorkspace(parts: { dossier?: object; campaigns?: object; holdingPen
 
 /** Owen's session cookie, an officer reading in `language`; `letter` makes its id, `csrf` its token. */
 function officerCookie(language: string, letter: string, csrf = 't') {
-  return `dossier_session=${new CookieSealer(secret).seal({ id: letter.repeat(32), csrf, language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  return `__Host-dossier_session=${new CookieSealer(secret).seal({ id: letter.repeat(32), csrf, language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
 }
 
 function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
@@ -787,7 +952,7 @@ function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
     const session = { id: letter.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await app.request(path, {
       method: 'POST',
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
       body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
     });
     return { status: response.status, text: visibleText(await response.text()) };
@@ -814,7 +979,7 @@ describe('a held message longer than an engagement records, on its own page', ()
     const app = penWorkspace({}, intake);
     const open = async (language: string) => {
       const session = { id: 'k'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-      const response = await app.request(`/held/unsorted/message?id=${encodeURIComponent('<long@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+      const response = await app.request(`/held/unsorted/message?id=${encodeURIComponent('<long@elsewhere.test>')}`, { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } });
       expect(response.status).toBe(200);
       return response.text();
     };
@@ -839,7 +1004,7 @@ describe('a held message longer than an engagement records, on its own page', ()
     await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Short', messageId: '<short@elsewhere.test>', text: 'A short answer.' }));
     await intake.pass();
     const session = { id: 'k'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-    const html = await (await penWorkspace({}, intake).request(`/held/unsorted/message?id=${encodeURIComponent('<short@elsewhere.test>')}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    const html = await (await penWorkspace({}, intake).request(`/held/unsorted/message?id=${encodeURIComponent('<short@elsewhere.test>')}`, { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
     expect(html).toContain('A short answer.');
     expect(html).not.toContain('mail-text-cut');
   });
@@ -859,7 +1024,7 @@ describe('a held message assigned or dismissed by another officer while a form o
   const post = officerPost(app, 'q');
   const open = async (language: string, messageId: string) => {
     const session = { id: 'r'.repeat(32), csrf: 'tok', language, user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
-    const response = await app.request(`/held/vc/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+    const response = await app.request(`/held/vc/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } });
     return { status: response.status, text: visibleText(await response.text()) };
   };
 
@@ -986,7 +1151,7 @@ describe('a co-signatory’s campaigns list', () => {
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
 
   it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
     asked.length = 0;
@@ -1094,7 +1259,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     remindersSent: [],
   };
   const app = appShowing(status, 'America/Toronto');
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
   const page = async () => (await app.request('/campaigns/vc/engagements/epsilon', { headers: { cookie } })).text();
 
   it('is titled "Dossier d’Epsilon" and writes its times "9 h" and "10 h 30", never breaking a date across lines', async () => {
@@ -1157,7 +1322,7 @@ describe('French words on an engagement page agree with their count and their no
       nextDeadline: '2026-12-12T04:59:59.999Z', responseDueDate: '2026-12-12T04:59:59.999Z',
       timeline: [], deliveryFailures: [], questions, openQuestions: questions.slice(0, open), demonstrations: [], remindersSent: [],
     };
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
     return (await appShowing(status, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
   };
 
@@ -1202,7 +1367,7 @@ describe('a delivery failure on the engagement page', () => {
   };
   const app = appShowing(status, 'UTC');
   const page = async (language: 'en' | 'fr') => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     return /<div class="problems">[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
   };
@@ -1230,7 +1395,7 @@ describe('the principles on an engagement page', () => {
   it('names each principle of the findings by its title in templates/words.yaml, in the reader’s language', async () => {
     const { principle } = loadViews();
     for (const language of ['en', 'fr'] as const) {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
       const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
       const titles = [...html.matchAll(/<dt>([^<]*)<\/dt><dd>Met\. \/ Respecté\.<\/dd>/g)].map((m) => m[1]);
       expect(titles, language).toEqual(PRINCIPLES.map((p) => principle(p, language)));
@@ -1263,7 +1428,7 @@ describe('messages not delivered, delayed and bounced, on a French engagement pa
   };
   const app = appShowing(status, 'UTC');
   const page = async (language: 'en' | 'fr') => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
     return visibleText(await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text());
   };
 
@@ -1286,7 +1451,7 @@ describe('messages not delivered, delayed and bounced, on a French engagement pa
 
   it('names each message of the list of failures by its kind in the page’s language, not by its step’s code', async () => {
     const list = async (language: 'en' | 'fr') => {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
       const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
       return [.../<div class="problems">[\s\S]*?<ul>([\s\S]*?)<\/ul>/.exec(html)![1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => visibleText(m[1]).replace(/^.*?\u00a0?: /, '').split(' — ')[0]);
     };
@@ -1424,7 +1589,7 @@ describe('the page texts', () => {
     });
     const header = (html: string) => visibleText(/<span class="who">[\s\S]*?<\/span>/.exec(html)?.[0] ?? html);
     const visit = async (path: string, language: string, authorityId: string, cookie?: string) => {
-      cookie ??= `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
+      cookie ??= `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language, user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
       const response = await app.request(path, { headers: { cookie } });
       return { shown: header(await response.text()), cookie: response.headers.get('set-cookie')?.split(';')[0] ?? cookie };
     };
@@ -1553,6 +1718,33 @@ describe('the workspace configuration', () => {
       expect(problems).toContain(name);
     }
   });
+
+  it('re-checks the roles every 5 minutes unless told otherwise, and at least hourly', () => {
+    const required = { DOSSIER_OIDC_ISSUER: 'https://id.example', DOSSIER_OIDC_CLIENT_ID: 'd', DOSSIER_OIDC_CLIENT_SECRET: 's', DOSSIER_SESSION_SECRET: secret };
+    expect(parseWebConfig(required).rolesCheckMinutes).toBe(5);
+    expect(parseWebConfig({ ...required, DOSSIER_ROLES_CHECK_MINUTES: '15' }).rolesCheckMinutes).toBe(15);
+    for (const wrong of ['0', '61', 'ten']) expect(() => parseWebConfig({ ...required, DOSSIER_ROLES_CHECK_MINUTES: wrong })).toThrow(/DOSSIER_ROLES_CHECK_MINUTES/);
+  });
+});
+
+describe('a sign-in at a provider that gives no refresh token', () => {
+  // Its roles cannot be asked again: the session lasts until they would be, and its user signs in
+  // again then (at once while the provider's own session lasts).
+  it('lasts until its roles are due for a re-check, not the whole session', async () => {
+    const signIn = {
+      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config: { ...config, rolesCheckMinutes: 5 }, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const before = Date.now();
+    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
+    const sealed = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!.slice('__Host-dossier_session='.length);
+    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(sealed));
+    expect(session?.user).toBeDefined();
+    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
+    expect(session!.expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+  });
 });
 
 describe('the address users reach the workspace at', () => {
@@ -1645,7 +1837,7 @@ describe('a version that only respaces the French, on the statement page', () =>
     /** The page's comparison as a co-signatory reads it, in `language`. */
     return async (language: string) => {
       const session = { id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
-      const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+      const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
       return visibleText(/<section id="changes"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '(no comparison)').replace(/\s+/g, ' ').trim();
     };
   }
@@ -1692,7 +1884,7 @@ describe('a text refused in one language, on the statement’s forms', () => {
     const session = { id: 'l'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await app.request(path, {
       method: 'POST',
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
+      headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://dossier.example' },
       body: new URLSearchParams({ _csrf: 'tok', ...form }).toString(),
     });
     expect(response.status).toBe(422);
@@ -1782,7 +1974,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const daniel = { id: 'a'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(daniel)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(daniel)}`;
   const requestChanges = (comment: string) =>
     app.request('/campaigns/vc/statement/request-changes', {
       method: 'POST',
@@ -1807,7 +1999,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       ['en', 'Version 1 is back with the lead authority: nothing is published before the lead submits the next version'],
       ['fr', 'La version 1 est revenue à l’autorité responsable\u00a0: rien n’est publié avant que l’autorité responsable ne soumette la version suivante'],
     ] as const) {
-      const session = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language })}`;
+      const session = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...daniel, language })}`;
       const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
       expect(text).toContain(said);
       expect(text).not.toContain(language === 'en' ? 'published as soon as' : 'publiée dès');
@@ -1825,7 +2017,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
 
   it('words in French a refusal the campaign gives with a name in it, by its code', async () => {
     phase = 'revising';
-    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const french = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
     const response = await app.request('/campaigns/vc/statement/approve', {
       method: 'POST',
       headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
@@ -1839,7 +2031,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
 
   it('gives the campaign’s refusal in French on a French page, naming the phase in French', async () => {
     phase = 'publishing';
-    const french = `dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
+    const french = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...daniel, language: 'fr' })}`;
     const response = await app.request('/campaigns/vc/statement/request-changes', {
       method: 'POST',
       headers: { cookie: french, 'content-type': 'application/x-www-form-urlencoded' },
@@ -1869,7 +2061,7 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const cookieIn = (language: string) =>
-    `dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
   return {
     post: (action: string, form: Record<string, string>, language: string) =>
       app.request(`/campaigns/vc/engagements/zoom/${action}`, {
@@ -1952,7 +2144,7 @@ describe('the statement page of a co-signatory whose authority has approved the 
     approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => refusedByWorkflow(() => kase.checkApproval(input)),
   });
   const cookieOf = (subject: string, name: string, authorityId: string, language: string) =>
-    `dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 'tok', language, user: { subject, name, roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'e'.repeat(32), csrf: 'tok', language, user: { subject, name, roles: ['co-signatory'], authorityId }, expiresAt: Date.now() + 60_000 })}`;
   const pageOf = async (cookie: string) => (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
 
   it('says its approval counts and what would ask it again, and offers to request changes but not to approve twice', async () => {
@@ -2029,7 +2221,7 @@ describe('the statement page read while the lead submits a version', () => {
   it('shows the co-signatory one version: its number, what it changed, and the version its answer names', async () => {
     const { kase, app } = submittedBetweenReads();
     const session = { id: 'z'.repeat(32), csrf: 't', language: 'en', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
-    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
     expect(kase.draft?.version).toBe(3);
     const shown = {
       facts: /<dd id="version">version (\d+) of/.exec(html)?.[1],
@@ -2056,7 +2248,7 @@ describe('the statement page read while the lead submits a version', () => {
       },
     });
     const session = { id: 'z'.repeat(32), csrf: 't', language: 'en', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 };
-    const response = await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } });
+    const response = await app.request('/campaigns/vc/statement', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } });
     expect(response.status).toBe(500);
     expect(visibleText(await response.text())).toContain('The workspace could not show this page.');
     expect(reads).toBe(5);
@@ -2065,7 +2257,7 @@ describe('the statement page read while the lead submits a version', () => {
   it('shows the lead the conclusions of the version it names', async () => {
     const { kase, app } = submittedBetweenReads();
     const session = { id: 'l'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
-    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+    const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
     const version = Number(/<dd id="version">version (\d+) of/.exec(html)?.[1]);
     expect(/<textarea id="conclusions-en"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1]).toBe(kase['versions'].get(version)?.conclusions.en[0]);
   });
@@ -2169,7 +2361,7 @@ async function frenchStatementPage(kase: { status(): unknown }): Promise<string>
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
   return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
 }
 
@@ -2654,7 +2846,7 @@ describe('a page of something that does not exist', () => {
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
     return async (language: string) => {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
       const response = await app.request('/campaigns/nosuch', { headers: { cookie } });
       return { status: response.status, html: await response.text() };
     };
@@ -2682,7 +2874,7 @@ describe('the problems of a campaign file on a French page', () => {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
-  const cookie = `dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const upload = (content: string) => {
     const body = new FormData();
     body.set('_csrf', 'tok');
@@ -2982,7 +3174,7 @@ describe('who acted, on a French page', () => {
     };
     const session = { id: 'w'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
     const response = await appShowing(engagement, 'UTC').request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(message.messageId)}`, {
-      headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session)}` },
+      headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` },
     });
     const text = visibleText(await response.text());
     expect(text).toContain('Owen Okafor (owen, espace de travail)');
@@ -3003,7 +3195,7 @@ describe('a sentence that writes “<” on a page', () => {
   it('shows it as written in the schedule-demo form’s hint, in both languages', async () => {
     const hints: Record<string, string> = {};
     for (const language of ['en', 'fr'] as const) {
-      const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'h'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'h'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
       const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
       const label = /<label for="demo-attendees">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
       hints[language] = visibleText(label);
@@ -3037,7 +3229,7 @@ function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Prom
     app.request(`/campaigns/vc/statement/${path}`, {
       method: 'POST',
       headers: {
-        cookie: `dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language, user: lead, expiresAt: Date.now() + 60_000 })}`,
+        cookie: `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language, user: lead, expiresAt: Date.now() + 60_000 })}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
@@ -3153,7 +3345,7 @@ describe('the title of a page whose form was refused', () => {
 
   it('says it of a campaign file refused, with the problems the page lists', async () => {
     const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'n'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const body = new FormData();
     body.set('_csrf', 't');
     const response = await app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
@@ -3178,7 +3370,7 @@ describe('the title of a board page', () => {
     boardPageSize: 2,
   });
   const titleOf = async (query: string, language = 'en') => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'b'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     return pageTitle(await (await app.request(`/campaigns/vc${query}`, { headers: { cookie } })).text());
   };
 
@@ -3285,7 +3477,7 @@ describe('the draft PDF a statement page links to, once the lead has submitted t
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const session = (language: string) => ({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 });
-  const get = (path: string, language = 'en') => app.request(path, { headers: { cookie: `dossier_session=${new CookieSealer(secret).seal(session(language))}` } });
+  const get = (path: string, language = 'en') => app.request(path, { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session(language))}` } });
   /** The href of the page's link to its PDF in `language`, as a browser reads it. */
   const linkOn = (html: string, language: string) =>
     new RegExp(`href="([^"]*/statement/draft\\.${language}\\.pdf[^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
@@ -3365,7 +3557,7 @@ describe('the published statement the workspace serves', () => {
       publishedFiles: () => ({ read: async (path: string) => stored[path] }) as never,
       revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     });
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language: 'fr', user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language: 'fr', user: AUDITOR, expiresAt: Date.now() + 60_000 })}`;
     for (const language of ['en', 'fr']) {
       const response = await app.request(`/campaigns/vc/statement/published.${language}.pdf`, { headers: { cookie } });
       expect(response.status).toBe(200);
@@ -3484,7 +3676,7 @@ describe('a demonstration and the vendor’s contacts on the engagement page', (
   };
   const app = appShowing(status, 'UTC');
   const shown = async (language: string) => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'w'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     return (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
   };
 
@@ -3515,7 +3707,7 @@ describe('texts the officer recorded over several lines, on the engagement page'
   const app = appShowing(status, 'UTC');
 
   it('keeps their line breaks: the response, an answer and a demonstration’s notes read as they were typed', async () => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'x'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'x'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     // `.said` keeps line breaks (white-space: pre-line, web/stylesheet.ts); without it the browser joins the lines.
     expect(html).toContain('<blockquote class="said">Zoom describes its programme.\n\nIt encrypts meetings end to end.</blockquote>');
@@ -3566,7 +3758,7 @@ describe('what the next deadline on an engagement page is for', () => {
   };
   const question = { id: 'q1', round: 2, text: 'How are keys kept?', dueDate: '2026-12-20T23:59:59.999Z' };
   const nextDeadlineOn = async (status: object, language = 'en') => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'z'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await appShowing({ ...base, ...status }, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     return visibleText(/<dd id="next-deadline">(.*?)<\/dd>/.exec(html)?.[1] ?? html);
   };
@@ -3636,7 +3828,7 @@ describe('the documents an engagement has received', () => {
   });
   const shown = async (status: object) => {
     const full = { workflowId: 'engagement:vc:zoom', campaignId: 'vc', vendorId: 'zoom', vendorName: 'Zoom', questions: [], openQuestions: [], demonstrations: [], remindersSent: [], deliveryFailures: [], timeline: [], ...status };
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const html = await (await appShowing(full, 'UTC').request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     return /<h2>Documents<\/h2>\s*(.*?)\s*<h2>/s.exec(html)?.[1] ?? html;
   };
@@ -3711,7 +3903,7 @@ describe('a reply to review, read on its own page', () => {
   };
   const app = appShowing(status, 'UTC');
   const shown = async (roles: string[]) => {
-    const cookie = `dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'en', user: { subject: 'x', name: 'X', roles }, expiresAt: Date.now() + 60_000 })}`;
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'en', user: { subject: 'x', name: 'X', roles }, expiresAt: Date.now() + 60_000 })}`;
     return (await app.request(`/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(reply.messageId)}`, { headers: { cookie } })).text();
   };
 
