@@ -150,9 +150,30 @@ function wordsOf(text: string): string[] {
   return text.replace(/<?\b(?:https?:\/\/|mailto:)[^\s>]*>?/gi, ' ').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** The sent message's words, as its text part and as its HTML part renders. */
-function quotedForms(sent: { text?: string; htmlText?: string }): string[][] {
-  return [sent.text, sent.htmlText].flatMap((form) => (form ? [wordsOf(form)] : []));
+/** A rendering of the sent message: its words, and the word each of its paragraphs begins with. */
+interface QuotedForm {
+  words: string[];
+  paragraphStarts: Set<number>;
+}
+
+/**
+ * The sent message's words, as its text part and as its HTML part renders. The text part's paragraphs
+ * are its blank-line-separated blocks (each question one); the HTML's, each of its lines (a `<p>`, an `<li>`).
+ */
+function quotedForms(sent: { text?: string; htmlText?: string }): QuotedForm[] {
+  const formOf = (text: string, breaks: RegExp): QuotedForm => {
+    const words: string[] = [];
+    const paragraphStarts = new Set<number>();
+    for (const paragraph of text.split(breaks)) {
+      paragraphStarts.add(words.length);
+      words.push(...wordsOf(paragraph));
+    }
+    return { words, paragraphStarts };
+  };
+  return [
+    ...(sent.text ? [formOf(sent.text, /\n[ \t]*\n/)] : []),
+    ...(sent.htmlText ? [formOf(sent.htmlText, /\n/)] : []),
+  ];
 }
 
 /** Where `words` run whole in `form` from `from` on, or -1. */
@@ -164,45 +185,95 @@ function runAt(form: string[], words: string[], from: number): number {
   return -1;
 }
 
+/** A line of the sent message's, quoted: whether one of the sent message's paragraphs begins with it. */
+interface QuotedLine {
+  startsParagraph: boolean;
+}
+
 /**
  * Tells the lines of a quoted message apart from the lines the vendor wrote between them (answers
  * inline, under each question). A line is quoted when its words run whole in the sent message, after
  * the quoted line before it: right where that one ended (a line cut by rewrapping, however short), or
  * further on when it is long enough (four words) not to be the vendor's by chance ("Yes.").
  */
-function quotedLines(lines: string[], forms: string[][]): boolean[] {
+function quotedLines(lines: string[], forms: QuotedForm[]): (QuotedLine | undefined)[] {
   const cursors = forms.map(() => 0);
   return lines.map((line) => {
     const words = wordsOf(line.replace(/^[ \t]*(?:>[ \t]?)*/, ''));
-    if (!words.length) return false;
+    if (!words.length) return undefined;
     for (const [n, form] of forms.entries()) {
-      const at = runAt(form, words, cursors[n]!);
+      const at = runAt(form.words, words, cursors[n]!);
       if (at < 0 || (at !== cursors[n] && words.length < 4)) continue;
       cursors[n] = at + words.length;
-      return true;
+      return { startsParagraph: form.paragraphStarts.has(at) };
     }
-    return false;
+    return undefined;
   });
 }
 
 /**
  * The vendor's own lines among the quoted message's, each run of them as a paragraph: what they wrote
- * inside or between the quoted blocks. Below a block naming another message, all is that message's.
+ * inside or between the quoted blocks, answers under the question they answer (see withQuestions).
+ * Below a block naming another message, all is that message's.
  */
-function ownLinesAmong(lines: string[], forms: string[][]): string[] {
+function ownLinesAmong(lines: string[], forms: QuotedForm[]): string[] {
   const nested = lines.findIndex((line, n) => fieldOf(line)?.name === 'from' && lines.slice(n + 1, n + 12).some((l) => fieldOf(l)?.name === 'subject'));
   const below = nested < 0 ? lines : lines.slice(0, nested);
   const quoted = quotedLines(below, forms);
+  const shown = withQuestions(below, quoted, below.map((_, n) => !quoted[n]));
   const paragraphs: string[] = [];
   let run: string[] = [];
-  for (const [n, line] of below.entries()) {
-    if (quoted[n] || !/\S/.test(line)) {
+  for (const line of shown) {
+    if (/\S/.test(line)) run.push(line);
+    else {
       if (run.length) paragraphs.push(run.join('\n').trim());
       run = [];
-    } else run.push(line);
+    }
   }
   if (run.length) paragraphs.push(run.join('\n').trim());
   return paragraphs.filter((p) => wordsOf(p).length > 0);
+}
+
+/** A line's text without the quote marks a client put before it. */
+const unmarked = (line: string) => line.replace(/^[ \t]*(?:>[ \t]?)*/, '');
+
+/**
+ * The lines kept (`own`), each run of them that answers inline preceded by the quoted paragraph it
+ * follows (the question, as quoted, behind `> ` marks), so the officer reads an answer with its
+ * question; the rest of the quoted message stays out, and a blank line parts each paragraph. A reply
+ * answers inline when some of its own words have quoted lines above and below them; one written
+ * wholly above or below the quote (top- or bottom-posted) gets none of the quote back.
+ */
+function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own: boolean[]): string[] {
+  const blank = lines.map((line) => !/\S/.test(unmarked(line)));
+  const firstQuoted = quoted.findIndex(Boolean);
+  const lastQuoted = quoted.reduce((last, q, n) => (q ? n : last), -1);
+  const inline = firstQuoted >= 0 && own.some((o, n) => o && !blank[n] && n > firstQuoted && n < lastQuoted);
+  const shown: string[] = [];
+  const paragraphBreak = () => {
+    if (shown.length && shown.at(-1) !== '') shown.push('');
+  };
+  let questionShown = -1;
+  for (let n = 0; n < lines.length; n++) {
+    if (!own[n] || blank[n]) {
+      paragraphBreak();
+      continue;
+    }
+    let end = n - 1;
+    while (end >= 0 && blank[end]) end--;
+    if (inline && end >= 0 && quoted[end] && end > questionShown) {
+      // Up from the quoted line above to the one that begins its paragraph in the sent message: the
+      // question, not the whole list it is in.
+      let start = end;
+      while (start > 0 && !quoted[start]!.startsParagraph && quoted[start - 1]) start--;
+      paragraphBreak();
+      shown.push(...lines.slice(start, end + 1).map((line) => `> ${unmarked(line).trim()}`));
+      questionShown = end;
+    }
+    shown.push(lines[n]!);
+  }
+  while (shown.at(-1) === '') shown.pop();
+  return shown;
 }
 
 /** The line a mail client writes above the message it quotes with `>` marks (Gmail, Apple Mail, Thunderbird). */
@@ -212,31 +283,35 @@ const ATTRIBUTION = /^[ \t]*(?:On\b.*\bwrote:|Le\b.*\ba [ée]crit[ \t\u00a0\u202
  * The text without the lines of a message Dossier sent that a client quoted behind `>` marks with the
  * vendor's answers written between them (Gmail, Apple Mail), so not whole, as withoutQuoted looks for
  * it: each marked line whose words are the sent message's goes, with the line that attributes the
- * quote; the vendor's unmarked lines stay, and so does a marked line of anything else. Undefined when
- * less of the sent message than withoutQuoted's least is quoted (a vendor quoting one question).
+ * quote; the vendor's unmarked lines stay, each answer under its question (see withQuestions), and so
+ * does a marked line of anything else. Undefined when less of the sent message than withoutQuoted's
+ * least is quoted (a vendor quoting one question), or when nothing would go.
  */
 export function withoutInterleavedQuote(text: string, sent: { text: string; htmlText?: string }): string | undefined {
   const lines = text.split('\n');
   const marked = lines.map((line) => /^[ \t]*>/.test(line));
-  const quoted = quotedLines(lines, quotedForms(sent)).map((q, n) => q && marked[n]!);
+  const quoted = quotedLines(lines, quotedForms(sent)).map((q, n) => (marked[n] ? q : undefined));
   const dropped = lines.filter((_, n) => quoted[n]).join(' ');
   if (dropped.replace(/[>\s]+/g, ' ').trim().length < 80) return undefined;
-  const kept: string[] = [];
+  const own = lines.map(() => true);
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
-    if (quoted[n]) continue;
     // The marks of the quote's blank lines, and the attribution above its first line, go with it
     // (Gmail wraps a long one before "wrote:").
-    if (marked[n] && !wordsOf(line).length) continue;
+    if (quoted[n] || (marked[n] && !wordsOf(line).length)) {
+      own[n] = false;
+      continue;
+    }
     const attribution = ATTRIBUTION.test(line) ? 1 : ATTRIBUTION.test(`${line} ${lines[n + 1] ?? ''}`) ? 2 : 0;
     const nextShown = lines.findIndex((l, k) => k >= n + attribution && /\S/.test(l));
     if (attribution && nextShown >= 0 && quoted[nextShown]) {
+      for (let k = 0; k < attribution; k++) own[n + k] = false;
       n += attribution - 1;
-      continue;
     }
-    kept.push(line);
   }
-  return kept.join('\n').replace(/\n[ \t]*\n(?:[ \t]*\n)+/g, '\n\n').trim();
+  const kept = withQuestions(lines, quoted, own).join('\n').trim();
+  // All it found are the questions an earlier cut showed above their answers: nothing to cut.
+  return collapsed(kept) === collapsed(text) ? undefined : kept;
 }
 
 function fieldOf(line: string): { name: string; value: string } | undefined {

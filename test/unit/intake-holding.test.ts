@@ -678,12 +678,24 @@ describe('a vendor answering inline, between the quoted questions of Dossier’s
     bodyHtml,
     bodyText,
   });
+  /** The quoted lines right above a line of the text, behind `> ` marks, joined as one. */
+  const quotedAbove = (text: string, line: string) => {
+    const lines = text.split('\n');
+    const at = lines.indexOf(line);
+    let start = at;
+    while (start > 0 && lines[start - 1]!.startsWith('> ')) start--;
+    return lines.slice(start, at).map((l) => l.slice(2)).join(' ');
+  };
   const expectOwnWordsOnly = (text: string, top: string) => {
     expect(text.startsWith(top)).toBe(true);
-    for (const answer of Object.values(answers)) expect(text).toContain(answer);
-    // In the order they were written, and nothing of the letter's.
+    // Each answer under the question it answers, marked as quoted; in the order they were written.
+    expect(quotedAbove(text, answers.q1)).toBe(paragraphs[2]);
+    expect(quotedAbove(text, answers.q2)).toBe(paragraphs[3]);
+    expect(quotedAbove(text, answers.q3)).toBe(paragraphs[4]);
     expect(text.indexOf(answers.q1)).toBeLessThan(text.indexOf(answers.q2));
-    expect(text).not.toMatch(/How long do you keep|subprocessors|co-signing authorities|being recorded|The case officer/);
+    // Nothing else of the letter's, and no question twice.
+    expect(text).not.toMatch(/co-signing authorities|Yours sincerely|The case officer/);
+    expect(text.match(/How long do you keep/g)).toHaveLength(1);
   };
 
   it('keeps the answers Outlook for Windows carries between the quoted questions (text and HTML parts), and drops the letter', async () => {
