@@ -145,9 +145,22 @@ export function withoutQuotedReply(text: string, sent: { step: string; subject?:
   return undefined;
 }
 
-/** The words of a text, as every rendering of it keeps them: letters and digits, links left out. */
+/**
+ * The words of a text, as every rendering of it keeps them: letters and digits, links left out
+ * ("text <url>", "text<url>", "text [url]"), in one Unicode form (a client may send "é" as e and an
+ * accent, "ﬁ" as one character) and without the invisible characters a client puts inside a word
+ * (a soft hyphen, a zero-width space); punctuation, bullets, quotes of any shape and every kind of
+ * space only part words.
+ */
 function wordsOf(text: string): string[] {
-  return text.replace(/<?\b(?:https?:\/\/|mailto:)[^\s>]*>?/gi, ' ').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .replace(/<?\b(?:https?:\/\/|mailto:)[^\s>]*>?/gi, ' ')
+      .normalize('NFKC')
+      .replace(/\p{Cf}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{M}\p{N}]+/gu) ?? []
+  );
 }
 
 /** A rendering of the sent message: its words, and the word each of its paragraphs begins with. */
@@ -234,6 +247,9 @@ function ownLinesAmong(lines: string[], forms: QuotedForm[]): string[] {
   return paragraphs.filter((p) => wordsOf(p).length > 0);
 }
 
+/** The bullet a client's text part puts before a list item: Outlook's `*`, Gmail's `-`, Apple Mail's `•`. */
+const LIST_BULLET = /^[ \t]*[*•·▪◦‣⁃-][ \t\u00a0]+/;
+
 /** A line's text without the quote marks a client put before it. */
 const unmarked = (line: string) => line.replace(/^[ \t]*(?:>[ \t]?)*/, '');
 
@@ -245,7 +261,8 @@ const unmarked = (line: string) => line.replace(/^[ \t]*(?:>[ \t]?)*/, '');
  * wholly above or below the quote (top- or bottom-posted) gets none of the quote back.
  */
 function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own: boolean[]): string[] {
-  const blank = lines.map((line) => !/\S/.test(unmarked(line)));
+  // A line without words (a rule, a bare link, a bullet) neither answers nor parts an answer from its question.
+  const blank = lines.map((line) => !wordsOf(line).length);
   const firstQuoted = quoted.findIndex(Boolean);
   const lastQuoted = quoted.reduce((last, q, n) => (q ? n : last), -1);
   const inline = firstQuoted >= 0 && own.some((o, n) => o && !blank[n] && n > firstQuoted && n < lastQuoted);
@@ -255,19 +272,19 @@ function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own:
   };
   let questionShown = -1;
   for (let n = 0; n < lines.length; n++) {
-    if (!own[n] || blank[n]) {
+    if (!own[n] || !/\S/.test(unmarked(lines[n]!))) {
       paragraphBreak();
       continue;
     }
     let end = n - 1;
     while (end >= 0 && blank[end]) end--;
-    if (inline && end >= 0 && quoted[end] && end > questionShown) {
+    if (inline && !blank[n] && end >= 0 && quoted[end] && end > questionShown) {
       // Up from the quoted line above to the one that begins its paragraph in the sent message: the
       // question, not the whole list it is in.
       let start = end;
       while (start > 0 && !quoted[start]!.startsParagraph && quoted[start - 1]) start--;
       paragraphBreak();
-      shown.push(...lines.slice(start, end + 1).map((line) => `> ${unmarked(line).trim()}`));
+      shown.push(...lines.slice(start, end + 1).map((line) => `> ${unmarked(line).replace(LIST_BULLET, '').trim()}`));
       questionShown = end;
     }
     shown.push(lines[n]!);
