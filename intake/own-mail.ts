@@ -83,9 +83,12 @@ export function withoutQuoted(text: string, quoted: string): string | undefined 
   return `${before}\n${after}`.trim();
 }
 
-/** A header line of the block Outlook writes above the message it quotes: `From: …`, `De : …`, `*Sent:* …`. */
-const QUOTED_FIELD = /^[ \t>]*\*?([A-Za-zÀ-ÿ]+)\*?[ \t\u00a0\u202f]?:\*?[ \t\u00a0]*(.*)$/;
-const QUOTED_FIELDS: Record<string, 'from' | 'sent' | 'to' | 'cc' | 'subject'> = {
+/**
+ * A header line of the block Outlook writes above the message it quotes (`From: …`, `De : …`,
+ * `*Sent:* …`), and Gmail and Apple Mail above a message they forward (`Reply-To: …`, `Répondre à : …`).
+ */
+const QUOTED_FIELD = /^[ \t>]*\*?([A-Za-zÀ-ÿ]+(?:[- ][A-Za-zÀ-ÿ]+)?)\*?[ \t\u00a0\u202f]?:\*?[ \t\u00a0]*(.*)$/;
+const QUOTED_FIELDS: Record<string, 'from' | 'sent' | 'to' | 'cc' | 'subject' | 'reply-to'> = {
   from: 'from',
   de: 'from',
   sent: 'sent',
@@ -96,13 +99,17 @@ const QUOTED_FIELDS: Record<string, 'from' | 'sent' | 'to' | 'cc' | 'subject'> =
   cc: 'cc',
   subject: 'subject',
   objet: 'subject',
+  'reply-to': 'reply-to',
+  'répondre à': 'reply-to',
 };
 /**
- * What Outlook puts above that block: a rule of underscores (the text part of Outlook on the web and
- * the new Outlook), its `<hr>` as an HTML-only message's text renders it (dashes), or an "Original
- * Message" line.
+ * What a client puts above that block: a rule of underscores (the text part of Outlook on the web and
+ * the new Outlook), its `<hr>` as an HTML-only message's text renders it (dashes), an "Original
+ * Message" line, or the line above a forwarded message (Gmail's dashed one, Apple Mail's "Begin
+ * forwarded message:").
  */
-const QUOTE_SEPARATOR = /^[ \t>]*(?:_{8,}|-{8,}|-{3,}[ \t]*(?:Original Message|Message d['’]origine)[ \t]*-{3,})[ \t]*$/i;
+const QUOTE_SEPARATOR =
+  /^[ \t>]*(?:_{8,}|-{8,}|-{3,}[ \t]*(?:Original Message|Message d['’]origine|Forwarded message|Message transféré)[ \t]*-{3,}|(?:Begin forwarded message|Début du message réexpédié)[ \t\u00a0\u202f]?:)[ \t]*$/i;
 
 const collapsed = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -121,16 +128,18 @@ export function withoutQuotedReply(text: string, sent: { step: string; subject?:
     if (fieldOf(lines[i]!)?.name !== 'from') continue;
     const seen = new Set<string>();
     let subject: string | undefined;
+    let last = i;
     // A block read from HTML may have blank lines between its fields (the markup's own line breaks).
+    // Outlook ends it with the subject; Gmail's forward puts To, Apple Mail's Date, To and Reply-To
+    // after it, on the lines right below.
     for (let j = i + 1; j < lines.length && j <= i + 12; j++) {
-      if (/^[ \t>\u00a0]*$/.test(lines[j]!)) continue;
-      const field = fieldOf(lines[j]!);
-      if (!field || field.name === 'from') break;
-      if (field.name === 'subject') {
-        subject = field.value;
-        break;
-      }
+      const blank = /^[ \t>\u00a0]*$/.test(lines[j]!);
+      if (blank && subject === undefined) continue;
+      const field = blank ? undefined : fieldOf(lines[j]!);
+      if (!field || field.name === 'from' || (subject !== undefined && seen.has(field.name))) break;
+      if (field.name === 'subject') subject = field.value;
       seen.add(field.name);
+      last = j;
     }
     if (subject === undefined || !seen.has('sent') || !seen.has('to')) continue;
     const quoted = sent.find((s) => s.subject !== undefined && collapsed(s.subject) === collapsed(subject!));
@@ -138,8 +147,7 @@ export function withoutQuotedReply(text: string, sent: { step: string; subject?:
     let start = i;
     while (start > 0 && /^[ \t>\u00a0]*$/.test(lines[start - 1]!)) start--;
     if (start > 0 && QUOTE_SEPARATOR.test(lines[start - 1]!)) start--;
-    const subjectLine = lines.findIndex((line, n) => n > i && fieldOf(line)?.name === 'subject');
-    const inline = quoted.text === undefined ? [] : ownLinesAmong(lines.slice(subjectLine + 1), quotedForms(quoted));
+    const inline = quoted.text === undefined ? [] : ownLinesAmong(lines.slice(last + 1), quotedForms(quoted));
     return { text: [lines.slice(0, start).join('\n').trim(), ...inline].filter(Boolean).join('\n\n'), step: quoted.step };
   }
   return undefined;
@@ -293,8 +301,8 @@ function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own:
   return shown;
 }
 
-/** The line a mail client writes above the message it quotes with `>` marks (Gmail, Apple Mail, Thunderbird). */
-const ATTRIBUTION = /^[ \t]*(?:On\b.*\bwrote:|Le\b.*\ba [ée]crit[ \t\u00a0\u202f]?:)[ \t]*$/i;
+/** The line a mail client writes above the message it quotes with `>` marks (Gmail, Apple Mail, Thunderbird); the iPhone's Mail puts it inside the quote, marked. */
+const ATTRIBUTION = /^[ \t]*(?:>[ \t]?)*(?:On\b.*\bwrote:|Le\b.*\ba [ée]crit[ \t\u00a0\u202f]?:)[ \t]*$/i;
 
 /**
  * The text without the lines of a message Dossier sent that a client quoted behind `>` marks with the
@@ -320,7 +328,7 @@ export function withoutInterleavedQuote(text: string, sent: { text: string; html
       continue;
     }
     const attribution = ATTRIBUTION.test(line) ? 1 : ATTRIBUTION.test(`${line} ${lines[n + 1] ?? ''}`) ? 2 : 0;
-    const nextShown = lines.findIndex((l, k) => k >= n + attribution && /\S/.test(l));
+    const nextShown = lines.findIndex((l, k) => k >= n + attribution && wordsOf(l).length > 0);
     if (attribution && nextShown >= 0 && quoted[nextShown]) {
       for (let k = 0; k < attribution; k++) own[n + k] = false;
       n += attribution - 1;

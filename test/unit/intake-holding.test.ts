@@ -877,6 +877,54 @@ describe('a vendor answering Dossier’s follow-up questions inline, from the ma
     bodyText,
   });
 
+  it('records a colleague’s Gmail forward of the follow-up (From, Date, Subject, To) as their own words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const top = 'Our DPO will answer these by Friday.';
+    const text = await recorded(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: `Fwd: ${subject}`,
+        messageId: '<CAF=gmailfwd@mail.gmail.com>',
+        text: `${top}\n\n---------- Forwarded message ---------\nFrom: Dossier <case@test.example>\nDate: Mon, Sep 7, 2020 at 10:02 AM\nSubject: ${subject}\nTo: <${vendor.contacts[0].email}>\n\n\n${renderedAsText(html, 'gmail')}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records a colleague’s French Apple Mail forward of the follow-up (De, Objet, Date, À, Répondre à) as their own words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('fr');
+    const top = 'Voici les questions reçues ; notre DPO y répondra vendredi.';
+    const text = await recorded(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: `Fwd: ${subject}`,
+        messageId: '<A1B2C3D4-fwd@zoom.test>',
+        text: `${top}\n\nDébut du message réexpédié :\n\nDe: Dossier <case@test.example>\nObjet: ${subject}\nDate: 7 septembre 2020 à 10:02:00 UTC−4\nÀ: ${vendor.contacts[0].email}\nRépondre à: case+0123456789abcdef@test.example\n\n${renderedAsText(html, 'apple-mail')}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records an iPhone reply (answers attached, “Sent from my iPhone”, the attribution inside the quote) as the vendor’s words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const top = 'Our answers are attached.\n\nSent from my iPhone';
+    const quote = `On 7 Sep 2020, at 10:02, Dossier <case@test.example> wrote:\n\n${renderedAsText(html, 'apple-mail')}`;
+    const text = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `Re: ${subject}`,
+        messageId: '<8E4C2A10-iphone@zoom.test>',
+        inReplyTo: '<follow-up@test.example>',
+        text: `${top}\n\n${quote.split('\n').map((line) => `> ${line}`).join('\n')}\n`,
+        attachments: [{ filename: 'answers.pdf', content: Buffer.from('%PDF-1.7 answers') }],
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
   for (const language of ['en', 'fr'] as const) {
     const sentOn = language === 'en' ? 'Monday, September 7, 2020 10:02 AM' : 'lundi 7 septembre 2020 10:02';
     const top = language === 'en' ? 'Please find our answers inline, in blue.' : 'Nos réponses sont dans le texte, en bleu.';
