@@ -77,10 +77,12 @@ export function withoutQuoted(text: string, quoted: string): string | undefined 
   if (start < 0) return undefined;
   const from = at[start]!;
   const to = at[start + needle.length - 1]! + 1;
-  // The quote marks of the quoted text's blank lines go with it.
-  const before = text.slice(0, from).replace(/(?:^|\n)[ \t>]*$/, '').replace(/(?:\n[ \t>]*)+$/, '');
+  // The quote marks of the quoted text's blank lines go with it, and so does the line attributing
+  // it (Thunderbird's "Le … a écrit :", which Gmail wraps before "wrote:").
+  const before = text.slice(0, from).replace(/(?:^|\n)[ \t>]*$/, '').replace(/(?:\n[ \t>]*)+$/, '').split('\n');
+  const attribution = [1, 2].find((n) => before.length >= n && ATTRIBUTION.test(before.slice(-n).join(' ')));
   const after = text.slice(to).replace(/^(?:[ \t>]*(?:\n|$))+/, '');
-  return `${before}\n${after}`.trim();
+  return `${before.slice(0, before.length - (attribution ?? 0)).join('\n')}\n${after}`.trim();
 }
 
 /**

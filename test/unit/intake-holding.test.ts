@@ -829,7 +829,7 @@ describe('a vendor answering Dossier’s follow-up questions inline, from the ma
       expect(message.noteCodes).toEqual([{ code: 'own-text', step }]);
       return message.text;
     };
-    return { recorded, subject: String(composed.subject), html: String(composed.html) };
+    return { recorded, subject: String(composed.subject), html: String(composed.html), text: String(composed.text) };
   }
 
   /** Dossier's HTML body with the vendor's answer after each question, the list split around it as a client splits it when the vendor types below an item. */
@@ -902,6 +902,23 @@ describe('a vendor answering Dossier’s follow-up questions inline, from the ma
         subject: `Fwd: ${subject}`,
         messageId: '<A1B2C3D4-fwd@zoom.test>',
         text: `${top}\n\nDébut du message réexpédié :\n\nDe: Dossier <case@test.example>\nObjet: ${subject}\nDate: 7 septembre 2020 à 10:02:00 UTC−4\nÀ: ${vendor.contacts[0].email}\nRépondre à: case+0123456789abcdef@test.example\n\n${renderedAsText(html, 'apple-mail')}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records a Thunderbird plain-text reply, which quotes the text part whole, without the quote or the line attributing it', async () => {
+    const { recorded, subject, text: sentText } = await withFollowUp('fr');
+    const top = 'Bonjour,\n\nNous répondrons d’ici le 21 septembre.\n\nAnna Berg';
+    const quote = sentText.split('\n').flatMap((line) => (line ? wrapped(line, 70) : [''])).map((line) => (line ? `> ${line}` : '>')).join('\n');
+    const text = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `Re: ${subject}`,
+        messageId: '<5f1c2a3b-thunderbird@zoom.test>',
+        inReplyTo: '<follow-up@test.example>',
+        text: `${top}\n\nLe 07/09/2020 à 10:02, Dossier a écrit\u00a0:\n${quote}\n`,
       }),
     );
     expect(text).toBe(top);
