@@ -330,8 +330,10 @@ export function withoutInterleavedQuote(text: string, sent: { text: string; html
       continue;
     }
     const attribution = ATTRIBUTION.test(line) ? 1 : ATTRIBUTION.test(`${line} ${lines[n + 1] ?? ''}`) ? 2 : 0;
-    const nextShown = lines.findIndex((l, k) => k >= n + attribution && wordsOf(l).length > 0);
-    if (attribution && nextShown >= 0 && quoted[nextShown]) {
+    if (!attribution) continue;
+    let next = n + attribution;
+    while (next < lines.length && !wordsOf(lines[next]!).length) next++;
+    if (quoted[next]) {
       for (let k = 0; k < attribution; k++) own[n + k] = false;
       n += attribution - 1;
     }

@@ -778,7 +778,7 @@ describe('a vendor answering inline, between the quoted questions of Dossier’s
   });
 });
 
-describe('a vendor answering Dossier’s follow-up questions inline, from the mail clients vendors use', () => {
+describe('Dossier’s follow-up questions as the mail clients vendors use quote and forward them', () => {
   /** The follow-up each client quotes, with a vendor name and a title whose apostrophes Dossier’s HTML writes as &#x27;, and a link in a question. */
   const followUp = {
     en: {
