@@ -243,7 +243,7 @@ function ownLinesAmong(lines: string[], forms: QuotedForm[]): string[] {
   const nested = lines.findIndex((line, n) => fieldOf(line)?.name === 'from' && lines.slice(n + 1, n + 12).some((l) => fieldOf(l)?.name === 'subject'));
   const below = nested < 0 ? lines : lines.slice(0, nested);
   const quoted = quotedLines(below, forms);
-  const shown = withQuestions(below, quoted, below.map((_, n) => !quoted[n]));
+  const shown = withQuestions(below, quoted, below.map((_, n) => !quoted[n]), forms);
   const paragraphs: string[] = [];
   let run: string[] = [];
   for (const line of shown) {
@@ -260,6 +260,16 @@ function ownLinesAmong(lines: string[], forms: QuotedForm[]): string[] {
 /** The bullet a client's text part puts before a list item: Outlook's `*`, Gmail's `-`, Apple Mail's `•`. */
 const LIST_BULLET = /^[ \t]*[*•·▪◦‣⁃-][ \t\u00a0]+/;
 
+/**
+ * Whether a line of the vendor's begins with a paragraph of the sent message (four words of it, and
+ * more after): a question the vendor answered on its own line, which needs no question above it.
+ */
+function asksItself(line: string, forms: QuotedForm[]): boolean {
+  const words = wordsOf(unmarked(line).replace(LIST_BULLET, ''));
+  if (words.length < 5) return false;
+  return forms.some((form) => [...form.paragraphStarts].some((at) => words.slice(0, 4).every((word, k) => form.words[at + k] === word)));
+}
+
 /** A line's text without the quote marks a client put before it. */
 const unmarked = (line: string) => line.replace(/^[ \t]*(?:>[ \t]?)*/, '');
 
@@ -270,7 +280,7 @@ const unmarked = (line: string) => line.replace(/^[ \t]*(?:>[ \t]?)*/, '');
  * answers inline when some of its own words have quoted lines above and below them; one written
  * wholly above or below the quote (top- or bottom-posted) gets none of the quote back.
  */
-function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own: boolean[]): string[] {
+function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own: boolean[], forms: QuotedForm[]): string[] {
   // A line without words (a rule, a bare link, a bullet) neither answers nor parts an answer from its question.
   const blank = lines.map((line) => !wordsOf(line).length);
   const firstQuoted = quoted.findIndex(Boolean);
@@ -288,7 +298,7 @@ function withQuestions(lines: string[], quoted: (QuotedLine | undefined)[], own:
     }
     let end = n - 1;
     while (end >= 0 && blank[end]) end--;
-    if (inline && !blank[n] && end >= 0 && quoted[end] && end > questionShown) {
+    if (inline && !blank[n] && end >= 0 && quoted[end] && end > questionShown && !asksItself(lines[n]!, forms)) {
       // Up from the quoted line above to the one that begins its paragraph in the sent message: the
       // question, not the whole list it is in.
       let start = end;
@@ -317,7 +327,8 @@ const ATTRIBUTION = /^[ \t]*(?:>[ \t]?)*(?:On\b.*\bwrote:|Le\b.*\ba [ée]crit[ \
 export function withoutInterleavedQuote(text: string, sent: { text: string; htmlText?: string }): string | undefined {
   const lines = text.split('\n');
   const marked = lines.map((line) => /^[ \t]*>/.test(line));
-  const quoted = quotedLines(lines, quotedForms(sent)).map((q, n) => (marked[n] ? q : undefined));
+  const forms = quotedForms(sent);
+  const quoted = quotedLines(lines, forms).map((q, n) => (marked[n] ? q : undefined));
   const dropped = lines.filter((_, n) => quoted[n]).join(' ');
   if (dropped.replace(/[>\s]+/g, ' ').trim().length < 80) return undefined;
   const own = lines.map(() => true);
@@ -338,7 +349,7 @@ export function withoutInterleavedQuote(text: string, sent: { text: string; html
       n += attribution - 1;
     }
   }
-  const kept = withQuestions(lines, quoted, own).join('\n').trim();
+  const kept = withQuestions(lines, quoted, own, forms).join('\n').trim();
   // All it found are the questions an earlier cut showed above their answers: nothing to cut.
   return collapsed(kept) === collapsed(text) ? undefined : kept;
 }

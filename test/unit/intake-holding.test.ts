@@ -877,6 +877,49 @@ describe('Dossier’s follow-up questions as the mail clients vendors use quote 
     bodyText,
   });
 
+  it('keeps an answer Outlook’s user typed on the question’s own line as that line, with nothing more of Dossier’s above it', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const { questions, answers, notDossier } = followUp.en;
+    const body = questions.reduce(
+      (out, q, n) => out.replace(new RegExp(`(<li><strong>${q.id}</strong>[\\s\\S]*?)</li>`), `$1 <span style="color:#0070C0">${answers[n]}</span></li>`),
+      /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!,
+    );
+    const top = 'Our answers follow each question, in blue.';
+    const text = await recorded(
+      await outlookDesktopReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `RE: ${subject}`,
+        messageId: '<DB9PR04MB8412same@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+        inReplyTo: '<follow-up@test.example>',
+        ownLines: [top],
+        quoted: quoted(subject, 'Monday, September 7, 2020 10:02 AM', body, renderedAsText(body, 'outlook')),
+      }),
+    );
+    const lines = text.split('\n').filter((line) => /\S/.test(line));
+    expect(lines.slice(1).map((line) => line.trim()), text).toEqual(questions.map((q, n) => `*   ${q.id} — ${q.text} ${answers[n]}`));
+    expect(text).not.toMatch(notDossier);
+  });
+
+  it('keeps the one question a vendor answered in Outlook above its answer, however long that question is', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const { questions, answers } = followUp.en;
+    const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!.replace(/(<li><strong>q2<\/strong>[\s\S]*?<\/li>)/, `$1</ul><p style="color:#0070C0">${answers[1]}</p><ul>`);
+    const top = 'Only question 2 needs an answer from us, below.';
+    const text = await recorded(
+      await outlookDesktopReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `RE: ${subject}`,
+        messageId: '<DB9PR04MB8412one@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+        inReplyTo: '<follow-up@test.example>',
+        ownLines: [top],
+        quoted: quoted(subject, 'Monday, September 7, 2020 10:02 AM', body, renderedAsText(body, 'outlook')),
+      }),
+    );
+    expect(text).toBe(`${top}\n\n> ${questions[1]!.id} — ${questions[1]!.text}\n${answers[1]}`);
+  });
+
   it('records a colleague’s Gmail forward of the follow-up (From, Date, Subject, To) as their own words only', async () => {
     const { recorded, subject, html } = await withFollowUp('en');
     const top = 'Our DPO will answer these by Friday.';
