@@ -435,11 +435,17 @@ export class Intake {
       text = reply.text;
       noteCodes.push({ code: 'own-text', step: reply.step });
     }
-    for (const quoted of sent.texts) {
+    // Below Outlook's block all was read, and above it are the vendor's words. A reply answers one
+    // message inline: once its questions are kept above their answers, another message asking the
+    // same (a reminder of them) must not take them out again.
+    let answeredInline = false;
+    for (const quoted of reply ? [] : sent.texts) {
       const { step } = quoted;
       // Quoted whole, or with the vendor's answers written between its lines.
-      const rest = withoutQuoted(text, quoted.text) ?? withoutInterleavedQuote(text, quoted);
+      const quotedWhole = withoutQuoted(text, quoted.text);
+      const rest = quotedWhole ?? (answeredInline ? undefined : withoutInterleavedQuote(text, quoted));
       if (rest === undefined) continue;
+      answeredInline ||= quotedWhole === undefined;
       text = rest;
       noteCodes.push({ code: 'own-text', step });
     }

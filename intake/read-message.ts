@@ -227,20 +227,46 @@ export function bareFileName(name: string | undefined, n: number): string {
   return clean || `attachment-${n}`;
 }
 
-/** Text of an HTML-only message: scripts and styles dropped with their content, tags removed. */
+/**
+ * Text of an HTML-only message: scripts and styles dropped with their content, tags removed, every
+ * character reference read (`&#x27;` as Dossier's templates write an apostrophe, `&rsquo;`, `&#8239;`),
+ * so a message's HTML reads as the same words as its text part.
+ */
 export function htmlAsText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
+  return decodedReferences(
+    html
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
+      .replace(/<[^>]*>/g, ''),
+  )
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n');
+}
+
+/** HTML 4's Latin-1 entities, in the order of their code points from U+00A0. */
+const LATIN1_ENTITIES =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
+  'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
+  'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+const NAMED_ENTITIES: Record<string, string> = {
+  ...Object.fromEntries(LATIN1_ENTITIES.split(' ').map((name, n) => [name, String.fromCharCode(0xa0 + n)])),
+  // A no-break space read as a space, as it always was here.
+  nbsp: ' ',
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'",
+  OElig: 'Œ', oelig: 'œ', Scaron: 'Š', scaron: 'š', Yuml: 'Ÿ', circ: 'ˆ', tilde: '˜',
+  ensp: '\u2002', emsp: '\u2003', thinsp: '\u2009', zwnj: '\u200c', zwj: '\u200d', lrm: '\u200e', rlm: '\u200f',
+  ndash: '–', mdash: '—', lsquo: '‘', rsquo: '’', sbquo: '‚', ldquo: '“', rdquo: '”', bdquo: '„',
+  dagger: '†', Dagger: '‡', bull: '•', hellip: '…', permil: '‰', lsaquo: '‹', rsaquo: '›', euro: '€', trade: '™',
+};
+
+/** The text with its character references read; a name the table does not know stays as written. */
+function decodedReferences(text: string): string {
+  return text.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,7}));/g, (reference, decimal?: string, hex?: string, name?: string) => {
+    if (name !== undefined) return Object.hasOwn(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name]! : reference;
+    const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
+    // What the HTML standard reads as U+FFFD: nothing, a surrogate, beyond Unicode.
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+  });
 }
 
 /**

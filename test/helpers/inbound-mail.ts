@@ -119,13 +119,20 @@ export interface QuotedMessage {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The labels of the block Outlook writes above the message it quotes, in its user's language (French with a no-break space before the colon). */
+const OUTLOOK_LABELS = {
+  en: { from: 'From:', sent: 'Sent:', to: 'To:', subject: 'Subject:' },
+  fr: { from: 'De\u00a0:', sent: 'Envoyé\u00a0:', to: 'À\u00a0:', subject: 'Objet\u00a0:' },
+};
+
 /**
  * A reply from Outlook for Windows (Word's HTML, multipart/alternative): the vendor's words on top,
  * then a bordered div whose paragraph names the quoted message (`From:` `Sent:` `To:` `Subject:`), then
  * that message. The text part carries the same block, without a rule, and the message as text.
  */
-export function outlookDesktopReply(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage }): Promise<Buffer> {
+export function outlookDesktopReply(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage; language?: 'en' | 'fr' }): Promise<Buffer> {
   const q = o.quoted;
+  const label = OUTLOOK_LABELS[o.language ?? 'en'];
   const ownHtml = o.ownLines.map((line) => `<p class="MsoNormal">${line ? escapeHtml(line) : '&nbsp;'}<o:p></o:p></p>`).join('\r\n');
   const html = `<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" xmlns="http://www.w3.org/TR/REC-html40">
 <head>
@@ -148,11 +155,11 @@ ${ownHtml}
 <p class="MsoNormal"><o:p>&nbsp;</o:p></p>
 <div>
 <div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">
-<p class="MsoNormal"><b><span lang="EN-US">From:</span></b><span lang="EN-US"> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}
+<p class="MsoNormal"><b><span lang="EN-US">${label.from}</span></b><span lang="EN-US"> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}
 <br>
-<b>Sent:</b> ${escapeHtml(q.sent)}<br>
-<b>To:</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
-<b>Subject:</b> ${escapeHtml(q.subject)}<o:p></o:p></span></p>
+<b>${label.sent}</b> ${escapeHtml(q.sent)}<br>
+<b>${label.to}</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
+<b>${label.subject}</b> ${escapeHtml(q.subject)}<o:p></o:p></span></p>
 </div>
 </div>
 <p class="MsoNormal"><o:p>&nbsp;</o:p></p>
@@ -161,17 +168,19 @@ ${q.bodyHtml}
 </body>
 </html>
 `;
-  const text = `${o.ownLines.join('\r\n')}\r\n\r\nFrom: ${q.fromName} <${q.fromAddress}> \r\nSent: ${q.sent}\r\nTo: ${q.toName} <${q.toAddress}>\r\nSubject: ${q.subject}\r\n\r\n${q.bodyText.replace(/\n/g, '\r\n')}\r\n`;
-  return composeReply({ ...o, text, html, headers: { 'X-MS-Has-Attach': '', 'Thread-Topic': q.subject, 'Content-Language': 'en-US', ...o.headers } });
+  const text = `${o.ownLines.join('\r\n')}\r\n\r\n${label.from} ${q.fromName} <${q.fromAddress}> \r\n${label.sent} ${q.sent}\r\n${label.to} ${q.toName} <${q.toAddress}>\r\n${label.subject} ${q.subject}\r\n\r\n${q.bodyText.replace(/\n/g, '\r\n')}\r\n`;
+  const language = o.language === 'fr' ? 'fr-FR' : 'en-US';
+  return composeReply({ ...o, text, html, headers: { 'X-MS-Has-Attach': '', 'Thread-Topic': q.subject, 'Content-Language': language, ...o.headers } });
 }
 
 /**
- * A reply from Outlook on the web (and the new Outlook), in French, sent as HTML only: the vendor's
+ * A reply from Outlook on the web (and the new Outlook), in French unless told, sent as HTML only: the vendor's
  * words, `<div id="appendonsend">`, a rule (`<hr>`), then `<div id="divRplyFwdMsg">` naming the quoted
  * message (`De :` `Envoyé :` `À :` `Objet :`), then that message.
  */
-export function outlookWebReplyHtmlOnly(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage }): Promise<Buffer> {
+export function outlookWebReplyHtmlOnly(o: Omit<ReplyOptions, 'text' | 'html'> & { ownLines: string[]; quoted: QuotedMessage; language?: 'en' | 'fr' }): Promise<Buffer> {
   const q = o.quoted;
+  const label = Object.fromEntries(Object.entries(OUTLOOK_LABELS[o.language ?? 'fr']).map(([k, v]) => [k, v.replace('\u00a0', '&nbsp;')])) as (typeof OUTLOOK_LABELS)['en'];
   const own = o.ownLines
     .map((line) => `<div class="elementToProof" style="font-family: Aptos, Aptos_EmbeddedFont, Aptos_MSFontService, Calibri, Helvetica, sans-serif; font-size: 12pt; color: rgb(0, 0, 0);">${line ? escapeHtml(line) : '<br>'}</div>`)
     .join('\r\n');
@@ -184,15 +193,73 @@ export function outlookWebReplyHtmlOnly(o: Omit<ReplyOptions, 'text' | 'html'> &
 ${own}
 <div id="appendonsend"></div>
 <hr style="display:inline-block;width:98%" tabindex="-1">
-<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" color="#000000"><b>De&nbsp;:</b> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}<br>
-<b>Envoyé&nbsp;:</b> ${escapeHtml(q.sent)}<br>
-<b>À&nbsp;:</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
-<b>Objet&nbsp;:</b> ${escapeHtml(q.subject)}</font>
+<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" color="#000000"><b>${label.from}</b> ${escapeHtml(`${q.fromName} <${q.fromAddress}>`)}<br>
+<b>${label.sent}</b> ${escapeHtml(q.sent)}<br>
+<b>${label.to}</b> ${escapeHtml(`${q.toName} <${q.toAddress}>`)}<br>
+<b>${label.subject}</b> ${escapeHtml(q.subject)}</font>
 <div>&nbsp;</div>
 </div>
 <div>${q.bodyHtml}</div>
 </body>
 </html>
 `;
-  return composeReply({ ...o, html, headers: { 'Thread-Topic': q.subject, 'Content-Language': 'fr-FR', ...o.headers } });
+  return composeReply({ ...o, html, headers: { 'Thread-Topic': q.subject, 'Content-Language': o.language === 'en' ? 'en-US' : 'fr-FR', ...o.headers } });
+}
+
+/** A vendor's mail client, as far as how it renders and quotes a message it replies to. */
+export type MailClient = 'outlook' | 'gmail' | 'apple-mail';
+
+/** The few entities an HTML body carries as its client or Dossier's templates write them. */
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&nbsp;/g, '\u00a0')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&amp;/g, '&');
+
+/**
+ * An HTML body as a client's text part renders it: each paragraph a line with a blank line after it,
+ * `<br>` a line break, a link as its text and its address in angle brackets (Outlook without a space
+ * before them), list items behind the client's bullet, bold between asterisks (Gmail), a rule as a
+ * line of underscores (Outlook) or dashes (Gmail), &nbsp; as a no-break space, lines never wrapped.
+ */
+export function renderedAsText(html: string, client: MailClient): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  const bullet = { outlook: '  *   ', gmail: '   - ', 'apple-mail': '\t•\t' }[client];
+  const rule = { outlook: '_'.repeat(32), gmail: '-'.repeat(30), 'apple-mail': '' }[client];
+  return decodeEntities(
+    body
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/\s+/g, ' ')
+      .replace(/<a\b[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2\u0002$1\u0003')
+      .replace(/<\/?(?:strong|b)\b[^>]*>/gi, client === 'gmail' ? '*' : '')
+      .replace(/<li\b[^>]*>/gi, `\n${bullet}`)
+      .replace(/<hr\b[^>]*>/gi, `\n${rule}\n\n`)
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/(?:p|div|ul|ol|h\d)>/gi, '\n\n')
+      .replace(/<[^>]*>/g, '')
+      .replace(/\u0002/g, client === 'outlook' ? '<' : ' <')
+      .replace(/\u0003/g, '>'),
+  )
+    .split('\n')
+    .map((line) => (line.startsWith(bullet) ? line : line.trim()).trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Lines cut at word boundaries to at most `width` characters, as Gmail wraps what it quotes. */
+export function wrapped(line: string, width: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    if (current && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  return [...out, current];
 }

@@ -22,8 +22,10 @@ import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
-import { engagementStatusOf, testVendor } from '../helpers/fixtures';
-import { composeReply, outlookDesktopReply, outlookWebReplyHtmlOnly, type QuotedMessage } from '../helpers/inbound-mail';
+import { engagementStatusOf, testCampaign, testVendor } from '../helpers/fixtures';
+import { composeReply, outlookDesktopReply, outlookWebReplyHtmlOnly, renderedAsText, wrapped, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeMessage } from '../../activities/compose';
+import type { Language } from '../../workflows/types';
 
 const vendor = testVendor('zoom'); // privacy@zoom.test
 
@@ -678,12 +680,24 @@ describe('a vendor answering inline, between the quoted questions of Dossier’s
     bodyHtml,
     bodyText,
   });
+  /** The quoted lines right above a line of the text, behind `> ` marks, joined as one. */
+  const quotedAbove = (text: string, line: string) => {
+    const lines = text.split('\n');
+    const at = lines.indexOf(line);
+    let start = at;
+    while (start > 0 && lines[start - 1]!.startsWith('> ')) start--;
+    return lines.slice(start, at).map((l) => l.slice(2)).join(' ');
+  };
   const expectOwnWordsOnly = (text: string, top: string) => {
     expect(text.startsWith(top)).toBe(true);
-    for (const answer of Object.values(answers)) expect(text).toContain(answer);
-    // In the order they were written, and nothing of the letter's.
+    // Each answer under the question it answers, marked as quoted; in the order they were written.
+    expect(quotedAbove(text, answers.q1)).toBe(paragraphs[2]);
+    expect(quotedAbove(text, answers.q2)).toBe(paragraphs[3]);
+    expect(quotedAbove(text, answers.q3)).toBe(paragraphs[4]);
     expect(text.indexOf(answers.q1)).toBeLessThan(text.indexOf(answers.q2));
-    expect(text).not.toMatch(/How long do you keep|subprocessors|co-signing authorities|being recorded|The case officer/);
+    // Nothing else of the letter's, and no question twice.
+    expect(text).not.toMatch(/co-signing authorities|Yours sincerely|The case officer/);
+    expect(text.match(/How long do you keep/g)).toHaveLength(1);
   };
 
   it('keeps the answers Outlook for Windows carries between the quoted questions (text and HTML parts), and drops the letter', async () => {
@@ -762,6 +776,290 @@ describe('a vendor answering inline, between the quoted questions of Dossier’s
     expectOwnWordsOnly(apple, 'Bonjour,\n\nVoici nos réponses.');
     expect(apple).not.toContain('a écrit');
   });
+});
+
+describe('Dossier’s follow-up questions as the mail clients vendors use quote and forward them', () => {
+  /** The follow-up each client quotes, with a vendor name and a title whose apostrophes Dossier’s HTML writes as &#x27;, and a link in a question. */
+  const followUp = {
+    en: {
+      title: 'Children’s and teens\' video-conferencing privacy',
+      questions: [
+        { id: 'q1', text: 'How long do you keep the recordings of meetings, and in which countries are they stored?' },
+        { id: 'q2', text: 'Which of your staff or subprocessors can read a meeting\'s content? Our "Privacy by design" guidance (https://www.priv.gc.ca/en/privacy-topics/) says what we mean.' },
+        { id: 'q3', text: 'Do you tell participants that a meeting is recorded?' },
+      ],
+      answers: ['A1: thirty days, in Canada and Ireland only.', 'A2: nobody, unless the host asks our support team.', 'Yes.'],
+      notDossier: /signatory authorities|Please answer by|Yours sincerely|Case office|On behalf|Reference|reference/,
+    },
+    fr: {
+      title: 'Vie privée des enfants et des ados en vidéoconférence',
+      questions: [
+        { id: 'q1', text: 'Combien de temps conservez-vous les enregistrements des réunions, et dans quels pays sont-ils stockés ?' },
+        { id: 'q2', text: 'Quels membres de votre personnel ou sous-traitants peuvent lire le contenu d’une réunion ? Notre guide « Protection de la vie privée dès la conception » (https://www.priv.gc.ca/fr/) précise ce que nous entendons.' },
+        { id: 'q3', text: 'Dites-vous aux participants qu\'une réunion est enregistrée ?' },
+      ],
+      answers: ['R1 : trente jours, au Canada et en Irlande seulement.', 'R2 : personne, sauf si l’organisateur le demande à notre soutien.', 'Oui.'],
+      notDossier: /autorités signataires|Nous vous prions|salutations distinguées|Case office|cosignataires|Référence|référence/,
+    },
+  };
+  const step = 'follow-up-questions-1';
+
+  /** The follow-up as Dossier's templates compose it, kept as the copy of what it sent; and what a vendor's reply to it is recorded as. */
+  async function withFollowUp(language: Language) {
+    const set = await setUp();
+    const { title, questions } = followUp[language];
+    const campaign = testCampaign('vc');
+    const composed = await composeMessage({
+      threadId: engagementWorkflowId('vc', 'zoom'),
+      step,
+      kind: 'follow-up-questions',
+      language,
+      to: vendor.contacts,
+      campaign: { ...campaign, title: { ...campaign.title, [language]: title } },
+      vendor: { ...vendor, name: 'O\'Neil Video', language },
+      details: { dueDate: '2020-09-21', questions },
+    });
+    const sent = await composeReply({ from: 'Dossier <case@test.example>', to: vendor.contacts[0].email, subject: String(composed.subject), messageId: '<follow-up@test.example>', text: String(composed.text), html: String(composed.html) });
+    await set.documents.saveSentCopy('vc', engagementWorkflowId('vc', 'zoom'), step, sent);
+    const intake = new Intake({ ...set.options, directory: { ...set.options.directory, sentSteps: async () => [step] }, dossier: set.dossier as never });
+    const recorded = async (raw: Buffer) => {
+      await set.mailbox.append(raw);
+      expect((await intake.pass()).map((r) => r.outcome)).toEqual(['recorded']);
+      const message = set.state.inbox!.at(-1)!;
+      expect(message.noteCodes).toEqual([{ code: 'own-text', step }]);
+      return message.text;
+    };
+    return { recorded, subject: String(composed.subject), html: String(composed.html), text: String(composed.text) };
+  }
+
+  /** Dossier's HTML body with the vendor's answer after each question, the list split around it as a client splits it when the vendor types below an item. */
+  const answeredHtml = (html: string, language: Language, mark = '') => {
+    const { answers } = followUp[language];
+    const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!;
+    return followUp[language].questions.reduce(
+      (out, q, n) => out.replace(new RegExp(`(<li><strong>${q.id}</strong>[\\s\\S]*?</li>)`), `$1</ul><p style="color:#0070C0">${mark}${answers[n]}</p><ul style="list-style-type: none; padding-left: 0;">`),
+      body,
+    );
+  };
+  /** As a client quotes behind > marks: every line of the message marked (Gmail wraps them), the vendor's answers not. */
+  const quotedWithAnswers = (text: string, width?: number) =>
+    text
+      .split('\n')
+      .flatMap((line) => (line.startsWith('\u0001') ? ['', line.slice(1), ''] : (width ? wrapped(line, width) : [line]).map((l) => (l ? `> ${l}` : '>'))))
+      .join('\n');
+  const words = (text: string) => text.replace(/https?:\/\/\S+/g, ' ').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  /** The quoted lines right above a line of the text (its question), without their marks. */
+  const questionAbove = (text: string, line: string) => {
+    const lines = text.split('\n');
+    const at = lines.indexOf(line);
+    expect(at, `${JSON.stringify(line)} in ${JSON.stringify(text)}`).toBeGreaterThan(0);
+    let start = at;
+    while (start > 0 && lines[start - 1]!.startsWith('> ')) start--;
+    return lines.slice(start, at).map((l) => l.slice(2)).join(' ');
+  };
+  /** The vendor's words on top, each answer under its question and nothing else of Dossier's. */
+  const expectAnswered = (text: string, top: string, language: Language) => {
+    const { questions, answers, notDossier } = followUp[language];
+    expect(text.startsWith(top), JSON.stringify(text)).toBe(true);
+    for (const [n, answer] of answers.entries()) expect(words(questionAbove(text, answer))).toEqual(words(`${questions[n]!.id} ${questions[n]!.text}`));
+    const rest = text.slice(top.length).split('\n').filter((line) => /\S/.test(line) && !line.startsWith('> ') && !answers.includes(line));
+    expect(rest, JSON.stringify(text)).toEqual([]);
+    expect(text).not.toMatch(notDossier);
+  };
+  const quoted = (subject: string, sent: string, bodyHtml: string, bodyText: string): QuotedMessage => ({
+    fromName: 'Dossier',
+    fromAddress: 'case@test.example',
+    toName: 'Privacy Office',
+    toAddress: vendor.contacts[0].email,
+    subject,
+    sent,
+    bodyHtml,
+    bodyText,
+  });
+
+  it('keeps an answer Outlook’s user typed on the question’s own line as that line, with nothing more of Dossier’s above it', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const { questions, answers, notDossier } = followUp.en;
+    const body = questions.reduce(
+      (out, q, n) => out.replace(new RegExp(`(<li><strong>${q.id}</strong>[\\s\\S]*?)</li>`), `$1 <span style="color:#0070C0">${answers[n]}</span></li>`),
+      /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!,
+    );
+    const top = 'Our answers follow each question, in blue.';
+    const text = await recorded(
+      await outlookDesktopReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `RE: ${subject}`,
+        messageId: '<DB9PR04MB8412same@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+        inReplyTo: '<follow-up@test.example>',
+        ownLines: [top],
+        quoted: quoted(subject, 'Monday, September 7, 2020 10:02 AM', body, renderedAsText(body, 'outlook')),
+      }),
+    );
+    const lines = text.split('\n').filter((line) => /\S/.test(line));
+    expect(lines.slice(1).map((line) => line.trim()), text).toEqual(questions.map((q, n) => `*   ${q.id} — ${q.text} ${answers[n]}`));
+    expect(text).not.toMatch(notDossier);
+  });
+
+  it('keeps the one question a vendor answered in Outlook above its answer, however long that question is', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const { questions, answers } = followUp.en;
+    const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)![1]!.replace(/(<li><strong>q2<\/strong>[\s\S]*?<\/li>)/, `$1</ul><p style="color:#0070C0">${answers[1]}</p><ul>`);
+    const top = 'Only question 2 needs an answer from us, below.';
+    const text = await recorded(
+      await outlookDesktopReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `RE: ${subject}`,
+        messageId: '<DB9PR04MB8412one@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+        inReplyTo: '<follow-up@test.example>',
+        ownLines: [top],
+        quoted: quoted(subject, 'Monday, September 7, 2020 10:02 AM', body, renderedAsText(body, 'outlook')),
+      }),
+    );
+    expect(text).toBe(`${top}\n\n> ${questions[1]!.id} — ${questions[1]!.text}\n${answers[1]}`);
+  });
+
+  it('records a colleague’s Gmail forward of the follow-up (From, Date, Subject, To) as their own words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const top = 'Our DPO will answer these by Friday.';
+    const text = await recorded(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: `Fwd: ${subject}`,
+        messageId: '<CAF=gmailfwd@mail.gmail.com>',
+        text: `${top}\n\n---------- Forwarded message ---------\nFrom: Dossier <case@test.example>\nDate: Mon, Sep 7, 2020 at 10:02 AM\nSubject: ${subject}\nTo: <${vendor.contacts[0].email}>\n\n\n${renderedAsText(html, 'gmail')}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records a colleague’s French Apple Mail forward of the follow-up (De, Objet, Date, À, Répondre à) as their own words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('fr');
+    const top = 'Voici les questions reçues ; notre DPO y répondra vendredi.';
+    const text = await recorded(
+      await composeReply({
+        from: 'legal@zoom.test',
+        to: 'case@test.example',
+        subject: `Fwd: ${subject}`,
+        messageId: '<A1B2C3D4-fwd@zoom.test>',
+        text: `${top}\n\nDébut du message réexpédié :\n\nDe: Dossier <case@test.example>\nObjet: ${subject}\nDate: 7 septembre 2020 à 10:02:00 UTC−4\nÀ: ${vendor.contacts[0].email}\nRépondre à: case+0123456789abcdef@test.example\n\n${renderedAsText(html, 'apple-mail')}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records a Thunderbird plain-text reply, which quotes the text part whole, without the quote or the line attributing it', async () => {
+    const { recorded, subject, text: sentText } = await withFollowUp('fr');
+    const top = 'Bonjour,\n\nNous répondrons d’ici le 21 septembre.\n\nAnna Berg';
+    const quote = sentText.split('\n').flatMap((line) => (line ? wrapped(line, 70) : [''])).map((line) => (line ? `> ${line}` : '>')).join('\n');
+    const text = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `Re: ${subject}`,
+        messageId: '<5f1c2a3b-thunderbird@zoom.test>',
+        inReplyTo: '<follow-up@test.example>',
+        text: `${top}\n\nLe 07/09/2020 à 10:02, Dossier a écrit\u00a0:\n${quote}\n`,
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  it('records an iPhone reply (answers attached, “Sent from my iPhone”, the attribution inside the quote) as the vendor’s words only', async () => {
+    const { recorded, subject, html } = await withFollowUp('en');
+    const top = 'Our answers are attached.\n\nSent from my iPhone';
+    const quote = `On 7 Sep 2020, at 10:02, Dossier <case@test.example> wrote:\n\n${renderedAsText(html, 'apple-mail')}`;
+    const text = await recorded(
+      await composeReply({
+        from: vendor.contacts[0].email,
+        to: 'case@test.example',
+        subject: `Re: ${subject}`,
+        messageId: '<8E4C2A10-iphone@zoom.test>',
+        inReplyTo: '<follow-up@test.example>',
+        text: `${top}\n\n${quote.split('\n').map((line) => `> ${line}`).join('\n')}\n`,
+        attachments: [{ filename: 'answers.pdf', content: Buffer.from('%PDF-1.7 answers') }],
+      }),
+    );
+    expect(text).toBe(top);
+  });
+
+  for (const language of ['en', 'fr'] as const) {
+    const sentOn = language === 'en' ? 'Monday, September 7, 2020 10:02 AM' : 'lundi 7 septembre 2020 10:02';
+    const top = language === 'en' ? 'Please find our answers inline, in blue.' : 'Nos réponses sont dans le texte, en bleu.';
+
+    it(`keeps the answers of an Outlook for Windows reply (${language}) under their questions, its text part rendering bullets, links and no-break spaces its own way`, async () => {
+      const { recorded, subject, html } = await withFollowUp(language);
+      const bodyHtml = answeredHtml(html, language);
+      const text = await recorded(
+        await outlookDesktopReply({
+          from: vendor.contacts[0].email,
+          to: 'case@test.example',
+          subject: `RE: ${subject}`,
+          messageId: `<DB9PR04MB8412${language}@DB9PR04MB8412.eurprd04.prod.outlook.com>`,
+          inReplyTo: '<follow-up@test.example>',
+          ownLines: [top, '', 'Anna Berg'],
+          quoted: quoted(subject, sentOn, bodyHtml, renderedAsText(bodyHtml, 'outlook')),
+          language,
+        }),
+      );
+      expectAnswered(text, `${top}\n\nAnna Berg`, language);
+    });
+
+    it(`keeps the answers of an Outlook on the web reply (${language}, HTML only) under their questions`, async () => {
+      const { recorded, subject, html } = await withFollowUp(language);
+      // The browser writes the quoted message back as characters, not the entities Dossier's HTML had.
+      const bodyHtml = answeredHtml(html, language).replace(/&#x27;/g, "'").replace(/&quot;/g, '"');
+      const text = await recorded(
+        await outlookWebReplyHtmlOnly({
+          from: vendor.contacts[0].email,
+          to: 'case@test.example',
+          subject: `RE: ${subject}`,
+          messageId: `<PAXPR02MB7597${language}@PAXPR02MB7597.eurprd02.prod.outlook.com>`,
+          inReplyTo: '<follow-up@test.example>',
+          ownLines: [top, '', 'Claire Dubois'],
+          quoted: quoted(subject, sentOn, bodyHtml, ''),
+          language,
+        }),
+      );
+      expectAnswered(text.replace(/\n{3,}/g, '\n\n'), `${top}\n\nClaire Dubois`, language);
+    });
+
+    it(`keeps the answers of a Gmail reply (${language}) written between the lines it quotes, wrapped, bold between asterisks`, async () => {
+      const { recorded, subject, html } = await withFollowUp(language);
+      const attribution = language === 'en' ? 'On Mon, Sep 7, 2020 at 10:02 AM Dossier <case@test.example> wrote:' : 'Le lun. 7 sept. 2020 à 10:02, Dossier <case@test.example> a écrit\u202f:';
+      const text = await recorded(
+        await composeReply({
+          from: vendor.contacts[0].email,
+          to: 'case@test.example',
+          subject: `Re: ${subject}`,
+          messageId: `<CAF=gmail${language}@mail.gmail.com>`,
+          inReplyTo: '<follow-up@test.example>',
+          text: `${top}\n\n${attribution}\n\n${quotedWithAnswers(renderedAsText(answeredHtml(html, language, '\u0001'), 'gmail'), 74)}\n`,
+          html: `<div dir="ltr">${top}</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">${attribution.replace(/</g, '&lt;').replace(/>/g, '&gt;')}<br></div><blockquote class="gmail_quote">${answeredHtml(html, language)}</blockquote></div>`,
+        }),
+      );
+      expectAnswered(text, top, language);
+    });
+
+    it(`keeps the answers of an Apple Mail reply (${language}) written between the lines it quotes, its list items behind bullets`, async () => {
+      const { recorded, subject, html } = await withFollowUp(language);
+      const attribution = language === 'en' ? 'On 7 Sep 2020, at 10:02, Dossier <case@test.example> wrote:' : 'Le 7 sept. 2020 à 10:02, Dossier <case@test.example> a écrit :';
+      const text = await recorded(
+        await composeReply({
+          from: vendor.contacts[0].email,
+          to: 'case@test.example',
+          subject: `Re: ${subject}`,
+          messageId: `<5E2B1F0C-1A2B-4C3D-9E8F-${language}@zoom.test>`,
+          inReplyTo: '<follow-up@test.example>',
+          text: `${top}\n\n${attribution}\n\n${quotedWithAnswers(renderedAsText(answeredHtml(html, language, '\u0001'), 'apple-mail'))}\n`,
+          html: `<html><body><div>${top}</div><div><br><blockquote type="cite"><div>${attribution.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</div><br>${answeredHtml(html, language)}</blockquote></div></body></html>`,
+        }),
+      );
+      expectAnswered(text, top, language);
+    });
+  }
 });
 
 describe('a message longer than an engagement records', () => {
