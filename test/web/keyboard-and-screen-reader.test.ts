@@ -192,6 +192,35 @@ describe('forms of the statement page, by keyboard', () => {
   });
 });
 
+describe('a campaign file refused on upload, by keyboard', () => {
+  it('puts focus on the file’s problems, named by their heading, and marks the file field wrong, in French too', { timeout: 60_000 }, async () => {
+    const officersPage = page;
+    page = await (await browser.newContext()).newPage();
+    try {
+      await page.goto(`${url}/campaigns/new`);
+      await signIn(page, 'lea');
+      await page.waitForURL(`${url}/campaigns/new`);
+      for (const [language, heading] of [['en', /^The file has \d+ problems?; fix (it|them) and upload/], ['fr', /^Le fichier comporte \d+ problèmes?\s;\scorrigez/]] as const) {
+        if (language === 'fr') {
+          await tabTo('button[name=language]');
+          await enterToNewPage();
+        }
+        await page.setInputFiles('#campaignFile', { name: 'campaign.yaml', mimeType: 'text/yaml', buffer: Buffer.from('id: broken\nvendors: [\n') });
+        await tabTo('form.action button[type=submit]');
+        await enterToNewPage();
+        const summary = await focused();
+        expect(summary.role).toBe('alert');
+        expect(summary.name).toMatch(heading);
+        expect(await page.getAttribute('#campaignFile', 'aria-invalid')).toBe('true');
+        await checkPage(page, `keyboard-campaign-file-refused-${language}`);
+      }
+    } finally {
+      await page.context().close();
+      page = officersPage;
+    }
+  });
+});
+
 describe('the board, by keyboard', () => {
   it('after a sort, a page link or the filters, puts focus on the table, named by its rows and described by their order', { timeout: 60_000 }, async () => {
     await page.goto(`${url}/campaigns/${campaignId}`);
