@@ -291,6 +291,58 @@ async function focusIndicator(): Promise<{ style: string; width: number; offset:
   })()`);
 }
 
+/**
+ * What of the page reaches past the right edge of the window, outside data tables (which WCAG's
+ * reflow criterion lets scroll both ways): each element or text, by its tag and where it ends.
+ */
+async function pastTheEdge(): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const past = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const box = e.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 0.5 && !e.closest('table')) past.push(e.tagName + (e.id ? '#' + e.id : '') + ' ends at ' + Math.round(box.right));
+    }
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const box = range.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 0.5 && !text.parentElement.closest('table')) past.push('“' + text.textContent.trim().slice(0, 40) + '” ends at ' + Math.round(box.right));
+    }
+    return past;
+  })()`);
+}
+
+describe('the pages at 320 CSS pixels wide (400% zoom), in English and French', () => {
+  it('fit the window but for their data tables: facts, addresses, Message-IDs, long French words and the file field wrap or shrink', { timeout: 90_000 }, async () => {
+    const officersPage = page;
+    page = await (await browser.newContext({ viewport: { width: 320, height: 640 } })).newPage();
+    try {
+      await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+      await signIn(page, 'lea');
+      await page.waitForURL(`${url}/campaigns/${campaignId}/engagements/acme`);
+      const letter = await page.locator('#sent-mail a').first().getAttribute('href');
+      for (const language of ['en', 'fr']) {
+        if (language === 'fr') {
+          await tabTo('button[name=language]');
+          await enterToNewPage();
+        }
+        for (const path of [`/campaigns/${campaignId}/engagements/acme`, letter, `/campaigns/${campaignId}/statement`, `/held/${campaignId}`, '/campaigns/new']) {
+          await page.goto(`${url}${path}`);
+          expect(await page.getAttribute('html', 'lang')).toBe(language);
+          expect(await pastTheEdge(), `${path} in ${language}`).toEqual([]);
+        }
+      }
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    } finally {
+      await page.context().close();
+      page = officersPage;
+    }
+  });
+});
+
 describe('the dark page header, by keyboard', () => {
   it('shows focus on its links and buttons with a ring of at least 3:1 against the header, 2 px wide, outside the control', { timeout: 60_000 }, async () => {
     await page.goto(`${url}/campaigns`);
