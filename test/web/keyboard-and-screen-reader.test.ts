@@ -343,6 +343,29 @@ describe('the pages at 320 CSS pixels wide (400% zoom), in English and French', 
   });
 });
 
+describe('a letter sent in the vendor’s language, read on a page in the other', () => {
+  it('marks the letter’s subject and text with the language they are written in, the page’s own words with the page’s', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    const letter = await page.locator('#sent-mail a').first().getAttribute('href');
+    await page.goto(`${url}${letter}`);
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      // Acme's letter went out in English (its Content-Language); a French screen reader voice would mangle it.
+      const languageOf = (selector: string) => page.locator(selector).evaluate((e) => e.closest('[lang]')?.getAttribute('lang'));
+      expect(await page.locator('#mail-text').innerText()).toContain('Vendor acme');
+      expect(await languageOf('#mail-text')).toBe('en');
+      expect(await languageOf('#mail-subject')).toBe('en');
+      expect(await languageOf('#mail-headers dt >> nth=0')).toBe('fr');
+      await checkPage(page, 'mail-sent-letter-fr');
+    } finally {
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    }
+  });
+});
+
 describe('the dark page header, by keyboard', () => {
   it('shows focus on its links and buttons with a ring of at least 3:1 against the header, 2 px wide, outside the control', { timeout: 60_000 }, async () => {
     await page.goto(`${url}/campaigns`);
