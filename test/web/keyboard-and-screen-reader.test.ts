@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { DossierClient } from '../../client/api';
 import { useDossier } from '../helpers/harness';
-import { testCampaign } from '../helpers/fixtures';
+import { completeFindings, testCampaign } from '../helpers/fixtures';
 import { campaignWithLettersOut, checkPage, launchBrowser, signedInPage, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [
@@ -409,5 +409,35 @@ describe('a reply to review, by keyboard', () => {
     expect((await focused()).role).toBe('status');
     expect(await focusedText()).toBe('The reply is recorded as the answers.');
     expect((await dossier.status(ref)).questions.map((q) => q.answer)).toEqual(['Recordings are kept for 30 days.']);
+  });
+});
+
+describe('findings written in English and French, on a French page', () => {
+  it('marks each language’s text with its language, in the conclusion’s fields and in the findings shown once concluded', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cobalt`);
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      // The English fields of the conclusion, as their French siblings are French.
+      expect(await page.getAttribute('#assessment-security', 'lang')).toBe('en');
+      expect(await page.getAttribute('#practices-security', 'lang')).toBe('en');
+      expect(await page.getAttribute('#assessment-security-fr', 'lang')).toBe('fr');
+
+      const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+      await dossier.conclude({ campaignId, vendorId: 'cobalt' }, { by: 'Owen Okafor', findings: completeFindings() });
+      await page.reload();
+      const said = await page.locator('#findings dd').first().locator('span[lang]').evaluateAll((spans) => spans.map((s) => `${s.getAttribute('lang')}: ${s.textContent}`));
+      expect(said).toEqual([
+        'en: Meets the security principle.',
+        'fr: Respecte le principe security.',
+        'en: Documented security controls',
+        'fr: Contrôles security documentés',
+      ]);
+      await checkPage(page, 'keyboard-findings-fr');
+    } finally {
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    }
   });
 });
