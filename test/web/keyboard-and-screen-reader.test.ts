@@ -441,3 +441,19 @@ describe('findings written in English and French, on a French page', () => {
     }
   });
 });
+
+describe('the accessibility check the page tests run', () => {
+  it('holds a page to WCAG 2.2 AA’s target size, which axe leaves off unless asked', async () => {
+    const context = await browser.newContext();
+    try {
+      const bare = await context.newPage();
+      // Two 10-pixel buttons side by side: neither 24 pixels wide nor 24 pixels from the other.
+      await bare.setContent('<!DOCTYPE html><html lang="en"><head><title>Targets</title></head><body><main><h1>Targets</h1><button style="width:10px;height:10px;padding:0;margin:0;border:0" aria-label="Previous"></button><button style="width:10px;height:10px;padding:0;margin:0;border:0" aria-label="Next"></button></main></body></html>');
+      const refused = await checkPage(bare, 'check-small-targets').then(() => undefined, (err: { actual?: unknown }) => err);
+      // The violations it lists, each by its rule.
+      expect(JSON.stringify(refused?.actual)).toMatch(/"target-size \(serious\)/);
+    } finally {
+      await context.close();
+    }
+  });
+});
