@@ -180,6 +180,26 @@ describe('a change request sent with no comment, by keyboard', () => {
   });
 });
 
+describe('the approve button, reached by keyboard', () => {
+  it('says what approving leads to as its description, in both languages', async () => {
+    for (const [language, name, leadsTo] of [
+      ['fr', 'Approuver la version 2', /^La déclaration est publiée dès qu’elle a les approbations requises/],
+      ['en', 'Approve version 2', /^The statement is published as soon as it has the approvals it needs/],
+    ] as const) {
+      const page = await statementAsCoSignatory(language);
+      for (let i = 0; i < 80 && !(await page.locator('#approve button[type=submit]:focus').count()); i++) await page.keyboard.press('Tab');
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+        nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+      };
+      const node = nodes.filter((n) => n.properties?.some((p) => p.name === 'focused' && p.value.value === true)).pop();
+      expect({ role: node?.role?.value, name: node?.name?.value }).toEqual({ role: 'button', name });
+      expect(node?.description?.value ?? '').toMatch(leadsTo);
+      await page.context().close();
+    }
+  });
+});
+
 describe('the draft PDF link of a version the lead has since replaced', () => {
   it('says so in the reader’s language, on a page a screen reader reads, with version 1 as it was and a way back', async () => {
     for (const language of ['fr', 'en'] as const) {
