@@ -507,6 +507,9 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(response.status).toBe(401);
     const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
+    const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
+    expect(/<a href="([^"]*)" id="sign-in-again">(?:Sign in|Se connecter)<\/a>/.exec(main)?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // Where a sign-in ends, the link starts afresh: a callback's code is good once.
     const failed = await app.request('/auth/callback?code=used&state=s');
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
