@@ -8,6 +8,7 @@ import { loadEncryption } from '../encryption/config';
 import type { SharedStore } from '../store';
 import type { EngagementRef } from './api';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
+import { LANGUAGES, type Language } from '../workflows/types';
 
 export interface SentMail {
   messageId: string;
@@ -16,6 +17,11 @@ export interface SentMail {
   recipients: string[];
   date?: string;
   text: string;
+  /**
+   * The language its subject and text are written in (its Content-Language: the vendor's), so a
+   * page in the other language has a screen reader read them in theirs; absent if it names none.
+   */
+  language?: Language;
   attachments: { name: string; type: string; size: number }[];
 }
 
@@ -48,6 +54,12 @@ export async function parseSentMail(raw: Buffer): Promise<SentMail> {
     recipients: [...addresses(parsed.to), ...addresses(parsed.cc)],
     date: parsed.date?.toISOString(),
     text: parsed.text ?? '',
+    ...languageOf(parsed.headers.get('content-language')),
     attachments: parsed.attachments.map((a) => ({ name: a.filename ?? '(unnamed)', type: a.contentType, size: a.size })),
   };
+}
+
+function languageOf(header: unknown): { language?: Language } {
+  const tag = typeof header === 'string' ? header.trim().toLowerCase() : '';
+  return LANGUAGES.find((l) => l === tag) ? { language: tag as Language } : {};
 }

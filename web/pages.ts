@@ -1456,7 +1456,8 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
     findings:
       status.findings &&
       PRINCIPLES.map((p) => {
-        const both = (t: RecordedText) => Object.values(publicText(t)).filter(Boolean).join(' / ');
+        // Each language's text apart, so the page marks it with its own language for a screen reader.
+        const both = (t: RecordedText) => Object.entries(publicText(t)).filter(([, text]) => text).map(([lang, text]) => ({ lang, text }));
         const finding = status.findings![p];
         return { principle: p, assessment: both(finding.assessment), goodPractices: finding.goodPractices.map(both) };
       }),

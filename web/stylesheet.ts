@@ -2,10 +2,13 @@
 // inline style). Colours keep a contrast ratio of at least 4.5:1 on white (WCAG AA). On the dark
 // header the browser's own focus ring (Chromium's: #101010, 1.6:1 on #0b3a63) all but vanishes, so
 // its links and buttons draw their own: white, solid, outside the control (11.7:1 on the header,
-// WCAG 2.2 SC 1.4.11 and 2.4.13).
+// WCAG 2.2 SC 1.4.11 and 2.4.13). At 320 CSS pixels wide (400% zoom, SC 1.4.10) nothing but a data
+// table scrolls sideways: a long word breaks (a French title's "Vidéoconférence", an address, a
+// Message-ID), a list of facts gives its values the width left (stacked below 30rem), and the file
+// field keeps within the form.
 export const STYLESHEET = `
 *{box-sizing:border-box}
-body{margin:0;font-family:"DejaVu Sans",Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#fff}
+body{margin:0;font-family:"DejaVu Sans",Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
 a{color:#0b4f8a}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px}
 header.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;padding:.5rem 1.5rem;background:#0b3a63;color:#fff}
@@ -25,13 +28,14 @@ form.action{border:1px solid #ccc;padding:1rem;margin:.5rem 0}
 details{margin:.5rem 0}
 summary{cursor:pointer;font-weight:bold}
 label{display:block;font-weight:bold;margin-top:.5rem}
+input[type=file]{max-width:100%}
 input[type=text],input[type=date],input[type=datetime-local],input[type=number],textarea,select{width:100%;max-width:40rem;padding:.3rem;font:inherit;border:1px solid #555}
 textarea{min-height:5rem}
 button{font:inherit;padding:.3rem .9rem;margin-top:.5rem;background:#0b4f8a;color:#fff;border:1px solid #0b4f8a;cursor:pointer}
 header.site button{background:transparent;border:1px solid #fff;margin:0}
 header.site a:focus-visible,header.site button:focus-visible{outline:3px solid #fff;outline-offset:2px}
 .hint{font-size:.9rem;color:#444;font-weight:normal}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.facts{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:.2rem 1rem}
 dl.facts dt{font-weight:bold}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .filters label{margin:0}
@@ -41,5 +45,6 @@ del{background:#f8e3e3;color:#1a1a1a;text-decoration:line-through}
 ol.changes h4{margin:.75rem 0 .25rem}
 .diff-language{font-weight:bold;font-size:.9rem}
 .said{white-space:pre-line;overflow-wrap:anywhere}
+@media (max-width:30rem){dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin-left:0}}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;

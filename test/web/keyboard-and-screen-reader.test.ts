@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevUser } from '../../web/dev-identity-provider';
 import { DossierClient } from '../../client/api';
 import { useDossier } from '../helpers/harness';
-import { testCampaign } from '../helpers/fixtures';
+import { completeFindings, testCampaign } from '../helpers/fixtures';
 import { campaignWithLettersOut, checkPage, launchBrowser, signedInPage, signIn, startWorkspace, workspaceUrl, type Workspace } from '../helpers/web';
 
 const USERS: DevUser[] = [
@@ -192,6 +192,35 @@ describe('forms of the statement page, by keyboard', () => {
   });
 });
 
+describe('a campaign file refused on upload, by keyboard', () => {
+  it('puts focus on the file’s problems, named by their heading, and marks the file field wrong, in French too', { timeout: 60_000 }, async () => {
+    const officersPage = page;
+    page = await (await browser.newContext()).newPage();
+    try {
+      await page.goto(`${url}/campaigns/new`);
+      await signIn(page, 'lea');
+      await page.waitForURL(`${url}/campaigns/new`);
+      for (const [language, heading] of [['en', /^The file has \d+ problems?; fix (it|them) and upload/], ['fr', /^Le fichier comporte \d+ problèmes?\s;\scorrigez/]] as const) {
+        if (language === 'fr') {
+          await tabTo('button[name=language]');
+          await enterToNewPage();
+        }
+        await page.setInputFiles('#campaignFile', { name: 'campaign.yaml', mimeType: 'text/yaml', buffer: Buffer.from('id: broken\nvendors: [\n') });
+        await tabTo('form.action button[type=submit]');
+        await enterToNewPage();
+        const summary = await focused();
+        expect(summary.role).toBe('alert');
+        expect(summary.name).toMatch(heading);
+        expect(await page.getAttribute('#campaignFile', 'aria-invalid')).toBe('true');
+        await checkPage(page, `keyboard-campaign-file-refused-${language}`);
+      }
+    } finally {
+      await page.context().close();
+      page = officersPage;
+    }
+  });
+});
+
 describe('the board, by keyboard', () => {
   it('after a sort, a page link or the filters, puts focus on the table, named by its rows and described by their order', { timeout: 60_000 }, async () => {
     await page.goto(`${url}/campaigns/${campaignId}`);
@@ -262,6 +291,81 @@ async function focusIndicator(): Promise<{ style: string; width: number; offset:
   })()`);
 }
 
+/**
+ * What of the page reaches past the right edge of the window, outside data tables (which WCAG's
+ * reflow criterion lets scroll both ways): each element or text, by its tag and where it ends.
+ */
+async function pastTheEdge(): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const past = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const box = e.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 0.5 && !e.closest('table')) past.push(e.tagName + (e.id ? '#' + e.id : '') + ' ends at ' + Math.round(box.right));
+    }
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const box = range.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 0.5 && !text.parentElement.closest('table')) past.push('“' + text.textContent.trim().slice(0, 40) + '” ends at ' + Math.round(box.right));
+    }
+    return past;
+  })()`);
+}
+
+describe('the pages at 320 CSS pixels wide (400% zoom), in English and French', () => {
+  it('fit the window but for their data tables: facts, addresses, Message-IDs, long French words and the file field wrap or shrink', { timeout: 90_000 }, async () => {
+    const officersPage = page;
+    page = await (await browser.newContext({ viewport: { width: 320, height: 640 } })).newPage();
+    try {
+      await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+      await signIn(page, 'lea');
+      await page.waitForURL(`${url}/campaigns/${campaignId}/engagements/acme`);
+      const letter = await page.locator('#sent-mail a').first().getAttribute('href');
+      for (const language of ['en', 'fr']) {
+        if (language === 'fr') {
+          await tabTo('button[name=language]');
+          await enterToNewPage();
+        }
+        for (const path of [`/campaigns/${campaignId}/engagements/acme`, letter, `/campaigns/${campaignId}/statement`, `/held/${campaignId}`, '/campaigns/new']) {
+          await page.goto(`${url}${path}`);
+          expect(await page.getAttribute('html', 'lang')).toBe(language);
+          expect(await pastTheEdge(), `${path} in ${language}`).toEqual([]);
+        }
+      }
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    } finally {
+      await page.context().close();
+      page = officersPage;
+    }
+  });
+});
+
+describe('a letter sent in the vendor’s language, read on a page in the other', () => {
+  it('marks the letter’s subject and text with the language they are written in, the page’s own words with the page’s', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/acme`);
+    const letter = await page.locator('#sent-mail a').first().getAttribute('href');
+    await page.goto(`${url}${letter}`);
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      // Acme's letter went out in English (its Content-Language); a French screen reader voice would mangle it.
+      const languageOf = (selector: string) => page.locator(selector).evaluate((e) => e.closest('[lang]')?.getAttribute('lang'));
+      expect(await page.locator('#mail-text').innerText()).toContain('Vendor acme');
+      expect(await languageOf('#mail-text')).toBe('en');
+      expect(await languageOf('#mail-subject')).toBe('en');
+      expect(await languageOf('#mail-headers dt >> nth=0')).toBe('fr');
+      await checkPage(page, 'mail-sent-letter-fr');
+    } finally {
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    }
+  });
+});
+
 describe('the dark page header, by keyboard', () => {
   it('shows focus on its links and buttons with a ring of at least 3:1 against the header, 2 px wide, outside the control', { timeout: 60_000 }, async () => {
     await page.goto(`${url}/campaigns`);
@@ -305,5 +409,51 @@ describe('a reply to review, by keyboard', () => {
     expect((await focused()).role).toBe('status');
     expect(await focusedText()).toBe('The reply is recorded as the answers.');
     expect((await dossier.status(ref)).questions.map((q) => q.answer)).toEqual(['Recordings are kept for 30 days.']);
+  });
+});
+
+describe('findings written in English and French, on a French page', () => {
+  it('marks each language’s text with its language, in the conclusion’s fields and in the findings shown once concluded', { timeout: 60_000 }, async () => {
+    await page.goto(`${url}/campaigns/${campaignId}/engagements/cobalt`);
+    await tabTo('button[name=language]');
+    await enterToNewPage();
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      // The English fields of the conclusion, as their French siblings are French.
+      expect(await page.getAttribute('#assessment-security', 'lang')).toBe('en');
+      expect(await page.getAttribute('#practices-security', 'lang')).toBe('en');
+      expect(await page.getAttribute('#assessment-security-fr', 'lang')).toBe('fr');
+
+      const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+      await dossier.conclude({ campaignId, vendorId: 'cobalt' }, { by: 'Owen Okafor', findings: completeFindings() });
+      await page.reload();
+      const said = await page.locator('#findings dd').first().locator('span[lang]').evaluateAll((spans) => spans.map((s) => `${s.getAttribute('lang')}: ${s.textContent}`));
+      expect(said).toEqual([
+        'en: Meets the security principle.',
+        'fr: Respecte le principe security.',
+        'en: Documented security controls',
+        'fr: Contrôles security documentés',
+      ]);
+      await checkPage(page, 'keyboard-findings-fr');
+    } finally {
+      await tabTo('button[name=language]');
+      await enterToNewPage();
+    }
+  });
+});
+
+describe('the accessibility check the page tests run', () => {
+  it('holds a page to WCAG 2.2 AA’s target size, which axe leaves off unless asked', async () => {
+    const context = await browser.newContext();
+    try {
+      const bare = await context.newPage();
+      // Two 10-pixel buttons side by side: neither 24 pixels wide nor 24 pixels from the other.
+      await bare.setContent('<!DOCTYPE html><html lang="en"><head><title>Targets</title></head><body><main><h1>Targets</h1><button style="width:10px;height:10px;padding:0;margin:0;border:0" aria-label="Previous"></button><button style="width:10px;height:10px;padding:0;margin:0;border:0" aria-label="Next"></button></main></body></html>');
+      const refused = await checkPage(bare, 'check-small-targets').then(() => undefined, (err: { actual?: unknown }) => err);
+      // The violations it lists, each by its rule.
+      expect(JSON.stringify(refused?.actual)).toMatch(/"target-size \(serious\)/);
+    } finally {
+      await context.close();
+    }
   });
 });

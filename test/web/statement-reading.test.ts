@@ -156,6 +156,50 @@ describe('an answer the campaign refuses because the version was replaced meanwh
   });
 });
 
+describe('a change request sent with no comment, by keyboard', () => {
+  it('comes back with focus on the comment field, its refusal as its description, in both languages', async () => {
+    for (const [language, name, description] of [
+      ['fr', 'Ce qui doit changer', 'Ce champ est obligatoire.'],
+      ['en', 'What should change', 'This field is required.'],
+    ] as const) {
+      const page = await statementAsCoSignatory(language);
+      await page.focus('#request-changes button[type=submit]');
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+      await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+      // What a screen reader is given for the element with focus: the field to fill in, not the error's paragraph.
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+        nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+      };
+      const node = nodes.filter((n) => n.properties?.some((p) => p.name === 'focused' && p.value.value === true)).pop();
+      expect({ role: node?.role?.value, name: node?.name?.value, description: node?.description?.value }).toEqual({ role: 'textbox', name, description });
+      expect(await page.getAttribute('#changes-comment', 'aria-invalid')).toBe('true');
+      await checkPage(page, `statement-comment-refused-${language}`);
+      await page.context().close();
+    }
+  });
+});
+
+describe('the approve button, reached by keyboard', () => {
+  it('says what approving leads to as its description, in both languages', async () => {
+    for (const [language, name, leadsTo] of [
+      ['fr', 'Approuver la version 2', /^La déclaration est publiée dès qu’elle a les approbations requises/],
+      ['en', 'Approve version 2', /^The statement is published as soon as it has the approvals it needs/],
+    ] as const) {
+      const page = await statementAsCoSignatory(language);
+      for (let i = 0; i < 80 && !(await page.locator('#approve button[type=submit]:focus').count()); i++) await page.keyboard.press('Tab');
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+        nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+      };
+      const node = nodes.filter((n) => n.properties?.some((p) => p.name === 'focused' && p.value.value === true)).pop();
+      expect({ role: node?.role?.value, name: node?.name?.value }).toEqual({ role: 'button', name });
+      expect(node?.description?.value ?? '').toMatch(leadsTo);
+      await page.context().close();
+    }
+  });
+});
+
 describe('the draft PDF link of a version the lead has since replaced', () => {
   it('says so in the reader’s language, on a page a screen reader reads, with version 1 as it was and a way back', async () => {
     for (const language of ['fr', 'en'] as const) {

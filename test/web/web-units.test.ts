@@ -672,6 +672,9 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(response.status).toBe(401);
     const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
+    const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
+    expect(/<a href="([^"]*)" id="sign-in-again">(?:Sign in|Se connecter)<\/a>/.exec(main)?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // Where a sign-in ends, the link starts afresh: a callback's code is good once.
     const failed = await app.request('/auth/callback?code=used&state=s');
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
@@ -1397,7 +1400,7 @@ describe('the principles on an engagement page', () => {
     for (const language of ['en', 'fr'] as const) {
       const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
       const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
-      const titles = [...html.matchAll(/<dt>([^<]*)<\/dt><dd>Met\. \/ Respecté\.<\/dd>/g)].map((m) => m[1]);
+      const titles = [...html.matchAll(/<dt>([^<]*)<\/dt><dd><span lang="en">Met\.<\/span> \/ <span lang="fr">Respecté\.<\/span><\/dd>/g)].map((m) => m[1]);
       expect(titles, language).toEqual(PRINCIPLES.map((p) => principle(p, language)));
     }
     expect(principle('end-user-control', 'fr')).toBe('Contrôle par l’utilisateur final');
@@ -2447,7 +2450,7 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(response.status).toBe(422);
     const html = await response.text();
     const sentence = 'Remplissez l’évaluation du principe «\u202fSécurité\u202f» en anglais ou l’évaluation du principe «\u202fSécurité\u202f» en français\u00a0: ce texte ne peut pas être vide dans les deux langues.';
-    expect(html).toMatch(/<textarea id="assessment-security" name="assessment-security" aria-invalid="true" autofocus aria-describedby="assessment-security-error">/);
+    expect(html).toMatch(/<textarea id="assessment-security" name="assessment-security" lang="en" aria-invalid="true" autofocus aria-describedby="assessment-security-error">/);
     expect(html).toMatch(/<textarea id="assessment-security-fr" name="assessment-security-fr" lang="fr" aria-invalid="true" aria-describedby="assessment-security-fr-error">/);
     expect(html).toContain(`<p class="error" id="assessment-security-error">${sentence}</p>`);
     expect(html).toContain(`<p class="error" id="assessment-security-fr-error">${sentence}</p>`);
@@ -2464,16 +2467,16 @@ describe('a good practice refused in French, in the engagement’s conclusion', 
     expect(response.status).toBe(422);
     const html = await response.text();
     for (const p of blank) {
-      expect(html).toMatch(new RegExp(`<textarea id="assessment-${p}" name="assessment-${p}" aria-invalid="true"(?: autofocus)? aria-describedby="assessment-${p}-error">`));
+      expect(html).toMatch(new RegExp(`<textarea id="assessment-${p}" name="assessment-${p}" lang="en" aria-invalid="true"(?: autofocus)? aria-describedby="assessment-${p}-error">`));
       expect(html).toMatch(new RegExp(`<p class="error" id="assessment-${p}-error">Fill in the assessment for “[^”]+” in English or the assessment for “[^”]+” in French`));
       expect(html).toContain(`id="assessment-${p}-fr-error"`);
     }
     expect(html.match(/aria-invalid="true"/g)).toHaveLength(blank.length * 2);
     // The first refused field in the form's order has the focus, and only it.
     expect(html.match(/ autofocus/g)).toHaveLength(1);
-    expect(html).toMatch(/<textarea id="assessment-privacy-by-design" name="assessment-privacy-by-design" aria-invalid="true" autofocus /);
-    expect(html).toContain('<textarea id="assessment-security" name="assessment-security">Met.</textarea>');
-    expect(html).toMatch(/<textarea id="practices-security" name="practices-security">Encrypts recordings.<\/textarea>/);
+    expect(html).toMatch(/<textarea id="assessment-privacy-by-design" name="assessment-privacy-by-design" lang="en" aria-invalid="true" autofocus /);
+    expect(html).toContain('<textarea id="assessment-security" name="assessment-security" lang="en">Met.</textarea>');
+    expect(html).toMatch(/<textarea id="practices-security" name="practices-security" lang="en">Encrypts recordings.<\/textarea>/);
     expect(html).not.toContain('id="conclude-findings-error"');
   });
 });
