@@ -127,8 +127,8 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
   it('names the field and line of each of a vendor file’s problems, as for a campaign file', async () => {
     const vendor = fileWith('vendor-three.yaml', 'id: whereby\nname: Whereby\nlnguage: en\ncontacts:\n  - { name: Privacy team, email: privacy@whereby }\n');
     expect(await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor])).toBe(
-      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NBSP}; ` +
-        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NBSP}; ` +
+      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NNBSP}; ` +
+        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NNBSP}; ` +
         `Champ inconnu dans le fichier${NBSP}: lnguage. (ligne 1)\n`,
     );
     const printed: string[] = [];
