@@ -2431,7 +2431,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     for (const vendor of input.vendors) open.addEngagement(vendor, false);
     const draft = (openCases: unknown[]) => french(failure(() => open.checkDraft({ by, openCases } as never)));
     expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: ' ', fr: '' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }])).toBe(
-      'Indiquez la raison publique pour zoom, cisco en anglais ou en français\u00a0: la déclaration la publie.',
+      'Indiquez la raison publique pour Vendor zoom, Vendor cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }])).toBe(
       'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus.',
@@ -2592,7 +2592,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const draft = (openCases: unknown[]) => failure(() => open.checkDraft({ by, openCases } as never));
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }]))).toBe(
       '2 problèmes à corriger\u00a0: Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus. ' +
-        'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
+        'Indiquez la raison publique pour Vendor cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
       '2 problèmes à corriger\u00a0: Balisage («\u202f<iframe\u202f») dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
