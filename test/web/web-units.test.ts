@@ -2690,10 +2690,12 @@ describe('the problems of a campaign file on a French page', () => {
     return app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
   };
 
-  it('marks the parser’s English words as English, and leaves the page’s own sentence unmarked', async () => {
+  it('words the parser’s problem from its code in French, and leaves the page’s own sentence unmarked', async () => {
     const refused = await upload('campaign: [unclosed\n');
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">[^<]+<\/span><\/li>/);
+    const html = await refused.text();
+    expect(html).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: [^<]+<\/li>/);
+    expect(html).not.toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">/);
     const empty = await upload('');
     expect(empty.status).toBe(400);
     expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
@@ -2720,6 +2722,16 @@ describe('the problems of a campaign file on a French page', () => {
     expect(listed).toContain('Champs inconnus dans le fichier\u00a0: colour, size.');
     expect(listed).toMatch(/Champ inconnu dans vendors\[\d\]\u00a0: colour\./);
     expect(listed).not.toMatch(/unknown field|lang="en"/);
+  });
+
+  it('says in French what is wrong with a text of the file, a date or a duration, keeping the field and the line', async () => {
+    const refused = await upload(example.replace('reference: OPC-2020-VC', 'reference: ""').replace('date: 2020-07-21', 'date: 2020-07-32').replace('responseDue: 30 days', 'responseDue: 30 dais'));
+    expect(refused.status).toBe(422);
+    const listed = (await problems(refused)).join('\n');
+    expect(listed).toContain('ligne 5, colonne 12\u00a0: <code>reference</code>\u00a0: ne doit pas être vide');
+    expect(listed).toMatch(/<code>letter\.date<\/code>\u00a0: doit être une date qui existe \(et non «\u202f2020-07-32\u202f»\)/);
+    expect(listed).toContain('<code>policy.responseDue</code>\u00a0: doit être une durée comme');
+    expect(listed).not.toMatch(/must|lang="en"/);
   });
 
   it('says in French that a field the file needs is missing', async () => {
