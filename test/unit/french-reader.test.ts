@@ -281,3 +281,14 @@ describe('French typography of the correspondence', () => {
     expect(readerText('<p style="a: b;">Lieu\u00a0: {{x}}</p>')).not.toMatch(/b;/);
   });
 });
+
+describe('working days', () => {
+  // « jours ouvrables » include Saturdays in France (not in Quebec); Dossier counts and reads « jours
+  // ouvrés » (workflows/time.ts), Monday to Friday: a sentence that says the other tells a French
+  // officer a count Dossier does not make, and a word its parser refuses.
+  it.each(['cli.yaml', join('web', 'strings.yaml'), ...CORRESPONDENCE])('calls them « jours ouvrés », as Dossier reads and counts them, in the French part of templates/%s', (file) => {
+    const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
+    const said = [...frenchStrings(templates.fr, 'fr')].filter(([, text]) => /ouvrables?/i.test(text)).map(([path]) => path);
+    expect(said).toEqual([]);
+  });
+});
