@@ -81,6 +81,13 @@ describe('engagement show', () => {
     expect(rows('fr')).toContain('lettre ouverte : message envoyé');
   });
 
+  it('counts the events and KiB of a history continued in a new run as each language groups digits', () => {
+    const timeline = [{ at: '2020-08-04T10:00:00.000Z', by: 'dossier', what: 'history continued in a new run', detail: 'run 7f3a, after 12345 events (4096 KiB)' }];
+    const rows = (language: 'en' | 'fr') => renderStatus(engagementStatus({ timeline }), cliWords(language)).replace(/[│|]/g, ' ').replace(/[ \n]+/g, ' ');
+    expect(rows('en')).toContain('history continued in a new run (7f3a, after 12,345 events, 4,096 KiB)');
+    expect(rows('fr')).toMatch(/historique poursuivi dans une nouvelle exécution \(7f3a, après 12[\u00a0\u202f]345 événements, 4[\u00a0\u202f]096 Kio\)/);
+  });
+
   it('says why a message was refused in words, with the server’s reply, and a failure recorded before that as recorded', () => {
     const text = renderStatus(
       engagementStatus({
