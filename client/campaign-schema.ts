@@ -20,7 +20,7 @@ import {
   type Problem,
 } from '../workflows/campaign-rules';
 import { REFUSALS, type RefusalDetails, type ValueType } from '../workflows/refusals';
-import { emailProblem, LIMITS, textProblem, TYPE_WORDS, typeWords, type TextRule } from '../workflows/text-rules';
+import { emailProblem, LIMITS, textIssue, TYPE_WORDS, typeWords, type TextRule } from '../workflows/text-rules';
 import { durationIssue, durationMs, durationProblem, isCalendarDate, workingDays, DATE_ONLY, MAX_WORKING_DAYS } from '../workflows/time';
 import { FRENCH_ARTICLES, ID_PATTERN, LANGUAGES, type BilingualParagraphs, type CampaignInput, type Vendor } from '../workflows/types';
 import { HISTORY_EVENTS_PER_RUN } from '../workflows/engagement-rules';
@@ -86,15 +86,30 @@ function unknownLanguage(value: unknown, path: (string | number)[]): { message: 
   return { message: `must be one of ${values.choices} (got ${JSON.stringify(given)})`, values };
 }
 
-/** A string field checked by text-rules.ts, trimmed once it passes. */
+/**
+ * A string field checked by text-rules.ts, trimmed once it passes; its problem worded by its code
+ * (`file.problem.text.<code>`), with what was found as typed (the sentence quotes it as its language quotes).
+ */
 function ruled(rule: TextRule) {
   return z
     .string()
     .superRefine((value, ctx) => {
-      const problem = textProblem(value, rule);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      const issue = textIssue(value, rule);
+      if (!issue) return;
+      if (!issue.code) return void ctx.addIssue({ code: 'custom', message: issue.message });
+      wordedIssue(ctx, issue.message, `text.${issue.code}`, { found: unquoted(issue.found ?? ''), max: String(rule.max), got: String(value.length) });
     })
     .transform((value) => value.trim());
+}
+
+/** What text-rules.ts quoted as JSON ("<script"), as typed: a French sentence quotes it « thus ». */
+function unquoted(found: string): string {
+  try {
+    const text: unknown = JSON.parse(found);
+    return typeof text === 'string' ? text : found;
+  } catch {
+    return found.replace(/^"|"$/g, '');
+  }
 }
 
 /** A list with a maximum length, said in the same words as text-rules.ts. */

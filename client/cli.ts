@@ -15,7 +15,7 @@ import { statementCommands } from './commands/statement';
 import { keysCommands } from './commands/keys';
 import { cliLanguage, cliWords, type CliWords } from './cli-words';
 import { describeInLanguage } from './cli-help';
-import { readErrorWords, yamlErrorWords } from './commands/input-files';
+import { fileProblemWords, type FileProblem as WordedFileProblem } from './file-problem-words';
 import { ClientErrorCode, DossierClientError, fromTemporal } from './errors';
 import { parseWorkflowId } from '../workflows/workflow-ids';
 import { REFUSALS, refusalDetails, type RefusalDetails } from '../workflows/refusals';
@@ -144,16 +144,11 @@ function clientErrorWords(error: DossierClientError, words: CliWords): string | 
   return undefined;
 }
 
-interface FileProblem {
-  where?: string;
-  message?: string;
+/** A file's problem as the CLI prints it: with its place, and the refusal it may carry. */
+interface FileProblem extends WordedFileProblem {
   line?: number;
   column?: number;
   refusal?: RefusalDetails;
-  /** The sentence of a problem with no refusal code (client/campaign-schema.ts `ProblemWording`). */
-  wording?: { key: string; values: Record<string, string> };
-  /** Why the file could not be read or parsed, as the system's code (client/campaign-file.ts `ReadingProblem`). */
-  systemCode?: string;
 }
 
 /**
@@ -167,26 +162,7 @@ function problemLine(problem: FileProblem, words: CliWords): string {
   const bracketed = /^\((\w+)\)$/.exec(problem.where ?? '')?.[1];
   const where = bracketed ? words.sayOr(`error.where.${bracketed}`, problem.where!) : problem.where;
   const key = `error.problem${placed ? '-placed' : ''}${problem.line === undefined ? '' : '-at-line'}`;
-  return words.say(key, { where, problem: worded ?? readingWords(problem, words) ?? schemaWords(problem, words) ?? problem.message, line: problem.line });
-}
-
-/** A schema's problem that has no refusal code, from its sentence's key, in a language other than English. */
-function schemaWords(problem: FileProblem, words: CliWords): string | undefined {
-  if (words.language === 'en' || !problem.wording) return undefined;
-  return words.sayOr(`file.problem.${problem.wording.key}`, problem.message!, problem.wording.values);
-}
-
-/**
- * Why a file could not be read or parsed, from the system's code, in a language other than English:
- * the file system's or the parser's error in words; a parser's error this release does not word is
- * quoted, said to be the parser's. Undefined for a problem without a code, or in English.
- */
-function readingWords(problem: FileProblem, words: CliWords): string | undefined {
-  const code = problem.systemCode;
-  if (words.language === 'en' || code === undefined) return undefined;
-  if (problem.where === '(file)') return words.say('file.cannot-be-read', { why: readErrorWords(code, words) });
-  if (problem.where === '(aliases)') return words.say('file.yaml-aliases');
-  return yamlErrorWords(code, words) ?? words.say('file.yaml-as-given', { text: problem.message });
+  return words.say(key, { where, problem: worded ?? fileProblemWords(problem, words) ?? problem.message, line: problem.line });
 }
 
 /** Errors of the Dossier code base carry a string `code` (a `instanceof` does not cross modules). */

@@ -8,6 +8,7 @@ import { wordOf } from '../activities/templates';
 import { sharedSentence as sentence } from './shared-sentence';
 import type { CliWords } from './cli-words';
 import { deliveryFailureText } from './delivery-failures';
+import { formatCount } from '../intake/wording';
 import { durationInWords } from '../workflows/locale';
 import { isDateOnly } from '../workflows/time';
 import { readActor, readTimelineEntry, stepKind, type TimelineReading } from '../workflows/timeline';
@@ -53,7 +54,7 @@ export function entryWords(
   const reading = readTimelineEntry(entry);
   const colon = views.text(language, 'punctuation.colon');
   if (!reading) return entry.detail ? `${entry.what}${colon}${entry.detail}` : entry.what;
-  const { code, kind, result, date, documents, after, ...values } = reading;
+  const { code, kind, result, date, documents, after, events, kib, ...values } = reading;
   const sentence = views.text(language, documents ? `timeline.${code}-documents` : `timeline.${code}`, {
     ...values,
     kind: kind && views.text(language, `message.${kind}`),
@@ -63,6 +64,9 @@ export function entryWords(
     // A response received on a day recorded as that day (`2026-11-29`) has no time to show.
     date: date && (MOMENTS.has(code) && !isDateOnly(date) ? views.dateTime(date, language, timeZone) : views.date(date, language, timeZone)),
     count: documents,
+    // Counted as the reader's language groups digits ("12 345 événements", "12,345 events").
+    events: events === undefined ? undefined : formatCount(events, language),
+    kib: kib === undefined ? undefined : formatCount(kib, language),
     after: after && durationInWords(after, language),
   });
   const notes = [

@@ -6,6 +6,8 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
+import { cliWords } from '../client/cli-words';
+import { fileProblemWords, type FileProblem } from '../client/file-problem-words';
 import { deliveryFailureText } from '../client/delivery-failures';
 import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
@@ -181,13 +183,17 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'steer-campaigns');
     const file = c.get('body').campaignFile;
     // The file's problems are the parser's and the workflow's English words: worded in the page's
-    // language where `refusalText` knows them, else marked as English; `worded`: the page's own sentence.
-    const show = (problems: { where: string; message: string; line?: number; column?: number; refusal?: RefusalDetails }[], status: 400 | 409 | 422, { worded = false } = {}) =>
+    // language by their refusal code as `refusalText` words refusals, or by their own code as the
+    // CLI words a file's problems (client/file-problem-words.ts), else marked as English; `worded`:
+    // the page's own sentence.
+    const show = (problems: (FileProblem & { where: string; message: string; line?: number; column?: number; refusal?: RefusalDetails })[], status: 400 | 409 | 422, { worded = false } = {}) =>
       c.html(
         page(c, 'campaign-new', {
           title: title(c, 'campaign-new.title'),
           problems: problems.map((p) => {
             if (worded) return p;
+            const fileWords = p.refusal ? undefined : fileProblemWords(p, cliWords(c.get('language')));
+            if (fileWords) return { where: p.where, line: p.line, column: p.column, message: fileWords };
             const { refusal, ...problem } = p;
             const { text, lang } = refusalText(p.message, c.get('language'), undefined, refusal);
             // A refusal that names where in the file (`vendors[2]`, or the file itself) says it in its sentence.

@@ -324,8 +324,8 @@ export function openCasesRefusal(problems: readonly Problem[]): RefusalDetails |
 
 /** The same problems, each with its code where it has one (`openCasesProblems` writes them out). */
 export function openCaseProblemList(value: unknown, openVendorIds: readonly string[], vendorNames: Readonly<Record<string, string>> = {}): Problem[] {
-  // A case that ended while the lead filled in the form is named as the officer knows it; one the
-  // campaign does not know, as typed. A missing reason names the id, as the field it marks does.
+  // A vendor is named as the officer knows it: a case that ended while the lead filled in the form, or
+  // one whose reason is missing (the field it marks keeps the id); one the campaign does not know, as typed.
   const nameOf = (vendorId: string) => vendorNames[vendorId] ?? vendorId;
   if (value === undefined) return [];
   if (!Array.isArray(value)) return [wrongTypeAt(['openCases'], 'list', value)];
@@ -350,8 +350,9 @@ export function openCaseProblemList(value: unknown, openVendorIds: readonly stri
     const rule: TextRule = { kind: 'text', max: LIMITS.reason };
     const [problem] = publicTextAt(reason, [...at, 'reason'], rule);
     if (problem) {
-      const refusal = typeof vendorId === 'string' ? reasonRefusal(reason, rule, vendorId) : undefined;
-      problems.push({ ...problem, ...(refusal ? { refusal } : {}) });
+      const refusal = typeof vendorId === 'string' ? reasonRefusal(reason, rule, vendorId, nameOf(vendorId)) : undefined;
+      const named = refusal?.refusal === 'open-case-no-reason' ? `${problem.message} (the public reason for ${nameOf(vendorId as string)})` : problem.message;
+      problems.push({ ...problem, message: named, ...(refusal ? { refusal } : {}) });
     }
   });
   return problems;
@@ -361,13 +362,13 @@ export function openCaseProblemList(value: unknown, openVendorIds: readonly stri
  * The code of the problem `publicTextProblem` finds first in a decision's reason, where it has one: a
  * reason too long in a language, or blank in both.
  */
-function reasonRefusal(value: unknown, rule: TextRule, vendorId: string): RefusalDetails | undefined {
+function reasonRefusal(value: unknown, rule: TextRule, vendorId: string, vendorName: string): RefusalDetails | undefined {
   if (!isMapping(value) || Object.keys(value).some((k) => k !== 'en' && k !== 'fr')) return undefined;
   for (const language of LANGUAGES) {
     const optional = { ...rule, optional: true };
     if (textProblem(value[language], optional)) return textDetails(field(`open-case-reason-${language}`, vendorId), value[language], optional);
   }
-  return { refusal: 'open-case-no-reason', values: { vendors: vendorId } };
+  return { refusal: 'open-case-no-reason', values: { vendors: vendorName } };
 }
 
 /** Engagements a campaign starts in one workflow task (campaign.ts): their inputs share its 4 MB of commands. */

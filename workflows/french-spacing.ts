@@ -1,8 +1,36 @@
-// The French statement's typography on the authorities' own text (typed in a form field, unlike the
-// templates, which already hold their no-break spaces): the PDF sets it as French typography does,
-// and the approval email and the workspace's statement page quote it as the PDF prints it. Pure,
-// so it lives with the workflows' text rules, where activities and the web both may read it.
+// French typography, one rule for every French text Dossier shows (the house rule): a no-break space
+// (U+00A0) before the colon, a narrow no-break space (U+202F) before « ; ? ! » and inside guillemets.
+// The templates hold their spaces already (test/unit/french-reader.test.ts checks them against
+// `frenchTypographyFaults`); the authorities' own text, typed in a form field, is set by `frenchSpacing`
+// so that the PDF, the approval email and the workspace's statement page print it as the templates
+// around it. Pure, so it lives with the workflows' text rules, where activities, the web and the CLI
+// all may read it.
 import type { Language } from './types';
+
+/** The space French typography puts before each of its spaced punctuation marks (the house rule). */
+export const FRENCH_SPACE_BEFORE = { ':': '\u00a0', ';': '\u202f', '?': '\u202f', '!': '\u202f' } as const;
+/** The space inside guillemets: «\u202fmot\u202f». */
+export const FRENCH_SPACE_IN_GUILLEMETS = '\u202f';
+
+type SpacedMark = keyof typeof FRENCH_SPACE_BEFORE;
+const spacedMark = (mark: string) => `${FRENCH_SPACE_BEFORE[mark as SpacedMark]}${mark}`;
+
+/**
+ * Where `text` breaks the house rule: a colon after a space other than U+00A0, « ; ? ! » after a space
+ * other than U+202F, a guillemet with another space or none inside, one of the four typed against the
+ * word before it. `what` names the fault; `at` shows it in its surroundings. A colon starting a URL's
+ * "//" is not punctuation.
+ */
+export function frenchTypographyFaults(text: string): { what: string; at: string }[] {
+  const at = (m: RegExpMatchArray, what: string) => ({ what, at: text.slice(Math.max(0, m.index! - 20), m.index! + 12) });
+  return [
+    ...[...text.matchAll(/[ \u202f]:/g)].map((m) => at(m, 'colon after a space other than U+00A0')),
+    ...[...text.matchAll(/[ \u00a0][;!?]/g)].map((m) => at(m, '; ! ? after a space other than U+202F')),
+    ...[...text.matchAll(/[\p{L}\p{N})»][;!?]/gu)].map((m) => at(m, '; ! ? with no space before')),
+    ...[...text.matchAll(/\p{L}:(?!\/\/)/gu)].map((m) => at(m, 'colon with no space before')),
+    ...[...text.matchAll(/«(?!\u202f)|(?<!\u202f)»/g)].map((m) => at(m, 'guillemet without U+202F inside')),
+  ];
+}
 
 /** The statement's text as the statement prints it: in French with its no-break spaces (see frenchSpacing). */
 export function typeset(typed: string, language: Language): string {
@@ -10,14 +38,14 @@ export function typeset(typed: string, language: Language): string {
 }
 
 /**
- * French text as French typography sets it: a narrow no-break space (U+202F) before « : ; ? ! » and
- * inside guillemets, where a writer typed an ordinary space (a line could then start with the colon)
- * or none. Only punctuation is spaced: a colon that starts a token (a URL's "https:", "14:30", IPv6's
- * "::1", ":8080") is left alone, and so is a quotation in English quotes. An exclamation mark typed
+ * French text as the house rule sets it (FRENCH_SPACE_BEFORE): a no-break space (U+00A0) before the
+ * colon, a narrow one (U+202F) before « ; ? ! » and inside guillemets, where a writer typed an ordinary
+ * space (a line could then start with the colon), the other no-break space, or none. Only punctuation
+ * is spaced: a colon that starts a token (a URL's "https:", "14:30", IPv6's "::1", ":8080") is left alone, and so is a quotation in English quotes. An exclamation mark typed
  * against a capitalised word, inside a line, is left as typed: it may be the name's own ("Yahoo! Inc.",
  * "Yum! Brands"), and a space inside a name is worse than one missing after an exclamation; after a
  * lower-case word ("compte! Aussi"), or ending the text or a line, it is punctuation.
- * @example frenchSpacing('Champ : voir ; pourquoi? « ceci »') // 'Champ\u202f: voir\u202f; pourquoi\u202f? «\u202fceci\u202f»'
+ * @example frenchSpacing('Champ : voir ; pourquoi? « ceci »') // 'Champ\u00a0: voir\u202f; pourquoi\u202f? «\u202fceci\u202f»'
  */
 export function frenchSpacing(text: string): string {
   // A quotation in English quotes ("…" or “…”) is its author's own text, often English: its
@@ -46,14 +74,15 @@ const CLOSES = String.raw`)\]»"”${QUOTATION}`;
 const TYPED_PUNCTUATION_ENDS = String.raw`(?=[?!]*(?:\s|$))`;
 
 function spaced(text: string): string {
+  const inside = FRENCH_SPACE_IN_GUILLEMETS;
   return text
-    .replace(new RegExp(`[ \\t]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), '\u202f$1')
-    .replace(/[ \t]+»/g, '\u202f»')
-    .replace(/«[ \t]+/g, '«\u202f')
-    .replace(new RegExp(`([\\p{L}\\p{N}${CLOSES}])([:;?])${TYPED_PUNCTUATION_ENDS}`, 'gu'), '$1\u202f$2')
+    .replace(new RegExp(`[ \\t\u00a0\u202f]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), (_, mark: string) => spacedMark(mark))
+    .replace(/[ \t\u00a0\u202f]+»/g, `${inside}»`)
+    .replace(/«[ \t\u00a0\u202f]+/g, `«${inside}`)
+    .replace(new RegExp(`([\\p{L}\\p{N}${CLOSES}])([:;?])${TYPED_PUNCTUATION_ENDS}`, 'gu'), (_, before: string, mark: string) => `${before}${spacedMark(mark)}`)
     .replace(new RegExp(`([\\p{L}\\p{N}]+|[${CLOSES}])!${TYPED_PUNCTUATION_ENDS}`, 'gu'), (typed, word: string, at: number, whole: string) =>
-      /^\p{Lu}/u.test(word) && !/^[ \t]*(?:[\r\n]|$)/.test(whole.slice(at + typed.length)) ? typed : `${word}\u202f!`,
+      /^\p{Lu}/u.test(word) && !/^[ \t]*(?:[\r\n]|$)/.test(whole.slice(at + typed.length)) ? typed : `${word}${spacedMark('!')}`,
     )
-    .replace(/«(?=[\p{L}\p{N}(\[])/gu, '«\u202f')
-    .replace(/([\p{L}\p{N}.!?…:;)\]])»/gu, '$1\u202f»');
+    .replace(/«(?=[\p{L}\p{N}(\[])/gu, `«${inside}`)
+    .replace(/([\p{L}\p{N}.!?…:;)\]])»/gu, `$1${inside}»`);
 }

@@ -6,6 +6,7 @@
 // titles every principle, which both load.
 // Pure, here because both sides may import workflows/ and neither may import the other; no workflow
 // uses it, so it stays out of the workflow bundle.
+import { FRENCH_SPACE_BEFORE } from './french-spacing';
 import { durationMs } from './time';
 import { type Authority, FRENCH_ARTICLES, type Language, type Principle, PRINCIPLES } from './types';
 
@@ -77,8 +78,8 @@ export function timeZoneName(timeZone: string, language: Language, at: Date): st
     .formatToParts(at)
     .find((part) => part.type === 'timeZoneName')?.value;
   if (!name || /^(UTC|GMT)[+-]/.test(name)) return timeZone;
-  // Some French names hold a colon ("heure : Royaume-Uni"); French wants a no-break space before it.
-  return language === 'fr' ? name.replace(/ ([:;?!])/g, '\u00a0$1') : name;
+  // Some French names hold a colon ("heure : Royaume-Uni"): spaced by the house rule, as the templates around it.
+  return language === 'fr' ? name.replace(/ ([:;?!])/g, (_, mark: keyof typeof FRENCH_SPACE_BEFORE) => `${FRENCH_SPACE_BEFORE[mark]}${mark}`) : name;
 }
 
 /**

@@ -205,14 +205,15 @@ export function textProblem(value: unknown, rule: TextRule): string | undefined 
   return textIssue(value, rule)?.message;
 }
 
-/** A problem `textProblem` says, with its refusal code where the workspace words it (and what was found). */
-interface TextIssue {
+/** A problem `textProblem` says, with its refusal code where the workspace words it (and what was found, quoted). */
+export interface TextIssue {
   message: string;
   code?: 'field-empty' | 'field-too-long' | 'field-line-break' | 'field-control' | 'field-direction-control' | 'field-encoded-word' | 'field-angle-brackets' | 'field-markup';
   found?: string;
 }
 
-function textIssue(value: unknown, rule: TextRule): TextIssue | undefined {
+/** The problem `textProblem` says, with its code: what a campaign file's checks word in the reader's language. */
+export function textIssue(value: unknown, rule: TextRule): TextIssue | undefined {
   if (value === undefined && rule.optional) return undefined;
   if (typeof value !== 'string') return value === undefined ? { message: 'is required', code: 'field-empty' } : { message: `must be text, not ${typeWords(value)}` };
   if (value.trim() === '') return rule.optional ? undefined : { message: 'must not be empty', code: 'field-empty' };

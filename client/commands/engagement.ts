@@ -3,9 +3,8 @@
 // through the typed API, and shows the result as a table or, with `--json`, as the API returned it.
 import { Command, Option } from 'commander';
 import type { EngagementStatus } from '../../workflows/messages';
-import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type RecordedText, type TimelineEntry } from '../../workflows/types';
+import { DEMONSTRATION_RESULTS, PRINCIPLES, publicText, type Contact, type DeliveryFailure, type DemonstrationResult, type Principle, type RecordedText } from '../../workflows/types';
 import { wordOf } from '../../activities/templates';
-import { readTimelineEntry } from '../../workflows/timeline';
 import { describeEngagement, parseEngagementRef, type EngagementRef } from '../api';
 import { loadCampaignFile } from '../campaign-file';
 import { deliveryFailureText } from '../delivery-failures';
@@ -407,22 +406,13 @@ function principleName(principle: Principle, words: CliWords): string {
 }
 
 /**
- * The timeline. English shows each entry as the workflow recorded it, with the date it records
- * printed as the rest of the output prints times (a raw `2026-12-12T04:59:59.999Z` is not how this
- * CLI writes one); another language words each entry, its detail included, as the workspace does
- * (client/timeline-words.ts).
+ * The timeline, each entry worded in the officer's language from the workspace's sentences, its
+ * detail included, as the workspace's engagement page words it (client/timeline-words.ts): an entry
+ * read as recorded ("open-letter sent", "letter") reads as a sentence in English too.
  */
 function timelineTable(status: EngagementStatus, words: CliWords): string {
-  if (words.language === 'en') {
-    return table(words.headings('at', 'by', 'what', 'detail'), status.timeline.map((e) => [words.when(e.at), e.by, e.what, timelineDetail(e, words)]));
-  }
   const worded = wordTimeline(status.timeline, words.language, 'UTC', cliWording(words), status.deliveryFailures);
   return table(words.headings('at', 'by', 'what'), worded.map((e) => [words.when(e.at), e.by, e.what]));
-}
-
-function timelineDetail(entry: TimelineEntry, words: CliWords): string | undefined {
-  const date = readTimelineEntry(entry)?.date;
-  return date && entry.detail ? entry.detail.replace(date, words.when(date)) : entry.detail;
 }
 
 async function pendingDemonstration(ctx: CommandContext, ref: EngagementRef): Promise<string> {

@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../paths';
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'cli');
 const OFFICER = 'Agnès Officer';
 const NBSP = '\u00a0';
+const NNBSP = '\u202f';
 /** A French time as the CLI prints it: "1er déc. 2026, 6 h 14 UTC", its parts held together by no-break spaces. */
 const FRENCH_TIME = /\d{1,2}(er)?\u00a0[a-zéû]+\.?\u00a0\d{4}, \d{1,2}\u00a0h\u00a0\d{2}\u00a0UTC/;
 
@@ -60,7 +61,7 @@ describe('the dossier CLI in French', () => {
     expect(shown).not.toMatch(/next deadline|Timeline|awaiting-response|open letter sent/);
 
     const responded = await ok(['engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md'), '--lang=fr']);
-    expect(responded).toBe(`Réponse consignée${NBSP}; engagement:${campaignId}:zoom est maintenant à l’étape «\u202fa répondu\u202f».\n`);
+    expect(responded).toBe(`Réponse consignée${NNBSP}; engagement:${campaignId}:zoom est maintenant à l’étape «\u202fa répondu\u202f».\n`);
 
     // A refusal of the workflow's, worded from its code as the workspace words it.
     const again = await dossier(['--lang', 'fr', 'engagement', 'respond', campaignId, 'zoom', '--file', join(FIXTURES, 'response.md')]);
@@ -93,7 +94,7 @@ describe('the dossier CLI in French', () => {
     for (const words of ['conclusions', 'pas encore rédigées', 'projet', 'Dossiers encore ouverts']) expect(statement, words).toContain(words);
     const unpublished = await dossier(['--lang', 'fr', 'statement', 'publication', campaignId]);
     expect(unpublished.code).toBe(4);
-    expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NBSP}; \`dossier statement draft\` la rédige maintenant)\n`);
+    expect(unpublished.stderr).toBe(`dossier: campaign:${campaignId} n’est pas publiée${NBSP}: la déclaration n’est pas encore rédigée (des dossiers sont en cours${NNBSP}; \`dossier statement draft\` la rédige maintenant)\n`);
 
     // The audit export follows the officer's language unless --language names another.
     const csv = join(env.scratch, `${campaignId}.csv`);
@@ -141,7 +142,7 @@ describe('the dossier CLI in French', () => {
     expect(german.code).toBe(2);
     expect(german.stderr).toBe('dossier: --lang: "de" is not a language of Dossier; choose one of en, fr\n');
     const germanOnAFrenchDesk = await dossier(['--lang', 'de', 'list'], 'fr_FR.UTF-8');
-    expect(germanOnAFrenchDesk.stderr).toBe(`dossier: --lang${NBSP}: «\u202fde\u202f» n’est pas une langue de Dossier${NBSP}; choisissez parmi en, fr\n`);
+    expect(germanOnAFrenchDesk.stderr).toBe(`dossier: --lang${NBSP}: «\u202fde\u202f» n’est pas une langue de Dossier${NNBSP}; choisissez parmi en, fr\n`);
   });
 
   it('says in French why the server refused a search query', async () => {
@@ -152,7 +153,7 @@ describe('the dossier CLI in French', () => {
     );
     const unknownAttribute = await dossier(['--lang', 'fr', 'search', "DossierStag = 'x'"]);
     expect(unknownAttribute.code).toBe(2);
-    expect(unknownAttribute.stderr).toMatch(new RegExp(`^dossier: requête de recherche «\u202fDossierStag = 'x'\u202f» invalide \\(réponse du serveur Temporal, non traduite${NBSP}: .*DossierStag.*\\)${NBSP}; écrivez les comparaisons comme DossierStage = 'follow-up' \\(attributs${NBSP}: DossierStage, `));
+    expect(unknownAttribute.stderr).toMatch(new RegExp(`^dossier: requête de recherche «\u202fDossierStag = 'x'\u202f» invalide \\(réponse du serveur Temporal, non traduite${NBSP}: .*DossierStag.*\\)${NNBSP}; écrivez les comparaisons comme DossierStage = 'follow-up' \\(attributs${NBSP}: DossierStage, `));
     expect(unknownAttribute.stderr).not.toContain('write comparisons');
   });
 });

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { CampaignCase, type CampaignCaseOptions, type StatementRules } from '../../workflows/campaign-state';
 import type { CampaignInput, EngagementOutcome } from '../../workflows/types';
 import { refusalDetails } from '../../workflows/refusals';
+import { refusalSentence } from '../../client/refusal-words';
+import { cliWording } from '../../client/timeline-words';
+import { cliWords } from '../../client/cli-words';
+import { loadViews } from '../../web/views';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
 const NOW = '2020-12-01T10:00:00.000Z';
@@ -707,5 +711,33 @@ describe('the date a version carries', () => {
     expect(asked).toEqual(['asked']);
     drafted({ jurisdiction: 'JP', timeZone: 'Asia/Tokyo' }, oldCode);
     expect(asked).toEqual(['asked']);
+  });
+});
+
+describe('a draft that settles an open engagement without a public reason', () => {
+  it('names the vendor by its name, as the officer knows it, in French and in English, on the page and in the CLI', () => {
+    const vendors = [testVendor('zoom', { name: 'Zoom Video Communications' }), testVendor('cisco', { name: 'Cisco Webex' })];
+    const input: CampaignInput = { campaign: testCampaign('vc'), vendors, policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } };
+    const kase = new CampaignCase(input, 'edit-loop');
+    for (const vendor of vendors) kase.addEngagement(vendor, false);
+    const failure = (openCases: unknown[]) => {
+      try {
+        kase.checkDraft({ by: LEAD, openCases } as never);
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('the draft was accepted');
+    };
+    const views = loadViews();
+    const blank = { en: ' ', fr: '' };
+    const one = failure([{ vendorId: 'zoom', action: 'close', reason: blank }]);
+    const details = refusalDetails(one)!;
+    expect(refusalSentence(details, 'fr', 'UTC', views)).toBe('Indiquez la raison publique pour Zoom Video Communications en anglais ou en français\u00a0: la déclaration la publie.');
+    expect(refusalSentence(details, 'en', 'UTC', views)).toBe('Give the public reason for Zoom Video Communications in English or French: the statement prints it.');
+    expect(refusalSentence(details, 'fr', 'UTC', cliWording(cliWords('fr')))).toContain('pour Zoom Video Communications en anglais');
+    // The English CLI prints the workflow's own sentence.
+    expect(one.message).toContain('Zoom Video Communications');
+    const both = refusalDetails(failure([{ vendorId: 'zoom', action: 'close', reason: blank }, { vendorId: 'cisco', action: 'exclude', reason: blank }]))!;
+    expect(refusalSentence(both, 'fr', 'UTC', views)).toBe('Indiquez la raison publique pour Zoom Video Communications, Cisco Webex en anglais ou en français\u00a0: la déclaration la publie.');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../paths';
 
 const NBSP = '\u00a0';
+const NNBSP = '\u202f';
 
 /** The CLI as an officer runs it, in a locale of the test's choosing (and none of the machine's). */
 function dossier(args: string[], locale: NodeJS.ProcessEnv) {
@@ -48,15 +49,15 @@ describe('the help in French', () => {
     const { code, stdout, stderr } = dossier(['list', '--stag', 'x'], { LC_ALL: 'fr_FR.UTF-8' });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`erreur${NBSP}: option inconnue «${NBSP}--stag${NBSP}»`);
-    expect(stderr).toContain(`(Vouliez-vous dire --stage${NBSP}?)`);
+    expect(stderr).toContain(`erreur${NBSP}: option inconnue «${NNBSP}--stag${NNBSP}»`);
+    expect(stderr).toContain(`(Vouliez-vous dire --stage${NNBSP}?)`);
     expect(stderr).not.toContain('unknown option');
   });
 
   it('words the placeholder of an option whose value is not among its choices', () => {
     const { code, stderr } = dossier(['list', '--stage', 'nosuch'], { LC_ALL: 'fr_FR.UTF-8' });
     expect(code).toBe(2);
-    expect(stderr).toContain(`«${NBSP}--stage <étape>${NBSP}»`);
+    expect(stderr).toContain(`«${NNBSP}--stage <étape>${NNBSP}»`);
     expect(stderr).not.toContain('<stage>');
   });
 });
@@ -78,8 +79,8 @@ describe('the syntax of the usage lines in French', () => {
   });
 
   it('names a missing argument or option by its words in French', () => {
-    expect(dossier(['engagement', 'show'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: argument obligatoire manquant «${NBSP}campagne${NBSP}»\n`);
-    expect(dossier(['engagement', 'respond', 'vc', 'zoom'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: l’option obligatoire «${NBSP}--file <fichier>${NBSP}» n’est pas indiquée\n`);
+    expect(dossier(['engagement', 'show'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: argument obligatoire manquant «${NNBSP}campagne${NNBSP}»\n`);
+    expect(dossier(['engagement', 'respond', 'vc', 'zoom'], { LC_ALL: 'fr_FR.UTF-8' }).stderr).toBe(`erreur${NBSP}: l’option obligatoire «${NNBSP}--file <fichier>${NNBSP}» n’est pas indiquée\n`);
   });
 
   it('has words for every placeholder of every command, in both languages', async () => {

@@ -117,6 +117,22 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
     expect(said).not.toMatch(/must be|Invalid option|unknown time zone|is not before/);
   });
 
+  it('words a campaign file’s texts that are empty, too long or hold markup in French, not in English', async () => {
+    const demo = readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+    const campaign = fileWith(
+      'campaign-texts.yaml',
+      demo
+        .replace('reference: OPC-2020-VC', 'reference: ""')
+        .replace(/^(title:\n  en: ).*$/m, `$1${'T'.repeat(301)}`)
+        .replace(/^(  fr: )Attentes mondiales.*$/m, '$1Attentes <script>alert(1)</script>'),
+    );
+    const said = await stderrOf(['campaign', 'start', '--file', campaign]);
+    expect(said).toContain(`reference${NBSP}: ne doit pas être vide`);
+    expect(said).toMatch(/title\.en\u00a0: doit compter au plus \d+ caractères \(et non 301\)/);
+    expect(said).toContain(`title.fr${NBSP}: ne doit pas contenir de balisage (trouvé${NBSP}: «${NNBSP}<script${NNBSP}»)${NBSP}: le balisage n’est pas accepté`);
+    expect(said).not.toMatch(/must not|must be at most/);
+  });
+
   it('words a vendor file’s problems from their codes', async () => {
     const vendor = fileWith('vendor.yaml', 'id: zoom\nname: Zoom\n');
     const said = await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor]);
@@ -127,8 +143,8 @@ describe('a campaign or vendor file refused before its fields are read, in Frenc
   it('names the field and line of each of a vendor file’s problems, as for a campaign file', async () => {
     const vendor = fileWith('vendor-three.yaml', 'id: whereby\nname: Whereby\nlnguage: en\ncontacts:\n  - { name: Privacy team, email: privacy@whereby }\n');
     expect(await stderrOf(['campaign', 'add-vendor', 'vc', '--vendor-file', vendor])).toBe(
-      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NBSP}; ` +
-        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NBSP}; ` +
+      `dossier: ${vendor}${NBSP}: 3 problèmes${NBSP}: Il manque le champ language. (ligne 1)${NNBSP}; ` +
+        `contacts[0].email${NBSP}: «${NNBSP}privacy@whereby${NNBSP}» n’est pas une adresse électronique de la forme nom@exemple.org. (ligne 5)${NNBSP}; ` +
         `Champ inconnu dans le fichier${NBSP}: lnguage. (ligne 1)\n`,
     );
     const printed: string[] = [];

@@ -58,7 +58,7 @@ describe('a sentence about a number of things', () => {
       words.say('engagement.answers-recorded', { answers: words.sayCount('engagement.answers', recorded), open: words.sayCount('engagement.questions-open', open), stage: 'responded' });
     expect(answers(en, 1, 2)).toBe('1 answer recorded; 2 questions still open; stage responded.');
     expect(answers(en, 2, 0)).toBe('2 answers recorded; 0 questions still open; stage responded.');
-    expect(answers(fr, 2, 0)).toBe('2 réponses consignées\u00a0; 0 question encore ouverte\u00a0; étape «\u202fresponded\u202f».');
+    expect(answers(fr, 2, 0)).toBe('2 réponses consignées\u202f; 0 question encore ouverte\u202f; étape «\u202fresponded\u202f».');
     const written = (words: typeof en, events: number, workflows: number) =>
       words.say('audit.written', { file: 'audit.csv', events: words.sayCount('audit.events', events), workflows: words.sayCount('audit.workflows', workflows) });
     expect(written(en, 1, 1)).toBe('Audit trail written to audit.csv: 1 event from 1 workflow.');
@@ -69,7 +69,7 @@ describe('a sentence about a number of things', () => {
   it("words Commander's too-many-arguments error with its numbers agreed", () => {
     expect(usageError("error: too many arguments for 'show'. Expected 1 argument but got 3.\n", 'en')).toBe("error: too many arguments for 'show'. Expected 1 argument but got 3.\n");
     expect(usageError("error: too many arguments for 'show'. Expected 2 arguments but got 3.\n", 'en')).toBe("error: too many arguments for 'show'. Expected 2 arguments but got 3.\n");
-    expect(usageError("error: too many arguments for 'show'. Expected 1 argument but got 2.\n", 'fr')).toBe('erreur\u00a0: trop d’arguments pour «\u00a0show\u00a0». 1 attendu, 2 reçus.\n');
-    expect(usageError("error: too many arguments for 'show'. Expected 2 arguments but got 3.\n", 'fr')).toBe('erreur\u00a0: trop d’arguments pour «\u00a0show\u00a0». 2 attendus, 3 reçus.\n');
+    expect(usageError("error: too many arguments for 'show'. Expected 1 argument but got 2.\n", 'fr')).toBe('erreur\u00a0: trop d’arguments pour «\u202fshow\u202f». 1 attendu, 2 reçus.\n');
+    expect(usageError("error: too many arguments for 'show'. Expected 2 arguments but got 3.\n", 'fr')).toBe('erreur\u00a0: trop d’arguments pour «\u202fshow\u202f». 2 attendus, 3 reçus.\n');
   });
 });

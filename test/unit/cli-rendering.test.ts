@@ -54,9 +54,38 @@ describe('engagement show', () => {
         ],
       }),
     );
-    expect(text).toContain('to 2020-08-21 03:59Z');
+    expect(text).toContain("response deadline counted from the letter's delivery, now 2020-08-21 03:59Z");
     expect(text).toContain('Q1, Q2');
     expect(text).not.toContain('T03:59:59.999Z');
+  });
+
+  it('words each timeline entry as a sentence in English, as in French, not as the kinds and steps the workflow recorded', () => {
+    const timeline = [
+      { at: '2020-07-21T14:00:00.000Z', by: 'dossier', what: 'open-letter sent', detail: 'letter' },
+      { at: '2020-07-28T10:00:00.000Z', by: 'dossier', what: 'reminder sent', detail: 'reminder-response-1' },
+      { at: '2020-07-29T10:00:00.000Z', by: 'dossier', what: 'message bounced', detail: "reminder-response-1: bounced by the vendor's mail server for a@zoom.test: 5.1.1 User unknown" },
+      { at: '2020-07-30T10:00:00.000Z', by: 'dossier', what: 'reply received, to review', detail: 'Re: our letter (2 document(s))' },
+      { at: '2020-07-31T10:00:00.000Z', by: 'Marie Leclerc (marie@desk-12, CLI)', what: 'response recorded', detail: 'received 2020-07-30' },
+      { at: '2020-08-03T10:00:00.000Z', by: 'Marie Leclerc (marie@desk-12, CLI)', what: 'demonstration d1 scheduled', detail: '2020-09-01T14:00:00.000Z' },
+    ];
+    const rows = (language: 'en' | 'fr') => renderStatus(engagementStatus({ timeline }), cliWords(language)).replace(/[\s│|]+/g, ' ');
+    const english = rows('en');
+    expect(english).toContain('open letter sent');
+    expect(english).toContain('reminder sent');
+    expect(english).toContain('message bounced (reminder): The vendor\'s mail server sent the message back undelivered for the address a@zoom.test.');
+    expect(english).toContain('reply received, to review (documents: 2): Re: our letter');
+    expect(english).toContain('response recorded, received on 2020-07-30');
+    expect(english).toContain('demonstration d1 scheduled for 2020-09-01 14:00Z');
+    expect(english).toContain('Marie Leclerc (marie@desk-12, command line)');
+    for (const raw of ['open-letter sent', 'reminder-response-1', '2 document(s)', 'received 2020-07-30', 'bounced by the vendor']) expect(english).not.toContain(raw);
+    expect(rows('fr')).toContain('lettre ouverte : message envoyé');
+  });
+
+  it('counts the events and KiB of a history continued in a new run as each language groups digits', () => {
+    const timeline = [{ at: '2020-08-04T10:00:00.000Z', by: 'dossier', what: 'history continued in a new run', detail: 'run 7f3a, after 12345 events (4096 KiB)' }];
+    const rows = (language: 'en' | 'fr') => renderStatus(engagementStatus({ timeline }), cliWords(language)).replace(/[│|]/g, ' ').replace(/[ \n]+/g, ' ');
+    expect(rows('en')).toContain('history continued in a new run (7f3a, after 12,345 events, 4,096 KiB)');
+    expect(rows('fr')).toMatch(/historique poursuivi dans une nouvelle exécution \(7f3a, après 12[\u00a0\u202f]345 événements, 4[\u00a0\u202f]096 Kio\)/);
   });
 
   it('says why a message was refused in words, with the server’s reply, and a failure recorded before that as recorded', () => {

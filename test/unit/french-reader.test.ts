@@ -12,6 +12,7 @@ import { auditCsv, auditPdf } from '../../client/audit-report';
 import type { AuditTrail } from '../../client/audit';
 import { loadCampaignFile } from '../../client/campaign-file';
 import type { MessageDetails, MessageKind, OutgoingMessage } from '../../workflows/types';
+import { frenchTypographyFaults } from '../../workflows/french-spacing';
 import { pdfPageTexts } from '../helpers/pdf';
 
 const NBSP = '\u00a0';
@@ -240,23 +241,34 @@ const readerText = (template: string) => template.replace(/<[^>]*>/g, ' ').repla
 /**
  * The convention, as the Imprimerie nationale and the OQLF set it: a no-break space (U+00A0) before
  * the colon; a narrow no-break space (U+202F) before « ; ! ? » and inside guillemets; never none.
+ * Checked by the rule's own module (workflows/french-spacing.ts), which spaces the authorities' typed text by it.
  */
 function typographyFaults(text: string): string[] {
-  const at = (m: RegExpMatchArray, what: string) => `${what}: ${JSON.stringify(text.slice(Math.max(0, m.index! - 20), m.index! + 12))}`;
-  return [
-    ...[...text.matchAll(/[ \u202f]:/g)].map((m) => at(m, 'colon after a space other than U+00A0')),
-    ...[...text.matchAll(/[ \u00a0][;!?]/g)].map((m) => at(m, '; ! ? after a space other than U+202F')),
-    ...[...text.matchAll(/[\p{L}\p{N})»][;!?]/gu)].map((m) => at(m, '; ! ? with no space before')),
-    ...[...text.matchAll(/\p{L}:(?!\/\/)/gu)].map((m) => at(m, 'colon with no space before')),
-    ...[...text.matchAll(/«(?!\u202f)|(?<!\u202f)»/g)].map((m) => at(m, 'guillemet without U+202F inside')),
-  ];
+  return frenchTypographyFaults(text).map(({ what, at }) => `${what}: ${JSON.stringify(at)}`);
 }
+
+/** The CLI's and the workspace's sentences, which also hold code (`lead: true`, `engagement:<campagne>:…`). */
+const SENTENCES = ['cli.yaml', join('web', 'strings.yaml')];
 
 describe('French typography of the correspondence', () => {
   it.each(CORRESPONDENCE)('spaces « : ; ! ? » and guillemets by one convention in the French part of templates/%s', (file) => {
     const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
     expect(templates.fr, `${file} has a fr section`).toBeDefined();
     const faults = [...frenchStrings(templates.fr, 'fr')].flatMap(([path, text]) => typographyFaults(readerText(text)).map((f) => `${path}: ${f}`));
+    expect(faults).toEqual([]);
+  });
+
+  // Their colons already took U+00A0, but « ; ? » and guillemets took U+00A0 where the correspondence takes U+202F.
+  it.each(SENTENCES)('spaces « : ; ! ? » and guillemets by the correspondence’s convention in the French part of templates/%s', (file) => {
+    const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
+    expect(templates.fr, `${file} has a fr section`).toBeDefined();
+    // Only a space of the wrong kind: a colon with none before it is code there (`lead: true`), never prose.
+    const faults = [...frenchStrings(templates.fr, 'fr')].flatMap(([path, text]) =>
+      // A placeholder (`<campagne>`) is a word there, not a tag.
+      frenchTypographyFaults(readerText(text.replace(/<[\p{L}-]+>/gu, 'x')))
+        .filter(({ what }) => !what.includes('no space'))
+        .map(({ what, at }) => `${path}: ${what}: ${JSON.stringify(at)}`),
+    );
     expect(faults).toEqual([]);
   });
 
@@ -267,5 +279,16 @@ describe('French typography of the correspondence', () => {
     expect(typographyFaults('«\u00a0mot\u00a0»')).toHaveLength(2);
     expect(typographyFaults('Date\u00a0: le 3 ; «\u202fmot\u202f»\u202f! https://x')).toHaveLength(1);
     expect(readerText('<p style="a: b;">Lieu\u00a0: {{x}}</p>')).not.toMatch(/b;/);
+  });
+});
+
+describe('working days', () => {
+  // « jours ouvrables » include Saturdays in France (not in Quebec); Dossier counts and reads « jours
+  // ouvrés » (workflows/time.ts), Monday to Friday: a sentence that says the other tells a French
+  // officer a count Dossier does not make, and a word its parser refuses.
+  it.each(['cli.yaml', join('web', 'strings.yaml'), ...CORRESPONDENCE])('calls them « jours ouvrés », as Dossier reads and counts them, in the French part of templates/%s', (file) => {
+    const templates = parseYaml(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { fr?: unknown };
+    const said = [...frenchStrings(templates.fr, 'fr')].filter(([, text]) => /ouvrables?/i.test(text)).map(([path]) => path);
+    expect(said).toEqual([]);
   });
 });

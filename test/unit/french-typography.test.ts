@@ -110,21 +110,40 @@ describe('French typography', () => {
     expect(body.split('Champ').length - 1, 'reason, summary, observation, conclusions, lessons').toBe(5);
     const faults = [...body.matchAll(/.{0,20}(?:[ \p{L}][:;?!»]|«[ \p{L}]).{0,10}/gu)].map((m) => m[0]).filter((at) => !/https?:/.test(at));
     expect(faults).toEqual([]);
-    expect(body).toContain('Champ\u202f: voir ci-dessous\u202f; pourquoi\u202f? Parce que «\u202fle chiffrement\u202f» compte\u202f! Aussi\u202f: le journal\u202f; les «\u00a0réglages\u00a0».');
+    expect(body).toContain('Champ\u00a0: voir ci-dessous\u202f; pourquoi\u202f? Parce que «\u202fle chiffrement\u202f» compte\u202f! Aussi\u00a0: le journal\u202f; les «\u202fréglages\u202f».');
     // The English text is the authors' own, as typed.
     const english = (await recordDrawnLines(() => renderStatementPdf(statement, 'en', false))).lines.map((l) => l.text).join(' ');
     expect(english).toContain('Scope: see below; why? Because "encryption" matters!');
   });
 
-  it('leaves a URL, a time and spacing already right as they are', () => {
-    expect(frenchSpacing('Voir https://www.cnil.fr/fr : à 14:30 ; «\u00a0ok\u00a0» et «\u202fok\u202f» ; déjà\u00a0!')).toBe(
-      'Voir https://www.cnil.fr/fr\u202f: à 14:30\u202f; «\u00a0ok\u00a0» et «\u202fok\u202f»\u202f; déjà\u00a0!',
+  it('sets the colon the authorities typed with the no-break space the templates around it use, so one French statement has one convention', async () => {
+    const campaign = testCampaign('typo');
+    const typed = { en: 'Scope: see below.', fr: 'Champ : voir ci-dessous ; Portée: le reste\u202f: tout.' };
+    const statement: StatementDraft = {
+      campaign,
+      version: 1,
+      date: '2021-10-27',
+      vendors: [{ vendorId: 'zoom', vendorName: 'Zoom', stage: 'concluded', summary: typed }],
+      conclusions: { en: [typed.en], fr: [typed.fr] },
+      lessonsLearned: { en: [], fr: [] },
+      signatories: campaign.authorities,
+    };
+    const body = (await recordDrawnLines(() => renderStatementPdf(statement, 'fr', false))).lines.map((l) => l.text).join(' ');
+    expect(body).toContain('Champ\u00a0: voir ci-dessous\u202f; Portée\u00a0: le reste\u00a0: tout.');
+    // The statement's own labels (templates/statement.yaml) take U+00A0 before a colon: none takes U+202F.
+    expect(body).toMatch(/\u00a0:/);
+    expect(body).not.toMatch(/\u202f:/);
+  });
+
+  it('leaves a URL, a time and spacing already right as they are, and gives a no-break space of the other kind the rule’s', () => {
+    expect(frenchSpacing('Voir https://www.cnil.fr/fr : à 14:30 ; «\u00a0ok\u00a0» et «\u202fok\u202f» ; déjà\u00a0! Ici\u202f: là')).toBe(
+      'Voir https://www.cnil.fr/fr\u00a0: à 14:30\u202f; «\u202fok\u202f» et «\u202fok\u202f»\u202f; déjà\u202f! Ici\u00a0: là',
     );
   });
 
   it('leaves a quotation in English quotes as its author punctuated it', () => {
     expect(frenchSpacing('Zoom écrit : "Privacy first: always!" ; puis “Why not? Ask us!” et voilà !')).toBe(
-      'Zoom écrit\u202f: "Privacy first: always!"\u202f; puis “Why not? Ask us!” et voilà\u202f!',
+      'Zoom écrit\u00a0: "Privacy first: always!"\u202f; puis “Why not? Ask us!” et voilà\u202f!',
     );
   });
 
@@ -135,14 +154,14 @@ describe('French typography', () => {
   });
 
   it('leaves a colon that starts a token, as in an IPv6 address, with the space typed before it', () => {
-    expect(frenchSpacing('L’adresse IPv6 ::1 et le port :8080 : voir la note.')).toBe('L’adresse IPv6 ::1 et le port :8080\u202f: voir la note.');
+    expect(frenchSpacing('L’adresse IPv6 ::1 et le port :8080 : voir la note.')).toBe('L’adresse IPv6 ::1 et le port :8080\u00a0: voir la note.');
   });
 
   it('spaces punctuation typed against a closing guillemet, parenthesis, quote or number as it spaces it after a word', () => {
     // Typed with a space or without, the same text prints the same.
     expect(frenchSpacing('le «\u00a0X\u00a0»; puis')).toBe(frenchSpacing('le «\u00a0X\u00a0» ; puis'));
     expect(frenchSpacing('Le mot «oui»; le mot «non»: enfin «peut-être»! Et «si»? Ou «non»?!')).toBe(
-      'Le mot «\u202foui\u202f»\u202f; le mot «\u202fnon\u202f»\u202f: enfin «\u202fpeut-être\u202f»\u202f! Et «\u202fsi\u202f»\u202f? Ou «\u202fnon\u202f»\u202f?!',
+      'Le mot «\u202foui\u202f»\u202f; le mot «\u202fnon\u202f»\u00a0: enfin «\u202fpeut-être\u202f»\u202f! Et «\u202fsi\u202f»\u202f? Ou «\u202fnon\u202f»\u202f?!',
     );
     expect(frenchSpacing('Zoom (voir plus bas); Zoom écrit "yes"; puis “no”! à 10:30; page 10! pourquoi?!')).toBe(
       'Zoom (voir plus bas)\u202f; Zoom écrit "yes"\u202f; puis “no”\u202f! à 10:30\u202f; page 10\u202f! pourquoi\u202f?!',
@@ -195,8 +214,8 @@ describe('French typography', () => {
     const demonstration = { id: 'd1', at: '2020-09-01T14:00:00Z', durationMinutes: 60, topics: [topic], attendees: [] };
     for (const kind of ['demonstration-invitation', 'demonstration-reminder'] as const) {
       const fr = await composeMessage(toVendor(kind, { demonstration }));
-      expect(fr.text, kind).toContain('- Chiffrement\u202f: gestion des clés');
-      expect(fr.html, kind).toContain('<li>Chiffrement\u202f: gestion des clés</li>');
+      expect(fr.text, kind).toContain('- Chiffrement\u00a0: gestion des clés');
+      expect(fr.html, kind).toContain('<li>Chiffrement\u00a0: gestion des clés</li>');
     }
     // An English vendor gets the text as typed.
     const en = await composeMessage({ ...toVendor('follow-up-questions', { questions: [{ id: 'q1', text: 'Why? See "Privacy : first".' }] }), language: 'en' });
@@ -236,7 +255,7 @@ describe('French typography', () => {
     });
     // As a lead types it, with ordinary spaces before the punctuation.
     const [before, after] = [draft('Champ : voir ci-dessous.'), draft('Champ : voir ci-dessous ; pourquoi?')];
-    const printed = 'Champ\u202f: voir ci-dessous\u202f; pourquoi\u202f?';
+    const printed = 'Champ\u00a0: voir ci-dessous\u202f; pourquoi\u202f?';
     const pdf = (await recordDrawnLines(() => renderStatementPdf(after, 'fr', false))).lines.map((l) => l.text).join(' ');
     expect(pdf).toContain(printed);
     const changes = statementChanges(before, after);
@@ -254,7 +273,7 @@ describe('French typography', () => {
     expect(ordinarySpaces(String(email.text))).toEqual([]);
     const page = changesView({ version: 2, sinceVersion: 1, changes }, 'fr', loadViews());
     const french = page?.items[0]?.languages.find((l) => l.language === 'fr');
-    expect(french?.parts.map((p) => p.text).join('')).toContain('Champ\u202f: voir ci-dessous');
+    expect(french?.parts.map((p) => p.text).join('')).toContain('Champ\u00a0: voir ci-dessous');
     expect(french?.parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(printed);
   });
 

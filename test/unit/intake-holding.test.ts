@@ -470,7 +470,7 @@ describe('a message too large to read', () => {
     expect(recorded.noteCodes).toEqual([{ code: 'message-too-large', bytes: huge.length }]);
     const size = (huge.length / 1024 / 1024).toFixed(1);
     expect(messageNotes(recorded, 'fr')).toEqual([
-      { text: `Le message fait ${size.replace('.', ',')}\u00a0Mo, plus que ce que la réception lit\u00a0: son texte et ses pièces jointes n’ont pas été conservés\u00a0; le message original est dans la boîte des dossiers.`, english: false },
+      { text: `Le message fait ${size.replace('.', ',')}\u00a0Mo, plus que ce que la réception lit\u00a0: son texte et ses pièces jointes n’ont pas été conservés\u202f; le message original est dans la boîte des dossiers.`, english: false },
     ]);
     expect(renderInbox(state)).toContain(`<huge@zoom.test>: The message is ${size} MB, more than the intake reads`);
   });
@@ -485,7 +485,7 @@ describe('a message too large to read', () => {
     expect(recorded.noteCodes).toEqual([{ code: 'attachment-too-large', name: 'everything.bin', bytes: content.length, limitBytes: 25 * 1024 * 1024 }]);
     expect(recorded.notes).toEqual(['everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.']);
     expect(messageNotes(recorded, 'fr').map((n) => n.text)).toEqual([
-      'everything.bin fait 26,0\u00a0Mo\u00a0; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u00a0; le message original est dans la boîte des dossiers.',
+      'everything.bin fait 26,0\u00a0Mo\u202f; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u202f; le message original est dans la boîte des dossiers.',
     ]);
     // A message recorded before notes had codes: its English sentence, marked as English on a French page.
     expect(messageNotes({ notes: ['x.bin is 30.0 MB; documents may be at most 25.0 MB. It was not kept.'] }, 'fr')).toEqual([
@@ -537,7 +537,7 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
       'the sender’s address could be that of more than one vendor of the campaign (Vendor skype; Vendor teams), and nothing but the case reference in the subject names the case: an officer must assign it',
     );
     expect(heldReasonText(held.why, 'fr')).toBe(
-      'l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Vendor skype\u00a0; Vendor teams), et seule la référence de la campagne dans l’objet désigne le dossier\u00a0: un agent doit le rattacher',
+      'l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Vendor skype\u202f; Vendor teams), et seule la référence de la campagne dans l’objet désigne le dossier\u00a0: un agent doit le rattacher',
     );
     // The officer knows which product the lawyer wrote about.
     await intake.assign('vc', '<legal1@teams.test>', { campaignId: 'vc', vendorId: 'skype' }, 'Officer Tremblay');

@@ -139,7 +139,7 @@ describe('message templates', () => {
     expect(fr.subject).toBe('[TEST-TPL] Nous avons bien reçu vos réponses à nos questions complémentaires');
     expect(fr.text).toContain('Nous vous remercions des réponses de Zoom, reçues le 10\u00a0septembre\u00a02020, aux questions complémentaires suivantes\u00a0:');
     // The authorities' questions set with French spacing, as the questions themselves were.
-    expect(fr.text).toContain('q3. Where\u202f: in Canada\u202f?');
+    expect(fr.text).toContain('q3. Where\u00a0: in Canada\u202f?');
     expect(fr.text).toContain('Nous n’avons pas encore reçu votre réponse à la question q1, attendue au plus tard le 31\u00a0août\u00a02020.');
     expect(fr.text).toContain('Nous attendons toujours vos réponses aux questions q4 et q5, d’ici le 30\u00a0septembre\u00a02020.');
     expect(fr.html).toContain('d’ici le <strong>30\u00a0septembre\u00a02020</strong>.</p>');

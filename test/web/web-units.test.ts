@@ -797,7 +797,7 @@ describe('notes on mail the intake recorded', () => {
   };
 
   it('words a note recorded as a code in the page’s language, sizes included', async () => {
-    expect(await notesOn('fr', '<new@zoom.test>')).toBe('everything.bin fait 26,0\u00a0Mo\u00a0; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u00a0; le message original est dans la boîte des dossiers.');
+    expect(await notesOn('fr', '<new@zoom.test>')).toBe('everything.bin fait 26,0\u00a0Mo\u202f; un document peut faire au plus 25,0\u00a0Mo. Il n’a pas été conservé\u202f; le message original est dans la boîte des dossiers.');
     expect(await notesOn('en', '<new@zoom.test>')).toBe('everything.bin is 26.0 MB; documents may be at most 25.0 MB. It was not kept; the original message is in the case mailbox.');
   });
 
@@ -995,7 +995,7 @@ describe('a held message longer than an engagement records, on its own page', ()
     );
     const fr = await open('fr');
     expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(fr)?.[1]).toBe(
-      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u202f…\u202f». Le message entier reste dans la boîte des dossiers\u00a0; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
+      'Le texte fait 23\u00a0221 caractères, plus que les 20\u00a0000 qu’un dossier enregistre\u00a0: il est affiché tronqué, terminé par «\u202f…\u202f». Le message entier reste dans la boîte des dossiers\u202f; attribué à un dossier, il y est enregistré tronqué de même, et son texte entier conservé dans le document message-text.txt.',
     );
   });
 
@@ -1309,7 +1309,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('puts a no-break space before each colon and semicolon it shows, and no English quotation marks', async () => {
     const html = await page();
     const shown = visibleText(html);
-    for (const text of ['Compte\u00a0: Owen', ' (analyste\u00a0: opc)', '\u00a0: reminder 1 — mailbox full', 'Q1 (série 1)\u00a0: How are keys kept?', 'keys\u00a0; logs', 'validé\u00a0: as shown', 'désormais le 11\u00a0déc.\u00a02026', 'posée\u00a0: Q1', 'Consigner le résultat de la démonstration\u00a0: D2']) {
+    for (const text of ['Compte\u00a0: Owen', ' (analyste\u00a0: opc)', '\u00a0: reminder 1 — mailbox full', 'Q1 (série 1)\u00a0: How are keys kept?', 'keys\u202f; logs', 'validé\u00a0: as shown', 'désormais le 11\u00a0déc.\u00a02026', 'posée\u00a0: Q1', 'Consigner le résultat de la démonstration\u00a0: D2']) {
       expect(shown).toContain(text);
     }
     expect(frenchPunctuationFaults(shown)).toEqual([]);
@@ -1522,7 +1522,7 @@ describe('the page texts', () => {
       views.render('statement', 'fr', { title: 'Déclaration', canSteer: true, campaign: { campaignId: 'vc', reference: 'VC', phase: 'approving', changeRequests: [], engagements: [], draftUnprintable }, csrf: 'c', path: '/campaigns/vc/statement' });
     expect(page()).not.toContain('id="statement-unprintable"');
     const html = page({ version: 2, error: 'The text "Kilo <🦄>" contains U+1F984' });
-    expect(html).toContain('<p id="statement-unprintable" role="alert">La version 2 n’a pas pu être imprimée\u00a0; personne ne peut donc l’approuver.');
+    expect(html).toContain('<p id="statement-unprintable" role="alert">La version 2 n’a pas pu être imprimée\u202f; personne ne peut donc l’approuver.');
     expect(html).toContain('<p lang="en">The text &quot;Kilo &lt;🦄&gt;&quot; contains U+1F984</p>');
   });
 
@@ -1670,7 +1670,7 @@ describe('the page texts', () => {
     });
     expect(html).toContain('<td>le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
     expect(html).toContain('<td>aucun dossier ne correspond\u00a0:');
-    expect(html).toContain('<td>l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u00a0; &lt;Skype&gt;), et seule');
+    expect(html).toContain('<td>l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u202f; &lt;Skype&gt;), et seule');
     expect(html).toContain('<td>le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
     const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
     expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
@@ -2166,7 +2166,7 @@ describe('the statement page of a co-signatory whose authority has approved the 
     const english = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'en')));
     expect(english).toContain('The statement is published as soon as it has the approvals it needs (1 of 2 so far); each signatory then receives it by email.');
     const french = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'fr')));
-    expect(french).toContain('La déclaration est publiée dès qu’elle a les approbations requises (1 sur 2 à ce jour)\u00a0; chaque signataire la reçoit alors par courriel.');
+    expect(french).toContain('La déclaration est publiée dès qu’elle a les approbations requises (1 sur 2 à ce jour)\u202f; chaque signataire la reçoit alors par courriel.');
   });
 
   it('names the authority by its name, not its id, when a second approval from a page read before is refused', async () => {
@@ -2626,7 +2626,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     for (const vendor of input.vendors) open.addEngagement(vendor, false);
     const draft = (openCases: unknown[]) => french(failure(() => open.checkDraft({ by, openCases } as never)));
     expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: ' ', fr: '' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }])).toBe(
-      'Indiquez la raison publique pour zoom, cisco en anglais ou en français\u00a0: la déclaration la publie.',
+      'Indiquez la raison publique pour Vendor zoom, Vendor cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }])).toBe(
       'Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus.',
@@ -2787,7 +2787,7 @@ describe('refusals the workspace words by their code: typed text, texts missing 
     const draft = (openCases: unknown[]) => failure(() => open.checkDraft({ by, openCases } as never));
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'x'.repeat(2_001), fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: '', fr: '' } }]))).toBe(
       '2 problèmes à corriger\u00a0: Trop long\u00a0: 2\u202f001 caractères pour la raison publique en anglais de zoom, 2\u202f000 au plus. ' +
-        'Indiquez la raison publique pour cisco en anglais ou en français\u00a0: la déclaration la publie.',
+        'Indiquez la raison publique pour Vendor cisco en anglais ou en français\u00a0: la déclaration la publie.',
     );
     expect(french(draft([{ vendorId: 'zoom', action: 'close', reason: { en: 'Gone <iframe src=x>', fr: 'Parti' } }, { vendorId: 'cisco', action: 'exclude', reason: { en: 'x'.repeat(2_001), fr: 'Exclu' } }]))).toBe(
       '2 problèmes à corriger\u00a0: Balisage («\u202f<iframe\u202f») dans la raison publique en anglais de zoom\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots. ' +
@@ -2885,10 +2885,12 @@ describe('the problems of a campaign file on a French page', () => {
     return app.request('/campaigns', { method: 'POST', headers: { cookie }, body });
   };
 
-  it('marks the parser’s English words as English, and leaves the page’s own sentence unmarked', async () => {
+  it('words the parser’s problem from its code in French, and leaves the page’s own sentence unmarked', async () => {
     const refused = await upload('campaign: [unclosed\n');
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">[^<]+<\/span><\/li>/);
+    const html = await refused.text();
+    expect(html).toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: [^<]+<\/li>/);
+    expect(html).not.toMatch(/<li>[^<]*<code>[^<]*<\/code>\u00a0: <span lang="en">/);
     const empty = await upload('');
     expect(empty.status).toBe(400);
     expect(await empty.text()).toMatch(/<li><code>\(file\)<\/code>\u00a0: [^<]+<\/li>/);
@@ -2915,6 +2917,16 @@ describe('the problems of a campaign file on a French page', () => {
     expect(listed).toContain('Champs inconnus dans le fichier\u00a0: colour, size.');
     expect(listed).toMatch(/Champ inconnu dans vendors\[\d\]\u00a0: colour\./);
     expect(listed).not.toMatch(/unknown field|lang="en"/);
+  });
+
+  it('says in French what is wrong with a text of the file, a date or a duration, keeping the field and the line', async () => {
+    const refused = await upload(example.replace('reference: OPC-2020-VC', 'reference: ""').replace('date: 2020-07-21', 'date: 2020-07-32').replace('responseDue: 30 days', 'responseDue: 30 dais'));
+    expect(refused.status).toBe(422);
+    const listed = (await problems(refused)).join('\n');
+    expect(listed).toContain('ligne 5, colonne 12\u00a0: <code>reference</code>\u00a0: ne doit pas être vide');
+    expect(listed).toMatch(/<code>letter\.date<\/code>\u00a0: doit être une date qui existe \(et non «\u202f2020-07-32\u202f»\)/);
+    expect(listed).toContain('<code>policy.responseDue</code>\u00a0: doit être une durée comme');
+    expect(listed).not.toMatch(/must|lang="en"/);
   });
 
   it('says in French that a field the file needs is missing', async () => {
@@ -3695,7 +3707,7 @@ describe('a demonstration and the vendor’s contacts on the engagement page', (
   it('names the vendor’s contacts the case writes to, in the reader’s language', async () => {
     const contacts = (html: string) => visibleText(/<dt>([^<]*)<\/dt><dd id="contacts">(.*?)<\/dd>/.exec(html)?.slice(1).join(': ') ?? html);
     expect(contacts(await shown('en'))).toBe('Vendor contacts: Νικόλαος Αντωνίου <privacy@zoom.test>; Legal <legal@zoom.test>');
-    expect(contacts(await shown('fr'))).toBe('Contacts de l’entreprise: Νικόλαος Αντωνίου <privacy@zoom.test>\u00a0; Legal <legal@zoom.test>');
+    expect(contacts(await shown('fr'))).toBe('Contacts de l’entreprise: Νικόλαος Αντωνίου <privacy@zoom.test>\u202f; Legal <legal@zoom.test>');
   });
 });
 
