@@ -22,6 +22,7 @@ import { useDossier } from '../helpers/harness';
 import { untilFound } from '../helpers/until';
 
 const NBSP = '\u00a0';
+const NNBSP = '\u202f';
 
 describe('one publication folder per campaign', () => {
   const env = useDossier({ encrypted: true });
@@ -107,7 +108,7 @@ describe('one publication folder per campaign', () => {
     const french = await dossier(['--lang', 'fr', 'campaign', 'start', '--file', campaignFile(second), '--no-wait']);
     expect(french.code).toBe(4);
     expect(french.stderr).toBe(
-      `dossier: le dossier de publication «${NBSP}${folder}${NBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre (publication.folder dans son fichier)\n`,
+      `dossier: le dossier de publication «${NNBSP}${folder}${NNBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre (publication.folder dans son fichier)\n`,
     );
     await neverStarted(second);
   });
@@ -142,7 +143,7 @@ describe('one publication folder per campaign', () => {
     expect(await english.text()).toContain(`The publication folder “${folder}” belongs to campaign ${first}: give this campaign a folder of its own (publication.folder in its file).`);
     const french = await upload('fr', second);
     expect(french.status).toBe(409);
-    expect(await french.text()).toContain(`Le dossier de publication «${NBSP}${folder}${NBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre`);
+    expect(await french.text()).toContain(`Le dossier de publication «${NNBSP}${folder}${NNBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre`);
     await neverStarted(second);
   });
 });
