@@ -38,7 +38,8 @@ import {
 import { type Bilingual, type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import type { KeyStore } from '../encryption/keystore';
 import { shredCampaign } from '../documents/document-store';
-import type { DocumentStore } from '../store/types';
+import type { DocumentStore, PublishedFiles } from '../store/types';
+import { claimPublicationFolder } from './publication-folder';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
@@ -52,6 +53,11 @@ export interface CampaignClientOptions {
   taskQueue: string;
   /** Server address, named in connection errors. */
   address: string;
+  /**
+   * The shared store's published files, where a campaign claims its publication folder before it
+   * starts (client/publication-folder.ts); without them (a test's client), nothing is claimed.
+   */
+  files?: () => PublishedFiles;
 }
 
 /** One language of the statement, rendered; `superseded` names what replaced the draft version asked for. */
@@ -100,6 +106,8 @@ export class CampaignClient {
       );
     }
     const workflowId = campaignWorkflowId(input.campaign.id);
+    const files = this.options.files;
+    if (files) await this.call(input.campaign.id, () => claimPublicationFolder(files(), this.client, checked.input), 'nothing');
     await this.call(
       input.campaign.id,
       () =>

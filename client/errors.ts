@@ -67,6 +67,19 @@ export function invalidInput(problem: string): DossierClientError {
   return new DossierClientError(ClientErrorCode.InvalidInput, problem);
 }
 
+/**
+ * Another campaign's files go to the publication folder this campaign's file names: its statement
+ * would be written over theirs (a folder's files do not name their campaign).
+ */
+export function folderTaken(folder: string, campaign: string): DossierClientError {
+  const values = { folder, campaign };
+  return new DossierClientError(
+    ClientErrorCode.AlreadyStarted,
+    `the publication folder "${folder}" belongs to campaign ${campaign}: give this campaign a folder of its own (publication.folder in its file)`,
+    { refusal: { refusal: 'folder-taken', values }, wording: { key: 'folder-taken', values } },
+  );
+}
+
 export function serverUnreachable(address: string, cause?: unknown): DossierClientError {
   return new DossierClientError(
     ClientErrorCode.ServerUnreachable,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
-import { makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
+import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex } from './rules';
 import {
   StoreError,
@@ -189,6 +189,18 @@ export class LocalPublishedFiles implements PublishedFiles {
 
   async read(path: string): Promise<Buffer | undefined> {
     return readIfExists(this.pathOf(path));
+  }
+
+  async claim(path: string, bytes: Uint8Array): Promise<Buffer> {
+    const full = this.pathOf(path);
+    try {
+      await makeFolder(dirname(full), DIR_MODE);
+      // A hard link, not a rename: an existing file wins, so two claims cannot both succeed.
+      await writeOnceDurably(full, bytes, FILE_MODE);
+    } catch (err) {
+      throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${full}: ${(err as Error).message}`, { cause: err });
+    }
+    return readIfExists(full)!;
   }
 
   async list(prefix = ''): Promise<string[]> {

@@ -458,6 +458,18 @@ class PostgresPublishedFiles implements PublishedFiles {
     return rows[0]?.bytes;
   }
 
+  async claim(path: string, bytes: Uint8Array): Promise<Buffer> {
+    const buffer = Buffer.from(bytes);
+    // The primary key decides between two claims at once; the loser's insert changes nothing.
+    await this.query('INSERT INTO published_files (path, bytes, size, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT (path) DO NOTHING', [
+      normalPath(path),
+      buffer,
+      buffer.length,
+      sha256Hex(buffer),
+    ]);
+    return (await this.read(path))!;
+  }
+
   async list(prefix = ''): Promise<string[]> {
     const rows = prefix
       ? await this.query<{ path: string }>('SELECT path FROM published_files WHERE path LIKE $1 ORDER BY path COLLATE "C"', [folderPattern(prefix)])

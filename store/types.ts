@@ -55,6 +55,11 @@ export interface PublishedFiles {
   /** Paths under `prefix` (a folder, or '' for all), sorted. */
   list(prefix?: string): Promise<string[]>;
   delete(path: string): Promise<boolean>;
+  /**
+   * Writes the file only if none is there yet, and returns what the path then holds: these bytes, or
+   * those of whoever wrote it first. Of two hosts claiming one path at once, exactly one wins.
+   */
+  claim(path: string, bytes: Uint8Array): Promise<Buffer>;
   /** Where a user finds the file: a local path, or `postgres:<path>` (read it with `dossier statement get`). */
   locate(path: string): string;
 }

@@ -64,7 +64,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       rolesClaim: config.rolesClaim,
     }),
     dossier: async () => new DossierClient(await client(), clientOptions),
-    campaigns: async () => new CampaignClient(await client(), clientOptions),
+    campaigns: async () => new CampaignClient(await client(), { ...clientOptions, files: () => store().files }),
     holdingPen: async () => {
       const asUser = await client();
       return openIntake(env, undefined, {

@@ -48,6 +48,8 @@ export const REFUSALS = {
   problems: { count: 'number', problems: 'refusals' },
   'not-found': { id: 'text' },
   'already-exists': { id: 'text' },
+  // Another campaign publishes to the folder a campaign file names (client/publication-folder.ts).
+  'folder-taken': { folder: 'text', campaign: 'text' },
   // A text or a list an officer or a co-signatory typed, blank or too long (text-rules.ts).
   'field-empty': { field: 'field' },
   // A text given in English and French (a finding, a reason the statement prints), blank in both.

@@ -106,6 +106,7 @@ export class Session {
         new CampaignClient(await connection.client(), {
           taskQueue: connection.target.taskQueue,
           address: connection.target.address,
+          files: () => store().files,
         }),
       fellShort: () => {
         this.shortfall = true;

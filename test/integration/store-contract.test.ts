@@ -338,6 +338,17 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(await other.files.read('c2/drafts/statement-1-draft.en.pdf')).toBeUndefined();
     });
 
+    it('keeps the first of two racing claims of one path, and both instances read that one', async () => {
+      const claims = await Promise.all([
+        store.files.claim('c3/campaign.json', Buffer.from('{"campaign":"first"}')),
+        other.files.claim('c3/campaign.json', Buffer.from('{"campaign":"second"}')),
+      ]);
+      expect(claims[0]).toEqual(claims[1]);
+      expect(['{"campaign":"first"}', '{"campaign":"second"}']).toContain(claims[0]!.toString());
+      expect(await other.files.claim('c3/campaign.json', Buffer.from('{"campaign":"third"}'))).toEqual(claims[0]);
+      expect(await store.files.read('c3/campaign.json')).toEqual(claims[0]);
+    });
+
     it('refuses a path that leaves the output folder', async () => {
       for (const path of ['../etc/passwd', '/etc/passwd', 'c1/../../x', '', 'c1//x']) {
         await expect(store.files.write(path, Buffer.from('x')), path).rejects.toMatchObject({ code: StoreErrorCode.InvalidPath });

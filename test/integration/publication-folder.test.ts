@@ -1,0 +1,149 @@
+// Two campaigns whose files name one publication folder: their statements and letter copies have
+// the same names, so the second would write over the first's. Its start is refused, naming the
+// folder and the campaign that holds it, before anything is sent: by the campaign API, the CLI (in
+// English and French) and the workspace's upload, against the run's real Temporal server.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { CampaignClient } from '../../client/campaign-api';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { FOLDER_CLAIM_NAME } from '../../client/publication-folder';
+import { LocalPublishedFiles } from '../../store/local';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import type { CampaignInput } from '../../workflows/types';
+import { campaignWorkflowId } from '../../workflows/workflow-ids';
+import { PROJECT_ROOT } from '../../paths';
+import { runDossier } from '../helpers/cli';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { untilFound } from '../helpers/until';
+
+const NBSP = '\u00a0';
+const NNBSP = '\u202f';
+
+describe('one publication folder per campaign', () => {
+  const env = useDossier({ encrypted: true });
+  // The worker's published files (the harness's local store): where the statements go.
+  const files = () => new LocalPublishedFiles(env.config.outputDir);
+  const campaigns = () => new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files });
+
+  const input = (id: string, folder: string): CampaignInput => ({
+    campaign: testCampaign(id),
+    vendors: [testVendor('zoom')],
+    policy: fastPolicy({ responseDue: '1 hour', reminderCadence: ['30 minutes'], finalNoticeAfter: '2 hours', closeAfter: '1 hour', approvalReminderEvery: '1 hour' }),
+    approval: { kind: 'all' },
+    publication: { folder, notifyVendors: true },
+  });
+
+  const neverStarted = async (id: string) =>
+    expect(env.client.workflow.getHandle(campaignWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+
+  it('refuses a second campaign naming the first one’s folder, before it starts; the first one’s own re-run is refused only as already started', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('shared');
+    const first = env.uniqueId('first');
+    const second = env.uniqueId('second');
+    await campaigns().start(input(first, folder));
+
+    const refused = await campaigns().start(input(second, folder)).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(DossierClientError);
+    expect((refused as DossierClientError).code).toBe(ClientErrorCode.AlreadyStarted);
+    expect((refused as DossierClientError).message).toBe(
+      `the publication folder "${folder}" belongs to campaign ${first}: give this campaign a folder of its own (publication.folder in its file)`,
+    );
+    expect((refused as DossierClientError).refusal).toEqual({ refusal: 'folder-taken', values: { folder, campaign: first } });
+    await neverStarted(second);
+
+    // A re-run of the first start: its own claim lets it through to Temporal, which has the id already.
+    const again = await campaigns().start(input(first, folder)).catch((err: unknown) => err);
+    expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${first}` } });
+  });
+
+  it('lets exactly one of two campaigns started at once on two clients have the folder', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('raced');
+    const ids = [env.uniqueId('one'), env.uniqueId('two'), env.uniqueId('three')];
+    const outcomes = await Promise.allSettled(ids.map((id) => campaigns().start(input(id, folder))));
+    const won = ids.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      expect((outcome.reason as DossierClientError).refusal).toEqual({ refusal: 'folder-taken', values: { folder, campaign: won[0] } });
+      await neverStarted(ids[i]!);
+    }
+  });
+
+  it('counts a campaign started before folders were claimed as holding its folder', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('older');
+    const older = env.uniqueId('older');
+    // Started as a release before this one started it: no claim, only its files in the folder.
+    await new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }).start(input(older, folder));
+    await untilFound(() => files().list(folder), (listed) => listed.length > 0, 'the older campaign’s letter in its folder');
+    expect(await files().read(join(folder, FOLDER_CLAIM_NAME))).toBeUndefined();
+
+    const newer = env.uniqueId('newer');
+    const refused = await campaigns().start(input(newer, folder)).catch((err: unknown) => err);
+    expect((refused as DossierClientError).refusal).toEqual({ refusal: 'folder-taken', values: { folder, campaign: older } });
+    await neverStarted(newer);
+  });
+
+  it('refuses it at the command line, in English and in French', { timeout: 180_000 }, async () => {
+    const folder = env.uniqueId('cli');
+    const fixture = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'cli', 'campaign.yaml'), 'utf8');
+    const campaignFile = (id: string) => {
+      const file = join(env.scratch, `${id}.yaml`);
+      writeFileSync(file, `${fixture.replace(/^id: cli-test$/m, `id: ${id}`)}publication:\n  folder: ${folder}\n`);
+      return file;
+    };
+    const dossier = (args: string[]) => runDossier(env.childEnv, 'Officer Tremblay', args);
+    const first = env.uniqueId('cli-first');
+    const started = await dossier(['campaign', 'start', '--file', campaignFile(first), '--no-wait']);
+    expect(started.code, started.stderr).toBe(0);
+
+    const second = env.uniqueId('cli-second');
+    const english = await dossier(['campaign', 'start', '--file', campaignFile(second), '--no-wait']);
+    expect(english.code).toBe(4);
+    expect(english.stderr).toBe(`dossier: the publication folder "${folder}" belongs to campaign ${first}: give this campaign a folder of its own (publication.folder in its file)\n`);
+    const french = await dossier(['--lang', 'fr', 'campaign', 'start', '--file', campaignFile(second), '--no-wait']);
+    expect(french.code).toBe(4);
+    expect(french.stderr).toBe(
+      `dossier: le dossier de publication «${NNBSP}${folder}${NNBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre (publication.folder dans son fichier)\n`,
+    );
+    await neverStarted(second);
+  });
+
+  it('refuses it in the workspace’s upload, in the page’s language', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('web');
+    const first = env.uniqueId('web-first');
+    await campaigns().start(input(first, folder));
+
+    const secret = 'a-test-session-secret-of-at-least-32-characters';
+    const app = createWebApp({
+      config: { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 },
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => campaigns(),
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const example = readFileSync(join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml'), 'utf8');
+    const upload = (language: 'en' | 'fr', id: string) => {
+      const session = { id: 'c'.repeat(32), csrf: 'tok', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+      const body = new FormData();
+      body.set('_csrf', 'tok');
+      const text = example.replace(/^id: .*$/m, `id: ${id}`).replace(/^publication:\n/m, `publication:\n  folder: ${folder}\n`);
+      expect(text).toContain(`  folder: ${folder}\n`);
+      body.set('campaignFile', new File([text], 'campaign.yaml', { type: 'text/yaml' }));
+      return app.request('/campaigns', { method: 'POST', headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` }, body });
+    };
+
+    const second = env.uniqueId('web-second');
+    const english = await upload('en', second);
+    expect(english.status).toBe(409);
+    expect(await english.text()).toContain(`The publication folder “${folder}” belongs to campaign ${first}: give this campaign a folder of its own (publication.folder in its file).`);
+    const french = await upload('fr', second);
+    expect(french.status).toBe(409);
+    expect(await french.text()).toContain(`Le dossier de publication «${NNBSP}${folder}${NNBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre`);
+    await neverStarted(second);
+  });
+});
