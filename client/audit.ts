@@ -431,7 +431,7 @@ class HistoryReader {
       return;
     }
     const version = typeof value.version === 'number' ? value.version : undefined;
-    const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' ? 'approval' : 'officer-action';
+    const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' || name === 'withdrawApproval' ? 'approval' : 'officer-action';
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail: this.describe(value), ...(version !== undefined ? { version } : {}) }, input);
   }
 

@@ -22,6 +22,7 @@ import {
   requestChangesUpdate,
   setConclusionsUpdate,
   statementDraftQuery,
+  withdrawApprovalUpdate,
   withdrawVendorUpdate,
   CAMPAIGN_MEMO_KEY,
   campaignListingMemo,
@@ -281,6 +282,11 @@ export class CampaignClient {
 
   requestChanges(campaignId: string, input: RequestChangesInput, { updateId }: UpdateOptions = {}) {
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(requestChangesUpdate, { args: [input], updateId }));
+  }
+
+  /** Takes back the authority's approval of the current version; refused once the statement is being published. */
+  withdrawApproval(campaignId: string, input: ApproveStatementInput, { updateId }: UpdateOptions = {}) {
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(withdrawApprovalUpdate, { args: [input], updateId }));
   }
 
   /**

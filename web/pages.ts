@@ -888,7 +888,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     if (!form) return form;
     const named = (e: FieldErrors[string]): FieldErrors[string] => {
       const refusal = e.refusal ?? (e.message !== undefined ? wordedRefusal(e.message) : undefined);
-      if (!refusal || !['already-approved', 'approval-stands', 'signed-elsewhere'].includes(refusal.refusal)) return e;
+      if (!refusal || !['already-approved', 'approval-stands', 'signed-elsewhere', 'nothing-to-withdraw'].includes(refusal.refusal)) return e;
       const values = { ...(refusal.values as Record<string, string>) };
       const authority = authorities.find((a) => a.id === values.authority);
       if (authority) values.authority = authorityOf(authority, authority.id, language);
@@ -916,6 +916,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       return { id: a.id, name: a.name[language], inSentence: authorityOf(a, a.id, language), lead: a.lead, approval, changes, pending };
     });
     const mine = user.authorityId ? authorities.find((a) => a.id === user.authorityId) : undefined;
+    const myAnswer = mine && {
+      ...mine,
+      publishes: approvalPublishes(status, mine.id),
+      // Taken back until the campaign signs the version; from then on it is being published.
+      canWithdraw: Boolean(mine.approval) && ['approving', 'revising'].includes(status.phase),
+    };
     // Named by its draft's title; before the first draft, by the title its memo kept.
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
     return page(c, 'statement', {
@@ -943,9 +949,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canAnswer: Boolean(
         mine &&
           can(user.roles, 'answer-for-authority') &&
-          (['approving', 'revising'].includes(status.phase) || form?.action === 'approve' || form?.action === 'request-changes'),
+          (['approving', 'revising'].includes(status.phase) || (form !== undefined && ANSWERS.includes(form.action))),
       ),
-      myAuthority: mine,
+      myAuthority: myAnswer,
       canSteer: can(user.roles, 'steer-campaigns') && ['engaging', 'approving', 'revising'].includes(status.phase),
       summaries: can(user.roles, 'steer-campaigns') && !status.published ? await summariesOf(campaignId, status, form) : [],
       openCases: status.engagements.filter((e) => e.state === 'in-progress').map((e) => ({ vendorId: e.vendorId, vendorName: e.vendorName })),
@@ -1083,6 +1089,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const campaigns = await deps.campaigns();
     const main: Record<string, FieldPlacement> = {
       approve: ['version'],
+      'withdraw-approval': ['version'],
       'request-changes': ['comment', [/version/i, 'version']],
       draft: ['draft'],
       conclusions: ['conclusions-en', [/\bconclusions\.fr\b/, 'conclusions-fr'], [/\blessonsLearned\.fr\b/, 'lessons-fr'], [/lesson/i, 'lessons-en']],
@@ -1090,14 +1097,23 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     };
     if (!(action in main)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
     try {
-      if (action === 'approve' || action === 'request-changes') {
+      if (ANSWERS.includes(action)) {
         const user = allowed(c, 'answer-for-authority');
         const { draft } = await readStatement(c, campaignId);
         if (!signsStatement(user, draft)) throw new AccessRefused('answer-for-authority');
         const version = form.wholeNumber('version')!;
         if (action === 'approve') {
+          // The approval that completes the statement publishes it, for good: it is given only
+          // confirmed, as its form asks. Read now, so one that became the last since the page was
+          // shown is asked again rather than taken.
+          if (values.confirm !== 'yes' && approvalPublishes(await campaigns.status(campaignId), user.authorityId!)) {
+            form.errors.confirm = { key: 'statement.confirm-publication-required' };
+          }
           form.done();
           await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);
+        } else if (action === 'withdraw-approval') {
+          form.done();
+          await campaigns.withdrawApproval(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);
         } else {
           const comment = form.text('comment');
           form.done();
@@ -1155,6 +1171,21 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
     return doneThen(c, action, `/campaigns/${campaignId}/statement`);
   });
+}
+
+/** The forms by which a co-signatory answers for its authority on the current version. */
+const ANSWERS: readonly string[] = ['approve', 'withdraw-approval', 'request-changes'];
+
+/**
+ * Whether the authority's approval, given now, would be the last one the statement needs: the
+ * campaign then signs and publishes it, and it can no longer be withdrawn. Mirrors the campaign's
+ * `approved()`; a version back with the lead publishes nothing.
+ */
+function approvalPublishes(status: CampaignStatus, authorityId: string): boolean {
+  const { draft } = status;
+  if (status.phase !== 'approving' || !draft || status.draftUnprintable) return false;
+  if (draft.approvals.some((a) => a.authorityId === authorityId)) return false;
+  return draft.approvals.length + 1 >= draft.required;
 }
 
 /**

@@ -39,6 +39,9 @@ dl.facts{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:.
 dl.facts dt{font-weight:bold}
 .filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
 .filters label{margin:0}
+.confirm{display:flex;gap:.6rem;align-items:flex-start}
+.confirm input{width:1.4rem;height:1.4rem;margin:.15rem 0 0;flex:none}
+.confirm label{margin:0}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 ins{background:#e3f1e3;color:#1a1a1a;text-decoration:underline}
 del{background:#f8e3e3;color:#1a1a1a;text-decoration:line-through}

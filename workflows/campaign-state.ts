@@ -24,9 +24,11 @@ import type {
   RequestChangesInput,
   SetConclusionsInput,
   StatementApproval,
+  StatementApprovalWithdrawal,
   StatementChangeRequest,
   StatementNotMailed,
   StatementVersionChanges,
+  WithdrawApprovalInput,
   WithdrawVendorInput,
 } from './messages';
 import { excerptOf, field, FREE_TEXT, LIMITS, NAME, sizeRefusal, textProblem } from './text-rules';
@@ -168,6 +170,8 @@ export class CampaignCase {
   private readonly decisions = new Map<string, OpenCaseDecision>();
   private editedSinceDraft = false;
   private readonly changeRequests: StatementChangeRequest[] = [];
+  /** Approvals taken back: the record keeps each, as the history keeps the approval it withdrew. */
+  private readonly withdrawals: StatementApprovalWithdrawal[] = [];
   /** Refused addresses, and letter copies that could not be filed: problems for an officer to fix. */
   private readonly deliveryFailures: CampaignStatus['deliveryFailures'] = [];
   /** The letter could not be kept in the published files: the engagements carry it, and count so. */
@@ -210,6 +214,7 @@ export class CampaignCase {
         pending: this.waitingFor().map((a) => a.id),
       },
       changeRequests: this.changeRequests,
+      ...(this.withdrawals.length ? { approvalsWithdrawn: this.withdrawals } : {}),
       ...(this.decisions.size ? { openCases: [...this.decisions.values()] } : {}),
       ...(this.editedSinceDraft ? { unsubmittedEdits: true } : {}),
       ...(this.rules === 'edit-loop' && !this.published ? this.prospectiveProblems() : {}),
@@ -862,7 +867,7 @@ export class CampaignCase {
     this.newVersion({ vendors: this.markedNotWrittenTo(vendors.map(unmarked)), conclusions, lessonsLearned }, now);
   }
 
-  private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }): void {
+  private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }, { printable = true } = {}): void {
     requireOfficer(by);
     const { draft } = this;
     if ((this.phase !== 'approving' && this.phase !== 'revising') || !draft) {
@@ -876,7 +881,7 @@ export class CampaignCase {
       throw refusal('not-current', { version: String(version), current: String(draft.version) }, `Version ${version} is not the current draft: read version ${draft.version} and answer on it.`);
     }
     const unprintable = this.currentUnprintable();
-    if (unprintable) {
+    if (unprintable && printable) {
       const values = { version: String(version), error: unprintable.error };
       throw refusal('version-unprintable', values, `Version ${version} could not be printed, so it cannot be approved: ${unprintable.error}. The lead submits a new version.`);
     }
@@ -903,6 +908,30 @@ export class CampaignCase {
 
   approve({ authorityId, by, version }: ApproveStatementInput, now: string): CampaignUpdated {
     this.approvals = [...this.approvals, { authorityId, by, at: now, ...(this.rules === 'legacy' ? {} : { version }) }];
+    return this.updated();
+  }
+
+  /**
+   * An authority may take back its approval of the current version (one carried over from an earlier
+   * version included) until the campaign signs it: from then on the statement is being published.
+   */
+  checkWithdrawal(vote: WithdrawApprovalInput): void {
+    requireOfficer(vote.by);
+    if (this.phase === 'publishing' || this.phase === 'published') {
+      throw refusal('approval-final', { phase: this.phase }, `The statement is ${this.phase === 'published' ? 'already published' : 'being published'}: its approvals can no longer be withdrawn.`);
+    }
+    // A version that could not be printed may still carry an approval of an earlier one: it can be taken back.
+    this.checkVote(vote, { printable: false });
+    if (!this.approvals.some((a) => a.authorityId === vote.authorityId)) {
+      const values = { authority: vote.authorityId, version: String(vote.version) };
+      throw refusal('nothing-to-withdraw', values, `${vote.authorityId} has not approved version ${vote.version}: there is no approval to withdraw.`);
+    }
+  }
+
+  withdrawApproval({ authorityId, by, version }: WithdrawApprovalInput, now: string): CampaignUpdated {
+    const approval = this.approvals.find((a) => a.authorityId === authorityId)!;
+    this.approvals = this.approvals.filter((a) => a !== approval);
+    this.withdrawals.push({ authorityId, by, at: now, version, approval });
     return this.updated();
   }
 

@@ -40,6 +40,7 @@ import {
   editStatementUpdate,
   engagementOutcomeQuery,
   requestChangesUpdate,
+  withdrawApprovalUpdate,
   setConclusionsUpdate,
   statementChangesQuery,
   statementDraftQuery,
@@ -445,6 +446,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(setConclusionsUpdate, (req) => kase.setConclusions(req, now()), { validator: (req) => kase.checkConclusions(req) });
   setHandler(approveStatementUpdate, (req) => kase.approve(req, now()), { validator: (req) => kase.checkApproval(req) });
   setHandler(requestChangesUpdate, (req) => requestChanges(req), { validator: (req) => kase.checkChangeRequest(req) });
+  // Refused once signed, so no approval is taken back after the campaign has acted on it. One taken
+  // back while the ledger answers before signing is seen there (`approved()` is asked again): the
+  // version goes out again (the ledger sends each step once) and waits for approvals as before. No
+  // command changes for a history without a withdrawal, and none has one from before this handler.
+  setHandler(withdrawApprovalUpdate, (req) => kase.withdrawApproval(req, now()), { validator: (req) => kase.checkWithdrawal(req) });
 
   // A refused address must not stop the approval or the publication; it is recorded for the officer
   // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial

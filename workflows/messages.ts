@@ -358,6 +358,12 @@ export interface RequestChangesInput extends ApproveStatementInput {
   comment: string;
 }
 
+/**
+ * A co-signatory takes back its authority's approval of the current version (approved by mistake, or
+ * its authority changed its mind), while the statement is not yet being published.
+ */
+export type WithdrawApprovalInput = ApproveStatementInput;
+
 /** `revising`: an authority sent the current version back; the lead edits, then submits the next one. */
 export const CAMPAIGN_PHASES = ['engaging', 'approving', 'revising', 'publishing', 'published'] as const;
 export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];
@@ -393,6 +399,15 @@ export interface StatementApproval {
   at: string;
   /** The version approved; an approval counts for a later version only if its text is the same. */
   version?: number;
+}
+
+/** An approval taken back: the approval itself, and who withdrew it, when, on which version. */
+export interface StatementApprovalWithdrawal {
+  authorityId: string;
+  by: string;
+  at: string;
+  version: number;
+  approval: StatementApproval;
 }
 
 export interface StatementChangeRequest extends StatementApproval {
@@ -434,6 +449,8 @@ export interface CampaignStatus {
     pending: string[];
   };
   changeRequests: StatementChangeRequest[];
+  /** Approvals their authorities took back before publication, oldest first (absent: none). */
+  approvalsWithdrawn?: StatementApprovalWithdrawal[];
   /** Open engagements the lead closed or excluded when drafting, with the public reason. */
   openCases?: OpenCaseDecision[];
   /** True once the lead has edited the public text after the current version went out. */
@@ -506,6 +523,7 @@ export const statementChangesQuery = defineQuery<StatementVersionChanges | undef
 export const setConclusionsUpdate = defineUpdate<CampaignUpdated, [SetConclusionsInput]>('setConclusions');
 export const approveStatementUpdate = defineUpdate<CampaignUpdated, [ApproveStatementInput]>('approveStatement');
 export const requestChangesUpdate = defineUpdate<CampaignUpdated, [RequestChangesInput]>('requestChanges');
+export const withdrawApprovalUpdate = defineUpdate<CampaignUpdated, [WithdrawApprovalInput]>('withdrawApproval');
 export const campaignStatusQuery = defineQuery<CampaignStatus>('campaignStatus');
 /**
  * What the workspace's board reads beside its page of engagements: the campaign's phase and every

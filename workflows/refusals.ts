@@ -161,6 +161,8 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
+  'approval-final': { phase: 'phase' },
+  'nothing-to-withdraw': { authority: 'text', version: 'text' },
   // As released: the texts in English words, as a workspace of that release shows them. A worker
   // names them by key (`texts`) under the codes after, which that workspace does not know, so it
   // shows the English sentence rather than a list it would print as JSON.

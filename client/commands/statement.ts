@@ -140,6 +140,20 @@ export function statementCommands(session: Session): Command {
       }),
     );
 
+  // Until the campaign signs the statement, an authority may take its approval back (approved by
+  // mistake, or its authority changed its mind); the record keeps the approval and the withdrawal.
+  group
+    .command('withdraw-approval')
+    .argument('<campaign>')
+    .requiredOption('--authority <id>')
+    .requiredOption('--version <n>', '', wholeNumber('--version', session.words))
+    .action(
+      withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
+        const status = await (await ctx.campaigns()).withdrawApproval(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
+        ctx.out.result(status, () => `${ctx.words.say('statement.approval-withdrawn', { authority: options.authority, version: options.version })}\n${renderStatementStatus(status, undefined, ctx.words)}`);
+      }),
+    );
+
   group
     .command('request-changes')
     .argument('<campaign>')

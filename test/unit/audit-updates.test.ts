@@ -105,3 +105,23 @@ describe('an officer action the case accepted, then refused while carrying it ou
     expect(french).toContain('non effectué, le dossier l’a refusé\u202f; texte du système, tel qu’il a été enregistré, non traduit\u00a0: «\u202fActivity task failed\u202f»');
   });
 });
+
+describe('an approval of the statement and its withdrawal', () => {
+  it('are both kept as approvals, with their version, and the withdrawal is worded in the export’s language', async () => {
+    const campaign = clientWithHistory([
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ revision: 3 }) } },
+      accepted(2, 10, 'u-approve', 'approveStatement', { authorityId: 'opc', version: 2 }),
+      completed(3, 11, 'u-approve', 2, { success: payloads({ phase: 'approving' }) }),
+      accepted(4, 20, 'u-withdraw', 'withdrawApproval', { authorityId: 'opc', version: 2 }),
+      completed(5, 21, 'u-withdraw', 4, { success: payloads({ phase: 'approving' }) }),
+    ]);
+    // The reader takes any workflow's history alike; the scope only names which it asks for.
+    const trail = await collectAuditTrail(campaign, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'approval').map((e) => [e.action, e.actor, e.version])).toEqual([
+      ['approveStatement', officer, 2],
+      ['withdrawApproval', officer, 2],
+    ]);
+    expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('approval withdrawn');
+    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('approbation retirée');
+  });
+});

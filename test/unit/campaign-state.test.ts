@@ -741,3 +741,72 @@ describe('a draft that settles an open engagement without a public reason', () =
     expect(refusalSentence(both, 'fr', 'UTC', views)).toBe('Indiquez la raison publique pour Zoom Video Communications, Cisco Webex en anglais ou en français\u00a0: la déclaration la publie.');
   });
 });
+
+describe('a co-signatory taking back its approval before publication', () => {
+  const codeOf = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      return refusalDetails(err);
+    }
+    throw new Error('the request was accepted');
+  };
+
+  it('takes it back while the version awaits approvals, and keeps both the approval and its withdrawal', () => {
+    const kase = approvingCampaign();
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.checkWithdrawal({ by: 'Another Officer', authorityId: 'opc', version: 1 });
+    kase.withdrawApproval({ by: 'Another Officer', authorityId: 'opc', version: 1 }, LATER);
+    expect(kase.status().draft).toMatchObject({ approvals: [], pending: ['opc', 'fdpic'] });
+    expect(kase.status().approvalsWithdrawn).toEqual([
+      { authorityId: 'opc', by: 'Another Officer', at: LATER, version: 1, approval: { authorityId: 'opc', by: LEAD, at: NOW } },
+    ]);
+    // Taken back, it can be given again; the statement is approved only once every authority's stands.
+    kase.checkApproval({ by: LEAD, authorityId: 'opc', version: 1 });
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, LATER);
+    kase.approve({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 }, LATER);
+    expect(kase.approved()).toBe(true);
+  });
+
+  it('un-approves a statement whose last approval is taken back before the campaign signs it', () => {
+    const kase = approvingCampaign({ kind: 'quorum', quorum: 1 });
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    expect(kase.approved()).toBe(true);
+    kase.withdrawApproval({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    expect(kase.approved()).toBe(false);
+  });
+
+  it('refuses it when the authority has not approved, or for a version that is not the current one', () => {
+    const kase = approvingCampaign();
+    expect(refusal(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'fdpic', version: 1 }))).toBe('fdpic has not approved version 1: there is no approval to withdraw.');
+    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'fdpic', version: 1 }))).toEqual({ refusal: 'nothing-to-withdraw', values: { authority: 'fdpic', version: '1' } });
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 2 }))?.refusal).toBe('not-current');
+    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'cnil', version: 1 }))?.refusal).toBe('unknown-authority');
+    expect(refusal(() => kase.checkWithdrawal({ by: ' ', authorityId: 'opc', version: 1 }))).toMatch(/Say who is acting/);
+  });
+
+  it('refuses it once the campaign has signed the statement, and once published', () => {
+    const kase = approvingCampaign({ kind: 'quorum', quorum: 1 });
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.sign(NOW);
+    expect(refusal(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 }))).toBe('The statement is being published: its approvals can no longer be withdrawn.');
+    kase.publish({ en: 'en.pdf', fr: 'fr.pdf' }, NOW);
+    kase.noticesSent();
+    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 }))).toEqual({ refusal: 'approval-final', values: { phase: 'published' } });
+  });
+
+  it('takes back an approval while another authority has sent the version back to the lead', () => {
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop');
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.engagementFailed('cisco', 'worker lost');
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the principles.' }, NOW);
+    expect(kase.phase).toBe('revising');
+    kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 });
+    kase.withdrawApproval({ by: LEAD, authorityId: 'opc', version: 1 }, LATER);
+    expect(kase.status().draft?.approvals).toEqual([]);
+    expect(kase.status().approvalsWithdrawn?.[0]?.approval).toEqual({ authorityId: 'opc', by: LEAD, at: NOW, version: 1 });
+  });
+});

@@ -14,6 +14,7 @@ import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { CampaignClient } from '../../client/campaign-api';
+import type { ApproveStatementInput } from '../../workflows/messages';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { checkPage, launchBrowser } from '../helpers/web';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
@@ -22,6 +23,7 @@ import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-sess
 const PASTED_LINK = `https://www.edoeb.admin.ch/dam/documents/${'Rapport2026AnnexeObservations'.repeat(12)}.pdf`;
 const COMMENT = `Voir ${PASTED_LINK}\nDeuxième point : nommer les cinq principes.\n\nTroisième point : la date.`;
 
+const cases = new Map<string, CampaignCase>();
 let server: ServerType;
 let url: string;
 let browser: Browser;
@@ -42,6 +44,17 @@ beforeAll(async () => {
   kase.setConclusions(conclusions('The companies described their five principles.', 'Les entreprises ont décrit leurs cinq principes.'), '2026-11-26T15:00:00.000Z');
   kase.requestDraft({ by: 'Léa Tremblay (lea, signed in)' }, '2026-11-26T16:00:00.000Z');
   expect(kase.status().draft?.version).toBe(2);
+  // Two more campaigns at version 1: one that lacks only the FDPIC's approval (which publishes it),
+  // one the FDPIC has approved and may take back.
+  for (const [id, approver] of [['vc-last', 'opc'], ['vc-taken-back', 'fdpic']] as const) {
+    const other = new CampaignCase({ campaign: { ...campaign, id }, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: id, notifyVendors: true } }, 'edit-loop');
+    other.addEngagement(testVendor('zoom'), false);
+    other.engagementFailed('zoom', 'worker lost');
+    other.setConclusions(conclusions('The companies described their measures.', 'Les entreprises ont décrit leurs mesures.'), '2026-11-24T15:00:00.000Z');
+    other.startApproval('2026-11-25T15:00:00.000Z');
+    other.approve({ authorityId: approver, by: approver === 'opc' ? 'Léa Tremblay (lea, signed in)' : 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-25T16:00:00.000Z');
+    cases.set(id, other);
+  }
 
   const port = await freePort();
   const app = createWebApp({
@@ -51,11 +64,25 @@ beforeAll(async () => {
     // The campaign client itself (its statementPdf), over the workflow's own state instead of Temporal's queries.
     campaigns: async () =>
       Object.assign(Object.create(CampaignClient.prototype) as CampaignClient, {
-        status: async () => kase.status(),
-        statement: async (_campaign: string, version?: number) => (version === undefined ? kase.draft : kase.statementVersion(version)),
-        statementChanges: async () => kase.changesOfCurrentVersion(),
+        status: async (id: string) => (cases.get(id) ?? kase).status(),
+        statement: async (id: string, version?: number) => {
+          const of = cases.get(id) ?? kase;
+          return version === undefined ? of.draft : of.statementVersion(version);
+        },
+        statementChanges: async (id: string) => (cases.get(id) ?? kase).changesOfCurrentVersion(),
         // The page was read at version 1; the lead has drafted version 2 since, so the campaign refuses either answer.
-        approve: async () => refusedByCampaign(() => kase.checkApproval({ authorityId: 'fdpic', by: 'Zofia', version: 1 })),
+        // The other campaigns take an answer as their workflow does: its validator, then its handler.
+        approve: async (id: string, input: ApproveStatementInput) => {
+          const other = cases.get(id);
+          if (!other) return refusedByCampaign(() => kase.checkApproval({ authorityId: 'fdpic', by: 'Zofia', version: 1 }));
+          refusedByCampaign(() => other.checkApproval(input), false);
+          return other.approve(input, '2026-11-26T09:00:00.000Z');
+        },
+        withdrawApproval: async (id: string, input: ApproveStatementInput) => {
+          const other = cases.get(id)!;
+          refusedByCampaign(() => other.checkWithdrawal(input), false);
+          return other.withdrawApproval(input, '2026-11-26T10:00:00.000Z');
+        },
         requestChanges: async () => refusedByCampaign(() => kase.checkChangeRequest({ authorityId: 'fdpic', by: 'Zofia', version: 1, comment: 'x' })),
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
@@ -65,14 +92,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
-/** The campaign's refusal as the client hands it on, from its validator's check. */
-function refusedByCampaign(check: () => void): never {
+/** The campaign's refusal as the client hands it on, from its validator's check; `mustRefuse`: an accepted request is the test's fault. */
+function refusedByCampaign(check: () => void, mustRefuse = true): never | void {
   try {
     check();
   } catch (err) {
     throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign campaign:vc', '127.0.0.1:7233');
   }
-  throw new Error('the check accepted the request');
+  if (mustRefuse) throw new Error('the check accepted the request');
 }
 
 afterAll(async () => {
@@ -80,13 +107,13 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-/** The statement page of vc as the FDPIC's co-signatory reads it, on a screen `width` pixels wide. */
-async function statementAsCoSignatory(language: 'en' | 'fr', width = 1024): Promise<Page> {
+/** The statement page of `campaign` as the FDPIC's co-signatory reads it, on a screen `width` pixels wide. */
+async function statementAsCoSignatory(language: 'en' | 'fr', width = 1024, campaign = 'vc'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const session = { id: 'c'.repeat(32), csrf: 't', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 3_600_000 };
   await context.addCookies([{ name: 'dossier_session', value: new CookieSealer(TEST_SESSION_SECRET).seal(session), url }]);
   const page = await context.newPage();
-  await page.goto(`${url}/campaigns/vc/statement`);
+  await page.goto(`${url}/campaigns/${campaign}/statement`);
   return page;
 }
 
@@ -214,5 +241,76 @@ describe('the draft PDF link of a version the lead has since replaced', () => {
       await checkPage(page, `statement-superseded-${language}`);
       await page.context().close();
     }
+  });
+});
+
+/** What a screen reader is given for the element with focus once Tab reaches `selector`. */
+async function focusedByTab(page: Page, selector: string) {
+  for (let i = 0; i < 80 && !(await page.locator(`${selector}:focus`).count()); i++) await page.keyboard.press('Tab');
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] }[];
+  };
+  const node = nodes.filter((n) => n.properties?.some((p) => p.name === 'focused' && p.value.value === true)).pop();
+  return { role: node?.role?.value, name: node?.name?.value, description: node?.description?.value ?? '' };
+}
+
+describe('the approval that would publish the statement', () => {
+  it('says so as the button’s description and is given only with the confirmation ticked, in both languages', async () => {
+    for (const [language, publishes, confirm] of [
+      ['fr', /^Votre approbation est la dernière dont la déclaration a besoin : la version 1 est alors publiée/, /^Je confirme : mon autorité approuve la version 1/],
+      ['en', /^Your approval is the last one the statement needs: version 1 is then published at once/, /^I confirm: my authority approves version 1/],
+    ] as const) {
+      const page = await statementAsCoSignatory(language, 1024, 'vc-last');
+      const button = await focusedByTab(page, '#approve button[type=submit]');
+      expect(button.description.replace(/\u00a0/g, ' ')).toMatch(publishes);
+      const box = page.locator('#approve-confirm');
+      expect({ type: await box.getAttribute('type'), name: await box.getAttribute('name'), required: await box.getAttribute('required') }).toEqual({ type: 'checkbox', name: 'confirm', required: '' });
+      expect((await page.locator('label[for=approve-confirm]').innerText()).replace(/\u00a0/g, ' ')).toMatch(confirm);
+      await checkPage(page, `statement-last-approval-${language}`);
+      await page.context().close();
+    }
+    // Sent without the confirmation (no browser check in the way): refused with the page's sentence, nothing approved.
+    const page = await statementAsCoSignatory('en', 1024, 'vc-last');
+    const unconfirmed = await page.request.post(`${url}/campaigns/vc-last/statement/approve`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    expect(unconfirmed.status()).toBe(422);
+    expect(await unconfirmed.text()).toContain('Your approval would publish the statement: tick the confirmation to approve it.');
+    expect(cases.get('vc-last')!.approved()).toBe(false);
+    await page.check('#approve-confirm');
+    await Promise.all([page.waitForURL(`${url}/campaigns/vc-last/statement`), page.click('#approve button[type=submit]')]);
+    expect(await page.locator('p.notice').innerText()).toBe('Your approval is recorded.');
+    expect(cases.get('vc-last')!.approved()).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe('an approval the co-signatory takes back', () => {
+  it('is offered while the statement is not published, recorded beside the approval, and refused once it is being published', async () => {
+    const french = await statementAsCoSignatory('fr', 1024, 'vc-taken-back');
+    const offered = await focusedByTab(french, '#withdraw-approval button[type=submit]');
+    expect(offered.name).toBe('Retirer l’approbation de la version 1');
+    expect(offered.description.replace(/\u00a0/g, ' ')).toMatch(/^Tant que la déclaration n’est pas publiée, votre autorité peut retirer son approbation de la version 1/);
+    await checkPage(french, 'statement-approval-withdrawable-fr');
+    await french.context().close();
+
+    const page = await statementAsCoSignatory('en', 1024, 'vc-taken-back');
+    await Promise.all([page.waitForURL(`${url}/campaigns/vc-taken-back/statement`), page.click('#withdraw-approval button[type=submit]')]);
+    expect(await page.locator('p.notice').innerText()).toBe('Your approval is withdrawn; the version awaits your authority’s answer again.');
+    const kase = cases.get('vc-taken-back')!;
+    expect(kase.status().draft?.approvals).toEqual([]);
+    expect(kase.status().approvalsWithdrawn).toMatchObject([{ authorityId: 'fdpic', version: 1, approval: { authorityId: 'fdpic', version: 1 } }]);
+    // The approve form is back; one that does not publish says it can be taken back until then.
+    expect(await page.locator('#withdraw-approval').count()).toBe(0);
+    expect(await page.locator('#approve-leads-to').innerText()).toMatch(/Until then, your authority can withdraw its approval\.$/);
+    expect(await page.locator('#approve-confirm').count()).toBe(0);
+
+    // Approved again, and signed by the campaign: too late to take back, in the page's words.
+    kase.approve({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
+    kase.approve({ authorityId: 'opc', by: 'Léa Tremblay (lea, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
+    kase.sign('2026-11-26T11:00:00.000Z');
+    const late = await page.request.post(`${url}/campaigns/vc-taken-back/statement/withdraw-approval`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    expect(late.status()).toBe(422);
+    expect(await late.text()).toMatch(/The statement is past approval \(phase “[^”]+”\): an approval can no longer be withdrawn\./);
+    await page.context().close();
   });
 });

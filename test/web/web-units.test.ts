@@ -2162,11 +2162,13 @@ describe('the statement page of a co-signatory whose authority has approved the 
     }
   });
 
-  it('tells a signatory still to answer what its approval leads to', async () => {
+  it('tells a signatory still to answer what its approval leads to: here, the last one needed, publication once confirmed', async () => {
     const english = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'en')));
-    expect(english).toContain('The statement is published as soon as it has the approvals it needs (1 of 2 so far); each signatory then receives it by email.');
+    expect(english).toContain('Your approval is the last one the statement needs: version 1 is then published at once and sent to every signatory, and your approval can no longer be withdrawn.');
+    expect(english).not.toContain('published as soon as');
     const french = visibleText(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'fr')));
-    expect(french).toContain('La déclaration est publiée dès qu’elle a les approbations requises (1 sur 2 à ce jour)\u202f; chaque signataire la reçoit alors par courriel.');
+    expect(french).toContain('Votre approbation est la dernière dont la déclaration a besoin\u00a0: la version 1 est alors publiée aussitôt et envoyée à chaque signataire');
+    expect(await pageOf(cookieOf('daniel', 'Daniel Therrien', 'opc', 'fr'))).toContain('name="confirm" value="yes" required');
   });
 
   it('names the authority by its name, not its id, when a second approval from a page read before is refused', async () => {

@@ -399,8 +399,18 @@ describe('the joint statement in the workspace', () => {
     expect(await textOf(lead.locator('#approved'))).toMatch(/^Your authority’s approval counts for version 2\./);
     expect(await lead.locator('#approve').count()).toBe(0);
     await checkPage(lead, 'statement-approved');
+    // Taken back before publication, through the campaign itself, which keeps both; then given again.
+    await lead.click('#withdraw-approval button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('Your approval is withdrawn; the version awaits your authority’s answer again.');
+    const withdrawn = await campaigns.status(campaignId);
+    expect(withdrawn.draft?.approvals.map((a) => a.authorityId)).toEqual([]);
+    expect(withdrawn.approvalsWithdrawn).toMatchObject([{ authorityId: 'opc', version: 2, approval: { authorityId: 'opc', version: 2 } }]);
+    await lead.click('#approve button[type=submit]');
+    expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
 
     await zofia.reload();
+    // The last approval publishes the statement: given only with its confirmation ticked.
+    await zofia.check('#approve-confirm');
     await zofia.click('#approve button[type=submit]');
     expect(await textOf(zofia.locator('.notice'))).toBe('Votre approbation est consignée.');
     await eventually(zofia, async () => (await zofia.locator('#phase').innerText()) === 'publiée', 'publication');
