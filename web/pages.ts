@@ -2,7 +2,7 @@
 // through the typed client API (one visibility list for a board, one query for an engagement) or
 // sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
 // as the form's error, in the workflow's own words.
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
@@ -420,7 +420,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const dossier = await deps.dossier();
     // A day typed in a form is a day in the campaign's zone, as the page shows its dates.
     const form = new FormReader(values, await dossier.campaignTimeZone(ref));
-    const once = submittedOnce(action, values, user);
+    const once = submittedOnce(action, values, user, deps.config.sessionSecret);
     // Where a refusal is shown: the field its words name, else the one the officer most likely has to change.
     const main: Record<string, FieldPlacement> = {
       respond: ['summary', [/receiv/i, 'receivedAt'], [/attach/i, 'attachments']],
@@ -1085,7 +1085,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     // A POST reaches here only signed in (app.ts); each branch checks the role itself.
-    const once = submittedOnce(`statement-${action}`, values, signedIn(c));
+    const once = submittedOnce(`statement-${action}`, values, signedIn(c), deps.config.sessionSecret);
     const campaigns = await deps.campaigns();
     const main: Record<string, FieldPlacement> = {
       approve: ['version'],
@@ -1195,15 +1195,18 @@ function approvalPublishes(status: CampaignStatus, authorityId: string): boolean
  * what was typed, so the same form sent again with other values (30 days corrected to 3) is another
  * request, not the first one's answer. The digest covers who sent it (subject and authority) too: two
  * co-signatories approving the same version with the same form id are two approvals, never one
- * answered twice. A malformed id is none.
+ * answered twice. A malformed id is none. The digest is keyed by the workspace's secret: the cluster
+ * keeps update ids in clear, and a plain digest of "30" and a known subject could be recomputed.
+ * Every host of one workspace shares the secret, so a resend to another host is still the same id.
  */
-export function submittedOnce(action: string, values: Record<string, string>, user: SignedInUser): UpdateOptions {
+export function submittedOnce(action: string, values: Record<string, string>, user: SignedInUser, secret: string): UpdateOptions {
   const submission = values.submission ?? '';
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(submission)) return {};
   const typed = Object.entries(values)
     .filter(([name]) => name !== '_csrf' && name !== 'submission')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const digest = createHash('sha256')
+  const key = hkdfSync('sha256', secret, 'dossier-web', 'form-update-id', 32);
+  const digest = createHmac('sha256', Buffer.from(key))
     .update(JSON.stringify([user.subject, user.authorityId ?? null, typed]))
     .digest('hex')
     .slice(0, 16);

@@ -1,6 +1,7 @@
 // The workspace's pieces that need no server: roles read from the identity provider's claim, the
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
@@ -379,10 +380,24 @@ describe('the id a form is recorded under', () => {
   const emma = { subject: 'emma', name: 'Emma', roles: ['co-signatory' as const], authorityId: 'ico' };
   const jonas = { subject: 'jonas', name: 'Jonas', roles: ['co-signatory' as const], authorityId: 'fdpic' };
 
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+
   it('is the same for one user sending the same form twice, and another for someone else sending it', () => {
-    expect(submittedOnce('statement-approve', form, emma)).toEqual(submittedOnce('statement-approve', { ...form, _csrf: 'other' }, emma));
-    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, jonas).updateId);
-    expect(submittedOnce('statement-approve', form, emma).updateId).not.toBe(submittedOnce('statement-approve', form, { ...emma, authorityId: 'opc' }).updateId);
+    expect(submittedOnce('statement-approve', form, emma, secret)).toEqual(submittedOnce('statement-approve', { ...form, _csrf: 'other' }, emma, secret));
+    expect(submittedOnce('statement-approve', form, emma, secret).updateId).not.toBe(submittedOnce('statement-approve', form, jonas, secret).updateId);
+    expect(submittedOnce('statement-approve', form, emma, secret).updateId).not.toBe(submittedOnce('statement-approve', form, { ...emma, authorityId: 'opc' }, secret).updateId);
+  });
+
+  // Update ids are kept in clear by the cluster: a plain digest of a short typed value (a number of
+  // days, a version) and a known subject could be recomputed by anyone who reads them.
+  it('cannot be recomputed from what was typed without the workspace secret, and is the same on every host sharing it', () => {
+    const id = submittedOnce('extend', { ...form, extendBy: '30' }, emma, secret).updateId!;
+    const typed = [['extendBy', '30'], ['version', '2']];
+    const plain = createHash('sha256').update(JSON.stringify([emma.subject, emma.authorityId, typed])).digest('hex').slice(0, 16);
+    expect(id.startsWith(`web:extend:${form.submission}:`)).toBe(true);
+    expect(id).not.toContain(plain);
+    expect(submittedOnce('extend', { ...form, extendBy: '30' }, emma, secret).updateId).toBe(id);
+    expect(submittedOnce('extend', { ...form, extendBy: '30' }, emma, 'another-session-secret-of-at-least-32-characters').updateId).not.toBe(id);
   });
 });
 
