@@ -38,6 +38,11 @@ describe('one publication folder per campaign', () => {
     publication: { folder, notifyVendors: true },
   });
 
+  const claimant = async (folder: string) => {
+    const claim = await files().read(join(folder, FOLDER_CLAIM_NAME));
+    return claim && (JSON.parse(claim.toString('utf8')) as { campaign: string }).campaign;
+  };
+
   const neverStarted = async (id: string) =>
     expect(env.client.workflow.getHandle(campaignWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
@@ -59,6 +64,52 @@ describe('one publication folder per campaign', () => {
     // A re-run of the first start: its own claim lets it through to Temporal, which has the id already.
     const again = await campaigns().start(input(first, folder)).catch((err: unknown) => err);
     expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${first}` } });
+    // The refused re-run leaves the folder with the campaign that did start.
+    expect(await claimant(folder)).toBe(first);
+  });
+
+  it('gives the folder back when Temporal refuses the start, so another campaign can have it', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('refused');
+    const refusedId = env.uniqueId('refused');
+    // A task queue name past the server's limit: the server refuses the start, nothing runs.
+    const refusing = new CampaignClient(env.client, { taskQueue: 'q'.repeat(1_100), address: 'test', files });
+    const failed = await refusing.start(input(refusedId, folder)).catch((err: unknown) => err);
+    // INVALID_ARGUMENT: the server answered, and refused.
+    expect(((failed as Error).cause as { code?: number } | undefined)?.code).toBe(3);
+    await neverStarted(refusedId);
+    expect(await files().read(join(folder, FOLDER_CLAIM_NAME))).toBeUndefined();
+
+    const next = env.uniqueId('next');
+    await campaigns().start(input(next, folder));
+    expect(await claimant(folder)).toBe(next);
+  });
+
+  it('gives the folder back when the campaign id already names a campaign that publishes elsewhere', { timeout: 120_000 }, async () => {
+    const earlierFolder = env.uniqueId('earlier');
+    const laterFolder = env.uniqueId('later');
+    const id = env.uniqueId('reused');
+    await campaigns().start(input(id, earlierFolder));
+
+    const again = await campaigns().start(input(id, laterFolder)).catch((err: unknown) => err);
+    expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${id}` } });
+    expect(await files().read(join(laterFolder, FOLDER_CLAIM_NAME))).toBeUndefined();
+    expect(await claimant(earlierFolder)).toBe(id);
+
+    const other = env.uniqueId('other');
+    await campaigns().start(input(other, laterFolder));
+    expect(await claimant(laterFolder)).toBe(other);
+  });
+
+  it('keeps the folder with a campaign started on two clients at once, whichever start Temporal refuses', { timeout: 120_000 }, async () => {
+    for (let round = 0; round < 3; round++) {
+      const folder = env.uniqueId('twice');
+      const id = env.uniqueId('twice');
+      const outcomes = await Promise.allSettled([campaigns().start(input(id, folder)), campaigns().start(input(id, folder))]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect((refused.reason as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${id}` } });
+      expect(await claimant(folder)).toBe(id);
+    }
   });
 
   it('lets exactly one of two campaigns started at once on two clients have the folder', { timeout: 120_000 }, async () => {
