@@ -125,6 +125,27 @@ describe('one publication folder per campaign', () => {
     }
   });
 
+  // Folders never nest (`a` and `a/b` would write into each other's tree): a campaign file names its
+  // folder as an id, one segment, and every start is checked against the schema before it claims.
+  it.each([
+    ['the outer folder first', ['', '/inner']],
+    ['the inner folder first', ['/inner', '']],
+  ])('refuses a folder inside another before claiming anything, %s', { timeout: 120_000 }, async (_, [firstTail, secondTail]) => {
+    const outer = env.uniqueId('outer');
+    const [firstFolder, secondFolder] = [`${outer}${firstTail}`, `${outer}${secondTail}`];
+    const [first, second] = [env.uniqueId('nest-first'), env.uniqueId('nest-second')];
+    const firstOutcome = await campaigns().start(input(first, firstFolder)).catch((err: unknown) => err);
+    const secondOutcome = await campaigns().start(input(second, secondFolder)).catch((err: unknown) => err);
+    const nested = firstTail ? firstOutcome : secondOutcome;
+    expect((nested as DossierClientError).code).toBe(ClientErrorCode.InvalidInput);
+    expect((nested as DossierClientError).message).toBe('publication.folder: must be lowercase letters, digits and dashes (e.g. "opc-canada")');
+    await neverStarted(firstTail ? first : second);
+    // The outer folder's campaign started and holds it; nothing was claimed inside it.
+    expect(firstTail ? secondOutcome : firstOutcome).toEqual({ workflowId: campaignWorkflowId(firstTail ? second : first) });
+    expect(await claimant(outer)).toBe(firstTail ? second : first);
+    expect(await files().read(join(outer, 'inner', FOLDER_CLAIM_NAME))).toBeUndefined();
+  });
+
   it('counts a campaign started before folders were claimed as holding its folder', { timeout: 120_000 }, async () => {
     const folder = env.uniqueId('older');
     const older = env.uniqueId('older');
