@@ -5,11 +5,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { FOLDER_CLAIM_NAME } from '../../client/publication-folder';
+import { createDatabase } from '../../infra/postgres';
+import { openStore, type SharedStore } from '../../store';
 import { LocalPublishedFiles } from '../../store/local';
+import type { PublishedFiles } from '../../store/types';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
@@ -28,7 +31,16 @@ describe('one publication folder per campaign', () => {
   const env = useDossier({ encrypted: true });
   // The worker's published files (the harness's local store): where the statements go.
   const files = () => new LocalPublishedFiles(env.config.outputDir);
-  const campaigns = () => new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files });
+  const campaigns = (store: () => PublishedFiles = files) => new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files: store });
+  // The same claims in a PostgreSQL store of this file's own, as hosts sharing a database make them.
+  let postgres: SharedStore | undefined;
+  beforeAll(async () => {
+    postgres = openStore({ databaseUrl: await createDatabase(inject('postgresUrl')), outputDir: join(env.scratch, 'pg-out'), stateDir: join(env.scratch, 'pg-state'), keysDir: join(env.scratch, 'pg-keys') });
+    await postgres.ready();
+  });
+  afterAll(async () => {
+    await postgres?.close();
+  });
 
   const input = (id: string, folder: string): CampaignInput => ({
     campaign: testCampaign(id),
@@ -38,8 +50,8 @@ describe('one publication folder per campaign', () => {
     publication: { folder, notifyVendors: true },
   });
 
-  const claimant = async (folder: string) => {
-    const claim = await files().read(join(folder, FOLDER_CLAIM_NAME));
+  const claimant = async (folder: string, store: () => PublishedFiles = files) => {
+    const claim = await store().read(join(folder, FOLDER_CLAIM_NAME));
     return claim && (JSON.parse(claim.toString('utf8')) as { campaign: string }).campaign;
   };
 
@@ -68,36 +80,42 @@ describe('one publication folder per campaign', () => {
     expect(await claimant(folder)).toBe(first);
   });
 
-  it('gives the folder back when Temporal refuses the start, so another campaign can have it', { timeout: 120_000 }, async () => {
+  // The claim's own store: a start gives it back the same way on either.
+  const homes = [
+    { home: 'local files', store: () => files() },
+    { home: 'PostgreSQL', store: () => postgres!.files },
+  ];
+
+  it.each(homes)('gives the folder back when Temporal refuses the start, so another campaign can have it ($home)', { timeout: 120_000 }, async ({ store }) => {
     const folder = env.uniqueId('refused');
     const refusedId = env.uniqueId('refused');
     // A task queue name past the server's limit: the server refuses the start, nothing runs.
-    const refusing = new CampaignClient(env.client, { taskQueue: 'q'.repeat(1_100), address: 'test', files });
+    const refusing = new CampaignClient(env.client, { taskQueue: 'q'.repeat(1_100), address: 'test', files: store });
     const failed = await refusing.start(input(refusedId, folder)).catch((err: unknown) => err);
     // INVALID_ARGUMENT: the server answered, and refused.
     expect(((failed as Error).cause as { code?: number } | undefined)?.code).toBe(3);
     await neverStarted(refusedId);
-    expect(await files().read(join(folder, FOLDER_CLAIM_NAME))).toBeUndefined();
+    expect(await store().read(join(folder, FOLDER_CLAIM_NAME))).toBeUndefined();
 
     const next = env.uniqueId('next');
-    await campaigns().start(input(next, folder));
-    expect(await claimant(folder)).toBe(next);
+    await campaigns(store).start(input(next, folder));
+    expect(await claimant(folder, store)).toBe(next);
   });
 
-  it('gives the folder back when the campaign id already names a campaign that publishes elsewhere', { timeout: 120_000 }, async () => {
+  it.each(homes)('gives the folder back when the campaign id already names a campaign that publishes elsewhere ($home)', { timeout: 120_000 }, async ({ store }) => {
     const earlierFolder = env.uniqueId('earlier');
     const laterFolder = env.uniqueId('later');
     const id = env.uniqueId('reused');
-    await campaigns().start(input(id, earlierFolder));
+    await campaigns(store).start(input(id, earlierFolder));
 
-    const again = await campaigns().start(input(id, laterFolder)).catch((err: unknown) => err);
+    const again = await campaigns(store).start(input(id, laterFolder)).catch((err: unknown) => err);
     expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${id}` } });
-    expect(await files().read(join(laterFolder, FOLDER_CLAIM_NAME))).toBeUndefined();
-    expect(await claimant(earlierFolder)).toBe(id);
+    expect(await store().read(join(laterFolder, FOLDER_CLAIM_NAME))).toBeUndefined();
+    expect(await claimant(earlierFolder, store)).toBe(id);
 
     const other = env.uniqueId('other');
-    await campaigns().start(input(other, laterFolder));
-    expect(await claimant(laterFolder)).toBe(other);
+    await campaigns(store).start(input(other, laterFolder));
+    expect(await claimant(laterFolder, store)).toBe(other);
   });
 
   it('keeps the folder with a campaign started on two clients at once, whichever start Temporal refuses', { timeout: 120_000 }, async () => {
