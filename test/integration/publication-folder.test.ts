@@ -4,6 +4,7 @@
 // English and French) and the workspace's upload, against the run's real Temporal server.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
@@ -116,6 +117,18 @@ describe('one publication folder per campaign', () => {
     const other = env.uniqueId('other');
     await campaigns(store).start(input(other, laterFolder));
     expect(await claimant(laterFolder, store)).toBe(other);
+  });
+
+  it('keeps the claim for its id when the server cannot tell whether the start happened (an unknown namespace)', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('untold');
+    const id = env.uniqueId('untold');
+    const elsewhere = new Client({ connection: env.client.connection, namespace: env.uniqueId('no-such-namespace'), dataConverter: env.encryption?.dataConverter });
+    const failed = await new CampaignClient(elsewhere, { taskQueue: env.taskQueue, address: 'test', files }).start(input(id, folder)).catch((err: unknown) => err);
+    expect((failed as DossierClientError).code).toBe(ClientErrorCode.Configuration);
+    expect(await claimant(folder)).toBe(id);
+    // Started again under its id, on the right namespace, it passes its own claim.
+    await campaigns().start(input(id, folder));
+    expect(await claimant(folder)).toBe(id);
   });
 
   it('keeps the folder with a campaign started on two clients at once, whichever start Temporal refuses', { timeout: 120_000 }, async () => {
