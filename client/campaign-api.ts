@@ -40,7 +40,7 @@ import { type Bilingual, type CampaignInput, type EngagementOutcome, type Langua
 import type { KeyStore } from '../encryption/keystore';
 import { shredCampaign } from '../documents/document-store';
 import type { DocumentStore, PublishedFiles } from '../store/types';
-import { claimPublicationFolder } from './publication-folder';
+import { claimPublicationFolder, releaseUnstartedClaim } from './publication-folder';
 import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
@@ -56,7 +56,8 @@ export interface CampaignClientOptions {
   address: string;
   /**
    * The shared store's published files, where a campaign claims its publication folder before it
-   * starts (client/publication-folder.ts); without them (a test's client), nothing is claimed.
+   * starts, and gives it back if the start did not happen (client/publication-folder.ts); without
+   * them (a test's client), nothing is claimed.
    */
   files?: () => PublishedFiles;
 }
@@ -108,20 +109,28 @@ export class CampaignClient {
     }
     const workflowId = campaignWorkflowId(input.campaign.id);
     const files = this.options.files;
-    if (files) await this.call(input.campaign.id, () => claimPublicationFolder(files(), this.client, checked.input), 'nothing');
-    await this.call(
-      input.campaign.id,
-      () =>
-        this.client.workflow.start<typeof campaign>('campaign', {
-          taskQueue: this.options.taskQueue,
-          workflowId,
-          args: [by?.trim() ? { ...checked.input, startedBy: by.trim() } : checked.input],
-          memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false), [CAMPAIGN_TITLE_MEMO_KEY]: checked.input.campaign.title },
-          // A campaign id names one campaign for good: a finished one is not started again by mistake.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        }),
-      'nothing',
-    );
+    const claim = files && (await this.call(input.campaign.id, () => claimPublicationFolder(files(), this.client, checked.input), 'nothing'));
+    try {
+      await this.call(
+        input.campaign.id,
+        () =>
+          this.client.workflow.start<typeof campaign>('campaign', {
+            taskQueue: this.options.taskQueue,
+            workflowId,
+            args: [by?.trim() ? { ...checked.input, startedBy: by.trim() } : checked.input],
+            memo: { [CAMPAIGN_MEMO_KEY]: campaignListingMemo(checked.input.campaign, false), [CAMPAIGN_TITLE_MEMO_KEY]: checked.input.campaign.title },
+            // A campaign id names one campaign for good: a finished one is not started again by mistake.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          }),
+        'nothing',
+      );
+    } catch (err) {
+      // A folder claimed by a start that did not happen would stay taken by a campaign that never ran.
+      // The start's own refusal is what the caller needs: a claim that cannot be given back now stays
+      // for this id, as a start whose outcome is unknown leaves it.
+      if (files && claim) await releaseUnstartedClaim(files(), this.client, claim).catch(() => false);
+      throw err;
+    }
     return { workflowId };
   }
 

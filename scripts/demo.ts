@@ -28,6 +28,7 @@ import { TemporalDirectory } from '../intake/directory';
 import { Intake } from '../intake/intake';
 import { mailboxFor } from '../intake/open';
 import { openStore, storeSettingsFromEnv } from '../store';
+import type { PublishedFiles } from '../store/types';
 import { VendorMail, type Letter } from './demo-mail';
 
 const CAMPAIGN_FILE = join(PROJECT_ROOT, 'campaigns', 'video-conferencing-2020.yaml');
@@ -149,6 +150,11 @@ export interface DemoDeps {
   say?: (line: string) => void;
   /** Companies answer by email (read by a running intake); without it the officer records responses. */
   vendorMail?: VendorMail;
+  /**
+   * The shared store's published files, where the campaign claims its folder as any campaign does:
+   * a campaign file naming the demo's folder later is refused instead of writing over its statement.
+   */
+  files?: () => PublishedFiles;
 }
 
 /**
@@ -156,8 +162,8 @@ export interface DemoDeps {
  * APIs, and returns once the statement is published. Used by `npm run demo` and by the script that
  * records the histories replayed in CI.
  */
-export async function playDemoCampaign({ client, taskQueue, address, sink, say = () => {}, vendorMail }: DemoDeps): Promise<{ input: CampaignInput; result: CampaignResult }> {
-  const campaigns = new CampaignClient(client, { taskQueue, address });
+export async function playDemoCampaign({ client, taskQueue, address, sink, say = () => {}, vendorMail, files }: DemoDeps): Promise<{ input: CampaignInput; result: CampaignResult }> {
+  const campaigns = new CampaignClient(client, { taskQueue, address, files });
   const engagements = new DossierClient(client, { taskQueue, address });
     const input = demoCampaign();
     const id = input.campaign.id;
@@ -393,7 +399,7 @@ async function main(): Promise<void> {
       log: say,
     });
     intakeDone = intake.run(stopIntake.signal, 1000).finally(() => mailbox.close());
-    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink, say, vendorMail });
+    const { input, result } = await playDemoCampaign({ client, taskQueue: config.taskQueue, address, sink, say, vendorMail, files: () => store.files });
     await sleep(500); // let the last notices reach the console
     const out = config.outputDir;
     const show = (path: string) => relative(process.cwd(), path) || path;

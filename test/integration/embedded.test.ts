@@ -3,9 +3,9 @@
 // CLI and by a worker started alone (`npm run worker`) with no address given, and reused (not
 // clashed with) by a second process such as the demo. Each is a real process on real ports.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMasterKeySpec } from '../../encryption/keystore';
 import { startEmbedded } from '../../infra/embedded';
@@ -127,6 +127,18 @@ describe('npm start for an operator', () => {
       // The companies' replies went through the running sink, and their mail is listed from its files.
       expect(output).toMatch(/Emails \(\.eml\) +\d+ messages in /);
       expect(output).toContain('Statement version 1 approved by all and published');
+
+      // It claims its folder as any campaign does: a campaign file naming that folder later is
+      // refused, where it would have written over the demo's statement.
+      const demoFolder = resolve(PROJECT_ROOT, /Letters +(.+)\/letters\//.exec(output)![1]!);
+      const demoId = basename(demoFolder);
+      expect(JSON.parse(readFileSync(join(demoFolder, 'campaign.json'), 'utf8'))).toMatchObject({ campaign: demoId });
+      const fixture = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'cli', 'campaign.yaml'), 'utf8');
+      const after = join(scratch, 'after-the-demo.yaml');
+      writeFileSync(after, `${fixture.replace(/^id: cli-test$/m, 'id: after-the-demo')}publication:\n  folder: ${demoId}\n`);
+      const refused = await runDossier(shell(), 'Operator', ['campaign', 'start', '--file', after, '--no-wait']);
+      expect(refused.code, refused.stderr).toBe(4);
+      expect(refused.stderr).toBe(`dossier: the publication folder "${demoId}" belongs to campaign ${demoId}: give this campaign a folder of its own (publication.folder in its file)\n`);
     } finally {
       await demo.stop();
     }

@@ -4,12 +4,16 @@
 // English and French) and the workspace's upload, against the run's real Temporal server.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { FOLDER_CLAIM_NAME } from '../../client/publication-folder';
+import { createDatabase } from '../../infra/postgres';
+import { openStore, type SharedStore } from '../../store';
 import { LocalPublishedFiles } from '../../store/local';
+import type { PublishedFiles } from '../../store/types';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
@@ -28,7 +32,16 @@ describe('one publication folder per campaign', () => {
   const env = useDossier({ encrypted: true });
   // The worker's published files (the harness's local store): where the statements go.
   const files = () => new LocalPublishedFiles(env.config.outputDir);
-  const campaigns = () => new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files });
+  const campaigns = (store: () => PublishedFiles = files) => new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files: store });
+  // The same claims in a PostgreSQL store of this file's own, as hosts sharing a database make them.
+  let postgres: SharedStore | undefined;
+  beforeAll(async () => {
+    postgres = openStore({ databaseUrl: await createDatabase(inject('postgresUrl')), outputDir: join(env.scratch, 'pg-out'), stateDir: join(env.scratch, 'pg-state'), keysDir: join(env.scratch, 'pg-keys') });
+    await postgres.ready();
+  });
+  afterAll(async () => {
+    await postgres?.close();
+  });
 
   const input = (id: string, folder: string): CampaignInput => ({
     campaign: testCampaign(id),
@@ -37,6 +50,11 @@ describe('one publication folder per campaign', () => {
     approval: { kind: 'all' },
     publication: { folder, notifyVendors: true },
   });
+
+  const claimant = async (folder: string, store: () => PublishedFiles = files) => {
+    const claim = await store().read(join(folder, FOLDER_CLAIM_NAME));
+    return claim && (JSON.parse(claim.toString('utf8')) as { campaign: string }).campaign;
+  };
 
   const neverStarted = async (id: string) =>
     expect(env.client.workflow.getHandle(campaignWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -59,6 +77,70 @@ describe('one publication folder per campaign', () => {
     // A re-run of the first start: its own claim lets it through to Temporal, which has the id already.
     const again = await campaigns().start(input(first, folder)).catch((err: unknown) => err);
     expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${first}` } });
+    // The refused re-run leaves the folder with the campaign that did start.
+    expect(await claimant(folder)).toBe(first);
+  });
+
+  // The claim's own store: a start gives it back the same way on either.
+  const homes = [
+    { home: 'local files', store: () => files() },
+    { home: 'PostgreSQL', store: () => postgres!.files },
+  ];
+
+  it.each(homes)('gives the folder back when Temporal refuses the start, so another campaign can have it ($home)', { timeout: 120_000 }, async ({ store }) => {
+    const folder = env.uniqueId('refused');
+    const refusedId = env.uniqueId('refused');
+    // A task queue name past the server's limit: the server refuses the start, nothing runs.
+    const refusing = new CampaignClient(env.client, { taskQueue: 'q'.repeat(1_100), address: 'test', files: store });
+    const failed = await refusing.start(input(refusedId, folder)).catch((err: unknown) => err);
+    // INVALID_ARGUMENT: the server answered, and refused.
+    expect(((failed as Error).cause as { code?: number } | undefined)?.code).toBe(3);
+    await neverStarted(refusedId);
+    expect(await store().read(join(folder, FOLDER_CLAIM_NAME))).toBeUndefined();
+
+    const next = env.uniqueId('next');
+    await campaigns(store).start(input(next, folder));
+    expect(await claimant(folder, store)).toBe(next);
+  });
+
+  it.each(homes)('gives the folder back when the campaign id already names a campaign that publishes elsewhere ($home)', { timeout: 120_000 }, async ({ store }) => {
+    const earlierFolder = env.uniqueId('earlier');
+    const laterFolder = env.uniqueId('later');
+    const id = env.uniqueId('reused');
+    await campaigns(store).start(input(id, earlierFolder));
+
+    const again = await campaigns(store).start(input(id, laterFolder)).catch((err: unknown) => err);
+    expect((again as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${id}` } });
+    expect(await store().read(join(laterFolder, FOLDER_CLAIM_NAME))).toBeUndefined();
+    expect(await claimant(earlierFolder, store)).toBe(id);
+
+    const other = env.uniqueId('other');
+    await campaigns(store).start(input(other, laterFolder));
+    expect(await claimant(laterFolder, store)).toBe(other);
+  });
+
+  it('keeps the claim for its id when the server cannot tell whether the start happened (an unknown namespace)', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('untold');
+    const id = env.uniqueId('untold');
+    const elsewhere = new Client({ connection: env.client.connection, namespace: env.uniqueId('no-such-namespace'), dataConverter: env.encryption?.dataConverter });
+    const failed = await new CampaignClient(elsewhere, { taskQueue: env.taskQueue, address: 'test', files }).start(input(id, folder)).catch((err: unknown) => err);
+    expect((failed as DossierClientError).code).toBe(ClientErrorCode.Configuration);
+    expect(await claimant(folder)).toBe(id);
+    // Started again under its id, on the right namespace, it passes its own claim.
+    await campaigns().start(input(id, folder));
+    expect(await claimant(folder)).toBe(id);
+  });
+
+  it('keeps the folder with a campaign started on two clients at once, whichever start Temporal refuses', { timeout: 120_000 }, async () => {
+    for (let round = 0; round < 3; round++) {
+      const folder = env.uniqueId('twice');
+      const id = env.uniqueId('twice');
+      const outcomes = await Promise.allSettled([campaigns().start(input(id, folder)), campaigns().start(input(id, folder))]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect((refused.reason as DossierClientError).refusal).toEqual({ refusal: 'already-exists', values: { id: `campaign:${id}` } });
+      expect(await claimant(folder)).toBe(id);
+    }
   });
 
   it('lets exactly one of two campaigns started at once on two clients have the folder', { timeout: 120_000 }, async () => {
@@ -72,6 +154,27 @@ describe('one publication folder per campaign', () => {
       expect((outcome.reason as DossierClientError).refusal).toEqual({ refusal: 'folder-taken', values: { folder, campaign: won[0] } });
       await neverStarted(ids[i]!);
     }
+  });
+
+  // Folders never nest (`a` and `a/b` would write into each other's tree): a campaign file names its
+  // folder as an id, one segment, and every start is checked against the schema before it claims.
+  it.each([
+    ['the outer folder first', ['', '/inner']],
+    ['the inner folder first', ['/inner', '']],
+  ])('refuses a folder inside another before claiming anything, %s', { timeout: 120_000 }, async (_, [firstTail, secondTail]) => {
+    const outer = env.uniqueId('outer');
+    const [firstFolder, secondFolder] = [`${outer}${firstTail}`, `${outer}${secondTail}`];
+    const [first, second] = [env.uniqueId('nest-first'), env.uniqueId('nest-second')];
+    const firstOutcome = await campaigns().start(input(first, firstFolder)).catch((err: unknown) => err);
+    const secondOutcome = await campaigns().start(input(second, secondFolder)).catch((err: unknown) => err);
+    const nested = firstTail ? firstOutcome : secondOutcome;
+    expect((nested as DossierClientError).code).toBe(ClientErrorCode.InvalidInput);
+    expect((nested as DossierClientError).message).toBe('publication.folder: must be lowercase letters, digits and dashes (e.g. "opc-canada")');
+    await neverStarted(firstTail ? first : second);
+    // The outer folder's campaign started and holds it; nothing was claimed inside it.
+    expect(firstTail ? secondOutcome : firstOutcome).toEqual({ workflowId: campaignWorkflowId(firstTail ? second : first) });
+    expect(await claimant(outer)).toBe(firstTail ? second : first);
+    expect(await files().read(join(outer, 'inner', FOLDER_CLAIM_NAME))).toBeUndefined();
   });
 
   it('counts a campaign started before folders were claimed as holding its folder', { timeout: 120_000 }, async () => {
