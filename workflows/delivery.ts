@@ -64,12 +64,13 @@ export function isScheduleToCloseTimeout(err: unknown): boolean {
 /**
  * `refused`: Dossier's technical diagnostic (English), as the timeline records it; `refusal`: the same
  * facts for the officers' notice and the workspace to word in their language. `accepted`: the
- * recipients the server took when it refused only some (the message did go out), and `dueDate` what
- * the message stated to them when the send counted it (`SentMessage.dueDate`).
+ * recipients the server took when it refused only some (the message did go out), `dueDate` what
+ * the message stated to them when the send counted it (`SentMessage.dueDate`), and
+ * `letterCopyNotFiled` why the open letter's copy could not be kept (`SentMessage.letterCopyNotFiled`).
  */
 export type Delivery =
   | { sent: SentMessage; refused?: undefined; refusal?: undefined; dueDate?: undefined }
-  | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[]; dueDate?: string };
+  | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[]; dueDate?: string; letterCopyNotFiled?: string };
 
 export async function sendOrExplain(message: OutgoingMessage, via = email): Promise<Delivery> {
   try {
@@ -81,6 +82,7 @@ export async function sendOrExplain(message: OutgoingMessage, via = email): Prom
         refusal: { code: 'some-recipients-refused', recipients: sent.rejected },
         accepted: sent.accepted,
         ...(sent.dueDate === undefined ? {} : { dueDate: sent.dueDate }),
+        ...(sent.letterCopyNotFiled === undefined ? {} : { letterCopyNotFiled: sent.letterCopyNotFiled }),
       };
     }
     return { sent };
