@@ -28,6 +28,11 @@ export const DOCUMENT_PROFILE: ActivityOptions = {
 export const email = proxyActivities<Activities>(EMAIL_PROFILE);
 export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
 /**
+ * A letter's copy its send could not keep, filed for its engagement: rendering's profile, but tried
+ * at least once a minute, so the case's status says it is filed soon after the store works again.
+ */
+export const letterCopies = proxyActivities<Activities>({ ...DOCUMENT_PROFILE, retry: { ...DOCUMENT_PROFILE.retry, maximumInterval: '1 minute' } });
+/**
  * Email whose cancellation waits for the worker's answer (the SDK's proxies otherwise report it at
  * once): a message the relay took while its cancellation was on its way counts as sent, not cancelled.
  */

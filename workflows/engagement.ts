@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { documents, emailGivingUpAfter, isScheduleToCloseTimeout, sendOrExplain, type Delivery } from './delivery';
+import { emailGivingUpAfter, isScheduleToCloseTimeout, letterCopies, sendOrExplain, type Delivery } from './delivery';
 import * as rules from './engagement-rules';
 import { HISTORY_EVENTS_PER_RUN } from './engagement-rules';
 import {
@@ -262,7 +262,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     inFlight++;
     chores.push(
       beside(
-        documents.fileLetterCopy(copy).then(
+        letterCopies.fileLetterCopy(copy).then(
           () => {
             inFlight--;
             kase.letterCopyFiled(step);
