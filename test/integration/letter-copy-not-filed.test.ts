@@ -57,7 +57,7 @@ describe('an open letter whose copy could not be filed', () => {
     const notFiled = await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
     expect(notFiled.letterCopyNotFiled).toMatchObject({ step: 'letter', error: expect.stringMatching(NOT_A_FOLDER) });
     expect(renderStatus(notFiled, cliWords('en'))).toContain('Letter sent, copy not filed yet');
-    expect(renderStatus(notFiled, cliWords('en'))).toContain("The open letter (letter) reached the vendor, but its copy could not be kept in the campaign's publication folder");
+    expect(renderStatus(notFiled, cliWords('en'))).toContain("The open letter reached the vendor, but its copy could not be kept in the campaign's publication folder");
     expect(renderStatus(notFiled, cliWords('fr'))).toContain('Lettre envoyée, copie pas encore classée');
     expect(await engagementPage(notFiled, 'en')).toContain("Letter's copyLetter sent, copy not filed yet: the publication folder could not take it");
     expect(await engagementPage(notFiled, 'fr')).toContain('Copie de la lettreLettre envoyée, copie pas encore classée\u00a0: le dossier de publication n’a pas pu la recevoir');
