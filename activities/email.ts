@@ -9,7 +9,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { leadCalendar, type Contact, type LetterCopiesInput, type LetterCopyKey, type LetterCopyNotFiled, type OutgoingMessage, type SentMessage } from '../workflows/types';
+import { leadCalendar, type Contact, type LetterCopiesInput, type LetterCopyInput, type LetterCopyKey, type LetterCopyNotFiled, type OutgoingMessage, type SentMessage } from '../workflows/types';
 import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
@@ -219,10 +219,10 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
    * letter that never went out. A failure is logged, never allowed to fail a send already made: the
    * copy is kept in memory and written once the store works again (`uncopied`).
    */
-  async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<void> {
+  async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<string | undefined> {
     const folder = message.campaign.letterCopyFolder;
     const vendor = message.vendor;
-    if (message.kind !== 'open-letter' || folder === undefined || !vendor) return;
+    if (message.kind !== 'open-letter' || folder === undefined || !vendor) return undefined;
     const name = openLetterFileName({ campaign: message.campaign, vendor, language: message.language });
     const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
     let path: string;
@@ -231,16 +231,19 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       path = letterCopyPath(folder, { id: vendor.id, language: message.language });
     } catch (err) {
       activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder}; the letter was sent`, { error: err });
-      return;
+      return (err as Error).message;
     }
     try {
       await published.write(path, pdf);
+      return undefined;
     } catch (err) {
-      // Written by this worker once the published files work again; should it stop first, the campaign
-      // finds the copy missing when it next asks the ledger, lists it in its status and writes it (fileLetterCopies).
+      // Written by this worker once the published files work again; should it stop first, the
+      // engagement, told by the send's result, writes it again (fileLetterCopy), as does the campaign
+      // when it next asks the ledger (fileLetterCopies).
       uncopied.set(path, pdf);
       retryLater();
-      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder} yet; the letter was sent, and this worker writes the copy once the published files work again (or its campaign, when it next checks the letters)`, { error: err });
+      activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder} yet; the letter was sent, and this worker writes the copy once the published files work again (or its engagement, or its campaign when it next checks the letters)`, { error: err });
+      return (err as Error).message;
     }
   }
   return {
@@ -306,6 +309,24 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         }
       }
       return notFiled;
+    },
+    /**
+     * Files one open letter's copy its send could not keep, for its engagement: the bytes this worker
+     * still holds, else the letter rendered again from the same input (a worker restarted since lost
+     * them). Nothing is written over a copy already there. A store still out of reach fails the
+     * attempt, and Temporal tries again.
+     */
+    async fileLetterCopy({ campaign, vendor, language, dueDate, timeZone }: LetterCopyInput): Promise<void> {
+      const folder = campaign.letterCopyFolder;
+      if (folder === undefined) return;
+      const path = letterCopyPath(folder, { id: vendor.id, language });
+      if (await published.read(path)) {
+        uncopied.delete(path);
+        return;
+      }
+      const held = uncopied.get(path);
+      await published.write(path, held ?? (await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language, timeZone, ...(dueDate === undefined ? {} : { dueDate }) })));
+      uncopied.delete(path);
     },
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
@@ -390,7 +411,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(statedOnLetter === undefined ? {} : { dueDate: statedOnLetter }),
         };
-        if (!partial && info.accepted.length) await keepLetterCopy(message, composed, activity);
+        const letterCopyNotFiled = !partial && info.accepted.length ? await keepLetterCopy(message, composed, activity) : undefined;
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
         // and deliver a second copy. The failure is reported as what it is instead.
         let ledgerError: string | undefined;
@@ -435,6 +456,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...(record.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(ledgerError ? { ledgerError } : {}),
           ...(dueDate === undefined ? {} : { dueDate }),
+          ...(letterCopyNotFiled === undefined ? {} : { letterCopyNotFiled }),
         };
       } finally {
         try {

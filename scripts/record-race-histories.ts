@@ -40,7 +40,9 @@
 // drafted one day on the lead authority's calendar and published the next, dated the day it was
 // issued (statement-dated-at-publication). A letter copy its send could not keep, listed in the
 // campaign's status and written at the next look, and one of a letter that reached its vendor after
-// the statement saying it had not was published, taken back (letter-copies-filed).
+// the statement saying it had not was published, taken back (letter-copies-filed). An open letter
+// whose copy the store refused, known to its engagement, which files it once the store works again
+// (letter-copy-filed-by-engagement).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -852,6 +854,22 @@ async function main() {
       await campaigns.result(id);
       console.log('letter copies:', JSON.stringify(readdirSync(letters)), 'delivery failures:', JSON.stringify((await campaigns.status(id)).deliveryFailures.map((f) => f.step)));
       await save('campaign-letter-copies-filed', campaigns.handle(id));
+    }
+    if (wanted('letter-copy-filed-by-engagement')) {
+      // The letter goes out while the folder's `letters` is a file: the engagement learns its copy is
+      // not filed, and files it once the store is mended.
+      const input = engagementInput('record-letter-copy-filed', 'zoom', patientPolicy());
+      const letters = join(scratch, 'out', input.campaign.id, 'letters');
+      mkdirSync(dirname(letters), { recursive: true });
+      writeFileSync(letters, 'not a folder');
+      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const notFiled = await until(statusOf(handle), (s) => s.letterCopyNotFiled !== undefined, 'the copy reported not filed');
+      console.log('not filed:', JSON.stringify(notFiled.letterCopyNotFiled));
+      rmSync(letters);
+      await until(statusOf(handle), (s) => s.letterCopyNotFiled === undefined, 'the copy filed');
+      console.log('letter copies:', JSON.stringify(readdirSync(letters)));
+      await handle.terminate('recorded');
+      await save('engagement-letter-copy-filed-by-engagement', handle);
     }
     if (wanted('digest-past-refusal')) {
       // The mail server refuses the first officer's address for good (sorted by address, it comes

@@ -28,6 +28,11 @@ export const DOCUMENT_PROFILE: ActivityOptions = {
 export const email = proxyActivities<Activities>(EMAIL_PROFILE);
 export const documents = proxyActivities<Activities>(DOCUMENT_PROFILE);
 /**
+ * A letter's copy its send could not keep, filed for its engagement: rendering's profile, but tried
+ * at least once a minute, so the case's status says it is filed soon after the store works again.
+ */
+export const letterCopies = proxyActivities<Activities>({ ...DOCUMENT_PROFILE, retry: { ...DOCUMENT_PROFILE.retry, maximumInterval: '1 minute' } });
+/**
  * Email whose cancellation waits for the worker's answer (the SDK's proxies otherwise report it at
  * once): a message the relay took while its cancellation was on its way counts as sent, not cancelled.
  */
@@ -64,12 +69,13 @@ export function isScheduleToCloseTimeout(err: unknown): boolean {
 /**
  * `refused`: Dossier's technical diagnostic (English), as the timeline records it; `refusal`: the same
  * facts for the officers' notice and the workspace to word in their language. `accepted`: the
- * recipients the server took when it refused only some (the message did go out), and `dueDate` what
- * the message stated to them when the send counted it (`SentMessage.dueDate`).
+ * recipients the server took when it refused only some (the message did go out), `dueDate` what
+ * the message stated to them when the send counted it (`SentMessage.dueDate`), and
+ * `letterCopyNotFiled` why the open letter's copy could not be kept (`SentMessage.letterCopyNotFiled`).
  */
 export type Delivery =
   | { sent: SentMessage; refused?: undefined; refusal?: undefined; dueDate?: undefined }
-  | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[]; dueDate?: string };
+  | { sent?: undefined; refused: string; refusal: Refusal; accepted?: string[]; dueDate?: string; letterCopyNotFiled?: string };
 
 export async function sendOrExplain(message: OutgoingMessage, via = email): Promise<Delivery> {
   try {
@@ -81,6 +87,7 @@ export async function sendOrExplain(message: OutgoingMessage, via = email): Prom
         refusal: { code: 'some-recipients-refused', recipients: sent.rejected },
         accepted: sent.accepted,
         ...(sent.dueDate === undefined ? {} : { dueDate: sent.dueDate }),
+        ...(sent.letterCopyNotFiled === undefined ? {} : { letterCopyNotFiled: sent.letterCopyNotFiled }),
       };
     }
     return { sent };

@@ -635,6 +635,16 @@ export class EngagementCase {
     this.log(ENGINE, `${kind} sent`, now, note);
   }
 
+  /** The open letter went out but its copy is not in the publication folder yet: the status says so until it is. */
+  letterCopyNotFiled(step: string, error: string, now: number): void {
+    this.state.letterCopyNotFiled = { step, since: toIsoString(now), error };
+  }
+
+  /** The engagement filed the copy of the letter sent as `step` (a later letter's may still be missing). */
+  letterCopyFiled(step: string): void {
+    if (this.state.letterCopyNotFiled?.step === step) delete this.state.letterCopyNotFiled;
+  }
+
   /** When the vendor was last written to (a message sent) or heard from (response, answers). */
   lastContact(): string | undefined {
     const sent = this.state.timeline.filter((t) => t.by === ENGINE && t.what.endsWith(' sent') && !t.what.startsWith('officer-notice'));

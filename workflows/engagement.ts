@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { emailGivingUpAfter, isScheduleToCloseTimeout, sendOrExplain, type Delivery } from './delivery';
+import { emailGivingUpAfter, isScheduleToCloseTimeout, letterCopies, sendOrExplain, type Delivery } from './delivery';
 import * as rules from './engagement-rules';
 import { HISTORY_EVENTS_PER_RUN } from './engagement-rules';
 import {
@@ -55,7 +55,7 @@ import { remindUntil, type ReminderKind } from './reminders';
 import { refusal, refusalDetails } from './refusals';
 import { DossierCampaign, DossierLastContact, DossierNextAction, DossierNextActionAt, DossierNextDeadline, DossierStage, DossierVendor } from './search-attributes';
 import { calendarDayIn, calendarDays, endOfLocalDay, requireDurationMs, toIsoString, workingDays } from './time';
-import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, MessageDetails, MessageKind, OfficerNotice, OutgoingMessage, Question } from './types';
+import type { CampaignRef, Contact, Demonstration, Duration, EngagementInput, EngagementOutcome, FollowUpRound, LetterCopyInput, MessageDetails, MessageKind, OfficerNotice, OutgoingMessage, Question } from './types';
 import { officeLanguage } from './types';
 import { EngagementCase, ENGINE, type BoardListing, type UpcomingStep } from './engagement-state';
 import { BOARD_MEMO_KEY } from './messages';
@@ -66,6 +66,12 @@ const HISTORY_BYTES_PER_RUN = 10 * 1024 * 1024;
 
 /** Told to the case office when a message is still not delivered after this long (policy default). */
 const DELIVERY_ALERT_AFTER = '1 hour';
+/**
+ * An open letter whose copy the publication folder could not take (the store out of reach) is known
+ * to its engagement, which says so in its status and files the copy itself. Before, the worker alone
+ * held it, in memory, and the campaign noticed it only at its next look at the ledger.
+ */
+const LETTER_COPY_FILED_BY_ENGAGEMENT = 'letter-copy-filed-by-engagement';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
@@ -226,6 +232,11 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       // The due date an open letter stated, counted by its send (revision 7): the case keeps it.
       const stated = delivery.sent ? delivery.sent.dueDate : delivery.dueDate;
       if (kind === 'open-letter' && stated !== undefined) kase.letterStated(stated);
+      const copyNotFiled = delivery.sent ? delivery.sent.letterCopyNotFiled : delivery.letterCopyNotFiled;
+      // Only a letter whose copy the store refused asks the patch, so other cases record no marker.
+      if (kind === 'open-letter' && copyNotFiled !== undefined && patched(LETTER_COPY_FILED_BY_ENGAGEMENT)) {
+        fileLetterCopy(step, copyNotFiled, { campaign: letter, vendor: message.vendor, language, dueDate: stated ?? message.details.dueDate, timeZone: message.details.timeZone });
+      }
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);
         return true;
@@ -238,6 +249,31 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     } finally {
       inFlight--;
     }
+  }
+
+  /**
+   * The letter went out but the publication folder did not take its copy: the status says so, and
+   * the copy is filed beside the main flow, retried by Temporal until the store takes it (rendered
+   * again from the same input should the worker that held it have stopped). A run does not continue
+   * as new, nor end, before it is filed.
+   */
+  function fileLetterCopy(step: string, error: string, copy: LetterCopyInput): void {
+    kase.letterCopyNotFiled(step, error, Date.now());
+    inFlight++;
+    chores.push(
+      beside(
+        letterCopies.fileLetterCopy(copy).then(
+          () => {
+            inFlight--;
+            kase.letterCopyFiled(step);
+          },
+          (err: unknown) => {
+            inFlight--;
+            throw err;
+          },
+        ),
+      ),
+    );
   }
 
   /**

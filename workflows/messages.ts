@@ -119,6 +119,11 @@ export interface EngagementStatus {
   letterSentAt?: string;
   /** The addresses an open letter reached when the mail server refused the others at sending. */
   letterReachedOnly?: { step: string; addresses: string[] };
+  /**
+   * The open letter went out, but the publication folder could not take its copy yet (the store's
+   * error, technical English); gone once the engagement has filed it.
+   */
+  letterCopyNotFiled?: { step: string; since: string; error: string };
   /** When the response is (or was) due: letter date plus the policy's `responseDue`, or as extended. */
   responseDueDate?: string;
   rounds?: FollowUpRound[];

@@ -749,6 +749,23 @@ export interface SentMessage {
   notSent?: NoticeNotMailedReason;
   /** The due date the message stated, when the send counted it (`MessageDetails.dueAfter`). */
   dueDate?: string;
+  /**
+   * An open letter the mail server accepted whose copy the published files could not take (the
+   * store's error, technical English): its engagement has it filed (`fileLetterCopy`).
+   */
+  letterCopyNotFiled?: string;
+}
+
+/**
+ * One open letter's copy, as its send rendered it, for `campaign.letterCopyFolder`: the same input
+ * gives the same bytes, so the copy can be written again by a worker that never held it.
+ */
+export interface LetterCopyInput {
+  campaign: CampaignRef;
+  vendor: Vendor;
+  language: Language;
+  dueDate?: string;
+  timeZone?: string;
 }
 
 /**

@@ -337,6 +337,8 @@ export function renderStatus(status: EngagementStatus, words: CliWords = cliWord
     const refused = (status.contacts ?? []).map((c) => c.email).join(', ');
     parts.push(section(words.say('engagement.undelivered.title'), words.say('engagement.undelivered', { addresses: refused, workflowId: status.workflowId })));
   }
+  const copy = status.letterCopyNotFiled;
+  if (copy) parts.push(section(words.say('engagement.letter-copy.title'), words.say('engagement.letter-copy-not-filed', { since: words.when(copy.since), error: copy.error })));
   if (status.response) {
     parts.push(section(words.say('section.response'), status.response.summary));
     if (status.response.attachments.length) {

@@ -318,4 +318,48 @@ describe('the shared store stopped as the relay accepts an open letter', () => {
       await Promise.all(stores.map((s) => s.close()));
     }
   });
+
+  it("tells the letter's engagement, whose filing writes the copy on another host once the database is back, though the sending host is gone", { timeout: 60_000 }, async () => {
+    const url = await server.createDatabase();
+    const stores = [openPostgresStore(url, { leaseMs: 15_000 }), openPostgresStore(url, { leaseMs: 15_000 })] as const;
+    await Promise.all(stores.map((s) => s.ready()));
+    const relay = createSmtpTransport(sink.url);
+    const campaignId = 'copy-outage-filed';
+    const message: OutgoingMessage = { ...letter(campaignId), campaign: { ...testCampaign(campaignId), letterCopyFolder: campaignId }, details: { dueDate: '2026-12-18T22:59:59.999Z' } };
+    const path = publishedPath(campaignId, letterCopyFileName({ id: 'zoom', language: 'en' }));
+    let restarted: Promise<void> | undefined;
+    const mailFrom = 'Dossier <dossier@regulator.test>';
+    const hostA = createEmailActivities({
+      transport: relay,
+      mailFrom,
+      ledger: stores[0].ledger,
+      files: stores[0].files,
+      hooks: {
+        async afterAccepted() {
+          await server.halt();
+          restarted = sleep(3_000).then(() => server.start());
+        },
+      },
+    });
+    try {
+      const sent = await hostA.sendMessage(message);
+      expect(sent.accepted).toEqual([PRIVACY, DPO]);
+      // What the engagement reads in the send's result: the copy is not filed, and why.
+      expect(sent.letterCopyNotFiled).toMatch(/PostgreSQL|ECONNREFUSED|terminat|connect/i);
+      // Host A stops with the copy and the record in its memory: nothing it holds reaches the database.
+      await stores[0].close();
+      await restarted;
+      const hostB = createEmailActivities({ transport: relay, mailFrom, ledger: stores[1].ledger, files: stores[1].files });
+      const { campaign, vendor, language, details } = message;
+      await hostB.fileLetterCopy({ campaign, vendor: vendor!, language, dueDate: details.dueDate });
+      const [received] = await sink.waitFor(1, (m) => m.messageId === sent.messageId, 10_000);
+      const pdf = (await simpleParser(received.raw)).attachments.find((a) => a.contentType === 'application/pdf');
+      expect(Buffer.compare((await stores[1].files.read(path))!, pdf!.content)).toBe(0);
+    } finally {
+      await restarted;
+      sink.clear();
+      relay.close();
+      await stores[1].close();
+    }
+  });
 });

@@ -25,6 +25,21 @@ function respondedCase(revision = ENGAGEMENT_REVISION) {
 }
 
 describe('engagement state', () => {
+  it("says a letter's copy is not filed until the copy of that very letter is, not of an earlier one", () => {
+    const kase = newCase();
+    kase.letterSent();
+    expect(kase.status().letterCopyNotFiled).toBeUndefined();
+    kase.letterCopyNotFiled('letter', 'ENOSPC: no space left on device, write', at(1));
+    expect(kase.status().letterCopyNotFiled).toEqual({ step: 'letter', since: iso(at(1)), error: 'ENOSPC: no space left on device, write' });
+    // The letter went again to a corrected address, its copy refused too: filing the first one's does not clear it.
+    kase.letterCopyNotFiled('letter-2', 'EROFS: read-only file system', at(5));
+    kase.letterCopyFiled('letter');
+    expect(kase.status().letterCopyNotFiled?.step).toBe('letter-2');
+    kase.letterCopyFiled('letter-2');
+    expect(kase.status().letterCopyNotFiled).toBeUndefined();
+    expect(kase.status().stage).toBe('awaiting-response');
+  });
+
   it('cancels a demonstration on withdrawal only while it is still to come, and only in cases started at revision 6', () => {
     const withdrawnWith = (revision: number) => {
       const kase = respondedCase(revision);

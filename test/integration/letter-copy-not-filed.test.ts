@@ -1,0 +1,109 @@
+// An open letter whose copy the publication folder could not take, seen from its engagement: the
+// send's result says so, the engagement's status, `engagement show` and the workspace's page read
+// "letter sent, copy not filed yet", and the engagement files the copy itself once the store works
+// again, also when the worker that held the copy in memory is gone (patch letter-copy-filed-by-engagement).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { FileDeliveryLedger } from '../../activities/delivery-ledger';
+import { createEmailActivities, createSmtpTransport } from '../../activities/email';
+import { renderStatus } from '../../client/commands/engagement';
+import { cliWords } from '../../client/cli-words';
+import { LocalPublishedFiles } from '../../store/local';
+import type { PublishedFiles } from '../../store/types';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import type { EngagementStatus } from '../../workflows/messages';
+import type { OutgoingMessage } from '../../workflows/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { startEngagement } from '../helpers/engagement-driver';
+import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+
+const NOT_A_FOLDER = /ENOTDIR|EEXIST|not a directory/;
+
+/** The workspace's engagement page for `status`, as an officer reading in `language` is served it (HTML). */
+async function engagementPage(status: EngagementStatus, language: 'en' | 'fr'): Promise<string> {
+  const secret = 'a-test-session-secret-of-at-least-32-characters';
+  const app = createWebApp({
+    config: { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 },
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({ status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }) }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const session = { id: 'd'.repeat(32), csrf: 'token-of-the-session', language, user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
+  const html = await (await app.request(`/campaigns/${status.campaignId}/engagements/${status.vendorId}`, { headers: { cookie } })).text();
+  return html.replace(/&#x27;/g, "'");
+}
+
+describe('an open letter whose copy could not be filed', () => {
+  const env = useDossier();
+
+  it('shows on its engagement as sent with the copy not filed yet, until the engagement files it once the store works again', { timeout: 240_000 }, async () => {
+    const id = env.uniqueId('copy-later');
+    // The folder's `letters` is a file: the letter goes out, its copy cannot be written.
+    const folder = join(env.config.outputDir, id);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'letters'), 'not a folder');
+    const input = engagementInput(id, 'zoom', patientPolicy());
+    const e = await startEngagement(env, { ...input, campaign: { ...input.campaign, letterCopyFolder: id } });
+    const [letter] = await e.waitForMail('letter');
+
+    const notFiled = await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
+    expect(notFiled.letterCopyNotFiled).toMatchObject({ step: 'letter', error: expect.stringMatching(NOT_A_FOLDER) });
+    expect(renderStatus(notFiled, cliWords('en'))).toContain('Letter sent, copy not filed yet');
+    expect(renderStatus(notFiled, cliWords('en'))).toContain("The open letter reached the vendor, but its copy could not be kept in the campaign's publication folder");
+    expect(renderStatus(notFiled, cliWords('fr'))).toContain('Lettre envoyée, copie pas encore classée');
+    const [en, fr] = [await engagementPage(notFiled, 'en'), await engagementPage(notFiled, 'fr')];
+    expect(en).toMatch(/<dt>Letter's copy<\/dt><dd id="letter-copy">Letter sent, copy not filed yet since [^<]*: the publication folder could not take it\. [^<]*The store's answer: <span lang="en">(ENOTDIR|EEXIST)/);
+    expect(fr).toMatch(/<dt>Copie de la lettre<\/dt><dd id="letter-copy">Lettre envoyée, copie pas encore classée depuis le [^<]*\u00a0: le dossier de publication n’a pas pu la recevoir\. [^<]*Réponse du stockage\u00a0: <span lang="en">(ENOTDIR|EEXIST)/);
+
+    // The worker that held the copy in memory stops; the store is mended after.
+    await env.restartWorker();
+    rmSync(join(folder, 'letters'));
+    const filed = await e.waitForStatus((s) => s.letterCopyNotFiled === undefined, 120_000);
+    expect(renderStatus(filed, cliWords('en'))).not.toContain('copy not filed');
+    expect(await engagementPage(filed, 'en')).not.toContain('copy not filed');
+    const sent = (await simpleParser(letter!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
+    expect(Buffer.compare(readFileSync(join(folder, 'letters', 'zoom.en.pdf')), sent.content)).toBe(0);
+  });
+
+  it('files the PDF the vendor received from a worker that never held it, rendered again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dossier-letter-copy-filed-'));
+    const local = new LocalPublishedFiles(join(root, 'out'));
+    // The sending worker's store refuses every write, for good: only the other worker can file the copy.
+    const refusing: PublishedFiles = Object.assign(Object.create(local) as PublishedFiles, {
+      write: async () => {
+        throw new Error('the published files are out of reach');
+      },
+    });
+    const transport = createSmtpTransport(env.sink.url);
+    const ledger = new FileDeliveryLedger(join(root, 'deliveries'));
+    const mailFrom = 'Dossier <dossier@regulator.test>';
+    const campaign = { ...testCampaign(env.uniqueId('filed')), letterCopyFolder: 'filed' };
+    const vendor = testVendor('zoom', { language: 'fr' });
+    const details = { dueDate: '2026-12-18T22:59:59.999Z', timeZone: 'Europe/Paris' };
+    const message: OutgoingMessage = { threadId: engagementWorkflowId(campaign.id, vendor.id), step: 'letter', kind: 'open-letter', language: 'fr', to: vendor.contacts, campaign, vendor, details };
+    try {
+      const sender = createEmailActivities({ transport, mailFrom, ledger, files: refusing });
+      const sent = await sender.sendMessage(message);
+      expect(sent.accepted).toEqual(vendor.contacts.map((c) => c.email));
+      expect(sent.letterCopyNotFiled).toBe('the published files are out of reach');
+      await expect(sender.fileLetterCopy({ campaign, vendor, language: 'fr', ...details })).rejects.toThrow('out of reach');
+
+      const other = createEmailActivities({ transport, mailFrom, ledger, files: local });
+      await other.fileLetterCopy({ campaign, vendor, language: 'fr', ...details });
+      const [received] = await env.sink.waitFor(1, (m) => m.messageId === sent.messageId, 10_000);
+      const attached = (await simpleParser(received!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
+      expect(Buffer.compare(readFileSync(join(root, 'out', 'filed', 'letters', 'zoom.fr.pdf')), attached.content)).toBe(0);
+    } finally {
+      transport.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
