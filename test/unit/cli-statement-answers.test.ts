@@ -18,6 +18,12 @@ import type { ApproveStatementInput, RequestChangesInput } from '../../workflows
 import type { CampaignRef, Language } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
+// The terminal's answer to the CLI's question, and the questions it asked.
+const terminal = vi.hoisted(() => ({ answer: '', asked: [] as string[] }));
+vi.mock('node:readline/promises', () => ({
+  createInterface: () => ({ question: async (prompt: string) => (terminal.asked.push(prompt), terminal.answer), close: () => undefined }),
+}));
+
 const scratch = mkdtempSync(join(tmpdir(), 'dossier-cli-statement-answers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
@@ -77,10 +83,10 @@ class StandInSession extends Session {
 }
 
 /**
- * Runs the CLI with no terminal (a script) as `officer` (one person signs for one authority): what it
- * printed, on which stream, its exit code and the updates it sent.
+ * Runs the CLI as `officer` (one person signs for one authority), with no terminal (a script) unless
+ * `tty`: what it printed, on which stream, its exit code and the updates it sent.
  */
-async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc') {
+async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false) {
   const data = join(scratch, 'data');
   ensureDevMasterKeys(join(data, 'master.keys'));
   const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language);
@@ -88,7 +94,7 @@ async function run(kase: CampaignCase, argv: string[], language: Language = 'en'
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  Object.defineProperty(process.stdin, 'isTTY', { value: false, configurable: true });
+  Object.defineProperty(process.stdin, 'isTTY', { value: tty, configurable: true });
   let exitCode: number = EXIT.ok;
   try {
     await buildProgram(session).parseAsync(argv, { from: 'user' });
@@ -172,6 +178,25 @@ describe('statement approve, when the approval is the last one needed', () => {
     expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
     expect(confirmed.stderr).toContain('is the last one the statement needs');
     expect(confirmed.stdout).toContain('Every approval is in: the statement is being published');
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
+  });
+
+  it('asks on a terminal, and gives it only when the officer types yes (oui in French)', async () => {
+    const kase = awaitingApproval();
+    await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    terminal.asked.length = 0;
+    terminal.answer = 'no';
+    const declined = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger', true);
+    expect(terminal.asked).toEqual(['Type yes to approve and publish: ']);
+    expect(declined.stderr).toContain('is the last one the statement needs');
+    expect(declined.stderr).toContain('dossier: not approved, nothing changed: the publication was not confirmed');
+    expect(declined.exitCode).toBe(EXIT.usage);
+    expect(declined.sent).toEqual([]);
+
+    terminal.answer = 'oui';
+    const confirmed = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr', 'Adrian Lobsiger', true);
+    expect(terminal.asked[1]).toBe('Tapez oui pour approuver et publier\u00a0: ');
+    expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
     expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
   });
 });
