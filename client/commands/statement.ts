@@ -24,8 +24,9 @@ const DRAFT_WAIT_MS = 60_000;
 
 /**
  * The first version goes out on its own once every engagement has ended and no text is missing
- * (the campaign drafts it on its next turn): after the edit that wrote the last text, the
- * authorities it went to; undefined when the edit left it to the lead's `statement draft`.
+ * (the campaign drafts it on its next turn): after the edit that wrote the last text, the status
+ * once it went out (its pending authorities are those it went to, named as the campaign names them);
+ * undefined when the edit left it to the lead's `statement draft`.
  */
 async function firstVersionOnItsOwn(campaigns: Awaited<ReturnType<CommandContext['campaigns']>>, campaignId: string, updated: CampaignUpdated): Promise<CampaignStatus | undefined> {
   const blocked = updated.draft || updated.published || (updated.missingTextCount ?? updated.missingTexts?.length ?? 0) > 0 || updated.statementTooLarge;
