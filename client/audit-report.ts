@@ -50,7 +50,7 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  notes: Record<'authority' | 'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
   /** Who acted, for an identity that is no person's (client/identity.ts). */
   actors: Record<'intake', string>;
   /** A refusal's failure type (workflows/errors.ts `ErrorType`, a handler's own), in words, for one that carries no code. */
@@ -136,6 +136,7 @@ function actorWords(actor: string, words: Words): string {
 function detailOf(event: AuditEvent, words: Words): string {
   const { notes } = words;
   return [
+    event.authority ? fill(notes.authority, { name: event.authority[words.language] }) : '',
     event.detail,
     event.notDone !== undefined ? notDoneWords(event, words) : '',
     event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',

@@ -15,7 +15,7 @@ import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
-import { FINAL_STAGES, type EngagementStage } from '../workflows/types';
+import { FINAL_STAGES, type Bilingual, type EngagementStage } from '../workflows/types';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -96,6 +96,8 @@ export interface AuditEvent {
   sha256?: string;
   /** Statement version an approval or change request is about. */
   version?: number;
+  /** For an approval, a change request or a withdrawal: its authority, as the campaign file names it (its id then stays out of `detail`). */
+  authority?: Bilingual;
 }
 
 export interface AuditScope {
@@ -260,6 +262,8 @@ class HistoryReader {
   private completed = false;
   /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
   private cancelledBy: string | undefined;
+  /** The campaign's authorities by id, as its file names them (from its input), for its approval rows. */
+  private readonly authorityNames = new Map<string, Bilingual>();
 
   /**
    * One `email-not-sent` row per vendor the campaign did not mail the published statement to, with
@@ -295,6 +299,10 @@ class HistoryReader {
       // Who started it, as the front end recorded them (CampaignInput.startedBy); else the request's identity.
       const startedBy = (input as { startedBy?: unknown } | undefined)?.startedBy;
       this.notifiesVendors = (input as { publication?: { notifyVendors?: unknown } } | undefined)?.publication?.notifyVendors === true;
+      const authorities = (input as { campaign?: { authorities?: unknown } } | undefined)?.campaign?.authorities;
+      for (const a of Array.isArray(authorities) ? (authorities as { id?: unknown; name?: Partial<Bilingual> }[]) : []) {
+        if (typeof a.id === 'string' && typeof a.name?.en === 'string' && typeof a.name.fr === 'string') this.authorityNames.set(a.id, { en: a.name.en, fr: a.name.fr });
+      }
       this.push(
         {
           at,
@@ -432,7 +440,10 @@ class HistoryReader {
     }
     const version = typeof value.version === 'number' ? value.version : undefined;
     const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' || name === 'withdrawApproval' ? 'approval' : 'officer-action';
-    this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail: this.describe(value), ...(version !== undefined ? { version } : {}) }, input);
+    // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
+    const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId) : undefined;
+    const detail = this.describe(value, authority ? ['authorityId'] : []);
+    this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
   }
 
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {

@@ -364,3 +364,15 @@ export class CampaignClient {
     }
   }
 }
+
+/**
+ * Whether the authority's approval, given now, would be the last one the statement needs: the
+ * campaign then signs and publishes it, and it can no longer be withdrawn. Mirrors the campaign's
+ * `approved()`; a version back with the lead publishes nothing.
+ */
+export function approvalPublishes(status: CampaignStatus, authorityId: string): boolean {
+  const { draft } = status;
+  if (status.phase !== 'approving' || !draft || status.draftUnprintable) return false;
+  if (draft.approvals.some((a) => a.authorityId === authorityId)) return false;
+  return draft.approvals.length + 1 >= draft.required;
+}

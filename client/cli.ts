@@ -92,7 +92,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-function explain(err: unknown, session: Session): { message: string; exitCode: number } {
+/** The one line a failure ends the CLI with, in the session's language, and its exit code. */
+export function explain(err: unknown, session: Session): { message: string; exitCode: number } {
   const words = cliWords(session.language);
   let error = err;
   // Errors from the campaign API reach here untranslated; name the workflow they were about.

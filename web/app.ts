@@ -14,9 +14,9 @@ import type { SentMailReader } from '../client/sent-mail';
 import type { RevokedSessions } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
-import { authorityInSentence } from '../workflows/locale';
+import { authorityReading } from '../client/authority-names';
 import { refusalDetails } from '../workflows/refusals';
-import { ID_PATTERN, type Authority, type Language } from '../workflows/types';
+import { ID_PATTERN, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
 import { DEFAULT_ROLES_CHECK_MINUTES, type WebConfig } from './config';
@@ -551,15 +551,6 @@ function preferredLanguage(header: string | undefined): Language {
     if (isLanguage(tag)) return tag;
   }
   return 'en';
-}
-
-/**
- * An authority named inside a sentence of a page ("sent back by the Office…", "renvoyée par le
- * Commissariat…"). French takes the article the campaign file gives; without one, the name is
- * quoted after a noun that carries its own article, so the sentence stays French.
- */
-export function authorityReading(authority: Pick<Authority, 'name' | 'article'>, language: Language, views: Views): string {
-  return authorityInSentence(authority, language) ?? views.text(language, 'statement.authority-named', { name: authority.name[language] });
 }
 
 /**

@@ -16,7 +16,7 @@ import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
-import type { CampaignBoardView } from '../client/campaign-api';
+import { approvalPublishes, type CampaignBoardView } from '../client/campaign-api';
 import {
   DEMONSTRATION_RESULTS,
   ENGAGEMENT_STAGES,
@@ -39,7 +39,8 @@ import {
   type VendorPublicText,
 } from '../workflows/types';
 import { can } from './access';
-import { actorName, allowed, AccessRefused, authorityReading, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
+import { actorName, allowed, AccessRefused, signedIn, type HoldingPen, type WebDeps, type WebEnv } from './app';
+import { authorityReading, AuthorityNames } from '../client/authority-names';
 import { FormProblem, FormReader, textFields, type FieldErrors } from './forms';
 import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from './refusals';
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
@@ -881,19 +882,19 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   const authorityOf = (authority: Authority | undefined, id: string, language: Language) => (authority ? authorityReading(authority, language, views) : id);
 
   /**
-   * A refusal of a co-signatory's answer names the authority by its id and the signatory as recorded
+   * A refusal of a co-signatory's answer names authorities by their ids and the signatory as recorded
    * ("fdpic has already approved"): the page names them as its table of approvals does.
    */
   const answerRefusalNamed = (form: SubmittedForm | undefined, authorities: readonly Authority[], language: Language): SubmittedForm | undefined => {
     if (!form) return form;
+    const names = new AuthorityNames(authorities, language, views);
     const named = (e: FieldErrors[string]): FieldErrors[string] => {
       const refusal = e.refusal ?? (e.message !== undefined ? wordedRefusal(e.message) : undefined);
-      if (!refusal || !['already-approved', 'approval-stands', 'signed-elsewhere', 'nothing-to-withdraw'].includes(refusal.refusal)) return e;
-      const values = { ...(refusal.values as Record<string, string>) };
-      const authority = authorities.find((a) => a.id === values.authority);
-      if (authority) values.authority = authorityOf(authority, authority.id, language);
+      if (!refusal || !['already-approved', 'approval-stands', 'signed-elsewhere', 'nothing-to-withdraw', 'unknown-authority'].includes(refusal.refusal)) return e;
+      const authorityNamed = names.refusal(refusal);
+      const values = { ...(authorityNamed.values as Record<string, string>) };
       if (values.by !== undefined) values.by = actorWords(values.by, language, views);
-      return { ...e, refusal: { ...refusal, values } as RefusalDetails };
+      return { ...e, refusal: { ...authorityNamed, values } as RefusalDetails };
     };
     return { ...form, errors: Object.fromEntries(Object.entries(form.errors).map(([field, e]) => [field, named(e)])) };
   };
@@ -1176,17 +1177,6 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 /** The forms by which a co-signatory answers for its authority on the current version. */
 const ANSWERS: readonly string[] = ['approve', 'withdraw-approval', 'request-changes'];
 
-/**
- * Whether the authority's approval, given now, would be the last one the statement needs: the
- * campaign then signs and publishes it, and it can no longer be withdrawn. Mirrors the campaign's
- * `approved()`; a version back with the lead publishes nothing.
- */
-function approvalPublishes(status: CampaignStatus, authorityId: string): boolean {
-  const { draft } = status;
-  if (status.phase !== 'approving' || !draft || status.draftUnprintable) return false;
-  if (draft.approvals.some((a) => a.authorityId === authorityId)) return false;
-  return draft.approvals.length + 1 >= draft.required;
-}
 
 /**
  * The form's own id (views.ts, `submissionId`) names the update: sent twice, by a double click or a

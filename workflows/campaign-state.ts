@@ -223,6 +223,7 @@ export class CampaignCase {
       ...(this.notMailed.length ? { statementNotMailed: this.notMailed } : {}),
       ...this.letterNotKept(),
       ...(this.currentUnprintable() ? { draftUnprintable: this.currentUnprintable() } : {}),
+      authorities: campaign.authorities.map(({ id, name, article }) => ({ id, name, ...(article ? { article } : {}) })),
     };
   }
 

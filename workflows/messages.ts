@@ -479,7 +479,15 @@ export interface CampaignStatus {
   letterNotKept?: LetterNotKept;
   /** The current version could not be printed: nobody can approve it, and the lead submits a new one. */
   draftUnprintable?: DraftUnprintable;
+  /**
+   * The signatories as the campaign file names them, so a front end names each by its name rather
+   * than its id (absent from a worker before this field: the ids then stand for them).
+   */
+  authorities?: AuthorityNamed[];
 }
+
+/** An authority's id with the name (and French article) the campaign file gives it. */
+export type AuthorityNamed = Pick<Authority, 'id' | 'name' | 'article'>;
 
 /** A vendor left out of the statement's notices, and why (see NoticeNotMailedReason). */
 export interface StatementNotMailed {

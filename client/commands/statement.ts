@@ -4,15 +4,19 @@
 // `publication` shows (or waits for) that publication.
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { CampaignStatus, CampaignUpdated } from '../../workflows/messages';
+import { refusalDetails } from '../../workflows/refusals';
+import { AuthorityNames } from '../authority-names';
+import { approvalPublishes } from '../campaign-api';
 import { cliWords, type CliWords } from '../cli-words';
-import { ClientErrorCode, DossierClientError, invalidInput } from '../errors';
+import { ClientErrorCode, DossierClientError, invalidInput, refused } from '../errors';
 import { fields, section, table } from '../output';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readConclusionsFile, readOpenCasesFile, readStatementTextFile } from './input-files';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
-import { missingTextWords } from '../refusal-words';
+import { missingTextWords, refusalSentence } from '../refusal-words';
 import { actorWords, cliWording } from '../timeline-words';
 
 const POLL_MS = 1_000;
@@ -20,16 +24,17 @@ const DRAFT_WAIT_MS = 60_000;
 
 /**
  * The first version goes out on its own once every engagement has ended and no text is missing
- * (the campaign drafts it on its next turn): after the edit that wrote the last text, the
- * authorities it went to; undefined when the edit left it to the lead's `statement draft`.
+ * (the campaign drafts it on its next turn): after the edit that wrote the last text, the status
+ * once it went out (its pending authorities are those it went to, named as the campaign names them);
+ * undefined when the edit left it to the lead's `statement draft`.
  */
-async function firstVersionOnItsOwn(campaigns: Awaited<ReturnType<CommandContext['campaigns']>>, campaignId: string, updated: CampaignUpdated): Promise<string[] | undefined> {
+async function firstVersionOnItsOwn(campaigns: Awaited<ReturnType<CommandContext['campaigns']>>, campaignId: string, updated: CampaignUpdated): Promise<CampaignStatus | undefined> {
   const blocked = updated.draft || updated.published || (updated.missingTextCount ?? updated.missingTexts?.length ?? 0) > 0 || updated.statementTooLarge;
   if (blocked) return undefined;
   const deadline = Date.now() + 5_000;
   for (;;) {
     const status = await campaigns.status(campaignId);
-    if (status.draft) return status.draft.pending;
+    if (status.draft) return status;
     // Engagements still under way: the lead submits the first version (settling them), or waits.
     if (status.engagements.some((e) => e.state === 'in-progress') || Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, POLL_MS / 4));
@@ -78,7 +83,7 @@ export function statementCommands(session: Session): Command {
         ctx.out.result(status, () =>
           status.draft && status.draft.version > before
             ? status.draft.pending.length
-              ? ctx.words.say('statement.draft-out', { version: status.draft.version, authorities: status.draft.pending.join(', ') })
+              ? ctx.words.say('statement.draft-out', { version: status.draft.version, authorities: namesIn(status, ctx.words).list(status.draft.pending) })
               : ctx.words.say('statement.draft-out-carried', { version: status.draft.version })
             : ctx.words.say('statement.draft-submitted'),
         );
@@ -97,7 +102,7 @@ export function statementCommands(session: Session): Command {
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
         ctx.out.result(status, () => {
           const words = ctx.words;
-          if (firstOut) return words.say('statement.edited-first-out', { authorities: firstOut.join(', ') || words.say('statement.nobody') });
+          if (firstOut) return words.say('statement.edited-first-out', { authorities: pendingNamed(firstOut, words) });
           const missing = status.missingTextCount ?? status.missingTexts?.length ?? 0;
           const next = status.draft ? words.say('statement.next-version', { version: status.draft.version + 1, campaignId }) : words.say('statement.next-first', { campaignId });
           const blocked = missing ? words.sayCount('statement.texts-missing', missing) : status.statementTooLarge;
@@ -118,7 +123,7 @@ export function statementCommands(session: Session): Command {
         const firstOut = await firstVersionOnItsOwn(campaigns, campaignId, status);
         ctx.out.result(status, () =>
           firstOut
-            ? ctx.words.say('statement.conclusions-first-out', { authorities: firstOut.join(', ') || ctx.words.say('statement.nobody') })
+            ? ctx.words.say('statement.conclusions-first-out', { authorities: pendingNamed(firstOut, ctx.words) })
             : ctx.words.say('statement.conclusions-set', { campaignId }),
         );
       }),
@@ -129,9 +134,23 @@ export function statementCommands(session: Session): Command {
     .argument('<campaign>')
     .requiredOption('--authority <id>')
     .requiredOption('--version <n>', '', wholeNumber('--version', session.words))
+    .option('--confirm-publish')
     .action(
-      withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
-        const status = await (await ctx.campaigns()).approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
+      withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number; confirmPublish?: boolean }) => {
+        const campaigns = await ctx.campaigns();
+        const before = await campaigns.status(campaignId);
+        const names = namesIn(before, ctx.words);
+        // The last approval needed publishes the statement, for good: said before it is given, and
+        // given only confirmed, as the workspace's approve form asks. An approval the campaign will
+        // refuse anyway (another version, an authority it does not have) is left for it to refuse.
+        const known = before.authorities?.some((a) => a.id === options.authority) ?? true;
+        if (known && before.draft?.version === options.version && approvalPublishes(before, options.authority)) {
+          process.stderr.write(`${ctx.words.say('statement.approval-publishes', { version: options.version, authority: names.inSentence(options.authority) })}\n`);
+          if (!options.confirmPublish) await confirmPublication(options.version, ctx.words);
+        }
+        const status = await campaigns
+          .approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version })
+          .catch((err: unknown) => Promise.reject(authoritiesNamed(err, names, ctx.words)));
         // While the version is sent back for changes (revising), approvals of it do not publish it.
         const complete = status.phase === 'approving' && status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
         ctx.out.result(status, () =>
@@ -149,8 +168,12 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--version <n>', '', wholeNumber('--version', session.words))
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number }) => {
-        const status = await (await ctx.campaigns()).withdrawApproval(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version });
-        ctx.out.result(status, () => `${ctx.words.say('statement.approval-withdrawn', { authority: options.authority, version: options.version })}\n${renderStatementStatus(status, undefined, ctx.words)}`);
+        const campaigns = await ctx.campaigns();
+        const status = await campaigns
+          .withdrawApproval(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version })
+          .catch(async (err: unknown) => Promise.reject(authoritiesNamed(err, await namesOf(campaigns, campaignId, ctx.words), ctx.words)));
+        const authority = namesIn(status, ctx.words).inSentence(options.authority);
+        ctx.out.result(status, () => `${ctx.words.say('statement.approval-withdrawn', { authority, version: options.version })}\n${renderStatementStatus(status, undefined, ctx.words)}`);
       }),
     );
 
@@ -162,12 +185,15 @@ export function statementCommands(session: Session): Command {
     .requiredOption('--comment <text>')
     .action(
       withContext(session, async (ctx, campaignId: string, options: { authority: string; version: number; comment: string }) => {
-        const status = await (await ctx.campaigns()).requestChanges(campaignId, {
-          by: ctx.officer,
-          authorityId: options.authority,
-          version: options.version,
-          comment: options.comment,
-        });
+        const campaigns = await ctx.campaigns();
+        const status = await campaigns
+          .requestChanges(campaignId, {
+            by: ctx.officer,
+            authorityId: options.authority,
+            version: options.version,
+            comment: options.comment,
+          })
+          .catch(async (err: unknown) => Promise.reject(authoritiesNamed(err, await namesOf(campaigns, campaignId, ctx.words), ctx.words)));
         ctx.out.result(status, () =>
           status.phase === 'revising'
             ? ctx.words.say('statement.changes-back', { version: options.version })
@@ -243,7 +269,7 @@ function notPublished(status: CampaignStatus, words: CliWords): DossierClientErr
       : status.phase === 'approving' && status.draft
         ? words.say('statement.awaits-approval', {
             version: status.draft.version,
-            authorities: status.draft.pending.join(', ') || words.say('statement.nobody'),
+            authorities: pendingNamed(status, words),
             approvals: status.draft.approvals.length,
             required: status.draft.required,
           })
@@ -257,6 +283,7 @@ function absoluteFiles<T extends Record<string, string>>(ctx: CommandContext, fi
 
 export function renderStatementStatus(status: CampaignUpdated, published: (path: string) => string = (path) => path, words: CliWords = cliWords('en')): string {
   const draft = status.draft;
+  const names = namesIn(status, words);
   const parts = [
     fields([
       [words.say('heading.campaign'), `${status.campaignId} (${status.reference})`],
@@ -264,7 +291,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
       [words.say('heading.conclusions'), words.say(status.conclusionsSet ? 'statement.conclusions.set' : 'statement.conclusions.not-set')],
       [words.say('heading.draft'), draft ? words.say('statement.draft-of', { version: draft.version, date: words.when(draft.date) }) : words.say('campaign.not-drafted')],
       [words.say('heading.approvals'), draft ? words.say('statement.approvals-needed', { approvals: draft.approvals.length, required: draft.required }) : '—'],
-      [words.say('heading.waiting-for'), draft?.pending.join(', ')],
+      [words.say('heading.waiting-for'), draft && names.list(draft.pending)],
       [
         words.say('heading.published'),
         status.published ? words.say('statement.published-files', { at: words.when(status.published.publishedAt), files: Object.values(status.published.files).map(published).join(', ') }) : '—',
@@ -275,7 +302,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(
       section(
         words.say('section.approvals'),
-        table(words.headings('authority', 'version', 'by', 'at'), draft.approvals.map((a) => [a.authorityId, a.version ?? draft.version, actor(a.by, words), words.when(a.at)])),
+        table(words.headings('authority', 'version', 'by', 'at'), draft.approvals.map((a) => [names.name(a.authorityId), a.version ?? draft.version, actor(a.by, words), words.when(a.at)])),
       ),
     );
   }
@@ -304,7 +331,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(
       section(
         words.say('section.change-requests'),
-        table(words.headings('version', 'authority', 'by', 'at', 'comment'), status.changeRequests.map((c) => [c.version, c.authorityId, actor(c.by, words), words.when(c.at), c.comment])),
+        table(words.headings('version', 'authority', 'by', 'at', 'comment'), status.changeRequests.map((c) => [c.version, names.name(c.authorityId), actor(c.by, words), words.when(c.at), c.comment])),
       ),
     );
   }
@@ -321,6 +348,50 @@ function missingTextLines(status: CampaignUpdated, words: CliWords): string[] {
   const listed = status.missingTextList.map((m, i) => missingTextWords(m, words.language, cliWording(words)) ?? written[i] ?? m.field);
   const more = (status.missingTextCount ?? listed.length) - listed.length;
   return more > 0 ? [...listed, words.shared('missing-text.more', { count: words.count(more) })] : listed;
+}
+
+/** The campaign's authorities, named as its file names them in the officer's language (ids from a worker before names). */
+function namesIn(status: Pick<CampaignUpdated, 'authorities'>, words: CliWords): AuthorityNames {
+  return new AuthorityNames(status.authorities, words.language, cliWording(words));
+}
+
+/** The names, read from the campaign, for a refusal to name its authorities by; by their ids if the campaign cannot be read. */
+async function namesOf(campaigns: Awaited<ReturnType<CommandContext['campaigns']>>, campaignId: string, words: CliWords): Promise<AuthorityNames> {
+  return namesIn(await campaigns.status(campaignId).catch(() => ({})), words);
+}
+
+/** The authorities a version still awaits, by name; "nobody" when none. */
+function pendingNamed(status: CampaignUpdated, words: CliWords): string {
+  return namesIn(status, words).list(status.draft?.pending ?? []) || words.say('statement.nobody');
+}
+
+/**
+ * A refusal of an authority's answer names the authority by its id ("fdpic has already approved"):
+ * worded again from its code with the authority's name, as the workspace words it. Anything else is
+ * left as it came.
+ */
+function authoritiesNamed(err: unknown, names: AuthorityNames, words: CliWords): unknown {
+  if (!(err instanceof DossierClientError) || err.code !== ClientErrorCode.Refused || !err.refused) return err;
+  const refusal = refusalDetails(err);
+  if (!refusal) return err;
+  const named = names.refusal(refusal);
+  const reason = refusalSentence(named, words.language, 'UTC', cliWording(words));
+  return reason === undefined || named === refusal ? err : refused(err.refused.what, reason, err, named);
+}
+
+/**
+ * Asks on the terminal whether to give the approval that publishes; without one (a script, CI)
+ * nobody can be asked, so it is refused, naming the flag that gives it. Either way nothing is sent.
+ */
+async function confirmPublication(version: number, words: CliWords): Promise<void> {
+  if (!process.stdin.isTTY) throw invalidInput(words.say('error.publish-not-confirmed', { version }));
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(words.say('statement.confirm-publish'))).trim().toLowerCase();
+    if (answer !== words.say('statement.confirm-publish.yes')) throw invalidInput(words.say('error.publish-declined'));
+  } finally {
+    rl.close();
+  }
 }
 
 /** Who acted: as recorded in English; in another language as the workspace names them ("… ligne de commande"). */

@@ -232,12 +232,24 @@ describe('the dossier CLI', () => {
     // Recorded as a CLI identity from configuration, never as a bare typed name.
     expect(byOpc.draft?.approvals.map((a) => a.by)).toEqual([cliActor(OFFICER, cliAccount())]);
     const notYet = await dossier(['statement', 'publication', campaignId]);
-    expectOneLineError(notYet, 4, 'not published', 'fdpic');
+    // The authority it awaits is named as the campaign file names it, not by the id typed for it.
+    expectOneLineError(notYet, 4, 'not published', 'awaits approval from these authorities: Swiss Federal Data Protection and Information Commissioner');
+    expect(notYet.stderr).not.toMatch(/\bfdpic\b/);
     // A wait that is not a number of seconds is named, not silently replaced by the default.
     const badTimeout = await dossier(['statement', 'publication', campaignId, '--wait', '--timeout', 'soon']);
     expectOneLineError(badTimeout, 2, '--timeout: "soon" is not a positive whole number');
+    // The last approval needed publishes the statement: it says so first, and with no terminal to
+    // confirm on (a script) it is given only with --confirm-publish; without it nothing changes.
+    const unconfirmed = await dossier(['--json', '--by', 'Adrian Lobsiger', 'statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
+    expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+    expect(unconfirmed.stdout).toBe('');
+    expect(unconfirmed.stderr).toContain('This approval of version 2 by the Swiss Federal Data Protection and Information Commissioner is the last one the statement needs');
+    expect(unconfirmed.stderr).toContain('run the command again with --confirm-publish');
+    const unchanged = await okJson<{ status: CampaignStatus }>(['statement', 'status', campaignId]);
+    expect(unchanged.status).toMatchObject({ phase: 'approving', draft: { version: 2, pending: ['fdpic'] } });
+    expect(unchanged.status.draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
     // `--by` still names the person, but is deprecated and still recorded as a CLI identity.
-    const typed = await dossier(['--json', '--by', 'Adrian Lobsiger', 'statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2']);
+    const typed = await dossier(['--json', '--by', 'Adrian Lobsiger', 'statement', 'approve', campaignId, '--authority', 'fdpic', '--version', '2', '--confirm-publish']);
     expect(typed.code, typed.stderr).toBe(0);
     expect(typed.stderr).toContain('--by is deprecated');
     const byFdpic = JSON.parse(typed.stdout) as CampaignStatus;

@@ -124,4 +124,27 @@ describe('an approval of the statement and its withdrawal', () => {
     expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain('approval withdrawn');
     expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('approbation retirée');
   });
+
+  it('names the authority as the campaign file names it, in the export’s language, not by its id', async () => {
+    const authorities = [
+      { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' } },
+      { id: 'fdpic', name: { en: 'Swiss Federal Data Protection and Information Commissioner', fr: 'Préposé fédéral à la protection des données et à la transparence' } },
+    ];
+    const campaign = clientWithHistory([
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ revision: 3, campaign: { id: 'vc', authorities } }) } },
+      accepted(2, 10, 'u-approve', 'approveStatement', { authorityId: 'opc', version: 2 }),
+      completed(3, 11, 'u-approve', 2, { success: payloads({ phase: 'approving' }) }),
+      accepted(4, 20, 'u-changes', 'requestChanges', { authorityId: 'fdpic', version: 2, comment: 'Shorter.' }),
+      completed(5, 21, 'u-changes', 4, { success: payloads({ phase: 'revising' }) }),
+    ]);
+    // The campaign's own history, read as the stand-in answers any workflow's (as above).
+    const trail = await collectAuditTrail(campaign, { campaignId: 'vc', vendorId: 'zoom' });
+    const rows = (language: 'en' | 'fr') => auditCsv(trail, { language }).toString('utf8').split('\n').filter((line) => /approveStatement|requestChanges/.test(line));
+    const [approvedEn, changesEn] = rows('en');
+    expect(approvedEn).toContain('authority: Office of the Privacy Commissioner of Canada; version: 2');
+    expect(changesEn).toContain('authority: Swiss Federal Data Protection and Information Commissioner; version: 2; comment: Shorter.');
+    const [approvedFr] = rows('fr');
+    expect(approvedFr).toContain('autorité\u00a0: Commissariat à la protection de la vie privée du Canada\u202f; version: 2');
+    for (const row of [...rows('en'), ...rows('fr')]) expect(row).not.toMatch(/\bopc\b|\bfdpic\b/);
+  });
 });

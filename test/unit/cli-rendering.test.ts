@@ -161,8 +161,16 @@ describe('statement edit', () => {
   const ended = { engagements: [{ vendorId: 'zoom', state: 'ended' }] };
 
   it('says version 1 went out when the edit wrote the last text missing and every engagement had ended', async () => {
-    const out = await edit({ missingTextCount: 0 }, { ...ended, draft: { version: 1, pending: ['opc', 'fdpic'] } });
-    expect(out).toBe('Statement text updated; it was the last text missing, so version 1 went out for approval to opc, fdpic.\n');
+    const authorities = [
+      { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' } },
+      { id: 'fdpic', name: { en: 'Swiss Federal Data Protection and Information Commissioner', fr: 'Préposé fédéral à la protection des données et à la transparence' } },
+    ];
+    const out = await edit({ missingTextCount: 0 }, { ...ended, draft: { version: 1, pending: ['opc', 'fdpic'] }, authorities });
+    expect(out).toBe(
+      'Statement text updated; it was the last text missing, so version 1 went out for approval to these authorities: Office of the Privacy Commissioner of Canada; Swiss Federal Data Protection and Information Commissioner.\n',
+    );
+    // A worker from before the names: the ids stand for them.
+    expect(await edit({ missingTextCount: 0 }, { ...ended, draft: { version: 1, pending: ['opc', 'fdpic'] } })).toContain('to these authorities: opc; fdpic.');
   });
 
   it('still tells the lead to submit while an engagement is under way, or to write what is missing', async () => {

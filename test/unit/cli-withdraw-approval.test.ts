@@ -68,13 +68,13 @@ describe('statement withdraw-approval', () => {
   it('takes back the authority’s approval through the campaign, recorded with who did it, and says so in the officer’s language', async () => {
     const kase = approvedByOpc();
     const said = await run(kase, ['statement', 'withdraw-approval', 'vc', '--authority', 'opc', '--version', '1']);
-    expect(said).toContain('The approval of version 1 by opc is withdrawn; the version awaits its answer again.');
+    expect(said).toContain('The approval of version 1 by the Office of the Privacy Commissioner of Canada is withdrawn; the version awaits its answer again.');
     expect(kase.status().draft?.approvals).toEqual([]);
     expect(kase.status().approvalsWithdrawn).toMatchObject([{ authorityId: 'opc', version: 1, by: expect.stringContaining('Marie Leclerc'), approval: { by: 'Daniel Therrien' } }]);
 
     const again = approvedByOpc();
     expect(await run(again, ['statement', 'withdraw-approval', 'vc', '--authority', 'opc', '--version', '1'], 'fr')).toContain(
-      'L’approbation de la version 1 par opc est retirée\u202f; la version attend de nouveau sa réponse.',
+      'L’approbation de la version 1 par l’autorité «\u202fCommissariat à la protection de la vie privée du Canada\u202f» est retirée\u202f; la version attend de nouveau sa réponse.',
     );
   });
 });

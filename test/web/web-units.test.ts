@@ -2203,6 +2203,39 @@ describe('the statement page of a co-signatory whose authority has approved the 
   });
 });
 
+describe('a co-signatory’s answer the campaign refuses for an authority it does not sign for', () => {
+  // The page lets only a signatory of the version answer, so the campaign refuses the authority only
+  // when its own list and the page's differ (the campaign's says who signs): its refusal lists the
+  // signatories by id, and the page names each by its name, the authority asked for as it was sent.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const app = statementPageApp(kase, {
+    requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) =>
+      refusedByWorkflow(() => kase.checkChangeRequest({ ...input, authorityId: 'cnil' })),
+  });
+  const cookie = (language: string) =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 'tok', language, user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('names the signatories by their names, not their ids, in both languages', async () => {
+    for (const [language, said] of [
+      ['en', 'There is no signatory authority “cnil” (the signatories: Office of the Privacy Commissioner of Canada; Swiss Federal Data Protection and Information Commissioner).'],
+      ['fr', 'Il n’y a pas d’autorité signataire «\u202fcnil\u202f» (les signataires\u00a0: Commissariat à la protection de la vie privée du Canada\u202f; Préposé fédéral à la protection des données et à la transparence).'],
+    ] as const) {
+      const response = await app.request('/campaigns/vc/statement/request-changes', {
+        method: 'POST',
+        headers: { cookie: cookie(language), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'Shorter, please.' }).toString(),
+      });
+      expect(response.status).toBe(422);
+      const error = visibleText(/<p class="error"[\s\S]*?<\/p>/.exec(await response.text())?.[0] ?? '');
+      expect(error).toBe(said);
+      expect(error).not.toMatch(/\bopc\b|\bfdpic\b/);
+    }
+  });
+});
+
 describe('the statement page read while the lead submits a version', () => {
   const LEA = 'Léa Tremblay (lea, signed in)';
   const conclusions = (en: string, fr: string) => ({ by: LEA, conclusions: { en: [en], fr: [fr] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });

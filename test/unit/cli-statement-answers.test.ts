@@ -1,0 +1,202 @@
+// `statement approve | withdraw-approval | request-changes` as the officer reads them: each authority
+// named as the campaign file names it (never by the id typed with --authority, unless the campaign
+// has no such authority), and the approval that publishes the statement said before it is given and
+// given only confirmed. The campaign is a stand-in over the workflow's own state (CampaignCase): its
+// validator, then its handler, as the workflow runs them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { Command } from 'commander';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { buildProgram, EXIT, explain } from '../../client/cli';
+import { Session, type CommandContext } from '../../client/commands/context';
+import { fromTemporal } from '../../client/errors';
+import { ensureDevMasterKeys } from '../../encryption/config';
+import { CampaignCase } from '../../workflows/campaign-state';
+import type { ApproveStatementInput, RequestChangesInput } from '../../workflows/messages';
+import type { CampaignRef, Language } from '../../workflows/types';
+import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+
+// The terminal's answer to the CLI's question, and the questions it asked.
+const terminal = vi.hoisted(() => ({ answer: '', asked: [] as string[] }));
+vi.mock('node:readline/promises', () => ({
+  createInterface: () => ({ question: async (prompt: string) => (terminal.asked.push(prompt), terminal.answer), close: () => undefined }),
+}));
+
+const scratch = mkdtempSync(join(tmpdir(), 'dossier-cli-statement-answers-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+const OPC_EN = 'Office of the Privacy Commissioner of Canada';
+const OPC_FR = 'Commissariat à la protection de la vie privée du Canada';
+const FDPIC_EN = 'Swiss Federal Data Protection and Information Commissioner';
+const FDPIC_FR = 'Préposé fédéral à la protection des données et à la transparence';
+
+/** Version 1 out for approval by both authorities; the French article is the campaign file's (opc's only). */
+function awaitingApproval(): CampaignCase {
+  const base = testCampaign('vc');
+  const campaign: CampaignRef = { ...base, authorities: base.authorities.map((a) => (a.id === 'opc' ? { ...a, article: { fr: 'le' as const } } : a)) };
+  const kase = new CampaignCase({ campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  return kase;
+}
+
+/** The workflow's validator, as the client API gets its refusal: a failed update. */
+function asWorkflow<T>(check: () => void, then: () => T): T {
+  try {
+    check();
+  } catch (err) {
+    throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign:vc', '127.0.0.1:7233');
+  }
+  return then();
+}
+
+/** A CLI session whose campaign is `kase`, answering its updates as the workflow does. */
+class StandInSession extends Session {
+  readonly sent: string[] = [];
+
+  constructor(
+    env: Record<string, string>,
+    readonly kase: CampaignCase,
+    language: Language,
+  ) {
+    super(env, language);
+  }
+
+  override context(command: Command): CommandContext {
+    const context = super.context(command);
+    const { kase, sent } = this;
+    const at = '2026-11-26T09:00:00.000Z';
+    const campaigns = {
+      status: async () => kase.status(),
+      approve: async (_campaign: string, input: ApproveStatementInput) => (sent.push('approve'), asWorkflow(() => kase.checkApproval(input), () => kase.approve(input, at))),
+      withdrawApproval: async (_campaign: string, input: ApproveStatementInput) =>
+        (sent.push('withdraw'), asWorkflow(() => kase.checkWithdrawal(input), () => kase.withdrawApproval(input, at))),
+      requestChanges: async (_campaign: string, input: RequestChangesInput) =>
+        (sent.push('request-changes'), asWorkflow(() => kase.checkChangeRequest(input), () => kase.requestChanges(input, at))),
+    };
+    return Object.assign(Object.create(context) as CommandContext, { campaigns: async () => campaigns as never });
+  }
+}
+
+/**
+ * Runs the CLI as `officer` (one person signs for one authority), with no terminal (a script) unless
+ * `tty`: what it printed, on which stream, its exit code and the updates it sent.
+ */
+async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false) {
+  const data = join(scratch, 'data');
+  ensureDevMasterKeys(join(data, 'master.keys'));
+  const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language);
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  Object.defineProperty(process.stdin, 'isTTY', { value: tty, configurable: true });
+  let exitCode: number = EXIT.ok;
+  try {
+    await buildProgram(session).parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    const failed = explain(err, session);
+    stderr += `dossier: ${failed.message}\n`;
+    exitCode = failed.exitCode;
+  } finally {
+    vi.restoreAllMocks();
+    await session.close();
+  }
+  return { stdout, stderr, exitCode, sent: session.sent };
+}
+
+describe('the authorities, as the CLI names them', () => {
+  it('names each by its name in what an approval, a withdrawal and the status print, in English and French', async () => {
+    const kase = awaitingApproval();
+    const approved = await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    expect(approved.exitCode, approved.stderr).toBe(EXIT.ok);
+    expect(approved.stdout).toMatch(new RegExp(`waiting for\\s*│\\s*${FDPIC_EN}`));
+    expect(approved.stdout).toContain(OPC_EN);
+    expect(approved.stdout).not.toMatch(/\bopc\b|\bfdpic\b/);
+
+    const withdrawn = await run(kase, ['statement', 'withdraw-approval', 'vc', '--authority', 'opc', '--version', '1'], 'fr');
+    expect(withdrawn.stdout).toContain(`L’approbation de la version 1 par le ${OPC_FR} est retirée\u202f; la version attend de nouveau sa réponse.`);
+    expect(withdrawn.stdout).not.toMatch(/\bopc\b|\bfdpic\b/);
+
+    const again = awaitingApproval();
+    await run(again, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    const english = await run(again, ['statement', 'withdraw-approval', 'vc', '--authority', 'opc', '--version', '1']);
+    expect(english.stdout).toContain(`The approval of version 1 by the ${OPC_EN} is withdrawn; the version awaits its answer again.`);
+  });
+
+  it('names them in the campaign’s refusals, and quotes an authority it does not have as it was typed', async () => {
+    const kase = awaitingApproval();
+    await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    const twice = await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    expect(twice.exitCode).toBe(EXIT.refused);
+    expect(twice.stderr).toContain(`Version 1 is already approved for the ${OPC_EN}.`);
+    const twiceFr = await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1'], 'fr');
+    expect(twiceFr.stderr).toContain(`La version 1 est déjà approuvée pour le ${OPC_FR}.`);
+    const elsewhere = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--confirm-publish']);
+    expect(elsewhere.stderr).toContain('has already approved for the Office of the Privacy Commissioner of Canada: each authority approves through its own signatory.');
+    const nothing = await run(kase, ['statement', 'withdraw-approval', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr');
+    expect(nothing.stderr).toContain(`l’autorité «\u202f${FDPIC_FR}\u202f» n’a aucune approbation de la version 1 à retirer.`);
+
+    for (const [language, said] of [
+      ['en', `There is no signatory authority “cnil” (the signatories: ${OPC_EN}; ${FDPIC_EN}).`],
+      ['fr', `Il n’y a pas d’autorité signataire «\u202fcnil\u202f» (les signataires\u00a0: ${OPC_FR}\u202f; ${FDPIC_FR}).`],
+    ] as const) {
+      const unknown = await run(kase, ['statement', 'request-changes', 'vc', '--authority', 'cnil', '--version', '1', '--comment', 'Shorter.'], language);
+      expect(unknown.exitCode).toBe(EXIT.refused);
+      expect(unknown.stderr).toContain(said);
+      expect(unknown.stderr.replace('“cnil”', '').replace('«\u202fcnil\u202f»', '')).not.toMatch(/\bopc\b|\bfdpic\b|\bcnil\b/);
+    }
+  });
+});
+
+describe('statement approve, when the approval is the last one needed', () => {
+  it('says it publishes the statement and, with no terminal to confirm on, gives it only with --confirm-publish', async () => {
+    const kase = awaitingApproval();
+    // Not the last: no flag needed, nothing said of publication.
+    const first = await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    expect(first.exitCode, first.stderr).toBe(EXIT.ok);
+    expect(first.stderr).toBe('');
+
+    const refused = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger');
+    expect(refused.stderr).toContain(`This approval of version 1 by the ${FDPIC_EN} is the last one the statement needs: version 1 is then published at once`);
+    expect(refused.stderr).toContain('dossier: not approved, nothing changed: this approval of version 1 is the last one needed and would publish the statement, and there is no terminal to confirm it on; to approve and publish, run the command again with --confirm-publish');
+    expect(refused.exitCode).toBe(EXIT.usage);
+    expect(refused.sent).toEqual([]);
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
+    expect(kase.status().phase).toBe('approving');
+
+    const french = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--json'], 'fr', 'Adrian Lobsiger');
+    expect(french.stderr).toContain('relancez la commande avec --confirm-publish');
+    expect(french.stdout).toBe('');
+    expect(french.sent).toEqual([]);
+
+    const confirmed = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--confirm-publish'], 'en', 'Adrian Lobsiger');
+    expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
+    expect(confirmed.stderr).toContain('is the last one the statement needs');
+    expect(confirmed.stdout).toContain('Every approval is in: the statement is being published');
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
+  });
+
+  it('asks on a terminal, and gives it only when the officer types yes (oui in French)', async () => {
+    const kase = awaitingApproval();
+    await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    terminal.asked.length = 0;
+    terminal.answer = 'no';
+    const declined = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger', true);
+    expect(terminal.asked).toEqual(['Type yes to approve and publish: ']);
+    expect(declined.stderr).toContain('is the last one the statement needs');
+    expect(declined.stderr).toContain('dossier: not approved, nothing changed: the publication was not confirmed');
+    expect(declined.exitCode).toBe(EXIT.usage);
+    expect(declined.sent).toEqual([]);
+
+    terminal.answer = 'oui';
+    const confirmed = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr', 'Adrian Lobsiger', true);
+    expect(terminal.asked[1]).toBe('Tapez oui pour approuver et publier\u00a0: ');
+    expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
+  });
+});
