@@ -347,12 +347,26 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.post('/logout', async (c) => {
-    const { id, user, expiresAt, language } = c.get('session');
+    const { id, user, expiresAt, language, refreshToken } = c.get('session');
     // This browser is signed out first, whatever happens to the revocation of other copies.
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
     setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    // The refresh token sealed in the cookie would go on getting tokens from the provider for whoever
+    // copied it (or the cookie) before now, whether or not the browser reaches the end-session page
+    // below: revoked there before the store's record, which may fail. A provider out of reach does not
+    // hold up the sign-out; the log keeps it under a reference.
+    if (user && refreshToken) {
+      try {
+        if (!(await deps.signIn.revokeRefreshToken(refreshToken))) {
+          console.error(`web: ${requestLine(c)}: the identity provider has no revocation endpoint: the refresh token of ${loggable(user.subject)} stays good there until it expires`);
+        }
+      } catch (err) {
+        const reference = randomBytes(4).toString('hex').toUpperCase();
+        console.error(`web: ${requestLine(c)}: the refresh token of ${loggable(user.subject)} was not revoked at the identity provider, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
+      }
+    }
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
 import { createWebApp } from '../../web/app';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
-import { OidcSignIn } from '../../web/oidc';
+import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
+import { CookieSealer, type Session } from '../../web/session';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { TEST_SESSION_SECRET } from '../helpers/web-session';
 
 let idp: DevIdentityProvider;
 let server: ServerType;
@@ -74,6 +76,24 @@ describe('signing out on a shared machine', () => {
     const signIn = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
     expect((await signIn.begin('/campaigns', 'en', { reauthenticate: true })).url.searchParams.get('prompt')).toBe('login');
     expect((await signIn.begin('/campaigns', 'en')).url.searchParams.get('prompt')).toBeNull();
+  });
+
+  it('revokes the refresh token at the provider: a copy taken before the sign-out gets no more tokens, even when the browser never reaches the end-session page', { timeout: 60_000 }, async () => {
+    const page = await signedInAsOwen();
+    // Whoever copied the cookie (or the token it seals) before the sign-out holds this.
+    const sealed = (await page.context().cookies(url)).find((c) => c.name === 'dossier_session')?.value;
+    const refreshToken = new CookieSealer(TEST_SESSION_SECRET).open<Session>(sealed)?.refreshToken;
+    expect(refreshToken, 'a refresh token sealed in the cookie').toBeTruthy();
+    const elsewhere = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
+    expect((await elsewhere.recheck(refreshToken!, 'owen')).roles).toEqual(['officer']);
+
+    // The provider's end-session page is not reached (a tab closed at once, a provider asking to
+    // confirm): its logout, which drops the grant at this provider, does not happen.
+    await page.route(`${idp.issuer}/**`, (route) => route.abort());
+    const [signedOut] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/logout'), page.click('form[action="/logout"] button[type=submit]')]);
+    expect(signedOut.status()).toBe(303);
+
+    await expect(elsewhere.recheck(refreshToken!, 'owen')).rejects.toBeInstanceOf(SignInWithdrawn);
   });
 
   it('shows the signed-out page only to someone signed out', { timeout: 60_000 }, async () => {

@@ -245,6 +245,36 @@ describe('signing out', () => {
   });
 });
 
+describe('signing out while the identity provider cannot revoke the refresh token', () => {
+  it('signs out all the same, and logs the failure under a reference', async () => {
+    const sealer = new CookieSealer(secret);
+    const revoked: string[] = [];
+    const signIn = {
+      revokeRefreshToken: async () => {
+        throw new SignInError('cannot revoke the refresh token at the identity provider: connect ECONNREFUSED');
+      },
+      endSessionUrl: async () => undefined,
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async () => false }) });
+    const session = { id: 'r'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt-1', expiresAt: Date.now() + 60_000 };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const response = await app.request('/logout', {
+        method: 'POST',
+        headers: { cookie: `__Host-dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('You are signed out of the workspace.');
+      expect(revoked).toEqual(['r'.repeat(32)]);
+      const line = logged.mock.calls.map((args) => String(args[0])).find((l) => l.includes('was not revoked'));
+      expect(line).toMatch(/^web: POST \/logout: the refresh token of owen was not revoked at the identity provider, reference [0-9A-F]{8}: /);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
+
 describe('signing in over a live session', () => {
   it('signs the session it replaces out, so a copy of that cookie is signed in no more', async () => {
     const sealer = new CookieSealer(secret);
