@@ -109,6 +109,12 @@ const SIGNED_OUT_SECONDS = 24 * 3600;
 /** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
 const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
+/**
+ * How long before a sign-in ends its pages say so, with a link that signs in again through the
+ * provider (at once while the provider's session lasts) and comes back: time to send a form being
+ * filled in, or to renew first. Without script a page cannot warn while it is open, only when loaded.
+ */
+const SESSION_ENDING_MS = 15 * 60_000;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -265,6 +271,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
+      // In its last minutes a sign-in says on every page when it ends, with a way to go on (WCAG 2.2.1).
+      sessionEndsAt: session.user && session.expiresAt - Date.now() <= SESSION_ENDING_MS ? new Date(session.expiresAt).toISOString() : undefined,
     });
   };
 
@@ -332,13 +340,16 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     const before = c.get('session');
     if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
+    // The same person renewing a sign-in before it ends (the link its last minutes show) keeps the
+    // CSRF token, so a form open in another tab still posts; anyone else starts with a fresh one.
+    const renewed = before.user?.subject === user.subject;
     const { locale, refreshToken, ...signedIn } = user;
     const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
-    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over. Without a
+    // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token. Without a
     // refresh token the roles cannot be asked again, so the session lasts until they would be.
     const signedInAt = Date.now();
     const expiresAt = signedInAt + (refreshToken ? sessionMs : Math.min(sessionMs, rolesCheckMs));
-    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
+    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });

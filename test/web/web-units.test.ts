@@ -290,6 +290,26 @@ describe('signing in over a live session', () => {
     const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
     expect(callback.status).toBe(303);
     expect(revoked).toEqual(['h'.repeat(32)]);
+    // Another person's sign-in keeps nothing of the session it replaces, not even its CSRF token
+    // (only the same person renewing a sign-in keeps it, test/web/session-ending.test.ts).
+    const replaced = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session=')) ?? '';
+    const emma = sealer.open<{ csrf: string; user?: { subject: string }; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('__Host-dossier_session='.length)));
+    expect(emma?.user?.subject).toBe('emma');
+    expect(emma?.csrf).not.toBe('tok');
+  });
+});
+
+describe('the end of a sign-in, on its pages', () => {
+  const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const pageFor = async (minutesLeft: number) => {
+    const session = { id: 's'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt', rolesCheckedAt: Date.now(), expiresAt: Date.now() + minutesLeft * 60_000 };
+    return (await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+  };
+
+  it('is said in its last 15 minutes only, with a link that signs in again and comes back to the page', async () => {
+    expect(await pageFor(16)).not.toContain('id="session-ending"');
+    const html = await pageFor(14);
+    expect(html).toMatch(/<p class="notice" id="session-ending">Your sign-in ends at [^<]+\(UTC\)\. A form sent after then is not recorded\. <a href="\/login\?returnTo&#x3D;%2Fcampaigns">Stay signed in<\/a><\/p>/);
   });
 });
 
