@@ -306,10 +306,10 @@ describe('the end of a sign-in, on its pages', () => {
     return (await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
   };
 
-  it('is said in its last 15 minutes only, with a link that signs in again and comes back to the page', async () => {
+  it('is said in its last 15 minutes only, with a link that signs in again in a new tab on the same page', async () => {
     expect(await pageFor(16)).not.toContain('id="session-ending"');
     const html = await pageFor(14);
-    expect(html).toMatch(/<p class="notice" id="session-ending">Your sign-in ends at [^<]+\(UTC\)\. A form sent after then is not recorded\. <a href="\/login\?returnTo&#x3D;%2Fcampaigns">Stay signed in<\/a><\/p>/);
+    expect(html).toMatch(/<p class="notice" id="session-ending">Your sign-in ends at [^<]+\(UTC\)\. A form sent after then is not recorded\. <a href="\/login\?returnTo&#x3D;%2Fcampaigns" target="_blank" rel="noopener">Stay signed in \(opens a new tab, this page stays as it is\)<\/a><\/p>/);
   });
 });
 
