@@ -109,6 +109,12 @@ const SIGNED_OUT_SECONDS = 24 * 3600;
 /** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
 const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
+/**
+ * How long before a sign-in ends its pages say so, with a link that signs in again through the
+ * provider (at once while the provider's session lasts) and comes back: time to send a form being
+ * filled in, or to renew first. Without script a page cannot warn while it is open, only when loaded.
+ */
+const SESSION_ENDING_MS = 15 * 60_000;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -265,6 +271,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
+      // In its last minutes a sign-in says on every page when it ends, with a way to go on (WCAG 2.2.1).
+      sessionEndsAt: session.user && session.expiresAt - Date.now() <= SESSION_ENDING_MS ? new Date(session.expiresAt).toISOString() : undefined,
     });
   };
 
@@ -332,13 +340,16 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     const before = c.get('session');
     if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
+    // The same person renewing a sign-in before it ends (the link its last minutes show) keeps the
+    // CSRF token, so a form open in another tab still posts; anyone else starts with a fresh one.
+    const renewed = before.user?.subject === user.subject;
     const { locale, refreshToken, ...signedIn } = user;
     const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
-    // A fresh session (and CSRF token) at sign-in: nothing from before it carries over. Without a
+    // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token. Without a
     // refresh token the roles cannot be asked again, so the session lasts until they would be.
     const signedInAt = Date.now();
     const expiresAt = signedInAt + (refreshToken ? sessionMs : Math.min(sessionMs, rolesCheckMs));
-    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
+    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
@@ -347,12 +358,26 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.post('/logout', async (c) => {
-    const { id, user, expiresAt, language } = c.get('session');
+    const { id, user, expiresAt, language, refreshToken } = c.get('session');
     // This browser is signed out first, whatever happens to the revocation of other copies.
     c.set('session', { csrf: newCsrfToken(), language, expiresAt: Date.now() + sessionMs });
     c.set('sessionChanged', true);
     // Set before the revocation, which may fail: the next sign-in in this browser asks for credentials.
     setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
+    // The refresh token sealed in the cookie would go on getting tokens from the provider for whoever
+    // copied it (or the cookie) before now, whether or not the browser reaches the end-session page
+    // below: revoked there before the store's record, which may fail. A provider out of reach does not
+    // hold up the sign-out; the log keeps it under a reference.
+    if (user && refreshToken) {
+      try {
+        if (!(await deps.signIn.revokeRefreshToken(refreshToken))) {
+          console.error(`web: ${requestLine(c)}: the identity provider has no revocation endpoint: the refresh token of ${loggable(user.subject)} stays good there until it expires`);
+        }
+      } catch (err) {
+        const reference = randomBytes(4).toString('hex').toUpperCase();
+        console.error(`web: ${requestLine(c)}: the refresh token of ${loggable(user.subject)} was not revoked at the identity provider, reference ${reference}: ${providerWords(err)}${loggableError(err)}`);
+      }
+    }
     if (user && id) await deps.revokedSessions().revoke(id, new Date(expiresAt));
     // The provider's session ends too, or the next "Sign in" on this machine would let anyone in
     // as the user who just left. A provider out of reach cannot end it: the cookie above then makes

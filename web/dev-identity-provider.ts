@@ -79,6 +79,8 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     scopes: ['openid', 'profile', 'email', 'dossier'],
     features: {
       devInteractions: { enabled: true },
+      // A sign-out revokes the session's refresh token here (RFC 7009), as at the regulator's provider.
+      revocation: { enabled: true },
       // The workspace's sign-out ends this provider's session at once, without the confirmation page
       // (any site may sign a developer out of this provider: harmless for development).
       rpInitiatedLogout: {

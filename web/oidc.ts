@@ -107,6 +107,22 @@ export class OidcSignIn {
   }
 
   /**
+   * Revokes a session's refresh token at the provider (RFC 7009): a copy of it, or of the cookie that
+   * sealed it, gets no more tokens once its user has signed out. False when the provider has no
+   * revocation endpoint; a SignInError when it does not answer or refuses.
+   */
+  async revokeRefreshToken(refreshToken: string): Promise<boolean> {
+    const config = await this.configuration();
+    if (!config.serverMetadata().revocation_endpoint) return false;
+    try {
+      await client.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
+      return true;
+    } catch (err) {
+      throw new SignInError(`cannot revoke the refresh token at the identity provider: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
    * Exchanges the code, checks state, nonce and PKCE, and reads who signed in and their roles, with
    * the refresh token (when the provider gives one) that lets the session ask again (recheck).
    */

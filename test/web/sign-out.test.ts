@@ -1,41 +1,66 @@
 // Signing out of the workspace on a shared machine: the identity provider's session ends too, so the
-// next person to click "Sign in" meets the provider's login form, not the last user's workspace. The
+// next person to click "Sign in" meets the provider's login form, not the last user's workspace. And
+// the last minutes of a sign-in (WCAG 2.2.1, timing adjustable), on a second workspace whose sign-in
+// lasts 10 minutes (DOSSIER_SESSION_HOURS, 8 by default), all of them within the warning's last 15:
+// every page says when it ends and offers to renew it through the provider in a new tab, which opens
+// the same page again, while the page it was asked from stays as it is and its forms still send. The
 // real development provider and Chromium; no case is read, so the Temporal client is a stand-in.
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
 import { createWebApp } from '../../web/app';
+import type { WebConfig } from '../../web/config';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
-import { OidcSignIn } from '../../web/oidc';
-import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
+import { CookieSealer, type Session } from '../../web/session';
+import { checkPage, launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { TEST_SESSION_SECRET } from '../helpers/web-session';
+
+const SHORT_SESSION_MINUTES = 10;
 
 let idp: DevIdentityProvider;
-let server: ServerType;
+const servers: ServerType[] = [];
 let url: string;
+/** The workspace whose sign-in lasts SHORT_SESSION_MINUTES. */
+let shortUrl: string;
 let browser: Browser;
 
-beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  idp = await startDevIdentityProvider({ users: [{ login: 'owen', name: 'Owen Okafor', email: 'owen@opc.example', roles: ['officer'] }], redirectUris: [`${url}/auth/callback`] });
+/** A workspace at `address` signing in at the shared provider, its settings changed by `config`. */
+async function workspaceAt(address: string, config: Partial<WebConfig> = {}): Promise<void> {
   const revoked = new Set<string>();
   const app = createWebApp({
-    config: workspaceConfig(url, idp),
-    signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
+    config: { ...workspaceConfig(address, idp), ...config },
+    signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${address}/auth/callback`, rolesClaim: 'dossier_roles' }),
     dossier: async () => ({ findCampaigns: async () => [] }) as never,
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
   });
-  server = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
+  servers.push(
+    await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(new URL(address).port) }, () => resolve(s));
+    }),
+  );
+}
+
+beforeAll(async () => {
+  url = `http://127.0.0.1:${await freePort()}`;
+  shortUrl = `http://127.0.0.1:${await freePort()}`;
+  idp = await startDevIdentityProvider({
+    users: [
+      { login: 'owen', name: 'Owen Okafor', email: 'owen@opc.example', roles: ['officer'] },
+      { login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] },
+    ],
+    redirectUris: [`${url}/auth/callback`, `${shortUrl}/auth/callback`],
   });
+  await workspaceAt(url);
+  await workspaceAt(shortUrl, { sessionHours: SHORT_SESSION_MINUTES / 60 });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  for (const server of servers) await new Promise((r) => server.close(r));
   await idp?.stop();
 });
 
@@ -46,6 +71,22 @@ async function signedInAsOwen(): Promise<Page> {
   await page.waitForURL((u) => u.origin === url);
   expect(await page.locator('.who').innerText()).toContain('Owen Okafor');
   return page;
+}
+
+async function leaOn(path: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${shortUrl}${path}`);
+  await signIn(page, 'lea');
+  await page.waitForURL(`${shortUrl}${path}`);
+  return page;
+}
+
+/** The session the browser's cookie seals for the short workspace, as it reads it. */
+async function sessionOf(page: Page): Promise<Session> {
+  const sealed = (await page.context().cookies(shortUrl)).find((c) => c.name === 'dossier_session')?.value;
+  const session = new CookieSealer(TEST_SESSION_SECRET).open<Session>(sealed);
+  expect(session?.user, 'a signed-in session').toBeDefined();
+  return session!;
 }
 
 describe('signing out on a shared machine', () => {
@@ -76,9 +117,71 @@ describe('signing out on a shared machine', () => {
     expect((await signIn.begin('/campaigns', 'en')).url.searchParams.get('prompt')).toBeNull();
   });
 
+  it('revokes the refresh token at the provider: a copy taken before the sign-out gets no more tokens, even when the browser never reaches the end-session page', { timeout: 60_000 }, async () => {
+    const page = await signedInAsOwen();
+    // Whoever copied the cookie (or the token it seals) before the sign-out holds this.
+    const sealed = (await page.context().cookies(url)).find((c) => c.name === 'dossier_session')?.value;
+    const refreshToken = new CookieSealer(TEST_SESSION_SECRET).open<Session>(sealed)?.refreshToken;
+    expect(refreshToken, 'a refresh token sealed in the cookie').toBeTruthy();
+    const elsewhere = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
+    expect((await elsewhere.recheck(refreshToken!, 'owen')).roles).toEqual(['officer']);
+
+    // The provider's end-session page is not reached (a tab closed at once, a provider asking to
+    // confirm): its logout, which drops the grant at this provider, does not happen.
+    await page.route(`${idp.issuer}/**`, (route) => route.abort());
+    const [signedOut] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/logout'), page.click('form[action="/logout"] button[type=submit]')]);
+    expect(signedOut.status()).toBe(303);
+
+    await expect(elsewhere.recheck(refreshToken!, 'owen')).rejects.toBeInstanceOf(SignInWithdrawn);
+  });
+
   it('shows the signed-out page only to someone signed out', { timeout: 60_000 }, async () => {
     const page = await signedInAsOwen();
     await page.goto(`${url}/signed-out`);
     expect(new URL(page.url()).pathname).toBe('/campaigns');
+  });
+});
+
+describe('a sign-in in its last minutes', () => {
+  it('says on the page when it ends, with a way to stay signed in, in both languages', { timeout: 60_000 }, async () => {
+    const page = await leaOn('/campaigns');
+    const { expiresAt } = await sessionOf(page);
+    const banner = page.locator('main #session-ending');
+    const ends = new Date(expiresAt);
+    const hhmm = `${String(ends.getUTCHours()).padStart(2, '0')}:${String(ends.getUTCMinutes()).padStart(2, '0')}`;
+    expect(await banner.innerText()).toContain(`Your sign-in ends at`);
+    expect(await banner.innerText()).toContain(`${hhmm} (UTC)`);
+    expect(await banner.locator('a').innerText()).toBe('Stay signed in (opens a new tab, this page stays as it is)');
+    expect(await banner.locator('a').getAttribute('href')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns')}`);
+    await checkPage(page, 'session-ending-en');
+
+    await page.click('form[action="/language"] button[type=submit]');
+    await page.waitForURL(`${shortUrl}/campaigns`);
+    const french = await banner.innerText();
+    expect(french).toContain('Votre connexion prend fin le');
+    expect(french).toMatch(new RegExp(`${ends.getUTCHours()}\\s?h\\s?${String(ends.getUTCMinutes()).padStart(2, '0')} \\(UTC\\)`));
+    expect(await banner.locator('a').innerText()).toBe('Prolonger la connexion (dans un nouvel onglet, cette page reste telle quelle)');
+    await checkPage(page, 'session-ending-fr');
+  });
+
+  it('renews through the provider in a new tab on the same page, and the page it was asked from still sends its forms', { timeout: 60_000 }, async () => {
+    const page = await leaOn('/campaigns/new');
+    const before = await sessionOf(page);
+
+    await new Promise((r) => setTimeout(r, 1_100));
+    const [renewed] = await Promise.all([page.context().waitForEvent('page'), page.click('#session-ending a')]);
+    await renewed.waitForURL(`${shortUrl}/campaigns/new`);
+    const after = await sessionOf(renewed);
+    expect(after.id).not.toBe(before.id);
+    expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
+    expect(after.user?.subject).toBe('lea');
+    expect(page.url()).toBe(`${shortUrl}/campaigns/new`);
+
+    // The page left as it was posts its form (the CSRF token it holds) under the renewed sign-in.
+    const [answer] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/language'), page.click('form[action="/language"] button[type=submit]')]);
+    expect(answer.status()).toBe(303);
+    await page.waitForURL(`${shortUrl}/campaigns/new`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    expect((await sessionOf(page)).id).toBe(after.id);
   });
 });

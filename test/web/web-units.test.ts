@@ -246,6 +246,36 @@ describe('signing out', () => {
   });
 });
 
+describe('signing out while the identity provider cannot revoke the refresh token', () => {
+  it('signs out all the same, and logs the failure under a reference', async () => {
+    const sealer = new CookieSealer(secret);
+    const revoked: string[] = [];
+    const signIn = {
+      revokeRefreshToken: async () => {
+        throw new SignInError('cannot revoke the refresh token at the identity provider: connect ECONNREFUSED');
+      },
+      endSessionUrl: async () => undefined,
+    } as unknown as OidcSignIn;
+    const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async () => false }) });
+    const session = { id: 'r'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt-1', expiresAt: Date.now() + 60_000 };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const response = await app.request('/logout', {
+        method: 'POST',
+        headers: { cookie: `__Host-dossier_session=${sealer.seal(session)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok' }).toString(),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('You are signed out of the workspace.');
+      expect(revoked).toEqual(['r'.repeat(32)]);
+      const line = logged.mock.calls.map((args) => String(args[0])).find((l) => l.includes('was not revoked'));
+      expect(line).toMatch(/^web: POST \/logout: the refresh token of owen was not revoked at the identity provider, reference [0-9A-F]{8}: /);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
+
 describe('signing in over a live session', () => {
   it('signs the session it replaces out, so a copy of that cookie is signed in no more', async () => {
     const sealer = new CookieSealer(secret);
@@ -261,6 +291,26 @@ describe('signing in over a live session', () => {
     const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
     expect(callback.status).toBe(303);
     expect(revoked).toEqual(['h'.repeat(32)]);
+    // Another person's sign-in keeps nothing of the session it replaces, not even its CSRF token
+    // (only the same person renewing a sign-in keeps it, test/web/session-ending.test.ts).
+    const replaced = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session=')) ?? '';
+    const emma = sealer.open<{ csrf: string; user?: { subject: string }; expiresAt: number }>(decodeURIComponent(replaced.split(';')[0]!.slice('__Host-dossier_session='.length)));
+    expect(emma?.user?.subject).toBe('emma');
+    expect(emma?.csrf).not.toBe('tok');
+  });
+});
+
+describe('the end of a sign-in, on its pages', () => {
+  const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const pageFor = async (minutesLeft: number) => {
+    const session = { id: 's'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt', rolesCheckedAt: Date.now(), expiresAt: Date.now() + minutesLeft * 60_000 };
+    return (await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` } })).text();
+  };
+
+  it('is said in its last 15 minutes only, with a link that signs in again in a new tab on the same page', async () => {
+    expect(await pageFor(16)).not.toContain('id="session-ending"');
+    const html = await pageFor(14);
+    expect(html).toMatch(/<p class="notice" id="session-ending">Your sign-in ends at [^<]+\(UTC\)\. A form sent after then is not recorded\. <a href="\/login\?returnTo&#x3D;%2Fcampaigns" target="_blank" rel="noopener">Stay signed in \(opens a new tab, this page stays as it is\)<\/a><\/p>/);
   });
 });
 
