@@ -139,7 +139,8 @@ describe('the authorities, as the CLI names them', () => {
     const elsewhere = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--confirm-publish']);
     expect(elsewhere.stderr).toContain('has already approved for the Office of the Privacy Commissioner of Canada: each authority approves through its own signatory.');
     const nothing = await run(kase, ['statement', 'withdraw-approval', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr');
-    expect(nothing.stderr).toContain(`l’autorité «\u202f${FDPIC_FR}\u202f» n’a aucune approbation de la version 1 à retirer.`);
+    // The authority is named inside the sentence, not at its start, where its article would be lower case.
+    expect(nothing.stderr).toContain(`Il n’y a aucune approbation de la version 1 par l’autorité «\u202f${FDPIC_FR}\u202f» à retirer.`);
 
     for (const [language, said] of [
       ['en', `There is no signatory authority “cnil” (the signatories: ${OPC_EN}; ${FDPIC_EN}).`],
