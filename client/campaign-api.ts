@@ -45,7 +45,7 @@ import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
 import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, type UpdateOptions } from './api';
-import { fromTemporal, invalidInput, refused } from './errors';
+import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId } from '../workflows/workflow-ids';
 
@@ -127,8 +127,10 @@ export class CampaignClient {
     } catch (err) {
       // A folder claimed by a start that did not happen would stay taken by a campaign that never ran.
       // The start's own refusal is what the caller needs: a claim that cannot be given back now stays
-      // for this id, as a start whose outcome is unknown leaves it.
-      if (files && claim) await releaseUnstartedClaim(files(), this.client, claim).catch(() => false);
+      // for this id. So does the claim of a start that timed out or lost the server: the server may
+      // still carry it out after we look, and a running campaign would have lost its folder.
+      const outcomeUnknown = err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable;
+      if (files && claim && !outcomeUnknown) await releaseUnstartedClaim(files(), this.client, claim).catch(() => false);
       throw err;
     }
     return { workflowId };

@@ -4,7 +4,7 @@
 // English and French) and the workspace's upload, against the run's real Temporal server.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, ServiceError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
@@ -101,6 +101,24 @@ describe('one publication folder per campaign', () => {
     const next = env.uniqueId('next');
     await campaigns(store).start(input(next, folder));
     expect(await claimant(folder, store)).toBe(next);
+  });
+
+  // A start that timed out may still be carried out by the server after the client looked and found
+  // nothing: giving its folder back then would let a second campaign into a running one's folder.
+  it('keeps the folder when the start timed out, as its outcome is unknown', { timeout: 120_000 }, async () => {
+    const folder = env.uniqueId('timedout');
+    const id = env.uniqueId('timedout');
+    const deadline = Object.assign(new Error('deadline exceeded'), { code: 4 });
+    const workflow = Object.assign(Object.create(env.client.workflow) as Client['workflow'], {
+      start: () => Promise.reject(new ServiceError('the start timed out', { cause: deadline })),
+    });
+    const timingOut = Object.assign(Object.create(env.client) as Client, { workflow });
+    const failed = await new CampaignClient(timingOut, { taskQueue: env.taskQueue, address: 'test', files })
+      .start(input(id, folder))
+      .catch((err: unknown) => err);
+    expect((failed as DossierClientError).code).toBe(ClientErrorCode.ServerUnreachable);
+    await neverStarted(id);
+    expect(await claimant(folder)).toBe(id);
   });
 
   it.each(homes)('gives the folder back when the campaign id already names a campaign that publishes elsewhere ($home)', { timeout: 120_000 }, async ({ store }) => {
