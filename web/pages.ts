@@ -1467,8 +1467,14 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
+  // A reply taken as the response or as answers as it came keeps the language the intake found it
+  // in, so a screen reader reads the vendor's words in theirs; a text an officer typed has none.
+  const languageOfReply = (text: string | undefined) =>
+    text === undefined ? undefined : (status.inbox ?? []).find((m) => m.language && m.review === 'confirmed' && m.text.trim() === text)?.language;
   return {
     status,
+    responseLanguage: languageOfReply(status.response?.summary),
+    questions: status.questions.map((q) => ({ ...q, answerLanguage: languageOfReply(q.answer) })),
     stageKey: `stage.${status.stage}`,
     final,
     done,
@@ -1480,7 +1486,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
       ...(status.response?.attachments ?? []).map((name) => ({ name })),
       ...(status.inbox ?? [])
         .filter((m) => m.messageId !== status.response?.messageId)
-        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
+        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, language: m.subject ? m.language : undefined, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
     ],
     // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
     demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),
