@@ -158,6 +158,8 @@ export interface HeldMessage {
   reason: string;
   why: HeldWhy;
   kind: ReadMessage['kind'];
+  /** The language its subject and text are written in, when the intake can tell (reply-language.ts). */
+  language?: Language;
 }
 
 /** One held message in full, for an officer deciding where it belongs. */
@@ -168,8 +170,6 @@ export interface HeldMessageContent extends HeldMessage {
   text: string;
   /** When `text` is cut: the whole text's length, and the document that keeps it once the message is assigned. */
   textCut?: Omit<Extract<InboundNote, { code: 'text-cut' }>, 'code'>;
-  /** The language its subject and text are written in, when the intake can tell (reply-language.ts). */
-  language?: Language;
   attachments: { name: string; type: string; size: number }[];
 }
 
@@ -581,6 +581,7 @@ export class Intake {
       reason,
       why,
       kind: read.kind,
+      ...languageOf(read, read.wholeText ?? read.text),
       header: headerDigest(original),
       heldAt: stored.arrivedAt,
       arrivedAt,

@@ -1025,6 +1025,32 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
     expect(short).toContain('<dd id="mail-subject">Re: [VC] Update</dd>');
     expect(short).toContain('<pre class="mail-text" id="mail-text">Our response.</pre>');
   });
+
+  it('marks a held message’s subject in the holding pen, and its subject and text on its page', async () => {
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-language-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({
+      mailbox,
+      documents: {} as never,
+      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: {} as never,
+    });
+    const english = 'Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office';
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our answer', messageId: '<answer@elsewhere.test>', text: english }));
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Hello', messageId: '<hello@elsewhere.test>', text: 'Hi.' }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held']);
+    const app = penWorkspace({}, intake);
+    const shown = async (path: string) => (await app.request(path, { headers: { cookie: officerCookie('fr', 'h') } })).text();
+    const pen = await shown('/held/unsorted');
+    expect(pen).toContain('<html lang="fr">');
+    expect([...pen.matchAll(/<a href="\/held\/unsorted\/message\?id=[^"]*">(.*?)<\/a>/g)].map((m) => m[1]).sort()).toEqual(['<span lang="en">Our answer</span>', 'Hello']);
+    const page = await shown(`/held/unsorted/message?id=${encodeURIComponent('<answer@elsewhere.test>')}`);
+    expect(page).toContain('<dd id="mail-subject" lang="en">Our answer</dd>');
+    expect(page).toMatch(/<pre class="mail-text" id="mail-text" lang="en">Thank you for your letter\./);
+  });
 });
 
 describe('a held message longer than an engagement records, on its own page', () => {
