@@ -35,6 +35,8 @@ const FUNCTION_WORDS: Record<Language, ReadonlySet<string>> = {
 export const MIN_WORDS = 5;
 /** The language named must have at least this share of the words counted; less is a mixed text. */
 export const MIN_SHARE = 0.8;
+/** Characters read to tell: an engagement records no more, and a message of megabytes says it well before. */
+const GUESS_CHARS = 20_000;
 
 /**
  * The message's language: the one its Content-Language names (`fr-CA`, `en`), when that is one of
@@ -66,6 +68,7 @@ export function guessLanguage(text: string, languages: readonly Language[] = LAN
   if (languages.length === 0) return 'unknown';
   const counts = new Map<Language, number>(languages.map((l) => [l, 0]));
   const own = text
+    .slice(0, GUESS_CHARS)
     .split('\n')
     .filter((line) => !/^\s*>/.test(line))
     .join('\n')

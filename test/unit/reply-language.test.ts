@@ -42,6 +42,14 @@ describe('the language of a vendor’s message, from its words', () => {
     expect(guessLanguage(both)).toBe('unknown');
   });
 
+  it('tells from the first 20,000 characters, as many as an engagement records, however long the message', () => {
+    const french = fixture('opc-update-2020-12-23.fr.txt');
+    const english = 'Thank you for your letter. We have reviewed the principles and our answers are in the attached document.\n';
+    // French past the 20,000th character, then pages of English: only what is read counts.
+    expect(guessLanguage(`${french.repeat(8)}\n${english.repeat(2_000)}`)).toBe('fr');
+    expect(guessLanguage(`${'—\n'.repeat(10_000)}${french}`)).toBe('unknown');
+  });
+
   it('leaves out the lines quoted behind “>”: they are the words being answered, not the vendor’s', () => {
     const quotedFrench = fixture('cnil-visioconference.fr.txt').split('\n').slice(0, 4).map((line) => `> ${line}`).join('\n');
     expect(guessLanguage(`${quotedFrench}\n\nThank you. Our answers to these questions are in the attached document.`)).toBe('en');
