@@ -46,7 +46,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
-import { actorWords, entryWords, wordTimeline } from './timeline';
+import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -388,7 +388,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone,
       ...view,
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
-      timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures),
+      timeline: subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status),
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
       deliveryFailures: status.deliveryFailures.map((f) => ({
         ...f,
@@ -1451,6 +1451,20 @@ function nextDeadlineFor(status: EngagementStatus): { kind: 'response' | 'answer
 /** A contact as a mail client writes it, `Name <address>`, and the address alone when it has no name. */
 function contactText(contact: { name?: string; email: string }): string {
   return contact.name ? `${contact.name} <${contact.email}>` : contact.email;
+}
+
+/**
+ * The timeline's entries of mail received end with its sender and subject as recorded: the subject,
+ * the vendor's words, is given apart with the language the intake found it in, for the page to mark.
+ */
+function subjectsMarked(worded: WordedEntry[], status: EngagementStatus): (WordedEntry & { said?: { text: string; lang: string } })[] {
+  return worded.map((entry, i) => {
+    const recorded = status.timeline[i];
+    if (recorded?.what !== 'reply received, to review' && recorded?.what !== 'automatic reply recorded') return entry;
+    const message = (status.inbox ?? []).find((m) => m.language && m.subject && m.recordedAt === recorded.at && recorded.detail?.startsWith(`${m.from}: ${m.subject}`));
+    if (!message || !entry.what.endsWith(message.subject)) return entry;
+    return { ...entry, what: entry.what.slice(0, -message.subject.length), said: { text: message.subject, lang: message.language! } };
+  });
 }
 
 /**

@@ -973,7 +973,9 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
     const dossier = {
       recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
         checkRecordInbound(state, vendor, input);
-        return recordInbound(state, input, new Date().toISOString(), () => undefined).result;
+        // Logged at the moment it is recorded, as the workflow's handler logs it.
+        const now = new Date().toISOString();
+        return recordInbound(state, input, now, (by, what, detail) => void state.timeline.push({ at: now, by, what, ...(detail ? { detail } : {}) })).result;
       },
     };
     const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'reply-language-')));
@@ -1014,6 +1016,11 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
       '<span lang="fr">Re: [VC] Suivi</span>',
       'Re: [VC] Update',
     ]);
+    // The timeline's entry for each, its subject copied from the message.
+    const timeline = /<caption>Chronologie<\/caption>(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
+    expect(timeline).toContain('privacy@zoom.test: <span lang="en">Re: [VC] Our response</span></td>');
+    expect(timeline).toContain('privacy@zoom.test: <span lang="fr">Re: [VC] Notre réponse</span></td>');
+    expect(timeline).toContain('privacy@zoom.test: Re: [VC] Update</td>');
     const received = (id: string) => `/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(`<${id}@zoom.test>`)}`;
     const french = await shown('en', received('french'));
     expect(french).toContain('<dd id="mail-subject" lang="fr">Re: [VC] Notre réponse</dd>');
