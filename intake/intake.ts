@@ -993,12 +993,6 @@ function goneFromPen(heldIn: string | undefined, messageId: string): DossierClie
   return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
 }
 
-/** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */
-/**
- * A held message's date as the pen shows it: when the case mailbox received it, as the engagement will
- * record it once assigned, not the Date header its sender wrote (absent, or any day it likes). A copy
- * held before the intake noted the arrival has only the header.
- */
 /**
  * The language of a message's subject and text when its Content-Language or its words say it, so
  * the pages that show them mark them with it; nothing when unsure.
@@ -1008,6 +1002,12 @@ function languageOf(read: Pick<ReadMessage, 'contentLanguage'>, text: string): {
   return language === 'unknown' ? {} : { language };
 }
 
+/** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */
+/**
+ * A held message's date as the pen shows it: when the case mailbox received it, as the engagement will
+ * record it once assigned, not the Date header its sender wrote (absent, or any day it likes). A copy
+ * held before the intake noted the arrival has only the header.
+ */
 function arrivalDate(arrivedAt: number | undefined, read: ReadMessage): string | undefined {
   return arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : read.date;
 }
