@@ -10,7 +10,7 @@ import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
-import type { DocumentRef, InboundNote } from '../workflows/types';
+import type { DocumentRef, InboundNote, Language } from '../workflows/types';
 import type { HeldCount } from '../activities/officer-digest';
 import type { HeldCensus } from './held-census';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
@@ -24,6 +24,7 @@ import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, 
 import { inboundNoteText } from './inbound-notes';
 import { sentByDossier, withoutInterleavedQuote, withoutQuoted, withoutQuotedReply } from './own-mail';
 import { senderVerdict } from './sender-check';
+import { replyLanguage } from './reply-language';
 import { sentence } from './wording';
 
 /** Where the original of a held message goes: the holding pen keeps an annotated copy. */
@@ -157,6 +158,8 @@ export interface HeldMessage {
   reason: string;
   why: HeldWhy;
   kind: ReadMessage['kind'];
+  /** The language its subject and text are written in, when the intake can tell (reply-language.ts). */
+  language?: Language;
 }
 
 /** One held message in full, for an officer deciding where it belongs. */
@@ -485,6 +488,7 @@ export class Intake {
       matchedBy: assignedBy ? 'officer' : candidate.matchedBy,
       ...(candidate.answersStep ? { answersStep: candidate.answersStep } : {}),
       text: excerptOf(whole, TEXT_LIMIT),
+      ...languageOf(read, whole),
       documents,
       // The English sentences for readers that know only `notes` (an older workspace or CLI).
       notes: noteCodes.map((note) => inboundNoteText(note, 'en')),
@@ -577,6 +581,7 @@ export class Intake {
       reason,
       why,
       kind: read.kind,
+      ...languageOf(read, read.wholeText ?? read.text),
       header: headerDigest(original),
       heldAt: stored.arrivedAt,
       arrivedAt,
@@ -673,6 +678,7 @@ export class Intake {
       why,
       kind: read.kind,
       text: read.text,
+      ...languageOf(read, read.wholeText ?? read.text),
       ...(read.wholeText !== undefined ? { textCut: { chars: plainText(read.wholeText).length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE } } : {}),
       attachments: read.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
     };
@@ -985,6 +991,15 @@ function beingDecided(messageId: string, leaseMs: number): DossierClientError {
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
   return new DossierClientError(ClientErrorCode.NotFound, `no held message ${messageId} in ${holdingFolder(heldIn)} (list them with \`dossier inbox held\`)`);
+}
+
+/**
+ * The language of a message's subject and text when its Content-Language or its words say it, so
+ * the pages that show them mark them with it; nothing when unsure.
+ */
+function languageOf(read: Pick<ReadMessage, 'contentLanguage'>, text: string): { language?: Language } {
+  const language = replyLanguage(read.contentLanguage, text);
+  return language === 'unknown' ? {} : { language };
 }
 
 /** A held copy as the pen reads it: `stored.raw` is its header alone when it was over the size read whole. */

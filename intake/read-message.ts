@@ -48,6 +48,8 @@ export interface ReadMessage {
   text: string;
   /** The whole text when `text` had to be cut: the intake keeps it as a document of the message. */
   wholeText?: string;
+  /** The Content-Language header as written (`fr-CA`, `en, fr`): what the sender says its text is in. */
+  contentLanguage?: string;
   attachments: InboundAttachment[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
@@ -126,6 +128,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(delivery ? { delivery } : {}),
     text: excerptOf(text, TEXT_LIMIT),
     ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
+    ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: parsed.attachments
       .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
       .map((a, i) => ({

@@ -47,7 +47,7 @@ import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../
 import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
 import { changesView } from './text-diff';
-import { actorWords, entryWords, wordTimeline } from './timeline';
+import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
 import { type Views } from './views';
 
 interface PageDeps extends WebDeps {
@@ -389,7 +389,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone,
       ...view,
       // The workflow records its timeline in English; the page reads each entry in its reader's words.
-      timeline: wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures),
+      timeline: subjectsMarked(wordTimeline(status.timeline, c.get('language'), timeZone, views, status.deliveryFailures), status),
       correspondence: view.correspondence.map((t) => ({ ...t, what: entryWords(t, c.get('language'), timeZone, views, status.deliveryFailures) })),
       deliveryFailures: status.deliveryFailures.map((f) => ({
         ...f,
@@ -1447,6 +1447,20 @@ function contactText(contact: { name?: string; email: string }): string {
 }
 
 /**
+ * The timeline's entries of mail received end with its sender and subject as recorded: the subject,
+ * the vendor's words, is given apart with the language the intake found it in, for the page to mark.
+ */
+function subjectsMarked(worded: WordedEntry[], status: EngagementStatus): (WordedEntry & { said?: { text: string; lang: string } })[] {
+  return worded.map((entry, i) => {
+    const recorded = status.timeline[i];
+    if (recorded?.what !== 'reply received, to review' && recorded?.what !== 'automatic reply recorded') return entry;
+    const message = (status.inbox ?? []).find((m) => m.language && m.subject && m.recordedAt === recorded.at && recorded.detail?.startsWith(`${m.from}: ${m.subject}`));
+    if (!message || !entry.what.endsWith(message.subject)) return entry;
+    return { ...entry, what: entry.what.slice(0, -message.subject.length), said: { text: message.subject, lang: message.language! } };
+  });
+}
+
+/**
  * What the engagement page shows, and which action forms the stage offers (the workflow still
  * decides). A form just refused is shown again whatever the case became meanwhile (closed at its
  * deadline, concluded or answered by another officer), so its refusal and what was typed come back.
@@ -1460,8 +1474,14 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
   const offered = (action: string, whileOpen = true) => (act && whileOpen) || refused === action;
   const correspondence = status.timeline.filter((t) => / sent$| not delivered$/.test(t.what));
   const mailPath = `/campaigns/${encodeURIComponent(status.campaignId)}/engagements/${encodeURIComponent(status.vendorId)}/mail`;
+  // A reply taken as the response or as answers as it came keeps the language the intake found it
+  // in, so a screen reader reads the vendor's words in theirs; a text an officer typed has none.
+  const languageOfReply = (text: string | undefined) =>
+    text === undefined ? undefined : (status.inbox ?? []).find((m) => m.language && m.review === 'confirmed' && m.text.trim() === text)?.language;
   return {
     status,
+    responseLanguage: languageOfReply(status.response?.summary),
+    questions: status.questions.map((q) => ({ ...q, answerLanguage: languageOfReply(q.answer) })),
     stageKey: `stage.${status.stage}`,
     final,
     done,
@@ -1473,7 +1493,7 @@ function engagementView(status: EngagementStatus, user: SignedInUser, done: stri
       ...(status.response?.attachments ?? []).map((name) => ({ name })),
       ...(status.inbox ?? [])
         .filter((m) => m.messageId !== status.response?.messageId)
-        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
+        .flatMap((m) => m.documents.map((d) => ({ name: d.name, subject: m.subject || m.messageId, language: m.subject ? m.language : undefined, href: `${mailPath}/received?id=${encodeURIComponent(m.messageId)}` }))),
     ],
     // What the invitation said (how long, who, where): an officer answering the vendor needs it at hand.
     demonstrations: status.demonstrations.map((d) => ({ ...d, attendees: (d.attendees ?? []).map(contactText) })),

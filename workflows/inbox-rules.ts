@@ -5,7 +5,7 @@
 // addresses (or their domains) may reply, and a bounce must concern an address we wrote to.
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { InboundMessage, Vendor } from './types';
-import { FINAL_STAGES } from './types';
+import { FINAL_STAGES, LANGUAGES } from './types';
 import { checkEmail, checkList, checkText, checkVendorFileName, checkVendorLine, field, LIMITS, NAME, quote } from './text-rules';
 import { caseTextProblem, letterSentAt, predates, questionsSentAt } from './engagement-rules';
 import { refusal } from './refusals';
@@ -47,6 +47,7 @@ export function checkRecordInbound(view: InboxView, vendor: Pick<Vendor, 'contac
   // in them is not refused (loosening a validator is replay-safe: a refusal is not in history).
   checkVendorLine('the subject', input.subject, 1_000, true);
   if (typeof input.text !== 'string' || input.text.length > LIMITS.summary) throw new Error(`the text must be at most ${LIMITS.summary} characters`);
+  if (input.language !== undefined && !LANGUAGES.includes(input.language)) throw new Error(`language must be one of ${LANGUAGES.join(', ')} when given (got ${quote(input.language)})`);
   const tooMuch = caseTextProblem(view, 'this message', input.text.length);
   if (tooMuch) throw new Error(`${tooMuch}; the intake keeps it in the holding pen`);
   if (!Array.isArray(input.documents)) throw new Error('documents must be a list (possibly empty)');

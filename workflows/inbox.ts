@@ -39,6 +39,7 @@ export function recordInbound(state: EngagementStatus, input: RecordInboundInput
     ...(input.answersStep ? { answersStep: input.answersStep } : {}),
     ...(input.kind === 'bounce' && input.bounce ? { bounceRecipients: input.bounce.recipients } : {}),
     text: input.text,
+    ...(input.language ? { language: input.language } : {}),
     documents: input.documents,
     notes: input.notes ?? [],
     ...(input.noteCodes?.length ? { noteCodes: input.noteCodes } : {}),

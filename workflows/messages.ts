@@ -273,6 +273,11 @@ export interface RecordInboundInput {
   answersStep?: string;
   /** Plain text, at most 20,000 characters; the original stays in the case mailbox. */
   text: string;
+  /**
+   * The language its subject and text are written in, when the intake could tell (its
+   * Content-Language, or its words): pages mark them with it. An older intake sends none.
+   */
+  language?: Language;
   documents: InboundDocumentRef[];
   /** What the intake could not keep, said plainly in English (e.g. an attachment over the size limit). */
   notes: string[];

@@ -427,6 +427,8 @@ export interface InboundMessage {
   /** A bounce's recipients: separate reports of one letter add up to every address it was sent to. */
   bounceRecipients?: string[];
   text: string;
+  /** The language its subject and text are written in; absent when unknown, and on messages recorded before it was told. */
+  language?: Language;
   documents: DocumentRef[];
   /** What the intake could not keep, in English: all that messages recorded before `noteCodes` have. */
   notes: string[];

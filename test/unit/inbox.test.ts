@@ -179,4 +179,18 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
     const documents = [{ id: 'a'.repeat(32), name: '../etc/passwd', type: 'text/plain', size: 1, sha256: 'c'.repeat(64) }];
     expect(() => checkRecordInbound(engagement(), vendor, reply({ documents }))).toThrow(/must be a file name, not a path/);
   });
+
+  it('records the language the intake found a message written in, refuses one it does not know, and records none when given none', () => {
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ language: 'de' as never }))).toThrow(/language must be one of en, fr when given \(got "de"\)/);
+    const state = engagement();
+    checkRecordInbound(state, vendor, reply({ language: 'fr' }));
+    recordInbound(state, reply({ language: 'fr' }), now, log);
+    // An older intake sends none: the message is recorded as before, with no language.
+    recordInbound(state, reply({ messageId: '<r2@zoom.test>' }), now, log);
+    expect(state.inbox!.map((m) => [m.messageId, m.language])).toEqual([
+      ['<r1@zoom.test>', 'fr'],
+      ['<r2@zoom.test>', undefined],
+    ]);
+    expect('language' in state.inbox![1]!).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@
 // sealed session cookie, the page texts in both languages, and the configuration's errors.
 import { describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
-import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS } from '../../workflows/messages';
+import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS, type RecordInboundInput } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
@@ -20,7 +20,8 @@ import * as rules from '../../workflows/engagement-rules';
 import { CampaignCase } from '../../workflows/campaign-state';
 import { checkConfirmInbound, checkRecordInbound } from '../../workflows/inbox-rules';
 import { REFUSAL_CODES, REFUSALS, refusalDetails } from '../../workflows/refusals';
-import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { completeFindings, engagementStatusOf, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { confirmInbound, recordInbound } from '../../workflows/inbox';
 import { noWorker } from '../../client/worker-check';
 import { changesView, wordDiff } from '../../web/text-diff';
 import { actorWords, entryWords } from '../../web/timeline';
@@ -1027,6 +1028,103 @@ function officerPost(app: ReturnType<typeof createWebApp>, letter: string) {
   };
 }
 
+describe('mail a vendor wrote, marked with its language on the pages that show it (WCAG 3.1.2)', () => {
+  // The real intake over a Maildir records on the engagement's own validator and handler; the
+  // workspace then shows that engagement's state, as the workflow's status query would give it.
+  it('marks an English reply on a French page, a French one on an English page, and leaves unmarked one too short to tell', async () => {
+    const vendor = testVendor('zoom');
+    const question = { id: 'q1', round: 1, text: 'How long are recordings kept?', dueDate: '2026-12-11T00:00:00.000Z' };
+    const state = engagementStatusOf('vc', 'zoom', { vendorName: 'Zoom', questions: [question], openQuestions: [question] });
+    const dossier = {
+      recordInbound: async (_ref: unknown, input: RecordInboundInput) => {
+        checkRecordInbound(state, vendor, input);
+        // Logged at the moment it is recorded, as the workflow's handler logs it.
+        const now = new Date().toISOString();
+        return recordInbound(state, input, now, (by, what, detail) => void state.timeline.push({ at: now, by, what, ...(detail ? { detail } : {}) })).result;
+      },
+    };
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'reply-language-')));
+    await mailbox.open();
+    const intake = new Intake({
+      mailbox,
+      documents: {} as never,
+      directory: { engagementByToken: async () => undefined, campaignByReference: async () => ({ campaignId: 'vc', vendorIds: ['zoom'] }), vendorOf: async () => ({ name: 'Zoom', contacts: vendor.contacts }) },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: dossier as never,
+    });
+    const reply = (id: string, subject: string, text: string, headers?: Record<string, string>) =>
+      composeReply({ from: vendor.contacts[0]!.email, to: 'case@test.example', subject: `Re: [VC] ${subject}`, messageId: `<${id}@zoom.test>`, text, headers });
+    // The intake tests' Outlook replies, as the vendor wrote them, without the header Outlook adds.
+    await mailbox.append(await reply('english', 'Our response', 'Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office'));
+    await mailbox.append(await reply('french', 'Notre réponse', 'Bonjour,\n\nVeuillez trouver notre réponse ci-jointe.\n\nCordialement,\nClaire Dubois'));
+    await mailbox.append(await reply('declared', 'Suivi', 'OK.', { 'Content-Language': 'fr-CA' }));
+    await mailbox.append(await reply('short', 'Update', 'Our response.'));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
+    const languages = Object.fromEntries(state.inbox!.map((m) => [m.messageId, m.language ?? 'unknown']));
+    expect(languages).toEqual({ '<english@zoom.test>': 'en', '<french@zoom.test>': 'fr', '<declared@zoom.test>': 'fr', '<short@zoom.test>': 'unknown' });
+    // Taken as they came: the English one as the response, the French one as the answer to q1.
+    const log = () => undefined;
+    confirmInbound(state, { by: 'Owen Okafor', messageId: '<english@zoom.test>', as: 'response' }, '2026-11-30T10:00:00.000Z', log);
+    confirmInbound(state, { by: 'Owen Okafor', messageId: '<french@zoom.test>', as: 'answers', answers: [{ questionId: 'q1' }] }, '2026-11-30T10:00:00.000Z', log);
+
+    const app = appShowing(state, 'UTC');
+    const shown = async (language: string, path: string) => (await app.request(path, { headers: { cookie: officerCookie(language, 'l') } })).text();
+    const fr = await shown('fr', '/campaigns/vc/engagements/zoom');
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain('<blockquote class="said" lang="en">Thank you for your letter. Our response is attached.');
+    expect(fr).toMatch(/<td class="said" lang="fr">Bonjour,\s+Veuillez trouver notre réponse ci-jointe\./);
+    const listed = /<ul id="received-mail">(.*?)<\/ul>/s.exec(fr)?.[1] ?? fr;
+    expect([...listed.matchAll(/<a href="[^"]*">(.*?)<\/a>/g)].map((m) => m[1])).toEqual([
+      '<span lang="en">Re: [VC] Our response</span>',
+      '<span lang="fr">Re: [VC] Notre réponse</span>',
+      '<span lang="fr">Re: [VC] Suivi</span>',
+      'Re: [VC] Update',
+    ]);
+    // The timeline's entry for each, its subject copied from the message.
+    const timeline = /<caption>Chronologie<\/caption>(.*?)<\/table>/s.exec(fr)?.[1] ?? fr;
+    expect(timeline).toContain('privacy@zoom.test: <span lang="en">Re: [VC] Our response</span></td>');
+    expect(timeline).toContain('privacy@zoom.test: <span lang="fr">Re: [VC] Notre réponse</span></td>');
+    expect(timeline).toContain('privacy@zoom.test: Re: [VC] Update</td>');
+    const received = (id: string) => `/campaigns/vc/engagements/zoom/mail/received?id=${encodeURIComponent(`<${id}@zoom.test>`)}`;
+    const french = await shown('en', received('french'));
+    expect(french).toContain('<dd id="mail-subject" lang="fr">Re: [VC] Notre réponse</dd>');
+    expect(french).toMatch(/<pre class="mail-text" id="mail-text" lang="fr">Bonjour,/);
+    const english = await shown('fr', received('english'));
+    expect(english).toMatch(/<pre class="mail-text" id="mail-text" lang="en">Thank you/);
+    // Too short to tell: the page's language is left to apply rather than a wrong one.
+    const short = await shown('fr', received('short'));
+    expect(short).toContain('<dd id="mail-subject">Re: [VC] Update</dd>');
+    expect(short).toContain('<pre class="mail-text" id="mail-text">Our response.</pre>');
+  });
+
+  it('marks a held message’s subject in the holding pen, and its subject and text on its page', async () => {
+    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-language-')));
+    await mailbox.open();
+    const nothing = async () => undefined;
+    const intake = new Intake({
+      mailbox,
+      documents: {} as never,
+      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+      domain: 'test.example',
+      caseMailbox: 'case@test.example',
+      dossier: {} as never,
+    });
+    const english = 'Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office';
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our answer', messageId: '<answer@elsewhere.test>', text: english }));
+    await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Hello', messageId: '<hello@elsewhere.test>', text: 'Hi.' }));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held']);
+    const app = penWorkspace({}, intake);
+    const shown = async (path: string) => (await app.request(path, { headers: { cookie: officerCookie('fr', 'h') } })).text();
+    const pen = await shown('/held/unsorted');
+    expect(pen).toContain('<html lang="fr">');
+    expect([...pen.matchAll(/<a href="\/held\/unsorted\/message\?id=[^"]*">(.*?)<\/a>/g)].map((m) => m[1]).sort()).toEqual(['<span lang="en">Our answer</span>', 'Hello']);
+    const page = await shown(`/held/unsorted/message?id=${encodeURIComponent('<answer@elsewhere.test>')}`);
+    expect(page).toContain('<dd id="mail-subject" lang="en">Our answer</dd>');
+    expect(page).toMatch(/<pre class="mail-text" id="mail-text" lang="en">Thank you for your letter\./);
+  });
+});
+
 describe('a held message longer than an engagement records, on its own page', () => {
   it('says its text is cut, how long it is and where the whole text is, in the page’s language', async () => {
     // The real intake over a Maildir: mail that names no campaign and matches nothing is held, unsorted.
@@ -1054,7 +1152,8 @@ describe('a held message longer than an engagement records, on its own page', ()
     const chars = whole.length; // 23,221: 400 sentences of 58 characters and the last line
     expect(chars).toBe(23_221);
     const en = await open('en');
-    expect(visibleText(/<pre class="mail-text" id="mail-text">([\s\S]*?)<\/pre>/.exec(en)![1]).endsWith('…')).toBe(true);
+    // Its words are French, which the page marks on the English page too (reply-language.ts).
+    expect(visibleText(/<pre class="mail-text" id="mail-text" lang="fr">([\s\S]*?)<\/pre>/.exec(en)![1]).endsWith('…')).toBe(true);
     expect(/<p id="mail-text-cut">(.*?)<\/p>/.exec(en)?.[1]).toBe(
       'The text is 23,221 characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole message stays in the case mailbox; assigned to an engagement, it is recorded cut in the same way, with its whole text kept as the document message-text.txt.',
     );
