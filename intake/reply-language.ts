@@ -1,8 +1,8 @@
 // The language a vendor wrote its message in, so a page in the other language has a screen reader
-// read the vendor's words in theirs (WCAG 3.1.2). Its Content-Language says so when present; else a
-// guess between the campaign's languages from the words that make up most of any text in them
-// (articles, pronouns, prepositions, a letter's greeting and closing). Deterministic, and "unknown"
-// whenever the words do not say clearly: a wrong mark reads English as French, worse than none.
+// read the vendor's words in theirs (WCAG 3.1.2). A guess between the campaign's languages from the
+// words that make up most of any text in them (articles, pronouns, prepositions, a letter's greeting
+// and closing); where they do not say clearly, its Content-Language. Deterministic, and "unknown"
+// when neither says: a wrong mark reads English as French, worse than none.
 import { LANGUAGES, type Language } from '../workflows/types';
 
 export type ReplyLanguage = Language | 'unknown';
@@ -39,15 +39,16 @@ export const MIN_SHARE = 0.8;
 const GUESS_CHARS = 20_000;
 
 /**
- * The message's language: the one its Content-Language names (`fr-CA`, `en`), when that is one of
- * `languages`; a header naming another language, or several, leaves the text to tell among those it
- * names. Without a header, the text's words decide, or "unknown".
+ * The message's language: the one its words say clearly (guessLanguage), else the one its
+ * Content-Language names (`fr-CA`, `en`) when that is one of `languages`, else "unknown". The words
+ * come first because Outlook writes its own interface language there (en-US) whatever the message
+ * is written in.
  */
 export function replyLanguage(contentLanguage: unknown, text: string, languages: readonly Language[] = LANGUAGES): ReplyLanguage {
+  const said = guessLanguage(text, languages);
+  if (said !== 'unknown') return said;
   const named = declaredLanguages(contentLanguage);
-  if (named.length === 1) return languages.find((l) => l === named[0]) ?? 'unknown';
-  const among = named.length ? languages.filter((l) => named.includes(l)) : languages;
-  return guessLanguage(text, among);
+  return named.length === 1 ? (languages.find((l) => l === named[0]) ?? 'unknown') : 'unknown';
 }
 
 /** The primary language subtags a Content-Language header lists (RFC 3282), lower-cased, each once. */

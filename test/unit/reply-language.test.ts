@@ -1,4 +1,4 @@
-// The language the intake gives a vendor's message, from its Content-Language or from its words:
+// The language the intake gives a vendor's message, from its words or its Content-Language:
 // real French texts (fixtures/replies, from the campaign's public record), the replies the intake's
 // tests send, and short or mixed texts, which must come out "unknown" rather than wrongly marked.
 import { readFileSync } from 'node:fs';
@@ -57,21 +57,28 @@ describe('the language of a vendor’s message, from its words', () => {
 });
 
 describe('the language of a vendor’s message, from its Content-Language', () => {
-  it('is the one its Content-Language names, whatever the words', () => {
+  // Outlook writes its own interface language there (en-US) whatever the message is written in: a
+  // French reply from an English Outlook would be read aloud as English.
+  it('is the one the words say clearly, whatever the header names', () => {
+    expect(replyLanguage('en-US', fixture('cnil-visioconference.fr.txt'))).toBe('fr');
+    expect(replyLanguage('fr-CA', 'Please find our response to the open letter attached.')).toBe('en');
+    expect(replyLanguage('de-DE', fixture('cnil-visioconference.fr.txt'))).toBe('fr');
+  });
+
+  it('is the one its Content-Language names when the words do not say', () => {
     expect(replyLanguage('fr-CA', 'Our response.')).toBe('fr');
-    expect(replyLanguage('en-US', fixture('cnil-visioconference.fr.txt'))).toBe('en');
     expect(replyLanguage(' FR ', '')).toBe('fr');
   });
 
-  it('is unknown when the header names a language outside the campaign’s, without a guess from the words', () => {
-    expect(replyLanguage('de-DE', fixture('cnil-visioconference.fr.txt'))).toBe('unknown');
+  it('is unknown when neither the words nor a header among the campaign’s languages say', () => {
+    expect(replyLanguage('de-DE', 'Unsere Antwort.')).toBe('unknown');
     expect(replyLanguage('fr', 'anything', ['en'])).toBe('unknown');
+    expect(replyLanguage(undefined, 'Our response.')).toBe('unknown');
   });
 
-  it('tells from the words among the languages a header lists, or all of the campaign’s without one', () => {
+  it('tells from the words, with or without a header', () => {
     expect(replyLanguage('en, fr', fixture('opc-update-2020-12-23.fr.txt'))).toBe('fr');
     expect(replyLanguage(undefined, fixture('opc-update-2020-12-23.fr.txt'))).toBe('fr');
     expect(replyLanguage('', 'Please find our response to the open letter attached.')).toBe('en');
-    expect(replyLanguage(undefined, 'Our response.')).toBe('unknown');
   });
 });
