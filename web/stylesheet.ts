@@ -7,7 +7,9 @@
 // of facts gives its values the width left (stacked below 30rem), and the file field keeps within the
 // form. Below 40rem a data table's rows become blocks, each cell under its column's name (its
 // data-label, drawn but not spoken: a screen reader still has the table, its headers and their sort
-// links, which stay shown in a row of their own where a table has them).
+// links, which stay shown in a row of their own where a table has them). The name's empty alternative
+// text (`content: … / ""`) is what keeps it unspoken; a browser without that syntax keeps the first
+// `content` and reads the name twice rather than not show it.
 export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;font-family:"DejaVu Sans",Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
