@@ -2,10 +2,14 @@
 // inline style). Colours keep a contrast ratio of at least 4.5:1 on white (WCAG AA). On the dark
 // header the browser's own focus ring (Chromium's: #101010, 1.6:1 on #0b3a63) all but vanishes, so
 // its links and buttons draw their own: white, solid, outside the control (11.7:1 on the header,
-// WCAG 2.2 SC 1.4.11 and 2.4.13). At 320 CSS pixels wide (400% zoom, SC 1.4.10) nothing but a data
-// table scrolls sideways: a long word breaks (a French title's "Vidéoconférence", an address, a
-// Message-ID), a list of facts gives its values the width left (stacked below 30rem), and the file
-// field keeps within the form.
+// WCAG 2.2 SC 1.4.11 and 2.4.13). At 320 CSS pixels wide (400% zoom, SC 1.4.10) nothing scrolls
+// sideways: a long word breaks (a French title's "Vidéoconférence", an address, a Message-ID), a list
+// of facts gives its values the width left (stacked below 30rem), and the file field keeps within the
+// form. Below 40rem a data table's rows become blocks, each cell under its column's name (its
+// data-label, drawn but not spoken: a screen reader still has the table, its headers and their sort
+// links, which stay shown in a row of their own where a table has them). The name's empty alternative
+// text (`content: … / ""`) is what keeps it unspoken; a browser without that syntax keeps the first
+// `content` and reads the name twice rather than not show it.
 export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;font-family:"DejaVu Sans",Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
@@ -48,6 +52,19 @@ del{background:#f8e3e3;color:#1a1a1a;text-decoration:line-through}
 ol.changes h4{margin:.75rem 0 .25rem}
 .diff-language{font-weight:bold;font-size:.9rem}
 .said{white-space:pre-line;overflow-wrap:anywhere}
+@media (max-width:40rem){
+table,caption,tbody,tr,th,td{display:block}
+thead{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+thead.sort-links{position:static;width:auto;height:auto;margin:0;overflow:visible;clip:auto;white-space:normal;display:block}
+thead.sort-links tr{display:flex;flex-wrap:wrap;gap:0 1rem;padding:.35rem 0}
+thead.sort-links tr::before{content:attr(data-label);content:attr(data-label) / "";flex-basis:100%;font-weight:bold}
+thead.sort-links th{border:0;padding:0;font-weight:normal}
+thead.sort-links a{text-decoration:underline}
+caption{text-align:left}
+tbody tr{border-top:1px solid #ccc;padding:.35rem 0}
+th,td{border:0;padding:.15rem 0}
+td[data-label]::before{content:attr(data-label);content:attr(data-label) / "";display:block;font-weight:bold;font-size:.9rem;color:#444}
+}
 @media (max-width:30rem){dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin-left:0}}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:"DejaVu Sans Mono",monospace;font-size:.9rem;background:#f6f6f6;border:1px solid #ccc;padding:.75rem;max-width:60rem}
 `;

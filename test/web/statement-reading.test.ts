@@ -119,7 +119,7 @@ async function statementAsCoSignatory(language: 'en' | 'fr', width = 1024, campa
 
 describe('a comment sent back on the statement, on the co-signatory’s page', () => {
   it('stays within the page however long a word it holds, and keeps its line breaks as typed', async () => {
-    for (const width of [1024, 400]) {
+    for (const width of [1024, 400, 320]) {
       const page = await statementAsCoSignatory('fr', width);
       const pageWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
       const screenWidth = await page.locator('html').evaluate((html) => html.clientWidth);

@@ -918,8 +918,8 @@ describe('dates on the holding pen and the campaigns list', () => {
 
   it('shows when each campaign started in its zone, and UTC, named, for one started before its zone was kept', async () => {
     const list = await html('/campaigns');
-    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
-    expect(list).toContain('<td>27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
+    expect(list).toContain('<td data-label="Started">27\u00a0Nov\u00a02026, 10:30 (Eastern Time)</td>');
+    expect(list).toContain('<td data-label="Started">27\u00a0Nov\u00a02026, 15:30 (UTC)</td>');
   });
 
   it('heads each campaign’s row with the cell that names it, for a screen reader moving along a column', async () => {
@@ -1441,7 +1441,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('writes the first of a month "1er", as the letters do', async () => {
     const html = await page();
     expect(html).toMatch(/<dd id="next-deadline">1er\u00a0juill\.\u00a02026<\/dd>/);
-    expect(html).toContain('<td>1er\u00a0déc.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
+    expect(html).toContain('<td data-label="Quand">1er\u00a0déc.\u00a02026, 9\u00a0h (heure de l’Est)</td>');
   });
 
   it('names the zone as the letters do ("heure de l’Est"), by every time and in the hints of the forms', async () => {
@@ -1455,10 +1455,10 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
   it('words the timeline in French, as the workflow recorded it in English, with its dates in the campaign’s zone', async () => {
     const html = await page();
     const timeline = html.slice(html.indexOf('<caption>Chronologie</caption>'), html.indexOf('</table>', html.indexOf('<caption>Chronologie</caption>')));
-    expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td>Dossier (automatique)</td><td>lettre ouverte\u00a0: message envoyé</td>');
-    expect(timeline).toContain('<td>Dossier (automatique)</td><td>échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
-    expect(timeline).toContain('<td>Owen (owen, espace de travail)</td><td>série 1 de questions complémentaires posée\u00a0: Q1</td>');
-    expect(timeline).toContain('<td>démonstration D1 (validé)\u00a0: as shown</td>');
+    expect(timeline).toContain('<th scope="row">27\u00a0nov.\u00a02026, 9\u00a0h (heure de l’Est)</th><td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">lettre ouverte\u00a0: message envoyé</td>');
+    expect(timeline).toContain('<td data-label="Par">Dossier (automatique)</td><td data-label="Quoi">échéance de la réponse comptée à partir de la remise de la lettre, désormais le 11\u00a0déc.\u00a02026</td>');
+    expect(timeline).toContain('<td data-label="Par">Owen (owen, espace de travail)</td><td data-label="Quoi">série 1 de questions complémentaires posée\u00a0: Q1</td>');
+    expect(timeline).toContain('<td data-label="Quoi">démonstration D1 (validé)\u00a0: as shown</td>');
     for (const english of ['sent', 'delivery', 'asked', 'validated', 'dossier<', 'signed in', '2026-12-12T']) expect(timeline).not.toContain(english);
   });
 
@@ -1832,10 +1832,10 @@ describe('the page texts', () => {
         message({ code: 'ambiguous-sender', vendors: ['Teams', '<Skype>'] }),
       ],
     });
-    expect(html).toContain('<td>le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
-    expect(html).toContain('<td>aucun dossier ne correspond\u00a0:');
-    expect(html).toContain('<td>l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u202f; &lt;Skype&gt;), et seule');
-    expect(html).toContain('<td>le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
+    expect(html).toContain('<td data-label="Pourquoi il est en attente">le message fait 3.1 MB, plus que les 1.0 MB que la réception lit\u00a0: il n’a pas été ouvert');
+    expect(html).toContain('<td data-label="Pourquoi il est en attente">aucun dossier ne correspond\u00a0:');
+    expect(html).toContain('<td data-label="Pourquoi il est en attente">l’adresse de l’expéditeur peut être celle de plus d’une entreprise de la campagne (Teams\u202f; &lt;Skype&gt;), et seule');
+    expect(html).toContain('<td data-label="Pourquoi il est en attente">le dossier l’a refusé\u00a0: <span lang="en">engagement engagement:vc:sg refused: the sender x@evil.test is not an address of &lt;SG&gt;</span>');
     const one = views.render('held-message', 'fr', { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message({ code: 'unverified-sender', detail: 'dmarc=fail for zoom.test' }), recipients: [], text: '', attachments: [] } });
     expect(one).toMatch(/<dd id="held-reason">l’expéditeur n’a pu être vérifié .*\u00a0: <span lang="en">dmarc&#x3D;fail for zoom.test<\/span>/);
   });
@@ -1846,9 +1846,9 @@ describe('the page texts', () => {
     const oversize = { code: 'oversize', size: '3.1 MB', limit: '1.0 MB', bytes: 3_250_586, limitBytes: 1024 * 1024 };
     const pen = (language: 'en' | 'fr') =>
       views.render('held', language, { title: 'x', pen: 'vc', campaignId: 'vc', csrf: 'c', path: '/held/vc', messages: [message(oversize), message({ code: 'oversize', size: '2.0 MB', limit: '1.0 MB' })] });
-    expect(pen('fr')).toContain('<td>le message fait 3,1\u00a0Mo, plus que les 1,0\u00a0Mo que la réception lit');
-    expect(pen('fr')).toContain('<td>le message fait 2.0 MB, plus que les 1.0 MB');
-    expect(pen('en')).toContain('<td>the message is 3.1 MB, more than the 1.0 MB the intake reads');
+    expect(pen('fr')).toContain('<td data-label="Pourquoi il est en attente">le message fait 3,1\u00a0Mo, plus que les 1,0\u00a0Mo que la réception lit');
+    expect(pen('fr')).toContain('<td data-label="Pourquoi il est en attente">le message fait 2.0 MB, plus que les 1.0 MB');
+    expect(pen('en')).toContain('<td data-label="Why it is held">the message is 3.1 MB, more than the 1.0 MB the intake reads');
     const attachments = [{ name: 'a.pdf', type: 'application/pdf', size: 3_250_586 }, { name: 'b.txt', type: 'text/plain', size: 12_345 }, { name: 'c.txt', type: 'text/plain', size: 512 }];
     const one = (language: 'en' | 'fr') =>
       views.render('held-message', language, { title: 'x', pen: 'vc', csrf: 'c', path: '/held/vc', message: { ...message(oversize), recipients: [], text: '', attachments } });
@@ -3644,7 +3644,7 @@ describe('a campaign named to a person by its title, in the reader’s language'
   it('lists each campaign by its title, with its id in a column of its own, and names it so in the statement’s link', async () => {
     const list = await html('/campaigns');
     expect(rowHeads(list)).toEqual([['Privacy of video calls'], ['old']]);
-    expect(list).toContain('<a href="/campaigns/vc">Privacy of video calls</a></th>\n      <td><code>vc</code></td>');
+    expect(list).toContain('<a href="/campaigns/vc">Privacy of video calls</a></th>\n      <td data-label="Id"><code>vc</code></td>');
     expect(visibleText(list)).toContain('Joint statement: Privacy of video calls');
     expect(rowHeads(await html('/campaigns', 'fr'))).toEqual([['Vie privée des appels vidéo'], ['old']]);
   });
@@ -3925,8 +3925,8 @@ describe('texts the officer recorded over several lines, on the engagement page'
     const html = await (await app.request('/campaigns/vc/engagements/zoom', { headers: { cookie } })).text();
     // `.said` keeps line breaks (white-space: pre-line, web/stylesheet.ts); without it the browser joins the lines.
     expect(html).toContain('<blockquote class="said">Zoom describes its programme.\n\nIt encrypts meetings end to end.</blockquote>');
-    expect(html).toContain('<td class="said">In an HSM.\nRotated yearly.</td>');
-    expect(html).toMatch(/<td class="said">validated[^<]*Keys shown\.\nLogs shown\.<\/td>/);
+    expect(html).toContain('<td class="said" data-label="Answer">In an HSM.\nRotated yearly.</td>');
+    expect(html).toMatch(/<td class="said" data-label="Result">validated[^<]*Keys shown\.\nLogs shown\.<\/td>/);
   });
 });
 
