@@ -1073,7 +1073,7 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
     const fr = await shown('fr', '/campaigns/vc/engagements/zoom');
     expect(fr).toContain('<html lang="fr">');
     expect(fr).toContain('<blockquote class="said" lang="en">Thank you for your letter. Our response is attached.');
-    expect(fr).toMatch(/<td class="said" lang="fr">Bonjour,\s+Veuillez trouver notre réponse ci-jointe\./);
+    expect(fr).toMatch(/<td class="said" data-label="[^"]+" lang="fr">Bonjour,\s+Veuillez trouver notre réponse ci-jointe\./);
     const listed = /<ul id="received-mail">(.*?)<\/ul>/s.exec(fr)?.[1] ?? fr;
     expect([...listed.matchAll(/<a href="[^"]*">(.*?)<\/a>/g)].map((m) => m[1])).toEqual([
       '<span lang="en">Re: [VC] Our response</span>',
