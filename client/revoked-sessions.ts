@@ -1,11 +1,18 @@
 // The workspace's signed-out sessions, kept in the shared store that the worker and the CLI use
 // (local files on one host, or PostgreSQL for several), so that every web process sharing it
-// refuses a cookie whose session was signed out on any of them.
+// refuses a cookie whose session was signed out on any of them; and its sessions' refresh-token
+// refreshes, so that of the requests carrying one old token only one asks the provider.
 import type { SharedStore } from '../store';
-import { StoreError, StoreErrorCode, type RevokedSessions } from '../store/types';
+import { StoreError, StoreErrorCode, type RevokedSessions, type TokenRefreshes } from '../store/types';
 import { ClientErrorCode, DossierClientError } from './errors';
 
-export type { RevokedSessions };
+export type { RevokedSessions, TokenRefreshes };
+
+const reachable = <T>(work: Promise<T>): Promise<T> =>
+  work.catch((err: unknown) => {
+    if (err instanceof StoreError && err.code === StoreErrorCode.Unavailable) throw new DossierClientError(ClientErrorCode.ServerUnreachable, err.message, { cause: err });
+    throw err;
+  });
 
 /**
  * The signed-out sessions of `store` (opened on first use, see sharedStoreOnce). An unreachable store
@@ -13,16 +20,28 @@ export type { RevokedSessions };
  */
 export function revokedSessionsFrom(store: () => SharedStore): () => RevokedSessions {
   let sessions: RevokedSessions | undefined;
-  const reachable = <T>(work: Promise<T>): Promise<T> =>
-    work.catch((err: unknown) => {
-      if (err instanceof StoreError && err.code === StoreErrorCode.Unavailable) throw new DossierClientError(ClientErrorCode.ServerUnreachable, err.message, { cause: err });
-      throw err;
-    });
   return () => {
     if (!sessions) {
       const revoked = store().sessions;
       sessions = { revoke: (id, until) => reachable(revoked.revoke(id, until)), isRevoked: (id) => reachable(revoked.isRevoked(id)) };
     }
     return sessions;
+  };
+}
+
+/** The refreshes of sessions' refresh tokens in `store` (opened on first use), unreachable as above. */
+export function tokenRefreshesFrom(store: () => SharedStore): () => TokenRefreshes {
+  let refreshes: TokenRefreshes | undefined;
+  return () => {
+    if (!refreshes) {
+      const held = store().refreshes;
+      refreshes = {
+        claim: (digest, until) => reachable(held.claim(digest, until)),
+        settle: (digest, outcome) => reachable(held.settle(digest, outcome)),
+        outcome: (digest) => reachable(held.outcome(digest)),
+        release: (digest) => reachable(held.release(digest)),
+      };
+    }
+    return refreshes;
   };
 }

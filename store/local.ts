@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -19,6 +19,7 @@ import {
   type RevokedSessions,
   type SharedStore,
   type StoredDocument,
+  type TokenRefreshes,
   type WrappedKey,
   type WrappedKeyStore,
 } from './types';
@@ -57,6 +58,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     files: new LocalPublishedFiles(outputDir),
     documents: new LocalDocuments(join(stateDir, 'documents')),
     sessions: new LocalRevokedSessions(join(stateDir, 'revoked-sessions')),
+    refreshes: new LocalTokenRefreshes(join(stateDir, 'token-refreshes')),
     ready: async () => undefined,
     describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
     location: { kind: 'local', stateDir, keysDir, outputDir },
@@ -323,3 +325,66 @@ class LocalRevokedSessions implements RevokedSessions {
   }
 }
 
+
+interface RefreshEntry {
+  /** Epoch ms after which the entry counts for nothing. */
+  until: number;
+  outcome?: string;
+}
+
+/**
+ * One file per refresh, named by the old token's digest: made by a hard link (of two claims at once,
+ * exactly one makes it), replaced whole by a rename when its outcome is recorded.
+ */
+class LocalTokenRefreshes implements TokenRefreshes {
+  constructor(private readonly folder: string) {}
+
+  private pathOf(digest: string): string {
+    return join(this.folder, checkTokenDigest(digest));
+  }
+
+  private entry(digest: string): RefreshEntry | undefined {
+    const bytes = readIfExists(this.pathOf(digest));
+    return bytes && (JSON.parse(bytes.toString('utf8')) as RefreshEntry);
+  }
+
+  async claim(digest: string, until: Date): Promise<boolean> {
+    const path = this.pathOf(digest);
+    const now = Date.now();
+    try {
+      await makeFolder(this.folder, DIR_MODE);
+      // Each claim clears the entries past their time (only entries: another writer's temporary file is not one).
+      for (const name of readdirSync(this.folder)) {
+        if (!TOKEN_DIGEST.test(name) || name === digest) continue;
+        const left = readIfExists(join(this.folder, name));
+        if (left && (JSON.parse(left.toString('utf8')) as RefreshEntry).until <= now) await removeIfExists(join(this.folder, name));
+      }
+      const entry = JSON.stringify({ until: until.getTime() } satisfies RefreshEntry);
+      if (await writeOnceDurably(path, entry, FILE_MODE)) return true;
+      // A claim past its time: its holder died, or the old token came back after the entry's time.
+      const held = this.entry(digest);
+      if (held && held.until > now) return false;
+      await removeIfExists(path);
+      return writeOnceDurably(path, entry, FILE_MODE);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async settle(digest: string, outcome: string): Promise<void> {
+    const held = this.entry(digest);
+    if (!held) return;
+    await writeAtomically(this.pathOf(digest), JSON.stringify({ until: held.until, outcome } satisfies RefreshEntry));
+  }
+
+  async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {
+    const held = this.entry(digest);
+    if (!held || held.until <= Date.now()) return { state: 'none' };
+    return held.outcome === undefined ? { state: 'pending' } : { state: 'settled', outcome: held.outcome };
+  }
+
+  async release(digest: string): Promise<void> {
+    await removeIfExists(this.pathOf(digest));
+  }
+}

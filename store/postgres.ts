@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
+import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -21,6 +21,7 @@ import {
   type RevokedSessions,
   type SharedStore,
   type StoredDocument,
+  type TokenRefreshes,
   type WrappedKey,
   type WrappedKeyStore,
 } from './types';
@@ -94,6 +95,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     files: new PostgresPublishedFiles(query),
     documents: new PostgresDocuments(query),
     sessions: new PostgresRevokedSessions(query),
+    refreshes: new PostgresTokenRefreshes(query),
     ready,
     describe: () => `PostgreSQL ${where}`,
     location: { kind: 'postgres', database: where },
@@ -568,3 +570,38 @@ class PostgresRevokedSessions implements RevokedSessions {
   }
 }
 
+
+/**
+ * One row per refresh, keyed by the old token's digest: the primary key decides between two claims at
+ * once. Times are the web host's, as the cookie's are.
+ */
+class PostgresTokenRefreshes implements TokenRefreshes {
+  constructor(private readonly query: Query) {}
+
+  async claim(digest: string, until: Date): Promise<boolean> {
+    const now = new Date();
+    await this.query('DELETE FROM token_refreshes WHERE until <= $1 AND digest <> $2', [now, checkTokenDigest(digest)]);
+    // A row past its time (its holder died, or the old token came back late) is claimed again, in the same statement.
+    const rows = await this.query(
+      `INSERT INTO token_refreshes (digest, until) VALUES ($1, $2)
+       ON CONFLICT (digest) DO UPDATE SET until = excluded.until, outcome = NULL WHERE token_refreshes.until <= $3
+       RETURNING digest`,
+      [digest, until, now],
+    );
+    return rows.length === 1;
+  }
+
+  async settle(digest: string, outcome: string): Promise<void> {
+    await this.query('UPDATE token_refreshes SET outcome = $2 WHERE digest = $1', [checkTokenDigest(digest), outcome]);
+  }
+
+  async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {
+    const [row] = await this.query<{ outcome: string | null }>('SELECT outcome FROM token_refreshes WHERE digest = $1 AND until > $2', [checkTokenDigest(digest), new Date()]);
+    if (!row) return { state: 'none' };
+    return row.outcome === null ? { state: 'pending' } : { state: 'settled', outcome: row.outcome };
+  }
+
+  async release(digest: string): Promise<void> {
+    await this.query('DELETE FROM token_refreshes WHERE digest = $1', [checkTokenDigest(digest)]);
+  }
+}

@@ -58,3 +58,11 @@ export function checkSessionId(sessionId: string): string {
   }
   return sessionId;
 }
+
+/** A refresh token's digest, as the store keys its refresh by: hex SHA-256. */
+export const TOKEN_DIGEST = /^[0-9a-f]{64}$/;
+
+export function checkTokenDigest(digest: string): string {
+  if (!TOKEN_DIGEST.test(digest)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid refresh token digest "${digest.slice(0, 80)}": 64 hex digits`);
+  return digest;
+}

@@ -104,6 +104,27 @@ export interface RevokedSessions {
   isRevoked(sessionId: string): Promise<boolean>;
 }
 
+/**
+ * Refreshes of workspace sessions' refresh tokens, one per old token across every web process. A
+ * provider that rotates refresh tokens revokes the whole grant when an old one is used again, and two
+ * tabs (or two hosts) re-checking a session's roles at once both carry the same old token: the first
+ * to claim it asks the provider and records the outcome here (sealed by the caller), the others take
+ * that outcome. Entries are keyed by a digest of the old token and kept only for a short time.
+ */
+export interface TokenRefreshes {
+  /**
+   * Claims the refresh of `digest` until `until`: true for exactly one caller, false while another's
+   * claim or recorded outcome stands. A claim past its `until` (its holder died) may be claimed again.
+   */
+  claim(digest: string, until: Date): Promise<boolean>;
+  /** Records the claim holder's outcome, which every other caller with the same old token then reads. */
+  settle(digest: string, outcome: string): Promise<void>;
+  /** `pending` while claimed without an outcome, the outcome once settled, `none` when unclaimed or past its time. */
+  outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }>;
+  /** Gives a claim up without an outcome (the provider did not answer), so a later request asks again. */
+  release(digest: string): Promise<void>;
+}
+
 export type StoreKind = 'local' | 'postgres';
 
 /** The folders of local files, or the database (its URL masked). */
@@ -116,6 +137,7 @@ export interface SharedStore {
   readonly files: PublishedFiles;
   readonly documents: DocumentStore;
   readonly sessions: RevokedSessions;
+  readonly refreshes: TokenRefreshes;
   /** Creates or migrates the schema (PostgreSQL); a no-op for local files. Other methods call it on first use. */
   ready(): Promise<void>;
   /** One line for logs, with no password. */

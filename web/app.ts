@@ -11,7 +11,7 @@ import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
 import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
-import type { RevokedSessions } from '../client/revoked-sessions';
+import type { RevokedSessions, TokenRefreshes } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityReading } from '../client/authority-names';
@@ -26,6 +26,7 @@ import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
 import { STYLESHEET } from './stylesheet';
+import { inProcessRefreshes, recheckOncePerToken } from './token-refresh';
 import { loadViews, type Views } from './views';
 
 export interface WebDeps {
@@ -48,6 +49,11 @@ export interface WebDeps {
   publishedFiles?(): { read(path: string): Promise<Uint8Array | undefined> };
   /** Sessions signed out before they expire, in the shared store every web process reads. */
   revokedSessions(): RevokedSessions;
+  /**
+   * Refreshes of sessions' refresh tokens, in the same shared store, so that of the requests carrying
+   * one old token (two tabs, two hosts) only one asks the provider; absent, this process's own.
+   */
+  tokenRefreshes?(): TokenRefreshes;
   views?: Views;
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100). */
@@ -132,6 +138,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   // Signing out posts a form that ends on the provider's end-session page: form-action allows it.
   const provider = new URL(deps.config.issuer).origin;
   const formAction = `'self' ${provider}`;
+  const ownRefreshes = deps.tokenRefreshes ? undefined : inProcessRefreshes();
+  const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer);
   const app = new Hono<WebEnv>();
 
   app.use('*', async (c, next) => {
@@ -163,7 +171,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (session?.user && session.refreshToken && !signingOut && !unavailable && now >= (session.rolesCheckedAt ?? 0) + rolesCheckMs) {
       const { user, refreshToken, rolesCheckedAt = 0 } = session;
       try {
-        const held = await deps.signIn.recheck(refreshToken, user.subject);
+        const held = await recheck(refreshToken, user.subject);
         if (held.roles.length) {
           session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: now };
           rolesChanged = true;

@@ -28,6 +28,11 @@ export interface DevIdentityProviderOptions {
   clientSecret?: string;
   port?: number;
   rolesClaim?: string;
+  /**
+   * Issue a new refresh token at each use and revoke the whole grant when a used one comes back
+   * (oidc-provider's reuse detection), as Keycloak's "revoke refresh token" and Auth0's rotation do.
+   */
+  rotateRefreshTokens?: boolean;
 }
 
 export interface DevIdentityProvider {
@@ -100,6 +105,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     async issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }) {
       return client.grantTypeAllowed('refresh_token');
     },
+    ...(options.rotateRefreshTokens ? { rotateRefreshToken: true } : {}),
     // Short lives, set explicitly (oidc-provider warns about each default otherwise).
     ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600, RefreshToken: 8 * 3600 },
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
