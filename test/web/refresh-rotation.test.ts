@@ -1,0 +1,110 @@
+// A provider that rotates refresh tokens and revokes the whole grant when an old one comes back
+// (oidc-provider's rotateRefreshToken with reuse detection, as Keycloak's "revoke refresh token" and
+// Auth0's rotation): two pages loaded at once with the same cookie, on two hosts sharing the store,
+// both re-check the roles with the same old token. The development provider (oidc-provider) in this
+// process, the real web servers over local files and over PostgreSQL, Chromium to sign in. The roles
+// are asked again every 2 seconds here (DOSSIER_ROLES_CHECK_MINUTES).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase } from '../../infra/postgres';
+import { freePort } from '../../infra/ports';
+import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
+import { startWebServer, type WebServer } from '../../web/server';
+import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+
+const CHECK_MS = 2_000;
+
+let browser: Browser;
+const running: { idp: DevIdentityProvider; hosts: WebServer[] }[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  for (const { idp, hosts } of running.splice(0)) {
+    for (const host of hosts) await host.stop();
+    await idp.stop();
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Two hosts of one workspace on the store `env` names, at a provider that rotates refresh tokens. */
+async function twoHosts(env: NodeJS.ProcessEnv): Promise<{ urls: [string, string]; idp: DevIdentityProvider }> {
+  const ports = [await freePort(), await freePort()];
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`) as [string, string];
+  const idp = await startDevIdentityProvider({
+    users: [{ login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] }],
+    redirectUris: urls.map((url) => `${url}/auth/callback`),
+    rotateRefreshTokens: true,
+  });
+  const hosts: WebServer[] = [];
+  running.push({ idp, hosts });
+  for (const url of urls) {
+    hosts.push(
+      await startWebServer({
+        config: { ...workspaceConfig(url, idp), rolesCheckMinutes: CHECK_MS / 60_000 },
+        // Never dialled: the page asked for reads no case.
+        client: async () => new TemporalClient({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
+        taskQueue: 'unused',
+        address: 'test',
+        env,
+      }),
+    );
+  }
+  return { urls, idp };
+}
+
+/** The session cookie a response set, as a `Cookie` header; `previous` when it set none. */
+function sessionCookieOf(response: Response, previous: string): string {
+  const set = response.headers.getSetCookie().find((c) => c.startsWith('dossier_session='));
+  return set ? set.split(';')[0] : previous;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const stores: [string, () => Promise<NodeJS.ProcessEnv>][] = [
+  [
+    'local files',
+    async () => {
+      const scratch = mkdtempSync(join(tmpdir(), 'dossier-refresh-'));
+      return { DOSSIER_DATA_DIR: scratch, DOSSIER_STATE_DIR: join(scratch, 'state'), DOSSIER_KEYSTORE_DIR: join(scratch, 'keys'), DOSSIER_OUTPUT_DIR: join(scratch, 'out') };
+    },
+  ],
+  ['PostgreSQL', async () => ({ DATABASE_URL: await createDatabase(inject('postgresUrl')) })],
+];
+
+describe.each(stores)('a provider that rotates refresh tokens and detects their reuse, with the store on %s', (_kind, storeEnv) => {
+  it('keeps a session signed in when two hosts re-check its roles at once with the same cookie, and its grant goes on', { timeout: 90_000 }, async () => {
+    const { urls } = await twoHosts(await storeEnv());
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${urls[0]}/campaigns/new`);
+    await signIn(page, 'lea');
+    await page.waitForURL(`${urls[0]}/campaigns/new`);
+    const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
+    expect(signedIn).toBeDefined();
+    let cookies: [string, string] = [`dossier_session=${signedIn!.value}`, `dossier_session=${signedIn!.value}`];
+
+    // Three re-checks: the first with the sign-in's token from both hosts at once; the next ones each
+    // with the token a host's own answer sealed, again at once, so an old token is carried again each time.
+    for (let round = 1; round <= 3; round++) {
+      await pause(CHECK_MS + 300);
+      const answers = await Promise.all(urls.map((url, i) => fetch(`${url}/campaigns/new`, { headers: { cookie: cookies[i] }, redirect: 'manual' })));
+      expect(answers.map((a) => a.status), `round ${round}`).toEqual([200, 200]);
+      cookies = answers.map((a, i) => sessionCookieOf(a, cookies[i])) as [string, string];
+      // Each answer seals the new refresh token into its own cookie.
+      expect(answers.every((a) => a.headers.getSetCookie().some((c) => c.startsWith('dossier_session='))), `round ${round}`).toBe(true);
+    }
+    // The grant is still good at the provider: a re-check from one host alone is answered too.
+    await pause(CHECK_MS + 300);
+    const alone = await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: cookies[1] }, redirect: 'manual' });
+    expect(alone.status).toBe(200);
+  });
+});
