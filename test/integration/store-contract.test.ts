@@ -432,6 +432,43 @@ describe.each(HOMES)('shared store on $name', (home) => {
     });
   });
 
+  describe('token refreshes', () => {
+    const digest = () => createHash('sha256').update(randomBytes(16)).digest('hex');
+
+    it('lets exactly one of many instances claim an old token at once, and every instance reads its outcome', async () => {
+      const old = digest();
+      const until = new Date(Date.now() + 60_000);
+      const claims = await Promise.all([store, other, store, other].map((s) => s.refreshes.claim(old, until)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await other.refreshes.outcome(old)).toEqual({ state: 'pending' });
+      await (claims[0] || claims[2] ? store : other).refreshes.settle(old, 'sealed outcome');
+      expect(await store.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
+      expect(await other.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
+      expect(await other.refreshes.claim(old, until)).toBe(false);
+    });
+
+    it('lets a token be claimed again once its claim is given up or past its time', async () => {
+      const released = digest();
+      expect(await store.refreshes.claim(released, new Date(Date.now() + 60_000))).toBe(true);
+      await store.refreshes.release(released);
+      expect(await other.refreshes.outcome(released)).toEqual({ state: 'none' });
+      expect(await other.refreshes.claim(released, new Date(Date.now() + 60_000))).toBe(true);
+
+      const lapsed = digest();
+      expect(await store.refreshes.claim(lapsed, new Date(Date.now() + 200))).toBe(true);
+      await store.refreshes.settle(lapsed, 'sealed outcome');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await other.refreshes.outcome(lapsed)).toEqual({ state: 'none' });
+      expect(await other.refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
+      expect(await store.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
+    });
+
+    it('refuses a digest that could name something else', async () => {
+      await expect(store.refreshes.claim('../../keys/campaign-k1', new Date())).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.refreshes.outcome('short')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
   describe('keystore on this store', () => {
     it('rewraps every data key under a new master key, after which the old master key can be retired', async () => {
       const [oldMaster, newMaster] = [parseMasterKeys(generateMasterKeySpec('old'))[0], parseMasterKeys(generateMasterKeySpec('new'))[0]];
@@ -511,7 +548,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);
