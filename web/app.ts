@@ -155,6 +155,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // record the revocation for other copies).
     const signingOut = c.req.method === 'POST' && c.req.path === '/logout';
     let unavailable: unknown;
+    let unavailableFor = 'cannot tell whether the session was signed out';
     if (session?.user && !signingOut) {
       try {
         if (!session.id || (await deps.revokedSessions().isRevoked(session.id))) session = undefined;
@@ -183,6 +184,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         if (err instanceof SignInWithdrawn) {
           console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: ${loggableError(err)}`);
           session = undefined;
+        } else if (err instanceof DossierClientError && err.code === ClientErrorCode.ServerUnreachable) {
+          // The store that keeps one refresh per old token (web/token-refresh.ts) is out of reach:
+          // asking the provider anyway could spend a token another host is spending too.
+          unavailable = err;
+          unavailableFor = 'cannot claim the re-check of the roles in the shared store';
         } else if (now < rolesCheckedAt + 2 * rolesCheckMs) {
           console.error(`web: ${requestLine(c)}: roles of ${loggable(user.subject)} kept as last read, the provider did not answer: ${loggableError(err)}`);
         } else providerUnreachable = err;
@@ -192,7 +198,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
-      console.error(`web: ${requestLine(c)}: cannot tell whether the session was signed out: ${loggableError(unavailable)}`);
+      console.error(`web: ${requestLine(c)}: ${unavailableFor}: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else if (providerUnreachable) c.res = signInFailed(c, providerUnreachable, 'error.sign-in-unreachable', 503);
     else await next();

@@ -42,7 +42,9 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
         }
         outcome = { subject, expiresAt: until, withdrawn: err.message };
       }
-      await refreshes().settle(digest, sealer.seal(outcome));
+      // The provider has already spent the old token: a store that fails now must not lose the new
+      // one, which this request's answer seals into its cookie; the others wait in vain and keep the roles.
+      await refreshes().settle(digest, sealer.seal(outcome)).catch(() => undefined);
       if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
       return outcome.held;
     }

@@ -8,18 +8,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { serve, type ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ClientErrorCode, DossierClientError } from '../../client/errors';
+import { openStore } from '../../store';
 import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
-import { startWebServer, type WebServer } from '../../web/server';
+import { createWebApp } from '../../web/app';
+import { OidcSignIn } from '../../web/oidc';
+import { startWebServer } from '../../web/server';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 
 const CHECK_MS = 2_000;
 
 let browser: Browser;
-const running: { idp: DevIdentityProvider; hosts: WebServer[] }[] = [];
+const running: { idp: DevIdentityProvider; hosts: { stop(): Promise<void> }[] }[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -45,7 +50,7 @@ async function twoHosts(env: NodeJS.ProcessEnv): Promise<{ urls: [string, string
     redirectUris: urls.map((url) => `${url}/auth/callback`),
     rotateRefreshTokens: true,
   });
-  const hosts: WebServer[] = [];
+  const hosts: { stop(): Promise<void> }[] = [];
   running.push({ idp, hosts });
   for (const url of urls) {
     hosts.push(
@@ -106,5 +111,54 @@ describe.each(stores)('a provider that rotates refresh tokens and detects their 
     await pause(CHECK_MS + 300);
     const alone = await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: cookies[1] }, redirect: 'manual' });
     expect(alone.status).toBe(200);
+  });
+});
+
+describe('a re-check of the roles while the shared store is out of reach', () => {
+  it('answers "temporarily unavailable" without spending the old token, which the next re-check uses once the store is back', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const idp = await startDevIdentityProvider({
+      users: [{ login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] }],
+      redirectUris: [`${url}/auth/callback`],
+      rotateRefreshTokens: true,
+    });
+    const scratch = mkdtempSync(join(tmpdir(), 'dossier-refresh-'));
+    const store = openStore({ stateDir: join(scratch, 'state'), keysDir: join(scratch, 'keys'), outputDir: join(scratch, 'out') });
+    let storeAway = false;
+    const away = () => new DossierClientError(ClientErrorCode.ServerUnreachable, 'the shared store is out of reach (test)');
+    const app = createWebApp({
+      config: { ...workspaceConfig(url, idp), rolesCheckMinutes: CHECK_MS / 60_000 },
+      signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
+      dossier: async () => ({ findCampaigns: async () => [] }) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => store.sessions,
+      // Away only for the refreshes: the sign-out list answered, the claim of the old token does not.
+      tokenRefreshes: () => ({
+        claim: async (digest, until) => (storeAway ? Promise.reject(away()) : store.refreshes.claim(digest, until)),
+        settle: (digest, outcome) => store.refreshes.settle(digest, outcome),
+        outcome: (digest) => store.refreshes.outcome(digest),
+        release: (digest) => store.refreshes.release(digest),
+      }),
+    });
+    const server: ServerType = await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
+    });
+    running.push({ idp, hosts: [{ stop: () => new Promise<void>((r) => server.close(() => r())) }] });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${url}/campaigns/new`);
+    await signIn(page, 'lea');
+    await page.waitForURL(`${url}/campaigns/new`);
+
+    await pause(CHECK_MS + 300);
+    storeAway = true;
+    const refused = await page.goto(`${url}/campaigns/new`);
+    expect(refused?.status()).toBe(503);
+    expect(await page.locator('main').innerText()).toMatch(/temporarily unavailable/i);
+    storeAway = false;
+    // The cookie kept the old token, never sent to the provider: the re-check now spends it once.
+    expect((await page.goto(`${url}/campaigns/new`))?.status()).toBe(200);
+    await pause(CHECK_MS + 300);
+    expect((await page.goto(`${url}/campaigns/new`))?.status()).toBe(200);
   });
 });
