@@ -97,8 +97,8 @@ describe.each(stores)('a provider that rotates refresh tokens and detects their 
     expect(signedIn).toBeDefined();
     let cookies: [string, string] = [`dossier_session=${signedIn!.value}`, `dossier_session=${signedIn!.value}`];
 
-    // Three re-checks: the first with the sign-in's token from both hosts at once; the next ones each
-    // with the token a host's own answer sealed, again at once, so an old token is carried again each time.
+    // Three re-checks, each from both hosts at once with one token: the sign-in's first, then the
+    // one both answers sealed (the same new token, or the second use would end the session).
     for (let round = 1; round <= 3; round++) {
       await pause(CHECK_MS + 300);
       const answers = await Promise.all(urls.map((url, i) => fetch(`${url}/campaigns/new`, { headers: { cookie: cookies[i] }, redirect: 'manual' })));
