@@ -263,6 +263,31 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       return (err as Error).message;
     }
   }
+  /**
+   * An open letter found already delivered: the attempt that sent it may have died after its copy was
+   * refused and before Temporal heard its result, which alone tells the engagement to file the copy.
+   * The copy is written again here, as the vendor received it (held by this worker, else rendered
+   * again with the due date the ledger recorded), unless a later letter went out; or the folder would
+   * keep no copy, or an earlier letter's, and nobody would know. One that cannot be written is reported.
+   */
+  async function withLetterCopy(message: OutgoingMessage, sent: SentMessage): Promise<SentMessage> {
+    const folder = message.campaign.letterCopyFolder;
+    const vendor = message.vendor;
+    if (message.kind !== 'open-letter' || folder === undefined || !vendor || !sent.accepted.length) return sent;
+    const path = letterCopyPath(folder, { id: vendor.id, language: message.language });
+    const dueDate = sent.dueDate ?? message.details.dueDate;
+    try {
+      if (await laterLetterSent({ threadId: message.threadId, step: message.step, ...(dueDate === undefined ? {} : { dueDate }) })) return sent;
+      const held = uncopied.get(path);
+      const same = held !== undefined && held.letter.threadId === message.threadId && held.letter.step === message.step;
+      const due = dueDate === undefined ? {} : { dueDate };
+      await published.write(path, same ? held.pdf : await renderOpenLetter({ campaign: await withLetterBody(message.campaign, published), vendor, language: message.language, timeZone: message.details.timeZone, ...due }));
+      if (uncopied.get(path) === held) uncopied.delete(path);
+      return sent;
+    } catch (err) {
+      return { ...sent, letterCopyNotFiled: (err as Error).message };
+    }
+  }
   return {
     /**
      * Which of these vendors of the campaign have no open letter the mail server accepted, as the
@@ -352,12 +377,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const messageId = messageIdFor(message.threadId, message.step, domain);
       // Newer than what the ledger holds, when the ledger could not record it.
       const remembered = unrecorded.get(messageId)?.record;
-      if (remembered && !remembered.deferred?.length) return alreadyDelivered(remembered);
+      if (remembered && !remembered.deferred?.length) return withLetterCopy(message, alreadyDelivered(remembered));
       const activity = currentActivity();
       // Claimed before anything is composed: a message already delivered is not even rendered again.
       // A partial delivery still unrecorded holds its claim: this waits until it is written.
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
-      if (turn.delivered) return alreadyDelivered(turn.delivered);
+      if (turn.delivered) return withLetterCopy(message, alreadyDelivered(turn.delivered));
       let claimKept = false;
       try {
         // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).

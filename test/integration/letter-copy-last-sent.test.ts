@@ -86,6 +86,35 @@ describe('the letter copy after a letter sent again to a corrected address', () 
     }
   });
 
+  it("is the corrected letter's when the worker that sent it died before its result, the copy refused, and the retry finds it sent", async () => {
+    const dir = join(root, 'died');
+    const local = new LocalPublishedFiles(join(dir, 'out'));
+    const ledger = new FileDeliveryLedger(join(dir, 'deliveries'));
+    const transport = createSmtpTransport(sink.url);
+    const { campaign, first, second } = correctedLetters('died');
+    try {
+      const worker = createEmailActivities({ transport, mailFrom, ledger, files: local });
+      const sentFirst = await worker.sendMessage(first);
+      expect(sentFirst.letterCopyNotFiled).toBeUndefined();
+      // letter-2 goes out and is recorded, its copy refused; the worker dies before Temporal has its result.
+      const dying = createEmailActivities({ transport, mailFrom, ledger, files: refusingWhile(local, { now: true }) });
+      const sentSecond = await dying.sendMessage(second);
+      expect(sentSecond.letterCopyNotFiled).toBe('the published files are out of reach');
+
+      // Temporal's retry, on another worker, finds it delivered.
+      const retried = await worker.sendMessage(second);
+      expect(retried).toMatchObject({ alreadyDelivered: true, messageId: sentSecond.messageId });
+      expect(retried.letterCopyNotFiled).toBeUndefined();
+      const filed = readFileSync(join(dir, 'out', campaign.letterCopyFolder, 'letters', 'zoom.fr.pdf'));
+      expect(Buffer.compare(filed, await receivedPdf(sentSecond))).toBe(0);
+      // A retry of the first letter found delivered leaves the corrected letter's copy.
+      await worker.sendMessage(first);
+      expect(Buffer.compare(readFileSync(join(dir, 'out', campaign.letterCopyFolder, 'letters', 'zoom.fr.pdf')), filed)).toBe(0);
+    } finally {
+      transport.close();
+    }
+  });
+
   it("is not written over by the first letter's copy another worker still holds in memory", async () => {
     const dir = join(root, 'held');
     const local = new LocalPublishedFiles(join(dir, 'out'));
