@@ -57,14 +57,16 @@ async function receivedPdf(sent: SentMessage): Promise<Buffer> {
 
 describe('the letter copy after a letter sent again to a corrected address', () => {
   it.each([
-    ['the first letter', ['letter', 'letter-2']],
-    ['the corrected letter', ['letter-2', 'letter']],
-  ] as const)("is the corrected letter's, when %s's retry files its copy first on a restarted worker", async (_, order) => {
-    const dir = join(root, `order-${order[0]}`);
+    ['the first letter', ['letter', 'letter-2'], true],
+    ['the corrected letter', ['letter-2', 'letter'], true],
+    // Engagements before patch letter-copy-last-sent name no step: the due date tells the letters apart.
+    ['the first letter (no step given)', ['letter', 'letter-2'], false],
+  ] as const)("is the corrected letter's, when %s's retry files its copy first on a restarted worker", async (_, order, withStep) => {
+    const dir = join(root, `order-${order[0]}-${withStep}`);
     const local = new LocalPublishedFiles(join(dir, 'out'));
     const ledger = new FileDeliveryLedger(join(dir, 'deliveries'));
     const transport = createSmtpTransport(sink.url);
-    const { campaign, first, second } = correctedLetters(`order-${order[0]}`);
+    const { campaign, first, second } = correctedLetters(`order-${order[0]}-${withStep}`);
     try {
       const sender = createEmailActivities({ transport, mailFrom, ledger, files: refusingWhile(local, { now: true }) });
       const sentFirst = await sender.sendMessage(first);
@@ -76,7 +78,7 @@ describe('the letter copy after a letter sent again to a corrected address', () 
       const copyOf = { letter: first, 'letter-2': second };
       for (const step of order) {
         const { vendor, language, details } = copyOf[step];
-        await restarted.fileLetterCopy({ campaign, vendor: vendor!, language, ...details, step });
+        await restarted.fileLetterCopy({ campaign, vendor: vendor!, language, ...details, ...(withStep ? { step } : {}) });
       }
       const filed = readFileSync(join(dir, 'out', campaign.letterCopyFolder, 'letters', 'zoom.fr.pdf'));
       expect(Buffer.compare(filed, await receivedPdf(sentSecond))).toBe(0);
