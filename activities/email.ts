@@ -19,7 +19,7 @@ import { openLetterFileName, renderOpenLetter } from './letter';
 import { withLetterBody } from './stored-letter';
 import { letterCopyFileName, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
-import { acceptedLetter, letterAccepted, type FindRecord } from './letter-accepted';
+import { acceptedLetter, lastAcceptedLetter, letterAccepted, letterNumber, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
@@ -147,8 +147,10 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
    * Copies of open letters the mail server accepted that the published files refused (the database
    * restarting, the disk full), by path: written as soon as the store works again, so the publication
    * folder still holds every letter as its vendor received it. A send is never failed for its copy.
+   * Each keeps the letter it copies: a later letter of the engagement sent meanwhile (a corrected
+   * address) has the copy to keep, and this one is dropped instead of written over it.
    */
-  const uncopied = new Map<string, Uint8Array>();
+  const uncopied = new Map<string, { pdf: Uint8Array; letter: SentLetter }>();
   let copying: Promise<void> | undefined;
   let lastCopyError: string | undefined;
   const stopRetryingWhenDone = () => {
@@ -176,9 +178,9 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     }));
   const copyLater = (): Promise<void> =>
     (copying ??= (async () => {
-      for (const [path, pdf] of uncopied) {
+      for (const [path, { pdf, letter }] of uncopied) {
         try {
-          await published.write(path, pdf);
+          if (!(await laterLetterSent(letter))) await published.write(path, pdf);
         } catch (err) {
           lastCopyError = (err as Error).message;
           return;
@@ -210,6 +212,19 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   };
   /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
   const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
+  /**
+   * Whether the mail server accepted a letter of the engagement after this one (sent again to a
+   * corrected address): the folder keeps that letter's copy, filed by its own send or retry, never
+   * this one's over it. Without the step (engagements before `letter-copy-last-sent`), the last
+   * letter is told by the due date it stated, as the ledger recorded it.
+   */
+  async function laterLetterSent({ threadId, step, dueDate }: SentLetter): Promise<boolean> {
+    const last = await lastAcceptedLetter(findRecord, threadId, domain);
+    if (last === undefined) return false;
+    const n = step === undefined ? undefined : letterNumber(step);
+    if (n !== undefined) return last.n > n;
+    return last.n > 1 && last.record.dueDate !== undefined && last.record.dueDate !== dueDate;
+  }
   /** A vendor's statement notice answers the open letter: it is not sent while the mail server has accepted none of its letters. */
   const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
     kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
@@ -219,7 +234,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
    * letter that never went out. A failure is logged, never allowed to fail a send already made: the
    * copy is kept in memory and written once the store works again (`uncopied`).
    */
-  async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, activity: Context | undefined): Promise<string | undefined> {
+  async function keepLetterCopy(message: OutgoingMessage, composed: ComposedMessage, dueDate: string | undefined, activity: Context | undefined): Promise<string | undefined> {
     const folder = message.campaign.letterCopyFolder;
     const vendor = message.vendor;
     if (message.kind !== 'open-letter' || folder === undefined || !vendor) return undefined;
@@ -235,15 +250,42 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     }
     try {
       await published.write(path, pdf);
+      // An earlier letter's copy this worker still held would otherwise be written over this one.
+      uncopied.delete(path);
       return undefined;
     } catch (err) {
       // Written by this worker once the published files work again; should it stop first, the
       // engagement, told by the send's result, writes it again (fileLetterCopy), as does the campaign
       // when it next asks the ledger (fileLetterCopies).
-      uncopied.set(path, pdf);
+      uncopied.set(path, { pdf, letter: { threadId: message.threadId, step: message.step, ...(dueDate === undefined ? {} : { dueDate }) } });
       retryLater();
       activity?.log.error(`Could not keep the copy of the open letter to ${vendor.id} in ${folder} yet; the letter was sent, and this worker writes the copy once the published files work again (or its engagement, or its campaign when it next checks the letters)`, { error: err });
       return (err as Error).message;
+    }
+  }
+  /**
+   * An open letter found already delivered: the attempt that sent it may have died after its copy was
+   * refused and before Temporal heard its result, which alone tells the engagement to file the copy.
+   * The copy is written again here, as the vendor received it (held by this worker, else rendered
+   * again with the due date the ledger recorded), unless a later letter went out; or the folder would
+   * keep no copy, or an earlier letter's, and nobody would know. One that cannot be written is reported.
+   */
+  async function withLetterCopy(message: OutgoingMessage, sent: SentMessage): Promise<SentMessage> {
+    const folder = message.campaign.letterCopyFolder;
+    const vendor = message.vendor;
+    if (message.kind !== 'open-letter' || folder === undefined || !vendor || !sent.accepted.length) return sent;
+    const path = letterCopyPath(folder, { id: vendor.id, language: message.language });
+    const dueDate = sent.dueDate ?? message.details.dueDate;
+    try {
+      if (await laterLetterSent({ threadId: message.threadId, step: message.step, ...(dueDate === undefined ? {} : { dueDate }) })) return sent;
+      const held = uncopied.get(path);
+      const same = held !== undefined && held.letter.threadId === message.threadId && held.letter.step === message.step;
+      const due = dueDate === undefined ? {} : { dueDate };
+      await published.write(path, same ? held.pdf : await renderOpenLetter({ campaign: await withLetterBody(message.campaign, published), vendor, language: message.language, timeZone: message.details.timeZone, ...due }));
+      if (uncopied.get(path) === held) uncopied.delete(path);
+      return sent;
+    } catch (err) {
+      return { ...sent, letterCopyNotFiled: (err as Error).message };
     }
   }
   return {
@@ -313,20 +355,21 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     /**
      * Files one open letter's copy its send could not keep, for its engagement: the bytes this worker
      * still holds, else the letter rendered again from the same input (a worker restarted since lost
-     * them). Nothing is written over a copy already there. A store still out of reach fails the
-     * attempt, and Temporal tries again.
+     * them). It replaces a copy already there, which may be an earlier letter's (the retries of a
+     * letter and of the one sent again to a corrected address run in any order), unless the ledger
+     * holds a later letter of the engagement: that one's copy is the one to keep. A store still out
+     * of reach fails the attempt, and Temporal tries again.
      */
-    async fileLetterCopy({ campaign, vendor, language, dueDate, timeZone }: LetterCopyInput): Promise<void> {
+    async fileLetterCopy({ campaign, vendor, language, dueDate, timeZone, step }: LetterCopyInput): Promise<void> {
       const folder = campaign.letterCopyFolder;
       if (folder === undefined) return;
       const path = letterCopyPath(folder, { id: vendor.id, language });
-      if (await published.read(path)) {
-        uncopied.delete(path);
-        return;
-      }
+      const letter: SentLetter = { threadId: engagementWorkflowId(campaign.id, vendor.id), ...(step === undefined ? {} : { step }), ...(dueDate === undefined ? {} : { dueDate }) };
+      if (await laterLetterSent(letter)) return;
       const held = uncopied.get(path);
-      await published.write(path, held ?? (await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language, timeZone, ...(dueDate === undefined ? {} : { dueDate }) })));
-      uncopied.delete(path);
+      const same = held !== undefined && (step === undefined ? held.letter.dueDate === dueDate : held.letter.step === step);
+      await published.write(path, same ? held.pdf : await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language, timeZone, ...(dueDate === undefined ? {} : { dueDate }) }));
+      if (uncopied.get(path) === held) uncopied.delete(path);
     },
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
@@ -334,12 +377,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const messageId = messageIdFor(message.threadId, message.step, domain);
       // Newer than what the ledger holds, when the ledger could not record it.
       const remembered = unrecorded.get(messageId)?.record;
-      if (remembered && !remembered.deferred?.length) return alreadyDelivered(remembered);
+      if (remembered && !remembered.deferred?.length) return withLetterCopy(message, alreadyDelivered(remembered));
       const activity = currentActivity();
       // Claimed before anything is composed: a message already delivered is not even rendered again.
       // A partial delivery still unrecorded holds its claim: this waits until it is written.
       const turn = await ledger.begin(messageId, { signal: activity?.cancellationSignal });
-      if (turn.delivered) return alreadyDelivered(turn.delivered);
+      if (turn.delivered) return withLetterCopy(message, alreadyDelivered(turn.delivered));
       let claimKept = false;
       try {
         // Under the notice's claim, once it is known not to have gone out already (a sent one stays sent).
@@ -411,7 +454,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(statedOnLetter === undefined ? {} : { dueDate: statedOnLetter }),
         };
-        const letterCopyNotFiled = !partial && info.accepted.length ? await keepLetterCopy(message, composed, activity) : undefined;
+        const letterCopyNotFiled = !partial && info.accepted.length ? await keepLetterCopy(message, composed, statedOnLetter, activity) : undefined;
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
         // and deliver a second copy. The failure is reported as what it is instead.
         let ledgerError: string | undefined;
@@ -468,6 +511,13 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       }
     },
   };
+}
+
+/** The open letter a copy is of: its engagement's thread, its step (`letter`, `letter-2`, …) and the due date it stated. */
+interface SentLetter {
+  threadId: string;
+  step?: string;
+  dueDate?: string;
 }
 
 /** A vendor's letter copy in the campaign's publication folder. */

@@ -38,13 +38,32 @@ export async function letterAccepted(find: FindRecord, threadId: string, domain:
  * earlier one's), which walks every letter there may be.
  */
 export async function acceptedLetter(find: FindRecord, threadId: string, domain: string, { last = false } = {}): Promise<DeliveryRecord | undefined> {
-  let found: DeliveryRecord | undefined;
+  return (await acceptedLetterNumbered(find, threadId, domain, { last }))?.record;
+}
+
+/**
+ * The engagement's last letter the mail server accepted and its number (`letter` is 1, `letter-<n>`
+ * is n): a copy of an earlier letter is not the letter the vendor was last sent.
+ */
+export async function lastAcceptedLetter(find: FindRecord, threadId: string, domain: string): Promise<{ n: number; record: DeliveryRecord } | undefined> {
+  return acceptedLetterNumbered(find, threadId, domain, { last: true });
+}
+
+/** The number of an open letter's step (`letter` is 1, `letter-<n>` is n); undefined for any other step. */
+export function letterNumber(step: string): number | undefined {
+  if (step === 'letter') return 1;
+  const n = /^letter-(\d+)$/.exec(step)?.[1];
+  return n === undefined ? undefined : Number(n);
+}
+
+async function acceptedLetterNumbered(find: FindRecord, threadId: string, domain: string, { last }: { last: boolean }): Promise<{ n: number; record: DeliveryRecord } | undefined> {
+  let found: { n: number; record: DeliveryRecord } | undefined;
   for (let n = 1; ; n++) {
     const step = n === 1 ? 'letter' : `letter-${n}`;
     const record = await find(messageIdFor(threadId, step, domain));
     if (record?.accepted.length) {
-      if (!last) return record;
-      found = record;
+      if (!last) return { n, record };
+      found = { n, record };
     }
     if (n >= LETTERS_LOOKED_FOR && !(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return found;
   }

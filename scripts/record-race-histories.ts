@@ -42,7 +42,8 @@
 // campaign's status and written at the next look, and one of a letter that reached its vendor after
 // the statement saying it had not was published, taken back (letter-copies-filed). An open letter
 // whose copy the store refused, known to its engagement, which files it once the store works again
-// (letter-copy-filed-by-engagement).
+// (letter-copy-filed-by-engagement). The same letter bounced and sent again to a corrected address,
+// its copy refused too: the folder keeps the corrected letter's (letter-copy-last-sent).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -870,6 +871,28 @@ async function main() {
       console.log('letter copies:', JSON.stringify(readdirSync(letters)));
       await handle.terminate('recorded');
       await save('engagement-letter-copy-filed-by-engagement', handle);
+    }
+    if (wanted('letter-copy-last-sent')) {
+      // The store refuses the letter's copy; the letter bounces, the officer corrects the address and
+      // letter-2 goes out, its copy refused too. Once the store is mended both copies' retries run:
+      // the folder keeps letter-2's.
+      const input = engagementInput('record-letter-copy-last-sent', 'zoom', patientPolicy());
+      const letters = join(scratch, 'out', input.campaign.id, 'letters');
+      mkdirSync(dirname(letters), { recursive: true });
+      writeFileSync(letters, 'not a folder');
+      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const status = statusOf(handle);
+      await until(status, (s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled?.step === 'letter', 'the copy reported not filed');
+      await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });
+      await until(status, (s) => s.stage === 'letter-undeliverable', 'the letter undeliverable');
+      await handle.executeUpdate(correctContactsUpdate, { args: [{ by: OFFICER, contacts: [{ name: 'Privacy team', email: 'privacy@new.zoom.test' }], reason: 'The mailbox was closed.' }] });
+      const notFiled = await until(status, (s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled?.step === 'letter-2', "letter-2's copy reported not filed");
+      console.log('not filed:', JSON.stringify(notFiled.letterCopyNotFiled));
+      rmSync(letters);
+      await until(status, (s) => s.letterCopyNotFiled === undefined, 'the copy filed');
+      console.log('letter copies:', JSON.stringify(readdirSync(letters)));
+      await handle.terminate('recorded');
+      await save('engagement-letter-copy-last-sent', handle);
     }
     if (wanted('digest-past-refusal')) {
       // The mail server refuses the first officer's address for good (sorted by address, it comes

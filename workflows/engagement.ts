@@ -72,6 +72,12 @@ const DELIVERY_ALERT_AFTER = '1 hour';
  * held it, in memory, and the campaign noticed it only at its next look at the ledger.
  */
 const LETTER_COPY_FILED_BY_ENGAGEMENT = 'letter-copy-filed-by-engagement';
+/**
+ * The copy filed by the engagement names its letter's step: a letter sent again to a corrected
+ * address replaces the earlier letter's copy, and the earlier one's retry, whenever it runs, leaves
+ * it (before, the retry that ran first after a worker restart kept its copy, maybe the earlier letter's).
+ */
+const LETTER_COPY_LAST_SENT = 'letter-copy-last-sent';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
@@ -235,7 +241,8 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
       const copyNotFiled = delivery.sent ? delivery.sent.letterCopyNotFiled : delivery.letterCopyNotFiled;
       // Only a letter whose copy the store refused asks the patch, so other cases record no marker.
       if (kind === 'open-letter' && copyNotFiled !== undefined && patched(LETTER_COPY_FILED_BY_ENGAGEMENT)) {
-        fileLetterCopy(step, copyNotFiled, { campaign: letter, vendor: message.vendor, language, dueDate: stated ?? message.details.dueDate, timeZone: message.details.timeZone });
+        const copy: LetterCopyInput = { campaign: letter, vendor: message.vendor, language, dueDate: stated ?? message.details.dueDate, timeZone: message.details.timeZone };
+        fileLetterCopy(step, copyNotFiled, patched(LETTER_COPY_LAST_SENT) ? { ...copy, step } : copy);
       }
       if (delivery.sent) {
         kase.delivered(step, kind, delivery.sent.resentAfterCrash, Date.now(), delivery.sent.ledgerError);

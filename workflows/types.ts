@@ -768,6 +768,12 @@ export interface LetterCopyInput {
   language: Language;
   dueDate?: string;
   timeZone?: string;
+  /**
+   * The letter's step (`letter`, `letter-2`, …), since patch `letter-copy-last-sent`: the copy is
+   * filed only while no later letter of the engagement went out, whose copy is the one to keep.
+   * Engagements before it give none, and the due date stands in for it.
+   */
+  step?: string;
 }
 
 /**

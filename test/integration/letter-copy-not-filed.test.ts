@@ -7,18 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
 import { createEmailActivities, createSmtpTransport } from '../../activities/email';
 import { renderStatus } from '../../client/commands/engagement';
 import { cliWords } from '../../client/cli-words';
-import { LocalPublishedFiles } from '../../store/local';
+import { LocalPublishedFiles, openLocalStore } from '../../store/local';
 import type { PublishedFiles } from '../../store/types';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
-import type { EngagementStatus } from '../../workflows/messages';
+import { correctContactsUpdate, recordInboundUpdate, type EngagementStatus } from '../../workflows/messages';
 import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { letterBounce } from '../helpers/continued-run';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
@@ -71,6 +73,54 @@ describe('an open letter whose copy could not be filed', () => {
     expect(await engagementPage(filed, 'en')).not.toContain('copy not filed');
     const sent = (await simpleParser(letter!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
     expect(Buffer.compare(readFileSync(join(folder, 'letters', 'zoom.en.pdf')), sent.content)).toBe(0);
+  });
+
+  it("keeps the corrected letter's copy once the store works again, when the bounced letter's copy retry files first", { timeout: 240_000 }, async () => {
+    // The letters go out from a worker whose published files refuse every write: the copies it holds
+    // never land (as if it had stopped). This file's own worker files them once the store is up, the
+    // first letter's copy before the corrected letter's: the order a restart can leave them in.
+    const local = openLocalStore({ outputDir: env.config.outputDir, stateDir: env.config.stateDir, keysDir: join(env.config.stateDir, 'keys') });
+    const refusingFiles = Object.assign(Object.create(local.files) as PublishedFiles, {
+      write: async () => {
+        throw new Error('the published files are out of reach');
+      },
+    });
+    const transport = createSmtpTransport(env.sink.url);
+    const sender = createActivities({ ...env.config, keystore: env.config.encryption?.keystore, store: { ...local, files: refusingFiles }, transport });
+    const store = { up: false, firstFiled: false };
+    const corrected = 'privacy@found.test';
+    const taskQueue = await env.ownWorker('copy-after-correction', {
+      wrap: (activities) => ({
+        ...activities,
+        sendMessage: sender.sendMessage,
+        async fileLetterCopy(copy: Parameters<typeof activities.fileLetterCopy>[0]) {
+          const isCorrected = copy.vendor.contacts.some((c) => c.email === corrected);
+          if (!store.up || (isCorrected && !store.firstFiled)) throw new Error('the published files are out of reach');
+          await activities.fileLetterCopy(copy);
+          if (!isCorrected) store.firstFiled = true;
+        },
+      }),
+    });
+    try {
+      const id = env.uniqueId('copy-corrected');
+      const input = engagementInput(id, 'zoom', patientPolicy());
+      const e = await startEngagement(env, { ...input, campaign: { ...input.campaign, letterCopyFolder: id } }, { taskQueue });
+      await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled?.step === 'letter');
+      await e.handle.executeUpdate(recordInboundUpdate, { args: [letterBounce(input, 'letter', input.vendor.contacts[0]!.email)] });
+      await e.waitForStatus((s) => s.stage === 'letter-undeliverable');
+      await e.handle.executeUpdate(correctContactsUpdate, { args: [{ by: 'Officer Tremblay', contacts: [{ name: 'Privacy team', email: corrected }], reason: 'the mailbox was closed' }] });
+      const [second] = await e.waitForMail('letter-2');
+      await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled?.step === 'letter-2');
+
+      store.up = true;
+      await e.waitForStatus((s) => s.letterCopyNotFiled === undefined, 180_000);
+      expect(store.firstFiled).toBe(true);
+      const sent = (await simpleParser(second!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
+      expect(Buffer.compare(readFileSync(join(env.config.outputDir, id, 'letters', 'zoom.en.pdf')), sent.content)).toBe(0);
+      await e.handle.terminate('test over');
+    } finally {
+      transport.close();
+    }
   });
 
   it('files the PDF the vendor received from a worker that never held it, rendered again', async () => {

@@ -2,7 +2,7 @@
 // notice's activity asks it before mailing a vendor (activities/letter-accepted.ts).
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../activities/delivery-ledger';
-import { LETTERS_LOOKED_FOR, letterAccepted } from '../../activities/letter-accepted';
+import { LETTERS_LOOKED_FOR, lastAcceptedLetter, letterAccepted, letterNumber } from '../../activities/letter-accepted';
 import { messageIdFor } from '../../activities/threading';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -68,5 +68,12 @@ describe('whether an engagement\'s letter went out, as the delivery ledger knows
     expect(await letterAccepted(find, thread, DOMAIN)).toBe(false);
     expect(await letterAccepted(find, other, 'elsewhere.test')).toBe(false);
     expect(await letterAccepted(find, other, DOMAIN)).toBe(true);
+  });
+
+  it('numbers the last letter the server accepted, past a refused one, so a copy of an earlier letter is known as such', async () => {
+    const sent = ledger({ letter: { accepted: ['privacy@zoom.test'] }, 'letter-3': { accepted: ['privacy@new.zoom.test'] } });
+    expect(await lastAcceptedLetter(sent.find, thread, DOMAIN)).toMatchObject({ n: 3, record: { messageId: messageIdFor(thread, 'letter-3', DOMAIN) } });
+    expect(await lastAcceptedLetter(ledger({}).find, thread, DOMAIN)).toBeUndefined();
+    expect([letterNumber('letter'), letterNumber('letter-3'), letterNumber('officer-notice-letter'), letterNumber('reminder-1')]).toEqual([1, 3, undefined, undefined]);
   });
 });
