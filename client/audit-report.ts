@@ -18,6 +18,7 @@ import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDate, formatDateTime, principleTitle } from '../activities/format';
 import { readIntakeActor } from './identity';
 import { refusalSentence, type RefusalWording } from './refusal-words';
+import { AuthorityNames } from './authority-names';
 import { undrawableCharacters } from '../activities/pdf/fonts';
 
 // `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
@@ -153,12 +154,13 @@ function detailOf(event: AuditEvent, words: Words): string {
 
 /**
  * Why an accepted request was not done: the refusal's sentence in the export's language, worded from
- * its code as the workspace words it; without a code this release knows, the workflow's own text,
+ * its code as the workspace words it (an authority by the name the campaign file gives it); without a code this release knows, the workflow's own text,
  * quoted and said to be the system's, after its failure type in words where the template has them.
  */
 function notDoneWords(event: AuditEvent, words: Words): string {
   const { notes } = words;
-  const reason = event.notDoneRefusal && refusalSentence(event.notDoneRefusal, words.language, 'UTC', words.refusalWording);
+  const refusal = event.notDoneRefusal && event.notDoneAuthorities ? new AuthorityNames(event.notDoneAuthorities, words.language, words.refusalWording).refusal(event.notDoneRefusal) : event.notDoneRefusal;
+  const reason = refusal && refusalSentence(refusal, words.language, 'UTC', words.refusalWording);
   if (reason) return fill(notes.notDone, { reason });
   const type = event.notDoneType === undefined ? undefined : words.refusalTypes[event.notDoneType];
   return type ? fill(notes.notDoneAsRecordedOfType, { type, text: event.notDone }) : fill(notes.notDoneAsRecorded, { text: event.notDone });

@@ -15,7 +15,8 @@ import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
-import { FINAL_STAGES, type Bilingual, type EngagementStage } from '../workflows/types';
+import { FINAL_STAGES, type Bilingual, type EngagementStage, type FrenchArticle } from '../workflows/types';
+import type { AuthorityNamed } from '../workflows/messages';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -98,6 +99,8 @@ export interface AuditEvent {
   version?: number;
   /** For an approval, a change request or a withdrawal: its authority, as the campaign file names it (its id then stays out of `detail`). */
   authority?: Bilingual;
+  /** The campaign's authorities as its file names them, where `notDoneRefusal` names one by its id: the report names it so. */
+  notDoneAuthorities?: AuthorityNamed[];
 }
 
 export interface AuditScope {
@@ -262,8 +265,8 @@ class HistoryReader {
   private completed = false;
   /** Who asked for the run's cancellation, for the row saying it ended cancelled. */
   private cancelledBy: string | undefined;
-  /** The campaign's authorities by id, as its file names them (from its input), for its approval rows. */
-  private readonly authorityNames = new Map<string, Bilingual>();
+  /** The campaign's authorities by id, as its file names them (from its input), for its approval rows and its refusals. */
+  private readonly authorityNames = new Map<string, AuthorityNamed>();
 
   /**
    * One `email-not-sent` row per vendor the campaign did not mail the published statement to, with
@@ -300,8 +303,10 @@ class HistoryReader {
       const startedBy = (input as { startedBy?: unknown } | undefined)?.startedBy;
       this.notifiesVendors = (input as { publication?: { notifyVendors?: unknown } } | undefined)?.publication?.notifyVendors === true;
       const authorities = (input as { campaign?: { authorities?: unknown } } | undefined)?.campaign?.authorities;
-      for (const a of Array.isArray(authorities) ? (authorities as { id?: unknown; name?: Partial<Bilingual> }[]) : []) {
-        if (typeof a.id === 'string' && typeof a.name?.en === 'string' && typeof a.name.fr === 'string') this.authorityNames.set(a.id, { en: a.name.en, fr: a.name.fr });
+      for (const a of Array.isArray(authorities) ? (authorities as { id?: unknown; name?: Partial<Bilingual>; article?: { fr?: unknown } }[]) : []) {
+        if (typeof a.id !== 'string' || typeof a.name?.en !== 'string' || typeof a.name.fr !== 'string') continue;
+        const article = typeof a.article?.fr === 'string' ? { article: { fr: a.article.fr as FrenchArticle } } : {};
+        this.authorityNames.set(a.id, { id: a.id, name: { en: a.name.en, fr: a.name.fr }, ...article });
       }
       this.push(
         {
@@ -332,7 +337,10 @@ class HistoryReader {
         const [details] = await this.args(outcome.failure.applicationFailureInfo?.details?.payloads);
         const refused = refusalDetails({ details: [details] }) ?? wordedRefusal(message);
         const type = outcome.failure.applicationFailureInfo?.type || undefined;
-        for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}) });
+        // An authority the refusal names is named as the campaign file names it, as its rows are.
+        const named = (refused?.values as { authority?: unknown } | undefined)?.authority;
+        const authorities = typeof named === 'string' && this.authorityNames.has(named) ? { notDoneAuthorities: [...this.authorityNames.values()] } : {};
+        for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}), ...authorities });
       }
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
@@ -441,7 +449,7 @@ class HistoryReader {
     const version = typeof value.version === 'number' ? value.version : undefined;
     const kind: AuditEventKind = name === 'approveStatement' || name === 'requestChanges' || name === 'withdrawApproval' ? 'approval' : 'officer-action';
     // An approval's authority is named as the campaign file names it; an id the campaign does not have stays as recorded.
-    const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId) : undefined;
+    const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const detail = this.describe(value, authority ? ['authorityId'] : []);
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
   }

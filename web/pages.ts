@@ -1106,12 +1106,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         if (action === 'approve') {
           // The approval that completes the statement publishes it, for good: it is given only
           // confirmed, as its form asks. Read now, so one that became the last since the page was
-          // shown is asked again rather than taken.
-          if (values.confirm !== 'yes' && approvalPublishes(await campaigns.status(campaignId), user.authorityId!)) {
+          // shown is asked again rather than taken; one that becomes the last after this read is
+          // refused by the campaign (what was confirmed goes with it), and asked again the same way.
+          const confirmsPublication = values.confirm === 'yes';
+          if (!confirmsPublication && approvalPublishes(await campaigns.status(campaignId), user.authorityId!)) {
             form.errors.confirm = { key: 'statement.confirm-publication-required' };
           }
           form.done();
-          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);
+          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, confirmsPublication }, once).catch((err: unknown) => {
+            const refusal = refusalDetails(err);
+            if (refusal?.refusal !== 'publication-unconfirmed') throw err;
+            throw new FormProblem({ confirm: { message: (err as Error).message, refusal } });
+          });
         } else if (action === 'withdraw-approval') {
           form.done();
           await campaigns.withdrawApproval(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);

@@ -905,6 +905,17 @@ export class CampaignCase {
       }
       throw refusal('already-approved', values, `${vote.authorityId} has already approved version ${vote.version}.`);
     }
+    // The last approval needed publishes the statement, for good: one its signatory was not asked to
+    // confirm (another authority approved after the front end read the status) is not taken unasked.
+    if (vote.confirmsPublication === false && this.wouldPublish()) {
+      const values = { version: String(vote.version) };
+      throw refusal('publication-unconfirmed', values, `Another approval has come in: this approval of version ${vote.version} would now publish the statement, for good. Confirm the publication to approve.`);
+    }
+  }
+
+  /** Whether one more approval of the current version (from an authority without one) makes it `approved()`. */
+  private wouldPublish(): boolean {
+    return this.phase !== 'revising' && this.approvals.length + 1 >= this.required && !this.currentUnprintable();
   }
 
   approve({ authorityId, by, version }: ApproveStatementInput, now: string): CampaignUpdated {

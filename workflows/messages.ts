@@ -358,13 +358,24 @@ export interface EditStatementInput extends ByOfficer {
   lessonsLearned?: BilingualParagraphs;
 }
 
-export interface ApproveStatementInput extends ByOfficer {
+/** A co-signatory's answer on the current version, for its authority. */
+export interface StatementAnswerInput extends ByOfficer {
   authorityId: string;
-  /** The draft version the authority read; approving any other version is refused. */
+  /** The draft version the authority read; answering on any other version is refused. */
   version: number;
 }
 
-export interface RequestChangesInput extends ApproveStatementInput {
+export interface ApproveStatementInput extends StatementAnswerInput {
+  /**
+   * Whether the signatory confirmed that this approval publishes the statement. A front end reads
+   * the status before it sends the approval, and another authority may approve in between: `false`
+   * (it did not ask, as the approval did not then publish) is refused if the approval now would, so
+   * the signatory is asked. Absent (older clients, scripts using the API), the approval is taken.
+   */
+  confirmsPublication?: boolean;
+}
+
+export interface RequestChangesInput extends StatementAnswerInput {
   comment: string;
 }
 
@@ -372,7 +383,7 @@ export interface RequestChangesInput extends ApproveStatementInput {
  * A co-signatory takes back its authority's approval of the current version (approved by mistake, or
  * its authority changed its mind), while the statement is not yet being published.
  */
-export type WithdrawApprovalInput = ApproveStatementInput;
+export type WithdrawApprovalInput = StatementAnswerInput;
 
 /** `revising`: an authority sent the current version back; the lead edits, then submits the next one. */
 export const CAMPAIGN_PHASES = ['engaging', 'approving', 'revising', 'publishing', 'published'] as const;

@@ -161,6 +161,8 @@ export const REFUSALS = {
   'signed-elsewhere': { by: 'text', authority: 'text' },
   'already-approved': { authority: 'text', version: 'text' },
   'approval-stands': { authority: 'text', version: 'text', previous: 'text' },
+  // Another approval came in after the front end read the status: this one would now publish, unconfirmed.
+  'publication-unconfirmed': { version: 'text' },
   'approval-final': { phase: 'phase' },
   'nothing-to-withdraw': { authority: 'text', version: 'text' },
   // As released: the texts in English words, as a workspace of that release shows them. A worker

@@ -144,13 +144,25 @@ export function statementCommands(session: Session): Command {
         // given only confirmed, as the workspace's approve form asks. An approval the campaign will
         // refuse anyway (another version, an authority it does not have) is left for it to refuse.
         const known = before.authorities?.some((a) => a.id === options.authority) ?? true;
+        let confirmed = options.confirmPublish === true;
         if (known && before.draft?.version === options.version && approvalPublishes(before, options.authority)) {
           process.stderr.write(`${ctx.words.say('statement.approval-publishes', { version: options.version, authority: names.inSentence(options.authority) })}\n`);
-          if (!options.confirmPublish) await confirmPublication(options.version, ctx.words);
+          if (!confirmed) await confirmPublication(options.version, ctx.words);
+          confirmed = true;
         }
-        const status = await campaigns
-          .approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version })
-          .catch((err: unknown) => Promise.reject(authoritiesNamed(err, names, ctx.words)));
+        const approve = (confirmsPublication: boolean) =>
+          campaigns
+            .approve(campaignId, { by: ctx.officer, authorityId: options.authority, version: options.version, confirmsPublication })
+            .catch((err: unknown) => Promise.reject(authoritiesNamed(err, names, ctx.words)));
+        const status = await approve(confirmed).catch(async (err: unknown) => {
+          // Another authority approved since the status was read: this approval would now publish,
+          // and the campaign took nothing. Asked as above, then sent again confirmed.
+          const refusal = refusalDetails(err);
+          if (confirmed || refusal?.refusal !== 'publication-unconfirmed') throw err;
+          process.stderr.write(`${refusalSentence(refusal, ctx.words.language, 'UTC', cliWording(ctx.words)) ?? (err as Error).message}\n`);
+          await confirmPublication(options.version, ctx.words);
+          return approve(true);
+        });
         // While the version is sent back for changes (revising), approvals of it do not publish it.
         const complete = status.phase === 'approving' && status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
         ctx.out.result(status, () =>

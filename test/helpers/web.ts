@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { expect } from 'vitest';
+import type { Client } from '@temporalio/client';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { startWebServer, type WebServer } from '../../web/server';
@@ -49,7 +50,8 @@ export function workspaceConfig(url: string, idp: DevIdentityProvider): WebConfi
   };
 }
 
-export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[], options: { boardPageSize?: number } = {}): Promise<Workspace> {
+/** `client`: the Temporal client the workspace sends through (one with interceptors, to land a request between two of its own); the harness's by default. */
+export async function startWorkspace(env: DossierTestEnv, url: string, users: DevUser[], options: { boardPageSize?: number; client?: Client } = {}): Promise<Workspace> {
   const idp = await startDevIdentityProvider({ users, redirectUris: [`${url}/auth/callback`] });
   const settings: NodeJS.ProcessEnv = {
     ...env.childEnv,
@@ -59,7 +61,7 @@ export async function startWorkspace(env: DossierTestEnv, url: string, users: De
   };
   const web = await startWebServer({
     config: workspaceConfig(url, idp),
-    client: async () => env.client,
+    client: async () => options.client ?? env.client,
     taskQueue: env.taskQueue,
     address: 'test',
     env: settings,

@@ -148,3 +148,31 @@ describe('an approval of the statement and its withdrawal', () => {
     for (const row of [...rows('en'), ...rows('fr')]) expect(row).not.toMatch(/\bopc\b|\bfdpic\b/);
   });
 });
+
+describe('an approval the case accepted, then refused', () => {
+  it('names the authority its refusal is about as the campaign file names it, not by its id', async () => {
+    const authorities = [
+      { id: 'opc', name: { en: 'Office of the Privacy Commissioner of Canada', fr: 'Commissariat à la protection de la vie privée du Canada' }, article: { fr: 'le' } },
+      { id: 'fdpic', name: { en: 'Swiss Federal Data Protection and Information Commissioner', fr: 'Préposé fédéral à la protection des données et à la transparence' } },
+    ];
+    const refusedAs = (refusal: string, values: object) => ({
+      failure: { message: 'refused', applicationFailureInfo: { type: 'InvalidRequest', nonRetryable: true, details: payloads({ refusal, values }) } },
+    });
+    const campaign = clientWithHistory([
+      { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'campaign' }, input: payloads({ revision: 3, campaign: { id: 'vc', authorities } }) } },
+      accepted(2, 10, 'u-approve', 'approveStatement', { authorityId: 'opc', version: 2 }),
+      completed(3, 11, 'u-approve', 2, refusedAs('already-approved', { authority: 'opc', version: '2' })),
+      accepted(4, 20, 'u-withdraw', 'withdrawApproval', { authorityId: 'fdpic', version: 2 }),
+      completed(5, 21, 'u-withdraw', 4, refusedAs('nothing-to-withdraw', { authority: 'fdpic', version: '2' })),
+    ]);
+    const trail = await collectAuditTrail(campaign, { campaignId: 'vc', vendorId: 'zoom' });
+    const rows = (language: 'en' | 'fr') => auditCsv(trail, { language }).toString('utf8').split('\n').filter((line) => /approveStatement|withdrawApproval/.test(line));
+    const [approvedEn, withdrawnEn] = rows('en');
+    expect(approvedEn).toContain('not done, the case refused it: Version 2 is already approved for the Office of the Privacy Commissioner of Canada.');
+    expect(withdrawnEn).toContain('not done, the case refused it: There is no approval of version 2 by the Swiss Federal Data Protection and Information Commissioner to withdraw.');
+    const [approvedFr, withdrawnFr] = rows('fr');
+    expect(approvedFr).toContain('La version 2 est déjà approuvée pour le Commissariat à la protection de la vie privée du Canada.');
+    expect(withdrawnFr).toContain('Il n’y a aucune approbation de la version 2 par l’autorité «\u202fPréposé fédéral à la protection des données et à la transparence\u202f» à retirer.');
+    for (const row of [...rows('en'), ...rows('fr')]) expect(row).not.toMatch(/\bopc\b|\bfdpic\b/);
+  });
+});

@@ -810,3 +810,62 @@ describe('a co-signatory taking back its approval before publication', () => {
     expect(kase.status().approvalsWithdrawn?.[0]?.approval).toEqual({ authorityId: 'opc', by: LEAD, at: NOW, version: 1 });
   });
 });
+
+describe('an approval that would publish the statement, as its signatory confirmed it', () => {
+  const codeOf = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      return refusalDetails(err);
+    }
+    throw new Error('the request was accepted');
+  };
+
+  it('refuses the last approval needed when its signatory did not confirm the publication, and records nothing', () => {
+    // The front end read the status while opc had not approved: fdpic's approval did not then publish.
+    const kase = approvingCampaign();
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    const unconfirmed = { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, confirmsPublication: false };
+    expect(codeOf(() => kase.checkApproval(unconfirmed))).toEqual({ refusal: 'publication-unconfirmed', values: { version: '1' } });
+    expect(refusal(() => kase.checkApproval(unconfirmed))).toBe('Another approval has come in: this approval of version 1 would now publish the statement, for good. Confirm the publication to approve.');
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
+    expect(kase.approved()).toBe(false);
+  });
+
+  it('takes it confirmed, or from a client that does not say (older clients, scripts), as before', () => {
+    for (const confirmsPublication of [true, undefined]) {
+      const kase = approvingCampaign();
+      kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+      const vote = { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, ...(confirmsPublication === undefined ? {} : { confirmsPublication }) };
+      kase.checkApproval(vote);
+      kase.approve(vote, LATER);
+      expect(kase.approved()).toBe(true);
+    }
+  });
+
+  it('takes an unconfirmed approval that does not publish: not the last one needed, or while the version is back with the lead', () => {
+    const first = approvingCampaign();
+    first.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false });
+
+    const quorum = approvingCampaign({ kind: 'quorum', quorum: 1 });
+    expect(codeOf(() => quorum.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false }))?.refusal).toBe('publication-unconfirmed');
+
+    const revising = newCampaign({ kind: 'all' }, 'edit-loop');
+    revising.engagementEnded('zoom', concluded('zoom'));
+    revising.engagementFailed('cisco', 'worker lost');
+    revising.startApproval(NOW);
+    revising.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Name the principles.' }, NOW);
+    revising.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false });
+  });
+
+  it('says so in English and French, with the French spacing', () => {
+    const kase = approvingCampaign();
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    const details = codeOf(() => kase.checkApproval({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, confirmsPublication: false }))!;
+    const views = loadViews();
+    expect(refusalSentence(details, 'en', 'UTC', views)).toBe('Another approval has come in since: this approval of version 1 would now publish the statement, for good. Confirm the publication to approve.');
+    expect(refusalSentence(details, 'fr', 'UTC', cliWording(cliWords('fr')))).toBe(
+      'Une autre approbation est arrivée entre-temps\u00a0: cette approbation de la version 1 publierait maintenant la déclaration, pour de bon. Confirmez la publication pour approuver.',
+    );
+  });
+});

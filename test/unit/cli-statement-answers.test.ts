@@ -62,6 +62,8 @@ class StandInSession extends Session {
     env: Record<string, string>,
     readonly kase: CampaignCase,
     language: Language,
+    /** What lands between the CLI's read of the status and its first approval (another authority's). */
+    private meanwhile?: () => void,
   ) {
     super(env, language);
   }
@@ -70,9 +72,16 @@ class StandInSession extends Session {
     const context = super.context(command);
     const { kase, sent } = this;
     const at = '2026-11-26T09:00:00.000Z';
+    const landsMeanwhile = () => {
+      const meanwhile = this.meanwhile;
+      this.meanwhile = undefined;
+      meanwhile?.();
+    };
     const campaigns = {
       status: async () => kase.status(),
-      approve: async (_campaign: string, input: ApproveStatementInput) => (sent.push('approve'), asWorkflow(() => kase.checkApproval(input), () => kase.approve(input, at))),
+      approve: async (_campaign: string, input: ApproveStatementInput) => (
+        landsMeanwhile(), sent.push(`approve${input.confirmsPublication ? ' confirmed' : ''}`), asWorkflow(() => kase.checkApproval(input), () => kase.approve(input, at))
+      ),
       withdrawApproval: async (_campaign: string, input: ApproveStatementInput) =>
         (sent.push('withdraw'), asWorkflow(() => kase.checkWithdrawal(input), () => kase.withdrawApproval(input, at))),
       requestChanges: async (_campaign: string, input: RequestChangesInput) =>
@@ -86,10 +95,10 @@ class StandInSession extends Session {
  * Runs the CLI as `officer` (one person signs for one authority), with no terminal (a script) unless
  * `tty`: what it printed, on which stream, its exit code and the updates it sent.
  */
-async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false) {
+async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false, meanwhile?: () => void) {
   const data = join(scratch, 'data');
   ensureDevMasterKeys(join(data, 'master.keys'));
-  const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language);
+  const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language, meanwhile);
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
@@ -199,5 +208,43 @@ describe('statement approve, when the approval is the last one needed', () => {
     expect(terminal.asked[1]).toBe('Tapez oui pour approuver et publier\u00a0: ');
     expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
     expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
+  });
+
+  // The status the CLI reads says the approval does not publish; the Office approves before it is sent.
+  const opcApproves = (kase: CampaignCase) => () => kase.approve({ by: 'Marie Leclerc', authorityId: 'opc', version: 1 }, '2026-11-26T08:59:00.000Z');
+
+  it('gives nothing unconfirmed when another approval lands between its read of the status and its approval', async () => {
+    const kase = awaitingApproval();
+    const raced = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger', false, opcApproves(kase));
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
+    expect(kase.approved()).toBe(false);
+    expect(raced.sent).toEqual(['approve']);
+    expect(raced.stderr).toContain('Another approval has come in since: this approval of version 1 would now publish the statement, for good.');
+    expect(raced.stderr).toContain('run the command again with --confirm-publish');
+    expect(raced.exitCode).toBe(EXIT.usage);
+
+    const french = awaitingApproval();
+    const racedFr = await run(french, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'fr', 'Adrian Lobsiger', false, opcApproves(french));
+    expect(racedFr.stderr).toContain('Une autre approbation est arrivée entre-temps\u00a0: cette approbation de la version 1 publierait maintenant la déclaration');
+    expect(racedFr.stderr).toContain('relancez la commande avec --confirm-publish');
+    expect(french.approved()).toBe(false);
+  });
+
+  it('asks on a terminal when another approval lands meanwhile, and gives it once the officer types yes', async () => {
+    const kase = awaitingApproval();
+    terminal.asked.length = 0;
+    terminal.answer = 'yes';
+    const raced = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1'], 'en', 'Adrian Lobsiger', true, opcApproves(kase));
+    expect(terminal.asked).toEqual(['Type yes to approve and publish: ']);
+    expect(raced.exitCode, raced.stderr).toBe(EXIT.ok);
+    expect(raced.sent).toEqual(['approve', 'approve confirmed']);
+    expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc', 'fdpic']);
+
+    // With --confirm-publish the officer has confirmed already: sent once, and taken.
+    const flagged = awaitingApproval();
+    const confirmed = await run(flagged, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--confirm-publish'], 'en', 'Adrian Lobsiger', false, opcApproves(flagged));
+    expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
+    expect(confirmed.sent).toEqual(['approve confirmed']);
+    expect(flagged.approved()).toBe(true);
   });
 });

@@ -43,8 +43,31 @@ let workspace: Workspace;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
+/**
+ * Run once just before the workspace sends its next approval: what lands between the workspace's
+ * read of the campaign's status and its approval (another authority approving meanwhile).
+ */
+let beforeNextApproval: (() => Promise<unknown>) | undefined;
+
 beforeAll(async () => {
-  workspace = await startWorkspace(env, url, USERS);
+  const client = new Client({
+    connection: env.client.connection,
+    namespace: env.client.options.namespace,
+    dataConverter: env.encryption?.dataConverter,
+    interceptors: {
+      workflow: [
+        {
+          async startUpdate(input, next) {
+            const meanwhile = input.updateName === 'approveStatement' ? beforeNextApproval : undefined;
+            beforeNextApproval = undefined;
+            await meanwhile?.();
+            return next(input);
+          },
+        },
+      ],
+    },
+  });
+  workspace = await startWorkspace(env, url, USERS, { client });
   browser = await launchBrowser();
 });
 
@@ -405,10 +428,24 @@ describe('the joint statement in the workspace', () => {
     const withdrawn = await campaigns.status(campaignId);
     expect(withdrawn.draft?.approvals.map((a) => a.authorityId)).toEqual([]);
     expect(withdrawn.approvalsWithdrawn).toMatchObject([{ authorityId: 'opc', version: 2, approval: { authorityId: 'opc', version: 2 } }]);
-    await lead.click('#approve button[type=submit]');
-    expect(await textOf(lead.locator('.notice'))).toBe('Your approval is recorded.');
 
+    // The Office approves again (through the API) after the workspace has read the status for
+    // Zofia's approval and before it sends it: her approval would now publish, and she did not
+    // confirm that. Nothing is recorded; the form comes back with its confirmation to tick.
     await zofia.reload();
+    expect(await zofia.locator('#approve-confirm').count()).toBe(0);
+    beforeNextApproval = () => campaigns.approve(campaignId, { by: 'Léa Tremblay', authorityId: 'opc', version: 2 });
+    await zofia.click('#approve button[type=submit]');
+    // Answered either way: the approval recorded (its notice) or the form back.
+    await zofia.locator('.notice, #approve-confirm-error').first().waitFor({ timeout: 10_000 });
+    expect(beforeNextApproval).toBeUndefined();
+    const raced = await campaigns.status(campaignId);
+    expect(raced.draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
+    expect(raced.phase).toBe('approving');
+    expect(await textOf(zofia.locator('#approve-confirm-error'))).toBe(
+      'Une autre approbation est arrivée entre-temps\u00a0: cette approbation de la version 2 publierait maintenant la déclaration, pour de bon. Confirmez la publication pour approuver.',
+    );
+
     // The last approval publishes the statement: given only with its confirmation ticked.
     await zofia.check('#approve-confirm');
     await zofia.click('#approve button[type=submit]');
