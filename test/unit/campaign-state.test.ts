@@ -742,16 +742,17 @@ describe('a draft that settles an open engagement without a public reason', () =
   });
 });
 
-describe('a co-signatory taking back its approval before publication', () => {
-  const codeOf = (check: () => void) => {
-    try {
-      check();
-    } catch (err) {
-      return refusalDetails(err);
-    }
-    throw new Error('the request was accepted');
-  };
+/** The refusal `check` throws; a check that accepts the request fails the test. */
+const refusalOf = (check: () => void) => {
+  try {
+    check();
+  } catch (err) {
+    return refusalDetails(err);
+  }
+  throw new Error('the request was accepted');
+};
 
+describe('a co-signatory taking back its approval before publication', () => {
   it('takes it back while the version awaits approvals, and keeps both the approval and its withdrawal', () => {
     const kase = approvingCampaign();
     kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
@@ -779,10 +780,10 @@ describe('a co-signatory taking back its approval before publication', () => {
   it('refuses it when the authority has not approved, or for a version that is not the current one', () => {
     const kase = approvingCampaign();
     expect(refusal(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'fdpic', version: 1 }))).toBe('fdpic has not approved version 1: there is no approval to withdraw.');
-    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'fdpic', version: 1 }))).toEqual({ refusal: 'nothing-to-withdraw', values: { authority: 'fdpic', version: '1' } });
+    expect(refusalOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'fdpic', version: 1 }))).toEqual({ refusal: 'nothing-to-withdraw', values: { authority: 'fdpic', version: '1' } });
     kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
-    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 2 }))?.refusal).toBe('not-current');
-    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'cnil', version: 1 }))?.refusal).toBe('unknown-authority');
+    expect(refusalOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 2 }))?.refusal).toBe('not-current');
+    expect(refusalOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'cnil', version: 1 }))?.refusal).toBe('unknown-authority');
     expect(refusal(() => kase.checkWithdrawal({ by: ' ', authorityId: 'opc', version: 1 }))).toMatch(/Say who is acting/);
   });
 
@@ -793,7 +794,7 @@ describe('a co-signatory taking back its approval before publication', () => {
     expect(refusal(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 }))).toBe('The statement is being published: its approvals can no longer be withdrawn.');
     kase.publish({ en: 'en.pdf', fr: 'fr.pdf' }, NOW);
     kase.noticesSent();
-    expect(codeOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 }))).toEqual({ refusal: 'approval-final', values: { phase: 'published' } });
+    expect(refusalOf(() => kase.checkWithdrawal({ by: LEAD, authorityId: 'opc', version: 1 }))).toEqual({ refusal: 'approval-final', values: { phase: 'published' } });
   });
 
   it('takes back an approval while another authority has sent the version back to the lead', () => {
@@ -812,21 +813,12 @@ describe('a co-signatory taking back its approval before publication', () => {
 });
 
 describe('an approval that would publish the statement, as its signatory confirmed it', () => {
-  const codeOf = (check: () => void) => {
-    try {
-      check();
-    } catch (err) {
-      return refusalDetails(err);
-    }
-    throw new Error('the request was accepted');
-  };
-
   it('refuses the last approval needed when its signatory did not confirm the publication, and records nothing', () => {
     // The front end read the status while opc had not approved: fdpic's approval did not then publish.
     const kase = approvingCampaign();
     kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
     const unconfirmed = { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, confirmsPublication: false };
-    expect(codeOf(() => kase.checkApproval(unconfirmed))).toEqual({ refusal: 'publication-unconfirmed', values: { version: '1' } });
+    expect(refusalOf(() => kase.checkApproval(unconfirmed))).toEqual({ refusal: 'publication-unconfirmed', values: { version: '1' } });
     expect(refusal(() => kase.checkApproval(unconfirmed))).toBe('Another approval has come in: this approval of version 1 would now publish the statement, for good. Confirm the publication to approve.');
     expect(kase.status().draft?.approvals.map((a) => a.authorityId)).toEqual(['opc']);
     expect(kase.approved()).toBe(false);
@@ -848,7 +840,7 @@ describe('an approval that would publish the statement, as its signatory confirm
     first.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false });
 
     const quorum = approvingCampaign({ kind: 'quorum', quorum: 1 });
-    expect(codeOf(() => quorum.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false }))?.refusal).toBe('publication-unconfirmed');
+    expect(refusalOf(() => quorum.checkApproval({ by: LEAD, authorityId: 'opc', version: 1, confirmsPublication: false }))?.refusal).toBe('publication-unconfirmed');
 
     const revising = newCampaign({ kind: 'all' }, 'edit-loop');
     revising.engagementEnded('zoom', concluded('zoom'));
@@ -861,7 +853,7 @@ describe('an approval that would publish the statement, as its signatory confirm
   it('says so in English and French, with the French spacing', () => {
     const kase = approvingCampaign();
     kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
-    const details = codeOf(() => kase.checkApproval({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, confirmsPublication: false }))!;
+    const details = refusalOf(() => kase.checkApproval({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, confirmsPublication: false }))!;
     const views = loadViews();
     expect(refusalSentence(details, 'en', 'UTC', views)).toBe('Another approval has come in since: this approval of version 1 would now publish the statement, for good. Confirm the publication to approve.');
     expect(refusalSentence(details, 'fr', 'UTC', cliWording(cliWords('fr')))).toBe(

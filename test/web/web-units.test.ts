@@ -985,6 +985,22 @@ describe('a message every engagement of a campaign refused, on a French page', (
   });
 });
 
+/** The real intake over a fresh Maildir, where mail that names no campaign and matches nothing is held, unsorted. */
+async function unsortedIntake(prefix: string) {
+  const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), prefix)));
+  await mailbox.open();
+  const nothing = async () => undefined;
+  const intake = new Intake({
+    mailbox,
+    documents: {} as never,
+    directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+    domain: 'test.example',
+    caseMailbox: 'case@test.example',
+    dossier: {} as never,
+  });
+  return { mailbox, intake };
+}
+
 /** A workspace whose holding pen is `intake`, for campaign vc and these vendors. */
 function penWorkspace(vendorNames: Record<string, string>, intake: object) {
   return createWebApp({
@@ -1099,17 +1115,7 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
   });
 
   it('marks a held message’s subject in the holding pen, and its subject and text on its page', async () => {
-    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-language-')));
-    await mailbox.open();
-    const nothing = async () => undefined;
-    const intake = new Intake({
-      mailbox,
-      documents: {} as never,
-      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
-      domain: 'test.example',
-      caseMailbox: 'case@test.example',
-      dossier: {} as never,
-    });
+    const { mailbox, intake } = await unsortedIntake('held-language-');
     const english = 'Thank you for your letter. Our response is attached.\n\nKind regards,\nAnna Berg\nPrivacy Office';
     await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our answer', messageId: '<answer@elsewhere.test>', text: english }));
     await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Hello', messageId: '<hello@elsewhere.test>', text: 'Hi.' }));
@@ -1127,18 +1133,7 @@ describe('mail a vendor wrote, marked with its language on the pages that show i
 
 describe('a held message longer than an engagement records, on its own page', () => {
   it('says its text is cut, how long it is and where the whole text is, in the page’s language', async () => {
-    // The real intake over a Maildir: mail that names no campaign and matches nothing is held, unsorted.
-    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-cut-')));
-    await mailbox.open();
-    const nothing = async () => undefined;
-    const intake = new Intake({
-      mailbox,
-      documents: {} as never,
-      directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
-      domain: 'test.example',
-      caseMailbox: 'case@test.example',
-      dossier: {} as never,
-    });
+    const { mailbox, intake } = await unsortedIntake('held-cut-');
     const whole = `${'Nous conservons les enregistrements pendant trente jours. '.repeat(400)}Fin de notre réponse.`;
     await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Our long answer', messageId: '<long@elsewhere.test>', text: whole }));
     expect((await intake.pass()).map((s) => s.outcome)).toEqual(['held']);
@@ -1164,10 +1159,7 @@ describe('a held message longer than an engagement records, on its own page', ()
   });
 
   it('says nothing of a cut when the text is whole', async () => {
-    const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'held-whole-')));
-    await mailbox.open();
-    const nothing = async () => undefined;
-    const intake = new Intake({ mailbox, documents: {} as never, directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) }, domain: 'test.example', caseMailbox: 'case@test.example', dossier: {} as never });
+    const { mailbox, intake } = await unsortedIntake('held-whole-');
     await mailbox.append(await composeReply({ from: 'privacy@elsewhere.test', to: 'case@test.example', subject: 'Short', messageId: '<short@elsewhere.test>', text: 'A short answer.' }));
     await intake.pass();
     const session = { id: 'k'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'mia', name: 'Mia', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
