@@ -273,36 +273,46 @@ describe('the shared ledger stopped for longer than a claim\'s lease while a sen
 });
 
 describe('the shared store stopped as the relay accepts an open letter', () => {
-  it('keeps the letter\'s copy in the published files once the database is back, and names it while it is not', { timeout: 60_000 }, async () => {
+  const MAIL_FROM = 'Dossier <dossier@regulator.test>';
+  /**
+   * Two hosts on one fresh database, the first halting PostgreSQL as the relay accepts its send
+   * and starting it again 3 s later; `restarted()` waits for that start.
+   */
+  const haltedAfterAccepting = async (campaignId: string, options: Pick<Parameters<typeof createEmailActivities>[0], 'onUnrecorded'> = {}) => {
     const url = await server.createDatabase();
     const stores = [openPostgresStore(url, { leaseMs: 15_000 }), openPostgresStore(url, { leaseMs: 15_000 })] as const;
     await Promise.all(stores.map((s) => s.ready()));
     const relay = createSmtpTransport(sink.url);
-    const campaignId = 'copy-outage';
-    // A campaign that keeps each letter as delivered, beside its statement.
-    const message: OutgoingMessage = { ...letter(campaignId), campaign: { ...testCampaign(campaignId), letterCopyFolder: campaignId } };
-    const path = publishedPath(campaignId, letterCopyFileName({ id: 'zoom', language: 'en' }));
-    let unrecorded: UnrecordedSends | undefined;
-    let restarted: Promise<void> | undefined;
+    let restart: Promise<void> | undefined;
     const hostA = createEmailActivities({
       transport: relay,
-      mailFrom: 'Dossier <dossier@regulator.test>',
+      mailFrom: MAIL_FROM,
       ledger: stores[0].ledger,
       files: stores[0].files,
-      onUnrecorded: (sends) => (unrecorded = sends),
+      ...options,
       hooks: {
         async afterAccepted() {
           await server.halt();
-          restarted = sleep(3_000).then(() => server.start());
+          restart = sleep(3_000).then(() => server.start());
         },
       },
     });
+    const path = publishedPath(campaignId, letterCopyFileName({ id: 'zoom', language: 'en' }));
+    return { stores, relay, path, hostA, restarted: async () => restart };
+  };
+
+  it('keeps the letter\'s copy in the published files once the database is back, and names it while it is not', { timeout: 60_000 }, async () => {
+    const campaignId = 'copy-outage';
+    // A campaign that keeps each letter as delivered, beside its statement.
+    const message: OutgoingMessage = { ...letter(campaignId), campaign: { ...testCampaign(campaignId), letterCopyFolder: campaignId } };
+    let unrecorded: UnrecordedSends | undefined;
+    const { stores, relay, path, hostA, restarted } = await haltedAfterAccepting(campaignId, { onUnrecorded: (sends) => (unrecorded = sends) });
     try {
       const sent = await hostA.sendMessage(message);
       expect(sent.accepted).toEqual([PRIVACY, DPO]);
       // While the database is down, a stopping worker names the copy it could not keep.
       expect((await unrecorded!.flush()).letterCopies).toEqual([path]);
-      await restarted;
+      await restarted();
       // Another host reads the campaign's published files as the statement's publisher does.
       const kept = await until(() => stores[1].files.read(path).catch(() => undefined), Boolean, 'the letter\'s copy in the published files', 20_000, 200);
       const [received] = await sink.waitFor(1, (m) => m.messageId === sent.messageId, 10_000);
@@ -312,7 +322,7 @@ describe('the shared store stopped as the relay accepts an open letter', () => {
       expect(await unrecorded!.flush()).toMatchObject({ messageIds: [], letterCopies: [] });
       expect(copies(sent.messageId)).toEqual({ [PRIVACY]: 1, [DPO]: 1 });
     } finally {
-      await restarted;
+      await restarted();
       sink.clear();
       relay.close();
       await Promise.all(stores.map((s) => s.close()));
@@ -320,27 +330,9 @@ describe('the shared store stopped as the relay accepts an open letter', () => {
   });
 
   it("tells the letter's engagement, whose filing writes the copy on another host once the database is back, though the sending host is gone", { timeout: 60_000 }, async () => {
-    const url = await server.createDatabase();
-    const stores = [openPostgresStore(url, { leaseMs: 15_000 }), openPostgresStore(url, { leaseMs: 15_000 })] as const;
-    await Promise.all(stores.map((s) => s.ready()));
-    const relay = createSmtpTransport(sink.url);
     const campaignId = 'copy-outage-filed';
     const message: OutgoingMessage = { ...letter(campaignId), campaign: { ...testCampaign(campaignId), letterCopyFolder: campaignId }, details: { dueDate: '2026-12-18T22:59:59.999Z' } };
-    const path = publishedPath(campaignId, letterCopyFileName({ id: 'zoom', language: 'en' }));
-    let restarted: Promise<void> | undefined;
-    const mailFrom = 'Dossier <dossier@regulator.test>';
-    const hostA = createEmailActivities({
-      transport: relay,
-      mailFrom,
-      ledger: stores[0].ledger,
-      files: stores[0].files,
-      hooks: {
-        async afterAccepted() {
-          await server.halt();
-          restarted = sleep(3_000).then(() => server.start());
-        },
-      },
-    });
+    const { stores, relay, path, hostA, restarted } = await haltedAfterAccepting(campaignId);
     try {
       const sent = await hostA.sendMessage(message);
       expect(sent.accepted).toEqual([PRIVACY, DPO]);
@@ -348,15 +340,15 @@ describe('the shared store stopped as the relay accepts an open letter', () => {
       expect(sent.letterCopyNotFiled).toMatch(/PostgreSQL|ECONNREFUSED|terminat|connect/i);
       // Host A stops with the copy and the record in its memory: nothing it holds reaches the database.
       await stores[0].close();
-      await restarted;
-      const hostB = createEmailActivities({ transport: relay, mailFrom, ledger: stores[1].ledger, files: stores[1].files });
+      await restarted();
+      const hostB = createEmailActivities({ transport: relay, mailFrom: MAIL_FROM, ledger: stores[1].ledger, files: stores[1].files });
       const { campaign, vendor, language, details } = message;
       await hostB.fileLetterCopy({ campaign, vendor: vendor!, language, dueDate: details.dueDate });
       const [received] = await sink.waitFor(1, (m) => m.messageId === sent.messageId, 10_000);
       const pdf = (await simpleParser(received.raw)).attachments.find((a) => a.contentType === 'application/pdf');
       expect(Buffer.compare((await stores[1].files.read(path))!, pdf!.content)).toBe(0);
     } finally {
-      await restarted;
+      await restarted();
       sink.clear();
       relay.close();
       await stores[1].close();
