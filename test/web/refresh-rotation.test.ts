@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
@@ -22,6 +21,7 @@ import { startWebServer } from '../../web/server';
 import { CookieSealer, type Session } from '../../web/session';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { serveApp } from '../helpers/served-app';
 
 const CHECK_MS = 2_000;
 
@@ -151,10 +151,7 @@ describe('a re-check of the roles while the shared store is out of reach', () =>
         release: (digest) => store.refreshes.release(digest),
       }),
     });
-    const server: ServerType = await new Promise((resolve) => {
-      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
-    });
-    running.push({ idp, hosts: [{ stop: () => new Promise<void>((r) => server.close(() => r())) }] });
+    running.push({ idp, hosts: [await serveApp(app, port)] });
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${url}/campaigns/new`);
     await signIn(page, 'lea');

@@ -2,7 +2,6 @@
 // session signed in before it can still do. The real development provider (oidc-provider) in this
 // process and Chromium; no case is read, so the Temporal client is a stand-in. The roles are asked
 // again every 2 seconds here (DOSSIER_ROLES_CHECK_MINUTES, 5 by default).
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
@@ -10,11 +9,12 @@ import { createWebApp } from '../../web/app';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { OidcSignIn } from '../../web/oidc';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { serveApp, type ServedApp } from '../helpers/served-app';
 
 const CHECK_MS = 2_000;
 
 let browser: Browser;
-const running: { idp: DevIdentityProvider; server: ServerType }[] = [];
+const running: { idp: DevIdentityProvider; served: ServedApp }[] = [];
 /** Providers a test stopped itself (a second stop would wait for a close that never comes). */
 const stopped = new Set<DevIdentityProvider>();
 
@@ -23,8 +23,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const { idp, server } of running.splice(0)) {
-    await new Promise((r) => server.close(r));
+  for (const { idp, served } of running.splice(0)) {
+    await served.stop();
     if (!stopped.has(idp)) await idp.stop();
   }
 });
@@ -47,10 +47,7 @@ async function leaSignedIn(): Promise<{ url: string; idp: DevIdentityProvider; l
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
   });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
-  });
-  running.push({ idp, server });
+  running.push({ idp, served: await serveApp(app, port) });
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${url}/campaigns/new`);
   await signIn(page, 'lea');

@@ -5,7 +5,6 @@
 // every page says when it ends and offers to renew it through the provider in a new tab, which opens
 // the same page again, while the page it was asked from stays as it is and its forms still send. The
 // real development provider and Chromium; no case is read, so the Temporal client is a stand-in.
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
@@ -15,12 +14,13 @@ import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/de
 import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
 import { CookieSealer, type Session } from '../../web/session';
 import { checkPage, launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { serveApp, type ServedApp } from '../helpers/served-app';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 
 const SHORT_SESSION_MINUTES = 10;
 
 let idp: DevIdentityProvider;
-const servers: ServerType[] = [];
+const servers: ServedApp[] = [];
 let url: string;
 /** The workspace whose sign-in lasts SHORT_SESSION_MINUTES. */
 let shortUrl: string;
@@ -36,11 +36,7 @@ async function workspaceAt(address: string, config: Partial<WebConfig> = {}): Pr
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
   });
-  servers.push(
-    await new Promise((resolve) => {
-      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(new URL(address).port) }, () => resolve(s));
-    }),
-  );
+  servers.push(await serveApp(app, Number(new URL(address).port)));
 }
 
 beforeAll(async () => {
@@ -60,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const server of servers) await new Promise((r) => server.close(r));
+  for (const served of servers) await served.stop();
   await idp?.stop();
 });
 

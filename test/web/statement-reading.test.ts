@@ -3,7 +3,6 @@
 // to the workspace by a stand-in campaign client, so the page's layout and markup are tested without
 // a worker. What a real co-signatory meets: another authority's long or multi-line comment, and the
 // word-by-word comparison read by a screen reader.
-import { serve, type ServerType } from '@hono/node-server';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import type { ApproveStatementInput } from '../../workflows/messages';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { checkPage, launchBrowser } from '../helpers/web';
+import { serveApp, type ServedApp } from '../helpers/served-app';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
 
 /** A link pasted into a comment: one word far wider than any screen. */
@@ -24,7 +24,7 @@ const PASTED_LINK = `https://www.edoeb.admin.ch/dam/documents/${'Rapport2026Anne
 const COMMENT = `Voir ${PASTED_LINK}\nDeuxième point : nommer les cinq principes.\n\nTroisième point : la date.`;
 
 const cases = new Map<string, CampaignCase>();
-let server: ServerType;
+let served: ServedApp | undefined;
 let url: string;
 let browser: Browser;
 
@@ -87,7 +87,7 @@ beforeAll(async () => {
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  served = await serveApp(app, port);
   url = `http://127.0.0.1:${port}`;
   browser = await launchBrowser();
 });
@@ -104,7 +104,7 @@ function refusedByCampaign(check: () => void, mustRefuse = true): never | void {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.stop();
 });
 
 /** The statement page of `campaign` as the FDPIC's co-signatory reads it, on a screen `width` pixels wide. */
