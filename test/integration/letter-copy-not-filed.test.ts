@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { DossierClient, type EngagementSummary } from '../../client/api';
 import { FileDeliveryLedger } from '../../activities/delivery-ledger';
 import { createEmailActivities, createSmtpTransport } from '../../activities/email';
 import { renderStatus } from '../../client/commands/engagement';
@@ -15,15 +16,19 @@ import { cliWords } from '../../client/cli-words';
 import { LocalPublishedFiles, openLocalStore } from '../../store/local';
 import type { PublishedFiles } from '../../store/types';
 import { createWebApp } from '../../web/app';
+import { boardRows } from '../../web/pages';
+import { loadViews } from '../../web/views';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { correctContactsUpdate, recordInboundUpdate, type EngagementStatus } from '../../workflows/messages';
 import type { OutgoingMessage } from '../../workflows/types';
+import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { letterBounce } from '../helpers/continued-run';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
+import { untilFound } from '../helpers/until';
 
 const NOT_A_FOLDER = /ENOTDIR|EEXIST|not a directory/;
 
@@ -41,6 +46,12 @@ async function engagementPage(status: EngagementStatus, language: 'en' | 'fr'): 
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const html = await (await app.request(`/campaigns/${status.campaignId}/engagements/${status.vendorId}`, { headers: { cookie } })).text();
   return html.replace(/&#x27;/g, "'");
+}
+
+/** The campaign's board as visibility lists it: the engagement's row, waited for until `ok`. */
+async function boardRow(dossier: DossierClient, campaignId: string, ok: (row: EngagementSummary) => boolean, what: string): Promise<EngagementSummary> {
+  const [row] = await untilFound(() => dossier.findEngagements({ campaign: campaignId }), (rows) => rows[0] !== undefined && ok(rows[0]), what, 30_000);
+  return row!;
 }
 
 describe('an open letter whose copy could not be filed', () => {
@@ -64,6 +75,10 @@ describe('an open letter whose copy could not be filed', () => {
     const [en, fr] = [await engagementPage(notFiled, 'en'), await engagementPage(notFiled, 'fr')];
     expect(en).toMatch(/<dt>Letter's copy<\/dt><dd id="letter-copy">Letter sent, copy not filed yet since [^<]*: the publication folder could not take it\. [^<]*The store's answer: <span lang="en">(ENOTDIR|EEXIST)/);
     expect(fr).toMatch(/<dt>Copie de la lettre<\/dt><dd id="letter-copy">Lettre envoyée, copie pas encore classée depuis le [^<]*\u00a0: le dossier de publication n’a pas pu la recevoir\. [^<]*Réponse du stockage\u00a0: <span lang="en">(ENOTDIR|EEXIST)/);
+    // An engagement started before revision 3 lists it on the board through its memo.
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const listed = await boardRow(dossier, id, (r) => r.nextAction?.kind === 'file-copy', "the board's row naming the copy to file");
+    expect(listed.nextAction).toEqual({ kind: 'file-copy', number: 1, about: 'letter', at: notFiled.letterCopyNotFiled!.since });
 
     // The worker that held the copy in memory stops; the store is mended after.
     await env.restartWorker();
@@ -71,8 +86,37 @@ describe('an open letter whose copy could not be filed', () => {
     const filed = await e.waitForStatus((s) => s.letterCopyNotFiled === undefined, 120_000);
     expect(renderStatus(filed, cliWords('en'))).not.toContain('copy not filed');
     expect(await engagementPage(filed, 'en')).not.toContain('copy not filed');
+    await boardRow(dossier, id, (r) => r.nextAction?.kind === 'reminder', "the board's row back to the first reminder");
     const sent = (await simpleParser(letter!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!;
     expect(Buffer.compare(readFileSync(join(folder, 'letters', 'zoom.en.pdf')), sent.content)).toBe(0);
+  });
+
+  it("lists on the campaign board that the letter's copy is not filed yet, as the engine's next step, until it is filed", { timeout: 180_000 }, async () => {
+    const id = env.uniqueId('copy-board');
+    const folder = join(env.config.outputDir, id);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'letters'), 'not a folder');
+    const input = engagementInput(id, 'zoom', patientPolicy());
+    // As the client and the campaign start engagements today: the board's data are search attributes.
+    const e = await startEngagement(env, { ...input, revision: ENGAGEMENT_REVISION, campaign: { ...input.campaign, letterCopyFolder: id } });
+    const notFiled = await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+
+    const listed = await boardRow(dossier, id, (r) => r.stage === 'awaiting-response' && r.nextAction?.kind === 'file-copy', "the board's row naming the copy to file");
+    expect(listed.nextAction).toEqual({ kind: 'file-copy', number: 1, about: 'letter', at: notFiled.letterCopyNotFiled!.since });
+    const views = loadViews();
+    const [en] = boardRows({ zoom: 'Zoom' }, [listed], new Date(), 'en', views);
+    const [fr] = boardRows({ zoom: 'Zoom' }, [listed], new Date(), 'fr', views);
+    const day = (language: 'en' | 'fr') => views.date(notFiled.letterCopyNotFiled!.since, language, 'UTC');
+    expect(en!.nextAction).toBe(`filing the letter’s copy (not filed yet since ${day('en')})`);
+    expect(fr!.nextAction).toBe(`classement de la copie de la lettre (pas encore classée depuis le ${day('fr')})`);
+
+    rmSync(join(folder, 'letters'));
+    await e.waitForStatus((s) => s.letterCopyNotFiled === undefined, 120_000);
+    const back = await boardRow(dossier, id, (r) => r.nextAction?.kind !== 'file-copy', "the board's row back to the engine's next step");
+    expect(back.nextAction).toMatchObject({ kind: 'reminder', number: 1, about: 'response' });
+    expect(Date.parse(back.nextAction!.at)).toBeGreaterThan(Date.parse(notFiled.letterSentAt!));
+    await e.handle.terminate('test over');
   });
 
   it("keeps the corrected letter's copy once the store works again, when the bounced letter's copy retry files first", { timeout: 240_000 }, async () => {
