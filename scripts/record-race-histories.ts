@@ -43,7 +43,8 @@
 // the statement saying it had not was published, taken back (letter-copies-filed). An open letter
 // whose copy the store refused, known to its engagement, which files it once the store works again
 // (letter-copy-filed-by-engagement). The same letter bounced and sent again to a corrected address,
-// its copy refused too: the folder keeps the corrected letter's (letter-copy-last-sent).
+// its copy refused too: the folder keeps the corrected letter's (letter-copy-last-sent). Such a
+// copy listed on the campaign board as the engagement's next step until it is filed (letter-copy-on-board).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
@@ -871,6 +872,25 @@ async function main() {
       console.log('letter copies:', JSON.stringify(readdirSync(letters)));
       await handle.terminate('recorded');
       await save('engagement-letter-copy-filed-by-engagement', handle);
+    }
+    if (wanted('letter-copy-on-board')) {
+      // As letter-copy-filed-by-engagement, watched on the board: the copy to file is listed as the
+      // next step (one upsert with the letter's stage), then the first reminder once it is filed.
+      const input = engagementInput('record-letter-copy-on-board', 'zoom', patientPolicy());
+      const letters = join(scratch, 'out', input.campaign.id, 'letters');
+      mkdirSync(dirname(letters), { recursive: true });
+      writeFileSync(letters, 'not a folder');
+      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const board = new DossierClient(client, { taskQueue, address: server.address });
+      const row = () => board.findEngagements({ campaign: input.campaign.id }).then((rows) => rows[0]);
+      const listed = await until(row, (r) => r?.nextAction?.kind === 'file-copy', 'the copy listed as the next step');
+      console.log('listed:', JSON.stringify(listed.nextAction));
+      rmSync(letters);
+      await until(statusOf(handle), (s) => s.letterCopyNotFiled === undefined, 'the copy filed');
+      const back = await until(row, (r) => r?.nextAction?.kind === 'reminder', 'the first reminder listed');
+      console.log('listed:', JSON.stringify(back.nextAction), 'letter copies:', JSON.stringify(readdirSync(letters)));
+      await handle.terminate('recorded');
+      await save('engagement-letter-copy-on-board', handle);
     }
     if (wanted('letter-copy-last-sent')) {
       // The store refuses the letter's copy; the letter bounces, the officer corrects the address and

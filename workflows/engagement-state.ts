@@ -68,6 +68,11 @@ export class EngagementCase {
    * continued as new starts past the letter, so it takes the stage's word.
    */
   private letterReached: boolean;
+  /**
+   * The board lists a letter's copy not filed yet as the next step (patch `letter-copy-on-board`).
+   * Not in `state`: a run neither ends nor continues as new before the copy is filed.
+   */
+  private copyOnBoard = false;
   /** The due date the letter being sent stated, when its send counted it (revision 7): see letterSentAt. */
   private statedDueDate: string | undefined;
   /** A demonstration's result due date by its schedule (`at|durationMinutes`): see demonstrationResultDue. */
@@ -635,9 +640,13 @@ export class EngagementCase {
     this.log(ENGINE, `${kind} sent`, now, note);
   }
 
-  /** The open letter went out but its copy is not in the publication folder yet: the status says so until it is. */
-  letterCopyNotFiled(step: string, error: string, now: number): void {
+  /**
+   * The open letter went out but its copy is not in the publication folder yet: the status says so
+   * until it is, and the board too when `onBoard` (cases recorded before listed nothing of it).
+   */
+  letterCopyNotFiled(step: string, error: string, now: number, onBoard = false): void {
     this.state.letterCopyNotFiled = { step, since: toIsoString(now), error };
+    if (onBoard) this.copyOnBoard = true;
   }
 
   /** The engagement filed the copy of the letter sent as `step` (a later letter's may still be missing). */
@@ -654,10 +663,13 @@ export class EngagementCase {
 
   /**
    * What the campaign board shows of this case without querying it: last contact and, of the steps
-   * the workflow's timers wait for (`upcoming`, by what each is about), the earliest.
+   * the workflow's timers wait for (`upcoming`, by what each is about), the earliest; before them a
+   * letter's copy still to file, which the engagement keeps filing even once the case has ended.
    */
   boardMemo(upcoming: ReadonlyMap<string, UpcomingStep>): EngagementBoardMemo {
     const lastContact = this.lastContact();
+    const copy = this.state.letterCopyNotFiled;
+    if (copy && this.copyOnBoard) return { lastContact, nextAction: { kind: 'file-copy', about: copy.step, number: 1, at: copy.since } };
     const [about, step] = [...upcoming].sort((a, b) => a[1].at - b[1].at)[0] ?? [];
     if (about === undefined || step === undefined || this.isFinal()) return { lastContact };
     const kind = step.kind === 'expire' ? 'close-no-response' : step.kind;

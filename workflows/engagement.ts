@@ -78,6 +78,12 @@ const LETTER_COPY_FILED_BY_ENGAGEMENT = 'letter-copy-filed-by-engagement';
  * it (before, the retry that ran first after a worker restart kept its copy, maybe the earlier letter's).
  */
 const LETTER_COPY_LAST_SENT = 'letter-copy-last-sent';
+/**
+ * The campaign board lists such a copy as the engagement's next automatic step until it is filed
+ * (before, only the status and the engagement's page said so). Asked only where a copy was refused,
+ * so a letter whose copy files at once costs no marker and no visibility write.
+ */
+const LETTER_COPY_ON_BOARD = 'letter-copy-on-board';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
@@ -265,7 +271,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
    * as new, nor end, before it is filed.
    */
   function fileLetterCopy(step: string, error: string, copy: LetterCopyInput): void {
-    kase.letterCopyNotFiled(step, error, Date.now());
+    kase.letterCopyNotFiled(step, error, Date.now(), (listsBoard || keepsBoardMemo) && patched(LETTER_COPY_ON_BOARD));
     inFlight++;
     chores.push(
       beside(

@@ -137,17 +137,20 @@ export interface EngagementStatus {
 /**
  * What an engagement keeps in its memo (key `board`) for the campaign board, which lists a campaign
  * through visibility and reads no engagement one by one: when the vendor was last written to or
- * heard from, and the next thing the engine will do on its own.
+ * heard from, and the next thing the engine will do on its own. `file-copy`: the open letter went out
+ * but its copy is not filed yet, and the engagement keeps filing it (patch `letter-copy-on-board`);
+ * it comes before any timer's step until the copy is filed.
  */
-export const NEXT_ACTION_KINDS = ['reminder', 'final-notice', 'close-no-response', 'demonstration-reminder'] as const;
+export const NEXT_ACTION_KINDS = ['reminder', 'final-notice', 'close-no-response', 'demonstration-reminder', 'file-copy'] as const;
 export interface EngagementBoardMemo {
   lastContact?: string;
   nextAction?: {
     kind: (typeof NEXT_ACTION_KINDS)[number];
-    /** `response`, `follow-up:<round>` or `demonstration:<id>`. */
+    /** `response`, `follow-up:<round>` or `demonstration:<id>`; for `file-copy`, the letter's step (`letter`, `letter-2`). */
     about: string;
-    /** Which reminder of its kind this will be (1 for the first). */
+    /** Which reminder of its kind this will be (1 for the first; always 1 for `file-copy`). */
     number: number;
+    /** When it is due; for `file-copy`, since when the copy has waited to be filed. */
     at: string;
   };
 }

@@ -11,7 +11,7 @@ export const DossierVendor = defineSearchAttributeKey('DossierVendor', SearchAtt
 
 /** When the vendor was last written to or heard from (engagements of revision 3; older ones keep it in their memo). */
 export const DossierLastContact = defineSearchAttributeKey('DossierLastContact', SearchAttributeType.DATETIME);
-/** The engine's next automatic step, `<kind> <number> <about>` (`reminder 2 follow-up:1`); see `nextActionKeyword`. */
+/** The engine's next automatic step, `<kind> <number> <about>` (`reminder 2 follow-up:1`, `file-copy 1 letter`); see `nextActionKeyword`. */
 export const DossierNextAction = defineSearchAttributeKey('DossierNextAction', SearchAttributeType.KEYWORD);
 /** When that step is due. */
 export const DossierNextActionAt = defineSearchAttributeKey('DossierNextActionAt', SearchAttributeType.DATETIME);

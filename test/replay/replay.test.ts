@@ -41,6 +41,7 @@ describe('saved histories replay against the current workflow code', () => {
     ['statement-dated-at-publication', 'campaign-statement-dated-at-publication-2026-11-30.json'],
     ['letter-copies-filed', 'campaign-letter-copies-filed-2026-11-30.json'],
     ['letter-copy-filed-by-engagement', 'engagement-letter-copy-filed-by-engagement-2026-12-01.json'],
+    ['letter-copy-on-board', 'engagement-letter-copy-on-board-2026-12-01.json'],
   ])('has a history that went through patch %s (%s)', (patch, file) => {
     expect(files).toContain(file);
     expect(patchesIn(file)).toContain(patch);

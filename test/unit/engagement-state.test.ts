@@ -40,6 +40,30 @@ describe('engagement state', () => {
     expect(kase.status().stage).toBe('awaiting-response');
   });
 
+  it("lists a letter's copy not filed yet as the board's next step, before any reminder, until it is filed, and only when the case lists it", () => {
+    const reminder = new Map([['response', { kind: 'reminder' as const, at: at(31 * 24 * 60) }]]);
+    const listedCase = (onBoard: boolean) => {
+      const kase = newCase();
+      kase.log(ENGINE, 'open-letter sent', at(1));
+      kase.letterSentAt(at(1));
+      kase.letterCopyNotFiled('letter', 'EROFS: read-only file system', at(1), onBoard);
+      return kase;
+    };
+    const kase = listedCase(true);
+    expect(kase.boardListing(reminder)).toMatchObject({ stage: 'awaiting-response', nextAction: 'file-copy 1 letter', nextActionAt: iso(at(1)) });
+    expect(kase.boardMemo(reminder).nextAction).toEqual({ kind: 'file-copy', about: 'letter', number: 1, at: iso(at(1)) });
+    // The engagement goes on filing it once withdrawn: the board still names it.
+    kase.withdraw({ by: OFFICER, reason: 'the vendor closed' }, at(2));
+    expect(kase.boardListing(new Map()).nextAction).toBe('file-copy 1 letter');
+    kase.letterCopyFiled('letter');
+    expect(kase.boardListing(new Map())).toMatchObject({ nextAction: null, nextActionAt: null });
+    // A case recorded before the patch listed nothing of it: its history upserted the reminder alone.
+    expect(listedCase(false).boardListing(reminder)).toMatchObject({ nextAction: 'reminder 1 response', nextActionAt: iso(at(31 * 24 * 60)) });
+    const filed = listedCase(true);
+    filed.letterCopyFiled('letter');
+    expect(filed.boardListing(reminder)).toMatchObject({ nextAction: 'reminder 1 response', nextActionAt: iso(at(31 * 24 * 60)) });
+  });
+
   it('cancels a demonstration on withdrawal only while it is still to come, and only in cases started at revision 6', () => {
     const withdrawnWith = (revision: number) => {
       const kase = respondedCase(revision);
