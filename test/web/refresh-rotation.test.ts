@@ -124,6 +124,42 @@ describe.each(stores)('a provider that rotates refresh tokens and detects their 
   });
 });
 
+describe('a cookie kept from before a refresh, at a provider that rotates refresh tokens and detects their reuse', () => {
+  // A tab left open, or a second host whose browser sent the older cookie: the session is still good,
+  // its old copy carries a token the provider has already rotated away.
+  it('answers the older cookie a minute and more after its refresh with the newest token, and every copy stays signed in', { timeout: 150_000 }, async () => {
+    const { urls } = await twoHosts({ DATABASE_URL: await createDatabase(inject('postgresUrl')) });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${urls[0]}/campaigns/new`);
+    await signIn(page, 'lea');
+    await page.waitForURL(`${urls[0]}/campaigns/new`);
+    const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
+    expect(signedIn).toBeDefined();
+    const first = `dossier_session=${signedIn!.value}`;
+
+    await pause(CHECK_MS + 300);
+    const refreshed = await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' });
+    expect(refreshed.status).toBe(200);
+    const current = sessionCookieOf(refreshed, first);
+    expect(refreshTokenIn(current)).not.toBe(refreshTokenIn(first));
+
+    // Past the minute for which a refresh's outcome used to answer for its old token.
+    await pause(61_000);
+    const stale = await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' });
+    expect(stale.status, 'the cookie from before the refresh').toBe(200);
+    const fromStale = sessionCookieOf(stale, first);
+    expect([refreshTokenIn(first), refreshTokenIn(current)]).not.toContain(refreshTokenIn(fromStale));
+
+    // The cookie the browser holds, one rotation behind now, and the first again, two behind.
+    expect((await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: current }, redirect: 'manual' })).status, 'the refreshed cookie').toBe(200);
+    await pause(CHECK_MS + 300);
+    expect((await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' })).status, 'the first cookie again').toBe(200);
+    // No token was used twice: the grant is still good at the provider.
+    await pause(CHECK_MS + 300);
+    expect((await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: fromStale }, redirect: 'manual' })).status, 'the newest cookie').toBe(200);
+  });
+});
+
 describe('a re-check of the roles while the shared store is out of reach', () => {
   it('answers "temporarily unavailable" without spending the old token, which the next re-check uses once the store is back', { timeout: 60_000 }, async () => {
     const port = await freePort();
