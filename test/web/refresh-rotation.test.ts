@@ -182,7 +182,7 @@ describe('a re-check of the roles while the shared store is out of reach', () =>
       // Away only for the refreshes: the sign-out list answered, the claim of the old token does not.
       tokenRefreshes: () => ({
         claim: async (digest, until) => (storeAway ? Promise.reject(away()) : store.refreshes.claim(digest, until)),
-        settle: (digest, outcome) => store.refreshes.settle(digest, outcome),
+        settle: (digest, outcome, until) => store.refreshes.settle(digest, outcome, until),
         outcome: (digest) => store.refreshes.outcome(digest),
         release: (digest) => store.refreshes.release(digest),
       }),
