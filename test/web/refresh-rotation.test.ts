@@ -16,9 +16,10 @@ import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
 import { createWebApp } from '../../web/app';
-import { OidcSignIn } from '../../web/oidc';
+import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
 import { startWebServer } from '../../web/server';
 import { CookieSealer, type Session } from '../../web/session';
+import { inProcessRefreshes, recheckOncePerToken } from '../../web/token-refresh';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp } from '../helpers/served-app';
@@ -121,6 +122,46 @@ describe.each(stores)('a provider that rotates refresh tokens and detects their 
     await pause(CHECK_MS + 300);
     const alone = await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: cookies[1] }, redirect: 'manual' });
     expect(alone.status).toBe(200);
+  });
+});
+
+describe('the recorded refreshes of one session, followed from an older token', () => {
+  /** The provider's rotation and reuse detection alone: each token answers once, a used one revokes the grant. */
+  function rotatingGrant() {
+    const asked: string[] = [];
+    let live = 'token-0';
+    let revoked = false;
+    return {
+      asked,
+      revoked: () => revoked,
+      recheck: async (token: string) => {
+        asked.push(token);
+        if (revoked || token !== live) {
+          revoked = true;
+          throw new SignInWithdrawn('the identity provider refused the session\'s refresh token: grant request is invalid');
+        }
+        live = `token-${asked.length}`;
+        return { roles: ['lead-officer' as const], refreshToken: live };
+      },
+    };
+  }
+  const FRESH_MS = 300;
+  const sessionEndsAt = () => Date.now() + 3_600_000;
+
+  it('answers a token three rotations old with the newest token, and asks the provider with no token twice', async () => {
+    const grant = rotatingGrant();
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(grant, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    for (let n = 0; n < 3; n++) {
+      expect((await recheck(`token-${n}`, 'lea', sessionEndsAt())).refreshToken).toBe(`token-${n + 1}`);
+      await pause(FRESH_MS + 50);
+    }
+    // The newest outcome is older than a re-check interval: the newest token, never used, asks once.
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    // Now it is fresh: a copy one rotation behind takes it as it is.
+    expect((await recheck('token-1', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    expect(grant.asked).toEqual(['token-0', 'token-1', 'token-2', 'token-3']);
+    expect(grant.revoked()).toBe(false);
   });
 });
 
