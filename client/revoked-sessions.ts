@@ -37,7 +37,7 @@ export function tokenRefreshesFrom(store: () => SharedStore): () => TokenRefresh
       const held = store().refreshes;
       refreshes = {
         claim: (digest, until) => reachable(held.claim(digest, until)),
-        settle: (digest, outcome) => reachable(held.settle(digest, outcome)),
+        settle: (digest, outcome, until) => reachable(held.settle(digest, outcome, until)),
         outcome: (digest) => reachable(held.outcome(digest)),
         release: (digest) => reachable(held.release(digest)),
       };

@@ -372,10 +372,9 @@ class LocalTokenRefreshes implements TokenRefreshes {
     }
   }
 
-  async settle(digest: string, outcome: string): Promise<void> {
-    const held = this.entry(digest);
-    if (!held) return;
-    await writeAtomically(this.pathOf(digest), JSON.stringify({ until: held.until, outcome } satisfies RefreshEntry));
+  async settle(digest: string, outcome: string, until: Date): Promise<void> {
+    if (!this.entry(digest)) return;
+    await writeAtomically(this.pathOf(digest), JSON.stringify({ until: until.getTime(), outcome } satisfies RefreshEntry));
   }
 
   async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {

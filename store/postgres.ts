@@ -591,8 +591,8 @@ class PostgresTokenRefreshes implements TokenRefreshes {
     return rows.length === 1;
   }
 
-  async settle(digest: string, outcome: string): Promise<void> {
-    await this.query('UPDATE token_refreshes SET outcome = $2 WHERE digest = $1', [checkTokenDigest(digest), outcome]);
+  async settle(digest: string, outcome: string, until: Date): Promise<void> {
+    await this.query('UPDATE token_refreshes SET outcome = $2, until = $3 WHERE digest = $1', [checkTokenDigest(digest), outcome, until]);
   }
 
   async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {

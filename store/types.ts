@@ -109,7 +109,9 @@ export interface RevokedSessions {
  * provider that rotates refresh tokens revokes the whole grant when an old one is used again, and two
  * tabs (or two hosts) re-checking a session's roles at once both carry the same old token: the first
  * to claim it asks the provider and records the outcome here (sealed by the caller), the others take
- * that outcome. Entries are keyed by a digest of the old token and kept only for a short time.
+ * that outcome. Entries are keyed by a digest of the old token; an outcome is kept until the time its
+ * `settle` names (a refresh that rotated the token: until its session ends, since any older copy of the
+ * cookie may come back with the spent token), and cleared after.
  */
 export interface TokenRefreshes {
   /**
@@ -117,8 +119,8 @@ export interface TokenRefreshes {
    * claim or recorded outcome stands. A claim past its `until` (its holder died) may be claimed again.
    */
   claim(digest: string, until: Date): Promise<boolean>;
-  /** Records the claim holder's outcome, which every other caller with the same old token then reads. */
-  settle(digest: string, outcome: string): Promise<void>;
+  /** Records the claim holder's outcome, which every other caller with the same old token then reads until `until`. */
+  settle(digest: string, outcome: string, until: Date): Promise<void>;
   /** `pending` while claimed without an outcome, the outcome once settled, `none` when unclaimed or past its time. */
   outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }>;
   /** Gives a claim up without an outcome (the provider did not answer), so a later request asks again. */

@@ -139,7 +139,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const provider = new URL(deps.config.issuer).origin;
   const formAction = `'self' ${provider}`;
   const ownRefreshes = deps.tokenRefreshes ? undefined : inProcessRefreshes();
-  const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer);
+  const recheck = recheckOncePerToken(deps.signIn, deps.tokenRefreshes ?? (() => ownRefreshes!), sealer, rolesCheckMs);
   const app = new Hono<WebEnv>();
 
   app.use('*', async (c, next) => {
@@ -172,7 +172,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (session?.user && session.refreshToken && !signingOut && !unavailable && now >= (session.rolesCheckedAt ?? 0) + rolesCheckMs) {
       const { user, refreshToken, rolesCheckedAt = 0 } = session;
       try {
-        const held = await recheck(refreshToken, user.subject);
+        const held = await recheck(refreshToken, user.subject, session.expiresAt);
         if (held.roles.length) {
           session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: now };
           rolesChanged = true;

@@ -1,9 +1,10 @@
 // One refresh per refresh token across every web process sharing the store. A provider that rotates
 // refresh tokens and revokes the grant when an old one is used again (oidc-provider's
 // rotateRefreshToken, Keycloak's "revoke refresh token", Auth0's rotation) would end a session whose
-// two tabs, or two hosts behind a load balancer, re-check its roles at once with the same cookie: the
-// first request to claim the old token asks the provider and records the outcome, sealed, under the
-// token's digest; the others take that outcome, new refresh token included, instead of asking.
+// two tabs, or two hosts behind a load balancer, re-check its roles with the same cookie, at once or
+// hours apart: the first request to claim the old token asks the provider and records the outcome,
+// sealed, under the token's digest; the others follow the recorded outcomes from their token to the
+// newest one, instead of asking the provider with a token it has already spent.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenRefreshes } from '../client/revoked-sessions';
@@ -11,43 +12,55 @@ import { SignInError, SignInWithdrawn, type OidcSignIn, type RolesNow } from './
 import type { CookieSealer } from './session';
 
 /**
- * How long a refresh's outcome answers for its old token: long enough for every request sent with the
- * old cookie before the browser had the new one, short enough that a stolen copy of that cookie is
- * soon worth nothing. A request with the old token after it asks the provider, which refuses it.
+ * How long a claim stands without an outcome (its holder may have died), and how long an outcome that
+ * spent no token (the provider does not rotate them, or refused the grant) answers for it: long enough
+ * for every request sent with the same cookie at once. An outcome that rotated the token is kept
+ * instead until the session itself ends: any copy of the cookie, however old, may still come back
+ * with the spent token, and sign-out revokes the session's id, so an old copy is worth no more than
+ * the current one. Each claim clears the entries past their time.
  */
 export const REFRESH_KEPT_MS = 60_000;
 /** How long another request waits for the claim holder's outcome: its two requests to the provider, 10 s each. */
 const OUTCOME_WAIT_MS = 25_000;
 const POLL_MS = 50;
 
-type Outcome = { subject: string; expiresAt: number } & ({ held: RolesNow } | { withdrawn: string });
+type Outcome = { subject: string; expiresAt: number; checkedAt: number } & ({ held: RolesNow } | { withdrawn: string });
+
+const digestOf = (refreshToken: string) => createHash('sha256').update(refreshToken).digest('hex');
 
 /**
- * `signIn.recheck`, asked once per old refresh token whatever the number of requests that carry it.
- * The outcome is sealed under the session key, so the store holds no refresh token in clear.
+ * `signIn.recheck`, asked once per refresh token whatever the number of requests that carry it. A
+ * request whose token was already refreshed follows the recorded outcomes to the newest token: their
+ * roles answer it while younger than `freshMs` (the roles' re-check interval), else the newest token,
+ * never used yet, asks the provider. The outcome is sealed under the session key, so the store holds
+ * no refresh token in clear.
  */
-export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refreshes: () => TokenRefreshes, sealer: CookieSealer) {
-  return async (refreshToken: string, subject: string): Promise<RolesNow> => {
-    const digest = createHash('sha256').update(refreshToken).digest('hex');
-    const until = Date.now() + REFRESH_KEPT_MS;
-    if (await refreshes().claim(digest, new Date(until))) {
-      let outcome: Outcome;
-      try {
-        outcome = { subject, expiresAt: until, held: await signIn.recheck(refreshToken, subject) };
-      } catch (err) {
-        if (!(err instanceof SignInWithdrawn)) {
-          // The provider did not answer: the next request with this token asks it again.
-          await refreshes().release(digest).catch(() => undefined);
-          throw err;
-        }
-        outcome = { subject, expiresAt: until, withdrawn: err.message };
+export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refreshes: () => TokenRefreshes, sealer: CookieSealer, freshMs: number) {
+  const ask = async (refreshToken: string, digest: string, subject: string, sessionEndsAt: number): Promise<RolesNow> => {
+    const checkedAt = Date.now();
+    const briefly = checkedAt + REFRESH_KEPT_MS;
+    let outcome: Outcome;
+    try {
+      const held = await signIn.recheck(refreshToken, subject);
+      const rotated = held.refreshToken !== undefined && held.refreshToken !== refreshToken;
+      outcome = { subject, checkedAt, expiresAt: rotated ? Math.max(sessionEndsAt, briefly) : briefly, held };
+    } catch (err) {
+      if (!(err instanceof SignInWithdrawn)) {
+        // The provider did not answer: the next request with this token asks it again.
+        await refreshes().release(digest).catch(() => undefined);
+        throw err;
       }
-      // The provider has already spent the old token: a store that fails now must not lose the new
-      // one, which this request's answer seals into its cookie; the others wait in vain and keep the roles.
-      await refreshes().settle(digest, sealer.seal(outcome)).catch(() => undefined);
-      if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
-      return outcome.held;
+      outcome = { subject, checkedAt, expiresAt: briefly, withdrawn: err.message };
     }
+    // The provider has already spent the old token: a store that fails now must not lose the new
+    // one, which this request's answer seals into its cookie; the others wait in vain and keep the roles.
+    await refreshes().settle(digest, sealer.seal(outcome), new Date(outcome.expiresAt)).catch(() => undefined);
+    if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
+    return outcome.held;
+  };
+
+  /** The outcome recorded for `digest`, once its claim holder settles it; undefined when nobody holds it. */
+  const recorded = async (digest: string, subject: string): Promise<(Outcome & { held: RolesNow }) | undefined> => {
     const deadline = Date.now() + OUTCOME_WAIT_MS;
     for (;;) {
       const found = await refreshes().outcome(digest);
@@ -56,11 +69,31 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
         if (!outcome) throw new SignInError('the recorded refresh of this session cannot be opened with this host\'s DOSSIER_SESSION_SECRET, or it ran out');
         if (outcome.subject !== subject) throw new SignInWithdrawn('the identity provider names another subject');
         if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
-        return outcome.held;
+        return outcome;
       }
-      if (found.state === 'none') throw new SignInError('the request that was refreshing this session\'s token gave up: the identity provider did not answer it');
+      if (found.state === 'none') return undefined;
       if (Date.now() >= deadline) throw new SignInError(`the request refreshing this session's token recorded no outcome within ${OUTCOME_WAIT_MS / 1000} s`);
       await sleep(POLL_MS);
+    }
+  };
+
+  return async (refreshToken: string, subject: string, sessionEndsAt: number): Promise<RolesNow> => {
+    let token = refreshToken;
+    let newest: (Outcome & { held: RolesNow }) | undefined;
+    // Old token → newer → newest: each step one read of the store, the provider asked at most once.
+    for (;;) {
+      const digest = digestOf(token);
+      const fresh = newest !== undefined && Date.now() < newest.checkedAt + freshMs;
+      if (!fresh && (await refreshes().claim(digest, new Date(Date.now() + REFRESH_KEPT_MS)))) return ask(token, digest, subject, sessionEndsAt);
+      const outcome = await recorded(digest, subject);
+      if (!outcome) {
+        if (fresh) return newest!.held;
+        throw new SignInError('the request that was refreshing this session\'s token gave up: the identity provider did not answer it');
+      }
+      const next = outcome.held.refreshToken;
+      if (next === undefined || next === token) return outcome.held;
+      newest = outcome;
+      token = next;
     }
   };
 }
@@ -79,9 +112,9 @@ export function inProcessRefreshes(): TokenRefreshes {
       entries.set(digest, { until: until.getTime() });
       return true;
     },
-    async settle(digest, outcome) {
+    async settle(digest, outcome, until) {
       const entry = live(digest);
-      if (entry) entry.outcome = outcome;
+      if (entry) Object.assign(entry, { outcome, until: until.getTime() });
     },
     async outcome(digest) {
       const entry = live(digest);

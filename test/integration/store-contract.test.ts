@@ -441,7 +441,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       const claims = await Promise.all([store, other, store, other].map((s) => s.refreshes.claim(old, until)));
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await other.refreshes.outcome(old)).toEqual({ state: 'pending' });
-      await (claims[0] || claims[2] ? store : other).refreshes.settle(old, 'sealed outcome');
+      await (claims[0] || claims[2] ? store : other).refreshes.settle(old, 'sealed outcome', until);
       expect(await store.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
       expect(await other.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
       expect(await other.refreshes.claim(old, until)).toBe(false);
@@ -455,12 +455,24 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(await other.refreshes.claim(released, new Date(Date.now() + 60_000))).toBe(true);
 
       const lapsed = digest();
-      expect(await store.refreshes.claim(lapsed, new Date(Date.now() + 200))).toBe(true);
-      await store.refreshes.settle(lapsed, 'sealed outcome');
+      const soon = new Date(Date.now() + 200);
+      expect(await store.refreshes.claim(lapsed, soon)).toBe(true);
+      await store.refreshes.settle(lapsed, 'sealed outcome', soon);
       await new Promise((r) => setTimeout(r, 300));
       expect(await other.refreshes.outcome(lapsed)).toEqual({ state: 'none' });
       expect(await other.refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
       expect(await store.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
+    });
+
+    it('keeps an outcome until the time its settling names, past the time of its claim', async () => {
+      // A refresh that rotated the token: its claim is brief, its outcome lasts as long as the session.
+      const rotated = digest();
+      expect(await store.refreshes.claim(rotated, new Date(Date.now() + 200))).toBe(true);
+      await store.refreshes.settle(rotated, 'sealed outcome', new Date(Date.now() + 60_000));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await store.refreshes.claim(digest(), new Date(Date.now() + 60_000))).toBe(true);
+      expect(await other.refreshes.outcome(rotated)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
+      expect(await other.refreshes.claim(rotated, new Date(Date.now() + 60_000))).toBe(false);
     });
 
     it('refuses a digest that could name something else', async () => {

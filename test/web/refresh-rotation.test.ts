@@ -16,9 +16,10 @@ import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
 import { createWebApp } from '../../web/app';
-import { OidcSignIn } from '../../web/oidc';
+import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
 import { startWebServer } from '../../web/server';
 import { CookieSealer, type Session } from '../../web/session';
+import { inProcessRefreshes, recheckOncePerToken } from '../../web/token-refresh';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp } from '../helpers/served-app';
@@ -124,6 +125,82 @@ describe.each(stores)('a provider that rotates refresh tokens and detects their 
   });
 });
 
+describe('the recorded refreshes of one session, followed from an older token', () => {
+  /** The provider's rotation and reuse detection alone: each token answers once, a used one revokes the grant. */
+  function rotatingGrant() {
+    const asked: string[] = [];
+    let live = 'token-0';
+    let revoked = false;
+    return {
+      asked,
+      revoked: () => revoked,
+      recheck: async (token: string) => {
+        asked.push(token);
+        if (revoked || token !== live) {
+          revoked = true;
+          throw new SignInWithdrawn('the identity provider refused the session\'s refresh token: grant request is invalid');
+        }
+        live = `token-${asked.length}`;
+        return { roles: ['lead-officer' as const], refreshToken: live };
+      },
+    };
+  }
+  const FRESH_MS = 300;
+  const sessionEndsAt = () => Date.now() + 3_600_000;
+
+  it('answers a token three rotations old with the newest token, and asks the provider with no token twice', async () => {
+    const grant = rotatingGrant();
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(grant, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    for (let n = 0; n < 3; n++) {
+      expect((await recheck(`token-${n}`, 'lea', sessionEndsAt())).refreshToken).toBe(`token-${n + 1}`);
+      await pause(FRESH_MS + 50);
+    }
+    // The newest outcome is older than a re-check interval: the newest token, never used, asks once.
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    // Now it is fresh: a copy one rotation behind takes it as it is.
+    expect((await recheck('token-1', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    expect(grant.asked).toEqual(['token-0', 'token-1', 'token-2', 'token-3']);
+    expect(grant.revoked()).toBe(false);
+  });
+});
+
+describe('a cookie kept from before a refresh, at a provider that rotates refresh tokens and detects their reuse', () => {
+  // A tab left open, or a second host whose browser sent the older cookie: the session is still good,
+  // its old copy carries a token the provider has already rotated away.
+  it('answers the older cookie a minute and more after its refresh with the newest token, and every copy stays signed in', { timeout: 150_000 }, async () => {
+    const { urls } = await twoHosts({ DATABASE_URL: await createDatabase(inject('postgresUrl')) });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${urls[0]}/campaigns/new`);
+    await signIn(page, 'lea');
+    await page.waitForURL(`${urls[0]}/campaigns/new`);
+    const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
+    expect(signedIn).toBeDefined();
+    const first = `dossier_session=${signedIn!.value}`;
+
+    await pause(CHECK_MS + 300);
+    const refreshed = await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' });
+    expect(refreshed.status).toBe(200);
+    const current = sessionCookieOf(refreshed, first);
+    expect(refreshTokenIn(current)).not.toBe(refreshTokenIn(first));
+
+    // Past the minute for which a refresh's outcome used to answer for its old token.
+    await pause(61_000);
+    const stale = await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' });
+    expect(stale.status, 'the cookie from before the refresh').toBe(200);
+    const fromStale = sessionCookieOf(stale, first);
+    expect([refreshTokenIn(first), refreshTokenIn(current)]).not.toContain(refreshTokenIn(fromStale));
+
+    // The cookie the browser holds, one rotation behind now, and the first again, two behind.
+    expect((await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: current }, redirect: 'manual' })).status, 'the refreshed cookie').toBe(200);
+    await pause(CHECK_MS + 300);
+    expect((await fetch(`${urls[1]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' })).status, 'the first cookie again').toBe(200);
+    // No token was used twice: the grant is still good at the provider.
+    await pause(CHECK_MS + 300);
+    expect((await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: fromStale }, redirect: 'manual' })).status, 'the newest cookie').toBe(200);
+  });
+});
+
 describe('a re-check of the roles while the shared store is out of reach', () => {
   it('answers "temporarily unavailable" without spending the old token, which the next re-check uses once the store is back', { timeout: 60_000 }, async () => {
     const port = await freePort();
@@ -146,7 +223,7 @@ describe('a re-check of the roles while the shared store is out of reach', () =>
       // Away only for the refreshes: the sign-out list answered, the claim of the old token does not.
       tokenRefreshes: () => ({
         claim: async (digest, until) => (storeAway ? Promise.reject(away()) : store.refreshes.claim(digest, until)),
-        settle: (digest, outcome) => store.refreshes.settle(digest, outcome),
+        settle: (digest, outcome, until) => store.refreshes.settle(digest, outcome, until),
         outcome: (digest) => store.refreshes.outcome(digest),
         release: (digest) => store.refreshes.release(digest),
       }),
