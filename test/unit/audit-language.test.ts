@@ -83,6 +83,17 @@ describe('the language of received mail in the audit export', () => {
     expect(texts.find((t) => flat(t.text).includes(french.slice(0, 40)))).toMatchObject({ language: 'fr', marked: false });
   });
 
+  it('keeps a subject word wider than the page in its span, cut over lines with nothing lost', async () => {
+    const word = `https://zoom.example/confidentialité/${'réponse-aux-autorités-'.repeat(8)}fin`;
+    const long = [history[0], inbound(2, { messageId: '<long@vendor.test>', subject: `Re: ${word}`, language: 'fr' })];
+    const trail = await collectAuditTrail(clientWithHistory(long), { campaignId: 'vc', vendorId: 'zoom' });
+    const marked = (await pdfTextLanguages(await auditPdf(trail, { language: 'en', exportedAt }))).filter((t) => t.marked);
+    expect(marked.map((t) => t.language)).toEqual(['fr']);
+    // Cut where it overflows: one piece per line, each its own marked-content sequence of the one Span.
+    expect(marked[0]!.text.split(' ').length).toBeGreaterThan(2);
+    expect(marked[0]!.text.replace(/\s+/g, '')).toBe(`Re:${word}`);
+  });
+
   it('keeps the PDF tagged, clean for qpdf and PDF/UA-1 for veraPDF with its spans', async () => {
     const trail = await collectAuditTrail(client, { campaignId: 'vc', vendorId: 'zoom' });
     const bytes = await auditPdf(trail, { language: 'en', exportedAt });
