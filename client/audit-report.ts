@@ -4,6 +4,8 @@
 // each kind of message by the workspace's word for it (templates/web/strings.yaml, `message.*`),
 // why a message was not sent by the workspace's sentence for it (`not-mailed.*`), and why the case
 // refused a request it had accepted by the workspace's sentence for the refusal (`form-refusal.*`).
+// A vendor's subject line in another language than the export's is marked with its own in the PDF
+// (a Span with /Lang), so a screen reader does not read French words with English rules.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -13,7 +15,7 @@ import { sharedSentence as sentence } from './shared-sentence';
 import { notMailedText } from './not-mailed';
 import { MESSAGE_KINDS, type Language } from '../workflows/types';
 import { pluralForm } from '../workflows/locale';
-import { LayoutDocument } from '../activities/pdf/document';
+import { LayoutDocument, type TextSpan } from '../activities/pdf/document';
 import { TEMPLATES_DIR } from '../activities/templates';
 import { formatDate, formatDateTime, principleTitle } from '../activities/format';
 import { readIntakeActor } from './identity';
@@ -23,7 +25,7 @@ import { undrawableCharacters } from '../activities/pdf/fonts';
 
 // `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
 // the CSV; `actionInWords` says the same to a reader. New columns go last: a reader by position keeps working.
-const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version', 'actionInWords', 'revision'] as const;
+const COLUMNS = ['at', 'workflowId', 'kind', 'actor', 'action', 'detail', 'messageId', 'recipients', 'documentName', 'sha256', 'version', 'actionInWords', 'revision', 'language'] as const;
 type Column = (typeof COLUMNS)[number];
 
 interface AuditWording {
@@ -41,6 +43,8 @@ interface AuditWording {
   /** The note a PDF carries when it shows characters by their code point (see `drawable`). */
   substituted: string;
   columns: Record<Column, string>;
+  /** A received message's language in words, for the PDF (the CSV gives its code). */
+  languages: Record<Language, string>;
   kinds: Record<AuditEventKind, string>;
   /** An email's kind in words (strings.yaml `message.*`), with its step: `{{kind}} ({{step}})`. */
   message: string;
@@ -135,10 +139,18 @@ function actorWords(actor: string, words: Words): string {
 
 /** The row's own detail, then what the trail records about it, each said in the export's language. */
 function detailOf(event: AuditEvent, words: Words): string {
+  return detailRuns(event, words)
+    .map((run) => (typeof run === 'string' ? run : run.text))
+    .join(words.notes.separator);
+}
+
+/** The parts of `detailOf`, the recorded detail of a received message as a span in its own language. */
+function detailRuns(event: AuditEvent, words: Words): (string | TextSpan)[] {
   const { notes } = words;
+  const detail = event.detail && event.language ? { text: event.detail, language: event.language } : event.detail;
   return [
     event.authority ? fill(notes.authority, { name: event.authority[words.language] }) : '',
-    event.detail,
+    detail,
     event.notDone !== undefined ? notDoneWords(event, words) : '',
     event.unreadableError !== undefined ? fill(notes.unreadable, { error: event.unreadableError }) : '',
     event.earlierRun !== undefined ? fill(notes.earlierRun, { run: event.earlierRun }) : '',
@@ -147,9 +159,7 @@ function detailOf(event: AuditEvent, words: Words): string {
     event.alreadyDelivered ? notes.alreadyDelivered : '',
     event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
     event.recordedBy !== undefined ? fill(notes.recordedBy, { actor: actorWords(event.recordedBy, words) }) : '',
-  ]
-    .filter(Boolean)
-    .join(notes.separator);
+  ].filter((run): run is string | TextSpan => (typeof run === 'string' ? run !== '' : run !== undefined && run.text !== ''));
 }
 
 /**
@@ -219,6 +229,24 @@ function drawable(text: string): string {
   return Array.from(text, (char) => (missing.has(char) ? `[U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]` : char)).join('');
 }
 
+/** A field's value in the PDF, as runs: the CSV's cell, but the detail's parts joined with a received subject kept as its span, and a language in words. */
+function pdfValue(event: AuditEvent, column: Column, words: Words): (string | TextSpan)[] {
+  if (column === 'language') return event.language ? [words.languages[event.language] ?? event.language] : [];
+  if (column === 'detail' && event.notSent === undefined) return detailRuns(event, words).flatMap((run, i) => (i === 0 ? [run] : [words.notes.separator, run]));
+  const value = cell(event, column, words);
+  return value === '' ? [] : [value];
+}
+
+/** Where the field template puts the value, so that the value's runs (a span among them) are placed whole. */
+const VALUE_PLACE = '\u{F0000}';
+
+/** A field as runs: its label, worded by the template, around its value's runs. */
+function labelled(words: Words, column: Column, runs: (string | TextSpan)[]): (string | TextSpan)[] {
+  return fill(words.field, { label: words.columns[column], value: VALUE_PLACE })
+    .split(VALUE_PLACE)
+    .flatMap((part, i) => (i === 0 ? [part] : [...runs, part]));
+}
+
 /** The PDF: a heading, what the export covers, a note on what shredding made unreadable, then each event. */
 export async function auditPdf(trail: AuditTrail, { language, exportedAt }: AuditReportOptions): Promise<Uint8Array> {
   const words = wording(language);
@@ -237,10 +265,11 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
     const at = event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
     const heading = fill(words.eventHeading, { at, kind: words.kinds[event.kind] ?? event.kind, action: actionInWords(event, words) });
     const details = COLUMNS.filter((c) => !['at', 'kind', 'action', 'actionInWords'].includes(c))
-      .map((c) => [c, cell(event, c, words)] as const)
-      .filter(([, v]) => v !== '')
-      .map(([c, v]) => fill(words.field, { label: words.columns[c], value: v }));
-    return { heading: printable(heading), details: printable(details.join(words.fieldSeparator)) };
+      .map((c) => [c, pdfValue(event, c, words)] as const)
+      .filter(([, runs]) => runs.length > 0)
+      .map(([c, runs]) => labelled(words, c, runs));
+    const joined = details.flatMap((runs, i) => (i === 0 ? runs : [words.fieldSeparator, ...runs]));
+    return { heading: printable(heading), details: joined.map((run) => (typeof run === 'string' ? printable(run) : { ...run, text: printable(run.text) })) };
   });
   const doc = await LayoutDocument.create(
     { title, author: 'Dossier', subject, keywords: ['audit', trail.scope.campaignId], language, date: exportedAt },

@@ -15,7 +15,7 @@ import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
 import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
-import { FINAL_STAGES, type Bilingual, type EngagementStage, type FrenchArticle } from '../workflows/types';
+import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
 import type { AuthorityNamed } from '../workflows/messages';
 
 /** What a row of the trail records. */
@@ -87,6 +87,12 @@ export interface AuditEvent {
    * (the intake's own, `Name (mailbox on host, intake)`; an officer's when they assigned it).
    */
   recordedBy?: string;
+  /**
+   * For a row about a received message (the email received, an officer's assigning it from the
+   * holding pen): the language its subject (`detail`) and text are written in, as the intake recorded
+   * it; absent when it could not tell, or recorded none (before it did).
+   */
+  language?: Language;
   /** For an unreadable row: the decryption error, as the codec gave it. */
   unreadableError?: string;
   /** What the workflow recorded in its own words (an input's fields, a failure's message, a subject line). */
@@ -431,7 +437,8 @@ class HistoryReader {
       const messageId = typeof value.messageId === 'string' ? value.messageId : undefined;
       // The intake records a held message once an officer assigns it, vouching for its sender: their act, their row.
       const assignedBy = typeof value.assignedBy === 'string' && value.assignedBy.trim() ? value.assignedBy.trim() : undefined;
-      if (assignedBy) this.push({ at, kind: 'officer-action', actor: assignedBy, action: 'assignFromHoldingPen', detail: String(value.subject ?? ''), messageId });
+      const language = (LANGUAGES as readonly unknown[]).includes(value.language) ? { language: value.language as Language } : {};
+      if (assignedBy) this.push({ at, kind: 'officer-action', actor: assignedBy, action: 'assignFromHoldingPen', detail: String(value.subject ?? ''), messageId, ...language });
       this.push(
         {
           at,
@@ -440,6 +447,7 @@ class HistoryReader {
           action: String(value.kind ?? 'reply'),
           detail: String(value.subject ?? ''),
           messageId,
+          ...language,
           ...(identity ? { recordedBy: identity } : {}),
         },
         input,

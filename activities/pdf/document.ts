@@ -3,7 +3,8 @@
 // falling back to Noto Sans CJK, embedded as subsets; a top-to-bottom flow with word wrapping,
 // headings, paragraphs, bullet lists, automatic page breaks and numbered footers, whose words come
 // from templates/words.yaml like every sentence a reader sees. Every drawn line is marked content of
-// a structure element (H1–H3, P, L/LI), footers and rules are artifacts.
+// a structure element (H1–H3, P, L/LI), footers and rules are artifacts; words in another language
+// than the document's are a Span with its /Lang, so a screen reader reads them with their language's rules.
 import { createHash, type Hash } from 'node:crypto';
 import {
   AFRelationship,
@@ -26,6 +27,24 @@ import { StructureTree, type StructureElement, type StructureType } from './stru
 export { FONT_PATHS, undrawableCharacters, type FontWeight } from './fonts';
 export { deflatedStream } from './deflate';
 export type DocumentLanguage = 'en' | 'fr';
+
+/** Words of a paragraph written in a given language (a vendor's French subject in an English export). */
+export interface TextSpan {
+  text: string;
+  language: DocumentLanguage;
+}
+
+/** A paragraph's text: one string, or runs of it of which some are in a language of their own. */
+export type RichText = string | readonly (string | TextSpan)[];
+
+/** A stretch of a wrapped line, and the span of the paragraph (by its index among the runs) it belongs to. */
+interface LinePiece {
+  text: string;
+  span?: { index: number; language: DocumentLanguage };
+}
+
+/** A wrapped line: a string, or pieces when a span in another language is on it. */
+type Line = string | LinePiece[];
 
 export interface DocumentMetadata {
   title: string;
@@ -228,7 +247,11 @@ export class LayoutDocument {
     this.block(`H${level}`, text, { weight: 'bold', size, spaceAfter: size * 0.5, field: style.field });
   }
 
-  paragraph(text: string, style: TextStyle = {}): void {
+  /**
+   * A paragraph; its runs in another language than the document's are each a Span carrying /Lang
+   * (a change of natural language, PDF/UA-1 §7.2). A run in the document's own language is plain text.
+   */
+  paragraph(text: RichText, style: TextStyle = {}): void {
     this.block('P', text, style);
   }
 
@@ -304,6 +327,78 @@ export class LayoutDocument {
     return lines;
   }
 
+  /**
+   * `wrap` for runs, some in a language of their own: the same breaks (ordinary spaces only, a word
+   * wider than the page cut where it overflows), each line as pieces that keep their run's span. A
+   * word may straddle two runs (`«\u202f` then a vendor's words); the space between two words belongs
+   * to their span only when both are in it.
+   */
+  private wrapRuns(runs: readonly (string | TextSpan)[], weight: FontWeight, size: number, width: number): LinePiece[][] {
+    type Word = LinePiece[];
+    const hardLines: Word[][] = [[]];
+    let word: Word = [];
+    const endWord = () => {
+      if (word.length) hardLines[hardLines.length - 1]!.push(word);
+      word = [];
+    };
+    runs.forEach((run, index) => {
+      const text = typeof run === 'string' ? run : run.text;
+      const span = typeof run === 'string' || run.language === this.language ? undefined : { index, language: run.language };
+      text.split('\n').forEach((hardLine, h) => {
+        if (h > 0) {
+          endWord();
+          hardLines.push([]);
+        }
+        hardLine.split(' ').forEach((part, p) => {
+          if (p > 0) endWord();
+          if (part !== '') word.push(span ? { text: part, span } : { text: part });
+        });
+      });
+    });
+    endWord();
+    const append = (line: LinePiece[], piece: LinePiece) => {
+      const last = line[line.length - 1];
+      if (last && last.span?.index === piece.span?.index) line[line.length - 1] = { ...last, text: last.text + piece.text };
+      else line.push(piece);
+    };
+    const space = this.widthOf(' ', weight, size);
+    const lines: LinePiece[][] = [];
+    for (const words of hardLines) {
+      let line: LinePiece[] = [];
+      let lineWidth = 0;
+      for (let current of words) {
+        const wordWidth = this.widthOfPieces(current, weight, size);
+        const candidateWidth = line.length === 0 ? wordWidth : lineWidth + space + wordWidth;
+        if (candidateWidth <= width) {
+          if (line.length) {
+            const before = line[line.length - 1]!.span;
+            append(line, before && before.index === current[0]!.span?.index ? { text: ' ', span: before } : { text: ' ' });
+          }
+          for (const piece of current) append(line, piece);
+          lineWidth = candidateWidth;
+          continue;
+        }
+        if (line.length) lines.push(line);
+        // A word wider than the page (a long URL) is cut where it overflows.
+        while (this.widthOfPieces(current, weight, size) > width) {
+          const cut = this.longestFittingPrefix(current.map((p) => p.text).join(''), weight, size, width);
+          const [head, tail] = splitPieces(current, cut);
+          lines.push(head);
+          current = tail;
+        }
+        line = [];
+        for (const piece of current) append(line, piece);
+        lineWidth = this.widthOfPieces(current, weight, size);
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  private widthOfPieces(pieces: readonly LinePiece[], weight: FontWeight, size: number): number {
+    return pieces.reduce((sum, piece) => sum + this.widthOf(piece.text, weight, size), 0);
+  }
+
   /** Draws page numbers and footers, embeds fonts, structure and attachments, then returns the bytes. */
   async save(): Promise<Uint8Array> {
     const size = this.fontSize * 0.8;
@@ -374,9 +469,10 @@ export class LayoutDocument {
     catalog.set(PDFName.of('AF'), context.obj(specs));
   }
 
-  private block(type: StructureType, text: string, style: TextStyle): void {
+  private block(type: StructureType, text: RichText, style: TextStyle): void {
     const size = style.size ?? this.fontSize;
-    const lines = this.wrap(text, style.weight ?? 'regular', size, this.contentWidth - (style.indent ?? 0));
+    const width = this.contentWidth - (style.indent ?? 0);
+    const lines: Line[] = typeof text === 'string' ? this.wrap(text, style.weight ?? 'regular', size, width) : this.wrapRuns(text, style.weight ?? 'regular', size, width);
     if (style.keepWithNext) {
       const step = size * this.lineHeight;
       const needed = lines.length * step + (style.spaceAfter ?? step / 2) + style.keepWithNext * this.fontSize * this.lineHeight;
@@ -390,11 +486,20 @@ export class LayoutDocument {
    * `breakWhole`: a paragraph's first line is not left alone at a page's foot, nor its last line
    * carried alone to the next page (a bullet's label is already drawn, so its lines break anywhere).
    */
-  private drawLines(element: StructureElement, lines: string[], style: TextStyle, breakWhole = false): void {
+  private drawLines(element: StructureElement, lines: Line[], style: TextStyle, breakWhole = false): void {
     const size = style.size ?? this.fontSize;
     const weight = style.weight ?? 'regular';
     const step = size * this.lineHeight;
     const indent = style.indent ?? 0;
+    // One Span per run in another language, made when its first piece is drawn so that it stands
+    // among the paragraph's marked content in reading order; a run wrapped over lines stays one Span.
+    const spans = new Map<number, StructureElement>();
+    const elementOf = (piece: LinePiece) => {
+      if (!piece.span) return element;
+      let span = spans.get(piece.span.index);
+      if (!span) spans.set(piece.span.index, (span = element.child('Span', piece.span.language)));
+      return span;
+    };
     let onThisPage = 0;
     for (const [i, line] of lines.entries()) {
       const page = this.pages.length;
@@ -407,10 +512,15 @@ export class LayoutDocument {
       if (this.pages.length !== page) onThisPage = 0;
       onThisPage += 1;
       this.cursorY -= step;
-      const width = style.align && style.align !== 'left' ? this.widthOf(line, weight, size) : 0;
+      const pieces = typeof line === 'string' ? [{ text: line }] : line;
+      const width = style.align && style.align !== 'left' ? this.widthOfPieces(pieces, weight, size) : 0;
       const free = this.contentWidth - indent - width;
-      const x = this.margin + indent + (style.align === 'right' ? free : style.align === 'center' ? free / 2 : 0);
-      if (line !== '') this.drawText(element, line, x, this.cursorY + (step - size) / 2, size, weight, style.color, style.field);
+      let x = this.margin + indent + (style.align === 'right' ? free : style.align === 'center' ? free / 2 : 0);
+      for (const piece of pieces) {
+        if (piece.text === '') continue;
+        this.drawText(elementOf(piece), piece.text, x, this.cursorY + (step - size) / 2, size, weight, style.color, style.field);
+        x += this.widthOf(piece.text, weight, size);
+      }
     }
     this.space(style.spaceAfter ?? step / 2);
   }
@@ -468,6 +578,20 @@ export class LayoutDocument {
     // Leave room for the footer line.
     return this.margin;
   }
+}
+
+/** The pieces of a word split `at` a UTF-16 offset of its text, each side keeping its pieces' spans. */
+function splitPieces(pieces: readonly LinePiece[], at: number): [LinePiece[], LinePiece[]] {
+  const head: LinePiece[] = [];
+  const tail: LinePiece[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    const cut = Math.max(0, Math.min(piece.text.length, at - offset));
+    if (cut > 0) head.push({ ...piece, text: piece.text.slice(0, cut) });
+    if (cut < piece.text.length) tail.push({ ...piece, text: piece.text.slice(cut) });
+    offset += piece.text.length;
+  }
+  return [head, tail];
 }
 
 function parseDate(value: string, timeZone: string | undefined): Date {

@@ -1,10 +1,15 @@
 // The logical structure of a tagged Dossier PDF (PDF 32000 §14.7): a Document element holding
 // headings, paragraphs and lists, each pointing at the marked-content sequences (MCIDs) that draw
 // its text, plus the parent tree that leads from a page's MCID back to its element. This is what a
-// screen reader follows, and what `pdfinfo` and veraPDF's PDF/UA profile look for.
+// screen reader follows, and what `pdfinfo` and veraPDF's PDF/UA profile look for. An element in
+// another language than the document's (a Span of a vendor's French words in an English export)
+// carries its own /Lang (PDF/UA-1 §7.2).
 import { PDFName, PDFNumber, PDFObject, type PDFContext, type PDFDocument, type PDFRef } from 'pdf-lib';
 
-export type StructureType = 'Document' | 'H1' | 'H2' | 'H3' | 'P' | 'L' | 'LI' | 'Lbl' | 'LBody';
+export type StructureType = 'Document' | 'H1' | 'H2' | 'H3' | 'P' | 'L' | 'LI' | 'Lbl' | 'LBody' | 'Span';
+
+/** A language an element may be marked in: a BCP 47 tag of letters and hyphens (`fr`, `en-CA`). */
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 
 /** A marked-content sequence: an MCID on a page. */
 interface MarkedContent {
@@ -18,10 +23,14 @@ export class StructureElement {
   constructor(
     readonly type: StructureType,
     readonly parent?: StructureElement,
-  ) {}
+    /** Its natural language, when it differs from the document's (written as /Lang). */
+    readonly language?: string,
+  ) {
+    if (language !== undefined && !LANGUAGE_TAG.test(language)) throw new Error(`"${language}" is not a language tag; give one such as "fr" or "en-CA".`);
+  }
 
-  child(type: StructureType): StructureElement {
-    const element = new StructureElement(type, this);
+  child(type: StructureType, language?: string): StructureElement {
+    const element = new StructureElement(type, this, language);
     this.kids.push(element);
     return element;
   }
@@ -89,7 +98,8 @@ export class StructureTree {
       });
       const parent = element.parent ? element.parent.ref!.toString() : rootRef.toString();
       const pg = page === undefined ? '' : ` /Pg ${pageRefs[page]}`;
-      context.assign(element.ref!, new PreformattedObject(`<</Type /StructElem /S /${element.type} /P ${parent}${pg} /K [${kids.join(' ')}]>>`));
+      const lang = element.language === undefined ? '' : ` /Lang (${element.language})`;
+      context.assign(element.ref!, new PreformattedObject(`<</Type /StructElem /S /${element.type} /P ${parent}${pg}${lang} /K [${kids.join(' ')}]>>`));
     }
     const nums = pageRefs.map((_, i) => `${i} [${(this.parents[i] ?? []).map((e) => e.ref!.toString()).join(' ')}]`);
     const parentTree = context.register(new PreformattedObject(`<</Nums [${nums.join(' ')}]>>`));

@@ -149,3 +149,52 @@ export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> 
   await document.destroy();
   return pages;
 }
+
+/** A stretch of text as the structure tree gives it to a screen reader: its words and the language it is read in. */
+export interface PdfTextInLanguage {
+  /** The nearest structure element's /Lang, up to the root; the catalog's /Lang when none has its own. */
+  language: string | undefined;
+  /** Whether a structure element of its own says the language, rather than the document. */
+  marked: boolean;
+  text: string;
+}
+
+/**
+ * The text of each structure element that draws text, with the language a screen reader reads it
+ * in (pdf.js's structure tree, as Firefox's viewer exposes it): its own /Lang or its ancestors',
+ * else the document's. One entry per element, its marked-content sequences joined by a space.
+ */
+export async function pdfTextLanguages(bytes: Uint8Array): Promise<PdfTextInLanguage[]> {
+  const { language: documentLanguage } = await pdfInfo(bytes);
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
+    .promise;
+  const found: PdfTextInLanguage[] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const page = await document.getPage(n);
+    // Text by the id of the marked-content sequence drawing it (nested sequences without an MCID, as a shaped run's ActualText, belong to theirs).
+    const textOf = new Map<string, string>();
+    const open: (string | null)[] = [];
+    for (const item of (await page.getTextContent({ includeMarkedContent: true })).items) {
+      if ('type' in item && item.type === 'beginMarkedContentProps') open.push(item.id ?? null);
+      else if ('type' in item && item.type === 'beginMarkedContent') open.push(null);
+      else if ('type' in item && item.type === 'endMarkedContent') open.pop();
+      else if ('str' in item) {
+        const id = [...open].reverse().find((o) => o !== null);
+        if (id) textOf.set(id, (textOf.get(id) ?? '') + item.str);
+      }
+    }
+    type Node = { role?: string; lang?: string; type?: string; id?: string; children?: Node[] };
+    const walk = (node: Node, inherited: string | undefined, marked: boolean) => {
+      const language = node.lang ?? inherited;
+      const own = marked || node.lang !== undefined;
+      const texts = (node.children ?? []).filter((c) => c.type === 'content' && c.id && textOf.has(c.id)).map((c) => textOf.get(c.id!)!);
+      if (texts.length) found.push({ language, marked: own, text: texts.join(' ') });
+      for (const child of node.children ?? []) if (child.type !== 'content') walk(child, language, own);
+    };
+    const tree = (await page.getStructTree()) as Node | null;
+    if (tree) walk(tree, documentLanguage, false);
+  }
+  await document.destroy();
+  return found;
+}

@@ -15,6 +15,7 @@ import { DossierClient } from '../../client/api';
 import type { CampaignInput, DocumentRef, Findings } from '../../workflows/types';
 import { PRINCIPLES } from '../../workflows/types';
 import { runDossier } from '../helpers/cli';
+import { pdfTextLanguages } from '../helpers/pdf';
 import { engagementInput, fastPolicy, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { until } from '../helpers/until';
@@ -89,6 +90,30 @@ describe('audit export', () => {
     const keyless = new Client({ connection: env.client.connection, namespace: env.client.options.namespace });
     const unreadable = await collectAuditTrail(keyless, { campaignId });
     expect(unreadable.events.filter((e) => e.action === 'withdrawVendor').map((e) => [e.kind, e.actor])).toEqual([['unreadable', asCli]]);
+  });
+
+  it('keeps the language the intake recorded for a vendor’s French reply: its own /Lang in an English PDF, a last CSV column', { timeout: 120_000 }, async () => {
+    const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
+    const campaignId = env.uniqueId('audit-lang');
+    const ref = { campaignId, vendorId: 'zoom' };
+    await dossier.startEngagement(engagementInput(campaignId, 'zoom'));
+    await until(() => dossier.status(ref), (s) => s.stage === 'awaiting-response', 'the letter');
+    const subject = 'Re: Lettre ouverte — notre réponse à vos questions';
+    const messageId = `<reponse-${campaignId}@zoom.test>`;
+    await dossier.recordInbound(ref, { messageId, from: 'privacy@zoom.test', subject, receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'thread', text: 'Bonjour, voici notre réponse à vos questions.', language: 'fr', documents: [], notes: [] });
+
+    const csvFile = join(env.scratch, `${campaignId}.csv`);
+    const pdfFile = join(env.scratch, `${campaignId}.pdf`);
+    for (const [format, out] of [['csv', csvFile], ['pdf', pdfFile]] as const) {
+      const run = await runDossier(env.childEnv, officer, ['audit', campaignId, 'zoom', '--format', format, '--language', 'en', '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const [header, ...rows] = parseCsv(readFileSync(csvFile).subarray(3).toString('utf8'));
+    expect(header!.at(-1)).toBe('Language of the received message');
+    expect(rows.filter((r) => r[header!.indexOf('Message-ID')] === messageId).map((r) => [r[header!.indexOf('Event')], r.at(-1)])).toEqual([['Email received', 'fr']]);
+    const marked = (await pdfTextLanguages(readFileSync(pdfFile))).filter((t) => t.marked);
+    expect(marked.map((t) => [t.language, t.text.replace(/\s+/g, ' ').trim()])).toEqual([['fr', subject]]);
+    await dossier.withdraw(ref, { by: officer, reason: 'test over' });
   });
 
   it('reads every run of an engagement that continued as new, oldest first, each event once, the case opened once at its start', { timeout: 180_000 }, async () => {

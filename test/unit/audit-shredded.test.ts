@@ -70,7 +70,8 @@ describe('audit export after crypto-shredding', () => {
         .toString('utf8')
         .split('\r\n')
         .filter((line) => /^2026-\d\d-\d\dT\S+,engagement:vc:zoom,(Unreadable|Illisible)/.test(line));
-    expect(rows('en').map((line) => line.split(',').at(-2))).toEqual(['engagement withdrawn', 'email received', 'email']);
-    expect(rows('fr').map((line) => line.split(',').at(-2))).toEqual(['dossier retiré', 'courriel reçu', 'courriel']);
+    // Action (in words), before the revision and the received message's language.
+    expect(rows('en').map((line) => line.split(',').at(-3))).toEqual(['engagement withdrawn', 'email received', 'email']);
+    expect(rows('fr').map((line) => line.split(',').at(-3))).toEqual(['dossier retiré', 'courriel reçu', 'courriel']);
   });
 });

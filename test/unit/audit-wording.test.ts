@@ -91,7 +91,7 @@ describe('audit export wording', () => {
     const views = loadViews();
     for (const language of LANGUAGES) {
       const [header, ...rows] = parseCsv(auditCsv(trail, { language }));
-      const inWords = rows.map((r) => r[header!.length - 2]);
+      const inWords = rows.map((r) => r[header!.indexOf(language === 'en' ? 'Action (in words)' : 'Action (en clair)')]);
       expect(inWords, language).toEqual([...MESSAGE_KINDS.map((k) => `${views.text(language, `message.${k}`)} (s1)`), 'carrier-pigeon (s1)']);
     }
     const audit = parse(readFileSync(join(TEMPLATES_DIR, 'audit.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
