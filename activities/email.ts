@@ -26,6 +26,7 @@ import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
 import { mailCounters } from './mail-metrics';
+import { inLanes } from './lanes';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -315,21 +316,23 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       await recordLater();
       // A store out of reach fails the look, which is retried: the statement's drafts wait for it too.
       const filed = new Set(await published.list(publishedPath(folder, 'letters')));
-      const missing: string[] = [];
-      for (const vendor of vendors) {
+      const missing = new Set<string>();
+      // Every vendor's letters are looked for (LETTERS_LOOKED_FOR reads at least), a few vendors at a
+      // time: one after the other, a campaign of thousands outlasted the activity's minute.
+      await inLanes(vendors, LEDGER_LANES, async (vendor) => {
         const path = letterCopyPath(folder, vendor);
         const threadId = engagementWorkflowId(campaignId, vendor.id);
         if (!filed.has(path)) {
-          if (await letterAccepted(findRecord, threadId, domain)) missing.push(vendor.id);
-          continue;
+          if (await letterAccepted(findRecord, threadId, domain)) missing.add(vendor.id);
+          return;
         }
         const last = await lastAcceptedLetter(findRecord, threadId, domain);
         // A vendor sent one letter has its copy: no earlier letter's can be on file.
-        if (last === undefined || last.n === 1) continue;
+        if (last === undefined || last.n === 1) return;
         const digest = last.record.letterSha256;
-        if (digest === undefined || sha256Of((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.push(vendor.id);
-      }
-      return missing;
+        if (digest === undefined || sha256Of((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
+      });
+      return vendors.filter((v) => missing.has(v.id)).map((v) => v.id);
     },
     /**
      * Makes the publication folder's letter copies say what the statement says: each vendor in `keep`
@@ -623,6 +626,9 @@ function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined)
     void sending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/** Vendors whose letters the campaign's look at the copies reads from the ledger at once. */
+const LEDGER_LANES = 8;
 
 /** How often a record the ledger could not write is tried again (and at every send). */
 const RECORD_RETRY_MS = 1_000;
