@@ -384,8 +384,14 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
             await published.write(path, remade);
             continue;
           }
-          const copyDigest = copy && sha256Of(copy);
-          notFiled.push(notTheLetterSent(vendor, path, last, letters.find(({ record }) => copyDigest !== undefined && record.letterSha256 === copyDigest), "which cannot be made again from the campaign's vendor (its contacts were corrected since)"));
+          // The campaign's vendor renders other bytes: the last letter named contacts corrected since.
+          const notMade = "which cannot be made again from the campaign's vendor (its contacts were corrected since)";
+          if (!copy) {
+            notFiled.push({ vendorId: vendor.id, error: `${path} is missing; the vendor was last sent ${letterNamed(last)}, ${notMade}` });
+            continue;
+          }
+          const copyDigest = sha256Of(copy);
+          notFiled.push(notTheLetterSent(vendor, path, last, letters.find(({ record }) => record.letterSha256 === copyDigest), notMade));
         } catch (err) {
           notFiled.push({ vendorId: vendor.id, error: (err as Error).message });
         }
@@ -582,14 +588,22 @@ type NumberedLetter = { n: number; record: DeliveryRecord };
 
 /** A copy on file that is not the letter the vendor was sent last, and that the campaign cannot make again. */
 function notTheLetterSent(vendor: LetterCopyKey, path: string, last: NumberedLetter, copyOf: NumberedLetter | undefined, notMade: string): LetterCopyNotFiled {
-  const step = (n: number) => (n === 1 ? 'letter' : `letter-${n}`);
-  const due = (record: DeliveryRecord) => (record.dueDate === undefined ? '' : `, due ${record.dueDate}`);
-  const was = copyOf ? `a copy of ${step(copyOf.n)}${due(copyOf.record)}` : 'not a copy of the last letter';
+  const was = copyOf ? `a copy of ${letterNamed(copyOf)}` : 'not a copy of the last letter';
   return {
     vendorId: vendor.id,
-    error: `${path} is ${was}; the vendor was last sent ${step(last.n)}${due(last.record)}, ${notMade}`,
-    differs: { step: step(last.n), ...(last.record.dueDate === undefined ? {} : { dueDate: last.record.dueDate }), ...(copyOf ? { copyOf: step(copyOf.n) } : {}) },
+    error: `${path} is ${was}; the vendor was last sent ${letterNamed(last)}, ${notMade}`,
+    differs: { step: letterStep(last.n), ...(last.record.dueDate === undefined ? {} : { dueDate: last.record.dueDate }), ...(copyOf ? { copyOf: letterStep(copyOf.n) } : {}) },
   };
+}
+
+/** `letter`, `letter-2`, …: the step of the engagement's n-th open letter. */
+function letterStep(n: number): string {
+  return n === 1 ? 'letter' : `letter-${n}`;
+}
+
+/** A letter as a diagnostic names it: its step and the due date it stated. */
+function letterNamed({ n, record }: NumberedLetter): string {
+  return `${letterStep(n)}${record.dueDate === undefined ? '' : `, due ${record.dueDate}`}`;
 }
 
 /** A vendor's letter copy in the campaign's publication folder. */

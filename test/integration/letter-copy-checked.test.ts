@@ -3,7 +3,7 @@
 // `letter-copy-last-sent` could leave the first letter's copy after a bounce and a corrected address
 // (the store refused both copies, and the first letter's retry filed its PDF last): the check files
 // the corrected letter's, or lists the copy among the delivery failures when it cannot make it again.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -85,8 +85,15 @@ describe("the campaign's check of a letter copy", () => {
       expect(await worker.letterCopiesMissing({ campaignId: campaign.id, folder: campaign.letterCopyFolder, vendors: keys })).toEqual(['zoom']);
       const [listed, ...more] = await worker.fileLetterCopies({ campaign, folder: campaign.letterCopyFolder, keep: [vendor] });
       expect(more).toEqual([]);
-      expect(listed).toMatchObject({ vendorId: 'zoom', differs: { step: 'letter-2', dueDate: secondDue } });
+      expect(listed).toMatchObject({ vendorId: 'zoom', differs: { step: 'letter-2', dueDate: secondDue, copyOf: 'letter' } });
       expect(Buffer.compare(readFileSync(copyPath), wrong)).toBe(0);
+
+      // Nor is a missing copy made again with the campaign's contacts: it is listed as not filed.
+      rmSync(copyPath);
+      const [missing, ...others] = await worker.fileLetterCopies({ campaign, folder: campaign.letterCopyFolder, keep: [vendor] });
+      expect(others).toEqual([]);
+      expect(missing).toEqual({ vendorId: 'zoom', error: expect.stringMatching(/zoom\.fr\.pdf is missing; the vendor was last sent letter-2, due 2027-01-15T22:59:59\.999Z, which cannot be made again/) });
+      expect(existsSync(copyPath)).toBe(false);
     } finally {
       transport.close();
     }
