@@ -318,7 +318,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const filed = new Set(await published.list(publishedPath(folder, 'letters')));
       const missing = new Set<string>();
       // Every vendor's letters are looked for (LETTERS_LOOKED_FOR reads at least), a few vendors at a
-      // time: one after the other, a campaign of thousands outlasted the activity's minute.
+      // time: a campaign of thousands on a ledger that pays a round trip a read stays well inside the
+      // activity's minute.
       await inLanes(vendors, LEDGER_LANES, async (vendor) => {
         const path = letterCopyPath(folder, vendor);
         const threadId = engagementWorkflowId(campaignId, vendor.id);
