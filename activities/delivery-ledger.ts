@@ -37,6 +37,12 @@ export interface DeliveryRecord {
    * publication folder can be made again as the vendor received it (`fileLetterCopies`).
    */
   dueDate?: string;
+  /**
+   * An open letter's SHA-256 (hex) of the PDF it carried: the campaign's look at the publication
+   * folder tells by it whether the copy on file is the letter the vendor received. Records written
+   * before it have none.
+   */
+  letterSha256?: string;
 }
 
 /** Either the message was already delivered, or this attempt holds the claim and must send it. */

@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { leadCalendar, type Contact, type LetterCopiesInput, type LetterCopyInput, type LetterCopyKey, type LetterCopyNotFiled, type OutgoingMessage, type SentMessage } from '../workflows/types';
@@ -19,12 +20,13 @@ import { openLetterFileName, renderOpenLetter } from './letter';
 import { withLetterBody } from './stored-letter';
 import { letterCopyFileName, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
-import { acceptedLetter, lastAcceptedLetter, letterAccepted, letterNumber, type FindRecord } from './letter-accepted';
+import { acceptedLetters, lastAcceptedLetter, letterAccepted, letterNumber, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
 import { mailCounters } from './mail-metrics';
+import { inLanes } from './lanes';
 
 export interface EmailDeps {
   transport: Transporter;
@@ -304,26 +306,43 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     },
     /**
      * Which of these vendors' letters the mail server accepted while the publication folder holds no
-     * copy of it (its send could not write one): the vendors `fileLetterCopies` is then given. One
-     * listing of the folder, and a ledger read only for a vendor whose copy is missing.
+     * copy of it (its send could not write one), or a copy that may not be the letter the vendor was
+     * sent last (one was sent again to a corrected address, and an earlier release could leave the
+     * earlier letter's copy): the vendors `fileLetterCopies` is then given. One listing of the folder
+     * and the ledger's letters of each vendor; a copy is read only for a vendor sent a letter again,
+     * and only when the ledger holds that letter's digest (else `fileLetterCopies` compares it).
      */
     async letterCopiesMissing({ campaignId, folder, vendors }: { campaignId: string; folder: string; vendors: LetterCopyKey[] }): Promise<string[]> {
       await recordLater();
       // A store out of reach fails the look, which is retried: the statement's drafts wait for it too.
       const filed = new Set(await published.list(publishedPath(folder, 'letters')));
-      const missing: string[] = [];
-      for (const vendor of vendors) {
-        if (filed.has(letterCopyPath(folder, vendor))) continue;
-        if (await letterAccepted(findRecord, engagementWorkflowId(campaignId, vendor.id), domain)) missing.push(vendor.id);
-      }
-      return missing;
+      const missing = new Set<string>();
+      // Every vendor's letters are looked for (LETTERS_LOOKED_FOR reads at least), a few vendors at a
+      // time: a campaign of thousands on a ledger that pays a round trip a read stays well inside the
+      // activity's minute.
+      await inLanes(vendors, LEDGER_LANES, async (vendor) => {
+        const path = letterCopyPath(folder, vendor);
+        const threadId = engagementWorkflowId(campaignId, vendor.id);
+        if (!filed.has(path)) {
+          if (await letterAccepted(findRecord, threadId, domain)) missing.add(vendor.id);
+          return;
+        }
+        const last = await lastAcceptedLetter(findRecord, threadId, domain);
+        // A vendor sent one letter has its copy: no earlier letter's can be on file.
+        if (last === undefined || last.n === 1) return;
+        const digest = last.record.letterSha256;
+        if (digest === undefined || sha256Of((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
+      });
+      return vendors.filter((v) => missing.has(v.id)).map((v) => v.id);
     },
     /**
      * Makes the publication folder's letter copies say what the statement says: each vendor in `keep`
-     * whose letter the mail server accepted has the copy it received, written again when its send
-     * could not write it (the same input and the due date the ledger recorded give the same bytes);
-     * each vendor in `without` has none. A copy that cannot be written or taken back is returned,
-     * with why, for the campaign's status; it does not hold up the others.
+     * whose letter the mail server accepted has the copy of the last letter it received, written
+     * again when its send could not write it or an earlier letter's copy is on file (the same input
+     * and the due date the ledger recorded give the same bytes, checked against the letter's digest
+     * when the ledger holds it); each vendor in `without` has none. A copy that cannot be written or
+     * taken back, or that is not the last letter and cannot be made again, is returned, with why,
+     * for the campaign's status; it does not hold up the others.
      */
     async fileLetterCopies({ campaign, folder, keep, without = [] }: LetterCopiesInput): Promise<LetterCopyNotFiled[]> {
       await recordLater();
@@ -340,12 +359,40 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const timeZone = leadCalendar(campaign.authorities)?.timeZone;
       for (const vendor of keep) {
         const path = letterCopyPath(folder, vendor);
-        const record = await acceptedLetter(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain, { last: true });
-        if (!record) continue;
+        const letters = await acceptedLetters(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain);
+        const last = letters.at(-1);
+        if (!last) continue;
+        const render = async (record: DeliveryRecord) =>
+          Buffer.from(await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language: vendor.language, timeZone, ...(record.dueDate === undefined ? {} : { dueDate: record.dueDate }) }));
         try {
-          if (await published.read(path)) continue;
-          const dueDate = record.dueDate === undefined ? {} : { dueDate: record.dueDate };
-          await published.write(path, await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language: vendor.language, timeZone, ...dueDate }));
+          const copy = await published.read(path);
+          const digest = last.record.letterSha256;
+          if (copy && (last.n === 1 || (digest !== undefined && sha256Of(copy) === digest))) continue;
+          const remade = await render(last.record);
+          if (digest === undefined) {
+            if (!copy) {
+              await published.write(path, remade);
+              continue;
+            }
+            // Recorded before letters had digests: the campaign's vendor may not be the one the last
+            // letter named, so only a copy found to be an earlier letter's is listed, and none is made.
+            if (copy.equals(remade)) continue;
+            const earlier = await findAsync(letters.slice(0, -1).reverse(), async ({ record }) => record.dueDate !== last.record.dueDate && copy.equals(await render(record)));
+            if (earlier) notFiled.push(notTheLetterSent(vendor, path, last, earlier, 'whose record keeps no digest of the PDF sent, so no copy made again can be checked against it'));
+            continue;
+          }
+          if (sha256Of(remade) === digest) {
+            await published.write(path, remade);
+            continue;
+          }
+          // The campaign's vendor renders other bytes: the last letter named contacts corrected since.
+          const notMade = "which cannot be made again from the campaign's vendor (its contacts were corrected since)";
+          if (!copy) {
+            notFiled.push({ vendorId: vendor.id, error: `${path} is missing; the vendor was last sent ${letterNamed(last)}, ${notMade}` });
+            continue;
+          }
+          const copyDigest = sha256Of(copy);
+          notFiled.push(notTheLetterSent(vendor, path, last, letters.find(({ record }) => record.letterSha256 === copyDigest), notMade));
         } catch (err) {
           notFiled.push({ vendorId: vendor.id, error: (err as Error).message });
         }
@@ -453,6 +500,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
           ...(deferred.length ? { deferred } : {}),
           ...(turn.tookOverFromCrash || partial?.resentAfterCrash ? { resentAfterCrash: true } : {}),
           ...(statedOnLetter === undefined ? {} : { dueDate: statedOnLetter }),
+          ...letterDigest(message, composed),
         };
         const letterCopyNotFiled = !partial && info.accepted.length ? await keepLetterCopy(message, composed, statedOnLetter, activity) : undefined;
         // The message is out: a failing ledger must not fail the send, or Temporal would retry it
@@ -520,6 +568,45 @@ interface SentLetter {
   dueDate?: string;
 }
 
+/** The digest an open letter's record keeps of the PDF it carried (none for any other message). */
+function letterDigest(message: OutgoingMessage, composed: ComposedMessage): { letterSha256?: string } {
+  if (message.kind !== 'open-letter' || !message.vendor) return {};
+  const name = openLetterFileName({ campaign: message.campaign, vendor: message.vendor, language: message.language });
+  const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
+  return pdf instanceof Uint8Array ? { letterSha256: sha256Of(pdf) } : {};
+}
+
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function findAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Promise<T | undefined> {
+  for (const item of items) if (await test(item)) return item;
+  return undefined;
+}
+
+type NumberedLetter = { n: number; record: DeliveryRecord };
+
+/** A copy on file that is not the letter the vendor was sent last, and that the campaign cannot make again. */
+function notTheLetterSent(vendor: LetterCopyKey, path: string, last: NumberedLetter, copyOf: NumberedLetter | undefined, notMade: string): LetterCopyNotFiled {
+  const was = copyOf ? `a copy of ${letterNamed(copyOf)}` : 'not a copy of the last letter';
+  return {
+    vendorId: vendor.id,
+    error: `${path} is ${was}; the vendor was last sent ${letterNamed(last)}, ${notMade}`,
+    differs: { step: letterStep(last.n), ...(last.record.dueDate === undefined ? {} : { dueDate: last.record.dueDate }), ...(copyOf ? { copyOf: letterStep(copyOf.n) } : {}) },
+  };
+}
+
+/** `letter`, `letter-2`, …: the step of the engagement's n-th open letter. */
+function letterStep(n: number): string {
+  return n === 1 ? 'letter' : `letter-${n}`;
+}
+
+/** A letter as a diagnostic names it: its step and the due date it stated. */
+function letterNamed({ n, record }: NumberedLetter): string {
+  return `${letterStep(n)}${record.dueDate === undefined ? '' : `, due ${record.dueDate}`}`;
+}
+
 /** A vendor's letter copy in the campaign's publication folder. */
 function letterCopyPath(folder: string, vendor: LetterCopyKey): string {
   return publishedPath(folder, letterCopyFileName(vendor));
@@ -554,6 +641,9 @@ function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined)
     void sending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/** Vendors whose letters the campaign's look at the copies reads from the ledger at once. */
+const LEDGER_LANES = 8;
 
 /** How often a record the ledger could not write is tried again (and at every send). */
 const RECORD_RETRY_MS = 1_000;

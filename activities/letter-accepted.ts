@@ -49,6 +49,16 @@ export async function lastAcceptedLetter(find: FindRecord, threadId: string, dom
   return acceptedLetterNumbered(find, threadId, domain, { last: true });
 }
 
+/**
+ * Every letter of the engagement the mail server accepted, in the order they were sent, with their
+ * numbers: a copy on file that is not the last one's may be an earlier one's.
+ */
+export async function acceptedLetters(find: FindRecord, threadId: string, domain: string): Promise<{ n: number; record: DeliveryRecord }[]> {
+  const letters: { n: number; record: DeliveryRecord }[] = [];
+  await acceptedLetterNumbered(find, threadId, domain, { last: true, each: (letter) => letters.push(letter) });
+  return letters;
+}
+
 /** The number of an open letter's step (`letter` is 1, `letter-<n>` is n); undefined for any other step. */
 export function letterNumber(step: string): number | undefined {
   if (step === 'letter') return 1;
@@ -56,7 +66,12 @@ export function letterNumber(step: string): number | undefined {
   return n === undefined ? undefined : Number(n);
 }
 
-async function acceptedLetterNumbered(find: FindRecord, threadId: string, domain: string, { last }: { last: boolean }): Promise<{ n: number; record: DeliveryRecord } | undefined> {
+async function acceptedLetterNumbered(
+  find: FindRecord,
+  threadId: string,
+  domain: string,
+  { last, each }: { last: boolean; each?: (letter: { n: number; record: DeliveryRecord }) => void },
+): Promise<{ n: number; record: DeliveryRecord } | undefined> {
   let found: { n: number; record: DeliveryRecord } | undefined;
   for (let n = 1; ; n++) {
     const step = n === 1 ? 'letter' : `letter-${n}`;
@@ -64,6 +79,7 @@ async function acceptedLetterNumbered(find: FindRecord, threadId: string, domain
     if (record?.accepted.length) {
       if (!last) return { n, record };
       found = { n, record };
+      each?.(found);
     }
     if (n >= LETTERS_LOOKED_FOR && !(await find(messageIdFor(threadId, `officer-notice-${step}`, domain)))) return found;
   }

@@ -56,4 +56,5 @@ const REFUSAL_FLAGS: Record<string, string | undefined> = {
   // The campaign's status reports it; no notice is mailed for it.
   'letter-copy-not-filed': 'letterCopyNotFiled',
   'letter-copy-not-taken-back': 'letterCopyNotTakenBack',
+  'letter-copy-not-last-letter': 'letterCopyNotLastLetter',
 } satisfies Record<Refusal['code'], string>;

@@ -45,11 +45,13 @@
 // (letter-copy-filed-by-engagement). The same letter bounced and sent again to a corrected address,
 // its copy refused too: the folder keeps the corrected letter's (letter-copy-last-sent). Such a
 // copy listed on the campaign board as the engagement's next step until it is filed (letter-copy-on-board).
+// Not a patch: a letter copy on file that is not the letter sent again to the corrected address,
+// listed by the campaign's look until the PDF the vendor received is put back (letter-copy-not-last-letter).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
 // record-histories.ts, so the replay needs no key. Names given on the command line record only those
 // (a history recorded by an earlier version of the code is worth keeping):
 //   node --import tsx scripts/record-race-histories.ts [bounce-before-delivery …]
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -913,6 +915,34 @@ async function main() {
       console.log('letter copies:', JSON.stringify(readdirSync(letters)));
       await handle.terminate('recorded');
       await save('engagement-letter-copy-last-sent', handle);
+    }
+    if (wanted('letter-copy-not-last-letter')) {
+      // Not a patch: the campaign's look finds on file a copy that is not the letter gone was sent
+      // last. gone's letter is refused, the officer corrects the address (another contact) and
+      // letter-2 goes out, filing its copy; another file is put over it, as an earlier release could
+      // leave the first letter's. The look at version 1 lists it; the received PDF put back, the look
+      // before publication takes it off.
+      const id = 'record-letter-copy-not-last-letter';
+      const copy = join(scratch, 'out', id, 'letters', 'gone.en.pdf');
+      sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+      await campaigns.start(campaignInput(id, ['gone']));
+      await until(vendorStatus(id, 'gone'), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+      await client.workflow.getHandle(engagementWorkflowId(id, 'gone')).executeUpdate(correctContactsUpdate, {
+        args: [{ by: OFFICER, contacts: [{ name: 'Privacy team', email: 'privacy@new.gone.test' }], reason: 'The mailbox was closed.' }],
+      });
+      await until(vendorStatus(id, 'gone'), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      sink.recipientPolicy = () => undefined;
+      const received = readFileSync(copy);
+      writeFileSync(copy, Buffer.from('%PDF-1.7 the letter sent before the address was corrected'));
+      await campaigns.editStatement(id, statementTexts('Done.'));
+      await campaigns.draftStatement(id, OFFICER, excluding('gone'));
+      const listed = await until(() => campaigns.status(id), (s) => s.phase === 'approving' && s.deliveryFailures.some((f) => f.step === 'letter-copy-gone'), 'the copy listed');
+      console.log('delivery failures at version 1:', JSON.stringify(listed.deliveryFailures.map((f) => [f.step, f.refusal?.code])));
+      writeFileSync(copy, received);
+      await approvedByBoth(id, 1);
+      await campaigns.result(id);
+      console.log('delivery failures after publication:', JSON.stringify((await campaigns.status(id)).deliveryFailures.map((f) => f.step)));
+      await save('campaign-letter-copy-not-last-letter', campaigns.handle(id));
     }
     if (wanted('digest-past-refusal')) {
       // The mail server refuses the first officer's address for good (sorted by address, it comes

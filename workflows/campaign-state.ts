@@ -627,14 +627,16 @@ export class CampaignCase {
   }
 
   /** A letter copy not written or taken back, listed among the delivery failures with why; listed once, from when it first failed. */
-  letterCopyFailed({ vendorId, error, takenBack }: LetterCopyNotFiled, now: string): void {
-    const code = takenBack ? 'letter-copy-not-taken-back' : 'letter-copy-not-filed';
+  letterCopyFailed({ vendorId, error, takenBack, differs }: LetterCopyNotFiled, now: string): void {
+    const code = takenBack ? 'letter-copy-not-taken-back' : differs ? 'letter-copy-not-last-letter' : 'letter-copy-not-filed';
     const listed = this.deliveryFailures.find((f) => f.step === letterCopyStep(vendorId));
     if (listed?.refusal?.code === code) return;
     this.letterCopyFiled(vendorId);
     const reason = takenBack
       ? `The copy of the open letter to ${vendorId} could not be taken out of the publication folder: ${error}`
-      : `The copy of the open letter to ${vendorId} could not be kept in the publication folder: ${error}`;
+      : differs
+        ? `The copy of the open letter to ${vendorId} in the publication folder is not the letter the vendor was sent last, and that letter could not be made again to replace it: ${error}`
+        : `The copy of the open letter to ${vendorId} could not be kept in the publication folder: ${error}`;
     this.deliveryFailed(letterCopyStep(vendorId), reason, now, { code, diagnostic: error });
   }
 

@@ -521,9 +521,11 @@ export interface ChangeRequestNote {
  * - `letter-copy-not-filed`: the open letter went out, but its copy could not be kept in the
  *   campaign's publication folder (the diagnostic says why); written again at the next try;
  * - `letter-copy-not-taken-back`: the letter did not reach the vendor (or the published statement
- *   says so), but its copy could not be taken out of the folder; taken back at the next try.
+ *   says so), but its copy could not be taken out of the folder; taken back at the next try;
+ * - `letter-copy-not-last-letter`: the copy on file is not the letter the vendor was sent last (one
+ *   went again to a corrected address), and that letter could not be made again to replace it.
  */
-export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message', 'letter-copy-not-filed', 'letter-copy-not-taken-back'] as const;
+export const REFUSAL_CODES = ['recipients-refused', 'some-recipients-refused', 'message-refused', 'invalid-message', 'letter-copy-not-filed', 'letter-copy-not-taken-back', 'letter-copy-not-last-letter'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
@@ -711,6 +713,12 @@ export interface LetterCopyNotFiled {
   error: string;
   /** The copy was to be taken out of the folder (a vendor the statement says the letter did not reach). */
   takenBack?: boolean;
+  /**
+   * The copy on file is not the letter the vendor was sent last, and that letter could not be made
+   * again (its contacts were corrected since the campaign started): the last letter's step and due
+   * date, and the earlier letter's step the copy is of, when the ledger tells it.
+   */
+  differs?: { step: string; dueDate?: string; copyOf?: string };
 }
 
 export interface OutgoingMessage {

@@ -679,6 +679,45 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect((await finished).published.version).toBe(2);
   });
 
+  it('lists, in both languages, a letter copy on file that is not the letter sent again to the corrected address, until the PDF the vendor received is put in its place', { timeout: 240_000 }, async () => {
+    const { campaigns, engagements } = clients();
+    const id = env.uniqueId('copy-checked');
+    const ref = { campaignId: id, vendorId: 'gone' };
+    const copyPath = join(env.config.outputDir, id, 'letters', 'gone.en.pdf');
+    env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    try {
+      await campaigns.start(campaignInput(id, ['gone'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+      await untilFound(() => engagements.status(ref), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+      await engagements.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy team', email: 'privacy@new.test' }], reason: 'The old mailbox was closed.' });
+      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
+      const received = (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+      expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
+      // What an earlier release could leave on file: another letter's copy.
+      writeFileSync(copyPath, Buffer.from('%PDF-1.7 the letter sent before the address was corrected'));
+
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'gone', action: 'exclude', reason: { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' } }]);
+      const copyFailure = (s: CampaignStatus) => s.deliveryFailures.find((f) => f.step === 'letter-copy-gone');
+      const failure = copyFailure(await untilFound(() => campaigns.status(id), (s) => s.phase === 'approving' && copyFailure(s) !== undefined, 'the copy listed'));
+      expect(failure?.refusal).toMatchObject({ code: 'letter-copy-not-last-letter' });
+      expect(failure?.refusal?.diagnostic).toContain('the vendor was last sent letter-2');
+      expect(deliveryFailureText(failure!, 'en').text).toContain("The copy of the open letter in the campaign's publication folder is not the letter the vendor received last");
+      expect(deliveryFailureText(failure!, 'fr').text).toContain('La copie de la lettre ouverte classée dans le dossier de publication de la campagne n’est pas la dernière lettre');
+      // The corrected letter names another contact: the campaign cannot make it again, and leaves the file.
+      expect(readFileSync(copyPath).toString()).toContain('the letter sent before the address was corrected');
+
+      // The PDF the vendor received is put back: the look before publication takes the failure off.
+      writeFileSync(copyPath, received);
+      const finished = campaigns.result(id);
+      await approvedByBoth(campaigns, id, 1);
+      await finished;
+      expect(copyFailure(await campaigns.status(id))).toBeUndefined();
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+    }
+  });
+
   it('sends the published statement to the address an officer corrected after the letter was refused, not the refused one', { timeout: 180_000 }, async () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('corrected');

@@ -102,9 +102,10 @@ describe.each(HOMES)('shared store on $name', (home) => {
   });
 
   describe('delivery ledger', () => {
-    it('records accepted Message-IDs that every instance finds', async () => {
+    it("records accepted Message-IDs that every instance finds, with an open letter's due date and PDF digest", async () => {
       expect(await store.ledger.find('<letter.a@test>')).toBeUndefined();
-      const record = { messageId: '<letter.a@test>', accepted: ['a@vendor.example'], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z' };
+      const letterSha256 = 'a'.repeat(64);
+      const record = { messageId: '<letter.a@test>', accepted: ['a@vendor.example'], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z', dueDate: '2026-12-18T22:59:59.999Z', letterSha256 };
       await store.ledger.record(record);
       expect(await other.ledger.find('<letter.a@test>')).toEqual(record);
       const turn = await other.ledger.begin('<letter.a@test>');

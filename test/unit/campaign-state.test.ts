@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CampaignCase, type CampaignCaseOptions, type StatementRules } from '../../workflows/campaign-state';
 import type { CampaignInput, EngagementOutcome } from '../../workflows/types';
 import { refusalDetails } from '../../workflows/refusals';
+import { deliveryFailureText } from '../../client/delivery-failures';
 import { refusalSentence } from '../../client/refusal-words';
 import { cliWording } from '../../client/timeline-words';
 import { cliWords } from '../../client/cli-words';
@@ -286,6 +287,25 @@ describe('campaign state', () => {
     expect(steps()).toEqual([['letter-copy-cisco', 'letter-copy-not-taken-back', 'EACCES: permission denied']]);
     kase.letterCopiesFiled(['cisco'], [], LATER);
     expect(steps()).toEqual([]);
+  });
+
+  it('lists a copy on file that is not the last letter the vendor received apart from one not filed, until a look files the right one', () => {
+    const kase = newCampaign();
+    const failures = () => kase.status().deliveryFailures.map((f) => [f.step, f.refusal?.code, f.reason]);
+    const differs = { vendorId: 'zoom', error: 'again/letters/zoom.fr.pdf is a copy of letter', differs: { step: 'letter-2', copyOf: 'letter' } };
+    kase.letterCopiesFiled(['zoom'], [{ vendorId: 'zoom', error: 'ENOSPC: no space left on device' }], NOW);
+    kase.letterCopiesFiled(['zoom'], [differs], LATER);
+    kase.letterCopiesFiled(['zoom'], [differs], LATER);
+    expect(failures()).toEqual([
+      ['letter-copy-zoom', 'letter-copy-not-last-letter', 'The copy of the open letter to zoom in the publication folder is not the letter the vendor was sent last, and that letter could not be made again to replace it: again/letters/zoom.fr.pdf is a copy of letter'],
+    ]);
+    // In the officer's words, in both languages, the diagnostic naming the file and the letters.
+    const listed = kase.status().deliveryFailures[0]!;
+    expect(deliveryFailureText(listed, 'en').text).toContain("is not the letter the vendor received last: the letter went again to a corrected address");
+    expect(deliveryFailureText(listed, 'en').text).toContain('again/letters/zoom.fr.pdf is a copy of letter');
+    expect(deliveryFailureText(listed, 'fr').text).toContain('n’est pas la dernière lettre que l’entreprise a reçue\u00a0: la lettre est repartie vers une adresse corrigée');
+    kase.letterCopiesFiled(['zoom'], [], LATER);
+    expect(failures()).toEqual([]);
   });
 });
 
