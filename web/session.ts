@@ -32,8 +32,8 @@ export interface Session {
   expiresAt: number;
   /**
    * The provider's refresh token, with which the user's roles are asked again every few minutes
-   * (web/app.ts). A session signed in without one (a provider that gives none) lasts only until
-   * its roles would be due for that re-check.
+   * (web/app.ts). A session signed in without one (a provider that gives none) has them asked
+   * through the browser instead, by a sign-in that shows no page while the provider's session lasts.
    */
   refreshToken?: string;
   /** Epoch ms at which the provider last said which roles the user holds. */
@@ -52,6 +52,8 @@ export interface PendingSignIn {
   codeVerifier: string;
   returnTo: string;
   expiresAt: number;
+  /** Asked with `prompt=none` to re-check a session's roles (web/app.ts): the session it renews keeps its end. */
+  silent?: boolean;
 }
 
 export class CookieSealer {
