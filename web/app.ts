@@ -205,9 +205,11 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // that signing in again as the same person keeps its CSRF token.
     let askSilently = false;
     let rolesOverdue = false;
-    if (session?.user && !session.refreshToken && !signingOut && !unavailable && now >= (session.rolesCheckedAt ?? 0) + rolesCheckMs) {
+    // (A cookie sealed before roles were re-checked at all carries no rolesCheckedAt: as before, it
+    // lasts until it expires.)
+    if (session?.user && !session.refreshToken && session.rolesCheckedAt !== undefined && !signingOut && !unavailable && now >= session.rolesCheckedAt + rolesCheckMs) {
       if (c.req.method === 'GET' && !SIGN_IN_STEPS.test(c.req.path)) askSilently = true;
-      else if (now >= (session.rolesCheckedAt ?? 0) + 2 * rolesCheckMs) rolesOverdue = true;
+      else if (now >= session.rolesCheckedAt + 2 * rolesCheckMs) rolesOverdue = true;
     }
     c.set(
       'session',

@@ -1887,22 +1887,32 @@ describe('the workspace configuration', () => {
 });
 
 describe('a sign-in at a provider that gives no refresh token', () => {
-  // Its roles cannot be asked again: the session lasts until they would be, and its user signs in
-  // again then (at once while the provider's own session lasts).
-  it('lasts until its roles are due for a re-check, not the whole session', async () => {
+  // Its roles are asked again through the browser (a sign-in that shows no page while the provider's
+  // own session lasts), so the session lasts as long as any (test/web/no-refresh-token.test.ts).
+  it('lasts the whole session, and sends a page asked for once its roles are due round the provider, asked to show no page', async () => {
+    const begun: { returnTo: string; silent?: boolean }[] = [];
     const signIn = {
-      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      begin: async (returnTo: string, _language: string, { silent = false } = {}) => {
+        begun.push({ returnTo, silent });
+        return { url: new URL(`https://id.example/auth${silent ? '?prompt=none' : ''}`), pending: { state: `s${begun.length}`, nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000, ...(silent ? { silent } : {}) } };
+      },
       finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
     } as unknown as OidcSignIn;
-    const app = createWebApp({ config: { ...config, rolesCheckMinutes: 5 }, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const rolesCheckMs = 50;
+    const app = createWebApp({ config: { ...config, rolesCheckMinutes: rolesCheckMs / 60_000 }, signIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
     const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
     const before = Date.now();
-    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
-    const sealed = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!.slice('__Host-dossier_session='.length);
-    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(sealed));
+    const callback = await app.request('/auth/callback?code=c&state=s1', { headers: { cookie: pending } });
+    const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!;
+    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(cookie.slice('__Host-dossier_session='.length)));
     expect(session?.user).toBeDefined();
-    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
-    expect(session!.expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 8 * 3_600_000);
+
+    await new Promise((r) => setTimeout(r, rolesCheckMs + 10));
+    const due = await app.request('/campaigns?sort=id', { headers: { cookie } });
+    expect(due.status).toBe(302);
+    expect(due.headers.get('location')).toBe('https://id.example/auth?prompt=none');
+    expect(begun.at(-1)).toEqual({ returnTo: '/campaigns?sort=id', silent: true });
   });
 });
 
