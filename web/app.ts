@@ -112,6 +112,12 @@ const COOKIES = {
   language: 'dossier_language',
 } as const;
 const SIGNED_OUT_SECONDS = 24 * 3600;
+/**
+ * How long the browser keeps a session's cookie past the session's end (which the sealed value
+ * holds, and alone decides): a form sent after the sign-in lapsed is known as that person's, whose
+ * next sign-in keeps the CSRF token of the pages they left open.
+ */
+const LAPSED_SIGN_IN_SECONDS = 24 * 3600;
 /** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
 const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
@@ -146,7 +152,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.use('*', async (c, next) => {
     const now = Date.now();
-    let session = sealer.open<Session>(getCookie(c, named.session), now);
+    const sealed = getCookie(c, named.session);
+    let session = sealer.open<Session>(sealed, now);
+    // A sign-in that lapsed here (not one signed out) leaves its CSRF token to the session with no
+    // one signed in that follows, for the same person's next sign-in (Session.lapsedSubject).
+    const lapsed = session ? undefined : sealer.openLapsed<Session>(sealed);
+    const lapsedSubject = lapsed?.user?.subject ?? lapsed?.lapsedSubject;
     // The language chosen outlives the sign-in it was chosen in: a session signed out elsewhere
     // keeps it, and an expired one (a cookie the browser no longer sends) leaves it in its own cookie.
     const chosen = session?.language ?? languageCookie(c);
@@ -214,7 +225,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.set(
       'session',
       unavailable || providerUnreachable || !session
-        ? { csrf: newCsrfToken(), expiresAt: now + sessionMs }
+        ? lapsedSubject && lapsed?.csrf
+          ? { csrf: lapsed.csrf, lapsedSubject, expiresAt: now + sessionMs }
+          : { csrf: newCsrfToken(), expiresAt: now + sessionMs }
         : rolesOverdue
           ? { csrf: session.csrf, language: session.language, expiresAt: session.expiresAt }
           : session,
@@ -230,7 +243,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       if (asked) c.res = asked;
       else await next();
     } else await next();
-    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) + LAPSED_SIGN_IN_SECONDS });
     const language = c.get('session').language;
     if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
     // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
@@ -278,7 +291,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       // What was typed comes back only to a form of this site: another site could otherwise make a
       // workspace page show any text it likes.
       const typed = fromThisSite(c, deps.config.publicUrl) ? typedFields(c, views) : undefined;
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed }), 401);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed, formKept: true }), 401);
     }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
@@ -407,11 +420,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
-    // The same person renewing a sign-in before it ends (the link its last minutes show) keeps the
-    // CSRF token, so a form open in another tab still posts; anyone else starts with a fresh one. A
+    // The same person renewing a sign-in before it ends (the link its last minutes show), or signing
+    // in again once it lapsed, keeps the CSRF token, so a form open in another tab still posts; anyone
+    // else starts with a fresh one. A
     // silent re-check of the roles keeps the session itself (its id, so other tabs' cookies stay
     // good, and its end): it lasts DOSSIER_SESSION_HOURS from its sign-in, as one with a refresh token.
-    const renewed = before.user?.subject === user.subject;
+    const renewed = (before.user?.subject ?? before.lapsedSubject) === user.subject;
     const rechecked = renewed && pending.silent === true;
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
     if (before.user && before.id && !rechecked) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
@@ -499,7 +513,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const language = c.get('language') ?? 'en';
     if (err instanceof SignInRequired) {
       if (c.req.method === 'GET') return c.redirect(`/login?returnTo=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required' }), 401);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', formKept: true }), 401);
     }
     if (err instanceof AccessRefused) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.refused.title'), messageKey: 'error.refused' }), 403);

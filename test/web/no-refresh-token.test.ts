@@ -140,3 +140,32 @@ describe('a sign-in at a provider that gives no refresh token', () => {
     expect(page.url()).toBe(`${url}/campaigns/new`);
   });
 });
+
+describe('a form sent after its sign-in lapsed', () => {
+  const LAPSE_MS = 6_000;
+
+  it('offers to sign in again in a new tab, saying so, and then the forms of the pages left open still send', { timeout: 60_000 }, async () => {
+    const { url, page } = await leaSignedIn('/campaigns/new', { sessionHours: LAPSE_MS / 3_600_000, rolesCheckMinutes: 5 });
+    // Another tab, opened on a form while the sign-in lasted.
+    const other = await page.context().newPage();
+    await other.goto(`${url}/campaigns/new`);
+    await pause(LAPSE_MS + 300);
+    expect(await sendCampaignFile(page)).toBe(401);
+    const link = page.locator('main #sign-in-again');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.innerText()).toBe('Sign in again (opens a new tab, this page stays as it is)');
+
+    // The provider's session lasts: the new tab is signed in at once, on the form's page.
+    const [signedIn] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await signedIn.waitForURL(`${url}/campaigns/new`);
+    expect(await signedIn.locator('.who').innerText()).toContain('Léa Tremblay');
+    // The page that kept what was sent stays as it was.
+    expect(new URL(page.url()).pathname).toBe('/campaigns');
+    expect(await page.locator('main').innerText()).toContain('Sign in first.');
+
+    // The forms of the pages left open carry the lapsed sign-in's CSRF token, and still send.
+    expect(await sendCampaignFile(other)).toBe(422);
+    const [answer] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/language'), page.click('form[action="/language"] button[type=submit]')]);
+    expect(answer.status()).toBe(303);
+  });
+});

@@ -740,7 +740,9 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
     const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
-    expect(/<a href="([^"]*)" id="sign-in-again">(?:Sign in|Se connecter)<\/a>/.exec(main)?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // In a new tab, saying so (WCAG 3.2.5): this page keeps what was typed.
+    const again = /<a href="([^"]*)" id="sign-in-again" target="_blank" rel="noopener">(Sign in again \(opens a new tab, this page stays as it is\))<\/a>/.exec(main);
+    expect(again?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // Where a sign-in ends, the link starts afresh: a callback's code is good once.
     const failed = await app.request('/auth/callback?code=used&state=s');
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
@@ -766,6 +768,41 @@ describe('a form sent after its sign-in lapsed', () => {
     // A vendor's observation is labelled with its demonstration, as the summaries form shows it.
     const summaries = await post('/campaigns/vc/statement/summaries', expired, { 'observation-zoom-d1-en': 'It worked.' });
     expect(await summaries.text()).toContain('<label for="typed-0">Observation de la démonstration d1, en anglais</label>');
+  });
+
+  it('keeps the lapsed sign-in’s CSRF token for the same person’s next sign-in, not for another’s, nor after a sign-out elsewhere', async () => {
+    const signingIn = (subject: string) =>
+      createWebApp({
+        config,
+        signIn: {
+          begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+          finish: async () => ({ subject, name: subject, roles: ['officer'] }),
+        } as unknown as OidcSignIn,
+        dossier: async () => ({}) as never,
+        campaigns: async () => ({}) as never,
+        revokedSessions: () => ({ revoke: async () => {}, isRevoked: async (id: string) => id === 'c'.repeat(32) }),
+      });
+    const cookieOf = (response: Response, name: string) => response.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`))!.split(';')[0]!;
+    const csrfAfterSignIn = async (subject: string, sessionCookie: string) => {
+      const app = signingIn(subject);
+      // The form sent late meets the session that follows the lapsed one; its sign-in link begins a sign-in.
+      const late = await app.request('/campaigns/vc/engagements/zoom/respond', {
+        method: 'POST',
+        headers: { cookie: sessionCookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ _csrf: 'token-of-the-session', summary: 'x' }).toString(),
+      });
+      expect(late.status).toBe(401);
+      const following = cookieOf(late, 'dossier_session');
+      const signIn = cookieOf(await app.request('/login', { headers: { cookie: following } }), 'dossier_sign_in');
+      const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${following}; ${signIn}` } });
+      expect(callback.status).toBe(303);
+      return sealer.open<{ csrf: string; user?: { subject: string }; expiresAt: number }>(decodeURIComponent(cookieOf(callback, 'dossier_session').slice('__Host-dossier_session='.length)));
+    };
+    const expired = `__Host-dossier_session=${sealer.seal(session)}`;
+    expect((await csrfAfterSignIn('owen', expired))?.csrf).toBe('token-of-the-session');
+    expect((await csrfAfterSignIn('emma', expired))?.csrf).not.toBe('token-of-the-session');
+    const signedOut = `__Host-dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    expect((await csrfAfterSignIn('owen', signedOut))?.csrf).not.toBe('token-of-the-session');
   });
 
   it('remembers the language chosen once the session has lapsed', async () => {
