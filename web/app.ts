@@ -212,8 +212,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // provider with `prompt=none`, which answers at once while its own session lasts and comes back to
     // that page (/auth/callback). A form cannot make that trip without losing what was typed: it is let
     // through on the roles last read for one more interval, as when the provider is out of reach, and
-    // after that is answered as a lapsed sign-in is, with what was typed, the cookie left as it is so
-    // that signing in again as the same person keeps its CSRF token.
+    // after that is answered as a lapsed sign-in is, with what was typed, the cookie left as it is (a
+    // change of language meanwhile keeps whose it was) so that signing in again as the same person
+    // keeps its CSRF token.
     let askSilently = false;
     let rolesOverdue = false;
     // (A cookie sealed before roles were re-checked at all carries no rolesCheckedAt: as before, it
@@ -229,7 +230,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
           ? { csrf: lapsed.csrf, lapsedSubject, expiresAt: now + sessionMs }
           : { csrf: newCsrfToken(), expiresAt: now + sessionMs }
         : rolesOverdue
-          ? { csrf: session.csrf, language: session.language, expiresAt: session.expiresAt }
+          ? { csrf: session.csrf, language: session.language, lapsedSubject: session.user!.subject, expiresAt: session.expiresAt }
           : session,
     );
     c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
@@ -404,7 +405,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     } catch (err) {
       // A re-check of the roles the provider could not answer without the person (its session ended):
       // they sign in as usual, and come back to the same page.
-      if (err instanceof SignInNeedsThePerson) return c.redirect(`/login?returnTo=${encodeURIComponent(pending.returnTo)}`, 303);
+      if (err instanceof SignInNeedsThePerson) {
+        if (!err.expected) console.error(`web: ${requestLine(c)}: the roles were not re-checked without a page, the person signs in: ${providerWords(err.cause)}${loggable(err.message)}`);
+        return c.redirect(`/login?returnTo=${encodeURIComponent(pending.returnTo)}`, 303);
+      }
       return signInFailed(c, err, 'error.sign-in-failed', 400);
     }
     const before = c.get('session');
@@ -422,9 +426,9 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     }
     // The same person renewing a sign-in before it ends (the link its last minutes show), or signing
     // in again once it lapsed, keeps the CSRF token, so a form open in another tab still posts; anyone
-    // else starts with a fresh one. A
-    // silent re-check of the roles keeps the session itself (its id, so other tabs' cookies stay
-    // good, and its end): it lasts DOSSIER_SESSION_HOURS from its sign-in, as one with a refresh token.
+    // else starts with a fresh one. A silent re-check of the roles keeps the session itself (its id,
+    // so other tabs' cookies stay good, and its end): it lasts DOSSIER_SESSION_HOURS from its sign-in,
+    // as one with a refresh token does.
     const renewed = (before.user?.subject ?? before.lapsedSubject) === user.subject;
     const rechecked = renewed && pending.silent === true;
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.

@@ -30,10 +30,20 @@ export class SignInWithdrawn extends Error {
 
 /**
  * A silent sign-in (`prompt=none`) the provider could not give without the person: its own session
- * ended (`login_required`), or it must ask them something first. They sign in as usual.
+ * ended (`login_required`), or it must ask them something first. They sign in as usual. `expected`:
+ * the provider said so in the words the standard gives; any other refusal of a silent sign-in (a
+ * provider that does not take `prompt=none`) is worth a line in the log, and is answered the same way.
  */
 export class SignInNeedsThePerson extends Error {
   readonly code = 'SignInNeedsThePerson';
+
+  constructor(
+    message: string,
+    readonly expected: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** What a provider answers a `prompt=none` request it cannot satisfy without showing a page (OpenID Connect Core §3.1.2.6). */
@@ -151,8 +161,8 @@ export class OidcSignIn {
         idTokenExpected: true,
       })
       .catch((err: unknown) => {
-        if (pending.silent && err instanceof client.AuthorizationResponseError && NEEDS_THE_PERSON.has(err.error)) {
-          throw new SignInNeedsThePerson(`the identity provider cannot sign the person in without them: ${err.error}`, { cause: err });
+        if (pending.silent && err instanceof client.AuthorizationResponseError) {
+          throw new SignInNeedsThePerson(`the identity provider did not sign the person in without them: ${err.error}`, NEEDS_THE_PERSON.has(err.error), { cause: err });
         }
         throw err;
       });

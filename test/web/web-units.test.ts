@@ -7,7 +7,7 @@ import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInpu
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import { AuthorizationResponseError } from 'openid-client';
-import { displayNameOf, SignInError, type OidcSignIn } from '../../web/oidc';
+import { displayNameOf, SignInError, SignInNeedsThePerson, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
@@ -1950,6 +1950,22 @@ describe('a sign-in at a provider that gives no refresh token', () => {
     expect(due.status).toBe(302);
     expect(due.headers.get('location')).toBe('https://id.example/auth?prompt=none');
     expect(begun.at(-1)).toEqual({ returnTo: '/campaigns?sort=id', silent: true });
+  });
+
+  it('sends the person to sign in as usual, back to the page asked for, when the provider will not answer without a page, whatever its words', async () => {
+    for (const [answer, expected] of [['login_required', true], ['invalid_request', false]] as const) {
+      const signIn = {
+        begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth?prompt=none'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000, silent: true } }),
+        finish: async () => {
+          throw new SignInNeedsThePerson(`the identity provider did not sign the person in without them: ${answer}`, expected);
+        },
+      } as unknown as OidcSignIn;
+      const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+      const pending = (await app.request('/login?returnTo=%2Fcampaigns%3Fsort%3Did')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0]!;
+      const callback = await app.request(`/auth/callback?error=${answer}&state=s`, { headers: { cookie: pending } });
+      expect(callback.status).toBe(303);
+      expect(callback.headers.get('location')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns?sort=id')}`);
+    }
   });
 });
 
