@@ -11,7 +11,7 @@ import { freePort } from '../../infra/ports';
 import { createWebApp } from '../../web/app';
 import type { WebConfig } from '../../web/config';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
-import { OidcSignIn } from '../../web/oidc';
+import { OidcSignIn, SignInNeedsThePerson } from '../../web/oidc';
 import { CookieSealer, type Session } from '../../web/session';
 import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp, type ServedApp } from '../helpers/served-app';
@@ -123,6 +123,27 @@ describe('a sign-in at a provider that gives no refresh token', () => {
     await signIn(page, 'lea');
     await page.waitForURL(`${url}/campaigns/new`);
     expect((await sessionOf(page, url))?.csrf).toBe(first!.csrf);
+  });
+
+  it('takes any refusal of a sign-in asked to show no page as one for the person to make, and only such a sign-in', { timeout: 30_000 }, async () => {
+    const redirectUri = 'http://127.0.0.1:9/auth/callback';
+    const idp = await startDevIdentityProvider({ users: [], redirectUris: [redirectUri], noRefreshTokens: true });
+    try {
+      const signIn = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri, rolesClaim: 'dossier_roles' });
+      const answered = (words: string, state: string) => new URL(`${redirectUri}?error=${words}&state=${state}&iss=${encodeURIComponent(idp.issuer)}`);
+      const silent = await signIn.begin('/campaigns', 'en', { silent: true });
+      expect(silent.url.searchParams.get('prompt')).toBe('none');
+      for (const [words, expected] of [['login_required', true], ['interaction_required', true], ['invalid_request', false]] as const) {
+        const refused = await signIn.finish(answered(words, silent.pending.state), silent.pending).catch((err: unknown) => err);
+        expect(refused, words).toBeInstanceOf(SignInNeedsThePerson);
+        expect((refused as SignInNeedsThePerson).expected, words).toBe(expected);
+      }
+      // A sign-in the person asked for, refused: an error of its own, not a reason to ask them again.
+      const asked = await signIn.begin('/campaigns', 'en');
+      expect(await signIn.finish(answered('login_required', asked.pending.state), asked.pending).catch((err: unknown) => err)).not.toBeInstanceOf(SignInNeedsThePerson);
+    } finally {
+      await idp.stop();
+    }
   });
 
   it('lets a form sent when the re-check is due through on the roles last read for one interval, then answers it as a lapsed sign-in, and the next page re-checks', { timeout: 60_000 }, async () => {
