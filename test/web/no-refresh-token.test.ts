@@ -13,7 +13,7 @@ import type { WebConfig } from '../../web/config';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { OidcSignIn, SignInNeedsThePerson } from '../../web/oidc';
 import { CookieSealer, type Session } from '../../web/session';
-import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { checkPage, launchBrowser, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp, type ServedApp } from '../helpers/served-app';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 
@@ -175,6 +175,7 @@ describe('a form sent after its sign-in lapsed', () => {
     const link = page.locator('main #sign-in-again');
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.innerText()).toBe('Sign in again (opens a new tab, this page stays as it is)');
+    await checkPage(page, 'lapsed-sign-in-en');
 
     // The provider's session lasts: the new tab is signed in at once, on the form's page.
     const [signedIn] = await Promise.all([page.context().waitForEvent('page'), link.click()]);

@@ -743,6 +743,8 @@ describe('a form sent after its sign-in lapsed', () => {
     // In a new tab, saying so (WCAG 3.2.5): this page keeps what was typed.
     const again = /<a href="([^"]*)" id="sign-in-again" target="_blank" rel="noopener">(Sign in again \(opens a new tab, this page stays as it is\))<\/a>/.exec(main);
     expect(again?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    const french = await (await post('/campaigns/vc/statement/request-changes', '__Host-dossier_language=fr', { version: '2', comment: 'Nommer.' })).text();
+    expect(french).toContain('id="sign-in-again" target="_blank" rel="noopener">Se connecter de nouveau (dans un nouvel onglet, cette page reste telle quelle)</a>');
     // Where a sign-in ends, the link starts afresh: a callback's code is good once.
     const failed = await app.request('/auth/callback?code=used&state=s');
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
