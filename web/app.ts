@@ -21,7 +21,7 @@ import { can, type Permission } from './access';
 import { actingAs } from './acting-as';
 import { DEFAULT_ROLES_CHECK_MINUTES, type WebConfig } from './config';
 import { isLanguage, textFields } from './forms';
-import { SignInError, SignInWithdrawn, type OidcSignIn } from './oidc';
+import { SignInError, SignInNeedsThePerson, SignInWithdrawn, type OidcSignIn } from './oidc';
 import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
@@ -112,6 +112,12 @@ const COOKIES = {
   language: 'dossier_language',
 } as const;
 const SIGNED_OUT_SECONDS = 24 * 3600;
+/**
+ * How long the browser keeps a session's cookie past the session's end (which the sealed value
+ * holds, and alone decides): a form sent after the sign-in lapsed is known as that person's, whose
+ * next sign-in keeps the CSRF token of the pages they left open.
+ */
+const LAPSED_SIGN_IN_SECONDS = 24 * 3600;
 /** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
 const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
@@ -121,6 +127,8 @@ const LANGUAGE_SECONDS = 365 * 24 * 3600;
  * filled in, or to renew first. Without script a page cannot warn while it is open, only when loaded.
  */
 const SESSION_ENDING_MS = 15 * 60_000;
+/** Steps of signing in and out, and the stylesheet: never sent round the provider to re-check the roles. */
+const SIGN_IN_STEPS = /^\/(auth\/|login|logout|signed-out|static\/)/;
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const views = deps.views ?? loadViews();
@@ -144,7 +152,12 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.use('*', async (c, next) => {
     const now = Date.now();
-    let session = sealer.open<Session>(getCookie(c, named.session), now);
+    const sealed = getCookie(c, named.session);
+    let session = sealer.open<Session>(sealed, now);
+    // A sign-in that lapsed here (not one signed out) leaves its CSRF token to the session with no
+    // one signed in that follows, for the same person's next sign-in (Session.lapsedSubject).
+    const lapsed = session ? undefined : sealer.openLapsed<Session>(sealed);
+    const lapsedSubject = lapsed?.user?.subject ?? lapsed?.lapsedSubject;
     // The language chosen outlives the sign-in it was chosen in: a session signed out elsewhere
     // keeps it, and an expired one (a cookie the browser no longer sends) leaves it in its own cookie.
     const chosen = session?.language ?? languageCookie(c);
@@ -194,15 +207,44 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
         } else providerUnreachable = err;
       }
     }
-    c.set('session', unavailable || providerUnreachable || !session ? { csrf: newCsrfToken(), expiresAt: now + sessionMs } : session);
+    // A session signed in without a refresh token (a provider that gives none without offline access)
+    // has its roles asked again through the browser: a page asked for once they are due goes by the
+    // provider with `prompt=none`, which answers at once while its own session lasts and comes back to
+    // that page (/auth/callback). A form cannot make that trip without losing what was typed: it is let
+    // through on the roles last read for one more interval, as when the provider is out of reach, and
+    // after that is answered as a lapsed sign-in is, with what was typed, the cookie left as it is (a
+    // change of language meanwhile keeps whose it was) so that signing in again as the same person
+    // keeps its CSRF token.
+    let askSilently = false;
+    let rolesOverdue = false;
+    // (A cookie sealed before roles were re-checked at all carries no rolesCheckedAt: as before, it
+    // lasts until it expires.)
+    if (session?.user && !session.refreshToken && session.rolesCheckedAt !== undefined && !signingOut && !unavailable && now >= session.rolesCheckedAt + rolesCheckMs) {
+      if (c.req.method === 'GET' && !SIGN_IN_STEPS.test(c.req.path)) askSilently = true;
+      else if (now >= session.rolesCheckedAt + 2 * rolesCheckMs) rolesOverdue = true;
+    }
+    c.set(
+      'session',
+      unavailable || providerUnreachable || !session
+        ? lapsedSubject && lapsed?.csrf
+          ? { csrf: lapsed.csrf, lapsedSubject, expiresAt: now + sessionMs }
+          : { csrf: newCsrfToken(), expiresAt: now + sessionMs }
+        : rolesOverdue
+          ? { csrf: session.csrf, language: session.language, lapsedSubject: session.user!.subject, expiresAt: session.expiresAt }
+          : session,
+    );
     c.set('sessionChanged', (!session || rolesChanged) && !unavailable && !providerUnreachable);
     c.set('language', chosen ?? preferredLanguage(c.req.header('accept-language')));
     if (unavailable) {
       console.error(`web: ${requestLine(c)}: ${unavailableFor}: ${loggableError(unavailable)}`);
       c.res = c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.unavailable.title'), messageKey: 'error.unavailable' }), 503);
     } else if (providerUnreachable) c.res = signInFailed(c, providerUnreachable, 'error.sign-in-unreachable', 503);
-    else await next();
-    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) });
+    else if (askSilently) {
+      const asked = await askRolesSilently(c, session!);
+      if (asked) c.res = asked;
+      else await next();
+    } else await next();
+    if (c.get('sessionChanged')) setCookie(c, named.session, sealer.seal(c.get('session')), { ...cookie, maxAge: Math.floor(sessionMs / 1000) + LAPSED_SIGN_IN_SECONDS });
     const language = c.get('session').language;
     if (language && language !== languageCookie(c)) setCookie(c, named.language, language, { ...cookie, maxAge: LANGUAGE_SECONDS });
     // Nothing but this origin's own stylesheet and forms (and the provider's, where signing out ends);
@@ -250,7 +292,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       // What was typed comes back only to a form of this site: another site could otherwise make a
       // workspace page show any text it likes.
       const typed = fromThisSite(c, deps.config.publicUrl) ? typedFields(c, views) : undefined;
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed }), 401);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', typed, formKept: true }), 401);
     }
     if (!sameToken(c.get('session').csrf, body._csrf)) {
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.csrf.title'), messageKey: 'error.csrf' }), 403);
@@ -309,6 +351,24 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return c.body(STYLESHEET);
   });
 
+  /**
+   * Sends the browser to the provider for a sign-in that shows no page, to come back to the page asked
+   * for with the roles held now. Undefined (the page is served on the roles last read) while the
+   * provider that cannot be reached is one interval overdue at most; after that, the page says so.
+   */
+  const askRolesSilently = async (c: Context<WebEnv>, session: Session): Promise<Response | undefined> => {
+    const asked = new URL(c.req.url);
+    try {
+      const { url, pending } = await deps.signIn.begin(sameSiteReturnPath(`${asked.pathname}${asked.search}`), c.get('language'), { silent: true });
+      keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
+      return c.redirect(url.href, 302);
+    } catch (err) {
+      if (Date.now() >= (session.rolesCheckedAt ?? 0) + 2 * rolesCheckMs) return signInFailed(c, err, 'error.sign-in-unreachable', 503);
+      console.error(`web: ${requestLine(c)}: roles of ${loggable(session.user!.subject)} kept as last read, the provider did not answer: ${loggableError(err)}`);
+      return undefined;
+    }
+  };
+
   app.get('/login', async (c) => {
     const returnTo = sameSiteReturnPath(c.req.query('returnTo'));
     // A sign-out made before the cookies had their __Host- names left its mark under the plain one:
@@ -343,27 +403,42 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     try {
       user = await deps.signIn.finish(publicCallback, pending);
     } catch (err) {
+      // A re-check of the roles the provider could not answer without the person (its session ended):
+      // they sign in as usual, and come back to the same page.
+      if (err instanceof SignInNeedsThePerson) {
+        if (!err.expected) console.error(`web: ${requestLine(c)}: the roles were not re-checked without a page, the person signs in: ${providerWords(err.cause)}${loggable(err.message)}`);
+        return c.redirect(`/login?returnTo=${encodeURIComponent(pending.returnTo)}`, 303);
+      }
       return signInFailed(c, err, 'error.sign-in-failed', 400);
     }
+    const before = c.get('session');
     if (!user.roles.length) {
+      // The same person with no role left (withdrawn since the session began): the session ends.
+      if (before.user?.subject === user.subject) {
+        if (before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
+        c.set('session', { csrf: newCsrfToken(), language: before.language, expiresAt: Date.now() + sessionMs });
+        c.set('sessionChanged', true);
+      }
       // The provider's session would sign the same account in again at once, and it would be refused
       // again: the next sign-in here asks for credentials, so another account can be used.
       setCookie(c, named.signedOut, '1', { ...cookie, maxAge: SIGNED_OUT_SECONDS });
       return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.no-role', detail: user.name }), 403);
     }
+    // The same person renewing a sign-in before it ends (the link its last minutes show), or signing
+    // in again once it lapsed, keeps the CSRF token, so a form open in another tab still posts; anyone
+    // else starts with a fresh one. A silent re-check of the roles keeps the session itself (its id,
+    // so other tabs' cookies stay good, and its end): it lasts DOSSIER_SESSION_HOURS from its sign-in,
+    // as one with a refresh token does.
+    const renewed = (before.user?.subject ?? before.lapsedSubject) === user.subject;
+    const rechecked = renewed && pending.silent === true;
     // Signing in over a live session ends that one: a copy of its cookie is signed in no more.
-    const before = c.get('session');
-    if (before.user && before.id) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
-    // The same person renewing a sign-in before it ends (the link its last minutes show) keeps the
-    // CSRF token, so a form open in another tab still posts; anyone else starts with a fresh one.
-    const renewed = before.user?.subject === user.subject;
+    if (before.user && before.id && !rechecked) await deps.revokedSessions().revoke(before.id, new Date(before.expiresAt));
     const { locale, refreshToken, ...signedIn } = user;
     const language = c.get('session').language ?? languageCookie(c) ?? (isLanguage(locale?.slice(0, 2)) ? (locale!.slice(0, 2) as Language) : c.get('language'));
-    // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token. Without a
-    // refresh token the roles cannot be asked again, so the session lasts until they would be.
+    // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token.
     const signedInAt = Date.now();
-    const expiresAt = signedInAt + (refreshToken ? sessionMs : Math.min(sessionMs, rolesCheckMs));
-    c.set('session', { id: newSessionId(), user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
+    const [id, expiresAt] = rechecked && before.id ? [before.id, before.expiresAt] : [newSessionId(), signedInAt + sessionMs];
+    c.set('session', { id, user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
@@ -442,7 +517,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const language = c.get('language') ?? 'en';
     if (err instanceof SignInRequired) {
       if (c.req.method === 'GET') return c.redirect(`/login?returnTo=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
-      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required' }), 401);
+      return c.html(page(c, 'error', { title: views.text(language, 'error.sign-in.title'), messageKey: 'error.sign-in-required', formKept: true }), 401);
     }
     if (err instanceof AccessRefused) {
       return c.html(page(c, 'error', { title: views.text(language, 'error.refused.title'), messageKey: 'error.refused' }), 403);

@@ -33,6 +33,11 @@ export interface DevIdentityProviderOptions {
    * (oidc-provider's reuse detection), as Keycloak's "revoke refresh token" and Auth0's rotation do.
    */
   rotateRefreshTokens?: boolean;
+  /**
+   * Issue no refresh token at all, as a provider that gives them only with the `offline_access`
+   * scope, which the workspace does not ask for (README, "Security").
+   */
+  noRefreshTokens?: boolean;
 }
 
 export interface DevIdentityProvider {
@@ -103,7 +108,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     // asks for no offline access, so the token is issued to the client allowed the grant, as the
     // regulator's provider is to be configured (README, "Roles re-checked").
     async issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }) {
-      return client.grantTypeAllowed('refresh_token');
+      return !options.noRefreshTokens && client.grantTypeAllowed('refresh_token');
     },
     ...(options.rotateRefreshTokens ? { rotateRefreshToken: true } : {}),
     // Short lives, set explicitly (oidc-provider warns about each default otherwise).

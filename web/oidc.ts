@@ -28,6 +28,27 @@ export class SignInWithdrawn extends Error {
   readonly code = 'SignInWithdrawn';
 }
 
+/**
+ * A silent sign-in (`prompt=none`) the provider could not give without the person: its own session
+ * ended (`login_required`), or it must ask them something first. They sign in as usual. `expected`:
+ * the provider said so in the words the standard gives; any other refusal of a silent sign-in (a
+ * provider that does not take `prompt=none`) is worth a line in the log, and is answered the same way.
+ */
+export class SignInNeedsThePerson extends Error {
+  readonly code = 'SignInNeedsThePerson';
+
+  constructor(
+    message: string,
+    readonly expected: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** What a provider answers a `prompt=none` request it cannot satisfy without showing a page (OpenID Connect Core §3.1.2.6). */
+const NEEDS_THE_PERSON = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+
 /** Who a session's user is now at the provider, and the refresh token that asks it again. */
 export interface RolesNow {
   roles: SignedInUser['roles'];
@@ -69,9 +90,12 @@ export class OidcSignIn {
   /**
    * The provider's authorization URL and what the callback must check. `reauthenticate` makes the
    * provider ask for credentials even while its own session lasts (`prompt=login`): the first sign-in
-   * after a sign-out on a shared machine must not let the next person in as the last one.
+   * after a sign-out on a shared machine must not let the next person in as the last one. `silent`
+   * asks it to show no page at all (`prompt=none`): a session with no refresh token has its roles
+   * asked again this way, answered at once while the provider's session lasts (finish then throws
+   * SignInNeedsThePerson when it does not).
    */
-  async begin(returnTo: string, language: string, { reauthenticate = false } = {}): Promise<{ url: URL; pending: PendingSignIn }> {
+  async begin(returnTo: string, language: string, { reauthenticate = false, silent = false } = {}): Promise<{ url: URL; pending: PendingSignIn }> {
     const config = await this.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
     const pending: PendingSignIn = {
@@ -80,6 +104,7 @@ export class OidcSignIn {
       codeVerifier,
       returnTo,
       expiresAt: Date.now() + SIGN_IN_MINUTES * 60_000,
+      ...(silent ? { silent } : {}),
     };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUri,
@@ -89,7 +114,7 @@ export class OidcSignIn {
       state: pending.state,
       nonce: pending.nonce,
       ui_locales: language,
-      ...(reauthenticate ? { prompt: 'login' } : {}),
+      ...(reauthenticate ? { prompt: 'login' } : silent ? { prompt: 'none' } : {}),
     });
     return { url, pending };
   }
@@ -128,12 +153,19 @@ export class OidcSignIn {
    */
   async finish(callbackUrl: URL, pending: PendingSignIn): Promise<SignedInUser & { locale?: string; refreshToken?: string }> {
     const config = await this.configuration();
-    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await client
+      .authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      })
+      .catch((err: unknown) => {
+        if (pending.silent && err instanceof client.AuthorizationResponseError) {
+          throw new SignInNeedsThePerson(`the identity provider did not sign the person in without them: ${err.error}`, NEEDS_THE_PERSON.has(err.error), { cause: err });
+        }
+        throw err;
+      });
     const idClaims = tokens.claims();
     if (!idClaims) throw new SignInError('the identity provider returned no ID token');
     const claims = await this.claimsOf(config, tokens.access_token, idClaims.sub, idClaims);

@@ -26,14 +26,20 @@ export interface Session {
    * languages, French article), so the header names it on every page, not only on a statement.
    */
   authority?: { id: string; name: Bilingual; article?: Authority['article'] };
+  /**
+   * Who was signed in here when the sign-in lapsed (its cookie past its end), in the session with no
+   * one signed in that follows it: signing in again as the same person keeps its CSRF token, so the
+   * forms of pages left open (the one that gave back what a late form typed, another tab) still send.
+   */
+  lapsedSubject?: string;
   /** Echoed by every form; a POST without it is refused (CSRF). */
   csrf: string;
   /** Epoch ms after which the cookie is ignored. */
   expiresAt: number;
   /**
    * The provider's refresh token, with which the user's roles are asked again every few minutes
-   * (web/app.ts). A session signed in without one (a provider that gives none) lasts only until
-   * its roles would be due for that re-check.
+   * (web/app.ts). A session signed in without one (a provider that gives none) has them asked
+   * through the browser instead, by a sign-in that shows no page while the provider's session lasts.
    */
   refreshToken?: string;
   /** Epoch ms at which the provider last said which roles the user holds. */
@@ -52,6 +58,8 @@ export interface PendingSignIn {
   codeVerifier: string;
   returnTo: string;
   expiresAt: number;
+  /** Asked with `prompt=none` to re-check a session's roles (web/app.ts): the session it renews keeps its end. */
+  silent?: boolean;
 }
 
 export class CookieSealer {
@@ -70,13 +78,18 @@ export class CookieSealer {
 
   /** The value, or undefined when the cookie was tampered with, sealed under another key, or expired. */
   open<T extends { expiresAt: number }>(sealed: string | undefined, now = Date.now()): T | undefined {
+    const value = this.openLapsed<T>(sealed);
+    return value && typeof value.expiresAt === 'number' && value.expiresAt > now ? value : undefined;
+  }
+
+  /** The value whatever its end (to know whose sign-in lapsed), or undefined when tampered with or sealed under another key. */
+  openLapsed<T>(sealed: string | undefined): T | undefined {
     if (!sealed) return undefined;
     try {
       const bytes = Buffer.from(sealed, 'base64url');
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, 12));
       decipher.setAuthTag(bytes.subarray(12, 28));
-      const value = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as T;
-      return typeof value.expiresAt === 'number' && value.expiresAt > now ? value : undefined;
+      return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as T;
     } catch {
       return undefined;
     }

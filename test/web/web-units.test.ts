@@ -7,7 +7,7 @@ import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInpu
 import { can, ROLES, rolesFromClaim } from '../../web/access';
 import { createWebApp, sameSiteReturnPath } from '../../web/app';
 import { AuthorizationResponseError } from 'openid-client';
-import { displayNameOf, SignInError, type OidcSignIn } from '../../web/oidc';
+import { displayNameOf, SignInError, SignInNeedsThePerson, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
 import { parseWebConfig, WebConfigError } from '../../web/config';
 import { CookieSealer } from '../../web/session';
@@ -740,7 +740,11 @@ describe('a form sent after its sign-in lapsed', () => {
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
     const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
-    expect(/<a href="([^"]*)" id="sign-in-again">(?:Sign in|Se connecter)<\/a>/.exec(main)?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    // In a new tab, saying so (WCAG 3.2.5): this page keeps what was typed.
+    const again = /<a href="([^"]*)" id="sign-in-again" target="_blank" rel="noopener">(Sign in again \(opens a new tab, this page stays as it is\))<\/a>/.exec(main);
+    expect(again?.[1]?.replace(/&#x3D;/g, '=')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
+    const french = await (await post('/campaigns/vc/statement/request-changes', '__Host-dossier_language=fr', { version: '2', comment: 'Nommer.' })).text();
+    expect(french).toContain('id="sign-in-again" target="_blank" rel="noopener">Se connecter de nouveau (dans un nouvel onglet, cette page reste telle quelle)</a>');
     // Where a sign-in ends, the link starts afresh: a callback's code is good once.
     const failed = await app.request('/auth/callback?code=used&state=s');
     expect(/<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await failed.text())?.[1]).toBe('/login');
@@ -766,6 +770,41 @@ describe('a form sent after its sign-in lapsed', () => {
     // A vendor's observation is labelled with its demonstration, as the summaries form shows it.
     const summaries = await post('/campaigns/vc/statement/summaries', expired, { 'observation-zoom-d1-en': 'It worked.' });
     expect(await summaries.text()).toContain('<label for="typed-0">Observation de la démonstration d1, en anglais</label>');
+  });
+
+  it('keeps the lapsed sign-in’s CSRF token for the same person’s next sign-in, not for another’s, nor after a sign-out elsewhere', async () => {
+    const signingIn = (subject: string) =>
+      createWebApp({
+        config,
+        signIn: {
+          begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+          finish: async () => ({ subject, name: subject, roles: ['officer'] }),
+        } as unknown as OidcSignIn,
+        dossier: async () => ({}) as never,
+        campaigns: async () => ({}) as never,
+        revokedSessions: () => ({ revoke: async () => {}, isRevoked: async (id: string) => id === 'c'.repeat(32) }),
+      });
+    const cookieOf = (response: Response, name: string) => response.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`))!.split(';')[0]!;
+    const csrfAfterSignIn = async (subject: string, sessionCookie: string) => {
+      const app = signingIn(subject);
+      // The form sent late meets the session that follows the lapsed one; its sign-in link begins a sign-in.
+      const late = await app.request('/campaigns/vc/engagements/zoom/respond', {
+        method: 'POST',
+        headers: { cookie: sessionCookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ _csrf: 'token-of-the-session', summary: 'x' }).toString(),
+      });
+      expect(late.status).toBe(401);
+      const following = cookieOf(late, 'dossier_session');
+      const signIn = cookieOf(await app.request('/login', { headers: { cookie: following } }), 'dossier_sign_in');
+      const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${following}; ${signIn}` } });
+      expect(callback.status).toBe(303);
+      return sealer.open<{ csrf: string; user?: { subject: string }; expiresAt: number }>(decodeURIComponent(cookieOf(callback, 'dossier_session').slice('__Host-dossier_session='.length)));
+    };
+    const expired = `__Host-dossier_session=${sealer.seal(session)}`;
+    expect((await csrfAfterSignIn('owen', expired))?.csrf).toBe('token-of-the-session');
+    expect((await csrfAfterSignIn('emma', expired))?.csrf).not.toBe('token-of-the-session');
+    const signedOut = `__Host-dossier_session=${sealer.seal({ ...session, id: 'c'.repeat(32), expiresAt: Date.now() + 60_000 })}`;
+    expect((await csrfAfterSignIn('owen', signedOut))?.csrf).not.toBe('token-of-the-session');
   });
 
   it('remembers the language chosen once the session has lapsed', async () => {
@@ -1887,22 +1926,48 @@ describe('the workspace configuration', () => {
 });
 
 describe('a sign-in at a provider that gives no refresh token', () => {
-  // Its roles cannot be asked again: the session lasts until they would be, and its user signs in
-  // again then (at once while the provider's own session lasts).
-  it('lasts until its roles are due for a re-check, not the whole session', async () => {
+  // Its roles are asked again through the browser (a sign-in that shows no page while the provider's
+  // own session lasts), so the session lasts as long as any (test/web/no-refresh-token.test.ts).
+  it('lasts the whole session, and sends a page asked for once its roles are due round the provider, asked to show no page', async () => {
+    const begun: { returnTo: string; silent?: boolean }[] = [];
     const signIn = {
-      begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 } }),
+      begin: async (returnTo: string, _language: string, { silent = false } = {}) => {
+        begun.push({ returnTo, silent });
+        return { url: new URL(`https://id.example/auth${silent ? '?prompt=none' : ''}`), pending: { state: `s${begun.length}`, nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000, ...(silent ? { silent } : {}) } };
+      },
       finish: async () => ({ subject: 'owen', name: 'Owen', roles: ['officer'] }),
     } as unknown as OidcSignIn;
-    const app = createWebApp({ config: { ...config, rolesCheckMinutes: 5 }, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+    const rolesCheckMs = 50;
+    const app = createWebApp({ config: { ...config, rolesCheckMinutes: rolesCheckMs / 60_000 }, signIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
     const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
     const before = Date.now();
-    const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
-    const sealed = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!.slice('__Host-dossier_session='.length);
-    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(sealed));
+    const callback = await app.request('/auth/callback?code=c&state=s1', { headers: { cookie: pending } });
+    const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!;
+    const session = new CookieSealer(secret).open<{ user?: unknown; expiresAt: number }>(decodeURIComponent(cookie.slice('__Host-dossier_session='.length)));
     expect(session?.user).toBeDefined();
-    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
-    expect(session!.expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    expect(session!.expiresAt).toBeGreaterThanOrEqual(before + 8 * 3_600_000);
+
+    await new Promise((r) => setTimeout(r, rolesCheckMs + 10));
+    const due = await app.request('/campaigns?sort=id', { headers: { cookie } });
+    expect(due.status).toBe(302);
+    expect(due.headers.get('location')).toBe('https://id.example/auth?prompt=none');
+    expect(begun.at(-1)).toEqual({ returnTo: '/campaigns?sort=id', silent: true });
+  });
+
+  it('sends the person to sign in as usual, back to the page asked for, when the provider will not answer without a page, whatever its words', async () => {
+    for (const [answer, expected] of [['login_required', true], ['invalid_request', false]] as const) {
+      const signIn = {
+        begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth?prompt=none'), pending: { state: 's', nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000, silent: true } }),
+        finish: async () => {
+          throw new SignInNeedsThePerson(`the identity provider did not sign the person in without them: ${answer}`, expected);
+        },
+      } as unknown as OidcSignIn;
+      const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+      const pending = (await app.request('/login?returnTo=%2Fcampaigns%3Fsort%3Did')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0]!;
+      const callback = await app.request(`/auth/callback?error=${answer}&state=s`, { headers: { cookie: pending } });
+      expect(callback.status).toBe(303);
+      expect(callback.headers.get('location')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns?sort=id')}`);
+    }
   });
 });
 
