@@ -185,6 +185,21 @@ describe('the recorded refreshes of one session, followed from an older token', 
     expect(claimed).toEqual([]);
     expect(grant.asked).toEqual(['token-0', 'token-1', 'token-2', 'token-3']);
   });
+
+  // A provider that hands back a token it issued before (two tokens taking turns) records a cycle:
+  // the walk must end at a token it has already passed, not go round for ever holding the request.
+  it('ends the walk at a token it has passed before, should the provider hand back an earlier token', { timeout: 5_000 }, async () => {
+    const asked: string[] = [];
+    const alternating = { recheck: async (token: string) => (asked.push(token), { roles: ['lead-officer' as const], refreshToken: token === 'a' ? 'b' : 'a' }) };
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(alternating, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    expect((await recheck('a', 'lea', sessionEndsAt())).refreshToken).toBe('b');
+    expect((await recheck('b', 'lea', sessionEndsAt())).refreshToken).toBe('a');
+    await pause(FRESH_MS + 50);
+    const answer = await recheck('a', 'lea', sessionEndsAt());
+    expect(answer.roles).toEqual(['lead-officer']);
+    expect(asked).toEqual(['a', 'b']);
+  });
 });
 
 describe('a cookie kept from before a refresh, at a provider that rotates refresh tokens and detects their reuse', () => {
