@@ -326,6 +326,9 @@ class LocalRevokedSessions implements RevokedSessions {
 }
 
 
+/** How often a process clears the token refreshes past their time from the folder. */
+const REFRESHES_CLEARED_EVERY_MS = 60_000;
+
 interface RefreshEntry {
   /** Epoch ms after which the entry counts for nothing. */
   until: number;
@@ -337,6 +340,9 @@ interface RefreshEntry {
  * exactly one makes it), replaced whole by a rename when its outcome is recorded.
  */
 class LocalTokenRefreshes implements TokenRefreshes {
+  /** When this instance last cleared the entries past their time (epoch ms). */
+  private clearedAt = 0;
+
   constructor(private readonly folder: string) {}
 
   private pathOf(digest: string): string {
@@ -353,11 +359,17 @@ class LocalTokenRefreshes implements TokenRefreshes {
     const now = Date.now();
     try {
       await makeFolder(this.folder, DIR_MODE);
-      // Each claim clears the entries past their time (only entries: another writer's temporary file is not one).
-      for (const name of readdirSync(this.folder)) {
-        if (!TOKEN_DIGEST.test(name) || name === digest) continue;
-        const left = readIfExists(join(this.folder, name));
-        if (left && (JSON.parse(left.toString('utf8')) as RefreshEntry).until <= now) await removeIfExists(join(this.folder, name));
+      // A claim clears the entries past their time (only entries: another writer's temporary file is
+      // not one), at most once a minute: a refresh that rotated its token is kept until its session
+      // ends, so the folder holds hundreds of live entries, each read to clear a few. An entry past
+      // its time counts for nothing meanwhile (`claim` and `outcome` read its `until`).
+      if (now - this.clearedAt >= REFRESHES_CLEARED_EVERY_MS) {
+        for (const name of readdirSync(this.folder)) {
+          if (!TOKEN_DIGEST.test(name) || name === digest) continue;
+          const left = readIfExists(join(this.folder, name));
+          if (left && (JSON.parse(left.toString('utf8')) as RefreshEntry).until <= now) await removeIfExists(join(this.folder, name));
+        }
+        this.clearedAt = now;
       }
       const entry = JSON.stringify({ until: until.getTime() } satisfies RefreshEntry);
       if (await writeOnceDurably(path, entry, FILE_MODE)) return true;

@@ -80,18 +80,26 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
   return async (refreshToken: string, subject: string, sessionEndsAt: number): Promise<RolesNow> => {
     let token = refreshToken;
     let newest: (Outcome & { held: RolesNow }) | undefined;
+    // A provider that hands back a token it issued before would make the walk a cycle, and on the
+    // in-process store (no timer between its reads) one that holds the whole process.
+    const passed = new Set<string>();
     // Old token → newer → newest: each step one read of the store, the provider asked at most once.
+    // Only a token with no outcome is claimed: a claim writes, and clears every entry past its time.
     for (;;) {
       const digest = digestOf(token);
       const fresh = newest !== undefined && Date.now() < newest.checkedAt + freshMs;
-      if (!fresh && (await refreshes().claim(digest, new Date(Date.now() + REFRESH_KEPT_MS)))) return ask(token, digest, subject, sessionEndsAt);
-      const outcome = await recorded(digest, subject);
+      let outcome = await recorded(digest, subject);
+      if (!outcome && !fresh) {
+        if (await refreshes().claim(digest, new Date(Date.now() + REFRESH_KEPT_MS))) return ask(token, digest, subject, sessionEndsAt);
+        outcome = await recorded(digest, subject);
+      }
       if (!outcome) {
         if (fresh) return newest!.held;
         throw new SignInError('the request that was refreshing this session\'s token gave up: the identity provider did not answer it');
       }
       const next = outcome.held.refreshToken;
-      if (next === undefined || next === token) return outcome.held;
+      passed.add(token);
+      if (next === undefined || passed.has(next)) return outcome.held;
       newest = outcome;
       token = next;
     }

@@ -4,6 +4,7 @@
 // both re-check the roles with the same old token. The development provider (oidc-provider) in this
 // process, the real web servers over local files and over PostgreSQL, Chromium to sign in. The roles
 // are asked again every 2 seconds here (DOSSIER_ROLES_CHECK_MINUTES).
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,42 @@ describe('the recorded refreshes of one session, followed from an older token', 
     expect((await recheck('token-1', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
     expect(grant.asked).toEqual(['token-0', 'token-1', 'token-2', 'token-3']);
     expect(grant.revoked()).toBe(false);
+  });
+
+  // A claim writes (on local files: a synced file, a link and the folder synced) and clears the
+  // entries past their time, reading every one: a cookie a working day old follows a hundred
+  // refreshes, which it must read, not claim.
+  it('follows an older token by reading the recorded refreshes, and claims only the newest token', async () => {
+    const grant = rotatingGrant();
+    const held = inProcessRefreshes();
+    const claimed: string[] = [];
+    const refreshes = { ...held, claim: (digest: string, until: Date) => (claimed.push(digest), held.claim(digest, until)) };
+    const recheck = recheckOncePerToken(grant, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    for (let n = 0; n < 3; n++) await recheck(`token-${n}`, 'lea', sessionEndsAt());
+    await pause(FRESH_MS + 50);
+    claimed.length = 0;
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    expect(claimed).toEqual([createHash('sha256').update('token-3').digest('hex')]);
+    // A fresh newest outcome is taken as it is: no claim at all.
+    claimed.length = 0;
+    expect((await recheck('token-1', 'lea', sessionEndsAt())).refreshToken).toBe('token-4');
+    expect(claimed).toEqual([]);
+    expect(grant.asked).toEqual(['token-0', 'token-1', 'token-2', 'token-3']);
+  });
+
+  // A provider that hands back a token it issued before (two tokens taking turns) records a cycle:
+  // the walk must end at a token it has already passed, not go round for ever holding the request.
+  it('ends the walk at a token it has passed before, should the provider hand back an earlier token', { timeout: 5_000 }, async () => {
+    const asked: string[] = [];
+    const alternating = { recheck: async (token: string) => (asked.push(token), { roles: ['lead-officer' as const], refreshToken: token === 'a' ? 'b' : 'a' }) };
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(alternating, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    expect((await recheck('a', 'lea', sessionEndsAt())).refreshToken).toBe('b');
+    expect((await recheck('b', 'lea', sessionEndsAt())).refreshToken).toBe('a');
+    await pause(FRESH_MS + 50);
+    const answer = await recheck('a', 'lea', sessionEndsAt());
+    expect(answer.roles).toEqual(['lead-officer']);
+    expect(asked).toEqual(['a', 'b']);
   });
 });
 
