@@ -16,8 +16,10 @@ export type FindRecord = (messageId: string) => Promise<DeliveryRecord | undefin
  * may the office's notice of it (the office's own address refused), so the ledger cannot say how
  * many letters an engagement sent: each one after the first waits for an officer to correct the
  * address by hand after the previous one failed for good, so twenty letters mean nineteen corrected
- * addresses failing in turn, far more than a vendor's contacts run to. Each look is one ledger read,
- * paid only for a vendor left out (an accepted letter ends the walk), once, at publication.
+ * addresses failing in turn, far more than a vendor's contacts run to. Each look is one ledger read.
+ * Whether a letter went out stops at the first accepted; which letter went out last reads all
+ * twenty, for each vendor whose copy is on file, at each look at the letter copies (each version and
+ * before publication): 2,000 vendors on local files took 0.7–1.1 s, eight vendors at a time.
  */
 export const LETTERS_LOOKED_FOR = 20;
 
