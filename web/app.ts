@@ -187,7 +187,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       try {
         const held = await recheck(refreshToken, user.subject, session.expiresAt);
         if (held.roles.length) {
-          session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: now };
+          session = { ...session, user: { ...user, roles: held.roles, authorityId: held.authorityId }, refreshToken: held.refreshToken ?? refreshToken, rolesCheckedAt: held.checkedAt };
           rolesChanged = true;
         } else {
           console.error(`web: ${requestLine(c)}: the session of ${loggable(user.subject)} ended: the identity provider grants it no role any more`);

@@ -25,6 +25,8 @@ const OUTCOME_WAIT_MS = 25_000;
 const POLL_MS = 50;
 
 type Outcome = { subject: string; expiresAt: number; checkedAt: number } & ({ held: RolesNow } | { withdrawn: string });
+/** The roles held and when the provider said so: roles taken from a recorded refresh are as old as it. */
+export type RolesChecked = RolesNow & { checkedAt: number };
 
 const digestOf = (refreshToken: string) => createHash('sha256').update(refreshToken).digest('hex');
 
@@ -36,7 +38,7 @@ const digestOf = (refreshToken: string) => createHash('sha256').update(refreshTo
  * no refresh token in clear.
  */
 export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refreshes: () => TokenRefreshes, sealer: CookieSealer, freshMs: number) {
-  const ask = async (refreshToken: string, digest: string, subject: string, sessionEndsAt: number): Promise<RolesNow> => {
+  const ask = async (refreshToken: string, digest: string, subject: string, sessionEndsAt: number): Promise<RolesChecked> => {
     const checkedAt = Date.now();
     const briefly = checkedAt + REFRESH_KEPT_MS;
     let outcome: Outcome;
@@ -56,7 +58,7 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
     // one, which this request's answer seals into its cookie; the others wait in vain and keep the roles.
     await refreshes().settle(digest, sealer.seal(outcome), new Date(outcome.expiresAt)).catch(() => undefined);
     if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
-    return outcome.held;
+    return { ...outcome.held, checkedAt };
   };
 
   /** The outcome recorded for `digest`, once its claim holder settles it; undefined when nobody holds it. */
@@ -77,7 +79,7 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
     }
   };
 
-  return async (refreshToken: string, subject: string, sessionEndsAt: number): Promise<RolesNow> => {
+  return async (refreshToken: string, subject: string, sessionEndsAt: number): Promise<RolesChecked> => {
     let token = refreshToken;
     let newest: (Outcome & { held: RolesNow }) | undefined;
     // A provider that hands back a token it issued before would make the walk a cycle, and on the
@@ -94,12 +96,12 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
         outcome = await recorded(digest, subject);
       }
       if (!outcome) {
-        if (fresh) return newest!.held;
+        if (fresh) return { ...newest!.held, checkedAt: newest!.checkedAt };
         throw new SignInError('the request that was refreshing this session\'s token gave up: the identity provider did not answer it');
       }
       const next = outcome.held.refreshToken;
       passed.add(token);
-      if (next === undefined || passed.has(next)) return outcome.held;
+      if (next === undefined || passed.has(next)) return { ...outcome.held, checkedAt: outcome.checkedAt };
       newest = outcome;
       token = next;
     }

@@ -165,6 +165,22 @@ describe('the recorded refreshes of one session, followed from an older token', 
     expect(grant.revoked()).toBe(false);
   });
 
+  // The roles taken from a recorded refresh are as old as that refresh: the session's next re-check
+  // falls due an interval after it, not an interval after the request that took them.
+  it('says when the roles it answers with were read at the provider', async () => {
+    const grant = rotatingGrant();
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(grant, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    const before = Date.now();
+    const asked = await recheck('token-0', 'lea', sessionEndsAt());
+    expect(asked.checkedAt).toBeGreaterThanOrEqual(before);
+    await pause(FRESH_MS / 2);
+    const taken = await recheck('token-0', 'lea', sessionEndsAt());
+    expect(taken.refreshToken).toBe('token-1');
+    expect(taken.checkedAt).toBe(asked.checkedAt);
+    expect(grant.asked).toEqual(['token-0']);
+  });
+
   // A claim writes (on local files: a synced file, a link and the folder synced) and clears the
   // entries past their time, reading every one: a cookie a working day old follows a hundred
   // refreshes, which it must read, not claim.
