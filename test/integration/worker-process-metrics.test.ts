@@ -122,7 +122,11 @@ describe('metrics of workers started with npm run worker', () => {
       reminderSent: acrossBoth('dossier_emails_sent_total', 'reminder'),
       reminderResent: acrossBoth('dossier_emails_resent_after_crash_total', 'reminder'),
       letterSent: acrossBoth('dossier_emails_sent_total', 'open-letter'),
-      reminderLateness: sampleSum(lastSeen, 'dossier_reminder_lateness_count', { kind: 'reminder' }) + sampleSum(settled, 'dossier_reminder_lateness_count', { kind: 'reminder' }),
-    }).toEqual({ reminderSent: 1, reminderResent: 1, letterSent: 1, reminderLateness: 1 });
+      // The lateness is the workflow's, recorded as the reminder fell due on the first worker: the
+      // second replays that and records nothing. Whether a scrape saw it on the first before the
+      // kill is a race Prometheus runs too (one CI run's scrapes missed it), so it is counted at most once.
+      reminderLatenessOnTheSecond: sampleSum(settled, 'dossier_reminder_lateness_count', { kind: 'reminder' }),
+    }).toEqual({ reminderSent: 1, reminderResent: 1, letterSent: 1, reminderLatenessOnTheSecond: 0 });
+    expect(sampleSum(lastSeen, 'dossier_reminder_lateness_count', { kind: 'reminder' })).toBeLessThanOrEqual(1);
   });
 });

@@ -8,12 +8,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
-import { createWebApp } from '../../web/app';
 import type { WebConfig } from '../../web/config';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
-import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
+import { SignInWithdrawn } from '../../web/oidc';
 import { CookieSealer, type Session } from '../../web/session';
-import { checkPage, launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { checkPage, launchBrowser, oidcSignInAt, signIn, signInOnlyApp } from '../helpers/web';
 import { serveApp, type ServedApp } from '../helpers/served-app';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 
@@ -28,14 +27,7 @@ let browser: Browser;
 
 /** A workspace at `address` signing in at the shared provider, its settings changed by `config`. */
 async function workspaceAt(address: string, config: Partial<WebConfig> = {}): Promise<void> {
-  const revoked = new Set<string>();
-  const app = createWebApp({
-    config: { ...workspaceConfig(address, idp), ...config },
-    signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${address}/auth/callback`, rolesClaim: 'dossier_roles' }),
-    dossier: async () => ({ findCampaigns: async () => [] }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
-  });
+  const app = signInOnlyApp(address, idp, config);
   servers.push(await serveApp(app, Number(new URL(address).port)));
 }
 
@@ -108,7 +100,7 @@ describe('signing out on a shared machine', () => {
   });
 
   it('asks the provider for credentials again on the first sign-in after a sign-out, whatever the provider’s session', async () => {
-    const signIn = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
+    const signIn = oidcSignInAt(idp, url);
     expect((await signIn.begin('/campaigns', 'en', { reauthenticate: true })).url.searchParams.get('prompt')).toBe('login');
     expect((await signIn.begin('/campaigns', 'en')).url.searchParams.get('prompt')).toBeNull();
   });
@@ -119,7 +111,7 @@ describe('signing out on a shared machine', () => {
     const sealed = (await page.context().cookies(url)).find((c) => c.name === 'dossier_session')?.value;
     const refreshToken = new CookieSealer(TEST_SESSION_SECRET).open<Session>(sealed)?.refreshToken;
     expect(refreshToken, 'a refresh token sealed in the cookie').toBeTruthy();
-    const elsewhere = new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
+    const elsewhere = oidcSignInAt(idp, url);
     expect((await elsewhere.recheck(refreshToken!, 'owen')).roles).toEqual(['officer']);
 
     // The provider's end-session page is not reached (a tab closed at once, a provider asking to
@@ -155,7 +147,9 @@ describe('a sign-in in its last minutes', () => {
     await page.waitForURL(`${shortUrl}/campaigns`);
     const french = await banner.innerText();
     expect(french).toContain('Votre connexion prend fin le');
-    expect(french).toMatch(new RegExp(`${ends.getUTCHours()}\\s?h\\s?${String(ends.getUTCMinutes()).padStart(2, '0')} \\(UTC\\)`));
+    // French writes a whole hour without its minutes ("6 h", not "6 h 00"): a sign-in ending on the hour says so.
+    const minutes = ends.getUTCMinutes() === 0 ? '' : `\\s?${String(ends.getUTCMinutes()).padStart(2, '0')}`;
+    expect(french).toMatch(new RegExp(`${ends.getUTCHours()}\\s?h${minutes} \\(UTC\\)`));
     expect(await banner.locator('a').innerText()).toBe('Prolonger la connexion (dans un nouvel onglet, cette page reste telle quelle)');
     await checkPage(page, 'session-ending-fr');
   });
