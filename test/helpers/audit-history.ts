@@ -35,3 +35,26 @@ export const shreddedClientWithHistory = (events: object[], campaignId = 'vc'): 
     },
     workflow: { getHandle: () => ({ fetchHistory: async () => ({ events }) }) },
   }) as unknown as Client;
+
+/** The audit CSV's rows (after its byte order mark), its fields quoted as RFC 4180 quotes them (a sentence holds commas). */
+export function csvRows(bytes: Buffer): string[][] {
+  const text = bytes.subarray(3).toString('utf8');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i++) field += text[i] === '"' ? text[++i] : text[i];
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}

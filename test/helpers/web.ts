@@ -12,6 +12,8 @@ import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { startWebServer, type WebServer } from '../../web/server';
 import type { WebConfig } from '../../web/config';
+import { createWebApp } from '../../web/app';
+import { OidcSignIn } from '../../web/oidc';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
 import type { DossierTestEnv } from './harness';
@@ -48,6 +50,26 @@ export function workspaceConfig(url: string, idp: DevIdentityProvider): WebConfi
     sessionSecret: TEST_SESSION_SECRET,
     sessionHours: 1,
   };
+}
+
+/** Dossier's sign-in at the development provider `idp` for a workspace at `url`. */
+export function oidcSignInAt(idp: DevIdentityProvider, url: string): OidcSignIn {
+  return new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' });
+}
+
+/**
+ * A workspace at `url` that reads no case (its Temporal client a stand-in), signing in at `idp`, its
+ * sign-outs kept in memory: the tests of signing in and out alone. `config` changes its settings.
+ */
+export function signInOnlyApp(url: string, idp: DevIdentityProvider, config: Partial<WebConfig> = {}): ReturnType<typeof createWebApp> {
+  const revoked = new Set<string>();
+  return createWebApp({
+    config: { ...workspaceConfig(url, idp), ...config },
+    signIn: oidcSignInAt(idp, url),
+    dossier: async () => ({ findCampaigns: async () => [] }) as never,
+    campaigns: async () => ({}) as never,
+    revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
+  });
 }
 
 /** `client`: the Temporal client the workspace sends through (one with interceptors, to land a request between two of its own); the harness's by default. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
-import { at, clientWithHistory, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
 import { pdfTextLanguages } from '../helpers/pdf';
 import { pdfTool, veraPdf } from '../helpers/verapdf';
 
@@ -36,29 +36,6 @@ const history = [
 ];
 const client = clientWithHistory(history);
 const exportedAt = '2026-11-29T10:00:00Z';
-
-/** The CSV's rows, its fields quoted as RFC 4180 quotes them. */
-function csvRows(bytes: Buffer): string[][] {
-  const text = bytes.subarray(3).toString('utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i++) field += text[i] === '"' ? text[++i] : text[i];
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 

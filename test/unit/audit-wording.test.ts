@@ -15,7 +15,7 @@ import { TEMPLATES_DIR } from '../../activities/templates';
 import { loadViews } from '../../web/views';
 import { LANGUAGES, MESSAGE_KINDS } from '../../workflows/types';
 import { pdfPageTexts } from '../helpers/pdf';
-import { at, clientWithHistory, payloads } from '../helpers/audit-history';
+import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
 
 
 /** An engagement that opened (revision 3), sent its letter, waited and closed without a response. */
@@ -32,29 +32,6 @@ const client = clientWithHistory(history);
 function parseCsv(bytes: Buffer): string[][] {
   // No field here holds a comma, a quote or a line break.
   return bytes.subarray(3).toString('utf8').trim().split('\r\n').map((line) => line.split(','));
-}
-
-/** The CSV's rows, its fields quoted as RFC 4180 quotes them (a sentence holds commas). */
-function csvRows(bytes: Buffer): string[][] {
-  const text = bytes.subarray(3).toString('utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      for (i++; i < text.length && !(text[i] === '"' && text[i + 1] !== '"'); i++) field += text[i] === '"' ? text[++i] : text[i];
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
 }
 
 describe('audit export wording', () => {

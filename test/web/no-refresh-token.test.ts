@@ -8,12 +8,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
-import { createWebApp } from '../../web/app';
 import type { WebConfig } from '../../web/config';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
 import { OidcSignIn, SignInNeedsThePerson } from '../../web/oidc';
 import { CookieSealer, type Session } from '../../web/session';
-import { checkPage, launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { checkPage, launchBrowser, signIn, signInOnlyApp } from '../helpers/web';
 import { serveApp, type ServedApp } from '../helpers/served-app';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 
@@ -43,14 +42,7 @@ async function leaSignedIn(path: string, config: Partial<WebConfig> = {}): Promi
   const url = `http://127.0.0.1:${port}`;
   const lea: DevUser = { login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] };
   const idp = await startDevIdentityProvider({ users: [lea], redirectUris: [`${url}/auth/callback`], noRefreshTokens: true });
-  const revoked = new Set<string>();
-  const app = createWebApp({
-    config: { ...workspaceConfig(url, idp), rolesCheckMinutes: CHECK_MS / 60_000, ...config },
-    signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
-    dossier: async () => ({ findCampaigns: async () => [] }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
-  });
+  const app = signInOnlyApp(url, idp, { rolesCheckMinutes: CHECK_MS / 60_000, ...config });
   running.push({ idp, served: await serveApp(app, port) });
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${url}${path}`);

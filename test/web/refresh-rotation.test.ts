@@ -17,12 +17,12 @@ import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
 import { createWebApp } from '../../web/app';
-import { OidcSignIn, SignInWithdrawn } from '../../web/oidc';
+import { SignInWithdrawn } from '../../web/oidc';
 import { startWebServer } from '../../web/server';
 import { CookieSealer, type Session } from '../../web/session';
 import { inProcessRefreshes, recheckOncePerToken } from '../../web/token-refresh';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
-import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { launchBrowser, oidcSignInAt, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp } from '../helpers/served-app';
 
 const CHECK_MS = 2_000;
@@ -95,16 +95,22 @@ const stores: [string, () => Promise<NodeJS.ProcessEnv>][] = [
   ['PostgreSQL', async () => ({ DATABASE_URL: await createDatabase(inject('postgresUrl')) })],
 ];
 
+/** Léa signed in at the workspace `url` in a browser of her own: her session's cookie, as a request header carries it. */
+async function leaSignedInAt(url: string): Promise<string> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${url}/campaigns/new`);
+  await signIn(page, 'lea');
+  await page.waitForURL(`${url}/campaigns/new`);
+  const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
+  expect(signedIn).toBeDefined();
+  return `dossier_session=${signedIn!.value}`;
+}
+
 describe.each(stores)('a provider that rotates refresh tokens and detects their reuse, with the store on %s', (_kind, storeEnv) => {
   it('keeps a session signed in when two hosts re-check its roles at once with the same cookie, and its grant goes on', { timeout: 90_000 }, async () => {
     const { urls } = await twoHosts(await storeEnv());
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${urls[0]}/campaigns/new`);
-    await signIn(page, 'lea');
-    await page.waitForURL(`${urls[0]}/campaigns/new`);
-    const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
-    expect(signedIn).toBeDefined();
-    let cookies: [string, string] = [`dossier_session=${signedIn!.value}`, `dossier_session=${signedIn!.value}`];
+    const signedIn = await leaSignedInAt(urls[0]);
+    let cookies: [string, string] = [signedIn, signedIn];
 
     // Three re-checks, each from both hosts at once with one token: the sign-in's first, then the
     // one both answers sealed (the same new token, or the second use would end the session).
@@ -223,13 +229,7 @@ describe('a cookie kept from before a refresh, at a provider that rotates refres
   // its old copy carries a token the provider has already rotated away.
   it('answers the older cookie a minute and more after its refresh with the newest token, and every copy stays signed in', { timeout: 150_000 }, async () => {
     const { urls } = await twoHosts({ DATABASE_URL: await createDatabase(inject('postgresUrl')) });
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${urls[0]}/campaigns/new`);
-    await signIn(page, 'lea');
-    await page.waitForURL(`${urls[0]}/campaigns/new`);
-    const signedIn = (await page.context().cookies()).find((c) => c.name === 'dossier_session');
-    expect(signedIn).toBeDefined();
-    const first = `dossier_session=${signedIn!.value}`;
+    const first = await leaSignedInAt(urls[0]);
 
     await pause(CHECK_MS + 300);
     const refreshed = await fetch(`${urls[0]}/campaigns/new`, { headers: { cookie: first }, redirect: 'manual' });
@@ -269,7 +269,7 @@ describe('a re-check of the roles while the shared store is out of reach', () =>
     const away = () => new DossierClientError(ClientErrorCode.ServerUnreachable, 'the shared store is out of reach (test)');
     const app = createWebApp({
       config: { ...workspaceConfig(url, idp), rolesCheckMinutes: CHECK_MS / 60_000 },
-      signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
+      signIn: oidcSignInAt(idp, url),
       dossier: async () => ({ findCampaigns: async () => [] }) as never,
       campaigns: async () => ({}) as never,
       revokedSessions: () => store.sessions,

@@ -5,10 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports';
-import { createWebApp } from '../../web/app';
 import { startDevIdentityProvider, type DevIdentityProvider, type DevUser } from '../../web/dev-identity-provider';
-import { OidcSignIn } from '../../web/oidc';
-import { launchBrowser, signIn, workspaceConfig } from '../helpers/web';
+import { launchBrowser, signIn, signInOnlyApp } from '../helpers/web';
 import { serveApp, type ServedApp } from '../helpers/served-app';
 
 const CHECK_MS = 2_000;
@@ -39,14 +37,7 @@ async function leaSignedIn(): Promise<{ url: string; idp: DevIdentityProvider; l
   const url = `http://127.0.0.1:${port}`;
   const lea: DevUser = { login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] };
   const idp = await startDevIdentityProvider({ users: [lea], redirectUris: [`${url}/auth/callback`] });
-  const revoked = new Set<string>();
-  const app = createWebApp({
-    config: { ...workspaceConfig(url, idp), rolesCheckMinutes: CHECK_MS / 60_000 },
-    signIn: new OidcSignIn({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${url}/auth/callback`, rolesClaim: 'dossier_roles' }),
-    dossier: async () => ({ findCampaigns: async () => [] }) as never,
-    campaigns: async () => ({}) as never,
-    revokedSessions: () => ({ revoke: async (id: string) => void revoked.add(id), isRevoked: async (id: string) => revoked.has(id) }),
-  });
+  const app = signInOnlyApp(url, idp, { rolesCheckMinutes: CHECK_MS / 60_000 });
   running.push({ idp, served: await serveApp(app, port) });
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${url}/campaigns/new`);
