@@ -144,6 +144,18 @@ describe('campaign: engagements, approval and the published statement', () => {
     engagements: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
   });
   const ofCampaign = (id: string) => (m: ReceivedMail) => (m.messageId ?? '').includes(`.campaign.${id}@`);
+  /**
+   * Starts campaign `id` of vendor gone, whose address the relay refuses for good (the test sets that
+   * policy), and has an officer correct it: the letter goes out again, as `letter-2`.
+   */
+  async function letterSentAgainToGone(id: string): Promise<void> {
+    const { campaigns, engagements } = clients();
+    const ref = { campaignId: id, vendorId: 'gone' };
+    await campaigns.start(campaignInput(id, ['gone'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
+    await untilFound(() => engagements.status(ref), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
+    await engagements.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy team', email: 'privacy@new.test' }], reason: 'The old mailbox was closed.' });
+    await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+  }
 
   it('publishes a statement of every outcome in English and French once all signatories approve', { timeout: 240_000 }, async () => {
     const { campaigns, engagements } = clients();
@@ -680,16 +692,12 @@ describe('campaign: engagements, approval and the published statement', () => {
   });
 
   it('lists, in both languages, a letter copy on file that is not the letter sent again to the corrected address, until the PDF the vendor received is put in its place', { timeout: 240_000 }, async () => {
-    const { campaigns, engagements } = clients();
+    const { campaigns } = clients();
     const id = env.uniqueId('copy-checked');
-    const ref = { campaignId: id, vendorId: 'gone' };
     const copyPath = join(env.config.outputDir, id, 'letters', 'gone.en.pdf');
     env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
     try {
-      await campaigns.start(campaignInput(id, ['gone'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
-      await untilFound(() => engagements.status(ref), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
-      await engagements.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy team', email: 'privacy@new.test' }], reason: 'The old mailbox was closed.' });
-      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      await letterSentAgainToGone(id);
       const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
       const received = (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
       expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
@@ -724,10 +732,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     const ref = { campaignId: id, vendorId: 'gone' };
     env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
     try {
-      await campaigns.start(campaignInput(id, ['gone'], { policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }) }));
-      await untilFound(() => engagements.status(ref), (s) => s.stage === 'letter-undeliverable', 'the letter refused for good');
-      await engagements.correctContacts(ref, { by: officer, contacts: [{ name: 'Privacy team', email: 'privacy@new.test' }], reason: 'The old mailbox was closed.' });
-      await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
+      await letterSentAgainToGone(id);
       await engagements.recordResponse(ref, { by: officer, receivedAt: new Date().toISOString(), summary: 'Answered.', attachments: [] });
       await engagements.conclude(ref, { by: officer, findings: findingsFor('gone') });
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] }, vendors: { gone: { summary: { en: 'Gone explained.', fr: 'Gone a expliqué.' } } } });
