@@ -14,12 +14,16 @@ import {
   type PDFObject,
 } from 'pdf-lib';
 
-/** The text of every page, in reading order, one string per page. */
-export async function pdfPageTexts(bytes: Uint8Array): Promise<string[]> {
+/** The PDF as pdf.js reads it, with no system font standing in for its own. */
+async function pdfjsDocument(bytes: Uint8Array) {
   // The legacy build is the one meant for Node; it is an ES module, hence the dynamic import.
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
-    .promise;
+  return pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+}
+
+/** The text of every page, in reading order, one string per page. */
+export async function pdfPageTexts(bytes: Uint8Array): Promise<string[]> {
+  const document = await pdfjsDocument(bytes);
   const pages: string[] = [];
   for (let n = 1; n <= document.numPages; n++) {
     const page = await document.getPage(n);
@@ -136,9 +140,7 @@ export interface PdfTextItem {
 
 /** Every run of text on each page with where pdf.js places it: to check that two never overlap. */
 export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
-    .promise;
+  const document = await pdfjsDocument(bytes);
   const pages: PdfTextItem[][] = [];
   for (let n = 1; n <= document.numPages; n++) {
     const content = await (await document.getPage(n)).getTextContent();
@@ -166,9 +168,7 @@ export interface PdfTextInLanguage {
  */
 export async function pdfTextLanguages(bytes: Uint8Array): Promise<PdfTextInLanguage[]> {
   const { language: documentLanguage } = await pdfInfo(bytes);
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 })
-    .promise;
+  const document = await pdfjsDocument(bytes);
   const found: PdfTextInLanguage[] = [];
   for (let n = 1; n <= document.numPages; n++) {
     const page = await document.getPage(n);

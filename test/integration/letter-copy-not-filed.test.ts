@@ -57,14 +57,22 @@ async function boardRow(dossier: DossierClient, campaignId: string, ok: (row: En
 describe('an open letter whose copy could not be filed', () => {
   const env = useDossier();
 
-  it('shows on its engagement as sent with the copy not filed yet, until the engagement files it once the store works again', { timeout: 240_000 }, async () => {
-    const id = env.uniqueId('copy-later');
-    // The folder's `letters` is a file: the letter goes out, its copy cannot be written.
+  /**
+   * Starts engagement `id` of vendor zoom while its folder's `letters` is a file: the letter goes out,
+   * its copy cannot be written until the test removes that file. `revision`: the engagement's, if not the default.
+   */
+  async function startedWithCopyRefused(id: string, { revision }: { revision?: number } = {}) {
     const folder = join(env.config.outputDir, id);
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'letters'), 'not a folder');
     const input = engagementInput(id, 'zoom', patientPolicy());
-    const e = await startEngagement(env, { ...input, campaign: { ...input.campaign, letterCopyFolder: id } });
+    const e = await startEngagement(env, { ...input, ...(revision === undefined ? {} : { revision }), campaign: { ...input.campaign, letterCopyFolder: id } });
+    return { folder, e };
+  }
+
+  it('shows on its engagement as sent with the copy not filed yet, until the engagement files it once the store works again', { timeout: 240_000 }, async () => {
+    const id = env.uniqueId('copy-later');
+    const { folder, e } = await startedWithCopyRefused(id);
     const [letter] = await e.waitForMail('letter');
 
     const notFiled = await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
@@ -93,12 +101,8 @@ describe('an open letter whose copy could not be filed', () => {
 
   it("lists on the campaign board that the letter's copy is not filed yet, as the engine's next step, until it is filed", { timeout: 180_000 }, async () => {
     const id = env.uniqueId('copy-board');
-    const folder = join(env.config.outputDir, id);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'letters'), 'not a folder');
-    const input = engagementInput(id, 'zoom', patientPolicy());
     // As the client and the campaign start engagements today: the board's data are search attributes.
-    const e = await startEngagement(env, { ...input, revision: ENGAGEMENT_REVISION, campaign: { ...input.campaign, letterCopyFolder: id } });
+    const { folder, e } = await startedWithCopyRefused(id, { revision: ENGAGEMENT_REVISION });
     const notFiled = await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
     const dossier = new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' });
 
