@@ -7,7 +7,6 @@ import { connect, type Socket } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { leadCalendar, type Contact, type LetterCopiesInput, type LetterCopyInput, type LetterCopyKey, type LetterCopyNotFiled, type OutgoingMessage, type SentMessage } from '../workflows/types';
@@ -15,6 +14,7 @@ import type { DeliveryLedger, DeliveryRecord } from './delivery-ledger';
 import { ErrorType, type RecipientRejectedDetails } from '../workflows/errors';
 import { recipientDeferred, recipientRejected, relayFault } from './errors';
 import type { PublishedFiles } from '../store/types';
+import { sha256Hex } from '../store/rules';
 import { composeMessage, type ComposedMessage } from './compose';
 import { openLetterFileName, renderOpenLetter } from './letter';
 import { withLetterBody } from './stored-letter';
@@ -331,7 +331,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         // A vendor sent one letter has its copy: no earlier letter's can be on file.
         if (last === undefined || last.n === 1) return;
         const digest = last.record.letterSha256;
-        if (digest === undefined || sha256Of((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
+        if (digest === undefined || sha256Hex((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
       });
       return vendors.filter((v) => missing.has(v.id)).map((v) => v.id);
     },
@@ -367,7 +367,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         try {
           const copy = await published.read(path);
           const digest = last.record.letterSha256;
-          if (copy && (last.n === 1 || (digest !== undefined && sha256Of(copy) === digest))) continue;
+          if (copy && (last.n === 1 || (digest !== undefined && sha256Hex(copy) === digest))) continue;
           const remade = await render(last.record);
           if (digest === undefined) {
             if (!copy) {
@@ -381,7 +381,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
             if (earlier) notFiled.push(notTheLetterSent(vendor, path, last, earlier, 'whose record keeps no digest of the PDF sent, so no copy made again can be checked against it'));
             continue;
           }
-          if (sha256Of(remade) === digest) {
+          if (sha256Hex(remade) === digest) {
             await published.write(path, remade);
             continue;
           }
@@ -391,7 +391,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
             notFiled.push({ vendorId: vendor.id, error: `${path} is missing; the vendor was last sent ${letterNamed(last)}, ${notMade}` });
             continue;
           }
-          const copyDigest = sha256Of(copy);
+          const copyDigest = sha256Hex(copy);
           notFiled.push(notTheLetterSent(vendor, path, last, letters.find(({ record }) => record.letterSha256 === copyDigest), notMade));
         } catch (err) {
           notFiled.push({ vendorId: vendor.id, error: (err as Error).message });
@@ -573,12 +573,9 @@ function letterDigest(message: OutgoingMessage, composed: ComposedMessage): { le
   if (message.kind !== 'open-letter' || !message.vendor) return {};
   const name = openLetterFileName({ campaign: message.campaign, vendor: message.vendor, language: message.language });
   const pdf = composed.attachments?.find((a) => a.filename === name)?.content;
-  return pdf instanceof Uint8Array ? { letterSha256: sha256Of(pdf) } : {};
+  return pdf instanceof Uint8Array ? { letterSha256: sha256Hex(pdf) } : {};
 }
 
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 async function findAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Promise<T | undefined> {
   for (const item of items) if (await test(item)) return item;
