@@ -5,8 +5,10 @@
 // Workers on other hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
 import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
@@ -328,6 +330,8 @@ class LocalRevokedSessions implements RevokedSessions {
 
 /** How often a process clears the token refreshes past their time from the folder. */
 const REFRESHES_CLEARED_EVERY_MS = 60_000;
+/** How long a claim waits for another process's marker on an entry past its time (held for a write's milliseconds). */
+const MARKER_WAIT_MS = 2_000;
 
 interface RefreshEntry {
   /** Epoch ms after which the entry counts for nothing. */
@@ -337,7 +341,10 @@ interface RefreshEntry {
 
 /**
  * One file per refresh, named by the old token's digest: made by a hard link (of two claims at once,
- * exactly one makes it), replaced whole by a rename when its outcome is recorded.
+ * exactly one makes it), replaced whole by a rename when its outcome is recorded. An entry past its
+ * time is taken over or cleared only under a marker named after the bytes read (swapEntry): two
+ * claimants that both read it used to remove it in turn, the second the first's fresh claim, and
+ * both spent the same refresh token.
  */
 class LocalTokenRefreshes implements TokenRefreshes {
   /** When this instance last cleared the entries past their time (epoch ms). */
@@ -356,32 +363,48 @@ class LocalTokenRefreshes implements TokenRefreshes {
 
   async claim(digest: string, until: Date): Promise<boolean> {
     const path = this.pathOf(digest);
-    const now = Date.now();
     try {
       await makeFolder(this.folder, DIR_MODE);
-      // A claim clears the entries past their time (only entries: another writer's temporary file is
-      // not one), at most once a minute: a refresh that rotated its token is kept until its session
-      // ends, so the folder holds hundreds of live entries, each read to clear a few. An entry past
-      // its time counts for nothing meanwhile (`claim` and `outcome` read its `until`).
-      if (now - this.clearedAt >= REFRESHES_CLEARED_EVERY_MS) {
-        for (const name of readdirSync(this.folder)) {
-          if (!TOKEN_DIGEST.test(name) || name === digest) continue;
-          const left = readIfExists(join(this.folder, name));
-          if (left && (JSON.parse(left.toString('utf8')) as RefreshEntry).until <= now) await removeIfExists(join(this.folder, name));
-        }
-        this.clearedAt = now;
-      }
+      await this.clearPastEntries(digest);
       const entry = JSON.stringify({ until: until.getTime() } satisfies RefreshEntry);
-      if (await writeOnceDurably(path, entry, FILE_MODE)) return true;
-      // A claim past its time: its holder died, or the old token came back after the entry's time.
-      const held = this.entry(digest);
-      if (held && held.until > now) return false;
-      await removeIfExists(path);
-      return writeOnceDurably(path, entry, FILE_MODE);
+      const deadline = Date.now() + MARKER_WAIT_MS;
+      for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+        if (await writeOnceDurably(path, entry, FILE_MODE)) return true;
+        const seen = readIfExists(path);
+        // Cleared since the link failed: the next link decides.
+        if (!seen) continue;
+        if ((JSON.parse(seen.toString('utf8')) as RefreshEntry).until > Date.now()) return false;
+        // A claim past its time: its holder died, or the old token came back after the entry's time.
+        const swapped = await swapEntry(path, seen, entry);
+        if (swapped === 'swapped') return true;
+        // 'changed': read afresh. 'busy': another claimant is taking it over; unless it stopped in the middle, it has by now.
+        if (swapped === 'busy') {
+          if (Date.now() >= deadline) return false;
+          await sleep(pause);
+        }
+      }
     } catch (err) {
       if (err instanceof StoreError) throw err;
       throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /**
+   * Clears the entries past their time (only entries: another writer's temporary file or marker is
+   * not one), at most once a minute: a refresh that rotated its token is kept until its session ends,
+   * so the folder holds hundreds of live entries, each read to clear a few. An entry past its time
+   * counts for nothing meanwhile (`claim` and `outcome` read its `until`).
+   */
+  private async clearPastEntries(claimed: string): Promise<void> {
+    const now = Date.now();
+    if (now - this.clearedAt < REFRESHES_CLEARED_EVERY_MS) return;
+    for (const name of readdirSync(this.folder)) {
+      if (!TOKEN_DIGEST.test(name) || name === claimed) continue;
+      const left = readIfExists(join(this.folder, name));
+      // A claimant taking the entry over meanwhile keeps it ('changed', 'busy').
+      if (left && (JSON.parse(left.toString('utf8')) as RefreshEntry).until <= now) await swapEntry(join(this.folder, name), left, undefined);
+    }
+    this.clearedAt = now;
   }
 
   async settle(digest: string, outcome: string, until: Date): Promise<void> {
@@ -397,5 +420,94 @@ class LocalTokenRefreshes implements TokenRefreshes {
 
   async release(digest: string): Promise<void> {
     await removeIfExists(this.pathOf(digest));
+  }
+}
+
+/** 'swapped'; 'changed': the file no longer holds the bytes read; 'busy': a live process holds its marker. */
+type SwapOutcome = 'swapped' | 'changed' | 'busy';
+
+let markerHost: string | undefined;
+/** What a marker holds: `pid host`, the host hashed to a fixed length. */
+function markerText(): string {
+  markerHost ??= sha256Hex(Buffer.from(hostname())).slice(0, 12);
+  return `${process.pid} ${markerHost}`;
+}
+
+/** Whether the process that wrote a marker still runs (one of another host, or of another user, counts as running). */
+function markerHolderAlive(text: string): boolean {
+  const [pid, host] = text.split(' ');
+  if (host !== markerText().split(' ')[1]) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readMarker(path: string): Promise<string | undefined> {
+  return readlink(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+}
+
+/**
+ * Renames `next` over the file at `path`, or removes it when `next` is undefined, only while it still
+ * holds `seen`. A read then a removal is no compare-and-swap: two processes that both read an entry
+ * past its time could each replace it, the second the first's fresh claim. So the change is made
+ * holding a marker named after the bytes read, a symbolic link created exclusively, and the file is
+ * read again under it: whoever made the marker first changes the file, any other finds it 'busy' or,
+ * once the marker is given back, 'changed' (bytes past their time never come back: a later entry's
+ * `until` is later). A marker whose process died holding it is taken over the same way, under a
+ * marker of its own; markers need not outlive a power cut, as their processes do not.
+ */
+async function swapEntry(path: string, seen: Buffer | string, next: string | undefined): Promise<SwapOutcome> {
+  const marker = `${path}.${sha256Hex(Buffer.from(seen)).slice(0, 16)}.swap`;
+  const mine = markerText();
+  for (;;) {
+    try {
+      await symlink(mine, marker);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = await readMarker(marker);
+    if (holder === undefined) continue;
+    if (markerHolderAlive(holder)) return 'busy';
+    if ((await swapMarker(marker, holder, mine)) !== 'swapped') return 'busy';
+    break;
+  }
+  try {
+    const current = readIfExists(path);
+    if (!current || !current.equals(Buffer.from(seen))) return 'changed';
+    if (next === undefined) await removeIfExists(path);
+    else await writeAtomically(path, next);
+    return 'swapped';
+  } finally {
+    // No other process takes over a marker whose process is alive: this one is still ours.
+    await unlink(marker).catch(() => undefined);
+  }
+}
+
+/** swapEntry for a marker whose process died: a new link renamed over it, under a marker of its own. */
+async function swapMarker(marker: string, held: string, mine: string): Promise<SwapOutcome> {
+  const inner = `${marker}.${sha256Hex(Buffer.from(held)).slice(0, 16)}.swap`;
+  try {
+    await symlink(mine, inner);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = await readMarker(inner);
+    if (holder === undefined || markerHolderAlive(holder)) return 'busy';
+    if ((await swapMarker(inner, holder, mine)) !== 'swapped') return 'busy';
+  }
+  try {
+    if ((await readMarker(marker)) !== held) return 'changed';
+    const aside = `${marker}.${randomBytes(4).toString('hex')}.new`;
+    await symlink(mine, aside);
+    await rename(aside, marker);
+    return 'swapped';
+  } finally {
+    await unlink(inner).catch(() => undefined);
   }
 }

@@ -465,6 +465,34 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(await store.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
     });
 
+    it('lets exactly one of many instances take over a claim past its time, while others clear past entries', async () => {
+      // Every claimant reads the lapsed claim; one that removed it and wrote its own used to see the
+      // next one remove that fresh claim and write its own too: both spent the same refresh token.
+      const later = <T>(ms: number, act: () => Promise<T>) => new Promise((r) => setTimeout(r, ms)).then(act);
+      for (let round = 0; round < 6; round++) {
+        const lapsed = digest();
+        // A claim whose holder died: its time is already past.
+        expect(await store.refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+        // Fresh instances clear the entries past their time at their first claim, the lapsed one among them.
+        const instances = Array.from({ length: 6 }, () => openStore(settings));
+        try {
+          const until = new Date(Date.now() + 60_000);
+          // Started a millisecond apart, so that one claimant's removal can fall after another's write.
+          const claimants = Array.from({ length: 4 }, () => [...instances, store, other]).flat();
+          const [claims] = await Promise.all([
+            Promise.all(claimants.map((s, n) => later(n % 20, () => s.refreshes.claim(lapsed, until)))),
+            Promise.all(instances.map((s, n) => later(3 * n, () => s.refreshes.claim(digest(), until)))),
+          ]);
+          expect(claims.filter(Boolean)).toHaveLength(1);
+          // The winner's claim stands: no clearing removed it, and nobody else may claim it now.
+          expect(await other.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
+          expect(await store.refreshes.claim(lapsed, until)).toBe(false);
+        } finally {
+          await Promise.all(instances.map((s) => s.close()));
+        }
+      }
+    });
+
     it('keeps an outcome until the time its settling names, past the time of its claim', async () => {
       // A refresh that rotated the token: its claim is brief, its outcome lasts as long as the session.
       const rotated = digest();
