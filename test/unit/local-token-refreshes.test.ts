@@ -1,9 +1,11 @@
 // The local store's refreshes of session tokens (store/local.ts): a refresh that rotated the token is
 // kept until its session ends (8 hours by default, a rotation every few minutes), so the folder holds
 // hundreds of entries per signed-in officer. Each claim used to read every one of them to clear those
-// past their time; this test counts the entry files read instead of timing it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// past their time; this test counts the entry files read instead of timing it. Several processes on
+// one folder take over a lapsed claim: exactly one may win, or both spend the same refresh token.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -21,6 +23,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { openLocalStore } = await import('../../store/local');
+const { PROJECT_ROOT } = await import('../../paths');
 
 const root = mkdtempSync(join(tmpdir(), 'dossier-local-refreshes-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,9 +31,26 @@ afterEach(() => vi.useRealTimers());
 
 const digestOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function refreshesIn(name: string) {
-  const dir = join(root, name);
-  return openLocalStore({ outputDir: join(dir, 'out'), stateDir: join(dir, 'state'), keysDir: join(dir, 'keys') }).refreshes;
+const foldersIn = (name: string) => ({ outputDir: join(root, name, 'out'), stateDir: join(root, name, 'state'), keysDir: join(root, name, 'keys') });
+const refreshesIn = (name: string) => openLocalStore(foldersIn(name)).refreshes;
+
+/** How many of the claims of `digest` won that a process made from `at` (epoch ms) on. */
+function claimInChild(name: string, digest: string, at: number): Promise<number> {
+  const argument = JSON.stringify({ settings: foldersIn(name), digest, at, until: at + 60_000 });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'helpers', 'refresh-claim-child.ts'), argument], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(output.trim())) : reject(new Error(`the claiming process ended with ${code}: ${output}`))));
+  });
+}
+
+/** The id of a process that has ended. */
+function endedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', () => resolve(child.pid!)));
 }
 
 describe("the local store's refreshes of session tokens", () => {
@@ -59,5 +79,39 @@ describe("the local store's refreshes of session tokens", () => {
     expect(names).not.toContain(digestOf('dead'));
     expect(names).toContain(digestOf('kept-0'));
     expect(await refreshes.outcome(digestOf('kept-0'))).toEqual({ state: 'settled', outcome: 'sealed-0' });
+  });
+
+  it('lets exactly one of several processes take over a claim past its time', async () => {
+    const refreshes = refreshesIn('processes');
+    for (let round = 0; round < 2; round++) {
+      const lapsed = digestOf(`lapsed-${round}`);
+      expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+      // Each process starts (tsx compiles for a second or two), then all claim from one moment on.
+      const at = Date.now() + 6_000;
+      const won = await Promise.all(Array.from({ length: 5 }, () => claimInChild('processes', lapsed, at)));
+      expect(won.reduce((sum, count) => sum + count, 0)).toBe(1);
+      expect(await refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
+    }
+  }, 60_000);
+
+  it('takes over a claim past its time whose marker a process left when it died', async () => {
+    const refreshes = refreshesIn('abandoned');
+    const lapsed = digestOf('abandoned');
+    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+    // A claimant killed between making its marker on the lapsed entry and replacing the entry.
+    const path = join(root, 'abandoned', 'state', 'token-refreshes', lapsed);
+    const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
+    const marker = `${path}.${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)}.swap`;
+    symlinkSync(`${await endedPid()} ${host}`, marker);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(false);
+
+    // One whose process still runs (this one, in the middle of its change) is waited for, not taken over.
+    const held = digestOf('held');
+    expect(await refreshes.claim(held, new Date(Date.now() - 1_000))).toBe(true);
+    const heldPath = join(root, 'abandoned', 'state', 'token-refreshes', held);
+    symlinkSync(`${process.pid} ${host}`, `${heldPath}.${createHash('sha256').update(readFileSync(heldPath)).digest('hex').slice(0, 16)}.swap`);
+    expect(await refreshes.claim(held, new Date(Date.now() + 60_000))).toBe(false);
+    expect(await refreshes.outcome(held)).toEqual({ state: 'none' });
   });
 });
