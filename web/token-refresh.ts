@@ -81,14 +81,12 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
 
   return async (refreshToken: string, subject: string, sessionEndsAt: number): Promise<RolesChecked> => {
     let token = refreshToken;
+    let digest = digestOf(token);
     let newest: (Outcome & { held: RolesNow }) | undefined;
-    // A provider that hands back a token it issued before would make the walk a cycle, and on the
-    // in-process store (no timer between its reads) one that holds the whole process.
     const passed = new Set<string>();
     // Old token → newer → newest: each step one read of the store, the provider asked at most once.
     // Only a token with no outcome is claimed: a claim writes, and clears every entry past its time.
     for (;;) {
-      const digest = digestOf(token);
       const fresh = newest !== undefined && Date.now() < newest.checkedAt + freshMs;
       let outcome = await recorded(digest, subject);
       if (!outcome && !fresh) {
@@ -99,11 +97,22 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
         if (fresh) return { ...newest!.held, checkedAt: newest!.checkedAt };
         throw new SignInError('the request that was refreshing this session\'s token gave up: the identity provider did not answer it');
       }
+      passed.add(digest);
       const next = outcome.held.refreshToken;
-      passed.add(token);
-      if (next === undefined || passed.has(next)) return { ...outcome.held, checkedAt: outcome.checkedAt };
-      newest = outcome;
+      if (next === undefined || next === token) return { ...outcome.held, checkedAt: outcome.checkedAt };
+      if (!newest || outcome.checkedAt >= newest.checkedAt) newest = outcome;
       token = next;
+      digest = digestOf(next);
+      if (passed.has(digest)) {
+        // A provider that hands back a token it issued before makes the walk a cycle, whose last
+        // outcome read need not be its newest. The newest names the token the provider holds now;
+        // that token's own entry is taken, so its next refresh is recorded under the newest
+        // outcome's time, where every request that goes round the same cycle looks. A second lap
+        // ends the walk: on the in-process store (no timer between its reads) it would hold the process.
+        token = newest.held.refreshToken!;
+        digest = digestOf(`${token}\n${newest.checkedAt}`);
+        if (passed.has(digest)) return { ...newest.held, checkedAt: newest.checkedAt };
+      }
     }
   };
 }

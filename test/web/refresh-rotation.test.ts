@@ -217,10 +217,39 @@ describe('the recorded refreshes of one session, followed from an older token', 
     const recheck = recheckOncePerToken(alternating, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
     expect((await recheck('a', 'lea', sessionEndsAt())).refreshToken).toBe('b');
     expect((await recheck('b', 'lea', sessionEndsAt())).refreshToken).toBe('a');
-    await pause(FRESH_MS + 50);
     const answer = await recheck('a', 'lea', sessionEndsAt());
     expect(answer.roles).toEqual(['lead-officer']);
+    expect(answer.refreshToken).toBe('a');
     expect(asked).toEqual(['a', 'b']);
+  });
+
+  // The walk used to end at the last outcome it read: from 'b', the older refresh of 'a' (answering
+  // with 'b' again, and its old time), and once the newest was older than a re-check interval, that
+  // stale outcome for good: the session's roles were never asked again, a role withdrawn at the
+  // provider kept until the session ended.
+  it('answers a cycle with its newest outcome, and asks the provider again with its token once that outcome is due', { timeout: 5_000 }, async () => {
+    const asked: string[] = [];
+    let roles: ('lead-officer' | 'officer')[] = ['lead-officer'];
+    const alternating = { recheck: async (token: string) => (asked.push(token), { roles, refreshToken: token === 'a' ? 'b' : 'a' }) };
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(alternating, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    await recheck('a', 'lea', sessionEndsAt());
+    await pause(10);
+    const newest = await recheck('b', 'lea', sessionEndsAt());
+    const older = await recheck('b', 'lea', sessionEndsAt());
+    expect(older).toEqual(newest);
+    expect(asked).toEqual(['a', 'b']);
+
+    roles = ['officer'];
+    await pause(FRESH_MS + 50);
+    const due = await recheck('a', 'lea', sessionEndsAt());
+    expect(due.roles).toEqual(['officer']);
+    expect(due.checkedAt).toBeGreaterThan(newest.checkedAt + FRESH_MS);
+    expect(due.refreshToken).toBe('b');
+    // Asked once, with the token it handed back last: every copy of the cookie now takes that answer.
+    expect(asked).toEqual(['a', 'b', 'a']);
+    for (const copy of ['a', 'b']) expect(await recheck(copy, 'lea', sessionEndsAt())).toEqual(due);
+    expect(asked).toEqual(['a', 'b', 'a']);
   });
 });
 
