@@ -144,6 +144,12 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   const unrecorded = new Map<string, { record: DeliveryRecord; ledger: DeliveryLedger; release(): Promise<void> }>();
   let recording: Promise<void> | undefined;
   let retrying: NodeJS.Timeout | undefined;
+  /**
+   * The wait before the next round of retries: each round that leaves something unwritten doubles it
+   * up to RETRY_MAX_MS, so a store or ledger down for hours is not read a score of times a second
+   * (each copy's round reads the ledger for a later letter before it tries the store).
+   */
+  let retryDelay = RECORD_RETRY_MS;
   let lastLedgerError: string | undefined;
   /**
    * Copies of open letters the mail server accepted that the published files refused (the database
@@ -156,10 +162,10 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   let copying: Promise<void> | undefined;
   let lastCopyError: string | undefined;
   const stopRetryingWhenDone = () => {
-    if (unrecorded.size === 0 && uncopied.size === 0 && retrying) {
-      clearInterval(retrying);
-      retrying = undefined;
-    }
+    if (unrecorded.size > 0 || uncopied.size > 0) return;
+    clearTimeout(retrying);
+    retrying = undefined;
+    retryDelay = RECORD_RETRY_MS;
   };
   const recordLater = (): Promise<void> =>
     (recording ??= (async () => {
@@ -194,8 +200,23 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       stopRetryingWhenDone();
     }));
   const retryLater = () => {
-    retrying ??= setInterval(() => void Promise.all([recordLater(), copyLater()]), RECORD_RETRY_MS);
-    retrying.unref();
+    if (retrying) return;
+    const round: NodeJS.Timeout = setTimeout(() => {
+      void Promise.all([recordLater(), copyLater()]).then(() => {
+        // Everything written (the retries stopped), or a new round was set meanwhile.
+        if (retrying !== round) return;
+        retrying = undefined;
+        if (unrecorded.size === 0 && uncopied.size === 0) return;
+        retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+        retryLater();
+      });
+    }, retryDelay);
+    round.unref();
+    retrying = round;
+  };
+  /** The store took a write: the copies it refused are tried now rather than at the next round, which may be far off. */
+  const storeAnswered = () => {
+    if (uncopied.size > 0) void copyLater();
   };
   onUnrecorded?.({
     async flush() {
@@ -254,6 +275,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       await published.write(path, pdf);
       // An earlier letter's copy this worker still held would otherwise be written over this one.
       uncopied.delete(path);
+      storeAnswered();
       return undefined;
     } catch (err) {
       // Written by this worker once the published files work again; should it stop first, the
@@ -417,6 +439,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       const same = held !== undefined && (step === undefined ? held.letter.dueDate === dueDate : held.letter.step === step);
       await published.write(path, same ? held.pdf : await renderOpenLetter({ campaign: await withLetterBody(campaign, published), vendor, language, timeZone, ...(dueDate === undefined ? {} : { dueDate }) }));
       if (uncopied.get(path) === held) uncopied.delete(path);
+      storeAnswered();
     },
     async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
       await recordLater();
@@ -642,8 +665,13 @@ function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined)
 /** Vendors whose letters the campaign's look at the copies reads from the ledger at once. */
 const LEDGER_LANES = 8;
 
-/** How often a record the ledger could not write is tried again (and at every send). */
+/**
+ * How soon a record the ledger could not write, or a letter's copy the store refused, is first tried
+ * again (a record at every send too, a copy at the store's next write); each failed round waits twice
+ * as long, up to RETRY_MAX_MS: the longest a store or ledger back up waits with nothing else sent.
+ */
 const RECORD_RETRY_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 const RECORDED_LATER = 'this worker writes the record once the ledger works again and, until then, no worker sends this message again';
 
 /** What one attempt that the relay answered adds to Dossier's mail counters: each message and recipient counts once, at the attempt that settled it. */

@@ -44,7 +44,8 @@
 // whose copy the store refused, known to its engagement, which files it once the store works again
 // (letter-copy-filed-by-engagement). The same letter bounced and sent again to a corrected address,
 // its copy refused too: the folder keeps the corrected letter's (letter-copy-last-sent). Such a
-// copy listed on the campaign board as the engagement's next step until it is filed (letter-copy-on-board).
+// copy listed on the campaign board as the engagement's next step until it is filed (letter-copy-on-board),
+// and taken off the board when the engagement is cancelled before it was (letter-copy-off-board-once-cancelled).
 // Not a patch: a letter copy on file that is not the letter sent again to the corrected address,
 // listed by the campaign's look until the PDF the vendor received is put back (letter-copy-not-last-letter).
 // The worker's activities are held where the race needs it; payloads are left unencrypted, as in
@@ -893,6 +894,23 @@ async function main() {
       console.log('listed:', JSON.stringify(back.nextAction), 'letter copies:', JSON.stringify(readdirSync(letters)));
       await handle.terminate('recorded');
       await save('engagement-letter-copy-on-board', handle);
+    }
+    if (wanted('letter-copy-off-board-once-cancelled')) {
+      // As letter-copy-on-board, cancelled while the copy is still listed as the next step: the
+      // engagement ends withdrawn, its last upsert taking the copy off the board.
+      const input = engagementInput('record-letter-copy-off-board-once-cancelled', 'zoom', patientPolicy());
+      const letters = join(scratch, 'out', input.campaign.id, 'letters');
+      mkdirSync(dirname(letters), { recursive: true });
+      writeFileSync(letters, 'not a folder');
+      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const board = new DossierClient(client, { taskQueue, address: server.address });
+      const row = () => board.findEngagements({ campaign: input.campaign.id }).then((rows) => rows[0]);
+      await until(row, (r) => r?.nextAction?.kind === 'file-copy', 'the copy listed as the next step');
+      await handle.cancel();
+      const outcome = (await handle.result()) as { stage: string };
+      const { searchAttributes } = await handle.describe();
+      console.log('ended:', outcome.stage, 'next action:', JSON.stringify(searchAttributes.DossierNextAction ?? null));
+      await save('engagement-letter-copy-off-board-once-cancelled', handle);
     }
     if (wanted('letter-copy-last-sent')) {
       // The store refuses the letter's copy; the letter bounces, the officer corrects the address and

@@ -649,6 +649,19 @@ export class EngagementCase {
     if (onBoard) this.copyOnBoard = true;
   }
 
+  /** Whether the board lists a letter's copy still to file as the next step. */
+  listsCopyToFile(): boolean {
+    return this.copyOnBoard && this.state.letterCopyNotFiled !== undefined;
+  }
+
+  /**
+   * The engagement was cancelled before it filed the copy: its filing was cancelled with it, so the
+   * board stops listing it (the campaign's next look writes it); the status still says it is not filed.
+   */
+  letterCopyLeftToCampaign(): void {
+    this.copyOnBoard = false;
+  }
+
   /** The engagement filed the copy of the letter sent as `step` (a later letter's may still be missing). */
   letterCopyFiled(step: string): void {
     if (this.state.letterCopyNotFiled?.step === step) delete this.state.letterCopyNotFiled;
@@ -664,7 +677,8 @@ export class EngagementCase {
   /**
    * What the campaign board shows of this case without querying it: last contact and, of the steps
    * the workflow's timers wait for (`upcoming`, by what each is about), the earliest; before them a
-   * letter's copy still to file, which the engagement keeps filing even once the case has ended.
+   * letter's copy still to file, which the engagement keeps filing even once the case has ended
+   * (unless it was cancelled).
    */
   boardMemo(upcoming: ReadonlyMap<string, UpcomingStep>): EngagementBoardMemo {
     const lastContact = this.lastContact();

@@ -84,6 +84,11 @@ const LETTER_COPY_LAST_SENT = 'letter-copy-last-sent';
  * so a letter whose copy files at once costs no marker and no visibility write.
  */
 const LETTER_COPY_ON_BOARD = 'letter-copy-on-board';
+/**
+ * A cancelled engagement whose letter's copy was still to file no longer lists it as its next step
+ * (before, its last listing said so for good, and a query for copies to file found it). Asked only there.
+ */
+const LETTER_COPY_OFF_BOARD_ONCE_CANCELLED = 'letter-copy-off-board-once-cancelled';
 /** A vendor whose engagement is closed without a response is sent a closure notice (the office alone was told before). */
 const CLOSURE_NOTICE = 'closure-notice-to-vendor';
 
@@ -839,6 +844,7 @@ export async function engagement(input: EngagementInput, continued?: EngagementC
     // the campaign still gets an outcome that says why.
     if (!isCancellation(err)) throw err;
     if (!isFinal()) kase.withdraw({ by: ENGINE, reason: 'the engagement was cancelled' }, Date.now());
+    if (kase.listsCopyToFile() && patched(LETTER_COPY_OFF_BOARD_ONCE_CANCELLED)) kase.letterCopyLeftToCampaign();
     // In the cancelled scope no activity can be scheduled: the cancellations go out of it.
     if (kase.cancelsDemonstrationsOnCancellation()) await CancellationScope.nonCancellable(cancelDemonstrationsOfCancelledCase);
   }

@@ -23,12 +23,13 @@ import { CookieSealer } from '../../web/session';
 import { correctContactsUpdate, recordInboundUpdate, type EngagementStatus } from '../../workflows/messages';
 import type { OutgoingMessage } from '../../workflows/types';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
+import { DossierNextAction } from '../../workflows/search-attributes';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { letterBounce } from '../helpers/continued-run';
 import { startEngagement } from '../helpers/engagement-driver';
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
-import { untilFound } from '../helpers/until';
+import { until, untilFound } from '../helpers/until';
 
 const NOT_A_FOLDER = /ENOTDIR|EEXIST|not a directory/;
 
@@ -121,6 +122,29 @@ describe('an open letter whose copy could not be filed', () => {
     expect(back.nextAction).toMatchObject({ kind: 'reminder', number: 1, about: 'response' });
     expect(Date.parse(back.nextAction!.at)).toBeGreaterThan(Date.parse(notFiled.letterSentAt!));
     await e.handle.terminate('test over');
+  });
+
+  it('is no longer listed as waiting to file the copy once its engagement is cancelled before the copy was filed', { timeout: 180_000 }, async () => {
+    const id = env.uniqueId('copy-cancelled');
+    const { e } = await startedWithCopyRefused(id, { revision: ENGAGEMENT_REVISION });
+    await e.waitForStatus((s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled !== undefined);
+    /** What visibility lists for the campaign: each run's status and next action, as a query for copies to file reads them. */
+    const listed = async (query: string) => {
+      const rows: { status: string; nextAction: string | undefined }[] = [];
+      for await (const w of env.client.workflow.list({ query: `DossierCampaign = '${id}'${query}` })) {
+        rows.push({ status: w.status.name, nextAction: w.typedSearchAttributes.get(DossierNextAction) });
+      }
+      return rows;
+    };
+    const waitingOnCopy = ` AND DossierNextAction = 'file-copy 1 letter'`;
+    await until(() => listed(waitingOnCopy), (rows) => rows.length === 1, 'the engagement listed as waiting to file its copy', 30_000);
+
+    await e.handle.cancel();
+    const outcome = await e.handle.result();
+    expect(outcome.stage).toBe('withdrawn');
+    const [closed] = await until(() => listed(''), (rows) => rows.length === 1 && rows[0]!.status !== 'RUNNING', 'the engagement listed as ended', 30_000);
+    expect(closed!.nextAction).toBeUndefined();
+    expect(await listed(waitingOnCopy)).toEqual([]);
   });
 
   it("keeps the corrected letter's copy once the store works again, when the bounced letter's copy retry files first", { timeout: 240_000 }, async () => {

@@ -42,6 +42,7 @@ describe('saved histories replay against the current workflow code', () => {
     ['letter-copies-filed', 'campaign-letter-copies-filed-2026-11-30.json'],
     ['letter-copy-filed-by-engagement', 'engagement-letter-copy-filed-by-engagement-2026-12-01.json'],
     ['letter-copy-on-board', 'engagement-letter-copy-on-board-2026-12-01.json'],
+    ['letter-copy-off-board-once-cancelled', 'engagement-letter-copy-off-board-once-cancelled-2026-12-01.json'],
   ])('has a history that went through patch %s (%s)', (patch, file) => {
     expect(files).toContain(file);
     expect(patchesIn(file)).toContain(patch);

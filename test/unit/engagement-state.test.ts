@@ -64,6 +64,24 @@ describe('engagement state', () => {
     expect(filed.boardListing(reminder)).toMatchObject({ nextAction: 'reminder 1 response', nextActionAt: iso(at(31 * 24 * 60)) });
   });
 
+  it("stops listing a letter's copy to file once the case is cancelled before filing it, and still says the copy is not filed", () => {
+    const kase = newCase();
+    kase.log(ENGINE, 'open-letter sent', at(1));
+    kase.letterSentAt(at(1));
+    kase.letterCopyNotFiled('letter', 'EROFS: read-only file system', at(1), true);
+    expect(kase.listsCopyToFile()).toBe(true);
+    kase.withdraw({ by: ENGINE, reason: 'the engagement was cancelled' }, at(2));
+    kase.letterCopyLeftToCampaign();
+    expect(kase.listsCopyToFile()).toBe(false);
+    expect(kase.boardListing(new Map())).toMatchObject({ stage: 'withdrawn', nextAction: null, nextActionAt: null });
+    expect(kase.boardMemo(new Map()).nextAction).toBeUndefined();
+    expect(kase.status().letterCopyNotFiled?.step).toBe('letter');
+    // A case listing nothing of the copy has nothing to take off the board.
+    const unlisted = newCase();
+    unlisted.letterCopyNotFiled('letter', 'EROFS: read-only file system', at(1));
+    expect(unlisted.listsCopyToFile()).toBe(false);
+  });
+
   it('cancels a demonstration on withdrawal only while it is still to come, and only in cases started at revision 6', () => {
     const withdrawnWith = (revision: number) => {
       const kase = respondedCase(revision);
