@@ -18,11 +18,11 @@ import { sha256Hex } from '../store/rules';
 import { composeMessage, type ComposedMessage } from './compose';
 import { openLetterFileName, renderOpenLetter } from './letter';
 import { withLetterBody } from './stored-letter';
-import { letterCopyFileName, publishedPath } from './published-paths';
+import { letterCopyPath, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
 import { acceptedLetters, lastAcceptedLetter, letterAccepted, letterNumber, type FindRecord } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
-import { messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
+import { mailDomain, messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { dueCountedFrom } from '../workflows/time';
 import { mailCounters } from './mail-metrics';
@@ -627,11 +627,6 @@ function letterNamed({ n, record }: NumberedLetter): string {
   return `${letterStep(n)}${record.dueDate === undefined ? '' : `, due ${record.dueDate}`}`;
 }
 
-/** A vendor's letter copy in the campaign's publication folder. */
-function letterCopyPath(folder: string, vendor: LetterCopyKey): string {
-  return publishedPath(folder, letterCopyFileName(vendor));
-}
-
 /** The SDK's cancellation of a worker's activities once its shutdown grace has run out. */
 const WORKER_SHUTDOWN = 'WORKER_SHUTDOWN';
 
@@ -757,10 +752,8 @@ export function defaultCaseMailbox(mailFrom: string): string {
   return `case@${mailDomain(mailFrom)}`;
 }
 
-export function mailDomain(mailFrom: string): string {
-  const match = /@([^>\s]+)>?\s*$/.exec(mailFrom);
-  return match ? match[1] : 'dossier.localhost';
-}
+// Where the intake and the tests have long imported it from.
+export { mailDomain } from './threading';
 
 interface NodemailerError {
   responseCode?: number;

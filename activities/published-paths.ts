@@ -14,6 +14,11 @@ export function letterCopyFileName(vendor: Pick<Vendor, 'id' | 'language'>): str
   return posix.join('letters', `${vendor.id}.${vendor.language}.pdf`);
 }
 
+/** A vendor's letter copy in the campaign's publication folder: where its send files it, and an officer puts it back. */
+export function letterCopyPath(folder: string, vendor: Pick<Vendor, 'id' | 'language'>): string {
+  return publishedPath(folder, letterCopyFileName(vendor));
+}
+
 /** `folder/name` as a published file's path; refused if it would leave the output folder. */
 export function publishedPath(folder: string, ...names: string[]): string {
   const path = posix.normalize(posix.join(folder, ...names));

@@ -6,6 +6,12 @@ import { isReplyToken, replyToken } from '../workflows/reply-token';
 import type { OutgoingMessage } from '../workflows/types';
 import { engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 
+/** The domain of MAIL_FROM, which every Message-ID Dossier writes carries. */
+export function mailDomain(mailFrom: string): string {
+  const match = /@([^>\s]+)>?\s*$/.exec(mailFrom);
+  return match ? match[1] : 'dossier.localhost';
+}
+
 export function messageIdFor(threadId: string, step: string, domain: string): string {
   return `<${safe(step)}.${safe(threadId)}@${domain}>`;
 }

@@ -4,7 +4,7 @@
 // `DossierClientError`s with a string code, like the engagement API's (client/api.ts).
 import { QueryNotRegisteredError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import { listWorkflows } from '../activities/visibility';
+import { listWorkflows, startInputOf } from '../activities/visibility';
 import type { campaign, CampaignResult } from '../workflows/campaign';
 import { checkCampaign, toCampaignFile } from './campaign-schema';
 import {
@@ -36,7 +36,7 @@ import {
   type SetConclusionsInput,
   type WithdrawVendorInput,
 } from '../workflows/messages';
-import { type Bilingual, type CampaignInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
+import { type Bilingual, type CampaignInput, type EngagementInput, type EngagementOutcome, type Language, type OpenCaseDecision, type StatementDraft, type StatementText } from '../workflows/types';
 import type { KeyStore } from '../encryption/keystore';
 import { shredCampaign } from '../documents/document-store';
 import type { DocumentStore, PublishedFiles } from '../store/types';
@@ -45,9 +45,11 @@ import { refuseUndrawable } from './drawable';
 import { findingsSizeProblem, LIMITS } from '../workflows/text-rules';
 import { campaignHistoryProblem } from '../workflows/campaign-rules';
 import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, type UpdateOptions } from './api';
-import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
+import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, notFound, refused } from './errors';
 import { requireWorker } from './worker-check';
-import { campaignWorkflowId } from '../workflows/workflow-ids';
+import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import type { DeliveryLedger } from '../activities/delivery-ledger';
+import { fileReceivedLetterCopy, type LetterCopyFiled } from './letter-copy';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */
@@ -60,6 +62,13 @@ export interface CampaignClientOptions {
    * them (a test's client), nothing is claimed.
    */
   files?: () => PublishedFiles;
+  /**
+   * The delivery ledger and the domain of the Message-IDs the workers write (MAIL_FROM's), where an
+   * officer puts back a letter copy (`fileLetterCopy`): the upload is checked against the ledger's
+   * record of the letter the vendor received.
+   */
+  ledger?: () => DeliveryLedger;
+  mailDomain?: string;
 }
 
 /** One language of the statement, rendered; `superseded` names what replaced the draft version asked for. */
@@ -346,6 +355,36 @@ export class CampaignClient {
     }
     if (!engagements) throw notMissing;
     return running.length ? { running: [...new Set(running)].sort() } : 'ENDED';
+  }
+
+  /**
+   * Puts back the copy of the open letter `vendorId` received, in the campaign's publication folder,
+   * where the letter's send files it: only the very PDF the vendor was sent last (its SHA-256 is the
+   * one the delivery ledger keeps of that letter); anything else is refused, saying what is wrong,
+   * and what is on file stays. The campaign's next look at its letter copies (each version drafted or
+   * approved, and after publication) then finds the copy right and takes its listing off.
+   *
+   * @example
+   * await campaigns.fileLetterCopy('video-conferencing-2020', 'zoom', readFileSync('zoom.en.pdf'));
+   */
+  async fileLetterCopy(campaignId: string, vendorId: string, pdf: Uint8Array): Promise<LetterCopyFiled> {
+    const { files, ledger, mailDomain } = this.options;
+    if (!files || !ledger || mailDomain === undefined) throw new DossierClientError(ClientErrorCode.Configuration, 'this client has no published files or delivery ledger to file a letter copy in');
+    const workflowId = engagementWorkflowId(campaignId, vendorId);
+    const input = await this.call(
+      campaignId,
+      () =>
+        startInputOf<Partial<EngagementInput>>(this.client, workflowId).catch((err: unknown) => {
+          // A bare gRPC call: its NOT_FOUND is made the SDK's error, so an unknown vendor is named as one.
+          const { code, details } = err as { code?: unknown; details?: unknown };
+          if (code === 5 && typeof details === 'string' && !/namespace/i.test(details)) throw notFound(workflowId, new WorkflowNotFoundError(details, workflowId, undefined));
+          throw err;
+        }),
+      'nothing',
+    );
+    const vendor = input?.vendor;
+    if (!vendor || !input.campaign) throw notFound(workflowId);
+    return fileReceivedLetterCopy({ ledger: ledger(), files: files(), domain: mailDomain }, { campaignId, vendor: { id: vendor.id, language: vendor.language }, folder: input.campaign.letterCopyFolder }, pdf);
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */

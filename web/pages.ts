@@ -17,9 +17,12 @@ import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
 import { approvalPublishes, type CampaignBoardView } from '../client/campaign-api';
+import { letterCopyRefusal } from '../client/letter-copy';
+import { letterCopyStep } from '../workflows/campaign-state';
 import {
   DEMONSTRATION_RESULTS,
   ENGAGEMENT_STAGES,
+  ID_PATTERN,
   FINAL_STAGES,
   campaignTimeZone,
   LANGUAGES,
@@ -925,6 +928,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     };
     // Named by its draft's title; before the first draft, by the title its memo kept.
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
+    const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined);
+    // The copies on file that are an earlier letter's, each with a form to put back the PDF the vendor received.
+    const letterCopies = can(user.roles, 'steer-campaigns')
+      ? status.engagements.flatMap((e) => {
+          const failure = status.deliveryFailures.find((f) => f.step === letterCopyStep(e.vendorId) && f.refusal?.code === 'letter-copy-not-last-letter');
+          if (!failure) return [];
+          const refusedHere = form?.action === 'letter-copy' && form.values.vendor === e.vendorId;
+          return [{ vendorId: e.vendorId, vendorName: e.vendorName, ...deliveryFailureText(failure, language, (l, key, values) => views.text(l, key, values)), error: refusedHere ? sent.errors?.['letter-copy']?.pdf : undefined }];
+        })
+      : [];
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: named }),
       campaignName: named,
@@ -960,7 +973,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       canReadCases: can(user.roles, 'read-cases'),
       published: status.published,
       notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
-      ...formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined),
+      letterCopies,
+      ...sent,
       done: takeNotice(c),
     });
   };
@@ -1078,6 +1092,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const replaced = pdf.superseded ? '.superseded' : '';
     c.header('Content-Disposition', `inline; filename="${campaignId}-statement-${pdf.version}.${kind}${replaced}.${language}.pdf"`);
     return c.body(pdf.bytes as Uint8Array<ArrayBuffer>);
+  });
+
+  // Before the statement's own actions, whose path it shares: the page it belongs to is the statement's.
+  app.post('/campaigns/:campaign/statement/letter-copy', async (c) => {
+    allowed(c, 'steer-campaigns');
+    const campaignId = c.req.param('campaign');
+    const body = c.get('body');
+    const values = textFields(body);
+    const vendorId = values.vendor ?? '';
+    if (!ID_PATTERN.test(vendorId)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    const refuse = async (error: FieldErrors[string]) => c.html(await statementPage(c, campaignId, { action: 'letter-copy', errors: { pdf: error }, values }), 422);
+    const file = body.pdf;
+    if (!(file instanceof File) || file.size === 0) return refuse({ key: 'letter-copies.no-file' });
+    try {
+      await (await deps.campaigns()).fileLetterCopy(campaignId, vendorId, new Uint8Array(await file.arrayBuffer()));
+    } catch (err) {
+      const refused = letterCopyRefusal(err);
+      if (!refused) throw err;
+      return refuse({ key: `letter-copies.refused.${refused.code}`, values: refused.values });
+    }
+    return doneThen(c, 'letter-copy', `/campaigns/${campaignId}/statement`);
   });
 
   app.post('/campaigns/:campaign/statement/:action', async (c) => {

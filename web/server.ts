@@ -7,6 +7,7 @@ import { CampaignClient } from '../client/campaign-api';
 import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
+import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
 import { clientActingAs } from './acting-as';
 import { createWebApp } from './app';
@@ -64,7 +65,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       rolesClaim: config.rolesClaim,
     }),
     dossier: async () => new DossierClient(await client(), clientOptions),
-    campaigns: async () => new CampaignClient(await client(), { ...clientOptions, files: () => store().files }),
+    // The ledger and MAIL_FROM's domain, where a letter copy put back is checked against the letter sent.
+    campaigns: async () => new CampaignClient(await client(), { ...clientOptions, files: () => store().files, ledger: () => store().ledger, mailDomain: messageDomain(env) }),
     holdingPen: async () => {
       const asUser = await client();
       return openIntake(env, undefined, {

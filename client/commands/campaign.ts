@@ -14,7 +14,8 @@ import { invalidInput } from '../errors';
 import { fields, progressBar, section, table } from '../output';
 import { deliveryFailuresTable } from './engagement';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
-import { readVendorFile } from './input-files';
+import { readDocument, readVendorFile } from './input-files';
+import { MAX_LETTER_COPY_BYTES } from '../letter-copy';
 import { campaignWorkflowId } from '../../workflows/workflow-ids';
 
 const POLL_MS = 500;
@@ -63,6 +64,19 @@ export function campaignCommands(session: Session): Command {
         const vendor = vendorToAdd(options, ctx.words);
         const added = await (await ctx.campaigns()).addVendor(campaignId, { by: ctx.officer, vendor });
         ctx.out.result(added, () => ctx.words.say('campaign.vendor-added', { vendor: vendor.name, campaign: campaignWorkflowId(campaignId), workflowId: added.workflowId }));
+      }),
+    );
+
+  group
+    .command('file-letter-copy')
+    .argument('<campaign>')
+    .argument('<vendor>')
+    .argument('<file>')
+    .action(
+      withContext(session, async (ctx, campaignId: string, vendorId: string, file: string) => {
+        const pdf = readDocument(file, MAX_LETTER_COPY_BYTES, ctx.words).content;
+        const filed = await (await ctx.campaigns()).fileLetterCopy(campaignId, vendorId, pdf);
+        ctx.out.result({ campaignId, vendorId, ...filed }, () => ctx.words.say('campaign.letter-copy-filed', { vendor: vendorId, step: filed.step, path: ctx.published(filed.path) }));
       }),
     );
 

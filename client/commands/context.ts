@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DossierClient } from '../api';
 import { CampaignClient } from '../campaign-api';
+import { messageDomain } from '../letter-copy';
 import { connectLazily, type DossierTarget, type LazyConnection } from '../connection';
 import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput } from '../errors';
@@ -107,6 +108,8 @@ export class Session {
           taskQueue: connection.target.taskQueue,
           address: connection.target.address,
           files: () => store().files,
+          ledger: () => store().ledger,
+          mailDomain: messageDomain(this.env),
         }),
       fellShort: () => {
         this.shortfall = true;

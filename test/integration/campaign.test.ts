@@ -26,6 +26,8 @@ import { cliWords } from '../../client/cli-words';
 import { engagementWorkflowId, retentionWorkflowId } from '../../workflows/workflow-ids';
 import { defaultCaseMailbox, mailDomain } from '../../activities/email';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
+import { openStore, storeSettingsFromEnv } from '../../store';
+import { createHash } from 'node:crypto';
 import { APPROVAL_REMINDERS_PER_VERSION } from '../../workflows/campaign';
 
 const officer = 'Officer Tremblay';
@@ -723,6 +725,50 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(copyFailure(await campaigns.status(id))).toBeUndefined();
     } finally {
       env.sink.recipientPolicy = () => undefined;
+    }
+  });
+
+  it('files the PDF the vendor received as its letter copy when an officer puts it back, refusing any other file and leaving what is on file, and the next look takes the listing off', { timeout: 240_000 }, async () => {
+    const store = openStore(storeSettingsFromEnv({ ...env.childEnv, DOSSIER_STATE_DIR: env.config.stateDir }));
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test', files: () => store.files, ledger: () => store.ledger, mailDomain: mailDomain(env.config.mailFrom) });
+    const id = env.uniqueId('copy-put-back');
+    const copyPath = join(env.config.outputDir, id, 'letters', 'gone.en.pdf');
+    env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
+    try {
+      await letterSentAgainToGone(id);
+      const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
+      const received = (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+      const earlier = Buffer.from('%PDF-1.7 the letter sent before the address was corrected');
+      writeFileSync(copyPath, earlier);
+      await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+      await campaigns.draftStatement(id, officer, [{ vendorId: 'gone', action: 'exclude', reason: { en: 'Published before this review ended.', fr: 'Publiée avant la fin de cet examen.' } }]);
+      const copyFailure = (s: CampaignStatus) => s.deliveryFailures.find((f) => f.step === 'letter-copy-gone');
+      await untilFound(() => campaigns.status(id), (s) => copyFailure(s)?.refusal?.code === 'letter-copy-not-last-letter', 'the copy listed');
+
+      // Another PDF (the earlier letter itself), a file that is no PDF: refused, saying why, the file left as it was.
+      const refusal = (pdf: Buffer) => campaigns.fileLetterCopy(id, 'gone', pdf).then(() => undefined, (err: unknown) => err as DossierClientError);
+      const wrong = await refusal(earlier);
+      expect(wrong).toBeInstanceOf(DossierClientError);
+      expect(wrong).toMatchObject({ code: 'Refused', wording: { key: 'letter-copy.not-the-letter-received', values: { vendor: 'gone', step: 'letter-2' } } });
+      expect(wrong?.message).toContain('the file is not the letter gone received last (letter-2)');
+      expect(await refusal(Buffer.from('<html>not a letter</html>'))).toMatchObject({ code: 'Refused', wording: { key: 'letter-copy.not-a-pdf' } });
+      expect(readFileSync(copyPath).equals(earlier)).toBe(true);
+      // A vendor the campaign never wrote to is no engagement of it.
+      expect(await campaigns.fileLetterCopy(id, 'nobody', received).then(() => undefined, (err: unknown) => err)).toMatchObject({ code: 'NotFound' });
+
+      // The PDF the vendor received, as the relay took it: filed where its send files it.
+      expect(await campaigns.fileLetterCopy(id, 'gone', received)).toEqual({ path: `${id}/letters/gone.en.pdf`, sha256: createHash('sha256').update(received).digest('hex'), step: 'letter-2' });
+      expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
+      // Still listed until the campaign looks again: the look before publication finds it right.
+      expect(copyFailure(await campaigns.status(id))?.refusal?.code).toBe('letter-copy-not-last-letter');
+      const finished = campaigns.result(id);
+      await approvedByBoth(campaigns, id, 1);
+      await finished;
+      expect(copyFailure(await campaigns.status(id))).toBeUndefined();
+      expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
+    } finally {
+      env.sink.recipientPolicy = () => undefined;
+      await store.close();
     }
   });
 

@@ -12,6 +12,11 @@ import type { Demonstration, EngagementOutcome, PublishedStatement, Question } f
 import { cliAccount, cliActor } from '../../client/identity';
 import { runDossier, type CliRun } from '../helpers/cli';
 import { useDossier } from '../helpers/harness';
+import { until } from '../helpers/until';
+import { mailDomain } from '../../activities/email';
+import { messageIdFor } from '../../activities/threading';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { simpleParser } from 'mailparser';
 import { PROJECT_ROOT } from '../../paths';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'cli');
@@ -176,6 +181,33 @@ describe('the dossier CLI', () => {
     const searched = await okJson<EngagementSummary[]>(['search', `DossierVendor = 'houseparty' AND DossierCampaign = '${campaignId}'`]);
     expect(searched).toHaveLength(1);
     expect(searched[0]).toMatchObject({ campaignId, vendorId: 'houseparty', stage: 'awaiting-response', executionStatus: 'RUNNING' });
+  });
+
+  it('puts back the copy of the letter a vendor received only from the very PDF the relay took, in English and French', { timeout: 180_000 }, async () => {
+    const campaignId = env.uniqueId('cli-copy');
+    // Where the worker keeps its ledger, and the sender its Message-IDs carry: the CLI reads the same.
+    const workerState = { DOSSIER_STATE_DIR: env.config.stateDir, MAIL_FROM: env.config.mailFrom };
+    await ok(['campaign', 'start', '--no-wait', '--file', campaignFile(campaignId)]);
+    const [letter] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(campaignId, 'zoom'), 'letter', mailDomain(env.config.mailFrom)), 60_000);
+    const received = (await simpleParser(letter!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+    const copyPath = join(env.config.outputDir, campaignId, 'letters', 'zoom.en.pdf');
+    await until(async () => existsSync(copyPath), (filed) => filed, 'the copy its send filed');
+    const other = join(env.scratch, `${campaignId}-other.pdf`);
+    writeFileSync(other, '%PDF-1.7 another letter');
+    const right = join(env.scratch, `${campaignId}-received.pdf`);
+    writeFileSync(right, received);
+    writeFileSync(copyPath, '%PDF-1.7 what was on file');
+
+    const refused = await dossier(['campaign', 'file-letter-copy', campaignId, 'zoom', other], workerState);
+    expectOneLineError(refused, 4, 'the file is not the letter zoom received last (letter): its SHA-256 is');
+    const enFrançais = await dossier(['--lang', 'fr', 'campaign', 'file-letter-copy', campaignId, 'zoom', other], workerState);
+    expectOneLineError(enFrançais, 4, 'le fichier n’est pas la dernière lettre reçue par zoom (letter)');
+    expect(readFileSync(copyPath, 'utf8')).toBe('%PDF-1.7 what was on file');
+
+    const filed = await dossier(['campaign', 'file-letter-copy', campaignId, 'zoom', right], workerState);
+    expect(filed.code, filed.stderr).toBe(0);
+    expect(filed.stdout).toContain(`The copy of the letter zoom received (letter) is filed at ${copyPath}`);
+    expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
   });
 
   it('starts a campaign, follows it, adds a vendor, and takes the statement to publication', { timeout: 300_000 }, async () => {
