@@ -224,6 +224,9 @@ describe('a form sent after its sign-in lapsed', () => {
     const link = page.locator('main #sign-in-again');
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.innerText()).toBe('Sign in again (opens a new tab, this page stays as it is)');
+    // The header's link too: no link on this page replaces it.
+    const headerLink = page.locator('header a[href^="/login"]');
+    expect([await headerLink.getAttribute('target'), await headerLink.getAttribute('rel'), await headerLink.innerText()]).toEqual(['_blank', 'noopener', 'Sign in (opens a new tab)']);
     await checkPage(page, 'lapsed-sign-in-en');
 
     // The provider's session lasts: the new tab is signed in at once, on the form's page.

@@ -763,11 +763,24 @@ describe('a form sent after its sign-in lapsed', () => {
     }
   });
 
+  it('has the header’s sign-in link open a new tab too, saying so, in both languages: no link on the page replaces what was typed', async () => {
+    const expired = `__Host-dossier_session=${sealer.seal(session)}`;
+    for (const [language, words] of [['en', 'Sign in (opens a new tab)'], ['fr', 'Se connecter (dans un nouvel onglet)']] as const) {
+      const html = await (await post('/campaigns/vc/engagements/zoom/respond', `${expired}; __Host-dossier_language=${language}`, { summary: 'A summary typed for an hour' })).text();
+      const header = /<header class="site">([\s\S]*)<\/header>/.exec(html)?.[1] ?? '';
+      const links = [...header.matchAll(/<a href="\/login[^"]*"([^>]*)>([^<]*)<\/a>/g)].map(([, attributes, text]) => [attributes, text]);
+      expect(links, language).toEqual([[' target="_blank" rel="noopener"', words]]);
+    }
+    // Elsewhere the header's link signs in in the same tab: there is nothing to keep.
+    const signedOut = await (await app.request('/signed-out')).text();
+    expect(/<header class="site">[\s\S]*<a href="\/login">Sign in<\/a>[\s\S]*<\/header>/.test(signedOut)).toBe(true);
+  });
+
   it('offers to sign in again and come back to the form’s page, as the approval email’s link would', async () => {
     const expired = `__Host-dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
     const response = await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer les cinq principes.' });
     expect(response.status).toBe(401);
-    const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
+    const signInLink = /<a href="([^"]*)" target="_blank" rel="noopener">(?:Sign in|Se connecter)[^<]*<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
     const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
