@@ -332,6 +332,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
+      // When the sign-in ends, in the header of every page: a page left open cannot warn without script.
+      signedInUntil: session.user ? new Date(session.expiresAt).toISOString() : undefined,
       // In its last minutes a sign-in says on every page when it ends, with a way to go on (WCAG 2.2.1).
       sessionEndsAt: session.user && session.expiresAt - Date.now() <= SESSION_ENDING_MS ? new Date(session.expiresAt).toISOString() : undefined,
     });

@@ -315,6 +315,23 @@ describe('the end of a sign-in, on its pages', () => {
   });
 });
 
+describe('the end of a sign-in, without script', () => {
+  const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const endsAt = new Date(Date.UTC(2099, 0, 1, 17, 30));
+  const session = { id: 'u'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt', rolesCheckedAt: Date.now(), expiresAt: endsAt.getTime() };
+  const headerOf = async (language: string) => {
+    const html = await (await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal({ ...session, language })}` } })).text();
+    return /<header class="site">([\s\S]*)<\/header>/.exec(html)?.[1] ?? '';
+  };
+
+  // A page open for an hour cannot say when its sign-in's last minutes begin: its header says when it ends from the first.
+  it('is said in every page’s header, hours before, in the reader’s language', async () => {
+    expect(await headerOf('en')).toContain('<span class="until" id="sign-in-until">Signed in until 1\u00a0Jan\u00a02099, 17:30 (UTC)</span>');
+    expect(visibleText(await headerOf('fr'))).toContain('Connexion valable jusqu’au 1er\u00a0janv.\u00a02099, 17\u00a0h\u00a030 (UTC)');
+    expect(await (await app.request('/signed-out')).text()).not.toContain('sign-in-until');
+  });
+});
+
 describe('signing in with an account that has no role in Dossier', () => {
   it('says so, and has the next sign-in in this browser ask the provider for credentials, so another account can be used', async () => {
     const reauthenticated: boolean[] = [];
