@@ -2,7 +2,7 @@
 // cookie, CSRF on every form, sign-in through OpenID Connect, and the pages (web/pages/). Each page
 // and action asks `access.ts` on the server whether the signed-in user may see or do it; what the
 // case allows is left to the workflows, reached through the same typed client API as the CLI.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
@@ -98,6 +98,7 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  */
 const COOKIES = {
   session: 'dossier_session',
+  /** One a sign-in begun and not yet finished, named `<this>_<digest of its state>` (signInCookie). */
   signIn: 'dossier_sign_in',
   /**
    * Left by a sign-out so the next sign-in in this browser asks the provider for credentials again,
@@ -118,7 +119,11 @@ const SIGNED_OUT_SECONDS = 24 * 3600;
  * next sign-in keeps the CSRF token of the pages they left open.
  */
 const LAPSED_SIGN_IN_SECONDS = 24 * 3600;
-/** Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten. */
+/**
+ * Sign-ins one browser may have begun at once (a tab each) before the oldest is forgotten: a page
+ * that sends the browser round and round grows no more cookies than this (and tabs that begin theirs
+ * at the very same moment, this and one each).
+ */
 const MAX_SIGN_INS_WAITING = 5;
 const LANGUAGE_SECONDS = 365 * 24 * 3600;
 /**
@@ -327,6 +332,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       roleKeys: session.user?.roles.map((r) => `role.${r}`),
       authorityShown: authorityShown(session, c.get('language'), views),
       canReadCases: session.user ? can(session.user.roles, 'read-cases') : false,
+      // When the sign-in ends, in the header of every page: a page left open cannot warn without script.
+      signedInUntil: session.user ? new Date(session.expiresAt).toISOString() : undefined,
       // In its last minutes a sign-in says on every page when it ends, with a way to go on (WCAG 2.2.1).
       sessionEndsAt: session.user && session.expiresAt - Date.now() <= SESSION_ENDING_MS ? new Date(session.expiresAt).toISOString() : undefined,
     });
@@ -360,7 +367,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const asked = new URL(c.req.url);
     try {
       const { url, pending } = await deps.signIn.begin(sameSiteReturnPath(`${asked.pathname}${asked.search}`), c.get('language'), { silent: true });
-      keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
+      keepSignIn(c, pending);
       return c.redirect(url.href, 302);
     } catch (err) {
       if (Date.now() >= (session.rolesCheckedAt ?? 0) + 2 * rolesCheckMs) return signInFailed(c, err, 'error.sign-in-unreachable', 503);
@@ -375,29 +382,33 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // still honoured (a mark planted there can only make a sign-in ask for credentials).
     const reauthenticate = getCookie(c, named.signedOut) !== undefined || getCookie(c, COOKIES.signedOut) !== undefined;
     const { url, pending } = await deps.signIn.begin(returnTo, c.get('language'), { reauthenticate });
-    // Beside the sign-ins other tabs began and have not finished (a session lapsed with several open).
-    keepSignIns(c, [...signInsWaiting(c).slice(1 - MAX_SIGN_INS_WAITING), pending]);
+    keepSignIn(c, pending);
     return c.redirect(url.href, 302);
   });
 
-  /** The sign-ins begun in this browser and not yet finished, oldest first. */
-  const signInsWaiting = (c: Context<WebEnv>): PendingSignIn[] => {
-    const sealed = sealer.open<{ pending: PendingSignIn[]; expiresAt: number }>(getCookie(c, named.signIn));
-    return (sealed?.pending ?? []).filter((p) => p.expiresAt > Date.now());
-  };
-  const keepSignIns = (c: Context<WebEnv>, pending: PendingSignIn[]) => {
-    if (!pending.length) return setCookie(c, named.signIn, '', { ...cookie, maxAge: 0 });
-    const expiresAt = Math.max(...pending.map((p) => p.expiresAt));
-    setCookie(c, named.signIn, sealer.seal({ pending, expiresAt }), { ...cookie, maxAge: Math.ceil((expiresAt - Date.now()) / 1000) });
+  /**
+   * Each sign-in begun in this browser keeps what its callback checks in a cookie of its own, named
+   * by its state: tabs that begin theirs at once (a session lapsed, or its roles due, with several
+   * open) each send the cookies as they were, and one cookie for all would keep only the last answer's.
+   */
+  const signInCookie = (state: string) => `${named.signIn}_${createHash('sha256').update(state).digest('base64url').slice(0, 22)}`;
+  const keepSignIn = (c: Context<WebEnv>, pending: PendingSignIn) => {
+    const waiting = Object.entries(getCookie(c))
+      .filter(([name]) => name.startsWith(`${named.signIn}_`))
+      .map(([name, sealed]) => ({ name, expiresAt: sealer.open<PendingSignIn>(sealed)?.expiresAt ?? 0 }))
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+    for (const { name } of waiting.slice(0, Math.max(0, waiting.length - MAX_SIGN_INS_WAITING + 1))) setCookie(c, name, '', { ...cookie, maxAge: 0 });
+    setCookie(c, signInCookie(pending.state), sealer.seal(pending), { ...cookie, maxAge: Math.ceil((pending.expiresAt - Date.now()) / 1000) });
   };
 
   app.get('/auth/callback', async (c) => {
     const callback = new URL(c.req.url);
     // The sign-in this callback finishes is the one its state names; the others (other tabs') wait on.
-    const waiting = signInsWaiting(c);
-    const pending = waiting.find((p) => p.state === callback.searchParams.get('state'));
-    keepSignIns(c, waiting.filter((p) => p !== pending));
-    if (!pending) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
+    const state = callback.searchParams.get('state') ?? '';
+    const sealed = getCookie(c, signInCookie(state));
+    if (sealed !== undefined) setCookie(c, signInCookie(state), '', { ...cookie, maxAge: 0 });
+    const pending = sealer.open<PendingSignIn>(sealed);
+    if (!pending || pending.state !== state) return c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.sign-in.title'), messageKey: 'error.sign-in-expired' }), 400);
     const publicCallback = new URL(`${deps.config.publicUrl}/auth/callback${callback.search}`);
     let user: SignedInUser & { locale?: string; refreshToken?: string };
     try {

@@ -1,6 +1,6 @@
 // Sign-in with OpenID Connect: authorization code flow with PKCE (openid-client 6) against the
 // regulator's identity provider. The provider's metadata is discovered on first use and kept; the
-// state, nonce and code verifier travel in a short-lived sealed cookie, never in the URL.
+// state, nonce and code verifier travel in a short-lived sealed cookie, one a sign-in, never in the URL.
 import * as client from 'openid-client';
 import { LIMITS } from '../workflows/text-rules';
 import { rolesFromClaim } from './access';

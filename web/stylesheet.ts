@@ -18,7 +18,8 @@ a{color:#0b4f8a}
 header.site{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;padding:.5rem 1.5rem;background:#0b3a63;color:#fff}
 header.site a{color:#fff}
 header.site form{display:inline}
-header.site .who{font-size:.9rem}
+header.site .who,header.site .until{font-size:.9rem}
+header.site .until{margin-inline-start:.5rem}
 nav ul{list-style:none;margin:0;padding:0;display:flex;gap:1rem}
 main{padding:1rem 1.5rem;max-width:80rem}
 table{border-collapse:collapse;width:100%;margin:1rem 0}

@@ -36,14 +36,33 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * Serves `app`, holding each request `held` picks until `count` of them have come: tabs loading at
+ * once, each request sent before the answer to any other sets a cookie.
+ */
+function arrivingTogether(app: { fetch: (request: Request) => Response | Promise<Response> }, count: number, held: (request: Request) => boolean) {
+  const waiting: (() => void)[] = [];
+  return {
+    fetch: async (request: Request) => {
+      if (waiting.length < count && held(request)) {
+        await new Promise<void>((go) => {
+          waiting.push(go);
+          if (waiting.length === count) for (const next of waiting) next();
+        });
+      }
+      return app.fetch(request);
+    },
+  };
+}
+
 /** A workspace (its settings changed by `config`) at a provider that gives no refresh token, with Léa signed in on `path`. */
-async function leaSignedIn(path: string, config: Partial<WebConfig> = {}): Promise<{ url: string; lea: DevUser; page: Page }> {
+async function leaSignedIn(path: string, config: Partial<WebConfig> = {}, served: (app: ReturnType<typeof signInOnlyApp>) => { fetch: (request: Request) => Response | Promise<Response> } = (app) => app): Promise<{ url: string; lea: DevUser; page: Page }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const lea: DevUser = { login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] };
   const idp = await startDevIdentityProvider({ users: [lea], redirectUris: [`${url}/auth/callback`], noRefreshTokens: true });
   const app = signInOnlyApp(url, idp, { rolesCheckMinutes: CHECK_MS / 60_000, ...config });
-  running.push({ idp, served: await serveApp(app, port) });
+  running.push({ idp, served: await serveApp(served(app), port) });
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${url}${path}`);
   await signIn(page, 'lea');
@@ -154,6 +173,44 @@ describe('a sign-in at a provider that gives no refresh token', () => {
   });
 });
 
+describe('two tabs of one browser', () => {
+  it('each come back to their own page when their roles fall due together and both go by the provider at once', { timeout: 60_000 }, async () => {
+    // Held only once Léa is signed in: the two pages below, asked for at once in two tabs.
+    let together = false;
+    const { url, page } = await leaSignedIn('/campaigns/new', {}, (app) => arrivingTogether(app, 2, (r) => together && ['/campaigns/new', '/campaigns'].includes(new URL(r.url).pathname)));
+    const other = await page.context().newPage();
+    await pause(CHECK_MS + 300);
+    together = true;
+    const asked: URL[] = [];
+    page.context().on('request', (r) => asked.push(new URL(r.url())));
+    const [answer, otherAnswer] = await Promise.all([page.goto(`${url}/campaigns/new`), other.goto(`${url}/campaigns`)]);
+    // Both by the provider, asked to show no page.
+    expect(asked.filter((u) => u.pathname === '/auth' && u.searchParams.get('prompt') === 'none')).toHaveLength(2);
+    expect([answer?.status(), page.url()]).toEqual([200, `${url}/campaigns/new`]);
+    expect([otherAnswer?.status(), other.url()]).toEqual([200, `${url}/campaigns`]);
+    expect(await other.locator('main').innerText()).not.toContain('The sign-in took too long');
+    // Each sign-in's cookie is gone once it came back.
+    expect((await page.context().cookies(url)).filter((c) => c.name.startsWith('dossier_sign_in'))).toEqual([]);
+  });
+
+  it('each come back to their own page when both begin to sign in at once', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const idp = await startDevIdentityProvider({ users: [{ login: 'lea', name: 'Léa Tremblay', email: 'lea@opc.example', roles: ['lead-officer'] }], redirectUris: [`${url}/auth/callback`], noRefreshTokens: true });
+    const app = signInOnlyApp(url, idp);
+    running.push({ idp, served: await serveApp(arrivingTogether(app, 2, (r) => new URL(r.url).pathname === '/login'), port) });
+    const context = await browser.newContext();
+    const [page, other] = [await context.newPage(), await context.newPage()];
+    await Promise.all([page.goto(`${url}/campaigns/new`), other.goto(`${url}/campaigns`)]);
+    for (const [tab, path] of [[page, '/campaigns/new'], [other, '/campaigns']] as const) {
+      const [back] = await Promise.all([tab.waitForResponse((r) => new URL(r.url()).pathname === '/auth/callback'), signIn(tab, 'lea')]);
+      expect(back.status(), path).toBe(303);
+      await tab.waitForURL(`${url}${path}`);
+      expect(await tab.locator('.who').innerText()).toContain('Léa Tremblay');
+    }
+  });
+});
+
 describe('a form sent after its sign-in lapsed', () => {
   const LAPSE_MS = 6_000;
 
@@ -167,6 +224,9 @@ describe('a form sent after its sign-in lapsed', () => {
     const link = page.locator('main #sign-in-again');
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.innerText()).toBe('Sign in again (opens a new tab, this page stays as it is)');
+    // The header's link too: no link on this page replaces it.
+    const headerLink = page.locator('header a[href^="/login"]');
+    expect([await headerLink.getAttribute('target'), await headerLink.getAttribute('rel'), await headerLink.innerText()]).toEqual(['_blank', 'noopener', 'Sign in (opens a new tab)']);
     await checkPage(page, 'lapsed-sign-in-en');
 
     // The provider's session lasts: the new tab is signed in at once, on the form's page.

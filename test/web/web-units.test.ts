@@ -288,7 +288,7 @@ describe('signing in over a live session', () => {
     const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async (id: string) => void revoked.push(id), isRevoked: async (id: string) => revoked.includes(id) }) });
     const owen = `__Host-dossier_session=${sealer.seal({ id: 'h'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
     const login = await app.request('/login?returnTo=/campaigns', { headers: { cookie: owen } });
-    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in=')) ?? '').split(';')[0];
+    const pending = (login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_')) ?? '').split(';')[0];
     const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${owen}; ${pending}` } });
     expect(callback.status).toBe(303);
     expect(revoked).toEqual(['h'.repeat(32)]);
@@ -315,6 +315,23 @@ describe('the end of a sign-in, on its pages', () => {
   });
 });
 
+describe('the end of a sign-in, without script', () => {
+  const app = createWebApp({ config, signIn: {} as OidcSignIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
+  const endsAt = new Date(Date.UTC(2099, 0, 1, 17, 30));
+  const session = { id: 'u'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, refreshToken: 'rt', rolesCheckedAt: Date.now(), expiresAt: endsAt.getTime() };
+  const headerOf = async (language: string) => {
+    const html = await (await app.request('/campaigns', { headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal({ ...session, language })}` } })).text();
+    return /<header class="site">([\s\S]*)<\/header>/.exec(html)?.[1] ?? '';
+  };
+
+  // A page open for an hour cannot say when its sign-in's last minutes begin: its header says when it ends from the first.
+  it('is said in every page’s header, hours before, in the reader’s language', async () => {
+    expect(await headerOf('en')).toContain('<span class="until" id="sign-in-until">Signed in until 1\u00a0Jan\u00a02099, 17:30 (UTC)</span>');
+    expect(visibleText(await headerOf('fr'))).toContain('Connexion valable jusqu’au 1er\u00a0janv.\u00a02099, 17\u00a0h\u00a030 (UTC)');
+    expect(await (await app.request('/signed-out')).text()).not.toContain('sign-in-until');
+  });
+});
+
 describe('signing in with an account that has no role in Dossier', () => {
   it('says so, and has the next sign-in in this browser ask the provider for credentials, so another account can be used', async () => {
     const reauthenticated: boolean[] = [];
@@ -326,7 +343,7 @@ describe('signing in with an account that has no role in Dossier', () => {
       finish: async () => ({ subject: 'pat', name: 'Pat Personal', roles: [] }),
     } as unknown as OidcSignIn;
     const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
-    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0];
     const refused = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
     expect(refused.status).toBe(403);
     expect(visibleText(await refused.text())).toContain('Your account has no role in Dossier');
@@ -353,18 +370,49 @@ describe('signing in from two tabs at once', () => {
     },
   } as unknown as OidcSignIn;
   const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
-  const signInCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))?.split(';')[0];
+  const signInCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_') && !/max-age=0/i.test(c))?.split(';')[0];
+  /** The cookies a browser holds after `response`, from those it held before. */
+  const kept = (before: string[], response: Response) => {
+    const jar = new Map(before.map((c) => [c.split('=')[0]!, c]));
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      const name = pair.split('=')[0]!;
+      if (/max-age=0/i.test(line)) jar.delete(name);
+      else jar.set(name, pair);
+    }
+    return [...jar.values()];
+  };
 
   it('brings each tab back to its own page, whichever comes back first', async () => {
     const first = signInCookie(await app.request('/login?returnTo=/campaigns/vc'))!;
     const second = signInCookie(await app.request('/login?returnTo=/held/unsorted', { headers: { cookie: first } }))!;
-    const back1 = await app.request('/auth/callback?code=c1&state=s1', { headers: { cookie: second } });
+    const back1 = await app.request('/auth/callback?code=c1&state=s1', { headers: { cookie: `${first}; ${second}` } });
     expect(back1.status).toBe(303);
     expect(back1.headers.get('location')).toBe('/campaigns/vc');
-    const left = signInCookie(back1) ?? second;
-    const back2 = await app.request('/auth/callback?code=c2&state=s2', { headers: { cookie: left } });
+    const left = kept([first, second], back1).filter((c) => c.startsWith('__Host-dossier_sign_in_'));
+    expect(left).toEqual([second]);
+    const back2 = await app.request('/auth/callback?code=c2&state=s2', { headers: { cookie: left.join('; ') } });
     expect(back2.status).toBe(303);
     expect(back2.headers.get('location')).toBe('/held/unsorted');
+  });
+
+  it('keeps no more than five sign-ins waiting in one browser, forgetting the oldest', async () => {
+    let n = 0;
+    const looping = createWebApp({
+      config,
+      signIn: { begin: async (returnTo: string) => ({ url: new URL('https://id.example/auth'), pending: { state: `loop${++n}`, nonce: 'n', codeVerifier: 'v', returnTo, expiresAt: Date.now() + 600_000 + n } }) } as unknown as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    let cookies: string[] = [];
+    const begun: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const login = await looping.request('/login', { headers: { cookie: cookies.join('; ') } });
+      begun.push(signInCookie(login)!.split('=')[0]!);
+      cookies = kept(cookies, login).filter((c) => c.startsWith('__Host-dossier_sign_in_'));
+    }
+    expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual(begun.slice(-5).sort());
   });
 });
 
@@ -386,12 +434,12 @@ describe('the workspace’s cookies', () => {
     const set = login.headers.getSetCookie();
     expect(set.length).toBeGreaterThan(0);
     for (const line of set) {
-      expect(line).toMatch(/^__Host-dossier_[a-z_]+=/);
+      expect(line).toMatch(/^__Host-dossier_[a-z_]+(_[\w-]{22})?=/);
       expect(line).toMatch(/; Secure/);
       expect(line).toMatch(/; Path=\//);
       expect(line).not.toMatch(/; Domain=/i);
     }
-    const pending = set.find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const pending = set.find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0];
     const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: pending } });
     expect(callback.status).toBe(303);
     expect(callback.headers.getSetCookie().some((c) => c.startsWith('__Host-dossier_session='))).toBe(true);
@@ -421,7 +469,7 @@ describe('the workspace’s cookies', () => {
   it('keep their plain names on http://localhost, where a browser refuses the prefix', async () => {
     const app = served('http://localhost:8300');
     const set = (await app.request('/login?returnTo=/campaigns')).headers.getSetCookie();
-    expect(set.map((c) => c.split('=')[0])).toEqual(['dossier_sign_in', 'dossier_session']);
+    expect(set.map((c) => c.split('=')[0])).toEqual([expect.stringMatching(/^dossier_sign_in_[\w-]{22}$/), 'dossier_session']);
     expect((await app.request('/campaigns', { headers: { cookie: `dossier_session=${owen()}` } })).status).toBe(200);
   });
 });
@@ -489,7 +537,7 @@ describe('a sign-in the identity provider refused or could not complete', () => 
     const app = workspace({ begin, finish: async () => Promise.reject(refusedAtProvider) });
     for (const [language, sentence] of [['en', 'Signing in through the identity provider did not succeed.'], ['fr', 'La connexion par le fournisseur d’identité n’a pas abouti.']] as const) {
       const login = await app.request('/login', { headers: { cookie: `__Host-dossier_language=${language}` } });
-      const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+      const pending = login.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0];
       let response: Response | undefined;
       const lines = await logLines(async () => {
         response = await app.request('/auth/callback?state=s&error=access_denied', { headers: { cookie: `${pending}; __Host-dossier_language=${language}` } });
@@ -732,11 +780,24 @@ describe('a form sent after its sign-in lapsed', () => {
     }
   });
 
+  it('has the header’s sign-in link open a new tab too, saying so, in both languages: no link on the page replaces what was typed', async () => {
+    const expired = `__Host-dossier_session=${sealer.seal(session)}`;
+    for (const [language, words] of [['en', 'Sign in (opens a new tab)'], ['fr', 'Se connecter (dans un nouvel onglet)']] as const) {
+      const html = await (await post('/campaigns/vc/engagements/zoom/respond', `${expired}; __Host-dossier_language=${language}`, { summary: 'A summary typed for an hour' })).text();
+      const header = /<header class="site">([\s\S]*)<\/header>/.exec(html)?.[1] ?? '';
+      const links = [...header.matchAll(/<a href="\/login[^"]*"([^>]*)>([^<]*)<\/a>/g)].map(([, attributes, text]) => [attributes, text]);
+      expect(links, language).toEqual([[' target="_blank" rel="noopener"', words]]);
+    }
+    // Elsewhere the header's link signs in in the same tab: there is nothing to keep.
+    const signedOut = await (await app.request('/signed-out')).text();
+    expect(/<header class="site">[\s\S]*<a href="\/login">Sign in<\/a>[\s\S]*<\/header>/.test(signedOut)).toBe(true);
+  });
+
   it('offers to sign in again and come back to the form’s page, as the approval email’s link would', async () => {
     const expired = `__Host-dossier_session=${sealer.seal({ ...session, language: 'fr', user: { subject: 'zofia', name: 'Zofia', roles: ['co-signatory'], authorityId: 'fdpic' } })}`;
     const response = await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer les cinq principes.' });
     expect(response.status).toBe(401);
-    const signInLink = /<a href="([^"]*)">(?:Sign in|Se connecter)<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
+    const signInLink = /<a href="([^"]*)" target="_blank" rel="noopener">(?:Sign in|Se connecter)[^<]*<\/a>/.exec(await response.text())?.[1]?.replace(/&#x3D;/g, '=');
     expect(signInLink).toBe(`/login?returnTo=${encodeURIComponent('/campaigns/vc/statement')}`);
     // In the page's content too, where a skip link or a screen reader's jump to the main landmark lands.
     const main = /<main id="main">([\s\S]*)<\/main>/.exec(await (await post('/campaigns/vc/statement/request-changes', expired, { version: '2', comment: 'Nommer.' })).text())?.[1] ?? '';
@@ -795,7 +856,7 @@ describe('a form sent after its sign-in lapsed', () => {
       });
       expect(late.status).toBe(401);
       const following = cookieOf(late, 'dossier_session');
-      const signIn = cookieOf(await app.request('/login', { headers: { cookie: following } }), 'dossier_sign_in');
+      const signIn = (await app.request('/login', { headers: { cookie: following } })).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0]!;
       const callback = await app.request('/auth/callback?code=c&state=s', { headers: { cookie: `${following}; ${signIn}` } });
       expect(callback.status).toBe(303);
       return sealer.open<{ csrf: string; user?: { subject: string }; expiresAt: number }>(decodeURIComponent(cookieOf(callback, 'dossier_session').slice('__Host-dossier_session='.length)));
@@ -1939,7 +2000,7 @@ describe('a sign-in at a provider that gives no refresh token', () => {
     } as unknown as OidcSignIn;
     const rolesCheckMs = 50;
     const app = createWebApp({ config: { ...config, rolesCheckMinutes: rolesCheckMs / 60_000 }, signIn, dossier: async () => ({ findCampaigns: async () => [] }) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
-    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0];
+    const pending = (await app.request('/login')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0];
     const before = Date.now();
     const callback = await app.request('/auth/callback?code=c&state=s1', { headers: { cookie: pending } });
     const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_session='))!.split(';')[0]!;
@@ -1963,7 +2024,7 @@ describe('a sign-in at a provider that gives no refresh token', () => {
         },
       } as unknown as OidcSignIn;
       const app = createWebApp({ config, signIn, dossier: async () => ({}) as never, campaigns: async () => ({}) as never, revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }) });
-      const pending = (await app.request('/login?returnTo=%2Fcampaigns%3Fsort%3Did')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in='))!.split(';')[0]!;
+      const pending = (await app.request('/login?returnTo=%2Fcampaigns%3Fsort%3Did')).headers.getSetCookie().find((c) => c.startsWith('__Host-dossier_sign_in_'))!.split(';')[0]!;
       const callback = await app.request(`/auth/callback?error=${answer}&state=s`, { headers: { cookie: pending } });
       expect(callback.status).toBe(303);
       expect(callback.headers.get('location')).toBe(`/login?returnTo=${encodeURIComponent('/campaigns?sort=id')}`);
