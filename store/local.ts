@@ -427,16 +427,24 @@ class LocalTokenRefreshes implements TokenRefreshes {
 type SwapOutcome = 'swapped' | 'changed' | 'busy';
 
 let markerHost: string | undefined;
-/** What a marker holds: `pid host`, the host hashed to a fixed length. */
+/**
+ * This process among those that had its id on this host: a process restarted is often given the id
+ * of the one before (pid 1 in a container whose hostname outlives it), which may have died holding a
+ * marker that would otherwise seem held by a live process for as long as this one runs.
+ */
+const markerRun = randomBytes(6).toString('hex');
+/** What a marker holds: `pid host run`, the host hashed to a fixed length. */
 function markerText(): string {
   markerHost ??= sha256Hex(Buffer.from(hostname())).slice(0, 12);
-  return `${process.pid} ${markerHost}`;
+  return `${process.pid} ${markerHost} ${markerRun}`;
 }
 
 /** Whether the process that wrote a marker still runs (one of another host, or of another user, counts as running). */
 function markerHolderAlive(text: string): boolean {
-  const [pid, host] = text.split(' ');
+  const [pid, host, run] = text.split(' ');
   if (host !== markerText().split(' ')[1]) return true;
+  // This process's id, written by another run of it (or by a release whose markers named no run).
+  if (Number(pid) === process.pid) return run === markerRun;
   try {
     process.kill(Number(pid), 0);
     return true;

@@ -106,12 +106,33 @@ describe("the local store's refreshes of session tokens", () => {
     expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
     expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(false);
 
-    // One whose process still runs (this one, in the middle of its change) is waited for, not taken over.
+    // One whose process still runs (another, in the middle of its change) is waited for, not taken over.
     const held = digestOf('held');
     expect(await refreshes.claim(held, new Date(Date.now() - 1_000))).toBe(true);
     const heldPath = join(root, 'abandoned', 'state', 'token-refreshes', held);
-    symlinkSync(`${process.pid} ${host}`, `${heldPath}.${createHash('sha256').update(readFileSync(heldPath)).digest('hex').slice(0, 16)}.swap`);
-    expect(await refreshes.claim(held, new Date(Date.now() + 60_000))).toBe(false);
-    expect(await refreshes.outcome(held)).toEqual({ state: 'none' });
+    const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      symlinkSync(`${running.pid} ${host} 0123456789ab`, `${heldPath}.${createHash('sha256').update(readFileSync(heldPath)).digest('hex').slice(0, 16)}.swap`);
+      expect(await refreshes.claim(held, new Date(Date.now() + 60_000))).toBe(false);
+      expect(await refreshes.outcome(held)).toEqual({ state: 'none' });
+    } finally {
+      running.kill();
+    }
+  });
+
+  it('takes over a marker left by an earlier process that had the id this one has (a container restarted)', async () => {
+    const refreshes = refreshesIn('restarted');
+    const lapsed = digestOf('restarted');
+    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+    // The process before a restart is often given the same id on the same host (pid 1 in a container
+    // whose hostname outlives it): it died holding its marker, which names this process's id.
+    const path = join(root, 'restarted', 'state', 'token-refreshes', lapsed);
+    const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
+    const marker = `${path}.${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)}.swap`;
+    symlinkSync(`${process.pid} ${host}`, marker);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(false);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(dirname(path)).filter((name) => name.endsWith('.swap'))).toEqual([]);
   });
 });
