@@ -15,6 +15,7 @@ import type { RevokedSessions, TokenRefreshes } from '../client/revoked-sessions
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
 import { authorityReading } from '../client/authority-names';
+import { MAX_LETTER_COPY_BYTES } from '../client/letter-copy';
 import { refusalDetails } from '../workflows/refusals';
 import { ID_PATTERN, type Language } from '../workflows/types';
 import { can, type Permission } from './access';
@@ -89,6 +90,10 @@ export class SignInRequired extends Error {
  * vendor, percent-encoded, which Temporal's 2 MB payload limit bounds long before this.
  */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Where the statement page puts back a vendor's letter copy (web/pages.ts), whose upload has a limit of its own. */
+const LETTER_COPY_UPLOAD_PATH = '/campaigns/:campaign/statement/letter-copy';
+/** The upload form's fields beside its file (CSRF token, vendor id) and the multipart boundaries between them. */
+const LETTER_COPY_FORM_BYTES = 64 * 1024;
 
 /**
  * The workspace's cookies by their plain names. Served over HTTPS each is named `__Host-<name>`:
@@ -270,6 +275,16 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (deps.config.publicUrl.startsWith('https:')) c.header('Strict-Transport-Security', 'max-age=31536000');
     c.header('Cache-Control', 'no-store');
   });
+
+  // A letter copy put back is at most MAX_LETTER_COPY_BYTES: its upload is refused as it streams in
+  // past that (and the form's few fields), before the workspace's own limit below reads it whole.
+  app.use(
+    LETTER_COPY_UPLOAD_PATH,
+    bodyLimit({
+      maxSize: MAX_LETTER_COPY_BYTES + LETTER_COPY_FORM_BYTES,
+      onError: (c) => c.html(page(c, 'error', { title: views.text(c.get('language'), 'error.too-large.title'), messageKey: 'error.letter-copy-too-large' }), 413),
+    }),
+  );
 
   // A body is read whole before anything else looks at it: past the largest form the workspace
   // takes, the request is refused as it streams in, so no one fills the server's memory.

@@ -4314,3 +4314,44 @@ describe('the examples of a duration a French refusal gives', () => {
     expect(durations.filter((d) => durationIssue(d, { workingDays: true }) !== undefined)).toEqual([]);
   });
 });
+
+describe('a letter copy put back from the statement page, larger than a letter copy can be', () => {
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () => ({ fileLetterCopy: async () => ({ path: 'vc/letters/gone.en.pdf', sha256: '0', step: 'letter-2' }) }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  /** The answer to an upload whose body starts with `sent` bytes and never ends, or 'still reading' after 3 s. */
+  const answerTo = async (sent: number, length?: number): Promise<Response | 'still reading'> => {
+    let given = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller): Promise<void> | void {
+        // What the request declared, or more, never comes: only a limit checked as it streams answers.
+        if (given >= sent) return new Promise<void>(() => {});
+        const chunk = Math.min(64 * 1024, sent - given);
+        given += chunk;
+        controller.enqueue(new Uint8Array(chunk));
+      },
+    });
+    const headers: Record<string, string> = { cookie, 'content-type': 'multipart/form-data; boundary=----x' };
+    if (length !== undefined) headers['content-length'] = String(length);
+    const answered = app.request('/campaigns/vc/statement/letter-copy', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+    return Promise.race([answered, new Promise<'still reading'>((resolve) => setTimeout(() => resolve('still reading'), 3_000))]);
+  };
+
+  // A copy is at most 5 MB: a body past that is refused as it streams in, not read whole first (up
+  // to the workspace's 16 MB) only to be refused then.
+  it('is refused as soon as its declared length is past the limit', async () => {
+    const answer = await answerTo(64 * 1024, 8 * 1024 * 1024);
+    expect(answer === 'still reading' ? answer : answer.status).toBe(413);
+    expect(visibleText(await (answer as Response).text())).toContain('This file is larger than a letter copy can be (5 MB at most). Nothing was filed.');
+  });
+
+  it('is refused once what streamed in is past the limit, with no length declared', async () => {
+    const answer = await answerTo(6 * 1024 * 1024);
+    expect(answer === 'still reading' ? answer : answer.status).toBe(413);
+  });
+});
