@@ -49,7 +49,7 @@ import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, notFou
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
 import type { DeliveryLedger } from '../activities/delivery-ledger';
-import { fileReceivedLetterCopy, type LetterCopyFiled } from './letter-copy';
+import { fileReceivedLetterCopy, letterCopyIsLetterReceived, type LetterCopyFiled, type LetterCopyTarget } from './letter-copy';
 
 export interface CampaignClientOptions {
   /** Task queue the workers poll; the campaign and its engagements run there. */
@@ -368,8 +368,30 @@ export class CampaignClient {
    * await campaigns.fileLetterCopy('video-conferencing-2020', 'zoom', readFileSync('zoom.en.pdf'));
    */
   async fileLetterCopy(campaignId: string, vendorId: string, pdf: Uint8Array): Promise<LetterCopyFiled> {
+    const { files, ledger, mailDomain } = this.letterCopyStores();
+    return fileReceivedLetterCopy({ ledger: ledger(), files: files(), domain: mailDomain }, await this.letterCopyTarget(campaignId, vendorId), pdf);
+  }
+
+  /**
+   * Which of these vendors, listed as `letter-copy-not-last-letter`, have the PDF they were sent last
+   * on file already (put back since the campaign's last look): the listing stays until a look, and a
+   * campaign that has ended makes none.
+   */
+  async letterCopiesPutBack(campaignId: string, vendorIds: readonly string[]): Promise<string[]> {
+    const { files, ledger, mailDomain } = this.letterCopyStores();
+    const stores = { ledger: ledger(), files: files(), domain: mailDomain };
+    const putBack = await Promise.all(vendorIds.map(async (vendorId) => letterCopyIsLetterReceived(stores, await this.letterCopyTarget(campaignId, vendorId))));
+    return vendorIds.filter((_, i) => putBack[i]);
+  }
+
+  private letterCopyStores(): Required<Pick<CampaignClientOptions, 'files' | 'ledger' | 'mailDomain'>> {
     const { files, ledger, mailDomain } = this.options;
     if (!files || !ledger || mailDomain === undefined) throw new DossierClientError(ClientErrorCode.Configuration, 'this client has no published files or delivery ledger to file a letter copy in');
+    return { files, ledger, mailDomain };
+  }
+
+  /** The vendor's letter copy as its engagement's input names it: the campaign's folder (if it keeps copies) and the vendor's language. */
+  private async letterCopyTarget(campaignId: string, vendorId: string): Promise<LetterCopyTarget> {
     const workflowId = engagementWorkflowId(campaignId, vendorId);
     const input = await this.call(
       campaignId,
@@ -384,7 +406,7 @@ export class CampaignClient {
     );
     const vendor = input?.vendor;
     if (!vendor || !input.campaign) throw notFound(workflowId);
-    return fileReceivedLetterCopy({ ledger: ledger(), files: files(), domain: mailDomain }, { campaignId, vendor: { id: vendor.id, language: vendor.language }, folder: input.campaign.letterCopyFolder }, pdf);
+    return { campaignId, vendor: { id: vendor.id, language: vendor.language }, folder: input.campaign.letterCopyFolder };
   }
 
   /** Waits for the campaign to finish (statement published, every engagement ended). */

@@ -75,6 +75,23 @@ export async function fileReceivedLetterCopy(
   return { path, sha256: sha256Hex(pdf), step: received.step };
 }
 
+/**
+ * Whether the copy on file is already the very PDF the vendor was sent last (its SHA-256 is the one
+ * the ledger keeps of that letter): one put back since the campaign's last look, which alone takes
+ * its listing off, and which a campaign that has ended never makes again.
+ */
+export async function letterCopyIsLetterReceived(
+  { ledger, files, domain }: { ledger: DeliveryLedger; files: PublishedFiles; domain: string },
+  { campaignId, vendor, folder }: LetterCopyTarget,
+): Promise<boolean> {
+  if (folder === undefined) return false;
+  const last = await lastAcceptedLetter((id) => ledger.find(id), engagementWorkflowId(campaignId, vendor.id), domain);
+  const digest = last?.record.letterSha256;
+  if (digest === undefined) return false;
+  const copy = await files.read(letterCopyPath(folder, vendor));
+  return copy !== undefined && sha256Hex(copy) === digest;
+}
+
 /** The domain of the Message-IDs the workers write, from the same MAIL_FROM (and default) as theirs and the intake's. */
 export function messageDomain(env: NodeJS.ProcessEnv): string {
   return mailDomain(env.MAIL_FROM?.trim() || 'Dossier <dossier@localhost>');

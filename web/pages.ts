@@ -930,7 +930,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
     const sent = formView(answerRefusalNamed(form, draft?.campaign.authorities ?? [], language), language, draft ? campaignTimeZone(draft.campaign) : undefined);
     // The copies on file that are an earlier letter's, each with a form to put back the PDF the vendor received.
-    const letterCopies = can(user.roles, 'steer-campaigns')
+    const listed = can(user.roles, 'steer-campaigns')
       ? status.engagements.flatMap((e) => {
           const failure = status.deliveryFailures.find((f) => f.step === letterCopyStep(e.vendorId) && f.refusal?.code === 'letter-copy-not-last-letter');
           if (!failure) return [];
@@ -938,6 +938,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           return [{ vendorId: e.vendorId, vendorName: e.vendorName, ...deliveryFailureText(failure, language, (l, key, values) => views.text(l, key, values)), error: refusedHere ? sent.errors?.['letter-copy']?.pdf : undefined }];
         })
       : [];
+    // One put back already is listed until the campaign's next look, and for good once the campaign
+    // has ended (it looks no more): the page offers it no second upload. Unchecked, it stays offered.
+    const putBack = listed.length ? new Set(await (await deps.campaigns()).letterCopiesPutBack(campaignId, listed.map((v) => v.vendorId)).catch(() => [])) : new Set<string>();
+    const letterCopies = listed.filter((v) => !putBack.has(v.vendorId));
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: named }),
       campaignName: named,

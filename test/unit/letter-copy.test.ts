@@ -2,7 +2,11 @@
 // (client/letter-copy.ts): only the very PDF the ledger keeps the digest of passes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { letterCopyProblem, MAX_LETTER_COPY_BYTES } from '../../client/letter-copy';
+import { letterCopyIsLetterReceived, letterCopyProblem, MAX_LETTER_COPY_BYTES } from '../../client/letter-copy';
+import type { DeliveryLedger, DeliveryRecord } from '../../activities/delivery-ledger';
+import { messageIdFor } from '../../activities/threading';
+import type { PublishedFiles } from '../../store/types';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
 const received = Buffer.from('%PDF-1.7\nthe letter the vendor received\n%%EOF\n');
 const digest = createHash('sha256').update(received).digest('hex');
@@ -40,5 +44,33 @@ describe('letterCopyProblem', () => {
   it('refuses a file larger than a letter copy can be, before reading it', () => {
     const large = Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(MAX_LETTER_COPY_BYTES)]);
     expect(letterCopyProblem(large, { step: 'letter', sha256: digest })).toEqual({ code: 'too-large', values: { size: String(large.length), max: String(MAX_LETTER_COPY_BYTES) } });
+  });
+});
+
+describe('letterCopyIsLetterReceived', () => {
+  // The statement page stops offering an upload for a copy put back since the campaign's last look:
+  // a campaign that has ended looks no more, and would list it for good.
+  const thread = engagementWorkflowId('vc', 'gone');
+  const sent = (step: string, sha256?: string): DeliveryRecord => ({ messageId: messageIdFor(thread, step, 'opc.test'), accepted: ['privacy@gone.test'], rejected: [], deliveredAt: '2026-11-27T10:00:00.000Z', ...(sha256 ? { letterSha256: sha256 } : {}) });
+  const ledgerOf = (records: DeliveryRecord[]) => ({ find: async (id: string) => records.find((r) => r.messageId === id) }) as unknown as DeliveryLedger;
+  const filesHolding = (files: Record<string, Buffer>) => ({ read: async (path: string) => files[path] }) as unknown as PublishedFiles;
+  const target = { campaignId: 'vc', vendor: { id: 'gone', language: 'en' as const }, folder: 'vc' };
+  const earlier = Buffer.from('%PDF-1.7\nthe letter sent before the address was corrected\n%%EOF\n');
+  const ledger = ledgerOf([sent('letter', createHash('sha256').update(earlier).digest('hex')), sent('letter-2', digest)]);
+
+  it('is true once the copy on file is the PDF of the last letter, where the send files it', async () => {
+    expect(await letterCopyIsLetterReceived({ ledger, files: filesHolding({ 'vc/letters/gone.en.pdf': received }), domain: 'opc.test' }, target)).toBe(true);
+  });
+
+  it('is false while the folder holds an earlier letter, none, or a copy under the name of earlier releases', async () => {
+    expect(await letterCopyIsLetterReceived({ ledger, files: filesHolding({ 'vc/letters/gone.en.pdf': earlier }), domain: 'opc.test' }, target)).toBe(false);
+    expect(await letterCopyIsLetterReceived({ ledger, files: filesHolding({}), domain: 'opc.test' }, target)).toBe(false);
+    expect(await letterCopyIsLetterReceived({ ledger, files: filesHolding({ 'vc/letters/gone.pdf': received }), domain: 'opc.test' }, target)).toBe(false);
+  });
+
+  it('is false when the ledger keeps no digest of the last letter, or the campaign keeps no copies', async () => {
+    const files = filesHolding({ 'vc/letters/gone.en.pdf': received });
+    expect(await letterCopyIsLetterReceived({ ledger: ledgerOf([sent('letter'), sent('letter-2')]), files, domain: 'opc.test' }, target)).toBe(false);
+    expect(await letterCopyIsLetterReceived({ ledger, files, domain: 'opc.test' }, { ...target, folder: undefined })).toBe(false);
   });
 });

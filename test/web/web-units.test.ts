@@ -4355,3 +4355,44 @@ describe('a letter copy put back from the statement page, larger than a letter c
     expect(answer === 'still reading' ? answer : answer.status).toBe(413);
   });
 });
+
+describe('a letter copy put back on a campaign that has ended', () => {
+  // The campaign takes a copy off its listing at its next look; once it has ended it looks no more,
+  // so the page asks whether the copy on file is the letter the vendor received before offering it.
+  const status = {
+    campaignId: 'vc', reference: 'VC', phase: 'published', changeRequests: [],
+    engagements: [{ vendorId: 'gone', vendorName: 'Vendor gone', stage: 'closed-no-response' }],
+    deliveryFailures: [{ at: '2026-11-27T10:00:00.000Z', step: 'letter-copy-gone', reason: 'The copy of the open letter to gone in the publication folder is not the letter the vendor was sent last', refusal: { code: 'letter-copy-not-last-letter', diagnostic: 'vc/letters/gone.en.pdf is a copy of letter' } }],
+    draft: { version: 1, date: '2026-11-26', approvals: [], pending: [], required: 0 },
+    published: { version: 1, publishedAt: '2026-11-27T15:30:00.000Z' },
+  };
+  const draft = { version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities: [] }, vendors: [] };
+  const pageWith = async (putBack: string[]) => {
+    const asked: string[][] = [];
+    const app = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () =>
+        ({
+          status: async () => status, statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined,
+          letterCopiesPutBack: async (_campaign: string, vendorIds: string[]) => (asked.push(vendorIds), putBack),
+        }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    return { html: await (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text(), asked };
+  };
+
+  it('is no longer offered for upload once the copy on file is the letter received', async () => {
+    const { html, asked } = await pageWith(['gone']);
+    expect(asked).toEqual([['gone']]);
+    expect(html).not.toContain('id="letter-copies"');
+  });
+
+  it('is still offered while the copy on file is an earlier letter', async () => {
+    const { html } = await pageWith([]);
+    expect(visibleText(html)).toContain('Letter copies to put back');
+    expect(html).toContain('id="letter-copy-gone-pdf"');
+  });
+});
