@@ -132,6 +132,9 @@ describe('putting back a letter copy from the statement page', () => {
     expect(await upload(lea, received)).toBe(200);
     expect(await lea.locator('p.notice').innerText()).toMatch(/^The copy of the letter is filed: it is the PDF the vendor received\./);
     expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
+    // Still listed in the campaign's status until its next look, it is offered for upload no more.
+    expect(copyFailure(await campaigns.status(id))?.refusal?.code).toBe('letter-copy-not-last-letter');
+    expect(await lea.locator('#letter-copies').count()).toBe(0);
 
     // The look before publication finds the copy right and takes it off the list, and off the page.
     const finished = campaigns.result(id);
