@@ -67,6 +67,12 @@ export interface UnrecordedSends {
    * error; the copies still unwritten (their paths in the published files) and the store's last error.
    */
   flush(): Promise<{ messageIds: string[]; error?: string; letterCopies: string[]; copyError?: string }>;
+  /**
+   * Ends the retries and lets go of what is held, once the worker's last `flush` has named what is lost:
+   * a process that goes on after its worker stopped (a host running several, the tests) would otherwise
+   * keep the PDFs in memory and ask a closed store every half-minute for as long as it runs.
+   */
+  stop(): void;
 }
 
 /** Test seams around the send; production passes none. */
@@ -199,8 +205,9 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       copying = undefined;
       stopRetryingWhenDone();
     }));
+  let stopped = false;
   const retryLater = () => {
-    if (retrying) return;
+    if (retrying || stopped) return;
     const round: NodeJS.Timeout = setTimeout(() => {
       void Promise.all([recordLater(), copyLater()]).then(() => {
         // Everything written (the retries stopped), or a new round was set meanwhile.
@@ -227,6 +234,13 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         letterCopies: [...uncopied.keys()],
         ...(uncopied.size && lastCopyError ? { copyError: lastCopyError } : {}),
       };
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(retrying);
+      retrying = undefined;
+      unrecorded.clear();
+      uncopied.clear();
     },
   });
   const keepUnrecorded = (record: DeliveryRecord, ledger: DeliveryLedger, release: () => Promise<void>) => {

@@ -265,6 +265,7 @@ export async function createDossierWorker(
               ledger: config.store?.describe() ?? `local files in ${config.stateDir}`,
               files: config.store?.describe() ?? `local files in ${config.outputDir}`,
             });
+            unrecorded.stop();
           }
           opened.transport.close();
           await opened.connection.close();

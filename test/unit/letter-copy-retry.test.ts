@@ -4,7 +4,7 @@
 // every second; a store back up must not wait long.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryLedger, DeliveryRecord } from '../../activities/delivery-ledger';
-import { createEmailActivities } from '../../activities/email';
+import { createEmailActivities, type UnrecordedSends } from '../../activities/email';
 import type { PublishedFiles } from '../../store/types';
 import type { OutgoingMessage } from '../../workflows/types';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
@@ -109,6 +109,20 @@ describe("a letter's copy the store refused, written again by the worker that se
     // No timer run (setImmediate is not faked): the store's answer to the other letter's copy set the held one going.
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     expect([...bytes.keys()].sort()).toEqual(['copy-retry/letters/cisco.en.pdf', 'copy-retry/letters/zoom.en.pdf']);
+  });
+
+  it('lets go of a held copy and asks the store no more once its worker stopped', { timeout: 60_000 }, async () => {
+    const ledger = countingLedger();
+    const { files } = refusingFiles();
+    let held: UnrecordedSends | undefined;
+    const { sendMessage } = createEmailActivities({ transport: transport as never, mailFrom: 'Dossier <dossier@regulator.test>', ledger, files, onUnrecorded: (sends) => (held = sends) });
+    await sendMessage(letterTo('zoom'));
+    expect((await held!.flush()).letterCopies).toEqual(['copy-retry/letters/zoom.en.pdf']);
+    held!.stop();
+    const [writes, reads] = [files.writes, ledger.reads];
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect([files.writes - writes, ledger.reads - reads]).toEqual([0, 0]);
+    expect((await held!.flush()).letterCopies).toEqual([]);
   });
 
   it('starts again at a second after a store that was back, when it refuses a later copy', { timeout: 60_000 }, async () => {
