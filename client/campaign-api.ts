@@ -48,6 +48,7 @@ import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, typ
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, notFound, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { letterCopyStep } from '../workflows/campaign-state';
 import type { DeliveryLedger } from '../activities/delivery-ledger';
 import { fileReceivedLetterCopy, letterCopyIsLetterReceived, type LetterCopyFiled, type LetterCopyTarget } from './letter-copy';
 
@@ -226,7 +227,7 @@ export class CampaignClient {
 
   /** Status with every running engagement's live stage (one query per running engagement). */
   async overview(campaignId: string): Promise<CampaignOverview> {
-    const status = await this.status(campaignId);
+    const status = await this.withoutCopiesPutBack(campaignId, await this.status(campaignId));
     const live: CampaignOverview['live'] = {};
     await Promise.all(
       status.engagements.map(async (e) => {
@@ -382,6 +383,21 @@ export class CampaignClient {
     const stores = { ledger: ledger(), files: files(), domain: mailDomain };
     const putBack = await Promise.all(vendorIds.map(async (vendorId) => letterCopyIsLetterReceived(stores, await this.letterCopyTarget(campaignId, vendorId))));
     return vendorIds.filter((_, i) => putBack[i]);
+  }
+
+  /**
+   * The status less the `letter-copy-not-last-letter` failures whose copy was put back since the
+   * campaign's last look: the campaign takes them off only at its next look, and once it has ended it
+   * makes none. Left as they are where this client cannot check (no store or ledger, a read that fails).
+   */
+  private async withoutCopiesPutBack(campaignId: string, status: CampaignStatus): Promise<CampaignStatus> {
+    const { files, ledger, mailDomain } = this.options;
+    const listed = status.engagements
+      .filter((e) => status.deliveryFailures.some((f) => f.step === letterCopyStep(e.vendorId) && f.refusal?.code === 'letter-copy-not-last-letter'))
+      .map((e) => e.vendorId);
+    if (!listed.length || !files || !ledger || mailDomain === undefined) return status;
+    const putBack = new Set((await this.letterCopiesPutBack(campaignId, listed).catch(() => [])).map(letterCopyStep));
+    return putBack.size ? { ...status, deliveryFailures: status.deliveryFailures.filter((f) => !putBack.has(f.step)) } : status;
   }
 
   private letterCopyStores(): Required<Pick<CampaignClientOptions, 'files' | 'ledger' | 'mailDomain'>> {

@@ -941,7 +941,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // One put back already is listed until the campaign's next look, and for good once the campaign
     // has ended (it looks no more): the page offers it no second upload. Unchecked, it stays offered.
     const putBack = listed.length ? new Set(await (await deps.campaigns()).letterCopiesPutBack(campaignId, listed.map((v) => v.vendorId)).catch(() => [])) : new Set<string>();
-    const letterCopies = listed.filter((v) => !putBack.has(v.vendorId));
+    // A refused upload keeps its form, refusal by the field, even where the vendor is no longer listed
+    // (another officer's upload or the campaign's look came first): the page must say why it was refused.
+    const refusedVendor = form?.action === 'letter-copy' && sent.errors?.['letter-copy']?.pdf ? form.values.vendor : undefined;
+    const letterCopies = listed.filter((v) => !putBack.has(v.vendorId) || v.error);
+    if (refusedVendor && !letterCopies.some((v) => v.vendorId === refusedVendor)) {
+      const engagement = status.engagements.find((e) => e.vendorId === refusedVendor);
+      if (engagement) letterCopies.push({ vendorId: engagement.vendorId, vendorName: engagement.vendorName, error: sent.errors?.['letter-copy']?.pdf } as (typeof listed)[number]);
+    }
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: named }),
       campaignName: named,

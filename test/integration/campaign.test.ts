@@ -753,6 +753,7 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(wrong?.message).toContain('the file is not the letter gone received last (letter-2)');
       expect(await refusal(Buffer.from('<html>not a letter</html>'))).toMatchObject({ code: 'Refused', wording: { key: 'letter-copy.not-a-pdf' } });
       expect(readFileSync(copyPath).equals(earlier)).toBe(true);
+      expect(copyFailure(await campaigns.overview(id))?.refusal?.code).toBe('letter-copy-not-last-letter');
       // A vendor the campaign never wrote to is no engagement of it.
       expect(await campaigns.fileLetterCopy(id, 'nobody', received).then(() => undefined, (err: unknown) => err)).toMatchObject({ code: 'NotFound' });
 
@@ -761,6 +762,8 @@ describe('campaign: engagements, approval and the published statement', () => {
       expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
       // Still listed until the campaign looks again: the look before publication finds it right.
       expect(copyFailure(await campaigns.status(id))?.refusal?.code).toBe('letter-copy-not-last-letter');
+      // What `dossier campaign status` shows leaves it out at once: the copy on file is the letter received.
+      expect(copyFailure(await campaigns.overview(id))).toBeUndefined();
       const finished = campaigns.result(id);
       await approvedByBoth(campaigns, id, 1);
       await finished;

@@ -4390,6 +4390,33 @@ describe('a letter copy put back on a campaign that has ended', () => {
     expect(html).not.toContain('id="letter-copies"');
   });
 
+  it('keeps the form of a refused upload, saying why, where the copy is no longer listed', async () => {
+    const refusedApp = createWebApp({
+      config,
+      signIn: {} as OidcSignIn,
+      dossier: async () => ({}) as never,
+      campaigns: async () =>
+        ({
+          status: async () => ({ ...status, deliveryFailures: [] }), statement: async () => draft, title: async () => undefined, statementChanges: async () => undefined,
+          letterCopiesPutBack: async () => [],
+          fileLetterCopy: async () => {
+            throw new DossierClientError(ClientErrorCode.Refused, 'the file is not the letter gone received last (letter-2)', { wording: { key: 'letter-copy.not-the-letter-received', values: { vendor: 'gone', step: 'letter-2' } } });
+          },
+        }) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    });
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+    const body = new FormData();
+    body.set('_csrf', 't');
+    body.set('vendor', 'gone');
+    body.set('pdf', new File([new Uint8Array([37, 80, 68, 70])], 'gone.pdf', { type: 'application/pdf' }));
+    const answer = await refusedApp.request('/campaigns/vc/statement/letter-copy', { method: 'POST', body, headers: { cookie } });
+    expect(answer.status).toBe(422);
+    const html = await answer.text();
+    expect(html).toContain('id="letter-copy-gone-pdf-error"');
+    expect(visibleText(html)).toContain("This vendor's copy is no longer among the copies to put back");
+  });
+
   it('is still offered while the copy on file is an earlier letter', async () => {
     const { html } = await pageWith([]);
     expect(visibleText(html)).toContain('Letter copies to put back');
