@@ -226,6 +226,15 @@ async function main() {
   /** Started as the workspace and the CLI start one today: this code's revision, its search attributes set. */
   const startCurrentEngagement = (input: EngagementInput) => client.workflow.start(engagement, engagementStartOptions(input, taskQueue));
   const statusOf = (handle: WorkflowHandle) => () => handle.query(engagementStatusQuery) as Promise<EngagementStatus>;
+  /** An engagement of zoom started while its folder's `letters` is a file: the store refuses the letter's copy until it is removed. */
+  const startedWithCopyRefused = async (campaignId: string) => {
+    const input = engagementInput(campaignId, 'zoom', patientPolicy());
+    const letters = join(scratch, 'out', input.campaign.id, 'letters');
+    mkdirSync(dirname(letters), { recursive: true });
+    writeFileSync(letters, 'not a folder');
+    const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+    return { input, letters, handle };
+  };
   const inbound = (messageId: string, extra: Partial<RecordInboundInput> = {}): RecordInboundInput => ({
     messageId, from: 'privacy@zoom.test', subject: 'Re: open letter', receivedAt: new Date().toISOString(), kind: 'reply', matchedBy: 'subject', text: 'Our answer.', documents: [], notes: [], ...extra,
   });
@@ -863,11 +872,7 @@ async function main() {
     if (wanted('letter-copy-filed-by-engagement')) {
       // The letter goes out while the folder's `letters` is a file: the engagement learns its copy is
       // not filed, and files it once the store is mended.
-      const input = engagementInput('record-letter-copy-filed', 'zoom', patientPolicy());
-      const letters = join(scratch, 'out', input.campaign.id, 'letters');
-      mkdirSync(dirname(letters), { recursive: true });
-      writeFileSync(letters, 'not a folder');
-      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const { letters, handle } = await startedWithCopyRefused('record-letter-copy-filed');
       const notFiled = await until(statusOf(handle), (s) => s.letterCopyNotFiled !== undefined, 'the copy reported not filed');
       console.log('not filed:', JSON.stringify(notFiled.letterCopyNotFiled));
       rmSync(letters);
@@ -879,11 +884,7 @@ async function main() {
     if (wanted('letter-copy-on-board')) {
       // As letter-copy-filed-by-engagement, watched on the board: the copy to file is listed as the
       // next step (one upsert with the letter's stage), then the first reminder once it is filed.
-      const input = engagementInput('record-letter-copy-on-board', 'zoom', patientPolicy());
-      const letters = join(scratch, 'out', input.campaign.id, 'letters');
-      mkdirSync(dirname(letters), { recursive: true });
-      writeFileSync(letters, 'not a folder');
-      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const { input, letters, handle } = await startedWithCopyRefused('record-letter-copy-on-board');
       const board = new DossierClient(client, { taskQueue, address: server.address });
       const row = () => board.findEngagements({ campaign: input.campaign.id }).then((rows) => rows[0]);
       const listed = await until(row, (r) => r?.nextAction?.kind === 'file-copy', 'the copy listed as the next step');
@@ -898,11 +899,7 @@ async function main() {
     if (wanted('letter-copy-off-board-once-cancelled')) {
       // As letter-copy-on-board, cancelled while the copy is still listed as the next step: the
       // engagement ends withdrawn, its last upsert taking the copy off the board.
-      const input = engagementInput('record-letter-copy-off-board-once-cancelled', 'zoom', patientPolicy());
-      const letters = join(scratch, 'out', input.campaign.id, 'letters');
-      mkdirSync(dirname(letters), { recursive: true });
-      writeFileSync(letters, 'not a folder');
-      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const { input, handle } = await startedWithCopyRefused('record-letter-copy-off-board-once-cancelled');
       const board = new DossierClient(client, { taskQueue, address: server.address });
       const row = () => board.findEngagements({ campaign: input.campaign.id }).then((rows) => rows[0]);
       await until(row, (r) => r?.nextAction?.kind === 'file-copy', 'the copy listed as the next step');
@@ -916,11 +913,7 @@ async function main() {
       // The store refuses the letter's copy; the letter bounces, the officer corrects the address and
       // letter-2 goes out, its copy refused too. Once the store is mended both copies' retries run:
       // the folder keeps letter-2's.
-      const input = engagementInput('record-letter-copy-last-sent', 'zoom', patientPolicy());
-      const letters = join(scratch, 'out', input.campaign.id, 'letters');
-      mkdirSync(dirname(letters), { recursive: true });
-      writeFileSync(letters, 'not a folder');
-      const handle = await startCurrentEngagement({ ...input, campaign: { ...input.campaign, letterCopyFolder: input.campaign.id } });
+      const { letters, handle } = await startedWithCopyRefused('record-letter-copy-last-sent');
       const status = statusOf(handle);
       await until(status, (s) => s.stage === 'awaiting-response' && s.letterCopyNotFiled?.step === 'letter', 'the copy reported not filed');
       await handle.executeUpdate(recordInboundUpdate, { args: [bounce(1, 'privacy@zoom.test')] });

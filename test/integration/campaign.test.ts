@@ -159,6 +159,12 @@ describe('campaign: engagements, approval and the published statement', () => {
     await until(() => engagements.status(ref), (s) => s.stage === 'awaiting-response', 'the letter sent again');
   }
 
+  /** The PDF the relay took with the letter sent again to gone's corrected address (letterSentAgainToGone). */
+  async function letterAgainReceived(id: string): Promise<Buffer> {
+    const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
+    return (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+  }
+
   it('publishes a statement of every outcome in English and French once all signatories approve', { timeout: 240_000 }, async () => {
     const { campaigns, engagements } = clients();
     const id = env.uniqueId('camp');
@@ -700,8 +706,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
     try {
       await letterSentAgainToGone(id);
-      const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
-      const received = (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+      const received = await letterAgainReceived(id);
       expect(Buffer.compare(readFileSync(copyPath), received)).toBe(0);
       // What an earlier release could leave on file: another letter's copy.
       writeFileSync(copyPath, Buffer.from('%PDF-1.7 the letter sent before the address was corrected'));
@@ -736,8 +741,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     env.sink.recipientPolicy = (address) => (address === 'privacy@gone.test' ? { code: 550, message: '5.1.1 No such user' } : undefined);
     try {
       await letterSentAgainToGone(id);
-      const [letter2] = await env.sink.waitFor(1, (m) => m.messageId === messageIdFor(engagementWorkflowId(id, 'gone'), 'letter-2', mailDomain(env.config.mailFrom)));
-      const received = (await simpleParser(letter2!.raw)).attachments.find((a) => a.contentType === 'application/pdf')!.content;
+      const received = await letterAgainReceived(id);
       const earlier = Buffer.from('%PDF-1.7 the letter sent before the address was corrected');
       writeFileSync(copyPath, earlier);
       await campaigns.editStatement(id, { by: officer, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
