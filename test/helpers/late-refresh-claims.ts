@@ -62,6 +62,23 @@ export function lateClaimHolderCases(instances: () => { store: TokenRefreshes; o
     expect(await other.claim(old, minuteOn())).toBeUndefined();
   });
 
+  // The late holder's settle and the claimants' take-over both replace the same lapsed claim.
+  it('lets either the late holder settle or one claimant take its claim over at once, never both', async () => {
+    const { store, other } = instances();
+    const later = <T>(ms: number, act: () => Promise<T>) => sleep(ms).then(act);
+    for (let round = 0; round < 6; round++) {
+      const lapsed = digest();
+      const late = await store.claim(lapsed, new Date(Date.now() - 1_000));
+      expect(late).toBeDefined();
+      const [settled, claims] = await Promise.all([
+        later(round % 3, () => store.settle(lapsed, late!, 'late outcome', minuteOn())),
+        Promise.all(Array.from({ length: 8 }, (_, n) => later(n % 4, () => (n % 2 ? other : store).claim(lapsed, minuteOn())))),
+      ]);
+      expect(claims.filter((holder) => holder !== undefined).length + (settled ? 1 : 0)).toBe(1);
+      expect(await other.outcome(lapsed)).toEqual(settled ? { state: 'settled', outcome: 'late outcome' } : { state: 'pending' });
+    }
+  });
+
   it('gives up or settles only the claim its holder names', async () => {
     const { store, other } = instances();
     const old = digest();
