@@ -37,9 +37,9 @@ export function tokenRefreshesFrom(store: () => SharedStore): () => TokenRefresh
       const held = store().refreshes;
       refreshes = {
         claim: (digest, until) => reachable(held.claim(digest, until)),
-        settle: (digest, outcome, until) => reachable(held.settle(digest, outcome, until)),
+        settle: (digest, holder, outcome, until) => reachable(held.settle(digest, holder, outcome, until)),
         outcome: (digest) => reachable(held.outcome(digest)),
-        release: (digest) => reachable(held.release(digest)),
+        release: (digest, holder) => reachable(held.release(digest, holder)),
       };
     }
     return refreshes;

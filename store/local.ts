@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -336,15 +336,18 @@ const MARKER_WAIT_MS = 2_000;
 interface RefreshEntry {
   /** Epoch ms after which the entry counts for nothing. */
   until: number;
+  /** Who claimed it (absent from entries written before claims named their holder, which no holder matches). */
+  holder?: string;
   outcome?: string;
 }
 
 /**
  * One file per refresh, named by the old token's digest: made by a hard link (of two claims at once,
- * exactly one makes it), replaced whole by a rename when its outcome is recorded. An entry past its
- * time is taken over or cleared only under a marker named after the bytes read (swapEntry): two
- * claimants that both read it used to remove it in turn, the second the first's fresh claim, and
- * both spent the same refresh token.
+ * exactly one makes it). An entry past its time is taken over or cleared only under a marker named
+ * after the bytes read (swapEntry): two claimants that both read it used to remove it in turn, the
+ * second the first's fresh claim, and both spent the same refresh token. The holder's outcome
+ * replaces its claim, and its release removes it, under the same marker: a holder late past its
+ * claim's time, whose claim another took over meanwhile, then finds the entry changed and leaves it.
  */
 class LocalTokenRefreshes implements TokenRefreshes {
   /** When this instance last cleared the entries past their time (epoch ms). */
@@ -361,32 +364,30 @@ class LocalTokenRefreshes implements TokenRefreshes {
     return bytes && (JSON.parse(bytes.toString('utf8')) as RefreshEntry);
   }
 
-  async claim(digest: string, until: Date): Promise<boolean> {
+  async claim(digest: string, until: Date): Promise<string | undefined> {
     const path = this.pathOf(digest);
-    try {
+    const holder = newClaimHolder();
+    return writingTo(path, async () => {
       await makeFolder(this.folder, DIR_MODE);
       await this.clearPastEntries(digest);
-      const entry = JSON.stringify({ until: until.getTime() } satisfies RefreshEntry);
+      const entry = JSON.stringify({ until: until.getTime(), holder } satisfies RefreshEntry);
       const deadline = Date.now() + MARKER_WAIT_MS;
       for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
-        if (await writeOnceDurably(path, entry, FILE_MODE)) return true;
+        if (await writeOnceDurably(path, entry, FILE_MODE)) return holder;
         const seen = readIfExists(path);
         // Cleared since the link failed: the next link decides.
         if (!seen) continue;
-        if ((JSON.parse(seen.toString('utf8')) as RefreshEntry).until > Date.now()) return false;
-        // A claim past its time: its holder died, or the old token came back after the entry's time.
+        if ((JSON.parse(seen.toString('utf8')) as RefreshEntry).until > Date.now()) return undefined;
+        // A claim past its time: its holder died or is late, or the old token came back after the entry's time.
         const swapped = await swapEntry(path, seen, entry);
-        if (swapped === 'swapped') return true;
+        if (swapped === 'swapped') return holder;
         // 'changed': read afresh. 'busy': another claimant is taking it over; unless it stopped in the middle, it has by now.
         if (swapped === 'busy') {
-          if (Date.now() >= deadline) return false;
+          if (Date.now() >= deadline) return undefined;
           await sleep(pause);
         }
       }
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    });
   }
 
   /**
@@ -407,9 +408,30 @@ class LocalTokenRefreshes implements TokenRefreshes {
     this.clearedAt = now;
   }
 
-  async settle(digest: string, outcome: string, until: Date): Promise<void> {
-    if (!this.entry(digest)) return;
-    await writeAtomically(this.pathOf(digest), JSON.stringify({ until: until.getTime(), outcome } satisfies RefreshEntry));
+  async settle(digest: string, holder: string, outcome: string, until: Date): Promise<boolean> {
+    const path = this.pathOf(digest);
+    const settled = JSON.stringify({ until: until.getTime(), holder: checkClaimHolder(holder), outcome } satisfies RefreshEntry);
+    return writingTo(path, async () => {
+      const deadline = Date.now() + MARKER_WAIT_MS;
+      for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+        const seen = readIfExists(path);
+        if (!seen) {
+          // Cleared past its time, or given up by a newer claimant: made like a claim, by a link.
+          await makeFolder(this.folder, DIR_MODE);
+          if (await writeOnceDurably(path, settled, FILE_MODE)) return true;
+          continue;
+        }
+        const entry = JSON.parse(seen.toString('utf8')) as RefreshEntry;
+        if (entry.holder !== holder && entry.until > Date.now()) return false;
+        const swapped = await swapEntry(path, seen, settled);
+        if (swapped === 'swapped') return true;
+        // 'changed': read afresh. 'busy': the entry, past its time, is being taken over or cleared; read it once that is done.
+        if (swapped === 'busy') {
+          if (Date.now() >= deadline) return false;
+          await sleep(pause);
+        }
+      }
+    });
   }
 
   async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {
@@ -418,8 +440,27 @@ class LocalTokenRefreshes implements TokenRefreshes {
     return held.outcome === undefined ? { state: 'pending' } : { state: 'settled', outcome: held.outcome };
   }
 
-  async release(digest: string): Promise<void> {
-    await removeIfExists(this.pathOf(digest));
+  async release(digest: string, holder: string): Promise<void> {
+    const path = this.pathOf(digest);
+    checkClaimHolder(holder);
+    await writingTo(path, async () => {
+      for (;;) {
+        const seen = readIfExists(path);
+        if (!seen || (JSON.parse(seen.toString('utf8')) as RefreshEntry).holder !== holder) return;
+        // 'busy': past its time, the claim is being taken over or cleared, which gives it up as well.
+        if ((await swapEntry(path, seen, undefined)) !== 'changed') return;
+      }
+    });
+  }
+}
+
+/** `work` on the entry at `path`: a failure of the file system is a StoreError (Unavailable) naming the file. */
+async function writingTo<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(StoreErrorCode.Unavailable, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -466,8 +507,8 @@ function readMarker(path: string): Promise<string | undefined> {
  * past its time could each replace it, the second the first's fresh claim. So the change is made
  * holding a marker named after the bytes read, a symbolic link created exclusively, and the file is
  * read again under it: whoever made the marker first changes the file, any other finds it 'busy' or,
- * once the marker is given back, 'changed' (bytes past their time never come back: a later entry's
- * `until` is later). A marker whose process died holding it is taken over the same way, under a
+ * once the marker is given back, 'changed' (bytes never come back: each entry names its claim's
+ * holder, drawn at random). A marker whose process died holding it is taken over the same way, under a
  * marker of its own; markers need not outlive a power cut, as their processes do not.
  */
 async function swapEntry(path: string, seen: Buffer | string, next: string | undefined): Promise<SwapOutcome> {

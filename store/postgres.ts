@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
@@ -573,26 +573,36 @@ class PostgresRevokedSessions implements RevokedSessions {
 
 /**
  * One row per refresh, keyed by the old token's digest: the primary key decides between two claims at
- * once. Times are the web host's, as the cookie's are.
+ * once, and each settle or release is one statement conditioned on the row's holder, so a holder whose
+ * claim was taken over changes nothing. Times are the web host's, as the cookie's are.
  */
 class PostgresTokenRefreshes implements TokenRefreshes {
   constructor(private readonly query: Query) {}
 
-  async claim(digest: string, until: Date): Promise<boolean> {
+  async claim(digest: string, until: Date): Promise<string | undefined> {
     const now = new Date();
+    const holder = newClaimHolder();
     await this.query('DELETE FROM token_refreshes WHERE until <= $1 AND digest <> $2', [now, checkTokenDigest(digest)]);
-    // A row past its time (its holder died, or the old token came back late) is claimed again, in the same statement.
+    // A row past its time (its holder died or is late, or the old token came back after the row's time) is claimed again, in the same statement.
     const rows = await this.query(
-      `INSERT INTO token_refreshes (digest, until) VALUES ($1, $2)
-       ON CONFLICT (digest) DO UPDATE SET until = excluded.until, outcome = NULL WHERE token_refreshes.until <= $3
+      `INSERT INTO token_refreshes (digest, until, holder) VALUES ($1, $2, $4)
+       ON CONFLICT (digest) DO UPDATE SET until = excluded.until, holder = excluded.holder, outcome = NULL WHERE token_refreshes.until <= $3
        RETURNING digest`,
-      [digest, until, now],
+      [digest, until, now, holder],
     );
-    return rows.length === 1;
+    return rows.length === 1 ? holder : undefined;
   }
 
-  async settle(digest: string, outcome: string, until: Date): Promise<void> {
-    await this.query('UPDATE token_refreshes SET outcome = $2, until = $3 WHERE digest = $1', [checkTokenDigest(digest), outcome, until]);
+  async settle(digest: string, holder: string, outcome: string, until: Date): Promise<boolean> {
+    // Recorded over this holder's own row, over a row past its time, or as a new row where none is left.
+    const rows = await this.query(
+      `INSERT INTO token_refreshes (digest, until, holder, outcome) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (digest) DO UPDATE SET until = excluded.until, holder = excluded.holder, outcome = excluded.outcome
+         WHERE token_refreshes.holder = excluded.holder OR token_refreshes.until <= $5
+       RETURNING digest`,
+      [checkTokenDigest(digest), until, checkClaimHolder(holder), outcome, new Date()],
+    );
+    return rows.length === 1;
   }
 
   async outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }> {
@@ -601,7 +611,7 @@ class PostgresTokenRefreshes implements TokenRefreshes {
     return row.outcome === null ? { state: 'pending' } : { state: 'settled', outcome: row.outcome };
   }
 
-  async release(digest: string): Promise<void> {
-    await this.query('DELETE FROM token_refreshes WHERE digest = $1', [checkTokenDigest(digest)]);
+  async release(digest: string, holder: string): Promise<void> {
+    await this.query('DELETE FROM token_refreshes WHERE digest = $1 AND holder = $2', [checkTokenDigest(digest), checkClaimHolder(holder)]);
   }
 }

@@ -1,6 +1,6 @@
 // What every store accepts as a key, a campaign id or a file path, checked the same way by both
 // homes so a name that works on one host's files also works in PostgreSQL, and none escapes its folder.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { StoreError, StoreErrorCode } from './types';
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -65,4 +65,14 @@ export const TOKEN_DIGEST = /^[0-9a-f]{64}$/;
 export function checkTokenDigest(digest: string): string {
   if (!TOKEN_DIGEST.test(digest)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid refresh token digest "${digest.slice(0, 80)}": 64 hex digits`);
   return digest;
+}
+
+/** The holder of a refresh claim, as a store names it: 32 hex digits drawn at random. */
+const CLAIM_HOLDER = /^[0-9a-f]{32}$/;
+
+export const newClaimHolder = (): string => randomBytes(16).toString('hex');
+
+export function checkClaimHolder(holder: string): string {
+  if (!CLAIM_HOLDER.test(holder)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid refresh claim holder "${holder.slice(0, 80)}": 32 hex digits, as claim returned it`);
+  return holder;
 }

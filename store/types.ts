@@ -112,19 +112,33 @@ export interface RevokedSessions {
  * that outcome. Entries are keyed by a digest of the old token; an outcome is kept until the time its
  * `settle` names (a refresh that rotated the token: until its session ends, since any older copy of the
  * cookie may come back with the spent token), and cleared after.
+ *
+ * A claim names its holder: a claim past its time may be claimed again, but its holder may only have
+ * been slow (a provider that answered after the claim ran out), and its late `settle` or `release`
+ * must leave the newer claimant's claim and outcome, which carry the newest refresh token.
  */
 export interface TokenRefreshes {
   /**
-   * Claims the refresh of `digest` until `until`: true for exactly one caller, false while another's
-   * claim or recorded outcome stands. A claim past its `until` (its holder died) may be claimed again.
+   * Claims the refresh of `digest` until `until`: for exactly one caller, the claim's holder (an id that
+   * `settle` and `release` name); undefined while another's claim or recorded outcome stands. A claim
+   * past its `until` (its holder died, or is only slow) may be claimed again.
    */
-  claim(digest: string, until: Date): Promise<boolean>;
-  /** Records the claim holder's outcome, which every other caller with the same old token then reads until `until`. */
-  settle(digest: string, outcome: string, until: Date): Promise<void>;
+  claim(digest: string, until: Date): Promise<string | undefined>;
+  /**
+   * Records `holder`'s outcome, which every other caller with the same old token then reads until
+   * `until`: true if recorded. False, recording nothing, while another holder's claim or outcome stands
+   * (this holder's claim ran out and the token was claimed again). With nothing standing (the claim
+   * cleared past its time, or a newer claimant gave its own up) the outcome is recorded: the old token
+   * is spent at the provider either way, and must not be sent again.
+   */
+  settle(digest: string, holder: string, outcome: string, until: Date): Promise<boolean>;
   /** `pending` while claimed without an outcome, the outcome once settled, `none` when unclaimed or past its time. */
   outcome(digest: string): Promise<{ state: 'pending' } | { state: 'settled'; outcome: string } | { state: 'none' }>;
-  /** Gives a claim up without an outcome (the provider did not answer), so a later request asks again. */
-  release(digest: string): Promise<void>;
+  /**
+   * Gives `holder`'s claim up without an outcome (the provider did not answer), so a later request asks
+   * again; a newer claim of the same token, or its outcome, is left as it is.
+   */
+  release(digest: string, holder: string): Promise<void>;
 }
 
 export type StoreKind = 'local' | 'postgres';

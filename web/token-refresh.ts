@@ -5,7 +5,7 @@
 // hours apart: the first request to claim the old token asks the provider and records the outcome,
 // sealed, under the token's digest; the others follow the recorded outcomes from their token to the
 // newest one, instead of asking the provider with a token it has already spent.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenRefreshes } from '../client/revoked-sessions';
 import { SignInError, SignInWithdrawn, type OidcSignIn, type RolesNow } from './oidc';
@@ -38,7 +38,7 @@ const digestOf = (refreshToken: string) => createHash('sha256').update(refreshTo
  * no refresh token in clear.
  */
 export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refreshes: () => TokenRefreshes, sealer: CookieSealer, freshMs: number) {
-  const ask = async (refreshToken: string, digest: string, subject: string, sessionEndsAt: number): Promise<RolesChecked> => {
+  const ask = async (refreshToken: string, digest: string, holder: string, subject: string, sessionEndsAt: number): Promise<RolesChecked> => {
     const checkedAt = Date.now();
     const briefly = checkedAt + REFRESH_KEPT_MS;
     let outcome: Outcome;
@@ -48,15 +48,23 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
       outcome = { subject, checkedAt, expiresAt: rotated ? Math.max(sessionEndsAt, briefly) : briefly, held };
     } catch (err) {
       if (!(err instanceof SignInWithdrawn)) {
-        // The provider did not answer: the next request with this token asks it again.
-        await refreshes().release(digest).catch(() => undefined);
+        // The provider did not answer: the next request with this token asks it again (unless
+        // another has claimed it since this claim ran out, whose claim stands).
+        await refreshes().release(digest, holder).catch(() => undefined);
         throw err;
       }
       outcome = { subject, checkedAt, expiresAt: briefly, withdrawn: err.message };
     }
     // The provider has already spent the old token: a store that fails now must not lose the new
     // one, which this request's answer seals into its cookie; the others wait in vain and keep the roles.
-    await refreshes().settle(digest, sealer.seal(outcome), new Date(outcome.expiresAt)).catch(() => undefined);
+    // A store that refuses it holds a newer claimant's claim or outcome: this claim ran out while the
+    // provider kept it waiting, and another request asked with the same token. Later requests follow
+    // that one: some have already, their cookies carry its token and the chain of outcomes goes on
+    // from it, so this one recorded over it would split the copies of the cookie between two tokens
+    // of one grant (at a provider that detects reuse, one of the two asks revoked the grant anyway,
+    // which the recorded outcome tells the next request). This request still answers with its own
+    // outcome, its new token sealed into its own cookie: the provider gave that token to no one else.
+    await refreshes().settle(digest, holder, sealer.seal(outcome), new Date(outcome.expiresAt)).catch(() => false);
     if ('withdrawn' in outcome) throw new SignInWithdrawn(outcome.withdrawn);
     return { ...outcome.held, checkedAt };
   };
@@ -90,7 +98,8 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
       const fresh = newest !== undefined && Date.now() < newest.checkedAt + freshMs;
       let outcome = await recorded(digest, subject);
       if (!outcome && !fresh) {
-        if (await refreshes().claim(digest, new Date(Date.now() + REFRESH_KEPT_MS))) return ask(token, digest, subject, sessionEndsAt);
+        const holder = await refreshes().claim(digest, new Date(Date.now() + REFRESH_KEPT_MS));
+        if (holder !== undefined) return ask(token, digest, holder, subject, sessionEndsAt);
         outcome = await recorded(digest, subject);
       }
       if (!outcome) {
@@ -119,7 +128,7 @@ export function recheckOncePerToken(signIn: Pick<OidcSignIn, 'recheck'>, refresh
 
 /** Refreshes known to this process alone, for a workspace given no shared store. */
 export function inProcessRefreshes(): TokenRefreshes {
-  const entries = new Map<string, { until: number; outcome?: string }>();
+  const entries = new Map<string, { until: number; holder: string; outcome?: string }>();
   const live = (digest: string) => {
     const entry = entries.get(digest);
     return entry && entry.until > Date.now() ? entry : undefined;
@@ -127,21 +136,25 @@ export function inProcessRefreshes(): TokenRefreshes {
   return {
     async claim(digest, until) {
       for (const [key, entry] of entries) if (entry.until <= Date.now()) entries.delete(key);
-      if (live(digest)) return false;
-      entries.set(digest, { until: until.getTime() });
-      return true;
+      if (live(digest)) return undefined;
+      const holder = randomBytes(16).toString('hex');
+      entries.set(digest, { until: until.getTime(), holder });
+      return holder;
     },
-    async settle(digest, outcome, until) {
+    async settle(digest, holder, outcome, until) {
+      // Over this holder's own claim, even past its time, or where nothing else stands (see TokenRefreshes).
       const entry = live(digest);
-      if (entry) Object.assign(entry, { outcome, until: until.getTime() });
+      if (entry && entry.holder !== holder) return false;
+      entries.set(digest, { until: until.getTime(), holder, outcome });
+      return true;
     },
     async outcome(digest) {
       const entry = live(digest);
       if (!entry) return { state: 'none' };
       return entry.outcome === undefined ? { state: 'pending' } : { state: 'settled', outcome: entry.outcome };
     },
-    async release(digest) {
-      entries.delete(digest);
+    async release(digest, holder) {
+      if (entries.get(digest)?.holder === holder) entries.delete(digest);
     },
   };
 }

@@ -11,7 +11,7 @@ async function main() {
   const { settings, digest, at, until } = JSON.parse(process.argv[2]) as { settings: StoreSettings; digest: string; at: number; until: number };
   const store = openStore(settings);
   const claims = CLAIM_OFFSETS_MS.map((offset) => sleep(Math.max(0, at + offset - Date.now())).then(() => store.refreshes.claim(digest, new Date(until))));
-  const won = (await Promise.all(claims)).filter(Boolean).length;
+  const won = (await Promise.all(claims)).filter((holder) => holder !== undefined).length;
   process.stdout.write(`${won}\n`);
   await store.close();
 }

@@ -16,6 +16,7 @@ import { MIGRATIONS_TABLE } from '../../store/postgres';
 import { KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
 import { startPgBouncer, type PgBouncer } from '../helpers/pgbouncer';
+import { lateClaimHolderCases } from '../helpers/late-refresh-claims';
 
 let pgbouncer: PgBouncer | undefined;
 afterAll(async () => {
@@ -440,28 +441,31 @@ describe.each(HOMES)('shared store on $name', (home) => {
       const old = digest();
       const until = new Date(Date.now() + 60_000);
       const claims = await Promise.all([store, other, store, other].map((s) => s.refreshes.claim(old, until)));
-      expect(claims.filter(Boolean)).toHaveLength(1);
+      const holders = claims.filter((holder) => holder !== undefined);
+      expect(holders).toHaveLength(1);
       expect(await other.refreshes.outcome(old)).toEqual({ state: 'pending' });
-      await (claims[0] || claims[2] ? store : other).refreshes.settle(old, 'sealed outcome', until);
+      expect(await (claims[0] || claims[2] ? store : other).refreshes.settle(old, holders[0], 'sealed outcome', until)).toBe(true);
       expect(await store.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
       expect(await other.refreshes.outcome(old)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
-      expect(await other.refreshes.claim(old, until)).toBe(false);
+      expect(await other.refreshes.claim(old, until)).toBeUndefined();
     });
 
     it('lets a token be claimed again once its claim is given up or past its time', async () => {
       const released = digest();
-      expect(await store.refreshes.claim(released, new Date(Date.now() + 60_000))).toBe(true);
-      await store.refreshes.release(released);
+      const given = await store.refreshes.claim(released, new Date(Date.now() + 60_000));
+      expect(given).toBeDefined();
+      await store.refreshes.release(released, given!);
       expect(await other.refreshes.outcome(released)).toEqual({ state: 'none' });
-      expect(await other.refreshes.claim(released, new Date(Date.now() + 60_000))).toBe(true);
+      expect(await other.refreshes.claim(released, new Date(Date.now() + 60_000))).toBeDefined();
 
       const lapsed = digest();
       const soon = new Date(Date.now() + 200);
-      expect(await store.refreshes.claim(lapsed, soon)).toBe(true);
-      await store.refreshes.settle(lapsed, 'sealed outcome', soon);
+      const briefly = await store.refreshes.claim(lapsed, soon);
+      expect(briefly).toBeDefined();
+      expect(await store.refreshes.settle(lapsed, briefly!, 'sealed outcome', soon)).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
       expect(await other.refreshes.outcome(lapsed)).toEqual({ state: 'none' });
-      expect(await other.refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
+      expect(await other.refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBeDefined();
       expect(await store.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
     });
 
@@ -472,7 +476,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       for (let round = 0; round < 6; round++) {
         const lapsed = digest();
         // A claim whose holder died: its time is already past.
-        expect(await store.refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+        expect(await store.refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBeDefined();
         // Fresh instances clear the entries past their time at their first claim, the lapsed one among them.
         const instances = Array.from({ length: 6 }, () => openStore(settings));
         try {
@@ -483,10 +487,10 @@ describe.each(HOMES)('shared store on $name', (home) => {
             Promise.all(claimants.map((s, n) => later(n % 20, () => s.refreshes.claim(lapsed, until)))),
             Promise.all(instances.map((s, n) => later(3 * n, () => s.refreshes.claim(digest(), until)))),
           ]);
-          expect(claims.filter(Boolean)).toHaveLength(1);
+          expect(claims.filter((holder) => holder !== undefined)).toHaveLength(1);
           // The winner's claim stands: no clearing removed it, and nobody else may claim it now.
           expect(await other.refreshes.outcome(lapsed)).toEqual({ state: 'pending' });
-          expect(await store.refreshes.claim(lapsed, until)).toBe(false);
+          expect(await store.refreshes.claim(lapsed, until)).toBeUndefined();
         } finally {
           await Promise.all(instances.map((s) => s.close()));
         }
@@ -496,17 +500,21 @@ describe.each(HOMES)('shared store on $name', (home) => {
     it('keeps an outcome until the time its settling names, past the time of its claim', async () => {
       // A refresh that rotated the token: its claim is brief, its outcome lasts as long as the session.
       const rotated = digest();
-      expect(await store.refreshes.claim(rotated, new Date(Date.now() + 200))).toBe(true);
-      await store.refreshes.settle(rotated, 'sealed outcome', new Date(Date.now() + 60_000));
+      const holder = await store.refreshes.claim(rotated, new Date(Date.now() + 200));
+      expect(holder).toBeDefined();
+      expect(await store.refreshes.settle(rotated, holder!, 'sealed outcome', new Date(Date.now() + 60_000))).toBe(true);
       await new Promise((r) => setTimeout(r, 300));
-      expect(await store.refreshes.claim(digest(), new Date(Date.now() + 60_000))).toBe(true);
+      expect(await store.refreshes.claim(digest(), new Date(Date.now() + 60_000))).toBeDefined();
       expect(await other.refreshes.outcome(rotated)).toEqual({ state: 'settled', outcome: 'sealed outcome' });
-      expect(await other.refreshes.claim(rotated, new Date(Date.now() + 60_000))).toBe(false);
+      expect(await other.refreshes.claim(rotated, new Date(Date.now() + 60_000))).toBeUndefined();
     });
 
-    it('refuses a digest that could name something else', async () => {
+    lateClaimHolderCases(() => ({ store: store.refreshes, other: other.refreshes }));
+
+    it('refuses a digest that could name something else, and a holder no claim names', async () => {
       await expect(store.refreshes.claim('../../keys/campaign-k1', new Date())).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
       await expect(store.refreshes.outcome('short')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.refreshes.release(digest(), "holder' OR true --")).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
     });
   });
 
@@ -589,7 +597,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);

@@ -59,20 +59,21 @@ describe("the local store's refreshes of session tokens", () => {
     const sessionEnds = new Date(Date.now() + 8 * 3_600_000);
     const entries = 200;
     for (let n = 0; n < entries; n++) {
-      expect(await refreshes.claim(digestOf(`kept-${n}`), new Date(Date.now() + 60_000))).toBe(true);
-      await refreshes.settle(digestOf(`kept-${n}`), `sealed-${n}`, sessionEnds);
+      const holder = await refreshes.claim(digestOf(`kept-${n}`), new Date(Date.now() + 60_000));
+      expect(holder).toBeDefined();
+      expect(await refreshes.settle(digestOf(`kept-${n}`), holder!, `sealed-${n}`, sessionEnds)).toBe(true);
     }
     // A claim that ran out (its holder died), among them.
-    expect(await refreshes.claim(digestOf('dead'), new Date(Date.now() + 60_000))).toBe(true);
+    expect(await refreshes.claim(digestOf('dead'), new Date(Date.now() + 60_000))).toBeDefined();
 
     reads.entries = 0;
-    for (let n = 0; n < 20; n++) expect(await refreshes.claim(digestOf(`new-${n}`), new Date(Date.now() + 60_000))).toBe(true);
+    for (let n = 0; n < 20; n++) expect(await refreshes.claim(digestOf(`new-${n}`), new Date(Date.now() + 60_000))).toBeDefined();
     // Twenty claims read a few entries each (their own), not the two hundred kept.
     expect(reads.entries).toBeLessThan(entries);
 
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     expect(await refreshes.outcome(digestOf('dead'))).toEqual({ state: 'none' });
-    expect(await refreshes.claim(digestOf('later'), new Date(Date.now() + 60_000))).toBe(true);
+    expect(await refreshes.claim(digestOf('later'), new Date(Date.now() + 60_000))).toBeDefined();
     // Once the dead claim is past its time, a claim clears it; the kept ones stay.
     const { readdirSync } = await import('node:fs');
     const names = readdirSync(join(root, 'kept', 'state', 'token-refreshes'));
@@ -85,7 +86,7 @@ describe("the local store's refreshes of session tokens", () => {
     const refreshes = refreshesIn('processes');
     for (let round = 0; round < 2; round++) {
       const lapsed = digestOf(`lapsed-${round}`);
-      expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+      expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBeDefined();
       // Each process starts (tsx compiles for a second or two), then all claim from one moment on.
       const at = Date.now() + 6_000;
       const won = await Promise.all(Array.from({ length: 5 }, () => claimInChild('processes', lapsed, at)));
@@ -97,23 +98,23 @@ describe("the local store's refreshes of session tokens", () => {
   it('takes over a claim past its time whose marker a process left when it died', async () => {
     const refreshes = refreshesIn('abandoned');
     const lapsed = digestOf('abandoned');
-    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBeDefined();
     // A claimant killed between making its marker on the lapsed entry and replacing the entry.
     const path = join(root, 'abandoned', 'state', 'token-refreshes', lapsed);
     const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
     const marker = `${path}.${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)}.swap`;
     symlinkSync(`${await endedPid()} ${host}`, marker);
-    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
-    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(false);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBeDefined();
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBeUndefined();
 
     // One whose process still runs (another, in the middle of its change) is waited for, not taken over.
     const held = digestOf('held');
-    expect(await refreshes.claim(held, new Date(Date.now() - 1_000))).toBe(true);
+    expect(await refreshes.claim(held, new Date(Date.now() - 1_000))).toBeDefined();
     const heldPath = join(root, 'abandoned', 'state', 'token-refreshes', held);
     const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     try {
       symlinkSync(`${running.pid} ${host} 0123456789ab`, `${heldPath}.${createHash('sha256').update(readFileSync(heldPath)).digest('hex').slice(0, 16)}.swap`);
-      expect(await refreshes.claim(held, new Date(Date.now() + 60_000))).toBe(false);
+      expect(await refreshes.claim(held, new Date(Date.now() + 60_000))).toBeUndefined();
       expect(await refreshes.outcome(held)).toEqual({ state: 'none' });
     } finally {
       running.kill();
@@ -123,15 +124,15 @@ describe("the local store's refreshes of session tokens", () => {
   it('takes over a marker left by an earlier process that had the id this one has (a container restarted)', async () => {
     const refreshes = refreshesIn('restarted');
     const lapsed = digestOf('restarted');
-    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBe(true);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() - 1_000))).toBeDefined();
     // The process before a restart is often given the same id on the same host (pid 1 in a container
     // whose hostname outlives it): it died holding its marker, which names this process's id.
     const path = join(root, 'restarted', 'state', 'token-refreshes', lapsed);
     const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
     const marker = `${path}.${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)}.swap`;
     symlinkSync(`${process.pid} ${host}`, marker);
-    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(true);
-    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBe(false);
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBeDefined();
+    expect(await refreshes.claim(lapsed, new Date(Date.now() + 60_000))).toBeUndefined();
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dirname(path)).filter((name) => name.endsWith('.swap'))).toEqual([]);
   });

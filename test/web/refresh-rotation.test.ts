@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ClientErrorCode, DossierClientError } from '../../client/errors';
 import { openStore } from '../../store';
 import { createDatabase } from '../../infra/postgres';
 import { freePort } from '../../infra/ports';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../web/dev-identity-provider';
 import { createWebApp } from '../../web/app';
-import { SignInWithdrawn } from '../../web/oidc';
+import { SignInError, SignInWithdrawn, type RolesNow } from '../../web/oidc';
 import { startWebServer } from '../../web/server';
 import { CookieSealer, type Session } from '../../web/session';
-import { inProcessRefreshes, recheckOncePerToken } from '../../web/token-refresh';
+import { inProcessRefreshes, recheckOncePerToken, REFRESH_KEPT_MS } from '../../web/token-refresh';
 import { TEST_SESSION_SECRET } from '../helpers/web-session';
 import { launchBrowser, oidcSignInAt, signIn, workspaceConfig } from '../helpers/web';
 import { serveApp } from '../helpers/served-app';
@@ -253,6 +253,59 @@ describe('the recorded refreshes of one session, followed from an older token', 
   });
 });
 
+describe('a request whose provider answers after its claim of the old token ran out', () => {
+  const FRESH_MS = 300;
+  const sessionEndsAt = () => Date.now() + 3_600_000;
+
+  /** A provider slow to answer the first request only: the second it answers at once with `token-second`, any later one likewise. */
+  function slowFirstAnswer() {
+    const asked: string[] = [];
+    let first!: { resolve(held: RolesNow): void; reject(err: Error): void };
+    return {
+      asked,
+      first: () => first,
+      recheck: (token: string): Promise<RolesNow> => {
+        asked.push(token);
+        if (asked.length === 1) return new Promise((resolve, reject) => (first = { resolve, reject }));
+        return Promise.resolve({ roles: ['lead-officer'], refreshToken: asked.length === 2 ? 'token-second' : `token-${asked.length}` });
+      },
+    };
+  }
+
+  /** The first request's recheck, held at the provider, and a second one made once the first's claim ran out. */
+  async function secondClaimsAgain(provider: ReturnType<typeof slowFirstAnswer>) {
+    const refreshes = inProcessRefreshes();
+    const recheck = recheckOncePerToken(provider, () => refreshes, new CookieSealer(TEST_SESSION_SECRET), FRESH_MS);
+    const first = recheck('token-0', 'lea', sessionEndsAt());
+    await pause(50);
+    expect(provider.asked).toEqual(['token-0']);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + REFRESH_KEPT_MS + 1_000 });
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken).toBe('token-second');
+    return { recheck, first };
+  }
+
+  afterEach(() => vi.useRealTimers());
+
+  it("answers its own request with its own token, and leaves every later request the newer claimant's", async () => {
+    const provider = slowFirstAnswer();
+    const { recheck, first } = await secondClaimsAgain(provider);
+    provider.first().resolve({ roles: ['lead-officer'], refreshToken: 'token-first' });
+    expect((await first).refreshToken).toBe('token-first');
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken, 'a later copy of the old cookie').toBe('token-second');
+    expect(provider.asked).toEqual(['token-0', 'token-0']);
+  });
+
+  it("leaves the newer claimant's outcome when its provider does not answer in the end", async () => {
+    const provider = slowFirstAnswer();
+    const { recheck, first } = await secondClaimsAgain(provider);
+    provider.first().reject(new SignInError('the identity provider did not answer (test)'));
+    await expect(first).rejects.toThrow(/did not answer/);
+    expect((await recheck('token-0', 'lea', sessionEndsAt())).refreshToken, 'a later copy of the old cookie').toBe('token-second');
+    // The old token, spent, is not sent to the provider a third time.
+    expect(provider.asked).toEqual(['token-0', 'token-0']);
+  });
+});
+
 describe('a cookie kept from before a refresh, at a provider that rotates refresh tokens and detects their reuse', () => {
   // A tab left open, or a second host whose browser sent the older cookie: the session is still good,
   // its old copy carries a token the provider has already rotated away.
@@ -305,9 +358,9 @@ describe('a re-check of the roles while the shared store is out of reach', () =>
       // Away only for the refreshes: the sign-out list answered, the claim of the old token does not.
       tokenRefreshes: () => ({
         claim: async (digest, until) => (storeAway ? Promise.reject(away()) : store.refreshes.claim(digest, until)),
-        settle: (digest, outcome, until) => store.refreshes.settle(digest, outcome, until),
+        settle: (digest, holder, outcome, until) => store.refreshes.settle(digest, holder, outcome, until),
         outcome: (digest) => store.refreshes.outcome(digest),
-        release: (digest) => store.refreshes.release(digest),
+        release: (digest, holder) => store.refreshes.release(digest, holder),
       }),
     });
     running.push({ idp, hosts: [await serveApp(app, port)] });
