@@ -53,9 +53,36 @@ export function frenchSpacing(text: string): string {
   // neither a letter nor a space, so the rules around it read the same.
   if (text.includes(QUOTATION)) return spaced(text);
   const quotations: string[] = [];
-  const masked = text.replace(/"[^"]*"|“[^”]*”/g, (quotation) => (quotations.push(quotation), QUOTATION));
+  const masked = maskQuotations(text, quotations);
   let n = 0;
   return spaced(masked).replace(new RegExp(QUOTATION, 'g'), () => quotations[n++]!);
+}
+
+/**
+ * The text with each quotation ("…" or “…”) replaced by QUOTATION and pushed to `quotations`, as
+ * `/"[^"]*"|“[^”]*”/g` would: a loop, since that pattern tried at each of many unclosed quote marks
+ * scans to the end from every one of them.
+ */
+function maskQuotations(text: string, quotations: string[]): string {
+  const closing: Record<string, string> = { '"': '"', '“': '”' };
+  /** Quote marks past the last of their closing mark: none of them opens a quotation. */
+  const unclosed = new Set<string>();
+  let masked = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const close = closing[text[i]!];
+    if (close === undefined || unclosed.has(text[i]!)) continue;
+    const end = text.indexOf(close, i + 1);
+    if (end < 0) {
+      unclosed.add(text[i]!);
+      continue;
+    }
+    masked += text.slice(from, i) + QUOTATION;
+    quotations.push(text.slice(i, end + 1));
+    from = end + 1;
+    i = end;
+  }
+  return masked + text.slice(from);
 }
 
 /** A private-use character: it stands for a quotation while the rest is spaced. */
@@ -76,11 +103,15 @@ const TYPED_PUNCTUATION_ENDS = String.raw`(?=[?!]*(?:\s|$))`;
 function spaced(text: string): string {
   const inside = FRENCH_SPACE_IN_GUILLEMETS;
   return text
-    .replace(new RegExp(`[ \\t\u00a0\u202f]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), (_, mark: string) => spacedMark(mark))
-    .replace(/[ \t\u00a0\u202f]+»/g, `${inside}»`)
+    // Runs of spaces, like words below, are matched from their first: a long run tried from each of
+    // its spaces would be scanned to its end each time.
+    .replace(new RegExp(`(?<![ \\t\u00a0\u202f])[ \\t\u00a0\u202f]+([:;?!])${ENDS_PUNCTUATION}`, 'g'), (_, mark: string) => spacedMark(mark))
+    .replace(/(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]+»/g, `${inside}»`)
     .replace(/«[ \t\u00a0\u202f]+/g, `«${inside}`)
     .replace(new RegExp(`([\\p{L}\\p{N}${CLOSES}])([:;?])${TYPED_PUNCTUATION_ENDS}`, 'gu'), (_, before: string, mark: string) => `${before}${spacedMark(mark)}`)
-    .replace(new RegExp(`([\\p{L}\\p{N}]+|[${CLOSES}])!${TYPED_PUNCTUATION_ENDS}`, 'gu'), (typed, word: string, at: number, whole: string) =>
+    // A word is matched from its first letter only: tried from every letter, a long run of them
+    // (a pasted identifier) is scanned to its end once per letter, quadratic in its length.
+    .replace(new RegExp(`((?<![\\p{L}\\p{N}])[\\p{L}\\p{N}]+|[${CLOSES}])!${TYPED_PUNCTUATION_ENDS}`, 'gu'), (typed, word: string, at: number, whole: string) =>
       /^\p{Lu}/u.test(word) && !/^[ \t]*(?:[\r\n]|$)/.test(whole.slice(at + typed.length)) ? typed : `${word}${spacedMark('!')}`,
     )
     .replace(/«(?=[\p{L}\p{N}(\[])/gu, `«${inside}`)
