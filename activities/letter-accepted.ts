@@ -97,32 +97,34 @@ async function acceptedLetterNumbered(
   domain: string,
   { last, each }: { last: boolean; each?: (letter: { n: number; record: DeliveryRecord }) => void },
 ): Promise<{ n: number; record: DeliveryRecord } | undefined> {
-  const held = new Map<string, DeliveryRecord>();
+  // By letter number: the letters' records read, and the letters whose refusal the office was told of.
+  const letters = new Map<number, DeliveryRecord>();
+  const noticed = new Set<number>();
   let readTo = 0;
   const readThrough = async (to: number) => {
-    const ids: string[] = [];
+    const asked: { n: number; notice: boolean; id: string }[] = [];
     for (let m = readTo + 1; m <= to; m++) {
-      ids.push(messageIdFor(threadId, letterStep(m), domain));
-      if (m >= LETTERS_LOOKED_FOR) ids.push(messageIdFor(threadId, `officer-notice-${letterStep(m)}`, domain));
+      asked.push({ n: m, notice: false, id: messageIdFor(threadId, letterStep(m), domain) });
+      if (m >= LETTERS_LOOKED_FOR) asked.push({ n: m, notice: true, id: messageIdFor(threadId, `officer-notice-${letterStep(m)}`, domain) });
     }
-    const found = await find(ids);
-    for (const id of ids) {
+    const found = await find(asked.map(({ id }) => id));
+    for (const { n, notice, id } of asked) {
       const record = found.get(id);
-      if (record) held.set(id, record);
+      if (record && notice) noticed.add(n);
+      else if (record) letters.set(n, record);
     }
     readTo = to;
   };
   let found: { n: number; record: DeliveryRecord } | undefined;
   for (let n = 1; ; n++) {
     if (n > readTo) await readThrough(n === 1 && !last ? 1 : n <= LETTERS_LOOKED_FOR ? LETTERS_LOOKED_FOR : n + LETTERS_LOOKED_FOR - 1);
-    const step = letterStep(n);
-    const record = held.get(messageIdFor(threadId, step, domain));
+    const record = letters.get(n);
     if (record?.accepted.length) {
       if (!last) return { n, record };
       found = { n, record };
       each?.(found);
     }
-    if (n >= LETTERS_LOOKED_FOR && !held.has(messageIdFor(threadId, `officer-notice-${step}`, domain))) return found;
+    if (n >= LETTERS_LOOKED_FOR && !noticed.has(n)) return found;
   }
 }
 
@@ -131,9 +133,12 @@ async function acceptedLetterNumbered(
  * merged: a round reads the ledger once, when every walk of the batch still going waits on it. Each
  * item comes with its answer, batch by batch, and the next batch is walked only once asked for, so a
  * look that files copies meanwhile reads each vendor's letters shortly before it acts on them.
+ * Local files answer without letting the event loop go: the worker's other activities and its
+ * heartbeats get it between batches, not once the whole look is done (a second for 2,000 vendors).
  */
 export async function* walkEach<T, R>(find: FindRecords, items: readonly T[], walk: (find: FindRecords, item: T) => Promise<R>): AsyncGenerator<[T, R]> {
   for (let start = 0; start < items.length; start += ENGAGEMENTS_A_READ) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     const batch = items.slice(start, start + ENGAGEMENTS_A_READ);
     const answers = await walkTogether(find, batch, walk);
     for (let i = 0; i < batch.length; i++) yield [batch[i] as T, answers[i] as R];

@@ -167,6 +167,16 @@ describe('the letters read in batches, against the walk that read one Message-ID
     expect(Math.max(...batched.reads.map((ids) => ids.length))).toBeLessThanOrEqual(2 * LETTERS_LOOKED_FOR * ENGAGEMENTS_A_READ);
   });
 
+  it('lets the event loop go between batches, though the ledger answers without letting it go (local files)', async () => {
+    const { find } = reading(records);
+    let ticked = false;
+    setImmediate(() => (ticked = true));
+    const tickedBy: boolean[] = [];
+    for await (const _ of walkEach(find, threads, (batchFind, id) => letterAccepted(batchFind, id, DOMAIN))) tickedBy.push(ticked);
+    expect(tickedBy.slice(0, ENGAGEMENTS_A_READ).every((t) => !t)).toBe(true);
+    expect(tickedBy.at(-1), 'a callback set before the walks ran before the last vendor was walked').toBe(true);
+  });
+
   it('fails every walk of the batch when the ledger cannot be read', async () => {
     const failing: FindRecords = async () => {
       throw new Error('connect ECONNREFUSED (the ledger is down)');
