@@ -146,6 +146,12 @@ export interface BeginOptions {
 export interface DeliveryLedger {
   find(messageId: string): Promise<DeliveryRecord | undefined>;
   /**
+   * The records these messages have, by Message-ID (a message with none is absent), in one read: the
+   * campaign's looks walk twenty letters and more of every vendor (activities/letter-accepted.ts),
+   * and PostgreSQL pays a round trip a read. Callers keep a batch to a few thousand ids.
+   */
+  findMany(messageIds: readonly string[]): Promise<Map<string, DeliveryRecord>>;
+  /**
    * Waits until no other live attempt is sending `messageId`, claims it, then reads its record:
    * delivered to everyone, the claim is released and the record returned; otherwise (no record, or
    * one with `deferred` recipients, claimed again to finish it) the claim is this attempt's turn.
@@ -205,6 +211,21 @@ export class FileDeliveryLedger implements DeliveryLedger {
 
   async find(messageId: string): Promise<DeliveryRecord | undefined> {
     return readRecord(this.pathOf(messageId));
+  }
+
+  /**
+   * One file a message, so still one look at the disk each (a few microseconds for a missing one),
+   * made without letting the event loop go, as `find` does: a caller reading many batches lets it go
+   * between them (walkEach in letter-accepted.ts). Read concurrently through fs/promises instead,
+   * the same look took two to four times as long on two cores.
+   */
+  async findMany(messageIds: readonly string[]): Promise<Map<string, DeliveryRecord>> {
+    const found = new Map<string, DeliveryRecord>();
+    for (const messageId of new Set(messageIds)) {
+      const record = readRecord(this.pathOf(messageId));
+      if (record) found.set(messageId, record);
+    }
+    return found;
   }
 
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {

@@ -20,7 +20,7 @@ import { openLetterFileName, renderOpenLetter } from './letter';
 import { withLetterBody } from './stored-letter';
 import { letterCopyPath, publishedPath } from './published-paths';
 import { LocalPublishedFiles } from '../store/local';
-import { acceptedLetters, lastAcceptedLetter, letterAccepted, letterNumber, type FindRecord } from './letter-accepted';
+import { acceptedLetters, lastAcceptedLetter, letterAccepted, letterNumber, letterStep, walkEach, type FindRecords } from './letter-accepted';
 import { sealedLedger } from './sealed-ledger';
 import { mailDomain, messageIdFor, replyAddressFor, replyThreadOf, threadRootStep } from './threading';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
@@ -247,8 +247,24 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     unrecorded.set(record.messageId, { record, ledger, release });
     retryLater();
   };
-  /** Whether a message went out, as this worker knows it: the addresses are only counted, so none is opened. */
-  const findRecord: FindRecord = async (messageId) => unrecorded.get(messageId)?.record ?? (await plainLedger.find(messageId));
+  /**
+   * Whether messages went out, as this worker knows it: a record it holds unwritten is newer than the
+   * ledger's, or the only one. The addresses are only counted, so none is opened.
+   */
+  const findRecords: FindRecords = async (messageIds) => {
+    const held = new Map<string, DeliveryRecord>();
+    for (const id of messageIds) {
+      const record = unrecorded.get(id)?.record;
+      if (record) held.set(id, record);
+    }
+    const found = await plainLedger.findMany(messageIds.filter((id) => !held.has(id)));
+    // One held when the read began may have been written, and let go, after the ledger was read.
+    for (const id of messageIds) {
+      const record = unrecorded.get(id)?.record ?? held.get(id);
+      if (record) found.set(id, record);
+    }
+    return found;
+  };
   /**
    * Whether the mail server accepted a letter of the engagement after this one (sent again to a
    * corrected address): the folder keeps that letter's copy, filed by its own send or retry, never
@@ -256,7 +272,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
    * letter is told by the due date it stated, as the ledger recorded it.
    */
   async function laterLetterSent({ threadId, step, dueDate }: SentLetter): Promise<boolean> {
-    const last = await lastAcceptedLetter(findRecord, threadId, domain);
+    const last = await lastAcceptedLetter(findRecords, threadId, domain);
     if (last === undefined) return false;
     const n = step === undefined ? undefined : letterNumber(step);
     if (n !== undefined) return last.n > n;
@@ -264,7 +280,7 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
   }
   /** A vendor's statement notice answers the open letter: it is not sent while the mail server has accepted none of its letters. */
   const withoutLetter = async ({ kind, campaign, vendor }: OutgoingMessage): Promise<boolean> =>
-    kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain));
+    kind === 'statement-notice' && vendor !== undefined && !(await letterAccepted(findRecords, engagementWorkflowId(campaign.id, vendor.id), domain));
   /**
    * The open letter as the vendor received it (the very PDF, its due date included), kept in the
    * campaign's publication folder once the mail server accepted it, so the folder holds no copy of a
@@ -330,13 +346,14 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
     /**
      * Which of these vendors of the campaign have no open letter the mail server accepted, as the
      * ledger knows it now (see letterAccepted): the published statement does not say it was sent to
-     * them, and their notice is not mailed. One ledger read a vendor whose first letter went out.
+     * them, and their notice is not mailed. A ledger read for the first letters of ENGAGEMENTS_A_READ
+     * vendors, and one for the other letters of those whose first did not go out.
      */
     async lettersNotAccepted({ campaignId, vendorIds }: { campaignId: string; vendorIds: string[] }): Promise<string[]> {
       await recordLater();
       const missing: string[] = [];
-      for (const vendorId of vendorIds) {
-        if (!(await letterAccepted(findRecord, engagementWorkflowId(campaignId, vendorId), domain))) missing.push(vendorId);
+      for await (const [vendorId, accepted] of walkEach(findRecords, vendorIds, (find, id) => letterAccepted(find, engagementWorkflowId(campaignId, id), domain))) {
+        if (!accepted) missing.push(vendorId);
       }
       return missing;
     },
@@ -353,21 +370,24 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
       // A store out of reach fails the look, which is retried: the statement's drafts wait for it too.
       const filed = new Set(await published.list(publishedPath(folder, 'letters')));
       const missing = new Set<string>();
-      // Every vendor's letters are looked for (LETTERS_LOOKED_FOR reads at least), a few vendors at a
-      // time: a campaign of thousands on a ledger that pays a round trip a read stays well inside the
+      // Every vendor's letters are looked for, ENGAGEMENTS_A_READ vendors a ledger read (walkEach):
+      // a campaign of thousands on a ledger that pays a round trip a read stays well inside the
       // activity's minute.
-      await inLanes(vendors, LEDGER_LANES, async (vendor) => {
-        const path = letterCopyPath(folder, vendor);
+      const lastSentAgain: { vendor: LetterCopyKey; path: string; digest: string }[] = [];
+      const looks = walkEach(findRecords, vendors, async (find, vendor) => {
         const threadId = engagementWorkflowId(campaignId, vendor.id);
-        if (!filed.has(path)) {
-          if (await letterAccepted(findRecord, threadId, domain)) missing.add(vendor.id);
-          return;
-        }
-        const last = await lastAcceptedLetter(findRecord, threadId, domain);
+        return filed.has(letterCopyPath(folder, vendor)) ? { last: await lastAcceptedLetter(find, threadId, domain) } : { accepted: await letterAccepted(find, threadId, domain) };
+      });
+      for await (const [vendor, look] of looks) {
+        if (look.accepted) missing.add(vendor.id);
         // A vendor sent one letter has its copy: no earlier letter's can be on file.
-        if (last === undefined || last.n === 1) return;
-        const digest = last.record.letterSha256;
-        if (digest === undefined || sha256Hex((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
+        if (look.last === undefined || look.last.n === 1) continue;
+        const digest = look.last.record.letterSha256;
+        if (digest === undefined) missing.add(vendor.id);
+        else lastSentAgain.push({ vendor, path: letterCopyPath(folder, vendor), digest });
+      }
+      await inLanes(lastSentAgain, COPY_LANES, async ({ vendor, path, digest }) => {
+        if (sha256Hex((await published.read(path)) ?? Buffer.alloc(0)) !== digest) missing.add(vendor.id);
       });
       return vendors.filter((v) => missing.has(v.id)).map((v) => v.id);
     },
@@ -393,9 +413,8 @@ export function createEmailActivities({ transport, mailFrom, ledger: plainLedger
         }
       }
       const timeZone = leadCalendar(campaign.authorities)?.timeZone;
-      for (const vendor of keep) {
+      for await (const [vendor, letters] of walkEach(findRecords, keep, (find, v) => acceptedLetters(find, engagementWorkflowId(campaign.id, v.id), domain))) {
         const path = letterCopyPath(folder, vendor);
-        const letters = await acceptedLetters(findRecord, engagementWorkflowId(campaign.id, vendor.id), domain);
         const last = letters.at(-1);
         if (!last) continue;
         const render = async (record: DeliveryRecord) =>
@@ -631,11 +650,6 @@ function notTheLetterSent(vendor: LetterCopyKey, path: string, last: NumberedLet
   };
 }
 
-/** `letter`, `letter-2`, …: the step of the engagement's n-th open letter. */
-function letterStep(n: number): string {
-  return n === 1 ? 'letter' : `letter-${n}`;
-}
-
 /** A letter as a diagnostic names it: its step and the due date it stated. */
 function letterNamed({ n, record }: NumberedLetter): string {
   return `${letterStep(n)}${record.dueDate === undefined ? '' : `, due ${record.dueDate}`}`;
@@ -671,8 +685,8 @@ function untilWorkerStops<T>(sending: Promise<T>, activity: Context | undefined)
   });
 }
 
-/** Vendors whose letters the campaign's look at the copies reads from the ledger at once. */
-const LEDGER_LANES = 8;
+/** Copies the campaign's look reads at once, of vendors sent a letter again: a round trip each on PostgreSQL. */
+const COPY_LANES = 8;
 
 /**
  * How soon a record the ledger could not write, or a letter's copy the store refused, is first tried

@@ -52,6 +52,7 @@ export function sealedLedger(ledger: DeliveryLedger, key: Buffer | undefined): D
   const opened = (record: DeliveryRecord | undefined) => record && mapAddresses(record, (e) => open(e, key));
   return {
     find: async (messageId) => opened(await ledger.find(messageId)),
+    findMany: async (messageIds) => new Map([...(await ledger.findMany(messageIds))].map(([id, record]) => [id, opened(record)!])),
     async begin(messageId: string, options?: BeginOptions): Promise<SendTurn> {
       const turn = await ledger.begin(messageId, options);
       if (turn.delivered) return { delivered: opened(turn.delivered)! };

@@ -66,7 +66,7 @@ export async function fileReceivedLetterCopy(
   pdf: Uint8Array,
 ): Promise<LetterCopyFiled> {
   if (folder === undefined) throw letterCopyRefused('no-letter-copies', { campaign: campaignId });
-  const last = await lastAcceptedLetter((id) => ledger.find(id), engagementWorkflowId(campaignId, vendor.id), domain);
+  const last = await lastAcceptedLetter((ids) => ledger.findMany(ids), engagementWorkflowId(campaignId, vendor.id), domain);
   const received: LetterReceived | undefined = last && { step: last.n === 1 ? 'letter' : `letter-${last.n}`, ...(last.record.letterSha256 === undefined ? {} : { sha256: last.record.letterSha256 }) };
   const problem = letterCopyProblem(pdf, received);
   if (problem || !received) throw letterCopyRefused(problem?.code ?? 'no-letter-digest', { vendor: vendor.id, ...problem?.values });
@@ -85,7 +85,7 @@ export async function letterCopyIsLetterReceived(
   { campaignId, vendor, folder }: LetterCopyTarget,
 ): Promise<boolean> {
   if (folder === undefined) return false;
-  const last = await lastAcceptedLetter((id) => ledger.find(id), engagementWorkflowId(campaignId, vendor.id), domain);
+  const last = await lastAcceptedLetter((ids) => ledger.findMany(ids), engagementWorkflowId(campaignId, vendor.id), domain);
   const digest = last?.record.letterSha256;
   if (digest === undefined) return false;
   const copy = await files.read(letterCopyPath(folder, vendor));

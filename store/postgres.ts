@@ -242,6 +242,12 @@ class PostgresLedger implements DeliveryLedger {
     return rows[0]?.record;
   }
 
+  async findMany(messageIds: readonly string[]): Promise<Map<string, DeliveryRecord>> {
+    if (!messageIds.length) return new Map();
+    const rows = await this.query<{ message_id: string; record: DeliveryRecord }>('SELECT message_id, record FROM delivery_records WHERE message_id = ANY($1::text[])', [[...new Set(messageIds)]]);
+    return new Map(rows.map((row) => [row.message_id, row.record]));
+  }
+
   async begin(messageId: string, { signal }: BeginOptions = {}): Promise<SendTurn> {
     for (;;) {
       const token = randomUUID();

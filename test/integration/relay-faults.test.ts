@@ -116,6 +116,7 @@ describe('relay and ledger faults', () => {
       let down = true;
       const ledger: DeliveryLedger = {
         find: (messageId) => files.find(messageId),
+        findMany: (messageIds) => files.findMany(messageIds),
         begin: (messageId, options) => files.begin(messageId, options),
         record: async (entry) => {
           if (down) throw new Error('ENOSPC: no space left on device (test)');

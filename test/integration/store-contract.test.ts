@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createDatabase } from '../../infra/postgres';
 import { openStore, StoreErrorCode, type SharedStore, type StoreSettings, type WrappedKey } from '../../store';
 import type { SendTurn } from '../../activities/delivery-ledger';
+import { ledgerKeyFrom, sealedLedger } from '../../activities/sealed-ledger';
 import { MIGRATIONS_TABLE } from '../../store/postgres';
 import { KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
@@ -111,6 +112,23 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(await other.ledger.find('<letter.a@test>')).toEqual(record);
       const turn = await other.ledger.begin('<letter.a@test>');
       expect(turn.delivered).toEqual(record);
+    });
+
+    it('reads many records in one call from every instance, as find reads each, with sealed addresses opened as find opens them', async () => {
+      const ids = Array.from({ length: 1_200 }, (_, i) => `<letter.many-${i}@test>`);
+      const sent = ids.filter((_, i) => i % 3 === 0);
+      const key = ledgerKeyFrom(randomBytes(32));
+      const sealed = sealedLedger(store.ledger, key);
+      for (const messageId of sent) await sealed.record({ messageId, accepted: [`${messageId.slice(1, -6)}@vendor.example`], rejected: [], deliveredAt: '2026-11-28T08:00:00.000Z' });
+      // Asked twice, and with one never sent: each record found once, the unsent absent.
+      const found = await other.ledger.findMany([...ids, ids[0]!, '<never.sent@test>']);
+      expect([...found.keys()].sort()).toEqual([...sent].sort());
+      for (const messageId of sent.slice(0, 20)) expect(found.get(messageId)).toEqual(await other.ledger.find(messageId));
+      expect(found.get(sent[1]!)?.accepted[0]).toMatch(/^sealed:/);
+      const opened = await sealedLedger(other.ledger, key).findMany(ids);
+      expect(opened.get(sent[1]!)).toEqual(await sealedLedger(other.ledger, key).find(sent[1]!));
+      expect(opened.get(sent[1]!)?.accepted).toEqual(['letter.many-3@vendor.example']);
+      expect(await other.ledger.findMany([])).toEqual(new Map());
     });
 
     it('claims a message again while some recipients are still deferred, and keeps the resentAfterCrash flag', async () => {

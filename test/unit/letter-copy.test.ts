@@ -52,7 +52,8 @@ describe('letterCopyIsLetterReceived', () => {
   // a campaign that has ended looks no more, and would list it for good.
   const thread = engagementWorkflowId('vc', 'gone');
   const sent = (step: string, sha256?: string): DeliveryRecord => ({ messageId: messageIdFor(thread, step, 'opc.test'), accepted: ['privacy@gone.test'], rejected: [], deliveredAt: '2026-11-27T10:00:00.000Z', ...(sha256 ? { letterSha256: sha256 } : {}) });
-  const ledgerOf = (records: DeliveryRecord[]) => ({ find: async (id: string) => records.find((r) => r.messageId === id) }) as unknown as DeliveryLedger;
+  const ledgerOf = (records: DeliveryRecord[]) =>
+    ({ findMany: async (ids: readonly string[]) => new Map(records.filter((r) => ids.includes(r.messageId)).map((r) => [r.messageId, r])) }) as unknown as DeliveryLedger;
   const filesHolding = (files: Record<string, Buffer>) => ({ read: async (path: string) => files[path] }) as unknown as PublishedFiles;
   const target = { campaignId: 'vc', vendor: { id: 'gone', language: 'en' as const }, folder: 'vc' };
   const earlier = Buffer.from('%PDF-1.7\nthe letter sent before the address was corrected\n%%EOF\n');
