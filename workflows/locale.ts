@@ -29,10 +29,11 @@ export function pluralForm(language: Language, count: number): 'one' | 'other' {
  * A date whose day is the first of its month, with that "1" written as the language's ordinal:
  * `firstOfMonth('1 juillet 2026', '1er')` gives "1er juillet 2026" (Intl writes "1"). The space after
  * the day is kept as it was (an ordinary or a no-break one). The ordinal comes from the caller's
- * templates; a language with none passes undefined or "1".
+ * templates; a language with none passes undefined or "1". One o'clock as French writes it
+ * ("2 déc. 2026, 1 h 18") is an hour, not a day: it stays "1 h".
  */
 export function firstOfMonth(text: string, ordinal: string | undefined): string {
-  return ordinal ? text.replace(/(^|\s)1([ \u00a0\u202f])(?=\p{L})/u, (_, before: string, space: string) => `${before}${ordinal}${space}`) : text;
+  return ordinal ? text.replace(/(^|\s)1([ \u00a0\u202f])(?=\p{L})(?!h(?:[\s\u00a0\u202f]|$))/u, (_, before: string, space: string) => `${before}${ordinal}${space}`) : text;
 }
 
 const UNITS = [

@@ -104,6 +104,12 @@ describe('times as the CLI prints them', () => {
     expect(deadline('2026-12-04T09:20:05Z', NOW, 'fr')).toMatch(/\(dans 3 h 6 min\)$/);
   });
 
+  it('writes one o’clock in French as "1 h", never as the first of a month', () => {
+    expect(when('2026-12-02T01:18:00Z', 'fr')).toBe('2\u00a0déc.\u00a02026, 1\u00a0h\u00a018\u00a0UTC');
+    expect(when('2026-12-01T01:05:00Z', 'fr')).toBe('1er\u00a0déc.\u00a02026, 1\u00a0h\u00a005\u00a0UTC');
+    expect(deadline('2026-12-04T01:00:05Z', NOW, 'fr')).toBe('4\u00a0déc.\u00a02026, 1\u00a0h\u00a000\u00a0min\u00a005\u00a0s\u00a0UTC (il y a 5 h 14 min)');
+  });
+
   it('groups the digits of a count as each language does', () => {
     expect(cliWords('en').count(12345)).toBe('12,345');
     expect(cliWords('fr').count(12345)).toMatch(/^12[\u00a0\u202f ]345$/);
