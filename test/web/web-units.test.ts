@@ -2517,6 +2517,33 @@ describe('the approval that publishes the statement, as the page answers it', ()
   });
 });
 
+describe('a change request whose comment the campaign refuses for its markup, on a French page', () => {
+  // The comment is checked by the campaign's validator; a refusal without a code is shown as it came,
+  // in English, so a French co-signatory was told in English what was wrong with its comment.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const app = statementPageApp(kase, {
+    requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) => refusedByWorkflow(() => kase.checkChangeRequest(input)),
+  });
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('says in French what is wrong, naming the comment, and gives the comment back', async () => {
+    const response = await app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'Retirer le <iframe> de la conclusion' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    const error = /<p class="error"[^>]*>[\s\S]*?<\/p>/.exec(html)?.[0] ?? '';
+    expect(error).not.toContain('lang="en"');
+    expect(visibleText(error)).toBe('Balisage («\u202f<iframe\u202f») dans le commentaire\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(html).toContain('>Retirer le &lt;iframe&gt; de la conclusion</textarea>');
+  });
+});
+
 describe('a co-signatory’s answer the campaign refuses for an authority it does not sign for', () => {
   // The page lets only a signatory of the version answer, so the campaign refuses the authority only
   // when its own list and the page's differ (the campaign's says who signs): its refusal lists the
