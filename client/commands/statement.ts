@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import type { CampaignStatus, CampaignUpdated } from '../../workflows/messages';
 import { refusalDetails, type RefusalDetails } from '../../workflows/refusals';
 import { AuthorityNames } from '../authority-names';
-import { approvalPublishes } from '../campaign-api';
+import { approvalPublishes, statementApproved } from '../campaign-api';
 import { cliWords, type CliWords } from '../cli-words';
 import { ClientErrorCode, DossierClientError, invalidInput, refused } from '../errors';
 import { fields, section, table } from '../output';
@@ -164,7 +164,7 @@ export function statementCommands(session: Session): Command {
           return approve(true);
         });
         // While the version is sent back for changes (revising), approvals of it do not publish it.
-        const complete = status.phase === 'approving' && status.draft !== undefined && status.draft.approvals.length >= status.draft.required;
+        const complete = statementApproved(status);
         ctx.out.result(status, () =>
           renderStatementStatus(status, undefined, ctx.words) + (complete ? `\n${ctx.words.say('statement.all-approved', { campaignId })}` : ''),
         );
