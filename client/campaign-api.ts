@@ -455,3 +455,15 @@ export function approvalPublishes(status: CampaignStatus, authorityId: string): 
   if (draft.approvals.some((a) => a.authorityId === authorityId)) return false;
   return draft.approvals.length + 1 >= draft.required;
 }
+
+/**
+ * Whether the statement has every approval it needs, as an update's answer or a status reads it: the
+ * campaign then signs and publishes it. Right after the last approval the phase may still be
+ * `approving` (the campaign asks the ledger before it signs), so the approvals are counted as its
+ * `approved()` counts them.
+ */
+export function statementApproved(status: Pick<CampaignStatus, 'phase' | 'draft' | 'draftUnprintable'>): boolean {
+  if (status.phase === 'publishing' || status.phase === 'published') return true;
+  const { draft } = status;
+  return status.phase === 'approving' && draft !== undefined && !status.draftUnprintable && draft.approvals.length >= draft.required;
+}

@@ -1,6 +1,6 @@
 // The running embedded set-up, written by `npm start` to `<data dir>/embedded.json` and removed when
-// it stops, so the officer's CLI, `npm run worker` and `npm run demo` find the server, sink and
-// folders it started (ports may come from DOSSIER_*_PORT) without the operator copying addresses.
+// it stops, so the officer's CLI, `npm run worker` and `npm run demo` find the server, sink,
+// folders and workspace it started (ports may come from DOSSIER_*_PORT) without the operator copying addresses.
 // A file left behind by a process that died is ignored: its pid must be alive and its Temporal
 // port must answer.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,11 @@ export interface EmbeddedProfile {
   /** Absent in a profile an earlier version wrote. */
   keysDir?: string;
   masterKeysFile?: string;
+  /**
+   * The web workspace `npm start` serves (its DOSSIER_WEB_URL), which the emails a worker sends link
+   * to; absent with `--no-worker` (no workspace) and in a profile an earlier version wrote.
+   */
+  workspaceUrl?: string;
 }
 
 export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -137,5 +142,7 @@ export async function withEmbeddedProfile(env: NodeJS.ProcessEnv = process.env):
   if (profile.keysDir) filled.DOSSIER_KEYSTORE_DIR ??= profile.keysDir;
   if (!env.SMTP_URL && profile.smtpUrl) filled.SMTP_URL = profile.smtpUrl;
   if (!env.DOSSIER_MASTER_KEYS && !env.DOSSIER_MASTER_KEYS_FILE && profile.masterKeysFile) filled.DOSSIER_MASTER_KEYS_FILE = profile.masterKeysFile;
+  // Without it, a worker started beside `npm start` sends approval requests with no link to answer them.
+  if (profile.workspaceUrl) filled.DOSSIER_WEB_URL ??= profile.workspaceUrl;
   return filled;
 }

@@ -25,6 +25,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   outputDir?: string;
   log?: (line: string) => void;
+  /** The workspace the caller serves beside this set-up, recorded for the workers started next to it. */
+  workspaceUrl?: string;
 }
 
 export interface Embedded {
@@ -189,6 +191,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           stateDir: folders.stateDir,
           keysDir: folders.keysDir,
           masterKeysFile: env.DOSSIER_MASTER_KEYS_FILE,
+          workspaceUrl: options.workspaceUrl,
         },
         env,
       );

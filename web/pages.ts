@@ -16,7 +16,7 @@ import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
-import { approvalPublishes, type CampaignBoardView } from '../client/campaign-api';
+import { approvalPublishes, statementApproved, type CampaignBoardView } from '../client/campaign-api';
 import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
 import {
@@ -1159,11 +1159,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             form.errors.confirm = { key: 'statement.confirm-publication-required' };
           }
           form.done();
-          await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, confirmsPublication }, once).catch((err: unknown) => {
+          const updated = await campaigns.approve(campaignId, { by: actorName(user), authorityId: user.authorityId!, version, confirmsPublication }, once).catch((err: unknown) => {
             const refusal = refusalDetails(err);
             if (refusal?.refusal !== 'publication-unconfirmed') throw err;
             throw new FormProblem({ confirm: { message: (err as Error).message, refusal } });
           });
+          // The page read next may still show the version awaiting approvals (the campaign signs it a
+          // moment later): the one whose approval completed it is told it is being published.
+          if (statementApproved(updated)) return doneThen(c, 'approve-publishes', `/campaigns/${campaignId}/statement`);
         } else if (action === 'withdraw-approval') {
           form.done();
           await campaigns.withdrawApproval(campaignId, { by: actorName(user), authorityId: user.authorityId!, version }, once);

@@ -30,9 +30,12 @@ export async function runMainJob(argv: string[]): Promise<void> {
   for (const line of unreadSettingWarnings(process.env)) console.warn(line);
   const metricsAddress = metricsAddressFrom(process.env) ?? (await defaultMetricsAddress());
   installTelemetry({ metricsAddress, metricsVariable: 'DOSSIER_METRICS_ADDRESS' });
-  const embedded = await startEmbedded();
-  // Approval emails link to the workspace, so the worker learns its address.
-  embedded.env.DOSSIER_WEB_URL ??= `http://127.0.0.1:${embedded.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
+  // Approval emails link to the workspace, so the worker learns its address; so do the workers started
+  // beside this set-up (`npm run worker`, the demo), from embedded.json. A set-up found running keeps
+  // the address it recorded.
+  const workspaceUrl = process.env.DOSSIER_WEB_URL ?? `http://127.0.0.1:${process.env.DOSSIER_WEB_PORT ?? DEFAULT_WEB_PORT}`;
+  const embedded = await startEmbedded(withWorker ? { workspaceUrl } : {});
+  embedded.env.DOSSIER_WEB_URL ??= workspaceUrl;
   // The front ends' one store: the workspace's readers and the client's payload codec (its keys).
   // The worker keeps its own, sized to its activity slots, and closes it when it stops.
   const store = sharedStoreOnce(embedded.env);

@@ -31,7 +31,7 @@ import type {
   WithdrawApprovalInput,
   WithdrawVendorInput,
 } from './messages';
-import { excerptOf, field, FREE_TEXT, LIMITS, NAME, sizeRefusal, textProblem } from './text-rules';
+import { excerptOf, field, FREE_TEXT, LIMITS, NAME, textDetails, textProblem } from './text-rules';
 import {
   applyStatementEdit,
   changesShown,
@@ -954,8 +954,9 @@ export class CampaignCase {
     const problem = textProblem(vote.comment, FREE_TEXT);
     if (problem) {
       const message = `The comment (what should change; it goes to the lead and the other signatories) ${problem}.`;
-      const sized = sizeRefusal(field('comment'), vote.comment, FREE_TEXT.max, message);
-      if (sized) throw sized;
+      // Coded whatever the problem (markup, a control character…), so the workspace words it in the signatory's language.
+      const details = textDetails(field('comment'), vote.comment, FREE_TEXT);
+      if (details) throw refusal(details.refusal, details.values, message);
       reject(message);
     }
   }

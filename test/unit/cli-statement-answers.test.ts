@@ -137,6 +137,15 @@ describe('the authorities, as the CLI names them', () => {
     expect(english.stdout).toContain(`The approval of version 1 by the ${OPC_EN} is withdrawn; the version awaits its answer again.`);
   });
 
+  it('names the signatory of the other authority in French as its status table does, not with the record’s English "CLI"', async () => {
+    const kase = awaitingApproval();
+    await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);
+    const elsewhere = await run(kase, ['statement', 'approve', 'vc', '--authority', 'fdpic', '--version', '1', '--confirm-publish'], 'fr');
+    expect(elsewhere.exitCode).toBe(EXIT.refused);
+    expect(elsewhere.stderr).toMatch(/Marie Leclerc \([^)]*, ligne de commande\) a déjà approuvé pour le Commissariat/);
+    expect(elsewhere.stderr).not.toContain(', CLI)');
+  });
+
   it('names them in the campaign’s refusals, and quotes an authority it does not have as it was typed', async () => {
     const kase = awaitingApproval();
     await run(kase, ['statement', 'approve', 'vc', '--authority', 'opc', '--version', '1']);

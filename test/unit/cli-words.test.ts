@@ -101,11 +101,13 @@ describe('times as the CLI prints them', () => {
     expect(when('2026-12-01T06:14:05Z', 'fr')).toBe('1er\u00a0déc.\u00a02026, 6\u00a0h\u00a014\u00a0UTC');
     expect(when('2026-11-29', 'fr')).toBe('29\u00a0nov.\u00a02026');
     expect(deadline('2026-12-01T06:14:05Z', NOW, 'fr')).toBe('1er\u00a0déc.\u00a02026, 6\u00a0h\u00a014\u00a0min\u00a005\u00a0s\u00a0UTC (il y a 3 jours)');
-    // One in the morning is not "the first": only a day of the month takes the ordinal.
-    expect(when('2026-12-02T01:57:00Z', 'fr')).toBe('2\u00a0déc.\u00a02026, 1\u00a0h\u00a057\u00a0UTC');
-    expect(when('2026-12-01T01:05:00Z', 'fr')).toBe('1er\u00a0déc.\u00a02026, 1\u00a0h\u00a005\u00a0UTC');
-    expect(deadline('2026-11-30T01:14:05Z', NOW, 'fr')).toMatch(/^30\u00a0nov\.\u00a02026, 1\u00a0h\u00a014\u00a0min\u00a005\u00a0s\u00a0UTC /);
     expect(deadline('2026-12-04T09:20:05Z', NOW, 'fr')).toMatch(/\(dans 3 h 6 min\)$/);
+  });
+
+  it('writes one o’clock in French as "1 h", never as the first of a month', () => {
+    expect(when('2026-12-02T01:18:00Z', 'fr')).toBe('2\u00a0déc.\u00a02026, 1\u00a0h\u00a018\u00a0UTC');
+    expect(when('2026-12-01T01:05:00Z', 'fr')).toBe('1er\u00a0déc.\u00a02026, 1\u00a0h\u00a005\u00a0UTC');
+    expect(deadline('2026-12-04T01:00:05Z', NOW, 'fr')).toBe('4\u00a0déc.\u00a02026, 1\u00a0h\u00a000\u00a0min\u00a005\u00a0s\u00a0UTC (il y a 5 h 14 min)');
   });
 
   it('groups the digits of a count as each language does', () => {

@@ -278,7 +278,10 @@ describe('the approval that would publish the statement', () => {
     expect(cases.get('vc-last')!.approved()).toBe(false);
     await page.check('#approve-confirm');
     await Promise.all([page.waitForURL(`${url}/campaigns/vc-last/statement`), page.click('#approve button[type=submit]')]);
-    expect(await page.locator('p.notice').innerText()).toBe('Your approval is recorded.');
+    // Answered as what it is: the statement is going out, though the campaign signs it a moment later.
+    expect(await page.locator('p.notice').innerText()).toBe(
+      'Your approval is recorded, and it was the last one the statement needed: the statement is being published. Its PDFs appear on this page once they are ready (reload it in a moment), and every signatory receives them by email.',
+    );
     expect(cases.get('vc-last')!.approved()).toBe(true);
     await page.context().close();
   });

@@ -2470,6 +2470,80 @@ describe('the statement page of a co-signatory whose authority has approved the 
   });
 });
 
+describe('the approval that publishes the statement, as the page answers it', () => {
+  // The campaign signs the statement only after its update has answered (it asks the ledger first),
+  // so the page read right after the last approval still shows the version awaiting approvals: the
+  // notice must say that the approval just given publishes it, not only that it was recorded.
+  const approvedBy = (language: string, authorityId: 'opc' | 'fdpic') => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.startApproval('2026-11-25T10:00:00.000Z');
+    if (authorityId === 'opc') kase.approve({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-25T11:00:00.000Z');
+    const app = statementPageApp(kase, {
+      approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => {
+        kase.checkApproval(input);
+        return kase.approve(input, '2026-11-25T12:00:00.000Z');
+      },
+    });
+    const user = authorityId === 'opc' ? { subject: 'daniel', name: 'Daniel Therrien', roles: ['co-signatory'], authorityId } : { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId };
+    const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 'tok', language, user, expiresAt: Date.now() + 60_000 })}`;
+    return (async () => {
+      const response = await app.request('/campaigns/vc/statement/approve', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'tok', version: '1', confirm: 'yes' }).toString(),
+      });
+      expect(response.status).toBe(303);
+      const next = response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+      const html = await (await app.request('/campaigns/vc/statement', { headers: { cookie: next } })).text();
+      // The form's notice, right under the heading (the sign-in's end, above it, is a notice too).
+      return visibleText(/<\/h1>\s*<p class="notice"[\s\S]*?<\/p>/.exec(html)?.[0] ?? '').trim();
+    })();
+  };
+
+  it('says the statement is now being published, and where its PDFs will be, in both languages', async () => {
+    expect(await approvedBy('en', 'opc')).toBe(
+      'Your approval is recorded, and it was the last one the statement needed: the statement is being published. Its PDFs appear on this page once they are ready (reload it in a moment), and every signatory receives them by email.',
+    );
+    expect(await approvedBy('fr', 'opc')).toBe(
+      'Votre approbation est consignée, et c’était la dernière dont la déclaration avait besoin\u00a0: elle est en cours de publication. Ses PDF figurent sur cette page dès qu’ils sont prêts (rechargez-la dans un instant), et chaque signataire les reçoit par courriel.',
+    );
+  });
+
+  it('says only that it is recorded when other approvals are still needed', async () => {
+    expect(await approvedBy('en', 'fdpic')).toBe('Your approval is recorded.');
+    expect(await approvedBy('fr', 'fdpic')).toBe('Votre approbation est consignée.');
+  });
+});
+
+describe('a change request whose comment the campaign refuses for its markup, on a French page', () => {
+  // The comment is checked by the campaign's validator; a refusal without a code is shown as it came,
+  // in English, so a French co-signatory was told in English what was wrong with its comment.
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const app = statementPageApp(kase, {
+    requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) => refusedByWorkflow(() => kase.checkChangeRequest(input)),
+  });
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('says in French what is wrong, naming the comment, and gives the comment back', async () => {
+    const response = await app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'Retirer le <iframe> de la conclusion' }).toString(),
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    const error = /<p class="error"[^>]*>[\s\S]*?<\/p>/.exec(html)?.[0] ?? '';
+    expect(error).not.toContain('lang="en"');
+    expect(visibleText(error)).toBe('Balisage («\u202f<iframe\u202f») dans le commentaire\u00a0: le balisage n’est pas accepté, décrivez-le avec des mots.');
+    expect(html).toContain('>Retirer le &lt;iframe&gt; de la conclusion</textarea>');
+  });
+});
+
 describe('a co-signatory’s answer the campaign refuses for an authority it does not sign for', () => {
   // The page lets only a signatory of the version answer, so the campaign refuses the authority only
   // when its own list and the page's differ (the campaign's says who signs): its refusal lists the

@@ -449,7 +449,9 @@ describe('the joint statement in the workspace', () => {
     // The last approval publishes the statement: given only with its confirmation ticked.
     await zofia.check('#approve-confirm');
     await zofia.click('#approve button[type=submit]');
-    expect(await textOf(zofia.locator('.notice'))).toBe('Votre approbation est consignée.');
+    expect(await textOf(zofia.locator('.notice'))).toBe(
+      'Votre approbation est consignée, et c’était la dernière dont la déclaration avait besoin\u00a0: elle est en cours de publication. Ses PDF figurent sur cette page dès qu’ils sont prêts (rechargez-la dans un instant), et chaque signataire les reçoit par courriel.',
+    );
     await eventually(zofia, async () => (await zofia.locator('#phase').innerText()) === 'publiée', 'publication');
     await checkPage(zofia, 'statement-published');
     const published = await zofia.request.get(`${url}/campaigns/${campaignId}/statement/published.en.pdf`);
