@@ -250,14 +250,16 @@ export function statementCommands(session: Session): Command {
   group
     .command('download')
     .argument('<campaign>')
-    .option('--language <language>', '', 'en')
+    .option('--language <language>')
     .option('--output <file>')
     .action(
-      withContext(session, async (ctx, campaignId: string, options: { language: string; output?: string }) => {
+      withContext(session, async (ctx, campaignId: string, options: { language?: string; output?: string }) => {
+        // An officer reading the CLI in French wants the French statement unless they ask otherwise.
+        const language = options.language ?? ctx.words.language;
         const status = await (await ctx.campaigns()).status(campaignId);
         if (!status.published) throw notPublished(status, ctx.words);
-        const path = (status.published.files as Record<string, string>)[options.language];
-        if (!path) throw invalidInput(ctx.words.say('error.download-language', { value: options.language, choices: Object.keys(status.published.files).join(', ') }));
+        const path = (status.published.files as Record<string, string>)[language];
+        if (!path) throw invalidInput(ctx.words.say('error.download-language', { value: language, choices: Object.keys(status.published.files).join(', ') }));
         const bytes = await ctx.store().files.read(path);
         if (!bytes) {
           throw new DossierClientError(ClientErrorCode.NotFound, ctx.words.say('error.not-in-store', { path, store: ctx.store().describe() }));
@@ -265,7 +267,7 @@ export function statementCommands(session: Session): Command {
         const target = resolve(options.output ?? basename(path));
         if (existsSync(target)) throw invalidInput(ctx.words.say('error.output-exists', { target }));
         writeFileSync(target, bytes, { flag: 'wx' });
-        ctx.out.result({ campaignId, language: options.language, path, file: target, size: bytes.length }, () =>
+        ctx.out.result({ campaignId, language, path, file: target, size: bytes.length }, () =>
           ctx.words.say('statement.saved', { path, size: ctx.words.count(bytes.length), target }),
         );
       }),

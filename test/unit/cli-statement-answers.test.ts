@@ -3,7 +3,7 @@
 // has no such authority), and the approval that publishes the statement said before it is given and
 // given only confirmed. The campaign is a stand-in over the workflow's own state (CampaignCase): its
 // validator, then its handler, as the workflow runs them.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -64,6 +64,8 @@ class StandInSession extends Session {
     language: Language,
     /** What lands between the CLI's read of the status and its first approval (another authority's). */
     private meanwhile?: () => void,
+    /** A published statement's PDFs, by language: filed in the store and listed in the status. */
+    private readonly published?: Record<Language, string>,
   ) {
     super(env, language);
   }
@@ -77,8 +79,14 @@ class StandInSession extends Session {
       this.meanwhile = undefined;
       meanwhile?.();
     };
+    const published = this.published;
     const campaigns = {
-      status: async () => kase.status(),
+      status: async () => {
+        if (!published) return kase.status();
+        const files = Object.fromEntries(Object.keys(published).map((language) => [language, `vc/statement.${language}.pdf`]));
+        for (const [language, path] of Object.entries(files)) await context.store().files.write(path, Buffer.from(published[language as Language]));
+        return { ...kase.status(), published: { at, files } };
+      },
       approve: async (_campaign: string, input: ApproveStatementInput) => (
         landsMeanwhile(), sent.push(`approve${input.confirmsPublication ? ' confirmed' : ''}`), asWorkflow(() => kase.checkApproval(input), () => kase.approve(input, at))
       ),
@@ -95,10 +103,10 @@ class StandInSession extends Session {
  * Runs the CLI as `officer` (one person signs for one authority), with no terminal (a script) unless
  * `tty`: what it printed, on which stream, its exit code and the updates it sent.
  */
-async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false, meanwhile?: () => void) {
+async function run(kase: CampaignCase, argv: string[], language: Language = 'en', officer = 'Marie Leclerc', tty = false, meanwhile?: () => void, published?: Record<Language, string>) {
   const data = join(scratch, 'data');
   ensureDevMasterKeys(join(data, 'master.keys'));
-  const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language, meanwhile);
+  const session = new StandInSession({ DOSSIER_DATA_DIR: data, DOSSIER_OFFICER: officer, TEMPORAL_ADDRESS: '127.0.0.1:1' }, kase, language, meanwhile, published);
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
@@ -255,5 +263,21 @@ describe('statement approve, when the approval is the last one needed', () => {
     expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
     expect(confirmed.sent).toEqual(['approve confirmed']);
     expect(flagged.approved()).toBe(true);
+  });
+});
+
+describe('statement download', () => {
+  it('saves the statement in the language the officer reads the CLI in, unless --language names the other', async () => {
+    const published = { en: '%PDF-1.7 English statement', fr: '%PDF-1.7 déclaration en français' };
+    const saved = (name: string) => join(scratch, name);
+    const french = await run(awaitingApproval(), ['statement', 'download', 'vc', '--output', saved('fr-default.pdf')], 'fr', 'Marie Leclerc', false, undefined, published);
+    expect(french.exitCode, french.stderr).toBe(EXIT.ok);
+    expect(readFileSync(saved('fr-default.pdf'), 'utf8')).toBe(published.fr);
+    const english = await run(awaitingApproval(), ['statement', 'download', 'vc', '--output', saved('en-default.pdf')], 'en', 'Marie Leclerc', false, undefined, published);
+    expect(readFileSync(saved('en-default.pdf'), 'utf8')).toBe(published.en);
+    expect(english.exitCode, english.stderr).toBe(EXIT.ok);
+    const asked = await run(awaitingApproval(), ['statement', 'download', 'vc', '--language', 'en', '--output', saved('en-asked.pdf')], 'fr', 'Marie Leclerc', false, undefined, published);
+    expect(asked.exitCode, asked.stderr).toBe(EXIT.ok);
+    expect(readFileSync(saved('en-asked.pdf'), 'utf8')).toBe(published.en);
   });
 });
