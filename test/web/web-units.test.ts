@@ -2359,10 +2359,7 @@ function engagementForms(stage: string, steps: Record<string, () => Promise<neve
 
 describe('the approvals per authority once an authority has sent the current version back', () => {
   // The workflow's own state: FDPIC sends version 1 back, then the lead submits version 2.
-  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-  kase.addEngagement(testVendor('zoom'), false);
-  kase.engagementFailed('zoom', 'worker lost');
-  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const kase = versionOneOut();
   kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'Name the five principles.' }, '2026-11-25T11:00:00.000Z');
   const answers = async (language: string) => {
     const html = await statementShownLive(kase)(language);
@@ -2390,10 +2387,7 @@ describe('the approvals per authority once an authority has sent the current ver
 
 describe('an approval of an earlier version that still counts, in the approvals per authority', () => {
   // The workflow's own state: OPC approves version 1; FDPIC sends it back and the lead resubmits the same text as version 2.
-  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-  kase.addEngagement(testVendor('zoom'), false);
-  kase.engagementFailed('zoom', 'worker lost');
-  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const kase = versionOneOut();
   kase.approve({ authorityId: 'opc', by: 'Daniel (daniel, signed in)', version: 1 }, '2026-11-25T11:00:00.000Z');
   kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'On reflection, no change.' }, '2026-11-25T12:00:00.000Z');
   kase.requestDraft({ by: 'Léa (lea, signed in)' }, '2026-11-26T10:00:00.000Z');
@@ -2418,10 +2412,7 @@ describe('an approval of an earlier version that still counts, in the approvals 
 
 describe('the statement page of a co-signatory whose authority has approved the current version', () => {
   // The workflow's own state: FDPIC approves version 1; OPC has not answered.
-  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-  kase.addEngagement(testVendor('zoom'), false);
-  kase.engagementFailed('zoom', 'worker lost');
-  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const kase = versionOneOut();
   const zofia = 'Zofia Wiśniewska (zofia, signed in)';
   kase.approve({ authorityId: 'fdpic', by: zofia, version: 1 }, '2026-11-25T11:00:00.000Z');
   const app = statementPageApp(kase, {
@@ -2475,10 +2466,7 @@ describe('the approval that publishes the statement, as the page answers it', ()
   // so the page read right after the last approval still shows the version awaiting approvals: the
   // notice must say that the approval just given publishes it, not only that it was recorded.
   const approvedBy = (language: string, authorityId: 'opc' | 'fdpic') => {
-    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-    kase.addEngagement(testVendor('zoom'), false);
-    kase.engagementFailed('zoom', 'worker lost');
-    kase.startApproval('2026-11-25T10:00:00.000Z');
+    const kase = versionOneOut();
     if (authorityId === 'opc') kase.approve({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-25T11:00:00.000Z');
     const app = statementPageApp(kase, {
       approve: async (_campaign: string, input: { authorityId: string; by: string; version: number }) => {
@@ -2520,10 +2508,7 @@ describe('the approval that publishes the statement, as the page answers it', ()
 describe('a change request whose comment the campaign refuses for its markup, on a French page', () => {
   // The comment is checked by the campaign's validator; a refusal without a code is shown as it came,
   // in English, so a French co-signatory was told in English what was wrong with its comment.
-  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-  kase.addEngagement(testVendor('zoom'), false);
-  kase.engagementFailed('zoom', 'worker lost');
-  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const kase = versionOneOut();
   const app = statementPageApp(kase, {
     requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) => refusedByWorkflow(() => kase.checkChangeRequest(input)),
   });
@@ -2548,10 +2533,7 @@ describe('a co-signatory’s answer the campaign refuses for an authority it doe
   // The page lets only a signatory of the version answer, so the campaign refuses the authority only
   // when its own list and the page's differ (the campaign's says who signs): its refusal lists the
   // signatories by id, and the page names each by its name, the authority asked for as it was sent.
-  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-  kase.addEngagement(testVendor('zoom'), false);
-  kase.engagementFailed('zoom', 'worker lost');
-  kase.startApproval('2026-11-25T10:00:00.000Z');
+  const kase = versionOneOut();
   const app = statementPageApp(kase, {
     requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) =>
       refusedByWorkflow(() => kase.checkChangeRequest({ ...input, authorityId: 'cnil' })),
@@ -2757,6 +2739,15 @@ async function frenchStatementPage(kase: { status(): unknown }): Promise<string>
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
   return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
+}
+
+/** A one-vendor campaign (its engagement failed) whose version 1 went out for approval on 2026-11-25. */
+function versionOneOut(): CampaignCase {
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  return kase;
 }
 
 function refusedByWorkflow(check: () => void): never {
