@@ -112,7 +112,9 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const subject = oneLine((parsed.subject ?? '').slice(0, 500));
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
-  const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
+  // A report's machine parts, and the copy of the bounced message (its headers, or all of it with its
+  // PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
+  const reportParts = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
@@ -130,7 +132,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: parsed.attachments
-      .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
+      .filter((a) => !(report && reportParts.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
         name: bareFileName(a.filename, i + 1),
         type: a.contentType.toLowerCase(),

@@ -54,6 +54,12 @@ export function deliveryReport(o: {
   groups?: { recipient: string; action: string; status: string; diagnostic?: string; /** Original-Recipient, as Postfix writes it after an alias */ original?: string }[];
   /** How the relay encoded the delivery-status and headers parts: some (Exchange among them) send them base64 or quoted-printable. */
   encoding?: 'base64' | 'quoted-printable';
+  /**
+   * What of the bounced message rides along: its headers (text/rfc822-headers), or the whole message
+   * (message/rfc822, as Postfix's "Undelivered Message" and Exchange's reports return it), here
+   * the letter with its PDF.
+   */
+  returned?: 'headers' | 'message';
 }): Buffer {
   const groups = o.groups ?? [{ recipient: o.recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }];
   const b = 'dsn-boundary-1';
@@ -94,12 +100,39 @@ export function deliveryReport(o: {
         ]),
       ]),
       `--${b}`,
-      'Content-Type: text/rfc822-headers',
-      ...encoded(['From: Dossier <dossier@test.example>', `To: ${o.recipient}`, `Message-ID: ${o.bouncedMessageId}`, 'Subject: Open letter', '']),
+      ...(o.returned === 'message'
+        ? ['Content-Description: Undelivered Message', 'Content-Type: message/rfc822', '', ...returnedLetter(o.recipient, o.bouncedMessageId)]
+        : ['Content-Type: text/rfc822-headers', ...encoded(['From: Dossier <dossier@test.example>', `To: ${o.recipient}`, `Message-ID: ${o.bouncedMessageId}`, 'Subject: Open letter', ''])]),
       `--${b}--`,
       '',
     ].join('\r\n'),
   );
+}
+
+/** The letter as a relay returns it whole in a report: its text and its PDF. */
+function returnedLetter(recipient: string, messageId: string): string[] {
+  const b = 'letter-boundary-1';
+  return [
+    'From: Dossier <dossier@test.example>',
+    `To: ${recipient}`,
+    `Message-ID: ${messageId}`,
+    'Subject: Open letter',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Please find our open letter attached.',
+    `--${b}`,
+    'Content-Type: application/pdf; name="open-letter.pdf"',
+    'Content-Disposition: attachment; filename="open-letter.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.7\n% the open letter\n').toString('base64'),
+    `--${b}--`,
+    '',
+  ];
 }
 
 /** The message an Outlook reply quotes, as its client shows it: headers and the HTML body. */

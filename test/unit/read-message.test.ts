@@ -106,6 +106,16 @@ describe('reading a message from the case mailbox', () => {
     expect(read.bounce?.recipients).toEqual(['privacy@zoom.test', 'legal@zoom.test']);
   });
 
+  it('keeps no attachment of a delivery report that returns the whole bounced letter, PDF and all', async () => {
+    const read = await readMessage(
+      deliveryReport({ to: 'case@test.example', bouncedMessageId: '<letter.engagement.x.zoom@test.example>', recipient: 'gone@zoom.test', messageId: '<dsn-whole@mx.zoom.test>', returned: 'message' }),
+    );
+    expect(read.kind).toBe('bounce');
+    expect(read.bounce).toMatchObject({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: ['gone@zoom.test'] });
+    // The relay's copy of Dossier's own letter is no document of the vendor's.
+    expect(read.attachments.map((a) => `${a.name} (${a.type})`)).toEqual([]);
+  });
+
   it('reads a delivery report whose status and headers parts are base64 or quoted-printable as a bounce', async () => {
     // Exchange's diagnostic, longer than a quoted-printable line: it is broken with a soft line break.
     const diagnostic = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
