@@ -15,6 +15,7 @@ import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { DocumentError } from '../documents/document-store';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
 import { approvalPublishes, type CampaignBoardView } from '../client/campaign-api';
 import { letterCopyRefusal } from '../client/letter-copy';
@@ -596,7 +597,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
         status,
         timeZone,
-        mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents },
+        mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents.map((d) => ({ ...d, href: documentHref(ref, message.messageId, d.id) })) },
         received: {
           reviewKey: `review.${message.review}`,
           reviewedBy: message.reviewedBy && actorWords(message.reviewedBy, c.get('language'), views),
@@ -608,6 +609,37 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         },
       }),
     );
+  });
+
+  /** Where a received message's document downloads from; none where the workspace reads no document store. */
+  const documentHref = (ref: EngagementRef, messageId: string, documentId: string) =>
+    deps.receivedDocument
+      ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/received/document?id=${encodeURIComponent(messageId)}&document=${encodeURIComponent(documentId)}`
+      : undefined;
+
+  // A document the vendor sent, as its bytes: always a download, never shown in the workspace's own
+  // origin, since its type and content are the sender's (an HTML file would run as the workspace's page).
+  app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
+    allowed(c, 'read-cases');
+    const ref = refOf(c);
+    const status = await (await deps.dossier()).status(ref);
+    const message = status.inbox?.find((m) => m.messageId === c.req.query('id'));
+    const document = message?.documents.find((d) => d.id === c.req.query('document'));
+    if (!document || !deps.receivedDocument) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    let bytes: Buffer;
+    try {
+      bytes = await deps.receivedDocument(ref.campaignId, document);
+    } catch (err) {
+      if (!(err instanceof DocumentError)) throw err;
+      console.error(`web: ${document.name} (${document.id}) of ${message!.messageId} on ${status.workflowId} cannot be read:`, err.message);
+      const shredded = err.code === 'DocumentShredded';
+      return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
+    }
+    c.header('Content-Type', MIME_TYPE.test(document.type) ? document.type : 'application/octet-stream');
+    c.header('Content-Disposition', attachmentDisposition(document.name));
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Cache-Control', 'private, no-store');
+    return c.body(new Uint8Array(bytes));
   });
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
@@ -1319,6 +1351,19 @@ class Timing {
   header(): string {
     return this.parts.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(', ');
   }
+}
+
+/** A type/subtype as a Content-Type header carries it (RFC 6838's characters); anything else goes as bytes. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/**
+ * A download under the vendor's file name (RFC 6266): the name in UTF-8 for browsers (RFC 8187), and
+ * for older ones a plain-ASCII copy, each character it cannot carry (accents, quotes) an underscore.
+ */
+function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 function refOf(c: Context<WebEnv>): EngagementRef {

@@ -33,6 +33,10 @@ import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore'
 import { PROJECT_ROOT } from '../../paths';
 import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, type QuotedMessage } from '../helpers/inbound-mail';
 import { htmlAsText } from '../../intake/read-message';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -119,6 +123,44 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(confirmed.stage).toBe('responded');
     expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
     await e.waitForMail('acknowledgement');
+  });
+
+  it('lets an officer download a reply’s PDF from its page in the workspace, as the vendor sent it, and no one without the case’s mail', async () => {
+    const e = await openEngagement('zoom');
+    const pdf = Buffer.from('%PDF-1.7\n% the vendor’s submission, in its own words\n');
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'Réponse de l’entreprise.pdf', content: pdf, contentType: 'application/pdf' }] }));
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', workflowId: e.handle.workflowId }]);
+    const [message] = (await e.status()).inbox!;
+    const app = createWebApp({
+      config: webConfigWithoutSignIn(0),
+      signIn: {} as OidcSignIn,
+      dossier: async () => intakeOptions().dossier as DossierClient,
+      campaigns: async () => ({}) as never,
+      revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+      receivedDocument: (campaignId, document) => documents.read(campaignId, document),
+    });
+    const as = (roles: string[]) => ({
+      headers: { cookie: `dossier_session=${new CookieSealer(TEST_SESSION_SECRET).seal({ id: 'e'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles }, expiresAt: Date.now() + 60_000 })}` },
+    });
+    const engagementPath = `/campaigns/${e.input.campaign.id}/engagements/zoom`;
+    const messagePage = await app.request(`${engagementPath}/mail/received?id=${encodeURIComponent(message.messageId)}`, as(['officer']));
+    expect(messagePage.status).toBe(200);
+    const link = /<ul id="mail-attachments"><li><a href="([^"]+)"[^>]*>Réponse de l’entreprise\.pdf<\/a>/.exec(await messagePage.text());
+    expect(link, 'the attachment on the message page is a link to its bytes').not.toBeNull();
+    // As a browser reads the attribute Handlebars escaped.
+    const href = link![1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+
+    const downloaded = await app.request(href, as(['officer']));
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(pdf);
+    expect(downloaded.headers.get('content-type')).toBe('application/pdf');
+    expect(downloaded.headers.get('content-disposition')).toBe(`attachment; filename="R_ponse de l_entreprise.pdf"; filename*=UTF-8''R%C3%A9ponse%20de%20l%E2%80%99entreprise.pdf`);
+    expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
+    // An auditor reads the case's mail; a co-signatory does not.
+    expect((await app.request(href, as(['auditor']))).status).toBe(200);
+    expect((await app.request(href, as(['co-signatory']))).status).toBe(403);
+    // Only a document of that message: another id names nothing.
+    expect((await app.request(href.replace(/document=[^&]+/, 'document=0123456789abcdef0123456789abcdef'), as(['officer']))).status).toBe(404);
   });
 
   it('records a colleague’s forward of the letter without Dossier’s own PDF and text, noting them as Dossier’s', async () => {
