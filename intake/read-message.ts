@@ -1,7 +1,8 @@
 // Reads one raw message from the case mailbox into what the intake decides on: who sent it, which
-// of Dossier's messages it refers to, whether it is a person's reply, an auto-reply (RFC 3834) or a
-// bounce (RFC 3464 delivery report), its text and its attachments. Never throws on bad input: a
-// message mailparser cannot read comes back with `unreadable` set, so it is held, not lost.
+// of Dossier's messages it refers to, whether it is a person's reply, an auto-reply (RFC 3834, or a
+// read receipt: RFC 8098) or a bounce (RFC 3464 delivery report), its text and its attachments.
+// Never throws on bad input: a message mailparser cannot read comes back with `unreadable` set, so
+// it is held, not lost.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
@@ -103,18 +104,22 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const from = firstAddress(parsed.from);
   const headers = parsed.headers;
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
+  const reportType = contentType?.value?.toLowerCase() === 'multipart/report' ? contentType.params?.['report-type']?.toLowerCase() : undefined;
+  const isReport = reportType === 'delivery-status';
+  // A read receipt (RFC 8098) is the vendor's mail client saying the letter was opened, never a
+  // person's reply, whether or not it carries the Auto-Submitted header that RFC asks for.
+  const isReceipt = reportType === 'disposition-notification';
   // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
   const report = isReport ? readReport(parsed, raw) : undefined;
   const bounce = report?.failed.recipients.length ? report.failed : undefined;
   const delivery = report && !bounce ? report.notice : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
-  const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const kind: InboundKind = bounce ? 'bounce' : report || isReceipt || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const subject = oneLine((parsed.subject ?? '').slice(0, 500));
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
-  // A report's machine parts, and the copy of the bounced message (its headers, or all of it with its
-  // PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
-  const reportParts = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
+  // A report's machine parts, and the copy of the message it is about (its headers, or all of it with
+  // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
+  const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
@@ -132,7 +137,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: parsed.attachments
-      .filter((a) => !(report && reportParts.has(a.contentType.toLowerCase())))
+      .filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
         name: bareFileName(a.filename, i + 1),
         type: a.contentType.toLowerCase(),

@@ -42,6 +42,45 @@ export function outOfOffice(o: Omit<ReplyOptions, 'headers'>): Promise<Buffer> {
   return composeReply({ ...o, text: o.text ?? 'I am out of the office until 24 August.', headers: { 'Auto-Submitted': 'auto-replied' } });
 }
 
+/**
+ * A read receipt (RFC 8098 message disposition notification) as a vendor's mail client sends it
+ * when its user opens the letter: a multipart/report of a human-readable part and the
+ * machine-readable notification, threaded to the letter, and without the Auto-Submitted header
+ * RFC 8098 asks for (many clients leave it out).
+ */
+export function readReceipt(o: { from: string; to: string; readMessageId: string; messageId: string }): Buffer {
+  const b = 'mdn-boundary-1';
+  return Buffer.from(
+    [
+      `From: ${o.from}`,
+      `To: ${o.to}`,
+      'Subject: Read: Open letter',
+      `Message-ID: ${o.messageId}`,
+      `In-Reply-To: ${o.readMessageId}`,
+      `References: ${o.readMessageId}`,
+      'Date: Mon, 10 Aug 2020 14:00:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/report; report-type=disposition-notification; boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Your message was read on Monday, 10 August 2020 14:00:00 (UTC).',
+      '',
+      `--${b}`,
+      'Content-Type: message/disposition-notification',
+      '',
+      'Reporting-UA: privacy.vendor.example; a mail client',
+      `Final-Recipient: rfc822;${o.from.replace(/^.*<|>$/g, '')}`,
+      `Original-Message-ID: ${o.readMessageId}`,
+      'Disposition: manual-action/MDN-sent-manually; displayed',
+      '',
+      `--${b}--`,
+      '',
+    ].join('\r\n'),
+  );
+}
+
 /** A delivery report from the vendor's mail server: the bounced message's headers ride along. */
 /** A relay's report on a message; by default one recipient whose delivery failed (`Action: failed`, 5.1.1). */
 export function deliveryReport(o: {

@@ -31,7 +31,7 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, type QuotedMessage } from '../helpers/inbound-mail';
 import { htmlAsText } from '../../intake/read-message';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
@@ -338,6 +338,16 @@ describe('the intake records vendors’ mail on their engagements', () => {
     const status = await e.status();
     expect(status.stage).toBe('awaiting-response');
     expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted' });
+  });
+
+  it('notes a read receipt of the letter without taking it as the vendor’s reply or stopping the reminders', async () => {
+    const e = await openEngagement('houseparty');
+    await sender.append(readReceipt({ from: 'Privacy Office <privacy@houseparty.test>', to: caseMailbox, readMessageId: e.letterId, messageId: `<${randomUUID()}@houseparty.test>` }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, effect: 'noted' });
+    const status = await e.status();
+    expect(status.stage).toBe('awaiting-response');
+    expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted', matchedBy: 'thread', answersStep: 'letter', documents: [] });
   });
 
   it('handles a bounce like a refused address: delivery failure recorded, officer told', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
-import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outOfOffice, readReceipt } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -54,6 +54,14 @@ describe('reading a message from the case mailbox', () => {
       expect((await readMessage(await composeReply({ ...base, headers: { Precedence: precedence } }))).kind, precedence).toBe('auto-reply');
     }
     expect((await readMessage(await composeReply(base))).kind).toBe('reply');
+  });
+
+  it('reads a read receipt (RFC 8098) as an automatic message, not the vendor’s reply, and keeps none of its machine parts', async () => {
+    const read = await readMessage(readReceipt({ from: 'Zoë <privacy@zoom.test>', to: 'case@test.example', readMessageId: '<letter.engagement.x.zoom@test.example>', messageId: '<mdn1@zoom.test>' }));
+    expect(read.kind).toBe('auto-reply');
+    expect(read.refersTo).toEqual(['<letter.engagement.x.zoom@test.example>']);
+    expect(read.bounce).toBeUndefined();
+    expect(read.attachments.map((a) => `${a.name} (${a.type})`)).toEqual([]);
   });
 
   it('reads a delivery report: which message bounced, for whom, and why', async () => {
