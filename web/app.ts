@@ -65,7 +65,7 @@ export interface WebDeps {
 }
 
 export interface HoldingPen {
-  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss' | 'fate'>;
+  intake: Pick<Intake, 'held' | 'read' | 'attachment' | 'assign' | 'dismiss' | 'fate'>;
   close(): Promise<void>;
 }
 

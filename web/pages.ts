@@ -617,8 +617,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/received/document?id=${encodeURIComponent(messageId)}&document=${encodeURIComponent(documentId)}`
       : undefined;
 
-  // A document the vendor sent, as its bytes: always a download, never shown in the workspace's own
-  // origin, since its type and content are the sender's (an HTML file would run as the workspace's page).
+  // A document the vendor sent, as its bytes (a download: see download()).
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
     allowed(c, 'read-cases');
     const ref = refOf(c);
@@ -635,11 +634,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const shredded = err.code === 'DocumentShredded';
       return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
     }
-    c.header('Content-Type', MIME_TYPE.test(document.type) ? document.type : 'application/octet-stream');
-    c.header('Content-Disposition', attachmentDisposition(document.name));
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Cache-Control', 'private, no-store');
-    return c.body(new Uint8Array(bytes));
+    return download(c, { name: document.name, type: document.type, content: bytes });
   });
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
@@ -783,10 +778,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       heldCampaign(campaignId),
       campaignId ? undefined : engagementChoices(c),
     ]);
+    // Each attachment by its place in the message, as the intake reads it again to hand it over.
+    const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
-      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
+      message: { ...message, attachments: message.attachments.map((a, i) => ({ ...a, href: attachmentPath(i + 1) })), refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       engagements,
@@ -809,6 +806,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!fate) throw err;
       return c.html(await goneFromPen(c, messageId, {}, fate), 410);
     }
+  });
+
+  // A held message's attachment, as its bytes (a download: see download()), for the officer to judge
+  // the message before assigning or dismissing it; the message stays held.
+  app.get('/held/:pen/attachment', async (c) => {
+    allowed(c, 'act-on-engagements');
+    const { campaignId } = penOf(c);
+    const file = await withPen((p) => p.intake.attachment(campaignId, c.req.query('id') ?? '', Number(c.req.query('n'))));
+    return download(c, file);
   });
 
   app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {
@@ -1351,6 +1357,19 @@ class Timing {
   header(): string {
     return this.parts.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(', ');
   }
+}
+
+/**
+ * A file a vendor (or anyone writing to the case mailbox) sent, as a download under its name: never
+ * shown in the workspace's own origin, since its type and content are the sender's (an HTML file
+ * would run as a workspace page), and not kept by a shared cache.
+ */
+function download(c: Context<WebEnv>, file: { name: string; type: string; content: Uint8Array }): Response {
+  c.header('Content-Type', MIME_TYPE.test(file.type) ? file.type : 'application/octet-stream');
+  c.header('Content-Disposition', attachmentDisposition(file.name));
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', 'private, no-store');
+  return c.body(new Uint8Array(file.content));
 }
 
 /** A type/subtype as a Content-Type header carries it (RFC 6838's characters); anything else goes as bytes. */
