@@ -139,7 +139,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     attachments: parsed.attachments
       .filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
-        name: bareFileName(a.filename, i + 1),
+        name: bareFileName(a.filename, i + 1, a.contentType),
         type: a.contentType.toLowerCase(),
         size: a.size ?? a.content.length,
         content: a.content,
@@ -229,12 +229,30 @@ function oneLine(text: string): string {
   return withoutDirectionControls(text).replace(/[\u0085\u2028\u2029]/g, ' ');
 }
 
-/** A name to save the file under: no folders, no control characters or line breaks, no direction controls, never empty. */
-export function bareFileName(name: string | undefined, n: number): string {
+/**
+ * The extension of a file of this type, for an attachment sent without a name: the officer who
+ * saves it gets a file their system opens (a forwarded message sent inline has none, as a rule).
+ */
+const EXTENSIONS: Record<string, string> = {
+  'message/rfc822': '.eml',
+  'application/pdf': '.pdf',
+  'text/plain': '.txt',
+  'text/html': '.html',
+  'text/calendar': '.ics',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+};
+
+/**
+ * A name to save the file under: no folders, no control characters or line breaks, no direction
+ * controls, never empty (one without a name is `attachment-<n>`, with the extension of its type).
+ */
+export function bareFileName(name: string | undefined, n: number, type = ''): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
   const clean = withoutDirectionControls(base).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
-  return clean || `attachment-${n}`;
+  return clean || `attachment-${n}${EXTENSIONS[type.toLowerCase()] ?? ''}`;
 }
 
 /**

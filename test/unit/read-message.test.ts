@@ -156,6 +156,39 @@ describe('reading a message from the case mailbox', () => {
     expect(read.attachments.map((a) => a.name)).toEqual(['passwd', 'evil.bat']);
   });
 
+  it('names an attachment sent without a name by its place and its type, so the file saved opens: a forwarded message as .eml, a PDF as .pdf', async () => {
+    const raw = Buffer.from(
+      [
+        'From: privacy@zoom.test',
+        'To: case@test.example',
+        'Subject: Re: x',
+        'Message-ID: <unnamed@zoom.test>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/plain',
+        '',
+        'Our engineer\'s answer is the mail attached, and our policy.',
+        '--m',
+        'Content-Type: message/rfc822',
+        '',
+        'From: cto@zoom.test',
+        'Subject: Our encryption',
+        '',
+        'We use AES-256 end to end.',
+        '--m',
+        'Content-Type: application/pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.4 policy').toString('base64'),
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+    expect((await readMessage(raw)).attachments.map((a) => `${a.name} (${a.type})`)).toEqual(['attachment-1.eml (message/rfc822)', 'attachment-2.pdf (application/pdf)']);
+  });
+
   it('derives a stable Message-ID when a message has none, and caps very long text', async () => {
     const raw = Buffer.from(`From: a@zoom.test\r\nTo: case@test.example\r\nSubject: x\r\n\r\n${'long text '.repeat(5000)}\r\n`);
     const [first, second] = [await readMessage(raw), await readMessage(raw)];
