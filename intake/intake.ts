@@ -685,6 +685,17 @@ export class Intake {
   }
 
   /**
+   * One attachment of a held message, `n` counted from 1 as its page lists them, for an officer to
+   * open before deciding on the message (a PDF from an address no case knows). Reading it decides nothing.
+   */
+  async attachment(heldIn: string | undefined, messageId: string, n: number): Promise<InboundAttachment> {
+    const { read } = await this.findHeld(heldIn, messageId);
+    const found = Number.isInteger(n) && n >= 1 ? read.attachments[n - 1] : undefined;
+    if (!found) throw new DossierClientError(ClientErrorCode.NotFound, `the held message ${messageId} has no attachment ${n}`);
+    return found;
+  }
+
+  /**
    * An officer sets a held message aside: it leaves the holding pen for the Dismissed folder, with
    * who dismissed it and why written on top, so nothing is lost and the decision can be traced.
    */

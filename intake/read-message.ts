@@ -1,7 +1,8 @@
 // Reads one raw message from the case mailbox into what the intake decides on: who sent it, which
-// of Dossier's messages it refers to, whether it is a person's reply, an auto-reply (RFC 3834) or a
-// bounce (RFC 3464 delivery report), its text and its attachments. Never throws on bad input: a
-// message mailparser cannot read comes back with `unreadable` set, so it is held, not lost.
+// of Dossier's messages it refers to, whether it is a person's reply, an auto-reply (RFC 3834, or a
+// read receipt: RFC 8098) or a bounce (RFC 3464 delivery report), its text and its attachments.
+// Never throws on bad input: a message mailparser cannot read comes back with `unreadable` set, so
+// it is held, not lost.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
@@ -103,16 +104,22 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const from = firstAddress(parsed.from);
   const headers = parsed.headers;
   const contentType = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  const isReport = contentType?.value?.toLowerCase() === 'multipart/report' && contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
+  const reportType = contentType?.value?.toLowerCase() === 'multipart/report' ? contentType.params?.['report-type']?.toLowerCase() : undefined;
+  const isReport = reportType === 'delivery-status';
+  // A read receipt (RFC 8098) is the vendor's mail client saying the letter was opened, never a
+  // person's reply, whether or not it carries the Auto-Submitted header that RFC asks for.
+  const isReceipt = reportType === 'disposition-notification';
   // A report that only says a delivery is delayed (or went through) is not a bounce: nothing failed.
   const report = isReport ? readReport(parsed, raw) : undefined;
   const bounce = report?.failed.recipients.length ? report.failed : undefined;
   const delivery = report && !bounce ? report.notice : undefined;
   const autoSubmitted = String(headers.get('auto-submitted') ?? 'no').toLowerCase();
-  const kind: InboundKind = bounce ? 'bounce' : report || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
+  const kind: InboundKind = bounce ? 'bounce' : report || isReceipt || autoSubmitted !== 'no' || isAutoResponder(parsed) ? 'auto-reply' : 'reply';
   const subject = oneLine((parsed.subject ?? '').slice(0, 500));
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
-  const textLike = new Set(['message/delivery-status', 'text/rfc822-headers', 'message/rfc822-headers']);
+  // A report's machine parts, and the copy of the message it is about (its headers, or all of it with
+  // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
+  const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
@@ -130,9 +137,9 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: parsed.attachments
-      .filter((a) => !(report && textLike.has(a.contentType.toLowerCase())))
+      .filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase())))
       .map((a, i) => ({
-        name: bareFileName(a.filename, i + 1),
+        name: bareFileName(a.filename, i + 1, a.contentType),
         type: a.contentType.toLowerCase(),
         size: a.size ?? a.content.length,
         content: a.content,
@@ -222,12 +229,30 @@ function oneLine(text: string): string {
   return withoutDirectionControls(text).replace(/[\u0085\u2028\u2029]/g, ' ');
 }
 
-/** A name to save the file under: no folders, no control characters or line breaks, no direction controls, never empty. */
-export function bareFileName(name: string | undefined, n: number): string {
+/**
+ * The extension of a file of this type, for an attachment sent without a name: the officer who
+ * saves it gets a file their system opens (a forwarded message sent inline has none, as a rule).
+ */
+const EXTENSIONS: Record<string, string> = {
+  'message/rfc822': '.eml',
+  'application/pdf': '.pdf',
+  'text/plain': '.txt',
+  'text/html': '.html',
+  'text/calendar': '.ics',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+};
+
+/**
+ * A name to save the file under: no folders, no control characters or line breaks, no direction
+ * controls, never empty (one without a name is `attachment-<n>`, with the extension of its type).
+ */
+export function bareFileName(name: string | undefined, n: number, type = ''): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
   const clean = withoutDirectionControls(base).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
-  return clean || `attachment-${n}`;
+  return clean || `attachment-${n}${EXTENSIONS[type.toLowerCase()] ?? ''}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { CampaignClient } from '../client/campaign-api';
 import type { DossierClient } from '../client/api';
 import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
+import type { ReceivedDocumentReader } from '../client/received-documents';
 import type { RevokedSessions, TokenRefreshes } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
@@ -43,6 +44,8 @@ export interface WebDeps {
   holdingPen?(): Promise<HoldingPen>;
   /** The kept copy of a message sent on an engagement, by its step (client/sent-mail.ts). */
   sentMail?: SentMailReader;
+  /** A document a vendor sent, decrypted from the document store (client/received-documents.ts). */
+  receivedDocument?: ReceivedDocumentReader;
   /**
    * The published files (the output folder, or the shared store): the published statement is served
    * as the campaign wrote it, not rendered again by code that may have changed since.
@@ -62,7 +65,7 @@ export interface WebDeps {
 }
 
 export interface HoldingPen {
-  intake: Pick<Intake, 'held' | 'read' | 'assign' | 'dismiss' | 'fate'>;
+  intake: Pick<Intake, 'held' | 'read' | 'attachment' | 'assign' | 'dismiss' | 'fate'>;
   close(): Promise<void>;
 }
 

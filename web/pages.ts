@@ -15,6 +15,7 @@ import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { DocumentError } from '../documents/document-store';
 import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
 import { approvalPublishes, statementApproved, type CampaignBoardView } from '../client/campaign-api';
 import { letterCopyRefusal } from '../client/letter-copy';
@@ -596,7 +597,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         title: title(c, 'mail.received-title', { from: message.fromName ? `${message.fromName} <${message.from}>` : message.from }),
         status,
         timeZone,
-        mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents },
+        mail: { ...message, date: message.receivedAt, recipients: [], attachments: message.documents.map((d) => ({ ...d, href: documentHref(ref, message.messageId, d.id) })) },
         received: {
           reviewKey: `review.${message.review}`,
           reviewedBy: message.reviewedBy && actorWords(message.reviewedBy, c.get('language'), views),
@@ -608,6 +609,32 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         },
       }),
     );
+  });
+
+  /** Where a received message's document downloads from; none where the workspace reads no document store. */
+  const documentHref = (ref: EngagementRef, messageId: string, documentId: string) =>
+    deps.receivedDocument
+      ? `/campaigns/${encodeURIComponent(ref.campaignId)}/engagements/${encodeURIComponent(ref.vendorId)}/mail/received/document?id=${encodeURIComponent(messageId)}&document=${encodeURIComponent(documentId)}`
+      : undefined;
+
+  // A document the vendor sent, as its bytes (a download: see download()).
+  app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
+    allowed(c, 'read-cases');
+    const ref = refOf(c);
+    const status = await (await deps.dossier()).status(ref);
+    const message = status.inbox?.find((m) => m.messageId === c.req.query('id'));
+    const document = message?.documents.find((d) => d.id === c.req.query('document'));
+    if (!document || !deps.receivedDocument) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
+    let bytes: Buffer;
+    try {
+      bytes = await deps.receivedDocument(ref.campaignId, document);
+    } catch (err) {
+      if (!(err instanceof DocumentError)) throw err;
+      console.error(`web: ${document.name} (${document.id}) of ${message!.messageId} on ${status.workflowId} cannot be read:`, err.message);
+      const shredded = err.code === 'DocumentShredded';
+      return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
+    }
+    return download(c, { name: document.name, type: document.type, content: bytes });
   });
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
@@ -751,10 +778,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       heldCampaign(campaignId),
       campaignId ? undefined : engagementChoices(c),
     ]);
+    // Each attachment by its place in the message, as the intake reads it again to hand it over.
+    const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
     return page(c, 'held-message', {
       title: title(c, 'held.message-title', { subject: message.subject || message.messageId }),
       pen,
-      message: { ...message, refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
+      message: { ...message, attachments: message.attachments.map((a, i) => ({ ...a, href: attachmentPath(i + 1) })), refused: heldRefusals(message.why, c.get('language'), board, true), textCut: message.textCut && heldTextCut(message.textCut, c.get('language')) },
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       engagements,
@@ -777,6 +806,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!fate) throw err;
       return c.html(await goneFromPen(c, messageId, {}, fate), 410);
     }
+  });
+
+  // A held message's attachment, as its bytes (a download: see download()), for the officer to judge
+  // the message before assigning or dismissing it; the message stays held.
+  app.get('/held/:pen/attachment', async (c) => {
+    allowed(c, 'act-on-engagements');
+    const { campaignId } = penOf(c);
+    const file = await withPen((p) => p.intake.attachment(campaignId, c.req.query('id') ?? '', Number(c.req.query('n'))));
+    return download(c, file);
   });
 
   app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {
@@ -1322,6 +1360,32 @@ class Timing {
   header(): string {
     return this.parts.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(', ');
   }
+}
+
+/**
+ * A file a vendor (or anyone writing to the case mailbox) sent, as a download under its name: never
+ * shown in the workspace's own origin, since its type and content are the sender's (an HTML file
+ * would run as a workspace page), and not kept by a shared cache.
+ */
+function download(c: Context<WebEnv>, file: { name: string; type: string; content: Uint8Array }): Response {
+  c.header('Content-Type', MIME_TYPE.test(file.type) ? file.type : 'application/octet-stream');
+  c.header('Content-Disposition', attachmentDisposition(file.name));
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', 'private, no-store');
+  return c.body(new Uint8Array(file.content));
+}
+
+/** A type/subtype as a Content-Type header carries it (RFC 6838's characters); anything else goes as bytes. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/**
+ * A download under the vendor's file name (RFC 6266): the name in UTF-8 for browsers (RFC 8187), and
+ * for older ones a plain-ASCII copy, each character it cannot carry (accents, quotes) an underscore.
+ */
+function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 function refOf(c: Context<WebEnv>): EngagementRef {

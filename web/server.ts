@@ -7,6 +7,7 @@ import { CampaignClient } from '../client/campaign-api';
 import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
+import { receivedDocumentReader } from '../client/received-documents';
 import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
 import { clientActingAs } from './acting-as';
@@ -47,7 +48,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { config } = options;
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
   const env = options.env ?? process.env;
-  // One store (one PostgreSQL pool) for sent mail, signed-out sessions, token refreshes and the holding pen.
+  // One store (one PostgreSQL pool) for sent mail, received documents, signed-out sessions, token refreshes and the holding pen.
   const store = options.store ?? sharedStoreOnce(env);
   // Each signed-in user's requests go out under their own identity (web/acting-as.ts).
   const asUsers = new Map<string, Client>();
@@ -76,6 +77,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       });
     },
     sentMail: sentMailReader(env, store),
+    receivedDocument: receivedDocumentReader(env, store),
     publishedFiles: () => store().files,
     revokedSessions: revokedSessionsFrom(store),
     tokenRefreshes: tokenRefreshesFrom(store),

@@ -42,6 +42,45 @@ export function outOfOffice(o: Omit<ReplyOptions, 'headers'>): Promise<Buffer> {
   return composeReply({ ...o, text: o.text ?? 'I am out of the office until 24 August.', headers: { 'Auto-Submitted': 'auto-replied' } });
 }
 
+/**
+ * A read receipt (RFC 8098 message disposition notification) as a vendor's mail client sends it
+ * when its user opens the letter: a multipart/report of a human-readable part and the
+ * machine-readable notification, threaded to the letter, and without the Auto-Submitted header
+ * RFC 8098 asks for (many clients leave it out).
+ */
+export function readReceipt(o: { from: string; to: string; readMessageId: string; messageId: string }): Buffer {
+  const b = 'mdn-boundary-1';
+  return Buffer.from(
+    [
+      `From: ${o.from}`,
+      `To: ${o.to}`,
+      'Subject: Read: Open letter',
+      `Message-ID: ${o.messageId}`,
+      `In-Reply-To: ${o.readMessageId}`,
+      `References: ${o.readMessageId}`,
+      'Date: Mon, 10 Aug 2020 14:00:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/report; report-type=disposition-notification; boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Your message was read on Monday, 10 August 2020 14:00:00 (UTC).',
+      '',
+      `--${b}`,
+      'Content-Type: message/disposition-notification',
+      '',
+      'Reporting-UA: privacy.vendor.example; a mail client',
+      `Final-Recipient: rfc822;${o.from.replace(/^.*<|>$/g, '')}`,
+      `Original-Message-ID: ${o.readMessageId}`,
+      'Disposition: manual-action/MDN-sent-manually; displayed',
+      '',
+      `--${b}--`,
+      '',
+    ].join('\r\n'),
+  );
+}
+
 /** A delivery report from the vendor's mail server: the bounced message's headers ride along. */
 /** A relay's report on a message; by default one recipient whose delivery failed (`Action: failed`, 5.1.1). */
 export function deliveryReport(o: {
@@ -54,6 +93,12 @@ export function deliveryReport(o: {
   groups?: { recipient: string; action: string; status: string; diagnostic?: string; /** Original-Recipient, as Postfix writes it after an alias */ original?: string }[];
   /** How the relay encoded the delivery-status and headers parts: some (Exchange among them) send them base64 or quoted-printable. */
   encoding?: 'base64' | 'quoted-printable';
+  /**
+   * What of the bounced message rides along: its headers (text/rfc822-headers), or the whole message
+   * (message/rfc822, as Postfix's "Undelivered Message" and Exchange's reports return it), here
+   * the letter with its PDF.
+   */
+  returned?: 'headers' | 'message';
 }): Buffer {
   const groups = o.groups ?? [{ recipient: o.recipient, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' }];
   const b = 'dsn-boundary-1';
@@ -94,12 +139,39 @@ export function deliveryReport(o: {
         ]),
       ]),
       `--${b}`,
-      'Content-Type: text/rfc822-headers',
-      ...encoded(['From: Dossier <dossier@test.example>', `To: ${o.recipient}`, `Message-ID: ${o.bouncedMessageId}`, 'Subject: Open letter', '']),
+      ...(o.returned === 'message'
+        ? ['Content-Description: Undelivered Message', 'Content-Type: message/rfc822', '', ...returnedLetter(o.recipient, o.bouncedMessageId)]
+        : ['Content-Type: text/rfc822-headers', ...encoded(['From: Dossier <dossier@test.example>', `To: ${o.recipient}`, `Message-ID: ${o.bouncedMessageId}`, 'Subject: Open letter', ''])]),
       `--${b}--`,
       '',
     ].join('\r\n'),
   );
+}
+
+/** The letter as a relay returns it whole in a report: its text and its PDF. */
+function returnedLetter(recipient: string, messageId: string): string[] {
+  const b = 'letter-boundary-1';
+  return [
+    'From: Dossier <dossier@test.example>',
+    `To: ${recipient}`,
+    `Message-ID: ${messageId}`,
+    'Subject: Open letter',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Please find our open letter attached.',
+    `--${b}`,
+    'Content-Type: application/pdf; name="open-letter.pdf"',
+    'Content-Disposition: attachment; filename="open-letter.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.7\n% the open letter\n').toString('base64'),
+    `--${b}--`,
+    '',
+  ];
 }
 
 /** The message an Outlook reply quotes, as its client shows it: headers and the HTML body. */

@@ -14,7 +14,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { CaseDocuments } from '../../documents/document-store';
 import { ImapMailbox } from '../../intake/imap-mailbox';
 import { DISMISSED_FOLDER, Intake, ORIGINALS_FOLDER } from '../../intake/intake';
-import { INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
+import { holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource } from '../../intake/mailbox';
 import { confirmInboundUpdate, dismissInboundUpdate } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engagement-driver';
@@ -31,8 +31,12 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, type QuotedMessage } from '../helpers/inbound-mail';
 import { htmlAsText } from '../../intake/read-message';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -98,6 +102,32 @@ function vendorReply(e: EngagementDriver & { letterId: string }, overrides: Part
   });
 }
 
+/** The workspace over this file's engagements, document store and case mailbox, asked without a browser. */
+function workspace() {
+  return createWebApp({
+    config: webConfigWithoutSignIn(0),
+    signIn: {} as OidcSignIn,
+    dossier: async () => intakeOptions().dossier as DossierClient,
+    // No campaign workflow runs these engagements: the holding pen's page goes on without a board.
+    campaigns: async () => ({ board: async () => undefined }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    receivedDocument: (campaignId, document) => documents.read(campaignId, document),
+    holdingPen: async () => ({ intake, close: async () => {} }),
+  });
+}
+
+/** A request's headers signed in with `roles`. */
+function as(roles: string[]) {
+  const session = { id: 'e'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles }, expiresAt: Date.now() + 60_000 };
+  return { headers: { cookie: `dossier_session=${new CookieSealer(TEST_SESSION_SECRET).seal(session)}` } };
+}
+
+/** The address of the link to `name` in the attachments of a message's page, as a browser reads the attribute Handlebars escaped. */
+function attachmentLink(html: string, name: string): string | undefined {
+  const href = new RegExp(`<ul id="mail-attachments">.*?<li><a href="([^"]+)"[^>]*>${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</a>`, 's').exec(html)?.[1];
+  return href?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+}
+
 describe('the intake records vendors’ mail on their engagements', () => {
   it('records a threaded reply with its PDF, stops the reminders for review, and the officer confirms it as the response', async () => {
     const e = await openEngagement('zoom');
@@ -119,6 +149,32 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(confirmed.stage).toBe('responded');
     expect(confirmed.response).toMatchObject({ summary: 'Please find our response to the open letter attached.', attachments: ['response.pdf'], messageId: message.messageId });
     await e.waitForMail('acknowledgement');
+  });
+
+  it('lets an officer download a reply’s PDF from its page in the workspace, as the vendor sent it, and no one without the case’s mail', async () => {
+    const e = await openEngagement('zoom');
+    const pdf = Buffer.from('%PDF-1.7\n% the vendor’s submission, in its own words\n');
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'Réponse de l’entreprise.pdf', content: pdf, contentType: 'application/pdf' }] }));
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', workflowId: e.handle.workflowId }]);
+    const [message] = (await e.status()).inbox!;
+    const app = workspace();
+    const engagementPath = `/campaigns/${e.input.campaign.id}/engagements/zoom`;
+    const messagePage = await app.request(`${engagementPath}/mail/received?id=${encodeURIComponent(message.messageId)}`, as(['officer']));
+    expect(messagePage.status).toBe(200);
+    const href = attachmentLink(await messagePage.text(), 'Réponse de l’entreprise.pdf');
+    expect(href, 'the attachment on the message page is a link to its bytes').toBeDefined();
+
+    const downloaded = await app.request(href!, as(['officer']));
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(pdf);
+    expect(downloaded.headers.get('content-type')).toBe('application/pdf');
+    expect(downloaded.headers.get('content-disposition')).toBe(`attachment; filename="R_ponse de l_entreprise.pdf"; filename*=UTF-8''R%C3%A9ponse%20de%20l%E2%80%99entreprise.pdf`);
+    expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
+    // An auditor reads the case's mail; a co-signatory does not.
+    expect((await app.request(href!, as(['auditor']))).status).toBe(200);
+    expect((await app.request(href!, as(['co-signatory']))).status).toBe(403);
+    // Only a document of that message: another id names nothing.
+    expect((await app.request(href!.replace(/document=[^&]+/, 'document=0123456789abcdef0123456789abcdef'), as(['officer']))).status).toBe(404);
   });
 
   it('records a colleague’s forward of the letter without Dossier’s own PDF and text, noting them as Dossier’s', async () => {
@@ -298,6 +354,16 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted' });
   });
 
+  it('notes a read receipt of the letter without taking it as the vendor’s reply or stopping the reminders', async () => {
+    const e = await openEngagement('houseparty');
+    await sender.append(readReceipt({ from: 'Privacy Office <privacy@houseparty.test>', to: caseMailbox, readMessageId: e.letterId, messageId: `<${randomUUID()}@houseparty.test>` }));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, effect: 'noted' });
+    const status = await e.status();
+    expect(status.stage).toBe('awaiting-response');
+    expect(status.inbox![0]).toMatchObject({ kind: 'auto-reply', review: 'noted', matchedBy: 'thread', answersStep: 'letter', documents: [] });
+  });
+
   it('handles a bounce like a refused address: delivery failure recorded, officer told', async () => {
     const e = await openEngagement('microsoft');
     await sender.append(deliveryReport({ to: caseMailbox, bouncedMessageId: e.letterId, recipient: 'privacy@microsoft.test', messageId: `<${randomUUID()}@mx.microsoft.test>` }));
@@ -475,6 +541,30 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(await intake.held(e.input.campaign.id)).toEqual([]);
     // Another officer's form on it, sent too late, is told where it went (web/pages.ts).
     expect(await intake.fate(held[0].messageId)).toEqual({ outcome: 'assigned', subject: held[0].subject, campaignId: e.input.campaign.id, vendorId: 'zoom', by: officer });
+  });
+
+  it('lets an officer download a held message’s attachment from its page in the holding pen, to judge the message before assigning it', async () => {
+    const e = await openEngagement('zoom');
+    const mandate = Buffer.from('%PDF-1.4\n% the vendor’s mandate to its counsel\n');
+    await sender.append(await vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', attachments: [{ filename: 'mandate.pdf', content: mandate, contentType: 'application/pdf' }] }));
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id });
+    const app = workspace();
+    const heldPage = await app.request(`/held/${e.input.campaign.id}/message?id=${encodeURIComponent(held.messageId)}`, as(['officer']));
+    expect(heldPage.status).toBe(200);
+    const href = attachmentLink(await heldPage.text(), 'mandate.pdf');
+    expect(href, 'the attachment on the held message’s page is a link to its bytes').toBeDefined();
+
+    const downloaded = await app.request(href!, as(['officer']));
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(mandate);
+    expect(downloaded.headers.get('content-disposition')).toBe(`attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
+    expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
+    // The holding pen is the officers': an auditor reads it no more than its pages.
+    expect((await app.request(href!, as(['auditor']))).status).toBe(403);
+    expect((await app.request(href!.replace(/n=1$/, 'n=2'), as(['officer']))).status).toBe(404);
+    // Still held: reading it decided nothing.
+    expect(await count(mailbox, holdingFolder(e.input.campaign.id))).toBe(1);
   });
 
   it('holds mail whose sender the border server did not verify, records the verified, and the officer vouches for the held', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
-import { composeReply, deliveryReport, outOfOffice } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outOfOffice, readReceipt } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -56,6 +56,14 @@ describe('reading a message from the case mailbox', () => {
     expect((await readMessage(await composeReply(base))).kind).toBe('reply');
   });
 
+  it('reads a read receipt (RFC 8098) as an automatic message, not the vendor’s reply, and keeps none of its machine parts', async () => {
+    const read = await readMessage(readReceipt({ from: 'Zoë <privacy@zoom.test>', to: 'case@test.example', readMessageId: '<letter.engagement.x.zoom@test.example>', messageId: '<mdn1@zoom.test>' }));
+    expect(read.kind).toBe('auto-reply');
+    expect(read.refersTo).toEqual(['<letter.engagement.x.zoom@test.example>']);
+    expect(read.bounce).toBeUndefined();
+    expect(read.attachments.map((a) => `${a.name} (${a.type})`)).toEqual([]);
+  });
+
   it('reads a delivery report: which message bounced, for whom, and why', async () => {
     const read = await readMessage(
       deliveryReport({ to: 'case@test.example', bouncedMessageId: '<letter.engagement.x.zoom@test.example>', recipient: 'gone@zoom.test', messageId: '<dsn1@mx.zoom.test>' }),
@@ -106,6 +114,16 @@ describe('reading a message from the case mailbox', () => {
     expect(read.bounce?.recipients).toEqual(['privacy@zoom.test', 'legal@zoom.test']);
   });
 
+  it('keeps no attachment of a delivery report that returns the whole bounced letter, PDF and all', async () => {
+    const read = await readMessage(
+      deliveryReport({ to: 'case@test.example', bouncedMessageId: '<letter.engagement.x.zoom@test.example>', recipient: 'gone@zoom.test', messageId: '<dsn-whole@mx.zoom.test>', returned: 'message' }),
+    );
+    expect(read.kind).toBe('bounce');
+    expect(read.bounce).toMatchObject({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: ['gone@zoom.test'] });
+    // The relay's copy of Dossier's own letter is no document of the vendor's.
+    expect(read.attachments.map((a) => `${a.name} (${a.type})`)).toEqual([]);
+  });
+
   it('reads a delivery report whose status and headers parts are base64 or quoted-printable as a bounce', async () => {
     // Exchange's diagnostic, longer than a quoted-printable line: it is broken with a soft line break.
     const diagnostic = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
@@ -136,6 +154,39 @@ describe('reading a message from the case mailbox', () => {
   it('drops the folders from an attachment’s file name', async () => {
     const read = await readMessage(await composeReply({ ...base, text: 'x', attachments: [{ filename: '../../etc/passwd', content: 'root:x' }, { filename: 'C:\\Windows\\evil.bat', content: 'x' }] }));
     expect(read.attachments.map((a) => a.name)).toEqual(['passwd', 'evil.bat']);
+  });
+
+  it('names an attachment sent without a name by its place and its type, so the file saved opens: a forwarded message as .eml, a PDF as .pdf', async () => {
+    const raw = Buffer.from(
+      [
+        'From: privacy@zoom.test',
+        'To: case@test.example',
+        'Subject: Re: x',
+        'Message-ID: <unnamed@zoom.test>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/plain',
+        '',
+        'Our engineer\'s answer is the mail attached, and our policy.',
+        '--m',
+        'Content-Type: message/rfc822',
+        '',
+        'From: cto@zoom.test',
+        'Subject: Our encryption',
+        '',
+        'We use AES-256 end to end.',
+        '--m',
+        'Content-Type: application/pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.4 policy').toString('base64'),
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+    expect((await readMessage(raw)).attachments.map((a) => `${a.name} (${a.type})`)).toEqual(['attachment-1.eml (message/rfc822)', 'attachment-2.pdf (application/pdf)']);
   });
 
   it('derives a stable Message-ID when a message has none, and caps very long text', async () => {
