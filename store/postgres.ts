@@ -580,7 +580,9 @@ class PostgresRevokedSessions implements RevokedSessions {
 /**
  * One row per refresh, keyed by the old token's digest: the primary key decides between two claims at
  * once, and each settle or release is one statement conditioned on the row's holder, so a holder whose
- * claim was taken over changes nothing. Times are the web host's, as the cookie's are.
+ * claim was taken over changes nothing (a take-over by a web host of the release before holders names
+ * none, and a trigger clears the holder it would leave: 1796076000000_refresh-claim-unnamed-take-over).
+ * Times are the web host's, as the cookie's are.
  */
 class PostgresTokenRefreshes implements TokenRefreshes {
   constructor(private readonly query: Query) {}

@@ -4,7 +4,7 @@
 // noticing the difference, and two processes on one home see one another's state.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -529,6 +529,40 @@ describe.each(HOMES)('shared store on $name', (home) => {
 
     lateClaimHolderCases(() => ({ store: store.refreshes, other: other.refreshes }));
 
+    // A web host of the release before claims named their holder, beside an upgraded one: its claim
+    // statement takes a row past its time over without naming a holder.
+    it("leaves an older web host's take-over of a claim past its time to that host, not to the late holder it took over from", async () => {
+      const old = digest();
+      const late = await store.refreshes.claim(old, new Date(Date.now() + 200));
+      expect(late).toBeDefined();
+      await new Promise((r) => setTimeout(r, 300));
+      const now = new Date();
+      const until = new Date(now.getTime() + 60_000);
+      if (!settings.databaseUrl) {
+        // Over local files, that host renamed an entry with no holder over the one past its time.
+        const path = join(settings.stateDir, 'token-refreshes', old);
+        writeFileSync(`${path}.older`, JSON.stringify({ until: until.getTime() }));
+        renameSync(`${path}.older`, path);
+      } else {
+        const db = new Client({ connectionString: settings.databaseUrl });
+        await db.connect();
+        try {
+          const taken = await db.query(
+            `INSERT INTO token_refreshes (digest, until) VALUES ($1, $2)
+             ON CONFLICT (digest) DO UPDATE SET until = excluded.until, outcome = NULL WHERE token_refreshes.until <= $3
+             RETURNING digest`,
+            [old, until, now],
+          );
+          expect(taken.rows).toHaveLength(1);
+        } finally {
+          await db.end();
+        }
+      }
+      expect(await store.refreshes.settle(old, late!, 'late outcome', new Date(Date.now() + 60_000)), "the late holder's settle over the older host's claim").toBe(false);
+      await store.refreshes.release(old, late!);
+      expect(await other.refreshes.outcome(old), "the older host's claim, after the late holder settled and gave up").toEqual({ state: 'pending' });
+    });
+
     it('refuses a digest that could name something else, and a holder no claim names', async () => {
       await expect(store.refreshes.claim('../../keys/campaign-k1', new Date())).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
       await expect(store.refreshes.outcome('short')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
@@ -615,7 +649,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder', '1796076000000_refresh-claim-unnamed-take-over']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);
