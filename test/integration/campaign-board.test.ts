@@ -2,6 +2,7 @@
 // campaign still served by a worker from before that query answers only its status: the board then
 // reads the names from the status, on the real server, instead of failing.
 import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CampaignClient } from '../../client/campaign-api';
@@ -49,6 +50,10 @@ describe('the board of a campaign on an older worker', () => {
     };
     const handle = await env.client.workflow.start(olderCampaign, { taskQueue, workflowId: campaignWorkflowId(id), args: [input] });
     try {
+      // The board asks for a poller first (requireWorker): the worker just started may not poll yet.
+      await expect
+        .poll(async () => (await env.client.workflowService.describeTaskQueue({ namespace: env.config.temporal.namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW })).pollers?.length ?? 0, { timeout: 30_000, interval: 100 })
+        .toBeGreaterThan(0);
       const board = await new CampaignClient(env.client, { taskQueue, address: 'test' }).board(id);
       expect(board).toEqual({
         campaignId: id,
