@@ -4517,8 +4517,8 @@ describe('the next version submitted unchanged after a co-signatory sent it back
 
   it('is refused with the sentence by the submit button and a checkbox to submit it unchanged, focused, in English and French', async () => {
     for (const [language, sentence, label] of [
-      ['en', 'Version 1 was sent back for changes (by Adrian Lobsiger) and the text has not changed since: edit the text, or tick “Submit it unchanged”', 'Submit it unchanged'],
-      ['fr', 'La version 1 a été renvoyée pour modifications (par Adrian Lobsiger) et son texte n’a pas changé depuis\u00a0: modifiez le texte, ou cochez «\u202fLa soumettre inchangée\u202f»', 'La soumettre inchangée'],
+      ['en', 'Version 1 was sent back for changes (by Adrian Lobsiger) and the text has not changed since: edit the text, or confirm that it goes out unchanged (--confirm-unchanged on the command line).', 'Submit it unchanged'],
+      ['fr', 'La version 1 a été renvoyée pour modifications (par Adrian Lobsiger) et son texte n’a pas changé depuis\u00a0: modifiez le texte, ou confirmez qu’elle part inchangée (--confirm-unchanged en ligne de commande).', 'La soumettre inchangée'],
     ] as const) {
       const { kase, post } = sentBack();
       const response = await post('draft', {}, language);
