@@ -256,9 +256,11 @@ export class CampaignClient {
    * engagement is open and not settled in `openCases`, or while a public text is missing in
    * either language (the refusal lists every one).
    */
-  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[], { updateId }: UpdateOptions = {}) {
+  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[], { updateId, confirmsUnchanged }: UpdateOptions & { confirmsUnchanged?: boolean } = {}) {
     refuseUndrawable('openCases', openCases);
-    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [{ by, ...(openCases ? { openCases } : {}) }], updateId }));
+    // Only when confirmed: a worker of an earlier release never sees a field it does not know.
+    const input = { by, ...(openCases ? { openCases } : {}), ...(confirmsUnchanged ? { confirmsUnchanged } : {}) };
+    return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [input], updateId }));
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */

@@ -816,7 +816,7 @@ async function main() {
       await campaigns.approve(id, { by: 'Daniel Therrien', authorityId: 'opc', version: 1 });
       await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' });
       await campaigns.editStatement(id, statementTexts('Done: see below!', 'Fait: voir «ci-dessous»!'));
-      const { draft } = await campaigns.draftStatement(id, OFFICER);
+      const { draft } = await campaigns.draftStatement(id, OFFICER, undefined, { confirmsUnchanged: true });
       console.log('version', draft?.version, 'approved by', JSON.stringify(draft?.approvals.map((a) => `${a.authorityId}@v${a.version}`)), 'pending', JSON.stringify(draft?.pending));
       await sink.waitFor(1, approvalRequested(id, 2, 'fdpic'), 60_000);
       await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2 });

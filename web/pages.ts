@@ -1176,7 +1176,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       approve: ['version'],
       'withdraw-approval': ['version'],
       'request-changes': ['comment', [/version/i, 'version']],
-      draft: ['draft'],
+      draft: ['draft', [/confirm-unchanged/, 'confirm-unchanged']],
       conclusions: ['conclusions-en', [/\bconclusions\.fr\b/, 'conclusions-fr'], [/\blessonsLearned\.fr\b/, 'lessons-fr'], [/lesson/i, 'lessons-en']],
       summaries: ['summaries'],
     };
@@ -1226,8 +1226,15 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             const reason = { en: form.text(`open-${e.vendorId}-reason-en`, { optional: true }), fr: form.text(`open-${e.vendorId}-reason-fr`, { optional: true }) };
             return { vendorId: e.vendorId, action: action as OpenCaseAction, reason };
           });
+        // Submitting unchanged a version a co-signatory sent back is asked to be confirmed (the
+        // campaign refuses it otherwise): the refusal goes by the form's checkbox.
+        const confirmsUnchanged = values['confirm-unchanged'] === 'yes';
         form.done();
-        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined, once);
+        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined, { ...once, confirmsUnchanged }).catch((err: unknown) => {
+          const refusal = refusalDetails(err);
+          if (refusal?.refusal !== 'unchanged-after-changes') throw err;
+          throw new FormProblem({ 'confirm-unchanged': { message: (err as Error).message, refusal } });
+        });
       } else if (action === 'summaries') {
         const user = allowed(c, 'steer-campaigns');
         const status = await campaigns.status(campaignId);

@@ -695,6 +695,17 @@ export class CampaignCase {
     if (this.phase === 'approving' && current && statementChanges(current, next, { asPrinted: true }).length === 0) {
       throw refusal('nothing-changed', { version: String(current.version) }, `Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
+    // Sent back, then submitted as it was: most often an edit the lead forgot to save, so asked to be
+    // confirmed; sometimes the lead's answer (no change is due), so possible once confirmed.
+    const sentBack = current ? this.changeRequests.filter((c) => c.version === current.version) : [];
+    if (current && sentBack.length && !req.confirmsUnchanged && statementChanges(current, next, { asPrinted: true }).length === 0) {
+      const values = { version: String(current.version), by: [...new Set(sentBack.map((c) => c.by.trim()))].join(', ') };
+      throw refusal(
+        'unchanged-after-changes',
+        values,
+        `Version ${values.version} was sent back for changes (by ${values.by}) and the text has not changed since: edit the text, or confirm that it goes out unchanged (the CLI: run again with --confirm-unchanged).`,
+      );
+    }
   }
 
   /**

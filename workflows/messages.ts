@@ -348,6 +348,11 @@ export interface SetConclusionsInput extends ByOfficer {
  */
 export interface DraftStatementInput extends ByOfficer {
   openCases?: OpenCaseDecision[];
+  /**
+   * The lead submits, knowingly, the same text as the version a co-signatory sent back (the lead
+   * disagrees with the change asked): without it, that is refused as most likely an edit not saved.
+   */
+  confirmsUnchanged?: boolean;
 }
 
 /**

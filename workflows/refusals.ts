@@ -156,6 +156,7 @@ export const REFUSALS = {
   'no-new-version': { phase: 'phase' },
   'text-fixed': { phase: 'phase' },
   'nothing-changed': { version: 'text' },
+  'unchanged-after-changes': { version: 'text', by: 'text' },
   'not-current': { version: 'text', current: 'text' },
   'unknown-authority': { authority: 'text', known: 'text' },
   'signed-elsewhere': { by: 'text', authority: 'text' },

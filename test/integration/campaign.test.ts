@@ -589,7 +589,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     const { campaigns, frenchTyped } = await frenchConclusionsApprovedByOpc(id, 'Fait : voir « ci-dessous » !');
     await campaigns.requestChanges(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' });
     await frenchTyped('Fait: voir «ci-dessous»!');
-    const v2 = await campaigns.draftStatement(id, officer);
+    const v2 = await campaigns.draftStatement(id, officer, undefined, { confirmsUnchanged: true });
     expect(v2.draft).toMatchObject({ version: 2, approvals: [expect.objectContaining({ authorityId: 'opc', version: 1 })], pending: ['fdpic'] });
     await env.sink.waitFor(1, (m) => ofCampaign(id)(m) && stepOf(m) === 'approval-request-v2-fdpic', 60_000);
     const finished = campaigns.result(id);

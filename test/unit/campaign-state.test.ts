@@ -433,6 +433,42 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe('Nothing changed since version 2: the signatories are answering on it; edit the text first.');
   });
 
+  /** Version 1 out for approval with every text; fdpic then sends it back unless `sentBack` is false. */
+  function version1Out(sentBack = true) {
+    const kase = editLoop();
+    kase.engagementEnded('cisco', concluded('cisco'));
+    kase.edit({ by: LEAD, ...publicText, vendors: { ...publicText.vendors, cisco: { summary: both('Cisco answered.', 'Cisco a répondu.') } } });
+    // The first version: nothing was sent back, nothing to confirm.
+    kase.checkDraft({ by: LEAD });
+    kase.startApproval(NOW);
+    if (sentBack) kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say more about Zoom.' }, LATER);
+    return kase;
+  }
+
+  it('refuses to submit unchanged a version a co-signatory sent back, naming who sent it back, unless the lead confirms it', () => {
+    const kase = version1Out();
+    expect(refusalOf(() => kase.checkDraft({ by: LEAD }))).toEqual({ refusal: 'unchanged-after-changes', values: { version: '1', by: 'Adrian Lobsiger' } });
+    expect(refusal(() => kase.checkDraft({ by: LEAD }))).toBe(
+      'Version 1 was sent back for changes (by Adrian Lobsiger) and the text has not changed since: edit the text, or confirm that it goes out unchanged (the CLI: run again with --confirm-unchanged).',
+    );
+    kase.checkDraft({ by: LEAD, confirmsUnchanged: true });
+    kase.requestDraft({ by: LEAD, confirmsUnchanged: true }, LATER);
+    expect(kase.draft!.version).toBe(2);
+  });
+
+  it('submits a sent-back version whose text changed without asking for a confirmation', () => {
+    const kase = version1Out();
+    kase.edit({ by: LEAD, vendors: { zoom: { summary: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') } } });
+    kase.checkDraft({ by: LEAD });
+  });
+
+  it('asks no confirmation for a version nobody sent back (the existing refusal of an unchanged one stands)', () => {
+    const kase = version1Out(false);
+    expect(refusalOf(() => kase.checkDraft({ by: LEAD }))?.refusal).toBe('nothing-changed');
+    kase.edit({ by: LEAD, vendors: { zoom: { summary: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') } } });
+    kase.checkDraft({ by: LEAD });
+  });
+
   /** Version 1 drafted with every text and sent for approval: fdpic is asked to approve it. */
   function version1AskedOfFdpic() {
     const kase = editLoop();
@@ -584,8 +620,9 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
     kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
     kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Check the French spacing.' }, LATER);
     kase.edit({ by: LEAD, conclusions });
-    kase.checkDraft({ by: LEAD });
-    kase.requestDraft({ by: LEAD }, LATER);
+    // Only respaced prints as the version sent back: submitted so knowingly.
+    kase.checkDraft({ by: LEAD, confirmsUnchanged: true });
+    kase.requestDraft({ by: LEAD, confirmsUnchanged: true }, LATER);
     expect(kase.draft!.version).toBe(2);
     return kase;
   }

@@ -14,7 +14,7 @@ import { Session, type CommandContext } from '../../client/commands/context';
 import { fromTemporal } from '../../client/errors';
 import { ensureDevMasterKeys } from '../../encryption/config';
 import { CampaignCase } from '../../workflows/campaign-state';
-import type { ApproveStatementInput, RequestChangesInput } from '../../workflows/messages';
+import type { ApproveStatementInput, DraftStatementInput, RequestChangesInput } from '../../workflows/messages';
 import type { CampaignRef, Language } from '../../workflows/types';
 import { fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 
@@ -92,6 +92,11 @@ class StandInSession extends Session {
       ),
       withdrawApproval: async (_campaign: string, input: ApproveStatementInput) =>
         (sent.push('withdraw'), asWorkflow(() => kase.checkWithdrawal(input), () => kase.withdrawApproval(input, at))),
+      draftStatement: async (_campaign: string, by: string, _openCases: undefined, { confirmsUnchanged }: { confirmsUnchanged?: boolean } = {}) => {
+        const input: DraftStatementInput = { by, ...(confirmsUnchanged ? { confirmsUnchanged } : {}) };
+        sent.push(`draft${confirmsUnchanged ? ' unchanged' : ''}`);
+        return asWorkflow(() => kase.checkDraft(input), () => kase.requestDraft(input, at));
+      },
       requestChanges: async (_campaign: string, input: RequestChangesInput) =>
         (sent.push('request-changes'), asWorkflow(() => kase.checkChangeRequest(input), () => kase.requestChanges(input, at))),
     };
@@ -279,5 +284,40 @@ describe('statement download', () => {
     const asked = await run(awaitingApproval(), ['statement', 'download', 'vc', '--language', 'en', '--output', saved('en-asked.pdf')], 'fr', 'Marie Leclerc', false, undefined, published);
     expect(asked.exitCode, asked.stderr).toBe(EXIT.ok);
     expect(readFileSync(saved('en-asked.pdf'), 'utf8')).toBe(published.en);
+  });
+});
+
+describe('statement draft, after a co-signatory sent the version back', () => {
+  /** Version 1 out with every text, sent back by the Swiss commissioner. */
+  function sentBack(): CampaignCase {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.edit({ by: 'Marie Leclerc', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    kase.startApproval('2026-11-25T10:00:00.000Z');
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say more.' }, '2026-11-25T12:00:00.000Z');
+    return kase;
+  }
+
+  it('refuses it unchanged, naming who sent it back and --confirm-unchanged, in English and French', async () => {
+    for (const [language, said] of [
+      ['en', 'Version 1 was sent back for changes (by Adrian Lobsiger) and the text has not changed since: edit the text, or confirm that it goes out unchanged (the CLI: run again with --confirm-unchanged).'],
+      ['fr', 'La version 1 a été renvoyée pour modifications (par Adrian Lobsiger) et son texte n’a pas changé depuis\u00a0: modifiez le texte'],
+    ] as const) {
+      const kase = sentBack();
+      const refused = await run(kase, ['statement', 'draft', 'vc'], language);
+      expect(refused.exitCode, language).toBe(EXIT.refused);
+      expect(refused.stderr, language).toContain(said);
+      expect(refused.stderr, language).toContain('--confirm-unchanged');
+      expect(kase.draft!.version).toBe(1);
+    }
+  });
+
+  it('submits it unchanged with --confirm-unchanged', async () => {
+    const kase = sentBack();
+    const confirmed = await run(kase, ['statement', 'draft', 'vc', '--confirm-unchanged']);
+    expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
+    expect(confirmed.sent).toEqual(['draft unchanged']);
+    expect(kase.draft!.version).toBe(2);
   });
 });

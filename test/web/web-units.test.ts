@@ -4488,3 +4488,54 @@ describe('a letter copy put back on a campaign that has ended', () => {
     expect(html).toContain('id="letter-copy-gone-pdf"');
   });
 });
+
+describe('the next version submitted unchanged after a co-signatory sent it back, on the statement page', () => {
+  const by = 'Léa';
+  /** Version 1 out, sent back by fdpic; the lead submits with the text unchanged. */
+  const sentBack = () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('zoom'), false);
+    kase.engagementFailed('zoom', 'worker lost');
+    kase.edit({ by, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
+    kase.startApproval('2026-11-25T10:00:00.000Z');
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say more.' }, '2026-11-26T09:00:00.000Z');
+    const sent: { confirmsUnchanged?: boolean }[] = [];
+    const post = leadStatementForms(kase, {
+      draftStatement: (async (_campaign: string, _by: string, openCases: never, options: { confirmsUnchanged?: boolean } = {}) => {
+        sent.push({ confirmsUnchanged: options.confirmsUnchanged });
+        const input = { by, openCases, confirmsUnchanged: options.confirmsUnchanged };
+        try {
+          kase.checkDraft(input);
+        } catch (err) {
+          throw fromTemporal(new WorkflowUpdateFailedError('Workflow Update failed', err as Error), 'campaign vc', '127.0.0.1:7233');
+        }
+        return kase.requestDraft(input, '2026-11-26T10:00:00.000Z');
+      }) as never,
+    });
+    return { kase, post, sent };
+  };
+
+  it('is refused with the sentence by the submit button and a checkbox to submit it unchanged, focused, in English and French', async () => {
+    for (const [language, sentence, label] of [
+      ['en', 'Version 1 was sent back for changes (by Adrian Lobsiger) and the text has not changed since: edit the text, or confirm that it goes out unchanged (--confirm-unchanged on the command line).', 'Submit it unchanged'],
+      ['fr', 'La version 1 a été renvoyée pour modifications (par Adrian Lobsiger) et son texte n’a pas changé depuis\u00a0: modifiez le texte, ou confirmez qu’elle part inchangée (--confirm-unchanged en ligne de commande).', 'La soumettre inchangée'],
+    ] as const) {
+      const { kase, post } = sentBack();
+      const response = await post('draft', {}, language);
+      expect(response.status, language).toBe(422);
+      const html = await response.text();
+      expect(html, language).toContain(sentence);
+      expect(html, language).toContain(`<label for="draft-confirm-unchanged">${label}</label>`);
+      expect(focusedOnLoad(html), language).toEqual(['<input type="checkbox" id="draft-confirm-unchanged" name="confirm-unchanged" value="yes" aria-invalid="true" autofocus aria-describedby="draft-confirm-unchanged-error">']);
+      expect(kase.draft!.version).toBe(1);
+    }
+  });
+
+  it('submits it unchanged once the checkbox is ticked', async () => {
+    const { kase, post, sent } = sentBack();
+    const response = await post('draft', { 'confirm-unchanged': 'yes' });
+    expect(response.status).toBe(303);
+    expect(sent).toEqual([{ confirmsUnchanged: true }]);
+    expect(kase.draft!.version).toBe(2);
+  });
+});
