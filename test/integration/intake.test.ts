@@ -123,6 +123,16 @@ function as(roles: string[]) {
 }
 
 /** The address of the link to `name` in the attachments of a message's page, as a browser reads the attribute Handlebars escaped. */
+/** An officer's download of `href`: the sent bytes, as a file under `disposition`, never sniffed. */
+async function expectDownload(app: ReturnType<typeof workspace>, href: string, bytes: Buffer, disposition: string): Promise<Response> {
+  const downloaded = await app.request(href, as(['officer']));
+  expect(downloaded.status).toBe(200);
+  expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(bytes);
+  expect(downloaded.headers.get('content-disposition')).toBe(disposition);
+  expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
+  return downloaded;
+}
+
 function attachmentLink(html: string, name: string): string | undefined {
   const href = new RegExp(`<ul id="mail-attachments">.*?<li><a href="([^"]+)"[^>]*>${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</a>`, 's').exec(html)?.[1];
   return href?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
@@ -163,13 +173,8 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(messagePage.status).toBe(200);
     const href = attachmentLink(await messagePage.text(), 'Réponse de l’entreprise.pdf');
     expect(href, 'the attachment on the message page is a link to its bytes').toBeDefined();
-
-    const downloaded = await app.request(href!, as(['officer']));
-    expect(downloaded.status).toBe(200);
-    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(pdf);
+    const downloaded = await expectDownload(app, href!, pdf, `attachment; filename="R_ponse de l_entreprise.pdf"; filename*=UTF-8''R%C3%A9ponse%20de%20l%E2%80%99entreprise.pdf`);
     expect(downloaded.headers.get('content-type')).toBe('application/pdf');
-    expect(downloaded.headers.get('content-disposition')).toBe(`attachment; filename="R_ponse de l_entreprise.pdf"; filename*=UTF-8''R%C3%A9ponse%20de%20l%E2%80%99entreprise.pdf`);
-    expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
     // An auditor reads the case's mail; a co-signatory does not.
     expect((await app.request(href!, as(['auditor']))).status).toBe(200);
     expect((await app.request(href!, as(['co-signatory']))).status).toBe(403);
@@ -554,12 +559,7 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(heldPage.status).toBe(200);
     const href = attachmentLink(await heldPage.text(), 'mandate.pdf');
     expect(href, 'the attachment on the held message’s page is a link to its bytes').toBeDefined();
-
-    const downloaded = await app.request(href!, as(['officer']));
-    expect(downloaded.status).toBe(200);
-    expect(Buffer.from(await downloaded.arrayBuffer())).toEqual(mandate);
-    expect(downloaded.headers.get('content-disposition')).toBe(`attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
-    expect(downloaded.headers.get('x-content-type-options')).toBe('nosniff');
+    await expectDownload(app, href!, mandate, `attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
     // The holding pen is the officers': an auditor reads it no more than its pages.
     expect((await app.request(href!, as(['auditor']))).status).toBe(403);
     expect((await app.request(href!.replace(/n=1$/, 'n=2'), as(['officer']))).status).toBe(404);
