@@ -692,13 +692,14 @@ export class CampaignCase {
     // the text is compared without them, so a version's own marks are no change of the lead's. Compared
     // as printed: a version that only respaces the French is the same PDF the signatories are reading.
     const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
-    if (this.phase === 'approving' && current && statementChanges(current, next, { asPrinted: true }).length === 0) {
+    const unchanged = current !== undefined && statementChanges(current, next, { asPrinted: true }).length === 0;
+    if (this.phase === 'approving' && unchanged) {
       throw refusal('nothing-changed', { version: String(current.version) }, `Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
     // Sent back, then submitted as it was: most often an edit the lead forgot to save, so asked to be
     // confirmed; sometimes the lead's answer (no change is due), so possible once confirmed.
     const sentBack = current ? this.changeRequests.filter((c) => c.version === current.version) : [];
-    if (current && sentBack.length && !req.confirmsUnchanged && statementChanges(current, next, { asPrinted: true }).length === 0) {
+    if (current && sentBack.length && !req.confirmsUnchanged && unchanged) {
       const values = { version: String(current.version), by: [...new Set(sentBack.map((c) => c.by.trim()))].join(', ') };
       throw refusal(
         'unchanged-after-changes',
