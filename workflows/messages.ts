@@ -353,6 +353,11 @@ export interface DraftStatementInput extends ByOfficer {
    * disagrees with the change asked): without it, that is refused as most likely an edit not saved.
    */
   confirmsUnchanged?: boolean;
+  /**
+   * The lead's word to the signatories who sent the current version back (why a change asked is or
+   * is not made): it goes with the next version's approval request and stays in the status.
+   */
+  answer?: string;
 }
 
 /**
@@ -444,6 +449,16 @@ export interface StatementChangeRequest extends StatementApproval {
   comment: string;
 }
 
+/** The lead's answer to the change requests on `version`, given with the next version. */
+export interface StatementChangeAnswer {
+  version: number;
+  by: string;
+  at: string;
+  answer?: string;
+  /** The next version prints as `version` did: the lead kept the text sent back. */
+  unchanged?: true;
+}
+
 /** Where the lead enters a kind of public text (statement-text.ts, TEXT_SOURCES, names each). */
 export const TEXT_SOURCE_KINDS = ['summary', 'findings', 'demonstrations', 'reason', 'conclusions'] as const;
 export type TextSource = (typeof TEXT_SOURCE_KINDS)[number];
@@ -478,6 +493,8 @@ export interface CampaignStatus {
     pending: string[];
   };
   changeRequests: StatementChangeRequest[];
+  /** The lead's answers to versions sent back (absent: none). */
+  changeAnswers?: StatementChangeAnswer[];
   /** Approvals their authorities took back before publication, oldest first (absent: none). */
   approvalsWithdrawn?: StatementApprovalWithdrawal[];
   /** Open engagements the lead closed or excluded when drafting, with the public reason. */

@@ -157,6 +157,7 @@ export const REFUSALS = {
   'text-fixed': { phase: 'phase' },
   'nothing-changed': { version: 'text' },
   'unchanged-after-changes': { version: 'text', by: 'text' },
+  'nothing-sent-back': { version: 'text' },
   'not-current': { version: 'text', current: 'text' },
   'unknown-authority': { authority: 'text', known: 'text' },
   'signed-elsewhere': { by: 'text', authority: 'text' },

@@ -616,6 +616,8 @@ export interface MessageDetails {
   changeRequests?: ChangeRequestNote[];
   /** Change requests left out of `changeRequests`. */
   moreChangeRequests?: number;
+  /** The lead's answer to those requests: the next version kept unchanged, its word, or both. */
+  changeAnswer?: { by: string; answer?: string; cut?: boolean; unchanged?: boolean };
   /** An officer notice about an open letter refused for good: it says what the officer can do. */
   letterUndeliverable?: boolean;
   /** Files already published (statement PDFs) to attach, as paths under the output folder. */
