@@ -367,7 +367,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
     // Loaded on first use: the PDF kit is heavy and most pages need none of it.
     const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
-    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId });
+    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId }, '', { lateReplies: deps.lateReplies });
     const language = c.get('language');
     const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
     c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import type { DossierClient } from '../../client/api';
+import { collectAuditTrail } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
 import { lateReplyReader } from '../../client/late-replies';
 import type { CaseDocuments } from '../../documents/document-store';
 import type { ImapMailbox } from '../../intake/imap-mailbox';
@@ -147,6 +149,17 @@ describe('a late reply to an ended case', () => {
     expect(await e.status()).toEqual(before);
     expect(e.mails()).toHaveLength(mailsBefore);
     expect(await intake.held(campaignId)).toEqual([]);
+    // The audit export: the reply as received, on the day it came, and the officer who attached it, after the closure.
+    const trail = await collectAuditTrail(env.client, { campaignId, vendorId: 'houseparty' }, '', { lateReplies: lateReplyReader(documents) });
+    const closed = trail.events.findIndex((row) => row.kind === 'case-closed');
+    const receivedRow = trail.events.findIndex((row) => row.kind === 'email-received' && row.messageId === settled.messageId);
+    const attachedRow = trail.events.findIndex((row) => row.kind === 'officer-action' && row.action === 'attachLateReply');
+    expect(closed).toBeGreaterThanOrEqual(0);
+    expect(receivedRow).toBeGreaterThan(closed);
+    expect(attachedRow).toBeGreaterThan(receivedRow);
+    expect(trail.events[attachedRow]).toMatchObject({ actor: 'Owen (owen, signed in)', messageId: settled.messageId });
+    expect(trail.events.some((row) => row.kind === 'document' && row.documentName === 'late-response.pdf')).toBe(true);
+    expect(auditCsv(trail, { language: 'en' }).toString()).toContain('late reply attached to the ended case’s record');
     expect(await intake.fate(settled.messageId)).toEqual({ outcome: 'attached-late', subject: `Re: [${e.input.campaign.reference}] Open letter`, campaignId, vendorId: 'houseparty', by: 'Owen (owen, signed in)' });
   }, 120_000);
 
