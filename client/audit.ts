@@ -10,6 +10,7 @@ import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporali
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { campaignEngagementsQuery } from './api';
+import type { LateReplyReader } from './late-replies';
 import { fromTemporal } from './errors';
 import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
@@ -126,8 +127,12 @@ export interface AuditTrail {
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Reads the trail of one engagement, or of a campaign with all its engagements, in time order. */
-export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = ''): Promise<AuditTrail> {
+/**
+ * Reads the trail of one engagement, or of a campaign with all its engagements, in time order.
+ * `lateReplies`: where replies attached to an ended case's record are kept (client/late-replies.ts);
+ * no workflow's history holds them, so without it the trail leaves them out.
+ */
+export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = '', { lateReplies }: { lateReplies?: LateReplyReader } = {}): Promise<AuditTrail> {
   const campaignId = campaignWorkflowId(scope.campaignId);
   let engagementIds: string[];
   try {
@@ -152,12 +157,29 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
     events.push(...withoutRepeatedStages(rows));
     if (runs.notKept) events.push(runs.notKept);
+    const engagement = parseWorkflowId(workflowId);
+    if (lateReplies && engagement?.kind === 'engagement') events.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
   // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
+}
+
+/**
+ * A late reply's rows: the email as received, when the case mailbox took it, then the officer who
+ * attached it to the ended case's record, and its documents (the case's workflow recorded none of them).
+ */
+function lateReplyRows(workflowId: string, replies: Awaited<ReturnType<LateReplyReader>>): AuditEvent[] {
+  return replies.flatMap((reply) => {
+    const language = reply.language ? { language: reply.language } : {};
+    return [
+      { at: reply.receivedAt, workflowId, kind: 'email-received' as const, actor: reply.from, action: 'reply', detail: reply.subject, messageId: reply.messageId, ...language },
+      { at: reply.attachedAt, workflowId, kind: 'officer-action' as const, actor: reply.attachedBy, action: 'attachLateReply', detail: reply.subject, messageId: reply.messageId, ...language },
+      ...reply.documents.map((d) => ({ at: reply.attachedAt, workflowId, kind: 'document' as const, actor: reply.attachedBy, action: d.type, documentName: d.name, sha256: d.sha256, size: d.size })),
+    ];
+  });
 }
 
 /** A workflow's runs the server still keeps, oldest first, and a row saying so when it no longer keeps the earlier ones. */

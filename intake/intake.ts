@@ -7,15 +7,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
-import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { ClientErrorCode, DossierClientError, refused } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
-import type { DocumentRef, InboundNote, Language } from '../workflows/types';
+import { FINAL_STAGES, type DocumentRef, type EngagementStage, type InboundNote, type Language, type LateReply } from '../workflows/types';
 import type { HeldCount } from '../activities/officer-digest';
 import type { HeldCensus } from './held-census';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
-import { refusalDetails } from '../workflows/refusals';
+import { refusalDetails, type RefusalCode, type RefusalDetails } from '../workflows/refusals';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
@@ -54,6 +54,8 @@ const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 export const ASSIGNED_FOLDER = 'Assigned';
 const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
+/** On an officer's note in Assigned, instead of ASSIGNED_BY: the message was attached late to the ended engagement ASSIGNED_TO names. */
+const ATTACHED_LATE_BY = 'X-Dossier-Attached-Late-By';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
  * first live claim in the folder's order decides, so two officers never both record it. Removed when
@@ -93,7 +95,8 @@ const NOTED_ID = 'X-Dossier-Noted-Id';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
-  dossier: Pick<DossierClient, 'recordInbound'>;
+  /** `status`, to attach a late reply to an ended engagement's record (attachLate); an intake that only records mail needs none. */
+  dossier: Pick<DossierClient, 'recordInbound'> & Partial<Pick<DossierClient, 'status'>>;
   documents: CaseDocuments;
   directory: Directory;
   /** The domain of MAIL_FROM, which Dossier's Message-IDs carry. */
@@ -177,6 +180,8 @@ export interface HeldMessageContent extends HeldMessage {
 export type HeldFate =
   | { outcome: 'assigned'; subject: string; campaignId: string; vendorId: string; by: string }
   | { outcome: 'dismissed'; subject: string; by: string; reason: string }
+  /** Attached by an officer to the record of the engagement it came late to (attachLate). */
+  | { outcome: 'attached-late'; subject: string; campaignId: string; vendorId: string; by: string }
   /**
    * Recorded on an engagement all the same: another intake on the mailbox recorded it while this
    * one held it, and the pen let its held copy go (held()). The engagement when the message names
@@ -858,6 +863,53 @@ export class Intake {
   }
 
   /**
+   * An officer attaches a held reply to the record of the engagement it came to once that had ended
+   * (closed without a response, concluded, withdrawn), which refused it. The case stays as it ended:
+   * its workflow is closed and takes no update, and must not reopen or remind. The reply, its text
+   * and its documents are kept beside it in the document store (LateReply), which the case's readers
+   * show with its record; the message leaves the pen for Recorded, with a note of who attached it where.
+   * Refused: an engagement that does not exist, one still in progress (assign the message instead),
+   * a message already attached to it (sent again under the same Message-ID).
+   */
+  async attachLate(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<{ stage: EngagementStage; reply: LateReply }> {
+    const { status } = this.options.dossier;
+    if (!status) throw new DossierClientError(ClientErrorCode.Configuration, 'this intake reads no engagement status: open it with the client API (intake/open.ts)');
+    return this.decide(heldIn, messageId, async () => {
+      const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
+      const ended = await status.call(this.options.dossier, target);
+      const what = engagementWorkflowId(target.campaignId, target.vendorId);
+      if (!FINAL_STAGES.includes(ended.stage)) throw lateRefusal(what, 'late-reply-case-open', { stage: ended.stage });
+      const earlier = (await this.options.documents.lateReplies(target.campaignId, target.vendorId)).find((r) => r.messageId === read.messageId);
+      if (earlier) throw lateRefusal(what, 'late-reply-attached', { at: earlier.attachedAt, by: earlier.attachedBy }, { at: earlier.attachedAt.slice(0, 10) });
+      const threaded = (await correlate(read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
+      const { input, files } = await this.inputFor(read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+      await this.keep(target.campaignId, files);
+      const reply: LateReply = {
+        messageId: input.messageId,
+        from: input.from,
+        ...(input.fromName ? { fromName: input.fromName } : {}),
+        subject: input.subject,
+        receivedAt: input.receivedAt,
+        text: input.text,
+        ...(input.language ? { language: input.language } : {}),
+        documents: input.documents,
+        notes: input.notes ?? [],
+        ...(input.noteCodes ? { noteCodes: input.noteCodes } : {}),
+        ...(input.answersStep ? { answersStep: input.answersStep } : {}),
+        attachedBy: plainLine(officer).slice(0, 600),
+        attachedAt: new Date().toISOString(),
+        stage: ended.stage,
+      };
+      await this.options.documents.saveLateReply(target.campaignId, target.vendorId, reply);
+      // Written before the copies leave the pen, as an assignment's: a message gone from it always has its note.
+      const note = `${ATTACHED_LATE_BY}: ${encodedWords(reply.attachedBy)}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
+      for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, holdingFolder(heldIn));
+      return { stage: ended.stage, reply };
+    });
+  }
+
+  /**
    * What became of a message that left the holding pen: assigned by an officer (to which engagement,
    * by whom), dismissed (by whom, why), or, with no officer's note, recorded on an engagement by
    * another intake (held()). Undefined when the mailbox says none of these (assigned before notes
@@ -906,9 +958,11 @@ export class Intake {
         if ((notes[NOTED_ID] ?? read.messageId) !== messageId) continue;
         const [campaignId = '', vendorId = ''] = (notes[ASSIGNED_TO] ?? '').split(' ');
         found =
-          folder === ASSIGNED_FOLDER
-            ? { outcome: 'assigned', subject: read.subject, campaignId, vendorId, by: notes[ASSIGNED_BY] ?? '' }
-            : { outcome: 'dismissed', subject: read.subject, by: notes[DISMISSED_BY] ?? '', reason: notes[DISMISSED_REASON] ?? '' };
+          folder === DISMISSED_FOLDER
+            ? { outcome: 'dismissed', subject: read.subject, by: notes[DISMISSED_BY] ?? '', reason: notes[DISMISSED_REASON] ?? '' }
+            : notes[ATTACHED_LATE_BY] !== undefined
+              ? { outcome: 'attached-late', subject: read.subject, campaignId, vendorId, by: notes[ATTACHED_LATE_BY] }
+              : { outcome: 'assigned', subject: read.subject, campaignId, vendorId, by: notes[ASSIGNED_BY] ?? '' };
       }
     }
     return found;
@@ -987,7 +1041,7 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
     let end = rest.indexOf('\r\n');
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
+    const name = [ASSIGNED_BY, ASSIGNED_TO, ATTACHED_LATE_BY, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
     if (!name) return { notes, rest };
     notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
@@ -998,6 +1052,14 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
 /** Another officer's decision on the message is under way (or died less than the claim's lease ago). */
 function beingDecided(messageId: string, leaseMs: number): DossierClientError {
   return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: Math.max(1, Math.ceil(leaseMs / 60_000)) })}`);
+}
+
+/**
+ * A late reply the engagement's record does not take, with its code and values for the workspace and
+ * a French CLI; its English sentence is the same template's, `english` overriding values (a day for a moment).
+ */
+function lateRefusal(what: string, code: Extract<RefusalCode, 'late-reply-attached' | 'late-reply-case-open'>, values: Record<string, string>, english: Record<string, string> = {}): DossierClientError {
+  return refused(what, sentence('en', `form-refusal.${code}`, { ...values, ...english }), undefined, { refusal: code, values } as RefusalDetails);
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
