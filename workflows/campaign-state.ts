@@ -454,7 +454,7 @@ export class CampaignCase {
   }
 
   /** What the signatories sent back on the previous draft, for the new approval request. */
-  changesRequestedBefore(version: number): Pick<MessageDetails, 'changeRequests' | 'moreChangeRequests'> {
+  changesRequestedBefore(version: number): Pick<MessageDetails, 'changeRequests' | 'moreChangeRequests' | 'changeAnswer'> {
     // Cut like the changes beside it: the requests go into every authority's request, in one task.
     // The template words them, in each recipient's language.
     const sentBack = this.changeRequests.filter((c) => c.version === version - 1);
