@@ -31,7 +31,7 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookReplyWithSignatureImages, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, tinyPng, type QuotedMessage } from '../helpers/inbound-mail';
 import { htmlAsText } from '../../intake/read-message';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
@@ -273,6 +273,40 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).toContain('divRplyFwdMsg');
     expect((await simpleParser(kept[0]!)).html).toContain(webLetter.subject.replace(/&/g, '&amp;'));
+  });
+
+  it('records an Outlook reply without the images of its signature, which its HTML shows by cid, and keeps every image attached or not shown', async () => {
+    const e = await openEngagement('teams');
+    const pdf = Buffer.from('%PDF-1.7\n% the vendor’s response, signed\n');
+    const screenshot = tinyPng('the privacy settings, as a user sees them');
+    const pasted = tinyPng('an image inline that the text does not show');
+    await sender.append(
+      outlookReplyWithSignatureImages({
+        from: 'Anna Berg <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, e.handle.workflowId),
+        subject: `RE: [${e.input.campaign.reference}] Open letter`,
+        messageId: `<DB9PR04MB8412${randomUUID().slice(0, 8).toUpperCase()}@DB9PR04MB8412.eurprd04.prod.outlook.com>`,
+        inReplyTo: e.letterId,
+        references: [e.letterId],
+        ownLines: ['Our response and a screenshot of the settings are attached.', '', 'Anna Berg', 'Privacy Office'],
+        images: [
+          { name: 'image001.png', content: tinyPng('the company’s logo'), as: 'signature' },
+          { name: 'image002.png', content: tinyPng('LinkedIn'), as: 'signature' },
+          { name: 'image003.png', content: tinyPng('X'), as: 'signature' },
+          { name: 'image004.png', content: pasted, as: 'inline-unreferenced' },
+          { name: 'settings.png', content: screenshot, as: 'attached' },
+        ],
+        files: [{ name: 'response.pdf', type: 'application/pdf', content: pdf }],
+      }),
+    );
+    expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'recorded', workflowId: e.handle.workflowId })]);
+    const [message] = (await e.status()).inbox!;
+    expect(message.documents.map((d) => d.name).sort()).toEqual(['image004.png', 'response.pdf', 'settings.png']);
+    const kept = async (name: string) => documents.read(e.input.campaign.id, message.documents.find((d) => d.name === name)!);
+    expect(await kept('settings.png')).toEqual(screenshot);
+    expect(await kept('image004.png')).toEqual(pasted);
+    expect(await kept('response.pdf')).toEqual(pdf);
+    expect(message.text).toContain('Our response and a screenshot of the settings are attached.');
   });
 
   it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {
