@@ -343,6 +343,28 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await within('counting the inbox', count(mailbox, INBOX))).toBe(0);
   }, 150_000);
 
+  it('says a reply arriving again after the officer confirmed it is a duplicate of a message already confirmed, not one to review', async () => {
+    const e = await openEngagement('cisco');
+    const raw = await vendorReply(e);
+    await sender.append(raw);
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
+    const [message] = (await e.status()).inbox!;
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    const lines: string[] = [];
+    const logged = new Intake({ ...intakeOptions(), log: (line) => lines.push(line) });
+    await sender.append(raw);
+    const [again] = await logged.pass();
+    expect(lines.filter((line) => line.includes(message.messageId))).toEqual([
+      `intake: ${message.messageId} arrived again on ${e.handle.workflowId}: a duplicate of a message already confirmed, which the engagement ignored`,
+    ]);
+    expect(again).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, duplicateOf: 'confirmed' });
+    // The engagement kept the one message, still confirmed, and its stage.
+    const status = await e.status();
+    expect(status.inbox).toEqual([expect.objectContaining({ messageId: message.messageId, review: 'confirmed' })]);
+    expect(status.stage).toBe('responded');
+    expect(await count(mailbox, INBOX)).toBe(0);
+  });
+
   it('stores a reply’s attachments only once the engagement recorded it, and a pass cut short in between heals on the next', async () => {
     const e = await openEngagement('webex');
     await sender.append(await vendorReply(e));
