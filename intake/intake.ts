@@ -10,7 +10,7 @@ import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError, refused } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
-import { FINAL_STAGES, type DocumentRef, type EngagementStage, type InboundNote, type Language, type LateReply } from '../workflows/types';
+import { FINAL_STAGES, type DocumentRef, type EngagementStage, type InboundMessage, type InboundNote, type Language, type LateReply } from '../workflows/types';
 import type { HeldCount } from '../activities/officer-digest';
 import type { HeldCensus } from './held-census';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
@@ -144,7 +144,17 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 const LIST_BYTES = 1024 * 1024;
 
 export type Settled =
-  | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
+  | {
+      messageId: string;
+      outcome: 'recorded';
+      workflowId: string;
+      effect: RecordInboundResult['effect'];
+      /**
+       * The message was on the engagement before it arrived this time (sent twice, or once more by a
+       * relay): its review then, which it keeps, as the engagement ignored this copy. `effect` says the same.
+       */
+      duplicateOf?: InboundMessage['review'];
+    }
   | { messageId: string; outcome: 'held'; campaignId?: string; reason: string; why: HeldWhy }
   | { messageId: string; outcome: 'left'; reason: string }
   /** Another reader of the mailbox (a second intake) moved it first: its fate was settled there. */
@@ -349,10 +359,10 @@ export class Intake {
       if (read.automaticSubject) return await this.hold(stored, read, weighed.candidates[0]?.campaignId ?? candidates[0].campaignId, { code: 'automatic-subject' });
       const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
-        let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
+        let accepted: { result: RecordInboundResult; files: InboundAttachment[]; earlier?: InboundMessage['review'] };
         try {
-          const { input, files } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
-          accepted = { result: await this.record(candidate, input), files };
+          const { input, files, earlier } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
+          accepted = { result: await this.record(candidate, input), files, earlier };
         } catch (err) {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
@@ -369,7 +379,11 @@ export class Intake {
           await this.noteRecorded(stored, read);
           return { messageId: read.messageId, outcome: 'taken' };
         }
-        return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
+        const workflowId = engagementWorkflowId(candidate.campaignId, candidate.vendorId);
+        // Recorded again under the same update id, Temporal answers with the first recording's effect
+        // ("to-review"), whatever the officer decided since: the review read before recording says it.
+        if (accepted.earlier !== undefined) return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.earlier, duplicateOf: accepted.earlier };
+        return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect };
       }
       const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length });
@@ -423,7 +437,7 @@ export class Intake {
     read: ReadMessage,
     candidate: Candidate,
     { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
-  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[] }> {
+  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[]; earlier?: InboundMessage['review'] }> {
     const documents: DocumentRef[] = [];
     const files: InboundAttachment[] = [];
     const noteCodes: InboundNote[] = [];
@@ -434,7 +448,7 @@ export class Intake {
     const sent = await this.withinLimit(sentByDossier(this.options.documents, this.options.directory, candidate), 'the engagement did not say what Dossier sent on it').catch(
       (err: unknown) => {
         this.log(`intake: ${read.messageId}: what Dossier sent on ${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} could not be read (${(err as Error).message}); recorded as it came`);
-        return { documents: new Map<string, string>(), texts: [] };
+        return { documents: new Map<string, string>(), texts: [], recorded: new Map<string, InboundMessage['review']>() };
       },
     );
     let text = read.wholeText ?? read.text;
@@ -504,7 +518,8 @@ export class Intake {
         : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
-    return { input, files };
+    const earlier = sent.recorded.get(read.messageId);
+    return { input, files, ...(earlier !== undefined ? { earlier } : {}) };
   }
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, why: HeldWhy): Promise<Settled> {
@@ -1158,9 +1173,15 @@ function plainText(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 
+/** What the message a duplicate repeats had become, as the log says it. */
+const DUPLICATE_OF: Record<InboundMessage['review'], string> = { 'to-review': 'recorded, to review', confirmed: 'confirmed', dismissed: 'dismissed', noted: 'noted', late: 'attached late to the closed record' };
+
 function describe(settled: Settled): string {
   switch (settled.outcome) {
     case 'recorded':
+      if (settled.duplicateOf !== undefined) {
+        return `intake: ${settled.messageId} arrived again on ${settled.workflowId}: a duplicate of a message already ${DUPLICATE_OF[settled.duplicateOf]}, which the engagement ignored`;
+      }
       return `intake: ${settled.messageId} recorded on ${settled.workflowId} (${settled.effect})`;
     case 'held':
       return `intake: ${settled.messageId} held for ${settled.campaignId ?? 'no campaign'}: ${settled.reason}`;

@@ -2,7 +2,7 @@
 // through the typed client API (one visibility list for a board, one query for an engagement) or
 // sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
 // as the form's error, in the workflow's own words.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { engagementQuery, type DossierClient, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
 import { withLateReplies } from '../client/late-replies';
@@ -17,7 +17,7 @@ import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
-import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
+import type { CampaignStatus, DocumentDownloadedInput, EngagementStatus } from '../workflows/messages';
 import { approvalPublishes, statementApproved, type CampaignBoardView } from '../client/campaign-api';
 import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
@@ -626,9 +626,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   // A document the vendor sent, as its bytes (a download: see download()).
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
-    allowed(c, 'read-cases');
+    const user = allowed(c, 'read-cases');
     const ref = refOf(c);
-    const status = await recordOf(await deps.dossier(), ref);
+    const dossier = await deps.dossier();
+    const status = await recordOf(dossier, ref);
     const message = status.inbox?.find((m) => m.messageId === c.req.query('id'));
     const document = message?.documents.find((d) => d.id === c.req.query('document'));
     if (!document || !deps.receivedDocument) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
@@ -641,8 +642,24 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const shredded = err.code === 'DocumentShredded';
       return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
     }
-    return download(c, { name: document.name, type: document.type, content: bytes });
+    const { id, name, type, size, sha256 } = document;
+    const unrecorded = await unrecordedDownload(c, dossier, { by: actorName(user), campaignId: ref.campaignId, vendorId: ref.vendorId, messageId: message!.messageId, document: { id, name, type, size, sha256 }, via: 'workspace' });
+    return unrecorded ?? download(c, { name: document.name, type: document.type, content: bytes });
   });
+
+  /**
+   * Records a download of a vendor's document before its bytes go out (confidential submissions: the
+   * audit export lists each one); the error page when it cannot be recorded, and nothing is handed over.
+   */
+  const unrecordedDownload = async (c: Context<WebEnv>, dossier: Awaited<ReturnType<WebDeps['dossier']>>, input: DocumentDownloadedInput): Promise<Response | undefined> => {
+    try {
+      await dossier.recordDownload(input);
+      return undefined;
+    } catch (err) {
+      console.error(`web: the download of ${input.document.name} of ${input.messageId ?? 'the response'} could not be recorded, so it was not handed over:`, (err as Error).message);
+      return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: 'error.download-not-recorded', detail: input.document.name }), 503);
+    }
+  };
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
     allowed(c, 'read-cases');
@@ -821,10 +838,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // A held message's attachment, as its bytes (a download: see download()), for the officer to judge
   // the message before assigning or dismissing it; the message stays held.
   app.get('/held/:pen/attachment', async (c) => {
-    allowed(c, 'act-on-engagements');
+    const user = allowed(c, 'act-on-engagements');
     const { campaignId } = penOf(c);
-    const file = await withPen((p) => p.intake.attachment(campaignId, c.req.query('id') ?? '', Number(c.req.query('n'))));
-    return download(c, file);
+    const messageId = c.req.query('id') ?? '';
+    const file = await withPen((p) => p.intake.attachment(campaignId, messageId, Number(c.req.query('n'))));
+    const document = { name: file.name, type: file.type, size: file.content.length, sha256: createHash('sha256').update(file.content).digest('hex') };
+    const unrecorded = await unrecordedDownload(c, await deps.dossier(), { by: actorName(user), ...(campaignId ? { campaignId } : {}), messageId, held: true, document, via: 'workspace' });
+    return unrecorded ?? download(c, file);
   });
 
   app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {

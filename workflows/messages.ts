@@ -610,3 +610,26 @@ export const statementDraftQuery = defineQuery<StatementDraft | undefined, [vers
  * signal once it has ended. The outcome (`withdrawn`) reaches the campaign as the child's result.
  */
 export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaign');
+
+// ── Downloads of received documents ──────────────────────────────────────────────────────────────
+
+/**
+ * An officer's or auditor's download of a document a vendor sent: one of a message an engagement
+ * recorded (`vendorId`), or an attachment of a message held in the holding pen (`held`). A fact, not
+ * a request: sent once the bytes were read for them, so a download that failed is not one.
+ */
+export interface DocumentDownloadedInput extends ByOfficer {
+  /** The campaign of the engagement or of the holding pen; absent for the pen of mail that names none. */
+  campaignId?: string;
+  /** The engagement whose recorded message carries the document. */
+  vendorId?: string;
+  /** The message the document came with; absent for a document of a response an officer recorded by hand. */
+  messageId?: string;
+  held?: true;
+  document: { name: string; type: string; size: number; sha256: string; id?: string };
+  /** Where it was downloaded: the workspace or the command line. */
+  via: 'workspace' | 'cli';
+}
+
+/** Wire name released with the document access record; never renamed. */
+export const documentDownloadedSignal = defineSignal<[DocumentDownloadedInput]>('documentDownloaded');

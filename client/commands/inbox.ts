@@ -161,6 +161,7 @@ export function addReplyCommands(group: Command, session: Session): void {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { save?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
+        const dossier = await ctx.dossier();
         const status = await recordOf(ctx, ref);
         const documents = documentsOf(status);
         const saved: string[] = [];
@@ -171,7 +172,11 @@ export function addReplyCommands(group: Command, session: Session): void {
           const store = ctx.store();
           const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
           for (const document of documents) {
-            const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document), ctx.words);
+            const bytes = await reader.read(ref.campaignId, document);
+            // Recorded once read and before it is written: a download the audit trail cannot show does not happen.
+            const { id, name, type, size, sha256, from } = document;
+            await dossier.recordDownload({ by: ctx.officer, ...ref, ...(from === 'response' ? {} : { messageId: from }), document: { id, name, type, size, sha256 }, via: 'cli' });
+            const placed = placeDocument(folder, document, bytes, ctx.words);
             (placed.written ? saved : present).push(placed.path);
           }
         }
