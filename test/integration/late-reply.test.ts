@@ -3,6 +3,7 @@
 // officer attaches it to that case's record from the holding pen, in the workspace or at the command
 // line. The record keeps it (the timeline says when it came, its attachments are the case's
 // documents) and the case stays as it ended: its workflow untouched, its stage the same, no mail.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -116,6 +117,9 @@ describe('a late reply to an ended case', () => {
     const before = await e.status();
     const mailsBefore = e.mails().length;
 
+    // A Date header counts whole seconds: one written in the second the case closed would read as
+    // before the closure, and the trail would rightly list it first. A late reply comes later.
+    await sleep(1_000 - (Date.now() % 1_000) + 10);
     await sender.append(await lateReply(e));
     const [settled] = await intake.pass();
     expect(settled).toMatchObject({ outcome: 'held', campaignId });
