@@ -201,6 +201,29 @@ async function openIntakeFor(ctx: CommandContext) {
   return openIntake(ctx.env, undefined, { dossier: await ctx.dossier(), campaigns: await ctx.campaigns(), store: ctx.store() });
 }
 
+type OpenedIntake = Awaited<ReturnType<typeof openIntakeFor>>;
+
+/**
+ * A held message's move to an engagement: the pen it is held in (`--held-in`, `unsorted` for mail
+ * that names no campaign; by default the engagement's campaign), with the intake open for the move.
+ */
+async function onHeldMessage(
+  ctx: CommandContext,
+  campaign: string,
+  vendor: string | undefined,
+  options: { heldIn?: string },
+  move: (intake: OpenedIntake['intake'], ref: EngagementRef, heldIn: string | undefined) => Promise<void>,
+): Promise<void> {
+  const ref = parseEngagementRef(campaign, vendor);
+  const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
+  const opened = await openIntakeFor(ctx);
+  try {
+    await move(opened.intake, ref, heldIn);
+  } finally {
+    await opened.close();
+  }
+}
+
 export function inboxCommands(session: Session): Command {
   const group = new Command('inbox');
 
@@ -235,20 +258,14 @@ export function inboxCommands(session: Session): Command {
     .argument('[vendor]')
     .option('--held-in <campaign>')
     .action(
-      withContext(session, async (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
-        const ref = parseEngagementRef(campaign, vendor);
-        const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
-        const officer = ctx.officer;
-        const opened = await openIntakeFor(ctx);
-        try {
-          const result = await opened.intake.assign(heldIn, messageId, ref, officer);
+      withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
+        onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
+          const result = await intake.assign(heldIn, messageId, ref, ctx.officer);
           ctx.out.result(result, () =>
             ctx.words.say('held.assigned', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), effect: ctx.words.sayOr(`held.effect.${result.effect}`, result.effect) }),
           );
-        } finally {
-          await opened.close();
-        }
-      }),
+        }),
+      ),
     );
 
   group
@@ -258,20 +275,14 @@ export function inboxCommands(session: Session): Command {
     .argument('[vendor]')
     .option('--held-in <campaign>')
     .action(
-      withContext(session, async (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
-        const ref = parseEngagementRef(campaign, vendor);
-        const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
-        const officer = ctx.officer;
-        const opened = await openIntakeFor(ctx);
-        try {
-          const { stage, reply } = await opened.intake.attachLate(heldIn, messageId, ref, officer);
+      withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
+        onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
+          const { stage, reply } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
           ctx.out.result({ messageId, stage, reply }, () =>
             ctx.words.say('held.attached-late', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), stage: ctx.words.code('stage', stage) }),
           );
-        } finally {
-          await opened.close();
-        }
-      }),
+        }),
+      ),
     );
 
   group
