@@ -1024,8 +1024,19 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
       letterCopies,
       ...sent,
+      conclusionsProblems: problemSummary(sent.errors?.conclusions, CONCLUSIONS_FIELDS, language),
       done: takeNotice(c),
     });
+  };
+
+  /**
+   * A refused form's problems in the order of its fields, each with its field's label, for the summary
+   * at the top of the form (each also said at its field); several take the focus, which one alone
+   * leaves to its field, whose description it is.
+   */
+  const problemSummary = (errors: Record<string, { text: string; lang?: string }> | undefined, fields: readonly string[], language: Language) => {
+    const listed = fields.filter((f) => errors?.[f]).map((f) => ({ field: f, label: views.text(language, `field.${f}`), ...errors![f]! }));
+    return listed.length ? { problems: listed, count: listed.length, several: listed.length > 1 } : undefined;
   };
 
   app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
@@ -1258,9 +1269,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         await campaigns.editStatement(campaignId, { by: actorName(user), vendors });
       } else {
         const user = allowed(c, 'steer-campaigns');
+        // Blank fields go to the campaign with the rest: its refusal names every problem of the four
+        // fields at once (a blank one by its key), where a blank one found here would hide the others.
         const text = {
-          conclusions: { en: form.paragraphs('conclusions-en'), fr: form.paragraphs('conclusions-fr') },
-          lessonsLearned: { en: form.paragraphs('lessons-en'), fr: form.paragraphs('lessons-fr') },
+          conclusions: { en: form.paragraphs('conclusions-en', { optional: true }), fr: form.paragraphs('conclusions-fr', { optional: true }) },
+          lessonsLearned: { en: form.paragraphs('lessons-en', { optional: true }), fr: form.paragraphs('lessons-fr', { optional: true }) },
         };
         form.done();
         await campaigns.setConclusions(campaignId, { by: actorName(user), ...text });
@@ -1273,6 +1286,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return doneThen(c, action, `/campaigns/${campaignId}/statement`);
   });
 }
+
+/** The conclusions form's fields, in its order. */
+const CONCLUSIONS_FIELDS = ['conclusions-en', 'conclusions-fr', 'lessons-en', 'lessons-fr'] as const;
 
 /** The forms by which a co-signatory answers for its authority on the current version. */
 const ANSWERS: readonly string[] = ['approve', 'withdraw-approval', 'request-changes'];

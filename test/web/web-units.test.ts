@@ -2207,6 +2207,29 @@ describe('a text refused in one language, on the statement’s forms', () => {
     expect(said(html, 'conclusions-fr-error')).toMatch(/^Markup \(.*<iframe.*\) in paragraph 1 of the conclusions in French/);
   });
 
+  it('reports every problem of the conclusions at once, each at its field, with a summary at the top that links them', async () => {
+    for (const language of ['en', 'fr']) {
+      const html = await post(language, '/campaigns/vc/statement/conclusions', {
+        'conclusions-en': '',
+        'conclusions-fr': 'Chaque entreprise a répondu <iframe>.',
+        'lessons-en': 'Ask early <script>.',
+        'lessons-fr': 'Demander tôt.',
+      });
+      expect(invalid(html).map(({ id, describedBy }) => ({ id, describedBy }))).toEqual([
+        { id: 'conclusions-en', describedBy: 'conclusions-en-error' },
+        { id: 'conclusions-fr', describedBy: 'conclusions-fr-error' },
+        { id: 'lessons-en', describedBy: 'lessons-en-error' },
+      ]);
+      const summary = /<div class="problems"[^>]*id="conclusions-problems"[^>]*>(.*?)<\/div>/s.exec(html);
+      expect(summary, 'a summary of the problems at the top of the form').not.toBeNull();
+      expect([...summary![1]!.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1])).toEqual(['conclusions-en', 'conclusions-fr', 'lessons-en']);
+      expect(visibleText(summary![1]!)).toContain(language === 'en' ? '3 problems' : '3 problèmes');
+      // The summary takes the focus: it names each problem, where the first field's description names one.
+      expect(summary![0]).toContain('autofocus');
+      expect(invalid(html).some((f) => f.focus)).toBe(false);
+    }
+  });
+
   it('ties a refused French assessment on a vendor’s findings page to that field', async () => {
     const html = await post('en', '/campaigns/vc/statement/findings/zoom', {
       'assessment-security-en': 'Strong encryption.',
