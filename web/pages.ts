@@ -987,10 +987,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const engagement = status.engagements.find((e) => e.vendorId === refusedVendor);
       if (engagement) letterCopies.push({ vendorId: engagement.vendorId, vendorName: engagement.vendorName, error: sent.errors?.['letter-copy']?.pdf } as (typeof listed)[number]);
     }
+    // The lead officer is "you" where the others read "the lead": the version comes back to it.
+    const readerIsLead = can(user.roles, 'steer-campaigns');
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: named }),
       campaignName: named,
       campaign: status,
+      readerIsLead,
+      phaseKey: `phase.${status.phase}${readerIsLead && status.phase === 'revising' ? '-lead' : ''}`,
       missingTexts: missingTextsView(status, language),
       ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),
       draft,
@@ -1141,6 +1145,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           version: pdf.version,
           by: pdf.superseded.by,
           published: pdf.superseded.published,
+          readerIsLead: can(signedIn(c).roles, 'steer-campaigns'),
           statementPage: base,
           asItWas: `${base}/draft.${language}.pdf?version=${pdf.version}&as-it-was`,
           pdfLanguage: language,
@@ -1283,7 +1288,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       if (!errors) throw err;
       return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
     }
-    return doneThen(c, action, `/campaigns/${campaignId}/statement`);
+    // A lead officer who signs too sent the version back to itself: the notice says so in the second person.
+    const notice = action === 'request-changes' && can(signedIn(c).roles, 'steer-campaigns') ? 'request-changes-lead' : action;
+    return doneThen(c, notice, `/campaigns/${campaignId}/statement`);
   });
 }
 

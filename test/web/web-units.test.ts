@@ -2263,6 +2263,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       ({
         status: async () => status(phase),
         statement: async () => draft,
+        statementText: async () => ({ vendors: {} }),
         title: async () => undefined, statementChanges: async () => undefined,
         // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
         approve: async () => {
@@ -2311,6 +2312,22 @@ describe('a co-signatory’s answer once another authority has sent the version 
       const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
       expect(text).toContain(said);
       expect(text).not.toContain(language === 'en' ? 'published as soon as' : 'publiée dès');
+    }
+  });
+
+  it('says “you” to a lead officer who also signs for the lead authority, where it says “the lead” to the others', async () => {
+    phase = 'revising';
+    const lea = { ...daniel, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer', 'co-signatory'], authorityId: 'opc' } };
+    for (const [language, backWithYou, phaseWords, actions, thirdPerson] of [
+      ['en', 'Version 1 is back with you: nothing is published before you submit the next version', 'back with you for changes', 'Your actions as the lead authority', /(?<!as )the lead\b/],
+      ['fr', 'La version 1 vous est revenue\u00a0: rien n’est publié avant que vous ne soumettiez la version suivante', 'vous est renvoyée pour modification', 'Vos actions en tant qu’autorité responsable', /revenue à l’autorité responsable|que l’autorité responsable|renvoyée à l’autorité responsable/],
+    ] as const) {
+      const session = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...lea, language })}`;
+      const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
+      expect(text).toContain(backWithYou);
+      expect(text).toContain(phaseWords);
+      expect(text).toContain(actions);
+      expect(text).not.toMatch(thirdPerson);
     }
   });
 
