@@ -1117,7 +1117,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
     const campaignId = c.req.param('campaign');
-    await readStatement(c, campaignId);
+    const { draft } = await readStatement(c, campaignId);
     const [kind, language] = c.req.param('file').split('.') as ['draft' | 'published', Language];
     // The statement page links the draft it shows, by number: a later version submitted meanwhile is
     // not what its approve form names.
@@ -1135,7 +1135,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
     const pdf = asked !== undefined && version === undefined ? undefined : await (await deps.campaigns()).statementPdf(campaignId, language, version);
     if (!pdf || (version === undefined && pdf.published !== (kind === 'published'))) {
-      return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-such-pdf' }), 404);
+      // The campaign is known (its statement was read): the way back is its statement page, and the
+      // page's times (the sign-in's end) are in its zone, as the statement page prints them.
+      const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
+      return c.html(
+        page(c, 'error', {
+          title: title(c, 'error.not-found.title'),
+          messageKey: 'statement.no-such-pdf',
+          backTo: { href: `/campaigns/${encodeURIComponent(campaignId)}/statement`, text: title(c, 'error.back-to-statement', { campaign: named }) },
+          ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
+        }),
+        404,
+      );
     }
     if (pdf.superseded && c.req.query('as-it-was') === undefined) {
       const base = `/campaigns/${encodeURIComponent(campaignId)}/statement`;

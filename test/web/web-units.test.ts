@@ -4579,3 +4579,37 @@ describe('the next version submitted unchanged after a co-signatory sent it back
     expect(kase.draft!.version).toBe(2);
   });
 });
+
+describe('a statement PDF that does not exist', () => {
+  // The campaign is known (its statement read): the page leads back to its statement, and its header's
+  // sign-in end is in the campaign's zone, as the statement page prints its times.
+  const authorities = [{ id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true, jurisdiction: 'CA', timeZone: 'America/Toronto' }];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        statement: async () => ({ version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] }),
+        statementPdf: async () => undefined,
+        title: async () => undefined,
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+
+  it('links back to its campaign’s statement page and gives the sign-in’s end in the campaign’s zone, in both languages', async () => {
+    for (const [language, back, zone] of [
+      ['en', 'Back to the statement: Video conferencing', '(Eastern Time)'],
+      ['fr', 'Retour à la déclaration\u00a0: Vidéoconférence', '(heure de l’Est)'],
+    ] as const) {
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 3_600_000 })}`;
+      const response = await app.request('/campaigns/vc/statement/published.en.pdf', { headers: { cookie } });
+      expect(response.status).toBe(404);
+      const html = await response.text();
+      expect(html).toMatch(new RegExp(`<a href="/campaigns/vc/statement">${back}</a>`));
+      const until = /<span class="until" id="sign-in-until">([^<]*)<\/span>/.exec(html)?.[1] ?? '';
+      expect(until).toContain(zone);
+      expect(until).not.toContain('UTC');
+    }
+  });
+});
