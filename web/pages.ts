@@ -50,6 +50,7 @@ import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from 
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
+import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
 import { type Views } from './views';
@@ -57,6 +58,10 @@ import { type Views } from './views';
 interface PageDeps extends WebDeps {
   views: Views;
   page(c: Context<WebEnv>, name: string, view: object): string;
+  /** Keeps a refused form for the page `to` and sends the browser there (app.ts, web/refused-forms.ts). */
+  refusedThen(c: Context<WebEnv>, to: string, refused: RefusedForm): Promise<Response>;
+  /** The refused form kept for the page asked for, if any, taken. */
+  takeRefused(c: Context<WebEnv>): Promise<RefusedForm | undefined>;
 }
 
 const DAY_MS = 86_400_000;
@@ -179,9 +184,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     );
   });
 
-  app.get('/campaigns/new', (c) => {
+  app.get('/campaigns/new', async (c) => {
     allowed(c, 'steer-campaigns');
-    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title') }));
+    const refused = await deps.takeRefused(c);
+    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems: refused?.extra?.problems }), refused?.status ?? 200);
   });
 
   app.post('/campaigns', async (c) => {
@@ -192,9 +198,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // CLI words a file's problems (client/file-problem-words.ts), else marked as English; `worded`:
     // the page's own sentence.
     const show = (problems: (FileProblem & { where: string; message: string; line?: number; column?: number; refusal?: RefusalDetails })[], status: 400 | 409 | 422, { worded = false } = {}) =>
-      c.html(
-        page(c, 'campaign-new', {
-          title: title(c, 'campaign-new.title'),
+      deps.refusedThen(c, '/campaigns/new', {
+        status,
+        extra: {
           problems: problems.map((p) => {
             if (worded) return p;
             const fileWords = p.refusal ? undefined : fileProblemWords(p, cliWords(c.get('language')));
@@ -205,9 +211,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             const placed = !lang && refusal && Object.values(REFUSALS[refusal.refusal] as Record<string, string>).includes('path');
             return { ...problem, ...(placed ? { where: undefined } : {}), message: text, lang };
           }),
-        }),
-        status,
-      );
+        },
+      });
     if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
     if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
     let input;
@@ -414,7 +419,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
-  app.get('/campaigns/:campaign/engagements/:vendor', async (c) => c.html(await engagementPage(c, refOf(c))));
+  app.get('/campaigns/:campaign/engagements/:vendor', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await engagementPage(c, refOf(c), refused?.form), refused?.status ?? 200);
+  });
 
   app.post('/campaigns/:campaign/engagements/:vendor/:action', async (c) => {
     const user = allowed(c, 'act-on-engagements');
@@ -571,7 +579,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, main[action], action === 'conclude' || action === 'answer' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
-      return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`, { status: 422, form: { action, errors, values } });
     }
     const notice = action === 'confirm-reply' ? `confirm-reply-${values.as === 'answers' ? 'answers' : 'response'}` : action;
     return doneThen(c, notice, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
@@ -798,8 +806,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   app.get('/held/:pen/message', async (c) => {
     const messageId = c.req.query('id') ?? '';
+    const refused = await deps.takeRefused(c);
+    const gone = refused?.extra?.gone as { target?: EngagementRef; reason?: string } | undefined;
+    if (refused && gone) return c.html(await goneFromPen(c, messageId, gone), refused.status);
     try {
-      return c.html(await heldMessagePage(c, messageId));
+      return c.html(await heldMessagePage(c, messageId, refused?.form), refused?.status ?? 200);
     } catch (err) {
       if (!isGoneFromPen(err)) throw err;
       const fate = await withPen((p) => p.intake.fate(messageId));
@@ -826,6 +837,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const messageId = form.text('messageId');
     // Where a refusal of the engagement named is shown: the one field that chose it, or the campaign's id.
     const targetField = campaignId ? 'vendor' : 'engagement' in values ? 'engagement' : 'campaign';
+    const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
@@ -844,13 +856,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       if (isGoneFromPen(err)) {
-        return c.html(await goneFromPen(c, messageId, { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined } } });
       }
       // Another officer's decision on it is under way: the message is still in the pen, and the form stays as typed.
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
         const field = action === 'dismiss' ? 'reason' : targetField;
         const errors = { [field]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } };
-        return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors, values } });
       }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = notFound;
@@ -859,7 +871,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         ? { [targetField]: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
         : formErrors(err, action === 'assign' ? (targetField === 'engagement' ? ['engagement'] : ['vendor', [/campaign/i, targetField]]) : ['reason']);
       if (!errors) throw err;
-      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
+      return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }
   });
 
@@ -994,7 +1006,6 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       campaignName: named,
       campaign: status,
       readerIsLead,
-      phaseKey: `phase.${status.phase}${readerIsLead && status.phase === 'revising' ? '-lead' : ''}`,
       missingTexts: missingTextsView(status, language),
       ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),
       draft,
@@ -1043,7 +1054,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return listed.length ? { problems: listed, count: listed.length, several: listed.length > 1 } : undefined;
   };
 
-  app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
+  app.get('/campaigns/:campaign/statement', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await statementPage(c, c.req.param('campaign'), refused?.form), refused?.status ?? 200);
+  });
 
   // ── One vendor's findings as the statement prints them (the lead's edit replaces the engagement's) ──
 
@@ -1084,7 +1098,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
-  app.get('/campaigns/:campaign/statement/findings/:vendor', async (c) => c.html(await findingsPage(c)));
+  app.get('/campaigns/:campaign/statement/findings/:vendor', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await findingsPage(c, refused?.form), refused?.status ?? 200);
+  });
 
   app.post('/campaigns/:campaign/statement/findings/:vendor', async (c) => {
     const user = allowed(c, 'steer-campaigns');
@@ -1110,7 +1127,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, ['findings'], INPUTS_OF_FIELDS.findings);
       if (!errors) throw err;
-      return c.html(await findingsPage(c, { action: 'findings', errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${campaignId}/statement/findings/${vendorId}`, { status: 422, form: { action: 'findings', errors, values } });
     }
     return doneThen(c, 'findings', `/campaigns/${encodeURIComponent(campaignId)}/statement`);
   });
@@ -1178,7 +1195,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(body);
     const vendorId = values.vendor ?? '';
     if (!ID_PATTERN.test(vendorId)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
-    const refuse = async (error: FieldErrors[string]) => c.html(await statementPage(c, campaignId, { action: 'letter-copy', errors: { pdf: error }, values }), 422);
+    const refuse = (error: FieldErrors[string]) => deps.refusedThen(c, `/campaigns/${campaignId}/statement`, { status: 422, form: { action: 'letter-copy', errors: { pdf: error }, values } });
     const file = body.pdf;
     if (!(file instanceof File) || file.size === 0) return refuse({ key: 'letter-copies.no-file' });
     try {
@@ -1297,7 +1314,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, main[action], action === 'summaries' || action === 'conclusions' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
-      return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${campaignId}/statement`, { status: 422, form: { action, errors, values } });
     }
     // A lead officer who signs too sent the version back to itself: the notice says so in the second person.
     const notice = action === 'request-changes' && can(signedIn(c).roles, 'steer-campaigns') ? 'request-changes-lead' : action;

@@ -272,7 +272,7 @@ describe('the approval that would publish the statement', () => {
     }
     // Sent without the confirmation (no browser check in the way): refused with the page's sentence, nothing approved.
     const page = await statementAsCoSignatory('en', 1024, 'vc-last');
-    const unconfirmed = await page.request.post(`${url}/campaigns/vc-last/statement/approve`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    const unconfirmed = await page.request.post(`${url}/campaigns/vc-last/statement/approve`, { form: { _csrf: 't', version: '1' } });
     expect(unconfirmed.status()).toBe(422);
     expect(await unconfirmed.text()).toContain('Your approval would publish the statement: tick the confirmation to approve it.');
     expect(cases.get('vc-last')!.approved()).toBe(false);
@@ -311,7 +311,7 @@ describe('an approval the co-signatory takes back', () => {
     kase.approve({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
     kase.approve({ authorityId: 'opc', by: 'Léa Tremblay (lea, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
     kase.sign('2026-11-26T11:00:00.000Z');
-    const late = await page.request.post(`${url}/campaigns/vc-taken-back/statement/withdraw-approval`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    const late = await page.request.post(`${url}/campaigns/vc-taken-back/statement/withdraw-approval`, { form: { _csrf: 't', version: '1' } });
     expect(late.status()).toBe(422);
     expect(await late.text()).toMatch(/The statement is past approval \(phase “[^”]+”\): an approval can no longer be withdrawn\./);
     await page.context().close();
