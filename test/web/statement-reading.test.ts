@@ -382,3 +382,17 @@ describe('the conclusions form with several problems', () => {
     }
   });
 });
+
+describe('a statement PDF that does not exist, in the browser', () => {
+  it('leads back to the statement page and passes the accessibility checks, in both languages', async () => {
+    for (const [language, back] of [['en', 'Back to the statement'], ['fr', 'Retour à la déclaration']] as const) {
+      const page = await statementAsCoSignatory(language);
+      const response = await page.goto(`${url}/campaigns/vc/statement/published.${language}.pdf`);
+      expect(response?.status()).toBe(404);
+      expect(await page.locator('main a[href="/campaigns/vc/statement"]').innerText()).toContain(back);
+      expect(await page.locator('#sign-in-until').innerText()).not.toContain('UTC');
+      await checkPage(page, `statement-pdf-not-found-${language}`);
+      await page.context().close();
+    }
+  });
+});
