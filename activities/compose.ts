@@ -259,6 +259,13 @@ function viewOf(message: OutgoingMessage, attachmentNames: string[], workspaceUr
       authorityName: campaign.authorities.find((a) => a.id === r.authorityId)?.name[language] ?? r.authorityId,
     })),
     moreChangeRequests: groupedDigits(details.moreChangeRequests, language),
+    changeAnswer: details.changeAnswer && {
+      ...details.changeAnswer,
+      by: personOf(details.changeAnswer.by),
+      // "The Office… submits version 3 unchanged" / "Le Commissariat… soumet…"; named bare in the answer's line.
+      leadSubject: leadInSentence && capitalize(leadInSentence),
+      authorityName: lead?.name[language],
+    },
     oneMoreChangeRequest: details.moreChangeRequests === 1,
     letterUndeliverable: details.letterUndeliverable,
     engagementId: message.threadId,

@@ -4,7 +4,7 @@
 // `replay` replays each history N times in this process and prints CPU per lifecycle and the calls
 // into the workflow sandbox by entry point; `activities` calls the engagement's activities (as its history
 // scheduled them: letter, acknowledgement, follow-up, invitation) N times against a local mail sink
-// and prints their CPU per lifecycle (PROFILE=1 writes a CPU profile); `cpu` drives N lifecycles of
+// (SINK_URL=smtp://… for one in another process) and prints their CPU per lifecycle (PROFILE=1 writes a CPU profile); `cpu` drives N lifecycles of
 // each kind, four at a time, in alternating rounds on the bench's worker and server, and prints the
 // CPU each process spent per lifecycle and the histories' events and workflow tasks. CPU time, not wall time: on
 // a shared machine it moves far less with the load. Run the same command in two trees to compare.
@@ -139,11 +139,13 @@ async function replay(file: string): Promise<void> {
 }
 
 async function activities(profile: boolean): Promise<void> {
-  const sink = await new MailSink().start();
-  sink.on('message', () => (sink.messages.length = 0));
+  // SINK_URL: a sink in another process, so the CPU printed is the activities' alone.
+  const sink = process.env.SINK_URL ? undefined : await new MailSink().start();
+  sink?.on('message', () => (sink.messages.length = 0));
+  const smtpUrl = process.env.SINK_URL ?? sink!.url;
   const scratch = join(out, `activities-${process.pid}`);
-  const transport = createSmtpTransport(sink.url, { maxConnections: 10 });
-  const { sendMessage } = createActivities({ smtpUrl: sink.url, mailFrom: 'Dossier Bench <dossier@bench.example>', outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), transport });
+  const transport = createSmtpTransport(smtpUrl, { maxConnections: 10 });
+  const { sendMessage } = createActivities({ smtpUrl, mailFrom: 'Dossier Bench <dossier@bench.example>', outputDir: join(scratch, 'out'), stateDir: join(scratch, 'state'), transport });
   const events = historyFromJSON(JSON.parse(readFileSync(files.engagement, 'utf8'))).events ?? [];
   const messages = events
     .map((e) => e.activityTaskScheduledEventAttributes)
@@ -168,10 +170,10 @@ async function activities(profile: boolean): Promise<void> {
     while (next < n) await lifecycle(next++);
   }));
   const cpu = process.cpuUsage(before);
-  console.log(`activities: ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU per lifecycle (${n} lifecycles, the mail sink included)`);
+  console.log(`activities: ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU per lifecycle (${n} lifecycles, ${sink ? 'the mail sink included' : 'the mail sink in another process'})`);
   if (profile) writeFileSync(join(out, 'activities.cpuprofile'), JSON.stringify((await session.post('Profiler.stop')).profile));
   transport.close();
-  await sink.stop();
+  await sink?.stop();
 }
 
 /** CPU of the worker and server processes per lifecycle, by kind, in alternating rounds (four lifecycles at once). */

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import type { engagement } from '../workflows/engagement';
+import type { documentAccess } from '../workflows/document-access';
 import {
   campaignStatusQuery,
   withdrawVendorUpdate,
@@ -23,6 +24,8 @@ import {
   confirmInboundUpdate,
   dismissInboundUpdate,
   recordInboundUpdate,
+  documentDownloadedSignal,
+  type DocumentDownloadedInput,
   type ConfirmInboundInput,
   type DismissInboundInput,
   type RecordInboundInput,
@@ -70,7 +73,7 @@ import { listWorkflowPage, listWorkflows, startInputOf, type ListedWorkflow } fr
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, refused } from './errors';
 import { refuseUndrawable } from './drawable';
 import { requireWorker } from './worker-check';
-import { campaignWorkflowId, engagementWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { campaignWorkflowId, documentAccessWorkflowId, engagementWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { isReplyToken } from '../workflows/reply-token';
 
 export interface EngagementRef {
@@ -471,6 +474,26 @@ export class DossierClient {
 
   private handle(ref: EngagementRef): WorkflowHandle<typeof engagement> {
     return this.client.workflow.getHandle(engagementWorkflowId(ref.campaignId, ref.vendorId));
+  }
+
+  /**
+   * Records that a received document was downloaded (the workspace, the CLI), in the history of the
+   * campaign's document access record, which the first download starts. No worker check: the signal
+   * is in history once the server accepts it. Call it once the bytes are read, before handing them
+   * over: a download that cannot be recorded must not happen.
+   */
+  async recordDownload(input: DocumentDownloadedInput): Promise<void> {
+    const workflowId = input.campaignId ? documentAccessWorkflowId(input.campaignId) : UNSORTED_ACCESS_WORKFLOW_ID;
+    try {
+      await this.client.workflow.signalWithStart<typeof documentAccess, [DocumentDownloadedInput]>('documentAccess', {
+        workflowId,
+        taskQueue: this.options.taskQueue,
+        signal: documentDownloadedSignal,
+        signalArgs: [input],
+      });
+    } catch (err) {
+      throw fromTemporal(err, workflowId, this.options.address);
+    }
   }
 
   private async call<T>(ref: EngagementRef, fn: () => Promise<T>, needs: 'query' | 'update' | 'nothing' = 'update'): Promise<T> {

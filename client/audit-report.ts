@@ -56,6 +56,8 @@ interface AuditWording {
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
   notes: Record<'authority' | 'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  /** Where a document was downloaded (`workspace`, `cli`), in the Detail column. */
+  downloadedVia: Record<string, string>;
   /** Who acted, for an identity that is no person's (client/identity.ts). */
   actors: Record<'intake', string>;
   /** A refusal's failure type (workflows/errors.ts `ErrorType`, a handler's own), in words, for one that carries no code. */
@@ -159,6 +161,7 @@ function detailRuns(event: AuditEvent, words: Words): (string | TextSpan)[] {
     event.alreadyDelivered ? notes.alreadyDelivered : '',
     event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
     event.recordedBy !== undefined ? fill(notes.recordedBy, { actor: actorWords(event.recordedBy, words) }) : '',
+    event.downloadedVia !== undefined ? (words.downloadedVia[event.downloadedVia] ?? event.downloadedVia) : '',
   ].filter((run): run is string | TextSpan => (typeof run === 'string' ? run !== '' : run !== undefined && run.text !== ''));
 }
 
@@ -197,6 +200,7 @@ function actionInWords(event: AuditEvent, words: Words): string {
     case 'approval':
     case 'statement':
     case 'signal':
+    case 'document-downloaded':
     case 'history-not-kept':
     // What could not be read is still named: the request, or the activity, is recorded in plaintext.
     case 'unreadable':

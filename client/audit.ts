@@ -10,13 +10,14 @@ import { decodeOptionalSinglePayload, decodeArrayFromPayloads } from '@temporali
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { campaignEngagementsQuery } from './api';
+import type { LateReplyReader } from './late-replies';
 import { fromTemporal } from './errors';
 import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
-import { engagementWorkflowId, campaignWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
-import type { AuthorityNamed } from '../workflows/messages';
+import { documentDownloadedSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
 
 /** What a row of the trail records. */
 export const AUDIT_EVENT_KINDS = [
@@ -29,6 +30,8 @@ export const AUDIT_EVENT_KINDS = [
   'email-not-sent',
   'email-received',
   'document',
+  /** A vendor's document downloaded by an officer or an auditor (the workspace, the CLI). */
+  'document-downloaded',
   'approval',
   /** A version of the statement written for the co-signatories' approval, or published. */
   'statement',
@@ -68,6 +71,8 @@ export interface AuditEvent {
   alreadyDelivered?: boolean;
   /** For a document: its size in bytes. */
   size?: number;
+  /** For a document downloaded: where (`workspace`, `cli`); the report words it. */
+  downloadedVia?: string;
   /** For history no longer kept: the latest run the server deleted (it and every run before it are gone). */
   earlierRun?: string;
   /**
@@ -126,8 +131,12 @@ export interface AuditTrail {
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Reads the trail of one engagement, or of a campaign with all its engagements, in time order. */
-export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = ''): Promise<AuditTrail> {
+/**
+ * Reads the trail of one engagement, or of a campaign with all its engagements, in time order.
+ * `lateReplies`: where replies attached to an ended case's record are kept (client/late-replies.ts);
+ * no workflow's history holds them, so without it the trail leaves them out.
+ */
+export async function collectAuditTrail(client: Client, scope: AuditScope, serverAddress = '', { lateReplies }: { lateReplies?: LateReplyReader } = {}): Promise<AuditTrail> {
   const campaignId = campaignWorkflowId(scope.campaignId);
   let engagementIds: string[];
   try {
@@ -137,14 +146,28 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   }
   const workflowIds: string[] = [];
   const events: AuditEvent[] = [];
-  for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
+  // The campaign's record of documents downloaded, which the first download started: none before.
+  const accessId = documentAccessWorkflowId(scope.campaignId);
+  for (const workflowId of scope.vendorId ? [...engagementIds, accessId] : [campaignId, ...engagementIds, accessId]) {
     let runs: Runs;
     try {
       runs = await runsOf(client, workflowId);
     } catch (err) {
       // Engagements started one by one (`dossier engagement start`) have no campaign workflow: their campaign is theirs alone.
       if (workflowId === campaignId && engagementIds.length && err instanceof WorkflowNotFoundError) continue;
+      if (workflowId === accessId && err instanceof WorkflowNotFoundError) continue;
       throw fromTemporal(err, workflowId, serverAddress);
+    }
+    if (workflowId === accessId) {
+      // Its facts are the downloads alone (its start and new runs are no event of the case), each a row
+      // of the engagement it concerns or of the campaign's holding pen: an engagement's export shows its own.
+      const rows: AuditEvent[] = [];
+      for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
+      const own = rows.filter((row) => row.kind === 'document-downloaded' && (!scope.vendorId || row.workflowId === engagementIds[0]));
+      if (own.length) workflowIds.push(workflowId);
+      events.push(...own);
+      if (runs.notKept && (own.length || !scope.vendorId)) events.push(runs.notKept);
+      continue;
     }
     workflowIds.push(workflowId);
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
@@ -152,12 +175,29 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
     for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
     events.push(...withoutRepeatedStages(rows));
     if (runs.notKept) events.push(runs.notKept);
+    const engagement = parseWorkflowId(workflowId);
+    if (lateReplies && engagement?.kind === 'engagement') events.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
   // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
+}
+
+/**
+ * A late reply's rows: the email as received, when the case mailbox took it, then the officer who
+ * attached it to the ended case's record, and its documents (the case's workflow recorded none of them).
+ */
+function lateReplyRows(workflowId: string, replies: Awaited<ReturnType<LateReplyReader>>): AuditEvent[] {
+  return replies.flatMap((reply) => {
+    const language = reply.language ? { language: reply.language } : {};
+    return [
+      { at: reply.receivedAt, workflowId, kind: 'email-received' as const, actor: reply.from, action: 'reply', detail: reply.subject, messageId: reply.messageId, ...language },
+      { at: reply.attachedAt, workflowId, kind: 'officer-action' as const, actor: reply.attachedBy, action: 'attachLateReply', detail: reply.subject, messageId: reply.messageId, ...language },
+      ...reply.documents.map((d) => ({ at: reply.attachedAt, workflowId, kind: 'document' as const, actor: reply.attachedBy, action: d.type, documentName: d.name, sha256: d.sha256, size: d.size })),
+    ];
+  });
 }
 
 /** A workflow's runs the server still keeps, oldest first, and a row saying so when it no longer keeps the earlier ones. */
@@ -348,6 +388,10 @@ class HistoryReader {
         const authorities = typeof named === 'string' && this.authorityNames.has(named) ? { notDoneAuthorities: [...this.authorityNames.values()] } : {};
         for (const row of rows) Object.assign(row, { notDone: message, ...(refused ? { notDoneRefusal: refused } : {}), ...(type ? { notDoneType: type } : {}), ...authorities });
       }
+    } else if (e.workflowExecutionSignaledEventAttributes?.signalName === documentDownloadedSignal.name) {
+      const a = e.workflowExecutionSignaledEventAttributes;
+      const [input] = await this.args(a.input?.payloads);
+      this.recordDownload(at, input, a.identity || 'unknown');
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
       const [input] = await this.args(a.input?.payloads);
@@ -460,6 +504,36 @@ class HistoryReader {
     const authority = kind === 'approval' && typeof value.authorityId === 'string' ? this.authorityNames.get(value.authorityId)?.name : undefined;
     const detail = this.describe(value, authority ? ['authorityId'] : []);
     this.push({ at, kind, actor: byOf(value) ?? (identity || 'unknown'), action: name, detail, ...(version !== undefined ? { version } : {}), ...(authority ? { authority } : {}) }, input);
+  }
+
+  /**
+   * A download: a row of the engagement whose message carried the document (of this record's, for a
+   * held message's attachment), with who, the message, the document and its SHA-256. No document
+   * row beside it: the document was recorded when it arrived.
+   */
+  private recordDownload(at: string, input: unknown, identity: string): void {
+    const action = 'documentDownloaded';
+    if (input instanceof Unreadable) {
+      this.out.push({ workflowId: this.workflowId, at, kind: 'document-downloaded', actor: identity, action, unreadableError: input.error });
+      return;
+    }
+    const value = (input ?? {}) as Partial<DocumentDownloadedInput>;
+    const ref = parseWorkflowId(this.workflowId);
+    const campaignId = typeof value.campaignId === 'string' ? value.campaignId : ref?.campaignId;
+    const workflowId = campaignId && typeof value.vendorId === 'string' ? engagementWorkflowId(campaignId, value.vendorId) : this.workflowId;
+    const document = value.document;
+    this.out.push({
+      workflowId,
+      at,
+      kind: 'document-downloaded',
+      actor: byOf(value) ?? identity,
+      action: value.held ? 'heldAttachmentDownloaded' : action,
+      ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+      ...(typeof document?.name === 'string' ? { documentName: document.name } : {}),
+      ...(typeof document?.sha256 === 'string' ? { sha256: document.sha256 } : {}),
+      ...(typeof document?.size === 'number' ? { size: document.size } : {}),
+      ...(typeof value.via === 'string' ? { downloadedVia: value.via } : {}),
+    });
   }
 
   private recordActivity(at: string, task: { type: string; input: unknown }, result: unknown): void {

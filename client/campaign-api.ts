@@ -30,6 +30,7 @@ import {
   type ApproveStatementInput,
   type CampaignBoard,
   type CampaignStatus,
+  type DraftStatementInput,
   type EditStatementInput,
   type EngagementStatus,
   type RequestChangesInput,
@@ -256,10 +257,15 @@ export class CampaignClient {
    * engagement is open and not settled in `openCases`, or while a public text is missing in
    * either language (the refusal lists every one).
    */
-  draftStatement(campaignId: string, by: string, openCases?: OpenCaseDecision[], { updateId, confirmsUnchanged }: UpdateOptions & { confirmsUnchanged?: boolean } = {}) {
+  draftStatement(
+    campaignId: string,
+    by: string,
+    openCases?: OpenCaseDecision[],
+    { updateId, confirmsUnchanged, answer }: UpdateOptions & Pick<DraftStatementInput, 'confirmsUnchanged' | 'answer'> = {},
+  ) {
     refuseUndrawable('openCases', openCases);
-    // Only when confirmed: a worker of an earlier release never sees a field it does not know.
-    const input = { by, ...(openCases ? { openCases } : {}), ...(confirmsUnchanged ? { confirmsUnchanged } : {}) };
+    // Only when given: a worker of an earlier release never sees a field it does not know.
+    const input = { by, ...(openCases ? { openCases } : {}), ...(confirmsUnchanged ? { confirmsUnchanged } : {}), ...(answer !== undefined ? { answer } : {}) };
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [input], updateId }));
   }
 

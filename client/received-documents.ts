@@ -16,10 +16,12 @@ export type ReceivedDocumentReader = (campaignId: string, document: DocumentRef)
 export function receivedDocumentReader(env: NodeJS.ProcessEnv, store: () => SharedStore): ReceivedDocumentReader {
   let documents: CaseDocuments | undefined;
   return (campaignId, document) => {
-    if (!documents) {
-      const shared = store();
-      documents = new CaseDocuments(shared.documents, loadEncryption(env, shared.keys).keystore);
-    }
+    documents ??= caseDocumentsOf(env, store());
     return documents.read(campaignId, document);
   };
+}
+
+/** The case documents of `store`, sealed and opened with the master keys `env` configures. */
+export function caseDocumentsOf(env: NodeJS.ProcessEnv, store: SharedStore): CaseDocuments {
+  return new CaseDocuments(store.documents, loadEncryption(env, store.keys).keystore);
 }

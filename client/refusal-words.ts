@@ -23,7 +23,7 @@ const wordedValues = () => (worded ??= {
   stage: { known: ENGAGEMENT_STAGES, prefix: 'stage.' },
   phase: { known: CAMPAIGN_PHASES, prefix: 'phase.' },
   result: { known: DEMONSTRATION_RESULTS, prefix: 'result.' },
-  review: { known: ['to-review', 'confirmed', 'dismissed', 'noted'] satisfies InboundMessage['review'][], prefix: 'review.' },
+  review: { known: ['to-review', 'confirmed', 'dismissed', 'noted', 'late'] satisfies InboundMessage['review'][], prefix: 'review.' },
 });
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -6,7 +6,8 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { campaignKeyId, KeyError, type KeyStore } from '../encryption/keystore';
 import type { DocumentStore } from '../store/types';
-import type { DocumentRef } from '../workflows/types';
+import type { DocumentRef, LateReply } from '../workflows/types';
+import { engagementWorkflowId } from '../workflows/workflow-ids';
 
 export class DocumentError extends Error {
   constructor(
@@ -88,6 +89,42 @@ export class CaseDocuments {
     }
   }
 
+  /**
+   * Keeps a late reply attached to an ended engagement's record (workflows/types.ts LateReply), sealed
+   * like its documents, so shredding the campaign takes it too. Its id derives from the engagement and
+   * the Message-ID under the campaign's key: attaching it again writes the same record, and the store
+   * learns neither the vendor nor the message.
+   */
+  async saveLateReply(campaignId: string, vendorId: string, reply: LateReply): Promise<void> {
+    const key = await this.keystore.encryptionKey(campaignKeyId(campaignId));
+    const id = lateReplyId(key, engagementWorkflowId(campaignId, vendorId), reply.messageId);
+    await this.store.put(campaignId, id, seal(key, `${campaignId}/${id}`, Buffer.from(JSON.stringify(reply), 'utf8')), { name: id, type: SEALED_TYPE });
+  }
+
+  /** The late replies attached to an engagement's record, in the order they were attached; none once its campaign is shredded. */
+  async lateReplies(campaignId: string, vendorId: string): Promise<LateReply[]> {
+    let key: Buffer;
+    try {
+      key = await this.keystore.decryptionKey(campaignKeyId(campaignId));
+    } catch (err) {
+      if (err instanceof KeyError && err.code === 'KeyShredded') return [];
+      throw err;
+    }
+    const prefix = lateReplyPrefix(key, engagementWorkflowId(campaignId, vendorId));
+    const replies: LateReply[] = [];
+    for (const stored of await this.store.list(campaignId)) {
+      if (!stored.key.startsWith(prefix)) continue;
+      const blob = (await this.store.get(campaignId, stored.key))?.bytes;
+      if (!blob) continue;
+      try {
+        replies.push(JSON.parse(unseal(key, `${campaignId}/${stored.key}`, blob).toString('utf8')) as LateReply);
+      } catch (err) {
+        throw new DocumentError('DocumentCorrupt', `a late reply kept for ${engagementWorkflowId(campaignId, vendorId)} (${stored.key}) cannot be decrypted: ${(err as Error).message}`);
+      }
+    }
+    return replies.sort((a, b) => a.attachedAt.localeCompare(b.attachedAt));
+  }
+
   private async readKey(campaignId: string, name: string): Promise<Buffer> {
     try {
       return await this.keystore.decryptionKey(campaignKeyId(campaignId));
@@ -135,6 +172,15 @@ export class CaseDocuments {
 
 function sentCopyId(key: Buffer, threadId: string, step: string): string {
   return 'sent-' + createHmac('sha256', key).update(`sent\n${threadId}\n${step}`).digest('hex').slice(0, 32);
+}
+
+/** The ids of one engagement's late replies begin alike, so they are listed without decrypting the campaign's other documents. */
+function lateReplyPrefix(key: Buffer, workflowId: string): string {
+  return 'late-' + createHmac('sha256', key).update(`late\n${workflowId}`).digest('hex').slice(0, 24) + '-';
+}
+
+function lateReplyId(key: Buffer, workflowId: string, messageId: string): string {
+  return lateReplyPrefix(key, workflowId) + createHmac('sha256', key).update(`late\n${workflowId}\n${messageId}`).digest('hex').slice(0, 32);
 }
 
 function seal(key: Buffer, blobKey: string, content: Buffer): Buffer {

@@ -13,7 +13,7 @@
 // campaign alone, is held saying that case has ended instead of going to a vendor at its domain.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
 import { isVendorAddress } from '../workflows/inbox-rules';
-import type { Contact, InboundMatch } from '../workflows/types';
+import type { Contact, InboundMatch, InboundMessage } from '../workflows/types';
 import type { ReadMessage } from './read-message';
 
 export interface Candidate {
@@ -46,6 +46,17 @@ export interface Directory {
    * the document store keeps: a vendor forwarding one sends Dossier's own letter back. Absent: none known.
    */
   sentSteps?(engagement: { campaignId: string; vendorId: string }): Promise<string[]>;
+  /**
+   * In one read of the engagement: the steps of `sentSteps`, and the review of each message it has
+   * already recorded, by Message-ID (a message arriving again is one of them). Preferred to
+   * `sentSteps` when present.
+   */
+  engagementMail?(engagement: { campaignId: string; vendorId: string }): Promise<EngagementMail>;
+}
+
+export interface EngagementMail {
+  sentSteps: string[];
+  recorded: Map<string, InboundMessage['review']>;
 }
 
 export interface CorrelationContext {

@@ -13,7 +13,7 @@ import type { DossierClient, EngagementSummary } from '../client/api';
 import { CampaignClient } from '../client/campaign-api';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import type { Contact } from '../workflows/types';
-import type { Directory } from './correlate';
+import type { Directory, EngagementMail } from './correlate';
 
 /** How long a campaign started before its memo named its reference has to answer its status query. */
 const LEGACY_STATUS_TIMEOUT_MS = 2_000;
@@ -155,10 +155,14 @@ export class TemporalDirectory implements Directory {
   }
 
   async sentSteps(engagement: { campaignId: string; vendorId: string }): Promise<string[]> {
+    return (await this.engagementMail(engagement)).sentSteps;
+  }
+
+  async engagementMail(engagement: { campaignId: string; vendorId: string }): Promise<EngagementMail> {
     const status = await this.dossier.status(engagement);
     // The timeline's `<kind> sent` entries, detailed by their step (then any note in brackets).
     const sent = status.timeline.filter((t) => t.by === 'dossier' && t.what.endsWith(' sent') && t.detail);
-    return [...new Set(sent.map((t) => t.detail!.split(' (')[0]!))];
+    return { sentSteps: [...new Set(sent.map((t) => t.detail!.split(' (')[0]!))], recorded: new Map((status.inbox ?? []).map((m) => [m.messageId, m.review])) };
   }
 }
 

@@ -7,15 +7,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
-import { ClientErrorCode, DossierClientError } from '../client/errors';
+import { ClientErrorCode, DossierClientError, refused } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
 import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
-import type { DocumentRef, InboundNote, Language } from '../workflows/types';
+import { FINAL_STAGES, type DocumentRef, type EngagementStage, type InboundMessage, type InboundNote, type Language, type LateReply } from '../workflows/types';
 import type { HeldCount } from '../activities/officer-digest';
 import type { HeldCensus } from './held-census';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import { errorCode } from '../workflows/errors';
-import { refusalDetails } from '../workflows/refusals';
+import { refusalDetails, type RefusalCode, type RefusalDetails } from '../workflows/refusals';
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
@@ -54,6 +54,8 @@ const DISMISSED_REASON = 'X-Dossier-Dismissed-Reason';
 export const ASSIGNED_FOLDER = 'Assigned';
 const ASSIGNED_BY = 'X-Dossier-Assigned-By';
 const ASSIGNED_TO = 'X-Dossier-Assigned-To';
+/** On an officer's note in Assigned, instead of ASSIGNED_BY: the message was attached late to the ended engagement ASSIGNED_TO names. */
+const ATTACHED_LATE_BY = 'X-Dossier-Attached-Late-By';
 /**
  * An officer's claim on a held message while deciding it (assign or dismiss), one message each: the
  * first live claim in the folder's order decides, so two officers never both record it. Removed when
@@ -93,7 +95,8 @@ const NOTED_ID = 'X-Dossier-Noted-Id';
 
 export interface IntakeOptions {
   mailbox: MailboxSource;
-  dossier: Pick<DossierClient, 'recordInbound'>;
+  /** `status`, to attach a late reply to an ended engagement's record (attachLate); an intake that only records mail needs none. */
+  dossier: Pick<DossierClient, 'recordInbound'> & Partial<Pick<DossierClient, 'status'>>;
   documents: CaseDocuments;
   directory: Directory;
   /** The domain of MAIL_FROM, which Dossier's Message-IDs carry. */
@@ -141,7 +144,17 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 const LIST_BYTES = 1024 * 1024;
 
 export type Settled =
-  | { messageId: string; outcome: 'recorded'; workflowId: string; effect: RecordInboundResult['effect'] }
+  | {
+      messageId: string;
+      outcome: 'recorded';
+      workflowId: string;
+      effect: RecordInboundResult['effect'];
+      /**
+       * The message was on the engagement before it arrived this time (sent twice, or once more by a
+       * relay): its review then, which it keeps, as the engagement ignored this copy. `effect` says the same.
+       */
+      duplicateOf?: InboundMessage['review'];
+    }
   | { messageId: string; outcome: 'held'; campaignId?: string; reason: string; why: HeldWhy }
   | { messageId: string; outcome: 'left'; reason: string }
   /** Another reader of the mailbox (a second intake) moved it first: its fate was settled there. */
@@ -177,6 +190,8 @@ export interface HeldMessageContent extends HeldMessage {
 export type HeldFate =
   | { outcome: 'assigned'; subject: string; campaignId: string; vendorId: string; by: string }
   | { outcome: 'dismissed'; subject: string; by: string; reason: string }
+  /** Attached by an officer to the record of the engagement it came late to (attachLate). */
+  | { outcome: 'attached-late'; subject: string; campaignId: string; vendorId: string; by: string }
   /**
    * Recorded on an engagement all the same: another intake on the mailbox recorded it while this
    * one held it, and the pen let its held copy go (held()). The engagement when the message names
@@ -344,10 +359,10 @@ export class Intake {
       if (read.automaticSubject) return await this.hold(stored, read, weighed.candidates[0]?.campaignId ?? candidates[0].campaignId, { code: 'automatic-subject' });
       const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
-        let accepted: { result: RecordInboundResult; files: InboundAttachment[] };
+        let accepted: { result: RecordInboundResult; files: InboundAttachment[]; earlier?: InboundMessage['review'] };
         try {
-          const { input, files } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
-          accepted = { result: await this.record(candidate, input), files };
+          const { input, files, earlier } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
+          accepted = { result: await this.record(candidate, input), files, earlier };
         } catch (err) {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
@@ -364,7 +379,11 @@ export class Intake {
           await this.noteRecorded(stored, read);
           return { messageId: read.messageId, outcome: 'taken' };
         }
-        return { messageId: read.messageId, outcome: 'recorded', workflowId: engagementWorkflowId(candidate.campaignId, candidate.vendorId), effect: accepted.result.effect };
+        const workflowId = engagementWorkflowId(candidate.campaignId, candidate.vendorId);
+        // Recorded again under the same update id, Temporal answers with the first recording's effect
+        // ("to-review"), whatever the officer decided since: the review read before recording says it.
+        if (accepted.earlier !== undefined) return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.earlier, duplicateOf: accepted.earlier };
+        return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect };
       }
       const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length });
@@ -418,7 +437,7 @@ export class Intake {
     read: ReadMessage,
     candidate: Candidate,
     { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
-  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[] }> {
+  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[]; earlier?: InboundMessage['review'] }> {
     const documents: DocumentRef[] = [];
     const files: InboundAttachment[] = [];
     const noteCodes: InboundNote[] = [];
@@ -429,7 +448,7 @@ export class Intake {
     const sent = await this.withinLimit(sentByDossier(this.options.documents, this.options.directory, candidate), 'the engagement did not say what Dossier sent on it').catch(
       (err: unknown) => {
         this.log(`intake: ${read.messageId}: what Dossier sent on ${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} could not be read (${(err as Error).message}); recorded as it came`);
-        return { documents: new Map<string, string>(), texts: [] };
+        return { documents: new Map<string, string>(), texts: [], recorded: new Map<string, InboundMessage['review']>() };
       },
     );
     let text = read.wholeText ?? read.text;
@@ -499,7 +518,8 @@ export class Intake {
         : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
-    return { input, files };
+    const earlier = sent.recorded.get(read.messageId);
+    return { input, files, ...(earlier !== undefined ? { earlier } : {}) };
   }
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, why: HeldWhy): Promise<Settled> {
@@ -858,6 +878,53 @@ export class Intake {
   }
 
   /**
+   * An officer attaches a held reply to the record of the engagement it came to once that had ended
+   * (closed without a response, concluded, withdrawn), which refused it. The case stays as it ended:
+   * its workflow is closed and takes no update, and must not reopen or remind. The reply, its text
+   * and its documents are kept beside it in the document store (LateReply), which the case's readers
+   * show with its record; the message leaves the pen for Recorded, with a note of who attached it where.
+   * Refused: an engagement that does not exist, one still in progress (assign the message instead),
+   * a message already attached to it (sent again under the same Message-ID).
+   */
+  async attachLate(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<{ stage: EngagementStage; reply: LateReply }> {
+    const { status } = this.options.dossier;
+    if (!status) throw new DossierClientError(ClientErrorCode.Configuration, 'this intake reads no engagement status: open it with the client API (intake/open.ts)');
+    return this.decide(heldIn, messageId, async () => {
+      const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
+      const ended = await status.call(this.options.dossier, target);
+      const what = engagementWorkflowId(target.campaignId, target.vendorId);
+      if (!FINAL_STAGES.includes(ended.stage)) throw lateRefusal(what, 'late-reply-case-open', { stage: ended.stage });
+      const earlier = (await this.options.documents.lateReplies(target.campaignId, target.vendorId)).find((r) => r.messageId === read.messageId);
+      if (earlier) throw lateRefusal(what, 'late-reply-attached', { at: earlier.attachedAt, by: earlier.attachedBy }, { at: earlier.attachedAt.slice(0, 10) });
+      const threaded = (await correlate(read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
+      const { input, files } = await this.inputFor(read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
+      await this.keep(target.campaignId, files);
+      const reply: LateReply = {
+        messageId: input.messageId,
+        from: input.from,
+        ...(input.fromName ? { fromName: input.fromName } : {}),
+        subject: input.subject,
+        receivedAt: input.receivedAt,
+        text: input.text,
+        ...(input.language ? { language: input.language } : {}),
+        documents: input.documents,
+        notes: input.notes ?? [],
+        ...(input.noteCodes ? { noteCodes: input.noteCodes } : {}),
+        ...(input.answersStep ? { answersStep: input.answersStep } : {}),
+        attachedBy: plainLine(officer).slice(0, 600),
+        attachedAt: new Date().toISOString(),
+        stage: ended.stage,
+      };
+      await this.options.documents.saveLateReply(target.campaignId, target.vendorId, reply);
+      // Written before the copies leave the pen, as an assignment's: a message gone from it always has its note.
+      const note = `${ATTACHED_LATE_BY}: ${encodedWords(reply.attachedBy)}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
+      await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
+      for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, holdingFolder(heldIn));
+      return { stage: ended.stage, reply };
+    });
+  }
+
+  /**
    * What became of a message that left the holding pen: assigned by an officer (to which engagement,
    * by whom), dismissed (by whom, why), or, with no officer's note, recorded on an engagement by
    * another intake (held()). Undefined when the mailbox says none of these (assigned before notes
@@ -906,9 +973,11 @@ export class Intake {
         if ((notes[NOTED_ID] ?? read.messageId) !== messageId) continue;
         const [campaignId = '', vendorId = ''] = (notes[ASSIGNED_TO] ?? '').split(' ');
         found =
-          folder === ASSIGNED_FOLDER
-            ? { outcome: 'assigned', subject: read.subject, campaignId, vendorId, by: notes[ASSIGNED_BY] ?? '' }
-            : { outcome: 'dismissed', subject: read.subject, by: notes[DISMISSED_BY] ?? '', reason: notes[DISMISSED_REASON] ?? '' };
+          folder === DISMISSED_FOLDER
+            ? { outcome: 'dismissed', subject: read.subject, by: notes[DISMISSED_BY] ?? '', reason: notes[DISMISSED_REASON] ?? '' }
+            : notes[ATTACHED_LATE_BY] !== undefined
+              ? { outcome: 'attached-late', subject: read.subject, campaignId, vendorId, by: notes[ATTACHED_LATE_BY] }
+              : { outcome: 'assigned', subject: read.subject, campaignId, vendorId, by: notes[ASSIGNED_BY] ?? '' };
       }
     }
     return found;
@@ -987,7 +1056,7 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
     let end = rest.indexOf('\r\n');
     while (end >= 0 && FOLDED_WORD.test(lineAt(rest, end + 2))) end = rest.indexOf('\r\n', end + 2);
     const line = end < 0 ? '' : rest.subarray(0, end).toString('latin1');
-    const name = [ASSIGNED_BY, ASSIGNED_TO, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
+    const name = [ASSIGNED_BY, ASSIGNED_TO, ATTACHED_LATE_BY, DISMISSED_BY, DISMISSED_REASON, NOTED_ID].find((n) => line.startsWith(`${n}: `));
     if (!name) return { notes, rest };
     notes[name] = decodedWords(line.slice(name.length + 2));
     rest = rest.subarray(end + 2);
@@ -998,6 +1067,14 @@ function officerNotes(raw: Buffer): { notes: Record<string, string>; rest: Buffe
 /** Another officer's decision on the message is under way (or died less than the claim's lease ago). */
 function beingDecided(messageId: string, leaseMs: number): DossierClientError {
   return new DossierClientError(ClientErrorCode.Busy, `${messageId}: ${sentence('en', 'held.being-decided', { minutes: Math.max(1, Math.ceil(leaseMs / 60_000)) })}`);
+}
+
+/**
+ * A late reply the engagement's record does not take, with its code and values for the workspace and
+ * a French CLI; its English sentence is the same template's, `english` overriding values (a day for a moment).
+ */
+function lateRefusal(what: string, code: Extract<RefusalCode, 'late-reply-attached' | 'late-reply-case-open'>, values: Record<string, string>, english: Record<string, string> = {}): DossierClientError {
+  return refused(what, sentence('en', `form-refusal.${code}`, { ...values, ...english }), undefined, { refusal: code, values } as RefusalDetails);
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {
@@ -1096,9 +1173,15 @@ function plainText(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 
+/** What the message a duplicate repeats had become, as the log says it. */
+const DUPLICATE_OF: Record<InboundMessage['review'], string> = { 'to-review': 'recorded, to review', confirmed: 'confirmed', dismissed: 'dismissed', noted: 'noted', late: 'attached late to the closed record' };
+
 function describe(settled: Settled): string {
   switch (settled.outcome) {
     case 'recorded':
+      if (settled.duplicateOf !== undefined) {
+        return `intake: ${settled.messageId} arrived again on ${settled.workflowId}: a duplicate of a message already ${DUPLICATE_OF[settled.duplicateOf]}, which the engagement ignored`;
+      }
       return `intake: ${settled.messageId} recorded on ${settled.workflowId} (${settled.effect})`;
     case 'held':
       return `intake: ${settled.messageId} held for ${settled.campaignId ?? 'no campaign'}: ${settled.reason}`;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { CaseDocuments } from '../documents/document-store';
+import type { InboundMessage } from '../workflows/types';
 import { engagementWorkflowId } from '../workflows/workflow-ids';
 import type { Directory } from './correlate';
 import { htmlAsText } from './read-message';
@@ -17,6 +18,8 @@ export interface SentByDossier {
    * and its HTML part as text: a client that quotes the HTML (Outlook) quotes that rendering.
    */
   texts: SentText[];
+  /** The review of each message the engagement had recorded when read, by Message-ID; empty when the directory cannot say. */
+  recorded: Map<string, InboundMessage['review']>;
 }
 
 export interface SentText {
@@ -32,8 +35,9 @@ export async function sentByDossier(
   directory: Directory,
   engagement: { campaignId: string; vendorId: string },
 ): Promise<SentByDossier> {
-  const found: SentByDossier = { documents: new Map(), texts: [] };
-  const steps = (await directory.sentSteps?.(engagement)) ?? [];
+  const mail = directory.engagementMail ? await directory.engagementMail(engagement) : { sentSteps: (await directory.sentSteps?.(engagement)) ?? [], recorded: new Map() };
+  const found: SentByDossier = { documents: new Map(), texts: [], recorded: mail.recorded };
+  const steps = mail.sentSteps;
   for (const step of steps) {
     const raw = await documents.readSentCopy(engagement.campaignId, engagementWorkflowId(engagement.campaignId, engagement.vendorId), step);
     if (!raw) continue;

@@ -4,7 +4,7 @@
 // Never throws on bad input: a message mailparser cannot read comes back with `unreadable` set, so
 // it is held, not lost.
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
 import { withDeclaredCharsets } from './undeclared-charset';
@@ -119,6 +119,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   const text = (parsed.text ?? (typeof parsed.html === 'string' ? htmlAsText(parsed.html) : '')).trim();
   // A report's machine parts, and the copy of the message it is about (its headers, or all of it with
   // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
+  const shownIds = typeof parsed.html === 'string' ? cidsIn(parsed.html) : new Set<string>();
   const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
@@ -138,6 +139,7 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
     attachments: parsed.attachments
       .filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase())))
+      .filter((a) => !shownInBody(a, shownIds))
       .map((a, i) => ({
         name: bareFileName(a.filename, i + 1, a.contentType),
         type: a.contentType.toLowerCase(),
@@ -148,6 +150,28 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
       .filter((h) => h.key === 'authentication-results')
       .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()),
   };
+}
+
+/**
+ * An image the HTML body shows by its Content-ID (a signature's logo and social icons, as Outlook
+ * and Gmail send them inline): part of the message's body, not a document of the vendor's. An image
+ * sent as an attachment, or inline but shown nowhere (a client's leftover), is still the vendor's.
+ */
+function shownInBody(a: Attachment, shownIds: Set<string>): boolean {
+  return a.contentType.toLowerCase().startsWith('image/') && a.contentDisposition !== 'attachment' && a.cid !== undefined && shownIds.has(a.cid.toLowerCase());
+}
+
+/** The Content-IDs an HTML body refers to (`cid:` URLs, RFC 2392: URL-encoded, matched without case). */
+function cidsIn(html: string): Set<string> {
+  const ids = new Set<string>();
+  for (const [, url] of html.matchAll(/\bcid:([^'"\s>)]{1,256})/gi)) {
+    try {
+      ids.add(decodeURIComponent(url!).toLowerCase());
+    } catch {
+      ids.add(url!.toLowerCase());
+    }
+  }
+  return ids;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { DossierClient } from '../client/api';
 import type { Intake } from '../intake/intake';
 import type { SentMailReader } from '../client/sent-mail';
 import type { ReceivedDocumentReader } from '../client/received-documents';
+import type { LateReplyReader } from '../client/late-replies';
 import type { RevokedSessions, TokenRefreshes } from '../client/revoked-sessions';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { signedInActor } from '../client/identity';
@@ -47,6 +48,8 @@ export interface WebDeps {
   sentMail?: SentMailReader;
   /** A document a vendor sent, decrypted from the document store (client/received-documents.ts). */
   receivedDocument?: ReceivedDocumentReader;
+  /** Replies attached to ended cases' records, shown with them (client/late-replies.ts); none where absent. */
+  lateReplies?: LateReplyReader;
   /**
    * The published files (the output folder, or the shared store): the published statement is served
    * as the campaign wrote it, not rendered again by code that may have changed since.
@@ -68,7 +71,7 @@ export interface WebDeps {
 }
 
 export interface HoldingPen {
-  intake: Pick<Intake, 'held' | 'read' | 'attachment' | 'assign' | 'dismiss' | 'fate'>;
+  intake: Pick<Intake, 'held' | 'read' | 'attachment' | 'assign' | 'attachLate' | 'dismiss' | 'fate'>;
   close(): Promise<void>;
 }
 

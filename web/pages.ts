@@ -2,9 +2,10 @@
 // through the typed client API (one visibility list for a board, one query for an engagement) or
 // sends one update with the signed-in identity as the actor; a refusal from the workflow comes back
 // as the form's error, in the workflow's own words.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { engagementQuery, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
+import { engagementQuery, type DossierClient, type EngagementPage, type EngagementRef, type EngagementSummary, type UpdateOptions } from '../client/api';
+import { withLateReplies } from '../client/late-replies';
 import { CampaignFileError, parseCampaignYaml } from '../client/campaign-file';
 import { cliWords } from '../client/cli-words';
 import { fileProblemWords, type FileProblem } from '../client/file-problem-words';
@@ -16,7 +17,7 @@ import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
-import type { CampaignStatus, EngagementStatus } from '../workflows/messages';
+import type { CampaignStatus, DocumentDownloadedInput, EngagementStatus } from '../workflows/messages';
 import { approvalPublishes, statementApproved, type CampaignBoardView } from '../client/campaign-api';
 import { letterCopyRefusal } from '../client/letter-copy';
 import { letterCopyStep } from '../workflows/campaign-state';
@@ -371,7 +372,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
     // Loaded on first use: the PDF kit is heavy and most pages need none of it.
     const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
-    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId });
+    const trail = await collectAuditTrail((await deps.campaigns()).client, { campaignId }, '', { lateReplies: deps.lateReplies });
     const language = c.get('language');
     const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
     c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
@@ -381,10 +382,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   // ── One engagement ─────────────────────────────────────────────────────────────────────────────
 
+  /** The engagement's record: its status, with the replies attached to it once it had ended (client/late-replies.ts). */
+  const recordOf = async (dossier: DossierClient, ref: EngagementRef) => {
+    const [status, late] = await Promise.all([dossier.status(ref), deps.lateReplies?.(ref) ?? []]);
+    return withLateReplies(status, late);
+  };
+
   const engagementPage = async (c: Context<WebEnv>, ref: EngagementRef, form?: SubmittedForm) => {
     const user = allowed(c, 'read-cases');
     const dossier = await deps.dossier();
-    const [status, { timeZone, title: campaignTitle }] = await Promise.all([dossier.status(ref), dossier.campaignOf(ref)]);
+    const [status, { timeZone, title: campaignTitle }] = await Promise.all([recordOf(dossier, ref), dossier.campaignOf(ref)]);
     const view = engagementView(status, user, takeNotice(c), form);
     const sent = formView(form, c.get('language'), timeZone);
     // Each pending demonstration has its own outcome and reschedule forms under the same field
@@ -591,7 +598,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const user = allowed(c, 'read-cases');
     const ref = refOf(c);
     const dossier = await deps.dossier();
-    const [status, timeZone] = await Promise.all([dossier.status(ref), dossier.campaignTimeZone(ref)]);
+    const [status, timeZone] = await Promise.all([recordOf(dossier, ref), dossier.campaignTimeZone(ref)]);
     const place = (status.inbox ?? []).findIndex((m) => m.messageId === c.req.query('id'));
     const message = status.inbox?.[place];
     if (!message) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
@@ -627,9 +634,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   // A document the vendor sent, as its bytes (a download: see download()).
   app.get('/campaigns/:campaign/engagements/:vendor/mail/received/document', async (c) => {
-    allowed(c, 'read-cases');
+    const user = allowed(c, 'read-cases');
     const ref = refOf(c);
-    const status = await (await deps.dossier()).status(ref);
+    const dossier = await deps.dossier();
+    const status = await recordOf(dossier, ref);
     const message = status.inbox?.find((m) => m.messageId === c.req.query('id'));
     const document = message?.documents.find((d) => d.id === c.req.query('document'));
     if (!document || !deps.receivedDocument) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
@@ -642,8 +650,24 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const shredded = err.code === 'DocumentShredded';
       return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: shredded ? 'error.document-shredded' : 'error.document-unreadable', detail: document.name }), shredded ? 410 : 503);
     }
-    return download(c, { name: document.name, type: document.type, content: bytes });
+    const { id, name, type, size, sha256 } = document;
+    const unrecorded = await unrecordedDownload(c, dossier, { by: actorName(user), campaignId: ref.campaignId, vendorId: ref.vendorId, messageId: message!.messageId, document: { id, name, type, size, sha256 }, via: 'workspace' });
+    return unrecorded ?? download(c, { name: document.name, type: document.type, content: bytes });
   });
+
+  /**
+   * Records a download of a vendor's document before its bytes go out (confidential submissions: the
+   * audit export lists each one); the error page when it cannot be recorded, and nothing is handed over.
+   */
+  const unrecordedDownload = async (c: Context<WebEnv>, dossier: Awaited<ReturnType<WebDeps['dossier']>>, input: DocumentDownloadedInput): Promise<Response | undefined> => {
+    try {
+      await dossier.recordDownload(input);
+      return undefined;
+    } catch (err) {
+      console.error(`web: the download of ${input.document.name} of ${input.messageId ?? 'the response'} could not be recorded, so it was not handed over:`, (err as Error).message);
+      return c.html(page(c, 'error', { title: title(c, 'error.document.title'), messageKey: 'error.download-not-recorded', detail: input.document.name }), 503);
+    }
+  };
 
   app.get('/campaigns/:campaign/engagements/:vendor/mail/sent/:step', async (c) => {
     allowed(c, 'read-cases');
@@ -724,7 +748,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   const goneFromPen = async (c: Context<WebEnv>, messageId: string, sent: { target?: EngagementRef; reason?: string }, known?: HeldFate) => {
     const fate = known ?? (await withPen((p) => p.intake.fate(messageId)));
-    const targets = [fate?.outcome === 'assigned' || fate?.outcome === 'recorded' ? fate.campaignId : undefined, sent.target?.campaignId];
+    const targets = [fate?.outcome === 'assigned' || fate?.outcome === 'recorded' || fate?.outcome === 'attached-late' ? fate.campaignId : undefined, sent.target?.campaignId];
     const boards = await Promise.all([...new Set(targets.filter((t): t is string => Boolean(t)))].map(async (id) => [id, await heldCampaign(id)] as const));
     const named = (ref: EngagementRef) => ({
       ...ref,
@@ -735,12 +759,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const assigned = fate?.outcome === 'assigned' && fate.campaignId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
     // Recorded by another intake: on the engagement its headers name, when they name one alone.
     const recordedOn = fate?.outcome === 'recorded' && fate.campaignId && fate.vendorId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
-    const engagement = assigned ?? recordedOn;
+    const attachedLate = fate?.outcome === 'attached-late' && fate.campaignId ? named({ campaignId: fate.campaignId, vendorId: fate.vendorId }) : undefined;
+    const engagement = assigned ?? recordedOn ?? attachedLate;
     const sameEngagement = Boolean(engagement && sent.target && engagement.campaignId === sent.target.campaignId && engagement.vendorId === sent.target.vendorId);
     return heldPenPage(c, {
       subject: fate?.subject || messageId,
       by: fate && 'by' in fate ? actorWords(fate.by, c.get('language'), views) : undefined,
       assigned,
+      attachedLate,
       recorded: fate?.outcome === 'recorded' ? { on: recordedOn } : undefined,
       engagement,
       dismissed: fate?.outcome === 'dismissed' ? { reason: fate.reason } : undefined,
@@ -795,6 +821,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       engagements,
+      lateTo: campaignId ? endedRefusers(message.why).map((vendorId) => ({ vendorId, vendorName: board?.vendorNames[vendorId] ?? vendorId })) : [],
       ...formView(form, c.get('language'), board?.timeZone),
     });
   };
@@ -822,10 +849,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // A held message's attachment, as its bytes (a download: see download()), for the officer to judge
   // the message before assigning or dismissing it; the message stays held.
   app.get('/held/:pen/attachment', async (c) => {
-    allowed(c, 'act-on-engagements');
+    const user = allowed(c, 'act-on-engagements');
     const { campaignId } = penOf(c);
-    const file = await withPen((p) => p.intake.attachment(campaignId, c.req.query('id') ?? '', Number(c.req.query('n'))));
-    return download(c, file);
+    const messageId = c.req.query('id') ?? '';
+    const file = await withPen((p) => p.intake.attachment(campaignId, messageId, Number(c.req.query('n'))));
+    const document = { name: file.name, type: file.type, size: file.content.length, sha256: createHash('sha256').update(file.content).digest('hex') };
+    const unrecorded = await unrecordedDownload(c, await deps.dossier(), { by: actorName(user), ...(campaignId ? { campaignId } : {}), messageId, held: true, document, via: 'workspace' });
+    return unrecorded ?? download(c, file);
   });
 
   app.post('/held/:pen/:action{(assign|dismiss)}', async (c) => {
@@ -872,6 +902,33 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         : formErrors(err, action === 'assign' ? (targetField === 'engagement' ? ['engagement'] : ['vendor', [/campaign/i, targetField]]) : ['reason']);
       if (!errors) throw err;
       return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
+    }
+  });
+
+  // A reply that came after its case ended, attached to that case's record (the case stays as it
+  // ended): offered on the held message for each engagement of the pen's campaign that refused it so.
+  app.post('/held/:pen/attach-late', async (c) => {
+    const user = allowed(c, 'act-on-engagements');
+    const { campaignId } = penOf(c);
+    const values = textFields(c.get('body'));
+    const form = new FormReader(values);
+    const messageId = form.text('messageId');
+    const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+    const action = 'attachLate';
+    try {
+      form.done();
+      await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
+      return doneThen(c, 'attach-late', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
+    } catch (err) {
+      if (isGoneFromPen(err)) return c.html(await goneFromPen(c, messageId, { target }), 409);
+      if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
+        return c.html(await heldMessagePage(c, messageId, { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values }), 409);
+      }
+      const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
+      const refusal = refusalDetails(err);
+      const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor']);
+      if (!errors) throw err;
+      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
     }
   });
 
@@ -1365,6 +1422,16 @@ function rememberAuthority(c: Context<WebEnv>, found: Pick<Authority, 'id' | 'na
 }
 
 /** The intake's answer for a message no longer in the holding pen it was looked for in. */
+/**
+ * The engagements that refused a held message because they had ended (their workflow closed, or in a
+ * final stage while it finished): its late reply can go on their records.
+ */
+function endedRefusers(why: HeldWhy): string[] {
+  if (why.code !== 'refused' || !Array.isArray(why.refusals)) return [];
+  const ended = (r: Parameters<typeof refusalDetails>[0]) => ['ended', 'records-no-mail'].includes(refusalDetails(r)?.refusal ?? '');
+  return [...new Set(why.refusals.filter(ended).map((r) => String(r.vendor)))];
+}
+
 function isGoneFromPen(err: unknown): boolean {
   return err instanceof DossierClientError && err.code === ClientErrorCode.NotFound && /no held message/.test(err.message);
 }

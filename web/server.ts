@@ -7,7 +7,8 @@ import { CampaignClient } from '../client/campaign-api';
 import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
-import { receivedDocumentReader } from '../client/received-documents';
+import { caseDocumentsOf, receivedDocumentReader } from '../client/received-documents';
+import { lateReplyReader } from '../client/late-replies';
 import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
 import { clientActingAs } from './acting-as';
@@ -78,6 +79,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
     sentMail: sentMailReader(env, store),
     receivedDocument: receivedDocumentReader(env, store),
+    lateReplies: lateReplyReader(() => caseDocumentsOf(env, store())),
     publishedFiles: () => store().files,
     revokedSessions: revokedSessionsFrom(store),
     tokenRefreshes: tokenRefreshesFrom(store),

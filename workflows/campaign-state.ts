@@ -25,6 +25,7 @@ import type {
   SetConclusionsInput,
   StatementApproval,
   StatementApprovalWithdrawal,
+  StatementChangeAnswer,
   StatementChangeRequest,
   StatementNotMailed,
   StatementVersionChanges,
@@ -170,6 +171,7 @@ export class CampaignCase {
   private readonly decisions = new Map<string, OpenCaseDecision>();
   private editedSinceDraft = false;
   private readonly changeRequests: StatementChangeRequest[] = [];
+  private readonly changeAnswers: StatementChangeAnswer[] = [];
   /** Approvals taken back: the record keeps each, as the history keeps the approval it withdrew. */
   private readonly withdrawals: StatementApprovalWithdrawal[] = [];
   /** Refused addresses, and letter copies that could not be filed: problems for an officer to fix. */
@@ -214,6 +216,7 @@ export class CampaignCase {
         pending: this.waitingFor().map((a) => a.id),
       },
       changeRequests: this.changeRequests,
+      ...(this.changeAnswers.length ? { changeAnswers: this.changeAnswers } : {}),
       ...(this.withdrawals.length ? { approvalsWithdrawn: this.withdrawals } : {}),
       ...(this.decisions.size ? { openCases: [...this.decisions.values()] } : {}),
       ...(this.editedSinceDraft ? { unsubmittedEdits: true } : {}),
@@ -451,7 +454,7 @@ export class CampaignCase {
   }
 
   /** What the signatories sent back on the previous draft, for the new approval request. */
-  changesRequestedBefore(version: number): Pick<MessageDetails, 'changeRequests' | 'moreChangeRequests'> {
+  changesRequestedBefore(version: number): Pick<MessageDetails, 'changeRequests' | 'moreChangeRequests' | 'changeAnswer'> {
     // Cut like the changes beside it: the requests go into every authority's request, in one task.
     // The template words them, in each recipient's language.
     const sentBack = this.changeRequests.filter((c) => c.version === version - 1);
@@ -460,7 +463,18 @@ export class CampaignCase {
       const comment = excerptOf(c.comment, CHANGES_IN_MAIL.excerpt);
       return { authorityId: c.authorityId, by: c.by, comment, ...(comment !== c.comment ? { cut: true } : {}) };
     });
-    return { changeRequests, ...(sentBack.length > NOTE_REQUESTS ? { moreChangeRequests: sentBack.length - NOTE_REQUESTS } : {}) };
+    const given = this.changeAnswers.find((a) => a.version === version - 1);
+    const answer = given?.answer === undefined ? undefined : excerptOf(given.answer, CHANGES_IN_MAIL.excerpt);
+    const changeAnswer = given && {
+      by: given.by,
+      ...(answer !== undefined ? { answer, ...(answer !== given.answer ? { cut: true } : {}) } : {}),
+      ...(given.unchanged ? { unchanged: true } : {}),
+    };
+    return {
+      changeRequests,
+      ...(sentBack.length > NOTE_REQUESTS ? { moreChangeRequests: sentBack.length - NOTE_REQUESTS } : {}),
+      ...(changeAnswer ? { changeAnswer } : {}),
+    };
   }
 
   static languageOf(authority: Authority): Language {
@@ -650,6 +664,7 @@ export class CampaignCase {
 
   checkDraft(req: DraftStatementInput): void {
     requireOfficer(req.by);
+    if (req.answer !== undefined) this.checkChangeAnswer(req.answer);
     if (this.rules === 'legacy') {
       if (this.phase !== 'engaging' && this.phase !== 'approving') throw refusal('statement-already', { phase: this.phase }, `The statement is already ${this.phase}.`);
       if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
@@ -688,17 +703,15 @@ export class CampaignCase {
     }
     const tooLarge = statementSizeProblem(next);
     if (tooLarge) refuseTooLarge(next, `Cannot draft: ${tooLarge}.`);
-    // The next version's marks are the workflow's to make (they ask a patch, which a validator must not):
-    // the text is compared without them, so a version's own marks are no change of the lead's. Compared
-    // as printed: a version that only respaces the French is the same PDF the signatories are reading.
-    const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
-    const unchanged = current !== undefined && statementChanges(current, next, { asPrinted: true }).length === 0;
-    if (this.phase === 'approving' && unchanged) {
+    // The next version's marks are the workflow's to make (they ask a patch, which a validator must not).
+    const current = this.draft;
+    const unchanged = this.printsAsCurrent(next);
+    if (current && this.phase === 'approving' && unchanged) {
       throw refusal('nothing-changed', { version: String(current.version) }, `Nothing changed since version ${current.version}: the signatories are answering on it; edit the text first.`);
     }
     // Sent back, then submitted as it was: most often an edit the lead forgot to save, so asked to be
     // confirmed; sometimes the lead's answer (no change is due), so possible once confirmed.
-    const sentBack = current ? this.changeRequests.filter((c) => c.version === current.version) : [];
+    const sentBack = this.sentBack();
     if (current && sentBack.length && !req.confirmsUnchanged && unchanged) {
       const values = { version: String(current.version), by: [...new Set(sentBack.map((c) => c.by.trim()))].join(', ') };
       throw refusal(
@@ -715,6 +728,15 @@ export class CampaignCase {
    */
   requestDraft(req: DraftStatementInput, now: string): CampaignUpdated {
     for (const decision of req.openCases ?? []) this.decisions.set(decision.vendorId, decision);
+    // Said to those who sent the version back, with the next one: the lead's word, and whether the
+    // text they read goes out again as it was (a deliberate choice, confirmed, not a slip).
+    if (this.draft && this.sentBack().length) {
+      const unchanged = this.printsAsCurrent(this.prospectiveDraft(req.openCases));
+      const answer = req.answer?.trim();
+      if (answer || unchanged) {
+        this.changeAnswers.push({ version: this.draft.version, by: req.by, at: now, ...(answer ? { answer } : {}), ...(unchanged ? { unchanged: true as const } : {}) });
+      }
+    }
     if (this.phase === 'engaging') this.draftRequested = true;
     else this.redraft(now);
     return this.updated();
@@ -959,6 +981,37 @@ export class CampaignCase {
     this.approvals = this.approvals.filter((a) => a !== approval);
     this.withdrawals.push({ authorityId, by, at: now, version, approval });
     return this.updated();
+  }
+
+  /** The change requests on the current version (none once it is answered by the next). */
+  private sentBack(): StatementChangeRequest[] {
+    const current = this.draft;
+    return current ? this.changeRequests.filter((c) => c.version === current.version) : [];
+  }
+
+  /**
+   * Whether `next` prints as the current version. Compared without the marks (they are the workflow's
+   * to make, so a version's own marks are no change of the lead's) and as printed (a version that
+   * only respaces the French is the same PDF the signatories are reading).
+   */
+  private printsAsCurrent(next: Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'>): boolean {
+    const current = this.draft && { ...this.draft, vendors: this.draft.vendors.map(unmarked) };
+    return current !== undefined && statementChanges(current, next, { asPrinted: true }).length === 0;
+  }
+
+  /** An answer is to the change requests on the current version: there must be some, and it is free text. */
+  private checkChangeAnswer(answer: string): void {
+    if (this.rules === 'legacy' || !this.draft || !this.sentBack().length) {
+      const version = String(this.draft?.version ?? 0);
+      throw refusal('nothing-sent-back', { version }, `There is nothing to answer: no signatory sent version ${version} back; leave the answer out.`);
+    }
+    const problem = textProblem(answer, FREE_TEXT);
+    if (problem) {
+      const message = `The answer (to the change requests; it goes to every signatory with the next version) ${problem}.`;
+      const details = textDetails(field('change-answer'), answer, FREE_TEXT);
+      if (details) throw refusal(details.refusal, details.values, message);
+      reject(message);
+    }
   }
 
   checkChangeRequest(vote: RequestChangesInput): void {

@@ -3,3 +3,4 @@ export { engagement } from './engagement';
 export { campaign } from './campaign';
 export { campaignRetention } from './retention';
 export { officerDigest } from './officer-digest';
+export { documentAccess } from './document-access';

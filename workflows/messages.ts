@@ -353,6 +353,11 @@ export interface DraftStatementInput extends ByOfficer {
    * disagrees with the change asked): without it, that is refused as most likely an edit not saved.
    */
   confirmsUnchanged?: boolean;
+  /**
+   * The lead's word to the signatories who sent the current version back (why a change asked is or
+   * is not made): it goes with the next version's approval request and stays in the status.
+   */
+  answer?: string;
 }
 
 /**
@@ -444,6 +449,16 @@ export interface StatementChangeRequest extends StatementApproval {
   comment: string;
 }
 
+/** The lead's answer to the change requests on `version`, given with the next version. */
+export interface StatementChangeAnswer {
+  version: number;
+  by: string;
+  at: string;
+  answer?: string;
+  /** The next version prints as `version` did: the lead kept the text sent back. */
+  unchanged?: true;
+}
+
 /** Where the lead enters a kind of public text (statement-text.ts, TEXT_SOURCES, names each). */
 export const TEXT_SOURCE_KINDS = ['summary', 'findings', 'demonstrations', 'reason', 'conclusions'] as const;
 export type TextSource = (typeof TEXT_SOURCE_KINDS)[number];
@@ -478,6 +493,8 @@ export interface CampaignStatus {
     pending: string[];
   };
   changeRequests: StatementChangeRequest[];
+  /** The lead's answers to versions sent back (absent: none). */
+  changeAnswers?: StatementChangeAnswer[];
   /** Approvals their authorities took back before publication, oldest first (absent: none). */
   approvalsWithdrawn?: StatementApprovalWithdrawal[];
   /** Open engagements the lead closed or excluded when drafting, with the public reason. */
@@ -593,3 +610,26 @@ export const statementDraftQuery = defineQuery<StatementDraft | undefined, [vers
  * signal once it has ended. The outcome (`withdrawn`) reaches the campaign as the child's result.
  */
 export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaign');
+
+// ── Downloads of received documents ──────────────────────────────────────────────────────────────
+
+/**
+ * An officer's or auditor's download of a document a vendor sent: one of a message an engagement
+ * recorded (`vendorId`), or an attachment of a message held in the holding pen (`held`). A fact, not
+ * a request: sent once the bytes were read for them, so a download that failed is not one.
+ */
+export interface DocumentDownloadedInput extends ByOfficer {
+  /** The campaign of the engagement or of the holding pen; absent for the pen of mail that names none. */
+  campaignId?: string;
+  /** The engagement whose recorded message carries the document. */
+  vendorId?: string;
+  /** The message the document came with; absent for a document of a response an officer recorded by hand. */
+  messageId?: string;
+  held?: true;
+  document: { name: string; type: string; size: number; sha256: string; id?: string };
+  /** Where it was downloaded: the workspace or the command line. */
+  via: 'workspace' | 'cli';
+}
+
+/** Wire name released with the document access record; never renamed. */
+export const documentDownloadedSignal = defineSignal<[DocumentDownloadedInput]>('documentDownloaded');

@@ -122,6 +122,9 @@ export const REFUSALS = {
   // A relay's report (a bounce, a delay): about a message the engagement did not send, or an address it did not write to.
   'report-no-message': {},
   'report-not-ours': { recipients: 'text' },
+  // A reply an officer attaches to an ended case's record from the holding pen (intake/intake.ts attachLate).
+  'late-reply-attached': { at: 'day', by: 'text' },
+  'late-reply-case-open': { stage: 'stage' },
   // The review of mail the intake recorded (inbox-rules.ts).
   'message-reviewed': { review: 'review' },
   'reply-letter-going-out': {},
@@ -157,6 +160,7 @@ export const REFUSALS = {
   'text-fixed': { phase: 'phase' },
   'nothing-changed': { version: 'text' },
   'unchanged-after-changes': { version: 'text', by: 'text' },
+  'nothing-sent-back': { version: 'text' },
   'not-current': { version: 'text', current: 'text' },
   'unknown-authority': { authority: 'text', known: 'text' },
   'signed-elsewhere': { by: 'text', authority: 'text' },

@@ -356,6 +356,7 @@ export const FIELDS = {
   summary: 'the summary',
   reason: 'the reason',
   comment: 'the comment',
+  'change-answer': 'the answer to the change requests',
   'vendor-name': 'the vendor name',
   'open-case-reason-en': 'the reason for {n} in English',
   'open-case-reason-fr': 'the reason for {n} in French',

@@ -31,6 +31,7 @@ export const TIMELINE_CODES = [
   'reply-confirmed-as-answers',
   'reply-dismissed',
   'history-continued',
+  'late-reply-received',
 ] as const;
 export type TimelineCode = (typeof TIMELINE_CODES)[number];
 
@@ -65,6 +66,12 @@ export interface TimelineReading {
 
 /** Who an entry names: Dossier itself, a person signed in to the workspace or using the CLI, or a name as written. */
 export type ActorReading = { code: 'engine' } | { code: 'signed-in' | 'cli'; name: string; account: string } | { code: undefined; name: string };
+
+/**
+ * The entry a reply attached to an ended case's record reads as (client/late-replies.ts): no workflow
+ * writes it, the record's readers add it, detail `on <received>: <from>: <subject>[ (<n> document(s))]`.
+ */
+export const LATE_REPLY_RECEIVED = 'late reply received';
 
 /** The name the workflow records for what it did by itself (engagement-state.ts ENGINE). */
 const ENGINE = 'dossier';
@@ -177,6 +184,10 @@ export function readTimelineEntry(entry: Pick<TimelineEntry, 'what' | 'detail'>)
       return withText({ code: 'reply-confirmed-as-answers' }, detail);
     case 'reply dismissed':
       return withText({ code: 'reply-dismissed' }, detail);
+    case LATE_REPLY_RECEIVED: {
+      const r = /^on (\S+): ([\s\S]*?)(?: \((\d+) document\(s\)\))?$/.exec(detail ?? '');
+      return r ? { ...withText({ code: 'late-reply-received', date: r[1] }, r[2]), ...(r[3] ? { documents: Number(r[3]) } : {}) } : undefined;
+    }
     case 'history continued in a new run': {
       const r = /^run (\S+), after (\d+) events \((\d+) KiB\)$/.exec(detail ?? '');
       return r ? { code: 'history-continued', run: r[1], events: Number(r[2]), kib: Number(r[3]) } : undefined;

@@ -434,11 +434,44 @@ export interface InboundMessage {
   notes: string[];
   /** The same notes as codes and values, which each reader words in its language. */
   noteCodes?: InboundNote[];
-  /** `to-review` until the officer confirms or dismisses it; `noted` for what needs no review. */
-  review: 'to-review' | 'confirmed' | 'dismissed' | 'noted';
+  /**
+   * `to-review` until the officer confirms or dismisses it; `noted` for what needs no review. `late`:
+   * a reply that came once the case had ended, which an officer attached to its record; never in a
+   * workflow's state (see LateReply), only in the record a reader is shown.
+   */
+  review: 'to-review' | 'confirmed' | 'dismissed' | 'noted' | 'late';
   reviewedBy?: string;
   reviewNote?: string;
   assignedBy?: string;
+}
+
+/**
+ * A vendor's reply that came after its engagement ended (closed without a response, concluded,
+ * withdrawn), which an officer attached to the ended case's record from the holding pen. A closed
+ * workflow takes no update, and the case must not reopen (no reminders, no stage change): the reply
+ * is kept beside it, sealed in the document store with its documents (documents/document-store.ts),
+ * and shown with the case's own record wherever that is read (client/late-replies.ts).
+ */
+export interface LateReply {
+  messageId: string;
+  from: string;
+  fromName?: string;
+  subject: string;
+  /** When the case mailbox received it. */
+  receivedAt: string;
+  text: string;
+  language?: Language;
+  documents: DocumentRef[];
+  /** What the intake could not keep, in English, and the same as codes (as an InboundMessage has them). */
+  notes: string[];
+  noteCodes?: InboundNote[];
+  /** The step of Dossier's message it answers, when its threading headers said. */
+  answersStep?: string;
+  /** Who attached it, as the front end names them, and when. */
+  attachedBy: string;
+  attachedAt: string;
+  /** The stage the case had ended in when it was attached. */
+  stage: EngagementStage;
 }
 
 /**
@@ -616,6 +649,8 @@ export interface MessageDetails {
   changeRequests?: ChangeRequestNote[];
   /** Change requests left out of `changeRequests`. */
   moreChangeRequests?: number;
+  /** The lead's answer to those requests: the next version kept unchanged, its word, or both. */
+  changeAnswer?: { by: string; answer?: string; cut?: boolean; unchanged?: boolean };
   /** An officer notice about an open letter refused for good: it says what the officer can do. */
   letterUndeliverable?: boolean;
   /** Files already published (statement PDFs) to attach, as paths under the output folder. */

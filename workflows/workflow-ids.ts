@@ -6,7 +6,8 @@
 export type WorkflowRef =
   | { kind: 'engagement'; campaignId: string; vendorId: string }
   | { kind: 'campaign'; campaignId: string }
-  | { kind: 'retention'; campaignId: string };
+  | { kind: 'retention'; campaignId: string }
+  | { kind: 'access'; campaignId: string };
 
 export type WorkflowKind = WorkflowRef['kind'];
 
@@ -24,6 +25,20 @@ export function retentionWorkflowId(campaignId: string): string {
   return `retention:${campaignId}`;
 }
 
+/**
+ * The record of who downloaded which of a campaign's received documents (documentAccess): under the
+ * campaign's key, as the documents it names are.
+ */
+export function documentAccessWorkflowId(campaignId: string): string {
+  return `access:${campaignId}`;
+}
+
+/**
+ * The record of downloads from the holding pen of mail that names no campaign: no campaign's key
+ * covers it, and no campaign's audit export shows it.
+ */
+export const UNSORTED_ACCESS_WORKFLOW_ID = 'access-unsorted';
+
 /** Builds the id of a workflow from what it names. */
 export function workflowIdOf(ref: WorkflowRef): string {
   switch (ref.kind) {
@@ -33,6 +48,8 @@ export function workflowIdOf(ref: WorkflowRef): string {
       return campaignWorkflowId(ref.campaignId);
     case 'retention':
       return retentionWorkflowId(ref.campaignId);
+    case 'access':
+      return documentAccessWorkflowId(ref.campaignId);
   }
 }
 
@@ -41,6 +58,7 @@ const FORMATS: { kind: WorkflowKind; pattern: RegExp }[] = [
   { kind: 'engagement', pattern: new RegExp(`^engagement:${PART}:${PART}$`) },
   { kind: 'campaign', pattern: new RegExp(`^campaign:${PART}$`) },
   { kind: 'retention', pattern: new RegExp(`^retention:${PART}$`) },
+  { kind: 'access', pattern: new RegExp(`^access:${PART}$`) },
 ];
 
 /**

@@ -32,8 +32,10 @@ export function auditCommand(session: Session): Command {
     .action(
       withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
         // Loaded here, not at start: the PDF kit is heavy and `dossier --help` needs none of it.
-        const [{ collectAuditTrail }, { auditCsv, auditPdf }] = await Promise.all([import('../audit'), import('../audit-report')]);
-        const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address);
+        const [{ collectAuditTrail }, { auditCsv, auditPdf }, { lateReplyReader }, { caseDocumentsOf }] = await Promise.all([import('../audit'), import('../audit-report'), import('../late-replies'), import('../received-documents')]);
+        // Replies attached to ended cases' records are read from the store that keeps them.
+        const lateReplies = lateReplyReader(() => caseDocumentsOf(ctx.env, ctx.store()));
+        const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address, { lateReplies });
         const file = resolve(options.out ?? `audit-${campaignId}${vendorId ? `-${vendorId}` : ''}.${options.format}`);
         // The export is in the officer's language unless it is asked for in the other (a requester's).
         const language = options.language ?? ctx.words.language;

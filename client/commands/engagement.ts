@@ -15,7 +15,7 @@ import { cliWording, wordTimeline } from '../timeline-words';
 import { positiveInt, withContext, type CommandContext, type Session } from './context';
 import { readAnswersFile, readDocument, readFindingsFile, readQuestionsFile, readResponseFile, readText, withAttached } from './input-files';
 import { MAX_DOCUMENT_BYTES } from '../../documents/document-store';
-import { storeDocuments } from './inbox';
+import { recordOf, storeDocuments } from './inbox';
 import { durationMs, instantInZone, isDateOnly, isoInstant, toIsoString } from '../../workflows/time';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 
@@ -58,7 +58,7 @@ export function engagementCommands(session: Session): Command {
   refArgs(group.command('show'))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
-        const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
+        const status = await recordOf(ctx, parseEngagementRef(campaign, vendor));
         ctx.out.result(status, () => renderStatus(status, ctx.words));
       }),
     );

@@ -13,7 +13,8 @@ import { openIntake } from '../../intake/open';
 import type { SharedStore } from '../../store';
 import type { EngagementStatus } from '../../workflows/messages';
 import type { DocumentRef } from '../../workflows/types';
-import { parseEngagementRef } from '../api';
+import { parseEngagementRef, type EngagementRef } from '../api';
+import { withLateReplies } from '../late-replies';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { cliWords, type CliWords } from '../cli-words';
 import { invalidInput } from '../errors';
@@ -33,6 +34,17 @@ export async function storeDocuments(
   const stored: DocumentRef[] = [];
   for (const file of files) stored.push(await documents.save(campaignId, file));
   return stored;
+}
+
+/**
+ * The engagement's record as the officer reads it: its status, with the replies attached to it once
+ * it had ended (client/late-replies.ts), read from this command's store.
+ */
+export async function recordOf(ctx: CommandContext, ref: EngagementRef): Promise<EngagementStatus> {
+  const status = await (await ctx.dossier()).status(ref);
+  const store = ctx.store();
+  const documents = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
+  return withLateReplies(status, await documents.lateReplies(ref.campaignId, ref.vendorId));
 }
 
 /** Every document of an engagement (its replies', its response's), once each. */
@@ -95,7 +107,7 @@ export function addReplyCommands(group: Command, session: Session): void {
   refArgs(group.command('replies'))
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined) => {
-        const status = await (await ctx.dossier()).status(parseEngagementRef(campaign, vendor));
+        const status = await recordOf(ctx, parseEngagementRef(campaign, vendor));
         ctx.out.result(status.inbox ?? [], () => renderInbox(status, ctx.words));
       }),
     );
@@ -149,7 +161,8 @@ export function addReplyCommands(group: Command, session: Session): void {
     .action(
       withContext(session, async (ctx, campaign: string, vendor: string | undefined, options: { save?: string }) => {
         const ref = parseEngagementRef(campaign, vendor);
-        const status = await (await ctx.dossier()).status(ref);
+        const dossier = await ctx.dossier();
+        const status = await recordOf(ctx, ref);
         const documents = documentsOf(status);
         const saved: string[] = [];
         /** Already in the folder from an earlier save, byte for byte: not written again. */
@@ -159,7 +172,11 @@ export function addReplyCommands(group: Command, session: Session): void {
           const store = ctx.store();
           const reader = new CaseDocuments(store.documents, loadEncryption(ctx.env, store.keys).keystore);
           for (const document of documents) {
-            const placed = placeDocument(folder, document, await reader.read(ref.campaignId, document), ctx.words);
+            const bytes = await reader.read(ref.campaignId, document);
+            // Recorded once read and before it is written: a download the audit trail cannot show does not happen.
+            const { id, name, type, size, sha256, from } = document;
+            await dossier.recordDownload({ by: ctx.officer, ...ref, ...(from === 'response' ? {} : { messageId: from }), document: { id, name, type, size, sha256 }, via: 'cli' });
+            const placed = placeDocument(folder, document, bytes, ctx.words);
             (placed.written ? saved : present).push(placed.path);
           }
         }
@@ -227,6 +244,29 @@ export function inboxCommands(session: Session): Command {
           const result = await opened.intake.assign(heldIn, messageId, ref, officer);
           ctx.out.result(result, () =>
             ctx.words.say('held.assigned', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), effect: ctx.words.sayOr(`held.effect.${result.effect}`, result.effect) }),
+          );
+        } finally {
+          await opened.close();
+        }
+      }),
+    );
+
+  group
+    .command('attach-late')
+    .argument('<message-id>')
+    .argument('<campaign>')
+    .argument('[vendor]')
+    .option('--held-in <campaign>')
+    .action(
+      withContext(session, async (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) => {
+        const ref = parseEngagementRef(campaign, vendor);
+        const heldIn = options.heldIn === 'unsorted' ? undefined : (options.heldIn ?? ref.campaignId);
+        const officer = ctx.officer;
+        const opened = await openIntakeFor(ctx);
+        try {
+          const { stage, reply } = await opened.intake.attachLate(heldIn, messageId, ref, officer);
+          ctx.out.result({ messageId, stage, reply }, () =>
+            ctx.words.say('held.attached-late', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), stage: ctx.words.code('stage', stage) }),
           );
         } finally {
           await opened.close();

@@ -68,12 +68,13 @@ export function statementCommands(session: Session): Command {
     .argument('<campaign>')
     .option('--open-cases <file>')
     .option('--confirm-unchanged')
+    .option('--answer <text>')
     .action(
-      withContext(session, async (ctx, campaignId: string, options: { openCases?: string; confirmUnchanged?: boolean }) => {
+      withContext(session, async (ctx, campaignId: string, options: { openCases?: string; confirmUnchanged?: boolean; answer?: string }) => {
         const openCases = options.openCases ? readOpenCasesFile(options.openCases, ctx.words) : undefined;
         const campaigns = await ctx.campaigns();
         const before = (await campaigns.status(campaignId)).draft?.version ?? 0;
-        let status: CampaignUpdated = await campaigns.draftStatement(campaignId, ctx.officer, openCases, { confirmsUnchanged: options.confirmUnchanged === true });
+        let status: CampaignUpdated = await campaigns.draftStatement(campaignId, ctx.officer, openCases, { confirmsUnchanged: options.confirmUnchanged === true, answer: options.answer });
         // The update only asks: the campaign renders the version and mails it in its own next
         // step, a moment later. Wait for that version so the officer can name it.
         const deadline = Date.now() + DRAFT_WAIT_MS;

@@ -335,3 +335,99 @@ export function wrapped(line: string, width: number): string[] {
   }
   return [...out, current];
 }
+
+/** A small PNG (1×1 pixel), standing for an image Outlook puts in a message: a logo, an icon, a screenshot. */
+export function tinyPng(tag: string): Buffer {
+  // A PNG's bytes, then a tag after its IEND chunk (viewers ignore it), so each image is a file of its own.
+  return Buffer.concat([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==', 'base64'), Buffer.from(tag)]);
+}
+
+/** An image Outlook attaches to a reply: in its body (by cid), inline but not in the body, or as an attachment. */
+export interface OutlookImage {
+  name: string;
+  content: Buffer;
+  /** `signature`: inline, with a Content-ID the HTML refers to; `inline-unreferenced`: inline with a Content-ID nothing refers to; `attached`: a file attached. */
+  as: 'signature' | 'inline-unreferenced' | 'attached';
+}
+
+/**
+ * A reply from Outlook for Windows whose signature carries images, as Exchange sends it:
+ * multipart/mixed of a multipart/related (the alternative text and Word HTML, then each image
+ * the HTML shows, `Content-Disposition: inline` with a `Content-ID` the HTML names by `cid:`), then
+ * the files attached. Outlook names its Content-IDs `image001.png@01D6…` and writes `size=` and
+ * dates in each disposition.
+ */
+export function outlookReplyWithSignatureImages(o: Omit<ReplyOptions, 'text' | 'html' | 'attachments'> & { ownLines: string[]; images: OutlookImage[]; files?: { name: string; type: string; content: Buffer }[] }): Buffer {
+  const stamp = '01D66F2E.5B1C4A70';
+  const cidOf = (image: OutlookImage) => `${image.name}@${stamp}`;
+  const shown = o.images.filter((i) => i.as === 'signature');
+  const related = o.images.filter((i) => i.as !== 'attached');
+  const attached = o.images.filter((i) => i.as === 'attached');
+  const signatureHtml = shown.map((i) => `<img width="24" height="24" style="width:.25in;height:.25in" id="${i.name.replace(/\W/g, '')}" src="cid:${cidOf(i)}" alt="${escapeHtml(i.name)}">`).join('&nbsp;');
+  const html = `<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta name="Generator" content="Microsoft Word 15 (filtered medium)"></head>
+<body lang="EN-US" link="#0563C1" vlink="#954F72" style="word-wrap:break-word">
+<div class="WordSection1">
+${o.ownLines.map((line) => `<p class="MsoNormal">${line ? escapeHtml(line) : '&nbsp;'}<o:p></o:p></p>`).join('\r\n')}
+<p class="MsoNormal"><span style="color:#1F3864">${signatureHtml}</span><o:p></o:p></p>
+</div>
+</body>
+</html>
+`;
+  const text = `${o.ownLines.join('\r\n')}\r\n${shown.map((i) => `[${i.name}]`).join(' ')}\r\n`;
+  const base64 = (bytes: Buffer) => (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  const date = (o.date ?? new Date()).toUTCString();
+  const disposition = (kind: 'inline' | 'attachment', name: string, size: number) => `Content-Disposition: ${kind}; filename="${name}"; size=${size};\r\n\tcreation-date="${date}";\r\n\tmodification-date="${date}"`;
+  const part = (type: string, kind: 'inline' | 'attachment', name: string, content: Buffer, cid?: string) =>
+    [`Content-Type: ${type}; name="${name}"`, `Content-Description: ${name}`, disposition(kind, name, content.length), ...(cid ? [`Content-ID: <${cid}>`] : []), 'Content-Transfer-Encoding: base64', '', base64(content)].join('\r\n');
+  const mixed = '_010_DB9PR04MB8412D2F5E1B7A6C0F3A1B2C3DB9PR04MB8412eurp_';
+  const rel = '_009_DB9PR04MB8412D2F5E1B7A6C0F3A1B2C3DB9PR04MB8412eurp_';
+  const alt = '_000_DB9PR04MB8412D2F5E1B7A6C0F3A1B2C3DB9PR04MB8412eurp_';
+  const threading = [...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`] : []), ...(o.references?.length ? [`References: ${o.references.join(' ')}`] : [])];
+  return Buffer.from(
+    [
+      `From: ${o.from}`,
+      `To: ${o.to}`,
+      `Subject: ${o.subject}`,
+      'Thread-Topic: Open letter',
+      `Date: ${date}`,
+      `Message-ID: ${o.messageId}`,
+      ...threading,
+      'Accept-Language: en-US',
+      'Content-Language: en-US',
+      'X-MS-Has-Attach: yes',
+      'X-MS-TNEF-Correlator:',
+      'MIME-Version: 1.0',
+      ...Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+      `Content-Type: multipart/mixed;\r\n\tboundary="${mixed}"`,
+      '',
+      `--${mixed}`,
+      `Content-Type: multipart/related;\r\n\tboundary="${rel}";\r\n\ttype="multipart/alternative"`,
+      '',
+      `--${rel}`,
+      `Content-Type: multipart/alternative;\r\n\tboundary="${alt}"`,
+      '',
+      `--${alt}`,
+      'Content-Type: text/plain; charset="utf-8"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64(Buffer.from(text)),
+      '',
+      `--${alt}`,
+      'Content-Type: text/html; charset="utf-8"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64(Buffer.from(html)),
+      '',
+      `--${alt}--`,
+      '',
+      ...related.flatMap((i) => [`--${rel}`, part('image/png', 'inline', i.name, i.content, cidOf(i)), '']),
+      `--${rel}--`,
+      '',
+      ...attached.flatMap((i) => [`--${mixed}`, part('image/png', 'attachment', i.name, i.content, cidOf(i)), '']),
+      ...(o.files ?? []).flatMap((f) => [`--${mixed}`, part(f.type, 'attachment', f.name, f.content), '']),
+      `--${mixed}--`,
+      '',
+    ].join('\r\n'),
+  );
+}

@@ -456,7 +456,8 @@ describe('campaign: engagements, approval and the published statement', () => {
       campaign: { ...base, authorities: [...base.authorities, gibraltar] },
       approval: { kind: 'quorum', quorum: 2 },
       policy: fastPolicy({ responseDue: '10 minutes', finalNoticeAfter: '20 minutes', reminderCadence: [], approvalReminderEvery: '10 minutes' }),
-      publication: { folder: id, notifyVendors: true, retention: '1s' },
+      // Long enough for the client to read the result under its key on a loaded machine, where 1 s was not always.
+      publication: { folder: id, notifyVendors: true, retention: '8s' },
     });
     await campaigns.start(input);
     await untilFound(() => campaigns.status(id), (s) => s.engagements.length === 1, 'the engagement');
@@ -481,7 +482,7 @@ describe('campaign: engagements, approval and the published statement', () => {
     expect(drafted.openCases).toEqual([{ vendorId: 'omega', action: 'close', reason }]);
     expect((await campaigns.statement(id))?.vendors).toEqual([expect.objectContaining({ vendorId: 'omega', stage: 'closed-by-lead', reason })]);
 
-    // The result is read as the campaign ends: a second later, retention destroys the campaign's key.
+    // The result is read as the campaign ends: 8 seconds later, retention destroys the campaign's key.
     const ended = campaigns.result(id);
     await campaigns.approve(id, { by: 'Joseph Caruana', authorityId: 'gra', version: 1 });
     await campaigns.approve(id, { by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1 });

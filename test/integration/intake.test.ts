@@ -31,12 +31,16 @@ import { cliAccount, cliActor } from '../../client/identity';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { campaignKeyId, generateMasterKeySpec } from '../../encryption/keystore';
 import { PROJECT_ROOT } from '../../paths';
-import { composeReply, deliveryReport, outlookDesktopReply, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookDesktopReply, outlookReplyWithSignatureImages, outlookWebReplyHtmlOnly, outOfOffice, readReceipt, tinyPng, type QuotedMessage } from '../helpers/inbound-mail';
 import { htmlAsText } from '../../intake/read-message';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
+import { collectAuditTrail } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
+import { DocumentError } from '../../documents/document-store';
+import { createHash } from 'node:crypto';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
@@ -103,7 +107,7 @@ function vendorReply(e: EngagementDriver & { letterId: string }, overrides: Part
 }
 
 /** The workspace over this file's engagements, document store and case mailbox, asked without a browser. */
-function workspace() {
+function workspace(overrides: Partial<Parameters<typeof createWebApp>[0]> = {}) {
   return createWebApp({
     config: webConfigWithoutSignIn(0),
     signIn: {} as OidcSignIn,
@@ -113,7 +117,19 @@ function workspace() {
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
     receivedDocument: (campaignId, document) => documents.read(campaignId, document),
     holdingPen: async () => ({ intake, close: async () => {} }),
+    ...overrides,
   });
+}
+
+/** The audit trail's rows of downloaded documents, once the export shows `count` of them. */
+async function downloadsInTrail(scope: { campaignId: string; vendorId?: string }, count: number) {
+  const trail = await until(
+    () => collectAuditTrail(env.client, scope),
+    (t) => t.events.filter((e) => e.kind === 'document-downloaded').length >= count,
+    `${count} downloads in the audit trail of ${JSON.stringify(scope)}`,
+    20_000,
+  );
+  return { trail, rows: trail.events.filter((e) => e.kind === 'document-downloaded') };
 }
 
 /** A request's headers signed in with `roles`. */
@@ -180,6 +196,47 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect((await app.request(href!, as(['co-signatory']))).status).toBe(403);
     // Only a document of that message: another id names nothing.
     expect((await app.request(href!.replace(/document=[^&]+/, 'document=0123456789abcdef0123456789abcdef'), as(['officer']))).status).toBe(404);
+  });
+
+  it('writes each download of a reply’s document to the audit trail (who, when, which document of which message), and no download that failed', async () => {
+    const e = await openEngagement('zoom');
+    const pdf = Buffer.from('%PDF-1.7\n% the vendor’s confidential submission\n');
+    await sender.append(await vendorReply(e, { attachments: [{ filename: 'submission.pdf', content: pdf, contentType: 'application/pdf' }] }));
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', workflowId: e.handle.workflowId }]);
+    const [message] = (await e.status()).inbox!;
+    const app = workspace();
+    const messagePage = await app.request(`/campaigns/${e.input.campaign.id}/engagements/zoom/mail/received?id=${encodeURIComponent(message.messageId)}`, as(['officer']));
+    const href = attachmentLink(await messagePage.text(), 'submission.pdf')!;
+    // The store cannot read it (503), or it was shredded (410): nothing was handed over, so nothing was downloaded.
+    const unreadable = workspace({ receivedDocument: async () => { throw new DocumentError('DocumentCorrupt', 'the sealed bytes do not open'); } });
+    expect((await unreadable.request(href, as(['officer']))).status).toBe(503);
+    const shredded = workspace({ receivedDocument: async () => { throw new DocumentError('DocumentShredded', 'the campaign key was destroyed'); } });
+    expect((await shredded.request(href, as(['officer']))).status).toBe(410);
+    // A download the trail cannot record is not handed over.
+    const real = intakeOptions().dossier as DossierClient;
+    const unrecorded = workspace({
+      dossier: async () => Object.assign(Object.create(real) as DossierClient, { recordDownload: async () => { throw new Error('the Temporal server is unreachable'); } }),
+    });
+    const refused = await unrecorded.request(href, as(['officer']));
+    expect(refused.status).toBe(503);
+    const said = await refused.text();
+    expect(said).toContain('its download could not be recorded in the case');
+    expect(said).not.toContain('vendor’s confidential submission');
+    const started = new Date().toISOString();
+    await expectDownload(app, href, pdf, `attachment; filename="submission.pdf"; filename*=UTF-8''submission.pdf`);
+    expect((await app.request(href, as(['auditor']))).status).toBe(200);
+
+    const { trail, rows } = await downloadsInTrail({ campaignId: e.input.campaign.id, vendorId: 'zoom' }, 2);
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const expected = { workflowId: e.handle.workflowId, kind: 'document-downloaded', action: 'documentDownloaded', messageId: message.messageId, documentName: 'submission.pdf', sha256, size: pdf.length, downloadedVia: 'workspace' };
+    expect(rows).toEqual([
+      expect.objectContaining({ ...expected, actor: 'Owen (owen, signed in)' }),
+      expect.objectContaining({ ...expected, actor: 'Owen (owen, signed in)' }),
+    ]);
+    for (const row of rows) expect(row.at >= started.slice(0, 19)).toBe(true);
+    const csv = auditCsv(trail, { language: 'en' }).toString('utf8');
+    expect(csv).toContain(`,${e.handle.workflowId},Document downloaded,"Owen (owen, signed in)",documentDownloaded,${pdf.length} bytes; from the workspace,${message.messageId},,submission.pdf,${sha256},,document of a received message downloaded,,`);
+    expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('Document téléchargé');
   });
 
   it('records a colleague’s forward of the letter without Dossier’s own PDF and text, noting them as Dossier’s', async () => {
@@ -275,6 +332,40 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect((await simpleParser(kept[0]!)).html).toContain(webLetter.subject.replace(/&/g, '&amp;'));
   });
 
+  it('records an Outlook reply without the images of its signature, which its HTML shows by cid, and keeps every image attached or not shown', async () => {
+    const e = await openEngagement('teams');
+    const pdf = Buffer.from('%PDF-1.7\n% the vendor’s response, signed\n');
+    const screenshot = tinyPng('the privacy settings, as a user sees them');
+    const pasted = tinyPng('an image inline that the text does not show');
+    await sender.append(
+      outlookReplyWithSignatureImages({
+        from: 'Anna Berg <privacy@teams.test>',
+        to: replyAddressFor(caseMailbox, e.handle.workflowId),
+        subject: `RE: [${e.input.campaign.reference}] Open letter`,
+        messageId: `<DB9PR04MB8412${randomUUID().slice(0, 8).toUpperCase()}@DB9PR04MB8412.eurprd04.prod.outlook.com>`,
+        inReplyTo: e.letterId,
+        references: [e.letterId],
+        ownLines: ['Our response and a screenshot of the settings are attached.', '', 'Anna Berg', 'Privacy Office'],
+        images: [
+          { name: 'image001.png', content: tinyPng('the company’s logo'), as: 'signature' },
+          { name: 'image002.png', content: tinyPng('LinkedIn'), as: 'signature' },
+          { name: 'image003.png', content: tinyPng('X'), as: 'signature' },
+          { name: 'image004.png', content: pasted, as: 'inline-unreferenced' },
+          { name: 'settings.png', content: screenshot, as: 'attached' },
+        ],
+        files: [{ name: 'response.pdf', type: 'application/pdf', content: pdf }],
+      }),
+    );
+    expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'recorded', workflowId: e.handle.workflowId })]);
+    const [message] = (await e.status()).inbox!;
+    expect(message.documents.map((d) => d.name).sort()).toEqual(['image004.png', 'response.pdf', 'settings.png']);
+    const kept = async (name: string) => documents.read(e.input.campaign.id, message.documents.find((d) => d.name === name)!);
+    expect(await kept('settings.png')).toEqual(screenshot);
+    expect(await kept('image004.png')).toEqual(pasted);
+    expect(await kept('response.pdf')).toEqual(pdf);
+    expect(message.text).toContain('Our response and a screenshot of the settings are attached.');
+  });
+
   it('measures on its Prometheus endpoint how long a message waited in the mailbox before it was recorded', async () => {
     const lag = async () => {
       const text = await (await fetch(metricsUrl())).text();
@@ -308,6 +399,28 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect((await within('the status query', e.status())).inbox).toHaveLength(1);
     expect(await within('counting the inbox', count(mailbox, INBOX))).toBe(0);
   }, 150_000);
+
+  it('says a reply arriving again after the officer confirmed it is a duplicate of a message already confirmed, not one to review', async () => {
+    const e = await openEngagement('cisco');
+    const raw = await vendorReply(e);
+    await sender.append(raw);
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
+    const [message] = (await e.status()).inbox!;
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    const lines: string[] = [];
+    const logged = new Intake({ ...intakeOptions(), log: (line) => lines.push(line) });
+    await sender.append(raw);
+    const [again] = await logged.pass();
+    expect(lines.filter((line) => line.includes(message.messageId))).toEqual([
+      `intake: ${message.messageId} arrived again on ${e.handle.workflowId}: a duplicate of a message already confirmed, which the engagement ignored`,
+    ]);
+    expect(again).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, duplicateOf: 'confirmed' });
+    // The engagement kept the one message, still confirmed, and its stage.
+    const status = await e.status();
+    expect(status.inbox).toEqual([expect.objectContaining({ messageId: message.messageId, review: 'confirmed' })]);
+    expect(status.stage).toBe('responded');
+    expect(await count(mailbox, INBOX)).toBe(0);
+  });
 
   it('stores a reply’s attachments only once the engagement recorded it, and a pass cut short in between heals on the next', async () => {
     const e = await openEngagement('webex');
@@ -563,6 +676,19 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     // The holding pen is the officers': an auditor reads it no more than its pages.
     expect((await app.request(href!, as(['auditor']))).status).toBe(403);
     expect((await app.request(href!.replace(/n=1$/, 'n=2'), as(['officer']))).status).toBe(404);
+    // The download is in the campaign's audit trail, as one of a held message's attachment; the refused and the missing are not.
+    const { rows } = await downloadsInTrail({ campaignId: e.input.campaign.id }, 1);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        kind: 'document-downloaded',
+        action: 'heldAttachmentDownloaded',
+        actor: 'Owen (owen, signed in)',
+        messageId: held.messageId,
+        documentName: 'mandate.pdf',
+        sha256: createHash('sha256').update(mandate).digest('hex'),
+        downloadedVia: 'workspace',
+      }),
+    ]);
     // Still held: reading it decided nothing.
     expect(await count(mailbox, holdingFolder(e.input.campaign.id))).toBe(1);
   });
@@ -959,6 +1085,8 @@ describe('the officer at the command line', () => {
     const saved = await cli(['--json', 'engagement', 'documents', ref, '--save', folder]);
     expect(saved.code, saved.stderr).toBe(0);
     expect(readFileSync(join(folder, 'response.pdf'), 'utf8')).toContain('response of the vendor');
+    const { rows } = await downloadsInTrail({ campaignId: e.input.campaign.id, vendorId: 'zoom' }, 1);
+    expect(rows).toEqual([expect.objectContaining({ workflowId: ref, actor: expect.stringContaining(officer), messageId: reply.messageId, documentName: 'response.pdf', downloadedVia: 'cli' })]);
 
     const confirmed = await cli(['engagement', 'confirm-reply', ref, '--message', reply.messageId]);
     expect(confirmed.code, confirmed.stderr).toBe(0);

@@ -279,7 +279,9 @@ describe('relay and ledger faults', () => {
       expect(outcome).toBeInstanceOf(WorkflowFailedError);
       expect((outcome as WorkflowFailedError).cause?.message).toMatch(message);
     }
-    expect(env.sink.messages).toHaveLength(0);
+    // Its own engagements' mail only: a retry of an earlier test's send may still land in the shared sink.
+    const ours = cases.map(([input]) => input.campaign.id);
+    expect(env.sink.messages.filter((m) => ours.some((id) => (m.messageId ?? '').includes(id)))).toHaveLength(0);
   });
 
   it('carries the letter body in the open letter alone, not in every later message of the history', async () => {

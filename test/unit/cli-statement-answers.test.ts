@@ -92,8 +92,8 @@ class StandInSession extends Session {
       ),
       withdrawApproval: async (_campaign: string, input: ApproveStatementInput) =>
         (sent.push('withdraw'), asWorkflow(() => kase.checkWithdrawal(input), () => kase.withdrawApproval(input, at))),
-      draftStatement: async (_campaign: string, by: string, _openCases: undefined, { confirmsUnchanged }: { confirmsUnchanged?: boolean } = {}) => {
-        const input: DraftStatementInput = { by, ...(confirmsUnchanged ? { confirmsUnchanged } : {}) };
+      draftStatement: async (_campaign: string, by: string, _openCases: undefined, { confirmsUnchanged, answer }: Pick<DraftStatementInput, 'confirmsUnchanged' | 'answer'> = {}) => {
+        const input: DraftStatementInput = { by, ...(confirmsUnchanged ? { confirmsUnchanged } : {}), ...(answer !== undefined ? { answer } : {}) };
         sent.push(`draft${confirmsUnchanged ? ' unchanged' : ''}`);
         return asWorkflow(() => kase.checkDraft(input), () => kase.requestDraft(input, at));
       },
@@ -319,5 +319,18 @@ describe('statement draft, after a co-signatory sent the version back', () => {
     expect(confirmed.exitCode, confirmed.stderr).toBe(EXIT.ok);
     expect(confirmed.sent).toEqual(['draft unchanged']);
     expect(kase.draft!.version).toBe(2);
+  });
+
+  it('gives the co-signatories the lead’s answer with --answer, and refuses a blank one naming the answer, in French', async () => {
+    const blank = sentBack();
+    const refused = await run(blank, ['statement', 'draft', 'vc', '--confirm-unchanged', '--answer', ' '], 'fr');
+    expect(refused.exitCode).toBe(EXIT.refused);
+    expect(refused.stderr).toContain('la réponse aux demandes de modification');
+    expect(blank.draft!.version).toBe(1);
+    const kase = sentBack();
+    const answered = await run(kase, ['statement', 'draft', 'vc', '--confirm-unchanged', '--answer', 'The vendor names no auditor; we say so.']);
+    expect(answered.exitCode, answered.stderr).toBe(EXIT.ok);
+    expect(kase.status().changeAnswers).toEqual([expect.objectContaining({ version: 1, answer: 'The vendor names no auditor; we say so.', unchanged: true })]);
+    expect(kase.changesRequestedBefore(2).changeAnswer).toMatchObject({ answer: 'The vendor names no auditor; we say so.', unchanged: true });
   });
 });

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CaseDocuments, MAX_DOCUMENT_BYTES } from '../../documents/document-store';
+import { CaseDocuments, MAX_DOCUMENT_BYTES, shredCampaign } from '../../documents/document-store';
+import type { LateReply } from '../../workflows/types';
 import { openLocalStore } from '../../store/local';
 import { campaignKeyId, KeyStore, generateMasterKeySpec, parseMasterKeys } from '../../encryption/keystore';
 
@@ -70,6 +71,31 @@ describe('the document store', () => {
       code: 'DocumentTooLarge',
       message: expect.stringMatching(/^huge\.bin is 25\.0 MB; documents may be at most 25\.0 MB\.$/),
     });
+  });
+
+  it('keeps a late reply on one engagement’s record, sealed, once however often it is attached, and none after shredding', async () => {
+    const reply = (messageId: string, attachedAt: string): LateReply => ({
+      messageId,
+      from: 'privacy@houseparty.test',
+      subject: 'Re: Open letter — unique subject 5e2b1',
+      receivedAt: '2026-12-01T09:00:00.000Z',
+      text: 'Our late response.',
+      documents: [],
+      notes: [],
+      attachedBy: 'Officer Tremblay',
+      attachedAt,
+      stage: 'closed-no-response',
+    });
+    await store.saveLateReply('late-2020', 'houseparty', reply('<b@houseparty.test>', '2026-12-02T10:00:00.000Z'));
+    await store.saveLateReply('late-2020', 'houseparty', reply('<a@houseparty.test>', '2026-12-01T10:00:00.000Z'));
+    await store.saveLateReply('late-2020', 'houseparty', reply('<a@houseparty.test>', '2026-12-01T10:00:00.000Z'));
+    await store.saveLateReply('late-2020', 'zoom', reply('<c@zoom.test>', '2026-12-03T10:00:00.000Z'));
+    await store.save('late-2020', { name: 'other.pdf', type: 'application/pdf', content: pdf });
+    expect((await store.lateReplies('late-2020', 'houseparty')).map((r) => r.messageId)).toEqual(['<a@houseparty.test>', '<b@houseparty.test>']);
+    expect((await store.lateReplies('late-2020', 'zoom')).map((r) => r.messageId)).toEqual(['<c@zoom.test>']);
+    for (const file of filesUnder(join(scratch, 'state', 'documents', 'late-2020'))) expect(readFileSync(file, 'latin1'), file).not.toMatch(/unique subject 5e2b1|houseparty/);
+    expect(await shredCampaign(keystore, shared.documents, 'late-2020')).toEqual({ destroyed: true, documentsRemoved: 4 });
+    expect(await store.lateReplies('late-2020', 'houseparty')).toEqual([]);
   });
 
   it('makes a campaign’s documents unreadable once its data key is shredded', async () => {

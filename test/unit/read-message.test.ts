@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
-import { composeReply, deliveryReport, outOfOffice, readReceipt } from '../helpers/inbound-mail';
+import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -143,6 +143,33 @@ describe('reading a message from the case mailbox', () => {
       expect(read.bounce, encoding).toEqual({ originalMessageId: '<letter.engagement.x.zoom@test.example>', recipients: [recipient], status: '5.1.10', diagnostic });
       expect(read.attachments, encoding).toEqual([]);
     }
+  });
+
+  it('keeps no image the HTML body shows by cid (an Outlook signature), and every image attached or inline but shown nowhere', async () => {
+    const read = await readMessage(
+      outlookReplyWithSignatureImages({
+        ...base,
+        ownLines: ['Our response is attached.'],
+        images: [
+          { name: 'image001.png', content: tinyPng('logo'), as: 'signature' },
+          { name: 'image002.png', content: tinyPng('icon'), as: 'signature' },
+          { name: 'image003.png', content: tinyPng('shown nowhere'), as: 'inline-unreferenced' },
+          { name: 'screenshot.png', content: tinyPng('screenshot'), as: 'attached' },
+        ],
+        files: [{ name: 'response.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.7 fake') }],
+      }),
+    );
+    expect(read.attachments.map((a) => a.name)).toEqual(['image003.png', 'screenshot.png', 'response.pdf']);
+    expect(read.text).toContain('Our response is attached.');
+  });
+
+  it('keeps an image the HTML shows by cid when its sender attached it as a file (Content-Disposition: attachment)', async () => {
+    const raw = await composeReply({
+      ...base,
+      html: '<p>The screenshot:</p><img src="cid:shot@zoom.test">',
+      attachments: [{ filename: 'shot.png', content: tinyPng('screenshot'), contentType: 'image/png', cid: 'shot@zoom.test', contentDisposition: 'attachment' }],
+    });
+    expect((await readMessage(raw)).attachments.map((a) => a.name)).toEqual(['shot.png']);
   });
 
   it('keeps only the text of HTML with scripts: no markup, no script', async () => {

@@ -87,6 +87,18 @@ const PHRASES: Record<string, [{ what: string; detail?: string }, TimelineReadin
   ],
 };
 
+/**
+ * Phrases no workflow writes, which the record's readers add to its timeline: a reply attached to the
+ * ended case's record (client/late-replies.ts), entered as `withLateReplies` writes it.
+ */
+const READERS_PHRASES: [{ what: string; detail?: string }, TimelineReading][] = [
+  [
+    { what: 'late reply received', detail: 'on 2026-12-02T09:15:00.000Z: privacy@houseparty.test: Re: [OPC-2020-VC] Open letter (1 document(s))' },
+    { code: 'late-reply-received', date: '2026-12-02T09:15:00.000Z', text: 'privacy@houseparty.test: Re: [OPC-2020-VC] Open letter', documents: 1 },
+  ],
+  [{ what: 'late reply received', detail: 'on 2026-12-02T09:15:00.000Z: privacy@houseparty.test: Sorry' }, { code: 'late-reply-received', date: '2026-12-02T09:15:00.000Z', text: 'privacy@houseparty.test: Sorry' }],
+];
+
 /** The `what` argument of each timeline write in a workflow file, its `${…}` written `*` (both arms of a `?:`). */
 function phrasesWritten(file: string): string[] {
   const source = readFileSync(join(__dirname, '..', '..', 'workflows', file), 'utf8');
@@ -139,10 +151,10 @@ describe('reading a timeline entry back', () => {
   });
 
   it('reads each phrase into its code, its values and the free text it copied', () => {
-    for (const [entry, reading] of Object.values(PHRASES).flat()) {
+    for (const [entry, reading] of [...Object.values(PHRASES).flat(), ...READERS_PHRASES]) {
       expect(readTimelineEntry(entry), entry.what).toEqual(reading);
     }
-    const read = new Set(Object.values(PHRASES).flatMap((samples) => samples.map(([, r]) => r.code)));
+    const read = new Set([...Object.values(PHRASES).flat(), ...READERS_PHRASES].map(([, r]) => r.code));
     expect([...TIMELINE_CODES].filter((c) => !read.has(c))).toEqual([]);
   });
 
@@ -187,7 +199,7 @@ describe('reading a timeline entry back', () => {
   it('has words for every code, its variants and every kind of message, in each language of the workspace', () => {
     const views = loadViews();
     for (const language of LANGUAGES) {
-      const keys = [...TIMELINE_CODES.map((c) => `timeline.${c}`), 'timeline.reply-received-documents', 'timeline.resent', 'timeline.ledger-error', 'actor.engine', 'actor.signed-in', 'actor.cli', ...MESSAGE_KINDS.map((k) => `message.${k}`)];
+      const keys = [...TIMELINE_CODES.map((c) => `timeline.${c}`), 'timeline.reply-received-documents', 'timeline.late-reply-received-documents', 'timeline.resent', 'timeline.ledger-error', 'actor.engine', 'actor.signed-in', 'actor.cli', ...MESSAGE_KINDS.map((k) => `message.${k}`)];
       expect(keys.filter((k) => !(k in views.strings[language])), language).toEqual([]);
     }
   });

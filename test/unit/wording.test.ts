@@ -32,6 +32,16 @@ function toAuthority(kind: MessageKind, language: Language, details: MessageDeta
   return { threadId: `campaign:${input.campaign.id}`, step: kind, kind, language, to: [opc.contact], campaign: input.campaign, details };
 }
 
+/** A campaign's state with version 1 of a complete statement out for approval (its one engagement failed). */
+function versionOneOut(campaign: ReturnType<typeof testCampaign>): CampaignCase {
+  const kase = new CampaignCase({ campaign, vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: campaign.id, notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('zoom'), false);
+  kase.engagementFailed('zoom', 'worker lost');
+  kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  kase.startApproval('2026-11-25T10:00:00.000Z');
+  return kase;
+}
+
 const compose = async (m: OutgoingMessage) => {
   const c = await composeMessage(m);
   return { subject: String(c.subject), text: String(c.text), html: String(c.html) };
@@ -170,6 +180,43 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
       expect(html.split(said)).toHaveLength(2);
       expect(text).not.toContain('Last point');
     }
+  });
+
+  it('tells the signatory who sent a version back that the next one goes out unchanged on purpose, with the lead’s answer', async () => {
+    const campaign = testCampaign('kept');
+    const kase = versionOneOut(campaign);
+    kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'Name the auditor.' }, '2026-11-25T11:00:00.000Z');
+    const answer = 'The vendor has not named one; the statement says so.';
+    const unchanged = { by: 'Léa (lea, signed in)', confirmsUnchanged: true, answer };
+    kase.checkDraft(unchanged);
+    kase.requestDraft(unchanged, '2026-11-26T10:00:00.000Z');
+    expect(kase.status().changeAnswers).toEqual([{ version: 1, by: 'Léa (lea, signed in)', at: '2026-11-26T10:00:00.000Z', answer, unchanged: true }]);
+    const lead = campaign.authorities.find((a) => a.lead)!;
+    for (const [language, said] of [
+      ['en', `submits version 2 unchanged. Answer from Léa (${lead.name.en}): “${answer}”`],
+      ['fr', `soumet la version 2 sans modification. Réponse de Léa (${lead.name.fr}) : « ${answer} »`],
+    ] as const) {
+      const message: OutgoingMessage = { threadId: 'campaign:kept', step: 'approval-request-v2-fdpic', kind: 'approval-request', language, to: [campaign.authorities[1]!.contact], campaign, details: { version: 2, sinceVersion: 1, ...kase.changesRequestedBefore(2) } };
+      const { text, html } = await compose(message);
+      expect(text.replace(/\s+/g, ' ')).toContain(said);
+      expect(html).toContain(answer);
+    }
+    // Unchanged without a word from the lead still says it was on purpose.
+    const quiet = versionOneOut(campaign);
+    quiet.requestChanges({ authorityId: 'fdpic', by: 'Zofia (zofia, signed in)', version: 1, comment: 'Name the auditor.' }, '2026-11-25T11:00:00.000Z');
+    quiet.requestDraft({ by: 'Léa (lea, signed in)', confirmsUnchanged: true }, '2026-11-26T10:00:00.000Z');
+    const { text } = await compose({ threadId: 'campaign:kept', step: 'approval-request-v2-fdpic', kind: 'approval-request', language: 'en', to: [campaign.authorities[1]!.contact], campaign, details: { version: 2, sinceVersion: 1, ...quiet.changesRequestedBefore(2) } });
+    expect(text.replace(/\s+/g, ' ')).toContain('submits version 2 unchanged.');
+    expect(text).not.toContain('Answer from');
+  });
+
+  it('refuses an answer to change requests when nobody sent the version back, and a blank answer, naming the field', () => {
+    const kase = versionOneOut(testCampaign('answers'));
+    kase.edit({ by: 'Léa', conclusions: { en: ['Changed.'], fr: ['Modifié.'] } });
+    expect(() => kase.checkDraft({ by: 'Léa', answer: 'Nothing to answer.' })).toThrow(/no signatory sent version 1 back/);
+    kase.requestChanges({ authorityId: 'fdpic', by: 'Zofia', version: 1, comment: 'Name the auditor.' }, '2026-11-25T11:00:00.000Z');
+    expect(() => kase.checkDraft({ by: 'Léa', answer: '   ' })).toThrow(/^The answer \(to the change requests; it goes to every signatory with the next version\) must not be empty\.$/);
+    expect(() => kase.checkDraft({ by: 'Léa', answer: 'Changed as asked.' })).not.toThrow();
   });
 
   it('links the lead from a signatory’s change request to the statement page where it edits and submits the next version', async () => {

@@ -1,0 +1,230 @@
+// A vendor's reply after its case ended (Houseparty never answered the letter; its engagement closed
+// as no response): the intake holds it, since the ended engagement records no more mail, and an
+// officer attaches it to that case's record from the holding pen, in the workspace or at the command
+// line. The record keeps it (the timeline says when it came, its attachments are the case's
+// documents) and the case stays as it ended: its workflow untouched, its stage the same, no mail.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { messageIdFor, replyAddressFor } from '../../activities/threading';
+import type { DossierClient } from '../../client/api';
+import { collectAuditTrail } from '../../client/audit';
+import { auditCsv } from '../../client/audit-report';
+import { lateReplyReader } from '../../client/late-replies';
+import type { CaseDocuments } from '../../documents/document-store';
+import type { ImapMailbox } from '../../intake/imap-mailbox';
+import { Intake } from '../../intake/intake';
+import { createWebApp } from '../../web/app';
+import type { OidcSignIn } from '../../web/oidc';
+import { CookieSealer } from '../../web/session';
+import { runDossier } from '../helpers/cli';
+import { startEngagement, type EngagementDriver } from '../helpers/engagement-driver';
+import { engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { composeReply } from '../helpers/inbound-mail';
+import { intakeOnImap } from '../helpers/intake-on-imap';
+import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
+
+const env = useDossier();
+const officer = 'Officer Tremblay';
+let sender: ImapMailbox;
+let mailbox: ImapMailbox;
+let intake: Intake;
+let intakeOptions: () => ConstructorParameters<typeof Intake>[0];
+let documents: CaseDocuments;
+let domain: string;
+let caseMailbox: string;
+let imapUser: string;
+
+beforeAll(async () => {
+  const opened = await intakeOnImap(env, 'late');
+  ({ mailbox, sender, imapUser, domain, caseMailbox, documents } = opened);
+  intakeOptions = opened.options;
+  intake = new Intake(intakeOptions());
+});
+
+afterAll(async () => {
+  await mailbox?.close();
+  await sender?.close();
+});
+
+/** The workspace over this file's engagements, document store and case mailbox, asked without a browser. */
+function workspace() {
+  return createWebApp({
+    config: webConfigWithoutSignIn(0),
+    signIn: {} as OidcSignIn,
+    dossier: async () => intakeOptions().dossier as DossierClient,
+    // No campaign workflow runs these engagements: the pages go on without a board.
+    campaigns: async () => ({ board: async () => undefined }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+    receivedDocument: (campaignId, document) => documents.read(campaignId, document),
+    lateReplies: lateReplyReader(documents),
+    holdingPen: async () => ({ intake, close: async () => {} }),
+  });
+}
+
+const session = { id: 'e'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 3_600_000 };
+const cookie = `dossier_session=${new CookieSealer(TEST_SESSION_SECRET).seal(session)}`;
+
+function post(app: ReturnType<typeof workspace>, path: string, form: Record<string, string>) {
+  return app.request(path, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:0' },
+    body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
+  });
+}
+
+/** A page's text as a reader sees it: no markup, entities read, spaces collapsed. */
+function visible(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+/** Houseparty's engagement, closed as no response after its reminders and final notice. */
+async function closedWithoutResponse(): Promise<EngagementDriver> {
+  const e = await startEngagement(env, engagementInput(env.uniqueId('late'), 'houseparty', fastPolicy()));
+  expect((await e.handle.result()).stage).toBe('closed-no-response');
+  return e;
+}
+
+/** Houseparty's reply to the open letter, as its mail client threads it, with a document. */
+function lateReply(e: EngagementDriver, { messageId = `<${randomUUID()}@houseparty.test>`, text = 'Please find our response attached. We apologise for the delay.' } = {}) {
+  const letterId = messageIdFor(e.handle.workflowId, 'letter', domain);
+  return composeReply({
+    from: 'Privacy Office <privacy@houseparty.test>',
+    to: replyAddressFor(caseMailbox, e.handle.workflowId),
+    subject: `Re: [${e.input.campaign.reference}] Open letter`,
+    messageId,
+    inReplyTo: letterId,
+    references: [letterId],
+    text,
+    attachments: [{ filename: 'late-response.pdf', content: LATE_PDF, contentType: 'application/pdf' }],
+  });
+}
+
+const LATE_PDF = Buffer.from('%PDF-1.7\n% Houseparty’s response, months late\n');
+
+describe('a late reply to an ended case', () => {
+  it('is attached from the holding pen to the closed record, which keeps it while the case stays closed and silent', async () => {
+    const e = await closedWithoutResponse();
+    const campaignId = e.input.campaign.id;
+    const before = await e.status();
+    const mailsBefore = e.mails().length;
+
+    await sender.append(await lateReply(e));
+    const [settled] = await intake.pass();
+    expect(settled).toMatchObject({ outcome: 'held', campaignId });
+
+    const app = workspace();
+    const heldPage = await app.request(`/held/${campaignId}/message?id=${encodeURIComponent(settled.messageId)}`, { headers: { cookie } });
+    expect(heldPage.status).toBe(200);
+    const heldHtml = await heldPage.text();
+    expect(heldHtml).toContain(`action="/held/${campaignId}/attach-late"`);
+    expect(visible(heldHtml)).toContain('Attach to the closed record of houseparty');
+
+    const attached = await post(app, `/held/${campaignId}/attach-late`, { messageId: settled.messageId, vendor: 'houseparty' });
+    expect(attached.status, visible(await attached.clone().text())).toBe(303);
+    expect(attached.headers.get('location')).toBe(`/campaigns/${campaignId}/engagements/houseparty`);
+
+    // The record: the timeline says when it came, its document is listed and downloads as sent.
+    const record = visible(await (await app.request(`/campaigns/${campaignId}/engagements/houseparty`, { headers: { cookie } })).text());
+    expect(record).toMatch(/late reply received on \d{1,2} \w+ \d{4}/);
+    expect(record).toContain('closed without a response');
+    expect(record).toContain('late-response.pdf');
+    const received = await app.request(`/campaigns/${campaignId}/engagements/houseparty/mail/received?id=${encodeURIComponent(settled.messageId)}`, { headers: { cookie } });
+    expect(received.status).toBe(200);
+    const href = /<ul id="mail-attachments">.*?<li><a href="([^"]+)"/s.exec(await received.text())?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    expect(href).toBeDefined();
+    const download = await app.request(href!, { headers: { cookie } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(LATE_PDF);
+
+    // The case as it ended: the workflow closed and unchanged, no mail sent, the message out of the pen.
+    expect((await env.client.workflow.getHandle(e.handle.workflowId).describe()).status.name).toBe('COMPLETED');
+    expect(await e.status()).toEqual(before);
+    expect(e.mails()).toHaveLength(mailsBefore);
+    expect(await intake.held(campaignId)).toEqual([]);
+    // The audit export: the reply as received, on the day it came, and the officer who attached it, after the closure.
+    const trail = await collectAuditTrail(env.client, { campaignId, vendorId: 'houseparty' }, '', { lateReplies: lateReplyReader(documents) });
+    const closed = trail.events.findIndex((row) => row.kind === 'case-closed');
+    const receivedRow = trail.events.findIndex((row) => row.kind === 'email-received' && row.messageId === settled.messageId);
+    const attachedRow = trail.events.findIndex((row) => row.kind === 'officer-action' && row.action === 'attachLateReply');
+    expect(closed).toBeGreaterThanOrEqual(0);
+    expect(receivedRow).toBeGreaterThan(closed);
+    expect(attachedRow).toBeGreaterThan(receivedRow);
+    expect(trail.events[attachedRow]).toMatchObject({ actor: 'Owen (owen, signed in)', messageId: settled.messageId });
+    expect(trail.events.some((row) => row.kind === 'document' && row.documentName === 'late-response.pdf')).toBe(true);
+    expect(auditCsv(trail, { language: 'en' }).toString()).toContain('late reply attached to the ended case’s record');
+    expect(await intake.fate(settled.messageId)).toEqual({ outcome: 'attached-late', subject: `Re: [${e.input.campaign.reference}] Open letter`, campaignId, vendorId: 'houseparty', by: 'Owen (owen, signed in)' });
+  }, 120_000);
+
+  describe('at the command line', () => {
+    const cli = (args: string[]) => {
+      const { host, port, password } = inject('imap');
+      return runDossier(
+        {
+          ...env.childEnv,
+          DOSSIER_STATE_DIR: join(env.scratch, 'state'),
+          MAIL_FROM: env.config.mailFrom,
+          DOSSIER_IMAP_URL: `imap://${imapUser}@${host}:${port}`,
+          DOSSIER_IMAP_PASSWORD: password,
+        },
+        officer,
+        args,
+      );
+    };
+
+    it('attaches it, and refuses an engagement that does not exist, one still in progress, and a message already attached', async () => {
+      const e = await closedWithoutResponse();
+      const campaignId = e.input.campaign.id;
+      const messageId = `<${randomUUID()}@houseparty.test>`;
+      await sender.append(await lateReply(e, { messageId }));
+      expect((await intake.pass())[0]).toMatchObject({ outcome: 'held', campaignId });
+
+      const unknown = await cli(['inbox', 'attach-late', messageId, campaignId, 'nobody']);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain(`engagement:${campaignId}:nobody does not exist (check the campaign and vendor ids)`);
+
+      const done = await cli(['inbox', 'attach-late', messageId, campaignId, 'houseparty']);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain(`${messageId} attached to the record of engagement:${campaignId}:houseparty, which stays closed-no-response.`);
+      const show = await cli(['engagement', 'show', campaignId, 'houseparty']);
+      expect(show.code, show.stderr).toBe(0);
+      expect(show.stdout).toMatch(/late reply received on /);
+      const listed = await cli(['engagement', 'documents', campaignId, 'houseparty']);
+      expect(listed.stdout).toContain('late-response.pdf');
+      expect((await e.status()).stage).toBe('closed-no-response');
+
+      // Houseparty's mail client sends it again, under the same Message-ID: held again, and refused.
+      await sender.append(await lateReply(e, { messageId, text: 'Sending our response again, in case it went astray.' }));
+      expect((await intake.pass())[0]).toMatchObject({ outcome: 'held', campaignId });
+      const again = await cli(['inbox', 'attach-late', messageId, campaignId, 'houseparty']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toMatch(new RegExp(`engagement:${campaignId}:houseparty refused: This reply is already on the record of the ended case, attached on \\d{4}-\\d{2}-\\d{2} by ${officer} \\(`));
+      expect(await intake.held(campaignId)).toHaveLength(1);
+      // The workspace refuses it in the same words, beside the button.
+      const app = workspace();
+      const refused = await post(app, `/held/${campaignId}/attach-late`, { messageId, vendor: 'houseparty' });
+      expect(refused.status).toBe(422);
+      expect(visible(await refused.text())).toMatch(/This reply is already on the record of the ended case, attached on \d{1,2} \w+ \d{4} by Officer Tremblay/);
+
+      // A case still in progress takes the mail itself: assign it instead.
+      const open = await startEngagement(env, engagementInput(env.uniqueId('open'), 'zoom', patientPolicy()));
+      await open.waitForStatus((s) => s.stage === 'awaiting-response');
+      const counsel = `<${randomUUID()}@lawfirm.test>`;
+      await sender.append(
+        await composeReply({ from: 'counsel@lawfirm.test', to: replyAddressFor(caseMailbox, open.handle.workflowId), subject: 'Our client’s response', messageId: counsel, text: 'On behalf of our client.' }),
+      );
+      expect((await intake.pass())[0]).toMatchObject({ outcome: 'held', campaignId: open.input.campaign.id });
+      const inProgress = await cli(['inbox', 'attach-late', counsel, open.input.campaign.id, 'zoom']);
+      expect(inProgress.code).not.toBe(0);
+      expect(inProgress.stderr).toContain(`engagement:${open.input.campaign.id}:zoom refused: This case is awaiting-response, not ended: assign the message to it instead.`);
+      expect((await open.status()).inbox).toEqual([]);
+    }, 180_000);
+  });
+});
