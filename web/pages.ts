@@ -909,26 +909,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // ended): offered on the held message for each engagement of the pen's campaign that refused it so.
   app.post('/held/:pen/attach-late', async (c) => {
     const user = allowed(c, 'act-on-engagements');
-    const { campaignId } = penOf(c);
+    const { pen, campaignId } = penOf(c);
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
     const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
     const action = 'attachLate';
+    const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     try {
       form.done();
       await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
       return doneThen(c, 'attach-late', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
     } catch (err) {
-      if (isGoneFromPen(err)) return c.html(await goneFromPen(c, messageId, { target }), 409);
+      if (isGoneFromPen(err)) return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target } } });
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
-        return c.html(await heldMessagePage(c, messageId, { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values } });
       }
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       const refusal = refusalDetails(err);
       const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor']);
       if (!errors) throw err;
-      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
+      return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }
   });
 
