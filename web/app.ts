@@ -28,6 +28,7 @@ import { SignInError, SignInNeedsThePerson, SignInWithdrawn, type OidcSignIn } f
 import { registerPages } from './pages';
 import { refusalSentence, wordedRefusal } from './refusals';
 import { CookieSealer, newCsrfToken, newSessionId, sameToken, type PendingSignIn, type Session, type SignedInUser } from './session';
+import { inProcessRefusedForms, MAX_REFUSED_FORMS, newRefusedFormId, REFUSED_FORM_MS, type RefusedForm, type RefusedFormStore } from './refused-forms';
 import { STYLESHEET } from './stylesheet';
 import { inProcessRefreshes, recheckOncePerToken } from './token-refresh';
 import { loadViews, type Views } from './views';
@@ -61,6 +62,8 @@ export interface WebDeps {
    * one old token (two tabs, two hosts) only one asks the provider; absent, this process's own.
    */
   tokenRefreshes?(): TokenRefreshes;
+  /** Refused forms waiting for their page (web/refused-forms.ts); absent, this process's own. */
+  refusedForms?(): RefusedFormStore;
   views?: Views;
   now?: () => Date;
   /** Rows per page of a campaign's board (default 100). */
@@ -470,7 +473,10 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     // A fresh session at sign-in: nothing from before it carries over but a renewal's CSRF token.
     const signedInAt = Date.now();
     const [id, expiresAt] = rechecked && before.id ? [before.id, before.expiresAt] : [newSessionId(), signedInAt + sessionMs];
-    c.set('session', { id, user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt });
+    // A silent re-check is a detour on the way to a page: what a form left for that page (its notice,
+    // a refused form to show) is still there when it arrives.
+    const waiting = rechecked ? { ...(before.notice !== undefined ? { notice: before.notice } : {}), ...(before.refusedForms ? { refusedForms: before.refusedForms } : {}) } : {};
+    c.set('session', { id, user: signedIn, language, csrf: renewed ? before.csrf : newCsrfToken(), expiresAt, refreshToken, rolesCheckedAt: signedInAt, ...waiting });
     c.set('language', language);
     c.set('sessionChanged', true);
     setCookie(c, named.signedOut, '', { ...cookie, maxAge: 0 });
@@ -543,7 +549,36 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     });
   }
 
-  registerPages(app, { ...deps, views, page });
+  // A refused form goes on to its page (post/redirect/get): the address is then the page's, and a
+  // reload reads the page again rather than sending the form a second time.
+  const ownRefusedForms = deps.refusedForms ? undefined : inProcessRefusedForms();
+  const refusedForms = deps.refusedForms ?? (() => ownRefusedForms!);
+  const refusedThen = async (c: Context<WebEnv>, to: string, refused: RefusedForm): Promise<Response> => {
+    const session = c.get('session');
+    const id = newRefusedFormId();
+    await refusedForms().keep(id, sealer.seal({ ...refused, sessionId: session.id, page: to, expiresAt: Date.now() + REFUSED_FORM_MS }), new Date(Date.now() + REFUSED_FORM_MS));
+    const waiting = (session.refusedForms ?? []).filter((r) => r.page !== to).slice(-(MAX_REFUSED_FORMS - 1));
+    c.set('session', { ...session, refusedForms: [...waiting, { id, page: to }] });
+    c.set('sessionChanged', true);
+    return c.redirect(to, 303);
+  };
+  /** The refused form kept for this page, taken (a reload shows the page as it is). */
+  const takeRefused = async (c: Context<WebEnv>): Promise<RefusedForm | undefined> => {
+    const session = c.get('session');
+    const asked = new URL(c.req.url);
+    const here = `${asked.pathname}${asked.search}`;
+    const mine = session.refusedForms?.find((r) => r.page === here);
+    if (!mine || c.req.method !== 'GET') return undefined;
+    const rest = session.refusedForms!.filter((r) => r !== mine);
+    const { refusedForms: _taken, ...others } = session;
+    c.set('session', rest.length ? { ...others, refusedForms: rest } : others);
+    c.set('sessionChanged', true);
+    const kept = sealer.open<RefusedForm & { sessionId?: string; page: string; expiresAt: number }>(await refusedForms().take(mine.id));
+    if (!kept || kept.sessionId !== session.id || kept.page !== here) return undefined;
+    return { status: kept.status, ...(kept.form ? { form: kept.form } : {}), ...(kept.extra ? { extra: kept.extra } : {}) };
+  };
+
+  registerPages(app, { ...deps, views, page, refusedThen, takeRefused });
 
   app.onError((err, c) => {
     const language = c.get('language') ?? 'en';

@@ -49,12 +49,12 @@ export class FormReader {
   }
 
   /** Paragraphs separated by blank lines. */
-  paragraphs(field: string): string[] {
+  paragraphs(field: string, { optional = false } = {}): string[] {
     const paragraphs = this.text(field, { optional: true })
       .split(/\n\s*\n/)
       .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
       .filter(Boolean);
-    if (!paragraphs.length) this.errors[field] = { key: 'form.required' };
+    if (!paragraphs.length && !optional) this.errors[field] = { key: 'form.required' };
     return paragraphs;
   }
 

@@ -51,6 +51,7 @@ import { missingTextWords, refusalSentence, refusedFields, wordedRefusal } from 
 import { REFUSALS, refusalDetails, refusalOfAll, type RefusalDetails } from '../workflows/refusals';
 import { stepKind } from '../workflows/timeline';
 import type { SignedInUser } from './session';
+import type { RefusedForm } from './refused-forms';
 import { changesView } from './text-diff';
 import { actorWords, entryWords, wordTimeline, type WordedEntry } from './timeline';
 import { type Views } from './views';
@@ -58,6 +59,10 @@ import { type Views } from './views';
 interface PageDeps extends WebDeps {
   views: Views;
   page(c: Context<WebEnv>, name: string, view: object): string;
+  /** Keeps a refused form for the page `to` and sends the browser there (app.ts, web/refused-forms.ts). */
+  refusedThen(c: Context<WebEnv>, to: string, refused: RefusedForm): Promise<Response>;
+  /** The refused form kept for the page asked for, if any, taken. */
+  takeRefused(c: Context<WebEnv>): Promise<RefusedForm | undefined>;
 }
 
 const DAY_MS = 86_400_000;
@@ -180,9 +185,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     );
   });
 
-  app.get('/campaigns/new', (c) => {
+  app.get('/campaigns/new', async (c) => {
     allowed(c, 'steer-campaigns');
-    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title') }));
+    const refused = await deps.takeRefused(c);
+    return c.html(page(c, 'campaign-new', { title: title(c, 'campaign-new.title'), problems: refused?.extra?.problems }), refused?.status ?? 200);
   });
 
   app.post('/campaigns', async (c) => {
@@ -193,9 +199,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // CLI words a file's problems (client/file-problem-words.ts), else marked as English; `worded`:
     // the page's own sentence.
     const show = (problems: (FileProblem & { where: string; message: string; line?: number; column?: number; refusal?: RefusalDetails })[], status: 400 | 409 | 422, { worded = false } = {}) =>
-      c.html(
-        page(c, 'campaign-new', {
-          title: title(c, 'campaign-new.title'),
+      deps.refusedThen(c, '/campaigns/new', {
+        status,
+        extra: {
           problems: problems.map((p) => {
             if (worded) return p;
             const fileWords = p.refusal ? undefined : fileProblemWords(p, cliWords(c.get('language')));
@@ -206,9 +212,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
             const placed = !lang && refusal && Object.values(REFUSALS[refusal.refusal] as Record<string, string>).includes('path');
             return { ...problem, ...(placed ? { where: undefined } : {}), message: text, lang };
           }),
-        }),
-        status,
-      );
+        },
+      });
     if (!(file instanceof File) || file.size === 0) return show([{ where: '(file)', message: title(c, 'campaign-new.no-file') }], 400, { worded: true });
     if (file.size > MAX_CAMPAIGN_FILE_BYTES) return show([{ where: '(file)', message: title(c, 'campaign-new.too-big', { max: MAX_CAMPAIGN_FILE_BYTES }) }], 400, { worded: true });
     let input;
@@ -421,7 +426,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
-  app.get('/campaigns/:campaign/engagements/:vendor', async (c) => c.html(await engagementPage(c, refOf(c))));
+  app.get('/campaigns/:campaign/engagements/:vendor', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await engagementPage(c, refOf(c), refused?.form), refused?.status ?? 200);
+  });
 
   app.post('/campaigns/:campaign/engagements/:vendor/:action', async (c) => {
     const user = allowed(c, 'act-on-engagements');
@@ -578,7 +586,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, main[action], action === 'conclude' || action === 'answer' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
-      return c.html(await engagementPage(c, ref, { action, errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`, { status: 422, form: { action, errors, values } });
     }
     const notice = action === 'confirm-reply' ? `confirm-reply-${values.as === 'answers' ? 'answers' : 'response'}` : action;
     return doneThen(c, notice, `/campaigns/${ref.campaignId}/engagements/${ref.vendorId}`);
@@ -825,8 +833,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   app.get('/held/:pen/message', async (c) => {
     const messageId = c.req.query('id') ?? '';
+    const refused = await deps.takeRefused(c);
+    const gone = refused?.extra?.gone as { target?: EngagementRef; reason?: string } | undefined;
+    if (refused && gone) return c.html(await goneFromPen(c, messageId, gone), refused.status);
     try {
-      return c.html(await heldMessagePage(c, messageId));
+      return c.html(await heldMessagePage(c, messageId, refused?.form), refused?.status ?? 200);
     } catch (err) {
       if (!isGoneFromPen(err)) throw err;
       const fate = await withPen((p) => p.intake.fate(messageId));
@@ -856,6 +867,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const messageId = form.text('messageId');
     // Where a refusal of the engagement named is shown: the one field that chose it, or the campaign's id.
     const targetField = campaignId ? 'vendor' : 'engagement' in values ? 'engagement' : 'campaign';
+    const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     let target: EngagementRef | undefined;
     try {
       if (action === 'assign') {
@@ -874,13 +886,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       if (isGoneFromPen(err)) {
-        return c.html(await goneFromPen(c, messageId, { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target, reason: action === 'dismiss' ? values.reason?.trim() || undefined : undefined } } });
       }
       // Another officer's decision on it is under way: the message is still in the pen, and the form stays as typed.
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
         const field = action === 'dismiss' ? 'reason' : targetField;
         const errors = { [field]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } };
-        return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors, values } });
       }
       // An engagement that does not exist is the officer's choice to correct, like a refusal.
       const unknownTarget = notFound;
@@ -889,7 +901,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         ? { [targetField]: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
         : formErrors(err, action === 'assign' ? (targetField === 'engagement' ? ['engagement'] : ['vendor', [/campaign/i, targetField]]) : ['reason']);
       if (!errors) throw err;
-      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
+      return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }
   });
 
@@ -897,26 +909,27 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   // ended): offered on the held message for each engagement of the pen's campaign that refused it so.
   app.post('/held/:pen/attach-late', async (c) => {
     const user = allowed(c, 'act-on-engagements');
-    const { campaignId } = penOf(c);
+    const { pen, campaignId } = penOf(c);
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
     const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
     const action = 'attachLate';
+    const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     try {
       form.done();
       await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
       return doneThen(c, 'attach-late', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
     } catch (err) {
-      if (isGoneFromPen(err)) return c.html(await goneFromPen(c, messageId, { target }), 409);
+      if (isGoneFromPen(err)) return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target } } });
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
-        return c.html(await heldMessagePage(c, messageId, { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values }), 409);
+        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values } });
       }
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       const refusal = refusalDetails(err);
       const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor']);
       if (!errors) throw err;
-      return c.html(await heldMessagePage(c, messageId, { action, errors, values }), 422);
+      return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }
   });
 
@@ -1044,10 +1057,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       const engagement = status.engagements.find((e) => e.vendorId === refusedVendor);
       if (engagement) letterCopies.push({ vendorId: engagement.vendorId, vendorName: engagement.vendorName, error: sent.errors?.['letter-copy']?.pdf } as (typeof listed)[number]);
     }
+    // The lead officer is "you" where the others read "the lead": the version comes back to it.
+    const readerIsLead = can(user.roles, 'steer-campaigns');
     return page(c, 'statement', {
       title: title(c, 'statement.title', { campaign: named }),
       campaignName: named,
       campaign: status,
+      readerIsLead,
       missingTexts: missingTextsView(status, language),
       ...(status.statementTooLarge ? { statementTooLarge: refusalText(status.statementTooLarge, language, 'UTC', status.statementTooLargeRefusal) } : {}),
       draft,
@@ -1081,11 +1097,25 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       notMailed: (status.statementNotMailed ?? []).map((v) => ({ vendorName: v.vendorName, why: notMailedText(v.reason, language, (l, key, values) => views.text(l, key, values)) })),
       letterCopies,
       ...sent,
+      conclusionsProblems: problemSummary(sent.errors?.conclusions, CONCLUSIONS_FIELDS, language),
       done: takeNotice(c),
     });
   };
 
-  app.get('/campaigns/:campaign/statement', async (c) => c.html(await statementPage(c, c.req.param('campaign'))));
+  /**
+   * A refused form's problems in the order of its fields, each with its field's label, for the summary
+   * at the top of the form (each also said at its field); several take the focus, which one alone
+   * leaves to its field, whose description it is.
+   */
+  const problemSummary = (errors: Record<string, { text: string; lang?: string }> | undefined, fields: readonly string[], language: Language) => {
+    const listed = fields.filter((f) => errors?.[f]).map((f) => ({ field: f, label: views.text(language, `field.${f}`), ...errors![f]! }));
+    return listed.length ? { problems: listed, count: listed.length, several: listed.length > 1 } : undefined;
+  };
+
+  app.get('/campaigns/:campaign/statement', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await statementPage(c, c.req.param('campaign'), refused?.form), refused?.status ?? 200);
+  });
 
   // ── One vendor's findings as the statement prints them (the lead's edit replaces the engagement's) ──
 
@@ -1126,7 +1156,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     });
   };
 
-  app.get('/campaigns/:campaign/statement/findings/:vendor', async (c) => c.html(await findingsPage(c)));
+  app.get('/campaigns/:campaign/statement/findings/:vendor', async (c) => {
+    const refused = await deps.takeRefused(c);
+    return c.html(await findingsPage(c, refused?.form), refused?.status ?? 200);
+  });
 
   app.post('/campaigns/:campaign/statement/findings/:vendor', async (c) => {
     const user = allowed(c, 'steer-campaigns');
@@ -1152,14 +1185,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, ['findings'], INPUTS_OF_FIELDS.findings);
       if (!errors) throw err;
-      return c.html(await findingsPage(c, { action: 'findings', errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${campaignId}/statement/findings/${vendorId}`, { status: 422, form: { action: 'findings', errors, values } });
     }
     return doneThen(c, 'findings', `/campaigns/${encodeURIComponent(campaignId)}/statement`);
   });
 
   app.get('/campaigns/:campaign/statement/:file{(draft|published)\\.(en|fr)\\.pdf}', async (c) => {
     const campaignId = c.req.param('campaign');
-    await readStatement(c, campaignId);
+    const { draft } = await readStatement(c, campaignId);
     const [kind, language] = c.req.param('file').split('.') as ['draft' | 'published', Language];
     // The statement page links the draft it shows, by number: a later version submitted meanwhile is
     // not what its approve form names.
@@ -1177,7 +1210,18 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
     const pdf = asked !== undefined && version === undefined ? undefined : await (await deps.campaigns()).statementPdf(campaignId, language, version);
     if (!pdf || (version === undefined && pdf.published !== (kind === 'published'))) {
-      return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'statement.no-such-pdf' }), 404);
+      // The campaign is known (its statement was read): the way back is its statement page, and the
+      // page's times (the sign-in's end) are in its zone, as the statement page prints them.
+      const named = campaignName(c, draft?.campaign.title ?? (await (await deps.campaigns()).title(campaignId)), campaignId);
+      return c.html(
+        page(c, 'error', {
+          title: title(c, 'error.not-found.title'),
+          messageKey: 'statement.no-such-pdf',
+          backTo: { href: `/campaigns/${encodeURIComponent(campaignId)}/statement`, text: title(c, 'error.back-to-statement', { campaign: named }) },
+          ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
+        }),
+        404,
+      );
     }
     if (pdf.superseded && c.req.query('as-it-was') === undefined) {
       const base = `/campaigns/${encodeURIComponent(campaignId)}/statement`;
@@ -1187,6 +1231,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
           version: pdf.version,
           by: pdf.superseded.by,
           published: pdf.superseded.published,
+          readerIsLead: can(signedIn(c).roles, 'steer-campaigns'),
           statementPage: base,
           asItWas: `${base}/draft.${language}.pdf?version=${pdf.version}&as-it-was`,
           pdfLanguage: language,
@@ -1208,7 +1253,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(body);
     const vendorId = values.vendor ?? '';
     if (!ID_PATTERN.test(vendorId)) return c.html(page(c, 'error', { title: title(c, 'error.not-found.title'), messageKey: 'error.no-page' }), 404);
-    const refuse = async (error: FieldErrors[string]) => c.html(await statementPage(c, campaignId, { action: 'letter-copy', errors: { pdf: error }, values }), 422);
+    const refuse = (error: FieldErrors[string]) => deps.refusedThen(c, `/campaigns/${campaignId}/statement`, { status: 422, form: { action: 'letter-copy', errors: { pdf: error }, values } });
     const file = body.pdf;
     if (!(file instanceof File) || file.size === 0) return refuse({ key: 'letter-copies.no-file' });
     try {
@@ -1315,9 +1360,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         await campaigns.editStatement(campaignId, { by: actorName(user), vendors });
       } else {
         const user = allowed(c, 'steer-campaigns');
+        // Blank fields go to the campaign with the rest: its refusal names every problem of the four
+        // fields at once (a blank one by its key), where a blank one found here would hide the others.
         const text = {
-          conclusions: { en: form.paragraphs('conclusions-en'), fr: form.paragraphs('conclusions-fr') },
-          lessonsLearned: { en: form.paragraphs('lessons-en'), fr: form.paragraphs('lessons-fr') },
+          conclusions: { en: form.paragraphs('conclusions-en', { optional: true }), fr: form.paragraphs('conclusions-fr', { optional: true }) },
+          lessonsLearned: { en: form.paragraphs('lessons-en', { optional: true }), fr: form.paragraphs('lessons-fr', { optional: true }) },
         };
         form.done();
         await campaigns.setConclusions(campaignId, { by: actorName(user), ...text });
@@ -1325,11 +1372,16 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       const errors = formErrors(err, main[action], action === 'summaries' || action === 'conclusions' ? INPUTS_OF_FIELDS[action] : undefined);
       if (!errors) throw err;
-      return c.html(await statementPage(c, campaignId, { action, errors, values }), 422);
+      return deps.refusedThen(c, `/campaigns/${campaignId}/statement`, { status: 422, form: { action, errors, values } });
     }
-    return doneThen(c, action, `/campaigns/${campaignId}/statement`);
+    // A lead officer who signs too sent the version back to itself: the notice says so in the second person.
+    const notice = action === 'request-changes' && can(signedIn(c).roles, 'steer-campaigns') ? 'request-changes-lead' : action;
+    return doneThen(c, notice, `/campaigns/${campaignId}/statement`);
   });
 }
+
+/** The conclusions form's fields, in its order. */
+const CONCLUSIONS_FIELDS = ['conclusions-en', 'conclusions-fr', 'lessons-en', 'lessons-fr'] as const;
 
 /** The forms by which a co-signatory answers for its authority on the current version. */
 const ANSWERS: readonly string[] = ['approve', 'withdraw-approval', 'request-changes'];

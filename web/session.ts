@@ -49,6 +49,11 @@ export interface Session {
    * URL: a link anyone can write must not tell a co-signatory that an approval was recorded.
    */
   notice?: string;
+  /**
+   * Forms refused and sent on to their page (web/refused-forms.ts), by the page each is for: which
+   * kept form is this session's, so that only it reads its refusal and what it typed.
+   */
+  refusedForms?: { id: string; page: string }[];
 }
 
 /** What the sign-in redirect must find again when the identity provider sends the browser back. */

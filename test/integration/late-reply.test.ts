@@ -213,7 +213,11 @@ describe('a late reply to an ended case', () => {
       expect(await intake.held(campaignId)).toHaveLength(1);
       // The workspace refuses it in the same words, beside the button.
       const app = workspace();
-      const refused = await post(app, `/held/${campaignId}/attach-late`, { messageId, vendor: 'houseparty' });
+      const posted = await post(app, `/held/${campaignId}/attach-late`, { messageId, vendor: 'houseparty' });
+      // Sent on to the held message's page (post/redirect/get), which shows the refusal once.
+      expect([posted.status, posted.headers.get('location')]).toEqual([303, `/held/${campaignId}/message?id=${encodeURIComponent(messageId)}`]);
+      const after = /dossier_session=[^;]+/.exec(posted.headers.get('set-cookie') ?? '')![0];
+      const refused = await app.request(posted.headers.get('location')!, { headers: { cookie: after } });
       expect(refused.status).toBe(422);
       expect(visible(await refused.text())).toMatch(/This reply is already on the record of the ended case, attached on \d{1,2} \w+ \d{4} by Officer Tremblay/);
 

@@ -103,11 +103,13 @@ describe('putting back a letter copy from the statement page', () => {
 
     const lea = await signedInPage(browser, address, 'lea');
     // The form's route, sent as a script would: refused without the session's CSRF token; with it, a
-    // file that is not the letter is refused (422), not a page unknown.
+    // file that is not the letter is refused (422 on the statement page it is sent back to), not a page unknown.
     const post = (csrf: string) =>
       lea.request.post(`${address}/letter-copy`, { multipart: { _csrf: csrf, vendor: 'gone', pdf: { name: 'gone.en.pdf', mimeType: 'application/pdf', buffer: earlier } }, maxRedirects: 0 });
     expect((await post('forged')).status()).toBe(403);
-    expect((await post(await lea.locator('input[name=_csrf]').first().inputValue())).status()).toBe(422);
+    const refused = await post(await lea.locator('input[name=_csrf]').first().inputValue());
+    expect([refused.status(), refused.headers().location]).toEqual([303, `/campaigns/${id}/statement`]);
+    expect((await lea.request.get(address)).status()).toBe(422);
     await expect.poll(() => lea.locator('#letter-copies h2').innerText()).toBe('Letter copies to put back');
     expect(await lea.locator('label[for=letter-copy-gone-pdf]').innerText()).toBe('PDF Vendor gone received');
     await checkPage(lea, 'letter-copy-upload-en');

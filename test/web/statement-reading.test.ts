@@ -27,6 +27,8 @@ const cases = new Map<string, CampaignCase>();
 let served: ServedApp | undefined;
 let url: string;
 let browser: Browser;
+/** Change requests the page sent to the campaign: a reload must send none. */
+let changeRequestsSent = 0;
 
 beforeAll(async () => {
   const base = testCampaign('vc');
@@ -83,7 +85,14 @@ beforeAll(async () => {
           refusedByCampaign(() => other.checkWithdrawal(input), false);
           return other.withdrawApproval(input, '2026-11-26T10:00:00.000Z');
         },
-        requestChanges: async () => refusedByCampaign(() => kase.checkChangeRequest({ authorityId: 'fdpic', by: 'Zofia', version: 1, comment: 'x' })),
+        requestChanges: async () => {
+          changeRequestsSent++;
+          return refusedByCampaign(() => kase.checkChangeRequest({ authorityId: 'fdpic', by: 'Zofia', version: 1, comment: 'x' }));
+        },
+        statementText: async (id: string) => (cases.get(id) ?? kase).text,
+        letterCopiesPutBack: async () => [],
+        // The lead's conclusions, as the campaign's validator checks them (every problem at once).
+        setConclusions: async (id: string, input: never) => refusedByCampaign(() => (cases.get(id) ?? kase).checkConclusions(input)),
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
@@ -272,7 +281,7 @@ describe('the approval that would publish the statement', () => {
     }
     // Sent without the confirmation (no browser check in the way): refused with the page's sentence, nothing approved.
     const page = await statementAsCoSignatory('en', 1024, 'vc-last');
-    const unconfirmed = await page.request.post(`${url}/campaigns/vc-last/statement/approve`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    const unconfirmed = await page.request.post(`${url}/campaigns/vc-last/statement/approve`, { form: { _csrf: 't', version: '1' } });
     expect(unconfirmed.status()).toBe(422);
     expect(await unconfirmed.text()).toContain('Your approval would publish the statement: tick the confirmation to approve it.');
     expect(cases.get('vc-last')!.approved()).toBe(false);
@@ -311,9 +320,79 @@ describe('an approval the co-signatory takes back', () => {
     kase.approve({ authorityId: 'fdpic', by: 'Zofia Wiśniewska (zofia, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
     kase.approve({ authorityId: 'opc', by: 'Léa Tremblay (lea, signed in)', version: 1 }, '2026-11-26T11:00:00.000Z');
     kase.sign('2026-11-26T11:00:00.000Z');
-    const late = await page.request.post(`${url}/campaigns/vc-taken-back/statement/withdraw-approval`, { form: { _csrf: 't', version: '1' }, maxRedirects: 0 });
+    const late = await page.request.post(`${url}/campaigns/vc-taken-back/statement/withdraw-approval`, { form: { _csrf: 't', version: '1' } });
     expect(late.status()).toBe(422);
     expect(await late.text()).toMatch(/The statement is past approval \(phase “[^”]+”\): an approval can no longer be withdrawn\./);
     await page.context().close();
+  });
+});
+
+/** The statement page of `campaign` as Léa reads it: the lead officer, who signs for the OPC too. */
+async function statementAsLead(language: 'en' | 'fr', campaign = 'vc'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  const session = { id: 'l'.repeat(32), csrf: 't', language, user: { subject: 'lea', name: 'Léa Tremblay', roles: ['lead-officer', 'co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 3_600_000 };
+  await context.addCookies([{ name: 'dossier_session', value: new CookieSealer(TEST_SESSION_SECRET).seal(session), url }]);
+  const page = await context.newPage();
+  await page.goto(`${url}/campaigns/${campaign}/statement`);
+  return page;
+}
+
+describe('a refused form, and then a reload', () => {
+  it('lands on the statement page’s address with the refusal and what was typed, and a reload sends nothing again', async () => {
+    const page = await statementAsCoSignatory('en');
+    await page.locator('form#request-changes input[name=version]').evaluate((input) => input.setAttribute('value', '1'));
+    await page.fill('#changes-comment', 'Name the five principles.');
+    const before = changeRequestsSent;
+    await Promise.all([page.waitForURL(`${url}/campaigns/vc/statement`), page.locator('form#request-changes button[type=submit]').click()]);
+    expect(page.url()).toBe(`${url}/campaigns/vc/statement`);
+    expect(await page.getByRole('alert').innerText()).toContain('Version 1 is not the current draft');
+    expect(await page.inputValue('#changes-comment')).toBe('Name the five principles.');
+    expect(changeRequestsSent).toBe(before + 1);
+    // Chromium reloads a page reached by a redirect after a POST with a GET of its address.
+    const posts: string[] = [];
+    page.on('request', (request) => void (request.method() === 'POST' && posts.push(request.url())));
+    const reloaded = await page.reload();
+    expect(reloaded?.request().method()).toBe('GET');
+    expect(reloaded?.status()).toBe(200);
+    expect(posts).toEqual([]);
+    expect(changeRequestsSent).toBe(before + 1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe('the conclusions form with several problems', () => {
+  it('lists them all at the top, each linked to its field, with focus on the list, in both languages', async () => {
+    for (const language of ['en', 'fr'] as const) {
+      const page = await statementAsLead(language, 'vc-last');
+      await page.locator('details:has(form#conclusions) > summary').click();
+      await page.fill('#conclusions-en', '');
+      await page.fill('#conclusions-fr', 'Chaque entreprise a répondu <iframe>.');
+      await page.fill('#lessons-en', 'Ask early <script>.');
+      await Promise.all([page.waitForURL(`${url}/campaigns/vc-last/statement`), page.locator('form#conclusions button[type=submit]').click()]);
+      const summary = page.locator('#conclusions-problems');
+      expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#conclusions-en', '#conclusions-fr', '#lessons-en']);
+      expect(await page.evaluate('document.activeElement?.id')).toBe('conclusions-problems');
+      for (const id of ['conclusions-en', 'conclusions-fr', 'lessons-en']) {
+        expect(await page.getAttribute(`#${id}`, 'aria-invalid'), id).toBe('true');
+        expect(await page.getAttribute(`#${id}`, 'aria-describedby'), id).toBe(`${id}-error`);
+      }
+      await checkPage(page, `statement-conclusions-refused-${language}`);
+      await page.context().close();
+    }
+  });
+});
+
+describe('a statement PDF that does not exist, in the browser', () => {
+  it('leads back to the statement page and passes the accessibility checks, in both languages', async () => {
+    for (const [language, back] of [['en', 'Back to the statement'], ['fr', 'Retour à la déclaration']] as const) {
+      const page = await statementAsCoSignatory(language);
+      const response = await page.goto(`${url}/campaigns/vc/statement/published.${language}.pdf`);
+      expect(response?.status()).toBe(404);
+      expect(await page.locator('main a[href="/campaigns/vc/statement"]').innerText()).toContain(back);
+      expect(await page.locator('#sign-in-until').innerText()).not.toContain('UTC');
+      await checkPage(page, `statement-pdf-not-found-${language}`);
+      await page.context().close();
+    }
   });
 });

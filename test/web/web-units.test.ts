@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { CAMPAIGN_PHASES, NEXT_ACTION_KINDS, TEXT_SOURCE_KINDS, type RecordInboundInput } from '../../workflows/messages';
 import { DEMONSTRATION_RESULTS, ENGAGEMENT_STAGES, PRINCIPLES, type CampaignInput } from '../../workflows/types';
 import { can, ROLES, rolesFromClaim } from '../../web/access';
-import { createWebApp, sameSiteReturnPath } from '../../web/app';
+import { createWebApp as createApp, sameSiteReturnPath } from '../../web/app';
 import { AuthorizationResponseError } from 'openid-client';
 import { displayNameOf, SignInError, SignInNeedsThePerson, type OidcSignIn } from '../../web/oidc';
 import { NAME, textProblem } from '../../workflows/text-rules';
@@ -40,6 +40,29 @@ import { pdfPageTexts } from '../helpers/pdf';
 // The workspace's settings in every test of this file that builds the app.
 const secret = 'a-test-session-secret-of-at-least-32-characters';
 const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
+
+/**
+ * The workspace as a browser meets it: a refused form is answered with a redirect to its page
+ * (post/redirect/get), which the browser follows with the session cookie the answer set, and these
+ * tests read the page it lands on. A redirect that keeps no refused form (a form done) is returned as
+ * it is. The redirect itself is tested on `createApp`.
+ */
+function createWebApp(deps: Parameters<typeof createApp>[0]): ReturnType<typeof createApp> {
+  const app = createApp(deps);
+  const request = app.request.bind(app);
+  app.request = (async (input: string, init?: RequestInit) => {
+    const response = await request(input, init);
+    if ((init?.method ?? 'GET') !== 'POST' || response.status !== 303) return response;
+    const set = /((?:__Host-)?dossier_session=)([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+    const to = response.headers.get('location') ?? '';
+    const session = set && new CookieSealer(deps.config.sessionSecret).openLapsed<{ refusedForms?: { page: string }[] }>(set[2]);
+    if (!set || !session?.refusedForms?.some((r) => r.page === to)) return response;
+    const sent = new Headers(init?.headers);
+    const cookie = [...(sent.get('cookie') ?? '').split(/;\s*/).filter((c) => c && !c.startsWith(set[1]!)), `${set[1]}${set[2]}`].join('; ');
+    return request(to, { headers: { cookie, ...(sent.get('accept-language') ? { 'accept-language': sent.get('accept-language')! } : {}) } });
+  }) as typeof app.request;
+  return app;
+}
 
 /** The workspace serving one engagement's status, in a campaign of the given zone. */
 const AUDITOR = { subject: 'ada', name: 'Ada', roles: ['auditor'] };
@@ -2207,6 +2230,29 @@ describe('a text refused in one language, on the statement’s forms', () => {
     expect(said(html, 'conclusions-fr-error')).toMatch(/^Markup \(.*<iframe.*\) in paragraph 1 of the conclusions in French/);
   });
 
+  it('reports every problem of the conclusions at once, each at its field, with a summary at the top that links them', async () => {
+    for (const language of ['en', 'fr']) {
+      const html = await post(language, '/campaigns/vc/statement/conclusions', {
+        'conclusions-en': '',
+        'conclusions-fr': 'Chaque entreprise a répondu <iframe>.',
+        'lessons-en': 'Ask early <script>.',
+        'lessons-fr': 'Demander tôt.',
+      });
+      expect(invalid(html).map(({ id, describedBy }) => ({ id, describedBy }))).toEqual([
+        { id: 'conclusions-en', describedBy: 'conclusions-en-error' },
+        { id: 'conclusions-fr', describedBy: 'conclusions-fr-error' },
+        { id: 'lessons-en', describedBy: 'lessons-en-error' },
+      ]);
+      const summary = /<div class="problems"[^>]*id="conclusions-problems"[^>]*>(.*?)<\/div>/s.exec(html);
+      expect(summary, 'a summary of the problems at the top of the form').not.toBeNull();
+      expect([...summary![1]!.matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1])).toEqual(['conclusions-en', 'conclusions-fr', 'lessons-en']);
+      expect(visibleText(summary![1]!)).toContain(language === 'en' ? '3 problems' : '3 problèmes');
+      // The summary takes the focus: it names each problem, where the first field's description names one.
+      expect(summary![0]).toContain('autofocus');
+      expect(invalid(html).some((f) => f.focus)).toBe(false);
+    }
+  });
+
   it('ties a refused French assessment on a vendor’s findings page to that field', async () => {
     const html = await post('en', '/campaigns/vc/statement/findings/zoom', {
       'assessment-security-en': 'Strong encryption.',
@@ -2240,6 +2286,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       ({
         status: async () => status(phase),
         statement: async () => draft,
+        statementText: async () => ({ vendors: {} }),
         title: async () => undefined, statementChanges: async () => undefined,
         // A second approval by the same person, as the campaign's validator refuses it and the client hands it on.
         approve: async () => {
@@ -2288,6 +2335,22 @@ describe('a co-signatory’s answer once another authority has sent the version 
       const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
       expect(text).toContain(said);
       expect(text).not.toContain(language === 'en' ? 'published as soon as' : 'publiée dès');
+    }
+  });
+
+  it('says “you” to a lead officer who also signs for the lead authority, where it says “the lead” to the others', async () => {
+    phase = 'revising';
+    const lea = { ...daniel, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer', 'co-signatory'], authorityId: 'opc' } };
+    for (const [language, backWithYou, phaseWords, actions, thirdPerson] of [
+      ['en', 'Version 1 is back with you: nothing is published before you submit the next version', 'back with you for changes', 'Your actions as the lead authority', /(?<!as )the lead\b/],
+      ['fr', 'La version 1 vous est revenue\u00a0: rien n’est publié avant que vous ne soumettiez la version suivante', 'vous est renvoyée pour modification', 'Vos actions en tant qu’autorité responsable', /revenue à l’autorité responsable|que l’autorité responsable|renvoyée à l’autorité responsable/],
+    ] as const) {
+      const session = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...lea, language })}`;
+      const text = visibleText(await (await app.request('/campaigns/vc/statement', { headers: { cookie: session } })).text());
+      expect(text).toContain(backWithYou);
+      expect(text).toContain(phaseWords);
+      expect(text).toContain(actions);
+      expect(text).not.toMatch(thirdPerson);
     }
   });
 
@@ -3619,7 +3682,7 @@ function statementPageApp(kase: CampaignCase, more: Record<string, unknown> = {}
 }
 
 /** The statement page's forms as the lead sends them, each step of the campaign client given. */
-function leadStatementForms(kase: CampaignCase, steps: Record<string, () => Promise<never>>) {
+function leadStatementForms(kase: CampaignCase, steps: Record<string, (...args: never[]) => Promise<never>>) {
   const app = statementPageApp(kase, { statementText: async () => ({ vendors: {} }), engagementOutcome: async () => undefined, ...steps });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
   return (path: string, form: Record<string, string>, language = 'en') =>
@@ -3652,20 +3715,21 @@ describe('a refused form of the statement page, for the keyboard and a screen re
   };
   const k = kase();
   const post = leadStatementForms(k, {
-    setConclusions: async () => refusedBy(() => k.checkConclusions({ by, conclusions: { en: ['Done.'], fr: ['x'.repeat(20_001)] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } })),
+    // The campaign's own check of what was sent: blank fields included, each refused by its key.
+    setConclusions: async (_campaign: string, input: never) => refusedBy(() => k.checkConclusions(input)),
     draftStatement: async () => refusedBy(() => k.checkDraft({ by })),
     editStatement: async () => refusedBy(() => k.checkEdit({ by, vendors: { nobody: { summary: { en: 'A.', fr: 'B.' } } } } as never)),
   });
 
-  it('puts focus on the first conclusions or lessons field it refuses, each described by its refusal', async () => {
+  it('puts focus on the summary of the conclusions or lessons fields it refuses, each described by its refusal', async () => {
     const response = await post('conclusions', { 'conclusions-en': 'Done.', 'conclusions-fr': '', 'lessons-en': '', 'lessons-fr': '' }, 'fr');
     expect(response.status).toBe(422);
     const html = await response.text();
-    for (const id of ['conclusions-fr', 'lessons-en', 'lessons-fr']) {
-      expect(html, id).toMatch(new RegExp(`<textarea id="${id}" name="${id}" lang="(en|fr)" aria-invalid="true"( autofocus)? aria-describedby="${id}-error">`));
-      expect(html, id).toContain(`<p class="error" id="${id}-error">Ce champ est obligatoire.</p>`);
+    for (const [id, field] of [['conclusions-fr', 'les conclusions en français'], ['lessons-en', 'les enseignements tirés en anglais'], ['lessons-fr', 'les enseignements tirés en français']]) {
+      expect(html, id).toMatch(new RegExp(`<textarea id="${id}" name="${id}" lang="(en|fr)" aria-invalid="true" aria-describedby="${id}-error">`));
+      expect(html, id).toContain(`<p class="error" id="${id}-error">Remplissez ${field}\u00a0: ce champ ne doit pas être vide.</p>`);
     }
-    expect(focusedOnLoad(html)).toEqual(['<textarea id="conclusions-fr" name="conclusions-fr" lang="fr" aria-invalid="true" autofocus aria-describedby="conclusions-fr-error">']);
+    expect(focusedOnLoad(html)).toEqual(['<div class="problems" role="alert" id="conclusions-problems" aria-labelledby="conclusions-problems-title" tabindex="-1" autofocus>']);
   });
 
   it('gives the workflow’s refusal of the French conclusions to the French conclusions, not the English ones', async () => {
@@ -3735,7 +3799,7 @@ describe('the title of a page whose form was refused', () => {
     const input = { campaign: testCampaign('vc'), vendors: [testVendor('zoom')], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } } satisfies CampaignInput;
     const kase = new CampaignCase(input, 'edit-loop');
     kase.addEngagement(input.vendors[0], false);
-    const post = leadStatementForms(kase, {});
+    const post = leadStatementForms(kase, { setConclusions: async (_campaign: string, input: never) => refusedByWorkflow(() => kase.checkConclusions(input)) });
     expect(pageTitle(await (await post('conclusions', { 'conclusions-en': 'Done.' })).text())).toBe('Error: Joint statement: vc — Dossier');
     expect(pageTitle(await frenchStatementPage(kase))).toBe('Déclaration commune\u00a0: vc — Dossier');
   });
@@ -4537,5 +4601,93 @@ describe('the next version submitted unchanged after a co-signatory sent it back
     expect(response.status).toBe(303);
     expect(sent).toEqual([{ confirmsUnchanged: true }]);
     expect(kase.draft!.version).toBe(2);
+  });
+});
+
+describe('a statement PDF that does not exist', () => {
+  // The campaign is known (its statement read): the page leads back to its statement, and its header's
+  // sign-in end is in the campaign's zone, as the statement page prints its times.
+  const authorities = [{ id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true, jurisdiction: 'CA', timeZone: 'America/Toronto' }];
+  const app = createWebApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        statement: async () => ({ version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] }),
+        statementPdf: async () => undefined,
+        title: async () => undefined,
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+
+  it('links back to its campaign’s statement page and gives the sign-in’s end in the campaign’s zone, in both languages', async () => {
+    for (const [language, back, zone] of [
+      ['en', 'Back to the statement: Video conferencing', '(Eastern Time)'],
+      ['fr', 'Retour à la déclaration\u00a0: Vidéoconférence', '(heure de l’Est)'],
+    ] as const) {
+      const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'p'.repeat(32), csrf: 't', language, user: AUDITOR, expiresAt: Date.now() + 3_600_000 })}`;
+      const response = await app.request('/campaigns/vc/statement/published.en.pdf', { headers: { cookie } });
+      expect(response.status).toBe(404);
+      const html = await response.text();
+      expect(html).toMatch(new RegExp(`<a href="/campaigns/vc/statement">${back}</a>`));
+      const until = /<span class="until" id="sign-in-until">([^<]*)<\/span>/.exec(html)?.[1] ?? '';
+      expect(until).toContain(zone);
+      expect(until).not.toContain('UTC');
+    }
+  });
+});
+
+describe('a refused form, followed by a reload', () => {
+  // The campaign signed the statement while the co-signatory wrote its comment: the campaign refuses it.
+  const authorities = [{ id: 'opc', name: { en: 'OPC', fr: 'CPVP' }, lead: true }, { id: 'ico', name: { en: 'ICO', fr: 'ICO' } }];
+  const sent: unknown[] = [];
+  const app = createApp({
+    config,
+    signIn: {} as OidcSignIn,
+    dossier: async () => ({}) as never,
+    campaigns: async () =>
+      ({
+        status: async () => ({ campaignId: 'vc', reference: 'VC', phase: 'publishing', engagements: [], changeRequests: [], deliveryFailures: [], draft: { version: 1, date: '2026-11-27', approvals: [], pending: ['ico'], required: 2 } }),
+        statement: async () => ({ version: 1, campaign: { title: { en: 'Video conferencing', fr: 'Vidéoconférence' }, authorities }, vendors: [] }),
+        title: async () => undefined,
+        statementChanges: async () => undefined,
+        requestChanges: async (_campaign: string, input: unknown) => {
+          sent.push(input);
+          throw refused('campaign campaign:vc', 'There is no draft awaiting approval (phase publishing).');
+        },
+      }) as never,
+    revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
+  });
+  const ivy = { id: 'i'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'ivy', name: 'Ivy', roles: ['co-signatory'], authorityId: 'ico' }, expiresAt: Date.now() + 3_600_000 };
+  const sessionCookie = (response: Response, before: string) => /__Host-dossier_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? before;
+
+  it('lands on the statement page’s own address with the refusal and the comment, and a reload reads the page without sending the form again', async () => {
+    const signedIn = `__Host-dossier_session=${new CookieSealer(secret).seal(ivy)}`;
+    const posted = await app.request('/campaigns/vc/statement/request-changes', {
+      method: 'POST',
+      headers: { cookie: signedIn, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'tok', version: '1', comment: 'A comment typed at length' }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/campaigns/vc/statement');
+    // The browser follows with the cookie the answer set: the page shows the refusal and gives back what was typed.
+    const afterPost = sessionCookie(posted, signedIn);
+    const landed = await app.request('/campaigns/vc/statement', { headers: { cookie: afterPost } });
+    expect(landed.status).toBe(422);
+    const html = await landed.text();
+    expect(html).toContain('There is no draft awaiting approval (phase “being published”).');
+    expect(html).toContain('>A comment typed at length</textarea>');
+    expect(pageTitle(html)).toMatch(/^Error: /);
+    // A reload is a GET of the same address: the page as it is, the form not sent again.
+    const reloaded = await app.request('/campaigns/vc/statement', { headers: { cookie: sessionCookie(landed, afterPost) } });
+    expect(reloaded.status).toBe(200);
+    const again = await reloaded.text();
+    expect(again).not.toContain('There is no draft awaiting approval');
+    expect(again).not.toContain('A comment typed at length');
+    expect(sent).toHaveLength(1);
+    // Another session (a copy of the first cookie, before the page took the form) does not read it.
+    const other = `__Host-dossier_session=${new CookieSealer(secret).seal({ ...ivy, id: 'o'.repeat(32), refusedForms: [] })}`;
+    expect(await (await app.request('/campaigns/vc/statement', { headers: { cookie: other } })).text()).not.toContain('A comment typed at length');
   });
 });
