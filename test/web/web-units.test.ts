@@ -37,6 +37,9 @@ import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 import { CampaignClient } from '../../client/campaign-api';
 import { pdfPageTexts } from '../helpers/pdf';
 
+/** A session made once for a describe block outlives the whole file, however slow the machine (made per test, 60 s is enough). */
+const FILE_SESSION_MS = 3_600_000;
+
 // The workspace's settings in every test of this file that builds the app.
 const secret = 'a-test-session-secret-of-at-least-32-characters';
 const config = { host: '127.0.0.1', port: 0, publicUrl: 'https://dossier.example', issuer: 'https://id.example', clientId: 'dossier', clientSecret: 's', rolesClaim: 'roles', sessionSecret: secret, sessionHours: 8 };
@@ -226,7 +229,7 @@ describe('where the browser goes after a sign-in or a change of language a craft
 
 describe('signing out', () => {
   const sealer = new CookieSealer(secret);
-  const session = { id: 'g'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'g'.repeat(32), csrf: 'tok', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const workspace = (endSessionUrl: () => Promise<URL | undefined>) => {
     const reauthenticated: boolean[] = [];
     const signIn = {
@@ -637,7 +640,7 @@ describe('a path naming something that cannot be an id', () => {
     holdingPen: async () => ({ intake: { held: async () => [] } as never, close: async () => {} }),
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'd'.repeat(32), csrf: 't', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
 
   it('is no page: never a holding pen whose links and forms climb out of /held, nor a sentence the link wrote', async () => {
     const pen = await app.request('/held/..%2F..%2Fcampaigns%2Fvc%2Fengagements%2Fzoom', { headers: { cookie } });
@@ -681,7 +684,7 @@ describe('a signed-in session while the shared store is out of reach', () => {
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: down, isRevoked: down }),
   });
-  const session = { id: 'a'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'a'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
 
   it('lets nobody in and signs nobody out: a 503 page under the usual headers, the cookie left as it is', async () => {
@@ -715,7 +718,7 @@ describe('signing out on a shared machine while the shared store cannot be reach
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: down, isRevoked: down }),
   });
-  const session = { id: 'e'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'e'.repeat(32), csrf: 'token-of-the-session', user: { subject: 'lea', name: 'Léa', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
 
   it('signs this browser out all the same: its cookie no longer names anyone, and the next sign-in here asks for credentials', async () => {
     const response = await app.request('/logout', {
@@ -938,7 +941,7 @@ describe('dates on a case whose lead authority is in Toronto', () => {
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const session = { id: 'c'.repeat(32), csrf: 'token-of-the-session', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'c'.repeat(32), csrf: 'token-of-the-session', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
 
   it('shows the response due on the day the letter states, and times on Toronto clocks, naming the zone by the date fields as the letters name it', async () => {
@@ -1020,7 +1023,7 @@ describe('dates on the holding pen and the campaigns list', () => {
     holdingPen: async () => ({ intake: { held: async () => [held, { ...held, messageId: '<n@zoom.test>' }], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const session = { id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'owen', name: 'Owen', roles: ['lead-officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const html = async (path: string) => (await app.request(path, { headers: { cookie } })).text();
 
@@ -1090,7 +1093,7 @@ describe('a message every engagement of a campaign refused, on a French page', (
     holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const session = { id: 'f'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'f'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const text = async (path: string) => visibleText(await (await app.request(path, { headers: { cookie } })).text());
 
@@ -1433,7 +1436,7 @@ describe('a co-signatory’s campaigns list', () => {
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'm'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
 
   it('shows the statements its authority signs from the campaigns’ memos, asking only a campaign started before them for its statement', async () => {
     asked.length = 0;
@@ -1541,7 +1544,7 @@ describe('a French page about a vendor whose name begins with a vowel, in Toront
     remindersSent: [],
   };
   const app = appShowing(status, 'America/Toronto');
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'a'.repeat(32), csrf: 't', language: 'fr', user: { subject: 'owen', name: 'Owen', roles: ['officer'], authorityId: 'opc' }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
   const page = async () => (await app.request('/campaigns/vc/engagements/epsilon', { headers: { cookie } })).text();
 
   it('is titled "Dossier d’Epsilon" and writes its times "9 h" and "10 h 30", never breaking a date across lines', async () => {
@@ -2305,7 +2308,7 @@ describe('a co-signatory’s answer once another authority has sent the version 
       }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const daniel = { id: 'a'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + 60_000 };
+  const daniel = { id: 'a'.repeat(32), csrf: 'tok', language: 'en', user: { subject: 'daniel', name: 'Daniel', roles: ['co-signatory'], authorityId: 'opc' }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(daniel)}`;
   const requestChanges = (comment: string) =>
     app.request('/campaigns/vc/statement/request-changes', {
@@ -2575,7 +2578,7 @@ describe('a change request whose comment the campaign refuses for its markup, on
   const app = statementPageApp(kase, {
     requestChanges: async (_campaign: string, input: { authorityId: string; by: string; version: number; comment: string }) => refusedByWorkflow(() => kase.checkChangeRequest(input)),
   });
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'zofia', name: 'Zofia Wiśniewska', roles: ['co-signatory'], authorityId: 'fdpic' }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
 
   it('says in French what is wrong, naming the comment, and gives the comment back', async () => {
     const response = await app.request('/campaigns/vc/statement/request-changes', {
@@ -2800,7 +2803,7 @@ async function frenchStatementPage(kase: { status(): unknown }): Promise<string>
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'fr', user: lead, expiresAt: Date.now() + FILE_SESSION_MS })}`;
   return (await app.request('/campaigns/vc/statement', { headers: { cookie } })).text();
 }
 
@@ -3321,7 +3324,7 @@ describe('the problems of a campaign file on a French page', () => {
     campaigns: async () => ({}) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 };
+  const session = { id: 'c'.repeat(32), csrf: 'tok', language: 'fr', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + FILE_SESSION_MS };
   const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal(session)}`;
   const upload = (content: string) => {
     const body = new FormData();
@@ -4452,7 +4455,7 @@ describe('a letter copy put back from the statement page, larger than a letter c
     campaigns: async () => ({ fileLetterCopy: async () => ({ path: 'vc/letters/gone.en.pdf', sha256: '0', step: 'letter-2' }) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
-  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+  const cookie = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'f'.repeat(32), csrf: 't', language: 'en', user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + FILE_SESSION_MS })}`;
   /** The answer to an upload whose body starts with `sent` bytes and never ends, or 'still reading' after 3 s. */
   const answerTo = async (sent: number, length?: number): Promise<Response | 'still reading'> => {
     let given = 0;
