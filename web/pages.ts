@@ -1076,6 +1076,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         .filter((x) => x.version < (status.draft?.version ?? 0))
         .reverse()
         .map((x) => ({ ...worded(x), authority: authorities.find((a) => a.id === x.authorityId)?.inSentence ?? x.authorityId })),
+      // The lead's answers to those requests, oldest first, each below the requests it answers.
+      changeAnswers: (status.changeAnswers ?? []).map(worded),
+      // The current version is back with the lead: what it submits next may carry its answer.
+      answersSentBack: status.phase === 'revising',
       // A version after the first with no request on an earlier one: the lead revised it on its own.
       laterVersion: (status.draft?.version ?? 0) > 1,
       changes: changesView(changes, language, views, draft ? campaignTimeZone(draft.campaign) : undefined),
@@ -1278,7 +1282,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       approve: ['version'],
       'withdraw-approval': ['version'],
       'request-changes': ['comment', [/version/i, 'version']],
-      draft: ['draft', [/confirm-unchanged/, 'confirm-unchanged']],
+      draft: ['draft', [/confirm-unchanged/, 'confirm-unchanged'], [/answer/i, 'answer']],
       conclusions: ['conclusions-en', [/\bconclusions\.fr\b/, 'conclusions-fr'], [/\blessonsLearned\.fr\b/, 'lessons-fr'], [/lesson/i, 'lessons-en']],
       summaries: ['summaries'],
     };
@@ -1331,8 +1335,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         // Submitting unchanged a version a co-signatory sent back is asked to be confirmed (the
         // campaign refuses it otherwise): the refusal goes by the form's checkbox.
         const confirmsUnchanged = values['confirm-unchanged'] === 'yes';
+        // Blank: the lead has nothing to add to the version itself.
+        const answer = form.text('answer', { optional: true }) || undefined;
         form.done();
-        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined, { ...once, confirmsUnchanged }).catch((err: unknown) => {
+        await campaigns.draftStatement(campaignId, actorName(user), openCases.length ? openCases : undefined, { ...once, confirmsUnchanged, answer }).catch((err: unknown) => {
           const refusal = refusalDetails(err);
           if (refusal?.refusal !== 'unchanged-after-changes') throw err;
           throw new FormProblem({ 'confirm-unchanged': { message: (err as Error).message, refusal } });

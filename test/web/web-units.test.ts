@@ -4566,11 +4566,11 @@ describe('the next version submitted unchanged after a co-signatory sent it back
     kase.edit({ by, conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Early.'], fr: ['Tôt.'] } });
     kase.startApproval('2026-11-25T10:00:00.000Z');
     kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 1, comment: 'Say more.' }, '2026-11-26T09:00:00.000Z');
-    const sent: { confirmsUnchanged?: boolean }[] = [];
+    const sent: { confirmsUnchanged?: boolean; answer?: string }[] = [];
     const post = leadStatementForms(kase, {
-      draftStatement: (async (_campaign: string, _by: string, openCases: never, options: { confirmsUnchanged?: boolean } = {}) => {
-        sent.push({ confirmsUnchanged: options.confirmsUnchanged });
-        const input = { by, openCases, confirmsUnchanged: options.confirmsUnchanged };
+      draftStatement: (async (_campaign: string, _by: string, openCases: never, options: { confirmsUnchanged?: boolean; answer?: string } = {}) => {
+        sent.push({ confirmsUnchanged: options.confirmsUnchanged, ...(options.answer !== undefined ? { answer: options.answer } : {}) });
+        const input = { by, openCases, confirmsUnchanged: options.confirmsUnchanged, ...(options.answer !== undefined ? { answer: options.answer } : {}) };
         try {
           kase.checkDraft(input);
         } catch (err) {
@@ -4604,6 +4604,33 @@ describe('the next version submitted unchanged after a co-signatory sent it back
     expect(response.status).toBe(303);
     expect(sent).toEqual([{ confirmsUnchanged: true }]);
     expect(kase.draft!.version).toBe(2);
+  });
+
+  it('offers the lead a field to answer who sent it back, sends the answer with the next version and shows it on the page, in English and French', async () => {
+    for (const [language, label, said] of [
+      ['en', 'Your answer to the change requests (optional)', 'Léa answered the change requests on version 1 and submitted the next version unchanged: “The vendor names no auditor; we say so.”'],
+      ['fr', 'Votre réponse aux demandes de modification (facultatif)', 'Léa a répondu aux demandes de modification sur la version 1 et a soumis la version suivante sans modification\u00a0: «\u202fThe vendor names no auditor; we say so.\u202f»'],
+    ] as const) {
+      const { kase, post, sent } = sentBack();
+      const app = statementPageApp(kase, { statementText: async () => ({ vendors: {} }), engagementOutcome: async () => undefined });
+      const lead = `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'l'.repeat(32), csrf: 't', language, user: { subject: 'lea', name: 'Léa', roles: ['lead-officer'] }, expiresAt: Date.now() + 60_000 })}`;
+      const before = await (await app.request('/campaigns/vc/statement', { headers: { cookie: lead } })).text();
+      expect(before, language).toContain(`<label for="draft-answer">${label}</label>`);
+      expect(before, language).toContain('<textarea id="draft-answer" name="answer"');
+      const response = await post('draft', { 'confirm-unchanged': 'yes', answer: '  The vendor names no auditor; we say so. ' }, language);
+      expect(response.status, language).toBe(303);
+      expect(sent, language).toEqual([{ confirmsUnchanged: true, answer: 'The vendor names no auditor; we say so.' }]);
+      const after = await (await app.request('/campaigns/vc/statement', { headers: { cookie: lead } })).text();
+      expect(visibleText(after), language).toContain(said);
+      // Version 2 is not sent back: nothing to answer, so no field.
+      expect(after, language).not.toContain('id="draft-answer"');
+    }
+  });
+
+  it('sends no answer when the field is left blank', async () => {
+    const { post, sent } = sentBack();
+    expect((await post('draft', { 'confirm-unchanged': 'yes', answer: '   ' })).status).toBe(303);
+    expect(sent).toEqual([{ confirmsUnchanged: true }]);
   });
 });
 
