@@ -177,7 +177,7 @@ describe('the conclusion’s findings, in English and French, by keyboard', () =
 });
 
 describe('forms of the statement page, by keyboard', () => {
-  it('gives the conclusions back refused with focus on the first field refused, the French conclusions, its refusal as its description', { timeout: 60_000 }, async () => {
+  it('gives the conclusions back refused with focus on the summary of its problems, whose first link leads to the French conclusions, its refusal as its description', { timeout: 60_000 }, async () => {
     // The lead steers the statement: signed in on a page of its own, the officer's left as it was.
     const officersPage = page;
     page = await (await browser.newContext()).newPage();
@@ -190,7 +190,12 @@ describe('forms of the statement page, by keyboard', () => {
       await page.keyboard.type('Every vendor answered.');
       await tabTo('#conclusions button[type=submit]');
       await enterToNewPage();
-      expect(await focused()).toEqual({ role: 'textbox', name: 'Conclusions (French)', description: 'This field is required.' });
+      // Three fields left blank: the summary takes the focus, named by its count, and links each field.
+      expect(await focused()).toEqual({ role: 'alert', name: 'This form has 3 problems to fix:', description: '' });
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      // Refused by the campaign's own check, which names every blank text at once.
+      expect(await focused()).toEqual({ role: 'textbox', name: 'Conclusions (French)', description: 'Fill in the conclusions in French: it must not be empty.' });
       expect(await page.title()).toBe(`Error: Joint statement: ${testCampaign(campaignId).title.en} — Dossier`);
       await checkPage(page, 'keyboard-conclusions-refused');
     } finally {
