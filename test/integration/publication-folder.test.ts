@@ -257,12 +257,19 @@ describe('one publication folder per campaign', () => {
       body.set('campaignFile', new File([text], 'campaign.yaml', { type: 'text/yaml' }));
       return app.request('/campaigns', { method: 'POST', headers: { cookie: `__Host-dossier_session=${new CookieSealer(secret).seal(session)}` }, body });
     };
+    // A refused form goes on to its page (post/redirect/get), which the browser reads with the cookie the answer set.
+    const landing = async (refused: Response) => {
+      expect(refused.status).toBe(303);
+      const cookie = /__Host-dossier_session=[^;]+/.exec(refused.headers.get('set-cookie') ?? '')?.[0];
+      expect(cookie).toBeDefined();
+      return app.request(refused.headers.get('location')!, { headers: { cookie: cookie! } });
+    };
 
     const second = env.uniqueId('web-second');
-    const english = await upload('en', second);
+    const english = await landing(await upload('en', second));
     expect(english.status).toBe(409);
     expect(await english.text()).toContain(`The publication folder “${folder}” belongs to campaign ${first}: give this campaign a folder of its own (publication.folder in its file).`);
-    const french = await upload('fr', second);
+    const french = await landing(await upload('fr', second));
     expect(french.status).toBe(409);
     expect(await french.text()).toContain(`Le dossier de publication «${NNBSP}${folder}${NNBSP}» appartient à la campagne ${first}${NBSP}: donnez à cette campagne un dossier qui lui soit propre`);
     await neverStarted(second);
