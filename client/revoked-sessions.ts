@@ -1,12 +1,13 @@
 // The workspace's signed-out sessions, kept in the shared store that the worker and the CLI use
 // (local files on one host, or PostgreSQL for several), so that every web process sharing it
 // refuses a cookie whose session was signed out on any of them; and its sessions' refresh-token
-// refreshes, so that of the requests carrying one old token only one asks the provider.
+// refreshes, so that of the requests carrying one old token only one asks the provider; and its
+// refused forms waiting for their page, which another web process may serve.
 import type { SharedStore } from '../store';
-import { StoreError, StoreErrorCode, type RevokedSessions, type TokenRefreshes } from '../store/types';
+import { StoreError, StoreErrorCode, type RefusedFormStore, type RevokedSessions, type TokenRefreshes } from '../store/types';
 import { ClientErrorCode, DossierClientError } from './errors';
 
-export type { RevokedSessions, TokenRefreshes };
+export type { RefusedFormStore, RevokedSessions, TokenRefreshes };
 
 const reachable = <T>(work: Promise<T>): Promise<T> =>
   work.catch((err: unknown) => {
@@ -43,5 +44,17 @@ export function tokenRefreshesFrom(store: () => SharedStore): () => TokenRefresh
       };
     }
     return refreshes;
+  };
+}
+
+/** The refused forms waiting in `store` (opened on first use), unreachable as above. */
+export function refusedFormsFrom(store: () => SharedStore): () => RefusedFormStore {
+  let forms: RefusedFormStore | undefined;
+  return () => {
+    if (!forms) {
+      const kept = store().refusedForms;
+      forms = { keep: (id, sealed, until) => reachable(kept.keep(id, sealed, until)), take: (id) => reachable(kept.take(id)) };
+    }
+    return forms;
   };
 }

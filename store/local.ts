@@ -4,20 +4,21 @@
 // disk with its folder (store/durable-files.ts), so a power cut cannot leave a key file empty.
 // Workers on other hosts cannot see these files: for that, set DATABASE_URL (store/postgres.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileDeliveryLedger } from '../activities/delivery-ledger';
 import { makeFolder, makeFolderNow, overwriteSynced, removeLeftoversOf, syncFolder, writeAtomically as writeDurably, writeOnce as writeOnceDurably } from './durable-files';
-import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkRefusedFormId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORM_ID, REVOKED_KEPT_AFTER_EXPIRY_MS, SESSION_ID, sha256Hex, TOKEN_DIGEST } from './rules';
 import {
   StoreError,
   StoreErrorCode,
   type DocumentMetadata,
   type DocumentStore,
   type PublishedFiles,
+  type RefusedFormStore,
   type RevokedSessions,
   type SharedStore,
   type StoredDocument,
@@ -61,6 +62,7 @@ export function openLocalStore(folders: LocalStoreFolders, { ledgerLeaseMs }: { 
     documents: new LocalDocuments(join(stateDir, 'documents')),
     sessions: new LocalRevokedSessions(join(stateDir, 'revoked-sessions')),
     refreshes: new LocalTokenRefreshes(join(stateDir, 'token-refreshes')),
+    refusedForms: new LocalRefusedForms(join(stateDir, 'refused-forms')),
     ready: async () => undefined,
     describe: () => `local files (state ${stateDir}, keys ${keysDir}, output ${outputDir})`,
     location: { kind: 'local', stateDir, keysDir, outputDir },
@@ -327,6 +329,80 @@ class LocalRevokedSessions implements RevokedSessions {
   }
 }
 
+
+/** How often a process looks for refused forms past their time in the folder. */
+const REFUSED_FORMS_CLEARED_EVERY_MS = 60_000;
+/**
+ * How long a file in the refused forms' folder that is not an entry (a form taken by a process that
+ * stopped before removing it, a write cut short) stays before it counts as left: writes and takes last
+ * milliseconds.
+ */
+const REFUSED_LEFTOVER_AFTER_MS = 10 * 60_000;
+
+interface RefusedFormEntry {
+  /** Epoch ms after which the form counts for nothing. */
+  until: number;
+  sealed: string;
+}
+
+/**
+ * One file per refused form, named by its id. A take renames the file to a name of its own before
+ * reading it: a rename of a name that is gone fails, so of two takes at once (two hosts on a shared
+ * folder) one gets the form. Keeping a form clears, at most once a minute in a process, the entries
+ * past their time and what takes and writes cut short left: each pass reads only the forms refused in
+ * the last minutes, and the folder holds no more.
+ */
+class LocalRefusedForms implements RefusedFormStore {
+  /** When this instance last looked for entries past their time (epoch ms). */
+  private clearedAt = 0;
+
+  constructor(private readonly folder: string) {}
+
+  async keep(id: string, sealed: string, until: Date): Promise<void> {
+    const entry = JSON.stringify({ until: until.getTime(), sealed } satisfies RefusedFormEntry);
+    await writeAtomically(join(this.folder, checkRefusedFormId(id)), entry);
+    await this.clearPastEntries();
+  }
+
+  async take(id: string): Promise<string | undefined> {
+    const taken = `${join(this.folder, checkRefusedFormId(id))}.taken.${randomBytes(4).toString('hex')}`;
+    try {
+      await rename(join(this.folder, id), taken);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StoreError(StoreErrorCode.Unavailable, `cannot take the refused form ${join(this.folder, id)}: ${(err as Error).message}`, { cause: err });
+    }
+    const bytes = readIfExists(taken);
+    await removeIfExists(taken);
+    const entry = bytes && (JSON.parse(bytes.toString('utf8')) as RefusedFormEntry);
+    return entry && entry.until > Date.now() ? entry.sealed : undefined;
+  }
+
+  private async clearPastEntries(): Promise<void> {
+    const now = Date.now();
+    if (now - this.clearedAt < REFUSED_FORMS_CLEARED_EVERY_MS) return;
+    this.clearedAt = now;
+    for (const name of readdirSync(this.folder)) {
+      const path = join(this.folder, name);
+      if (REFUSED_FORM_ID.test(name)) {
+        // Written whole by a rename: one that does not read as an entry is no one's form.
+        const until = (() => {
+          try {
+            return (JSON.parse(readIfExists(path)?.toString('utf8') ?? '{}') as Partial<RefusedFormEntry>).until ?? Number.NaN;
+          } catch {
+            return Number.NaN;
+          }
+        })();
+        if (until > now) continue;
+      } else {
+        const changed = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+        if (changed === undefined || now - changed < REFUSED_LEFTOVER_AFTER_MS) continue;
+      }
+      // A take of the same entry meanwhile removes it too.
+      await removeIfExists(path);
+    }
+  }
+}
 
 /** How often a process clears the token refreshes past their time from the folder. */
 const REFRESHES_CLEARED_EVERY_MS = 60_000;

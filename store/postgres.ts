@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool, type QueryResultRow } from 'pg';
 import { claimLost, turnUnderClaim, type BeginOptions, type DeliveryLedger, type DeliveryRecord, type SendTurn } from '../activities/delivery-ledger';
-import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
+import { checkCampaignId, checkClaimHolder, checkDocumentKey, checkKeyId, checkRefusedFormId, checkSessionId, checkTokenDigest, newClaimHolder, normalPath, REFUSED_FORMS_CLEARED_PER_KEEP, REVOKED_KEPT_AFTER_EXPIRY_MS, sha256Hex } from './rules';
 import {
   StoreError,
   StoreErrorCode,
   type DocumentMetadata,
   type DocumentStore,
   type PublishedFiles,
+  type RefusedFormStore,
   type RevokedSessions,
   type SharedStore,
   type StoredDocument,
@@ -96,6 +97,7 @@ export function openPostgresStore(databaseUrl: string, options: PostgresStoreOpt
     documents: new PostgresDocuments(query),
     sessions: new PostgresRevokedSessions(query),
     refreshes: new PostgresTokenRefreshes(query),
+    refusedForms: new PostgresRefusedForms(query),
     ready,
     describe: () => `PostgreSQL ${where}`,
     location: { kind: 'postgres', database: where },
@@ -621,5 +623,31 @@ class PostgresTokenRefreshes implements TokenRefreshes {
 
   async release(digest: string, holder: string): Promise<void> {
     await this.query('DELETE FROM token_refreshes WHERE digest = $1 AND holder = $2', [checkTokenDigest(digest), checkClaimHolder(holder)]);
+  }
+}
+
+/**
+ * One row per refused form. A take is one DELETE … RETURNING, so of two takes at once the row goes to
+ * one. Each keep deletes a bounded number of rows past their time (skipping rows another host is
+ * deleting), which more than keeps up with the one row a keep adds. Times are the web host's.
+ */
+class PostgresRefusedForms implements RefusedFormStore {
+  constructor(private readonly query: Query) {}
+
+  async keep(id: string, sealed: string, until: Date): Promise<void> {
+    await this.query('INSERT INTO refused_forms (id, sealed, until) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET sealed = EXCLUDED.sealed, until = EXCLUDED.until', [
+      checkRefusedFormId(id),
+      sealed,
+      until,
+    ]);
+    await this.query(
+      `DELETE FROM refused_forms WHERE id IN (SELECT id FROM refused_forms WHERE until <= $1 ORDER BY until LIMIT ${REFUSED_FORMS_CLEARED_PER_KEEP} FOR UPDATE SKIP LOCKED)`,
+      [new Date()],
+    );
+  }
+
+  async take(id: string): Promise<string | undefined> {
+    const [row] = await this.query<{ sealed: string; live: boolean }>('DELETE FROM refused_forms WHERE id = $1 RETURNING sealed, until > $2 AS live', [checkRefusedFormId(id), new Date()]);
+    return row?.live ? row.sealed : undefined;
   }
 }

@@ -59,6 +59,20 @@ export function checkSessionId(sessionId: string): string {
   return sessionId;
 }
 
+/**
+ * At most how many refused forms past their time one keep clears: a keep adds one, so the store
+ * shrinks back to the forms refused lately, and no keep waits on a long backlog.
+ */
+export const REFUSED_FORMS_CLEARED_PER_KEEP = 100;
+
+/** A refused form's id, as the workspace draws it: random, URL-safe base64. */
+export const REFUSED_FORM_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+export function checkRefusedFormId(id: string): string {
+  if (!REFUSED_FORM_ID.test(id)) throw new StoreError(StoreErrorCode.InvalidKey, `invalid refused form id "${id.slice(0, 80)}": 16 to 64 letters, digits, _ or -`);
+  return id;
+}
+
 /** A refresh token's digest, as the store keys its refresh by: hex SHA-256. */
 export const TOKEN_DIGEST = /^[0-9a-f]{64}$/;
 

@@ -141,6 +141,19 @@ export interface TokenRefreshes {
   release(digest: string, holder: string): Promise<void>;
 }
 
+/**
+ * Refused workspace forms waiting for the page they were sent on to (post/redirect/get), sealed by the
+ * workspace: the host that refused a form may not be the one a load balancer sends the page to, so
+ * every web process sharing the store finds it. Each is taken once, and counts for nothing past its
+ * time (minutes); keeping one clears some of those past their time, so the store holds only the
+ * forms refused lately.
+ */
+export interface RefusedFormStore {
+  keep(id: string, sealed: string, until: Date): Promise<void>;
+  /** The sealed form, removed as it is taken (of two takes at once, one gets it); undefined once taken or past its time. */
+  take(id: string): Promise<string | undefined>;
+}
+
 export type StoreKind = 'local' | 'postgres';
 
 /** The folders of local files, or the database (its URL masked). */
@@ -154,6 +167,7 @@ export interface SharedStore {
   readonly documents: DocumentStore;
   readonly sessions: RevokedSessions;
   readonly refreshes: TokenRefreshes;
+  readonly refusedForms: RefusedFormStore;
   /** Creates or migrates the schema (PostgreSQL); a no-op for local files. Other methods call it on first use. */
   ready(): Promise<void>;
   /** One line for logs, with no password. */

@@ -2,9 +2,13 @@
 // redirect to that page, which shows the refusal and what was typed once, so the browser's address is
 // a page's, never the form's action, and a reload reads the page again instead of sending the form
 // again. The sealed session cookie holds only which kept form is whose (cookies are a few kilobytes;
-// a statement's texts are far more); the form itself is kept here, sealed under the session key.
+// a statement's texts are far more); the form itself is kept sealed under the session key, in the
+// shared store every web process reads (store/types.ts), or in the process for tests without one.
 import { randomBytes } from 'node:crypto';
+import type { RefusedFormStore } from '../client/revoked-sessions';
 import type { FieldErrors } from './forms';
+
+export type { RefusedFormStore };
 
 /** How long a refused form waits for the page it was sent to: the browser asks for it at once. */
 export const REFUSED_FORM_MS = 10 * 60_000;
@@ -19,17 +23,9 @@ export interface RefusedForm {
   extra?: Record<string, unknown>;
 }
 
-/** Where refused forms wait, sealed, each until its time. */
-export interface RefusedFormStore {
-  keep(id: string, sealed: string, until: Date): Promise<void>;
-  /** The sealed form, removed as it is taken; undefined once taken or past its time. */
-  take(id: string): Promise<string | undefined>;
-}
-
 /**
- * This process's own: enough for one web process (and the tests), and for several behind a load
- * balancer that sends a session to the same one (sticky sessions). Entries past their time go at the
- * next keep.
+ * This process's own, for a workspace built without a shared store (tests): another process would
+ * not find what this one keeps. Entries past their time go at the next keep.
  */
 export function inProcessRefusedForms(now: () => number = Date.now): RefusedFormStore {
   const kept = new Map<string, { sealed: string; until: number }>();

@@ -15,7 +15,7 @@ import { clientActingAs } from './acting-as';
 import { createWebApp } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
-import { revokedSessionsFrom, tokenRefreshesFrom } from '../client/revoked-sessions';
+import { refusedFormsFrom, revokedSessionsFrom, tokenRefreshesFrom } from '../client/revoked-sessions';
 import { sharedStoreOnce, type SharedStoreOnce } from '../client/shared-store';
 
 /** How long a stop waits for the requests in hand before it closes their connections. */
@@ -49,7 +49,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { config } = options;
   const clientOptions = { taskQueue: options.taskQueue, address: options.address };
   const env = options.env ?? process.env;
-  // One store (one PostgreSQL pool) for sent mail, received documents, signed-out sessions, token refreshes and the holding pen.
+  // One store (one PostgreSQL pool) for sent mail, received documents, signed-out sessions, token refreshes, refused forms and the holding pen.
   const store = options.store ?? sharedStoreOnce(env);
   // Each signed-in user's requests go out under their own identity (web/acting-as.ts).
   const asUsers = new Map<string, Client>();
@@ -83,6 +83,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     publishedFiles: () => store().files,
     revokedSessions: revokedSessionsFrom(store),
     tokenRefreshes: tokenRefreshesFrom(store),
+    // Another web host may serve the page a refused form goes on to.
+    refusedForms: refusedFormsFrom(store),
     now: options.now,
     boardPageSize: options.boardPageSize,
   });

@@ -4,7 +4,7 @@
 // noticing the difference, and two processes on one home see one another's state.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -452,6 +452,71 @@ describe.each(HOMES)('shared store on $name', (home) => {
     });
   });
 
+  describe('refused forms', () => {
+    const formId = () => randomBytes(18).toString('base64url');
+    const inAMinute = () => new Date(Date.now() + 60_000);
+
+    it('gives a kept form to the first take on any instance, and to no later take', async () => {
+      const id = formId();
+      expect(await other.refusedForms.take(id)).toBeUndefined();
+      await store.refusedForms.keep(id, 'sealed form', inAMinute());
+      expect(await other.refusedForms.take(id)).toBe('sealed form');
+      expect(await other.refusedForms.take(id)).toBeUndefined();
+      expect(await store.refusedForms.take(id)).toBeUndefined();
+    });
+
+    it('gives a form past its time to no one', async () => {
+      const id = formId();
+      await store.refusedForms.keep(id, 'sealed form', new Date(Date.now() + 200));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await other.refusedForms.take(id)).toBeUndefined();
+    });
+
+    it('gives a form to exactly one of many takes at once, on every instance', async () => {
+      for (let round = 0; round < 5; round++) {
+        const id = formId();
+        await store.refusedForms.keep(id, `sealed form ${round}`, inAMinute());
+        const takes = await Promise.all([store, other, store, other, store, other].map((s) => s.refusedForms.take(id)));
+        expect(takes.filter((t) => t !== undefined)).toEqual([`sealed form ${round}`]);
+      }
+    });
+
+    it('clears the forms past their time as others are kept, and leaves those still waiting', async () => {
+      const lapsed = formId();
+      const waiting = formId();
+      await store.refusedForms.keep(lapsed, 'sealed form', new Date(Date.now() + 200));
+      await store.refusedForms.keep(waiting, 'sealed form', new Date(Date.now() + 3_600_000));
+      const held = async (id: string) => {
+        if (home.name === 'local files') return existsSync(join(settings.stateDir, 'refused-forms', id));
+        const client = new Client({ connectionString: settings.databaseUrl });
+        await client.connect();
+        try {
+          return (await client.query('SELECT 1 FROM refused_forms WHERE id = $1', [id])).rows.length === 1;
+        } finally {
+          await client.end();
+        }
+      };
+      expect(await held(lapsed)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      // Past any pause a home takes between two clearings (local files: a minute in a process).
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 2 * 60_000);
+        await other.refusedForms.keep(formId(), 'sealed form', inAMinute());
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(await held(lapsed)).toBe(false);
+      expect(await held(waiting)).toBe(true);
+      expect(await store.refusedForms.take(waiting)).toBe('sealed form');
+    });
+
+    it('refuses a form id that could name something else', async () => {
+      await expect(store.refusedForms.keep('../revoked-sessions/x', 'sealed form', inAMinute())).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+      await expect(store.refusedForms.take('short')).rejects.toMatchObject({ code: StoreErrorCode.InvalidKey });
+    });
+  });
+
   describe('token refreshes', () => {
     const digest = () => createHash('sha256').update(randomBytes(16)).digest('hex');
 
@@ -636,6 +701,30 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(mode(join(settings.outputDir, 'c9'))).toBe(0o700);
       expect(mode(join(settings.outputDir, 'c9', 'statement-1.en.pdf'))).toBe(0o600);
       expect(mode(join(settings.keysDir, 'campaign-k9.json'))).toBe(0o600);
+      const form = randomBytes(18).toString('base64url');
+      await store.refusedForms.keep(form, 'sealed form', new Date(Date.now() + 60_000));
+      expect(mode(join(settings.stateDir, 'refused-forms'))).toBe(0o700);
+      expect(mode(join(settings.stateDir, 'refused-forms', form))).toBe(0o600);
+    });
+
+    it('clears what a take stopped halfway left in the refused forms\' folder, once nobody can be taking it', async () => {
+      const folder = join(settings.stateDir, 'refused-forms');
+      await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
+      // Renamed to be read by a take whose process stopped before removing it, an hour ago; and one taken a moment ago.
+      const left = join(folder, `${randomBytes(18).toString('base64url')}.taken.0badc0de`);
+      const inHand = join(folder, `${randomBytes(18).toString('base64url')}.taken.0c0ffee0`);
+      writeFileSync(left, JSON.stringify({ until: Date.now(), sealed: 'sealed form' }));
+      writeFileSync(inHand, JSON.stringify({ until: Date.now() + 60_000, sealed: 'sealed form' }));
+      utimesSync(left, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 2 * 60_000);
+        await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(inHand)).toBe(true);
     });
   } else {
     it('creates its schema with a versioned migration, once, however many instances start together, and leaves no lock behind', async () => {
@@ -649,7 +738,7 @@ describe.each(HOMES)('shared store on $name', (home) => {
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on`);
-        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder', '1796076000000_refresh-claim-unnamed-take-over']);
+        expect(rows.map((r) => r.name)).toEqual(['1795852800000_shared-state', '1795874400000_shredded-keys', '1795903200000_revoked-sessions', '1795932000000_claim-owner-lease', '1795960800000_claim-due-date', '1795989600000_claim-lease', '1796018400000_token-refreshes', '1796047200000_refresh-claim-holder', '1796076000000_refresh-claim-unnamed-take-over', '1796104800000_refused-forms']);
         // A lock still held by a server session a pooler keeps open would stop the next worker's start.
         const locks = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
         expect(locks.rows).toEqual([]);
