@@ -62,7 +62,7 @@ export interface WebDeps {
    * one old token (two tabs, two hosts) only one asks the provider; absent, this process's own.
    */
   tokenRefreshes?(): TokenRefreshes;
-  /** Refused forms waiting for their page (web/refused-forms.ts); absent, this process's own. */
+  /** Refused forms waiting for their page (web/refused-forms.ts), in the shared store every web process reads; absent, this process's own. */
   refusedForms?(): RefusedFormStore;
   views?: Views;
   now?: () => Date;
