@@ -395,8 +395,9 @@ class LocalRefusedForms implements RefusedFormStore {
         })();
         if (until > now) continue;
       } else {
-        const changed = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
-        if (changed === undefined || now - changed < REFUSED_LEFTOVER_AFTER_MS) continue;
+        // A rename keeps the time a file was written and changes its ctime: a form taken a moment ago counts from then.
+        const times = statSync(path, { throwIfNoEntry: false });
+        if (!times || now - Math.max(times.mtimeMs, times.ctimeMs) < REFUSED_LEFTOVER_AFTER_MS) continue;
       }
       // A take of the same entry meanwhile removes it too.
       await removeIfExists(path);

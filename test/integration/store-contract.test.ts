@@ -709,22 +709,27 @@ describe.each(HOMES)('shared store on $name', (home) => {
 
     it('clears what a take stopped halfway left in the refused forms\' folder, once nobody can be taking it', async () => {
       const folder = join(settings.stateDir, 'refused-forms');
-      await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
-      // Renamed to be read by a take whose process stopped before removing it, an hour ago; and one taken a moment ago.
+      const kept = randomBytes(18).toString('base64url');
+      await store.refusedForms.keep(kept, 'sealed form', new Date(Date.now() + 60_000));
+      // Renamed to be read by a take whose process stopped before removing it: a form kept nine minutes
+      // before its take, whose time of writing the rename kept (utimes, like the rename, sets its ctime now).
       const left = join(folder, `${randomBytes(18).toString('base64url')}.taken.0badc0de`);
-      const inHand = join(folder, `${randomBytes(18).toString('base64url')}.taken.0c0ffee0`);
-      writeFileSync(left, JSON.stringify({ until: Date.now(), sealed: 'sealed form' }));
-      writeFileSync(inHand, JSON.stringify({ until: Date.now() + 60_000, sealed: 'sealed form' }));
-      utimesSync(left, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-      vi.useFakeTimers({ toFake: ['Date'] });
-      try {
-        vi.setSystemTime(Date.now() + 2 * 60_000);
-        await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
-      } finally {
-        vi.useRealTimers();
-      }
+      writeFileSync(left, JSON.stringify({ until: Date.now() + 60_000, sealed: 'sealed form' }));
+      utimesSync(left, new Date(Date.now() - 9 * 60_000), new Date(Date.now() - 9 * 60_000));
+      const keepAt = async (later: number) => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        try {
+          vi.setSystemTime(Date.now() + later);
+          await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
+        } finally {
+          vi.useRealTimers();
+        }
+      };
+      // Two minutes after the take, it may still be reading (a host paused): the file is left.
+      await keepAt(2 * 60_000);
+      expect(existsSync(left)).toBe(true);
+      await keepAt(20 * 60_000);
       expect(existsSync(left)).toBe(false);
-      expect(existsSync(inHand)).toBe(true);
     });
   } else {
     it('creates its schema with a versioned migration, once, however many instances start together, and leaves no lock behind', async () => {
