@@ -422,6 +422,32 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await count(mailbox, INBOX)).toBe(0);
   });
 
+  it('says a reply’s review state is unknown, not that it is to review, when the engagement’s status cannot be read as it arrives again', async () => {
+    const e = await openEngagement('cisco');
+    const raw = await vendorReply(e);
+    await sender.append(raw);
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
+    const [message] = (await e.status()).inbox!;
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    // The status read that says what the engagement already holds fails as a timed-out query would.
+    const { directory } = intakeOptions();
+    const blind = Object.assign(Object.create(directory) as typeof directory, {
+      engagementMail: async () => {
+        throw new Error('the engagement did not answer its status query within 5000 ms');
+      },
+    });
+    const lines: string[] = [];
+    const logged = new Intake({ ...intakeOptions(), directory: blind, log: (line) => lines.push(line) });
+    await sender.append(raw);
+    const [again] = await logged.pass();
+    expect(lines.filter((line) => line.includes(message.messageId) && !line.includes(': what Dossier sent on'))).toEqual([
+      `intake: ${message.messageId} recorded on ${e.handle.workflowId}; its review state is unknown, as the engagement’s status could not be read (if it had arrived before, the engagement ignored this copy and kept its review)`,
+    ]);
+    expect(lines.join('\n')).not.toContain('(to-review)');
+    expect(again).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, reviewUnknown: true });
+    expect((await e.status()).inbox).toEqual([expect.objectContaining({ messageId: message.messageId, review: 'confirmed' })]);
+  });
+
   it('stores a reply’s attachments only once the engagement recorded it, and a pass cut short in between heals on the next', async () => {
     const e = await openEngagement('webex');
     await sender.append(await vendorReply(e));
