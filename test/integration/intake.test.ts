@@ -719,6 +719,72 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(await count(mailbox, holdingFolder(e.input.campaign.id))).toBe(1);
   });
 
+  it('shows a held attachment’s download in the export of the engagement the officer assigned its message to', async () => {
+    const e = await openEngagement('zoom');
+    const mandate = Buffer.from('%PDF-1.4\n% the mandate, read before assigning\n');
+    await sender.append(await vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', attachments: [{ filename: 'mandate.pdf', content: mandate, contentType: 'application/pdf' }] }));
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id });
+    const app = workspace();
+    const heldPage = await app.request(`/held/${e.input.campaign.id}/message?id=${encodeURIComponent(held.messageId)}`, as(['officer']));
+    await expectDownload(app, attachmentLink(await heldPage.text(), 'mandate.pdf')!, mandate, `attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
+    await intake.assign(e.input.campaign.id, held.messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+    const { rows } = await downloadsInTrail({ campaignId: e.input.campaign.id, vendorId: 'zoom' }, 1);
+    expect(rows).toEqual([
+      expect.objectContaining({ workflowId: e.handle.workflowId, action: 'heldAttachmentDownloaded', actor: 'Owen (owen, signed in)', messageId: held.messageId, documentName: 'mandate.pdf', sha256: createHash('sha256').update(mandate).digest('hex'), size: mandate.length }),
+    ]);
+  });
+
+  it('shows a download from the pen of mail that names no campaign in the case the message was later assigned to, and the rest in the unsorted pen’s own export', async () => {
+    const e = await openEngagement('zoom');
+    const unsorted = (messageId: string, name: string, content: Buffer) =>
+      vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', to: caseMailbox, subject: 'Documents for the regulator', messageId, inReplyTo: undefined, references: undefined, attachments: [{ filename: name, content, contentType: 'application/pdf' }] });
+    const [assignedId, strayId] = [`<power.${randomUUID()}@lawfirm.test>`, `<stray.${randomUUID()}@lawfirm.test>`];
+    const power = Buffer.from('%PDF-1.4\n% a power of attorney, sent to no case\n');
+    const stray = Buffer.from('%PDF-1.4\n% a stray file nobody assigns\n');
+    await sender.append(await unsorted(assignedId, 'power.pdf', power));
+    await sender.append(await unsorted(strayId, 'stray.pdf', stray));
+    const settled = await intake.pass();
+    expect(settled.map((s) => [s.messageId, s.outcome, (s as { campaignId?: string }).campaignId]).sort()).toEqual([[assignedId, 'held', undefined], [strayId, 'held', undefined]].sort());
+    const app = workspace();
+    const started = new Date().toISOString().slice(0, 19);
+    for (const [messageId, name, bytes] of [[assignedId, 'power.pdf', power], [strayId, 'stray.pdf', stray]] as const) {
+      const page = await app.request(`/held/unsorted/message?id=${encodeURIComponent(messageId)}`, as(['officer']));
+      const href = attachmentLink(await page.text(), name);
+      expect(href, `${name} is a link on its held message’s page`).toBeDefined();
+      await expectDownload(app, href!, bytes, `attachment; filename="${name}"; filename*=UTF-8''${name}`);
+    }
+    await intake.assign(undefined, assignedId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+
+    // The engagement's export and the campaign's show the earlier download of the assigned message, marked as made while it named no campaign.
+    const powerSha = createHash('sha256').update(power).digest('hex');
+    const expected = { workflowId: e.handle.workflowId, kind: 'document-downloaded', action: 'heldAttachmentDownloaded', actor: 'Owen (owen, signed in)', messageId: assignedId, documentName: 'power.pdf', sha256: powerSha, size: power.length, downloadedVia: 'workspace', whileUnsorted: true };
+    for (const scope of [{ campaignId: e.input.campaign.id, vendorId: 'zoom' }, { campaignId: e.input.campaign.id }]) {
+      const { trail, rows } = await downloadsInTrail(scope, 1);
+      expect(rows).toEqual([expect.objectContaining(expected)]);
+      expect(rows[0]!.at >= started).toBe(true);
+      expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain(`${power.length} bytes; from the workspace; made while the message was held with the mail that names no campaign, before it became this case’s`);
+      expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('fait quand le message attendait avec le courrier qui ne nomme aucune campagne, avant qu’il soit versé à ce dossier');
+    }
+
+    // The message never assigned is in the unsorted pen's export, at the command line, in English and French.
+    const csvFile = join(env.scratch, `unsorted-${randomUUID().slice(0, 6)}.csv`);
+    const exported = await runDossier(env.childEnv, officer, ['audit', '--unsorted', '--out', csvFile]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const csv = readFileSync(csvFile, 'utf8');
+    const strayRow = csv.split('\r\n').find((line) => line.includes(strayId));
+    expect(strayRow).toContain(`,access-unsorted,Document downloaded,"Owen (owen, signed in)",heldAttachmentDownloaded,${stray.length} bytes; from the workspace,${strayId},,stray.pdf,${createHash('sha256').update(stray).digest('hex')},`);
+    const frFile = join(env.scratch, `unsorted-${randomUUID().slice(0, 6)}.csv`);
+    expect((await runDossier(env.childEnv, officer, ['audit', '--unsorted', '--language', 'fr', '--out', frFile])).code).toBe(0);
+    expect(readFileSync(frFile, 'utf8').split('\r\n').find((line) => line.includes(strayId))).toContain('pièce jointe d’un message en attente téléchargée');
+    // A campaign and --unsorted are two trails: asking for both, or neither, is refused with how to ask.
+    for (const args of [['audit'], ['audit', e.input.campaign.id, '--unsorted']]) {
+      const refused = await runDossier(env.childEnv, officer, args);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('say which trail to export: a campaign id (and a vendor id for one engagement), or --unsorted');
+    }
+  });
+
   it('holds mail whose sender the border server did not verify, records the verified, and the officer vouches for the held', async () => {
     // The regulator's border server writes its verdict under its authserv-id; a sender can write a
     // header too, under any other id, and one under the trusted id would have been removed on the way in.
