@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
@@ -21,7 +21,7 @@ import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engag
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { until } from '../helpers/until';
 import { tcpRelay } from '../helpers/tcp-relay';
-import { intakeOnImap } from '../helpers/intake-on-imap';
+import { useIntakeOnImap } from '../helpers/intake-on-imap';
 import { createDossierWorker } from '../../worker/worker';
 import type { CampaignInput } from '../../workflows/types';
 import { metricsUrl, useDossier } from '../helpers/harness';
@@ -44,25 +44,11 @@ import { createHash } from 'node:crypto';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
-let mailbox: ImapMailbox;
-let sender: ImapMailbox;
-let intake: Intake;
-let intakeOptions: () => ConstructorParameters<typeof Intake>[0];
-let documents: CaseDocuments;
-let domain: string;
-let caseMailbox: string;
-let imapUser: string;
-
-beforeAll(async () => {
-  const opened = await intakeOnImap(env, 'intake');
-  ({ mailbox, sender, imapUser, domain, caseMailbox, documents } = opened);
-  intakeOptions = opened.options;
-  intake = new Intake(intakeOptions());
-});
-
-afterAll(async () => {
-  await mailbox?.close();
-  await sender?.close();
+// The intake and its mailbox, opened and closed by useIntakeOnImap, under the names the tests read.
+const imap = useIntakeOnImap(env, 'intake');
+let { mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap;
+beforeAll(() => {
+  ({ mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap);
 });
 
 /** Fails with the step's name when it takes longer than `ms`, instead of the test timing out silently. */
