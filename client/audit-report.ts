@@ -22,6 +22,7 @@ import { readIntakeActor } from './identity';
 import { refusalSentence, type RefusalWording } from './refusal-words';
 import { AuthorityNames } from './authority-names';
 import { undrawableCharacters } from '../activities/pdf/fonts';
+import { UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 
 // `action` keeps the workflow's codes (stage, message kind and step, update) for a program reading
 // the CSV; `actionInWords` says the same to a reader. New columns go last: a reader by position keeps working.
@@ -32,6 +33,8 @@ interface AuditWording {
   title: string;
   subjectCampaign: string;
   subjectEngagement: string;
+  /** The export of the downloads from the holding pen of mail that names no campaign. */
+  subjectUnsorted: string;
   intro: Record<'one' | 'other', string>;
   exported: string;
   eventHeading: string;
@@ -55,7 +58,7 @@ interface AuditWording {
   workflowTypes: Record<string, string>;
   actions: Record<string, string>;
   /** What a row adds in its Detail column, from the facts the trail records. */
-  notes: Record<'authority' | 'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'separator', string>;
+  notes: Record<'authority' | 'refused' | 'resentAfterCrash' | 'alreadyDelivered' | 'size' | 'earlierRun' | 'unreadable' | 'recordedBy' | 'notDone' | 'notDoneAsRecorded' | 'notDoneAsRecordedOfType' | 'whileUnsorted' | 'separator', string>;
   /** Where a document was downloaded (`workspace`, `cli`), in the Detail column. */
   downloadedVia: Record<string, string>;
   /** Who acted, for an identity that is no person's (client/identity.ts). */
@@ -162,6 +165,7 @@ function detailRuns(event: AuditEvent, words: Words): (string | TextSpan)[] {
     event.size !== undefined ? fill(notes.size, { size: event.size }) : '',
     event.recordedBy !== undefined ? fill(notes.recordedBy, { actor: actorWords(event.recordedBy, words) }) : '',
     event.downloadedVia !== undefined ? (words.downloadedVia[event.downloadedVia] ?? event.downloadedVia) : '',
+    event.whileUnsorted ? notes.whileUnsorted : '',
   ].filter((run): run is string | TextSpan => (typeof run === 'string' ? run !== '' : run !== undefined && run.text !== ''));
 }
 
@@ -217,8 +221,14 @@ function csvField(value: string): string {
 }
 
 function subjectOf(trail: AuditTrail, words: AuditWording): string {
+  if ('unsorted' in trail.scope) return words.subjectUnsorted;
   const { campaignId, vendorId } = trail.scope;
   return vendorId ? fill(words.subjectEngagement, { campaignId, vendorId }) : fill(words.subjectCampaign, { campaignId });
+}
+
+/** What the PDF's footer and keywords name: the campaign, or the record of the pen of mail that names none. */
+function scopeName(trail: AuditTrail): string {
+  return 'unsorted' in trail.scope ? UNSORTED_ACCESS_WORKFLOW_ID : trail.scope.campaignId;
 }
 
 /**
@@ -276,8 +286,8 @@ export async function auditPdf(trail: AuditTrail, { language, exportedAt }: Audi
     return { heading: printable(heading), details: joined.map((run) => (typeof run === 'string' ? printable(run) : { ...run, text: printable(run.text) })) };
   });
   const doc = await LayoutDocument.create(
-    { title, author: 'Dossier', subject, keywords: ['audit', trail.scope.campaignId], language, date: exportedAt },
-    { footerText: printable(trail.scope.campaignId), fontSize: 9 },
+    { title, author: 'Dossier', subject, keywords: ['audit', scopeName(trail)], language, date: exportedAt },
+    { footerText: printable(scopeName(trail)), fontSize: 9 },
   );
   doc.heading(printable(title), 1);
   // A sentence about a number, in the form the language's plural rule gives it (French: 0 and 1 are "one").

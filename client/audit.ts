@@ -14,7 +14,7 @@ import type { LateReplyReader } from './late-replies';
 import { fromTemporal } from './errors';
 import { wordedRefusal } from './refusal-words';
 import { listWorkflows } from '../activities/visibility';
-import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId } from '../workflows/workflow-ids';
+import { engagementWorkflowId, campaignWorkflowId, documentAccessWorkflowId, parseWorkflowId, UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { refusalDetails, type RefusalDetails } from '../workflows/refusals';
 import { FINAL_STAGES, LANGUAGES, type Bilingual, type EngagementStage, type FrenchArticle, type Language } from '../workflows/types';
 import { documentDownloadedSignal, type AuthorityNamed, type DocumentDownloadedInput } from '../workflows/messages';
@@ -73,6 +73,11 @@ export interface AuditEvent {
   size?: number;
   /** For a document downloaded: where (`workspace`, `cli`); the report words it. */
   downloadedVia?: string;
+  /**
+   * For a held attachment's download in a case's export: it was made while the message waited with
+   * the mail that names no campaign (UNSORTED_ACCESS_WORKFLOW_ID's record), before an officer gave it to this case.
+   */
+  whileUnsorted?: true;
   /** For history no longer kept: the latest run the server deleted (it and every run before it are gone). */
   earlierRun?: string;
   /**
@@ -120,8 +125,13 @@ export interface AuditScope {
   vendorId?: string;
 }
 
+/** The record of downloads from the holding pen of mail that names no campaign, whole (collectUnsortedDownloads). */
+export interface UnsortedScope {
+  unsorted: true;
+}
+
 export interface AuditTrail {
-  scope: AuditScope;
+  scope: AuditScope | UnsortedScope;
   /** The workflows read, in order. */
   workflowIds: string[];
   events: AuditEvent[];
@@ -146,43 +156,121 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   }
   const workflowIds: string[] = [];
   const events: AuditEvent[] = [];
+  const messages = new ReceivedMessages();
   // The campaign's record of documents downloaded, which the first download started: none before.
   const accessId = documentAccessWorkflowId(scope.campaignId);
-  for (const workflowId of scope.vendorId ? [...engagementIds, accessId] : [campaignId, ...engagementIds, accessId]) {
+  for (const workflowId of scope.vendorId ? engagementIds : [campaignId, ...engagementIds]) {
     let runs: Runs;
     try {
       runs = await runsOf(client, workflowId);
     } catch (err) {
       // Engagements started one by one (`dossier engagement start`) have no campaign workflow: their campaign is theirs alone.
       if (workflowId === campaignId && engagementIds.length && err instanceof WorkflowNotFoundError) continue;
-      if (workflowId === accessId && err instanceof WorkflowNotFoundError) continue;
       throw fromTemporal(err, workflowId, serverAddress);
-    }
-    if (workflowId === accessId) {
-      // Its facts are the downloads alone (its start and new runs are no event of the case), each a row
-      // of the engagement it concerns or of the campaign's holding pen: an engagement's export shows its own.
-      const rows: AuditEvent[] = [];
-      for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
-      const own = rows.filter((row) => row.kind === 'document-downloaded' && (!scope.vendorId || row.workflowId === engagementIds[0]));
-      if (own.length) workflowIds.push(workflowId);
-      events.push(...own);
-      if (runs.notKept && (own.length || !scope.vendorId)) events.push(runs.notKept);
-      continue;
     }
     workflowIds.push(workflowId);
     // A reader per run: event ids (which link an activity's result to its input) restart in each run.
     const rows: AuditEvent[] = [];
     for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
+    const engagement = parseWorkflowId(workflowId);
+    if (lateReplies && engagement?.kind === 'engagement') rows.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
+    if (engagement?.kind === 'engagement') messages.add(rows);
     events.push(...withoutRepeatedStages(rows));
     if (runs.notKept) events.push(runs.notKept);
-    const engagement = parseWorkflowId(workflowId);
-    if (lateReplies && engagement?.kind === 'engagement') events.push(...lateReplyRows(workflowId, await lateReplies(engagement)));
+  }
+  // The downloads, read once the engagements said which messages are theirs. Each is a row of the
+  // engagement whose message carried the document; a held message's attachment, of the engagement
+  // the message went to once an officer decided (else of the campaign's pen, in the campaign's export).
+  const inScope = (row: AuditEvent) => !scope.vendorId || row.workflowId === engagementIds[0];
+  const campaignAccess = await downloadsIn(client, accessId, serverAddress);
+  if (campaignAccess) {
+    const own = campaignAccess.rows.map((row) => messages.held(row) ?? row).filter(inScope);
+    if (own.length) workflowIds.push(accessId);
+    events.push(...own);
+    if (campaignAccess.notKept && (own.length || !scope.vendorId)) events.push(campaignAccess.notKept);
+  }
+  // Mail that names no campaign is given to a case by an officer only: its pen's downloads of those
+  // messages are this case's too. Its record names no campaign, so it is read only when one was given.
+  const unsortedAccess = messages.anyGivenByOfficer ? await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
+  if (unsortedAccess) {
+    const own = unsortedAccess.rows.flatMap((row) => {
+      const given = messages.givenByOfficer(row);
+      return given && inScope(given) ? [{ ...given, whileUnsorted: true as const }] : [];
+    });
+    if (own.length) workflowIds.push(UNSORTED_ACCESS_WORKFLOW_ID);
+    events.push(...own);
+    if (unsortedAccess.notKept && own.length) events.push(unsortedAccess.notKept);
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);
   const sorted = ordered.map(([e]) => e);
   // A case opened, a signal or a case closed keeps its own kind when its content is gone: counted too.
   return { scope, workflowIds, events: sorted, unreadable: sorted.filter((e) => e.kind === 'unreadable' || e.unreadableError !== undefined).length };
+}
+
+/**
+ * The record of downloads from the holding pen of mail that names no campaign, whole: the downloads
+ * of attachments of messages never given to a case are in no campaign's export. A message an officer
+ * later assigned, or attached late to an ended case, is in that case's export too.
+ */
+export async function collectUnsortedDownloads(client: Client, serverAddress = ''): Promise<AuditTrail> {
+  const scope: UnsortedScope = { unsorted: true };
+  const access = await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress);
+  if (!access) return { scope, workflowIds: [], events: [], unreadable: 0 };
+  const events = [...access.rows, ...(access.notKept ? [access.notKept] : [])];
+  const sorted = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j).map(([e]) => e);
+  return { scope, workflowIds: [UNSORTED_ACCESS_WORKFLOW_ID], events: sorted, unreadable: sorted.filter((e) => e.unreadableError !== undefined).length };
+}
+
+/**
+ * The downloads a document access record holds (its start and new runs are no event of a case),
+ * with the row saying its earlier runs are gone; undefined when no download ever started it.
+ */
+async function downloadsIn(client: Client, workflowId: string, serverAddress: string): Promise<{ rows: AuditEvent[]; notKept?: AuditEvent } | undefined> {
+  let runs: Runs;
+  try {
+    runs = await runsOf(client, workflowId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw fromTemporal(err, workflowId, serverAddress);
+  }
+  const rows: AuditEvent[] = [];
+  for (const run of runs.kept) rows.push(...(await new HistoryReader(client, workflowId).read(run)));
+  return { rows: rows.filter((row) => row.kind === 'document-downloaded'), ...(runs.notKept ? { notKept: runs.notKept } : {}) };
+}
+
+/**
+ * The messages the engagements read recorded, by Message-ID, and which of them an officer gave them
+ * from a holding pen (assigned, or attached late to an ended case's record). A sender writes its own
+ * Message-ID: a download from the pen of mail that names no campaign goes to a case only under the
+ * id of a message an officer gave it, never one the intake matched by itself.
+ */
+class ReceivedMessages {
+  private readonly owners = new Map<string, string>();
+  private readonly givenByOfficerIds = new Set<string>();
+
+  add(rows: AuditEvent[]): void {
+    for (const row of rows) {
+      if (!row.messageId) continue;
+      if (row.kind === 'email-received' && !this.owners.has(row.messageId)) this.owners.set(row.messageId, row.workflowId);
+      if (row.kind === 'officer-action' && (row.action === 'assignFromHoldingPen' || row.action === 'attachLateReply')) this.givenByOfficerIds.add(row.messageId);
+    }
+  }
+
+  get anyGivenByOfficer(): boolean {
+    return this.givenByOfficerIds.size > 0;
+  }
+
+  /** A held attachment's download, as a row of the engagement its message went to; undefined for any other row. */
+  held(row: AuditEvent): AuditEvent | undefined {
+    const owner = row.action === 'heldAttachmentDownloaded' && row.messageId ? this.owners.get(row.messageId) : undefined;
+    return owner ? { ...row, workflowId: owner } : undefined;
+  }
+
+  /** The same, for a message an officer gave the engagement from a pen only. */
+  givenByOfficer(row: AuditEvent): AuditEvent | undefined {
+    return row.messageId && this.givenByOfficerIds.has(row.messageId) ? this.held(row) : undefined;
+  }
 }
 
 /**

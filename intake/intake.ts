@@ -154,6 +154,12 @@ export type Settled =
        * relay): its review then, which it keeps, as the engagement ignored this copy. `effect` says the same.
        */
       duplicateOf?: InboundMessage['review'];
+      /**
+       * The engagement's status could not be read before recording, so whether it already held the
+       * message (and what the officer decided on it since) is unknown: `effect` is then the first
+       * recording's, as Temporal answers a repeated update id, not necessarily the message's review now.
+       */
+      reviewUnknown?: true;
     }
   | { messageId: string; outcome: 'held'; campaignId?: string; reason: string; why: HeldWhy }
   | { messageId: string; outcome: 'left'; reason: string }
@@ -359,10 +365,10 @@ export class Intake {
       if (read.automaticSubject) return await this.hold(stored, read, weighed.candidates[0]?.campaignId ?? candidates[0].campaignId, { code: 'automatic-subject' });
       const refusals: EngagementRefusal[] = [];
       for (const candidate of weighed.candidates) {
-        let accepted: { result: RecordInboundResult; files: InboundAttachment[]; earlier?: InboundMessage['review'] };
+        let accepted: { result: RecordInboundResult; files: InboundAttachment[]; earlier?: InboundMessage['review']; reviewUnknown?: true };
         try {
-          const { input, files, earlier } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
-          accepted = { result: await this.record(candidate, input), files, earlier };
+          const { input, files, earlier, reviewUnknown } = await this.inputFor(read, candidate, { arrivedAt: stored.arrivedAt });
+          accepted = { result: await this.record(candidate, input), files, earlier, reviewUnknown };
         } catch (err) {
           // A shredded campaign takes nothing more, now or on a later pass: a refusal, not an outage.
           const refused = (err instanceof DossierClientError && REFUSALS.includes(err.code)) || errorCode(err) === 'KeyShredded';
@@ -383,7 +389,7 @@ export class Intake {
         // Recorded again under the same update id, Temporal answers with the first recording's effect
         // ("to-review"), whatever the officer decided since: the review read before recording says it.
         if (accepted.earlier !== undefined) return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.earlier, duplicateOf: accepted.earlier };
-        return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect };
+        return { messageId: read.messageId, outcome: 'recorded', workflowId, effect: accepted.result.effect, ...(accepted.reviewUnknown ? { reviewUnknown: true as const } : {}) };
       }
       const detail = plainLine(refusals.map((r) => r.sentence).join('; ')).slice(0, 900);
       return await this.hold(stored, read, candidates[0].campaignId, { code: 'refused', detail, refusals: refusals.slice(0, LISTED_REFUSALS), count: refusals.length });
@@ -437,7 +443,7 @@ export class Intake {
     read: ReadMessage,
     candidate: Candidate,
     { assignedBy, arrivedAt, unreadSize }: { assignedBy?: string; arrivedAt?: number; unreadSize?: number },
-  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[]; earlier?: InboundMessage['review'] }> {
+  ): Promise<{ input: RecordInboundInput; files: InboundAttachment[]; earlier?: InboundMessage['review']; reviewUnknown?: true }> {
     const documents: DocumentRef[] = [];
     const files: InboundAttachment[] = [];
     const noteCodes: InboundNote[] = [];
@@ -448,7 +454,7 @@ export class Intake {
     const sent = await this.withinLimit(sentByDossier(this.options.documents, this.options.directory, candidate), 'the engagement did not say what Dossier sent on it').catch(
       (err: unknown) => {
         this.log(`intake: ${read.messageId}: what Dossier sent on ${engagementWorkflowId(candidate.campaignId, candidate.vendorId)} could not be read (${(err as Error).message}); recorded as it came`);
-        return { documents: new Map<string, string>(), texts: [], recorded: new Map<string, InboundMessage['review']>() };
+        return { documents: new Map<string, string>(), texts: [], recorded: undefined };
       },
     );
     let text = read.wholeText ?? read.text;
@@ -518,8 +524,8 @@ export class Intake {
         : {}),
       ...(assignedBy ? { assignedBy } : {}),
     };
-    const earlier = sent.recorded.get(read.messageId);
-    return { input, files, ...(earlier !== undefined ? { earlier } : {}) };
+    const earlier = sent.recorded?.get(read.messageId);
+    return { input, files, ...(earlier !== undefined ? { earlier } : {}), ...(sent.recorded === undefined ? { reviewUnknown: true as const } : {}) };
   }
 
   private async hold(stored: StoredMessage, read: ReadMessage, campaignId: string | undefined, why: HeldWhy): Promise<Settled> {
@@ -1181,6 +1187,10 @@ function describe(settled: Settled): string {
     case 'recorded':
       if (settled.duplicateOf !== undefined) {
         return `intake: ${settled.messageId} arrived again on ${settled.workflowId}: a duplicate of a message already ${DUPLICATE_OF[settled.duplicateOf]}, which the engagement ignored`;
+      }
+      // Only "to-review" can be stale: an officer's decision since is what the unread status would have said.
+      if (settled.reviewUnknown && settled.effect === 'to-review') {
+        return `intake: ${settled.messageId} recorded on ${settled.workflowId}; its review state is unknown, as the engagement’s status could not be read (if it had arrived before, the engagement ignored this copy and kept its review)`;
       }
       return `intake: ${settled.messageId} recorded on ${settled.workflowId} (${settled.effect})`;
     case 'held':

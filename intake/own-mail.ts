@@ -18,8 +18,8 @@ export interface SentByDossier {
    * and its HTML part as text: a client that quotes the HTML (Outlook) quotes that rendering.
    */
   texts: SentText[];
-  /** The review of each message the engagement had recorded when read, by Message-ID; empty when the directory cannot say. */
-  recorded: Map<string, InboundMessage['review']>;
+  /** The review of each message the engagement had recorded when read, by Message-ID; undefined when the directory cannot say. */
+  recorded?: Map<string, InboundMessage['review']>;
 }
 
 export interface SentText {
@@ -35,7 +35,7 @@ export async function sentByDossier(
   directory: Directory,
   engagement: { campaignId: string; vendorId: string },
 ): Promise<SentByDossier> {
-  const mail = directory.engagementMail ? await directory.engagementMail(engagement) : { sentSteps: (await directory.sentSteps?.(engagement)) ?? [], recorded: new Map() };
+  const mail = directory.engagementMail ? await directory.engagementMail(engagement) : { sentSteps: (await directory.sentSteps?.(engagement)) ?? [], recorded: undefined };
   const found: SentByDossier = { documents: new Map(), texts: [], recorded: mail.recorded };
   const steps = mail.sentSteps;
   for (const step of steps) {

@@ -35,7 +35,8 @@ export function documentAccessWorkflowId(campaignId: string): string {
 
 /**
  * The record of downloads from the holding pen of mail that names no campaign: no campaign's key
- * covers it, and no campaign's audit export shows it.
+ * covers it. A campaign's audit export shows only the downloads of messages an officer gave its
+ * engagements; `dossier audit --unsorted` exports it whole.
  */
 export const UNSORTED_ACCESS_WORKFLOW_ID = 'access-unsorted';
 

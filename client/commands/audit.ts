@@ -1,15 +1,19 @@
 // `dossier audit`: the audit trail of an engagement or a whole campaign, as CSV or PDF, for an
-// access-to-information request or a review. Read from the workflows' histories (client/audit.ts).
+// access-to-information request or a review; or, with --unsorted, the downloads from the holding pen
+// of mail that names no campaign. Read from the workflows' histories (client/audit.ts).
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { LANGUAGES, type Language } from '../../workflows/types';
+import { invalidInput } from '../errors';
+import { UNSORTED_ACCESS_WORKFLOW_ID } from '../../workflows/workflow-ids';
 import { withContext, type Session } from './context';
 
 interface AuditOptions {
   format: 'csv' | 'pdf';
   language?: Language;
   out?: string;
+  unsorted?: boolean;
 }
 
 /**
@@ -24,19 +28,25 @@ export function writeOwnerOnly(file: string, bytes: string | Uint8Array): void {
 
 export function auditCommand(session: Session): Command {
   return new Command('audit')
-    .argument('<campaign>')
+    .argument('[campaign]')
     .argument('[vendor]')
+    .option('--unsorted')
     .addOption(new Option('--format <format>').choices(['csv', 'pdf']).default('csv'))
     .addOption(new Option('--language <lang>').choices([...LANGUAGES]))
     .option('--out <file>')
     .action(
-      withContext(session, async (ctx, campaignId: string, vendorId: string | undefined, options: AuditOptions) => {
+      withContext(session, async (ctx, campaignId: string | undefined, vendorId: string | undefined, options: AuditOptions) => {
+        // One trail: a campaign's (or an engagement's), or the unsorted pen's record, which names no campaign.
+        if (!campaignId === !options.unsorted) throw invalidInput(ctx.words.say('error.audit-which-trail'));
         // Loaded here, not at start: the PDF kit is heavy and `dossier --help` needs none of it.
-        const [{ collectAuditTrail }, { auditCsv, auditPdf }, { lateReplyReader }, { caseDocumentsOf }] = await Promise.all([import('../audit'), import('../audit-report'), import('../late-replies'), import('../received-documents')]);
+        const [{ collectAuditTrail, collectUnsortedDownloads }, { auditCsv, auditPdf }, { lateReplyReader }, { caseDocumentsOf }] = await Promise.all([import('../audit'), import('../audit-report'), import('../late-replies'), import('../received-documents')]);
         // Replies attached to ended cases' records are read from the store that keeps them.
         const lateReplies = lateReplyReader(() => caseDocumentsOf(ctx.env, ctx.store()));
-        const trail = await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address, { lateReplies });
-        const file = resolve(options.out ?? `audit-${campaignId}${vendorId ? `-${vendorId}` : ''}.${options.format}`);
+        const trail = campaignId
+          ? await collectAuditTrail(await ctx.client(), { campaignId, vendorId }, ctx.target.address, { lateReplies })
+          : await collectUnsortedDownloads(await ctx.client(), ctx.target.address);
+        const named = campaignId ? `${campaignId}${vendorId ? `-${vendorId}` : ''}` : UNSORTED_ACCESS_WORKFLOW_ID;
+        const file = resolve(options.out ?? `audit-${named}.${options.format}`);
         // The export is in the officer's language unless it is asked for in the other (a requester's).
         const language = options.language ?? ctx.words.language;
         const bytes = options.format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: new Date().toISOString() });

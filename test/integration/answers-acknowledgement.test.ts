@@ -5,11 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatDate } from '../../activities/format';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
-import { ImapMailbox } from '../../intake/imap-mailbox';
-import { Intake } from '../../intake/intake';
 import { ENGAGEMENT_REVISION } from '../../workflows/engagement-rules';
 import { askFollowUpUpdate, confirmInboundUpdate, recordAnswersUpdate, recordResponseUpdate, withdrawUpdate } from '../../workflows/messages';
 import type { EngagementInput } from '../../workflows/types';
@@ -17,26 +15,16 @@ import { fromNow, startEngagement, stepOf, type EngagementDriver } from '../help
 import { engagementInput, patientPolicy, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { composeReply } from '../helpers/inbound-mail';
-import { intakeOnImap } from '../helpers/intake-on-imap';
+import { useIntakeOnImap } from '../helpers/intake-on-imap';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
 const today = new Date().toISOString().slice(0, 10);
-let mailbox: ImapMailbox;
-let sender: ImapMailbox;
-let intake: Intake;
-let domain: string;
-let caseMailbox: string;
-
-beforeAll(async () => {
-  const opened = await intakeOnImap(env, 'answers');
-  ({ mailbox, sender, domain, caseMailbox } = opened);
-  intake = new Intake(opened.options());
-});
-
-afterAll(async () => {
-  await mailbox?.close();
-  await sender?.close();
+// The intake and its mailbox, opened and closed by useIntakeOnImap, under the names the tests read.
+const imap = useIntakeOnImap(env, 'answers');
+let { sender, intake, domain, caseMailbox } = imap;
+beforeAll(() => {
+  ({ sender, intake, domain, caseMailbox } = imap);
 });
 
 /** Replays the case's history against the current bundle: a non-determinism fails it. */

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import { DossierClient } from '../../client/api';
 import { CampaignClient } from '../../client/campaign-api';
@@ -21,7 +21,7 @@ import { startEngagement, stepOf, type EngagementDriver } from '../helpers/engag
 import { engagementInput, patientPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { until } from '../helpers/until';
 import { tcpRelay } from '../helpers/tcp-relay';
-import { intakeOnImap } from '../helpers/intake-on-imap';
+import { useIntakeOnImap } from '../helpers/intake-on-imap';
 import { createDossierWorker } from '../../worker/worker';
 import type { CampaignInput } from '../../workflows/types';
 import { metricsUrl, useDossier } from '../helpers/harness';
@@ -44,25 +44,11 @@ import { createHash } from 'node:crypto';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
-let mailbox: ImapMailbox;
-let sender: ImapMailbox;
-let intake: Intake;
-let intakeOptions: () => ConstructorParameters<typeof Intake>[0];
-let documents: CaseDocuments;
-let domain: string;
-let caseMailbox: string;
-let imapUser: string;
-
-beforeAll(async () => {
-  const opened = await intakeOnImap(env, 'intake');
-  ({ mailbox, sender, imapUser, domain, caseMailbox, documents } = opened);
-  intakeOptions = opened.options;
-  intake = new Intake(intakeOptions());
-});
-
-afterAll(async () => {
-  await mailbox?.close();
-  await sender?.close();
+// The intake and its mailbox, opened and closed by useIntakeOnImap, under the names the tests read.
+const imap = useIntakeOnImap(env, 'intake');
+let { mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap;
+beforeAll(() => {
+  ({ mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap);
 });
 
 /** Fails with the step's name when it takes longer than `ms`, instead of the test timing out silently. */
@@ -422,6 +408,32 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await count(mailbox, INBOX)).toBe(0);
   });
 
+  it('says a reply’s review state is unknown, not that it is to review, when the engagement’s status cannot be read as it arrives again', async () => {
+    const e = await openEngagement('cisco');
+    const raw = await vendorReply(e);
+    await sender.append(raw);
+    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
+    const [message] = (await e.status()).inbox!;
+    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    // The status read that says what the engagement already holds fails as a timed-out query would.
+    const { directory } = intakeOptions();
+    const blind = Object.assign(Object.create(directory) as typeof directory, {
+      engagementMail: async () => {
+        throw new Error('the engagement did not answer its status query within 5000 ms');
+      },
+    });
+    const lines: string[] = [];
+    const logged = new Intake({ ...intakeOptions(), directory: blind, log: (line) => lines.push(line) });
+    await sender.append(raw);
+    const [again] = await logged.pass();
+    expect(lines.filter((line) => line.includes(message.messageId) && !line.includes(': what Dossier sent on'))).toEqual([
+      `intake: ${message.messageId} recorded on ${e.handle.workflowId}; its review state is unknown, as the engagement’s status could not be read (if it had arrived before, the engagement ignored this copy and kept its review)`,
+    ]);
+    expect(lines.join('\n')).not.toContain('(to-review)');
+    expect(again).toMatchObject({ outcome: 'recorded', workflowId: e.handle.workflowId, reviewUnknown: true });
+    expect((await e.status()).inbox).toEqual([expect.objectContaining({ messageId: message.messageId, review: 'confirmed' })]);
+  });
+
   it('stores a reply’s attachments only once the engagement recorded it, and a pass cut short in between heals on the next', async () => {
     const e = await openEngagement('webex');
     await sender.append(await vendorReply(e));
@@ -691,6 +703,72 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     ]);
     // Still held: reading it decided nothing.
     expect(await count(mailbox, holdingFolder(e.input.campaign.id))).toBe(1);
+  });
+
+  it('shows a held attachment’s download in the export of the engagement the officer assigned its message to', async () => {
+    const e = await openEngagement('zoom');
+    const mandate = Buffer.from('%PDF-1.4\n% the mandate, read before assigning\n');
+    await sender.append(await vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', attachments: [{ filename: 'mandate.pdf', content: mandate, contentType: 'application/pdf' }] }));
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id });
+    const app = workspace();
+    const heldPage = await app.request(`/held/${e.input.campaign.id}/message?id=${encodeURIComponent(held.messageId)}`, as(['officer']));
+    await expectDownload(app, attachmentLink(await heldPage.text(), 'mandate.pdf')!, mandate, `attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
+    await intake.assign(e.input.campaign.id, held.messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+    const { rows } = await downloadsInTrail({ campaignId: e.input.campaign.id, vendorId: 'zoom' }, 1);
+    expect(rows).toEqual([
+      expect.objectContaining({ workflowId: e.handle.workflowId, action: 'heldAttachmentDownloaded', actor: 'Owen (owen, signed in)', messageId: held.messageId, documentName: 'mandate.pdf', sha256: createHash('sha256').update(mandate).digest('hex'), size: mandate.length }),
+    ]);
+  });
+
+  it('shows a download from the pen of mail that names no campaign in the case the message was later assigned to, and the rest in the unsorted pen’s own export', async () => {
+    const e = await openEngagement('zoom');
+    const unsorted = (messageId: string, name: string, content: Buffer) =>
+      vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', to: caseMailbox, subject: 'Documents for the regulator', messageId, inReplyTo: undefined, references: undefined, attachments: [{ filename: name, content, contentType: 'application/pdf' }] });
+    const [assignedId, strayId] = [`<power.${randomUUID()}@lawfirm.test>`, `<stray.${randomUUID()}@lawfirm.test>`];
+    const power = Buffer.from('%PDF-1.4\n% a power of attorney, sent to no case\n');
+    const stray = Buffer.from('%PDF-1.4\n% a stray file nobody assigns\n');
+    await sender.append(await unsorted(assignedId, 'power.pdf', power));
+    await sender.append(await unsorted(strayId, 'stray.pdf', stray));
+    const settled = await intake.pass();
+    expect(settled.map((s) => [s.messageId, s.outcome, (s as { campaignId?: string }).campaignId]).sort()).toEqual([[assignedId, 'held', undefined], [strayId, 'held', undefined]].sort());
+    const app = workspace();
+    const started = new Date().toISOString().slice(0, 19);
+    for (const [messageId, name, bytes] of [[assignedId, 'power.pdf', power], [strayId, 'stray.pdf', stray]] as const) {
+      const page = await app.request(`/held/unsorted/message?id=${encodeURIComponent(messageId)}`, as(['officer']));
+      const href = attachmentLink(await page.text(), name);
+      expect(href, `${name} is a link on its held message’s page`).toBeDefined();
+      await expectDownload(app, href!, bytes, `attachment; filename="${name}"; filename*=UTF-8''${name}`);
+    }
+    await intake.assign(undefined, assignedId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
+
+    // The engagement's export and the campaign's show the earlier download of the assigned message, marked as made while it named no campaign.
+    const powerSha = createHash('sha256').update(power).digest('hex');
+    const expected = { workflowId: e.handle.workflowId, kind: 'document-downloaded', action: 'heldAttachmentDownloaded', actor: 'Owen (owen, signed in)', messageId: assignedId, documentName: 'power.pdf', sha256: powerSha, size: power.length, downloadedVia: 'workspace', whileUnsorted: true };
+    for (const scope of [{ campaignId: e.input.campaign.id, vendorId: 'zoom' }, { campaignId: e.input.campaign.id }]) {
+      const { trail, rows } = await downloadsInTrail(scope, 1);
+      expect(rows).toEqual([expect.objectContaining(expected)]);
+      expect(rows[0]!.at >= started).toBe(true);
+      expect(auditCsv(trail, { language: 'en' }).toString('utf8')).toContain(`${power.length} bytes; from the workspace; made while the message was held with the mail that names no campaign, before it became this case’s`);
+      expect(auditCsv(trail, { language: 'fr' }).toString('utf8')).toContain('fait quand le message attendait avec le courrier qui ne nomme aucune campagne, avant qu’il soit versé à ce dossier');
+    }
+
+    // The message never assigned is in the unsorted pen's export, at the command line, in English and French.
+    const csvFile = join(env.scratch, `unsorted-${randomUUID().slice(0, 6)}.csv`);
+    const exported = await runDossier(env.childEnv, officer, ['audit', '--unsorted', '--out', csvFile]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const csv = readFileSync(csvFile, 'utf8');
+    const strayRow = csv.split('\r\n').find((line) => line.includes(strayId));
+    expect(strayRow).toContain(`,access-unsorted,Document downloaded,"Owen (owen, signed in)",heldAttachmentDownloaded,${stray.length} bytes; from the workspace,${strayId},,stray.pdf,${createHash('sha256').update(stray).digest('hex')},`);
+    const frFile = join(env.scratch, `unsorted-${randomUUID().slice(0, 6)}.csv`);
+    expect((await runDossier(env.childEnv, officer, ['audit', '--unsorted', '--language', 'fr', '--out', frFile])).code).toBe(0);
+    expect(readFileSync(frFile, 'utf8').split('\r\n').find((line) => line.includes(strayId))).toContain('pièce jointe d’un message en attente téléchargée');
+    // A campaign and --unsorted are two trails: asking for both, or neither, is refused with how to ask.
+    for (const args of [['audit'], ['audit', e.input.campaign.id, '--unsorted']]) {
+      const refused = await runDossier(env.childEnv, officer, args);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('say which trail to export: a campaign id (and a vendor id for one engagement), or --unsorted');
+    }
   });
 
   it('holds mail whose sender the border server did not verify, records the verified, and the officer vouches for the held', async () => {

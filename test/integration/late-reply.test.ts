@@ -6,15 +6,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import type { DossierClient } from '../../client/api';
 import { collectAuditTrail } from '../../client/audit';
 import { auditCsv } from '../../client/audit-report';
 import { lateReplyReader } from '../../client/late-replies';
-import type { CaseDocuments } from '../../documents/document-store';
-import type { ImapMailbox } from '../../intake/imap-mailbox';
-import { Intake } from '../../intake/intake';
 import { createWebApp } from '../../web/app';
 import type { OidcSignIn } from '../../web/oidc';
 import { CookieSealer } from '../../web/session';
@@ -23,30 +20,16 @@ import { startEngagement, type EngagementDriver } from '../helpers/engagement-dr
 import { engagementInput, fastPolicy, patientPolicy } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { composeReply } from '../helpers/inbound-mail';
-import { intakeOnImap } from '../helpers/intake-on-imap';
+import { useIntakeOnImap } from '../helpers/intake-on-imap';
 import { TEST_SESSION_SECRET, webConfigWithoutSignIn } from '../helpers/web-session';
 
 const env = useDossier();
 const officer = 'Officer Tremblay';
-let sender: ImapMailbox;
-let mailbox: ImapMailbox;
-let intake: Intake;
-let intakeOptions: () => ConstructorParameters<typeof Intake>[0];
-let documents: CaseDocuments;
-let domain: string;
-let caseMailbox: string;
-let imapUser: string;
-
-beforeAll(async () => {
-  const opened = await intakeOnImap(env, 'late');
-  ({ mailbox, sender, imapUser, domain, caseMailbox, documents } = opened);
-  intakeOptions = opened.options;
-  intake = new Intake(intakeOptions());
-});
-
-afterAll(async () => {
-  await mailbox?.close();
-  await sender?.close();
+// The intake and its mailbox, opened and closed by useIntakeOnImap, under the names the tests read.
+const imap = useIntakeOnImap(env, 'late');
+let { sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap;
+beforeAll(() => {
+  ({ sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap);
 });
 
 /** The workspace over this file's engagements, document store and case mailbox, asked without a browser. */
