@@ -2116,6 +2116,16 @@ describe('what changed between two versions of the statement', () => {
     expect(letter('en')).toEqual([{ label: 'Zoom: the open letter, in the background', letterBefore: 'did not reach it', letterAfter: 'was sent to it', languages: [] }]);
     expect(letter('fr')).toEqual([{ label: 'Zoom\u00a0: la lettre ouverte, dans le contexte', letterBefore: 'ne lui est pas parvenue', letterAfter: 'lui a été envoyée', languages: [] }]);
   });
+
+  it('shows a late reply the next version tells as a change of that vendor, dated, in the reader’s language', () => {
+    const late = (language: 'en' | 'fr') =>
+      changesView({ version: 2, sinceVersion: 1, changes: [{ section: 'late-reply', vendorName: 'Houseparty', repliedLateAfter: '2021-03-01T14:30:00Z' }] }, language, views, 'America/Toronto')!.items;
+    // Dated as the page dates everything (views.date), on the campaign's calendar.
+    expect(late('en')).toEqual([{ label: 'Houseparty: reply after its case closed', lateBefore: 'no late reply', lateAfter: `replied late, on ${views.date('2021-03-01T14:30:00Z', 'en', 'America/Toronto')}`, languages: [] }]);
+    expect(late('en')[0]!.lateAfter).toMatch(/1\sMar\w*\s2021/);
+    expect(late('fr')).toEqual([{ label: 'Houseparty\u00a0: réponse après la clôture de son examen', lateBefore: 'aucune réponse tardive', lateAfter: `réponse parvenue tardivement, le ${views.date('2021-03-01T14:30:00Z', 'fr', 'America/Toronto')}`, languages: [] }]);
+    expect(late('fr')[0]!.lateAfter).toMatch(/le 1er\s+mars/);
+  });
 });
 
 describe('a version that only respaces the French, on the statement page', () => {
