@@ -1111,6 +1111,41 @@ describe('a message every engagement of a campaign refused, on a French page', (
   });
 });
 
+describe('a held message’s closed records to attach it to', () => {
+  // Held in campaign vc's pen for a reason that names no ended case (its sender unverified): the
+  // officer may still judge it a late reply and attach it, as `inbox attach-late` would.
+  const why = { code: 'unverified-sender', detail: 'no DKIM signature' };
+  const held = { ref: '1', messageId: '<m@alpha.test>', from: 'privacy@alpha.test', subject: 'Our answer', date: '2026-11-27T15:30:00.000Z', reason: 'unverified', why, kind: 'reply' };
+  const engagement = (vendorId: string, vendorName: string, state: string) => ({ vendorId, vendorName, workflowId: `engagement:vc:${vendorId}`, state });
+  const workspaceWith = (status: () => Promise<object>) =>
+    fakeWorkspace({
+      campaigns: {
+        board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'approving', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }),
+        status,
+      },
+      holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    });
+
+  it('lets the officer choose among the campaign’s ended cases only, in the reader’s language', async () => {
+    const app = workspaceWith(async () => ({ engagements: [engagement('alpha', 'Alpha', 'ended'), engagement('beta', 'Beta', 'in-progress'), engagement('gamma', 'Gamma', 'ended')] }));
+    for (const [language, name, label] of [['en', 'Attach to the closed record of a case', 'Ended case'], ['fr', 'Verser au dossier clos d’une affaire', 'Dossier clos']] as const) {
+      const html = await (await app.request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie(language, 'h') } })).text();
+      const form = /<form method="post" action="\/held\/vc\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
+      expect(form).toContain('<input type="hidden" name="choice" value="any">');
+      expect([...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])).toEqual(['alpha', 'gamma']);
+      expect(visibleText(html)).toContain(name);
+      expect(visibleText(form)).toContain(label);
+    }
+  });
+
+  it('offers no such form when none of the campaign’s cases has ended, and asks for the vendor when the campaign does not answer', async () => {
+    const none = await (await workspaceWith(async () => ({ engagements: [engagement('alpha', 'Alpha', 'in-progress')] })).request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie('en', 'i') } })).text();
+    expect(none).not.toContain('action="/held/vc/attach-late"');
+    const unanswered = await (await workspaceWith(async () => Promise.reject(new Error('no worker'))).request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie('en', 'j') } })).text();
+    expect(unanswered).toMatch(/<form method="post" action="\/held\/vc\/attach-late"[^]*?<input type="text" id="attach-late-any-vendor" name="vendor"/);
+  });
+});
+
 /** The real intake over a fresh Maildir, where mail that names no campaign and matches nothing is held, unsorted. */
 async function unsortedIntake(prefix: string) {
   const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), prefix)));
