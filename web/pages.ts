@@ -1096,7 +1096,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],
       authorities,
-      vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
+      vendors: draft?.vendors.map((v) => ({
+        ...v,
+        stageKey: `stage.${v.stage}`,
+        // As the version prints it: a vendor that never responded in time, whose reply came late.
+        ...(v.repliedLateAt ? { repliedLate: views.text(language, 'late-reply.on', { date: views.date(v.repliedLateAt, language, campaignTimeZone(draft.campaign)) }) } : {}),
+      })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests]
         .filter((x) => x.version < (status.draft?.version ?? 0))

@@ -1111,6 +1111,24 @@ describe('a message every engagement of a campaign refused, on a French page', (
   });
 });
 
+describe('a late reply on the statement page', () => {
+  it('names the vendor that replied late beside its outcome, and lists the change to the signatories, in English and French', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
+    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    kase.requestDraft({ by: 'Léa', lateReplies: [{ vendorId: 'houseparty', receivedAt: '2026-11-26T15:00:00.000Z' }] }, '2026-11-27T15:00:00.000Z');
+    expect(kase.draft!.version).toBe(2);
+    const shown = statementShownLive(kase);
+    const en = visibleText(await shown('en')).replace(/\s+/g, ' ');
+    const fr = visibleText(await shown('fr')).replace(/\s+/g, ' ');
+    expect(en).toMatch(/Houseparty: closed, no response \(replied late, on 26\sNov\s2026\)/);
+    expect(fr).toMatch(/Houseparty\s: clos, sans réponse \(réponse parvenue tardivement, le 26\snov\.?\s2026\)/);
+    expect(en).toMatch(/Houseparty: reply after its case closed before: no late reply; now: replied late, on 26\sNov\s2026/);
+  });
+});
+
 describe('a held message’s closed records to attach it to', () => {
   // Held in campaign vc's pen for a reason that names no ended case (its sender unverified): the
   // officer may still judge it a late reply and attach it, as `inbox attach-late` would.
