@@ -853,6 +853,7 @@ export class CampaignCase {
 
   /** Late replies a draft request names: each of a vendor of the campaign, with the instant it was received. */
   private checkLateReplies(named: LateReplyReceived[] | undefined): void {
+    if (named !== undefined && !Array.isArray(named)) reject(`The late replies must be a list of { vendorId, receivedAt } (got ${JSON.stringify(named)}).`);
     for (const { vendorId, receivedAt } of named ?? []) {
       if (!this.engagements.has(vendorId)) {
         const known = [...this.engagements.keys()].join(', ');

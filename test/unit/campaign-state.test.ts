@@ -773,6 +773,7 @@ describe('a late reply in the statement', () => {
       'Unknown vendor "nobody" in the late replies; known: zoom, cisco.',
     );
     expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: [{ vendorId: 'cisco', receivedAt: 'last spring' }] }))).toMatch(/late reply of cisco must say when it was received .*\(got "last spring"\)/);
+    expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: 'cisco' as never }))).toBe('The late replies must be a list of { vendorId, receivedAt } (got "cisco").');
   });
 });
 
