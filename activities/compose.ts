@@ -149,6 +149,10 @@ function changesView(changes: StatementChange[] | undefined, campaign: CampaignR
     });
     if (c.section === 'outcome') return { section, before: stage(c.stageBefore), after: stage(c.stageAfter) };
     if (c.section === 'letter') return { section, before: w.say(`changes.letter.${c.letterBefore}`), after: w.say(`changes.letter.${c.letterAfter}`) };
+    if (c.section === 'late-reply') {
+      const late = (at: string | undefined) => (at ? w.say('changes.lateReply', { date: formatDate(at, language, timeZone) }) : w.say('changes.empty'));
+      return { section, before: late(c.repliedLateBefore), after: late(c.repliedLateAfter) };
+    }
     // The statement's own text, quoted as the attached draft prints it (a comment, by contrast, is quoted as typed).
     const quoted = (text: PublicText | undefined) => {
       const typed = text?.[language]?.trim();

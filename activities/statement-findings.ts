@@ -1,6 +1,6 @@
 // The statement's findings as a machine-readable file, carried inside each statement PDF (PDF/A-3
 // associated file, relationship Data) so that another authority can import them without retyping:
-// per vendor, its outcome, the findings per principle and the demonstrations' results. Only what
+// per vendor, its outcome (and when a vendor that never responded replied late), the findings per principle and the demonstrations' results. Only what
 // the authorities wrote for the statement; nothing a vendor submitted.
 import { PRINCIPLES, type StatementDraft } from '../workflows/types';
 
@@ -18,6 +18,8 @@ export function statementFindings(statement: StatementDraft) {
       vendorId: entry.vendorId,
       vendorName: entry.vendorName,
       stage: entry.stage,
+      // Only where there is one: a statement without a late reply keeps the bytes it was published with.
+      ...(entry.repliedLateAt ? { repliedLateAt: entry.repliedLateAt } : {}),
       summary: entry.summary ?? null,
       findings: entry.findings ?? null,
       demonstrations: (entry.demonstrations ?? []).map((d) => ({ at: d.at, result: d.result ?? null, observation: d.observation ?? null })),

@@ -203,7 +203,11 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
   doc.heading(vendor, 3);
   const reason = text(entry.reason, language);
   // "…for the following reason:" stays on the page of the reason it announces.
-  doc.paragraph(w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined }), { keepWithNext: reason ? 2 : undefined });
+  const outcome =
+    entry.stage === 'closed-no-response' && entry.repliedLateAt
+      ? w.say('repliedLate', { vendor, date: date(entry.repliedLateAt) })
+      : w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined });
+  doc.paragraph(outcome, { keepWithNext: reason ? 2 : undefined });
   if (reason) doc.paragraph(reason, { indent: 10 });
   const summary = text(entry.summary, language);
   if (summary) doc.paragraph(summary);

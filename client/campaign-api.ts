@@ -32,6 +32,7 @@ import {
   type CampaignStatus,
   type DraftStatementInput,
   type EditStatementInput,
+  type LateReplyReceived,
   type EngagementStatus,
   type RequestChangesInput,
   type SetConclusionsInput,
@@ -51,6 +52,7 @@ import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
 import { letterCopyStep } from '../workflows/campaign-state';
 import type { DeliveryLedger } from '../activities/delivery-ledger';
+import type { CampaignLateReplyReader } from './late-replies';
 import { fileReceivedLetterCopy, letterCopyIsLetterReceived, type LetterCopyFiled, type LetterCopyTarget } from './letter-copy';
 
 export interface CampaignClientOptions {
@@ -71,6 +73,12 @@ export interface CampaignClientOptions {
    */
   ledger?: () => DeliveryLedger;
   mailDomain?: string;
+  /**
+   * Where replies attached to a closed case's record are kept (the document store, which the
+   * campaign's workflow does not read): each draft of the statement tells the campaign when a vendor
+   * that never responded replied late, so the statement says so. Without it, drafts say nothing new.
+   */
+  lateReplies?: CampaignLateReplyReader;
 }
 
 /** One language of the statement, rendered; `superseded` names what replaced the draft version asked for. */
@@ -257,16 +265,34 @@ export class CampaignClient {
    * engagement is open and not settled in `openCases`, or while a public text is missing in
    * either language (the refusal lists every one).
    */
-  draftStatement(
+  async draftStatement(
     campaignId: string,
     by: string,
     openCases?: OpenCaseDecision[],
     { updateId, confirmsUnchanged, answer }: UpdateOptions & Pick<DraftStatementInput, 'confirmsUnchanged' | 'answer'> = {},
   ) {
     refuseUndrawable('openCases', openCases);
+    const lateReplies = await this.lateRepliesOfNonResponders(campaignId);
     // Only when given: a worker of an earlier release never sees a field it does not know.
-    const input = { by, ...(openCases ? { openCases } : {}), ...(confirmsUnchanged ? { confirmsUnchanged } : {}), ...(answer !== undefined ? { answer } : {}) };
+    const input = {
+      by,
+      ...(openCases ? { openCases } : {}),
+      ...(confirmsUnchanged ? { confirmsUnchanged } : {}),
+      ...(answer !== undefined ? { answer } : {}),
+      ...(lateReplies.length ? { lateReplies } : {}),
+    };
     return this.call(campaignId, () => this.handle(campaignId).executeUpdate(draftStatementUpdate, { args: [input], updateId }));
+  }
+
+  /** The late replies of the vendors whose case closed without a response: the only ones the statement tells of. */
+  private async lateRepliesOfNonResponders(campaignId: string): Promise<LateReplyReceived[]> {
+    const read = this.options.lateReplies;
+    if (!read) return [];
+    const { engagements } = await this.status(campaignId);
+    const silent = engagements.filter((e) => e.state === 'ended' && e.outcome?.stage === 'closed-no-response').map((e) => e.vendorId);
+    if (!silent.length) return [];
+    // A store out of reach fails the draft: the version would not tell a late reply attached since the last.
+    return read(campaignId, silent);
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */

@@ -2,9 +2,10 @@
 // and takes no update (nor should it: the case must not reopen or remind), so an officer's attaching
 // one from the holding pen keeps it sealed in the document store (intake/intake.ts attachLate); every
 // reader of the record (the workspace's engagement and mail pages, the CLI's `engagement show`,
-// `replies` and `documents`) reads the workflow's status and these together, through `withLateReplies`.
+// `replies` and `documents`) reads the workflow's status and these together, through `withLateReplies`;
+// a statement draft tells the campaign when each non-responder's came (`campaignLateReplyReader`).
 import type { CaseDocuments } from '../documents/document-store';
-import type { EngagementStatus } from '../workflows/messages';
+import type { EngagementStatus, LateReplyReceived } from '../workflows/messages';
 import { LATE_REPLY_RECEIVED } from '../workflows/timeline';
 import type { InboundMessage, LateReply } from '../workflows/types';
 import type { EngagementRef } from './api';
@@ -18,6 +19,19 @@ export function lateReplyReader(documents: Pick<CaseDocuments, 'lateReplies'> | 
   return (ref) => {
     opened ??= (documents as () => Pick<CaseDocuments, 'lateReplies'>)();
     return opened.lateReplies(ref.campaignId, ref.vendorId);
+  };
+}
+
+/** When each listed vendor's late replies were received (vendors with none are left out), as a statement draft tells the campaign. */
+export type CampaignLateReplyReader = (campaignId: string, vendorIds: readonly string[]) => Promise<LateReplyReceived[]>;
+
+/** Reads them through `documents`, opened on first use, in one listing of the campaign's store. */
+export function campaignLateReplyReader(documents: () => Pick<CaseDocuments, 'lateRepliesOf'>): CampaignLateReplyReader {
+  let opened: Pick<CaseDocuments, 'lateRepliesOf'> | undefined;
+  return async (campaignId, vendorIds) => {
+    opened ??= documents();
+    const found = await opened.lateRepliesOf(campaignId, vendorIds);
+    return [...found].flatMap(([vendorId, replies]) => replies.map((r) => ({ vendorId, receivedAt: r.receivedAt })));
   };
 }
 

@@ -125,6 +125,39 @@ export class CaseDocuments {
     return replies.sort((a, b) => a.attachedAt.localeCompare(b.attachedAt));
   }
 
+  /**
+   * The late replies of several engagements of one campaign, each vendor's in the order attached,
+   * from one listing of the campaign's store (the statement asks for every vendor that never responded).
+   */
+  async lateRepliesOf(campaignId: string, vendorIds: readonly string[]): Promise<Map<string, LateReply[]>> {
+    const found = new Map<string, LateReply[]>();
+    if (!vendorIds.length) return found;
+    let key: Buffer;
+    try {
+      key = await this.keystore.decryptionKey(campaignKeyId(campaignId));
+    } catch (err) {
+      if (err instanceof KeyError && err.code === 'KeyShredded') return found;
+      throw err;
+    }
+    const byPrefix = new Map(vendorIds.map((vendorId) => [lateReplyPrefix(key, engagementWorkflowId(campaignId, vendorId)), vendorId]));
+    for (const stored of await this.store.list(campaignId)) {
+      if (!stored.key.startsWith('late-')) continue;
+      const vendorId = byPrefix.get(stored.key.slice(0, LATE_PREFIX_LENGTH));
+      if (vendorId === undefined) continue;
+      const blob = (await this.store.get(campaignId, stored.key))?.bytes;
+      if (!blob) continue;
+      let reply: LateReply;
+      try {
+        reply = JSON.parse(unseal(key, `${campaignId}/${stored.key}`, blob).toString('utf8')) as LateReply;
+      } catch (err) {
+        throw new DocumentError('DocumentCorrupt', `a late reply kept for ${engagementWorkflowId(campaignId, vendorId)} (${stored.key}) cannot be decrypted: ${(err as Error).message}`);
+      }
+      found.set(vendorId, [...(found.get(vendorId) ?? []), reply]);
+    }
+    for (const replies of found.values()) replies.sort((a, b) => a.attachedAt.localeCompare(b.attachedAt));
+    return found;
+  }
+
   private async readKey(campaignId: string, name: string): Promise<Buffer> {
     try {
       return await this.keystore.decryptionKey(campaignKeyId(campaignId));
@@ -178,6 +211,9 @@ function sentCopyId(key: Buffer, threadId: string, step: string): string {
 function lateReplyPrefix(key: Buffer, workflowId: string): string {
   return 'late-' + createHmac('sha256', key).update(`late\n${workflowId}`).digest('hex').slice(0, 24) + '-';
 }
+
+/** 'late-', 24 hex digits, '-'. */
+const LATE_PREFIX_LENGTH = 'late-'.length + 24 + 1;
 
 function lateReplyId(key: Buffer, workflowId: string, messageId: string): string {
   return lateReplyPrefix(key, workflowId) + createHmac('sha256', key).update(`late\n${workflowId}\n${messageId}`).digest('hex').slice(0, 32);

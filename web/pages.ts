@@ -803,15 +803,39 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     return groups.length ? groups : undefined;
   };
 
+  /**
+   * The campaign's engagements that have ended, whose closed record a late reply can join; undefined
+   * when the campaign does not answer (the officer then names the vendor, as at the command line).
+   */
+  const closedEngagements = async (campaignId: string) => {
+    try {
+      const { engagements } = await (await deps.campaigns()).status(campaignId);
+      return engagements.filter((e) => e.state === 'ended').map(({ vendorId, vendorName }) => ({ vendorId, vendorName }));
+    } catch {
+      return undefined;
+    }
+  };
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the running campaigns' engagements.
-    const [message, board, engagements] = await Promise.all([
+    const [message, board, engagements, closed] = await Promise.all([
       withPen((p) => p.intake.read(campaignId, messageId)),
       heldCampaign(campaignId),
       campaignId ? undefined : engagementChoices(c),
+      campaignId ? closedEngagements(campaignId) : undefined,
     ]);
+    const lateTo = campaignId ? endedRefusers(message.why).map((vendorId) => ({ vendorId, vendorName: board?.vendorNames[vendorId] ?? vendorId })) : [];
+    // Wherever `inbox attach-late` would take it, beside the cases that refused it as ended (none on a
+    // copy held before refusals carried codes, nor for mail that named no case): the officer chooses
+    // an ended case of the pen's campaign, or names the campaign and vendor, and the intake refuses
+    // one that is not an ended case.
+    const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
+    const lateAny = !campaignId ? { namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
+    const shown = formView(form, c.get('language'), board?.timeZone);
+    // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
+    const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
     // Each attachment by its place in the message, as the intake reads it again to hand it over.
     const attachmentPath = (n: number) => `/held/${encodeURIComponent(pen)}/attachment?id=${encodeURIComponent(message.messageId)}&n=${n}`;
     return page(c, 'held-message', {
@@ -821,8 +845,9 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       timeZone: board?.timeZone ?? 'UTC',
       vendors: board && Object.entries(board.vendorNames).map(([vendorId, vendorName]) => ({ vendorId, vendorName })),
       engagements,
-      lateTo: campaignId ? endedRefusers(message.why).map((vendorId) => ({ vendorId, vendorName: board?.vendorNames[vendorId] ?? vendorId })) : [],
-      ...formView(form, c.get('language'), board?.timeZone),
+      lateTo,
+      lateAny: lateAny && { ...lateAny, ...(chosen ? { chosen, values: shown.values?.attachLate, errors: shown.errors?.attachLate } : {}) },
+      ...shown,
     });
   };
 
@@ -906,7 +931,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   });
 
   // A reply that came after its case ended, attached to that case's record (the case stays as it
-  // ended): offered on the held message for each engagement of the pen's campaign that refused it so.
+  // ended): offered on the held message for each engagement of the pen's campaign that refused it so,
+  // and for any ended case the officer chooses (`choice=any`: the form that names the case).
   app.post('/held/:pen/attach-late', async (c) => {
     const user = allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
@@ -927,7 +953,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       }
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       const refusal = refusalDetails(err);
-      const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor']);
+      const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']]);
       if (!errors) throw err;
       return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }
@@ -1070,7 +1096,12 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       ...(draft ? { timeZone: campaignTimeZone(draft.campaign) } : {}),
       campaignTitle: draft?.campaign.title[language],
       authorities,
-      vendors: draft?.vendors.map((v) => ({ ...v, stageKey: `stage.${v.stage}` })),
+      vendors: draft?.vendors.map((v) => ({
+        ...v,
+        stageKey: `stage.${v.stage}`,
+        // As the version prints it: a vendor that never responded in time, whose reply came late.
+        ...(v.repliedLateAt ? { repliedLate: views.text(language, 'late-reply.on', { date: views.date(v.repliedLateAt, language, campaignTimeZone(draft.campaign)) }) } : {}),
+      })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests]
         .filter((x) => x.version < (status.draft?.version ?? 0))

@@ -8,7 +8,7 @@ import { DossierClient } from '../client/api';
 import { openIntake } from '../intake/open';
 import { sentMailReader } from '../client/sent-mail';
 import { caseDocumentsOf, receivedDocumentReader } from '../client/received-documents';
-import { lateReplyReader } from '../client/late-replies';
+import { campaignLateReplyReader, lateReplyReader } from '../client/late-replies';
 import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
 import { clientActingAs } from './acting-as';
@@ -57,6 +57,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const closeOwnStore = async () => {
     if (!options.store) await store.close();
   };
+  const campaignLateReplies = campaignLateReplyReader(() => caseDocumentsOf(env, store()));
   const app = createWebApp({
     config,
     signIn: new OidcSignIn({
@@ -67,8 +68,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       rolesClaim: config.rolesClaim,
     }),
     dossier: async () => new DossierClient(await client(), clientOptions),
-    // The ledger and MAIL_FROM's domain, where a letter copy put back is checked against the letter sent.
-    campaigns: async () => new CampaignClient(await client(), { ...clientOptions, files: () => store().files, ledger: () => store().ledger, mailDomain: messageDomain(env) }),
+    // The ledger and MAIL_FROM's domain, where a letter copy put back is checked against the letter
+    // sent; the document store, where a draft of the statement reads the late replies it tells of.
+    campaigns: async () =>
+      new CampaignClient(await client(), { ...clientOptions, files: () => store().files, ledger: () => store().ledger, mailDomain: messageDomain(env), lateReplies: campaignLateReplies }),
     holdingPen: async () => {
       const asUser = await client();
       return openIntake(env, undefined, {

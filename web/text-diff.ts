@@ -20,6 +20,9 @@ export interface ChangeView {
   /** For a change of what the background says of the letter and the vendor. */
   letterBefore?: string;
   letterAfter?: string;
+  /** For a reply that came after the case closed: what the outcome's sentence said of it, and says now. */
+  lateBefore?: string;
+  lateAfter?: string;
   /** One line per language whose text differs, as words kept, removed and added. */
   languages: { language: Language; parts: DiffPart[] }[];
 }
@@ -47,6 +50,12 @@ export function changesView(found: StatementVersionChanges | undefined, language
     ...(change.section === 'letter'
       ? { letterBefore: views.text(language, `letter.${change.letterBefore}`), letterAfter: views.text(language, `letter.${change.letterAfter}`) }
       : {}),
+    ...(change.section === 'late-reply'
+      ? {
+          lateBefore: lateReplyText(change.repliedLateBefore, language, views, timeZone),
+          lateAfter: lateReplyText(change.repliedLateAfter, language, views, timeZone),
+        }
+      : {}),
     languages: textLanguages(change),
   }));
   // A co-signatory that did not receive the version before this one reads changes since an older
@@ -55,8 +64,12 @@ export function changesView(found: StatementVersionChanges | undefined, language
   return { version: found.version, sinceVersion: found.sinceVersion, sinceOlder, items, more: found.more ?? 0 };
 }
 
+function lateReplyText(at: string | undefined, language: Language, views: Views, timeZone?: string): string {
+  return at ? views.text(language, 'late-reply.on', { date: views.date(at, language, timeZone) }) : views.text(language, 'late-reply.none');
+}
+
 function textLanguages(change: StatementChange): ChangeView['languages'] {
-  if (change.section === 'outcome' || change.section === 'letter') return [];
+  if (change.section === 'outcome' || change.section === 'letter' || change.section === 'late-reply') return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
   // Each language's text as the statement prints it (French with its no-break spaces), as the PDF

@@ -17,6 +17,7 @@ import type {
   CampaignStatus,
   CampaignUpdated,
   DraftStatementInput,
+  LateReplyReceived,
   EngagementOutcomeSummary,
   EditStatementInput,
   DraftUnprintable,
@@ -66,7 +67,7 @@ import type {
   Vendor,
 } from './types';
 import { campaignTimeZone } from './types';
-import { calendarDayIn } from './time';
+import { calendarDayIn, isoInstant } from './time';
 import { campaignWorkflowId, engagementWorkflowId } from './workflow-ids';
 
 /**
@@ -169,6 +170,11 @@ export class CampaignCase {
   private readonly seenBefore = new Map<string, number>();
   /** The lead's decisions on engagements open at drafting. */
   private readonly decisions = new Map<string, OpenCaseDecision>();
+  /**
+   * When each vendor's first late reply was received, as the lead's drafts said (the workflow does
+   * not read the document store that keeps them). Kept from draft to draft: a reply stays attached.
+   */
+  private readonly lateReplies = new Map<string, string>();
   private editedSinceDraft = false;
   private readonly changeRequests: StatementChangeRequest[] = [];
   private readonly changeAnswers: StatementChangeAnswer[] = [];
@@ -665,11 +671,12 @@ export class CampaignCase {
   checkDraft(req: DraftStatementInput): void {
     requireOfficer(req.by);
     if (req.answer !== undefined) this.checkChangeAnswer(req.answer);
+    this.checkLateReplies(req.lateReplies);
     if (this.rules === 'legacy') {
       if (this.phase !== 'engaging' && this.phase !== 'approving') throw refusal('statement-already', { phase: this.phase }, `The statement is already ${this.phase}.`);
       if (!this.hasVendors()) throw refusal('no-vendors', {}, NO_VENDORS);
-      const tooLarge = statementSizeProblem(this.prospectiveDraft(req.openCases));
-      if (tooLarge) refuseTooLarge(this.prospectiveDraft(req.openCases), `Cannot draft: ${tooLarge}.`);
+      const tooLarge = statementSizeProblem(this.prospectiveDraft(req.openCases, this.text, req.lateReplies));
+      if (tooLarge) refuseTooLarge(this.prospectiveDraft(req.openCases, this.text, req.lateReplies), `Cannot draft: ${tooLarge}.`);
       return;
     }
     if (this.phase === 'publishing' || this.phase === 'published') {
@@ -692,7 +699,7 @@ export class CampaignCase {
       const message = `Cannot draft while ${unsettled.length === 1 ? '1 engagement is' : `${unsettled.length} engagements are`} open (${vendors}): close or exclude each with a reason in English and French (openCases; the CLI's --open-cases file), or wait until they end.`;
       throw unsettled.length === 1 ? refusal('engagement-open', { vendors }, message) : refusal('engagements-open', { count: String(unsettled.length), vendors }, message);
     }
-    const next = this.prospectiveDraft(req.openCases);
+    const next = this.prospectiveDraft(req.openCases, this.text, req.lateReplies);
     const gaps = statementGaps(next);
     if (gaps.length) {
       const message = `Cannot draft: ${describeGaps(gaps)}`;
@@ -728,6 +735,7 @@ export class CampaignCase {
    */
   requestDraft(req: DraftStatementInput, now: string): CampaignUpdated {
     for (const decision of req.openCases ?? []) this.decisions.set(decision.vendorId, decision);
+    for (const [vendorId, receivedAt] of this.withLateReplies(req.lateReplies)) this.lateReplies.set(vendorId, receivedAt);
     // Said to those who sent the version back, with the next one: the lead's word, and whether the
     // text they read goes out again as it was (a deliberate choice, confirmed, not a slip).
     if (this.draft && this.sentBack().length) {
@@ -799,11 +807,14 @@ export class CampaignCase {
   }
 
   /** The statement as the next version would print it, from what is known and written now. */
-  private prospectiveDraft(extra: OpenCaseDecision[] = [], text = this.text): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> {
+  private prospectiveDraft(extra: OpenCaseDecision[] = [], text = this.text, lateReplies?: LateReplyReceived[]): Pick<StatementDraft, 'vendors' | 'conclusions' | 'lessonsLearned'> {
     const decisions = new Map(this.decisions);
     for (const d of extra) decisions.set(d.vendorId, d);
+    const late = this.withLateReplies(lateReplies);
     return {
-      vendors: [...this.engagements.values()].map(({ state, outcome }) => statementEntry(state, outcome, text.vendors[state.vendorId], decisions.get(state.vendorId))),
+      vendors: [...this.engagements.values()].map(({ state, outcome }) =>
+        statementEntry(state, outcome, text.vendors[state.vendorId], decisions.get(state.vendorId), late.get(state.vendorId)),
+      ),
       conclusions: text.conclusions,
       lessonsLearned: text.lessonsLearned,
     };
@@ -828,6 +839,30 @@ export class CampaignCase {
       const reason = why(v.vendorId);
       return reason ? { ...v, notWrittenTo: reason } : v;
     });
+  }
+
+  /** The late replies known, with those a draft request names: the first received of each vendor's. */
+  private withLateReplies(named: LateReplyReceived[] = []): Map<string, string> {
+    const late = new Map(this.lateReplies);
+    for (const { vendorId, receivedAt } of named) {
+      const known = late.get(vendorId);
+      if (known === undefined || isoInstant(receivedAt)! < isoInstant(known)!) late.set(vendorId, receivedAt);
+    }
+    return late;
+  }
+
+  /** Late replies a draft request names: each of a vendor of the campaign, with the instant it was received. */
+  private checkLateReplies(named: LateReplyReceived[] | undefined): void {
+    if (named !== undefined && !Array.isArray(named)) reject(`The late replies must be a list of { vendorId, receivedAt } (got ${JSON.stringify(named)}).`);
+    for (const { vendorId, receivedAt } of named ?? []) {
+      if (!this.engagements.has(vendorId)) {
+        const known = [...this.engagements.keys()].join(', ');
+        throw refusal('unknown-vendor', { vendor: String(vendorId), known }, `Unknown vendor "${vendorId}" in the late replies; known: ${known}.`);
+      }
+      if (typeof receivedAt !== 'string' || isoInstant(receivedAt) === undefined) {
+        reject(`The late reply of ${vendorId} must say when it was received as an ISO instant such as 2021-03-03T14:00:00Z (got ${JSON.stringify(receivedAt)}).`);
+      }
+    }
   }
 
   /** The version's date: the day `now` falls on for the lead authority, as the statement prints every other date. */

@@ -358,6 +358,18 @@ export interface DraftStatementInput extends ByOfficer {
    * is not made): it goes with the next version's approval request and stays in the status.
    */
   answer?: string;
+  /**
+   * Replies that came after their case had ended, attached to its closed record: kept in the
+   * document store, which the workflow does not read, so the client reads them and says when each
+   * was received. The statement says a vendor that never responded replied late, and when.
+   */
+  lateReplies?: LateReplyReceived[];
+}
+
+/** A late reply as the statement knows it: whose, and when it was received (ISO). */
+export interface LateReplyReceived {
+  vendorId: string;
+  receivedAt: string;
 }
 
 /**

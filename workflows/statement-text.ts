@@ -58,6 +58,7 @@ export function statementEntry(
   ended: EngagementOutcome | undefined,
   text: VendorPublicText | undefined,
   decision?: OpenCaseDecision,
+  repliedLateAt?: string,
 ): StatementVendorEntry {
   const outcome = state.state === 'ended' ? ended : undefined;
   const stage = stageOf(state, outcome, decision);
@@ -73,7 +74,10 @@ export function statementEntry(
   // Outcomes of engagements that ended before it was slimmed carry the response and questions themselves.
   const respondedAt = outcome.respondedAt ?? outcome.response?.receivedAt;
   if (respondedAt) entry.respondedAt = respondedAt;
-  if (stage === 'closed-no-response') entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
+  if (stage === 'closed-no-response') {
+    entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
+    if (repliedLateAt) entry.repliedLateAt = repliedLateAt;
+  }
   const asked = outcome.questionsAsked ?? outcome.questions?.length ?? 0;
   if (asked) {
     entry.questionsAsked = asked;
@@ -366,6 +370,10 @@ export function statementChanges(before: Comparable, after: Comparable, { asPrin
     // The background's opening sentence names the vendors the letter reached: a vendor moving in or
     // out of it changes the public text as much as its outcome does, whatever its stage.
     if (prior && letterOf(prior) !== letterOf(entry)) changes.push({ section: 'letter', vendorName, letterBefore: letterOf(prior), letterAfter: letterOf(entry) });
+    // A late reply changes what the outcome's sentence says, though not the outcome.
+    if (prior && prior.repliedLateAt !== entry.repliedLateAt) {
+      changes.push({ section: 'late-reply', vendorName, ...(prior.repliedLateAt ? { repliedLateBefore: prior.repliedLateAt } : {}), ...(entry.repliedLateAt ? { repliedLateAfter: entry.repliedLateAt } : {}) });
+    }
     compare({ section: 'reason', vendorName }, prior?.reason, entry.reason);
     compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);
     for (const principle of PRINCIPLES) {

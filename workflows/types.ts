@@ -694,6 +694,7 @@ export const STATEMENT_SECTIONS = [
   'conclusions',
   'lessons-learned',
   'letter',
+  'late-reply',
 ] as const;
 export type StatementSection = (typeof STATEMENT_SECTIONS)[number];
 
@@ -718,6 +719,9 @@ export interface StatementChange {
   /** For `letter`: what the background says of the open letter and the vendor, before and after. */
   letterBefore?: StatementLetter;
   letterAfter?: StatementLetter;
+  /** For `late-reply`: when the vendor's late reply was received, as the statement says it before and after (absent: not said). */
+  repliedLateBefore?: string;
+  repliedLateAfter?: string;
 }
 
 /**
@@ -943,6 +947,12 @@ export interface StatementVendorEntry {
   respondedAt?: string;
   /** Reminders and final notices about the response (for a vendor that never responded). */
   remindersSent?: ReminderSent[];
+  /**
+   * A vendor that never responded, whose reply came after its case had closed and was attached to
+   * the closed record (client/late-replies.ts): when the first such reply was received. Absent in
+   * versions drafted before the statement said so.
+   */
+  repliedLateAt?: string;
   endedAt?: string;
   questionsAsked?: number;
   questionsAnswered?: number;

@@ -110,6 +110,11 @@ export class Session {
           files: () => store().files,
           ledger: () => store().ledger,
           mailDomain: messageDomain(this.env),
+          // Loaded when a draft asks: the document store's keys are no concern of other commands.
+          lateReplies: async (campaignId, vendorIds) => {
+            const [{ campaignLateReplyReader }, { caseDocumentsOf }] = await Promise.all([import('../late-replies'), import('../received-documents')]);
+            return campaignLateReplyReader(() => caseDocumentsOf(this.env, store()))(campaignId, vendorIds);
+          },
         }),
       fellShort: () => {
         this.shortfall = true;

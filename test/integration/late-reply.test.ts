@@ -150,6 +150,84 @@ describe('a late reply to an ended case', () => {
     expect(await intake.fate(settled.messageId)).toEqual({ outcome: 'attached-late', subject: `Re: [${e.input.campaign.reference}] Open letter`, campaignId, vendorId: 'houseparty', by: 'Owen (owen, signed in)' });
   }, 120_000);
 
+  describe('in the workspace, wherever the command line would attach it', () => {
+    const frSession = { ...session, id: 'f'.repeat(32), language: 'fr' };
+    const frCookie = `dossier_session=${new CookieSealer(TEST_SESSION_SECRET).seal(frSession)}`;
+    /** Posts the form, then reads the page it sends the officer on to (post/redirect/get). */
+    const postThenRead = async (app: ReturnType<typeof workspace>, path: string, form: Record<string, string>, asCookie = cookie) => {
+      const posted = await app.request(path, {
+        method: 'POST',
+        headers: { cookie: asCookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:0' },
+        body: new URLSearchParams({ _csrf: 't', ...form }).toString(),
+      });
+      expect(posted.status, visible(await posted.clone().text())).toBe(303);
+      const after = /dossier_session=[^;]+/.exec(posted.headers.get('set-cookie') ?? '')?.[0] ?? asCookie;
+      const page = await app.request(posted.headers.get('location')!, { headers: { cookie: after } });
+      return { location: posted.headers.get('location'), status: page.status, text: visible(await page.text()) };
+    };
+
+    it('offers it in the pen of mail that names no campaign, where the officer names the ended case, and refuses in English and French a case that is not one', async () => {
+      const e = await closedWithoutResponse();
+      const campaignId = e.input.campaign.id;
+      const open = await startEngagement(env, engagementInput(env.uniqueId('open'), 'zoom', patientPolicy()));
+      await open.waitForStatus((s) => s.stage === 'awaiting-response');
+      // Houseparty's counsel writes to the case address, naming no case: the intake cannot tell which it is.
+      const messageId = `<${randomUUID()}@lawfirm.test>`;
+      await sender.append(await composeReply({ from: 'counsel@lawfirm.test', to: caseMailbox, subject: 'Houseparty’s answer to your letter', messageId, text: 'On behalf of Houseparty, months late.' }));
+      const [settled] = await intake.pass();
+      expect(settled).toMatchObject({ outcome: 'held', messageId });
+      expect((settled as { campaignId?: string }).campaignId).toBeUndefined();
+
+      const app = workspace();
+      const html = await (await app.request(`/held/unsorted/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie } })).text();
+      expect(html).toContain('action="/held/unsorted/attach-late"');
+      expect(html).toMatch(/<form method="post" action="\/held\/unsorted\/attach-late"[^]*?name="campaign"[^]*?name="vendor"[^]*?<\/form>/);
+      expect(visible(html)).toContain('Attach to the closed record of a case');
+
+      // Not a case at all, then a case still in progress: refused beside the form, in the officer's language.
+      const unknown = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: campaignId, vendor: 'nobody', choice: 'any' });
+      expect([unknown.location, unknown.status]).toEqual([`/held/unsorted/message?id=${encodeURIComponent(messageId)}`, 422]);
+      expect(unknown.text).toContain(`engagement:${campaignId}:nobody does not exist: check the campaign and vendor ids.`);
+      const inFrench = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: campaignId, vendor: 'nobody', choice: 'any' }, frCookie);
+      expect(inFrench.text).toContain(`engagement:${campaignId}:nobody n’existe pas`);
+      const inProgress = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: open.input.campaign.id, vendor: 'zoom', choice: 'any' });
+      expect(inProgress.status).toBe(422);
+      expect(inProgress.text).toMatch(/This case is .+, not ended: assign the message to it instead\./);
+      const inProgressFr = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: open.input.campaign.id, vendor: 'zoom', choice: 'any' }, frCookie);
+      expect(inProgressFr.text).toMatch(/Ce dossier est à l’étape « .+ », il n’est pas clos/);
+      const blank = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: '', vendor: 'houseparty', choice: 'any' });
+      expect(blank.status).toBe(422);
+      expect((await intake.held(undefined)).some((m) => m.messageId === messageId)).toBe(true);
+
+      // The ended case: attached, the case as it ended.
+      const attached = await postThenRead(app, '/held/unsorted/attach-late', { messageId, campaign: campaignId, vendor: 'houseparty', choice: 'any' });
+      expect(attached.location).toBe(`/campaigns/${campaignId}/engagements/houseparty`);
+      expect(attached.text).toMatch(/late reply received on \d{1,2} \w+ \d{4}/);
+      expect(await intake.fate(messageId)).toMatchObject({ outcome: 'attached-late', campaignId, vendorId: 'houseparty' });
+      expect((await e.status()).stage).toBe('closed-no-response');
+    }, 180_000);
+
+    it('offers it on a copy held before refusals carried codes, which names the ended case only in English', async () => {
+      const e = await closedWithoutResponse();
+      const campaignId = e.input.campaign.id;
+      const messageId = `<${randomUUID()}@houseparty.test>`;
+      const original = await lateReply(e, { messageId });
+      // As an intake of an earlier release held it: its reason in English, no refusal with a code.
+      await mailbox.append(
+        Buffer.concat([Buffer.from(`X-Dossier-Held-Reason: engagement:${campaignId}:houseparty refused: it has ended and accepts no more requests\r\nX-Dossier-Held-Campaign: ${campaignId}\r\n`), original]),
+        `Held-${campaignId}`,
+      );
+      expect((await intake.held(campaignId)).map((m) => m.messageId)).toContain(messageId);
+
+      const app = workspace();
+      const html = await (await app.request(`/held/${campaignId}/message?id=${encodeURIComponent(messageId)}`, { headers: { cookie } })).text();
+      expect(html).toContain(`action="/held/${campaignId}/attach-late"`);
+      const attached = await postThenRead(app, `/held/${campaignId}/attach-late`, { messageId, vendor: 'houseparty', choice: 'any' });
+      expect(attached.location).toBe(`/campaigns/${campaignId}/engagements/houseparty`);
+      expect(await intake.fate(messageId)).toMatchObject({ outcome: 'attached-late', campaignId, vendorId: 'houseparty' });
+    }, 180_000);
+  });
+
   describe('at the command line', () => {
     const cli = (args: string[]) => {
       const { host, port, password } = inject('imap');

@@ -713,6 +713,70 @@ describe('the edit loop: public text, versions the lead submits, approvals that 
   });
 });
 
+describe('a late reply in the statement', () => {
+  const both = (en: string, fr: string) => ({ en, fr });
+  const publicText = {
+    vendors: { zoom: { summary: both('Zoom explained its plan.', 'Zoom a expliqué son plan.') } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  };
+  const silent = (): EngagementOutcome => ({ ...concluded('cisco'), stage: 'closed-no-response', findings: undefined });
+  const cisco = (kase: CampaignCase) => kase.draft!.vendors.find((v) => v.vendorId === 'cisco')!;
+
+  function drafted() {
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop');
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.engagementEnded('cisco', silent());
+    kase.edit({ by: LEAD, ...publicText });
+    return kase;
+  }
+
+  it('says when a vendor that never responded replied late, as the draft request tells it, the first reply of several', () => {
+    const kase = drafted();
+    const lateReplies = [
+      { vendorId: 'cisco', receivedAt: '2021-03-05T09:00:00Z' },
+      { vendorId: 'cisco', receivedAt: '2021-03-03T15:30:00Z' },
+    ];
+    kase.checkDraft({ by: LEAD, lateReplies });
+    kase.requestDraft({ by: LEAD, lateReplies }, NOW);
+    kase.startApproval(NOW);
+    expect(cisco(kase)).toMatchObject({ stage: 'closed-no-response', repliedLateAt: '2021-03-03T15:30:00Z' });
+    // A vendor that responded in time says no such thing, whatever the request names.
+    expect(kase.draft!.vendors.find((v) => v.vendorId === 'zoom')!.repliedLateAt).toBeUndefined();
+  });
+
+  it('puts a reply attached after a version was drafted in the next version, which the signatories approve again; the version before stays as drafted', () => {
+    const kase = drafted();
+    kase.requestDraft({ by: LEAD }, NOW);
+    kase.startApproval(NOW);
+    expect(kase.draft!.version).toBe(1);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    const lateReplies = [{ vendorId: 'cisco', receivedAt: '2021-03-03T15:30:00Z' }];
+    // Not "nothing changed": the statement now says something new of the vendor.
+    kase.checkDraft({ by: LEAD, lateReplies });
+    kase.requestDraft({ by: LEAD, lateReplies }, LATER);
+    expect(kase.draft!.version).toBe(2);
+    expect(cisco(kase).repliedLateAt).toBe('2021-03-03T15:30:00Z');
+    expect(kase.statementVersion(1)!.vendors.find((v) => v.vendorId === 'cisco')!.repliedLateAt).toBeUndefined();
+    expect(kase.status().draft!.approvals).toEqual([]);
+    // Known from then on: a request that names none does not take it back.
+    kase.requestChanges({ by: 'Adrian Lobsiger', authorityId: 'fdpic', version: 2, comment: 'Say more.' }, LATER);
+    kase.edit({ by: LEAD, vendors: { zoom: { summary: both('Zoom explained its 90-day plan.', 'Zoom a expliqué son plan de 90 jours.') } } });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.draft!.version).toBe(3);
+    expect(cisco(kase).repliedLateAt).toBe('2021-03-03T15:30:00Z');
+  });
+
+  it('refuses a late reply of a vendor the campaign does not have, or without the instant it was received', () => {
+    const kase = drafted();
+    expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: [{ vendorId: 'nobody', receivedAt: '2021-03-03T15:30:00Z' }] }))).toBe(
+      'Unknown vendor "nobody" in the late replies; known: zoom, cisco.',
+    );
+    expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: [{ vendorId: 'cisco', receivedAt: 'last spring' }] }))).toMatch(/late reply of cisco must say when it was received .*\(got "last spring"\)/);
+    expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: 'cisco' as never }))).toBe('The late replies must be a list of { vendorId, receivedAt } (got "cisco").');
+  });
+});
+
 describe('the campaign as the board reads it', () => {
   it('names every vendor of a 2,000-vendor campaign in a small fraction of its status', () => {
     const input: CampaignInput = {

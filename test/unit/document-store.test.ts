@@ -93,9 +93,15 @@ describe('the document store', () => {
     await store.save('late-2020', { name: 'other.pdf', type: 'application/pdf', content: pdf });
     expect((await store.lateReplies('late-2020', 'houseparty')).map((r) => r.messageId)).toEqual(['<a@houseparty.test>', '<b@houseparty.test>']);
     expect((await store.lateReplies('late-2020', 'zoom')).map((r) => r.messageId)).toEqual(['<c@zoom.test>']);
+    // Several engagements' at once, as a statement draft asks: only those named, each as its own record reads them.
+    const several = await store.lateRepliesOf('late-2020', ['houseparty', 'cisco']);
+    expect([...several.keys()]).toEqual(['houseparty']);
+    expect(several.get('houseparty')).toEqual(await store.lateReplies('late-2020', 'houseparty'));
+    expect((await store.lateRepliesOf('late-2020', ['zoom', 'houseparty'])).get('zoom')!.map((r) => r.messageId)).toEqual(['<c@zoom.test>']);
     for (const file of filesUnder(join(scratch, 'state', 'documents', 'late-2020'))) expect(readFileSync(file, 'latin1'), file).not.toMatch(/unique subject 5e2b1|houseparty/);
     expect(await shredCampaign(keystore, shared.documents, 'late-2020')).toEqual({ destroyed: true, documentsRemoved: 4 });
     expect(await store.lateReplies('late-2020', 'houseparty')).toEqual([]);
+    expect((await store.lateRepliesOf('late-2020', ['houseparty'])).size).toBe(0);
   });
 
   it('makes a campaign’s documents unreadable once its data key is shredded', async () => {

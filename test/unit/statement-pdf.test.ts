@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderOpenLetter } from '../../activities/letter';
 import { principleTitle } from '../../activities/format';
 import { renderStatementPdf } from '../../activities/statement';
+import { statementFindings } from '../../activities/statement-findings';
 import { PRINCIPLES, type Findings, type StatementDraft, type StatementVendorEntry } from '../../workflows/types';
 import { testCampaign, testVendor } from '../helpers/fixtures';
 import { pdfInfo, pdfPageTexts, pdfTextItems } from '../helpers/pdf';
@@ -97,6 +98,21 @@ describe('statement PDF', () => {
       expect([...at].sort((a, b) => a - b)).toEqual(at);
     }
     expect((await pdfInfo(await renderStatementPdf(input, 'fr', false))).language).toBe('fr');
+  });
+
+  it('says, in both languages, that a vendor which never responded in time replied late, and on which day; its findings file says so too', async () => {
+    const late: StatementVendorEntry = { ...silent, repliedLateAt: '2021-03-01T14:30:00Z' };
+    const input = statement([concluded('zoom', 'Zoom'), late]);
+    const [en, fr] = (await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))])).map((b) => b.replace(/\s+/g, ' '));
+    expect(en).toContain('Houseparty did not respond to the open letter within the time given; its reply arrived late, on 1 March 2021.');
+    expect(en).not.toContain('Houseparty did not respond to the open letter.');
+    // French typography: a narrow no-break space before the semicolon, "1er" for the first of the month.
+    expect(fr).toMatch(/Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le 1er mars 2021\./);
+    expect(fr).not.toContain('Houseparty n’a pas répondu à la lettre ouverte.');
+    // The reminders it was sent are still told.
+    expect(en).toContain('The authorities sent Houseparty a reminder on 4 September 2020 and a final notice on 18 September 2020.');
+    expect(statementFindings(input).vendors.find((v) => v.vendorId === 'houseparty')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: '2021-03-01T14:30:00Z' });
+    expect(statementFindings(statement([silent])).vendors[0]).not.toHaveProperty('repliedLateAt');
   });
 
   it('writes counts with their plurals and without internal jargon', async () => {

@@ -191,6 +191,14 @@ describe('the lead’s edits and the changes between versions', () => {
     // Another reason the letter did not reach it prints the same sentence.
     expect(statementChanges(after, mark(before, 'late', 'letter-undelivered'))).toEqual([]);
   });
+
+  it('names a vendor whose late reply the statement now tells, though its outcome stayed the same', () => {
+    const before = draftOf([ended('late', { stage: 'closed-no-response', findings: undefined })], complete());
+    const after = { ...before, vendors: before.vendors.map((v) => ({ ...v, repliedLateAt: '2021-03-01T14:30:00Z' })) };
+    expect(after.vendors[0]!.stage).toBe('closed-no-response');
+    expect(statementChanges(before, after)).toEqual([{ section: 'late-reply', vendorName: 'LATE', repliedLateAfter: '2021-03-01T14:30:00Z' }]);
+    expect(statementChanges(after, after, { asPrinted: true })).toEqual([]);
+  });
 });
 
 describe('rules on the lead’s statement requests', () => {

@@ -159,6 +159,16 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     }
   });
 
+  it('tells the signatories of a late reply the next version reports, with its date, in their language', async () => {
+    const changes = [{ section: 'late-reply' as const, vendorName: 'Houseparty', repliedLateAfter: '2021-03-01T14:30:00Z' }];
+    const en = await compose(toAuthority('approval-request', 'en', { version: 2, sinceVersion: 1, changes }));
+    const fr = await compose(toAuthority('approval-request', 'fr', { version: 2, sinceVersion: 1, changes }));
+    expect(en.text).toContain('Houseparty: reply after its case closed');
+    expect(en.text).toMatch(/replied late, on 1\s+March\s+2021/);
+    expect(fr.text).toContain('Houseparty\u00a0: réponse après la clôture de son examen');
+    expect(fr.text).toMatch(/réponse parvenue tardivement, le 1er\s+mars\s+2021/);
+  });
+
   it('says where to read the whole of a signatory’s comment the approval request cuts', async () => {
     // The workflow's own state: fdpic sends version 1 back with a long comment; the lead submits version 2.
     const campaign = testCampaign('vc');

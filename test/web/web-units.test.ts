@@ -1111,6 +1111,59 @@ describe('a message every engagement of a campaign refused, on a French page', (
   });
 });
 
+describe('a late reply on the statement page', () => {
+  it('names the vendor that replied late beside its outcome, and lists the change to the signatories, in English and French', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
+    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    kase.requestDraft({ by: 'Léa', lateReplies: [{ vendorId: 'houseparty', receivedAt: '2026-11-26T15:00:00.000Z' }] }, '2026-11-27T15:00:00.000Z');
+    expect(kase.draft!.version).toBe(2);
+    const shown = statementShownLive(kase);
+    const en = visibleText(await shown('en')).replace(/\s+/g, ' ');
+    const fr = visibleText(await shown('fr')).replace(/\s+/g, ' ');
+    expect(en).toMatch(/Houseparty: closed, no response \(replied late, on 26\sNov\s2026\)/);
+    expect(fr).toMatch(/Houseparty\s: clos, sans réponse \(réponse parvenue tardivement, le 26\snov\.?\s2026\)/);
+    expect(en).toMatch(/Houseparty: reply after its case closed before: no late reply; now: replied late, on 26\sNov\s2026/);
+  });
+});
+
+describe('a held message’s closed records to attach it to', () => {
+  // Held in campaign vc's pen for a reason that names no ended case (its sender unverified): the
+  // officer may still judge it a late reply and attach it, as `inbox attach-late` would.
+  const why = { code: 'unverified-sender', detail: 'no DKIM signature' };
+  const held = { ref: '1', messageId: '<m@alpha.test>', from: 'privacy@alpha.test', subject: 'Our answer', date: '2026-11-27T15:30:00.000Z', reason: 'unverified', why, kind: 'reply' };
+  const engagement = (vendorId: string, vendorName: string, state: string) => ({ vendorId, vendorName, workflowId: `engagement:vc:${vendorId}`, state });
+  const workspaceWith = (status: () => Promise<object>) =>
+    fakeWorkspace({
+      campaigns: {
+        board: async (campaignId: string) => ({ campaignId, reference: 'VC', phase: 'approving', engagementCount: 3, vendorNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma' }, timeZone: 'UTC' }),
+        status,
+      },
+      holdingPen: async () => ({ intake: { held: async () => [held], read: async () => ({ ...held, recipients: [], text: '', attachments: [] }) } as never, close: async () => {} }),
+    });
+
+  it('lets the officer choose among the campaign’s ended cases only, in the reader’s language', async () => {
+    const app = workspaceWith(async () => ({ engagements: [engagement('alpha', 'Alpha', 'ended'), engagement('beta', 'Beta', 'in-progress'), engagement('gamma', 'Gamma', 'ended')] }));
+    for (const [language, name, label] of [['en', 'Attach to the closed record of a case', 'Ended case'], ['fr', 'Verser au dossier clos d’une affaire', 'Dossier clos']] as const) {
+      const html = await (await app.request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie(language, 'h') } })).text();
+      const form = /<form method="post" action="\/held\/vc\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
+      expect(form).toContain('<input type="hidden" name="choice" value="any">');
+      expect([...form.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])).toEqual(['alpha', 'gamma']);
+      expect(visibleText(html)).toContain(name);
+      expect(visibleText(form)).toContain(label);
+    }
+  });
+
+  it('offers no such form when none of the campaign’s cases has ended, and asks for the vendor when the campaign does not answer', async () => {
+    const none = await (await workspaceWith(async () => ({ engagements: [engagement('alpha', 'Alpha', 'in-progress')] })).request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie('en', 'i') } })).text();
+    expect(none).not.toContain('action="/held/vc/attach-late"');
+    const unanswered = await (await workspaceWith(async () => Promise.reject(new Error('no worker'))).request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie('en', 'j') } })).text();
+    expect(unanswered).toMatch(/<form method="post" action="\/held\/vc\/attach-late"[^]*?<input type="text" id="attach-late-any-vendor" name="vendor"/);
+  });
+});
+
 /** The real intake over a fresh Maildir, where mail that names no campaign and matches nothing is held, unsorted. */
 async function unsortedIntake(prefix: string) {
   const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), prefix)));
@@ -2115,6 +2168,16 @@ describe('what changed between two versions of the statement', () => {
       changesView({ version: 2, sinceVersion: 1, changes: [{ section: 'letter', vendorName: 'Zoom', letterBefore: 'not-reached', letterAfter: 'sent' }] }, language, views)!.items;
     expect(letter('en')).toEqual([{ label: 'Zoom: the open letter, in the background', letterBefore: 'did not reach it', letterAfter: 'was sent to it', languages: [] }]);
     expect(letter('fr')).toEqual([{ label: 'Zoom\u00a0: la lettre ouverte, dans le contexte', letterBefore: 'ne lui est pas parvenue', letterAfter: 'lui a été envoyée', languages: [] }]);
+  });
+
+  it('shows a late reply the next version tells as a change of that vendor, dated, in the reader’s language', () => {
+    const late = (language: 'en' | 'fr') =>
+      changesView({ version: 2, sinceVersion: 1, changes: [{ section: 'late-reply', vendorName: 'Houseparty', repliedLateAfter: '2021-03-01T14:30:00Z' }] }, language, views, 'America/Toronto')!.items;
+    // Dated as the page dates everything (views.date), on the campaign's calendar.
+    expect(late('en')).toEqual([{ label: 'Houseparty: reply after its case closed', lateBefore: 'no late reply', lateAfter: `replied late, on ${views.date('2021-03-01T14:30:00Z', 'en', 'America/Toronto')}`, languages: [] }]);
+    expect(late('en')[0]!.lateAfter).toMatch(/1\sMar\w*\s2021/);
+    expect(late('fr')).toEqual([{ label: 'Houseparty\u00a0: réponse après la clôture de son examen', lateBefore: 'aucune réponse tardive', lateAfter: `réponse parvenue tardivement, le ${views.date('2021-03-01T14:30:00Z', 'fr', 'America/Toronto')}`, languages: [] }]);
+    expect(late('fr')[0]!.lateAfter).toMatch(/le 1er\s+mars/);
   });
 });
 

@@ -1,0 +1,87 @@
+// A non-responder's late reply in the joint statement: Houseparty never answered, its case closed
+// without a response, and its reply, months later, was attached to the closed record. The campaign's
+// workflow does not read the document store that keeps it: the lead's next draft (the CLI's
+// `statement draft`, through CampaignClient) reads it and tells the campaign when it came, and the
+// version says, in both languages, that the vendor did not reply in time and replied late, on that day.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CampaignClient } from '../../client/campaign-api';
+import { DossierClient } from '../../client/api';
+import { CaseDocuments } from '../../documents/document-store';
+import { openLocalStore } from '../../store/local';
+import type { CampaignInput, LateReply } from '../../workflows/types';
+import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
+import { useDossier } from '../helpers/harness';
+import { runDossier } from '../helpers/cli';
+import { pdfPageTexts } from '../helpers/pdf';
+import { untilFound } from '../helpers/until';
+
+const env = useDossier();
+const officer = 'Officer Tremblay';
+// Long enough to record alpha's response before any reminder; short enough that beta's case closes within seconds.
+const policy = fastPolicy({ responseDue: '6s', reminderCadence: ['2s'], finalNoticeAfter: '5s', closeAfter: '3s', approvalReminderEvery: '1h' });
+
+const textOf = async (bytes: Uint8Array) => (await pdfPageTexts(bytes)).join(' ').replace(/\s+/g, ' ');
+
+describe('a late reply in the joint statement', () => {
+  it('is told by the next version the lead drafts, in English and French, dated the day it was received; the version before stays as it was', async () => {
+    const id = env.uniqueId('late-statement');
+    const address = env.config.temporal.connectionOptions.address!;
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address });
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
+    const input: CampaignInput = {
+      campaign: testCampaign(id),
+      vendors: [testVendor('alpha'), testVendor('beta', { name: 'Houseparty' })],
+      policy,
+      approval: { kind: 'all' },
+      publication: { folder: id, notifyVendors: true },
+    };
+    await campaigns.start(input);
+    const alpha = { campaignId: id, vendorId: 'alpha' };
+    await untilFound(() => engagements.status(alpha), (s) => s.stage === 'awaiting-response', 'alpha awaiting a response');
+    await engagements.recordResponse(alpha, { by: officer, receivedAt: new Date().toISOString(), summary: 'alpha answered', attachments: [] });
+    await engagements.conclude(alpha, { by: officer, findings: completeFindings() });
+    await campaigns.editStatement(id, {
+      by: officer,
+      vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
+      conclusions: { en: ['Done.'], fr: ['Fait.'] },
+      lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+    });
+    // Every engagement ended (beta without a response) and every text written: version 1 goes out.
+    const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 90_000);
+    expect(v1.engagements.find((e) => e.vendorId === 'beta')?.outcome?.stage).toBe('closed-no-response');
+
+    // Then Houseparty's reply came, and an officer attached it to the closed record (intake/intake.ts attachLate keeps it so).
+    const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
+    const documents = new CaseDocuments(store.documents, env.encryption!.keystore);
+    const reply: LateReply = {
+      messageId: '<late-1@houseparty.test>',
+      from: 'privacy@beta.test',
+      subject: 'Re: Open letter',
+      receivedAt: '2021-03-01T14:30:00.000Z',
+      text: 'Please find our response attached.',
+      documents: [],
+      notes: [],
+      attachedBy: officer,
+      attachedAt: '2021-03-02T09:00:00.000Z',
+      stage: 'closed-no-response',
+    };
+    await documents.saveLateReply(id, 'beta', reply);
+
+    const drafted = await runDossier({ ...env.childEnv, DOSSIER_STATE_DIR: join(env.scratch, 'state') }, officer, ['statement', 'draft', id]);
+    expect(drafted.code, drafted.stderr).toBe(0);
+    await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2', 60_000);
+    const v2 = await campaigns.statement(id, 2);
+    expect(v2!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: '2021-03-01T14:30:00.000Z' });
+
+    const en = await textOf((await untilFound(() => campaigns.statementPdf(id, 'en', 2), (p) => p !== undefined, 'version 2 in English'))!.bytes);
+    const fr = await textOf((await untilFound(() => campaigns.statementPdf(id, 'fr', 2), (p) => p !== undefined, 'version 2 in French'))!.bytes);
+    expect(en).toContain('Houseparty did not respond to the open letter within the time given; its reply arrived late, on 1 March 2021.');
+    expect(fr).toMatch(/Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le 1er mars 2021\./);
+    // Version 1, drafted before the reply was attached, is left as its signatories read it.
+    const before = await textOf((await campaigns.statementPdf(id, 'en', 1))!.bytes);
+    expect(before).toContain('Houseparty did not respond to the open letter.');
+    expect(before).not.toContain('replied late');
+    expect(before).not.toContain('arrived late');
+  }, 180_000);
+});
