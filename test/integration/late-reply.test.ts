@@ -27,9 +27,9 @@ const env = useDossier();
 const officer = 'Officer Tremblay';
 // The intake and its mailbox, opened and closed by useIntakeOnImap, under the names the tests read.
 const imap = useIntakeOnImap(env, 'late');
-let { sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap;
+let { mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap;
 beforeAll(() => {
-  ({ sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap);
+  ({ mailbox, sender, intake, options: intakeOptions, documents, domain, caseMailbox, imapUser } = imap);
 });
 
 /** The workspace over this file's engagements, document store and case mailbox, asked without a browser. */
