@@ -147,7 +147,10 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.heading(w.say('summary'));
   const counts = new Map<StatementVendorEntry['stage'], number>();
   for (const v of statement.vendors) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
-  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([stage, n]) => w.count(`counts.${stage}`, n)));
+  // A company that replied after its case closed did not respond in time, and the count says no more than that.
+  const repliedLate = statement.vendors.some((v) => v.stage === 'closed-no-response' && v.repliedLateAt);
+  const countKey = (stage: StatementVendorEntry['stage']) => (stage === 'closed-no-response' && repliedLate ? 'closed-no-response-in-time' : stage);
+  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([stage, n]) => w.count(`counts.${countKey(stage)}`, n)));
 
   doc.heading(w.say('companies'));
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);

@@ -109,6 +109,9 @@ describe('statement PDF', () => {
     // French typography: a narrow no-break space before the semicolon, "1er" for the first of the month.
     expect(fr).toMatch(/Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le 1er mars 2021\./);
     expect(fr).not.toContain('Houseparty n’a pas répondu à la lettre ouverte.');
+    // The summary's count agrees with the sentence: not "did not respond" of a company that did, late.
+    expect(en).toContain('One company did not respond within the time given');
+    expect(fr).toContain('Une entreprise n’a pas répondu dans le délai imparti');
     // The reminders it was sent are still told.
     expect(en).toContain('The authorities sent Houseparty a reminder on 4 September 2020 and a final notice on 18 September 2020.');
     expect(statementFindings(input).vendors.find((v) => v.vendorId === 'houseparty')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: '2021-03-01T14:30:00Z' });
