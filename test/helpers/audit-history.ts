@@ -1,7 +1,7 @@
 // Histories written by hand for the audit export's unit tests: the events a server would return,
 // read through a client that has no server behind it.
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, WorkflowNotFoundError, type Payload } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 
@@ -10,6 +10,29 @@ export const at = (seconds: number) => ({ eventTime: { seconds: Long.fromNumber(
 
 /** `value` as the payloads an event carries, unencrypted. */
 export const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
+
+/** A server that keeps the histories named, and lists the engagements among them for visibility. */
+export function serverKeeping(histories: Record<string, unknown[]>): Client {
+  return {
+    options: { namespace: 'default', loadedDataConverter: loadDataConverter() },
+    workflowService: {
+      listWorkflowExecutions: async () => ({
+        executions: Object.keys(histories)
+          .filter((id) => id.startsWith('engagement:'))
+          .map((workflowId) => ({ execution: { workflowId, runId: 'r' }, status: 2 })),
+      }),
+    },
+    workflow: {
+      getHandle: (workflowId: string, runId?: string) => ({
+        fetchHistory: async () => {
+          const events = histories[workflowId];
+          if (!events) throw new WorkflowNotFoundError('workflow execution not found', workflowId, runId);
+          return { events };
+        },
+      }),
+    },
+  } as unknown as Client;
+}
 
 /** A client whose every workflow handle answers `events` as its history. */
 export const clientWithHistory = (events: object[]): Client =>

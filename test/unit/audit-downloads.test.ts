@@ -5,12 +5,11 @@
 // is in the export of the unsorted pen's record.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail, collectUnsortedDownloads, type AuditEvent } from '../../client/audit';
 import { auditCsv, auditPdf } from '../../client/audit-report';
 import type { LateReply } from '../../workflows/types';
-import { at, csvRows, payloads } from '../helpers/audit-history';
+import { at, csvRows, payloads, serverKeeping } from '../helpers/audit-history';
 import { pdfPageTexts } from '../helpers/pdf';
 
 const officer = 'Léa Tremblay (lea, signed in)';
@@ -62,24 +61,7 @@ const histories: Record<string, object[]> = {
 };
 
 /** A server keeping `histories`, listing the engagements among them for visibility. */
-const server = {
-  options: { namespace: 'default', loadedDataConverter: loadDataConverter() },
-  workflowService: {
-    listWorkflowExecutions: async () => ({
-      executions: Object.keys(histories)
-        .filter((id) => id.startsWith('engagement:'))
-        .map((workflowId) => ({ execution: { workflowId, runId: 'r' }, status: 2 })),
-    }),
-  },
-  workflow: {
-    getHandle: (workflowId: string, runId?: string) => ({
-      fetchHistory: async () => {
-        if (!histories[workflowId]) throw new WorkflowNotFoundError('workflow execution not found', workflowId, runId);
-        return { events: histories[workflowId] };
-      },
-    }),
-  },
-} as unknown as Client;
+const server = serverKeeping(histories);
 
 /** Acme's case had ended when the unsorted message was attached to its record, late. */
 const lateReply: LateReply = {

@@ -1,37 +1,12 @@
 // What `dossier audit <campaign>` reads: the campaign's workflow and every engagement visibility
 // finds for it. Engagements started one by one (`dossier engagement start --campaign-file`) have no
 // campaign workflow; their campaign's export is theirs, not a "does not exist".
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { collectAuditTrail } from '../../client/audit';
+import { serverKeeping } from '../helpers/audit-history';
 
 const opened = { eventId: 1, eventTime: { seconds: Long.fromNumber(1_790_000_000), nanos: 0 }, workflowExecutionStartedEventAttributes: { workflowType: { name: 'engagement' }, input: { payloads: [] } } };
-
-/** A server that keeps the histories named, and lists the engagements among them for visibility. */
-function serverKeeping(histories: Record<string, unknown[]>): Client {
-  return {
-    options: { namespace: 'default', loadedDataConverter: loadDataConverter() },
-    workflowService: {
-      listWorkflowExecutions: async () => ({
-        executions: Object.keys(histories)
-          .filter((id) => id.startsWith('engagement:'))
-          .map((workflowId) => ({ execution: { workflowId, runId: 'r' }, status: 2 })),
-      }),
-    },
-    workflow: {
-      getHandle: (workflowId: string, runId?: string) => ({
-        fetchHistory: async () => {
-          const events = histories[workflowId];
-          if (!events) throw new WorkflowNotFoundError('workflow execution not found', workflowId, runId);
-          return { events };
-        },
-      }),
-    },
-  } as unknown as Client;
-}
 
 describe('the audit export of a whole campaign', () => {
   it('exports the engagements of a campaign started one engagement at a time, which has no campaign workflow', async () => {
