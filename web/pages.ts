@@ -14,6 +14,7 @@ import { notMailedText } from '../client/not-mailed';
 import { messageNotes } from '../intake/inbound-notes';
 import type { HeldWhy } from '../intake/held-reason';
 import { CLAIM_LIFETIME_MINUTES, type HeldFate, type HeldMessageContent } from '../intake/intake';
+import { UNSORTED_ACCESS_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { formatCount } from '../intake/wording';
 import { ClientErrorCode, DossierClientError } from '../client/errors';
 import { DocumentError } from '../documents/document-store';
@@ -180,6 +181,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         campaigns: rows,
         canStart: can(user.roles, 'steer-campaigns'),
         canAct: can(user.roles, 'act-on-engagements'),
+        canAudit: can(user.roles, 'export-audit'),
         statementsOnly: !can(user.roles, 'read-cases'),
       }),
     );
@@ -377,6 +379,20 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
     c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
     c.header('Content-Disposition', `attachment; filename="audit-${campaignId}.${format}"`);
+    return c.body(new Uint8Array(bytes));
+  });
+
+  // The downloads from the holding pen of mail that names no campaign (`audit --unsorted`): no
+  // campaign's export holds those made before a message was given to a case, or of one never given.
+  app.get('/held/unsorted/audit/:file{audit\\.(csv|pdf)}', async (c) => {
+    allowed(c, 'export-audit');
+    const format = c.req.param('file').endsWith('.pdf') ? 'pdf' : 'csv';
+    const [{ collectUnsortedDownloads }, { auditCsv, auditPdf }] = await Promise.all([import('../client/audit'), import('../client/audit-report')]);
+    const trail = await collectUnsortedDownloads((await deps.campaigns()).client);
+    const language = c.get('language');
+    const bytes = format === 'csv' ? auditCsv(trail, { language }) : await auditPdf(trail, { language, exportedAt: now().toISOString() });
+    c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf');
+    c.header('Content-Disposition', `attachment; filename="audit-${UNSORTED_ACCESS_WORKFLOW_ID}.${format}"`);
     return c.body(new Uint8Array(bytes));
   });
 
@@ -725,7 +741,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   };
 
   const heldPenPage = async (c: Context<WebEnv>, gone?: object) => {
-    allowed(c, 'act-on-engagements');
+    const user = allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     const [messages, board] = await Promise.all([withPen((p) => p.intake.held(campaignId)), heldCampaign(campaignId)]);
     return page(c, 'held', {
@@ -737,6 +753,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
       messages: messages.map((m) => ({ ...m, encoded: encodeURIComponent(m.messageId), refused: heldRefusals(m.why, c.get('language'), board, false) })),
       done: takeNotice(c),
       gone,
+      canAudit: !campaignId && can(user.roles, 'export-audit'),
     });
   };
 
@@ -816,15 +833,43 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     }
   };
 
+  /**
+   * For mail that names no campaign: every campaign's ended cases (the campaigns the list at
+   * /campaigns shows, each one's status, bounded as a pen's board), grouped by campaign, for the
+   * officer to choose the closed record a late reply joins. Undefined when the list or any campaign
+   * does not answer, or no case has ended: the officer then names the campaign and vendor, so a case
+   * of a campaign that is slow to answer can still be named. The intake decides either way.
+   */
+  const endedEngagementChoices = async (c: Context<WebEnv>) => {
+    try {
+      const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
+      const listed = await dossier.findCampaigns({ all: true, limit: 200 });
+      const statuses = await Promise.all(listed.map((l) => campaigns.status(l.campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS })));
+      const groups = listed
+        .map((l, i) => ({
+          campaignName: campaignName(c, l.title, l.campaignId),
+          cases: statuses[i]!.engagements
+            .filter((e) => e.state === 'ended')
+            .map((e) => ({ value: `${l.campaignId}/${e.vendorId}`, vendorName: e.vendorName }))
+            .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
+        }))
+        .filter((g) => g.cases.length > 0);
+      return groups.length ? groups : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   const heldMessagePage = async (c: Context<WebEnv>, messageId: string, form?: SubmittedForm) => {
     allowed(c, 'act-on-engagements');
     const { pen, campaignId } = penOf(c);
     // The vendors to choose from are the campaign's own list (its board, not its whole status); without one, the running campaigns' engagements.
-    const [message, board, engagements, closed] = await Promise.all([
+    const [message, board, engagements, closed, ended] = await Promise.all([
       withPen((p) => p.intake.read(campaignId, messageId)),
       heldCampaign(campaignId),
       campaignId ? undefined : engagementChoices(c),
       campaignId ? closedEngagements(campaignId) : undefined,
+      campaignId ? undefined : endedEngagementChoices(c),
     ]);
     const lateTo = campaignId ? endedRefusers(message.why).map((vendorId) => ({ vendorId, vendorName: board?.vendorNames[vendorId] ?? vendorId })) : [];
     // Wherever `inbox attach-late` would take it, beside the cases that refused it as ended (none on a
@@ -832,7 +877,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // an ended case of the pen's campaign, or names the campaign and vendor, and the intake refuses
     // one that is not an ended case.
     const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
-    const lateAny = !campaignId ? { namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
+    const lateAny = !campaignId ? (ended ? { ended } : { namesCampaign: true }) : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
@@ -939,7 +984,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
-    const target = { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+    // Chosen from the campaigns' ended cases (`campaign/vendor`), or named by both ids.
+    const chosen = !campaignId && 'engagement' in values ? form.text('engagement').split('/') : undefined;
+    const target = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
+    // Where a refusal of the case named is shown: the list it was chosen from, or the vendor's id.
+    const targetField = chosen ? 'engagement' : 'vendor';
     const action = 'attachLate';
     const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     try {
@@ -949,11 +998,13 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     } catch (err) {
       if (isGoneFromPen(err)) return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target } } });
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
-        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors: { vendor: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values } });
+        return deps.refusedThen(c, messagePage, { status: 409, form: { action, errors: { [targetField]: { key: 'held.being-decided', values: { minutes: CLAIM_LIFETIME_MINUTES } } }, values } });
       }
       const notFound = err instanceof DossierClientError && err.code === ClientErrorCode.NotFound;
       const refusal = refusalDetails(err);
-      const errors = notFound ? { vendor: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } } : formErrors(err, ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']]);
+      const errors = notFound
+        ? { [targetField]: { message: (err as Error).message, ...(refusal ? { refusal } : {}) } }
+        : formErrors(err, chosen ? ['engagement'] : ['vendor', [/campaign/i, campaignId ? 'vendor' : 'campaign']]);
       if (!errors) throw err;
       return deps.refusedThen(c, messagePage, { status: 422, form: { action, errors, values } });
     }

@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { loadViews, WEB_TEMPLATES_DIR } from '../../web/views';
 import { CampaignClient } from '../../client/campaign-api';
 import { pdfPageTexts } from '../helpers/pdf';
+import { at, clientWithHistory, csvRows, payloads } from '../helpers/audit-history';
 
 /** A session made once for a describe block outlives the whole file, however slow the machine (made per test, 60 s is enough). */
 const FILE_SESSION_MS = 3_600_000;
@@ -1161,6 +1162,137 @@ describe('a held message’s closed records to attach it to', () => {
     expect(none).not.toContain('action="/held/vc/attach-late"');
     const unanswered = await (await workspaceWith(async () => Promise.reject(new Error('no worker'))).request('/held/vc/message?id=%3Cm%40alpha.test%3E', { headers: { cookie: officerCookie('en', 'j') } })).text();
     expect(unanswered).toMatch(/<form method="post" action="\/held\/vc\/attach-late"[^]*?<input type="text" id="attach-late-any-vendor" name="vendor"/);
+  });
+});
+
+describe('a reply that names no campaign, attached to the closed record of a case chosen from a list', () => {
+  // Held unsorted: the officer picks the ended case among every campaign's (the campaigns list the
+  // workspace reads for /campaigns, each campaign's status), rather than typing two ids.
+  const why = { code: 'no-match' };
+  const held = { ref: '1', messageId: '<late@else.test>', from: 'counsel@else.test', subject: 'Our answer, late', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' };
+  const engagement = (vendorId: string, vendorName: string, state: string) => ({ vendorId, vendorName, workflowId: `engagement:x:${vendorId}`, state });
+  const listed = [
+    { workflowId: 'campaign:vc', campaignId: 'vc', title: { en: 'Video calls', fr: 'Visioconférence' }, executionStatus: 'RUNNING', startedAt: '2026-11-01T00:00:00.000Z' },
+    { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'COMPLETED', startedAt: '2026-01-01T00:00:00.000Z' },
+  ];
+  const statuses: Record<string, object> = {
+    vc: { engagements: [engagement('zoom', 'Zoom', 'ended'), engagement('cisco', 'Cisco', 'in-progress'), engagement('acme', 'Acme', 'ended')] },
+    old: { engagements: [engagement('teams', 'Teams', 'ended')] },
+  };
+  const attached: unknown[] = [];
+  let refuse: Error | undefined;
+  const workspace = (status: (campaignId: string) => Promise<object>) =>
+    fakeWorkspace({
+      dossier: { findCampaigns: async () => listed },
+      campaigns: { board: async () => Promise.reject(new Error('not asked here')), status },
+      holdingPen: async () => ({
+        intake: {
+          read: async () => ({ ...held, recipients: [], text: 'Sorry for the delay.', attachments: [] }),
+          attachLate: async (pen: unknown, messageId: string, target: unknown) => {
+            if (refuse) throw refuse;
+            attached.push({ pen, messageId, target });
+          },
+        } as never,
+        close: async () => {},
+      }),
+    });
+  const app = workspace(async (campaignId) => statuses[campaignId]!);
+  const page = '/held/unsorted/message?id=%3Clate%40else.test%3E';
+  const formOf = (html: string) => /<form method="post" action="\/held\/unsorted\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
+
+  it('offers every campaign’s ended cases, grouped under the campaign’s name, in English and French', async () => {
+    for (const [language, campaign, label] of [['en', 'Video calls', 'Ended case'], ['fr', 'Visioconférence', 'Dossier clos']] as const) {
+      const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie(language, 'q') } })).text());
+      expect(form).toMatch(new RegExp(`<label for="attach-late-any-engagement">${label}\\b`));
+      expect(form).toMatch(new RegExp(`<optgroup label="${campaign}">\\s*<option value="vc/acme">Acme</option>\\s*<option value="vc/zoom">Zoom</option>\\s*</optgroup>\\s*<optgroup label="old">\\s*<option value="old/teams">Teams</option>\\s*</optgroup>`));
+      expect(form).not.toContain('vc/cisco');
+      expect(form).not.toContain('type="text"');
+    }
+  });
+
+  it('attaches the message to the case chosen, and gives a refusal back on the list, the choice kept', async () => {
+    const send = (engagementChosen: string) =>
+      app.request('/held/unsorted/attach-late', {
+        method: 'POST',
+        headers: { cookie: officerCookie('en', 'r', 'csrf-r'), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: 'csrf-r', messageId: held.messageId, choice: 'any', engagement: engagementChosen }).toString(),
+      });
+    const done = await send('old/teams');
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/campaigns/old/engagements/teams');
+    expect(attached).toEqual([{ pen: undefined, messageId: held.messageId, target: { campaignId: 'old', vendorId: 'teams' } }]);
+    refuse = notFound('engagement engagement:vc:acme');
+    try {
+      // The message's page the refusal sends the browser back to (followed by createWebApp above).
+      const back = await send('vc/acme');
+      expect(back.status).toBe(422);
+      const form = formOf(await back.text());
+      expect(form).toMatch(/<select id="attach-late-any-engagement" name="engagement" aria-invalid="true"[^>]* aria-describedby="attach-late-any-engagement-error"/);
+      expect(form).toContain('<option value="vc/acme" selected>Acme</option>');
+      expect(form).toContain('id="attach-late-any-engagement-error"');
+    } finally {
+      refuse = undefined;
+    }
+  });
+
+  it('asks for both ids, as before, when a campaign’s cases cannot be read', async () => {
+    const slow = workspace(async (campaignId) => (campaignId === 'old' ? Promise.reject(new Error('deadline exceeded')) : statuses[campaignId]!));
+    const form = formOf(await (await slow.request(page, { headers: { cookie: officerCookie('en', 's') } })).text());
+    expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
+    expect(form).toContain('<input type="text" id="attach-late-any-vendor" name="vendor"');
+    expect(form).not.toContain('<optgroup');
+  });
+});
+
+describe('the record of downloads from the mail that names no campaign, for auditors', () => {
+  // The unsorted pen's document access record, as `dossier audit --unsorted` exports it.
+  const events = [
+    { eventId: 1, ...at(0), workflowExecutionStartedEventAttributes: { workflowType: { name: 'documentAccess' }, input: payloads({}) } },
+    {
+      eventId: 2,
+      ...at(20),
+      workflowExecutionSignaledEventAttributes: {
+        signalName: 'documentDownloaded',
+        identity: 'web@host',
+        input: payloads({ by: 'Owen (owen, signed in)', messageId: '<u@else.test>', held: true, document: { name: 'power.pdf', type: 'application/pdf', size: 42, sha256: 'p'.repeat(64) }, via: 'workspace' }),
+      },
+    },
+  ];
+  const app = fakeWorkspace({
+    dossier: { findCampaigns: async () => [] },
+    campaigns: { client: clientWithHistory(events) },
+    holdingPen: async () => ({ intake: { held: async () => [] } as never, close: async () => {} }),
+  });
+  const as = (roles: string[], language = 'en') =>
+    `__Host-dossier_session=${new CookieSealer(secret).seal({ id: 'v'.repeat(32), csrf: 't', language, user: { subject: 'ada', name: 'Ada', roles }, expiresAt: Date.now() + 60_000 })}`;
+
+  it('links it as CSV and PDF from the unsorted pen and the campaigns list, in English and French', async () => {
+    for (const [language, words] of [['en', 'Downloads from mail that names no campaign, audit trail:'], ['fr', 'Téléchargements du courrier qui ne nomme aucune campagne, piste d’audit\u00a0:']] as const) {
+      for (const path of ['/held/unsorted', '/campaigns']) {
+        const roles = path === '/campaigns' ? ['auditor'] : ['lead-officer'];
+        const html = await (await app.request(path, { headers: { cookie: as(roles, language) } })).text();
+        expect(visibleText(html)).toContain(`${words} CSV, PDF`);
+        expect(html).toContain('<a href="/held/unsorted/audit/audit.csv" id="unsorted-audit-csv">CSV</a>');
+        expect(html).toContain('<a href="/held/unsorted/audit/audit.pdf" id="unsorted-audit-pdf">PDF</a>');
+      }
+    }
+    expect(await (await app.request('/campaigns', { headers: { cookie: as(['officer']) } })).text()).not.toContain('/held/unsorted/audit/');
+  });
+
+  it('hands over the record to a role that exports audit trails, and refuses any other', async () => {
+    const csv = await app.request('/held/unsorted/audit/audit.csv', { headers: { cookie: as(['auditor']) } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="audit-access-unsorted.csv"');
+    const rows = csvRows(Buffer.from(await csv.arrayBuffer()));
+    expect(rows.some((r) => r.includes('power.pdf') || r.some((f) => f.includes('power.pdf')))).toBe(true);
+    const pdf = await app.request('/held/unsorted/audit/audit.pdf', { headers: { cookie: as(['lead-officer'], 'fr') } });
+    expect(pdf.status).toBe(200);
+    expect((await pdfPageTexts(Buffer.from(await pdf.arrayBuffer())))[0]!.replace(/\s+/g, ' ')).toContain('Piste d’audit — téléchargements de pièces jointes du courrier en attente qui ne nomme aucune campagne');
+    for (const roles of [['officer'], ['co-signatory']]) {
+      expect((await app.request('/held/unsorted/audit/audit.csv', { headers: { cookie: as(roles) } })).status).toBe(403);
+    }
+    expect((await app.request('/held/vc/audit/audit.csv', { headers: { cookie: as(['auditor']) } })).status).toBe(404);
   });
 });
 
