@@ -877,7 +877,7 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     // an ended case of the pen's campaign, or names the campaign and vendor, and the intake refuses
     // one that is not an ended case.
     const others = closed?.filter((e) => !lateTo.some((t) => t.vendorId === e.vendorId));
-    const lateAny = !campaignId ? (ended ? { ended } : { namesCampaign: true }) : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
+    const lateAny = !campaignId ? { ...(ended ? { ended } : {}), namesCampaign: true } : closed === undefined ? { namesVendor: true } : others?.length ? { closed: others } : undefined;
     const shown = formView(form, c.get('language'), board?.timeZone);
     // Its values and refusal, when it was this form that was sent (not a button of a case that refused it).
     const chosen = form?.action === 'attachLate' && form.values.choice === 'any';
@@ -984,8 +984,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const values = textFields(c.get('body'));
     const form = new FormReader(values);
     const messageId = form.text('messageId');
-    // Chosen from the campaigns' ended cases (`campaign/vendor`), or named by both ids.
-    const chosen = !campaignId && 'engagement' in values ? form.text('engagement').split('/') : undefined;
+    // Chosen from the campaigns' ended cases (`campaign/vendor`), or named by both ids ("another case", or no list).
+    const chosen = !campaignId && form.text('engagement', { optional: true }) ? form.text('engagement').split('/') : undefined;
+    // Ids typed while the list still names a case: which one was meant cannot be told, and attaching to the wrong record is worse than asking.
+    if (chosen && (form.text('campaign', { optional: true }) || form.text('vendor', { optional: true }))) form.errors.engagement = { key: 'held.attach-late-chosen-and-typed' };
     const target = chosen ? { campaignId: chosen[0]!, vendorId: chosen.slice(1).join('/') } : { campaignId: campaignId ?? form.text('campaign'), vendorId: form.text('vendor') };
     // Where a refusal of the case named is shown: the list it was chosen from, or the vendor's id.
     const targetField = chosen ? 'engagement' : 'vendor';
