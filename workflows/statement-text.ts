@@ -6,6 +6,7 @@ import { typeset } from './french-spacing';
 import type { CampaignEngagementState, MissingText, TextSource } from './messages';
 import type { RefusalDetails } from './refusals';
 import { excerptOf, LIMITS, utf8Length } from './text-rules';
+import { isoInstant } from './time';
 import {
   LANGUAGES,
   PRINCIPLES,
@@ -76,7 +77,9 @@ export function statementEntry(
   if (respondedAt) entry.respondedAt = respondedAt;
   if (stage === 'closed-no-response') {
     entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
-    if (repliedLateAt) entry.repliedLateAt = repliedLateAt;
+    // Late only if it came after the case ended: a reply held meanwhile (an unknown sender, say) and
+    // attached to the closed record afterwards came in time, and the statement must not say otherwise.
+    if (repliedLateAt && isoInstant(repliedLateAt)! > isoInstant(outcome.endedAt)!) entry.repliedLateAt = repliedLateAt;
   }
   const asked = outcome.questionsAsked ?? outcome.questions?.length ?? 0;
   if (asked) {

@@ -5,6 +5,7 @@
 // version says, in both languages, that the vendor did not reply in time and replied late, on that day.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatDate } from '../../activities/format';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { CaseDocuments } from '../../documents/document-store';
@@ -54,16 +55,19 @@ describe('a late reply in the joint statement', () => {
     // Then Houseparty's reply came, and an officer attached it to the closed record (intake/intake.ts attachLate keeps it so).
     const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
     const documents = new CaseDocuments(store.documents, env.encryption!.keystore);
+    // Received after the case ended (a reply that came before, held meanwhile, was in time: not "late"), at noon UTC so the day is the same in the lead's zone.
+    const endedAt = v1.engagements.find((e) => e.vendorId === 'beta')!.outcome!.endedAt;
+    const receivedAt = `${new Date(Date.parse(endedAt) + 2 * 86_400_000).toISOString().slice(0, 10)}T12:00:00.000Z`;
     const reply: LateReply = {
       messageId: '<late-1@houseparty.test>',
       from: 'privacy@beta.test',
       subject: 'Re: Open letter',
-      receivedAt: '2021-03-01T14:30:00.000Z',
+      receivedAt,
       text: 'Please find our response attached.',
       documents: [],
       notes: [],
       attachedBy: officer,
-      attachedAt: '2021-03-02T09:00:00.000Z',
+      attachedAt: new Date(Date.parse(receivedAt) + 3_600_000).toISOString(),
       stage: 'closed-no-response',
     };
     await documents.saveLateReply(id, 'beta', reply);
@@ -72,12 +76,13 @@ describe('a late reply in the joint statement', () => {
     expect(drafted.code, drafted.stderr).toBe(0);
     await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2', 60_000);
     const v2 = await campaigns.statement(id, 2);
-    expect(v2!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: '2021-03-01T14:30:00.000Z' });
+    expect(v2!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: receivedAt });
 
     const en = await textOf((await untilFound(() => campaigns.statementPdf(id, 'en', 2), (p) => p !== undefined, 'version 2 in English'))!.bytes);
     const fr = await textOf((await untilFound(() => campaigns.statementPdf(id, 'fr', 2), (p) => p !== undefined, 'version 2 in French'))!.bytes);
-    expect(en).toContain('Houseparty did not respond to the open letter within the time given; its reply arrived late, on 1 March 2021.');
-    expect(fr).toMatch(/Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le 1er mars 2021\./);
+    expect(en).toContain(`Houseparty did not respond to the open letter within the time given; its reply arrived late, on ${formatDate(receivedAt, 'en').replace(/\s+/g, ' ')}.`);
+    const frDate = formatDate(receivedAt, 'fr').replace(/\s+/g, ' ');
+    expect(fr).toMatch(new RegExp(`Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le ${frDate}\\.`));
     // Version 1, drafted before the reply was attached, is left as its signatories read it.
     const before = await textOf((await campaigns.statementPdf(id, 'en', 1))!.bytes);
     expect(before).toContain('Houseparty did not respond to the open letter.');

@@ -745,6 +745,17 @@ describe('a late reply in the statement', () => {
     expect(kase.draft!.vendors.find((v) => v.vendorId === 'zoom')!.repliedLateAt).toBeUndefined();
   });
 
+  it('does not call late a reply received before the case ended (held, then attached to the closed record): the statement says only what is so', () => {
+    const kase = drafted();
+    // The case ended at NOW; this reply came a day before it, waited in a holding pen, and was attached after.
+    const lateReplies = [{ vendorId: 'cisco', receivedAt: '2020-11-30T10:00:00Z' }];
+    kase.checkDraft({ by: LEAD, lateReplies });
+    kase.requestDraft({ by: LEAD, lateReplies }, LATER);
+    kase.startApproval(LATER);
+    expect(cisco(kase)).toMatchObject({ stage: 'closed-no-response' });
+    expect(cisco(kase).repliedLateAt).toBeUndefined();
+  });
+
   it('puts a reply attached after a version was drafted in the next version, which the signatories approve again; the version before stays as drafted', () => {
     const kase = drafted();
     kase.requestDraft({ by: LEAD }, NOW);
