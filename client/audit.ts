@@ -197,9 +197,10 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
       const given = messages.givenByOfficer(row);
       return given && inScope(given) ? [{ ...given, whileUnsorted: true as const }] : [];
     });
-    if (own.length) workflowIds.push(UNSORTED_ACCESS_WORKFLOW_ID);
+    if (own.length || unsortedAccess.notKept) workflowIds.push(UNSORTED_ACCESS_WORKFLOW_ID);
     events.push(...own);
-    if (unsortedAccess.notKept && own.length) events.push(unsortedAccess.notKept);
+    // Read because an officer gave this case a message from that pen: its deleted runs may have held that message's downloads.
+    if (unsortedAccess.notKept) events.push(unsortedAccess.notKept);
   }
   // Stable: same time keeps the order of the histories and of their events.
   const ordered = events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.at.localeCompare(b.at) || i - j);

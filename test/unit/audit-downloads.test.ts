@@ -125,6 +125,27 @@ describe('downloads of a held message’s attachments in the audit exports', () 
     expect(await firstPage('fr')).toContain('Piste d’audit — téléchargements de pièces jointes du courrier en attente qui ne nomme aucune campagne');
   });
 
+  it('says in a case’s export that the unsorted pen’s earlier record is gone, even when none of its downloads left is the case’s', async () => {
+    // The record's first run (which held the download of the message given to zoom) was deleted by retention; the run kept holds others.
+    const current = [
+      { ...opened('documentAccess'), workflowExecutionStartedEventAttributes: { workflowType: { name: 'documentAccess' }, input: payloads({}), continuedExecutionRunId: 'first-run' } },
+      download(2, 90, '<never@lawfirm.test>', 'spam.pdf'),
+    ];
+    const base = serverKeeping({ ...histories, 'access-unsorted': current });
+    const pruned = {
+      ...base,
+      workflow: {
+        getHandle: (id: string, runId?: string) =>
+          id === 'access-unsorted' && runId === 'first-run'
+            ? { fetchHistory: async () => { throw new WorkflowNotFoundError('workflow execution not found', id, runId); } }
+            : base.workflow.getHandle(id, runId),
+      },
+    } as unknown as Client;
+    const trail = await collectAuditTrail(pruned, { campaignId: 'vc', vendorId: 'zoom' });
+    expect(trail.events.filter((e) => e.kind === 'history-not-kept')).toEqual([expect.objectContaining({ workflowId: 'access-unsorted', earlierRun: 'first-run' })]);
+    expect(downloads(trail.events).map(([, messageId]) => messageId)).not.toContain('<never@lawfirm.test>');
+  });
+
   it('exports an empty record when nothing was ever downloaded from the unsorted pen', async () => {
     const none = { ...server, workflow: { getHandle: (id: string) => ({ fetchHistory: async () => { throw new WorkflowNotFoundError('workflow execution not found', id, undefined); } }) } } as unknown as Client;
     expect(await collectUnsortedDownloads(none)).toEqual({ scope: { unsorted: true }, workflowIds: [], events: [], unreadable: 0 });
