@@ -826,7 +826,8 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
    */
   const closedEngagements = async (campaignId: string) => {
     try {
-      const { engagements } = await (await deps.campaigns()).status(campaignId);
+      // Bounded as the pen's board beside it: a worker down must not hold the page until the server's deadline.
+      const { engagements } = await (await deps.campaigns()).status(campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS });
       return engagements.filter((e) => e.state === 'ended').map(({ vendorId, vendorName }) => ({ vendorId, vendorName }));
     } catch {
       return undefined;
@@ -836,19 +837,19 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
   /**
    * For mail that names no campaign: every campaign's ended cases (the campaigns the list at
    * /campaigns shows, each one's status, bounded as a pen's board), grouped by campaign, for the
-   * officer to choose the closed record a late reply joins. Undefined when the list or any campaign
-   * does not answer, or no case has ended: the officer then names the campaign and vendor, so a case
-   * of a campaign that is slow to answer can still be named. The intake decides either way.
+   * officer to choose the closed record a late reply joins. A campaign that does not answer (slow, or
+   * shredded and unreadable) is left out, and its cases are named by the ids the form also takes
+   * ("Another case"); undefined when none answers or no case has ended. The intake decides either way.
    */
   const endedEngagementChoices = async (c: Context<WebEnv>) => {
     try {
       const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
       const listed = await dossier.findCampaigns({ all: true, limit: 200 });
-      const statuses = await Promise.all(listed.map((l) => campaigns.status(l.campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS })));
+      const statuses = await Promise.allSettled(listed.map((l) => campaigns.status(l.campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS })));
       const groups = listed
         .map((l, i) => ({
           campaignName: campaignName(c, l.title, l.campaignId),
-          cases: statuses[i]!.engagements
+          cases: (statuses[i]!.status === 'fulfilled' ? statuses[i]!.value.engagements : [])
             .filter((e) => e.state === 'ended')
             .map((e) => ({ value: `${l.campaignId}/${e.vendorId}`, vendorName: e.vendorName }))
             .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),

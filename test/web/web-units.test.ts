@@ -1264,9 +1264,18 @@ describe('a reply that names no campaign, attached to the closed record of a cas
     expect(form).toContain('value="webex"');
   });
 
-  it('asks for both ids, as before, when a campaign’s cases cannot be read', async () => {
+  it('lists the cases of the campaigns that answer when one cannot be read (slow, or shredded), the ids of another case still typed', async () => {
     const slow = workspace(async (campaignId) => (campaignId === 'old' ? Promise.reject(new Error('deadline exceeded')) : statuses[campaignId]!));
     const form = formOf(await (await slow.request(page, { headers: { cookie: officerCookie('en', 's') } })).text());
+    expect(form).toMatch(/<optgroup label="Video calls">\s*<option value="vc\/acme">Acme<\/option>/);
+    expect(form).not.toContain('old/teams');
+    expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
+    expect(form).toContain('<input type="text" id="attach-late-any-vendor" name="vendor"');
+  });
+
+  it('asks for both ids when no campaign’s cases can be read', async () => {
+    const down = workspace(async () => Promise.reject(new Error('deadline exceeded')));
+    const form = formOf(await (await down.request(page, { headers: { cookie: officerCookie('en', 't') } })).text());
     expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
     expect(form).toContain('<input type="text" id="attach-late-any-vendor" name="vendor"');
     expect(form).not.toContain('<optgroup');
