@@ -345,6 +345,16 @@ interface RefusedFormEntry {
   sealed: string;
 }
 
+/** A refused form's file as written, or undefined for one that does not read as such (a disk fault): no one's form. */
+function readRefusedForm(bytes: Buffer): RefusedFormEntry | undefined {
+  try {
+    const entry = JSON.parse(bytes.toString('utf8')) as Partial<RefusedFormEntry>;
+    return typeof entry.until === 'number' && typeof entry.sealed === 'string' ? (entry as RefusedFormEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One file per refused form, named by its id. A take renames the file to a name of its own before
  * reading it: a rename of a name that is gone fails, so of two takes at once (two hosts on a shared
@@ -374,7 +384,7 @@ class LocalRefusedForms implements RefusedFormStore {
     }
     const bytes = readIfExists(taken);
     await removeIfExists(taken);
-    const entry = bytes && (JSON.parse(bytes.toString('utf8')) as RefusedFormEntry);
+    const entry = bytes && readRefusedForm(bytes);
     return entry && entry.until > Date.now() ? entry.sealed : undefined;
   }
 
@@ -386,13 +396,8 @@ class LocalRefusedForms implements RefusedFormStore {
       const path = join(this.folder, name);
       if (REFUSED_FORM_ID.test(name)) {
         // Written whole by a rename: one that does not read as an entry is no one's form.
-        const until = (() => {
-          try {
-            return (JSON.parse(readIfExists(path)?.toString('utf8') ?? '{}') as Partial<RefusedFormEntry>).until ?? Number.NaN;
-          } catch {
-            return Number.NaN;
-          }
-        })();
+        const bytes = readIfExists(path);
+        const until = (bytes && readRefusedForm(bytes)?.until) ?? Number.NaN;
         if (until > now) continue;
       } else {
         // A rename keeps the time a file was written and changes its ctime: a form taken a moment ago counts from then.

@@ -707,6 +707,14 @@ describe.each(HOMES)('shared store on $name', (home) => {
       expect(mode(join(settings.stateDir, 'refused-forms', form))).toBe(0o600);
     });
 
+    it('takes a refused form whose file does not read as one (a disk fault) as none, and removes it', async () => {
+      const id = randomBytes(18).toString('base64url');
+      await store.refusedForms.keep(randomBytes(18).toString('base64url'), 'sealed form', new Date(Date.now() + 60_000));
+      writeFileSync(join(settings.stateDir, 'refused-forms', id), '{"until": 17');
+      expect(await store.refusedForms.take(id)).toBeUndefined();
+      expect(existsSync(join(settings.stateDir, 'refused-forms', id))).toBe(false);
+    });
+
     it('clears what a take stopped halfway left in the refused forms\' folder, once nobody can be taking it', async () => {
       const folder = join(settings.stateDir, 'refused-forms');
       const kept = randomBytes(18).toString('base64url');
