@@ -194,7 +194,7 @@ export async function collectAuditTrail(client: Client, scope: AuditScope, serve
   const unsortedAccess = messages.anyGivenByOfficer ? await downloadsIn(client, UNSORTED_ACCESS_WORKFLOW_ID, serverAddress) : undefined;
   if (unsortedAccess) {
     const own = unsortedAccess.rows.flatMap((row) => {
-      const given = messages.givenByOfficer(row);
+      const given = messages.held(row);
       return given && inScope(given) ? [{ ...given, whileUnsorted: true as const }] : [];
     });
     if (own.length || unsortedAccess.notKept) workflowIds.push(UNSORTED_ACCESS_WORKFLOW_ID);
@@ -241,36 +241,29 @@ async function downloadsIn(client: Client, workflowId: string, serverAddress: st
 }
 
 /**
- * The messages the engagements read recorded, by Message-ID, and which of them an officer gave them
- * from a holding pen (assigned, or attached late to an ended case's record). A sender writes its own
- * Message-ID: a download from the pen of mail that names no campaign goes to a case only under the
- * id of a message an officer gave it, never one the intake matched by itself.
+ * The messages an officer gave the engagements read from a holding pen (assigned, or attached late to
+ * an ended case's record), by Message-ID, each with the engagement it went to. A held message reaches a
+ * case only so; and a sender writes its own Message-ID, so a held attachment's download goes to a case
+ * only under the id of a message an officer gave it, never one the intake recorded by itself.
  */
 class ReceivedMessages {
-  private readonly owners = new Map<string, string>();
-  private readonly givenByOfficerIds = new Set<string>();
+  private readonly givenTo = new Map<string, string>();
 
   add(rows: AuditEvent[]): void {
     for (const row of rows) {
-      if (!row.messageId) continue;
-      if (row.kind === 'email-received' && !this.owners.has(row.messageId)) this.owners.set(row.messageId, row.workflowId);
-      if (row.kind === 'officer-action' && (row.action === 'assignFromHoldingPen' || row.action === 'attachLateReply')) this.givenByOfficerIds.add(row.messageId);
+      if (!row.messageId || row.kind !== 'officer-action') continue;
+      if ((row.action === 'assignFromHoldingPen' || row.action === 'attachLateReply') && !this.givenTo.has(row.messageId)) this.givenTo.set(row.messageId, row.workflowId);
     }
   }
 
   get anyGivenByOfficer(): boolean {
-    return this.givenByOfficerIds.size > 0;
+    return this.givenTo.size > 0;
   }
 
-  /** A held attachment's download, as a row of the engagement its message went to; undefined for any other row. */
+  /** A held attachment's download, as a row of the engagement an officer gave its message; undefined for any other row. */
   held(row: AuditEvent): AuditEvent | undefined {
-    const owner = row.action === 'heldAttachmentDownloaded' && row.messageId ? this.owners.get(row.messageId) : undefined;
+    const owner = row.action === 'heldAttachmentDownloaded' && row.messageId ? this.givenTo.get(row.messageId) : undefined;
     return owner ? { ...row, workflowId: owner } : undefined;
-  }
-
-  /** The same, for a message an officer gave the engagement from a pen only. */
-  givenByOfficer(row: AuditEvent): AuditEvent | undefined {
-    return row.messageId && this.givenByOfficerIds.has(row.messageId) ? this.held(row) : undefined;
   }
 }
 

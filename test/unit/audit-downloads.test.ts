@@ -146,6 +146,14 @@ describe('downloads of a held message’s attachments in the audit exports', () 
     expect(downloads(trail.events).map(([, messageId]) => messageId)).not.toContain('<never@lawfirm.test>');
   });
 
+  it('gives a campaign pen’s download to the engagement an officer gave the message, never to one that recorded a message under the same Message-ID by itself', async () => {
+    // Acme's own mail reuses the Message-ID of the message held and given to zoom (a sender writes its own ids).
+    const reused = serverKeeping({ ...histories, 'engagement:vc:acme': [opened('engagement'), inbound(2, 55, '<pen@lawfirm.test>')] });
+    expect(downloads((await collectAuditTrail(reused, { campaignId: 'vc', vendorId: 'acme' })).events)).toEqual([]);
+    const campaignWide = downloads((await collectAuditTrail(reused, { campaignId: 'vc' })).events);
+    expect(campaignWide.filter(([, , name]) => name === 'mandate.pdf')).toEqual([['engagement:vc:zoom', '<pen@lawfirm.test>', 'mandate.pdf', false]]);
+  });
+
   it('exports an empty record when nothing was ever downloaded from the unsorted pen', async () => {
     const none = { ...server, workflow: { getHandle: (id: string) => ({ fetchHistory: async () => { throw new WorkflowNotFoundError('workflow execution not found', id, undefined); } }) } } as unknown as Client;
     expect(await collectUnsortedDownloads(none)).toEqual({ scope: { unsorted: true }, workflowIds: [], events: [], unreadable: 0 });
