@@ -673,14 +673,20 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
     expect(await intake.fate(held[0].messageId)).toEqual({ outcome: 'assigned', subject: held[0].subject, campaignId: e.input.campaign.id, vendorId: 'zoom', by: officer });
   });
 
-  it('lets an officer download a held message’s attachment from its page in the holding pen, to judge the message before assigning it', async () => {
+  /** Counsel's reply with `mandate` attached, held (an address the case does not know), and its page in the campaign's pen as an officer reads it. */
+  async function heldMandate(mandate: Buffer) {
     const e = await openEngagement('zoom');
-    const mandate = Buffer.from('%PDF-1.4\n% the vendor’s mandate to its counsel\n');
     await sender.append(await vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', attachments: [{ filename: 'mandate.pdf', content: mandate, contentType: 'application/pdf' }] }));
     const [held] = await intake.pass();
     expect(held).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id });
     const app = workspace();
     const heldPage = await app.request(`/held/${e.input.campaign.id}/message?id=${encodeURIComponent(held.messageId)}`, as(['officer']));
+    return { e, held, app, heldPage };
+  }
+
+  it('lets an officer download a held message’s attachment from its page in the holding pen, to judge the message before assigning it', async () => {
+    const mandate = Buffer.from('%PDF-1.4\n% the vendor’s mandate to its counsel\n');
+    const { e, held, app, heldPage } = await heldMandate(mandate);
     expect(heldPage.status).toBe(200);
     const href = attachmentLink(await heldPage.text(), 'mandate.pdf');
     expect(href, 'the attachment on the held message’s page is a link to its bytes').toBeDefined();
@@ -706,13 +712,8 @@ describe('bad input: never lost, never on the wrong case, never a crash', () => 
   });
 
   it('shows a held attachment’s download in the export of the engagement the officer assigned its message to', async () => {
-    const e = await openEngagement('zoom');
     const mandate = Buffer.from('%PDF-1.4\n% the mandate, read before assigning\n');
-    await sender.append(await vendorReply(e, { from: 'Counsel <counsel@lawfirm.test>', attachments: [{ filename: 'mandate.pdf', content: mandate, contentType: 'application/pdf' }] }));
-    const [held] = await intake.pass();
-    expect(held).toMatchObject({ outcome: 'held', campaignId: e.input.campaign.id });
-    const app = workspace();
-    const heldPage = await app.request(`/held/${e.input.campaign.id}/message?id=${encodeURIComponent(held.messageId)}`, as(['officer']));
+    const { e, held, app, heldPage } = await heldMandate(mandate);
     await expectDownload(app, attachmentLink(await heldPage.text(), 'mandate.pdf')!, mandate, `attachment; filename="mandate.pdf"; filename*=UTF-8''mandate.pdf`);
     await intake.assign(e.input.campaign.id, held.messageId, { campaignId: e.input.campaign.id, vendorId: 'zoom' }, officer);
     const { rows } = await downloadsInTrail({ campaignId: e.input.campaign.id, vendorId: 'zoom' }, 1);
