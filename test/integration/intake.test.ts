@@ -386,13 +386,19 @@ describe('the intake records vendors’ mail on their engagements', () => {
     expect(await within('counting the inbox', count(mailbox, INBOX))).toBe(0);
   }, 150_000);
 
-  it('says a reply arriving again after the officer confirmed it is a duplicate of a message already confirmed, not one to review', async () => {
+  /** Cisco's reply, recorded by the intake and confirmed by the officer as the response: what a copy arriving again meets. */
+  async function confirmedReply() {
     const e = await openEngagement('cisco');
     const raw = await vendorReply(e);
     await sender.append(raw);
     expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
     const [message] = (await e.status()).inbox!;
     await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    return { e, raw, message };
+  }
+
+  it('says a reply arriving again after the officer confirmed it is a duplicate of a message already confirmed, not one to review', async () => {
+    const { e, raw, message } = await confirmedReply();
     const lines: string[] = [];
     const logged = new Intake({ ...intakeOptions(), log: (line) => lines.push(line) });
     await sender.append(raw);
@@ -409,12 +415,7 @@ describe('the intake records vendors’ mail on their engagements', () => {
   });
 
   it('says a reply’s review state is unknown, not that it is to review, when the engagement’s status cannot be read as it arrives again', async () => {
-    const e = await openEngagement('cisco');
-    const raw = await vendorReply(e);
-    await sender.append(raw);
-    expect(await intake.pass()).toMatchObject([{ outcome: 'recorded', effect: 'to-review' }]);
-    const [message] = (await e.status()).inbox!;
-    await e.handle.executeUpdate(confirmInboundUpdate, { args: [{ by: officer, messageId: message.messageId, as: 'response' }] });
+    const { e, raw, message } = await confirmedReply();
     // The status read that says what the engagement already holds fails as a timed-out query would.
     const { directory } = intakeOptions();
     const blind = Object.assign(Object.create(directory) as typeof directory, {
