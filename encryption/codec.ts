@@ -4,7 +4,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { failureIfShredded, keyIdForWorkflow, type KeyStore } from './keystore';
+import { FAILURE_PART_METADATA } from './failure-converter.js';
+import { failureIfShredded, KeyError, keyIdForWorkflow, type KeyStore } from './keystore';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
@@ -13,6 +14,28 @@ const CIPHER_METADATA = 'encryption-cipher';
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
+/**
+ * The payloads of a failure, marked as such by the failure converter, in clear and saying only why:
+ * its message and stack become the shredding's sentence, its details nothing. Undefined when `err`
+ * is not a shredded key or a payload is not a failure's part.
+ */
+function withheldFailureParts(payloads: Payload[], err: unknown): Payload[] | undefined {
+  if (!(err instanceof KeyError) || err.code !== 'KeyShredded') return undefined;
+  const parts = payloads.map((p) => text(p.metadata?.[FAILURE_PART_METADATA]));
+  if (!parts.every((part) => part === 'attributes' || part === 'details')) return undefined;
+  return parts.map((part) =>
+    part === 'attributes'
+      ? { metadata: { encoding: utf8('json/plain') }, data: utf8(JSON.stringify({ message: `${err.message} (the failure's own message was withheld)`, stack_trace: '' })) }
+      : { metadata: { encoding: utf8('binary/null') } },
+  );
+}
+
+function withoutFailurePartMark(payload: Payload): Payload {
+  if (!payload.metadata?.[FAILURE_PART_METADATA]) return payload;
+  const { [FAILURE_PART_METADATA]: _mark, ...metadata } = payload.metadata;
+  return { ...payload, metadata };
+}
+
 export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly keys: KeyStore) {}
 
@@ -20,10 +43,19 @@ export class EncryptionCodec implements PayloadCodec {
     // Nothing to encrypt (a query without arguments) needs no key, and must not fail for a shredded campaign.
     if (!payloads.length) return payloads;
     const keyId = keyIdForWorkflow(context?.workflowId);
-    const key = await this.keys.encryptionKey(keyId).catch((err: unknown) => {
+    let key: Buffer;
+    try {
+      key = await this.keys.encryptionKey(keyId);
+    } catch (err) {
+      // A failure of a campaign shredded while it was on its way (an activity failing after the
+      // shredding): the SDK does not catch a codec error there, and the worker would stop for every
+      // campaign. Its parts are withheld instead; anything else is refused as before.
+      const withheld = withheldFailureParts(payloads, err);
+      if (withheld) return withheld;
       throw failureIfShredded(err);
-    });
-    return payloads.map((payload) => {
+    }
+    return payloads.map((marked) => {
+      const payload = withoutFailurePartMark(marked);
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();

@@ -19,7 +19,29 @@ function causedByShreddedKey(err) {
   return false;
 }
 
+/**
+ * Names each payload of an encrypted failure as a failure's part (its message and stack, or its
+ * details) in metadata the codec reads and removes: when the campaign's key was shredded while the
+ * failure was on its way (an activity of the campaign failing after the shredding), the codec can
+ * withhold these parts instead of throwing, which would stop the worker (encryption/codec.ts).
+ */
+const FAILURE_PART_METADATA = 'dossier-failure-part';
+const partMark = (part) => new TextEncoder().encode(part);
+
+function markFailureParts(failure) {
+  for (let f = failure, depth = 0; f && depth < 20; f = f.cause, depth++) {
+    if (f.encodedAttributes) f.encodedAttributes.metadata = { ...f.encodedAttributes.metadata, [FAILURE_PART_METADATA]: partMark('attributes') };
+    for (const info of [f.applicationFailureInfo, f.canceledFailureInfo, f.timeoutFailureInfo, f.resetWorkflowFailureInfo]) {
+      const details = info && (info.details || info.lastHeartbeatDetails);
+      for (const payload of (details && details.payloads) || []) payload.metadata = { ...payload.metadata, [FAILURE_PART_METADATA]: partMark('details') };
+    }
+  }
+  return failure;
+}
+
+exports.FAILURE_PART_METADATA = FAILURE_PART_METADATA;
 exports.failureConverter = {
-  errorToFailure: (err, payloadConverter, context) => (causedByShreddedKey(err) ? plain : encrypted).errorToFailure(err, payloadConverter, context),
+  errorToFailure: (err, payloadConverter, context) =>
+    causedByShreddedKey(err) ? plain.errorToFailure(err, payloadConverter, context) : markFailureParts(encrypted.errorToFailure(err, payloadConverter, context)),
   failureToError: (failure, payloadConverter, context) => encrypted.failureToError(failure, payloadConverter, context),
 };

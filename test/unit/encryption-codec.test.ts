@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure, DefaultPayloadConverter } from '@temporalio/common';
+import { decodeFailure, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow';
 import { EncryptionCodec } from '../../encryption/codec';
+import { failureConverter, FAILURE_PART_METADATA } from '../../encryption/failure-converter.js';
 import { campaignKeyId, generateMasterKeySpec, KeyStore, parseMasterKeys } from '../../encryption/keystore';
 import { openLocalStore } from '../../store/local';
 import type { WrappedKeyStore } from '../../store/types';
@@ -43,5 +46,32 @@ describe('the payload codec', () => {
     await keystore.shred(campaignKeyId('alpha'));
     await expect(codec.decode(a)).rejects.toThrow(/does not exist/);
     expect(await codec.decode(b)).toHaveLength(50);
+  });
+
+  it('withholds a failure of a shredded campaign in clear, saying why, instead of throwing; anything else of it is still refused', async () => {
+    const keys = openLocalStore({ outputDir: join(scratch, 'out2'), stateDir: join(scratch, 'state2'), keysDir: join(scratch, 'keys2') }).keys;
+    const keystore = new KeyStore(keys, parseMasterKeys(generateMasterKeySpec('m1')));
+    const codec = new EncryptionCodec(keystore);
+    const dataConverter = { payloadConverter: new DefaultPayloadConverter(), failureConverter, payloadCodecs: [codec] };
+    const context = { type: 'activity', workflowId: 'engagement:gamma:zoom' } as never;
+    const failure = ApplicationFailure.create({ message: 'relay said 550 for privacy@zoom.test', details: [{ contact: 'privacy@zoom.test' }] });
+
+    // While the key lives, the failure's parts are encrypted, and the mark is not kept inside them.
+    const sealed = await encodeErrorToFailure(dataConverter, failure, context);
+    expect(new TextDecoder().decode(sealed.encodedAttributes!.metadata!.encoding)).toBe('binary/encrypted');
+    expect(Buffer.from(sealed.encodedAttributes!.data!).toString()).not.toContain('privacy@zoom.test');
+    const opened = await decodeFailure([codec], sealed);
+    expect(opened.encodedAttributes!.metadata![FAILURE_PART_METADATA]).toBeUndefined();
+    expect(failureConverter.failureToError(opened, dataConverter.payloadConverter).message).toBe('relay said 550 for privacy@zoom.test');
+
+    await keystore.shred(campaignKeyId('gamma'));
+    const withheld = await encodeErrorToFailure(dataConverter, failure, context);
+    const clear = JSON.stringify(withheld, (_, v) => (v instanceof Uint8Array ? Buffer.from(v).toString() : v));
+    expect(clear).not.toContain('privacy@zoom.test');
+    const read = failureConverter.failureToError(await decodeFailure([codec], withheld), dataConverter.payloadConverter);
+    expect(read.message).toMatch(/^campaign "gamma" was shredded at \d{4}-.*\(the failure's own message was withheld\)$/);
+    expect((read as ApplicationFailure).details).toEqual([undefined]);
+    // A result, unlike a failure, is refused: the activity then fails saying the campaign was shredded.
+    await expect(codec.encode([new DefaultPayloadConverter().toPayload({ sent: true })], context)).rejects.toMatchObject({ type: 'KeyShredded' });
   });
 });
