@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { generateMasterKeySpec } from '../../encryption/keystore';
@@ -98,6 +98,9 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
   let connection: Connection;
   let running: { worker: DossierWorker; done: Promise<void> } | undefined;
   const ownWorkers: (() => Promise<void>)[] = [];
+  // A worker that stopped on its own (a fault in the worker) fails every later test of the file at
+  // once with its error, instead of each waiting out its timeout for work no one picks up.
+  let stoppedBy: unknown;
 
   const startWorker = async () => {
     const worker = await createDossierWorker(
@@ -105,11 +108,13 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       { workflowBundle: { codePath: inject('workflowBundlePath') } },
       options.workerOptions,
     );
-    running = { worker, done: worker.run() };
+    const done = worker.run();
+    done.catch((err: unknown) => (stoppedBy ??= err));
+    running = { worker, done };
   };
   const stopWorker = async () => {
     if (!running) return;
-    running.worker.worker.shutdown();
+    if (running.worker.worker.getState() === 'RUNNING') running.worker.worker.shutdown();
     await running.done;
     running = undefined;
   };
@@ -184,6 +189,10 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
       return taskQueue;
     };
     await startWorker();
+  });
+
+  beforeEach(() => {
+    if (stoppedBy) throw new Error(`this file's worker stopped during an earlier test: ${stoppedBy instanceof Error ? stoppedBy.message : String(stoppedBy)}`, { cause: stoppedBy });
   });
 
   afterEach(() => {
