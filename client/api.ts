@@ -131,6 +131,9 @@ export interface CampaignSummary {
   statementDrafted?: boolean;
 }
 
+/** How many campaigns' starts `endedCases` reads at once. */
+const ENDED_CASES_READS_AT_ONCE = 8;
+
 /** One campaign's ended cases (`DossierClient.endedCases`), in visibility's order. */
 export interface CampaignEndedCases {
   campaignId: string;
@@ -504,16 +507,18 @@ export class DossierClient {
     const { campaigns = 200, pageSize = 200, limit = 1000, timeoutMs } = options;
     const list = async (): Promise<CampaignEndedCases[]> => {
       const [listed, ended] = await Promise.all([this.findCampaigns({ all: true, limit: campaigns }), this.completedEngagements(pageSize, limit)]);
-      return (
-        await Promise.all(
-          listed.map(async ({ campaignId, title }) => {
-            const vendorIds = ended.get(campaignId);
-            if (!vendorIds) return undefined;
-            const names = await this.vendorNames(campaignId, [...vendorIds]).catch(() => undefined);
-            return names && { campaignId, ...(title ? { title } : {}), cases: [...vendorIds].map((vendorId) => ({ vendorId, vendorName: names.get(vendorId) ?? vendorId })) };
-          }),
-        )
-      ).filter((g): g is CampaignEndedCases => g !== undefined);
+      const groups: CampaignEndedCases[] = [];
+      const withCases = listed.filter(({ campaignId }) => ended.has(campaignId));
+      // A few campaigns' starts read at a time: up to 200 would otherwise be one burst on the server.
+      for (let at = 0; at < withCases.length; at += ENDED_CASES_READS_AT_ONCE) {
+        const read = withCases.slice(at, at + ENDED_CASES_READS_AT_ONCE).map(async ({ campaignId, title }) => {
+          const vendorIds = [...ended.get(campaignId)!];
+          const names = await this.vendorNames(campaignId, vendorIds).catch(() => undefined);
+          return names && { campaignId, ...(title ? { title } : {}), cases: vendorIds.map((vendorId) => ({ vendorId, vendorName: names.get(vendorId) ?? vendorId })) };
+        });
+        for (const group of await Promise.all(read)) if (group) groups.push(group);
+      }
+      return groups;
     };
     try {
       return await (timeoutMs === undefined ? list() : this.client.withDeadline(Date.now() + timeoutMs, list));
