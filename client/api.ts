@@ -66,6 +66,7 @@ import {
   ENGAGEMENT_STAGES,
   ID_PATTERN,
   type Bilingual,
+  type CampaignInput,
   type EngagementInput,
   type EngagementStage,
 } from '../workflows/types';
@@ -128,6 +129,29 @@ export interface CampaignSummary {
   authorities?: CampaignListingMemo['authorities'];
   /** Whether a first version of the statement is drafted, from the memo; undefined as for `authorities`. */
   statementDrafted?: boolean;
+}
+
+/** How many campaigns' starts `endedCases` reads at once. */
+const ENDED_CASES_READS_AT_ONCE = 8;
+
+/** One campaign's ended cases (`DossierClient.endedCases`), in visibility's order. */
+export interface CampaignEndedCases {
+  campaignId: string;
+  /** Its title, from the memo; undefined for a campaign started before it was kept there. */
+  title?: Bilingual;
+  /** Each vendor by the name the campaign gave it (its id where no name was kept). */
+  cases: { vendorId: string; vendorName: string }[];
+}
+
+export interface EndedCasesOptions {
+  /** How many campaigns to look at, newest first (default 200, as the campaigns list). */
+  campaigns?: number;
+  /** Rows per visibility page (default 200). */
+  pageSize?: number;
+  /** The most ended engagements read, most recently ended first (default 1,000). */
+  limit?: number;
+  /** Bounds every call the list makes. */
+  timeoutMs?: number;
 }
 
 export interface EngagementFilter {
@@ -460,6 +484,82 @@ export class DossierClient {
       throw fromTemporal(err, 'campaigns', this.options.address);
     }
     return found;
+  }
+
+  /**
+   * Every campaign's ended cases, for a list an officer chooses from (the unsorted pen's late-reply
+   * form): the campaigns `findCampaigns({ all: true })` lists, newest first, each with the vendors
+   * whose engagement has ended. One visibility list of the engagements that completed, a page at a
+   * time, and one read of each such campaign's start (its vendors' names; a vendor added later, its
+   * engagement's start): no campaign is queried, so no worker replays a closed campaign's history.
+   * A campaign whose names cannot be read (shredded: its key is gone; or past the deadline) is left
+   * out, not the whole list. `timeoutMs` bounds every call; past it the list fails as a whole.
+   *
+   * "Ended" is the campaign's own word: it marks an engagement ended when the engagement's workflow
+   * returns its outcome, i.e. Temporal's `Completed` (a cancelled engagement completes, withdrawn).
+   * `Failed`, `Terminated` and `TimedOut` are what the campaign marks `failed`; `ContinuedAsNew` is a
+   * run the next one carries on. What visibility cannot give as the campaign's status did: a vendor
+   * stopped before its engagement started has no workflow and is not listed (the intake finds no case
+   * to attach to either); visibility trails by a moment, so a case that ended just now shows a
+   * moment later; and an engagement that completed after its campaign was terminated is listed.
+   */
+  async endedCases(options: EndedCasesOptions = {}): Promise<CampaignEndedCases[]> {
+    const { campaigns = 200, pageSize = 200, limit = 1000, timeoutMs } = options;
+    const list = async (): Promise<CampaignEndedCases[]> => {
+      const [listed, ended] = await Promise.all([this.findCampaigns({ all: true, limit: campaigns }), this.completedEngagements(pageSize, limit)]);
+      const groups: CampaignEndedCases[] = [];
+      const withCases = listed.filter(({ campaignId }) => ended.has(campaignId));
+      // A few campaigns' starts read at a time: up to 200 would otherwise be one burst on the server.
+      for (let at = 0; at < withCases.length; at += ENDED_CASES_READS_AT_ONCE) {
+        const read = withCases.slice(at, at + ENDED_CASES_READS_AT_ONCE).map(async ({ campaignId, title }) => {
+          const vendorIds = [...ended.get(campaignId)!];
+          const names = await this.vendorNames(campaignId, vendorIds).catch(() => undefined);
+          return names && { campaignId, ...(title ? { title } : {}), cases: vendorIds.map((vendorId) => ({ vendorId, vendorName: names.get(vendorId) ?? vendorId })) };
+        });
+        for (const group of await Promise.all(read)) if (group) groups.push(group);
+      }
+      return groups;
+    };
+    try {
+      return await (timeoutMs === undefined ? list() : this.client.withDeadline(Date.now() + timeoutMs, list));
+    } catch (err) {
+      throw fromTemporal(err, 'engagements', this.options.address);
+    }
+  }
+
+  /** The completed engagements' vendor ids by campaign, from one visibility list, its memos not read; at most `limit` rows. */
+  private async completedEngagements(pageSize: number, limit: number): Promise<Map<string, Set<string>>> {
+    const ended = new Map<string, Set<string>>();
+    let read = 0;
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await listWorkflowPage(this.client, withEngagementType(`ExecutionStatus = 'Completed'`), { pageSize: Math.min(pageSize, limit - read), nextPageToken, memos: false });
+      for (const { workflowId, typedSearchAttributes: attrs } of page.workflows) {
+        // Engagements started before the attributes were set are named by their workflow id.
+        const named = parseWorkflowId(workflowId);
+        const campaignId = attrs.get(DossierCampaign) ?? (named?.kind === 'engagement' ? named.campaignId : undefined);
+        const vendorId = attrs.get(DossierVendor) ?? (named?.kind === 'engagement' ? named.vendorId : undefined);
+        if (campaignId && vendorId) ended.set(campaignId, (ended.get(campaignId) ?? new Set()).add(vendorId));
+      }
+      read += page.workflows.length;
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken && read < limit);
+    return ended;
+  }
+
+  /**
+   * The vendors' names as the campaign was started with them (the first event of its history, read
+   * by the server alone); a vendor added since, from its engagement's start. Throws when either
+   * cannot be read, as a shredded campaign's cannot.
+   */
+  private async vendorNames(campaignId: string, vendorIds: string[]): Promise<Map<string, string>> {
+    const input = await startInputOf<Partial<CampaignInput>>(this.client, campaignWorkflowId(campaignId));
+    const names = new Map((input?.vendors ?? []).map((v) => [v.id, v.name] as const));
+    for (const vendorId of vendorIds.filter((id) => !names.has(id))) {
+      const started = await startInputOf<Partial<EngagementInput>>(this.client, engagementWorkflowId(campaignId, vendorId));
+      if (typeof started?.vendor?.name === 'string') names.set(vendorId, started.vendor.name);
+    }
+    return names;
   }
 
   /** How many engagements of a campaign are running or ran: one visibility count, no scan. */

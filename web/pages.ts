@@ -84,7 +84,7 @@ const BOARD_SORT_LABELS: Record<(typeof BOARD_SORTS)[number], string> = {
 };
 /** Rows per board page: enough to scan, few enough that a page answers in well under 300 ms. */
 const BOARD_PAGE_SIZE = 100;
-/** How long a holding-pen page waits for its campaign's board before showing its mail without it. */
+/** How long a holding-pen page waits for its campaign's board (or the unsorted pen's list of ended cases) before showing its mail without it. */
 const HELD_CAMPAIGN_QUERY_MS = 5_000;
 /** How often the statement page reads the campaign again while a newer version keeps coming between its reads. */
 const STATEMENT_PAGE_READS = 5;
@@ -836,23 +836,19 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
 
   /**
    * For mail that names no campaign: every campaign's ended cases (the campaigns the list at
-   * /campaigns shows, each one's status, bounded as a pen's board), grouped by campaign, for the
-   * officer to choose the closed record a late reply joins. A campaign that does not answer (slow, or
-   * shredded and unreadable) is left out, and its cases are named by the ids the form also takes
-   * ("Another case"); undefined when none answers or no case has ended. The intake decides either way.
+   * /campaigns shows; one visibility list of the engagements that ended, through the client API,
+   * bounded as a pen's board: no campaign is queried), grouped by campaign, for the officer to choose
+   * the closed record a late reply joins. A campaign that cannot be read (shredded) is left out, and
+   * its cases are named by the ids the form also takes ("Another case"); undefined when the list
+   * cannot be read or no case has ended. The intake decides either way.
    */
   const endedEngagementChoices = async (c: Context<WebEnv>) => {
     try {
-      const [dossier, campaigns] = await Promise.all([deps.dossier(), deps.campaigns()]);
-      const listed = await dossier.findCampaigns({ all: true, limit: 200 });
-      const statuses = await Promise.allSettled(listed.map((l) => campaigns.status(l.campaignId, { timeoutMs: HELD_CAMPAIGN_QUERY_MS })));
-      const groups = listed
-        .map((l, i) => ({
-          campaignName: campaignName(c, l.title, l.campaignId),
-          cases: (statuses[i]!.status === 'fulfilled' ? statuses[i]!.value.engagements : [])
-            .filter((e) => e.state === 'ended')
-            .map((e) => ({ value: `${l.campaignId}/${e.vendorId}`, vendorName: e.vendorName }))
-            .sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
+      const found = await (await deps.dossier()).endedCases({ timeoutMs: HELD_CAMPAIGN_QUERY_MS });
+      const groups = found
+        .map((g) => ({
+          campaignName: campaignName(c, g.title, g.campaignId),
+          cases: g.cases.map((e) => ({ value: `${g.campaignId}/${e.vendorId}`, vendorName: e.vendorName })).sort((a, b) => COLLATOR.compare(a.vendorName, b.vendorName)),
         }))
         .filter((g) => g.cases.length > 0);
       return groups.length ? groups : undefined;

@@ -1166,25 +1166,37 @@ describe('a held message’s closed records to attach it to', () => {
 });
 
 describe('a reply that names no campaign, attached to the closed record of a case chosen from a list', () => {
-  // Held unsorted: the officer picks the ended case among every campaign's (the campaigns list the
-  // workspace reads for /campaigns, each campaign's status), rather than typing two ids.
+  // Held unsorted: the officer picks the ended case among every campaign's (the client API's one
+  // visibility list of the engagements that ended, under the campaigns /campaigns lists), rather than
+  // typing two ids.
   const why = { code: 'no-match' };
   const held = { ref: '1', messageId: '<late@else.test>', from: 'counsel@else.test', subject: 'Our answer, late', date: '2026-11-27T15:30:00.000Z', reason: 'x', why, kind: 'reply' };
-  const engagement = (vendorId: string, vendorName: string, state: string) => ({ vendorId, vendorName, workflowId: `engagement:x:${vendorId}`, state });
-  const listed = [
-    { workflowId: 'campaign:vc', campaignId: 'vc', title: { en: 'Video calls', fr: 'Visioconférence' }, executionStatus: 'RUNNING', startedAt: '2026-11-01T00:00:00.000Z' },
-    { workflowId: 'campaign:old', campaignId: 'old', executionStatus: 'COMPLETED', startedAt: '2026-01-01T00:00:00.000Z' },
+  const ended = [
+    { campaignId: 'vc', title: { en: 'Video calls', fr: 'Visioconférence' }, cases: [{ vendorId: 'zoom', vendorName: 'Zoom' }, { vendorId: 'acme', vendorName: 'Acme' }] },
+    { campaignId: 'old', cases: [{ vendorId: 'teams', vendorName: 'Teams' }] },
   ];
-  const statuses: Record<string, object> = {
-    vc: { engagements: [engagement('zoom', 'Zoom', 'ended'), engagement('cisco', 'Cisco', 'in-progress'), engagement('acme', 'Acme', 'ended')] },
-    old: { engagements: [engagement('teams', 'Teams', 'ended')] },
-  };
   const attached: unknown[] = [];
   let refuse: Error | undefined;
-  const workspace = (status: (campaignId: string) => Promise<object>) =>
+  // Every campaign query the page makes, and the options it bounds the list with.
+  const campaignQueries: string[] = [];
+  const listedWith: unknown[] = [];
+  const workspace = (endedCases: () => Promise<object[]>) =>
     fakeWorkspace({
-      dossier: { findCampaigns: async () => listed },
-      campaigns: { board: async () => Promise.reject(new Error('not asked here')), status },
+      dossier: {
+        // What the page used to list before asking each campaign for its status.
+        findCampaigns: async () => ended.map(({ campaignId }) => ({ workflowId: `campaign:${campaignId}`, campaignId, executionStatus: 'COMPLETED', startedAt: '2026-01-01T00:00:00.000Z' })),
+        endedCases: async (options: unknown) => {
+          listedWith.push(options);
+          return endedCases();
+        },
+      },
+      campaigns: {
+        board: async () => Promise.reject(new Error('not asked here')),
+        status: async (campaignId: string) => {
+          campaignQueries.push(campaignId);
+          return { engagements: [] };
+        },
+      },
       holdingPen: async () => ({
         intake: {
           read: async () => ({ ...held, recipients: [], text: 'Sorry for the delay.', attachments: [] }),
@@ -1196,7 +1208,7 @@ describe('a reply that names no campaign, attached to the closed record of a cas
         close: async () => {},
       }),
     });
-  const app = workspace(async (campaignId) => statuses[campaignId]!);
+  const app = workspace(async () => ended);
   const page = '/held/unsorted/message?id=%3Clate%40else.test%3E';
   const formOf = (html: string) => /<form method="post" action="\/held\/unsorted\/attach-late"[^]*?<\/form>/.exec(html)?.[0] ?? '';
 
@@ -1264,16 +1276,16 @@ describe('a reply that names no campaign, attached to the closed record of a cas
     expect(form).toContain('value="webex"');
   });
 
-  it('lists the cases of the campaigns that answer when one cannot be read (slow, or shredded), the ids of another case still typed', async () => {
-    const slow = workspace(async (campaignId) => (campaignId === 'old' ? Promise.reject(new Error('deadline exceeded')) : statuses[campaignId]!));
-    const form = formOf(await (await slow.request(page, { headers: { cookie: officerCookie('en', 's') } })).text());
+  it('reads the list in one bounded call to the client API and asks no campaign for its status', async () => {
+    campaignQueries.length = 0;
+    listedWith.length = 0;
+    const form = formOf(await (await app.request(page, { headers: { cookie: officerCookie('en', 'u') } })).text());
+    expect(campaignQueries).toEqual([]);
+    expect(listedWith).toEqual([{ timeoutMs: 5_000 }]);
     expect(form).toMatch(/<optgroup label="Video calls">\s*<option value="vc\/acme">Acme<\/option>/);
-    expect(form).not.toContain('old/teams');
-    expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
-    expect(form).toContain('<input type="text" id="attach-late-any-vendor" name="vendor"');
   });
 
-  it('asks for both ids when no campaign’s cases can be read', async () => {
+  it('asks for both ids when the list of ended cases cannot be read', async () => {
     const down = workspace(async () => Promise.reject(new Error('deadline exceeded')));
     const form = formOf(await (await down.request(page, { headers: { cookie: officerCookie('en', 't') } })).text());
     expect(form).toContain('<input type="text" id="attach-late-any-campaign" name="campaign"');
