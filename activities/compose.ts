@@ -153,6 +153,10 @@ function changesView(changes: StatementChange[] | undefined, campaign: CampaignR
       const late = (at: string | undefined) => (at ? w.say('changes.lateReply', { date: formatDate(at, language, timeZone) }) : w.say('changes.empty'));
       return { section, before: late(c.repliedLateBefore), after: late(c.repliedLateAfter) };
     }
+    if (c.section === 'reply-in-time') {
+      const inTime = (at: string | undefined) => (at ? w.say('changes.replyInTime', { date: formatDate(at, language, timeZone) }) : w.say('changes.empty'));
+      return { section, before: inTime(c.repliedInTimeBefore), after: inTime(c.repliedInTimeAfter) };
+    }
     // The statement's own text, quoted as the attached draft prints it (a comment, by contrast, is quoted as typed).
     const quoted = (text: PublicText | undefined) => {
       const typed = text?.[language]?.trim();

@@ -1,7 +1,8 @@
 // The statement's findings as a machine-readable file, carried inside each statement PDF (PDF/A-3
 // associated file, relationship Data) so that another authority can import them without retyping:
-// per vendor, its outcome (and when a vendor that never responded replied late), the findings per principle and the demonstrations' results. Only what
-// the authorities wrote for the statement; nothing a vendor submitted.
+// per vendor, its outcome (and when a vendor with no response on its record replied late, or in time),
+// the findings per principle and the demonstrations' results. Only what the authorities wrote for the
+// statement; nothing a vendor submitted.
 import { PRINCIPLES, type StatementDraft } from '../workflows/types';
 
 export const STATEMENT_FINDINGS_FILE = 'findings.json';
@@ -20,6 +21,7 @@ export function statementFindings(statement: StatementDraft) {
       stage: entry.stage,
       // Only where there is one: a statement without a late reply keeps the bytes it was published with.
       ...(entry.repliedLateAt ? { repliedLateAt: entry.repliedLateAt } : {}),
+      ...(entry.repliedInTimeAt ? { repliedInTimeAt: entry.repliedInTimeAt } : {}),
       summary: entry.summary ?? null,
       findings: entry.findings ?? null,
       demonstrations: (entry.demonstrations ?? []).map((d) => ({ at: d.at, result: d.result ?? null, observation: d.observation ?? null })),

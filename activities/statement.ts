@@ -52,19 +52,28 @@ export function statementFileName(version: number, language: Language, draft: bo
   return draft ? posix.join('drafts', `statement-${version}-draft.${language}.pdf`) : `statement-${version}.${language}.pdf`;
 }
 
+/** A line of the summary's counts: a stage, or the companies whose reply in time was recorded after their case closed. */
+type SummaryLine = StatementVendorEntry['stage'] | 'replied-in-time';
+
 /**
- * The summary's counts in one order, the same in every statement: those that responded first, those
- * that did not, then the reviews that ended otherwise; not the order in which the companies come.
+ * The summary's counts in one order, the same in every statement: those that responded first (those
+ * whose reply in time was recorded late next), those that did not, then the reviews that ended
+ * otherwise; not the order in which the companies come.
  */
-const SUMMARY_ORDER: Record<StatementVendorEntry['stage'], number> = {
+const SUMMARY_ORDER: Record<SummaryLine, number> = {
   concluded: 0,
-  'closed-no-response': 1,
-  withdrawn: 2,
-  'closed-by-lead': 3,
-  excluded: 4,
-  'in-progress': 5,
-  failed: 6,
+  'replied-in-time': 1,
+  'closed-no-response': 2,
+  withdrawn: 3,
+  'closed-by-lead': 4,
+  excluded: 5,
+  'in-progress': 6,
+  failed: 7,
 };
+
+function summaryLine(entry: StatementVendorEntry): SummaryLine {
+  return entry.stage === 'closed-no-response' && entry.repliedInTimeAt ? 'replied-in-time' : entry.stage;
+}
 
 const ACCENT = rgb(0.1, 0.2, 0.45);
 const GREY = rgb(0.35, 0.35, 0.35);
@@ -145,12 +154,14 @@ export async function renderStatementPdf(input: StatementDraft, language: Langua
   doc.bullets(PRINCIPLES.map((p) => principleTitle(p, language)));
 
   doc.heading(w.say('summary'));
-  const counts = new Map<StatementVendorEntry['stage'], number>();
-  for (const v of statement.vendors) counts.set(v.stage, (counts.get(v.stage) ?? 0) + 1);
+  // A company whose reply came in time, though recorded after its case closed, is counted apart: it
+  // did respond, whatever the case's stage says.
+  const counts = new Map<SummaryLine, number>();
+  for (const v of statement.vendors) counts.set(summaryLine(v), (counts.get(summaryLine(v)) ?? 0) + 1);
   // A company that replied after its case closed did not respond in time, and the count says no more than that.
   const repliedLate = statement.vendors.some((v) => v.stage === 'closed-no-response' && v.repliedLateAt);
-  const countKey = (stage: StatementVendorEntry['stage']) => (stage === 'closed-no-response' && repliedLate ? 'closed-no-response-in-time' : stage);
-  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([stage, n]) => w.count(`counts.${countKey(stage)}`, n)));
+  const countKey = (line: SummaryLine) => (line === 'closed-no-response' && repliedLate ? 'closed-no-response-in-time' : line);
+  doc.bullets([...counts].sort(([a], [b]) => SUMMARY_ORDER[a] - SUMMARY_ORDER[b]).map(([line, n]) => w.count(`counts.${countKey(line)}`, n)));
 
   doc.heading(w.say('companies'));
   for (const entry of statement.vendors) renderVendor(doc, entry, w, date);
@@ -207,9 +218,11 @@ function renderVendor(doc: LayoutDocument, entry: StatementVendorEntry, w: State
   const reason = text(entry.reason, language);
   // "…for the following reason:" stays on the page of the reason it announces.
   const outcome =
-    entry.stage === 'closed-no-response' && entry.repliedLateAt
-      ? w.say('repliedLate', { vendor, date: date(entry.repliedLateAt) })
-      : w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined });
+    entry.stage === 'closed-no-response' && entry.repliedInTimeAt
+      ? w.say('repliedInTime', { vendor, date: date(entry.repliedInTimeAt) })
+      : entry.stage === 'closed-no-response' && entry.repliedLateAt
+        ? w.say('repliedLate', { vendor, date: date(entry.repliedLateAt) })
+        : w.say(`stage.${entry.stage}`, { vendor, date: entry.respondedAt ? date(entry.respondedAt) : undefined });
   doc.paragraph(outcome, { keepWithNext: reason ? 2 : undefined });
   if (reason) doc.paragraph(reason, { indent: 10 });
   const summary = text(entry.summary, language);

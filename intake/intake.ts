@@ -19,6 +19,7 @@ import { refusalDetails, type RefusalCode, type RefusalDetails } from '../workfl
 import { bySender, correlate, type Candidate, type Directory } from './correlate';
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
+import { receivedInTime } from '../workflows/statement-text';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
@@ -891,8 +892,16 @@ export class Intake {
    * show with its record; the message leaves the pen for Recorded, with a note of who attached it where.
    * Refused: an engagement that does not exist, one still in progress (assign the message instead),
    * a message already attached to it (sent again under the same Message-ID).
+   * `repliedInTime`: the case closed without a response, yet the reply had reached the case mailbox
+   * by then (held meanwhile): the officer is told, since the statement's next version says the vendor
+   * replied in time (workflows/statement-text.ts statementEntry); `endedAt`, when the case ended.
    */
-  async attachLate(heldIn: string | undefined, messageId: string, target: { campaignId: string; vendorId: string }, officer: string): Promise<{ stage: EngagementStage; reply: LateReply }> {
+  async attachLate(
+    heldIn: string | undefined,
+    messageId: string,
+    target: { campaignId: string; vendorId: string },
+    officer: string,
+  ): Promise<{ stage: EngagementStage; reply: LateReply; endedAt?: string; repliedInTime: boolean }> {
     const { status } = this.options.dossier;
     if (!status) throw new DossierClientError(ClientErrorCode.Configuration, 'this intake reads no engagement status: open it with the client API (intake/open.ts)');
     return this.decide(heldIn, messageId, async () => {
@@ -926,7 +935,8 @@ export class Intake {
       const note = `${ATTACHED_LATE_BY}: ${encodedWords(reply.attachedBy)}\r\n${ASSIGNED_TO}: ${encodedWords(`${target.campaignId} ${target.vendorId}`)}\r\n${notedId(messageId)}`;
       await this.options.mailbox.append(Buffer.concat([Buffer.from(note), headerOf(unannotate(stored.raw).original)]), ASSIGNED_FOLDER);
       for (const ref of copies) await this.options.mailbox.move(ref, RECORDED_FOLDER, holdingFolder(heldIn));
-      return { stage: ended.stage, reply };
+      const repliedInTime = ended.stage === 'closed-no-response' && ended.endedAt !== undefined && receivedInTime(reply.receivedAt, ended.endedAt);
+      return { stage: ended.stage, reply, ...(ended.endedAt ? { endedAt: ended.endedAt } : {}), repliedInTime };
     });
   }
 

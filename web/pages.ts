@@ -992,8 +992,10 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     try {
       form.done();
-      await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
-      return doneThen(c, 'attach-late', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
+      const { repliedInTime } = await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
+      // A reply that came in time changes what the statement says of the vendor: the officer is told so
+      // (the case page it leads to dates the case's end from its status).
+      return doneThen(c, repliedInTime ? 'attach-late-in-time' : 'attach-late', `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
     } catch (err) {
       if (isGoneFromPen(err)) return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target } } });
       if (err instanceof DossierClientError && err.code === ClientErrorCode.Busy) {
@@ -1150,7 +1152,14 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
         ...v,
         stageKey: `stage.${v.stage}`,
         // As the version prints it: a vendor that never responded in time, whose reply came late.
-        ...(v.repliedLateAt ? { repliedLate: views.text(language, 'late-reply.on', { date: views.date(v.repliedLateAt, language, campaignTimeZone(draft.campaign)) }) } : {}),
+        ...(v.repliedLateAt ? { replyNote: views.text(language, 'late-reply.on', { date: views.date(v.repliedLateAt, language, campaignTimeZone(draft.campaign)) }) } : {}),
+        // Or one whose reply came in time, recorded after its case closed: it did not go without responding.
+        ...(v.repliedInTimeAt
+          ? {
+              stageKey: 'reply-in-time.stage',
+              replyNote: views.text(language, 'reply-in-time.recorded', { date: views.date(v.repliedInTimeAt, language, campaignTimeZone(draft.campaign)) }),
+            }
+          : {}),
       })),
       // What led to this version: the change requests on earlier versions, newest first.
       history: [...status.changeRequests]

@@ -20,7 +20,10 @@ export interface ChangeView {
   /** For a change of what the background says of the letter and the vendor. */
   letterBefore?: string;
   letterAfter?: string;
-  /** For a reply that came after the case closed: what the outcome's sentence said of it, and says now. */
+  /**
+   * For a reply attached after the case closed (`late-reply`: it came late; `reply-in-time`: it came in
+   * time): what the outcome's sentence said of it, and says now.
+   */
   lateBefore?: string;
   lateAfter?: string;
   /** One line per language whose text differs, as words kept, removed and added. */
@@ -56,6 +59,12 @@ export function changesView(found: StatementVersionChanges | undefined, language
           lateAfter: lateReplyText(change.repliedLateAfter, language, views, timeZone),
         }
       : {}),
+    ...(change.section === 'reply-in-time'
+      ? {
+          lateBefore: replyInTimeText(change.repliedInTimeBefore, language, views, timeZone),
+          lateAfter: replyInTimeText(change.repliedInTimeAfter, language, views, timeZone),
+        }
+      : {}),
     languages: textLanguages(change),
   }));
   // A co-signatory that did not receive the version before this one reads changes since an older
@@ -68,8 +77,12 @@ function lateReplyText(at: string | undefined, language: Language, views: Views,
   return at ? views.text(language, 'late-reply.on', { date: views.date(at, language, timeZone) }) : views.text(language, 'late-reply.none');
 }
 
+function replyInTimeText(at: string | undefined, language: Language, views: Views, timeZone?: string): string {
+  return at ? views.text(language, 'reply-in-time.on', { date: views.date(at, language, timeZone) }) : views.text(language, 'reply-in-time.none');
+}
+
 function textLanguages(change: StatementChange): ChangeView['languages'] {
-  if (change.section === 'outcome' || change.section === 'letter' || change.section === 'late-reply') return [];
+  if (change.section === 'outcome' || change.section === 'letter' || change.section === 'late-reply' || change.section === 'reply-in-time') return [];
   const before = publicText(change.before);
   const after = publicText(change.after);
   // Each language's text as the statement prints it (French with its no-break spaces), as the PDF

@@ -146,6 +146,13 @@ export interface CampaignCaseOptions {
    * answers with a patch: histories from before dropped such an approval and asked again. Absent: yes.
    */
   keepsApprovalsAsPrinted?: () => boolean;
+  /**
+   * Whether a version says that a vendor replied in time whose reply, received before its case
+   * ended, was attached to the closed record afterwards (`repliedInTimeAt`); asked only when a version
+   * has one. The workflow answers with a patch: versions an older history drafted said nothing of it,
+   * and their approvals carried over so. Absent: yes.
+   */
+  tellsRepliesInTime?: () => boolean;
 }
 
 export class CampaignCase {
@@ -739,7 +746,8 @@ export class CampaignCase {
     // Said to those who sent the version back, with the next one: the lead's word, and whether the
     // text they read goes out again as it was (a deliberate choice, confirmed, not a slip).
     if (this.draft && this.sentBack().length) {
-      const unchanged = this.printsAsCurrent(this.prospectiveDraft(req.openCases));
+      const next = this.prospectiveDraft(req.openCases);
+      const unchanged = this.printsAsCurrent({ ...next, vendors: this.toldInTime(next.vendors) });
       const answer = req.answer?.trim();
       if (answer || unchanged) {
         this.changeAnswers.push({ version: this.draft.version, by: req.by, at: now, ...(answer ? { answer } : {}), ...(unchanged ? { unchanged: true as const } : {}) });
@@ -841,6 +849,12 @@ export class CampaignCase {
     });
   }
 
+  /** The vendors as a version says them: without a reply in time where the workflow says not to tell it (an older history). */
+  private toldInTime(vendors: StatementVendorEntry[]): StatementVendorEntry[] {
+    if (!vendors.some((v) => v.repliedInTimeAt) || (this.options.tellsRepliesInTime?.() ?? true)) return vendors;
+    return vendors.map(({ repliedInTimeAt: _untold, ...v }) => v);
+  }
+
   /** The late replies known, with those a draft request names: the first received of each vendor's. */
   private withLateReplies(named: LateReplyReceived[] = []): Map<string, string> {
     const late = new Map(this.lateReplies);
@@ -878,7 +892,7 @@ export class CampaignCase {
    */
   private redraft(now: string): void {
     const next = this.prospectiveDraft();
-    this.newVersion({ ...next, vendors: this.markedNotWrittenTo(next.vendors) }, now);
+    this.newVersion({ ...next, vendors: this.markedNotWrittenTo(this.toldInTime(next.vendors)) }, now);
     this.editedSinceDraft = false;
   }
 

@@ -129,6 +129,13 @@ const STATEMENT_SAYS_WHO_WAS_WRITTEN_TO = 'statement-says-who-was-written-to';
  */
 const APPROVALS_KEPT_AS_PRINTED = 'statement-approvals-kept-as-printed';
 /**
+ * A vendor whose reply reached the case mailbox before its case closed without a response, and was
+ * attached to the closed record afterwards, is said to have replied in time (see
+ * CampaignCase.tellsRepliesInTime): before, the version said it did not respond, and carried the
+ * approvals over as unchanged. Asked only when a version would say so of some vendor.
+ */
+const STATEMENT_SAYS_REPLY_IN_TIME = 'statement-says-reply-in-time';
+/**
  * The statement is published as its signatories approved it. Under the patch above, the ledger was
  * asked only at publication and its answer marked the signed statement after the approvals, so the
  * published background could differ from the approved one. Now the ledger is asked before the first
@@ -235,6 +242,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     marksNotWrittenTo: () => patched(STATEMENT_SAYS_WHO_WAS_WRITTEN_TO),
     // Asked when a version only respaces the French of one an authority approved.
     keepsApprovalsAsPrinted: () => patched(APPROVALS_KEPT_AS_PRINTED),
+    // Asked when a version would say that a vendor replied in time, its reply recorded after its case closed.
+    tellsRepliesInTime: () => patched(STATEMENT_SAYS_REPLY_IN_TIME),
   });
   const { workflowId, authorities } = kase;
   /** Resolves once the server has started the child, so a signal cannot overtake it. */

@@ -179,7 +179,7 @@ export class EngagementCase {
   }
 
   status(): EngagementStatus {
-    return { ...this.state, openQuestions: rules.openQuestions(this.state.questions), nextDeadline: this.nextDeadline() };
+    return { ...this.state, openQuestions: rules.openQuestions(this.state.questions), nextDeadline: this.nextDeadline(), ...(this.endedAt ? { endedAt: this.endedAt } : {}) };
   }
 
   outcome(now: number): EngagementOutcome {

@@ -128,6 +128,11 @@ export interface EngagementStatus {
   responseDueDate?: string;
   rounds?: FollowUpRound[];
   withdrawalReason?: string;
+  /**
+   * When the case ended (as its outcome says), once it has: a reply attached to the closed record
+   * afterwards came in time if it was received by then (workflows/statement-text.ts receivedInTime).
+   */
+  endedAt?: string;
   /** Mail from the case mailbox recorded on this engagement (absent in engagements started before it). */
   inbox?: InboundMessage[];
   /** Where the vendor's mail goes: the campaign file's contacts, or as the officer corrected them. */

@@ -50,6 +50,14 @@ function stageOf(state: CampaignEngagementState, outcome: EngagementOutcome | un
 }
 
 /**
+ * Whether a reply attached to a closed record reached the case mailbox in time: at or before the
+ * instant its case ended. The statement and the officer attaching it (intake attachLate) say the same.
+ */
+export function receivedInTime(receivedAt: string, endedAt: string): boolean {
+  return isoInstant(receivedAt)! <= isoInstant(endedAt)!;
+}
+
+/**
  * One vendor's part of the statement: its stage and public facts from the engagement's outcome,
  * its text from the lead's (which replaces, principle by principle, the findings recorded at the
  * conclusion). The response, answers and officer's notes are left behind on purpose.
@@ -59,7 +67,8 @@ export function statementEntry(
   ended: EngagementOutcome | undefined,
   text: VendorPublicText | undefined,
   decision?: OpenCaseDecision,
-  repliedLateAt?: string,
+  /** When the first reply attached to the closed record was received (client/late-replies.ts). */
+  attachedReplyAt?: string,
 ): StatementVendorEntry {
   const outcome = state.state === 'ended' ? ended : undefined;
   const stage = stageOf(state, outcome, decision);
@@ -78,8 +87,12 @@ export function statementEntry(
   if (stage === 'closed-no-response') {
     entry.remindersSent = outcome.remindersSent.filter((r) => r.about === 'response');
     // Late only if it came after the case ended: a reply held meanwhile (an unknown sender, say) and
-    // attached to the closed record afterwards came in time, and the statement must not say otherwise.
-    if (repliedLateAt && isoInstant(repliedLateAt)! > isoInstant(outcome.endedAt)!) entry.repliedLateAt = repliedLateAt;
+    // attached to the closed record afterwards came in time, and the statement says so: a published
+    // "did not respond" of a vendor that did would be false.
+    if (attachedReplyAt) {
+      if (receivedInTime(attachedReplyAt, outcome.endedAt)) entry.repliedInTimeAt = attachedReplyAt;
+      else entry.repliedLateAt = attachedReplyAt;
+    }
   }
   const asked = outcome.questionsAsked ?? outcome.questions?.length ?? 0;
   if (asked) {
@@ -376,6 +389,15 @@ export function statementChanges(before: Comparable, after: Comparable, { asPrin
     // A late reply changes what the outcome's sentence says, though not the outcome.
     if (prior && prior.repliedLateAt !== entry.repliedLateAt) {
       changes.push({ section: 'late-reply', vendorName, ...(prior.repliedLateAt ? { repliedLateBefore: prior.repliedLateAt } : {}), ...(entry.repliedLateAt ? { repliedLateAfter: entry.repliedLateAt } : {}) });
+    }
+    // So does a reply in time, recorded after the case closed: the vendor no longer "did not respond".
+    if (prior && prior.repliedInTimeAt !== entry.repliedInTimeAt) {
+      changes.push({
+        section: 'reply-in-time',
+        vendorName,
+        ...(prior.repliedInTimeAt ? { repliedInTimeBefore: prior.repliedInTimeAt } : {}),
+        ...(entry.repliedInTimeAt ? { repliedInTimeAfter: entry.repliedInTimeAt } : {}),
+      });
     }
     compare({ section: 'reason', vendorName }, prior?.reason, entry.reason);
     compare({ section: 'summary', vendorName }, prior?.summary, entry.summary);

@@ -695,6 +695,7 @@ export const STATEMENT_SECTIONS = [
   'lessons-learned',
   'letter',
   'late-reply',
+  'reply-in-time',
 ] as const;
 export type StatementSection = (typeof STATEMENT_SECTIONS)[number];
 
@@ -722,6 +723,9 @@ export interface StatementChange {
   /** For `late-reply`: when the vendor's late reply was received, as the statement says it before and after (absent: not said). */
   repliedLateBefore?: string;
   repliedLateAfter?: string;
+  /** For `reply-in-time`: when the vendor's reply in time, recorded after its case closed, was received, before and after (absent: not said). */
+  repliedInTimeBefore?: string;
+  repliedInTimeAfter?: string;
 }
 
 /**
@@ -953,6 +957,14 @@ export interface StatementVendorEntry {
    * versions drafted before the statement said so.
    */
   repliedLateAt?: string;
+  /**
+   * A vendor whose case closed without a response on its record, though a reply had reached the case
+   * mailbox in time (at or before `endedAt`: held meanwhile, from an address the case did not know, say)
+   * and was attached to the closed record afterwards: when it was received. The statement then says
+   * the vendor replied, in time, and does not count it among those that did not respond. Absent in
+   * versions drafted before the statement said so (patch statement-says-reply-in-time).
+   */
+  repliedInTimeAt?: string;
   endedAt?: string;
   questionsAsked?: number;
   questionsAnswered?: number;

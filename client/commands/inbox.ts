@@ -277,9 +277,15 @@ export function inboxCommands(session: Session): Command {
     .action(
       withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
         onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
-          const { stage, reply } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
-          ctx.out.result({ messageId, stage, reply }, () =>
-            ctx.words.say('held.attached-late', { messageId, workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId), stage: ctx.words.code('stage', stage) }),
+          const { stage, reply, endedAt, repliedInTime } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
+          ctx.out.result({ messageId, stage, reply, ...(endedAt ? { endedAt } : {}), repliedInTime }, () =>
+            // A reply that came in time changes what the statement says of the vendor: the officer is told so.
+            ctx.words.say(repliedInTime ? 'held.attached-in-time' : 'held.attached-late', {
+              messageId,
+              workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId),
+              stage: ctx.words.code('stage', stage),
+              ...(repliedInTime && endedAt ? { date: ctx.words.when(endedAt) } : {}),
+            }),
           );
         }),
       ),

@@ -2,7 +2,8 @@
 // without a response, and its reply, months later, was attached to the closed record. The campaign's
 // workflow does not read the document store that keeps it: the lead's next draft (the CLI's
 // `statement draft`, through CampaignClient) reads it and tells the campaign when it came, and the
-// version says, in both languages, that the vendor did not reply in time and replied late, on that day.
+// version says, in both languages, that the vendor did not reply in time and replied late, on that day;
+// or, of a reply received before the case closed (held meanwhile), that the vendor replied in time.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../activities/format';
@@ -10,7 +11,7 @@ import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { CaseDocuments } from '../../documents/document-store';
 import { openLocalStore } from '../../store/local';
-import type { CampaignInput, LateReply } from '../../workflows/types';
+import { campaignTimeZone, type CampaignInput, type LateReply } from '../../workflows/types';
 import { completeFindings, fastPolicy, testCampaign, testVendor } from '../helpers/fixtures';
 import { useDossier } from '../helpers/harness';
 import { runDossier } from '../helpers/cli';
@@ -24,40 +25,41 @@ const policy = fastPolicy({ responseDue: '6s', reminderCadence: ['2s'], finalNot
 
 const textOf = async (bytes: Uint8Array) => (await pdfPageTexts(bytes)).join(' ').replace(/\s+/g, ' ');
 
-describe('a late reply in the joint statement', () => {
-  it('is told by the next version the lead drafts, in English and French, dated the day it was received; the version before stays as it was', async () => {
-    const id = env.uniqueId('late-statement');
-    const address = env.config.temporal.connectionOptions.address!;
-    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address });
-    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
-    const input: CampaignInput = {
-      campaign: testCampaign(id),
-      vendors: [testVendor('alpha'), testVendor('beta', { name: 'Houseparty' })],
-      policy,
-      approval: { kind: 'all' },
-      publication: { folder: id, notifyVendors: true },
-    };
-    await campaigns.start(input);
-    const alpha = { campaignId: id, vendorId: 'alpha' };
-    await untilFound(() => engagements.status(alpha), (s) => s.stage === 'awaiting-response', 'alpha awaiting a response');
-    await engagements.recordResponse(alpha, { by: officer, receivedAt: new Date().toISOString(), summary: 'alpha answered', attachments: [] });
-    await engagements.conclude(alpha, { by: officer, findings: completeFindings() });
-    await campaigns.editStatement(id, {
-      by: officer,
-      vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
-      conclusions: { en: ['Done.'], fr: ['Fait.'] },
-      lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
-    });
-    // Every engagement ended (beta without a response) and every text written: version 1 goes out.
-    const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 90_000);
-    expect(v1.engagements.find((e) => e.vendorId === 'beta')?.outcome?.stage).toBe('closed-no-response');
-
-    // Then Houseparty's reply came, and an officer attached it to the closed record (intake/intake.ts attachLate keeps it so).
-    const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
-    const documents = new CaseDocuments(store.documents, env.encryption!.keystore);
-    // Received after the case ended (a reply that came before, held meanwhile, was in time: not "late"), at noon UTC so the day is the same in the lead's zone.
-    const endedAt = v1.engagements.find((e) => e.vendorId === 'beta')!.outcome!.endedAt;
-    const receivedAt = `${new Date(Date.parse(endedAt) + 2 * 86_400_000).toISOString().slice(0, 10)}T12:00:00.000Z`;
+/**
+ * A campaign whose version 1 went out with alpha assessed and beta (Houseparty) closed without a
+ * response; the document store its lead's `statement draft` reads the late replies from.
+ */
+async function versionOneOut() {
+  const id = env.uniqueId('late-statement');
+  const address = env.config.temporal.connectionOptions.address!;
+  const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address });
+  const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
+  const input: CampaignInput = {
+    campaign: testCampaign(id),
+    vendors: [testVendor('alpha'), testVendor('beta', { name: 'Houseparty' })],
+    policy,
+    approval: { kind: 'all' },
+    publication: { folder: id, notifyVendors: true },
+  };
+  await campaigns.start(input);
+  const alpha = { campaignId: id, vendorId: 'alpha' };
+  await untilFound(() => engagements.status(alpha), (s) => s.stage === 'awaiting-response', 'alpha awaiting a response');
+  await engagements.recordResponse(alpha, { by: officer, receivedAt: new Date().toISOString(), summary: 'alpha answered', attachments: [] });
+  await engagements.conclude(alpha, { by: officer, findings: completeFindings() });
+  await campaigns.editStatement(id, {
+    by: officer,
+    vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  });
+  // Every engagement ended (beta without a response) and every text written: version 1 goes out.
+  const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 90_000);
+  expect(v1.engagements.find((e) => e.vendorId === 'beta')?.outcome?.stage).toBe('closed-no-response');
+  const store = openLocalStore({ outputDir: join(env.scratch, 'out'), stateDir: join(env.scratch, 'state'), keysDir: join(env.scratch, 'keys-unused') });
+  const documents = new CaseDocuments(store.documents, env.encryption!.keystore);
+  const endedAt = v1.engagements.find((e) => e.vendorId === 'beta')!.outcome!.endedAt;
+  /** Houseparty's reply, received at `receivedAt` and attached to the closed record (intake/intake.ts attachLate keeps it so). */
+  const attach = (receivedAt: string) => {
     const reply: LateReply = {
       messageId: '<late-1@houseparty.test>',
       from: 'privacy@beta.test',
@@ -67,19 +69,34 @@ describe('a late reply in the joint statement', () => {
       documents: [],
       notes: [],
       attachedBy: officer,
-      attachedAt: new Date(Date.parse(receivedAt) + 3_600_000).toISOString(),
+      attachedAt: new Date(Date.parse(endedAt) + 3 * 86_400_000).toISOString(),
       stage: 'closed-no-response',
     };
-    await documents.saveLateReply(id, 'beta', reply);
-
+    return documents.saveLateReply(id, 'beta', reply);
+  };
+  /** The lead's `statement draft`, and version 2 as it was drafted and printed in English and French. */
+  const draftVersionTwo = async () => {
     const drafted = await runDossier({ ...env.childEnv, DOSSIER_STATE_DIR: join(env.scratch, 'state') }, officer, ['statement', 'draft', id]);
     expect(drafted.code, drafted.stderr).toBe(0);
     await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2', 60_000);
     const v2 = await campaigns.statement(id, 2);
-    expect(v2!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: receivedAt });
-
     const en = await textOf((await untilFound(() => campaigns.statementPdf(id, 'en', 2), (p) => p !== undefined, 'version 2 in English'))!.bytes);
     const fr = await textOf((await untilFound(() => campaigns.statementPdf(id, 'fr', 2), (p) => p !== undefined, 'version 2 in French'))!.bytes);
+    return { beta: v2!.vendors.find((v) => v.vendorId === 'beta'), en, fr };
+  };
+  return { id, campaigns, endedAt, attach, draftVersionTwo, timeZone: campaignTimeZone(input.campaign) };
+}
+
+describe('a late reply in the joint statement', () => {
+  it('is told by the next version the lead drafts, in English and French, dated the day it was received; the version before stays as it was', async () => {
+    const { id, campaigns, endedAt, attach, draftVersionTwo } = await versionOneOut();
+    // Then Houseparty's reply came, and an officer attached it to the closed record.
+    // Received after the case ended (a reply that came before, held meanwhile, was in time: not "late"), at noon UTC so the day is the same in the lead's zone.
+    const receivedAt = `${new Date(Date.parse(endedAt) + 2 * 86_400_000).toISOString().slice(0, 10)}T12:00:00.000Z`;
+    await attach(receivedAt);
+
+    const { beta, en, fr } = await draftVersionTwo();
+    expect(beta).toMatchObject({ stage: 'closed-no-response', repliedLateAt: receivedAt });
     expect(en).toContain(`Houseparty did not respond to the open letter within the time given; its reply arrived late, on ${formatDate(receivedAt, 'en').replace(/\s+/g, ' ')}.`);
     const frDate = formatDate(receivedAt, 'fr').replace(/\s+/g, ' ');
     expect(fr).toMatch(new RegExp(`Houseparty n’a pas répondu à la lettre ouverte dans le délai imparti ?; sa réponse est parvenue tardivement, le ${frDate}\\.`));
@@ -88,5 +105,22 @@ describe('a late reply in the joint statement', () => {
     expect(before).toContain('Houseparty did not respond to the open letter.');
     expect(before).not.toContain('replied late');
     expect(before).not.toContain('arrived late');
+  }, 180_000);
+
+  it('says, of a reply received before the case closed and attached to the closed record afterwards, that the vendor replied in time, in English and French', async () => {
+    const { endedAt, attach, draftVersionTwo, timeZone } = await versionOneOut();
+    // Sent before the case closed from an address it did not know: held meanwhile, attached afterwards.
+    const receivedAt = new Date(Date.parse(endedAt) - 2_000).toISOString();
+    await attach(receivedAt);
+
+    const { beta, en, fr } = await draftVersionTwo();
+    expect(beta).toMatchObject({ stage: 'closed-no-response', repliedInTimeAt: receivedAt });
+    expect(beta).not.toHaveProperty('repliedLateAt');
+    // Dated as the statement dates everything: on the lead authority's calendar.
+    expect(en).toContain(`Houseparty replied to the open letter on ${formatDate(receivedAt, 'en', timeZone).replace(/\s+/g, ' ')}, within the time given; its reply was recorded only after the authorities had closed their review.`);
+    expect(en).not.toContain('Houseparty did not respond');
+    expect(en).toContain('One company replied within the time given; its reply was recorded after its review closed');
+    expect(fr).toMatch(/Houseparty a répondu à la lettre ouverte le .+?, dans le délai imparti ?; sa réponse n’a été versée au dossier qu’après la clôture de l’examen par les autorités\./);
+    expect(fr).not.toContain('Houseparty n’a pas répondu');
   }, 180_000);
 });

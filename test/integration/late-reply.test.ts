@@ -295,5 +295,31 @@ describe('a late reply to an ended case', () => {
       expect(inProgress.stderr).toContain(`engagement:${open.input.campaign.id}:zoom refused: This case is awaiting-response, not ended: assign the message to it instead.`);
       expect((await open.status()).inbox).toEqual([]);
     }, 180_000);
+
+    it('says, attaching a reply that reached the case mailbox before the case closed (held meanwhile), that it came in time and that the statement will say so', async () => {
+      // Long enough for the reply to come in while the case is open; short enough that it closes within seconds.
+      const e = await startEngagement(env, engagementInput(env.uniqueId('in-time'), 'houseparty', fastPolicy({ responseDue: '8s' })));
+      const campaignId = e.input.campaign.id;
+      await e.waitForStatus((s) => s.stage === 'awaiting-response');
+      // Houseparty's counsel answers in time, from an address the case does not know: held, not recorded.
+      const messageId = `<${randomUUID()}@lawfirm.test>`;
+      await sender.append(
+        await composeReply({ from: 'counsel@lawfirm.test', to: replyAddressFor(caseMailbox, e.handle.workflowId), subject: 'Our client’s response', messageId, text: 'On behalf of our client, its response.' }),
+      );
+      expect((await intake.pass())[0]).toMatchObject({ outcome: 'held', campaignId });
+      // The case closes meanwhile, without a response on its record.
+      expect((await e.handle.result()).stage).toBe('closed-no-response');
+
+      const done = await cli(['inbox', 'attach-late', messageId, campaignId, 'houseparty']);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout.replace(/\s+/g, ' ')).toContain(
+        `${messageId} attached to the record of engagement:${campaignId}:houseparty, which stays closed-no-response. It reached the case mailbox within the time given, before the case closed on `,
+      );
+      expect(done.stdout).toContain('the next version of the statement will say that the company replied in time.');
+      const { endedAt } = await e.status();
+      expect(endedAt).toBeDefined();
+      const [kept] = await documents.lateReplies(campaignId, 'houseparty');
+      expect(Date.parse(kept!.receivedAt)).toBeLessThanOrEqual(Date.parse(endedAt!));
+    }, 180_000);
   });
 });

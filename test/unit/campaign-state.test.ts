@@ -756,6 +756,43 @@ describe('a late reply in the statement', () => {
     expect(cisco(kase).repliedLateAt).toBeUndefined();
   });
 
+  it('says a reply received before the case ended came in time, and puts it in the next version as a change the signatories approve again', () => {
+    const kase = drafted();
+    kase.requestDraft({ by: LEAD }, NOW);
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    // The case ended at NOW; this reply came a day before it, waited in a holding pen, and was attached after.
+    const lateReplies = [{ vendorId: 'cisco', receivedAt: '2020-11-30T10:00:00Z' }];
+    // Not "nothing changed": the statement no longer says the vendor did not respond.
+    kase.checkDraft({ by: LEAD, lateReplies });
+    kase.requestDraft({ by: LEAD, lateReplies }, LATER);
+    expect(kase.draft!.version).toBe(2);
+    expect(cisco(kase)).toMatchObject({ stage: 'closed-no-response', repliedInTimeAt: '2020-11-30T10:00:00Z' });
+    expect(cisco(kase).repliedLateAt).toBeUndefined();
+    expect(kase.statementVersion(1)!.vendors.find((v) => v.vendorId === 'cisco')!.repliedInTimeAt).toBeUndefined();
+    expect(kase.status().draft!.approvals).toEqual([]);
+    // A reply at the very instant the case ended came in time too; a vendor that responded says no such thing.
+    const atTheEnd = drafted();
+    atTheEnd.requestDraft({ by: LEAD, lateReplies: [{ vendorId: 'cisco', receivedAt: silent().endedAt }, { vendorId: 'zoom', receivedAt: '2020-11-30T10:00:00Z' }] }, NOW);
+    atTheEnd.startApproval(NOW);
+    expect(cisco(atTheEnd).repliedInTimeAt).toBe(silent().endedAt);
+    expect(atTheEnd.draft!.vendors.find((v) => v.vendorId === 'zoom')!.repliedInTimeAt).toBeUndefined();
+  });
+
+  it('leaves a reply in time out of a version an older history drafted without saying so (the workflow’s patch says no), and asks only when there is one', () => {
+    let asked = 0;
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop', { holdsOversizedDraft: true, tellsRepliesInTime: () => (asked++, false) });
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.engagementEnded('cisco', silent());
+    kase.edit({ by: LEAD, ...publicText });
+    kase.requestDraft({ by: LEAD }, NOW);
+    kase.startApproval(NOW);
+    expect(asked).toBe(0);
+    kase.requestDraft({ by: LEAD, lateReplies: [{ vendorId: 'cisco', receivedAt: '2020-11-30T10:00:00Z' }] }, LATER);
+    expect(asked).toBeGreaterThan(0);
+    expect(cisco(kase).repliedInTimeAt).toBeUndefined();
+  });
+
   it('puts a reply attached after a version was drafted in the next version, which the signatories approve again; the version before stays as drafted', () => {
     const kase = drafted();
     kase.requestDraft({ by: LEAD }, NOW);

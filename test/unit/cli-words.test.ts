@@ -152,3 +152,13 @@ describe('a deadline moved, in French', () => {
     expect(fr.say('engagement.round-deadline-moved', { workflowId: 'engagement:vc:zoom', round: 2, date: '27 janv. 2027' })).toMatch(/^Échéance du dossier engagement:vc:zoom \(série 2 /);
   });
 });
+
+describe('a held reply attached to the closed record of a case it reached in time, in French', () => {
+  it('says it came in time, before the case closed on its day, and that the statement will say so', () => {
+    const fr = cliWords('fr');
+    const said = fr.say('held.attached-in-time', { messageId: '<m@lawfirm.test>', workflowId: 'engagement:vc:houseparty', stage: 'clos, sans réponse', date: fr.when('2026-10-01T12:00:00.000Z') });
+    expect(said).toBe(
+      `<m@lawfirm.test> versé au dossier engagement:vc:houseparty, qui reste à l’étape «\u202fclos, sans réponse\u202f». Il est parvenu à la boîte des dossiers dans le délai imparti, avant la clôture du dossier le ${fr.when('2026-10-01T12:00:00.000Z')}\u00a0: la prochaine version de la déclaration dira que l’entreprise a répondu à temps.`,
+    );
+  });
+});

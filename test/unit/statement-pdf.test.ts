@@ -118,6 +118,33 @@ describe('statement PDF', () => {
     expect(statementFindings(statement([silent])).vendors[0]).not.toHaveProperty('repliedLateAt');
   });
 
+  it('says, in both languages, that a vendor whose reply came in time but was recorded after its case closed did reply, and does not count it among those that did not', async () => {
+    const inTime: StatementVendorEntry = { ...silent, repliedInTimeAt: '2020-10-01T14:30:00Z' };
+    const other: StatementVendorEntry = { ...silent, vendorId: 'gamma', vendorName: 'Gamma' };
+    const input = statement([concluded('zoom', 'Zoom'), inTime, other]);
+    const [en, fr] = (await Promise.all([text(await renderStatementPdf(input, 'en', false)), text(await renderStatementPdf(input, 'fr', false))])).map((b) => b.replace(/\s+/g, ' '));
+    expect(en).toContain('Houseparty replied to the open letter on 1 October 2020, within the time given; its reply was recorded only after the authorities had closed their review.');
+    expect(en).not.toContain('Houseparty did not respond');
+    expect(fr).toMatch(/Houseparty a répondu à la lettre ouverte le 1er octobre 2020, dans le délai imparti ?; sa réponse n’a été versée au dossier qu’après la clôture de l’examen par les autorités\./);
+    expect(fr).not.toContain('Houseparty n’a pas répondu');
+    // The facts below it stay: the reminders sent while no reply was on the record, and when the review closed.
+    expect(en).toContain('The authorities sent Houseparty a reminder on 4 September 2020 and a final notice on 18 September 2020.');
+    expect(en).toContain('The authorities closed their review on 2 October 2020.');
+    expect(fr).toContain('Les autorités ont clos leur examen le 2 octobre 2020.');
+    // Counted apart: the company that did not respond is one, not two.
+    expect(en).toContain('One company did not respond');
+    expect(en).not.toContain('Two companies did not respond');
+    expect(en).toContain('One company replied within the time given; its reply was recorded after its review closed');
+    expect(fr).toContain('Une entreprise n’a pas répondu');
+    expect(fr).not.toContain('Deux entreprises n’ont pas répondu');
+    expect(fr).toMatch(/Une entreprise a répondu dans le délai imparti ?; sa réponse a été versée au dossier après la clôture de son examen/);
+    const two = (await text(await renderStatementPdf(statement([inTime, { ...inTime, vendorId: 'gamma', vendorName: 'Gamma' }]), 'fr', false))).replace(/\s+/g, ' ');
+    expect(two).toMatch(/Deux entreprises ont répondu dans le délai imparti ?; leurs réponses ont été versées au dossier après la clôture de leur examen/);
+    expect(statementFindings(input).vendors.find((v) => v.vendorId === 'houseparty')).toMatchObject({ stage: 'closed-no-response', repliedInTimeAt: '2020-10-01T14:30:00Z' });
+    expect(statementFindings(input).vendors.find((v) => v.vendorId === 'houseparty')).not.toHaveProperty('repliedLateAt');
+    expect(statementFindings(statement([silent])).vendors[0]).not.toHaveProperty('repliedInTimeAt');
+  });
+
   it('writes counts with their plurals and without internal jargon', async () => {
     const withdrawn: StatementVendorEntry = { vendorId: 'gamma', vendorName: 'Gamma', stage: 'withdrawn', endedAt: '2020-09-01T00:00:00Z' };
     const input = statement([concluded('zoom', 'Zoom'), concluded('cisco', 'Cisco'), silent, withdrawn]);

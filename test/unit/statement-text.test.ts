@@ -199,6 +199,28 @@ describe('the lead’s edits and the changes between versions', () => {
     expect(statementChanges(before, after)).toEqual([{ section: 'late-reply', vendorName: 'LATE', repliedLateAfter: '2021-03-01T14:30:00Z' }]);
     expect(statementChanges(after, after, { asPrinted: true })).toEqual([]);
   });
+
+  it('names a vendor whose reply in time, recorded after its case closed, the statement now tells, though its outcome stayed the same', () => {
+    const before = draftOf([ended('held', { stage: 'closed-no-response', findings: undefined })], complete());
+    const after = { ...before, vendors: before.vendors.map((v) => ({ ...v, repliedInTimeAt: '2020-11-30T10:00:00Z' })) };
+    expect(statementChanges(before, after)).toEqual([{ section: 'reply-in-time', vendorName: 'HELD', repliedInTimeAfter: '2020-11-30T10:00:00Z' }]);
+    expect(statementChanges(before, after, { asPrinted: true })).toHaveLength(1);
+    expect(statementChanges(after, after, { asPrinted: true })).toEqual([]);
+  });
+
+  it('says a reply received before the case ended came in time, one received after it came late, and neither of a vendor that responded', () => {
+    const entry = (stage: EngagementOutcome['stage'], receivedAt: string) => {
+      const { state, outcome } = ended('cisco', { stage, endedAt: '2020-12-01T10:00:00Z', findings: undefined, response: undefined, questions: [] });
+      return statementEntry(state, outcome, undefined, undefined, receivedAt);
+    };
+    expect(entry('closed-no-response', '2020-11-30T10:00:00Z')).toMatchObject({ repliedInTimeAt: '2020-11-30T10:00:00Z' });
+    expect(entry('closed-no-response', '2020-11-30T10:00:00Z')).not.toHaveProperty('repliedLateAt');
+    // At the very instant the case ended: in time.
+    expect(entry('closed-no-response', '2020-12-01T10:00:00Z')).toMatchObject({ repliedInTimeAt: '2020-12-01T10:00:00Z' });
+    expect(entry('closed-no-response', '2020-12-01T10:00:01Z')).toMatchObject({ repliedLateAt: '2020-12-01T10:00:01Z' });
+    expect(entry('closed-no-response', '2020-12-01T10:00:01Z')).not.toHaveProperty('repliedInTimeAt');
+    expect(entry('concluded', '2020-11-30T10:00:00Z')).not.toHaveProperty('repliedInTimeAt');
+  });
 });
 
 describe('rules on the lead’s statement requests', () => {

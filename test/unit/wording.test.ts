@@ -169,6 +169,16 @@ describe('wording of the 2020 campaign as a reader expects it', () => {
     expect(fr.text).toMatch(/réponse parvenue tardivement, le 1er\s+mars\s+2021/);
   });
 
+  it('tells the signatories of a reply in time, recorded after its case closed, that the next version reports, with its date, in their language', async () => {
+    const changes = [{ section: 'reply-in-time' as const, vendorName: 'Houseparty', repliedInTimeAfter: '2020-09-29T14:30:00Z' }];
+    const en = await compose(toAuthority('approval-request', 'en', { version: 2, sinceVersion: 1, changes }));
+    const fr = await compose(toAuthority('approval-request', 'fr', { version: 2, sinceVersion: 1, changes }));
+    expect(en.text).toContain('Houseparty: reply within the time given, recorded after its case closed');
+    expect(en.text).toMatch(/replied within the time given, on 29\s+September\s+2020/);
+    expect(fr.text).toContain('Houseparty\u00a0: réponse dans le délai imparti, versée au dossier après la clôture de son examen');
+    expect(fr.text).toMatch(/réponse parvenue dans le délai imparti, le 29\s+septembre\s+2020/);
+  });
+
   it('says where to read the whole of a signatory’s comment the approval request cuts', async () => {
     // The workflow's own state: fdpic sends version 1 back with a long comment; the lead submits version 2.
     const campaign = testCampaign('vc');

@@ -1128,6 +1128,72 @@ describe('a late reply on the statement page', () => {
     expect(fr).toMatch(/Houseparty\s: clos, sans réponse \(réponse parvenue tardivement, le 26\snov\.?\s2026\)/);
     expect(en).toMatch(/Houseparty: reply after its case closed before: no late reply; now: replied late, on 26\sNov\s2026/);
   });
+
+  it('says the vendor whose reply came in time, recorded after its case closed, replied, and lists the change to the signatories, in English and French', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
+    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    // Received two days before the case closed, held meanwhile, attached afterwards.
+    kase.requestDraft({ by: 'Léa', lateReplies: [{ vendorId: 'houseparty', receivedAt: '2026-09-29T15:00:00.000Z' }] }, '2026-11-27T15:00:00.000Z');
+    expect(kase.draft!.version).toBe(2);
+    const shown = statementShownLive(kase);
+    const en = visibleText(await shown('en')).replace(/\s+/g, ' ');
+    const fr = visibleText(await shown('fr')).replace(/\s+/g, ' ');
+    expect(en).toMatch(/Houseparty: closed, replied within the time given \(reply received on 29\sSep\w*\s2026, recorded after the case closed\)/);
+    expect(en).not.toContain('Houseparty: closed, no response');
+    expect(fr).toMatch(/Houseparty\s: clos, réponse dans le délai imparti \(réponse reçue le 29\ssept\.?\s2026, versée au dossier après sa clôture\)/);
+    expect(fr).not.toMatch(/Houseparty\s: clos, sans réponse/);
+    expect(en).toMatch(/Houseparty: reply within the time given, recorded after its case closed before: no such reply; now: reply received on 29\sSep\w*\s2026, within the time given/);
+    expect(fr).toMatch(/Houseparty\s: réponse dans le délai imparti, versée au dossier après la clôture de son examen avant\s: aucune réponse de ce type\s; désormais\s: réponse reçue le 29\ssept\.?\s2026, dans le délai imparti/);
+  });
+});
+
+describe('a held reply attached to the record of a case it reached in time', () => {
+  // Sent before the deadline from an address the case did not know: held in the unsorted pen while
+  // the case closed without a response, then attached. The officer is told it came in time.
+  const status = {
+    workflowId: 'engagement:vc:houseparty', campaignId: 'vc', vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response',
+    endedAt: '2026-10-01T12:00:00.000Z', timeline: [], deliveryFailures: [], questions: [], openQuestions: [], demonstrations: [], remindersSent: [],
+  };
+  const attachedAs = (repliedInTime: boolean) =>
+    fakeWorkspace({
+      dossier: { status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }) },
+      holdingPen: async () => ({
+        intake: {
+          attachLate: async () => ({ stage: 'closed-no-response', reply: { receivedAt: repliedInTime ? '2026-09-29T15:00:00.000Z' : '2026-10-03T15:00:00.000Z' }, endedAt: status.endedAt, repliedInTime }),
+        } as never,
+        close: async () => {},
+      }),
+    });
+  const noticeAfter = async (app: ReturnType<typeof createWebApp>, language: string) => {
+    const cookie = officerCookie(language, 'w', 'csrf-w');
+    const sent = await app.request('/held/unsorted/attach-late', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: 'csrf-w', messageId: '<held@houseparty.test>', choice: 'any', campaign: 'vc', vendor: 'houseparty' }).toString(),
+    });
+    expect(sent.status).toBe(303);
+    const next = sent.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+    const html = await (await app.request(sent.headers.get('location')!, { headers: { cookie: next } })).text();
+    return visibleText(/<p class="notice" role="status"[\s\S]*?<\/p>/.exec(html)?.[0] ?? '').replace(/\s+/g, ' ').trim();
+  };
+
+  it('says the reply reached the case mailbox within the time given, before the case closed on its day, and that the statement will say so, in English and French', async () => {
+    const app = attachedAs(true);
+    expect(await noticeAfter(app, 'en')).toMatch(
+      /^The reply is kept on the ended case’s record, which stays as it ended\. It reached the case mailbox within the time given, before the case closed on 1\sOct\s2026: the next version of the statement will say that the company replied in time\.$/,
+    );
+    expect(await noticeAfter(app, 'fr')).toMatch(
+      /^La réponse est conservée au dossier clos, qui reste tel qu’il a pris fin\. Elle est parvenue à la boîte des dossiers dans le délai imparti, avant la clôture du dossier le 1er\soct\.?\s2026\s: la prochaine version de la déclaration dira que l’entreprise a répondu à temps\.$/,
+    );
+  });
+
+  it('says no such thing of a reply that came after the case closed', async () => {
+    const app = attachedAs(false);
+    expect(await noticeAfter(app, 'en')).toBe('The late reply is kept on the ended case’s record; the case stays as it ended.');
+  });
 });
 
 describe('a held message’s closed records to attach it to', () => {
@@ -1203,6 +1269,7 @@ describe('a reply that names no campaign, attached to the closed record of a cas
           attachLate: async (pen: unknown, messageId: string, target: unknown) => {
             if (refuse) throw refuse;
             attached.push({ pen, messageId, target });
+            return { stage: 'closed-no-response', reply: { receivedAt: '2026-11-27T15:30:00.000Z' }, repliedInTime: false };
           },
         } as never,
         close: async () => {},
