@@ -227,21 +227,11 @@ describe('mail in the workspace', () => {
     const cisco = engagementWorkflowId(campaignId, 'cisco');
     const letterId = messageIdFor(cisco, 'letter', mailDomain(env.config.mailFrom));
     // Replies to Cisco's letter from an address that is not Cisco's: the intake holds them for an officer.
-    const inbox = new MaildirMailbox(workspace.env.DOSSIER_MAILDIR!);
-    await inbox.open();
     const reply = (n: number, text: string) =>
       composeReply({ from: `counsel${n}@lawfirm.test`, to: 'case@test.example', subject: `Re: open letter (${n})`, messageId: `<held-${n}-${campaignId}@lawfirm.test>`, inReplyTo: letterId, references: [letterId], text, attachments: n === 1 ? [{ filename: 'mandate.pdf', content: Buffer.from('%PDF-1.4 mandate') }] : [] });
-    await inbox.append(await reply(1, 'We act for Cisco; its answers to your letter follow.'));
-    await inbox.append(await reply(2, 'Unrelated advertising.'));
-    const intake = await openIntake(workspace.env, undefined, {
-      dossier: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
-      campaigns: new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
-    });
-    try {
-      expect((await intake.intake.pass()).map((s) => s.outcome)).toEqual(['held', 'held']);
-    } finally {
-      await intake.close();
-    }
+    expect(await intakeOutcomes([await reply(1, 'We act for Cisco; its answers to your letter follow.'), await reply(2, 'Unrelated advertising.')])).toEqual(['held', 'held']);
+    const inbox = new MaildirMailbox(workspace.env.DOSSIER_MAILDIR!);
+    await inbox.open();
 
     const owen = await as('owen', `/campaigns/${campaignId}`);
     await owen.click('a:has-text("Holding pen")');
@@ -308,6 +298,28 @@ describe('mail in the workspace', () => {
     expect((await zofia.goto(`${url}/held/unsorted`))!.status()).toBe(403);
     const assign = await ada.request.post(`${url}/held/${campaignId}/dismiss`, { form: { _csrf: await csrfOf(ada), messageId: 'x', reason: 'x' } });
     expect(assign.status()).toBe(403);
+  });
+
+  it('offers for mail that names no campaign the ended cases of every campaign, under each campaign’s name, and attaches it to the one chosen', { timeout: 120_000 }, async () => {
+    const campaignId = (await firstCampaign())!;
+    const subject = `About your open letter (${campaignId})`;
+    const letter = await composeReply({ from: 'office@elsewhere.test', to: 'case@test.example', subject, messageId: `<unsorted-${campaignId}@elsewhere.test>`, text: 'Zoom’s counsel here: our answers, which we had sent late.' });
+    expect(await intakeOutcomes([letter])).toEqual(['held']);
+
+    const owen = await as('owen', '/held/unsorted');
+    await owen.click(`a:has-text("${subject}")`);
+    await owen.click('summary:has-text("Attach to the closed record of a case")');
+    // Zoom's case, concluded by the first test, is the campaign's one ended case, under the campaign's
+    // title (other files' campaigns on the server have their own groups).
+    const ofCampaign = owen.locator(`#attach-late-any-engagement option[value^="${campaignId}/"]`);
+    expect(await ofCampaign.allTextContents()).toEqual(['Zoom']);
+    expect(await ofCampaign.locator('xpath=..').getAttribute('label')).toBe('Video-conferencing privacy (CLI test)');
+    await checkPage(owen, 'held-message-unsorted');
+
+    await owen.selectOption('#attach-late-any-engagement', `${campaignId}/zoom`);
+    await owen.click('#attach-late-any button[type=submit]');
+    await owen.waitForURL(`${url}/campaigns/${campaignId}/engagements/zoom`);
+    expect(await textOf(owen.locator('.notice'))).toBe('The late reply is kept on the ended case’s record; the case stays as it ended.');
   });
 });
 
@@ -856,6 +868,26 @@ describe('what the workspace refuses', () => {
 
 async function csrfOf(page: Page): Promise<string> {
   return (await page.locator('input[name=_csrf]').first().getAttribute('value'))!;
+}
+
+/** What the intake made of `messages`, delivered to the workspace's case mailbox and read in one pass. */
+async function intakeOutcomes(messages: Buffer[]): Promise<string[]> {
+  const inbox = new MaildirMailbox(workspace.env.DOSSIER_MAILDIR!);
+  await inbox.open();
+  try {
+    for (const message of messages) await inbox.append(message);
+  } finally {
+    await inbox.close();
+  }
+  const intake = await openIntake(workspace.env, undefined, {
+    dossier: new DossierClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+    campaigns: new CampaignClient(env.client, { taskQueue: env.taskQueue, address: 'test' }),
+  });
+  try {
+    return (await intake.intake.pass()).map((s) => s.outcome);
+  } finally {
+    await intake.close();
+  }
 }
 
 /** The campaign the first test started (its board is reached through the campaign list). */
