@@ -493,7 +493,9 @@ export class DossierClient {
    * time, and one read of each such campaign's start (its vendors' names; a vendor added later, its
    * engagement's start): no campaign is queried, so no worker replays a closed campaign's history.
    * A campaign whose names cannot be read (shredded: its key is gone; or past the deadline) is left
-   * out, not the whole list. `timeoutMs` bounds every call; past it the list fails as a whole.
+   * out, not the whole list. `timeoutMs` bounds every call: the campaigns' list or the visibility list
+   * past it fails the whole list; campaigns whose names are still being read then are left out, so a
+   * slow server gives a shorter list, never a wrong one.
    *
    * "Ended" is the campaign's own word: it marks an engagement ended when the engagement's workflow
    * returns its outcome, i.e. Temporal's `Completed` (a cancelled engagement completes, withdrawn).

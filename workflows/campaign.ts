@@ -136,9 +136,9 @@ const APPROVALS_KEPT_AS_PRINTED = 'statement-approvals-kept-as-printed';
  */
 const STATEMENT_SAYS_REPLY_IN_TIME = 'statement-says-reply-in-time';
 /**
- * The statement is published as its signatories approved it. Under the patch above, the ledger was
- * asked only at publication and its answer marked the signed statement after the approvals, so the
- * published background could differ from the approved one. Now the ledger is asked before the first
+ * The statement is published as its signatories approved it. Under STATEMENT_SAYS_WHO_WAS_WRITTEN_TO,
+ * the ledger was asked only at publication and its answer marked the signed statement after the
+ * approvals, so the published background could differ from the approved one. Now the ledger is asked before the first
  * version, before each later one is sent (the lead's update marks it from the last answer, never
  * waiting for the ledger), and again before publication: a version whose background the ledger or
  * the outcomes have since contradicted is replaced by a corrected one, which every signatory approves.

@@ -200,13 +200,17 @@ export function useDossier(options: UseDossierOptions = {}): DossierTestEnv {
   });
 
   afterAll(async () => {
-    for (const stop of ownWorkers.splice(0)) await stop();
-    await stopWorker();
-    testRunLog.printSummary(relative(process.cwd(), expect.getState().testPath ?? 'this file'));
-    await connection?.close();
-    await env.sink?.stop();
-    await env.server?.stop();
-    if (env.scratch) rmSync(env.scratch, { recursive: true, force: true });
+    // A worker that stopped on its own rethrows its error here: the servers are still stopped.
+    try {
+      for (const stop of ownWorkers.splice(0)) await stop();
+      await stopWorker();
+    } finally {
+      testRunLog.printSummary(relative(process.cwd(), expect.getState().testPath ?? 'this file'));
+      await connection?.close();
+      await env.sink?.stop();
+      await env.server?.stop();
+      if (env.scratch) rmSync(env.scratch, { recursive: true, force: true });
+    }
   });
 
   return env;

@@ -43,5 +43,7 @@ describe('a campaign shredded while its activity runs', () => {
 
     const other = await start(env.uniqueId('after-shredding'));
     await until(() => other.query(engagementStatusQuery), (s) => s.stage === 'awaiting-response', 'another campaign’s letter sent on the same worker', 30_000);
+    // Its queue's worker stops with the file: the case must not wait there for ever.
+    await other.terminate('checked');
   });
 });

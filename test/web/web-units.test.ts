@@ -1143,7 +1143,7 @@ describe('a late reply on the statement page', () => {
     const fr = visibleText(await shown('fr')).replace(/\s+/g, ' ');
     expect(en).toMatch(/Houseparty: closed, replied within the time given \(reply received on 29\sSep\w*\s2026, recorded after the case closed\)/);
     expect(en).not.toContain('Houseparty: closed, no response');
-    expect(fr).toMatch(/Houseparty\s: clos, réponse dans le délai imparti \(réponse reçue le 29\ssept\.?\s2026, versée au dossier après sa clôture\)/);
+    expect(fr).toMatch(/Houseparty\s: clos, réponse dans le délai imparti \(réponse reçue le 29\ssept\.?\s2026, versée au dossier après la clôture de celui-ci\)/);
     expect(fr).not.toMatch(/Houseparty\s: clos, sans réponse/);
     expect(en).toMatch(/Houseparty: reply within the time given, recorded after its case closed before: no such reply; now: reply received on 29\sSep\w*\s2026, within the time given/);
     expect(fr).toMatch(/Houseparty\s: réponse dans le délai imparti, versée au dossier après la clôture de son examen avant\s: aucune réponse de ce type\s; désormais\s: réponse reçue le 29\ssept\.?\s2026, dans le délai imparti/);
