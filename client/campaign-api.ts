@@ -15,6 +15,7 @@ import {
   draftStatementUpdate,
   editStatementUpdate,
   engagementOutcomeQuery,
+  lateReplyAttachedSignal,
   statementTextQuery,
   statementChangesQuery,
   type StatementVersionChanges,
@@ -50,6 +51,7 @@ import { CAMPAIGN_TITLE_MEMO_KEY, campaignEngagementsQuery, campaignTitleOf, typ
 import { ClientErrorCode, DossierClientError, fromTemporal, invalidInput, notFound, refused } from './errors';
 import { requireWorker } from './worker-check';
 import { campaignWorkflowId, engagementWorkflowId } from '../workflows/workflow-ids';
+import { isoInstant } from '../workflows/time';
 import { letterCopyStep } from '../workflows/campaign-state';
 import type { DeliveryLedger } from '../activities/delivery-ledger';
 import type { CampaignLateReplyReader } from './late-replies';
@@ -293,6 +295,18 @@ export class CampaignClient {
     if (!silent.length) return [];
     // A store out of reach fails the draft: the version would not tell a late reply attached since the last.
     return read(campaignId, silent);
+  }
+
+  /**
+   * Tells the campaign that a reply was attached to the closed record of one of its cases (the
+   * intake's attachLate): every version it drafts from then on says it, and its status names a
+   * current version that does not. A signal, recorded whether or not a worker runs; refused here,
+   * not ignored there, when it names no instant. A campaign that has ended or does not exist fails
+   * it (`not-found`).
+   */
+  async tellLateReply(campaignId: string, reply: LateReplyReceived): Promise<void> {
+    if (isoInstant(reply.receivedAt) === undefined) throw invalidInput(`the late reply of ${reply.vendorId} must say when it was received as an ISO instant (got ${JSON.stringify(reply.receivedAt)})`);
+    await this.call(campaignId, () => this.handle(campaignId).signal(lateReplyAttachedSignal, { vendorId: reply.vendorId, receivedAt: reply.receivedAt }), 'nothing');
   }
 
   /** The lead edits the statement's public text; nothing goes out until the next `draftStatement`. */

@@ -9,7 +9,7 @@ import type { MetricMeter } from '@temporalio/common';
 import type { DossierClient } from '../client/api';
 import { ClientErrorCode, DossierClientError, refused } from '../client/errors';
 import { DocumentError, MAX_DOCUMENT_BYTES, type CaseDocuments } from '../documents/document-store';
-import type { RecordInboundInput, RecordInboundResult } from '../workflows/messages';
+import type { LateReplyReceived, RecordInboundInput, RecordInboundResult } from '../workflows/messages';
 import { FINAL_STAGES, type DocumentRef, type EngagementStage, type InboundMessage, type InboundNote, type Language, type LateReply } from '../workflows/types';
 import type { HeldCount } from '../activities/officer-digest';
 import type { HeldCensus } from './held-census';
@@ -135,6 +135,12 @@ export interface IntakeOptions {
    * whose worker cannot read the case mailbox; nowhere without it.
    */
   census?: HeldCensus;
+  /**
+   * Tells the campaign of a reply attached to the closed record of a case that ended without a
+   * response (attachLate), so that the statement's versions say it, the ones the campaign drafts by
+   * itself included (CampaignClient.tellLateReply); without it, only the lead's drafts read it.
+   */
+  tellCampaign?: (campaignId: string, reply: LateReplyReceived) => Promise<void>;
 }
 
 /** The document that keeps a message's whole text when it is longer than an engagement records. */
@@ -895,6 +901,9 @@ export class Intake {
    * `repliedInTime`: the case closed without a response, yet the reply had reached the case mailbox
    * by then (held meanwhile): the officer is told, since the statement's next version says the vendor
    * replied in time (workflows/statement-text.ts statementEntry); `endedAt`, when the case ended.
+   * The campaign is then told of a reply to a case that closed without a response (`tellCampaign`):
+   * its next version says it, whoever drafts it. A campaign that has ended or cannot be reached does
+   * not undo the attachment (the reply is kept; the lead's next draft reads it from the store): logged.
    */
   async attachLate(
     heldIn: string | undefined,
@@ -904,7 +913,7 @@ export class Intake {
   ): Promise<{ stage: EngagementStage; reply: LateReply; endedAt?: string; repliedInTime: boolean }> {
     const { status } = this.options.dossier;
     if (!status) throw new DossierClientError(ClientErrorCode.Configuration, 'this intake reads no engagement status: open it with the client API (intake/open.ts)');
-    return this.decide(heldIn, messageId, async () => {
+    const attached = await this.decide(heldIn, messageId, async () => {
       const { stored, read, arrivedAt, unreadSize, copies } = await this.findHeld(heldIn, messageId);
       const ended = await status.call(this.options.dossier, target);
       const what = engagementWorkflowId(target.campaignId, target.vendorId);
@@ -938,6 +947,17 @@ export class Intake {
       const repliedInTime = ended.stage === 'closed-no-response' && ended.endedAt !== undefined && receivedInTime(reply.receivedAt, ended.endedAt);
       return { stage: ended.stage, reply, ...(ended.endedAt ? { endedAt: ended.endedAt } : {}), repliedInTime };
     });
+    // Only a case closed without a response: the statement tells of no other's late reply.
+    const tell = this.options.tellCampaign;
+    if (tell && attached.stage === 'closed-no-response') {
+      const { vendorId, campaignId } = target;
+      try {
+        await tell(campaignId, { vendorId, receivedAt: attached.reply.receivedAt });
+      } catch (err) {
+        this.log(`intake: ${messageId} is attached to ${engagementWorkflowId(campaignId, vendorId)}, but its campaign could not be told (${(err as Error).message}); the lead's next draft reads it from the store`);
+      }
+    }
+    return attached;
   }
 
   /**

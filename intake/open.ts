@@ -14,6 +14,7 @@ import { heldCensusIn } from './held-census';
 import { ImapMailbox } from './imap-mailbox';
 import { Intake } from './intake';
 import type { MailboxSource } from './mailbox';
+import type { LateReplyReceived } from '../workflows/messages';
 import { MaildirMailbox } from './maildir-mailbox';
 
 export interface OpenedIntake {
@@ -67,7 +68,9 @@ export async function openIntake(
   const directory = new TemporalDirectory(dossier, campaigns);
   // Each pen's count goes to the shared store, where a worker without the mailbox's password reads it for the digest.
   const census = heldCensusIn(store.files);
-  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter, census });
+  // A reply attached to a closed record reaches its campaign, so the statement's next version says it.
+  const tellCampaign = (campaignId: string, reply: LateReplyReceived) => campaigns.tellLateReply(campaignId, reply);
+  const intake = new Intake({ mailbox, dossier, documents, directory, domain: config.domain, caseMailbox: config.caseMailbox, authservId: config.authservId, maxMessageBytes: config.maxMessageBytes, log, metricMeter, census, tellCampaign });
   return {
     config,
     intake,

@@ -17,6 +17,7 @@ import type {
   CampaignStatus,
   CampaignUpdated,
   DraftStatementInput,
+  LateReplyNotInDraft,
   LateReplyReceived,
   EngagementOutcomeSummary,
   EditStatementInput,
@@ -36,6 +37,7 @@ import type {
 import { excerptOf, field, FREE_TEXT, LIMITS, NAME, textDetails, textProblem } from './text-rules';
 import {
   applyStatementEdit,
+  attachedReplyFields,
   changesShown,
   describeGap,
   describeGaps,
@@ -178,8 +180,9 @@ export class CampaignCase {
   /** The lead's decisions on engagements open at drafting. */
   private readonly decisions = new Map<string, OpenCaseDecision>();
   /**
-   * When each vendor's first late reply was received, as the lead's drafts said (the workflow does
-   * not read the document store that keeps them). Kept from draft to draft: a reply stays attached.
+   * When each vendor's first late reply was received, as the lead's drafts said or the intake told
+   * when it attached one (the workflow does not read the document store that keeps them). Kept from
+   * draft to draft: a reply stays attached.
    */
   private readonly lateReplies = new Map<string, string>();
   private editedSinceDraft = false;
@@ -239,6 +242,7 @@ export class CampaignCase {
       ...(this.notMailed.length ? { statementNotMailed: this.notMailed } : {}),
       ...this.letterNotKept(),
       ...(this.currentUnprintable() ? { draftUnprintable: this.currentUnprintable() } : {}),
+      ...this.lateRepliesNotInDraft(),
       authorities: campaign.authorities.map(({ id, name, article }) => ({ id, name, ...(article ? { article } : {}) })),
     };
   }
@@ -855,6 +859,50 @@ export class CampaignCase {
     return vendors.map(({ repliedInTimeAt: _untold, ...v }) => v);
   }
 
+  /**
+   * The intake attached a reply to the closed record of one of the campaign's cases (signal
+   * `lateReplyAttached`): every version drafted from now on says it. A signal cannot be refused, so
+   * one the draft request would refuse (unknown vendor, no instant) is ignored: false.
+   */
+  lateReplyAttached(reply: LateReplyReceived): boolean {
+    try {
+      this.checkLateReplies([reply]);
+    } catch {
+      return false;
+    }
+    for (const [vendorId, receivedAt] of this.withLateReplies([reply])) this.lateReplies.set(vendorId, receivedAt);
+    return true;
+  }
+
+  /**
+   * The vendors whose attached reply the current version does not say as the next would (attached
+   * after it was drafted), while a next version can still be drafted: the lead is told to draft one.
+   */
+  private lateRepliesNotInDraft(): { lateRepliesNotInDraft?: LateReplyNotInDraft[] } {
+    const { draft } = this;
+    if (!draft || (this.phase !== 'approving' && this.phase !== 'revising') || !this.lateReplies.size) return {};
+    const said = new Map(draft.vendors.map((v) => [v.vendorId, v]));
+    const missing: LateReplyNotInDraft[] = [];
+    for (const [vendorId, receivedAt] of this.lateReplies) {
+      const tracked = this.engagements.get(vendorId);
+      if (!tracked) continue;
+      const next = statementEntry(tracked.state, tracked.outcome, this.text.vendors[vendorId], this.decisions.get(vendorId), receivedAt);
+      const now = said.get(vendorId);
+      if (next.repliedInTimeAt !== now?.repliedInTimeAt || next.repliedLateAt !== now?.repliedLateAt) missing.push({ vendorId, vendorName: tracked.vendor.name, receivedAt });
+    }
+    return missing.length ? { lateRepliesNotInDraft: missing } : {};
+  }
+
+  /** The entries of vendors that never responded, each saying the first reply attached to its closed record as known now. */
+  private withRepliesAttached(vendors: StatementVendorEntry[]): StatementVendorEntry[] {
+    return vendors.map((entry) => {
+      const receivedAt = this.lateReplies.get(entry.vendorId);
+      if (receivedAt === undefined || entry.stage !== 'closed-no-response' || entry.endedAt === undefined) return entry;
+      const { repliedInTimeAt: _inTime, repliedLateAt: _late, ...rest } = entry;
+      return { ...rest, ...attachedReplyFields(receivedAt, entry.endedAt) };
+    });
+  }
+
   /** The late replies known, with those a draft request names: the first received of each vendor's. */
   private withLateReplies(named: LateReplyReceived[] = []): Map<string, string> {
     const late = new Map(this.lateReplies);
@@ -950,7 +998,8 @@ export class CampaignCase {
    */
   redraftLetters(now: string): void {
     const { vendors, conclusions, lessonsLearned } = this.draft!;
-    this.newVersion({ vendors: this.markedNotWrittenTo(vendors.map(unmarked)), conclusions, lessonsLearned }, now);
+    // A reply attached since is no edit of the lead's: the version says it, as any version drafted from now on.
+    this.newVersion({ vendors: this.markedNotWrittenTo(this.toldInTime(this.withRepliesAttached(vendors.map(unmarked)))), conclusions, lessonsLearned }, now);
   }
 
   private checkVote({ by, authorityId, version }: { by: string; authorityId: string; version: number }, { printable = true } = {}): void {

@@ -39,6 +39,7 @@ import {
   draftStatementUpdate,
   editStatementUpdate,
   engagementOutcomeQuery,
+  lateReplyAttachedSignal,
   requestChangesUpdate,
   withdrawApprovalUpdate,
   setConclusionsUpdate,
@@ -460,6 +461,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // version goes out again (the ledger sends each step once) and waits for approvals as before. No
   // command changes for a history without a withdrawal, and none has one from before this handler.
   setHandler(withdrawApprovalUpdate, (req) => kase.withdrawApproval(req, now()), { validator: (req) => kase.checkWithdrawal(req) });
+  // A fact, kept for every version drafted from now on (the first one, the workflow's own, the lead's).
+  // No history before this handler has the signal, so none replays differently.
+  setHandler(lateReplyAttachedSignal, (reply) => {
+    if (!kase.lateReplyAttached(reply)) log.warn('a late reply the campaign cannot take was ignored', { vendorId: String(reply?.vendorId), receivedAt: String(reply?.receivedAt) });
+  });
 
   // A refused address must not stop the approval or the publication; it is recorded for the officer
   // to fix. Campaigns started before ONE_DELIVERY_PATH caught every error here and ignored partial

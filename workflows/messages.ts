@@ -538,6 +538,12 @@ export interface CampaignStatus {
   /** The current version could not be printed: nobody can approve it, and the lead submits a new one. */
   draftUnprintable?: DraftUnprintable;
   /**
+   * Vendors with a reply attached to their closed record that the current version does not say (it
+   * was attached after the version was drafted): the lead drafts a new version for the statement to
+   * say it. Absent: none, or no version to compare with.
+   */
+  lateRepliesNotInDraft?: LateReplyNotInDraft[];
+  /**
    * The signatories as the campaign file names them, so a front end names each by its name rather
    * than its id (absent from a worker before this field: the ids then stand for them).
    */
@@ -552,6 +558,13 @@ export interface StatementNotMailed {
   vendorId: string;
   vendorName: string;
   reason: NoticeNotMailedReason;
+}
+
+/** A vendor whose reply, attached to its closed record, the current version does not say yet. */
+export interface LateReplyNotInDraft {
+  vendorId: string;
+  vendorName: string;
+  receivedAt: string;
 }
 
 /** A version of the statement the worker could not print (`error`, e.g. a character no font has). */
@@ -627,6 +640,14 @@ export const statementDraftQuery = defineQuery<StatementDraft | undefined, [vers
  * signal once it has ended. The outcome (`withdrawn`) reaches the campaign as the child's result.
  */
 export const withdrawSignal = defineSignal<[WithdrawInput]>('withdrawFromCampaign');
+/**
+ * A reply was attached to the closed record of one of the campaign's ended cases (intake/intake.ts
+ * attachLate): a fact the campaign keeps, so that every version drafted from then on, by the lead or by
+ * the workflow itself, says it, and the status names a current version that does not. The sender
+ * checks it; one the campaign cannot take (unknown vendor, no instant) is ignored, a signal being
+ * unrefusable. Wire name never renamed.
+ */
+export const lateReplyAttachedSignal = defineSignal<[LateReplyReceived]>('lateReplyAttached');
 
 // ── Downloads of received documents ──────────────────────────────────────────────────────────────
 

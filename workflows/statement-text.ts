@@ -57,6 +57,11 @@ export function receivedInTime(receivedAt: string, endedAt: string): boolean {
   return isoInstant(receivedAt)! <= isoInstant(endedAt)!;
 }
 
+/** What an entry of a vendor that never responded says of the reply attached to its closed record: in time, or late. */
+export function attachedReplyFields(attachedReplyAt: string, endedAt: string): Pick<StatementVendorEntry, 'repliedInTimeAt' | 'repliedLateAt'> {
+  return receivedInTime(attachedReplyAt, endedAt) ? { repliedInTimeAt: attachedReplyAt } : { repliedLateAt: attachedReplyAt };
+}
+
 /**
  * One vendor's part of the statement: its stage and public facts from the engagement's outcome,
  * its text from the lead's (which replaces, principle by principle, the findings recorded at the
@@ -89,10 +94,7 @@ export function statementEntry(
     // Late only if it came after the case ended: a reply held meanwhile (an unknown sender, say) and
     // attached to the closed record afterwards came in time, and the statement says so: a published
     // "did not respond" of a vendor that did would be false.
-    if (attachedReplyAt) {
-      if (receivedInTime(attachedReplyAt, outcome.endedAt)) entry.repliedInTimeAt = attachedReplyAt;
-      else entry.repliedLateAt = attachedReplyAt;
-    }
+    if (attachedReplyAt) Object.assign(entry, attachedReplyFields(attachedReplyAt, outcome.endedAt));
   }
   const asked = outcome.questionsAsked ?? outcome.questions?.length ?? 0;
   if (asked) {

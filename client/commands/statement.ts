@@ -343,6 +343,7 @@ export function renderStatementStatus(status: CampaignUpdated, published: (path:
     parts.push(section(words.say('section.unprintable', { version: status.draftUnprintable.version }), status.draftUnprintable.error));
   }
   if (status.unsubmittedEdits) parts.push(words.say('statement.unsubmitted-edits'));
+  for (const { vendorName } of status.lateRepliesNotInDraft ?? []) parts.push(words.say('statement.late-reply-not-in-draft', { vendor: vendorName, version: draft?.version ?? 0 }));
   if (status.changeRequests.length) {
     parts.push(
       section(

@@ -4,9 +4,18 @@
 // `statement draft`, through CampaignClient) reads it and tells the campaign when it came, and the
 // version says, in both languages, that the vendor did not reply in time and replied late, on that day;
 // or, of a reply received before the case closed (held meanwhile), that the vendor replied in time.
+// The intake that attaches it tells the campaign too: the version the campaign drafts by itself says
+// it, and a version already out is named in the status as not saying it, until the next one does.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../activities/format';
+import { messageIdFor, replyAddressFor } from '../../activities/threading';
+import { Intake } from '../../intake/intake';
+import { engagementWorkflowId } from '../../workflows/workflow-ids';
+import { composeReply } from '../helpers/inbound-mail';
+import { useIntakeOnImap } from '../helpers/intake-on-imap';
 import { CampaignClient } from '../../client/campaign-api';
 import { DossierClient } from '../../client/api';
 import { CaseDocuments } from '../../documents/document-store';
@@ -19,6 +28,7 @@ import { pdfPageTexts } from '../helpers/pdf';
 import { untilFound } from '../helpers/until';
 
 const env = useDossier();
+const imap = useIntakeOnImap(env, 'late-statement');
 const officer = 'Officer Tremblay';
 // Long enough to record alpha's response before any reminder; short enough that beta's case closes within seconds.
 const policy = fastPolicy({ responseDue: '6s', reminderCadence: ['2s'], finalNoticeAfter: '5s', closeAfter: '3s', approvalReminderEvery: '1h' });
@@ -86,6 +96,67 @@ async function versionOneOut() {
   };
   return { id, campaigns, endedAt, attach, draftVersionTwo, timeZone: campaignTimeZone(input.campaign) };
 }
+
+/**
+ * Houseparty's reply to the open letter, threaded to it: the intake holds it (the case has ended), and
+ * an officer attaches it to the closed record through an intake that tells the campaign, as
+ * intake/open.ts wires it. Nothing is logged: the campaign took it. Its instant of receipt is returned.
+ */
+async function attachedThroughIntake(campaignId: string, campaigns: CampaignClient): Promise<string> {
+  const workflowId = engagementWorkflowId(campaignId, 'beta');
+  const letterId = messageIdFor(workflowId, 'letter', imap.domain);
+  const messageId = `<${randomUUID()}@houseparty.test>`;
+  const subject = 'Re: Open letter';
+  // A Date header counts whole seconds: one written in the second the case closed would read as before
+  // the closure (in time). This reply comes later.
+  await sleep(1_000 - (Date.now() % 1_000) + 10);
+  await imap.sender.append(await composeReply({ from: 'privacy@beta.test', to: replyAddressFor(imap.caseMailbox, workflowId), subject, messageId, inReplyTo: letterId, references: [letterId], text: 'Our response.' }));
+  expect(await imap.intake.pass()).toMatchObject([{ outcome: 'held', campaignId }]);
+  const logged: string[] = [];
+  const intake = new Intake({ ...imap.options(), log: (line) => logged.push(line), tellCampaign: (id, reply) => campaigns.tellLateReply(id, reply) });
+  const { reply } = await intake.attachLate(campaignId, messageId, { campaignId, vendorId: 'beta' }, officer);
+  expect(logged).toEqual([]);
+  return reply.receivedAt;
+}
+
+describe('a reply the intake attaches to the closed record of a running campaign’s case', () => {
+  it('is said by the first version, which the campaign drafts by itself once every text is written', async () => {
+    const id = env.uniqueId('late-first');
+    const address = env.config.temporal.connectionOptions.address!;
+    // No late-reply reader: nothing but the intake's word tells this campaign of the reply.
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address });
+    const engagements = new DossierClient(env.client, { taskQueue: env.taskQueue, address });
+    await campaigns.start({ campaign: testCampaign(id), vendors: [testVendor('alpha'), testVendor('beta', { name: 'Houseparty' })], policy, approval: { kind: 'all' }, publication: { folder: id, notifyVendors: true } });
+    const alpha = { campaignId: id, vendorId: 'alpha' };
+    await untilFound(() => engagements.status(alpha), (s) => s.stage === 'awaiting-response', 'alpha awaiting a response');
+    await engagements.recordResponse(alpha, { by: officer, receivedAt: new Date().toISOString(), summary: 'alpha answered', attachments: [] });
+    await engagements.conclude(alpha, { by: officer, findings: completeFindings() });
+    await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended', 90_000);
+    const receivedAt = await attachedThroughIntake(id, campaigns);
+    // The texts written last: the campaign drafts version 1 on its own.
+    await campaigns.editStatement(id, {
+      by: officer,
+      vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
+      conclusions: { en: ['Done.'], fr: ['Fait.'] },
+      lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+    });
+    const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 60_000);
+    expect(v1.lateRepliesNotInDraft).toBeUndefined();
+    expect((await campaigns.statement(id, 1))!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: receivedAt });
+  }, 180_000);
+
+  it('is named in the status as not in the version out for approval, and said by the lead’s next version, which names no late reply', async () => {
+    const { id, campaigns } = await versionOneOut();
+    const receivedAt = await attachedThroughIntake(id, campaigns);
+    const told = await untilFound(() => campaigns.status(id), (s) => s.lateRepliesNotInDraft !== undefined, 'the reply named as not in version 1');
+    expect(told.lateRepliesNotInDraft).toEqual([{ vendorId: 'beta', vendorName: 'Houseparty', receivedAt }]);
+    // This client reads no late reply from the store: the draft request names none.
+    await campaigns.draftStatement(id, officer);
+    const v2 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 2, 'version 2');
+    expect(v2.lateRepliesNotInDraft).toBeUndefined();
+    expect((await campaigns.statement(id, 2))!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ repliedLateAt: receivedAt });
+  }, 180_000);
+});
 
 describe('a late reply in the joint statement', () => {
   it('is told by the next version the lead drafts, in English and French, dated the day it was received; the version before stays as it was', async () => {

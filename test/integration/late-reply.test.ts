@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageIdFor, replyAddressFor } from '../../activities/threading';
 import type { DossierClient } from '../../client/api';
 import { collectAuditTrail } from '../../client/audit';
+import { CampaignClient } from '../../client/campaign-api';
+import { Intake } from '../../intake/intake';
 import { auditCsv } from '../../client/audit-report';
 import { lateReplyReader } from '../../client/late-replies';
 import { createWebApp } from '../../web/app';
@@ -148,6 +150,23 @@ describe('a late reply to an ended case', () => {
     expect(trail.events.some((row) => row.kind === 'document' && row.documentName === 'late-response.pdf')).toBe(true);
     expect(auditCsv(trail, { language: 'en' }).toString()).toContain('late reply attached to the ended case’s record');
     expect(await intake.fate(settled.messageId)).toEqual({ outcome: 'attached-late', subject: `Re: [${e.input.campaign.reference}] Open letter`, campaignId, vendorId: 'houseparty', by: 'Owen (owen, signed in)' });
+  }, 120_000);
+
+  it('is attached all the same when its campaign cannot be told of it (none runs): the intake logs that', async () => {
+    const e = await closedWithoutResponse();
+    const campaignId = e.input.campaign.id;
+    await sleep(1_000 - (Date.now() % 1_000) + 10);
+    const messageId = `<${randomUUID()}@houseparty.test>`;
+    await sender.append(await lateReply(e, { messageId }));
+    expect((await intake.pass())[0]).toMatchObject({ outcome: 'held', campaignId });
+    const logged: string[] = [];
+    const campaigns = new CampaignClient(env.client, { taskQueue: env.taskQueue, address: env.config.temporal.connectionOptions.address! });
+    const telling = new Intake({ ...intakeOptions(), log: (line) => logged.push(line), tellCampaign: (id, reply) => campaigns.tellLateReply(id, reply) });
+    const attached = await telling.attachLate(campaignId, messageId, { campaignId, vendorId: 'houseparty' }, officer);
+    expect(attached.stage).toBe('closed-no-response');
+    expect(await intake.fate(messageId)).toMatchObject({ outcome: 'attached-late', campaignId, vendorId: 'houseparty' });
+    expect((await documents.lateReplies(campaignId, 'houseparty')).map((r) => r.messageId)).toEqual([messageId]);
+    expect(logged).toEqual([expect.stringContaining(`intake: ${messageId} is attached to engagement:${campaignId}:houseparty, but its campaign could not be told (`)]);
   }, 120_000);
 
   describe('in the workspace, wherever the command line would attach it', () => {

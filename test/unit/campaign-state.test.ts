@@ -815,6 +815,55 @@ describe('a late reply in the statement', () => {
     expect(cisco(kase).repliedLateAt).toBe('2021-03-03T15:30:00Z');
   });
 
+  it('puts a reply the intake told of (attached before the first version) in the version the workflow drafts by itself, as a reply in time', () => {
+    const kase = newCampaign({ kind: 'all' }, 'edit-loop');
+    kase.engagementEnded('zoom', concluded('zoom'));
+    kase.engagementEnded('cisco', silent());
+    // The case ended at NOW; this reply came a day before it, waited in a holding pen, and was attached after.
+    expect(kase.lateReplyAttached({ vendorId: 'cisco', receivedAt: '2020-11-30T10:00:00Z' })).toBe(true);
+    // A signal cannot be refused: one the draft request would refuse is ignored, and changes nothing.
+    expect(kase.lateReplyAttached({ vendorId: 'nobody', receivedAt: '2020-11-30T10:00:00Z' })).toBe(false);
+    expect(kase.lateReplyAttached({ vendorId: 'cisco', receivedAt: 'last spring' })).toBe(false);
+    expect(kase.readyToDraft()).toBe(false);
+    kase.edit({ by: LEAD, ...publicText });
+    // Every engagement ended and every text written: the workflow drafts the first version on its own.
+    expect(kase.readyToDraft()).toBe(true);
+    kase.startApproval(NOW);
+    expect(cisco(kase)).toMatchObject({ stage: 'closed-no-response', repliedInTimeAt: '2020-11-30T10:00:00Z' });
+    expect(kase.draft!.vendors.map((v) => v.vendorId)).toEqual(['zoom', 'cisco']);
+    expect(kase.status().lateRepliesNotInDraft).toBeUndefined();
+  });
+
+  it('names in the status a reply the intake told of after a version was drafted, as not in it, until the next version says it', () => {
+    const kase = drafted();
+    kase.startApproval(NOW);
+    kase.approve({ by: LEAD, authorityId: 'opc', version: 1 }, NOW);
+    expect(kase.status().lateRepliesNotInDraft).toBeUndefined();
+    kase.lateReplyAttached({ vendorId: 'cisco', receivedAt: '2021-03-05T09:00:00Z' });
+    // The first received of several is the one the statement tells.
+    kase.lateReplyAttached({ vendorId: 'cisco', receivedAt: '2021-03-03T15:30:00Z' });
+    expect(cisco(kase).repliedLateAt).toBeUndefined();
+    expect(kase.status().lateRepliesNotInDraft).toEqual([{ vendorId: 'cisco', vendorName: 'Vendor cisco', receivedAt: '2021-03-03T15:30:00Z' }]);
+    expect(kase.updated().lateRepliesNotInDraft).toHaveLength(1);
+    // The lead's next draft, naming no late reply, says it; not "nothing changed".
+    kase.checkDraft({ by: LEAD });
+    kase.requestDraft({ by: LEAD }, LATER);
+    expect(kase.draft!.version).toBe(2);
+    expect(cisco(kase).repliedLateAt).toBe('2021-03-03T15:30:00Z');
+    expect(kase.status().lateRepliesNotInDraft).toBeUndefined();
+    expect(kase.status().draft!.approvals).toEqual([]);
+  });
+
+  it('puts a reply the intake told of in a version the workflow corrects after the ledger answers', () => {
+    const kase = drafted();
+    kase.startApproval(NOW);
+    kase.lateReplyAttached({ vendorId: 'cisco', receivedAt: '2020-11-30T10:00:00Z' });
+    kase.redraftLetters(LATER);
+    expect(kase.draft!.version).toBe(2);
+    expect(cisco(kase)).toMatchObject({ stage: 'closed-no-response', repliedInTimeAt: '2020-11-30T10:00:00Z' });
+    expect(kase.status().lateRepliesNotInDraft).toBeUndefined();
+  });
+
   it('refuses a late reply of a vendor the campaign does not have, or without the instant it was received', () => {
     const kase = drafted();
     expect(refusal(() => kase.checkDraft({ by: LEAD, lateReplies: [{ vendorId: 'nobody', receivedAt: '2021-03-03T15:30:00Z' }] }))).toBe(

@@ -135,6 +135,21 @@ describe('a statement status in French', () => {
   });
 });
 
+describe('a reply attached to a closed record after the current version, in statement status', () => {
+  it('tells the lead, in English and French, that the version does not say it and the next will', () => {
+    const status = {
+      campaignId: 'vc', reference: 'VC-2020', phase: 'approving', conclusionsSet: true, changeRequests: [],
+      draft: { version: 2, date: '2026-12-01', approvals: [], required: 2, pending: ['opc', 'cnil'] },
+      lateRepliesNotInDraft: [{ vendorId: 'houseparty', vendorName: 'Houseparty', receivedAt: '2026-11-30T10:00:00Z' }],
+    };
+    expect(renderStatementStatus(status as never)).toContain('Houseparty: a reply was attached to the closed record after version 2 was drafted; draft a new version (`statement draft`) for the statement to say it.');
+    expect(renderStatementStatus(status as never, undefined, cliWords('fr'))).toContain(
+      'Houseparty\u00a0: une réponse a été versée au dossier clos après la rédaction de la version 2\u202f; rédigez-en une nouvelle (`statement draft`) pour que la déclaration en fasse état.',
+    );
+    expect(renderStatementStatus({ ...status, lateRepliesNotInDraft: undefined } as never)).not.toContain('closed record');
+  });
+});
+
 describe('a refusal that names a vendor, in French', () => {
   // strings.yaml writes `{{elide 'de' vendor}}`; the CLI's wording once lacked the helper, and
   // `statement draft --open-cases` naming a vendor no longer open crashed with a stack trace.

@@ -92,7 +92,7 @@ function statementShownLive(kase: CampaignCase) {
     config,
     signIn: {} as OidcSignIn,
     dossier: async () => ({}) as never,
-    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
+    campaigns: async () => ({ status: async () => kase.status(), statement: async () => kase.draft, statementText: async () => kase.text, title: async () => undefined, statementChanges: async (_campaign: string, authorityId?: string) => kase.changesOfCurrentVersion(authorityId) }) as never,
     revokedSessions: () => ({ revoke: async () => {}, isRevoked: async () => false }),
   });
   return async (language: string, user: object = AUDITOR) => {
@@ -1147,6 +1147,30 @@ describe('a late reply on the statement page', () => {
     expect(fr).not.toMatch(/Houseparty\s: clos, sans réponse/);
     expect(en).toMatch(/Houseparty: reply within the time given, recorded after its case closed before: no such reply; now: reply received on 29\sSep\w*\s2026, within the time given/);
     expect(fr).toMatch(/Houseparty\s: réponse dans le délai imparti, versée au dossier après la clôture de son examen avant\s: aucune réponse de ce type\s; désormais\s: réponse reçue le 29\ssept\.?\s2026, dans le délai imparti/);
+  });
+});
+
+describe('a reply attached to a closed record after the version was drafted, on the statement page', () => {
+  it('tells the lead the version does not say it and a new version will, in English and French, until the next version says it', async () => {
+    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
+    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+    kase.startApproval('2026-11-25T15:00:00.000Z');
+    const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
+    const shown = statementShownLive(kase);
+    expect(await shown('en', lead)).not.toContain('id="late-replies-not-in-draft"');
+    // Received in time, held meanwhile, attached after version 1 went out: the intake tells the campaign.
+    kase.lateReplyAttached({ vendorId: 'houseparty', receivedAt: '2026-09-29T15:00:00.000Z' });
+    expect(visibleText(await shown('en', lead)).replace(/\s+/g, ' ')).toContain(
+      'A reply was attached to the closed record of Houseparty after this version was drafted: draft a new version for the statement to say it.',
+    );
+    expect(await shown('fr', lead)).toContain(
+      '<div id="late-replies-not-in-draft"><p>Une réponse a été versée au dossier clos de Houseparty après la rédaction de cette version\u00a0: rédigez-en une nouvelle pour que la déclaration en fasse état.</p></div>',
+    );
+    kase.requestDraft({ by: 'Léa' }, '2026-11-27T15:00:00.000Z');
+    expect(kase.draft!.version).toBe(2);
+    expect(await shown('en', lead)).not.toContain('id="late-replies-not-in-draft"');
   });
 });
 
