@@ -39,6 +39,16 @@ const textOf = async (bytes: Uint8Array) => (await pdfPageTexts(bytes)).join(' '
  * A campaign whose version 1 went out with alpha assessed and beta (Houseparty) closed without a
  * response; the document store its lead's `statement draft` reads the late replies from.
  */
+/** The lead writes alpha's summary, the conclusions and the lessons: the last texts version 1 waits for. */
+function writeTexts(campaigns: CampaignClient, id: string) {
+  return campaigns.editStatement(id, {
+    by: officer,
+    vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
+    conclusions: { en: ['Done.'], fr: ['Fait.'] },
+    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
+  });
+}
+
 async function versionOneOut() {
   const id = env.uniqueId('late-statement');
   const address = env.config.temporal.connectionOptions.address!;
@@ -56,12 +66,7 @@ async function versionOneOut() {
   await untilFound(() => engagements.status(alpha), (s) => s.stage === 'awaiting-response', 'alpha awaiting a response');
   await engagements.recordResponse(alpha, { by: officer, receivedAt: new Date().toISOString(), summary: 'alpha answered', attachments: [] });
   await engagements.conclude(alpha, { by: officer, findings: completeFindings() });
-  await campaigns.editStatement(id, {
-    by: officer,
-    vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
-    conclusions: { en: ['Done.'], fr: ['Fait.'] },
-    lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
-  });
+  await writeTexts(campaigns, id);
   // Every engagement ended (beta without a response) and every text written: version 1 goes out.
   const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 90_000);
   expect(v1.engagements.find((e) => e.vendorId === 'beta')?.outcome?.stage).toBe('closed-no-response');
@@ -134,12 +139,7 @@ describe('a reply the intake attaches to the closed record of a running campaign
     await untilFound(() => campaigns.status(id), (s) => s.engagements.every((e) => e.state === 'ended'), 'every engagement ended', 90_000);
     const receivedAt = await attachedThroughIntake(id, campaigns);
     // The texts written last: the campaign drafts version 1 on its own.
-    await campaigns.editStatement(id, {
-      by: officer,
-      vendors: { alpha: { summary: { en: 'Alpha explained its measures.', fr: 'Alpha a expliqué ses mesures.' } } },
-      conclusions: { en: ['Done.'], fr: ['Fait.'] },
-      lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] },
-    });
+    await writeTexts(campaigns, id);
     const v1 = await untilFound(() => campaigns.status(id), (s) => s.draft?.version === 1, 'version 1', 60_000);
     expect(v1.lateRepliesNotInDraft).toBeUndefined();
     expect((await campaigns.statement(id, 1))!.vendors.find((v) => v.vendorId === 'beta')).toMatchObject({ stage: 'closed-no-response', repliedLateAt: receivedAt });

@@ -1112,13 +1112,19 @@ describe('a message every engagement of a campaign refused, on a French page', (
   });
 });
 
+/** A campaign whose one case, Houseparty's, closed without a response on 1 October 2026; version 1 out since 25 November. */
+function housepartyClosedVersionOneOut(): CampaignCase {
+  const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
+  kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
+  kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
+  kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
+  kase.startApproval('2026-11-25T15:00:00.000Z');
+  return kase;
+}
+
 describe('a late reply on the statement page', () => {
   it('names the vendor that replied late beside its outcome, and lists the change to the signatories, in English and French', async () => {
-    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
-    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
-    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-    kase.startApproval('2026-11-25T15:00:00.000Z');
+    const kase = housepartyClosedVersionOneOut();
     kase.requestDraft({ by: 'Léa', lateReplies: [{ vendorId: 'houseparty', receivedAt: '2026-11-26T15:00:00.000Z' }] }, '2026-11-27T15:00:00.000Z');
     expect(kase.draft!.version).toBe(2);
     const shown = statementShownLive(kase);
@@ -1130,11 +1136,7 @@ describe('a late reply on the statement page', () => {
   });
 
   it('says the vendor whose reply came in time, recorded after its case closed, replied, and lists the change to the signatories, in English and French', async () => {
-    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
-    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
-    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-    kase.startApproval('2026-11-25T15:00:00.000Z');
+    const kase = housepartyClosedVersionOneOut();
     // Received two days before the case closed, held meanwhile, attached afterwards.
     kase.requestDraft({ by: 'Léa', lateReplies: [{ vendorId: 'houseparty', receivedAt: '2026-09-29T15:00:00.000Z' }] }, '2026-11-27T15:00:00.000Z');
     expect(kase.draft!.version).toBe(2);
@@ -1152,11 +1154,7 @@ describe('a late reply on the statement page', () => {
 
 describe('a reply attached to a closed record after the version was drafted, on the statement page', () => {
   it('tells the lead the version does not say it and a new version will, in English and French, until the next version says it', async () => {
-    const kase = new CampaignCase({ campaign: testCampaign('vc'), vendors: [testVendor('houseparty', { name: 'Houseparty' })], policy: fastPolicy(), approval: { kind: 'all' }, publication: { folder: 'vc', notifyVendors: true } }, 'edit-loop');
-    kase.addEngagement(testVendor('houseparty', { name: 'Houseparty' }), false);
-    kase.engagementEnded('houseparty', { vendorId: 'houseparty', vendorName: 'Houseparty', stage: 'closed-no-response', demonstrations: [], remindersSent: [], endedAt: '2026-10-01T12:00:00.000Z' });
-    kase.edit({ by: 'Léa', conclusions: { en: ['Done.'], fr: ['Fait.'] }, lessonsLearned: { en: ['Ask early.'], fr: ['Demander tôt.'] } });
-    kase.startApproval('2026-11-25T15:00:00.000Z');
+    const kase = housepartyClosedVersionOneOut();
     const lead = { subject: 'lea', name: 'Léa', roles: ['lead-officer'] };
     const shown = statementShownLive(kase);
     expect(await shown('en', lead)).not.toContain('id="late-replies-not-in-draft"');
