@@ -12,7 +12,7 @@
 // ended engagements are weighed too, so mail from an ended vendor's own address, which names its
 // campaign alone, is held saying that case has ended instead of going to a vendor at its domain.
 import { parseEngagementMessageId, tokenOf } from '../activities/threading';
-import { isVendorAddress } from '../workflows/inbox-rules';
+import { vendorAddressDistance } from '../workflows/inbox-rules';
 import type { Contact, InboundMatch, InboundMessage } from '../workflows/types';
 import type { ReadMessage } from './read-message';
 
@@ -112,9 +112,10 @@ export type BySender = { candidates: Candidate[] } | { ambiguous: { campaignId: 
 
 /**
  * Narrows a message named by its subject alone to the vendor its sender's address identifies. Each
- * engagement accepts mail from its vendor's domain, so offering it to every candidate in turn would
- * record it on the first of two vendors that share a domain. A thread or a reply token names one
- * engagement already, and a lone candidate decides for itself: neither is looked up.
+ * engagement accepts mail from its vendor's domain and the domains under it, so offering it to every
+ * candidate in turn would record it on the first of two vendors that share a domain. A thread or a
+ * reply token names one engagement already, and a lone candidate decides for itself: neither is
+ * looked up.
  */
 export async function bySender(message: ReadMessage, candidates: Candidate[], directory: Directory): Promise<BySender> {
   if (candidates.length < 2 || candidates.some((c) => c.matchedBy !== 'subject')) return { candidates };
@@ -134,14 +135,16 @@ export async function bySender(message: ReadMessage, candidates: Candidate[], di
 }
 
 /**
- * The vendors a sender could be: those listing its very address, else those whose rules accept its
- * domain; a vendor whose contacts are unknown could be anyone's.
+ * The vendors a sender could be: of those whose rules accept it, the nearest (those listing its very
+ * address, else those at its very domain, else those at the domain fewest labels above it: a vendor
+ * at eu.zoom.us before one at zoom.us), all of them when as near; a vendor whose contacts are unknown
+ * could be anyone's.
  */
 export function vendorsOfSender<V extends { contacts?: Contact[] }>(from: string, vendors: V[]): V[] {
-  const address = from.trim().toLowerCase();
+  const address = from.trim();
   const unknown = vendors.filter((v) => v.contacts === undefined);
-  const known = vendors.filter((v) => v.contacts !== undefined);
-  const exact = known.filter((v) => v.contacts!.some((c) => c.email.trim().toLowerCase() === address));
-  const sameDomain = address ? known.filter((v) => isVendorAddress({ contacts: v.contacts! }, address)) : [];
-  return [...(exact.length > 0 ? exact : sameDomain), ...unknown];
+  const known = address ? vendors.filter((v) => v.contacts !== undefined) : [];
+  const distances = known.map((v) => vendorAddressDistance({ contacts: v.contacts! }, address));
+  const nearest = Math.min(...distances.map((d) => d ?? Infinity));
+  return [...known.filter((_, i) => distances[i] === nearest), ...unknown];
 }

@@ -2,7 +2,8 @@
 // the pure checks behind the inbound updates' validators. A refused message is never lost: the
 // intake moves it to the campaign's holding pen with the refusal as its reason. The sender check is
 // what keeps a forged In-Reply-To or a guessed token from reaching a case: only the vendor's own
-// addresses (or their domains) may reply, and a bounce must concern an address we wrote to.
+// addresses (or their domains, and the domains under them) may reply, and a bounce must concern an
+// address we wrote to.
 import type { ConfirmInboundInput, DismissInboundInput, EngagementStatus, RecordInboundInput } from './messages';
 import type { InboundMessage, Vendor } from './types';
 import { FINAL_STAGES, LANGUAGES } from './types';
@@ -18,14 +19,41 @@ const MATCHES = ['thread', 'token', 'subject', 'officer'];
 /** A Message-ID the engagement records (it is the intake's update id too, so it stays under Temporal's id length). */
 export const MESSAGE_ID = /^<[^<>\s]{1,900}>$/;
 
+/** The domain of a lower-cased address; none for text with no `@`, which is then no colleague of anyone. */
 function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1);
 }
 
-/** The vendor's addresses, exactly or by domain: a colleague at the vendor may answer too. */
-export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: string): boolean {
+/**
+ * How near an address is to a vendor's contacts: 0 for a contact's own address, 1 for a colleague at
+ * a contact's domain, 1 + n for an office n labels below it (legal@eu.zoom.us is 2 from
+ * privacy@zoom.us), undefined for an address that is none of the vendor's. The intake prefers the
+ * nearest of two vendors; the engagement accepts any distance.
+ */
+export function vendorAddressDistance(vendor: Pick<Vendor, 'contacts'>, address: string): number | undefined {
   const from = address.trim().toLowerCase();
-  return vendor.contacts.some((c) => c.email.toLowerCase() === from || domainOf(c.email) === domainOf(from));
+  const distances = vendor.contacts.map((c) => distance(c.email.trim().toLowerCase(), from)).filter((d) => d !== undefined);
+  return distances.length ? Math.min(...distances) : undefined;
+}
+
+function distance(contact: string, from: string): number | undefined {
+  if (contact === from) return 0;
+  const domain = domainOf(contact);
+  const fromDomain = domainOf(from);
+  if (!domain || !fromDomain) return undefined;
+  if (fromDomain === domain) return 1;
+  // Whole labels only, so evilzoom.us and zoom.us.evil.com are not zoom.us's. Never upwards: the
+  // domain above a contact's may be a public suffix shared with strangers (vendor.github.io →
+  // github.io), and the workflow has no Public Suffix List to tell.
+  if (!fromDomain.endsWith(`.${domain}`)) return undefined;
+  const labels = fromDomain.slice(0, -domain.length - 1).split('.');
+  return labels.includes('') ? undefined : 1 + labels.length;
+}
+
+/** The vendor's addresses, exactly, by domain or by a domain under it: a colleague at the vendor, or at its office elsewhere, may answer too. */
+export function isVendorAddress(vendor: Pick<Vendor, 'contacts'>, address: string): boolean {
+  return vendorAddressDistance(vendor, address) !== undefined;
 }
 
 export function findInbound(view: Pick<InboxView, 'inbox'>, messageId: unknown): InboundMessage {

@@ -79,6 +79,41 @@ describe('proposing a message to engagements', () => {
     expect(await bySender(reply({ from: 'someone@group.example' }), [subject('teams')], unasked)).toEqual({ candidates: [subject('teams')] });
   });
 
+  it('takes a sender at a subdomain of a vendor’s domain as that vendor’s, the vendor at the nearest domain first, and holds it when two are as near', async () => {
+    const contacts = (...emails: string[]) => emails.map((email) => ({ name: 'DPO', email }));
+    // Two products of one company whose offices both write from zoom.us, and a third elsewhere.
+    const shared = [
+      { vendorId: 'meetings', contacts: contacts('privacy@zoom.us') },
+      { vendorId: 'phone', contacts: contacts('dpo@zoom.us') },
+      { vendorId: 'cisco', contacts: contacts('privacy@cisco.com') },
+    ];
+    const of = (from: string, list: { vendorId: string; contacts?: { name: string; email: string }[] }[]) => vendorsOfSender(from, list).map((v) => v.vendorId);
+    expect(of('legal@eu.zoom.us', shared)).toEqual(['meetings', 'phone']);
+    expect(of('dpo@mail.cisco.com', shared)).toEqual(['cisco']);
+    expect(of('legal@evilzoom.us', shared)).toEqual([]);
+    expect(of('legal@zoom.us.evil.com', shared)).toEqual([]);
+    // One vendor at zoom.us, another at eu.zoom.us: the sender goes to the vendor whose domain is nearest its own.
+    const nested = [
+      { vendorId: 'zoom', contacts: contacts('privacy@zoom.us') },
+      { vendorId: 'zoom-eu', contacts: contacts('privacy@eu.zoom.us') },
+    ];
+    expect(of('legal@eu.zoom.us', nested)).toEqual(['zoom-eu']);
+    expect(of('legal@mail.eu.zoom.us', nested)).toEqual(['zoom-eu']);
+    expect(of('legal@us.zoom.us', nested)).toEqual(['zoom']);
+    // A domain above a vendor's is not that vendor's, however near.
+    expect(of('legal@zoom.us', nested)).toEqual(['zoom']);
+    expect(of('privacy@zoom.us', [nested[1]])).toEqual([]);
+    // A vendor's own address still comes first, and a vendor whose contacts are unknown could still be anyone's.
+    expect(of('privacy@zoom.us', [...shared, { vendorId: 'old' }])).toEqual(['meetings', 'old']);
+
+    const subject = (vendorId: string): Candidate => ({ campaignId: 'vc-2020', vendorId, matchedBy: 'subject' });
+    const lookup = (list: typeof shared): Directory => ({ ...directory, vendorOf: async ({ vendorId }) => ({ name: `Vendor ${vendorId}`, contacts: list.find((v) => v.vendorId === vendorId)!.contacts }) });
+    expect(await bySender(reply({ from: 'legal@eu.zoom.us' }), shared.map((v) => subject(v.vendorId)), lookup(shared))).toEqual({
+      ambiguous: { campaignId: 'vc-2020', vendors: ['Vendor meetings', 'Vendor phone'] },
+    });
+    expect(await bySender(reply({ from: 'legal@eu.zoom.us' }), nested.map((v) => subject(v.vendorId)), lookup(nested))).toEqual({ candidates: [subject('zoom-eu')] });
+  });
+
   it('weighs the ended engagements of the campaign a subject names, so an ended vendor’s mail goes to none of the others', async () => {
     const withEnded: Directory = { ...directory, campaignByReference: async () => ({ campaignId: 'vc-2020', vendorIds: ['acme-sister'], endedVendorIds: ['acme'] }) };
     const candidates = await correlate(reply({}), { domain, caseMailbox, directory: withEnded });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confirmInbound, dismissInbound, recordInbound } from '../../workflows/inbox';
-import { checkConfirmInbound, checkDismissInbound, checkRecordInbound } from '../../workflows/inbox-rules';
+import { checkConfirmInbound, checkDismissInbound, checkRecordInbound, isVendorAddress } from '../../workflows/inbox-rules';
 import type { EngagementStatus, RecordInboundInput } from '../../workflows/messages';
 import { engagementStatusOf, testVendor } from '../helpers/fixtures';
 
@@ -116,6 +116,37 @@ describe('what the inbox refuses (the message then waits in the holding pen)', (
       /the sender attacker@evil\.test is not an address of Vendor zoom/,
     );
     expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@zoom.test' }))).not.toThrow();
+  });
+
+  it('accepts a reply from a subdomain of a contact’s domain, and refuses lookalike domains and the domain above it', () => {
+    // The letter went to privacy@zoom.us and to privacy@cisco.com; the answers come from their offices elsewhere in the company.
+    const zoom = { contacts: [{ name: 'DPO', email: 'privacy@zoom.us' }] };
+    const cisco = { contacts: [{ name: 'DPO', email: 'Privacy@Cisco.com' }] };
+    expect(isVendorAddress(zoom, 'legal@eu.zoom.us')).toBe(true);
+    expect(isVendorAddress(zoom, 'Legal@EU.Zoom.US')).toBe(true);
+    expect(isVendorAddress(zoom, 'dpo@mail.eu.zoom.us')).toBe(true);
+    expect(isVendorAddress(cisco, 'dpo@mail.cisco.com')).toBe(true);
+    // Label by label: a domain that merely ends the same way, or holds the vendor's as a label of its own, is someone else's.
+    expect(isVendorAddress(zoom, 'legal@evilzoom.us')).toBe(false);
+    expect(isVendorAddress(zoom, 'legal@zoom.us.evil.com')).toBe(false);
+    expect(isVendorAddress(zoom, 'legal@eu-zoom.us')).toBe(false);
+    expect(isVendorAddress(cisco, 'dpo@notcisco.com')).toBe(false);
+    // Never upwards: the domain above a contact's may be a public suffix shared with strangers.
+    const pages = { contacts: [{ name: 'DPO', email: 'privacy@vendor.github.io' }] };
+    expect(isVendorAddress(pages, 'someone@github.io')).toBe(false);
+    expect(isVendorAddress(pages, 'someone@other.github.io')).toBe(false);
+    expect(isVendorAddress(pages, 'legal@mail.vendor.github.io')).toBe(true);
+    expect(isVendorAddress(zoom, 'someone@us')).toBe(false);
+    // Text that is no address at the domain names no colleague.
+    expect(isVendorAddress(zoom, 'zoom.us')).toBe(false);
+    expect(isVendorAddress(zoom, 'legal@.zoom.us')).toBe(false);
+
+    // The engagement's validator applies it: the intake offers it such mail, an officer no longer has to assign it.
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@eu.zoom.test' }))).not.toThrow();
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@evilzoom.test' }))).toThrow(/the sender legal@evilzoom\.test is not an address of Vendor zoom/);
+    expect(() => checkRecordInbound(engagement(), vendor, reply({ from: 'legal@zoom.test.evil.example' }))).toThrow(/is not an address of Vendor zoom/);
+    const euOnly = testVendor('zoom', { contacts: [{ name: 'DPO', email: 'privacy@eu.zoom.test' }] });
+    expect(() => checkRecordInbound(engagement(), euOnly, reply({ from: 'legal@zoom.test' }))).toThrow(/the sender legal@zoom\.test is not an address of Vendor zoom/);
   });
 
   it('refuses a bounce about an address the engagement never wrote to', () => {

@@ -545,6 +545,13 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
     expect(await intake.held('vc')).toEqual([]);
   });
 
+  it('is held as either vendor’s when it comes from a subdomain of the domain they share', async () => {
+    const { mailbox, intake, inboxOf } = await twoProducts();
+    await mailbox.append(await composeReply({ from: 'legal@eu.teams.test', to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: '<legal2@eu.teams.test>', text: 'Our answer.' }));
+    expect(await intake.pass()).toEqual([expect.objectContaining({ outcome: 'held', campaignId: 'vc', why: { code: 'ambiguous-sender', vendors: ['Vendor skype', 'Vendor teams'] } })]);
+    expect([inboxOf('teams'), inboxOf('skype')]).toEqual([[], []]);
+  });
+
   it('is filed at once on the one vendor whose known contact wrote it, and a threaded reply or one to a reply address on its engagement', async () => {
     const { mailbox, intake, inboxOf } = await twoProducts();
     const mail = (n: number, from: string, more: Partial<Parameters<typeof composeReply>[0]> = {}) =>
@@ -556,6 +563,36 @@ describe('a reply named only by its subject, from a domain two vendors of the ca
     expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
     expect(inboxOf('skype').sort()).toEqual(['<f1@teams.test>', '<f3@teams.test>']);
     expect(inboxOf('teams').sort()).toEqual(['<f2@teams.test>', '<f4@teams.test>']);
+  });
+});
+
+describe('a reply from an office at a subdomain of the vendor’s domain', () => {
+  // The letter went to privacy@zoom.test; the answer comes from the company's European office.
+  it('is recorded on the engagement, by its subject or its thread, and a lookalike domain is held', async () => {
+    const { state, mailbox, intake } = await setUp();
+    const letter = messageIdFor(state.workflowId, 'letter', 'test.example');
+    const mail = (n: number, from: string, more: Partial<Parameters<typeof composeReply>[0]> = {}) =>
+      composeReply({ from, to: 'case@test.example', subject: 'Re: [VC] Open letter', messageId: `<d${n}@eu.zoom.test>`, text: 'Our answer.', ...more });
+    await mailbox.append(await mail(1, 'legal@eu.zoom.test'));
+    await mailbox.append(await mail(2, 'dpo@mail.eu.zoom.test', { inReplyTo: letter, references: [letter] }));
+    await mailbox.append(await mail(3, 'legal@evilzoom.test'));
+    await mailbox.append(await mail(4, 'legal@zoom.test.evil.example', { inReplyTo: letter, references: [letter] }));
+    const settled = await intake.pass();
+    expect(settled.map((s) => [s.messageId, s.outcome]).sort()).toEqual([
+      ['<d1@eu.zoom.test>', 'recorded'],
+      ['<d2@eu.zoom.test>', 'recorded'],
+      ['<d3@eu.zoom.test>', 'held'],
+      ['<d4@eu.zoom.test>', 'held'],
+    ]);
+    expect(state.stage).toBe('reply-received');
+    expect(state.inbox!.map((m) => [m.messageId, m.from, m.matchedBy]).sort()).toEqual([
+      ['<d1@eu.zoom.test>', 'legal@eu.zoom.test', 'subject'],
+      ['<d2@eu.zoom.test>', 'dpo@mail.eu.zoom.test', 'thread'],
+    ]);
+    expect((await intake.held('vc')).map((m) => [m.messageId, m.reason]).sort()).toEqual([
+      ['<d3@eu.zoom.test>', expect.stringMatching(/the sender legal@evilzoom\.test is not an address of Vendor zoom/)],
+      ['<d4@eu.zoom.test>', expect.stringMatching(/the sender legal@zoom\.test\.evil\.example is not an address of Vendor zoom/)],
+    ]);
   });
 });
 
