@@ -53,6 +53,24 @@ describe('reading a winmail.dat (TNEF)', () => {
     expect(readTnef(bytes).files.map((f) => f.name)).toEqual(['ZAPPA_~2.JPG', BOOKMARK.name]);
   });
 
+  it('reads the attachments of panic.dat before its damage, under the UTF-16 long names Outlook wrote in their MAPI properties', () => {
+    // Its first 49,862 bytes end where the damaged attribute starts: `tnef -C` extracts these three from them.
+    const intact = Buffer.from(fixture('panic.dat').subarray(0, 49_862));
+    expect(readTnef(intact).files.map((f) => ({ name: f.name, size: f.content.length, sha256: sha256(f.content) }))).toEqual([
+      { name: 'image001.jpg', size: 11_250, sha256: 'ee9bec688ebc6b535fa1c06b3c7f388510f501509a2d6ae17e964a3eda92f8db' },
+      { name: 'image002.jpg', size: 9_583, sha256: 'a497dd22b4a1f2de15da0929f17429edb502f94d767a0fa2ce67da35162cc62f' },
+      { name: 'image003.png', size: 7_147, sha256: '7c65885b27f3cd66501fdb7a4711c22ba8b6f64e51ea6c2a3ec9db6fa968a7b8' },
+    ]);
+    // The long name (PT_UNICODE) wins over the 8.3 title, here rewritten with its checksum to tell them apart.
+    const titled = Buffer.from(intact);
+    const title = 20_348; // attAttachTitle of image001.jpg
+    titled.write('IMAGE0~1.JPG', title + 9, 'latin1');
+    let sum = 0;
+    for (const b of titled.subarray(title + 9, title + 9 + 13)) sum = (sum + b) & 0xffff;
+    titled.writeUInt16LE(sum, title + 9 + 13);
+    expect(readTnef(titled).files[0]!.name).toBe('image001.jpg');
+  });
+
   it('refuses a file that is not TNEF (badchecksum.dat: its signature is changed)', () => {
     expect(thrown(fixture('badchecksum.dat'))).toMatchObject({ code: 'TnefSignature' });
     expect(thrown(Buffer.from('%PDF-1.7\n'))).toMatchObject({ code: 'TnefSignature' });
