@@ -20,6 +20,8 @@ export function inboundNoteText(note: InboundNote, language: Language, word: Wor
       return word(language, 'note.own-text', { step: note.step });
     case 'text-cut':
       return word(language, 'note.text-cut', { chars: formatCount(note.chars, language), limit: formatCount(note.limit, language), name: note.name });
+    case 'winmail-unreadable':
+      return word(language, 'note.winmail-unreadable', { name: note.name });
   }
 }
 

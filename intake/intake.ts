@@ -491,6 +491,8 @@ export class Intake {
       attachments.unshift({ name: WHOLE_TEXT_FILE, type: 'text/plain', size: Buffer.byteLength(whole), content: Buffer.from(whole, 'utf8') });
       noteCodes.push({ code: 'text-cut', chars: whole.length, limit: TEXT_LIMIT, name: WHOLE_TEXT_FILE });
     }
+    // Kept as it came (below), but no officer can open it: the note says why the files inside are not listed.
+    for (const name of read.unopened ?? []) noteCodes.push({ code: 'winmail-unreadable', name });
     for (const attachment of attachments) {
       const ownStep = sent.documents.get(createHash('sha256').update(attachment.content).digest('hex'));
       if (ownStep !== undefined) {

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { MESSAGE_ID } from '../workflows/inbox-rules';
 import { excerptOf, LIMITS, withoutDirectionControls } from '../workflows/text-rules';
+import { typeFromName } from '../documents/file-types';
+import { readTnef, type Tnef } from './tnef';
 import { withDeclaredCharsets } from './undeclared-charset';
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
@@ -52,6 +54,11 @@ export interface ReadMessage {
   /** The Content-Language header as written (`fr-CA`, `en, fr`): what the sender says its text is in. */
   contentLanguage?: string;
   attachments: InboundAttachment[];
+  /**
+   * The names of winmail.dat attachments (Outlook's TNEF) that could not be opened: kept as they came,
+   * and the intake notes it, since the officer cannot open them either.
+   */
+  unopened?: string[];
   /** Every Authentication-Results header's value, whoever wrote it (sender-check.ts trusts one server's). */
   authenticationResults: string[];
   /** The parser's error when the message could not be read (malformed MIME): it goes to the holding pen. */
@@ -121,6 +128,10 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
   // its PDF as Postfix and Exchange return it): the relay's and Dossier's, never documents of the vendor's.
   const shownIds = typeof parsed.html === 'string' ? cidsIn(parsed.html) : new Set<string>();
   const reportParts = new Set(['message/delivery-status', 'message/disposition-notification', 'text/rfc822-headers', 'message/rfc822-headers', 'message/rfc822']);
+  const { attachments, unopened } = withWinmailOpened(
+    parsed.attachments.filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase()))).filter((a) => !shownInBody(a, shownIds)),
+    text !== '',
+  );
   return {
     messageId: usableId(parsed.messageId) ?? fallbackId,
     from: from?.address?.toLowerCase(),
@@ -137,19 +148,61 @@ export async function readMessage(raw: Buffer): Promise<ReadMessage> {
     text: excerptOf(text, TEXT_LIMIT),
     ...(text.length > TEXT_LIMIT ? { wholeText: text } : {}),
     ...(typeof headers.get('content-language') === 'string' ? { contentLanguage: headers.get('content-language') as string } : {}),
-    attachments: parsed.attachments
-      .filter((a) => !((report || isReceipt) && reportParts.has(a.contentType.toLowerCase())))
-      .filter((a) => !shownInBody(a, shownIds))
-      .map((a, i) => ({
-        name: bareFileName(a.filename, i + 1, a.contentType),
-        type: a.contentType.toLowerCase(),
-        size: a.size ?? a.content.length,
-        content: a.content,
-      })),
+    attachments: attachments.map((a, i) => {
+      const type = a.type ?? typeFromName(bareFileName(a.filename, i + 1));
+      return { name: bareFileName(a.filename, i + 1, type), type, size: a.content.length, content: a.content };
+    }),
+    ...(unopened.length ? { unopened: unopened.map((n) => bareFileName(attachments[n]!.filename, n + 1, attachments[n]!.type)) } : {}),
     authenticationResults: parsed.headerLines
       .filter((h) => h.key === 'authentication-results')
       .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()),
   };
+}
+
+/** The content types Outlook and Exchange give a winmail.dat (TNEF). */
+const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef']);
+
+/** A part as the message carried it, or a file taken out of its winmail.dat (typed later from its name). */
+interface Part {
+  filename?: string;
+  /** Undefined for a file out of a winmail.dat, which carries no type of its own. */
+  type?: string;
+  content: Buffer;
+}
+
+/**
+ * The message's attachments with each winmail.dat (TNEF, as Outlook and Exchange wrap attachments
+ * for other Outlooks) replaced by the files inside it, which an officer can open. The winmail.dat
+ * stays beside them when it holds what they do not: an Outlook item or OLE object inside, more
+ * files than a message may carry (the engagement then refuses the message, as it refuses one with
+ * that many attachments, and it is held whole), or the only body of a message with no text part.
+ * One that cannot be read stays as it came, and `unopened` lists its place.
+ */
+function withWinmailOpened(parts: Attachment[], hasText: boolean): { attachments: Part[]; unopened: number[] } {
+  const attachments: Part[] = [];
+  const unopened: number[] = [];
+  for (const part of parts) {
+    const kept: Part = { filename: part.filename, type: part.contentType.toLowerCase(), content: part.content };
+    const isTnef = TNEF_TYPES.has(kept.type!) || /^win(?:mail)?\.dat$/i.test(bareFileName(part.filename, 0));
+    if (!isTnef) {
+      attachments.push(kept);
+      continue;
+    }
+    let tnef: Tnef;
+    try {
+      // One more than a message may carry, so a winmail.dat with too many is refused as such.
+      tnef = readTnef(part.content, { maxFiles: LIMITS.attachments + 1 });
+    } catch {
+      // A TnefError says why; anything else would be the reader's own fault, and must not stop the
+      // intake either: the winmail.dat is kept as it came, as a damaged one is.
+      unopened.push(attachments.length);
+      attachments.push(kept);
+      continue;
+    }
+    attachments.push(...tnef.files.map((f) => ({ filename: f.name, content: f.content })));
+    if (tnef.more || tnef.unread > 0 || (tnef.hasBody && !hasText)) attachments.push(kept);
+  }
+  return { attachments, unopened };
 }
 
 /**

@@ -411,7 +411,9 @@ export type InboundNote =
   /** The text of a message Dossier sent, quoted back in the message's (a forward): left out of its text. */
   | { code: 'own-text'; step: string }
   /** A text longer than an engagement records, cut (ending in "…"); the whole text is the document `name`. */
-  | { code: 'text-cut'; chars: number; limit: number; name: string };
+  | { code: 'text-cut'; chars: number; limit: number; name: string }
+  /** Outlook's winmail.dat (TNEF) that could not be read: kept as the document `name`, the files inside it not taken out. */
+  | { code: 'winmail-unreadable'; name: string };
 
 /** A message from the case mailbox, recorded on its engagement. */
 export interface InboundMessage {

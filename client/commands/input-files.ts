@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersSizeProblem } from '../../workflows/engagement-rules';
+import { typeFromName } from '../../documents/file-types';
 import { z } from 'zod';
 import { issueRefusal, statementTextProblems } from '../campaign-schema';
 import { parseVendorYaml } from '../campaign-file';
@@ -68,21 +69,6 @@ export function readText(file: string, words: CliWords = cliWords('en')): string
   }
 }
 
-const DOCUMENT_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  html: 'text/html',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  odt: 'application/vnd.oasis.opendocument.text',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  zip: 'application/zip',
-  eml: 'message/rfc822',
-};
-
 /**
  * A document to attach (`respond --attach FILE`): its bare name, a media type from its extension,
  * and its bytes; refused, naming the file, when it cannot be read or exceeds `maxBytes`.
@@ -95,8 +81,7 @@ export function readDocument(file: string, maxBytes: number, words: CliWords = c
     if (!stats.isFile()) throw cannotRead(file, words.say('file.unreadable.not-regular'), words);
     if (stats.size > maxBytes) throw cannotRead(file, words.say('file.unreadable.document-too-large', { size: words.count(stats.size), max: words.count(maxBytes) }), words);
     const name = basename(file);
-    const extension = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
-    return { name, type: DOCUMENT_TYPES[extension] ?? 'application/octet-stream', content: readFileSync(file) };
+    return { name, type: typeFromName(name), content: readFileSync(file) };
   } catch (err) {
     if (err instanceof DossierClientError) throw err;
     throw cannotRead(file, readError(err, words), words, err);

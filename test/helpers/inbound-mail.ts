@@ -1,9 +1,12 @@
 // Raw messages as vendors' mail systems send them to the case mailbox: threaded replies with
 // attachments, out-of-office answers (RFC 3834), delivery reports (RFC 3464), and bad input.
 // Built with nodemailer's MIME composer, so the bytes are what a real client produces.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { PROJECT_ROOT } from '../../paths';
 
 export interface ReplyOptions {
   from: string;
@@ -430,4 +433,20 @@ ${o.ownLines.map((line) => `<p class="MsoNormal">${line ? escapeHtml(line) : '&n
       '',
     ].join('\r\n'),
   );
+}
+
+/** A real winmail.dat (TNEF) from test/fixtures/tnef (see its README for what each holds). */
+export function tnefFixture(name: 'attachments.dat' | 'badchecksum.dat' | 'panic.dat'): Buffer {
+  return readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'tnef', name));
+}
+
+/**
+ * A winmail.dat holding `copies` files: attachments.dat's message attributes, then its first
+ * attachment's attributes (zappa_av1.jpg) again and again, each copied byte for byte with its own
+ * checksum, so every attribute is one Outlook wrote.
+ */
+export function tnefOfManyFiles(copies: number): Buffer {
+  const real = tnefFixture('attachments.dat');
+  // Byte 1388 starts the first attachment (attAttachRendData), byte 8352 the second.
+  return Buffer.concat([real.subarray(0, 1_388), ...Array.from({ length: copies }, () => real.subarray(1_388, 8_352))]);
 }

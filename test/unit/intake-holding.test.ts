@@ -1,6 +1,7 @@
 // The intake over a real Maildir and document store, with the engagement's own validator and
 // handler in place of Temporal: what a vendor's mail looks like decides whether it is recorded or
 // held, and whether an officer can assign it. No server, so each case runs in milliseconds.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { RecordInboundInput } from '../../workflows/messages';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementStatusOf, testCampaign, testVendor } from '../helpers/fixtures';
-import { composeReply, outlookDesktopReply, outlookWebReplyHtmlOnly, renderedAsText, wrapped, type QuotedMessage } from '../helpers/inbound-mail';
+import { composeReply, tnefFixture, tnefOfManyFiles, outlookDesktopReply, outlookWebReplyHtmlOnly, renderedAsText, wrapped, type QuotedMessage } from '../helpers/inbound-mail';
 import { composeMessage } from '../../activities/compose';
 import type { Language } from '../../workflows/types';
 
@@ -169,6 +170,56 @@ describe('the attachments of a message, in the document store', () => {
     expect(await intake.pass()).toEqual([]);
     expect(state.inbox!.map((m) => m.messageId)).toEqual(['<r1@zoom.test>']);
     expect(await documents.read('vc', state.inbox![0].documents[0])).toEqual(content);
+  });
+});
+
+describe('a reply whose attachments Outlook wrapped in a winmail.dat (TNEF)', () => {
+  const reply = (n: number, content: Buffer) =>
+    composeReply({
+      from: vendor.contacts[0].email,
+      to: 'case@test.example',
+      subject: 'Re: [VC] response',
+      messageId: `<tnef${n}@zoom.test>`,
+      text: 'Please find our response attached.',
+      attachments: [{ filename: 'winmail.dat', content, contentType: 'application/ms-tnef' }],
+    });
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('records and stores the files inside it as the message’s documents, not the winmail.dat', async () => {
+    const { state, mailbox, intake, documents } = await setUp();
+    await mailbox.append(await reply(1, tnefFixture('attachments.dat')));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [recorded] = state.inbox!;
+    expect(recorded!.documents.map((d) => `${d.name} ${d.type} ${d.size}`)).toEqual(['zappa_av1.jpg image/jpeg 2937', 'bookmark.htm text/html 85805']);
+    // The bytes Debian's tnef tool extracts (test/fixtures/tnef/README.md), kept in the store.
+    expect(sha256(await documents.read('vc', recorded!.documents[0]!))).toBe('bea844f30e0fcc20fad419a0d11032a6465da93c1da185a1196949955994409a');
+    expect(recorded!.noteCodes).toBeUndefined();
+  });
+
+  it('keeps a winmail.dat it cannot open as it came, with a note saying so in English and French', async () => {
+    const { state, mailbox, intake, documents } = await setUp();
+    const damaged = tnefFixture('panic.dat');
+    await mailbox.append(await reply(2, damaged));
+    expect((await intake.pass()).map((s) => s.outcome)).toEqual(['recorded']);
+    const [recorded] = state.inbox!;
+    expect(recorded!.documents.map((d) => d.name)).toEqual(['winmail.dat']);
+    expect(await documents.read('vc', recorded!.documents[0]!)).toEqual(damaged);
+    expect(recorded!.noteCodes).toEqual([{ code: 'winmail-unreadable', name: 'winmail.dat' }]);
+    expect(recorded!.notes).toEqual([
+      'winmail.dat, a winmail.dat file in which Outlook wraps attachments, could not be opened: it was kept as it came, without the files inside it taken out; the original message is in the case mailbox.',
+    ]);
+    expect(messageNotes(recorded!, 'fr').map((n) => n.text)).toEqual([
+      'winmail.dat, un fichier winmail.dat dans lequel Outlook regroupe les pièces jointes, n’a pas pu être ouvert\u00a0: il a été conservé tel quel, sans que les fichiers qu’il contient en soient extraits\u202f; le message original est dans la boîte des dossiers.',
+    ]);
+  });
+
+  it('holds a reply whose winmail.dat holds more files than a message may carry, as one with that many attachments', async () => {
+    const { state, mailbox, intake, store } = await setUp();
+    await mailbox.append(await reply(3, tnefOfManyFiles(120)));
+    const [held] = await intake.pass();
+    expect(held).toMatchObject({ outcome: 'held', reason: expect.stringContaining('the documents must have at most 100 entries') });
+    expect(state.inbox ?? []).toEqual([]);
+    expect(await store.list('vc')).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage, TEXT_LIMIT } from '../../intake/read-message';
 import { LIMITS } from '../../workflows/text-rules';
-import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng } from '../helpers/inbound-mail';
+import { createHash } from 'node:crypto';
+import { composeReply, deliveryReport, outlookReplyWithSignatureImages, outOfOffice, readReceipt, tinyPng, tnefFixture, tnefOfManyFiles } from '../helpers/inbound-mail';
 
 const base = { from: 'Zoë <privacy@zoom.test>', to: 'case+0123456789abcdef@test.example', subject: 'Re: [TEST-X] Open letter', messageId: '<r1@zoom.test>' };
 
@@ -276,5 +277,50 @@ describe('reading 8-bit text that declares no charset', () => {
     expect(await readMessage(utf8)).toMatchObject({ subject: 'Réponse', text: 'Déjà répondu.' });
     const declared = Buffer.concat([latin1(['From: privacy@zoom.test', 'Subject: r', 'Message-ID: <cs5@zoom.test>', 'Content-Type: text/plain; charset=iso-8859-15', '', '']), Buffer.from([0xa4, 0x0d, 0x0a])]);
     expect((await readMessage(declared)).text).toBe('€');
+  });
+});
+
+describe('a reply from Outlook or Exchange whose attachments come wrapped in a winmail.dat (TNEF)', () => {
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const winmail = (content: Buffer, contentType = 'application/ms-tnef') => ({ filename: 'winmail.dat', content, contentType });
+  /** Name, type, size and SHA-256 of each attachment, as the officer will save it. */
+  const listed = (read: Awaited<ReturnType<typeof readMessage>>) => read.attachments.map((a) => `${a.name} ${a.type} ${a.size} ${sha256(a.content).slice(0, 16)}`);
+  // What Debian's tnef tool extracts from attachments.dat (test/fixtures/tnef/README.md).
+  const inside = ['zappa_av1.jpg image/jpeg 2937 bea844f30e0fcc20', 'bookmark.htm text/html 85805 1e08d6e23c75ff80'];
+
+  it('keeps the files inside it as the message’s attachments, under their long names and typed from them, instead of the winmail.dat', async () => {
+    const raw = await composeReply({ ...base, text: 'Please find our response attached.', attachments: [{ filename: 'cover.pdf', content: Buffer.from('%PDF-1.7 c'), contentType: 'application/pdf' }, winmail(tnefFixture('attachments.dat'))] });
+    const read = await readMessage(raw);
+    expect(listed(read)).toEqual([`cover.pdf application/pdf 10 ${sha256(Buffer.from('%PDF-1.7 c')).slice(0, 16)}`, ...inside]);
+    expect(read.unopened).toBeUndefined();
+  });
+
+  it('opens one sent as application/vnd.ms-tnef, or as application/octet-stream under the name winmail.dat', async () => {
+    for (const type of ['application/vnd.ms-tnef', 'application/octet-stream']) {
+      const read = await readMessage(await composeReply({ ...base, text: 'Attached.', attachments: [winmail(tnefFixture('attachments.dat'), type)] }));
+      expect(listed(read), type).toEqual(inside);
+    }
+  });
+
+  it('keeps the winmail.dat beside its files when the message has no text part: its body is then the only one', async () => {
+    const read = await readMessage(await composeReply({ ...base, attachments: [winmail(tnefFixture('attachments.dat'))] }));
+    expect(read.text).toBe('');
+    expect(read.attachments.map((a) => `${a.name} ${a.type}`)).toEqual(['zappa_av1.jpg image/jpeg', 'bookmark.htm text/html', 'winmail.dat application/ms-tnef']);
+  });
+
+  it('keeps a winmail.dat it cannot open as it came, and names it as unopened (a bad signature, a damaged attribute)', async () => {
+    for (const name of ['badchecksum.dat', 'panic.dat'] as const) {
+      const content = tnefFixture(name);
+      const read = await readMessage(await composeReply({ ...base, text: 'Attached.', attachments: [winmail(content)] }));
+      expect(read.attachments.map((a) => [a.name, a.type, a.content.equals(content)]), name).toEqual([['winmail.dat', 'application/ms-tnef', true]]);
+      expect(read.unopened, name).toEqual(['winmail.dat']);
+    }
+  });
+
+  it('reads one more file than a message may carry from a winmail.dat holding too many, and keeps the winmail.dat too', async () => {
+    const read = await readMessage(await composeReply({ ...base, text: 'All our files.', attachments: [winmail(tnefOfManyFiles(LIMITS.attachments + 20))] }));
+    expect(read.attachments).toHaveLength(LIMITS.attachments + 2);
+    expect(read.attachments.slice(0, -1).every((a) => a.name === 'zappa_av1.jpg' && a.size === 2937)).toBe(true);
+    expect(read.attachments.at(-1)!.name).toBe('winmail.dat');
   });
 });

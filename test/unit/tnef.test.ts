@@ -1,0 +1,114 @@
+// The winmail.dat reader against real TNEF files (test/fixtures/tnef, from node-tnef's test files):
+// the names and bytes asserted are what Debian's `tnef` tool extracted from them, not what this
+// reader says. Damaged copies are made here from the real file, one field at a time.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTnef, TnefError } from '../../intake/tnef';
+import { PROJECT_ROOT } from '../../paths';
+
+const fixture = (name: string) => readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'tnef', name));
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** attachments.dat as `tnef -C` extracts it. */
+const ZAPPA = { name: 'zappa_av1.jpg', size: 2_937, sha256: 'bea844f30e0fcc20fad419a0d11032a6465da93c1da185a1196949955994409a' };
+const BOOKMARK = { name: 'bookmark.htm', size: 85_805, sha256: '1e08d6e23c75ff80ac992eebc24c2943c7843b7dfee235966b37de5eb4362599' };
+
+// Where attachments.dat's attributes start (level byte), as its attribute list reads.
+const ZAPPA_DATA = 1_438; // attAttachData of the first attachment
+const ZAPPA_MAPI = 7_933; // attAttachment (MAPI properties) of the first attachment
+
+function thrown(bytes: Buffer): TnefError {
+  try {
+    readTnef(bytes);
+  } catch (err) {
+    if (err instanceof TnefError) return err;
+    throw err;
+  }
+  throw new Error('read without error');
+}
+
+describe('reading a winmail.dat (TNEF)', () => {
+  it('takes out each attachment under its long file name, with the bytes the tnef tool extracts', () => {
+    const tnef = readTnef(fixture('attachments.dat'));
+    expect(tnef.files.map((f) => ({ name: f.name, size: f.content.length, sha256: sha256(f.content) }))).toEqual([ZAPPA, BOOKMARK]);
+    expect(tnef).toMatchObject({ more: false, unread: 0, hasBody: true });
+  });
+
+  it('reads no more files than it is asked to, and says there were more', () => {
+    const tnef = readTnef(fixture('attachments.dat'), { maxFiles: 1 });
+    expect(tnef.files.map((f) => f.name)).toEqual([ZAPPA.name]);
+    expect(tnef.more).toBe(true);
+  });
+
+  it('falls back to the 8.3 title when the MAPI properties cannot be walked (a property count beyond the block)', () => {
+    const bytes = Buffer.from(fixture('attachments.dat'));
+    const start = ZAPPA_MAPI + 9;
+    const length = bytes.readUInt32LE(ZAPPA_MAPI + 5);
+    bytes.writeUInt32LE(0xffffffff, start);
+    let sum = 0;
+    for (const b of bytes.subarray(start, start + length)) sum = (sum + b) & 0xffff;
+    bytes.writeUInt16LE(sum, start + length);
+    expect(readTnef(bytes).files.map((f) => f.name)).toEqual(['ZAPPA_~2.JPG', BOOKMARK.name]);
+  });
+
+  it('reads the attachments of panic.dat before its damage, under the UTF-16 long names Outlook wrote in their MAPI properties', () => {
+    // Its first 49,862 bytes end where the damaged attribute starts: `tnef -C` extracts these three from them.
+    const intact = Buffer.from(fixture('panic.dat').subarray(0, 49_862));
+    expect(readTnef(intact).files.map((f) => ({ name: f.name, size: f.content.length, sha256: sha256(f.content) }))).toEqual([
+      { name: 'image001.jpg', size: 11_250, sha256: 'ee9bec688ebc6b535fa1c06b3c7f388510f501509a2d6ae17e964a3eda92f8db' },
+      { name: 'image002.jpg', size: 9_583, sha256: 'a497dd22b4a1f2de15da0929f17429edb502f94d767a0fa2ce67da35162cc62f' },
+      { name: 'image003.png', size: 7_147, sha256: '7c65885b27f3cd66501fdb7a4711c22ba8b6f64e51ea6c2a3ec9db6fa968a7b8' },
+    ]);
+    // The long name (PT_UNICODE) wins over the 8.3 title, here rewritten with its checksum to tell them apart.
+    const titled = Buffer.from(intact);
+    const title = 20_348; // attAttachTitle of image001.jpg
+    titled.write('IMAGE0~1.JPG', title + 9, 'latin1');
+    let sum = 0;
+    for (const b of titled.subarray(title + 9, title + 9 + 13)) sum = (sum + b) & 0xffff;
+    titled.writeUInt16LE(sum, title + 9 + 13);
+    expect(readTnef(titled).files[0]!.name).toBe('image001.jpg');
+  });
+
+  it('refuses a file that is not TNEF (badchecksum.dat: its signature is changed)', () => {
+    expect(thrown(fixture('badchecksum.dat'))).toMatchObject({ code: 'TnefSignature' });
+    expect(thrown(Buffer.from('%PDF-1.7\n'))).toMatchObject({ code: 'TnefSignature' });
+  });
+
+  it('refuses a file damaged after its third attachment (panic.dat: an attribute of level 75)', () => {
+    expect(thrown(fixture('panic.dat'))).toMatchObject({ code: 'TnefLevel', message: expect.stringContaining('byte 49862') });
+  });
+
+  it('refuses an attribute whose checksum does not match its bytes', () => {
+    const bytes = Buffer.from(fixture('attachments.dat'));
+    bytes[ZAPPA_DATA + 9 + 100] ^= 0x01;
+    expect(thrown(bytes)).toMatchObject({ code: 'TnefChecksum' });
+  });
+
+  it('refuses a file cut short, wherever it is cut inside an attribute', () => {
+    const whole = fixture('attachments.dat');
+    expect(thrown(whole.subarray(0, 50_000))).toMatchObject({ code: 'TnefTruncated' });
+    expect(thrown(whole.subarray(0, 3))).toMatchObject({ code: 'TnefTruncated' });
+    expect(thrown(whole.subarray(0, ZAPPA_DATA + 4))).toMatchObject({ code: 'TnefTruncated' });
+    expect(thrown(Buffer.alloc(0))).toMatchObject({ code: 'TnefTruncated' });
+    // Cut anywhere: an error of its own kind or, at an attribute's end, the files read so far.
+    for (let end = 6; end < whole.length; end += 101) {
+      try {
+        expect(readTnef(whole.subarray(0, end)).files.length).toBeLessThanOrEqual(2);
+      } catch (err) {
+        expect(err, `cut at ${end}`).toBeInstanceOf(TnefError);
+      }
+    }
+  });
+
+  it('refuses an attribute whose length is absurd, or zero where data follows', () => {
+    const absurd = Buffer.from(fixture('attachments.dat'));
+    absurd.writeUInt32LE(0xfffffff0, ZAPPA_DATA + 5);
+    expect(thrown(absurd)).toMatchObject({ code: 'TnefTruncated', message: expect.stringContaining('4294967280 bytes') });
+    const zero = Buffer.from(fixture('attachments.dat'));
+    zero.writeUInt32LE(0, ZAPPA_DATA + 5);
+    // The JPEG's first bytes are then read as the checksum of nothing.
+    expect(thrown(zero)).toMatchObject({ code: 'TnefChecksum' });
+  });
+});
