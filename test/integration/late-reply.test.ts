@@ -315,7 +315,7 @@ describe('a late reply to an ended case', () => {
       expect((await open.status()).inbox).toEqual([]);
     }, 180_000);
 
-    it('says, attaching a reply that reached the case mailbox before the case closed (held meanwhile), that it came in time and that the statement will say so', async () => {
+    it('says, attaching a reply that reached the case mailbox before the case closed (held meanwhile), that it came in time and, no campaign running to be told, that the lead’s next draft will say so', async () => {
       // Long enough for the reply to come in while the case is open; short enough that it closes within seconds.
       const e = await startEngagement(env, engagementInput(env.uniqueId('in-time'), 'houseparty', fastPolicy({ responseDue: '8s' })));
       const campaignId = e.input.campaign.id;
