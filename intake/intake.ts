@@ -20,6 +20,7 @@ import { bySender, correlate, type Candidate, type Directory } from './correlate
 import { HEADER_LIMIT, headerOf, holdingFolder, INBOX, RECORDED_FOLDER, type MailboxSource, type StoredMessage } from './mailbox';
 import { excerptOf } from '../workflows/text-rules';
 import { receivedInTime } from '../workflows/statement-text';
+import { letterSentAt, predates } from '../workflows/engagement-rules';
 import { NO_MESSAGE_ID_DOMAIN, readMessage, TEXT_LIMIT, type InboundAttachment, type ReadMessage } from './read-message';
 import { heldReasonText, LISTED_REFUSALS, parseHeldWhy, type EngagementRefusal, type HeldWhy } from './held-reason';
 import { inboundNoteText } from './inbound-notes';
@@ -507,11 +508,7 @@ export class Intake {
         noteCodes.push({ code: 'attachment-too-large', name: attachment.name, bytes: attachment.content.length, limitBytes: MAX_DOCUMENT_BYTES });
       }
     }
-    // Received when the case mailbox took it: the sender writes the Date header, and a late reply
-    // could date itself on time. Without the mailbox's time, the header if it is not in the future.
-    const now = Date.now();
-    const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
-    const dated = arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
+    const dated = receivedAtOf(read, arrivedAt);
     const input: RecordInboundInput = {
       messageId: read.messageId,
       from: read.from ?? '',
@@ -899,20 +896,23 @@ export class Intake {
    * and its documents are kept beside it in the document store (LateReply), which the case's readers
    * show with its record; the message leaves the pen for Recorded, with a note of who attached it where.
    * Refused: an engagement that does not exist, one still in progress (assign the message instead),
-   * a message already attached to it (sent again under the same Message-ID).
+   * a message already attached to it (sent again under the same Message-ID), one the case mailbox
+   * received before the open letter went out (it answers nothing the case sent, and the statement
+   * would say the vendor replied in time before it was written to).
    * `repliedInTime`: the case closed without a response, yet the reply had reached the case mailbox
    * by then (held meanwhile): the officer is told, since the statement's next version says the vendor
    * replied in time (workflows/statement-text.ts statementEntry); `endedAt`, when the case ended.
    * The campaign is then told of a reply to a case that closed without a response (`tellCampaign`):
    * its next version says it, whoever drafts it. A campaign that has ended or cannot be reached does
-   * not undo the attachment (the reply is kept; the lead's next draft reads it from the store): logged.
+   * not undo the attachment (the reply is kept; the lead's next draft reads it from the store): logged,
+   * and said in `campaignTold` (false, with the reason in `campaignNotTold`), so the officer is told.
    */
   async attachLate(
     heldIn: string | undefined,
     messageId: string,
     target: { campaignId: string; vendorId: string },
     officer: string,
-  ): Promise<{ stage: EngagementStage; reply: LateReply; endedAt?: string; repliedInTime: boolean }> {
+  ): Promise<AttachedLate> {
     const { status } = this.options.dossier;
     if (!status) throw new DossierClientError(ClientErrorCode.Configuration, 'this intake reads no engagement status: open it with the client API (intake/open.ts)');
     const attached = await this.decide(heldIn, messageId, async () => {
@@ -922,6 +922,11 @@ export class Intake {
       if (!FINAL_STAGES.includes(ended.stage)) throw lateRefusal(what, 'late-reply-case-open', { stage: ended.stage });
       const earlier = (await this.options.documents.lateReplies(target.campaignId, target.vendorId)).find((r) => r.messageId === read.messageId);
       if (earlier) throw lateRefusal(what, 'late-reply-attached', { at: earlier.attachedAt, by: earlier.attachedBy }, { at: earlier.attachedAt.slice(0, 10) });
+      // Received before the letter went out, it answers nothing the case sent: attached, the statement
+      // would say the vendor replied in time on a day before it was written to (as confirmInbound refuses).
+      const receivedAt = receivedAtOf(read, arrivedAt);
+      const sent = letterSentAt(ended);
+      if (sent !== undefined && predates(receivedAt, sent)) throw lateRefusal(what, 'late-reply-before-letter', { receivedAt, sent });
       const threaded = (await correlate(read, this.options)).find((c) => c.campaignId === target.campaignId && c.vendorId === target.vendorId);
       const { input, files } = await this.inputFor(read, { ...target, matchedBy: 'officer', answersStep: threaded?.answersStep }, { assignedBy: officer, arrivedAt, unreadSize });
       await this.keep(target.campaignId, files);
@@ -955,8 +960,12 @@ export class Intake {
       const { vendorId, campaignId } = target;
       try {
         await tell(campaignId, { vendorId, receivedAt: attached.reply.receivedAt });
+        return { ...attached, campaignTold: true };
       } catch (err) {
-        this.log(`intake: ${messageId} is attached to ${engagementWorkflowId(campaignId, vendorId)}, but its campaign could not be told (${(err as Error).message}); the lead's next draft reads it from the store`);
+        const why = (err as Error).message;
+        this.log(`intake: ${messageId} is attached to ${engagementWorkflowId(campaignId, vendorId)}, but its campaign could not be told (${why}); the lead's next draft reads it from the store`);
+        // The officer is told too: the statement page will not tell the lead of it, so the officer must.
+        return { ...attached, campaignTold: false, campaignNotTold: why };
       }
     }
     return attached;
@@ -1020,6 +1029,23 @@ export class Intake {
     }
     return found;
   }
+}
+
+/** A reply attached to an ended case's record (Intake.attachLate), and whether its campaign was told of it. */
+export interface AttachedLate {
+  stage: EngagementStage;
+  reply: LateReply;
+  /** When the case ended. */
+  endedAt?: string;
+  /** Received before the case closed without a response (held meanwhile): the statement says the vendor replied in time. */
+  repliedInTime: boolean;
+  /**
+   * A case closed without a response, with an intake that tells campaigns: whether its campaign was
+   * told (its next versions then say the reply); absent for any other case, which the statement does not tell of.
+   */
+  campaignTold?: boolean;
+  /** Why the campaign could not be told (it has ended, or could not be reached), as its error said, in English. */
+  campaignNotTold?: string;
 }
 
 /**
@@ -1111,8 +1137,24 @@ function beingDecided(messageId: string, leaseMs: number): DossierClientError {
  * A late reply the engagement's record does not take, with its code and values for the workspace and
  * a French CLI; its English sentence is the same template's, `english` overriding values (a day for a moment).
  */
-function lateRefusal(what: string, code: Extract<RefusalCode, 'late-reply-attached' | 'late-reply-case-open'>, values: Record<string, string>, english: Record<string, string> = {}): DossierClientError {
+function lateRefusal(
+  what: string,
+  code: Extract<RefusalCode, 'late-reply-attached' | 'late-reply-case-open' | 'late-reply-before-letter'>,
+  values: Record<string, string>,
+  english: Record<string, string> = {},
+): DossierClientError {
   return refused(what, sentence('en', `form-refusal.${code}`, { ...values, ...english }), undefined, { refusal: code, values } as RefusalDetails);
+}
+
+/**
+ * When a message was received, as an engagement records it: when the case mailbox took it, since the
+ * sender writes the Date header, and a late reply could date itself on time. Without the mailbox's
+ * time, the header if it is not in the future.
+ */
+function receivedAtOf(read: Pick<ReadMessage, 'date'>, arrivedAt: number | undefined): string {
+  const now = Date.now();
+  const headerDate = read.date && Date.parse(read.date) <= now + 5 * 60_000 ? read.date : undefined;
+  return arrivedAt !== undefined ? new Date(arrivedAt).toISOString() : (headerDate ?? new Date(now).toISOString());
 }
 
 function goneFromPen(heldIn: string | undefined, messageId: string): DossierClientError {

@@ -12,7 +12,7 @@ import { campaignLateReplyReader, lateReplyReader } from '../client/late-replies
 import { messageDomain } from '../client/letter-copy';
 import type { Client } from '@temporalio/client';
 import { clientActingAs } from './acting-as';
-import { createWebApp } from './app';
+import { createWebApp, loggable } from './app';
 import type { WebConfig } from './config';
 import { OidcSignIn } from './oidc';
 import { refusedFormsFrom, revokedSessionsFrom, tokenRefreshesFrom } from '../client/revoked-sessions';
@@ -74,7 +74,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       new CampaignClient(await client(), { ...clientOptions, files: () => store().files, ledger: () => store().ledger, mailDomain: messageDomain(env), lateReplies: campaignLateReplies }),
     holdingPen: async () => {
       const asUser = await client();
-      return openIntake(env, undefined, {
+      // Its log is the server's (stderr, one line each): what an officer's attachment did not do, with its reason.
+      return openIntake(env, (line) => console.error(`web: ${loggable(line)}`), {
         dossier: new DossierClient(asUser, clientOptions),
         campaigns: new CampaignClient(asUser, clientOptions),
         store: store(),

@@ -125,6 +125,7 @@ export const REFUSALS = {
   // A reply an officer attaches to an ended case's record from the holding pen (intake/intake.ts attachLate).
   'late-reply-attached': { at: 'day', by: 'text' },
   'late-reply-case-open': { stage: 'stage' },
+  'late-reply-before-letter': { receivedAt: 'moment', sent: 'moment' },
   // The review of mail the intake recorded (inbox-rules.ts).
   'message-reviewed': { review: 'review' },
   'reply-letter-going-out': {},

@@ -198,7 +198,8 @@ export function addReplyCommands(group: Command, session: Session): void {
 
 /** The intake on the command's own connection and store, which the CLI closes once, on its way out. */
 async function openIntakeFor(ctx: CommandContext) {
-  return openIntake(ctx.env, undefined, { dossier: await ctx.dossier(), campaigns: await ctx.campaigns(), store: ctx.store() });
+  // Its log on stderr: what the officer's command did not do (a campaign not told of a late reply) is said there with its reason.
+  return openIntake(ctx.env, (line) => process.stderr.write(`${line}\n`), { dossier: await ctx.dossier(), campaigns: await ctx.campaigns(), store: ctx.store() });
 }
 
 type OpenedIntake = Awaited<ReturnType<typeof openIntakeFor>>;
@@ -277,10 +278,20 @@ export function inboxCommands(session: Session): Command {
     .action(
       withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
         onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
-          const { stage, reply, endedAt, repliedInTime } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
-          ctx.out.result({ messageId, stage, reply, ...(endedAt ? { endedAt } : {}), repliedInTime }, () =>
-            // A reply that came in time changes what the statement says of the vendor: the officer is told so.
-            ctx.words.say(repliedInTime ? 'held.attached-in-time' : 'held.attached-late', {
+          const { stage, reply, endedAt, repliedInTime, campaignTold, campaignNotTold } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
+          const told = campaignTold === undefined ? {} : { campaignTold, ...(campaignNotTold !== undefined ? { campaignNotTold } : {}) };
+          // A reply that came in time changes what the statement says of the vendor, and a campaign not told
+          // does not point the reply out to the lead: the officer is told so.
+          const said =
+            campaignTold === false
+              ? repliedInTime
+                ? 'held.attached-in-time-not-told'
+                : 'held.attached-late-not-told'
+              : repliedInTime
+                ? 'held.attached-in-time'
+                : 'held.attached-late';
+          ctx.out.result({ messageId, stage, reply, ...(endedAt ? { endedAt } : {}), repliedInTime, ...told }, () =>
+            ctx.words.say(said, {
               messageId,
               workflowId: engagementWorkflowId(ref.campaignId, ref.vendorId),
               stage: ctx.words.code('stage', stage),

@@ -22,6 +22,7 @@ import { openLocalStore } from '../../store/local';
 import { recordInbound } from '../../workflows/inbox';
 import { checkRecordInbound } from '../../workflows/inbox-rules';
 import type { RecordInboundInput } from '../../workflows/messages';
+import { refusalDetails } from '../../workflows/refusals';
 import { engagementWorkflowId } from '../../workflows/workflow-ids';
 import { engagementStatusOf, testCampaign, testVendor } from '../helpers/fixtures';
 import { composeReply, tnefFixture, tnefOfManyFiles, outlookDesktopReply, outlookWebReplyHtmlOnly, renderedAsText, wrapped, type QuotedMessage } from '../helpers/inbound-mail';
@@ -1167,5 +1168,65 @@ describe('a message longer than an engagement records', () => {
       `The text is ${whole.length.toLocaleString('en-CA')} characters, more than the 20,000 an engagement records: it is shown cut, ending with “…”. The whole text is kept as the document message-text.txt.`,
     ]);
     expect(messageNotes(message, 'fr')[0].text).toMatch(/^Le texte fait 25[\u00a0\u202f]\d{3} caractères, plus que les 20[\u00a0\u202f]000 qu’un dossier enregistre/);
+  });
+});
+
+describe('a held reply attached to the closed record of an ended case', () => {
+  // Zoom's engagement closed without a response; its letter went out on 1 October. The officer attaches
+  // a held reply to that record (Intake.attachLate); the case mailbox's time is when it was received.
+  const letterSentAt = '2026-10-01T09:00:00.000Z';
+  const closed = engagementStatusOf('vc', 'zoom', { vendorName: vendor.name, stage: 'closed-no-response', letterSentAt, endedAt: '2026-11-02T09:00:00.000Z' });
+
+  /** A reply held in vc's pen that reached the case mailbox at `arrivedAt`, and an intake that attaches it to the ended case, telling its campaign with `tell`. */
+  async function heldSince(arrivedAt: string, tell: (campaignId: string, reply: unknown) => Promise<void>) {
+    const { mailbox, refusing, documents, options } = await setUp();
+    const messageId = `<late-${Date.parse(arrivedAt)}@zoom.test>`;
+    const ref = await mailbox.append(await composeReply({ from: vendor.contacts[0].email, to: 'case@test.example', subject: 'Re: [VC] Our response', messageId, text: 'Our response to your letter.' }));
+    const seconds = Date.parse(arrivedAt) / 1000;
+    utimesSync(join(mailbox.root, ref), seconds, seconds);
+    expect(await refusing('it has ended and accepts no more requests').pass()).toMatchObject([{ outcome: 'held' }]);
+    const told: unknown[] = [];
+    const intake = new Intake({
+      ...options,
+      dossier: { status: async () => closed } as never,
+      tellCampaign: async (campaignId, reply) => {
+        told.push(reply);
+        await tell(campaignId, reply);
+      },
+    });
+    return { mailbox, intake, documents, messageId, told };
+  }
+
+  it('refuses a message that reached the case mailbox before the open letter went out, keeping and moving nothing', async () => {
+    // A day before the letter: it cannot be a reply to it, late or not.
+    const { mailbox, intake, documents, messageId, told } = await heldSince('2026-09-30T09:00:00.000Z', async () => {});
+    const refusal = await intake.attachLate('vc', messageId, { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay').catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toBe(
+      'engagement:vc:zoom refused: This message reached the case mailbox on 2026-09-30T09:00:00.000Z, before the open letter went out on 2026-10-01T09:00:00.000Z: it cannot be a reply to it, late or not (dismiss it, or attach it to the case it answers).',
+    );
+    expect(refusalDetails(refusal)).toEqual({ refusal: 'late-reply-before-letter', values: { receivedAt: '2026-09-30T09:00:00.000Z', sent: letterSentAt } });
+    expect((await intake.held('vc')).map((m) => m.messageId)).toEqual([messageId]);
+    expect(await documents.lateReplies('vc', 'zoom')).toEqual([]);
+    expect(await all(mailbox.messages(RECORDED_FOLDER))).toEqual([]);
+    expect(told).toEqual([]);
+  });
+
+  it('attaches one that came a minute before the letter, as clock skew between mail servers, and tells the campaign', async () => {
+    const { intake, documents, messageId, told } = await heldSince('2026-10-01T08:59:00.000Z', async () => {});
+    const attached = await intake.attachLate('vc', messageId, { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    expect(attached).toMatchObject({ stage: 'closed-no-response', repliedInTime: true, campaignTold: true });
+    expect(attached.campaignNotTold).toBeUndefined();
+    expect((await documents.lateReplies('vc', 'zoom')).map((r) => r.messageId)).toEqual([messageId]);
+    expect(told).toEqual([{ vendorId: 'zoom', receivedAt: '2026-10-01T08:59:00.000Z' }]);
+  });
+
+  it('says the campaign was not told, and why, when telling it fails: the reply is attached all the same', async () => {
+    const { intake, documents, messageId } = await heldSince('2026-11-20T09:00:00.000Z', async () => {
+      throw new Error('campaign:vc has ended');
+    });
+    const attached = await intake.attachLate('vc', messageId, { campaignId: 'vc', vendorId: 'zoom' }, 'Officer Tremblay');
+    expect(attached).toMatchObject({ stage: 'closed-no-response', repliedInTime: false, campaignTold: false, campaignNotTold: 'campaign:vc has ended' });
+    expect((await documents.lateReplies('vc', 'zoom')).map((r) => r.messageId)).toEqual([messageId]);
   });
 });

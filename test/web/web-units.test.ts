@@ -27,7 +27,7 @@ import { changesView, wordDiff } from '../../web/text-diff';
 import { actorWords, entryWords } from '../../web/timeline';
 import { stepKind } from '../../workflows/timeline';
 import { durationIssue } from '../../workflows/time';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
@@ -1215,6 +1215,81 @@ describe('a held reply attached to the record of a case it reached in time', () 
   it('says no such thing of a reply that came after the case closed', async () => {
     const app = attachedAs(false);
     expect(await noticeAfter(app, 'en')).toBe('The late reply is kept on the ended case’s record; the case stays as it ended.');
+  });
+
+  describe('by the intake, when it cannot tell the case’s campaign of it (ended, or not reachable)', () => {
+    /**
+     * The real intake over a fresh Maildir holding the reply (unsorted) since `arrivedAt`, attaching it
+     * to the closed record (letter sent 1 Sep) and telling the campaign with `tell`; its documents a stand-in.
+     */
+    const attachedBy = async (arrivedAt: string, tell: () => Promise<void>) => {
+      const mailbox = new MaildirMailbox(mkdtempSync(join(tmpdir(), 'attach-late-told-')));
+      await mailbox.open();
+      const ref = await mailbox.append(await composeReply({ from: 'counsel@lawfirm.test', to: 'case@test.example', subject: 'Our client’s response', messageId: '<held@houseparty.test>', text: 'On behalf of our client.' }));
+      utimesSync(join(mailbox.root, ref), Date.parse(arrivedAt) / 1000, Date.parse(arrivedAt) / 1000);
+      const nothing = async () => undefined;
+      const intake = new Intake({
+        mailbox,
+        documents: { lateReplies: async () => [], saveLateReply: async () => {} } as never,
+        directory: { engagementByToken: nothing, campaignByReference: nothing, vendorOf: async () => ({ name: 'nobody' }) },
+        domain: 'test.example',
+        caseMailbox: 'case@test.example',
+        dossier: { status: async () => ({ ...status, letterSentAt: '2026-09-01T09:00:00.000Z' }) } as never,
+        tellCampaign: tell,
+      });
+      expect(await intake.pass()).toMatchObject([{ outcome: 'held', messageId: '<held@houseparty.test>' }]);
+      return fakeWorkspace({
+        dossier: { status: async () => status, campaignTimeZone: async () => 'UTC', campaignOf: async () => ({ timeZone: 'UTC' }) },
+        holdingPen: async () => ({ intake, close: async () => {} }),
+      });
+    };
+    const ended = async () => {
+      throw new Error('campaign:vc has ended');
+    };
+
+    it('says the campaign could not be told and that the lead’s next draft still reads the reply, in English and French', async () => {
+      // noticeAfter reads the notice with its spaces collapsed: the French no-break spaces are checked in the templates.
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'en')).toBe(
+        'The late reply is kept on the ended case’s record; the case stays as it ended. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record.',
+      );
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'fr')).toBe(
+        'La réponse tardive est conservée au dossier clos ; le dossier reste tel qu’il a pris fin. Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier.',
+      );
+    });
+
+    it('says so of a reply that came in time, instead of promising that the next version will say it', async () => {
+      const en = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', ended), 'en');
+      expect(en).toMatch(
+        /^The reply is kept on the ended case’s record, which stays as it ended\. It reached the case mailbox within the time given, before the case closed on 1\sOct\s2026\. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record, and will say that the company replied in time\.$/,
+      );
+      const fr = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', ended), 'fr');
+      expect(fr).toContain('Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier, et dira que l’entreprise a répondu à temps.');
+    });
+
+    it('refuses, in English and French, a message the case mailbox received before the open letter went out, which stays held', async () => {
+      const app = await attachedBy('2026-08-30T09:00:00.000Z', async () => {});
+      // Refused in English, the message is still in the pen for the French attempt, which is refused too (not "gone").
+      for (const [language, sentence] of [
+        ['en', 'This message reached the case mailbox on 30 Aug 2026'],
+        ['fr', 'Ce message est parvenu à la boîte des dossiers le 30 août 2026'],
+      ]) {
+        const cookie = officerCookie(language!, 'w', 'csrf-w');
+        const sent = await app.request('/held/unsorted/attach-late', {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: 'csrf-w', messageId: '<held@houseparty.test>', choice: 'any', campaign: 'vc', vendor: 'houseparty' }).toString(),
+        });
+        // This workspace keeps no refused forms: the held message's page, with the refusal beside the form, is the answer.
+        expect(sent.status).toBe(422);
+        expect(visibleText(await sent.text()).replace(/\s+/g, ' ')).toContain(sentence);
+      }
+    });
+
+    it('says nothing of the kind when the campaign is told', async () => {
+      const told = async () => {};
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', told), 'en')).toBe('The late reply is kept on the ended case’s record; the case stays as it ended.');
+      expect(await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', told), 'en')).toMatch(/: the next version of the statement will say that the company replied in time\.$/);
+    });
   });
 });
 
