@@ -963,9 +963,13 @@ export class Intake {
         return { ...attached, campaignTold: true };
       } catch (err) {
         const why = (err as Error).message;
-        this.log(`intake: ${messageId} is attached to ${engagementWorkflowId(campaignId, vendorId)}, but its campaign could not be told (${why}); the lead's next draft reads it from the store`);
+        // A campaign that has ended drafts no more versions: no statement will say the reply, and the
+        // officer is told that rather than of a next draft.
+        const campaignEnded = err instanceof DossierClientError && err.refusal?.refusal === 'ended';
+        const after = campaignEnded ? 'no version of its statement will say it' : "the lead's next draft reads it from the store";
+        this.log(`intake: ${messageId} is attached to ${engagementWorkflowId(campaignId, vendorId)}, but its campaign could not be told (${why}); ${after}`);
         // The officer is told too: the statement page will not tell the lead of it, so the officer must.
-        return { ...attached, campaignTold: false, campaignNotTold: why };
+        return { ...attached, campaignTold: false, campaignNotTold: why, ...(campaignEnded ? { campaignEnded } : {}) };
       }
     }
     return attached;
@@ -1046,6 +1050,8 @@ export interface AttachedLate {
   campaignTold?: boolean;
   /** Why the campaign could not be told (it has ended, or could not be reached), as its error said, in English. */
   campaignNotTold?: string;
+  /** The campaign could not be told because it has ended: it drafts no more versions, so none will say the reply. */
+  campaignEnded?: boolean;
 }
 
 /**

@@ -992,11 +992,11 @@ export function registerPages(app: Hono<WebEnv>, deps: PageDeps): void {
     const messagePage = `/held/${pen}/message?id=${encodeURIComponent(messageId)}`;
     try {
       form.done();
-      const { repliedInTime, campaignTold } = await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
+      const { repliedInTime, campaignTold, campaignEnded } = await withPen((p) => p.intake.attachLate(campaignId, messageId, target, actorName(user)));
       // A reply that came in time changes what the statement says of the vendor (the case page it leads
       // to dates the case's end from its status), and a campaign that could not be told of it does not
       // point it out to the lead: the officer is told so.
-      const notice = `${repliedInTime ? 'attach-late-in-time' : 'attach-late'}${campaignTold === false ? '-not-told' : ''}`;
+      const notice = `${repliedInTime ? 'attach-late-in-time' : 'attach-late'}${campaignEnded ? '-campaign-ended' : campaignTold === false ? '-not-told' : ''}`;
       return doneThen(c, notice, `/campaigns/${encodeURIComponent(target.campaignId)}/engagements/${encodeURIComponent(target.vendorId)}`);
     } catch (err) {
       if (isGoneFromPen(err)) return deps.refusedThen(c, messagePage, { status: 409, extra: { gone: { target } } });

@@ -278,12 +278,15 @@ export function inboxCommands(session: Session): Command {
     .action(
       withContext(session, (ctx, messageId: string, campaign: string, vendor: string | undefined, options: { heldIn?: string }) =>
         onHeldMessage(ctx, campaign, vendor, options, async (intake, ref, heldIn) => {
-          const { stage, reply, endedAt, repliedInTime, campaignTold, campaignNotTold } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
-          const told = campaignTold === undefined ? {} : { campaignTold, ...(campaignNotTold !== undefined ? { campaignNotTold } : {}) };
+          const { stage, reply, endedAt, repliedInTime, campaignTold, campaignNotTold, campaignEnded } = await intake.attachLate(heldIn, messageId, ref, ctx.officer);
+          const told = campaignTold === undefined ? {} : { campaignTold, ...(campaignNotTold !== undefined ? { campaignNotTold } : {}), ...(campaignEnded ? { campaignEnded } : {}) };
           // A reply that came in time changes what the statement says of the vendor, and a campaign not told
           // does not point the reply out to the lead: the officer is told so.
-          const said =
-            campaignTold === false
+          const said = campaignEnded
+            ? repliedInTime
+              ? 'held.attached-in-time-campaign-ended'
+              : 'held.attached-late-campaign-ended'
+            : campaignTold === false
               ? repliedInTime
                 ? 'held.attached-in-time-not-told'
                 : 'held.attached-late-not-told'

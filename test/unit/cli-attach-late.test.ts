@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { buildProgram, EXIT, explain } from '../../client/cli';
 import { Session, type CommandContext } from '../../client/commands/context';
 import { ensureDevMasterKeys } from '../../encryption/config';
+import { ENDED_REASON, refused } from '../../client/errors';
 import { Intake } from '../../intake/intake';
 import { MaildirMailbox } from '../../intake/maildir-mailbox';
 import type { Language } from '../../workflows/types';
@@ -88,21 +89,25 @@ async function attach(arrivedAt: string, language: Language, tell: () => Promise
   return { stdout: stdout.replace(/[ \t\r\n]+/g, ' '), stderr, exitCode, told: session.told };
 }
 
+const unreachable = async () => {
+  throw new Error('the Temporal server at 127.0.0.1:7233 cannot be reached');
+};
+// As CampaignClient.tellLateReply throws it for a campaign whose workflow has completed (client/errors.ts fromTemporal).
 const ended = async () => {
-  throw new Error('campaign:vc has ended');
+  throw refused('campaign:vc', ENDED_REASON, undefined, { refusal: 'ended', values: {} });
 };
 const NOT_TOLD_EN = 'Its campaign could not be told of it, so `statement status` will not point it out to the lead: the lead\'s next `statement draft` still reads the reply from the record.';
 
 describe('a late reply attached at the command line when its campaign cannot be told of it', () => {
   it('says the campaign could not be told and that the next `statement draft` still reads the reply, in English and French', async () => {
-    const en = await attach('2026-10-20T09:00:00.000Z', 'en', ended);
+    const en = await attach('2026-10-20T09:00:00.000Z', 'en', unreachable);
     expect(en.exitCode, en.stderr).toBe(EXIT.ok);
     expect(en.told).toEqual([{ vendorId: 'houseparty', receivedAt: '2026-10-20T09:00:00.000Z' }]);
     expect(en.stdout).toContain(`${messageId} attached to the record of engagement:vc:houseparty, which stays closed-no-response. ${NOT_TOLD_EN}`);
     // The reason, for whoever looks into it: the intake's log, on stderr.
-    expect(en.stderr).toContain(`intake: ${messageId} is attached to engagement:vc:houseparty, but its campaign could not be told (campaign:vc has ended)`);
+    expect(en.stderr).toContain(`intake: ${messageId} is attached to engagement:vc:houseparty, but its campaign could not be told (the Temporal server at 127.0.0.1:7233 cannot be reached)`);
 
-    const fr = await attach('2026-10-20T09:00:00.000Z', 'fr', ended);
+    const fr = await attach('2026-10-20T09:00:00.000Z', 'fr', unreachable);
     expect(fr.exitCode, fr.stderr).toBe(EXIT.ok);
     expect(fr.stdout).toContain(
       'Sa campagne n’a pas pu en être informée, et `statement status` ne le signalera pas à l’autorité responsable\u00a0: son prochain `statement draft` lit tout de même la réponse au dossier.',
@@ -110,13 +115,25 @@ describe('a late reply attached at the command line when its campaign cannot be 
   });
 
   it('says so of a reply that came in time too, instead of promising that the next version will say it', async () => {
-    const inTime = await attach('2026-09-29T15:00:00.000Z', 'en', ended);
+    const inTime = await attach('2026-09-29T15:00:00.000Z', 'en', unreachable);
     expect(inTime.exitCode, inTime.stderr).toBe(EXIT.ok);
     expect(inTime.stdout).toContain('It reached the case mailbox within the time given, before the case closed on ');
     expect(inTime.stdout).toContain(
       "Its campaign could not be told of it, so `statement status` will not point it out to the lead: the lead's next `statement draft` still reads the reply from the record, and will say that the company replied in time.",
     );
     expect(inTime.stdout).not.toContain('the next version of the statement will say');
+  });
+
+  it('says, of a campaign that has ended, that no version of its statement will say the reply, in English and French', async () => {
+    const en = await attach('2026-10-20T09:00:00.000Z', 'en', ended);
+    expect(en.exitCode, en.stderr).toBe(EXIT.ok);
+    expect(en.stdout).toContain(`${messageId} attached to the record of engagement:vc:houseparty, which stays closed-no-response. Its campaign has ended: no version of its statement will say this reply.`);
+    expect(en.stdout).not.toContain('statement draft');
+    expect(en.stderr).toContain('no version of its statement will say it');
+    const fr = await attach('2026-10-20T09:00:00.000Z', 'fr', ended);
+    expect(fr.stdout).toContain('Sa campagne est terminée\u00a0: aucune version de sa déclaration ne fera état de cette réponse.');
+    const inTime = await attach('2026-09-29T15:00:00.000Z', 'en', ended);
+    expect(inTime.stdout).toContain(', but its campaign has ended: no version of its statement will say that the company replied in time.');
   });
 
   it('says nothing of the kind when the campaign is told', async () => {

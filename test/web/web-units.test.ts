@@ -1243,26 +1243,42 @@ describe('a held reply attached to the record of a case it reached in time', () 
         holdingPen: async () => ({ intake, close: async () => {} }),
       });
     };
-    const ended = async () => {
-      throw new Error('campaign:vc has ended');
+    const unreachable = async () => {
+      throw new Error('the Temporal server at 127.0.0.1:7233 cannot be reached');
     };
+    // As CampaignClient.tellLateReply throws it for a campaign whose workflow has completed (client/errors.ts fromTemporal).
+    const ended = async () => {
+      throw refused('campaign:vc', ENDED_REASON, undefined, { refusal: 'ended', values: {} });
+    };
+
+    it('says, of a campaign that has ended, that no version of its statement will say the reply, in English and French', async () => {
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'en')).toBe(
+        'The late reply is kept on the ended case’s record; the case stays as it ended. Its campaign has ended: no version of its statement will say this reply.',
+      );
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'fr')).toBe(
+        'La réponse tardive est conservée au dossier clos ; le dossier reste tel qu’il a pris fin. Sa campagne est terminée : aucune version de sa déclaration ne fera état de cette réponse.',
+      );
+      expect(await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', ended), 'en')).toMatch(
+        /^The reply is kept on the ended case’s record, which stays as it ended\. It reached the case mailbox within the time given, before the case closed on 1\sOct\s2026, but its campaign has ended: no version of its statement will say that the company replied in time\.$/,
+      );
+    });
 
     it('says the campaign could not be told and that the lead’s next draft still reads the reply, in English and French', async () => {
       // noticeAfter reads the notice with its spaces collapsed: the French no-break spaces are checked in the templates.
-      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'en')).toBe(
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', unreachable), 'en')).toBe(
         'The late reply is kept on the ended case’s record; the case stays as it ended. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record.',
       );
-      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', ended), 'fr')).toBe(
+      expect(await noticeAfter(await attachedBy('2026-10-03T15:00:00.000Z', unreachable), 'fr')).toBe(
         'La réponse tardive est conservée au dossier clos ; le dossier reste tel qu’il a pris fin. Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier.',
       );
     });
 
     it('says so of a reply that came in time, instead of promising that the next version will say it', async () => {
-      const en = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', ended), 'en');
+      const en = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', unreachable), 'en');
       expect(en).toMatch(
         /^The reply is kept on the ended case’s record, which stays as it ended\. It reached the case mailbox within the time given, before the case closed on 1\sOct\s2026\. Its campaign could not be told of it, so the statement page will not point it out to the lead: the lead’s next draft of the statement still reads the reply from the record, and will say that the company replied in time\.$/,
       );
-      const fr = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', ended), 'fr');
+      const fr = await noticeAfter(await attachedBy('2026-09-29T15:00:00.000Z', unreachable), 'fr');
       expect(fr).toContain('Sa campagne n’a pas pu en être informée, et la page de la déclaration ne la signalera pas à l’autorité responsable : la prochaine version qu’elle rédigera lit tout de même la réponse au dossier, et dira que l’entreprise a répondu à temps.');
     });
 
