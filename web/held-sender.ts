@@ -18,11 +18,12 @@ export interface SenderBoard {
 }
 
 /**
- * The cases among `boards` whose vendor's addresses take `from`: in each campaign, the vendors that
- * list that very address, else those of its domain, as the intake weighs a sender (two vendors of one
- * domain are both the sender's, unless one lists the address); every campaign counts apart, since
- * each engagement would accept the message. Undefined when it cannot be told: no sender, or a board
- * without addresses (a worker older than them), whose vendors could be the sender's as well.
+ * The cases among `boards` whose vendor's addresses take `from`: in each campaign, the nearest of the
+ * vendors whose engagement would accept it, as the intake weighs a sender (one listing that very
+ * address, else those at its domain, else at the nearest domain above it; two vendors as near are
+ * both the sender's); every campaign counts apart, since each engagement would accept the message.
+ * Undefined when it cannot be told: no sender, or a board without addresses (a worker older than
+ * them), whose vendors could be the sender's as well.
  */
 export function casesOfSender(from: string | undefined, boards: SenderBoard[]): SenderCase[] | undefined {
   if (!from?.includes('@') || boards.some((b) => b.vendorContacts === undefined)) return undefined;

@@ -4665,6 +4665,8 @@ describe('the case a held message’s sender suggests', () => {
     const en = await open(app, 'vc');
     expect(selected(en)).toEqual(['cisco']);
     expect(hint(en)).toBe('This message comes from an address of Cisco: its case is chosen below. Check it before you assign the message.');
+    // An office under a contact's domain is the vendor's too, as its engagement takes it.
+    expect(selected(await open(workspace({ vc: video }, heldFrom('counsel@eu.cisco-law.test')), 'vc'))).toEqual(['cisco']);
     const fr = await open(workspace({ vc: video }, heldFrom('dpo@epsilon.test')), 'vc', 'fr');
     expect(selected(fr)).toEqual(['epsilon']);
     expect(hint(fr)).toBe('Ce message vient d’une adresse d’Epsilon\u00a0: son dossier est choisi ci-dessous. Vérifiez-le avant de rattacher le message.');
